@@ -1,0 +1,96 @@
+"""The build pipeline: Turtle files -> checked quads -> truthy triples -> OWL 2 RL closure.
+
+The result is a list of quads: every file in its own named graph (with the plain triples its
+claims assert), and the inferred triples in ``graph/inferred``.  Building runs owlrl, which is
+the slow step, so the result is cached on disk as N-Quads keyed by a hash of every input; a
+second start with the same inputs only reads the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__, checks, loading, reasoning, truthy
+from .settings import Settings
+
+# The modules whose code decides what a build contains; their source is part of the cache key.
+_PIPELINE_MODULES = (loading, truthy, reasoning, checks)
+
+
+def input_hash(settings: Settings) -> str:
+    """Return a hash of every input file's name and bytes and of the pipeline's code."""
+    digest = hashlib.sha256(__version__.encode())
+    for module in _PIPELINE_MODULES:
+        digest.update(Path(module.__file__).read_bytes())
+    for path in settings.input_files():
+        digest.update(settings.graph_name(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def reasoned_quads(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
+    """Return the quads that take part in reasoning (not alignments nor shapes)."""
+    skip = {loading.graph_iri(f"{settings.graph_name(settings.ontology_dir)}/{name}")
+            for name in settings.unreasoned_files}
+    return [q for q in quads if q.graph_name not in skip]
+
+
+@dataclass
+class Asserted:
+    """The parsed files plus the plain triples their claims assert, and the files' texts."""
+
+    quads: list[ox.Quad]
+    texts: dict[str, str]
+
+
+def asserted(settings: Settings, extra: list[Path] = ()) -> Asserted:
+    """Parse the inputs (plus ``extra`` files) and derive the plain triples; no checks yet.
+
+    Raises ``loading.LoadError`` for unreadable files, syntax errors and ill-typed literals.
+    """
+    paths = [(p, settings.graph_name(p)) for p in [*settings.input_files(), *extra]]
+    quads, texts = loading.load_files(paths)
+    return Asserted(quads + truthy.truthy_quads(quads), texts)
+
+
+def build_quads(settings: Settings, extra: list[Path] = ()) -> list[ox.Quad]:
+    """Run the whole pipeline over the inputs (plus ``extra`` files) and return every quad.
+
+    Raises ``loading.LoadError`` listing each problem with its file and line.
+    """
+    parsed = asserted(settings, extra)
+    problems = checks.problems(parsed.quads, parsed.texts, kinds=("data",))
+    if problems:
+        raise loading.LoadError(problems)
+    return parsed.quads + reasoning.owl_rl_closure(reasoned_quads(parsed.quads, settings))
+
+
+def cache_path(settings: Settings) -> Path:
+    """Return the cache file a build with the current inputs is kept in."""
+    return settings.cache_dir / f"build-{input_hash(settings)[:32]}.nq"
+
+
+def cached_build(settings: Settings) -> Path:
+    """Return the path of an N-Quads file holding the current build, building it if needed.
+
+    The file is written to a temporary name and renamed, so a half-written cache is never read.
+    """
+    path = cache_path(settings)
+    if path.exists():
+        return path
+    quads = build_quads(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".build-", suffix=".nq")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

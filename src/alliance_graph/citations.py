@@ -1,0 +1,107 @@
+"""Find quotes in source texts, and write the evidence node that cites one.
+
+A quote is cited as a Web Annotation TextQuoteSelector (the verbatim text, with a prefix and
+suffix only when the text alone occurs more than once) plus a TextPositionSelector whose
+start/end are character offsets into the decoded text, as the Web Annotation model counts them
+(code points, end exclusive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+# How much context to take around a quote that is not unique on its own; grown until unique.
+_CONTEXT_STEP = 16
+
+
+class QuoteNotFound(ValueError):
+    """The quote is not a verbatim substring of the source text."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a quote sits in a text: offsets and the context that makes it unique."""
+
+    start: int
+    end: int
+    prefix: str | None
+    suffix: str | None
+
+
+def read_source(path: Path) -> str:
+    """Return a source file's text, decoded as UTF-8 exactly as the quotes are compared."""
+    return path.read_bytes().decode("utf-8")
+
+
+def sha256_of(path: Path) -> str:
+    """Return the lower-case hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def occurrences(text: str, exact: str) -> list[int]:
+    """Return every start offset of ``exact`` in ``text`` (overlapping ones included)."""
+    found, at = [], text.find(exact)
+    while at != -1:
+        found.append(at)
+        at = text.find(exact, at + 1)
+    return found
+
+
+def locate(text: str, exact: str, prefix: str | None = None, suffix: str | None = None) -> Location:
+    """Locate ``exact`` in ``text``, honouring a given prefix/suffix, and return its Location.
+
+    Without prefix and suffix, a quote that occurs more than once gets the shortest context
+    on both sides that makes it unique; with them, the first occurrence they match is taken.
+    """
+    if not exact:
+        raise QuoteNotFound("the quote is empty")
+    starts = occurrences(text, exact)
+    if not starts:
+        raise QuoteNotFound(f"not a verbatim substring of the source: {exact[:80]!r}")
+    if prefix is not None or suffix is not None:
+        for s in starts:
+            e = s + len(exact)
+            if (prefix is None or text[:s].endswith(prefix)) and (
+                suffix is None or text[e:].startswith(suffix)
+            ):
+                return Location(s, e, prefix, suffix)
+        raise QuoteNotFound(f"the quote occurs, but not with the given prefix/suffix: {exact[:80]!r}")
+    if len(starts) == 1:
+        return Location(starts[0], starts[0] + len(exact), None, None)
+    start = starts[0]
+    end = start + len(exact)
+    width = _CONTEXT_STEP
+    while True:
+        pre, suf = text[max(0, start - width):start], text[end:end + width]
+        matches = [s for s in starts
+                   if text[:s].endswith(pre) and text[s + len(exact):].startswith(suf)]
+        if len(matches) == 1 or (start - width <= 0 and end + width >= len(text)):
+            return Location(start, end, pre, suf)
+        width += _CONTEXT_STEP
+
+
+def _turtle_string(value: str) -> str:
+    """Return ``value`` as a Turtle string literal (short form, escaped)."""
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def evidence_turtle(evidence_name: str, file_name: str, text: str, exact: str) -> str:
+    """Return a Turtle block for an evidence node citing ``exact`` in the named source."""
+    loc = locate(text, exact)
+    quote = [f"oa:exact {_turtle_string(exact)}"]
+    if loc.prefix is not None:
+        quote.append(f"oa:prefix {_turtle_string(loc.prefix)}")
+    if loc.suffix is not None:
+        quote.append(f"oa:suffix {_turtle_string(loc.suffix)}")
+    selector = " ;\n            ".join(quote)
+    return (
+        f"ev:{evidence_name} a ag:Evidence ;\n"
+        f"    oa:hasSource src:{file_name} ;\n"
+        f"    oa:hasSelector [ a oa:TextQuoteSelector ;\n"
+        f"            {selector} ] ,\n"
+        f"        [ a oa:TextPositionSelector ; oa:start {loc.start} ; oa:end {loc.end} ] .\n"
+    )

@@ -1,0 +1,160 @@
+"""The ``alliance-graph`` command: a thin layer over the library functions.
+
+Exit codes, for every command: 0 success; 1 the command ran and the answer is "no" (a query
+error, a check that found violations, a proposal that does not conform); 2 the command could
+not run (bad usage, an unreadable or malformed input file, a graph that cannot be built).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from . import checks, citations, export as export_mod, queries, stats as stats_mod, store
+from .build import asserted
+from .loading import LoadError
+from .settings import Settings
+
+EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_ERROR):
+    """Print an error to stderr and exit with ``code``."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def load_graph(settings: Settings):
+    """Load the knowledge graph, turning build problems into a clear exit 2."""
+    try:
+        return store.load(settings)
+    except LoadError as exc:
+        fail(f"the graph could not be built:\n{exc}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of Turtle data files (default: data/ of the checkout).")
+@click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of ontology files (default: ontology/ of the checkout).")
+@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the source texts (default: ../shared/sources).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the build cache (default: .cache/ of the checkout).")
+@click.version_option(package_name="alliance-graph")
+@click.pass_context
+def main(ctx, **paths):
+    """Query, export and check the alliance-graph knowledge graph."""
+    ctx.obj = Settings().with_(**paths)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def stats(settings: Settings, fmt: str):
+    """Count triples, entities by class, claims, evidence and sources."""
+    figures = stats_mod.compute(load_graph(settings))
+    if fmt == "json":
+        click.echo(json.dumps(asdict(figures), indent=2))
+        return
+    click.echo(f"triples (asserted)   {figures.triples}")
+    click.echo(f"triples (inferred)   {figures.inferred_triples}")
+    click.echo(f"claims               {figures.claims}")
+    click.echo(f"  contested          {figures.contested_claims}")
+    click.echo(f"evidence nodes       {figures.evidence}")
+    click.echo(f"source documents     {figures.sources}")
+    click.echo("entities by class")
+    for cls, n in figures.entities_by_class.items():
+        click.echo(f"  {cls:<32} {n}")
+
+
+def read_query(settings: Settings, query_or_file: str) -> str:
+    """Return query text from an argument that is a query, a file, ``-``, or a catalogue name."""
+    if query_or_file == "-":
+        return sys.stdin.read()
+    named = settings.queries_dir / f"{query_or_file}.rq"
+    for candidate in (Path(query_or_file), named):
+        if len(str(candidate)) < 4096 and candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    return query_or_file
+
+
+@main.command()
+@click.argument("query_or_file")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "nt", "jsonld"]),
+              help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT).")
+@click.option("--inferred/--asserted", default=False, show_default=True,
+              help="Include the OWL 2 RL inferred triples in the default graph.")
+@click.pass_obj
+def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool):
+    """Run a SPARQL query given as text, a .rq file, a catalogue name, or - for stdin."""
+    text = read_query(settings, query_or_file)
+    kg = load_graph(settings)
+    try:
+        result = queries.run(kg, text, inferred=inferred)
+        if fmt == "table":
+            click.echo(queries.table(result))
+        else:
+            sys.stdout.buffer.write(queries.serialize(result, fmt))
+    except queries.QueryError as exc:
+        fail(f"query failed: {exc}", EXIT_NO)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(export_mod.FORMATS), default="ttl",
+              show_default=True)
+@click.option("--inferred", is_flag=True, help="Include the OWL 2 RL inferred triples.")
+@click.option("--rdf12", is_flag=True,
+              help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.pass_obj
+def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Path | None):
+    """Export the graph as RDF (quad formats keep one named graph per file)."""
+    kg = load_graph(settings)
+    try:
+        data = export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12)
+    except export_mod.ExportError as exc:
+        fail(str(exc))
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("quote")
+@click.option("--name", default="NAME", help="Local name of the evidence node (ev:NAME).")
+@click.pass_obj
+def cite(settings: Settings, source: str, quote: str, name: str):
+    """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets."""
+    path = settings.sources_dir / source
+    if not path.is_file():
+        fail(f"no source file {source!r} in {settings.sources_dir}")
+    try:
+        click.echo(citations.evidence_turtle(name, source, citations.read_source(path), quote))
+    except citations.QuoteNotFound as exc:
+        fail(f"{source}: {exc}", EXIT_NO)
+
+
+@main.command()
+@click.pass_obj
+def check(settings: Settings):
+    """Run the data and ontology *-violation.rq checks; exit 1 if any finds something."""
+    try:
+        parsed = asserted(settings)
+    except LoadError as exc:
+        fail(f"the graph could not be built:\n{exc}")
+    found = checks.problems(parsed.quads, parsed.texts)
+    for problem in found:
+        click.echo(str(problem))
+    click.echo(f"{len(found)} violation(s) from {len(checks.all_checks())} checks")
+    sys.exit(EXIT_NO if found else EXIT_OK)

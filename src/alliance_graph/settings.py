@@ -1,0 +1,59 @@
+"""Every default in one place: paths, limits and server options.
+
+A ``Settings`` value is passed to whatever needs it; nothing reads globals.  Paths default to
+the checkout the package runs from (``ontology/``, ``data/``, and ``../shared/sources`` beside
+it) and can be overridden by arguments or ``ALLIANCE_GRAPH_*`` environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the graph comes from and how it is served."""
+
+    root: Path = PROJECT_ROOT
+    ontology_dir: Path = field(default_factory=lambda: _env_path(
+        "ALLIANCE_GRAPH_ONTOLOGY", PROJECT_ROOT / "ontology"))
+    data_dir: Path = field(default_factory=lambda: _env_path(
+        "ALLIANCE_GRAPH_DATA", PROJECT_ROOT / "data"))
+    sources_dir: Path = field(default_factory=lambda: _env_path(
+        "ALLIANCE_GRAPH_SOURCES", PROJECT_ROOT.parent / "shared" / "sources"))
+    cache_dir: Path = field(default_factory=lambda: _env_path(
+        "ALLIANCE_GRAPH_CACHE", PROJECT_ROOT / ".cache"))
+    queries_dir: Path = PROJECT_ROOT / "queries"
+    # Files in ontology/ that are published but not reasoned over (see DESIGN.md).
+    unreasoned_files: tuple[str, ...] = ("alignments.ttl", "shapes.ttl")
+    # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
+    query_timeout: float = 30.0
+    max_results: int = 100_000
+    # Server.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+
+    def with_(self, **changes) -> "Settings":
+        """Return a copy with the given fields changed (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def input_files(self) -> list[Path]:
+        """Return the Turtle files the graph is built from, ontology first, in stable order."""
+        return sorted(self.ontology_dir.glob("*.ttl")) + sorted(self.data_dir.glob("*.ttl"))
+
+    def graph_name(self, path: Path) -> str:
+        """Return the path a file's named graph is called by (relative to the project root)."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.name
