@@ -1,0 +1,28 @@
+# One command to set up and run, one to set up and test; both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: setup run test bench clean
+
+$(BIN)/alliance-graph: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/alliance-graph
+
+run: setup
+	$(BIN)/alliance-graph stats
+	$(BIN)/alliance-graph serve --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache
