@@ -158,3 +158,32 @@ def check(settings: Settings):
         click.echo(str(problem))
     click.echo(f"{len(found)} violation(s) from {len(checks.all_checks())} checks")
     sys.exit(EXIT_NO if found else EXIT_OK)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--source", "source", metavar="FILE",
+              help="Report only this source file (default: every source).")
+@click.pass_obj
+def coverage(settings: Settings, fmt: str, source: str | None):
+    """Print, per source text, how many sentences evidence cites, and list the uncited ones."""
+    from . import coverage as coverage_mod  # imported here: only this command needs it
+
+    if not settings.sources_dir.is_dir():
+        fail(f"source texts not found at {settings.sources_dir} (set --sources)")
+    kg = load_graph(settings)
+    try:
+        report = coverage_mod.coverage(kg, settings.sources_dir, only=source)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps([{**asdict(c), "percent": round(c.percent, 1)} for c in report],
+                              indent=2, ensure_ascii=False))
+        return
+    for c in report:
+        click.echo(f"{c.source}  {c.cited}/{c.total} sentences cited ({c.percent:.0f}%)")
+        for s in c.uncited:
+            click.echo(f"  [{s.start}:{s.end}] {s.text}")
+        for quote in c.unplaced:
+            click.echo(f"  quote not found in the text: {quote!r}")
