@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from alliance_graph import store
@@ -27,3 +30,16 @@ def sources_dir(settings):
         pytest.skip(f"source texts not found at {settings.sources_dir}: quotes cannot be "
                     "verified here (set ALLIANCE_GRAPH_SOURCES; CI has them)")
     return settings.sources_dir
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def mini(tmp_path, settings) -> Settings:
+    """Settings for a small project copied to a temp folder: core ontology + tests/fixtures/mini."""
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    shutil.copy(settings.ontology_dir / "core.ttl", tmp_path / "ontology" / "core.ttl")
+    return Settings(root=tmp_path, ontology_dir=tmp_path / "ontology", data_dir=tmp_path / "data",
+                    cache_dir=tmp_path / "cache", sources_dir=tmp_path / "sources",
+                    queries_dir=tmp_path / "queries")

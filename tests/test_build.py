@@ -1,0 +1,35 @@
+"""The build cache: reused while the inputs are unchanged, rebuilt when they change."""
+
+from alliance_graph import build, store
+
+
+def test_cache_is_written_once_and_reused(mini):
+    first = build.cached_build(mini)
+    mtime = first.stat().st_mtime_ns
+    assert build.cached_build(mini) == first
+    assert first.stat().st_mtime_ns == mtime
+
+
+def test_changed_input_changes_the_cache_key(mini):
+    before = build.input_hash(mini)
+    facts = mini.data_dir / "facts.ttl"
+    facts.write_text(facts.read_text().replace('"Iron Dome"', '"Iron Dome system"'))
+    assert build.input_hash(mini) != before
+    kg = store.load(mini)
+    labels = {r["l"].value for r in kg.query("SELECT ?l { id:IronDome rdfs:label ?l }")}
+    assert labels == {"Iron Dome system"}
+
+
+def test_no_temporary_files_are_left_behind(mini):
+    build.cached_build(mini)
+    assert [p.name for p in mini.cache_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_alignments_and_shapes_are_not_reasoned_over(mini):
+    (mini.ontology_dir / "alignments.ttl").write_text(
+        "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ag:State rdfs:subClassOf <http://dbpedia.org/ontology/Country> .\n")
+    kg = store.load(mini)
+    assert not kg.query("ASK { id:UnitedStates a <http://dbpedia.org/ontology/Country> }", inferred=True)
+    assert kg.query("ASK { id:IronDome a ag:System }", inferred=True)

@@ -1,0 +1,71 @@
+"""The *-violation.rq checks: silent on the shipped graph, and each fires with file and line."""
+
+import pytest
+
+from alliance_graph import build, checks
+from alliance_graph.loading import LoadError
+
+ALL = [c.name for c in checks.all_checks()]
+
+
+@pytest.fixture(scope="module")
+def shipped(settings):
+    return build.asserted(settings)
+
+
+def test_checks_exist_for_both_kinds():
+    assert {c.name for c in checks.all_checks(("data",))} >= {
+        "claim-incomplete-violation", "evidence-incomplete-violation",
+        "unknown-term-violation", "uncited-triple-violation", "entity-unlabelled-violation"}
+    assert {c.name for c in checks.all_checks(("ontology",))} >= {
+        "term-missing-label-violation", "term-duplicate-label-violation",
+        "term-missing-definition-violation", "term-unused-violation"}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_shipped_graph_passes(shipped, name):
+    [check] = [c for c in checks.all_checks() if c.name == name]
+    found = checks.run_check(checks.store_of(shipped.quads), check,
+                             checks.LineIndex(shipped.texts))
+    assert found == [], "\n".join(map(str, found))
+
+
+def test_mini_project_builds(mini):
+    assert build.build_quads(mini)
+
+
+# Each case: a line to replace in tests/fixtures/mini/data/facts.ttl, its replacement, the
+# check that must fire, and the line it must report.
+BREAKAGES = [
+    ("    rdf:object id:UnitedStates ;\n", "", "claim-incomplete-violation", "claim has no rdf:object", 31),
+    ("    prov:wasDerivedFrom ev:test-iron-dome .\n\nclaim:IronDome-label",
+     "    .\n\nclaim:IronDome-label", "claim-incomplete-violation", "cites no evidence", 17),
+    ("    oa:hasSource src:test.txt ;\n", "", "evidence-incomplete-violation", "no oa:hasSource", 13),
+    ("    rdf:predicate ag:coFundedBy ;\n    rdf:object id:UnitedStates ;",
+     "    rdf:predicate ag:fundedBy ;\n    rdf:object id:UnitedStates ;",
+     "unknown-term-violation", "property the ontology does not declare", None),
+    ("src:test.txt a ag:SourceDocument .\n",
+     "src:test.txt a ag:SourceDocument .\n\n<https://alliance-graph.example/id/IronDome> ag:coFundedBy <https://alliance-graph.example/id/Israel> .\n",
+     "uncited-triple-violation", "not stated by any claim", 13),
+    ("claim:Atlantis-type a ag:Claim ;\n",
+     "claim:Lemuria-type a ag:Claim ;\n    rdf:subject id:Lemuria ;\n    rdf:predicate rdf:type ;\n"
+     "    rdf:object ag:State ;\n    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:test-iron-dome .\n\n"
+     "claim:Atlantis-type a ag:Claim ;\n",
+     "entity-unlabelled-violation", "no cited rdfs:label", 67),
+]
+
+
+@pytest.mark.parametrize("old, new, check, message, line", BREAKAGES,
+                         ids=[f"{b[2]}-{i}" for i, b in enumerate(BREAKAGES)])
+def test_broken_data_stops_the_build_with_file_and_line(mini, old, new, check, message, line):
+    facts = mini.data_dir / "facts.ttl"
+    text = facts.read_text()
+    assert old in text
+    facts.write_text(text.replace(old, new, 1))
+    with pytest.raises(LoadError) as err:
+        build.build_quads(mini)
+    hits = [p for p in err.value.problems if f"[{check}]" in p.message and message in p.message]
+    assert hits, str(err.value)
+    assert hits[0].file == "data/facts.ttl"
+    if line is not None:
+        assert hits[0].line == line, str(err.value)

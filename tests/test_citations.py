@@ -1,0 +1,93 @@
+"""Quotes: located in their source, and every shipped quote verbatim in its source text."""
+
+import hashlib
+
+import pytest
+
+from alliance_graph import citations
+
+TEXT = "The U.S. was the first country. Israel was designated in 1987. The U.S. was first."
+
+
+def test_unique_quote_needs_no_context():
+    loc = citations.locate(TEXT, "designated in 1987")
+    assert TEXT[loc.start:loc.end] == "designated in 1987"
+    assert (loc.prefix, loc.suffix) == (None, None)
+
+
+def test_repeated_quote_gets_the_context_that_makes_it_unique():
+    loc = citations.locate(TEXT, "The U.S. was")
+    assert loc.start == 0
+    assert loc.prefix is not None and loc.suffix is not None
+    assert len([s for s in citations.occurrences(TEXT, "The U.S. was")
+                if TEXT[:s].endswith(loc.prefix) and TEXT[s + 12:].startswith(loc.suffix)]) == 1
+
+
+def test_given_prefix_picks_the_matching_occurrence():
+    loc = citations.locate(TEXT, "The U.S. was", prefix="1987. ")
+    assert loc.start == TEXT.rindex("The U.S. was")
+
+
+@pytest.mark.parametrize("quote, kwargs", [("the first nation", {}), ("", {}),
+                                            ("The U.S. was", {"suffix": " never"})])
+def test_missing_quote_raises(quote, kwargs):
+    with pytest.raises(citations.QuoteNotFound):
+        citations.locate(TEXT, quote, **kwargs)
+
+
+def test_evidence_block_parses_and_points_at_the_quote():
+    import rdflib
+    block = citations.evidence_turtle("t-1", "t.txt", TEXT, 'designated in 1987')
+    prologue = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in
+                       __import__("alliance_graph.namespaces", fromlist=["PREFIXES"]).PREFIXES.items())
+    graph = rdflib.Graph().parse(data=prologue + block, format="turtle")
+    start = next(graph.objects(None, rdflib.URIRef("http://www.w3.org/ns/oa#start")))
+    assert TEXT[int(start):].startswith("designated in 1987")
+
+
+QUOTES = """
+SELECT ?evidence ?file ?exact ?prefix ?suffix ?start ?end WHERE {
+  ?evidence a ag:Evidence ; oa:hasSource ?source ; oa:hasSelector ?quote .
+  ?source ag:fileName ?file .
+  ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
+  OPTIONAL { ?quote oa:prefix ?prefix } OPTIONAL { ?quote oa:suffix ?suffix }
+  OPTIONAL { ?evidence oa:hasSelector [ a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end ] }
+}
+"""
+
+
+def value(term):
+    return None if term is None else term.value
+
+
+def test_shipped_graph_has_evidence(kg):
+    assert len(list(kg.query(QUOTES))) > 0
+
+
+def test_every_shipped_quote_is_verbatim_in_its_source(kg, sources_dir):
+    texts = {}
+    wrong = []
+    for row in kg.query(QUOTES):
+        file = row["file"].value
+        if file not in texts:
+            texts[file] = citations.read_source(sources_dir / file)
+        exact = row["exact"].value
+        try:
+            loc = citations.locate(texts[file], exact, value(row["prefix"]), value(row["suffix"]))
+        except citations.QuoteNotFound as exc:
+            wrong.append(f"{row['evidence'].value}: {exc}")
+            continue
+        if row["start"] is not None and (int(row["start"].value), int(row["end"].value)) != (loc.start, loc.end):
+            # The stored offsets must select exactly the quote.
+            start, end = int(row["start"].value), int(row["end"].value)
+            if texts[file][start:end] != exact:
+                wrong.append(f"{row['evidence'].value}: oa:start/oa:end {start}-{end} do not select the quote")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_source_documents_match_their_files(kg, sources_dir):
+    rows = list(kg.query("SELECT ?file ?sha WHERE { ?d a ag:SourceDocument ; ag:fileName ?file ; ag:sha256 ?sha }"))
+    assert {r["file"].value for r in rows} == {p.name for p in sources_dir.glob("*.txt")}
+    for r in rows:
+        digest = hashlib.sha256((sources_dir / r["file"].value).read_bytes()).hexdigest()
+        assert r["sha"].value == digest, r["file"].value

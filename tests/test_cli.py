@@ -1,0 +1,87 @@
+"""The command line: each command, its formats, and its documented exit codes."""
+
+import json
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph.cli import main
+
+
+@pytest.fixture
+def run():
+    def invoke(*args, input=None):
+        return CliRunner().invoke(main, [str(a) for a in args], input=input)
+    return invoke
+
+
+def test_stats(run):
+    result = run("stats")
+    assert result.exit_code == 0, result.output
+    assert "claims" in result.output and "entities by class" in result.output
+    doc = json.loads(run("stats", "--format", "json").output)
+    assert doc["sources"] == 5 and doc["claims"] > 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_query_result_formats(run, fmt):
+    result = run("query", "SELECT ?c WHERE { ?c a ag:Claim } LIMIT 3", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    from alliance_graph.queries import RESULT_FORMATS
+    assert len(list(ox.parse_query_results(result.stdout_bytes, format=RESULT_FORMATS[fmt].oxigraph))) == 3
+
+
+def test_query_table_from_file_and_stdin(run, tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("SELECT ?c WHERE { ?c a ag:Claim } LIMIT 2")
+    assert run("query", path).output.rstrip().endswith("(2 rows)")
+    assert run("query", "-", input="ASK { ?c a ag:Claim }").output.strip() == "true"
+
+
+def test_construct_as_turtle_and_inferred_switch(run):
+    q = "CONSTRUCT { ?c a rdf:Statement } WHERE { ?c a rdf:Statement }"
+    assert run("query", q, "--format", "turtle").output.count("rdf:Statement") == 0
+    inferred = run("query", q, "--format", "turtle", "--inferred")
+    assert inferred.exit_code == 0 and "rdf:Statement" in inferred.output
+
+
+def test_query_syntax_error_exits_1_with_the_parser_message(run):
+    result = run("query", "SELECT ?x WHERE { ?x ?y }")
+    assert result.exit_code == 1
+    assert "query failed: error at 1:" in result.output
+
+
+def test_broken_data_exits_2_with_file_and_line(run, mini):
+    (mini.data_dir / "broken.ttl").write_text("@prefix ag: <https://alliance-graph.example/ontology/> .\n\nag:x ag:y\n")
+    result = run("--data", mini.data_dir, "--ontology", mini.ontology_dir, "--cache", mini.cache_dir, "stats")
+    assert result.exit_code == 2
+    assert "broken.ttl:3" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld", "xml"])
+def test_export_to_file(run, tmp_path, fmt):
+    out = tmp_path / f"graph.{fmt}"
+    result = run("export", "--format", fmt, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+
+
+def test_export_rdf12_jsonld_is_refused_with_exit_2(run):
+    result = run("export", "--format", "jsonld", "--rdf12")
+    assert result.exit_code == 2 and "JSON-LD" in result.output
+
+
+def test_cite_prints_an_evidence_block(run, sources_dir):
+    name = sorted(p.name for p in sources_dir.glob("000_*.txt"))[0]
+    result = run("cite", name, "Negev U.S. Radar Base", "--name", "000-negev")
+    assert result.exit_code == 0, result.output
+    assert "ev:000-negev a ag:Evidence" in result.output and "oa:start" in result.output
+    missing = run("cite", name, "a sentence no source has")
+    assert missing.exit_code == 1 and "not a verbatim substring" in missing.output
+
+
+def test_check_passes_on_the_shipped_graph(run):
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "0 violation(s)" in result.output

@@ -1,0 +1,65 @@
+"""Parsing: one named graph per file, and bad input reported with file and line."""
+
+import pytest
+
+from alliance_graph import loading
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
+def test_each_file_gets_its_own_named_graph(tmp_path):
+    a = write(tmp_path, "a.ttl", "<urn:a> <urn:p> <urn:b> .\n")
+    b = write(tmp_path, "b.ttl", "<urn:c> <urn:p> <urn:d> .\n")
+    quads, texts = loading.load_files([(a, "data/a.ttl"), (b, "data/b.ttl")])
+    assert {q.graph_name.value for q in quads} == {
+        "https://alliance-graph.example/graph/data/a.ttl",
+        "https://alliance-graph.example/graph/data/b.ttl"}
+    assert set(texts) == {"data/a.ttl", "data/b.ttl"}
+
+
+def test_syntax_error_names_file_line_and_parser_message(tmp_path):
+    path = write(tmp_path, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n<urn:e> <urn:p> <urn:f> .\n")
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "data/bad.ttl")])
+    [problem] = err.value.problems
+    assert (problem.file, problem.line) == ("data/bad.ttl", 4)
+    assert "dot" in problem.message
+    assert str(problem).startswith("data/bad.ttl:4:")
+
+
+def test_ill_typed_literal_is_reported_on_its_line(tmp_path):
+    path = write(tmp_path, "typed.ttl", '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                 '<urn:a> <urn:year> "1987"^^xsd:gYear .\n'
+                 '<urn:a> <urn:amount> "3.8 billion"^^xsd:decimal .\n')
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "data/typed.ttl")])
+    [problem] = err.value.problems
+    assert problem.line == 3
+    assert '"3.8 billion" is not a valid xsd:decimal' in problem.message
+
+
+def test_every_bad_file_is_reported_not_just_the_first(tmp_path):
+    a = write(tmp_path, "a.ttl", "<urn:a> <urn:p> .\n")
+    b = write(tmp_path, "b.ttl", "<urn:a> <urn:p> <urn:b>\n")
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(a, "a.ttl"), (b, "b.ttl")])
+    assert [p.file for p in err.value.problems] == ["a.ttl", "b.ttl"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+    (b"<urn:a> <urn:p> \"caf\xe9\" .\n", "not valid UTF-8"),
+])
+def test_non_text_files_are_refused_clearly(tmp_path, content, message):
+    path = write(tmp_path, "x.ttl", content)
+    with pytest.raises(loading.LoadError, match=message):
+        loading.load_files([(path, "x.ttl")])
+
+
+def test_missing_file_is_a_load_error(tmp_path):
+    with pytest.raises(loading.LoadError, match="cannot read file"):
+        loading.load_files([(tmp_path / "nope.ttl", "nope.ttl")])
