@@ -1,0 +1,116 @@
+"""The query catalogue: every manifest entry answers as reviewed, and the manifest is complete."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from alliance_graph import catalogue
+from alliance_graph.settings import Settings
+
+QUERIES = Settings().queries_dir
+ENTRIES = catalogue.read_manifest(QUERIES)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_query_answers_as_reviewed(kg, entry):
+    kind, actual = catalogue.run(kg, entry)
+    assert entry.result == catalogue.result_path(entry.query, kind), \
+        f"{entry.name} is a {kind.upper()} query but its manifest result is {entry.result.name}"
+    expected = catalogue.read_expected(entry.result)
+    problems = catalogue.differences(actual, expected, ordered=entry.ordered())
+    assert not problems, (f"{entry.name}: the graph no longer answers as reviewed "
+                          "(python -m alliance_graph.catalogue --update, then review the diff):\n"
+                          + "\n".join(problems))
+
+
+def test_manifest_lists_every_query_and_nothing_else():
+    listed = {e.query.name for e in ENTRIES}
+    on_disk = {p.name for p in catalogue.query_files(QUERIES)}
+    assert listed == on_disk, (f"not in manifest: {sorted(on_disk - listed)}; "
+                               f"listed but missing: {sorted(listed - on_disk)}")
+    assert len(ENTRIES) == len(listed), "a query is listed twice"
+    results = {p.name for p in QUERIES.glob("*.srj")} | {p.name for p in QUERIES.glob("*.ttl")}
+    assert results - {catalogue.MANIFEST} == {e.result.name for e in ENTRIES}
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_manifest_entry_matches_query_header(entry):
+    assert (entry.title, entry.comment) == catalogue.header(entry.query)
+    text = entry.text()
+    # Catalogue queries must run on any store, so they declare every prefix they use.
+    for prefix in ("ag:", "id:", "rdf:", "rdfs:", "oa:", "prov:", "dcterms:", "skos:", "xsd:"):
+        body = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
+        if f" {prefix}" in body or f"({prefix}" in body or f"/{prefix}" in body:
+            assert f"PREFIX {prefix}" in text, f"{entry.name} uses {prefix} undeclared"
+
+
+HEADER_CASES = [
+    ("# Title\n# What it answers.\n\nSELECT * {}", ("Title", "What it answers.")),
+    ("# Title\n# Two lines\n# of comment.\nASK {}", ("Title", "Two lines of comment.")),
+]
+
+
+@pytest.mark.parametrize("text, expected", HEADER_CASES)
+def test_header(tmp_path, text, expected):
+    (tmp_path / "q.rq").write_text(text, encoding="utf-8")
+    assert catalogue.header(tmp_path / "q.rq") == expected
+
+
+@pytest.mark.parametrize("text", ["SELECT * {}", "# Title only\nSELECT * {}", "# Title\n#\n"])
+def test_header_missing_is_an_error(tmp_path, text):
+    (tmp_path / "q.rq").write_text(text, encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError):
+        catalogue.header(tmp_path / "q.rq")
+
+
+ORDER_CASES = [
+    ("SELECT ?s { ?s ?p ?o } ORDER BY ?s", True),
+    ("SELECT ?s { ?s ?p ?o }\norder by desc(?s) LIMIT 3", True),
+    ("SELECT ?s { { SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 1 } }", False),
+    ("# ORDER BY in a comment\nSELECT ?s { ?s ?p ?o }", False),
+    ('SELECT ?s { ?s ?p "ORDER BY" }', False),
+]
+
+
+@pytest.mark.parametrize("text, ordered", ORDER_CASES)
+def test_has_order_by(text, ordered):
+    assert catalogue.has_order_by(text) is ordered
+
+
+def _doc(*rows, names=("x",)):
+    return {"head": {"vars": list(names)}, "results": {"bindings": list(rows)}}
+
+
+ONE = {"x": {"type": "literal", "value": "1", "datatype": catalogue.XSD + "integer"}}
+ONE_DECIMAL = {"x": {"type": "literal", "value": "1.0", "datatype": catalogue.XSD + "decimal"}}
+TWO = {"x": {"type": "uri", "value": "https://alliance-graph.example/id/Two"}}
+
+
+def test_differences_unordered_ignores_row_order_but_counts_duplicates():
+    assert catalogue.differences(_doc(ONE, TWO), _doc(TWO, ONE), ordered=False) == []
+    assert catalogue.differences(_doc(ONE, ONE), _doc(ONE), ordered=False)
+
+
+def test_differences_ordered_compares_order():
+    assert catalogue.differences(_doc(ONE, TWO), _doc(ONE, TWO), ordered=True) == []
+    assert catalogue.differences(_doc(ONE, TWO), _doc(TWO, ONE), ordered=True)
+
+
+def test_differences_compares_numbers_by_value():
+    assert catalogue.differences(_doc(ONE_DECIMAL), _doc(ONE), ordered=False) == []
+    assert catalogue.differences(_doc(TWO), _doc(ONE), ordered=False)
+
+
+def test_update_writes_results_and_manifest(tmp_path, kg):
+    (tmp_path / "count.rq").write_text(
+        "# Count\n# How many claims.\nPREFIX ag: <https://alliance-graph.example/ontology/>\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c a ag:Claim }\n", encoding="utf-8")
+    (tmp_path / "yes.rq").write_text("# Yes\n# Always true.\nASK {}\n", encoding="utf-8")
+    catalogue.update(kg, tmp_path)
+    entries = catalogue.read_manifest(tmp_path)
+    assert [(e.name, e.title, e.result.name) for e in entries] == [
+        ("count", "Count", "count.srj"), ("yes", "Yes", "yes.srj")]
+    assert json.loads(Path(tmp_path / "yes.srj").read_text())["boolean"] is True
