@@ -35,6 +35,9 @@ class Settings:
     queries_dir: Path = PROJECT_ROOT / "queries"
     # Files in ontology/ that are published but not reasoned over (see DESIGN.md).
     unreasoned_files: tuple[str, ...] = ("alignments.ttl", "shapes.ttl")
+    # The SHACL shapes (in ontology/), and the largest proposal `validate`/`add` will read.
+    shapes_file: str = "shapes.ttl"
+    max_proposal_bytes: int = 5_000_000
     # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
     query_timeout: float = 30.0
     max_results: int = 100_000
