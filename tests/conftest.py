@@ -43,3 +43,21 @@ def mini(tmp_path, settings) -> Settings:
     return Settings(root=tmp_path, ontology_dir=tmp_path / "ontology", data_dir=tmp_path / "data",
                     cache_dir=tmp_path / "cache", sources_dir=tmp_path / "sources",
                     queries_dir=tmp_path / "queries")
+
+
+@pytest.fixture(scope="session")
+def pages_settings(tmp_path_factory, settings) -> Settings:
+    """Settings for tests/fixtures/pages (cited facts, a dispute, dates, a label with markup)."""
+    root = tmp_path_factory.mktemp("pages")
+    shutil.copytree(FIXTURES / "pages", root, dirs_exist_ok=True)
+    shutil.copy(settings.ontology_dir / "core.ttl", root / "ontology" / "core.ttl")
+    (root / "queries").mkdir()
+    return Settings(root=root, ontology_dir=root / "ontology", data_dir=root / "data",
+                    cache_dir=root / "cache", sources_dir=root / "sources",
+                    queries_dir=root / "queries")
+
+
+@pytest.fixture(scope="session")
+def pages_kg(pages_settings):
+    """The graph of tests/fixtures/pages, built once per session."""
+    return store.load(pages_settings)
