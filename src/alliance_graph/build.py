@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, checks, loading, reasoning, truthy
+from . import __version__, checks, loading, reasoning, rules, truthy
 from .settings import Settings
 
 # The modules whose code decides what a build contains; their source is part of the cache key.
-_PIPELINE_MODULES = (loading, truthy, reasoning, checks)
+_PIPELINE_MODULES = (loading, truthy, reasoning, rules, checks)
 
 
 def input_hash(settings: Settings) -> str:
@@ -67,7 +67,15 @@ def build_quads(settings: Settings, extra: list[Path] = ()) -> list[ox.Quad]:
     problems = checks.problems(parsed.quads, parsed.texts, kinds=("data",))
     if problems:
         raise loading.LoadError(problems)
-    return parsed.quads + reasoning.owl_rl_closure(reasoned_quads(parsed.quads, settings))
+    return parsed.quads + closure(reasoned_quads(parsed.quads, settings), settings)
+
+
+def closure(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
+    """Return the OWL 2 RL closure: owlrl (the reference) for small graphs, rules.py above
+    ``settings.rules_threshold`` quads, where owlrl's pure-Python fixpoint would take hours."""
+    if len(quads) <= settings.rules_threshold:
+        return reasoning.owl_rl_closure(quads)
+    return rules.closure(quads)
 
 
 def cache_path(settings: Settings) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import checks, citations, export as export_mod, queries, stats as stats_mod, store
+from . import backends, checks, citations, export as export_mod, queries, stats as stats_mod, store
 from .build import asserted
 from .loading import LoadError
 from .settings import Settings
@@ -36,7 +36,17 @@ def load_graph(settings: Settings):
         fail(f"the graph could not be built:\n{exc}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A command group that turns an unreachable or failing store into a clear exit 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except backends.StoreError as exc:
+            fail(f"the store could not be used: {exc}")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of Turtle data files (default: data/ of the checkout).")
 @click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -45,6 +55,11 @@ def load_graph(settings: Settings):
               help="Folder of the source texts (default: ../shared/sources).")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the build cache (default: .cache/ of the checkout).")
+@click.option("--store", "store",
+              help="Where the graph lives: memory (default; built at start), a directory "
+                   "(on-disk Oxigraph store, rebuilt when the inputs change) or the query URL "
+                   "of a remote SPARQL 1.1 store (filled by `alliance-graph load`). "
+                   "Env: ALLIANCE_GRAPH_STORE.")
 @click.version_option(package_name="alliance-graph")
 @click.pass_context
 def main(ctx, **paths):
@@ -158,6 +173,21 @@ def check(settings: Settings):
         click.echo(str(problem))
     click.echo(f"{len(found)} violation(s) from {len(checks.all_checks())} checks")
     sys.exit(EXIT_NO if found else EXIT_OK)
+
+
+@main.command()
+@click.option("--update-url", help="SPARQL Update URL of a remote store (default: derived).")
+@click.option("--graph-store-url", help="Graph Store Protocol URL of a remote store "
+                                        "(default: derived).")
+@click.pass_obj
+def load(settings: Settings, update_url: str | None, graph_store_url: str | None):
+    """Build the graph into the --store: a directory store, or push it to a remote store."""
+    settings = settings.with_(store_update_url=update_url, store_graph_store_url=graph_store_url)
+    try:
+        summary = backends.load_into_store(settings)
+    except LoadError as exc:
+        fail(f"the graph could not be built:\n{exc}")
+    click.echo(summary)
 
 
 @main.command()

@@ -38,6 +38,18 @@ class Settings:
     # The SHACL shapes (in ontology/), and the largest proposal `validate`/`add` will read.
     shapes_file: str = "shapes.ttl"
     max_proposal_bytes: int = 5_000_000
+    # Where the built graph lives: "memory" (built at start), a directory path (an on-disk
+    # Oxigraph store, rebuilt only when the inputs change) or an http(s) SPARQL query URL.
+    store: str = field(default_factory=lambda: os.environ.get("ALLIANCE_GRAPH_STORE", "memory"))
+    # A remote store's SPARQL Update and Graph Store Protocol URLs (None: derived from ``store``
+    # the way Oxigraph and Fuseki name them, /update and /store beside /query).
+    store_update_url: str | None = None
+    store_graph_store_url: str | None = None
+    # Seconds to wait for a remote store's answer (connect and read).
+    remote_timeout: float = 60.0
+    # Above this many reasoned quads the build computes the OWL 2 RL closure with the SPARQL
+    # rules in rules.py instead of owlrl: same triples on this ontology, minutes instead of hours.
+    rules_threshold: int = 50_000
     # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
     query_timeout: float = 30.0
     max_results: int = 100_000

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import build
+from . import backends
 from .namespaces import INFERRED_GRAPH, PREFIX_IRIS
 from .settings import Settings
 
@@ -22,7 +22,7 @@ INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 class KnowledgeGraph:
     """A loaded alliance-graph: an Oxigraph store and the names of its graphs."""
 
-    store: ox.Store
+    store: ox.Store  # or a backends.RemoteStore, which answers the same read calls
     asserted: list[ox.NamedNode] = field(default_factory=list)
     inferred: ox.NamedNode = INFERRED
 
@@ -55,8 +55,7 @@ class KnowledgeGraph:
 
 
 def load(settings: Settings | None = None) -> KnowledgeGraph:
-    """Build (or take from the cache) the graph described by ``settings`` and load it."""
-    settings = settings or Settings()
-    store = ox.Store()
-    store.bulk_load(path=str(build.cached_build(settings)), format=ox.RdfFormat.N_QUADS)
-    return KnowledgeGraph.from_store(store)
+    """Open the graph in the store ``settings.store`` names: built in memory (or taken from
+    the build cache), a directory store (rebuilt only when the inputs changed), or a remote
+    SPARQL store; raise ``backends.StoreError`` when the store cannot be used."""
+    return KnowledgeGraph.from_store(backends.open_store(settings or Settings()))
