@@ -61,3 +61,53 @@ def pages_settings(tmp_path_factory, settings) -> Settings:
 def pages_kg(pages_settings):
     """The graph of tests/fixtures/pages, built once per session."""
     return store.load(pages_settings)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """The base URL of a real Oxigraph server process on a free loopback port (for remote tests)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    binary = Path(sys.executable).with_name("oxigraph")
+    if not binary.exists():
+        pytest.fail(f"{binary} missing: install the test extra (pip install -e '.[test]')")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    process = subprocess.Popen([str(binary), "serve", "--location", str(location),
+                                "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the Oxigraph server did not start on {url}")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session", params=["memory", "directory", "remote"])
+def backend_kg(request, settings, tmp_path_factory):
+    """The shipped graph in each store backend: in memory, a directory store, a remote store."""
+    from alliance_graph import backends
+
+    if request.param == "memory":
+        return store.load(settings.with_(store="memory"))
+    if request.param == "directory":
+        folder = tmp_path_factory.mktemp("directory-store") / "store"
+        return store.load(settings.with_(store=str(folder)))
+    remote = settings.with_(store=request.getfixturevalue("oxigraph_server") + "/query")
+    backends.load_into_store(remote)
+    return store.load(remote)
