@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from .namespaces import AG, BASE, OA, PROV, RDF, RDFS, SKOS, XSD, shorten
 
 # How many incoming statements of one property a page lists before it only counts them.
-MAX_INCOMING = 50
+MAX_INCOMING = 200
 RANK_ORDER = {str(AG.PreferredRank): 0, str(AG.NormalRank): 1, str(AG.DeprecatedRank): 2}
 PRECISION = {str(XSD.date): "day", str(XSD.gYearMonth): "month", str(XSD.gYear): "year",
              str(XSD.dateTime): "time"}
@@ -110,6 +110,28 @@ class Entity:
     usage_count: int = 0
     own_claim: Claim | None = None                            # for claim nodes
     own_evidence: Evidence | None = None                      # for evidence nodes
+
+    def rows(self, group: Group) -> list[list[tuple[Claim, str]]]:
+        """Return a group's claims in rows: a lone claim, or claims that disagree side by side.
+
+        Each claim comes with its mark: "" alone, else "disputed" or "variant".
+        """
+        shown: set[str] = set()
+        out = []
+        for c in group.claims:
+            if c.iri.value in shown:
+                continue
+            shown.add(c.iri.value)
+            row = [(c, "")]
+            for mark, others in (("disputed", c.disputed_by), ("variant", c.variant_of)):
+                for other in others:
+                    if other in self.related and other not in shown:
+                        shown.add(other)
+                        row.append((self.related[other], mark))
+            if len(row) > 1:
+                row[0] = (c, "disputed" if c.disputed_by else "variant")
+            out.append(row)
+        return out
 
 
 def local_path(iri: str) -> str | None:
@@ -361,7 +383,7 @@ def _incoming(kg, iri: str, lab: Labeller, claimed) -> list[tuple[Term, list[Ter
     ref = _iri(iri)
     counts = {r["p"].value: int(r["n"].value) for r in kg.query(
         f"SELECT ?p (COUNT(?s) AS ?n) WHERE {{ ?s ?p {ref} "
-        f"FILTER(?p NOT IN (rdf:subject, rdf:object, rdfs:isDefinedBy)) }} GROUP BY ?p")}
+        f"FILTER(?p NOT IN (rdf:subject, rdf:object)) }} GROUP BY ?p")}
     out = []
     for p, n in sorted(counts.items()):
         subjects = [r["s"] for r in kg.query(

@@ -1,0 +1,42 @@
+"""The neighbourhood SVG: well-formed, escaped, labelled, and bounded in size."""
+
+import xml.etree.ElementTree as ET
+
+from alliance_graph import diagram
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg):
+    return ET.fromstring(svg)
+
+
+def test_markup_in_labels_is_text_not_elements():
+    svg = diagram.neighbourhood("<script>alert(1)</script>", [
+        diagram.Edge("co-funded <b>by</b>", 'A "quoted" & <i>odd</i> name', "/id/x?a=1&b=2", False)])
+    root = parse(svg)
+    assert not list(root.iter(SVG + "script")) and not list(root.iter(SVG + "b"))
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert "co-funded <b>by</b>" in texts
+    assert "<script>alert(1)</script>" in texts
+    assert [a.get("href") for a in root.iter(SVG + "a")] == ["/id/x?a=1&b=2"]
+
+
+def test_every_edge_has_a_line_a_label_and_a_node():
+    edges = [diagram.Edge(f"p{i}", f"n{i}", f"/id/n{i}", i % 2 == 0) for i in range(5)]
+    root = parse(diagram.neighbourhood("centre", edges))
+    assert len(list(root.iter(SVG + "line"))) == 5
+    labels = [t.text for t in root.iter(SVG + "text") if t.get("class") == "edge-label"]
+    assert labels == [f"p{i}" for i in range(5)]
+
+
+def test_too_many_neighbours_are_counted_not_drawn():
+    edges = [diagram.Edge("p", f"n{i}", None, False) for i in range(diagram.MAX_NEIGHBOURS + 3)]
+    root = parse(diagram.neighbourhood("c", edges))
+    assert len(list(root.iter(SVG + "line"))) == diagram.MAX_NEIGHBOURS
+    assert any(t.text == "and 3 more links" for t in root.iter(SVG + "text"))
+
+
+def test_no_edges_still_draws_the_entity():
+    root = parse(diagram.neighbourhood("alone", []))
+    assert [t.text for t in root.iter(SVG + "text")] == ["alone"]

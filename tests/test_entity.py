@@ -1,0 +1,96 @@
+"""entity.describe: an IRI's claims with quotes and grades, disagreements, plain statements."""
+
+from alliance_graph import entity
+from alliance_graph.namespaces import AG, ID
+
+IRON_DOME = str(ID.IronDome)
+
+
+def group(e, label, incoming=False):
+    return next(g for g in e.groups if g.predicate.label == label and g.incoming == incoming)
+
+
+def test_unknown_iri_is_none(pages_kg):
+    assert entity.describe(pages_kg, str(ID.Nowhere)) is None
+
+
+def test_iri_with_characters_sparql_cannot_hold_is_none_not_an_injection(pages_kg):
+    assert entity.describe(pages_kg, str(ID) + "x> ?p ?o } #") is None
+
+
+def test_label_types_and_class_definition(pages_kg):
+    e = entity.describe(pages_kg, IRON_DOME)
+    assert e.label == "Iron Dome"
+    assert [t.label for t in e.types] == ["missile defense system"]
+    assert e.class_definitions[0][1] == "A system that intercepts missiles and rockets."
+
+
+def test_claims_carry_rank_quote_source_kind_and_grade(pages_kg):
+    e = entity.describe(pages_kg, IRON_DOME)
+    claims = group(e, "co-funded by").claims
+    assert [(c.object.label, c.rank) for c in claims] == [
+        ("United States", "preferred"), ("<script>window.pwned=1</script>Atlantis", "deprecated")]
+    quote = claims[0].evidence[0]
+    assert quote.exact.startswith("Iron Dome, co-funded by the U.S.")
+    assert (quote.source_title, quote.kind, quote.grade) == (
+        "Defense News test article", "news article", "B")
+    assert claims[0].notes == ["The news article is better sourced than the blog."]
+
+
+def test_dispute_written_once_is_seen_from_both_sides(pages_kg):
+    e = entity.describe(pages_kg, IRON_DOME)
+    rows = e.rows(group(e, "co-funded by"))
+    assert len(rows) == 1
+    assert [(c.object.label, mark) for c, mark in rows[0]] == [
+        ("United States", "disputed"), ("<script>window.pwned=1</script>Atlantis", "disputed")]
+
+
+def test_incoming_claims_and_qualifiers(pages_kg):
+    e = entity.describe(pages_kg, str(ID.UnitedStates))
+    party = group(e, "party", incoming=True).claims[0]
+    assert party.subject.label == "2016 MOU"
+    assert [(q.label, v.value, v.precision) for q, v in party.qualifiers] == [
+        ("valid from", "2018-10", "month")]
+
+
+def test_source_document_lists_its_grade_and_every_fact_it_supports(pages_kg):
+    e = entity.describe(pages_kg, "https://alliance-graph.example/id/source/news.txt")
+    statements = {p.label: [v.label for v in vs] for p, vs in e.statements}
+    assert statements["source reliability"] == ["usually reliable"]
+    assert statements["SHA-256"] == ["0" * 64]
+    assert len(e.supported) == 10
+
+
+def test_property_page_counts_its_usage(pages_kg):
+    e = entity.describe(pages_kg, str(AG.coFundedBy))
+    assert e.usage_count == 2
+    assert {p.label for p, _ in e.statements} >= {"rdfs:label", "skos:definition", "rdfs:range"}
+
+
+def test_claim_and_evidence_nodes_describe_themselves(pages_kg):
+    claim = entity.describe(pages_kg, "https://alliance-graph.example/id/claim/MOU2016-signedOn")
+    assert claim.own_claim.object.precision == "day"
+    ev = entity.describe(pages_kg, "https://alliance-graph.example/id/evidence/news-mou")
+    assert ev.own_evidence.exact.startswith("The MOU was signed")
+    assert len(ev.supported) == 4
+
+
+def test_description_holds_claims_and_their_evidence(pages_kg):
+    triples = entity.description(pages_kg, IRON_DOME)
+    subjects = {t.subject.value for t in triples if hasattr(t.subject, "value")}
+    assert IRON_DOME in subjects
+    assert "https://alliance-graph.example/id/claim/IronDome-coFundedBy-Atlantis" in subjects
+    assert "https://alliance-graph.example/id/evidence/blog-atlantis" in subjects
+    assert any(t.predicate.value.endswith("#exact") for t in triples)
+
+
+def test_search_ranks_exact_then_prefix_then_substring(pages_kg):
+    labels = [f["label"] for f in entity.search(pages_kg, "i")]
+    assert labels.index("Iron Dome") < labels.index("United States")
+    assert entity.search(pages_kg, "  ") == []
+    assert entity.search(pages_kg, "iron dome")[0]["href"] == "/id/IronDome"
+
+
+def test_local_path_only_for_project_iris():
+    assert entity.local_path("https://alliance-graph.example/id/source/a b.txt") == "/id/source/a%20b.txt"
+    assert entity.local_path("http://www.w3.org/ns/prov#Entity") is None
