@@ -1,0 +1,137 @@
+"""The pages blueprint through Flask's test client: HTML for browsers, RDF for RDF clients."""
+
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+
+from alliance_graph import pages
+
+IRON_DOME = "/id/IronDome"
+
+
+def make_app(kg, settings):
+    # A bare Flask app holding only the blueprint, so these tests do not depend on web.py.
+    app = Flask(__name__)
+    app.register_blueprint(pages.create_blueprint(lambda: kg, settings))
+    return app
+
+
+@pytest.fixture(scope="module")
+def client(pages_kg, pages_settings):
+    return make_app(pages_kg, pages_settings).test_client()
+
+
+def html(client, path, status=200):
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == status, response.text
+    return response.text
+
+
+def test_entity_page_shows_label_type_definition_facts_and_quotes(client):
+    page = html(client, IRON_DOME)
+    for text in ["<h1 id=\"label\">Iron Dome</h1>", "missile defense system",
+                 "A system that intercepts missiles and rockets.", "co-funded by",
+                 "Iron Dome, co-funded by the U.S., first intercepted rockets in 2011.",
+                 "Defense News test article", "news article", "reliability B", "preferred",
+                 "The news article is better sourced than the blog.", "<svg"]:
+        assert text in page
+
+
+def test_disagreeing_claims_are_side_by_side_and_marked(client):
+    page = html(client, IRON_DOME)
+    conflict = page[page.index('<div class="conflict">'):]
+    conflict = conflict[:conflict.index('</div>\n      </div>')]
+    assert "Sources disagree" in conflict
+    assert conflict.count('<span class="mark">disputed</span>') == 2
+    assert "United States" in conflict and "Atlantis" in conflict
+
+
+def test_markup_from_the_data_is_escaped_everywhere(client):
+    for path in ["/id/Atlantis", IRON_DOME, "/id/source/blog.txt", "/search?q=atlantis",
+                 "/id/evidence/blog-atlantis"]:
+        page = html(client, path)
+        assert "<script>window.pwned" not in page and "<script>alert(1)" not in page
+        assert "<b>bold</b>" not in page
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;Atlantis" in html(client, "/id/Atlantis")
+
+
+def test_unknown_iri_is_a_404_page(client):
+    page = html(client, "/id/Nowhere", status=404)
+    assert "https://alliance-graph.example/id/Nowhere" in page
+    assert client.get("/ontology/nothing", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+@pytest.mark.parametrize("accept, parse_as", [
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+])
+def test_rdf_clients_get_the_description_in_their_format(client, accept, parse_as):
+    response = client.get(IRON_DOME, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == accept
+    assert response.headers["Vary"] == "Accept"
+    triples = list(ox.parse(response.data, format=parse_as))
+    subjects = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+    assert "https://alliance-graph.example/id/claim/IronDome-coFundedBy-Atlantis" in subjects
+    assert any(t.predicate.value == "http://www.w3.org/ns/oa#exact" for t in triples)
+
+
+def test_browser_accept_header_gets_html_and_format_parameter_overrides(client):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert client.get(IRON_DOME, headers={"Accept": browser}).mimetype == "text/html"
+    assert client.get(IRON_DOME + "?format=turtle", headers={"Accept": browser}).mimetype == "text/turtle"
+    assert client.get(IRON_DOME + "?format=pdf").status_code == 400
+
+
+def test_unproducible_accept_is_406(client):
+    response = client.get(IRON_DOME, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert "text/turtle" in response.text
+
+
+def test_source_page_shows_title_kind_grade_hash_and_supported_facts(client):
+    page = html(client, "/id/source/news.txt")
+    for text in ["Defense News test article", "news article", "usually reliable", "0" * 64,
+                 "Facts this source supports (10)", "2016-09-14"]:
+        assert text in page
+
+
+def test_ontology_pages_show_definition_hierarchy_and_usage(client):
+    page = html(client, "/ontology/MissileDefenseSystem")
+    assert "A system that intercepts missiles and rockets." in page
+    assert 'href="/ontology/System"' in page
+    assert "Iron Dome" in page  # an instance
+    assert 'href="/ontology/MissileDefenseSystem"' in html(client, "/ontology/System")  # subclass
+    assert "Used in 2 claims" in html(client, "/ontology/coFundedBy")
+    assert "alliance-graph ontology" in html(client, "/ontology/")
+
+
+def test_search_answers_json_to_scripts_and_html_to_browsers(client):
+    found = client.get("/search?q=iron", headers={"Accept": "application/json"}).get_json()
+    assert found[0] == {"iri": "https://alliance-graph.example/id/IronDome", "label": "Iron Dome",
+                        "href": "/id/IronDome", "type": "missile defense system"}
+    assert 'href="/id/IronDome"' in html(client, "/search?q=iron")
+
+
+def test_timeline_lists_dated_facts_with_precision(client):
+    page = html(client, "/timeline")
+    assert page.index("2011") < page.index("2016-09-14") < page.index("2018-10")
+    for precision in ("year", "month", "day"):
+        assert f'precise to the {precision}' in page
+
+
+def test_query_page_offers_the_catalogue_examples(pages_kg, pages_settings, tmp_path):
+    (tmp_path / "b-second.rq").write_text("# Second </script> example\nASK {}\n")
+    (tmp_path / "a-first.rq").write_text("# First example\nSELECT * { ?s ?p ?o }\n")
+    app = make_app(pages_kg, pages_settings.with_(queries_dir=tmp_path))
+    page = html(app.test_client(), "/")
+    assert page.index(">First example</option>") < page.index(">Second &lt;/script&gt; example</option>")
+    # The examples travel to the script as JSON that cannot close its <script> element.
+    assert "Second </script>" not in page
+    assert "<textarea" in page and 'action="/sparql"' in page
+
+
+def test_query_page_without_examples(client):
+    assert "no example queries yet" in html(client, "/")
