@@ -217,3 +217,48 @@ def coverage(settings: Settings, fmt: str, source: str | None):
             click.echo(f"  [{s.start}:{s.end}] {s.text}")
         for quote in c.unplaced:
             click.echo(f"  quote not found in the text: {quote!r}")
+
+
+def _validated(settings: Settings, files: tuple[Path, ...]):
+    """Validate the proposed files with the current graph; exit 2 if they cannot be read."""
+    from . import validation  # imported here: pyshacl takes a second to import
+    try:
+        return validation.validate(settings, list(files))
+    except LoadError as exc:
+        fail(f"could not validate:\n{exc}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="turtle is the W3C SHACL validation report graph.")
+@click.pass_obj
+def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
+    """Check proposed Turtle FILES against the shapes and checks, with the current graph."""
+    from . import report
+    result = _validated(settings, files)
+    click.echo(report.render(result, fmt))
+    sys.exit(EXIT_OK if result.conforms else EXIT_NO)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--into", type=click.Path(dir_okay=False, path_type=Path),
+              help="Topic file in the data folder to append to (default: the file that "
+                   "already describes each entity).")
+@click.pass_obj
+def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
+    """Validate FILES and, only if they conform, merge their facts into the data folder."""
+    from . import merge, report
+    result = _validated(settings, files)
+    if not result.conforms:
+        click.echo(report.to_text(result))
+        fail("the proposal does not conform: nothing was added", EXIT_NO)
+    try:
+        merged = merge.merge(settings.data_dir, list(files), into)
+    except merge.MergeError as exc:
+        fail(str(exc))
+    for path, blocks in merged.added.items():
+        click.echo(f"{path}: {blocks} subject block(s) added")
+    if not merged.added:
+        click.echo("nothing new: every fact is already in the data")
