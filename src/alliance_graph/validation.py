@@ -1,0 +1,361 @@
+"""Validate proposed Turtle files together with the current graph: SHACL plus the extra checks.
+
+``validate(settings, paths)`` parses the ontology, the data and the proposals (each in its own
+named graph), derives the plain triples from the claims, runs pyshacl over the data graph (files
+plus derived triples) with the ontology as ``ont_graph``, runs the global checks SHACL cannot
+express, and returns one ``Report`` whose findings all carry a file and line.  Files that cannot
+be validated at all (unreadable, binary, too big, empty, malformed) raise ``loading.LoadError``.
+
+pyshacl runs with ``inference="none"``: the ontology is mixed into the data graph, so
+``sh:targetClass`` and ``sh:class`` already see ``rdfs:subClassOf``; RDFS inference added time
+and no finding on the shipped data (docs/validation.md has the figures).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from . import checks, loading, quotes, truthy
+from .lines import LineIndex
+from .loading import LoadError, Problem
+from .namespaces import AG, GRAPH
+from .report import CHECK, SH, Finding, Report
+from .settings import Settings
+
+# The extra checks run by validate: the build's data checks plus those in violations/validation.
+CHECK_KINDS = ("data", "validation")
+EXTRA_CHECKS = {
+    "ill-typed-literal": "literal is not valid for its datatype",
+    "proposal-redefines-ontology": "proposal declares or alters ontology terms",
+}
+_ONTOLOGY_PREDICATES = {str(p) for p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain,
+                                         RDFS.range, OWL.equivalentClass, OWL.inverseOf)}
+_ONTOLOGY_TYPES = {str(t) for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
+                                    OWL.AnnotationProperty, RDF.Property, OWL.Ontology, RDFS.Class)}
+
+
+def _ox_to_rdflib(quads) -> Graph:
+    """Return an rdflib graph of the quads' triples (N-Triples is the fastest bridge)."""
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    return Graph().parse(data=data.decode("utf-8"), format="nt")
+
+
+def _term_text(term) -> str:
+    """Return a term as Finding text: an IRI bare, a blank node as _:id, a literal as N-Triples."""
+    if isinstance(term, (URIRef, ox.NamedNode)):
+        return str(term) if isinstance(term, URIRef) else term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return str(term)
+    if term.__class__.__name__ == "BNode":
+        return f"_:{term}"
+    return term.n3()
+
+
+class _Inputs:
+    """The loaded files: their quads and texts, keyed by graph name, and which are proposals."""
+
+    def __init__(self, settings: Settings, paths: list[Path]):
+        self.quads: list[ox.Quad] = []
+        self.texts: dict[str, str] = {}
+        self.display: dict[str, str] = {}      # graph name -> file name shown to people
+        self.proposals: list[str] = []          # graph names of the proposed files
+        self.new: set[str] = set()              # proposals that are not already inputs
+        self.ill_typed: list[Problem] = []
+        self.shapes_name = f"ontology/{settings.shapes_file}"
+        named = {}
+        for p in sorted(settings.ontology_dir.glob("*.ttl")):
+            named[p.resolve()] = f"ontology/{p.name}"
+        for p in sorted(settings.data_dir.glob("*.ttl")):
+            named[p.resolve()] = f"data/{p.name}"
+        files = [(p, name, None) for p, name in named.items()]
+        for i, p in enumerate(paths):
+            resolved = Path(p).resolve()
+            if resolved in named:
+                self.proposals.append(named[resolved])
+                continue
+            # Proposals live under graph/data/ so the data checks treat them as data files.
+            name = f"data/proposal-{i}/{Path(p).name}"
+            self.proposals.append(name)
+            self.new.add(name)
+            files.append((Path(p), name, str(p)))
+        problems: list[Problem] = []
+        for path, name, shown in files:
+            self.display[name] = shown or name
+            try:
+                self._load(path, name, shown, settings, problems)
+            except LoadError as exc:
+                problems.extend(dataclasses.replace(q, file=shown or name) for q in exc.problems)
+        if problems:
+            raise LoadError(problems)
+
+    def _load(self, path: Path, name: str, shown: str | None, settings: Settings,
+              problems: list[Problem]):
+        if shown is not None:
+            if not path.is_file():
+                problems.append(Problem(shown, None, "no such file" if not path.exists()
+                                        else "is not a regular file"))
+                return
+            size = path.stat().st_size
+            if size > settings.max_proposal_bytes:
+                problems.append(Problem(shown, None, f"is {size} bytes, over the "
+                                        f"{settings.max_proposal_bytes}-byte limit for a proposal:"
+                                        " split it into smaller files"))
+                return
+        text = loading.read_text(path, shown or name)
+        quads = loading.parse_turtle(text, name)
+        if shown is not None and not quads:
+            problems.append(Problem(shown, None, "is empty: it states no triples to validate"))
+            return
+        self.texts[name] = text
+        self.quads.extend(quads)
+        self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
+
+
+def run_shacl(data: Graph, ontology: Graph, shapes: Graph, meta_shacl: bool = True):
+    """Run pyshacl as the project does; return its report graph.
+
+    Raises ``ShapesError`` when ``meta_shacl`` finds the shapes themselves ill-formed.
+    """
+    try:
+        _conforms, report_graph, _text = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+            meta_shacl=meta_shacl, allow_warnings=True, advanced=False, iterate_rules=False)
+    except ReportableRuntimeError as exc:
+        raise LoadError([Problem("ontology/shapes.ttl", None,
+                                 f"the shapes are not valid SHACL: {exc.message}")]) from exc
+    return report_graph
+
+
+def _meta_checked(settings: Settings, shapes_text: str) -> Path:
+    """Return the marker file saying these exact shapes passed pyshacl's meta-SHACL check.
+
+    Checking the shapes against SHACL-SHACL takes seconds, three quarters of a run; it is done
+    with ``meta_shacl=True`` whenever the shapes file changes, and remembered by its hash.
+    """
+    digest = hashlib.sha256(f"{pyshacl.__version__}\0{shapes_text}".encode()).hexdigest()
+    return settings.cache_dir / f"shapes-meta-ok-{digest[:32]}"
+
+
+class _Locator:
+    """Find the file and line of a triple, a node or a derived plain triple."""
+
+    def __init__(self, inputs: _Inputs, derived: list[ox.Quad]):
+        self.inputs = inputs
+        self.lines = LineIndex(inputs.texts)
+        self.graphs_of: dict[tuple, list[str]] = defaultdict(list)
+        self.parent: dict[ox.BlankNode, tuple] = {}
+        for q in inputs.quads:
+            g = checks.file_of(q.graph_name)
+            self.graphs_of[(q.subject, q.predicate, q.object)].append(g)
+            if isinstance(q.object, ox.BlankNode):
+                self.parent[q.object] = (q.subject, q.predicate, g)
+        self.claims: dict[tuple, list[tuple[str, ox.Node]]] = defaultdict(list)
+        for node, c in truthy.claims_of(inputs.quads).items():
+            if {"s", "p", "o"} <= c.keys():
+                self.claims[(c["s"], c["p"], c["o"])].append((checks.file_of(c["graph"]), node))
+
+    def _prefer(self, names: list[str]) -> str:
+        for name in names:
+            if name in self.inputs.proposals:
+                return name
+        return names[0]
+
+    def node_line(self, name: str, node) -> int | None:
+        """Return the line where ``node`` is described in file ``name`` (blank nodes too)."""
+        if isinstance(node, ox.NamedNode):
+            return self.lines.line_of(name, node.value)
+        if isinstance(node, ox.BlankNode) and node in self.parent:
+            s, p, g = self.parent[node]
+            return self.triple_line(g, s, p, None)
+        return None
+
+    def triple_line(self, name: str, s, p, o) -> int | None:
+        """Return the line of ``s p o`` in file ``name``: the property's line in s's block."""
+        start = self.node_line(name, s)
+        text = self.inputs.texts.get(name)
+        if start is None or text is None:
+            return start
+        lines = text.splitlines()
+        forms = ["a"] if p.value == str(RDF.type) else self.lines.spellings(name, p.value)
+        line = start
+        for i in range(start - 1, len(lines)):
+            if i > start - 1 and lines[i][:1] not in ("", " ", "\t"):
+                break  # the next subject block
+            if any(re.search(rf"(^|[\s;\[]){re.escape(f)}(?=[\s;,.\]])", lines[i]) for f in forms):
+                line = i + 1
+                break
+        if isinstance(o, ox.Literal):
+            needle = o.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            for i in range(line - 1, min(len(lines), line + 20)):
+                if needle in lines[i]:
+                    return i + 1
+        return line
+
+    def locate(self, focus, path, value) -> tuple[str | None, int | None]:
+        """Return (graph name, line) of a finding's triple, or of its focus node."""
+        if path is not None and value is not None:
+            names = self.graphs_of.get((focus, path, value))
+            if names:
+                name = self._prefer(names)
+                return name, self.triple_line(name, focus, path, value)
+            claims = self.claims.get((focus, path, value))
+            if claims:  # a derived plain triple: point at the claim that asserts it
+                name = self._prefer([c[0] for c in claims])
+                node = next(n for g, n in claims if g == name)
+                return name, self.node_line(name, node)
+        if isinstance(focus, ox.BlankNode) and focus in self.parent:
+            _, _, g = self.parent[focus]
+            return g, self.node_line(g, focus)
+        # An entity described only through claims: point at its type claim, else any mention.
+        typed = [(g, n) for (s, p, o), cs in self.claims.items() if s == focus
+                 and p.value == str(RDF.type) for g, n in cs]
+        if typed:
+            name = self._prefer([g for g, _ in typed])
+            node = next(n for g, n in typed if g == name)
+            return name, self.node_line(name, node)
+        if isinstance(focus, ox.NamedNode):
+            for name in [*self.inputs.proposals, *self.inputs.texts]:
+                line = self.lines.line_of(name, focus.value)
+                if line is not None:
+                    return name, line
+        return None, None
+
+
+def _ox(term):
+    """Return the Oxigraph term for an rdflib term."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.__class__.__name__ == "BNode":
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype
+                      else None)
+
+
+def _shacl_findings(report_graph: Graph, shapes: Graph) -> list[tuple]:
+    """Return (severity, message, shape, name, focus, path, value, component) per result."""
+    rows = []
+    for r in report_graph.objects(None, SH.result):
+        get = lambda p: report_graph.value(r, p)  # noqa: E731 - a local shorthand
+        shape = get(SH.sourceShape)
+        name = shapes.value(shape, SH.name)
+        path = get(SH.resultPath)
+        rows.append((str(get(SH.resultSeverity)).rsplit("#", 1)[-1], str(get(SH.resultMessage)),
+                     shape, str(name) if name is not None else str(shape), get(SH.focusNode),
+                     path if isinstance(path, URIRef) else None, get(SH.value),
+                     str(get(SH.sourceConstraintComponent))))
+    return rows
+
+
+def validate(settings: Settings, paths: list[Path]) -> Report:
+    """Validate ``paths`` together with the current graph and return the report.
+
+    Raises ``LoadError`` when a file cannot be validated at all.
+    """
+    inputs = _Inputs(settings, list(paths))
+    if inputs.shapes_name not in inputs.texts:
+        raise LoadError([Problem(inputs.shapes_name, None, "the shapes file is missing")])
+    skip = {f"ontology/{n}" for n in settings.unreasoned_files}
+    file_quads = [q for q in inputs.quads if checks.file_of(q.graph_name) not in skip]
+    derived = truthy.truthy_quads(file_quads)
+    ontology_prefix = str(GRAPH["ontology/"])
+    is_ontology = lambda q: q.graph_name.value.startswith(ontology_prefix)  # noqa: E731
+    shapes = _ox_to_rdflib([q for q in inputs.quads
+                            if checks.file_of(q.graph_name) == inputs.shapes_name])
+    ontology = _ox_to_rdflib([q for q in file_quads if is_ontology(q)])
+    data = _ox_to_rdflib([q for q in file_quads + derived if not is_ontology(q)])
+    locator = _Locator(inputs, derived)
+    findings: list[Finding] = []
+
+    def add(finding: Finding, focus=None, path=None, value=None, name=None, line=None):
+        if name is None:
+            name, line = locator.locate(focus, path, value)
+        label = data.value(URIRef(focus.value), RDFS.label) \
+            if isinstance(focus, ox.NamedNode) else None
+        findings.append(dataclasses.replace(
+            finding, file=inputs.display.get(name, name), line=line,
+            focus_label=str(label) if label is not None else None))
+
+    marker = _meta_checked(settings, inputs.texts[inputs.shapes_name])
+    report_graph = run_shacl(data, ontology, shapes, meta_shacl=not marker.exists())
+    if not marker.exists():
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    for sev, msg, shape, sname, focus, path, value, comp in _shacl_findings(report_graph, shapes):
+        f, p, v = _ox(focus), _ox(path), _ox(value)
+        add(Finding(sev, msg, str(shape), sname, focus=_term_text(f),
+                    path=str(path) if path is not None else None,
+                    value=_term_text(v) if v is not None else None, component=comp), f, p, v)
+
+    store = checks.store_of(file_quads + derived)
+    for check in checks.all_checks(CHECK_KINDS):
+        for row in store.query(check.sparql, use_default_graph_as_union=True):
+            name, focus = checks.file_of(row["graph"]), row["focus"]
+            path = row["path"] if "path" in check.sparql.split("WHERE")[0] else None
+            value = row["value"] if path is not None else None
+            if path is None:
+                line = locator.node_line(name, focus)
+            else:
+                name, line = locator.locate(focus, path, value)
+            add(Finding("Violation", row["message"].value, str(CHECK[check.name]), check.title,
+                        focus=_term_text(focus), path=path.value if path is not None else None,
+                        value=_term_text(value) if value is not None else None),
+                focus, name=name, line=line)
+
+    for problem in inputs.ill_typed:
+        add(Finding("Violation", problem.message, str(CHECK["ill-typed-literal"]),
+                    EXTRA_CHECKS["ill-typed-literal"]), name=problem.file, line=problem.line)
+
+    for name, subject in _redefinitions(inputs):
+        add(Finding("Violation", f"a proposal may not declare or alter ontology terms "
+                    f"({subject.value}): ontology changes go to ontology/*.ttl by review",
+                    str(CHECK["proposal-redefines-ontology"]),
+                    EXTRA_CHECKS["proposal-redefines-ontology"], focus=_term_text(subject)),
+            subject, name=name, line=locator.node_line(name, subject))
+
+    if settings.sources_dir.is_dir():
+        for f in quotes.check_quotes(store, settings.sources_dir, checks.file_of):
+            add(f, _ox_focus(f.focus), name=f.file,
+                line=locator.node_line(f.file, _ox_focus(f.focus)))
+
+    unique = sorted(set(findings), key=lambda f: (f.file or "", f.line or 0, f.shape, f.focus or ""))
+    return Report(unique, [inputs.display[n] for n in inputs.proposals])
+
+
+def _ox_focus(text: str | None):
+    if text is None:
+        return None
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+
+
+def _redefinitions(inputs: _Inputs) -> list[tuple[str, ox.Node]]:
+    """Return (file, subject) for each subject of a proposal that declares an ontology term."""
+    found = set()
+    ag = str(AG)
+    for q in inputs.quads:
+        name = checks.file_of(q.graph_name)
+        if name not in inputs.new:
+            continue
+        s, p, o = q.subject, q.predicate.value, q.object
+        if (isinstance(s, ox.NamedNode) and s.value.startswith(ag)) \
+                or p in _ONTOLOGY_PREDICATES or p.startswith(str(OWL)) \
+                or (p == str(RDF.type) and isinstance(o, ox.NamedNode)
+                    and (o.value in _ONTOLOGY_TYPES or o.value.startswith(str(SH)))):
+            found.add((name, s))
+    return sorted(found, key=str)
