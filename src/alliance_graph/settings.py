@@ -42,7 +42,8 @@ class Settings:
     # Oxigraph store, rebuilt only when the inputs change) or an http(s) SPARQL query URL.
     store: str = field(default_factory=lambda: os.environ.get("ALLIANCE_GRAPH_STORE", "memory"))
     # A remote store's SPARQL Update and Graph Store Protocol URLs (None: derived from ``store``
-    # the way Oxigraph and Fuseki name them, /update and /store beside /query).
+    # the way Oxigraph and Fuseki name them, /update and /store beside /query; a graph store
+    # URL of "" means there is none, and `load` sends SPARQL Update INSERT DATA instead).
     store_update_url: str | None = None
     store_graph_store_url: str | None = None
     # Seconds to wait for a remote store's answer (connect and read).
@@ -53,6 +54,8 @@ class Settings:
     # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
     query_timeout: float = 30.0
     max_results: int = 100_000
+    # SERVICE IRIs a query may call; empty, so the endpoint makes no outbound request at all.
+    allowed_services: tuple[str, ...] = ()
     # Server.
     host: str = "127.0.0.1"
     port: int = 8000
