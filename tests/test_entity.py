@@ -68,7 +68,7 @@ def test_property_page_counts_its_usage(pages_kg):
 
 
 def test_claim_and_evidence_nodes_describe_themselves(pages_kg):
-    claim = entity.describe(pages_kg, "https://alliance-graph.example/id/claim/MOU2016-signedOn")
+    claim = entity.describe(pages_kg, "https://alliance-graph.example/id/claim/MOU2016-date")
     assert claim.own_claim.object.precision == "day"
     ev = entity.describe(pages_kg, "https://alliance-graph.example/id/evidence/news-mou")
     assert ev.own_evidence.exact.startswith("The MOU was signed")

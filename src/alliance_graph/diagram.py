@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 # Beyond this many neighbours the drawing stops being readable; the rest are counted.
 MAX_NEIGHBOURS = 16
-WIDTH, HEIGHT = 720, 520
+WIDTH, HEIGHT = 760, 520
 RADIUS = 190
 
 
@@ -57,7 +57,7 @@ def neighbourhood(centre: str, edges: list[Edge]) -> str:
     for i, edge in enumerate(shown):
         # Start at the top and go clockwise, so the first (most important) link is read first.
         angle = -math.pi / 2 + 2 * math.pi * i / max(len(shown), 1)
-        x, y = cx + RADIUS * 1.45 * math.cos(angle), cy + RADIUS * math.sin(angle)
+        x, y = cx + RADIUS * 1.35 * math.cos(angle), cy + RADIUS * math.sin(angle)
         # Stop the line short of both boxes so the arrow head stays visible.
         sx, sy = cx + (x - cx) * 0.12, cy + (y - cy) * 0.12
         ex, ey = cx + (x - cx) * 0.84, cy + (y - cy) * 0.84
