@@ -63,9 +63,8 @@ def pages_kg(pages_settings):
     return store.load(pages_settings)
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """The base URL of a real Oxigraph server process on a free loopback port (for remote tests)."""
+def start_oxigraph(location: Path):
+    """Start a real Oxigraph server process on a free loopback port; return (process, URL)."""
     import socket
     import subprocess
     import sys
@@ -78,7 +77,6 @@ def oxigraph_server(tmp_path_factory):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    location = tmp_path_factory.mktemp("oxigraph-server")
     process = subprocess.Popen([str(binary), "serve", "--location", str(location),
                                 "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -87,12 +85,28 @@ def oxigraph_server(tmp_path_factory):
     while True:
         try:
             urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).close()
-            break
+            return process, url
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
+                process.wait()
                 pytest.fail(f"the Oxigraph server did not start on {url}")
             time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """The base URL of a real Oxigraph server process, shared by the session's remote tests."""
+    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"))
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def empty_oxigraph(tmp_path):
+    """The base URL of a fresh, empty Oxigraph server process for one test."""
+    process, url = start_oxigraph(tmp_path / "oxigraph")
     yield url
     process.terminate()
     process.wait(timeout=10)

@@ -116,7 +116,7 @@ def open_directory(settings: Settings, folder: Path) -> ox.Store:
     try:
         # Read-only: several server workers can open it at once, and nothing writes to it.
         return ox.Store.read_only(str(folder / f"build-{digest}"))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
         raise StoreError(f"cannot open the store in {folder}: {exc}") from exc
 
 
@@ -135,7 +135,9 @@ class RemoteStore:
                  graph_store_url: str | None = None, timeout: float = 60.0):
         self.query_url = query_url
         self.update_url = update_url or _sibling(query_url, "update") or query_url
-        self.graph_store_url = graph_store_url or _sibling(query_url, "store")
+        # None: derive it; "": the store has none, so load with SPARQL Update instead.
+        self.graph_store_url = (_sibling(query_url, "store") if graph_store_url is None
+                                else graph_store_url or None)
         self.timeout = timeout
         self._graphs: list[ox.NamedNode] | None = None
 

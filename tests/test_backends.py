@@ -1,0 +1,152 @@
+"""Store backends: the same answers from memory, directory and remote stores; the directory
+store's reuse, rebuild and crash safety."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph import backends, build, export, queries, stats, store
+
+# A fixed mix touching every query form, named graphs, the inferred graph and blank nodes;
+# the query catalogue's suite (tests/test_catalogue.py) runs its queries over backend_kg too.
+FIXED_QUERIES = {
+    "claims-by-predicate": "SELECT ?p (COUNT(?c) AS ?n) WHERE { ?c a ag:Claim ; rdf:predicate ?p }"
+                           " GROUP BY ?p",
+    "quotes": "SELECT ?claim ?quote WHERE { ?claim prov:wasDerivedFrom ?ev . "
+              "?ev oa:hasSelector [ oa:exact ?quote ] }",
+    "triples-per-graph": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "ask-claims": "ASK { ?c a ag:Claim }",
+    "construct-labels": "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }",
+}
+
+
+def normalized(result) -> list[str]:
+    """Return a result as sorted lines with blank node labels erased (they differ by store)."""
+    kind = queries.kind_of(result)
+    if kind == "ask":
+        return [str(bool(result))]
+    if kind == "graph":
+        lines = [str(t) for t in result]
+    else:
+        names = [v.value for v in result.variables]
+        lines = [" ".join(str(s[n]) for n in names) for s in result]
+    return sorted(re.sub(r"_:[A-Za-z0-9]+", "_:b", line) for line in lines)
+
+
+@pytest.mark.parametrize("name", sorted(FIXED_QUERIES))
+@pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "inferred"])
+def test_backends_answer_like_memory(backend_kg, kg, name, inferred):
+    expected = normalized(kg.query(FIXED_QUERIES[name], inferred=inferred))
+    assert expected not in ([], ["False"]), "the fixed query must find something to compare"
+    assert normalized(backend_kg.query(FIXED_QUERIES[name], inferred=inferred)) == expected
+
+
+def test_backends_have_the_same_graphs_stats_and_export(backend_kg, kg):
+    assert backend_kg.asserted == kg.asserted and backend_kg.inferred == kg.inferred
+    assert stats.compute(backend_kg) == stats.compute(kg)
+    ours = export.export(backend_kg, "nq", inferred=True).decode()
+    assert normalized(ours.splitlines()) == normalized(
+        export.export(kg, "nq", inferred=True).decode().splitlines())
+
+
+def test_backend_query_errors_are_query_errors(backend_kg):
+    with pytest.raises(queries.QueryError):
+        queries.run(backend_kg, "SELECT ?x WHERE { ?x ")
+
+
+def test_directory_store_is_reused_until_the_inputs_change(mini, monkeypatch):
+    folder = mini.cache_dir / "store"
+    first = backends.build_directory(mini, folder)
+    assert backends.current_build(folder) == first
+
+    # Same inputs: reopening must not run the pipeline at all.
+    def no_build(settings):
+        raise AssertionError("the directory store was rebuilt although its inputs did not change")
+    monkeypatch.setattr(build, "build_quads", no_build)
+    kg = store.load(mini.with_(store=str(folder)))
+    assert bool(kg.query("ASK { ?c a ag:Claim }"))
+    monkeypatch.undo()
+
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
+    second = backends.build_directory(mini, folder)
+    assert second != first and backends.current_build(folder) == second
+    assert sorted(p.name for p in folder.iterdir()) == ["CURRENT", f"build-{second}"]
+
+
+def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
+    folder = mini.cache_dir / "store"
+    first = backends.build_directory(mini, folder)
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    data.write_text(data.read_text() + "\n# changed\n")
+
+    def half_fill(target, nquads):
+        # Write part of the new store, then fail as a full disk or a crash would.
+        target.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("half")))
+        raise OSError("simulated failure mid-build")
+    monkeypatch.setattr(backends, "_fill", half_fill)
+    with pytest.raises(OSError, match="mid-build"):
+        backends.build_directory(mini, folder)
+    assert backends.current_build(folder) == first
+    assert not list(folder.glob(".tmp-*")), "the half-built store must be removed"
+    reopened = ox.Store.read_only(str(folder / f"build-{first}"))
+    assert not bool(reopened.query('ASK { GRAPH ?g { ?s ?p "half" } }'))
+    assert bool(reopened.query("ASK { GRAPH ?g { ?c a <%s> } }" % "https://alliance-graph.example/ontology/Claim"))
+
+
+_KILLED_BUILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from alliance_graph import backends
+    from alliance_graph.settings import Settings
+
+    def stuck_fill(target, nquads):
+        target.bulk_load(path=str(nquads), format=backends.ox.RdfFormat.N_QUADS)
+        print("half-built", flush=True)
+        time.sleep(60)   # killed here, with the new store half written
+
+    backends._fill = stuck_fill
+    root = Path(sys.argv[1])
+    settings = Settings(root=root, ontology_dir=root / "ontology", data_dir=root / "data",
+                        cache_dir=root / "cache")
+    backends.build_directory(settings, Path(sys.argv[2]))
+""")
+
+
+def test_a_killed_build_leaves_the_previous_store_usable(mini):
+    folder = mini.cache_dir / "store"
+    first = backends.build_directory(mini, folder)
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    data.write_text(data.read_text() + "\n# changed\n")
+    child = subprocess.Popen([sys.executable, "-c", _KILLED_BUILD, str(mini.root), str(folder)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "half-built"
+        assert list(folder.glob(".tmp-*")), "the child should be writing a temporary store"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    assert backends.current_build(folder) == first
+    kg = store.load(mini.with_(store=str(folder)))
+    # The edit is in the inputs, so load rebuilds (clearing the dead build's leftovers) ...
+    assert bool(kg.query("ASK { ?c a ag:Claim }"))
+    assert backends.current_build(folder) != first
+    assert not list(folder.glob(".tmp-*"))
+
+
+def test_an_unopenable_directory_is_a_store_error(mini, tmp_path):
+    folder = tmp_path / "store"
+    digest = backends.build_directory(mini, folder)
+    # A corrupt build: what a disk error or a hand edit leaves behind.
+    for f in (folder / f"build-{digest}").iterdir():
+        f.write_bytes(b"garbage") if f.is_file() else None
+    with pytest.raises(backends.StoreError, match="cannot open"):
+        backends.open_directory(mini, folder)
