@@ -262,3 +262,28 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
         click.echo(f"{path}: {blocks} subject block(s) added")
     if not merged.added:
         click.echo("nothing new: every fact is already in the data")
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default: 8000).")
+@click.option("--workers", type=int, help="gunicorn sync worker processes (default: 4).")
+@click.option("--timeout", type=float, help="Seconds a query may run (default: 30).")
+@click.option("--max-results", type=int, help="Rows or triples a result may hold (default: 100000).")
+@click.option("--get", "path", metavar="PATH",
+              help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
+                   "port: print the body, exit 1 on an error status.")
+@click.pass_obj
+def serve(settings: Settings, host, port, workers, timeout, max_results, path):
+    """Serve the SPARQL endpoint at /sparql under gunicorn (see docs/endpoint.md)."""
+    settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
+                              max_results=max_results)
+    kg = load_graph(settings)
+    if path is not None:
+        from .web import create_app
+        response = create_app(settings, kg).test_client().get(path)
+        sys.stdout.buffer.write(response.get_data())
+        sys.exit(EXIT_NO if response.status_code >= 400 else EXIT_OK)
+    from .server import serve as run_server  # gunicorn is imported only to serve
+    click.echo(f"serving http://{settings.host}:{settings.port}/sparql", err=True)
+    run_server(settings, kg)
