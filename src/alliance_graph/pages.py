@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from . import diagram, entity as entity_mod, timeline as timeline_mod
 from .namespaces import AG, BASE, PREFIX_IRIS, RDF
@@ -78,8 +78,16 @@ def diagram_edges(ent: entity_mod.Entity) -> list[diagram.Edge]:
     return edges
 
 
-def create_blueprint(get_kg: Callable, settings) -> Blueprint:
-    """Return the pages blueprint, reading the graph from ``get_kg()`` at each request."""
+def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint:
+    """Return the pages blueprint, reading the graph from ``get_kg()`` at each request.
+
+    Without arguments the graph and settings are the app's (``create_app`` keeps them in
+    ``app.extensions["alliance_graph"]``); tests may hand in their own.
+    """
+    if get_kg is None:
+        get_kg = lambda: current_app.extensions["alliance_graph"].kg  # noqa: E731
+    queries_dir = (lambda: settings.queries_dir) if settings is not None else \
+        (lambda: current_app.extensions["alliance_graph"].settings.queries_dir)
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/pages")
 
@@ -89,7 +97,7 @@ def create_blueprint(get_kg: Callable, settings) -> Blueprint:
 
     @bp.route("/")
     def query_page():
-        examples = catalogue(settings.queries_dir)
+        examples = catalogue(queries_dir())
         return render_template("query.html", examples=examples,
                                default_query=DEFAULT_QUERY,
                                result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
