@@ -1,0 +1,74 @@
+"""The Flask app factory: the SPARQL endpoint and Graph Store reads over one loaded graph.
+
+``create_app`` takes the settings and, optionally, an already loaded graph (tests hand in their
+own), builds everything a request needs once, and registers blueprints: ``/sparql``,
+``/rdf-graphs`` and ``/dataset`` here; ``/``, ``/id/...`` and ``/ontology/...`` are left to the
+pages blueprint (pass it, or its factory, in ``blueprints``).  Read requests get CORS headers so browser
+applications on other origins can query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, request
+
+from . import graph_store, guard, protocol, service_description, store
+from .settings import Settings
+
+
+def soft_timeout(environ, message):
+    """Let the query run on when there is no worker process to end (the Flask test client)."""
+
+
+@dataclass
+class Service:
+    """Everything the endpoint needs, prepared once before the first request."""
+
+    kg: store.KnowledgeGraph
+    settings: Settings
+    on_timeout: object = soft_timeout  # server.py ends the gunicorn worker instead
+    graphs: dict[str, ox.NamedNode] = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+    examples: list = field(default_factory=list)
+    cache: dict = field(default_factory=dict)
+    watchdog: guard.Watchdog = field(default_factory=guard.Watchdog)
+
+    def __post_init__(self):
+        held = self.kg.asserted + [self.kg.inferred]
+        self.graphs = {g.value: g for g in held}
+        self.stats = service_description.statistics(self.kg)
+        self.examples = service_description.examples(self.settings.queries_dir)
+
+
+def create_app(settings: Settings | None = None, kg=None, *, on_timeout=None,
+               blueprints=()) -> Flask:
+    """Return the app serving ``kg`` (loaded from ``settings`` when not given)."""
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.extensions["alliance_graph"] = Service(kg or store.load(settings), settings,
+                                               on_timeout or soft_timeout)
+    service = app.extensions["alliance_graph"]
+    for blueprint in (protocol.bp, graph_store.bp, *blueprints):
+        if not isinstance(blueprint, Blueprint):
+            # A blueprint factory, as pages.create_blueprint(get_kg, settings) is.
+            blueprint = blueprint(lambda: service.kg, settings)
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def preflight():
+        # Answer CORS preflight for every path, before routing rejects OPTIONS.
+        if request.method == "OPTIONS":
+            return Response(status=204, headers={
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Accept, Content-Type",
+                "Access-Control-Max-Age": "86400"})
+        return None
+
+    @app.after_request
+    def cors(response):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return app
