@@ -125,3 +125,39 @@ def backend_kg(request, settings, tmp_path_factory):
     remote = settings.with_(store=request.getfixturevalue("oxigraph_server") + "/query")
     backends.load_into_store(remote)
     return store.load(remote)
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    """The base URL of a real `alliance-graph serve` process on the shipped data.
+
+    A short time limit (2 s) and result limit (500) so the limit tests run fast; three workers
+    so one can be busy with a heavy query while the others answer.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).with_name("alliance-graph")), "serve", "--port",
+               str(port), "--workers", "3", "--timeout", "2", "--max-results", "500"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"alliance-graph serve did not start on {url}: "
+                            f"{process.communicate()[1].decode()[-2000:]}")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
