@@ -91,7 +91,10 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
             continue
         if row["start"] is None or row["end"] is None:
             continue
-        start, end = int(row["start"].value), int(row["end"].value)
+        try:
+            start, end = int(row["start"].value), int(row["end"].value)
+        except ValueError:
+            continue  # not integers: the position selector's shape reports that
         if text[start:end] != exact:
             found.append(_finding("quote-offsets-wrong", graph, focus,
                                   f"offsets {start}-{end} of {name} do not hold the quote "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from . import checks, loading, quotes, truthy
@@ -32,6 +33,7 @@ from .namespaces import AG, GRAPH
 from .report import CHECK, SH, Finding, Report
 from .settings import Settings
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # The extra checks run by validate: the build's data checks plus those in violations/validation.
 CHECK_KINDS = ("data", "validation")
 EXTRA_CHECKS = {
@@ -44,11 +46,33 @@ _ONTOLOGY_TYPES = {str(t) for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeP
                                     OWL.AnnotationProperty, RDF.Property, OWL.Ontology, RDFS.Class)}
 
 
+def _rdflib_term(term):
+    """Return the rdflib term for an Oxigraph term, keeping blank node ids so findings on
+    selectors can be traced back to the parsed files."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)  # as rdflib's own parsers write a plain string
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
 def _ox_to_rdflib(quads) -> Graph:
-    """Return an rdflib graph of the quads' triples (N-Triples is the fastest bridge)."""
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
-    return Graph().parse(data=data.decode("utf-8"), format="nt")
+    """Return an rdflib graph of the quads' triples."""
+    graph = Graph()
+    # rdflib logs a traceback for each ill-typed literal; those are reported as findings.
+    logger = logging.getLogger("rdflib.term")
+    level, logger.level = logger.level, logging.CRITICAL
+    try:
+        for q in quads:
+            graph.add((_rdflib_term(q.subject), _rdflib_term(q.predicate),
+                       _rdflib_term(q.object)))
+    finally:
+        logger.setLevel(level)
+    return graph
 
 
 def _term_text(term) -> str:
@@ -204,8 +228,14 @@ class _Locator:
                     return i + 1
         return line
 
-    def locate(self, focus, path, value) -> tuple[str | None, int | None]:
+    def locate(self, focus, path, value, prefer: str | None = None):
         """Return (graph name, line) of a finding's triple, or of its focus node."""
+        if prefer is not None:  # a check names the file: stay in it
+            about = sorted((p.value != str(RDF.type), n.value) for (s, p, o), cs in
+                           self.claims.items() if s == focus for g, n in cs if g == prefer)
+            if about:
+                return prefer, self.lines.line_of(prefer, about[0][1])
+            return prefer, self.node_line(prefer, focus)
         if path is not None and value is not None:
             names = self.graphs_of.get((focus, path, value))
             if names:
@@ -219,9 +249,11 @@ class _Locator:
         if isinstance(focus, ox.BlankNode) and focus in self.parent:
             _, _, g = self.parent[focus]
             return g, self.node_line(g, focus)
-        # An entity described only through claims: point at its type claim, else any mention.
-        typed = [(g, n) for (s, p, o), cs in self.claims.items() if s == focus
-                 and p.value == str(RDF.type) for g, n in cs]
+        # An entity described only through claims: point at its type claim, else any claim
+        # about it, else any mention.
+        about = [(p.value != str(RDF.type), g, n) for (s, p, o), cs in self.claims.items()
+                 if s == focus for g, n in cs]
+        typed = [(g, n) for _, g, n in sorted(about, key=lambda a: (a[0], a[1], str(a[2])))]
         if typed:
             name = self._prefer([g for g, _ in typed])
             node = next(n for g, n in typed if g == name)
@@ -310,7 +342,7 @@ def validate(settings: Settings, paths: list[Path]) -> Report:
             path = row["path"] if "path" in check.sparql.split("WHERE")[0] else None
             value = row["value"] if path is not None else None
             if path is None:
-                line = locator.node_line(name, focus)
+                name, line = locator.locate(focus, None, None, prefer=name)
             else:
                 name, line = locator.locate(focus, path, value)
             add(Finding("Violation", row["message"].value, str(CHECK[check.name]), check.title,
