@@ -53,6 +53,8 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Findings in files that were not proposed (the current graph's own problems).
+    elsewhere: int = 0
 
     @property
     def conforms(self) -> bool:
@@ -93,12 +95,16 @@ def to_text(report: Report) -> str:
     verdict = "conforms" if report.conforms else "does not conform"
     summary = ", ".join(f"{n} {s.lower()}(s)" for s, n in counts.items()) or "no findings"
     lines.append(f"{', '.join(report.files) or 'the graph'}: {verdict} ({summary})")
+    if report.elsewhere:
+        lines.append(f"({report.elsewhere} finding(s) in files not proposed; "
+                     "`alliance-graph validate data/*.ttl` lists them)")
     return "\n".join(lines)
 
 
 def to_json(report: Report) -> str:
     """Return the report as JSON: conforms, files, and the findings with every field."""
     return json.dumps({"conforms": report.conforms, "files": report.files,
+                       "elsewhere": report.elsewhere,
                        "findings": [asdict(f) for f in report.findings]}, indent=2)
 
 
