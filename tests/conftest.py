@@ -128,7 +128,7 @@ def backend_kg(request, settings, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def endpoint():
+def endpoint(tmp_path_factory):
     """The base URL of a real `alliance-graph serve` process on the shipped data.
 
     A short time limit (2 s) and result limit (500) so the limit tests run fast; three workers
@@ -145,7 +145,9 @@ def endpoint():
         port = probe.getsockname()[1]
     command = [str(Path(sys.executable).with_name("alliance-graph")), "serve", "--port",
                str(port), "--workers", "3", "--timeout", "2", "--max-results", "500"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path_factory.mktemp("endpoint") / "serve.log"
+    with log.open("wb") as stderr:  # a file, not a pipe: nobody must drain it while tests run
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -156,7 +158,7 @@ def endpoint():
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"alliance-graph serve did not start on {url}: "
-                            f"{process.communicate()[1].decode()[-2000:]}")
+                            f"{log.read_text()[-2000:]}")
             time.sleep(0.1)
     yield url
     process.terminate()

@@ -72,6 +72,7 @@ def choose(accept: str | None, offered: list[tuple[str, list[str]]]) -> str | No
 
     ``offered`` lists ``(name, media types)`` in the server's order of preference; for each
     format the most specific matching range gives its q (RFC 9110), and ties keep that order.
+    Wildcards match a format's own media type only, aliases (``ALIASES``) by exact name.
     """
     return _choose(accept or "", tuple((name, tuple(types)) for name, types in offered))
 
@@ -83,9 +84,10 @@ def _choose(accept: str, offered: tuple) -> str | None:
     for name, types in offered:
         q, spec = 0.0, -1
         for media_range, weight in ranges:
-            for media_type in types:
+            for i, media_type in enumerate(types):
                 s = _specificity(media_range, media_type)
-                if s > spec:
+                # Aliases answer only to their exact name: text/* is not a request for text/xml.
+                if s > spec and (i == 0 or s == 2):
                     q, spec = weight, s
         if q > best_q:
             best, best_q = name, q

@@ -1,0 +1,66 @@
+"""Content negotiation: a table of Accept headers and the format each must choose."""
+
+import pytest
+
+from alliance_graph.negotiation import (DATASET_OFFERS, GRAPH_OFFERS, RESULT_OFFERS,
+                                        by_parameter, choose, parse_accept)
+
+CASES = [
+    # (Accept header, offers, expected format name or None for 406)
+    (None, RESULT_OFFERS, "json"),
+    ("", RESULT_OFFERS, "json"),
+    ("*/*", RESULT_OFFERS, "json"),
+    ("*/*", GRAPH_OFFERS, "turtle"),
+    ("*", GRAPH_OFFERS, "turtle"),
+    ("application/sparql-results+xml", RESULT_OFFERS, "xml"),
+    ("text/csv", RESULT_OFFERS, "csv"),
+    ("text/tab-separated-values", RESULT_OFFERS, "tsv"),
+    ("application/json", RESULT_OFFERS, "json"),
+    ("text/*", RESULT_OFFERS, "csv"),
+    ("application/sparql-results+json;q=0.5, text/csv", RESULT_OFFERS, "csv"),
+    ("application/sparql-results+json;q=0.5, text/csv;q=0.4", RESULT_OFFERS, "json"),
+    # The most specific range sets a type's q, even when a wildcard weighs more.
+    ("text/*;q=1, text/csv;q=0.1, */*;q=0.5", RESULT_OFFERS, "tsv"),
+    ("text/csv;q=0", RESULT_OFFERS, None),
+    ("text/csv;q=0, */*;q=0.1", RESULT_OFFERS, "json"),
+    ("text/html", RESULT_OFFERS, None),
+    ("text/html", GRAPH_OFFERS, None),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", GRAPH_OFFERS, "xml"),
+    ("application/n-triples", GRAPH_OFFERS, "nt"),
+    ("text/plain", GRAPH_OFFERS, "nt"),
+    ("application/ld+json", GRAPH_OFFERS, "jsonld"),
+    ("application/rdf+xml", GRAPH_OFFERS, "xml"),
+    ("application/trig", GRAPH_OFFERS, "trig"),
+    ("application/n-quads", GRAPH_OFFERS, "nq"),
+    ("TEXT/TURTLE", GRAPH_OFFERS, "turtle"),
+    ("text/turtle;charset=utf-8;q=0.2, application/ld+json;q=0.3", GRAPH_OFFERS, "jsonld"),
+    ("application/sparql-results+json", GRAPH_OFFERS, None),
+    ("text/turtle", RESULT_OFFERS, None),
+    ("text/turtle", DATASET_OFFERS, None),
+    ("*/*", DATASET_OFFERS, "trig"),
+    ("application/n-quads", DATASET_OFFERS, "nq"),
+    ("text/csv;q=abc, text/tab-separated-values;q=0.1", RESULT_OFFERS, "tsv"),
+]
+
+
+@pytest.mark.parametrize("accept, offers, expected", CASES)
+def test_choose(accept, offers, expected):
+    assert choose(accept, offers) == expected
+
+
+def test_parse_accept_clamps_weights():
+    assert parse_accept("text/csv;q=7, text/tsv;q=-1") == [("text/csv", 1.0), ("text/tsv", 0.0)]
+
+
+@pytest.mark.parametrize("value, offers, expected", [
+    ("json", RESULT_OFFERS, "json"),
+    ("text/csv", RESULT_OFFERS, "csv"),
+    ("ttl", GRAPH_OFFERS, "turtle"),
+    ("N-Triples", GRAPH_OFFERS, "nt"),
+    ("json-ld", GRAPH_OFFERS, "jsonld"),
+    ("xml", GRAPH_OFFERS, "xml"),
+    ("turtle", RESULT_OFFERS, None),
+    ("yaml", GRAPH_OFFERS, None),
+])
+def test_format_parameter(value, offers, expected):
+    assert by_parameter(value, offers) == expected

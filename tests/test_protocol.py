@@ -1,0 +1,289 @@
+"""The SPARQL 1.1 Protocol over real HTTP against a real `alliance-graph serve` process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+TYPES = "SELECT ?s ?c WHERE { ?s a ?c FILTER isIRI(?s) } ORDER BY ?s ?c LIMIT 20"
+SOME = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 30"
+
+
+def fetch(url, data=None, headers=None, method=None):
+    """Return (status, headers, body) of one HTTP request; error statuses are returned too."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def get(endpoint, query=None, path="/sparql", accept=None, **params):
+    if query is not None:
+        params["query"] = query
+    url = f"{endpoint}{path}?{urllib.parse.urlencode(params, doseq=True)}"
+    return fetch(url, headers={"Accept": accept} if accept else {})
+
+
+def count(endpoint, query=COUNT, **params):
+    status, _, body = get(endpoint, query, **params)
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="module")
+def graphs(endpoint):
+    status, _, body = get(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return sorted(b["g"]["value"] for b in json.loads(body)["results"]["bindings"])
+
+
+# --- the three ways to send a query -------------------------------------------------------
+
+def test_get_answers_sparql_json_by_default(endpoint):
+    status, headers, body = get(endpoint, TYPES)
+    assert status == 200
+    assert headers["Content-Type"] == "application/sparql-results+json"
+    result = json.loads(body)
+    assert result["head"]["vars"] == ["s", "c"] and len(result["results"]["bindings"]) == 20
+
+
+def test_post_form_and_post_direct_give_the_get_answer(endpoint):
+    _, _, by_get = get(endpoint, TYPES)
+    _, _, by_form = fetch(f"{endpoint}/sparql", urllib.parse.urlencode({"query": TYPES}).encode(),
+                          {"Content-Type": "application/x-www-form-urlencoded"})
+    _, _, direct = fetch(f"{endpoint}/sparql", TYPES.encode(),
+                         {"Content-Type": "application/sparql-query"})
+    assert json.loads(by_get) == json.loads(by_form) == json.loads(direct)
+
+
+def test_post_of_another_content_type_is_415(endpoint):
+    status, _, body = fetch(f"{endpoint}/sparql", TYPES.encode(), {"Content-Type": "text/plain"})
+    assert status == 415 and b"application/sparql-query" in body
+
+
+def test_two_queries_are_400(endpoint):
+    status, _, _ = get(endpoint, ["ASK {}", "ASK {}"])
+    assert status == 400
+
+
+# --- formats ------------------------------------------------------------------------------
+
+def test_select_in_xml_csv_tsv_parses_back_to_the_json_answer(endpoint):
+    _, _, body = get(endpoint, TYPES)
+    expected = [(b["s"]["value"], b["c"]["value"]) for b in json.loads(body)["results"]["bindings"]]
+    for accept, fmt in [("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+                        ("text/tab-separated-values", ox.QueryResultsFormat.TSV)]:
+        status, headers, body = get(endpoint, TYPES, accept=accept)
+        assert status == 200 and headers["Content-Type"].startswith(accept)
+        parsed = ox.parse_query_results(body, format=fmt)
+        assert [(s["s"].value, s["c"].value) for s in parsed] == expected
+    status, headers, body = get(endpoint, TYPES, accept="text/csv")
+    assert headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(body.decode())))
+    assert rows[0] == ["s", "c"] and [tuple(r) for r in rows[1:]] == expected
+
+
+def test_ask_in_json_and_xml(endpoint):
+    assert json.loads(get(endpoint, "ASK { ?s ?p ?o }")[2])["boolean"] is True
+    _, _, body = get(endpoint, "ASK { <urn:x:nothing> ?p ?o }", accept="application/sparql-results+xml")
+    assert bool(ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)) is False
+
+
+@pytest.mark.parametrize("accept, rdflib_format", [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml")])
+def test_construct_in_rdf_syntaxes_parses_back_with_rdflib(endpoint, accept, rdflib_format):
+    status, headers, body = get(endpoint, SOME, accept=accept)
+    assert status == 200 and headers["Content-Type"].split(";")[0] == accept
+    assert len(rdflib.Graph().parse(data=body, format=rdflib_format)) == 30
+
+
+@pytest.mark.parametrize("accept, fmt", [("application/ld+json", ox.RdfFormat.JSON_LD),
+                                         ("application/trig", ox.RdfFormat.TRIG),
+                                         ("application/n-quads", ox.RdfFormat.N_QUADS)])
+def test_construct_in_dataset_syntaxes_parses_back_with_oxigraph(endpoint, accept, fmt):
+    # Oxigraph, not rdflib: rdflib's JSON-LD and quad parsers warn about their own deprecations.
+    status, headers, body = get(endpoint, SOME, accept=accept)
+    assert status == 200 and headers["Content-Type"].split(";")[0] == accept
+    assert len(list(ox.parse(body, format=fmt))) == 30
+
+
+def test_describe_defaults_to_turtle(endpoint):
+    status, headers, body = get(endpoint, "DESCRIBE <https://alliance-graph.example/id/IronDome>")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    assert len(rdflib.Graph().parse(data=body, format="turtle")) > 0
+
+
+def test_format_parameter_overrides_accept(endpoint):
+    status, headers, _ = get(endpoint, TYPES, accept="application/sparql-results+xml", format="csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize("query, accept, params", [
+    (TYPES, "text/turtle", {}),
+    (SOME, "application/sparql-results+json", {}),
+    (TYPES, None, {"format": "turtle"}),
+    (TYPES, "text/html", {}),
+])
+def test_unproducible_formats_are_406(endpoint, query, accept, params):
+    status, _, body = get(endpoint, query, accept=accept, **params)
+    assert status == 406 and body.strip()
+
+
+# --- datasets -----------------------------------------------------------------------------
+
+def test_default_graph_uri_picks_one_graph(endpoint, graphs):
+    one = [g for g in graphs if g.endswith(".ttl")][0]
+    whole = count(endpoint)
+    part = count(endpoint, **{"default-graph-uri": one})
+    assert 0 < part < whole
+    assert part == count(endpoint, f"SELECT (COUNT(*) AS ?n) FROM <{one}> WHERE {{ ?s ?p ?o }}")
+
+
+def test_named_graph_uri_limits_graph_patterns(endpoint, graphs):
+    one = graphs[0]
+    status, _, body = get(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                          **{"named-graph-uri": one})
+    assert [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]] == [one]
+
+
+@pytest.mark.parametrize("params, query", [
+    ({"default-graph-uri": "http://example.org/elsewhere"}, COUNT),
+    ({"named-graph-uri": "http://example.org/elsewhere"}, COUNT),
+    ({}, "SELECT * FROM <http://example.org/elsewhere> WHERE { ?s ?p ?o }"),
+    ({}, "SELECT * FROM NAMED <http://example.org/elsewhere> WHERE { ?s ?p ?o }"),
+])
+def test_graphs_the_service_does_not_hold_are_400(endpoint, params, query):
+    status, _, body = get(endpoint, query, **params)
+    assert status == 400 and b"http://example.org/elsewhere" in body and b"not held" in body
+
+
+def test_inferred_parameter_adds_the_inferred_graph(endpoint):
+    assert count(endpoint, inferred="true") > count(endpoint)
+
+
+# --- refusals -----------------------------------------------------------------------------
+
+def test_updates_are_refused_and_change_nothing(endpoint):
+    before = count(endpoint)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    attempts = [
+        fetch(f"{endpoint}/sparql", b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+              {"Content-Type": "application/sparql-update"}),
+        fetch(f"{endpoint}/sparql", urllib.parse.urlencode(
+            {"update": "DROP ALL"}).encode(), form),
+        get(endpoint, update="DROP ALL"),
+        get(endpoint, "LOAD <http://example.org/data.ttl>"),
+        get(endpoint, "CLEAR ALL"),
+    ]
+    for status, _, body in attempts:
+        assert status == 403 and b"read-only" in body
+    assert count(endpoint) == before
+
+
+def test_service_is_refused_without_any_outbound_connection(endpoint):
+    # A listener standing in for a remote endpoint: the server must never connect to it.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        remote = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        status, _, body = get(endpoint, f"SELECT * WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}")
+        assert status == 403 and b"no outbound requests" in body
+        with pytest.raises(socket.timeout):
+            listener.accept()
+
+
+def test_syntax_errors_say_where(endpoint):
+    status, headers, body = get(endpoint, "SELECT ?x WHERE { ?x ?y }")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+    assert b"error at 1:" in body and b"expected" in body
+
+
+def test_cors_on_reads_and_preflight(endpoint):
+    _, headers, _ = get(endpoint, "ASK {}")
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    status, headers, _ = fetch(f"{endpoint}/sparql", method="OPTIONS", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+    assert headers["Access-Control-Allow-Origin"] == "*"
+
+
+# --- limits -------------------------------------------------------------------------------
+
+def test_result_size_limit_is_an_error_never_a_truncated_200(endpoint):
+    # The test server allows 500 rows (conftest).
+    status, _, body = get(endpoint, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 422 and b"more than 500 rows" in body
+    status, _, body = get(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }")
+    assert status == 422 and b"more than 500 triples" in body
+    assert get(endpoint, "SELECT * WHERE { ?s ?p ?o } LIMIT 500")[0] == 200
+
+
+def test_time_limit_stops_a_heavy_query_while_others_are_answered(endpoint):
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    outcome = {}
+
+    def run_heavy():
+        started = time.monotonic()
+        outcome["status"], _, outcome["body"] = get(endpoint, heavy)
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run_heavy)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert get(endpoint, "ASK { ?s ?p ?o }")[0] == 200
+    assert time.monotonic() - started < 1.0  # answered at once, not after the heavy query
+    thread.join(30)
+    assert outcome["status"] == 503 and b"2 s limit" in outcome["body"]
+    assert outcome["seconds"] < 5
+    # The worker that ran it was replaced: the service keeps answering every request.
+    assert all(get(endpoint, "ASK {}")[0] == 200 for _ in range(10))
+
+
+def test_concurrent_clients_get_their_own_answers(endpoint):
+    queries = [f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} LIMIT {i}" for i in range(1, 41)]
+    expected = count(endpoint)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda q: count(endpoint, q), queries))
+    assert answers == [expected] * 40
+
+
+# --- standard clients ---------------------------------------------------------------------
+
+def test_sparqlwrapper_client(endpoint):
+    from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
+    client = SPARQLWrapper(f"{endpoint}/sparql")
+    client.setQuery(TYPES)
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    assert len(rows) == 20
+    client.setReturnFormat(XML)
+    assert len(client.query().convert().getElementsByTagName("result")) == 20
+    client.setReturnFormat(CSV)
+    assert len(client.query().convert().decode().strip().splitlines()) == 21
+    client.setMethod("POST")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["results"]["bindings"] == rows
+
+
+def test_rdflib_sparqlstore_client(endpoint):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    graph = rdflib.Graph(SPARQLStore(f"{endpoint}/sparql", returnFormat="json"))
+    rows = list(graph.query(TYPES))
+    assert len(rows) == 20 and all(isinstance(r[0], rdflib.URIRef) for r in rows)
+    assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
