@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
-from . import graph_store, guard, protocol, service_description, store
+from . import graph_store, guard, pages, protocol, service_description, store
 from .settings import Settings
 
 
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, kg=None, *, on_timeout=None,
     app.extensions["alliance_graph"] = Service(kg or store.load(settings), settings,
                                                on_timeout or soft_timeout)
     service = app.extensions["alliance_graph"]
-    for blueprint in (protocol.bp, graph_store.bp, *blueprints):
+    for blueprint in (protocol.bp, graph_store.bp, pages.create_blueprint(), *blueprints):
         if not isinstance(blueprint, Blueprint):
             # A blueprint factory, as pages.create_blueprint(get_kg, settings) is.
             blueprint = blueprint(lambda: service.kg, settings)
