@@ -1,6 +1,6 @@
 """The pages in a real browser (headless Chromium via Playwright) against real server processes.
 
-One server serves the shipped data: pick an example query, run it, follow a result to an
+One server (conftest's ``endpoint``) serves the shipped data: pick an example query, run it, follow a result to an
 entity page with its quotes, search, look at the timeline and the diagram.  A second server
 serves tests/fixtures/pages, whose labels and quotes hold markup, to see that it stays text.
 Screenshots go to docs/ for the README.
@@ -73,10 +73,10 @@ def stop(process, log):
 
 
 @pytest.fixture(scope="module")
-def shipped_server(tmp_path_factory):
-    process, log, url = serve(tmp_path_factory.mktemp("shipped"))
-    yield url
-    stop(process, log)
+def shipped_server(endpoint):
+    # The session's `alliance-graph serve` on the shipped data (conftest.py), shared with the
+    # endpoint tests.
+    return endpoint
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from . import diagram, entity as entity_mod, timeline as timeline_mod
+from . import diagram, entity as entity_mod, negotiation, timeline as timeline_mod
 from .namespaces import AG, BASE, PREFIX_IRIS, RDF
 from .queries import _PREFIXED, GRAPH_FORMATS
 
@@ -23,6 +23,8 @@ HTML = "text/html"
 # What an entity can be written as, by media type, for content negotiation.
 ENTITY_FORMATS = {f.media_type: f for f in
                   (GRAPH_FORMATS[n] for n in ("turtle", "jsonld", "nt", "xml"))}
+PAGE_OFFERS = [("html", [HTML, "application/xhtml+xml"])] + [
+    offer for offer in negotiation.GRAPH_OFFERS if offer[0] in ("turtle", "jsonld", "nt", "xml")]
 # Download links on the query page: the endpoint's result formats, by its format parameter.
 RESULT_DOWNLOADS = [("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"),
                     ("tsv", "TSV")]
@@ -132,15 +134,16 @@ def _chosen_format() -> str | None:
     """Return the media type to answer with: ``?format=`` wins, then the Accept header."""
     name = request.args.get("format")
     if name:
-        if name in ("html", HTML):
-            return HTML
-        fmt = GRAPH_FORMATS.get(name) or ENTITY_FORMATS.get(name)
-        if fmt is None or fmt.media_type not in ENTITY_FORMATS:
+        chosen = negotiation.by_parameter(name, PAGE_OFFERS)
+        if chosen is None:
             abort(Response(f"unknown format {name!r}; choose html, turtle, jsonld, nt or xml\n",
                            400, mimetype="text/plain"))
-        return fmt.media_type
-    # Werkzeug parses Accept; on equal quality the order here decides, so browsers get HTML.
-    return request.accept_mimetypes.best_match([HTML, "application/xhtml+xml", *ENTITY_FORMATS])
+    else:
+        # The endpoint's negotiation; on equal quality HTML comes first, so browsers get pages.
+        chosen = negotiation.choose(request.headers.get("Accept"), PAGE_OFFERS)
+    if chosen is None:
+        return None
+    return HTML if chosen == "html" else GRAPH_FORMATS[chosen].media_type
 
 
 def _respond(kg, iri: str):
