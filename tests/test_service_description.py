@@ -1,0 +1,56 @@
+"""GET /sparql without a query: Service Description, VoID figures and catalogue examples."""
+
+import json
+import urllib.request
+
+import pyoxigraph as ox
+import rdflib
+
+from alliance_graph import catalogue
+
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+
+def described(endpoint, accept=None):
+    request = urllib.request.Request(f"{endpoint}/sparql", headers={"Accept": accept} if accept else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers["Content-Type"], response.read()
+
+
+def test_turtle_by_default_describes_the_endpoint_and_its_graphs(endpoint, settings):
+    ctype, body = described(endpoint)
+    assert ctype.startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    service = rdflib.URIRef(f"{endpoint}/sparql")
+    assert (service, SD.endpoint, service) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (service, SD.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in graph
+    names = set(graph.objects(None, SD.name))
+    assert rdflib.URIRef("https://alliance-graph.example/graph/inferred") in names
+    assert len(names) == len(list(settings.input_files())) + 1  # one graph per file, + inferred
+    # VoID triple count of the default graph is the answer of a COUNT query.
+    [triples] = graph.query("SELECT ?n WHERE { ?ds sd:defaultGraph/void:triples ?n }",
+                            initNs={"sd": SD, "void": VOID})
+    url = f"{endpoint}/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20%7B%3Fs%20%3Fp%20%3Fo%7D"
+    with urllib.request.urlopen(url) as response:
+        counted = json.loads(response.read())["results"]["bindings"][0]["n"]["value"]
+    assert int(triples[0]) == int(counted)
+
+
+def test_catalogue_queries_are_examples(endpoint, settings):
+    _, body = described(endpoint, "application/n-triples")
+    graph = rdflib.Graph().parse(data=body, format="nt")
+    examples = set(graph.subjects(rdflib.RDF.type, SH.SPARQLExecutable))
+    assert len(examples) == len(catalogue.query_files(settings.queries_dir)) > 0
+    texts = {str(t) for p in (SH.select, SH.ask, SH.construct, SH.describe)
+             for t in graph.objects(None, p)}
+    assert (settings.queries_dir / "iron-dome-cofunded.rq").read_text() in texts
+
+
+def test_description_in_json_ld(endpoint):
+    ctype, body = described(endpoint, "application/ld+json")
+    assert ctype == "application/ld+json"
+    assert any(t.predicate.value == str(SD.endpoint)
+               for t in ox.parse(body, format=ox.RdfFormat.JSON_LD))

@@ -1,0 +1,58 @@
+"""The app factory with a graph handed in, and `serve --get` answering without a port."""
+
+import json
+
+import pyoxigraph as ox
+from click.testing import CliRunner
+from flask import Blueprint
+
+from alliance_graph.cli import main
+from alliance_graph.store import KnowledgeGraph
+from alliance_graph.web import create_app
+
+G = ox.NamedNode("https://alliance-graph.example/graph/data/tiny.ttl")
+
+
+def tiny_app(settings, **kwargs):
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://alliance-graph.example/id/A"),
+                      ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal("A"), G))
+    return create_app(settings, KnowledgeGraph.from_store(store), **kwargs)
+
+
+def test_app_serves_the_graph_it_is_given(settings):
+    client = tiny_app(settings).test_client()
+    response = client.get("/sparql", query_string={"query": "SELECT ?l { ?s rdfs:label ?l }"})
+    assert response.status_code == 200
+    assert [b["l"]["value"] for b in response.get_json()["results"]["bindings"]] == ["A"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_blueprints_and_blueprint_factories_are_registered(settings):
+    plain = Blueprint("plain", __name__)
+    plain.add_url_rule("/extra", "home", lambda: "home")
+
+    def factory(get_kg, settings_):
+        bp = Blueprint("made", __name__)
+        bp.add_url_rule("/extra/<path:name>", "entity", lambda name: str(len(get_kg().asserted)))
+        return bp
+
+    client = tiny_app(settings, blueprints=[plain, factory]).test_client()
+    assert client.get("/extra").get_data(as_text=True) == "home"
+    assert client.get("/extra/A").get_data(as_text=True) == "1"
+
+
+def test_late_answer_is_refused_without_a_worker_to_end(settings):
+    # The Flask test client has no gunicorn worker to end, so the limit is checked afterwards.
+    client = tiny_app(settings.with_(query_timeout=0.0)).test_client()
+    response = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert response.status_code == 503 and b"limit" in response.data
+
+
+def test_serve_get_prints_the_body_and_exits_by_status():
+    runner = CliRunner()
+    result = runner.invoke(main, ["serve", "--get", "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"])
+    assert result.exit_code == 0 and json.loads(result.output)["boolean"] is True
+    result = runner.invoke(main, ["serve", "--get", "/sparql?query=SELECT"])
+    assert result.exit_code == 1 and "error at" in result.output
