@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
 
@@ -95,3 +97,22 @@ def test_shipped_data_coverage(kg, sources_dir):
     assert not any("co-funded by the U.S." in s.text for s in iron_dome.uncited)
     blog = report["001_b9e5a7348fac2993.txt"]
     assert "Popular posts from this blog" in [s.text for s in blog.uncited]
+
+
+def test_coverage_command(sources_dir):
+    from click.testing import CliRunner
+
+    from alliance_graph.cli import main
+
+    runner = CliRunner()
+    name = "000_06b6882714cf1880.txt"
+    result = runner.invoke(main, ["--sources", str(sources_dir), "coverage", "--format", "json",
+                                  "--source", name])
+    assert result.exit_code == 0, result.output
+    [report] = json.loads(result.output)
+    assert report["source"] == name and 0 < report["cited"] <= report["total"]
+    assert all({"start", "end", "text"} <= set(s) for s in report["uncited"])
+    text = runner.invoke(main, ["--sources", str(sources_dir), "coverage", "--source", name])
+    assert text.exit_code == 0 and text.output.startswith(f"{name}  {report['cited']}/")
+    unknown = runner.invoke(main, ["--sources", str(sources_dir), "coverage", "--source", "no.txt"])
+    assert unknown.exit_code == 2 and "no source file" in unknown.output
