@@ -267,7 +267,7 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
 @main.command()
 @click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default: 8000).")
-@click.option("--workers", type=int, help="gunicorn sync worker processes (default: 4).")
+@click.option("--workers", type=int, help="gunicorn sync worker processes (default: 2).")
 @click.option("--timeout", type=float, help="Seconds a query may run (default: 30).")
 @click.option("--max-results", type=int, help="Rows or triples a result may hold (default: 100000).")
 @click.option("--get", "path", metavar="PATH",
