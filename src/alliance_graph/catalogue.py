@@ -193,7 +193,7 @@ def _term(binding: dict | None):
         datatype = None
     if datatype in _NUMERIC:
         try:
-            value, datatype = Decimal(value).normalize(), "number"
+            value, datatype = format(Decimal(value).normalize(), "f"), "number"
         except InvalidOperation:
             pass
     return kind, value, datatype, binding.get("xml:lang", "").lower() or None
