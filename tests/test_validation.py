@@ -1,0 +1,151 @@
+"""validate: the shipped graph conforms, reports carry file and line, and files that cannot be
+validated get exit 2 with a clear message, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import OWL, RDF, SH
+
+from alliance_graph import validation
+from alliance_graph.cli import main
+from alliance_graph.loading import LoadError
+
+ROOT = Path(__file__).parents[1]
+BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"
+FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
+
+
+def run(*args, data=BASE, ontology=ROOT / "ontology"):
+    """Run the CLI on the fixtures' base graph (or the given folders)."""
+    return CliRunner().invoke(main, ["--data", str(data), "--ontology", str(ontology),
+                                     *map(str, args)])
+
+
+def test_shipped_data_conforms(settings):
+    report = validation.validate(settings, sorted(settings.data_dir.glob("*.ttl")))
+    problems = [f"{f.where()}: [{f.shape_name}] {f.message} ({f.focus})"
+                for f in report.findings if f.severity == "Violation"]
+    assert report.conforms, "the shipped data does not conform:\n" + "\n".join(problems)
+
+
+def test_every_class_has_a_node_shape():
+    ontology = Graph()
+    for path in (ROOT / "ontology").glob("*.ttl"):
+        if path.name != "shapes.ttl":
+            ontology.parse(path)
+    shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    classes = {c for c in ontology.subjects(RDF.type, OWL.Class)
+               if str(c).startswith("https://alliance-graph.example/ontology/")}
+    targeted = set(shapes.objects(None, SH.targetClass))
+    assert sorted(classes - targeted) == []
+
+
+def test_every_shape_is_named_and_explained():
+    shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    named = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type,
+                                                                                SH.PropertyShape))
+    assert len(named) > 100
+    for shape in named:
+        assert shapes.value(shape, SH.name) and shapes.value(shape, SH.message), shape
+        assert not isinstance(shape, type(shapes.value(shape, SH.name))), shape
+    for shape in shapes.objects(None, SH.property):
+        assert (shape, RDF.type, SH.PropertyShape) in shapes, f"anonymous property shape {shape}"
+
+
+def test_report_names_file_line_entity_and_shape():
+    fixture = FIXTURES / "claim-rank.fail.ttl"
+    result = run("validate", fixture)
+    assert result.exit_code == 1, result.output
+    assert f"{fixture}:22: A claim needs exactly one ag:rank" in result.output
+    assert "entity: claim:FxBadRank   property: ag:rank   value: https://alliance-graph" \
+        in result.output
+    assert "shape: claim rank (<https://alliance-graph.example/shapes/claim-rank>)" in result.output
+    assert result.output.index("Violations") < result.output.rindex("does not conform")
+
+
+def test_conforming_proposal_exits_0():
+    result = run("validate", FIXTURES / "domain.pass.ttl")
+    assert result.exit_code == 0, result.output
+    assert "conforms (no findings)" in result.output
+
+
+def test_warnings_do_not_fail_a_proposal():
+    result = run("validate", FIXTURES / "evidence-position.fail.ttl")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Warnings (1)")
+
+
+def test_json_report():
+    result = run("validate", "--format", "json", FIXTURES / "share-percent.fail.ttl")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["conforms"] is False
+    [finding] = data["findings"]
+    assert finding["shape"].endswith("/share-percent") and finding["line"] == 38
+    assert finding["value"] == '"150"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert finding["focus_label"] == "a share"
+
+
+def test_turtle_report_is_a_shacl_validation_report():
+    result = run("validate", "--format", "turtle", FIXTURES / "claim-evidence.fail.ttl")
+    assert result.exit_code == 1
+    g = Graph().parse(data=result.output, format="turtle")
+    [report] = g.subjects(RDF.type, SH.ValidationReport)
+    assert g.value(report, SH.conforms).toPython() is False
+    results = list(g.objects(report, SH.result))
+    assert len(results) == 2
+    assert {str(g.value(r, SH.resultSeverity)) for r in results} == {str(SH.Violation)}
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"@prefix id: <https://alliance-graph.example/id/> .\nid:x id:y .\n", ":2:"),
+    (b"", "is empty: it states no triples"),
+    (b"# only a comment\n", "is empty: it states no triples"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "is a binary file, not Turtle"),
+    (b"caf\xe9 a b c .", "is not valid UTF-8 text"),
+], ids=["syntax", "empty", "comment-only", "binary", "latin-1"])
+def test_unvalidatable_files_exit_2(tmp_path, content, message):
+    path = tmp_path / "proposal.ttl"
+    path.write_bytes(content)
+    result = run("validate", path)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and str(path) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_exits_2(tmp_path):
+    result = run("validate", tmp_path / "nope.ttl")
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_huge_file_is_refused(settings, tmp_path):
+    path = tmp_path / "huge.ttl"
+    path.write_text("# padding\n" * 50, encoding="utf-8")
+    with pytest.raises(LoadError, match="over the 100-byte limit"):
+        validation.validate(settings.with_(data_dir=BASE, max_proposal_bytes=100), [path])
+
+
+def test_redefining_the_ontology_does_not_conform():
+    fixture = FIXTURES / "proposal-redefines-ontology.fail.ttl"
+    result = run("validate", fixture)
+    assert result.exit_code == 1
+    assert f"{fixture}:17: a proposal may not declare or alter ontology terms" in result.output
+
+
+def test_broken_shapes_are_caught_by_meta_shacl(tmp_path):
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ROOT / "ontology", ontology)
+    shapes = ontology / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8").replace(
+        "sh:minCount 1 ;", 'sh:minCount "one" ;', 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--data", str(BASE), "--ontology", str(ontology),
+                                       "--cache", str(tmp_path / "cache"), "validate",
+                                       str(FIXTURES / "domain.pass.ttl")])
+    assert result.exit_code == 2, result.output
+    assert "the shapes are not valid SHACL" in result.output
