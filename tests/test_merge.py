@@ -1,0 +1,131 @@
+"""add: only a conforming proposal changes data/, atomically, once; its facts are then queried.
+
+Every test works on a copy of the ontology and of a data folder in a temporary directory, via
+--data/--ontology/--cache; the real data/ is never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph import merge, store
+from alliance_graph.cli import main
+from alliance_graph.settings import Settings
+
+ROOT = Path(__file__).parents[1]
+MERGE = ROOT / "tests" / "fixtures" / "merge"
+BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"
+
+
+def folder_hash(folder: Path) -> str:
+    """Return a digest of every file's name and bytes under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One cache for the module, so the shapes' meta-SHACL check runs once, not per test."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def copy_project(tmp_path: Path, data: Path, cache: Path) -> Path:
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(data, tmp_path / "data")
+    (tmp_path / "cache").symlink_to(cache, target_is_directory=True)
+    return tmp_path
+
+
+def add(project: Path, *args):
+    return CliRunner().invoke(main, [
+        "--data", str(project / "data"), "--ontology", str(project / "ontology"),
+        "--cache", str(project / "cache"), "add", *map(str, args)])
+
+
+@pytest.fixture
+def project(tmp_path, cache):
+    """A copy of the ontology with the fixtures' small base graph as its data."""
+    return copy_project(tmp_path, BASE, cache)
+
+
+def test_bad_proposal_changes_nothing_in_a_copy_of_the_shipped_data(tmp_path, cache):
+    project = copy_project(tmp_path, ROOT / "data", cache)
+    before = folder_hash(project / "data")
+    result = add(project, MERGE / "bad.ttl")
+    assert result.exit_code == 1, result.output
+    assert "nothing was added" in result.output
+    assert "claim has no ag:rank" in result.output
+    assert folder_hash(project / "data") == before
+
+
+def test_unreadable_proposal_changes_nothing(project, tmp_path):
+    before = folder_hash(project / "data")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ag: <https://alliance-graph.example/ontology/> .\nag:x ag:y", "utf-8")
+    result = add(project, MERGE / "good.ttl", broken)
+    assert result.exit_code == 2 and "broken.ttl:2" in result.output
+    assert folder_hash(project / "data") == before
+
+
+def test_good_proposal_is_merged_and_queryable(project):
+    result = add(project, MERGE / "good.ttl")
+    assert result.exit_code == 0, result.output
+    assert "base.ttl: 1 subject block(s) added" in result.output
+    text = (project / "data" / "base.ttl").read_text("utf-8")
+    assert text.startswith((BASE / "base.ttl").read_text("utf-8").rstrip("\n") + "\n\n")
+    assert text.endswith('claim:FxState-acronym a ag:Claim ;\n    rdf:subject id:FxState ;\n'
+                         '    rdf:predicate ag:acronym ;\n    rdf:object "FXS" ;\n'
+                         '    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:fx-base .\n')
+    settings = Settings(root=project, ontology_dir=project / "ontology",
+                        data_dir=project / "data", cache_dir=project / "cache")
+    kg = store.load(settings.with_(store="memory"))
+    assert kg.query('ASK { id:FxState ag:acronym "FXS" }')
+
+
+def test_re_adding_is_a_no_op(project):
+    assert add(project, MERGE / "good.ttl").exit_code == 0
+    after_first = folder_hash(project / "data")
+    result = add(project, MERGE / "good.ttl")
+    assert result.exit_code == 0, result.output
+    assert "nothing new" in result.output
+    assert folder_hash(project / "data") == after_first
+
+
+def test_new_entity_needs_a_topic_file(project):
+    before = folder_hash(project / "data")
+    result = add(project, MERGE / "new-entity.ttl")
+    assert result.exit_code == 2 and "name one with --into FILE" in result.output
+    assert folder_hash(project / "data") == before
+    result = add(project, "--into", "events.ttl", MERGE / "new-entity.ttl")
+    assert result.exit_code == 0, result.output
+    events = (project / "data" / "events.ttl").read_text("utf-8")
+    assert events.startswith("@prefix ag:") and "claim:FxLonely-label a ag:Claim" in events
+
+
+def test_a_failed_write_restores_every_file(tmp_path, monkeypatch):
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    one.write_text("<urn:a> <urn:b> 1 .\n", "utf-8")
+    two.write_text("<urn:a> <urn:b> 2 .\n", "utf-8")
+    real_replace, calls = os.replace, []
+
+    def flaky_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(merge.os, "replace", flaky_replace)
+    with pytest.raises(merge.MergeError, match="nothing changed"):
+        merge.write_atomically({one: "<urn:a> <urn:b> 10 .\n", two: "<urn:a> <urn:b> 20 .\n"})
+    assert one.read_text("utf-8") == "<urn:a> <urn:b> 1 .\n"
+    assert two.read_text("utf-8") == "<urn:a> <urn:b> 2 .\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.ttl", "two.ttl"]
