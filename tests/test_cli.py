@@ -1,5 +1,7 @@
 """The command line: each command, its formats, and its documented exit codes."""
 
+import csv
+import io
 import json
 
 import pyoxigraph as ox
@@ -7,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import main
+from alliance_graph.queries import RESULT_FORMATS
 
 
 @pytest.fixture
@@ -28,8 +31,11 @@ def test_stats(run):
 def test_query_result_formats(run, fmt):
     result = run("query", "SELECT ?c WHERE { ?c a ag:Claim } LIMIT 3", "--format", fmt)
     assert result.exit_code == 0, result.output
-    from alliance_graph.queries import RESULT_FORMATS
-    assert len(list(ox.parse_query_results(result.stdout_bytes, format=RESULT_FORMATS[fmt].oxigraph))) == 3
+    if fmt == "csv":  # Oxigraph writes SPARQL CSV but does not read it back
+        assert len(list(csv.DictReader(io.StringIO(result.stdout_bytes.decode())))) == 3
+    else:
+        parsed = ox.parse_query_results(result.stdout_bytes, format=RESULT_FORMATS[fmt].oxigraph)
+        assert len(list(parsed)) == 3
 
 
 def test_query_table_from_file_and_stdin(run, tmp_path):
@@ -53,7 +59,7 @@ def test_query_syntax_error_exits_1_with_the_parser_message(run):
 
 
 def test_broken_data_exits_2_with_file_and_line(run, mini):
-    (mini.data_dir / "broken.ttl").write_text("@prefix ag: <https://alliance-graph.example/ontology/> .\n\nag:x ag:y\n")
+    (mini.data_dir / "broken.ttl").write_text("@prefix ag: <https://alliance-graph.example/ontology/> .\n\nag:x ag:y .\n")
     result = run("--data", mini.data_dir, "--ontology", mini.ontology_dir, "--cache", mini.cache_dir, "stats")
     assert result.exit_code == 2
     assert "broken.ttl:3" in result.output

@@ -26,7 +26,7 @@ def test_construct_comes_back_as_an_rdflib_graph(kg):
     assert dict(graph.namespaces())["ag"]
 
 
-@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])  # CSV: Oxigraph writes it, cannot read it
 def test_select_results_parse_back(kg, fmt):
     data = queries.serialize(queries.run(kg, SELECT), fmt)
     parsed = ox.parse_query_results(data, format=queries.RESULT_FORMATS[fmt].oxigraph)

@@ -76,7 +76,9 @@ def parse_turtle(text: str, name: str) -> list[ox.Quad]:
     try:
         triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=None))
     except SyntaxError as exc:
-        message = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", str(exc))
+        # Oxigraph prefixes its message with the position, which Problem already shows.
+        message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
+                         "", str(exc))
         message = re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
         raise LoadError([Problem(name, exc.lineno, message, exc.offset)]) from exc
     graph = graph_iri(name)
