@@ -23,7 +23,9 @@ def _env_path(name: str, default: Path) -> Path:
 class Settings:
     """Where the graph comes from and how it is served."""
 
-    root: Path = PROJECT_ROOT
+    # Graph names are file paths relative to root (ontology/..., data/...); a project kept
+    # elsewhere (a benchmark's generated one) sets ALLIANCE_GRAPH_ROOT beside the folders.
+    root: Path = field(default_factory=lambda: _env_path("ALLIANCE_GRAPH_ROOT", PROJECT_ROOT))
     ontology_dir: Path = field(default_factory=lambda: _env_path(
         "ALLIANCE_GRAPH_ONTOLOGY", PROJECT_ROOT / "ontology"))
     data_dir: Path = field(default_factory=lambda: _env_path(
@@ -50,7 +52,7 @@ class Settings:
     remote_timeout: float = 60.0
     # Above this many reasoned quads the build computes the OWL 2 RL closure with the SPARQL
     # rules in rules.py instead of owlrl: same triples on this ontology, minutes instead of hours.
-    rules_threshold: int = 50_000
+    rules_threshold: int = 20_000
     # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
     query_timeout: float = 30.0
     max_results: int = 100_000
