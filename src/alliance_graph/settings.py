@@ -56,6 +56,10 @@ class Settings:
     # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
     query_timeout: float = 30.0
     max_results: int = 100_000
+    # Bytes of finished /sparql answers each server worker keeps (response_cache.py): the
+    # store is read-only while it serves, so an identical query, dataset and format gives
+    # identical bytes.  0 disables the cache.
+    response_cache_bytes: int = 32 * 2**20
     # SERVICE IRIs a query may call; empty, so the endpoint makes no outbound request at all.
     allowed_services: tuple[str, ...] = ()
     # Server.
