@@ -64,8 +64,9 @@ CLASSES = sorted({c for s, _, o in RELATIONS for c in (s, o)} | {s for s, _, _ i
 
 def entity_plan(n_facts: int, rng: random.Random) -> list[tuple[str, str]]:
     """Return (local name, class) for enough entities to make about ``n_facts`` claims."""
-    # About 4.2 claims per entity: type, label, two relations, and a literal or a variant.
-    count = max(len(CLASSES), round(n_facts / 4.2))
+    # About 3.5 claims per entity (measured): type, label, up to two relations, a literal
+    # for some classes, and a deprecated rival for every tenth entity's disputed claims.
+    count = max(len(CLASSES), round(n_facts / 3.5))
     return [(f"E{i:07d}", CLASSES[i % len(CLASSES)]) for i in range(count)]
 
 

@@ -47,7 +47,7 @@ SELECT ?p ?o ?quote WHERE {{ ?c rdf:subject <{ID}E0000003> ; rdf:predicate ?p ; 
 SELECT ?p (COUNT(?c) AS ?n) WHERE { ?c rdf:predicate ?p } GROUP BY ?p""",
 }
 # The scan is much slower than the rest; fewer samples keep the run bounded.
-SAMPLES = {"claims-by-predicate": 0.1}
+SAMPLES = {"claims-by-predicate": 0.025}
 
 RDFLIB_APP = """
 import sys, rdflib
