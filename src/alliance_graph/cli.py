@@ -270,14 +270,16 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
 @click.option("--workers", type=int, help="gunicorn sync worker processes (default: 2).")
 @click.option("--timeout", type=float, help="Seconds a query may run (default: 30).")
 @click.option("--max-results", type=int, help="Rows or triples a result may hold (default: 100000).")
+@click.option("--response-cache", "response_cache", type=int, metavar="BYTES",
+              help="Bytes of /sparql answers each worker caches (default: 32 MiB; 0: off).")
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port: print the body, exit 1 on an error status.")
 @click.pass_obj
-def serve(settings: Settings, host, port, workers, timeout, max_results, path):
+def serve(settings: Settings, host, port, workers, timeout, max_results, response_cache, path):
     """Serve the SPARQL endpoint at /sparql under gunicorn (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
-                              max_results=max_results)
+                              max_results=max_results, response_cache_bytes=response_cache)
     kg = load_graph(settings)
     if path is not None:
         from .web import create_app
