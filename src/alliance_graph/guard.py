@@ -109,6 +109,18 @@ class TooManyResults(Exception):
     """A result holds more rows or triples than the limit allows."""
 
 
+def bounded_rows(result: ox.QuerySolutions, limit: int) -> tuple[list[str], list]:
+    """Return a SELECT result's variable names and at most ``limit`` solutions, or raise
+    TooManyResults.  Reading stops at ``limit + 1``, so an endless result costs no more than
+    the limit; the caller writes the rows it gets (``protocol.sparql_json``) without a second
+    serialization round trip."""
+    items = list(itertools.islice(result, limit + 1))
+    if len(items) > limit:
+        raise TooManyResults(f"the result has more than {limit} rows; "
+                             "add a LIMIT or narrow the query")
+    return [v.value for v in result.variables], items
+
+
 def bounded(result, limit: int):
     """Return the result with at most ``limit`` rows/triples, or raise TooManyResults.
 
@@ -118,20 +130,20 @@ def bounded(result, limit: int):
     """
     if isinstance(result, ox.QueryBoolean):
         return result
+    if isinstance(result, ox.QuerySolutions):
+        names, items = bounded_rows(result, limit)
+        body = {"head": {"vars": names}, "results": {"bindings": [
+            {n: json_term(v) for n, v in zip(names, s) if v is not None} for s in items]}}
+        return ox.parse_query_results(json.dumps(body).encode(),
+                                      format=ox.QueryResultsFormat.JSON)
     items = list(itertools.islice(result, limit + 1))
     if len(items) > limit:
-        raise TooManyResults(f"the result has more than {limit} "
-                             f"{'rows' if isinstance(result, ox.QuerySolutions) else 'triples'}"
-                             "; add a LIMIT or narrow the query")
-    if not isinstance(result, ox.QuerySolutions):
-        return items
-    names = [v.value for v in result.variables]
-    body = {"head": {"vars": names}, "results": {"bindings": [
-        {n: _json_term(s[n]) for n in names if s[n] is not None} for s in items]}}
-    return ox.parse_query_results(json.dumps(body).encode(), format=ox.QueryResultsFormat.JSON)
+        raise TooManyResults(f"the result has more than {limit} triples; "
+                             "add a LIMIT or narrow the query")
+    return items
 
 
-def _json_term(term) -> dict:
+def json_term(term) -> dict:
     """Return a term in SPARQL 1.1 JSON results form."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -144,9 +156,9 @@ def _json_term(term) -> dict:
         elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                        "predicate": _json_term(term.predicate),
-                                        "object": _json_term(term.object)}}
+    return {"type": "triple", "value": {"subject": json_term(term.subject),
+                                        "predicate": json_term(term.predicate),
+                                        "object": json_term(term.object)}}
 
 
 class Watchdog:

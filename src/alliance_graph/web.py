@@ -4,7 +4,8 @@
 own), builds everything a request needs once, and registers blueprints: ``/sparql``,
 ``/rdf-graphs`` and ``/dataset`` here; ``/``, ``/id/...`` and ``/ontology/...`` are left to the
 pages blueprint (pass it, or its factory, in ``blueprints``).  Read requests get CORS headers so browser
-applications on other origins can query.
+applications on other origins can query.  ``GET``/``POST /sparql`` take a lean WSGI path in
+front of Flask (``fast_path.py``) that calls the same protocol functions.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
-from . import graph_store, guard, pages, protocol, service_description, store
+from . import graph_store, guard, pages, protocol, response_cache, service_description, store
+from .fast_path import FastPath
 from .settings import Settings
 
 
@@ -34,17 +36,29 @@ class Service:
     examples: list = field(default_factory=list)
     cache: dict = field(default_factory=dict)
     watchdog: guard.Watchdog = field(default_factory=guard.Watchdog)
+    responses: response_cache.ResponseCache | None = None
+    default_asserted: list = field(default_factory=list)
+    default_inferred: list = field(default_factory=list)
 
     def __post_init__(self):
         held = self.kg.asserted + [self.kg.inferred]
         self.graphs = {g.value: g for g in held}
+        # The two usual default graphs, built once (requests only read them).
+        self.default_asserted = self.kg.default_graph(False)
+        self.default_inferred = self.kg.default_graph(True)
+        self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
         self.stats = service_description.statistics(self.kg)
         self.examples = service_description.examples(self.settings.queries_dir)
 
 
 def create_app(settings: Settings | None = None, kg=None, *, on_timeout=None,
-               blueprints=()) -> Flask:
-    """Return the app serving ``kg`` (loaded from ``settings`` when not given)."""
+               blueprints=(), fast_path: bool = True) -> Flask:
+    """Return the app serving ``kg`` (loaded from ``settings`` when not given).
+
+    With ``fast_path`` (the default) ``GET``/``POST /sparql`` are answered by
+    ``fast_path.FastPath`` ahead of Flask's routing, with the same protocol code; without it
+    every request goes through Flask (the tests compare the two).
+    """
     settings = settings or Settings()
     app = Flask(__name__)
     app.extensions["alliance_graph"] = Service(kg or store.load(settings), settings,
@@ -71,4 +85,6 @@ def create_app(settings: Settings | None = None, kg=None, *, on_timeout=None,
         response.headers["Access-Control-Allow-Origin"] = "*"
         return response
 
+    if fast_path:
+        app.wsgi_app = FastPath(app.wsgi_app, service)
     return app

@@ -1,0 +1,55 @@
+"""A lean WSGI entry for ``GET``/``POST /sparql`` in front of the Flask app.
+
+Profiling a simple lookup in process showed Flask's request context, URL routing, lazy
+``request.args``/headers objects, ``Response`` construction and the ``after_request`` chain
+costing more than the query and its serialization together.  ``FastPath`` wraps the app's
+``wsgi_app``: a ``GET`` or ``POST`` whose ``PATH_INFO`` is exactly ``/sparql`` is answered by
+``protocol.handle`` straight from the WSGI environ (the same function the Flask view calls, so
+every check, limit, header and error body is the same); everything else (pages, Graph Store,
+``/dataset``, OPTIONS preflight, HEAD, and ``GET /sparql`` without a query, i.e. the service
+description) goes on to Flask unchanged.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from . import protocol
+
+STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+
+
+class FastPath:
+    """WSGI middleware answering SPARQL protocol requests without Flask."""
+
+    def __init__(self, inner, service):
+        self.inner = inner  # the Flask app's own wsgi_app
+        self.service = service
+
+    def __call__(self, environ, start_response):
+        method = environ["REQUEST_METHOD"]
+        if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "POST"):
+            return self.inner(environ, start_response)
+        out = protocol.handle(self.service, method,
+                              protocol.wsgi_text(environ.get("QUERY_STRING", "")),
+                              environ.get("CONTENT_TYPE"), lambda: read_body(environ),
+                              environ.get("HTTP_ACCEPT"), environ)
+        if out is None:  # no query: the service description, served by the Flask view
+            return self.inner(environ, start_response)
+        status, headers, body = out
+        headers.append(("Content-Length", str(len(body))))
+        start_response(STATUS[status], headers)
+        return [body]
+
+
+def read_body(environ) -> bytes:
+    """Return the request body (Content-Length bytes, or all of it if the length is absent)."""
+    stream = environ["wsgi.input"]
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        try:
+            return stream.read(int(length))
+        except ValueError:
+            return b""
+    # No length: a chunked body, which gunicorn (and werkzeug's test client) let us read out.
+    return stream.read() if environ.get("wsgi.input_terminated") else b""

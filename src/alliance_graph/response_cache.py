@@ -1,0 +1,59 @@
+"""A bounded, per-worker cache of finished query responses.
+
+The store never changes while the endpoint serves (it is built before the workers fork and
+nothing writes to it), so a query evaluated over the same dataset and written in the same
+format always gives the same bytes.  ``ResponseCache`` keeps such answers, least recently
+used first out, within a byte budget (``Settings.response_cache_bytes``; 0 disables it).  The
+key is taken *after* every check and negotiation step (see ``protocol.answer``): the query
+text, the resolved default and named graphs, and the chosen format, so an entry can never be
+served for another dataset, another ``inferred`` setting or another format.  Each gunicorn
+worker holds its own cache (they are separate processes), so it is warm per worker.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+
+class ResponseCache:
+    """LRU of ``key -> (value, size)`` holding at most ``budget`` bytes in all.
+
+    An answer bigger than an eighth of the budget is not kept: one huge result must not
+    evict everything else, and it costs its serialization time anyway.
+    """
+
+    def __init__(self, budget: int):
+        self.budget = max(0, int(budget))
+        self.largest = self.budget // 8
+        self.entries: OrderedDict = OrderedDict()
+        self.size = 0
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        """Return the value kept for ``key`` (marking it recently used), or None."""
+        if not self.budget:
+            return None
+        found = self.entries.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self.entries.move_to_end(key)
+        self.hits += 1
+        return found[0]
+
+    def put(self, key, value, size: int) -> None:
+        """Keep ``value`` (``size`` bytes) under ``key`` if it fits; evict the oldest to fit."""
+        size += len(key[0]) if isinstance(key, tuple) and isinstance(key[0], str) else 0
+        if not self.budget or size > self.largest:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= old[1]
+        self.entries[key] = (value, size)
+        self.size += size
+        while self.size > self.budget:
+            _, (_, dropped) = self.entries.popitem(last=False)
+            self.size -= dropped
+
+    def __len__(self) -> int:
+        return len(self.entries)
