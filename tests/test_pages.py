@@ -135,3 +135,12 @@ def test_query_page_offers_the_catalogue_examples(pages_kg, pages_settings, tmp_
 
 def test_query_page_without_examples(client):
     assert "no example queries yet" in html(client, "/")
+
+
+def test_the_app_factory_serves_the_pages_beside_the_endpoint(pages_kg, pages_settings):
+    from alliance_graph.web import create_app
+    client = create_app(pages_settings, kg=pages_kg).test_client()
+    page = html(client, "/id/Atlantis")
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;Atlantis" in page
+    assert "<script>window.pwned" not in page
+    assert client.get("/sparql?query=ASK%7B%7D").status_code == 200
