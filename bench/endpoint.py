@@ -1,21 +1,31 @@
 """Benchmark the SPARQL endpoint against `oxigraph serve` on the same data, over loopback.
 
-    .venv/bin/python bench/endpoint.py [--requests 2000] [--seconds 5] [--workers 4]
+    .venv/bin/python bench/endpoint.py [--requests 2000] [--seconds 5] [--workers 2]
+                                       [--mix lookup --mix varied] [--cache-off]
 
 Starts `alliance-graph serve` and `oxigraph serve` (loaded with `alliance-graph export --format
-nq`) on free loopback ports, measures the latency (median, p99) of a simple lookup at
-concurrency 1 and the throughput at concurrency 1 and 8, prints a table and the ratio, and
-stops both servers.  Every request opens a new connection (gunicorn's sync workers do not keep
-connections alive), for both servers alike.  The functions are meant to be imported by larger
-benchmarks: ``free_port``, ``start_process``, ``start_alliance_graph``, ``start_oxigraph``,
-``latency``, ``throughput``.
+nq --inferred`, `--union-default-graph`) on free loopback ports and, for each query mix,
+measures the latency (median, p99) at concurrency 1 and the throughput at concurrency 1 and 8,
+prints a table and the ratios, and stops the servers.  Both servers get the same client, the
+same query text, the same data and the same concurrency.  Every request opens a new connection
+(gunicorn's sync workers do not keep connections alive), for both servers alike.
+
+Mixes: ``lookup`` sends one fixed simple lookup (with the response cache on, every request
+after the first per worker is a cache hit); ``varied`` sends the same lookup with a literal
+that differs on every request (``FILTER(?label != "r<n>")``), so no request is a cache hit and
+every one is parsed, planned and evaluated.  ``--cache-off`` also measures alliance-graph with
+its response cache disabled (``serve --response-cache 0``).  The functions are meant to be
+imported by larger benchmarks: ``free_port``, ``start_process``, ``start_alliance_graph``,
+``start_oxigraph``, ``latency``, ``throughput``.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import multiprocessing
+import os
 import socket
 import statistics
 import subprocess
@@ -28,6 +38,10 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 LOOKUP = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?label WHERE { <https://alliance-graph.example/id/IronDome> rdfs:label ?label }"""
+VARIED = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?label WHERE { <https://alliance-graph.example/id/IronDome> rdfs:label ?label
+FILTER(?label != "r%s") }"""
+MIXES = {"lookup": LOOKUP, "varied": VARIED}
 
 
 def free_port() -> int:
@@ -68,6 +82,14 @@ def query_path(base: str, query: str) -> str:
     return f"{base}?{urllib.parse.urlencode({'query': query})}"
 
 
+def paths(base: str, mix: str):
+    """Return an endless iterator of request paths for a mix (see the module docstring)."""
+    if mix == "lookup":
+        return itertools.repeat(query_path(base, LOOKUP))
+    # A distinct literal per request and per client process, so no two requests are alike.
+    return (query_path(base, VARIED % f"{os.getpid()}-{i}") for i in itertools.count())
+
+
 def start_alliance_graph(port: int, workers: int | None = None, *extra: str):
     """Start `alliance-graph serve` on ``port``; return (process, query path)."""
     command = [str(BIN / "alliance-graph"), "serve", "--port", str(port), *extra]
@@ -85,12 +107,12 @@ def start_oxigraph(port: int, nquads: Path, folder: Path):
     return start_process(command, port, query_path("/query", "ASK {}")), "/query"
 
 
-def latency(port: int, path: str, requests: int) -> dict:
+def latency(port: int, path: str, requests: int, mix: str = "lookup") -> dict:
     """Send ``requests`` requests one after another; return median and p99 in milliseconds."""
     times = []
-    for _ in range(requests):
+    for _, one in zip(range(requests), paths(path, mix)):
         started = time.perf_counter()
-        status, _ = request("127.0.0.1", port, path)
+        status, _ = request("127.0.0.1", port, one)
         times.append((time.perf_counter() - started) * 1000)
         if status != 200:
             raise RuntimeError(f"status {status} from port {port}")
@@ -99,31 +121,33 @@ def latency(port: int, path: str, requests: int) -> dict:
 
 
 def _client(args) -> int:
-    port, path, seconds = args
+    port, path, seconds, mix = args
     done, stop = 0, time.monotonic() + seconds
-    while time.monotonic() < stop:
-        if request("127.0.0.1", port, path)[0] != 200:
+    for one in paths(path, mix):
+        if time.monotonic() >= stop:
+            break
+        if request("127.0.0.1", port, one)[0] != 200:
             raise RuntimeError(f"error status from port {port}")
         done += 1
     return done
 
 
-def throughput(port: int, path: str, concurrency: int, seconds: float) -> float:
+def throughput(port: int, path: str, concurrency: int, seconds: float,
+               mix: str = "lookup") -> float:
     """Run ``concurrency`` client processes for ``seconds``; return requests per second."""
     # Processes, not threads: a Python client in threads would measure its own GIL.
     with multiprocessing.get_context("fork").Pool(concurrency) as pool:
         started = time.monotonic()
-        total = sum(pool.map(_client, [(port, path, seconds)] * concurrency))
+        total = sum(pool.map(_client, [(port, path, seconds, mix)] * concurrency))
         return total / (time.monotonic() - started)
 
 
-def measure(port: int, path: str, requests: int, seconds: float) -> dict:
-    """Return the latency and throughput figures of one server."""
-    path = query_path(path, LOOKUP)
-    latency(port, path, 50)  # warm up every worker
-    figures = latency(port, path, requests)
+def measure(port: int, path: str, requests: int, seconds: float, mix: str = "lookup") -> dict:
+    """Return the latency and throughput figures of one server for one mix."""
+    latency(port, path, 50, mix)  # warm up every worker
+    figures = latency(port, path, requests, mix)
     for c in (1, 8):
-        figures[f"rps_c{c}"] = throughput(port, path, c, seconds)
+        figures[f"rps_c{c}"] = throughput(port, path, c, seconds, mix)
     return figures
 
 
@@ -132,29 +156,44 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="latency sample size")
     parser.add_argument("--seconds", type=float, default=5.0, help="each throughput run")
     parser.add_argument("--workers", type=int, help="alliance-graph serve workers")
+    parser.add_argument("--mix", action="append", choices=sorted(MIXES),
+                        help="query mix (repeatable; default: lookup and varied)")
+    parser.add_argument("--cache-off", action="store_true",
+                        help="also measure alliance-graph with --response-cache 0")
     args = parser.parse_args(argv)
+    mixes = args.mix or ["lookup", "varied"]
+    servers = [("alliance-graph", lambda p: start_alliance_graph(p, args.workers))]
+    if args.cache_off:
+        servers.append(("ag cache off", lambda p: start_alliance_graph(
+            p, args.workers, "--response-cache", "0")))
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         nquads = Path(tmp) / "data.nq"
         subprocess.run([str(BIN / "alliance-graph"), "export", "--format", "nq", "--inferred",
                         "-o", str(nquads)], check=True, stderr=subprocess.DEVNULL)
-        for name, start in [
-                ("alliance-graph", lambda p: start_alliance_graph(p, args.workers)),
-                ("oxigraph serve", lambda p: start_oxigraph(p, nquads, Path(tmp) / "ox"))]:
+        servers.append(("oxigraph serve", lambda p: start_oxigraph(p, nquads, Path(tmp) / "ox")))
+        for name, start in servers:
             port = free_port()
             process, path = start(port)
             try:
-                results[name] = measure(port, path, args.requests, args.seconds)
+                for mix in mixes:
+                    results[name, mix] = measure(port, path, args.requests, args.seconds, mix)
             finally:
                 process.terminate()
                 process.wait(timeout=30)
-    print(f"{'server':<16}{'median ms':>10}{'p99 ms':>10}{'req/s c=1':>11}{'req/s c=8':>11}")
-    for name, f in results.items():
-        print(f"{name:<16}{f['median_ms']:>10.2f}{f['p99_ms']:>10.2f}"
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs")
+    print(f"{'mix':<8}{'server':<16}{'median ms':>10}{'p99 ms':>10}{'req/s c=1':>11}"
+          f"{'req/s c=8':>11}")
+    for (name, mix), f in results.items():
+        print(f"{mix:<8}{name:<16}{f['median_ms']:>10.2f}{f['p99_ms']:>10.2f}"
               f"{f['rps_c1']:>11.0f}{f['rps_c8']:>11.0f}")
-    ours, theirs = results["alliance-graph"], results["oxigraph serve"]
-    print(f"ratio alliance-graph / oxigraph serve: c=1 {ours['rps_c1'] / theirs['rps_c1']:.2f}, "
-          f"c=8 {ours['rps_c8'] / theirs['rps_c8']:.2f}")
+    for mix in mixes:
+        theirs = results["oxigraph serve", mix]
+        for name, _ in servers[:-1]:
+            ours = results[name, mix]
+            print(f"ratio {name} / oxigraph serve, {mix}: c=1 "
+                  f"{ours['rps_c1'] / theirs['rps_c1']:.2f}, "
+                  f"c=8 {ours['rps_c8'] / theirs['rps_c8']:.2f}")
     return 0
 
 
