@@ -36,6 +36,7 @@ from .settings import Settings
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 SKOLEM = "urn:bnode:"
 _TYPE = ox.NamedNode(str(RDF.type))
+_LABEL = ox.NamedNode(str(RDFS.label))
 # The extra checks run by validate: the build's data checks plus those in violations/validation.
 CHECK_KINDS = ("data", "validation")
 EXTRA_CHECKS = {
@@ -317,18 +318,17 @@ def validate(settings: Settings, paths: list[Path]) -> Report:
     shapes = _ox_to_rdflib([q for q in inputs.quads
                             if checks.file_of(q.graph_name) == inputs.shapes_name])
     ontology = _ox_to_rdflib([q for q in file_quads if is_ontology(q)])
-    data = _ox_to_rdflib([q for q in file_quads + derived if not is_ontology(q)])
+    data_quads = [q for q in file_quads + derived if not is_ontology(q)]
+    labels = {q.subject: q.object.value for q in data_quads if q.predicate == _LABEL}
     locator = _Locator(inputs, derived)
     findings: list[Finding] = []
 
     def add(finding: Finding, focus=None, path=None, value=None, name=None, line=None):
         if name is None:
             name, line = locator.locate(focus, path, value)
-        label = data.value(URIRef(focus.value), RDFS.label) \
-            if isinstance(focus, ox.NamedNode) else None
         findings.append(dataclasses.replace(
             finding, file=inputs.display.get(name, name), line=line,
-            focus_label=str(label) if label is not None else None))
+            focus_label=labels.get(focus)))
 
     marker = _meta_checked(settings, inputs.texts[inputs.shapes_name])
     # A proposal's findings can only be about the nodes it describes (and the entities its
@@ -337,9 +337,7 @@ def validate(settings: Settings, paths: list[Path]) -> Report:
     # however big the graph grows.  Validating data files themselves checks every node.
     # (pyshacl's focus_nodes option cannot do this: it also filters nested shapes' values.)
     focus = focus_set = _proposal_focus(inputs, file_quads, derived)
-    if focus is not None:
-        data = _ox_to_rdflib(_described(focus, [q for q in file_quads + derived
-                                                if not is_ontology(q)]))
+    data = _ox_to_rdflib(data_quads if focus is None else _described(focus, data_quads))
     report_graph = run_shacl(data, ontology, shapes, meta_shacl=not marker.exists())
     if not marker.exists():
         marker.parent.mkdir(parents=True, exist_ok=True)
