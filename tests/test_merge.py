@@ -129,3 +129,11 @@ def test_a_failed_write_restores_every_file(tmp_path, monkeypatch):
     assert one.read_text("utf-8") == "<urn:a> <urn:b> 1 .\n"
     assert two.read_text("utf-8") == "<urn:a> <urn:b> 2 .\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.ttl", "two.ttl"]
+
+
+def test_a_top_level_blank_node_is_refused_not_dropped(project, tmp_path):
+    proposal = tmp_path / "blank.ttl"
+    proposal.write_text((MERGE / "good.ttl").read_text("utf-8").replace(
+        "claim:FxState-acronym a ag:Claim", "[] a ag:Claim"), "utf-8")
+    with pytest.raises(merge.MergeError, match="must hang under exactly one subject"):
+        merge.plan(project / "data", [proposal])

@@ -138,6 +138,12 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None):
     for proposal_path in proposals:
         proposal = Graph().parse(proposal_path, format="turtle")
         pwriter = _Writer(proposal, PREFIX_IRIS)
+        # Blank nodes are written nested in the block that points at them; one that nothing
+        # points at, or that two blocks share, would be lost or duplicated.
+        for node in {s for s in proposal.subjects() if isinstance(s, BNode)}:
+            if len(set(proposal.subject_predicates(node))) != 1:
+                raise MergeError(f"{proposal_path}: a blank node ([ ... ]) must hang under exactly "
+                                 "one subject; give a top-level node an IRI (claim:, ev:, id:)")
         for subject in sorted({s for s in proposal.subjects() if not isinstance(s, BNode)}):
             known = set(canon.pairs(subject))
             if not set(pwriter.pairs(subject)) - known:
