@@ -1,0 +1,218 @@
+"""The lean WSGI path for /sparql, the response cache, and the shared protocol functions."""
+
+from __future__ import annotations
+
+import io
+import urllib.parse
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph import fast_path, guard, protocol
+from alliance_graph.namespaces import PREFIX_IRIS
+from alliance_graph.response_cache import ResponseCache
+from alliance_graph.store import KnowledgeGraph
+from alliance_graph.web import create_app
+
+A = "https://alliance-graph.example/graph/data/a.ttl"
+B = "https://alliance-graph.example/graph/data/b.ttl"
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def tiny_kg():
+    store = ox.Store()
+    for graph, label in [(A, "in A"), (B, "in B"),
+                         ("https://alliance-graph.example/graph/inferred", "inferred")]:
+        store.add(ox.Quad(ox.NamedNode("https://alliance-graph.example/id/X"), LABEL,
+                          ox.Literal(label, language="en"), ox.NamedNode(graph)))
+    return KnowledgeGraph.from_store(store)
+
+
+@pytest.fixture
+def apps(settings):
+    kg = tiny_kg()
+    settings = settings.with_(max_results=2)
+    return (create_app(settings, kg).test_client(),
+            create_app(settings, kg, fast_path=False).test_client())
+
+
+SELECT = "SELECT ?l WHERE { ?s rdfs:label ?l } ORDER BY ?l"
+CASES = [
+    ("GET", {"query": SELECT}, None, None, {}),
+    ("GET", {"query": SELECT + " LIMIT 2", "inferred": "true"}, None, None,
+     {"Accept": "text/csv"}),
+    ("GET", {"query": SELECT, "default-graph-uri": A}, None, None,
+     {"Accept": "application/sparql-results+xml"}),
+    ("GET", {"query": "SELECT * { ?s ?p ?o }", "inferred": "1"}, None, None, {}),  # 422
+    ("GET", {"query": "ASK { ?s ?p ?o }", "format": "tsv"}, None, None, {}),
+    ("GET", {"query": "CONSTRUCT WHERE { ?s rdfs:label ?o } LIMIT 1"}, None, None,
+     {"Accept": "application/n-triples"}),
+    ("GET", {"query": SELECT}, None, None, {"Accept": "text/html"}),             # 406
+    ("GET", {"query": "SELECT ?x WHERE { ?x ?y }"}, None, None, {}),             # 400
+    ("GET", {"query": "SELECT * { SERVICE <http://e/> { ?s ?p ?o } }"}, None, None, {}),
+    ("GET", {"query": SELECT, "default-graph-uri": "http://elsewhere/"}, None, None, {}),
+    ("GET", {"update": "DROP ALL"}, None, None, {}),
+    ("GET", {"query": ["ASK {}", "ASK {}"]}, None, None, {}),
+    ("POST", {}, urllib.parse.urlencode({"query": SELECT}), "application/x-www-form-urlencoded",
+     {}),
+    ("POST", {"format": "csv"}, urllib.parse.urlencode({"query": SELECT}),
+     "application/x-www-form-urlencoded", {}),
+    ("POST", {}, SELECT, "application/sparql-query; charset=utf-8", {}),
+    ("POST", {}, "INSERT DATA { <a:a> <a:b> <a:c> }", "application/sparql-update", {}),
+    ("POST", {}, SELECT, "text/plain", {}),                                      # 415
+    ("POST", {}, "", "application/x-www-form-urlencoded", {}),                   # no query
+]
+
+
+@pytest.mark.parametrize("method, args, body, ctype, headers", CASES)
+def test_fast_path_and_flask_answer_identically(apps, method, args, body, ctype, headers):
+    fast, flask = apps
+    answers = []
+    for client in (fast, flask):
+        response = client.open("/sparql", method=method, query_string=args,
+                               data=body.encode() if body is not None else None,
+                               content_type=ctype, headers=headers)
+        answers.append((response.status_code, response.headers.get("Content-Type"),
+                        response.headers.get("Access-Control-Allow-Origin"), response.data))
+    assert answers[0] == answers[1]
+    assert answers[0][2] == "*"
+    if answers[0][0] >= 400:
+        assert answers[0][1] == "text/plain; charset=utf-8" and answers[0][3].strip()
+
+
+def test_status_of_each_refusal_is_kept(apps):
+    fast, _ = apps
+    statuses = [fast.open("/sparql", method=m, query_string=a,
+                          data=b.encode() if b is not None else None, content_type=c,
+                          headers=h).status_code for m, a, b, c, h in CASES]
+    assert statuses == [200, 200, 200, 422, 200, 200, 406, 400, 403, 400, 403, 400,
+                        200, 200, 200, 403, 415, 400]
+
+
+def test_other_paths_and_methods_go_to_flask(apps):
+    fast, _ = apps
+    assert fast.get("/sparql").headers["Content-Type"].startswith("text/turtle")  # description
+    assert fast.options("/sparql").status_code == 204
+    assert fast.get("/rdf-graphs?default").status_code == 200
+    assert fast.get("/sparql/").status_code == 404
+
+
+def test_sparql_json_matches_oxigraphs_own_serializer():
+    store = ox.Store()
+    s = ox.NamedNode("http://e/s")
+    store.add(ox.Quad(s, LABEL, ox.Literal("é \"q\"", language="fr")))
+    store.add(ox.Quad(s, LABEL, ox.Literal("3", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#integer"))))
+    store.add(ox.Quad(ox.BlankNode("b1"), LABEL, ox.Literal("plain")))
+    query = "SELECT ?s ?l ?none WHERE { ?s ?p ?l OPTIONAL { ?s <http://e/none> ?none } } ORDER BY ?l"
+    ours = protocol.sparql_json(*guard.bounded_rows(store.query(query), 10))
+    theirs = protocol.queries.serialize(store.query(query), "json")
+    as_rows = lambda body: [tuple(r) for r in ox.parse_query_results(
+        body, format=ox.QueryResultsFormat.JSON)]
+    assert as_rows(ours) == as_rows(theirs)
+    assert ox.parse_query_results(ours, format=ox.QueryResultsFormat.JSON).variables == \
+        ox.parse_query_results(theirs, format=ox.QueryResultsFormat.JSON).variables
+
+
+def test_only_mentioned_prefixes_are_passed_and_never_too_few():
+    plan = guard.check("SELECT ?l { id:IronDome rdfs:label ?l }", PREFIX_IRIS)
+    assert set(plan.prefixes) == {"id", "rdfs"}
+    plan = guard.check("SELECT ?l { ?s ?p ?o .ag:x ?q ?l FILTER(?l = xsd:string) }", PREFIX_IRIS)
+    assert {"ag", "xsd"} <= set(plan.prefixes)
+
+
+# --- the response cache --------------------------------------------------------------------
+
+class CountingStore:
+    """A store wrapper counting the queries that reach Oxigraph."""
+
+    def __init__(self, store):
+        self.store, self.calls = store, 0
+
+    def query(self, *args, **kwargs):
+        self.calls += 1
+        return self.store.query(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def counting_app(settings, budget):
+    kg = tiny_kg()
+    counter = CountingStore(kg.store)
+    app = create_app(settings.with_(response_cache_bytes=budget), kg)
+    kg.store = counter  # after the app counted its statistics
+    return app.test_client(), counter
+
+
+def test_a_cache_hit_returns_identical_bytes_without_querying(settings):
+    client, counter = counting_app(settings, 1 << 20)
+    first = client.get("/sparql", query_string={"query": SELECT})
+    second = client.get("/sparql", query_string={"query": SELECT})
+    assert counter.calls == 1
+    assert (first.status_code, first.headers["Content-Type"], first.data) == \
+        (second.status_code, second.headers["Content-Type"], second.data)
+
+
+def test_the_cache_never_answers_for_another_format_or_dataset(settings):
+    client, counter = counting_app(settings, 1 << 20)
+    variants = [({}, {}), ({}, {"Accept": "text/csv"}), ({"format": "xml"}, {}),
+                ({"inferred": "true"}, {}), ({"default-graph-uri": A}, {}),
+                ({"default-graph-uri": B}, {}), ({"named-graph-uri": A}, {}),
+                ({"default-graph-uri": A, "inferred": "true"}, {})]
+    bodies = []
+    for params, headers in variants:
+        response = client.get("/sparql", query_string={"query": SELECT, **params},
+                              headers=headers)
+        assert response.status_code == 200
+        bodies.append((response.headers["Content-Type"], response.data))
+    assert counter.calls == len(variants)
+    assert len(set(bodies)) == len(variants)
+    # A second round is answered from the cache, each with its own answer.
+    for (params, headers), expected in zip(variants, bodies):
+        response = client.get("/sparql", query_string={"query": SELECT, **params},
+                              headers=headers)
+        assert (response.headers["Content-Type"], response.data) == expected
+    assert counter.calls == len(variants)
+
+
+def test_checks_still_run_on_a_cached_query(settings):
+    client, counter = counting_app(settings, 1 << 20)
+    assert client.get("/sparql", query_string={"query": SELECT}).status_code == 200
+    status = client.get("/sparql", query_string={"query": SELECT, "update": "DROP ALL"})
+    assert status.status_code == 403
+    assert client.get("/sparql", query_string={"query": SELECT},
+                      headers={"Accept": "text/html"}).status_code == 406
+    assert client.get("/sparql", query_string={
+        "query": SELECT, "default-graph-uri": "http://elsewhere/"}).status_code == 400
+
+
+def test_errors_are_not_cached_and_zero_disables(settings):
+    client, counter = counting_app(settings.with_(max_results=1), 1 << 20)
+    for _ in range(2):
+        assert client.get("/sparql", query_string={"query": SELECT}).status_code == 422
+    assert counter.calls == 2
+    client, counter = counting_app(settings, 0)
+    for _ in range(3):
+        assert client.get("/sparql", query_string={"query": SELECT}).status_code == 200
+    assert counter.calls == 3
+
+
+def test_response_cache_keeps_within_its_budget_lru_first_out():
+    cache = ResponseCache(800)  # entries up to 100 bytes
+    for i in range(10):
+        cache.put((f"q{i}",), i, 95)
+    assert cache.size <= 800 and cache.get(("q0",)) is None and cache.get(("q9",)) == 9
+    cache.get(("q3",))  # recently used: survives the next eviction
+    cache.put(("new",), "n", 95)
+    assert cache.get(("q3",)) == 3 and cache.get(("q2",)) is None and len(cache) == 8
+    cache.put(("huge",), "h", 500)  # over an eighth of the budget: not kept
+    assert cache.get(("huge",)) is None
+    assert ResponseCache(0).get(("q",)) is None
+
+
+def test_fast_path_reads_a_body_with_or_without_content_length():
+    environ = {"wsgi.input": io.BytesIO(b"ASK {}"), "wsgi.input_terminated": True}
+    assert fast_path.read_body(environ) == b"ASK {}"
+    assert fast_path.read_body({"wsgi.input": io.BytesIO(b"xy"), "CONTENT_LENGTH": "1"}) == b"x"
+    assert fast_path.read_body({"wsgi.input": io.BytesIO(b"x")}) == b""
