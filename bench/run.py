@@ -1,6 +1,6 @@
 """Benchmark the store backends on synthetic cited facts, beside a plain rdflib + Flask endpoint.
 
-    make bench                                   # = python bench/run.py (10 k and 100 k facts)
+    make bench                                   # = python bench/run.py (shipped, 10 k, 100 k)
     python bench/run.py --sizes 10000 --requests 100 --seconds 2
     python bench/run.py --sizes 1000000          # opt-in: see docs/benchmarks.md
 
@@ -144,11 +144,26 @@ def serve_and_measure(command: list[str], env: dict, base: str, args,
         process.wait(timeout=60)
 
 
-def bench_size(n: int, args, work: Path) -> dict:
-    project = work / f"facts-{n}"
-    counts = generate.generate(n, project)
+def shipped_project(work: Path) -> dict:
+    """Copy the shipped ontology and data (and the sources, if any) as a benchmark project."""
+    project = work / "shipped"
+    for name in ("ontology", "data"):
+        shutil.copytree(ROOT / name, project / name)
+    sources = ROOT.parent / "shared" / "sources"
+    if sources.is_dir():
+        shutil.copytree(sources, project / "sources")
+    return {"claims": "shipped"}
+
+
+def bench_size(n: int | str, args, work: Path) -> dict:
+    if n == "shipped":
+        counts, project = shipped_project(work), work / "shipped"
+    else:
+        n = int(n)
+        project = work / f"facts-{n}"
+        counts = generate.generate(n, project)
     env = project_env(project)
-    checks = n <= args.checks_up_to
+    checks = n == "shipped" or n <= args.checks_up_to
     row = {"facts": counts["claims"], "checks": checks, "backends": {}}
     print(f"[{n}] generated {counts}", file=sys.stderr)
     seconds, peak, _ = measured(cli(["load"], checks), env, args.timeout)
@@ -200,8 +215,9 @@ def bench_size(n: int, args, work: Path) -> dict:
 def time_validate(project: Path, env: dict, args) -> float | str:
     """Time `alliance-graph validate` on a 100-fact proposal against the generated graph."""
     proposal = project / "proposal-100.ttl"
-    proposal.write_text(validate_100.proposal(100, "https://alliance-graph.example/id/evidence/"
-                                                   "E0000003"), encoding="utf-8")
+    evidence = (validate_100.some_evidence() if project.name == "shipped"
+                else "https://alliance-graph.example/id/evidence/E0000003")
+    proposal.write_text(validate_100.proposal(100, evidence), encoding="utf-8")
     started = time.perf_counter()
     try:
         done = subprocess.run([str(BIN / "alliance-graph"), "validate", str(proposal)], env=env,
@@ -239,7 +255,7 @@ def table(rows: list[dict]) -> str:
             peak = max(p["peak_mb"], f.get("fill_peak_mb", 0)) if build else None
             mix = f["mix"]
             out.append(
-                f"| {row['facts']:,} | {name} | {fmt(build)}{note if build else ''} | "
+                f"| {fmt(row['facts'], ',')} | {name} | {fmt(build)}{note if build else ''} | "
                 f"{fmt(peak, '.0f')} | {fmt(f.get('disk_mb'))} | {fmt(f['ready_s'], '.2f')} | "
                 f"{mix['lookup']['median_ms']:.2f} / {mix['lookup']['p99_ms']:.2f} | "
                 f"{mix['claims+quotes']['median_ms']:.2f} | {mix['inferred-types']['median_ms']:.2f} | "
@@ -247,7 +263,7 @@ def table(rows: list[dict]) -> str:
                 f"{f['rps_c8']:.0f} | {fmt(row['validate_s'] if name == 'memory' else None)} |")
         if "rdflib" in row and "memory" in row["backends"]:
             ours, theirs = row["backends"]["memory"], row["rdflib"]
-            out.append(f"| {row['facts']:,} | ratio memory / rdflib | | | | | "
+            out.append(f"| {fmt(row['facts'], ',')} | ratio memory / rdflib | | | | | "
                        f"{theirs['mix']['lookup']['median_ms'] / ours['mix']['lookup']['median_ms']:.1f}x faster | "
                        f"{theirs['mix']['claims+quotes']['median_ms'] / ours['mix']['claims+quotes']['median_ms']:.1f}x | "
                        f"{theirs['mix']['inferred-types']['median_ms'] / ours['mix']['inferred-types']['median_ms']:.1f}x | "
@@ -258,8 +274,9 @@ def table(rows: list[dict]) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000",
-                        help="comma-separated fact counts (1000000 is opt-in, see docs)")
+    parser.add_argument("--sizes", default="shipped,10000,100000",
+                        help="comma-separated fact counts, or 'shipped' for the shipped data "
+                             "(1000000 is opt-in, see docs)")
     parser.add_argument("--backends", default="memory,directory,remote")
     parser.add_argument("--requests", type=int, default=200, help="latency samples per query")
     parser.add_argument("--seconds", type=float, default=3.0, help="each throughput run")
@@ -276,7 +293,7 @@ def main(argv=None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="alliance-graph-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        rows = [bench_size(int(n), args, work) for n in args.sizes.split(",")]
+        rows = [bench_size(n, args, work) for n in args.sizes.split(",")]
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
