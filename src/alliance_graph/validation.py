@@ -88,7 +88,7 @@ def _term_text(term) -> str:
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
         return str(term)
-    if term.__class__.__name__ == "BNode":
+    if isinstance(term, BNode):
         return f"_:{term}"
     return term.n3()
 
@@ -279,7 +279,7 @@ def _ox(term):
         if str(term).startswith(SKOLEM):
             return ox.BlankNode(str(term)[len(SKOLEM):])
         return ox.NamedNode(str(term))
-    if term.__class__.__name__ == "BNode":
+    if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if term.language:
         return ox.Literal(str(term), language=term.language)
@@ -315,8 +315,8 @@ def validate(settings: Settings, paths: list[Path]) -> Report:
     derived = truthy.truthy_quads(file_quads)
     ontology_prefix = str(GRAPH["ontology/"])
     is_ontology = lambda q: q.graph_name.value.startswith(ontology_prefix)  # noqa: E731
-    shapes = _ox_to_rdflib([q for q in inputs.quads
-                            if checks.file_of(q.graph_name) == inputs.shapes_name])
+    # The shapes keep their blank nodes (sh:or lists, qualified value shapes) as blank nodes.
+    shapes = Graph().parse(data=inputs.texts[inputs.shapes_name], format="turtle")
     ontology = _ox_to_rdflib([q for q in file_quads if is_ontology(q)])
     data_quads = [q for q in file_quads + derived if not is_ontology(q)]
     labels = {q.subject: q.object.value for q in data_quads if q.predicate == _LABEL}
