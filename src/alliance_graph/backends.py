@@ -164,9 +164,14 @@ class RemoteStore:
     def named_graphs(self) -> list[ox.NamedNode]:
         """Return the named graphs the remote store holds (asked once, then remembered)."""
         if self._graphs is None:
-            result = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", [])
-            self._graphs = sorted((r["g"] for r in result if isinstance(r["g"], ox.NamedNode)),
-                                  key=lambda g: g.value)
+            # `GRAPH ?g {}` lists the graphs without reading them; some stores answer it with
+            # nothing, so fall back to the scan every store understands.
+            for query in ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
+                          "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+                self._graphs = sorted((r["g"] for r in self._query(query, [])
+                                       if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
+                if self._graphs:
+                    break
         return list(self._graphs)
 
     def query(self, query: str, *, prefixes: dict | None = None, default_graph=None,
