@@ -3,6 +3,7 @@
 import pyoxigraph as ox
 import pytest
 import rdflib
+from rdflib.compare import isomorphic
 
 from alliance_graph import export
 from alliance_graph.queries import GRAPH_FORMATS
@@ -15,6 +16,10 @@ def count_claims(kg):
     return int(next(iter(kg.query("SELECT (COUNT(*) AS ?n) { ?c a ag:Claim }")))["n"].value)
 
 
+# rdflib 7.6's own quad parsers call its deprecated Dataset API internally; the warnings are
+# rdflib's, not ours, and the parse itself is what this test checks.
+@pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 @pytest.mark.parametrize("fmt", export.FORMATS)
 @pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "inferred"])
 def test_export_parses_back_in_both_libraries(kg, fmt, inferred):
@@ -54,13 +59,15 @@ def test_rdf12_export_has_one_reifies_triple_per_claim(kg, fmt):
 
 def test_rdf12_and_rdf11_exports_map_one_to_one(kg):
     """Reading the RDF 1.2 export back and undoing rdf:reifies gives the RDF 1.1 export."""
-    rdf11 = set(ox.parse(export.export(kg, "nt"), format=ox.RdfFormat.N_TRIPLES))
+    rdf11 = rdflib.Graph().parse(data=export.export(kg, "nt"), format="nt")
     store = ox.Store()
     store.load(export.export(kg, "nt", rdf12=True), format=ox.RdfFormat.N_TRIPLES)
     back = store.query("""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         CONSTRUCT { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . ?x ?y ?z }
         WHERE { { ?c rdf:reifies <<( ?s ?p ?o )>> } UNION { ?x ?y ?z FILTER(?y != rdf:reifies) } }""")
-    assert set(back) == rdf11
+    back = rdflib.Graph().parse(data=ox.serialize(list(back), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    # Blank-node selectors get new labels on every parse, so compare up to their renaming.
+    assert isomorphic(back, rdf11)
 
 
 def test_jsonld_cannot_carry_rdf12(kg):

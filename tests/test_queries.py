@@ -10,7 +10,9 @@ import pytest
 from alliance_graph import queries
 
 SELECT = "SELECT ?claim ?s WHERE { ?claim a ag:Claim ; rdf:subject ?s } ORDER BY ?claim LIMIT 5"
-CONSTRUCT = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?c a ag:Claim ; rdf:subject ?s . ?s rdfs:label ?l } LIMIT 5"
+CONSTRUCT = """CONSTRUCT { ?s rdfs:label ?l } WHERE {
+  { SELECT DISTINCT ?s ?l WHERE { ?c a ag:Claim ; rdf:subject ?s . ?s rdfs:label ?l } ORDER BY ?s LIMIT 5 }
+}"""
 
 
 def test_rows_are_dicts_of_terms(kg):

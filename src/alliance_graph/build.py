@@ -35,7 +35,7 @@ def input_hash(settings: Settings) -> str:
 
 def reasoned_quads(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
     """Return the quads that take part in reasoning (not alignments nor shapes)."""
-    skip = {loading.graph_iri(f"{settings.graph_name(settings.ontology_dir)}/{name}")
+    skip = {loading.graph_iri(f"ontology/{name}")
             for name in settings.unreasoned_files}
     return [q for q in quads if q.graph_name not in skip]
 

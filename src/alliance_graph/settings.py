@@ -76,8 +76,16 @@ class Settings:
         return sorted(self.ontology_dir.glob("*.ttl")) + sorted(self.data_dir.glob("*.ttl"))
 
     def graph_name(self, path: Path) -> str:
-        """Return the path a file's named graph is called by (relative to the project root)."""
+        """Return the name of a file's named graph: ``ontology/<file>`` or ``data/<file>``.
+
+        Named by the folder's role, not its location, so the checks and the reasoner find the
+        ontology graphs wherever ``--ontology`` and ``--data`` point.
+        """
+        path = path.resolve()
+        for role, folder in (("ontology", self.ontology_dir), ("data", self.data_dir)):
+            if path.parent == folder.resolve():
+                return f"{role}/{path.name}"
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.name
