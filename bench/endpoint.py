@@ -1,12 +1,14 @@
 """Benchmark the SPARQL endpoint against `oxigraph serve` on the same data, over loopback.
 
     .venv/bin/python bench/endpoint.py [--requests 2000] [--seconds 5] [--workers 2]
-                                       [--mix lookup --mix varied] [--cache-off]
+                                       [--mix lookup --mix varied] [--cache-off] [--rounds 3]
 
 Starts `alliance-graph serve` and `oxigraph serve` (loaded with `alliance-graph export --format
 nq --inferred`, `--union-default-graph`) on free loopback ports and, for each query mix,
 measures the latency (median, p99) at concurrency 1 and the throughput at concurrency 1 and 8,
-prints a table and the ratios, and stops the servers.  Both servers get the same client, the
+prints a table and the ratios, and stops the servers.  The servers run side by side and are
+measured in turn for ``--rounds`` rounds (medians reported), so load from other work on a
+shared machine falls on all of them rather than on whichever ran last.  Both servers get the same client, the
 same query text, the same data and the same concurrency.  Every request opens a new connection
 (gunicorn's sync workers do not keep connections alive), for both servers alike.
 
@@ -160,28 +162,43 @@ def main(argv=None) -> int:
                         help="query mix (repeatable; default: lookup and varied)")
     parser.add_argument("--cache-off", action="store_true",
                         help="also measure alliance-graph with --response-cache 0")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure the servers in turn this many times; report medians")
     args = parser.parse_args(argv)
     mixes = args.mix or ["lookup", "varied"]
     servers = [("alliance-graph", lambda p: start_alliance_graph(p, args.workers))]
     if args.cache_off:
         servers.append(("ag cache off", lambda p: start_alliance_graph(
             p, args.workers, "--response-cache", "0")))
-    results = {}
+    runs: dict = {}
+    loads = []
     with tempfile.TemporaryDirectory() as tmp:
         nquads = Path(tmp) / "data.nq"
         subprocess.run([str(BIN / "alliance-graph"), "export", "--format", "nq", "--inferred",
                         "-o", str(nquads)], check=True, stderr=subprocess.DEVNULL)
         servers.append(("oxigraph serve", lambda p: start_oxigraph(p, nquads, Path(tmp) / "ox")))
-        for name, start in servers:
-            port = free_port()
-            process, path = start(port)
-            try:
+        started = []
+        try:
+            for name, start in servers:
+                port = free_port()
+                process, path = start(port)
+                started.append((name, port, path, process))
+            # All servers stay up and are measured in turn, round after round, so a change in
+            # the machine's load during the run is shared out rather than hitting one server.
+            for _ in range(args.rounds):
                 for mix in mixes:
-                    results[name, mix] = measure(port, path, args.requests, args.seconds, mix)
-            finally:
+                    for name, port, path, _ in started:
+                        runs.setdefault((name, mix), []).append(
+                            measure(port, path, args.requests, args.seconds, mix))
+                loads.append(os.getloadavg()[0])
+        finally:
+            for *_, process in started:
                 process.terminate()
                 process.wait(timeout=30)
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs")
+    results = {key: {f: statistics.median(r[f] for r in rs) for f in rs[0]}
+               for key, rs in runs.items()}
+    print(f"{os.cpu_count()} CPUs; 1-minute load average after each round: "
+          f"{', '.join(f'{x:.2f}' for x in loads)}; medians of {args.rounds} round(s)")
     print(f"{'mix':<8}{'server':<16}{'median ms':>10}{'p99 ms':>10}{'req/s c=1':>11}"
           f"{'req/s c=8':>11}")
     for (name, mix), f in results.items():
