@@ -31,6 +31,8 @@ from .settings import Settings
 CURRENT = "CURRENT"
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
+# Seconds a remote store may take to take in a whole build (`load`), however big.
+LOAD_TIMEOUT = 3600.0
 
 
 class StoreError(Exception):
@@ -146,9 +148,10 @@ class RemoteStore:
         return cls(settings.store, settings.store_update_url, settings.store_graph_store_url,
                    settings.remote_timeout)
 
-    def _send(self, request: urllib.request.Request) -> tuple[str, bytes]:
+    def _send(self, request: urllib.request.Request,
+              timeout: float | None = None) -> tuple[str, bytes]:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 return response.headers.get_content_type(), response.read()
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace").strip()[:500]
@@ -216,11 +219,11 @@ class RemoteStore:
                              [])
         return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]
 
-    def update(self, update: str) -> None:
+    def update(self, update: str, timeout: float | None = None) -> None:
         """Run a SPARQL Update on the remote store."""
         body = urllib.parse.urlencode({"update": update}).encode()
         self._send(urllib.request.Request(self.update_url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded"}))
+            "Content-Type": "application/x-www-form-urlencoded"}), timeout)
         self._graphs = None
 
     def replace_graphs(self, nquads_path: Path, graphs: list[ox.NamedNode]) -> None:
@@ -238,11 +241,12 @@ class RemoteStore:
                     self.graph_store_url, data=data, method="POST",
                     headers={"Content-Type": "application/n-quads",
                              "Content-Length": str(nquads_path.stat().st_size)})
-                self._send(request)
+                # A big graph takes the store minutes to index: wait for it, within reason.
+                self._send(request, timeout=max(self.timeout, LOAD_TIMEOUT))
         else:
             # No Graph Store endpoint: one INSERT DATA request, for the same reason.
             quads = ox.parse(path=str(nquads_path), format=ox.RdfFormat.N_QUADS)
-            self.update(_insert_data(quads))
+            self.update(_insert_data(quads), timeout=max(self.timeout, LOAD_TIMEOUT))
         self._graphs = None
 
 
