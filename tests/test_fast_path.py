@@ -80,6 +80,14 @@ def test_fast_path_and_flask_answer_identically(apps, method, args, body, ctype,
         assert answers[0][1] == "text/plain; charset=utf-8" and answers[0][3].strip()
 
 
+def test_raw_utf8_in_the_query_string_is_read_alike(apps):
+    raw = 'query=SELECT ?l { ?s rdfs:label ?l FILTER(?l != "é") }'.encode().decode("latin-1")
+    answers = [client.get("/sparql", environ_overrides={"QUERY_STRING": raw})
+               for client in apps]
+    assert answers[0].status_code == answers[1].status_code == 200
+    assert answers[0].data == answers[1].data
+
+
 def test_status_of_each_refusal_is_kept(apps):
     fast, _ = apps
     statuses = [fast.open("/sparql", method=m, query_string=a,

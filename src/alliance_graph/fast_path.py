@@ -31,7 +31,7 @@ class FastPath:
         if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "POST"):
             return self.inner(environ, start_response)
         out = protocol.handle(self.service, method,
-                              protocol.wsgi_text(environ.get("QUERY_STRING", "")),
+                              environ.get("QUERY_STRING", ""),
                               environ.get("CONTENT_TYPE"), lambda: read_body(environ),
                               environ.get("HTTP_ACCEPT"), environ)
         if out is None:  # no query: the service description, served by the Flask view

@@ -96,10 +96,10 @@ def read_request(method: str, query_string: str, content_type: str | None,
                  read_body) -> QueryRequest | None:
     """Return the query a request carries (None if it carries none); refuse updates.
 
-    ``query_string`` is the URL's raw query string, ``read_body()`` returns the body's bytes
-    (called only for POST).
+    ``query_string`` is the WSGI ``QUERY_STRING`` as it comes, ``read_body()`` returns the
+    body's bytes (called only for POST).
     """
-    args = parse_params(query_string)
+    args = parse_params(wsgi_text(query_string))
     if method == "POST":
         ctype = (content_type or "").split(";", 1)[0].strip().lower()
         if ctype == "application/sparql-update":
