@@ -55,9 +55,9 @@ RELATIONS = [
 ]
 # Literal-valued claims: (subject class, property, Turtle literal template).
 LITERALS = [
-    ("JointExercise", "purpose", '"exercise purpose {i}"'),
-    ("Partnership", "characterization", '"partnership characterization {i}"'),
-    ("MissileDefenseSystem", "characterization", '"system characterization {i}"'),
+    ("JointExercise", "purpose", '"exercise purpose {i}"@en'),
+    ("Partnership", "characterization", '"partnership characterization {i}"@en'),
+    ("MissileDefenseSystem", "characterization", '"system characterization {i}"@en'),
 ]
 CLASSES = sorted({c for s, _, o in RELATIONS for c in (s, o)} | {s for s, _, _ in LITERALS})
 
