@@ -69,3 +69,35 @@ def test_broken_data_stops_the_build_with_file_and_line(mini, old, new, check, m
     assert hits[0].file == "data/facts.ttl"
     if line is not None:
         assert hits[0].line == line, str(err.value)
+
+
+# Ontology quality checks on the mini project: (text appended to ontology/mini.ttl, check).
+ONTOLOGY_BREAKAGES = [
+    ('ag:Unlabelled a owl:Class ; skos:definition "x"@en ; rdfs:isDefinedBy ag: .\n',
+     "term-missing-label-violation"),
+    ('ag:Twin a owl:Class ; rdfs:label "State"@en ; skos:definition "x"@en ; rdfs:isDefinedBy ag: .\n'
+     'ag:x a ag:Twin .\n', "term-duplicate-label-violation"),
+    ('ag:Undefined a owl:Class ; rdfs:label "undefined"@en ; rdfs:isDefinedBy ag: .\n',
+     "term-missing-definition-violation"),
+    ('ag:Unused a owl:Class ; rdfs:label "unused"@en ; skos:definition "x"@en ; rdfs:isDefinedBy ag: .\n',
+     "term-unused-violation"),
+]
+
+
+@pytest.mark.parametrize("addition, check", ONTOLOGY_BREAKAGES, ids=[c for _, c in ONTOLOGY_BREAKAGES])
+def test_ontology_checks_fire_on_the_term_with_its_line(mini, addition, check):
+    onto = mini.ontology_dir / "mini.ttl"
+    before = onto.read_text()
+    onto.write_text(before + "\n" + addition)
+    parsed = build.asserted(mini)
+    found = [p for p in checks.problems(parsed.quads, parsed.texts, kinds=("ontology",))
+             if f"[{check}]" in p.message]
+    assert found, check
+    assert {p.file for p in found} == {"ontology/mini.ttl"}
+    # A duplicate label is reported on both terms; the added one sits on the line after `before`.
+    assert before.count("\n") + 2 in {p.line for p in found}
+
+
+def test_ontology_checks_are_silent_on_the_mini_project(mini):
+    parsed = build.asserted(mini)
+    assert checks.problems(parsed.quads, parsed.texts, kinds=("ontology",)) == []
