@@ -1,0 +1,38 @@
+"""The README stays in step with the CLI, the catalogue, the Makefile and CI."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from alliance_graph.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_is_in_the_reference_table(command):
+    assert re.search(rf"^\| `alliance-graph (\[[^]]*\] )?{command}\b", README, re.M), \
+        f"`alliance-graph {command}` is missing from README's command reference"
+
+
+@pytest.mark.parametrize("option", [p.opts[0] for p in main.params if p.opts[0].startswith("--")
+                                    and p.name != "version"])
+def test_every_group_option_is_documented(option):
+    assert f"`{option}" in README
+
+
+def test_catalogue_names_in_readme_exist():
+    names = set(re.findall(r"alliance-graph query ([a-z0-9-]+)\b", README))
+    assert names, "README shows catalogue queries by name"
+    missing = [n for n in names if not (ROOT / "queries" / f"{n}.rq").is_file()]
+    assert not missing, f"README names catalogue queries that do not exist: {missing}"
+
+
+def test_the_two_fresh_machine_commands_exist_and_ci_runs_the_test_one():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("run", "test"):
+        assert f"make {target}" in README
+        assert re.search(rf"^{target}:", makefile, re.M)
+    assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.M)
