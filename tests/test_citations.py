@@ -5,6 +5,7 @@ import hashlib
 import pytest
 
 from alliance_graph import citations
+from alliance_graph.namespaces import turtle_prologue
 
 TEXT = "The U.S. was the first country. Israel was designated in 1987. The U.S. was first."
 
@@ -38,9 +39,7 @@ def test_missing_quote_raises(quote, kwargs):
 def test_evidence_block_parses_and_points_at_the_quote():
     import rdflib
     block = citations.evidence_turtle("t-1", "t.txt", TEXT, 'designated in 1987')
-    prologue = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in
-                       __import__("alliance_graph.namespaces", fromlist=["PREFIXES"]).PREFIXES.items())
-    graph = rdflib.Graph().parse(data=prologue + block, format="turtle")
+    graph = rdflib.Graph().parse(data=turtle_prologue() + block, format="turtle")
     start = next(graph.objects(None, rdflib.URIRef("http://www.w3.org/ns/oa#start")))
     assert TEXT[int(start):].startswith("designated in 1987")
 

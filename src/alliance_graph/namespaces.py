@@ -55,6 +55,11 @@ def shorten(iri: str) -> str:
     return f"<{iri}>"
 
 
+def turtle_prologue() -> str:
+    """Return the @prefix lines for every project prefix, for Turtle the project writes."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+
+
 def sparql_prologue() -> str:
     """Return the PREFIX lines for every project prefix, for queries written by users."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
