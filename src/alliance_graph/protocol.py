@@ -20,6 +20,7 @@ import json
 import time
 import urllib.parse
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -188,10 +189,25 @@ def handle(svc, method: str, query_string: str, content_type: str | None, read_b
         return error_answer(exc.status, str(exc))
 
 
+@lru_cache(maxsize=1024)
+def _plan(text: str, allowed: tuple[str, ...]) -> guard.QueryPlan:
+    return guard.check(text, PREFIX_IRIS, allowed)
+
+
+def plan_of(text: str, allowed: tuple[str, ...]) -> guard.QueryPlan:
+    """Return ``guard.check``'s plan (raising its Refused) for a query.
+
+    The check is a pure function of the text, so the plans of recent short queries are kept
+    (a refusal raises again every time, as it is not cached); callers only read the plan.
+    """
+    return _plan(text, allowed) if len(text) <= 4096 else \
+        guard.check(text, PREFIX_IRIS, allowed)
+
+
 def answer(svc, req: QueryRequest, accept: str | None, environ) -> tuple[int, list, bytes]:
     """Check, negotiate and evaluate one query (or take its bytes from the response cache)."""
     try:
-        plan = guard.check(req.text, PREFIX_IRIS, svc.settings.allowed_services)
+        plan = plan_of(req.text, svc.settings.allowed_services)
     except guard.Refused as exc:
         raise HTTPError(exc.status, str(exc)) from exc
     graph_form = plan.form in ("CONSTRUCT", "DESCRIBE")
