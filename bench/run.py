@@ -115,15 +115,17 @@ def mix_latency(port: int, base: str, requests: int) -> dict:
             if status != 200:
                 raise RuntimeError(f"{name}: status {status}: {body[:500]!r}")
         samples = max(5, int(requests * SAMPLES.get(name, 1)))
-        try:
-            figures[name] = endpoint.latency(port, path, samples)
-        except RuntimeError as exc:
-            # A refused request (seen now and then on the shared machine) spoils one sample
-            # run, not the whole benchmark: measure again once, and say so.
-            status, body = endpoint.request("127.0.0.1", port, path)
-            print(f"  {name}: {exc}; now {status}: {body[:300]!r}; measuring again",
-                  file=sys.stderr)
-            figures[name] = endpoint.latency(port, path, samples)
+        for attempt in range(1, 6):
+            try:
+                figures[name] = endpoint.latency(port, path, samples)
+                break
+            except RuntimeError as exc:
+                # The endpoint refused a request now and then while this was written (an
+                # intermittent 400 its owners are looking at): a refused request spoils one
+                # sample run, not the benchmark.  Measure again, and say so.
+                print(f"  {name}: attempt {attempt}: {exc}", file=sys.stderr)
+        else:
+            raise RuntimeError(f"{name}: refused in five sample runs")
     return figures
 
 
@@ -149,7 +151,11 @@ def serve_and_measure(command: list[str], env: dict, base: str, args,
         figures["mix"] = mix_latency(port, base, args.requests)
         lookup = endpoint.query_path(base, MIX["lookup"])
         for c in (1, 8):
-            figures[f"rps_c{c}"] = endpoint.throughput(port, lookup, c, args.seconds)
+            try:
+                figures[f"rps_c{c}"] = endpoint.throughput(port, lookup, c, args.seconds)
+            except RuntimeError as exc:  # a refused request, as in mix_latency
+                print(f"  throughput c={c}: {exc}", file=sys.stderr)
+                figures[f"rps_c{c}"] = None
         return figures
     finally:
         process.terminate()
@@ -254,6 +260,10 @@ def fmt(value, spec=".1f") -> str:
     return "n/a" if value is None else value if isinstance(value, str) else format(value, spec)
 
 
+def ratio(ours, theirs) -> str:
+    return "n/a" if ours is None or theirs is None else f"{ours / theirs:.1f}x"
+
+
 def table(rows: list[dict]) -> str:
     out = ["| facts | backend | build s | peak MB | disk MB | ready s | lookup median / p99 ms "
            "| claims+quotes ms | inferred ms | scan ms | req/s c=1 | req/s c=8 | validate 100 s |",
@@ -271,8 +281,8 @@ def table(rows: list[dict]) -> str:
                 f"{fmt(peak, '.0f')} | {fmt(f.get('disk_mb'))} | {fmt(f['ready_s'], '.2f')} | "
                 f"{mix['lookup']['median_ms']:.2f} / {mix['lookup']['p99_ms']:.2f} | "
                 f"{mix['claims+quotes']['median_ms']:.2f} | {mix['inferred-types']['median_ms']:.2f} | "
-                f"{mix['claims-by-predicate']['median_ms']:.0f} | {f['rps_c1']:.0f} | "
-                f"{f['rps_c8']:.0f} | {fmt(row['validate_s'] if name == 'memory' else None)} |")
+                f"{mix['claims-by-predicate']['median_ms']:.0f} | {fmt(f['rps_c1'], '.0f')} | "
+                f"{fmt(f['rps_c8'], '.0f')} | {fmt(row['validate_s'] if name == 'memory' else None)} |")
         if "rdflib" in row and "memory" in row["backends"]:
             ours, theirs = row["backends"]["memory"], row["rdflib"]
             out.append(f"| {fmt(row['facts'], ',')} | ratio memory / rdflib | | | | | "
@@ -280,7 +290,8 @@ def table(rows: list[dict]) -> str:
                        f"{theirs['mix']['claims+quotes']['median_ms'] / ours['mix']['claims+quotes']['median_ms']:.1f}x | "
                        f"{theirs['mix']['inferred-types']['median_ms'] / ours['mix']['inferred-types']['median_ms']:.1f}x | "
                        f"{theirs['mix']['claims-by-predicate']['median_ms'] / ours['mix']['claims-by-predicate']['median_ms']:.1f}x | "
-                       f"{ours['rps_c1'] / theirs['rps_c1']:.1f}x | {ours['rps_c8'] / theirs['rps_c8']:.1f}x | |")
+                       f"{ratio(ours['rps_c1'], theirs['rps_c1'])} | "
+                       f"{ratio(ours['rps_c8'], theirs['rps_c8'])} | |")
     return "\n".join(out)
 
 
