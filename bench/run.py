@@ -19,6 +19,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,6 +107,28 @@ def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
+def tolerant_latency(port: int, path: str, requests: int) -> dict:
+    """Like endpoint.latency, but count refused requests instead of stopping at the first.
+
+    While this was written the endpoint answered 400 now and then under a long run of
+    identical requests (not reproducible in isolation; reported to its owners), and one
+    refusal should not lose a whole benchmark run.
+    """
+    times, refused = [], 0
+    for _ in range(requests):
+        started = time.perf_counter()
+        status, _ = endpoint.request("127.0.0.1", port, path)
+        if status == 200:
+            times.append((time.perf_counter() - started) * 1000)
+        else:
+            refused += 1
+    if not times:
+        raise RuntimeError(f"every request to port {port} was refused")
+    times.sort()
+    return {"median_ms": statistics.median(times),
+            "p99_ms": times[max(0, int(len(times) * 0.99) - 1)], "refused": refused}
+
+
 def mix_latency(port: int, base: str, requests: int) -> dict:
     figures = {}
     for name, query in MIX.items():
@@ -115,17 +138,7 @@ def mix_latency(port: int, base: str, requests: int) -> dict:
             if status != 200:
                 raise RuntimeError(f"{name}: status {status}: {body[:500]!r}")
         samples = max(5, int(requests * SAMPLES.get(name, 1)))
-        for attempt in range(1, 6):
-            try:
-                figures[name] = endpoint.latency(port, path, samples)
-                break
-            except RuntimeError as exc:
-                # The endpoint refused a request now and then while this was written (an
-                # intermittent 400 its owners are looking at): a refused request spoils one
-                # sample run, not the benchmark.  Measure again, and say so.
-                print(f"  {name}: attempt {attempt}: {exc}", file=sys.stderr)
-        else:
-            raise RuntimeError(f"{name}: refused in five sample runs")
+        figures[name] = tolerant_latency(port, path, samples)
     return figures
 
 
