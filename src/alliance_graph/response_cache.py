@@ -12,6 +12,7 @@ worker holds its own cache (they are separate processes), so it is warm per work
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 
@@ -28,32 +29,36 @@ class ResponseCache:
         self.entries: OrderedDict = OrderedDict()
         self.size = 0
         self.hits = self.misses = 0
+        # gunicorn's sync workers call it from one thread, but the app may also run threaded.
+        self.lock = threading.Lock()
 
     def get(self, key):
         """Return the value kept for ``key`` (marking it recently used), or None."""
         if not self.budget:
             return None
-        found = self.entries.get(key)
-        if found is None:
-            self.misses += 1
-            return None
-        self.entries.move_to_end(key)
-        self.hits += 1
-        return found[0]
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self.entries.move_to_end(key)
+            self.hits += 1
+            return found[0]
 
     def put(self, key, value, size: int) -> None:
         """Keep ``value`` (``size`` bytes) under ``key`` if it fits; evict the oldest to fit."""
         size += len(key[0]) if isinstance(key, tuple) and isinstance(key[0], str) else 0
         if not self.budget or size > self.largest:
             return
-        old = self.entries.pop(key, None)
-        if old is not None:
-            self.size -= old[1]
-        self.entries[key] = (value, size)
-        self.size += size
-        while self.size > self.budget:
-            _, (_, dropped) = self.entries.popitem(last=False)
-            self.size -= dropped
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self.entries[key] = (value, size)
+            self.size += size
+            while self.size > self.budget:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= dropped
 
     def __len__(self) -> int:
         return len(self.entries)
