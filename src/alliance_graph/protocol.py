@@ -10,8 +10,8 @@ The protocol logic is written over plain values, not a framework's request objec
 takes the method, the raw query string, the content type, a body reader and the Accept header
 and returns ``(status, headers, body)``.  Two callers share it: the Flask view below, and the
 lean WSGI entry in ``fast_path.py`` that serves ``GET``/``POST /sparql`` without Flask's request
-and response machinery (measured at about two thirds of a lookup's time in process; see
-docs/endpoint.md).  There is one copy of every check.
+and response machinery (measured at more than half of a simple lookup's time in process;
+see docs/endpoint.md).  There is one copy of every check.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Sync workers, deliberately: a query past its time limit cannot be cancelled insi
 so the watchdog answers the client with 503 and ends the worker process (gunicorn forks a
 fresh one from the preloaded master in milliseconds).  A worker that handles one request at a
 time is the unit that can be ended without losing anyone else's answer; concurrency comes from
-running several (see docs/endpoint.md for the measurements behind the default).
+running several (see docs/endpoint.md for the measurements behind the default).  ``Worker`` is
+gunicorn's sync worker with one change: ``OneWriteResponse`` sends an answer's head and body in
+one write.
 """
 
 from __future__ import annotations
