@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from . import guard, negotiation, queries, service_description
+from .backends import StoreError
 from .namespaces import PREFIX_IRIS
 from .queries import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -282,6 +283,8 @@ def evaluate(svc, text, default, named, fmt, environ, prefixes=PREFIX_IRIS):
             raise HTTPError(422, str(exc)) from exc
         except OSError as exc:  # evaluation errors surface while rows are read
             raise HTTPError(400, f"query failed: query evaluation failed: {exc}") from exc
+        except StoreError as exc:  # a remote store that is down or failing: not the client's fault
+            raise HTTPError(502, f"the store behind this service failed: {exc}") from exc
     # Without a process to end (the Flask test client), a late answer is still refused.
     if time.monotonic() - started > limit:
         raise HTTPError(503, message)
