@@ -32,7 +32,7 @@ class Service:
     settings: Settings
     on_timeout: object = soft_timeout  # server.py ends the gunicorn worker instead
     graphs: dict[str, ox.NamedNode] = field(default_factory=dict)
-    stats: dict = field(default_factory=dict)
+    _stats: dict | None = None
     examples: list = field(default_factory=list)
     cache: dict = field(default_factory=dict)
     watchdog: guard.Watchdog = field(default_factory=guard.Watchdog)
@@ -47,8 +47,16 @@ class Service:
         self.default_asserted = self.kg.default_graph(False)
         self.default_inferred = self.kg.default_graph(True)
         self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
-        self.stats = service_description.statistics(self.kg)
         self.examples = service_description.examples(self.settings.queries_dir)
+
+    @property
+    def stats(self) -> dict:
+        """Return the VoID figures, counted on first use: a count over every triple takes
+        seconds on a large store and only the service description needs it, so the server
+        does not wait for it before answering queries."""
+        if self._stats is None:
+            self._stats = service_description.statistics(self.kg)
+        return self._stats
 
 
 def create_app(settings: Settings | None = None, kg=None, *, on_timeout=None,
