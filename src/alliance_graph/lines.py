@@ -24,8 +24,10 @@ class LineIndex:
         """Return the ways a file may write ``iri``: ``<iri>`` and its prefixed names."""
         forms = [f"<{iri}>"]
         for prefix, ns in self._prefixes.get(name, []):
-            if ns and iri.startswith(ns) and len(iri) > len(ns):
-                forms.append(f"{prefix}:{iri[len(ns):]}")
+            local = iri[len(ns):]
+            # A local name cannot hold an unescaped "/" or "#": no file writes it that way.
+            if ns and iri.startswith(ns) and local and not set(local) & {"/", "#"}:
+                forms.append(f"{prefix}:{local}")
         return forms
 
     def line_of(self, name: str, iri: str) -> int | None:

@@ -1,0 +1,42 @@
+"""Finding the line a node is described on, as the files write its name."""
+
+import pytest
+
+from alliance_graph.lines import LineIndex
+
+TEXT = """@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+
+claim:IronDome-type a ag:Claim ;
+    rdf:subject id:IronDome ;
+    rdf:object ag:System .
+
+<https://alliance-graph.example/id/Negev> a ag:Place .
+
+claim:IronDome-typeOther a ag:Claim ;
+    rdf:subject id:IronDomeBattery .
+"""
+ID = "https://alliance-graph.example/id/"
+
+
+@pytest.mark.parametrize("iri, line", [
+    (ID + "claim/IronDome-type", 4),         # subject block, prefixed name
+    (ID + "Negev", 8),                       # subject block, full IRI
+    (ID + "IronDome", 5),                    # no block of its own: first mention
+    (ID + "claim/IronDome-typeOther", 10),   # not confused with a longer name's prefix
+    (ID + "Atlantis", None),                 # not in the file
+])
+def test_line_of(iri, line):
+    assert LineIndex({"data/x.ttl": TEXT}).line_of("data/x.ttl", iri) == line
+
+
+def test_spellings_use_the_files_own_prefixes():
+    index = LineIndex({"data/x.ttl": TEXT})
+    assert index.spellings("data/x.ttl", ID + "claim/A") == [
+        f"<{ID}claim/A>", "claim:A"]
+
+
+def test_locate_prefers_the_named_file_then_searches_the_others():
+    index = LineIndex({"data/a.ttl": "# nothing\n", "data/x.ttl": TEXT})
+    assert index.locate(ID + "Negev", prefer="data/a.ttl") == ("data/x.ttl", 8)
+    assert index.locate(ID + "Atlantis", prefer="data/a.ttl") == ("data/a.ttl", None)
