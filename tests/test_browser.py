@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright import sync_api  # in the test extra: a missing browser driver fails, never skips
 
-sync_api = pytest.importorskip("playwright.sync_api")
+import servers
 
 CHROMIUM = Path(os.environ.get("ALLIANCE_GRAPH_CHROMIUM", "/usr/bin/chromium"))
 # Everything that would make Chromium reach out to the network or need a desktop is off.
@@ -31,45 +27,14 @@ FIXTURE_DATA = Path(__file__).parent / "fixtures" / "pages" / "data"
 STARTUP_SECONDS = 180  # a first start builds the graph (owlrl) before it can answer
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(tmp_path: Path, *options: str):
     """Start ``alliance-graph [options] serve`` in its own process; return it and its URL."""
-    port = free_port()
-    cli = shutil.which("alliance-graph", path=str(Path(sys.executable).parent)) or "alliance-graph"
-    log = open(tmp_path / f"server-{port}.log", "wb")
-    process = subprocess.Popen(
-        [cli, *options, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT)
+    port = servers.free_port()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/timeline", timeout=5):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                log.close()
-                raise RuntimeError("server did not start:\n"
-                                   + (tmp_path / f"server-{port}.log").read_text())
-            time.sleep(0.3)
-    return process, log, url
-
-
-def stop(process, log):
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    process = servers.start([str(servers.BIN / "alliance-graph"), *options, "serve", "--host",
+                             "127.0.0.1", "--port", str(port)], url + "/timeline",
+                            tmp_path / f"server-{port}.log", timeout=STARTUP_SECONDS)
+    return process, url
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +50,18 @@ def markup_server(tmp_path_factory):
     # the ontology's files keep their ontology/ graph names, which the build's checks rely on.
     tmp = tmp_path_factory.mktemp("markup")
     shutil.copytree(FIXTURE_DATA, tmp / "data")
-    process, log, url = serve(tmp, "--data", str(tmp / "data"), "--cache", str(tmp / "cache"))
+    process, url = serve(tmp, "--data", str(tmp / "data"), "--cache", str(tmp / "cache"))
     yield url
-    stop(process, log)
+    servers.stop(process)
 
 
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (CI does)")
+        message = f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: its absence there is a broken run, not a skip
+        pytest.skip(message)
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

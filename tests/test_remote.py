@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import re
-import socket
 
-import pytest
 from click.testing import CliRunner
 
 from alliance_graph import backends, store
 from alliance_graph.cli import main
 
+import servers
+
 
 def cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def blank(lines):
@@ -57,7 +51,7 @@ def test_reloading_replaces_the_graphs(mini, empty_oxigraph):
 
 
 def test_a_store_that_is_down_is_a_clear_error():
-    result = cli("--store", f"http://127.0.0.1:{free_port()}/query", "stats")
+    result = cli("--store", f"http://127.0.0.1:{servers.free_port()}/query", "stats")
     assert result.exit_code == 2
     assert "cannot reach" in result.output and "Traceback" not in result.output
 
@@ -75,5 +69,5 @@ def test_an_empty_store_says_to_load_it(empty_oxigraph):
 
 
 def test_load_into_a_store_that_is_down_exits_2():
-    result = cli("--store", f"http://127.0.0.1:{free_port()}/query", "load")
+    result = cli("--store", f"http://127.0.0.1:{servers.free_port()}/query", "load")
     assert result.exit_code == 2 and "cannot reach" in result.output

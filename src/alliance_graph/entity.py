@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .namespaces import AG, BASE, OA, PROV, RDF, RDFS, SKOS, XSD, shorten
+from .namespaces import AG, BASE, PROV, RDF, RDFS, SKOS, XSD, shorten
 
 # How many incoming statements of one property a page lists before it only counts them.
 MAX_INCOMING = 200

@@ -1,0 +1,50 @@
+"""Start real server processes for the tests: a free loopback port, a log file, a ready wait."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """Return a loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(command: list[str], ready_url: str, log: Path, timeout: float = 60) -> subprocess.Popen:
+    """Start ``command`` logging to ``log`` and return it once ``ready_url`` answers.
+
+    The log is a file, not a pipe: nobody has to drain it while the tests run, and its tail
+    explains a server that did not start.
+    """
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(ready_url, timeout=2).close()
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                raise RuntimeError(f"{command[0]} did not start ({ready_url}):\n"
+                                   f"{log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server process, killing it if it does not end within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
