@@ -69,24 +69,10 @@ def pages_kg(pages_settings):
     return store.load(pages_settings)
 
 
-def start_oxigraph(location: Path):
-    """Start a real Oxigraph server process on a free loopback port; return (process, URL)."""
-    binary = servers.BIN / "oxigraph"
-    if not binary.exists():
-        pytest.fail(f"{binary} missing: install the test extra (pip install -e '.[test]')")
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}"
-    location.mkdir(parents=True, exist_ok=True)
-    process = servers.start([str(binary), "serve", "--location", str(location), "--bind",
-                             f"127.0.0.1:{port}"], f"{url}/query?query=ASK%7B%7D",
-                            location.parent / f"oxigraph-{port}.log", timeout=20)
-    return process, url
-
-
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
     """The base URL of a real Oxigraph server process, shared by the session's remote tests."""
-    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server") / "db")
+    process, url = servers.start_oxigraph(tmp_path_factory.mktemp("oxigraph-server") / "db")
     yield url
     servers.stop(process)
 
@@ -94,7 +80,7 @@ def oxigraph_server(tmp_path_factory):
 @pytest.fixture
 def empty_oxigraph(tmp_path):
     """The base URL of a fresh, empty Oxigraph server process for one test."""
-    process, url = start_oxigraph(tmp_path / "oxigraph")
+    process, url = servers.start_oxigraph(tmp_path / "oxigraph")
     yield url
     servers.stop(process)
 

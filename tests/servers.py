@@ -48,3 +48,17 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def start_oxigraph(location: Path):
+    """Start a real Oxigraph server process on a free loopback port; return (process, URL)."""
+    binary = BIN / "oxigraph"
+    if not binary.exists():
+        raise RuntimeError(f"{binary} missing: install the test extra (pip install -e '.[test]')")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    location.mkdir(parents=True, exist_ok=True)
+    process = start([str(binary), "serve", "--location", str(location), "--bind",
+                     f"127.0.0.1:{port}"], f"{url}/query?query=ASK%7B%7D",
+                    location.parent / f"oxigraph-{port}.log", timeout=20)
+    return process, url
