@@ -33,3 +33,9 @@ def test_alignments_and_shapes_are_not_reasoned_over(mini):
     kg = store.load(mini)
     assert not kg.query("ASK { id:UnitedStates a <http://dbpedia.org/ontology/Country> }", inferred=True)
     assert kg.query("ASK { id:IronDome a ag:System }", inferred=True)
+
+
+def test_the_check_queries_are_part_of_the_cache_key():
+    names = {p.name for p in build.pipeline_files()}
+    assert {"build.py", "truthy.py", "reasoning.py", "rules.py", "checks.py",
+            "claim-incomplete-violation.rq", "term-unused-violation.rq"} <= names

@@ -19,15 +19,23 @@ import pyoxigraph as ox
 from . import __version__, checks, loading, reasoning, rules, truthy
 from .settings import Settings
 
-# The modules whose code decides what a build contains; their source is part of the cache key.
+# The code that decides what a build contains; its source is part of the cache key, so a
+# changed module or check query never serves a stale build.
 _PIPELINE_MODULES = (loading, truthy, reasoning, rules, checks)
+_CHECK_QUERIES = Path(checks.__file__).parent / "violations"
+
+
+def pipeline_files() -> list[Path]:
+    """Return the source files of the pipeline's modules and of its check queries."""
+    queries = sorted(_CHECK_QUERIES.rglob("*.rq"))
+    return [Path(__file__), *(Path(m.__file__) for m in _PIPELINE_MODULES), *queries]
 
 
 def input_hash(settings: Settings) -> str:
     """Return a hash of every input file's name and bytes and of the pipeline's code."""
     digest = hashlib.sha256(__version__.encode())
-    for module in _PIPELINE_MODULES:
-        digest.update(Path(module.__file__).read_bytes())
+    for path in pipeline_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in settings.input_files():
         digest.update(settings.graph_name(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
