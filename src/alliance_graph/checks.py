@@ -11,6 +11,7 @@ their claims assert), and every row becomes a Problem with the file and line of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 import pyoxigraph as ox
@@ -55,6 +56,7 @@ def store_of(quads) -> ox.Store:
     return store
 
 
+@lru_cache(maxsize=4096)  # called per quad during validation; there are only a few graphs
 def file_of(graph: ox.NamedNode) -> str:
     """Return the file path a named graph IRI stands for."""
     return graph.value.removeprefix(str(GRAPH))
