@@ -112,7 +112,8 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     assert "reliability" in page.text_content(".evidence .grade")
     diagram = page.locator("svg.diagram")
     assert diagram.locator("line").count() >= 1
-    assert "co-funded by" in diagram.locator("text.edge-label").all_text_contents()
+    labels = diagram.locator("text.edge-label tspan").all_text_contents()
+    assert "co-funded by" in labels
     page.screenshot(path=str(DOCS / "screenshot-entity.png"), full_page=True)
     diagram.screenshot(path=str(DOCS / "screenshot-diagram.png"))
     # A neighbour in the diagram is a link to its own page.

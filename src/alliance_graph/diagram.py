@@ -43,8 +43,25 @@ def _node(x: float, y: float, text: str, href: str | None, css: str) -> str:
     return f"<g>{body}</g>"
 
 
+def merged(edges: list[Edge]) -> list[Edge]:
+    """Return one edge per neighbour and direction, its property labels joined, in first order.
+
+    An entity often links to one neighbour by several properties (co-funded by, developed with
+    the United States): one node with both labels reads better than the same node twice.
+    """
+    labels: dict[tuple, list[str]] = {}
+    first: dict[tuple, Edge] = {}
+    for edge in edges:
+        key = (edge.href or edge.other, edge.incoming)
+        first.setdefault(key, edge)
+        if edge.label not in labels.setdefault(key, []):
+            labels[key].append(edge.label)
+    return [Edge("\n".join(labels[k]), e.other, e.href, e.incoming) for k, e in first.items()]
+
+
 def neighbourhood(centre: str, edges: list[Edge]) -> str:
     """Return an SVG document showing ``centre`` and its edges, at most MAX_NEIGHBOURS of them."""
+    edges = merged(edges)
     shown, hidden = edges[:MAX_NEIGHBOURS], len(edges) - MAX_NEIGHBOURS
     cx, cy = WIDTH / 2, HEIGHT / 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" role="img" '
@@ -65,9 +82,15 @@ def neighbourhood(centre: str, edges: list[Edge]) -> str:
         parts.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" '
                      f'class="edge{" incoming" if edge.incoming else ""}" '
                      'marker-end="url(#arrow)"/>')
-        mx, my = (sx + ex) / 2, (sy + ey) / 2
-        parts.append(f'<text x="{mx:.1f}" y="{my - 4:.1f}" text-anchor="middle" '
-                     f'class="edge-label">{escape(_clip(edge.label, 24))}</text>')
+        # Labels sit nearer the centre than the middle: wide neighbour boxes would cover them.
+        mx, my = cx + (x - cx) * 0.4, cy + (y - cy) * 0.4
+        # One line per property, stacked above the edge's midpoint.
+        lines = edge.label.split("\n")
+        spans = "".join(f'<tspan x="{mx:.1f}" dy="{0 if i == 0 else 12}">'
+                        f"{escape(_clip(text, 24))}</tspan>" for i, text in enumerate(lines))
+        parts.append(f'<text x="{mx:.1f}" y="{my - 4 - 12 * (len(lines) - 1):.1f}" '
+                     f'text-anchor="middle" class="edge-label">{spans}'
+                     f'<title>{escape(", ".join(lines))}</title></text>')
         nodes.append(_node(x, y, edge.other, edge.href, "node"))
     parts.extend(nodes)
     parts.append(_node(cx, cy, centre, None, "node centre"))
