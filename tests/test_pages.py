@@ -123,8 +123,8 @@ def test_timeline_lists_dated_facts_with_precision(client):
 
 
 def test_query_page_offers_the_catalogue_examples(pages_kg, pages_settings, tmp_path):
-    (tmp_path / "b-second.rq").write_text("# Second </script> example\nASK {}\n")
-    (tmp_path / "a-first.rq").write_text("# First example\nSELECT * { ?s ?p ?o }\n")
+    (tmp_path / "b-second.rq").write_text("# Second </script> example\n# Asks.\nASK {}\n")
+    (tmp_path / "a-first.rq").write_text("# First example\n# Lists.\nSELECT * { ?s ?p ?o }\n")
     app = make_app(pages_kg, pages_settings.with_(queries_dir=tmp_path))
     page = html(app.test_client(), "/")
     assert page.index(">First example</option>") < page.index(">Second &lt;/script&gt; example</option>")

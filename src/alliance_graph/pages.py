@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from . import diagram, entity as entity_mod, negotiation, timeline as timeline_mod
+from . import diagram, entity as entity_mod, negotiation, service_description, timeline as timeline_mod
 from .namespaces import AG, BASE, PREFIX_IRIS, RDF
 from .queries import _PREFIXED, GRAPH_FORMATS
 
@@ -40,15 +41,11 @@ SELECT ?property ?value ?quote ?source WHERE {
 """
 
 
+@lru_cache(maxsize=8)
 def catalogue(queries_dir: Path) -> list[dict]:
-    """Return the example queries of ``queries/*.rq``: name, title (first comment line), text."""
-    examples = []
-    for path in sorted(queries_dir.glob("*.rq")) if queries_dir.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        first = text.splitlines()[0] if text else ""
-        title = first.lstrip("#").strip() if first.startswith("#") else path.stem
-        examples.append({"name": path.stem, "title": title or path.stem, "text": text})
-    return examples
+    """Return the catalogue's example queries, read once: the folder does not change while the
+    server runs, and the service description reads them the same way."""
+    return service_description.examples(queries_dir)
 
 
 def diagram_edges(ent: entity_mod.Entity) -> list[diagram.Edge]:
