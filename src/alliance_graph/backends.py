@@ -90,8 +90,17 @@ def _build_in(settings: Settings, folder: Path) -> None:
     store = ox.Store(str(folder))
     if build.is_large(settings):
         build.stream_into(store, settings)
+        _compact(store)
     else:
-        store.bulk_load(path=str(build.cached_build(settings)), format=ox.RdfFormat.N_QUADS)
+        _fill(store, build.cached_build(settings))
+
+
+def _fill(store: ox.Store, nquads: Path) -> None:
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    _compact(store)
+
+
+def _compact(store: ox.Store) -> None:
     store.flush()
     store.optimize()
 
