@@ -71,7 +71,7 @@ def build_directory(settings: Settings, folder: Path) -> str:
         tmp = folder / f".tmp-{digest}-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            _fill(ox.Store(str(tmp)), build.cached_build(settings))
+            _build_in(settings, tmp)
             gc.collect()  # drop the store so RocksDB closes its files before the rename
             os.rename(tmp, target)
         except BaseException:
@@ -84,8 +84,23 @@ def build_directory(settings: Settings, folder: Path) -> str:
     return digest
 
 
+def _build_in(settings: Settings, folder: Path) -> None:
+    # Large inputs are built in the directory store itself (no N-Quads cache in between); the
+    # store is local to this function so it is released when it returns.
+    store = ox.Store(str(folder))
+    if build.is_large(settings):
+        build.stream_into(store, settings)
+        _compact(store)
+    else:
+        _fill(store, build.cached_build(settings))
+
+
 def _fill(store: ox.Store, nquads: Path) -> None:
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    _compact(store)
+
+
+def _compact(store: ox.Store) -> None:
     store.flush()
     store.optimize()
 

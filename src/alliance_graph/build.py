@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, checks, loading, reasoning, rules, truthy
+from . import __version__, checks, loading, reasoning, rules, streaming, truthy
 from .settings import Settings
 
 # The code that decides what a build contains; its source is part of the cache key, so a
 # changed module or check query never serves a stale build.
-_PIPELINE_MODULES = (loading, truthy, reasoning, rules, checks)
+_PIPELINE_MODULES = (loading, truthy, reasoning, rules, checks, streaming)
 _CHECK_QUERIES = Path(checks.__file__).parent / "violations"
 
 
@@ -41,11 +41,35 @@ def input_hash(settings: Settings) -> str:
     return digest.hexdigest()
 
 
+def _unreasoned_graphs(settings: Settings) -> set[ox.NamedNode]:
+    return {loading.graph_iri(f"ontology/{name}") for name in settings.unreasoned_files}
+
+
 def reasoned_quads(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
     """Return the quads that take part in reasoning (not alignments nor shapes)."""
-    skip = {loading.graph_iri(f"ontology/{name}")
-            for name in settings.unreasoned_files}
+    skip = _unreasoned_graphs(settings)
     return [q for q in quads if q.graph_name not in skip]
+
+
+def input_paths(settings: Settings, extra: list[Path] = ()) -> list[tuple[Path, str]]:
+    """Return (path, graph name) for every input file, plus ``extra`` files."""
+    return [(p, settings.graph_name(p)) for p in [*settings.input_files(), *extra]]
+
+
+def is_large(settings: Settings) -> bool:
+    """Return True when the inputs are big enough for the streaming build (streaming.py)."""
+    return sum(p.stat().st_size for p in settings.input_files()) > settings.streaming_threshold
+
+
+def stream_into(store: ox.Store, settings: Settings) -> None:
+    """Build the graph inside ``store`` by the streaming route, never holding it in Python.
+
+    Raises ``loading.LoadError`` listing each problem with its file and line.
+    """
+    paths = input_paths(settings)
+    skip = _unreasoned_graphs(settings)
+    reasoned = [loading.graph_iri(name) for _, name in paths]
+    streaming.build_into(store, paths, [g.value for g in reasoned if g not in skip])
 
 
 @dataclass
@@ -61,8 +85,7 @@ def asserted(settings: Settings, extra: list[Path] = ()) -> Asserted:
 
     Raises ``loading.LoadError`` for unreadable files, syntax errors and ill-typed literals.
     """
-    paths = [(p, settings.graph_name(p)) for p in [*settings.input_files(), *extra]]
-    quads, texts = loading.load_files(paths)
+    quads, texts = loading.load_files(input_paths(settings, extra))
     return Asserted(quads + truthy.truthy_quads(quads), texts)
 
 
@@ -95,16 +118,23 @@ def cached_build(settings: Settings) -> Path:
     """Return the path of an N-Quads file holding the current build, building it if needed.
 
     The file is written to a temporary name and renamed, so a half-written cache is never read.
+    Large inputs take the streaming route: built in an in-memory store, dumped from it.
     """
     path = cache_path(settings)
     if path.exists():
         return path
-    quads = build_quads(settings)
+    if is_large(settings):
+        store = ox.Store()
+        stream_into(store, settings)
+        write = lambda out: store.dump(out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
+    else:
+        quads = build_quads(settings)
+        write = lambda out: ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".build-", suffix=".nq")
     try:
         with os.fdopen(fd, "wb") as out:
-            ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+            write(out)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

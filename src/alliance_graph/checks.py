@@ -75,9 +75,14 @@ def run_check(store: ox.Store, check: Check, lines: LineIndex) -> list[Problem]:
 
 def problems(quads, texts: dict[str, str], kinds=KINDS) -> list[Problem]:
     """Run the violation queries of ``kinds`` over the asserted quads; return what they find."""
-    store = store_of(quads)
-    lines = LineIndex(texts)
-    found: list[Problem] = []
-    for check in all_checks(kinds):
-        found.extend(run_check(store, check, lines))
+    return run_checks(store_of(quads), LineIndex(texts), kinds)
+
+
+def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
+    """Run the violation queries of ``kinds`` over a store of asserted quads, sorted by place.
+
+    ``lines`` is anything with LineIndex's ``line_of``: the streaming build passes one that
+    reads the files only if a check finds something.
+    """
+    found = [p for check in all_checks(kinds) for p in run_check(store, check, lines)]
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

@@ -19,7 +19,7 @@ from .namespaces import GRAPH
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Datatypes whose lexical forms rdflib checks; rdf:langString and xsd:string are always fine.
-_CHECKED_DATATYPES = {XSD + t for t in (
+CHECKED_DATATYPES = {XSD + t for t in (
     "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "gYear",
     "gYearMonth", "nonNegativeInteger", "positiveInteger", "int", "long", "time", "duration",
 )}
@@ -71,23 +71,35 @@ def read_text(path: Path, name: str) -> str:
         raise LoadError([Problem(name, line, "is not valid UTF-8 text")]) from exc
 
 
+def syntax_problem(exc: SyntaxError, name: str) -> Problem:
+    """Return the Problem an Oxigraph parser's SyntaxError describes, in file ``name``."""
+    # Oxigraph prefixes its message with the position, which Problem already shows.
+    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
+                     "", str(exc))
+    message = re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
+    return Problem(name, exc.lineno, message, exc.offset)
+
+
+def ill_typed_problem(literal: ox.Literal, text: str, name: str) -> Problem:
+    """Return the Problem for an ill-typed literal, on the line of ``text`` it is written."""
+    dt = literal.datatype.value.replace(XSD, "xsd:")
+    return Problem(name, find_line(text, f'"{literal.value}"'),
+                   f'ill-typed literal "{literal.value}" is not a valid {dt}')
+
+
 def parse_turtle(text: str, name: str) -> list[ox.Quad]:
     """Parse Turtle text into quads in the file's named graph, or raise LoadError."""
     try:
         triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=None))
     except SyntaxError as exc:
-        # Oxigraph prefixes its message with the position, which Problem already shows.
-        message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
-                         "", str(exc))
-        message = re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
-        raise LoadError([Problem(name, exc.lineno, message, exc.offset)]) from exc
+        raise LoadError([syntax_problem(exc, name)]) from exc
     graph = graph_iri(name)
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
 def is_ill_typed(literal: ox.Literal) -> bool:
     """Return True when a literal's lexical form is not valid for its XSD datatype."""
-    if literal.datatype.value not in _CHECKED_DATATYPES:
+    if literal.datatype.value not in CHECKED_DATATYPES:
         return False
     # rdflib logs a traceback for every ill-typed literal it builds; the flag is all we need.
     logger = logging.getLogger("rdflib.term")
@@ -110,9 +122,7 @@ def ill_typed_problems(quads: list[ox.Quad], text: str, name: str) -> list[Probl
     for q in quads:
         o = q.object
         if isinstance(o, ox.Literal) and is_ill_typed(o):
-            dt = o.datatype.value.replace(XSD, "xsd:")
-            problems.append(Problem(name, find_line(text, f'"{o.value}"'),
-                                    f'ill-typed literal "{o.value}" is not a valid {dt}'))
+            problems.append(ill_typed_problem(o, text, name))
     return problems
 
 

@@ -34,6 +34,21 @@ def is_tautology(s, p, o) -> bool:
     return p == OWL.sameAs and isinstance(o, rdflib.Literal)
 
 
+def tautology_sparql(s: str = "?s", p: str = "?p", o: str = "?o") -> str:
+    """Return ``is_tautology`` as a SPARQL expression over the given variables.
+
+    Built from the same constants, so the in-store closure (rules.py) drops exactly what the
+    owlrl route drops without bringing every inferred triple into Python.
+    """
+    def terms(nodes):
+        return ", ".join(f"<{n}>" for n in sorted(nodes))
+    vocabularies = " || ".join(f'STRSTARTS(STR({s}), "{ns}")' for ns in _VOCABULARIES)
+    return (f"(!(isIRI({s}) || isBlank({s})) || {vocabularies}"
+            f" || ({p} IN ({terms(_REFLEXIVE)}) && sameTerm({s}, {o}))"
+            f" || ({o} IN ({terms(_TOP)}) && {p} IN (<{RDF.type}>, <{RDFS.subClassOf}>))"
+            f" || (sameTerm({p}, <{OWL.sameAs}>) && isLiteral({o})))")
+
+
 def to_rdflib(quads_or_triples) -> rdflib.Graph:
     """Copy Oxigraph triples or quads into one rdflib graph (graph names dropped)."""
     graph = rdflib.Graph()

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import rdflib
 
 from .namespaces import INFERRED_GRAPH
-from .reasoning import is_tautology
+from .reasoning import tautology_sparql
 
 # Scratch graphs in the reasoning store: what was given, and what the rules derived.
 _GIVEN = "urn:alliance-graph:rules:given"
@@ -92,38 +92,57 @@ def unsupported(quads) -> set[str]:
     return used - SUPPORTED
 
 
-def _update(template: str, pattern: str) -> str:
-    # USING makes the rule read given and derived triples as one default graph.
-    return (f"INSERT {{ GRAPH <{_DERIVED}> {{ {template} }} }} "
-            f"USING <{_GIVEN}> USING <{_DERIVED}> WHERE {{ {pattern} }}")
+def _using(given) -> str:
+    # USING makes the rule read the given graphs and the derived triples as one default graph,
+    # so the rules run over the asserted graphs where they are, without copying them.
+    return "".join(f"USING <{g}> " for g in [*given, _DERIVED])
+
+
+def _updates(given) -> list[str]:
+    using = _using(given)
+    return [f"INSERT {{ GRAPH <{_DERIVED}> {{ {template} }} }} {using}WHERE {{ {pattern} }}"
+            for _, template, pattern in RULES]
 
 
 _PREFIXES = {"owl": _OWL, "rdfs": str(rdflib.RDFS), "rdf": str(rdflib.RDF)}
-_UPDATES = [_update(template, pattern) for _, template, pattern in RULES]
 
 
-def saturate(store: ox.Store, max_rounds: int = 100) -> int:
-    """Apply RULES to the given graph until nothing new is derived; return the rounds run."""
-    derived = ox.NamedNode(_DERIVED)
+def _count(store: ox.Store, graph: str) -> int:
+    # Counted in the store: iterating millions of quads in Python each round is the cost the
+    # streaming build avoids.
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)
+
+
+def saturate(store: ox.Store, given=(_GIVEN,), max_rounds: int = 100) -> int:
+    """Apply RULES to the ``given`` graphs until nothing new is derived; return the rounds run."""
+    updates = _updates(given)
     count = -1
     for rounds in range(1, max_rounds + 1):
-        for update in _UPDATES:
+        for update in updates:
             store.update(update, prefixes=_PREFIXES)
-        new_count = sum(1 for _ in store.quads_for_pattern(None, None, None, derived))
+        new_count = _count(store, _DERIVED)
         if new_count == count:
             return rounds
         count = new_count
     raise RuntimeError(f"OWL 2 RL rules did not reach a fixpoint in {max_rounds} rounds")
 
 
-def _as_rdflib(term):
-    # The tautology filter is written for rdflib terms (it is shared with the owlrl route).
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    return rdflib.Literal(term.value, lang=term.language,
-                          datatype=None if term.language else term.datatype.value)
+def infer_in_store(store: ox.Store, given: list[str]) -> int:
+    """Put the closure of the ``given`` graphs into the inferred graph of ``store``.
+
+    What the rules derive that is neither asserted in a given graph nor a tautology (the
+    filter owlrl's route applies, as SPARQL) is kept; the scratch graph is dropped.  Returns
+    the number of inferred triples.
+    """
+    saturate(store, given)
+    inferred = str(INFERRED_GRAPH)
+    store.update(f"INSERT {{ GRAPH <{inferred}> {{ ?s ?p ?o }} }} "
+                 f"{''.join(f'USING <{g}> ' for g in given)}USING NAMED <{_DERIVED}> "
+                 f"WHERE {{ GRAPH <{_DERIVED}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }} "
+                 f"FILTER(!{tautology_sparql()}) }}")
+    store.update(f"DROP SILENT GRAPH <{_DERIVED}>")
+    return _count(store, inferred)
 
 
 def closure(quads) -> list[ox.Quad]:
@@ -131,10 +150,6 @@ def closure(quads) -> list[ox.Quad]:
     given = ox.NamedNode(_GIVEN)
     store = ox.Store()
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, given) for q in quads)
-    saturate(store)
-    new = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{_DERIVED}> {{ ?s ?p ?o }} "
-                      f"FILTER NOT EXISTS {{ GRAPH <{_GIVEN}> {{ ?s ?p ?o }} }} }}")
-    inferred = ox.NamedNode(str(INFERRED_GRAPH))
-    kept = [ox.Quad(r["s"], r["p"], r["o"], inferred) for r in new
-            if not is_tautology(_as_rdflib(r["s"]), _as_rdflib(r["p"]), _as_rdflib(r["o"]))]
-    return sorted(kept, key=str)
+    infer_in_store(store, [_GIVEN])
+    return sorted(store.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH))),
+                  key=str)

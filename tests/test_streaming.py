@@ -1,0 +1,134 @@
+"""The streaming build (streaming.py) gives the default route's quads and reports problems the
+same way: file and line for syntax errors, ill-typed literals and data-check violations."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from alliance_graph import backends, build, loading, reasoning, rules, streaming, truthy
+from alliance_graph.namespaces import INFERRED_GRAPH
+
+
+def canonical(quads) -> set[str]:
+    """Return the quads as N-Quads lines, blank nodes relabelled canonically (RDFC-1.0), so two
+    parses of the same files compare equal."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return {str(q) for q in dataset}
+
+
+def default_route(settings) -> ox.Store:
+    """The default route's build (owlrl closure), as the memory backend loads it."""
+    store = ox.Store()
+    store.bulk_load(path=str(build.cached_build(settings)), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def streamed(settings) -> ox.Store:
+    store = ox.Store()
+    build.stream_into(store, settings)
+    return store
+
+
+def inferred(store: ox.Store) -> int:
+    return len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH)))))
+
+
+def test_streaming_gives_the_default_routes_quads_on_the_shipped_data(settings):
+    expected, got = default_route(settings), streamed(settings)
+    assert inferred(expected) > 0, "the shipped data should infer something"
+    assert inferred(got) == inferred(expected)
+    assert canonical(got) == canonical(expected)
+
+
+def test_streaming_gives_the_default_routes_quads_on_the_mini_fixture(mini):
+    expected, got = default_route(mini), streamed(mini)
+    assert inferred(expected) > 0
+    assert canonical(got) == canonical(expected)
+
+
+@pytest.mark.parametrize("which", ["shipped", "mini"])
+def test_the_truthy_insert_derives_what_truthy_quads_does(which, settings, mini):
+    chosen = settings if which == "shipped" else mini
+    quads, _ = loading.load_files(build.input_paths(chosen))
+    store = ox.Store()
+    store.extend(quads)  # the same blank nodes as ``quads``, so quads compare as they are
+    streaming.add_truthy(store)
+    added = set(store) - set(quads)
+    expected = set(truthy.truthy_quads(quads)) - set(quads)
+    assert expected, "the claims should assert plain triples not written in the files"
+    assert added == expected
+
+
+def test_a_large_input_takes_the_streaming_route(mini, monkeypatch):
+    expected = canonical(default_route(mini.with_(cache_dir=mini.cache_dir / "default")))
+    large = mini.with_(streaming_threshold=0)
+    assert build.is_large(large) and not build.is_large(mini)
+    monkeypatch.setattr(build, "build_quads", lambda *a: pytest.fail("default route used"))
+    path = build.cached_build(large)
+    assert canonical(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)) == expected
+
+
+def test_a_streamed_directory_store_is_the_build(mini, monkeypatch):
+    expected = canonical(default_route(mini))
+    large = mini.with_(streaming_threshold=0, cache_dir=mini.cache_dir / "streamed")
+    monkeypatch.setattr(build, "cached_build", lambda *a: pytest.fail("N-Quads cache used"))
+    folder = mini.root / "store"
+    digest = backends.build_directory(large, folder)
+    store = ox.Store.read_only(str(folder / f"build-{digest}"))
+    assert canonical(store) == expected
+
+
+def failing_build(settings, name: str, text: str) -> list[loading.Problem]:
+    (settings.data_dir / name).write_text(text, encoding="utf-8")
+    with pytest.raises(loading.LoadError) as err:
+        build.stream_into(ox.Store(), settings)
+    return err.value.problems
+
+
+def test_a_syntax_error_is_reported_with_file_and_line(mini):
+    [problem] = failing_build(mini, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n"
+                                                "<urn:e> <urn:p> <urn:f> .\n")
+    assert str(problem).startswith("data/bad.ttl:4:")
+    assert "dot" in problem.message
+
+
+def test_an_ill_typed_literal_is_reported_with_file_and_line(mini):
+    [problem] = failing_build(mini, "typed.ttl",
+                              '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                              '<urn:a> <urn:year> "1987"^^xsd:gYear .\n'
+                              '<urn:a> <urn:amount> "3.8 billion"^^xsd:decimal .\n')
+    assert (problem.file, problem.line) == ("data/typed.ttl", 3)
+    assert '"3.8 billion" is not a valid xsd:decimal' in problem.message
+
+
+def test_a_data_check_violation_stops_the_build_with_file_and_line(mini):
+    problems = failing_build(mini, "uncited.ttl",
+                             "@prefix id: <https://alliance-graph.example/id/> .\n"
+                             "@prefix ag: <https://alliance-graph.example/ontology/> .\n\n"
+                             "id:IronDome ag:coFundedBy id:Nowhere .\n")
+    assert [(p.file, p.line) for p in problems if "uncited-triple" in p.message] == [
+        ("data/uncited.ttl", 4)]
+
+
+CASES = [("urn:a", rdflib.OWL.sameAs, "urn:a"), ("urn:a", rdflib.OWL.sameAs, "urn:b"),
+         ("urn:a", rdflib.RDF.type, rdflib.OWL.Thing), ("urn:a", rdflib.RDF.type, "urn:C"),
+         (rdflib.OWL.Thing, rdflib.RDF.type, "urn:C"), ("urn:A", rdflib.RDFS.subClassOf, "urn:A"),
+         ("urn:A", rdflib.RDFS.subClassOf, "urn:B"), ("urn:a", rdflib.OWL.sameAs, 5)]
+
+
+@pytest.mark.parametrize("s, p, o", CASES)
+def test_the_sparql_tautology_filter_is_is_tautology(s, p, o):
+    s, p = rdflib.URIRef(s), rdflib.URIRef(p)
+    o = rdflib.Literal(o) if isinstance(o, int) else rdflib.URIRef(o)
+    ask = f"ASK {{ VALUES (?s ?p ?o) {{ ({s.n3()} {p.n3()} {o.n3()}) }} FILTER({reasoning.tautology_sparql()}) }}"
+    assert ox.Store().query(ask).__bool__() == reasoning.is_tautology(s, p, o)
+
+
+def test_rules_closure_still_runs_on_quads():
+    graph = ox.NamedNode("urn:g")
+    quads = [ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode(str(rdflib.RDF.type)), ox.NamedNode("urn:A"), graph),
+             ox.Quad(ox.NamedNode("urn:A"), ox.NamedNode(str(rdflib.RDFS.subClassOf)), ox.NamedNode("urn:B"), graph)]
+    assert [str(q.object) for q in rules.closure(quads)] == ["<urn:B>"]
