@@ -71,10 +71,10 @@ def test_a_large_input_takes_the_streaming_route(mini, monkeypatch):
     assert canonical(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)) == expected
 
 
-def test_a_streamed_directory_store_is_the_build(mini, monkeypatch):
+def test_a_streamed_directory_store_holds_the_same_quads(mini, monkeypatch):
     expected = canonical(default_route(mini))
     large = mini.with_(streaming_threshold=0, cache_dir=mini.cache_dir / "streamed")
-    monkeypatch.setattr(build, "cached_build", lambda *a: pytest.fail("N-Quads cache used"))
+    monkeypatch.setattr(build, "build_quads", lambda *a: pytest.fail("default route used"))
     folder = mini.root / "store"
     digest = backends.build_directory(large, folder)
     store = ox.Store.read_only(str(folder / f"build-{digest}"))
