@@ -12,8 +12,8 @@ import io
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIX_IRIS, RDF
-from .queries import GRAPH_FORMATS
+from .namespaces import RDF
+from .queries import GRAPH_FORMATS, prefixes_for
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
 QUAD_FORMATS = {"nq", "trig"}
@@ -55,7 +55,7 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
         quads = rdf12_quads(kg, quads)
     out = io.BytesIO()
     target = GRAPH_FORMATS[fmt].oxigraph
-    prefixes = PREFIX_IRIS if fmt in ("ttl", "trig", "xml") else None
+    prefixes = prefixes_for(target)
     if fmt in QUAD_FORMATS:
         ox.serialize(sorted(quads, key=str), out, format=target, prefixes=prefixes)
     else:

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from . import diagram, entity as entity_mod, negotiation, service_description, timeline as timeline_mod
 from .namespaces import AG, BASE, PREFIX_IRIS, RDF
-from .queries import _PREFIXED, GRAPH_FORMATS
+from .queries import GRAPH_FORMATS, prefixes_for
 
 HTML = "text/html"
 # What an entity can be written as, by media type, for content negotiation.
@@ -161,7 +161,7 @@ def _respond(kg, iri: str):
         fmt = ENTITY_FORMATS[media]
         out = io.BytesIO()
         ox.serialize(entity_mod.description(kg, iri), out, format=fmt.oxigraph,
-                     prefixes=PREFIX_IRIS if fmt.oxigraph in _PREFIXED else None)
+                     prefixes=prefixes_for(fmt.oxigraph))
         return Response(out.getvalue(), mimetype=media, headers={"Vary": "Accept"})
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
     resp = Response(render_template("entity.html", e=ent, svg=svg,

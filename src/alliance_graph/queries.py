@@ -49,6 +49,11 @@ GRAPH_FORMATS["ttl"] = GRAPH_FORMATS["turtle"]
 _PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
 
 
+def prefixes_for(rdf_format) -> dict | None:
+    """Return the project's prefixes for a serializer that can declare them, else None."""
+    return PREFIX_IRIS if rdf_format in _PREFIXED else None
+
+
 def run(kg, sparql: str, *, inferred: bool = False, **graphs):
     """Run ``sparql`` on the knowledge graph; raise QueryError with the parser's message."""
     try:
@@ -66,15 +71,6 @@ def kind_of(result) -> str:
     if isinstance(result, ox.QueryBoolean):
         return "ask"
     return "graph"
-
-
-def python_value(term):
-    """Return a term as a plain Python value: str for IRIs and blank nodes, the literal's value."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        return term.value
-    return term.value if hasattr(term, "value") else str(term)
 
 
 def rows(result) -> list[dict]:
@@ -100,7 +96,7 @@ def serialize(result, fmt: str) -> bytes:
     out = io.BytesIO()
     if kind == "graph":
         ox.serialize(list(result), out, format=table[fmt].oxigraph,
-                     prefixes=PREFIX_IRIS if table[fmt].oxigraph in _PREFIXED else None)
+                     prefixes=prefixes_for(table[fmt].oxigraph))
     else:
         result.serialize(out, format=table[fmt].oxigraph)
     return out.getvalue()
