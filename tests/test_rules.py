@@ -62,7 +62,24 @@ CASES = {
     "same-as": ":a owl:sameAs :b . :b owl:sameAs :c . :a :p :o . :q owl:sameAs :p2 . :s :q :o .",
     "schema-chains": ":p rdfs:domain :A . :A rdfs:subClassOf :B . :r rdfs:subPropertyOf :p ."
                      " :A rdfs:subClassOf :C . :C rdfs:subClassOf :A . :x :r :y .",
+    # "?x a owl:Thing" is not kept while nothing reads it; these axioms make rules read it.
+    "thing-subclass": ":p rdfs:domain :A . :A a owl:Class . owl:Thing rdfs:subClassOf :Top ."
+                      " :x :p :y .",
+    "thing-equivalent": ":A a owl:Class . :Top owl:equivalentClass owl:Thing . :x a :A .",
+    "type-axiom": "rdfs:Class rdfs:subClassOf :Kind . :A a owl:Class . :x a :A ."
+                  " :q rdfs:subPropertyOf :r . <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+                  " rdfs:subPropertyOf :isA .",
 }
+
+
+def test_thing_instances_are_kept_only_where_a_rule_reads_them():
+    def consumed(name):
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                     for t in ox.parse(PREFIXES + CASES[name], format=ox.RdfFormat.TURTLE))
+        return bool(store.query(rules.THING_CONSUMED, prefixes=rules._PREFIXES))
+    assert [consumed(n) for n in ("schema-chains", "thing-subclass", "thing-equivalent",
+                                  "type-axiom")] == [False, True, True, True]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

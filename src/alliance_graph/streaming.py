@@ -5,17 +5,18 @@ over: about 13 GB for a million cited facts.  This route never does.  Oxigraph's
 parses each file straight into the store (the target directory store, or an in-memory one that
 is then dumped to the N-Quads cache), and the later steps are SPARQL over that store:
 
-1. load: one named graph per file; syntax errors keep their file:line:column, and ill-typed
-   literals are found by a SELECT over the checked datatypes, so only candidate literals ever
-   reach Python (and a file's text only when one is wrong, to find its line);
-2. truthy triples: one INSERT with truthy.py's rule (preferred claims, else normal ones);
+1. load: one named graph per file, all files in one bulk load; syntax errors keep their
+   file:line:column, and literals of the checked datatypes are tested as they stream past
+   (a file's text is read only when one is wrong, to find its line);
+2. truthy triples: one SELECT with truthy.py's rule (preferred claims, else normal ones),
+   bulk-loaded into the claims' graphs;
 3. data checks: checks.run_checks over the same store, reading the texts for line numbers
    only if a check finds something;
 4. closure: rules.infer_in_store over the reasoned graphs, into the inferred graph.
 
 It gives the same quads as the default route (tests/test_streaming.py), with one difference on
 malformed claims that the checks and shapes reject anyway: truthy.py reads one value per claim
-field and one graph per claim, this INSERT reads all of them.
+field and one graph per claim, this SELECT reads all of them.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from .namespaces import AG, RDF
 _CLAIM = f"""GRAPH ?g{{n}} {{{{ ?c{{n}} a <{AG.Claim}> }}}}
   GRAPH ?gs{{n}} {{{{ ?c{{n}} <{RDF.subject}> ?s }}}} GRAPH ?gp{{n}} {{{{ ?c{{n}} <{RDF.predicate}> ?p }}}}
   GRAPH ?go{{n}} {{{{ ?c{{n}} <{RDF.object}> ?o{{n}} }}}} GRAPH ?gr{{n}} {{{{ ?c{{n}} <{AG.rank}> ?rank{{n}} }}}}"""
-TRUTHY_INSERT = f"""
-INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
+TRUTHY_SELECT = f"""
+SELECT ?s ?p ?o ?g WHERE {{
   {_CLAIM.format(n="")}
   FILTER((isIRI(?s) || isBlank(?s)) && isIRI(?p))
   OPTIONAL {{ SELECT DISTINCT ?s ?p (true AS ?preferred) WHERE {{
@@ -47,41 +48,50 @@ INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{
 }}"""
 
 
-def _candidate_literals(store: ox.Store, graph: ox.NamedNode):
-    # Only literals of the datatypes loading.is_ill_typed checks, each once: a stream of
-    # values, not of quads.
-    datatypes = ", ".join(f"<{d}>" for d in sorted(loading.CHECKED_DATATYPES))
-    query = (f"SELECT DISTINCT ?o WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} "
-             f"FILTER(isLiteral(?o) && DATATYPE(?o) IN ({datatypes})) }}")
-    return (row["o"] for row in store.query(query))
+def _parsed(path: Path, name: str, problems: list[loading.Problem]):
+    """Yield one file's quads as the parser reads them, noting its problems in ``problems``.
 
-
-def load_file(store: ox.Store, path: Path, name: str) -> list[loading.Problem]:
-    """Bulk-load one Turtle file into its named graph; return its syntax or literal problems."""
+    Literals of the checked datatypes are tested as they stream past, each distinct one once;
+    the file's text is read only when one is wrong, to find its line."""
     graph = loading.graph_iri(name)
+    seen, bad = set(), []
     try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            o = t.object
+            if isinstance(o, ox.Literal) and o.datatype.value in loading.CHECKED_DATATYPES \
+                    and o not in seen:
+                seen.add(o)
+                if loading.is_ill_typed(o):
+                    bad.append(o)
+            yield ox.Quad(t.subject, t.predicate, o, graph)
     except SyntaxError as exc:
-        return [loading.syntax_problem(exc, name)]
+        problems.append(loading.syntax_problem(exc, name))
     except OSError as exc:
-        return [loading.Problem(name, None, f"cannot read file: {exc.strerror or exc}")]
-    bad = [lit for lit in _candidate_literals(store, graph) if loading.is_ill_typed(lit)]
-    if not bad:
-        return []
-    text = loading.read_text(path, name)
-    return [loading.ill_typed_problem(lit, text, name) for lit in bad]
+        problems.append(loading.Problem(name, None, f"cannot read file: {exc.strerror or exc}"))
+    if bad:
+        text = loading.read_text(path, name)
+        problems.extend(loading.ill_typed_problem(lit, text, name) for lit in bad)
 
 
 def load_files(store: ox.Store, paths: list[tuple[Path, str]]) -> None:
-    """Load every (path, name) pair into ``store``; collect all problems before failing."""
-    problems = [p for path, name in paths for p in load_file(store, path, name)]
+    """Load every (path, name) pair into ``store``; collect all problems before failing.
+
+    One bulk load for all the files, literals checked in passing: at 100 k facts in an on-disk
+    store that is 15 s, where a load per file plus a SELECT of the candidate literals took 52 s
+    (reading literals back out of RocksDB is the slow part)."""
+    problems: list[loading.Problem] = []
+    store.bulk_extend(q for path, name in paths for q in _parsed(path, name, problems))
     if problems:
         raise loading.LoadError(problems)
 
 
-def add_truthy(store: ox.Store) -> None:
-    """Insert the plain triples the claims assert, each into its claim's graph."""
-    store.update(TRUTHY_INSERT)
+def add_truthy(store: ox.Store) -> int:
+    """Add the plain triples the claims assert, each into its claim's graph; return how many.
+
+    Through the bulk loader, as rules.py adds the closure: an INSERT on an on-disk store would
+    hold the whole change in one transaction in memory."""
+    rows = store.query(TRUTHY_SELECT)
+    return rules.add_all(store, (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows))
 
 
 class LazyLines:
