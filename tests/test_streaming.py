@@ -73,7 +73,8 @@ def test_a_large_input_takes_the_streaming_route(mini, monkeypatch):
 
 def test_a_large_input_is_built_in_the_directory_store_itself(mini, monkeypatch):
     expected = canonical(default_route(mini))
-    large = mini.with_(streaming_threshold=0, cache_dir=mini.cache_dir / "streamed")
+    large = mini.with_(streaming_threshold=0, disk_build_threshold=0,
+                       cache_dir=mini.cache_dir / "streamed")
     # Neither the default route nor a whole build in memory (the N-Quads cache's route).
     monkeypatch.setattr(build, "build_quads", lambda *a: pytest.fail("default route used"))
     monkeypatch.setattr(build, "cached_build", lambda *a: pytest.fail("built in memory"))

@@ -56,9 +56,14 @@ def input_paths(settings: Settings, extra: list[Path] = ()) -> list[tuple[Path, 
     return [(p, settings.graph_name(p)) for p in [*settings.input_files(), *extra]]
 
 
+def input_bytes(settings: Settings) -> int:
+    """Return the total size of the input files."""
+    return sum(p.stat().st_size for p in settings.input_files())
+
+
 def is_large(settings: Settings) -> bool:
     """Return True when the inputs are big enough for the streaming build (streaming.py)."""
-    return sum(p.stat().st_size for p in settings.input_files()) > settings.streaming_threshold
+    return input_bytes(settings) > settings.streaming_threshold
 
 
 def stream_into(store: ox.Store, settings: Settings) -> None:
