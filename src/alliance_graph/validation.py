@@ -359,19 +359,19 @@ def validate_files(settings: Settings, paths: list[Path]) -> Report:
     return _validate(settings, _Inputs(settings, list(paths)), None)
 
 
-def _validate(settings: Settings, inputs: _Inputs, store) -> Report:
-    """Validate the proposals of ``inputs`` against the data files (``store`` None) or against
-    the neighbourhood of the proposals in ``store``, a prebuilt graph."""
+def _validate(settings: Settings, inputs: _Inputs, prebuilt) -> Report:
+    """Validate the proposals of ``inputs`` against the data files (``prebuilt`` None) or
+    against the neighbourhood of the proposals in ``prebuilt``, a store holding the build."""
     inputs.read(settings, inputs.ontology + inputs.proposed)
-    if store is None:
+    if prebuilt is None:
         inputs.read(settings, inputs.data)
     inputs.fail_on_problems()
     if inputs.shapes_name not in inputs.texts:
         raise LoadError([Problem(inputs.shapes_name, None, "the shapes file is missing")])
-    if store is not None:
+    if prebuilt is not None:
         # The store holds the plain triples the build derived; they are derived again below
         # with the proposals' claims ranked among the stored ones.
-        neighbours = context.neighbourhood(store, inputs.proposal_quads())
+        neighbours = context.neighbourhood(prebuilt, inputs.proposal_quads())
         stored = set(truthy.truthy_quads(neighbours))
         inputs.context = [q for q in neighbours if q not in stored]
     skip = {f"ontology/{n}" for n in settings.unreasoned_files}
@@ -451,7 +451,7 @@ def _validate(settings: Settings, inputs: _Inputs, store) -> Report:
     # the graph was checked when it was built): count the findings on the nodes they describe.
     shown = {inputs.display[n] for n in inputs.proposals}
     unique = sorted(set(findings), key=lambda f: (f.file or "", f.line or 0, f.shape, f.focus or ""))
-    seen = None if store is None else {_term_text(n) for n in focus_set}
+    seen = None if prebuilt is None else {_term_text(n) for n in focus_set}
     return Report([f for f in unique if f.file in shown], sorted(shown),
                   elsewhere=sum(1 for f in unique if f.file not in shown
                                 and (seen is None or f.focus in seen)))
