@@ -234,7 +234,13 @@ def _validated(settings: Settings, files: tuple[Path, ...]):
               show_default=True, help="turtle is the W3C SHACL validation report graph.")
 @click.pass_obj
 def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
-    """Check proposed Turtle FILES against the shapes and checks, with the current graph."""
+    """Check proposed Turtle FILES against the shapes and checks, with the current graph.
+
+    New files are judged against the prebuilt graph (the build cache, or the --store
+    directory; a large or directory graph is built first if missing): only what they touch
+    is looked up, the rest of the graph was checked when it was built. Files that are
+    already inputs (data/*.ttl), a remote store, or a small graph not built yet are
+    validated with every file read anew. See docs/validation.md."""
     from . import report
     result = _validated(settings, files)
     click.echo(report.render(result, fmt))
