@@ -72,7 +72,7 @@ def _data(quads) -> list[ox.Quad]:
     return [q for q in quads if q.graph_name.value.startswith(_DATA)]
 
 
-def _describe(store, nodes) -> list[ox.Quad]:
+def describe(store, nodes) -> list[ox.Quad]:
     """Return every data quad whose subject is one of ``nodes`` or a blank node they reach."""
     found, seen, frontier = [], set(), list(nodes)
     while frontier:
@@ -106,8 +106,8 @@ def neighbourhood(store, proposal: list[ox.Quad]) -> list[ox.Quad]:
                   if q.predicate == _SUBJECT and isinstance(q.object, ox.NamedNode)}
     linked = {q.object for q in proposal if isinstance(q.object, ox.NamedNode)} - described
     claims = _claims_about(store, described, False) | _claims_about(store, linked, True)
-    descriptions = _describe(store, described)
-    quads = set(descriptions) | set(_describe(store, claims - described))
+    descriptions = describe(store, described)
+    quads = set(descriptions) | set(describe(store, claims - described))
     # Only what the proposal and its described nodes point at is seen by the shapes and checks.
     pointed = {q.object for q in [*proposal, *descriptions]
                if isinstance(q.object, ox.NamedNode)} - described

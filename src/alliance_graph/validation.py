@@ -6,6 +6,11 @@ plus derived triples) with the ontology as ``ont_graph``, runs the global checks
 express, and returns one ``Report`` whose findings all carry a file and line.  Files that cannot
 be validated at all (unreadable, binary, too big, empty, malformed) raise ``loading.LoadError``.
 
+New proposals are judged against the prebuilt graph when there is one: instead of the data
+files, the proposals' neighbourhood in the store (``context.py``) stands in for the rest of the
+graph, which was parsed, type-checked and passed the data checks when it was built; the steps
+above then run as they do over the files, so the findings in the proposals are the same.
+
 pyshacl runs with ``inference="none"``: the ontology is mixed into the data graph, so
 ``sh:targetClass`` and ``sh:class`` already see ``rdfs:subClassOf``; RDFS inference added time
 and no finding on the shipped data (docs/validation.md has the figures).
@@ -331,32 +336,32 @@ def _shacl_findings(report_graph: Graph, shapes: Graph) -> list[tuple]:
     return rows
 
 
-def validate(settings: Settings, paths: list[Path], prebuilt: ox.Store | None = None) -> Report:
+# ``validate``'s default: look for the prebuilt graph (``context.prebuilt``).
+FIND = "find"
+
+
+def validate(settings: Settings, paths: list[Path], prebuilt=FIND) -> Report:
     """Validate ``paths`` together with the current graph and return the report.
 
-    New proposals are validated against the prebuilt graph when there is one (``prebuilt``, a
-    store holding the current build, else ``context.prebuilt``): only the proposals are read
-    and checked, and what the shapes and checks need of the rest of the graph is looked up in
-    the store.  Files that are already inputs (``validate data/*.ttl``), a remote store, or a
-    small graph not built yet take the route of ``validate_files``.
+    New proposals are validated against the prebuilt graph when there is one: ``prebuilt`` is
+    a store holding the current build, None to read every input file instead, or ``FIND`` to
+    use ``context.prebuilt(settings)``.  Against the store, only the proposals are read and
+    checked, and what the shapes and checks need of the rest of the graph is looked up in it.
+    Files that are already inputs (``validate data/*.ttl``) are always validated with every
+    input file read and checked anew.
 
     Raises ``LoadError`` when a file cannot be validated at all.
     """
     inputs = _Inputs(settings, list(paths))
-    if inputs.new != set(inputs.proposals):
+    if prebuilt is None or inputs.new != set(inputs.proposals):
         return _validate(settings, inputs, None)
     # The proposals are read first: one that cannot be read stops here, before the graph is
     # opened (or built).
     inputs.read(settings, inputs.ontology + inputs.proposed)
     inputs.fail_on_problems()
-    store = prebuilt if prebuilt is not None else context.prebuilt(settings)
-    return _validate(settings, inputs, store)
-
-
-def validate_files(settings: Settings, paths: list[Path]) -> Report:
-    """Validate ``paths`` together with every input file, read and checked anew (slow on a big
-    graph, but needs no build); return the report."""
-    return _validate(settings, _Inputs(settings, list(paths)), None)
+    if prebuilt is FIND:
+        prebuilt = context.prebuilt(settings)
+    return _validate(settings, inputs, prebuilt)
 
 
 def _validate(settings: Settings, inputs: _Inputs, prebuilt) -> Report:
