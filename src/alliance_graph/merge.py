@@ -5,8 +5,10 @@ claim to the file with claims about its rdf:subject, an evidence node to the fil
 claim citing it, a source document to the file of the other source documents; or all of them to
 the file named with ``into``.  A block keeps only the facts not already in data/ (so re-adding is
 a no-op) and is written in the project's layout (one subject block per entity, a blank line
-between, the file's own prefixes).  Every changed file is written to a temporary file, re-parsed,
-then renamed over the original; if anything fails, every file keeps its old bytes.
+between, the file's own prefixes).  What data/ already holds is looked up in a store: the
+prebuilt graph the proposal was validated against, else the data files parsed by Oxigraph.
+Every changed file is written to a temporary file, re-parsed, then renamed over the original;
+if anything fails, every file keeps its old bytes.
 """
 
 from __future__ import annotations
