@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
-from alliance_graph import build, validation
+from alliance_graph import build, context, validation
 from alliance_graph.cli import main
 from alliance_graph.loading import LoadError
-from alliance_graph.report import AGSH, CHECK
+
+from test_shapes import expected, short  # the fixtures' "# expect:" marks, read one way
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"
@@ -187,20 +188,6 @@ def comparable(report) -> list[tuple]:
                   for f in report.findings)
 
 
-def short(iri: str) -> str:
-    return iri.replace(str(CHECK), "check:").replace(str(AGSH), "agsh:")
-
-
-def marked(path: Path) -> set[tuple[str, int]]:
-    """Return the (shape or check, line) pairs a fixture's ``# expect:`` comments ask for."""
-    found = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        m = re.search(r"# expect: (.*)$", line)
-        if m:
-            found.update((name, number) for name in m.group(1).split())
-    return found
-
-
 def test_prebuilt_graph_gives_the_findings_of_the_files(base_graph):
     settings, store = base_graph
     proposals = sorted(FIXTURES.glob("*.ttl")) + sorted(CONFLICTS.glob("*.ttl"))
@@ -219,7 +206,7 @@ def test_conflicts_with_the_graph_are_caught(path, route, base_graph):
         report = validation.validate(settings, [path], prebuilt=None)
     else:
         report = validation.validate(settings, [path], prebuilt=store)
-    assert {(short(f.shape), f.line) for f in report.findings} == marked(path)
+    assert {(short(f.shape), f.line) for f in report.findings} == expected(path)
     assert report.conforms == (".pass" in path.name or path.stem == "second-label.fail")
 
 
@@ -254,5 +241,21 @@ def test_cli_validates_against_a_directory_store(tmp_path):
         str(tmp_path / "cache"), "--store", str(tmp_path / "store"), "validate", str(fixture)])
     assert result.exit_code == 1, result.output
     assert (tmp_path / "store" / "CURRENT").is_file(), "the directory store was not built"
-    line = min(line for _, line in marked(fixture))
+    line = min(line for _, line in expected(fixture))
     assert f"{fixture}:{line}: cited node is not described as ag:Evidence" in result.output
+
+
+def test_which_prebuilt_graph(settings, tmp_path):
+    base = settings.with_(data_dir=BASE, cache_dir=tmp_path / "cache")
+    assert context.prebuilt(base.with_(store="http://127.0.0.1:9/query")) is None, \
+        "a remote store is not asked for neighbourhoods"
+    assert context.prebuilt(base) is None, "a small graph not built yet is read from its files"
+    build.cached_build(base)
+    assert context.prebuilt(base) is not None, "a small graph's build cache is used"
+    large = base.with_(streaming_threshold=0)
+    store = context.prebuilt(large)
+    assert (tmp_path / "cache" / context.CACHE_STORE / "CURRENT").is_file()
+    fixture = CONFLICTS / "second-label.fail.ttl"
+    # (the default cache, where the shapes' meta-SHACL check is already remembered)
+    report = validation.validate(settings.with_(data_dir=BASE), [fixture], prebuilt=store)
+    assert {(short(f.shape), f.line) for f in report.findings} == expected(fixture)
