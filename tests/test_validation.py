@@ -252,7 +252,7 @@ def test_which_prebuilt_graph(settings, tmp_path):
     assert context.prebuilt(base) is None, "a small graph not built yet is read from its files"
     build.cached_build(base)
     assert context.prebuilt(base) is not None, "a small graph's build cache is used"
-    large = base.with_(streaming_threshold=0)
+    large = base.with_(prebuilt_threshold=0)
     store = context.prebuilt(large)
     assert (tmp_path / "cache" / context.CACHE_STORE / "CURRENT").is_file()
     fixture = CONFLICTS / "second-label.fail.ttl"
