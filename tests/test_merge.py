@@ -11,16 +11,20 @@ import os
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from alliance_graph import merge, store
+from alliance_graph import build, merge, store
 from alliance_graph.cli import main
 from alliance_graph.settings import Settings
 
 ROOT = Path(__file__).parents[1]
 MERGE = ROOT / "tests" / "fixtures" / "merge"
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"
+# Every proposal the tests have: merge fixtures, shape fixtures, conflicts with the base graph.
+PROPOSALS = sorted(MERGE.glob("*.ttl")) + sorted((BASE.parent).glob("*.ttl")) + sorted(
+    (ROOT / "tests" / "fixtures" / "conflicts").glob("*.ttl"))
 
 
 def folder_hash(folder: Path) -> str:
@@ -45,10 +49,10 @@ def copy_project(tmp_path: Path, data: Path, cache: Path) -> Path:
     return tmp_path
 
 
-def add(project: Path, *args):
+def add(project: Path, *args, options=()):
     return CliRunner().invoke(main, [
         "--data", str(project / "data"), "--ontology", str(project / "ontology"),
-        "--cache", str(project / "cache"), "add", *map(str, args)])
+        "--cache", str(project / "cache"), *options, "add", *map(str, args)])
 
 
 @pytest.fixture
@@ -137,3 +141,43 @@ def test_a_top_level_blank_node_is_refused_not_dropped(project, tmp_path):
         "claim:FxState-acronym a ag:Claim", "[] a ag:Claim"), "utf-8")
     with pytest.raises(merge.MergeError, match="must hang under exactly one subject"):
         merge.plan(project / "data", [proposal])
+
+
+def outcome(data: Path, proposal: Path, **options):
+    """Return what ``merge.plan`` makes of a proposal: its plan, or the error it raises."""
+    try:
+        return merge.plan(data, [proposal], **options)
+    except merge.MergeError as exc:
+        return "MergeError", str(exc)
+
+
+@pytest.fixture(scope="module")
+def base_build():
+    """The base graph's build, in a store, as the prebuilt graph ``add`` merges against."""
+    settings = Settings(data_dir=BASE, ontology_dir=ROOT / "ontology")
+    built = ox.Store()
+    built.extend(build.build_quads(settings))
+    return built
+
+
+@pytest.mark.parametrize("into", [None, "base.ttl"])
+@pytest.mark.parametrize("proposal", PROPOSALS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_plan_is_the_same_against_the_prebuilt_graph(proposal, into, base_build):
+    target = BASE / into if into else None
+    assert outcome(BASE, proposal, into=target, prebuilt=base_build) == \
+        outcome(BASE, proposal, into=target)
+
+
+def test_add_with_a_directory_store(project):
+    store_dir = ["--store", str(project / "store")]
+    before = folder_hash(project / "data")
+    result = add(project, MERGE / "bad.ttl", options=store_dir)
+    assert result.exit_code == 1 and "nothing was added" in result.output, result.output
+    assert folder_hash(project / "data") == before
+    result = add(project, MERGE / "good.ttl", options=store_dir)
+    assert result.exit_code == 0 and "base.ttl: 1 subject block(s) added" in result.output, \
+        result.output
+    after = folder_hash(project / "data")
+    result = add(project, MERGE / "good.ttl", options=store_dir)  # the store is rebuilt first
+    assert result.exit_code == 0 and "nothing new" in result.output, result.output
+    assert folder_hash(project / "data") == after

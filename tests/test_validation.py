@@ -4,21 +4,27 @@ validated get exit 2 with a clear message, never a traceback."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
-from alliance_graph import validation
+from alliance_graph import build, context, validation
 from alliance_graph.cli import main
 from alliance_graph.loading import LoadError
+
+from test_shapes import expected, short  # the fixtures' "# expect:" marks, read one way
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
+# Proposals that conflict with the base graph (or lean on it): marked like the shape fixtures.
+CONFLICTS = ROOT / "tests" / "fixtures" / "conflicts"
 
 
 def run(*args, data=BASE, ontology=ROOT / "ontology"):
@@ -157,3 +163,99 @@ def test_broken_shapes_are_caught_by_meta_shacl(tmp_path):
                                        str(FIXTURES / "domain.pass.ttl")])
     assert result.exit_code == 2, result.output
     assert "the shapes are not valid SHACL" in result.output
+
+
+# --- the prebuilt graph: proposals judged against a store give what the files give ---------
+
+@pytest.fixture(scope="module", params=["memory", "directory"])
+def base_graph(request, settings, tmp_path_factory):
+    """Settings for the fixtures' base graph, and its build in a real store: in memory, or an
+    on-disk directory store."""
+    base = settings.with_(data_dir=BASE)
+    if request.param == "memory":
+        store = ox.Store()
+    else:
+        store = ox.Store(str(tmp_path_factory.mktemp("directory-store")))
+    store.extend(build.build_quads(base))
+    return base, store
+
+
+def comparable(report) -> list[tuple]:
+    """Return a report's findings as sortable tuples, blank node ids (new per parse) blanked."""
+    blank = lambda text: re.sub(r"_:\w+", "_:b", text) if text else text  # noqa: E731
+    return sorted((f.file or "", f.line or 0, f.shape, f.severity, f.message, blank(f.focus),
+                   f.focus_label or "", f.path or "", blank(f.value) or "", f.component or "")
+                  for f in report.findings)
+
+
+def test_prebuilt_graph_gives_the_findings_of_the_files(base_graph):
+    settings, store = base_graph
+    proposals = sorted(FIXTURES.glob("*.ttl")) + sorted(CONFLICTS.glob("*.ttl"))
+    files = validation.validate(settings, proposals, prebuilt=None)
+    prebuilt = validation.validate(settings, proposals, prebuilt=store)
+    assert files.findings, "the fixtures found nothing: the comparison would prove nothing"
+    assert comparable(prebuilt) == comparable(files)
+    assert prebuilt.conforms == files.conforms and prebuilt.elsewhere == files.elsewhere == 0
+
+
+@pytest.mark.parametrize("path", sorted(CONFLICTS.glob("*.ttl")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_conflicts_with_the_graph_are_caught(path, route, base_graph):
+    settings, store = base_graph
+    if route == "files":
+        report = validation.validate(settings, [path], prebuilt=None)
+    else:
+        report = validation.validate(settings, [path], prebuilt=store)
+    assert {(short(f.shape), f.line) for f in report.findings} == expected(path)
+    assert report.conforms == (".pass" in path.name or path.stem == "second-label.fail")
+
+
+def test_prebuilt_shipped_graph_gives_the_findings_of_the_files(settings, kg, tmp_path):
+    [evidence] = [r["e"].value for r in kg.query("SELECT ?e WHERE { ?e a ag:Evidence } "
+                                                  "ORDER BY ?e LIMIT 1")]
+    claims = []
+    for i in range(10):
+        for kind, predicate, value in (("type", "rdf:type", "ag:Conference"),
+                                       ("label", "rdfs:label", f'"Test conference {i}"')):
+            claims.append(f"claim:TestConference{i}-{kind} a ag:Claim ; rdf:subject "
+                          f"id:TestConference{i} ; rdf:predicate {predicate} ; rdf:object "
+                          f"{value} ; ag:rank ag:NormalRank ; prov:wasDerivedFrom <{evidence}> .")
+    # ... one citing evidence the graph lacks, one about an entity the graph already has.
+    claims.append("claim:TestConference0-partner a ag:Claim ; rdf:subject id:TestConference0 ; "
+                  "rdf:predicate ag:participant ; rdf:object id:UnitedStates ; "
+                  "ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:test-nowhere .")
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text((BASE / "base.ttl").read_text("utf-8").split("\n\n")[0] + "\n\n"
+                        + "\n".join(claims) + "\n", encoding="utf-8")
+    files = validation.validate(settings, [proposal], prebuilt=None)
+    prebuilt = validation.validate(settings, [proposal], prebuilt=kg.store)
+    assert comparable(prebuilt) == comparable(files)
+    assert {f.shape.rsplit("/", 1)[-1] for f in prebuilt.findings} >= {
+        "evidence-incomplete-violation", "claim-evidence"}
+
+
+def test_cli_validates_against_a_directory_store(tmp_path):
+    fixture = CONFLICTS / "missing-evidence.fail.ttl"
+    result = CliRunner().invoke(main, [
+        "--data", str(BASE), "--ontology", str(ROOT / "ontology"), "--cache",
+        str(tmp_path / "cache"), "--store", str(tmp_path / "store"), "validate", str(fixture)])
+    assert result.exit_code == 1, result.output
+    assert (tmp_path / "store" / "CURRENT").is_file(), "the directory store was not built"
+    line = min(line for _, line in expected(fixture))
+    assert f"{fixture}:{line}: cited node is not described as ag:Evidence" in result.output
+
+
+def test_which_prebuilt_graph(settings, tmp_path):
+    base = settings.with_(data_dir=BASE, cache_dir=tmp_path / "cache")
+    assert context.prebuilt(base.with_(store="http://127.0.0.1:9/query")) is None, \
+        "a remote store is not asked for neighbourhoods"
+    assert context.prebuilt(base) is None, "a small graph not built yet is read from its files"
+    build.cached_build(base)
+    assert context.prebuilt(base) is not None, "a small graph's build cache is used"
+    large = base.with_(prebuilt_threshold=0)
+    store = context.prebuilt(large)
+    assert (tmp_path / "cache" / context.CACHE_STORE / "CURRENT").is_file()
+    fixture = CONFLICTS / "second-label.fail.ttl"
+    # (the default cache, where the shapes' meta-SHACL check is already remembered)
+    report = validation.validate(settings.with_(data_dir=BASE), [fixture], prebuilt=store)
+    assert {(short(f.shape), f.line) for f in report.findings} == expected(fixture)

@@ -219,11 +219,12 @@ def coverage(settings: Settings, fmt: str, source: str | None):
             click.echo(f"  quote not found in the text: {quote!r}")
 
 
-def _validated(settings: Settings, files: tuple[Path, ...]):
-    """Validate the proposed files with the current graph; exit 2 if they cannot be read."""
+def _validated(settings: Settings, files: tuple[Path, ...], **options):
+    """Validate the proposed files with the current graph (``options``: as for
+    ``validation.validate``); exit 2 if they cannot be read."""
     from . import validation  # imported here: pyshacl takes a second to import
     try:
-        return validation.validate(settings, list(files))
+        return validation.validate(settings, list(files), **options)
     except LoadError as exc:
         fail(f"could not validate:\n{exc}")
 
@@ -234,7 +235,13 @@ def _validated(settings: Settings, files: tuple[Path, ...]):
               show_default=True, help="turtle is the W3C SHACL validation report graph.")
 @click.pass_obj
 def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
-    """Check proposed Turtle FILES against the shapes and checks, with the current graph."""
+    """Check proposed Turtle FILES against the shapes and checks, with the current graph.
+
+    New files are judged against the prebuilt graph (the build cache, or the --store
+    directory; a large or directory graph is built first if missing): only what they touch
+    is looked up, the rest of the graph was checked when it was built. Files that are
+    already inputs (data/*.ttl), a remote store, or a small graph not built yet are
+    validated with every file read anew. See docs/validation.md."""
     from . import report
     result = _validated(settings, files)
     click.echo(report.render(result, fmt))
@@ -249,13 +256,15 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
 @click.pass_obj
 def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     """Validate FILES and, only if they conform, merge their facts into the data folder."""
-    from . import merge, report
-    result = _validated(settings, files)
+    from . import context, merge, report
+    # One prebuilt graph (None: the files) for both: validating, and finding what data/ holds.
+    prebuilt = context.prebuilt(settings)
+    result = _validated(settings, files, prebuilt=prebuilt)
     if not result.conforms:
         click.echo(report.to_text(result))
         fail("the proposal does not conform: nothing was added", EXIT_NO)
     try:
-        merged = merge.merge(settings.data_dir, list(files), into)
+        merged = merge.merge(settings.data_dir, list(files), into, prebuilt)
     except merge.MergeError as exc:
         fail(str(exc))
     for path, blocks in merged.added.items():

@@ -5,8 +5,10 @@ claim to the file with claims about its rdf:subject, an evidence node to the fil
 claim citing it, a source document to the file of the other source documents; or all of them to
 the file named with ``into``.  A block keeps only the facts not already in data/ (so re-adding is
 a no-op) and is written in the project's layout (one subject block per entity, a blank line
-between, the file's own prefixes).  Every changed file is written to a temporary file, re-parsed,
-then renamed over the original; if anything fails, every file keeps its old bytes.
+between, the file's own prefixes).  What data/ already holds is looked up in a store: the
+prebuilt graph the proposal was validated against, else the data files parsed by Oxigraph.
+Every changed file is written to a temporary file, re-parsed, then renamed over the original;
+if anything fails, every file keeps its old bytes.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
+from . import checks, context, loading
 from .lines import _PREFIX
-from .namespaces import AG, PREFIX_IRIS
+from .namespaces import AG, GRAPH, PREFIX_IRIS
 
 # Predicates in the order the data files write them; the rest follow alphabetically.
 _ORDER = [str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, AG.validFrom,
@@ -30,6 +34,12 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[\w.\-]*[\w\-])?$")
 _BARE = {str(XSD.integer): re.compile(r"^[+-]?\d+$"),
          str(XSD.decimal): re.compile(r"^[+-]?\d*\.\d+$"),
          str(XSD.boolean): re.compile(r"^(true|false)$")}
+
+
+_DATA = str(GRAPH["data/"])
+_TYPE = ox.NamedNode(str(RDF.type))
+_SUBJECT = ox.NamedNode(str(RDF.subject))
+_SOURCE_DOCUMENT = ox.NamedNode(str(AG.SourceDocument))
 
 
 class MergeError(Exception):
@@ -103,7 +113,41 @@ def _prefixes(text: str) -> dict[str, str]:
     return {p or "": ns for p, ns in _PREFIX.findall(text)}
 
 
-def _topic_of(subject: URIRef, proposal: Graph, data: dict[Path, Graph]) -> Path | None:
+def _ox(term) -> ox.NamedNode | None:
+    return ox.NamedNode(str(term)) if isinstance(term, URIRef) else None
+
+
+def _rdflib(term):
+    """Return the rdflib term for an Oxigraph term, blank nodes kept blank (written inline)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)  # as rdflib's parser reads a plain string
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _first_file(data: ox.Store, data_dir: Path, predicate, obj) -> Path | None:
+    """Return the first data file (by name) holding a triple ``?s predicate obj``."""
+    if obj is None:
+        return None
+    names = {checks.file_of(q.graph_name) for q in data.quads_for_pattern(None, predicate, obj)
+             if q.graph_name.value.startswith(_DATA)}
+    return data_dir / Path(min(names)).name if names else None
+
+
+def _known(data: ox.Store, subject: URIRef) -> Graph:
+    """Return what data/ states about ``subject`` (with the blank nodes it reaches)."""
+    graph = Graph()
+    for q in context.describe(data, [ox.NamedNode(str(subject))]):
+        graph.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+    return graph
+
+
+def _topic_of(subject: URIRef, proposal: Graph, data: ox.Store, data_dir: Path) -> Path | None:
     """Return the data file that describes the entity a proposal's subject block is about."""
     entities = []
     for s in proposal.objects(subject, RDF.subject):
@@ -111,29 +155,38 @@ def _topic_of(subject: URIRef, proposal: Graph, data: dict[Path, Graph]) -> Path
     for claim in proposal.subjects(PROV.wasDerivedFrom, subject):  # evidence: its claims
         entities.extend(proposal.objects(claim, RDF.subject))
     if (subject, RDF.type, AG.SourceDocument) in proposal:
-        for path, g in data.items():
-            if (None, RDF.type, AG.SourceDocument) in g:
-                return path
+        found = _first_file(data, data_dir, _TYPE, _SOURCE_DOCUMENT)
+        if found:
+            return found
     entities.append(subject)
     for claim_subject in list(entities):  # then what the claims link the entity to
         for claim in proposal.subjects(RDF.subject, claim_subject):
             entities.extend(o for o in proposal.objects(claim, RDF.object) if isinstance(o, URIRef))
     for entity in entities:
-        for path, g in data.items():
-            if (None, RDF.subject, entity) in g:
-                return path
+        found = _first_file(data, data_dir, _SUBJECT, _ox(entity))
+        if found:
+            return found
     return None
 
 
-def plan(data_dir: Path, proposals: list[Path], into: Path | None = None):
+def _parsed(data_dir: Path) -> ox.Store:
+    """Return a store of the data files, each in its named graph, as the build parses them."""
+    store = ox.Store()
+    for path in sorted(data_dir.glob("*.ttl")):
+        name = f"data/{path.name}"
+        store.extend(loading.parse_turtle(loading.read_text(path, name), name))
+    return store
+
+
+def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
+         prebuilt: ox.Store | None = None):
     """Return the new text of each data file the proposals add facts to, and how many subject
-    blocks each gets."""
-    data = {p: Graph().parse(p, format="turtle") for p in sorted(data_dir.glob("*.ttl"))}
-    texts = {p: p.read_text(encoding="utf-8") for p in data}
-    everything = Graph()
-    for g in data.values():
-        everything += g
-    canon = _Writer(everything, PREFIX_IRIS)
+    blocks each gets.
+
+    What data/ already holds is looked up in ``prebuilt``, a store holding the build of
+    data_dir (validation's prebuilt graph), or else in the data files parsed by Oxigraph.
+    """
+    data = prebuilt if prebuilt is not None else _parsed(data_dir)
     blocks: dict[Path, list[tuple]] = {}
     for proposal_path in proposals:
         proposal = Graph().parse(proposal_path, format="turtle")
@@ -145,10 +198,10 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None):
                 raise MergeError(f"{proposal_path}: a blank node ([ ... ]) must hang under exactly "
                                  "one subject; give a top-level node an IRI (claim:, ev:, id:)")
         for subject in sorted({s for s in proposal.subjects() if not isinstance(s, BNode)}):
-            known = set(canon.pairs(subject))
+            known = set(_Writer(_known(data, subject), PREFIX_IRIS).pairs(subject))
             if not set(pwriter.pairs(subject)) - known:
                 continue  # every fact of this block is already in data/
-            target = into or _topic_of(subject, proposal, data)
+            target = into or _topic_of(subject, proposal, data, data_dir)
             if target is None:
                 raise MergeError(f"{proposal_path}: no topic file in {data_dir} describes "
                                  f"{subject} or what it links to; name one with --into FILE")
@@ -157,7 +210,7 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None):
                                                   _prefixes(proposal_path.read_text("utf-8"))))
     new_texts, counts = {}, {}
     for target, items in blocks.items():
-        text = texts.get(target, "")
+        text = target.read_text(encoding="utf-8") if target.exists() else ""
         prefixes = _prefixes(text)
         added_prefixes = {}
         rendered = []
@@ -184,7 +237,7 @@ def write_atomically(new_texts: dict[Path, str]) -> None:
     originals: dict[Path, bytes | None] = {}
     try:
         for path, text in new_texts.items():
-            Graph().parse(data=text, format="turtle")  # never write what does not parse back
+            loading.parse_turtle(text, path.name)  # never write what does not parse back
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             temps[path] = tmp
             with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -205,8 +258,10 @@ def write_atomically(new_texts: dict[Path, str]) -> None:
         raise
 
 
-def merge(data_dir: Path, proposals: list[Path], into: Path | None = None) -> MergeResult:
-    """Append the proposals' new facts to the data files; return what was added where."""
-    new_texts, counts = plan(data_dir, proposals, into)
+def merge(data_dir: Path, proposals: list[Path], into: Path | None = None,
+          prebuilt: ox.Store | None = None) -> MergeResult:
+    """Append the proposals' new facts to the data files; return what was added where
+    (``prebuilt``: as for ``plan``)."""
+    new_texts, counts = plan(data_dir, proposals, into, prebuilt)
     write_atomically(new_texts)
     return MergeResult({str(p): n for p, n in counts.items()})

@@ -6,6 +6,11 @@ plus derived triples) with the ontology as ``ont_graph``, runs the global checks
 express, and returns one ``Report`` whose findings all carry a file and line.  Files that cannot
 be validated at all (unreadable, binary, too big, empty, malformed) raise ``loading.LoadError``.
 
+New proposals are judged against the prebuilt graph when there is one: instead of the data
+files, the proposals' neighbourhood in the store (``context.py``) stands in for the rest of the
+graph, which was parsed, type-checked and passed the data checks when it was built; the steps
+above then run as they do over the files, so the findings in the proposals are the same.
+
 pyshacl runs with ``inference="none"``: the ontology is mixed into the data graph, so
 ``sh:targetClass`` and ``sh:class`` already see ``rdfs:subClassOf``; RDFS inference added time
 and no finding on the shipped data (docs/validation.md has the figures).
@@ -26,7 +31,7 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from . import checks, loading, quotes, truthy
+from . import checks, context, loading, quotes, truthy
 from .lines import LineIndex
 from .loading import LoadError, Problem
 from .namespaces import AG, GRAPH
@@ -94,22 +99,28 @@ def _term_text(term) -> str:
 
 
 class _Inputs:
-    """The loaded files: their quads and texts, keyed by graph name, and which are proposals."""
+    """The input files: their quads and texts, keyed by graph name, and which are proposals.
+
+    Files are read on demand (``read``): the ontology and the proposals always, the data files
+    only when the proposals are validated against the files rather than the prebuilt graph,
+    whose neighbourhood of the proposals then stands in for them (``context``).
+    """
 
     def __init__(self, settings: Settings, paths: list[Path]):
-        self.quads: list[ox.Quad] = []
-        self.texts: dict[str, str] = {}
         self.display: dict[str, str] = {}      # graph name -> file name shown to people
         self.proposals: list[str] = []          # graph names of the proposed files
         self.new: set[str] = set()              # proposals that are not already inputs
         self.ill_typed: list[Problem] = []
+        self.context: list[ox.Quad] = []        # quads of the prebuilt graph standing in for data/
         self.shapes_name = f"ontology/{settings.shapes_file}"
-        named = {}
-        for p in sorted(settings.ontology_dir.glob("*.ttl")):
-            named[p.resolve()] = f"ontology/{p.name}"
-        for p in sorted(settings.data_dir.glob("*.ttl")):
-            named[p.resolve()] = f"data/{p.name}"
-        files = [(p, name, None) for p, name in named.items()]
+        self._quads: dict[str, list[ox.Quad]] = {}
+        self._texts: dict[str, str] = {}
+        self._problems: dict[str, list[Problem]] = {}
+        self.ontology = [(p, f"ontology/{p.name}", None)
+                         for p in sorted(settings.ontology_dir.glob("*.ttl"))]
+        self.data = [(p, f"data/{p.name}", None) for p in sorted(settings.data_dir.glob("*.ttl"))]
+        named = {p.resolve(): name for p, name, _ in self.ontology + self.data}
+        self.proposed = []
         for i, p in enumerate(paths):
             resolved = Path(p).resolve()
             if resolved in named:
@@ -119,37 +130,60 @@ class _Inputs:
             name = f"data/proposal-{i}/{Path(p).name}"
             self.proposals.append(name)
             self.new.add(name)
-            files.append((Path(p), name, str(p)))
-        problems: list[Problem] = []
-        for path, name, shown in files:
+            self.proposed.append((Path(p), name, str(p)))
+        for _, name, shown in self.ontology + self.data + self.proposed:
             self.display[name] = shown or name
+
+    def read(self, settings: Settings, files) -> None:
+        """Read and parse ``files`` (path, graph name, name shown) not read yet, noting problems."""
+        for path, name, shown in files:
+            if name in self._texts or name in self._problems:
+                continue
             try:
-                self._load(path, name, shown, settings, problems)
+                self._load(path, name, shown, settings)
             except LoadError as exc:
-                problems.extend(dataclasses.replace(q, file=shown or name) for q in exc.problems)
+                self._problems[name] = [dataclasses.replace(q, file=shown or name)
+                                        for q in exc.problems]
+
+    def fail_on_problems(self) -> None:
+        """Raise LoadError listing every problem of the files read, in file order."""
+        order = [name for _, name, _ in self.ontology + self.data + self.proposed]
+        problems = [p for name in order for p in self._problems.get(name, ())]
         if problems:
             raise LoadError(problems)
 
-    def _load(self, path: Path, name: str, shown: str | None, settings: Settings,
-              problems: list[Problem]):
+    @property
+    def texts(self) -> dict[str, str]:
+        """Return the texts read, in file order: ontology, data, proposals."""
+        return {name: self._texts[name] for _, name, _ in self.ontology + self.data + self.proposed
+                if name in self._texts}
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """Return the quads read, in file order, with the prebuilt graph's in place of data/."""
+        ordered = lambda files: [q for _, n, _ in files for q in self._quads.get(n, ())]  # noqa: E731
+        return ordered(self.ontology) + ordered(self.data) + self.context + ordered(self.proposed)
+
+    def proposal_quads(self) -> list[ox.Quad]:
+        """Return the quads of the new proposals."""
+        return [q for _, name, _ in self.proposed for q in self._quads.get(name, ())]
+
+    def _load(self, path: Path, name: str, shown: str | None, settings: Settings):
         if shown is not None:
             if not path.is_file():
-                problems.append(Problem(shown, None, "no such file" if not path.exists()
-                                        else "is not a regular file"))
-                return
+                raise LoadError([Problem(shown, None, "no such file" if not path.exists()
+                                         else "is not a regular file")])
             size = path.stat().st_size
             if size > settings.max_proposal_bytes:
-                problems.append(Problem(shown, None, f"is {size} bytes, over the "
-                                        f"{settings.max_proposal_bytes}-byte limit for a proposal:"
-                                        " split it into smaller files"))
-                return
+                raise LoadError([Problem(shown, None, f"is {size} bytes, over the "
+                                         f"{settings.max_proposal_bytes}-byte limit for a "
+                                         "proposal: split it into smaller files")])
         text = loading.read_text(path, shown or name)
         quads = loading.parse_turtle(text, name)
         if shown is not None and not quads:
-            problems.append(Problem(shown, None, "is empty: it states no triples to validate"))
-            return
-        self.texts[name] = text
-        self.quads.extend(quads)
+            raise LoadError([Problem(shown, None, "is empty: it states no triples to validate")])
+        self._texts[name] = text
+        self._quads[name] = quads
         self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
 
 
@@ -302,14 +336,49 @@ def _shacl_findings(report_graph: Graph, shapes: Graph) -> list[tuple]:
     return rows
 
 
-def validate(settings: Settings, paths: list[Path]) -> Report:
+# ``validate``'s default: look for the prebuilt graph (``context.prebuilt``).
+FIND = "find"
+
+
+def validate(settings: Settings, paths: list[Path], prebuilt=FIND) -> Report:
     """Validate ``paths`` together with the current graph and return the report.
+
+    New proposals are validated against the prebuilt graph when there is one: ``prebuilt`` is
+    a store holding the current build, None to read every input file instead, or ``FIND`` to
+    use ``context.prebuilt(settings)``.  Against the store, only the proposals are read and
+    checked, and what the shapes and checks need of the rest of the graph is looked up in it.
+    Files that are already inputs (``validate data/*.ttl``) are always validated with every
+    input file read and checked anew.
 
     Raises ``LoadError`` when a file cannot be validated at all.
     """
     inputs = _Inputs(settings, list(paths))
+    if prebuilt is None or inputs.new != set(inputs.proposals):
+        return _validate(settings, inputs, None)
+    # The proposals are read first: one that cannot be read stops here, before the graph is
+    # opened (or built).
+    inputs.read(settings, inputs.ontology + inputs.proposed)
+    inputs.fail_on_problems()
+    if prebuilt is FIND:
+        prebuilt = context.prebuilt(settings)
+    return _validate(settings, inputs, prebuilt)
+
+
+def _validate(settings: Settings, inputs: _Inputs, prebuilt) -> Report:
+    """Validate the proposals of ``inputs`` against the data files (``prebuilt`` None) or
+    against the neighbourhood of the proposals in ``prebuilt``, a store holding the build."""
+    inputs.read(settings, inputs.ontology + inputs.proposed)
+    if prebuilt is None:
+        inputs.read(settings, inputs.data)
+    inputs.fail_on_problems()
     if inputs.shapes_name not in inputs.texts:
         raise LoadError([Problem(inputs.shapes_name, None, "the shapes file is missing")])
+    if prebuilt is not None:
+        # The store holds the plain triples the build derived; they are derived again below
+        # with the proposals' claims ranked among the stored ones.
+        neighbours = context.neighbourhood(prebuilt, inputs.proposal_quads())
+        stored = set(truthy.truthy_quads(neighbours))
+        inputs.context = [q for q in neighbours if q not in stored]
     skip = {f"ontology/{n}" for n in settings.unreasoned_files}
     file_quads = [q for q in inputs.quads if checks.file_of(q.graph_name) not in skip]
     derived = truthy.truthy_quads(file_quads)
@@ -383,10 +452,14 @@ def validate(settings: Settings, paths: list[Path]) -> Report:
 
     # A proposal is judged on the findings in its own files; the rest of the graph's problems
     # are counted, not blamed on it (validate data/*.ttl to see them).
+    # Against the prebuilt graph only the proposals' neighbourhood was looked at (the rest of
+    # the graph was checked when it was built): count the findings on the nodes they describe.
     shown = {inputs.display[n] for n in inputs.proposals}
     unique = sorted(set(findings), key=lambda f: (f.file or "", f.line or 0, f.shape, f.focus or ""))
+    seen = None if prebuilt is None else {_term_text(n) for n in focus_set}
     return Report([f for f in unique if f.file in shown], sorted(shown),
-                  elsewhere=sum(1 for f in unique if f.file not in shown))
+                  elsewhere=sum(1 for f in unique if f.file not in shown
+                                and (seen is None or f.focus in seen)))
 
 
 def _proposal_focus(inputs: _Inputs, file_quads, derived) -> set | None:
