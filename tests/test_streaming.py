@@ -84,6 +84,17 @@ def test_a_large_input_is_built_in_the_directory_store_itself(mini, monkeypatch)
     assert canonical(store) == expected
 
 
+def test_a_large_input_with_its_cache_built_is_loaded_from_the_cache(mini, monkeypatch):
+    large = mini.with_(streaming_threshold=0, disk_build_threshold=0,
+                       cache_dir=mini.cache_dir / "cached")
+    build.cached_build(large)  # as the memory backend leaves it
+    monkeypatch.setattr(build, "stream_into", lambda *a: pytest.fail("built again on disk"))
+    folder = mini.root / "store"
+    digest = backends.build_directory(large, folder)
+    store = ox.Store.read_only(str(folder / f"build-{digest}"))
+    assert canonical(store) == canonical(default_route(mini))
+
+
 def failing_build(settings, name: str, text: str) -> list[loading.Problem]:
     (settings.data_dir / name).write_text(text, encoding="utf-8")
     with pytest.raises(loading.LoadError) as err:
