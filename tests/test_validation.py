@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
-from alliance_graph import build, context, validation
+from alliance_graph import build, validation
 from alliance_graph.cli import main
 from alliance_graph.loading import LoadError
 
@@ -243,19 +243,3 @@ def test_cli_validates_against_a_directory_store(tmp_path):
     assert (tmp_path / "store" / "CURRENT").is_file(), "the directory store was not built"
     line = min(line for _, line in expected(fixture))
     assert f"{fixture}:{line}: cited node is not described as ag:Evidence" in result.output
-
-
-def test_which_prebuilt_graph(settings, tmp_path):
-    base = settings.with_(data_dir=BASE, cache_dir=tmp_path / "cache")
-    assert context.prebuilt(base.with_(store="http://127.0.0.1:9/query")) is None, \
-        "a remote store is not asked for neighbourhoods"
-    assert context.prebuilt(base) is None, "a small graph not built yet is read from its files"
-    build.cached_build(base)
-    assert context.prebuilt(base) is not None, "a small graph's build cache is used"
-    large = base.with_(prebuilt_threshold=0)
-    store = context.prebuilt(large)
-    assert (tmp_path / "cache" / context.CACHE_STORE / "CURRENT").is_file()
-    fixture = CONFLICTS / "second-label.fail.ttl"
-    # (the default cache, where the shapes' meta-SHACL check is already remembered)
-    report = validation.validate(settings.with_(data_dir=BASE), [fixture], prebuilt=store)
-    assert {(short(f.shape), f.line) for f in report.findings} == expected(fixture)
