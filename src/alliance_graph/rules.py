@@ -99,7 +99,7 @@ def unsupported(quads) -> set[str]:
 # derived again, so every round adds only new triples and nothing asserted is copied.
 _TAUTOLOGIES = "urn:alliance-graph:rules:tautologies"
 _TYPE, _THING = str(rdflib.RDF.type), str(rdflib.OWL.Thing)
-# Owl:Thing's instances are the one tautology that grows with the data (one per typed node).
+# owl:Thing's instances are the one tautology that grows with the data (one per typed node).
 # A rule reads "?x a owl:Thing" only through a class axiom on owl:Thing or an axiom about
 # rdf:type itself; without those the triple leads nowhere and is not kept even as scratch.
 THING_CONSUMED = f"""ASK {{ {{ <{_THING}> ?axiom ?c FILTER(?axiom IN (rdfs:subClassOf,
