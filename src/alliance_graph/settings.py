@@ -59,9 +59,10 @@ class Settings:
     # the shipped data (0.5 MB) keeps the default route, with owlrl as the reference closure.
     streaming_threshold: int = 5_000_000
     # Above this many bytes of input a directory store is built in place, on disk, where
-    # memory stays under about 1 GB at any size but a build is 3 to 4 times slower; below it
-    # the build runs in memory (about 30 bytes of RAM per input byte: 0.8 GB at 100 k facts,
-    # 8 GB at a million) and is bulk-loaded into the directory.  About 200 k facts.
+    # memory grows slowly (0.7 GB at 100 k facts, 1.9 GB at a million) but a build is 3 to 5
+    # times slower; below it the build runs in memory (about 20 bytes of RAM per input byte:
+    # 0.5 GB at 100 k facts, 4.6 GB at a million) and is bulk-loaded into the directory.
+    # About 200 k facts.
     disk_build_threshold: int = 50_000_000
     # Above this many bytes of input files `validate` and `add` judge a proposal against the
     # prebuilt graph, building it first if needed (the N-Quads cache and a directory store in
