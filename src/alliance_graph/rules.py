@@ -333,6 +333,8 @@ def saturate(store: ox.Store, given: list[str], inferred: str, max_rounds: int =
             return rounds - 1
         for i, rule in enumerate(rules):
             since, pending[i] = pending[i], _Added()
+            if since is not None and not since:
+                continue  # nothing added since it last ran
             if any(_matches_nothing(store, atom, known) for atom in rule.atoms):
                 # Nothing to join with yet (most graphs state no owl:sameAs): the query
                 # planner may still start from the big atom, so the rule is not asked.
