@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from . import checks, context, loading
+from . import checks, context, loading, reasoning
 from .lines import _PREFIX
 from .namespaces import AG, GRAPH, PREFIX_IRIS
 
@@ -117,19 +117,6 @@ def _ox(term) -> ox.NamedNode | None:
     return ox.NamedNode(str(term)) if isinstance(term, URIRef) else None
 
 
-def _rdflib(term):
-    """Return the rdflib term for an Oxigraph term, blank nodes kept blank (written inline)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)  # as rdflib's parser reads a plain string
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def _first_file(data: ox.Store, data_dir: Path, predicate, obj) -> Path | None:
     """Return the first data file (by name) holding a triple ``?s predicate obj``."""
     if obj is None:
@@ -141,10 +128,7 @@ def _first_file(data: ox.Store, data_dir: Path, predicate, obj) -> Path | None:
 
 def _known(data: ox.Store, subject: URIRef) -> Graph:
     """Return what data/ states about ``subject`` (with the blank nodes it reaches)."""
-    graph = Graph()
-    for q in context.describe(data, [ox.NamedNode(str(subject))]):
-        graph.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
-    return graph
+    return reasoning.to_rdflib(context.describe(data, [ox.NamedNode(str(subject))]))
 
 
 def _topic_of(subject: URIRef, proposal: Graph, data: ox.Store, data_dir: Path) -> Path | None:
