@@ -71,7 +71,7 @@ MEASURED = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
             "sys.exit(code)")
 # The build pipeline without the data checks, for sizes where they would dominate (see docs).
-NO_CHECKS = ("import sys; from alliance_graph import checks; "
+NO_CHECKS = ("import sys; from alliance_graph.build import checks; "
              "checks.problems = lambda *a, **k: []; from alliance_graph.cli import main; "
              "sys.argv[0] = 'alliance-graph'; main()")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_graph import store
+from alliance_graph.store import graph as store
 from alliance_graph.settings import Settings
 
 import servers  # tests/servers.py: start and stop real server processes
@@ -88,7 +88,7 @@ def empty_oxigraph(tmp_path):
 @pytest.fixture(scope="session", params=["memory", "directory", "remote"])
 def backend_kg(request, settings, tmp_path_factory):
     """The shipped graph in each store backend: in memory, a directory store, a remote store."""
-    from alliance_graph import backends
+    from alliance_graph.store import backends
 
     if request.param == "memory":
         return store.load(settings.with_(store="memory"))

@@ -12,7 +12,17 @@ import textwrap
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph import backends, build, export, queries, stats, store
+from alliance_graph.store import backends
+
+from alliance_graph.build import pipeline as build
+
+from alliance_graph.query import export
+
+from alliance_graph.query import results as queries
+
+from alliance_graph.query import stats
+
+from alliance_graph.store import graph as store
 
 # A fixed mix touching every query form, named graphs, the inferred graph and blank nodes;
 # the query catalogue's suite (tests/test_catalogue.py) runs its queries over backend_kg too.
@@ -104,7 +114,7 @@ def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
 _KILLED_BUILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from alliance_graph import backends
+    from alliance_graph.store import backends
     from alliance_graph.settings import Settings
 
     def stuck_fill(target, nquads):

@@ -1,6 +1,8 @@
 """The build cache: reused while the inputs are unchanged, rebuilt when they change."""
 
-from alliance_graph import build, store
+from alliance_graph.build import pipeline as build
+
+from alliance_graph.store import graph as store
 
 
 def test_cache_is_written_once_and_reused(mini):
@@ -37,5 +39,5 @@ def test_alignments_and_shapes_are_not_reasoned_over(mini):
 
 def test_the_check_queries_are_part_of_the_cache_key():
     names = {p.name for p in build.pipeline_files()}
-    assert {"build.py", "truthy.py", "reasoning.py", "rules.py", "checks.py",
+    assert {"pipeline.py", "truthy.py", "reasoning.py", "rules.py", "checks.py",
             "claim-incomplete-violation.rq", "term-unused-violation.rq"} <= names

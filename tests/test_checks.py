@@ -2,8 +2,10 @@
 
 import pytest
 
-from alliance_graph import build, checks
-from alliance_graph.loading import LoadError
+from alliance_graph.build import pipeline as build
+
+from alliance_graph.build import checks
+from alliance_graph.build.loading import LoadError
 
 ALL = [c.name for c in checks.all_checks()]
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import main
-from alliance_graph.queries import RESULT_FORMATS
+from alliance_graph.query.results import RESULT_FORMATS
 
 
 @pytest.fixture

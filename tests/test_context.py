@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_graph import build, context, validation
+from alliance_graph.build import pipeline as build
+
+from alliance_graph.validate import context
+
+from alliance_graph.validate import validation
 from alliance_graph.namespaces import RDF
 
 from test_shapes import expected, short  # the fixtures' "# expect:" marks, read one way

@@ -7,9 +7,9 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph import citations
-from alliance_graph.coverage import coverage, split_sentences
-from alliance_graph.store import KnowledgeGraph
+from alliance_graph.sources import citations
+from alliance_graph.sources.coverage import coverage, split_sentences
+from alliance_graph.store.graph import KnowledgeGraph
 
 SPLIT_CASES = [
     ("one sentence", "Israel buys jets.", ["Israel buys jets."]),

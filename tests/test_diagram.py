@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from alliance_graph import diagram
+from alliance_graph.web.pages import diagram
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -48,7 +48,7 @@ def test_no_edges_still_draws_the_entity():
 
 
 def test_one_node_per_neighbour_with_its_property_labels_joined():
-    from alliance_graph.diagram import Edge, merged
+    from alliance_graph.web.pages.diagram import Edge, merged
     edges = [Edge("co-funded by", "United States", "/id/UnitedStates", False),
              Edge("jointly developed with", "United States", "/id/UnitedStates", False),
              Edge("co-funded by", "United States", "/id/UnitedStates", False),

@@ -1,6 +1,6 @@
 """entity.describe: an IRI's claims with quotes and grades, disagreements, plain statements."""
 
-from alliance_graph import entity
+from alliance_graph.web.pages import entity
 from alliance_graph.namespaces import AG, ID
 
 IRON_DOME = str(ID.IronDome)

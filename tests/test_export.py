@@ -4,8 +4,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from alliance_graph import export
-from alliance_graph.queries import GRAPH_FORMATS
+from alliance_graph.query import export
+from alliance_graph.query.results import GRAPH_FORMATS
 
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig",
                  "jsonld": "json-ld", "xml": "xml"}

@@ -6,7 +6,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph import guard
+from alliance_graph.query import guard
 
 P = {"ag": "https://alliance-graph.example/ontology/"}
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from alliance_graph.lines import LineIndex
+from alliance_graph.build.lines import LineIndex
 
 TEXT = """@prefix id: <https://alliance-graph.example/id/> .
 @prefix claim: <https://alliance-graph.example/id/claim/> .

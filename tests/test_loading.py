@@ -2,7 +2,7 @@
 
 import pytest
 
-from alliance_graph import loading
+from alliance_graph.build import loading
 
 
 def write(tmp_path, name, content):

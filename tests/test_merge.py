@@ -15,7 +15,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from alliance_graph import build, merge, store
+from alliance_graph.build import pipeline as build
+
+from alliance_graph.validate import merge
+
+from alliance_graph.store import graph as store
 from alliance_graph.cli import main
 from alliance_graph.settings import Settings
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from alliance_graph.negotiation import (DATASET_OFFERS, GRAPH_OFFERS, RESULT_OFFERS,
+from alliance_graph.web.negotiation import (DATASET_OFFERS, GRAPH_OFFERS, RESULT_OFFERS,
                                         by_parameter, choose, parse_accept)
 
 CASES = [

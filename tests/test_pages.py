@@ -4,7 +4,7 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 
-from alliance_graph import pages
+from alliance_graph.web.pages import views as pages
 
 IRON_DOME = "/id/IronDome"
 
@@ -138,7 +138,7 @@ def test_query_page_without_examples(client):
 
 
 def test_the_app_factory_serves_the_pages_beside_the_endpoint(pages_kg, pages_settings):
-    from alliance_graph.web import create_app
+    from alliance_graph.web.app import create_app
     client = create_app(pages_settings, kg=pages_kg).test_client()
     page = html(client, "/id/Atlantis")
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;Atlantis" in page

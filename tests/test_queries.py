@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph import queries
+from alliance_graph.query import results as queries
 
 SELECT = "SELECT ?claim ?s WHERE { ?claim a ag:Claim ; rdf:subject ?s } ORDER BY ?claim LIMIT 5"
 CONSTRUCT = """CONSTRUCT { ?s rdfs:label ?l } WHERE {

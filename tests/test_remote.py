@@ -6,7 +6,9 @@ import re
 
 from click.testing import CliRunner
 
-from alliance_graph import backends, store
+from alliance_graph.store import backends
+
+from alliance_graph.store import graph as store
 from alliance_graph.cli import main
 
 import servers

@@ -5,7 +5,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from alliance_graph import backends
+from alliance_graph.store import backends
 
 import servers
 

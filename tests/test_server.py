@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from gunicorn.config import Config
 
-from alliance_graph.server import OneWriteResponse, Worker
+from alliance_graph.web.server import OneWriteResponse, Worker
 
 
 class Sock:

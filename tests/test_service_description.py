@@ -6,7 +6,7 @@ import urllib.request
 import pyoxigraph as ox
 import rdflib
 
-from alliance_graph import catalogue
+from alliance_graph.query import catalogue
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")

@@ -1,6 +1,6 @@
 """Statistics agree with direct counts."""
 
-from alliance_graph import stats
+from alliance_graph.query import stats
 
 
 def test_counts_match_the_graph(kg):

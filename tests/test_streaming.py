@@ -7,7 +7,19 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from alliance_graph import backends, build, loading, reasoning, rules, streaming, truthy
+from alliance_graph.store import backends
+
+from alliance_graph.build import pipeline as build
+
+from alliance_graph.build import loading
+
+from alliance_graph.build import reasoning
+
+from alliance_graph.build import rules
+
+from alliance_graph.build import streaming
+
+from alliance_graph.build import truthy
 from alliance_graph.namespaces import INFERRED_GRAPH
 
 

@@ -1,7 +1,7 @@
 """The timeline: dated facts in order, each with the precision its source gives."""
 
-from alliance_graph import timeline
-from alliance_graph.entity import Term
+from alliance_graph.web.pages import timeline
+from alliance_graph.web.pages.entity import Term
 
 
 def test_dated_facts_in_order_with_their_precision(pages_kg):

@@ -2,7 +2,9 @@
 
 import pyoxigraph as ox
 
-from alliance_graph import loading, truthy
+from alliance_graph.build import loading
+
+from alliance_graph.build import truthy
 
 PREFIXES = """@prefix ag: <https://alliance-graph.example/ontology/> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .

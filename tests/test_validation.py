@@ -14,9 +14,11 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
-from alliance_graph import build, validation
+from alliance_graph.build import pipeline as build
+
+from alliance_graph.validate import validation
 from alliance_graph.cli import main
-from alliance_graph.loading import LoadError
+from alliance_graph.build.loading import LoadError
 
 from test_shapes import expected, short  # the fixtures' "# expect:" marks, read one way
 

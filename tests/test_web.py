@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from flask import Blueprint
 
 from alliance_graph.cli import main
-from alliance_graph.store import KnowledgeGraph
-from alliance_graph.web import create_app
+from alliance_graph.store.graph import KnowledgeGraph
+from alliance_graph.web.app import create_app
 
 G = ox.NamedNode("https://alliance-graph.example/graph/data/tiny.ttl")
 

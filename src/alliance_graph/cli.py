@@ -14,9 +14,15 @@ from pathlib import Path
 
 import click
 
-from . import backends, checks, citations, export as export_mod, queries, stats as stats_mod, store
-from .build import asserted
-from .loading import LoadError
+from .store import backends
+from .build import checks
+from .sources import citations
+from .query import export as export_mod
+from .query import results as queries
+from .query import stats as stats_mod
+from .store import graph as store
+from .build.pipeline import asserted
+from .build.loading import LoadError
 from .settings import Settings
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
@@ -198,7 +204,7 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
 @click.pass_obj
 def coverage(settings: Settings, fmt: str, source: str | None):
     """Print, per source text, how many sentences evidence cites, and list the uncited ones."""
-    from . import coverage as coverage_mod  # imported here: only this command needs it
+    from .sources import coverage as coverage_mod  # imported here: only this command needs it
 
     if not settings.sources_dir.is_dir():
         fail(f"source texts not found at {settings.sources_dir} (set --sources)")
@@ -222,7 +228,7 @@ def coverage(settings: Settings, fmt: str, source: str | None):
 def _validated(settings: Settings, files: tuple[Path, ...], **options):
     """Validate the proposed files with the current graph (``options``: as for
     ``validation.validate``); exit 2 if they cannot be read."""
-    from . import validation  # imported here: pyshacl takes a second to import
+    from .validate import validation  # imported here: pyshacl takes a second to import
     try:
         return validation.validate(settings, list(files), **options)
     except LoadError as exc:
@@ -242,7 +248,7 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
     is looked up, the rest of the graph was checked when it was built. Files that are
     already inputs (data/*.ttl), a remote store, or a small graph not built yet are
     validated with every file read anew. See docs/validation.md."""
-    from . import report
+    from .validate import report
     result = _validated(settings, files)
     click.echo(report.render(result, fmt))
     sys.exit(EXIT_OK if result.conforms else EXIT_NO)
@@ -256,7 +262,9 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
 @click.pass_obj
 def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     """Validate FILES and, only if they conform, merge their facts into the data folder."""
-    from . import context, merge, report
+    from .validate import context
+    from .validate import merge
+    from .validate import report
     # One prebuilt graph (None: the files) for both: validating, and finding what data/ holds.
     prebuilt = context.prebuilt(settings)
     result = _validated(settings, files, prebuilt=prebuilt)
@@ -291,10 +299,10 @@ def serve(settings: Settings, host, port, workers, timeout, max_results, respons
                               max_results=max_results, response_cache_bytes=response_cache)
     kg = load_graph(settings)
     if path is not None:
-        from .web import create_app
+        from .web.app import create_app
         response = create_app(settings, kg).test_client().get(path)
         sys.stdout.buffer.write(response.get_data())
         sys.exit(EXIT_NO if response.status_code >= 400 else EXIT_OK)
-    from .server import serve as run_server  # gunicorn is imported only to serve
+    from .web.server import serve as run_server  # gunicorn is imported only to serve
     click.echo(f"serving http://{settings.host}:{settings.port}/sparql", err=True)
     run_server(settings, kg)

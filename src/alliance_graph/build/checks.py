@@ -1,0 +1,88 @@
+"""Well-formedness checks that SHACL cannot express well, as SPARQL ``*-violation.rq`` queries.
+
+Each query in ``violations/<kind>/`` returns ``?graph ?focus ?message`` rows and must return
+none; its first comment line says what it looks for.  ``data`` checks (claims complete, evidence
+quoted, no unknown term, no uncited triple) run in every build and stop it; ``ontology`` checks
+(labels, definitions, unused terms, in the style of ROBOT's report) are run by
+``alliance-graph check`` and the tests.  Both run over the asserted quads (files plus the triples
+their claims assert), and every row becomes a Problem with the file and line of the node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pyoxigraph as ox
+
+from .lines import LineIndex
+from .loading import Problem
+from ..namespaces import GRAPH, sparql_prologue
+
+
+@dataclass(frozen=True)
+class Check:
+    """One violation query: its name, what it looks for, and its SPARQL text."""
+
+    name: str
+    title: str
+    sparql: str
+
+
+KINDS = ("data", "ontology")
+
+
+def all_checks(kinds=KINDS) -> list[Check]:
+    """Return the violation queries of the given kinds shipped with the package, by name."""
+    return [check for kind in kinds for check in _checks_in(kind)]
+
+
+def _checks_in(kind: str) -> list[Check]:
+    folder = resources.files(__package__) / "violations" / kind
+    checks = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith("-violation.rq"):
+            text = entry.read_text(encoding="utf-8")
+            title = text.splitlines()[0].lstrip("# ").strip()
+            checks.append(Check(entry.name.removesuffix(".rq"), title, sparql_prologue() + text))
+    return checks
+
+
+def store_of(quads) -> ox.Store:
+    """Return an in-memory Oxigraph store holding ``quads``."""
+    store = ox.Store()
+    store.extend(quads)
+    return store
+
+
+@lru_cache(maxsize=4096)  # called per quad during validation; there are only a few graphs
+def file_of(graph: ox.NamedNode) -> str:
+    """Return the file path a named graph IRI stands for."""
+    return graph.value.removeprefix(str(GRAPH))
+
+
+def run_check(store: ox.Store, check: Check, lines: LineIndex) -> list[Problem]:
+    """Run one violation query and return a Problem per row, with file and line."""
+    problems = []
+    for row in store.query(check.sparql, use_default_graph_as_union=True):
+        name = file_of(row["graph"])
+        focus = row["focus"]
+        line = lines.line_of(name, focus.value) if isinstance(focus, ox.NamedNode) else None
+        problems.append(Problem(name, line, f"{row['message'].value}: {focus.value} [{check.name}]"))
+    return problems
+
+
+def problems(quads, texts: dict[str, str], kinds=KINDS) -> list[Problem]:
+    """Run the violation queries of ``kinds`` over the asserted quads; return what they find."""
+    return run_checks(store_of(quads), LineIndex(texts), kinds)
+
+
+def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
+    """Run the violation queries of ``kinds`` over a store of asserted quads, sorted by place.
+
+    ``lines`` is anything with LineIndex's ``line_of``: the streaming build passes one that
+    reads the files only if a check finds something.
+    """
+    found = [p for check in all_checks(kinds) for p in run_check(store, check, lines)]
+    return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

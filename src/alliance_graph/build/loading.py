@@ -1,0 +1,153 @@
+"""Parse the Turtle files into quads, one named graph per file, failing early with file and line.
+
+Oxigraph's parser does the parsing: it is fast and its syntax errors carry line and column.
+Ill-typed literals (``"12x"^^xsd:integer``) parse fine in both Oxigraph and rdflib, so they are
+checked here, after parsing, and reported with the line they sit on.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+from ..namespaces import GRAPH
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Datatypes whose lexical forms rdflib checks; rdf:langString and xsd:string are always fine.
+CHECKED_DATATYPES = {XSD + t for t in (
+    "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "gYear",
+    "gYearMonth", "nonNegativeInteger", "positiveInteger", "int", "long", "time", "duration",
+)}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with an input file, with where it is."""
+
+    file: str
+    line: int | None
+    message: str
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class LoadError(Exception):
+    """One or more input files could not be loaded; ``problems`` says which and where."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def graph_iri(name: str) -> ox.NamedNode:
+    """Return the named graph IRI for a file's project-relative path."""
+    return ox.NamedNode(GRAPH[name])
+
+
+def read_text(path: Path, name: str) -> str:
+    """Return a file's text, or raise LoadError if it is not readable UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError([Problem(name, None, f"cannot read file: {exc.strerror or exc}")]) from exc
+    if b"\x00" in data:
+        raise LoadError([Problem(name, None, "is a binary file, not Turtle")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LoadError([Problem(name, line, "is not valid UTF-8 text")]) from exc
+
+
+def syntax_problem(exc: SyntaxError, name: str) -> Problem:
+    """Return the Problem an Oxigraph parser's SyntaxError describes, in file ``name``."""
+    # Oxigraph prefixes its message with the position, which Problem already shows.
+    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
+                     "", str(exc))
+    message = re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
+    return Problem(name, exc.lineno, message, exc.offset)
+
+
+def ill_typed_problem(literal: ox.Literal, text: str, name: str) -> Problem:
+    """Return the Problem for an ill-typed literal, on the line of ``text`` it is written."""
+    dt = literal.datatype.value.replace(XSD, "xsd:")
+    return Problem(name, find_line(text, f'"{literal.value}"'),
+                   f'ill-typed literal "{literal.value}" is not a valid {dt}')
+
+
+def parse_turtle(text: str, name: str) -> list[ox.Quad]:
+    """Parse Turtle text into quads in the file's named graph, or raise LoadError."""
+    try:
+        triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=None))
+    except SyntaxError as exc:
+        raise LoadError([syntax_problem(exc, name)]) from exc
+    graph = graph_iri(name)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def is_ill_typed(literal: ox.Literal) -> bool:
+    """Return True when a literal's lexical form is not valid for its XSD datatype."""
+    if literal.datatype.value not in CHECKED_DATATYPES:
+        return False
+    # rdflib logs a traceback for every ill-typed literal it builds; the flag is all we need.
+    logger = logging.getLogger("rdflib.term")
+    level, logger.level = logger.level, logging.CRITICAL
+    try:
+        return bool(Literal(literal.value, datatype=URIRef(literal.datatype.value)).ill_typed)
+    finally:
+        logger.setLevel(level)
+
+
+def find_line(text: str, needle: str) -> int | None:
+    """Return the 1-based line of the first occurrence of ``needle`` in ``text``, if any."""
+    at = text.find(needle)
+    return None if at == -1 else text.count("\n", 0, at) + 1
+
+
+def ill_typed_problems(quads: list[ox.Quad], text: str, name: str) -> list[Problem]:
+    """Return a Problem for every ill-typed literal among the quads."""
+    problems = []
+    for q in quads:
+        o = q.object
+        if isinstance(o, ox.Literal) and is_ill_typed(o):
+            problems.append(ill_typed_problem(o, text, name))
+    return problems
+
+
+def load_file(path: Path, name: str) -> tuple[list[ox.Quad], str]:
+    """Parse one Turtle file and check its literals; return its quads and its text."""
+    text = read_text(path, name)
+    quads = parse_turtle(text, name)
+    problems = ill_typed_problems(quads, text, name)
+    if problems:
+        raise LoadError(problems)
+    return quads, text
+
+
+def load_files(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, str]]:
+    """Load every (path, name) pair; collect all problems before failing."""
+    quads: list[ox.Quad] = []
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path, name in paths:
+        try:
+            file_quads, texts[name] = load_file(path, name)
+        except LoadError as exc:
+            problems.extend(exc.problems)
+            continue
+        quads.extend(file_quads)
+    if problems:
+        raise LoadError(problems)
+    return quads, texts

@@ -1,0 +1,153 @@
+"""The build pipeline: Turtle files -> checked quads -> truthy triples -> OWL 2 RL closure.
+
+The result is a list of quads: every file in its own named graph (with the plain triples its
+claims assert), and the inferred triples in ``graph/inferred``.  Building runs owlrl, which is
+the slow step, so the result is cached on disk as N-Quads keyed by a hash of every input; a
+second start with the same inputs only reads the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import __version__
+from . import checks
+from . import loading
+from . import reasoning
+from . import rules
+from . import streaming
+from . import truthy
+from ..settings import Settings
+
+# The code that decides what a build contains; its source is part of the cache key, so a
+# changed module or check query never serves a stale build.
+_PIPELINE_MODULES = (loading, truthy, reasoning, rules, checks, streaming)
+_CHECK_QUERIES = Path(checks.__file__).parent / "violations"
+
+
+def pipeline_files() -> list[Path]:
+    """Return the source files of the pipeline's modules and of its check queries."""
+    queries = sorted(_CHECK_QUERIES.rglob("*.rq"))
+    return [Path(__file__), *(Path(m.__file__) for m in _PIPELINE_MODULES), *queries]
+
+
+def input_hash(settings: Settings) -> str:
+    """Return a hash of every input file's name and bytes and of the pipeline's code."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in pipeline_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in settings.input_files():
+        digest.update(settings.graph_name(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _unreasoned_graphs(settings: Settings) -> set[ox.NamedNode]:
+    return {loading.graph_iri(f"ontology/{name}") for name in settings.unreasoned_files}
+
+
+def reasoned_quads(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
+    """Return the quads that take part in reasoning (not alignments nor shapes)."""
+    skip = _unreasoned_graphs(settings)
+    return [q for q in quads if q.graph_name not in skip]
+
+
+def input_paths(settings: Settings, extra: list[Path] = ()) -> list[tuple[Path, str]]:
+    """Return (path, graph name) for every input file, plus ``extra`` files."""
+    return [(p, settings.graph_name(p)) for p in [*settings.input_files(), *extra]]
+
+
+def input_bytes(settings: Settings) -> int:
+    """Return the total size of the input files."""
+    return sum(p.stat().st_size for p in settings.input_files())
+
+
+def is_large(settings: Settings) -> bool:
+    """Return True when the inputs are big enough for the streaming build (streaming.py)."""
+    return input_bytes(settings) > settings.streaming_threshold
+
+
+def stream_into(store: ox.Store, settings: Settings) -> None:
+    """Build the graph inside ``store`` by the streaming route, never holding it in Python.
+
+    Raises ``loading.LoadError`` listing each problem with its file and line.
+    """
+    paths = input_paths(settings)
+    skip = _unreasoned_graphs(settings)
+    reasoned = [loading.graph_iri(name) for _, name in paths]
+    streaming.build_into(store, paths, [g.value for g in reasoned if g not in skip])
+
+
+@dataclass
+class Asserted:
+    """The parsed files plus the plain triples their claims assert, and the files' texts."""
+
+    quads: list[ox.Quad]
+    texts: dict[str, str]
+
+
+def asserted(settings: Settings, extra: list[Path] = ()) -> Asserted:
+    """Parse the inputs (plus ``extra`` files) and derive the plain triples; no checks yet.
+
+    Raises ``loading.LoadError`` for unreadable files, syntax errors and ill-typed literals.
+    """
+    quads, texts = loading.load_files(input_paths(settings, extra))
+    return Asserted(quads + truthy.truthy_quads(quads), texts)
+
+
+def build_quads(settings: Settings, extra: list[Path] = ()) -> list[ox.Quad]:
+    """Run the whole pipeline over the inputs (plus ``extra`` files) and return every quad.
+
+    Raises ``loading.LoadError`` listing each problem with its file and line.
+    """
+    parsed = asserted(settings, extra)
+    problems = checks.problems(parsed.quads, parsed.texts, kinds=("data",))
+    if problems:
+        raise loading.LoadError(problems)
+    return parsed.quads + closure(reasoned_quads(parsed.quads, settings), settings)
+
+
+def closure(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
+    """Return the OWL 2 RL closure: owlrl (the reference) for small graphs, rules.py above
+    ``settings.rules_threshold`` quads, where owlrl's pure-Python fixpoint would take hours."""
+    if len(quads) <= settings.rules_threshold:
+        return reasoning.owl_rl_closure(quads)
+    return rules.closure(quads)
+
+
+def cache_path(settings: Settings) -> Path:
+    """Return the cache file a build with the current inputs is kept in."""
+    return settings.cache_dir / f"build-{input_hash(settings)[:32]}.nq"
+
+
+def cached_build(settings: Settings) -> Path:
+    """Return the path of an N-Quads file holding the current build, building it if needed.
+
+    The file is written to a temporary name and renamed, so a half-written cache is never read.
+    Large inputs take the streaming route: built in an in-memory store, dumped from it.
+    """
+    path = cache_path(settings)
+    if path.exists():
+        return path
+    if is_large(settings):
+        store = ox.Store()
+        stream_into(store, settings)
+        write = lambda out: store.dump(out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
+    else:
+        quads = build_quads(settings)
+        write = lambda out: ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".build-", suffix=".nq")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,1 @@
+"""Querying the built graph: running SPARQL, result formats, the catalogue, statistics, export."""

@@ -1,0 +1,130 @@
+"""Run SPARQL queries on the graph and write their results in the standard formats.
+
+``run`` returns Oxigraph's own result; ``rows`` and ``to_rdflib`` turn it into plain Python
+values or an rdflib graph for notebooks; ``serialize`` writes it as SPARQL JSON/XML/CSV/TSV or
+as an RDF syntax, using Oxigraph's serializers so output is standard and fast.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+
+from ..namespaces import PREFIX_IRIS, bind_prefixes, shorten
+
+
+class QueryError(ValueError):
+    """A query could not be parsed or evaluated; the message is the engine's."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """A result format: its short name, media type, and Oxigraph format."""
+
+    name: str
+    media_type: str
+    oxigraph: object
+    for_graphs: bool  # True: CONSTRUCT/DESCRIBE results; False: SELECT/ASK results
+
+
+RESULT_FORMATS = {f.name: f for f in [
+    Format("json", "application/sparql-results+json", ox.QueryResultsFormat.JSON, False),
+    Format("xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML, False),
+    Format("csv", "text/csv", ox.QueryResultsFormat.CSV, False),
+    Format("tsv", "text/tab-separated-values", ox.QueryResultsFormat.TSV, False),
+]}
+GRAPH_FORMATS = {f.name: f for f in [
+    Format("turtle", "text/turtle", ox.RdfFormat.TURTLE, True),
+    Format("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, True),
+    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, True),
+    Format("xml", "application/rdf+xml", ox.RdfFormat.RDF_XML, True),
+    Format("trig", "application/trig", ox.RdfFormat.TRIG, True),
+    Format("nq", "application/n-quads", ox.RdfFormat.N_QUADS, True),
+]}
+GRAPH_FORMATS["ttl"] = GRAPH_FORMATS["turtle"]
+# Serializers that write prefix declarations (the others have no syntax for them).
+_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
+
+
+def prefixes_for(rdf_format) -> dict | None:
+    """Return the project's prefixes for a serializer that can declare them, else None."""
+    return PREFIX_IRIS if rdf_format in _PREFIXED else None
+
+
+def run(kg, sparql: str, *, inferred: bool = False, **graphs):
+    """Run ``sparql`` on the knowledge graph; raise QueryError with the parser's message."""
+    try:
+        return kg.query(sparql, inferred=inferred, **graphs)
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from exc
+    except OSError as exc:
+        raise QueryError(f"query evaluation failed: {exc}") from exc
+
+
+def kind_of(result) -> str:
+    """Return "select", "ask" or "graph" for an Oxigraph query result."""
+    if isinstance(result, ox.QuerySolutions):
+        return "select"
+    if isinstance(result, ox.QueryBoolean):
+        return "ask"
+    return "graph"
+
+
+def rows(result) -> list[dict]:
+    """Return SELECT solutions as dicts of variable name to Oxigraph term (None if unbound)."""
+    names = [v.value for v in result.variables]
+    return [{n: s[n] for n in names} for s in result]
+
+
+def to_rdflib(result) -> rdflib.Graph:
+    """Return a CONSTRUCT or DESCRIBE result as an rdflib graph with the project's prefixes."""
+    graph = bind_prefixes(rdflib.Graph())
+    data = ox.serialize(list(result), format=ox.RdfFormat.N_TRIPLES)
+    return graph.parse(data=data, format="nt")
+
+
+def serialize(result, fmt: str) -> bytes:
+    """Write a query result in the named format; raise QueryError if the form does not fit."""
+    kind = kind_of(result)
+    table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+    if fmt not in table:
+        raise QueryError(f"a {kind.upper()} result cannot be written as {fmt!r}; "
+                         f"choose one of: {', '.join(sorted(table))}")
+    out = io.BytesIO()
+    if kind == "graph":
+        ox.serialize(list(result), out, format=table[fmt].oxigraph,
+                     prefixes=prefixes_for(table[fmt].oxigraph))
+    else:
+        result.serialize(out, format=table[fmt].oxigraph)
+    return out.getvalue()
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return shorten(term.value)
+    return str(term)
+
+
+def table(result) -> str:
+    """Return a result as an aligned text table (SELECT), true/false (ASK), or Turtle."""
+    kind = kind_of(result)
+    if kind == "ask":
+        return "true" if bool(result) else "false"
+    if kind == "graph":
+        return serialize(result, "turtle").decode()
+    header = [v.value for v in result.variables]
+    body = [[_cell(s[h]) for h in header] for s in result]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in body]
+    out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+    return "\n".join(out)
+
+

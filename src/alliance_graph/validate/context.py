@@ -1,0 +1,120 @@
+"""Fetch from the prebuilt graph what validating a proposal needs to know of the rest of it.
+
+The built graph (the N-Quads cache, or a directory store) was parsed, type-checked and passed
+the data checks when it was built, so a proposal need not re-read every data file: its
+*neighbourhood* is enough, looked up in the store's indexes.  ``neighbourhood`` returns the
+quads of the data graphs that the shapes and checks can see from the proposal:
+
+- the full description (blank nodes included) of every node the proposal describes and of every
+  entity its claims are about, with every claim about those entities (so the plain triples can
+  be derived again with the proposal's claims ranked among them);
+- the claims typing or labelling the entities its claims point at (``entity-unlabelled``);
+- a few facts of every other node those descriptions point at: its type (``sh:class``, the
+  ``rdfs:range`` check, cited evidence), label (the report's entity label), file name (the
+  quote checks) and quote selector fields.
+
+The quads come back as stored, plain triples derived by the build included; the caller derives
+them again (``truthy``) over the neighbourhood plus the proposal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..store import backends
+from ..build import pipeline as build
+from ..build.loading import LoadError
+from ..namespaces import AG, GRAPH, OA, RDF, RDFS
+from ..settings import Settings
+
+# A directory store kept in the cache folder, for validating against a large graph that is
+# otherwise served from memory: opening it takes well under a second, loading the N-Quads
+# build into memory about a second per 10 k facts.
+CACHE_STORE = "validate-store"
+_DATA = str(GRAPH["data/"])
+_SUBJECT = ox.NamedNode(str(RDF.subject))
+_PREDICATE = ox.NamedNode(str(RDF.predicate))
+_NAMING = {ox.NamedNode(str(p)) for p in (RDF.type, RDFS.label)}
+# What the checks read of a node the proposal only points at.
+_POINTED = [ox.NamedNode(str(p)) for p in (
+    RDF.type, RDFS.label, AG.fileName, OA.exact, OA.prefix, OA.suffix, OA.start, OA.end)]
+
+
+def prebuilt(settings: Settings) -> ox.Store | None:
+    """Return a store holding the current build to validate proposals against, or None when
+    validating against the files is the better route (a remote store, or a graph under
+    ``settings.prebuilt_threshold`` whose build is not cached yet: building it would take
+    longer than reading the files).
+
+    A directory store, or a graph over the threshold, is built first when needed (N-Quads
+    cache, then a directory store); a graph that cannot be built gives None, so the files are
+    validated and their problems reported.
+    """
+    kind = backends.kind(settings.store)
+    if kind == "remote":
+        return None
+    try:
+        if kind == "directory":
+            return backends.open_directory(settings, Path(settings.store))
+        if build.input_bytes(settings) > settings.prebuilt_threshold:
+            return backends.open_directory(settings, settings.cache_dir / CACHE_STORE)
+    except LoadError:
+        return None
+    path = build.cache_path(settings)
+    if not path.exists():
+        return None
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _data(quads) -> list[ox.Quad]:
+    """Return the quads in data graphs (not the ontology's, not the inferred graph)."""
+    return [q for q in quads if q.graph_name.value.startswith(_DATA)]
+
+
+def describe(store, nodes) -> list[ox.Quad]:
+    """Return every data quad whose subject is one of ``nodes`` or a blank node they reach."""
+    found, seen, frontier = [], set(), list(nodes)
+    while frontier:
+        node = frontier.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for q in _data(store.quads_for_pattern(node, None, None, None)):
+            found.append(q)
+            if isinstance(q.object, ox.BlankNode):
+                frontier.append(q.object)
+    return found
+
+
+def _claims_about(store, entities, naming_only: bool) -> set:
+    """Return the claim nodes whose rdf:subject is one of ``entities`` (only the rdf:type and
+    rdfs:label claims when ``naming_only``)."""
+    claims = set()
+    for entity in entities:
+        for q in _data(store.quads_for_pattern(None, _SUBJECT, entity, None)):
+            if not naming_only or any(p.object in _NAMING for p in _data(
+                    store.quads_for_pattern(q.subject, _PREDICATE, None, None))):
+                claims.add(q.subject)
+    return claims
+
+
+def neighbourhood(store, proposal: list[ox.Quad]) -> list[ox.Quad]:
+    """Return the data quads of ``store`` that validating the ``proposal`` quads can see."""
+    described = {q.subject for q in proposal if isinstance(q.subject, ox.NamedNode)}
+    described |= {q.object for q in proposal
+                  if q.predicate == _SUBJECT and isinstance(q.object, ox.NamedNode)}
+    linked = {q.object for q in proposal if isinstance(q.object, ox.NamedNode)} - described
+    claims = _claims_about(store, described, False) | _claims_about(store, linked, True)
+    descriptions = describe(store, described)
+    quads = set(descriptions) | set(describe(store, claims - described))
+    # Only what the proposal and its described nodes point at is seen by the shapes and checks.
+    pointed = {q.object for q in [*proposal, *descriptions]
+               if isinstance(q.object, ox.NamedNode)} - described
+    for node in pointed:
+        for predicate in _POINTED:
+            quads.update(_data(store.quads_for_pattern(node, predicate, None, None)))
+    return sorted(quads, key=str)

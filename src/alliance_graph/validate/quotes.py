@@ -1,0 +1,116 @@
+"""Check every quote against its source text: verbatim, with its context and offsets.
+
+SHACL can say that an evidence node has a non-empty quote; only the source text can say that the
+quote is really there.  Each evidence node's ``oa:exact`` (with ``oa:prefix``/``oa:suffix`` when
+given) must occur in the source file, ``oa:start``/``oa:end`` must cut exactly the quote out of
+it, and a source document's ``ag:sha256`` must match its file, so an edited source is noticed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..sources.citations import QuoteNotFound, locate, read_source, sha256_of
+from ..namespaces import sparql_prologue
+from .report import CHECK, Finding
+
+CHECKS = {
+    "source-file-missing": "source file of the evidence is not in the sources folder",
+    "quote-not-verbatim": "quote is not verbatim in its source",
+    "quote-offsets-wrong": "quote offsets do not cut the quote out of its source",
+    "source-hash-mismatch": "source document's SHA-256 does not match its file",
+}
+
+_EVIDENCE = sparql_prologue() + """
+SELECT ?graph ?ev ?source ?file ?exact ?prefix ?suffix ?start ?end WHERE {
+  GRAPH ?graph { ?ev a ag:Evidence ; oa:hasSource ?source ; oa:hasSelector ?sel .
+                 ?sel a oa:TextQuoteSelector ; oa:exact ?exact .
+                 OPTIONAL { ?sel oa:prefix ?prefix } OPTIONAL { ?sel oa:suffix ?suffix } }
+  OPTIONAL { GRAPH ?g2 { ?source ag:fileName ?file } }
+  OPTIONAL { GRAPH ?g3 { ?ev oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ;
+                         oa:start ?start ; oa:end ?end } }
+}"""
+
+_SOURCES = sparql_prologue() + """
+SELECT ?graph ?source ?file ?sha WHERE {
+  GRAPH ?graph { ?source a ag:SourceDocument ; ag:sha256 ?sha . OPTIONAL { ?source ag:fileName ?file } }
+}"""
+
+OA = "http://www.w3.org/ns/oa#"
+AG = "https://alliance-graph.example/ontology/"
+
+
+def _finding(name: str, graph: str, focus: str, message: str, path: str | None = None,
+             value: str | None = None) -> Finding:
+    """Return a check Finding; ``file`` holds the graph name until the caller locates it."""
+    return Finding("Violation", message, str(CHECK[name]), CHECKS[name], focus=focus,
+                   path=path, value=value, file=graph)
+
+
+def _file_name(source: ox.NamedNode, file: ox.Literal | None) -> str:
+    """Return the source's file name: its ag:fileName, else the last segment of its IRI."""
+    return file.value if file is not None else source.value.rsplit("/", 1)[-1]
+
+
+def _text(sources_dir: Path, name: str, cache: dict) -> str | None:
+    if name not in cache:
+        path = sources_dir / name
+        cache[name] = read_source(path) if "/" not in name and path.is_file() else None
+    return cache[name]
+
+
+def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
+    """Return a Finding for every quote, offset or hash that does not match the source texts.
+
+    ``graph_of`` turns a named graph IRI into the file name used in findings.
+    """
+    found: list[Finding] = []
+    texts: dict[str, str | None] = {}
+    for row in store.query(_EVIDENCE):
+        graph, ev = graph_of(row["graph"]), row["ev"]
+        focus = ev.value if isinstance(ev, ox.NamedNode) else f"_:{ev.value}"
+        name = _file_name(row["source"], row["file"])
+        text = _text(sources_dir, name, texts)
+        if text is None:
+            found.append(_finding("source-file-missing", graph, focus,
+                                  f"source file {name!r} is not in the sources folder: check "
+                                  f"the src: name or add the text", OA + "hasSource",
+                                  row["source"].value))
+            continue
+        exact = row["exact"].value
+        prefix = row["prefix"].value if row["prefix"] is not None else None
+        suffix = row["suffix"].value if row["suffix"] is not None else None
+        try:
+            loc = locate(text, exact, prefix, suffix)
+        except QuoteNotFound as exc:
+            found.append(_finding("quote-not-verbatim", graph, focus,
+                                  f"quote not found in {name}: {exc}; copy it from the text "
+                                  f"(`alliance-graph cite`)", OA + "exact", str(row["exact"])))
+            continue
+        if row["start"] is None or row["end"] is None:
+            continue
+        try:
+            start, end = int(row["start"].value), int(row["end"].value)
+        except ValueError:
+            continue  # not integers: the position selector's shape reports that
+        if text[start:end] != exact:
+            found.append(_finding("quote-offsets-wrong", graph, focus,
+                                  f"offsets {start}-{end} of {name} do not hold the quote "
+                                  f"(it is at {loc.start}-{loc.end})", OA + "start",
+                                  str(row["start"])))
+    hashes: dict[str, str] = {}
+    for row in store.query(_SOURCES):
+        name = _file_name(row["source"], row["file"])
+        path = sources_dir / name
+        if "/" in name or not path.is_file():
+            continue  # a missing file is reported once, for the evidence citing it
+        actual = hashes.setdefault(name, sha256_of(path))
+        if row["sha"].value != actual:
+            found.append(_finding("source-hash-mismatch", graph_of(row["graph"]),
+                                  row["source"].value,
+                                  f"ag:sha256 of {name} is not the file's ({actual}): the text "
+                                  f"changed or the digest is mistyped", AG + "sha256",
+                                  str(row["sha"])))
+    return found

@@ -1,0 +1,161 @@
+"""A validation report: findings from SHACL and from the extra checks, as text, JSON or Turtle.
+
+SHACL results and the checks SHACL cannot express (quotes, uncited triples, ...) become the same
+``Finding``, so a contributor reads one list, grouped by severity, each with the file and line to
+fix.  The Turtle form is the W3C SHACL validation report graph, with the file and line added as
+``agsh:file`` / ``agsh:line`` on each result.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, XSD
+
+from ..namespaces import bind_prefixes, shorten
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+AGSH = Namespace("https://alliance-graph.example/shapes/")
+# The IRI a non-SHACL check is reported under, as sh:sourceShape: shapes/check/<name>.
+CHECK = Namespace(str(AGSH) + "check/")
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong (or suspicious) in the data, with where it is and which rule says so."""
+
+    severity: str            # Violation, Warning or Info
+    message: str
+    shape: str               # IRI of the SHACL shape or of the check (CHECK[name])
+    shape_name: str
+    focus: str | None = None         # IRI of the entity (or "_:..." for a blank node)
+    focus_label: str | None = None
+    path: str | None = None          # IRI of the property
+    value: str | None = None         # the offending value, as N-Triples/Turtle term text
+    file: str | None = None
+    line: int | None = None
+    component: str | None = None     # sh:sourceConstraintComponent, or None for a check
+
+    def where(self) -> str:
+        """Return ``file:line`` (or what is known of it)."""
+        if self.file is None:
+            return "(no file)"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass
+class Report:
+    """All findings of one validation run; conforms when there is no Violation."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    # Findings in files that were not proposed (the current graph's own problems).
+    elsewhere: int = 0
+
+    @property
+    def conforms(self) -> bool:
+        return not any(f.severity == "Violation" for f in self.findings)
+
+    def by_severity(self) -> dict[str, list[Finding]]:
+        """Return the findings per severity, most severe first, each sorted by file and line."""
+        groups: dict[str, list[Finding]] = {s: [] for s in SEVERITIES}
+        for f in self.findings:
+            groups.setdefault(f.severity, []).append(f)
+        for group in groups.values():
+            group.sort(key=lambda f: (f.file or "", f.line or 0, f.shape, f.focus or ""))
+        return {s: g for s, g in groups.items() if g}
+
+
+def _short(term: str | None) -> str:
+    if term is None:
+        return "-"
+    if term.startswith(("http://", "https://", "urn:")):
+        return shorten(term)
+    return term
+
+
+def to_text(report: Report) -> str:
+    """Return a report a contributor reads top to bottom: severity groups, then file:line."""
+    lines = []
+    for severity, group in report.by_severity().items():
+        lines.append(f"{severity}s ({len(group)})")
+        for f in group:
+            entity = _short(f.focus)
+            if f.focus_label:
+                entity = f'"{f.focus_label}" {entity}'
+            lines.append(f"  {f.where()}: {f.message}")
+            lines.append(f"      entity: {entity}   property: {_short(f.path)}   "
+                         f"value: {f.value if f.value is not None else '-'}")
+            lines.append(f"      shape: {f.shape_name} ({_short(f.shape)})")
+    counts = {s: len(g) for s, g in report.by_severity().items()}
+    verdict = "conforms" if report.conforms else "does not conform"
+    summary = ", ".join(f"{n} {s.lower()}(s)" for s, n in counts.items()) or "no findings"
+    lines.append(f"{', '.join(report.files) or 'the graph'}: {verdict} ({summary})")
+    if report.elsewhere:
+        lines.append(f"({report.elsewhere} finding(s) in files not proposed; "
+                     "`alliance-graph validate data/*.ttl` lists them)")
+    return "\n".join(lines)
+
+
+def to_json(report: Report) -> str:
+    """Return the report as JSON: conforms, files, and the findings with every field."""
+    return json.dumps({"conforms": report.conforms, "files": report.files,
+                       "elsewhere": report.elsewhere,
+                       "findings": [asdict(f) for f in report.findings]}, indent=2)
+
+
+def _term(text: str):
+    """Turn a Finding's term text back into an rdflib term (IRI, blank node or literal)."""
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    if text.startswith(("http://", "https://", "urn:")):
+        return URIRef(text)
+    graph = Graph().parse(data=f"<urn:s> <urn:p> {text} .", format="nt")
+    return next(iter(graph.objects()))
+
+
+def to_graph(report: Report) -> Graph:
+    """Return the W3C SHACL validation report graph (sh:ValidationReport) of the report."""
+    g = bind_prefixes(Graph())
+    g.bind("sh", SH)
+    g.bind("agsh", AGSH)
+    node = BNode()
+    g.add((node, RDF.type, SH.ValidationReport))
+    g.add((node, SH.conforms, Literal(report.conforms)))
+    for f in report.findings:
+        r = BNode()
+        g.add((node, SH.result, r))
+        g.add((r, RDF.type, SH.ValidationResult))
+        g.add((r, SH.resultSeverity, SH[f.severity]))
+        g.add((r, SH.resultMessage, Literal(f.message)))
+        g.add((r, SH.sourceShape, URIRef(f.shape)))
+        if f.focus:
+            g.add((r, SH.focusNode, _term(f.focus)))
+        if f.path:
+            g.add((r, SH.resultPath, URIRef(f.path)))
+        if f.value is not None:
+            try:
+                g.add((r, SH.value, _term(f.value)))
+            except Exception:  # a value that is not a term (rare): keep it as text
+                g.add((r, SH.value, Literal(f.value)))
+        if f.component:
+            g.add((r, SH.sourceConstraintComponent, URIRef(f.component)))
+        if f.file:
+            g.add((r, AGSH.file, Literal(f.file)))
+        if f.line:
+            g.add((r, AGSH.line, Literal(f.line, datatype=XSD.integer)))
+    return g
+
+
+def to_turtle(report: Report) -> str:
+    """Return the SHACL validation report graph as Turtle."""
+    return to_graph(report).serialize(format="turtle")
+
+
+def render(report: Report, fmt: str) -> str:
+    """Return the report in ``fmt``: text, json or turtle."""
+    return {"text": to_text, "json": to_json, "turtle": to_turtle}[fmt](report)

@@ -1,0 +1,62 @@
+"""Graph Store Protocol reads and the whole-dataset dump.
+
+``/rdf-graphs?default`` is the default graph (the asserted union, plus ``graph/inferred`` with
+``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other), ``/dataset``
+every graph as TriG or N-Quads.  The store never changes while the app serves, so each answer
+is serialized once and kept.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from . import negotiation
+from ..query import results as queries
+from .protocol import HTTPError, TRUE, error, media_type, pick_format, service
+
+bp = Blueprint("graph_store", __name__)
+
+
+def _cached(svc, key, graphs, fmt) -> bytes:
+    body = svc.cache.get(key)
+    if body is None:
+        quads = [q for g in graphs for q in svc.kg.store.quads_for_pattern(None, None, None, g)]
+        items = quads if fmt.name in ("trig", "nq") else [q.triple for q in quads]
+        body = svc.cache[key] = queries.serialize(items, fmt.name)
+    return body
+
+
+@bp.route("/rdf-graphs", methods=["GET"])
+def rdf_graphs():
+    """Return the default graph or one named graph, in a negotiated RDF syntax."""
+    svc = service()
+    try:
+        if "graph" in request.args:
+            iri = request.args["graph"]
+            if iri not in svc.graphs:
+                raise HTTPError(404, f"no graph <{iri}> here; GET /sparql lists the graphs")
+            graphs = [svc.graphs[iri]]
+        elif "default" in request.args:
+            graphs = svc.kg.default_graph(request.args.get("inferred", "").lower() in TRUE)
+        else:
+            raise HTTPError(400, "ask for ?default or ?graph=IRI")
+        fmt = pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
+                          queries.GRAPH_FORMATS)
+        body = _cached(svc, ("gsp", tuple(g.value for g in graphs), fmt.name), graphs, fmt)
+    except HTTPError as exc:
+        return error(exc.status, str(exc))
+    return Response(body, 200, {"Content-Type": media_type(fmt), "Vary": "Accept"})
+
+
+@bp.route("/dataset", methods=["GET"])
+def dataset():
+    """Return every graph the service holds, one named graph per file, as TriG or N-Quads."""
+    svc = service()
+    try:
+        fmt = pick_format(request.args.get("format"), negotiation.DATASET_OFFERS,
+                          queries.GRAPH_FORMATS)
+    except HTTPError as exc:
+        return error(exc.status, str(exc))
+    graphs = [svc.graphs[name] for name in sorted(svc.graphs)]
+    body = _cached(svc, ("dataset", fmt.name), graphs, fmt)
+    return Response(body, 200, {"Content-Type": media_type(fmt), "Vary": "Accept"})

@@ -1,0 +1,116 @@
+"""Choose a response format from an HTTP ``Accept`` header (RFC 9110 section 12.5.1).
+
+``choose`` is a pure function over plain strings, so its behaviour is pinned by a table of cases
+in ``tests/test_negotiation.py``.  The format tables themselves are ``queries.RESULT_FORMATS``
+and ``queries.GRAPH_FORMATS``; only the media types other tools send for the same formats
+(``application/json``, ``text/plain``, ...) are listed here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
+
+# Media types clients send that mean one of our formats; the canonical type is in queries.py.
+ALIASES = {
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "application/x-turtle": "turtle",
+    "text/n3": "turtle",           # Turtle is a subset of N3, so an N3 reader can read it
+    "text/plain": "nt",            # the N-Triples media type before RFC registration
+    "application/json-ld": "jsonld",
+    "application/x-trig": "trig",
+    "text/x-nquads": "nq",
+}
+
+# Formats in order of preference: the first one is the documented default.
+RESULT_ORDER = ["json", "xml", "csv", "tsv"]
+GRAPH_ORDER = ["turtle", "nt", "jsonld", "xml", "trig", "nq"]
+DATASET_ORDER = ["trig", "nq"]
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Return ``(media range, q)`` pairs from an Accept header; a missing header means */*."""
+    if not header or not header.strip():
+        return [("*/*", 1.0)]
+    ranges = []
+    for part in header.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        if "/" not in media:
+            media = "*/*" if media == "*" else media  # "*" alone is a common slip for */*
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0  # an unreadable weight must not win over readable ones
+        ranges.append((media, q))
+    return ranges
+
+
+def _specificity(media_range: str, media_type: str) -> int:
+    """Return how specifically ``media_range`` matches ``media_type`` (-1: no match)."""
+    if media_range == media_type:
+        return 2
+    kind, _, sub = media_range.partition("/")
+    if sub == "*" and kind != "*" and media_type.startswith(kind + "/"):
+        return 1
+    if media_range == "*/*":
+        return 0
+    return -1
+
+
+def choose(accept: str | None, offered: list[tuple[str, list[str]]]) -> str | None:
+    """Return the name of the best offered format, or None if the header accepts none.
+
+    ``offered`` lists ``(name, media types)`` in the server's order of preference; for each
+    format the most specific matching range gives its q (RFC 9110), and ties keep that order.
+    Wildcards match a format's own media type only, aliases (``ALIASES``) by exact name.
+    """
+    return _choose(accept or "", tuple((name, tuple(types)) for name, types in offered))
+
+
+@lru_cache(maxsize=512)
+def _choose(accept: str, offered: tuple) -> str | None:
+    ranges = parse_accept(accept)
+    best, best_q = None, 0.0
+    for name, types in offered:
+        q, spec = 0.0, -1
+        for media_range, weight in ranges:
+            for i, media_type in enumerate(types):
+                s = _specificity(media_range, media_type)
+                # Aliases answer only to their exact name: text/* is not a request for text/xml.
+                if s > spec and (i == 0 or s == 2):
+                    q, spec = weight, s
+        if q > best_q:
+            best, best_q = name, q
+    return best
+
+
+def offers(table: dict[str, Format], order: list[str]) -> list[tuple[str, list[str]]]:
+    """Return ``(name, media types)`` for the formats in ``order``, aliases included."""
+    return [(name, [table[name].media_type] + [a for a, n in ALIASES.items() if n == name])
+            for name in order]
+
+
+RESULT_OFFERS = offers(RESULT_FORMATS, RESULT_ORDER)
+GRAPH_OFFERS = offers(GRAPH_FORMATS, GRAPH_ORDER)
+DATASET_OFFERS = offers(GRAPH_FORMATS, DATASET_ORDER)
+
+
+def by_parameter(value: str, offered: list[tuple[str, list[str]]]) -> str | None:
+    """Return the offered format a ``format`` parameter names (short name or media type)."""
+    value = value.strip().lower()
+    value = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld",
+             "rdfxml": "xml", "rdf": "xml", "nquads": "nq", "n-quads": "nq"}.get(value, value)
+    for name, types in offered:
+        if value == name or value in types:
+            return name
+    return None

@@ -1,0 +1,1 @@
+"""The website: entity, claim, source and ontology pages, the timeline, the query page."""

@@ -1,0 +1,441 @@
+"""Everything the graph says about one IRI, as plain values: its claims, their quotes, its links.
+
+``describe`` gathers what an entity page shows: the entity's labels and types, every claim
+about it or pointing to it (with rank, qualifiers, evidence quotes and the sources' grades),
+the claims that disagree with those, and the plain statements no claim covers (ontology terms,
+source documents, claim and evidence nodes have only those).  ``description`` returns the same
+neighbourhood as RDF triples for RDF clients.  Only SPARQL is used, so any backend serves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from ...namespaces import AG, BASE, PROV, RDF, RDFS, SKOS, XSD, shorten
+
+# How many incoming statements of one property a page lists before it only counts them.
+MAX_INCOMING = 200
+RANK_ORDER = {str(AG.PreferredRank): 0, str(AG.NormalRank): 1, str(AG.DeprecatedRank): 2}
+PRECISION = {str(XSD.date): "day", str(XSD.gYearMonth): "month", str(XSD.gYear): "year",
+             str(XSD.dateTime): "time"}
+# Properties whose plain triples a claim node or evidence node already shows in its card.
+_CLAIM_PARTS = {str(RDF.subject), str(RDF.predicate), str(RDF.object)}
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term ready to show: its text, and where a link to it goes."""
+
+    kind: str                   # "iri", "literal" or "bnode"
+    value: str                  # the IRI, the literal's lexical form, or the blank node id
+    label: str                  # what a page shows
+    href: str | None = None     # local path for project IRIs, the IRI for other http(s) IRIs
+    datatype: str | None = None
+    lang: str | None = None
+
+    @property
+    def precision(self) -> str | None:
+        """Return "year", "month", "day" or "time" for a date literal, else None."""
+        return PRECISION.get(self.datatype or "")
+
+    @property
+    def short(self) -> str:
+        """Return the IRI as a prefixed name, or the datatype of a literal as one."""
+        if self.kind == "iri":
+            return shorten(self.value)
+        return shorten(self.datatype) if self.datatype else ""
+
+
+@dataclass
+class Evidence:
+    """One quote supporting a claim, with the source document it comes from."""
+
+    iri: Term
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    source: Term | None = None
+    source_title: str = ""
+    kind: str = ""
+    grade: str = ""             # Admiralty reliability notation, A-F
+    grade_label: str = ""
+    credibility: str = ""       # Admiralty information credibility, 1-6
+
+
+@dataclass
+class Claim:
+    """A claim node: a fact with its rank, qualifiers, evidence and disagreements."""
+
+    iri: Term
+    subject: Term
+    predicate: Term
+    object: Term
+    rank: str = ""              # "preferred", "normal", "deprecated"
+    rank_iri: str = ""
+    qualifiers: list[tuple[Term, Term]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    disputed_by: list[str] = field(default_factory=list)   # claim IRIs
+    variant_of: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    """The claims of one property, outgoing (entity is the subject) or incoming (the object)."""
+
+    predicate: Term
+    incoming: bool
+    claims: list[Claim]
+
+
+@dataclass
+class Entity:
+    """What a page or an RDF client is told about one IRI."""
+
+    iri: Term
+    label: str
+    types: list[Term]
+    class_definitions: list[tuple[Term, str]]      # (class, its skos:definition)
+    definition: str = ""
+    groups: list[Group] = field(default_factory=list)
+    related: dict[str, Claim] = field(default_factory=dict)   # disagreeing claims, by IRI
+    statements: list[tuple[Term, list[Term]]] = field(default_factory=list)
+    incoming: list[tuple[Term, list[Term], int]] = field(default_factory=list)
+    supported: list[Claim] = field(default_factory=list)      # for sources and evidence
+    usage: list[Claim] = field(default_factory=list)          # for properties
+    usage_count: int = 0
+    own_claim: Claim | None = None                            # for claim nodes
+    own_evidence: Evidence | None = None                      # for evidence nodes
+
+    def rows(self, group: Group) -> list[list[tuple[Claim, str]]]:
+        """Return a group's claims in rows: a lone claim, or claims that disagree side by side.
+
+        Each claim comes with its mark: "" alone, else "disputed" or "variant".
+        """
+        shown: set[str] = set()
+        out = []
+        for c in group.claims:
+            if c.iri.value in shown:
+                continue
+            shown.add(c.iri.value)
+            row = [(c, "")]
+            for mark, others in (("disputed", c.disputed_by), ("variant", c.variant_of)):
+                for other in others:
+                    if other in self.related and other not in shown:
+                        shown.add(other)
+                        row.append((self.related[other], mark))
+            if len(row) > 1:
+                row[0] = (c, "disputed" if c.disputed_by else "variant")
+            out.append(row)
+        return out
+
+
+def local_path(iri: str) -> str | None:
+    """Return the server path a project IRI is served at (``/id/X``), or None for others."""
+    if not iri.startswith(BASE):
+        return None
+    return "/" + quote(iri[len(BASE):], safe="/:@!$&'()*+,;=-._~%")
+
+
+def _iri(value: str) -> str:
+    """Return ``value`` as a SPARQL IRI reference, refusing characters IRIs cannot hold."""
+    if any(c in value for c in '<>"{}|^`\\ \n\t'):
+        raise ValueError(f"not an IRI: {value!r}")
+    return f"<{value}>"
+
+
+class Labeller:
+    """Turn Oxigraph terms into Terms, fetching labels for IRIs in batches."""
+
+    def __init__(self, kg):
+        self.kg = kg
+        self.labels: dict[str, str] = {}
+
+    def fetch(self, iris) -> None:
+        """Look up the rdfs:label (or skos:prefLabel) of every IRI not looked up yet."""
+        todo = sorted({i for i in iris if i not in self.labels and _safe(i)})
+        for start in range(0, len(todo), 200):
+            chunk = todo[start:start + 200]
+            values = " ".join(_iri(i) for i in chunk)
+            found: dict[str, tuple[int, str]] = {}
+            for row in self.kg.query(
+                    f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
+                    f"{{ ?x rdfs:label ?l }} UNION {{ ?x skos:prefLabel ?l }} }}"):
+                lit = row["l"]
+                # English or untagged labels win over other languages.
+                score = 0 if (lit.language in (None, "en")) else 1
+                x = row["x"].value
+                if x not in found or (score, lit.value) < found[x]:
+                    found[x] = (score, lit.value)
+            for i in chunk:
+                self.labels[i] = found[i][1] if i in found else ""
+
+    def term(self, node) -> Term:
+        """Return a Term for an Oxigraph node (its label must have been fetched for IRIs)."""
+        if isinstance(node, ox.NamedNode):
+            iri = node.value
+            if iri not in self.labels:
+                self.fetch([iri])
+            href = local_path(iri) or (iri if iri.startswith(("http://", "https://")) else None)
+            return Term("iri", iri, self.labels.get(iri) or shorten(iri), href)
+        if isinstance(node, ox.Literal):
+            datatype = node.datatype.value if node.datatype else None
+            return Term("literal", node.value, node.value, None, datatype, node.language)
+        return Term("bnode", str(node), "_:" + getattr(node, "value", str(node)))
+
+
+def _safe(iri: str) -> bool:
+    try:
+        _iri(iri)
+        return True
+    except ValueError:
+        return False
+
+
+def exists(kg, iri: str) -> bool:
+    """Return True if any asserted triple mentions ``iri`` as subject or object."""
+    ref = _iri(iri)
+    return bool(kg.query(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} }}"))
+
+
+_CLAIM_FIELDS = """
+SELECT ?c ?p ?o WHERE { VALUES ?c { %s } ?c ?p ?o }
+"""
+_EVIDENCE_FIELDS = """
+SELECT ?e ?source ?exact ?prefix ?suffix ?title ?kind ?grade ?gradeLabel ?cred WHERE {
+  VALUES ?e { %s }
+  OPTIONAL { ?e oa:hasSelector ?sel . ?sel a oa:TextQuoteSelector ; oa:exact ?exact .
+             OPTIONAL { ?sel oa:prefix ?prefix } OPTIONAL { ?sel oa:suffix ?suffix } }
+  OPTIONAL { ?e oa:hasSource ?source .
+             OPTIONAL { ?source dcterms:title ?title }
+             OPTIONAL { ?source ag:sourceKind ?k . ?k rdfs:label ?kind }
+             OPTIONAL { ?source ag:reliability ?g . ?g skos:notation ?grade .
+                        OPTIONAL { ?g skos:prefLabel ?gradeLabel } } }
+  OPTIONAL { ?e ag:credibility ?cg . ?cg skos:notation ?cred }
+}
+"""
+
+
+def claims(kg, iris, labeller: Labeller | None = None) -> dict[str, Claim]:
+    """Return the claims with the given IRIs, with evidence, keyed by IRI."""
+    labeller = labeller or Labeller(kg)
+    iris = sorted({i for i in iris if _safe(i)})
+    fields: dict[str, list[tuple]] = defaultdict(list)
+    for start in range(0, len(iris), 200):
+        values = " ".join(_iri(i) for i in iris[start:start + 200])
+        for row in kg.query(_CLAIM_FIELDS % values):
+            fields[row["c"].value].append((row["p"].value, row["o"]))
+    wanted = {o.value for pairs in fields.values() for _, o in pairs
+              if isinstance(o, ox.NamedNode)}
+    labeller.fetch(wanted | set(fields))
+    evidence_iris = {o.value for pairs in fields.values() for p, o in pairs
+                     if p == str(PROV.wasDerivedFrom) and isinstance(o, ox.NamedNode)}
+    evidence = evidence_nodes(kg, evidence_iris, labeller)
+    out = {}
+    qualifier_props = {str(AG.validFrom), str(AG.validUntil), str(AG.asOf)}
+    for iri, pairs in fields.items():
+        one = {}
+        claim = Claim(labeller.term(ox.NamedNode(iri)), *(None,) * 3)
+        for p, o in pairs:
+            if p in _CLAIM_PARTS:
+                one.setdefault(p, o)
+            elif p == str(AG.rank):
+                claim.rank_iri = o.value
+                claim.rank = labeller.term(o).label
+            elif p in qualifier_props:
+                claim.qualifiers.append((labeller.term(ox.NamedNode(p)), labeller.term(o)))
+            elif p == str(AG.note):
+                claim.notes.append(o.value)
+            elif p == str(PROV.wasDerivedFrom) and o.value in evidence:
+                claim.evidence.append(evidence[o.value])
+            elif p == str(AG.disputedBy):
+                claim.disputed_by.append(o.value)
+            elif p == str(AG.variantOf):
+                claim.variant_of.append(o.value)
+        if len(one) < 3:
+            continue  # not a complete claim node; the checks report it at build time
+        claim.subject = labeller.term(one[str(RDF.subject)])
+        claim.predicate = labeller.term(one[str(RDF.predicate)])
+        claim.object = labeller.term(one[str(RDF.object)])
+        claim.qualifiers.sort(key=lambda q: q[0].value)
+        claim.evidence.sort(key=lambda e: (e.grade or "Z", e.iri.value))
+        out[iri] = claim
+    return out
+
+
+def evidence_nodes(kg, iris, labeller: Labeller) -> dict[str, Evidence]:
+    """Return the evidence nodes with the given IRIs: quote, source, kind and grades."""
+    out: dict[str, Evidence] = {}
+    iris = sorted({i for i in iris if _safe(i)})
+    for start in range(0, len(iris), 200):
+        values = " ".join(_iri(i) for i in iris[start:start + 200])
+        for row in kg.query(_EVIDENCE_FIELDS % values):
+            e = row["e"].value
+            if e in out:
+                continue  # a second selector or label: the first is enough for a page
+            val = lambda name: row[name].value if row[name] is not None else ""
+            source = row["source"]
+            out[e] = Evidence(
+                iri=labeller.term(ox.NamedNode(e)), exact=val("exact"), prefix=val("prefix"),
+                suffix=val("suffix"), source=labeller.term(source) if source else None,
+                source_title=val("title") or (source.value.rsplit("/", 1)[-1] if source else ""),
+                kind=val("kind"), grade=val("grade"), grade_label=val("gradeLabel"),
+                credibility=val("cred"))
+    return out
+
+
+def _group(claim_list: list[Claim], iri: str) -> list[Group]:
+    groups: dict[tuple, Group] = {}
+    for c in claim_list:
+        incoming = c.subject.value != iri
+        key = (incoming, c.predicate.value)
+        groups.setdefault(key, Group(c.predicate, incoming, [])).claims.append(c)
+    for g in groups.values():
+        g.claims.sort(key=lambda c: (RANK_ORDER.get(c.rank_iri, 3), c.object.label, c.iri.value))
+    # rdf:type and rdfs:label first, then the others by label; incoming after outgoing.
+    first = {str(RDF.type): 0, str(RDFS.label): 1}
+    return sorted(groups.values(), key=lambda g: (g.incoming, first.get(g.predicate.value, 2),
+                                                  g.predicate.label.lower()))
+
+
+def describe(kg, iri: str) -> Entity | None:
+    """Return what the graph says about ``iri``, or None if no asserted triple mentions it."""
+    if not _safe(iri) or not exists(kg, iri):
+        return None
+    ref = _iri(iri)
+    lab = Labeller(kg)
+    # The entity's own plain statements.
+    own: dict[str, list] = defaultdict(list)
+    for row in kg.query(f"SELECT ?p ?o WHERE {{ {ref} ?p ?o }}"):
+        own[row["p"].value].append(row["o"])
+    lab.fetch([iri, *own, *(o.value for os in own.values() for o in os
+                            if isinstance(o, ox.NamedNode))])
+    types = [lab.term(o) for o in own.get(str(RDF.type), []) if isinstance(o, ox.NamedNode)]
+    types.sort(key=lambda t: t.label)
+    definitions = []
+    for t in types:
+        for row in kg.query(f"SELECT ?d WHERE {{ {_iri(t.value)} skos:definition ?d }}"):
+            definitions.append((t, row["d"].value))
+    own_def = next((o.value for o in own.get(str(SKOS.definition), [])), "")
+    entity = Entity(lab.term(ox.NamedNode(iri)), lab.labels.get(iri) or shorten(iri), types,
+                    definitions, own_def)
+
+    # Claims about it and pointing to it, and the claims those disagree with.
+    claim_iris = {row["c"].value for row in kg.query(
+        f"SELECT DISTINCT ?c WHERE {{ ?c a ag:Claim . "
+        f"{{ ?c rdf:subject {ref} }} UNION {{ ?c rdf:object {ref} }} }}")}
+    found = claims(kg, claim_iris, lab)
+    entity.groups = _group(list(found.values()), iri)
+    linked = {o for c in found.values() for o in c.disputed_by + c.variant_of}
+    linked |= {row["c"].value for row in kg.query(
+        f"SELECT DISTINCT ?c WHERE {{ VALUES ?mine {{ {' '.join(map(_iri, claim_iris))} }} "
+        f"?c ag:disputedBy|ag:variantOf ?mine }}")} if claim_iris else set()
+    entity.related = {**found, **claims(kg, linked - set(found), lab)}
+    # Links are symmetric in meaning; record the reverse direction where only one is written.
+    for c in list(entity.related.values()):
+        for other, attr in [(o, "disputed_by") for o in c.disputed_by] + \
+                           [(o, "variant_of") for o in c.variant_of]:
+            back = entity.related.get(other)
+            if back is not None and c.iri.value not in getattr(back, attr):
+                getattr(back, attr).append(c.iri.value)
+
+    # Plain statements no claim covers (ontology terms, sources, claim and evidence nodes).
+    claimed = {(c.predicate.value, c.object.value) for c in found.values()
+               if c.subject.value == iri}
+    for p in sorted(own, key=lambda p: (p != str(RDF.type), lab.term(ox.NamedNode(p)).label)):
+        values = [lab.term(o) for o in own[p] if (p, o.value) not in claimed]
+        if values:
+            entity.statements.append((lab.term(ox.NamedNode(p)), sorted(values, key=lambda t: t.label)))
+    entity.incoming = _incoming(kg, iri, lab, {(c.subject.value, c.predicate.value)
+                                               for c in found.values() if c.object.value == iri})
+
+    kinds = {t.value for t in types}
+    if str(AG.Claim) in kinds:
+        entity.own_claim = claims(kg, [iri], lab).get(iri)
+    if str(AG.SourceDocument) in kinds:
+        entity.supported = _claims_where(kg, f"?c prov:wasDerivedFrom/oa:hasSource {ref}", lab)
+    if str(AG.Evidence) in kinds:
+        entity.supported = _claims_where(kg, f"?c prov:wasDerivedFrom {ref}", lab)
+        entity.own_evidence = evidence_nodes(kg, [iri], lab).get(iri)
+    if kinds & {"http://www.w3.org/2002/07/owl#ObjectProperty",
+                "http://www.w3.org/2002/07/owl#DatatypeProperty", str(RDF.Property)}:
+        entity.usage_count = int(next(iter(kg.query(
+            f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a ag:Claim ; rdf:predicate {ref} }}")))["n"].value)
+        entity.usage = _claims_where(kg, f"?c rdf:predicate {ref}", lab, limit=MAX_INCOMING)
+    return entity
+
+
+def _claims_where(kg, pattern: str, lab: Labeller, limit: int | None = None) -> list[Claim]:
+    tail = f" LIMIT {limit}" if limit else ""
+    iris = [r["c"].value for r in kg.query(
+        f"SELECT DISTINCT ?c WHERE {{ ?c a ag:Claim . {pattern} }} ORDER BY ?c{tail}")]
+    found = claims(kg, iris, lab)
+    return sorted(found.values(), key=lambda c: (c.subject.label, c.predicate.label,
+                                                 c.object.label))
+
+
+def _incoming(kg, iri: str, lab: Labeller, claimed) -> list[tuple[Term, list[Term], int]]:
+    """Return plain triples pointing at ``iri`` by property, skipping what claims show."""
+    ref = _iri(iri)
+    counts = {r["p"].value: int(r["n"].value) for r in kg.query(
+        f"SELECT ?p (COUNT(?s) AS ?n) WHERE {{ ?s ?p {ref} "
+        f"FILTER(?p NOT IN (rdf:subject, rdf:object)) }} GROUP BY ?p")}
+    out = []
+    for p, n in sorted(counts.items()):
+        subjects = [r["s"] for r in kg.query(
+            f"SELECT ?s WHERE {{ ?s {_iri(p)} {ref} }} ORDER BY ?s LIMIT {MAX_INCOMING + len(claimed)}")]
+        subjects = [s for s in subjects if (s.value, p) not in claimed]
+        if not subjects:
+            continue
+        lab.fetch([s.value for s in subjects if isinstance(s, ox.NamedNode)])
+        terms = sorted((lab.term(s) for s in subjects[:MAX_INCOMING]), key=lambda t: t.label)
+        hidden = sum(1 for _, q in claimed if q == p)
+        out.append((lab.term(ox.NamedNode(p)), terms, n - hidden))
+    return sorted(out, key=lambda x: x[0].label)
+
+
+_DESCRIPTION = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { BIND(%(e)s AS ?s) ?s ?p ?o }
+  UNION { ?s a ag:Claim . { ?s rdf:subject %(e)s } UNION { ?s rdf:object %(e)s } ?s ?p ?o }
+  UNION { ?c a ag:Claim . { ?c rdf:subject %(e)s } UNION { ?c rdf:object %(e)s }
+          ?c prov:wasDerivedFrom ?s . ?s ?p ?o }
+  UNION { ?c a ag:Claim . { ?c rdf:subject %(e)s } UNION { ?c rdf:object %(e)s }
+          ?c prov:wasDerivedFrom/oa:hasSelector ?s . ?s ?p ?o }
+}
+"""
+
+
+def description(kg, iri: str) -> list[ox.Triple]:
+    """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence."""
+    return list(kg.query(_DESCRIPTION % {"e": _iri(iri)}))
+
+
+def search(kg, text: str, limit: int = 20) -> list[dict]:
+    """Return entities whose label contains ``text`` (case-insensitive), best matches first."""
+    text = text.strip()
+    if not text:
+        return []
+    literal = ox.Literal(text.lower())
+    rows = kg.query(
+        "SELECT ?x (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) WHERE { "
+        "{ ?x rdfs:label ?l } UNION { ?x skos:prefLabel ?l } "
+        f"FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?l)), {literal})) "
+        "OPTIONAL { ?x a ?t FILTER(isIRI(?t)) } } GROUP BY ?x")
+    lab = Labeller(kg)
+    found = []
+    for r in rows:
+        label = r["label"].value
+        lowered = label.lower()
+        rank = 0 if lowered == text.lower() else 1 if lowered.startswith(text.lower()) else 2
+        found.append((rank, len(label), label, r["x"].value,
+                      r["type"].value if r["type"] is not None else None))
+    found.sort()
+    lab.fetch([f[4] for f in found[:limit] if f[4]])
+    return [{"iri": iri, "label": label, "href": local_path(iri) or iri,
+             "type": lab.labels.get(t) or shorten(t) if t else None}
+            for _, _, label, iri, t in found[:limit]]

@@ -1,0 +1,175 @@
+"""The human side of the server: entity pages, the query page, search and the timeline.
+
+Every IRI the project mints dereferences here by path, whatever host serves it:
+``https://alliance-graph.example/id/X`` at ``/id/X``, ontology terms at ``/ontology/T``.  A
+browser gets HTML; an RDF client (by ``Accept``, or ``?format=``) gets the entity's triples,
+its claims and their evidence.  Templates autoescape, so text from the data is never markup.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+
+from . import diagram
+from . import entity as entity_mod
+from .. import negotiation
+from .. import service_description
+from . import timeline as timeline_mod
+from ...namespaces import AG, BASE, PREFIX_IRIS, RDF
+from ...query.results import GRAPH_FORMATS, prefixes_for
+
+HTML = "text/html"
+# What an entity can be written as, by media type, for content negotiation.
+ENTITY_FORMATS = {f.media_type: f for f in
+                  (GRAPH_FORMATS[n] for n in ("turtle", "jsonld", "nt", "xml"))}
+PAGE_OFFERS = [("html", [HTML, "application/xhtml+xml"])] + [
+    offer for offer in negotiation.GRAPH_OFFERS if offer[0] in ("turtle", "jsonld", "nt", "xml")]
+# Download links on the query page: the endpoint's result formats, by its format parameter.
+RESULT_DOWNLOADS = [("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"),
+                    ("tsv", "TSV")]
+GRAPH_DOWNLOADS = [("turtle", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD")]
+SPARQL_PATH = "/sparql"
+FORMAT_PARAM = "format"
+DEFAULT_QUERY = """# Every cited fact about Iron Dome, with the quote that states it.
+SELECT ?property ?value ?quote ?source WHERE {
+  ?claim rdf:subject id:IronDome ; rdf:predicate ?property ; rdf:object ?value ;
+         prov:wasDerivedFrom ?evidence .
+  ?evidence oa:hasSource ?source ; oa:hasSelector/oa:exact ?quote .
+}
+"""
+
+
+@lru_cache(maxsize=8)
+def catalogue(queries_dir: Path) -> list[dict]:
+    """Return the catalogue's example queries, read once: the folder does not change while the
+    server runs, and the service description reads them the same way."""
+    return service_description.examples(queries_dir)
+
+
+def diagram_edges(ent: entity_mod.Entity) -> list[diagram.Edge]:
+    """Return the links a diagram shows: asserted (non-deprecated) claims between entities."""
+    edges, seen = [], set()
+    for group in ent.groups:
+        if group.predicate.value in (str(RDF.type),):
+            continue  # types are in the page's heading; as edges they crowd out real links
+        for c in group.claims:
+            if c.rank_iri == str(AG.DeprecatedRank):
+                continue
+            other = c.subject if group.incoming else c.object
+            if other.kind != "iri":
+                continue
+            key = (group.predicate.value, other.value, group.incoming)
+            if key not in seen:
+                seen.add(key)
+                edges.append(diagram.Edge(group.predicate.label, other.label, other.href,
+                                          group.incoming))
+    # Ontology terms and sources have no claims: draw their plain links instead.
+    for prop, values in ent.statements:
+        for v in values:
+            if v.kind == "iri" and prop.value != str(RDF.type):
+                edges.append(diagram.Edge(prop.label, v.label, v.href, False))
+    for prop, subjects, _ in ent.incoming:
+        for s in subjects[:4]:
+            if s.kind == "iri":
+                edges.append(diagram.Edge(prop.label, s.label, s.href, True))
+    return edges
+
+
+def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint:
+    """Return the pages blueprint, reading the graph from ``get_kg()`` at each request.
+
+    Without arguments the graph and settings are the app's (``create_app`` keeps them in
+    ``app.extensions["alliance_graph"]``); tests may hand in their own.
+    """
+    if get_kg is None:
+        get_kg = lambda: current_app.extensions["alliance_graph"].kg  # noqa: E731
+    queries_dir = (lambda: settings.queries_dir) if settings is not None else \
+        (lambda: current_app.extensions["alliance_graph"].settings.queries_dir)
+    bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
+                   static_url_path="/static/pages")
+
+    @bp.app_template_filter("local")
+    def local(iri: str) -> str:
+        return entity_mod.local_path(iri) or iri
+
+    @bp.route("/")
+    def query_page():
+        examples = catalogue(queries_dir())
+        return render_template("query.html", examples=examples,
+                               default_query=DEFAULT_QUERY,
+                               result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
+                               base=BASE, prefixes=PREFIX_IRIS, sparql_path=SPARQL_PATH,
+                               format_param=FORMAT_PARAM)
+
+    @bp.route("/search")
+    def search():
+        q = request.args.get("q", "")
+        found = entity_mod.search(get_kg(), q)
+        if request.accept_mimetypes.best_match(["application/json", HTML]) == HTML:
+            return render_template("search.html", q=q, found=found)
+        return jsonify(found)
+
+    @bp.route("/timeline")
+    def timeline():
+        return render_template("timeline.html", events=timeline_mod.events(get_kg()))
+
+    @bp.route("/id/<path:rest>")
+    def entity_page(rest: str):
+        return _respond(get_kg(), BASE + "id/" + rest)
+
+    @bp.route("/ontology/")
+    @bp.route("/ontology/<path:rest>")
+    def ontology_page(rest: str = ""):
+        return _respond(get_kg(), BASE + "ontology/" + rest)
+
+    return bp
+
+
+def _chosen_format() -> str | None:
+    """Return the media type to answer with: ``?format=`` wins, then the Accept header."""
+    name = request.args.get("format")
+    if name:
+        chosen = negotiation.by_parameter(name, PAGE_OFFERS)
+        if chosen is None:
+            abort(Response(f"unknown format {name!r}; choose html, turtle, jsonld, nt or xml\n",
+                           400, mimetype="text/plain"))
+    else:
+        # The endpoint's negotiation; on equal quality HTML comes first, so browsers get pages.
+        chosen = negotiation.choose(request.headers.get("Accept"), PAGE_OFFERS)
+    if chosen is None:
+        return None
+    return HTML if chosen == "html" else GRAPH_FORMATS[chosen].media_type
+
+
+def _respond(kg, iri: str):
+    media = _chosen_format()
+    if media is None:
+        return Response("this page can be had as text/html, " + ", ".join(ENTITY_FORMATS)
+                        + "\n", 406, mimetype="text/plain")
+    try:
+        ent = entity_mod.describe(kg, iri)
+    except ValueError:
+        ent = None
+    if ent is None:
+        if media in ENTITY_FORMATS:
+            return Response(f"no statement about <{iri}> in this graph\n", 404,
+                            mimetype="text/plain", headers={"Vary": "Accept"})
+        return render_template("404.html", iri=iri), 404
+    if media in ENTITY_FORMATS:
+        fmt = ENTITY_FORMATS[media]
+        out = io.BytesIO()
+        ox.serialize(entity_mod.description(kg, iri), out, format=fmt.oxigraph,
+                     prefixes=prefixes_for(fmt.oxigraph))
+        return Response(out.getvalue(), mimetype=media, headers={"Vary": "Accept"})
+    svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
+    resp = Response(render_template("entity.html", e=ent, svg=svg,
+                                    rdf_formats=[(n, GRAPH_FORMATS[n].media_type)
+                                                 for n in ("turtle", "jsonld", "nt", "xml")]))
+    resp.headers["Vary"] = "Accept"
+    return resp

@@ -1,0 +1,135 @@
+"""What GET /sparql says about itself: SPARQL 1.1 Service Description, VoID and examples.
+
+The statistics are counted once when the app is created (the store never changes while it
+serves); the description depends on the URL the endpoint is reached by, so its serialization
+is cached per endpoint URL and format.  Queries in ``queries/*.rq`` (the catalogue) are listed as
+``sh:SPARQLExecutable`` examples, as the SIB and UniProt endpoints publish theirs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Response, request
+
+from . import negotiation
+from ..query import results as queries
+from ..namespaces import DCTERMS, RDF, RDFS, SCHEMA
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+SH = "http://www.w3.org/ns/shacl#"
+FORMATS = "http://www.w3.org/ns/formats/"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+# The W3C format IRI of each of our formats, keyed by queries.py's short names.
+RESULT_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                      "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
+                      "TriG", "N-Quads"]
+_EXECUTABLE = {"SELECT": ("SPARQLSelectExecutable", "select"),
+               "ASK": ("SPARQLAskExecutable", "ask"),
+               "CONSTRUCT": ("SPARQLConstructExecutable", "construct"),
+               "DESCRIBE": ("SPARQLDescribeExecutable", "describe")}
+
+
+def n(iri) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def count(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def statistics(kg) -> dict:
+    """Count triples per named graph, and the VoID figures of the default (asserted) graph."""
+    per_graph = {s["g"].value: int(s["n"].value) for s in kg.store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    [row] = kg.query("""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
+        (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects)
+        WHERE { ?s ?p ?o }""")
+    classes = len(list(kg.query("SELECT DISTINCT ?c WHERE { ?x a ?c }")))
+    default = {v: int(row[v].value) for v in
+               ("triples", "distinctSubjects", "properties", "distinctObjects")}
+    default["classes"] = classes
+    return {"graphs": per_graph, "default": default}
+
+
+def examples(queries_dir: Path) -> list[dict]:
+    """Return the catalogue's queries: name, title, comment, text and form."""
+    from ..query import catalogue
+    from ..query import guard
+    found = []
+    for path in catalogue.query_files(queries_dir) if queries_dir.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        try:
+            title, comment = catalogue.header(path)
+            form = guard.check(text, {}).form
+        except (catalogue.CatalogueError, guard.Refused):
+            continue  # a malformed or refused query is no example of this endpoint
+        if form in _EXECUTABLE:
+            found.append({"name": path.stem, "title": title, "comment": comment,
+                          "text": text, "form": form})
+    return found
+
+
+def describe(svc, endpoint: str) -> list[ox.Triple]:
+    """Return the description of the service reached at ``endpoint``."""
+    e = n(endpoint)
+    root = endpoint.rsplit("/sparql", 1)[0]
+    ds, dg = ox.BlankNode(), ox.BlankNode()
+    t = [ox.Triple(e, n(RDF.type), n(SD + "Service")),
+         ox.Triple(e, n(SD + "endpoint"), e),
+         ox.Triple(e, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
+         ox.Triple(e, n(SD + "defaultEntailmentRegime"),
+                   n("http://www.w3.org/ns/entailment/Simple")),
+         ox.Triple(e, n(SD + "defaultDataset"), ds),
+         ox.Triple(ds, n(RDF.type), n(SD + "Dataset")),
+         ox.Triple(ds, n(RDF.type), n(VOID + "Dataset")),
+         ox.Triple(ds, n(DCTERMS.title),
+                   ox.Literal("alliance-graph: U.S.-Israel military cooperation, cited")),
+         ox.Triple(ds, n(VOID + "sparqlEndpoint"), e),
+         ox.Triple(ds, n(VOID + "dataDump"), n(root + "/dataset")),
+         ox.Triple(ds, n(SD + "defaultGraph"), dg),
+         ox.Triple(dg, n(RDF.type), n(SD + "Graph")),
+         ox.Triple(dg, n(RDFS.comment), ox.Literal(
+             "The union of the asserted graphs; add inferred=true for the OWL 2 RL closure.")),
+         ]
+    t += [ox.Triple(e, n(SD + "resultFormat"), n(FORMATS + f)) for f in RESULT_FORMAT_IRIS]
+    t += [ox.Triple(dg, n(VOID + k), count(v)) for k, v in svc.stats["default"].items()]
+    for name in sorted(svc.graphs):
+        ng, g = ox.BlankNode(), ox.BlankNode()
+        t += [ox.Triple(ds, n(SD + "namedGraph"), ng),
+              ox.Triple(ng, n(RDF.type), n(SD + "NamedGraph")),
+              ox.Triple(ng, n(SD + "name"), n(name)),
+              ox.Triple(ng, n(SD + "graph"), g),
+              ox.Triple(g, n(RDF.type), n(SD + "Graph")),
+              ox.Triple(g, n(VOID + "triples"), count(svc.stats["graphs"].get(name, 0)))]
+        if svc.graphs[name] == svc.kg.inferred:
+            t.append(ox.Triple(ng, n(SD + "entailmentRegime"),
+                               n("http://www.w3.org/ns/owl-profile/RL")))
+    for ex in svc.examples:
+        x = n(f"{endpoint}#{ex['name']}")
+        cls, prop = _EXECUTABLE[ex["form"]]
+        t += [ox.Triple(x, n(RDF.type), n(SH + "SPARQLExecutable")),
+              ox.Triple(x, n(RDF.type), n(SH + cls)),
+              ox.Triple(x, n(RDFS.label), ox.Literal(ex["title"])),
+              ox.Triple(x, n(SH + prop), ox.Literal(ex["text"])),
+              ox.Triple(x, n(SCHEMA.target), e)]
+        if ex["comment"]:
+            t.append(ox.Triple(x, n(RDFS.comment), ox.Literal(ex["comment"])))
+    return t
+
+
+def respond(svc) -> Response:
+    """Answer GET /sparql without a query: the description in a negotiated RDF syntax."""
+    from .protocol import media_type, pick_format  # protocol imports this module
+    fmt = pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
+                      queries.GRAPH_FORMATS)
+    endpoint = request.base_url
+    key = (endpoint, fmt.name)
+    body = svc.cache.get(key)
+    if body is None:
+        if len(svc.cache) > 256:
+            svc.cache.clear()  # the Host header is the client's to choose: keep the cache bounded
+        body = svc.cache[key] = queries.serialize(describe(svc, endpoint), fmt.name)
+    return Response(body, 200, {"Content-Type": media_type(fmt), "Vary": "Accept"})
