@@ -12,7 +12,8 @@ import textwrap
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph.store import backends
+from alliance_graph.store import backends, directory
+from alliance_graph.store.errors import StoreError
 
 from alliance_graph.build import pipeline as build
 
@@ -73,8 +74,8 @@ def test_backend_query_errors_are_query_errors(backend_kg):
 
 def test_directory_store_is_reused_until_the_inputs_change(mini, monkeypatch):
     folder = mini.cache_dir / "store"
-    first = backends.build_directory(mini, folder)
-    assert backends.current_build(folder) == first
+    first = directory.build_directory(mini, folder)
+    assert directory.current_build(folder) == first
 
     # Same inputs: reopening must not run the pipeline at all.
     def no_build(settings):
@@ -86,14 +87,14 @@ def test_directory_store_is_reused_until_the_inputs_change(mini, monkeypatch):
 
     data = sorted(mini.data_dir.glob("*.ttl"))[0]
     data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
-    second = backends.build_directory(mini, folder)
-    assert second != first and backends.current_build(folder) == second
+    second = directory.build_directory(mini, folder)
+    assert second != first and directory.current_build(folder) == second
     assert sorted(p.name for p in folder.iterdir()) == ["CURRENT", f"build-{second}"]
 
 
 def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
     folder = mini.cache_dir / "store"
-    first = backends.build_directory(mini, folder)
+    first = directory.build_directory(mini, folder)
     data = sorted(mini.data_dir.glob("*.ttl"))[0]
     data.write_text(data.read_text() + "\n# changed\n")
 
@@ -101,10 +102,10 @@ def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
         # Write part of the new store, then fail as a full disk or a crash would.
         target.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("half")))
         raise OSError("simulated failure mid-build")
-    monkeypatch.setattr(backends, "_fill", half_fill)
+    monkeypatch.setattr(directory, "_fill", half_fill)
     with pytest.raises(OSError, match="mid-build"):
-        backends.build_directory(mini, folder)
-    assert backends.current_build(folder) == first
+        directory.build_directory(mini, folder)
+    assert directory.current_build(folder) == first
     assert not list(folder.glob(".tmp-*")), "the half-built store must be removed"
     reopened = ox.Store.read_only(str(folder / f"build-{first}"))
     assert not bool(reopened.query('ASK { GRAPH ?g { ?s ?p "half" } }'))
@@ -114,25 +115,25 @@ def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
 _KILLED_BUILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from alliance_graph.store import backends
+    from alliance_graph.store import directory
     from alliance_graph.settings import Settings
 
     def stuck_fill(target, nquads):
-        target.bulk_load(path=str(nquads), format=backends.ox.RdfFormat.N_QUADS)
+        target.bulk_load(path=str(nquads), format=directory.ox.RdfFormat.N_QUADS)
         print("half-built", flush=True)
         time.sleep(60)   # killed here, with the new store half written
 
-    backends._fill = stuck_fill
+    directory._fill = stuck_fill
     root = Path(sys.argv[1])
     settings = Settings(root=root, ontology_dir=root / "ontology", data_dir=root / "data",
                         cache_dir=root / "cache")
-    backends.build_directory(settings, Path(sys.argv[2]))
+    directory.build_directory(settings, Path(sys.argv[2]))
 """)
 
 
 def test_a_killed_build_leaves_the_previous_store_usable(mini):
     folder = mini.cache_dir / "store"
-    first = backends.build_directory(mini, folder)
+    first = directory.build_directory(mini, folder)
     data = sorted(mini.data_dir.glob("*.ttl"))[0]
     data.write_text(data.read_text() + "\n# changed\n")
     child = subprocess.Popen([sys.executable, "-c", _KILLED_BUILD, str(mini.root), str(folder)],
@@ -144,19 +145,19 @@ def test_a_killed_build_leaves_the_previous_store_usable(mini):
         child.send_signal(signal.SIGKILL)
         child.wait()
         child.stdout.close()
-    assert backends.current_build(folder) == first
+    assert directory.current_build(folder) == first
     kg = store.load(mini.with_(store=str(folder)))
     # The edit is in the inputs, so load rebuilds (clearing the dead build's leftovers) ...
     assert bool(kg.query("ASK { ?c a ag:Claim }"))
-    assert backends.current_build(folder) != first
+    assert directory.current_build(folder) != first
     assert not list(folder.glob(".tmp-*"))
 
 
 def test_an_unopenable_directory_is_a_store_error(mini, tmp_path):
     folder = tmp_path / "store"
-    digest = backends.build_directory(mini, folder)
+    digest = directory.build_directory(mini, folder)
     # A corrupt build: what a disk error or a hand edit leaves behind.
     for f in (folder / f"build-{digest}").iterdir():
         f.write_bytes(b"garbage") if f.is_file() else None
-    with pytest.raises(backends.StoreError, match="cannot open"):
-        backends.open_directory(mini, folder)
+    with pytest.raises(StoreError, match="cannot open"):
+        directory.open_directory(mini, folder)

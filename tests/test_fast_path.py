@@ -10,7 +10,7 @@ import pytest
 
 from alliance_graph.web import fast_path
 
-from alliance_graph.query import guard
+from alliance_graph.query import guard, limits, results
 
 from alliance_graph.web import protocol
 from alliance_graph.namespaces import PREFIX_IRIS
@@ -117,7 +117,7 @@ def test_sparql_json_matches_oxigraphs_own_serializer():
         "http://www.w3.org/2001/XMLSchema#integer"))))
     store.add(ox.Quad(ox.BlankNode("b1"), LABEL, ox.Literal("plain")))
     query = "SELECT ?s ?l ?none WHERE { ?s ?p ?l OPTIONAL { ?s <http://e/none> ?none } } ORDER BY ?l"
-    ours = protocol.sparql_json(*guard.bounded_rows(store.query(query), 10))
+    ours = results.sparql_json(*limits.bounded_rows(store.query(query), 10))
     theirs = protocol.queries.serialize(store.query(query), "json")
     as_rows = lambda body: [tuple(r) for r in ox.parse_query_results(
         body, format=ox.QueryResultsFormat.JSON)]

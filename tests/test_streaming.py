@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from alliance_graph.store import backends
+from alliance_graph.store import backends, directory
 
 from alliance_graph.build import pipeline as build
 
@@ -91,7 +91,7 @@ def test_a_large_input_is_built_in_the_directory_store_itself(mini, monkeypatch)
     monkeypatch.setattr(build, "build_quads", lambda *a: pytest.fail("default route used"))
     monkeypatch.setattr(build, "cached_build", lambda *a: pytest.fail("built in memory"))
     folder = mini.root / "store"
-    digest = backends.build_directory(large, folder)
+    digest = directory.build_directory(large, folder)
     store = ox.Store.read_only(str(folder / f"build-{digest}"))
     assert canonical(store) == expected
 
@@ -102,7 +102,7 @@ def test_a_large_input_with_its_cache_built_is_loaded_from_the_cache(mini, monke
     build.cached_build(large)  # as the memory backend leaves it
     monkeypatch.setattr(build, "stream_into", lambda *a: pytest.fail("built again on disk"))
     folder = mini.root / "store"
-    digest = backends.build_directory(large, folder)
+    digest = directory.build_directory(large, folder)
     store = ox.Store.read_only(str(folder / f"build-{digest}"))
     assert canonical(store) == canonical(default_route(mini))
 

@@ -1,24 +1,16 @@
-"""Keep the endpoint safe: read-only, no outbound requests, bounded time and result size.
+"""Check a query before it runs: read-only, no outbound requests, which graphs it names.
 
 Oxigraph parses queries in Rust and exposes no parse tree to Python, so the checks that must
 happen before a query runs (is it an update? does it call SERVICE? which graphs do FROM and
 FROM NAMED name?) read the query's tokens with comments, strings and IRIs masked out, which is
-enough because these are all keywords.  ``Watchdog`` enforces the time limit: Oxigraph cannot
-cancel a running query, but it releases the GIL while it works, so a watchdog thread can still
-run at the deadline, answer the client and end the worker process (gunicorn starts a new one).
+enough because these are all keywords.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
-import os
 import re
-import threading
-import time
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 
 
 class Refused(Exception):
@@ -110,108 +102,3 @@ def _resolve(token: str, prefixes: dict[str, str]) -> str | None:
     if colon and prefix in prefixes:
         return prefixes[prefix] + local
     return None
-
-
-class TooManyResults(Exception):
-    """A result holds more rows or triples than the limit allows."""
-
-
-def bounded_rows(result: ox.QuerySolutions, limit: int) -> tuple[list[str], list]:
-    """Return a SELECT result's variable names and at most ``limit`` solutions, or raise
-    TooManyResults.  Reading stops at ``limit + 1``, so an endless result costs no more than
-    the limit; the caller writes the rows it gets (``protocol.sparql_json``) without a second
-    serialization round trip."""
-    items = list(itertools.islice(result, limit + 1))
-    if len(items) > limit:
-        raise TooManyResults(f"the result has more than {limit} rows; "
-                             "add a LIMIT or narrow the query")
-    return [v.value for v in result.variables], items
-
-
-def bounded(result, limit: int):
-    """Return the result with at most ``limit`` rows/triples, or raise TooManyResults.
-
-    SELECT solutions come back as a new ``QuerySolutions`` (through SPARQL JSON) so the usual
-    serializers apply; CONSTRUCT/DESCRIBE triples as a list.  Reading stops at ``limit + 1``,
-    so an endless result costs no more than the limit.
-    """
-    if isinstance(result, ox.QueryBoolean):
-        return result
-    if isinstance(result, ox.QuerySolutions):
-        names, items = bounded_rows(result, limit)
-        body = {"head": {"vars": names}, "results": {"bindings": [
-            {n: json_term(v) for n, v in zip(names, s) if v is not None} for s in items]}}
-        return ox.parse_query_results(json.dumps(body).encode(),
-                                      format=ox.QueryResultsFormat.JSON)
-    items = list(itertools.islice(result, limit + 1))
-    if len(items) > limit:
-        raise TooManyResults(f"the result has more than {limit} triples; "
-                             "add a LIMIT or narrow the query")
-    return items
-
-
-def json_term(term) -> dict:
-    """Return a term in SPARQL 1.1 JSON results form."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": json_term(term.subject),
-                                        "predicate": json_term(term.predicate),
-                                        "object": json_term(term.object)}}
-
-
-class Watchdog:
-    """One thread per process that calls ``on_expire`` if a guarded block outlives its limit.
-
-    Arming and disarming only set two attributes, so a guarded request costs no system call;
-    the thread polls every ``tick`` seconds, which bounds how late the limit is enforced.
-    """
-
-    def __init__(self, tick: float = 0.05):
-        self.tick = tick
-        self.lock = threading.Lock()
-        self.deadline: float | None = None
-        self.on_expire = None
-        self.pid = None
-
-    def _start(self):
-        # A thread does not survive fork, so each (pre-forked) worker starts its own.
-        self.pid = os.getpid()
-        threading.Thread(target=self._run, name="query-watchdog", daemon=True).start()
-
-    def _run(self):
-        while True:
-            time.sleep(self.tick)
-            with self.lock:
-                if self.deadline is not None and time.monotonic() > self.deadline:
-                    # Still holding the lock: the guarded block cannot finish and answer too.
-                    self.deadline = None
-                    self.on_expire()
-
-    def guard(self, seconds: float, on_expire):
-        """Return a context manager that calls ``on_expire`` after ``seconds`` unless it ends."""
-        if self.pid != os.getpid():
-            self._start()
-        return _Armed(self, seconds, on_expire)
-
-
-class _Armed:
-    def __init__(self, dog: Watchdog, seconds: float, on_expire):
-        self.dog, self.seconds, self.on_expire = dog, seconds, on_expire
-
-    def __enter__(self):
-        self.dog.on_expire = self.on_expire
-        self.dog.deadline = time.monotonic() + self.seconds
-
-    def __exit__(self, *exc):
-        with self.dog.lock:
-            self.dog.deadline = None
-        return False

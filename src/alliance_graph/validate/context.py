@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..store import backends
+from ..store import backends, directory
 from ..build import pipeline as build
 from ..build.loading import LoadError
 from ..namespaces import AG, GRAPH, OA, RDF, RDFS
@@ -57,9 +57,9 @@ def prebuilt(settings: Settings) -> ox.Store | None:
         return None
     try:
         if kind == "directory":
-            return backends.open_directory(settings, Path(settings.store))
+            return directory.open_directory(settings, Path(settings.store))
         if build.input_bytes(settings) > settings.prebuilt_threshold:
-            return backends.open_directory(settings, settings.cache_dir / CACHE_STORE)
+            return directory.open_directory(settings, settings.cache_dir / CACHE_STORE)
     except LoadError:
         return None
     path = build.cache_path(settings)

@@ -16,13 +16,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
 from . import graph_store
-from ..query import guard
 from .pages import views as pages
 from . import protocol
 from . import response_cache
 from . import service_description
 from ..store import graph as store
 from .fast_path import FastPath
+from .watchdog import Watchdog
 from ..settings import Settings
 
 
@@ -41,7 +41,7 @@ class Service:
     _stats: dict | None = None
     examples: list = field(default_factory=list)
     cache: dict = field(default_factory=dict)
-    watchdog: guard.Watchdog = field(default_factory=guard.Watchdog)
+    watchdog: Watchdog = field(default_factory=Watchdog)
     responses: response_cache.ResponseCache | None = None
     default_asserted: list = field(default_factory=list)
     default_inferred: list = field(default_factory=list)

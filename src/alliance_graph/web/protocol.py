@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from ..query import guard
+from ..query import limits
 from . import negotiation
 from ..query import results as queries
 from . import service_description
@@ -276,13 +277,13 @@ def evaluate(svc, text, default, named, fmt, environ, prefixes=PREFIX_IRIS):
                 fmt = GRAPH_FORMATS["turtle"]
             if kind == "select" and fmt.name == "json":
                 # SPARQL JSON written while the rows are counted: no parse-back round trip.
-                body = sparql_json(*guard.bounded_rows(result, svc.settings.max_results))
+                body = queries.sparql_json(*limits.bounded_rows(result, svc.settings.max_results))
             else:
-                body = queries.serialize(guard.bounded(result, svc.settings.max_results),
+                body = queries.serialize(limits.bounded(result, svc.settings.max_results),
                                          fmt.name)
         except queries.QueryError as exc:
             raise HTTPError(400, f"query failed: {exc}") from exc
-        except guard.TooManyResults as exc:
+        except limits.TooManyResults as exc:
             raise HTTPError(422, str(exc)) from exc
         except OSError as exc:  # evaluation errors surface while rows are read
             raise HTTPError(400, f"query failed: query evaluation failed: {exc}") from exc
@@ -292,14 +293,6 @@ def evaluate(svc, text, default, named, fmt, environ, prefixes=PREFIX_IRIS):
     if time.monotonic() - started > limit:
         raise HTTPError(503, message)
     return body, fmt
-
-
-def sparql_json(names: list[str], rows: list) -> bytes:
-    """Write SELECT solutions as SPARQL 1.1 Query Results JSON."""
-    term = guard.json_term
-    return json.dumps({"head": {"vars": names}, "results": {"bindings": [
-        {n: term(v) for n, v in zip(names, row) if v is not None} for row in rows]}},
-        ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @bp.errorhandler(HTTPError)

@@ -1,0 +1,114 @@
+"""The on-disk store: an Oxigraph (RocksDB) directory holding one build per inputs' hash.
+
+A directory store keeps each build in a subfolder named by the inputs' hash and a ``CURRENT``
+file naming the one in use.  A build is written to a temporary folder, renamed, and only then
+named in ``CURRENT`` (replaced atomically), so an interrupted build never touches the store in
+use and a half-built store is never opened.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..build import pipeline as build
+from ..settings import Settings
+from .errors import StoreError
+
+CURRENT = "CURRENT"
+
+
+def current_build(folder: Path) -> str | None:
+    """Return the input hash of the build a directory store currently serves, if any."""
+    try:
+        name = (folder / CURRENT).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    return name if (folder / f"build-{name}").is_dir() else None
+
+
+def build_directory(settings: Settings, folder: Path) -> str:
+    """Build the graph into ``folder`` unless its current build has the same inputs; return
+    the input hash it now serves."""
+    digest = build.input_hash(settings)[:32]
+    if current_build(folder) == digest:
+        return digest
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"build-{digest}"
+    if not target.is_dir():
+        tmp = folder / f".tmp-{digest}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            _build_in(settings, tmp)
+            gc.collect()  # drop the store so RocksDB closes its files before the rename
+            os.rename(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    pointer = folder / f".{CURRENT}-{os.getpid()}"
+    pointer.write_text(digest + "\n", encoding="ascii")
+    os.replace(pointer, folder / CURRENT)
+    _remove_old_builds(folder, keep=target.name)
+    return digest
+
+
+def _build_in(settings: Settings, folder: Path) -> None:
+    # Above settings.disk_build_threshold the streaming route runs in the on-disk store
+    # itself, every write through the bulk loader, so memory stays bounded however big the
+    # graph (a million facts would take 5 GB in memory).  Below it, or when the N-Quads cache
+    # of these inputs already exists (the memory backend made it), the build goes through
+    # that cache and is bulk-loaded: several times faster.  The store is local, so it is
+    # released when this returns.
+    store = ox.Store(str(folder))
+    if build.input_bytes(settings) > settings.disk_build_threshold \
+            and not build.cache_path(settings).exists():
+        build.stream_into(store, settings)
+        _compact(store)
+    else:
+        _fill(store, build.cached_build(settings))
+
+
+def _fill(store: ox.Store, nquads: Path) -> None:
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    _compact(store)
+
+
+def _compact(store: ox.Store) -> None:
+    store.flush()
+    store.optimize()
+
+
+def _remove_old_builds(folder: Path, keep: str) -> None:
+    # Old builds may still be open read-only by a running server: POSIX keeps their files
+    # alive until closed, so removing them here is safe.
+    for entry in folder.glob("build-*"):
+        if entry.name != keep:
+            shutil.rmtree(entry, ignore_errors=True)
+    for entry in folder.glob(".tmp-*"):
+        pid = entry.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def open_directory(settings: Settings, folder: Path) -> ox.Store:
+    """Return the directory store for the current inputs, building it first if needed."""
+    digest = build_directory(settings, folder)
+    try:
+        # Read-only: several server workers can open it at once, and nothing writes to it.
+        return ox.Store.read_only(str(folder / f"build-{digest}"))
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
+        raise StoreError(f"cannot open the store in {folder}: {exc}") from exc
