@@ -19,6 +19,7 @@ run: setup
 	$(BIN)/alliance-graph serve --port $(PORT)
 
 test: setup
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -q
 
 bench: setup

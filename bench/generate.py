@@ -95,7 +95,7 @@ def generate(n_facts: int, out: Path, seed: int = 8) -> dict:
         for _, prop, target_cls in rng.sample(relations, min(2, len(relations))):
             facts.append((f"ag:{prop}", f"id:{rng.choice(by_class[target_cls])}",
                           f"id:{rng.choice(by_class[target_cls])}"))
-        for _, prop, template in (l for l in LITERALS if l[0] == cls):
+        for _, prop, template in (lit for lit in LITERALS if lit[0] == cls):
             facts.append((f"ag:{prop}", template.format(i=index),
                           template.format(i=f"{index} (variant)")))
         if len(facts) < 4 and relations:  # a second value from another source's wording

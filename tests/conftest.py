@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from alliance_graph.store import graph as store
-from alliance_graph.settings import Settings
-
 import servers  # tests/servers.py: start and stop real server processes
+from alliance_graph.settings import Settings
+from alliance_graph.store import graph as store
 
 
 @pytest.fixture(scope="session")

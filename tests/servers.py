@@ -32,11 +32,11 @@ def start(command: list[str], ready_url: str, log: Path, timeout: float = 60) ->
         try:
             urllib.request.urlopen(ready_url, timeout=2).close()
             return process
-        except OSError:
+        except OSError as exc:
             if process.poll() is not None or time.monotonic() > deadline:
                 stop(process)
                 raise RuntimeError(f"{command[0]} did not start ({ready_url}):\n"
-                                   f"{log.read_text(errors='replace')[-2000:]}")
+                                   f"{log.read_text(errors='replace')[-2000:]}") from exc
             time.sleep(0.1)
 
 

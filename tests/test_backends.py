@@ -12,18 +12,12 @@ import textwrap
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph.store import backends, directory
-from alliance_graph.store.errors import StoreError
-
 from alliance_graph.build import pipeline as build
-
-from alliance_graph.query import export
-
+from alliance_graph.query import export, stats
 from alliance_graph.query import results as queries
-
-from alliance_graph.query import stats
-
+from alliance_graph.store import directory
 from alliance_graph.store import graph as store
+from alliance_graph.store.errors import StoreError
 
 # A fixed mix touching every query form, named graphs, the inferred graph and blank nodes;
 # the query catalogue's suite (tests/test_catalogue.py) runs its queries over backend_kg too.
@@ -109,7 +103,7 @@ def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
     assert not list(folder.glob(".tmp-*")), "the half-built store must be removed"
     reopened = ox.Store.read_only(str(folder / f"build-{first}"))
     assert not bool(reopened.query('ASK { GRAPH ?g { ?s ?p "half" } }'))
-    assert bool(reopened.query("ASK { GRAPH ?g { ?c a <%s> } }" % "https://alliance-graph.example/ontology/Claim"))
+    assert bool(reopened.query("ASK { GRAPH ?g { ?c a <https://alliance-graph.example/ontology/Claim> } }"))
 
 
 _KILLED_BUILD = textwrap.dedent("""

@@ -1,7 +1,6 @@
 """The build cache: reused while the inputs are unchanged, rebuilt when they change."""
 
 from alliance_graph.build import pipeline as build
-
 from alliance_graph.store import graph as store
 
 

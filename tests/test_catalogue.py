@@ -43,7 +43,8 @@ def test_manifest_entry_matches_query_header(entry):
     text = entry.text()
     # Catalogue queries must run on any store, so they declare every prefix they use.
     for prefix in ("ag:", "id:", "rdf:", "rdfs:", "oa:", "prov:", "dcterms:", "skos:", "xsd:"):
-        body = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
+        body = "\n".join(line for line in text.splitlines()
+                         if not line.lstrip().startswith("#"))
         if f" {prefix}" in body or f"({prefix}" in body or f"/{prefix}" in body:
             assert f"PREFIX {prefix}" in text, f"{entry.name} uses {prefix} undeclared"
 

@@ -2,9 +2,8 @@
 
 import pytest
 
-from alliance_graph.build import pipeline as build
-
 from alliance_graph.build import checks
+from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 
 ALL = [c.name for c in checks.all_checks()]

@@ -4,8 +4,8 @@ import hashlib
 
 import pytest
 
-from alliance_graph.sources import citations
 from alliance_graph.namespaces import turtle_prologue
+from alliance_graph.sources import citations
 
 TEXT = "The U.S. was the first country. Israel was designated in 1987. The U.S. was first."
 

@@ -7,12 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from alliance_graph.build import pipeline as build
-
-from alliance_graph.validate import context
-
-from alliance_graph.validate import validation
 from alliance_graph.namespaces import RDF
-
+from alliance_graph.validate import context, validation
 from test_shapes import expected, short  # the fixtures' "# expect:" marks, read one way
 
 ROOT = Path(__file__).parents[1]

@@ -1,7 +1,7 @@
 """entity.describe: an IRI's claims with quotes and grades, disagreements, plain statements."""
 
-from alliance_graph.web.pages import entity
 from alliance_graph.namespaces import AG, ID
+from alliance_graph.web.pages import entity
 
 IRON_DOME = str(ID.IronDome)
 

@@ -8,15 +8,12 @@ import urllib.parse
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph.web import fast_path
-
-from alliance_graph.query import guard, limits, results
-
-from alliance_graph.web import protocol
 from alliance_graph.namespaces import PREFIX_IRIS
-from alliance_graph.web.response_cache import ResponseCache
+from alliance_graph.query import guard, limits, results
 from alliance_graph.store.graph import KnowledgeGraph
+from alliance_graph.web import fast_path, protocol
 from alliance_graph.web.app import create_app
+from alliance_graph.web.response_cache import ResponseCache
 
 A = "https://alliance-graph.example/graph/data/a.ttl"
 B = "https://alliance-graph.example/graph/data/b.ttl"

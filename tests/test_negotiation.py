@@ -2,8 +2,14 @@
 
 import pytest
 
-from alliance_graph.web.negotiation import (DATASET_OFFERS, GRAPH_OFFERS, RESULT_OFFERS,
-                                        by_parameter, choose, parse_accept)
+from alliance_graph.web.negotiation import (
+    DATASET_OFFERS,
+    GRAPH_OFFERS,
+    RESULT_OFFERS,
+    by_parameter,
+    choose,
+    parse_accept,
+)
 
 CASES = [
     # (Accept header, offers, expected format name or None for 406)

@@ -4,9 +4,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from alliance_graph.build import loading
-
-from alliance_graph.build import reasoning
+from alliance_graph.build import loading, reasoning
 
 TTL = """@prefix ag: <https://alliance-graph.example/ontology/> .
 @prefix id: <https://alliance-graph.example/id/> .

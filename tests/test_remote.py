@@ -6,12 +6,10 @@ import re
 
 from click.testing import CliRunner
 
-from alliance_graph.store import backends
-
-from alliance_graph.store import graph as store
-from alliance_graph.cli import main
-
 import servers
+from alliance_graph.cli import main
+from alliance_graph.store import backends
+from alliance_graph.store import graph as store
 
 
 def cli(*args):

@@ -5,9 +5,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from alliance_graph.store import backends
-
 import servers
+from alliance_graph.store import backends
 
 ASK = urllib.parse.quote("ASK { ?c a ag:Claim }")
 

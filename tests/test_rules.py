@@ -8,10 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_graph.build import pipeline as build
-
-from alliance_graph.build import reasoning
-
-from alliance_graph.build import rules
+from alliance_graph.build import reasoning, rules
 from alliance_graph.namespaces import INFERRED_GRAPH
 
 

@@ -18,10 +18,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from alliance_graph.build import checks
-
-from alliance_graph.validate import quotes
-
-from alliance_graph.validate import validation
+from alliance_graph.validate import quotes, validation
 from alliance_graph.validate.report import AGSH, CHECK
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"

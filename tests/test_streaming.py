@@ -7,20 +7,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from alliance_graph.store import backends, directory
-
+from alliance_graph.build import loading, reasoning, rules, streaming, truthy
 from alliance_graph.build import pipeline as build
-
-from alliance_graph.build import loading
-
-from alliance_graph.build import reasoning
-
-from alliance_graph.build import rules
-
-from alliance_graph.build import streaming
-
-from alliance_graph.build import truthy
 from alliance_graph.namespaces import INFERRED_GRAPH
+from alliance_graph.store import directory
 
 
 def canonical(quads) -> set[str]:

@@ -2,9 +2,7 @@
 
 import pyoxigraph as ox
 
-from alliance_graph.build import loading
-
-from alliance_graph.build import truthy
+from alliance_graph.build import loading, truthy
 
 PREFIXES = """@prefix ag: <https://alliance-graph.example/ontology/> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .

@@ -15,11 +15,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
 from alliance_graph.build import pipeline as build
-
-from alliance_graph.validate import validation
-from alliance_graph.cli import main
 from alliance_graph.build.loading import LoadError
-
+from alliance_graph.cli import main
+from alliance_graph.validate import validation
 from test_shapes import expected, short  # the fixtures' "# expect:" marks, read one way
 
 ROOT = Path(__file__).parents[1]

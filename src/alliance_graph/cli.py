@@ -14,16 +14,16 @@ from pathlib import Path
 
 import click
 
-from .store import backends
 from .build import checks
-from .sources import citations
+from .build.loading import LoadError
+from .build.pipeline import asserted
 from .query import export as export_mod
 from .query import results as queries
 from .query import stats as stats_mod
-from .store import graph as store
-from .build.pipeline import asserted
-from .build.loading import LoadError
 from .settings import Settings
+from .sources import citations
+from .store import backends
+from .store import graph as store
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 
@@ -262,9 +262,7 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
 @click.pass_obj
 def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     """Validate FILES and, only if they conform, merge their facts into the data folder."""
-    from .validate import context
-    from .validate import merge
-    from .validate import report
+    from .validate import context, merge, report
     # One prebuilt graph (None: the files) for both: validating, and finding what data/ holds.
     prebuilt = context.prebuilt(settings)
     result = _validated(settings, files, prebuilt=prebuilt)

@@ -16,9 +16,9 @@ from importlib import resources
 
 import pyoxigraph as ox
 
+from ..namespaces import GRAPH, sparql_prologue
 from .lines import LineIndex
 from .loading import Problem
-from ..namespaces import GRAPH, sparql_prologue
 
 
 @dataclass(frozen=True)

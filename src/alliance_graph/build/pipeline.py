@@ -17,13 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import __version__
-from . import checks
-from . import loading
-from . import reasoning
-from . import rules
-from . import streaming
-from . import truthy
 from ..settings import Settings
+from . import checks, loading, reasoning, rules, streaming, truthy
 
 # The code that decides what a build contains; its source is part of the cache key, so a
 # changed module or check query never serves a stale build.

@@ -179,7 +179,7 @@ class _Added:
         else:
             pairs.add((s, o))
 
-    def merge(self, other: "_Added") -> None:
+    def merge(self, other: _Added) -> None:
         self.classes |= other.classes
         for p, pairs in other.pairs.items():
             mine = self.pairs.setdefault(p, set())

@@ -25,11 +25,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import checks
-from . import loading
-from . import rules
-from .lines import LineIndex
 from ..namespaces import AG, RDF
+from . import checks, loading, rules
+from .lines import LineIndex
 
 # The plain triples the claims assert, as truthy.truthy_quads derives them: for each subject
 # and predicate the preferred claims if there are any, else the normal ones; a claim needs a

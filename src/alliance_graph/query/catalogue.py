@@ -25,8 +25,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import isomorphic
 
-from . import results as queries
 from ..namespaces import bind_prefixes
+from . import results as queries
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
@@ -68,10 +68,8 @@ def has_order_by(sparql: str) -> bool:
     """
     code = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', sparql)
     code = re.sub(r"#[^\n]*", "", code)
-    last = None
-    for last in re.finditer(r"\bORDER\s+BY\b", code, re.IGNORECASE):
-        pass
-    return last is not None and "}" not in code[last.end():]
+    found = list(re.finditer(r"\bORDER\s+BY\b", code, re.IGNORECASE))
+    return bool(found) and "}" not in code[found[-1].end():]
 
 
 def header(path: Path) -> tuple[str, str]:
@@ -277,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     """Check the catalogue against the graph, or with --update regenerate its results."""
     import argparse
 
-    from ..store import graph as store
     from ..settings import Settings
+    from ..store import graph as store
 
     parser = argparse.ArgumentParser(prog="python -m alliance_graph.query.catalogue",
                                      description=main.__doc__)

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 
-
 class Refused(Exception):
     """A request the service will not answer; ``status`` is the HTTP status to send."""
 

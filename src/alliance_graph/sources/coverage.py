@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import citations
 from ..namespaces import SRC
+from . import citations
 
 # Line breaks: real newlines, and the literal two characters backslash-n that source 004 has
 # instead of newlines (it was scraped with its escapes left in).

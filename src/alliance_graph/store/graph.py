@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import backends
 from ..namespaces import INFERRED_GRAPH, PREFIX_IRIS
 from ..settings import Settings
+from . import backends
 
 INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 
@@ -27,7 +27,7 @@ class KnowledgeGraph:
     inferred: ox.NamedNode = INFERRED
 
     @classmethod
-    def from_store(cls, store: ox.Store) -> "KnowledgeGraph":
+    def from_store(cls, store: ox.Store) -> KnowledgeGraph:
         """Wrap a store, taking every named graph but the inferred one as asserted."""
         names = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
                        key=lambda g: g.value)

@@ -44,7 +44,7 @@ class RemoteStore:
         self._graphs: list[ox.NamedNode] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "RemoteStore":
+    def from_settings(cls, settings: Settings) -> RemoteStore:
         return cls(settings.store, settings.store_update_url, settings.store_graph_store_url,
                    settings.remote_timeout)
 

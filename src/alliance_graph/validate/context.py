@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..store import backends, directory
 from ..build import pipeline as build
 from ..build.loading import LoadError
 from ..namespaces import AG, GRAPH, OA, RDF, RDFS
 from ..settings import Settings
+from ..store import backends, directory
 
 # A directory store kept in the cache folder, for validating against a large graph that is
 # otherwise served from memory: opening it takes well under a second, loading the N-Quads

@@ -23,12 +23,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from ..build import checks
-from . import context
-from ..build import loading
-from ..build import reasoning
+from ..build import checks, loading, reasoning
 from ..build.lines import _PREFIX
 from ..namespaces import AG, GRAPH, PREFIX_IRIS
+from . import context
 
 # Predicates in the order the data files write them; the rest follow alphabetically.
 _ORDER = [str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, AG.validFrom,

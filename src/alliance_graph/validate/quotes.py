@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..sources.citations import QuoteNotFound, locate, read_source, sha256_of
 from ..namespaces import sparql_prologue
+from ..sources.citations import QuoteNotFound, locate, read_source, sha256_of
 from .report import CHECK, Finding
 
 CHECKS = {

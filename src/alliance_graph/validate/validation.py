@@ -31,16 +31,13 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ..build import checks
-from . import context
-from ..build import loading
-from . import quotes
-from ..build import truthy
+from ..build import checks, loading, truthy
 from ..build.lines import LineIndex
 from ..build.loading import LoadError, Problem
 from ..namespaces import AG, GRAPH
-from .report import CHECK, SH, Finding, Report
 from ..settings import Settings
+from . import context, quotes
+from .report import CHECK, SH, Finding, Report
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 SKOLEM = "urn:bnode:"
@@ -329,7 +326,8 @@ def _shacl_findings(report_graph: Graph, shapes: Graph) -> list[tuple]:
     """Return (severity, message, shape, name, focus, path, value, component) per result."""
     rows = []
     for r in report_graph.objects(None, SH.result):
-        get = lambda p: report_graph.value(r, p)  # noqa: E731 - a local shorthand
+        def get(p, r=r):
+            return report_graph.value(r, p)
         shape = get(SH.sourceShape)
         name = shapes.value(shape, SH.name)
         path = get(SH.resultPath)

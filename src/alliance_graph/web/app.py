@@ -15,15 +15,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
-from . import graph_store
-from .pages import views as pages
-from . import protocol
-from . import response_cache
-from . import service_description
-from ..store import graph as store
-from .fast_path import FastPath
-from .watchdog import Watchdog
 from ..settings import Settings
+from ..store import graph as store
+from . import graph_store, protocol, response_cache, service_description
+from .fast_path import FastPath
+from .pages import views as pages
+from .watchdog import Watchdog
 
 
 def soft_timeout(environ, message):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from . import negotiation
 from ..query import results as queries
-from .protocol import HTTPError, TRUE, error, media_type, pick_format, service
+from . import negotiation
+from .protocol import TRUE, HTTPError, error, media_type, pick_format, service
 
 bp = Blueprint("graph_store", __name__)
 

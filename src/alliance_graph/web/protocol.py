@@ -16,7 +16,6 @@ see docs/endpoint.md).  There is one copy of every check.
 
 from __future__ import annotations
 
-import json
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -25,14 +24,12 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from ..query import guard
-from ..query import limits
-from . import negotiation
-from ..query import results as queries
-from . import service_description
-from ..store.backends import StoreError
 from ..namespaces import PREFIX_IRIS
+from ..query import guard, limits
+from ..query import results as queries
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
+from ..store.backends import StoreError
+from . import negotiation, service_description
 
 bp = Blueprint("sparql", __name__)
 

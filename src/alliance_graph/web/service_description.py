@@ -13,9 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Response, request
 
-from . import negotiation
-from ..query import results as queries
 from ..namespaces import DCTERMS, RDF, RDFS, SCHEMA
+from ..query import results as queries
+from . import negotiation
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -56,8 +56,7 @@ def statistics(kg) -> dict:
 
 def examples(queries_dir: Path) -> list[dict]:
     """Return the catalogue's queries: name, title, comment, text and form."""
-    from ..query import catalogue
-    from ..query import guard
+    from ..query import catalogue, guard
     found = []
     for path in catalogue.query_files(queries_dir) if queries_dir.is_dir() else []:
         text = path.read_text(encoding="utf-8")

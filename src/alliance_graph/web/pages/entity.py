@@ -277,7 +277,8 @@ def evidence_nodes(kg, iris, labeller: Labeller) -> dict[str, Evidence]:
             e = row["e"].value
             if e in out:
                 continue  # a second selector or label: the first is enough for a page
-            val = lambda name: row[name].value if row[name] is not None else ""
+            def val(name, row=row):
+                return row[name].value if row[name] is not None else ""
             source = row["source"]
             out[e] = Evidence(
                 iri=labeller.term(ox.NamedNode(e)), exact=val("exact"), prefix=val("prefix"),

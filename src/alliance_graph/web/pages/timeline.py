@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .entity import Labeller, Term
 from ...namespaces import RDF
+from .entity import Labeller, Term
 
 DATE_TYPES = ("xsd:date", "xsd:gYearMonth", "xsd:gYear", "xsd:dateTime")
 

@@ -16,13 +16,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from . import diagram
-from . import entity as entity_mod
-from .. import negotiation
-from .. import service_description
-from . import timeline as timeline_mod
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF
 from ...query.results import GRAPH_FORMATS, prefixes_for
+from .. import negotiation, service_description
+from . import diagram
+from . import entity as entity_mod
+from . import timeline as timeline_mod
 
 HTML = "text/html"
 # What an entity can be written as, by media type, for content negotiation.
