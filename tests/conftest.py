@@ -9,14 +9,26 @@ from pathlib import Path
 import pytest
 
 import servers  # tests/servers.py: start and stop real server processes
-from alliance_graph.settings import Settings
+from alliance_graph.settings import ENVIRONMENT, Settings
 from alliance_graph.store import graph as store
 
 
+@pytest.fixture(scope="session", autouse=True)
+def clean_environment(tmp_path_factory):
+    """Run every test, and every command and server a test starts, without the developer's
+    ALLIANCE_GRAPH_* variables and with a build cache of the session's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ENVIRONMENT:
+            patch.delenv(name, raising=False)
+        patch.setenv("ALLIANCE_GRAPH_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    """Settings for the shipped ontology and data."""
-    return Settings()
+def settings(tmp_path_factory) -> Settings:
+    """Settings for the shipped ontology and data, building into a cache of the test session's
+    own (never the checkout's .cache/, and nothing from the developer's environment)."""
+    return Settings(cache_dir=Path(os.environ["ALLIANCE_GRAPH_CACHE"]))
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ def test_query_answers_as_reviewed(backend_kg, entry):
     expected = catalogue.read_expected(entry.result)
     problems = catalogue.differences(actual, expected, ordered=entry.ordered())
     assert not problems, (f"{entry.name}: the graph no longer answers as reviewed "
-                          "(python -m alliance_graph.query.catalogue --update, then review the diff):\n"
+                          "(alliance-graph catalogue --update, then review the diff):\n"
                           + "\n".join(problems))
 
 

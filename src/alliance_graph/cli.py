@@ -70,7 +70,7 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx, **paths):
     """Query, export and check the alliance-graph knowledge graph."""
-    ctx.obj = Settings().with_(**paths)
+    ctx.obj = Settings.from_env().with_(**paths)
 
 
 @main.command()
@@ -164,6 +164,30 @@ def cite(settings: Settings, source: str, quote: str, name: str):
         click.echo(citations.evidence_turtle(name, source, citations.read_source(path), quote))
     except citations.QuoteNotFound as exc:
         fail(f"{source}: {exc}", EXIT_NO)
+
+
+@main.command()
+@click.option("--update", is_flag=True,
+              help="Rewrite every reviewed answer and the manifest from the graph as it is now "
+                   "(review that diff against the sources before committing it).")
+@click.pass_obj
+def catalogue(settings: Settings, update: bool):
+    """Run the named queries in queries/ and compare them with their reviewed answers."""
+    from .query import catalogue as catalogue_mod
+    kg = load_graph(settings)
+    try:
+        if update:
+            for path in catalogue_mod.update(kg, settings.queries_dir):
+                click.echo(f"wrote {path}")
+            return
+        results = catalogue_mod.check(kg, settings.queries_dir)
+    except catalogue_mod.CatalogueError as exc:
+        fail(str(exc))
+    for name, problems in results:
+        click.echo(f"{'FAIL' if problems else 'ok  '} {name}")
+        for problem in problems:
+            click.echo(f"     {problem}")
+    sys.exit(EXIT_NO if any(problems for _, problems in results) else EXIT_OK)
 
 
 @main.command()

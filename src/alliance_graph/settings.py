@@ -1,22 +1,30 @@
 """Every default in one place: paths, limits and server options.
 
-A ``Settings`` value is passed to whatever needs it; nothing reads globals.  Paths default to
-the checkout the package runs from (``ontology/``, ``data/``, and ``../shared/sources`` beside
-it) and can be overridden by arguments or ``ALLIANCE_GRAPH_*`` environment variables.
+A ``Settings`` value is passed to whatever needs it; nothing reads globals, and building one
+reads nothing: ``Settings()`` is the defaults, whatever the environment holds.  The command line
+reads the ``ALLIANCE_GRAPH_*`` environment variables once (``from_env``), so a library caller
+or a test gets exactly the settings it builds.  Paths default to the checkout the package runs
+from (``ontology/``, ``data/``, and ``../shared/sources`` beside it).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-
-def _env_path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value) if value else default
+# Environment variables the command line reads, and the field each one sets.
+ENVIRONMENT = {
+    "ALLIANCE_GRAPH_ROOT": "root",
+    "ALLIANCE_GRAPH_ONTOLOGY": "ontology_dir",
+    "ALLIANCE_GRAPH_DATA": "data_dir",
+    "ALLIANCE_GRAPH_SOURCES": "sources_dir",
+    "ALLIANCE_GRAPH_CACHE": "cache_dir",
+    "ALLIANCE_GRAPH_STORE": "store",
+}
 
 
 @dataclass(frozen=True)
@@ -25,15 +33,11 @@ class Settings:
 
     # Graph names are file paths relative to root (ontology/..., data/...); a project kept
     # elsewhere (a benchmark's generated one) sets ALLIANCE_GRAPH_ROOT beside the folders.
-    root: Path = field(default_factory=lambda: _env_path("ALLIANCE_GRAPH_ROOT", PROJECT_ROOT))
-    ontology_dir: Path = field(default_factory=lambda: _env_path(
-        "ALLIANCE_GRAPH_ONTOLOGY", PROJECT_ROOT / "ontology"))
-    data_dir: Path = field(default_factory=lambda: _env_path(
-        "ALLIANCE_GRAPH_DATA", PROJECT_ROOT / "data"))
-    sources_dir: Path = field(default_factory=lambda: _env_path(
-        "ALLIANCE_GRAPH_SOURCES", PROJECT_ROOT.parent / "shared" / "sources"))
-    cache_dir: Path = field(default_factory=lambda: _env_path(
-        "ALLIANCE_GRAPH_CACHE", PROJECT_ROOT / ".cache"))
+    root: Path = PROJECT_ROOT
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    data_dir: Path = PROJECT_ROOT / "data"
+    sources_dir: Path = PROJECT_ROOT.parent / "shared" / "sources"
+    cache_dir: Path = PROJECT_ROOT / ".cache"
     queries_dir: Path = PROJECT_ROOT / "queries"
     # Files in ontology/ that are published but not reasoned over (see DESIGN.md).
     unreasoned_files: tuple[str, ...] = ("alignments.ttl", "shapes.ttl")
@@ -42,14 +46,16 @@ class Settings:
     max_proposal_bytes: int = 5_000_000
     # Where the built graph lives: "memory" (built at start), a directory path (an on-disk
     # Oxigraph store, rebuilt only when the inputs change) or an http(s) SPARQL query URL.
-    store: str = field(default_factory=lambda: os.environ.get("ALLIANCE_GRAPH_STORE", "memory"))
+    store: str = "memory"
     # A remote store's SPARQL Update and Graph Store Protocol URLs (None: derived from ``store``
     # the way Oxigraph and Fuseki name them, /update and /store beside /query; a graph store
     # URL of "" means there is none, and `load` sends SPARQL Update INSERT DATA instead).
     store_update_url: str | None = None
     store_graph_store_url: str | None = None
-    # Seconds to wait for a remote store's answer (connect and read).
+    # Seconds to wait for a remote store's answer (connect and read), and for it to take in a
+    # whole build (`load`), however big.
     remote_timeout: float = 60.0
+    remote_load_timeout: float = 3600.0
     # Above this many reasoned quads the build computes the OWL 2 RL closure with the SPARQL
     # rules in rules.py instead of owlrl: same triples on this ontology, minutes instead of hours.
     rules_threshold: int = 20_000
@@ -83,6 +89,15 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Return the defaults with what the ``ALLIANCE_GRAPH_*`` variables set (``ENVIRONMENT``)."""
+        environ = os.environ if environ is None else environ
+        types = {f.name: f.type for f in fields(cls)}
+        changes = {name: (Path(environ[var]) if types[name] == "Path" else environ[var])
+                   for var, name in ENVIRONMENT.items() if environ.get(var)}
+        return replace(cls(), **changes)
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored)."""

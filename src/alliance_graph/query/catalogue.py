@@ -271,34 +271,8 @@ def update(kg, queries_dir: Path) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Check the catalogue against the graph, or with --update regenerate its results."""
-    import argparse
-
-    from ..settings import Settings
-    from ..store import graph as store
-
-    parser = argparse.ArgumentParser(prog="python -m alliance_graph.query.catalogue",
-                                     description=main.__doc__)
-    parser.add_argument("--update", action="store_true",
-                        help="rewrite every expected result and the manifest from the graph")
-    args = parser.parse_args(argv)
-    settings = Settings()
-    kg = store.load(settings)
-    if args.update:
-        for path in update(kg, settings.queries_dir):
-            print(f"wrote {path.relative_to(settings.root)}")
-        return 0
-    failed = 0
-    for entry in read_manifest(settings.queries_dir):
-        problems = differences(run(kg, entry)[1], read_expected(entry.result),
-                               ordered=entry.ordered())
-        failed += bool(problems)
-        print(f"{'FAIL' if problems else 'ok  '} {entry.name}")
-        for problem in problems:
-            print(f"     {problem}")
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def check(kg, queries_dir: Path) -> list[tuple[str, list[str]]]:
+    """Return (entry name, differences from its reviewed answer) for every manifest entry."""
+    return [(entry.name, differences(run(kg, entry)[1], read_expected(entry.result),
+                                     ordered=entry.ordered()))
+            for entry in read_manifest(queries_dir)]

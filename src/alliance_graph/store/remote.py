@@ -20,8 +20,6 @@ from .errors import StoreError
 
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
-# Seconds a remote store may take to take in a whole build (`load`), however big.
-LOAD_TIMEOUT = 3600.0
 
 
 def _sibling(url: str, name: str) -> str | None:
@@ -34,19 +32,21 @@ class RemoteStore:
     """A remote SPARQL 1.1 store read through the Protocol, shaped like ``pyoxigraph.Store``."""
 
     def __init__(self, query_url: str, update_url: str | None = None,
-                 graph_store_url: str | None = None, timeout: float = 60.0):
+                 graph_store_url: str | None = None, timeout: float = 60.0,
+                 load_timeout: float = 3600.0):
         self.query_url = query_url
         self.update_url = update_url or _sibling(query_url, "update") or query_url
         # None: derive it; "": the store has none, so load with SPARQL Update instead.
         self.graph_store_url = (_sibling(query_url, "store") if graph_store_url is None
                                 else graph_store_url or None)
         self.timeout = timeout
+        self.load_timeout = load_timeout
         self._graphs: list[ox.NamedNode] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
         return cls(settings.store, settings.store_update_url, settings.store_graph_store_url,
-                   settings.remote_timeout)
+                   settings.remote_timeout, settings.remote_load_timeout)
 
     def _send(self, request: urllib.request.Request,
               timeout: float | None = None) -> tuple[str, bytes]:
@@ -142,11 +142,11 @@ class RemoteStore:
                     headers={"Content-Type": "application/n-quads",
                              "Content-Length": str(nquads_path.stat().st_size)})
                 # A big graph takes the store minutes to index: wait for it, within reason.
-                self._send(request, timeout=max(self.timeout, LOAD_TIMEOUT))
+                self._send(request, timeout=max(self.timeout, self.load_timeout))
         else:
             # No Graph Store endpoint: one INSERT DATA request, for the same reason.
             quads = ox.parse(path=str(nquads_path), format=ox.RdfFormat.N_QUADS)
-            self.update(_insert_data(quads), timeout=max(self.timeout, LOAD_TIMEOUT))
+            self.update(_insert_data(quads), timeout=max(self.timeout, self.load_timeout))
         self._graphs = None
 
 
