@@ -135,22 +135,29 @@ def test_only_mentioned_prefixes_are_passed_and_never_too_few():
 class CountingStore:
     """A store wrapper counting the queries that reach Oxigraph."""
 
-    def __init__(self, store):
-        self.store, self.calls = store, 0
+    def __init__(self, store, counter):
+        self.store, self.counter = store, counter
 
     def query(self, *args, **kwargs):
-        self.calls += 1
+        self.counter.calls += 1
         return self.store.query(*args, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self.store, name)
 
 
+class Calls:
+    """The count of queries reaching either of a graph's stores."""
+
+    calls = 0
+
+
 def counting_app(settings, budget):
     kg = tiny_kg()
-    counter = CountingStore(kg.store)
     app = create_app(settings.with_(response_cache_bytes=budget), kg)
-    kg.store = counter  # after the app counted its statistics
+    counter = Calls()
+    # After the app counted its statistics: from here on every evaluation is counted.
+    kg.main, kg.store = CountingStore(kg.main, counter), CountingStore(kg.store, counter)
     return app.test_client(), counter
 
 

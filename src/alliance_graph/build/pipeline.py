@@ -136,8 +136,15 @@ def cached_build(settings: Settings) -> Path:
     else:
         quads = build_quads(settings)
         write = lambda out: ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
+    write_cache_file(path, write)
+    return path
+
+
+def write_cache_file(path: Path, write) -> None:
+    """Write a cache file through ``write(binary stream)`` to a temporary name, then rename it,
+    so that a half-written file is never read."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".build-", suffix=".nq")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
@@ -145,4 +152,3 @@ def cached_build(settings: Settings) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path

@@ -37,6 +37,8 @@ class QueryPlan:
     from_named: list[str] = field(default_factory=list)
     # The given prefixes whose names the query writes (``name:`` outside strings/comments).
     prefixes: dict[str, str] = field(default_factory=dict)
+    # The query names graphs itself (GRAPH, FROM, SERVICE): it must see the files' graphs.
+    uses_dataset: bool = False
 
 
 def _tokens(text: str) -> tuple[list[str], list[str]]:
@@ -51,6 +53,18 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     pieces.append(text[last:])
     masked = "".join(pieces)
     return re.findall(r"<[^>]*>|[^\s{}()<>.;,]+", masked), masked
+
+
+_NAMES_GRAPHS = re.compile(r"(?i)(?<![\w:?$])(GRAPH|FROM|SERVICE)(?![\w-])")
+
+
+def uses_dataset(text: str) -> bool:
+    """Return True when a query names graphs itself (GRAPH, FROM [NAMED] or SERVICE).
+
+    Over-approximates (a prefixed name like ``graph:x`` counts): a query routed to the
+    per-file store for nothing still gets the same answers, only at the list's speed.
+    """
+    return bool(_NAMES_GRAPHS.search(_tokens(text)[1]))
 
 
 def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...] = ()) -> QueryPlan:
@@ -68,6 +82,7 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     # a string, an IRI, as the tail of a longer name), so the subset can hold too many
     # prefixes, never too few.
     plan.prefixes = {p: iri for p, iri in prefixes.items() if p + ":" in text}
+    plan.uses_dataset = bool(_NAMES_GRAPHS.search(masked))
     i = 0
     while i < len(upper) and upper[i] in ("PREFIX", "BASE"):
         i += 3 if upper[i] == "PREFIX" else 2  # skip the declaration: keyword, name, IRI

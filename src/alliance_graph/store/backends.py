@@ -1,8 +1,8 @@
 """Where the built graph lives: in memory, in an on-disk Oxigraph directory, or a remote store.
 
 ``Settings.store`` chooses: ``memory`` (built at start), a directory path (``directory.py``), or
-the ``http(s)`` query URL of a SPARQL 1.1 store (``remote.py``).  ``open_store`` hands back a
-store answering pyoxigraph's read calls, whichever it is.
+the ``http(s)`` query URL of a SPARQL 1.1 store (``remote.py``).  ``open_graph`` hands back a
+``KnowledgeGraph`` answering the same calls, whichever it is.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import pyoxigraph as ox
 from ..build import pipeline as build
 from ..namespaces import GRAPH
 from ..settings import Settings
+from . import directory, memory
 from .directory import build_directory, open_directory
 from .errors import StoreError
+from .layout import file_graphs
 from .remote import RemoteStore
 
-__all__ = ["StoreError", "kind", "open_store", "load_into_store"]
+__all__ = ["StoreError", "kind", "open_graph", "load_into_store"]
 
 
 def kind(spec: str) -> str:
@@ -30,20 +32,23 @@ def kind(spec: str) -> str:
     return "directory"
 
 
-def open_store(settings: Settings):
-    """Return the store ``settings.store`` names, filled with the current build."""
+def open_graph(settings: Settings):
+    """Return the ``KnowledgeGraph`` in the store ``settings.store`` names, filled with the
+    current build: both layouts of ``graph.py`` for each backend."""
+    from .graph import KnowledgeGraph
     backend = kind(settings.store)
     if backend == "memory":
-        store = ox.Store()
-        store.bulk_load(path=str(build.cached_build(settings)), format=ox.RdfFormat.N_QUADS)
-        return store
+        store = open_directory(settings, directory.cache_folder(settings))
+        return KnowledgeGraph(memory.open_main(settings), store, file_graphs(store),
+                              main_is_split=True)
     if backend == "directory":
-        return open_directory(settings, Path(settings.store))
+        store = open_directory(settings, Path(settings.store))
+        return KnowledgeGraph(store, store, file_graphs(store))
     remote = RemoteStore.from_settings(settings)
     if not any(g.value.startswith(str(GRAPH)) for g in remote.named_graphs()):
         raise StoreError(f"{settings.store} holds no alliance-graph graphs; fill it with "
                          f"`alliance-graph --store {settings.store} load`")
-    return remote
+    return KnowledgeGraph(remote, remote, file_graphs(remote))
 
 
 def load_into_store(settings: Settings) -> str:
@@ -54,7 +59,9 @@ def load_into_store(settings: Settings) -> str:
     if backend == "directory":
         digest = build_directory(settings, Path(settings.store))
         return f"directory store {settings.store} serves build {digest}"
-    path = build.cached_build(settings)
+    # Both layouts in one document (the main file keeps the build's blank node labels), so a
+    # blank node stays one node across the files' graphs, graph/asserted and graph/inferred.
+    path = memory.both_layouts_file(settings)
     graphs = {q.graph_name for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)}
     remote = RemoteStore.from_settings(settings)
     remote.replace_graphs(path, sorted(graphs, key=lambda g: g.value))

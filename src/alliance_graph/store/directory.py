@@ -1,7 +1,9 @@
 """The on-disk store: an Oxigraph (RocksDB) directory holding one build per inputs' hash.
 
 A directory store keeps each build in a subfolder named by the inputs' hash and a ``CURRENT``
-file naming the one in use.  A build is written to a temporary folder, renamed, and only then
+file naming the one in use.  A build holds both layouts of ``layout.py`` in one store: the
+files' named graphs and ``graph/inferred``, and a copy of the files' triples in
+``graph/asserted``, made inside the store so that its blank nodes are the files' own.  A build is written to a temporary folder, renamed, and only then
 named in ``CURRENT`` (replaced atomically), so an interrupted build never touches the store in
 use and a half-built store is never opened.
 """
@@ -18,6 +20,7 @@ import pyoxigraph as ox
 from ..build import pipeline as build
 from ..settings import Settings
 from .errors import StoreError
+from .layout import asserted_copy, file_graphs
 
 CURRENT = "CURRENT"
 
@@ -67,14 +70,14 @@ def _build_in(settings: Settings, folder: Path) -> None:
     if build.input_bytes(settings) > settings.disk_build_threshold \
             and not build.cache_path(settings).exists():
         build.stream_into(store, settings)
-        _compact(store)
     else:
         _fill(store, build.cached_build(settings))
+    store.bulk_extend(asserted_copy(store, file_graphs(store)))
+    _compact(store)
 
 
 def _fill(store: ox.Store, nquads: Path) -> None:
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    _compact(store)
 
 
 def _compact(store: ox.Store) -> None:
@@ -102,6 +105,11 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def cache_folder(settings: Settings) -> Path:
+    """Return the directory store kept in the cache folder beside the memory backend's build."""
+    return settings.cache_dir / "store"
 
 
 def open_directory(settings: Settings, folder: Path) -> ox.Store:

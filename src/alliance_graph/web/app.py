@@ -40,15 +40,10 @@ class Service:
     cache: dict = field(default_factory=dict)
     watchdog: Watchdog = field(default_factory=Watchdog)
     responses: response_cache.ResponseCache | None = None
-    default_asserted: list = field(default_factory=list)
-    default_inferred: list = field(default_factory=list)
 
     def __post_init__(self):
         held = self.kg.asserted + [self.kg.inferred]
         self.graphs = {g.value: g for g in held}
-        # The two usual default graphs, built once (requests only read them).
-        self.default_asserted = self.kg.default_graph(False)
-        self.default_inferred = self.kg.default_graph(True)
         self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
         self.examples = service_description.examples(self.settings.queries_dir)
 

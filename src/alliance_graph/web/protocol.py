@@ -21,7 +21,6 @@ import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from ..namespaces import PREFIX_IRIS
@@ -156,13 +155,18 @@ def pick_format(requested: str | None, offered, table, accept=_FROM_REQUEST) -> 
     return table[name]
 
 
-def dataset(svc, req: QueryRequest, plan: guard.QueryPlan):
-    """Return (default graph, named graphs) for a query; 400 for a graph the service lacks."""
+def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> dict:
+    """Return the ``KnowledgeGraph.query`` arguments choosing a query's graphs; 400 for a graph
+    the service lacks.
+
+    Without ``default-graph-uri``/``named-graph-uri`` or FROM, the graph's own default is
+    used (the asserted union, plus the inferred graph with ``inferred=true``); ``per_file``
+    sends queries that write GRAPH/SERVICE to the store holding the files' graphs.
+    """
     default_iris = req.default_graphs or plan.from_graphs
     named_iris = req.named_graphs or plan.from_named
-    protocol = bool(req.default_graphs or req.named_graphs)
-    if not (protocol or plan.from_graphs or plan.from_named):
-        return (svc.default_inferred if req.inferred else svc.default_asserted), None
+    if not (req.default_graphs or req.named_graphs or plan.from_graphs or plan.from_named):
+        return {"inferred": req.inferred, "per_file": plan.uses_dataset}
     for iri in default_iris + named_iris:
         if iri not in svc.graphs:
             raise HTTPError(400, f"graph <{iri}> is not held by this service, which fetches "
@@ -170,7 +174,13 @@ def dataset(svc, req: QueryRequest, plan: guard.QueryPlan):
     default = [svc.graphs[i] for i in default_iris]
     if req.inferred and svc.kg.inferred not in default:
         default.append(svc.kg.inferred)
-    return default, [svc.graphs[i] for i in named_iris]
+    return {"default_graph": default, "named_graphs": [svc.graphs[i] for i in named_iris]}
+
+
+def dataset_key(graphs: dict) -> tuple:
+    """Return a hashable key for ``dataset``'s arguments (graph IRIs as strings)."""
+    return tuple(sorted((k, tuple(g.value for g in v) if isinstance(v, list) else v)
+                        for k, v in graphs.items()))
 
 
 def handle(svc, method: str, query_string: str, content_type: str | None, read_body,
@@ -215,14 +225,13 @@ def answer(svc, req: QueryRequest, accept: str | None, environ) -> tuple[int, li
     graph_form = plan.form in ("CONSTRUCT", "DESCRIBE")
     fmt = pick_format(req.format, *((negotiation.GRAPH_OFFERS, GRAPH_FORMATS) if graph_form
                                     else (negotiation.RESULT_OFFERS, RESULT_FORMATS)), accept)
-    default, named = dataset(svc, req, plan)
+    graphs = dataset(svc, req, plan)
     # Every check has run; only the evaluation itself may come from the cache.  The key holds
     # the resolved dataset and format, never the raw request, so a hit is the same answer.
-    key = (req.text, tuple(g.value for g in default),
-           None if named is None else tuple(g.value for g in named), fmt.name)
+    key = (req.text, dataset_key(graphs), fmt.name)
     cached = svc.responses.get(key)
     if cached is None:
-        body, fmt = evaluate(svc, req.text, default, named, fmt, environ, plan.prefixes)
+        body, fmt = evaluate(svc, req.text, graphs, fmt, environ, plan.prefixes)
         cached = (body, media_type(fmt))
         svc.responses.put(key, cached, len(body))
     body, ctype = cached
@@ -242,23 +251,21 @@ def sparql():
     return Response(body, status, headers)
 
 
-def run(svc, text, default, named, prefixes=PREFIX_IRIS):
-    """Run a query as ``KnowledgeGraph.query`` does, with only the prefixes it uses.
+def run(svc, text, graphs: dict, prefixes=PREFIX_IRIS):
+    """Run a query over the ``dataset`` it asked for, with only the prefixes it uses.
 
     ``prefixes`` is ``guard.QueryPlan.prefixes``: the project's prefixes the text mentions,
     which is all Oxigraph needs to read the query (handing it all of them costs ~40 us).
     """
     try:
-        return svc.kg.store.query(text, prefixes=prefixes or None,
-                                  default_graph=default or ox.DefaultGraph(),
-                                  named_graphs=named)
+        return svc.kg.query(text, prefixes=prefixes or None, **graphs)
     except SyntaxError as exc:
         raise queries.QueryError(str(exc)) from exc
     except OSError as exc:
         raise queries.QueryError(f"query evaluation failed: {exc}") from exc
 
 
-def evaluate(svc, text, default, named, fmt, environ, prefixes=PREFIX_IRIS):
+def evaluate(svc, text, graphs: dict, fmt, environ, prefixes=PREFIX_IRIS):
     """Run, bound and serialize a query within the time limit; return (bytes, format)."""
     limit = svc.settings.query_timeout
     started = time.monotonic()
@@ -266,7 +273,7 @@ def evaluate(svc, text, default, named, fmt, environ, prefixes=PREFIX_IRIS):
                "narrow it or add a LIMIT")
     with svc.watchdog.guard(limit, lambda: svc.on_timeout(environ, message)):
         try:
-            result = run(svc, text, default, named, prefixes)
+            result = run(svc, text, graphs, prefixes)
             kind = queries.kind_of(result)
             if kind != "graph" and fmt.for_graphs:
                 fmt = RESULT_FORMATS["json"]  # the token scan misread the form; answer anyway

@@ -1,0 +1,61 @@
+"""The two layouts of a build: per file (as built) and ``main`` (asserted triples in one graph).
+
+The build writes every file's triples to its own named graph and the inferred ones to
+``graph/inferred`` (the N-Quads cache).  The ``main`` layout copies the asserted triples into
+one graph, ``graph/asserted``, where the engine reads them as one graph (``graph.py`` says
+why); a triple two files state is kept once there.  A named graph rather than the store's
+default graph: it reads as fast, and a store holding both layouts still names every quad.  Blank nodes
+are scoped to one document when Oxigraph loads a file, so each layout is made from one document
+(or copied inside one store), never pieced together from two loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+
+ASSERTED = ox.NamedNode(str(ASSERTED_GRAPH))
+INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_INFERRED_TAIL = f" <{INFERRED_GRAPH}> .\n".encode()
+_ASSERTED_TAIL = f" <{ASSERTED_GRAPH}> .\n".encode()
+
+
+def file_graphs(store) -> list[ox.NamedNode]:
+    """Return the files' named graphs of a store (every named graph but the two of ``main``)."""
+    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)
+                   and g not in (INFERRED, ASSERTED)), key=lambda g: g.value)
+
+
+def asserted_copy(store, graphs: Iterable[ox.NamedNode]) -> Iterator[ox.Quad]:
+    """Yield every triple of ``graphs`` as a quad of ``graph/asserted`` (same blank nodes)."""
+    for graph in graphs:
+        for q in store.quads_for_pattern(None, None, None, graph):
+            yield ox.Quad(q.subject, q.predicate, q.object, ASSERTED)
+
+
+def main_quads(store, graphs: Iterable[ox.NamedNode]) -> Iterator[ox.Quad]:
+    """Yield the ``main`` layout of a per-file store: the files' triples in ``graph/asserted``,
+    the inferred ones in ``graph/inferred``."""
+    yield from asserted_copy(store, graphs)
+    yield from store.quads_for_pattern(None, None, None, INFERRED)
+
+
+def write_main(nquads: Path, out) -> None:
+    """Write the ``main`` layout of the build's N-Quads file to the binary stream ``out``.
+
+    A text transform of each line, not a parse: the build's lines come from Oxigraph's N-Quads
+    serializer, one quad a line, ending in `` <graph> .``; an asserted line gets
+    ``graph/asserted`` for its graph term (the last `` <`` of the line: an IRI holds no space),
+    an inferred line stays.  Blank node labels are kept, so the result is one document with the
+    build's blank nodes.
+    """
+    with open(nquads, "rb") as lines:
+        for line in lines:
+            if line.endswith(_INFERRED_TAIL) or not line.strip():
+                out.write(line)
+            else:
+                out.write(line[:line.rindex(b" <")] + _ASSERTED_TAIL)

@@ -1,0 +1,50 @@
+"""The memory backend's ``main`` store: the build's asserted triples in one graph, in memory.
+
+Loaded at every start from ``main-<hash>.nq``, the ``main`` layout of the N-Quads build cache
+(``layout.write_main``), written once per build beside it; Oxigraph's bulk loader reads it at
+native speed.  The per-file layout stays on disk in the cache folder's directory store.
+"""
+
+from __future__ import annotations
+
+import shutil
+from functools import partial
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..build import pipeline as build
+from ..settings import Settings
+from .layout import write_main
+
+
+def main_file(settings: Settings) -> Path:
+    """Return the ``main`` layout file of the current build, writing it first if needed."""
+    nquads = build.cached_build(settings)
+    path = nquads.with_name(nquads.name.replace("build-", "main-", 1))
+    if not path.exists():
+        build.write_cache_file(path, partial(write_main, nquads))
+    return path
+
+
+def both_layouts_file(settings: Settings) -> Path:
+    """Return one N-Quads file holding both layouts of the current build (for a remote store),
+    writing it first if needed."""
+    parts = [build.cached_build(settings), main_file(settings)]
+    path = parts[0].with_name(parts[0].name.replace("build-", "both-", 1))
+    if not path.exists():
+        build.write_cache_file(path, partial(_concatenate, parts))
+    return path
+
+
+def _concatenate(paths: list[Path], out) -> None:
+    for path in paths:
+        with open(path, "rb") as part:
+            shutil.copyfileobj(part, out)
+
+
+def open_main(settings: Settings) -> ox.Store:
+    """Return a new in-memory store holding the ``main`` layout of the current build."""
+    store = ox.Store()
+    store.bulk_load(path=str(main_file(settings)), format=ox.RdfFormat.N_QUADS)
+    return store

@@ -1,0 +1,20 @@
+"""Helpers the test files share (never a test module importing another)."""
+
+from __future__ import annotations
+
+import re
+
+from alliance_graph.query import results as queries
+
+
+def normalized(result) -> list[str]:
+    """Return a result as sorted lines with blank node labels erased (they differ by store)."""
+    kind = queries.kind_of(result)
+    if kind == "ask":
+        return [str(bool(result))]
+    if kind == "graph":
+        lines = [str(t) for t in result]
+    else:
+        names = [v.value for v in result.variables]
+        lines = [" ".join(str(s[n]) for n in names) for s in result]
+    return sorted(re.sub(r"_:[A-Za-z0-9]+", "_:b", line) for line in lines)

@@ -1,0 +1,68 @@
+"""The two layouts of a build: the main file's transform and the copies made inside a store."""
+
+import io
+
+import pyoxigraph as ox
+
+from alliance_graph.store.layout import (
+    ASSERTED,
+    INFERRED,
+    asserted_copy,
+    file_graphs,
+    main_quads,
+    write_main,
+)
+
+A, B = ox.NamedNode("https://alliance-graph.example/graph/data/a.ttl"), \
+    ox.NamedNode("https://alliance-graph.example/graph/data/b.ttl")
+P = ox.NamedNode("urn:p")
+
+
+def per_file_store() -> ox.Store:
+    store = ox.Store()
+    shared = ox.BlankNode()
+    store.extend([
+        ox.Quad(ox.NamedNode("urn:s"), P, ox.Literal('a "quoted" <x> .'), A),
+        ox.Quad(ox.NamedNode("urn:s"), P, ox.Literal('a "quoted" <x> .'), B),  # stated twice
+        ox.Quad(ox.NamedNode("urn:s"), P, shared, B),
+        ox.Quad(shared, P, ox.NamedNode("urn:o"), INFERRED),
+    ])
+    return store
+
+
+def test_file_graphs_leave_out_the_main_layouts_graphs():
+    store = per_file_store()
+    store.add(ox.Quad(ox.NamedNode("urn:x"), P, ox.NamedNode("urn:y"), ASSERTED))
+    assert file_graphs(store) == [A, B]
+
+
+def test_the_asserted_copy_keeps_each_triple_once_with_the_same_blank_nodes():
+    store = per_file_store()
+    store.bulk_extend(asserted_copy(store, file_graphs(store)))
+    asserted = {q.triple for q in store.quads_for_pattern(None, None, None, ASSERTED)}
+    assert asserted == {q.triple for g in (A, B) for q in store.quads_for_pattern(None, None, None, g)}
+    assert len(asserted) == 2
+    [inferred] = store.quads_for_pattern(None, None, None, INFERRED)
+    assert any(q.object == inferred.subject for q in store.quads_for_pattern(None, None, None, ASSERTED))
+
+
+def test_main_quads_are_the_asserted_copy_and_the_inferred_graph():
+    store = per_file_store()
+    graphs = {q.graph_name for q in main_quads(store, file_graphs(store))}
+    assert graphs == {ASSERTED, INFERRED}
+
+
+def test_write_main_gives_the_same_graphs_as_the_copy(tmp_path):
+    store = per_file_store()
+    build = tmp_path / "build.nq"
+    with open(build, "wb") as out:
+        store.dump(out, format=ox.RdfFormat.N_QUADS)
+    out = io.BytesIO()
+    write_main(build, out)
+    loaded = ox.Store()
+    loaded.load(out.getvalue(), format=ox.RdfFormat.N_QUADS)
+    assert set(loaded.named_graphs()) == {ASSERTED, INFERRED}
+    assert len(list(loaded.quads_for_pattern(None, None, None, ASSERTED))) == 2
+    # One document: the blank node the inferred graph describes is the asserted graph's.
+    [inferred] = loaded.quads_for_pattern(None, None, None, INFERRED)
+    assert list(loaded.quads_for_pattern(None, None, inferred.subject, ASSERTED))
