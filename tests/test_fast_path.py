@@ -11,9 +11,8 @@ import pytest
 from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query import guard, limits, results
 from alliance_graph.store.graph import KnowledgeGraph
-from alliance_graph.web import fast_path, protocol
+from alliance_graph.web import protocol
 from alliance_graph.web.app import create_app
-from alliance_graph.web.response_cache import ResponseCache
 
 A = "https://alliance-graph.example/graph/data/a.ttl"
 B = "https://alliance-graph.example/graph/data/b.ttl"
@@ -115,7 +114,7 @@ def test_sparql_json_matches_oxigraphs_own_serializer():
     store.add(ox.Quad(ox.BlankNode("b1"), LABEL, ox.Literal("plain")))
     query = "SELECT ?s ?l ?none WHERE { ?s ?p ?l OPTIONAL { ?s <http://e/none> ?none } } ORDER BY ?l"
     ours = results.sparql_json(*limits.bounded_rows(store.query(query), 10))
-    theirs = protocol.queries.serialize(store.query(query), "json")
+    theirs = results.serialize(store.query(query), "json")
     as_rows = lambda body: [tuple(r) for r in ox.parse_query_results(
         body, format=ox.QueryResultsFormat.JSON)]
     assert as_rows(ours) == as_rows(theirs)
@@ -214,21 +213,16 @@ def test_errors_are_not_cached_and_zero_disables(settings):
     assert counter.calls == 3
 
 
-def test_response_cache_keeps_within_its_budget_lru_first_out():
-    cache = ResponseCache(800)  # entries up to 100 bytes
-    for i in range(10):
-        cache.put((f"q{i}",), i, 95)
-    assert cache.size <= 800 and cache.get(("q0",)) is None and cache.get(("q9",)) == 9
-    cache.get(("q3",))  # recently used: survives the next eviction
-    cache.put(("new",), "n", 95)
-    assert cache.get(("q3",)) == 3 and cache.get(("q2",)) is None and len(cache) == 8
-    cache.put(("huge",), "h", 500)  # over an eighth of the budget: not kept
-    assert cache.get(("huge",)) is None
-    assert ResponseCache(0).get(("q",)) is None
-
-
-def test_fast_path_reads_a_body_with_or_without_content_length():
+def test_a_body_is_read_with_or_without_content_length_and_bounded():
     environ = {"wsgi.input": io.BytesIO(b"ASK {}"), "wsgi.input_terminated": True}
-    assert fast_path.read_body(environ) == b"ASK {}"
-    assert fast_path.read_body({"wsgi.input": io.BytesIO(b"xy"), "CONTENT_LENGTH": "1"}) == b"x"
-    assert fast_path.read_body({"wsgi.input": io.BytesIO(b"x")}) == b""
+    assert protocol.read_body(environ, 100) == b"ASK {}"
+    assert protocol.read_body({"wsgi.input": io.BytesIO(b"xy"), "CONTENT_LENGTH": "1"}, 100) == b"x"
+    assert protocol.read_body({"wsgi.input": io.BytesIO(b"x")}, 100) == b""
+    with pytest.raises(protocol.Refused) as refused:
+        protocol.read_body({"wsgi.input": io.BytesIO(b"xy"), "CONTENT_LENGTH": "101"}, 100)
+    assert refused.value.status == 413
+    with pytest.raises(protocol.Refused):
+        protocol.read_body({"wsgi.input": io.BytesIO(b"x" * 101), "wsgi.input_terminated": True}, 100)
+    with pytest.raises(protocol.Refused) as refused:
+        protocol.read_body({"wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "1e9"}, 100)
+    assert refused.value.status == 400

@@ -306,25 +306,34 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
 @main.command()
 @click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default: 8000).")
-@click.option("--workers", type=int, help="gunicorn sync worker processes (default: 2).")
+@click.option("--workers", type=int,
+              help="Queries evaluated at once, on the query engine's threads (default: 4).")
 @click.option("--timeout", type=float, help="Seconds a query may run (default: 30).")
+@click.option("--query-memory", "query_memory", type=int, metavar="MIB",
+              help="MiB the query engine may grow by before the longest query is stopped "
+                   "(default: 1024).")
 @click.option("--max-results", type=int, help="Rows or triples a result may hold (default: 100000).")
 @click.option("--response-cache", "response_cache", type=int, metavar="BYTES",
-              help="Bytes of /sparql answers each worker caches (default: 32 MiB; 0: off).")
+              help="Bytes of /sparql answers the server caches (default: 32 MiB; 0: off).")
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port: print the body, exit 1 on an error status.")
 @click.pass_obj
-def serve(settings: Settings, host, port, workers, timeout, max_results, response_cache, path):
-    """Serve the SPARQL endpoint at /sparql under gunicorn (see docs/endpoint.md)."""
+def serve(settings: Settings, host, port, workers, timeout, query_memory, max_results,
+          response_cache, path):
+    """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
+                              query_memory=query_memory << 20 if query_memory else None,
                               max_results=max_results, response_cache_bytes=response_cache)
-    kg = load_graph(settings)
     if path is not None:
         from .web.app import create_app
-        response = create_app(settings, kg).test_client().get(path)
+        response = create_app(settings, load_graph(settings)).test_client().get(path)
         sys.stdout.buffer.write(response.get_data())
         sys.exit(EXIT_NO if response.status_code >= 400 else EXIT_OK)
-    from .web.server import serve as run_server  # gunicorn is imported only to serve
+    try:  # build now, so that a broken input is reported here with its file and line
+        backends.prepare(settings)
+    except LoadError as exc:
+        fail(f"the graph could not be built:\n{exc}")
+    from .web.server import serve as run_server  # waitress is imported only to serve
     click.echo(f"serving http://{settings.host}:{settings.port}/sparql", err=True)
-    run_server(settings, kg)
+    run_server(settings)

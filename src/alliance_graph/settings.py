@@ -27,6 +27,17 @@ ENVIRONMENT = {
 }
 
 
+def _typed(declared: str, value):
+    """Return a JSON or environment value as the field's declared type."""
+    if declared == "Path":
+        return Path(value)
+    if declared.startswith("tuple"):
+        return tuple(value)
+    if declared in ("int", "float") and isinstance(value, str):
+        return int(value) if declared == "int" else float(value)
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the graph comes from and how it is served."""
@@ -79,25 +90,53 @@ class Settings:
     # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
     query_timeout: float = 30.0
     max_results: int = 100_000
-    # Bytes of finished /sparql answers each server worker keeps (response_cache.py): the
-    # store is read-only while it serves, so an identical query, dataset and format gives
-    # identical bytes.  0 disables the cache.
+    # Bytes of resident memory the query engine may grow by, over its size when it opened the
+    # store, before the query running longest is stopped (engine/client.py).  Shared by the
+    # queries running at once; the engine's size is read every engine_poll seconds.
+    query_memory: int = 1 << 30
+    engine_poll: float = 0.05
+    # Seconds the engine may take to open the store when it (re)starts (a directory store opens
+    # in well under a second; the memory backend loads about 10 k facts a second).
+    engine_start_timeout: float = 600.0
+    # Bytes of finished /sparql answers the server keeps (response_cache.py): the store is
+    # read-only while it serves, so an identical query, dataset and format gives identical
+    # bytes.  0 disables the cache.
     response_cache_bytes: int = 32 * 2**20
     # SERVICE IRIs a query may call; empty, so the endpoint makes no outbound request at all.
     allowed_services: tuple[str, ...] = ()
-    # Server.
+    # Server (web/server.py).  ``workers``: queries evaluated at once, on the engine's threads
+    # over its one store; more wait for a free one, up to their time limit.  ``http_threads``:
+    # requests handled at once by the front (pages, errors, waiting for the engine); requests
+    # are read whole before a thread takes them, so a slow client holds a connection, not a
+    # thread.  A connection idle for ``channel_timeout`` seconds is closed; at most
+    # ``connection_limit`` are open at once (more wait in the listen backlog).
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = 2
+    workers: int = 4
+    http_threads: int = 16
+    connection_limit: int = 256
+    channel_timeout: float = 15.0
+    # Bytes a request's head and body may hold (a query by POST, a proposal to validate).
+    max_request_header_bytes: int = 64 * 2**10
+    max_request_bytes: int = 8 * 2**20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Return the defaults with what the ``ALLIANCE_GRAPH_*`` variables set (``ENVIRONMENT``)."""
         environ = os.environ if environ is None else environ
+        return cls.from_json({name: environ[var] for var, name in ENVIRONMENT.items()
+                              if environ.get(var)})
+
+    def to_json(self) -> dict:
+        """Return the settings as JSON values (to hand them to another process)."""
+        return {f.name: (str(v) if isinstance(v, Path) else list(v) if isinstance(v, tuple)
+                         else v) for f in fields(self) for v in [getattr(self, f.name)]}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Settings:
+        """Return the defaults with the fields ``data`` gives, in their declared types."""
         types = {f.name: f.type for f in fields(cls)}
-        changes = {name: (Path(environ[var]) if types[name] == "Path" else environ[var])
-                   for var, name in ENVIRONMENT.items() if environ.get(var)}
-        return replace(cls(), **changes)
+        return replace(cls(), **{name: _typed(types[name], value) for name, value in data.items()})
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored)."""

@@ -7,6 +7,7 @@ the ``http(s)`` query URL of a SPARQL 1.1 store (``remote.py``).  ``open_graph``
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,6 +50,29 @@ def open_graph(settings: Settings):
         raise StoreError(f"{settings.store} holds no alliance-graph graphs; fill it with "
                          f"`alliance-graph --store {settings.store} load`")
     return KnowledgeGraph(remote, remote, file_graphs(remote))
+
+
+def prepare(settings: Settings) -> None:
+    """Build what opening the graph needs (nothing is loaded into this process); raise
+    ``LoadError`` for broken inputs, ``StoreError`` for a store that cannot be used."""
+    backend = kind(settings.store)
+    if backend == "memory":
+        memory.main_file(settings)
+        build_directory(settings, directory.cache_folder(settings))
+    elif backend == "directory":
+        build_directory(settings, Path(settings.store))
+    else:
+        open_graph(settings)
+
+
+def dataset_version(settings: Settings, kg) -> str:
+    """Return a name for the graph's content, changing whenever it changes: the build's input
+    hash for a local store; for a remote one (filled by anyone), a hash of its graphs' sizes."""
+    if kind(settings.store) != "remote":
+        return build.input_hash(settings)[:32]
+    sizes = sorted((r["g"].value, r["n"].value) for r in kg.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", per_file=True))
+    return hashlib.sha256(repr((settings.store, sizes)).encode()).hexdigest()[:32]
 
 
 def load_into_store(settings: Settings) -> str:

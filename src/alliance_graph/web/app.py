@@ -1,11 +1,13 @@
-"""The Flask app factory: the SPARQL endpoint and Graph Store reads over one loaded graph.
+"""The Flask app factory: the SPARQL endpoint, Graph Store reads and pages over one engine.
 
-``create_app`` takes the settings and, optionally, an already loaded graph (tests hand in their
-own), builds everything a request needs once, and registers blueprints: ``/sparql``,
-``/rdf-graphs`` and ``/dataset`` here; ``/``, ``/id/...`` and ``/ontology/...`` are left to the
-pages blueprint (pass it, or its factory, in ``blueprints``).  Read requests get CORS headers so browser
-applications on other origins can query.  ``GET``/``POST /sparql`` take a lean WSGI path in
-front of Flask (``fast_path.py``) that calls the same protocol functions.
+``create_app`` takes the settings and either an engine (``serve`` hands in the engine process,
+``engine.client.ProcessEngine``) or a graph (tests and ``serve --get``; it is wrapped in an
+in-process ``engine.local.LocalEngine``), builds what every request needs once, and registers
+the blueprints: ``/sparql``, ``/rdf-graphs`` and ``/dataset`` always, and the pages unless
+``blueprints`` says otherwise.  Responses carry CORS headers, so browser applications on other
+origins can query, and ``nosniff``, so no browser second-guesses a content type.  ``GET`` and
+``POST /sparql`` take a lean WSGI path in front of Flask (``fast_path.py``) that calls the same
+protocol functions.
 """
 
 from __future__ import annotations
@@ -15,37 +17,47 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
+from ..engine.local import LocalEngine
 from ..settings import Settings
 from ..store import graph as store
 from . import graph_store, protocol, response_cache, service_description
 from .fast_path import FastPath
 from .pages import views as pages
-from .watchdog import Watchdog
 
-
-def soft_timeout(environ, message):
-    """Let the query run on when there is no worker process to end (the Flask test client)."""
+# Headers every response carries (the fast path adds them too).
+COMMON_HEADERS = (("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff"))
 
 
 @dataclass
 class Service:
     """Everything the endpoint needs, prepared once before the first request."""
 
-    kg: store.KnowledgeGraph
+    engine: object                       # ProcessEngine or LocalEngine
     settings: Settings
-    on_timeout: object = soft_timeout  # server.py ends the gunicorn worker instead
     graphs: dict[str, ox.NamedNode] = field(default_factory=dict)
-    _stats: dict | None = None
     examples: list = field(default_factory=list)
-    cache: dict = field(default_factory=dict)
-    watchdog: Watchdog = field(default_factory=Watchdog)
     responses: response_cache.ResponseCache | None = None
+    # Graph Store and dataset dumps: one per graph and format, so bounded by what is held.
+    dumps: dict = field(default_factory=dict)
+    # Service descriptions, per endpoint URL (the Host header is the client's to choose).
+    descriptions: response_cache.ResponseCache | None = None
+    _stats: dict | None = None
 
     def __post_init__(self):
-        held = self.kg.asserted + [self.kg.inferred]
-        self.graphs = {g.value: g for g in held}
+        self.graphs = {g.value: g for g in self.kg.default_graph(True)}
         self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
+        self.descriptions = response_cache.ResponseCache(4 * 2**20)
         self.examples = service_description.examples(self.settings.queries_dir)
+
+    @property
+    def kg(self):
+        """Return the graph the pages read (through the engine when it is a process)."""
+        return self.engine.kg
+
+    @property
+    def version(self) -> str:
+        """Return the dataset's version: the build's input hash (``backends.dataset_version``)."""
+        return self.engine.info["version"]
 
     @property
     def stats(self) -> dict:
@@ -57,22 +69,25 @@ class Service:
         return self._stats
 
 
-def create_app(settings: Settings | None = None, kg=None, *, on_timeout=None,
-               blueprints=(), fast_path: bool = True) -> Flask:
-    """Return the app serving ``kg`` (loaded from ``settings`` when not given).
+def create_app(settings: Settings | None = None, kg=None, *, engine=None, blueprints=None,
+               fast_path: bool = True) -> Flask:
+    """Return the app answering through ``engine``, or over ``kg`` in this process (loaded
+    from ``settings`` when neither is given).
 
-    With ``fast_path`` (the default) ``GET``/``POST /sparql`` are answered by
-    ``fast_path.FastPath`` ahead of Flask's routing, with the same protocol code; without it
-    every request goes through Flask (the tests compare the two).
+    ``blueprints``: the page blueprints (or factories called with ``(get_kg, settings)``) to
+    register beside the protocol's; by default the site's own pages.  With ``fast_path`` (the
+    default) ``GET``/``POST /sparql`` are answered ahead of Flask's routing, with the same
+    protocol code; without it every request goes through Flask (the tests compare the two).
     """
     settings = settings or Settings()
+    if engine is None:
+        engine = LocalEngine(kg or store.load(settings), settings)
     app = Flask(__name__)
-    app.extensions["alliance_graph"] = Service(kg or store.load(settings), settings,
-                                               on_timeout or soft_timeout)
-    service = app.extensions["alliance_graph"]
-    for blueprint in (protocol.bp, graph_store.bp, pages.create_blueprint(), *blueprints):
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    service = app.extensions["alliance_graph"] = Service(engine, settings)
+    pages_blueprints = [pages.create_blueprint] if blueprints is None else blueprints
+    for blueprint in (protocol.bp, graph_store.bp, *pages_blueprints):
         if not isinstance(blueprint, Blueprint):
-            # A blueprint factory, as pages.create_blueprint(get_kg, settings) is.
             blueprint = blueprint(lambda: service.kg, settings)
         app.register_blueprint(blueprint)
 
@@ -82,13 +97,14 @@ def create_app(settings: Settings | None = None, kg=None, *, on_timeout=None,
         if request.method == "OPTIONS":
             return Response(status=204, headers={
                 "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-                "Access-Control-Allow-Headers": "Accept, Content-Type",
+                "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
                 "Access-Control-Max-Age": "86400"})
         return None
 
     @app.after_request
-    def cors(response):
-        response.headers["Access-Control-Allow-Origin"] = "*"
+    def common_headers(response):
+        for name, value in COMMON_HEADERS:
+            response.headers[name] = value
         return response
 
     if fast_path:

@@ -30,26 +30,10 @@ class FastPath:
         method = environ["REQUEST_METHOD"]
         if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "POST"):
             return self.inner(environ, start_response)
-        out = protocol.handle(self.service, method,
-                              environ.get("QUERY_STRING", ""),
-                              environ.get("CONTENT_TYPE"), lambda: read_body(environ),
-                              environ.get("HTTP_ACCEPT"), environ)
+        out = protocol.handle(self.service, environ)
         if out is None:  # no query: the service description, served by the Flask view
             return self.inner(environ, start_response)
         status, headers, body = out
         headers.append(("Content-Length", str(len(body))))
         start_response(STATUS[status], headers)
         return [body]
-
-
-def read_body(environ) -> bytes:
-    """Return the request body (Content-Length bytes, or all of it if the length is absent)."""
-    stream = environ["wsgi.input"]
-    length = environ.get("CONTENT_LENGTH")
-    if length:
-        try:
-            return stream.read(int(length))
-        except ValueError:
-            return b""
-    # No length: a chunked body, which gunicorn (and werkzeug's test client) let us read out.
-    return stream.read() if environ.get("wsgi.input_terminated") else b""

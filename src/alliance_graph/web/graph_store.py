@@ -11,18 +11,20 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from ..query import results as queries
+from ..query.guard import Refused
 from . import negotiation
-from .protocol import TRUE, HTTPError, error, media_type, pick_format, service
+from .negotiation import media_type, pick_format
+from .protocol import TRUE, error, service
 
 bp = Blueprint("graph_store", __name__)
 
 
 def _cached(svc, key, graphs, fmt) -> bytes:
-    body = svc.cache.get(key)
+    body = svc.dumps.get(key)
     if body is None:
         quads = [q for g in graphs for q in svc.kg.store.quads_for_pattern(None, None, None, g)]
         items = quads if fmt.name in ("trig", "nq") else [q.triple for q in quads]
-        body = svc.cache[key] = queries.serialize(items, fmt.name)
+        body = svc.dumps[key] = queries.serialize(items, fmt.name)
     return body
 
 
@@ -34,16 +36,16 @@ def rdf_graphs():
         if "graph" in request.args:
             iri = request.args["graph"]
             if iri not in svc.graphs:
-                raise HTTPError(404, f"no graph <{iri}> here; GET /sparql lists the graphs")
+                raise Refused(404, f"no graph <{iri}> here; GET /sparql lists the graphs")
             graphs = [svc.graphs[iri]]
         elif "default" in request.args:
             graphs = svc.kg.default_graph(request.args.get("inferred", "").lower() in TRUE)
         else:
-            raise HTTPError(400, "ask for ?default or ?graph=IRI")
+            raise Refused(400, "ask for ?default or ?graph=IRI")
         fmt = pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
-                          queries.GRAPH_FORMATS)
+                          queries.GRAPH_FORMATS, request.headers.get("Accept"))
         body = _cached(svc, ("gsp", tuple(g.value for g in graphs), fmt.name), graphs, fmt)
-    except HTTPError as exc:
+    except Refused as exc:
         return error(exc.status, str(exc))
     return Response(body, 200, {"Content-Type": media_type(fmt), "Vary": "Accept"})
 
@@ -54,8 +56,8 @@ def dataset():
     svc = service()
     try:
         fmt = pick_format(request.args.get("format"), negotiation.DATASET_OFFERS,
-                          queries.GRAPH_FORMATS)
-    except HTTPError as exc:
+                          queries.GRAPH_FORMATS, request.headers.get("Accept"))
+    except Refused as exc:
         return error(exc.status, str(exc))
     graphs = [svc.graphs[name] for name in sorted(svc.graphs)]
     body = _cached(svc, ("dataset", fmt.name), graphs, fmt)

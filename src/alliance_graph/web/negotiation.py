@@ -1,7 +1,8 @@
 """Choose a response format from an HTTP ``Accept`` header (RFC 9110 section 12.5.1).
 
 ``choose`` is a pure function over plain strings, so its behaviour is pinned by a table of cases
-in ``tests/test_negotiation.py``.  The format tables themselves are ``queries.RESULT_FORMATS``
+in ``tests/test_negotiation.py``; every part of the app negotiates through it (``pick_format``
+for RDF and results, and the pages).  The format tables themselves are ``queries.RESULT_FORMATS``
 and ``queries.GRAPH_FORMATS``; only the media types other tools send for the same formats
 (``application/json``, ``text/plain``, ...) are listed here.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..query.guard import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 
 # Media types clients send that mean one of our formats; the canonical type is in queries.py.
@@ -24,6 +26,10 @@ ALIASES = {
     "application/x-trig": "trig",
     "text/x-nquads": "nq",
 }
+
+# Answers in these media types are text, sent with their charset.
+_TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples",
+               "application/trig", "application/n-quads"}
 
 # Formats in order of preference: the first one is the documented default.
 RESULT_ORDER = ["json", "xml", "csv", "tsv"]
@@ -114,3 +120,25 @@ def by_parameter(value: str, offered: list[tuple[str, list[str]]]) -> str | None
         if value == name or value in types:
             return name
     return None
+
+
+def pick_format(requested: str | None, offered, table, accept: str | None) -> Format:
+    """Return the format named by the ``format`` parameter, else by the Accept header's value
+    ``accept``; refuse (406) when neither can be produced."""
+    if requested:
+        name = by_parameter(requested, offered)
+        if name is None:
+            raise Refused(406, f"format {requested!r} cannot be produced here; choose one of: "
+                               f"{', '.join(n for n, _ in offered)}")
+    else:
+        name = choose(accept, offered)
+        if name is None:
+            raise Refused(406, "none of the formats in the Accept header can be produced; "
+                               "available: " + ", ".join(t[0] for _, t in offered))
+    return table[name]
+
+
+def media_type(fmt: Format) -> str:
+    """Return the Content-Type header value for a format."""
+    text = fmt.media_type in _TEXT_TYPES
+    return f"{fmt.media_type}; charset=utf-8" if text else fmt.media_type

@@ -15,6 +15,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+# Bytes an entry costs beyond its query text and body: the key and value tuples, the media
+# type string, the dataset value and the dict slot (measured with tracemalloc on small answers;
+# tests/test_response_cache.py holds the cache to its budget).
+OVERHEAD = 600
+
 
 class ResponseCache:
     """LRU of ``key -> (value, size)`` holding at most ``budget`` bytes in all.
@@ -46,8 +51,12 @@ class ResponseCache:
             return found[0]
 
     def put(self, key, value, size: int) -> None:
-        """Keep ``value`` (``size`` bytes) under ``key`` if it fits; evict the oldest to fit."""
-        size += len(key[0]) if isinstance(key, tuple) and isinstance(key[0], str) else 0
+        """Keep ``value`` under ``key`` if it fits; evict the oldest to fit.
+
+        ``size``: the bytes of the key's and value's data (query text and body); each entry's
+        Python objects (tuples, headers, the dict slot) are counted on top as ``OVERHEAD``.
+        """
+        size += OVERHEAD
         if not self.budget or size > self.largest:
             return
         with self.lock:

@@ -1,125 +1,56 @@
-"""Run the app under gunicorn: the graph is loaded once in the master, then workers fork.
+"""Serve the app: an HTTP front (waitress) in this process, the query engine in another.
 
-Sync workers, deliberately: a query past its time limit cannot be cancelled inside Oxigraph,
-so the watchdog answers the client with 503 and ends the worker process (gunicorn forks a
-fresh one from the preloaded master in milliseconds).  A worker that handles one request at a
-time is the unit that can be ended without losing anyone else's answer; concurrency comes from
-running several (see docs/endpoint.md for the measurements behind the default).  ``Worker`` is
-gunicorn's sync worker with one change: ``OneWriteResponse`` sends an answer's head and body in
-one write.
+Why this shape, and its limits (docs/endpoint.md has the measurements):
+
+- **The engine** (``engine/``) holds the one store and evaluates ``settings.workers`` queries at
+  once on its threads; a query past the time limit, or an engine past its memory limit, is
+  stopped by killing the engine, which is restarted at once while the other queries running are
+  sent again.  Everything else in a request happens here, in the front.
+- **The front** is waitress, a threaded WSGI server that reads each request whole in its I/O
+  loop, within ``max_request_header_bytes`` and ``max_request_bytes`` (413 past them), before
+  one of ``http_threads`` threads takes it: a client that sends slowly or stops halfway holds a
+  connection, never a thread, and a connection idle for ``channel_timeout`` seconds is closed.
+  Connections are persistent (HTTP/1.1 keep-alive).  At most ``connection_limit`` are open at
+  once; more wait in the listen backlog, so a client opening hundreds of idle connections can
+  delay others by up to ``channel_timeout``.  A heavy query holds one of ``workers`` engine
+  threads: that many heavy queries at once make the others wait for a free one, up to their time
+  limit (503 then).
 """
 
 from __future__ import annotations
 
-import os
+import signal
 import sys
 
-from gunicorn import util
-from gunicorn.app.base import BaseApplication
-from gunicorn.http import wsgi
-from gunicorn.workers.sync import SyncWorker
+import waitress
 
+from ..engine.client import ProcessEngine
 from ..settings import Settings
 from .app import create_app
 
-# Exit status of a worker ended by the time limit (not 3 or 4: gunicorn halts on those).
-EXIT_TIMED_OUT = 75
+
+def create_server(settings: Settings, engine):
+    """Return a waitress server for the app over ``engine``, bound to host and port."""
+    return waitress.create_server(
+        create_app(settings, engine=engine), host=settings.host, port=settings.port,
+        threads=settings.http_threads, connection_limit=settings.connection_limit,
+        channel_timeout=settings.channel_timeout,
+        # Idle connections are looked for this often: a tenth of their allowed idleness.
+        cleanup_interval=max(1, int(settings.channel_timeout / 10)),
+        max_request_header_size=settings.max_request_header_bytes,
+        max_request_body_size=settings.max_request_bytes,
+        asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
+        expose_tracebacks=False, ident="alliance-graph")
 
 
-def end_worker(environ, message: str):
-    """Answer 503 on the request's own socket, then end this worker to stop the query."""
-    sock = environ.get("gunicorn.socket")
-    if sock is not None:
-        body = (message + "\n").encode()
-        head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\n"
-                "Access-Control-Allow-Origin: *\r\n\r\n").encode()
-        try:
-            sock.sendall(head + body)
-        except OSError:
-            pass  # the client has gone; the query must still be stopped
-    print(f"[{os.getpid()}] {message}; ending this worker", file=sys.stderr, flush=True)
-    os._exit(EXIT_TIMED_OUT)
-
-
-class OneWriteResponse(wsgi.Response):
-    """gunicorn's response, but the head goes out with the first body bytes in one ``send``.
-
-    gunicorn writes the status line and headers, then the body, as two ``sendall`` calls on a
-    ``TCP_NODELAY`` socket: two segments, so the client wakes up twice per answer.  Profiling
-    a worker under load put most of its wall time in those sends; holding the head back until
-    the body (or the end of the response) halves the segments and the wake-ups.
-    """
-
-    pending = b""
-
-    def send_headers(self):
-        if self.headers_sent:
-            return
-        head = self.default_headers() + [f"{k}: {v}\r\n" for k, v in self.headers]
-        self.pending = ("".join(head) + "\r\n").encode("latin-1")
-        self.headers_sent = True
-
-    def _flush(self):
-        if self.pending:
-            data, self.pending = self.pending, b""
-            util.write(self.sock, data)
-
-    def _emit_body(self, data):
-        if self.pending and not self.chunked:
-            data, self.pending = self.pending + data, b""
-        self._flush()
-        util.write(self.sock, data, self.chunked)
-
-    def sendfile(self, respiter):
-        return False  # always write(): the held-back head must precede the file's bytes
-
-    def close(self):
-        if not self.headers_sent:
-            self.send_headers()
-        self._flush()
-        super().close()
-
-
-class Worker(SyncWorker):
-    """gunicorn's sync worker answering with ``OneWriteResponse``."""
-
-    def init_process(self):
-        # wsgi.create() builds gunicorn.http.wsgi.Response; this process (a worker) uses ours.
-        wsgi.Response = OneWriteResponse
-        super().init_process()
-
-
-class Server(BaseApplication):
-    """A gunicorn application holding one app built before the workers fork."""
-
-    def __init__(self, app, settings: Settings, options: dict | None = None):
-        self.application = app
-        self.settings = settings
-        self.options = options or {}
-        super().__init__()
-
-    def load_config(self):
-        s = self.settings
-        config = {
-            "bind": f"{s.host}:{s.port}",
-            "workers": s.workers,
-            "worker_class": "alliance_graph.web.server.Worker",  # sync, one write per answer
-            "preload_app": True,
-            # gunicorn's own heartbeat timeout is only a backstop behind the query watchdog.
-            "timeout": int(s.query_timeout) + 30,
-            "accesslog": None,
-            "loglevel": "warning",
-        }
-        config.update(self.options)
-        for key, value in config.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        return self.application
-
-
-def serve(settings: Settings, kg=None, **options):
-    """Load the graph, build the app, and serve it until interrupted."""
-    app = create_app(settings, kg, on_timeout=end_worker)
-    Server(app, settings, options).run()
+def serve(settings: Settings) -> None:
+    """Start the engine and serve until interrupted (SIGINT or SIGTERM)."""
+    engine = ProcessEngine(settings)
+    try:
+        server = create_server(settings, engine)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.close()

@@ -42,8 +42,8 @@ def count(value: int) -> ox.Literal:
 
 def statistics(kg) -> dict:
     """Count triples per named graph, and the VoID figures of the default (asserted) graph."""
-    per_graph = {s["g"].value: int(s["n"].value) for s in kg.store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    per_graph = {s["g"].value: int(s["n"].value) for s in kg.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", per_file=True)}
     [row] = kg.query("""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
         (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects)
         WHERE { ?s ?p ?o }""")
@@ -121,14 +121,13 @@ def describe(svc, endpoint: str) -> list[ox.Triple]:
 
 def respond(svc) -> Response:
     """Answer GET /sparql without a query: the description in a negotiated RDF syntax."""
-    from .protocol import media_type, pick_format  # protocol imports this module
-    fmt = pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
-                      queries.GRAPH_FORMATS)
+    fmt = negotiation.pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
+                                  queries.GRAPH_FORMATS, request.headers.get("Accept"))
     endpoint = request.base_url
     key = (endpoint, fmt.name)
-    body = svc.cache.get(key)
+    body = svc.descriptions.get(key)
     if body is None:
-        if len(svc.cache) > 256:
-            svc.cache.clear()  # the Host header is the client's to choose: keep the cache bounded
-        body = svc.cache[key] = queries.serialize(describe(svc, endpoint), fmt.name)
-    return Response(body, 200, {"Content-Type": media_type(fmt), "Vary": "Accept"})
+        body = queries.serialize(describe(svc, endpoint), fmt.name)
+        # Bounded by bytes, least recently used out: the Host header is the client's to choose.
+        svc.descriptions.put(key, body, len(body) + len(endpoint))
+    return Response(body, 200, {"Content-Type": negotiation.media_type(fmt), "Vary": "Accept"})

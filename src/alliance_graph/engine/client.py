@@ -1,0 +1,287 @@
+"""The front's side of the engine: start it, hand it queries, hold it to its limits, restart it.
+
+``ProcessEngine`` starts ``worker.py`` with ``settings.workers`` socket pairs (so that many queries
+run at once, on the engine's threads, over its one store) and lends a connection to each call.
+
+- **Time.** A call waits for its answer until its deadline; past it, the engine is killed (the
+  only way to stop an Oxigraph query) and the call is answered 503.
+- **Memory.** A watcher reads the engine's resident memory every ``engine_poll`` seconds; past
+  its size at start plus ``query_memory``, the engine is killed and the oldest query running
+  (the likeliest cause: a query that fills memory runs long) is answered 503.
+- **Everyone else.** The other queries running in the killed engine did nothing wrong: each is
+  sent once more to the new engine, which a background thread starts at once.  A query in
+  flight when the engine dies twice is answered 500 rather than tried a third time.
+
+``EngineGraph`` answers ``KnowledgeGraph``'s read calls through the engine, so the pages run
+unchanged over it.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIX_IRIS
+from ..query.answer import Dataset
+from ..query.guard import Refused
+from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
+from ..settings import Settings
+from ..store.errors import StoreError
+from . import wire
+from .worker import rss_bytes
+
+
+class EngineError(Refused):
+    """The engine could not answer: a limit stopped the query, or the engine failed."""
+
+
+@dataclass(eq=False)
+class _Call:
+    started: float
+    generation: int
+    blamed: str | None = None   # why this call's query was stopped, when it was
+
+
+class ProcessEngine:
+    """A supervised engine process and the connections lent to callers."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.lock = threading.Condition()
+        self.pool: queue.Queue = queue.Queue()
+        self.calls: set[_Call] = set()
+        self.counters: Counter = Counter()   # restarts, and why: time, memory, crash
+        self.generation = 0
+        self.restarting = False
+        self.closed = False
+        self._start()
+        self.kg = EngineGraph(self)
+        threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        pairs = [socket.socketpair() for _ in range(self.settings.workers + 1)]
+        theirs = [b.fileno() for _, b in pairs]
+        command = [sys.executable, "-m", "alliance_graph.engine.worker",
+                   json.dumps(self.settings.to_json()), *map(str, theirs)]
+        process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL)
+        for _, b in pairs:
+            b.close()
+        control = pairs[0][0]
+        control.settimeout(self.settings.engine_start_timeout)
+        try:
+            ready, _ = wire.receive(control)
+        except (OSError, wire.Closed) as exc:
+            process.kill()
+            process.wait()
+            raise StoreError(f"the query engine did not start: {exc}") from exc
+        if not ready.get("ready"):
+            process.wait()
+            raise StoreError(f"the query engine could not open the graph: {ready.get('message')}")
+        control.settimeout(None)
+        with self.lock:
+            self.process, self.control, self.info = process, control, ready
+            for ours, _ in pairs[1:]:
+                self.pool.put((self.generation, ours))
+            self.lock.notify_all()
+
+    def _kill(self, generation: int, reason: str) -> None:
+        """Kill the engine of ``generation`` (once) and start its successor in the background."""
+        with self.lock:
+            if generation != self.generation or self.closed:
+                return
+            self.generation += 1
+            self.restarting = True
+            self.counters[reason] += 1
+            process, control = self.process, self.control
+        process.kill()
+        process.wait()
+        control.close()
+        threading.Thread(target=self._restart, name="engine-restart", daemon=True).start()
+
+    def _restart(self) -> None:
+        while not self.closed:
+            try:
+                self._start()
+                self.counters["restarts"] += 1
+                break
+            except StoreError as exc:
+                print(f"alliance-graph: {exc}; trying again", file=sys.stderr, flush=True)
+                time.sleep(1)
+        with self.lock:
+            self.restarting = False
+            self.lock.notify_all()
+
+    def _watch(self) -> None:
+        # Memory, and deaths nobody caused: polled, since Oxigraph gives no hook inside a query.
+        while not self.closed:
+            time.sleep(self.settings.engine_poll)
+            with self.lock:
+                if self.restarting:
+                    continue
+                process, generation = self.process, self.generation
+                baseline = self.info["rss"]
+            if process.poll() is not None:
+                self._kill(generation, "crash")
+            elif rss_bytes(process.pid) - baseline > self.settings.query_memory:
+                with self.lock:
+                    running = [c for c in self.calls if c.generation == generation]
+                    if running:
+                        min(running, key=lambda c: c.started).blamed = (
+                            f"the query needed more than {self.settings.query_memory >> 20} MiB "
+                            "of memory and was stopped; narrow it or add a LIMIT")
+                self._kill(generation, "memory")
+
+    def close(self) -> None:
+        """Stop the engine (it exits when its control connection closes)."""
+        with self.lock:
+            self.closed = True
+            process, control = self.process, self.control
+        control.close()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    # --- calls ----------------------------------------------------------------------------
+
+    def _acquire(self, deadline: float) -> tuple[int, socket.socket]:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.closed:
+                raise EngineError(503, f"all {self.settings.workers} query slots stayed busy "
+                                       "for the whole time limit; try again later")
+            try:
+                generation, sock = self.pool.get(timeout=min(left, 1.0))
+            except queue.Empty:
+                continue
+            if generation == self.generation:
+                return generation, sock
+            sock.close()  # a connection to an engine that was killed
+
+    def call(self, header: dict, body: bytes = b"", timeout: float | None = None):
+        """Send one request; return the reply ``(header, body)`` or raise EngineError."""
+        limit = self.settings.query_timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        for attempt in (1, 2):
+            generation, sock = self._acquire(deadline)
+            call, done = _Call(time.monotonic(), generation), False
+            with self.lock:
+                self.calls.add(call)
+            try:
+                sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                wire.send(sock, header, body)
+                reply = wire.receive(sock)
+                done = True
+                return reply
+            except TimeoutError as exc:
+                self._kill(generation, "time")
+                raise EngineError(503, f"the query ran longer than the {limit:g} s limit and "
+                                       "was stopped; narrow it or add a LIMIT") from exc
+            except (wire.Closed, OSError) as exc:
+                if call.blamed:
+                    raise EngineError(503, call.blamed) from exc
+                self._kill(generation, "crash")  # a no-op when it was killed for another query
+                if attempt == 2:
+                    raise EngineError(500, "the query engine stopped twice while answering "
+                                           "this query") from exc
+            finally:
+                with self.lock:
+                    self.calls.discard(call)
+                if done and generation == self.generation:
+                    self.pool.put((generation, sock))
+                else:
+                    sock.close()
+        raise AssertionError("unreachable")
+
+    def answer(self, text: str, dataset: Dataset, fmt: Format,
+               prefixes: dict | None) -> tuple[bytes, Format]:
+        """Answer a protocol query (``query.answer.answer`` in the engine); raise Refused."""
+        header, body = self.call({"op": "answer", "dataset": dataset.to_json(),
+                                  "format": fmt.name, "graph_form": fmt.for_graphs,
+                                  "max_results": self.settings.max_results,
+                                  "prefixes": prefixes}, text.encode())
+        if header["status"] != 200:
+            raise Refused(header["status"], header["message"])
+        return body, (GRAPH_FORMATS if header["graph"] else RESULT_FORMATS)[header["format"]]
+
+
+class EngineGraph:
+    """``KnowledgeGraph``'s read calls, answered by the engine."""
+
+    def __init__(self, engine: ProcessEngine):
+        self.engine = engine
+        self.store = _PerFile(self)
+
+    @property
+    def asserted(self) -> list[ox.NamedNode]:
+        return [ox.NamedNode(i) for i in self.engine.info["asserted"]]
+
+    @property
+    def inferred(self) -> ox.NamedNode:
+        return ox.NamedNode(self.engine.info["inferred"])
+
+    def default_graph(self, inferred: bool = False) -> list[ox.NamedNode]:
+        return self.asserted + [self.inferred] if inferred else self.asserted
+
+    def query(self, sparql: str, *, inferred: bool = False, default_graph=None,
+              named_graphs=None, per_file: bool | None = None, prefixes=PREFIX_IRIS):
+        """Run a query in the engine; return a pyoxigraph result, as ``KnowledgeGraph`` does."""
+        if default_graph is None and named_graphs is None:
+            dataset = Dataset(inferred, per_file)
+        else:
+            iris = lambda graphs: tuple(g.value for g in graphs or ())  # noqa: E731
+            dataset = Dataset(default=iris(default_graph), named=iris(named_graphs)
+                              if named_graphs is not None else None)
+        header, body = self.engine.call({"op": "query", "dataset": dataset.to_json(),
+                                         "prefixes": prefixes}, sparql.encode())
+        _raise_for(header)
+        return wire.result_from(header["kind"], body)
+
+    def quads(self, inferred: bool = False) -> list[ox.Quad]:
+        return [q for g in self.default_graph(inferred)
+                for q in self.store.quads_for_pattern(None, None, None, g)]
+
+
+class _PerFile:
+    """The per-file store's read calls (``KnowledgeGraph.store``), answered by the engine."""
+
+    def __init__(self, graph: EngineGraph):
+        self.graph = graph
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return self.graph.default_graph(True)
+
+    def query(self, sparql: str, *, prefixes=PREFIX_IRIS, default_graph=None, named_graphs=None):
+        return self.graph.query(sparql, per_file=True, prefixes=prefixes,
+                                default_graph=default_graph, named_graphs=named_graphs)
+
+    def quads_for_pattern(self, subject, predicate, obj, graph_name):
+        if (subject, predicate, obj) != (None, None, None) or graph_name is None:
+            raise ValueError("the engine serves whole graphs only")
+        header, body = self.graph.engine.call({"op": "quads", "graph": graph_name.value})
+        _raise_for(header)
+        return list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+
+
+def _raise_for(header: dict) -> None:
+    """Raise for an engine reply that is not a success, as the store itself would have."""
+    status = header["status"]
+    if status == 200:
+        return
+    if status == 400:
+        raise SyntaxError(header["message"])
+    if status == 502:
+        raise StoreError(header["message"])
+    raise EngineError(status, header["message"])

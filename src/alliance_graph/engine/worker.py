@@ -1,0 +1,127 @@
+"""The engine process: hold the store, answer queries from the front, one thread per connection.
+
+Started by ``client.ProcessEngine`` as ``python -m alliance_graph.engine.worker SETTINGS FDS``:
+``SETTINGS`` is the settings as JSON, ``FDS`` the file descriptors of the socket pairs it
+inherited, the first one for control (it says "ready" there, and exits when the front closes
+it), the others for queries.  Before anything else it forbids itself internet sockets (local
+stores only: a remote store is reached over the network) and gives its threads deep stacks (a
+second line behind the checks' nesting bounds: Oxigraph recurses on nested queries).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import threading
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIX_IRIS
+from ..query.answer import Dataset, answer
+from ..query.guard import Refused
+from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
+from ..settings import Settings
+from ..store import backends
+from ..store.errors import StoreError
+from . import sandbox, wire
+
+# Bytes of stack for each query thread (Linux reserves it lazily: only what is used is paid).
+THREAD_STACK = 256 * 2**20
+
+
+def rss_bytes(pid: int | str = "self") -> int:
+    """Return a process's resident memory in bytes (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class Worker:
+    """The store and what each request asks of it."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.kg = backends.open_graph(settings)
+        self.formats = {**GRAPH_FORMATS, **RESULT_FORMATS}
+
+    def info(self) -> dict:
+        """Return what the front needs to know: graphs, dataset version, memory."""
+        return {"asserted": [g.value for g in self.kg.asserted],
+                "inferred": self.kg.inferred.value,
+                "version": backends.dataset_version(self.settings, self.kg),
+                "rss": rss_bytes()}
+
+    def handle(self, header: dict, body: bytes) -> tuple[dict, bytes]:
+        """Answer one request message."""
+        op = header.get("op")
+        dataset = Dataset.from_json(header.get("dataset") or {})
+        prefixes = header.get("prefixes", PREFIX_IRIS)
+        try:
+            if op == "answer":
+                table = GRAPH_FORMATS if header["graph_form"] else RESULT_FORMATS
+                data, fmt = answer(self.kg, body.decode(), dataset, table[header["format"]],
+                                   int(header["max_results"]), prefixes)
+                return {"status": 200, "format": fmt.name, "graph": fmt.for_graphs}, data
+            if op == "query":
+                result = self.kg.query(body.decode(), prefixes=prefixes, **dataset.arguments())
+                kind, data = wire.result_bytes(result)
+                return {"status": 200, "kind": kind}, data
+            if op == "quads":
+                graph = ox.NamedNode(header["graph"])
+                out = ox.serialize(self.kg.store.quads_for_pattern(None, None, None, graph),
+                                   format=ox.RdfFormat.N_QUADS)
+                return {"status": 200}, out
+            if op == "info":
+                return {"status": 200, **self.info()}, b""
+            return {"status": 400, "message": f"unknown engine request {op!r}"}, b""
+        except Refused as exc:
+            return {"status": exc.status, "message": str(exc)}, b""
+        except (SyntaxError, OSError) as exc:
+            return {"status": 400, "message": str(exc)}, b""
+        except StoreError as exc:
+            return {"status": 502, "message": str(exc)}, b""
+
+    def serve(self, sock: socket.socket) -> None:
+        """Answer requests on one connection until the front closes it."""
+        with sock:
+            while True:
+                try:
+                    header, body = wire.receive(sock)
+                except (wire.Closed, OSError):
+                    return
+                reply, data = self.handle(header, body)
+                try:
+                    wire.send(sock, reply, data)
+                except OSError:
+                    return
+
+
+def main(argv: list[str]) -> int:
+    """Run the engine: sandbox, open the store, say ready, serve until the front goes."""
+    settings = Settings.from_json(json.loads(argv[0]))
+    control, *connections = (socket.socket(fileno=int(fd)) for fd in argv[1:])
+    refused = None
+    if backends.kind(settings.store) != "remote":
+        refused = sandbox.deny_network()
+    threading.stack_size(THREAD_STACK)
+    try:
+        worker = Worker(settings)
+    except Exception as exc:  # noqa: BLE001 - reported to the front, which fails the start
+        wire.send(control, {"ready": False, "message": f"{type(exc).__name__}: {exc}"})
+        return 2
+    wire.send(control, {"ready": True, "pid": os.getpid(), "sandbox": refused, **worker.info()})
+    for sock in connections:
+        threading.Thread(target=worker.serve, args=(sock,), daemon=True).start()
+    try:
+        wire.receive(control)  # blocks until the front closes the control connection
+    except (wire.Closed, OSError):
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

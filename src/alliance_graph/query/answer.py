@@ -1,0 +1,86 @@
+"""Answer one query: evaluate it over the graphs it asked for, bound its size, write its bytes.
+
+The query engine process (``engine/worker.py``) and the in-process engine of the tests and of
+``serve --get`` both call ``answer``, so they give the same bytes and the same errors.  What a
+query sees travels as a ``Dataset`` of plain strings, since it crosses a process boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ..store.errors import StoreError
+from . import limits
+from . import results as queries
+from .guard import Refused
+from .results import GRAPH_FORMATS, RESULT_FORMATS, Format
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query runs over: the graph's own default (asserted, or with the inferred
+    triples), possibly per file (the query writes GRAPH/FROM/SERVICE), or explicit IRIs."""
+
+    inferred: bool = False
+    per_file: bool | None = None             # None: decided from the query's text
+    default: tuple[str, ...] | None = None   # default-graph-uri / FROM, as IRIs
+    named: tuple[str, ...] | None = None     # named-graph-uri / FROM NAMED, as IRIs
+
+    def arguments(self) -> dict:
+        """Return the ``KnowledgeGraph.query`` keyword arguments choosing these graphs."""
+        if self.default is None and self.named is None:
+            return {"inferred": self.inferred, "per_file": self.per_file}
+        return {"default_graph": [ox.NamedNode(i) for i in self.default or ()],
+                "named_graphs": [ox.NamedNode(i) for i in self.named or ()]}
+
+    def to_json(self) -> dict:
+        return {"inferred": self.inferred, "per_file": self.per_file,
+                "default": None if self.default is None else list(self.default),
+                "named": None if self.named is None else list(self.named)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Dataset:
+        tupled = {k: tuple(v) for k, v in data.items() if k in ("default", "named") and v is not None}
+        return cls(bool(data.get("inferred")), data.get("per_file"),
+                   tupled.get("default"), tupled.get("named"))
+
+
+def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
+    """Return Oxigraph's result for ``text`` over ``dataset``; raise Refused (with the HTTP
+    status that says why) when it cannot be had."""
+    try:
+        return kg.query(text, prefixes=prefixes or None, **dataset.arguments())
+    except SyntaxError as exc:
+        raise Refused(400, f"query failed: {exc}") from exc
+    except OSError as exc:
+        raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc
+    except StoreError as exc:  # a remote store that is down or failing: not the client's fault
+        raise Refused(502, f"the store behind this service failed: {exc}") from exc
+
+
+def answer(kg, text: str, dataset: Dataset, fmt: Format, max_results: int,
+           prefixes: dict | None) -> tuple[bytes, Format]:
+    """Evaluate, bound and serialize a query; return its bytes and the format written.
+
+    ``fmt`` was negotiated from the query's form as the checks read it; a result of the other
+    kind is written in that kind's default format rather than refused.
+    """
+    result = run(kg, text, dataset, prefixes)
+    kind = queries.kind_of(result)
+    if kind != "graph" and fmt.for_graphs:
+        fmt = RESULT_FORMATS["json"]
+    elif kind == "graph" and not fmt.for_graphs:
+        fmt = GRAPH_FORMATS["turtle"]
+    try:
+        if kind == "select" and fmt.name == "json":
+            # SPARQL JSON written while the rows are counted: no parse-back round trip.
+            return queries.sparql_json(*limits.bounded_rows(result, max_results)), fmt
+        return queries.serialize(limits.bounded(result, max_results), fmt.name), fmt
+    except limits.TooManyResults as exc:
+        raise Refused(422, str(exc)) from exc
+    except OSError as exc:  # evaluation errors surface while rows are read
+        raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc
+    except StoreError as exc:
+        raise Refused(502, f"the store behind this service failed: {exc}") from exc
