@@ -1,0 +1,366 @@
+"""The knowledge layer as a reader checks it: disagreements, ranks and coverage of the shipped data.
+
+Data-driven over the graph built from data/ (the session's ``kg``), so each test fails as soon
+as the data does what docs/data-model.md ("Disagreements") says it must not:
+
+- a contradiction (``ag:disputedBy``) joins two claims about the same subject in the same
+  property family (one property, or properties the ontology links with ``ag:constrains``) that
+  differ in value, and is ranked so that the plain graph asserts at most one side;
+- a variant (``ag:variantOf``) joins two claims about the same subject;
+- opposing assessments (``ag:opposedBy``) join a claim that affirms a proposition to one that
+  denies or questions the same proposition;
+- every linked claim says in one ``ag:disagreementNote`` what differs, and the catalogue's
+  ``source-disagreements`` lists every pair with both quotes;
+- pairs the sources state compatibly (reviewed below) stay unlinked;
+- every sentence of the sources that states a checkable fact is cited: the uncited ones are
+  exactly the reviewed list at the end of this file, each with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pytest
+
+from alliance_graph.sources import citations
+from alliance_graph.sources.coverage import coverage
+
+AG = "https://alliance-graph.example/ontology/"
+CLAIM = "https://alliance-graph.example/id/claim/"
+LINKS = ("disputedBy", "variantOf", "opposedBy")
+FOR = AG + "affirmedBy"
+AGAINST_OR_DOUBT = {AG + "deniedBy", AG + "questionedBy"}
+
+
+def _value(term):
+    return None if term is None else term.value
+
+
+def _pairs(kg, relation: str) -> set[tuple[str, str]]:
+    """Return the claim pairs linked by ``ag:<relation>``, each once (smaller IRI first)."""
+    rows = kg.query(f"SELECT ?a ?b WHERE {{ ?a ag:{relation} ?b }}")
+    return {tuple(sorted((r["a"].value, r["b"].value))) for r in rows}
+
+
+def _claims(kg) -> dict[str, dict]:
+    """Return every claim's subject, predicate, object (as terms), rank and notes."""
+    out: dict[str, dict] = defaultdict(lambda: {"notes": []})
+    for r in kg.query("""
+            SELECT ?c ?s ?p ?o ?rank WHERE {
+              ?c a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ag:rank ?rank }"""):
+        out[r["c"].value].update(s=r["s"], p=r["p"].value, o=r["o"], rank=r["rank"].value)
+    for r in kg.query("SELECT ?c ?n WHERE { ?c a ag:Claim ; ag:disagreementNote ?n }"):
+        out[r["c"].value]["notes"].append(r["n"].value)
+    return out
+
+
+def _families(kg) -> dict[str, set[str]]:
+    """Return, per property, the properties of its family: itself, those it constrains or is
+    constrained by (``ag:constrains``, either way), and those sharing an ag: super-property."""
+    family: dict[str, set[str]] = defaultdict(set)
+    for r in kg.query("SELECT ?a ?b WHERE { ?a ag:constrains ?b }"):
+        family[r["a"].value].add(r["b"].value)
+        family[r["b"].value].add(r["a"].value)
+    for r in kg.query("""SELECT ?a ?b WHERE { ?a rdfs:subPropertyOf ?super . ?b rdfs:subPropertyOf ?super .
+                                            FILTER (STRSTARTS(STR(?super), STR(ag:)) && ?a != ?b) }"""):
+        family[r["a"].value].add(r["b"].value)
+    return family
+
+
+def _asserted(kg, claim: dict) -> bool:
+    """Return True when the plain graph holds the claim's triple (terms print as N-Triples)."""
+    return bool(kg.query(f"ASK {{ {claim['s']} <{claim['p']}> {claim['o']} }}"))
+
+
+@pytest.fixture(scope="module")
+def claims(kg):
+    return _claims(kg)
+
+
+# --- contradictions -----------------------------------------------------------------------------
+
+def test_there_are_contradictions_to_check(kg):
+    assert _pairs(kg, "disputedBy"), "the shipped data records contradictions"
+
+
+def test_every_contradiction_is_one_subject_one_family_two_values(kg, claims):
+    family = _families(kg)
+    for a, b in _pairs(kg, "disputedBy"):
+        ca, cb = claims[a], claims[b]
+        assert ca["s"] == cb["s"], f"{a} and {b} are disputed but about different subjects"
+        assert cb["p"] == ca["p"] or cb["p"] in family[ca["p"]], \
+            f"{a} ({ca['p']}) and {b} ({cb['p']}) are disputed but not in one property family"
+        assert (ca["p"], ca["o"]) != (cb["p"], cb["o"]), f"{a} and {b} state the same value"
+
+
+def test_every_contradiction_is_ranked_and_the_plain_graph_asserts_one_side(kg, claims):
+    preferred, deprecated = AG + "PreferredRank", AG + "DeprecatedRank"
+    for a, b in _pairs(kg, "disputedBy"):
+        ranks = {claims[a]["rank"], claims[b]["rank"]}
+        assert preferred in ranks or deprecated in ranks, \
+            f"{a} and {b} contradict each other but neither is ranked above the other"
+        assert len(ranks) == 2, f"{a} and {b} contradict each other at the same rank"
+        asserted = [c for c in (a, b) if _asserted(kg, claims[c])]
+        assert len(asserted) <= 1, f"the plain graph asserts both sides of {a} / {b}"
+
+
+def test_the_plain_graph_asserts_no_span_that_contradicts_itself(kg):
+    """First year, last year and a duration in whole years must agree wherever all three are
+    asserted (counted either way: 2019-2028 and 2018-2028 are both 'a decade')."""
+    rows = kg.query("""SELECT ?s ?from ?to ?duration WHERE {
+                         ?s ag:fromYear ?from ; ag:toYear ?to ; ag:duration ?duration }""")
+    for r in rows:
+        years = re.fullmatch(r"P(\d+)Y", r["duration"].value)
+        assert years, f"{r['s'].value}: duration {r['duration'].value} is not in whole years"
+        span = int(r["to"].value) - int(r["from"].value)
+        assert span in (int(years.group(1)) - 1, int(years.group(1))), \
+            f"{r['s'].value} runs {r['from'].value}-{r['to'].value} and {r['duration'].value} at once"
+
+
+def test_the_mou_span_is_disputed_and_resolved_across_its_family(kg, claims):
+    mou = CLAIM + "MemorandumOfUnderstanding2016-"
+    assert (mou + "duration-P10Y", mou + "fromYear-2016") in _pairs(kg, "disputedBy")
+    assert claims[mou + "fromYear-2016"]["rank"] == AG + "DeprecatedRank"
+    assert claims[mou + "duration-P10Y"]["rank"] == AG + "PreferredRank"
+
+
+# --- variants and opposing assessments ------------------------------------------------------------
+
+def test_every_variant_is_about_the_same_subject(kg, claims):
+    pairs = _pairs(kg, "variantOf")
+    assert pairs
+    for a, b in pairs:
+        assert claims[a]["s"] == claims[b]["s"], f"{a} and {b} are variants of different subjects"
+        assert (claims[a]["p"], claims[a]["o"]) != (claims[b]["p"], claims[b]["o"])
+
+
+def test_opposing_assessments_take_different_positions_on_one_proposition(kg, claims):
+    pairs = _pairs(kg, "opposedBy")
+    assert pairs
+    propositions = {r["p"].value for r in kg.query("SELECT ?p WHERE { ?p a ag:Proposition }")}
+    for a, b in pairs:
+        ca, cb = claims[a], claims[b]
+        assert ca["s"] == cb["s"] and ca["s"].value in propositions, \
+            f"{a} and {b} are opposed but not about one proposition"
+        assert {ca["p"], cb["p"]} & {FOR} and {ca["p"], cb["p"]} & AGAINST_OR_DOUBT, \
+            f"{a} ({ca['p']}) and {b} ({cb['p']}) do not take a position for and one against or in doubt"
+
+
+def test_every_assessor_is_an_actor_or_a_source_speaking_for_itself(kg):
+    rows = kg.query("""SELECT ?c ?who WHERE {
+        ?c a ag:Claim ; rdf:predicate ?p ; rdf:object ?who . ?p rdfs:subPropertyOf ag:assessedBy .
+        FILTER NOT EXISTS { ?who a/rdfs:subClassOf* ag:Actor }
+        FILTER NOT EXISTS { ?who a ag:SourceDocument } }""")
+    assert [(r["c"].value, r["who"].value) for r in rows] == []
+
+
+def test_every_link_runs_both_ways_and_every_linked_claim_says_what_differs(kg, claims):
+    for relation in LINKS:
+        written = {(r["a"].value, r["b"].value)
+                   for r in kg.query(f"SELECT ?a ?b WHERE {{ ?a ag:{relation} ?b }}")}
+        one_way = sorted((a, b) for a, b in written if (b, a) not in written)
+        assert one_way == [], f"ag:{relation} written one way only"
+        for a, _ in written:
+            assert len(claims[a]["notes"]) == 1, f"{a} needs one ag:disagreementNote"
+
+
+# Pairs the sources state compatibly: they can all be true at once and are not one fact at
+# another precision, so they must not be linked (reviewed against the sources; see the notes
+# on these claims).
+COMPATIBLE = [
+    ("UnitedStatesIsraelAlliance-jointExercise-BlueFlag", "UnitedStatesIsraelAlliance-jointExercise-JuniperOak"),
+    ("UnitedStatesIsraelAlliance-jointExercise-BlueFlag", "UnitedStatesIsraelAlliance-jointExercise-JuniperFalcon"),
+    ("UnitedStatesIsraelAlliance-jointExercise-JuniperCobra", "UnitedStatesIsraelAlliance-jointExercise-JuniperOak"),
+    ("UnitedStatesIsraelAlliance-jointExercise-JuniperCobra", "UnitedStatesIsraelAlliance-jointExercise-JuniperFalcon"),
+    ("UnitedStatesIsraelAlliance-jointExercise-NobleDina", "UnitedStatesIsraelAlliance-jointExercise-JuniperOak"),
+    ("UnitedStatesIsraelAlliance-jointExercise-NobleDina", "UnitedStatesIsraelAlliance-jointExercise-JuniperFalcon"),
+    ("IronDome-coFundedBy-UnitedStates", "IronDome-jointlyDevelopedWith-UnitedStates"),
+    ("UnitedStatesIsraelAlliance-jointProgram-Arrow", "UnitedStatesIsraelAlliance-jointProgram-Arrow2"),
+    ("UnitedStatesIsraelAlliance-jointProgram-Arrow", "UnitedStatesIsraelAlliance-jointProgram-Arrow3"),
+    ("DefenseCooperationAct1952-characterization", "UnitedStatesNeutralArmsPolicy-adoptedBy-UnitedStates"),
+    ("DefenseCooperationAct1952-characterization", "FormalizedMilitaryTies-statedPeriod-1980s1990s"),
+    ("MemorandumOfUnderstanding2016-annualAssistance-MemorandumOfUnderstanding2016-AnnualForeignMilitaryFinancing",
+     "MemorandumOfUnderstanding2016-missileDefenseFunding-MemorandumOfUnderstanding2016-MissileDefenseFunding"),
+    ("ForeignMilitaryFinancing-characterization-2",
+     "MemorandumOfUnderstanding2016-annualAssistance-MemorandumOfUnderstanding2016-AnnualForeignMilitaryFinancing"),
+    ("Iran-cooperatesWith-NorthKorea", "IranNorthKoreaMilitaryCooperation-characterization-2"),
+    ("UnitedStatesIsraelAlliance-basedOn-DemocraticValues", "UnitedStatesIsraelAlliance-basedOn-SharedValues"),
+]
+
+
+@pytest.mark.parametrize("a, b", COMPATIBLE, ids=[f"{a} / {b}" for a, b in COMPATIBLE])
+def test_compatible_facts_are_not_linked(kg, claims, a, b):
+    a, b = CLAIM + a, CLAIM + b
+    assert a in claims and b in claims, "a reviewed claim is gone: review the list"
+    for relation in LINKS:
+        assert not kg.query(f"ASK {{ {{ <{a}> ag:{relation} <{b}> }} UNION {{ <{b}> ag:{relation} <{a}> }} }}")
+
+
+def test_no_value_of_an_amount_is_stated_without_a_figure_in_its_quotes(kg):
+    """An amount's value must be written in every passage that states it (no floor guessed
+    from 'billions'): the quote holds the figure in billions or in full."""
+    rows = kg.query("""SELECT ?value ?quote WHERE {
+        ?c a ag:Claim ; rdf:predicate ag:amountValue ; rdf:object ?value ;
+           prov:wasDerivedFrom/oa:hasSelector ?sel . ?sel a oa:TextQuoteSelector ; oa:exact ?quote }""")
+    for r in rows:
+        value = int(float(r["value"].value))
+        billions = f"${value / 1e9:g} billion"
+        assert billions in r["quote"].value or f"{value:,}" in r["quote"].value, \
+            f"amount {value} is not stated in {r['quote'].value!r}"
+
+
+# --- the catalogue's list of disagreements -----------------------------------------------------
+
+def test_source_disagreements_lists_every_linked_pair_with_both_quotes(kg, settings, sources_dir):
+    text = (settings.queries_dir / "source-disagreements.rq").read_text(encoding="utf-8")
+    listed = defaultdict(list)
+    for r in kg.query(text):
+        listed[(r["relation"].value, r["claim"].value, r["otherClaim"].value)].append(r)
+    expected = {(AG + rel, a, b) for rel in LINKS for a, b in _pairs(kg, rel)}
+    assert set(listed) == expected
+    texts = {p.name: citations.read_source(p) for p in sources_dir.glob("*.txt")}
+    for rows in listed.values():
+        for r in rows:
+            for quote, source in (("quote", "source"), ("otherQuote", "otherSource")):
+                name = r[source].value.rsplit("/", 1)[1]
+                assert r[quote].value and r[quote].value in texts[name]
+            assert _value(r["note"]) and _value(r["otherNote"])
+
+
+# --- labels as the sources spell them ----------------------------------------------------------
+
+# Named entities whose label is the editor's description because the sources give no name.
+UNNAMED = {
+    "GazaWar2014": "003 says only 'its war with Hamas in Gaza in 2014'",
+    "IsraelNATOJointTrainingExercises": "004 speaks of 'joint training exercises' without a name",
+    "IsraelNATOMaritimeSecurityExercises": "004 speaks of 'maritime security exercises in the Mediterranean'",
+    "PrecedingUnitedStatesIsraelDefenseAgreement": "003: 'their preceding defense agreement with Israel'",
+    "SeniorObamaAdministrationOfficial": "003 does not name 'one senior official'",
+    "UnitedStatesIsraelJointExercises": "001: 'Regular joint military exercises', no name",
+    "UnitedStatesNeutralArmsPolicy": "000: 'a neutral arms policy in the Arab-Israeli conflicts'",
+}
+
+
+def test_names_are_spelled_as_the_sources_spell_them(kg, sources_dir):
+    text = "\n".join(citations.read_source(p) for p in sources_dir.glob("*.txt")).lower()
+    rows = kg.query("""SELECT DISTINCT ?e ?label WHERE {
+        VALUES ?top { ag:State ag:Organization ag:Person ag:WeaponSystem ag:Place ag:MilitaryExercise
+                      ag:ArmedGroup ag:Designation ag:AidProgram ag:Policy ag:Agreement ag:War
+                      ag:HistoricalPeriod }
+        ?e a ?class ; rdfs:label ?label . ?class rdfs:subClassOf* ?top }""")
+    unspelled = sorted(r["e"].value.rsplit("/", 1)[1] for r in rows
+                       if r["label"].value.lower() not in text)
+    assert unspelled == sorted(UNNAMED)
+
+
+# --- coverage --------------------------------------------------------------------------------------
+
+HEADING = "a heading: it names a section, the section's sentences are cited"
+FURNITURE = "page furniture, not part of the text's content"
+TITLE = "the document's title (recorded on its source node)"
+CHATTER = "the writer addressing the reader; no checkable fact"
+
+# Every sentence of the sources that no evidence quote covers, with the reason it states no
+# checkable fact.  Reviewed against the sources; the test fails when a sentence is uncited and
+# not listed here, or listed here and cited (then drop it from the list).
+UNCITED = {
+    "000_06b6882714cf1880.txt": {
+        "History and Strategic Context": HEADING,
+        "Key Defense Agreements and Initiatives": HEADING,
+        "Key Military Installations and Cooperation Areas": HEADING,
+        "Strategic Significance": HEADING,
+        "Links": HEADING,
+    },
+    "001_b9e5a7348fac2993.txt": {
+        "U.S.–Israel Military Cooperation Explained: History, Strategy, and Global Impact": TITLE,
+        "Understanding how and why the U.S. and Israel work so closely together offers insight into "
+        "broader international security dynamics and the future of defense alliances.":
+            "says what reading about the subject offers, not something about the subject",
+        "Historical Foundations of the Alliance": HEADING,
+        "Joint Training and Military Exercises": HEADING,
+        "Defense Aid and Military Financing": HEADING,
+        "Intelligence Sharing and Counterterrorism": HEADING,
+        "Missile Defense and Technological Innovation": HEADING,
+        "Strategic and Global Implications": HEADING,
+        "Comments": FURNITURE,
+        "Popular posts from this blog": FURNITURE,
+        "ICC Leadership Summit: Shaping the Leaders of Tomorrow": "the title of another post on the blog",
+        "Pro-Israel Activism: Championing a Strategic Ally and Democratic Values": "the title of another post on the blog",
+        "Voices on Campus: The Growing Wave of Student Support for Israel": "the title of another post on the blog",
+    },
+    "002_25e8079df6f006ed.txt": {
+        "top of page": FURNITURE,
+        "Search": FURNITURE,
+        "Building United States-Israel Partnerships in Defense": TITLE,
+        "Eye-level view of military personnel engaged in a joint training exercise":
+            "an image's description of its camera angle; the caption after it, which names the "
+            "U.S. and Israel, is cited",
+        "Foundations of a Defense Partnership": HEADING,
+        "Key Milestones Include:": HEADING,
+        "Evolving Areas of Defense Cooperation": HEADING,
+        "Innovation as a Force Multiplier": HEADING,
+        "Challenges and Strategic Opportunities": HEADING,
+        "Crossed Arrows Insight: Bridging Strategy, Innovation, and Trust": HEADING,
+        "Looking Ahead": HEADING,
+        "Comments": FURNITURE,
+        "bottom of page": FURNITURE,
+    },
+    "003_fe4a065aad1a80df.txt": {
+        "(photo credit: KNS / KCNA / AFP)": "the credit line of the page's photo",
+    },
+    "004_584d350a9faa3132.txt": {
+        "Israel-NATO News: Latest Updates & Analysis": TITLE,
+        "B.Designwall 117 views": "byline and view counter (the publisher is recorded on the source node)",
+        "Hey everyone, ever wondered about the ins and outs of Israel-NATO relations ?": CHATTER,
+        "It’s a topic that often pops up in the global news cycle, and for good reason!":
+            "about news coverage of the topic, not the topic",
+        "So, grab your favorite drink, settle in, and let’s unpack the latest developments, "
+        "historical ties, and what all of this means for the future.": CHATTER,
+        "You guys might be thinking, “Wait, is Israel even in NATO?”": CHATTER,
+        "This article is your ultimate guide to understanding the nuances of this crucial alliance, "
+        "providing you with all the Israel NATO news you need to stay in the loop.": CHATTER,
+        "We’ll dive into the historical background, explore the various avenues of cooperation, "
+        "discuss recent events that have shaped their interactions, and even take a peek into what "
+        "the future might hold for this dynamic duo.": CHATTER,
+        "So, let’s get started on this exciting journey of discovery, folks!": CHATTER,
+        "A Deep Dive into Israel-NATO Relations: The Foundation": HEADING,
+        "Alright, guys, let’s kick things off by getting a solid grasp on the foundation of "
+        "Israel-NATO relations .": CHATTER,
+        "Understanding this historical context and the unique framework of the Mediterranean Dialogue "
+        "is key to appreciating the current state and future trajectory of Israel-NATO news and "
+        "cooperation.": CHATTER,
+        "It’s a testament to how flexible and adaptive international relations can be, allowing for "
+        "strong alliances without requiring full membership.":
+            "a general remark on international relations; what it rests on (a close partnership "
+            "without full membership) is cited from the sentences before",
+        "Key Areas of Cooperation and Shared Interests": HEADING,
+        "Let’s talk specifics, guys, about the key areas of cooperation that truly define the "
+        "Israel-NATO relationship.": CHATTER,
+        "This isn’t just talk; it’s about real, tangible efforts that benefit both sides.":
+            "a lead-in; the efforts and what each side gains are cited in the sentences that follow",
+        "It’s a win-win, folks, for tackling some of the toughest challenges our world faces.":
+            "a slogan summing up the mutual benefits cited in the sentence before",
+        "Recent Developments and Evolving Dynamics": HEADING,
+        "What the Future Holds: Prospects and Challenges": HEADING,
+        "Alright, let’s peer into the crystal ball, guys, and talk about what the future holds for "
+        "Israel-NATO relations.": CHATTER,
+        "So there you have it, folks!": CHATTER,
+        "The Israel NATO news will continue to be a headline grabber, reflecting the evolving "
+        "geopolitical landscape and the persistent need for strong international cooperation.":
+            "about news coverage of the topic, not the topic",
+        "So, next time you hear about Israel and NATO, you’ll have a much richer understanding of "
+        "what’s really going on behind the scenes.": CHATTER,
+        "It’s been great sharing this with you!": CHATTER,
+    },
+}
+
+
+def test_every_uncited_sentence_is_reviewed_and_states_no_checkable_fact(kg, sources_dir):
+    report = {c.source: c for c in coverage(kg, sources_dir)}
+    assert sorted(report) == sorted(UNCITED)
+    for source, reviewed in UNCITED.items():
+        uncited = {s.text for s in report[source].uncited}
+        assert sorted(uncited - set(reviewed)) == [], f"{source}: uncited and not reviewed"
+        assert sorted(set(reviewed) - uncited) == [], f"{source}: reviewed as uncited but now cited"
+        assert all(reason.strip() for reason in reviewed.values())
