@@ -81,15 +81,25 @@ class ProcessEngine:
         control.settimeout(self.settings.engine_start_timeout)
         try:
             ready, _ = wire.receive(control)
-        except (OSError, wire.Closed) as exc:
+            if not ready.get("ready"):
+                raise StoreError(f"the query engine could not open the graph: "
+                                 f"{ready.get('message')}")
+        except (OSError, wire.Closed, StoreError) as exc:
             process.kill()
             process.wait()
+            for ours, _ in pairs:
+                ours.close()
+            if isinstance(exc, StoreError):
+                raise
             raise StoreError(f"the query engine did not start: {exc}") from exc
-        if not ready.get("ready"):
-            process.wait()
-            raise StoreError(f"the query engine could not open the graph: {ready.get('message')}")
         control.settimeout(None)
         with self.lock:
+            if self.closed:  # closed while this engine was starting: it serves nobody
+                control.close()
+                process.wait()
+                for ours, _ in pairs[1:]:
+                    ours.close()
+                return
             self.process, self.control, self.info = process, control, ready
             for ours, _ in pairs[1:]:
                 self.pool.put((self.generation, ours))
@@ -142,10 +152,20 @@ class ProcessEngine:
                             "of memory and was stopped; narrow it or add a LIMIT")
                 self._kill(generation, "memory")
 
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until no restart is under way; return False if one still is after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while self.restarting and time.monotonic() < deadline:
+                self.lock.wait(deadline - time.monotonic())
+            return not self.restarting
+
     def close(self) -> None:
         """Stop the engine (it exits when its control connection closes)."""
         with self.lock:
             self.closed = True
+            while self.restarting:  # let a restart under way finish, then stop its engine
+                self.lock.wait()
             process, control = self.process, self.control
         control.close()
         try:
@@ -153,6 +173,8 @@ class ProcessEngine:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        while not self.pool.empty():
+            self.pool.get_nowait()[1].close()
 
     # --- calls ----------------------------------------------------------------------------
 

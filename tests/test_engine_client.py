@@ -1,0 +1,174 @@
+"""The engine process, driven as the front drives it: answers, limits that stop one query and
+spare the others, restarts, and the graph read through it."""
+
+import os
+import signal
+import socket
+import threading
+import time
+
+import pyoxigraph as ox
+import pytest
+
+import servers
+from alliance_graph.engine.client import EngineError, ProcessEngine
+from alliance_graph.engine.local import LocalEngine
+from alliance_graph.namespaces import PREFIX_IRIS
+from alliance_graph.query.answer import Dataset
+from alliance_graph.query.guard import Refused
+from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
+from alliance_graph.store.errors import StoreError
+from helpers import normalized
+
+LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+BOMB = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f LIMIT 1"
+ASSERTED = Dataset()
+
+
+@pytest.fixture(scope="module")
+def engine_process(settings):
+    # A time limit long enough for a query sent again after a restart on a busy machine.
+    engine = ProcessEngine(settings.with_(workers=3, query_timeout=20, query_memory=200 << 20))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def engine(engine_process):
+    """The module's engine, once any restart a previous test caused is over."""
+    assert engine_process.wait_ready(60), "the engine did not restart"
+    return engine_process
+
+
+def answer(engine, text, fmt="json", dataset=ASSERTED):
+    table = GRAPH_FORMATS if fmt in ("turtle", "nt", "nq", "trig") else RESULT_FORMATS
+    return engine.answer(text, dataset, table[fmt], PREFIX_IRIS)
+
+
+@pytest.mark.parametrize("text, fmt", [
+    (LOOKUP, "json"), (LOOKUP, "csv"), ("ASK { ?c a ag:Claim }", "xml"),
+    ("CONSTRUCT { id:IronDome ?p ?o } WHERE { id:IronDome ?p ?o }", "nt")])
+def test_the_engine_answers_as_the_in_process_engine(engine, kg, settings, text, fmt):
+    ours, local = answer(engine, text, fmt), answer(LocalEngine(kg, settings), text, fmt)
+    assert ours[1] == local[1]
+    if fmt == "nt":
+        assert sorted(ours[0].splitlines()) == sorted(local[0].splitlines())
+    else:
+        assert ours[0] == local[0]
+
+
+def test_a_query_past_the_time_limit_is_stopped_and_the_others_are_answered(settings):
+    engine = ProcessEngine(settings.with_(workers=3, query_timeout=2))
+    outcome = {}
+
+    def heavy():
+        try:
+            answer(engine, SLOW)
+        except Refused as exc:
+            outcome["heavy"] = (exc.status, str(exc), time.monotonic())
+
+    try:
+        started = time.monotonic()
+        thread = threading.Thread(target=heavy)
+        thread.start()
+        time.sleep(0.3)
+        assert b"Iron Dome" in answer(engine, LOOKUP)[0]  # while the heavy one runs
+        thread.join()
+        status, message, ended = outcome["heavy"]
+        assert status == 503 and "2 s limit" in message and ended - started < 4
+        assert engine.counters["time"] == 1
+        assert engine.wait_ready(60)
+        assert b"Iron Dome" in answer(engine, LOOKUP)[0]  # the restarted engine answers
+    finally:
+        engine.close()
+
+
+def test_the_query_filling_memory_is_blamed_and_the_one_beside_it_is_sent_again(engine):
+    before = engine.counters["memory"]
+    outcome = {}
+
+    def run(name, text):
+        try:
+            outcome[name] = answer(engine, text)[0]
+        except Refused as exc:
+            outcome[name] = (exc.status, str(exc))
+
+    # A query that takes about a second, in flight when the engine is killed for the bomb.
+    medium = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?c . ?b a ?c } "
+    threads = [threading.Thread(target=run, args=("bomb", BOMB))]
+    threads[0].start()
+    time.sleep(0.2)
+    threads.append(threading.Thread(target=run, args=("medium", medium)))
+    threads[1].start()
+    for thread in threads:
+        thread.join()
+    assert outcome["bomb"][0] == 503 and "MiB of memory" in outcome["bomb"][1]
+    assert isinstance(outcome["medium"], bytes) and b'"n"' in outcome["medium"]
+    assert engine.counters["memory"] > before
+
+
+def test_an_engine_that_dies_is_restarted_and_the_query_in_flight_sent_again(engine):
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.update(
+        r=answer(engine, "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?c . ?b a ?c }")[0]))
+    thread.start()
+    time.sleep(0.2)
+    os.kill(engine.info["pid"], signal.SIGKILL)
+    thread.join()
+    assert b'"n"' in outcome["r"]
+    assert engine.counters["crash"] >= 1
+
+
+def test_a_caller_waiting_longer_than_its_time_for_a_free_slot_is_refused(settings):
+    engine = ProcessEngine(settings.with_(workers=1, query_timeout=3))
+    try:
+        thread = threading.Thread(target=lambda: pytest.raises(EngineError, answer, engine, SLOW))
+        thread.start()
+        time.sleep(0.3)
+        with pytest.raises(EngineError, match="query slots stayed busy") as busy:
+            engine.call({"op": "info"}, timeout=0.3)
+        assert busy.value.status == 503
+        thread.join()
+    finally:
+        engine.close()
+
+
+def test_the_graph_read_through_the_engine_is_the_graph(engine, kg):
+    for text in (LOOKUP, "ASK { ?c a ag:Claim }",
+                 "CONSTRUCT { id:IronDome ?p ?o } WHERE { id:IronDome ?p ?o }",
+                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        assert normalized(engine.kg.query(text)) == normalized(kg.query(text))
+    assert normalized(engine.kg.query("ASK { ?c a rdf:Statement }", inferred=True)) == ["True"]
+    assert engine.kg.asserted == kg.asserted and engine.kg.inferred == kg.inferred
+    [sources] = [g for g in kg.asserted if g.value.endswith("data/sources.ttl")]
+    assert len(engine.kg.store.quads_for_pattern(None, None, None, sources)) == \
+        len(list(kg.store.quads_for_pattern(None, None, None, sources)))
+    with pytest.raises(SyntaxError):
+        engine.kg.query("SELECT WHERE {")
+
+
+def test_a_service_call_reaching_the_engine_itself_fetches_nothing(engine):
+    assert engine.info["sandbox"] is None, f"the engine is not sandboxed: {engine.info['sandbox']}"
+    with socket.socket() as listener:
+        port = servers.free_port()
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        listener.settimeout(0.5)
+        # Straight to the engine: no check stands between this query and Oxigraph.
+        with pytest.raises(Refused) as failed:
+            answer(engine, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/q> {{ ?s ?p ?o }} }}")
+        assert failed.value.status == 400
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
+def test_an_engine_that_cannot_open_the_graph_fails_to_start_with_the_reason(mini):
+    (mini.data_dir / "broken.ttl").write_text("<urn:a> <urn:b> .\n")
+    with pytest.raises(StoreError, match="broken.ttl"):
+        ProcessEngine(mini)
+
+
+def test_results_come_back_as_pyoxigraph_types(engine):
+    assert isinstance(engine.kg.query(LOOKUP), ox.QuerySolutions)
+    assert isinstance(engine.kg.query("ASK {}"), ox.QueryBoolean)
