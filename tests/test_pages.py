@@ -144,3 +144,34 @@ def test_the_app_factory_serves_the_pages_beside_the_endpoint(pages_kg, pages_se
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;Atlantis" in page
     assert "<script>window.pwned" not in page
     assert client.get("/sparql?query=ASK%7B%7D").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/id/%9D", "/id/a%0Cb", "/ontology/%0C", "/id/a%20b",
+                                  "/id/%ED%A0%80", "/id/a%00b"])
+def test_paths_no_iri_can_hold_are_400_with_a_plain_message(client, path):
+    for accept in ("text/html", "text/turtle"):
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 400, response.text
+        assert response.mimetype == "text/plain"
+        assert "does not name a valid IRI" in response.text
+
+
+def test_rdf_of_an_entity_holds_each_triple_once(client):
+    lines = client.get(IRON_DOME, headers={"Accept": "application/n-triples"}).text.splitlines()
+    assert len(lines) > 20 and len(lines) == len(set(lines))
+
+
+@pytest.mark.parametrize("path", ["/", IRON_DOME, "/id/Nowhere", "/id/%0C", "/search?q=iron",
+                                  "/timeline", "/static/pages/pages.css", IRON_DOME + "?format=nt"])
+def test_every_page_response_forbids_sniffing_and_inline_scripts(client, path):
+    with client.get(path) as response:  # a static file is a stream: close it
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_only_http_iris_become_links(pages_kg):
+    from alliance_graph.web.pages import entity
+    assert entity.link_for("javascript:alert(1)") is None
+    assert entity.link_for("data:text/html,<b>") is None
+    assert entity.link_for("HTTPS://example.org/x") == "HTTPS://example.org/x"
+    assert entity.link_for("https://alliance-graph.example/id/IronDome") == "/id/IronDome"

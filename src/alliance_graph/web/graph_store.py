@@ -12,9 +12,11 @@ from flask import Blueprint, Response, request
 
 from ..query import results as queries
 from . import negotiation
+from .pages import safety
 from .protocol import TRUE, HTTPError, error, media_type, pick_format, service
 
 bp = Blueprint("graph_store", __name__)
+bp.after_request(safety.protect)
 
 
 def _cached(svc, key, graphs, fmt) -> bytes:

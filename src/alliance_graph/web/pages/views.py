@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
-from . import diagram
+from . import diagram, safety
 from . import entity as entity_mod
 from . import timeline as timeline_mod
 
@@ -92,10 +92,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         (lambda: current_app.extensions["alliance_graph"].settings.queries_dir)
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/pages")
-
-    @bp.app_template_filter("local")
-    def local(iri: str) -> str:
-        return entity_mod.local_path(iri) or iri
+    bp.after_request(safety.protect)
 
     @bp.route("/")
     def query_page():
@@ -147,14 +144,17 @@ def _chosen_format() -> str | None:
 
 
 def _respond(kg, iri: str):
+    if not entity_mod.valid_iri(iri):
+        # The path decoded to something no IRI can hold (a control character, a space, a byte
+        # that is not UTF-8): no entity has it, and it must not reach the query engine.
+        return Response(f"{request.path!r} does not name a valid IRI: it holds a control "
+                        "character, a space, or a percent-encoding that is not UTF-8\n", 400,
+                        mimetype="text/plain")
     media = _chosen_format()
     if media is None:
         return Response("this page can be had as text/html, " + ", ".join(ENTITY_FORMATS)
                         + "\n", 406, mimetype="text/plain")
-    try:
-        ent = entity_mod.describe(kg, iri)
-    except ValueError:
-        ent = None
+    ent = entity_mod.describe(kg, iri)
     if ent is None:
         if media in ENTITY_FORMATS:
             return Response(f"no statement about <{iri}> in this graph\n", 404,

@@ -17,9 +17,11 @@
     if (chosen) editor.value = chosen.text;
   });
 
-  // Project IRIs link to their page on this server; others to themselves.
+  // Project IRIs link to their page on this server, other http(s) IRIs to themselves; any
+  // other scheme (javascript:, data:, ...) is shown as text, never as a link.
   function href(iri) {
-    return iri.startsWith(config.base) ? "/" + iri.slice(config.base.length) : iri;
+    if (iri.startsWith(config.base)) return "/" + iri.slice(config.base.length);
+    return /^https?:\/\//i.test(iri) ? iri : null;
   }
 
   function shorten(iri) {
@@ -34,8 +36,9 @@
     const td = document.createElement("td");
     if (!term) return td;
     if (term.type === "uri") {
-      const a = document.createElement("a");
-      a.href = href(term.value);
+      const link = href(term.value);
+      const a = document.createElement(link === null ? "span" : "a");
+      if (link !== null) a.href = link;
       a.textContent = shorten(term.value);
       a.title = term.value;
       td.appendChild(a);
