@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, request
 
 from ..settings import Settings
 from ..store import graph as store
-from . import graph_store, protocol, response_cache, service_description
+from . import dry_run, graph_store, protocol, response_cache, service_description
 from .fast_path import FastPath
 from .pages import views as pages
 from .watchdog import Watchdog
@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None, kg=None, *, on_timeout=None,
     app.extensions["alliance_graph"] = Service(kg or store.load(settings), settings,
                                                on_timeout or soft_timeout)
     service = app.extensions["alliance_graph"]
-    for blueprint in (protocol.bp, graph_store.bp, pages.create_blueprint(), *blueprints):
+    for blueprint in (protocol.bp, graph_store.bp, pages.create_blueprint(),
+                      dry_run.create_blueprint, *blueprints):
         if not isinstance(blueprint, Blueprint):
             # A blueprint factory, as pages.create_blueprint(get_kg, settings) is.
             blueprint = blueprint(lambda: service.kg, settings)

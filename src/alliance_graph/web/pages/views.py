@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from ...namespaces import AG, BASE, PREFIX_IRIS, RDF
+from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
 from . import diagram, safety
@@ -93,6 +93,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/pages")
     bp.after_request(safety.protect)
+    bp.add_app_template_filter(entity_mod.link_for, "link")
+    bp.add_app_template_filter(shorten, "short")
 
     @bp.route("/")
     def query_page():

@@ -1,0 +1,209 @@
+"""``POST /validate``: the dry run of ``alliance-graph validate`` over HTTP, and its form.
+
+A proposal comes as a ``text/turtle`` body, or from the form at ``GET /validate`` (pasted text
+or an uploaded file).  It is written to a temporary folder of its own, outside the project,
+validated by the same library function as the command line (``validation.validate``), and the
+folder is removed: nothing is ever written into ``data/``.  The answer is the same report:
+JSON by default, the W3C SHACL report graph for Turtle or JSON-LD clients, a page for browsers;
+200 whether or not the proposal conforms.  A proposal that cannot be read is a 400 whose body
+says ``line N: what is wrong``; one over ``max_proposal_bytes`` is a 413, read no further.
+
+Validation takes seconds and a worker process: at most ``workers - 1`` run at once (one worker
+always stays free for queries), counted with a lock file per slot so that a worker that dies
+mid-validation frees its slot with it; past that the answer is 503 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import fcntl
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.utils import secure_filename
+
+from ..build.loading import LoadError
+from ..store.backends import StoreError
+from . import negotiation
+from .pages import safety
+
+TURTLE_TYPES = {"text/turtle", "application/x-turtle"}
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+# What a report can be written as, in order of preference: JSON when anything goes.
+OFFERS = [("json", ["application/json"]), ("html", ["text/html", "application/xhtml+xml"]),
+          ("turtle", ["text/turtle", "application/x-turtle"]),
+          ("jsonld", ["application/ld+json"])]
+MEDIA = {"json": "application/json", "turtle": "text/turtle; charset=utf-8",
+         "jsonld": "application/ld+json"}
+# A form's boundaries and field names come on top of the proposal itself.
+FORM_OVERHEAD = 64 * 1024
+DEFAULT_NAME = "proposal.ttl"
+RETRY_SECONDS = 5
+
+
+class Refused(Exception):
+    """The request cannot be validated: an HTTP status and a message saying why."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class Slots:
+    """At most ``n`` validations at once across the server's worker processes.
+
+    Each slot is a lock file: ``flock`` is shared by processes forked from the master and is
+    released by the kernel when a holder dies, so a killed worker cannot leak its slot.
+    """
+
+    def __init__(self, n: int):
+        self.folder = Path(tempfile.mkdtemp(prefix="alliance-graph-validate-slots-"))
+        self.paths = [self.folder / f"slot-{i}" for i in range(max(1, n))]
+        for path in self.paths:
+            path.touch()
+        # Removed when the process that made them ends; forked workers leave them alone.
+        owner = os.getpid()
+        atexit.register(lambda: os.getpid() == owner and shutil.rmtree(self.folder, True))
+
+    def take(self):
+        """Return an open, locked slot file, or None when every slot is taken."""
+        for path in self.paths:
+            handle = path.open("rb")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return handle
+            except BlockingIOError:
+                handle.close()
+        return None
+
+
+def _read_proposal(limit: int) -> tuple[bytes, str]:
+    """Return the proposal's bytes and the name to show for it, or raise Refused."""
+    ctype = (request.mimetype or "").lower()
+    length = request.content_length
+    if ctype in TURTLE_TYPES:
+        if length is not None and length > limit:
+            raise _too_big(limit)
+        data = request.stream.read(limit + 1)
+        if len(data) > limit:
+            raise _too_big(limit)
+        name = DEFAULT_NAME
+    elif ctype in FORM_TYPES:
+        if length is None:
+            raise Refused(411, "send a form with a Content-Length")
+        if length > limit + FORM_OVERHEAD:
+            raise _too_big(limit)
+        upload = request.files.get("file")
+        data = upload.read(limit + 1) if upload and upload.filename else b""
+        name = (secure_filename(upload.filename) if data else "") or DEFAULT_NAME
+        if not data:
+            data = request.form.get("turtle", "").encode("utf-8")
+        if len(data) > limit:
+            raise _too_big(limit)
+    else:
+        raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
+                           f"sends it (multipart/form-data), not {ctype or 'no content type'}")
+    if not data.strip():
+        raise Refused(400, "the proposal is empty: send the Turtle to validate")
+    return data, name
+
+
+def _too_big(limit: int) -> Refused:
+    return Refused(413, f"a proposal may be at most {limit} bytes; split it into smaller files")
+
+
+def _shown(problem, path: Path) -> str:
+    """Return a problem of the proposal as ``line N: message``, without the temporary path."""
+    message = problem.message.replace(str(path), "the proposal")
+    return f"line {problem.line}: {message}" if problem.line else message
+
+
+def run(settings, data: bytes, name: str):
+    """Validate ``data`` (Turtle) with the current graph; return the report, its files shown
+    as ``name``.  Raise ``Refused`` (400) when it cannot be read."""
+    from ..validate import validation  # pyshacl takes a second to import: only when needed
+
+    with tempfile.TemporaryDirectory(prefix="alliance-graph-validate-") as folder:
+        path = Path(folder) / "proposal.ttl"
+        path.write_bytes(data)
+        try:
+            report = validation.validate(settings, [path])
+        except LoadError as exc:
+            raise Refused(400, "\n".join(_shown(p, path) for p in exc.problems)) from exc
+    shown = lambda f: name if f == str(path) else f  # noqa: E731
+    return dataclasses.replace(
+        report, files=[shown(f) for f in report.files],
+        findings=[dataclasses.replace(f, file=shown(f.file)) for f in report.findings])
+
+
+def _format() -> str | None:
+    name = request.args.get("format")
+    if name:
+        return negotiation.by_parameter(name, OFFERS) or ("html" if name == "html" else None)
+    return negotiation.choose(request.headers.get("Accept"), OFFERS)
+
+
+def _answer(fmt: str, report=None, error: Refused | None = None, text: str = ""):
+    from ..validate import report as report_mod
+
+    if fmt == "html":
+        status = error.status if error else 200
+        return Response(render_template("validate.html", report=report, error=error,
+                                        text=text, severities=report_mod.SEVERITIES), status)
+    if error is not None:
+        return Response(str(error).rstrip() + "\n", error.status, mimetype="text/plain",
+                        headers={"Retry-After": str(RETRY_SECONDS)} if error.status == 503 else {})
+    if fmt == "jsonld":
+        # Oxigraph writes the JSON-LD (rdflib's JSON-LD code goes through deprecated APIs).
+        body = ox.serialize(ox.parse(report_mod.to_turtle(report), format=ox.RdfFormat.TURTLE),
+                            format=ox.RdfFormat.JSON_LD)
+    else:
+        body = report_mod.render(report, fmt)
+    return Response(body, 200, {"Content-Type": MEDIA[fmt], "Vary": "Accept"})
+
+
+def create_blueprint(get_kg=None, settings=None) -> Blueprint:
+    """Return the blueprint of ``/validate`` (``settings``: the app's when not given)."""
+    bp = Blueprint("dry_run", __name__, template_folder="pages/templates")
+    bp.after_request(safety.protect)
+    get_settings = (lambda: settings) if settings is not None else \
+        (lambda: current_app.extensions["alliance_graph"].settings)
+    # Made now, before gunicorn forks its workers, so that they all share the same slots.
+    slots = Slots((settings.workers if settings is not None else 2) - 1)
+
+    @bp.route("/validate", methods=["GET"])
+    def form():
+        return render_template("validate.html", report=None, error=None, text="",
+                               severities=())
+
+    @bp.route("/validate", methods=["POST"])
+    def validate():
+        fmt = _format()
+        if fmt is None:
+            return Response("a report can be had as " + ", ".join(
+                t for _, types in OFFERS for t in types[:1]) + "\n", 406, mimetype="text/plain")
+        current = get_settings()
+        text = ""
+        try:
+            data, name = _read_proposal(current.max_proposal_bytes)
+            text = data.decode("utf-8", "replace")
+            slot = slots.take()
+            if slot is None:
+                raise Refused(503, "every validation slot is busy; try again in a few seconds")
+            try:
+                report = run(current, data, name)
+            finally:
+                slot.close()
+        except Refused as exc:
+            return _answer(fmt, error=exc, text=text)
+        except StoreError as exc:
+            return _answer(fmt, error=Refused(503, f"the store could not be used: {exc}"),
+                           text=text)
+        return _answer(fmt, report=report, text=text)
+
+    return bp
