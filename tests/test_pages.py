@@ -94,7 +94,7 @@ def test_unproducible_accept_is_406(client):
 def test_source_page_shows_title_kind_grade_hash_and_supported_facts(client):
     page = html(client, "/id/source/news.txt")
     for text in ["Defense News test article", "news article", "usually reliable", "0" * 64,
-                 "Facts this source supports (10)", "2016-09-14"]:
+                 "Facts this source supports (12)", "2016-09-14"]:
         assert text in page
 
 
@@ -111,8 +111,24 @@ def test_ontology_pages_show_definition_hierarchy_and_usage(client):
 def test_search_answers_json_to_scripts_and_html_to_browsers(client):
     found = client.get("/search?q=iron", headers={"Accept": "application/json"}).get_json()
     assert found[0] == {"iri": "https://alliance-graph.example/id/IronDome", "label": "Iron Dome",
-                        "href": "/id/IronDome", "type": "missile defense system"}
+                        "href": "/id/IronDome", "type": "missile defense system",
+                        "match": "label", "property": "rdfs:label", "text": "Iron Dome"}
     assert 'href="/id/IronDome"' in html(client, "/search?q=iron")
+
+
+def test_search_page_shows_a_quote_with_its_claim_and_entity(client):
+    page = html(client, "/search?q=first+intercepted")
+    hit = page[page.index('<li class="hit match-quote">'):]
+    assert "<mark>first</mark> <mark>intercepted</mark>" in hit
+    assert 'href="/id/claim/IronDome-coFundedBy-UnitedStates"' in hit
+    assert 'href="/id/IronDome"' in hit and 'href="/id/source/news.txt"' in hit
+
+
+def test_search_limit_is_bounded_and_checked(client):
+    json = {"Accept": "application/json"}
+    assert len(client.get("/search?q=e&limit=3", headers=json).get_json()) == 3
+    assert client.get("/search?q=e&limit=lots", headers=json).status_code == 400
+    assert "Nothing in a label" in html(client, "/search?q=zzzz-nothing")
 
 
 def test_timeline_lists_dated_facts_with_precision(client):

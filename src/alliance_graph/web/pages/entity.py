@@ -432,29 +432,3 @@ def description(kg, iri: str) -> list[ox.Triple]:
     """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence,
     each once (the query's branches overlap, and CONSTRUCT keeps what each branch finds)."""
     return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": _iri(iri)})))
-
-
-def search(kg, text: str, limit: int = 20) -> list[dict]:
-    """Return entities whose label contains ``text`` (case-insensitive), best matches first."""
-    text = text.strip()
-    if not text:
-        return []
-    literal = ox.Literal(text.lower())
-    rows = kg.query(
-        "SELECT ?x (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) WHERE { "
-        "{ ?x rdfs:label ?l } UNION { ?x skos:prefLabel ?l } "
-        f"FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?l)), {literal})) "
-        "OPTIONAL { ?x a ?t FILTER(isIRI(?t)) } } GROUP BY ?x")
-    lab = Labeller(kg)
-    found = []
-    for r in rows:
-        label = r["label"].value
-        lowered = label.lower()
-        rank = 0 if lowered == text.lower() else 1 if lowered.startswith(text.lower()) else 2
-        found.append((rank, len(label), label, r["x"].value,
-                      r["type"].value if r["type"] is not None else None))
-    found.sort()
-    lab.fetch([f[4] for f in found[:limit] if f[4]])
-    return [{"iri": iri, "label": label, "href": local_path(iri) or iri,
-             "type": lab.labels.get(t) or shorten(t) if t else None}
-            for _, _, label, iri, t in found[:limit]]

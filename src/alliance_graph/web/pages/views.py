@@ -21,6 +21,7 @@ from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
 from . import diagram, safety
 from . import entity as entity_mod
+from . import search as search_mod
 from . import timeline as timeline_mod
 
 HTML = "text/html"
@@ -33,6 +34,8 @@ PAGE_OFFERS = [("html", [HTML, "application/xhtml+xml"])] + [
 RESULT_DOWNLOADS = [("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"),
                     ("tsv", "TSV")]
 GRAPH_DOWNLOADS = [("turtle", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD")]
+# Hits the search box lists as one types, and a search page shows (?limit= up to 100).
+SEARCH_BOX, SEARCH_PAGE = 10, 50
 SPARQL_PATH = "/sparql"
 FORMAT_PARAM = "format"
 DEFAULT_QUERY = """# Every cited fact about Iron Dome, with the quote that states it.
@@ -108,10 +111,16 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/search")
     def search():
         q = request.args.get("q", "")
-        found = entity_mod.search(get_kg(), q)
-        if request.accept_mimetypes.best_match(["application/json", HTML]) == HTML:
-            return render_template("search.html", q=q, found=found)
-        return jsonify(found)
+        page = request.accept_mimetypes.best_match(["application/json", HTML]) == HTML
+        try:
+            limit = int(request.args.get("limit", SEARCH_PAGE if page else SEARCH_BOX))
+        except ValueError:
+            return Response("limit must be a whole number\n", 400, mimetype="text/plain")
+        hits = search_mod.search(get_kg(), q, limit)
+        if page:
+            return render_template("search.html", q=q, hits=hits, kinds=search_mod.KINDS,
+                                   segments=lambda text: search_mod.segments(text, q))
+        return jsonify([h.as_json() for h in hits])
 
     @bp.route("/timeline")
     def timeline():
