@@ -1,5 +1,7 @@
 """The pages blueprint through Flask's test client: HTML for browsers, RDF for RDF clients."""
 
+import urllib.request
+
 import pyoxigraph as ox
 import pytest
 from flask import Flask
@@ -91,11 +93,58 @@ def test_unproducible_accept_is_406(client):
     assert "text/turtle" in response.text
 
 
-def test_source_page_shows_title_kind_grade_hash_and_supported_facts(client):
+def test_source_page_leads_with_title_kind_grade_hash_and_groups_facts_by_topic(client):
     page = html(client, "/id/source/news.txt")
+    head = page[:page.index('<section class="topics">')]
     for text in ["Defense News test article", "news article", "usually reliable", "0" * 64,
-                 "Facts this source supports (12)", "2016-09-14"]:
-        assert text in page
+                 "12 facts from 2 quotes"]:
+        assert text in head
+    topics = page[page.index('<section class="topics">'):page.index('<section class="text">')]
+    assert '<details class="topic">' in topics and "<summary>facts" in topics
+    assert 'href="/id/claim/IronDome-coFundedBy-UnitedStates">co-funded by</a>' in topics
+    # Without the texts, the page says so instead of showing them.
+    assert 'id="no-text"' in page and "not on this server" in page
+
+
+NEWS = ("Intro. Iron Dome, co-funded by the U.S., first intercepted rockets in 2011. Something "
+        "uncited. The MOU was signed on 14 September 2016 and runs from fiscal year 2019.\n")
+
+
+def test_source_page_highlights_the_cited_spans_of_its_text(pages_kg, pages_settings, tmp_path):
+    (tmp_path / "news.txt").write_text(NEWS, encoding="utf-8")
+    client = make_app(pages_kg, pages_settings.with_(sources_dir=tmp_path)).test_client()
+    page = html(client, "/id/source/news.txt")
+    assert "2 of 4 sentences cited (50%)" in page
+    assert "differs from the text on this server" in page   # the fixture's hash is all zeros
+    text = page[page.index('<div class="source-text">'):]
+    marks = [m.rsplit('<mark class="cited" title="quoted 1 time">', 1)[1]
+             for m in text.split("</mark>")[:-1]]
+    assert marks == ["Iron Dome, co-funded by the U.S., first intercepted rockets in 2011.",
+                     "The MOU was signed on 14 September 2016 and runs from fiscal year 2019."]
+    assert 'id="q-1"' in text and 'href="#q-1"' in page
+
+
+def test_source_text_holding_markup_stays_text(pages_kg, pages_settings, tmp_path):
+    (tmp_path / "blog.txt").write_text("<script>window.pwned=1</script> Atlantis paid for Iron "
+                                       "Dome <script>alert(1)</script>", encoding="utf-8")
+    client = make_app(pages_kg, pages_settings.with_(sources_dir=tmp_path)).test_client()
+    page = html(client, "/id/source/blog.txt")
+    assert "<script>" not in page and "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page
+    assert '<mark class="cited" title="quoted 1 time">Atlantis paid for Iron Dome &lt;script&gt;' in page
+
+
+def test_shipped_source_pages_are_small_and_agree_with_coverage(endpoint, sources_dir):
+    from click.testing import CliRunner
+
+    from alliance_graph.cli import main
+    report = CliRunner().invoke(main, ["coverage", "--format", "json"]).output
+    import json
+    for entry in json.loads(report):
+        with urllib.request.urlopen(f"{endpoint}/id/source/{entry['source']}", timeout=60) as r:
+            page = r.read().decode()
+        assert len(page) < 200_000, (entry["source"], len(page))
+        assert f"{entry['cited']} of {entry['total']} sentences cited" in page
+        assert "matches the text on this server" in page
 
 
 def test_ontology_pages_show_definition_hierarchy_and_usage(client):

@@ -22,6 +22,7 @@ from .. import negotiation, service_description
 from . import diagram, safety
 from . import entity as entity_mod
 from . import search as search_mod
+from . import source as source_mod
 from . import timeline as timeline_mod
 
 HTML = "text/html"
@@ -91,8 +92,9 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     """
     if get_kg is None:
         get_kg = lambda: current_app.extensions["alliance_graph"].kg  # noqa: E731
-    queries_dir = (lambda: settings.queries_dir) if settings is not None else \
-        (lambda: current_app.extensions["alliance_graph"].settings.queries_dir)
+    get_settings = (lambda: settings) if settings is not None else \
+        (lambda: current_app.extensions["alliance_graph"].settings)
+    queries_dir = lambda: get_settings().queries_dir  # noqa: E731
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/pages")
     bp.after_request(safety.protect)
@@ -128,7 +130,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/id/<path:rest>")
     def entity_page(rest: str):
-        return _respond(get_kg(), BASE + "id/" + rest)
+        return _respond(get_kg(), BASE + "id/" + rest, get_settings().sources_dir)
 
     @bp.route("/ontology/")
     @bp.route("/ontology/<path:rest>")
@@ -136,6 +138,10 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         return _respond(get_kg(), BASE + "ontology/" + rest)
 
     return bp
+
+
+def _rdf_formats() -> list[tuple[str, str]]:
+    return [(n, GRAPH_FORMATS[n].media_type) for n in ("turtle", "jsonld", "nt", "xml")]
 
 
 def _chosen_format() -> str | None:
@@ -154,7 +160,7 @@ def _chosen_format() -> str | None:
     return HTML if chosen == "html" else GRAPH_FORMATS[chosen].media_type
 
 
-def _respond(kg, iri: str):
+def _respond(kg, iri: str, sources_dir: Path | None = None):
     if not entity_mod.valid_iri(iri):
         # The path decoded to something no IRI can hold (a control character, a space, a byte
         # that is not UTF-8): no entity has it, and it must not reach the query engine.
@@ -165,6 +171,11 @@ def _respond(kg, iri: str):
     if media is None:
         return Response("this page can be had as text/html, " + ", ".join(ENTITY_FORMATS)
                         + "\n", 406, mimetype="text/plain")
+    if media == HTML and source_mod.is_source(kg, iri):
+        # A source's own page: what it is, its facts by topic, its text with the cited spans.
+        page = render_template("source.html", s=source_mod.describe(kg, iri, sources_dir),
+                               rdf_formats=_rdf_formats())
+        return Response(page, headers={"Vary": "Accept"})
     ent = entity_mod.describe(kg, iri)
     if ent is None:
         if media in ENTITY_FORMATS:
@@ -178,8 +189,6 @@ def _respond(kg, iri: str):
                      prefixes=prefixes_for(fmt.oxigraph))
         return Response(out.getvalue(), mimetype=media, headers={"Vary": "Accept"})
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
-    resp = Response(render_template("entity.html", e=ent, svg=svg,
-                                    rdf_formats=[(n, GRAPH_FORMATS[n].media_type)
-                                                 for n in ("turtle", "jsonld", "nt", "xml")]))
+    resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"
     return resp
