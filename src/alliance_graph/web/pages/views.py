@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
-from . import diagram, safety
+from . import completions, diagram, safety
 from . import entity as entity_mod
 from . import search as search_mod
 from . import source as source_mod
@@ -104,11 +104,23 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/")
     def query_page():
         examples = catalogue(queries_dir())
+        # A permalink (/?query=...) opens the page with its query in the editor.
         return render_template("query.html", examples=examples,
-                               default_query=DEFAULT_QUERY,
+                               default_query=request.args.get("query") or DEFAULT_QUERY,
                                result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
                                base=BASE, prefixes=PREFIX_IRIS, sparql_path=SPARQL_PATH,
                                format_param=FORMAT_PARAM)
+
+    vocabularies: dict[int, dict] = {}
+
+    @bp.route("/vocabulary.json")
+    def vocabulary():
+        # The graph does not change while the server runs: one answer per graph.
+        kg = get_kg()
+        if id(kg) not in vocabularies:
+            vocabularies.clear()
+            vocabularies[id(kg)] = completions.vocabulary(kg)
+        return jsonify(vocabularies[id(kg)])
 
     @bp.route("/search")
     def search():
