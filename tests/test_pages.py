@@ -1,11 +1,15 @@
 """The pages blueprint through Flask's test client: HTML for browsers, RDF for RDF clients."""
 
+import json
+import urllib.error
 import urllib.request
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 
+from alliance_graph.cli import main
 from alliance_graph.web.pages import views as pages
 
 IRON_DOME = "/id/IronDome"
@@ -134,11 +138,7 @@ def test_source_text_holding_markup_stays_text(pages_kg, pages_settings, tmp_pat
 
 
 def test_shipped_source_pages_are_small_and_agree_with_coverage(endpoint, sources_dir):
-    from click.testing import CliRunner
-
-    from alliance_graph.cli import main
     report = CliRunner().invoke(main, ["coverage", "--format", "json"]).output
-    import json
     for entry in json.loads(report):
         with urllib.request.urlopen(f"{endpoint}/id/source/{entry['source']}", timeout=60) as r:
             page = r.read().decode()
@@ -240,3 +240,18 @@ def test_only_http_iris_become_links(pages_kg):
     assert entity.link_for("data:text/html,<b>") is None
     assert entity.link_for("HTTPS://example.org/x") == "HTTPS://example.org/x"
     assert entity.link_for("https://alliance-graph.example/id/IronDome") == "/id/IronDome"
+
+
+def test_over_http_broken_paths_are_400_and_every_answer_forbids_sniffing(endpoint):
+    for path in ["/id/%9D", "/id/a%0Cb", "/ontology/%0C"]:
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(endpoint + path, timeout=30)
+        assert answer.value.code == 400
+        assert answer.value.headers["X-Content-Type-Options"] == "nosniff"
+        assert b"does not name a valid IRI" in answer.value.read()
+    request = urllib.request.Request(endpoint + "/search?q=QME",
+                                     headers={"Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        hits = json.loads(response.read())
+    assert hits[0]["match"] == "alternative label" and hits[0]["text"] == "QME"
