@@ -164,9 +164,9 @@ def test_the_form_page_and_a_form_post(endpoint):
     assert "does not conform" in body.decode()
 
 
-def test_a_multipart_upload_is_reported_under_its_file_name(pages_settings, settings):
+def test_a_multipart_upload_is_reported_under_its_file_name(kg, settings):
     from alliance_graph.web.app import create_app
-    client = create_app(settings).test_client()
+    client = create_app(settings, kg=kg).test_client()
     with FAILS.open("rb") as handle:
         response = client.post("/validate", data={"file": (handle, "my proposal.ttl")},
                                content_type="multipart/form-data")
@@ -192,3 +192,29 @@ def test_slots_are_taken_once_and_freed_by_a_dying_holder():
     again = slots.take()
     assert again is not None
     again.close()
+
+
+def test_a_pasted_proposal_may_be_as_big_as_a_file(kg, settings):
+    from alliance_graph.web.app import create_app
+    client = create_app(settings, kg=kg).test_client()
+    big = "# padding\n" * 80_000 + FAILS.read_text()   # 800 kB, over Flask's 500 kB default
+    response = client.post("/validate", data={"turtle": big}, content_type="multipart/form-data")
+    assert response.status_code == 200 and response.get_json()["conforms"] is False
+
+
+def test_busy_slots_are_a_503_with_retry_after(kg, settings):
+    from alliance_graph.web.app import create_app
+    app = create_app(settings, kg=kg)
+    held = [app.blueprints["dry_run"].slots.take()]
+    while held[-1] is not None:
+        held.append(app.blueprints["dry_run"].slots.take())
+    try:
+        response = app.test_client().post("/validate", data=FAILS.read_bytes(),
+                                          content_type="text/turtle")
+        assert response.status_code == 503 and response.headers["Retry-After"]
+        assert "busy" in response.text
+    finally:
+        for handle in held[:-1]:
+            handle.close()
+    assert app.test_client().post("/validate", data=FAILS.read_bytes(),
+                                  content_type="text/turtle").status_code == 200

@@ -98,6 +98,8 @@ def _read_proposal(limit: int) -> tuple[bytes, str]:
             raise Refused(411, "send a form with a Content-Length")
         if length > limit + FORM_OVERHEAD:
             raise _too_big(limit)
+        # Flask's default for a pasted field is 500 kB; a proposal may be as big as a file.
+        request.max_form_memory_size = limit + FORM_OVERHEAD
         upload = request.files.get("file")
         data = upload.read(limit + 1) if upload and upload.filename else b""
         name = (secure_filename(upload.filename) if data else "") or DEFAULT_NAME
@@ -174,7 +176,7 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
     get_settings = (lambda: settings) if settings is not None else \
         (lambda: current_app.extensions["alliance_graph"].settings)
     # Made now, before gunicorn forks its workers, so that they all share the same slots.
-    slots = Slots((settings.workers if settings is not None else 2) - 1)
+    slots = bp.slots = Slots((settings.workers if settings is not None else 2) - 1)
 
     @bp.route("/validate", methods=["GET"])
     def form():
