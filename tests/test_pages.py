@@ -255,3 +255,13 @@ def test_over_http_broken_paths_are_400_and_every_answer_forbids_sniffing(endpoi
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         hits = json.loads(response.read())
     assert hits[0]["match"] == "alternative label" and hits[0]["text"] == "QME"
+
+
+@pytest.mark.parametrize("path", [
+    "/id/%00", "/id/%FF%FE", "/id/%C0%AF", "/id/%E2%80%AE", "/id/..%2F..%2Fetc%2Fpasswd",
+    "/id/" + "x" * 3000, "/id/a%25zz", "/id/%3E%20%3Fp%20%3Fo%20%7D%20%23", "/ontology/%7B%7D",
+    "/id/IronDome?format=%00", "/search?q=%00%FF", "/search?q=" + "%22%7D" * 200,
+    "/search?limit=-5&q=iron", "/vocabulary.json?x=%FF"])
+def test_hostile_paths_are_answered_never_a_500(client, path):
+    with client.get(path, headers={"Accept": "text/html"}) as response:
+        assert response.status_code in (200, 400, 404), (path, response.status_code)
