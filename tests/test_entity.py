@@ -58,7 +58,7 @@ def test_source_document_lists_its_grade_and_every_fact_it_supports(pages_kg):
     statements = {p.label: [v.label for v in vs] for p, vs in e.statements}
     assert statements["source reliability"] == ["usually reliable"]
     assert statements["SHA-256"] == ["0" * 64]
-    assert len(e.supported) == 10
+    assert len(e.supported) == 12
 
 
 def test_property_page_counts_its_usage(pages_kg):
@@ -82,13 +82,6 @@ def test_description_holds_claims_and_their_evidence(pages_kg):
     assert "https://alliance-graph.example/id/claim/IronDome-coFundedBy-Atlantis" in subjects
     assert "https://alliance-graph.example/id/evidence/blog-atlantis" in subjects
     assert any(t.predicate.value.endswith("#exact") for t in triples)
-
-
-def test_search_ranks_exact_then_prefix_then_substring(pages_kg):
-    labels = [f["label"] for f in entity.search(pages_kg, "i")]
-    assert labels.index("Iron Dome") < labels.index("United States")
-    assert entity.search(pages_kg, "  ") == []
-    assert entity.search(pages_kg, "iron dome")[0]["href"] == "/id/IronDome"
 
 
 def test_local_path_only_for_project_iris():

@@ -83,3 +83,9 @@ def test_jsonld_cannot_carry_rdf12(kg):
 def test_unknown_format(kg):
     with pytest.raises(export.ExportError, match="unknown export format"):
         export.export(kg, "csv")
+
+
+def test_trig_opens_each_graph_block_once(kg):
+    text = export.export(kg, "trig").decode()
+    openings = [line for line in text.splitlines() if line.rstrip().endswith("{")]
+    assert len(openings) == len(set(openings)) == len(kg.asserted)

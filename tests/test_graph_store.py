@@ -54,3 +54,9 @@ def test_dataset_dump_holds_every_quad(endpoint, accept, fmt):
 
 def test_dataset_as_turtle_is_406(endpoint):
     assert fetch(endpoint, "/dataset", "text/turtle")[0] == 406
+
+
+def test_dataset_trig_opens_each_graph_block_once(endpoint):
+    status, _, body = fetch(endpoint, "/dataset?format=trig")
+    openings = [line for line in body.decode().splitlines() if line.rstrip().endswith("{")]
+    assert status == 200 and len(openings) == len(set(openings)) > 1

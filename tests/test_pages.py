@@ -1,9 +1,15 @@
 """The pages blueprint through Flask's test client: HTML for browsers, RDF for RDF clients."""
 
+import json
+import urllib.error
+import urllib.request
+
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 
+from alliance_graph.cli import main
 from alliance_graph.web.pages import views as pages
 
 IRON_DOME = "/id/IronDome"
@@ -91,11 +97,54 @@ def test_unproducible_accept_is_406(client):
     assert "text/turtle" in response.text
 
 
-def test_source_page_shows_title_kind_grade_hash_and_supported_facts(client):
+def test_source_page_leads_with_title_kind_grade_hash_and_groups_facts_by_topic(client):
     page = html(client, "/id/source/news.txt")
+    head = page[:page.index('<section class="topics">')]
     for text in ["Defense News test article", "news article", "usually reliable", "0" * 64,
-                 "Facts this source supports (10)", "2016-09-14"]:
-        assert text in page
+                 "12 facts from 2 quotes"]:
+        assert text in head
+    topics = page[page.index('<section class="topics">'):page.index('<section class="text">')]
+    assert '<details class="topic">' in topics and "<summary>facts" in topics
+    assert 'href="/id/claim/IronDome-coFundedBy-UnitedStates">co-funded by</a>' in topics
+    # Without the texts, the page says so instead of showing them.
+    assert 'id="no-text"' in page and "not on this server" in page
+
+
+NEWS = ("Intro. Iron Dome, co-funded by the U.S., first intercepted rockets in 2011. Something "
+        "uncited. The MOU was signed on 14 September 2016 and runs from fiscal year 2019.\n")
+
+
+def test_source_page_highlights_the_cited_spans_of_its_text(pages_kg, pages_settings, tmp_path):
+    (tmp_path / "news.txt").write_text(NEWS, encoding="utf-8")
+    client = make_app(pages_kg, pages_settings.with_(sources_dir=tmp_path)).test_client()
+    page = html(client, "/id/source/news.txt")
+    assert "2 of 4 sentences cited (50%)" in page
+    assert "differs from the text on this server" in page   # the fixture's hash is all zeros
+    text = page[page.index('<div class="source-text">'):]
+    marks = [m.rsplit('<mark class="cited" title="quoted 1 time">', 1)[1]
+             for m in text.split("</mark>")[:-1]]
+    assert marks == ["Iron Dome, co-funded by the U.S., first intercepted rockets in 2011.",
+                     "The MOU was signed on 14 September 2016 and runs from fiscal year 2019."]
+    assert 'id="q-1"' in text and 'href="#q-1"' in page
+
+
+def test_source_text_holding_markup_stays_text(pages_kg, pages_settings, tmp_path):
+    (tmp_path / "blog.txt").write_text("<script>window.pwned=1</script> Atlantis paid for Iron "
+                                       "Dome <script>alert(1)</script>", encoding="utf-8")
+    client = make_app(pages_kg, pages_settings.with_(sources_dir=tmp_path)).test_client()
+    page = html(client, "/id/source/blog.txt")
+    assert "<script>" not in page and "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page
+    assert '<mark class="cited" title="quoted 1 time">Atlantis paid for Iron Dome &lt;script&gt;' in page
+
+
+def test_shipped_source_pages_are_small_and_agree_with_coverage(endpoint, sources_dir):
+    report = CliRunner().invoke(main, ["coverage", "--format", "json"]).output
+    for entry in json.loads(report):
+        with urllib.request.urlopen(f"{endpoint}/id/source/{entry['source']}", timeout=60) as r:
+            page = r.read().decode()
+        assert len(page) < 200_000, (entry["source"], len(page))
+        assert f"{entry['cited']} of {entry['total']} sentences cited" in page
+        assert "matches the text on this server" in page
 
 
 def test_ontology_pages_show_definition_hierarchy_and_usage(client):
@@ -111,8 +160,24 @@ def test_ontology_pages_show_definition_hierarchy_and_usage(client):
 def test_search_answers_json_to_scripts_and_html_to_browsers(client):
     found = client.get("/search?q=iron", headers={"Accept": "application/json"}).get_json()
     assert found[0] == {"iri": "https://alliance-graph.example/id/IronDome", "label": "Iron Dome",
-                        "href": "/id/IronDome", "type": "missile defense system"}
+                        "href": "/id/IronDome", "type": "missile defense system",
+                        "match": "label", "property": "rdfs:label", "text": "Iron Dome"}
     assert 'href="/id/IronDome"' in html(client, "/search?q=iron")
+
+
+def test_search_page_shows_a_quote_with_its_claim_and_entity(client):
+    page = html(client, "/search?q=first+intercepted")
+    hit = page[page.index('<li class="hit match-quote">'):]
+    assert "<mark>first</mark> <mark>intercepted</mark>" in hit
+    assert 'href="/id/claim/IronDome-coFundedBy-UnitedStates"' in hit
+    assert 'href="/id/IronDome"' in hit and 'href="/id/source/news.txt"' in hit
+
+
+def test_search_limit_is_bounded_and_checked(client):
+    json = {"Accept": "application/json"}
+    assert len(client.get("/search?q=e&limit=3", headers=json).get_json()) == 3
+    assert client.get("/search?q=e&limit=lots", headers=json).status_code == 400
+    assert "Nothing in a label" in html(client, "/search?q=zzzz-nothing")
 
 
 def test_timeline_lists_dated_facts_with_precision(client):
@@ -144,3 +209,59 @@ def test_the_app_factory_serves_the_pages_beside_the_endpoint(pages_kg, pages_se
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;Atlantis" in page
     assert "<script>window.pwned" not in page
     assert client.get("/sparql?query=ASK%7B%7D").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/id/%9D", "/id/a%0Cb", "/ontology/%0C", "/id/a%20b",
+                                  "/id/%ED%A0%80", "/id/a%00b"])
+def test_paths_no_iri_can_hold_are_400_with_a_plain_message(client, path):
+    for accept in ("text/html", "text/turtle"):
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 400, response.text
+        assert response.mimetype == "text/plain"
+        assert "does not name a valid IRI" in response.text
+
+
+def test_rdf_of_an_entity_holds_each_triple_once(client):
+    lines = client.get(IRON_DOME, headers={"Accept": "application/n-triples"}).text.splitlines()
+    assert len(lines) > 20 and len(lines) == len(set(lines))
+
+
+@pytest.mark.parametrize("path", ["/", IRON_DOME, "/id/Nowhere", "/id/%0C", "/search?q=iron",
+                                  "/timeline", "/static/pages/pages.css", IRON_DOME + "?format=nt"])
+def test_every_page_response_forbids_sniffing_and_inline_scripts(client, path):
+    with client.get(path) as response:  # a static file is a stream: close it
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_only_http_iris_become_links(pages_kg):
+    from alliance_graph.web.pages import entity
+    assert entity.link_for("javascript:alert(1)") is None
+    assert entity.link_for("data:text/html,<b>") is None
+    assert entity.link_for("HTTPS://example.org/x") == "HTTPS://example.org/x"
+    assert entity.link_for("https://alliance-graph.example/id/IronDome") == "/id/IronDome"
+
+
+def test_over_http_broken_paths_are_400_and_every_answer_forbids_sniffing(endpoint):
+    for path in ["/id/%9D", "/id/a%0Cb", "/ontology/%0C"]:
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(endpoint + path, timeout=30)
+        assert answer.value.code == 400
+        assert answer.value.headers["X-Content-Type-Options"] == "nosniff"
+        assert b"does not name a valid IRI" in answer.value.read()
+    request = urllib.request.Request(endpoint + "/search?q=QME",
+                                     headers={"Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        hits = json.loads(response.read())
+    assert hits[0]["match"] == "alternative label" and hits[0]["text"] == "QME"
+
+
+@pytest.mark.parametrize("path", [
+    "/id/%00", "/id/%FF%FE", "/id/%C0%AF", "/id/%E2%80%AE", "/id/..%2F..%2Fetc%2Fpasswd",
+    "/id/" + "x" * 3000, "/id/a%25zz", "/id/%3E%20%3Fp%20%3Fo%20%7D%20%23", "/ontology/%7B%7D",
+    "/id/IronDome?format=%00", "/search?q=%00%FF", "/search?q=" + "%22%7D" * 200,
+    "/search?limit=-5&q=iron", "/vocabulary.json?x=%FF"])
+def test_hostile_paths_are_answered_never_a_500(client, path):
+    with client.get(path, headers={"Accept": "text/html"}) as response:
+        assert response.status_code in (200, 400, 404), (path, response.status_code)

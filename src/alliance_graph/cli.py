@@ -128,8 +128,10 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(export_mod.FORMATS), default="ttl",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(export_mod.ALL_FORMATS), default="ttl",
+              show_default=True,
+              help="An RDF syntax, or for graph viewers (Gephi, Cytoscape, networkx): graphml, "
+                   "nodes-csv or edges-csv (entities and the plain facts between them).")
 @click.option("--inferred", is_flag=True, help="Include the OWL 2 RL inferred triples.")
 @click.option("--rdf12", is_flag=True,
               help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
@@ -137,7 +139,7 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool):
               help="File to write (default: standard output).")
 @click.pass_obj
 def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Path | None):
-    """Export the graph as RDF (quad formats keep one named graph per file)."""
+    """Export the graph as RDF (quad formats keep one named graph per file) or as a network."""
     kg = load_graph(settings)
     try:
         data = export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12)

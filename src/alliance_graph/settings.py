@@ -116,9 +116,16 @@ class Settings:
     http_threads: int = 16
     connection_limit: int = 256
     channel_timeout: float = 15.0
-    # Bytes a request's head and body may hold (a query by POST, a proposal to validate).
+    # Validations over HTTP (POST /validate) run at once, each in a process of its own
+    # (pyshacl is pure Python: in the server's process it would hold everyone up), and the
+    # seconds one may take.
+    validations: int = 2
+    validate_timeout: float = 120.0
+    # Bytes a request's head and body may hold: the largest body is a proposal to validate
+    # (max_proposal_bytes, and a form's boundaries around it); past these the server answers
+    # 431/413 as soon as the head is read.
     max_request_header_bytes: int = 64 * 2**10
-    max_request_bytes: int = 8 * 2**20
+    max_request_bytes: int = 5 * 2**20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -3,7 +3,8 @@
 Quad formats (N-Quads, TriG) keep the named graphs, so every triple still says which file it
 came from; triple formats merge the graphs.  ``rdf12`` rewrites each claim's RDF 1.1
 reification (``rdf:subject``/``rdf:predicate``/``rdf:object``) as one RDF 1.2
-``rdf:reifies`` triple term, by a single CONSTRUCT: the two forms map one to one.
+``rdf:reifies`` triple term, by a single CONSTRUCT: the two forms map one to one.  The graph
+viewers' formats (GraphML, node and edge CSV) are written by ``network.py``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import io
 import pyoxigraph as ox
 
 from ..namespaces import RDF
+from . import network
 from .results import GRAPH_FORMATS, prefixes_for
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
 QUAD_FORMATS = {"nq", "trig"}
+# Every format `export` writes: the RDF syntaxes, then the graph viewers' network formats.
+ALL_FORMATS = FORMATS + network.FORMATS
 
 _REIFICATION = {ox.NamedNode(str(RDF[p])) for p in ("subject", "predicate", "object")}
 _TO_RDF12 = """
@@ -43,10 +47,20 @@ def rdf12_quads(kg, quads: list[ox.Quad]) -> list[ox.Quad]:
     return kept + reifies
 
 
+def _graph_order(q: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
 def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False) -> bytes:
-    """Return the graph serialized in ``fmt`` (one of FORMATS)."""
+    """Return the graph serialized in ``fmt`` (one of ALL_FORMATS)."""
+    if fmt in network.FORMATS:
+        if inferred or rdf12:
+            raise ExportError(f"{fmt} holds the asserted entities and facts only; "
+                              "--inferred and --rdf12 apply to the RDF formats")
+        return network.write(kg, fmt)
     if fmt not in FORMATS:
-        raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise ExportError(f"unknown export format {fmt!r}; "
+                          f"choose one of: {', '.join(ALL_FORMATS)}")
     if rdf12 and fmt == "jsonld":
         raise ExportError("JSON-LD has no syntax for RDF 1.2 triple terms; "
                           "use --rdf12 with ttl, nt, nq, trig or xml")
@@ -57,7 +71,9 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
     target = GRAPH_FORMATS[fmt].oxigraph
     prefixes = prefixes_for(target)
     if fmt in QUAD_FORMATS:
-        ox.serialize(sorted(quads, key=str), out, format=target, prefixes=prefixes)
+        # Graph first: TriG writes one block per run of quads in the same graph, so sorting by
+        # subject first (as str(quad) does) reopened every graph's block many times.
+        ox.serialize(sorted(quads, key=_graph_order), out, format=target, prefixes=prefixes)
     else:
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         ox.serialize(triples, out, format=target, prefixes=prefixes)

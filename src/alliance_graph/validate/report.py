@@ -108,6 +108,12 @@ def to_json(report: Report) -> str:
                        "findings": [asdict(f) for f in report.findings]}, indent=2)
 
 
+def from_json(text: str) -> Report:
+    """Return the report ``to_json`` wrote."""
+    data = json.loads(text)
+    return Report([Finding(**f) for f in data["findings"]], data["files"], data["elsewhere"])
+
+
 def _term(text: str):
     """Turn a Finding's term text back into an rdflib term (IRI, blank node or literal)."""
     if text.startswith("_:"):

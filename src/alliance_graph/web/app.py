@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, request
 from ..engine.local import LocalEngine
 from ..settings import Settings
 from ..store import graph as store
-from . import graph_store, protocol, response_cache, service_description
+from . import dry_run, graph_store, protocol, response_cache, service_description
 from .fast_path import FastPath
 from .pages import views as pages
 
@@ -85,7 +85,8 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     service = app.extensions["alliance_graph"] = Service(engine, settings)
-    pages_blueprints = [pages.create_blueprint] if blueprints is None else blueprints
+    pages_blueprints = [pages.create_blueprint, dry_run.create_blueprint] \
+        if blueprints is None else blueprints
     for blueprint in (protocol.bp, graph_store.bp, *pages_blueprints):
         if not isinstance(blueprint, Blueprint):
             blueprint = blueprint(lambda: service.kg, settings)

@@ -2,21 +2,25 @@
 
 ``/rdf-graphs?default`` is the default graph (the asserted union, plus ``graph/inferred`` with
 ``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other), ``/dataset``
-every graph as TriG or N-Quads.  The store never changes while the app serves, so each answer
-is serialized once and kept.
+every graph as TriG or N-Quads, or with ``?format=graphml`` (``nodes-csv``, ``edges-csv``) the
+entities and plain facts as a network for graph viewers (``query/network.py``).  The store never
+changes while the app serves, so each answer is serialized once and kept.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ..query import network
 from ..query import results as queries
 from ..query.guard import Refused
 from . import negotiation
 from .negotiation import media_type, pick_format
+from .pages import safety
 from .protocol import TRUE, error, service
 
 bp = Blueprint("graph_store", __name__)
+bp.after_request(safety.protect)
 
 
 def _cached(svc, key, graphs, fmt) -> bytes:
@@ -52,8 +56,19 @@ def rdf_graphs():
 
 @bp.route("/dataset", methods=["GET"])
 def dataset():
-    """Return every graph the service holds, one named graph per file, as TriG or N-Quads."""
+    """Return every graph the service holds, one named graph per file, as TriG or N-Quads,
+    or the network of entities and facts for ``?format=graphml|nodes-csv|edges-csv``."""
     svc = service()
+    name = request.args.get("format", "").strip().lower()
+    if name in network.FORMATS:
+        body = svc.dumps.get(("network", name))
+        if body is None:
+            body = svc.dumps[("network", name)] = network.write(svc.kg, name)
+        media = network.MEDIA_TYPES[name]
+        filename = "alliance-graph." + name.replace("-csv", ".csv")
+        return Response(body, 200, {
+            "Content-Type": media + ("; charset=utf-8" if media.startswith("text/") else ""),
+            "Content-Disposition": f'inline; filename="{filename}"'})
     try:
         fmt = pick_format(request.args.get("format"), negotiation.DATASET_OFFERS,
                           queries.GRAPH_FORMATS, request.headers.get("Accept"))

@@ -141,11 +141,37 @@ def local_path(iri: str) -> str | None:
     return "/" + quote(iri[len(BASE):], safe="/:@!$&'()*+,;=-._~%")
 
 
+def link_for(iri: str) -> str | None:
+    """Return where a link to ``iri`` goes: its page here, the IRI itself for http(s), else None.
+
+    Only http(s) IRIs become links: a ``javascript:`` or ``data:`` IRI in the data (or in a
+    query's answer) must never be a link a reader can click.
+    """
+    local = local_path(iri)
+    if local is not None:
+        return local
+    return iri if iri.lower().startswith(("http://", "https://")) else None
+
+
 def _iri(value: str) -> str:
-    """Return ``value`` as a SPARQL IRI reference, refusing characters IRIs cannot hold."""
-    if any(c in value for c in '<>"{}|^`\\ \n\t'):
-        raise ValueError(f"not an IRI: {value!r}")
-    return f"<{value}>"
+    """Return ``value`` as a SPARQL IRI reference; raise ValueError if it is not a valid IRI.
+
+    Oxigraph's own IRI parser (RFC 3987) decides, so a control character, a space, a broken
+    percent-encoding or a ``>`` can neither break out of the reference nor reach the engine.
+    """
+    try:
+        return str(ox.NamedNode(value))
+    except ValueError as exc:  # UnicodeEncodeError (a lone surrogate) is a ValueError too
+        raise ValueError(f"not a valid IRI: {value!r}") from exc
+
+
+def valid_iri(value: str) -> bool:
+    """Return True if ``value`` is a valid IRI."""
+    try:
+        _iri(value)
+        return True
+    except ValueError:
+        return False
 
 
 class Labeller:
@@ -157,7 +183,7 @@ class Labeller:
 
     def fetch(self, iris) -> None:
         """Look up the rdfs:label (or skos:prefLabel) of every IRI not looked up yet."""
-        todo = sorted({i for i in iris if i not in self.labels and _safe(i)})
+        todo = sorted({i for i in iris if i not in self.labels and valid_iri(i)})
         for start in range(0, len(todo), 200):
             chunk = todo[start:start + 200]
             values = " ".join(_iri(i) for i in chunk)
@@ -180,20 +206,11 @@ class Labeller:
             iri = node.value
             if iri not in self.labels:
                 self.fetch([iri])
-            href = local_path(iri) or (iri if iri.startswith(("http://", "https://")) else None)
-            return Term("iri", iri, self.labels.get(iri) or shorten(iri), href)
+            return Term("iri", iri, self.labels.get(iri) or shorten(iri), link_for(iri))
         if isinstance(node, ox.Literal):
             datatype = node.datatype.value if node.datatype else None
             return Term("literal", node.value, node.value, None, datatype, node.language)
         return Term("bnode", str(node), "_:" + getattr(node, "value", str(node)))
-
-
-def _safe(iri: str) -> bool:
-    try:
-        _iri(iri)
-        return True
-    except ValueError:
-        return False
 
 
 def exists(kg, iri: str) -> bool:
@@ -223,7 +240,7 @@ SELECT ?e ?source ?exact ?prefix ?suffix ?title ?kind ?grade ?gradeLabel ?cred W
 def claims(kg, iris, labeller: Labeller | None = None) -> dict[str, Claim]:
     """Return the claims with the given IRIs, with evidence, keyed by IRI."""
     labeller = labeller or Labeller(kg)
-    iris = sorted({i for i in iris if _safe(i)})
+    iris = sorted({i for i in iris if valid_iri(i)})
     fields: dict[str, list[tuple]] = defaultdict(list)
     for start in range(0, len(iris), 200):
         values = " ".join(_iri(i) for i in iris[start:start + 200])
@@ -270,7 +287,7 @@ def claims(kg, iris, labeller: Labeller | None = None) -> dict[str, Claim]:
 def evidence_nodes(kg, iris, labeller: Labeller) -> dict[str, Evidence]:
     """Return the evidence nodes with the given IRIs: quote, source, kind and grades."""
     out: dict[str, Evidence] = {}
-    iris = sorted({i for i in iris if _safe(i)})
+    iris = sorted({i for i in iris if valid_iri(i)})
     for start in range(0, len(iris), 200):
         values = " ".join(_iri(i) for i in iris[start:start + 200])
         for row in kg.query(_EVIDENCE_FIELDS % values):
@@ -305,7 +322,7 @@ def _group(claim_list: list[Claim], iri: str) -> list[Group]:
 
 def describe(kg, iri: str) -> Entity | None:
     """Return what the graph says about ``iri``, or None if no asserted triple mentions it."""
-    if not _safe(iri) or not exists(kg, iri):
+    if not valid_iri(iri) or not exists(kg, iri):
         return None
     ref = _iri(iri)
     lab = Labeller(kg)
@@ -412,31 +429,6 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 
 
 def description(kg, iri: str) -> list[ox.Triple]:
-    """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence."""
-    return list(kg.query(_DESCRIPTION % {"e": _iri(iri)}))
-
-
-def search(kg, text: str, limit: int = 20) -> list[dict]:
-    """Return entities whose label contains ``text`` (case-insensitive), best matches first."""
-    text = text.strip()
-    if not text:
-        return []
-    literal = ox.Literal(text.lower())
-    rows = kg.query(
-        "SELECT ?x (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) WHERE { "
-        "{ ?x rdfs:label ?l } UNION { ?x skos:prefLabel ?l } "
-        f"FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?l)), {literal})) "
-        "OPTIONAL { ?x a ?t FILTER(isIRI(?t)) } } GROUP BY ?x")
-    lab = Labeller(kg)
-    found = []
-    for r in rows:
-        label = r["label"].value
-        lowered = label.lower()
-        rank = 0 if lowered == text.lower() else 1 if lowered.startswith(text.lower()) else 2
-        found.append((rank, len(label), label, r["x"].value,
-                      r["type"].value if r["type"] is not None else None))
-    found.sort()
-    lab.fetch([f[4] for f in found[:limit] if f[4]])
-    return [{"iri": iri, "label": label, "href": local_path(iri) or iri,
-             "type": lab.labels.get(t) or shorten(t) if t else None}
-            for _, _, label, iri, t in found[:limit]]
+    """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence,
+    each once (the query's branches overlap, and CONSTRUCT keeps what each branch finds)."""
+    return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": _iri(iri)})))

@@ -16,11 +16,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from ...namespaces import AG, BASE, PREFIX_IRIS, RDF
+from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
-from . import diagram
+from . import completions, diagram, safety
 from . import entity as entity_mod
+from . import search as search_mod
+from . import source as source_mod
 from . import timeline as timeline_mod
 
 HTML = "text/html"
@@ -33,6 +35,8 @@ PAGE_OFFERS = [("html", [HTML, "application/xhtml+xml"])] + [
 RESULT_DOWNLOADS = [("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"),
                     ("tsv", "TSV")]
 GRAPH_DOWNLOADS = [("turtle", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD")]
+# Hits the search box lists as one types, and a search page shows (?limit= up to 100).
+SEARCH_BOX, SEARCH_PAGE = 10, 50
 SPARQL_PATH = "/sparql"
 FORMAT_PARAM = "format"
 DEFAULT_QUERY = """# Every cited fact about Iron Dome, with the quote that states it.
@@ -88,31 +92,49 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     """
     if get_kg is None:
         get_kg = lambda: current_app.extensions["alliance_graph"].kg  # noqa: E731
-    queries_dir = (lambda: settings.queries_dir) if settings is not None else \
-        (lambda: current_app.extensions["alliance_graph"].settings.queries_dir)
+    get_settings = (lambda: settings) if settings is not None else \
+        (lambda: current_app.extensions["alliance_graph"].settings)
+    queries_dir = lambda: get_settings().queries_dir  # noqa: E731
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/pages")
-
-    @bp.app_template_filter("local")
-    def local(iri: str) -> str:
-        return entity_mod.local_path(iri) or iri
+    bp.after_request(safety.protect)
+    bp.add_app_template_filter(entity_mod.link_for, "link")
+    bp.add_app_template_filter(shorten, "short")
 
     @bp.route("/")
     def query_page():
         examples = catalogue(queries_dir())
+        # A permalink (/?query=...) opens the page with its query in the editor.
         return render_template("query.html", examples=examples,
-                               default_query=DEFAULT_QUERY,
+                               default_query=request.args.get("query") or DEFAULT_QUERY,
                                result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
                                base=BASE, prefixes=PREFIX_IRIS, sparql_path=SPARQL_PATH,
                                format_param=FORMAT_PARAM)
 
+    vocabularies: dict[int, dict] = {}
+
+    @bp.route("/vocabulary.json")
+    def vocabulary():
+        # The graph does not change while the server runs: one answer per graph.
+        kg = get_kg()
+        if id(kg) not in vocabularies:
+            vocabularies.clear()
+            vocabularies[id(kg)] = completions.vocabulary(kg)
+        return jsonify(vocabularies[id(kg)])
+
     @bp.route("/search")
     def search():
         q = request.args.get("q", "")
-        found = entity_mod.search(get_kg(), q)
-        if request.accept_mimetypes.best_match(["application/json", HTML]) == HTML:
-            return render_template("search.html", q=q, found=found)
-        return jsonify(found)
+        page = request.accept_mimetypes.best_match(["application/json", HTML]) == HTML
+        try:
+            limit = int(request.args.get("limit", SEARCH_PAGE if page else SEARCH_BOX))
+        except ValueError:
+            return Response("limit must be a whole number\n", 400, mimetype="text/plain")
+        hits = search_mod.search(get_kg(), q, limit)
+        if page:
+            return render_template("search.html", q=q, hits=hits, kinds=search_mod.KINDS,
+                                   segments=lambda text: search_mod.segments(text, q))
+        return jsonify([h.as_json() for h in hits])
 
     @bp.route("/timeline")
     def timeline():
@@ -120,7 +142,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/id/<path:rest>")
     def entity_page(rest: str):
-        return _respond(get_kg(), BASE + "id/" + rest)
+        return _respond(get_kg(), BASE + "id/" + rest, get_settings().sources_dir)
 
     @bp.route("/ontology/")
     @bp.route("/ontology/<path:rest>")
@@ -128,6 +150,10 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         return _respond(get_kg(), BASE + "ontology/" + rest)
 
     return bp
+
+
+def _rdf_formats() -> list[tuple[str, str]]:
+    return [(n, GRAPH_FORMATS[n].media_type) for n in ("turtle", "jsonld", "nt", "xml")]
 
 
 def _chosen_format() -> str | None:
@@ -146,15 +172,23 @@ def _chosen_format() -> str | None:
     return HTML if chosen == "html" else GRAPH_FORMATS[chosen].media_type
 
 
-def _respond(kg, iri: str):
+def _respond(kg, iri: str, sources_dir: Path | None = None):
+    if not entity_mod.valid_iri(iri):
+        # The path decoded to something no IRI can hold (a control character, a space, a byte
+        # that is not UTF-8): no entity has it, and it must not reach the query engine.
+        return Response(f"{request.path!r} does not name a valid IRI: it holds a control "
+                        "character, a space, or a percent-encoding that is not UTF-8\n", 400,
+                        mimetype="text/plain")
     media = _chosen_format()
     if media is None:
         return Response("this page can be had as text/html, " + ", ".join(ENTITY_FORMATS)
                         + "\n", 406, mimetype="text/plain")
-    try:
-        ent = entity_mod.describe(kg, iri)
-    except ValueError:
-        ent = None
+    if media == HTML and source_mod.is_source(kg, iri):
+        # A source's own page: what it is, its facts by topic, its text with the cited spans.
+        page = render_template("source.html", s=source_mod.describe(kg, iri, sources_dir),
+                               rdf_formats=_rdf_formats())
+        return Response(page, headers={"Vary": "Accept"})
+    ent = entity_mod.describe(kg, iri)
     if ent is None:
         if media in ENTITY_FORMATS:
             return Response(f"no statement about <{iri}> in this graph\n", 404,
@@ -167,8 +201,6 @@ def _respond(kg, iri: str):
                      prefixes=prefixes_for(fmt.oxigraph))
         return Response(out.getvalue(), mimetype=media, headers={"Vary": "Accept"})
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
-    resp = Response(render_template("entity.html", e=ent, svg=svg,
-                                    rdf_formats=[(n, GRAPH_FORMATS[n].media_type)
-                                                 for n in ("turtle", "jsonld", "nt", "xml")]))
+    resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"
     return resp

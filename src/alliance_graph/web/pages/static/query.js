@@ -1,4 +1,5 @@
-// The query page: pick an example, run it against the SPARQL endpoint, show the results.
+// The query page: pick an example, edit it (CodeMirror when its bundle loaded, else the plain
+// textarea), run it against the SPARQL endpoint, show the results as a sortable table.
 // Every value from the server is put in the page with textContent, never as markup.
 "use strict";
 
@@ -6,20 +7,40 @@
   const config = JSON.parse(document.getElementById("page-config").textContent);
   const examples = JSON.parse(document.getElementById("examples-data").textContent);
   const form = document.getElementById("query-form");
-  const editor = document.getElementById("query");
+  const textarea = document.getElementById("query");
   const status = document.getElementById("status");
   const errorBox = document.getElementById("error");
   const results = document.getElementById("results");
   const downloads = document.getElementById("downloads");
+
+  // The editor: CodeMirror (editor.js), or the textarea itself with the same few calls.
+  const run = () => form.requestSubmit();
+  const editor = window.AllianceEditor
+    ? window.AllianceEditor.create(textarea, { vocabulary: config.vocabulary, onRun: run })
+    : {
+        get value() { return textarea.value; },
+        set value(text) { textarea.value = text; },
+        markError: () => null,
+      };
+  if (!window.AllianceEditor) {
+    textarea.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        run();
+      }
+    });
+  }
 
   document.getElementById("example").addEventListener("change", (event) => {
     const chosen = examples.find((q) => q.name === event.target.value);
     if (chosen) editor.value = chosen.text;
   });
 
-  // Project IRIs link to their page on this server; others to themselves.
+  // Project IRIs link to their page on this server, other http(s) IRIs to themselves; any
+  // other scheme (javascript:, data:, ...) is shown as text, never as a link.
   function href(iri) {
-    return iri.startsWith(config.base) ? "/" + iri.slice(config.base.length) : iri;
+    if (iri.startsWith(config.base)) return "/" + iri.slice(config.base.length);
+    return /^https?:\/\//i.test(iri) ? iri : null;
   }
 
   function shorten(iri) {
@@ -34,8 +55,9 @@
     const td = document.createElement("td");
     if (!term) return td;
     if (term.type === "uri") {
-      const a = document.createElement("a");
-      a.href = href(term.value);
+      const link = href(term.value);
+      const a = document.createElement(link === null ? "span" : "a");
+      if (link !== null) a.href = link;
       a.textContent = shorten(term.value);
       a.title = term.value;
       td.appendChild(a);
@@ -55,42 +77,85 @@
     return td;
   }
 
+  // Sort keys: numbers as numbers, everything else as text; unbound cells last.
+  const NUMERIC = /#(integer|decimal|double|float|int|long|short|nonNegativeInteger|positiveInteger)$/;
+  function compare(a, b) {
+    if (!a || !b) return !a && !b ? 0 : !a ? 1 : -1;
+    if (NUMERIC.test(a.datatype || "") && NUMERIC.test(b.datatype || "")) {
+      return Number(a.value) - Number(b.value);
+    }
+    return a.value.localeCompare(b.value, undefined, { numeric: true });
+  }
+
+  function fillBody(body, vars, bindings) {
+    body.replaceChildren();
+    for (const binding of bindings) {
+      const row = body.insertRow();
+      for (const name of vars) row.appendChild(cell(binding[name]));
+    }
+  }
+
   function showTable(data) {
     const table = document.createElement("table");
     table.className = "results";
+    const vars = data.head.vars;
+    const bindings = data.results.bindings.slice();
     const head = table.createTHead().insertRow();
-    for (const name of data.head.vars) {
+    const body = table.createTBody();
+    for (const name of vars) {
       const th = document.createElement("th");
-      th.textContent = name;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = name;
+      button.title = "sort by " + name;
+      button.addEventListener("click", () => {
+        // Click once: ascending; again: descending.
+        const ascending = th.getAttribute("aria-sort") !== "ascending";
+        for (const other of head.cells) other.removeAttribute("aria-sort");
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        bindings.sort((x, y) => (ascending ? 1 : -1) * compare(x[name], y[name]));
+        fillBody(body, vars, bindings);
+      });
+      th.appendChild(button);
       head.appendChild(th);
     }
-    const body = table.createTBody();
-    for (const binding of data.results.bindings) {
-      const row = body.insertRow();
-      for (const name of data.head.vars) row.appendChild(cell(binding[name]));
-    }
+    fillBody(body, vars, bindings);
     results.appendChild(table);
-    const n = data.results.bindings.length;
+    const n = bindings.length;
     status.textContent = n + (n === 1 ? " row" : " rows");
   }
 
-  function setDownloads(kind) {
+  function setDownloads(kind, query) {
     downloads.hidden = false;
     document.getElementById("download-select").hidden = kind === "graph";
     document.getElementById("download-graph").hidden = kind !== "graph";
     for (const a of downloads.querySelectorAll("a[data-format]")) {
-      const params = new URLSearchParams({ query: editor.value });
+      const params = new URLSearchParams({ query: query });
       params.set(config.formatParam, a.dataset.format);
       a.href = config.sparql + "?" + params.toString();
     }
   }
 
+  // The address bar holds the query, so the page can be bookmarked or shared as it is.
+  function remember(query) {
+    const url = config.page + "?" + new URLSearchParams({ query: query }).toString();
+    if (window.location.pathname + window.location.search !== url) {
+      window.history.pushState({ query: query }, "", url);
+    }
+  }
+  window.addEventListener("popstate", (event) => {
+    if (event.state && typeof event.state.query === "string") editor.value = event.state.query;
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    const query = editor.value;
     results.replaceChildren();
     errorBox.hidden = true;
     downloads.hidden = true;
     status.textContent = "running…";
+    remember(query);
     let response;
     try {
       response = await fetch(config.sparql, {
@@ -99,7 +164,7 @@
           "Accept": "application/sparql-results+json, text/turtle;q=0.9",
           "Content-Type": "application/x-www-form-urlencoded",
         },
-        body: new URLSearchParams({ query: editor.value }),
+        body: new URLSearchParams({ query: query }),
       });
     } catch (err) {
       status.textContent = "";
@@ -110,9 +175,11 @@
     const type = response.headers.get("Content-Type") || "";
     const text = await response.text();
     if (!response.ok) {
-      // Show the server's own words: they say what is wrong with the query.
+      // Show the server's own words, and mark where it says the query goes wrong.
       status.textContent = "";
-      errorBox.textContent = response.status + " " + response.statusText + "\n" + text;
+      const where = editor.markError(text);
+      errorBox.textContent = response.status + " " + response.statusText + "\n" +
+        (where ? "at line " + where.line + ", column " + where.column + ": " : "") + text;
       errorBox.hidden = false;
       return;
     }
@@ -127,14 +194,14 @@
       } else {
         showTable(data);
       }
-      setDownloads("select");
+      setDownloads("select", query);
     } else {
       const pre = document.createElement("pre");
       pre.className = "graph";
       pre.textContent = text;
       results.appendChild(pre);
       status.textContent = "";
-      setDownloads("graph");
+      setDownloads("graph", query);
     }
   });
 })();

@@ -1,4 +1,5 @@
-// The search box: as one types, list the entities whose label matches (from /search).
+// The search box: as one types, list what /search finds (labels, descriptions, quotes).
+// Every value from the server goes in with textContent, never as markup.
 "use strict";
 
 (function () {
@@ -22,8 +23,9 @@
     list.replaceChildren();
     for (const item of found) {
       const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = item.href;
+      // The server gives links only for http(s) IRIs and its own pages (null otherwise).
+      const a = document.createElement(item.href ? "a" : "span");
+      if (item.href) a.href = item.href;
       a.textContent = item.label;
       li.appendChild(a);
       if (item.type) {
@@ -31,6 +33,13 @@
         span.className = "type";
         span.textContent = item.type;
         li.appendChild(span);
+      }
+      if (item.match !== "label") {
+        // Say why it was found: the acronym, description or quote that holds the words.
+        const hint = document.createElement("span");
+        hint.className = "hint";
+        hint.textContent = (item.match === "quote" ? "“" + item.text + "”" : item.property + ": " + item.text);
+        li.appendChild(hint);
       }
       list.appendChild(li);
     }

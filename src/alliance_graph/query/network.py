@@ -1,0 +1,214 @@
+"""The graph as a network for graph viewers (Gephi, Cytoscape, networkx): GraphML and CSV.
+
+Nodes are the entities: every IRI a claim is about, and every IRI a fact points to, each with
+its label and class.  Edges are the plain domain facts between two entities
+(``id:IronDome ag:coFundedBy id:UnitedStates``), each with its property's label, the rank of
+its claim and how many source documents its evidence quotes.  A fact whose value is a literal
+(a date, an amount, a purpose) is not an edge: it becomes an attribute of its subject's node,
+named by the property's label, several values joined by `` | ``.  Types and labels are the
+nodes' own ``class`` and ``label``.  Only SPARQL is used, so every backend can be exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..namespaces import shorten
+
+FORMATS = ("graphml", "nodes-csv", "edges-csv")
+MEDIA_TYPES = {"graphml": "application/graphml+xml", "nodes-csv": "text/csv",
+               "edges-csv": "text/csv"}
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+# Characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, lone surrogates,
+# U+FFFE/U+FFFF): a label holding one would make the whole file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_JOIN = " | "
+
+# The plain facts that have a claim (every asserted domain triple has one), with the claim's
+# rank and the number of distinct source documents its evidence cites.
+_FACTS = """
+SELECT ?s ?p ?o ?claim ?rank (COUNT(DISTINCT ?source) AS ?sources) WHERE {
+  ?claim a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && ?p NOT IN (rdf:type, rdfs:label))
+  OPTIONAL { ?claim ag:rank/rdfs:label ?rank }
+  OPTIONAL { ?claim prov:wasDerivedFrom/oa:hasSource ?source }
+} GROUP BY ?s ?p ?o ?claim ?rank
+"""
+# Every entity a claim is about, with its (English or untagged) labels and classes.
+_ENTITIES = """
+SELECT DISTINCT ?x WHERE { ?c a ag:Claim ; rdf:subject ?x FILTER(isIRI(?x)) }
+"""
+_LABELS = """
+SELECT ?x ?label WHERE {
+  VALUES ?x { %s }
+  ?x rdfs:label ?label FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
+}
+"""
+_CLASSES = """
+SELECT ?x ?class WHERE { VALUES ?x { %s } ?x a ?class FILTER(isIRI(?class)) }
+"""
+_BATCH = 500
+
+
+@dataclass
+class Node:
+    """An entity: its IRI, label, class labels and literal-valued facts by property label."""
+
+    iri: str
+    label: str = ""
+    classes: list[str] = field(default_factory=list)
+    values: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def cls(self) -> str:
+        """Return the node's class labels, joined."""
+        return _JOIN.join(sorted(set(self.classes)))
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A plain domain fact between two entities, with its claim's rank and source count."""
+
+    source: str
+    target: str
+    property: str
+    label: str
+    rank: str
+    sources: int
+    claim: str
+
+
+@dataclass
+class Network:
+    """Nodes by IRI and edges in a stable order."""
+
+    nodes: dict[str, Node]
+    edges: list[Edge]
+
+
+def _labels(kg, iris, query: str) -> dict[str, list[str]]:
+    """Return, for each IRI, the values the query's second variable takes (looked up in batches)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    iris = sorted(iris)
+    for start in range(0, len(iris), _BATCH):
+        values = " ".join(str(ox.NamedNode(i)) for i in iris[start:start + _BATCH])
+        for row in kg.query(query % values):
+            found[row[0].value].append(row[1].value)
+    return found
+
+
+def network(kg) -> Network:
+    """Return the entities and plain domain facts of the graph as a network."""
+    nodes: dict[str, Node] = {}
+    facts = list(kg.query(_FACTS))
+    subjects = {r["s"].value for r in facts}
+    objects = {r["o"].value for r in facts if isinstance(r["o"], ox.NamedNode)}
+    predicates = {r["p"].value for r in facts}
+    entities = {r["x"].value for r in kg.query(_ENTITIES)} | subjects | objects
+    for iri in entities:
+        nodes[iri] = Node(iri)
+    names = _labels(kg, entities | predicates, _LABELS)
+    for iri, node in nodes.items():
+        node.label = min(names.get(iri, []), default="") or shorten(iri)
+    classes = _labels(kg, entities, _CLASSES)
+    class_names = _labels(kg, {c for cs in classes.values() for c in cs}, _LABELS)
+    for iri, cs in classes.items():
+        nodes[iri].classes = [min(class_names.get(c, []), default="") or shorten(c) for c in cs]
+    prop_label = {p: min(names.get(p, []), default="") or shorten(p) for p in predicates}
+    edges = []
+    for r in facts:
+        s, p, o = r["s"].value, r["p"].value, r["o"]
+        if isinstance(o, ox.NamedNode):
+            edges.append(Edge(s, o.value, p, prop_label[p],
+                              r["rank"].value if r["rank"] is not None else "",
+                              int(r["sources"].value), r["claim"].value))
+        else:
+            nodes[s].values[prop_label[p]].append(o.value)
+    edges.sort(key=lambda e: (e.source, e.property, e.target))
+    for node in nodes.values():
+        for values in node.values.values():
+            values.sort()
+    return Network(dict(sorted(nodes.items())), edges)
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def to_graphml(net: Network) -> bytes:
+    """Return the network as GraphML: a directed graph, node and edge attributes declared."""
+    ET.register_namespace("", GRAPHML_NS)
+    root = ET.Element(f"{{{GRAPHML_NS}}}graphml")
+    node_keys = [("label", "label"), ("class", "class"), ("iri", "iri")]
+    value_names = sorted({name for n in net.nodes.values() for name in n.values})
+    node_keys += [(f"v{i}", _xml(name)) for i, name in enumerate(value_names)]
+    edge_keys = [("e_label", "label"), ("e_property", "property"), ("e_rank", "rank"),
+                 ("e_sources", "sources"), ("e_claim", "claim")]
+    for key, name in node_keys:
+        ET.SubElement(root, f"{{{GRAPHML_NS}}}key", {"id": key, "for": "node",
+                                                     "attr.name": name, "attr.type": "string"})
+    for key, name in edge_keys:
+        ET.SubElement(root, f"{{{GRAPHML_NS}}}key", {
+            "id": key, "for": "edge", "attr.name": name,
+            "attr.type": "int" if name == "sources" else "string"})
+    graph = ET.SubElement(root, f"{{{GRAPHML_NS}}}graph", {"id": "alliance-graph",
+                                                           "edgedefault": "directed"})
+    value_key = {name: f"v{i}" for i, name in enumerate(value_names)}
+
+    def data(parent, key, value):
+        ET.SubElement(parent, f"{{{GRAPHML_NS}}}data", {"key": key}).text = _xml(str(value))
+
+    for node in net.nodes.values():
+        element = ET.SubElement(graph, f"{{{GRAPHML_NS}}}node", {"id": _xml(node.iri)})
+        data(element, "label", node.label)
+        data(element, "class", node.cls)
+        data(element, "iri", node.iri)
+        for name, values in sorted(node.values.items()):
+            data(element, value_key[name], _JOIN.join(values))
+    for edge in net.edges:
+        element = ET.SubElement(graph, f"{{{GRAPHML_NS}}}edge", {
+            "id": _xml(edge.claim), "source": _xml(edge.source), "target": _xml(edge.target)})
+        for key, value in zip((k for k, _ in edge_keys),
+                              (edge.label, edge.property, edge.rank, edge.sources, edge.claim)):
+            data(element, key, value)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _csv(header: list[str], rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def to_nodes_csv(net: Network) -> bytes:
+    """Return the nodes as CSV with Gephi's column names (Id, Label) and one column per attribute."""
+    names = sorted({name for n in net.nodes.values() for name in n.values})
+    return _csv(["Id", "Label", "Class", *names],
+                ([n.iri, n.label, n.cls, *(_JOIN.join(n.values.get(k, [])) for k in names)]
+                 for n in net.nodes.values()))
+
+
+def to_edges_csv(net: Network) -> bytes:
+    """Return the edges as CSV with Gephi's column names (Source, Target, Type, Label)."""
+    return _csv(["Source", "Target", "Type", "Label", "Property", "Rank", "Sources", "Claim"],
+                ([e.source, e.target, "Directed", e.label, e.property, e.rank, e.sources, e.claim]
+                 for e in net.edges))
+
+
+WRITERS = {"graphml": to_graphml, "nodes-csv": to_nodes_csv, "edges-csv": to_edges_csv}
+
+
+def write(kg, fmt: str) -> bytes:
+    """Return the graph's network in ``fmt`` (one of FORMATS)."""
+    return WRITERS[fmt](network(kg))

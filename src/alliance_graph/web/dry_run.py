@@ -1,0 +1,187 @@
+"""``POST /validate``: the dry run of ``alliance-graph validate`` over HTTP, and its form.
+
+A proposal comes as a ``text/turtle`` body, or from the form at ``GET /validate`` (pasted text
+or an uploaded file).  It is written to a temporary folder of its own, outside the project,
+validated by the same library function as the command line (``validation.validate``), and the
+folder is removed: nothing is ever written into ``data/``.  The answer is the same report:
+JSON by default, the W3C SHACL report graph for Turtle or JSON-LD clients, a page for browsers;
+200 whether or not the proposal conforms.  A proposal that cannot be read is a 400 whose body
+says ``line N: what is wrong``; one over ``max_proposal_bytes`` is a 413, read no further.
+
+Validation takes seconds of pure Python (pyshacl), so each runs in a process of its own,
+``alliance-graph validate --format json`` over the server's graph, never holding up the server's
+threads, and stopped past ``validate_timeout`` seconds; at most ``settings.validations`` run at
+once, and past that the answer is 503 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.utils import secure_filename
+
+from ..query.guard import Refused
+from ..store.backends import StoreError
+from . import negotiation
+from .pages import safety
+
+TURTLE_TYPES = {"text/turtle", "application/x-turtle"}
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+# What a report can be written as, in order of preference: JSON when anything goes.
+OFFERS = [("json", ["application/json"]), ("html", ["text/html", "application/xhtml+xml"]),
+          ("turtle", ["text/turtle", "application/x-turtle"]),
+          ("jsonld", ["application/ld+json"])]
+MEDIA = {"json": "application/json", "turtle": "text/turtle; charset=utf-8",
+         "jsonld": "application/ld+json"}
+# A form's boundaries and field names come on top of the proposal itself.
+FORM_OVERHEAD = 64 * 1024
+DEFAULT_NAME = "proposal.ttl"
+RETRY_SECONDS = 5
+
+
+def _read_proposal(limit: int) -> tuple[bytes, str]:
+    """Return the proposal's bytes and the name to show for it, or raise Refused."""
+    ctype = (request.mimetype or "").lower()
+    length = request.content_length
+    if ctype in TURTLE_TYPES:
+        if length is not None and length > limit:
+            raise _too_big(limit)
+        data = request.stream.read(limit + 1)
+        if len(data) > limit:
+            raise _too_big(limit)
+        name = DEFAULT_NAME
+    elif ctype in FORM_TYPES:
+        if length is None:
+            raise Refused(411, "send a form with a Content-Length")
+        if length > limit + FORM_OVERHEAD:
+            raise _too_big(limit)
+        # Flask's default for a pasted field is 500 kB; a proposal may be as big as a file.
+        request.max_form_memory_size = limit + FORM_OVERHEAD
+        upload = request.files.get("file")
+        data = upload.read(limit + 1) if upload and upload.filename else b""
+        name = (secure_filename(upload.filename) if data else "") or DEFAULT_NAME
+        if not data:
+            data = request.form.get("turtle", "").encode("utf-8")
+        if len(data) > limit:
+            raise _too_big(limit)
+    else:
+        raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
+                           f"sends it (multipart/form-data), not {ctype or 'no content type'}")
+    if not data.strip():
+        raise Refused(400, "the proposal is empty: send the Turtle to validate")
+    return data, name
+
+
+def _too_big(limit: int) -> Refused:
+    return Refused(413, f"a proposal may be at most {limit} bytes; split it into smaller files")
+
+
+def run(settings, data: bytes, name: str):
+    """Validate ``data`` (Turtle) with the current graph, in a process of its own; return the
+    report, its files shown as ``name``.  Raise ``Refused``: 400 when the proposal cannot be
+    read, 503 when validating fails or takes longer than ``settings.validate_timeout``."""
+    from ..validate import report as report_mod
+
+    with tempfile.TemporaryDirectory(prefix="alliance-graph-validate-") as folder:
+        path = Path(folder) / "proposal.ttl"
+        path.write_bytes(data)
+        command = [sys.executable, "-m", "alliance_graph", "--data", str(settings.data_dir),
+                   "--ontology", str(settings.ontology_dir), "--sources",
+                   str(settings.sources_dir), "--cache", str(settings.cache_dir), "--store",
+                   settings.store, "validate", "--format", "json", str(path)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                  timeout=settings.validate_timeout,
+                                  env={**os.environ, "ALLIANCE_GRAPH_ROOT": str(settings.root)})
+        except subprocess.TimeoutExpired as exc:
+            raise Refused(503, f"validating took longer than {settings.validate_timeout:g} s "
+                               "and was stopped; split the proposal") from exc
+        if done.returncode == 2 and "error: could not validate:" in done.stderr:
+            # The proposal cannot be read: its problems as "line N: message", the temporary
+            # path being nothing the client sent.
+            where = re.compile(rf"^{re.escape(str(path))}:(\d+)(?::\d+)?: ", re.M)
+            problems = done.stderr.split("error: could not validate:", 1)[1].strip()
+            raise Refused(400, where.sub(r"line \1: ", problems).replace(str(path), "the proposal"))
+        if done.returncode not in (0, 1):
+            raise Refused(503, f"validation failed: {done.stderr.strip()[-500:]}")
+    report = report_mod.from_json(done.stdout)
+    shown = lambda f: name if f == str(path) else f  # noqa: E731
+    return dataclasses.replace(
+        report, files=[shown(f) for f in report.files],
+        findings=[dataclasses.replace(f, file=shown(f.file)) for f in report.findings])
+
+
+def _format() -> str | None:
+    name = request.args.get("format")
+    if name:
+        return negotiation.by_parameter(name, OFFERS) or ("html" if name == "html" else None)
+    return negotiation.choose(request.headers.get("Accept"), OFFERS)
+
+
+def _answer(fmt: str, report=None, error: Refused | None = None, text: str = ""):
+    from ..validate import report as report_mod
+
+    if fmt == "html":
+        status = error.status if error else 200
+        return Response(render_template("validate.html", report=report, error=error,
+                                        text=text, severities=report_mod.SEVERITIES), status)
+    if error is not None:
+        return Response(str(error).rstrip() + "\n", error.status, mimetype="text/plain",
+                        headers={"Retry-After": str(RETRY_SECONDS)} if error.status == 503 else {})
+    if fmt == "jsonld":
+        # Oxigraph writes the JSON-LD (rdflib's JSON-LD code goes through deprecated APIs).
+        body = ox.serialize(ox.parse(report_mod.to_turtle(report), format=ox.RdfFormat.TURTLE),
+                            format=ox.RdfFormat.JSON_LD)
+    else:
+        body = report_mod.render(report, fmt)
+    return Response(body, 200, {"Content-Type": MEDIA[fmt], "Vary": "Accept"})
+
+
+def create_blueprint(get_kg=None, settings=None) -> Blueprint:
+    """Return the blueprint of ``/validate`` (``settings``: the app's when not given)."""
+    bp = Blueprint("dry_run", __name__, template_folder="pages/templates")
+    bp.after_request(safety.protect)
+    get_settings = (lambda: settings) if settings is not None else \
+        (lambda: current_app.extensions["alliance_graph"].settings)
+    slots = bp.slots = threading.BoundedSemaphore(
+        settings.validations if settings is not None else 1)
+
+    @bp.route("/validate", methods=["GET"])
+    def form():
+        return render_template("validate.html", report=None, error=None, text="",
+                               severities=())
+
+    @bp.route("/validate", methods=["POST"])
+    def validate():
+        fmt = _format()
+        if fmt is None:
+            return Response("a report can be had as " + ", ".join(
+                t for _, types in OFFERS for t in types[:1]) + "\n", 406, mimetype="text/plain")
+        current = get_settings()
+        text = ""
+        try:
+            data, name = _read_proposal(current.max_proposal_bytes)
+            text = data.decode("utf-8", "replace")
+            if not slots.acquire(blocking=False):
+                raise Refused(503, "every validation slot is busy; try again in a few seconds")
+            try:
+                report = run(current, data, name)
+            finally:
+                slots.release()
+        except Refused as exc:
+            return _answer(fmt, error=exc, text=text)
+        except StoreError as exc:
+            return _answer(fmt, error=Refused(503, f"the store could not be used: {exc}"),
+                           text=text)
+        return _answer(fmt, report=report, text=text)
+
+    return bp

@@ -1,0 +1,221 @@
+"""POST /validate over real HTTP: the CLI's report, 4xx for what cannot be validated, no writes.
+
+The server serves the shape fixtures' small base graph (a copy), so the fixtures that conform
+with it, or do not, are the proposals.
+"""
+
+import hashlib
+import io
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Namespace
+from werkzeug.test import encode_multipart
+
+import servers
+
+SHAPES = Path(__file__).parent / "fixtures" / "shapes"
+PASSES = SHAPES / "domain.pass.ttl"
+FAILS = SHAPES / "claim-evidence.fail.ttl"
+BASE = SHAPES / "base"
+SH = Namespace("http://www.w3.org/ns/shacl#")
+BIN = Path(sys.executable).parent / "alliance-graph"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("dry-run")
+    shutil.copytree(BASE, root / "data")
+    return ["--data", str(root / "data"), "--cache", str(root / "cache")], root / "data"
+
+
+@pytest.fixture(scope="module")
+def endpoint(project, tmp_path_factory):
+    options, _ = project
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([str(BIN), *options, "serve", "--port", str(port)],
+                            url + "/validate", tmp_path_factory.mktemp("log") / "serve.log",
+                            timeout=180)
+    yield url
+    servers.stop(process)
+
+
+def post(endpoint, body: bytes, content_type="text/turtle", accept=None, path="/validate"):
+    headers = {"Content-Type": content_type}
+    if accept:
+        headers["Accept"] = accept
+    request = urllib.request.Request(endpoint + path, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def data_snapshot(folder: Path) -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_a_conforming_proposal(endpoint):
+    status, headers, body = post(endpoint, PASSES.read_bytes())
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    report = json.loads(body)
+    assert report["conforms"] is True and report["files"] == ["proposal.ttl"]
+
+
+def test_a_failing_proposal_is_200_with_the_clis_findings(endpoint, project):
+    status, _, body = post(endpoint, FAILS.read_bytes())
+    assert status == 200
+    report = json.loads(body)
+    assert report["conforms"] is False
+    violation = next(f for f in report["findings"] if f["severity"] == "Violation")
+    for key in ("message", "focus", "path", "value", "line", "shape"):
+        assert key in violation
+    assert violation["file"] == "proposal.ttl" and violation["line"] > 0
+    # The same findings as `alliance-graph validate --format json`, file name aside.
+    cli = subprocess.run([str(BIN), *project[0], "validate", "--format", "json", str(FAILS)],
+                         capture_output=True, text=True)
+    expected = json.loads(cli.stdout)["findings"]
+    strip = lambda fs: sorted((f["severity"], f["message"], f["focus"], f["line"]) for f in fs)  # noqa: E731
+    assert strip(report["findings"]) == strip(expected)
+
+
+@pytest.mark.parametrize("accept, fmt", [("text/turtle", ox.RdfFormat.TURTLE),
+                                         ("application/ld+json", ox.RdfFormat.JSON_LD)])
+def test_rdf_clients_get_the_shacl_report_graph(endpoint, accept, fmt):
+    status, headers, body = post(endpoint, FAILS.read_bytes(), accept=accept)
+    assert status == 200 and headers["Content-Type"].startswith(accept)
+    graph = Graph().parse(data=ox.serialize(ox.parse(body, format=fmt),
+                                            format=ox.RdfFormat.N_TRIPLES), format="nt")
+    report = next(graph.subjects(predicate=SH.conforms))
+    assert graph.value(report, SH.conforms).toPython() is False
+    assert len(list(graph.objects(report, SH.result))) >= 1
+
+
+def test_bad_turtle_is_400_with_the_parsers_line_and_no_temporary_path(endpoint):
+    status, headers, body = post(endpoint, b"@prefix ag: <https://alliance-graph.example/ontology/> .\n\nag:x ag:y .\n")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+    text = body.decode()
+    assert text.startswith("line 3: ") and "/tmp" not in text and "proposal-" not in text
+
+
+@pytest.mark.parametrize("body, ctype, status, words", [
+    (b"", "text/turtle", 400, "empty"),
+    (b"   \n", "text/turtle", 400, "empty"),
+    (b"{}", "application/json", 415, "text/turtle"),
+    (b"\x00\x01binary", "text/turtle", 400, "binary"),
+    (b"\xff\xfe not utf-8", "text/turtle", 400, "UTF-8"),
+])
+def test_what_cannot_be_validated_is_a_clear_4xx(endpoint, body, ctype, status, words):
+    got, _, text = post(endpoint, body, ctype)
+    assert got == status and words in text.decode(), text
+
+
+def test_over_the_servers_limit_is_413_without_reading_the_body(endpoint, settings):
+    host, port = endpoint.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        # Announce a huge body and send none of it: the answer must not wait for it.
+        sock.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (settings.max_request_bytes + 1))
+        started = time.monotonic()
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413") and time.monotonic() - started < 10
+
+
+def test_over_the_proposal_limit_is_413(kg, settings):
+    from alliance_graph.web.app import create_app
+    client = create_app(settings.with_(max_proposal_bytes=100), kg=kg).test_client()
+    response = client.post("/validate", data=FAILS.read_bytes(), content_type="text/turtle")
+    assert response.status_code == 413 and "100 bytes" in response.text
+
+
+def test_a_body_without_length_is_read_no_further_than_the_limit(pages_kg, pages_settings):
+    from alliance_graph.web.app import create_app
+    client = create_app(pages_settings.with_(max_proposal_bytes=1000), kg=pages_kg).test_client()
+    body = io.BytesIO(b"# a comment line\n" * 1000)
+    response = client.post("/validate", input_stream=body, content_type="text/turtle",
+                           headers={"Transfer-Encoding": "chunked"},
+                           # what gunicorn says of a chunked body: it ends where the chunks do
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 413 and "1000 bytes" in response.text
+    assert body.tell() <= 1001 + 8192  # what was read: the limit and a buffer, not the rest
+
+
+def test_nothing_is_written_into_data(endpoint, project):
+    before = data_snapshot(project[1])
+    for body in (PASSES.read_bytes(), FAILS.read_bytes(), b"not turtle at all ."):
+        post(endpoint, body)
+    assert data_snapshot(project[1]) == before
+
+
+def test_the_form_page_and_a_form_post(endpoint):
+    with urllib.request.urlopen(endpoint + "/validate", timeout=30) as response:
+        page = response.read().decode()
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert 'enctype="multipart/form-data"' in page and 'name="turtle"' in page
+    form = urllib.parse.urlencode({"turtle": FAILS.read_text()}).encode()
+    status, headers, body = post(endpoint, form, "application/x-www-form-urlencoded",
+                                 accept="text/html")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "does not conform" in body.decode()
+
+
+def test_a_multipart_upload_is_reported_under_its_file_name(kg, settings):
+    from alliance_graph.web.app import create_app
+    client = create_app(settings, kg=kg).test_client()
+    with FAILS.open("rb") as handle:
+        response = client.post("/validate", data={"file": (handle, "my proposal.ttl")},
+                               content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert response.get_json()["files"] == ["my_proposal.ttl"]
+
+
+def test_a_validation_past_its_time_is_stopped_and_frees_its_slot(kg, settings):
+    from alliance_graph.web.app import create_app
+    app = create_app(settings.with_(validate_timeout=0.01, validations=1), kg=kg)
+    for _ in range(2):  # the second one finds the slot free again
+        response = app.test_client().post("/validate", data=FAILS.read_bytes(),
+                                          content_type="text/turtle")
+        assert response.status_code == 503 and "longer than" in response.text
+
+
+def test_a_pasted_proposal_may_be_as_big_as_a_file(kg, settings):
+    from alliance_graph.web.app import create_app
+    client = create_app(settings, kg=kg).test_client()
+    big = "# padding\n" * 80_000 + FAILS.read_text()   # 800 kB, over Flask's 500 kB default
+    # Encoded here, in memory: the test client would spool a body this big to a file it
+    # never closes.
+    boundary, body = encode_multipart({"turtle": big})
+    response = client.post("/validate", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 200 and response.get_json()["conforms"] is False
+
+
+def test_busy_slots_are_a_503_with_retry_after(kg, settings):
+    from alliance_graph.web.app import create_app
+    app = create_app(settings, kg=kg)
+    slots = app.blueprints["dry_run"].slots
+    held = 0
+    while slots.acquire(blocking=False):
+        held += 1
+    try:
+        response = app.test_client().post("/validate", data=FAILS.read_bytes(),
+                                          content_type="text/turtle")
+        assert response.status_code == 503 and response.headers["Retry-After"]
+        assert "busy" in response.text
+    finally:
+        for _ in range(held):
+            slots.release()
+    assert app.test_client().post("/validate", data=FAILS.read_bytes(),
+                                  content_type="text/turtle").status_code == 200

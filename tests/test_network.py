@@ -1,0 +1,128 @@
+"""The network export for graph viewers: networkx reads every entity and every plain fact."""
+
+import csv
+import io
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph.cli import main
+from alliance_graph.query import export, network
+
+# Every asserted triple between two project entities, found without the export's own query:
+# subjects and objects under id/ that are neither claims, evidence, sources nor grades.
+_ENTITY_FACTS = """
+SELECT ?s ?p ?o WHERE {
+  ?s ?p ?o .
+  FILTER(isIRI(?o) && STRSTARTS(STR(?s), STR(id:)) && STRSTARTS(STR(?o), STR(id:))
+         && STRSTARTS(STR(?p), STR(ag:)) && ?p NOT IN (ag:rank, ag:reliability, ag:credibility)
+         && !REGEX(STR(?s), "/id/(claim|evidence|source|grade)/"))
+}
+"""
+_LITERAL_FACTS = """
+SELECT ?s ?p ?o WHERE {
+  ?s ?p ?o . ?c a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  FILTER(isLiteral(?o) && ?p != rdfs:label)
+}
+"""
+_CLAIMED_ENTITIES = "SELECT DISTINCT ?x WHERE { ?c a ag:Claim ; rdf:subject ?x }"
+
+
+def read_graphml(data: bytes) -> nx.MultiDiGraph:
+    return nx.read_graphml(io.BytesIO(data), force_multigraph=True)
+
+
+@pytest.fixture(scope="module")
+def graph(kg):
+    return read_graphml(export.export(kg, "graphml"))
+
+
+def test_networkx_reads_every_entity_with_its_label_and_class(kg, graph):
+    entities = {r["x"].value for r in kg.query(_CLAIMED_ENTITIES)}
+    entities |= {r[v].value for r in kg.query(_ENTITY_FACTS) for v in ("s", "o")}
+    assert entities <= set(graph.nodes)
+    assert graph.nodes["https://alliance-graph.example/id/IronDome"]["label"] == "Iron Dome"
+    assert "missile defense system" in graph.nodes["https://alliance-graph.example/id/IronDome"]["class"]
+    assert all(data["label"] and data["class"] for _, data in graph.nodes(data=True)
+               if _.startswith("https://alliance-graph.example/id/"))
+
+
+def test_every_plain_fact_between_entities_is_an_edge(kg, graph):
+    expected = {(r["s"].value, r["p"].value, r["o"].value) for r in kg.query(_ENTITY_FACTS)}
+    edges = {(s, d["property"], o) for s, o, d in graph.edges(data=True)}
+    assert expected and expected <= edges
+    iron = [d for s, o, d in graph.edges(data=True)
+            if (s, o) == ("https://alliance-graph.example/id/IronDome",
+                          "https://alliance-graph.example/id/UnitedStates")]
+    assert {d["label"] for d in iron} >= {"co-funded by"}
+    assert all(d["sources"] >= 1 and d["rank"] in ("preferred", "normal") for d in iron)
+
+
+def test_literal_facts_are_node_attributes(kg, graph):
+    for r in kg.query(_LITERAL_FACTS):
+        node = graph.nodes[r["s"].value]
+        assert any(r["o"].value in str(v).split(" | ") for v in node.values()), r
+
+
+def test_sources_count_distinct_documents(kg, graph):
+    # A fact quoted from two documents counts two.
+    row = next(iter(kg.query("""
+        SELECT ?c (COUNT(DISTINCT ?src) AS ?n) WHERE {
+          ?c a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+             prov:wasDerivedFrom/oa:hasSource ?src . ?s ?p ?o FILTER(isIRI(?o) && ?p != rdf:type)
+        } GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 1""")))
+    edge = next(d for _, _, d in graph.edges(data=True) if d["claim"] == row["c"].value)
+    assert edge["sources"] == int(row["n"].value) > 1
+
+
+def test_csv_files_hold_the_same_network(kg, graph):
+    nodes = list(csv.DictReader(io.StringIO(export.export(kg, "nodes-csv").decode())))
+    edges = list(csv.DictReader(io.StringIO(export.export(kg, "edges-csv").decode())))
+    assert {n["Id"] for n in nodes} == set(graph.nodes)
+    assert len(edges) == graph.number_of_edges()
+    assert {(e["Source"], e["Property"], e["Target"]) for e in edges} == {
+        (s, d["property"], o) for s, o, d in graph.edges(data=True)}
+    assert {e["Type"] for e in edges} == {"Directed"}
+
+
+def test_markup_and_characters_xml_cannot_hold(pages_kg):
+    graph = read_graphml(export.export(pages_kg, "graphml"))
+    assert graph.nodes["https://alliance-graph.example/id/Atlantis"]["label"] == \
+        "<script>window.pwned=1</script>Atlantis"
+    net = network.Network({"urn:x": network.Node("urn:x", "bell\x07 and form\x0c feed")}, [])
+    assert read_graphml(network.to_graphml(net)).nodes["urn:x"]["label"] == \
+        "bell\ufffd and form\ufffd feed"
+
+
+def test_network_formats_refuse_inferred_and_rdf12(kg):
+    with pytest.raises(export.ExportError, match="asserted"):
+        export.export(kg, "graphml", inferred=True)
+
+
+def test_cli_writes_graphml_and_exits_2_on_inferred(tmp_path):
+    out = tmp_path / "graph.graphml"
+    result = CliRunner().invoke(main, ["export", "--format", "graphml", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert read_graphml(out.read_bytes()).number_of_nodes() > 100
+    refused = CliRunner().invoke(main, ["export", "--format", "edges-csv", "--inferred"])
+    assert refused.exit_code == 2 and "asserted" in refused.output
+
+
+def test_endpoint_serves_the_network(endpoint, kg):
+    import urllib.request
+    with urllib.request.urlopen(endpoint + "/dataset?format=graphml", timeout=60) as response:
+        assert response.headers["Content-Type"] == "application/graphml+xml"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        served = read_graphml(response.read())
+    local = read_graphml(export.export(kg, "graphml"))
+    assert set(served.nodes) == set(local.nodes)
+    assert served.number_of_edges() == local.number_of_edges()
+    with urllib.request.urlopen(endpoint + "/dataset?format=nodes-csv", timeout=60) as response:
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert len(response.read().decode().splitlines()) == served.number_of_nodes() + 1
+
+
+def test_types_and_labels_are_node_fields_not_edges(graph):
+    assert not [d for _, _, d in graph.edges(data=True)
+                if d["property"].endswith(("#type", "#label"))]

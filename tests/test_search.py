@@ -1,0 +1,79 @@
+"""search.search: labels, alternative labels, descriptions and quotes, ranked and bounded."""
+
+import pytest
+
+from alliance_graph.web.pages import search
+
+IRON_DOME = "https://alliance-graph.example/id/IronDome"
+
+
+def found(kg, text, limit=20):
+    return [(h.match, h.label) for h in search.search(kg, text, limit)]
+
+
+def test_a_label_hit_ranks_exact_then_prefix_then_inside(pages_kg):
+    labels = [label for kind, label in found(pages_kg, "i") if kind == "label"]
+    assert labels.index("Iron Dome") < labels.index("United States")
+    hit = search.search(pages_kg, "iron dome")[0]
+    assert (hit.match, hit.label, hit.href, hit.type) == (
+        "label", "Iron Dome", "/id/IronDome", "missile defense system")
+
+
+def test_alternative_labels_come_from_subproperties_of_skos_altlabel(pages_kg):
+    hit = search.search(pages_kg, "u.s.")[0]
+    assert (hit.match, hit.label, hit.property, hit.text) == (
+        "alternative label", "United States", "acronym", "U.S.")
+
+
+def test_descriptions_are_definitions_and_the_ontologys_prose(pages_kg):
+    hits = search.search(pages_kg, "intercept")
+    kinds = {(h.match, h.label, h.property) for h in hits}
+    assert ("description", "Iron Dome", "purpose") in kinds
+    assert ("description", "missile defense system", "skos:definition") in kinds
+
+
+def test_a_quote_hit_carries_its_claims_their_entities_and_its_source(pages_kg):
+    hit = next(h for h in search.search(pages_kg, "first intercepted") if h.match == "quote")
+    assert hit.text == "Iron Dome, co-funded by the U.S., first intercepted rockets in 2011."
+    assert hit.source["title"] == "Defense News test article"
+    assert hit.source["href"] == "/id/source/news.txt"
+    claim = next(c for c in hit.claims if c["property"] == "co-funded by")
+    assert claim["href"] == "/id/claim/IronDome-coFundedBy-UnitedStates"
+    assert claim["subject"]["href"] == "/id/IronDome" and claim["value"] == "United States"
+    assert hit.href == hit.claims[0]["subject"]["href"]
+
+
+def test_kinds_rank_label_over_alternative_over_description_over_quote(pages_kg):
+    kinds = [h.match for h in search.search(pages_kg, "o", limit=100)]
+    assert kinds == sorted(kinds, key=search.KINDS.index)
+    assert set(kinds) >= {"label", "description", "quote"}
+
+
+def test_every_word_must_occur_in_one_text(pages_kg):
+    assert ("label", "Iron Dome") in found(pages_kg, "dome IRON")
+    assert not [h for h in found(pages_kg, "iron atlantis") if h[0] != "quote"]
+    assert found(pages_kg, "iron nowhere-at-all") == []
+
+
+@pytest.mark.parametrize("text", ['x" } ; DELETE WHERE { ?s ?p ?o } #', "\\", "\x00", "\u202e",
+                                  "a" * 5000, "  ", "", "<script>"])
+def test_hostile_text_finds_nothing_or_matches_as_text(pages_kg, text):
+    hits = search.search(pages_kg, text)
+    assert all(w in h.text.lower() for h in hits for w in search.words(text))
+
+
+def test_results_are_bounded(pages_kg):
+    assert len(search.search(pages_kg, "e", limit=2)) == 2
+    assert len(search.search(pages_kg, "e", limit=10**6)) <= search.MAX_LIMIT
+    assert len(search.words(" ".join("w" * 3 for _ in range(50)))) == search.MAX_WORDS
+
+
+def test_markup_in_a_quote_is_found_as_text(pages_kg):
+    hit = next(h for h in search.search(pages_kg, "<script>alert") if h.match == "quote")
+    assert hit.text == "Atlantis paid for Iron Dome <script>alert(1)</script>"
+
+
+def test_segments_mark_each_word_where_it_occurs():
+    assert search.segments("Iron Dome, dome", "dome") == [
+        ("Iron ", False), ("Dome", True), (", ", False), ("dome", True)]
+    assert "".join(p for p, _ in search.segments("İİ iron", "iron")) == "İİ iron"
