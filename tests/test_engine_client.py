@@ -172,3 +172,30 @@ def test_an_engine_that_cannot_open_the_graph_fails_to_start_with_the_reason(min
 def test_results_come_back_as_pyoxigraph_types(engine):
     assert isinstance(engine.kg.query(LOOKUP), ox.QuerySolutions)
     assert isinstance(engine.kg.query("ASK {}"), ox.QueryBoolean)
+
+
+def test_a_standby_engine_takes_over_when_one_is_killed(settings):
+    engine = ProcessEngine(settings.with_(query_timeout=20))
+    try:
+        assert engine.keeps_standby, "a graph this small keeps a standby engine"
+        deadline = time.monotonic() + 60
+        while engine.standby is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        standby = engine.standby.info["pid"]
+        os.kill(engine.info["pid"], signal.SIGKILL)
+        assert b"Iron Dome" in answer(engine, LOOKUP)[0]
+        assert engine.info["pid"] == standby
+    finally:
+        engine.close()
+
+
+def test_without_a_standby_a_killed_engine_is_started_again(settings):
+    engine = ProcessEngine(settings.with_(query_timeout=20, standby_engine_bytes=0))
+    try:
+        assert not engine.keeps_standby and engine.standby is None
+        first = engine.info["pid"]
+        os.kill(first, signal.SIGKILL)
+        assert b"Iron Dome" in answer(engine, LOOKUP)[0]
+        assert engine.info["pid"] != first and engine.standby is None
+    finally:
+        engine.close()

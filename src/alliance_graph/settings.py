@@ -95,6 +95,12 @@ class Settings:
     # queries running at once; the engine's size is read every engine_poll seconds.
     query_memory: int = 1 << 30
     engine_poll: float = 0.05
+    # A second engine, started and idle, takes over at once when one is killed, so that the
+    # queries in flight are sent again without waiting for a store to load.  It costs what
+    # one engine holds, so it is kept only when that is at most these bytes (a store on disk
+    # or remote keeps its pages in the page cache, not in the engine).  Above, a killed engine
+    # makes the queries wait while the store loads again (about 4 s per 100 k facts).
+    standby_engine_bytes: int = 256 * 2**20
     # Seconds the engine may take to open the store when it (re)starts (a directory store opens
     # in well under a second; the memory backend loads about 10 k facts a second).
     engine_start_timeout: float = 600.0

@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -42,6 +42,29 @@ from .worker import rss_bytes
 
 class EngineError(Refused):
     """The engine could not answer: a limit stopped the query, or the engine failed."""
+
+
+@dataclass(eq=False)
+class _Instance:
+    """One engine process: its control connection and the connections for queries."""
+
+    process: subprocess.Popen
+    control: socket.socket
+    connections: list[socket.socket]
+    info: dict = field(default_factory=dict)
+
+    def stop(self, gently: bool = False) -> None:
+        """End the process (``gently``: let it exit on its own first) and close its sockets."""
+        self.control.close()
+        if gently:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        self.process.kill()
+        self.process.wait()
+        for sock in self.connections:
+            sock.close()
 
 
 @dataclass(eq=False)
@@ -61,15 +84,22 @@ class ProcessEngine:
         self.calls: set[_Call] = set()
         self.counters: Counter = Counter()   # restarts, and why: time, memory, crash
         self.generation = 0
-        self.restarting = False
+        self.restarting = False   # no engine to answer until a new one is started
         self.closed = False
-        self._start()
+        self.standby: _Instance | None = None
+        self._install(self._spawn())
+        # A standby costs a second copy of what the engine holds: kept when that is small
+        # (a store on disk or remote keeps its pages out of the engine, in the page cache).
+        self.keeps_standby = self.info["rss"] <= settings.standby_engine_bytes
         self.kg = EngineGraph(self)
         threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
+        if self.keeps_standby:
+            threading.Thread(target=self._replenish, name="engine-standby", daemon=True).start()
 
     # --- lifecycle ------------------------------------------------------------------------
 
-    def _start(self) -> None:
+    def _spawn(self) -> _Instance:
+        """Start an engine process and return it once it says it is ready."""
         pairs = [socket.socketpair() for _ in range(self.settings.workers + 1)]
         theirs = [b.fileno() for _, b in pairs]
         command = [sys.executable, "-m", "alliance_graph.engine.worker",
@@ -77,60 +107,73 @@ class ProcessEngine:
         process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL)
         for _, b in pairs:
             b.close()
-        control = pairs[0][0]
-        control.settimeout(self.settings.engine_start_timeout)
+        instance = _Instance(process, pairs[0][0], [ours for ours, _ in pairs[1:]])
+        instance.control.settimeout(self.settings.engine_start_timeout)
         try:
-            ready, _ = wire.receive(control)
+            ready, _ = wire.receive(instance.control)
             if not ready.get("ready"):
                 raise StoreError(f"the query engine could not open the graph: "
                                  f"{ready.get('message')}")
         except (OSError, wire.Closed, StoreError) as exc:
-            process.kill()
-            process.wait()
-            for ours, _ in pairs:
-                ours.close()
+            instance.stop()
             if isinstance(exc, StoreError):
                 raise
             raise StoreError(f"the query engine did not start: {exc}") from exc
-        control.settimeout(None)
+        instance.control.settimeout(None)
+        instance.info = ready
+        return instance
+
+    def _install(self, instance: _Instance) -> None:
+        """Make ``instance`` the engine that answers, lending out its connections."""
         with self.lock:
             if self.closed:  # closed while this engine was starting: it serves nobody
-                control.close()
-                process.wait()
-                for ours, _ in pairs[1:]:
-                    ours.close()
+                instance.stop()
                 return
-            self.process, self.control, self.info = process, control, ready
-            for ours, _ in pairs[1:]:
-                self.pool.put((self.generation, ours))
+            self.active, self.info = instance, instance.info
+            for sock in instance.connections:
+                self.pool.put((self.generation, sock))
+            self.restarting = False
             self.lock.notify_all()
 
     def _kill(self, generation: int, reason: str) -> None:
-        """Kill the engine of ``generation`` (once) and start its successor in the background."""
+        """Kill the engine of ``generation`` (once); the standby takes over at once if there is
+        one, else a new engine is started in the background."""
         with self.lock:
             if generation != self.generation or self.closed:
                 return
             self.generation += 1
-            self.restarting = True
             self.counters[reason] += 1
-            process, control = self.process, self.control
-        process.kill()
-        process.wait()
-        control.close()
-        threading.Thread(target=self._restart, name="engine-restart", daemon=True).start()
+            killed, standby, self.standby = self.active, self.standby, None
+            self.restarting = standby is None
+        killed.stop()
+        if standby is not None:
+            self._install(standby)
+            self.counters["restarts"] += 1
+        threading.Thread(target=self._replenish, name="engine-restart", daemon=True).start()
 
-    def _restart(self) -> None:
+    def _replenish(self) -> None:
+        """Start engines until there is one answering and, if kept, one standing by."""
         while not self.closed:
+            with self.lock:
+                needs_active = self.restarting
+                needs_standby = self.keeps_standby and self.standby is None
+            if not (needs_active or needs_standby):
+                return
             try:
-                self._start()
-                self.counters["restarts"] += 1
-                break
+                instance = self._spawn()
             except StoreError as exc:
                 print(f"alliance-graph: {exc}; trying again", file=sys.stderr, flush=True)
                 time.sleep(1)
-        with self.lock:
-            self.restarting = False
-            self.lock.notify_all()
+                continue
+            if needs_active:
+                self._install(instance)
+                self.counters["restarts"] += 1
+                continue
+            with self.lock:
+                if self.closed or self.standby is not None:
+                    instance.stop()
+                    return
+                self.standby = instance
 
     def _watch(self) -> None:
         # Memory, and deaths nobody caused: polled, since Oxigraph gives no hook inside a query.
@@ -139,11 +182,10 @@ class ProcessEngine:
             with self.lock:
                 if self.restarting:
                     continue
-                process, generation = self.process, self.generation
-                baseline = self.info["rss"]
-            if process.poll() is not None:
+                active, generation = self.active, self.generation
+            if active.process.poll() is not None:
                 self._kill(generation, "crash")
-            elif rss_bytes(process.pid) - baseline > self.settings.query_memory:
+            elif rss_bytes(active.process.pid) - active.info["rss"] > self.settings.query_memory:
                 with self.lock:
                     running = [c for c in self.calls if c.generation == generation]
                     if running:
@@ -161,18 +203,14 @@ class ProcessEngine:
             return not self.restarting
 
     def close(self) -> None:
-        """Stop the engine (it exits when its control connection closes)."""
+        """Stop the engines (each exits when its control connection closes)."""
         with self.lock:
+            # An engine still starting stops itself when it finds this set (_install).
             self.closed = True
-            while self.restarting:  # let a restart under way finish, then stop its engine
-                self.lock.wait()
-            process, control = self.process, self.control
-        control.close()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            active, standby, self.standby = self.active, self.standby, None
+        for instance in (active, standby):
+            if instance is not None:
+                instance.stop(gently=True)
         while not self.pool.empty():
             self.pool.get_nowait()[1].close()
 
