@@ -80,10 +80,13 @@ class Worker:
             return {"status": 400, "message": f"unknown engine request {op!r}"}, b""
         except Refused as exc:
             return {"status": exc.status, "message": str(exc)}, b""
-        except (SyntaxError, OSError) as exc:
+        except (SyntaxError, OSError, RuntimeError) as exc:  # the query's own errors
             return {"status": 400, "message": str(exc)}, b""
         except StoreError as exc:
             return {"status": 502, "message": str(exc)}, b""
+        except Exception as exc:  # noqa: BLE001 - a bug here must not leave the caller waiting
+            print(f"alliance-graph engine: {op} failed: {exc!r}", file=sys.stderr, flush=True)
+            return {"status": 500, "message": f"the engine failed: {type(exc).__name__}"}, b""
 
     def serve(self, sock: socket.socket) -> None:
         """Answer requests on one connection until the front closes it."""
@@ -113,7 +116,10 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001 - reported to the front, which fails the start
         wire.send(control, {"ready": False, "message": f"{type(exc).__name__}: {exc}"})
         return 2
-    wire.send(control, {"ready": True, "pid": os.getpid(), "sandbox": refused, **worker.info()})
+    try:
+        wire.send(control, {"ready": True, "pid": os.getpid(), "sandbox": refused, **worker.info()})
+    except OSError:
+        return 0  # the front went away while this engine was starting
     for sock in connections:
         threading.Thread(target=worker.serve, args=(sock,), daemon=True).start()
     try:

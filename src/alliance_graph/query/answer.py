@@ -54,7 +54,7 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
         return kg.query(text, prefixes=prefixes or None, **dataset.arguments())
     except SyntaxError as exc:
         raise Refused(400, f"query failed: {exc}") from exc
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # Oxigraph's evaluation errors
         raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc
     except StoreError as exc:  # a remote store that is down or failing: not the client's fault
         raise Refused(502, f"the store behind this service failed: {exc}") from exc
@@ -80,7 +80,7 @@ def answer(kg, text: str, dataset: Dataset, fmt: Format, max_results: int,
         return queries.serialize(limits.bounded(result, max_results), fmt.name), fmt
     except limits.TooManyResults as exc:
         raise Refused(422, str(exc)) from exc
-    except OSError as exc:  # evaluation errors surface while rows are read
+    except (OSError, RuntimeError) as exc:  # evaluation errors surface while rows are read
         raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc
     except StoreError as exc:
         raise Refused(502, f"the store behind this service failed: {exc}") from exc

@@ -18,9 +18,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
 from ..engine.local import LocalEngine
+from ..query.guard import Refused
 from ..settings import Settings
 from ..store import graph as store
-from . import dry_run, graph_store, protocol, response_cache, service_description
+from . import dry_run, graph_store, protocol, response_cache, service_description, status
 from .fast_path import FastPath
 from .pages import views as pages
 
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     service = app.extensions["alliance_graph"] = Service(engine, settings)
     pages_blueprints = [pages.create_blueprint, dry_run.create_blueprint] \
         if blueprints is None else blueprints
-    for blueprint in (protocol.bp, graph_store.bp, *pages_blueprints):
+    for blueprint in (protocol.bp, graph_store.bp, status.bp, *pages_blueprints):
         if not isinstance(blueprint, Blueprint):
             blueprint = blueprint(lambda: service.kg, settings)
         app.register_blueprint(blueprint)
@@ -101,6 +102,12 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
                 "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
                 "Access-Control-Max-Age": "86400"})
         return None
+
+    @app.errorhandler(Refused)
+    def refused(exc):
+        # A refusal raised under a page (the engine at its limits, say): its status and
+        # message as plain text, as /sparql answers them.
+        return protocol.error(exc.status, str(exc))
 
     @app.after_request
     def common_headers(response):

@@ -1,0 +1,31 @@
+"""``GET /status``: what an operator (or a test) needs to know of the running server.
+
+The dataset's version, whether the engine is sandboxed, and how often an engine was stopped and
+why (time, memory, crash) and restarted: a crash count above zero means a query got past the
+checks and killed Oxigraph, which the checks exist to prevent.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from .protocol import service
+
+bp = Blueprint("status", __name__)
+
+
+@bp.route("/status", methods=["GET"])
+def status():
+    """Return the server's state as JSON."""
+    svc = service()
+    engine = svc.engine
+    counters = dict(getattr(engine, "counters", {}))
+    return jsonify({
+        "version": svc.version,
+        "sandbox": engine.info.get("sandbox") or "internet sockets refused (seccomp)",
+        "engine": {"pid": engine.info.get("pid"), "workers": svc.settings.workers,
+                   "standby": getattr(engine, "standby", None) is not None},
+        "stopped": {reason: counters.get(reason, 0) for reason in ("time", "memory", "crash")},
+        "restarts": counters.get("restarts", 0),
+        "response_cache": {"entries": len(svc.responses), "bytes": svc.responses.size},
+    })
