@@ -21,6 +21,7 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = SDO
 
 INFERRED_GRAPH = GRAPH["inferred"]
+ASSERTED_GRAPH = GRAPH["asserted"]
 
 # Prefixes bound in every graph, query and export the project writes.
 PREFIXES = {

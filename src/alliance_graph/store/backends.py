@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..build import pipeline as build
-from ..namespaces import GRAPH
 from ..settings import Settings
+from . import remote_load
 from .directory import build_directory, open_directory
 from .errors import StoreError
-from .remote import RemoteStore
+from .remote import ASSERTED, RemoteStore
 
 __all__ = ["StoreError", "kind", "open_store", "load_into_store"]
 
@@ -40,8 +40,11 @@ def open_store(settings: Settings):
     if backend == "directory":
         return open_directory(settings, Path(settings.store))
     remote = RemoteStore.from_settings(settings)
-    if not any(g.value.startswith(str(GRAPH)) for g in remote.named_graphs()):
-        raise StoreError(f"{settings.store} holds no alliance-graph graphs; fill it with "
+    held = remote.held_graphs()
+    if ASSERTED not in held:
+        what = ("an alliance-graph build of an older layout (no graph/asserted)" if held
+                else "no alliance-graph graphs")
+        raise StoreError(f"{settings.store} holds {what}; fill it with "
                          f"`alliance-graph --store {settings.store} load`")
     return remote
 
@@ -54,8 +57,5 @@ def load_into_store(settings: Settings) -> str:
     if backend == "directory":
         digest = build_directory(settings, Path(settings.store))
         return f"directory store {settings.store} serves build {digest}"
-    path = build.cached_build(settings)
-    graphs = {q.graph_name for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)}
-    remote = RemoteStore.from_settings(settings)
-    remote.replace_graphs(path, sorted(graphs, key=lambda g: g.value))
+    graphs = remote_load.load(RemoteStore.from_settings(settings), build.cached_build(settings))
     return f"loaded {len(graphs)} named graphs into {settings.store}"
