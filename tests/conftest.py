@@ -132,6 +132,14 @@ REMOTES = {
 }
 
 
+@pytest.fixture(params=list(REMOTES))
+def empty_store(request):
+    """A fresh, empty remote store of each kind: (kind, --store URL, extra `load` options)."""
+    fixture, shape, options = REMOTES[request.param]
+    url = shape.format(request.getfixturevalue(f"empty_{request.param}"))
+    return request.param, url, ["--graph-store-url", ""] if options else []
+
+
 @pytest.fixture(scope="session", params=["memory", "directory", *REMOTES])
 def backend_kg(request, settings, tmp_path_factory):
     """The shipped graph in each store backend: in memory, a directory store, and remote

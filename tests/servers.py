@@ -140,3 +140,51 @@ def isql(port: int, statement: str) -> str:
     if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
         raise RuntimeError(f"isql {statement!r} failed: {done.stdout}{done.stderr}")
     return done.stdout
+
+
+# A store that misbehaves on purpose, the way a broken proxy or a crashing store does: every
+# POST gets the answer its mode names.  A real process on a real port, so the client meets the
+# failure on the wire.
+_MISBEHAVING = r'''
+import sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODE = sys.argv[2]
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if MODE == "slow":
+            time.sleep(30)
+        body = {"malformed": b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ',
+                "html": b"<html><body>It works!</body></html>",
+                "cut": b'{"head": {"vars": []}, "res'}.get(MODE, b"{}")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html" if MODE == "html"
+                         else "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body) + (1000 if MODE == "cut" else 0)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+'''
+
+MISBEHAVIOURS = ("malformed", "html", "cut", "slow")
+
+
+def start_misbehaving_store(mode: str, log: Path):
+    """Start a store that answers every query as ``mode`` says (MISBEHAVIOURS: a malformed
+    document, an HTML page, a body cut short, or nothing for 30 s); return (process, URL)."""
+    assert mode in MISBEHAVIOURS, mode
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    return start([sys.executable, "-c", _MISBEHAVING, str(port), mode], url, log), url

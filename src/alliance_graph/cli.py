@@ -70,7 +70,10 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx, **paths):
     """Query, export and check the alliance-graph knowledge graph."""
-    ctx.obj = Settings.from_env().with_(**paths)
+    try:
+        ctx.obj = Settings.from_env().with_(**paths)
+    except ValueError as exc:  # an ALLIANCE_GRAPH_* variable that does not parse
+        fail(str(exc))
 
 
 @main.command()

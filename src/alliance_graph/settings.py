@@ -24,6 +24,7 @@ ENVIRONMENT = {
     "ALLIANCE_GRAPH_SOURCES": "sources_dir",
     "ALLIANCE_GRAPH_CACHE": "cache_dir",
     "ALLIANCE_GRAPH_STORE": "store",
+    "ALLIANCE_GRAPH_REMOTE_TIMEOUT": "remote_timeout",
 }
 
 
@@ -95,8 +96,14 @@ class Settings:
         """Return the defaults with what the ``ALLIANCE_GRAPH_*`` variables set (``ENVIRONMENT``)."""
         environ = os.environ if environ is None else environ
         types = {f.name: f.type for f in fields(cls)}
-        changes = {name: (Path(environ[var]) if types[name] == "Path" else environ[var])
-                   for var, name in ENVIRONMENT.items() if environ.get(var)}
+        convert = {"Path": Path, "float": float}
+        changes = {}
+        for var, name in ENVIRONMENT.items():
+            if environ.get(var):
+                try:
+                    changes[name] = convert.get(types[name], str)(environ[var])
+                except ValueError:
+                    raise ValueError(f"{var}={environ[var]!r} is not a number") from None
         return replace(cls(), **changes)
 
     def with_(self, **changes) -> Settings:

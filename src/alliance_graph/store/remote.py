@@ -98,7 +98,9 @@ class RemoteStore:
             if isinstance(exc.reason, TimeoutError):
                 raise StoreError(f"{url} did not answer within {timeout:g} s") from None
             raise StoreError(f"cannot reach {url}: {exc.reason}") from None
-        except (OSError, http.client.HTTPException) as exc:
+        except http.client.HTTPException as exc:  # a cut-short body, a garbled status line
+            raise StoreError(f"{url} broke off its answer: {exc!r}") from None
+        except OSError as exc:
             raise StoreError(f"cannot reach {url}: {exc or type(exc).__name__}") from None
 
     # -- reading -------------------------------------------------------------------------
@@ -196,9 +198,16 @@ class RemoteStore:
     def update(self, update: str, timeout: float | None = None) -> None:
         """Run a SPARQL Update on the remote store; a refusal is a ``StoreError``."""
         body = urllib.parse.urlencode({"update": update}).encode()
-        self.send(urllib.request.Request(self.update_url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded"}), timeout)
-        self._held = None
+        try:
+            self.send(urllib.request.Request(self.update_url, data=body, method="POST", headers={
+                "Content-Type": "application/x-www-form-urlencoded"}), timeout)
+        except StoreError as exc:
+            if "permission" not in str(exc).lower():
+                raise
+            raise StoreError(f"{exc} (the endpoint's user may not update: on Virtuoso, "
+                             'GRANT SPARQL_UPDATE TO "SPARQL"; see docs/remote-stores.md)') from None
+        finally:
+            self._held = None
 
     def post_quads(self, path: Path, timeout: float | None = None) -> None:
         """Send an N-Quads file to the store's Graph Store endpoint as one document."""

@@ -33,8 +33,15 @@ def parse(media_type: str, data: bytes, virtuoso: bool):
     """Return a store's answer as pyoxigraph solutions, a boolean, or a list of triples."""
     try:
         if media_type == JSON:
-            return ox.parse_query_results(_standard_json(data, virtuoso),
-                                          format=ox.QueryResultsFormat.JSON)
+            data = _standard_json(data, virtuoso)
+            results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            if isinstance(results, ox.QuerySolutions):
+                # pyoxigraph reads rows lazily: read them all once here, so a broken document
+                # fails now as the store's fault, not later in whoever iterates the rows.
+                for _ in results:
+                    pass
+                results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return results
         if media_type in (NTRIPLES, "text/plain"):
             triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
             if not virtuoso:
