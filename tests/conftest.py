@@ -140,21 +140,37 @@ def empty_store(request):
     return request.param, url, ["--graph-store-url", ""] if options else []
 
 
+_LOADED: dict = {}
+
+
+def loaded_remote(request, settings, name: str):
+    """The shipped graph loaded into the session's remote store ``name`` (once a session)."""
+    from alliance_graph.store import backends
+
+    if name not in _LOADED:
+        fixture, shape, options = REMOTES[name]
+        remote = settings.with_(store=shape.format(request.getfixturevalue(fixture)), **options)
+        backends.load_into_store(remote)
+        _LOADED[name] = store.load(remote)
+    return _LOADED[name]
+
+
 @pytest.fixture(scope="session", params=["memory", "directory", *REMOTES])
 def backend_kg(request, settings, tmp_path_factory):
     """The shipped graph in each store backend: in memory, a directory store, and remote
     stores (a real Oxigraph server, a real Virtuoso server), each filled by `load`."""
-    from alliance_graph.store import backends
-
     if request.param == "memory":
         return store.load(settings.with_(store="memory"))
     if request.param == "directory":
         folder = tmp_path_factory.mktemp("directory-store") / "store"
         return store.load(settings.with_(store=str(folder)))
-    fixture, shape, options = REMOTES[request.param]
-    remote = settings.with_(store=shape.format(request.getfixturevalue(fixture)), **options)
-    backends.load_into_store(remote)
-    return store.load(remote)
+    return loaded_remote(request, settings, request.param)
+
+
+@pytest.fixture(scope="session", params=list(REMOTES))
+def remote_kg(request, settings):
+    """The shipped graph in each remote store (the same loaded stores as ``backend_kg``'s)."""
+    return loaded_remote(request, settings, request.param)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,10 @@ graph/asserted (the union of the file graphs) are first written to staging graph
 ``https://alliance-graph.example/loading/<token>/``, which no query reads.  Only when all of
 them are in, and hold as many triples as they should, does one SPARQL Update move them onto
 the real names and drop the project's graphs the build no longer has.  A load that fails or is
-killed halfway leaves the previous build in use; its leftovers are dropped by the next load.
+killed halfway leaves the previous build in use; its leftovers are dropped by the next load
+(before it starts, and again when it is done, for a request the store was still running when
+its client died).  Two loads into one store at once are not supported: each drops the other's
+staging graphs, and the one that notices fails.
 
 Blank nodes must stay one node across graphs (a selector, and what was inferred about it), so
 each blank node's quads travel in one request document: the whole build as one N-Quads
@@ -62,6 +65,8 @@ def load(remote: RemoteStore, nquads: Path, batch: int = BATCH_QUADS) -> list[ox
         remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g.value}>" for g in stale] + [
             f"MOVE <{staged(g).value}> TO <{g.value}>" for g in sorted(expected, key=str)]),
             timeout)
+        # Once more: a killed load's last request may have landed while this one ran.
+        _drop_leftovers(remote, timeout)
     except BaseException:
         _drop_staging(remote, token, timeout)
         raise
