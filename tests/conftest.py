@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -132,12 +134,28 @@ REMOTES = {
 }
 
 
+@dataclass
+class EmptyStore:
+    """A fresh remote store server: its kind, ``--store`` URL, the `load` options it needs,
+    and its process (a test may stop it)."""
+
+    kind: str
+    url: str
+    load_options: list
+    process: subprocess.Popen
+
+
 @pytest.fixture(params=list(REMOTES))
-def empty_store(request):
-    """A fresh, empty remote store of each kind: (kind, --store URL, extra `load` options)."""
-    fixture, shape, options = REMOTES[request.param]
-    url = shape.format(request.getfixturevalue(f"empty_{request.param}"))
-    return request.param, url, ["--graph-store-url", ""] if options else []
+def empty_store(request, tmp_path):
+    """A fresh, empty remote store of each kind (a real Oxigraph or Virtuoso server)."""
+    if request.param == "oxigraph":
+        process, url = servers.start_oxigraph(tmp_path / "oxigraph")
+        store = EmptyStore("oxigraph", f"{url}/query", [], process)
+    else:
+        process, url = virtuoso(tmp_path / "virtuoso")
+        store = EmptyStore("virtuoso", url, ["--graph-store-url", ""], process)
+    yield store
+    servers.stop(process)
 
 
 _LOADED: dict = {}

@@ -39,7 +39,7 @@ def one_line_error(done: subprocess.CompletedProcess, code: int) -> str:
 
 
 def test_load_then_query_and_stats_through_the_cli(mini, empty_store):
-    kind, url, load = empty_store
+    url, load = empty_store.url, empty_store.load_options
     loaded = cli(*project(mini), "--store", url, "load", *load)
     assert loaded.returncode == 0, loaded.stderr
     assert "named graphs" in loaded.stdout
@@ -52,7 +52,7 @@ def test_load_then_query_and_stats_through_the_cli(mini, empty_store):
 
 
 def test_the_layout_a_local_store_has(mini, empty_store):
-    kind, url, load = empty_store
+    url, load = empty_store.url, empty_store.load_options
     assert cli(*project(mini), "--store", url, "load", *load).returncode == 0
     remote = RemoteStore(url)
     named = remote.named_graphs()
@@ -74,7 +74,7 @@ def test_the_layout_a_local_store_has(mini, empty_store):
 
 
 def test_a_query_the_store_rejects_exits_1_with_its_message(mini, empty_store):
-    kind, url, load = empty_store
+    kind, url, load = empty_store.kind, empty_store.url, empty_store.load_options
     assert cli(*project(mini), "--store", url, "load", *load).returncode == 0
     line = one_line_error(cli(*project(mini), "--store", url, "query", "SELECT ?x WHERE { ?x"), 1)
     assert "query failed: the store rejected the request:" in line
@@ -83,7 +83,7 @@ def test_a_query_the_store_rejects_exits_1_with_its_message(mini, empty_store):
 
 
 def test_an_empty_store_says_to_load_it(empty_store):
-    kind, url, load = empty_store
+    url = empty_store.url
     line = one_line_error(cli("--store", url, "stats"), 2)
     assert "holds no alliance-graph graphs" in line and f"--store {url} load" in line
 

@@ -70,7 +70,7 @@ def test_blank_nodes_stay_one_node_across_graphs(remote_kg, kg):
 
 
 def test_reloading_replaces_the_build_and_drops_graphs_it_no_longer_has(mini, empty_store):
-    kind, url, _ = empty_store
+    kind, url = empty_store.kind, empty_store.url
     settings = settings_for(mini, kind, url)
     extra = mini.data_dir / "extra.ttl"
     extra.write_text((mini.data_dir / "facts.ttl").read_text())
