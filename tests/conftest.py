@@ -130,7 +130,7 @@ def empty_virtuoso(tmp_path):
 # The remote stores the backend suite runs against: (server fixture, --store URL, load route).
 REMOTES = {
     "oxigraph": ("oxigraph_server", "{}/query", {}),
-    "virtuoso": ("virtuoso_server", "{}", {"store_graph_store_url": ""}),
+    "virtuoso": ("virtuoso_server", "{}", {}),  # no /query: SPARQL Update to the same URL
 }
 
 
@@ -153,7 +153,7 @@ def empty_store(request, tmp_path):
         store = EmptyStore("oxigraph", f"{url}/query", [], process)
     else:
         process, url = virtuoso(tmp_path / "virtuoso")
-        store = EmptyStore("virtuoso", url, ["--graph-store-url", ""], process)
+        store = EmptyStore("virtuoso", url, [], process)
     yield store
     servers.stop(process)
 

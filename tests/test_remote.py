@@ -117,7 +117,7 @@ def test_a_misbehaving_store_exits_2(mode, message, tmp_path):
 def test_virtuoso_without_update_rights_says_what_to_grant(mini, tmp_path):
     process, url = virtuoso(tmp_path / "virtuoso", grant_update=False)
     try:
-        done = cli(*project(mini), "--store", url, "load", "--graph-store-url", "")
+        done = cli(*project(mini), "--store", url, "load")
     finally:
         servers.stop(process)
     line = one_line_error(done, 2)
@@ -129,7 +129,7 @@ def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
     # past MaxQueryExecutionTime it gives up.  Neither may pass for a whole answer.
     process, url = virtuoso(tmp_path / "virtuoso", max_rows=20, max_seconds=1)
     try:
-        assert cli(*project(mini), "--store", url, "load", "--graph-store-url", "").returncode == 0
+        assert cli(*project(mini), "--store", url, "load").returncode == 0
         many = cli(*project(mini), "--store", url, "query", "SELECT * WHERE { ?s ?p ?o }")
         slow = cli(*project(mini), "--store", url, "query",
                    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
@@ -142,3 +142,31 @@ def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
 def test_a_remote_timeout_that_is_not_a_number_exits_2():
     line = one_line_error(cli("stats", env={"ALLIANCE_GRAPH_REMOTE_TIMEOUT": "soon"}), 2)
     assert "ALLIANCE_GRAPH_REMOTE_TIMEOUT='soon' is not a number" in line
+
+
+def test_a_store_filled_by_its_own_bulk_loader_answers_like_memory(mini, tmp_path):
+    # README's route for big graphs: `load --nquads FILE`, the store's offline loader, serve.
+    document = tmp_path / "remote.nq"
+    written = cli(*project(mini), "load", "--nquads", document)
+    assert written.returncode == 0 and document.is_file(), written.stderr
+    location = tmp_path / "oxigraph"
+    subprocess.run([str(servers.BIN / "oxigraph"), "load", "--location", location,
+                    "--file", document], check=True, capture_output=True, timeout=120)
+    port = servers.free_port()
+    process = servers.start([str(servers.BIN / "oxigraph"), "serve", "--location", str(location),
+                             "--bind", f"127.0.0.1:{port}"],
+                            f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", tmp_path / "ox.log")
+    try:
+        remote = cli(*project(mini), "--store", f"http://127.0.0.1:{port}/query", "stats",
+                     "--format", "json")
+    finally:
+        servers.stop(process)
+    assert remote.returncode == 0, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(
+        cli(*project(mini), "stats", "--format", "json").stdout)
+
+
+def test_writing_the_document_where_it_cannot_be_written_exits_2(mini, tmp_path):
+    target = tmp_path / "no-such-folder" / "remote.nq"
+    assert "cannot write" in one_line_error(cli(*project(mini), "load", "--nquads", target), 2)
+    assert not target.parent.exists()

@@ -3,6 +3,7 @@ until the new one is complete, leftovers of a failed or killed load cleaned up."
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
@@ -19,11 +20,6 @@ from alliance_graph.store.remote import ASSERTED, RemoteStore
 STAGED = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
           f'FILTER(STRSTARTS(STR(?g), "{remote_load.STAGING}")) }}')
 CLAIMS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://alliance-graph.example/ontology/Claim> }"
-
-
-def settings_for(mini, kind: str, url: str):
-    """Settings that load ``mini`` into the remote store at ``url`` the way its kind needs."""
-    return mini.with_(store=url, **({"store_graph_store_url": ""} if kind == "virtuoso" else {}))
 
 
 def claims(remote: RemoteStore) -> int:
@@ -69,9 +65,22 @@ def test_blank_nodes_stay_one_node_across_graphs(remote_kg, kg):
     assert int(next(iter(remote_kg.store.query(query)))["n"].value) == expected
 
 
+def test_update_route_loads_what_the_graph_store_route_loads(mini, empty_oxigraph):
+    def everything(settings):
+        backends.load_into_store(settings)
+        remote = RemoteStore.from_settings(settings)
+        quads = [q for g in remote.held_graphs()
+                 for q in remote.quads_for_pattern(None, None, None, g)]
+        return sorted(re.sub(r"_:[A-Za-z0-9]+", "_:b", str(q)) for q in quads)
+
+    gsp = everything(mini.with_(store=f"{empty_oxigraph}/query"))
+    update = everything(mini.with_(store=f"{empty_oxigraph}/query", store_graph_store_url=""))
+    assert update == gsp and gsp
+
+
 def test_reloading_replaces_the_build_and_drops_graphs_it_no_longer_has(mini, empty_store):
-    kind, url = empty_store.kind, empty_store.url
-    settings = settings_for(mini, kind, url)
+    url = empty_store.url
+    settings = mini.with_(store=url)
     extra = mini.data_dir / "extra.ttl"
     extra.write_text((mini.data_dir / "facts.ttl").read_text())
     backends.load_into_store(settings)
@@ -105,12 +114,11 @@ def test_a_killed_load_leaves_the_previous_build_and_the_next_load_cleans_up(
         settings, empty_virtuoso, tmp_path):
     # The shipped build through SPARQL Update takes Virtuoso a few seconds in dozens of
     # requests: kill the command in the middle of them.
-    remote_settings = settings.with_(store=empty_virtuoso, store_graph_store_url="")
+    remote_settings = settings.with_(store=empty_virtuoso)
     backends.load_into_store(remote_settings)
     remote = RemoteStore.from_settings(remote_settings)
     before = claims(remote)
-    command = [str(servers.BIN / "alliance-graph"), "--store", empty_virtuoso, "load",
-               "--graph-store-url", ""]
+    command = [str(servers.BIN / "alliance-graph"), "--store", empty_virtuoso, "load"]
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120

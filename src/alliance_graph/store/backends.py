@@ -7,6 +7,7 @@ store answering pyoxigraph's read calls, whichever it is.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,7 +19,7 @@ from .directory import build_directory, open_directory
 from .errors import StoreError
 from .remote import ASSERTED, RemoteStore
 
-__all__ = ["StoreError", "kind", "open_store", "load_into_store"]
+__all__ = ["StoreError", "kind", "open_store", "load_into_store", "write_remote_document"]
 
 
 def kind(spec: str) -> str:
@@ -59,3 +60,15 @@ def load_into_store(settings: Settings) -> str:
         return f"directory store {settings.store} serves build {digest}"
     graphs = remote_load.load(RemoteStore.from_settings(settings), build.cached_build(settings))
     return f"loaded {len(graphs)} named graphs into {settings.store}"
+
+
+def write_remote_document(settings: Settings, out: Path) -> str:
+    """Write the N-Quads a remote store is filled with (every graph of the build and
+    graph/asserted) to ``out``, for a store's own bulk loader; return a summary."""
+    partial = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:  # written aside and renamed, so a failed write never leaves half a file at ``out``
+        remote_load.write_document(build.cached_build(settings), partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return f"wrote {out}: load it with the store's own bulk loader, then --store its query URL"

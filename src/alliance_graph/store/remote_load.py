@@ -98,15 +98,20 @@ def _expected_counts(nquads: Path) -> dict[ox.NamedNode, int]:
     return dict(counts)
 
 
+def write_document(nquads: Path, out: Path, rename=lambda graph: graph) -> None:
+    """Write the N-Quads document a remote store is filled with: the build in ``nquads`` and
+    graph/asserted, each graph named by ``rename`` (for a store's own bulk loader as is)."""
+    ox.serialize((ox.Quad(q.subject, q.predicate, q.object, rename(q.graph_name))
+                  for q in _with_asserted(nquads)), output=str(out), format=ox.RdfFormat.N_QUADS)
+
+
 def _post_document(remote: RemoteStore, nquads: Path, staged, timeout: float) -> None:
     # One N-Quads document, written beside the build cache and removed once sent.
     handle, name = tempfile.mkstemp(prefix=".staged-", suffix=".nq", dir=nquads.parent)
     os.close(handle)
     path = Path(name)
     try:
-        ox.serialize((ox.Quad(q.subject, q.predicate, q.object, staged(q.graph_name))
-                      for q in _with_asserted(nquads)), output=str(path),
-                     format=ox.RdfFormat.N_QUADS)
+        write_document(nquads, path, staged)
         remote.post_quads(path, timeout)
     finally:
         path.unlink(missing_ok=True)
