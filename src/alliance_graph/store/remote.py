@@ -108,13 +108,21 @@ class RemoteStore:
     def held_graphs(self) -> list[ox.NamedNode]:
         """Return this project's graphs the store holds, graph/asserted included (asked once)."""
         if self._held is None:
-            # `GRAPH ?g {}` lists graphs without reading them, but Virtuoso answers it with
-            # nothing: scan, only this project's graphs.
-            rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                               f'FILTER(STRSTARTS(STR(?g), "{GRAPH}")) }}', [])
-            self._held = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)),
-                                key=lambda g: g.value)
+            self._held = self.graphs_under(str(GRAPH))
         return list(self._held)
+
+    def graphs_under(self, prefix: str) -> list[ox.NamedNode]:
+        """Return the graphs the store holds whose names start with ``prefix``."""
+        # `GRAPH ?g {}` lists graphs without reading them; Virtuoso answers it with nothing,
+        # so then scan the triples, as every store understands.
+        for pattern in ("{ }", "{ ?s ?p ?o }"):
+            rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} "
+                               f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', [])
+            graphs = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)),
+                            key=lambda g: g.value)
+            if graphs:
+                break
+        return graphs
 
     def named_graphs(self) -> list[ox.NamedNode]:
         """Return the named graphs, as a local store lists them: every file graph and

@@ -180,29 +180,24 @@ def _check_counts(remote: RemoteStore, expected: dict[ox.NamedNode, int]) -> Non
     rows = remote.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                          [("named-graph-uri", g.value) for g in expected])
     held = {r["g"]: int(r["n"].value) for r in rows}
-    wrong = [f"{g.value}: {held.get(g, 0)} of {n}" for g, n in expected.items()
+    wrong = [f"{g.value}: {held.get(g, 0)}, not {n}" for g, n in expected.items()
              if held.get(g, 0) != n]
     if wrong:
-        raise StoreError(f"the store kept fewer triples than were sent ({'; '.join(wrong[:3])})")
-
-
-def _staging_graphs(remote: RemoteStore, prefix: str) -> list[str]:
-    rows = remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                         f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', [])
-    return [r["g"].value for r in rows]
+        raise StoreError("the store holds other triple counts than were sent "
+                         f"({'; '.join(wrong[:3])}): the build in use is left as it was")
 
 
 def _drop_leftovers(remote: RemoteStore, timeout: float) -> None:
     # Staging graphs of a load that died: nothing reads them, so drop them before adding more.
-    graphs = _staging_graphs(remote, STAGING)
+    graphs = remote.graphs_under(STAGING)
     if graphs:
-        remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs), timeout)
+        remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g.value}>" for g in graphs), timeout)
 
 
 def _drop_staging(remote: RemoteStore, token: str, timeout: float) -> None:
     try:
-        graphs = _staging_graphs(remote, f"{STAGING}{token}/")
+        graphs = remote.graphs_under(f"{STAGING}{token}/")
         if graphs:
-            remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs), timeout)
+            remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g.value}>" for g in graphs), timeout)
     except StoreError:
         pass  # the store itself failed: the next load drops what is left
