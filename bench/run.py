@@ -211,8 +211,12 @@ def measure_backend(backend: str, project: Path, env: dict, checks: bool, cache:
             if args.remote_fill == "bulk":
                 # Oxigraph's own bulk loader, offline, before the server starts: its server
                 # takes a POSTed document in one transaction, in memory (over 19 GB at 1 M).
+                # What `load` would send (the build and graph/asserted), as one file.
+                document = project / "remote.nq"
+                subprocess.run(cli(["load", "--nquads", str(document)], checks), env=env,
+                               check=True, timeout=args.timeout)
                 seconds, peak, _ = measured([str(BIN / "oxigraph"), "load", "--location",
-                                             str(location), "--file", str(cache)], env,
+                                             str(location), "--file", str(document)], env,
                                             args.timeout)
                 figures.update(fill_s=seconds, fill_peak_mb=peak)
             oxigraph = endpoint.start_process(

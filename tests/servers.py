@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,3 +63,128 @@ def start_oxigraph(location: Path):
                      f"127.0.0.1:{port}"], f"{url}/query?query=ASK%7B%7D",
                     location.parent / f"oxigraph-{port}.log", timeout=20)
     return process, url
+
+
+class NotInstalled(RuntimeError):
+    """A server the tests need is not installed on this machine."""
+
+
+VIRTUOSO = "virtuoso-t"
+ISQL = "isql-vt"  # Debian's name for Virtuoso's isql
+
+
+def virtuoso_ini(folder: Path, http_port: int, sql_port: int, max_rows: int,
+                 max_seconds: int) -> Path:
+    """Write a virtuoso.ini keeping every file in ``folder`` and listening on loopback only."""
+    ini = folder / "virtuoso.ini"
+    ini.write_text(f"""\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CheckpointInterval = 0
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 4
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = {max_seconds}
+""")
+    return ini
+
+
+def start_virtuoso(folder: Path, grant_update: bool = True, max_rows: int = 1_000_000,
+                   max_seconds: int = 60):
+    """Start a real Virtuoso 7 server with a new database in ``folder`` on free loopback
+    ports; return (process, SPARQL URL).
+
+    ``grant_update`` lets the endpoint's anonymous user (SPARQL) run SPARQL Update, the one
+    step a Virtuoso needs before `alliance-graph load`; ``max_rows`` and ``max_seconds`` are
+    its answer limits (ResultSetMaxRows, MaxQueryExecutionTime).
+    """
+    if not shutil.which(VIRTUOSO):
+        raise NotInstalled(f"{VIRTUOSO} not found: install Debian's virtuoso-opensource")
+    folder.mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    while sql_port == http_port:
+        sql_port = free_port()
+    ini = virtuoso_ini(folder, http_port, sql_port, max_rows, max_seconds)
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    # A new database takes Virtuoso a few seconds to create.
+    process = start([VIRTUOSO, "+foreground", "+configfile", str(ini)],
+                    f"{url}?query=ASK%7B%7D", folder / "server.log", timeout=120)
+    if grant_update:
+        try:
+            isql(sql_port, 'GRANT SPARQL_UPDATE TO "SPARQL";')
+        except BaseException:
+            stop(process)
+            raise
+    return process, url
+
+
+def isql(port: int, statement: str) -> str:
+    """Run one SQL statement on a test Virtuoso as its DBA (a new database's is dba/dba)."""
+    done = subprocess.run([ISQL, str(port), "dba", "dba", f"exec={statement}"],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+        raise RuntimeError(f"isql {statement!r} failed: {done.stdout}{done.stderr}")
+    return done.stdout
+
+
+# A store that misbehaves on purpose, the way a broken proxy or a crashing store does: every
+# POST gets the answer its mode names.  A real process on a real port, so the client meets the
+# failure on the wire.
+_MISBEHAVING = r'''
+import sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODE = sys.argv[2]
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if MODE == "slow":
+            time.sleep(30)
+        body = {"malformed": b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ',
+                "html": b"<html><body>It works!</body></html>",
+                "cut": b'{"head": {"vars": []}, "res'}.get(MODE, b"{}")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html" if MODE == "html"
+                         else "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body) + (1000 if MODE == "cut" else 0)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+'''
+
+MISBEHAVIOURS = ("malformed", "html", "cut", "slow")
+
+
+def start_misbehaving_store(mode: str, log: Path):
+    """Start a store that answers every query as ``mode`` says (MISBEHAVIOURS: a malformed
+    document, an HTML page, a body cut short, or nothing for 30 s); return (process, URL)."""
+    assert mode in MISBEHAVIOURS, mode
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    return start([sys.executable, "-c", _MISBEHAVING, str(port), mode], url, log), url

@@ -1,73 +1,173 @@
-"""A remote SPARQL 1.1 store (a real Oxigraph server process): load, query, and clear errors."""
+"""The remote store through the real CLI, against real Oxigraph and Virtuoso servers: load and
+query, and every way a store fails reported in one line (exit 2; exit 1 for a rejected query),
+never a traceback."""
 
 from __future__ import annotations
 
-import re
+import json
+import os
+import subprocess
 
-from click.testing import CliRunner
+import pyoxigraph as ox
+import pytest
 
 import servers
-from alliance_graph.cli import main
-from alliance_graph.store import backends
-from alliance_graph.store import graph as store
+from alliance_graph.store.layout import ASSERTED, INFERRED
+from alliance_graph.store.remote import RemoteStore
+from conftest import virtuoso
 
 
-def cli(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+def cli(*args, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `alliance-graph` command, as a user would."""
+    return subprocess.run([str(servers.BIN / "alliance-graph"), *map(str, args)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
 
 
-def blank(lines):
-    return sorted(re.sub(r"_:[A-Za-z0-9]+", "_:b", line) for line in lines)
+def project(settings) -> list:
+    """The CLI options that point at a test project's folders."""
+    return ["--ontology", settings.ontology_dir, "--data", settings.data_dir,
+            "--cache", settings.cache_dir]
 
 
-def test_load_then_query_through_the_cli(empty_oxigraph):
-    url = f"{empty_oxigraph}/query"
-    loaded = cli("--store", url, "load")
-    assert loaded.exit_code == 0, loaded.output
-    assert "named graphs" in loaded.output
-    answer = cli("--store", url, "query", "ASK { ?c a ag:Claim }")
-    assert answer.exit_code == 0 and answer.output.strip() == "true", answer.output
-    bad = cli("--store", url, "query", "SELECT ?x WHERE { ?x")
-    assert bad.exit_code == 1 and "query failed" in bad.output
+def one_line_error(done: subprocess.CompletedProcess, code: int) -> str:
+    """Return the one error line a failed command printed, checking its exit code."""
+    assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    return lines[0]
 
 
-def test_update_route_loads_the_same_quads_as_the_graph_store_route(mini, empty_oxigraph):
-    gsp = mini.with_(store=f"{empty_oxigraph}/query")
-    backends.load_into_store(gsp)
-    via_gsp = store.load(gsp).quads(inferred=True)
-    update = gsp.with_(store_graph_store_url="")
-    backends.load_into_store(update)   # drops the project's graphs first, then INSERT DATA
-    via_update = store.load(update).quads(inferred=True)
-    assert len(via_update) == len(via_gsp) > 0
-    assert blank(map(str, via_update)) == blank(map(str, via_gsp))
+def test_load_then_query_and_stats_through_the_cli(mini, empty_store):
+    url, load = empty_store.url, empty_store.load_options
+    loaded = cli(*project(mini), "--store", url, "load", *load)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "named graphs" in loaded.stdout
+    ask = cli(*project(mini), "--store", url, "query", "ASK { ?c a ag:Claim }")
+    assert ask.returncode == 0 and ask.stdout.strip() == "true", ask.stderr
+    remote = cli(*project(mini), "--store", url, "stats", "--format", "json")
+    memory = cli(*project(mini), "stats", "--format", "json")
+    assert remote.returncode == 0, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(memory.stdout)
 
 
-def test_reloading_replaces_the_graphs(mini, empty_oxigraph):
-    settings = mini.with_(store=f"{empty_oxigraph}/query")
-    backends.load_into_store(settings)
-    before = len(store.load(settings).quads())
-    backends.load_into_store(settings)
-    assert len(store.load(settings).quads()) == before
+def test_the_layout_a_local_store_has(mini, empty_store):
+    url, load = empty_store.url, empty_store.load_options
+    assert cli(*project(mini), "--store", url, "load", *load).returncode == 0
+    remote = RemoteStore(url)
+    named = remote.named_graphs()
+    assert ASSERTED not in named and INFERRED in named and ASSERTED in remote.held_graphs()
+    asserted = {str(q) for q in remote.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                if not isinstance(q.subject, ox.BlankNode)}
+    files = {str(ox.Quad(q.subject, q.predicate, q.object))
+             for g in named if g != INFERRED
+             for q in remote.quads_for_pattern(None, None, None, g)
+             if not isinstance(q.subject, ox.BlankNode)}
+    assert asserted == files and asserted
+    # No dataset given: the default graph is graph/asserted, the file graphs stay named.
+    assert bool(remote.query("ASK { ?c a <https://alliance-graph.example/ontology/Claim> }"))
+    assert not bool(remote.query(f"ASK {{ GRAPH <{ASSERTED.value}> {{ ?s ?p ?o }} }}"))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    plain = int(next(iter(remote.query(count)))["n"].value)
+    union = int(next(iter(remote.query(count, use_default_graph_as_union=True)))["n"].value)
+    assert union > plain == len(remote.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
-def test_a_store_that_is_down_is_a_clear_error():
-    result = cli("--store", f"http://127.0.0.1:{servers.free_port()}/query", "stats")
-    assert result.exit_code == 2
-    assert "cannot reach" in result.output and "Traceback" not in result.output
+def test_a_query_the_store_rejects_exits_1_with_its_message(mini, empty_store):
+    kind, url, load = empty_store.kind, empty_store.url, empty_store.load_options
+    assert cli(*project(mini), "--store", url, "load", *load).returncode == 0
+    line = one_line_error(cli(*project(mini), "--store", url, "query", "SELECT ?x WHERE { ?x"), 1)
+    assert "query failed: the store rejected the request:" in line
+    # The store's own words: Virtuoso's error code, Oxigraph's position in the query.
+    assert ("SP030" if kind == "virtuoso" else "1:") in line
 
 
-def test_a_store_that_answers_with_an_error_is_a_clear_error(empty_oxigraph):
-    result = cli("--store", f"{empty_oxigraph}/no-such-endpoint", "stats")
-    assert result.exit_code == 2
-    assert "HTTP 404" in result.output and "Traceback" not in result.output
+def test_an_empty_store_says_to_load_it(empty_store):
+    url = empty_store.url
+    line = one_line_error(cli("--store", url, "stats"), 2)
+    assert "holds no alliance-graph graphs" in line and f"--store {url} load" in line
 
 
-def test_an_empty_store_says_to_load_it(empty_oxigraph):
-    result = cli("--store", f"{empty_oxigraph}/query", "stats")
-    assert result.exit_code == 2 and "alliance-graph --store" in result.output
-    assert "load" in result.output
+def test_a_store_that_is_down_exits_2():
+    url = f"http://127.0.0.1:{servers.free_port()}/query"
+    assert "cannot reach" in one_line_error(cli("--store", url, "stats"), 2)
+    assert "cannot reach" in one_line_error(cli("--store", url, "load"), 2)
 
 
-def test_load_into_a_store_that_is_down_exits_2():
-    result = cli("--store", f"http://127.0.0.1:{servers.free_port()}/query", "load")
-    assert result.exit_code == 2 and "cannot reach" in result.output
+def test_a_wrong_endpoint_exits_2(empty_oxigraph):
+    line = one_line_error(cli("--store", f"{empty_oxigraph}/no-such-endpoint", "stats"), 2)
+    assert "HTTP 404" in line
+
+
+@pytest.mark.parametrize("mode, message", [
+    ("malformed", "answered with a malformed application/sparql-results+json document"),
+    ("html", "answered with an unexpected media type, text/html"),
+    ("cut", "broke off its answer"),
+    ("slow", "did not answer within 1 s"),
+])
+def test_a_misbehaving_store_exits_2(mode, message, tmp_path):
+    process, url = servers.start_misbehaving_store(mode, tmp_path / "store.log")
+    try:
+        done = cli("--store", url, "stats", env={"ALLIANCE_GRAPH_REMOTE_TIMEOUT": "1"})
+    finally:
+        servers.stop(process)
+    assert message in one_line_error(done, 2)
+
+
+def test_virtuoso_without_update_rights_says_what_to_grant(mini, tmp_path):
+    process, url = virtuoso(tmp_path / "virtuoso", grant_update=False)
+    try:
+        done = cli(*project(mini), "--store", url, "load")
+    finally:
+        servers.stop(process)
+    line = one_line_error(done, 2)
+    assert "No permission" in line and 'GRANT SPARQL_UPDATE TO "SPARQL"' in line
+
+
+def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
+    # Virtuoso cuts an answer at ResultSetMaxRows with HTTP 200 and says so only in a header;
+    # past MaxQueryExecutionTime it gives up.  Neither may pass for a whole answer.
+    process, url = virtuoso(tmp_path / "virtuoso", max_rows=20, max_seconds=1)
+    try:
+        assert cli(*project(mini), "--store", url, "load").returncode == 0
+        many = cli(*project(mini), "--store", url, "query", "SELECT * WHERE { ?s ?p ?o }")
+        slow = cli(*project(mini), "--store", url, "query",
+                   "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+    finally:
+        servers.stop(process)
+    assert "cut the answer at 20 rows" in one_line_error(many, 2)
+    assert "timed out" in one_line_error(slow, 2)
+
+
+def test_a_remote_timeout_that_is_not_a_number_exits_2():
+    line = one_line_error(cli("stats", env={"ALLIANCE_GRAPH_REMOTE_TIMEOUT": "soon"}), 2)
+    assert "ALLIANCE_GRAPH_REMOTE_TIMEOUT='soon' is not a number" in line
+
+
+def test_a_store_filled_by_its_own_bulk_loader_answers_like_memory(mini, tmp_path):
+    # README's route for big graphs: `load --nquads FILE`, the store's offline loader, serve.
+    document = tmp_path / "remote.nq"
+    written = cli(*project(mini), "load", "--nquads", document)
+    assert written.returncode == 0 and document.is_file(), written.stderr
+    location = tmp_path / "oxigraph"
+    subprocess.run([str(servers.BIN / "oxigraph"), "load", "--location", location,
+                    "--file", document], check=True, capture_output=True, timeout=120)
+    port = servers.free_port()
+    process = servers.start([str(servers.BIN / "oxigraph"), "serve", "--location", str(location),
+                             "--bind", f"127.0.0.1:{port}"],
+                            f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", tmp_path / "ox.log")
+    try:
+        remote = cli(*project(mini), "--store", f"http://127.0.0.1:{port}/query", "stats",
+                     "--format", "json")
+    finally:
+        servers.stop(process)
+    assert remote.returncode == 0, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(
+        cli(*project(mini), "stats", "--format", "json").stdout)
+
+
+def test_writing_the_document_where_it_cannot_be_written_exits_2(mini, tmp_path):
+    target = tmp_path / "no-such-folder" / "remote.nq"
+    assert "cannot write" in one_line_error(cli(*project(mini), "load", "--nquads", target), 2)
+    assert not target.parent.exists()

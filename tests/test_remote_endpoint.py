@@ -1,4 +1,5 @@
-"""The endpoint in front of a remote store: answers from it, and says so when it fails."""
+"""The endpoint in front of a remote store (a real server process in front of a real Oxigraph
+or Virtuoso server): answers from it, and a 502 saying so when the store is slow or down."""
 
 import json
 import urllib.error
@@ -9,29 +10,43 @@ import servers
 from alliance_graph.store import backends
 
 ASK = urllib.parse.quote("ASK { ?c a ag:Claim }")
+HEAVY = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+                           "?j ?k ?l }")
 
 
-def test_endpoint_over_a_remote_store_answers_then_reports_its_failure(settings, tmp_path):
-    oxigraph, remote = servers.start_oxigraph(tmp_path / "oxigraph")
+def http_error(url: str) -> tuple[int, str]:
+    """Return the status and body of a request that must fail."""
     try:
-        remote_settings = settings.with_(store=f"{remote}/query")
-        backends.load_into_store(remote_settings)
-        port = servers.free_port()
-        url = f"http://127.0.0.1:{port}"
-        serve = servers.start([str(servers.BIN / "alliance-graph"), "--store", f"{remote}/query",
-                               "serve", "--port", str(port), "--response-cache", "0"],
-                              f"{url}/sparql?query={ASK}", tmp_path / "serve.log")
-        try:
-            with urllib.request.urlopen(f"{url}/sparql?query={ASK}") as response:
-                assert json.load(response)["boolean"] is True
-            servers.stop(oxigraph)
-            try:
-                urllib.request.urlopen(f"{url}/sparql?query={ASK}")
-                raise AssertionError("a query answered although the store behind it is down")
-            except urllib.error.HTTPError as err:
-                assert err.code == 502
-                assert "the store behind this service failed" in err.read().decode()
-        finally:
-            servers.stop(serve)
+        urllib.request.urlopen(url, timeout=60).close()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+    raise AssertionError(f"{url} answered although it should have failed")
+
+
+def test_endpoint_over_a_remote_store_answers_then_reports_its_failure(
+        mini, empty_store, tmp_path, monkeypatch):
+    store = empty_store.url
+    backends.load_into_store(mini.with_(store=store))
+    # A store slower than this is a failure of the store, not of the query.
+    monkeypatch.setenv("ALLIANCE_GRAPH_REMOTE_TIMEOUT", "1")
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    serve = servers.start([str(servers.BIN / "alliance-graph"), "--ontology", mini.ontology_dir,
+                           "--data", mini.data_dir, "--cache", mini.cache_dir, "--store", store,
+                           "serve", "--port", str(port), "--response-cache", "0",
+                           "--timeout", "20"],
+                          f"{url}/sparql?query={ASK}", tmp_path / "serve.log")
+    try:
+        with urllib.request.urlopen(f"{url}/sparql?query={ASK}") as response:
+            assert json.load(response)["boolean"] is True
+        status, body = http_error(f"{url}/sparql?query=" + urllib.parse.quote("SELECT ?x {"))
+        assert status == 400, body
+        # Last before the store stops: it goes on with the heavy query after we give up.
+        status, body = http_error(f"{url}/sparql?query={HEAVY}")
+        assert status == 502 and "did not answer within 1 s" in body, body
+        servers.stop(empty_store.process)
+        status, body = http_error(f"{url}/sparql?query={ASK}")
+        assert status == 502 and "the store behind this service failed" in body, body
+        assert "cannot reach" in body
     finally:
-        servers.stop(oxigraph)
+        servers.stop(serve)

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from alliance_graph.settings import ENVIRONMENT, Settings
 
 
@@ -13,12 +15,18 @@ def test_building_settings_reads_no_environment(monkeypatch):
 
 
 def test_from_env_sets_each_documented_variable_with_its_type():
-    environ = {var: f"/x/{name}" for var, name in ENVIRONMENT.items()}
+    numbers = {"remote_timeout"}
+    environ = {var: "2.5" if name in numbers else f"/x/{name}" for var, name in ENVIRONMENT.items()}
     settings = Settings.from_env(environ)
     for var, name in ENVIRONMENT.items():
         value = getattr(settings, name)
         assert str(value) == environ[var]
-        assert isinstance(value, Path if name != "store" else str)
+        assert isinstance(value, float if name in numbers else Path if name != "store" else str)
+
+
+def test_a_variable_that_is_not_a_number_says_which():
+    with pytest.raises(ValueError, match="ALLIANCE_GRAPH_REMOTE_TIMEOUT='soon' is not a number"):
+        Settings.from_env({"ALLIANCE_GRAPH_REMOTE_TIMEOUT": "soon"})
 
 
 def test_empty_variables_keep_the_defaults():

@@ -70,7 +70,10 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx, **paths):
     """Query, export and check the alliance-graph knowledge graph."""
-    ctx.obj = Settings.from_env().with_(**paths)
+    try:
+        ctx.obj = Settings.from_env().with_(**paths)
+    except ValueError as exc:  # an ALLIANCE_GRAPH_* variable that does not parse
+        fail(str(exc))
 
 
 @main.command()
@@ -211,14 +214,23 @@ def check(settings: Settings):
 @click.option("--update-url", help="SPARQL Update URL of a remote store (default: derived).")
 @click.option("--graph-store-url", help="Graph Store Protocol URL of a remote store "
                                         "(default: derived).")
+@click.option("--nquads", "nquads", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write what a remote store is filled with (every graph and graph/asserted) "
+                   "to this N-Quads file, for the store's own bulk loader, instead.")
 @click.pass_obj
-def load(settings: Settings, update_url: str | None, graph_store_url: str | None):
+def load(settings: Settings, update_url: str | None, graph_store_url: str | None,
+         nquads: Path | None):
     """Build the graph into the --store: a directory store, or push it to a remote store."""
     settings = settings.with_(store_update_url=update_url, store_graph_store_url=graph_store_url)
     try:
-        summary = backends.load_into_store(settings)
+        if nquads:
+            summary = backends.write_remote_document(settings, nquads)
+        else:
+            summary = backends.load_into_store(settings)
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
+    except OSError as exc:  # --nquads names a file that cannot be written
+        fail(f"cannot write {nquads}: {exc.strerror or exc}")
     click.echo(summary)
 
 

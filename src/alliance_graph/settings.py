@@ -24,6 +24,7 @@ ENVIRONMENT = {
     "ALLIANCE_GRAPH_SOURCES": "sources_dir",
     "ALLIANCE_GRAPH_CACHE": "cache_dir",
     "ALLIANCE_GRAPH_STORE": "store",
+    "ALLIANCE_GRAPH_REMOTE_TIMEOUT": "remote_timeout",
 }
 
 
@@ -135,10 +136,18 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Return the defaults with what the ``ALLIANCE_GRAPH_*`` variables set (``ENVIRONMENT``)."""
+        """Return the defaults with what the ``ALLIANCE_GRAPH_*`` variables set (``ENVIRONMENT``);
+        raise ValueError naming a variable whose value is not of its field's type."""
         environ = os.environ if environ is None else environ
-        return cls.from_json({name: environ[var] for var, name in ENVIRONMENT.items()
-                              if environ.get(var)})
+        types = {f.name: f.type for f in fields(cls)}
+        changes = {}
+        for var, name in ENVIRONMENT.items():
+            if environ.get(var):
+                try:
+                    changes[name] = _typed(types[name], environ[var])
+                except ValueError:
+                    raise ValueError(f"{var}={environ[var]!r} is not a number") from None
+        return replace(cls(), **changes)
 
     def to_json(self) -> dict:
         """Return the settings as JSON values (to hand them to another process)."""

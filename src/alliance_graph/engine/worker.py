@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from ..namespaces import PREFIX_IRIS
 from ..query.answer import Dataset, answer
 from ..query.guard import Refused
-from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
+from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, QueryError
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
@@ -80,7 +80,7 @@ class Worker:
             return {"status": 400, "message": f"unknown engine request {op!r}"}, b""
         except Refused as exc:
             return {"status": exc.status, "message": str(exc)}, b""
-        except (SyntaxError, OSError, RuntimeError) as exc:  # the query's own errors
+        except (SyntaxError, QueryError, OSError, RuntimeError) as exc:  # the query's own
             return {"status": 400, "message": str(exc)}, b""
         except StoreError as exc:
             return {"status": 502, "message": str(exc)}, b""

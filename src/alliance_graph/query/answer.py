@@ -52,7 +52,7 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
     status that says why) when it cannot be had."""
     try:
         return kg.query(text, prefixes=prefixes or None, **dataset.arguments())
-    except SyntaxError as exc:
+    except (SyntaxError, queries.QueryError) as exc:  # the parser's, or a remote store's
         raise Refused(400, f"query failed: {exc}") from exc
     except (OSError, RuntimeError) as exc:  # Oxigraph's evaluation errors
         raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc

@@ -8,20 +8,19 @@ the ``http(s)`` query URL of a SPARQL 1.1 store (``remote.py``).  ``open_graph``
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ..build import pipeline as build
-from ..namespaces import GRAPH
 from ..settings import Settings
-from . import directory, memory
+from . import directory, memory, remote_load
 from .directory import build_directory, open_directory
 from .errors import StoreError
-from .layout import file_graphs
+from .layout import ASSERTED, file_graphs
 from .remote import RemoteStore
 
-__all__ = ["StoreError", "kind", "open_graph", "load_into_store"]
+__all__ = ["StoreError", "kind", "open_graph", "prepare", "dataset_version", "load_into_store",
+           "write_remote_document"]
 
 
 def kind(spec: str) -> str:
@@ -46,8 +45,11 @@ def open_graph(settings: Settings):
         store = open_directory(settings, Path(settings.store))
         return KnowledgeGraph(store, store, file_graphs(store))
     remote = RemoteStore.from_settings(settings)
-    if not any(g.value.startswith(str(GRAPH)) for g in remote.named_graphs()):
-        raise StoreError(f"{settings.store} holds no alliance-graph graphs; fill it with "
+    held = remote.held_graphs()
+    if ASSERTED not in held:
+        what = ("an alliance-graph build of an older layout (no graph/asserted)" if held
+                else "no alliance-graph graphs")
+        raise StoreError(f"{settings.store} holds {what}; fill it with "
                          f"`alliance-graph --store {settings.store} load`")
     return KnowledgeGraph(remote, remote, file_graphs(remote))
 
@@ -83,10 +85,17 @@ def load_into_store(settings: Settings) -> str:
     if backend == "directory":
         digest = build_directory(settings, Path(settings.store))
         return f"directory store {settings.store} serves build {digest}"
-    # Both layouts in one document (the main file keeps the build's blank node labels), so a
-    # blank node stays one node across the files' graphs, graph/asserted and graph/inferred.
-    path = memory.both_layouts_file(settings)
-    graphs = {q.graph_name for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)}
-    remote = RemoteStore.from_settings(settings)
-    remote.replace_graphs(path, sorted(graphs, key=lambda g: g.value))
+    graphs = remote_load.load(RemoteStore.from_settings(settings), build.cached_build(settings))
     return f"loaded {len(graphs)} named graphs into {settings.store}"
+
+
+def write_remote_document(settings: Settings, out: Path) -> str:
+    """Write the N-Quads a remote store is filled with (every graph of the build and
+    graph/asserted) to ``out``, for a store's own bulk loader; return a summary."""
+    partial = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:  # written aside and renamed, so a failed write never leaves half a file at ``out``
+        remote_load.write_document(build.cached_build(settings), partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return f"wrote {out}: load it with the store's own bulk loader, then --store its query URL"

@@ -7,7 +7,6 @@ native speed.  The per-file layout stays on disk in the cache folder's directory
 
 from __future__ import annotations
 
-import shutil
 from functools import partial
 from pathlib import Path
 
@@ -25,22 +24,6 @@ def main_file(settings: Settings) -> Path:
     if not path.exists():
         build.write_cache_file(path, partial(write_main, nquads))
     return path
-
-
-def both_layouts_file(settings: Settings) -> Path:
-    """Return one N-Quads file holding both layouts of the current build (for a remote store),
-    writing it first if needed."""
-    parts = [build.cached_build(settings), main_file(settings)]
-    path = parts[0].with_name(parts[0].name.replace("build-", "both-", 1))
-    if not path.exists():
-        build.write_cache_file(path, partial(_concatenate, parts))
-    return path
-
-
-def _concatenate(paths: list[Path], out) -> None:
-    for path in paths:
-        with open(path, "rb") as part:
-            shutil.copyfileobj(part, out)
 
 
 def open_main(settings: Settings) -> ox.Store:

@@ -1,31 +1,51 @@
-"""A remote SPARQL 1.1 store, read through the Protocol and filled through Graph Store or Update.
+"""A remote SPARQL 1.1 store, read through the Protocol and shaped like a local store.
 
-``RemoteStore`` answers ``query``, ``named_graphs`` and ``quads_for_pattern`` like
-``pyoxigraph.Store`` by speaking the SPARQL 1.1 Protocol, and parses the answers with
-pyoxigraph, so results look the same whatever the backend.
+``RemoteStore`` answers ``query``, ``named_graphs`` and ``quads_for_pattern`` as a local
+Oxigraph store in the project's layout does: the default graph is ``graph/asserted`` (the
+union of the asserted file graphs, held once more by the remote store), the named graphs are
+the file graphs and ``graph/inferred``.  The store is told which graphs a query sees with
+``default-graph-uri`` and ``named-graph-uri``, so it needs no union-default-graph setting and
+its other graphs stay out of the answers.  Answers are parsed with pyoxigraph, so results look
+the same whatever the backend; every failure is a ``StoreError`` in one line, or a
+``QueryError`` with the store's own message when it rejects a query as malformed.
 """
 
 from __future__ import annotations
 
+import http.client
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import GRAPH
+from ..query.results import QueryError
 from ..settings import Settings
+from . import remote_answers as answers
 from .errors import StoreError
+from .layout import ASSERTED, INFERRED
 
-_JSON = "application/sparql-results+json"
-_NTRIPLES = "application/n-triples"
+# The query form, after the prologue (comments, BASE and PREFIX declarations).
+_FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>)*+"
+                   r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.I)
 
 
 def _sibling(url: str, name: str) -> str | None:
     # Oxigraph and Fuseki put update and graph store endpoints beside /query.
     head, sep, _ = url.rpartition("/query")
     return f"{head}/{name}" if sep and url.endswith("/query") else None
+
+
+def first_line(text: str, limit: int = 300) -> str:
+    """Return the first non-blank line of a store's message, shortened to ``limit`` characters."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "(no message)")
+    return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
 class RemoteStore:
@@ -41,118 +61,185 @@ class RemoteStore:
                                 else graph_store_url or None)
         self.timeout = timeout
         self.load_timeout = load_timeout
-        self._graphs: list[ox.NamedNode] | None = None
+        self._held: list[ox.NamedNode] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
+        """Return the remote store ``settings.store`` names, with its URLs and time limits."""
         return cls(settings.store, settings.store_update_url, settings.store_graph_store_url,
                    settings.remote_timeout, settings.remote_load_timeout)
 
-    def _send(self, request: urllib.request.Request,
-              timeout: float | None = None) -> tuple[str, bytes]:
+    # -- HTTP ----------------------------------------------------------------------------
+
+    def send(self, request: urllib.request.Request, timeout: float | None = None,
+             rejected: type[Exception] = StoreError) -> tuple[Message, bytes]:
+        """Send a request; return the answer's headers and body, or raise one-line errors.
+
+        A 400 answer means the store refused the request itself: ``rejected`` is raised with
+        its message (``QueryError`` for a query, so the user sees what to fix).
+        """
+        timeout = timeout or self.timeout
+        url = request.full_url
         try:
-            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
-                return response.headers.get_content_type(), response.read()
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                body = response.read()
+                _refuse_partial(url, response.headers)
+                return response.headers, body
         except urllib.error.HTTPError as exc:
-            body = exc.read().decode("utf-8", "replace").strip()[:500]
+            message = first_line(_read_error(exc))
             if exc.code == 400:
-                # The remote rejected the request itself: for a query, a syntax error.
-                raise SyntaxError(f"the remote store rejected the request: {body}") from exc
-            raise StoreError(f"{request.full_url} answered HTTP {exc.code} {exc.reason}: "
-                             f"{body}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach {request.full_url}: {reason}") from exc
+                raise rejected(f"the store rejected the request: {message}") from None
+            raise StoreError(f"{url} answered HTTP {exc.code} {exc.reason}: {message}") from None
+        except TimeoutError:
+            raise StoreError(f"{url} did not answer within {timeout:g} s") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise StoreError(f"{url} did not answer within {timeout:g} s") from None
+            raise StoreError(f"cannot reach {url}: {exc.reason}") from None
+        except http.client.HTTPException as exc:  # a cut-short body, a garbled status line
+            raise StoreError(f"{url} broke off its answer: {exc!r}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot reach {url}: {exc or type(exc).__name__}") from None
+
+    # -- reading -------------------------------------------------------------------------
+
+    def held_graphs(self) -> list[ox.NamedNode]:
+        """Return this project's graphs the store holds, graph/asserted included (asked once)."""
+        if self._held is None:
+            self._held = self.graphs_under(str(GRAPH))
+        return list(self._held)
+
+    def graphs_under(self, prefix: str) -> list[ox.NamedNode]:
+        """Return the graphs the store holds whose names start with ``prefix``."""
+        # `GRAPH ?g {}` lists graphs without reading them; Virtuoso answers it with nothing,
+        # so then scan the triples, as every store understands.
+        for pattern in ("{ }", "{ ?s ?p ?o }"):
+            rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} "
+                               f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', [])
+            graphs = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)),
+                            key=lambda g: g.value)
+            if graphs:
+                break
+        return graphs
 
     def named_graphs(self) -> list[ox.NamedNode]:
-        """Return the named graphs the remote store holds (asked once, then remembered)."""
-        if self._graphs is None:
-            # `GRAPH ?g {}` lists the graphs without reading them; some stores answer it with
-            # nothing, so fall back to the scan every store understands.
-            for query in ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
-                          "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
-                self._graphs = sorted((r["g"] for r in self._query(query, [])
-                                       if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
-                if self._graphs:
-                    break
-        return list(self._graphs)
+        """Return the named graphs, as a local store lists them: every file graph and
+        graph/inferred (graph/asserted is the default graph, never named)."""
+        return [g for g in self.held_graphs() if g != ASSERTED]
+
+    def forget(self) -> None:
+        """Forget the graphs listed so far: the next call asks the store again."""
+        self._held = None
 
     def query(self, query: str, *, prefixes: dict | None = None, default_graph=None,
               named_graphs=None, use_default_graph_as_union: bool = False, base_iri=None):
         """Run a query remotely; return pyoxigraph solutions, a boolean, or a list of triples."""
-        if prefixes:
-            query = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + query
+        prologue = ""
         if base_iri:
-            query = f"BASE <{base_iri}>\n{query}"
-        params: list[tuple[str, str]] = []
-        if use_default_graph_as_union:
-            default_graph = self.named_graphs()
-        if default_graph is not None and not isinstance(default_graph, ox.DefaultGraph):
-            graphs = default_graph if isinstance(default_graph, (list, tuple)) else [default_graph]
-            params += [("default-graph-uri", g.value) for g in graphs]
-            # The Protocol leaves no named graphs when only default-graph-uri is given; keep
-            # them all available to GRAPH patterns, as the local store does.
-            if named_graphs is None:
-                named_graphs = self.named_graphs()
-        if named_graphs is not None:
-            params += [("named-graph-uri", g.value) for g in named_graphs]
-        return self._query(query, params)
+            prologue += f"BASE <{base_iri}> "
+        if prefixes:
+            # The query's own PREFIX lines win; the prologue stays on the query's first line,
+            # so the line numbers in the store's error messages are the user's.
+            declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
+            prologue += "".join(f"PREFIX {p}: <{iri}> " for p, iri in prefixes.items()
+                                if p not in declared)
+        return self.select(prologue + query,
+                           self._dataset(default_graph, named_graphs, use_default_graph_as_union),
+                           rejected=QueryError)
 
-    def _query(self, query: str, params: list[tuple[str, str]]):
+    def _dataset(self, default_graph, named_graphs, union: bool) -> list[tuple[str, str]]:
+        # The local layout, spelled out for the store (see the module docstring).
+        if union:
+            default = [ASSERTED, INFERRED]
+        elif default_graph is None:
+            default = [ASSERTED]
+        else:
+            given = default_graph if isinstance(default_graph, (list, tuple)) else [default_graph]
+            default = [ASSERTED if isinstance(g, ox.DefaultGraph) else g for g in given]
+        # The Protocol leaves no named graphs when only default-graph-uri is given: keep them
+        # all available to GRAPH patterns, as the local store does.
+        named = self.named_graphs() if named_graphs is None else [
+            ASSERTED if isinstance(g, ox.DefaultGraph) else g for g in named_graphs]
+        return ([("default-graph-uri", g.value) for g in default]
+                + [("named-graph-uri", g.value) for g in named])
+
+    def select(self, query: str, params: list[tuple[str, str]],
+               rejected: type[Exception] = StoreError):
+        """Run a query on the dataset that ``params`` (Protocol parameters) name, as given."""
         body = urllib.parse.urlencode([("query", query), *params]).encode()
+        # Ask for the one format that fits the query's form: offered both, Virtuoso writes a
+        # CONSTRUCT's triples as a table of ?s ?p ?o.
+        form = _FORM.match(query)
+        graph = bool(form) and form.group(1).upper() in _GRAPH_FORMS
         request = urllib.request.Request(self.query_url, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": f"{_JSON}, {_NTRIPLES};q=0.9"})
-        media_type, data = self._send(request)
-        if media_type == _JSON:
-            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        if media_type in (_NTRIPLES, "text/plain"):
-            return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-        raise StoreError(f"{self.query_url} answered with unexpected media type {media_type}")
+            "Accept": answers.NTRIPLES if graph else answers.JSON})
+        headers, data = self.send(request, rejected=rejected)
+        virtuoso = headers.get("Server", "").startswith("Virtuoso")
+        try:
+            return answers.parse(headers.get_content_type(), data, virtuoso)
+        except answers.MalformedAnswer as exc:
+            raise StoreError(f"{self.query_url} answered with {first_line(str(exc))}") from None
 
-    def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
-        """Return the quads matching a pattern (None matches anything), like Oxigraph's."""
-        terms = {"s": subject, "p": predicate, "o": obj, "g": graph_name}
-        values = "".join(f"BIND({term} AS ?{v}) " for v, term in terms.items()
-                         if term is not None and not isinstance(term, ox.DefaultGraph))
-        result = self._query(f"SELECT ?s ?p ?o ?g WHERE {{ {values}GRAPH ?g {{ ?s ?p ?o }} }}",
-                             [])
-        return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]
+    def quads_for_pattern(self, subject, predicate, obj, graph_name=None) -> list[ox.Quad]:
+        """Return the quads matching a pattern (None matches anything), like Oxigraph's: no
+        graph reads the named graphs, ``DefaultGraph()`` reads graph/asserted."""
+        terms = (subject, predicate, obj)
+        if any(isinstance(t, ox.BlankNode) for t in terms):
+            raise ValueError("a remote store's blank nodes cannot be looked up by label")
+        s, p, o = (str(t) if t is not None else f"?{v}" for t, v in zip(terms, "spo"))
+        if isinstance(graph_name, ox.DefaultGraph):
+            text, params = f"SELECT * WHERE {{ {s} {p} {o} }}", [("default-graph-uri", ASSERTED.value)]
+        else:
+            graphs = self.named_graphs() if graph_name is None else [graph_name]
+            text = f"SELECT * WHERE {{ GRAPH ?g {{ {s} {p} {o} }} }}"
+            params = [("default-graph-uri", ASSERTED.value)] + [
+                ("named-graph-uri", g.value) for g in graphs]
+        return [ox.Quad(subject or r["s"], predicate or r["p"], obj or r["o"],
+                        r["g"] if graph_name is None else graph_name)
+                for r in self.select(text, params)]
+
+    # -- writing -------------------------------------------------------------------------
 
     def update(self, update: str, timeout: float | None = None) -> None:
-        """Run a SPARQL Update on the remote store."""
+        """Run a SPARQL Update on the remote store; a refusal is a ``StoreError``."""
         body = urllib.parse.urlencode({"update": update}).encode()
-        self._send(urllib.request.Request(self.update_url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded"}), timeout)
-        self._graphs = None
+        try:
+            self.send(urllib.request.Request(self.update_url, data=body, method="POST", headers={
+                "Content-Type": "application/x-www-form-urlencoded"}), timeout)
+        except StoreError as exc:
+            if "permission" not in str(exc).lower():
+                raise
+            raise StoreError(f"{exc} (the endpoint's user may not update: on Virtuoso, "
+                             'GRANT SPARQL_UPDATE TO "SPARQL"; see docs/remote-stores.md)') from None
+        finally:
+            self._held = None
 
-    def replace_graphs(self, nquads_path: Path, graphs: list[ox.NamedNode]) -> None:
-        """Drop this project's graphs from the remote store and load ``nquads_path`` instead."""
-        stale = {g for g in self.named_graphs() if g.value.startswith(str(GRAPH))}
-        drops = " ; ".join(f"DROP SILENT GRAPH <{g.value}>" for g in sorted(
-            stale | set(graphs), key=lambda g: g.value))
-        if drops:
-            self.update(drops)
-        if self.graph_store_url:
-            # One N-Quads document for the whole dataset, so a blank node shared by two
-            # graphs (a selector and what was inferred about it) stays one node.
-            with open(nquads_path, "rb") as data:
-                request = urllib.request.Request(
-                    self.graph_store_url, data=data, method="POST",
-                    headers={"Content-Type": "application/n-quads",
-                             "Content-Length": str(nquads_path.stat().st_size)})
-                # A big graph takes the store minutes to index: wait for it, within reason.
-                self._send(request, timeout=max(self.timeout, self.load_timeout))
-        else:
-            # No Graph Store endpoint: one INSERT DATA request, for the same reason.
-            quads = ox.parse(path=str(nquads_path), format=ox.RdfFormat.N_QUADS)
-            self.update(_insert_data(quads), timeout=max(self.timeout, self.load_timeout))
-        self._graphs = None
+    def post_quads(self, path: Path, timeout: float | None = None) -> None:
+        """Send an N-Quads file to the store's Graph Store endpoint as one document."""
+        with open(path, "rb") as data:
+            request = urllib.request.Request(
+                self.graph_store_url, data=data, method="POST",
+                headers={"Content-Type": "application/n-quads",
+                         "Content-Length": str(path.stat().st_size)})
+            self.send(request, timeout)
+        self._held = None
 
 
-def _insert_data(quads) -> str:
-    by_graph: dict[str, list[str]] = {}
-    for q in quads:
-        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    blocks = "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
-    return f"INSERT DATA {{\n{blocks}\n}}"
+def _read_error(exc: urllib.error.HTTPError) -> str:
+    try:
+        return exc.read(64_000).decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException):
+        return exc.reason or ""
+
+
+def _refuse_partial(url: str, headers) -> None:
+    # Virtuoso answers a query that hit its time or row limit with HTTP 200 and what it had
+    # so far, saying so only in headers: an answer that is not the whole answer is an error.
+    state = headers.get("X-SQL-State")
+    if state:
+        raise StoreError(f"{url} returned a partial answer ({state}: "
+                         f"{first_line(headers.get('X-SQL-Message', ''))})")
+    if headers.get("X-SPARQL-MaxRows"):
+        raise StoreError(f"{url} cut the answer at {headers['X-SPARQL-MaxRows']} rows; raise "
+                         "its result row limit (Virtuoso: ResultSetMaxRows in [SPARQL])")

@@ -1,0 +1,113 @@
+"""Read a remote store's answers into pyoxigraph results, in the standard's terms.
+
+Stores stray from the SPARQL results formats in known ways, and Virtuoso most: it writes blank
+nodes as ``nodeID://b10000`` (no blank node label), literals with the 2005 draft's
+``typed-literal`` and ``lang`` keys, an ASK answer as a one-column table (``__ASK_RETVAL``),
+booleans as ``1``/``0``, and durations as a bare number of months (year-month durations) or
+seconds (day-time durations), because it stores them as SQL numbers.  Each is rewritten here
+into the standard form of the same value, so an answer from a remote store reads like one
+from the local store; for booleans and durations that is the canonical lexical form.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+
+_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_MARKS = (b'"bnode"', b'"typed-literal"', b'"lang"', b'"__ASK_RETVAL"')
+
+
+class MalformedAnswer(ValueError):
+    """A store's answer could not be read as the format it claimed."""
+
+
+def parse(media_type: str, data: bytes, virtuoso: bool):
+    """Return a store's answer as pyoxigraph solutions, a boolean, or a list of triples."""
+    try:
+        if media_type == JSON:
+            data = _standard_json(data, virtuoso)
+            results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            if isinstance(results, ox.QuerySolutions):
+                # pyoxigraph reads rows lazily: read them all once here, so a broken document
+                # fails now as the store's fault, not later in whoever iterates the rows.
+                for _ in results:
+                    pass
+                results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return results
+        if media_type in (NTRIPLES, "text/plain"):
+            triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            if not virtuoso:
+                return list(triples)
+            return [ox.Triple(t.subject, t.predicate, _literal(t.object))
+                    if isinstance(t.object, ox.Literal) else t for t in triples]
+    except (SyntaxError, ValueError) as exc:
+        raise MalformedAnswer(f"a malformed {media_type} document: {exc}") from None
+    raise MalformedAnswer(f"an unexpected media type, {media_type}")
+
+
+def _standard_json(data: bytes, virtuoso: bool) -> bytes:
+    if not any(mark in data for mark in _MARKS) and not virtuoso:
+        return data
+    document = json.loads(data)
+    rows = document.get("results", {}).get("bindings", [])
+    if document.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        answer = any(r.get("__ASK_RETVAL", {}).get("value") not in (None, "0") for r in rows)
+        return json.dumps({"head": {}, "boolean": answer}).encode()
+    for row in rows:
+        for term in row.values():
+            kind = term.get("type")
+            if kind == "typed-literal":
+                term["type"] = kind = "literal"
+            if "lang" in term:
+                term["xml:lang"] = term.pop("lang")
+            if kind == "bnode" and not _LABEL.fullmatch(term.get("value", "")):
+                term["value"] = "x" + term.get("value", "").encode().hex()
+            elif kind == "literal" and virtuoso and "datatype" in term:
+                term["value"] = _lexical(term["value"], term["datatype"])
+    return json.dumps(document).encode()
+
+
+def _literal(term: ox.Literal) -> ox.Literal:
+    value = _lexical(term.value, term.datatype.value)
+    return term if value == term.value else ox.Literal(value, datatype=term.datatype)
+
+
+def _lexical(value: str, datatype: str) -> str:
+    # Virtuoso's lexical forms for the values it keeps as SQL numbers, read back.
+    if datatype == XSD + "boolean":
+        return {"1": "true", "0": "false"}.get(value, value)
+    if datatype == XSD + "duration":
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value  # already a duration's own lexical form
+        return _months(int(number)) if re.fullmatch(r"-?\d+", value) else _seconds(number)
+    return value
+
+
+def _months(months: int) -> str:
+    sign, months = ("-" if months < 0 else ""), abs(months)
+    years, months = divmod(months, 12)
+    parts = (f"{years}Y" if years else "") + (f"{months}M" if months or not years else "")
+    return f"{sign}P{parts}"
+
+
+def _seconds(seconds: Decimal) -> str:
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, rest = divmod(rest, 60)
+    day = f"{int(days)}D" if days else ""
+    time = "".join(f"{int(n)}{unit}" for n, unit in ((hours, "H"), (minutes, "M")) if n)
+    time += f"{format(rest.normalize(), 'f')}S" if rest else ""
+    if not day and not time:
+        return "PT0S"
+    return f"{sign}P{day}" + (f"T{time}" if time else "")

@@ -1,0 +1,204 @@
+"""Fill a remote store with a build: staged under temporary names, then swapped in at once.
+
+The build's quads (every file graph and graph/inferred, from the N-Quads cache) and
+graph/asserted (the union of the file graphs) are first written to staging graphs under
+``https://alliance-graph.example/loading/<token>/``, which no query reads.  Only when all of
+them are in, and hold as many triples as they should, does one SPARQL Update move them onto
+the real names and drop the project's graphs the build no longer has.  A load that fails or is
+killed halfway leaves the previous build in use; its leftovers are dropped by the next load
+(before it starts, and again when it is done, for a request the store was still running when
+its client died).  Two loads into one store at once are not supported: each drops the other's
+staging graphs, and the one that notices fails.
+
+Blank nodes must stay one node across graphs (a selector, and what was inferred about it), so
+each blank node's quads travel in one request document: the whole build as one N-Quads
+document to a Graph Store endpoint, or, through SPARQL Update, in batches that never split a
+group of quads linked by blank nodes.  Those batches are ``INSERT { } WHERE { }`` templates,
+because Virtuoso refuses blank nodes in ``INSERT DATA``; their graph names are variables bound
+with ``BIND`` (Virtuoso fails on a template naming several graphs as constants, or bound with
+``VALUES``), and they stay small because Virtuoso compiles a request into at most 10 000 lines
+of SQL (about 3 000 triples).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import BASE, GRAPH
+from .errors import StoreError
+from .layout import ASSERTED, INFERRED
+from .remote import RemoteStore
+from .remote_answers import XSD
+
+STAGING = BASE + "loading/"
+# Datatypes whose constants Virtuoso changes in a template (see _insert_requests).
+_BOUND = {XSD + "decimal", XSD + "duration"}
+BATCH_QUADS = 1000
+
+
+def load(remote: RemoteStore, nquads: Path, batch: int = BATCH_QUADS) -> list[ox.NamedNode]:
+    """Replace this project's graphs in ``remote`` with the build in ``nquads``; return the
+    graphs it now holds (graph/asserted included)."""
+    timeout = max(remote.timeout, remote.load_timeout)
+    _drop_leftovers(remote, timeout)
+    token = uuid.uuid4().hex[:12]
+
+    def staged(graph: ox.NamedNode) -> ox.NamedNode:
+        return ox.NamedNode(f"{STAGING}{token}/{graph.value[len(str(GRAPH)):]}")
+
+    expected = _expected_counts(nquads)
+    try:
+        if remote.graph_store_url:
+            _post_document(remote, nquads, staged, timeout)
+        else:
+            for text in _insert_requests(_with_asserted(nquads), staged, batch):
+                remote.update(text, timeout)
+        _check_counts(remote, {staged(g): n for g, n in expected.items()})
+        stale = [g for g in remote.held_graphs() if g not in expected]
+        remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g.value}>" for g in stale] + [
+            f"MOVE <{staged(g).value}> TO <{g.value}>" for g in sorted(expected, key=str)]),
+            timeout)
+        # Once more: a killed load's last request may have landed while this one ran.
+        _drop_leftovers(remote, timeout)
+    except BaseException:
+        _drop_staging(remote, token, timeout)
+        raise
+    finally:
+        remote.forget()
+    return sorted(expected, key=lambda g: g.value)
+
+
+def _with_asserted(nquads: Path) -> Iterator[ox.Quad]:
+    # Every quad of the build, and each asserted triple once more in graph/asserted.
+    for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+        yield q
+        if q.graph_name != INFERRED:
+            yield ox.Quad(q.subject, q.predicate, q.object, ASSERTED)
+
+
+def _expected_counts(nquads: Path) -> dict[ox.NamedNode, int]:
+    # Triples per graph once loaded; graph/asserted holds each distinct asserted triple once
+    # (counted by digest, so memory stays small however big the build).
+    counts: Counter = Counter()
+    asserted: set[bytes] = set()
+    for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+        counts[q.graph_name] += 1
+        if q.graph_name != INFERRED:
+            triple = f"{q.subject} {q.predicate} {q.object}".encode()
+            asserted.add(hashlib.blake2b(triple, digest_size=12).digest())
+    if asserted:
+        counts[ASSERTED] = len(asserted)
+    return dict(counts)
+
+
+def write_document(nquads: Path, out: Path, rename=lambda graph: graph) -> None:
+    """Write the N-Quads document a remote store is filled with: the build in ``nquads`` and
+    graph/asserted, each graph named by ``rename`` (for a store's own bulk loader as is)."""
+    ox.serialize((ox.Quad(q.subject, q.predicate, q.object, rename(q.graph_name))
+                  for q in _with_asserted(nquads)), output=str(out), format=ox.RdfFormat.N_QUADS)
+
+
+def _post_document(remote: RemoteStore, nquads: Path, staged, timeout: float) -> None:
+    # One N-Quads document, written beside the build cache and removed once sent.
+    handle, name = tempfile.mkstemp(prefix=".staged-", suffix=".nq", dir=nquads.parent)
+    os.close(handle)
+    path = Path(name)
+    try:
+        write_document(nquads, path, staged)
+        remote.post_quads(path, timeout)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def batches(quads: Iterable[ox.Quad], size: int) -> list[list[ox.Quad]]:
+    """Split quads into batches of about ``size`` that never part quads sharing a blank node."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    quads = list(quads)
+    plain: list[ox.Quad] = []
+    linked: list[tuple[ox.Quad, str]] = []
+    for q in quads:
+        nodes = [t.value for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)]
+        if not nodes:
+            plain.append(q)
+            continue
+        first = root(nodes[0])
+        for other in nodes[1:]:
+            parent[root(other)] = first
+        linked.append((q, nodes[0]))
+    groups: dict[str, list[ox.Quad]] = {}
+    for q, node in linked:
+        groups.setdefault(root(node), []).append(q)
+    out: list[list[ox.Quad]] = []
+    current: list[ox.Quad] = []
+    for group in [*groups.values(), *([q] for q in plain)]:
+        if current and len(current) + len(group) > size:
+            out.append(current)
+            current = []
+        current.extend(group)
+    if current:
+        out.append(current)
+    return out
+
+
+def _insert_requests(quads: Iterable[ox.Quad], staged, size: int) -> Iterator[str]:
+    for batch in batches(quads, size):
+        by_graph: dict[ox.NamedNode, list[str]] = {}
+        binds: list[str] = []
+        for q in batch:
+            obj = str(q.object)
+            if isinstance(q.object, ox.Literal) and q.object.datatype.value in _BOUND:
+                # Virtuoso reads these constants in a template as SQL numbers (an integral
+                # decimal comes back an integer, a duration fails); built with STRDT they keep
+                # their type.  (STRDT would not do for all: it makes a big integer a decimal.)
+                obj = f"?v{len(binds)}"
+                binds.append(f"BIND(STRDT({ox.Literal(q.object.value)}, "
+                             f"<{q.object.datatype.value}>) AS {obj})")
+            by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {obj} .")
+        names = list(by_graph)
+        template = "\n".join(f"GRAPH ?g{i} {{\n" + "\n".join(by_graph[g]) + "\n}"
+                             for i, g in enumerate(names))
+        binds += [f"BIND(<{staged(g).value}> AS ?g{i})" for i, g in enumerate(names)]
+        yield f"INSERT {{\n{template}\n}} WHERE {{\n" + "\n".join(binds) + "\n}"
+
+
+def _check_counts(remote: RemoteStore, expected: dict[ox.NamedNode, int]) -> None:
+    # A store that took the request but kept less than was sent must not replace a good build.
+    rows = remote.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                         [("named-graph-uri", g.value) for g in expected])
+    held = {r["g"]: int(r["n"].value) for r in rows}
+    wrong = [f"{g.value}: {held.get(g, 0)}, not {n}" for g, n in expected.items()
+             if held.get(g, 0) != n]
+    if wrong:
+        raise StoreError("the store holds other triple counts than were sent "
+                         f"({'; '.join(wrong[:3])}): the build in use is left as it was")
+
+
+def _drop_leftovers(remote: RemoteStore, timeout: float) -> None:
+    # Staging graphs of a load that died: nothing reads them, so drop them before adding more.
+    graphs = remote.graphs_under(STAGING)
+    if graphs:
+        remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g.value}>" for g in graphs), timeout)
+
+
+def _drop_staging(remote: RemoteStore, token: str, timeout: float) -> None:
+    try:
+        graphs = remote.graphs_under(f"{STAGING}{token}/")
+        if graphs:
+            remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g.value}>" for g in graphs), timeout)
+    except StoreError:
+        pass  # the store itself failed: the next load drops what is left

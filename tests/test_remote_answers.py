@@ -1,0 +1,84 @@
+"""Reading remote answers (remote_answers.py): Virtuoso's ways written back in standard terms,
+and a broken answer refused at once."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph.store import remote_answers as answers
+from alliance_graph.store.remote_answers import XSD
+
+
+def table(*rows, variables=("x",)) -> bytes:
+    return json.dumps({"head": {"vars": list(variables)},
+                       "results": {"bindings": list(rows)}}).encode()
+
+
+def values(result, name="x"):
+    return [row[name] for row in result]
+
+
+@pytest.mark.parametrize("datatype, stored, read", [
+    ("boolean", "1", "true"),
+    ("boolean", "0", "false"),
+    ("boolean", "true", "true"),
+    ("duration", "120", "P10Y"),            # year-month durations: a number of months
+    ("duration", "14", "P1Y2M"),
+    ("duration", "-1", "-P1M"),
+    ("duration", "0", "P0M"),
+    ("duration", "86400.0", "P1D"),         # day-time durations: a number of seconds
+    ("duration", "93784.5", "P1DT2H3M4.5S"),
+    ("duration", "0.0", "PT0S"),
+    ("duration", "P3D", "P3D"),
+    ("decimal", "1", "1"),
+    ("gYear", "2016", "2016"),
+])
+def test_virtuoso_literals_read_back_in_their_standard_form(datatype, stored, read):
+    data = table({"x": {"type": "typed-literal", "datatype": XSD + datatype, "value": stored}})
+    assert values(answers.parse(answers.JSON, data, virtuoso=True)) == [
+        ox.Literal(read, datatype=ox.NamedNode(XSD + datatype))]
+    triples = f'<urn:s> <urn:p> "{stored}"^^<{XSD}{datatype}> .\n'.encode()
+    assert answers.parse(answers.NTRIPLES, triples, virtuoso=True)[0].object == ox.Literal(
+        read, datatype=ox.NamedNode(XSD + datatype))
+
+
+def test_other_stores_keep_their_lexical_forms():
+    data = table({"x": {"type": "literal", "datatype": XSD + "boolean", "value": "1"}})
+    assert values(answers.parse(answers.JSON, data, virtuoso=False)) == [
+        ox.Literal("1", datatype=ox.NamedNode(XSD + "boolean"))]
+
+
+def test_virtuoso_blank_nodes_and_language_tags():
+    data = table({"x": {"type": "bnode", "value": "nodeID://b10001"},
+                  "y": {"type": "literal", "value": "Israel", "lang": "en"}},
+                 {"x": {"type": "bnode", "value": "nodeID://b10001"},
+                  "y": {"type": "bnode", "value": "nodeID://b10002"}}, variables=("x", "y"))
+    rows = list(answers.parse(answers.JSON, data, virtuoso=True))
+    assert isinstance(rows[0]["x"], ox.BlankNode) and rows[0]["x"] == rows[1]["x"]
+    assert rows[1]["y"] != rows[1]["x"]
+    assert rows[0]["y"] == ox.Literal("Israel", language="en")
+
+
+@pytest.mark.parametrize("rows, answer", [
+    ([{"__ASK_RETVAL": {"type": "typed-literal", "datatype": XSD + "integer", "value": "1"}}],
+     True),
+    ([], False),
+])
+def test_virtuoso_ask_tables_are_booleans(rows, answer):
+    data = table(*rows, variables=("__ASK_RETVAL",))
+    assert bool(answers.parse(answers.JSON, data, virtuoso=True)) is answer
+
+
+@pytest.mark.parametrize("media_type, data", [
+    (answers.JSON, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": '),
+    (answers.JSON, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri"}}]}}'),
+    (answers.JSON, b"<html>not json</html>"),
+    (answers.NTRIPLES, b"<urn:s> <urn:p> .\n"),
+    ("text/html", b"<html></html>"),
+])
+def test_a_broken_answer_is_refused_at_once(media_type, data):
+    with pytest.raises(answers.MalformedAnswer):
+        answers.parse(media_type, data, virtuoso=False)
