@@ -8,7 +8,7 @@ For each size: generate a project (bench/generate.py), run the build pipeline on
 process (time, peak RSS), then per backend (memory, directory, remote Oxigraph server) fill the
 store and start `alliance-graph serve` on it (time to ready, peak RSS, size on disk), measure the
 latency of a fixed query mix over HTTP and the throughput of a simple lookup at concurrency 1
-and 8 (helpers from bench/endpoint.py), and time `alliance-graph validate` on a 100-fact
+and 8 (helpers from bench/http_load.py), and time `alliance-graph validate` on a 100-fact
 proposal.  The same mix runs against a minimal Flask app over an rdflib Dataset of the same
 quads.  Prints a Markdown table and, with --write, puts it in docs/benchmarks.md.
 """
@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import endpoint  # noqa: E402  bench/endpoint.py: free_port, start_process, latency, throughput
 import generate  # noqa: E402
+import http_load as endpoint  # noqa: E402  free_port, start_process, Client, throughput
 import validate_100  # noqa: E402  its 100-fact proposal writer
 
 BIN = Path(sys.executable).parent
@@ -112,15 +112,12 @@ def folder_mb(path: Path) -> float:
 
 
 def tolerant_latency(port: int, path: str, requests: int) -> dict:
-    """Like endpoint.latency, but for any query path, counting refused requests.
-
-    endpoint.latency measures its own lookup and varied mixes only; the fixed mix here needs
-    its own queries, and one refused request should not lose a whole benchmark run.
-    """
+    """Return the median and p99 latency of ``requests`` requests for one query path,
+    counting refused requests: one should not lose a whole benchmark run."""
     times, refused = [], 0
     for _ in range(requests):
         started = time.perf_counter()
-        status, _ = endpoint.request("127.0.0.1", port, path)
+        status, _ = endpoint.Client(port).get(path)
         if status == 200:
             times.append((time.perf_counter() - started) * 1000)
         else:
@@ -137,7 +134,7 @@ def mix_latency(port: int, base: str, requests: int) -> dict:
     for name, query in MIX.items():
         path = endpoint.query_path(base, query)
         for _ in range(3):  # warm up, and say what went wrong if the server refuses
-            status, body = endpoint.request("127.0.0.1", port, path)
+            status, body = endpoint.Client(port).get(path)
             if status != 200:
                 raise RuntimeError(f"{name}: status {status}: {body[:500]!r}")
         samples = max(5, int(requests * SAMPLES.get(name, 1)))
@@ -156,7 +153,7 @@ def serve_and_measure(command: list[str], env: dict, base: str, args,
         deadline = time.monotonic() + args.timeout
         while True:
             try:
-                if endpoint.request("127.0.0.1", port, endpoint.query_path(base, "ASK {}"))[0] == 200:
+                if endpoint.Client(port).get(endpoint.query_path(base, "ASK {}"))[0] == 200:
                     break
             except OSError:
                 pass
@@ -167,8 +164,9 @@ def serve_and_measure(command: list[str], env: dict, base: str, args,
         figures["mix"] = mix_latency(port, base, args.requests)
         for c in (1, 8):
             try:
-                # endpoint.py's own lookup (a label by IRI) on the base path.
-                figures[f"rps_c{c}"] = endpoint.throughput(port, base, c, args.seconds)
+                # The label lookup of the mix, over and over.
+                figures[f"rps_c{c}"] = endpoint.throughput(
+                    port, [endpoint.query_path(base, MIX["lookup"])], c, args.seconds)["rps"]
             except RuntimeError as exc:  # a refused request, as in mix_latency
                 print(f"  throughput c={c}: {exc}", file=sys.stderr)
                 figures[f"rps_c{c}"] = None

@@ -55,6 +55,7 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     return re.findall(r"<[^>]*>|[^\s{}()<>.;,]+", masked), masked
 
 
+_IRI = re.compile(r"<[^<>\s]*>")
 _NAMES_GRAPHS = re.compile(r"(?i)(?<![\w:?$])(GRAPH|FROM|SERVICE)(?![\w-])")
 
 
@@ -64,7 +65,7 @@ def uses_dataset(text: str) -> bool:
     Over-approximates (a prefixed name like ``graph:x`` counts): a query routed to the
     per-file store for nothing still gets the same answers, only at the list's speed.
     """
-    return bool(_NAMES_GRAPHS.search(_tokens(text)[1]))
+    return bool(_NAMES_GRAPHS.search(_IRI.sub(" ", _tokens(text)[1])))
 
 
 def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...] = ()) -> QueryPlan:
@@ -82,7 +83,7 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     # a string, an IRI, as the tail of a longer name), so the subset can hold too many
     # prefixes, never too few.
     plan.prefixes = {p: iri for p, iri in prefixes.items() if p + ":" in text}
-    plan.uses_dataset = bool(_NAMES_GRAPHS.search(masked))
+    plan.uses_dataset = bool(_NAMES_GRAPHS.search(_IRI.sub(" ", masked)))
     i = 0
     while i < len(upper) and upper[i] in ("PREFIX", "BASE"):
         i += 3 if upper[i] == "PREFIX" else 2  # skip the declaration: keyword, name, IRI
