@@ -87,3 +87,16 @@ def test_description_holds_claims_and_their_evidence(pages_kg):
 def test_local_path_only_for_project_iris():
     assert entity.local_path("https://alliance-graph.example/id/source/a b.txt") == "/id/source/a%20b.txt"
     assert entity.local_path("http://www.w3.org/ns/prov#Entity") is None
+
+
+def test_opposing_assessments_sit_side_by_side_with_what_differs(kg):
+    ent = entity.describe(kg, str(ID["Proposition-FundingBeyondTheMoU"]))
+    rows = [row for group in ent.groups for row in ent.rows(group) if len(row) > 1]
+    marks = {mark for row in rows for _, mark in row}
+    assert "opposed" in marks, "the opposing assessments are not shown together"
+    opposed = [c for row in rows for c, mark in row if mark == "opposed"]
+    assert all(c.differences for c in opposed), "an opposed claim without its note"
+    # Opposition is written on both claims; each lists the other.
+    for c in opposed:
+        assert all(c.iri.value in ent.related[o].opposed_by for o in c.opposed_by
+                   if o in ent.related)

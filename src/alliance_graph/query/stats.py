@@ -12,7 +12,8 @@ SELECT ?triples ?claims ?evidence ?sources ?contested WHERE {
   { SELECT (COUNT(DISTINCT ?c) AS ?claims) WHERE { ?c a ag:Claim } }
   { SELECT (COUNT(DISTINCT ?e) AS ?evidence) WHERE { ?e a ag:Evidence } }
   { SELECT (COUNT(DISTINCT ?d) AS ?sources) WHERE { ?d a ag:SourceDocument } }
-  { SELECT (COUNT(DISTINCT ?x) AS ?contested) WHERE { ?x ag:disputedBy|ag:variantOf ?y } }
+  { SELECT (COUNT(DISTINCT ?x) AS ?contested)
+    WHERE { ?x ag:disputedBy|ag:variantOf|ag:opposedBy ?y } }
 }
 """
 _BY_CLASS = """

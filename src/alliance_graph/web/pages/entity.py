@@ -78,9 +78,11 @@ class Claim:
     rank_iri: str = ""
     qualifiers: list[tuple[Term, Term]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)   # ag:disagreementNote
     evidence: list[Evidence] = field(default_factory=list)
     disputed_by: list[str] = field(default_factory=list)   # claim IRIs
     variant_of: list[str] = field(default_factory=list)
+    opposed_by: list[str] = field(default_factory=list)     # opposing assessments
 
 
 @dataclass
@@ -114,7 +116,7 @@ class Entity:
     def rows(self, group: Group) -> list[list[tuple[Claim, str]]]:
         """Return a group's claims in rows: a lone claim, or claims that disagree side by side.
 
-        Each claim comes with its mark: "" alone, else "disputed" or "variant".
+        Each claim comes with its mark: "" alone, else "disputed", "variant" or "opposed".
         """
         shown: set[str] = set()
         out = []
@@ -123,13 +125,14 @@ class Entity:
                 continue
             shown.add(c.iri.value)
             row = [(c, "")]
-            for mark, others in (("disputed", c.disputed_by), ("variant", c.variant_of)):
+            for mark, others in (("disputed", c.disputed_by), ("variant", c.variant_of),
+                                 ("opposed", c.opposed_by)):
                 for other in others:
                     if other in self.related and other not in shown:
                         shown.add(other)
                         row.append((self.related[other], mark))
             if len(row) > 1:
-                row[0] = (c, "disputed" if c.disputed_by else "variant")
+                row[0] = (c, row[1][1])
             out.append(row)
         return out
 
@@ -267,12 +270,16 @@ def claims(kg, iris, labeller: Labeller | None = None) -> dict[str, Claim]:
                 claim.qualifiers.append((labeller.term(ox.NamedNode(p)), labeller.term(o)))
             elif p == str(AG.note):
                 claim.notes.append(o.value)
+            elif p == str(AG.disagreementNote):
+                claim.differences.append(o.value)
             elif p == str(PROV.wasDerivedFrom) and o.value in evidence:
                 claim.evidence.append(evidence[o.value])
             elif p == str(AG.disputedBy):
                 claim.disputed_by.append(o.value)
             elif p == str(AG.variantOf):
                 claim.variant_of.append(o.value)
+            elif p == str(AG.opposedBy):
+                claim.opposed_by.append(o.value)
         if len(one) < 3:
             continue  # not a complete claim node; the checks report it at build time
         claim.subject = labeller.term(one[str(RDF.subject)])
@@ -348,15 +355,16 @@ def describe(kg, iri: str) -> Entity | None:
         f"{{ ?c rdf:subject {ref} }} UNION {{ ?c rdf:object {ref} }} }}")}
     found = claims(kg, claim_iris, lab)
     entity.groups = _group(list(found.values()), iri)
-    linked = {o for c in found.values() for o in c.disputed_by + c.variant_of}
+    linked = {o for c in found.values() for o in c.disputed_by + c.variant_of + c.opposed_by}
     linked |= {row["c"].value for row in kg.query(
         f"SELECT DISTINCT ?c WHERE {{ VALUES ?mine {{ {' '.join(map(_iri, claim_iris))} }} "
-        f"?c ag:disputedBy|ag:variantOf ?mine }}")} if claim_iris else set()
+        f"?c ag:disputedBy|ag:variantOf|ag:opposedBy ?mine }}")} if claim_iris else set()
     entity.related = {**found, **claims(kg, linked - set(found), lab)}
     # Links are symmetric in meaning; record the reverse direction where only one is written.
     for c in list(entity.related.values()):
         for other, attr in [(o, "disputed_by") for o in c.disputed_by] + \
-                           [(o, "variant_of") for o in c.variant_of]:
+                           [(o, "variant_of") for o in c.variant_of] + \
+                           [(o, "opposed_by") for o in c.opposed_by]:
             back = entity.related.get(other)
             if back is not None and c.iri.value not in getattr(back, attr):
                 getattr(back, attr).append(c.iri.value)
