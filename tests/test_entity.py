@@ -84,11 +84,6 @@ def test_description_holds_claims_and_their_evidence(pages_kg):
     assert any(t.predicate.value.endswith("#exact") for t in triples)
 
 
-def test_local_path_only_for_project_iris():
-    assert entity.local_path("https://alliance-graph.example/id/source/a b.txt") == "/id/source/a%20b.txt"
-    assert entity.local_path("http://www.w3.org/ns/prov#Entity") is None
-
-
 def test_opposing_assessments_sit_side_by_side_with_what_differs(kg):
     ent = entity.describe(kg, str(ID["Proposition-FundingBeyondTheMoU"]))
     rows = [row for group in ent.groups for row in ent.rows(group) if len(row) > 1]

@@ -234,14 +234,6 @@ def test_every_page_response_forbids_sniffing_and_inline_scripts(client, path):
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
-def test_only_http_iris_become_links(pages_kg):
-    from alliance_graph.web.pages import entity
-    assert entity.link_for("javascript:alert(1)") is None
-    assert entity.link_for("data:text/html,<b>") is None
-    assert entity.link_for("HTTPS://example.org/x") == "HTTPS://example.org/x"
-    assert entity.link_for("https://alliance-graph.example/id/IronDome") == "/id/IronDome"
-
-
 def test_over_http_broken_paths_are_400_and_every_answer_forbids_sniffing(endpoint):
     for path in ["/id/%9D", "/id/a%0Cb", "/ontology/%0C"]:
         with pytest.raises(urllib.error.HTTPError) as answer:

@@ -65,12 +65,3 @@ def test_a_store_handed_in_gets_a_main_layout_of_its_own():
     assert kg.asserted == [g]
     assert [r["o"].value for r in kg.query("SELECT ?o { ?s ?p ?o }")] == ["v"]
     assert [r["g"] for r in kg.query("SELECT ?g { GRAPH ?g { ?s ?p ?o } }")] == [g]
-
-
-def test_a_query_naming_project_iris_still_runs_over_the_main_layout(kg):
-    # The project's IRIs hold "graph" (alliance-graph.example): an IRI is not a keyword.
-    from alliance_graph.query.guard import uses_dataset
-    assert not uses_dataset("PREFIX ag: <https://alliance-graph.example/ontology/> "
-                            "SELECT ?p WHERE { ?c a ag:Claim ; rdf:predicate ?p }")
-    assert uses_dataset("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert uses_dataset("SELECT * FROM <https://alliance-graph.example/graph/data/aid.ttl> {}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..sparql import uses_dataset
+
 
 class Refused(Exception):
     """A request the service will not answer; ``status`` is the HTTP status to send."""
@@ -55,19 +57,6 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
     return re.findall(r"<[^>]*>|[^\s{}()<>.;,]+", masked), masked
 
 
-_IRI = re.compile(r"<[^<>\s]*>")
-_NAMES_GRAPHS = re.compile(r"(?i)(?<![\w:?$])(GRAPH|FROM|SERVICE)(?![\w-])")
-
-
-def uses_dataset(text: str) -> bool:
-    """Return True when a query names graphs itself (GRAPH, FROM [NAMED] or SERVICE).
-
-    Over-approximates (a prefixed name like ``graph:x`` counts): a query routed to the
-    per-file store for nothing still gets the same answers, only at the list's speed.
-    """
-    return bool(_NAMES_GRAPHS.search(_IRI.sub(" ", _tokens(text)[1])))
-
-
 def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...] = ()) -> QueryPlan:
     """Refuse updates and unlisted SERVICE calls; return the FROM graphs a query names."""
     if "\\u" in text or "\\U" in text:
@@ -83,7 +72,7 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     # a string, an IRI, as the tail of a longer name), so the subset can hold too many
     # prefixes, never too few.
     plan.prefixes = {p: iri for p, iri in prefixes.items() if p + ":" in text}
-    plan.uses_dataset = bool(_NAMES_GRAPHS.search(_IRI.sub(" ", masked)))
+    plan.uses_dataset = uses_dataset(text)
     i = 0
     while i < len(upper) and upper[i] in ("PREFIX", "BASE"):
         i += 3 if upper[i] == "PREFIX" else 2  # skip the declaration: keyword, name, IRI

@@ -15,10 +15,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ..namespaces import PREFIX_IRIS, bind_prefixes, shorten
-
-
-class QueryError(ValueError):
-    """A query could not be parsed or evaluated; the message is the engine's."""
+from ..store.errors import QueryError  # noqa: F401 - part of this module's API
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,10 @@
-"""The one error every store backend raises when it cannot be used."""
+"""The errors a store raises: it cannot be used, or it rejects a query."""
 
 
 class StoreError(Exception):
     """The store could not be opened, reached, or filled, or it answered with an error."""
+
+
+class QueryError(ValueError):
+    """A query could not be parsed or evaluated; the message is the engine's (or the remote
+    store's)."""

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
+from ..sparql import uses_dataset
 from . import backends
 from .layout import ASSERTED, INFERRED, file_graphs, main_quads
 
@@ -72,7 +73,6 @@ class KnowledgeGraph:
         """
         if default_graph is None and named_graphs is None:
             if per_file is None:
-                from ..query.guard import uses_dataset  # a pure text analysis, no store
                 per_file = uses_dataset(sparql)
             if not per_file:
                 if not inferred:

@@ -23,10 +23,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import GRAPH
-from ..query.results import QueryError
 from ..settings import Settings
 from . import remote_answers as answers
-from .errors import StoreError
+from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).

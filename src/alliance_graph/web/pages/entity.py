@@ -11,43 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from ...namespaces import AG, BASE, PROV, RDF, RDFS, SKOS, XSD, shorten
+from ...namespaces import AG, PROV, RDF, RDFS, SKOS, shorten
+from .terms import Labeller, Term, sparql_iri, valid_iri
 
 # How many incoming statements of one property a page lists before it only counts them.
 MAX_INCOMING = 200
 RANK_ORDER = {str(AG.PreferredRank): 0, str(AG.NormalRank): 1, str(AG.DeprecatedRank): 2}
-PRECISION = {str(XSD.date): "day", str(XSD.gYearMonth): "month", str(XSD.gYear): "year",
-             str(XSD.dateTime): "time"}
 # Properties whose plain triples a claim node or evidence node already shows in its card.
 _CLAIM_PARTS = {str(RDF.subject), str(RDF.predicate), str(RDF.object)}
-
-
-@dataclass(frozen=True)
-class Term:
-    """An RDF term ready to show: its text, and where a link to it goes."""
-
-    kind: str                   # "iri", "literal" or "bnode"
-    value: str                  # the IRI, the literal's lexical form, or the blank node id
-    label: str                  # what a page shows
-    href: str | None = None     # local path for project IRIs, the IRI for other http(s) IRIs
-    datatype: str | None = None
-    lang: str | None = None
-
-    @property
-    def precision(self) -> str | None:
-        """Return "year", "month", "day" or "time" for a date literal, else None."""
-        return PRECISION.get(self.datatype or "")
-
-    @property
-    def short(self) -> str:
-        """Return the IRI as a prefixed name, or the datatype of a literal as one."""
-        if self.kind == "iri":
-            return shorten(self.value)
-        return shorten(self.datatype) if self.datatype else ""
 
 
 @dataclass
@@ -137,88 +111,9 @@ class Entity:
         return out
 
 
-def local_path(iri: str) -> str | None:
-    """Return the server path a project IRI is served at (``/id/X``), or None for others."""
-    if not iri.startswith(BASE):
-        return None
-    return "/" + quote(iri[len(BASE):], safe="/:@!$&'()*+,;=-._~%")
-
-
-def link_for(iri: str) -> str | None:
-    """Return where a link to ``iri`` goes: its page here, the IRI itself for http(s), else None.
-
-    Only http(s) IRIs become links: a ``javascript:`` or ``data:`` IRI in the data (or in a
-    query's answer) must never be a link a reader can click.
-    """
-    local = local_path(iri)
-    if local is not None:
-        return local
-    return iri if iri.lower().startswith(("http://", "https://")) else None
-
-
-def _iri(value: str) -> str:
-    """Return ``value`` as a SPARQL IRI reference; raise ValueError if it is not a valid IRI.
-
-    Oxigraph's own IRI parser (RFC 3987) decides, so a control character, a space, a broken
-    percent-encoding or a ``>`` can neither break out of the reference nor reach the engine.
-    """
-    try:
-        return str(ox.NamedNode(value))
-    except ValueError as exc:  # UnicodeEncodeError (a lone surrogate) is a ValueError too
-        raise ValueError(f"not a valid IRI: {value!r}") from exc
-
-
-def valid_iri(value: str) -> bool:
-    """Return True if ``value`` is a valid IRI."""
-    try:
-        _iri(value)
-        return True
-    except ValueError:
-        return False
-
-
-class Labeller:
-    """Turn Oxigraph terms into Terms, fetching labels for IRIs in batches."""
-
-    def __init__(self, kg):
-        self.kg = kg
-        self.labels: dict[str, str] = {}
-
-    def fetch(self, iris) -> None:
-        """Look up the rdfs:label (or skos:prefLabel) of every IRI not looked up yet."""
-        todo = sorted({i for i in iris if i not in self.labels and valid_iri(i)})
-        for start in range(0, len(todo), 200):
-            chunk = todo[start:start + 200]
-            values = " ".join(_iri(i) for i in chunk)
-            found: dict[str, tuple[int, str]] = {}
-            for row in self.kg.query(
-                    f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
-                    f"{{ ?x rdfs:label ?l }} UNION {{ ?x skos:prefLabel ?l }} }}"):
-                lit = row["l"]
-                # English or untagged labels win over other languages.
-                score = 0 if (lit.language in (None, "en")) else 1
-                x = row["x"].value
-                if x not in found or (score, lit.value) < found[x]:
-                    found[x] = (score, lit.value)
-            for i in chunk:
-                self.labels[i] = found[i][1] if i in found else ""
-
-    def term(self, node) -> Term:
-        """Return a Term for an Oxigraph node (its label must have been fetched for IRIs)."""
-        if isinstance(node, ox.NamedNode):
-            iri = node.value
-            if iri not in self.labels:
-                self.fetch([iri])
-            return Term("iri", iri, self.labels.get(iri) or shorten(iri), link_for(iri))
-        if isinstance(node, ox.Literal):
-            datatype = node.datatype.value if node.datatype else None
-            return Term("literal", node.value, node.value, None, datatype, node.language)
-        return Term("bnode", str(node), "_:" + getattr(node, "value", str(node)))
-
-
 def exists(kg, iri: str) -> bool:
     """Return True if any asserted triple mentions ``iri`` as subject or object."""
-    ref = _iri(iri)
+    ref = sparql_iri(iri)
     return bool(kg.query(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} }}"))
 
 
@@ -246,7 +141,7 @@ def claims(kg, iris, labeller: Labeller | None = None) -> dict[str, Claim]:
     iris = sorted({i for i in iris if valid_iri(i)})
     fields: dict[str, list[tuple]] = defaultdict(list)
     for start in range(0, len(iris), 200):
-        values = " ".join(_iri(i) for i in iris[start:start + 200])
+        values = " ".join(sparql_iri(i) for i in iris[start:start + 200])
         for row in kg.query(_CLAIM_FIELDS % values):
             fields[row["c"].value].append((row["p"].value, row["o"]))
     wanted = {o.value for pairs in fields.values() for _, o in pairs
@@ -296,7 +191,7 @@ def evidence_nodes(kg, iris, labeller: Labeller) -> dict[str, Evidence]:
     out: dict[str, Evidence] = {}
     iris = sorted({i for i in iris if valid_iri(i)})
     for start in range(0, len(iris), 200):
-        values = " ".join(_iri(i) for i in iris[start:start + 200])
+        values = " ".join(sparql_iri(i) for i in iris[start:start + 200])
         for row in kg.query(_EVIDENCE_FIELDS % values):
             e = row["e"].value
             if e in out:
@@ -331,7 +226,7 @@ def describe(kg, iri: str) -> Entity | None:
     """Return what the graph says about ``iri``, or None if no asserted triple mentions it."""
     if not valid_iri(iri) or not exists(kg, iri):
         return None
-    ref = _iri(iri)
+    ref = sparql_iri(iri)
     lab = Labeller(kg)
     # The entity's own plain statements.
     own: dict[str, list] = defaultdict(list)
@@ -343,7 +238,7 @@ def describe(kg, iri: str) -> Entity | None:
     types.sort(key=lambda t: t.label)
     definitions = []
     for t in types:
-        for row in kg.query(f"SELECT ?d WHERE {{ {_iri(t.value)} skos:definition ?d }}"):
+        for row in kg.query(f"SELECT ?d WHERE {{ {sparql_iri(t.value)} skos:definition ?d }}"):
             definitions.append((t, row["d"].value))
     own_def = next((o.value for o in own.get(str(SKOS.definition), [])), "")
     entity = Entity(lab.term(ox.NamedNode(iri)), lab.labels.get(iri) or shorten(iri), types,
@@ -357,7 +252,7 @@ def describe(kg, iri: str) -> Entity | None:
     entity.groups = _group(list(found.values()), iri)
     linked = {o for c in found.values() for o in c.disputed_by + c.variant_of + c.opposed_by}
     linked |= {row["c"].value for row in kg.query(
-        f"SELECT DISTINCT ?c WHERE {{ VALUES ?mine {{ {' '.join(map(_iri, claim_iris))} }} "
+        f"SELECT DISTINCT ?c WHERE {{ VALUES ?mine {{ {' '.join(map(sparql_iri, claim_iris))} }} "
         f"?c ag:disputedBy|ag:variantOf|ag:opposedBy ?mine }}")} if claim_iris else set()
     entity.related = {**found, **claims(kg, linked - set(found), lab)}
     # Links are symmetric in meaning; record the reverse direction where only one is written.
@@ -406,14 +301,14 @@ def _claims_where(kg, pattern: str, lab: Labeller, limit: int | None = None) -> 
 
 def _incoming(kg, iri: str, lab: Labeller, claimed) -> list[tuple[Term, list[Term], int]]:
     """Return plain triples pointing at ``iri`` by property, skipping what claims show."""
-    ref = _iri(iri)
+    ref = sparql_iri(iri)
     counts = {r["p"].value: int(r["n"].value) for r in kg.query(
         f"SELECT ?p (COUNT(?s) AS ?n) WHERE {{ ?s ?p {ref} "
         f"FILTER(?p NOT IN (rdf:subject, rdf:object)) }} GROUP BY ?p")}
     out = []
     for p, n in sorted(counts.items()):
         subjects = [r["s"] for r in kg.query(
-            f"SELECT ?s WHERE {{ ?s {_iri(p)} {ref} }} ORDER BY ?s LIMIT {MAX_INCOMING + len(claimed)}")]
+            f"SELECT ?s WHERE {{ ?s {sparql_iri(p)} {ref} }} ORDER BY ?s LIMIT {MAX_INCOMING + len(claimed)}")]
         subjects = [s for s in subjects if (s.value, p) not in claimed]
         if not subjects:
             continue
@@ -439,4 +334,4 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 def description(kg, iri: str) -> list[ox.Triple]:
     """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence,
     each once (the query's branches overlap, and CONSTRUCT keeps what each branch finds)."""
-    return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": _iri(iri)})))
+    return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": sparql_iri(iri)})))

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 import pyoxigraph as ox
 
 from ...namespaces import shorten
-from .entity import Labeller, Term, _iri
+from .terms import Labeller, Term, sparql_iri
 
 KINDS = ("label", "alternative label", "description", "quote")
 MAX_WORDS = 8          # words of the search text that must all occur
@@ -145,7 +145,7 @@ def _types(kg, iris: list[str], lab: Labeller) -> dict[str, str]:
     if not iris:
         return {}
     found: dict[str, list[Term]] = {}
-    rows = list(kg.query(_TYPES % " ".join(_iri(i) for i in sorted(set(iris)))))
+    rows = list(kg.query(_TYPES % " ".join(sparql_iri(i) for i in sorted(set(iris)))))
     lab.fetch({r["t"].value for r in rows})
     for r in rows:
         found.setdefault(r["x"].value, []).append(lab.term(r["t"]))
@@ -156,7 +156,7 @@ def _quote_claims(kg, evidence: list[str], lab: Labeller) -> dict[str, tuple[lis
     """Return, per evidence node, the claims it supports (subject, property, value) and its source."""
     if not evidence:
         return {}
-    rows = list(kg.query(_QUOTE_CLAIMS % " ".join(_iri(e) for e in sorted(set(evidence)))))
+    rows = list(kg.query(_QUOTE_CLAIMS % " ".join(sparql_iri(e) for e in sorted(set(evidence)))))
     lab.fetch({r[v].value for r in rows for v in ("c", "s", "p", "o", "source")
                if isinstance(r[v], ox.NamedNode)})
     types = _types(kg, [r["s"].value for r in rows if isinstance(r["s"], ox.NamedNode)], lab)

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from ...namespaces import GRAPH
 from ...sources import citations
 from ...sources.coverage import split_sentences
-from .entity import Labeller, Term, _iri
+from .terms import Labeller, Term, sparql_iri
 
 _META = """
 SELECT ?title ?file ?kind ?grade ?gradeLabel ?rationale ?sha ?date ?publisher WHERE {
@@ -122,7 +122,7 @@ class Source:
 
 def is_source(kg, iri: str) -> bool:
     """Return True if the graph says ``iri`` is a source document."""
-    return bool(kg.query(f"ASK {{ {_iri(iri)} a ag:SourceDocument }}"))
+    return bool(kg.query(f"ASK {{ {sparql_iri(iri)} a ag:SourceDocument }}"))
 
 
 def topic_name(graph: str | None) -> str:
@@ -135,7 +135,7 @@ def topic_name(graph: str | None) -> str:
 
 def describe(kg, iri: str, sources_dir: Path | None) -> Source:
     """Return what the page of source document ``iri`` shows (its text read from ``sources_dir``)."""
-    ref = _iri(iri)
+    ref = sparql_iri(iri)
     lab = Labeller(kg)
     meta = next(iter(kg.query(_META % {"s": ref})))
     val = lambda name: meta[name].value if meta[name] is not None else ""  # noqa: E731

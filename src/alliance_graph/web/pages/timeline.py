@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ...namespaces import RDF
-from .entity import Labeller, Term
+from .terms import Labeller, Term
 
 DATE_TYPES = ("xsd:date", "xsd:gYearMonth", "xsd:gYear", "xsd:dateTime")
 

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
-from . import completions, diagram, safety
+from . import completions, diagram, safety, terms
 from . import entity as entity_mod
 from . import search as search_mod
 from . import source as source_mod
@@ -98,7 +98,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/pages")
     bp.after_request(safety.protect)
-    bp.add_app_template_filter(entity_mod.link_for, "link")
+    bp.add_app_template_filter(terms.link_for, "link")
     bp.add_app_template_filter(shorten, "short")
 
     @bp.route("/")
@@ -173,7 +173,7 @@ def _chosen_format() -> str | None:
 
 
 def _respond(kg, iri: str, sources_dir: Path | None = None):
-    if not entity_mod.valid_iri(iri):
+    if not terms.valid_iri(iri):
         # The path decoded to something no IRI can hold (a control character, a space, a byte
         # that is not UTF-8): no entity has it, and it must not reach the query engine.
         return Response(f"{request.path!r} does not name a valid IRI: it holds a control "
