@@ -1,29 +1,82 @@
-"""Find the line of a file on which a node is described, for error reports.
+"""Find the line of a file on which a node, a triple or a piece of text is written, for reports.
 
 Parsers do not keep line numbers per triple, so the line is found in the text: the first line
 that starts with the node's name (a subject block, as the files are laid out), otherwise the
 first line that mentions it.  Names are tried as written: full ``<IRI>`` or any ``prefix:local``
-the file's own ``@prefix`` lines allow.
+the file's own ``@prefix`` lines allow.  Every answer is remembered, so a report with thousands
+of findings in one file reads each line once per name, not once per finding.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from rdflib.namespace import RDF
+
+from ..rdf import turtle_string
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.M | re.I)
+# How many lines after a property's line a literal value may be written on.
+_VALUE_LINES = 20
+
+
+def prefixes(text: str) -> dict[str, str]:
+    """Return the prefixes a Turtle text declares ("" for the default one)."""
+    return {p or "": ns for p, ns in _PREFIX.findall(text)}
+
+
+def prefix_block_end(text: str) -> int:
+    """Return the offset just past the line of the text's last prefix declaration (0: none)."""
+    last = max((m.end() for m in _PREFIX.finditer(text)), default=0)
+    return text.find("\n", last) + 1 if last else 0
+
+
+def line_at(text: str, needle: str) -> int | None:
+    """Return the 1-based line of the first occurrence of ``needle`` in ``text``, if any."""
+    at = text.find(needle)
+    return None if at == -1 else text.count("\n", 0, at) + 1
+
+
+@lru_cache(maxsize=4096)
+def _mention(form: str) -> re.Pattern:
+    """Return the pattern of a name written as a term inside a line."""
+    return re.compile(rf"(^|[\s;\[]){re.escape(form)}(?=[\s;,.\]])")
 
 
 class LineIndex:
-    """Answer "on which line of which file is this node?" over the loaded texts."""
+    """Answer "on which line of which file is this node?" over the input texts.
 
-    def __init__(self, texts: dict[str, str]):
-        self._texts = texts
-        self._prefixes = {name: _PREFIX.findall(text) for name, text in texts.items()}
+    ``texts`` maps graph names to file texts, or is a function returning that mapping, called
+    the first time a line is asked for (the streaming build reads the files only then).
+    """
+
+    def __init__(self, texts: dict[str, str] | Callable[[], dict[str, str]]):
+        self._source = texts
+        self._texts: dict[str, str] | None = None if callable(texts) else texts
+        self._prefixes: dict[str, list] = {}
+        self._lines: dict[str, list[str]] = {}
+        self._found: dict[tuple, int | None] = {}
+
+    def texts(self) -> dict[str, str]:
+        """Return the texts, reading them first if they were given as a function."""
+        if self._texts is None:
+            self._texts = self._source()
+        return self._texts
+
+    def lines(self, name: str) -> list[str]:
+        """Return the lines of file ``name`` (empty when it is not known)."""
+        if name not in self._lines:
+            self._lines[name] = self.texts().get(name, "").splitlines()
+        return self._lines[name]
 
     def spellings(self, name: str, iri: str) -> list[str]:
         """Return the ways a file may write ``iri``: ``<iri>`` and its prefixed names."""
+        if name not in self._prefixes:
+            self._prefixes[name] = _PREFIX.findall(self.texts().get(name, ""))
         forms = [f"<{iri}>"]
-        for prefix, ns in self._prefixes.get(name, []):
+        for prefix, ns in self._prefixes[name]:
             local = iri[len(ns):]
             # A local name cannot hold an unescaped "/" or "#": no file writes it that way.
             if ns and iri.startswith(ns) and local and not set(local) & {"/", "#"}:
@@ -32,7 +85,13 @@ class LineIndex:
 
     def line_of(self, name: str, iri: str) -> int | None:
         """Return the 1-based line in file ``name`` where ``iri`` is described, if found."""
-        text = self._texts.get(name)
+        key = ("node", name, iri)
+        if key not in self._found:
+            self._found[key] = self._line_of(name, iri)
+        return self._found[key]
+
+    def _line_of(self, name: str, iri: str) -> int | None:
+        text = self.texts().get(name)
         if text is None:
             return None
         forms = self.spellings(name, iri)
@@ -46,9 +105,38 @@ class LineIndex:
                 return text.count("\n", 0, m.start()) + 1
         return None
 
+    def property_line(self, name: str, start: int, predicate: str) -> int:
+        """Return the line of ``predicate`` in the subject block that opens on line ``start``
+        (``start`` itself when the block does not write it)."""
+        key = ("property", name, start, predicate)
+        if key not in self._found:
+            self._found[key] = self._property_line(name, start, predicate)
+        return self._found[key]
+
+    def _property_line(self, name: str, start: int, predicate: str) -> int:
+        lines = self.lines(name)
+        forms = ["a"] if predicate == str(RDF.type) else self.spellings(name, predicate)
+        patterns = [_mention(f) for f in forms]
+        for i in range(start - 1, len(lines)):
+            if i > start - 1 and lines[i][:1] not in ("", " ", "\t"):
+                break  # the next subject block
+            if any(p.search(lines[i]) for p in patterns):
+                return i + 1
+        return start
+
+    def value_line(self, name: str, line: int, value: str) -> int:
+        """Return the line at or just after ``line`` where a literal ``value`` is written."""
+        needle = turtle_string(value)[1:-1]
+        lines = self.lines(name)
+        for i in range(line - 1, min(len(lines), line + _VALUE_LINES)):
+            if needle in lines[i]:
+                return i + 1
+        return line
+
     def locate(self, iri: str, prefer: str | None = None) -> tuple[str | None, int | None]:
         """Return (file, line) where ``iri`` is described, trying file ``prefer`` first."""
-        names = ([prefer] if prefer in self._texts else []) + list(self._texts)
+        texts = self.texts()
+        names = ([prefer] if prefer in texts else []) + list(texts)
         for name in names:
             line = self.line_of(name, iri)
             if line is not None:

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
-from ..namespaces import GRAPH
+from ..rdf import graph_iri
+from .lines import line_at
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # Datatypes whose lexical forms rdflib checks; rdf:langString and xsd:string are always fine.
-CHECKED_DATATYPES = {XSD + t for t in (
+CHECKED_DATATYPES = {str(XSD) + t for t in (
     "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "gYear",
     "gYearMonth", "nonNegativeInteger", "positiveInteger", "int", "long", "time", "duration",
 )}
@@ -51,11 +52,6 @@ class LoadError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def graph_iri(name: str) -> ox.NamedNode:
-    """Return the named graph IRI for a file's project-relative path."""
-    return ox.NamedNode(GRAPH[name])
-
-
 def read_text(path: Path, name: str) -> str:
     """Return a file's text, or raise LoadError if it is not readable UTF-8 text."""
     try:
@@ -82,8 +78,8 @@ def syntax_problem(exc: SyntaxError, name: str) -> Problem:
 
 def ill_typed_problem(literal: ox.Literal, text: str, name: str) -> Problem:
     """Return the Problem for an ill-typed literal, on the line of ``text`` it is written."""
-    dt = literal.datatype.value.replace(XSD, "xsd:")
-    return Problem(name, find_line(text, f'"{literal.value}"'),
+    dt = literal.datatype.value.replace(str(XSD), "xsd:")
+    return Problem(name, line_at(text, f'"{literal.value}"'),
                    f'ill-typed literal "{literal.value}" is not a valid {dt}')
 
 
@@ -108,12 +104,6 @@ def is_ill_typed(literal: ox.Literal) -> bool:
         return bool(Literal(literal.value, datatype=URIRef(literal.datatype.value)).ill_typed)
     finally:
         logger.setLevel(level)
-
-
-def find_line(text: str, needle: str) -> int | None:
-    """Return the 1-based line of the first occurrence of ``needle`` in ``text``, if any."""
-    at = text.find(needle)
-    return None if at == -1 else text.count("\n", 0, at) + 1
 
 
 def ill_typed_problems(quads: list[ox.Quad], text: str, name: str) -> list[Problem]:
