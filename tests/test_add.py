@@ -35,10 +35,10 @@ PREFIXES = """@prefix ag: <https://alliance-graph.example/ontology/> .
 """
 
 
-def claim(name: str, subject: str, predicate: str, obj: str) -> str:
+def claim(name: str, subject: str, predicate: str, obj: str, evidence: str = "fx-base") -> str:
     return (f"claim:{name} a ag:Claim ;\n    rdf:subject id:{subject} ;\n"
             f"    rdf:predicate {predicate} ;\n    rdf:object {obj} ;\n"
-            f"    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:fx-base .\n")
+            f"    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:{evidence} .\n")
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +202,49 @@ def test_add_into_a_missing_data_folder_exits_2(tmp_path, two_file_proposal):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "no data folder at" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def shipped_copy(tmp_path, settings):
+    """A copy of the shipped ontology and data, with the settings that point at it."""
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    return tmp_path, settings.with_(root=tmp_path, ontology_dir=tmp_path / "ontology",
+                                    data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+
+
+def test_a_copy_of_a_data_file_adds_nothing(shipped_copy, tmp_path_factory):
+    """Issue 15.5: restating data/aid.ttl is 'nothing new', not 19 violations."""
+    project, _ = shipped_copy
+    copy = tmp_path_factory.mktemp("elsewhere") / "aid.ttl"
+    copy.write_text((project / "data" / "aid.ttl").read_text("utf-8"), "utf-8")
+    before = data_hash(project)
+    done = run(project, "add", copy)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "nothing new: every fact is already in the data" in done.stdout
+    assert data_hash(project) == before
+
+
+def test_many_facts_are_added_whole_and_once(shipped_copy):
+    from alliance_graph.build import pipeline
+    from alliance_graph.validate import add as add_mod
+
+    project, settings = shipped_copy
+    pipeline.cached_build(settings)  # the prebuilt graph the add is judged against
+    path = project / "proposal.ttl"
+    path.write_text(PREFIXES + "".join(
+        "\n" + claim(f"BenchConference{i}-{kind}", f"BenchConference{i}", predicate, value,
+                     "000-iron-dome")
+        for i in range(300) for kind, predicate, value in (
+            ("type", "rdf:type", "ag:Conference"),
+            ("label", "rdfs:label", f'"Bench conference {i}"'))), encoding="utf-8")
+    start = time.perf_counter()
+    result = add_mod.add(settings, [path], into=Path("aid.ttl"))
+    took = time.perf_counter() - start
+    assert result.report.conforms and result.merged.added == {
+        str(project / "data" / "aid.ttl"): 600}
+    assert took < 120, f"adding 600 facts took {took:.0f} s"
+    text = (project / "data" / "aid.ttl").read_text("utf-8")
+    assert all(f"claim:BenchConference{i}-label a ag:Claim" in text for i in range(300))
+    again = add_mod.add(settings, [path])
+    assert again.merged.added == {}, "facts already in data/ are not added twice"

@@ -184,9 +184,12 @@ def turtle_iri(iri: str, prefixes: dict[str, str]) -> str:
     return f"<{iri}>"
 
 
+_RDF_TYPE = str(RDF.type)
+
+
 def turtle_predicate(iri: str, prefixes: dict[str, str]) -> str:
     """Return a predicate IRI in Turtle: ``a`` for rdf:type, else as ``turtle_iri``."""
-    return "a" if iri == str(RDF.type) else turtle_iri(iri, prefixes)
+    return "a" if iri == _RDF_TYPE else turtle_iri(iri, prefixes)
 
 
 def turtle_term(term, prefixes: dict[str, str]) -> str:

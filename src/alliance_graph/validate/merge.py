@@ -74,17 +74,26 @@ class Writer:
     def __init__(self, triples: Triples, file_prefixes: dict[str, str]):
         self.triples = triples
         self.prefixes = file_prefixes
+        self._written: dict[ox.Term, str] = {}  # the same IRIs and values recur per block
+        self._canon: Writer | None = None
+
+    def predicate(self, p: ox.NamedNode) -> str:
+        if p not in self._written:
+            self._written[p] = turtle_predicate(p.value, self.prefixes)
+        return self._written[p]
 
     def pairs(self, subject, skip=frozenset()) -> list[tuple[str, str]]:
         """Return (predicate, object) Turtle text pairs of ``subject``, in the project's order,
         leaving out those whose canonical form (project prefixes) is in ``skip``."""
-        canon = Writer(self.triples, PREFIX_IRIS) if skip else self
+        if skip and self._canon is None:
+            self._canon = Writer(self.triples, PREFIX_IRIS)
+        canon = self._canon
         out = []
         for p, o in self.triples.by_subject.get(subject, ()):
-            if skip and (turtle_predicate(p.value, PREFIX_IRIS), canon.term(o)) in skip:
+            if skip and (canon.predicate(p), canon.term(o)) in skip:
                 continue
             out.append((_ORDER.index(p.value) if p.value in _ORDER else len(_ORDER), p.value,
-                        turtle_predicate(p.value, self.prefixes), self.term(o)))
+                        self.predicate(p), self.term(o)))
         return [(p, o) for _, _, p, o in sorted(out)]
 
     def term(self, term) -> str:
@@ -93,7 +102,9 @@ class Writer:
             return self._inline(term)
         if isinstance(term, ox.NamedNode) and term == _TYPE:
             return f"<{term.value}>"  # "a" stands for rdf:type only as a predicate
-        return turtle_term(term, self.prefixes)
+        if term not in self._written:
+            self._written[term] = turtle_term(term, self.prefixes)
+        return self._written[term]
 
     def _inline(self, node: ox.BlankNode) -> str:
         # Innermost first, without recursion: a proposal may nest blank nodes deeply.
@@ -108,8 +119,7 @@ class Writer:
         texts: dict[ox.BlankNode, str] = {}
         for current in reversed(order):
             pairs = sorted((_ORDER.index(p.value) if p.value in _ORDER else len(_ORDER), p.value,
-                            turtle_predicate(p.value, self.prefixes),
-                            texts.get(o, "[]") if isinstance(o, ox.BlankNode) else self.term(o))
+                            self.predicate(p), texts.get(o, "[]") if isinstance(o, ox.BlankNode) else self.term(o))
                            for p, o in self.triples.by_subject.get(current, ()))
             texts[current] = "[ " + " ; ".join(f"{p} {o}" for _, _, p, o in pairs) + " ]"
         return texts[node]

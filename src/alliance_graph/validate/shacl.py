@@ -22,14 +22,15 @@ from ..settings import Settings
 
 
 def run_shacl(data: Graph, ontology: Graph, shapes: Graph, meta_shacl: bool = True) -> Graph:
-    """Run pyshacl over ``data`` and return its report graph.
+    """Run pyshacl over ``data`` (which it extends with the ontology) and return its report.
 
     Raises ``LoadError`` when ``meta_shacl`` finds the shapes themselves ill-formed.
     """
     try:
         _conforms, report_graph, _text = pyshacl.validate(
             data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-            meta_shacl=meta_shacl, allow_warnings=True, advanced=False, iterate_rules=False)
+            meta_shacl=meta_shacl, allow_warnings=True, advanced=False, iterate_rules=False,
+            inplace=True)  # the ontology is mixed into ``data``, built for this run alone
     except ReportableRuntimeError as exc:
         raise LoadError([Problem("ontology/shapes.ttl", None,
                                  f"the shapes are not valid SHACL: {exc.message}")]) from exc
