@@ -272,9 +272,10 @@ def test_without_the_source_texts_the_warning_is_loud(tmp_path):
     fixture = FIXTURES / "domain.pass.ttl"
     result = run("--sources", tmp_path / "no-sources", "validate", fixture)
     assert result.exit_code == 0, result.output
-    warning = "WARNING: the quote checks did NOT run: no source texts at"
+    warning = "WARNING: the quote checks did NOT run, so no quote"
     assert result.output.startswith(warning) and result.output.count(warning) == 2
     assert "../shared/sources" in result.output and "--sources" in result.output
+    assert "no source texts at" in run("--sources", tmp_path / "no-sources", "cite", "x.txt", "q").output
     assert "alliance-graph cite" not in result.output, "cite cannot run without the texts either"
     data = json.loads(CliRunner().invoke(main, [
         "--data", str(BASE), "--ontology", str(ROOT / "ontology"), "--sources",

@@ -169,6 +169,9 @@ def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Pa
 @click.pass_obj
 def cite(settings: Settings, source: str, quote: str, name: str):
     """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets."""
+    if not settings.sources_dir.is_dir():
+        from .validate.quotes import missing_sources
+        fail(missing_sources(settings.sources_dir))
     path = settings.sources_dir / source
     if not path.is_file():
         fail(f"no source file {source!r} in {settings.sources_dir}")

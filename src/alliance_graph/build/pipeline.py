@@ -41,7 +41,7 @@ def input_hash(settings: Settings) -> str:
 
 
 def _unreasoned_graphs(settings: Settings) -> set[ox.NamedNode]:
-    return {rdf.graph_iri(f"ontology/{name}") for name in settings.unreasoned_files}
+    return {rdf.graph_iri(rdf.in_role(rdf.ONTOLOGY, name)) for name in settings.unreasoned_files}
 
 
 def reasoned_quads(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:

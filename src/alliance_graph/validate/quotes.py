@@ -38,6 +38,13 @@ SELECT ?graph ?source ?file ?sha WHERE {
   GRAPH ?graph { ?source a ag:SourceDocument ; ag:sha256 ?sha . OPTIONAL { ?source ag:fileName ?file } }
 }"""
 
+def missing_sources(sources_dir: Path) -> str:
+    """Return what to say when the source texts are not at ``sources_dir``: where they belong."""
+    return (f"no source texts at {sources_dir}: they are not part of this repository but the "
+            "shared sources folder, expected beside the checkout at ../shared/sources (as CI "
+            "has it); point --sources or ALLIANCE_GRAPH_SOURCES at a copy of it")
+
+
 def _finding(name: str, graph: str, focus: str, message: str, path: str | None = None,
              value: str | None = None) -> Finding:
     """Return a check Finding; ``file`` holds the graph name until the caller locates it."""

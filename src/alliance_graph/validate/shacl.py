@@ -17,11 +17,12 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from ..build.loading import LoadError, Problem
-from ..rdf import write_atomically
+from ..rdf import ONTOLOGY, in_role, write_atomically
 from ..settings import Settings
 
 
-def run_shacl(data: Graph, ontology: Graph, shapes: Graph, meta_shacl: bool = True) -> Graph:
+def run_shacl(data: Graph, ontology: Graph, shapes: Graph, meta_shacl: bool = True,
+              shapes_name: str = in_role(ONTOLOGY, Settings.shapes_file)) -> Graph:
     """Run pyshacl over ``data`` (which it extends with the ontology) and return its report.
 
     Raises ``LoadError`` when ``meta_shacl`` finds the shapes themselves ill-formed.
@@ -32,7 +33,7 @@ def run_shacl(data: Graph, ontology: Graph, shapes: Graph, meta_shacl: bool = Tr
             meta_shacl=meta_shacl, allow_warnings=True, advanced=False, iterate_rules=False,
             inplace=True)  # the ontology is mixed into ``data``, built for this run alone
     except ReportableRuntimeError as exc:
-        raise LoadError([Problem("ontology/shapes.ttl", None,
+        raise LoadError([Problem(shapes_name, None,
                                  f"the shapes are not valid SHACL: {exc.message}")]) from exc
     return report_graph
 
@@ -52,7 +53,8 @@ def validate_with_shapes(settings: Settings, data: Graph, ontology: Graph, shape
     """Run the shapes over ``data``, meta-checking them first if this shapes text is new."""
     marker = meta_marker(settings, shapes_text)
     checked = marker.exists()
-    report_graph = run_shacl(data, ontology, shapes, meta_shacl=not checked)
+    report_graph = run_shacl(data, ontology, shapes, meta_shacl=not checked,
+                             shapes_name=in_role(ONTOLOGY, settings.shapes_file))
     if not checked:
         marker.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(marker, b"")

@@ -44,11 +44,8 @@ FIND = "find"
 
 def sources_missing(settings: Settings) -> str:
     """Return the warning given when the source texts are not there to check quotes against."""
-    return (f"the quote checks did NOT run: no source texts at {settings.sources_dir}, so no "
-            "quote, offset or source hash was compared with its text. The texts are not part "
-            "of this repository: they are the shared sources folder, expected beside the "
-            "checkout at ../shared/sources (as CI has it); point --sources or "
-            "ALLIANCE_GRAPH_SOURCES at a copy of that folder and validate again")
+    return (f"the quote checks did NOT run, so no quote, offset or source hash was compared "
+            f"with its text: {quotes.missing_sources(settings.sources_dir)}, and validate again")
 
 
 def validate(settings: Settings, paths: list[Path], prebuilt=FIND) -> Report:
