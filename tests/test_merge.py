@@ -178,3 +178,11 @@ def test_add_with_a_directory_store(project):
     result = add(project, MERGE / "good.ttl", options=store_dir)  # the store is rebuilt first
     assert result.exit_code == 0 and "nothing new" in result.output, result.output
     assert folder_hash(project / "data") == after
+
+
+@pytest.mark.parametrize("into", ["notes.txt", ".hidden.ttl", "base.ttl.bak"])
+def test_into_must_name_a_turtle_file_the_build_reads(project, into):
+    before = folder_hash(project / "data")
+    result = add(project, "--into", into, MERGE / "good.ttl")
+    assert result.exit_code == 2 and "named <topic>.ttl" in result.output, result.output
+    assert folder_hash(project / "data") == before

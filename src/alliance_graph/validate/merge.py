@@ -203,6 +203,10 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     What data/ already holds is looked up in ``prebuilt``, a store holding the build of
     data_dir (validation's prebuilt graph), or else in the data files parsed by Oxigraph.
     """
+    if into is not None and (not Path(into).name.endswith(".ttl")
+                             or Path(into).name.startswith(".")):
+        raise MergeError(f"--into {into}: facts go to a Turtle file of the data folder, "
+                         "named <topic>.ttl (other files are not read by the build)")
     data = prebuilt if prebuilt is not None else _parsed(data_dir)
     blocks: dict[Path, list[tuple]] = {}
     for proposal_path in proposals:
