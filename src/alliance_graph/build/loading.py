@@ -89,8 +89,26 @@ def parse_turtle(text: str, name: str) -> list[ox.Quad]:
         triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=None))
     except SyntaxError as exc:
         raise LoadError([syntax_problem(exc, name)]) from exc
+    problem = rdf12_problem(triples, text, name)
+    if problem is not None:
+        raise LoadError([problem])
     graph = graph_iri(name)
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def rdf12_problem(triples, text: str, name: str) -> Problem | None:
+    """Return the Problem of the first RDF 1.2 term (a triple term, a literal with a base
+    direction) among ``triples``: the graph is RDF 1.1, claims are reified statements."""
+    for t in triples:
+        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+            return Problem(name, line_at(text, "<<"), "RDF 1.2 triple terms (<< ... >>) are not "
+                           "used here: state a fact as a claim with rdf:subject, rdf:predicate "
+                           "and rdf:object (docs/data-model.md)")
+        if isinstance(t.object, ox.Literal) and t.object.direction is not None:
+            spelled = f"@{t.object.language}--{t.object.direction}"
+            return Problem(name, line_at(text, spelled), f"a base direction ({spelled}) is RDF "
+                           "1.2, not used here: write the language tag alone")
+    return None
 
 
 def is_ill_typed(literal: ox.Literal) -> bool:
