@@ -42,7 +42,7 @@ def line_at(text: str, needle: str) -> int | None:
 @lru_cache(maxsize=4096)
 def _mention(form: str) -> re.Pattern:
     """Return the pattern of a name written as a term inside a line."""
-    return re.compile(rf"(^|[\s;\[]){re.escape(form)}(?=[\s;,.\]])")
+    return re.compile(rf"(^|[\s;\[]){re.escape(form)}(?=[\s;,.\]]|$)")
 
 
 class LineIndex:
@@ -108,21 +108,33 @@ class LineIndex:
     def property_line(self, name: str, start: int, predicate: str) -> int:
         """Return the line of ``predicate`` in the subject block that opens on line ``start``
         (``start`` itself when the block does not write it)."""
-        key = ("property", name, start, predicate)
+        return self.property_position(name, start, 0, predicate)[0]
+
+    def property_position(self, name: str, line: int, column: int,
+                          predicate: str) -> tuple[int, int]:
+        """Return (line, column just past it) of the first ``predicate`` written at or after
+        ``column`` of ``line`` within that subject block; (line, column) when there is none.
+
+        A nested blank node's own properties follow the predicate that opens it, so they are
+        searched for from there, not from the start of the line."""
+        key = ("property", name, line, column, predicate)
         if key not in self._found:
-            self._found[key] = self._property_line(name, start, predicate)
+            self._found[key] = self._property_position(name, line, column, predicate)
         return self._found[key]
 
-    def _property_line(self, name: str, start: int, predicate: str) -> int:
+    def _property_position(self, name: str, start: int, column: int,
+                           predicate: str) -> tuple[int, int]:
         lines = self.lines(name)
         forms = ["a"] if predicate == str(RDF.type) else self.spellings(name, predicate)
         patterns = [_mention(f) for f in forms]
         for i in range(start - 1, len(lines)):
             if i > start - 1 and lines[i][:1] not in ("", " ", "\t"):
                 break  # the next subject block
-            if any(p.search(lines[i]) for p in patterns):
-                return i + 1
-        return start
+            found = [m.end() for p in patterns
+                     if (m := p.search(lines[i], column if i == start - 1 else 0))]
+            if found:
+                return i + 1, min(found)
+        return start, column
 
     def value_line(self, name: str, line: int, value: str) -> int:
         """Return the line at or just after ``line`` where a literal ``value`` is written."""

@@ -42,7 +42,8 @@ class Locator:
                 g = file_of(c["graph"])
                 self.claims[(c["s"], c["p"], c["o"])].append((g, node))
                 self.about[c["s"]].append((c["p"].value != _TYPE, g, node))
-        self._blank_lines: dict[ox.BlankNode, int | None] = {}
+        # blank node -> (line, column) just past the predicate that opens it
+        self._blank_at: dict[ox.BlankNode, tuple[int, int] | None] = {}
 
     def _prefer(self, names: list[str]) -> str:
         for name in names:
@@ -63,20 +64,22 @@ class Locator:
         # Up the chain of parents to a named node or a blank node already placed ...
         chain, seen = [], set()
         while isinstance(node, ox.BlankNode) and node in self.parent \
-                and node not in self._blank_lines and node not in seen:
+                and node not in self._blank_at and node not in seen:
             seen.add(node)
             chain.append(node)
             node = self.parent[node][0]
-        # ... then down again, each line found from its parent's.
+        # ... then down again, each found after the predicate that opens its parent.
         for child in reversed(chain):
             s, p, g = self.parent[child]
             if isinstance(s, ox.BlankNode):
-                start = self._blank_lines.get(s)
+                start = self._blank_at.get(s)
             else:
-                start = self.lines.line_of(g, s.value) if isinstance(s, ox.NamedNode) else None
-            line = start if start is None else self.lines.property_line(g, start, p.value)
-            self._blank_lines[child] = line
-        return self._blank_lines.get(chain[0] if chain else node)
+                line = self.lines.line_of(g, s.value) if isinstance(s, ox.NamedNode) else None
+                start = None if line is None else (line, 0)
+            self._blank_at[child] = None if start is None else \
+                self.lines.property_position(g, *start, p.value)
+        at = self._blank_at.get(chain[0] if chain else node)
+        return None if at is None else at[0]
 
     def triple_line(self, name: str, s, p, o) -> int | None:
         """Return the line of ``s p o`` in file ``name``: the property's line in s's block
