@@ -1,5 +1,7 @@
 """Finding the line a node is described on, as the files write its name."""
 
+import time
+
 import pytest
 
 from alliance_graph.build.lines import LineIndex
@@ -40,3 +42,17 @@ def test_locate_prefers_the_named_file_then_searches_the_others():
     index = LineIndex({"data/a.ttl": "# nothing\n", "data/x.ttl": TEXT})
     assert index.locate(ID + "Negev", prefer="data/a.ttl") == ("data/x.ttl", 8)
     assert index.locate(ID + "Atlantis", prefer="data/a.ttl") == ("data/a.ttl", None)
+
+
+def test_finding_every_node_of_a_big_file_is_a_lookup_each():
+    """20,000 findings in a 10,000-claim proposal took 5 minutes: each name searched the file."""
+    blocks = [f"claim:C{i} a ag:Claim ;\n    rdf:subject id:E{i} ." for i in range(20_000)]
+    text = "@prefix claim: <https://alliance-graph.example/id/claim/> .\n" \
+        "@prefix id: <https://alliance-graph.example/id/> .\n\n" + "\n\n".join(blocks) + "\n"
+    index = LineIndex({"data/big.ttl": text})
+    start = time.perf_counter()
+    lines = [index.line_of("data/big.ttl", f"{ID}claim/C{i}") for i in range(20_000)]
+    mentions = [index.line_of("data/big.ttl", f"{ID}E{i}") for i in range(0, 20_000, 97)]
+    assert time.perf_counter() - start < 10
+    assert lines == [4 + 3 * i for i in range(20_000)]
+    assert mentions == [5 + 3 * i for i in range(0, 20_000, 97)]

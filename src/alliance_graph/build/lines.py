@@ -9,6 +9,7 @@ of findings in one file reads each line once per name, not once per finding.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -40,9 +41,37 @@ def line_at(text: str, needle: str) -> int | None:
 
 
 @lru_cache(maxsize=4096)
-def _mention(form: str) -> re.Pattern:
-    """Return the pattern of a name written as a term inside a line."""
-    return re.compile(rf"(^|[\s;\[]){re.escape(form)}(?=[\s;,.\]]|$)")
+def _mention(forms: tuple[str, ...]) -> re.Pattern:
+    """Return the pattern of a name, in any of its spellings, written as a term in a line.
+
+    One pattern for all spellings, so a search stops at the first of them: searching for each
+    in turn scanned a long line to its end for every spelling not on it."""
+    spelled = "|".join(re.escape(f) for f in forms)
+    return re.compile(rf"(^|[\s;\[])(?:{spelled})(?=[\s;,.\]]|$)")
+
+
+# A term as the files write it: a run of characters up to whitespace or punctuation.
+_TERM = re.compile(r"[^\s;,\[\]()]+")
+
+
+def _term_lines(text: str | None) -> tuple[dict, dict] | None:
+    """Return, for a file's text, the line of the first subject block each term opens and the
+    line each term first appears on: one pass over the text, so that finding thousands of
+    nodes costs a lookup each instead of a search of the whole file each."""
+    if text is None:
+        return None
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    starts: dict[str, int] = {}
+    mentions: dict[str, int] = {}
+    for m in _TERM.finditer(text):
+        term = m.group().rstrip(".")  # a statement's final dot may touch its last term
+        if not term:
+            continue
+        line = bisect.bisect_left(newlines, m.start()) + 1
+        mentions.setdefault(term, line)
+        if m.start() == 0 or text[m.start() - 1] == "\n":
+            starts.setdefault(term, line)
+    return starts, mentions
 
 
 class LineIndex:
@@ -58,6 +87,8 @@ class LineIndex:
         self._prefixes: dict[str, list] = {}
         self._lines: dict[str, list[str]] = {}
         self._found: dict[tuple, int | None] = {}
+        # file -> (term -> line of the first block it opens, term -> line it first appears on)
+        self._terms: dict[str, tuple[dict, dict] | None] = {}
 
     def texts(self) -> dict[str, str]:
         """Return the texts, reading them first if they were given as a function."""
@@ -85,24 +116,17 @@ class LineIndex:
 
     def line_of(self, name: str, iri: str) -> int | None:
         """Return the 1-based line in file ``name`` where ``iri`` is described, if found."""
-        key = ("node", name, iri)
-        if key not in self._found:
-            self._found[key] = self._line_of(name, iri)
-        return self._found[key]
-
-    def _line_of(self, name: str, iri: str) -> int | None:
-        text = self.texts().get(name)
-        if text is None:
+        if name not in self._terms:
+            self._terms[name] = _term_lines(self.texts().get(name))
+        index = self._terms[name]
+        if index is None:
             return None
+        starts, mentions = index
         forms = self.spellings(name, iri)
-        for form in forms:
-            m = re.search(rf"^{re.escape(form)}(?=[\s;,.])", text, re.M)
-            if m:
-                return text.count("\n", 0, m.start()) + 1
-        for form in forms:
-            m = re.search(rf"{re.escape(form)}(?=[\s;,.\]])", text)
-            if m:
-                return text.count("\n", 0, m.start()) + 1
+        for table in (starts, mentions):
+            for form in forms:
+                if form in table:
+                    return table[form]
         return None
 
     def property_line(self, name: str, start: int, predicate: str) -> int:
@@ -126,14 +150,13 @@ class LineIndex:
                            predicate: str) -> tuple[int, int]:
         lines = self.lines(name)
         forms = ["a"] if predicate == str(RDF.type) else self.spellings(name, predicate)
-        patterns = [_mention(f) for f in forms]
+        pattern = _mention(tuple(forms))
         for i in range(start - 1, len(lines)):
             if i > start - 1 and lines[i][:1] not in ("", " ", "\t"):
                 break  # the next subject block
-            found = [m.end() for p in patterns
-                     if (m := p.search(lines[i], column if i == start - 1 else 0))]
-            if found:
-                return i + 1, min(found)
+            m = pattern.search(lines[i], column if i == start - 1 else 0)
+            if m:
+                return i + 1, m.end()
         return start, column
 
     def value_line(self, name: str, line: int, value: str) -> int:
