@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from alliance_graph.build.lines import LineIndex
+from alliance_graph.build.lines import LineIndex, StringLines
 
 TEXT = """@prefix id: <https://alliance-graph.example/id/> .
 @prefix claim: <https://alliance-graph.example/id/claim/> .
@@ -56,3 +56,15 @@ def test_finding_every_node_of_a_big_file_is_a_lookup_each():
     assert time.perf_counter() - start < 10
     assert lines == [4 + 3 * i for i in range(20_000)]
     assert mentions == [5 + 3 * i for i in range(0, 20_000, 97)]
+
+
+def test_strings_are_found_on_their_lines_many_at_once():
+    text = "".join(f'<urn:x{i}> <urn:p> "v{i}"^^<urn:t> .\n' for i in range(50_000))
+    text += "<urn:y> <urn:p> '''long \"v-long\" one''' .\n"
+    strings = StringLines(text)
+    start = time.perf_counter()
+    found = [strings.line(f'"v{i}"') for i in range(50_000)]
+    assert time.perf_counter() - start < 10, "one index, not a search of the text per string"
+    assert found == list(range(1, 50_001))
+    assert strings.line('"v-long"') == 50_001, "what the index misses is searched for"
+    assert strings.line('"absent"') is None

@@ -40,6 +40,33 @@ def line_at(text: str, needle: str) -> int | None:
     return None if at == -1 else text.count("\n", 0, at) + 1
 
 
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+class StringLines:
+    """Answer "on which line is this quoted string first written?" for many strings at once.
+
+    The text's short string literals are indexed in one pass; a string the index misses (a
+    long or single-quoted literal) is searched for in the text.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._first: dict[str, int] = {}
+        for m in _STRING.finditer(text):
+            self._first.setdefault(m.group(), m.start())
+
+    def line(self, needle: str) -> int | None:
+        """Return the 1-based line of the first occurrence of ``needle``, if any."""
+        at = self._first.get(needle)
+        if at is None:
+            at = self.text.find(needle)
+            if at == -1:
+                return None
+        return bisect.bisect_left(self._newlines, at) + 1
+
+
 @lru_cache(maxsize=4096)
 def _mention(forms: tuple[str, ...]) -> re.Pattern:
     """Return the pattern of a name, in any of its spellings, written as a term in a line.

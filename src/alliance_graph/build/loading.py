@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..rdf import graph_iri
-from .lines import line_at
+from .lines import StringLines, line_at
 
 # Datatypes whose lexical forms rdflib checks; rdf:langString and xsd:string are always fine.
 CHECKED_DATATYPES = {str(XSD) + t for t in (
@@ -76,11 +76,16 @@ def syntax_problem(exc: SyntaxError, name: str) -> Problem:
     return Problem(name, exc.lineno, message, exc.offset)
 
 
-def ill_typed_problem(literal: ox.Literal, text: str, name: str) -> Problem:
-    """Return the Problem for an ill-typed literal, on the line of ``text`` it is written."""
-    dt = literal.datatype.value.replace(str(XSD), "xsd:")
-    return Problem(name, line_at(text, f'"{literal.value}"'),
-                   f'ill-typed literal "{literal.value}" is not a valid {dt}')
+def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
+    """Return the Problem of each ill-typed literal, on the line of ``text`` it is written
+    (found through one index of the text's strings, however many there are)."""
+    strings = StringLines(text)
+    problems = []
+    for literal in literals:
+        dt = literal.datatype.value.replace(str(XSD), "xsd:")
+        problems.append(Problem(name, strings.line(f'"{literal.value}"'),
+                                f'ill-typed literal "{literal.value}" is not a valid {dt}'))
+    return problems
 
 
 def parse_turtle(text: str, name: str) -> list[ox.Quad]:
@@ -126,12 +131,8 @@ def is_ill_typed(literal: ox.Literal) -> bool:
 
 def ill_typed_problems(quads: list[ox.Quad], text: str, name: str) -> list[Problem]:
     """Return a Problem for every ill-typed literal among the quads."""
-    problems = []
-    for q in quads:
-        o = q.object
-        if isinstance(o, ox.Literal) and is_ill_typed(o):
-            problems.append(ill_typed_problem(o, text, name))
-    return problems
+    bad = [q.object for q in quads if isinstance(q.object, ox.Literal) and is_ill_typed(q.object)]
+    return ill_typed_report(bad, text, name) if bad else []
 
 
 def load_file(path: Path, name: str) -> tuple[list[ox.Quad], str]:

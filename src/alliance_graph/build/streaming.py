@@ -71,7 +71,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
         problems.append(loading.Problem(name, None, f"cannot read file: {exc.strerror or exc}"))
     if bad:
         text = loading.read_text(path, name)
-        problems.extend(loading.ill_typed_problem(lit, text, name) for lit in bad)
+        problems.extend(loading.ill_typed_report(bad, text, name))
 
 
 def load_files(store: ox.Store, paths: list[tuple[Path, str]]) -> None:
