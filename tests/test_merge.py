@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -186,3 +187,18 @@ def test_into_must_name_a_turtle_file_the_build_reads(project, into):
     result = add(project, "--into", into, MERGE / "good.ttl")
     assert result.exit_code == 2 and "named <topic>.ttl" in result.output, result.output
     assert folder_hash(project / "data") == before
+
+
+def test_only_the_prefixes_a_block_uses_are_added(project, tmp_path):
+    proposal = tmp_path / "prefixes.ttl"
+    unused = "".join(f"@prefix p{i}: <https://example.org/ns{i}/> .\n" for i in range(20_000))
+    proposal.write_text(unused + "@prefix extra: <https://alliance-graph.example/id/claim/x/> .\n"
+                        + (MERGE / "good.ttl").read_text("utf-8").replace(
+                            "claim:FxState-acronym", "extra:FxState-acronym"), "utf-8")
+    start = time.perf_counter()
+    result = add(project, proposal)
+    assert result.exit_code == 0, result.output
+    assert time.perf_counter() - start < 60, "prefixes are looked up, not scanned per term"
+    text = (project / "data" / "base.ttl").read_text("utf-8")
+    assert "@prefix extra: <https://alliance-graph.example/id/claim/x/> .\n" in text
+    assert "@prefix p0:" not in text and "extra:FxState-acronym a ag:Claim" in text

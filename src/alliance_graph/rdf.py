@@ -176,23 +176,51 @@ def turtle_string(value: str) -> str:
     return '"' + value.translate(_ESCAPES) + '"'
 
 
-def turtle_iri(iri: str, prefixes: dict[str, str]) -> str:
+class PrefixMap:
+    """Prefixes to write IRIs with, indexed by namespace: shortening an IRI looks up the few
+    namespaces it can end in, however many prefixes a file declares; ``used`` collects the
+    prefixes written."""
+
+    def __init__(self, prefixes: dict[str, str]):
+        self.prefixes = dict(prefixes)
+        self._by_ns: dict[str, tuple[int, str]] = {}
+        for order, (prefix, ns) in enumerate(self.prefixes.items()):
+            self._by_ns.setdefault(ns, (order, prefix))
+        self.used: set[str] = set()
+
+    def iri(self, iri: str) -> str:
+        """Return ``iri`` as a prefixed name when a prefix covers it, else as ``<iri>``."""
+        # A local name is a run of word characters, dots and hyphens at the IRI's end.
+        cut = len(iri)
+        while cut > 0 and (iri[cut - 1].isalnum() or iri[cut - 1] in "_.-"):
+            cut -= 1
+        found = [self._by_ns[iri[:k]] for k in range(cut, len(iri)) if iri[:k] in self._by_ns]
+        for _, prefix in sorted(found):
+            local = iri[len(self.prefixes[prefix]):]
+            if _LOCAL.match(local):
+                self.used.add(prefix)
+                return f"{prefix}:{local}"
+        return f"<{iri}>"
+
+
+def _prefix_map(prefixes) -> PrefixMap:
+    return prefixes if isinstance(prefixes, PrefixMap) else PrefixMap(prefixes)
+
+
+def turtle_iri(iri: str, prefixes: dict[str, str] | PrefixMap) -> str:
     """Return an IRI as a prefixed name when one of ``prefixes`` covers it, else ``<iri>``."""
-    for prefix, ns in prefixes.items():
-        if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
-            return f"{prefix}:{iri[len(ns):]}"
-    return f"<{iri}>"
+    return _prefix_map(prefixes).iri(iri)
 
 
 _RDF_TYPE = str(RDF.type)
 
 
-def turtle_predicate(iri: str, prefixes: dict[str, str]) -> str:
+def turtle_predicate(iri: str, prefixes: dict[str, str] | PrefixMap) -> str:
     """Return a predicate IRI in Turtle: ``a`` for rdf:type, else as ``turtle_iri``."""
     return "a" if iri == _RDF_TYPE else turtle_iri(iri, prefixes)
 
 
-def turtle_term(term, prefixes: dict[str, str]) -> str:
+def turtle_term(term, prefixes: dict[str, str] | PrefixMap) -> str:
     """Return an Oxigraph IRI or literal in Turtle, with ``prefixes`` for the IRIs."""
     if isinstance(term, ox.NamedNode):
         return turtle_iri(term.value, prefixes)

@@ -111,7 +111,7 @@ class LineIndex:
     def __init__(self, texts: dict[str, str] | Callable[[], dict[str, str]]):
         self._source = texts
         self._texts: dict[str, str] | None = None if callable(texts) else texts
-        self._prefixes: dict[str, list] = {}
+        self._prefixes: dict[str, dict] = {}  # file -> namespace -> [(order, prefix)]
         self._lines: dict[str, list[str]] = {}
         self._found: dict[tuple, int | None] = {}
         # file -> (term -> line of the first block it opens, term -> line it first appears on)
@@ -130,16 +130,21 @@ class LineIndex:
         return self._lines[name]
 
     def spellings(self, name: str, iri: str) -> list[str]:
-        """Return the ways a file may write ``iri``: ``<iri>`` and its prefixed names."""
+        """Return the ways a file may write ``iri``: ``<iri>`` and its prefixed names, in the
+        order the file declares the prefixes."""
         if name not in self._prefixes:
-            self._prefixes[name] = _PREFIX.findall(self.texts().get(name, ""))
-        forms = [f"<{iri}>"]
-        for prefix, ns in self._prefixes[name]:
-            local = iri[len(ns):]
-            # A local name cannot hold an unescaped "/" or "#": no file writes it that way.
-            if ns and iri.startswith(ns) and local and not set(local) & {"/", "#"}:
-                forms.append(f"{prefix}:{local}")
-        return forms
+            by_ns: dict[str, list[tuple[int, str]]] = {}
+            for order, (prefix, ns) in enumerate(_PREFIX.findall(self.texts().get(name, ""))):
+                if ns:
+                    by_ns.setdefault(ns, []).append((order, prefix))  # "" is the default
+            self._prefixes[name] = by_ns
+        by_ns = self._prefixes[name]
+        # A local name cannot hold an unescaped "/" or "#": no file writes it that way, so only
+        # namespaces ending at or after the last of them can spell this IRI.
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        found = sorted((order, prefix, k) for k in range(max(cut, 1), len(iri))
+                       for order, prefix in by_ns.get(iri[:k], ()))
+        return [f"<{iri}>"] + [f"{prefix}:{iri[k:]}" for _, prefix, k in found]
 
     def line_of(self, name: str, iri: str) -> int | None:
         """Return the 1-based line in file ``name`` where ``iri`` is described, if found."""

@@ -22,7 +22,16 @@ from rdflib.namespace import PROV, RDF
 from ..build import loading
 from ..build.lines import prefix_block_end, prefixes
 from ..namespaces import AG, PREFIX_IRIS
-from ..rdf import DATA, file_of, in_role, is_role, turtle_iri, turtle_predicate, turtle_term
+from ..rdf import (
+    DATA,
+    PrefixMap,
+    file_of,
+    in_role,
+    is_role,
+    turtle_iri,
+    turtle_predicate,
+    turtle_term,
+)
 from . import context
 
 # Predicates in the order the data files write them; the rest follow alphabetically.
@@ -71,9 +80,10 @@ class Triples:
 class Writer:
     """Write subject blocks of ``triples`` in Turtle with a file's prefixes."""
 
-    def __init__(self, triples: Triples, file_prefixes: dict[str, str]):
+    def __init__(self, triples: Triples, file_prefixes: dict[str, str] | PrefixMap):
         self.triples = triples
-        self.prefixes = file_prefixes
+        self.prefixes = file_prefixes if isinstance(file_prefixes, PrefixMap) \
+            else PrefixMap(file_prefixes)
         self._written: dict[ox.Term, str] = {}  # the same IRIs and values recur per block
         self._canon: Writer | None = None
 
@@ -229,15 +239,21 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     for target, items in blocks.items():
         text = target.read_text(encoding="utf-8") if target.exists() else ""
         declared = prefixes(text)
-        added: dict[str, str] = {}
+        # Prefixes the proposals declare and the file lacks; only those the blocks use are added.
+        offered: dict[str, str] = {}
+        namespaces = set(declared.values())
+        for proposal in {id(item[0]): item[0] for item in items}.values():
+            for p, ns in proposal.prefixes.items():
+                if p and p not in declared and p not in offered and ns not in namespaces:
+                    offered[p] = ns
+                    namespaces.add(ns)
+        usable = PrefixMap({**declared, **offered})
         rendered = []
         for proposal, subject, known in items:
-            for p, ns in proposal.prefixes.items():
-                if p and p not in declared and ns not in declared.values():
-                    added[p] = declared[p] = ns
-            writer = Writer(proposal.triples, declared)
+            writer = Writer(proposal.triples, usable)
             rendered.append(writer.block(subject, writer.pairs(subject, frozenset(known))))
-        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in added.items())
+        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in offered.items()
+                       if p in usable.used)
         if head:
             cut = prefix_block_end(text)
             text = text[:cut] + head + text[cut:]
