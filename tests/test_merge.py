@@ -202,3 +202,23 @@ def test_only_the_prefixes_a_block_uses_are_added(project, tmp_path):
     text = (project / "data" / "base.ttl").read_text("utf-8")
     assert "@prefix extra: <https://alliance-graph.example/id/claim/x/> .\n" in text
     assert "@prefix p0:" not in text and "extra:FxState-acronym a ag:Claim" in text
+
+
+def test_two_proposals_stating_the_same_evidence_add_it_once(project, tmp_path):
+    base = (BASE / "base.ttl").read_text("utf-8")
+    head = base.split("\n\n", 1)[0]
+    evidence = "ev:fx-base a ag:Evidence ;" + base.split("ev:fx-base a ag:Evidence ;", 1)[1]
+    evidence = evidence.split("\n\n", 1)[0].replace("ev:fx-base", "ev:fx-again")
+    text = head + "\n\n" + evidence + "\n\n" + (MERGE / "good.ttl").read_text("utf-8").split(
+        "\n\n", 2)[2].replace("ev:fx-base", "ev:fx-again")
+    first, second = tmp_path / "first.ttl", tmp_path / "second.ttl"
+    first.write_text(text, "utf-8")
+    second.write_text(text, "utf-8")
+    result = add(project, first, second)
+    assert result.exit_code == 0, result.output
+    written = (project / "data" / "base.ttl").read_text("utf-8")
+    assert written.count("ev:fx-again a ag:Evidence") == 1
+    assert written.count("oa:TextQuoteSelector") == 2, "the base's quote and the new one"
+    settings = Settings(root=project, ontology_dir=project / "ontology",
+                        data_dir=project / "data", cache_dir=project / "cache")
+    assert store.load(settings.with_(store="memory")).query("ASK { id:FxState ag:acronym 'FXS' }")

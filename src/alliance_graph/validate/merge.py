@@ -219,6 +219,7 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
                          "named <topic>.ttl (other files are not read by the build)")
     data = prebuilt if prebuilt is not None else _parsed(data_dir)
     blocks: dict[Path, list[tuple]] = {}
+    planned: dict[ox.Node, set] = defaultdict(set)  # facts an earlier proposal adds
     for proposal_path in proposals:
         proposal = Proposal.read(Path(proposal_path))
         proposal.check_blank_nodes()
@@ -226,9 +227,11 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
         named = (s for s in proposal.triples.by_subject if not isinstance(s, ox.BlankNode))
         for subject in sorted(named, key=lambda s: s.value):
             stored = Triples(context.describe(data, [subject]))
-            known = set(Writer(stored, PREFIX_IRIS).pairs(subject))
-            if not set(canon.pairs(subject)) - known:
-                continue  # every fact of this block is already in data/
+            known = set(Writer(stored, PREFIX_IRIS).pairs(subject)) | planned[subject]
+            stated = set(canon.pairs(subject))
+            if not stated - known:
+                continue  # every fact of this block is already in data/ (or being added)
+            planned[subject] |= stated
             target = into or _topic_of(subject, proposal.triples, data, data_dir)
             if target is None:
                 raise MergeError(f"{proposal_path}: no topic file in {data_dir} describes "

@@ -171,12 +171,14 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
 
 
 def _leave_out_restated(inputs: Inputs) -> None:
-    """Drop from each new proposal the blank nodes the rest of the graph already states."""
+    """Drop from each new proposal the blank nodes the rest of the graph, or a proposal before
+    it, already states."""
     if not inputs.new:
         return
     others = [q for q in inputs.quads if file_of(q.graph_name) not in inputs.new]
-    for name in inputs.new:
+    for name in [n for n in inputs.proposals if n in inputs.new]:
         own = [q for q in inputs.quads if file_of(q.graph_name) == name]
         dropped = restated.restated(own, others)
         if dropped:
             inputs.drop(name, dropped)
+        others += [q for q in own if q not in dropped]
