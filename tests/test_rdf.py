@@ -81,3 +81,9 @@ def test_a_failed_write_leaves_the_old_file(tmp_path):
         rdf.write_atomically(path, fails)
     assert path.read_text("utf-8") == "old"
     assert [p.name for p in Path(tmp_path).iterdir()] == ["file.txt"]
+
+
+@pytest.mark.parametrize("term", [t for t in TERMS if not isinstance(t, ox.BlankNode)] + [
+    ox.BlankNode("b0"), ox.NamedNode("mailto:someone@example.org")], ids=str)
+def test_term_text_reads_back(term):
+    assert rdf.from_text(rdf.term_text(term)) == term

@@ -112,10 +112,17 @@ def term_text(term) -> str:
 
 
 def from_text(text: str | None):
-    """Return the Oxigraph IRI or blank node that ``term_text`` wrote as ``text``."""
+    """Return the Oxigraph term that ``term_text`` wrote as ``text``.
+
+    Raises ``ValueError`` (or ``SyntaxError`` for a literal) when ``text`` is not a term."""
     if text is None:
         return None
-    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    if text.startswith('"'):
+        [triple] = ox.parse(f"<urn:s> <urn:p> {text} .", format=ox.RdfFormat.N_TRIPLES)
+        return triple.object
+    return ox.NamedNode(text)
 
 
 # --- graph names and files ----------------------------------------------------------------------

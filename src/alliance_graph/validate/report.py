@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ..namespaces import bind_prefixes, shorten
+from ..rdf import from_text, to_rdflib_term
 
 AGSH = Namespace("https://alliance-graph.example/shapes/")
 # The IRI a non-SHACL check is reported under, as sh:sourceShape: shapes/check/<name>.
@@ -112,12 +113,7 @@ def to_json(report: Report) -> str:
 
 def _term(text: str):
     """Turn a Finding's term text back into an rdflib term (IRI, blank node or literal)."""
-    if text.startswith("_:"):
-        return BNode(text[2:])
-    if text.startswith(("http://", "https://", "urn:")):
-        return URIRef(text)
-    graph = Graph().parse(data=f"<urn:s> <urn:p> {text} .", format="nt")
-    return next(iter(graph.objects()))
+    return to_rdflib_term(from_text(text))
 
 
 def to_graph(report: Report) -> Graph:
