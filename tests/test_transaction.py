@@ -81,9 +81,11 @@ def test_a_commit_stopped_after_its_journal_is_finished_by_the_next_run(folder, 
 
 def test_leftover_temporary_files_are_cleaned(folder):
     (folder / ".one.ttl.add-0123.tmp").write_text("half a file", "utf-8")
+    (folder / ".two.ttl.k3j_x9.tmp").write_text("an older version's leftover", "utf-8")
+    (folder / ".notes.tmp").write_text("not ours: left alone", "utf-8")
     assert transaction.needs_settling(folder)
-    assert transaction.settle(folder) == ["removed 1 temporary file(s) an interrupted write left"]
-    assert sorted(files(folder)) == ["one.ttl", "two.ttl"]
+    assert transaction.settle(folder) == ["removed 2 temporary file(s) an interrupted write left"]
+    assert sorted(files(folder)) == [".notes.tmp", "one.ttl", "two.ttl"]
     assert transaction.settle(folder) == [], "a settled folder needs nothing"
 
 

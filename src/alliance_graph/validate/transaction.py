@@ -117,7 +117,10 @@ def needs_settling(data_dir: Path) -> bool:
 
 
 def _leftovers(data_dir: Path):
-    return (p for p in data_dir.glob(".*.tmp") if p.is_file())
+    """Yield the temporary files writes of this program left: a data file's (``.<name>.ttl.
+    <random>.tmp``, as earlier versions named them too) and the journal's; nothing else."""
+    for pattern in (".*.ttl.*.tmp", f"{JOURNAL}.*.tmp"):
+        yield from (p for p in data_dir.glob(pattern) if p.is_file())
 
 
 def recover(data_dir: Path) -> list[str]:
