@@ -14,21 +14,9 @@ QUERIES = Settings().queries_dir
 ENTRIES = catalogue.read_manifest(QUERIES)
 
 
-# Answers a store's own query engine gets wrong (docs/remote-stores.md): the data it holds is
-# right (test_backends compares every quad), its evaluation is not.  Strict, so a fixed engine
-# is noticed.
-ENGINE_BUGS = {
-    ("virtuoso", "aid-amounts"): "Virtuoso 7.2 leaves an OPTIONAL unbound when it holds a "
-                                 "property path (rdfs:subPropertyOf*)",
-}
-
-
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
-def test_query_answers_as_reviewed(request, backend_kg, entry):
+def test_query_answers_as_reviewed(backend_kg, entry):
     # Every backend (memory, directory, remote stores) must give the reviewed answer.
-    bug = ENGINE_BUGS.get((request.node.callspec.params["backend_kg"], entry.name))
-    if bug:
-        request.applymarker(pytest.mark.xfail(reason=bug, strict=True))
     kind, actual = catalogue.run(backend_kg, entry)
     assert entry.result == catalogue.result_path(entry.query, kind), \
         f"{entry.name} is a {kind.upper()} query but its manifest result is {entry.result.name}"

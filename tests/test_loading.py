@@ -1,5 +1,7 @@
 """Parsing: one named graph per file, and bad input reported with file and line."""
 
+import re
+
 import pytest
 
 from alliance_graph.build import loading
@@ -63,3 +65,15 @@ def test_non_text_files_are_refused_clearly(tmp_path, content, message):
 def test_missing_file_is_a_load_error(tmp_path):
     with pytest.raises(loading.LoadError, match="cannot read file"):
         loading.load_files([(tmp_path / "nope.ttl", "nope.ttl")])
+
+
+@pytest.mark.parametrize("content, message", [
+    ("<urn:a> <urn:p> 1 .\n<urn:x> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> .\n", "triple terms"),
+    ("<urn:a> <urn:p> 1 .\n<< <urn:a> <urn:b> <urn:c> >> <urn:p> 1 .\n", "triple terms"),
+    ('<urn:a> <urn:p> 1 .\n<urn:x> <urn:p> "hello"@en--ltr .\n', "base direction (@en--ltr)"),
+], ids=["triple-term", "reified-triple", "direction"])
+def test_rdf12_terms_are_refused_with_their_line(tmp_path, content, message):
+    path = write(tmp_path, "x.ttl", content)
+    with pytest.raises(loading.LoadError, match=re.escape(message)) as err:
+        loading.load_files([(path, "x.ttl")])
+    assert err.value.problems[0].line == 2

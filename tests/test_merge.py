@@ -7,19 +7,20 @@ Every test works on a copy of the ontology and of a data folder in a temporary d
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from alliance_graph.build import loading
 from alliance_graph.build import pipeline as build
 from alliance_graph.cli import main
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
-from alliance_graph.validate import merge
+from alliance_graph.validate import merge, transaction
 
 ROOT = Path(__file__).parents[1]
 MERGE = ROOT / "tests" / "fixtures" / "merge"
@@ -30,10 +31,11 @@ PROPOSALS = sorted(MERGE.glob("*.ttl")) + sorted((BASE.parent).glob("*.ttl")) + 
 
 
 def folder_hash(folder: Path) -> str:
-    """Return a digest of every file's name and bytes under ``folder``."""
+    """Return a digest of every file's name and bytes under ``folder`` (the lock file aside:
+    it holds no data, only the id of the last process that took it)."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.name != transaction.LOCK:
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -117,32 +119,26 @@ def test_new_entity_needs_a_topic_file(project):
     assert events.startswith("@prefix ag:") and "claim:FxLonely-label a ag:Claim" in events
 
 
-def test_a_failed_write_restores_every_file(tmp_path, monkeypatch):
-    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
-    one.write_text("<urn:a> <urn:b> 1 .\n", "utf-8")
-    two.write_text("<urn:a> <urn:b> 2 .\n", "utf-8")
-    real_replace, calls = os.replace, []
-
-    def flaky_replace(src, dst):
-        calls.append(dst)
-        if len(calls) == 2:
-            raise OSError("disk full")
-        real_replace(src, dst)
-
-    monkeypatch.setattr(merge.os, "replace", flaky_replace)
-    with pytest.raises(merge.MergeError, match="nothing changed"):
-        merge.write_atomically({one: "<urn:a> <urn:b> 10 .\n", two: "<urn:a> <urn:b> 20 .\n"})
-    assert one.read_text("utf-8") == "<urn:a> <urn:b> 1 .\n"
-    assert two.read_text("utf-8") == "<urn:a> <urn:b> 2 .\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.ttl", "two.ttl"]
-
-
 def test_a_top_level_blank_node_is_refused_not_dropped(project, tmp_path):
     proposal = tmp_path / "blank.ttl"
     proposal.write_text((MERGE / "good.ttl").read_text("utf-8").replace(
         "claim:FxState-acronym a ag:Claim", "[] a ag:Claim"), "utf-8")
     with pytest.raises(merge.MergeError, match="must hang under exactly one subject"):
         merge.plan(project / "data", [proposal])
+
+
+def test_a_deeply_nested_block_is_written_and_reads_back(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "base.ttl").write_text("<urn:x> <urn:p> 1 .\n", "utf-8")
+    proposal = tmp_path / "deep.ttl"
+    depth = 3000  # far past Python's recursion limit: the writer must not recurse
+    proposal.write_text("<urn:x> <urn:q> " + "[ <urn:q> " * depth + '"end"' + " ]" * depth
+                        + " .\n", "utf-8")
+    new_texts, counts = merge.plan(data, [proposal], into=data / "base.ttl")
+    assert counts == {data / "base.ttl": 1}
+    quads = loading.parse_turtle(new_texts[data / "base.ttl"], "data/base.ttl")
+    assert len(quads) == depth + 2
 
 
 def outcome(data: Path, proposal: Path, **options):
@@ -183,3 +179,46 @@ def test_add_with_a_directory_store(project):
     result = add(project, MERGE / "good.ttl", options=store_dir)  # the store is rebuilt first
     assert result.exit_code == 0 and "nothing new" in result.output, result.output
     assert folder_hash(project / "data") == after
+
+
+@pytest.mark.parametrize("into", ["notes.txt", ".hidden.ttl", "base.ttl.bak"])
+def test_into_must_name_a_turtle_file_the_build_reads(project, into):
+    before = folder_hash(project / "data")
+    result = add(project, "--into", into, MERGE / "good.ttl")
+    assert result.exit_code == 2 and "named <topic>.ttl" in result.output, result.output
+    assert folder_hash(project / "data") == before
+
+
+def test_only_the_prefixes_a_block_uses_are_added(project, tmp_path):
+    proposal = tmp_path / "prefixes.ttl"
+    unused = "".join(f"@prefix p{i}: <https://example.org/ns{i}/> .\n" for i in range(20_000))
+    proposal.write_text(unused + "@prefix extra: <https://alliance-graph.example/id/claim/x/> .\n"
+                        + (MERGE / "good.ttl").read_text("utf-8").replace(
+                            "claim:FxState-acronym", "extra:FxState-acronym"), "utf-8")
+    start = time.perf_counter()
+    result = add(project, proposal)
+    assert result.exit_code == 0, result.output
+    assert time.perf_counter() - start < 60, "prefixes are looked up, not scanned per term"
+    text = (project / "data" / "base.ttl").read_text("utf-8")
+    assert "@prefix extra: <https://alliance-graph.example/id/claim/x/> .\n" in text
+    assert "@prefix p0:" not in text and "extra:FxState-acronym a ag:Claim" in text
+
+
+def test_two_proposals_stating_the_same_evidence_add_it_once(project, tmp_path):
+    base = (BASE / "base.ttl").read_text("utf-8")
+    head = base.split("\n\n", 1)[0]
+    evidence = "ev:fx-base a ag:Evidence ;" + base.split("ev:fx-base a ag:Evidence ;", 1)[1]
+    evidence = evidence.split("\n\n", 1)[0].replace("ev:fx-base", "ev:fx-again")
+    text = head + "\n\n" + evidence + "\n\n" + (MERGE / "good.ttl").read_text("utf-8").split(
+        "\n\n", 2)[2].replace("ev:fx-base", "ev:fx-again")
+    first, second = tmp_path / "first.ttl", tmp_path / "second.ttl"
+    first.write_text(text, "utf-8")
+    second.write_text(text, "utf-8")
+    result = add(project, first, second)
+    assert result.exit_code == 0, result.output
+    written = (project / "data" / "base.ttl").read_text("utf-8")
+    assert written.count("ev:fx-again a ag:Evidence") == 1
+    assert written.count("oa:TextQuoteSelector") == 2, "the base's quote and the new one"
+    settings = Settings(root=project, ontology_dir=project / "ontology",
+                        data_dir=project / "data", cache_dir=project / "cache")
+    assert store.load(settings.with_(store="memory")).query("ASK { id:FxState ag:acronym 'FXS' }")

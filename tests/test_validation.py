@@ -243,3 +243,41 @@ def test_cli_validates_against_a_directory_store(tmp_path):
     assert (tmp_path / "store" / "CURRENT").is_file(), "the directory store was not built"
     line = min(line for _, line in expected(fixture))
     assert f"{fixture}:{line}: cited node is not described as ag:Evidence" in result.output
+
+
+# --- restating what the graph holds; checks that could not run ---------------------------------
+
+def test_a_copy_of_a_data_file_restates_nothing_new(settings, tmp_path):
+    """Issue 15.5: its evidence blocks' blank-node selectors were counted twice."""
+    copy = tmp_path / "aid-copy.ttl"
+    copy.write_text((settings.data_dir / "aid.ttl").read_text("utf-8"), encoding="utf-8")
+    for prebuilt in (None, validation.FIND):
+        report = validation.validate(settings, [copy], prebuilt=prebuilt)
+        assert report.findings == [], [f"{f.where()}: {f.message}" for f in report.findings]
+
+
+def test_a_second_different_selector_is_still_a_violation(tmp_path):
+    base = (BASE / "base.ttl").read_text("utf-8")
+    head, evidence = base.split("ev:fx-base a ag:Evidence ;", 1)
+    evidence = evidence.split("\n\n", 1)[0]
+    proposal = tmp_path / "two-quotes.ttl"
+    proposal.write_text(head.split("\n\n", 1)[0] + "\n\nev:fx-base a ag:Evidence ;" + evidence.replace(
+        '"Iron Dome (Short-range', '"Iron Dome (Short-range rocket') + "\n", encoding="utf-8")
+    result = run("validate", proposal)
+    assert result.exit_code == 1, result.output
+    assert "An evidence node needs exactly one oa:hasSelector" in result.output
+
+
+def test_without_the_source_texts_the_warning_is_loud(tmp_path):
+    fixture = FIXTURES / "domain.pass.ttl"
+    result = run("--sources", tmp_path / "no-sources", "validate", fixture)
+    assert result.exit_code == 0, result.output
+    warning = "WARNING: the quote checks did NOT run, so no quote"
+    assert result.output.startswith(warning) and result.output.count(warning) == 2
+    assert "../shared/sources" in result.output and "--sources" in result.output
+    assert "no source texts at" in run("--sources", tmp_path / "no-sources", "cite", "x.txt", "q").output
+    assert "alliance-graph cite" not in result.output, "cite cannot run without the texts either"
+    data = json.loads(CliRunner().invoke(main, [
+        "--data", str(BASE), "--ontology", str(ROOT / "ontology"), "--sources",
+        str(tmp_path / "no-sources"), "validate", "--format", "json", str(fixture)]).stdout)
+    assert data["warnings"] and "did NOT run" in data["warnings"][0]

@@ -24,6 +24,7 @@ from .settings import Settings
 from .sources import citations
 from .store import backends
 from .store import graph as store
+from .validate import transaction
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 
@@ -32,6 +33,11 @@ def fail(message: str, code: int = EXIT_ERROR):
     """Print an error to stderr and exit with ``code``."""
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def _say(message: str) -> None:
+    """Print a note to stderr (progress, waiting, a warning), keeping stdout for results."""
+    click.echo(message, err=True)
 
 
 def load_graph(settings: Settings):
@@ -74,6 +80,12 @@ def main(ctx, **paths):
         ctx.obj = Settings.from_env().with_(**paths)
     except ValueError as exc:  # an ALLIANCE_GRAPH_* variable that does not parse
         fail(str(exc))
+    # An add killed mid-commit leaves a journal: finish it before anything reads data/.
+    try:
+        for note in transaction.settle(ctx.obj.data_dir, on_wait=_say):
+            _say(note)
+    except (OSError, transaction.CommitError) as exc:
+        fail(f"the data folder {ctx.obj.data_dir} is mid-change and could not be settled: {exc}")
 
 
 @main.command()
@@ -162,6 +174,9 @@ def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Pa
 @click.pass_obj
 def cite(settings: Settings, source: str, quote: str, name: str):
     """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets."""
+    if not settings.sources_dir.is_dir():
+        from .validate.quotes import missing_sources
+        fail(missing_sources(settings.sources_dir))
     path = settings.sources_dir / source
     if not path.is_file():
         fail(f"no source file {source!r} in {settings.sources_dir}")
@@ -263,16 +278,6 @@ def coverage(settings: Settings, fmt: str, source: str | None):
             click.echo(f"  quote not found in the text: {quote!r}")
 
 
-def _validated(settings: Settings, files: tuple[Path, ...], **options):
-    """Validate the proposed files with the current graph (``options``: as for
-    ``validation.validate``); exit 2 if they cannot be read."""
-    from .validate import validation  # imported here: pyshacl takes a second to import
-    try:
-        return validation.validate(settings, list(files), **options)
-    except LoadError as exc:
-        fail(f"could not validate:\n{exc}")
-
-
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
@@ -286,8 +291,14 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
     is looked up, the rest of the graph was checked when it was built. Files that are
     already inputs (data/*.ttl), a remote store, or a small graph not built yet are
     validated with every file read anew. See docs/validation.md."""
-    from .validate import report
-    result = _validated(settings, files)
+    from .validate import report, validation  # imported here: pyshacl takes a second to import
+    try:
+        result = validation.validate(settings, list(files))
+    except LoadError as exc:
+        fail(f"could not validate:\n{exc}")
+    if fmt != "text":  # the text report shows them itself; keep them off machine output
+        for warning in result.warnings:
+            _say(f"WARNING: {warning}")
     click.echo(report.render(result, fmt))
     sys.exit(EXIT_OK if result.conforms else EXIT_NO)
 
@@ -300,20 +311,22 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
 @click.pass_obj
 def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     """Validate FILES and, only if they conform, merge their facts into the data folder."""
-    from .validate import context, merge, report
-    # One prebuilt graph (None: the files) for both: validating, and finding what data/ holds.
-    prebuilt = context.prebuilt(settings)
-    result = _validated(settings, files, prebuilt=prebuilt)
-    if not result.conforms:
-        click.echo(report.to_text(result))
-        fail("the proposal does not conform: nothing was added", EXIT_NO)
+    from .validate import add as add_mod
+    from .validate import merge, report, transaction
     try:
-        merged = merge.merge(settings.data_dir, list(files), into, prebuilt)
-    except merge.MergeError as exc:
+        result = add_mod.add(settings, list(files), into, on_wait=_say)
+    except LoadError as exc:
+        fail(f"could not validate:\n{exc}")
+    except (merge.MergeError, transaction.CommitError) as exc:
         fail(str(exc))
-    for path, blocks in merged.added.items():
+    for note in result.settled + [f"WARNING: {w}" for w in result.report.warnings]:
+        _say(note)
+    if result.merged is None:
+        click.echo(report.to_text(result.report))
+        fail("the proposal does not conform: nothing was added", EXIT_NO)
+    for path, blocks in result.merged.added.items():
         click.echo(f"{path}: {blocks} subject block(s) added")
-    if not merged.added:
+    if not result.merged.added:
         click.echo("nothing new: every fact is already in the data")
 
 

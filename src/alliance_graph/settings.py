@@ -56,6 +56,11 @@ class Settings:
     # The SHACL shapes (in ontology/), and the largest proposal `validate`/`add` will read.
     shapes_file: str = "shapes.ttl"
     max_proposal_bytes: int = 5_000_000
+    # How deep a proposal may nest blank nodes ([ ... ] and lists), and lists inside lists;
+    # deeper input is refused (exit 2) before any library walks it.  Validation itself is
+    # linear in the depth (5,000 levels take seconds); no cited fact needs more than three.
+    max_nesting: int = 10_000
+    max_list_nesting: int = 32
     # Where the built graph lives: "memory" (built at start), a directory path (an on-disk
     # Oxigraph store, rebuilt only when the inputs change) or an http(s) SPARQL query URL.
     store: str = "memory"
@@ -169,16 +174,7 @@ class Settings:
         return sorted(self.ontology_dir.glob("*.ttl")) + sorted(self.data_dir.glob("*.ttl"))
 
     def graph_name(self, path: Path) -> str:
-        """Return the name of a file's named graph: ``ontology/<file>`` or ``data/<file>``.
+        """Return the name of a file's named graph (``rdf.graph_name``)."""
+        from .rdf import graph_name  # imported here: settings stay free of RDF libraries
 
-        Named by the folder's role, not its location, so the checks and the reasoner find the
-        ontology graphs wherever ``--ontology`` and ``--data`` point.
-        """
-        path = path.resolve()
-        for role, folder in (("ontology", self.ontology_dir), ("data", self.data_dir)):
-            if path.parent == folder.resolve():
-                return f"{role}/{path.name}"
-        try:
-            return path.relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.name
+        return graph_name(self, path)

@@ -11,12 +11,12 @@ their claims assert), and every row becomes a Problem with the file and line of 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 
 import pyoxigraph as ox
 
-from ..namespaces import GRAPH, sparql_prologue
+from ..namespaces import sparql_prologue
+from ..rdf import file_of
 from .lines import LineIndex
 from .loading import Problem
 
@@ -56,12 +56,6 @@ def store_of(quads) -> ox.Store:
     return store
 
 
-@lru_cache(maxsize=4096)  # called per quad during validation; there are only a few graphs
-def file_of(graph: ox.NamedNode) -> str:
-    """Return the file path a named graph IRI stands for."""
-    return graph.value.removeprefix(str(GRAPH))
-
-
 def run_check(store: ox.Store, check: Check, lines: LineIndex) -> list[Problem]:
     """Run one violation query and return a Problem per row, with file and line."""
     problems = []
@@ -81,8 +75,8 @@ def problems(quads, texts: dict[str, str], kinds=KINDS) -> list[Problem]:
 def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     """Run the violation queries of ``kinds`` over a store of asserted quads, sorted by place.
 
-    ``lines`` is anything with LineIndex's ``line_of``: the streaming build passes one that
-    reads the files only if a check finds something.
+    The streaming build passes a ``LineIndex`` that reads the files only if a check finds
+    something.
     """
     found = [p for check in all_checks(kinds) for p in run_check(store, check, lines)]
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

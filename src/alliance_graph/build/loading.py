@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
-from ..namespaces import GRAPH
+from ..rdf import graph_iri
+from .lines import StringLines, line_at
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # Datatypes whose lexical forms rdflib checks; rdf:langString and xsd:string are always fine.
-CHECKED_DATATYPES = {XSD + t for t in (
+CHECKED_DATATYPES = {str(XSD) + t for t in (
     "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "gYear",
     "gYearMonth", "nonNegativeInteger", "positiveInteger", "int", "long", "time", "duration",
 )}
@@ -51,11 +52,6 @@ class LoadError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def graph_iri(name: str) -> ox.NamedNode:
-    """Return the named graph IRI for a file's project-relative path."""
-    return ox.NamedNode(GRAPH[name])
-
-
 def read_text(path: Path, name: str) -> str:
     """Return a file's text, or raise LoadError if it is not readable UTF-8 text."""
     try:
@@ -80,11 +76,16 @@ def syntax_problem(exc: SyntaxError, name: str) -> Problem:
     return Problem(name, exc.lineno, message, exc.offset)
 
 
-def ill_typed_problem(literal: ox.Literal, text: str, name: str) -> Problem:
-    """Return the Problem for an ill-typed literal, on the line of ``text`` it is written."""
-    dt = literal.datatype.value.replace(XSD, "xsd:")
-    return Problem(name, find_line(text, f'"{literal.value}"'),
-                   f'ill-typed literal "{literal.value}" is not a valid {dt}')
+def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
+    """Return the Problem of each ill-typed literal, on the line of ``text`` it is written
+    (found through one index of the text's strings, however many there are)."""
+    strings = StringLines(text)
+    problems = []
+    for literal in literals:
+        dt = literal.datatype.value.replace(str(XSD), "xsd:")
+        problems.append(Problem(name, strings.line(f'"{literal.value}"'),
+                                f'ill-typed literal "{literal.value}" is not a valid {dt}'))
+    return problems
 
 
 def parse_turtle(text: str, name: str) -> list[ox.Quad]:
@@ -93,8 +94,26 @@ def parse_turtle(text: str, name: str) -> list[ox.Quad]:
         triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=None))
     except SyntaxError as exc:
         raise LoadError([syntax_problem(exc, name)]) from exc
+    problem = rdf12_problem(triples, text, name)
+    if problem is not None:
+        raise LoadError([problem])
     graph = graph_iri(name)
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def rdf12_problem(triples, text: str, name: str) -> Problem | None:
+    """Return the Problem of the first RDF 1.2 term (a triple term, a literal with a base
+    direction) among ``triples``: the graph is RDF 1.1, claims are reified statements."""
+    for t in triples:
+        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+            return Problem(name, line_at(text, "<<"), "RDF 1.2 triple terms (<< ... >>) are not "
+                           "used here: state a fact as a claim with rdf:subject, rdf:predicate "
+                           "and rdf:object (docs/data-model.md)")
+        if isinstance(t.object, ox.Literal) and t.object.direction is not None:
+            spelled = f"@{t.object.language}--{t.object.direction}"
+            return Problem(name, line_at(text, spelled), f"a base direction ({spelled}) is RDF "
+                           "1.2, not used here: write the language tag alone")
+    return None
 
 
 def is_ill_typed(literal: ox.Literal) -> bool:
@@ -110,20 +129,10 @@ def is_ill_typed(literal: ox.Literal) -> bool:
         logger.setLevel(level)
 
 
-def find_line(text: str, needle: str) -> int | None:
-    """Return the 1-based line of the first occurrence of ``needle`` in ``text``, if any."""
-    at = text.find(needle)
-    return None if at == -1 else text.count("\n", 0, at) + 1
-
-
 def ill_typed_problems(quads: list[ox.Quad], text: str, name: str) -> list[Problem]:
     """Return a Problem for every ill-typed literal among the quads."""
-    problems = []
-    for q in quads:
-        o = q.object
-        if isinstance(o, ox.Literal) and is_ill_typed(o):
-            problems.append(ill_typed_problem(o, text, name))
-    return problems
+    bad = [q.object for q in quads if isinstance(q.object, ox.Literal) and is_ill_typed(q.object)]
+    return ill_typed_report(bad, text, name) if bad else []
 
 
 def load_file(path: Path, name: str) -> tuple[list[ox.Quad], str]:

@@ -9,14 +9,12 @@ second start with the same inputs only reads the cache.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import __version__
+from .. import __version__, rdf
 from ..settings import Settings
 from . import checks, loading, reasoning, rules, streaming, truthy
 
@@ -43,7 +41,7 @@ def input_hash(settings: Settings) -> str:
 
 
 def _unreasoned_graphs(settings: Settings) -> set[ox.NamedNode]:
-    return {loading.graph_iri(f"ontology/{name}") for name in settings.unreasoned_files}
+    return {rdf.graph_iri(rdf.in_role(rdf.ONTOLOGY, name)) for name in settings.unreasoned_files}
 
 
 def reasoned_quads(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
@@ -74,7 +72,7 @@ def stream_into(store: ox.Store, settings: Settings) -> None:
     """
     paths = input_paths(settings)
     skip = _unreasoned_graphs(settings)
-    reasoned = [loading.graph_iri(name) for _, name in paths]
+    reasoned = [rdf.graph_iri(name) for _, name in paths]
     streaming.build_into(store, paths, [g.value for g in reasoned if g not in skip])
 
 
@@ -136,19 +134,6 @@ def cached_build(settings: Settings) -> Path:
     else:
         quads = build_quads(settings)
         write = lambda out: ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
-    write_cache_file(path, write)
-    return path
-
-
-def write_cache_file(path: Path, write) -> None:
-    """Write a cache file through ``write(binary stream)`` to a temporary name, then rename it,
-    so that a half-written file is never read."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    rdf.write_atomically(path, write)
+    return path

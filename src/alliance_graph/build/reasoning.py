@@ -14,6 +14,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..namespaces import INFERRED_GRAPH
+from ..rdf import from_rdflib, to_rdflib
 
 _REFLEXIVE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty,
               RDFS.subClassOf, RDFS.subPropertyOf}
@@ -47,22 +48,6 @@ def tautology_sparql(s: str = "?s", p: str = "?p", o: str = "?o") -> str:
             f" || ({p} IN ({terms(_REFLEXIVE)}) && sameTerm({s}, {o}))"
             f" || ({o} IN ({terms(_TOP)}) && {p} IN (<{RDF.type}>, <{RDFS.subClassOf}>))"
             f" || (sameTerm({p}, <{OWL.sameAs}>) && isLiteral({o})))")
-
-
-def to_rdflib(quads_or_triples) -> rdflib.Graph:
-    """Copy Oxigraph triples or quads into one rdflib graph (graph names dropped)."""
-    graph = rdflib.Graph()
-    data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads_or_triples],
-                        format=ox.RdfFormat.N_TRIPLES)
-    graph.parse(data=data, format="nt")
-    return graph
-
-
-def from_rdflib(triples, graph_name: ox.NamedNode) -> list[ox.Quad]:
-    """Copy rdflib triples into Oxigraph quads in the given named graph."""
-    data = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
-    return [ox.Quad(t.subject, t.predicate, t.object, graph_name)
-            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def owl_rl_closure(quads) -> list[ox.Quad]:

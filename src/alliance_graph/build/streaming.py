@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import rdf
 from ..namespaces import AG, RDF
 from . import checks, loading, rules
 from .lines import LineIndex
@@ -53,7 +54,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
 
     Literals of the checked datatypes are tested as they stream past, each distinct one once;
     the file's text is read only when one is wrong, to find its line."""
-    graph = loading.graph_iri(name)
+    graph = rdf.graph_iri(name)
     seen, bad = set(), []
     try:
         for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
@@ -70,7 +71,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
         problems.append(loading.Problem(name, None, f"cannot read file: {exc.strerror or exc}"))
     if bad:
         text = loading.read_text(path, name)
-        problems.extend(loading.ill_typed_problem(lit, text, name) for lit in bad)
+        problems.extend(loading.ill_typed_report(bad, text, name))
 
 
 def load_files(store: ox.Store, paths: list[tuple[Path, str]]) -> None:
@@ -94,19 +95,6 @@ def add_truthy(store: ox.Store) -> int:
     return rules.add_all(store, (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows))
 
 
-class LazyLines:
-    """A LineIndex over the input files that reads their texts only when first asked."""
-
-    def __init__(self, paths: list[tuple[Path, str]]):
-        self._paths = paths
-        self._index: LineIndex | None = None
-
-    def line_of(self, name: str, iri: str) -> int | None:
-        if self._index is None:
-            self._index = LineIndex({n: loading.read_text(p, n) for p, n in self._paths})
-        return self._index.line_of(name, iri)
-
-
 def build_into(store: ox.Store, paths: list[tuple[Path, str]], reasoned: list[str]) -> None:
     """Run the whole pipeline inside ``store``: load ``paths``, add the truthy triples, run
     the data checks, and infer the closure of the ``reasoned`` graph IRIs.
@@ -115,7 +103,8 @@ def build_into(store: ox.Store, paths: list[tuple[Path, str]], reasoned: list[st
     """
     load_files(store, paths)
     add_truthy(store)
-    problems = checks.run_checks(store, LazyLines(paths), kinds=("data",))
+    problems = checks.run_checks(
+        store, LineIndex(lambda: {n: loading.read_text(p, n) for p, n in paths}), kinds=("data",))
     if problems:
         raise loading.LoadError(problems)
     rules.infer_in_store(store, reasoned)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 import rdflib
 
+from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes, shorten
 from ..store.errors import QueryError  # noqa: F401 - part of this module's API
 
@@ -79,9 +80,7 @@ def rows(result) -> list[dict]:
 
 def to_rdflib(result) -> rdflib.Graph:
     """Return a CONSTRUCT or DESCRIBE result as an rdflib graph with the project's prefixes."""
-    graph = bind_prefixes(rdflib.Graph())
-    data = ox.serialize(list(result), format=ox.RdfFormat.N_TRIPLES)
-    return graph.parse(data=data, format="nt")
+    return rdf.to_rdflib(list(result), bind_prefixes(rdflib.Graph()))
 
 
 def serialize(result, fmt: str) -> bytes:

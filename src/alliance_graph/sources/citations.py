@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..rdf import turtle_string
+
 # How much context to take around a quote that is not unique on its own; grown until unique.
 _CONTEXT_STEP = 16
 
@@ -82,21 +84,14 @@ def locate(text: str, exact: str, prefix: str | None = None, suffix: str | None 
         width += _CONTEXT_STEP
 
 
-def _turtle_string(value: str) -> str:
-    """Return ``value`` as a Turtle string literal (short form, escaped)."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
-    return f'"{escaped}"'
-
-
 def evidence_turtle(evidence_name: str, file_name: str, text: str, exact: str) -> str:
     """Return a Turtle block for an evidence node citing ``exact`` in the named source."""
     loc = locate(text, exact)
-    quote = [f"oa:exact {_turtle_string(exact)}"]
+    quote = [f"oa:exact {turtle_string(exact)}"]
     if loc.prefix is not None:
-        quote.append(f"oa:prefix {_turtle_string(loc.prefix)}")
+        quote.append(f"oa:prefix {turtle_string(loc.prefix)}")
     if loc.suffix is not None:
-        quote.append(f"oa:suffix {_turtle_string(loc.suffix)}")
+        quote.append(f"oa:suffix {turtle_string(loc.suffix)}")
     selector = " ;\n            ".join(quote)
     return (
         f"ev:{evidence_name} a ag:Evidence ;\n"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..build import pipeline as build
+from ..rdf import write_atomically
 from ..settings import Settings
 from .errors import StoreError
 from .layout import asserted_copy, file_graphs
@@ -52,9 +53,7 @@ def build_directory(settings: Settings, folder: Path) -> str:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    pointer = folder / f".{CURRENT}-{os.getpid()}"
-    pointer.write_text(digest + "\n", encoding="ascii")
-    os.replace(pointer, folder / CURRENT)
+    write_atomically(folder / CURRENT, digest + "\n")
     _remove_old_builds(folder, keep=target.name)
     return digest
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import rdf
 from ..build import pipeline as build
 from ..settings import Settings
 from .layout import write_main
@@ -22,7 +23,7 @@ def main_file(settings: Settings) -> Path:
     nquads = build.cached_build(settings)
     path = nquads.with_name(nquads.name.replace("build-", "main-", 1))
     if not path.exists():
-        build.write_cache_file(path, partial(write_main, nquads))
+        rdf.write_atomically(path, partial(write_main, nquads))
     return path
 
 

@@ -25,7 +25,8 @@ import pyoxigraph as ox
 
 from ..build import pipeline as build
 from ..build.loading import LoadError
-from ..namespaces import AG, GRAPH, OA, RDF, RDFS
+from ..namespaces import AG, OA, RDF, RDFS
+from ..rdf import DATA, is_role
 from ..settings import Settings
 from ..store import backends, directory
 
@@ -33,7 +34,6 @@ from ..store import backends, directory
 # otherwise served from memory: opening it takes well under a second, loading the N-Quads
 # build into memory about a second per 10 k facts.
 CACHE_STORE = "validate-store"
-_DATA = str(GRAPH["data/"])
 _SUBJECT = ox.NamedNode(str(RDF.subject))
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
 _NAMING = {ox.NamedNode(str(p)) for p in (RDF.type, RDFS.label)}
@@ -72,7 +72,7 @@ def prebuilt(settings: Settings) -> ox.Store | None:
 
 def _data(quads) -> list[ox.Quad]:
     """Return the quads in data graphs (not the ontology's, not the inferred graph)."""
-    return [q for q in quads if q.graph_name.value.startswith(_DATA)]
+    return [q for q in quads if is_role(q.graph_name, DATA)]
 
 
 def describe(store, nodes) -> list[ox.Quad]:

@@ -1,4 +1,4 @@
-"""Merge validated proposals into the topic files of data/, atomically and without duplicates.
+"""Plan how validated proposals merge into the topic files of data/, without duplicates.
 
 Each subject block of a proposal goes to the topic file that already describes its entity: a
 claim to the file with claims about its rdf:subject, an evidence node to the file of the first
@@ -7,44 +7,45 @@ the file named with ``into``.  A block keeps only the facts not already in data/
 a no-op) and is written in the project's layout (one subject block per entity, a blank line
 between, the file's own prefixes).  What data/ already holds is looked up in a store: the
 prebuilt graph the proposal was validated against, else the data files parsed by Oxigraph.
-Every changed file is written to a temporary file, re-parsed, then renamed over the original;
-if anything fails, every file keeps its old bytes.
+``plan`` returns the new texts; ``transaction.commit`` writes them.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import PROV, RDF
 
-from ..build import checks, loading, reasoning
-from ..build.lines import _PREFIX
-from ..namespaces import AG, GRAPH, PREFIX_IRIS
+from ..build import loading
+from ..build.lines import prefix_block_end, prefixes
+from ..namespaces import AG, PREFIX_IRIS
+from ..rdf import (
+    DATA,
+    PrefixMap,
+    file_of,
+    in_role,
+    is_role,
+    turtle_iri,
+    turtle_predicate,
+    turtle_term,
+)
 from . import context
 
 # Predicates in the order the data files write them; the rest follow alphabetically.
 _ORDER = [str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, AG.validFrom,
                            AG.validUntil, AG.asOf, AG.rank, PROV.wasDerivedFrom)]
-_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[\w.\-]*[\w\-])?$")
-_BARE = {str(XSD.integer): re.compile(r"^[+-]?\d+$"),
-         str(XSD.decimal): re.compile(r"^[+-]?\d*\.\d+$"),
-         str(XSD.boolean): re.compile(r"^(true|false)$")}
-
-
-_DATA = str(GRAPH["data/"])
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBJECT = ox.NamedNode(str(RDF.subject))
+_OBJECT = ox.NamedNode(str(RDF.object))
+_DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 _SOURCE_DOCUMENT = ox.NamedNode(str(AG.SourceDocument))
 
 
 class MergeError(Exception):
-    """The proposal cannot be merged (no topic file for it, or a write failed)."""
+    """The proposal cannot be merged (no topic file for it, or a shape the files cannot hold)."""
 
 
 @dataclass
@@ -54,101 +55,142 @@ class MergeResult:
     added: dict[str, int] = field(default_factory=dict)
 
 
-class _Writer:
-    """Write RDF terms and subject blocks in Turtle with a file's prefixes."""
+class Triples:
+    """Triples indexed by subject and by (predicate, object), as a block writer reads them."""
 
-    def __init__(self, graph: Graph, prefixes: dict[str, str]):
-        self.graph = graph
-        self.prefixes = prefixes
+    def __init__(self, quads):
+        self.by_subject: dict[ox.Node, list[tuple]] = defaultdict(list)
+        self.by_object: dict[tuple, list[ox.Node]] = defaultdict(list)
+        seen = set()
+        for q in quads:
+            triple = (q.subject, q.predicate, q.object)
+            if triple in seen:
+                continue  # stated twice (or in two files): one fact
+            seen.add(triple)
+            self.by_subject[q.subject].append((q.predicate, q.object))
+            self.by_object[(q.predicate, q.object)].append(q.subject)
 
-    def iri(self, iri: str) -> str:
-        if iri == str(RDF.type):
-            return "a"
-        for prefix, ns in self.prefixes.items():
-            if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
-                return f"{prefix}:{iri[len(ns):]}"
-        return f"<{iri}>"
+    def objects(self, subject, predicate) -> list:
+        return [o for p, o in self.by_subject.get(subject, ()) if p == predicate]
 
-    def term(self, term, depth: int = 1) -> str:
-        if isinstance(term, URIRef):
-            return self.iri(str(term)) if str(term) != str(RDF.type) else f"<{term}>"
-        if isinstance(term, BNode):
-            return self.inline(term, depth)
-        if isinstance(term, Literal):
-            lexical = str(term)
-            dt = str(term.datatype) if term.datatype else None
-            if dt in _BARE and _BARE[dt].match(lexical):
-                return lexical
-            quoted = '"' + (lexical.replace("\\", "\\\\").replace('"', '\\"')
-                            .replace("\n", "\\n").replace("\r", "\\r")) + '"'
-            if term.language:
-                return f"{quoted}@{term.language}"
-            if dt and dt != str(XSD.string):
-                return f"{quoted}^^{self.iri(dt)}"
-            return quoted
-        raise MergeError(f"cannot write term {term!r}")
+    def subjects(self, predicate, obj) -> list:
+        return self.by_object.get((predicate, obj), [])
+
+
+class Writer:
+    """Write subject blocks of ``triples`` in Turtle with a file's prefixes."""
+
+    def __init__(self, triples: Triples, file_prefixes: dict[str, str] | PrefixMap):
+        self.triples = triples
+        self.prefixes = file_prefixes if isinstance(file_prefixes, PrefixMap) \
+            else PrefixMap(file_prefixes)
+        self._written: dict[ox.Term, str] = {}  # the same IRIs and values recur per block
+        self._canon: Writer | None = None
+
+    def predicate(self, p: ox.NamedNode) -> str:
+        if p not in self._written:
+            self._written[p] = turtle_predicate(p.value, self.prefixes)
+        return self._written[p]
 
     def pairs(self, subject, skip=frozenset()) -> list[tuple[str, str]]:
         """Return (predicate, object) Turtle text pairs of ``subject``, in the project's order,
         leaving out those whose canonical form (project prefixes) is in ``skip``."""
-        canon = _Writer(self.graph, PREFIX_IRIS) if skip else self
+        if skip and self._canon is None:
+            self._canon = Writer(self.triples, PREFIX_IRIS)
+        canon = self._canon
         out = []
-        for p, o in self.graph.predicate_objects(subject):
-            if skip and (canon.iri(str(p)), canon.term(o, 2)) in skip:
+        for p, o in self.triples.by_subject.get(subject, ()):
+            if skip and (canon.predicate(p), canon.term(o)) in skip:
                 continue
-            out.append((_ORDER.index(str(p)) if str(p) in _ORDER else len(_ORDER), str(p),
-                        self.iri(str(p)), self.term(o, 2)))
+            out.append((_ORDER.index(p.value) if p.value in _ORDER else len(_ORDER), p.value,
+                        self.predicate(p), self.term(o)))
         return [(p, o) for _, _, p, o in sorted(out)]
 
-    def inline(self, node: BNode, depth: int) -> str:
-        pairs = self.pairs(node)
-        return "[ " + " ; ".join(f"{p} {o}" for p, o in pairs) + " ]"
+    def term(self, term) -> str:
+        """Return a term in Turtle: a blank node inline as ``[ ... ]`` with all it holds."""
+        if isinstance(term, ox.BlankNode):
+            return self._inline(term)
+        if isinstance(term, ox.NamedNode) and term == _TYPE:
+            return f"<{term.value}>"  # "a" stands for rdf:type only as a predicate
+        if term not in self._written:
+            self._written[term] = turtle_term(term, self.prefixes)
+        return self._written[term]
+
+    def _inline(self, node: ox.BlankNode) -> str:
+        # Innermost first, without recursion: a proposal may nest blank nodes deeply.
+        order, frontier, seen = [], [node], {node}
+        while frontier:
+            current = frontier.pop()
+            order.append(current)
+            for _, o in self.triples.by_subject.get(current, ()):
+                if isinstance(o, ox.BlankNode) and o not in seen:
+                    seen.add(o)
+                    frontier.append(o)
+        texts: dict[ox.BlankNode, str] = {}
+        for current in reversed(order):
+            pairs = sorted((_ORDER.index(p.value) if p.value in _ORDER else len(_ORDER), p.value,
+                            self.predicate(p), texts.get(o, "[]") if isinstance(o, ox.BlankNode) else self.term(o))
+                           for p, o in self.triples.by_subject.get(current, ()))
+            texts[current] = "[ " + " ; ".join(f"{p} {o}" for _, _, p, o in pairs) + " ]"
+        return texts[node]
 
     def block(self, subject, pairs: list[tuple[str, str]]) -> str:
-        lines = [f"{self.term(subject)} {pairs[0][0]} {pairs[0][1]}"]
+        lines = [f"{turtle_iri(subject.value, self.prefixes)} {pairs[0][0]} {pairs[0][1]}"]
         lines += [f"    {p} {o}" for p, o in pairs[1:]]
         return " ;\n".join(lines) + " .\n"
 
 
-def _prefixes(text: str) -> dict[str, str]:
-    return {p or "": ns for p, ns in _PREFIX.findall(text)}
+@dataclass
+class Proposal:
+    """A proposal file's triples and prefixes."""
+
+    path: Path
+    triples: Triples
+    prefixes: dict[str, str]
+
+    @classmethod
+    def read(cls, path: Path) -> Proposal:
+        text = loading.read_text(path, str(path))
+        return cls(path, Triples(loading.parse_turtle(text, str(path))), prefixes(text))
+
+    def check_blank_nodes(self) -> None:
+        """Refuse blank nodes that would be lost (nothing points at them) or written twice."""
+        parents: dict[ox.BlankNode, set] = defaultdict(set)
+        for s, pairs in self.triples.by_subject.items():
+            for p, o in pairs:
+                if isinstance(o, ox.BlankNode):
+                    parents[o].add((s, p))
+        for node in self.triples.by_subject:
+            if isinstance(node, ox.BlankNode) and len(parents[node]) != 1:
+                raise MergeError(f"{self.path}: a blank node ([ ... ]) must hang under exactly "
+                                 "one subject; give a top-level node an IRI (claim:, ev:, id:)")
 
 
-def _ox(term) -> ox.NamedNode | None:
-    return ox.NamedNode(str(term)) if isinstance(term, URIRef) else None
-
-
-def _first_file(data: ox.Store, data_dir: Path, predicate, obj) -> Path | None:
+def _first_file(data, data_dir: Path, predicate, obj) -> Path | None:
     """Return the first data file (by name) holding a triple ``?s predicate obj``."""
-    if obj is None:
+    if not isinstance(obj, ox.NamedNode):
         return None
-    names = {checks.file_of(q.graph_name) for q in data.quads_for_pattern(None, predicate, obj)
-             if q.graph_name.value.startswith(_DATA)}
+    names = {file_of(q.graph_name) for q in data.quads_for_pattern(None, predicate, obj)
+             if is_role(q.graph_name, DATA)}
     return data_dir / Path(min(names)).name if names else None
 
 
-def _known(data: ox.Store, subject: URIRef) -> Graph:
-    """Return what data/ states about ``subject`` (with the blank nodes it reaches)."""
-    return reasoning.to_rdflib(context.describe(data, [ox.NamedNode(str(subject))]))
-
-
-def _topic_of(subject: URIRef, proposal: Graph, data: ox.Store, data_dir: Path) -> Path | None:
+def _topic_of(subject, proposal: Triples, data, data_dir: Path) -> Path | None:
     """Return the data file that describes the entity a proposal's subject block is about."""
-    entities = []
-    for s in proposal.objects(subject, RDF.subject):
-        entities.append(s)
-    for claim in proposal.subjects(PROV.wasDerivedFrom, subject):  # evidence: its claims
-        entities.extend(proposal.objects(claim, RDF.subject))
-    if (subject, RDF.type, AG.SourceDocument) in proposal:
+    entities = list(proposal.objects(subject, _SUBJECT))
+    for claim in proposal.subjects(_DERIVED_FROM, subject):  # evidence: its claims
+        entities.extend(proposal.objects(claim, _SUBJECT))
+    if _SOURCE_DOCUMENT in proposal.objects(subject, _TYPE):
         found = _first_file(data, data_dir, _TYPE, _SOURCE_DOCUMENT)
         if found:
             return found
     entities.append(subject)
     for claim_subject in list(entities):  # then what the claims link the entity to
-        for claim in proposal.subjects(RDF.subject, claim_subject):
-            entities.extend(o for o in proposal.objects(claim, RDF.object) if isinstance(o, URIRef))
+        for claim in proposal.subjects(_SUBJECT, claim_subject):
+            entities.extend(o for o in proposal.objects(claim, _OBJECT)
+                            if isinstance(o, ox.NamedNode))
     for entity in entities:
-        found = _first_file(data, data_dir, _SUBJECT, _ox(entity))
+        found = _first_file(data, data_dir, _SUBJECT, entity)
         if found:
             return found
     return None
@@ -158,7 +200,7 @@ def _parsed(data_dir: Path) -> ox.Store:
     """Return a store of the data files, each in its named graph, as the build parses them."""
     store = ox.Store()
     for path in sorted(data_dir.glob("*.ttl")):
-        name = f"data/{path.name}"
+        name = in_role(DATA, path.name)
         store.extend(loading.parse_turtle(loading.read_text(path, name), name))
     return store
 
@@ -171,82 +213,54 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     What data/ already holds is looked up in ``prebuilt``, a store holding the build of
     data_dir (validation's prebuilt graph), or else in the data files parsed by Oxigraph.
     """
+    if into is not None and (not Path(into).name.endswith(".ttl")
+                             or Path(into).name.startswith(".")):
+        raise MergeError(f"--into {into}: facts go to a Turtle file of the data folder, "
+                         "named <topic>.ttl (other files are not read by the build)")
     data = prebuilt if prebuilt is not None else _parsed(data_dir)
     blocks: dict[Path, list[tuple]] = {}
+    planned: dict[ox.Node, set] = defaultdict(set)  # facts an earlier proposal adds
     for proposal_path in proposals:
-        proposal = Graph().parse(proposal_path, format="turtle")
-        pwriter = _Writer(proposal, PREFIX_IRIS)
-        # Blank nodes are written nested in the block that points at them; one that nothing
-        # points at, or that two blocks share, would be lost or duplicated.
-        for node in {s for s in proposal.subjects() if isinstance(s, BNode)}:
-            if len(set(proposal.subject_predicates(node))) != 1:
-                raise MergeError(f"{proposal_path}: a blank node ([ ... ]) must hang under exactly "
-                                 "one subject; give a top-level node an IRI (claim:, ev:, id:)")
-        for subject in sorted({s for s in proposal.subjects() if not isinstance(s, BNode)}):
-            known = set(_Writer(_known(data, subject), PREFIX_IRIS).pairs(subject))
-            if not set(pwriter.pairs(subject)) - known:
-                continue  # every fact of this block is already in data/
-            target = into or _topic_of(subject, proposal, data, data_dir)
+        proposal = Proposal.read(Path(proposal_path))
+        proposal.check_blank_nodes()
+        canon = Writer(proposal.triples, PREFIX_IRIS)
+        named = (s for s in proposal.triples.by_subject if not isinstance(s, ox.BlankNode))
+        for subject in sorted(named, key=lambda s: s.value):
+            stored = Triples(context.describe(data, [subject]))
+            known = set(Writer(stored, PREFIX_IRIS).pairs(subject)) | planned[subject]
+            stated = set(canon.pairs(subject))
+            if not stated - known:
+                continue  # every fact of this block is already in data/ (or being added)
+            planned[subject] |= stated
+            target = into or _topic_of(subject, proposal.triples, data, data_dir)
             if target is None:
                 raise MergeError(f"{proposal_path}: no topic file in {data_dir} describes "
-                                 f"{subject} or what it links to; name one with --into FILE")
+                                 f"{subject.value} or what it links to; name one with --into FILE")
             target = data_dir / Path(target).name
-            blocks.setdefault(target, []).append((proposal, subject, known,
-                                                  _prefixes(proposal_path.read_text("utf-8"))))
+            blocks.setdefault(target, []).append((proposal, subject, known))
     new_texts, counts = {}, {}
     for target, items in blocks.items():
         text = target.read_text(encoding="utf-8") if target.exists() else ""
-        prefixes = _prefixes(text)
-        added_prefixes = {}
+        declared = prefixes(text)
+        # Prefixes the proposals declare and the file lacks; only those the blocks use are added.
+        offered: dict[str, str] = {}
+        namespaces = set(declared.values())
+        for proposal in {id(item[0]): item[0] for item in items}.values():
+            for p, ns in proposal.prefixes.items():
+                if p and p not in declared and p not in offered and ns not in namespaces:
+                    offered[p] = ns
+                    namespaces.add(ns)
+        usable = PrefixMap({**declared, **offered})
         rendered = []
-        for proposal, subject, known, proposal_prefixes in items:
-            for p, ns in proposal_prefixes.items():
-                if p and p not in prefixes and ns not in prefixes.values():
-                    added_prefixes[p] = prefixes[p] = ns
-            writer = _Writer(proposal, prefixes)
+        for proposal, subject, known in items:
+            writer = Writer(proposal.triples, usable)
             rendered.append(writer.block(subject, writer.pairs(subject, frozenset(known))))
-        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in added_prefixes.items())
+        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in offered.items()
+                       if p in usable.used)
         if head:
-            last = max((m.end() for m in _PREFIX.finditer(text)), default=0)
-            cut = text.find("\n", last) + 1 if last else 0
+            cut = prefix_block_end(text)
             text = text[:cut] + head + text[cut:]
         body = text.rstrip("\n")
         new_texts[target] = (body + "\n\n" if body else "") + "\n".join(rendered)
         counts[target] = len(rendered)
     return new_texts, counts
-
-
-def write_atomically(new_texts: dict[Path, str]) -> None:
-    """Replace each file with its new text; on any failure, leave every file as it was."""
-    temps: dict[Path, str] = {}
-    originals: dict[Path, bytes | None] = {}
-    try:
-        for path, text in new_texts.items():
-            loading.parse_turtle(text, path.name)  # never write what does not parse back
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps[path] = tmp
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-        for path, tmp in temps.items():
-            originals[path] = path.read_bytes() if path.exists() else None
-            os.replace(tmp, path)
-    except BaseException as exc:
-        for path, old in originals.items():  # undo the renames already done
-            if old is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(old)
-        for tmp in temps.values():
-            Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, Exception):
-            raise MergeError(f"could not write the data files, nothing changed: {exc}") from exc
-        raise
-
-
-def merge(data_dir: Path, proposals: list[Path], into: Path | None = None,
-          prebuilt: ox.Store | None = None) -> MergeResult:
-    """Append the proposals' new facts to the data files; return what was added where
-    (``prebuilt``: as for ``plan``)."""
-    new_texts, counts = plan(data_dir, proposals, into, prebuilt)
-    write_atomically(new_texts)
-    return MergeResult({str(p): n for p, n in counts.items()})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import sparql_prologue
+from ..namespaces import AG, OA, sparql_prologue
 from ..sources.citations import QuoteNotFound, locate, read_source, sha256_of
 from .report import CHECK, Finding
 
@@ -38,8 +38,11 @@ SELECT ?graph ?source ?file ?sha WHERE {
   GRAPH ?graph { ?source a ag:SourceDocument ; ag:sha256 ?sha . OPTIONAL { ?source ag:fileName ?file } }
 }"""
 
-OA = "http://www.w3.org/ns/oa#"
-AG = "https://alliance-graph.example/ontology/"
+def missing_sources(sources_dir: Path) -> str:
+    """Return what to say when the source texts are not at ``sources_dir``: where they belong."""
+    return (f"no source texts at {sources_dir}: they are not part of this repository but the "
+            "shared sources folder, expected beside the checkout at ../shared/sources (as CI "
+            "has it); point --sources or ALLIANCE_GRAPH_SOURCES at a copy of it")
 
 
 def _finding(name: str, graph: str, focus: str, message: str, path: str | None = None,
@@ -76,7 +79,7 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
         if text is None:
             found.append(_finding("source-file-missing", graph, focus,
                                   f"source file {name!r} is not in the sources folder: check "
-                                  f"the src: name or add the text", OA + "hasSource",
+                                  f"the src: name or add the text", str(OA.hasSource),
                                   row["source"].value))
             continue
         exact = row["exact"].value
@@ -87,7 +90,7 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
         except QuoteNotFound as exc:
             found.append(_finding("quote-not-verbatim", graph, focus,
                                   f"quote not found in {name}: {exc}; copy it from the text "
-                                  f"(`alliance-graph cite`)", OA + "exact", str(row["exact"])))
+                                  f"(`alliance-graph cite`)", str(OA.exact), str(row["exact"])))
             continue
         if row["start"] is None or row["end"] is None:
             continue
@@ -98,7 +101,7 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
         if text[start:end] != exact:
             found.append(_finding("quote-offsets-wrong", graph, focus,
                                   f"offsets {start}-{end} of {name} do not hold the quote "
-                                  f"(it is at {loc.start}-{loc.end})", OA + "start",
+                                  f"(it is at {loc.start}-{loc.end})", str(OA.start),
                                   str(row["start"])))
     hashes: dict[str, str] = {}
     for row in store.query(_SOURCES):
@@ -111,6 +114,6 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
             found.append(_finding("source-hash-mismatch", graph_of(row["graph"]),
                                   row["source"].value,
                                   f"ag:sha256 of {name} is not the file's ({actual}): the text "
-                                  f"changed or the digest is mistyped", AG + "sha256",
+                                  f"changed or the digest is mistyped", str(AG.sha256),
                                   str(row["sha"])))
     return found

@@ -12,11 +12,11 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ..namespaces import bind_prefixes, shorten
+from ..rdf import from_text, to_rdflib_term
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 AGSH = Namespace("https://alliance-graph.example/shapes/")
 # The IRI a non-SHACL check is reported under, as sh:sourceShape: shapes/check/<name>.
 CHECK = Namespace(str(AGSH) + "check/")
@@ -55,6 +55,8 @@ class Report:
     files: list[str] = field(default_factory=list)
     # Findings in files that were not proposed (the current graph's own problems).
     elsewhere: int = 0
+    # Checks that could not run, said loudly (the quote checks without the source texts).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -80,7 +82,7 @@ def _short(term: str | None) -> str:
 
 def to_text(report: Report) -> str:
     """Return a report a contributor reads top to bottom: severity groups, then file:line."""
-    lines = []
+    lines = [f"WARNING: {w}" for w in report.warnings]
     for severity, group in report.by_severity().items():
         lines.append(f"{severity}s ({len(group)})")
         for f in group:
@@ -98,13 +100,14 @@ def to_text(report: Report) -> str:
     if report.elsewhere:
         lines.append(f"({report.elsewhere} finding(s) in files not proposed; "
                      "`alliance-graph validate data/*.ttl` lists them)")
+    lines += [f"WARNING: {w}" for w in report.warnings]
     return "\n".join(lines)
 
 
 def to_json(report: Report) -> str:
     """Return the report as JSON: conforms, files, and the findings with every field."""
     return json.dumps({"conforms": report.conforms, "files": report.files,
-                       "elsewhere": report.elsewhere,
+                       "elsewhere": report.elsewhere, "warnings": report.warnings,
                        "findings": [asdict(f) for f in report.findings]}, indent=2)
 
 
@@ -116,12 +119,7 @@ def from_json(text: str) -> Report:
 
 def _term(text: str):
     """Turn a Finding's term text back into an rdflib term (IRI, blank node or literal)."""
-    if text.startswith("_:"):
-        return BNode(text[2:])
-    if text.startswith(("http://", "https://", "urn:")):
-        return URIRef(text)
-    graph = Graph().parse(data=f"<urn:s> <urn:p> {text} .", format="nt")
-    return next(iter(graph.objects()))
+    return to_rdflib_term(from_text(text))
 
 
 def to_graph(report: Report) -> Graph:
@@ -132,6 +130,8 @@ def to_graph(report: Report) -> Graph:
     node = BNode()
     g.add((node, RDF.type, SH.ValidationReport))
     g.add((node, SH.conforms, Literal(report.conforms)))
+    for warning in report.warnings:
+        g.add((node, RDFS.comment, Literal(f"WARNING: {warning}")))
     for f in report.findings:
         r = BNode()
         g.add((node, SH.result, r))

@@ -1,0 +1,302 @@
+"""The RDF plumbing every step shares: terms between Oxigraph and rdflib, graph names and files,
+Turtle terms, and atomic file writes.
+
+One home for each, so that the build, validation, ``add`` and the queries agree on how a blank
+node crosses from one library to the other, which file a named graph stands for, how a literal
+is escaped, and how a file is replaced without ever being seen half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+from collections.abc import Callable
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, XSD
+
+from .namespaces import GRAPH
+
+# --- terms: Oxigraph <-> rdflib ---------------------------------------------------------------
+
+# Blank nodes cross to rdflib as urn:bnode:<id> IRIs when asked (``skolem``), so that a finding
+# on a selector keeps the id the file was parsed with; ``to_ox`` turns them back.
+SKOLEM = "urn:bnode:"
+
+
+@contextmanager
+def _quiet_rdflib():
+    """Silence rdflib's traceback per ill-typed literal: those are reported as findings."""
+    logger = logging.getLogger("rdflib.term")
+    level, logger.level = logger.level, logging.CRITICAL
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def to_rdflib_term(term, skolem: bool = False):
+    """Return the rdflib term for an Oxigraph term (blank nodes as SKOLEM IRIs if ``skolem``)."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.URIRef(SKOLEM + term.value) if skolem else rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return rdflib.Literal(term.value)  # as rdflib's own parsers write a plain string
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def to_ox(term):
+    """Return the Oxigraph term for an rdflib term (SKOLEM IRIs become blank nodes again)."""
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        if str(term).startswith(SKOLEM):
+            return ox.BlankNode(str(term)[len(SKOLEM):])
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype
+                      else None)
+
+
+def to_rdflib(quads_or_triples, graph: rdflib.Graph | None = None,
+              skolem: bool = False) -> rdflib.Graph:
+    """Copy Oxigraph triples or quads into one rdflib graph (graph names dropped).
+
+    Without ``skolem`` the triples go through N-Triples, rdflib's fastest reader (blank nodes
+    get rdflib's own ids); with it, term by term, blank nodes as SKOLEM IRIs with their ids.
+    """
+    graph = rdflib.Graph() if graph is None else graph
+    if not skolem:
+        data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object)
+                             for q in quads_or_triples], format=ox.RdfFormat.N_TRIPLES)
+        return graph.parse(data=data, format="nt")
+    with _quiet_rdflib():
+        for q in quads_or_triples:
+            graph.add((to_rdflib_term(q.subject, True), to_rdflib_term(q.predicate, True),
+                       to_rdflib_term(q.object, True)))
+    return graph
+
+
+def from_rdflib(triples, graph_name: ox.NamedNode) -> list[ox.Quad]:
+    """Copy rdflib triples into Oxigraph quads in the given named graph."""
+    data = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph_name)
+            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def term_text(term) -> str:
+    """Return a term as text: an IRI bare, a blank node as _:id, a literal as N-Triples."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return str(term)
+    if isinstance(term, rdflib.URIRef):
+        return str(term)
+    if isinstance(term, rdflib.BNode):
+        return f"_:{term}"
+    return term.n3()
+
+
+def from_text(text: str | None):
+    """Return the Oxigraph term that ``term_text`` wrote as ``text``.
+
+    Raises ``ValueError`` (or ``SyntaxError`` for a literal) when ``text`` is not a term."""
+    if text is None:
+        return None
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    if text.startswith('"'):
+        [triple] = ox.parse(f"<urn:s> <urn:p> {text} .", format=ox.RdfFormat.N_TRIPLES)
+        return triple.object
+    return ox.NamedNode(text)
+
+
+# --- graph names and files ----------------------------------------------------------------------
+
+ONTOLOGY, DATA = "ontology", "data"
+
+
+def graph_name(settings, path: Path) -> str:
+    """Return the name of a file's named graph: ``ontology/<file>`` or ``data/<file>``.
+
+    Named by the folder's role, not its location, so the checks and the reasoner find the
+    ontology graphs wherever ``--ontology`` and ``--data`` point.
+    """
+    path = path.resolve()
+    for role, folder in ((ONTOLOGY, settings.ontology_dir), (DATA, settings.data_dir)):
+        if path.parent == folder.resolve():
+            return f"{role}/{path.name}"
+    try:
+        return path.relative_to(settings.root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def in_role(role: str, file_name: str) -> str:
+    """Return the graph name of ``file_name`` in the ``role`` folder (ontology or data)."""
+    return f"{role}/{file_name}"
+
+
+def graph_iri(name: str) -> ox.NamedNode:
+    """Return the named graph IRI for a graph name (a file's project-relative path)."""
+    return ox.NamedNode(GRAPH[name])
+
+
+@lru_cache(maxsize=4096)  # called per quad; there are only a few graphs
+def file_of(graph: ox.NamedNode) -> str:
+    """Return the graph name (file path) a named graph IRI stands for."""
+    return graph.value.removeprefix(str(GRAPH))
+
+
+def is_role(graph: ox.NamedNode, role: str) -> bool:
+    """Return True when a named graph IRI is a file of the ``role`` folder."""
+    return graph.value.startswith(f"{GRAPH}{role}/")
+
+
+# --- Turtle terms -------------------------------------------------------------------------------
+
+# A prefixed name's local part as the project writes it (no escapes needed).
+_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[\w.\-]*[\w\-])?$")
+# Literals Turtle may write bare, with the lexical forms that read back as the same literal.
+_BARE = {str(XSD.integer): re.compile(r"^[+-]?\d+$"),
+         str(XSD.decimal): re.compile(r"^[+-]?\d*\.\d+$"),
+         str(XSD.boolean): re.compile(r"^(true|false)$")}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def turtle_string(value: str) -> str:
+    """Return ``value`` as a short Turtle string literal, escaped."""
+    return '"' + value.translate(_ESCAPES) + '"'
+
+
+class PrefixMap:
+    """Prefixes to write IRIs with, indexed by namespace: shortening an IRI looks up the few
+    namespaces it can end in, however many prefixes a file declares; ``used`` collects the
+    prefixes written."""
+
+    def __init__(self, prefixes: dict[str, str]):
+        self.prefixes = dict(prefixes)
+        self._by_ns: dict[str, tuple[int, str]] = {}
+        for order, (prefix, ns) in enumerate(self.prefixes.items()):
+            self._by_ns.setdefault(ns, (order, prefix))
+        self.used: set[str] = set()
+
+    def iri(self, iri: str) -> str:
+        """Return ``iri`` as a prefixed name when a prefix covers it, else as ``<iri>``."""
+        # A local name is a run of word characters, dots and hyphens at the IRI's end.
+        cut = len(iri)
+        while cut > 0 and (iri[cut - 1].isalnum() or iri[cut - 1] in "_.-"):
+            cut -= 1
+        found = [self._by_ns[iri[:k]] for k in range(cut, len(iri)) if iri[:k] in self._by_ns]
+        for _, prefix in sorted(found):
+            local = iri[len(self.prefixes[prefix]):]
+            if _LOCAL.match(local):
+                self.used.add(prefix)
+                return f"{prefix}:{local}"
+        return f"<{iri}>"
+
+
+def _prefix_map(prefixes) -> PrefixMap:
+    return prefixes if isinstance(prefixes, PrefixMap) else PrefixMap(prefixes)
+
+
+def turtle_iri(iri: str, prefixes: dict[str, str] | PrefixMap) -> str:
+    """Return an IRI as a prefixed name when one of ``prefixes`` covers it, else ``<iri>``."""
+    return _prefix_map(prefixes).iri(iri)
+
+
+_RDF_TYPE = str(RDF.type)
+
+
+def turtle_predicate(iri: str, prefixes: dict[str, str] | PrefixMap) -> str:
+    """Return a predicate IRI in Turtle: ``a`` for rdf:type, else as ``turtle_iri``."""
+    return "a" if iri == _RDF_TYPE else turtle_iri(iri, prefixes)
+
+
+def turtle_term(term, prefixes: dict[str, str] | PrefixMap) -> str:
+    """Return an Oxigraph IRI or literal in Turtle, with ``prefixes`` for the IRIs."""
+    if isinstance(term, ox.NamedNode):
+        return turtle_iri(term.value, prefixes)
+    if not isinstance(term, ox.Literal):
+        raise ValueError(f"cannot write {term!r} as a Turtle term")
+    dt = term.datatype.value
+    if dt in _BARE and _BARE[dt].match(term.value):
+        return term.value
+    quoted = turtle_string(term.value)
+    if term.language:
+        return f"{quoted}@{term.language}"
+    if dt != str(XSD.string):
+        return f"{quoted}^^{turtle_iri(dt, prefixes)}"
+    return quoted
+
+
+# --- atomic file writes -------------------------------------------------------------------------
+
+Data = bytes | str | Callable
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename, a new or removed file) to disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_name(path: Path, tag: str = "") -> Path:
+    """Return a fresh hidden name beside ``path``: ``.<name>.<tag><random>.tmp``."""
+    return path.with_name(f".{path.name}.{tag}{secrets.token_hex(6)}.tmp")
+
+
+def write_temp(path: Path, data: Data, tag: str = "") -> Path:
+    """Write ``data`` to a new temporary file beside ``path``, flushed to disk; return it.
+
+    The file gets the mode of the file it will replace, or for a new file the mode any new
+    file gets (0666 less the umask).  ``data`` is bytes, text (UTF-8), or a function that
+    writes to the binary file object it is given.
+    """
+    tmp = temp_name(path, tag)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        try:
+            os.fchmod(fd, path.stat().st_mode & 0o7777)
+        except FileNotFoundError:
+            pass
+        with os.fdopen(fd, "wb") as out:
+            if callable(data):
+                data(out)
+            else:
+                out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_atomically(path: Path, data: Data) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old file or the new, never a
+    half-written one, and a crash leaves one of the two (see ``write_temp`` for ``data``)."""
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_folder(path.parent)

@@ -1,0 +1,57 @@
+"""``add``: validate proposals and, only if they conform, merge their new facts into data/.
+
+One workflow, one writer at a time: lock the data folder, finish whatever an interrupted add
+left, validate the proposals against the graph as it is now, plan the new file texts, check
+that each parses back, and commit them as one unit (``transaction``).  The lock is held from
+the first read to the last rename, so a concurrent add waits and then sees this one's facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..build import loading
+from ..settings import Settings
+from . import context, merge, transaction, validation
+from .report import Report
+
+
+@dataclass
+class AddResult:
+    """What ``add`` did: the validation report, the blocks added per file (None when the
+    proposals do not conform, so nothing was written), and what an earlier add left to finish."""
+
+    report: Report
+    merged: merge.MergeResult | None
+    settled: list[str] = field(default_factory=list)
+
+
+def add(settings: Settings, paths: list[Path], into: Path | None = None,
+        on_wait: Callable[[str], None] | None = None) -> AddResult:
+    """Validate ``paths`` with the graph and, if they conform, merge them into the data folder.
+
+    ``on_wait`` is told when another add holds the folder.  Raises ``LoadError`` when a file
+    cannot be read, ``MergeError`` when the facts have no file to go to, ``CommitError`` when
+    the data files cannot be written.
+    """
+    data_dir = settings.data_dir
+    if not data_dir.is_dir():
+        raise transaction.CommitError(f"no data folder at {data_dir}")
+    with transaction.DataLock(data_dir, on_wait):
+        settled = transaction.recover(data_dir)
+        # One prebuilt graph (None: the files) for both validating and finding what data/ holds.
+        prebuilt = context.prebuilt(settings)
+        report = validation.validate(settings, list(paths), prebuilt=prebuilt)
+        if not report.conforms:
+            return AddResult(report, None, settled)
+        new_texts, counts = merge.plan(data_dir, list(paths), into, prebuilt)
+        for path, text in new_texts.items():
+            try:
+                loading.parse_turtle(text, path.name)  # never write what does not parse back
+            except loading.LoadError as exc:
+                raise merge.MergeError(f"the merged {path.name} would not parse, nothing "
+                                       f"changed: {exc}") from exc
+        transaction.commit(data_dir, new_texts)
+    return AddResult(report, merge.MergeResult({str(p): n for p, n in counts.items()}), settled)

@@ -1,0 +1,172 @@
+"""Read the files a validation needs: the ontology, the proposals, and the data when asked.
+
+Every file becomes quads in its own named graph plus its text (for file:line).  A proposal that
+cannot be validated at all (missing, not a regular file, too big, binary, not UTF-8, malformed,
+empty, or nested past the limits) is a ``LoadError`` naming the file and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib.namespace import RDF
+
+from ..build import loading
+from ..build.lines import LineIndex
+from ..build.loading import LoadError, Problem
+from ..rdf import DATA, ONTOLOGY, in_role
+from ..settings import Settings
+
+_FIRST = ox.NamedNode(str(RDF.first))
+
+
+class Inputs:
+    """The input files: their quads and texts, keyed by graph name, and which are proposals.
+
+    Files are read on demand (``read``): the ontology and the proposals always, the data files
+    only when the proposals are validated against the files rather than the prebuilt graph,
+    whose neighbourhood of the proposals then stands in for them (``context``).
+    """
+
+    def __init__(self, settings: Settings, paths: list[Path]):
+        self.settings = settings
+        self.display: dict[str, str] = {}      # graph name -> file name shown to people
+        self.proposals: list[str] = []          # graph names of the proposed files
+        self.new: set[str] = set()              # proposals that are not already inputs
+        self.ill_typed: list[Problem] = []
+        self.context: list[ox.Quad] = []        # quads of the prebuilt graph standing in for data/
+        self.shapes_name = in_role(ONTOLOGY, settings.shapes_file)
+        self._quads: dict[str, list[ox.Quad]] = {}
+        self._texts: dict[str, str] = {}
+        self._problems: dict[str, list[Problem]] = {}
+        self.ontology = [(p, in_role(ONTOLOGY, p.name), None)
+                         for p in sorted(settings.ontology_dir.glob("*.ttl"))]
+        self.data = [(p, in_role(DATA, p.name), None)
+                     for p in sorted(settings.data_dir.glob("*.ttl"))]
+        named = {p.resolve(): name for p, name, _ in self.ontology + self.data}
+        self.proposed = []
+        for i, p in enumerate(paths):
+            resolved = Path(p).resolve()
+            if resolved in named:
+                self.proposals.append(named[resolved])
+                continue
+            # Proposals live under graph/data/ so the data checks treat them as data files.
+            name = in_role(DATA, f"proposal-{i}/{Path(p).name}")
+            self.proposals.append(name)
+            self.new.add(name)
+            self.proposed.append((Path(p), name, str(p)))
+        for _, name, shown in self.ontology + self.data + self.proposed:
+            self.display[name] = shown or name
+
+    def read(self, files) -> None:
+        """Read and parse ``files`` (path, graph name, name shown) not read yet, noting problems."""
+        for path, name, shown in files:
+            if name in self._texts or name in self._problems:
+                continue
+            try:
+                self._load(path, name, shown)
+            except LoadError as exc:
+                self._problems[name] = [dataclasses.replace(q, file=shown or name)
+                                        for q in exc.problems]
+
+    def fail_on_problems(self) -> None:
+        """Raise LoadError listing every problem of the files read, in file order."""
+        order = [name for _, name, _ in self.ontology + self.data + self.proposed]
+        problems = [p for name in order for p in self._problems.get(name, ())]
+        if problems:
+            raise LoadError(problems)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Return the texts read, in file order: ontology, data, proposals."""
+        return {name: self._texts[name] for _, name, _ in self.ontology + self.data + self.proposed
+                if name in self._texts}
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """Return the quads read, in file order, with the prebuilt graph's in place of data/."""
+        ordered = lambda files: [q for _, n, _ in files for q in self._quads.get(n, ())]  # noqa: E731
+        return ordered(self.ontology) + ordered(self.data) + self.context + ordered(self.proposed)
+
+    def proposal_quads(self) -> list[ox.Quad]:
+        """Return the quads of the new proposals."""
+        return [q for _, name, _ in self.proposed for q in self._quads.get(name, ())]
+
+    def drop(self, name: str, quads: set[ox.Quad]) -> None:
+        """Forget ``quads`` of file ``name`` (what a proposal restates of the graph)."""
+        self._quads[name] = [q for q in self._quads.get(name, ()) if q not in quads]
+
+    def _load(self, path: Path, name: str, shown: str | None):
+        settings = self.settings
+        if shown is not None:
+            if not path.is_file():
+                raise LoadError([Problem(shown, None, "no such file" if not path.exists()
+                                         else "is not a regular file")])
+            size = path.stat().st_size
+            if size > settings.max_proposal_bytes:
+                raise LoadError([Problem(shown, None, f"is {size} bytes, over the "
+                                         f"{settings.max_proposal_bytes}-byte limit for a "
+                                         "proposal: split it into smaller files")])
+        text = loading.read_text(path, shown or name)
+        quads = loading.parse_turtle(text, name)
+        if shown is not None:
+            if not quads:
+                raise LoadError([Problem(shown, None, "is empty: it states no triples to validate")])
+            too_deep = nesting_problem(quads, text, name, settings)
+            if too_deep is not None:
+                raise LoadError([dataclasses.replace(too_deep, file=shown)])
+        self._texts[name] = text
+        self._quads[name] = quads
+        self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
+
+
+def nesting_problem(quads: list[ox.Quad], text: str, name: str,
+                    settings: Settings) -> Problem | None:
+    """Return the Problem of blank nodes nested past ``settings.max_nesting`` levels, or of lists
+    nested in lists past ``settings.max_list_nesting``; None when the file stays within both.
+
+    Depths are counted on the parsed triples, walking each chain once, so the check itself
+    takes linear time however deep the input goes.
+    """
+    parent: dict[ox.BlankNode, ox.Quad] = {}
+    for q in quads:
+        if isinstance(q.object, ox.BlankNode):
+            parent[q.object] = q
+    depth: dict[ox.BlankNode, tuple[int, int]] = {}   # blank node -> (nesting, list nesting)
+    for start in parent:
+        chain, on_chain, node = [], set(), start
+        while isinstance(node, ox.BlankNode) and node in parent and node not in depth:
+            if node in on_chain:
+                break  # a cycle of blank nodes (only possible with _:labels)
+            chain.append(node)
+            on_chain.add(node)
+            node = parent[node].subject
+        nesting, lists = depth.get(node, (0, 0))
+        for node in reversed(chain):
+            nesting += 1
+            lists += parent[node].predicate == _FIRST
+            depth[node] = (nesting, lists)
+    if not depth:
+        return None
+    deepest = max(depth, key=lambda n: depth[n][0])
+    in_lists = max(depth, key=lambda n: depth[n][1])
+    if depth[in_lists][1] > settings.max_list_nesting:
+        deepest = in_lists
+        what = (f"lists nested {depth[in_lists][1]} deep, over the limit of "
+                f"{settings.max_list_nesting} (no fact of this graph needs lists of lists)")
+    elif depth[deepest][0] > settings.max_nesting:
+        what = (f"blank nodes ([ ... ] or lists) nested {depth[deepest][0]} deep, over the "
+                f"limit of {settings.max_nesting}")
+    else:
+        return None
+    root = deepest
+    for _ in range(depth[deepest][0]):  # up the chain to the node it hangs under
+        if not isinstance(root, ox.BlankNode) or root not in parent:
+            break
+        root = parent[root].subject
+    named = isinstance(root, ox.NamedNode)
+    line = LineIndex({name: text}).line_of(name, root.value) if named else None
+    under = f" under {root.value}" if named else ""
+    return Problem(name, line, f"{what}{under}: give the inner nodes IRIs of their own")

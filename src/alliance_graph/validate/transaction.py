@@ -1,0 +1,165 @@
+"""Change the files of a data folder as one unit, one writer at a time.
+
+``DataLock`` is one lock file per data folder (``fcntl.flock``), held by ``add`` for its whole
+read, validate and write, so two adds never both read the old files and the second never
+overwrites the first one's facts.  The kernel releases it when its holder dies.
+
+``commit`` writes every new file beside its original first (flushed to disk, with the
+original's mode), then a journal naming them (written atomically), then renames them over the
+originals, then removes the journal.  The journal is the commit point: a process killed before
+it is written leaves the old files (and temporaries, which the next run cleans); killed after,
+it leaves a journal that the next run of any command reading the folder (``settle``) rolls
+forward, renaming whatever is left.  Either way readers see the old set or the new set.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import rdf
+
+LOCK = ".alliance-graph.lock"
+JOURNAL = ".alliance-graph.journal"
+# For tests only: a process whose environment names a step of ``commit`` here kills itself
+# (SIGKILL) on reaching it, so a test can stop a real ``add`` at every point of a commit.
+KILL_AT_STEP = "ALLIANCE_GRAPH_TEST_KILL_AT_STEP"
+
+
+class CommitError(Exception):
+    """The files could not be written; the message says what is left and what to do."""
+
+
+class DataLock:
+    """An exclusive lock on a data folder, for ``with``; ``on_wait`` is told when it waits."""
+
+    def __init__(self, data_dir: Path, on_wait: Callable[[str], None] | None = None):
+        self.path = Path(data_dir) / LOCK
+        self.on_wait = on_wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> DataLock:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise CommitError(f"cannot lock {self.path.parent}: {exc.strerror or exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if self.on_wait is not None:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another"
+                self.on_wait(f"waiting for process {holder}, which is changing "
+                             f"{self.path.parent} (lock {self.path.name}) ...")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None
+
+
+def _step(number: int) -> None:
+    if os.environ.get(KILL_AT_STEP) == str(number):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
+    """Replace the files of ``data_dir`` named in ``new_texts`` with their texts, as one unit.
+
+    The caller holds the ``DataLock``.  Raises ``CommitError`` when it cannot; before the
+    journal is written nothing has changed, after it the next run finishes the commit.
+    """
+    data_dir = Path(data_dir)
+    temps: dict[Path, Path] = {}
+    step = 0
+    try:
+        for path, text in new_texts.items():
+            temps[path] = rdf.write_temp(path, text, tag="add-")
+            step += 1
+            _step(step)
+        journal = {"files": [{"target": p.name, "temp": t.name} for p, t in temps.items()]}
+        rdf.write_atomically(data_dir / JOURNAL, json.dumps(journal, indent=1))
+    except BaseException as exc:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise CommitError(f"could not write the data files, nothing changed: "
+                              f"{exc.strerror or exc}") from exc
+        raise
+    step += 1
+    _step(step)
+    try:
+        for path, tmp in temps.items():
+            os.replace(tmp, path)
+            step += 1
+            _step(step)
+        rdf.fsync_folder(data_dir)
+        (data_dir / JOURNAL).unlink()
+        rdf.fsync_folder(data_dir)
+    except OSError as exc:
+        raise CommitError(f"the data files were only partly replaced ({exc.strerror or exc}); "
+                          f"the journal {JOURNAL} in {data_dir} lets the next command finish "
+                          "the change") from exc
+
+
+def needs_settling(data_dir: Path) -> bool:
+    """Return True when a commit was interrupted in ``data_dir`` or left temporary files."""
+    data_dir = Path(data_dir)
+    return (data_dir / JOURNAL).exists() or any(_leftovers(data_dir))
+
+
+def _leftovers(data_dir: Path):
+    """Yield the temporary files writes of this program left: a data file's (``.<name>.ttl.
+    <random>.tmp``, as earlier versions named them too) and the journal's; nothing else."""
+    for pattern in (".*.ttl.*.tmp", f"{JOURNAL}.*.tmp"):
+        yield from (p for p in data_dir.glob(pattern) if p.is_file())
+
+
+def recover(data_dir: Path) -> list[str]:
+    """Finish an interrupted commit and remove leftover temporary files; return what was done.
+
+    The caller holds the ``DataLock``, so no commit is under way.
+    """
+    data_dir = Path(data_dir)
+    done = []
+    journal = data_dir / JOURNAL
+    if journal.exists():
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))["files"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CommitError(f"{journal} is not a journal this program wrote ({exc}); "
+                              "move it away to use the data folder") from exc
+        for entry in entries:
+            tmp = data_dir / Path(entry["temp"]).name
+            if tmp.exists():
+                os.replace(tmp, data_dir / Path(entry["target"]).name)
+        rdf.fsync_folder(data_dir)
+        journal.unlink()
+        done.append(f"finished an interrupted add: {', '.join(e['target'] for e in entries)}")
+    leftovers = sorted(_leftovers(data_dir))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    if leftovers:
+        rdf.fsync_folder(data_dir)
+        done.append(f"removed {len(leftovers)} temporary file(s) an interrupted write left")
+    return done
+
+
+def settle(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> list[str]:
+    """Bring ``data_dir`` to a committed state before it is read; return what was done.
+
+    Costs a look at the folder when there is nothing to do; otherwise waits for the lock (a
+    commit may be under way) and recovers what a dead process left.
+    """
+    if not Path(data_dir).is_dir() or not needs_settling(data_dir):
+        return []
+    with DataLock(data_dir, on_wait):
+        return recover(data_dir)

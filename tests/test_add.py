@@ -1,0 +1,250 @@
+"""add as a real process: killed at any point it leaves data/ building with the old facts or the
+new ones; two at once both land; nothing is lost, files keep their mode, leftovers are cleaned.
+
+Every test works on a two-file copy of the shape fixtures' base graph in a temporary folder and
+runs the installed ``alliance-graph`` command, as a contributor would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from alliance_graph.build import loading
+from alliance_graph.validate import transaction
+
+ROOT = Path(__file__).parents[1]
+BASE = ROOT / "tests" / "fixtures" / "shapes" / "base" / "base.ttl"
+CLI = str(Path(sys.executable).parent / "alliance-graph")
+PREFIXES = """@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+@prefix ev: <https://alliance-graph.example/id/evidence/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+"""
+
+
+def claim(name: str, subject: str, predicate: str, obj: str, evidence: str = "fx-base") -> str:
+    return (f"claim:{name} a ag:Claim ;\n    rdf:subject id:{subject} ;\n"
+            f"    rdf:predicate {predicate} ;\n    rdf:object {obj} ;\n"
+            f"    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:{evidence} .\n")
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One cache for the module, so the shapes' meta-SHACL check runs once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def make_project(folder: Path, cache: Path) -> Path:
+    """Make a project whose data is the base graph in two files: its event in events.ttl."""
+    shutil.copytree(ROOT / "ontology", folder / "ontology")
+    (folder / "data").mkdir()
+    head, event = BASE.read_text("utf-8").split("claim:FxEvent-type", 1)
+    (folder / "data" / "base.ttl").write_text(head.rstrip("\n") + "\n", "utf-8")
+    prefixes = head.split("\n\n", 1)[0]
+    (folder / "data" / "events.ttl").write_text(
+        f"{prefixes}\n\nclaim:FxEvent-type{event}", "utf-8")
+    (folder / "cache").symlink_to(cache, target_is_directory=True)
+    return folder
+
+
+def command(project: Path, *args) -> list[str]:
+    return [CLI, "--data", str(project / "data"), "--ontology", str(project / "ontology"),
+            "--cache", str(project / "cache"), "--sources", str(ROOT.parent / "shared" / "sources"),
+            *map(str, args)]
+
+
+def run(project: Path, *args, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run(command(project, *args), capture_output=True, text=True, env=env,
+                          timeout=300)
+
+
+def data_hash(project: Path) -> str:
+    """Return a digest of the data files' names and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted((project / "data").glob("*.ttl")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def hidden(project: Path) -> list[str]:
+    """Return the hidden files of the data folder other than its lock file."""
+    return sorted(p.name for p in (project / "data").glob(".*") if p.name != transaction.LOCK)
+
+
+@pytest.fixture(scope="module")
+def two_file_proposal(tmp_path_factory):
+    """A proposal with one fact for base.ttl and one for events.ttl."""
+    path = tmp_path_factory.mktemp("proposal") / "two-files.ttl"
+    path.write_text(PREFIXES + "\n" + claim("FxState-acronym", "FxState", "ag:acronym", '"FXS"')
+                    + "\n" + claim("FxEvent-altLabel", "FxEvent", "ag:acronym", '"FXC"'), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory, cache, two_file_proposal):
+    """The data folder's digest before the add, and after an add that was not interrupted."""
+    project = make_project(tmp_path_factory.mktemp("reference"), cache)
+    old = data_hash(project)
+    done = run(project, "add", two_file_proposal)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "base.ttl: 1 subject block(s) added" in done.stdout
+    assert "events.ttl: 1 subject block(s) added" in done.stdout
+    return old, data_hash(project)
+
+
+def assert_old_or_new(project: Path, outcomes) -> str:
+    """Check that the next command settles the folder, that it builds, and that it holds
+    exactly the old files or exactly the new ones; return which."""
+    checked = run(project, "stats")
+    assert checked.returncode == 0, checked.stderr + checked.stdout
+    assert hidden(project) == [], "the next command should clean what the kill left"
+    old, new = outcomes
+    state = data_hash(project)
+    assert state in (old, new), "data/ holds a mix of old and new files"
+    return "old" if state == old else "new"
+
+
+def test_killed_at_every_step_of_the_commit(tmp_path, cache, two_file_proposal, outcomes):
+    # Two temporary files, the journal, two renames: five places to die.
+    seen = []
+    for step in range(1, 6):
+        project = make_project(tmp_path / f"step-{step}", cache)
+        env = dict(os.environ, **{transaction.KILL_AT_STEP: str(step)})
+        killed = run(project, "add", two_file_proposal, env=env)
+        assert killed.returncode == -signal.SIGKILL, (step, killed.stderr)
+        left = hidden(project)
+        assert left, "a kill mid-commit leaves a temporary file or a journal behind"
+        seen.append(assert_old_or_new(project, outcomes))
+    # Before the journal: the old files; from the journal on: the new ones.
+    assert seen == ["old", "old", "new", "new", "new"]
+
+
+def test_killed_at_random_moments(tmp_path, cache, two_file_proposal, outcomes):
+    rng = random.Random(12)
+    for attempt in range(8):
+        project = make_project(tmp_path / f"try-{attempt}", cache)
+        process = subprocess.Popen(command(project, "add", two_file_proposal),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 2.0))
+        process.kill()
+        process.wait(60)
+        assert_old_or_new(project, outcomes)
+
+
+def test_two_adds_at_once_lose_nothing(tmp_path, cache):
+    facts = 10  # entities per proposal, each with a cited type and label
+    proposals = {}
+    for side in "AB":
+        text = PREFIXES + "".join(
+            "\n" + claim(f"Concurrent{side}{i}-type", f"Concurrent{side}{i}", "rdf:type",
+                         "ag:Conference")
+            + "\n" + claim(f"Concurrent{side}{i}-label", f"Concurrent{side}{i}", "rdfs:label",
+                           f'"Concurrent {side} {i}"') for i in range(facts))
+        proposals[side] = tmp_path / f"proposal-{side}.ttl"
+        proposals[side].write_text(text, "utf-8")
+    rng = random.Random(5)
+    # 50 tries, five projects at a time (each try's two adds compete for its own data folder).
+    for batch in range(0, 50, 5):
+        tries = []
+        for attempt in range(batch, batch + 5):
+            project = make_project(tmp_path / f"try-{attempt}", cache)
+            first = subprocess.Popen(
+                command(project, "add", "--into", "events.ttl", proposals["A"]),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(rng.uniform(0, 0.25))
+            second = subprocess.Popen(
+                command(project, "add", "--into", "events.ttl", proposals["B"]),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            tries.append((attempt, project, first, second))
+        for attempt, project, *processes in tries:
+            for process in processes:
+                out, err = process.communicate(timeout=300)
+                assert process.returncode == 0, (attempt, out, err)
+                assert "events.ttl: 20 subject block(s) added" in out, (attempt, out, err)
+            text = (project / "data" / "events.ttl").read_text("utf-8")
+            claims = {q.subject.value.rsplit("/", 1)[-1]
+                      for q in loading.parse_turtle(text, "data/events.ttl")}
+            for side in "AB":
+                missing = [i for i in range(facts) if f"Concurrent{side}{i}-label" not in claims]
+                assert not missing, f"try {attempt}: the facts of {side} were lost: {missing}"
+            assert hidden(project) == []
+
+
+def test_add_keeps_file_modes_and_cleans_leftovers(tmp_path, cache, two_file_proposal):
+    project = make_project(tmp_path, cache)
+    os.chmod(project / "data" / "base.ttl", 0o644)
+    os.chmod(project / "data" / "events.ttl", 0o640)
+    leftover = project / "data" / ".base.ttl.add-0a1b2c.tmp"
+    leftover.write_text("what a killed write left", "utf-8")
+    done = run(project, "add", two_file_proposal)
+    assert done.returncode == 0, done.stderr
+    assert "removed 1 temporary file(s)" in done.stderr
+    assert not leftover.exists()
+    assert (project / "data" / "base.ttl").stat().st_mode & 0o777 == 0o644
+    assert (project / "data" / "events.ttl").stat().st_mode & 0o777 == 0o640
+
+
+def test_add_into_a_missing_data_folder_exits_2(tmp_path, two_file_proposal):
+    done = subprocess.run([CLI, "--data", str(tmp_path / "nowhere"), "add", str(two_file_proposal)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "no data folder at" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def shipped_copy(tmp_path, settings):
+    """A copy of the shipped ontology and data, with the settings that point at it."""
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    return tmp_path, settings.with_(root=tmp_path, ontology_dir=tmp_path / "ontology",
+                                    data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+
+
+def test_a_copy_of_a_data_file_adds_nothing(shipped_copy, tmp_path_factory):
+    """Issue 15.5: restating data/aid.ttl is 'nothing new', not 19 violations."""
+    project, _ = shipped_copy
+    copy = tmp_path_factory.mktemp("elsewhere") / "aid.ttl"
+    copy.write_text((project / "data" / "aid.ttl").read_text("utf-8"), "utf-8")
+    before = data_hash(project)
+    done = run(project, "add", copy)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "nothing new: every fact is already in the data" in done.stdout
+    assert data_hash(project) == before
+
+
+def test_many_facts_are_added_whole_and_once(shipped_copy):
+    from alliance_graph.build import pipeline
+    from alliance_graph.validate import add as add_mod
+
+    project, settings = shipped_copy
+    pipeline.cached_build(settings)  # the prebuilt graph the add is judged against
+    path = project / "proposal.ttl"
+    path.write_text(PREFIXES + "".join(
+        "\n" + claim(f"BenchConference{i}-{kind}", f"BenchConference{i}", predicate, value,
+                     "000-iron-dome")
+        for i in range(300) for kind, predicate, value in (
+            ("type", "rdf:type", "ag:Conference"),
+            ("label", "rdfs:label", f'"Bench conference {i}"'))), encoding="utf-8")
+    start = time.perf_counter()
+    result = add_mod.add(settings, [path], into=Path("aid.ttl"))
+    took = time.perf_counter() - start
+    assert result.report.conforms and result.merged.added == {
+        str(project / "data" / "aid.ttl"): 600}
+    assert took < 120, f"adding 600 facts took {took:.0f} s"
+    text = (project / "data" / "aid.ttl").read_text("utf-8")
+    assert all(f"claim:BenchConference{i}-label a ag:Claim" in text for i in range(300))
+    again = add_mod.add(settings, [path])
+    assert again.merged.added == {}, "facts already in data/ are not added twice"

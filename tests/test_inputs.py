@@ -1,0 +1,72 @@
+"""inputs: proposals that cannot be validated are refused with file, line and reason; deep
+nesting is refused before any library walks it, or validated in linear time when allowed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph.build import loading
+from alliance_graph.build.loading import LoadError
+from alliance_graph.cli import main
+from alliance_graph.validate import inputs, validation
+
+ROOT = Path(__file__).parents[1]
+BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"
+PREFIXES = ("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+            "@prefix id: <https://alliance-graph.example/id/> .\n")
+
+
+def nested(tmp_path: Path, depth: int, open_: str = "[ ag:note ", close: str = " ]") -> Path:
+    path = tmp_path / "nested.ttl"
+    path.write_text(PREFIXES + "\nid:Deep ag:note " + open_ * depth + '"x"' + close * depth
+                    + " .\n", encoding="utf-8")
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["--data", str(BASE), "--ontology", str(ROOT / "ontology"),
+                                     *map(str, args)])
+
+
+def test_lists_of_lists_are_refused_with_exit_2(tmp_path):
+    result = run("validate", nested(tmp_path, 5000, "( ", " )"))
+    assert result.exit_code == 2, result.output
+    assert "nested.ttl:4: lists nested 4999 deep, over the limit of 32" in result.output
+    assert "Traceback" not in result.output and "RecursionError" not in result.output
+
+
+def test_blank_nodes_past_the_limit_are_refused(settings, tmp_path):
+    with pytest.raises(LoadError, match=r"nested.ttl:4: blank nodes .* nested 101 deep, over "
+                                        r"the limit of 100 under https://alliance-graph"):
+        validation.validate(settings.with_(data_dir=BASE, max_nesting=100),
+                            [nested(tmp_path, 101)])
+
+
+def test_5000_nested_blank_nodes_validate_in_seconds(settings, tmp_path):
+    path = nested(tmp_path, 5000)
+    start = time.perf_counter()
+    report = validation.validate(settings.with_(data_dir=BASE), [path], prebuilt=None)
+    took = time.perf_counter() - start
+    assert took < 60, f"{took:.0f} s: locating findings in nested input is super-linear again"
+    # Every nested triple is an uncited domain triple, each reported on the line it is on.
+    uncited = [f for f in report.findings if f.shape.endswith("uncited-triple-violation")]
+    assert len(uncited) == 5001 and {f.line for f in uncited} == {4}
+
+
+def test_a_cycle_of_labelled_blank_nodes_ends(settings, tmp_path):
+    path = tmp_path / "cycle.ttl"
+    path.write_text(PREFIXES + "_:a ag:note _:b .\n_:b ag:note _:a .\n", encoding="utf-8")
+    report = validation.validate(settings.with_(data_dir=BASE), [path], prebuilt=None)
+    assert not report.conforms
+
+
+@pytest.mark.parametrize("depth, refused", [(32, False), (33, True)])
+def test_list_depth_is_counted_exactly(settings, depth, refused):
+    text = PREFIXES + "id:Deep ag:note " + "( " * (depth + 1) + "1" + " )" * (depth + 1) + " .\n"
+    quads = loading.parse_turtle(text, "data/x.ttl")
+    problem = inputs.nesting_problem(quads, text, "data/x.ttl", settings)
+    assert (problem is not None) == refused, problem

@@ -1,0 +1,39 @@
+"""shacl: the shapes are meta-checked once per shapes text, and broken shapes are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from alliance_graph.build.loading import LoadError
+from alliance_graph.validate import shacl
+
+SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <urn:ex:> .
+ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:label ; sh:minCount MIN ] .
+"""
+DATA = "@prefix ex: <urn:ex:> .\nex:a a ex:Thing .\n"
+
+
+def test_a_finding_and_the_meta_check_remembered(settings, tmp_path):
+    settings = settings.with_(cache_dir=tmp_path)
+    text = SHAPES.replace("MIN", "1")
+    shapes = Graph().parse(data=text, format="turtle")
+    report = shacl.validate_with_shapes(settings, Graph().parse(data=DATA, format="turtle"),
+                                        Graph(), shapes, text)
+    [row] = shacl.shacl_rows(report, shapes)
+    assert row[0] == "Violation" and str(row[4]) == "urn:ex:a"
+    assert shacl.meta_marker(settings, text).exists()
+    assert not shacl.meta_marker(settings, text + " ").exists(), "keyed by the shapes' text"
+
+
+def test_broken_shapes_are_refused_with_the_shapes_file(settings, tmp_path):
+    text = SHAPES.replace("MIN", '"one"')
+    with pytest.raises(LoadError, match="ontology/shapes.ttl: the shapes are not valid SHACL"):
+        shacl.validate_with_shapes(settings.with_(cache_dir=tmp_path),
+                                   Graph().parse(data=DATA, format="turtle"), Graph(),
+                                   Graph().parse(data=text, format="turtle"), text)
+    assert list(Path(tmp_path).iterdir()) == [], "broken shapes are never remembered as checked"

@@ -1,0 +1,115 @@
+"""transaction: the data folder's lock, and commits that leave the old files or the new ones."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from alliance_graph.validate import transaction
+
+
+def files(folder):
+    """Return every file of ``folder`` (the lock file aside) with its text."""
+    return {p.name: p.read_text("utf-8") for p in sorted(folder.iterdir())
+            if p.is_file() and p.name != transaction.LOCK}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "one.ttl").write_text("<urn:a> <urn:b> 1 .\n", "utf-8")
+    (data / "two.ttl").write_text("<urn:a> <urn:b> 2 .\n", "utf-8")
+    return data
+
+
+NEW = {"one.ttl": "<urn:a> <urn:b> 10 .\n", "two.ttl": "<urn:a> <urn:b> 20 .\n",
+       "three.ttl": "<urn:a> <urn:b> 30 .\n"}
+
+
+def test_commit_replaces_every_file_and_keeps_their_modes(folder):
+    os.chmod(folder / "one.ttl", 0o640)
+    os.chmod(folder / "two.ttl", 0o604)
+    transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+    assert files(folder) == NEW
+    assert (folder / "one.ttl").stat().st_mode & 0o777 == 0o640
+    assert (folder / "two.ttl").stat().st_mode & 0o777 == 0o604
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (folder / "three.ttl").stat().st_mode & 0o777 == 0o666 & ~umask, \
+        "a new file gets the mode any new file gets, not mkstemp's 0600"
+
+
+def test_a_failure_before_the_journal_changes_nothing(folder, monkeypatch):
+    before = files(folder)
+    real, calls = transaction.rdf.write_temp, []
+
+    def full_disk(path, data, tag=""):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(path, data, tag)
+
+    monkeypatch.setattr(transaction.rdf, "write_temp", full_disk)
+    with pytest.raises(transaction.CommitError, match="nothing changed: No space left"):
+        transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+    assert files(folder) == before, "no temporary file may be left either"
+
+
+def test_a_commit_stopped_after_its_journal_is_finished_by_the_next_run(folder, monkeypatch):
+    real, calls = os.replace, []
+
+    def dies_after_one_rename(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # the journal's own rename, then one data file
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(transaction.os, "replace", dies_after_one_rename)
+    with pytest.raises(transaction.CommitError, match="next command finish"):
+        transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+    monkeypatch.undo()
+    assert (folder / transaction.JOURNAL).exists()
+    assert transaction.needs_settling(folder)
+    done = transaction.settle(folder)
+    assert done and "finished an interrupted add" in done[0]
+    assert files(folder) == NEW
+    assert not transaction.needs_settling(folder)
+
+
+def test_leftover_temporary_files_are_cleaned(folder):
+    (folder / ".one.ttl.add-0123.tmp").write_text("half a file", "utf-8")
+    (folder / ".two.ttl.k3j_x9.tmp").write_text("an older version's leftover", "utf-8")
+    (folder / ".notes.tmp").write_text("not ours: left alone", "utf-8")
+    assert transaction.needs_settling(folder)
+    assert transaction.settle(folder) == ["removed 2 temporary file(s) an interrupted write left"]
+    assert sorted(files(folder)) == [".notes.tmp", "one.ttl", "two.ttl"]
+    assert transaction.settle(folder) == [], "a settled folder needs nothing"
+
+
+def test_a_journal_it_did_not_write_is_refused(folder):
+    (folder / transaction.JOURNAL).write_text("not json", "utf-8")
+    with pytest.raises(transaction.CommitError, match="move it away"):
+        transaction.settle(folder)
+
+
+def test_the_lock_makes_a_second_writer_wait_and_says_so(folder):
+    said, got = [], threading.Event()
+
+    def second():
+        with transaction.DataLock(folder, on_wait=said.append):
+            got.set()
+
+    with transaction.DataLock(folder):
+        thread = threading.Thread(target=second)
+        thread.start()
+        for _ in range(200):
+            if said:
+                break
+            threading.Event().wait(0.01)
+        assert said and f"waiting for process {os.getpid()}" in said[0]
+        assert not got.is_set(), "the second writer went ahead while the lock was held"
+    thread.join(10)
+    assert got.is_set()
