@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ..namespaces import PREFIX_IRIS, bind_prefixes, shorten
+from . import guard
 
 
 class QueryError(ValueError):
@@ -55,8 +56,17 @@ def prefixes_for(rdf_format) -> dict | None:
     return PREFIX_IRIS if rdf_format in _PREFIXED else None
 
 
-def run(kg, sparql: str, *, inferred: bool = False, **graphs):
-    """Run ``sparql`` on the knowledge graph; raise QueryError with the parser's message."""
+def run(kg, sparql: str, *, inferred: bool = False, bounds: guard.Bounds | None = None,
+        **graphs):
+    """Run ``sparql`` on the knowledge graph; raise QueryError with the parser's message.
+
+    The query's size, nesting and length are checked against ``bounds`` (the settings'
+    defaults if None) first: pyoxigraph crashes the process on a deep enough query.
+    """
+    try:
+        guard.tokens_within(sparql, bounds or guard.DEFAULT_BOUNDS)
+    except guard.Refused as exc:
+        raise QueryError(str(exc)) from exc
     try:
         return kg.query(sparql, inferred=inferred, **graphs)
     except SyntaxError as exc:

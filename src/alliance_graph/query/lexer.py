@@ -1,0 +1,201 @@
+"""Split SPARQL text into the grammar's terminals, as Oxigraph (pyoxigraph 0.5) reads them.
+
+The terminals are those of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql11-query/
+#sparqlGrammar) with the SPARQL 1.2 changes Oxigraph 0.5 implements: ``\\u``/``\\U`` escapes
+are read only inside IRIs and strings (1.1 decoded them everywhere first; Oxigraph does not,
+so ``\\u0053ERVICE`` outside a string is a syntax error to it and an ``ERROR`` token here),
+language tags may carry a base direction (``"x"@en--ltr``), and the triple-term tokens ``<<``,
+``>>``, ``<<(``, ``)>>``, ``{|``, ``|}`` and ``~`` exist.  Whitespace and comments are
+skipped.  A character that starts no terminal becomes a one-character ``ERROR`` token, so
+the scan always covers the whole text and a caller decides what an error means.
+
+One compiled pattern with named alternatives does the work; alternatives that share a first
+character are ordered so the longest terminal wins, as the grammar's tokenization requires.
+The grammar is not context-free at one place, and the lexer follows the engine there: a
+``<`` where an expression expects an operator (after an operand, inside an expression's
+parentheses) is the less-than operator, even where ``<...>`` would also read as an IRI
+(``FILTER(?a<?b&&?c>?d)``), because Oxigraph's parser never tries an IRI at that point.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# PN_CHARS_BASE and friends (grammar rules 164-173), as regular-expression classes.
+_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
+         "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
+         "\U00010000-\U000EFFFF")
+_CHARS_U = _BASE + "_"
+_CHARS = _CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_VARNAME = f"[{_CHARS_U}0-9][{_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"\\[tbnrf\\\"']"
+_EXPONENT = r"[eE][+-]?[0-9]+"
+
+# Punctuation and operators, longest first where one is the start of another.
+PUNCTUATION = ("<<(", ")>>", "<<", ">>", "{|", "|}", "^^", "&&", "||", "!=", "<=", ">=",
+               "{", "}", "(", ")", "[", "]", ".", ",", ";", "*", "/", "+", "-", "!", "=",
+               "<", ">", "^", "|", "?", "~")
+
+_TERMINALS = [
+    ("STRING_LITERAL_LONG2", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'),
+    ("STRING_LITERAL_LONG1", f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"),
+    ("STRING_LITERAL2", f'"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*"'),
+    ("STRING_LITERAL1", f"'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"),
+    ("IRIREF", f'<(?:[^\\x00-\\x20<>"{{}}|^`\\\\]|{_UCHAR})*>'),
+    ("PNAME", f"(?:{_PREFIX})?:(?:{_LOCAL})?"),
+    ("NAME", r"[A-Za-z][A-Za-z0-9_]*"),  # keywords, function names, 'a', true, false
+    ("VAR", f"[?$]{_VARNAME}"),
+    ("BLANK_NODE_LABEL", f"_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
+    ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?"),
+    ("DOUBLE", f"[+-]?(?:[0-9]+\\.[0-9]*{_EXPONENT}|\\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT})"),
+    ("DECIMAL", r"[+-]?[0-9]*\.[0-9]+"),
+    ("INTEGER", r"[+-]?[0-9]+"),
+    ("NIL", r"\([ \t\r\n]*\)"),
+    ("ANON", r"\[[ \t\r\n]*\]"),
+    ("PUNCT", "|".join(re.escape(p) for p in PUNCTUATION)),
+    ("ERROR", r"[^ \t\r\n#]"),  # any other character but whitespace and '#' (see _SKIP)
+]
+# Whitespace (rule 162: space, tab, CR, LF, nothing else) and comments before each token.
+# Written so that no part can match the same text two ways: a failed match backtracks in
+# linear time, never exponentially, whatever the input.
+_SKIP = r"[ \t\r\n]*(?:#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
+# END matches where only whitespace and comments are left, so a match never fails: a failed
+# match would make ``finditer`` retry at every later offset (quadratic in a long tail).
+MASTER = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _TERMINALS)
+                    + r"|(?P<END>\Z))")
+# The same without prefixed names, for the rest of a run of name characters that a prefixed
+# name already failed to start (see ``tokenize``).
+_NO_PNAME = re.compile(_SKIP + "(?:" + "|".join(
+    f"(?P<{n}>{p})" for n, p in _TERMINALS if n != "PNAME") + r"|(?P<END>\Z))")
+_RUN = re.compile(f"(?>[{_CHARS}.]*)")
+_BASE_CHAR = re.compile(f"[{_BASE}]")
+
+_SIGNED = {"+": "_POSITIVE", "-": "_NEGATIVE"}
+OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
+CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
+# Tokens after which an expression expects an operator, not an operand.
+_OPERAND_END = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "STRING_LITERAL1",
+                          "STRING_LITERAL2", "STRING_LITERAL_LONG1", "STRING_LITERAL_LONG2",
+                          "LANGTAG", "INTEGER", "DECIMAL", "DOUBLE", "INTEGER_POSITIVE",
+                          "DECIMAL_POSITIVE", "DOUBLE_POSITIVE", "INTEGER_NEGATIVE",
+                          "DECIMAL_NEGATIVE", "DOUBLE_NEGATIVE", "NIL", ")", ")>>",
+                          "TRUE", "FALSE"))
+# Words before "(" in a graph pattern that open no expression: a collection or a VALUES list.
+_NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
+# Words before an IRI that make a following "(" a function call.
+_CALLERS = frozenset(("FILTER", "BY", "HAVING", "ASC", "DESC"))
+# Words that start a clause whose "(" holds an expression, and words that end one.
+_CLAUSE_START = frozenset(("SELECT", "BY", "HAVING"))
+_CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
+
+
+class Token(NamedTuple):
+    """One terminal: its kind (a grammar terminal's name, or the punctuation itself), its
+    text as written, and its offset in the query."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def tokenize(text: str, limit: int | None = None) -> list[Token]:
+    """Return the terminals of ``text``; stop after ``limit`` + 1 tokens if a limit is given."""
+    tokens: list[Token] = []
+    append = tokens.append
+    # One entry per open bracket: True where it holds an expression (see the module doc).
+    stack: list[bool] = []
+    # The last two tokens' kinds, words (NAME) by their upper-case text, and whether the
+    # last one was a word.
+    prev = prev2 = ""
+    word = False
+    clause = ""  # SELECT (a projection), BY (GROUP/ORDER BY) or HAVING: "(" opens an expression
+    # A prefixed name that failed to start at a name character fails at every later start
+    # up to the end of that run of name characters; scanning the run again for each word in
+    # it (``a.b.c.d...``) would take time quadratic in its length, so the rest of the run is
+    # read without trying prefixed names.
+    no_pname_until = 0
+    pos, end = 0, len(text)
+    cap = end + 1 if limit is None else limit + 1
+    while pos < end:
+        pattern = _NO_PNAME if pos < no_pname_until else MASTER
+        for match in pattern.finditer(text, pos):
+            kind = match.lastgroup
+            if kind == "END":
+                return tokens  # only whitespace and comments were left
+            start = match.start(kind)
+            if pattern is _NO_PNAME and start >= no_pname_until:
+                no_pname_until = 0  # past the run: read this token again with prefixed names
+                break
+            value = match.group(kind)
+            pos = match.end()
+            first = value[0]
+            if kind == "PUNCT" or kind == "IRIREF":
+                if first == "<" and stack and stack[-1] and prev in _OPERAND_END:
+                    # An operator is expected: '<' or '<=' however the text goes on.
+                    value = "<=" if value.startswith("<=") else "<"
+                    append(Token(value, value, start))
+                    prev2, prev, word = prev, value, False
+                    pos = start + len(value)
+                    break
+                if kind == "PUNCT":
+                    kind = value
+                    if value in OPEN:
+                        if value == "(":
+                            stack.append(not stack or stack[-1] or bool(clause)
+                                         or (word and prev not in _NOT_CALLS)
+                                         or (prev in _IRIS and prev2 in _CALLERS))
+                        else:
+                            stack.append(False)
+                            if value == "{":
+                                clause = ""
+                    elif value in CLOSE:
+                        if stack:
+                            stack.pop()
+                        if value == "}":
+                            clause = ""
+            elif kind == "NAME" or kind == "ERROR":
+                append(Token(kind, value, start))
+                if kind == "NAME":
+                    upper = value.upper()
+                    if upper in _CLAUSE_START:
+                        clause = upper
+                    elif upper in _CLAUSE_END:
+                        clause = ""
+                    prev2, prev, word = prev, upper, True
+                else:
+                    prev2, prev, word = prev, kind, False
+                if len(tokens) >= cap:
+                    return tokens
+                if pos < end and pos >= no_pname_until and _BASE_CHAR.match(first):
+                    run_end = _RUN.match(text, pos).end()
+                    if run_end > pos and (run_end == end or text[run_end] != ":"):
+                        no_pname_until = run_end
+                        break
+                continue
+            elif kind == "PNAME":
+                kind = "PNAME_NS" if value[-1] == ":" and value.count(":") == 1 \
+                    else "PNAME_LN"
+            elif first in "+-" and kind in _NUMBERS:
+                kind += _SIGNED[first]
+            append(Token(kind, value, start))
+            prev2, prev, word = prev, kind, False
+            if len(tokens) >= cap:
+                return tokens
+        else:
+            return tokens
+    return tokens
+
+
+_NUMBERS = frozenset(("INTEGER", "DECIMAL", "DOUBLE"))
+_IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of an offset, as Oxigraph's messages give them."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
