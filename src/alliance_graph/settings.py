@@ -89,8 +89,10 @@ class Settings:
     # Brackets ({ ( [ << <<( {|) open at once: 26 times below the lowest crash (848).
     max_query_depth: int = 32
     # Triple patterns (their separators . ; ,), groups, group keywords (FILTER, OPTIONAL,
-    # UNION, ...) and expression and path operators: 10 times below the lowest crash (2,624).
-    max_query_elements: int = 256
+    # UNION, ...) and expression and path operators: 20 times below the lowest crash (2,624
+    # chained MINUS); planning time grows steeply with them too (120 patterns on one subject,
+    # about 2 s), and the catalogue's largest query has 25.
+    max_query_elements: int = 128
     # Bytes of finished /sparql answers each server worker keeps (response_cache.py): the
     # store is read-only while it serves, so an identical query, dataset and format gives
     # identical bytes.  0 disables the cache.

@@ -296,7 +296,9 @@ def _service(text, tokens, i, declared, base, prefixes, allowed) -> int:
                            "endpoint makes no outbound requests except to "
                            "Settings.allowed_services "
                            f"({list(allowed) or 'empty'})")
-    iri = None if target is None else _resolve(target, declared, base, prefixes)
+    # An IRI written relative is compared as written (never resolved against BASE here), so
+    # it is never taken for an allowed one: only IRIs written whole can be allowed.
+    iri = None if target is None else _resolve(target, declared, None, prefixes)
     if iri is None or not _SCHEME.match(iri) or iri not in allowed:
         raise Refused(403, f"SERVICE {written} ({_where(text, keyword)}) is refused: this "
                            "endpoint makes no outbound requests (Settings.allowed_services is "
