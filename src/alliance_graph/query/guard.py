@@ -94,6 +94,10 @@ _ELEMENTS = frozenset((".", ";", ",", "{", "{|", "|", "/", "^", "&&", "||", "!",
 _ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "BIND", "SERVICE",
                             "GRAPH", "VALUES", "EXISTS", "LATERAL", "SELECT", "IN"))
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
+# Keywords no check looks at once a query has begun, and the keywords within a name that
+# one may (case-insensitive: the engine reads keywords in any case).
+_QUIET = KEYWORDS - UPDATE - _ANYWHERE - _TOP_LEVEL - {"GRAPH"}
+_LOUD = re.compile("SERVICE|SILENT|FROM|NAMED|GRAPH", re.IGNORECASE)
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -161,6 +165,16 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
         elif kind == ";" and depth == 0:
             start = True  # several operations: each one is checked as the first
         elif kind == "NAME" or kind == "PNAME_LN" or kind == "PNAME_NS":
+            if not start:
+                # The common case first: a keyword that matters to no check, or a prefixed
+                # name with no keyword in its prefix that could matter.
+                if kind == "NAME":
+                    if token.text.upper() in _QUIET:
+                        i += 1
+                        continue
+                elif not _LOUD.search(token.text, 0, token.text.find(":")):
+                    i += 1
+                    continue
             wanted = (KEYWORDS if start else _ANYWHERE | _TOP_LEVEL if depth == 0
                       else _ANYWHERE)
             pieces = _split(token, wanted)

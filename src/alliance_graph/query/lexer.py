@@ -41,22 +41,27 @@ PUNCTUATION = ("<<(", ")>>", "<<", ">>", "{|", "|}", "^^", "&&", "||", "!=", "<=
                "{", "}", "(", ")", "[", "]", ".", ",", ";", "*", "/", "+", "-", "!", "=",
                "<", ">", "^", "|", "?", "~")
 
+# In the order tried: the frequent first, and where one terminal can begin another (a word
+# and a prefixed name, an IRI and '<', a number and '.' or a sign) the longer one first.
 _TERMINALS = [
+    ("VAR", f"[?$]{_VARNAME}"),
+    # A keyword or 'a' followed by nothing a prefixed name could continue with: the common
+    # case, read without trying a prefixed name first.
+    ("NAME", f"[A-Za-z][A-Za-z0-9_]*(?![{_CHARS}.:])"),
+    ("PNAME", f"(?:(?>[{_BASE}][{_CHARS}.]*)(?<!\\.))?:(?:{_LOCAL})?"),
+    ("IRIREF", f'<(?:[^\\x00-\\x20<>"{{}}|^`\\\\]|{_UCHAR})*>'),
     ("STRING_LITERAL_LONG2", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'),
     ("STRING_LITERAL_LONG1", f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"),
     ("STRING_LITERAL2", f'"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*"'),
     ("STRING_LITERAL1", f"'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"),
-    ("IRIREF", f'<(?:[^\\x00-\\x20<>"{{}}|^`\\\\]|{_UCHAR})*>'),
-    ("PNAME", f"(?:{_PREFIX})?:(?:{_LOCAL})?"),
-    ("NAME", r"[A-Za-z][A-Za-z0-9_]*"),  # keywords, function names, 'a', true, false
-    ("VAR", f"[?$]{_VARNAME}"),
-    ("BLANK_NODE_LABEL", f"_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
-    ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?"),
+    ("NIL", r"\([ \t\r\n]*\)"),
+    ("ANON", r"\[[ \t\r\n]*\]"),
     ("DOUBLE", f"[+-]?(?:[0-9]+\\.[0-9]*{_EXPONENT}|\\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT})"),
     ("DECIMAL", r"[+-]?[0-9]*\.[0-9]+"),
     ("INTEGER", r"[+-]?[0-9]+"),
-    ("NIL", r"\([ \t\r\n]*\)"),
-    ("ANON", r"\[[ \t\r\n]*\]"),
+    ("BLANK_NODE_LABEL", f"_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
+    ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?"),
+    ("WORD", r"[A-Za-z][A-Za-z0-9_]*"),  # a word followed by '.', '-', ... ('true.'): NAME
     ("PUNCT", "|".join(re.escape(p) for p in PUNCTUATION)),
     ("ERROR", r"[^ \t\r\n#]"),  # any other character but whitespace and '#' (see _SKIP)
 ]
@@ -107,6 +112,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     """Return the terminals of ``text``; stop after ``limit`` + 1 tokens if a limit is given."""
     tokens: list[Token] = []
     append = tokens.append
+    new = tuple.__new__
     # One entry per open bracket: True where it holds an expression (see the module doc).
     stack: list[bool] = []
     # The last two tokens' kinds, words (NAME) by their upper-case text, and whether the
@@ -120,25 +126,30 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     # read without trying prefixed names.
     no_pname_until = 0
     pos, end = 0, len(text)
-    cap = end + 1 if limit is None else limit + 1
+    left = end + 1 if limit is None else limit + 1  # tokens still to read
     while pos < end:
-        pattern = _NO_PNAME if pos < no_pname_until else MASTER
-        for match in pattern.finditer(text, pos):
-            kind = match.lastgroup
-            if kind == "END":
-                return tokens  # only whitespace and comments were left
-            start = match.start(kind)
-            if pattern is _NO_PNAME and start >= no_pname_until:
+        guarded = pos < no_pname_until
+        for match in (_NO_PNAME if guarded else MASTER).finditer(text, pos):
+            index = match.lastindex
+            kind = (_NO_PNAME_KINDS if guarded else _KINDS)[index]
+            start = match.start(index)
+            if guarded and start >= no_pname_until:
                 no_pname_until = 0  # past the run: read this token again with prefixed names
                 break
-            value = match.group(kind)
+            value = match.group(index)
             pos = match.end()
-            first = value[0]
+            left -= 1
+            if kind in _PLAIN:
+                append(new(Token, (kind, value, start)))
+                prev2, prev, word = prev, kind, False
+                if not left:
+                    return tokens
+                continue
             if kind == "PUNCT" or kind == "IRIREF":
-                if first == "<" and stack and stack[-1] and prev in _OPERAND_END:
+                if value[0] == "<" and stack and stack[-1] and prev in _OPERAND_END:
                     # An operator is expected: '<' or '<=' however the text goes on.
                     value = "<=" if value.startswith("<=") else "<"
-                    append(Token(value, value, start))
+                    append(new(Token, (value, value, start)))
                     prev2, prev, word = prev, value, False
                     pos = start + len(value)
                     break
@@ -158,8 +169,11 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                             stack.pop()
                         if value == "}":
                             clause = ""
-            elif kind == "NAME" or kind == "ERROR":
-                append(Token(kind, value, start))
+            elif kind == "NAME" or kind == "WORD" or kind == "ERROR":
+                run = kind != "NAME"  # a run of name characters may go on after this token
+                if kind == "WORD":
+                    kind = "NAME"
+                append(new(Token, (kind, value, start)))
                 if kind == "NAME":
                     upper = value.upper()
                     if upper in _CLAUSE_START:
@@ -169,9 +183,9 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                     prev2, prev, word = prev, upper, True
                 else:
                     prev2, prev, word = prev, kind, False
-                if len(tokens) >= cap:
+                if not left:
                     return tokens
-                if pos < end and pos >= no_pname_until and _BASE_CHAR.match(first):
+                if run and pos < end and pos >= no_pname_until and _BASE_CHAR.match(value):
                     run_end = _RUN.match(text, pos).end()
                     if run_end > pos and (run_end == end or text[run_end] != ":"):
                         no_pname_until = run_end
@@ -180,11 +194,13 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
             elif kind == "PNAME":
                 kind = "PNAME_NS" if value[-1] == ":" and value.count(":") == 1 \
                     else "PNAME_LN"
-            elif first in "+-" and kind in _NUMBERS:
-                kind += _SIGNED[first]
-            append(Token(kind, value, start))
+            elif kind == "END":
+                return tokens  # only whitespace and comments were left
+            elif value[0] in "+-":  # a number with a sign
+                kind += _SIGNED[value[0]]
+            append(new(Token, (kind, value, start)))
             prev2, prev, word = prev, kind, False
-            if len(tokens) >= cap:
+            if not left:
                 return tokens
         else:
             return tokens
@@ -193,6 +209,12 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
 
 _NUMBERS = frozenset(("INTEGER", "DECIMAL", "DOUBLE"))
 _IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+# Terminals kept as matched, with nothing to track.
+_PLAIN = frozenset(("VAR", "STRING_LITERAL_LONG2", "STRING_LITERAL_LONG1", "STRING_LITERAL2",
+                    "STRING_LITERAL1", "NIL", "ANON", "BLANK_NODE_LABEL", "LANGTAG"))
+# Group numbers to terminal names (the terminals' patterns have no capturing groups).
+_KINDS = [""] + [name for name, _ in _TERMINALS] + ["END"]
+_NO_PNAME_KINDS = [""] + [name for name, _ in _TERMINALS if name != "PNAME"] + ["END"]
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
