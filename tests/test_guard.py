@@ -488,3 +488,76 @@ def test_the_cli_exits_1_with_the_message_on_a_crashing_query(kg, tmp_path, name
     assert done.returncode == 1, done.stderr[-500:]
     assert "query failed" in done.stderr and "Settings.max_query_" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- generated queries: whatever Oxigraph reads as a SERVICE call is refused -----------------
+
+def _generated(seed: int, count: int):
+    """Yield random group patterns mixing SERVICE spellings, glue, comments and nesting."""
+    import random
+    rng = random.Random(seed)
+    sep = lambda: rng.choice(["", "", " ", "\n", "#c\n", " # SERVICE <x> {\n", "\t"])
+    case = lambda w: rng.choice([w, w.lower(), "".join(
+        c.upper() if rng.random() < .5 else c.lower() for c in w)])
+    target = lambda: rng.choice([f"<{HOST}>", "ex:q", ":q", "?e", "ex:", "<x>", "<>",
+                                 r"<\u0068ttp://127.0.0.1:9/>"])
+    term = lambda: rng.choice(["?s", "?o", "true", "1", "1.5e3", "'s'", '"s"', "'''a''b'''",
+                               r"id:a\#", r"id:a\.b", "id:b%41", "_:b", "[]", "()", "-1",
+                               "'x'@en", "'1'^^id:t"])
+
+    def elems(depth):
+        return sep().join(elem(depth) for _ in range(rng.randint(1, 3)))
+
+    def elem(depth):
+        kind = rng.randint(0, 9 if depth < 3 else 1)
+        group = lambda: "{" + sep() + elems(depth + 1) + sep() + "}"
+        return [
+            lambda: f"{term()} {rng.choice(['?p', 'a', '<http://e/p>'])} {term()}"
+                    + rng.choice(["", " .", "."]),
+            lambda: f"{term()} ?p {term()} .",
+            lambda: case("SERVICE") + sep() + (case("SILENT") + sep() if rng.random() < .3
+                                               else "") + target() + sep() + group(),
+            lambda: case("OPTIONAL") + sep() + group(),
+            lambda: case("FILTER") + sep() + (case("NOT") + sep() if rng.random() < .3
+                                              else "") + case("EXISTS") + sep() + group(),
+            lambda: group() + sep() + case("UNION") + sep() + group(),
+            lambda: case("BIND") + f"(1{sep()}{case('AS')}{sep()}?z{depth})",
+            lambda: case("VALUES") + sep() + "?e" + sep() + "{" + f"<{HOST}>" + "}",
+            lambda: case("MINUS") + sep() + group(),
+            lambda: case("FILTER") + "(?s<?o&&?o>?s||" + case("EXISTS") + group() + ")",
+        ][kind]()
+
+    prologues = ["", f"PREFIX : <{HOST}> ", f"PREFIX ex: <{HOST}> ", f"BASE <{HOST}> ",
+                 f"PREFIX:<{HOST}>", f"PREFIXex:<{HOST}>"]
+    for _ in range(count):
+        yield (rng.choice(prologues) + case("SELECT") + sep() + "*" + sep() + "{" + sep()
+               + elems(0) + sep() + "}")
+
+
+def test_generated_queries_that_oxigraph_reads_as_service_calls_are_refused():
+    prefixes = {"ex": HOST, "id": "http://e/"}
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"),
+                      ox.NamedNode("http://e/o")))
+    read = called = 0
+    for text in _generated(12, 4000):
+        try:
+            result = store.query(text, prefixes=prefixes)
+            tried = False
+            try:
+                for _ in result:
+                    pass
+            except (OSError, RuntimeError):
+                tried = True  # Oxigraph called SERVICE (port 9 refused, or a variable)
+        except SyntaxError:
+            continue
+        except (OSError, RuntimeError):
+            tried = True
+        read += 1
+        called += tried
+        try:
+            guard.check(text, prefixes)
+            assert not tried, f"Oxigraph called SERVICE and the check passed: {text!r}"
+        except guard.Refused as refused:
+            assert "syntax error" not in str(refused), f"Oxigraph reads {text!r}: {refused}"
+    assert read > 1000 and called > 50  # the generator still makes what it is meant to
