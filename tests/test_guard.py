@@ -411,6 +411,44 @@ SLOW = {
     + "FILTER(" + " && ".join(["!?o"] * n) + ")" + "}" * 31 + " }",
 }
 ALL = {**{name: make for name, (make, _) in FAMILIES.items()}, **SLOW}
+# Nested parentheses where the lexer must see an expression to read '<' as less-than (and
+# the parentheses after it as parentheses): keywords glued to a function name or a clause.
+NESTED = "?a<{}?b>?c{}"
+GLUED_CONTEXTS = {
+    "FILTERex:fn(": lambda n: "SELECT * { ?s ?p ?o FILTERex:fn(" + NESTED.format(
+        "(" * n, ")" * n) + ") }",
+    "trueFILTER<fn>(": lambda n: "SELECT * { ?s ?p trueFILTER<http://e/f>(" + NESTED.format(
+        "(" * n, ")" * n) + ") }",
+    "ORDERBY?x(": lambda n: "SELECT * { SELECT * { } ORDERBY?x(" + NESTED.format(
+        "(" * n, ")" * n) + ") }",
+    "GROUPBYex:fn(": lambda n: "SELECT * { SELECT (1 AS ?x) { } GROUPBYex:fn(" + NESTED.format(
+        "(" * n, ")" * n) + ") }",
+    "closed in a second '<'": lambda n: "SELECT * { ?s ?p ?o FILTERex:fn(?a<" + "(" * n
+    + "?b>?c&&?d<?e" + ")" * n + "&&?f>?g) }",
+}
+
+
+@pytest.mark.parametrize("name", GLUED_CONTEXTS)
+def test_nesting_behind_a_glued_keyword_is_counted(name):
+    make = GLUED_CONTEXTS[name]
+    assert parses_as_query("PREFIX ex: <http://e/> " + make(3))
+    with pytest.raises(guard.Refused, match="max_query_depth"):
+        guard.check("PREFIX ex: <http://e/> " + make(33), P)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s ?p ?o FILTER(?a<?b#c>) }\n",
+    "SELECT * { ?s ?p ?o FILTER(?a<'x'&&?b>'y') }",
+])
+def test_a_less_than_that_also_reads_as_an_iri_hiding_text_is_refused(text):
+    with pytest.raises(guard.Refused, match="put a space after '<'") as refused:
+        guard.check(text, P)
+    assert refused.value.status == 400
+
+
+def test_an_iri_with_parentheses_passes():
+    guard.check("SELECT * { ?s ?p <http://dbpedia.org/resource/Python_(programming_language)> }",
+                P)
 
 RUNNER = """
 import sys
@@ -451,6 +489,8 @@ def test_the_crash_sizes_still_crash_pyoxigraph():
         make, crash = FAMILIES[name]
         done = run_in_subprocess({name: make(crash)})
         assert done.returncode < 0, f"{name} at {crash} no longer crashes pyoxigraph"
+    glued = "PREFIX ex: <http://e/> " + GLUED_CONTEXTS["FILTERex:fn("](5000)
+    assert run_in_subprocess({"glued": glued}).returncode < 0
 
 
 def largest_allowed(make) -> int:

@@ -94,6 +94,7 @@ _ELEMENTS = frozenset((".", ";", ",", "{", "{|", "|", "/", "^", "&&", "||", "!",
 _ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "BIND", "SERVICE",
                             "GRAPH", "VALUES", "EXISTS", "LATERAL", "SELECT", "IN"))
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
+_BRACKETS = re.compile(r"[()\[\]]")
 # Keywords no check looks at once a query has begun, and the keywords within a name that
 # one may (case-insensitive: the engine reads keywords in any case).
 _QUIET = KEYWORDS - UPDATE - _ANYWHERE - _TOP_LEVEL - {"GRAPH"}
@@ -118,8 +119,20 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     max_depth, max_elements = bounds.max_depth, bounds.max_elements
     for token in tokens:
         kind = token.kind
-        if kind in OPEN:
-            depth += 1
+        if kind == "AMBIGUOUS":
+            raise Refused(400, f"{token.text} ({_where(text, token)}) reads both as '<' and as "
+                               "an IRI, and the two readings differ in what follows; put a "
+                               "space after '<' when it means less-than")
+        if kind == "IRIREF" and _BRACKETS.search(token.text):
+            # Should the lexer's reading of '<' as an IRI ever differ from the engine's, the
+            # brackets in it would be the engine's: they count (an IRI seldom has any).
+            for char in token.text:
+                depth += char in "(["
+                depth -= char in ")]" and depth > 0
+                if depth > max_depth:
+                    break
+        if kind in OPEN or depth > max_depth:
+            depth += kind in OPEN
             elements += kind == "{"
             if depth > max_depth:
                 raise Refused(400, f"the query nests brackets ({{ ( [ <<) more than {max_depth} "

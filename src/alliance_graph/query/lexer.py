@@ -92,10 +92,13 @@ _OPERAND_END = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "STRING_LITER
                           "TRUE", "FALSE"))
 # Words before "(" in a graph pattern that open no expression: a collection or a VALUES list.
 _NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
-# Words before an IRI that make a following "(" a function call.
-_CALLERS = frozenset(("FILTER", "BY", "HAVING", "ASC", "DESC"))
 # Words that start a clause whose "(" holds an expression, and words that end one.
 _CLAUSE_START = frozenset(("SELECT", "BY", "HAVING"))
+_CLAUSE_GLUED = re.compile("SELECT|BY|HAVING")
+# Prefixes of prefixed names that begin with keywords the engine reads off them, making the
+# name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
+_FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
+_BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
 _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 
 
@@ -118,7 +121,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     # The last two tokens' kinds, words (NAME) by their upper-case text, and whether the
     # last one was a word.
     prev = prev2 = ""
-    word = False
+    word = word2 = False
+    prefix = ""  # the upper-case prefix of the last token if it was a prefixed name
     clause = ""  # SELECT (a projection), BY (GROUP/ORDER BY) or HAVING: "(" opens an expression
     # A prefixed name that failed to start at a name character fails at every later start
     # up to the end of that run of name characters; scanning the run again for each word in
@@ -140,26 +144,37 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
             pos = match.end()
             left -= 1
             if kind in _PLAIN:
+                prefix = ""
                 append(new(Token, (kind, value, start)))
-                prev2, prev, word = prev, kind, False
+                prev2, prev, word2, word = prev, kind, word, False
                 if not left:
                     return tokens
                 continue
+            after_pname, prefix = prefix, ""  # the prefix of the token before, if any
             if kind == "PUNCT" or kind == "IRIREF":
                 if value[0] == "<" and stack and stack[-1] and prev in _OPERAND_END:
                     # An operator is expected: '<' or '<=' however the text goes on.
+                    if kind == "IRIREF" and ("#" in value or "'" in value):
+                        # Read as operators, the rest of the would-be IRI holds a comment or
+                        # a string that can hide what follows; should this guess about the
+                        # context ever be wrong, the engine would read other text.
+                        append(new(Token, ("AMBIGUOUS", value, start)))
                     value = "<=" if value.startswith("<=") else "<"
                     append(new(Token, (value, value, start)))
-                    prev2, prev, word = prev, value, False
+                    prev2, prev, word2, word = prev, value, word, False
                     pos = start + len(value)
                     break
                 if kind == "PUNCT":
                     kind = value
                     if value in OPEN:
                         if value == "(":
+                            # Keywords may be glued to what follows (guard.py): FILTER in
+                            # "trueFILTER <f>(" or "FILTERex:f(" still makes a call.
                             stack.append(not stack or stack[-1] or bool(clause)
                                          or (word and prev not in _NOT_CALLS)
-                                         or (prev in _IRIS and prev2 in _CALLERS))
+                                         or (prev in _IRIS and (
+                                             (word2 and "FILTER" in prev2)
+                                             or after_pname.startswith(_FILTER_GLUED))))
                         else:
                             stack.append(False)
                             if value == "{":
@@ -176,13 +191,13 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 append(new(Token, (kind, value, start)))
                 if kind == "NAME":
                     upper = value.upper()
-                    if upper in _CLAUSE_START:
-                        clause = upper
-                    elif upper in _CLAUSE_END:
+                    if upper in _CLAUSE_END:
                         clause = ""
-                    prev2, prev, word = prev, upper, True
+                    elif upper in _CLAUSE_START or _CLAUSE_GLUED.search(upper):
+                        clause = "SELECT" if "SELECT" in upper else "BY"
+                    prev2, prev, word2, word = prev, upper, word, True
                 else:
-                    prev2, prev, word = prev, kind, False
+                    prev2, prev, word2, word = prev, kind, word, False
                 if not left:
                     return tokens
                 if run and pos < end and pos >= no_pname_until and _BASE_CHAR.match(value):
@@ -194,12 +209,20 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
             elif kind == "PNAME":
                 kind = "PNAME_NS" if value[-1] == ":" and value.count(":") == 1 \
                     else "PNAME_LN"
+                prefix = value[:value.find(":")].upper()
+                if prefix.startswith(_BY_GLUED):
+                    clause = "BY"  # ORDERBYex:f(...): the clause a glued keyword starts
+                append(new(Token, (kind, value, start)))
+                prev2, prev, word2, word = prev, kind, word, False
+                if not left:
+                    return tokens
+                continue
             elif kind == "END":
                 return tokens  # only whitespace and comments were left
             elif value[0] in "+-":  # a number with a sign
                 kind += _SIGNED[value[0]]
             append(new(Token, (kind, value, start)))
-            prev2, prev, word = prev, kind, False
+            prev2, prev, word2, word = prev, kind, word, False
             if not left:
                 return tokens
         else:
