@@ -89,10 +89,11 @@ class Settings:
     # Brackets ({ ( [ << <<( {|) open at once: 26 times below the lowest crash (848).
     max_query_depth: int = 32
     # Triple patterns (their separators . ; ,), groups, group keywords (FILTER, OPTIONAL,
-    # UNION, ...) and expression and path operators: 20 times below the lowest crash (2,624
-    # chained MINUS); planning time grows steeply with them too (120 patterns on one subject,
-    # about 2 s), and the catalogue's largest query has 25.
-    max_query_elements: int = 128
+    # UNION, ...), expression and path operators, collection members (two each) and DESCRIBE
+    # targets: 26 times below the lowest crash (2,624 chained MINUS or DESCRIBE targets).
+    # Planning time grows steeply with patterns too (126 on one subject: 3 to 7 s on a busy
+    # machine); the catalogue's largest query has 27.
+    max_query_elements: int = 100
     # Bytes of finished /sparql answers each server worker keeps (response_cache.py): the
     # store is read-only while it serves, so an identical query, dataset and format gives
     # identical bytes.  0 disables the cache.

@@ -94,6 +94,10 @@ _ELEMENTS = frozenset((".", ";", ",", "{", "{|", "|", "/", "^", "&&", "||", "!",
 _ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "BIND", "SERVICE",
                             "GRAPH", "VALUES", "EXISTS", "LATERAL", "SELECT", "IN"))
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
+_TERMS = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "BLANK_NODE_LABEL", "ANON", "NIL",
+                    "STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1",
+                    "STRING_LITERAL_LONG2", "INTEGER", "DECIMAL", "DOUBLE"))
+_AFTER_DESCRIBE = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "ORDER", "VALUES"))
 _BRACKETS = re.compile(r"[()\[\]]")
 # Keywords no check looks at once a query has begun, and the keywords within a name that
 # one may (case-insensitive: the engine reads keywords in any case).
@@ -117,12 +121,14 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                            f"is {bounds.max_tokens:,} (Settings.max_query_tokens)")
     depth = elements = 0
     max_depth, max_elements = bounds.max_depth, bounds.max_elements
+    # The open brackets, and where a VALUES block or a DESCRIBE list is being read: the
+    # members of a collection and DESCRIBE's targets count as elements too (a collection
+    # member is two triple patterns to the engine); VALUES rows do not (a million is fine).
+    brackets: list[str] = []
+    values = describe = False
+    kind = ""
     for token in tokens:
-        kind = token.kind
-        if kind == "AMBIGUOUS":
-            raise Refused(400, f"{token.text} ({_where(text, token)}) reads both as '<' and as "
-                               "an IRI, and the two readings differ in what follows; put a "
-                               "space after '<' when it means less-than")
+        prev, kind = kind, token.kind
         if kind == "IRIREF" and _BRACKETS.search(token.text):
             # Should the lexer's reading of '<' as an IRI ever differ from the engine's, the
             # brackets in it would be the engine's: they count (an IRI seldom has any).
@@ -130,28 +136,68 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 depth += char in "(["
                 depth -= char in ")]" and depth > 0
                 if depth > max_depth:
-                    break
-        if kind in OPEN or depth > max_depth:
-            depth += kind in OPEN
+                    _too_deep(text, token, max_depth)
+        if kind in _TERMS:
+            if describe and not brackets:
+                elements += 1
+            elif brackets and brackets[-1] == "(" and not values:
+                elements += 2
+            else:
+                continue
+            if elements > max_elements:
+                _too_many(text, token, max_elements)
+            continue
+        if kind == "AMBIGUOUS":
+            raise Refused(400, f"{token.text} ({_where(text, token)}) reads both as '<' and as "
+                               "an IRI, and the two readings differ in what follows; put a "
+                               "space after '<' when it means less-than")
+        if kind in OPEN:
+            depth += 1
+            # A "(" after a word (FILTER, BIND, IN, STR, VALUES, ...) holds an expression or
+            # a list of variables; after a term or punctuation it is a collection (or a path).
+            brackets.append("call" if kind == "(" and prev == "NAME" else kind)
             elements += kind == "{"
             if depth > max_depth:
-                raise Refused(400, f"the query nests brackets ({{ ( [ <<) more than {max_depth} "
-                                   f"deep ({_where(text, token)}); the limit is {max_depth} "
-                                   "(Settings.max_query_depth): the engine parses nesting "
-                                   "recursively and a deeper query can crash it")
+                _too_deep(text, token, max_depth)
         elif kind in CLOSE:
             depth -= depth > 0
-        elif kind in _ELEMENTS or (kind == "NAME" and token.text.upper() in _ELEMENT_WORDS):
+            if brackets:
+                brackets.pop()
+                if values and kind == "}" and "{" not in brackets[values - 1:]:
+                    values = False  # the VALUES block is closed
+        elif kind in _ELEMENTS:
             elements += 1
+        elif kind == "NAME":
+            word = token.text.upper()
+            if word in _ELEMENT_WORDS:
+                elements += 1
+                if word == "VALUES":
+                    values = len(brackets) + 1  # one more than the depth it starts at
+            elif word == "DESCRIBE":
+                describe = True
+            elif describe and word in _AFTER_DESCRIBE:
+                describe = False
+            continue
         else:
             continue
         if elements > max_elements:
-            raise Refused(400, f"the query has more than {max_elements} triple patterns, group "
-                               "keywords (FILTER, OPTIONAL, UNION, ...) and operators "
-                               f"({_where(text, token)}); the limit is {max_elements} "
-                               "(Settings.max_query_elements): the engine reads each as one "
-                               "more level of recursion and a longer chain can crash it")
+            _too_many(text, token, max_elements)
     return tokens
+
+
+def _too_deep(text: str, token: Token, limit: int):
+    raise Refused(400, f"the query nests brackets ({{ ( [ <<) more than {limit} deep "
+                       f"({_where(text, token)}); the limit is {limit} "
+                       "(Settings.max_query_depth): the engine parses nesting recursively "
+                       "and a deeper query can crash it")
+
+
+def _too_many(text: str, token: Token, limit: int):
+    raise Refused(400, f"the query has more than {limit} triple patterns, group keywords "
+                       "(FILTER, OPTIONAL, UNION, ...), operators, collection members and "
+                       f"DESCRIBE targets ({_where(text, token)}); the limit is {limit} "
+                       "(Settings.max_query_elements): the engine reads each as one more "
+                       "level of recursion and a longer chain can crash it")
 
 
 def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...] = (),
