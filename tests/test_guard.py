@@ -78,6 +78,8 @@ SERVICE = [
     f"SELECT * {{ ?x ?p []SERVICE{E}{{ }} }}",
     f"SELECT * {{ ?x ?p \"s\"SERVICE{E}{{ }} }}",
     f"SELECT * {{ ?x ?p 1SERVICE{E}{{ }} }}",
+    f"PREFIX ex: <{HOST}> SELECT * {{ [] ?p false.serviceex: {{ }} }}",  # found by generator
+    f"PREFIX ex: <{HOST}> SELECT * {{ [] ?p true.SERVICE ex:q {{ }} }}",
     f"SELECT * {{ ?x ?p 1.5e3SERVICE{E}{{ }} }}",
     f"SELECT * {{ BIND(1 AS ?z)SERVICE{E}{{ }} }}",
     f"SELECT * {{ VALUES ?x {{ UNDEF }} SERVICE {E} {{ }} }}",
@@ -391,6 +393,14 @@ FAMILIES = {
     "+ chain": (lambda n: "SELECT * { ?s ?p ?o FILTER(" + " + ".join(["1"] * n) + ") }", 6912),
     "DESCRIBE list": (lambda n: "DESCRIBE " + " ".join(f"<http://e/{i}>" for i in range(n)),
                       2624),
+    "projection chain": (lambda n: "SELECT " + " ".join(f"(1 AS ?a{i})" for i in range(n))
+                         + " { }", 2624),
+    "GROUP BY AS chain": (lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY "
+                          + " ".join(f"(1 AS ?g{i})" for i in range(n)), 2624),
+    "aggregate chain": (lambda n: "SELECT " + " ".join(f"(COUNT(*) AS ?a{i})" for i in range(n))
+                        + " { ?s ?p ?o }", 2624),
+    "HAVING chain": (lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY ?s HAVING "
+                     + " ".join(["(COUNT(*) > 0)"] * n), 9344),
 }
 # Families that take minutes rather than crash at a few hundred (their crash size is not
 # known); they are bounded all the same.
@@ -428,6 +438,8 @@ GLUED_CONTEXTS = {
     "ORDERBY?x(": lambda n: "SELECT * { SELECT * { } ORDERBY?x(" + NESTED.format(
         "(" * n, ")" * n) + ") }",
     "GROUPBYex:fn(": lambda n: "SELECT * { SELECT (1 AS ?x) { } GROUPBYex:fn(" + NESTED.format(
+        "(" * n, ")" * n) + ") }",
+    "false.FILTERex:fn(": lambda n: "SELECT * { ?s ?p false.FILTERex:fn(" + NESTED.format(
         "(" * n, ")" * n) + ") }",
     "closed in a second '<'": lambda n: "SELECT * { ?s ?p ?o FILTERex:fn(?a<" + "(" * n
     + "?b>?c&&?d<?e" + ")" * n + "&&?f>?g) }",

@@ -92,7 +92,8 @@ _ELEMENTS = frozenset((".", ";", ",", "{", "{|", "|", "/", "^", "&&", "||", "!",
                        "INTEGER_NEGATIVE", "DECIMAL_POSITIVE", "DECIMAL_NEGATIVE",
                        "DOUBLE_POSITIVE", "DOUBLE_NEGATIVE"))
 _ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "BIND", "SERVICE",
-                            "GRAPH", "VALUES", "EXISTS", "LATERAL", "SELECT", "IN"))
+                            "GRAPH", "VALUES", "EXISTS", "LATERAL", "SELECT", "IN",
+                            "AS"))  # AS: each (expression AS ?v) is one more node too
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 _TERMS = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "BLANK_NODE_LABEL", "ANON", "NIL",
                     "STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1",
@@ -287,7 +288,12 @@ def _where(text: str, token: Token) -> str:
 
 def _split(token: Token, wanted: frozenset[str]) -> list[Token] | None:
     """Return a word or a prefixed name as the keywords the engine reads at its start and
-    the rest, if those keywords include one of ``wanted``; None if it stays whole."""
+    the rest, if those keywords include one of ``wanted``; None if it stays whole.
+
+    A prefix may hold dots, and where it is not declared the engine reads it again from
+    the start: ``false.serviceex:`` is ``false . SERVICE ex:`` to it.  So the keywords are
+    looked for after each dot as well.
+    """
     text = token.text
     name, colon, local = text.partition(":")
     upper = name.upper()
@@ -295,21 +301,26 @@ def _split(token: Token, wanted: frozenset[str]) -> list[Token] | None:
         return None  # a keyword as written
     if not any(w in upper for w in wanted if len(w) <= len(upper)):
         return None
-    chain = _chain(upper)
-    last = max((n for n, (word, _) in enumerate(chain) if word in wanted), default=None)
-    if last is None:
-        return None
-    if not colon:
-        last = len(chain) - 1  # a bare word is read as keywords as far as they go
-    pieces = [Token("NAME", name[at:at + len(word)], token.start + at)
-              for word, at in chain[:last + 1]]
-    rest_at = chain[last][1] + len(chain[last][0])
-    rest = text[rest_at:]
-    if rest:
-        kind = ("NAME" if not colon else "PNAME_NS" if rest.endswith(":")
-                and rest.count(":") == 1 else "PNAME_LN")
-        pieces.append(Token(kind, rest, token.start + rest_at))
-    return pieces
+    starts = [0] + [i + 1 for i, char in enumerate(name) if char == "."]
+    for begin in starts:
+        chain = [(word, at + begin) for word, at in _chain(upper[begin:])]
+        last = max((n for n, (word, _) in enumerate(chain) if word in wanted), default=None)
+        if last is None:
+            continue
+        if not colon:
+            last = len(chain) - 1  # a bare word is read as keywords as far as they go
+        pieces = [] if begin == 0 else [Token("NAME", name[:begin - 1], token.start),
+                                        Token(".", ".", token.start + begin - 1)]
+        pieces += [Token("NAME", name[at:at + len(word)], token.start + at)
+                   for word, at in chain[:last + 1]]
+        rest_at = chain[last][1] + len(chain[last][0])
+        rest = text[rest_at:]
+        if rest:
+            kind = ("NAME" if not colon else "PNAME_NS" if rest.endswith(":")
+                    and rest.count(":") == 1 else "PNAME_LN")
+            pieces.append(Token(kind, rest, token.start + rest_at))
+        return pieces
+    return None
 
 
 def _chain(word: str) -> list[tuple[str, int]]:

@@ -99,6 +99,13 @@ _CLAUSE_GLUED = re.compile("SELECT|BY|HAVING")
 # name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
 _FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
 _BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
+
+
+def _glued(prefix: str, keywords: tuple[str, ...]) -> bool:
+    """Return whether an upper-case prefix begins, or goes on after a dot, with one of
+    ``keywords`` (an undeclared ``false.filterex:`` is ``false . FILTER ex:`` to the engine)."""
+    return prefix.startswith(keywords) or ("." in prefix and any(
+        part.startswith(keywords) for part in prefix.split(".")[1:]))
 _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 
 
@@ -174,7 +181,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                                          or (word and prev not in _NOT_CALLS)
                                          or (prev in _IRIS and (
                                              (word2 and "FILTER" in prev2)
-                                             or after_pname.startswith(_FILTER_GLUED))))
+                                             or _glued(after_pname, _FILTER_GLUED))))
                         else:
                             stack.append(False)
                             if value == "{":
@@ -210,7 +217,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 kind = "PNAME_NS" if value[-1] == ":" and value.count(":") == 1 \
                     else "PNAME_LN"
                 prefix = value[:value.find(":")].upper()
-                if prefix.startswith(_BY_GLUED):
+                if _glued(prefix, _BY_GLUED):
                     clause = "BY"  # ORDERBYex:f(...): the clause a glued keyword starts
                 append(new(Token, (kind, value, start)))
                 prev2, prev, word2, word = prev, kind, word, False
