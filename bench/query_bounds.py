@@ -57,6 +57,20 @@ FAMILIES = {
     "path alternative": lambda n: "SELECT * { ?s " + "|".join([P] * n) + " ?o }",
     "&& chain": lambda n: "SELECT * { ?s ?p ?o FILTER(" + " && ".join(["?o"] * n) + ") }",
     "+ chain": lambda n: "SELECT * { ?s ?p ?o FILTER(" + " + ".join(["1"] * n) + ") }",
+    "DESCRIBE list": lambda n: "DESCRIBE " + " ".join(f"<http://e/{i}>" for i in range(n)),
+    "projection chain": lambda n: "SELECT " + " ".join(f"(1 AS ?a{i})" for i in range(n))
+    + " { }",
+    "GROUP BY AS chain": lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY "
+    + " ".join(f"(1 AS ?g{i})" for i in range(n)),
+    "aggregate chain": lambda n: "SELECT " + " ".join(f"(COUNT(*) AS ?a{i})" for i in range(n))
+    + " { ?s ?p ?o }",
+    "HAVING chain": lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY ?s HAVING "
+    + " ".join(["(COUNT(*) > 0)"] * n),
+    "flat collection": lambda n: "SELECT * { ?s ?p (" + " ".join(["1"] * n) + ") }",
+    "collection subject": lambda n: "SELECT * { (" + " ".join(["?x"] * n) + ") ?p ?o }",
+    "ORDER BY expressions": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["(?s)"] * n),
+    "COALESCE arguments": lambda n: "SELECT * { BIND(COALESCE(" + ", ".join(["1"] * n)
+    + ") AS ?c) }",
     "IN list": lambda n: "SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(["1"] * n) + ")) }",
     "VALUES": lambda n: "SELECT * { VALUES ?x { " + " ".join(str(i) for i in range(n)) + " } }",
 }

@@ -178,7 +178,6 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 describe = True
             elif describe and word in _AFTER_DESCRIBE:
                 describe = False
-            continue
         else:
             continue
         if elements > max_elements:

@@ -92,9 +92,8 @@ _OPERAND_END = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "STRING_LITER
                           "TRUE", "FALSE"))
 # Words before "(" in a graph pattern that open no expression: a collection or a VALUES list.
 _NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
-# Words that start a clause whose "(" holds an expression, and words that end one.
-_CLAUSE_START = frozenset(("SELECT", "BY", "HAVING"))
-_CLAUSE_GLUED = re.compile("SELECT|BY|HAVING")
+# Words that end a clause whose "(" holds an expression (SELECT, GROUP/ORDER BY, HAVING).
+_CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 # Prefixes of prefixed names that begin with keywords the engine reads off them, making the
 # name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
 _FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
@@ -106,7 +105,6 @@ def _glued(prefix: str, keywords: tuple[str, ...]) -> bool:
     ``keywords`` (an undeclared ``false.filterex:`` is ``false . FILTER ex:`` to the engine)."""
     return prefix.startswith(keywords) or ("." in prefix and any(
         part.startswith(keywords) for part in prefix.split(".")[1:]))
-_CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 
 
 class Token(NamedTuple):
@@ -200,7 +198,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                     upper = value.upper()
                     if upper in _CLAUSE_END:
                         clause = ""
-                    elif upper in _CLAUSE_START or _CLAUSE_GLUED.search(upper):
+                    elif "BY" in upper or "HAVING" in upper or "SELECT" in upper:
+                        # GROUP BY, ORDER BY, HAVING, SELECT, or glued as in ORDERBY
                         clause = "SELECT" if "SELECT" in upper else "BY"
                     prev2, prev, word2, word = prev, upper, word, True
                 else:
