@@ -104,6 +104,13 @@ LESS_THAN = [
     ("{ ?s a (<a>) }", "{ VAR NAME ( IRIREF ) }"),
     ("{ ?s <p>?o }", "{ VAR IRIREF VAR }"),
     ("VALUES (?a) { (<a>) }", "NAME ( VAR ) { ( IRIREF ) }"),
+    # Keywords glued to a function name or a clause still open an expression.
+    ("{ ?s ?p ?o FILTERex:f(?a<?b) }", "{ VAR VAR VAR PNAME_LN ( VAR < VAR ) }"),
+    ("{ ?s ?p false.FILTERex:f(?a<?b) }", "{ VAR VAR PNAME_LN ( VAR < VAR ) }"),
+    ("{ ?s ?p trueFILTER<f>(?a<?b) }", "{ VAR VAR NAME IRIREF ( VAR < VAR ) }"),
+    ("{ SELECT ?x {} ORDERBY?x(?a<?b) }", "{ NAME VAR { } NAME VAR ( VAR < VAR ) }"),
+    # Read as an operator, the would-be IRI's '#' starts a comment: flagged for the caller.
+    ("FILTER(?a<?b#c>)", "NAME ( VAR AMBIGUOUS < VAR"),
 ]
 
 
