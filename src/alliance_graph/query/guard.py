@@ -5,17 +5,19 @@ IRI, a comment or a prefixed name's escapes (``id:a\\#``) is never taken for one
 that the engine would not read as a token is refused here too.  Two things the engine does
 are mirrored on purpose, each stricter than a plain tokenizer:
 
-- Oxigraph matches keywords with no word boundary: ``SERVICE:q {``, ``SERVICEex:q {``,
-  ``ASKFROM<g>``, ``FROMNAMEDex:g`` and ``?o trueSERVICE <x> {`` all parse as the keyword
-  followed by the rest.  So a bare word, or the prefix of a prefixed name, that begins with
-  a run of SPARQL keywords ending in SERVICE (anywhere), FROM or NAMED (outside all
-  brackets), or in a prologue, form or update keyword (where a query or operation starts)
-  is read as those keywords followed by the rest.  A prefix such as ``service:`` or
+- Oxigraph matches keywords with no word boundary, and reads a prefixed name whose prefix
+  is not declared again from its start: ``SERVICE:q {``, ``SERVICEex:q {``, ``ASKFROM<g>``,
+  ``FROMNAMEDex:g``, ``?o trueSERVICE <x> {`` and ``[] ?p false.serviceex: {`` all parse as
+  keywords followed by the rest.  So a bare word, or the prefix of a prefixed name (from
+  its start or after a dot in it), that begins with a run of SPARQL keywords ending in
+  SERVICE (anywhere), FROM or NAMED (outside all brackets), or in a prologue, form or
+  update keyword (where a query or operation starts) is read as those keywords and the rest.  A prefix such as ``service:`` or
   ``fromage:`` is therefore refused or read as FROM even where Oxigraph would have read a
   prefixed name; that is deliberate.
 - The bounds (``Bounds``) are checked on the tokens before anything else, because pyoxigraph
   0.5 parses and plans recursively and ends the process (SIGSEGV, a stack overflow) on a few
   kilobytes of deeply nested or long-chained query; see docs/endpoint.md for the thresholds.
+  ``tokens_within`` is that check alone, for the library and CLI path (``results.run``).
 """
 
 from __future__ import annotations

@@ -15,6 +15,11 @@ The grammar is not context-free at one place, and the lexer follows the engine t
 ``<`` where an expression expects an operator (after an operand, inside an expression's
 parentheses) is the less-than operator, even where ``<...>`` would also read as an IRI
 (``FILTER(?a<?b&&?c>?d)``), because Oxigraph's parser never tries an IRI at that point.
+Which parentheses hold an expression is told from the words before them, keywords glued to
+a name included (``FILTERex:f(``, ``trueFILTER <f>(``, ``ORDERBY?x(``: the engine matches
+keywords with no word boundary).  Where such a ``<`` would have read as an IRI holding
+``#`` or a quote, the two readings differ in what follows (a comment, a string), so an
+``AMBIGUOUS`` token (the would-be IRI) comes before the ``<`` for the caller to refuse.
 """
 
 from __future__ import annotations
