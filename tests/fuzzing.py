@@ -58,7 +58,6 @@ def service_spellings(port: int) -> list[str]:
         f"SELECT * FROM NAMED <{url}/named> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}/c> {{ ?s ?p ?o }} }}",
         f"ASK {{ SERVICE <{url}/ask> {{ ?s ?p ?o }} }}",
-        f"DESCRIBE <{url}/d>",
         f"LOAD <{url}/load>",
     ]
 
@@ -204,6 +203,8 @@ def corpus(listener_port: int, seed: int = 12, count: int = 400) -> list[tuple[s
         "service": [sparql(q) for q in service_spellings(listener_port)],
         "nesting": [post("/sparql", q.encode(), "application/sparql-query") for q in nesting()],
         "bomb": [sparql(q) for q in bombs()],
+        # An IRI the query only names is no fetch: described from the graph (nothing), 200.
+        "describe": [sparql(f"DESCRIBE <http://127.0.0.1:{listener_port}/d>")],
         "update": updates(),
         "utf8": bad_bytes(),
         "path": paths(),

@@ -103,7 +103,7 @@ def test_the_query_filling_memory_is_blamed_and_the_one_beside_it_is_sent_again(
     threads[1].start()
     for thread in threads:
         thread.join()
-    assert outcome["bomb"][0] == 503 and "MiB of memory" in outcome["bomb"][1]
+    assert outcome["bomb"][0] == 503 and "MiB limit" in outcome["bomb"][1]
     assert isinstance(outcome["medium"], bytes) and b'"n"' in outcome["medium"]
     assert engine.counters["memory"] > before
 

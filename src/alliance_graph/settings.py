@@ -96,6 +96,21 @@ class Settings:
     # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
     query_timeout: float = 30.0
     max_results: int = 100_000
+    # Bounds on a query's text, checked on its tokens before the engine reads it
+    # (query/guard.py): pyoxigraph 0.5 parses and plans recursively and crashes the process
+    # (SIGSEGV) on about 850 nested EXISTS, 950 nested function calls, 2,200 nested "{" or
+    # 2,600 chained MINUS or BIND, so depth and chain length are kept far below those.
+    # Size in bytes (UTF-8) and in tokens: bound the checks' own work and a query's parse.
+    max_query_bytes: int = 100_000
+    max_query_tokens: int = 20_000
+    # Brackets ({ ( [ << <<( {|) open at once: 26 times below the lowest crash (848).
+    max_query_depth: int = 32
+    # Triple patterns (their separators . ; ,), groups, group keywords (FILTER, OPTIONAL,
+    # UNION, ...), expression and path operators, collection members (two each) and DESCRIBE
+    # targets: 26 times below the lowest crash (2,624 chained MINUS or DESCRIBE targets).
+    # Planning time grows steeply with patterns too (126 on one subject: 3 to 7 s on a busy
+    # machine); the catalogue's largest query has 27.
+    max_query_elements: int = 100
     # Bytes of resident memory the query engine may grow by, over its size when it opened the
     # store, before the query running longest is stopped (engine/client.py).  Shared by the
     # queries running at once; the engine's size is read every engine_poll seconds.

@@ -1,23 +1,278 @@
-"""What a query's text says before any engine reads it: whether it names graphs itself.
+"""What a query's text says before any engine reads it: its terminals, and whether it names
+graphs itself.
 
-Shared by the store, which sends a query that names graphs (GRAPH, FROM [NAMED], SERVICE) to
-the per-file layout (``store/graph.py``), and by the query checks (``query/guard.py``).
+``tokenize`` splits SPARQL text into the grammar's terminals, as Oxigraph (pyoxigraph 0.5) reads
+them; ``query/guard.py`` checks a query on them before it runs.  ``uses_dataset`` tells the
+store (``store/graph.py``) which queries must see the files' named graphs.
+
+The terminals are those of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql11-query/
+#sparqlGrammar) with the SPARQL 1.2 changes Oxigraph 0.5 implements: ``\\u``/``\\U`` escapes
+are read only inside IRIs and strings (1.1 decoded them everywhere first; Oxigraph does not,
+so ``\\u0053ERVICE`` outside a string is a syntax error to it and an ``ERROR`` token here),
+language tags may carry a base direction (``"x"@en--ltr``), and the triple-term tokens ``<<``,
+``>>``, ``<<(``, ``)>>``, ``{|``, ``|}`` and ``~`` exist.  Whitespace and comments are
+skipped.  A character that starts no terminal becomes a one-character ``ERROR`` token, so
+the scan always covers the whole text and a caller decides what an error means.
+
+One compiled pattern with named alternatives does the work; alternatives that share a first
+character are ordered so the longest terminal wins, as the grammar's tokenization requires.
+The grammar is not context-free at one place, and the lexer follows the engine there: a
+``<`` where an expression expects an operator (after an operand, inside an expression's
+parentheses) is the less-than operator, even where ``<...>`` would also read as an IRI
+(``FILTER(?a<?b&&?c>?d)``), because Oxigraph's parser never tries an IRI at that point.
+Which parentheses hold an expression is told from the words before them, keywords glued to
+a name included (``FILTERex:f(``, ``trueFILTER <f>(``, ``ORDERBY?x(``: the engine matches
+keywords with no word boundary).  Where such a ``<`` would have read as an IRI holding
+``#`` or a quote, the two readings differ in what follows (a comment, a string), so an
+``AMBIGUOUS`` token (the would-be IRI) comes before the ``<`` for the caller to refuse.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-# Comments, strings (long ones first) and IRIs: their contents are never keywords.
-_MASK = re.compile(r"""'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|"""
-                   r"""<[^<>"{}|^`\\\s]*>|\#[^\n]*""", re.S)
-_NAMES_GRAPHS = re.compile(r"(?i)(?<![\w:?$])(GRAPH|FROM|SERVICE)(?![\w-])")
+# PN_CHARS_BASE and friends (grammar rules 164-173), as regular-expression classes.
+_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
+         "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
+         "\U00010000-\U000EFFFF")
+_CHARS_U = _BASE + "_"
+_CHARS = _CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_VARNAME = f"[{_CHARS_U}0-9][{_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"\\[tbnrf\\\"']"
+_EXPONENT = r"[eE][+-]?[0-9]+"
+
+# Punctuation and operators, longest first where one is the start of another.
+PUNCTUATION = ("<<(", ")>>", "<<", ">>", "{|", "|}", "^^", "&&", "||", "!=", "<=", ">=",
+               "{", "}", "(", ")", "[", "]", ".", ",", ";", "*", "/", "+", "-", "!", "=",
+               "<", ">", "^", "|", "?", "~")
+
+# In the order tried: the frequent first, and where one terminal can begin another (a word
+# and a prefixed name, an IRI and '<', a number and '.' or a sign) the longer one first.
+_TERMINALS = [
+    ("VAR", f"[?$]{_VARNAME}"),
+    # A keyword or 'a' followed by nothing a prefixed name could continue with: the common
+    # case, read without trying a prefixed name first.
+    ("NAME", f"[A-Za-z][A-Za-z0-9_]*(?![{_CHARS}.:])"),
+    ("PNAME", f"(?:(?>[{_BASE}][{_CHARS}.]*)(?<!\\.))?:(?:{_LOCAL})?"),
+    ("IRIREF", f'<(?:[^\\x00-\\x20<>"{{}}|^`\\\\]|{_UCHAR})*>'),
+    ("STRING_LITERAL_LONG2", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'),
+    ("STRING_LITERAL_LONG1", f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"),
+    ("STRING_LITERAL2", f'"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*"'),
+    ("STRING_LITERAL1", f"'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"),
+    ("NIL", r"\([ \t\r\n]*\)"),
+    ("ANON", r"\[[ \t\r\n]*\]"),
+    ("DOUBLE", f"[+-]?(?:[0-9]+\\.[0-9]*{_EXPONENT}|\\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT})"),
+    ("DECIMAL", r"[+-]?[0-9]*\.[0-9]+"),
+    ("INTEGER", r"[+-]?[0-9]+"),
+    ("BLANK_NODE_LABEL", f"_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
+    ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?"),
+    ("WORD", r"[A-Za-z][A-Za-z0-9_]*"),  # a word followed by '.', '-', ... ('true.'): NAME
+    ("PUNCT", "|".join(re.escape(p) for p in PUNCTUATION)),
+    ("ERROR", r"[^ \t\r\n#]"),  # any other character but whitespace and '#' (see _SKIP)
+]
+# Whitespace (rule 162: space, tab, CR, LF, nothing else) and comments before each token.
+# Written so that no part can match the same text two ways: a failed match backtracks in
+# linear time, never exponentially, whatever the input.
+_SKIP = r"[ \t\r\n]*(?:#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
+# END matches where only whitespace and comments are left, so a match never fails: a failed
+# match would make ``finditer`` retry at every later offset (quadratic in a long tail).
+MASTER = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _TERMINALS)
+                    + r"|(?P<END>\Z))")
+# The same without prefixed names, for the rest of a run of name characters that a prefixed
+# name already failed to start (see ``tokenize``).
+_NO_PNAME = re.compile(_SKIP + "(?:" + "|".join(
+    f"(?P<{n}>{p})" for n, p in _TERMINALS if n != "PNAME") + r"|(?P<END>\Z))")
+_RUN = re.compile(f"(?>[{_CHARS}.]*)")
+_BASE_CHAR = re.compile(f"[{_BASE}]")
+
+_SIGNED = {"+": "_POSITIVE", "-": "_NEGATIVE"}
+OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
+CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
+# Tokens after which an expression expects an operator, not an operand.
+_OPERAND_END = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "STRING_LITERAL1",
+                          "STRING_LITERAL2", "STRING_LITERAL_LONG1", "STRING_LITERAL_LONG2",
+                          "LANGTAG", "INTEGER", "DECIMAL", "DOUBLE", "INTEGER_POSITIVE",
+                          "DECIMAL_POSITIVE", "DOUBLE_POSITIVE", "INTEGER_NEGATIVE",
+                          "DECIMAL_NEGATIVE", "DOUBLE_NEGATIVE", "NIL", ")", ")>>",
+                          "TRUE", "FALSE"))
+# Words before "(" in a graph pattern that open no expression: a collection or a VALUES list.
+_NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
+# Words that end a clause whose "(" holds an expression (SELECT, GROUP/ORDER BY, HAVING).
+_CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
+# Prefixes of prefixed names that begin with keywords the engine reads off them, making the
+# name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
+_FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
+_BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
+
+
+def _glued(prefix: str, keywords: tuple[str, ...]) -> bool:
+    """Return whether an upper-case prefix begins, or goes on after a dot, with one of
+    ``keywords`` (an undeclared ``false.filterex:`` is ``false . FILTER ex:`` to the engine)."""
+    return prefix.startswith(keywords) or ("." in prefix and any(
+        part.startswith(keywords) for part in prefix.split(".")[1:]))
+
+
+class Token(NamedTuple):
+    """One terminal: its kind (a grammar terminal's name, or the punctuation itself), its
+    text as written, and its offset in the query."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def tokenize(text: str, limit: int | None = None) -> list[Token]:
+    """Return the terminals of ``text``; stop after ``limit`` + 1 tokens if a limit is given."""
+    tokens: list[Token] = []
+    append = tokens.append
+    new = tuple.__new__
+    # One entry per open bracket: True where it holds an expression (see the module doc).
+    stack: list[bool] = []
+    # The last two tokens' kinds, words (NAME) by their upper-case text, and whether the
+    # last one was a word.
+    prev = prev2 = ""
+    word = word2 = False
+    prefix = ""  # the upper-case prefix of the last token if it was a prefixed name
+    clause = ""  # SELECT (a projection), BY (GROUP/ORDER BY) or HAVING: "(" opens an expression
+    # A prefixed name that failed to start at a name character fails at every later start
+    # up to the end of that run of name characters; scanning the run again for each word in
+    # it (``a.b.c.d...``) would take time quadratic in its length, so the rest of the run is
+    # read without trying prefixed names.
+    no_pname_until = 0
+    pos, end = 0, len(text)
+    left = end + 1 if limit is None else limit + 1  # tokens still to read
+    while pos < end:
+        guarded = pos < no_pname_until
+        for match in (_NO_PNAME if guarded else MASTER).finditer(text, pos):
+            index = match.lastindex
+            kind = (_NO_PNAME_KINDS if guarded else _KINDS)[index]
+            start = match.start(index)
+            if guarded and start >= no_pname_until:
+                no_pname_until = 0  # past the run: read this token again with prefixed names
+                break
+            value = match.group(index)
+            pos = match.end()
+            left -= 1
+            if kind in _PLAIN:
+                prefix = ""
+                append(new(Token, (kind, value, start)))
+                prev2, prev, word2, word = prev, kind, word, False
+                if not left:
+                    return tokens
+                continue
+            after_pname, prefix = prefix, ""  # the prefix of the token before, if any
+            if kind == "PUNCT" or kind == "IRIREF":
+                if value[0] == "<" and stack and stack[-1] and prev in _OPERAND_END:
+                    # An operator is expected: '<' or '<=' however the text goes on.
+                    if kind == "IRIREF" and ("#" in value or "'" in value):
+                        # Read as operators, the rest of the would-be IRI holds a comment or
+                        # a string that can hide what follows; should this guess about the
+                        # context ever be wrong, the engine would read other text.
+                        append(new(Token, ("AMBIGUOUS", value, start)))
+                    value = "<=" if value.startswith("<=") else "<"
+                    append(new(Token, (value, value, start)))
+                    prev2, prev, word2, word = prev, value, word, False
+                    pos = start + len(value)
+                    break
+                if kind == "PUNCT":
+                    kind = value
+                    if value in OPEN:
+                        if value == "(":
+                            # Keywords may be glued to what follows (guard.py): FILTER in
+                            # "trueFILTER <f>(" or "FILTERex:f(" still makes a call.
+                            stack.append(not stack or stack[-1] or bool(clause)
+                                         or (word and prev not in _NOT_CALLS)
+                                         or (prev in _IRIS and (
+                                             (word2 and "FILTER" in prev2)
+                                             or _glued(after_pname, _FILTER_GLUED))))
+                        else:
+                            stack.append(False)
+                            if value == "{":
+                                clause = ""
+                    elif value in CLOSE:
+                        if stack:
+                            stack.pop()
+                        if value == "}":
+                            clause = ""
+            elif kind == "NAME" or kind == "WORD" or kind == "ERROR":
+                run = kind != "NAME"  # a run of name characters may go on after this token
+                if kind == "WORD":
+                    kind = "NAME"
+                append(new(Token, (kind, value, start)))
+                if kind == "NAME":
+                    upper = value.upper()
+                    if upper in _CLAUSE_END:
+                        clause = ""
+                    elif "BY" in upper or "HAVING" in upper or "SELECT" in upper:
+                        # GROUP BY, ORDER BY, HAVING, SELECT, or glued as in ORDERBY
+                        clause = "SELECT" if "SELECT" in upper else "BY"
+                    prev2, prev, word2, word = prev, upper, word, True
+                else:
+                    prev2, prev, word2, word = prev, kind, word, False
+                if not left:
+                    return tokens
+                if run and pos < end and pos >= no_pname_until and _BASE_CHAR.match(value):
+                    run_end = _RUN.match(text, pos).end()
+                    if run_end > pos and (run_end == end or text[run_end] != ":"):
+                        no_pname_until = run_end
+                        break
+                continue
+            elif kind == "PNAME":
+                kind = "PNAME_NS" if value[-1] == ":" and value.count(":") == 1 \
+                    else "PNAME_LN"
+                prefix = value[:value.find(":")].upper()
+                if _glued(prefix, _BY_GLUED):
+                    clause = "BY"  # ORDERBYex:f(...): the clause a glued keyword starts
+                append(new(Token, (kind, value, start)))
+                prev2, prev, word2, word = prev, kind, word, False
+                if not left:
+                    return tokens
+                continue
+            elif kind == "END":
+                return tokens  # only whitespace and comments were left
+            elif value[0] in "+-":  # a number with a sign
+                kind += _SIGNED[value[0]]
+            append(new(Token, (kind, value, start)))
+            prev2, prev, word2, word = prev, kind, word, False
+            if not left:
+                return tokens
+        else:
+            return tokens
+    return tokens
+
+
+_NUMBERS = frozenset(("INTEGER", "DECIMAL", "DOUBLE"))
+_IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+# Terminals kept as matched, with nothing to track.
+_PLAIN = frozenset(("VAR", "STRING_LITERAL_LONG2", "STRING_LITERAL_LONG1", "STRING_LITERAL2",
+                    "STRING_LITERAL1", "NIL", "ANON", "BLANK_NODE_LABEL", "LANGTAG"))
+# Group numbers to terminal names (the terminals' patterns have no capturing groups).
+_KINDS = [""] + [name for name, _ in _TERMINALS] + ["END"]
+_NO_PNAME_KINDS = [""] + [name for name, _ in _TERMINALS if name != "PNAME"] + ["END"]
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of an offset, as Oxigraph's messages give them."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_GRAPH_WORDS = ("GRAPH", "FROM", "SERVICE")
+_NAMES = frozenset(("NAME", "WORD", "PNAME_LN", "PNAME_NS"))
 
 
 def uses_dataset(text: str) -> bool:
-    """Return True when a query names graphs itself (GRAPH, FROM [NAMED] or SERVICE).
+    """Return True when a query may name graphs itself (GRAPH, FROM [NAMED] or SERVICE).
 
-    Over-approximates (a prefixed name like ``graph:x`` counts): a query routed to the
-    per-file store for nothing still gets the same answers, only at the list's speed.
+    Read on the tokens, so strings, IRIs and comments never count; a name holding one of
+    the words anywhere before its colon counts (the engine reads keywords glued to names:
+    ``GRAPHex:g``), which over-approximates (``graph:x`` counts too): a query sent to the
+    per-file store for nothing gets the same answers, only at the list's speed.
     """
-    return bool(_NAMES_GRAPHS.search(_MASK.sub(" ", text)))
+    return any(t.kind in _NAMES and any(w in t.text.partition(":")[0].upper()
+                                        for w in _GRAPH_WORDS) for t in tokenize(text))

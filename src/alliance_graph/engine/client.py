@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
 from ..query.answer import Dataset
-from ..query.guard import Refused
+from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..settings import Settings
 from ..store.errors import StoreError
@@ -141,14 +141,19 @@ class ProcessEngine:
         with self.lock:
             if generation != self.generation or self.closed:
                 return
+            # Swapped in under the lock, in one step: the watcher must never see the killed
+            # engine as the one answering (it would take its death for a crash).
             self.generation += 1
             self.counters[reason] += 1
             killed, standby, self.standby = self.active, self.standby, None
+            if standby is not None:
+                self.active, self.info = standby, standby.info
+                for sock in standby.connections:
+                    self.pool.put((self.generation, sock))
+                self.counters["restarts"] += 1
             self.restarting = standby is None
+            self.lock.notify_all()
         killed.stop()
-        if standby is not None:
-            self._install(standby)
-            self.counters["restarts"] += 1
         threading.Thread(target=self._replenish, name="engine-restart", daemon=True).start()
 
     def _replenish(self) -> None:
@@ -190,8 +195,9 @@ class ProcessEngine:
                     running = [c for c in self.calls if c.generation == generation]
                     if running:
                         min(running, key=lambda c: c.started).blamed = (
-                            f"the query needed more than {self.settings.query_memory >> 20} MiB "
-                            "of memory and was stopped; narrow it or add a LIMIT")
+                            f"the query needed more memory than the "
+                            f"{self.settings.query_memory >> 20} MiB limit and was stopped; "
+                            "narrow it or add a LIMIT")
                 self._kill(generation, "memory")
 
     def wait_ready(self, timeout: float) -> bool:

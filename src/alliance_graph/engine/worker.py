@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
 from ..query.answer import Dataset, answer
-from ..query.guard import Refused
+from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, QueryError
 from ..settings import Settings
 from ..store import backends

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from ..store.errors import StoreError
 from . import limits
 from . import results as queries
-from .guard import Refused
+from .refused import Refused
 from .results import GRAPH_FORMATS, RESULT_FORMATS, Format
 
 

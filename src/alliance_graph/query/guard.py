@@ -1,108 +1,302 @@
-"""Check a query before it runs: read-only, no outbound requests, which graphs it names.
+"""Check a query before the engine reads it: its size, read-only, no outbound requests, graphs.
 
-Oxigraph parses queries in Rust and exposes no parse tree to Python, so the checks that must
-happen before a query runs (is it an update? does it call SERVICE? which graphs do FROM and
-FROM NAMED name?) read the query's tokens with comments, strings and IRIs masked out, which is
-enough because these are all keywords.
+The checks read the query's terminals (``lexer.tokenize``), so a keyword inside a string, an
+IRI, a comment or a prefixed name's escapes (``id:a\\#``) is never taken for one, and text
+that the engine would not read as a token is refused here too.  Two things the engine does
+are mirrored on purpose, each stricter than a plain tokenizer:
+
+- Oxigraph matches keywords with no word boundary, and reads a prefixed name whose prefix
+  is not declared again from its start: ``SERVICE:q {``, ``SERVICEex:q {``, ``ASKFROM<g>``,
+  ``FROMNAMEDex:g``, ``?o trueSERVICE <x> {`` and ``[] ?p false.serviceex: {`` all parse as
+  keywords followed by the rest.  So a bare word, or the prefix of a prefixed name (from
+  its start or after a dot in it), that begins with a run of SPARQL keywords ending in
+  SERVICE (anywhere), FROM or NAMED (outside all brackets), or in a prologue, form or
+  update keyword (where a query or operation starts) is read as those keywords and the rest.  A prefix such as ``service:`` or
+  ``fromage:`` is therefore refused or read as FROM even where Oxigraph would have read a
+  prefixed name; that is deliberate.
+- The bounds (``Bounds``) are checked on the tokens before anything else, because pyoxigraph
+  0.5 parses and plans recursively and ends the process (SIGSEGV, a stack overflow) on a few
+  kilobytes of deeply nested or long-chained query; see docs/endpoint.md for the thresholds.
+  ``tokens_within`` is that check alone, for the library and CLI path (``results.run``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
-from ..sparql import uses_dataset
-
-
-class Refused(Exception):
-    """A request the service will not answer; ``status`` is the HTTP status to send."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
-# Comments, strings (long ones first) and IRIs: masked so their contents are never keywords.
-_MASK = re.compile(r"""'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|"""
-                   r"""<[^<>"{}|^`\\\s]*>|\#[^\n]*""", re.S)
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-_PREFIX = re.compile(r"(?i)PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>")
+from ..sparql import CLOSE, OPEN, Token
+from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within, where
+from .refused import Refused
 
 
 @dataclass
 class QueryPlan:
-    """What the checks learnt about a query: its form and the graphs FROM/FROM NAMED name."""
+    """What the checks learnt about a query: its form, the graphs it names, its prefixes."""
 
     form: str = ""  # SELECT, ASK, CONSTRUCT or DESCRIBE, as the query begins
     from_graphs: list[str] = field(default_factory=list)
     from_named: list[str] = field(default_factory=list)
-    # The given prefixes whose names the query writes (``name:`` outside strings/comments).
+    # The given prefixes the query may use (a superset of those its prefixed names use).
     prefixes: dict[str, str] = field(default_factory=dict)
-    # The query names graphs itself (GRAPH, FROM, SERVICE): it must see the files' graphs.
+    # The query names graphs itself: a GRAPH, FROM, FROM NAMED or SERVICE keyword.
     uses_dataset: bool = False
 
 
-def _tokens(text: str) -> tuple[list[str], list[str]]:
-    """Return the query's tokens with masked spans kept as-is, and its PREFIX declarations."""
-    pieces, last = [], 0
-    for match in _MASK.finditer(text):
-        pieces.append(text[last:match.start()])
-        token = match.group()
-        # IRIs are kept (FROM and SERVICE name them); strings and comments become blanks.
-        pieces.append(f" {token} " if token.startswith("<") else " ")
-        last = match.end()
-    pieces.append(text[last:])
-    masked = "".join(pieces)
-    return re.findall(r"<[^>]*>|[^\s{}()<>.;,]+", masked), masked
+UPDATE = frozenset(("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
+                    "COPY", "WITH"))
+FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
+PROLOGUE = frozenset(("PREFIX", "BASE", "VERSION"))
+# Every keyword and built-in function name of SPARQL 1.1 and of the 1.2 additions Oxigraph
+# 0.5 reads: a run of them glued together is read by the engine one keyword at a time.
+KEYWORDS = frozenset("""
+    BASE PREFIX VERSION SELECT DISTINCT REDUCED AS CONSTRUCT WHERE DESCRIBE ASK FROM NAMED
+    GROUP BY HAVING ORDER ASC DESC LIMIT OFFSET VALUES LOAD SILENT INTO CLEAR DROP CREATE ADD
+    TO MOVE COPY INSERT DATA DELETE WITH USING DEFAULT GRAPH ALL OPTIONAL SERVICE BIND UNDEF
+    MINUS UNION FILTER LATERAL A TRUE FALSE NOT IN EXISTS SEPARATOR STR LANG LANGMATCHES
+    LANGDIR DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE
+    ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES
+    SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG
+    STRLANGDIR STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE
+    COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE
+    HASLANG HASLANGDIR ADJUST""".split())
+_ANYWHERE = frozenset(("SERVICE", "SILENT"))
+_TOP_LEVEL = frozenset(("FROM", "NAMED"))
+_START = UPDATE | FORMS | PROLOGUE
+_PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
+# Keywords no check looks at once a query has begun, and the keywords within a name that
+# one may (case-insensitive: the engine reads keywords in any case).
+_QUIET = KEYWORDS - UPDATE - _ANYWHERE - _TOP_LEVEL - {"GRAPH"}
+_LOUD = re.compile("SERVICE|SILENT|FROM|NAMED|GRAPH", re.IGNORECASE)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...] = ()) -> QueryPlan:
-    """Refuse updates and unlisted SERVICE calls; return the FROM graphs a query names."""
-    if "\\u" in text or "\\U" in text:
-        # SPARQL allows \\u escapes anywhere; decode them as a parser would before looking.
-        text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    tokens, masked = _tokens(text)
-    known = dict(prefixes)
-    known.update({p or "": iri for p, iri in _PREFIX.findall(masked)})
-    upper = [t.upper() for t in tokens]
+def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...] = (),
+          bounds: Bounds | None = None) -> QueryPlan:
+    """Refuse an oversized query, an update, an unlisted SERVICE; return the query's plan."""
+    tokens = tokens_within(text, bounds or DEFAULT_BOUNDS)
     plan = QueryPlan()
-    # Only the prefixes a query can use are handed to Oxigraph with it: converting the whole
-    # map costs about a fifth of a simple lookup.  ``name:`` anywhere in the text counts (in
-    # a string, an IRI, as the tail of a longer name), so the subset can hold too many
-    # prefixes, never too few.
-    plan.prefixes = {p: iri for p, iri in prefixes.items() if p + ":" in text}
-    plan.uses_dataset = uses_dataset(text)
+    declared: dict[str, str] = {}  # the query's own PREFIX declarations
+    base: str | None = None
+    depth = 0
+    start = True  # where a query or update operation (and its prologue) begins
     i = 0
-    while i < len(upper) and upper[i] in ("PREFIX", "BASE"):
-        i += 3 if upper[i] == "PREFIX" else 2  # skip the declaration: keyword, name, IRI
-    if i < len(upper) and upper[i] in _UPDATE:
-        raise Refused(403, f"this endpoint is read-only: SPARQL Update ({upper[i]}) is refused")
-    plan.form = upper[i] if i < len(upper) else ""
-    for i, word in enumerate(upper):
-        if word == "SERVICE":
-            target = tokens[i + 2] if i + 1 < len(tokens) and upper[i + 1] == "SILENT" \
-                else (tokens[i + 1] if i + 1 < len(tokens) else "")
-            iri = _resolve(target, known)
-            if iri is None or iri not in services_allowed:
-                raise Refused(403, f"SERVICE {target} is refused: this endpoint makes no "
-                                   "outbound requests (settings.allowed_services is "
-                                   f"{list(services_allowed) or 'empty'})")
-        elif word == "FROM" and i + 1 < len(tokens):
-            named = upper[i + 1] == "NAMED"
-            target = tokens[i + 2] if named and i + 2 < len(tokens) else tokens[i + 1]
-            iri = _resolve(target, known)
-            if iri is None:
-                raise Refused(400, f"FROM {target}: not an IRI this endpoint can resolve")
-            (plan.from_named if named else plan.from_graphs).append(iri)
+    while i < len(tokens):
+        token = tokens[i]
+        kind = token.kind
+        if kind == "ERROR":
+            raise Refused(400, f"syntax error ({where(text, token)}): {token.text!r} starts no "
+                               "SPARQL token here (\\u escapes are read only inside IRIs and "
+                               "strings)")
+        if kind in OPEN:
+            depth += 1
+        elif kind in CLOSE:
+            depth -= depth > 0
+        elif kind == ";" and depth == 0:
+            start = True  # several operations: each one is checked as the first
+        elif kind == "NAME" or kind == "PNAME_LN" or kind == "PNAME_NS":
+            if not start:
+                # The common case first: a keyword that matters to no check, or a prefixed
+                # name with no keyword in its prefix that could matter.
+                if kind == "NAME":
+                    if token.text.upper() in _QUIET:
+                        i += 1
+                        continue
+                elif not _LOUD.search(token.text, 0, token.text.find(":")):
+                    i += 1
+                    continue
+            wanted = (KEYWORDS if start else _ANYWHERE | _TOP_LEVEL if depth == 0
+                      else _ANYWHERE)
+            pieces = _split(token, wanted)
+            if pieces is not None:
+                tokens[i:i + 1] = pieces
+                token, kind = pieces[0], pieces[0].kind
+            if kind != "NAME":
+                if "GRAPH" in token.text.partition(":")[0].upper() \
+                        and i + 1 < len(tokens) and tokens[i + 1].kind == "{":
+                    plan.uses_dataset = True  # GRAPHex:g { ... } is GRAPH ex:g to the engine
+                start = False
+                i += 1
+                continue
+            word = token.text.upper()
+            if word in UPDATE and (start or depth == 0):
+                raise Refused(403, f"this endpoint is read-only: SPARQL Update ({word}, "
+                                   f"{where(text, token)}) is refused")
+            if start and word in PROLOGUE:
+                i, base = _declaration(text, tokens, i, declared, base)
+                continue
+            if start:
+                start = False
+                if plan.form == "" and word in FORMS:
+                    plan.form = word
+            if word == "SERVICE":
+                plan.uses_dataset = True
+                i = _service(text, tokens, i, declared, base, prefixes, services_allowed)
+                continue
+            if word == "FROM" and depth == 0:
+                plan.uses_dataset = True
+                i = _from(text, tokens, i, declared, base, prefixes, plan)
+                continue
+            if word == "GRAPH" or (word not in KEYWORDS and "GRAPH" in word):
+                plan.uses_dataset = True
+        else:
+            start = False
+        i += 1
+    # Oxigraph is handed only the given prefixes the query can use (converting the whole map
+    # costs about a fifth of a simple lookup); a prefix glued to keywords (GRAPHex:g) counts
+    # by its tail, so the subset can hold too many prefixes, never too few.
+    used = {t.text.partition(":")[0] for t in tokens if t.kind in _PNAMES}
+    plan.prefixes = {p: iri for p, iri in prefixes.items()
+                     if p in used or any(u.endswith(p) for u in used)}
     return plan
 
 
-def _resolve(token: str, prefixes: dict[str, str]) -> str | None:
-    """Return the IRI a token writes (<iri> or prefix:local), or None for a variable."""
-    if token.startswith("<") and token.endswith(">"):
-        return token[1:-1]
-    prefix, colon, local = token.partition(":")
-    if colon and prefix in prefixes:
-        return prefixes[prefix] + local
+def _split(token: Token, wanted: frozenset[str]) -> list[Token] | None:
+    """Return a word or a prefixed name as the keywords the engine reads at its start and
+    the rest, if those keywords include one of ``wanted``; None if it stays whole.
+
+    A prefix may hold dots, and where it is not declared the engine reads it again from
+    the start: ``false.serviceex:`` is ``false . SERVICE ex:`` to it.  So the keywords are
+    looked for after each dot as well.
+    """
+    text = token.text
+    name, colon, local = text.partition(":")
+    upper = name.upper()
+    if not colon and upper in KEYWORDS:
+        return None  # a keyword as written
+    if not any(w in upper for w in wanted if len(w) <= len(upper)):
+        return None
+    starts = [0] + [i + 1 for i, char in enumerate(name) if char == "."]
+    for begin in starts:
+        chain = [(word, at + begin) for word, at in _chain(upper[begin:])]
+        last = max((n for n, (word, _) in enumerate(chain) if word in wanted), default=None)
+        if last is None:
+            continue
+        if not colon:
+            last = len(chain) - 1  # a bare word is read as keywords as far as they go
+        pieces = [] if begin == 0 else [Token("NAME", name[:begin - 1], token.start),
+                                        Token(".", ".", token.start + begin - 1)]
+        pieces += [Token("NAME", name[at:at + len(word)], token.start + at)
+                   for word, at in chain[:last + 1]]
+        rest_at = chain[last][1] + len(chain[last][0])
+        rest = text[rest_at:]
+        if rest:
+            kind = ("NAME" if not colon else "PNAME_NS" if rest.endswith(":")
+                    and rest.count(":") == 1 else "PNAME_LN")
+            pieces.append(Token(kind, rest, token.start + rest_at))
+        return pieces
     return None
+
+
+def _chain(word: str) -> list[tuple[str, int]]:
+    """Return the longest run of keywords that ``word`` (upper case) begins with, as
+    (keyword, offset) pairs; empty if it begins with none."""
+    best: list[tuple[str, int]] = []
+    stack: list[tuple[int, list[tuple[str, int]]]] = [(0, [])]
+    seen: set[int] = set()
+    while stack:
+        at, chain = stack.pop()
+        if at in seen:
+            continue
+        seen.add(at)
+        if chain and chain[-1][1] + len(chain[-1][0]) > (best[-1][1] + len(best[-1][0])
+                                                         if best else 0):
+            best = chain
+        for keyword in KEYWORDS:
+            if word.startswith(keyword, at):
+                stack.append((at + len(keyword), chain + [(keyword, at)]))
+    return best
+
+
+def _declaration(text, tokens, i, declared, base):
+    """Read PREFIX name: <iri>, BASE <iri> or VERSION "..." at ``i``; return (next, base)."""
+    word = tokens[i].text.upper()
+    if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1].kind == "PNAME_NS" \
+            and tokens[i + 2].kind == "IRIREF":
+        declared[tokens[i + 1].text[:-1]] = _iri(tokens[i + 2].text, base)
+        return i + 3, base
+    if word == "BASE" and i + 1 < len(tokens) and tokens[i + 1].kind == "IRIREF":
+        return i + 2, _iri(tokens[i + 1].text, base)
+    return i + (2 if word == "VERSION" else 1), base
+
+
+def _target(tokens, i, text):
+    """Return the token at ``i`` (after splitting a glued keyword off it), or None at the end."""
+    if i >= len(tokens):
+        return None
+    pieces = _split(tokens[i], _ANYWHERE | _TOP_LEVEL)
+    if pieces is not None:
+        tokens[i:i + 1] = pieces
+    return tokens[i]
+
+
+def _service(text, tokens, i, declared, base, prefixes, allowed) -> int:
+    """Check the SERVICE call at ``i``; return the index after its target."""
+    keyword = tokens[i]
+    i += 1
+    target = _target(tokens, i, text)
+    if target is not None and target.kind == "NAME" and target.text.upper() == "SILENT":
+        i += 1
+        target = _target(tokens, i, text)
+    written = "(nothing)" if target is None else target.text
+    if target is not None and target.kind == "VAR":
+        raise Refused(403, f"SERVICE {written} ({where(text, keyword)}) is refused: a "
+                           "variable SERVICE target could name any endpoint, and this "
+                           "endpoint makes no outbound requests except to "
+                           "Settings.allowed_services "
+                           f"({list(allowed) or 'empty'})")
+    # An IRI written relative is compared as written (never resolved against BASE here), so
+    # it is never taken for an allowed one: only IRIs written whole can be allowed.
+    iri = None if target is None else _resolve(target, declared, None, prefixes)
+    if iri is None or not _SCHEME.match(iri) or iri not in allowed:
+        raise Refused(403, f"SERVICE {written} ({where(text, keyword)}) is refused: this "
+                           "endpoint makes no outbound requests (Settings.allowed_services is "
+                           f"{list(allowed) or 'empty'})")
+    return i + 1
+
+
+def _from(text, tokens, i, declared, base, prefixes, plan: QueryPlan) -> int:
+    """Read the FROM or FROM NAMED clause at ``i`` into the plan; return the next index."""
+    keyword = tokens[i]
+    i += 1
+    target = _target(tokens, i, text)
+    named = target is not None and target.kind == "NAME" and target.text.upper() == "NAMED"
+    if named:
+        i += 1
+        target = _target(tokens, i, text)
+    iri = None if target is None else _resolve(target, declared, base, prefixes)
+    if iri is None:
+        written = "(nothing)" if target is None else target.text
+        raise Refused(400, f"FROM{' NAMED' if named else ''} {written} "
+                           f"({where(text, keyword)}): not an IRI this endpoint can resolve "
+                           "(an IRI, or a prefixed name whose prefix is declared)")
+    (plan.from_named if named else plan.from_graphs).append(iri)
+    return i + 1
+
+
+def _resolve(token: Token, declared, base, prefixes) -> str | None:
+    """Return the IRI a token writes (<iri>, or prefix:local with a known prefix), else None."""
+    if token.kind == "IRIREF":
+        return _iri(token.text, base)
+    if token.kind not in ("PNAME_LN", "PNAME_NS"):
+        return None
+    prefix, _, local = token.text.partition(":")
+    namespace = declared.get(prefix, prefixes.get(prefix))
+    if namespace is None:
+        return None
+    # A local name's escapes (\#, \.) stand for the character itself in the IRI.
+    return namespace + re.sub(r"\\(.)", r"\1", local)
+
+
+def _iri(written: str, base: str | None) -> str:
+    """Return an IRIREF's IRI: \\u escapes decoded, resolved against the BASE if relative."""
+    iri = written[1:-1]
+    if "\\" in iri:
+        iri = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
+    if base is not None and not _SCHEME.match(iri):
+        iri = urljoin(base, iri)
+    return iri
+
+

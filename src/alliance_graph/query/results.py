@@ -17,6 +17,8 @@ import rdflib
 from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes, shorten
 from ..store.errors import QueryError  # noqa: F401 - part of this module's API
+from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
+from .refused import Refused
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,17 @@ def prefixes_for(rdf_format) -> dict | None:
     return PREFIX_IRIS if rdf_format in _PREFIXED else None
 
 
-def run(kg, sparql: str, *, inferred: bool = False, **graphs):
-    """Run ``sparql`` on the knowledge graph; raise QueryError with the parser's message."""
+def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None,
+        **graphs):
+    """Run ``sparql`` on the knowledge graph; raise QueryError with the parser's message.
+
+    The query's size, nesting and length are checked against ``bounds`` (the settings'
+    defaults if None) first: pyoxigraph crashes the process on a deep enough query.
+    """
+    try:
+        tokens_within(sparql, bounds or DEFAULT_BOUNDS)
+    except Refused as exc:
+        raise QueryError(str(exc)) from exc
     try:
         return kg.query(sparql, inferred=inferred, **graphs)
     except SyntaxError as exc:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
 from ..engine.local import LocalEngine
-from ..query.guard import Refused
+from ..query.refused import Refused
 from ..settings import Settings
 from ..store import graph as store
 from . import dry_run, graph_store, protocol, response_cache, service_description, status

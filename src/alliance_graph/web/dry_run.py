@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.utils import secure_filename
 
-from ..query.guard import Refused
+from ..query.refused import Refused
 from ..store.backends import StoreError
 from . import negotiation
 from .pages import safety

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, request
 
 from ..query import network
 from ..query import results as queries
-from ..query.guard import Refused
+from ..query.refused import Refused
 from . import negotiation
 from .negotiation import media_type, pick_format
 from .pages import safety

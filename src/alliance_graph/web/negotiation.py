@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..query.guard import Refused
+from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 
 # Media types clients send that mean one of our formats; the canonical type is in queries.py.

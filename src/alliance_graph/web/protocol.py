@@ -26,7 +26,8 @@ from flask import Blueprint, Response, current_app, request
 from ..namespaces import PREFIX_IRIS
 from ..query import guard
 from ..query.answer import Dataset
-from ..query.guard import Refused
+from ..query.bounds import Bounds
+from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
 from . import negotiation, service_description
 
@@ -175,18 +176,21 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
 
 
 @lru_cache(maxsize=1024)
-def _plan(text: str, allowed: tuple[str, ...]) -> guard.QueryPlan:
-    return guard.check(text, PREFIX_IRIS, allowed)
+def _plan(text: str, allowed: tuple[str, ...], bounds: Bounds) -> guard.QueryPlan:
+    return guard.check(text, PREFIX_IRIS, allowed, bounds)
 
 
-def plan_of(text: str, allowed: tuple[str, ...]) -> guard.QueryPlan:
-    """Return ``guard.check``'s plan (raising its Refused) for a query.
+def plan_of(text: str, settings) -> guard.QueryPlan:
+    """Return ``guard.check``'s plan (raising its Refused) for a query, with the settings'
+    SERVICE allow-list and bounds.
 
     The check is a pure function of the text, so the plans of recent short queries are kept
     (a refusal raises again every time, as it is not cached); callers only read the plan.
     """
-    return _plan(text, allowed) if len(text) <= 4096 else \
-        guard.check(text, PREFIX_IRIS, allowed)
+    bounds = Bounds.from_settings(settings)
+    if len(text) <= 4096:
+        return _plan(text, settings.allowed_services, bounds)
+    return guard.check(text, PREFIX_IRIS, settings.allowed_services, bounds)
 
 
 def etag(version: str, key: tuple) -> str:
@@ -204,7 +208,7 @@ def _matches(if_none_match: str | None, tag: str) -> bool:
 def answer(svc, req: QueryRequest, accept: str | None,
            if_none_match: str | None = None) -> tuple[int, list, bytes]:
     """Check, negotiate and evaluate one query (or answer it from the cache, or 304)."""
-    plan = plan_of(req.text, svc.settings.allowed_services)
+    plan = plan_of(req.text, svc.settings)
     graph_form = plan.form in ("CONSTRUCT", "DESCRIBE")
     fmt = negotiation.pick_format(req.format, *((negotiation.GRAPH_OFFERS, GRAPH_FORMATS) if graph_form
                                     else (negotiation.RESULT_OFFERS, RESULT_FORMATS)), accept)

@@ -14,7 +14,9 @@ import pyoxigraph as ox
 from flask import Response, request
 
 from ..namespaces import DCTERMS, RDF, RDFS, SCHEMA
+from ..query import catalogue, guard
 from ..query import results as queries
+from ..query.refused import Refused
 from . import negotiation
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -56,14 +58,13 @@ def statistics(kg) -> dict:
 
 def examples(queries_dir: Path) -> list[dict]:
     """Return the catalogue's queries: name, title, comment, text and form."""
-    from ..query import catalogue, guard
     found = []
     for path in catalogue.query_files(queries_dir) if queries_dir.is_dir() else []:
         text = path.read_text(encoding="utf-8")
         try:
             title, comment = catalogue.header(path)
             form = guard.check(text, {}).form
-        except (catalogue.CatalogueError, guard.Refused):
+        except (catalogue.CatalogueError, Refused):
             continue  # a malformed or refused query is no example of this endpoint
         if form in _EXECUTABLE:
             found.append({"name": path.stem, "title": title, "comment": comment,

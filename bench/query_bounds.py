@@ -1,0 +1,196 @@
+"""Measure what the query bounds guard against, and what the checks cost.
+
+    .venv/bin/python bench/query_bounds.py crashes [FAMILY ...] [--thread]
+    .venv/bin/python bench/query_bounds.py speed
+
+``crashes`` finds, for each query family, the smallest size at which pyoxigraph ends the
+process (each try in a fresh subprocess: doubling, then bisection), and stops a family when
+one try takes longer than --seconds (those families are slow long before they crash).
+``--thread`` runs each query in a threading.Thread instead of the main thread.
+``speed`` times ``guard.check`` (and the tokenizer alone) per call on the catalogue's queries
+and on a 300-byte query, beside the text-scanning check it replaced (commit 28c8a3e).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+P = "<http://e/p>"
+FAMILIES = {
+    "nested {": lambda n: "SELECT * " + "{" * n + "}" * n,
+    "nested (": lambda n: "SELECT * { FILTER(" + "(" * n + "1" + ")" * n + ") }",
+    "nested [": lambda n: "SELECT * { ?s ?p " + "[ ?p " * n + "?o" + " ]" * n + " }",
+    "nested OPTIONAL": lambda n: "SELECT * { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * n
+    + "}" * n + " }",
+    "nested subquery": lambda n: "SELECT * " + "{ SELECT * " * n + "{ ?s ?p ?o }" + " }" * n,
+    "nested collection": lambda n: "SELECT * { ?s ?p " + "(" * n + "1" + ")" * n + " }",
+    "nested <<": lambda n: "SELECT * { " + "<< " * n + "?s ?p ?o" + " >> ?p ?o" * n + " }",
+    "nested EXISTS": lambda n: "SELECT * { ?s ?p ?o " + "FILTER EXISTS { ?s ?p ?o " * n
+    + "}" * n + " }",
+    "nested STR()": lambda n: "SELECT * { ?s ?p ?o FILTER(" + "STR(" * n + "?o" + ")" * n
+    + ") }",
+    "nested !": lambda n: "SELECT * { ?s ?p ?o FILTER(" + "!" * n + "?o) }",
+    "nested path ()": lambda n: "SELECT * { ?s " + "(" * n + P + ")" * n + " ?o }",
+    "FILTER chain": lambda n: "SELECT * { ?s ?p ?o " + "FILTER(?o) " * n + "}",
+    "triple chain": lambda n: "SELECT * { " + " ".join(f"?v{i} {P} ?v{i + 1} ."
+                                                     for i in range(n)) + " }",
+    "disjoint triples": lambda n: "SELECT * { " + " ".join(f"?s{i} {P} ?o{i} ."
+                                                         for i in range(n)) + " }",
+    "same triple": lambda n: "SELECT * { " + f"?s {P} ?o . " * n + "}",
+    "; list": lambda n: "SELECT * { ?s " + " ; ".join(f"{P} ?o{i}" for i in range(n)) + " }",
+    ", list": lambda n: "SELECT * { ?s " + P + " " + " , ".join(f"?o{i}" for i in range(n))
+    + " }",
+    "UNION chain": lambda n: "SELECT * { " + " UNION ".join(["{ ?s ?p ?o }"] * n) + " }",
+    "MINUS chain": lambda n: "SELECT * { ?s ?p ?o " + "MINUS { ?s ?p ?o } " * n + "}",
+    "OPTIONAL chain": lambda n: "SELECT * { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o } " * n + "}",
+    "BIND chain": lambda n: "SELECT * { ?s ?p ?o " + " ".join(f"BIND(1 AS ?b{i})"
+                                                             for i in range(n)) + " }",
+    "path sequence": lambda n: "SELECT * { ?s " + "/".join([P] * n) + " ?o }",
+    "path alternative": lambda n: "SELECT * { ?s " + "|".join([P] * n) + " ?o }",
+    "&& chain": lambda n: "SELECT * { ?s ?p ?o FILTER(" + " && ".join(["?o"] * n) + ") }",
+    "+ chain": lambda n: "SELECT * { ?s ?p ?o FILTER(" + " + ".join(["1"] * n) + ") }",
+    "DESCRIBE list": lambda n: "DESCRIBE " + " ".join(f"<http://e/{i}>" for i in range(n)),
+    "projection chain": lambda n: "SELECT " + " ".join(f"(1 AS ?a{i})" for i in range(n))
+    + " { }",
+    "GROUP BY AS chain": lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY "
+    + " ".join(f"(1 AS ?g{i})" for i in range(n)),
+    "aggregate chain": lambda n: "SELECT " + " ".join(f"(COUNT(*) AS ?a{i})" for i in range(n))
+    + " { ?s ?p ?o }",
+    "HAVING chain": lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY ?s HAVING "
+    + " ".join(["(COUNT(*) > 0)"] * n),
+    "flat collection": lambda n: "SELECT * { ?s ?p (" + " ".join(["1"] * n) + ") }",
+    "collection subject": lambda n: "SELECT * { (" + " ".join(["?x"] * n) + ") ?p ?o }",
+    "ORDER BY expressions": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["(?s)"] * n),
+    "COALESCE arguments": lambda n: "SELECT * { BIND(COALESCE(" + ", ".join(["1"] * n)
+    + ") AS ?c) }",
+    "IN list": lambda n: "SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(["1"] * n) + ")) }",
+    "VALUES": lambda n: "SELECT * { VALUES ?x { " + " ".join(str(i) for i in range(n)) + " } }",
+}
+
+RUNNER = r"""
+import sys, threading
+import pyoxigraph as ox
+query = sys.stdin.read()
+store = ox.Store()
+store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/o")))
+def run():
+    try:
+        result = store.query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            for _ in result:
+                pass
+    except (SyntaxError, OSError, RuntimeError) as exc:
+        print("error:", exc)
+if sys.argv[1] == "thread":
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+else:
+    run()
+"""
+
+
+def attempt(family: str, n: int, mode: str, seconds: float) -> tuple[str, float]:
+    """Run one query in a fresh Python; return ("ok" | "crash(SIG)" | "slow", seconds)."""
+    started = time.monotonic()
+    try:
+        done = subprocess.run([sys.executable, "-c", RUNNER, mode],
+                              input=FAMILIES[family](n).encode(), capture_output=True,
+                              timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return "slow", time.monotonic() - started
+    status = f"crash({-done.returncode})" if done.returncode < 0 else \
+        "error" if done.stdout.startswith(b"error") else "ok"
+    return status, time.monotonic() - started
+
+
+def crash_size(family: str, mode: str, seconds: float) -> dict:
+    """Return the largest size that ran and the smallest that crashed (None if none did)."""
+    ok, crash, n, log = 0, None, 64, []
+    while n <= 2_000_000:
+        status, took = attempt(family, n, mode, seconds)
+        log.append((n, status, round(took, 1)))
+        if status.startswith("crash"):
+            crash = n
+            break
+        if status == "slow":
+            break
+        ok, n = n, n * 2
+    while crash and crash - ok > max(8, ok // 100):
+        middle = (ok + crash) // 2
+        status, took = attempt(family, middle, mode, seconds)
+        log.append((middle, status, round(took, 1)))
+        ok, crash = (ok, middle) if status.startswith("crash") else (middle, crash)
+    return {"family": family, "mode": mode, "largest_ok": ok, "smallest_crash": crash,
+            "bytes_at_crash": crash and len(FAMILIES[family](crash).encode()), "log": log}
+
+
+def speed() -> None:
+    """Print microseconds per guard.check call on the catalogue and a 300-byte query."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from alliance_graph.namespaces import PREFIX_IRIS
+    from alliance_graph.query import guard, lexer
+
+    old = {}
+    source = subprocess.run(["git", "-C", str(ROOT), "show",
+                             "28c8a3e:src/alliance_graph/query/guard.py"],
+                            capture_output=True, text=True).stdout
+    if source:
+        exec(compile(source, "guard@28c8a3e", "exec"), old)
+    catalogue = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))]
+    short = ("SELECT ?system ?label ?funder WHERE { ?system a ag:MissileDefenseSystem ; "
+             "rdfs:label ?label . OPTIONAL { ?system ag:coFundedBy ?funder } "
+             "FILTER(LANG(?label) = 'en' && ?system != id:Nothing) # systems, their labels "
+             "and who co-funds them (if anyone)\n} ORDER BY ?label ?funder LIMIT 10 OFFSET 0")
+
+    def per_call(function, texts, rounds):
+        times = []
+        for _ in range(7):
+            started = time.perf_counter()
+            for _ in range(rounds):
+                for text in texts:
+                    function(text)
+            times.append((time.perf_counter() - started) / rounds / len(texts) * 1e6)
+        return min(times), statistics.median(times)
+
+    print(f"load average {os.getloadavg()[0]:.1f}; catalogue: {len(catalogue)} queries, "
+          f"mean {sum(len(q.encode()) for q in catalogue) / len(catalogue):.0f} bytes, "
+          f"{sum(len(lexer.tokenize(q)) for q in catalogue) / len(catalogue):.0f} tokens; "
+          f"short query: {len(short.encode())} bytes, {len(lexer.tokenize(short))} tokens")
+    functions = {"guard.check": lambda q: guard.check(q, PREFIX_IRIS),
+                 "lexer.tokenize": lexer.tokenize}
+    if old:
+        functions["text-scanning check (28c8a3e)"] = lambda q: old["check"](q, PREFIX_IRIS)
+    for name, function in functions.items():
+        long_min, long_median = per_call(function, catalogue, 50)
+        short_min, short_median = per_call(function, [short], 2000)
+        print(f"{name:32s} catalogue us/call min {long_min:.1f} median {long_median:.1f} "
+              f"| short us/call min {short_min:.1f} median {short_median:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["crashes", "speed"])
+    parser.add_argument("families", nargs="*", help="families to measure (default: all)")
+    parser.add_argument("--thread", action="store_true", help="run queries in a thread")
+    parser.add_argument("--seconds", type=float, default=20.0,
+                        help="give up on a family when one query takes longer")
+    args = parser.parse_args()
+    if args.what == "speed":
+        speed()
+        return
+    for family in args.families or FAMILIES:
+        found = crash_size(family, "thread" if args.thread else "main", args.seconds)
+        print(json.dumps(found), flush=True)
+
+
+if __name__ == "__main__":
+    main()
