@@ -41,7 +41,7 @@ def parsed(paths: list[Path], extra: str = "") -> rdflib.Graph:
 
 def datatypes(graph: rdflib.Graph) -> set:
     """Return every datatype the graph names: as a range or restriction, or of a literal."""
-    named = {o for o in graph.objects() if isinstance(o, rdflib.URIRef) and o.startswith(XSD)}
+    named = {o for o in graph.objects() if isinstance(o, rdflib.URIRef) and o.startswith(str(XSD))}
     typed = {o.datatype for o in graph.objects() if isinstance(o, rdflib.Literal) and o.datatype}
     return named | typed
 
