@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,20 +82,24 @@ def installed(built, tmp_path_factory) -> Path:
     return venv / "bin"
 
 
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory) -> dict[str, str]:
+    """The environment a user's shell has: no ALLIANCE_GRAPH_* variable, a cache folder."""
+    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
+    env["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    return env
+
+
 @pytest.fixture
-def run(installed, tmp_path):
-    """Run the installed command in an empty directory, with a cache folder of the test's own."""
+def run(installed, environment, tmp_path):
+    """Run the installed command in an empty directory."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
-    env["XDG_CACHE_HOME"] = str(tmp_path / "user-cache")
 
-    def invoke(*args, cwd=elsewhere):
-        return subprocess.run([str(installed / "alliance-graph"), *map(str, args)], cwd=cwd,
-                              env=env, capture_output=True, text=True, timeout=600)
-    invoke.user_cache = tmp_path / "user-cache" / "alliance-graph"
-    invoke.python = installed / "python"
-    invoke.env = env
+    def invoke(*args, cwd=elsewhere, program="alliance-graph"):
+        return subprocess.run([str(installed / program), *map(str, args)], cwd=cwd,
+                              env=environment, capture_output=True, text=True, timeout=600)
+    invoke.user_cache = Path(environment["XDG_CACHE_HOME"]) / "alliance-graph"
     return invoke
 
 
@@ -113,9 +118,8 @@ def test_the_distributions_carry_ontology_data_and_queries(built, kind):
 
 
 def test_installed_package_runs_its_own_code_and_graph(run):
-    done = subprocess.run([str(run.python), "-c", "import alliance_graph.settings as s; "
-                           "print(s.__file__); print(s.PROJECT_ROOT)"],
-                          capture_output=True, text=True, env=run.env, check=True)
+    done = run("-c", "import alliance_graph.settings as s; print(s.__file__); "
+               "print(s.PROJECT_ROOT)", program="python")
     module, root = done.stdout.splitlines()
     assert not Path(module).is_relative_to(ROOT), "the test imported the checkout, not the wheel"
     assert root == str(Path(module).parent / "shipped")
@@ -145,3 +149,12 @@ def test_a_project_without_turtle_files_is_an_error_not_an_empty_graph(run, tmp_
         assert done.returncode == 2, done.stdout
         assert f"no graph found in {empty} (looked in {empty / 'ontology'}" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_readmes_python_example_runs_on_the_installed_package(run):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    done = run("-c", example + "print(len(rows), len(graph), len(turtle))", program="python")
+    assert done.returncode == 0, done.stderr
+    rows, triples, turtle = map(int, done.stdout.split())
+    assert rows and triples and turtle

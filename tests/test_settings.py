@@ -75,6 +75,7 @@ def test_the_command_line_looks_in_the_option_then_the_environment_then_the_dire
     assert cli({}, {}, here).data_dir == here / "data"
     assert cli({}, {}, here).cache_dir == here / ".cache"
     assert cli({}, {}, tmp_path).root == settings_mod.PROJECT_ROOT  # no project here
+    assert cli({}, {}, None).root == settings_mod.PROJECT_ROOT  # the directory was removed
     assert cli({"cache_dir": tmp_path / "c"}, {}, here).cache_dir == tmp_path / "c"
 
 

@@ -78,7 +78,11 @@ class _Group(click.Group):
 def main(ctx, **options):
     """Query, export and check the alliance-graph knowledge graph."""
     try:
-        ctx.obj = settings_mod.for_command_line(options, os.environ, Path.cwd())
+        cwd = Path.cwd()
+    except OSError:  # the current directory was removed: no project there
+        cwd = None
+    try:
+        ctx.obj = settings_mod.for_command_line(options, os.environ, cwd)
     except settings_mod.NoGraphFound as exc:
         fail(str(exc))
 

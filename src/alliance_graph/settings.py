@@ -9,7 +9,8 @@ Paths default to one project folder (``ontology/``, ``data/``, ``queries/``, the
 ``.cache/`` and the source texts in ``../shared/sources`` beside it): the source checkout the
 package runs from, else the graph an installed package carries (``alliance_graph/shipped``,
 package data), whose build cache goes to the user's cache folder.  The command line looks for
-the project first (``find_project``): ``--project DIR``, else the current directory.
+the project first (``for_command_line``): ``--project DIR`` or ``ALLIANCE_GRAPH_PROJECT``, else
+the current directory if it holds ``ontology/`` and ``data/`` (``find_project``).
 """
 
 from __future__ import annotations
@@ -171,9 +172,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Return the defaults with what the ``ALLIANCE_GRAPH_*`` variables set (``ENVIRONMENT``)."""
-        environ = os.environ if environ is None else environ
-        return cls.from_json({name: environ[var] for var, name in ENVIRONMENT.items()
-                              if environ.get(var)})
+        return cls.from_json(_from_environment(os.environ if environ is None else environ))
 
     def to_json(self) -> dict:
         """Return the settings as JSON values (to hand them to another process)."""
@@ -193,10 +192,6 @@ class Settings:
             given = {**project_paths(given["root"]), **given}
         return replace(cls(), **given)
 
-    @classmethod
-    def for_project(cls, root: Path) -> Settings:
-        """Return the defaults for the project in folder ``root``."""
-        return cls.from_json({"root": root})
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored)."""
@@ -222,19 +217,24 @@ class Settings:
             return path.name
 
 
-def find_project(cwd: Path) -> Path:
+def _from_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """Return the fields the ``ALLIANCE_GRAPH_*`` variables set (empty ones set nothing)."""
+    return {name: environ[var] for var, name in ENVIRONMENT.items() if environ.get(var)}
+
+
+def find_project(cwd: Path | None) -> Path:
     """Return the project folder a command uses when none is given: ``cwd`` if it holds
     ``ontology/`` and ``data/``, else the checkout the package runs from, else the shipped graph."""
-    return cwd if is_project(cwd) else PROJECT_ROOT
+    return cwd.resolve() if cwd is not None and is_project(cwd) else PROJECT_ROOT
 
 
-def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path) -> Settings:
+def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | None) -> Settings:
     """Return the settings a command runs with: its ``options`` (None: not given), else the
     ``ALLIANCE_GRAPH_*`` variables, else the project found from ``cwd``; raise ``NoGraphFound``
     when they name no Turtle file to build the graph from."""
-    given = {name: environ[var] for var, name in ENVIRONMENT.items() if environ.get(var)}
+    given = _from_environment(environ)
     given.update({name: value for name, value in options.items() if value is not None})
-    root = Path(given["root"]).resolve() if given.get("root") else find_project(cwd.resolve())
+    root = Path(given["root"]).resolve() if given.get("root") else find_project(cwd)
     settings = Settings.from_json({**given, "root": root})
     if not settings.input_files():
         folders = dict.fromkeys([settings.ontology_dir, settings.data_dir])
