@@ -81,7 +81,7 @@ DEFAULT_SIZES = "shipped,10000,100000"
 
 def project_env(project: Path) -> dict:
     env = dict(os.environ)
-    env.update(ALLIANCE_GRAPH_ROOT=str(project), ALLIANCE_GRAPH_ONTOLOGY=str(project / "ontology"),
+    env.update(ALLIANCE_GRAPH_PROJECT=str(project), ALLIANCE_GRAPH_ONTOLOGY=str(project / "ontology"),
                ALLIANCE_GRAPH_DATA=str(project / "data"),
                ALLIANCE_GRAPH_SOURCES=str(project / "sources"),
                ALLIANCE_GRAPH_CACHE=str(project / "cache"))

@@ -71,7 +71,7 @@ def timed(args: list[str], env: dict | None = None) -> tuple[float, float, int]:
 
 def project_env(root: Path, cache: str | None) -> dict:
     """Return the environment pointing the CLI at the project in ``root``."""
-    env = dict(os.environ, ALLIANCE_GRAPH_ROOT=str(root),
+    env = dict(os.environ, ALLIANCE_GRAPH_PROJECT=str(root),
                ALLIANCE_GRAPH_ONTOLOGY=str(root / "ontology"),
                ALLIANCE_GRAPH_DATA=str(root / "data"), ALLIANCE_GRAPH_SOURCES=str(root / "sources"))
     if cache:

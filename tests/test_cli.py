@@ -3,12 +3,16 @@
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import main
+from alliance_graph.query import results as queries
+from alliance_graph.query import stats as stats_mod
 from alliance_graph.query.results import RESULT_FORMATS
 
 
@@ -91,3 +95,64 @@ def test_check_passes_on_the_shipped_graph(run):
     result = run("check")
     assert result.exit_code == 0, result.output
     assert "0 violation(s)" in result.output
+
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def readme_query(title: str) -> str:
+    """Return the SPARQL block README prints after the line ``title``."""
+    m = re.search(re.escape(title) + r"\s*```sparql\n(.*?)```", README, re.S)
+    assert m, f"README has no query after {title!r}"
+    return m.group(1)
+
+
+def test_readmes_fact_with_its_quotes_query_runs_as_printed(run, kg):
+    text = readme_query("A fact with its quotes and sources:")
+    assert len(text) > 255  # longer than a file name may be: the query that crashed (issue 15)
+    result = run("query", text, "--format", "json")
+    assert result.exit_code == 0, result.output
+    bindings = json.loads(result.output)["results"]["bindings"]
+    expected = json.loads(queries.serialize(queries.run(kg, text), "json"))["results"]["bindings"]
+    assert bindings and sorted(map(str, bindings)) == sorted(map(str, expected))
+
+
+@pytest.mark.parametrize("text", [
+    "ASK { ?c a ag:Claim }  # " + "x" * 5000,          # longer than any path
+    "ASK { ?c a ag:Claim }  # " + "/".join(["y" * 300] * 3),  # a component too long for a name
+])
+def test_any_inline_query_is_a_query_whatever_its_length(run, text):
+    result = run("query", text)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "true"
+
+
+def test_a_query_holding_a_nul_byte_is_a_query_error_not_a_traceback(run):
+    result = run("query", "ASK { ?c a ag:Claim \0 }")
+    assert result.exit_code == 1 and "query failed:" in result.output
+
+
+def test_an_existing_file_that_cannot_be_read_exits_2(run, tmp_path):
+    path = tmp_path / "latin1.rq"
+    path.write_bytes("# caf\xe9\nASK {}".encode("latin-1"))
+    result = run("query", path)
+    assert result.exit_code == 2 and f"cannot read the query file {path}" in result.output
+
+
+def test_project_option_and_current_directory_choose_the_graph(run, mini, kg, monkeypatch):
+    monkeypatch.delenv("ALLIANCE_GRAPH_CACHE")  # the session's cache: here, the project's own
+    by_option = run("--project", mini.root, "stats", "--format", "json")
+    assert by_option.exit_code == 0, by_option.output
+    figures = json.loads(by_option.output)
+    assert figures["claims"] != stats_mod.compute(kg).claims  # the mini graph, not the shipped one
+    assert (mini.root / ".cache").is_dir()
+    monkeypatch.chdir(mini.root)
+    assert json.loads(run("stats", "--format", "json").output) == figures
+
+
+def test_a_project_without_turtle_files_exits_2_saying_where_it_looked(run, tmp_path):
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "data").mkdir()
+    result = run("--project", tmp_path, "stats")
+    assert result.exit_code == 2
+    assert f"error: no graph found in {tmp_path.resolve()} (looked in" in result.output

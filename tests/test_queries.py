@@ -65,3 +65,34 @@ def test_syntax_error_carries_the_parser_position(kg):
 def test_format_that_does_not_fit_the_query_form_is_refused(kg):
     with pytest.raises(queries.QueryError, match="cannot be written as 'turtle'"):
         queries.serialize(queries.run(kg, SELECT), "turtle")
+
+
+CELLS = [  # (term as a query writes it, as the table shows it)
+    ('"Iron Dome"', '"Iron Dome"'),
+    ('"axis of evil"@en', '"axis of evil"@en'),
+    ('"2019"^^xsd:gYear', '"2019"^^xsd:gYear'),
+    ('"P10Y"^^xsd:duration', '"P10Y"^^xsd:duration'),
+    ("42", "42"),
+    ("-3.5", "-3.5"),
+    ("1.5e3", '"1500"^^xsd:double'),  # Oxigraph keeps doubles in a form SPARQL reads as integer
+    ("true", "true"),
+    ('"3800000000"^^xsd:decimal', '"3800000000"^^xsd:decimal'),  # bare, it would be an integer
+    ('"say \\"no\\"\\nnow"', '"say \\"no\\"\\nnow"'),
+    ("<https://example.org/x>", "<https://example.org/x>"),
+    ("id:IronDome", "id:IronDome"),
+]
+
+
+@pytest.mark.parametrize("written, shown", CELLS, ids=[c[0] for c in CELLS])
+def test_table_cells_are_terms_as_a_query_writes_them(kg, written, shown):
+    text = queries.table(queries.run(kg, f"SELECT ?x WHERE {{ VALUES ?x {{ {written} }} }}"))
+    assert text.splitlines()[2] == shown
+    # What the table shows, written back into a query, is the same term.
+    ask = queries.run(kg, f"ASK {{ VALUES ?x {{ {written} }} FILTER(sameTerm(?x, {shown})) }}")
+    assert bool(ask)
+
+
+def test_a_tagged_literal_in_the_table_says_why_a_plain_string_does_not_match(kg):
+    query = 'SELECT ?x ?same WHERE { VALUES ?x { "axis of evil"@en } BIND(?x = "axis of evil" AS ?same) }'
+    row = queries.table(queries.run(kg, query)).splitlines()[2].split("  ")
+    assert [cell.strip() for cell in row if cell.strip()] == ['"axis of evil"@en', "false"]

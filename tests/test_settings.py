@@ -1,9 +1,12 @@
 """Settings: the defaults in one place, the environment read only when asked."""
 
+import re
 from pathlib import Path
 
+import platformdirs
 import pytest
 
+from alliance_graph import settings as settings_mod
 from alliance_graph.settings import ENVIRONMENT, Settings
 
 
@@ -36,3 +39,66 @@ def test_empty_variables_keep_the_defaults():
 def test_with_ignores_none_and_keeps_the_rest():
     base = Settings(port=9000)
     assert base.with_(port=None, workers=5) == Settings(port=9000, workers=5)
+
+
+def test_a_project_folder_sets_every_path_not_given():
+    root = Path("/x/project")
+    settings = Settings.from_env({"ALLIANCE_GRAPH_PROJECT": str(root),
+                                  "ALLIANCE_GRAPH_DATA": "/y/data"})
+    assert settings.root == root and settings.data_dir == Path("/y/data")
+    assert settings.ontology_dir == root / "ontology"
+    assert settings.queries_dir == root / "queries"
+    assert settings.cache_dir == root / ".cache"
+    assert settings.sources_dir == root.parent / "shared" / "sources"
+
+
+def test_the_default_project_is_the_checkout_the_tests_run_from():
+    checkout = Path(__file__).resolve().parents[1]
+    assert settings_mod.PROJECT_ROOT == checkout == Settings().root
+    assert Settings().cache_dir == checkout / ".cache"
+
+
+def test_the_shipped_graph_keeps_its_cache_in_the_users_cache_folder():
+    paths = settings_mod.project_paths(settings_mod.SHIPPED)
+    assert paths["cache_dir"] == platformdirs.user_cache_path("alliance-graph")
+    assert paths["data_dir"] == settings_mod.PACKAGE_DIR / "shipped" / "data"
+
+
+def project(folder: Path, files=True) -> Path:
+    for name in settings_mod.GRAPH_FOLDERS:
+        (folder / name).mkdir(parents=True)
+        if files:
+            (folder / name / f"{name}.ttl").write_text("")
+    return folder
+
+
+def test_the_command_line_looks_in_the_option_then_the_environment_then_the_directory(tmp_path):
+    given, env, here = (project(tmp_path / n) for n in ("given", "env", "here"))
+    environ = {"ALLIANCE_GRAPH_PROJECT": str(env)}
+    cli = settings_mod.for_command_line
+    assert cli({"root": given}, environ, here).data_dir == given / "data"
+    assert cli({"root": None}, environ, here).data_dir == env / "data"
+    assert cli({}, {}, here).data_dir == here / "data"
+    assert cli({}, {}, here).cache_dir == here / ".cache"
+    assert cli({}, {}, tmp_path).root == settings_mod.PROJECT_ROOT  # no project here
+    assert cli({}, {}, None).root == settings_mod.PROJECT_ROOT  # the directory was removed
+    assert cli({"cache_dir": tmp_path / "c"}, {}, here).cache_dir == tmp_path / "c"
+
+
+@pytest.mark.parametrize("where", ["option", "directory", "missing"])
+def test_a_project_without_turtle_files_is_no_graph(tmp_path, where):
+    empty = project(tmp_path / "empty", files=False)
+    options = {"root": tmp_path / "nowhere"} if where == "missing" else \
+        {"root": empty} if where == "option" else {}
+    root = options.get("root", empty)
+    with pytest.raises(settings_mod.NoGraphFound,
+                       match=re.escape(f"no graph found in {root} (looked in {root / 'ontology'} "
+                                       f"and {root / 'data'}")):
+        settings_mod.for_command_line(options, {}, empty)
+
+
+def test_explicit_folders_with_turtle_files_are_a_graph_whatever_the_project(tmp_path):
+    empty, full = project(tmp_path / "empty", files=False), project(tmp_path / "full")
+    settings = settings_mod.for_command_line(
+        {"root": empty, "ontology_dir": full / "ontology", "data_dir": full / "data"}, {}, empty)
+    assert settings.input_files() == [full / "ontology" / "ontology.ttl", full / "data" / "data.ttl"]

@@ -8,12 +8,14 @@ not run (bad usage, an unreadable or malformed input file, a graph that cannot b
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
+from . import settings as settings_mod
 from .build import checks
 from .build.loading import LoadError
 from .build.pipeline import asserted
@@ -59,14 +61,19 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", "root", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder holding ontology/ and data/ (default: the current directory "
+                   "if it holds them, else the checkout the package runs from, else the graph "
+                   "the installed package carries). Env: ALLIANCE_GRAPH_PROJECT.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of Turtle data files (default: data/ of the checkout).")
+              help="Folder of Turtle data files (default: data/ of the project).")
 @click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of ontology files (default: ontology/ of the checkout).")
+              help="Folder of ontology files (default: ontology/ of the project).")
 @click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the source texts (default: ../shared/sources).")
+              help="Folder of the source texts (default: ../shared/sources beside the project).")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the build cache (default: .cache/ of the checkout).")
+              help="Folder for the build cache (default: .cache/ of the project; for the "
+                   "installed package's graph, the user's cache folder).")
 @click.option("--store", "store",
               help="Where the graph lives: memory (default; built at start), a directory "
                    "(on-disk Oxigraph store, rebuilt when the inputs change) or the query URL "
@@ -74,12 +81,16 @@ class _Group(click.Group):
                    "Env: ALLIANCE_GRAPH_STORE.")
 @click.version_option(package_name="alliance-graph")
 @click.pass_context
-def main(ctx, **paths):
+def main(ctx, **options):
     """Query, export and check the alliance-graph knowledge graph."""
     try:
-        ctx.obj = Settings.from_env().with_(**paths)
-    except ValueError as exc:  # an ALLIANCE_GRAPH_* variable that does not parse
-        fail(str(exc))
+        cwd = Path.cwd()
+    except OSError:  # the current directory was removed: no project there
+        cwd = None
+    try:
+        ctx.obj = settings_mod.for_command_line(options, os.environ, cwd)
+    except (settings_mod.NoGraphFound, ValueError) as exc:  # ValueError: a variable that
+        fail(str(exc))                                      # does not parse
     # An add killed mid-commit leaves a journal: finish it before anything reads data/.
     try:
         for note in transaction.settle(ctx.obj.data_dir, on_wait=_say):
@@ -109,14 +120,28 @@ def stats(settings: Settings, fmt: str):
         click.echo(f"  {cls:<32} {n}")
 
 
+def _is_file(path: Path) -> bool:
+    """Return whether ``path`` names an existing file; a name no file can have is not one."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
+        return False
+
+
 def read_query(settings: Settings, query_or_file: str) -> str:
-    """Return query text from an argument that is a query, a file, ``-``, or a catalogue name."""
+    """Return query text from an argument that is a file, ``-``, a catalogue name, or a query.
+
+    An argument is a query unless it names an existing file (or catalogue entry), whatever its
+    length: a long inline query is never taken for a file name.
+    """
     if query_or_file == "-":
         return sys.stdin.read()
-    named = settings.queries_dir / f"{query_or_file}.rq"
-    for candidate in (Path(query_or_file), named):
-        if len(str(candidate)) < 4096 and candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
+    for candidate in (Path(query_or_file), settings.queries_dir / f"{query_or_file}.rq"):
+        if _is_file(candidate):
+            try:
+                return candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                fail(f"cannot read the query file {candidate}: {exc}")
     return query_or_file
 
 

@@ -2,9 +2,15 @@
 
 A ``Settings`` value is passed to whatever needs it; nothing reads globals, and building one
 reads nothing: ``Settings()`` is the defaults, whatever the environment holds.  The command line
-reads the ``ALLIANCE_GRAPH_*`` environment variables once (``from_env``), so a library caller
-or a test gets exactly the settings it builds.  Paths default to the checkout the package runs
-from (``ontology/``, ``data/``, and ``../shared/sources`` beside it).
+reads the ``ALLIANCE_GRAPH_*`` environment variables once (``for_command_line``), so a library
+caller or a test gets exactly the settings it builds.
+
+Paths default to one project folder (``ontology/``, ``data/``, ``queries/``, the build cache in
+``.cache/`` and the source texts in ``../shared/sources`` beside it): the source checkout the
+package runs from, else the graph an installed package carries (``alliance_graph/shipped``,
+package data), whose build cache goes to the user's cache folder.  The command line looks for
+the project first (``for_command_line``): ``--project DIR`` or ``ALLIANCE_GRAPH_PROJECT``, else
+the current directory if it holds ``ontology/`` and ``data/`` (``find_project``).
 """
 
 from __future__ import annotations
@@ -14,11 +20,42 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+import platformdirs
 
-# Environment variables the command line reads, and the field each one sets.
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The ontology, data and queries a wheel carries (setup.py maps the checkout's folders here).
+SHIPPED = PACKAGE_DIR / "shipped"
+# The checkout the package runs from, if it runs from one (src/alliance_graph/settings.py).
+CHECKOUT = PACKAGE_DIR.parents[1]
+# The folders a project holds its graph in; the command line takes a folder holding both.
+GRAPH_FOLDERS = ("ontology", "data")
+
+
+def is_project(folder: Path) -> bool:
+    """Return whether ``folder`` holds a project's ``ontology/`` and ``data/`` folders."""
+    return all((folder / name).is_dir() for name in GRAPH_FOLDERS)
+
+
+# A checkout serves the files people edit in it; an installed package the graph it carries.
+PROJECT_ROOT = CHECKOUT if (CHECKOUT / "pyproject.toml").is_file() and is_project(CHECKOUT) \
+    else SHIPPED
+
+
+def project_paths(root: Path) -> dict[str, Path]:
+    """Return the path settings of the project in ``root``: its folders, cache and sources."""
+    # The shipped graph sits in site-packages, which may be read-only and is shared by users.
+    cache = platformdirs.user_cache_path("alliance-graph") if root == SHIPPED else root / ".cache"
+    return {"root": root, "ontology_dir": root / "ontology", "data_dir": root / "data",
+            "sources_dir": root.parent / "shared" / "sources", "cache_dir": cache,
+            "queries_dir": root / "queries"}
+
+
+_DEFAULT_PATHS = project_paths(PROJECT_ROOT)
+
+# Environment variables the command line reads, and the field each one sets.  A project folder
+# sets every path field not given on its own (``Settings.from_json``).
 ENVIRONMENT = {
-    "ALLIANCE_GRAPH_ROOT": "root",
+    "ALLIANCE_GRAPH_PROJECT": "root",
     "ALLIANCE_GRAPH_ONTOLOGY": "ontology_dir",
     "ALLIANCE_GRAPH_DATA": "data_dir",
     "ALLIANCE_GRAPH_SOURCES": "sources_dir",
@@ -26,6 +63,10 @@ ENVIRONMENT = {
     "ALLIANCE_GRAPH_STORE": "store",
     "ALLIANCE_GRAPH_REMOTE_TIMEOUT": "remote_timeout",
 }
+
+
+class NoGraphFound(ValueError):
+    """The project the command line found holds no Turtle file to build a graph from."""
 
 
 def _typed(declared: str, value):
@@ -43,14 +84,15 @@ def _typed(declared: str, value):
 class Settings:
     """Where the graph comes from and how it is served."""
 
-    # Graph names are file paths relative to root (ontology/..., data/...); a project kept
-    # elsewhere (a benchmark's generated one) sets ALLIANCE_GRAPH_ROOT beside the folders.
-    root: Path = PROJECT_ROOT
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
-    data_dir: Path = PROJECT_ROOT / "data"
-    sources_dir: Path = PROJECT_ROOT.parent / "shared" / "sources"
-    cache_dir: Path = PROJECT_ROOT / ".cache"
-    queries_dir: Path = PROJECT_ROOT / "queries"
+    # The project folder (``project_paths``): graph names are file paths relative to it
+    # (ontology/..., data/...); a project kept elsewhere (a benchmark's generated one) sets
+    # ALLIANCE_GRAPH_PROJECT, or --project, and its folders follow.
+    root: Path = _DEFAULT_PATHS["root"]
+    ontology_dir: Path = _DEFAULT_PATHS["ontology_dir"]
+    data_dir: Path = _DEFAULT_PATHS["data_dir"]
+    sources_dir: Path = _DEFAULT_PATHS["sources_dir"]
+    cache_dir: Path = _DEFAULT_PATHS["cache_dir"]
+    queries_dir: Path = _DEFAULT_PATHS["queries_dir"]
     # Files in ontology/ that are published but not reasoned over (see DESIGN.md).
     unreasoned_files: tuple[str, ...] = ("alignments.ttl", "shapes.ttl")
     # The SHACL shapes (in ontology/), and the largest proposal `validate`/`add` will read.
@@ -158,16 +200,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Return the defaults with what the ``ALLIANCE_GRAPH_*`` variables set (``ENVIRONMENT``);
         raise ValueError naming a variable whose value is not of its field's type."""
-        environ = os.environ if environ is None else environ
-        types = {f.name: f.type for f in fields(cls)}
-        changes = {}
-        for var, name in ENVIRONMENT.items():
-            if environ.get(var):
-                try:
-                    changes[name] = _typed(types[name], environ[var])
-                except ValueError:
-                    raise ValueError(f"{var}={environ[var]!r} is not a number") from None
-        return replace(cls(), **changes)
+        return cls.from_json(_from_environment(os.environ if environ is None else environ))
 
     def to_json(self) -> dict:
         """Return the settings as JSON values (to hand them to another process)."""
@@ -176,9 +209,17 @@ class Settings:
 
     @classmethod
     def from_json(cls, data: Mapping) -> Settings:
-        """Return the defaults with the fields ``data`` gives, in their declared types."""
+        """Return the defaults with the fields ``data`` gives, in their declared types.
+
+        A ``root`` sets the other path fields to that project's (``project_paths``), unless
+        ``data`` gives them too.
+        """
         types = {f.name: f.type for f in fields(cls)}
-        return replace(cls(), **{name: _typed(types[name], value) for name, value in data.items()})
+        given = {name: _typed(types[name], value) for name, value in data.items()}
+        if "root" in given:
+            given = {**project_paths(given["root"]), **given}
+        return replace(cls(), **given)
+
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored)."""
@@ -193,3 +234,40 @@ class Settings:
         from .rdf import graph_name  # imported here: settings stay free of RDF libraries
 
         return graph_name(self, path)
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """Return the fields the ``ALLIANCE_GRAPH_*`` variables set (empty ones set nothing); raise
+    ValueError naming a variable whose value is not of its field's type."""
+    types = {f.name: f.type for f in fields(Settings)}
+    given = {}
+    for var, name in ENVIRONMENT.items():
+        if environ.get(var):
+            try:
+                _typed(types[name], environ[var])
+            except ValueError:
+                raise ValueError(f"{var}={environ[var]!r} is not a number") from None
+            given[name] = environ[var]
+    return given
+
+
+def find_project(cwd: Path | None) -> Path:
+    """Return the project folder a command uses when none is given: ``cwd`` if it holds
+    ``ontology/`` and ``data/``, else the checkout the package runs from, else the shipped graph."""
+    return cwd.resolve() if cwd is not None and is_project(cwd) else PROJECT_ROOT
+
+
+def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | None) -> Settings:
+    """Return the settings a command runs with: its ``options`` (None: not given), else the
+    ``ALLIANCE_GRAPH_*`` variables, else the project found from ``cwd``; raise ``NoGraphFound``
+    when they name no Turtle file to build the graph from."""
+    given = _from_environment(environ)
+    given.update({name: value for name, value in options.items() if value is not None})
+    root = Path(given["root"]).resolve() if given.get("root") else find_project(cwd)
+    settings = Settings.from_json({**given, "root": root})
+    if not settings.input_files():
+        folders = dict.fromkeys([settings.ontology_dir, settings.data_dir])
+        raise NoGraphFound(f"no graph found in {root} (looked in "
+                           f"{' and '.join(str(f) for f in folders)} for *.ttl files); give a "
+                           "project folder holding ontology/ and data/ with --project DIR")
+    return settings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -110,11 +111,27 @@ def serialize(result, fmt: str) -> bytes:
     return out.getvalue()
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Datatypes SPARQL writes without quotes, and the lexical forms it reads back as that datatype.
+_BARE = {_XSD + "integer": r"[+-]?[0-9]+", _XSD + "decimal": r"[+-]?[0-9]*\.[0-9]+",
+         _XSD + "double": r"[+-]?([0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+",
+         _XSD + "boolean": r"true|false"}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 def _cell(term) -> str:
+    """Return a term as a query writes it, language tag or datatype shown, on one line."""
+    # "axis of evil"@en or "2019"^^xsd:gYear in a cell says why a plain-string match fails.
     if term is None:
         return ""
     if isinstance(term, ox.Literal):
-        return term.value
+        datatype = term.datatype.value
+        if datatype in _BARE and re.fullmatch(_BARE[datatype], term.value):
+            return term.value
+        quoted = f'"{term.value.translate(_ESCAPES)}"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        return quoted if datatype == _XSD + "string" else f"{quoted}^^{shorten(datatype)}"
     if isinstance(term, ox.NamedNode):
         return shorten(term.value)
     return str(term)
@@ -122,6 +139,8 @@ def _cell(term) -> str:
 
 def table(result) -> str:
     """Return a result as an aligned text table (SELECT), true/false (ASK), or Turtle."""
+    # Cells are terms as a query writes them (strings quoted, with their language tag or
+    # datatype; numbers and booleans bare; IRIs prefixed), as Jena's text format shows them.
     kind = kind_of(result)
     if kind == "ask":
         return "true" if bool(result) else "false"

@@ -101,7 +101,7 @@ def run(settings, data: bytes, name: str):
         try:
             done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                                   timeout=settings.validate_timeout,
-                                  env={**os.environ, "ALLIANCE_GRAPH_ROOT": str(settings.root)})
+                                  env={**os.environ, "ALLIANCE_GRAPH_PROJECT": str(settings.root)})
         except subprocess.TimeoutExpired as exc:
             raise Refused(503, f"validating took longer than {settings.validate_timeout:g} s "
                                "and was stopped; split the proposal") from exc

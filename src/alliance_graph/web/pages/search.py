@@ -5,7 +5,7 @@ One SPARQL query finds every literal of those kinds that holds each word of the 
 ontology, not listed here: labels are ``rdfs:label``, ``skos:prefLabel`` and ``dcterms:title``;
 alternative labels ``skos:altLabel`` and its subproperties (``ag:acronym``); descriptions
 ``skos:definition``, ``dcterms:description``, ``rdfs:comment`` and every property whose range
-is ``rdf:langString`` (the ontology's prose: purposes, characterizations, statements); quotes
+is a string, tagged or not (the ontology's prose: purposes, characterizations, statements); quotes
 are the evidence nodes' ``oa:exact``.  Hits rank by kind (a label above an alternative label
 above a description above a quote), then by how well the text matches (the whole text, its
 start, the phrase, the words apart), then shorter texts first.  A quote hit carries the claims
@@ -33,7 +33,8 @@ _BRANCHES = [
     (1, "{ VALUES ?p { skos:altLabel } } UNION { ?p rdfs:subPropertyOf+ skos:altLabel } "
         "?x ?p ?text . {match}"),
     (2, "{ VALUES ?p { skos:definition dcterms:description rdfs:comment } } "
-        "UNION { ?p rdfs:range rdf:langString } ?x ?p ?text . {match}"),
+        "UNION { VALUES ?range { xsd:string rdf:langString } ?p rdfs:range ?range } "
+        "?x ?p ?text . {match}"),
 ]
 # Quotes: the best matching quotes are picked first, and only those are joined to their
 # evidence node.  At 100 k facts joining every quote to its evidence before filtering took

@@ -1,0 +1,160 @@
+"""A real install: the wheel built from the sdist carries the shipped graph, and the installed
+command serves it from any directory, with its build cache in the user's cache folder.
+
+The wheel is built offline with the build backend of the test environment (PEP 517 hooks, as a
+frontend calls them) and installed with ``--no-deps --no-index`` into a fresh venv; the
+dependencies come from the test environment through a ``.pth`` file written after the install,
+so pip never sees (or touches) the editable install beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from alliance_graph.query import results as queries
+from alliance_graph.query import stats as stats_mod
+from alliance_graph.settings import ENVIRONMENT
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ("ontology", "data", "queries")
+README_QUERY = "iron-dome-cofunding-quotes"
+
+
+def _hook(hook: str, source: Path, out: Path) -> Path:
+    """Run a setuptools PEP 517 hook in ``source`` and return the file it wrote to ``out``."""
+    done = subprocess.run([sys.executable, "-c", f"from setuptools import build_meta as b; "
+                           f"print(b.{hook}({str(out)!r}))"],
+                          cwd=source, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out / done.stdout.strip().splitlines()[-1]
+
+
+def _checkout_copy(target: Path) -> Path:
+    """Copy the files git would commit (tracked and new, not ignored) to ``target``."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Build the sdist from a copy of the checkout, then the wheel from the unpacked sdist."""
+    if shutil.which("git") is None:
+        pytest.skip("git is needed to list the checkout's files")
+    work = tmp_path_factory.mktemp("build")
+    sdist = _hook("build_sdist", _checkout_copy(work / "checkout"), work / "dist")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(work / "unpacked", filter="data")
+    (unpacked,) = (work / "unpacked").iterdir()
+    return {"sdist": sdist, "wheel": _hook("build_wheel", unpacked, work / "dist")}
+
+
+@pytest.fixture(scope="module")
+def installed(built, tmp_path_factory) -> Path:
+    """Install the wheel into a fresh venv; return the venv's bin folder."""
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                           "--no-deps", "--no-index", "--no-compile", str(built["wheel"])],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; "
+                              "print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    (Path(purelib) / "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return venv / "bin"
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory) -> dict[str, str]:
+    """The environment a user's shell has: no ALLIANCE_GRAPH_* variable, a cache folder."""
+    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
+    env["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    return env
+
+
+@pytest.fixture
+def run(installed, environment, tmp_path):
+    """Run the installed command in an empty directory."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def invoke(*args, cwd=elsewhere, program="alliance-graph"):
+        return subprocess.run([str(installed / program), *map(str, args)], cwd=cwd,
+                              env=environment, capture_output=True, text=True, timeout=600)
+    invoke.user_cache = Path(environment["XDG_CACHE_HOME"]) / "alliance-graph"
+    return invoke
+
+
+@pytest.mark.parametrize("kind", ["sdist", "wheel"])
+def test_the_distributions_carry_ontology_data_and_queries(built, kind):
+    if kind == "wheel":
+        names = zipfile.ZipFile(built["wheel"]).namelist()
+        prefix = "alliance_graph/shipped/"
+    else:
+        names = tarfile.open(built["sdist"]).getnames()
+        prefix = built["sdist"].name.removesuffix(".tar.gz") + "/"
+    for folder in SHIPPED:
+        want = {p.name for p in (ROOT / folder).iterdir() if p.is_file()}
+        have = {n.rsplit("/", 1)[1] for n in names if n.startswith(f"{prefix}{folder}/")}
+        assert have == want, f"{kind}: {folder}/ differs from the checkout's"
+
+
+def test_installed_package_runs_its_own_code_and_graph(run):
+    done = run("-c", "import alliance_graph.settings as s; print(s.__file__); "
+               "print(s.PROJECT_ROOT)", program="python")
+    module, root = done.stdout.splitlines()
+    assert not Path(module).is_relative_to(ROOT), "the test imported the checkout, not the wheel"
+    assert root == str(Path(module).parent / "shipped")
+
+
+def test_stats_and_a_query_from_another_directory_equal_the_checkouts(run, kg):
+    stats = run("stats", "--format", "json")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout) == asdict(stats_mod.compute(kg))
+    assert list(run.user_cache.glob("build-*.nq")), "the build cache is not in the user's cache"
+
+    answer = run("query", README_QUERY, "--format", "json")
+    assert answer.returncode == 0, answer.stderr
+    text = (ROOT / "queries" / f"{README_QUERY}.rq").read_text(encoding="utf-8")
+    expected = json.loads(queries.serialize(queries.run(kg, text), "json"))
+    got = json.loads(answer.stdout)
+    key = lambda doc: sorted(json.dumps(b, sort_keys=True) for b in doc["results"]["bindings"])
+    assert got["results"]["bindings"] and key(got) == key(expected)
+
+
+def test_a_project_without_turtle_files_is_an_error_not_an_empty_graph(run, tmp_path):
+    empty = tmp_path / "empty"
+    (empty / "ontology").mkdir(parents=True)
+    (empty / "data").mkdir()
+    for args, cwd in [(("--project", empty, "stats"), tmp_path), (("stats",), empty)]:
+        done = run(*args, cwd=cwd)
+        assert done.returncode == 2, done.stdout
+        assert f"no graph found in {empty} (looked in {empty / 'ontology'}" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_readmes_python_example_runs_on_the_installed_package(run):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    done = run("-c", example + "print(len(rows), len(graph), len(turtle))", program="python")
+    assert done.returncode == 0, done.stderr
+    rows, triples, turtle = map(int, done.stdout.split())
+    assert rows and triples and turtle
