@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
+
 from alliance_graph.query import results as queries
 
 
@@ -18,3 +20,12 @@ def normalized(result) -> list[str]:
         names = [v.value for v in result.variables]
         lines = [" ".join(str(s[n]) for n in names) for s in result]
     return sorted(re.sub(r"_:[A-Za-z0-9]+", "_:b", line) for line in lines)
+
+
+def canonical(quads) -> set[str]:
+    """Return quads (or triples) as N-Quads lines, blank nodes relabelled canonically
+    (RDFC-1.0), so that two parses of the same graph compare equal."""
+    dataset = ox.Dataset(q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate,
+                                                                   q.object) for q in quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return {str(q) for q in dataset}

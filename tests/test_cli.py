@@ -4,6 +4,9 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,6 +17,9 @@ from alliance_graph.cli import main
 from alliance_graph.query import results as queries
 from alliance_graph.query import stats as stats_mod
 from alliance_graph.query.results import RESULT_FORMATS
+from helpers import canonical
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -69,12 +75,31 @@ def test_broken_data_exits_2_with_file_and_line(run, mini):
     assert "broken.ttl:3" in result.output
 
 
-@pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "jsonld", "xml"])
-def test_export_to_file(run, tmp_path, fmt):
+@pytest.mark.parametrize("fmt, syntax", [
+    ("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("nq", ox.RdfFormat.N_QUADS),
+    ("trig", ox.RdfFormat.TRIG), ("jsonld", ox.RdfFormat.JSON_LD), ("xml", ox.RdfFormat.RDF_XML)])
+def test_export_to_file_holds_the_graph(run, kg, tmp_path, fmt, syntax):
     out = tmp_path / f"graph.{fmt}"
     result = run("export", "--format", fmt, "-o", out)
     assert result.exit_code == 0, result.output
-    assert out.stat().st_size > 0
+    written = list(ox.parse(path=str(out), format=syntax))
+    quads = kg.quads()
+    if fmt in ("nq", "trig"):  # one named graph per file, every quad in its file's graph
+        assert canonical(written) == canonical(quads)
+    else:  # the files merged: each triple once
+        assert canonical(written) == canonical({q.triple for q in quads})
+
+
+def test_serve_reports_broken_data_with_its_file_and_line_and_exits_2(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    (project / "data").mkdir()
+    (project / "data" / "broken.ttl").write_text("<urn:a> <urn:b> .\n")
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--project",
+                           str(project), "serve", "--port", "9"], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "data/broken.ttl:1" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_export_rdf12_jsonld_is_refused_with_exit_2(run):

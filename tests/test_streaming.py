@@ -12,14 +12,7 @@ from alliance_graph.build import pipeline as build
 from alliance_graph.namespaces import INFERRED_GRAPH
 from alliance_graph.store import directory
 from alliance_graph.store.layout import ASSERTED, INFERRED
-
-
-def canonical(quads) -> set[str]:
-    """Return the quads as N-Quads lines, blank nodes relabelled canonically (RDFC-1.0), so two
-    parses of the same files compare equal."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return {str(q) for q in dataset}
+from helpers import canonical
 
 
 def per_file(store) -> list[ox.Quad]:

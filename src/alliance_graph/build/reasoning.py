@@ -8,7 +8,6 @@ what the ontology adds to the data (superclasses, inverse and symmetric links, d
 
 from __future__ import annotations
 
-import owlrl
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, XSD
@@ -52,6 +51,8 @@ def tautology_sparql(s: str = "?s", p: str = "?p", o: str = "?o") -> str:
 
 def owl_rl_closure(quads) -> list[ox.Quad]:
     """Return the triples the OWL 2 RL closure adds to ``quads``, in the inferred graph."""
+    import owlrl  # imported here: the serving processes open a built graph, never reason
+
     graph = to_rdflib(quads)
     asserted = set(graph)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
