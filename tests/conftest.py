@@ -206,3 +206,26 @@ def endpoint(tmp_path_factory):
                             tmp_path_factory.mktemp("endpoint") / "serve.log")
     yield url
     servers.stop(process)
+
+
+# Fixtures that start a real server process (Oxigraph, Virtuoso, alliance-graph serve), and
+# test modules that start servers or engine processes of their own: their tests are marked
+# `server`, the browser's `browser`, so that `pytest -m "not server and not browser"` is a
+# quick local run; `make test` (and CI) runs everything.
+SERVER_FIXTURES = {"endpoint", "oxigraph_server", "empty_oxigraph", "virtuoso_server",
+                   "empty_virtuoso", "empty_store", "remote_kg", "server", "shipped_server",
+                   "markup_server"}
+SERVER_MODULES = {"test_engine_client", "test_fuzz", "test_server", "test_install",
+                  "test_remote", "test_remote_endpoint", "test_remote_load", "test_sandbox"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        module = item.module.__name__
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if module == "test_browser" or "page" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if module in SERVER_MODULES or fixtures & SERVER_FIXTURES \
+                or params.get("backend_kg") in REMOTES:
+            item.add_marker(pytest.mark.server)

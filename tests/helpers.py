@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from alliance_graph.query import results as queries
+from alliance_graph.validate.report import AGSH, CHECK
 
 
 def normalized(result) -> list[str]:
@@ -29,3 +31,19 @@ def canonical(quads) -> set[str]:
                                                                    q.object) for q in quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return {str(q) for q in dataset}
+
+
+# Shape fixtures: the findings a fixture's "# expect:" comments ask for, named briefly.
+
+def short(iri: str) -> str:
+    return iri.replace(str(CHECK), "check:").replace(str(AGSH), "agsh:")
+
+
+def expected(path: Path) -> set[tuple[str, int]]:
+    """Return the (shape, line) pairs a fixture's ``# expect:`` comments ask for."""
+    found = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        m = re.search(r"# expect: (.*)$", line)
+        if m:
+            found.update((name, number) for name in m.group(1).split())
+    return found

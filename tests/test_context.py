@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from alliance_graph.build import pipeline as build
 from alliance_graph.namespaces import RDF
 from alliance_graph.validate import context, validation
-from test_shapes import expected, short  # the fixtures' "# expect:" marks, read one way
+from helpers import expected, short
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"

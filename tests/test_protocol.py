@@ -256,11 +256,19 @@ def test_time_limit_stops_a_heavy_query_while_others_are_answered(endpoint):
 
 
 def test_concurrent_clients_get_their_own_answers(endpoint):
-    queries = [f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} LIMIT {i}" for i in range(1, 41)]
-    expected = count(endpoint)
+    # Each query's answer carries its own number, so a crossed answer cannot pass.
+    queries = [f"SELECT ({i} AS ?mine) (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}" for i in range(40)]
+    total = count(endpoint)
+
+    def ask(i):
+        status, _, body = get(endpoint, queries[i])
+        assert status == 200, body
+        [row] = json.loads(body)["results"]["bindings"]
+        return int(row["mine"]["value"]), int(row["n"]["value"])
+
     with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda q: count(endpoint, q), queries))
-    assert answers == [expected] * 40
+        answers = list(pool.map(ask, range(40)))
+    assert answers == [(i, total) for i in range(40)]
 
 
 # --- standard clients ---------------------------------------------------------------------

@@ -19,26 +19,12 @@ from rdflib.namespace import RDF, SH
 
 from alliance_graph.build import checks
 from alliance_graph.validate import quotes, validation
-from alliance_graph.validate.report import AGSH, CHECK
+from helpers import expected, short
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 FILES = sorted(FIXTURES.glob("*.ttl"))
 # Checks that read the source texts: their fixtures need the sources folder.
 SOURCE_CHECKS = {f"check:{name}" for name in quotes.CHECKS}
-
-
-def short(iri: str) -> str:
-    return iri.replace(str(CHECK), "check:").replace(str(AGSH), "agsh:")
-
-
-def expected(path: Path) -> set[tuple[str, int]]:
-    """Return the (shape, line) pairs a fixture's ``# expect:`` comments ask for."""
-    found = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        m = re.search(r"# expect: (.*)$", line)
-        if m:
-            found.update((name, number) for name in m.group(1).split())
-    return found
 
 
 def exercised(path: Path) -> set[str]:

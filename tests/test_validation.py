@@ -18,7 +18,7 @@ from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.cli import main
 from alliance_graph.validate import validation
-from test_shapes import expected, short  # the fixtures' "# expect:" marks, read one way
+from helpers import expected, short
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"

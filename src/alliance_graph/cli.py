@@ -355,24 +355,6 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
         click.echo("nothing new: every fact is already in the data")
 
 
-def _prepare(settings_json: dict) -> str | None:
-    """Build what serving the graph needs; return what went wrong, if anything."""
-    try:
-        backends.prepare(Settings.from_json(settings_json))
-    except LoadError as exc:
-        return f"the graph could not be built:\n{exc}"
-    except backends.StoreError as exc:
-        return f"the store could not be used: {exc}"
-    return None
-
-
-def _in_a_child(function, *args):
-    """Return ``function(*args)`` run in a new Python process (spawned, not forked)."""
-    import multiprocessing
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(function, args)
-
-
 @main.command()
 @click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default: 8000).")
@@ -400,11 +382,9 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
         response = create_app(settings, load_graph(settings)).test_client().get(path)
         sys.stdout.buffer.write(response.get_data())
         sys.exit(EXIT_NO if response.status_code >= 400 else EXIT_OK)
-    # Build now, so that a broken input is reported here with its file and line, and in a
-    # process of its own, so that the server keeps none of the build's memory.
-    problem = _in_a_child(_prepare, settings.to_json())
+    from .web import server  # waitress is imported only to serve
+    problem = server.prepare_elsewhere(settings)
     if problem:
         fail(problem)
-    from .web.server import serve as run_server  # waitress is imported only to serve
     click.echo(f"serving http://{settings.host}:{settings.port}/sparql", err=True)
-    run_server(settings)
+    server.serve(settings)

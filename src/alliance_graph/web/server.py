@@ -19,14 +19,35 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
 import sys
 
 import waitress
 
+from ..build.loading import LoadError
 from ..engine.client import ProcessEngine
 from ..settings import Settings
+from ..store import backends
+from ..store.errors import StoreError
 from .app import create_app
+
+
+def prepare_elsewhere(settings: Settings) -> str | None:
+    """Build what serving needs in a process of its own (spawned: the server keeps none of a
+    build's memory); return what went wrong, with its file and line, or None."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_prepare, (settings.to_json(),))
+
+
+def _prepare(settings_json: dict) -> str | None:
+    try:
+        backends.prepare(Settings.from_json(settings_json))
+    except LoadError as exc:
+        return f"the graph could not be built:\n{exc}"
+    except StoreError as exc:
+        return f"the store could not be used: {exc}"
+    return None
 
 
 def create_server(settings: Settings, engine):
