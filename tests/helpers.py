@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from alliance_graph.proposals.report import AGSH, CHECK
 from alliance_graph.query import results as queries
-from alliance_graph.validate.report import AGSH, CHECK
 
 
 def normalized(result) -> list[str]:

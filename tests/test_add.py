@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from alliance_graph.build import loading
-from alliance_graph.validate import transaction
+from alliance_graph.proposals import transaction
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base" / "base.ttl"
@@ -227,7 +227,7 @@ def test_a_copy_of_a_data_file_adds_nothing(shipped_copy, tmp_path_factory):
 
 def test_many_facts_are_added_whole_and_once(shipped_copy):
     from alliance_graph.build import pipeline
-    from alliance_graph.validate import add as add_mod
+    from alliance_graph.proposals import add as add_mod
 
     project, settings = shipped_copy
     pipeline.cached_build(settings)  # the prebuilt graph the add is judged against

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from alliance_graph.build import pipeline as build
 from alliance_graph.namespaces import RDF
-from alliance_graph.validate import context, validation
+from alliance_graph.proposals import context, validation
 from helpers import expected, short
 
 ROOT = Path(__file__).parents[1]

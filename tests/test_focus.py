@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from alliance_graph.proposals import focus
 from alliance_graph.rdf import graph_iri
-from alliance_graph.validate import focus
 
 
 def quads(text: str, name: str) -> list[ox.Quad]:

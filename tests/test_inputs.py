@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from alliance_graph.build import loading
 from alliance_graph.build.loading import LoadError
 from alliance_graph.cli import main
-from alliance_graph.validate import inputs, validation
+from alliance_graph.proposals import inputs, validation
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"

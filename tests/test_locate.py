@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from alliance_graph.build import truthy
+from alliance_graph.proposals.inputs import Inputs
+from alliance_graph.proposals.locate import Locator
 from alliance_graph.settings import Settings
-from alliance_graph.validate.inputs import Inputs
-from alliance_graph.validate.locate import Locator
 
 AG = "https://alliance-graph.example/ontology/"
 ID = "https://alliance-graph.example/id/"

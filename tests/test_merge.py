@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from alliance_graph.build import loading
 from alliance_graph.build import pipeline as build
 from alliance_graph.cli import main
+from alliance_graph.proposals import merge, transaction
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
-from alliance_graph.validate import merge, transaction
 
 ROOT = Path(__file__).parents[1]
 MERGE = ROOT / "tests" / "fixtures" / "merge"

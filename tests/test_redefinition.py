@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from alliance_graph.proposals.redefinition import redefinitions
 from alliance_graph.rdf import graph_iri
-from alliance_graph.validate.redefinition import redefinitions
 
 PREFIXES = """@prefix ag: <https://alliance-graph.example/ontology/> .
 @prefix id: <https://alliance-graph.example/id/> .

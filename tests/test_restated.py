@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from alliance_graph.validate.restated import restated
+from alliance_graph.proposals.restated import restated
 
 PREFIXES = "@prefix : <urn:x:> .\n"
 

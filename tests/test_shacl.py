@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph
 
 from alliance_graph.build.loading import LoadError
-from alliance_graph.validate import shacl
+from alliance_graph.proposals import shacl
 
 SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <urn:ex:> .

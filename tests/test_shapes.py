@@ -18,7 +18,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from alliance_graph.build import checks
-from alliance_graph.validate import quotes, validation
+from alliance_graph.proposals import quotes, validation
 from helpers import expected, short
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from alliance_graph.validate import transaction
+from alliance_graph.proposals import transaction
 
 
 def files(folder):

@@ -17,7 +17,7 @@ from rdflib.namespace import OWL, RDF, SH
 from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.cli import main
-from alliance_graph.validate import validation
+from alliance_graph.proposals import validation
 from helpers import expected, short
 
 ROOT = Path(__file__).parents[1]

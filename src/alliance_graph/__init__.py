@@ -1,3 +1,60 @@
-"""alliance-graph: a citable, validated knowledge graph of U.S.-Israel military cooperation."""
+"""alliance-graph: a citable, validated knowledge graph of U.S.-Israel military cooperation.
+
+What a notebook or a script needs, in five functions over the modules that do the work::
+
+    import alliance_graph as ag
+    kg = ag.load()                                     # build (or reuse the cache) and open
+    rows = ag.rows(ag.run(kg, "SELECT ?s ?l WHERE { ?s rdfs:label ?l }"))
+    turtle = ag.export(kg, "ttl", inferred=True)
+    report = ag.validate(["proposal.ttl"])              # report.conforms, report.findings
+    ag.add(["proposal.ttl"])                            # merged into data/ if it conforms
+
+Each takes ``settings`` (``alliance_graph.settings.Settings``; the defaults when left out).
+The modules imported here are loaded on first use, so ``import alliance_graph`` stays light.
+"""
+
+from __future__ import annotations
 
 __version__ = "0.1.0"
+
+
+def load(settings=None):
+    """Return the built graph (``store.graph.KnowledgeGraph``), building it first if needed."""
+    from .store.graph import load as load_graph
+    return load_graph(settings)
+
+
+def run(kg, sparql: str, *, inferred: bool = False):
+    """Run a SPARQL query (project prefixes may stay undeclared); return Oxigraph's result."""
+    from .query.results import run as run_query
+    return run_query(kg, sparql, inferred=inferred)
+
+
+def rows(result) -> list[dict]:
+    """Return SELECT solutions as dicts of variable name to Oxigraph term."""
+    from .query.results import rows as result_rows
+    return result_rows(result)
+
+
+def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False) -> bytes:
+    """Return the graph serialized as ``fmt`` (ttl, nt, nq, trig, jsonld, xml, graphml, ...)."""
+    from .query.export import export as export_graph
+    return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
+
+
+def validate(paths, settings=None):
+    """Check proposed Turtle files with the graph; return the report (``report.conforms``)."""
+    from pathlib import Path
+
+    from .proposals.validation import validate as validate_files
+    from .settings import Settings
+    return validate_files(settings or Settings(), [Path(p) for p in paths])
+
+
+def add(paths, settings=None, into=None):
+    """Validate proposed Turtle files and, only if they conform, merge them into data/."""
+    from pathlib import Path
+
+    from .proposals.add import add as add_files
+    from .settings import Settings
+    return add_files(settings or Settings(), [Path(p) for p in paths], into)

@@ -19,6 +19,7 @@ from . import settings as settings_mod
 from .build import checks
 from .build.loading import LoadError
 from .build.pipeline import asserted
+from .proposals import transaction
 from .query import export as export_mod
 from .query import results as queries
 from .query import stats as stats_mod
@@ -26,7 +27,6 @@ from .settings import Settings
 from .sources import citations
 from .store import backends
 from .store import graph as store
-from .validate import transaction
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 
@@ -200,7 +200,7 @@ def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Pa
 def cite(settings: Settings, source: str, quote: str, name: str):
     """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets."""
     if not settings.sources_dir.is_dir():
-        from .validate.quotes import missing_sources
+        from .proposals.quotes import missing_sources
         fail(missing_sources(settings.sources_dir))
     path = settings.sources_dir / source
     if not path.is_file():
@@ -316,7 +316,7 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
     is looked up, the rest of the graph was checked when it was built. Files that are
     already inputs (data/*.ttl), a remote store, or a small graph not built yet are
     validated with every file read anew. See docs/validation.md."""
-    from .validate import report, validation  # imported here: pyshacl takes a second to import
+    from .proposals import report, validation  # imported here: pyshacl takes a second to import
     try:
         result = validation.validate(settings, list(files))
     except LoadError as exc:
@@ -336,8 +336,8 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
 @click.pass_obj
 def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     """Validate FILES and, only if they conform, merge their facts into the data folder."""
-    from .validate import add as add_mod
-    from .validate import merge, report, transaction
+    from .proposals import add as add_mod
+    from .proposals import merge, report, transaction
     try:
         result = add_mod.add(settings, list(files), into, on_wait=_say)
     except LoadError as exc:

@@ -89,7 +89,7 @@ def run(settings, data: bytes, name: str):
     """Validate ``data`` (Turtle) with the current graph, in a process of its own; return the
     report, its files shown as ``name``.  Raise ``Refused``: 400 when the proposal cannot be
     read, 503 when validating fails or takes longer than ``settings.validate_timeout``."""
-    from ..validate import report as report_mod
+    from ..proposals import report as report_mod
 
     with tempfile.TemporaryDirectory(prefix="alliance-graph-validate-") as folder:
         path = Path(folder) / "proposal.ttl"
@@ -128,7 +128,7 @@ def _format() -> str | None:
 
 
 def _answer(fmt: str, report=None, error: Refused | None = None, text: str = ""):
-    from ..validate import report as report_mod
+    from ..proposals import report as report_mod
 
     if fmt == "html":
         status = error.status if error else 200

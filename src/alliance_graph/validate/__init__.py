@@ -1,1 +1,0 @@
-"""Checking proposed facts against the shapes and checks, and merging them into data/."""
