@@ -201,7 +201,7 @@ def endpoint(tmp_path_factory):
     port = servers.free_port()
     url = f"http://127.0.0.1:{port}"
     command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--workers", "3", "--timeout", "2", "--max-results", "500"]
+               "--workers", "3", "--timeout", "2", "--max-result-bytes", "50000"]
     process = servers.start(command, f"{url}/sparql?query=ASK%7B%7D",
                             tmp_path_factory.mktemp("endpoint") / "serve.log")
     yield url

@@ -1,12 +1,14 @@
-"""The result bound: at most the limit, and a refusal for one more."""
+"""The result bound: an answer written whole up to the limit, refused one byte past it."""
 
 import pyoxigraph as ox
 import pytest
 
 from alliance_graph.query import limits
 
+JSON, TURTLE = ox.QueryResultsFormat.JSON, ox.RdfFormat.TURTLE
 
-def _solutions(n):
+
+def store_of(n):
     store = ox.Store()
     for i in range(n):
         store.add(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://p"),
@@ -14,15 +16,29 @@ def _solutions(n):
     return store
 
 
-def test_bounded_keeps_results_within_the_limit_exactly():
-    store = _solutions(5)
-    result = limits.bounded(store.query("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"), 5)
-    again = store.query("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s")
-    assert [tuple(s) for s in result] == [tuple(s) for s in again]
-    assert len(limits.bounded(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), 5)) == 5
+@pytest.mark.parametrize("query, fmt", [("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s", JSON),
+                                        ("ASK { ?s ?p ?o }", JSON),
+                                        ("CONSTRUCT WHERE { ?s ?p ?o }", TURTLE)])
+def test_an_answer_within_the_limit_is_oxigraphs_own_bytes(query, fmt):
+    store = store_of(50)
+    result = store.query(query)
+    expected = (result.serialize(format=fmt) if not isinstance(result, list) and
+                hasattr(result, "serialize") else ox.serialize(result, format=fmt))
+    written = limits.write_bounded(store.query(query), fmt, len(expected))
+    assert written == expected
 
 
-@pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"])
-def test_bounded_refuses_one_more(query):
-    with pytest.raises(limits.TooManyResults, match="more than 4"):
-        limits.bounded(_solutions(5).query(query), 4)
+@pytest.mark.parametrize("query, fmt", [("SELECT * WHERE { ?s ?p ?o }", JSON),
+                                        ("CONSTRUCT WHERE { ?s ?p ?o }", TURTLE)])
+def test_one_byte_over_is_refused_and_writing_stops(query, fmt):
+    store = store_of(5000)
+    full = len(limits.write_bounded(store.query(query), fmt, 10**9))
+    with pytest.raises(limits.TooManyResults, match=f"{full - 1:,} bytes"):
+        limits.write_bounded(store.query(query), fmt, full - 1)
+
+
+def test_an_endless_answer_costs_no_more_than_the_limit():
+    store = store_of(200)
+    endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 8 million rows
+    with pytest.raises(limits.TooManyResults):
+        limits.write_bounded(store.query(endless), JSON, 100_000)

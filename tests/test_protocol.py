@@ -225,12 +225,13 @@ def test_cors_on_reads_and_preflight(endpoint):
 # --- limits -------------------------------------------------------------------------------
 
 def test_result_size_limit_is_an_error_never_a_truncated_200(endpoint):
-    # The test server allows 500 rows (conftest).
+    # The test server allows answers of 50,000 bytes (conftest).
     status, _, body = get(endpoint, "SELECT * WHERE { ?s ?p ?o }")
-    assert status == 422 and b"more than 500 rows" in body
+    assert status == 422 and b"larger than 50,000 bytes" in body
     status, _, body = get(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }")
-    assert status == 422 and b"more than 500 triples" in body
-    assert get(endpoint, "SELECT * WHERE { ?s ?p ?o } LIMIT 500")[0] == 200
+    assert status == 422 and b"larger than 50,000 bytes" in body
+    status, _, body = get(endpoint, "SELECT * WHERE { ?s ?p ?o } LIMIT 100")
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 100
 
 
 def test_time_limit_stops_a_heavy_query_while_others_are_answered(endpoint):

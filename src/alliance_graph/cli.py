@@ -364,19 +364,21 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
 @click.option("--query-memory", "query_memory", type=int, metavar="MIB",
               help="MiB the query engine may grow by before the longest query is stopped "
                    "(default: 1024).")
-@click.option("--max-results", type=int, help="Rows or triples a result may hold (default: 100000).")
+@click.option("--max-result-bytes", "max_result_bytes", type=int, metavar="BYTES",
+              help="Bytes an answer may take in the format asked for (default: 32 MiB).")
 @click.option("--response-cache", "response_cache", type=int, metavar="BYTES",
               help="Bytes of /sparql answers the server caches (default: 32 MiB; 0: off).")
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port: print the body, exit 1 on an error status.")
 @click.pass_obj
-def serve(settings: Settings, host, port, workers, timeout, query_memory, max_results,
+def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
           response_cache, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
-                              max_results=max_results, response_cache_bytes=response_cache)
+                              max_result_bytes=max_result_bytes,
+                              response_cache_bytes=response_cache)
     if path is not None:
         from .web.app import create_app
         response = create_app(settings, load_graph(settings)).test_client().get(path)

@@ -135,9 +135,10 @@ class Settings:
     # store's neighbourhood of a proposal well under one.  Below (the shipped data is 0.5 MB)
     # the build cache is used when it exists, else the files are read.
     prebuilt_threshold: int = 1_000_000
-    # Query limits: wall-clock seconds a query may run, and rows/triples a result may hold.
+    # Query limits: wall-clock seconds a query may run, and the bytes its answer may take in
+    # the format asked for (about 100 k rows of a typical SELECT in JSON).
     query_timeout: float = 30.0
-    max_results: int = 100_000
+    max_result_bytes: int = 32 * 2**20
     # Bounds on a query's text, checked on its tokens before the engine reads it
     # (query/guard.py): pyoxigraph 0.5 parses and plans recursively and crashes the process
     # (SIGSEGV) on about 850 nested EXISTS, 950 nested function calls, 2,200 nested "{" or

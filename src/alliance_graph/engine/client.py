@@ -3,8 +3,9 @@
 ``ProcessEngine`` starts ``worker.py`` with ``settings.workers`` socket pairs (so that many queries
 run at once, on the engine's threads, over its one store) and lends a connection to each call.
 
-- **Time.** A call waits for its answer until its deadline; past it, the engine is killed (the
-  only way to stop an Oxigraph query) and the call is answered 503.
+- **Time.** A call waits for its answer; a watcher that looks every ``engine_poll`` seconds
+  kills the engine (the only way to stop an Oxigraph query) once a call is past its deadline,
+  and that call is answered 503.
 - **Memory.** A watcher reads the engine's resident memory every ``engine_poll`` seconds; past
   its size at start plus ``query_memory``, the engine is killed and the oldest query running
   (the likeliest cause: a query that fills memory runs long) is answered 503.
@@ -70,6 +71,8 @@ class _Instance:
 @dataclass(eq=False)
 class _Call:
     started: float
+    deadline: float
+    limit: float
     generation: int
     blamed: str | None = None   # why this call's query was stopped, when it was
 
@@ -181,23 +184,30 @@ class ProcessEngine:
                 self.standby = instance
 
     def _watch(self) -> None:
-        # Memory, and deaths nobody caused: polled, since Oxigraph gives no hook inside a query.
+        # Time, memory, and deaths nobody caused: polled, since Oxigraph gives no hook inside a
+        # query (and a socket timeout per call costs a system call per read besides).
         while not self.closed:
             time.sleep(self.settings.engine_poll)
             with self.lock:
                 if self.restarting:
                     continue
                 active, generation = self.active, self.generation
+                running = [c for c in self.calls if c.generation == generation]
+            now = time.monotonic()
+            late = [c for c in running if now > c.deadline]
             if active.process.poll() is not None:
                 self._kill(generation, "crash")
+            elif late:
+                for c in late:
+                    c.blamed = (f"the query ran longer than the {c.limit:g} s limit and was "
+                                "stopped; narrow it or add a LIMIT")
+                self._kill(generation, "time")
             elif rss_bytes(active.process.pid) - active.info["rss"] > self.settings.query_memory:
-                with self.lock:
-                    running = [c for c in self.calls if c.generation == generation]
-                    if running:
-                        min(running, key=lambda c: c.started).blamed = (
-                            f"the query needed more memory than the "
-                            f"{self.settings.query_memory >> 20} MiB limit and was stopped; "
-                            "narrow it or add a LIMIT")
+                if running:
+                    min(running, key=lambda c: c.started).blamed = (
+                        f"the query needed more memory than the "
+                        f"{self.settings.query_memory >> 20} MiB limit and was stopped; "
+                        "narrow it or add a LIMIT")
                 self._kill(generation, "memory")
 
     def wait_ready(self, timeout: float) -> bool:
@@ -242,19 +252,15 @@ class ProcessEngine:
         deadline = time.monotonic() + limit
         for attempt in (1, 2):
             generation, sock = self._acquire(deadline)
-            call, done = _Call(time.monotonic(), generation), False
+            call, done = _Call(time.monotonic(), deadline, limit, generation), False
             with self.lock:
                 self.calls.add(call)
             try:
-                sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                # Blocking: past the deadline the watcher kills the engine, which ends this wait.
                 wire.send(sock, header, body)
                 reply = wire.receive(sock)
                 done = True
                 return reply
-            except TimeoutError as exc:
-                self._kill(generation, "time")
-                raise EngineError(503, f"the query ran longer than the {limit:g} s limit and "
-                                       "was stopped; narrow it or add a LIMIT") from exc
             except (wire.Closed, OSError) as exc:
                 if call.blamed:
                     raise EngineError(503, call.blamed) from exc
@@ -276,7 +282,7 @@ class ProcessEngine:
         """Answer a protocol query (``query.answer.answer`` in the engine); raise Refused."""
         header, body = self.call({"op": "answer", "dataset": dataset.to_json(),
                                   "format": fmt.name, "graph_form": fmt.for_graphs,
-                                  "max_results": self.settings.max_results,
+                                  "max_bytes": self.settings.max_result_bytes,
                                   "prefixes": prefixes}, text.encode())
         if header["status"] != 200:
             raise Refused(header["status"], header["message"])

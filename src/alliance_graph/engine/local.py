@@ -30,7 +30,7 @@ class LocalEngine:
         """Answer a protocol query; raise Refused."""
         limit = self.settings.query_timeout
         started = time.monotonic()
-        out = answer(self.kg, text, dataset, fmt, self.settings.max_results, prefixes)
+        out = answer(self.kg, text, dataset, fmt, self.settings.max_result_bytes, prefixes)
         if time.monotonic() - started > limit:
             raise EngineError(503, f"the query ran longer than the {limit:g} s limit and was "
                                    "stopped; narrow it or add a LIMIT")

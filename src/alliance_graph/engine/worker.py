@@ -64,7 +64,7 @@ class Worker:
             if op == "answer":
                 table = GRAPH_FORMATS if header["graph_form"] else RESULT_FORMATS
                 data, fmt = answer(self.kg, body.decode(), dataset, table[header["format"]],
-                                   int(header["max_results"]), prefixes)
+                                   int(header["max_bytes"]), prefixes)
                 return {"status": 200, "format": fmt.name, "graph": fmt.for_graphs}, data
             if op == "query":
                 result = self.kg.query(body.decode(), prefixes=prefixes, **dataset.arguments())

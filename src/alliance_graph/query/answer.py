@@ -60,12 +60,13 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
         raise Refused(502, f"the store behind this service failed: {exc}") from exc
 
 
-def answer(kg, text: str, dataset: Dataset, fmt: Format, max_results: int,
+def answer(kg, text: str, dataset: Dataset, fmt: Format, max_bytes: int,
            prefixes: dict | None) -> tuple[bytes, Format]:
     """Evaluate, bound and serialize a query; return its bytes and the format written.
 
     ``fmt`` was negotiated from the query's form as the checks read it; a result of the other
-    kind is written in that kind's default format rather than refused.
+    kind is written in that kind's default format rather than refused.  An answer over
+    ``max_bytes`` is refused (422), never cut short.
     """
     result = run(kg, text, dataset, prefixes)
     kind = queries.kind_of(result)
@@ -74,13 +75,11 @@ def answer(kg, text: str, dataset: Dataset, fmt: Format, max_results: int,
     elif kind == "graph" and not fmt.for_graphs:
         fmt = GRAPH_FORMATS["turtle"]
     try:
-        if kind == "select" and fmt.name == "json":
-            # SPARQL JSON written while the rows are counted: no parse-back round trip.
-            return queries.sparql_json(*limits.bounded_rows(result, max_results)), fmt
-        return queries.serialize(limits.bounded(result, max_results), fmt.name), fmt
+        return limits.write_bounded(result, fmt.oxigraph, max_bytes,
+                                    queries.prefixes_for(fmt.oxigraph)), fmt
     except limits.TooManyResults as exc:
         raise Refused(422, str(exc)) from exc
-    except (OSError, RuntimeError) as exc:  # evaluation errors surface while rows are read
+    except (OSError, RuntimeError) as exc:  # evaluation errors surface while rows are written
         raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc
     except StoreError as exc:
         raise Refused(502, f"the store behind this service failed: {exc}") from exc

@@ -1,48 +1,47 @@
-"""Bound a query result's size: read at most the limit (plus one row to know it was exceeded)."""
+"""Bound a query result's size: its bytes, as Oxigraph's own serializer writes them.
+
+The answer is written straight into a buffer that refuses to grow past the limit, so the bytes
+are Oxigraph's (no Python object per row, which costs about as much as the query itself on
+small answers) and an endless result costs no more memory than the limit: writing stops at the
+first chunk past it, and the caller answers with an error status, never a truncated answer.
+"""
 
 from __future__ import annotations
 
-import itertools
-import json
+import io
 
 import pyoxigraph as ox
 
-from .results import json_term
-
 
 class TooManyResults(Exception):
-    """A result holds more rows or triples than the limit allows."""
+    """A result is larger than the limit allows."""
 
 
-def bounded_rows(result: ox.QuerySolutions, limit: int) -> tuple[list[str], list]:
-    """Return a SELECT result's variable names and at most ``limit`` solutions, or raise
-    TooManyResults.  Reading stops at ``limit + 1``, so an endless result costs no more than
-    the limit; the caller writes the rows it gets (``protocol.sparql_json``) without a second
-    serialization round trip."""
-    items = list(itertools.islice(result, limit + 1))
-    if len(items) > limit:
-        raise TooManyResults(f"the result has more than {limit} rows; "
-                             "add a LIMIT or narrow the query")
-    return [v.value for v in result.variables], items
+class _Bounded(io.RawIOBase):
+    """A write-only buffer that raises TooManyResults past ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        self.chunks: list[bytes] = []
+        self.size, self.limit = 0, limit
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise TooManyResults(f"the result is larger than {self.limit:,} bytes "
+                                 "(Settings.max_result_bytes); add a LIMIT or narrow the query")
+        self.chunks.append(bytes(data))
+        return len(data)
 
 
-def bounded(result, limit: int):
-    """Return the result with at most ``limit`` rows/triples, or raise TooManyResults.
-
-    SELECT solutions come back as a new ``QuerySolutions`` (through SPARQL JSON) so the usual
-    serializers apply; CONSTRUCT/DESCRIBE triples as a list.  Reading stops at ``limit + 1``,
-    so an endless result costs no more than the limit.
-    """
-    if isinstance(result, ox.QueryBoolean):
-        return result
-    if isinstance(result, ox.QuerySolutions):
-        names, items = bounded_rows(result, limit)
-        body = {"head": {"vars": names}, "results": {"bindings": [
-            {n: json_term(v) for n, v in zip(names, s) if v is not None} for s in items]}}
-        return ox.parse_query_results(json.dumps(body).encode(),
-                                      format=ox.QueryResultsFormat.JSON)
-    items = list(itertools.islice(result, limit + 1))
-    if len(items) > limit:
-        raise TooManyResults(f"the result has more than {limit} triples; "
-                             "add a LIMIT or narrow the query")
-    return items
+def write_bounded(result, fmt, limit: int, prefixes: dict | None = None) -> bytes:
+    """Return ``result`` written in the Oxigraph format ``fmt``, or raise TooManyResults if it
+    is over ``limit`` bytes: query results (solutions, booleans) or an iterable of triples."""
+    out = _Bounded(limit)
+    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+        result.serialize(out, format=fmt)
+    else:
+        ox.serialize(result, out, format=fmt, prefixes=prefixes)
+    return b"".join(out.chunks)

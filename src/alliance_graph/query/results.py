@@ -8,7 +8,6 @@ as an RDF syntax, using Oxigraph's serializers so output is standard and fast.
 from __future__ import annotations
 
 import io
-import json
 import re
 from dataclasses import dataclass
 
@@ -153,29 +152,3 @@ def table(result) -> str:
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in body]
     out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
     return "\n".join(out)
-
-
-def json_term(term) -> dict:
-    """Return a term in SPARQL 1.1 JSON results form."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": json_term(term.subject),
-                                        "predicate": json_term(term.predicate),
-                                        "object": json_term(term.object)}}
-
-
-def sparql_json(names: list[str], rows: list) -> bytes:
-    """Write SELECT solutions as SPARQL 1.1 Query Results JSON."""
-    term = json_term
-    return json.dumps({"head": {"vars": names}, "results": {"bindings": [
-        {n: term(v) for n, v in zip(names, row) if v is not None} for row in rows]}},
-        ensure_ascii=False, separators=(",", ":")).encode()
