@@ -118,7 +118,7 @@ def prepare(n: int, work: Path) -> dict:
 def start_servers(p: dict, work: Path) -> dict:
     """Start every server of the comparison; return name -> (process, port, query path)."""
     servers = {}
-    ours = ["serve", "--workers", "8", "--timeout", "120", "--max-results", "1000000"]
+    ours = ["serve", "--workers", "8", "--timeout", "120", "--max-result-bytes", str(2**30)]
     commands = {
         "ours memory": [*p["memory"], *ours, "--response-cache", "0"],
         "ours memory, cache on": [*p["memory"], *ours],

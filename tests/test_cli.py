@@ -126,8 +126,10 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def readme_query(title: str) -> str:
-    """Return the SPARQL block README prints after the line ``title``."""
-    m = re.search(re.escape(title) + r"\s*```sparql\n(.*?)```", README, re.S)
+    """Return the query README prints after ``title``: a SPARQL block, or the quoted argument
+    of the ``alliance-graph query '...'`` command in a shell block."""
+    m = re.search(re.escape(title) + r"\s*```sparql\n(.*?)```", README, re.S) or \
+        re.search(re.escape(title) + r"\s*```sh\nalliance-graph query '([^']*)'\n```", README, re.S)
     assert m, f"README has no query after {title!r}"
     return m.group(1)
 

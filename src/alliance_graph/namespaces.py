@@ -5,46 +5,50 @@ The project's IRIs live under ``https://alliance-graph.example/``: ``.example`` 
 by path (``/id/...``, ``/ontology/...``), whatever host it runs on.
 """
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
-
 BASE = "https://alliance-graph.example/"
 
-AG = Namespace(BASE + "ontology/")          # classes and properties
-ID = Namespace(BASE + "id/")                # entities
-CLAIM = Namespace(BASE + "id/claim/")       # claim nodes
-EV = Namespace(BASE + "id/evidence/")       # evidence nodes
-SRC = Namespace(BASE + "id/source/")        # source documents, by file name
-GRADE = Namespace(BASE + "id/grade/")       # Admiralty reliability / credibility concepts
-GRAPH = Namespace(BASE + "graph/")          # named graphs: graph/<file path>, graph/inferred
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = SDO
-
-INFERRED_GRAPH = GRAPH["inferred"]
-ASSERTED_GRAPH = GRAPH["asserted"]
-
-# Prefixes bound in every graph, query and export the project writes.
-PREFIXES = {
-    "ag": AG,
-    "id": ID,
-    "claim": CLAIM,
-    "ev": EV,
-    "src": SRC,
-    "grade": GRADE,
-    "graph": GRAPH,
-    "oa": OA,
-    "prov": PROV,
-    "dcterms": DCTERMS,
-    "skos": SKOS,
-    "schema": SCHEMA,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
+# Prefixes bound in every graph, query and export the project writes, as plain strings: what
+# Oxigraph takes (query and serializer prefixes).  Plain strings so that the query engine's
+# process, which needs nothing else from here, does not load rdflib (20 MB per process).
+PREFIX_IRIS = {
+    "ag": BASE + "ontology/",          # classes and properties
+    "id": BASE + "id/",                # entities
+    "claim": BASE + "id/claim/",       # claim nodes
+    "ev": BASE + "id/evidence/",       # evidence nodes
+    "src": BASE + "id/source/",        # source documents, by file name
+    "grade": BASE + "id/grade/",       # Admiralty reliability / credibility concepts
+    "graph": BASE + "graph/",          # named graphs: graph/<file path>, graph/inferred
+    "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+INFERRED_GRAPH_IRI = PREFIX_IRIS["graph"] + "inferred"
+ASSERTED_GRAPH_IRI = PREFIX_IRIS["graph"] + "asserted"
 
-# The same table as plain strings, for Oxigraph (query prefixes, serializer prefixes).
-PREFIX_IRIS = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+# The same namespaces as rdflib objects (AG, ID, ..., RDF, XSD; PREFIXES maps prefix to
+# namespace), made on first use: module attributes looked up through __getattr__ (PEP 562).
+_RDFLIB_NAMES = {"AG": "ag", "ID": "id", "CLAIM": "claim", "EV": "ev", "SRC": "src",
+                 "GRADE": "grade", "GRAPH": "graph", "OA": "oa", "PROV": "prov",
+                 "DCTERMS": "dcterms", "SKOS": "skos", "SCHEMA": "schema", "SDO": "schema",
+                 "OWL": "owl", "RDF": "rdf", "RDFS": "rdfs", "XSD": "xsd"}
+
+
+def __getattr__(name: str):
+    if name in _RDFLIB_NAMES or name in ("PREFIXES", "INFERRED_GRAPH", "ASSERTED_GRAPH"):
+        from rdflib import Namespace, URIRef
+
+        spaces = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
+        globals().update({n: spaces[prefix] for n, prefix in _RDFLIB_NAMES.items()},
+                         PREFIXES=spaces, INFERRED_GRAPH=URIRef(INFERRED_GRAPH_IRI),
+                         ASSERTED_GRAPH=URIRef(ASSERTED_GRAPH_IRI))
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def shorten(iri: str) -> str:
@@ -58,16 +62,16 @@ def shorten(iri: str) -> str:
 
 def turtle_prologue() -> str:
     """Return the @prefix lines for every project prefix, for Turtle the project writes."""
-    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIX_IRIS.items())
 
 
 def sparql_prologue() -> str:
     """Return the PREFIX lines for every project prefix, for queries written by users."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIX_IRIS.items())
 
 
 def bind_prefixes(graph):
     """Bind the project's prefixes on an rdflib graph and return it."""
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in PREFIX_IRIS.items():
         graph.bind(prefix, ns, override=True, replace=True)
     return graph

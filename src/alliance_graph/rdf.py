@@ -16,12 +16,20 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import RDF, XSD
 
-from .namespaces import GRAPH
+from .namespaces import PREFIX_IRIS
+
+if TYPE_CHECKING:
+    import rdflib
+
+# rdflib is imported by the functions that cross to it, not here: a process that only serves
+# queries (the engine) uses this module's names and writes, and never loads rdflib.
+_XSD, _RDF = PREFIX_IRIS["xsd"], PREFIX_IRIS["rdf"]
+_XSD_STRING = _XSD + "string"
+_GRAPH = PREFIX_IRIS["graph"]
 
 # --- terms: Oxigraph <-> rdflib ---------------------------------------------------------------
 
@@ -43,19 +51,21 @@ def _quiet_rdflib():
 
 def to_rdflib_term(term, skolem: bool = False):
     """Return the rdflib term for an Oxigraph term (blank nodes as SKOLEM IRIs if ``skolem``)."""
+    import rdflib
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return rdflib.URIRef(SKOLEM + term.value) if skolem else rdflib.BNode(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
+    if term.datatype.value == _XSD_STRING:
         return rdflib.Literal(term.value)  # as rdflib's own parsers write a plain string
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def to_ox(term):
     """Return the Oxigraph term for an rdflib term (SKOLEM IRIs become blank nodes again)."""
+    import rdflib
     if term is None:
         return None
     if isinstance(term, rdflib.URIRef):
@@ -77,6 +87,7 @@ def to_rdflib(quads_or_triples, graph: rdflib.Graph | None = None,
     Without ``skolem`` the triples go through N-Triples, rdflib's fastest reader (blank nodes
     get rdflib's own ids); with it, term by term, blank nodes as SKOLEM IRIs with their ids.
     """
+    import rdflib
     graph = rdflib.Graph() if graph is None else graph
     if not skolem:
         data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object)
@@ -104,6 +115,7 @@ def term_text(term) -> str:
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
         return str(term)
+    import rdflib
     if isinstance(term, rdflib.URIRef):
         return str(term)
     if isinstance(term, rdflib.BNode):
@@ -153,18 +165,18 @@ def in_role(role: str, file_name: str) -> str:
 
 def graph_iri(name: str) -> ox.NamedNode:
     """Return the named graph IRI for a graph name (a file's project-relative path)."""
-    return ox.NamedNode(GRAPH[name])
+    return ox.NamedNode(_GRAPH + name)
 
 
 @lru_cache(maxsize=4096)  # called per quad; there are only a few graphs
 def file_of(graph: ox.NamedNode) -> str:
     """Return the graph name (file path) a named graph IRI stands for."""
-    return graph.value.removeprefix(str(GRAPH))
+    return graph.value.removeprefix(_GRAPH)
 
 
 def is_role(graph: ox.NamedNode, role: str) -> bool:
     """Return True when a named graph IRI is a file of the ``role`` folder."""
-    return graph.value.startswith(f"{GRAPH}{role}/")
+    return graph.value.startswith(f"{_GRAPH}{role}/")
 
 
 # --- Turtle terms -------------------------------------------------------------------------------
@@ -172,9 +184,9 @@ def is_role(graph: ox.NamedNode, role: str) -> bool:
 # A prefixed name's local part as the project writes it (no escapes needed).
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[\w.\-]*[\w\-])?$")
 # Literals Turtle may write bare, with the lexical forms that read back as the same literal.
-_BARE = {str(XSD.integer): re.compile(r"^[+-]?\d+$"),
-         str(XSD.decimal): re.compile(r"^[+-]?\d*\.\d+$"),
-         str(XSD.boolean): re.compile(r"^(true|false)$")}
+_BARE = {_XSD + "integer": re.compile(r"^[+-]?\d+$"),
+         _XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$"),
+         _XSD + "boolean": re.compile(r"^(true|false)$")}
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
@@ -219,7 +231,7 @@ def turtle_iri(iri: str, prefixes: dict[str, str] | PrefixMap) -> str:
     return _prefix_map(prefixes).iri(iri)
 
 
-_RDF_TYPE = str(RDF.type)
+_RDF_TYPE = _RDF + "type"
 
 
 def turtle_predicate(iri: str, prefixes: dict[str, str] | PrefixMap) -> str:
@@ -239,7 +251,7 @@ def turtle_term(term, prefixes: dict[str, str] | PrefixMap) -> str:
     quoted = turtle_string(term.value)
     if term.language:
         return f"{quoted}@{term.language}"
-    if dt != str(XSD.string):
+    if dt != _XSD_STRING:
         return f"{quoted}^^{turtle_iri(dt, prefixes)}"
     return quoted
 

@@ -16,18 +16,20 @@ import pyoxigraph as ox
 
 from .. import __version__, rdf
 from ..settings import Settings
-from . import checks, loading, reasoning, rules, streaming, truthy
 
 # The code that decides what a build contains; its source is part of the cache key, so a
-# changed module or check query never serves a stale build.
-_PIPELINE_MODULES = (loading, truthy, reasoning, rules, checks, streaming)
-_CHECK_QUERIES = Path(checks.__file__).parent / "violations"
+# changed module or check query never serves a stale build.  Named, not imported: opening a
+# finished build (the query engine's process) needs its hash, not the build's libraries
+# (rdflib, owlrl); the functions that build import the modules they run.
+_HERE = Path(__file__).parent
+_PIPELINE_MODULES = ("loading", "truthy", "reasoning", "rules", "checks", "streaming")
+_CHECK_QUERIES = _HERE / "violations"
 
 
 def pipeline_files() -> list[Path]:
     """Return the source files of the pipeline's modules and of its check queries."""
     queries = sorted(_CHECK_QUERIES.rglob("*.rq"))
-    return [Path(__file__), *(Path(m.__file__) for m in _PIPELINE_MODULES), *queries]
+    return [Path(__file__), *(_HERE / f"{m}.py" for m in _PIPELINE_MODULES), *queries]
 
 
 def input_hash(settings: Settings) -> str:
@@ -70,6 +72,7 @@ def stream_into(store: ox.Store, settings: Settings) -> None:
 
     Raises ``loading.LoadError`` listing each problem with its file and line.
     """
+    from . import streaming
     paths = input_paths(settings)
     skip = _unreasoned_graphs(settings)
     reasoned = [rdf.graph_iri(name) for _, name in paths]
@@ -89,6 +92,7 @@ def asserted(settings: Settings, extra: list[Path] = ()) -> Asserted:
 
     Raises ``loading.LoadError`` for unreadable files, syntax errors and ill-typed literals.
     """
+    from . import loading, truthy
     quads, texts = loading.load_files(input_paths(settings, extra))
     return Asserted(quads + truthy.truthy_quads(quads), texts)
 
@@ -98,6 +102,7 @@ def build_quads(settings: Settings, extra: list[Path] = ()) -> list[ox.Quad]:
 
     Raises ``loading.LoadError`` listing each problem with its file and line.
     """
+    from . import checks, loading
     parsed = asserted(settings, extra)
     problems = checks.problems(parsed.quads, parsed.texts, kinds=("data",))
     if problems:
@@ -108,6 +113,7 @@ def build_quads(settings: Settings, extra: list[Path] = ()) -> list[ox.Quad]:
 def closure(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
     """Return the OWL 2 RL closure: owlrl (the reference) for small graphs, rules.py above
     ``settings.rules_threshold`` quads, where owlrl's pure-Python fixpoint would take hours."""
+    from . import reasoning, rules
     if len(quads) <= settings.rules_threshold:
         return reasoning.owl_rl_closure(quads)
     return rules.closure(quads)

@@ -12,9 +12,7 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-import rdflib
 
-from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes, shorten
 from ..store.errors import QueryError  # noqa: F401 - part of this module's API
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
@@ -89,8 +87,11 @@ def rows(result) -> list[dict]:
     return [{n: s[n] for n in names} for s in result]
 
 
-def to_rdflib(result) -> rdflib.Graph:
+def to_rdflib(result):
     """Return a CONSTRUCT or DESCRIBE result as an rdflib graph with the project's prefixes."""
+    import rdflib  # here: the query engine's process never needs rdflib
+
+    from .. import rdf
     return rdf.to_rdflib(list(result), bind_prefixes(rdflib.Graph()))
 
 

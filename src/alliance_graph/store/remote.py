@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import GRAPH
+from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
@@ -105,7 +105,7 @@ class RemoteStore:
     def held_graphs(self) -> list[ox.NamedNode]:
         """Return this project's graphs the store holds, graph/asserted included (asked once)."""
         if self._held is None:
-            self._held = self.graphs_under(str(GRAPH))
+            self._held = self.graphs_under(PREFIX_IRIS["graph"])
         return list(self._held)
 
     def graphs_under(self, prefix: str) -> list[ox.NamedNode]:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import BASE, GRAPH
+from ..namespaces import BASE, PREFIX_IRIS
 from .errors import StoreError
 from .layout import ASSERTED, INFERRED
 from .remote import RemoteStore
@@ -52,7 +52,7 @@ def load(remote: RemoteStore, nquads: Path, batch: int = BATCH_QUADS) -> list[ox
     token = uuid.uuid4().hex[:12]
 
     def staged(graph: ox.NamedNode) -> ox.NamedNode:
-        return ox.NamedNode(f"{STAGING}{token}/{graph.value[len(str(GRAPH)):]}")
+        return ox.NamedNode(f"{STAGING}{token}/{graph.value[len(PREFIX_IRIS['graph']):]}")
 
     expected = _expected_counts(nquads)
     try:

@@ -19,8 +19,9 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import signal
+import subprocess
 import sys
 
 import waitress
@@ -34,10 +35,16 @@ from .app import create_app
 
 
 def prepare_elsewhere(settings: Settings) -> str | None:
-    """Build what serving needs in a process of its own (spawned: the server keeps none of a
-    build's memory); return what went wrong, with its file and line, or None."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_prepare, (settings.to_json(),))
+    """Build what serving needs in a process of its own (the server keeps none of a build's
+    memory); return what went wrong, with its file and line, or None.
+
+    A plain child process (this module run as a script), not a multiprocessing pool: a pool
+    leaves its resource-tracker process running for the server's life."""
+    done = subprocess.run([sys.executable, "-m", __name__, json.dumps(settings.to_json())],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if done.returncode == 0:
+        return None
+    return done.stderr.strip() or f"preparing the graph failed (exit {done.returncode})"
 
 
 def _prepare(settings_json: dict) -> str | None:
@@ -75,3 +82,10 @@ def serve(settings: Settings) -> None:
         pass
     finally:
         engine.close()
+
+
+if __name__ == "__main__":  # the child of prepare_elsewhere
+    problem = _prepare(json.loads(sys.argv[1]))
+    if problem:
+        print(problem, file=sys.stderr)
+        sys.exit(2)
