@@ -2,6 +2,8 @@
 only web/ reaches for the web stack, and modules stay small."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,14 @@ def test_only_web_imports_the_web_stack(path):
 def test_modules_stay_small(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= 400, f"{path.name} has {lines} lines: split it by concern"
+
+
+def test_the_query_engine_process_loads_no_rdflib_nor_the_build():
+    # The engine holds the store; every library it loads is paid again in each engine.
+    code = ("import sys, alliance_graph.engine.worker, alliance_graph.store.graph; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'owlrl', "
+            "'pyshacl', 'flask') or m.startswith('alliance_graph.build.') "
+            "and m != 'alliance_graph.build.pipeline'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,13 +1,13 @@
-"""A bounded, per-worker cache of finished query responses.
+"""A bounded cache of finished query responses, in the HTTP front.
 
-The store never changes while the endpoint serves (it is built before the workers fork and
+The store never changes while the endpoint serves (it is built before serving starts and
 nothing writes to it), so a query evaluated over the same dataset and written in the same
 format always gives the same bytes.  ``ResponseCache`` keeps such answers, least recently
 used first out, within a byte budget (``Settings.response_cache_bytes``; 0 disables it).  The
 key is taken *after* every check and negotiation step (see ``protocol.answer``): the query
 text, the resolved default and named graphs, and the chosen format, so an entry can never be
-served for another dataset, another ``inferred`` setting or another format.  Each gunicorn
-worker holds its own cache (they are separate processes), so it is warm per worker.
+served for another dataset, another ``inferred`` setting or another format.  The front holds
+one cache for all its threads: a hit never reaches the engine process.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class ResponseCache:
         self.entries: OrderedDict = OrderedDict()
         self.size = 0
         self.hits = self.misses = 0
-        # gunicorn's sync workers call it from one thread, but the app may also run threaded.
+        # The front's HTTP threads share it.
         self.lock = threading.Lock()
 
     def get(self, key):
