@@ -3,7 +3,6 @@ store's reuse, rebuild and crash safety."""
 
 from __future__ import annotations
 
-import re
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from alliance_graph.query import results as queries
 from alliance_graph.store import directory
 from alliance_graph.store import graph as store
 from alliance_graph.store.errors import StoreError
+from helpers import normalized
 
 # A fixed mix touching every query form, named graphs, the inferred graph and blank nodes;
 # the query catalogue's suite (tests/test_catalogue.py) runs its queries over backend_kg too.
@@ -30,19 +30,6 @@ FIXED_QUERIES = {
     "ask-claims": "ASK { ?c a ag:Claim }",
     "construct-labels": "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }",
 }
-
-
-def normalized(result) -> list[str]:
-    """Return a result as sorted lines with blank node labels erased (they differ by store)."""
-    kind = queries.kind_of(result)
-    if kind == "ask":
-        return [str(bool(result))]
-    if kind == "graph":
-        lines = [str(t) for t in result]
-    else:
-        names = [v.value for v in result.variables]
-        lines = [" ".join(str(s[n]) for n in names) for s in result]
-    return sorted(re.sub(r"_:[A-Za-z0-9]+", "_:b", line) for line in lines)
 
 
 @pytest.mark.parametrize("name", sorted(FIXED_QUERIES))
