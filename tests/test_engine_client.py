@@ -6,6 +6,7 @@ import signal
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -106,6 +107,25 @@ def test_the_query_filling_memory_is_blamed_and_the_one_beside_it_is_sent_again(
     assert outcome["bomb"][0] == 503 and "MiB limit" in outcome["bomb"][1]
     assert isinstance(outcome["medium"], bytes) and b'"n"' in outcome["medium"]
     assert engine.counters["memory"] > before
+
+
+def engine_environment(pid: int) -> dict:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+
+
+def test_the_engine_runs_with_the_configured_malloc_arenas(engine, settings):
+    assert engine_environment(engine.info["pid"])["MALLOC_ARENA_MAX"] == str(
+        settings.engine_malloc_arenas)
+
+
+def test_a_malloc_arena_max_set_by_the_user_wins(settings, monkeypatch):
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "7")
+    engine = ProcessEngine(settings.with_(standby_engine_bytes=0))
+    try:
+        assert engine_environment(engine.info["pid"])["MALLOC_ARENA_MAX"] == "7"
+    finally:
+        engine.close()
 
 
 def test_an_engine_that_dies_is_restarted_and_the_query_in_flight_sent_again(engine):

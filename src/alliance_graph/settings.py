@@ -168,6 +168,11 @@ class Settings:
     # Seconds the engine may take to open the store when it (re)starts (a directory store opens
     # in well under a second; the memory backend loads about 10 k facts a second).
     engine_start_timeout: float = 600.0
+    # glibc malloc arenas of the engine process (MALLOC_ARENA_MAX; an arena per thread by
+    # default).  Its threads spend their time in Oxigraph, not in malloc, so two arenas cost
+    # no measurable throughput and keep 9 MiB of freed query memory from staying resident at
+    # 100 k facts (8 clients, bench/compare.py's mix).  A MALLOC_ARENA_MAX already set wins.
+    engine_malloc_arenas: int = 2
     # Bytes of finished /sparql answers the server keeps (response_cache.py): the store is
     # read-only while it serves, so an identical query, dataset and format gives identical
     # bytes.  0 disables the cache.

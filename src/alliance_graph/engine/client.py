@@ -20,6 +20,7 @@ unchanged over it.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import socket
 import subprocess
@@ -107,7 +108,8 @@ class ProcessEngine:
         theirs = [b.fileno() for _, b in pairs]
         command = [sys.executable, "-m", "alliance_graph.engine.worker",
                    json.dumps(self.settings.to_json()), *map(str, theirs)]
-        process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL)
+        env = {"MALLOC_ARENA_MAX": str(self.settings.engine_malloc_arenas), **os.environ}
+        process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL, env=env)
         for _, b in pairs:
             b.close()
         instance = _Instance(process, pairs[0][0], [ours for ours, _ in pairs[1:]])
