@@ -27,6 +27,19 @@ def test_query_answers_as_reviewed(backend_kg, entry):
                           + "\n".join(problems))
 
 
+SELECTS = [e for e in ENTRIES if e.result.suffix == ".srj"
+           and "results" in catalogue.read_expected(e.result)]
+
+
+@pytest.mark.parametrize("entry", SELECTS, ids=[e.name for e in SELECTS])
+def test_a_reviewed_answer_lists_each_row_once(entry):
+    # A repeated row is a join that matches one thing twice (a symmetric link written both
+    # ways, say): it says nothing more and makes counts of the rows wrong.
+    rows = catalogue.solutions(catalogue.read_expected(entry.result))
+    repeated = {row for row in rows if rows.count(row) > 1}
+    assert not repeated, f"{entry.name} repeats {len(repeated)} row(s), e.g. {sorted(repeated)[0]}"
+
+
 def test_manifest_lists_every_query_and_nothing_else():
     listed = {e.query.name for e in ENTRIES}
     on_disk = {p.name for p in catalogue.query_files(QUERIES)}
