@@ -35,6 +35,10 @@ def test_stats(run):
     assert "claims" in result.output and "entities by class" in result.output
     doc = json.loads(run("stats", "--format", "json").output)
     assert doc["sources"] == 5 and doc["claims"] > 0
+    # The dataset version the endpoint's ETags and /status carry, in both forms.
+    status = json.loads(run("serve", "--get", "/status").output)
+    assert re.fullmatch("[0-9a-f]{32}", doc["version"]) and doc["version"] == status["version"]
+    assert f"dataset version      {doc['version']}" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])

@@ -39,6 +39,15 @@ def test_turtle_by_default_describes_the_endpoint_and_its_graphs(endpoint, setti
     assert int(triples[0]) == int(counted)
 
 
+def test_the_dataset_states_its_version(endpoint):
+    _, body = described(endpoint, "application/n-triples")
+    graph = rdflib.Graph().parse(data=body, format="nt")
+    dataset = next(graph.subjects(rdflib.RDF.type, VOID.Dataset))
+    with urllib.request.urlopen(f"{endpoint}/status", timeout=30) as response:
+        version = json.loads(response.read())["version"]
+    assert list(graph.objects(dataset, rdflib.OWL.versionInfo)) == [rdflib.Literal(version)]
+
+
 def test_catalogue_queries_are_examples(endpoint, settings):
     _, body = described(endpoint, "application/n-triples")
     graph = rdflib.Graph().parse(data=body, format="nt")

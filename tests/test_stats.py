@@ -4,7 +4,8 @@ from alliance_graph.query import stats
 
 
 def test_counts_match_the_graph(kg):
-    figures = stats.compute(kg)
+    figures = stats.compute(kg, "a-version")
+    assert figures.version == "a-version"
     count = lambda q: int(next(iter(kg.query(q)))["n"].value)
     assert figures.claims == count("SELECT (COUNT(DISTINCT ?c) AS ?n) { ?c a ag:Claim }") > 0
     assert figures.evidence == count("SELECT (COUNT(DISTINCT ?e) AS ?n) { ?e a ag:Evidence }") > 0

@@ -105,10 +105,12 @@ def main(ctx, **options):
 @click.pass_obj
 def stats(settings: Settings, fmt: str):
     """Count triples, entities by class, claims, evidence and sources."""
-    figures = stats_mod.compute(load_graph(settings))
+    kg = load_graph(settings)
+    figures = stats_mod.compute(kg, backends.dataset_version(settings, kg))
     if fmt == "json":
         click.echo(json.dumps(asdict(figures), indent=2))
         return
+    click.echo(f"dataset version      {figures.version}")
     click.echo(f"triples (asserted)   {figures.triples}")
     click.echo(f"triples (inferred)   {figures.inferred_triples}")
     click.echo(f"claims               {figures.claims}")

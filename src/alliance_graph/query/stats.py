@@ -38,18 +38,21 @@ class Stats:
     contested_claims: int = 0
     entities_by_class: dict[str, int] = field(default_factory=dict)
     graphs: dict[str, int] = field(default_factory=dict)
+    # The dataset's version (store.backends.dataset_version): what the endpoint's ETags and
+    # service description carry, so a figure can be matched to the answers it goes with.
+    version: str = ""
 
 
 def _int(term) -> int:
     return int(term.value) if term is not None else 0
 
 
-def compute(kg) -> Stats:
-    """Return the graph's statistics."""
+def compute(kg, version: str = "") -> Stats:
+    """Return the graph's statistics, labelled with the dataset's ``version``."""
     row = next(iter(kg.query(_COUNTS)))
     stats = Stats(triples=_int(row["triples"]), claims=_int(row["claims"]),
                   evidence=_int(row["evidence"]), sources=_int(row["sources"]),
-                  contested_claims=_int(row["contested"]))
+                  contested_claims=_int(row["contested"]), version=version)
     stats.entities_by_class = {shorten(r["class"].value): _int(r["n"])
                                for r in kg.query(_BY_CLASS)}
     stats.graphs = {r["g"].value: _int(r["n"]) for r in kg.query(_BY_GRAPH)}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Response, request
 
-from ..namespaces import DCTERMS, RDF, RDFS, SCHEMA
+from ..namespaces import DCTERMS, PREFIX_IRIS, RDF, RDFS, SCHEMA
 from ..query import catalogue, guard
 from ..query import results as queries
 from ..query.refused import Refused
@@ -87,6 +87,8 @@ def describe(svc, endpoint: str) -> list[ox.Triple]:
          ox.Triple(ds, n(RDF.type), n(VOID + "Dataset")),
          ox.Triple(ds, n(DCTERMS.title),
                    ox.Literal("alliance-graph: U.S.-Israel military cooperation, cited")),
+         # The version every answer's ETag is made from (backends.dataset_version).
+         ox.Triple(ds, n(PREFIX_IRIS["owl"] + "versionInfo"), ox.Literal(svc.version)),
          ox.Triple(ds, n(VOID + "sparqlEndpoint"), e),
          ox.Triple(ds, n(VOID + "dataDump"), n(root + "/dataset")),
          ox.Triple(ds, n(SD + "defaultGraph"), dg),
