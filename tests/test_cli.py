@@ -5,6 +5,7 @@ import io
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -156,6 +157,23 @@ def test_any_inline_query_is_a_query_whatever_its_length(run, text):
     result = run("query", text)
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "true"
+
+
+@pytest.mark.parametrize("form, fmt", [
+    ("SELECT * WHERE", "table"), ("SELECT * WHERE", "csv"), ("ASK", "table"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE", "table"), ("CONSTRUCT { ?s ?p ?o } WHERE", "nt")])
+def test_a_query_failing_while_its_rows_are_read_is_one_line_and_exit_1(run, form, fmt):
+    # The command line runs the user's own SERVICE calls (the endpoint refuses them); one to a
+    # port where nothing listens fails inside Oxigraph only once the result is read.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    text = f"{form} {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    result = run("query", text, "--format", fmt)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.startswith("error: query failed: query evaluation failed:")
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
 
 
 def test_a_query_holding_a_nul_byte_is_a_query_error_not_a_traceback(run):

@@ -8,13 +8,15 @@ as an RDF syntax, using Oxigraph's serializers so output is standard and fast.
 from __future__ import annotations
 
 import io
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIX_IRIS, bind_prefixes, shorten
-from ..store.errors import QueryError  # noqa: F401 - part of this module's API
+from .. import rdf
+from ..namespaces import PREFIX_IRIS, bind_prefixes
+from ..store.errors import QueryError
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .refused import Refused
 
@@ -84,15 +86,17 @@ def kind_of(result) -> str:
 def rows(result) -> list[dict]:
     """Return SELECT solutions as dicts of variable name to Oxigraph term (None if unbound)."""
     names = [v.value for v in result.variables]
-    return [{n: s[n] for n in names} for s in result]
+    with evaluating():
+        return [{n: s[n] for n in names} for s in result]
 
 
 def to_rdflib(result):
     """Return a CONSTRUCT or DESCRIBE result as an rdflib graph with the project's prefixes."""
     import rdflib  # here: the query engine's process never needs rdflib
 
-    from .. import rdf
-    return rdf.to_rdflib(list(result), bind_prefixes(rdflib.Graph()))
+    with evaluating():
+        triples = list(result)
+    return rdf.to_rdflib(triples, bind_prefixes(rdflib.Graph()))
 
 
 def serialize(result, fmt: str) -> bytes:
@@ -103,20 +107,16 @@ def serialize(result, fmt: str) -> bytes:
         raise QueryError(f"a {kind.upper()} result cannot be written as {fmt!r}; "
                          f"choose one of: {', '.join(sorted(table))}")
     out = io.BytesIO()
-    if kind == "graph":
-        ox.serialize(list(result), out, format=table[fmt].oxigraph,
-                     prefixes=prefixes_for(table[fmt].oxigraph))
-    else:
-        result.serialize(out, format=table[fmt].oxigraph)
+    with evaluating():
+        if kind == "graph":
+            ox.serialize(list(result), out, format=table[fmt].oxigraph,
+                         prefixes=prefixes_for(table[fmt].oxigraph))
+        else:
+            result.serialize(out, format=table[fmt].oxigraph)
     return out.getvalue()
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-# Datatypes SPARQL writes without quotes, and the lexical forms it reads back as that datatype.
-_BARE = {_XSD + "integer": r"[+-]?[0-9]+", _XSD + "decimal": r"[+-]?[0-9]*\.[0-9]+",
-         _XSD + "double": r"[+-]?([0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+",
-         _XSD + "boolean": r"true|false"}
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_PREFIXES = rdf.PrefixMap(PREFIX_IRIS)
 
 
 def _cell(term) -> str:
@@ -124,17 +124,21 @@ def _cell(term) -> str:
     # "axis of evil"@en or "2019"^^xsd:gYear in a cell says why a plain-string match fails.
     if term is None:
         return ""
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype in _BARE and re.fullmatch(_BARE[datatype], term.value):
-            return term.value
-        quoted = f'"{term.value.translate(_ESCAPES)}"'
-        if term.language:
-            return f"{quoted}@{term.language}"
-        return quoted if datatype == _XSD + "string" else f"{quoted}^^{shorten(datatype)}"
-    if isinstance(term, ox.NamedNode):
-        return shorten(term.value)
+    if isinstance(term, (ox.Literal, ox.NamedNode)):
+        return rdf.turtle_term(term, _PREFIXES)
     return str(term)
+
+
+@contextmanager
+def evaluating() -> Iterator[None]:
+    """Turn an error Oxigraph raises while a result is read into a QueryError.
+
+    Results are lazy: a failure during evaluation (a SERVICE that cannot be reached, a
+    store that stops answering) surfaces only when the rows are read, after ``run``."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        raise QueryError(f"query evaluation failed: {exc}") from exc
 
 
 def table(result) -> str:
@@ -147,7 +151,8 @@ def table(result) -> str:
     if kind == "graph":
         return serialize(result, "turtle").decode()
     header = [v.value for v in result.variables]
-    body = [[_cell(s[h]) for h in header] for s in result]
+    with evaluating():
+        body = [[_cell(s[h]) for h in header] for s in result]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in body]
