@@ -224,6 +224,47 @@ def test_cors_on_reads_and_preflight(endpoint):
 
 # --- limits -------------------------------------------------------------------------------
 
+# --- conditional requests -----------------------------------------------------------------
+
+def test_an_answer_seen_before_is_304_with_its_etag(endpoint):
+    status, headers, body = get(endpoint, TYPES)
+    tag = headers["ETag"]
+    assert status == 200 and body and tag.startswith('"')
+    for given in (tag, f"W/{tag}", f'"other", {tag}'):
+        status, again, body = fetch(
+            f"{endpoint}/sparql?{urllib.parse.urlencode({'query': TYPES})}",
+            headers={"If-None-Match": given})
+        assert (status, body, again["ETag"]) == (304, b"", tag), given
+    # The same query by POST is the same request.
+    status, _, body = fetch(f"{endpoint}/sparql", data=urllib.parse.urlencode(
+        {"query": TYPES}).encode(), headers={"If-None-Match": tag,
+                                             "Content-Type": "application/x-www-form-urlencoded"})
+    assert (status, body) == (304, b"")
+
+
+def test_the_etag_changes_with_what_was_asked(endpoint):
+    def tag(**kw):
+        status, headers, _ = get(endpoint, **kw)
+        assert status == 200
+        return headers["ETag"]
+    tags = {tag(query=TYPES), tag(query=TYPES, accept="text/csv"),
+            tag(query=TYPES, inferred="true"), tag(query=COUNT)}
+    assert len(tags) == 4
+    # A tag that matches nothing is answered in full.
+    status, _, body = fetch(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': TYPES})}",
+                            headers={"If-None-Match": '"not-a-tag"'})
+    assert status == 200 and json.loads(body)["results"]["bindings"]
+
+
+def test_a_304_is_given_without_evaluating_the_query(endpoint):
+    # Evaluated, this query's answer would pass the test server's size limit (a 422); with
+    # If-None-Match: * the server answers 304 before the engine sees it.
+    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': 'SELECT * WHERE { ?s ?p ?o }'})}"
+    assert fetch(url)[0] == 422
+    status, _, body = fetch(url, headers={"If-None-Match": "*"})
+    assert (status, body) == (304, b"")
+
+
 def test_result_size_limit_is_an_error_never_a_truncated_200(endpoint):
     # The test server allows answers of 50,000 bytes (conftest).
     status, _, body = get(endpoint, "SELECT * WHERE { ?s ?p ?o }")

@@ -9,6 +9,7 @@ from flask import Blueprint
 from alliance_graph.cli import main
 from alliance_graph.store.graph import KnowledgeGraph
 from alliance_graph.web.app import create_app
+from alliance_graph.web.pages import views
 
 G = ox.NamedNode("https://alliance-graph.example/graph/data/tiny.ttl")
 
@@ -41,6 +42,26 @@ def test_blueprints_and_blueprint_factories_are_registered(settings):
     client = tiny_app(settings, blueprints=[plain, factory]).test_client()
     assert client.get("/extra").get_data(as_text=True) == "home"
     assert client.get("/extra/A").get_data(as_text=True) == "1"
+
+
+def test_the_sites_own_page_factory_can_be_passed_as_its_docstring_invites(settings):
+    # Passing the default factory used to register it twice ("'pages' is already registered").
+    client = tiny_app(settings, blueprints=[views.create_blueprint]).test_client()
+    assert client.get("/id/A").status_code == 200
+    assert client.get("/validate").status_code == 404  # only what was passed is registered
+
+
+def test_many_host_names_do_not_evict_the_dataset_dump(settings):
+    # Service descriptions are kept per endpoint URL, which the client's Host header chooses;
+    # they once shared one bounded cache with the dumps, so 258 host names evicted /dataset.
+    app = tiny_app(settings)
+    client, service = app.test_client(), app.extensions["alliance_graph"]
+    assert client.get("/dataset", headers={"Accept": "application/n-quads"}).status_code == 200
+    dumps = dict(service.dumps)
+    assert dumps
+    for n in range(300):
+        assert client.get("/sparql", headers={"Host": f"host{n}.example"}).status_code == 200
+    assert service.dumps == dumps
 
 
 def test_late_answer_is_refused_without_a_worker_to_end(settings):

@@ -93,7 +93,9 @@ class Settings:
     sources_dir: Path = _DEFAULT_PATHS["sources_dir"]
     cache_dir: Path = _DEFAULT_PATHS["cache_dir"]
     queries_dir: Path = _DEFAULT_PATHS["queries_dir"]
-    # Files in ontology/ that are published but not reasoned over (see DESIGN.md).
+    # Files in ontology/ that are published but not reasoned over: the SHACL shapes
+    # (constraints, not axioms) and the alignments to schema.org and DBpedia, whose classes
+    # model some things differently (alignments.ttl says how; a reasoner would mix them).
     unreasoned_files: tuple[str, ...] = ("alignments.ttl", "shapes.ttl")
     # The SHACL shapes (in ontology/), and the largest proposal `validate`/`add` will read.
     shapes_file: str = "shapes.ttl"

@@ -324,8 +324,10 @@ class EngineGraph:
         return wire.result_from(header["kind"], body)
 
     def quads(self, inferred: bool = False) -> list[ox.Quad]:
-        return [q for g in self.default_graph(inferred)
-                for q in self.store.quads_for_pattern(None, None, None, g)]
+        return self.graph_quads(self.default_graph(inferred))
+
+    def graph_quads(self, graphs: list[ox.NamedNode]) -> list[ox.Quad]:
+        return [q for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)]
 
 
 class _PerFile:

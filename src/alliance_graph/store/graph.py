@@ -93,8 +93,11 @@ class KnowledgeGraph:
 
     def quads(self, inferred: bool = False) -> list[ox.Quad]:
         """Return the quads of the file graphs (and of graph/inferred if asked)."""
-        return [q for g in self.default_graph(inferred)
-                for q in self.store.quads_for_pattern(None, None, None, g)]
+        return self.graph_quads(self.default_graph(inferred))
+
+    def graph_quads(self, graphs: list[ox.NamedNode]) -> list[ox.Quad]:
+        """Return the quads of the named ``graphs`` of the per-file layout."""
+        return [q for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)]
 
 
 def load(settings: Settings | None = None) -> KnowledgeGraph:

@@ -26,7 +26,7 @@ bp.after_request(safety.protect)
 def _cached(svc, key, graphs, fmt) -> bytes:
     body = svc.dumps.get(key)
     if body is None:
-        quads = [q for g in graphs for q in svc.kg.store.quads_for_pattern(None, None, None, g)]
+        quads = svc.kg.graph_quads(graphs)
         items = quads if fmt.name in ("trig", "nq") else [q.triple for q in quads]
         body = svc.dumps[key] = queries.serialize(items, fmt.name)
     return body
