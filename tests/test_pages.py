@@ -163,6 +163,12 @@ def test_search_answers_json_to_scripts_and_html_to_browsers(client):
                         "href": "/id/IronDome", "type": "missile defense system",
                         "match": "label", "property": "rdfs:label", "text": "Iron Dome"}
     assert 'href="/id/IronDome"' in html(client, "/search?q=iron")
+    # A browser's Accept, and none at all; each answer says it depends on the header.
+    browser = client.get("/search?q=iron", headers={
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    plain = client.get("/search?q=iron")
+    assert browser.mimetype == "text/html" and plain.mimetype == "application/json"
+    assert browser.headers["Vary"] == plain.headers["Vary"] == "Accept"
 
 
 def test_search_page_shows_a_quote_with_its_claim_and_entity(client):

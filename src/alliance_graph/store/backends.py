@@ -8,9 +8,9 @@ the ``http(s)`` query URL of a SPARQL 1.1 store (``remote.py``).  ``open_graph``
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
+from .. import rdf
 from ..build import pipeline as build
 from ..settings import Settings
 from . import directory, memory, remote_load
@@ -92,10 +92,7 @@ def load_into_store(settings: Settings) -> str:
 def write_remote_document(settings: Settings, out: Path) -> str:
     """Write the N-Quads a remote store is filled with (every graph of the build and
     graph/asserted) to ``out``, for a store's own bulk loader; return a summary."""
-    partial = out.with_name(f".{out.name}.{os.getpid()}.part")
-    try:  # written aside and renamed, so a failed write never leaves half a file at ``out``
-        remote_load.write_document(build.cached_build(settings), partial)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    # Written aside and renamed, so a failed write never leaves half a file at ``out``.
+    nquads = build.cached_build(settings)
+    rdf.write_atomically(out, lambda stream: remote_load.write_document(nquads, stream))
     return f"wrote {out}: load it with the store's own bulk loader, then --store its query URL"

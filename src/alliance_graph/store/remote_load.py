@@ -99,11 +99,13 @@ def _expected_counts(nquads: Path) -> dict[ox.NamedNode, int]:
     return dict(counts)
 
 
-def write_document(nquads: Path, out: Path, rename=lambda graph: graph) -> None:
-    """Write the N-Quads document a remote store is filled with: the build in ``nquads`` and
-    graph/asserted, each graph named by ``rename`` (for a store's own bulk loader as is)."""
+def write_document(nquads: Path, out, rename=lambda graph: graph) -> None:
+    """Write the N-Quads document a remote store is filled with to ``out`` (a path or a binary
+    stream): the build in ``nquads`` and graph/asserted, each graph named by ``rename`` (for a
+    store's own bulk loader as is)."""
     ox.serialize((ox.Quad(q.subject, q.predicate, q.object, rename(q.graph_name))
-                  for q in _with_asserted(nquads)), output=str(out), format=ox.RdfFormat.N_QUADS)
+                  for q in _with_asserted(nquads)),
+                 output=str(out) if isinstance(out, Path) else out, format=ox.RdfFormat.N_QUADS)
 
 
 def _post_document(remote: RemoteStore, nquads: Path, staged, timeout: float) -> None:

@@ -125,16 +125,23 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/search")
     def search():
         q = request.args.get("q", "")
-        page = request.accept_mimetypes.best_match(["application/json", HTML]) == HTML
+        # JSON for the search box's script (and any client without a preference), HTML for
+        # a browser, which asks for text/html above */*.
+        page = negotiation.choose(request.headers.get("Accept"),
+                                  [("json", ["application/json"]), ("html", [HTML])]) == "html"
         try:
             limit = int(request.args.get("limit", SEARCH_PAGE if page else SEARCH_BOX))
         except ValueError:
             return Response("limit must be a whole number\n", 400, mimetype="text/plain")
         hits = search_mod.search(get_kg(), q, limit)
         if page:
-            return render_template("search.html", q=q, hits=hits, kinds=search_mod.KINDS,
-                                   segments=lambda text: search_mod.segments(text, q))
-        return jsonify([h.as_json() for h in hits])
+            resp = Response(render_template("search.html", q=q, hits=hits,
+                                            kinds=search_mod.KINDS,
+                                            segments=lambda text: search_mod.segments(text, q)))
+        else:
+            resp = jsonify([h.as_json() for h in hits])
+        resp.headers["Vary"] = "Accept"
+        return resp
 
     @bp.route("/timeline")
     def timeline():
