@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from alliance_graph.proposals.report import AGSH, CHECK
 from alliance_graph.query import results as queries
+
+
+def fetch(url, data=None, headers=None, method=None):
+    """Return (status, headers, body) of one HTTP request; error statuses are returned too."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def count(endpoint, query: str, **params) -> int:
+    """Return the ?n of a COUNT query sent to a running endpoint (with protocol ``params``)."""
+    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': query, **params})}"
+    status, _, body = fetch(url)
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
 def normalized(result) -> list[str]:

@@ -1,6 +1,5 @@
 """Graph Store Protocol reads and the dataset dump, over real HTTP."""
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -8,23 +7,17 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-
-def fetch(endpoint, path, accept=None):
-    request = urllib.request.Request(endpoint + path, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers["Content-Type"], response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers["Content-Type"], exc.read()
+from helpers import count, fetch
 
 
-def count(endpoint, query):
-    _, _, body = fetch(endpoint, "/sparql?" + urllib.parse.urlencode({"query": query}))
-    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+def read(endpoint, path, accept=None):
+    """Return (status, Content-Type, body) of a GET, with an Accept header if given."""
+    status, headers, body = fetch(endpoint + path, headers={"Accept": accept} if accept else {})
+    return status, headers["Content-Type"], body
 
 
 def test_default_graph_is_the_asserted_union(endpoint):
-    status, ctype, body = fetch(endpoint, "/rdf-graphs?default")
+    status, ctype, body = read(endpoint, "/rdf-graphs?default")
     assert status == 200 and ctype.startswith("text/turtle")
     triples = set(ox.parse(body, format=ox.RdfFormat.TURTLE))
     assert len(triples) == count(endpoint, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
@@ -33,19 +26,19 @@ def test_default_graph_is_the_asserted_union(endpoint):
 
 def test_one_named_graph_and_an_unknown_one(endpoint, settings):
     name = "https://alliance-graph.example/graph/ontology/core.ttl"
-    status, ctype, body = fetch(endpoint, "/rdf-graphs?" + urllib.parse.urlencode({"graph": name}),
+    status, ctype, body = read(endpoint, "/rdf-graphs?" + urllib.parse.urlencode({"graph": name}),
                                 "application/n-triples")
     assert status == 200 and ctype.startswith("application/n-triples")
     assert len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == count(
         endpoint, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
-    status, _, body = fetch(endpoint, "/rdf-graphs?graph=http%3A%2F%2Fexample.org%2Fnone")
+    status, _, body = read(endpoint, "/rdf-graphs?graph=http%3A%2F%2Fexample.org%2Fnone")
     assert status == 404 and b"http://example.org/none" in body
 
 
 @pytest.mark.parametrize("accept, fmt", [(None, ox.RdfFormat.TRIG),
                                          ("application/n-quads", ox.RdfFormat.N_QUADS)])
 def test_dataset_dump_holds_every_quad(endpoint, accept, fmt):
-    status, _, body = fetch(endpoint, "/dataset", accept)
+    status, _, body = read(endpoint, "/dataset", accept)
     assert status == 200
     quads = list(ox.parse(body, format=fmt))
     assert len(quads) == count(endpoint, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
@@ -53,10 +46,24 @@ def test_dataset_dump_holds_every_quad(endpoint, accept, fmt):
 
 
 def test_dataset_as_turtle_is_406(endpoint):
-    assert fetch(endpoint, "/dataset", "text/turtle")[0] == 406
+    assert read(endpoint, "/dataset", "text/turtle")[0] == 406
 
 
 def test_dataset_trig_opens_each_graph_block_once(endpoint):
-    status, _, body = fetch(endpoint, "/dataset?format=trig")
+    status, _, body = read(endpoint, "/dataset?format=trig")
     openings = [line for line in body.decode().splitlines() if line.rstrip().endswith("{")]
     assert status == 200 and len(openings) == len(set(openings)) > 1
+
+
+@pytest.mark.parametrize("path", ["/rdf-graphs?default", "/dataset?format=nq",
+                                  "/dataset?format=graphml"])
+def test_dumps_carry_an_etag_and_a_client_holding_it_gets_304(endpoint, path):
+    status, headers, body = fetch(endpoint + path)
+    tag = headers["ETag"]
+    assert status == 200 and body and tag.startswith('"')
+    status, again, body = fetch(endpoint + path, headers={"If-None-Match": tag})
+    assert (status, body, again["ETag"]) == (304, b"", tag)
+    # Another format of the same graphs is another answer, with another tag.
+    other = path.replace("nq", "trig") if "nq" in path else path + "&format=trig" \
+        if "?default" in path else path.replace("graphml", "nodes-csv")
+    assert fetch(endpoint + other)[1]["ETag"] != tag

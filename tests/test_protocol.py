@@ -17,19 +17,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+import helpers
+from helpers import fetch
+
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 TYPES = "SELECT ?s ?c WHERE { ?s a ?c FILTER isIRI(?s) } ORDER BY ?s ?c LIMIT 20"
 SOME = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 30"
-
-
-def fetch(url, data=None, headers=None, method=None):
-    """Return (status, headers, body) of one HTTP request; error statuses are returned too."""
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
 
 
 def get(endpoint, query=None, path="/sparql", accept=None, **params):
@@ -40,9 +33,7 @@ def get(endpoint, query=None, path="/sparql", accept=None, **params):
 
 
 def count(endpoint, query=COUNT, **params):
-    status, _, body = get(endpoint, query, **params)
-    assert status == 200, body
-    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    return helpers.count(endpoint, query, **params)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@
 ``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other), ``/dataset``
 every graph as TriG or N-Quads, or with ``?format=graphml`` (``nodes-csv``, ``edges-csv``) the
 entities and plain facts as a network for graph viewers (``query/network.py``).  The store never
-changes while the app serves, so each answer is serialized once and kept.
+changes while the app serves, so each answer is serialized once and kept, and carries an ETag
+of the dataset's version and what was asked, as query answers do: a client holding it gets 304.
 """
 
 from __future__ import annotations
@@ -17,19 +18,27 @@ from ..query.refused import Refused
 from . import negotiation
 from .negotiation import media_type, pick_format
 from .pages import safety
-from .protocol import TRUE, error, service
+from .protocol import TRUE, error, etag, matches, service
 
 bp = Blueprint("graph_store", __name__)
 bp.after_request(safety.protect)
 
 
-def _cached(svc, key, graphs, fmt) -> bytes:
+def _answer(svc, key, headers: dict, make) -> Response:
+    """Answer the dump ``key`` (made by ``make()`` the first time) with its ETag, or 304."""
+    tag = etag(svc.version, key)
+    if matches(request.headers.get("If-None-Match"), tag):
+        return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})
     body = svc.dumps.get(key)
     if body is None:
-        quads = svc.kg.graph_quads(graphs)
-        items = quads if fmt.name in ("trig", "nq") else [q.triple for q in quads]
-        body = svc.dumps[key] = queries.serialize(items, fmt.name)
-    return body
+        body = svc.dumps[key] = make()
+    return Response(body, 200, {**headers, "ETag": tag, "Vary": "Accept"})
+
+
+def _graphs(svc, graphs, fmt) -> bytes:
+    quads = svc.kg.graph_quads(graphs)
+    items = quads if fmt.name in ("trig", "nq") else [q.triple for q in quads]
+    return queries.serialize(items, fmt.name)
 
 
 @bp.route("/rdf-graphs", methods=["GET"])
@@ -48,10 +57,10 @@ def rdf_graphs():
             raise Refused(400, "ask for ?default or ?graph=IRI")
         fmt = pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
                           queries.GRAPH_FORMATS, request.headers.get("Accept"))
-        body = _cached(svc, ("gsp", tuple(g.value for g in graphs), fmt.name), graphs, fmt)
     except Refused as exc:
         return error(exc.status, str(exc))
-    return Response(body, 200, {"Content-Type": media_type(fmt), "Vary": "Accept"})
+    return _answer(svc, ("gsp", tuple(g.value for g in graphs), fmt.name),
+                   {"Content-Type": media_type(fmt)}, lambda: _graphs(svc, graphs, fmt))
 
 
 @bp.route("/dataset", methods=["GET"])
@@ -61,19 +70,17 @@ def dataset():
     svc = service()
     name = request.args.get("format", "").strip().lower()
     if name in network.FORMATS:
-        body = svc.dumps.get(("network", name))
-        if body is None:
-            body = svc.dumps[("network", name)] = network.write(svc.kg, name)
         media = network.MEDIA_TYPES[name]
         filename = "alliance-graph." + name.replace("-csv", ".csv")
-        return Response(body, 200, {
+        return _answer(svc, ("network", name), {
             "Content-Type": media + ("; charset=utf-8" if media.startswith("text/") else ""),
-            "Content-Disposition": f'inline; filename="{filename}"'})
+            "Content-Disposition": f'inline; filename="{filename}"'},
+            lambda: network.write(svc.kg, name))
     try:
         fmt = pick_format(request.args.get("format"), negotiation.DATASET_OFFERS,
                           queries.GRAPH_FORMATS, request.headers.get("Accept"))
     except Refused as exc:
         return error(exc.status, str(exc))
     graphs = [svc.graphs[name] for name in sorted(svc.graphs)]
-    body = _cached(svc, ("dataset", fmt.name), graphs, fmt)
-    return Response(body, 200, {"Content-Type": media_type(fmt), "Vary": "Accept"})
+    return _answer(svc, ("dataset", fmt.name), {"Content-Type": media_type(fmt)},
+                   lambda: _graphs(svc, graphs, fmt))

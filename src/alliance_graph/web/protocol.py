@@ -198,7 +198,8 @@ def etag(version: str, key: tuple) -> str:
     return '"' + hashlib.sha256(repr((version, key)).encode()).hexdigest()[:32] + '"'
 
 
-def _matches(if_none_match: str | None, tag: str) -> bool:
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """Return whether an If-None-Match header names ``tag`` (weak or strong) or is ``*``."""
     if not if_none_match:
         return False
     given = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
@@ -217,7 +218,7 @@ def answer(svc, req: QueryRequest, accept: str | None,
     # resolved dataset and format, never the raw request, so a hit is the same answer.
     key = (req.text, graphs, fmt.name)
     tag = etag(svc.version, key)
-    if _matches(if_none_match, tag):
+    if matches(if_none_match, tag):
         return 304, [("ETag", tag), ("Vary", "Accept"), *HEADERS], b""
     cached = svc.responses.get(key)
     if cached is None:
