@@ -7,12 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from alliance_graph.build import loading
 from alliance_graph.build.loading import LoadError
-from alliance_graph.cli import main
 from alliance_graph.proposals import inputs, validation
+from helpers import run_cli
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"
@@ -27,9 +26,7 @@ def nested(tmp_path: Path, depth: int, open_: str = "[ ag:note ", close: str = "
     return path
 
 
-def run(*args):
-    return CliRunner().invoke(main, ["--data", str(BASE), "--ontology", str(ROOT / "ontology"),
-                                     *map(str, args)])
+run = run_cli
 
 
 def test_lists_of_lists_are_refused_with_exit_2(tmp_path):

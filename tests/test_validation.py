@@ -4,7 +4,6 @@ validated get exit 2 with a clear message, never a traceback."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.cli import main
 from alliance_graph.proposals import validation
-from helpers import expected, short
+from helpers import blank_nodes_erased, expected, run_cli, short
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base"
@@ -27,10 +26,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
 CONFLICTS = ROOT / "tests" / "fixtures" / "conflicts"
 
 
-def run(*args, data=BASE, ontology=ROOT / "ontology"):
-    """Run the CLI on the fixtures' base graph (or the given folders)."""
-    return CliRunner().invoke(main, ["--data", str(data), "--ontology", str(ontology),
-                                     *map(str, args)])
+run = run_cli
 
 
 def test_shipped_data_conforms(settings):
@@ -182,7 +178,7 @@ def base_graph(request, settings, tmp_path_factory):
 
 def comparable(report) -> list[tuple]:
     """Return a report's findings as sortable tuples, blank node ids (new per parse) blanked."""
-    blank = lambda text: re.sub(r"_:\w+", "_:b", text) if text else text  # noqa: E731
+    blank = lambda text: blank_nodes_erased(text) if text else text  # noqa: E731
     return sorted((f.file or "", f.line or 0, f.shape, f.severity, f.message, blank(f.focus),
                    f.focus_label or "", f.path or "", blank(f.value) or "", f.component or "")
                   for f in report.findings)
