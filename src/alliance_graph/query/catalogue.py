@@ -25,13 +25,12 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import isomorphic
 
-from ..namespaces import bind_prefixes
+from ..namespaces import PREFIX_IRIS, bind_prefixes
 from . import results as queries
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
-RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = PREFIX_IRIS["xsd"]
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int",
                               "nonNegativeInteger", "positiveInteger")}
 MANIFEST = "manifest.ttl"
@@ -103,14 +102,14 @@ def read_manifest(queries_dir: Path) -> list[Entry]:
     store = ox.Store()
     store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
     sparql = f"""
-        PREFIX mf: <{MF}> PREFIX qt: <{QT}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX mf: <{MF}> PREFIX qt: <{QT}>
         SELECT ?entry ?name ?comment ?query ?result WHERE {{
           ?manifest mf:entries/rdf:rest*/rdf:first ?entry .
           ?entry mf:name ?name ; rdfs:comment ?comment ; mf:action ?action ; mf:result ?result .
           ?action qt:query ?query .
         }}"""
     entries = []
-    for row in store.query(sparql, prefixes={"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}):
+    for row in store.query(sparql, prefixes=PREFIX_IRIS):
         query = _local_path(row["query"].value)
         entries.append(Entry(query.stem, row["name"].value, row["comment"].value, query,
                              _local_path(row["result"].value)))
@@ -140,8 +139,8 @@ def write_manifest(queries_dir: Path, kinds: dict[str, str]) -> Path:
         "# The alliance-graph query catalogue, in the W3C SPARQL test-suite manifest vocabulary.\n"
         "# Written by `alliance-graph catalogue --update` from the .rq headers; edit those.\n"
         "@prefix : <manifest#> .\n"
-        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f"@prefix rdf: <{PREFIX_IRIS['rdf']}> .\n"
+        f"@prefix rdfs: <{PREFIX_IRIS['rdfs']}> .\n"
         f"@prefix mf: <{MF}> .\n"
         f"@prefix qt: <{QT}> .\n\n"
         "<> rdf:type mf:Manifest ;\n"

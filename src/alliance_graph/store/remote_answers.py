@@ -17,7 +17,9 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ..namespaces import PREFIX_IRIS
+
+XSD = PREFIX_IRIS["xsd"]
 JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 

@@ -23,7 +23,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 SH = "http://www.w3.org/ns/shacl#"
 FORMATS = "http://www.w3.org/ns/formats/"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_INTEGER = ox.NamedNode(PREFIX_IRIS["xsd"] + "integer")
 # The W3C format IRI of each of our formats, keyed by queries.py's short names.
 RESULT_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                       "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ...namespaces import AG, PROV, RDF, RDFS, SKOS, shorten
+from ...namespaces import AG, OWL, PROV, RDF, RDFS, SKOS, shorten
 from .terms import Labeller, Term, sparql_iri, valid_iri
 
 # How many incoming statements of one property a page lists before it only counts them.
@@ -282,8 +282,7 @@ def describe(kg, iri: str) -> Entity | None:
     if str(AG.Evidence) in kinds:
         entity.supported = _claims_where(kg, f"?c prov:wasDerivedFrom {ref}", lab)
         entity.own_evidence = evidence_nodes(kg, [iri], lab).get(iri)
-    if kinds & {"http://www.w3.org/2002/07/owl#ObjectProperty",
-                "http://www.w3.org/2002/07/owl#DatatypeProperty", str(RDF.Property)}:
+    if kinds & {str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(RDF.Property)}:
         entity.usage_count = int(next(iter(kg.query(
             f"SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a ag:Claim ; rdf:predicate {ref} }}")))["n"].value)
         entity.usage = _claims_where(kg, f"?c rdf:predicate {ref}", lab, limit=MAX_INCOMING)
