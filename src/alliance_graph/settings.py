@@ -1,4 +1,5 @@
-"""Every default in one place: paths, limits and server options.
+"""The default of every option in one place: paths, limits and server options.  (Constants
+of a page's layout, such as how many neighbours an entity page lists, stay with that page.)
 
 A ``Settings`` value is passed to whatever needs it; nothing reads globals, and building one
 reads nothing: ``Settings()`` is the defaults, whatever the environment holds.  The command line
