@@ -8,7 +8,6 @@ import threading
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 import servers
@@ -19,7 +18,6 @@ from alliance_graph.query.answer import Dataset
 from alliance_graph.query.guard import Refused
 from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
 from alliance_graph.store.errors import StoreError
-from helpers import normalized
 
 LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -154,20 +152,6 @@ def test_a_caller_waiting_longer_than_its_time_for_a_free_slot_is_refused(settin
         engine.close()
 
 
-def test_the_graph_read_through_the_engine_is_the_graph(engine, kg):
-    for text in (LOOKUP, "ASK { ?c a ag:Claim }",
-                 "CONSTRUCT { id:IronDome ?p ?o } WHERE { id:IronDome ?p ?o }",
-                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
-        assert normalized(engine.kg.query(text)) == normalized(kg.query(text))
-    assert normalized(engine.kg.query("ASK { ?c a rdf:Statement }", inferred=True)) == ["True"]
-    assert engine.kg.asserted == kg.asserted and engine.kg.inferred == kg.inferred
-    [sources] = [g for g in kg.asserted if g.value.endswith("data/sources.ttl")]
-    assert len(engine.kg.store.quads_for_pattern(None, None, None, sources)) == \
-        len(list(kg.store.quads_for_pattern(None, None, None, sources)))
-    with pytest.raises(SyntaxError):
-        engine.kg.query("SELECT WHERE {")
-
-
 def test_a_service_call_reaching_the_engine_itself_fetches_nothing(engine):
     assert engine.info["sandbox"] is None, f"the engine is not sandboxed: {engine.info['sandbox']}"
     with socket.socket() as listener:
@@ -187,11 +171,6 @@ def test_an_engine_that_cannot_open_the_graph_fails_to_start_with_the_reason(min
     (mini.data_dir / "broken.ttl").write_text("<urn:a> <urn:b> .\n")
     with pytest.raises(StoreError, match="broken.ttl"):
         ProcessEngine(mini)
-
-
-def test_results_come_back_as_pyoxigraph_types(engine):
-    assert isinstance(engine.kg.query(LOOKUP), ox.QuerySolutions)
-    assert isinstance(engine.kg.query("ASK {}"), ox.QueryBoolean)
 
 
 def test_a_standby_engine_takes_over_when_one_is_killed(settings):

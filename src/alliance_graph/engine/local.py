@@ -13,7 +13,7 @@ from ..query.answer import Dataset, answer
 from ..query.results import Format
 from ..settings import Settings
 from ..store import backends
-from .client import EngineError
+from .wire import EngineError
 
 
 class LocalEngine:

@@ -16,7 +16,13 @@ import struct
 
 import pyoxigraph as ox
 
+from ..query.refused import Refused
+
 _FRAME = struct.Struct(">IQ")
+
+
+class EngineError(Refused):
+    """The engine could not answer: a limit stopped the query, or the engine failed."""
 
 
 class Closed(ConnectionError):

@@ -1,0 +1,89 @@
+"""``KnowledgeGraph``'s read calls answered by the engine process, so the pages and the Graph
+Store run unchanged whether the store is in this process or in the engine's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIX_IRIS
+from ..query.answer import Dataset
+from ..store.errors import StoreError
+from . import wire
+from .wire import EngineError
+
+if TYPE_CHECKING:
+    from .client import ProcessEngine
+
+
+class EngineGraph:
+    """``KnowledgeGraph``'s read calls, answered by the engine."""
+
+    def __init__(self, engine: ProcessEngine):
+        self.engine = engine
+        self.store = _PerFile(self)
+
+    @property
+    def asserted(self) -> list[ox.NamedNode]:
+        return [ox.NamedNode(i) for i in self.engine.info["asserted"]]
+
+    @property
+    def inferred(self) -> ox.NamedNode:
+        return ox.NamedNode(self.engine.info["inferred"])
+
+    def default_graph(self, inferred: bool = False) -> list[ox.NamedNode]:
+        return self.asserted + [self.inferred] if inferred else self.asserted
+
+    def query(self, sparql: str, *, inferred: bool = False, default_graph=None,
+              named_graphs=None, per_file: bool | None = None, prefixes=PREFIX_IRIS):
+        """Run a query in the engine; return a pyoxigraph result, as ``KnowledgeGraph`` does."""
+        if default_graph is None and named_graphs is None:
+            dataset = Dataset(inferred, per_file)
+        else:
+            iris = lambda graphs: tuple(g.value for g in graphs or ())  # noqa: E731
+            dataset = Dataset(default=iris(default_graph), named=iris(named_graphs)
+                              if named_graphs is not None else None)
+        header, body = self.engine.call({"op": "query", "dataset": dataset.to_json(),
+                                         "prefixes": prefixes}, sparql.encode())
+        _raise_for(header)
+        return wire.result_from(header["kind"], body)
+
+    def quads(self, inferred: bool = False) -> list[ox.Quad]:
+        return self.graph_quads(self.default_graph(inferred))
+
+    def graph_quads(self, graphs: list[ox.NamedNode]) -> list[ox.Quad]:
+        return [q for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)]
+
+
+class _PerFile:
+    """The per-file store's read calls (``KnowledgeGraph.store``), answered by the engine."""
+
+    def __init__(self, graph: EngineGraph):
+        self.graph = graph
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return self.graph.default_graph(True)
+
+    def query(self, sparql: str, *, prefixes=PREFIX_IRIS, default_graph=None, named_graphs=None):
+        return self.graph.query(sparql, per_file=True, prefixes=prefixes,
+                                default_graph=default_graph, named_graphs=named_graphs)
+
+    def quads_for_pattern(self, subject, predicate, obj, graph_name):
+        if (subject, predicate, obj) != (None, None, None) or graph_name is None:
+            raise ValueError("the engine serves whole graphs only")
+        header, body = self.graph.engine.call({"op": "quads", "graph": graph_name.value})
+        _raise_for(header)
+        return list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+
+
+def _raise_for(header: dict) -> None:
+    """Raise for an engine reply that is not a success, as the store itself would have."""
+    status = header["status"]
+    if status == 200:
+        return
+    if status == 400:
+        raise SyntaxError(header["message"])
+    if status == 502:
+        raise StoreError(header["message"])
+    raise EngineError(status, header["message"])
