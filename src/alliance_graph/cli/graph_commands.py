@@ -1,0 +1,229 @@
+"""Commands over the built graph: stats, query, export, cite, catalogue, check, load, coverage."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from ..build import checks
+from ..build.loading import LoadError
+from ..build.pipeline import asserted
+from ..query import export as export_mod
+from ..query import results as queries
+from ..query import stats as stats_mod
+from ..settings import Settings
+from ..sources import citations
+from ..store import backends
+from .main import EXIT_NO, EXIT_OK, fail, load_graph, main
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def stats(settings: Settings, fmt: str):
+    """Count triples, entities by class, claims, evidence and sources."""
+    kg = load_graph(settings)
+    figures = stats_mod.compute(kg, backends.dataset_version(settings, kg))
+    if fmt == "json":
+        click.echo(json.dumps(asdict(figures), indent=2))
+        return
+    click.echo(f"dataset version      {figures.version}")
+    click.echo(f"triples (asserted)   {figures.triples}")
+    click.echo(f"triples (inferred)   {figures.inferred_triples}")
+    click.echo(f"claims               {figures.claims}")
+    click.echo(f"  contested          {figures.contested_claims}")
+    click.echo(f"evidence nodes       {figures.evidence}")
+    click.echo(f"source documents     {figures.sources}")
+    click.echo("entities by class")
+    for cls, n in figures.entities_by_class.items():
+        click.echo(f"  {cls:<32} {n}")
+
+
+def _is_file(path: Path) -> bool:
+    """Return whether ``path`` names an existing file; a name no file can have is not one."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
+        return False
+
+
+def read_query(settings: Settings, query_or_file: str) -> str:
+    """Return query text from an argument that is a file, ``-``, a catalogue name, or a query.
+
+    An argument is a query unless it names an existing file (or catalogue entry), whatever its
+    length: a long inline query is never taken for a file name.
+    """
+    if query_or_file == "-":
+        return sys.stdin.read()
+    for candidate in (Path(query_or_file), settings.queries_dir / f"{query_or_file}.rq"):
+        if _is_file(candidate):
+            try:
+                return candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                fail(f"cannot read the query file {candidate}: {exc}")
+    return query_or_file
+
+
+@main.command()
+@click.argument("query_or_file")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "nt", "jsonld"]),
+              help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT).")
+@click.option("--inferred/--asserted", default=False, show_default=True,
+              help="Include the OWL 2 RL inferred triples in the default graph.")
+@click.pass_obj
+def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool):
+    """Run a SPARQL query given as text, a .rq file, a catalogue name, or - for stdin."""
+    text = read_query(settings, query_or_file)
+    kg = load_graph(settings)
+    try:
+        result = queries.run(kg, text, inferred=inferred)
+        if fmt == "table":
+            click.echo(queries.table(result))
+        else:
+            sys.stdout.buffer.write(queries.serialize(result, fmt))
+    except queries.QueryError as exc:
+        fail(f"query failed: {exc}", EXIT_NO)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(export_mod.ALL_FORMATS), default="ttl",
+              show_default=True,
+              help="An RDF syntax, or for graph viewers (Gephi, Cytoscape, networkx): graphml, "
+                   "nodes-csv or edges-csv (entities and the plain facts between them).")
+@click.option("--inferred", is_flag=True, help="Include the OWL 2 RL inferred triples.")
+@click.option("--rdf12", is_flag=True,
+              help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.pass_obj
+def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Path | None):
+    """Export the graph as RDF (quad formats keep one named graph per file) or as a network."""
+    kg = load_graph(settings)
+    try:
+        data = export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12)
+    except export_mod.ExportError as exc:
+        fail(str(exc))
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("quote")
+@click.option("--name", default="NAME", help="Local name of the evidence node (ev:NAME).")
+@click.pass_obj
+def cite(settings: Settings, source: str, quote: str, name: str):
+    """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets."""
+    if not settings.sources_dir.is_dir():
+        from ..proposals.quotes import missing_sources
+        fail(missing_sources(settings.sources_dir))
+    path = settings.sources_dir / source
+    if not path.is_file():
+        fail(f"no source file {source!r} in {settings.sources_dir}")
+    try:
+        click.echo(citations.evidence_turtle(name, source, citations.read_source(path), quote))
+    except citations.QuoteNotFound as exc:
+        fail(f"{source}: {exc}", EXIT_NO)
+
+
+@main.command()
+@click.option("--update", is_flag=True,
+              help="Rewrite every reviewed answer and the manifest from the graph as it is now "
+                   "(review that diff against the sources before committing it).")
+@click.pass_obj
+def catalogue(settings: Settings, update: bool):
+    """Run the named queries in queries/ and compare them with their reviewed answers."""
+    from ..query import catalogue as catalogue_mod
+    kg = load_graph(settings)
+    try:
+        if update:
+            for path in catalogue_mod.update(kg, settings.queries_dir):
+                click.echo(f"wrote {path}")
+            return
+        results = catalogue_mod.check(kg, settings.queries_dir)
+    except catalogue_mod.CatalogueError as exc:
+        fail(str(exc))
+    for name, problems in results:
+        click.echo(f"{'FAIL' if problems else 'ok  '} {name}")
+        for problem in problems:
+            click.echo(f"     {problem}")
+    sys.exit(EXIT_NO if any(problems for _, problems in results) else EXIT_OK)
+
+
+@main.command()
+@click.pass_obj
+def check(settings: Settings):
+    """Run the data and ontology *-violation.rq checks; exit 1 if any finds something."""
+    try:
+        parsed = asserted(settings)
+    except LoadError as exc:
+        fail(f"the graph could not be built:\n{exc}")
+    found = checks.problems(parsed.quads, parsed.texts)
+    for problem in found:
+        click.echo(str(problem))
+    click.echo(f"{len(found)} violation(s) from {len(checks.all_checks())} checks")
+    sys.exit(EXIT_NO if found else EXIT_OK)
+
+
+@main.command()
+@click.option("--update-url", help="SPARQL Update URL of a remote store (default: derived).")
+@click.option("--graph-store-url", help="Graph Store Protocol URL of a remote store "
+                                        "(default: derived).")
+@click.option("--nquads", "nquads", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write what a remote store is filled with (every graph and graph/asserted) "
+                   "to this N-Quads file, for the store's own bulk loader, instead.")
+@click.pass_obj
+def load(settings: Settings, update_url: str | None, graph_store_url: str | None,
+         nquads: Path | None):
+    """Build the graph into the --store: a directory store, or push it to a remote store."""
+    settings = settings.with_(store_update_url=update_url, store_graph_store_url=graph_store_url)
+    try:
+        if nquads:
+            summary = backends.write_remote_document(settings, nquads)
+        else:
+            summary = backends.load_into_store(settings)
+    except LoadError as exc:
+        fail(f"the graph could not be built:\n{exc}")
+    except OSError as exc:  # --nquads names a file that cannot be written
+        fail(f"cannot write {nquads}: {exc.strerror or exc}")
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--source", "source", metavar="FILE",
+              help="Report only this source file (default: every source).")
+@click.pass_obj
+def coverage(settings: Settings, fmt: str, source: str | None):
+    """Print, per source text, how many sentences evidence cites, and list the uncited ones."""
+    from ..sources import coverage as coverage_mod  # imported here: only this command needs it
+
+    if not settings.sources_dir.is_dir():
+        fail(f"source texts not found at {settings.sources_dir} (set --sources)")
+    kg = load_graph(settings)
+    try:
+        report = coverage_mod.coverage(kg, settings.sources_dir, only=source)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps([{**asdict(c), "percent": round(c.percent, 1)} for c in report],
+                              indent=2, ensure_ascii=False))
+        return
+    for c in report:
+        click.echo(f"{c.source}  {c.cited}/{c.total} sentences cited ({c.percent:.0f}%)")
+        for s in c.uncited:
+            click.echo(f"  [{s.start}:{s.end}] {s.text}")
+        for quote in c.unplaced:
+            click.echo(f"  quote not found in the text: {quote!r}")
+
+

@@ -1,0 +1,89 @@
+"""The ``alliance-graph`` group: global options, settings read once, and the helpers every
+command uses to print and to fail with the right exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import settings as settings_mod
+from ..build.loading import LoadError
+from ..proposals import transaction
+from ..settings import Settings
+from ..store import backends
+from ..store import graph as store
+
+EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_ERROR):
+    """Print an error to stderr and exit with ``code``."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _say(message: str) -> None:
+    """Print a note to stderr (progress, waiting, a warning), keeping stdout for results."""
+    click.echo(message, err=True)
+
+
+def load_graph(settings: Settings):
+    """Load the knowledge graph, turning build problems into a clear exit 2."""
+    try:
+        return store.load(settings)
+    except LoadError as exc:
+        fail(f"the graph could not be built:\n{exc}")
+
+
+class _Group(click.Group):
+    """A command group that turns an unreachable or failing store into a clear exit 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except backends.StoreError as exc:
+            fail(f"the store could not be used: {exc}")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", "root", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder holding ontology/ and data/ (default: the current directory "
+                   "if it holds them, else the checkout the package runs from, else the graph "
+                   "the installed package carries). Env: ALLIANCE_GRAPH_PROJECT.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of Turtle data files (default: data/ of the project).")
+@click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of ontology files (default: ontology/ of the project).")
+@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the source texts (default: ../shared/sources beside the project).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the build cache (default: .cache/ of the project; for the "
+                   "installed package's graph, the user's cache folder).")
+@click.option("--store", "store",
+              help="Where the graph lives: memory (default; built at start), a directory "
+                   "(on-disk Oxigraph store, rebuilt when the inputs change) or the query URL "
+                   "of a remote SPARQL 1.1 store (filled by `alliance-graph load`). "
+                   "Env: ALLIANCE_GRAPH_STORE.")
+@click.version_option(package_name="alliance-graph")
+@click.pass_context
+def main(ctx, **options):
+    """Query, export and check the alliance-graph knowledge graph."""
+    try:
+        cwd = Path.cwd()
+    except OSError:  # the current directory was removed: no project there
+        cwd = None
+    try:
+        ctx.obj = settings_mod.for_command_line(options, os.environ, cwd)
+    except (settings_mod.NoGraphFound, ValueError) as exc:  # ValueError: a variable that
+        fail(str(exc))                                      # does not parse
+    # An add killed mid-commit leaves a journal: finish it before anything reads data/.
+    try:
+        for note in transaction.settle(ctx.obj.data_dir, on_wait=_say):
+            _say(note)
+    except (OSError, transaction.CommitError) as exc:
+        fail(f"the data folder {ctx.obj.data_dir} is mid-change and could not be settled: {exc}")
+
+

@@ -1,0 +1,66 @@
+"""Commands over proposed facts: validate them, add them to the data folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..build.loading import LoadError
+from ..settings import Settings
+from .main import EXIT_NO, EXIT_OK, _say, fail, main
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="turtle is the W3C SHACL validation report graph.")
+@click.pass_obj
+def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
+    """Check proposed Turtle FILES against the shapes and checks, with the current graph.
+
+    New files are judged against the prebuilt graph (the build cache, or the --store
+    directory; a large or directory graph is built first if missing): only what they touch
+    is looked up, the rest of the graph was checked when it was built. Files that are
+    already inputs (data/*.ttl), a remote store, or a small graph not built yet are
+    validated with every file read anew. See docs/validation.md."""
+    from ..proposals import report, validation  # imported here: pyshacl takes a second to import
+    try:
+        result = validation.validate(settings, list(files))
+    except LoadError as exc:
+        fail(f"could not validate:\n{exc}")
+    if fmt != "text":  # the text report shows them itself; keep them off machine output
+        for warning in result.warnings:
+            _say(f"WARNING: {warning}")
+    click.echo(report.render(result, fmt))
+    sys.exit(EXIT_OK if result.conforms else EXIT_NO)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--into", type=click.Path(dir_okay=False, path_type=Path),
+              help="Topic file in the data folder to append to (default: the file that "
+                   "already describes each entity).")
+@click.pass_obj
+def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
+    """Validate FILES and, only if they conform, merge their facts into the data folder."""
+    from ..proposals import add as add_mod
+    from ..proposals import merge, report, transaction
+    try:
+        result = add_mod.add(settings, list(files), into, on_wait=_say)
+    except LoadError as exc:
+        fail(f"could not validate:\n{exc}")
+    except (merge.MergeError, transaction.CommitError) as exc:
+        fail(str(exc))
+    for note in result.settled + [f"WARNING: {w}" for w in result.report.warnings]:
+        _say(note)
+    if result.merged is None:
+        click.echo(report.to_text(result.report))
+        fail("the proposal does not conform: nothing was added", EXIT_NO)
+    for path, blocks in result.merged.added.items():
+        click.echo(f"{path}: {blocks} subject block(s) added")
+    if not result.merged.added:
+        click.echo("nothing new: every fact is already in the data")
+
+

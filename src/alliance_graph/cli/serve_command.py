@@ -1,0 +1,47 @@
+"""The ``serve`` command: the endpoint and the site, or one request answered without a port."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..settings import Settings
+from .main import EXIT_NO, EXIT_OK, fail, load_graph, main
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default: 8000).")
+@click.option("--workers", type=int,
+              help="Queries evaluated at once, on the query engine's threads (default: 4).")
+@click.option("--timeout", type=float, help="Seconds a query may run (default: 30).")
+@click.option("--query-memory", "query_memory", type=int, metavar="MIB",
+              help="MiB the query engine may grow by before the longest query is stopped "
+                   "(default: 1024).")
+@click.option("--max-result-bytes", "max_result_bytes", type=int, metavar="BYTES",
+              help="Bytes an answer may take in the format asked for (default: 32 MiB).")
+@click.option("--response-cache", "response_cache", type=int, metavar="BYTES",
+              help="Bytes of /sparql answers the server caches (default: 32 MiB; 0: off).")
+@click.option("--get", "path", metavar="PATH",
+              help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
+                   "port: print the body, exit 1 on an error status.")
+@click.pass_obj
+def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
+          response_cache, path):
+    """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
+    settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
+                              query_memory=query_memory << 20 if query_memory else None,
+                              max_result_bytes=max_result_bytes,
+                              response_cache_bytes=response_cache)
+    if path is not None:
+        from ..web.app import create_app
+        response = create_app(settings, load_graph(settings)).test_client().get(path)
+        sys.stdout.buffer.write(response.get_data())
+        sys.exit(EXIT_NO if response.status_code >= 400 else EXIT_OK)
+    from ..web import server  # waitress is imported only to serve
+    problem = server.prepare_elsewhere(settings)
+    if problem:
+        fail(problem)
+    click.echo(f"serving http://{settings.host}:{settings.port}/sparql", err=True)
+    server.serve(settings)
