@@ -1,10 +1,7 @@
 """rdf: terms cross between Oxigraph and rdflib unchanged, graph names map to files, Turtle terms
-read back as the same terms, and atomic writes keep modes and leave no temporary file."""
+read back as the same terms."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -55,32 +52,6 @@ def test_turtle_terms_read_back_as_the_same_term(term):
     text += f"<urn:s> <urn:p> {rdf.turtle_term(term, prefixes)} ."
     [triple] = ox.parse(text, format=ox.RdfFormat.TURTLE)
     assert triple.object == term
-
-
-def test_write_atomically_keeps_the_mode_and_leaves_nothing_behind(tmp_path):
-    path = tmp_path / "file.txt"
-    path.write_text("old", "utf-8")
-    os.chmod(path, 0o640)
-    rdf.write_atomically(path, "new")
-    rdf.write_atomically(tmp_path / "bytes.bin", b"\x00\x01")
-    rdf.write_atomically(tmp_path / "written.txt", lambda out: out.write(b"by a function"))
-    assert path.read_text("utf-8") == "new" and path.stat().st_mode & 0o777 == 0o640
-    assert (tmp_path / "written.txt").read_bytes() == b"by a function"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bytes.bin", "file.txt", "written.txt"]
-
-
-def test_a_failed_write_leaves_the_old_file(tmp_path):
-    path = tmp_path / "file.txt"
-    path.write_text("old", "utf-8")
-
-    def fails(out):
-        out.write(b"half")
-        raise OSError(28, "No space left on device")
-
-    with pytest.raises(OSError):
-        rdf.write_atomically(path, fails)
-    assert path.read_text("utf-8") == "old"
-    assert [p.name for p in Path(tmp_path).iterdir()] == ["file.txt"]
 
 
 @pytest.mark.parametrize("term", [t for t in TERMS if not isinstance(t, ox.BlankNode)] + [

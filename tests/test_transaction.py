@@ -44,7 +44,7 @@ def test_commit_replaces_every_file_and_keeps_their_modes(folder):
 
 def test_a_failure_before_the_journal_changes_nothing(folder, monkeypatch):
     before = files(folder)
-    real, calls = transaction.rdf.write_temp, []
+    real, calls = transaction.atomic.write_temp, []
 
     def full_disk(path, data, tag=""):
         calls.append(path)
@@ -52,7 +52,7 @@ def test_a_failure_before_the_journal_changes_nothing(folder, monkeypatch):
             raise OSError(28, "No space left on device")
         return real(path, data, tag)
 
-    monkeypatch.setattr(transaction.rdf, "write_temp", full_disk)
+    monkeypatch.setattr(transaction.atomic, "write_temp", full_disk)
     with pytest.raises(transaction.CommitError, match="nothing changed: No space left"):
         transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
     assert files(folder) == before, "no temporary file may be left either"

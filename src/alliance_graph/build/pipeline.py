@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import __version__, rdf
+from .. import __version__, atomic, rdf
 from ..settings import Settings
 
 # The code that decides what a build contains; its source is part of the cache key, so a
@@ -141,5 +141,5 @@ def cached_build(settings: Settings) -> Path:
         quads = build_quads(settings)
         write = lambda out: ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
     path.parent.mkdir(parents=True, exist_ok=True)
-    rdf.write_atomically(path, write)
+    atomic.write_atomically(path, write)
     return path

@@ -16,8 +16,9 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
+from ..atomic import write_atomically
 from ..build.loading import LoadError, Problem
-from ..rdf import ONTOLOGY, in_role, write_atomically
+from ..rdf import ONTOLOGY, in_role
 from ..settings import Settings
 
 

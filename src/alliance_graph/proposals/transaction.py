@@ -21,7 +21,7 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import rdf
+from .. import atomic
 
 LOCK = ".alliance-graph.lock"
 JOURNAL = ".alliance-graph.journal"
@@ -82,11 +82,11 @@ def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
     step = 0
     try:
         for path, text in new_texts.items():
-            temps[path] = rdf.write_temp(path, text, tag="add-")
+            temps[path] = atomic.write_temp(path, text, tag="add-")
             step += 1
             _step(step)
         journal = {"files": [{"target": p.name, "temp": t.name} for p, t in temps.items()]}
-        rdf.write_atomically(data_dir / JOURNAL, json.dumps(journal, indent=1))
+        atomic.write_atomically(data_dir / JOURNAL, json.dumps(journal, indent=1))
     except BaseException as exc:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
@@ -101,9 +101,9 @@ def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
             os.replace(tmp, path)
             step += 1
             _step(step)
-        rdf.fsync_folder(data_dir)
+        atomic.fsync_folder(data_dir)
         (data_dir / JOURNAL).unlink()
-        rdf.fsync_folder(data_dir)
+        atomic.fsync_folder(data_dir)
     except OSError as exc:
         raise CommitError(f"the data files were only partly replaced ({exc.strerror or exc}); "
                           f"the journal {JOURNAL} in {data_dir} lets the next command finish "
@@ -141,14 +141,14 @@ def recover(data_dir: Path) -> list[str]:
             tmp = data_dir / Path(entry["temp"]).name
             if tmp.exists():
                 os.replace(tmp, data_dir / Path(entry["target"]).name)
-        rdf.fsync_folder(data_dir)
+        atomic.fsync_folder(data_dir)
         journal.unlink()
         done.append(f"finished an interrupted add: {', '.join(e['target'] for e in entries)}")
     leftovers = sorted(_leftovers(data_dir))
     for path in leftovers:
         path.unlink(missing_ok=True)
     if leftovers:
-        rdf.fsync_folder(data_dir)
+        atomic.fsync_folder(data_dir)
         done.append(f"removed {len(leftovers)} temporary file(s) an interrupted write left")
     return done
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .. import rdf
+from .. import atomic
 from ..build import pipeline as build
 from ..settings import Settings
 from . import directory, memory, remote_load
@@ -94,5 +94,5 @@ def write_remote_document(settings: Settings, out: Path) -> str:
     graph/asserted) to ``out``, for a store's own bulk loader; return a summary."""
     # Written aside and renamed, so a failed write never leaves half a file at ``out``.
     nquads = build.cached_build(settings)
-    rdf.write_atomically(out, lambda stream: remote_load.write_document(nquads, stream))
+    atomic.write_atomically(out, lambda stream: remote_load.write_document(nquads, stream))
     return f"wrote {out}: load it with the store's own bulk loader, then --store its query URL"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..atomic import write_atomically
 from ..build import pipeline as build
-from ..rdf import write_atomically
 from ..settings import Settings
 from .errors import StoreError
 from .layout import asserted_copy, file_graphs

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import rdf
+from .. import atomic
 from ..build import pipeline as build
 from ..settings import Settings
 from .layout import write_main
@@ -23,7 +23,7 @@ def main_file(settings: Settings) -> Path:
     nquads = build.cached_build(settings)
     path = nquads.with_name(nquads.name.replace("build-", "main-", 1))
     if not path.exists():
-        rdf.write_atomically(path, partial(write_main, nquads))
+        atomic.write_atomically(path, partial(write_main, nquads))
     return path
 
 
