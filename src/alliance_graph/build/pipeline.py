@@ -17,19 +17,18 @@ import pyoxigraph as ox
 from .. import __version__, atomic, rdf
 from ..settings import Settings
 
-# The code that decides what a build contains; its source is part of the cache key, so a
-# changed module or check query never serves a stale build.  Named, not imported: opening a
-# finished build (the query engine's process) needs its hash, not the build's libraries
-# (rdflib, owlrl); the functions that build import the modules they run.
+# The code that decides what a build contains: every module of build/ and every check query.
+# Its source is part of the cache key, so a changed (or new) module or query never serves a
+# stale build.  Read as files, not imported: opening a finished build (the query engine's
+# process) needs its hash, not the build's libraries (rdflib, owlrl); the functions that
+# build import the modules they run.
 _HERE = Path(__file__).parent
-_PIPELINE_MODULES = ("loading", "truthy", "reasoning", "rules", "checks", "streaming")
 _CHECK_QUERIES = _HERE / "violations"
 
 
 def pipeline_files() -> list[Path]:
     """Return the source files of the pipeline's modules and of its check queries."""
-    queries = sorted(_CHECK_QUERIES.rglob("*.rq"))
-    return [Path(__file__), *(_HERE / f"{m}.py" for m in _PIPELINE_MODULES), *queries]
+    return sorted(_HERE.glob("*.py")) + sorted(_CHECK_QUERIES.rglob("*.rq"))
 
 
 def input_hash(settings: Settings) -> str:

@@ -9,9 +9,10 @@ conclusions not yet in the store, bulk-loaded back in; after the first round a r
 joins what was added since it last ran (semi-naive, see ``_variants``), so the rounds that
 close a chain or confirm the fixpoint cost seconds, not another pass over every triple.
 
-``closure`` returns the same triples as ``reasoning.owl_rl_closure`` (after the same tautology
-filter) as long as the ontology stays within ``SUPPORTED``; ``unsupported`` names any OWL term
-it uses beyond that, and tests/test_rules.py checks both on the shipped data.
+The rules are a table in ``rule_table.py``; this module runs them.  ``closure`` returns the same
+triples as ``reasoning.owl_rl_closure`` (after the same tautology filter) as long as the ontology
+stays within ``rule_table.SUPPORTED``; ``rule_table.unsupported`` names any OWL term it uses
+beyond that, and tests/test_rules.py checks both on the shipped data.
 """
 
 from __future__ import annotations
@@ -19,86 +20,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-import rdflib
 
-from ..namespaces import INFERRED_GRAPH
+from ..namespaces import INFERRED_GRAPH_IRI, PREFIX_IRIS
 from .reasoning import tautology_sparql
+from .rule_table import RULES
 
 # The graph the quads handed to ``closure`` are put in, in its own reasoning store.
 _GIVEN = "urn:alliance-graph:rules:given"
 
-# Each rule is (name, template, body) in OWL 2 RL's naming: templates may hold several triples,
-# a body is triple patterns joined by " . " and maybe a FILTER (rules with a choice are split
-# in two, so that each body is a plain join: see _Rule).  Literal subjects are filtered out:
-# RDF cannot store them and owlrl's are dropped by the tautology filter anyway.
-RULES: list[tuple[str, str, str]] = [
-    ("eq-sym", "?y owl:sameAs ?x", "?x owl:sameAs ?y"),
-    ("eq-trans", "?x owl:sameAs ?z", "?x owl:sameAs ?y . ?y owl:sameAs ?z"),
-    ("eq-rep-s", "?s2 ?p ?o", "?s owl:sameAs ?s2 . ?s ?p ?o"),
-    ("eq-rep-p", "?s ?p2 ?o", "?p owl:sameAs ?p2 . ?s ?p ?o"),
-    ("eq-rep-o", "?s ?p ?o2", "?o owl:sameAs ?o2 . ?s ?p ?o"),
-    ("prp-dom", "?x a ?c", "?p rdfs:domain ?c . ?x ?p ?y"),
-    ("prp-rng", "?y a ?c", "?p rdfs:range ?c . ?x ?p ?y FILTER(!isLiteral(?y))"),
-    ("prp-fp", "?y1 owl:sameAs ?y2",
-     "?p a owl:FunctionalProperty . ?x ?p ?y1 . ?x ?p ?y2 "
-     "FILTER(?y1 != ?y2 && !isLiteral(?y1))"),
-    ("prp-ifp", "?x1 owl:sameAs ?x2",
-     "?p a owl:InverseFunctionalProperty . ?x1 ?p ?y . ?x2 ?p ?y FILTER(?x1 != ?x2)"),
-    ("prp-symp", "?y ?p ?x", "?p a owl:SymmetricProperty . ?x ?p ?y FILTER(!isLiteral(?y))"),
-    ("prp-trp", "?x ?p ?z", "?p a owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z"),
-    ("prp-spo1", "?x ?p2 ?y", "?p1 rdfs:subPropertyOf ?p2 . ?x ?p1 ?y"),
-    ("prp-eqp1", "?x ?p2 ?y", "?p1 owl:equivalentProperty ?p2 . ?x ?p1 ?y"),
-    ("prp-eqp2", "?x ?p1 ?y", "?p1 owl:equivalentProperty ?p2 . ?x ?p2 ?y"),
-    ("prp-inv1", "?y ?p2 ?x", "?p1 owl:inverseOf ?p2 . ?x ?p1 ?y FILTER(!isLiteral(?y))"),
-    ("prp-inv2", "?y ?p1 ?x", "?p1 owl:inverseOf ?p2 . ?x ?p2 ?y FILTER(!isLiteral(?y))"),
-    ("cax-sco", "?x a ?c2", "?c1 rdfs:subClassOf ?c2 . ?x a ?c1"),
-    ("cax-eqc1", "?x a ?c2", "?c1 owl:equivalentClass ?c2 . ?x a ?c1"),
-    ("cax-eqc2", "?x a ?c1", "?c1 owl:equivalentClass ?c2 . ?x a ?c2"),
-    # scm-cls: only its "subclass of owl:Thing" part matters here (the rest is reflexive and
-    # filtered); through scm-dom1/scm-rng1 it gives every property domain/range owl:Thing.
-    ("scm-cls", "?c rdfs:subClassOf owl:Thing", "?c a owl:Class"),
-    ("scm-sco", "?c1 rdfs:subClassOf ?c3",
-     "?c1 rdfs:subClassOf ?c2 . ?c2 rdfs:subClassOf ?c3"),
-    ("scm-eqc1", "?c1 rdfs:subClassOf ?c2 . ?c2 rdfs:subClassOf ?c1",
-     "?c1 owl:equivalentClass ?c2"),
-    ("scm-eqc2", "?c1 owl:equivalentClass ?c2",
-     "?c1 rdfs:subClassOf ?c2 . ?c2 rdfs:subClassOf ?c1"),
-    ("scm-spo", "?p1 rdfs:subPropertyOf ?p3",
-     "?p1 rdfs:subPropertyOf ?p2 . ?p2 rdfs:subPropertyOf ?p3"),
-    ("scm-eqp1", "?p1 rdfs:subPropertyOf ?p2 . ?p2 rdfs:subPropertyOf ?p1",
-     "?p1 owl:equivalentProperty ?p2"),
-    ("scm-eqp2", "?p1 owl:equivalentProperty ?p2",
-     "?p1 rdfs:subPropertyOf ?p2 . ?p2 rdfs:subPropertyOf ?p1"),
-    ("scm-dom1", "?p rdfs:domain ?c2", "?p rdfs:domain ?c1 . ?c1 rdfs:subClassOf ?c2"),
-    ("scm-dom2", "?p1 rdfs:domain ?c", "?p2 rdfs:domain ?c . ?p1 rdfs:subPropertyOf ?p2"),
-    ("scm-rng1", "?p rdfs:range ?c2", "?p rdfs:range ?c1 . ?c1 rdfs:subClassOf ?c2"),
-    ("scm-rng2", "?p1 rdfs:range ?c", "?p2 rdfs:range ?c . ?p1 rdfs:subPropertyOf ?p2"),
-]
-
-# The OWL vocabulary the rules above give meaning to (besides rdf:type and the rdfs: terms).
-SUPPORTED = {"sameAs", "FunctionalProperty", "InverseFunctionalProperty", "SymmetricProperty",
-             "TransitiveProperty", "equivalentProperty", "inverseOf", "equivalentClass",
-             # Declarations and annotations: no OWL 2 RL rule derives anything new from them.
-             "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty",
-             "NamedIndividual", "Ontology", "versionIRI", "versionInfo", "imports", "Thing",
-             "deprecated"}
-_OWL = str(rdflib.OWL)
-
-
-def unsupported(quads) -> set[str]:
-    """Return the OWL terms used in ``quads`` whose rules are not in RULES."""
-    used = set()
-    for q in quads:
-        for term in (q.predicate, q.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(_OWL):
-                used.add(term.value[len(_OWL):])
-    return used - SUPPORTED
-
-
 # Where a rule's conclusion goes.  Conclusions already present in any of these graphs are not
 # derived again, so every round adds only new triples and nothing asserted is copied.
 _TAUTOLOGIES = "urn:alliance-graph:rules:tautologies"
-_TYPE, _THING = str(rdflib.RDF.type), str(rdflib.OWL.Thing)
+_TYPE, _THING = PREFIX_IRIS["rdf"] + "type", PREFIX_IRIS["owl"] + "Thing"
 # owl:Thing's instances are the one tautology that grows with the data (one per typed node).
 # A rule reads "?x a owl:Thing" only through a class axiom on owl:Thing or an axiom about
 # rdf:type itself; without those the triple leads nowhere and is not kept even as scratch.
@@ -110,7 +43,7 @@ THING_CONSUMED = f"""ASK {{ {{ <{_THING}> ?axiom ?c FILTER(?axiom IN (rdfs:subCl
   (rdfs:subPropertyOf, owl:equivalentProperty, owl:inverseOf, owl:sameAs)) }} }}"""
 
 
-_PREFIXES = {"owl": _OWL, "rdfs": str(rdflib.RDFS), "rdf": str(rdflib.RDF)}
+_PREFIXES = {p: PREFIX_IRIS[p] for p in ("owl", "rdfs", "rdf")}
 
 
 def _terms(triple: str) -> list[str]:
@@ -358,7 +291,7 @@ def infer_in_store(store: ox.Store, given: list[str]) -> int:
     filter owlrl's route applies, as SPARQL) is kept; the tautologies' scratch graph, which
     holds only schema-sized conclusions, is dropped.  Returns the number of inferred triples.
     """
-    inferred = str(INFERRED_GRAPH)
+    inferred = INFERRED_GRAPH_IRI
     saturate(store, given, inferred)
     store.remove_graph(ox.NamedNode(_TAUTOLOGIES))
     return _count(store, inferred)
@@ -370,5 +303,5 @@ def closure(quads) -> list[ox.Quad]:
     store = ox.Store()
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, given) for q in quads)
     infer_in_store(store, [_GIVEN])
-    return sorted(store.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH))),
+    return sorted(store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH_IRI)),
                   key=str)
