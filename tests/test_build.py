@@ -1,6 +1,5 @@
 """The build cache: reused while the inputs are unchanged, rebuilt when they change."""
 
-
 from pathlib import Path
 
 from alliance_graph.build import pipeline as build
