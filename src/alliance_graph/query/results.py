@@ -134,10 +134,11 @@ def evaluating() -> Iterator[None]:
     """Turn an error Oxigraph raises while a result is read into a QueryError.
 
     Results are lazy: a failure during evaluation (a SERVICE that cannot be reached, a
-    store that stops answering) surfaces only when the rows are read, after ``run``."""
+    store that stops answering) surfaces only when the rows are read, after ``run``, as the
+    OSError ``run`` itself turns into a QueryError."""
     try:
         yield
-    except (OSError, RuntimeError) as exc:
+    except OSError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
 
