@@ -75,15 +75,6 @@ def test_claim_and_evidence_nodes_describe_themselves(pages_kg):
     assert len(ev.supported) == 4
 
 
-def test_description_holds_claims_and_their_evidence(pages_kg):
-    triples = entity.description(pages_kg, IRON_DOME)
-    subjects = {t.subject.value for t in triples if hasattr(t.subject, "value")}
-    assert IRON_DOME in subjects
-    assert "https://alliance-graph.example/id/claim/IronDome-coFundedBy-Atlantis" in subjects
-    assert "https://alliance-graph.example/id/evidence/blog-atlantis" in subjects
-    assert any(t.predicate.value.endswith("#exact") for t in triples)
-
-
 def test_opposing_assessments_sit_side_by_side_with_what_differs(kg):
     ent = entity.describe(kg, str(ID["Proposition-FundingBeyondTheMoU"]))
     rows = [row for group in ent.groups for row in ent.rows(group) if len(row) > 1]

@@ -316,21 +316,3 @@ def _incoming(kg, iri: str, lab: Labeller, claimed) -> list[tuple[Term, list[Ter
         hidden = sum(1 for _, q in claimed if q == p)
         out.append((lab.term(ox.NamedNode(p)), terms, n - hidden))
     return sorted(out, key=lambda x: x[0].label)
-
-
-_DESCRIPTION = """
-CONSTRUCT { ?s ?p ?o } WHERE {
-  { BIND(%(e)s AS ?s) ?s ?p ?o }
-  UNION { ?s a ag:Claim . { ?s rdf:subject %(e)s } UNION { ?s rdf:object %(e)s } ?s ?p ?o }
-  UNION { ?c a ag:Claim . { ?c rdf:subject %(e)s } UNION { ?c rdf:object %(e)s }
-          ?c prov:wasDerivedFrom ?s . ?s ?p ?o }
-  UNION { ?c a ag:Claim . { ?c rdf:subject %(e)s } UNION { ?c rdf:object %(e)s }
-          ?c prov:wasDerivedFrom/oa:hasSelector ?s . ?s ?p ?o }
-}
-"""
-
-
-def description(kg, iri: str) -> list[ox.Triple]:
-    """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence,
-    each once (the query's branches overlap, and CONSTRUCT keeps what each branch finds)."""
-    return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": sparql_iri(iri)})))

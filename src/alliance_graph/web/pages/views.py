@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
-from . import completions, diagram, safety, terms
+from . import completions, diagram, entity_rdf, safety, terms
 from . import entity as entity_mod
 from . import search as search_mod
 from . import source as source_mod
@@ -204,7 +204,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if media in ENTITY_FORMATS:
         fmt = ENTITY_FORMATS[media]
         out = io.BytesIO()
-        ox.serialize(entity_mod.description(kg, iri), out, format=fmt.oxigraph,
+        ox.serialize(entity_rdf.description(kg, iri), out, format=fmt.oxigraph,
                      prefixes=prefixes_for(fmt.oxigraph))
         return Response(out.getvalue(), mimetype=media, headers={"Vary": "Accept"})
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))

@@ -1,0 +1,25 @@
+"""An entity's page as RDF (``/id/...`` asked for Turtle, N-Triples, JSON-LD...): the entity's
+own triples with the claims about it or pointing to it, and their evidence."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .terms import sparql_iri
+
+_DESCRIPTION = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { BIND(%(e)s AS ?s) ?s ?p ?o }
+  UNION { ?s a ag:Claim . { ?s rdf:subject %(e)s } UNION { ?s rdf:object %(e)s } ?s ?p ?o }
+  UNION { ?c a ag:Claim . { ?c rdf:subject %(e)s } UNION { ?c rdf:object %(e)s }
+          ?c prov:wasDerivedFrom ?s . ?s ?p ?o }
+  UNION { ?c a ag:Claim . { ?c rdf:subject %(e)s } UNION { ?c rdf:object %(e)s }
+          ?c prov:wasDerivedFrom/oa:hasSelector ?s . ?s ?p ?o }
+}
+"""
+
+
+def description(kg, iri: str) -> list[ox.Triple]:
+    """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence,
+    each once (the query's branches overlap, and CONSTRUCT keeps what each branch finds)."""
+    return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": sparql_iri(iri)})))
