@@ -176,6 +176,17 @@ def test_a_query_failing_while_its_rows_are_read_is_one_line_and_exit_1(run, for
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("command", [["stats"], ["serve", "--port", "1"]])
+def test_a_cache_folder_that_cannot_be_made_is_one_line_and_exit_2(run, tmp_path, command):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    result = run("--cache", blocked / "cache", *command)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("error: a file or folder could not be used:") and "a-file" in line
+
+
 def test_a_query_holding_a_nul_byte_is_a_query_error_not_a_traceback(run):
     result = run("query", "ASK { ?c a ag:Claim \0 }")
     assert result.exit_code == 1 and "query failed:" in result.output

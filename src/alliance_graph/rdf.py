@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import rdflib
 
 # rdflib is imported by the functions that cross to it, not here: a process that only serves
-# queries (the engine) uses this module's names and writes, and never loads rdflib.
+# queries (the engine) uses this module's names and Turtle writing, and never loads rdflib.
 _XSD, _RDF = PREFIX_IRIS["xsd"], PREFIX_IRIS["rdf"]
 _XSD_STRING = _XSD + "string"
 _GRAPH = PREFIX_IRIS["graph"]

@@ -39,13 +39,18 @@ def load_graph(settings: Settings):
 
 
 class _Group(click.Group):
-    """A command group that turns an unreachable or failing store into a clear exit 2."""
+    """A command group that turns an unreachable or failing store, or a file or folder it
+    cannot use (an unwritable --cache, a full disk), into one line and exit 2."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except backends.StoreError as exc:
             fail(f"the store could not be used: {exc}")
+        except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+            sys.exit(EXIT_OK)
+        except OSError as exc:
+            fail(f"a file or folder could not be used: {exc}")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

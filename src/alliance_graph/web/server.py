@@ -54,6 +54,8 @@ def _prepare(settings_json: dict) -> str | None:
         return f"the graph could not be built:\n{exc}"
     except StoreError as exc:
         return f"the store could not be used: {exc}"
+    except OSError as exc:  # an unwritable cache folder, a full disk
+        return f"a file or folder could not be used: {exc}"
     return None
 
 
