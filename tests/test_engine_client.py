@@ -6,6 +6,7 @@ import signal
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -184,6 +185,39 @@ def test_a_standby_engine_takes_over_when_one_is_killed(settings):
         os.kill(engine.info["pid"], signal.SIGKILL)
         assert b"Iron Dome" in answer(engine, LOOKUP)[0]
         assert engine.info["pid"] == standby
+    finally:
+        engine.close()
+
+
+def engine_pids() -> set[int]:
+    """The engine processes this test process started and that are still alive."""
+    children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()
+    return {int(p) for p in children
+            if b"alliance_graph.engine.worker" in Path(f"/proc/{p}/cmdline").read_bytes()}
+
+
+def test_a_second_kill_during_a_restart_leaves_one_engine_and_one_standby(settings):
+    # Two restarts running at once each installed an engine; the one replaced, no longer
+    # referenced, closed its connections under the queries using them (counted as crashes).
+    engine = ProcessEngine(settings.with_(query_timeout=20))
+    try:
+        deadline = time.monotonic() + 60
+        while engine.standby is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first = engine.info["pid"]
+        os.kill(first, signal.SIGKILL)
+        while engine.info["pid"] == first and time.monotonic() < deadline:
+            time.sleep(0.01)  # the standby takes over at the watcher's next look
+        os.kill(engine.info["pid"], signal.SIGKILL)  # while the next standby is starting
+        assert engine.wait_ready(60)
+        while engine.standby is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)  # an engine left over would have exited by now
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda _: answer(engine, LOOKUP)[0], range(40)))
+        assert all(b"Iron Dome" in a for a in answers)
+        assert engine.counters["crash"] == 2, engine.counters  # the two kills, no more
+        assert engine_pids() == {engine.info["pid"], engine.standby.info["pid"]}
     finally:
         engine.close()
 

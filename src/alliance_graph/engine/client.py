@@ -85,6 +85,7 @@ class ProcessEngine:
         self.restarting = False   # no engine to answer until a new one is started
         self.closed = False
         self.standby: _Instance | None = None
+        self.replenishing = False  # a _replenish thread is running (one at a time)
         self._install(self._spawn())
         # A standby costs a second copy of what the engine holds: kept when that is small
         # (a store on disk or remote keeps its pages out of the engine, in the page cache).
@@ -92,7 +93,7 @@ class ProcessEngine:
         self.kg = EngineGraph(self)
         threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
         if self.keeps_standby:
-            threading.Thread(target=self._replenish, name="engine-standby", daemon=True).start()
+            self._replenish_in_background()
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -128,11 +129,15 @@ class ProcessEngine:
             if self.closed:  # closed while this engine was starting: it serves nobody
                 instance.stop()
                 return
-            self.active, self.info = instance, instance.info
-            for sock in instance.connections:
-                self.pool.put((self.generation, sock))
-            self.restarting = False
-            self.lock.notify_all()
+            self._activate(instance)
+
+    def _activate(self, instance: _Instance) -> None:
+        # Called with the lock held.
+        self.active, self.info = instance, instance.info
+        for sock in instance.connections:
+            self.pool.put((self.generation, sock))
+        self.restarting = False
+        self.lock.notify_all()
 
     def _kill(self, generation: int, reason: str) -> None:
         """Kill the engine of ``generation`` (once); the standby takes over at once if there is
@@ -153,31 +158,45 @@ class ProcessEngine:
             self.restarting = standby is None
             self.lock.notify_all()
         killed.stop()
-        threading.Thread(target=self._replenish, name="engine-restart", daemon=True).start()
+        self._replenish_in_background()
+
+    def _replenish_in_background(self) -> None:
+        """Start ``_replenish`` unless it is running already.
+
+        One at a time: two would each install an engine when a second kill came while the
+        first restart was under way, and the engine replaced, no longer referenced, would
+        close its connections under the callers using them."""
+        with self.lock:
+            if self.replenishing:
+                return
+            self.replenishing = True
+        threading.Thread(target=self._replenish, name="engine-replenish", daemon=True).start()
 
     def _replenish(self) -> None:
-        """Start engines until there is one answering and, if kept, one standing by."""
-        while not self.closed:
+        """Start engines until there is one answering and, if kept, one standing by.  What an
+        engine is for is decided when it is ready, since a kill may have come meanwhile."""
+        while True:
             with self.lock:
-                needs_active = self.restarting
-                needs_standby = self.keeps_standby and self.standby is None
-            if not (needs_active or needs_standby):
-                return
+                if self.closed or not (self.restarting
+                                       or (self.keeps_standby and self.standby is None)):
+                    self.replenishing = False
+                    return
             try:
                 instance = self._spawn()
             except StoreError as exc:
                 print(f"alliance-graph: {exc}; trying again", file=sys.stderr, flush=True)
                 time.sleep(1)
                 continue
-            if needs_active:
-                self._install(instance)
-                self.counters["restarts"] += 1
-                continue
             with self.lock:
-                if self.closed or self.standby is not None:
-                    instance.stop()
-                    return
-                self.standby = instance
+                spare = self.closed or not (self.restarting or self.keeps_standby
+                                            and self.standby is None)
+                if not spare and self.restarting:
+                    self._activate(instance)
+                    self.counters["restarts"] += 1
+                elif not spare:
+                    self.standby = instance
+            if spare:
+                instance.stop()
 
     def _watch(self) -> None:
         # Time, memory, and deaths nobody caused: polled, since Oxigraph gives no hook inside a
@@ -217,7 +236,7 @@ class ProcessEngine:
     def close(self) -> None:
         """Stop the engines (each exits when its control connection closes)."""
         with self.lock:
-            # An engine still starting stops itself when it finds this set (_install).
+            # An engine still starting stops itself when it finds this set (_install, _replenish).
             self.closed = True
             active, standby, self.standby = self.active, self.standby, None
         for instance in (active, standby):
@@ -262,8 +281,12 @@ class ProcessEngine:
                     raise EngineError(503, call.blamed) from exc
                 self._kill(generation, "crash")  # a no-op when it was killed for another query
                 if attempt == 2:
-                    raise EngineError(500, "the query engine stopped twice while answering "
-                                           "this query") from exc
+                    # Not this query's fault (it would be blamed) but the server's state: two
+                    # engines stopped under it, by other queries' limits or by a crash (which
+                    # /status counts); unavailable for now, so 503, never a third try.
+                    raise EngineError(503, "the query engine was stopped twice while answering "
+                                           "this query (other queries' limits, or a failure); "
+                                           "try again") from exc
             finally:
                 with self.lock:
                     self.calls.discard(call)
