@@ -1,6 +1,7 @@
 """Where the time of ``bench/compare.py``'s gap to Oxigraph goes: per request, and per layout.
 
     .venv/bin/python bench/breakdown.py [--size 100000] [--work /tmp/ag-compare] [--runs 2000]
+                                        [--orders 160] [--parts 1,2,3]
 
 Part 1, per request, on a label lookup of the size's generated project (a distinct query text
 each time, so no cache answers): the safety check (``guard.check``), Oxigraph alone (query and
@@ -14,6 +15,11 @@ store (asserted triples in ``graph/asserted``, inferred ones in ``graph/inferred
 default graph ``graph/asserted``), on the same quads without the inferred graph, and on the
 asserted quads alone read as the union of the store's graphs (what ``oxigraph serve
 --union-default-graph`` does).  Medians in milliseconds.
+
+Part 3, per load order, in process: the ``main`` layout loaded in the build's order and sorted
+(as ``layout.write_main`` writes it), both in this process (the sorted one first, so that
+allocation order favours the other), each kind's mean CPU milliseconds over ``--orders``
+requests of the mix, the two stores taking turns on each text.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from alliance_graph.query.bounds import Bounds  # noqa: E402
 from alliance_graph.query.results import RESULT_FORMATS  # noqa: E402
 from alliance_graph.settings import Settings  # noqa: E402
 from alliance_graph.store import graph  # noqa: E402
-from alliance_graph.store.layout import ASSERTED, write_main  # noqa: E402
+from alliance_graph.store.layout import ASSERTED, main_line, write_main  # noqa: E402
 
 HEAVY = ("scan count", "disputes", "optional+order", "string filter")
 
@@ -128,23 +134,58 @@ def per_layout(p: dict) -> list[tuple[str, float, float, float]]:
     return rows
 
 
+def per_load_order(p: dict, requests: int) -> list[tuple[str, float, float]]:
+    """Return (kind, build order, sorted) mean CPU ms; the last row is the mean per request."""
+    build = max((p["project"] / "cache").glob("build-*.nq"), key=lambda f: f.stat().st_mtime)
+    with open(build, "rb") as lines:
+        in_build_order = [main_line(line) for line in lines]
+    stores = {}
+    for name, lines in (("sorted", sorted(in_build_order)), ("build", in_build_order)):
+        stores[name] = ox.Store()
+        stores[name].load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+    del in_build_order
+    kinds = list(compare.KINDS)
+    times = {name: {kind: [] for kind in kinds} for name in stores}
+    for i, text in enumerate(compare.texts(requests, p["entities"], True, 0)):
+        for name, store in stores.items():
+            started = time.process_time()
+            store.query(text, default_graph=ASSERTED).serialize(format=ox.QueryResultsFormat.JSON)
+            times[name][kinds[i % len(kinds)]].append((time.process_time() - started) * 1000)
+    rows = [(kind, statistics.mean(times["build"][kind]), statistics.mean(times["sorted"][kind]))
+            for kind in kinds]
+    rows.append(("mean per request", statistics.mean(r[1] for r in rows),
+                 statistics.mean(r[2] for r in rows)))
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/ag-compare"))
     parser.add_argument("--runs", type=int, default=2000, help="lookups per step")
+    parser.add_argument("--orders", type=int, default=160,
+                        help="requests of the mix per load order (part 3)")
+    parser.add_argument("--parts", default="1,2,3", help="the parts to run, e.g. 3")
     args = parser.parse_args(argv)
+    parts = set(args.parts.split(","))
     args.work.mkdir(parents=True, exist_ok=True)
     p = compare.prepare(args.size, args.work)
-    print(f"{args.size:,} facts: a label lookup, median µs\n")
-    print("| step | µs |\n|---|---|")
-    for name, us in per_request(p, args.runs):
-        print(f"| {name} | {us:.0f} |")
-    print("\nHeavy kinds in process, median ms\n")
-    print("| kind | graph/asserted beside graph/inferred (ours) | graph/asserted alone "
-          "| asserted, union of graphs (as oxigraph serve) |\n|---|---|---|---|")
-    for kind, ours, alone, union in per_layout(p):
-        print(f"| {kind} | {ours:.1f} | {alone:.1f} | {union:.1f} |")
+    print(f"{args.size:,} facts")
+    if "1" in parts:
+        print("\nA label lookup, median µs\n\n| step | µs |\n|---|---|")
+        for name, us in per_request(p, args.runs):
+            print(f"| {name} | {us:.0f} |")
+    if "2" in parts:
+        print("\nHeavy kinds in process, median ms\n")
+        print("| kind | graph/asserted beside graph/inferred (ours) | graph/asserted alone "
+              "| asserted, union of graphs (as oxigraph serve) |\n|---|---|---|---|")
+        for kind, ours, alone, union in per_layout(p):
+            print(f"| {kind} | {ours:.1f} | {alone:.1f} | {union:.1f} |")
+    if "3" in parts:
+        print("\nThe main layout by load order, in process, mean CPU ms\n")
+        print("| kind | build order | sorted (as written) |\n|---|---|---|")
+        for kind, in_build_order, in_sorted_order in per_load_order(p, args.orders):
+            print(f"| {kind} | {in_build_order:.2f} | {in_sorted_order:.2f} |")
     return 0
 
 

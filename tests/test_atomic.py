@@ -2,6 +2,7 @@
 and no temporary file left behind."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,22 @@ def test_a_failed_write_leaves_the_old_file(tmp_path):
         atomic.write_atomically(path, fails)
     assert path.read_text("utf-8") == "old"
     assert [p.name for p in Path(tmp_path).iterdir()] == ["file.txt"]
+
+
+def test_remove_stale_spares_the_kept_entry_and_anything_written_within_the_grace(tmp_path):
+    old = time.time() - 3600
+    for name in ("build-a.nq", "build-b.nq", "build-new.nq", ".build-a.nq.x1.tmp", "other.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / ".sort-1").mkdir()
+    (tmp_path / ".sort-1" / "0.nq").write_bytes(b"x")
+    for name in ("build-a.nq", "build-b.nq", ".build-a.nq.x1.tmp", ".sort-1", "other.txt"):
+        os.utime(tmp_path / name, (old, old))
+    atomic.remove_stale(tmp_path, ("build-*.nq", ".build-*.tmp", ".sort-*"), "build-b.nq", 600)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build-b.nq", "build-new.nq",
+                                                          "other.txt"]
+
+
+def test_remove_stale_of_a_missing_folder_or_pattern_does_nothing(tmp_path):
+    atomic.remove_stale(tmp_path / "missing", ("build-*",), "", 0)
+    atomic.remove_stale(tmp_path, ("build-*",), "", 0)
+    assert list(tmp_path.iterdir()) == []

@@ -44,3 +44,22 @@ def test_the_check_queries_are_part_of_the_cache_key():
             "checks.py", "claim-incomplete-violation.rq", "term-unused-violation.rq"} <= names
     # Every module of build/, so that a new one is part of the key without being listed.
     assert {p.name for p in Path(build.__file__).parent.glob("*.py")} <= names
+
+
+def test_a_new_build_removes_the_builds_older_than_the_grace(mini):
+    from alliance_graph.store import memory
+    mini = mini.with_(stale_cache_seconds=0)
+    first, first_main = build.cached_build(mini), memory.main_file(mini)
+    facts = mini.data_dir / "facts.ttl"
+    facts.write_text(facts.read_text().replace('"Iron Dome"', '"Iron Dome system"'))
+    second, second_main = build.cached_build(mini), memory.main_file(mini)
+    assert second != first and second_main != first_main
+    assert sorted(p.name for p in mini.cache_dir.glob("*.nq")) == sorted(
+        [second.name, second_main.name])
+
+
+def test_a_new_build_spares_a_build_written_within_the_grace(mini):
+    first = build.cached_build(mini)
+    facts = mini.data_dir / "facts.ttl"
+    facts.write_text(facts.read_text().replace('"Iron Dome"', '"Iron Dome system"'))
+    assert build.cached_build(mini) != first and first.exists()

@@ -3,6 +3,7 @@
 import io
 
 import pyoxigraph as ox
+import pytest
 
 from alliance_graph.store.layout import (
     ASSERTED,
@@ -66,3 +67,30 @@ def test_write_main_gives_the_same_graphs_as_the_copy(tmp_path):
     # One document: the blank node the inferred graph describes is the asserted graph's.
     [inferred] = loaded.quads_for_pattern(None, None, None, INFERRED)
     assert list(loaded.quads_for_pattern(None, None, inferred.subject, ASSERTED))
+
+
+@pytest.mark.parametrize("run_lines", [1, 2, 1000])
+def test_write_main_sorts_its_lines_in_runs_of_any_size(tmp_path, run_lines):
+    store = per_file_store()
+    build = tmp_path / "build.nq"
+    with open(build, "wb") as out:
+        store.dump(out, format=ox.RdfFormat.N_QUADS)
+    expected = io.BytesIO()
+    write_main(build, expected)
+    out = io.BytesIO()
+    write_main(build, out, run_lines=run_lines)
+    lines = out.getvalue().splitlines(keepends=True)
+    assert lines == sorted(lines) and out.getvalue() == expected.getvalue()
+    assert len(lines) == len(build.read_bytes().splitlines())
+    assert not list(tmp_path.glob(".sort-*"))  # the spilled runs are removed
+
+
+def test_write_main_keeps_a_last_line_without_its_newline(tmp_path):
+    build = tmp_path / "build.nq"
+    build.write_bytes(b"<http://x/b> <http://x/p> <http://x/o> <http://x/g> .\n"
+                      b"<http://x/a> <http://x/p> <http://x/o> <http://x/g> .")
+    out = io.BytesIO()
+    write_main(build, out)
+    loaded = ox.Store()
+    loaded.load(out.getvalue(), format=ox.RdfFormat.N_QUADS)
+    assert len(loaded) == 2 and set(loaded.named_graphs()) == {ASSERTED}

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,3 +65,25 @@ def write_atomically(path: Path, data: Data) -> None:
         tmp.unlink(missing_ok=True)
         raise
     fsync_folder(path.parent)
+
+
+def remove_stale(folder: Path, patterns: tuple[str, ...], keep: str, grace: float) -> None:
+    """Remove the entries of ``folder`` matching ``patterns`` (globs), except ``keep``, that
+    nothing has written for ``grace`` seconds: older builds, and what a killed write left.
+
+    The grace period spares what another command is writing or about to read (a build it has
+    just made, for inputs that have changed since); a file already open stays readable to the
+    process that opened it, as POSIX keeps a removed file alive until closed.
+    """
+    cutoff = time.time() - grace
+    for pattern in patterns:
+        for entry in folder.glob(pattern):
+            try:
+                if entry.name == keep or entry.lstat().st_mtime > cutoff:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+            except OSError:  # gone already, or not ours to remove: it only costs disk
+                continue

@@ -138,6 +138,11 @@ class Settings:
     # store's neighbourhood of a proposal well under one.  Below (the shipped data is 0.5 MB)
     # the build cache is used when it exists, else the files are read.
     prebuilt_threshold: int = 1_000_000
+    # Each change of the inputs makes a new build in the cache folder (500 MB at 100 k facts
+    # for the N-Quads build and its main layout); once a newer one is written, older builds
+    # and what a killed write left are removed when nothing has written them for these
+    # seconds, so that a build another command has just made, or is reading, is spared.
+    stale_cache_seconds: float = 600.0
     # Query limits: wall-clock seconds a query may run, and the bytes its answer may take in
     # the format asked for (about 100 k rows of a typical SELECT in JSON).
     query_timeout: float = 30.0

@@ -141,4 +141,6 @@ def cached_build(settings: Settings) -> Path:
         write = lambda out: ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_atomically(path, write)
+    atomic.remove_stale(path.parent, ("build-*.nq", ".build-*.tmp"), path.name,
+                        settings.stale_cache_seconds)
     return path

@@ -81,7 +81,8 @@ def load_into_store(settings: Settings) -> str:
     """Build the graph into the configured store (push it, for a remote); return a summary."""
     backend = kind(settings.store)
     if backend == "memory":
-        return f"built {build.cached_build(settings)} (the memory store rebuilds from it at start)"
+        return (f"built {build.cached_build(settings)} and {memory.main_file(settings).name} "
+                "(the memory store loads the latter at start)")
     if backend == "directory":
         digest = build_directory(settings, Path(settings.store))
         return f"directory store {settings.store} serves build {digest}"
