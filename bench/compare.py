@@ -19,7 +19,8 @@ request.  Row counts are checked equal across the servers before anything is tim
 
 Measured: each kind's median latency over ``--requests`` requests at one client; throughput at
 1 and 8 clients cycling through the mix for ``--seconds``, with every request's text distinct
-(``unique``: a counter in a comment) or half of them repeating a fixed set (``half repeated``);
+(``unique``: a counter in a comment) or half of them repeating a fixed set (``half repeated``),
+and the CPU time each server's processes spent per request answered in those runs;
 memory of each server's process tree after the runs (PSS counts a page shared by processes
 once; RSS sums them).  ``--write`` puts the tables in docs/benchmarks.md.
 """
@@ -165,7 +166,7 @@ def check_rows(servers: dict, entities: int) -> dict:
 
 def measure(servers: dict, entities: int, args) -> dict:
     """Return per-server figures: kind latencies, throughput per variant and clients, memory."""
-    figures = {name: {"latency": {}, "rps": {}} for name in servers}
+    figures = {name: {"latency": {}, "rps": {}, "cpu_ms": {}} for name in servers}
     kinds = list(KINDS)
     for _, port, path in servers.values():  # warm up: every kind, a few times
         load.latencies(port, [load.query_path(path, t) for t in texts(3 * len(kinds), entities,
@@ -179,13 +180,17 @@ def measure(servers: dict, entities: int, args) -> dict:
     fixed = texts(len(KINDS) * 4, entities, False, 0)
     for variant in ("unique", "half repeated"):
         for clients in (1, 8):
-            for name, (_, port, path) in servers.items():
+            for name, (process, port, path) in servers.items():
                 pool = texts(20_000, entities, True, 10**8 + clients)
                 if variant == "half repeated":
                     pool = [fixed[i % len(fixed)] if i % 2 else t for i, t in enumerate(pool)]
+                before = load.cpu_seconds(process.pid)
                 result = load.throughput(port, [load.query_path(path, t) for t in pool],
                                          clients, args.seconds)
+                used = load.cpu_seconds(process.pid) - before
                 figures[name]["rps"][(variant, clients)] = result["rps"]
+                figures[name]["cpu_ms"][(variant, clients)] = \
+                    1000 * used / max(1.0, result["rps"] * result["seconds"])
                 figures[name]["failed"] = figures[name].get("failed", 0) + result["failed"]
     for name, (process, _, _) in servers.items():
         figures[name]["memory"] = load.memory(process.pid)
@@ -213,6 +218,14 @@ def report(n: int, p: dict, counts: dict, figures: dict) -> str:
                 peer = pairs.get(s)
                 ratio = f" ({rps / figures[peer]['rps'][(variant, clients)]:.2f}x)" if peer else ""
                 cells.append(f"{rps:.1f}{ratio}")
+            lines.append(f"| {variant}, {clients} | " + " | ".join(cells) + " |")
+    lines += ["", "Server CPU time per request answered, ms (user and system, the server's "
+              "processes; on a machine whose CPUs are all busy, throughput follows it):", "",
+              "| mix, clients | " + " | ".join(SERVERS) + " |",
+              "|---" * (len(SERVERS) + 1) + "|"]
+    for variant in ("unique", "half repeated"):
+        for clients in (1, 8):
+            cells = [f"{figures[s]['cpu_ms'][(variant, clients)]:.2f}" for s in SERVERS]
             lines.append(f"| {variant}, {clients} | " + " | ".join(cells) + " |")
     lines += ["", "Memory of the server's processes after the runs, MiB:", "",
               "| | " + " | ".join(SERVERS) + " |", "|---" * (len(SERVERS) + 1) + "|",

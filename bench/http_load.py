@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import multiprocessing
+import os
 import socket
 import statistics
 import subprocess
@@ -121,6 +122,18 @@ def memory(pid: int) -> dict:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user and system) used so far by a process and its descendants."""
+    total = 0
+    for one in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone since it was listed
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (the 14th and 15th fields)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def latencies(port: int, paths: list[str]) -> list[float]:
     """Send ``paths`` one after another on one connection; return each one's milliseconds."""
     client, times = Client(port), []
@@ -154,12 +167,13 @@ def _client(args) -> tuple[int, int]:
 
 def throughput(port: int, paths: list[str], clients: int, seconds: float) -> dict:
     """Run ``clients`` processes cycling through ``paths`` for ``seconds``; return requests per
-    second answered 200, and the count of other answers."""
+    second answered 200, the count of other answers and the seconds the run took."""
     with multiprocessing.get_context("fork").Pool(clients) as pool:
         started = time.monotonic()
         results = pool.map(_client, [(port, paths, seconds, k * 7) for k in range(clients)])
         elapsed = time.monotonic() - started
-    return {"rps": sum(d for d, _ in results) / elapsed, "failed": sum(f for _, f in results)}
+    return {"rps": sum(d for d, _ in results) / elapsed, "failed": sum(f for _, f in results),
+            "seconds": elapsed}
 
 
 def median(values: list[float]) -> float:
