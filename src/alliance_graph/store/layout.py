@@ -58,8 +58,9 @@ def write_main(nquads: Path, out, run_lines: int = 2_000_000) -> None:
     build's blank nodes.
 
     The lines are written sorted, so each subject's quads arrive together: Oxigraph's in-memory
-    store, loaded in that order, answers whole-graph queries 10-20 % faster than loaded in the
-    build's order (hash order for a large build; ``bench/breakdown.py`` measures both).  Runs
+    store, loaded in that order, answers the benchmark's mix with 12-17 % less CPU per request
+    than loaded in the build's order (hash order for a large build; ``bench/breakdown.py``
+    part 3 measures both).  Runs
     of ``run_lines`` are sorted in memory and merged from files beside ``nquads``, so a build of
     any size sorts in bounded memory.
     """
