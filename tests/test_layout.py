@@ -1,6 +1,7 @@
 """The two layouts of a build: the main file's transform and the copies made inside a store."""
 
 import io
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -53,15 +54,23 @@ def test_main_quads_are_the_asserted_copy_and_the_inferred_graph():
     assert graphs == {ASSERTED, INFERRED}
 
 
-def test_write_main_gives_the_same_graphs_as_the_copy(tmp_path):
-    store = per_file_store()
-    build = tmp_path / "build.nq"
+def build_file(folder) -> Path:
+    """Write the per-file store as the build cache is written; return the file."""
+    build = folder / "build.nq"
     with open(build, "wb") as out:
-        store.dump(out, format=ox.RdfFormat.N_QUADS)
+        per_file_store().dump(out, format=ox.RdfFormat.N_QUADS)
+    return build
+
+
+def main_of(build, **options) -> bytes:
     out = io.BytesIO()
-    write_main(build, out)
+    write_main(build, out, **options)
+    return out.getvalue()
+
+
+def test_write_main_gives_the_same_graphs_as_the_copy(tmp_path):
     loaded = ox.Store()
-    loaded.load(out.getvalue(), format=ox.RdfFormat.N_QUADS)
+    loaded.load(main_of(build_file(tmp_path)), format=ox.RdfFormat.N_QUADS)
     assert set(loaded.named_graphs()) == {ASSERTED, INFERRED}
     assert len(list(loaded.quads_for_pattern(None, None, None, ASSERTED))) == 2
     # One document: the blank node the inferred graph describes is the asserted graph's.
@@ -71,16 +80,10 @@ def test_write_main_gives_the_same_graphs_as_the_copy(tmp_path):
 
 @pytest.mark.parametrize("run_lines", [1, 2, 1000])
 def test_write_main_sorts_its_lines_in_runs_of_any_size(tmp_path, run_lines):
-    store = per_file_store()
-    build = tmp_path / "build.nq"
-    with open(build, "wb") as out:
-        store.dump(out, format=ox.RdfFormat.N_QUADS)
-    expected = io.BytesIO()
-    write_main(build, expected)
-    out = io.BytesIO()
-    write_main(build, out, run_lines=run_lines)
-    lines = out.getvalue().splitlines(keepends=True)
-    assert lines == sorted(lines) and out.getvalue() == expected.getvalue()
+    build = build_file(tmp_path)
+    written = main_of(build, run_lines=run_lines)
+    lines = written.splitlines(keepends=True)
+    assert lines == sorted(lines) and written == main_of(build)
     assert len(lines) == len(build.read_bytes().splitlines())
     assert not list(tmp_path.glob(".sort-*"))  # the spilled runs are removed
 
@@ -89,8 +92,6 @@ def test_write_main_keeps_a_last_line_without_its_newline(tmp_path):
     build = tmp_path / "build.nq"
     build.write_bytes(b"<http://x/b> <http://x/p> <http://x/o> <http://x/g> .\n"
                       b"<http://x/a> <http://x/p> <http://x/o> <http://x/g> .")
-    out = io.BytesIO()
-    write_main(build, out)
     loaded = ox.Store()
-    loaded.load(out.getvalue(), format=ox.RdfFormat.N_QUADS)
+    loaded.load(main_of(build), format=ox.RdfFormat.N_QUADS)
     assert len(loaded) == 2 and set(loaded.named_graphs()) == {ASSERTED}
