@@ -215,8 +215,9 @@ def endpoint(tmp_path_factory):
 SERVER_FIXTURES = {"endpoint", "oxigraph_server", "empty_oxigraph", "virtuoso_server",
                    "empty_virtuoso", "empty_store", "remote_kg", "server", "shipped_server",
                    "markup_server"}
-SERVER_MODULES = {"test_engine_client", "test_fuzz", "test_server", "test_install",
-                  "test_remote", "test_remote_endpoint", "test_remote_load", "test_sandbox"}
+SERVER_MODULES = {"test_connections", "test_engine_client", "test_fuzz", "test_server",
+                  "test_install", "test_remote", "test_remote_endpoint", "test_remote_load",
+                  "test_sandbox"}
 
 
 def pytest_collection_modifyitems(items):

@@ -192,13 +192,19 @@ class Settings:
     # requests handled at once by the front (pages, errors, waiting for the engine); requests
     # are read whole before a thread takes them, so a slow client holds a connection, not a
     # thread.  A connection idle for ``channel_timeout`` seconds is closed; at most
-    # ``connection_limit`` are open at once (more wait in the listen backlog).
+    # ``connection_limit`` are open at once (more wait in the listen backlog).  A client sending
+    # a byte now and then is never idle, so a request must also arrive whole within
+    # ``request_timeout`` seconds of its first byte (408 past it), and one client address may
+    # hold at most ``connections_per_client`` connections (503 past it): otherwise one client
+    # could hold every connection (web/connections.py).
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 4
     http_threads: int = 16
     connection_limit: int = 256
     channel_timeout: float = 15.0
+    request_timeout: float = 30.0
+    connections_per_client: int = 32
     # Validations over HTTP (POST /validate) run at once, each in a process of its own
     # (pyshacl is pure Python: in the server's process it would hold everyone up), and the
     # seconds one may take.

@@ -23,17 +23,27 @@ from .main import EXIT_NO, EXIT_OK, fail, load_graph, main
               help="Bytes an answer may take in the format asked for (default: 32 MiB).")
 @click.option("--response-cache", "response_cache", type=int, metavar="BYTES",
               help="Bytes of /sparql answers the server caches (default: 32 MiB; 0: off).")
+@click.option("--request-timeout", "request_timeout",
+              type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Seconds a request may take to arrive whole, from its first byte "
+                   "(default: 30; 408 past it).")
+@click.option("--connections-per-client", "connections_per_client",
+              type=click.IntRange(min=1), metavar="N",
+              help="Connections one client address may hold open at once (default: 32; 503 "
+                   "past it). Raise it behind a reverse proxy.")
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port: print the body, exit 1 on an error status.")
 @click.pass_obj
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
-          response_cache, path):
+          response_cache, request_timeout, connections_per_client, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
                               max_result_bytes=max_result_bytes,
-                              response_cache_bytes=response_cache)
+                              response_cache_bytes=response_cache,
+                              request_timeout=request_timeout,
+                              connections_per_client=connections_per_client)
     if path is not None:
         from ..web.app import create_app
         response = create_app(settings, load_graph(settings)).test_client().get(path)

@@ -11,10 +11,11 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
   one of ``http_threads`` threads takes it: a client that sends slowly or stops halfway holds a
   connection, never a thread, and a connection idle for ``channel_timeout`` seconds is closed.
   Connections are persistent (HTTP/1.1 keep-alive).  At most ``connection_limit`` are open at
-  once; more wait in the listen backlog, so a client opening hundreds of idle connections can
-  delay others by up to ``channel_timeout``.  A heavy query holds one of ``workers`` engine
-  threads: that many heavy queries at once make the others wait for a free one, up to their time
-  limit (503 then).
+  once (more wait in the listen backlog), at most ``connections_per_client`` from one address,
+  and a request must arrive whole within ``request_timeout`` seconds of its first byte
+  (``connections.py``): a client trickling half-sent requests cannot hold every connection.
+- A heavy query holds one of ``workers`` engine threads: that many heavy queries at once make
+  the others wait for a free one, up to their time limit (503 then).
 """
 
 from __future__ import annotations
@@ -24,14 +25,13 @@ import signal
 import subprocess
 import sys
 
-import waitress
-
 from ..build.loading import LoadError
 from ..engine.client import ProcessEngine
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
 from .app import create_app
+from .connections import create_server as listen
 
 
 def prepare_elsewhere(settings: Settings) -> str | None:
@@ -61,12 +61,14 @@ def _prepare(settings_json: dict) -> str | None:
 
 def create_server(settings: Settings, engine):
     """Return a waitress server for the app over ``engine``, bound to host and port."""
-    return waitress.create_server(
-        create_app(settings, engine=engine), host=settings.host, port=settings.port,
+    return listen(
+        create_app(settings, engine=engine), request_timeout=settings.request_timeout,
+        connections_per_client=settings.connections_per_client,
+        host=settings.host, port=settings.port,
         threads=settings.http_threads, connection_limit=settings.connection_limit,
         channel_timeout=settings.channel_timeout,
-        # Idle connections are looked for this often: a tenth of their allowed idleness.
-        cleanup_interval=max(1, int(settings.channel_timeout / 10)),
+        # Idle and overdue connections are looked for this often: a tenth of the time allowed.
+        cleanup_interval=max(1, int(min(settings.channel_timeout, settings.request_timeout) / 10)),
         max_request_header_size=settings.max_request_header_bytes,
         max_request_body_size=settings.max_request_bytes,
         asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets

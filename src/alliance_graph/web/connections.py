@@ -1,0 +1,124 @@
+"""The front's connections: a deadline on each request and a cap on each client's connections.
+
+Waitress closes a connection idle for ``channel_timeout`` seconds, but a client that sends one
+byte now and then is never idle, and at most ``connection_limit`` connections are open at once:
+one client trickling a few hundred half-sent requests would hold every connection, for as long
+as it liked, and the others would wait in the listen backlog.  So, on top of waitress:
+
+- **A deadline per request.** A request must arrive whole within ``request_timeout`` seconds of
+  its first byte; past that it is answered 408 and the connection closed.  Checked with
+  waitress's own idle check (every ``cleanup_interval`` seconds), and only while the connection
+  has no request being answered (a pipelined request waits for the answers before it, which is
+  the server's time, not the client's).
+- **A cap per client address.** At most ``connections_per_client`` connections from one address
+  are open at once; one more is answered 503 and closed, before anything is read from it.
+  Behind a reverse proxy every client has the proxy's address: raise the cap there, and let the
+  proxy limit its clients.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import MultiSocketServer, TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
+
+
+def _response(status: str, message: str) -> bytes:
+    body = (message + "\n").encode()
+    return (f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8"
+            f"\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+class Channel(HTTPChannel):
+    """One client connection: when its unfinished request began, and whose address it is."""
+
+    reading: tuple[object, float] | None = None  # (the request being read, when it began)
+    counted = False  # this connection counts towards its address's cap
+
+    def __init__(self, server, sock, addr, adj, map=None):
+        super().__init__(server, sock, addr, adj, map)
+        self.client = addr[0] if isinstance(addr, tuple) else addr
+        cap = server.connections_per_client
+        if server.clients[self.client] >= cap:
+            self.refuse("503 Service Unavailable",
+                        f"too many connections from {self.client}: at most {cap} at once "
+                        "(Settings.connections_per_client); reuse or close one and try again")
+            return
+        server.clients[self.client] += 1
+        self.counted = True
+
+    def received(self, data):
+        done = super().received(data)
+        if self.request is None:
+            self.reading = None
+        elif self.reading is None or self.reading[0] is not self.request:
+            self.reading = (self.request, time.monotonic())
+        return done
+
+    def overdue(self, now: float, limit: float) -> bool:
+        """Return whether a request has been arriving for more than ``limit`` seconds while
+        nothing else on this connection was being answered."""
+        return (self.reading is not None and not self.requests
+                and not (self.will_close or self.close_when_flushed)
+                and now - self.reading[1] > limit)
+
+    def refuse(self, status: str, message: str) -> None:
+        """Answer ``status`` with ``message``, then close: nothing more is read."""
+        self.reading = None
+        self.write_soon(_response(status, message))
+        self.close_when_flushed = True
+
+    def del_channel(self, map=None):
+        if self.counted:
+            self.counted = False
+            self.server.clients[self.client] -= 1
+            if not self.server.clients[self.client]:
+                del self.server.clients[self.client]
+        super().del_channel(map)
+
+
+class Server(TcpWSGIServer):
+    """Waitress's TCP server on one address, with ``Channel``'s deadline and cap."""
+
+    channel_class = Channel
+
+    def __init__(self, application, *, request_timeout: float, connections_per_client: int,
+                 clients: Counter, **options):
+        self.request_timeout = request_timeout
+        self.connections_per_client = connections_per_client
+        self.clients = clients  # open connections per client address, shared by the listeners
+        super().__init__(application, **options)
+
+    def maintenance(self, now):
+        super().maintenance(now)
+        clock = time.monotonic()
+        for channel in list(self.active_channels.values()):
+            if channel.overdue(clock, self.request_timeout):
+                channel.refuse("408 Request Timeout",
+                               f"the request did not arrive whole within {self.request_timeout:g}"
+                               " s of its first byte (Settings.request_timeout)")
+
+
+def create_server(application, *, request_timeout: float, connections_per_client: int,
+                  **adjustments):
+    """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
+    as ``waitress.create_server`` does for TCP, with the deadline and the cap."""
+    adj = Adjustments(**adjustments)
+    socket_map: dict = {}
+    dispatcher = ThreadedTaskDispatcher()
+    dispatcher.set_thread_count(adj.threads)
+    clients: Counter = Counter()
+    # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
+    # loop, sharing the threads and the counts.
+    servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
+                      sockinfo=sockinfo, request_timeout=request_timeout,
+                      connections_per_client=connections_per_client, clients=clients)
+               for sockinfo in adj.listen]
+    if len(servers) == 1:
+        return servers[0]
+    return MultiSocketServer(socket_map, adj, [(s.effective_host, s.effective_port)
+                                               for s in servers], dispatcher, servers[0].log_info)

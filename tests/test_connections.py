@@ -1,0 +1,138 @@
+"""The front's deadline on each request and cap on each client's connections, as a client meets
+them (a real `alliance-graph serve`, with a 2 s deadline and 4 connections per address)."""
+
+import http.client
+import socket
+import threading
+import time
+import urllib.parse
+
+import pytest
+
+import servers
+
+DEADLINE = 2
+CAP = 4
+LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+HEAD = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    """(host, port) of a server with a short request deadline and a small cap per client."""
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--timeout", "4", "--request-timeout", str(DEADLINE),
+               "--connections-per-client", str(CAP)]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("connections") / "serve.log")
+    yield "127.0.0.1", port
+    servers.stop(process)
+
+
+def connect(endpoint, source="127.0.0.1", timeout=10) -> socket.socket:
+    """Open a connection from the loopback address ``source`` (all of 127/8 is this machine)."""
+    return socket.create_connection(endpoint, timeout=timeout, source_address=(source, 0))
+
+
+def read_all(sock: socket.socket) -> bytes:
+    """Read until the server closes the connection."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def lookup(endpoint, source="127.0.0.1") -> int:
+    """Return the status of a label lookup sent whole from ``source``."""
+    with connect(endpoint, source) as sock:
+        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": LOOKUP}).encode()
+                     + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        return int(read_all(sock).split(b" ", 2)[1])
+
+
+def trickle(sock: socket.socket, stop: threading.Event, byte: bytes = b"X") -> None:
+    """Send a byte every half second until ``stop`` (or the server closes the connection)."""
+    while not stop.wait(0.5):
+        try:
+            sock.sendall(byte)
+        except OSError:
+            return
+
+
+def test_a_request_trickled_past_the_deadline_is_answered_408(endpoint):
+    with connect(endpoint) as sock:
+        sock.sendall(HEAD + b"X-Pad: ")
+        stop = threading.Event()
+        threading.Thread(target=trickle, args=(sock, stop), daemon=True).start()
+        started = time.monotonic()
+        try:
+            answer = read_all(sock)  # the server closes the connection after its answer
+        finally:
+            stop.set()
+        took = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert b"within 2 s of its first byte" in answer and b"Connection: close" in answer
+    assert DEADLINE <= took < DEADLINE + 3, f"answered after {took:.1f} s"
+
+
+def test_a_body_trickled_past_the_deadline_is_answered_408(endpoint):
+    with connect(endpoint) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     b"application/sparql-query\r\nContent-Length: 1000\r\n\r\nASK {")
+        stop = threading.Event()
+        threading.Thread(target=trickle, args=(sock, stop, b" "), daemon=True).start()
+        try:
+            assert read_all(sock).startswith(b"HTTP/1.1 408 ")
+        finally:
+            stop.set()
+
+
+def test_a_kept_alive_connection_is_timed_per_request_not_in_all(endpoint):
+    connection = http.client.HTTPConnection(*endpoint, timeout=10)
+    try:
+        ends = time.monotonic() + DEADLINE * 2
+        statuses = []
+        while time.monotonic() < ends:
+            connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": LOOKUP}))
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+            time.sleep(0.7)
+        assert set(statuses) == {200} and len(statuses) >= 5
+    finally:
+        connection.close()
+
+
+def test_an_answer_that_takes_long_is_not_the_clients_delay(endpoint):
+    # The query runs past the request deadline and is stopped by the query time limit (4 s):
+    # its status is the engine's 503, not a 408.
+    with connect(endpoint, timeout=30) as sock:
+        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": SLOW}).encode()
+                     + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert read_all(sock).startswith(b"HTTP/1.1 503 ")
+
+
+def test_one_address_holds_at_most_its_cap_and_others_are_still_served(endpoint):
+    stop = threading.Event()
+    held = [connect(endpoint) for _ in range(CAP)]
+    try:
+        for sock in held:
+            sock.sendall(HEAD)
+            threading.Thread(target=trickle, args=(sock, stop), daemon=True).start()
+        time.sleep(0.3)
+        with connect(endpoint) as extra:
+            answer = read_all(extra)  # refused before it sends anything
+        assert answer.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert b"too many connections from 127.0.0.1: at most 4" in answer
+        assert lookup(endpoint, source="127.0.0.2") == 200
+    finally:
+        stop.set()
+        for sock in held:
+            sock.close()
+    # Closed connections no longer count: the address is served again.
+    deadline = time.monotonic() + 5
+    while lookup(endpoint) != 200:
+        assert time.monotonic() < deadline, "the address stayed refused after its connections closed"
+        time.sleep(0.1)
