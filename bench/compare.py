@@ -1,7 +1,7 @@
 """alliance-graph's endpoint beside `oxigraph serve` on the same data, on a mix of query kinds.
 
-    .venv/bin/python bench/compare.py [--sizes 10000,100000] [--seconds 10] [--requests 15]
-                                      [--work /tmp/ag-compare] [--write]
+    .venv/bin/python bench/compare.py [--sizes 10000,100000] [--seconds 10] [--rounds 3]
+                                      [--requests 15] [--work /tmp/ag-compare] [--write]
 
 For each size: generate the project (bench/generate.py), build it into our memory and directory
 stores, export its asserted graphs (``export --format nq``) and give them to Oxigraph's own
@@ -18,7 +18,8 @@ disputed claims with their rivals (ORDER BY + LIMIT), a class with OPTIONAL and 
 request.  Row counts are checked equal across the servers before anything is timed.
 
 Measured: each kind's median latency over ``--requests`` requests at one client; throughput at
-1 and 8 clients cycling through the mix for ``--seconds``, with every request's text distinct
+1 and 8 clients cycling through the mix for ``--seconds``, ``--rounds`` times per server with
+the servers taken in turn (the median round is shown), with every request's text distinct
 (``unique``: a counter in a comment) or half of them repeating a fixed set (``half repeated``),
 and the CPU time each server's processes spent per request answered in those runs;
 memory of each server's process tree after the runs (PSS counts a page shared by processes
@@ -178,20 +179,33 @@ def measure(servers: dict, entities: int, args) -> dict:
             times = load.latencies(port, [load.query_path(path, t) for t in batch])
             figures[name]["latency"][kind] = load.median(times)
     fixed = texts(len(KINDS) * 4, entities, False, 0)
-    for variant in ("unique", "half repeated"):
+    names = list(servers)
+    for v, variant in enumerate(("unique", "half repeated")):
         for clients in (1, 8):
-            for name, (process, port, path) in servers.items():
-                pool = texts(20_000, entities, True, 10**8 + clients)
-                if variant == "half repeated":
-                    pool = [fixed[i % len(fixed)] if i % 2 else t for i, t in enumerate(pool)]
-                before = load.cpu_seconds(process.pid)
-                result = load.throughput(port, [load.query_path(path, t) for t in pool],
-                                         clients, args.seconds)
-                used = load.cpu_seconds(process.pid) - before
-                figures[name]["rps"][(variant, clients)] = result["rps"]
-                figures[name]["cpu_ms"][(variant, clients)] = \
-                    1000 * used / max(1.0, result["rps"] * result["seconds"])
-                figures[name]["failed"] = figures[name].get("failed", 0) + result["failed"]
+            runs: dict = {name: [] for name in names}
+            used = dict.fromkeys(names, 0.0)
+            # Rounds visit the servers in turn, each round starting one further along, so that
+            # a spell of load from elsewhere on the machine falls on every server alike; the
+            # median round is reported.
+            for round_ in range(args.rounds):
+                for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+                    process, port, path = servers[name]
+                    # Counters no other run uses: a "unique" text is never sent twice.
+                    pool = texts(20_000, entities, True,
+                                 10**8 * (v + 1) + 10**5 * (100 * clients + round_))
+                    if variant == "half repeated":
+                        pool = [fixed[i % len(fixed)] if i % 2 else t for i, t in enumerate(pool)]
+                    before = load.cpu_seconds(process.pid)
+                    result = load.throughput(port, [load.query_path(path, t) for t in pool],
+                                             clients, args.seconds)
+                    used[name] += load.cpu_seconds(process.pid) - before
+                    runs[name].append(result)
+                    figures[name]["failed"] = figures[name].get("failed", 0) + result["failed"]
+            for name in names:
+                answered = sum(r["rps"] * r["seconds"] for r in runs[name])
+                figures[name]["rps"][(variant, clients)] = load.median(
+                    [r["rps"] for r in runs[name]])
+                figures[name]["cpu_ms"][(variant, clients)] = 1000 * used[name] / max(1.0, answered)
     for name, (process, _, _) in servers.items():
         figures[name]["memory"] = load.memory(process.pid)
     return figures
@@ -207,7 +221,8 @@ def report(n: int, p: dict, counts: dict, figures: dict) -> str:
     for kind in KINDS:
         cells = [f"{figures[s]['latency'][kind]:.1f}" for s in SERVERS]
         lines.append(f"| {kind} ({counts[kind]}) | " + " | ".join(cells) + " |")
-    lines += ["", "Throughput, requests/s (ratio to the Oxigraph server on the same storage):",
+    lines += ["", "Throughput, requests/s, the median of the rounds (ratio to the Oxigraph server "
+              "on the same storage):",
               "", "| mix, clients | " + " | ".join(SERVERS) + " |",
               "|---" * (len(SERVERS) + 1) + "|"]
     for variant in ("unique", "half repeated"):
@@ -219,8 +234,9 @@ def report(n: int, p: dict, counts: dict, figures: dict) -> str:
                 ratio = f" ({rps / figures[peer]['rps'][(variant, clients)]:.2f}x)" if peer else ""
                 cells.append(f"{rps:.1f}{ratio}")
             lines.append(f"| {variant}, {clients} | " + " | ".join(cells) + " |")
-    lines += ["", "Server CPU time per request answered, ms (user and system, the server's "
-              "processes; on a machine whose CPUs are all busy, throughput follows it):", "",
+    lines += ["", "Server CPU time per request answered, ms, over all rounds (user and system, "
+              "the server's processes; on a machine whose CPUs are all busy, throughput follows "
+              "it):", "",
               "| mix, clients | " + " | ".join(SERVERS) + " |",
               "|---" * (len(SERVERS) + 1) + "|"]
     for variant in ("unique", "half repeated"):
@@ -258,6 +274,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seconds", type=float, default=10.0, help="each throughput run")
     parser.add_argument("--requests", type=int, default=15, help="latency samples per kind")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="throughput runs per server and mix, interleaved; the median is shown")
     parser.add_argument("--work", type=Path, default=Path("/tmp/ag-compare"))
     parser.add_argument("--write", action="store_true", help="put the tables in docs/benchmarks.md")
     args = parser.parse_args(argv)
