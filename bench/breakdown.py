@@ -1,7 +1,7 @@
 """Where the time of ``bench/compare.py``'s gap to Oxigraph goes: per request, and per layout.
 
     .venv/bin/python bench/breakdown.py [--size 100000] [--work /tmp/ag-compare] [--runs 2000]
-                                        [--orders 160] [--parts 1,2,3]
+                                        [--orders 160] [--seconds 8] [--parts 1,2,3,4]
 
 Part 1, per request, on a label lookup of the size's generated project (a distinct query text
 each time, so no cache answers): the safety check (``guard.check``), Oxigraph alone (query and
@@ -10,16 +10,23 @@ serialization), the engine in its own process (``ProcessEngine.answer``: the soc
 trip), and the same lookup over HTTP, one client on one keep-alive connection, from
 ``alliance-graph serve`` and from ``oxigraph serve`` on the same data.
 
-Part 2, per layout, in process: each heavy kind of the mix on the memory backend's ``main``
-store (asserted triples in ``graph/asserted``, inferred ones in ``graph/inferred``, the query's
-default graph ``graph/asserted``), on the same quads without the inferred graph, and on the
-asserted quads alone read as the union of the store's graphs (what ``oxigraph serve
---union-default-graph`` does).  Medians in milliseconds.
+Part 2, per layout, in process: the mix (``--orders`` requests, the layouts taking turns on
+each text, mean CPU milliseconds per kind) over the memory backend's ``main`` store (asserted
+triples in ``graph/asserted``, inferred ones in ``graph/inferred``, the query's default graph
+``graph/asserted``), over the same quads with the asserted ones in the store's default graph,
+and over the asserted quads alone read as the union of the store's graphs (what ``oxigraph
+serve --union-default-graph`` does).  All three are loaded from the same sorted lines, since
+the load order alone moves these figures by 10 % or more (part 3).
 
 Part 3, per load order, in process: the ``main`` layout loaded in the build's order and sorted
 (as ``layout.write_main`` writes it), both in this process (the sorted one first, so that
 allocation order favours the other), each kind's mean CPU milliseconds over ``--orders``
 requests of the mix, the two stores taking turns on each text.
+
+Part 4, per number of queries at once: the mix run by 1, 2 and 8 threads over the ``main``
+store in this process for ``--seconds`` each (the store releases Python's lock while it
+evaluates), then by 8 threads through the engine process (``ProcessEngine``, ``--workers 8``):
+requests per second and CPU milliseconds per request (this process's, then the engine's).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import argparse
 import io
 import statistics
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -46,7 +54,7 @@ from alliance_graph.query.bounds import Bounds  # noqa: E402
 from alliance_graph.query.results import RESULT_FORMATS  # noqa: E402
 from alliance_graph.settings import Settings  # noqa: E402
 from alliance_graph.store import graph  # noqa: E402
-from alliance_graph.store.layout import ASSERTED, main_line, write_main  # noqa: E402
+from alliance_graph.store.layout import ASSERTED, INFERRED, main_line, write_main  # noqa: E402
 
 HEAVY = ("scan count", "disputes", "optional+order", "string filter")
 
@@ -110,51 +118,115 @@ def per_request(p: dict, runs: int) -> list[tuple[str, float]]:
     return steps
 
 
-def per_layout(p: dict) -> list[tuple[str, float, float, float]]:
-    """Return (kind, ours, ours without inferred, asserted as union) median ms."""
-    build = max((p["project"] / "cache").glob("build-*.nq"), key=lambda f: f.stat().st_mtime)
-    main = io.BytesIO()
-    write_main(build, main)
-    ours = ox.Store()
-    ours.load(main.getvalue(), format=ox.RdfFormat.N_QUADS)
-    del main
-    asserted_only = ox.Store()
-    asserted_only.bulk_extend(q for q in ours.quads_for_pattern(None, None, None, ASSERTED))
-    union = ox.Store()
-    union.load(p["nquads"].read_bytes(), format=ox.RdfFormat.N_QUADS)
-    rows = []
-    texts = dict(zip(compare.KINDS, compare.texts(len(compare.KINDS), p["entities"], False, 0),
-                     strict=True))
-    for kind in HEAVY:
-        def ms(store, text=texts[kind], **dataset):
-            return median_us(lambda _: list(store.query(text, **dataset)), 9) / 1000
-        rows.append((kind, ms(ours, default_graph=ASSERTED),
-                     ms(asserted_only, default_graph=ASSERTED),
-                     ms(union, use_default_graph_as_union=True)))
+def turns(stores: dict, requests: int, entities: int) -> list[tuple]:
+    """Return (kind, mean CPU ms per store...) over ``requests`` texts of the mix, the stores
+    taking turns on each text; the last row is the mean per request.  ``stores`` maps a name
+    to a function answering a text (query and JSON)."""
+    kinds = list(compare.KINDS)
+    times = {name: {kind: [] for kind in kinds} for name in stores}
+    for i, text in enumerate(compare.texts(requests, entities, True, 0)):
+        for name, answer in stores.items():
+            started = time.process_time()
+            answer(text)
+            times[name][kinds[i % len(kinds)]].append((time.process_time() - started) * 1000)
+    rows = [(kind, *(statistics.mean(times[name][kind]) for name in stores)) for kind in kinds]
+    rows.append(("mean per request", *(statistics.mean(r[k] for r in rows)
+                                       for k in range(1, len(stores) + 1))))
     return rows
 
 
-def per_load_order(p: dict, requests: int) -> list[tuple[str, float, float]]:
+def main_lines(p: dict) -> list[bytes]:
+    """Return the lines of the memory store's ``main`` file, as ``write_main`` writes them."""
+    build = max((p["project"] / "cache").glob("build-*.nq"), key=lambda f: f.stat().st_mtime)
+    out = io.BytesIO()
+    write_main(build, out)
+    return out.getvalue().splitlines(keepends=True)
+
+
+def store_of(lines: list[bytes]) -> ox.Store:
+    store = ox.Store()
+    store.load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def per_layout(p: dict, requests: int) -> list[tuple]:
+    """Return (kind, mean CPU ms per layout) of the mix, every layout loaded in one order."""
+    lines = main_lines(p)
+    tail = f" <{ASSERTED.value}> .\n".encode()
+    in_default = [line[:-len(tail)] + b" .\n" if line.endswith(tail) else line for line in lines]
+    named, default = store_of(lines), store_of(in_default)
+    inferred = f" <{INFERRED.value}> .\n".encode()
+    asserted_only = store_of([line for line in in_default if not line.endswith(inferred)])
+    del lines, in_default
+    json_format = ox.QueryResultsFormat.JSON
+    return turns({
+        "named": lambda t: named.query(t, default_graph=ASSERTED).serialize(format=json_format),
+        "default": lambda t: default.query(t).serialize(format=json_format),
+        "union": lambda t: asserted_only.query(t, use_default_graph_as_union=True).serialize(
+            format=json_format),
+    }, requests, p["entities"])
+
+
+def per_load_order(p: dict, requests: int) -> list[tuple]:
     """Return (kind, build order, sorted) mean CPU ms; the last row is the mean per request."""
     build = max((p["project"] / "cache").glob("build-*.nq"), key=lambda f: f.stat().st_mtime)
     with open(build, "rb") as lines:
         in_build_order = [main_line(line) for line in lines]
-    stores = {}
-    for name, lines in (("sorted", sorted(in_build_order)), ("build", in_build_order)):
-        stores[name] = ox.Store()
-        stores[name].load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+    # The sorted one first, so that allocation order favours the other.
+    stores = {"sorted": store_of(sorted(in_build_order)), "build": store_of(in_build_order)}
     del in_build_order
-    kinds = list(compare.KINDS)
-    times = {name: {kind: [] for kind in kinds} for name in stores}
-    for i, text in enumerate(compare.texts(requests, p["entities"], True, 0)):
-        for name, store in stores.items():
-            started = time.process_time()
-            store.query(text, default_graph=ASSERTED).serialize(format=ox.QueryResultsFormat.JSON)
-            times[name][kinds[i % len(kinds)]].append((time.process_time() - started) * 1000)
-    rows = [(kind, statistics.mean(times["build"][kind]), statistics.mean(times["sorted"][kind]))
-            for kind in kinds]
-    rows.append(("mean per request", statistics.mean(r[1] for r in rows),
-                 statistics.mean(r[2] for r in rows)))
+    json_format = ox.QueryResultsFormat.JSON
+    rows = turns({name: (lambda t, s=store: s.query(t, default_graph=ASSERTED).serialize(
+        format=json_format)) for name, store in stores.items()}, requests, p["entities"])
+    return [(kind, build, in_sorted) for kind, in_sorted, build in rows]
+
+
+def per_thread_count(p: dict, seconds: float) -> list[tuple[str, int, float, float]]:
+    """Return (where, threads, requests/s, CPU ms per request) of the mix run by 1, 2 and 8
+    threads at once over the ``main`` store in this process, and by 8 through the engine
+    process (its CPU, not this process's)."""
+    settings = Settings(data_dir=p["project"] / "data", ontology_dir=p["project"] / "ontology",
+                        sources_dir=p["project"] / "sources", cache_dir=p["project"] / "cache",
+                        workers=8, max_result_bytes=2**30, query_timeout=600)
+    store = store_of(main_lines(p))
+    json_fmt = RESULT_FORMATS["json"]
+    pool = compare.texts(100_000, p["entities"], True, 0)
+    rows = []
+
+    def run(answer, threads: int, cpu) -> tuple[float, float]:
+        taken, lock = iter(pool), threading.Lock()
+        done = [0]
+        stop = time.monotonic() + seconds
+
+        def client():
+            while time.monotonic() < stop:
+                with lock:
+                    text = next(taken)
+                answer(text)
+                with lock:
+                    done[0] += 1
+        before, started = cpu(), time.monotonic()
+        workers = [threading.Thread(target=client) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed = time.monotonic() - started
+        return done[0] / elapsed, 1000 * (cpu() - before) / max(1, done[0])
+
+    for threads in (1, 2, 8):
+        rows.append(("in process", threads, *run(
+            lambda t: store.query(t, default_graph=ASSERTED).serialize(
+                format=ox.QueryResultsFormat.JSON), threads, time.process_time)))
+    store = None  # its memory goes before the engine loads its own copy
+    engine = ProcessEngine(settings)
+    try:
+        pid = engine.info["pid"]
+        rows.append(("engine process", 8, *run(
+            lambda t: engine.answer(t, Dataset(), json_fmt, PREFIX_IRIS), 8,
+            lambda: load.cpu_seconds(pid))))
+    finally:
+        engine.close()
     return rows
 
 
@@ -165,7 +237,9 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=2000, help="lookups per step")
     parser.add_argument("--orders", type=int, default=160,
                         help="requests of the mix per load order (part 3)")
-    parser.add_argument("--parts", default="1,2,3", help="the parts to run, e.g. 3")
+    parser.add_argument("--seconds", type=float, default=8.0,
+                        help="seconds of each run of part 4")
+    parser.add_argument("--parts", default="1,2,3,4", help="the parts to run, e.g. 3")
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
     args.work.mkdir(parents=True, exist_ok=True)
@@ -176,16 +250,22 @@ def main(argv=None) -> int:
         for name, us in per_request(p, args.runs):
             print(f"| {name} | {us:.0f} |")
     if "2" in parts:
-        print("\nHeavy kinds in process, median ms\n")
-        print("| kind | graph/asserted beside graph/inferred (ours) | graph/asserted alone "
-              "| asserted, union of graphs (as oxigraph serve) |\n|---|---|---|---|")
-        for kind, ours, alone, union in per_layout(p):
-            print(f"| {kind} | {ours:.1f} | {alone:.1f} | {union:.1f} |")
+        print("\nThe mix by layout, in process, mean CPU ms\n")
+        print("| kind | graph/asserted named, beside graph/inferred (ours) | the store's default "
+              "graph, beside graph/inferred | the asserted triples alone, union of graphs "
+              "(as oxigraph serve) |\n|---|---|---|---|")
+        for kind, named, default, union in per_layout(p, args.orders):
+            print(f"| {kind} | {named:.2f} | {default:.2f} | {union:.2f} |")
     if "3" in parts:
         print("\nThe main layout by load order, in process, mean CPU ms\n")
         print("| kind | build order | sorted (as written) |\n|---|---|---|")
         for kind, in_build_order, in_sorted_order in per_load_order(p, args.orders):
             print(f"| {kind} | {in_build_order:.2f} | {in_sorted_order:.2f} |")
+    if "4" in parts:
+        print("\nThe mix by queries at once, CPU ms per request\n")
+        print("| where | threads | requests/s | CPU ms per request |\n|---|---|---|---|")
+        for where, threads, rps, cpu_ms in per_thread_count(p, args.seconds):
+            print(f"| {where} | {threads} | {rps:.1f} | {cpu_ms:.2f} |")
     return 0
 
 

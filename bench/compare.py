@@ -167,7 +167,7 @@ def check_rows(servers: dict, entities: int) -> dict:
 
 def measure(servers: dict, entities: int, args) -> dict:
     """Return per-server figures: kind latencies, throughput per variant and clients, memory."""
-    figures = {name: {"latency": {}, "rps": {}, "cpu_ms": {}} for name in servers}
+    figures = {name: {"latency": {}, "rps": {}, "rounds": {}, "cpu_ms": {}} for name in servers}
     kinds = list(KINDS)
     for _, port, path in servers.values():  # warm up: every kind, a few times
         load.latencies(port, [load.query_path(path, t) for t in texts(3 * len(kinds), entities,
@@ -203,6 +203,7 @@ def measure(servers: dict, entities: int, args) -> dict:
                     figures[name]["failed"] = figures[name].get("failed", 0) + result["failed"]
             for name in names:
                 answered = sum(r["rps"] * r["seconds"] for r in runs[name])
+                figures[name]["rounds"][(variant, clients)] = [r["rps"] for r in runs[name]]
                 figures[name]["rps"][(variant, clients)] = load.median(
                     [r["rps"] for r in runs[name]])
                 figures[name]["cpu_ms"][(variant, clients)] = 1000 * used[name] / max(1.0, answered)
@@ -221,8 +222,9 @@ def report(n: int, p: dict, counts: dict, figures: dict) -> str:
     for kind in KINDS:
         cells = [f"{figures[s]['latency'][kind]:.1f}" for s in SERVERS]
         lines.append(f"| {kind} ({counts[kind]}) | " + " | ".join(cells) + " |")
-    lines += ["", "Throughput, requests/s, the median of the rounds (ratio to the Oxigraph server "
-              "on the same storage):",
+    lines += ["", "Throughput, requests/s, the median of the rounds (in brackets the ratio to the "
+              "Oxigraph server on the same storage, taken round by round: its median, and the "
+              "lowest and highest):",
               "", "| mix, clients | " + " | ".join(SERVERS) + " |",
               "|---" * (len(SERVERS) + 1) + "|"]
     for variant in ("unique", "half repeated"):
@@ -231,7 +233,13 @@ def report(n: int, p: dict, counts: dict, figures: dict) -> str:
             for s in SERVERS:
                 rps = figures[s]["rps"][(variant, clients)]
                 peer = pairs.get(s)
-                ratio = f" ({rps / figures[peer]['rps'][(variant, clients)]:.2f}x)" if peer else ""
+                ratio = ""
+                if peer:  # round by round: a slow spell of the machine hits both alike
+                    paired = [a / b for a, b in zip(figures[s]["rounds"][(variant, clients)],
+                                                    figures[peer]["rounds"][(variant, clients)],
+                                                    strict=True)]
+                    ratio = (f" ({load.median(paired):.2f}x; rounds "
+                             + "–".join(f"{x:.2f}" for x in (min(paired), max(paired))) + ")")
                 cells.append(f"{rps:.1f}{ratio}")
             lines.append(f"| {variant}, {clients} | " + " | ".join(cells) + " |")
     lines += ["", "Server CPU time per request answered, ms, over all rounds (user and system, "
