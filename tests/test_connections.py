@@ -136,3 +136,13 @@ def test_one_address_holds_at_most_its_cap_and_others_are_still_served(endpoint)
     while lookup(endpoint) != 200:
         assert time.monotonic() < deadline, "the address stayed refused after its connections closed"
         time.sleep(0.1)
+
+
+def test_a_client_gone_halfway_through_its_request_leaves_the_server_answering(endpoint):
+    # It stops sending and closes its side: the server sees the end of its input while the
+    # request is unfinished, and must neither answer it nor trip over it when it falls due.
+    with connect(endpoint) as sock:
+        sock.sendall(HEAD + b"X-Pad: ")
+        sock.shutdown(socket.SHUT_WR)
+        time.sleep(DEADLINE + 1.5)  # past the deadline and the next check
+        assert lookup(endpoint) == 200

@@ -69,6 +69,9 @@ class Channel(HTTPChannel):
     def refuse(self, status: str, message: str) -> None:
         """Answer ``status`` with ``message``, then close: nothing more is read."""
         self.reading = None
+        if not self.connected:  # the client has gone: nobody to answer (write_soon would raise)
+            self.will_close = True
+            return
         self.write_soon(_response(status, message))
         self.close_when_flushed = True
 
