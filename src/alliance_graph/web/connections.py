@@ -60,8 +60,9 @@ class Channel(HTTPChannel):
         return done
 
     def overdue(self, now: float, limit: float) -> bool:
-        """Return whether a request has been arriving for more than ``limit`` seconds while
-        nothing else on this connection was being answered."""
+        """Return whether the request being read began arriving more than ``limit`` seconds
+        ago while no request of this connection is being answered (one pipelined behind
+        others waits for them, and that wait is the server's)."""
         return (self.reading is not None and not self.requests
                 and not (self.will_close or self.close_when_flushed)
                 and now - self.reading[1] > limit)
