@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import statistics
 import sys
 import threading
@@ -194,7 +195,7 @@ def per_thread_count(p: dict, seconds: float) -> list[tuple[str, int, float, flo
     rows = []
 
     def run(answer, threads: int, cpu) -> tuple[float, float]:
-        taken, lock = iter(pool), threading.Lock()
+        taken, lock = itertools.cycle(pool), threading.Lock()  # never runs dry
         done = [0]
         stop = time.monotonic() + seconds
 
