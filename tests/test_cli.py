@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from alliance_graph.cli import main
+from alliance_graph.cli import main, serve_command
 from alliance_graph.query import results as queries
 from alliance_graph.query import stats as stats_mod
 from alliance_graph.query.results import RESULT_FORMATS
@@ -105,6 +105,16 @@ def test_serve_reports_broken_data_with_its_file_and_line_and_exits_2(tmp_path):
                           text=True, timeout=300)
     assert done.returncode == 2, done.stderr
     assert "data/broken.ttl:1" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("host, url", [
+    ("127.0.0.1", "http://127.0.0.1:8000/sparql"),
+    ("localhost", "http://localhost:8000/sparql"),
+    ("::1", "http://[::1]:8000/sparql"),
+    ("fe80::1%eth0", "http://[fe80::1%eth0]:8000/sparql"),
+])
+def test_the_endpoint_url_is_written_as_a_client_writes_it(host, url):
+    assert serve_command.endpoint_url(host, 8000) == url
 
 
 def test_export_rdf12_jsonld_is_refused_with_exit_2(run):

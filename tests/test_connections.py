@@ -146,3 +146,31 @@ def test_a_client_gone_halfway_through_its_request_leaves_the_server_answering(e
         sock.shutdown(socket.SHUT_WR)
         time.sleep(DEADLINE + 1.5)  # past the deadline and the next check
         assert lookup(endpoint) == 200
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="this machine has no IPv6 loopback (::1)")
+def test_an_ipv6_address_is_served_and_its_url_printed_in_brackets(tmp_path):
+    with socket.socket(socket.AF_INET6) as probe:
+        probe.bind(("::1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "serve.log"
+    process = servers.start([str(servers.BIN / "alliance-graph"), "serve", "--host", "::1",
+                             "--port", str(port)], f"http://[::1]:{port}/sparql?query=ASK%7B%7D",
+                            log)
+    try:
+        assert f"serving http://[::1]:{port}/sparql" in log.read_text()
+        with socket.create_connection(("::1", port), timeout=10) as sock:
+            sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": LOOKUP}).encode()
+                         + b" HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n")
+            assert read_all(sock).startswith(b"HTTP/1.1 200 ")
+    finally:
+        servers.stop(process)

@@ -53,5 +53,10 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
     problem = server.prepare_elsewhere(settings)
     if problem:
         fail(problem)
-    click.echo(f"serving http://{settings.host}:{settings.port}/sparql", err=True)
+    click.echo(f"serving {endpoint_url(settings.host, settings.port)}", err=True)
     server.serve(settings)
+
+
+def endpoint_url(host: str, port: int) -> str:
+    """Return the endpoint's URL as a client writes it: an IPv6 address goes in brackets."""
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/sparql"
