@@ -117,6 +117,44 @@ def test_the_endpoint_url_is_written_as_a_client_writes_it(host, url):
     assert serve_command.endpoint_url(host, 8000) == url
 
 
+@pytest.mark.parametrize("option, value, says", [
+    ("--port", "70000", "70000 is not in the range 0<=x<=65535"),  # it wrapped to 4464
+    ("--workers", "0", "0 is not in the range x>=1"),
+    ("--timeout", "-1", "-1.0 is not in the range x>0"),
+    ("--timeout", "nan", "'nan' is not a number of seconds"),
+    ("--request-timeout", "abc", "'abc' is not a valid number of seconds"),
+    ("--query-memory", "-3", "-3 is not in the range x>=1"),
+    ("--max-result-bytes", "0", "0 is not in the range x>=1"),
+    ("--response-cache", "-1", "-1 is not in the range x>=0"),
+])
+def test_serve_refuses_a_setting_out_of_range_before_starting(run, option, value, says):
+    result = run("serve", option, value)
+    assert result.exit_code == 2 and says in result.output, result.output
+
+
+def serve_briefly(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "serve", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_port_in_use_is_one_line_and_exit_2_and_never_announced():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = serve_briefly("--port", str(port))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == f"error: cannot listen on 127.0.0.1 port {port}: " \
+                                  "Address already in use"
+
+
+def test_a_host_that_does_not_resolve_is_one_line_and_exit_2():
+    done = serve_briefly("--host", "no-such-host.invalid", "--port", "0")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().startswith(
+        "error: cannot listen on no-such-host.invalid port 0: not a host name or address")
+
+
 def test_export_rdf12_jsonld_is_refused_with_exit_2(run):
     result = run("export", "--format", "jsonld", "--rdf12")
     assert result.exit_code == 2 and "JSON-LD" in result.output

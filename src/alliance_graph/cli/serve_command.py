@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 
 import click
@@ -10,21 +11,39 @@ from ..settings import Settings
 from .main import EXIT_NO, EXIT_OK, fail, load_graph, main
 
 
+class Seconds(click.FloatRange):
+    """A positive number of seconds (click's FloatRange alone lets "nan" through)."""
+
+    name = "number of seconds"
+
+    def __init__(self):
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
 @main.command()
 @click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
-@click.option("--port", type=int, help="Port to listen on (default: 8000).")
-@click.option("--workers", type=int,
+@click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: 8000).")
+@click.option("--workers", type=click.IntRange(min=1),
               help="Queries evaluated at once, on the query engine's threads (default: 4).")
-@click.option("--timeout", type=float, help="Seconds a query may run (default: 30).")
-@click.option("--query-memory", "query_memory", type=int, metavar="MIB",
+@click.option("--timeout", type=Seconds(), metavar="SECONDS",
+              help="Seconds a query may run (default: 30).")
+@click.option("--query-memory", "query_memory", type=click.IntRange(min=1), metavar="MIB",
               help="MiB the query engine may grow by before the longest query is stopped "
                    "(default: 1024).")
-@click.option("--max-result-bytes", "max_result_bytes", type=int, metavar="BYTES",
+@click.option("--max-result-bytes", "max_result_bytes", type=click.IntRange(min=1),
+              metavar="BYTES",
               help="Bytes an answer may take in the format asked for (default: 32 MiB).")
-@click.option("--response-cache", "response_cache", type=int, metavar="BYTES",
+@click.option("--response-cache", "response_cache", type=click.IntRange(min=0),
+              metavar="BYTES",
               help="Bytes of /sparql answers the server caches (default: 32 MiB; 0: off).")
 @click.option("--request-timeout", "request_timeout",
-              type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              type=Seconds(), metavar="SECONDS",
               help="Seconds a request may take to arrive whole, from its first byte "
                    "(default: 30; 408 past it).")
 @click.option("--connections-per-client", "connections_per_client",
@@ -53,8 +72,14 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
     problem = server.prepare_elsewhere(settings)
     if problem:
         fail(problem)
-    click.echo(f"serving {endpoint_url(settings.host, settings.port)}", err=True)
-    server.serve(settings)
+
+    def announce(listening):  # once listening, so a port in use is never announced
+        for host, port in listening:
+            click.echo(f"serving {endpoint_url(host, port)}", err=True)
+    try:
+        server.serve(settings, announce)
+    except server.ListenError as exc:
+        fail(str(exc))
 
 
 def endpoint_url(host: str, port: int) -> str:

@@ -75,11 +75,34 @@ def create_server(settings: Settings, engine):
         expose_tracebacks=False, ident="alliance-graph")
 
 
-def serve(settings: Settings) -> None:
-    """Start the engine and serve until interrupted (SIGINT or SIGTERM)."""
+class ListenError(OSError):
+    """The server could not listen where it was asked to (a port in use, an unknown host)."""
+
+
+def addresses(server) -> list[tuple[str, int]]:
+    """Return the (host, port) pairs ``server`` listens on (several for a name such as
+    ``localhost`` that stands for an IPv4 and an IPv6 address; the port chosen for port 0)."""
+    listening = getattr(server, "effective_listen", None)
+    return list(listening) if listening else [(server.effective_host, server.effective_port)]
+
+
+def serve(settings: Settings, announce=None) -> None:
+    """Start the engine and serve until interrupted (SIGINT or SIGTERM); once listening, call
+    ``announce`` with the (host, port) pairs listened on.  Raise ListenError when the host and
+    port cannot be listened on."""
     engine = ProcessEngine(settings)
     try:
-        server = create_server(settings, engine)
+        try:
+            server = create_server(settings, engine)
+        except OSError as exc:  # waitress binds here: a port in use, a host that is not ours
+            raise ListenError(f"cannot listen on {settings.host} port {settings.port}: "
+                              f"{exc.strerror or exc}") from exc
+        except ValueError as exc:  # waitress could not resolve the pair to an address
+            raise ListenError(f"cannot listen on {settings.host} port {settings.port}: not a "
+                              "host name or address this machine resolves, or not a port "
+                              "(0 to 65535)") from exc
+        if announce is not None:
+            announce(addresses(server))
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         server.run()
     except KeyboardInterrupt:
