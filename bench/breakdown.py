@@ -1,7 +1,8 @@
 """Where the time of ``bench/compare.py``'s gap to Oxigraph goes: per request, and per layout.
 
     .venv/bin/python bench/breakdown.py [--size 100000] [--work /tmp/ag-compare] [--runs 2000]
-                                        [--orders 160] [--seconds 8] [--parts 1,2,3,4]
+                                        [--orders 160] [--seconds 8] [--queries 40]
+                                        [--parts 1,2,3,4,5,6]
 
 Part 1, per request, on a label lookup of the size's generated project (a distinct query text
 each time, so no cache answers): the safety check (``guard.check``), Oxigraph alone (query and
@@ -27,6 +28,16 @@ Part 4, per number of queries at once: the mix run by 1, 2 and 8 threads over th
 store in this process for ``--seconds`` each (the store releases Python's lock while it
 evaluates), then by 8 threads through the engine process (``ProcessEngine``, ``--workers 8``):
 requests per second and CPU milliseconds per request (this process's, then the engine's).
+
+Part 5, the scan alone (claims counted per predicate over the whole graph), ``--queries`` times
+by one thread, by two threads over the one store, and by two processes forked from this one
+once the store is loaded: queries per second, CPU milliseconds per query, and how much of the
+store each forked process ended up holding alone (a page it writes is copied for it).
+
+Part 6, a label lookup alone and the scan alone over HTTP, every text distinct, sent by 1, 2
+and 8 clients for ``--seconds`` each to ``alliance-graph serve`` (memory, response cache off)
+and to ``oxigraph serve`` on the same data: requests per second and each server's CPU
+milliseconds per request (ours: its processes together, and its front's own share).
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ from __future__ import annotations
 import argparse
 import io
 import itertools
+import os
 import statistics
 import sys
 import threading
@@ -231,6 +243,85 @@ def per_thread_count(p: dict, seconds: float) -> list[tuple[str, int, float, flo
     return rows
 
 
+def scaling(p: dict, kind: str, queries: int) -> list[tuple[str, float, float, float | None]]:
+    """Return (how, queries/s, CPU ms per query, private MiB per forked process) of ``kind``
+    run ``queries`` times each by one thread, by two threads over one store, and by two
+    processes forked from this one after the store is loaded (sharing its pages copy-on-write).
+    """
+    store = store_of(main_lines(p))
+    index = list(compare.KINDS).index(kind)
+    kinds = len(compare.KINDS)
+    texts = [t for i, t in enumerate(compare.texts(kinds * queries, p["entities"], True, 0))
+             if i % kinds == index]
+
+    def answer_all() -> None:
+        for text in texts:
+            store.query(text, default_graph=ASSERTED).serialize(format=ox.QueryResultsFormat.JSON)
+
+    answer_all()  # warm up
+    rows = []
+    for threads in (1, 2):
+        workers = [threading.Thread(target=answer_all) for _ in range(threads)]
+        cpu, started = time.process_time(), time.monotonic()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed, used = time.monotonic() - started, time.process_time() - cpu
+        rows.append((f"{threads} thread{'s' if threads > 1 else ''}, one store",
+                     threads * queries / elapsed, 1000 * used / (threads * queries), None))
+    reads, children = [], []
+    before, started = os.times(), time.monotonic()
+    for _ in range(2):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: answer, then say how much of the store it copied
+            os.close(read)
+            answer_all()
+            os.write(write, str(load.private_mib()).encode())
+            os._exit(0)
+        os.close(write)
+        reads.append(read)
+        children.append(pid)
+    private = []
+    for pid, read in zip(children, reads, strict=True):
+        os.waitpid(pid, 0)
+        private.append(float(os.read(read, 64) or b"0"))
+        os.close(read)
+    elapsed, after = time.monotonic() - started, os.times()
+    used = after.children_user + after.children_system \
+        - before.children_user - before.children_system
+    rows.append(("2 processes forked after loading", 2 * queries / elapsed,
+                 1000 * used / (2 * queries), statistics.mean(private)))
+    return rows
+
+
+def over_http(p: dict, work: Path, kinds: tuple[str, ...],
+              seconds: float) -> list[tuple[str, str, int, float, float, float | None]]:
+    """Return (kind, server, clients, requests/s, CPU ms per request, of which the front's) of
+    each of ``kinds`` alone, every text distinct, sent by 1, 2 and 8 clients to ours (memory,
+    cache off) and ``oxigraph serve``."""
+    servers = compare.start_servers(p, work, ("ours memory", "oxigraph memory"))
+    rows = []
+    names = list(compare.KINDS)
+    try:
+        for k, (kind, clients) in enumerate(itertools.product(kinds, (1, 2, 8))):
+            texts = compare.texts(len(names) * 20_000, p["entities"], True, 10**6 * (k + 1))
+            for name, (process, port, path) in servers.items():
+                paths = [load.query_path(path, t) for t in texts[names.index(kind)::len(names)]]
+                before = [load.cpu_seconds(process.pid, own) for own in (True, False)]
+                result = load.throughput(port, paths, clients, seconds)
+                used = [load.cpu_seconds(process.pid, own) - b
+                        for own, b in zip((True, False), before, strict=True)]
+                answered = max(1.0, result["rps"] * result["seconds"])
+                rows.append((kind, name, clients, result["rps"], 1000 * used[0] / answered,
+                             1000 * used[1] / answered if name.startswith("ours") else None))
+    finally:
+        for process, _, _ in servers.values():
+            load.stop(process)
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
@@ -240,7 +331,9 @@ def main(argv=None) -> int:
                         help="requests of the mix per load order (part 3)")
     parser.add_argument("--seconds", type=float, default=8.0,
                         help="seconds of each run of part 4")
-    parser.add_argument("--parts", default="1,2,3,4", help="the parts to run, e.g. 3")
+    parser.add_argument("--queries", type=int, default=40,
+                        help="queries of the scan per thread or process (part 5)")
+    parser.add_argument("--parts", default="1,2,3,4,5,6", help="the parts to run, e.g. 3")
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
     args.work.mkdir(parents=True, exist_ok=True)
@@ -267,6 +360,20 @@ def main(argv=None) -> int:
         print("| where | threads | requests/s | CPU ms per request |\n|---|---|---|---|")
         for where, threads, rps, cpu_ms in per_thread_count(p, args.seconds):
             print(f"| {where} | {threads} | {rps:.1f} | {cpu_ms:.2f} |")
+    if "5" in parts:
+        print("\nThe scan alone, two at once, in process\n")
+        print("| how | queries/s | CPU ms per query | private MiB per process |\n|---|---|---|---|")
+        for how, rate, cpu_ms, private in scaling(p, "scan count", args.queries):
+            shown = "" if private is None else f"{private:.0f}"
+            print(f"| {how} | {rate:.1f} | {cpu_ms:.2f} | {shown} |")
+    if "6" in parts:
+        print("\nOne kind alone over HTTP, by clients at once\n")
+        print("| kind | server | clients | requests/s | CPU ms per request | of which the front |"
+              "\n|---|---|---|---|---|---|")
+        for kind, name, clients, rps, cpu_ms, front in over_http(
+                p, args.work, ("lookup", "scan count"), args.seconds):
+            shown = "" if front is None else f"{front:.2f}"
+            print(f"| {kind} | {name} | {clients} | {rps:.1f} | {cpu_ms:.2f} | {shown} |")
     return 0
 
 

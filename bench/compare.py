@@ -117,8 +117,9 @@ def prepare(n: int, work: Path) -> dict:
             "rocks": rocks, "entities": entities, "build_s": time.monotonic() - started}
 
 
-def start_servers(p: dict, work: Path) -> dict:
-    """Start every server of the comparison; return name -> (process, port, query path)."""
+def start_servers(p: dict, work: Path, names: tuple[str, ...] = SERVERS) -> dict:
+    """Start the servers ``names`` (every server of the comparison unless told); return
+    name -> (process, port, query path)."""
     servers = {}
     ours = ["serve", "--workers", "8", "--timeout", "120", "--max-result-bytes", str(2**30)]
     commands = {
@@ -129,7 +130,7 @@ def start_servers(p: dict, work: Path) -> dict:
         "oxigraph rocksdb": [str(load.BIN / "oxigraph"), "serve-read-only", "--location",
                              str(p["rocks"]), "--union-default-graph"],
     }
-    for name in SERVERS:
+    for name in names:
         port = load.free_port()
         command = commands[name] + (["--port", str(port)] if name.startswith("ours")
                                     else ["--bind", f"127.0.0.1:{port}"])

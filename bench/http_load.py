@@ -107,25 +107,39 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _rollup(pid: int | str) -> dict | None:
+    """Return a process's memory figures (kB) from /proc, or None if it is gone."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    return {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:]}
+
+
+def private_mib(pid: int | str = "self") -> float:
+    """Return the MiB a process holds alone (pages no other process shares)."""
+    fields = _rollup(pid) or {}
+    return (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) / 1024
+
+
 def memory(pid: int) -> dict:
     """Return the RSS and PSS (MiB) summed over a process and its descendants."""
     total = {"rss_mib": 0.0, "pss_mib": 0.0, "processes": 0}
     for one in [pid, *_children(pid)]:
-        try:
-            rollup = Path(f"/proc/{one}/smaps_rollup").read_text()
-        except OSError:
+        fields = _rollup(one)
+        if fields is None:
             continue
-        fields = {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:]}
         total["rss_mib"] += fields.get("Rss", 0) / 1024
         total["pss_mib"] += fields.get("Pss", 0) / 1024
         total["processes"] += 1
     return total
 
 
-def cpu_seconds(pid: int) -> float:
-    """Return the CPU time (user and system) used so far by a process and its descendants."""
+def cpu_seconds(pid: int, descendants: bool = True) -> float:
+    """Return the CPU time (user and system) used so far by a process and (unless told not
+    to) its descendants."""
     total = 0
-    for one in [pid, *_children(pid)]:
+    for one in [pid, *(_children(pid) if descendants else ())]:
         try:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # gone since it was listed
