@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -73,6 +74,7 @@ def test_a_request_trickled_past_the_deadline_is_answered_408(endpoint):
             stop.set()
         took = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert b"Access-Control-Allow-Origin: *" in answer and b"nosniff" in answer
     assert b"within 2 s of its first byte" in answer and b"Connection: close" in answer
     assert DEADLINE <= took < DEADLINE + 3, f"answered after {took:.1f} s"
 
@@ -174,3 +176,45 @@ def test_an_ipv6_address_is_served_and_its_url_printed_in_brackets(tmp_path):
             assert read_all(sock).startswith(b"HTTP/1.1 200 ")
     finally:
         servers.stop(process)
+
+
+def test_a_304_and_a_204_keep_the_connection_for_the_request_behind_them(endpoint):
+    # Waitress alone closed the connection after any answer without a Content-Length, which a
+    # 304 or 204 must not carry, and the pipelined request behind it went unanswered.
+    with connect(endpoint) as sock:
+        sock.sendall(HEAD + b"If-None-Match: *\r\n\r\n"
+                     + b"OPTIONS /sparql HTTP/1.1\r\nHost: x\r\n\r\n"
+                     + b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answers = read_all(sock)
+    assert answers.startswith(b"HTTP/1.1 304 Not Modified\r\n")
+    assert answers.count(b"HTTP/1.1 ") == 3 and b"HTTP/1.1 204 " in answers
+    assert b"HTTP/1.1 200 OK" in answers and b'"version"' in answers
+    assert answers.count(b"Connection: close") == 1  # the last one's, asked for
+
+
+def test_clients_that_never_read_their_answers_free_their_threads(endpoint):
+    # Waitress holds a thread until a client has read its answers down to 16 MB.  Sixteen
+    # clients (the threads there are) pipelining dumps and reading nothing held every thread
+    # for as long as they stayed connected; now each is dropped once it has read nothing for
+    # channel_timeout (15 s), and the server answers others again.
+    dump = urllib.request.urlopen(f"http://{endpoint[0]}:{endpoint[1]}/dataset?format=nq",
+                                  timeout=60).read()
+    requests = (16 * 2**20) // len(dump) + 3  # over waitress's 16 MB watermark
+    hogs = []
+    try:
+        for k in range(16):  # four addresses, within the cap of four connections each
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.bind((f"127.0.0.{10 + k // CAP}", 0))
+            sock.connect(endpoint)
+            sock.sendall(b"GET /dataset?format=nq HTTP/1.1\r\nHost: x\r\n\r\n" * requests)
+            hogs.append(sock)
+        time.sleep(3)  # every thread is now waiting for a client that does not read
+        started = time.monotonic()
+        with connect(endpoint, source="127.0.0.2", timeout=40) as sock:
+            sock.sendall(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert read_all(sock).startswith(b"HTTP/1.1 200 ")
+        assert time.monotonic() - started < 30
+    finally:
+        for sock in hogs:
+            sock.close()

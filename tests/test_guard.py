@@ -664,3 +664,18 @@ def test_generated_queries_that_oxigraph_reads_as_service_calls_are_refused():
         except guard.Refused as refused:
             assert "syntax error" not in str(refused), f"Oxigraph reads {text!r}: {refused}"
     assert read > 1000 and called > 50  # the generator still makes what it is meant to
+
+
+@pytest.mark.parametrize("text,volatile", [
+    ("SELECT (NOW() AS ?t) {}", True),
+    ("SELECT ?x { BIND(rand() AS ?x) }", True),
+    ("SELECT (STRUUID() AS ?u) (UUID() AS ?v) {}", True),
+    ("CONSTRUCT { ?s <http://e/p> ?b } WHERE { ?s ?p ?o BIND(BNODE() AS ?b) }", True),
+    ("SELECT * { ?s ?p ?o FILTER(?o > NOW()) }", True),
+    ("SELECT * { ?now ?rand 'NOW()' }", False),  # a variable and a string, not calls
+    ("SELECT * { <http://e/NOW> ?p ?o }", False),
+    ("CONSTRUCT { _:b <http://e/p> ?o } WHERE { ?s ?p ?o }", False),
+])
+def test_volatile(text, volatile):
+    assert parses_as_query(text)
+    assert guard.check(text, P).volatile is volatile

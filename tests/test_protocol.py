@@ -18,6 +18,8 @@ import pytest
 import rdflib
 
 import helpers
+from alliance_graph.query.answer import Dataset
+from alliance_graph.web import protocol
 from helpers import fetch
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -226,11 +228,12 @@ def test_an_answer_seen_before_is_304_with_its_etag(endpoint):
             f"{endpoint}/sparql?{urllib.parse.urlencode({'query': TYPES})}",
             headers={"If-None-Match": given})
         assert (status, body, again["ETag"]) == (304, b"", tag), given
-    # The same query by POST is the same request.
-    status, _, body = fetch(f"{endpoint}/sparql", data=urllib.parse.urlencode(
+    # The same query by POST is the same answer, but HTTP lets a 304 answer only a read:
+    # a POST whose condition matched is answered 412 (RFC 9110, 13.1.2).
+    status, again, body = fetch(f"{endpoint}/sparql", data=urllib.parse.urlencode(
         {"query": TYPES}).encode(), headers={"If-None-Match": tag,
                                              "Content-Type": "application/x-www-form-urlencoded"})
-    assert (status, body) == (304, b"")
+    assert (status, again["ETag"]) == (412, tag) and b"If-None-Match matched" in body
 
 
 def test_the_etag_changes_with_what_was_asked(endpoint):
@@ -248,12 +251,40 @@ def test_the_etag_changes_with_what_was_asked(endpoint):
 
 
 def test_a_304_is_given_without_evaluating_the_query(endpoint):
-    # Evaluated, this query's answer would pass the test server's size limit (a 422); with
-    # If-None-Match: * the server answers 304 before the engine sees it.
-    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': 'SELECT * WHERE { ?s ?p ?o }'})}"
+    # Evaluated, this query's answer would pass the test server's size limit (a 422); given
+    # the tag its answer would have, the server answers 304 before the engine sees it.
+    text = "SELECT * WHERE { ?s ?p ?o }"
+    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': text})}"
     assert fetch(url)[0] == 422
-    status, _, body = fetch(url, headers={"If-None-Match": "*"})
-    assert (status, body) == (304, b"")
+    version = json.loads(fetch(f"{endpoint}/status")[2])["version"]
+    tag = protocol.etag(version, (text, Dataset(False, False), "json"))
+    status, headers, body = fetch(url, headers={"If-None-Match": tag})
+    assert (status, headers["ETag"], body) == (304, tag, b"")
+
+
+def test_if_none_match_star_matches_only_an_answer_that_exists(endpoint):
+    # "*" matches any current answer (RFC 9110, 13.1.2): a query that fails has none, so it
+    # gets its error, and one that succeeds gets 304.
+    for text, status in (("SELECT * WHERE { ?s ?p ?o }", 422), ("SELEC * {}", 400),
+                         ("ASK {}", 304)):
+        url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': text})}"
+        assert fetch(url, headers={"If-None-Match": "*"})[0] == status, text
+
+
+@pytest.mark.parametrize("call", ["NOW()", "RAND()", "STRUUID()", "UUID()", "BNODE()",
+                                  "now()"])
+def test_an_answer_that_changes_each_time_is_never_cached_or_tagged(endpoint, call):
+    # The test server caches answers; NOW(), RAND(), ... must still be evaluated each time.
+    url = f"{endpoint}/sparql?" + urllib.parse.urlencode(
+        {"query": f"SELECT ({call} AS ?v) {{}}", "format": "csv"})
+    answers = set()
+    for _ in range(3):
+        status, headers, body = fetch(url, headers={"If-None-Match": "*"})
+        assert status == 200 and "ETag" not in headers
+        assert headers["Cache-Control"] == "no-store"
+        answers.add(body)
+        time.sleep(0.01)
+    assert len(answers) == 3, answers
 
 
 def test_result_size_limit_is_an_error_never_a_truncated_200(endpoint):

@@ -42,8 +42,12 @@ class QueryPlan:
     prefixes: dict[str, str] = field(default_factory=dict)
     # The query names graphs itself: a GRAPH, FROM, FROM NAMED or SERVICE keyword.
     uses_dataset: bool = False
+    # The query calls a function whose value changes with each evaluation (NOW, RAND, UUID,
+    # STRUUID, BNODE): its answer must not be cached or tagged as if it were the same twice.
+    volatile: bool = False
 
 
+_VOLATILE = re.compile("NOW|RAND|UUID|BNODE", re.IGNORECASE)
 UPDATE = frozenset(("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
                     "COPY", "WITH"))
 FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
@@ -147,6 +151,9 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     # Oxigraph is handed only the given prefixes the query can use (converting the whole map
     # costs about a fifth of a simple lookup); a prefix glued to keywords (GRAPHex:g) counts
     # by its tail, so the subset can hold too many prefixes, never too few.
+    # A keyword glued to another is read by the engine as both (``_split``), so a word that
+    # merely holds a volatile name counts: a false alarm costs only a cache entry.
+    plan.volatile = any(t.kind == "NAME" and _VOLATILE.search(t.text) for t in tokens)
     used = {t.text.partition(":")[0] for t in tokens if t.kind in _PNAMES}
     plan.prefixes = {p: iri for p, iri in prefixes.items()
                      if p in used or any(u.endswith(p) for u in used)}

@@ -25,9 +25,6 @@ from . import dry_run, graph_store, protocol, response_cache, service_descriptio
 from .fast_path import FastPath
 from .pages import views as pages
 
-# Headers every response carries (the fast path adds them too).
-COMMON_HEADERS = (("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff"))
-
 
 @dataclass
 class Service:
@@ -111,7 +108,7 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
 
     @app.after_request
     def common_headers(response):
-        for name, value in COMMON_HEADERS:
+        for name, value in protocol.HEADERS:
             response.headers[name] = value
         return response
 

@@ -10,6 +10,9 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   waitress's own idle check (every ``cleanup_interval`` seconds), and only while the connection
   has no request being answered (a pipelined request waits for the answers before it, which is
   the server's time, not the client's).
+- **No wait without end for a client that does not read.** Waitress holds a thread until a
+  client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
+  the connection is dropped and the thread freed.
 - **A cap per client address.** At most ``connections_per_client`` connections from one address
   are open at once; one more is answered 503 and closed, before anything is read from it.
   Behind a reverse proxy every client has the proxy's address: raise the cap there, and let the
@@ -24,17 +27,45 @@ from collections import Counter
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import MultiSocketServer, TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import ThreadedTaskDispatcher, WSGITask
+
+from .protocol import HEADERS
 
 
 def _response(status: str, message: str) -> bytes:
     body = (message + "\n").encode()
-    return (f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8"
-            f"\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    head = [f"HTTP/1.1 {status}", "Connection: close", "Content-Type: text/plain; charset=utf-8",
+            f"Content-Length: {len(body)}", *(f"{name}: {value}" for name, value in HEADERS)]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+class Task(WSGITask):
+    """One request answered: as waitress's, but a 304 or 204 keeps the connection open."""
+
+    _bodiless = False
+
+    def build_response_header(self):
+        self._bodiless = not self.has_body
+        try:
+            return super().build_response_header()
+        finally:
+            self._bodiless = False
+
+    def set_close_on_finish(self) -> None:
+        # Waitress closes an HTTP/1.1 connection after any answer without a Content-Length,
+        # even one that by definition has no body (304, 204, which must not carry the
+        # header): revalidations and CORS preflights, the cheapest requests a client repeats,
+        # would each cost a new connection, and a request pipelined behind one go unanswered.
+        if self._bodiless and self.version == "1.1" \
+                and self.request.headers.get("CONNECTION", "").lower() != "close":
+            return
+        super().set_close_on_finish()
 
 
 class Channel(HTTPChannel):
     """One client connection: when its unfinished request began, and whose address it is."""
+
+    task_class = Task
 
     reading: tuple[object, float] | None = None  # (the request being read, when it began)
     counted = False  # this connection counts towards its address's cap
@@ -58,6 +89,29 @@ class Channel(HTTPChannel):
         elif self.reading is None or self.reading[0] is not self.request:
             self.reading = (self.request, time.monotonic())
         return done
+
+    def _flush_outbufs_below_high_watermark(self):
+        # Waitress waits here, holding a thread, until the client has read its answers down
+        # to ``outbuf_high_watermark`` (16 MB), and without end: a client pipelining requests
+        # behind a large answer and reading nothing held a thread for as long as it stayed
+        # connected, and sixteen such connections every thread.  So the wait ends once the
+        # client has read nothing for ``channel_timeout`` seconds, as an idle connection's
+        # would, and the connection is dropped (the task's next write finds it gone).
+        if self.total_outbufs_len <= self.adj.outbuf_high_watermark:
+            return
+        with self.outbuf_lock:
+            _, failed = self._flush_exception(self._flush_some, do_close=False)
+            if failed:  # the main loop closes the connection, and wakes this thread
+                self.server.pull_trigger()
+                self.outbuf_lock.wait()
+                return
+            while self.connected and self.total_outbufs_len > self.adj.outbuf_high_watermark:
+                if time.time() - self.last_activity > self.adj.channel_timeout:
+                    self.will_close, self.connected = True, False
+                    self.server.pull_trigger()
+                    return
+                self.server.pull_trigger()
+                self.outbuf_lock.wait(1.0)
 
     def overdue(self, now: float, limit: float) -> bool:
         """Return whether the request being read began arriving more than ``limit`` seconds

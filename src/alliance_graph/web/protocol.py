@@ -34,7 +34,11 @@ from . import negotiation, service_description
 bp = Blueprint("sparql", __name__)
 
 TRUE = {"true", "1", "yes", "on"}
-HEADERS = [("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff")]
+# Headers every response carries (the app adds them to Flask's, connections.py to its own):
+# CORS, so that browser applications on other origins can query and read the ETag they may
+# send back in If-None-Match; nosniff, so that no browser second-guesses a content type.
+HEADERS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "ETag"),
+           ("X-Content-Type-Options", "nosniff"))
 
 
 @dataclass
@@ -170,7 +174,8 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
             if environ["REQUEST_METHOD"] == "POST":
                 raise Refused(400, "the request carries no query")
             return None
-        return answer(svc, req, environ.get("HTTP_ACCEPT"), environ.get("HTTP_IF_NONE_MATCH"))
+        return answer(svc, req, environ.get("HTTP_ACCEPT"), environ.get("HTTP_IF_NONE_MATCH"),
+                      environ["REQUEST_METHOD"])
     except Refused as exc:
         return error_answer(exc.status, str(exc))
 
@@ -198,16 +203,27 @@ def etag(version: str, key: tuple) -> str:
     return '"' + hashlib.sha256(repr((version, key)).encode()).hexdigest()[:32] + '"'
 
 
-def matches(if_none_match: str | None, tag: str) -> bool:
-    """Return whether an If-None-Match header names ``tag`` (weak or strong) or is ``*``."""
+def matches(if_none_match: str | None, tag: str | None, star: bool = True) -> bool:
+    """Return whether an If-None-Match header names ``tag`` (weak or strong), or is ``*``
+    (with ``star``: when the caller knows a current answer exists)."""
     if not if_none_match:
         return False
     given = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in given or tag in given
+    return (star and "*" in given) or (tag is not None and tag in given)
 
 
-def answer(svc, req: QueryRequest, accept: str | None,
-           if_none_match: str | None = None) -> tuple[int, list, bytes]:
+def unchanged(method: str, tag: str) -> tuple[int, list, bytes]:
+    """Answer a request whose If-None-Match matched: 304 to a read (GET, HEAD), and 412 to a
+    POST, which HTTP does not let a 304 answer (RFC 9110, 13.1.2)."""
+    if method in ("GET", "HEAD"):
+        return 304, [("ETag", tag), ("Vary", "Accept"), *HEADERS], b""
+    status, headers, body = error_answer(412, "If-None-Match matched: the answer has not "
+                                              "changed (send it by GET to get a 304)")
+    return status, [("ETag", tag), ("Vary", "Accept"), *headers], body
+
+
+def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None = None,
+           method: str = "GET") -> tuple[int, list, bytes]:
     """Check, negotiate and evaluate one query (or answer it from the cache, or 304)."""
     plan = plan_of(req.text, svc.settings)
     graph_form = plan.form in ("CONSTRUCT", "DESCRIBE")
@@ -217,14 +233,21 @@ def answer(svc, req: QueryRequest, accept: str | None,
     # Every check has run; only the evaluation itself may be skipped.  The key holds the
     # resolved dataset and format, never the raw request, so a hit is the same answer.
     key = (req.text, graphs, fmt.name)
+    if plan.volatile:  # NOW(), RAND(), ...: a new answer each time, never cached or tagged
+        body, fmt = svc.engine.answer(req.text, graphs, fmt, plan.prefixes)
+        return 200, [("Content-Type", negotiation.media_type(fmt)), ("Cache-Control", "no-store"),
+                     ("Vary", "Accept"), *HEADERS], body
     tag = etag(svc.version, key)
-    if matches(if_none_match, tag):
-        return 304, [("ETag", tag), ("Vary", "Accept"), *HEADERS], b""
+    # "*" matches only an answer that exists: a query that fails has none, so it is evaluated.
+    if matches(if_none_match, tag, star=False):
+        return unchanged(method, tag)
     cached = svc.responses.get(key)
     if cached is None:
         body, fmt = svc.engine.answer(req.text, graphs, fmt, plan.prefixes)
         cached = (body, negotiation.media_type(fmt))
         svc.responses.put(key, cached, len(body) + len(req.text))
+    if matches(if_none_match, None):  # "*", now that the answer exists
+        return unchanged(method, tag)
     body, ctype = cached
     return 200, [("Content-Type", ctype), ("ETag", tag), ("Vary", "Accept"), *HEADERS], body
 
