@@ -359,3 +359,17 @@ def test_rdflib_sparqlstore_client(endpoint):
     rows = list(graph.query(TYPES))
     assert len(rows) == 20 and all(isinstance(r[0], rdflib.URIRef) for r in rows)
     assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT ("a\\u0000b" AS ?x) {}',                     # a control character in a literal
+    'SELECT ("a\\u0001b" AS ?x) {}',
+    'CONSTRUCT { <http://a/> <http://b/> "x" } {}',     # a predicate with no local name
+])
+def test_an_answer_xml_cannot_carry_is_a_406_never_a_broken_200(endpoint, text):
+    url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": text, "format": "xml"})
+    status, headers, body = fetch(url)
+    assert status == 406 and b"cannot be written as application/" in body, body
+    # The same answer in a format that carries it is a 200.
+    status, _, _ = fetch(f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": text}))
+    assert status == 200

@@ -8,6 +8,7 @@ query sees travels as a ``Dataset`` of plain strings, since it crosses a process
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -75,11 +76,31 @@ def answer(kg, text: str, dataset: Dataset, fmt: Format, max_bytes: int,
     elif kind == "graph" and not fmt.for_graphs:
         fmt = GRAPH_FORMATS["turtle"]
     try:
-        return limits.write_bounded(result, fmt.oxigraph, max_bytes,
-                                    queries.prefixes_for(fmt.oxigraph)), fmt
+        data = limits.write_bounded(result, fmt.oxigraph, max_bytes,
+                                    queries.prefixes_for(fmt.oxigraph))
+        if fmt.oxigraph in _XML:
+            _well_formed(data, fmt)
+        return data, fmt
     except limits.TooManyResults as exc:
         raise Refused(422, str(exc)) from exc
     except (OSError, RuntimeError) as exc:  # evaluation errors surface while rows are written
         raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc
     except StoreError as exc:
         raise Refused(502, f"the store behind this service failed: {exc}") from exc
+
+
+_XML = (ox.QueryResultsFormat.XML, ox.RdfFormat.RDF_XML)
+
+
+def _well_formed(data: bytes, fmt: Format) -> None:
+    """Refuse (406) XML that does not parse: Oxigraph writes a literal's control characters
+    as they are (XML 1.0 has no way to carry them) and a predicate IRI ending in "/" or "#"
+    as an element with no local name, and a client must never get that as a 200."""
+    try:
+        # With namespaces, as RDF/XML and SPARQL XML readers parse: "p:" is a name to plain
+        # XML 1.0 but no qualified name.
+        expat.ParserCreate(namespace_separator=" ").Parse(data, True)
+    except expat.ExpatError as exc:
+        raise Refused(406, f"the answer cannot be written as {fmt.media_type} ({exc}): it "
+                           "holds a character or an IRI XML cannot carry; ask for another "
+                           "format, such as JSON or N-Triples") from exc
