@@ -219,3 +219,16 @@ def test_busy_slots_are_a_503_with_retry_after(kg, settings):
             slots.release()
     assert app.test_client().post("/validate", data=FAILS.read_bytes(),
                                   content_type="text/turtle").status_code == 200
+
+
+def test_a_report_lists_at_most_its_limit_of_findings(endpoint):
+    # A finding per triple: the front renders at most validate_max_findings (1,000) of them,
+    # and says how many more there are, however large the proposal.
+    body = "@prefix x: <http://x/> .\n" + "".join(f"x:a{i} x:b x:c{i} .\n" for i in range(1100))
+    status, _, answer = post(endpoint, body.encode())
+    assert status == 200
+    report = json.loads(answer)
+    assert len(report["findings"]) == 1000 and report["omitted"] >= 100
+    assert report["conforms"] is False
+    status, _, page = post(endpoint, body.encode(), accept="text/html")
+    assert status == 200 and f"{report['omitted']} more finding(s) are not shown".encode() in page

@@ -277,3 +277,31 @@ def test_without_the_source_texts_the_warning_is_loud(tmp_path):
         "--data", str(BASE), "--ontology", str(ROOT / "ontology"), "--sources",
         str(tmp_path / "no-sources"), "validate", "--format", "json", str(fixture)]).stdout)
     assert data["warnings"] and "did NOT run" in data["warnings"][0]
+
+
+def test_max_findings_keeps_the_most_severe_and_says_how_many_more(tmp_path):
+    proposal = tmp_path / "many.ttl"
+    proposal.write_text("@prefix x: <http://x/> .\n"
+                        + "".join(f"x:a{i} x:b x:c{i} .\n" for i in range(30)))
+    whole = json.loads(run("validate", "--format", "json", proposal).output)
+    result = run("validate", "--format", "json", "--max-findings", "4", proposal)
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert len(data["findings"]) == 4 and data["conforms"] is False
+    assert data["omitted"] == len(whole["findings"]) - 4 > 0
+    assert {f["severity"] for f in data["findings"]} == {"Violation"}
+    text = run("validate", "--max-findings", "4", proposal).output
+    assert f"({data['omitted']} more finding(s) not shown (--max-findings))" in text
+    assert run("validate", "--max-findings", "0", proposal).exit_code == 2
+
+
+def test_a_json_report_reads_back_whole():
+    from alliance_graph.proposals import report as report_mod
+    finding = report_mod.Finding("Warning", "m", "urn:s", "s", file="f.ttl", line=3)
+    original = report_mod.Report([finding], ["f.ttl"], 2, ["a check could not run"], 7)
+    assert report_mod.from_json(report_mod.to_json(original)) == original
+    assert report_mod.capped(original, 1) == original
+    violation = report_mod.Finding("Violation", "v", "urn:s", "s")
+    mixed = report_mod.Report([finding, violation], ["f.ttl"])
+    assert report_mod.capped(mixed, 1).findings == [violation]
+    assert report_mod.capped(mixed, 1).omitted == 1 and not report_mod.capped(mixed, 1).conforms

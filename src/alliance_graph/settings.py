@@ -206,10 +206,12 @@ class Settings:
     request_timeout: float = 30.0
     connections_per_client: int = 32
     # Validations over HTTP (POST /validate) run at once, each in a process of its own
-    # (pyshacl is pure Python: in the server's process it would hold everyone up), and the
-    # seconds one may take.
+    # (pyshacl is pure Python: in the server's process it would hold everyone up), the
+    # seconds one may take, and the findings its report may list (the most severe first): a
+    # proposal of 5 MB can have a finding per triple, which rendered in the front took 2 GB.
     validations: int = 2
     validate_timeout: float = 120.0
+    validate_max_findings: int = 1000
     # Bytes a request's head and body may hold: the largest body is a proposal to validate
     # (max_proposal_bytes, and a form's boundaries around it); past these the server answers
     # 431/413 as soon as the head is read.

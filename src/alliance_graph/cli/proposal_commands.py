@@ -16,8 +16,11 @@ from .main import EXIT_NO, EXIT_OK, _say, fail, main
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="turtle is the W3C SHACL validation report graph.")
+@click.option("--max-findings", "max_findings", type=click.IntRange(min=1), metavar="N",
+              help="Report at most N findings, the most severe first, and how many more there "
+                   "are (default: all).")
 @click.pass_obj
-def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
+def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings: int | None):
     """Check proposed Turtle FILES against the shapes and checks, with the current graph.
 
     New files are judged against the prebuilt graph (the build cache, or the --store
@@ -27,7 +30,7 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str):
     validated with every file read anew. See docs/validation.md."""
     from ..proposals import report, validation  # imported here: pyshacl takes a second to import
     try:
-        result = validation.validate(settings, list(files))
+        result = report.capped(validation.validate(settings, list(files)), max_findings)
     except LoadError as exc:
         fail(f"could not validate:\n{exc}")
     if fmt != "text":  # the text report shows them itself; keep them off machine output

@@ -57,6 +57,8 @@ class Report:
     elsewhere: int = 0
     # Checks that could not run, said loudly (the quote checks without the source texts).
     warnings: list[str] = field(default_factory=list)
+    # Findings left out past a limit (``capped``), the least severe first.
+    omitted: int = 0
 
     @property
     def conforms(self) -> bool:
@@ -70,6 +72,20 @@ class Report:
         for group in groups.values():
             group.sort(key=lambda f: (f.file or "", f.line or 0, f.shape, f.focus or ""))
         return {s: g for s, g in groups.items() if g}
+
+
+def capped(report: Report, limit: int | None) -> Report:
+    """Return ``report`` with at most ``limit`` findings, the most severe kept (so it conforms
+    exactly when the whole report does) and the number left out in ``omitted``."""
+    if limit is None or len(report.findings) <= limit:
+        return report
+    kept = [f for group in report.by_severity().values() for f in group][:limit]
+    return Report(kept, report.files, report.elsewhere, report.warnings,
+                  report.omitted + len(report.findings) - limit)
+
+
+def _omitted(report: Report) -> str:
+    return f"{report.omitted} more finding(s) not shown (--max-findings)"
 
 
 def _short(term: str | None) -> str:
@@ -97,6 +113,8 @@ def to_text(report: Report) -> str:
     verdict = "conforms" if report.conforms else "does not conform"
     summary = ", ".join(f"{n} {s.lower()}(s)" for s, n in counts.items()) or "no findings"
     lines.append(f"{', '.join(report.files) or 'the graph'}: {verdict} ({summary})")
+    if report.omitted:
+        lines.append(f"({_omitted(report)})")
     if report.elsewhere:
         lines.append(f"({report.elsewhere} finding(s) in files not proposed; "
                      "`alliance-graph validate data/*.ttl` lists them)")
@@ -108,13 +126,15 @@ def to_json(report: Report) -> str:
     """Return the report as JSON: conforms, files, and the findings with every field."""
     return json.dumps({"conforms": report.conforms, "files": report.files,
                        "elsewhere": report.elsewhere, "warnings": report.warnings,
+                       "omitted": report.omitted,
                        "findings": [asdict(f) for f in report.findings]}, indent=2)
 
 
 def from_json(text: str) -> Report:
     """Return the report ``to_json`` wrote."""
     data = json.loads(text)
-    return Report([Finding(**f) for f in data["findings"]], data["files"], data["elsewhere"])
+    return Report([Finding(**f) for f in data["findings"]], data["files"], data["elsewhere"],
+                  data.get("warnings", []), data.get("omitted", 0))
 
 
 def _term(text: str):
@@ -132,6 +152,8 @@ def to_graph(report: Report) -> Graph:
     g.add((node, SH.conforms, Literal(report.conforms)))
     for warning in report.warnings:
         g.add((node, RDFS.comment, Literal(f"WARNING: {warning}")))
+    if report.omitted:
+        g.add((node, RDFS.comment, Literal(_omitted(report))))
     for f in report.findings:
         r = BNode()
         g.add((node, SH.result, r))

@@ -97,7 +97,8 @@ def run(settings, data: bytes, name: str):
         command = [sys.executable, "-m", "alliance_graph", "--data", str(settings.data_dir),
                    "--ontology", str(settings.ontology_dir), "--sources",
                    str(settings.sources_dir), "--cache", str(settings.cache_dir), "--store",
-                   settings.store, "validate", "--format", "json", str(path)]
+                   settings.store, "validate", "--format", "json", "--max-findings",
+                   str(settings.validate_max_findings), str(path)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                                   timeout=settings.validate_timeout,
