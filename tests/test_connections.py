@@ -218,3 +218,28 @@ def test_clients_that_never_read_their_answers_free_their_threads(endpoint):
     finally:
         for sock in hogs:
             sock.close()
+
+
+@pytest.mark.parametrize("head, status", [
+    (b"GET /status HTTP/1.1\r\n", 400),                                  # no Host
+    (b"GET /status HTTP/1.1\r\nHost: a\r\nHost: b\r\n", 400),            # two
+    (b"GET /status HTTP/1.1\r\nHost: a b\r\n", 400),                     # not a host
+    (b"GET /status HTTP/1.1\r\nHost: example.org:8000\r\n", 200),
+    (b"GET /status HTTP/1.1\r\nHost: [::1]:8000\r\n", 200),
+    (b"GET /status HTTP/1.0\r\n", 200),                                  # 1.0 needs none
+])
+def test_an_http_1_1_request_needs_exactly_one_valid_host(endpoint, head, status):
+    with connect(endpoint) as sock:
+        sock.sendall(head + b"Connection: close\r\n\r\n")
+        answer = read_all(sock)
+    assert int(answer.split(b" ", 2)[1]) == status, answer[:200]
+    if status == 400:
+        assert b"exactly one Host header" in answer and b"Access-Control-Allow-Origin" in answer
+
+
+def test_a_body_over_the_limit_is_refused_without_inviting_it(endpoint):
+    # With Expect: 100-continue, waitress said "100 Continue" to a request it had refused.
+    with connect(endpoint, timeout=5) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
+                     b"\r\nContent-Length: 900000000\r\nExpect: 100-continue\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 413 ")

@@ -373,3 +373,23 @@ def test_an_answer_xml_cannot_carry_is_a_406_never_a_broken_200(endpoint, text):
     # The same answer in a format that carries it is a 200.
     status, _, _ = fetch(f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": text}))
     assert status == 200
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_method_a_path_does_not_take_is_a_plain_405_with_allow(endpoint, method):
+    status, headers, body = fetch(f"{endpoint}/sparql", method=method)
+    assert status == 405 and headers["Content-Type"].startswith("text/plain")
+    assert "GET" in headers["Allow"] and "POST" in headers["Allow"]
+    assert body.startswith(f"{method} is not allowed on /sparql; it takes ".encode())
+
+
+def test_an_empty_sparql_query_body_carries_no_query(endpoint):
+    status, _, body = fetch(f"{endpoint}/sparql", data=b"",
+                            headers={"Content-Type": "application/sparql-query"})
+    assert (status, body) == (400, b"the request carries no query\n")
+
+
+def test_a_bad_percent_escape_in_a_form_is_named_as_such(endpoint):
+    status, _, body = fetch(f"{endpoint}/sparql", data=b"query=ASK{}%ff",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and b"percent-encoded value that is not valid UTF-8" in body

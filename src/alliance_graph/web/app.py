@@ -100,6 +100,16 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
                 "Access-Control-Max-Age": "86400"})
         return None
 
+    @app.errorhandler(405)
+    def not_allowed(exc):
+        # Plain text like every other error of the API, not werkzeug's HTML page; its Allow
+        # header says what the path takes.
+        allowed = exc.valid_methods or []
+        response = protocol.error(405, f"{request.method} is not allowed on {request.path}; "
+                                       f"it takes {', '.join(sorted(allowed))}")
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
+
     @app.errorhandler(Refused)
     def refused(exc):
         # A refusal raised under a page (the engine at its limits, say): its status and

@@ -13,6 +13,7 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
   client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
   the connection is dropped and the thread freed.
+- **One valid Host header** on an HTTP/1.1 request, or a 400 (RFC 9112, 3.2).
 - **A cap per client address.** At most ``connections_per_client`` connections from one address
   are open at once; one more is answered 503 and closed, before anything is read from it.
   Behind a reverse proxy every client has the proxy's address: raise the cap there, and let the
@@ -21,6 +22,7 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 
@@ -113,6 +115,14 @@ class Channel(HTTPChannel):
                 self.server.pull_trigger()
                 self.outbuf_lock.wait(1.0)
 
+    def send_continue(self):
+        # Waitress invited the body of a request it had already refused (a Content-Length
+        # over the limit): the client was told "100 Continue" and then 413.  A refused
+        # request gets its refusal alone.
+        if self.request is not None and self.request.error is not None:
+            return
+        super().send_continue()
+
     def overdue(self, now: float, limit: float) -> bool:
         """Return whether the request being read began arriving more than ``limit`` seconds
         ago while no request of this connection is being answered (one pipelined behind
@@ -161,6 +171,27 @@ class Server(TcpWSGIServer):
                                " s of its first byte (Settings.request_timeout)")
 
 
+# A Host header's value: a bracketed IP literal or a name (RFC 3986's reg-name, less the comma
+# with which waitress joins repeated headers), and a port.
+_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%!$&'()*+;=-]+)(?::[0-9]{0,5})?")
+
+
+def one_host(application):
+    """Return ``application`` refusing (400) an HTTP/1.1 request without exactly one valid
+    Host header, as RFC 9112 (3.2) requires: the service description builds its URLs from it."""
+    def checked(environ, start_response):
+        host = environ.get("HTTP_HOST")
+        if environ.get("SERVER_PROTOCOL") == "HTTP/1.1" \
+                and (host is None or not _HOST.fullmatch(host)):
+            body = b"an HTTP/1.1 request needs exactly one Host header, holding a host name or " \
+                   b"address and perhaps a port\n"
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                               ("Content-Length", str(len(body))), *HEADERS])
+            return [body]
+        return application(environ, start_response)
+    return checked
+
+
 def create_server(application, *, request_timeout: float, connections_per_client: int,
                   **adjustments):
     """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
@@ -172,6 +203,7 @@ def create_server(application, *, request_timeout: float, connections_per_client
     clients: Counter = Counter()
     # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
     # loop, sharing the threads and the counts.
+    application = one_host(application)
     servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
                       sockinfo=sockinfo, request_timeout=request_timeout,
                       connections_per_client=connections_per_client, clients=clients)

@@ -73,10 +73,14 @@ def parse_params(data: bytes, where: str) -> dict[str, list[str]]:
     they are not UTF-8, rather than run a query with replacement characters in it."""
     try:
         text = data.decode("utf-8")
-        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as exc:
         raise Refused(400, f"the {where} is not valid UTF-8 (byte {exc.start}); "
                            "percent-encode the query as UTF-8") from exc
+    try:
+        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:  # a %XX escape: exc.start counts in the decoded value
+        raise Refused(400, f"the {where} has a percent-encoded value that is not valid UTF-8 "
+                           f"(its byte {exc.start}); percent-encode the query as UTF-8") from exc
     params: dict[str, list[str]] = {}
     for key, value in pairs:
         params.setdefault(key, []).append(value)
@@ -121,7 +125,8 @@ def read_request(environ, limit: int) -> QueryRequest | None:
         elif ctype == "application/sparql-query":
             params = args
             try:
-                texts = [read_body(environ, limit).decode("utf-8")]
+                # An empty body carries no query (400, as an empty form), not an empty one.
+                texts = [t for t in [read_body(environ, limit).decode("utf-8")] if t.strip()]
             except UnicodeDecodeError as exc:
                 raise Refused(400, f"the query is not valid UTF-8 (byte {exc.start})") from exc
         else:
