@@ -242,4 +242,6 @@ def test_a_body_over_the_limit_is_refused_without_inviting_it(endpoint):
     with connect(endpoint, timeout=5) as sock:
         sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
                      b"\r\nContent-Length: 900000000\r\nExpect: 100-continue\r\n\r\n")
-        assert sock.recv(65536).startswith(b"HTTP/1.1 413 ")
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert b"Access-Control-Allow-Origin: *" in answer and b"nosniff" in answer

@@ -29,7 +29,7 @@ from collections import Counter
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import MultiSocketServer, TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher, WSGITask
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
 from .protocol import HEADERS
 
@@ -64,10 +64,20 @@ class Task(WSGITask):
         super().set_close_on_finish()
 
 
+class Refusal(ErrorTask):
+    """Waitress's own refusal of a request it could not read (400, 413, 431, ...), with the
+    headers every answer of the server carries."""
+
+    def execute(self):
+        self.response_headers.extend(HEADERS)
+        super().execute()
+
+
 class Channel(HTTPChannel):
     """One client connection: when its unfinished request began, and whose address it is."""
 
     task_class = Task
+    error_task_class = Refusal
 
     reading: tuple[object, float] | None = None  # (the request being read, when it began)
     counted = False  # this connection counts towards its address's cap
