@@ -53,3 +53,34 @@ def test_remove_stale_of_a_missing_folder_or_pattern_does_nothing(tmp_path):
     atomic.remove_stale(tmp_path / "missing", ("build-*",), "", 0)
     atomic.remove_stale(tmp_path, ("build-*",), "", 0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_write_output_keeps_a_link_and_replaces_what_it_names(tmp_path):
+    (tmp_path / "real.nq").write_text("old")
+    (tmp_path / "link.nq").symlink_to("real.nq")
+    atomic.write_output(tmp_path / "link.nq", b"new")
+    assert (tmp_path / "link.nq").is_symlink() and (tmp_path / "real.nq").read_text() == "new"
+
+
+def test_write_output_writes_into_what_is_not_a_file(tmp_path):
+    # A pipe (as /dev/stdout may be) is written into, never replaced by a regular file.
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    read = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        atomic.write_output(fifo, b"through")
+        assert os.read(read, 100) == b"through" and not fifo.is_file()
+    finally:
+        os.close(read)
+
+
+def test_write_output_that_fails_leaves_the_old_file(tmp_path):
+    target = tmp_path / "prev.nt"
+    target.write_text("old")
+
+    def fail_halfway(out):
+        out.write(b"half")
+        raise OSError(27, "File too large")
+    with pytest.raises(OSError):
+        atomic.write_output(target, fail_halfway)
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["prev.nt"]

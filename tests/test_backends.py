@@ -14,7 +14,7 @@ import pytest
 from alliance_graph.build import pipeline as build
 from alliance_graph.query import export, stats
 from alliance_graph.query import results as queries
-from alliance_graph.store import directory
+from alliance_graph.store import backends, directory
 from alliance_graph.store import graph as store
 from alliance_graph.store.errors import StoreError
 from helpers import normalized
@@ -143,3 +143,43 @@ def test_an_unopenable_directory_is_a_store_error(mini, tmp_path):
         f.write_bytes(b"garbage") if f.is_file() else None
     with pytest.raises(StoreError, match="cannot open"):
         directory.open_directory(mini, folder)
+
+
+def test_a_folder_that_is_not_a_directory_store_is_refused_and_left_alone(mini, tmp_path):
+    # A folder with someone else's build-* entry: old builds' clean-up deleted it.
+    mine = tmp_path / "mine"
+    (mine / "build-scripts").mkdir(parents=True)
+    (mine / "build-scripts" / "deploy.sh").write_text("x")
+    with pytest.raises(StoreError, match="is not an alliance-graph directory store"):
+        directory.build_directory(mini, mine)
+    assert (mine / "build-scripts" / "deploy.sh").read_text() == "x"
+    # Another program's Oxigraph store: its own CURRENT file was overwritten, corrupting it.
+    theirs = tmp_path / "theirs"
+    other = ox.Store(str(theirs))
+    other.add(ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.Literal("c")))
+    other.flush()
+    del other
+    with pytest.raises(StoreError, match="is not an alliance-graph directory store"):
+        directory.build_directory(mini, theirs)
+    assert len(ox.Store.read_only(str(theirs))) == 1
+
+
+@pytest.mark.parametrize("spec", ["", " ", " memory", "memory ", "MEMORY", "ftp://x/y"])
+def test_a_store_value_that_is_likely_a_slip_is_refused(spec):
+    # Each named a folder to make a store in (an empty one: the current folder).
+    with pytest.raises(StoreError, match="--store"):
+        backends.kind(spec)
+
+
+def test_first_runs_at_once_share_one_build(mini):
+    # Two commands building the same inputs at once: the second rename found the first's
+    # build in place and failed with "Directory not empty".
+    folder = mini.root / "store"
+    command = [sys.executable, "-m", "alliance_graph", "--project", str(mini.root),
+               "--store", str(folder), "stats"]
+    runs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True) for _ in range(3)]
+    results = [(run.communicate(timeout=300)[1], run.returncode)[::-1] for run in runs]
+    assert all(code == 0 for code, _ in results), results
+    assert [p.name for p in folder.iterdir() if p.name.startswith("build-")] \
+        == [f"build-{directory.current_build(folder)}"]

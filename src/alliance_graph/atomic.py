@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -65,6 +66,25 @@ def write_atomically(path: Path, data: Data) -> None:
         tmp.unlink(missing_ok=True)
         raise
     fsync_folder(path.parent)
+
+
+def write_output(path: Path, data: Data) -> None:
+    """Write a file a user named (``export -o``, ``load --nquads``): a regular file, or a new
+    one, is replaced atomically (a failed write, a full disk, leaves the old one whole); a
+    symbolic link is followed, so the file it names is replaced and the link kept; anything
+    else (``/dev/stdout``, a pipe) is written into as it is, never replaced by a file."""
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)  # of what a link names
+    except FileNotFoundError:
+        regular = True  # a new file (or a link to one)
+    if not regular:
+        with open(path, "wb") as out:
+            if callable(data):
+                data(out)
+            else:
+                out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return
+    write_atomically(path.resolve() if path.is_symlink() else path, data)
 
 
 def remove_stale(folder: Path, patterns: tuple[str, ...], keep: str, grace: float) -> None:

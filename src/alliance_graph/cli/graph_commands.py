@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..atomic import write_output
 from ..build import checks
 from ..build.loading import LoadError
 from ..build.pipeline import asserted
@@ -111,8 +112,8 @@ def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Pa
         fail(str(exc))
     if output is None:
         sys.stdout.buffer.write(data)
-    else:
-        output.write_bytes(data)
+    else:  # replaced whole or not at all: a full disk leaves the previous export intact
+        write_output(output, data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
 
 

@@ -24,11 +24,19 @@ __all__ = ["StoreError", "kind", "open_graph", "prepare", "dataset_version", "lo
 
 
 def kind(spec: str) -> str:
-    """Return "memory", "remote" or "directory" for a ``--store`` value."""
+    """Return "memory", "remote" or "directory" for a ``--store`` value; raise StoreError for
+    one that is likely a slip (empty, padded, another URL scheme, a "Memory"), which would
+    otherwise name a folder to make a store in."""
     if spec == "memory":
         return "memory"
     if spec.startswith(("http://", "https://")):
         return "remote"
+    if not spec.strip() or spec != spec.strip():
+        raise StoreError(f"--store {spec!r}: give memory, a folder, or a store's http(s) URL "
+                         "(no spaces around it)")
+    if "://" in spec or spec.lower() == "memory":
+        raise StoreError(f"--store {spec!r}: give memory (lower case), a folder, or a store's "
+                         "http:// or https:// query URL")
     return "directory"
 
 
@@ -95,5 +103,5 @@ def write_remote_document(settings: Settings, out: Path) -> str:
     graph/asserted) to ``out``, for a store's own bulk loader; return a summary."""
     # Written aside and renamed, so a failed write never leaves half a file at ``out``.
     nquads = build.cached_build(settings)
-    atomic.write_atomically(out, lambda stream: remote_load.write_document(nquads, stream))
+    atomic.write_output(out, lambda stream: remote_load.write_document(nquads, stream))
     return f"wrote {out}: load it with the store's own bulk loader, then --store its query URL"

@@ -10,8 +10,10 @@ use and a half-built store is never opened.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +26,9 @@ from .errors import StoreError
 from .layout import asserted_copy, file_graphs
 
 CURRENT = "CURRENT"
+# What a directory store holds: CURRENT, builds named by a 32-digit hash, and the temporary
+# folders of builds under way (their writer's pid last).
+_OURS = re.compile(r"CURRENT|build-[0-9a-f]{32}|\.tmp-[0-9a-f]{32}-[0-9]+|\.CURRENT\..*\.tmp")
 
 
 def current_build(folder: Path) -> str | None:
@@ -41,6 +46,7 @@ def build_directory(settings: Settings, folder: Path) -> str:
     digest = build.input_hash(settings)[:32]
     if current_build(folder) == digest:
         return digest
+    _check_ours(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"build-{digest}"
     if not target.is_dir():
@@ -50,12 +56,34 @@ def build_directory(settings: Settings, folder: Path) -> str:
             _build_in(settings, tmp)
             gc.collect()  # drop the store so RocksDB closes its files before the rename
             os.rename(tmp, target)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            # Another command built the same inputs meanwhile (two first runs at once): its
+            # build is as good as this one.
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
+                raise
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     write_atomically(folder / CURRENT, digest + "\n")
     _remove_old_builds(folder, keep=target.name)
     return digest
+
+
+def _check_ours(folder: Path) -> None:
+    """Refuse a folder that holds anything a directory store does not write: it is someone
+    else's (another program's Oxigraph store, whose own CURRENT file this one would replace,
+    or a folder whose build-* entries old builds' clean-up would delete)."""
+    try:
+        foreign = sorted(e.name for e in folder.iterdir() if not _OURS.fullmatch(e.name))
+    except FileNotFoundError:
+        return
+    except NotADirectoryError as exc:
+        raise StoreError(f"{folder} is a file, not a folder for a directory store") from exc
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise StoreError(f"{folder} is not an alliance-graph directory store (it holds {shown}); "
+                         "give a new or empty folder, or one `--store` made")
 
 
 def _build_in(settings: Settings, folder: Path) -> None:
@@ -88,7 +116,7 @@ def _remove_old_builds(folder: Path, keep: str) -> None:
     # Old builds may still be open read-only by a running server: POSIX keeps their files
     # alive until closed, so removing them here is safe.
     for entry in folder.glob("build-*"):
-        if entry.name != keep:
+        if entry.name != keep and _OURS.fullmatch(entry.name):
             shutil.rmtree(entry, ignore_errors=True)
     for entry in folder.glob(".tmp-*"):
         pid = entry.name.rsplit("-", 1)[-1]
