@@ -200,7 +200,8 @@ def test_add_keeps_file_modes_and_cleans_leftovers(tmp_path, cache, two_file_pro
 def test_add_into_a_missing_data_folder_exits_2(tmp_path, two_file_proposal):
     done = subprocess.run([CLI, "--data", str(tmp_path / "nowhere"), "add", str(two_file_proposal)],
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "no data folder at" in done.stderr
+    assert done.returncode == 2, done.stderr
+    assert f"the data folder {tmp_path / 'nowhere'} does not exist" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -248,3 +249,12 @@ def test_many_facts_are_added_whole_and_once(shipped_copy):
     assert all(f"claim:BenchConference{i}-label a ag:Claim" in text for i in range(300))
     again = add_mod.add(settings, [path])
     assert again.merged.added == {}, "facts already in data/ are not added twice"
+
+
+def test_into_a_file_outside_the_data_folder_is_refused(tmp_path, cache, two_file_proposal):
+    # It was taken by its name only: `--into /etc/x.ttl` wrote a new data/x.ttl.
+    project = make_project(tmp_path / "project", cache)
+    before = data_hash(project)
+    done = run(project, "add", "--into", tmp_path / "elsewhere" / "x.ttl", two_file_proposal)
+    assert done.returncode == 2 and "is outside the data folder" in done.stderr, done.stderr
+    assert data_hash(project) == before

@@ -3,6 +3,7 @@ store's reuse, rebuild and crash safety."""
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -183,3 +184,11 @@ def test_first_runs_at_once_share_one_build(mini):
     assert all(code == 0 for code, _ in results), results
     assert [p.name for p in folder.iterdir() if p.name.startswith("build-")] \
         == [f"build-{directory.current_build(folder)}"]
+
+
+@pytest.mark.parametrize("spec, says", [("http://[::1", "is not a valid URL"),
+                                        ("http://h:99999/q", "is not a valid URL"),
+                                        ("https://", "names no host")])
+def test_a_store_url_that_does_not_parse_is_a_store_error(spec, says):
+    with pytest.raises(StoreError, match=re.escape(says)):
+        backends.kind(spec)

@@ -3,11 +3,14 @@
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -264,3 +267,34 @@ def test_a_project_without_turtle_files_exits_2_saying_where_it_looked(run, tmp_
     result = run("--project", tmp_path, "stats")
     assert result.exit_code == 2
     assert f"error: no graph found in {tmp_path.resolve()} (looked in" in result.output
+
+
+def test_a_query_argument_that_is_not_utf8_is_one_line_and_exit_2():
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "query",
+                           b'SELECT * WHERE { ?s ?p "\xff" }'], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 2 and done.stderr == "error: the query is not valid UTF-8 text\n"
+
+
+def test_a_missing_query_file_is_named_not_parsed(run, tmp_path):
+    result = run("query", str(tmp_path / "missing.rq"))
+    assert result.exit_code == 2 and f"no query file {tmp_path / 'missing.rq'}" in result.output
+
+
+def test_a_closed_standard_input_is_one_line_and_exit_2():
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "query", "-"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+                          preexec_fn=lambda: os.close(0))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == "error: standard input is closed: give the query as text or a file"
+
+
+def test_an_interrupt_exits_130_not_1():
+    # 1 means "the answer is no"; an interrupted command has no answer.
+    process = subprocess.Popen([str(Path(sys.executable).parent / "alliance-graph"), "query",
+                                "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 130 and "interrupted" in err, err

@@ -102,3 +102,20 @@ def test_explicit_folders_with_turtle_files_are_a_graph_whatever_the_project(tmp
     settings = settings_mod.for_command_line(
         {"root": empty, "ontology_dir": full / "ontology", "data_dir": full / "data"}, {}, empty)
     assert settings.input_files() == [full / "ontology" / "ontology.ttl", full / "data" / "data.ttl"]
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "inf", "1e400"])
+def test_a_time_that_is_not_a_positive_number_says_which(value):
+    # Each ended in a traceback when the remote store was first asked something.
+    with pytest.raises(ValueError, match=re.escape(
+            f"ALLIANCE_GRAPH_REMOTE_TIMEOUT={value!r} is not a positive number of seconds")):
+        settings_mod.for_command_line({}, {"ALLIANCE_GRAPH_REMOTE_TIMEOUT": value}, None)
+
+
+def test_a_data_folder_that_does_not_exist_is_no_graph(tmp_path):
+    # The ontology alone was built, and every query answered with no facts.
+    full = project(tmp_path / "full")
+    for missing in (tmp_path / "nowhere", full / "data" / "data.ttl"):
+        with pytest.raises(settings_mod.NoGraphFound,
+                           match=re.escape(f"the data folder {missing} does not exist")):
+            settings_mod.for_command_line({"root": full, "data_dir": missing}, {}, None)

@@ -16,6 +16,7 @@ the current directory if it holds ``ontology/`` and ``data/`` (``find_project``)
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -266,9 +267,12 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     for var, name in ENVIRONMENT.items():
         if environ.get(var):
             try:
-                _typed(types[name], environ[var])
+                number = _typed(types[name], environ[var])
             except ValueError:
                 raise ValueError(f"{var}={environ[var]!r} is not a number") from None
+            # The numbers set this way are times: nan, inf and negative ones are slips.
+            if isinstance(number, float) and not 0 < number < math.inf:
+                raise ValueError(f"{var}={environ[var]!r} is not a positive number of seconds")
             given[name] = environ[var]
     return given
 
@@ -292,4 +296,7 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
         raise NoGraphFound(f"no graph found in {root} (looked in "
                            f"{' and '.join(str(f) for f in folders)} for *.ttl files); give a "
                            "project folder holding ontology/ and data/ with --project DIR")
+    for name, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
+        if not folder.is_dir():  # else the graph is quietly built without it
+            raise NoGraphFound(f"the {name} folder {folder} does not exist or is not a folder")
     return settings

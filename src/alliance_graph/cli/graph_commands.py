@@ -60,6 +60,8 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     length: a long inline query is never taken for a file name.
     """
     if query_or_file == "-":
+        if sys.stdin is None:
+            fail("standard input is closed: give the query as text or a file")
         return sys.stdin.read()
     for candidate in (Path(query_or_file), settings.queries_dir / f"{query_or_file}.rq"):
         if _is_file(candidate):
@@ -67,6 +69,12 @@ def read_query(settings: Settings, query_or_file: str) -> str:
                 return candidate.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 fail(f"cannot read the query file {candidate}: {exc}")
+    if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse
+        fail(f"no query file {query_or_file}")
+    try:
+        query_or_file.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8 arrive as lone surrogates
+        fail("the query is not valid UTF-8 text")
     return query_or_file
 
 

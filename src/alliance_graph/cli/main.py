@@ -49,6 +49,9 @@ class _Group(click.Group):
             fail(f"the store could not be used: {exc}")
         except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
             sys.exit(EXIT_OK)
+        except KeyboardInterrupt:  # not "the answer is no" (1), which click's Abort gives
+            click.echo("interrupted", err=True)
+            sys.exit(130)
         except OSError as exc:
             fail(f"a file or folder could not be used: {exc}")
 

@@ -8,6 +8,7 @@ the ``http(s)`` query URL of a SPARQL 1.1 store (``remote.py``).  ``open_graph``
 from __future__ import annotations
 
 import hashlib
+import urllib.parse
 from pathlib import Path
 
 from .. import atomic
@@ -30,6 +31,13 @@ def kind(spec: str) -> str:
     if spec == "memory":
         return "memory"
     if spec.startswith(("http://", "https://")):
+        try:
+            parts = urllib.parse.urlsplit(spec)
+            _ = parts.port  # reading it checks the port's digits and range
+        except ValueError as exc:
+            raise StoreError(f"--store {spec!r} is not a valid URL: {exc}") from exc
+        if not parts.hostname:
+            raise StoreError(f"--store {spec!r} names no host")
         return "remote"
     if not spec.strip() or spec != spec.strip():
         raise StoreError(f"--store {spec!r}: give memory, a folder, or a store's http(s) URL "
