@@ -1,5 +1,6 @@
 """Settings: the defaults in one place, the environment read only when asked."""
 
+import os
 import re
 from pathlib import Path
 
@@ -119,3 +120,18 @@ def test_a_data_folder_that_does_not_exist_is_no_graph(tmp_path):
         with pytest.raises(settings_mod.NoGraphFound,
                            match=re.escape(f"the data folder {missing} does not exist")):
             settings_mod.for_command_line({"root": full, "data_dir": missing}, {}, None)
+
+
+def test_a_pipe_among_the_inputs_is_named_not_read(tmp_path):
+    # Reading it (to hash the inputs) waited for a writer that never came, in every command.
+    full = project(tmp_path / "full")
+    os.mkfifo(full / "data" / "pipe.ttl")
+    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(
+            f"{full / 'data' / 'pipe.ttl'} is not a regular file")):
+        settings_mod.for_command_line({"root": full}, {}, None)
+
+
+def test_a_blank_variable_sets_nothing():
+    # "   " made a cache folder named with three spaces.
+    blank = settings_mod.for_command_line({}, {"ALLIANCE_GRAPH_CACHE": "   "}, None)
+    assert blank.cache_dir == settings_mod.for_command_line({}, {}, None).cache_dir

@@ -89,10 +89,17 @@ def test_leftover_temporary_files_are_cleaned(folder):
     assert transaction.settle(folder) == [], "a settled folder needs nothing"
 
 
-def test_a_journal_it_did_not_write_is_refused(folder):
-    (folder / transaction.JOURNAL).write_text("not json", "utf-8")
+@pytest.mark.parametrize("text", [
+    "not json", '{"files": 5}', '{"files": [{"target": "one.ttl"}]}', '[1, 2]',
+    '{"files": [{"temp": ".one.ttl.x.tmp", "target": "one.ttl"}, 7]}',
+])
+def test_a_journal_it_did_not_write_is_refused_and_nothing_renamed(folder, text):
+    # Each shape but the first ended in a traceback (TypeError, KeyError), in every command.
+    (folder / ".one.ttl.x.tmp").write_text("<urn:a> <urn:b> 99 .\n", "utf-8")
+    (folder / transaction.JOURNAL).write_text(text, "utf-8")
     with pytest.raises(transaction.CommitError, match="move it away"):
         transaction.settle(folder)
+    assert (folder / "one.ttl").read_text("utf-8") == "<urn:a> <urn:b> 1 .\n"
 
 
 def test_the_lock_makes_a_second_writer_wait_and_says_so(folder):

@@ -265,7 +265,7 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     types = {f.name: f.type for f in fields(Settings)}
     given = {}
     for var, name in ENVIRONMENT.items():
-        if environ.get(var):
+        if environ.get(var, "").strip():  # blank ones set nothing, as empty ones
             try:
                 number = _typed(types[name], environ[var])
             except ValueError:
@@ -299,4 +299,7 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
     for name, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
         if not folder.is_dir():  # else the graph is quietly built without it
             raise NoGraphFound(f"the {name} folder {folder} does not exist or is not a folder")
+    for path in settings.input_files():
+        if not path.is_file():  # a pipe there would hang every command reading the inputs
+            raise NoGraphFound(f"{path} is not a regular file; move it out of {path.parent}")
     return settings

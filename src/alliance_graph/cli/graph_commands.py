@@ -203,7 +203,7 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
     except OSError as exc:  # --nquads names a file that cannot be written
-        fail(f"cannot write {nquads}: {exc.strerror or exc}")
+        fail(f"cannot write {exc.filename or nquads}: {exc.strerror or exc}")
     click.echo(summary)
 
 

@@ -134,6 +134,12 @@ def recover(data_dir: Path) -> list[str]:
     if journal.exists():
         try:
             entries = json.loads(journal.read_text(encoding="utf-8"))["files"]
+            # Every entry is checked before any is acted on: a journal of another shape
+            # must not leave half its renames done.
+            if not isinstance(entries, list) or not all(
+                    isinstance(e, dict) and isinstance(e.get("temp"), str)
+                    and isinstance(e.get("target"), str) for e in entries):
+                raise ValueError('"files" is not a list of {"temp", "target"} names')
         except (ValueError, KeyError, TypeError) as exc:
             raise CommitError(f"{journal} is not a journal this program wrote ({exc}); "
                               "move it away to use the data folder") from exc
