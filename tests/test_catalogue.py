@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,85 @@ def test_update_writes_results_and_manifest(tmp_path, kg):
     assert [(e.name, e.title, e.result.name) for e in entries] == [
         ("count", "Count", "count.srj"), ("yes", "Yes", "yes.srj")]
     assert json.loads(Path(tmp_path / "yes.srj").read_text())["boolean"] is True
+
+
+SMALL = {  # a catalogue of each form: SELECT, ASK and CONSTRUCT
+    "count": "# Count\n# How many claims.\nPREFIX ag: <https://alliance-graph.example/ontology/>\n"
+             "SELECT (COUNT(*) AS ?n) WHERE { ?c a ag:Claim }\n",
+    "yes": "# Yes\n# Always true.\nASK {}\n",
+    "card": "# Card\n# One triple.\nCONSTRUCT { <urn:a> <urn:b> <urn:c> } WHERE {}\n",
+}
+
+
+@pytest.fixture
+def small(tmp_path, kg) -> Path:
+    """A queries folder of the SMALL catalogue, its answers and manifest written."""
+    for name, text in SMALL.items():
+        (tmp_path / f"{name}.rq").write_text(text, encoding="utf-8")
+    catalogue.update(kg, tmp_path)
+    return tmp_path
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_update_writes_nothing_when_one_query_fails(small, kg):
+    # The graph answers differently now (here: the reviewed answers are stale), and one query
+    # does not parse: the others' answers must not be rewritten without the manifest.
+    (small / "count.srj").write_text('{"head": {"vars": ["n"]}, "results": {"bindings": []}}')
+    (small / "zz-bad.rq").write_text("# Bad\n# x\nSELECT * WHERE {\n", encoding="utf-8")
+    before = _contents(small)
+    with pytest.raises(catalogue.CatalogueError, match=r"zz-bad\.rq:4:1: the query does not parse"):
+        catalogue.update(kg, small)
+    assert _contents(small) == before  # nothing written, and no temporary file left over
+
+
+def test_update_refuses_a_folder_without_queries(tmp_path, kg):
+    with pytest.raises(catalogue.CatalogueError, match="no .rq query files"):
+        catalogue.update(kg, tmp_path)
+    assert not (tmp_path / catalogue.MANIFEST).exists()
+
+
+@pytest.mark.parametrize("file, data, says", [
+    ("manifest.ttl", b"garbage {\n", r"manifest\.ttl:1:1: garbage is not a valid subject"),
+    ("manifest.ttl", b"# ok\n\xff\n", r"manifest\.ttl:2: not UTF-8 text \(byte 5\)"),
+    ("card.ttl", b"garbage {\n", r"card\.ttl:1:1: "),
+    ("count.srj", b"garbage\n", r"count\.srj:1:1: not JSON"),
+    ("count.srj", b"\xff", r"count\.srj:1: not UTF-8 text \(byte 0\)"),
+    ("count.srj", b"{}", r"count\.srj: not a SPARQL JSON results document"),
+    ("count.srj", b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": 1}]}}',
+     r"count\.srj: not a SPARQL JSON results document: binding 1"),
+    ("count.rq", b"SELECT * WHERE {\n", r"count\.rq:2:1: the query does not parse"),
+    ("count.rq", b"# caf\xe9\n", r"count\.rq:1: not UTF-8 text"),
+])
+def test_a_damaged_catalogue_file_is_named_with_its_line(small, kg, file, data, says):
+    (small / file).write_bytes(data)
+    with pytest.raises(catalogue.CatalogueError, match=says) as raised:
+        catalogue.check(kg, small)
+    assert str(small / file) in str(raised.value) and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("missing", ["folder", "manifest"])
+def test_a_missing_catalogue_names_the_path(small, kg, missing):
+    gone = small if missing == "folder" else small / catalogue.MANIFEST
+    shutil.rmtree(gone) if missing == "folder" else gone.unlink()
+    with pytest.raises(catalogue.CatalogueError) as raised:
+        catalogue.check(kg, small)
+    assert str(gone) in str(raised.value)
+
+
+@pytest.mark.parametrize("text", ["", "# nothing but a comment\n",
+                                  "<> a <http://www.w3.org/2001/sw/DataAccess/tests/"
+                                  "test-manifest#Manifest> .\n"])
+def test_a_manifest_listing_no_query_is_an_error(small, kg, text):
+    (small / catalogue.MANIFEST).write_text(text, encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match="lists no queries"):
+        catalogue.check(kg, small)
+
+
+def test_a_query_that_changed_form_is_a_difference_not_a_crash(small, kg):
+    (small / "yes.srj").write_text('{"head": {"vars": ["n"]}, "results": {"bindings": []}}')
+    found = dict(catalogue.check(kg, small))
+    assert found["yes"] == ["expected SELECT results, got ASK results"]
+    assert found["count"] == [] and found["card"] == []

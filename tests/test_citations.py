@@ -90,3 +90,33 @@ def test_source_documents_match_their_files(kg, sources_dir):
     for r in rows:
         digest = hashlib.sha256((sources_dir / r["file"].value).read_bytes()).hexdigest()
         assert r["sha"].value == digest, r["file"].value
+
+
+@pytest.mark.parametrize("name", ["000-negev", "t-1", "a.b_c", "_x", "9"])
+def test_a_plain_local_name_is_accepted(name):
+    assert citations.is_local_name(name)
+
+
+BAD_NAMES = ["", "x ; ag:rank ag:PreferredRank . id:Evil a ag:State . ev:y", "a b", "-a", ".a",
+             "a.", "a:b", "a\n", "é", "a/b", "a#b"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_an_evidence_name_that_is_no_plain_local_name_is_refused(name):
+    # Written as it is after ev:, it would print Turtle that does not parse or says more.
+    assert not citations.is_local_name(name)
+    with pytest.raises(citations.NotALocalName, match="not a valid evidence name"):
+        citations.evidence_turtle(name, "t.txt", TEXT, "designated in 1987")
+
+
+def test_a_source_file_name_that_is_no_plain_local_name_is_refused():
+    with pytest.raises(citations.NotALocalName, match="cannot be cited as src:a b.txt"):
+        citations.evidence_turtle("t-1", "a b.txt", TEXT, "designated in 1987")
+
+
+def test_a_source_that_is_not_utf8_is_named_with_its_byte(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"caf\xe9 au lait")
+    with pytest.raises(citations.SourceNotText) as raised:
+        citations.read_source(path)
+    assert str(raised.value) == f"{path}: not UTF-8 text (byte 3, 0xe9, does not decode)"

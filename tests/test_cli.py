@@ -298,3 +298,88 @@ def test_an_interrupt_exits_130_not_1():
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=300)
     assert process.returncode == 130 and "interrupted" in err, err
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project (ontology, data, queries) that a test may damage."""
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def one_error_line(result) -> str:
+    """Return the single error line of a command that could not run (exit 2)."""
+    assert result.exit_code == 2, result.output
+    assert result.stdout == "" and "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("error: ")
+    return line
+
+
+def test_catalogue_update_writes_nothing_when_one_query_fails(run, project):
+    queries = project / "queries"
+    (queries / "adversaries.srj").write_text('{"boolean": false}\n')  # stale: to be rewritten
+    (queries / "zz-bad.rq").write_text("# Bad\n# x\nSELECT * WHERE {\n")
+    before = {p.name: p.read_bytes() for p in queries.iterdir()}
+    line = one_error_line(run("--project", project, "catalogue", "--update"))
+    assert line.startswith(f"error: {queries / 'zz-bad.rq'}:4:1: the query does not parse")
+    assert {p.name: p.read_bytes() for p in queries.iterdir()} == before
+
+
+@pytest.mark.parametrize("file, data, where", [
+    ("manifest.ttl", b"garbage {\n", "manifest.ttl:1:1: "),
+    ("iron-dome-card.ttl", b"garbage {\n", "iron-dome-card.ttl:1:1: "),
+    ("adversaries.srj", b"garbage\n", "adversaries.srj:1:1: not JSON"),
+    ("adversaries.srj", b"\xff", "adversaries.srj:1: not UTF-8 text (byte 0)"),
+    ("adversaries.rq", b"SELECT * WHERE {\n", "adversaries.rq:2:1: the query does not parse"),
+])
+def test_catalogue_names_a_damaged_file_and_its_line(run, project, file, data, where):
+    (project / "queries" / file).write_bytes(data)
+    line = one_error_line(run("--project", project, "catalogue"))
+    assert line.startswith(f"error: {project / 'queries' / where}"), line
+
+
+@pytest.mark.parametrize("gone", ["queries", "queries/manifest.ttl"])
+def test_catalogue_without_its_folder_or_manifest_names_the_path(run, project, gone):
+    path = project / gone
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    line = one_error_line(run("--project", project, "catalogue"))
+    assert str(path) in line, line
+
+
+def test_catalogue_with_an_empty_manifest_fails_instead_of_checking_nothing(run, project):
+    (project / "queries" / "manifest.ttl").write_text("")
+    line = one_error_line(run("--project", project, "catalogue"))
+    assert "manifest.ttl: lists no queries" in line
+
+
+@pytest.fixture
+def sources(tmp_path):
+    """A sources folder of one text, with another text outside it."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "doc.txt").write_text("Alpha is cited here.\n")
+    (tmp_path / "outside.txt").write_text("secret: not a source\n")
+    return tmp_path / "sources"
+
+
+@pytest.mark.parametrize("name", [
+    "x ; ag:rank ag:PreferredRank . id:Evil a ag:State ; rdfs:label \"pwned\" . ev:y",
+    "", "a b", "-a", "a.", "a:b"])
+def test_cite_refuses_a_name_that_is_no_local_name(run, sources, name):
+    line = one_error_line(run("--sources", sources, "cite", "doc.txt", "Alpha", "--name", name))
+    assert f"--name {name!r} is not a valid evidence name" in line
+    assert "letters A-Z and a-z, digits, '_', '-' and '.'" in line
+
+
+@pytest.mark.parametrize("source", ["../outside.txt", "{sources}/doc.txt", "..", "."])
+def test_cite_reads_only_a_file_of_the_sources_folder(run, sources, source):
+    source = source.format(sources=sources)
+    line = one_error_line(run("--sources", sources, "cite", source, "secret"))
+    assert f"SOURCE {source!r} is not a file name" in line and str(sources) in line
+
+
+def test_cite_of_a_source_that_is_not_utf8_names_the_file_and_byte(run, sources):
+    (sources / "bad.txt").write_bytes(b"ok \xff bad")
+    line = one_error_line(run("--sources", sources, "cite", "bad.txt", "ok"))
+    assert line == f"error: {sources / 'bad.txt'}: not UTF-8 text (byte 3, 0xff, does not decode)"

@@ -116,3 +116,21 @@ def test_coverage_command(sources_dir):
     assert text.exit_code == 0 and text.output.startswith(f"{name}  {report['cited']}/")
     unknown = runner.invoke(main, ["--sources", str(sources_dir), "coverage", "--source", "no.txt"])
     assert unknown.exit_code == 2 and "no source file" in unknown.output
+
+
+def test_a_source_that_is_not_utf8_is_an_error_naming_it(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"Fine. \xff bad")
+    with pytest.raises(citations.SourceNotText, match=r"bad\.txt: not UTF-8 text \(byte 6"):
+        coverage(KnowledgeGraph.from_store(ox.Store()), tmp_path)
+
+
+def test_coverage_command_on_a_source_that_is_not_utf8_is_one_line_and_exit_2(tmp_path):
+    from click.testing import CliRunner
+
+    from alliance_graph.cli import main
+
+    (tmp_path / "bad.txt").write_bytes(b"\xff bad")
+    result = CliRunner().invoke(main, ["--sources", str(tmp_path), "coverage"])
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: {tmp_path / 'bad.txt'}: not UTF-8 text (byte 0, 0xff, " \
+                            "does not decode)\n"

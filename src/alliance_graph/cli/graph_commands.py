@@ -128,18 +128,35 @@ def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Pa
 @main.command()
 @click.argument("source")
 @click.argument("quote")
-@click.option("--name", default="NAME", help="Local name of the evidence node (ev:NAME).")
+@click.option("--name", default="NAME",
+              help="Local name of the evidence node (ev:NAME): "
+                   f"{citations.LOCAL_NAME_RULE}.")
 @click.pass_obj
 def cite(settings: Settings, source: str, quote: str, name: str):
-    """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets."""
+    """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets.
+
+    SOURCE is the name of a file in the sources folder (--sources), such as
+    000_06b6882714cf1880.txt, not a path.
+    """
+    # The name is written into the block as it is: anything but a plain local name would
+    # print Turtle that does not parse, or that says more than the one evidence node.
+    if not citations.is_local_name(name):
+        fail(f"--name {name!r} is not a valid evidence name: use only "
+             f"{citations.LOCAL_NAME_RULE}")
     if not settings.sources_dir.is_dir():
         from ..proposals.quotes import missing_sources
         fail(missing_sources(settings.sources_dir))
+    # Only a file of the folder is a source: a path would read (and cite) any file at all.
+    if "/" in source or "\\" in source or source in ("", ".", ".."):
+        fail(f"SOURCE {source!r} is not a file name: give the name of a file in "
+             f"{settings.sources_dir}, without a folder")
     path = settings.sources_dir / source
     if not path.is_file():
         fail(f"no source file {source!r} in {settings.sources_dir}")
     try:
         click.echo(citations.evidence_turtle(name, source, citations.read_source(path), quote))
+    except (citations.NotALocalName, citations.SourceNotText) as exc:
+        fail(str(exc))
     except citations.QuoteNotFound as exc:
         fail(f"{source}: {exc}", EXIT_NO)
 
@@ -222,7 +239,7 @@ def coverage(settings: Settings, fmt: str, source: str | None):
     kg = load_graph(settings)
     try:
         report = coverage_mod.coverage(kg, settings.sources_dir, only=source)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, citations.SourceNotText) as exc:
         fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps([{**asdict(c), "percent": round(c.percent, 1)} for c in report],

@@ -4,8 +4,11 @@ Laid out as the W3C SPARQL test suites and Oxigraph's own tests are: ``queries/<
 beside its expected answer ``<name>.srj`` (SPARQL JSON results, for SELECT and ASK) or
 ``<name>.ttl`` (for CONSTRUCT), all listed in ``queries/manifest.ttl`` with the ``mf:``/``qt:``
 vocabulary.  A query file opens with ``# Title`` and a ``# what it answers`` comment; the
-manifest's ``mf:name`` and ``rdfs:comment`` are taken from them by ``write_manifest``, so the
+manifest's ``mf:name`` and ``rdfs:comment`` are taken from them by ``manifest_text``, so the
 two cannot drift apart.
+
+Every file the catalogue cannot use (missing, not UTF-8, not parsing, a query that fails)
+is a CatalogueError whose one-line message names the file, and the line where one is known.
 
 Results compare as multisets, or as sequences when the query has a top-level ``ORDER BY``;
 literals compare by value where the datatype is numeric (so another store writing
@@ -25,7 +28,11 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import isomorphic
 
+from ..atomic import write_atomically
+from ..build.loading import syntax_problem
 from ..namespaces import PREFIX_IRIS, bind_prefixes
+from ..store.errors import QueryError
+from ..store.remote import first_line as _one_line
 from . import results as queries
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
@@ -37,7 +44,21 @@ MANIFEST = "manifest.ttl"
 
 
 class CatalogueError(ValueError):
-    """The catalogue is malformed: a query without a title, a manifest entry without a file."""
+    """The catalogue is malformed or unreadable: a query without a title or that fails, a
+    manifest entry without a file, a file that does not parse; the message says which file."""
+
+
+def _read_text(path: Path) -> str:
+    """Return a catalogue file's text, or raise CatalogueError naming the file (and line)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise CatalogueError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
 
 
 @dataclass(frozen=True)
@@ -52,7 +73,7 @@ class Entry:
 
     def text(self) -> str:
         """Return the query text."""
-        return self.query.read_text(encoding="utf-8")
+        return _read_text(self.query)
 
     def ordered(self) -> bool:
         """Return True when the query orders its results (then order is compared too)."""
@@ -73,16 +94,16 @@ def has_order_by(sparql: str) -> bool:
 
 def header(path: Path) -> tuple[str, str]:
     """Return a query file's title (first line) and comment (the comment lines after it)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = _read_text(path).splitlines()
     if not lines or not lines[0].startswith("# "):
-        raise CatalogueError(f"{path.name}: the first line must be a '# Title' comment")
+        raise CatalogueError(f"{path}:1: the first line must be a '# Title' comment")
     comment = []
     for line in lines[1:]:
         if not line.startswith("#"):
             break
         comment.append(line.lstrip("#").strip())
     if not comment or not comment[0]:
-        raise CatalogueError(f"{path.name}: the second line must say what the query answers")
+        raise CatalogueError(f"{path}:2: the second line must say what the query answers")
     return lines[0][2:].strip(), " ".join(c for c in comment if c)
 
 
@@ -97,10 +118,20 @@ def result_path(query: Path, kind: str) -> Path:
 
 
 def read_manifest(queries_dir: Path) -> list[Entry]:
-    """Return the entries of ``queries/manifest.ttl``, by name (the order the manifest lists)."""
+    """Return the entries of ``queries/manifest.ttl``, by name (the order the manifest lists).
+
+    Raises CatalogueError when the folder or the manifest is missing or unreadable, and when
+    the manifest lists no query: a catalogue that checks nothing must not pass as checked.
+    """
     path = queries_dir / MANIFEST
+    if not queries_dir.is_dir():
+        raise CatalogueError(f"{queries_dir}: no query catalogue here (no such folder)")
     store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+    try:
+        store.load(_read_text(path), format=ox.RdfFormat.TURTLE,
+                   base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise CatalogueError(_one_line(str(syntax_problem(exc, str(path))))) from None
     sparql = f"""
         PREFIX mf: <{MF}> PREFIX qt: <{QT}>
         SELECT ?entry ?name ?comment ?query ?result WHERE {{
@@ -110,20 +141,23 @@ def read_manifest(queries_dir: Path) -> list[Entry]:
         }}"""
     entries = []
     for row in store.query(sparql, prefixes=PREFIX_IRIS):
-        query = _local_path(row["query"].value)
+        query = _local_path(path, row["query"].value)
         entries.append(Entry(query.stem, row["name"].value, row["comment"].value, query,
-                             _local_path(row["result"].value)))
+                             _local_path(path, row["result"].value)))
+    if not entries:
+        raise CatalogueError(f"{path}: lists no queries (`alliance-graph catalogue --update` "
+                             "writes it from the .rq files)")
     return sorted(entries, key=lambda e: e.name)
 
 
-def _local_path(iri: str) -> Path:
+def _local_path(manifest: Path, iri: str) -> Path:
     if not iri.startswith("file://"):
-        raise CatalogueError(f"manifest refers to a non-file IRI: {iri}")
+        raise CatalogueError(f"{manifest}: refers to a non-file IRI: {iri}")
     return Path(iri[len("file://"):])
 
 
-def write_manifest(queries_dir: Path, kinds: dict[str, str]) -> Path:
-    """Write ``manifest.ttl`` listing every .rq file; ``kinds`` maps a name to its result kind."""
+def manifest_text(queries_dir: Path, kinds: dict[str, str]) -> str:
+    """Return ``manifest.ttl`` listing every .rq file; ``kinds`` maps a name to its result kind."""
     blocks, names = [], []
     for path in query_files(queries_dir):
         title, comment = header(path)
@@ -135,7 +169,7 @@ def write_manifest(queries_dir: Path, kinds: dict[str, str]) -> Path:
             f"    rdfs:comment {_string(comment)} ;\n"
             f"    mf:action [ qt:query <{path.name}> ] ;\n"
             f"    mf:result <{result}> .\n")
-    text = (
+    return (
         "# The alliance-graph query catalogue, in the W3C SPARQL test-suite manifest vocabulary.\n"
         "# Written by `alliance-graph catalogue --update` from the .rq headers; edit those.\n"
         "@prefix : <manifest#> .\n"
@@ -147,9 +181,6 @@ def write_manifest(queries_dir: Path, kinds: dict[str, str]) -> Path:
         '    rdfs:label "alliance-graph query catalogue" ;\n'
         "    mf:entries (\n" + "".join(f"        {n}\n" for n in names) + "    ) .\n\n"
         + "\n".join(blocks))
-    path = queries_dir / MANIFEST
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _string(value: str) -> str:
@@ -158,25 +189,89 @@ def _string(value: str) -> str:
 
 # --- results -----------------------------------------------------------------------------
 
-def run(kg, entry_or_text) -> tuple[str, object]:
+def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
     """Run a catalogue query; return its kind ("select", "ask", "graph") and a comparable value.
 
     SELECT gives the SPARQL JSON results document, ASK the JSON document with its boolean,
-    CONSTRUCT an rdflib graph.
+    CONSTRUCT an rdflib graph.  A query that does not parse or fails is a CatalogueError
+    naming its file (the entry's, or ``where``) and the line the parser stopped at.
     """
-    text = entry_or_text.text() if isinstance(entry_or_text, Entry) else entry_or_text
-    result = queries.run(kg, text)
-    kind = queries.kind_of(result)
-    if kind == "graph":
-        return kind, queries.to_rdflib(result)
-    return kind, json.loads(queries.serialize(result, "json"))
+    if isinstance(entry_or_text, Entry):
+        text, where = entry_or_text.text(), entry_or_text.query
+    else:
+        text = entry_or_text
+    try:
+        result = queries.run(kg, text)
+        kind = queries.kind_of(result)
+        if kind == "graph":
+            return kind, queries.to_rdflib(result)
+        return kind, json.loads(queries.serialize(result, "json"))
+    except QueryError as exc:
+        # Oxigraph's parser ends with every character class it expected: noise on one line.
+        message = re.sub(r", \[.*", ", ...", _one_line(str(exc)))
+        at = re.match(r"error at (\d+):(\d+): ", message)  # where in the text, as line:column
+        raise CatalogueError(f"{where or 'query'}:{at[1]}:{at[2]}: the query does not parse: "
+                             f"{message[at.end():]}" if at else
+                             f"{where or 'query'}: the query failed: {message}") from None
 
 
 def read_expected(path: Path):
-    """Return an expected result file as run() returns results: JSON document or rdflib graph."""
+    """Return an expected result file as run() returns results: JSON document or rdflib graph.
+
+    A file that is missing, not UTF-8, not Turtle or not a SPARQL JSON results document is a
+    CatalogueError naming it (and the line); comparing against it would only raise later.
+    """
+    text = _read_text(path)
     if path.suffix == ".ttl":
-        return bind_prefixes(rdflib.Graph()).parse(path, format="turtle")
-    return json.loads(path.read_text(encoding="utf-8"))
+        # Oxigraph's parser first, for its located message; rdflib's then builds the graph
+        # compared with isomorphic(), as it always has.
+        try:
+            list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        except SyntaxError as exc:
+            raise CatalogueError(_one_line(str(syntax_problem(exc, str(path))))) from None
+        try:
+            return bind_prefixes(rdflib.Graph()).parse(data=text, format="turtle",
+                                                       publicID=path.resolve().as_uri())
+        except Exception as exc:  # Turtle that Oxigraph reads and rdflib does not
+            raise CatalogueError(f"{path}: rdflib cannot read it: {_one_line(str(exc))}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    problem = _not_results(document)
+    if problem:
+        raise CatalogueError(f"{path}: not a SPARQL JSON results document: {problem}")
+    return document
+
+
+def _is_term(term) -> bool:
+    return (isinstance(term, dict) and isinstance(term.get("type"), str)
+            and isinstance(term.get("value"), str)
+            and all(isinstance(term.get(k, ""), str) for k in ("datatype", "xml:lang")))
+
+
+def _not_results(document) -> str | None:
+    """Return what keeps ``document`` from being a SPARQL JSON results document, or None."""
+    if not isinstance(document, dict):
+        return "not a JSON object"
+    if "boolean" in document:
+        return None if isinstance(document["boolean"], bool) else '"boolean" is not a boolean'
+    head, results = document.get("head"), document.get("results")
+    if not isinstance(head, dict) or not isinstance(head.get("vars", []), list) \
+            or not all(isinstance(v, str) for v in head.get("vars", [])):
+        return 'no "head" object with a "vars" list of names'
+    if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
+        return 'no "results" object with a "bindings" list'
+    for i, row in enumerate(results["bindings"]):
+        if not isinstance(row, dict) or not all(_is_term(t) for t in row.values()):
+            return f"binding {i + 1} is not an object of terms with a type and a value"
+    return None
+
+
+def _form(value) -> str:
+    if isinstance(value, rdflib.Graph):
+        return "CONSTRUCT"
+    return "ASK" if "boolean" in value else "SELECT"
 
 
 def _term(binding: dict | None):
@@ -205,6 +300,8 @@ def solutions(document: dict) -> list[tuple]:
 
 def differences(actual, expected, *, ordered: bool) -> list[str]:
     """Return what differs between an actual and an expected result (empty when they agree)."""
+    if _form(actual) != _form(expected):  # the query changed form: nothing else compares
+        return [f"expected {_form(expected)} results, got {_form(actual)} results"]
     if isinstance(expected, rdflib.Graph):
         if isomorphic(actual, expected):
             return []
@@ -234,44 +331,66 @@ def _sort_key(row: dict) -> str:
     return json.dumps(row, sort_keys=True, ensure_ascii=False)
 
 
-def write_expected(kg, path: Path) -> tuple[str, Path]:
-    """Run the query in ``path`` and write its result beside it; return its kind and the file.
+def expected_text(kg, path: Path) -> tuple[str, str]:
+    """Run the query in ``path``; return its kind and the text of its expected-result file.
 
     SELECT results of unordered queries are written in a canonical row order, so that a
     regenerated file differs from the reviewed one only where the answer changed.
     """
-    text = path.read_text(encoding="utf-8")
-    kind, value = run(kg, text)
-    out = result_path(path, kind)
+    text = _read_text(path)
+    kind, value = run(kg, text, where=path)
     if kind == "graph":
-        out.write_text(bind_prefixes(value).serialize(format="turtle"), encoding="utf-8")
-    else:
-        if kind == "select" and not has_order_by(text):
-            value["results"]["bindings"].sort(key=_sort_key)
-        out.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    stale = result_path(path, "select" if kind == "graph" else "graph")
-    stale.unlink(missing_ok=True)
-    return kind, out
+        return kind, bind_prefixes(value).serialize(format="turtle")
+    if kind == "select" and not has_order_by(text):
+        value["results"]["bindings"].sort(key=_sort_key)
+    return kind, json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
 def update(kg, queries_dir: Path) -> list[Path]:
     """Regenerate every expected result and the manifest; return the files written.
 
-    The results are what the graph answers now: review the diff against the sources before
-    committing it.
+    Every query is run before any file is written, so that one failing query (a CatalogueError
+    naming it) leaves the reviewed answers and the manifest as they were; each file is then
+    replaced atomically.  The results are what the graph answers now: review the diff against
+    the sources before committing it.
     """
-    kinds, written = {}, []
-    for path in query_files(queries_dir):
-        header(path)  # fail before writing anything if a header is missing
-    for path in query_files(queries_dir):
-        kinds[path.stem], out = write_expected(kg, path)
+    if not queries_dir.is_dir():
+        raise CatalogueError(f"{queries_dir}: no query catalogue here (no such folder)")
+    paths = query_files(queries_dir)
+    if not paths:
+        raise CatalogueError(f"{queries_dir}: holds no .rq query files; a catalogue needs one")
+    for path in paths:
+        # The manifest writes :NAME and <NAME.rq> unescaped; manifest.rq's CONSTRUCT answer
+        # would be written over the manifest itself.
+        if path.stem == "manifest" or not re.fullmatch(r"\w(?:[\w.-]*[\w-])?", path.stem,
+                                                        re.ASCII):
+            raise CatalogueError(f"{path}: cannot be a catalogue name: use letters, digits, "
+                                 "'_', '-' and '.', and not 'manifest'")
+        header(path)
+    answers = {path: expected_text(kg, path) for path in paths}
+    manifest = manifest_text(queries_dir, {p.stem: kind for p, (kind, _) in answers.items()})
+    written = []
+    for path, (kind, text) in answers.items():
+        out = result_path(path, kind)
+        write_atomically(out, text)
+        result_path(path, "select" if kind == "graph" else "graph").unlink(missing_ok=True)
         written.append(out)
-    written.append(write_manifest(queries_dir, kinds))
-    return written
+    write_atomically(queries_dir / MANIFEST, manifest)
+    return [*written, queries_dir / MANIFEST]
 
 
 def check(kg, queries_dir: Path) -> list[tuple[str, list[str]]]:
-    """Return (entry name, differences from its reviewed answer) for every manifest entry."""
-    return [(entry.name, differences(run(kg, entry)[1], read_expected(entry.result),
-                                     ordered=entry.ordered()))
-            for entry in read_manifest(queries_dir)]
+    """Return (entry name, differences from its reviewed answer) for every manifest entry.
+
+    Every reviewed answer is read before any query runs: a damaged file stops the check at
+    once, naming it, instead of after minutes of queries.
+    """
+    entries = read_manifest(queries_dir)
+    expected = {entry.name: read_expected(entry.result) for entry in entries}
+    found = []
+    for entry in entries:
+        text = entry.text()
+        actual = run(kg, text, where=entry.query)[1]
+        found.append((entry.name, differences(actual, expected[entry.name],
+                                              ordered=has_order_by(text))))
+    return found

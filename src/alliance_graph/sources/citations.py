@@ -9,6 +9,7 @@ start/end are character offsets into the decoded text, as the Web Annotation mod
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +19,30 @@ from ..rdf import turtle_string
 _CONTEXT_STEP = 16
 
 
+# A local name the block can write after ev: and src: as it is: ASCII letters, digits, '_',
+# '-' and '.', not opening with '-' or '.' nor ending with '.'.  A subset of Turtle's PN_LOCAL
+# that needs no escapes, so that no name can end the prefixed name early and smuggle triples
+# into the block (``x ; ag:rank ...``), and an empty one cannot leave a bare ``ev:``.
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+LOCAL_NAME_RULE = ("letters A-Z and a-z, digits, '_', '-' and '.', not starting with '-' or '.' "
+                   "and not ending with '.'")
+
+
 class QuoteNotFound(ValueError):
     """The quote is not a verbatim substring of the source text."""
+
+
+class NotALocalName(ValueError):
+    """A name the evidence block would write as a prefixed name (ev:NAME, src:FILE) is not one."""
+
+
+class SourceNotText(ValueError):
+    """A source file's bytes are not UTF-8 text; the message names the file and the byte."""
+
+
+def is_local_name(name: str) -> bool:
+    """Return whether ``name`` can be written after ``ev:`` or ``src:`` as it is."""
+    return _LOCAL_NAME.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)
@@ -33,8 +56,17 @@ class Location:
 
 
 def read_source(path: Path) -> str:
-    """Return a source file's text, decoded as UTF-8 exactly as the quotes are compared."""
-    return path.read_bytes().decode("utf-8")
+    """Return a source file's text, decoded as UTF-8 exactly as the quotes are compared.
+
+    Raises SourceNotText, naming the file and the first byte that is not UTF-8, otherwise:
+    offsets count code points, which a text that does not decode has none of.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceNotText(f"{path}: not UTF-8 text (byte {exc.start}, "
+                            f"0x{data[exc.start]:02x}, does not decode)") from None
 
 
 def sha256_of(path: Path) -> str:
@@ -85,7 +117,17 @@ def locate(text: str, exact: str, prefix: str | None = None, suffix: str | None 
 
 
 def evidence_turtle(evidence_name: str, file_name: str, text: str, exact: str) -> str:
-    """Return a Turtle block for an evidence node citing ``exact`` in the named source."""
+    """Return a Turtle block for an evidence node citing ``exact`` in the named source.
+
+    Raises NotALocalName when ``evidence_name`` or ``file_name`` cannot be written as the
+    local name of ev:/src: (see LOCAL_NAME_RULE): the block would not be the Turtle it looks.
+    """
+    if not is_local_name(evidence_name):
+        raise NotALocalName(f"{evidence_name!r} is not a valid evidence name (ev:NAME): "
+                            f"use only {LOCAL_NAME_RULE}")
+    if not is_local_name(file_name):
+        raise NotALocalName(f"{file_name!r} cannot be cited as src:{file_name}: a source file "
+                            f"name may use only {LOCAL_NAME_RULE}")
     loc = locate(text, exact)
     quote = [f"oa:exact {turtle_string(exact)}"]
     if loc.prefix is not None:

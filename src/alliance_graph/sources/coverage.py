@@ -140,7 +140,8 @@ def evidence_spans(kg, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int,
 def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCoverage]:
     """Return the coverage of every source text in ``sources_dir`` (or of the one named).
 
-    Raises FileNotFoundError when ``only`` names no source file there.
+    Raises FileNotFoundError when ``only`` names no source file there, and
+    citations.SourceNotText when a source is not UTF-8 (its offsets would mean nothing).
     """
     paths = sorted(sources_dir.glob("*.txt"))
     if only is not None:
