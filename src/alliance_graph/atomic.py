@@ -29,6 +29,13 @@ def temp_name(path: Path, tag: str = "") -> Path:
     return path.with_name(f".{path.name}.{tag}{secrets.token_hex(6)}.tmp")
 
 
+def _write(out, data: Data) -> None:
+    if callable(data):
+        data(out)
+    else:
+        out.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
 def write_temp(path: Path, data: Data, tag: str = "") -> Path:
     """Write ``data`` to a new temporary file beside ``path``, flushed to disk; return it.
 
@@ -44,10 +51,7 @@ def write_temp(path: Path, data: Data, tag: str = "") -> Path:
         except FileNotFoundError:
             pass
         with os.fdopen(fd, "wb") as out:
-            if callable(data):
-                data(out)
-            else:
-                out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            _write(out, data)
             out.flush()
             os.fsync(out.fileno())
     except BaseException:
@@ -79,10 +83,7 @@ def write_output(path: Path, data: Data) -> None:
         regular = True  # a new file (or a link to one)
     if not regular:
         with open(path, "wb") as out:
-            if callable(data):
-                data(out)
-            else:
-                out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            _write(out, data)
         return
     write_atomically(path.resolve() if path.is_symlink() else path, data)
 
