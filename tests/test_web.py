@@ -3,6 +3,7 @@
 import json
 
 import pyoxigraph as ox
+import pytest
 from click.testing import CliRunner
 from flask import Blueprint
 
@@ -77,3 +78,21 @@ def test_serve_get_prints_the_body_and_exits_by_status():
     assert result.exit_code == 0 and json.loads(result.output)["boolean"] is True
     result = runner.invoke(main, ["serve", "--get", "/sparql?query=SELECT"])
     assert result.exit_code == 1 and "error at" in result.output
+
+
+@pytest.mark.parametrize("path", ["/search?q=%ff", "/search?q=ok&format=%c3", "/id/A?x=%fe"])
+def test_parameters_that_are_not_utf8_are_a_400(settings, path):
+    # /search?q=%ff searched for a replacement character and answered [].
+    response = tiny_app(settings, blueprints=None).test_client().get(path)
+    assert response.status_code == 400 and b"not valid UTF-8" in response.data
+
+
+@pytest.mark.parametrize("given, status", [("items=0-1", 200), ("bytes=abc", 200),
+                                           ("bytes=0-1,3-4", 200), ("bytes=0-1", 206)])
+def test_a_range_the_server_cannot_honour_is_ignored(settings, given, status):
+    # werkzeug answered 416 to each of the first three on static files.
+    client = tiny_app(settings, blueprints=None).test_client()
+    with client.get("/static/pages/editor.js") as whole, \
+            client.get("/static/pages/editor.js", headers={"Range": given}) as response:
+        assert response.status_code == status
+        assert len(response.data) == (2 if status == 206 else len(whole.data))

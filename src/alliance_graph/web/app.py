@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
+from werkzeug.http import parse_range_header
 
 from ..engine.local import LocalEngine
 from ..query.refused import Refused
@@ -89,6 +90,22 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         if not isinstance(blueprint, Blueprint):
             blueprint = blueprint(lambda: service.kg, settings)
         app.register_blueprint(blueprint)
+
+    @app.before_request
+    def utf8_parameters():
+        # Flask decodes the query string with replacement characters: /search?q=%ff searched
+        # for U+FFFD.  Parameters that are not UTF-8 are a 400, as /sparql answers them.
+        protocol.parse_params(request.query_string, "URL's query string")
+
+    @app.before_request
+    def usable_range():
+        # A Range this server cannot honour is ignored (RFC 9110, 14.2: an unknown unit or a
+        # bad one MUST be, several ranges MAY be): werkzeug answered static files 416 for them.
+        given = request.environ.get("HTTP_RANGE")
+        if given is not None:
+            ranges = parse_range_header(given)
+            if ranges is None or ranges.units != "bytes" or len(ranges.ranges) != 1:
+                del request.environ["HTTP_RANGE"]
 
     @app.before_request
     def preflight():
