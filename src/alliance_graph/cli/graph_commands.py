@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from dataclasses import asdict
@@ -95,9 +96,35 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool):
         if fmt == "table":
             click.echo(queries.table(result))
         else:
-            sys.stdout.buffer.write(queries.serialize(result, fmt))
+            # Streamed as the rows come: `| head` ends a large answer at once, and nothing
+            # holds the whole of it (buffered, a cross product took gigabytes before a row).
+            sink = _Sink(sys.stdout.buffer)
+            try:
+                queries.serialize(result, fmt, sink)
+            except queries.QueryError:
+                if sink.failed is not None:  # the output failed, not the query
+                    raise sink.failed from None
+                raise
     except queries.QueryError as exc:
         fail(f"query failed: {exc}", EXIT_NO)
+
+
+class _Sink(io.RawIOBase):
+    """A binary stream in front of another that remembers why a write to it failed: Oxigraph
+    reports it as an error of the query's, which a closed pipe (`| head`) is not."""
+
+    def __init__(self, stream):
+        self.stream, self.failed = stream, None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        try:
+            return self.stream.write(data)
+        except OSError as exc:
+            self.failed = exc
+            raise
 
 
 @main.command()

@@ -99,21 +99,23 @@ def to_rdflib(result):
     return rdf.to_rdflib(triples, bind_prefixes(rdflib.Graph()))
 
 
-def serialize(result, fmt: str) -> bytes:
-    """Write a query result in the named format; raise QueryError if the form does not fit."""
+def serialize(result, fmt: str, out=None) -> bytes | None:
+    """Write a query result in the named format: into the binary stream ``out`` as the rows
+    come (nothing is held), or, without one, as the bytes returned; raise QueryError if the
+    form does not fit."""
     kind = kind_of(result)
     table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
     if fmt not in table:
         raise QueryError(f"a {kind.upper()} result cannot be written as {fmt!r}; "
                          f"choose one of: {', '.join(sorted(table))}")
-    out = io.BytesIO()
+    into = io.BytesIO() if out is None else out
     with evaluating():
         if kind == "graph":
-            ox.serialize(list(result), out, format=table[fmt].oxigraph,
+            ox.serialize(result, into, format=table[fmt].oxigraph,
                          prefixes=prefixes_for(table[fmt].oxigraph))
         else:
-            result.serialize(out, format=table[fmt].oxigraph)
-    return out.getvalue()
+            result.serialize(into, format=table[fmt].oxigraph)
+    return into.getvalue() if out is None else None
 
 
 _PREFIXES = rdf.PrefixMap(PREFIX_IRIS)
