@@ -148,12 +148,12 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
         else:
             start = False
         i += 1
-    # Oxigraph is handed only the given prefixes the query can use (converting the whole map
-    # costs about a fifth of a simple lookup); a prefix glued to keywords (GRAPHex:g) counts
-    # by its tail, so the subset can hold too many prefixes, never too few.
     # A keyword glued to another is read by the engine as both (``_split``), so a word that
     # merely holds a volatile name counts: a false alarm costs only a cache entry.
     plan.volatile = any(t.kind == "NAME" and _VOLATILE.search(t.text) for t in tokens)
+    # Oxigraph is handed only the given prefixes the query can use (converting the whole map
+    # costs about a fifth of a simple lookup); a prefix glued to keywords (GRAPHex:g) counts
+    # by its tail, so the subset can hold too many prefixes, never too few.
     used = {t.text.partition(":")[0] for t in tokens if t.kind in _PNAMES}
     plan.prefixes = {p: iri for p, iri in prefixes.items()
                      if p in used or any(u.endswith(p) for u in used)}
