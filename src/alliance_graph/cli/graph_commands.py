@@ -20,7 +20,7 @@ from ..query import stats as stats_mod
 from ..settings import Settings
 from ..sources import citations
 from ..store import backends
-from .main import EXIT_NO, EXIT_OK, fail, load_graph, main
+from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main
 
 
 @main.command()
@@ -86,11 +86,20 @@ def read_query(settings: Settings, query_or_file: str) -> str:
               help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT).")
 @click.option("--inferred/--asserted", default=False, show_default=True,
               help="Include the OWL 2 RL inferred triples in the default graph.")
+@click.option("--timeout", type=Seconds(), metavar="SECONDS",
+              help="Stop the query after this many seconds, exit 1 (default: no limit; "
+                   "Ctrl-C stops it at any time, exit 130).")
 @click.pass_obj
-def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool):
+def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
+          timeout: float | None):
     """Run a SPARQL query given as text, a .rq file, a catalogue name, or - for stdin."""
     text = read_query(settings, query_or_file)
     kg = load_graph(settings)
+    at_once(lambda: _answer(kg, text, fmt, inferred), timeout,
+            f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
+
+
+def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
     try:
         result = queries.run(kg, text, inferred=inferred)
         if fmt == "table":
@@ -142,7 +151,7 @@ def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Pa
     """Export the graph as RDF (quad formats keep one named graph per file) or as a network."""
     kg = load_graph(settings)
     try:
-        data = export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12)
+        data = at_once(lambda: export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12))
     except export_mod.ExportError as exc:
         fail(str(exc))
     if output is None:

@@ -3,8 +3,12 @@ command uses to print and to fail with the right exit code."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
+import threading
+import time
+import traceback
 from pathlib import Path
 
 import click
@@ -28,6 +32,70 @@ def fail(message: str, code: int = EXIT_ERROR):
 def _say(message: str) -> None:
     """Print a note to stderr (progress, waiting, a warning), keeping stdout for results."""
     click.echo(message, err=True)
+
+
+class Seconds(click.FloatRange):
+    """A positive number of seconds (click's FloatRange alone lets "nan" through)."""
+
+    name = "number of seconds"
+
+    def __init__(self):
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
+def at_once(work, timeout: float | None = None, over: str = ""):
+    """Return ``work()``, run on a thread of its own so that Ctrl-C, and ``timeout`` seconds
+    if given, end the command at once, with exit 130, or 1 and ``over`` as the reason.
+
+    Oxigraph evaluates a query, or writes a graph, without coming back to Python: a signal
+    would wait for the whole answer, and nothing stops a query but the end of its process.
+    The thread's own exceptions (``fail``'s exit too) are raised here, as if run here."""
+    outcome: dict = {}
+
+    def body():
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # noqa: BLE001 - handed to the main thread as is
+            # Its frames' variables go here, on this thread: pyoxigraph's query solutions
+            # must not be dropped on another (it raises).
+            exc, seen = error, set()
+            while exc is not None and id(exc) not in seen:
+                seen.add(id(exc))
+                traceback.clear_frames(exc.__traceback__)
+                exc = exc.__cause__ or exc.__context__
+            outcome["error"] = error
+
+    thread = threading.Thread(target=body, name="command", daemon=True)
+    thread.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        while thread.is_alive():
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                _leave(f"error: {over}", EXIT_NO)
+            thread.join(0.2 if left is None else min(0.2, left))
+    except KeyboardInterrupt:
+        _leave("interrupted", 130)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def _leave(message: str, code: int):
+    # Not sys.exit: the thread may be inside the engine, or hold standard output's lock in
+    # the middle of a write, and an orderly exit would wait for it or fail on that lock.
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code)
 
 
 def load_graph(settings: Settings):

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import sys
 
 import click
 
 from ..settings import Settings
-from .main import EXIT_NO, EXIT_OK, fail, load_graph, main
-
-
-class Seconds(click.FloatRange):
-    """A positive number of seconds (click's FloatRange alone lets "nan" through)."""
-
-    name = "number of seconds"
-
-    def __init__(self):
-        super().__init__(min=0, min_open=True)
-
-    def convert(self, value, param, ctx):
-        seconds = super().convert(value, param, ctx)
-        if math.isnan(seconds):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        return seconds
+from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
 
 
 @main.command()
