@@ -122,6 +122,24 @@ def test_a_data_folder_that_does_not_exist_is_no_graph(tmp_path):
             settings_mod.for_command_line({"root": full, "data_dir": missing}, {}, None)
 
 
+def test_an_ontology_folder_without_turtle_files_is_named_in_one_line(tmp_path):
+    # The data was built against no ontology: a violation for every term it used, 335 lines.
+    full, empty = project(tmp_path / "full"), tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not Turtle")
+    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(
+            f"the ontology folder {empty} holds no *.ttl files")):
+        settings_mod.for_command_line({"root": full, "ontology_dir": empty}, {}, None)
+
+
+def test_an_empty_data_folder_is_a_graph_of_the_ontology_alone(tmp_path):
+    # A new project starts so: proposals are validated against the ontology and the shapes.
+    full = project(tmp_path / "full")
+    (full / "data" / "data.ttl").unlink()
+    assert settings_mod.for_command_line({"root": full}, {}, None).input_files() == [
+        full / "ontology" / "ontology.ttl"]
+
+
 def test_a_pipe_among_the_inputs_is_named_not_read(tmp_path):
     # Reading it (to hash the inputs) waited for a writer that never came, in every command.
     full = project(tmp_path / "full")

@@ -299,6 +299,10 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
     for name, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
         if not folder.is_dir():  # else the graph is quietly built without it
             raise NoGraphFound(f"the {name} folder {folder} does not exist or is not a folder")
+    if not any(settings.ontology_dir.glob("*.ttl")):  # else every term of the data is unknown,
+        # a violation for each use: hundreds of lines that hide the one thing wrong
+        raise NoGraphFound(f"the ontology folder {settings.ontology_dir} holds no *.ttl files; "
+                           "give the project's ontology/ folder (or leave --ontology out)")
     for path in settings.input_files():
         if not path.is_file():  # a pipe there would hang every command reading the inputs
             raise NoGraphFound(f"{path} is not a regular file; move it out of {path.parent}")
