@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -40,6 +43,40 @@ def test_commit_replaces_every_file_and_keeps_their_modes(folder):
     os.umask(umask)
     assert (folder / "three.ttl").stat().st_mode & 0o777 == 0o666 & ~umask, \
         "a new file gets the mode any new file gets, not mkstemp's 0600"
+
+
+def test_a_linked_data_file_stays_a_link_to_the_new_text(folder, tmp_path):
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (folder / "one.ttl").rename(kept / "one.ttl")
+    (folder / "one.ttl").symlink_to(kept / "one.ttl")
+    transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+    assert (folder / "one.ttl").is_symlink()
+    assert (kept / "one.ttl").read_text("utf-8") == NEW["one.ttl"]
+    assert files(folder) == NEW and sorted(p.name for p in kept.iterdir()) == ["one.ttl"]
+
+
+@pytest.mark.parametrize("step, outcome", [(1, "old"), (4, "new")])  # a temporary; the journal
+def test_a_commit_killed_with_a_linked_data_file_is_settled_through_the_link(folder, tmp_path,
+                                                                            step, outcome):
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (folder / "one.ttl").rename(kept / "one.ttl")
+    (folder / "one.ttl").symlink_to(kept / "one.ttl")
+    before = files(folder)
+    # A real process, killed (SIGKILL) by the commit itself at ``step``.
+    code = ("import sys; from pathlib import Path; from alliance_graph.proposals import "
+            "transaction as t; d = Path(sys.argv[1]); t.commit(d, {d / n: s for n, s in "
+            f"{NEW!r}.items()}})")
+    done = subprocess.run([sys.executable, "-c", code, str(folder)], timeout=60,
+                          env=dict(os.environ, **{transaction.KILL_AT_STEP: str(step)}))
+    assert done.returncode == -signal.SIGKILL
+    assert transaction.needs_settling(folder)
+    transaction.settle(folder)
+    assert files(folder) == (NEW if outcome == "new" else before)
+    assert (folder / "one.ttl").is_symlink()
+    assert sorted(p.name for p in kept.iterdir()) == ["one.ttl"], "temporaries are cleaned"
+    assert not transaction.needs_settling(folder)
 
 
 def test_a_failure_before_the_journal_changes_nothing(folder, monkeypatch):

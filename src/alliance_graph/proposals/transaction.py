@@ -10,11 +10,16 @@ originals, then removes the journal.  The journal is the commit point: a process
 it is written leaves the old files (and temporaries, which the next run cleans); killed after,
 it leaves a journal that the next run of any command reading the folder (``settle``) rolls
 forward, renaming whatever is left.  Either way readers see the old set or the new set.
+
+A data file that is a symbolic link stays one: its new text is written beside, and renamed
+over, the file the link names.  Renaming over the link itself would turn it into a regular
+file holding the new facts while the file the user keeps elsewhere never got them.
 """
 
 from __future__ import annotations
 
 import fcntl
+import glob
 import json
 import os
 import signal
@@ -71,6 +76,11 @@ def _step(number: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _place(path: Path) -> Path:
+    """Return the file a data file's new text replaces: the file it names when it is a link."""
+    return path.resolve() if path.is_symlink() else path
+
+
 def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
     """Replace the files of ``data_dir`` named in ``new_texts`` with their texts, as one unit.
 
@@ -78,17 +88,19 @@ def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
     journal is written nothing has changed, after it the next run finishes the commit.
     """
     data_dir = Path(data_dir)
-    temps: dict[Path, Path] = {}
+    temps: list[tuple[Path, Path, Path]] = []  # (data file, file it names, temporary file)
     step = 0
     try:
         for path, text in new_texts.items():
-            temps[path] = atomic.write_temp(path, text, tag="add-")
+            place = _place(path)
+            temps.append((path, place, atomic.write_temp(place, text, tag="add-")))
             step += 1
             _step(step)
-        journal = {"files": [{"target": p.name, "temp": t.name} for p, t in temps.items()]}
+        # Targets by their name in data_dir (a link is followed again on recovery).
+        journal = {"files": [{"target": p.name, "temp": t.name} for p, _, t in temps]}
         atomic.write_atomically(data_dir / JOURNAL, json.dumps(journal, indent=1))
     except BaseException as exc:
-        for tmp in temps.values():
+        for _, _, tmp in temps:
             tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise CommitError(f"could not write the data files, nothing changed: "
@@ -97,11 +109,12 @@ def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
     step += 1
     _step(step)
     try:
-        for path, tmp in temps.items():
-            os.replace(tmp, path)
+        for _, place, tmp in temps:
+            os.replace(tmp, place)
             step += 1
             _step(step)
-        atomic.fsync_folder(data_dir)
+        for folder in {data_dir} | {place.parent for _, place, _ in temps}:
+            atomic.fsync_folder(folder)
         (data_dir / JOURNAL).unlink()
         atomic.fsync_folder(data_dir)
     except OSError as exc:
@@ -118,9 +131,16 @@ def needs_settling(data_dir: Path) -> bool:
 
 def _leftovers(data_dir: Path):
     """Yield the temporary files writes of this program left: a data file's (``.<name>.ttl.
-    <random>.tmp``, as earlier versions named them too) and the journal's; nothing else."""
+    <random>.tmp``, as earlier versions named them too, or beside the file a linked data file
+    names) and the journal's; nothing else."""
     for pattern in (".*.ttl.*.tmp", f"{JOURNAL}.*.tmp"):
         yield from (p for p in data_dir.glob(pattern) if p.is_file())
+    for link in data_dir.glob("*.ttl"):
+        if link.is_symlink():
+            place = link.resolve()
+            if place.parent != data_dir.resolve():
+                yield from (p for p in place.parent.glob(f".{glob.escape(place.name)}.add-*.tmp")
+                            if p.is_file())
 
 
 def recover(data_dir: Path) -> list[str]:
@@ -143,11 +163,15 @@ def recover(data_dir: Path) -> list[str]:
         except (ValueError, KeyError, TypeError) as exc:
             raise CommitError(f"{journal} is not a journal this program wrote ({exc}); "
                               "move it away to use the data folder") from exc
+        folders = {data_dir}
         for entry in entries:
-            tmp = data_dir / Path(entry["temp"]).name
+            place = _place(data_dir / Path(entry["target"]).name)
+            tmp = place.parent / Path(entry["temp"]).name
             if tmp.exists():
-                os.replace(tmp, data_dir / Path(entry["target"]).name)
-        atomic.fsync_folder(data_dir)
+                os.replace(tmp, place)
+                folders.add(place.parent)
+        for folder in folders:
+            atomic.fsync_folder(folder)
         journal.unlink()
         done.append(f"finished an interrupted add: {', '.join(e['target'] for e in entries)}")
     leftovers = sorted(_leftovers(data_dir))
