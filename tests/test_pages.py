@@ -263,3 +263,41 @@ def test_over_http_broken_paths_are_400_and_every_answer_forbids_sniffing(endpoi
 def test_hostile_paths_are_answered_never_a_500(client, path):
     with client.get(path, headers={"Accept": "text/html"}) as response:
         assert response.status_code in (200, 400, 404), (path, response.status_code)
+
+
+# A claim, its evidence and its source named by urn: IRIs: valid RDF the project would not
+# mint, whose pages must not link them (they used to get href="None", a link to /id/None).
+URN_GRAPH = """
+@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://alliance-graph.example/id/Thing> ag:validFrom "2001"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+<urn:x:claim> a ag:Claim ; rdf:subject <https://alliance-graph.example/id/Thing> ;
+    rdf:predicate ag:validFrom ; rdf:object "2001"^^<http://www.w3.org/2001/XMLSchema#gYear> ;
+    prov:wasDerivedFrom <urn:x:evidence>, <urn:x:evidence2> .
+<urn:x:evidence> a ag:Evidence ; oa:hasSource <urn:x:source> ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "a quote" ] .
+<urn:x:source> a ag:SourceDocument ; dcterms:title "A source" .
+<urn:x:evidence2> a ag:Evidence ; oa:hasSource <https://alliance-graph.example/id/source/s.txt> ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "another quote" ] .
+<https://alliance-graph.example/id/source/s.txt> a ag:SourceDocument ; ag:fileName "s.txt" .
+"""
+
+
+@pytest.fixture(scope="module")
+def urn_client(pages_settings):
+    from alliance_graph.store.graph import KnowledgeGraph
+    store = ox.Store()
+    store.load(URN_GRAPH.encode(), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://alliance-graph.example/graph/data/urn.ttl"))
+    return make_app(KnowledgeGraph.from_store(store), pages_settings).test_client()
+
+
+@pytest.mark.parametrize("path, shown", [("/id/Thing", "a quote"), ("/timeline", "2001"),
+                                         ("/id/Thing", "A source"),
+                                         ("/id/source/s.txt", "another quote")])
+def test_iris_that_cannot_be_links_are_shown_without_one(urn_client, path, shown):
+    page = html(urn_client, path)
+    assert shown in page and 'href="None"' not in page
