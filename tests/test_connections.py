@@ -2,6 +2,7 @@
 them (a real `alliance-graph serve`, with a 2 s deadline and 4 connections per address)."""
 
 import http.client
+import re
 import socket
 import threading
 import time
@@ -51,6 +52,27 @@ def lookup(endpoint, source="127.0.0.1") -> int:
         sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": LOOKUP}).encode()
                      + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         return int(read_all(sock).split(b" ", 2)[1])
+
+
+def served(endpoint, source="127.0.0.1") -> bool:
+    """Return whether a lookup from ``source`` is answered 200; a server that refuses and
+    closes while the request is on its way resets the connection, which is a no."""
+    try:
+        return lookup(endpoint, source) == 200
+    except ConnectionResetError:
+        return False
+
+
+def answer(sock: socket.socket) -> bytes:
+    """Read one answer with a Content-Length from a connection kept alive."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return data
 
 
 def trickle(sock: socket.socket, stop: threading.Event, byte: bytes = b"X") -> None:
@@ -135,7 +157,7 @@ def test_one_address_holds_at_most_its_cap_and_others_are_still_served(endpoint)
             sock.close()
     # Closed connections no longer count: the address is served again.
     deadline = time.monotonic() + 5
-    while lookup(endpoint) != 200:
+    while not served(endpoint):
         assert time.monotonic() < deadline, "the address stayed refused after its connections closed"
         time.sleep(0.1)
 
@@ -245,3 +267,91 @@ def test_a_body_over_the_limit_is_refused_without_inviting_it(endpoint):
         answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert b"Access-Control-Allow-Origin: *" in answer and b"nosniff" in answer
+
+
+LIMIT = 6
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """(host, port) of a server that holds at most LIMIT connections, CAP from one address."""
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--timeout", "3", "--request-timeout", "20", "--connections-per-client", str(CAP),
+               "--connection-limit", str(LIMIT)]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("crowded") / "serve.log")
+    yield "127.0.0.1", port
+    servers.stop(process)
+
+
+def fill(endpoint, first: bytes, then: bytes = b"") -> list[socket.socket]:
+    """Open LIMIT connections from two addresses, oldest first, each sending ``first`` (and
+    reading its answer if it is a whole request) then ``then``."""
+    held = []
+    for n in range(LIMIT):
+        sock = connect(endpoint, source=f"127.0.0.{2 + n % 2}")
+        sock.sendall(first)
+        if first.endswith(b"\r\n\r\n"):
+            assert answer(sock).startswith(b"HTTP/1.1 200 ")
+        sock.sendall(then)
+        held.append(sock)
+        time.sleep(0.05)  # an order of age the server sees
+    return held
+
+
+def timed_lookup(endpoint) -> tuple[int, float]:
+    started = time.monotonic()
+    status = lookup(endpoint, source="127.0.0.9")
+    return status, time.monotonic() - started
+
+
+def test_at_the_limit_a_newcomer_takes_the_place_of_the_oldest_idle_connection(crowded):
+    # Waitress stopped accepting at the limit: the newcomer waited in the backlog until an idle
+    # keep-alive connection timed out (15 s), and clients renewing theirs kept it out for good.
+    held = fill(crowded, HEAD + b"\r\n")
+    try:
+        status, took = timed_lookup(crowded)
+        assert status == 200 and took < 3, took
+        assert held[0].recv(65536) == b""        # the oldest was closed, quietly
+        held[-1].sendall(HEAD + b"\r\n")          # the newest is still served
+        assert answer(held[-1]).startswith(b"HTTP/1.1 200 ")
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_at_the_limit_the_request_arriving_longest_makes_room_with_a_503(crowded):
+    held = fill(crowded, HEAD + b"X-Slow: ")   # each request trickling, never finished
+    try:
+        status, took = timed_lookup(crowded)
+        assert status == 200 and took < 3, took
+        refusal = read_all(held[0])
+        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert b"needed this connection for another client" in refusal
+        held[-1].sendall(b"1\r\n\r\n")           # the youngest finishes its request: answered
+        assert answer(held[-1]).startswith(b"HTTP/1.1 200 ")
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(crowded):
+    query = b"GET /sparql?" + urllib.parse.urlencode({"query": SLOW}).encode() + b" HTTP/1.1\r\n"
+    held = []
+    try:
+        for n in range(LIMIT):
+            held.append(connect(crowded, source=f"127.0.0.{2 + n % 2}"))
+            held[-1].sendall(query + b"Host: x\r\n\r\n")
+        time.sleep(0.5)
+        with connect(crowded, source="127.0.0.9") as extra:
+            refusal = read_all(extra)
+        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert b"has its 6 connections open, each with a request being answered" in refusal
+    finally:
+        for sock in held:
+            sock.close()
+    deadline = time.monotonic() + 15  # the slow queries end at their 3 s limit
+    while not served(crowded, source="127.0.0.9"):
+        assert time.monotonic() < deadline, "the server stayed full after its clients left"
+        time.sleep(0.2)

@@ -193,7 +193,8 @@ class Settings:
     # requests handled at once by the front (pages, errors, waiting for the engine); requests
     # are read whole before a thread takes them, so a slow client holds a connection, not a
     # thread.  A connection idle for ``channel_timeout`` seconds is closed; at most
-    # ``connection_limit`` are open at once (more wait in the listen backlog).  A client sending
+    # ``connection_limit`` are open at once (a newcomer takes the place of the one that has
+    # waited longest for its client, or is answered 503 when all are being answered).  A client sending
     # a byte now and then is never idle, so a request must also arrive whole within
     # ``request_timeout`` seconds of its first byte (408 past it), and one client address may
     # hold at most ``connections_per_client`` connections (503 past it): otherwise one client

@@ -34,19 +34,24 @@ from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
               type=click.IntRange(min=1), metavar="N",
               help="Connections one client address may hold open at once (default: 32; 503 "
                    "past it). Raise it behind a reverse proxy.")
+@click.option("--connection-limit", "connection_limit", type=click.IntRange(min=1),
+              metavar="N",
+              help="Connections open at once (default: 256); past it a newcomer takes the place "
+                   "of the one that has waited longest for its client.")
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port: print the body, exit 1 on an error status.")
 @click.pass_obj
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
-          response_cache, request_timeout, connections_per_client, path):
+          response_cache, request_timeout, connections_per_client, connection_limit, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
                               max_result_bytes=max_result_bytes,
                               response_cache_bytes=response_cache,
                               request_timeout=request_timeout,
-                              connections_per_client=connections_per_client)
+                              connections_per_client=connections_per_client,
+                              connection_limit=connection_limit)
     if path is not None:
         from ..web.app import create_app
         response = create_app(settings, load_graph(settings)).test_client().get(path)

@@ -18,6 +18,13 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   are open at once; one more is answered 503 and closed, before anything is read from it.
   Behind a reverse proxy every client has the proxy's address: raise the cap there, and let the
   proxy limit its clients.
+- **Room for a newcomer.** With ``connection_limit`` connections open, waitress would stop
+  accepting, and a new client would wait in the listen backlog until an idle connection timed
+  out or a trickled request reached its deadline: clients from a few addresses could keep every
+  other out.  Instead the newcomer takes the place of the connection that has waited longest
+  for its client: an idle keep-alive connection (closed, as clients expect of one) or a request
+  still arriving (answered 503).  A connection whose request is being answered is never taken;
+  when all are, the newcomer is answered 503.
 """
 
 from __future__ import annotations
@@ -91,6 +98,13 @@ class Channel(HTTPChannel):
                         f"too many connections from {self.client}: at most {cap} at once "
                         "(Settings.connections_per_client); reuse or close one and try again")
             return
+        if sum(server.clients.values()) >= server.connection_limit \
+                and not server.make_room():
+            self.refuse("503 Service Unavailable",
+                        f"the server has its {server.connection_limit} connections open, "
+                        "each with a request being answered (Settings.connection_limit); try "
+                        "again shortly")
+            return
         server.clients[self.client] += 1
         self.counted = True
 
@@ -141,6 +155,17 @@ class Channel(HTTPChannel):
                 and not (self.will_close or self.close_when_flushed)
                 and now - self.reading[1] > limit)
 
+    def waiting_since(self) -> float | None:
+        """Return since when this connection has waited for its client (monotonic seconds):
+        idle since its last activity, or reading a request since it began; None if it is
+        answering, sending or closing, and so not to be taken for a newcomer."""
+        if self.requests or self.total_outbufs_len or self.will_close \
+                or self.close_when_flushed or not self.counted:
+            return None
+        if self.reading is not None:
+            return self.reading[1]
+        return time.monotonic() - (time.time() - self.last_activity)
+
     def refuse(self, status: str, message: str) -> None:
         """Answer ``status`` with ``message``, then close: nothing more is read."""
         self.reading = None
@@ -150,26 +175,51 @@ class Channel(HTTPChannel):
         self.write_soon(_response(status, message))
         self.close_when_flushed = True
 
-    def del_channel(self, map=None):
+    def release(self) -> None:
+        """Stop counting this connection towards its address's cap and the server's limit
+        (it is closing)."""
         if self.counted:
             self.counted = False
             self.server.clients[self.client] -= 1
             if not self.server.clients[self.client]:
                 del self.server.clients[self.client]
+
+    def del_channel(self, map=None):
+        self.release()
         super().del_channel(map)
 
 
 class Server(TcpWSGIServer):
-    """Waitress's TCP server on one address, with ``Channel``'s deadline and cap."""
+    """Waitress's TCP server on one address, with ``Channel``'s deadline, cap and limit."""
 
     channel_class = Channel
 
     def __init__(self, application, *, request_timeout: float, connections_per_client: int,
-                 clients: Counter, **options):
+                 connection_limit: int, clients: Counter, **options):
         self.request_timeout = request_timeout
         self.connections_per_client = connections_per_client
+        self.connection_limit = connection_limit
         self.clients = clients  # open connections per client address, shared by the listeners
         super().__init__(application, **options)
+
+    def make_room(self) -> bool:
+        """Close the connection that has waited longest for its client, to let a new one in;
+        return False if every open connection has a request being answered."""
+        waiting = [(since, channel) for channel in self._map.values()
+                   if isinstance(channel, Channel)
+                   and (since := channel.waiting_since()) is not None]
+        if not waiting:
+            return False
+        _, oldest = min(waiting, key=lambda pair: pair[0])
+        if oldest.reading is not None:
+            oldest.refuse("503 Service Unavailable",
+                          "the server needed this connection for another client while the "
+                          "request was still arriving (Settings.connection_limit); send it "
+                          "again")
+        else:
+            oldest.will_close = True
+        oldest.release()
+        return True
 
     def maintenance(self, now):
         super().maintenance(now)
@@ -207,6 +257,10 @@ def create_server(application, *, request_timeout: float, connections_per_client
     """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
     as ``waitress.create_server`` does for TCP, with the deadline and the cap."""
     adj = Adjustments(**adjustments)
+    # The limit is kept by Channel, which makes room for a newcomer; waitress's own stops
+    # accepting, so it is set beyond ours, for the connections being refused or closed.
+    limit = adj.connection_limit
+    adj.connection_limit = limit + 2 * connections_per_client + 16
     socket_map: dict = {}
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
@@ -216,7 +270,8 @@ def create_server(application, *, request_timeout: float, connections_per_client
     application = one_host(application)
     servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
                       sockinfo=sockinfo, request_timeout=request_timeout,
-                      connections_per_client=connections_per_client, clients=clients)
+                      connections_per_client=connections_per_client,
+                      connection_limit=limit, clients=clients)
                for sockinfo in adj.listen]
     if len(servers) == 1:
         return servers[0]

@@ -11,7 +11,7 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
   one of ``http_threads`` threads takes it: a client that sends slowly or stops halfway holds a
   connection, never a thread, and a connection idle for ``channel_timeout`` seconds is closed.
   Connections are persistent (HTTP/1.1 keep-alive).  At most ``connection_limit`` are open at
-  once (more wait in the listen backlog), at most ``connections_per_client`` from one address,
+  once (a newcomer takes the place of the one that has waited longest for its client), at most ``connections_per_client`` from one address,
   and a request must arrive whole within ``request_timeout`` seconds of its first byte
   (``connections.py``): a client trickling half-sent requests cannot hold every connection.
 - A heavy query holds one of ``workers`` engine threads: that many heavy queries at once make
