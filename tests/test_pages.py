@@ -1,6 +1,7 @@
 """The pages blueprint through Flask's test client: HTML for browsers, RDF for RDF clients."""
 
 import json
+import re
 import urllib.error
 import urllib.request
 
@@ -218,13 +219,33 @@ def test_the_app_factory_serves_the_pages_beside_the_endpoint(pages_kg, pages_se
 
 
 @pytest.mark.parametrize("path", ["/id/%9D", "/id/a%0Cb", "/ontology/%0C", "/id/a%20b",
-                                  "/id/%ED%A0%80", "/id/a%00b"])
+                                  "/id/%ED%A0%80", "/id/a%00b", "/id/a%0Ab", "/ontology/a%0A",
+                                  "/shapes/a%0Ab"])
 def test_paths_no_iri_can_hold_are_400_with_a_plain_message(client, path):
     for accept in ("text/html", "text/turtle"):
         response = client.get(path, headers={"Accept": accept})
         assert response.status_code == 400, response.text
         assert response.mimetype == "text/plain"
         assert "does not name a valid IRI" in response.text
+
+
+def test_links_to_shapes_lead_to_their_pages(kg, settings):
+    # Ontology pages link the shapes that use a term (agsh:claim-disputedBy ...); the site had
+    # no route for /shapes/, so every such link was werkzeug's bare 404.
+    client = make_app(kg, settings).test_client()
+    page = html(client, "/ontology/Claim")
+    shapes = set(re.findall(r'href="(/shapes/[^"]+)"', page))
+    assert shapes
+    for path in shapes:
+        assert 'title="http://www.w3.org/ns/shacl#message"' in html(client, path)
+        assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_a_404_page_varies_by_accept(client):
+    # A cache may keep a 404: the HTML one must not be handed to an RDF client, or back.
+    for accept in ("text/html", "text/turtle"):
+        response = client.get("/id/Nowhere", headers={"Accept": accept})
+        assert response.status_code == 404 and response.headers["Vary"] == "Accept"
 
 
 def test_rdf_of_an_entity_holds_each_triple_once(client):

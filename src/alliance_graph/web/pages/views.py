@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from werkzeug.routing import PathConverter
 
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
 from ...query.results import GRAPH_FORMATS, prefixes_for
@@ -46,6 +47,15 @@ SELECT ?property ?value ?quote ?source WHERE {
   ?evidence oa:hasSource ?source ; oa:hasSelector/oa:exact ?quote .
 }
 """
+
+
+class IriPathConverter(PathConverter):
+    """The rest of a path, whatever it holds: werkzeug's ``path`` stops at a newline and at a
+    leading slash, so ``/id/a%0Ab`` fell through to its bare 404 page instead of being refused
+    as no IRI, and ``/id//x`` was not looked up at all."""
+
+    regex = "(?s:.)*?"
+    part_isolating = False  # it spans slashes; werkzeug would infer True from the regex
 
 
 @lru_cache(maxsize=8)
@@ -100,6 +110,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.after_request(safety.protect)
     bp.add_app_template_filter(terms.link_for, "link")
     bp.add_app_template_filter(shorten, "short")
+    # Registered before the routes below, which are compiled with it.
+    bp.record_once(lambda state: state.app.url_map.converters.setdefault("iri", IriPathConverter))
 
     @bp.route("/")
     def query_page():
@@ -147,14 +159,21 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     def timeline():
         return render_template("timeline.html", events=timeline_mod.events(get_kg()))
 
-    @bp.route("/id/<path:rest>")
-    def entity_page(rest: str):
+    @bp.route("/id/")
+    @bp.route("/id/<iri:rest>")
+    def entity_page(rest: str = ""):
         return _respond(get_kg(), BASE + "id/" + rest, get_settings().sources_dir)
 
     @bp.route("/ontology/")
-    @bp.route("/ontology/<path:rest>")
+    @bp.route("/ontology/<iri:rest>")
     def ontology_page(rest: str = ""):
         return _respond(get_kg(), BASE + "ontology/" + rest)
+
+    # The shapes are minted IRIs too (ontology/shapes.ttl), and ontology pages link to them.
+    @bp.route("/shapes/")
+    @bp.route("/shapes/<iri:rest>")
+    def shape_page(rest: str = ""):
+        return _respond(get_kg(), BASE + "shapes/" + rest)
 
     return bp
 
@@ -200,7 +219,8 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         if media in ENTITY_FORMATS:
             return Response(f"no statement about <{iri}> in this graph\n", 404,
                             mimetype="text/plain", headers={"Vary": "Accept"})
-        return render_template("404.html", iri=iri), 404
+        # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
+        return render_template("404.html", iri=iri), 404, {"Vary": "Accept"}
     if media in ENTITY_FORMATS:
         fmt = ENTITY_FORMATS[media]
         out = io.BytesIO()
