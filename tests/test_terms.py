@@ -1,5 +1,7 @@
 """Terms as pages show them: where a link may go, which IRIs reach a query, labels."""
 
+import urllib.parse
+
 import pytest
 
 from alliance_graph.web.pages import terms
@@ -9,6 +11,15 @@ def test_local_path_only_for_project_iris():
     assert terms.local_path("https://alliance-graph.example/id/source/a b.txt") == \
         "/id/source/a%20b.txt"
     assert terms.local_path("http://www.w3.org/ns/prov#Entity") is None
+
+
+@pytest.mark.parametrize("local", ["id/a%41", "id/a%25b", "id/a?b=c", "id/a#b", "id/Caf\u00e9",
+                                   "id/source/a b.txt", "ontology/x;y"])
+def test_a_local_link_decodes_to_its_iri(local):
+    # The server (waitress, werkzeug) percent-decodes a path once; the page's IRI is then
+    # BASE + that path, so a link must encode exactly what decoding undoes.
+    path = terms.local_path("https://alliance-graph.example/" + local)
+    assert urllib.parse.unquote(path) == "/" + local
 
 
 def test_only_http_iris_become_links():

@@ -47,7 +47,9 @@ def local_path(iri: str) -> str | None:
     """Return the server path a project IRI is served at (``/id/X``), or None for others."""
     if not iri.startswith(BASE):
         return None
-    return "/" + quote(iri[len(BASE):], safe="/:@!$&'()*+,;=-._~%")
+    # "%" is quoted too: the server decodes the path once, so the IRI .../id/a%41 must be
+    # linked as /id/a%2541 (as /id/a%41 its link led to .../id/aA).
+    return "/" + quote(iri[len(BASE):], safe="/:@!$&'()*+,;=-._~")
 
 
 def link_for(iri: str) -> str | None:
