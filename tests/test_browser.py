@@ -249,6 +249,17 @@ def test_iris_of_other_schemes_are_not_links(page, shipped_server):
     assert "javascript:alert(1)" in page.text_content("table.results tbody")
 
 
+def test_project_iris_link_to_the_page_of_that_very_iri(page, shipped_server):
+    # The server decodes the path once: "?", "#" and "%41" must reach it encoded.
+    page.goto(shipped_server + "/")
+    set_query(page, "SELECT ?x WHERE { VALUES ?x { <https://alliance-graph.example/id/a%41> "
+                    "<https://alliance-graph.example/id/a?b#c> id:IronDome } } ORDER BY ?x")
+    page.click("#run")
+    page.locator("table.results tbody tr").nth(2).wait_for()
+    links = [a.get_attribute("href") for a in page.locator("table.results tbody a").all()]
+    assert sorted(links) == ["/id/IronDome", "/id/a%2541", "/id/a%3Fb%23c"]
+
+
 def test_search_page_finds_quotes_and_links_their_claims(page, shipped_server):
     page.goto(shipped_server + "/search?q=" + urllib.parse.quote("proven effective in real combat"))
     hit = page.locator("li.match-quote").first

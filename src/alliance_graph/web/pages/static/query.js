@@ -38,8 +38,12 @@
 
   // Project IRIs link to their page on this server, other http(s) IRIs to themselves; any
   // other scheme (javascript:, data:, ...) is shown as text, never as a link.
+  // The server decodes a path once, so each segment is encoded: as text, a "?", "#" or "%41"
+  // in the IRI would have led to another page.
   function href(iri) {
-    if (iri.startsWith(config.base)) return "/" + iri.slice(config.base.length);
+    if (iri.startsWith(config.base)) {
+      return "/" + iri.slice(config.base.length).split("/").map(encodeURIComponent).join("/");
+    }
     return /^https?:\/\//i.test(iri) ? iri : null;
   }
 
