@@ -67,3 +67,17 @@ def test_dumps_carry_an_etag_and_a_client_holding_it_gets_304(endpoint, path):
     other = path.replace("nq", "trig") if "nq" in path else path + "&format=trig" \
         if "?default" in path else path.replace("graphml", "nodes-csv")
     assert fetch(endpoint + other)[1]["ETag"] != tag
+
+
+@pytest.mark.parametrize("query", [
+    "graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fontology%2Fcore.ttl&default",
+    "default&graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fontology%2Fcore.ttl",
+    "graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fontology%2Fcore.ttl"
+    "&graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fdata%2Faid.ttl",
+    "graph="])
+def test_an_ambiguous_or_empty_graph_request_is_a_400(endpoint, query):
+    # Both ?default and ?graph, or two graphs, used to answer the first graph named (or a
+    # 404 for an empty name) as if the rest had not been asked for.
+    status, headers, body = fetch(f"{endpoint}/rdf-graphs?{query}")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+    assert b"graph" in body and headers["X-Content-Type-Options"] == "nosniff"

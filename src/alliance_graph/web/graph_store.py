@@ -1,7 +1,8 @@
 """Graph Store Protocol reads and the whole-dataset dump.
 
 ``/rdf-graphs?default`` is the default graph (the asserted union, plus ``graph/inferred`` with
-``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other), ``/dataset``
+``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other; both, or two graphs, a 400),
+``/dataset``
 every graph as TriG or N-Quads, or with ``?format=graphml`` (``nodes-csv``, ``edges-csv``) the
 entities and plain facts as a network for graph viewers (``query/network.py``).  The store never
 changes while the app serves, so each answer is serialized once and kept, and carries an ETag
@@ -46,8 +47,15 @@ def rdf_graphs():
     """Return the default graph or one named graph, in a negotiated RDF syntax."""
     svc = service()
     try:
-        if "graph" in request.args:
-            iri = request.args["graph"]
+        named = request.args.getlist("graph")
+        if len(named) > 1 or (named and "default" in request.args):
+            # One answer is one graph: which of them was meant is the client's to say.
+            raise Refused(400, "ask for one graph: ?default or a single ?graph=IRI, not both "
+                               "or several")
+        if named:
+            iri = named[0]
+            if not iri:
+                raise Refused(400, "?graph= needs a graph's IRI; GET /sparql lists the graphs")
             if iri not in svc.graphs:
                 raise Refused(404, f"no graph <{iri}> here; GET /sparql lists the graphs")
             graphs = [svc.graphs[iri]]
