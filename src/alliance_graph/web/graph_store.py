@@ -1,10 +1,10 @@
 """Graph Store Protocol reads and the whole-dataset dump.
 
 ``/rdf-graphs?default`` is the default graph (the asserted union, plus ``graph/inferred`` with
-``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other; both, or two graphs, a 400),
-``/dataset``
-every graph as TriG or N-Quads, or with ``?format=graphml`` (``nodes-csv``, ``edges-csv``) the
-entities and plain facts as a network for graph viewers (``query/network.py``).  The store never
+``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other; both, or two
+graphs, a 400), ``/dataset`` every graph as TriG or N-Quads, or with ``?format=graphml``
+(``nodes-csv``, ``edges-csv``) the entities and plain facts as a network for graph viewers
+(``query/network.py``).  The store never
 changes while the app serves, so each answer is serialized once and kept, and carries an ETag
 of the dataset's version and what was asked, as query answers do: a client holding it gets 304.
 """
