@@ -46,6 +46,9 @@ CASES = [
     ("*/*", DATASET_OFFERS, "trig"),
     ("application/n-quads", DATASET_OFFERS, "nq"),
     ("text/csv;q=abc, text/tab-separated-values;q=0.1", RESULT_OFFERS, "tsv"),
+    # Nothing but empty elements is no preference, like an empty header (it was a 406).
+    (",", GRAPH_OFFERS, "turtle"),
+    (" , ;q=0.5 ,", RESULT_OFFERS, "json"),
 ]
 
 

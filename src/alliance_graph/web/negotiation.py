@@ -58,7 +58,9 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
                 except ValueError:
                     q = 0.0  # an unreadable weight must not win over readable ones
         ranges.append((media, q))
-    return ranges
+    # Empty list elements are to be ignored (RFC 9110, 5.6.1): "Accept: ," names no range at
+    # all, as an empty header does, rather than refusing every one.
+    return ranges or [("*/*", 1.0)]
 
 
 def _specificity(media_range: str, media_type: str) -> int:
