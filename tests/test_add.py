@@ -132,6 +132,34 @@ def test_killed_at_every_step_of_the_commit(tmp_path, cache, two_file_proposal, 
     assert seen == ["old", "old", "new", "new", "new"]
 
 
+def test_a_proposal_edited_during_the_add_is_merged_as_validated(tmp_path, cache):
+    # The proposal was read again after validating it: a fact written into the file meanwhile
+    # went into data/ never validated (here an uncited one, which then broke every build).
+    project = make_project(tmp_path / "project", cache)
+    proposal = tmp_path / "proposal.ttl"
+    validated = PREFIXES + "".join(
+        "\n" + claim(f"Edited{i}-type", f"Edited{i}", "rdf:type", "ag:Conference")
+        + "\n" + claim(f"Edited{i}-label", f"Edited{i}", "rdfs:label", f'"Edited {i}"')
+        for i in range(1500))  # seconds of validating
+    proposal.write_text(validated, "utf-8")
+    process = subprocess.Popen(command(project, "add", "--into", "events.ttl", proposal),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = project / "data" / transaction.LOCK
+    deadline = time.monotonic() + 120
+    while not (lock.exists() and lock.read_text().strip() == str(process.pid)):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.02)
+    time.sleep(1)  # the proposal is read first; validating it takes seconds more
+    edited = tmp_path / "edited.ttl"
+    edited.write_text(validated + '\nid:Edited0 ag:acronym "UNCITED" .\n', "utf-8")
+    edited.replace(proposal)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, out + err
+    text = (project / "data" / "events.ttl").read_text("utf-8")
+    assert "Edited1499-label" in text and "UNCITED" not in text
+    assert run(project, "stats").returncode == 0
+
+
 def test_killed_at_random_moments(tmp_path, cache, two_file_proposal, outcomes):
     rng = random.Random(12)
     for attempt in range(8):

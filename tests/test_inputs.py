@@ -67,3 +67,16 @@ def test_list_depth_is_counted_exactly(settings, depth, refused):
     quads = loading.parse_turtle(text, "data/x.ttl")
     problem = inputs.nesting_problem(quads, text, "data/x.ttl", settings)
     assert (problem is not None) == refused, problem
+
+
+def test_a_byte_order_mark_is_not_taken_for_turtle(tmp_path):
+    # Notepad's UTF-8 starts with U+FEFF: it was "1:1: \ufeff is not a valid subject", exit 2.
+    good = ROOT / "tests" / "fixtures" / "merge" / "good.ttl"
+    marked = tmp_path / "marked.ttl"
+    marked.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())
+    result = run("validate", marked)
+    assert result.exit_code == 0, result.output
+    broken = tmp_path / "broken.ttl"
+    broken.write_bytes(b"\xef\xbb\xbf" + PREFIXES.encode() + b"id:a id:b .\n")
+    result = run("validate", broken)
+    assert result.exit_code == 2 and "broken.ttl:3:" in result.output, result.output

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..build import loading
 from ..settings import Settings
 from . import context, merge, transaction, validation
+from .inputs import Inputs
 from .report import Report
 
 
@@ -43,10 +44,14 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
         settled = transaction.recover(data_dir)
         # One prebuilt graph (None: the files) for both validating and finding what data/ holds.
         prebuilt = context.prebuilt(settings)
-        report = validation.validate(settings, list(paths), prebuilt=prebuilt)
+        read = Inputs(settings, list(paths))
+        report = validation.validate(settings, list(paths), prebuilt=prebuilt, inputs=read)
         if not report.conforms:
             return AddResult(report, None, settled)
-        new_texts, counts = merge.plan(data_dir, list(paths), into, prebuilt)
+        # The texts validated, not the files again: one edited meanwhile would be merged
+        # without ever being validated.
+        new_texts, counts = merge.plan(data_dir, list(paths), into, prebuilt,
+                                       texts=read.proposal_texts())
         for path, text in new_texts.items():
             try:
                 loading.parse_turtle(text, path.name)  # never write what does not parse back

@@ -1,6 +1,8 @@
 """Read the files a validation needs: the ontology, the proposals, and the data when asked.
 
-Every file becomes quads in its own named graph plus its text (for file:line).  A proposal that
+Every file becomes quads in its own named graph plus its text (for file:line); a proposal's
+leading byte order mark is dropped.  ``add`` merges the proposal texts read here, so what it
+writes is what was validated, however the files change meanwhile.  A proposal that
 cannot be validated at all (missing, not a regular file, too big, binary, not UTF-8, malformed,
 empty, or nested past the limits) is a ``LoadError`` naming the file and, where known, the line.
 """
@@ -20,6 +22,7 @@ from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
 
 _FIRST = ox.NamedNode(str(RDF.first))
+BOM = "\ufeff"
 
 
 class Inputs:
@@ -47,6 +50,7 @@ class Inputs:
                      for p in sorted(settings.data_dir.glob("*.ttl"))]
         named = {p.resolve(): name for p, name, _ in self.ontology + self.data}
         self.proposed = []
+        self.paths = [Path(p) for p in paths]
         for i, p in enumerate(paths):
             resolved = Path(p).resolve()
             if resolved in named:
@@ -90,6 +94,11 @@ class Inputs:
         ordered = lambda files: [q for _, n, _ in files for q in self._quads.get(n, ())]  # noqa: E731
         return ordered(self.ontology) + ordered(self.data) + self.context + ordered(self.proposed)
 
+    def proposal_texts(self) -> dict[Path, str]:
+        """Return the text of each proposal as it was read and validated, by its path."""
+        return {path: self._texts[name] for path, name in zip(self.paths, self.proposals)
+                if name in self._texts}
+
     def proposal_quads(self) -> list[ox.Quad]:
         """Return the quads of the new proposals."""
         return [q for _, name, _ in self.proposed for q in self._quads.get(name, ())]
@@ -110,6 +119,10 @@ class Inputs:
                                          f"{settings.max_proposal_bytes}-byte limit for a "
                                          "proposal: split it into smaller files")])
         text = loading.read_text(path, shown or name)
+        if shown is not None:
+            # Editors on Windows start UTF-8 with a byte order mark, which the Turtle parser
+            # takes for a character of the first subject ("\ufeff is not a valid subject").
+            text = text.removeprefix(BOM)
         quads = loading.parse_turtle(text, name)
         if shown is not None:
             if not quads:

@@ -33,6 +33,7 @@ from ..rdf import (
     turtle_term,
 )
 from . import context
+from .inputs import BOM
 
 # Predicates in the order the data files write them; the rest follow alphabetically.
 _ORDER = [str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, AG.validFrom,
@@ -149,8 +150,10 @@ class Proposal:
     prefixes: dict[str, str]
 
     @classmethod
-    def read(cls, path: Path) -> Proposal:
-        text = loading.read_text(path, str(path))
+    def read(cls, path: Path, text: str | None = None) -> Proposal:
+        """Return the proposal of ``text`` (as validated), else of the file at ``path``."""
+        if text is None:
+            text = loading.read_text(path, str(path)).removeprefix(BOM)
         return cls(path, Triples(loading.parse_turtle(text, str(path))), prefixes(text))
 
     def check_blank_nodes(self) -> None:
@@ -206,9 +209,12 @@ def _parsed(data_dir: Path) -> ox.Store:
 
 
 def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
-         prebuilt: ox.Store | None = None):
+         prebuilt: ox.Store | None = None, texts: dict[Path, str] | None = None):
     """Return the new text of each data file the proposals add facts to, and how many subject
     blocks each gets.
+
+    ``texts`` holds the proposals' texts as they were validated, by path; a proposal not in
+    it is read from its file.
 
     What data/ already holds is looked up in ``prebuilt``, a store holding the build of
     data_dir (validation's prebuilt graph), or else in the data files parsed by Oxigraph.
@@ -221,7 +227,7 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     blocks: dict[Path, list[tuple]] = {}
     planned: dict[ox.Node, set] = defaultdict(set)  # facts an earlier proposal adds
     for proposal_path in proposals:
-        proposal = Proposal.read(Path(proposal_path))
+        proposal = Proposal.read(Path(proposal_path), (texts or {}).get(Path(proposal_path)))
         proposal.check_blank_nodes()
         canon = Writer(proposal.triples, PREFIX_IRIS)
         named = (s for s in proposal.triples.by_subject if not isinstance(s, ox.BlankNode))

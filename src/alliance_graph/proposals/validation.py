@@ -48,7 +48,8 @@ def sources_missing(settings: Settings) -> str:
             f"with its text: {quotes.missing_sources(settings.sources_dir)}, and validate again")
 
 
-def validate(settings: Settings, paths: list[Path], prebuilt=FIND) -> Report:
+def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
+             inputs: Inputs | None = None) -> Report:
     """Validate ``paths`` together with the current graph and return the report.
 
     New proposals are validated against the prebuilt graph when there is one: ``prebuilt`` is
@@ -58,9 +59,13 @@ def validate(settings: Settings, paths: list[Path], prebuilt=FIND) -> Report:
     Files that are already inputs (``validate data/*.ttl``) are always validated with every
     input file read and checked anew.
 
+    ``inputs``, an ``Inputs`` of ``paths`` the caller made, is filled with what was read (``add``
+    merges the proposal texts validated, not the files read again).
+
     Raises ``LoadError`` when a file cannot be validated at all.
     """
-    inputs = Inputs(settings, list(paths))
+    if inputs is None:
+        inputs = Inputs(settings, list(paths))
     if prebuilt is None or inputs.new != set(inputs.proposals):
         return _validate(settings, inputs, None)
     # The proposals are read first: one that cannot be read stops here, before the graph is
