@@ -161,6 +161,22 @@ class Handler(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if MODE == "slow":
             time.sleep(30)
+        if MODE == "redirect":  # moved: the query would go on as a GET without its body
+            self.send_response(301)
+            self.send_header("Location", "/moved/sparql")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if MODE == "drip":  # a byte now and then: never a whole read timeout of silence
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(120):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.25)
+            return
         body = {"malformed": b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ',
                 "html": b"<html><body>It works!</body></html>",
                 "cut": b'{"head": {"vars": []}, "res'}.get(MODE, b"{}")
@@ -178,12 +194,13 @@ class Handler(BaseHTTPRequestHandler):
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 '''
 
-MISBEHAVIOURS = ("malformed", "html", "cut", "slow")
+MISBEHAVIOURS = ("malformed", "html", "cut", "slow", "redirect", "drip")
 
 
 def start_misbehaving_store(mode: str, log: Path):
     """Start a store that answers every query as ``mode`` says (MISBEHAVIOURS: a malformed
-    document, an HTML page, a body cut short, or nothing for 30 s); return (process, URL)."""
+    document, an HTML page, a body cut short, nothing for 30 s, a redirect, or a byte every
+    quarter of a second for 30 s); return (process, URL)."""
     assert mode in MISBEHAVIOURS, mode
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"

@@ -113,6 +113,8 @@ def test_a_wrong_endpoint_exits_2(empty_oxigraph):
     ("html", "answered with an unexpected media type, text/html"),
     ("cut", "broke off its answer"),
     ("slow", "did not answer within 1 s"),
+    ("drip", "did not answer within 1 s"),  # each read took less than the timeout
+    ("redirect", "/sparql redirects to http://127.0.0.1:"),
 ])
 def test_a_misbehaving_store_exits_2(mode, message, tmp_path):
     process, url = servers.start_misbehaving_store(mode, tmp_path / "store.log")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -39,6 +40,17 @@ def _sibling(url: str, name: str) -> str | None:
     # Oxigraph and Fuseki put update and graph store endpoints beside /query.
     head, sep, _ = url.rpartition("/query")
     return f"{head}/{name}" if sep and url.endswith("/query") else None
+
+
+class _Unredirected(urllib.request.HTTPRedirectHandler):
+    # A redirect is reported, not followed: urllib sends a redirected POST on as a GET without
+    # its body, so the store would be asked nothing (or its service description), and a store
+    # that moved should be named where it now is.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_Unredirected)
 
 
 def first_line(text: str, limit: int = 300) -> str:
@@ -80,11 +92,15 @@ class RemoteStore:
         timeout = timeout or self.timeout
         url = request.full_url
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                body = response.read()
+            with _OPENER.open(request, timeout=timeout) as response:
+                body = _read_within(response, time.monotonic() + timeout)
                 _refuse_partial(url, response.headers)
                 return response.headers, body
         except urllib.error.HTTPError as exc:
+            if 300 <= exc.code < 400 and exc.headers.get("Location"):
+                where = urllib.parse.urljoin(url, exc.headers["Location"])
+                raise StoreError(f"{url} redirects to {first_line(where)} (HTTP {exc.code}): "
+                                 "give the store's own URL") from None
             message = first_line(_read_error(exc))
             if exc.code == 400:
                 raise rejected(f"the store rejected the request: {message}") from None
@@ -223,6 +239,19 @@ class RemoteStore:
                          "Content-Length": str(path.stat().st_size)})
             self.send(request, timeout)
         self._held = None
+
+
+def _read_within(response, deadline: float) -> bytes:
+    """Read an answer whole by ``deadline``: the socket's timeout bounds each read alone, and
+    a store sending a byte now and then would never reach it."""
+    chunks = []
+    while chunk := response.read1(1 << 20):
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise TimeoutError
+    if response.length:  # the connection ended before the Content-Length it announced
+        raise http.client.IncompleteRead(b"".join(chunks), response.length)
+    return b"".join(chunks)
 
 
 def _read_error(exc: urllib.error.HTTPError) -> str:
