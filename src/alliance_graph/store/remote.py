@@ -90,10 +90,10 @@ class RemoteStore:
         its message (``QueryError`` for a query, so the user sees what to fix).
         """
         timeout = timeout or self.timeout
-        url = request.full_url
+        url, deadline = request.full_url, time.monotonic() + timeout
         try:
             with _OPENER.open(request, timeout=timeout) as response:
-                body = _read_within(response, time.monotonic() + timeout)
+                body = _read_within(response, deadline)
                 _refuse_partial(url, response.headers)
                 return response.headers, body
         except urllib.error.HTTPError as exc:
