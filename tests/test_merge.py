@@ -127,6 +127,21 @@ def test_a_top_level_blank_node_is_refused_not_dropped(project, tmp_path):
         merge.plan(project / "data", [proposal])
 
 
+def test_what_add_cannot_write_does_not_conform_for_validate_either(project, tmp_path):
+    # validate said "conforms" (exit 0), then add refused the same file (exit 2).
+    proposal = tmp_path / "blank.ttl"
+    proposal.write_text((MERGE / "good.ttl").read_text("utf-8").replace(
+        "claim:FxState-acronym a ag:Claim", "[] a ag:Claim"), "utf-8")
+    before = folder_hash(project / "data")
+    for command in ("validate", "add"):
+        result = CliRunner().invoke(main, [
+            "--data", str(project / "data"), "--ontology", str(project / "ontology"),
+            "--cache", str(project / "cache"), command, str(proposal)])
+        assert result.exit_code == 1, (command, result.output)
+        assert "must hang under exactly one subject" in result.output, command
+    assert folder_hash(project / "data") == before
+
+
 def test_a_deeply_nested_block_is_written_and_reads_back(tmp_path):
     data = tmp_path / "data"
     data.mkdir()

@@ -158,15 +158,25 @@ class Proposal:
 
     def check_blank_nodes(self) -> None:
         """Refuse blank nodes that would be lost (nothing points at them) or written twice."""
-        parents: dict[ox.BlankNode, set] = defaultdict(set)
-        for s, pairs in self.triples.by_subject.items():
-            for p, o in pairs:
-                if isinstance(o, ox.BlankNode):
-                    parents[o].add((s, p))
-        for node in self.triples.by_subject:
-            if isinstance(node, ox.BlankNode) and len(parents[node]) != 1:
-                raise MergeError(f"{self.path}: a blank node ([ ... ]) must hang under exactly "
-                                 "one subject; give a top-level node an IRI (claim:, ev:, id:)")
+        if unplaceable_blank_nodes(self.triples):
+            raise MergeError(f"{self.path}: {BLANK_NODE_RULE}")
+
+
+BLANK_NODE_RULE = ("a blank node ([ ... ] or _:name) must hang under exactly one subject; give "
+                   "a top-level node an IRI (claim:, ev:, id:)")
+
+
+def unplaceable_blank_nodes(triples: Triples) -> list[tuple[ox.BlankNode, int]]:
+    """Return the blank nodes described in ``triples`` that a subject block cannot hold, each
+    with how many subjects point at it: none (it would be lost) or several (written twice).
+    ``validate`` reports them, so a proposal it passes is one ``add`` can write."""
+    parents: dict[ox.BlankNode, set] = defaultdict(set)
+    for s, pairs in triples.by_subject.items():
+        for p, o in pairs:
+            if isinstance(o, ox.BlankNode):
+                parents[o].add((s, p))
+    return [(node, len(parents[node])) for node in triples.by_subject
+            if isinstance(node, ox.BlankNode) and len(parents[node]) != 1]
 
 
 def _first_file(data, data_dir: Path, predicate, obj) -> Path | None:

@@ -16,6 +16,7 @@ above then run as they do over the files, so the findings in the proposals are t
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,7 +27,7 @@ from ..build import checks, truthy
 from ..build.loading import LoadError, Problem
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
-from . import context, focus, quotes, redefinition, restated, shacl
+from . import context, focus, merge, quotes, redefinition, restated, shacl
 from .inputs import Inputs
 from .locate import Locator
 from .report import CHECK, Finding, Report
@@ -37,6 +38,7 @@ CHECK_KINDS = ("data", "validation")
 EXTRA_CHECKS = {
     "ill-typed-literal": "literal is not valid for its datatype",
     "proposal-redefines-ontology": "proposal declares or alters ontology terms",
+    "proposal-blank-node": "blank node that add cannot write under one subject",
 }
 # ``validate``'s default: look for the prebuilt graph (``context.prebuilt``).
 FIND = "find"
@@ -154,6 +156,17 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                     EXTRA_CHECKS["proposal-redefines-ontology"], focus=term_text(subject)),
             subject, name=name, line=locator.node_line(name, subject))
 
+    for name in sorted(inputs.new):
+        own = merge.Triples(q for q in inputs.quads if file_of(q.graph_name) == name)
+        for node, parents in merge.unplaceable_blank_nodes(own):
+            where = "nothing points at it" if not parents else f"{parents} subjects point at it"
+            # Where its _:label describes it; a [ ... ] nothing points at has no line to give.
+            line = _label_line(inputs.texts[name], node.value) or \
+                (locator.node_line(name, node) if parents else None)
+            add(Finding("Violation", f"{merge.BLANK_NODE_RULE} ({where})",
+                        str(CHECK["proposal-blank-node"]), EXTRA_CHECKS["proposal-blank-node"],
+                        focus=term_text(node)), node, name=name, line=line)
+
     warnings = []
     if settings.sources_dir.is_dir():
         for f in quotes.check_quotes(store, settings.sources_dir, file_of):
@@ -173,6 +186,12 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                   elsewhere=sum(1 for f in unique if f.file not in shown
                                 and (seen is None or f.focus in seen)),
                   warnings=warnings)
+
+
+def _label_line(text: str, label: str) -> int | None:
+    """Return the line where blank node ``_:label`` is first written as a subject, if it is."""
+    found = re.search(rf"^[ \t]*_:{re.escape(label)}(?![-\w]|\.[-\w])", text, re.M)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
 def _leave_out_restated(inputs: Inputs) -> None:
