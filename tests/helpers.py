@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import urllib.error
@@ -23,6 +24,22 @@ def fetch(url, data=None, headers=None, method=None):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers, exc.read()
+
+
+def get_with_host(endpoint: str, path: str, host: str, accept: str) -> tuple[int, bytes]:
+    """Return (status, body) of a GET sent to ``endpoint`` with a Host header of its own
+    (urllib and Flask's test client would build, and choke on, a URL from it first)."""
+    address = urllib.parse.urlsplit(endpoint)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", host)
+        connection.putheader("Accept", accept)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
 
 
 def count(endpoint, query: str, **params) -> int:

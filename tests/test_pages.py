@@ -12,6 +12,7 @@ from flask import Flask
 
 from alliance_graph.cli import main
 from alliance_graph.web.pages import views as pages
+from helpers import get_with_host
 
 IRON_DOME = "/id/IronDome"
 
@@ -246,6 +247,15 @@ def test_a_404_page_varies_by_accept(client):
     for accept in ("text/html", "text/turtle"):
         response = client.get("/id/Nowhere", headers={"Accept": accept})
         assert response.status_code == 404 and response.headers["Vary"] == "Accept"
+
+
+@pytest.mark.parametrize("host", ["xn--a.b", "a_b"])
+def test_the_validation_form_names_its_url_for_any_host_name(endpoint, host):
+    # The form's curl line took werkzeug's url_root, which decodes an IDNA host name: a Host
+    # of "xn--a.b" (no valid IDNA) made GET /validate a 500, and "a_b" was left out.
+    status, body = get_with_host(endpoint, "/validate", host, "text/html")
+    assert status == 200, body
+    assert f"proposal.ttl http://{host}/validate</code>".encode() in body
 
 
 def test_rdf_of_an_entity_holds_each_triple_once(client):

@@ -4,9 +4,11 @@ import json
 import urllib.request
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 
 from alliance_graph.query import catalogue
+from helpers import get_with_host
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -63,3 +65,22 @@ def test_description_in_json_ld(endpoint):
     assert ctype == "application/ld+json"
     assert any(t.predicate.value == str(SD.endpoint)
                for t in ox.parse(body, format=ox.RdfFormat.JSON_LD))
+
+
+@pytest.mark.parametrize("host", ["xn--a.b", "xn--a.b:8080", "127.0.0.1", "a_b"])
+def test_a_host_name_that_is_not_idna_still_gets_its_description(endpoint, host):
+    # werkzeug's base_url decodes an IDNA host; "xn--a" does not decode, and GET /sparql with
+    # that Host was a 500.  Names werkzeug dislikes (a_b) made the endpoint <http:///sparql>.
+    # The description names the endpoint as the client reached it.
+    status, body = get_with_host(endpoint, "/sparql", host, "application/n-triples")
+    assert status == 200, body
+    assert f"<http://{host}/sparql>".encode() in body
+
+
+
+@pytest.mark.parametrize("host", ["a%zz", "[:::]"])
+def test_a_host_header_that_makes_no_iri_is_a_400(endpoint, host):
+    # The front lets these through (a reg-name may hold "%", brackets hold hex digits and
+    # colons), but no endpoint IRI can be written with them.
+    status, body = get_with_host(endpoint, "/sparql", host, "application/n-triples")
+    assert status == 400 and b"makes no IRI" in body

@@ -126,7 +126,16 @@ def respond(svc) -> Response:
     """Answer GET /sparql without a query: the description in a negotiated RDF syntax."""
     fmt = negotiation.pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
                                   queries.GRAPH_FORMATS, request.headers.get("Accept"))
-    endpoint = request.base_url
+    # Spelled from the Host header as sent (the front has checked it): werkzeug's base_url
+    # decodes an IDNA host name, and one that does not decode ("xn--a.b") raised UnicodeError,
+    # a 500; its request.host is "" for names it does not like (a_b, a:99999), which made the
+    # endpoint <http:///sparql>.  Without a Host (HTTP/1.0), the server's own name.
+    host = request.environ.get("HTTP_HOST") or request.host
+    endpoint = f"{request.scheme}://{host}{request.root_path}{request.path}"
+    try:
+        ox.NamedNode(endpoint)
+    except ValueError as exc:
+        raise Refused(400, f"the Host header {host!r} makes no IRI for this endpoint") from exc
     key = (endpoint, fmt.name)
     body = svc.descriptions.get(key)
     if body is None:
