@@ -26,8 +26,8 @@ def fetch(url, data=None, headers=None, method=None):
         return exc.code, exc.headers, exc.read()
 
 
-def get_with_host(endpoint: str, path: str, host: str, accept: str) -> tuple[int, bytes]:
-    """Return (status, body) of a GET sent to ``endpoint`` with a Host header of its own
+def get_with_host(endpoint: str, path: str, host: str, accept: str = "*/*"):
+    """Return (status, headers, body) of a GET sent to ``endpoint`` with a Host header of its own
     (urllib and Flask's test client would build, and choke on, a URL from it first)."""
     address = urllib.parse.urlsplit(endpoint)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
@@ -37,7 +37,7 @@ def get_with_host(endpoint: str, path: str, host: str, accept: str) -> tuple[int
         connection.putheader("Accept", accept)
         connection.endheaders()
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, response.headers, response.read()
     finally:
         connection.close()
 

@@ -253,9 +253,18 @@ def test_a_404_page_varies_by_accept(client):
 def test_the_validation_form_names_its_url_for_any_host_name(endpoint, host):
     # The form's curl line took werkzeug's url_root, which decodes an IDNA host name: a Host
     # of "xn--a.b" (no valid IDNA) made GET /validate a 500, and "a_b" was left out.
-    status, body = get_with_host(endpoint, "/validate", host, "text/html")
+    status, _, body = get_with_host(endpoint, "/validate", host, "text/html")
     assert status == 200, body
     assert f"proposal.ttl http://{host}/validate</code>".encode() in body
+
+
+@pytest.mark.parametrize("host", ["a_b", "xn--a.b"])
+def test_a_folder_without_its_slash_redirects_to_it_whatever_the_host(endpoint, host):
+    # werkzeug's redirect was absolute, built from the Host it parsed: "a_b" made it
+    # Location: http:///ontology/.  It is relative now, and keeps the query.
+    status, headers, _ = get_with_host(endpoint, "/ontology?format=nt", host)
+    assert status == 308 and headers["Location"] == "/ontology/?format=nt"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
 
 
 def test_rdf_of_an_entity_holds_each_triple_once(client):

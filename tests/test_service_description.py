@@ -72,7 +72,7 @@ def test_a_host_name_that_is_not_idna_still_gets_its_description(endpoint, host)
     # werkzeug's base_url decodes an IDNA host; "xn--a" does not decode, and GET /sparql with
     # that Host was a 500.  Names werkzeug dislikes (a_b) made the endpoint <http:///sparql>.
     # The description names the endpoint as the client reached it.
-    status, body = get_with_host(endpoint, "/sparql", host, "application/n-triples")
+    status, _, body = get_with_host(endpoint, "/sparql", host, "application/n-triples")
     assert status == 200, body
     assert f"<http://{host}/sparql>".encode() in body
 
@@ -82,5 +82,5 @@ def test_a_host_name_that_is_not_idna_still_gets_its_description(endpoint, host)
 def test_a_host_header_that_makes_no_iri_is_a_400(endpoint, host):
     # The front lets these through (a reg-name may hold "%", brackets hold hex digits and
     # colons), but no endpoint IRI can be written with them.
-    status, body = get_with_host(endpoint, "/sparql", host, "application/n-triples")
+    status, _, body = get_with_host(endpoint, "/sparql", host, "application/n-triples")
     assert status == 400 and b"makes no IRI" in body

@@ -14,7 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from werkzeug.routing import PathConverter
 
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
@@ -174,6 +183,16 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/shapes/<iri:rest>")
     def shape_page(rest: str = ""):
         return _respond(get_kg(), BASE + "shapes/" + rest)
+
+    # werkzeug's own redirect to the slash wrote an absolute URL from the Host header it
+    # parsed, and a name it does not parse (a_b, a:99999) gave Location: http:///ontology/.
+    @bp.route("/id", endpoint="id_folder")
+    @bp.route("/ontology", endpoint="ontology_folder")
+    @bp.route("/shapes", endpoint="shapes_folder")
+    def folder():
+        query = request.query_string.decode("latin-1")
+        return redirect(f"{request.script_root}{request.path}/" + (f"?{query}" if query else ""),
+                        308)
 
     return bp
 
