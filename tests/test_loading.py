@@ -44,6 +44,23 @@ def test_ill_typed_literal_is_reported_on_its_line(tmp_path):
     assert '"3.8 billion" is not a valid xsd:decimal' in problem.message
 
 
+def test_a_byte_order_mark_is_not_read_as_turtle(tmp_path):
+    # Editors on Windows write one; it was "1:1: \ufeff is not a valid subject", exit 2.
+    text = "<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:q> \"caf\xe9\" .\n"
+    marked = write(tmp_path, "marked.ttl", b"\xef\xbb\xbf" + text.encode())
+    plain = write(tmp_path, "plain.ttl", text)
+    assert loading.read_text(marked, "marked.ttl") == text
+    assert {q.triple for q in loading.load_file(marked, "x.ttl")[0]} == {
+        q.triple for q in loading.load_file(plain, "x.ttl")[0]}
+
+
+def test_a_byte_order_mark_leaves_the_line_of_a_utf8_error_as_it_was(tmp_path):
+    path = write(tmp_path, "x.ttl", b"\xef\xbb\xbf<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> \"\xe9\" .\n")
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "x.ttl")])
+    assert err.value.problems[0].line == 2
+
+
 def test_every_bad_file_is_reported_not_just_the_first(tmp_path):
     a = write(tmp_path, "a.ttl", "<urn:a> <urn:p> .\n")
     b = write(tmp_path, "b.ttl", "<urn:a> <urn:p> <urn:b>\n")

@@ -36,6 +36,12 @@ def test_graph_names_and_files(tmp_path):
     assert rdf.graph_name(settings, tmp_path / "d" / "aid.ttl") == "data/aid.ttl"
     assert rdf.graph_name(settings, tmp_path / "o" / "core.ttl") == "ontology/core.ttl"
     assert rdf.graph_name(settings, tmp_path / "x" / "p.ttl") == "x/p.ttl"
+    # A data file that is a link to one kept elsewhere is a data file all the same: named for
+    # where it points, it skipped the data checks.
+    (tmp_path / "d").mkdir()
+    (tmp_path / "kept.ttl").write_text("")
+    (tmp_path / "d" / "linked.ttl").symlink_to(tmp_path / "kept.ttl")
+    assert rdf.graph_name(settings, tmp_path / "d" / "linked.ttl") == "data/linked.ttl"
     iri = rdf.graph_iri("data/aid.ttl")
     assert rdf.file_of(iri) == "data/aid.ttl" and rdf.is_role(iri, rdf.DATA)
     assert not rdf.is_role(iri, rdf.ONTOLOGY)

@@ -100,6 +100,18 @@ def test_a_large_input_with_its_cache_built_is_loaded_from_the_cache(mini, monke
     assert canonical(per_file(store)) == canonical(default_route(mini))
 
 
+def test_files_with_a_byte_order_mark_stream_as_without(mini):
+    expected = canonical(streamed(mini))
+    for path in mini.input_files():
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert canonical(streamed(mini)) == expected
+
+
+def test_a_syntax_error_after_a_byte_order_mark_keeps_its_line(mini):
+    [problem] = failing_build(mini, "bad.ttl", "\ufeff<urn:a> <urn:p> <urn:b> .\n<urn:c> <urn:p> .\n")
+    assert str(problem).startswith("data/bad.ttl:2:")
+
+
 def failing_build(settings, name: str, text: str) -> list[loading.Problem]:
     (settings.data_dir / name).write_text(text, encoding="utf-8")
     with pytest.raises(loading.LoadError) as err:

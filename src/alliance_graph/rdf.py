@@ -145,7 +145,9 @@ def graph_name(settings, path: Path) -> str:
     Named by the folder's role, not its location, so the checks and the reasoner find the
     ontology graphs wherever ``--ontology`` and ``--data`` point.
     """
-    path = path.resolve()
+    # The folder resolved, not the file: a data file may be a link to one kept elsewhere, and
+    # is data all the same (resolved, it was named for where it points and skipped the checks).
+    path = path.parent.resolve() / path.name
     for role, folder in ((ONTOLOGY, settings.ontology_dir), (DATA, settings.data_dir)):
         if path.parent == folder.resolve():
             return f"{role}/{path.name}"

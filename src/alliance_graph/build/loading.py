@@ -52,6 +52,9 @@ class LoadError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def read_text(path: Path, name: str) -> str:
     """Return a file's text, or raise LoadError if it is not readable UTF-8 text."""
     try:
@@ -60,6 +63,9 @@ def read_text(path: Path, name: str) -> str:
         raise LoadError([Problem(name, None, f"cannot read file: {exc.strerror or exc}")]) from exc
     if b"\x00" in data:
         raise LoadError([Problem(name, None, "is a binary file, not Turtle")])
+    # A byte order mark, as some editors on Windows write, is no part of the Turtle: left in,
+    # it was reported as "is not a valid subject" at 1:1, invisible in the message.
+    data = data.removeprefix(UTF8_BOM)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

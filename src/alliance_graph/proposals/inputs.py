@@ -22,7 +22,6 @@ from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
 
 _FIRST = ox.NamedNode(str(RDF.first))
-BOM = "\ufeff"
 
 
 class Inputs:
@@ -119,10 +118,6 @@ class Inputs:
                                          f"{settings.max_proposal_bytes}-byte limit for a "
                                          "proposal: split it into smaller files")])
         text = loading.read_text(path, shown or name)
-        if shown is not None:
-            # Editors on Windows start UTF-8 with a byte order mark, which the Turtle parser
-            # takes for a character of the first subject ("\ufeff is not a valid subject").
-            text = text.removeprefix(BOM)
         quads = loading.parse_turtle(text, name)
         if shown is not None:
             if not quads:

@@ -33,7 +33,6 @@ from ..rdf import (
     turtle_term,
 )
 from . import context
-from .inputs import BOM
 
 # Predicates in the order the data files write them; the rest follow alphabetically.
 _ORDER = [str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, AG.validFrom,
@@ -153,7 +152,7 @@ class Proposal:
     def read(cls, path: Path, text: str | None = None) -> Proposal:
         """Return the proposal of ``text`` (as validated), else of the file at ``path``."""
         if text is None:
-            text = loading.read_text(path, str(path)).removeprefix(BOM)
+            text = loading.read_text(path, str(path))
         return cls(path, Triples(loading.parse_turtle(text, str(path))), prefixes(text))
 
     def check_blank_nodes(self) -> None:
