@@ -81,3 +81,23 @@ def test_an_ambiguous_or_empty_graph_request_is_a_400(endpoint, query):
     status, headers, body = fetch(f"{endpoint}/rdf-graphs?{query}")
     assert status == 400 and headers["Content-Type"].startswith("text/plain")
     assert b"graph" in body and headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_graph_xml_cannot_carry_is_a_406_as_rdf_xml(settings):
+    # Oxigraph writes a control character as it is: a graph asked for as RDF/XML was a 200
+    # that no XML parser reads.  The same graph in N-Triples carries it.
+    from alliance_graph.store.graph import KnowledgeGraph
+    from alliance_graph.web.app import create_app
+    graph = ox.NamedNode("https://alliance-graph.example/graph/data/a.ttl")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://alliance-graph.example/id/A"),
+                      ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal("a \x01 b"), graph))
+    client = create_app(settings, KnowledgeGraph.from_store(store)).test_client()
+    for path in ["/rdf-graphs?default&format=xml",
+                 "/rdf-graphs?format=xml&graph=" + urllib.parse.quote(graph.value, safe="")]:
+        response = client.get(path)
+        assert response.status_code == 406, path
+        assert "cannot be written as application/rdf+xml" in response.text
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/rdf-graphs?default&format=nt").status_code == 200

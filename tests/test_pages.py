@@ -341,3 +341,18 @@ def urn_client(pages_settings):
 def test_iris_that_cannot_be_links_are_shown_without_one(urn_client, path, shown):
     page = html(urn_client, path)
     assert shown in page and 'href="None"' not in page
+
+
+def test_rdf_xml_that_xml_cannot_carry_is_a_406(pages_settings):
+    # Oxigraph writes a control character as it is: the entity's RDF/XML was a 200 that no
+    # XML parser reads.  The same description in N-Triples carries it.
+    from alliance_graph.store.graph import KnowledgeGraph
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://alliance-graph.example/id/A"),
+                      ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal("a \x01 b"),
+                      ox.NamedNode("https://alliance-graph.example/graph/data/a.ttl")))
+    client = make_app(KnowledgeGraph.from_store(store), pages_settings).test_client()
+    response = client.get("/id/A?format=xml")
+    assert response.status_code == 406 and "cannot be written as application/rdf+xml" in response.text
+    assert client.get("/id/A?format=nt").status_code == 200

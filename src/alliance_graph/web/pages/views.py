@@ -27,6 +27,8 @@ from flask import (
 from werkzeug.routing import PathConverter
 
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
+from ...query.answer import _well_formed as well_formed_xml
+from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
 from . import completions, diagram, entity_rdf, safety, terms
@@ -245,6 +247,14 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         out = io.BytesIO()
         ox.serialize(entity_rdf.description(kg, iri), out, format=fmt.oxigraph,
                      prefixes=prefixes_for(fmt.oxigraph))
+        if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+            # The endpoint's rule: XML that no parser reads (a control character, a predicate
+            # with no local name) is a 406, never a 200.
+            try:
+                well_formed_xml(out.getvalue(), fmt)
+            except Refused as exc:
+                return Response(f"{exc}\n", exc.status, mimetype="text/plain",
+                                headers={"Vary": "Accept"})
         return Response(out.getvalue(), mimetype=media, headers={"Vary": "Accept"})
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
     resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
