@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+import pytest
+
+from alliance_graph.build import loading
 from alliance_graph.build import pipeline as build
 from alliance_graph.store import graph as store
 
@@ -63,3 +66,59 @@ def test_a_new_build_spares_a_build_written_within_the_grace(mini):
     facts = mini.data_dir / "facts.ttl"
     facts.write_text(facts.read_text().replace('"Iron Dome"', '"Iron Dome system"'))
     assert build.cached_build(mini) != first and first.exists()
+
+
+def _edit(settings, text: str) -> None:
+    (settings.data_dir / "late.ttl").write_text(text)
+
+
+def test_inputs_changed_while_read_are_read_again_and_named_for_what_was_read(mini):
+    # An add (or an editor) saving a file during a build left the new state's graph under the
+    # old state's hash: served again whenever that state came back, with the wrong version.
+    seen = []
+
+    def make(digest):
+        seen.append(digest)
+        if len(seen) == 1:
+            _edit(mini, "<urn:a> <urn:p> <urn:b> .\n")  # written while the build reads
+        return build.input_hash(mini)
+
+    digest, made = build.while_unchanged(mini, make)
+    assert len(seen) == 2 and seen[0] != seen[1]
+    assert digest == seen[1] == made == build.input_hash(mini)
+
+
+def test_a_build_failing_on_half_changed_inputs_is_tried_again(mini):
+    def make(digest):
+        if not (mini.data_dir / "late.ttl").exists():
+            _edit(mini, "<urn:a> <urn:p> <urn:b> .\n")
+            raise loading.LoadError([loading.Problem("late.ttl", 1, "half")])
+        return "built"
+
+    assert build.while_unchanged(mini, make)[1] == "built"
+
+
+def test_inputs_that_never_stop_changing_are_one_clear_error(mini):
+    count = iter(range(100))
+    discarded = []
+
+    def make(digest):
+        _edit(mini, f"<urn:a> <urn:p> {next(count)} .\n")
+        return digest
+
+    with pytest.raises(loading.LoadError, match="the input files changed during each "
+                                                        f"of {build.ATTEMPTS} builds"):
+        build.while_unchanged(mini, make, discard=discarded.append)
+    assert len(discarded) == build.ATTEMPTS
+
+
+def test_a_failure_on_unchanged_inputs_is_raised_at_once(mini):
+    calls = []
+
+    def make(digest):
+        calls.append(digest)
+        raise loading.LoadError([loading.Problem("x.ttl", 3, "broken")])
+
+    with pytest.raises(loading.LoadError, match="x.ttl:3: broken"):
+        build.while_unchanged(mini, make)
+    assert len(calls) == 1

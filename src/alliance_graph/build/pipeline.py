@@ -123,6 +123,35 @@ def cache_path(settings: Settings) -> Path:
     return settings.cache_dir / f"build-{input_hash(settings)[:32]}.nq"
 
 
+# Builds tried before giving up on inputs that keep changing while they are read.
+ATTEMPTS = 3
+
+
+def while_unchanged(settings: Settings, make, discard=lambda made: None):
+    """Return ``(hash, make(hash))`` for inputs that did not change while ``make`` read them.
+
+    A build is named by the inputs' hash, taken before they are read: an ``add`` or an editor
+    saving a file meanwhile would leave one state's graph under the other's name, served
+    again whenever that state came back and stamped with the wrong version.  So the hash is
+    taken again afterwards, and on a change ``discard`` drops what was made and it is made
+    again (a build that failed meanwhile too: the half-changed files may be what failed)."""
+    from .loading import LoadError, Problem
+    for _ in range(ATTEMPTS):
+        digest = input_hash(settings)
+        try:
+            made = make(digest)
+        except LoadError:
+            if input_hash(settings) == digest:
+                raise
+            continue
+        if input_hash(settings) == digest:
+            return digest, made
+        discard(made)
+    raise LoadError([Problem(str(settings.data_dir), None, f"the input files changed during "
+                             f"each of {ATTEMPTS} builds; run the command again once they "
+                             "are no longer being written")])
+
+
 def cached_build(settings: Settings) -> Path:
     """Return the path of an N-Quads file holding the current build, building it if needed.
 
@@ -132,13 +161,17 @@ def cached_build(settings: Settings) -> Path:
     path = cache_path(settings)
     if path.exists():
         return path
-    if is_large(settings):
-        store = ox.Store()
-        stream_into(store, settings)
-        write = lambda out: store.dump(out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
-    else:
+
+    def make(_digest):
+        if is_large(settings):
+            store = ox.Store()
+            stream_into(store, settings)
+            return lambda out: store.dump(out, format=ox.RdfFormat.N_QUADS)
         quads = build_quads(settings)
-        write = lambda out: ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)  # noqa: E731
+        return lambda out: ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+
+    digest, write = while_unchanged(settings, make)
+    path = settings.cache_dir / f"build-{digest[:32]}.nq"
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_atomically(path, write)
     atomic.remove_stale(path.parent, ("build-*.nq", ".build-*.tmp"), path.name,

@@ -53,8 +53,14 @@ def build_directory(settings: Settings, folder: Path) -> str:
         tmp = folder / f".tmp-{digest}-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            _build_in(settings, tmp)
-            gc.collect()  # drop the store so RocksDB closes its files before the rename
+            def make(_digest):
+                shutil.rmtree(tmp, ignore_errors=True)
+                _build_in(settings, tmp)
+                gc.collect()  # drop the store so RocksDB closes its files before the rename
+
+            # Named by the hash of the inputs it was built from, checked again after.
+            digest = build.while_unchanged(settings, make)[0][:32]
+            target = folder / f"build-{digest}"
             os.rename(tmp, target)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
