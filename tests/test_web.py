@@ -96,3 +96,24 @@ def test_a_range_the_server_cannot_honour_is_ignored(settings, given, status):
             client.get("/static/pages/editor.js", headers={"Range": given}) as response:
         assert response.status_code == status
         assert len(response.data) == (2 if status == 206 else len(whole.data))
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", "/nothing-here", 404), ("DELETE", "/ontology", 405), ("DELETE", "/rdf-graphs", 405),
+    ("GET", "/ontology", 308), ("GET", "/status", 200)])
+def test_every_answer_flask_gives_carries_the_sites_security_headers(settings, method, path,
+                                                                     status):
+    # werkzeug's own 404, 405 and 308 went without the content security policy.
+    response = tiny_app(settings, blueprints=None).test_client().open(path, method=method)
+    assert response.status_code == status
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_path_nothing_serves_is_a_plain_text_404(settings):
+    # It was werkzeug's HTML page, whatever the client asked for.
+    response = tiny_app(settings).test_client().get("/nothing-here",
+                                                    headers={"Accept": "text/turtle"})
+    assert response.status_code == 404 and response.mimetype == "text/plain"
+    assert response.get_data(as_text=True).startswith("nothing is served at /nothing-here")

@@ -24,6 +24,7 @@ from ..settings import Settings
 from ..store import graph as store
 from . import dry_run, graph_store, protocol, response_cache, service_description, status
 from .fast_path import FastPath
+from .pages import safety
 from .pages import views as pages
 
 
@@ -127,6 +128,13 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
 
+    @app.errorhandler(404)
+    def not_found(exc):
+        # Plain text like every other error of the API, not werkzeug's HTML page (which a
+        # client asking for RDF would have had to read).
+        return protocol.error(404, f"nothing is served at {request.path}; the endpoint is at "
+                                   "/sparql, the site starts at /")
+
     @app.errorhandler(Refused)
     def refused(exc):
         # A refusal raised under a page (the engine at its limits, say): its status and
@@ -137,7 +145,10 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     def common_headers(response):
         for name, value in protocol.HEADERS:
             response.headers[name] = value
-        return response
+        # The site's security headers on every answer Flask gives: the blueprints add them to
+        # theirs (they may be mounted in another app), but werkzeug's own 404, 405 and 308
+        # belong to no blueprint and went without.
+        return safety.protect(response)
 
     if fast_path:
         app.wsgi_app = FastPath(app.wsgi_app, service)
