@@ -79,7 +79,7 @@ def answer(kg, text: str, dataset: Dataset, fmt: Format, max_bytes: int,
         data = limits.write_bounded(result, fmt.oxigraph, max_bytes,
                                     queries.prefixes_for(fmt.oxigraph))
         if fmt.oxigraph in _XML:
-            _well_formed(data, fmt)
+            well_formed_xml(data, fmt)
         return data, fmt
     except limits.TooManyResults as exc:
         raise Refused(422, str(exc)) from exc
@@ -92,7 +92,7 @@ def answer(kg, text: str, dataset: Dataset, fmt: Format, max_bytes: int,
 _XML = (ox.QueryResultsFormat.XML, ox.RdfFormat.RDF_XML)
 
 
-def _well_formed(data: bytes, fmt: Format) -> None:
+def well_formed_xml(data: bytes, fmt: Format) -> None:
     """Refuse (406) XML that does not parse: Oxigraph writes a literal's control characters
     as they are (XML 1.0 has no way to carry them) and a predicate IRI ending in "/" or "#"
     as an element with no local name, and a client must never get that as a 200."""

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, request
 
 from ..query import network
 from ..query import results as queries
-from ..query.answer import _well_formed as well_formed_xml
+from ..query.answer import well_formed_xml
 from ..query.refused import Refused
 from . import negotiation
 from .negotiation import media_type, pick_format

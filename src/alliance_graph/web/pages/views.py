@@ -27,7 +27,7 @@ from flask import (
 from werkzeug.routing import PathConverter
 
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
-from ...query.answer import _well_formed as well_formed_xml
+from ...query.answer import well_formed_xml
 from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from .. import negotiation, service_description
