@@ -33,6 +33,17 @@ def test_syntax_error_names_file_line_and_parser_message(tmp_path):
     assert str(problem).startswith("data/bad.ttl:4:")
 
 
+def test_an_error_spanning_lines_is_shown_once_at_where_it_starts(tmp_path):
+    # "x.ttl:2:11: Parser error between line 2 column 11 and line 4 column 1: ..." said the
+    # place twice.
+    path = write(tmp_path, "x.ttl", '<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> "open\n.\n')
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "x.ttl")])
+    [problem] = err.value.problems
+    assert str(problem).startswith("x.ttl:2:")
+    assert "Parser error" not in problem.message and "line 4" not in problem.message
+
+
 def test_ill_typed_literal_is_reported_on_its_line(tmp_path):
     path = write(tmp_path, "typed.ttl", '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
                  '<urn:a> <urn:year> "1987"^^xsd:gYear .\n'

@@ -76,8 +76,8 @@ def read_text(path: Path, name: str) -> str:
 def syntax_problem(exc: SyntaxError, name: str) -> Problem:
     """Return the Problem an Oxigraph parser's SyntaxError describes, in file ``name``."""
     # Oxigraph prefixes its message with the position, which Problem already shows.
-    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
-                     "", str(exc))
+    message = re.sub(r"^Parser error (at line \d+ (between columns \d+ and \d+|column \d+)|"
+                     r"between line \d+ column \d+ and line \d+ column \d+): ", "", str(exc))
     message = re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
     return Problem(name, exc.lineno, message, exc.offset)
 
