@@ -45,6 +45,15 @@ def test_commit_replaces_every_file_and_keeps_their_modes(folder):
         "a new file gets the mode any new file gets, not mkstemp's 0600"
 
 
+def test_a_read_only_data_file_is_refused_and_nothing_changes(folder):
+    # The rename replaced it whatever its mode (and kept the mode: read-only, but changed).
+    before = files(folder)
+    os.chmod(folder / "two.ttl", 0o444)
+    with pytest.raises(transaction.CommitError, match="two.ttl is read-only, nothing changed"):
+        transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+    assert files(folder) == before
+
+
 def test_a_linked_data_file_stays_a_link_to_the_new_text(folder, tmp_path):
     kept = tmp_path / "kept"
     kept.mkdir()

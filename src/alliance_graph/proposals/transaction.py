@@ -88,6 +88,12 @@ def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
     journal is written nothing has changed, after it the next run finishes the commit.
     """
     data_dir = Path(data_dir)
+    for path in new_texts:
+        # A rename replaces a file whatever its mode: a file its owner made read-only (as
+        # root, whom permissions do not stop, too) is refused as an editor would refuse it.
+        if path.exists() and not _place(path).stat().st_mode & 0o222:
+            raise CommitError(f"{path} is read-only, nothing changed: make it writable "
+                              "(chmod u+w) or add the facts --into another file")
     temps: list[tuple[Path, Path, Path]] = []  # (data file, file it names, temporary file)
     step = 0
     try:
