@@ -2,6 +2,9 @@
 
 import csv
 import io
+import re
+import shutil
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -9,6 +12,8 @@ from click.testing import CliRunner
 
 from alliance_graph.cli import main
 from alliance_graph.query import export, network
+from alliance_graph.settings import Settings
+from alliance_graph.store import graph as store
 
 # Every asserted triple between two project entities, found without the export's own query:
 # subjects and objects under id/ that are neither claims, evidence, sources nor grades.
@@ -126,3 +131,62 @@ def test_endpoint_serves_the_network(endpoint, kg):
 def test_types_and_labels_are_node_fields_not_edges(graph):
     assert not [d for _, _, d in graph.edges(data=True)
                 if d["property"].endswith(("#type", "#label"))]
+
+
+# -- hostile data: tests/fixtures/hostile (markup, quotes, line ends, formulas, label clashes) --
+
+MARKUP = "https://alliance-graph.example/id/Markup"
+
+
+@pytest.fixture(scope="module")
+def hostile_kg(tmp_path_factory, settings):
+    root = tmp_path_factory.mktemp("hostile") / "project"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "hostile", root)
+    shutil.copy(settings.ontology_dir / "core.ttl", root / "ontology" / "core.ttl")
+    return store.load(Settings(root=root, ontology_dir=root / "ontology", data_dir=root / "data",
+                               cache_dir=root / "cache", sources_dir=root / "sources",
+                               queries_dir=root / "queries"))
+
+
+def test_graphml_keeps_labels_whole(hostile_kg):
+    """Markup, quotes, tabs, non-ASCII and a CR LF come back as written: ElementTree wrote the
+    carriage return raw, and every XML parser reads a raw CR LF as a line feed."""
+    label = next(t.object.value for t in hostile_kg.quads() if t.subject.value == MARKUP
+                 and t.predicate.value.endswith("#label"))
+    assert "\r\n" in label and "\u2028" in label
+    node = read_graphml(export.export(hostile_kg, "graphml")).nodes[MARKUP]
+    assert node["label"] == label
+
+
+def test_attribute_names_never_clash(hostile_kg):
+    """A property labelled "class" overwrote the node's class in networkx, and two properties
+    labelled "purpose" were merged into one attribute."""
+    node = read_graphml(export.export(hostile_kg, "graphml")).nodes[MARKUP]
+    assert node["class"] == "system"
+    assert node["class (ag:vesselClass)"] == "test class"
+    assert node["purpose (ag:statedPurpose)"] == "a stated purpose"
+    assert node["purpose (ag:purpose)"].startswith("=HYPERLINK(")
+    assert node["slash"] == "slash value"  # a label naming one property stays as it is
+    header = next(csv.reader(io.StringIO(export.export(hostile_kg, "nodes-csv").decode())))
+    assert len(header) == len(set(header)) and "class (ag:vesselClass)" in header
+
+
+def test_csv_is_rfc_4180_and_no_cell_runs_as_a_formula(hostile_kg):
+    """Records end in CRLF (RFC 4180); a cell starting with =, +, - or @ gets an apostrophe in
+    front, so a spreadsheet shows it as text, and dropping that apostrophe gives it back."""
+    data = export.export(hostile_kg, "nodes-csv").decode()
+    rows = list(csv.DictReader(io.StringIO(data, newline="")))
+    # Outside quoted cells, every line break is a CRLF, the last line's too.
+    between = re.sub(r'"(?:[^"]|"")*"', "", data)
+    assert between.endswith("\r\n") and "\n" not in between.replace("\r\n", "")
+    label = {r["Id"].rsplit("/", 1)[-1]: r["Label"] for r in rows}
+    assert label == {"At": "'@SUM(1)", "Formula": "'=1+2", "Minus": "'-2+3",
+                     "Plus": "'+972 (a dialling code)", "Markup": label["Markup"]}
+    markup = next(r for r in rows if r["Id"] == MARKUP)
+    assert markup["purpose (ag:purpose)"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert "\r\nCRLF\n" in markup["Label"] and markup["Label"].startswith("<b>")
+    edges = list(csv.DictReader(io.StringIO(export.export(hostile_kg, "edges-csv").decode(),
+                                            newline="")))
+    assert {e["Sources"] for e in edges} == {"1"}
+    assert [network._cell(v) for v in ("-5", "+3.25", "1e3", "'quoted'", "-")] == [
+        "-5", "+3.25", "1e3", "''quoted'", "'-"]

@@ -7,6 +7,14 @@ its claim and how many source documents its evidence quotes.  A fact whose value
 (a date, an amount, a purpose) is not an edge: it becomes an attribute of its subject's node,
 named by the property's label, several values joined by `` | ``.  Types and labels are the
 nodes' own ``class`` and ``label``.  Only SPARQL is used, so every backend can be exported.
+
+An attribute is named by its property's label alone only where that names one thing: a label
+two properties share, or one the node's own fields use (``label``, ``class``, ``iri``, ``id``),
+gets the property's short IRI after it (``date (ag:date)``), so no value overwrites another.
+CSV cells are RFC 4180 (CRLF between records).  A cell a spreadsheet would run as a formula
+(text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, but not a number
+such as ``-5``) is written with an apostrophe in front, as OWASP advises; so is text that
+starts with an apostrophe, so that dropping one leading apostrophe always gives the value back.
 """
 
 from __future__ import annotations
@@ -28,8 +36,13 @@ MEDIA_TYPES = {"graphml": "application/graphml+xml", "nodes-csv": "text/csv",
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 # Characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, lone surrogates,
 # U+FFFE/U+FFFF): a label holding one would make the whole file unreadable.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _JOIN = " | "
+# The names the node's own fields take in GraphML and CSV, compared without case.
+_OWN_FIELDS = {"id", "label", "class", "iri"}
+# What a spreadsheet reads as a formula, and a number it reads as one (left as it is).
+_FORMULA = re.compile("[=+\\-@\t\r']")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 # The plain facts that have a claim (every asserted domain triple has one), with the claim's
 # rank and the number of distinct source documents its evidence cites.
@@ -105,6 +118,17 @@ def _labels(kg, iris, query: str) -> dict[str, list[str]]:
     return found
 
 
+def _attribute_names(properties, label: dict[str, str]) -> dict[str, str]:
+    """Return a node attribute name for each literal-valued property: its label, made one of
+    a kind with its short IRI where the label alone would name two things."""
+    taken: dict[str, int] = defaultdict(int)
+    for p in properties:
+        taken[label[p].casefold()] += 1
+    return {p: label[p] if taken[label[p].casefold()] == 1
+            and label[p].casefold() not in _OWN_FIELDS else f"{label[p]} ({shorten(p)})"
+            for p in properties}
+
+
 def network(kg) -> Network:
     """Return the entities and plain domain facts of the graph as a network."""
     nodes: dict[str, Node] = {}
@@ -123,6 +147,8 @@ def network(kg) -> Network:
     for iri, cs in classes.items():
         nodes[iri].classes = [min(class_names.get(c, []), default="") or shorten(c) for c in cs]
     prop_label = {p: min(names.get(p, []), default="") or shorten(p) for p in predicates}
+    value_name = _attribute_names(
+        {r["p"].value for r in facts if not isinstance(r["o"], ox.NamedNode)}, prop_label)
     edges = []
     for r in facts:
         s, p, o = r["s"].value, r["p"].value, r["o"]
@@ -131,7 +157,7 @@ def network(kg) -> Network:
                               r["rank"].value if r["rank"] is not None else "",
                               int(r["sources"].value), r["claim"].value))
         else:
-            nodes[s].values[prop_label[p]].append(o.value)
+            nodes[s].values[value_name[p]].append(o.value)
     edges.sort(key=lambda e: (e.source, e.property, e.target))
     for node in nodes.values():
         for values in node.values.values():
@@ -140,7 +166,7 @@ def network(kg) -> Network:
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    return NOT_XML.sub("\ufffd", text)
 
 
 def to_graphml(net: Network) -> bytes:
@@ -180,14 +206,24 @@ def to_graphml(net: Network) -> bytes:
                               (edge.label, edge.property, edge.rank, edge.sources, edge.claim)):
             data(element, key, value)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    # ElementTree writes a carriage return in text as it is, and every XML parser reads it back
+    # as a line feed; as a character reference it survives (attributes already have it so).
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True).replace(
+        b"\r", b"&#13;") + b"\n"
+
+
+def _cell(value):
+    """Return a CSV cell no spreadsheet runs as a formula (see the module's docstring)."""
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def _csv(header: list[str], rows) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
+    writer.writerow([_cell(name) for name in header])
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 
