@@ -1,11 +1,19 @@
 """Exports: every format parses back in pyoxigraph and rdflib; RDF 1.2 maps claims one to one."""
 
+import shutil
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 import rdflib
+from click.testing import CliRunner
 
+from alliance_graph.cli import main
 from alliance_graph.query import export
 from alliance_graph.query.results import GRAPH_FORMATS
+from alliance_graph.settings import Settings
+from alliance_graph.store import graph as store
+from helpers import canonical
 
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig",
                  "jsonld": "json-ld", "xml": "xml"}
@@ -56,13 +64,6 @@ def test_rdf12_export_has_one_reifies_triple_per_claim(kg, fmt):
     assert not [q for q in quads if q.predicate.value.endswith("22-rdf-syntax-ns#subject")]
 
 
-def canonical(triples) -> set:
-    """Return triples with blank nodes relabelled canonically (RDFC-1.0), as a set."""
-    dataset = ox.Dataset([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return set(dataset)
-
-
 def test_rdf12_and_rdf11_exports_map_one_to_one(kg):
     """Reading the RDF 1.2 export back and undoing rdf:reifies gives the RDF 1.1 export."""
     rdf11 = ox.parse(export.export(kg, "nt"), format=ox.RdfFormat.N_TRIPLES)
@@ -89,3 +90,121 @@ def test_trig_opens_each_graph_block_once(kg):
     text = export.export(kg, "trig").decode()
     openings = [line for line in text.splitlines() if line.rstrip().endswith("{")]
     assert len(openings) == len(set(openings)) == len(kg.asserted)
+
+
+# -- hostile data: tests/fixtures/hostile (markup, quotes, line ends, non-ASCII, formulas) ------
+
+FIXTURE = Path(__file__).parent / "fixtures" / "hostile"
+
+
+def hostile_graph(root: Path, core: Path, *, leave_out=(), extra: str = ""):
+    """Build the hostile fixture project in ``root``, without the data files ``leave_out`` and
+    with one more data file holding ``extra`` Turtle if given."""
+    shutil.copytree(FIXTURE, root)
+    shutil.copy(core, root / "ontology" / "core.ttl")
+    for name in leave_out:
+        (root / "data" / name).unlink()
+    if extra:
+        (root / "data" / "extra.ttl").write_text(extra, encoding="utf-8")
+    return store.load(Settings(root=root, ontology_dir=root / "ontology", data_dir=root / "data",
+                               cache_dir=root / "cache", sources_dir=root / "sources",
+                               queries_dir=root / "queries"))
+
+
+@pytest.fixture(scope="module")
+def hostile_kg(tmp_path_factory, settings):
+    """The hostile graph that every RDF syntax can carry (no property IRI ending in / or #)."""
+    return hostile_graph(tmp_path_factory.mktemp("hostile") / "project",
+                         settings.ontology_dir / "core.ttl", leave_out=["xml-unsafe.ttl"])
+
+
+def as_ox(term):
+    """Return an rdflib term as the pyoxigraph term it names."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=term.datatype and ox.NamedNode(str(term.datatype)))
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("fmt", export.FORMATS)
+def test_hostile_values_read_back_as_the_same_graph_in_both_libraries(hostile_kg, fmt):
+    """A label with markup, quotes, a CR LF, tabs and non-ASCII comes back unchanged: the
+    RDF/XML export wrote its carriage return raw, and XML parsers read it as a line feed."""
+    quads = hostile_kg.quads()
+    data = export.export(hostile_kg, fmt)
+    if fmt in export.QUAD_FORMATS:
+        dataset = rdflib.Dataset()
+        dataset.parse(data=data, format=RDFLIB_FORMAT[fmt])
+        by_rdflib = [ox.Quad(*map(as_ox, (s, p, o)), ox.NamedNode(str(g)))
+                     for s, p, o, g in dataset.quads((None, None, None, None))]
+    else:
+        quads = [q.triple for q in quads]
+        by_rdflib = [ox.Triple(*map(as_ox, t))
+                     for t in rdflib.Graph().parse(data=data, format=RDFLIB_FORMAT[fmt])]
+    by_oxigraph = ox.parse(data, format=GRAPH_FORMATS[fmt].oxigraph)
+    assert canonical(by_rdflib) == canonical(by_oxigraph) == canonical(quads)
+    assert any("\r\nCRLF" in q.object.value for q in quads if isinstance(q.object, ox.Literal))
+
+
+def test_rdf_xml_refuses_a_property_no_xml_name_ends(tmp_path, settings):
+    """RDF/XML has no element for a property IRI ending in "/" or "#": Oxigraph wrote
+    `<oxprefix:>`, which no XML parser reads, and the export said it wrote the file."""
+    kg = hostile_graph(tmp_path / "project", settings.ontology_dir / "core.ttl")
+    for rdf12 in (False, True):
+        with pytest.raises(export.ExportError, match="ontology/hash#> does not end in an XML"):
+            export.export(kg, "xml", rdf12=rdf12)
+    rdflib.Graph().parse(data=export.export(kg, "ttl"), format="turtle")  # other syntaxes can
+    out = tmp_path / "graph.rdf"
+    out.write_bytes(b"the previous export")
+    result = CliRunner().invoke(main, ["--project", str(tmp_path / "project"), "export",
+                                       "--format", "xml", "-o", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.count("\n") == 1 and "does not end in an XML name" in result.output
+    assert out.read_bytes() == b"the previous export"
+
+
+# A label holding U+0007 (BEL): Turtle and N-Triples carry it, XML 1.0 cannot.
+BELL = """
+@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+@prefix ev: <https://alliance-graph.example/id/evidence/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+claim:Bell-type a ag:Claim ;
+    rdf:subject id:Bell ; rdf:predicate rdf:type ; rdf:object ag:State ;
+    ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:test .
+
+claim:Bell-label a ag:Claim ;
+    rdf:subject id:Bell ; rdf:predicate rdfs:label ; rdf:object "bell\\u0007 ring" ;
+    ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:test .
+"""
+
+
+def test_rdf_xml_refuses_a_character_xml_cannot_carry(tmp_path, settings):
+    kg = hostile_graph(tmp_path / "project", settings.ontology_dir / "core.ttl",
+                       leave_out=["xml-unsafe.ttl"], extra=BELL)
+    with pytest.raises(export.ExportError, match="id/Bell> holds the character U\\+0007"):
+        export.export(kg, "xml")
+    nt = ox.parse(export.export(kg, "nt"), format=ox.RdfFormat.N_TRIPLES)
+    assert "bell\x07 ring" in {t.object.value for t in nt}
+
+
+def test_rdf12_keeps_reification_of_what_is_no_claim(hostile_kg):
+    """Only claims become rdf:reifies; the old export dropped the rdf:subject/predicate/object
+    of a plain rdf:Statement (ontology/hostile.ttl) and wrote nothing in their place."""
+    rdf12 = ox.Dataset(ox.parse(export.export(hostile_kg, "nq", rdf12=True),
+                                format=ox.RdfFormat.N_QUADS))
+    note = ox.NamedNode("https://alliance-graph.example/ontology/purpose-note")
+    assert {q.predicate.value.rsplit("#")[-1] for q in rdf12.quads_for_subject(note)} >= {
+        "subject", "predicate", "object"}
+    claims = {q.subject for q in hostile_kg.quads() if q.object.value.endswith("/Claim")}
+    assert claims and not [q for q in rdf12 if q.subject in claims
+                           and q.predicate.value.endswith("#subject")]

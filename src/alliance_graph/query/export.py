@@ -10,6 +10,8 @@ viewers' formats (GraphML, node and edge CSV) are written by ``network.py``.
 from __future__ import annotations
 
 import io
+import re
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -29,22 +31,72 @@ WHERE { ?claim a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
 """
 
 
+# RDF/XML writes a predicate (and a class, as a typed node) as an element name: namespace plus
+# a local part that is an XML name.  An IRI that does not end in one ("…/", "…#", "…?x=1") has
+# no such split, and Oxigraph then writes an element no XML parser reads.
+_NAME_START = ("A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+               "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+               "\U00010000-\U000effff")
+_ENDS_IN_XML_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\xb7\u0300-\u036f"
+                               "\u203f\u2040]*$")
+_TYPE = ox.NamedNode(str(RDF.type))
+
+
 class ExportError(ValueError):
     """The export cannot be written as asked."""
 
 
 def rdf12_quads(kg, quads: list[ox.Quad]) -> list[ox.Quad]:
     """Return ``quads`` with each claim's reification triples replaced by ``rdf:reifies``."""
-    claim_graph = {}
-    kept = []
-    for q in quads:
-        if q.predicate in _REIFICATION:
-            claim_graph[q.subject] = q.graph_name
-        else:
-            kept.append(q)
+    claim_graph = {q.subject: q.graph_name for q in quads if q.predicate in _REIFICATION}
     reifies = [ox.Quad(t.subject, t.predicate, t.object, claim_graph[t.subject])
                for t in kg.query(_TO_RDF12) if t.subject in claim_graph]
-    return kept + reifies
+    # Only what was rewritten is dropped: an rdf:subject of a node that is no complete claim
+    # (a bare rdf:Statement in a data file) has no rdf:reifies form and stays as it is.
+    rewritten = {q.subject for q in reifies}
+    return [q for q in quads
+            if not (q.predicate in _REIFICATION and q.subject in rewritten)] + reifies
+
+
+def _terms(term):
+    """Yield ``term`` and, for a triple term, the terms inside it."""
+    yield term
+    if isinstance(term, ox.Triple):
+        for part in (term.subject, term.predicate, term.object):
+            yield from _terms(part)
+
+
+def _not_xml(triples) -> str:
+    """Return what in ``triples`` RDF/XML cannot carry, said for the user ("" if nothing)."""
+    for t in triples:
+        for inner in _terms(t):
+            if not isinstance(inner, ox.Triple):
+                continue
+            named = [inner.predicate] + ([inner.object] if inner.predicate == _TYPE else [])
+            for iri in named:
+                if isinstance(iri, ox.NamedNode) and not _ENDS_IN_XML_NAME.search(iri.value):
+                    return (f"the IRI <{iri.value}> does not end in an XML name, so RDF/XML "
+                            "cannot write it as a property or class")
+            bad = isinstance(inner.object, ox.Literal) and network.NOT_XML.search(inner.object.value)
+            if bad:
+                char = bad.group()
+                return (f"a value of {inner.subject} holds the character U+{ord(char):04X}, "
+                        "which XML 1.0 cannot carry")
+    return ""
+
+
+def _rdf_xml(triples, out: io.BytesIO) -> bytes:
+    """Return the RDF/XML Oxigraph wrote into ``out``, checked to be XML every parser reads."""
+    # A raw carriage return is read back as a line feed (XML normalizes line ends); as a
+    # character reference it survives, in text and attribute values alike.
+    data = out.getvalue().replace(b"\r", b"&#13;")
+    try:
+        expat.ParserCreate(namespace_separator=" ").Parse(data, True)
+    except expat.ExpatError as exc:
+        reason = _not_xml(triples) or f"Oxigraph wrote XML that does not parse ({exc})"
+        raise ExportError(f"cannot export as RDF/XML: {reason}; use ttl, nt, nq, trig or "
+                          "jsonld") from None
+    return data
 
 
 def _graph_order(q: ox.Quad) -> tuple[str, str, str, str]:
@@ -77,4 +129,6 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
     else:
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         ox.serialize(triples, out, format=target, prefixes=prefixes)
+        if fmt == "xml":
+            return _rdf_xml(triples, out)
     return out.getvalue()
