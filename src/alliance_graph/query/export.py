@@ -3,8 +3,10 @@
 Quad formats (N-Quads, TriG) keep the named graphs, so every triple still says which file it
 came from; triple formats merge the graphs.  ``rdf12`` rewrites each claim's RDF 1.1
 reification (``rdf:subject``/``rdf:predicate``/``rdf:object``) as one RDF 1.2
-``rdf:reifies`` triple term, by a single CONSTRUCT: the two forms map one to one.  The graph
-viewers' formats (GraphML, node and edge CSV) are written by ``network.py``.
+``rdf:reifies`` triple term, by a single CONSTRUCT: the two forms map one to one.  RDF/XML
+that no XML parser would read (a property or class IRI ending in "/" or "#", a control
+character in a literal) is refused with an ExportError naming the cause, never written.  The
+graph viewers' formats (GraphML, node and edge CSV) are written by ``network.py``.
 """
 
 from __future__ import annotations
