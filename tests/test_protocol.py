@@ -375,6 +375,23 @@ def test_an_answer_xml_cannot_carry_is_a_406_never_a_broken_200(endpoint, text):
     assert status == 200
 
 
+@pytest.mark.parametrize("text, accept", [
+    ('CONSTRUCT { <http://a/s> <http://a/p> "one\\r\\ntwo" } {}', "application/rdf+xml"),
+    ('SELECT ("one\\r\\ntwo" AS ?x) {}', "application/sparql-results+xml"),
+])
+def test_a_carriage_return_in_xml_reads_back_as_sent(endpoint, text, accept):
+    # Written raw, every XML parser read it back as a line feed: "one\ntwo".
+    url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": text})
+    status, _, body = fetch(url, headers={"Accept": accept})
+    assert status == 200 and b"\r" not in body
+    if accept == "application/rdf+xml":
+        values = {str(o) for o in rdflib.Graph().parse(data=body, format="xml").objects()}
+    else:
+        values = {r["x"].value for r in ox.parse_query_results(
+            body, format=ox.QueryResultsFormat.XML)}
+    assert values == {"one\r\ntwo"}
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_a_method_a_path_does_not_take_is_a_plain_405_with_allow(endpoint, method):
     status, headers, body = fetch(f"{endpoint}/sparql", method=method)

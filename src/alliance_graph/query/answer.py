@@ -79,7 +79,7 @@ def answer(kg, text: str, dataset: Dataset, fmt: Format, max_bytes: int,
         data = limits.write_bounded(result, fmt.oxigraph, max_bytes,
                                     queries.prefixes_for(fmt.oxigraph))
         if fmt.oxigraph in _XML:
-            well_formed_xml(data, fmt)
+            data = well_formed_xml(data, fmt)
         return data, fmt
     except limits.TooManyResults as exc:
         raise Refused(422, str(exc)) from exc
@@ -92,15 +92,30 @@ def answer(kg, text: str, dataset: Dataset, fmt: Format, max_bytes: int,
 _XML = (ox.QueryResultsFormat.XML, ox.RdfFormat.RDF_XML)
 
 
-def well_formed_xml(data: bytes, fmt: Format) -> None:
-    """Refuse (406) XML that does not parse: Oxigraph writes a literal's control characters
-    as they are (XML 1.0 has no way to carry them) and a predicate IRI ending in "/" or "#"
-    as an element with no local name, and a client must never get that as a 200."""
+def readable_xml(data: bytes) -> tuple[bytes, str | None]:
+    """Return XML as Oxigraph wrote it, made to read back the same, and why no parser reads
+    it (None if one does).
+
+    A raw carriage return is read back as a line feed (XML normalizes line ends); as a
+    character reference it survives, in text and attribute values alike.  And Oxigraph
+    writes a literal's control characters as they are (XML 1.0 has no way to carry them) and
+    a property IRI ending in "/" or "#" as an element with no local name."""
+    data = data.replace(b"\r", b"&#13;")
     try:
         # With namespaces, as RDF/XML and SPARQL XML readers parse: "p:" is a name to plain
         # XML 1.0 but no qualified name.
         expat.ParserCreate(namespace_separator=" ").Parse(data, True)
     except expat.ExpatError as exc:
-        raise Refused(406, f"the answer cannot be written as {fmt.media_type} ({exc}): it "
+        return data, str(exc)
+    return data, None
+
+
+def well_formed_xml(data: bytes, fmt: Format) -> bytes:
+    """Return ``readable_xml``'s bytes, or refuse (406) XML no parser reads: a client must
+    never get that as a 200."""
+    data, problem = readable_xml(data)
+    if problem:
+        raise Refused(406, f"the answer cannot be written as {fmt.media_type} ({problem}): it "
                            "holds a character or an IRI XML cannot carry; ask for another "
-                           "format, such as JSON or N-Triples") from exc
+                           "format, such as JSON or N-Triples")
+    return data

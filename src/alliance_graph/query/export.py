@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import io
 import re
-from xml.parsers import expat
 
 import pyoxigraph as ox
 
 from ..namespaces import RDF
 from . import network
+from .answer import readable_xml
 from .results import GRAPH_FORMATS, prefixes_for
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
@@ -89,15 +89,11 @@ def _not_xml(triples) -> str:
 
 def _rdf_xml(triples, out: io.BytesIO) -> bytes:
     """Return the RDF/XML Oxigraph wrote into ``out``, checked to be XML every parser reads."""
-    # A raw carriage return is read back as a line feed (XML normalizes line ends); as a
-    # character reference it survives, in text and attribute values alike.
-    data = out.getvalue().replace(b"\r", b"&#13;")
-    try:
-        expat.ParserCreate(namespace_separator=" ").Parse(data, True)
-    except expat.ExpatError as exc:
-        reason = _not_xml(triples) or f"Oxigraph wrote XML that does not parse ({exc})"
+    data, problem = readable_xml(out.getvalue())
+    if problem:
+        reason = _not_xml(triples) or f"Oxigraph wrote XML that does not parse ({problem})"
         raise ExportError(f"cannot export as RDF/XML: {reason}; use ttl, nt, nq, trig or "
-                          "jsonld") from None
+                          "jsonld")
     return data
 
 

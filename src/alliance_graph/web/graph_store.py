@@ -48,7 +48,7 @@ def _graphs(svc, graphs, fmt) -> bytes:
     if fmt.oxigraph == ox.RdfFormat.RDF_XML:
         # The endpoint's rule: XML that no parser reads (a control character, a predicate
         # with no local name) is a 406, never a 200.
-        well_formed_xml(data, fmt)
+        data = well_formed_xml(data, fmt)
     return data
 
 

@@ -247,15 +247,16 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         out = io.BytesIO()
         ox.serialize(entity_rdf.description(kg, iri), out, format=fmt.oxigraph,
                      prefixes=prefixes_for(fmt.oxigraph))
+        data = out.getvalue()
         if fmt.oxigraph == ox.RdfFormat.RDF_XML:
             # The endpoint's rule: XML that no parser reads (a control character, a predicate
             # with no local name) is a 406, never a 200.
             try:
-                well_formed_xml(out.getvalue(), fmt)
+                data = well_formed_xml(data, fmt)
             except Refused as exc:
                 return Response(f"{exc}\n", exc.status, mimetype="text/plain",
                                 headers={"Vary": "Accept"})
-        return Response(out.getvalue(), mimetype=media, headers={"Vary": "Accept"})
+        return Response(data, mimetype=media, headers={"Vary": "Accept"})
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
     resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"
