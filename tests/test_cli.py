@@ -291,6 +291,14 @@ def test_a_closed_standard_input_is_one_line_and_exit_2():
     assert done.stderr.strip() == "error: standard input is closed: give the query as text or a file"
 
 
+def test_a_carriage_return_in_xml_rows_reads_back_as_written(run):
+    # Written raw, an XML parser read it back as a line feed.
+    result = run("query", 'SELECT ("one\\r\\ntwo" AS ?x) {}', "--format", "xml")
+    assert result.exit_code == 0 and "&#13;" in result.output
+    [row] = ox.parse_query_results(result.output.encode(), format=ox.QueryResultsFormat.XML)
+    assert row["x"].value == "one\r\ntwo"
+
+
 # A cross product of the shipped graph three times over: hours of evaluation inside Oxigraph.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 

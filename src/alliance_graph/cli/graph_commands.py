@@ -107,7 +107,7 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
         else:
             # Streamed as the rows come: `| head` ends a large answer at once, and nothing
             # holds the whole of it (buffered, a cross product took gigabytes before a row).
-            sink = _Sink(sys.stdout.buffer)
+            sink = _Sink(sys.stdout.buffer, xml=fmt == "xml")
             try:
                 queries.serialize(result, fmt, sink)
             except queries.QueryError:
@@ -120,17 +120,19 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
 
 class _Sink(io.RawIOBase):
     """A binary stream in front of another that remembers why a write to it failed: Oxigraph
-    reports it as an error of the query's, which a closed pipe (`| head`) is not."""
+    reports it as an error of the query's, which a closed pipe (`| head`) is not.  In ``xml``
+    a carriage return is written ``&#13;``, as the endpoint writes it (``readable_xml``)."""
 
-    def __init__(self, stream):
-        self.stream, self.failed = stream, None
+    def __init__(self, stream, xml: bool = False):
+        self.stream, self.failed, self.xml = stream, None, xml
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
         try:
-            return self.stream.write(data)
+            self.stream.write(bytes(data).replace(b"\r", b"&#13;") if self.xml else data)
+            return len(data)
         except OSError as exc:
             self.failed = exc
             raise
