@@ -30,7 +30,7 @@ from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main
 def stats(settings: Settings, fmt: str):
     """Count triples, entities by class, claims, evidence and sources."""
     kg = load_graph(settings)
-    figures = stats_mod.compute(kg, backends.dataset_version(settings, kg))
+    figures = at_once(lambda: stats_mod.compute(kg, backends.dataset_version(settings, kg)))
     if fmt == "json":
         click.echo(json.dumps(asdict(figures), indent=2))
         return
@@ -213,7 +213,7 @@ def catalogue(settings: Settings, update: bool):
             for path in catalogue_mod.update(kg, settings.queries_dir):
                 click.echo(f"wrote {path}")
             return
-        results = catalogue_mod.check(kg, settings.queries_dir)
+        results = at_once(lambda: catalogue_mod.check(kg, settings.queries_dir))
     except catalogue_mod.CatalogueError as exc:
         fail(str(exc))
     for name, problems in results:
@@ -228,10 +228,10 @@ def catalogue(settings: Settings, update: bool):
 def check(settings: Settings):
     """Run the data and ontology *-violation.rq checks; exit 1 if any finds something."""
     try:
-        parsed = asserted(settings)
+        parsed = at_once(lambda: asserted(settings))
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
-    found = checks.problems(parsed.quads, parsed.texts)
+    found = at_once(lambda: checks.problems(parsed.quads, parsed.texts))
     for problem in found:
         click.echo(str(problem))
     click.echo(f"{len(found)} violation(s) from {len(checks.all_checks())} checks")

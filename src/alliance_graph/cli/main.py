@@ -101,7 +101,7 @@ def _leave(message: str, code: int):
 def load_graph(settings: Settings):
     """Load the knowledge graph, turning build problems into a clear exit 2."""
     try:
-        return store.load(settings)
+        return at_once(lambda: store.load(settings))
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
 
