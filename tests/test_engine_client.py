@@ -233,3 +233,31 @@ def test_without_a_standby_a_killed_engine_is_started_again(settings):
         assert engine.info["pid"] != first and engine.standby is None
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("backend", ["memory", "directory"])
+def test_an_engine_restarted_while_the_data_is_half_edited_serves_the_last_build(
+        mini, tmp_path, backend):
+    # A restarted engine opened the graph as a command does, building it for the inputs of
+    # the moment: while a data file was being edited every restart failed ("trying again"
+    # each second), and the server, its standby used up, answered nothing but 503.
+    settings = mini.with_(query_timeout=20)
+    if backend == "directory":
+        settings = settings.with_(store=str(tmp_path / "store"))
+    engine = ProcessEngine(settings)
+    try:
+        version = engine.info["version"]
+        deadline = time.monotonic() + 60
+        while engine.standby is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with open(next(mini.data_dir.glob("*.ttl")), "a") as data:
+            data.write("\n<urn:half-written> <urn:p>\n")
+        for _ in range(2):  # the standby, then an engine started after the edit
+            killed = engine.info["pid"]
+            os.kill(killed, signal.SIGKILL)
+            while engine.info["pid"] == killed and time.monotonic() < deadline:
+                time.sleep(0.05)
+        assert answer(engine, "ASK { ?s ?p ?o }")[0] == b'{"head":{},"boolean":true}'
+        assert engine.info["version"] == version
+    finally:
+        engine.close()

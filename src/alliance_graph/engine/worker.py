@@ -45,9 +45,9 @@ class Worker:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.kg = backends.open_graph(settings)
-        # Hashed once: the inputs' hash reads every input file (milliseconds per call).
-        self.version = backends.dataset_version(settings, self.kg)
+        # The version is the build's, taken once (hashing reads every input file); a restarted
+        # engine opens the build on disk, never building anew (``backends.reopen_graph``).
+        self.kg, self.version = backends.reopen_graph(settings)
 
     def info(self) -> dict:
         """Return what the front needs to know: graphs, dataset version, memory."""

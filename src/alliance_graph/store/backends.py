@@ -20,8 +20,8 @@ from .errors import StoreError
 from .layout import ASSERTED, file_graphs
 from .remote import RemoteStore
 
-__all__ = ["StoreError", "kind", "open_graph", "prepare", "dataset_version", "load_into_store",
-           "write_remote_document"]
+__all__ = ["StoreError", "kind", "open_graph", "reopen_graph", "prepare", "dataset_version",
+           "load_into_store", "write_remote_document"]
 
 
 def kind(spec: str) -> str:
@@ -68,6 +68,33 @@ def open_graph(settings: Settings):
         raise StoreError(f"{settings.store} holds {what}; fill it with "
                          f"`alliance-graph --store {settings.store} load`")
     return KnowledgeGraph(remote, remote, file_graphs(remote))
+
+
+def reopen_graph(settings: Settings):
+    """Return ``(graph, version)`` for a query engine started under a running server.
+
+    The current inputs' build if it is made (or nothing is built yet: then as ``open_graph``),
+    else the build the store last made: an engine restarted after a time or memory limit, or a
+    crash, must never run the pipeline itself.  It would fail for as long as a data file is
+    half edited (every restart failing, the server left with no engine to answer), and hold
+    queries for minutes on a large graph; the build a ``load`` made, or the one the server
+    was started with, serves meanwhile, under its own version."""
+    backend = kind(settings.store)
+    if backend != "remote":
+        folder = (directory.cache_folder(settings) if backend == "memory"
+                  else Path(settings.store))
+        made = (build.cache_path(settings).exists() if backend == "memory" else
+                (folder / f"build-{build.input_hash(settings)[:32]}").is_dir())
+        last = directory.current_build(folder)
+        if not made and last is not None:
+            from .graph import KnowledgeGraph
+            store = directory.open_build(folder, last)
+            if backend == "directory":
+                return KnowledgeGraph(store, store, file_graphs(store)), last
+            return KnowledgeGraph(memory.open_main(settings, last), store, file_graphs(store),
+                                  main_is_split=True), last
+    kg = open_graph(settings)
+    return kg, dataset_version(settings, kg)
 
 
 def prepare(settings: Settings) -> None:

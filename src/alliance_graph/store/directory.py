@@ -147,7 +147,11 @@ def cache_folder(settings: Settings) -> Path:
 
 def open_directory(settings: Settings, folder: Path) -> ox.Store:
     """Return the directory store for the current inputs, building it first if needed."""
-    digest = build_directory(settings, folder)
+    return open_build(folder, build_directory(settings, folder))
+
+
+def open_build(folder: Path, digest: str) -> ox.Store:
+    """Return the build ``digest`` of the directory store ``folder``, as it is on disk."""
     try:
         # Read-only: several server workers can open it at once, and nothing writes to it.
         return ox.Store.read_only(str(folder / f"build-{digest}"))

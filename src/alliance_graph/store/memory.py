@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from .. import atomic
 from ..build import pipeline as build
 from ..settings import Settings
+from .errors import StoreError
 from .layout import write_main
 
 
@@ -29,10 +30,24 @@ def main_file(settings: Settings) -> Path:
     return path
 
 
-def open_main(settings: Settings) -> ox.Store:
-    """Return a new in-memory store holding the ``main`` layout of the current build."""
+def built_main_file(settings: Settings, digest: str) -> Path:
+    """Return the ``main`` layout file of the build ``digest`` (an input hash's first 32
+    digits), writing it from that build's cache file if needed, never building."""
+    path = settings.cache_dir / f"main-{digest}.nq"
+    if not path.exists():
+        nquads = settings.cache_dir / f"build-{digest}.nq"
+        if not nquads.exists():
+            raise StoreError(f"the build {digest} is no longer in {settings.cache_dir}")
+        atomic.write_atomically(path, partial(write_main, nquads))
+    return path
+
+
+def open_main(settings: Settings, digest: str | None = None) -> ox.Store:
+    """Return a new in-memory store holding the ``main`` layout of the current build (of the
+    build ``digest``, if given: see ``built_main_file``)."""
     store = ox.Store()
+    path = main_file(settings) if digest is None else built_main_file(settings, digest)
     # load(), not bulk_load(): into memory it is the faster of the two and leaves a smaller
     # process (at 100 k facts 3.8 s and 403 MiB against 4.6 s and 433 MiB).
-    store.load(path=str(main_file(settings)), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return store
