@@ -3,12 +3,14 @@ store's reuse, rebuild and crash safety."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pyoxigraph as ox
@@ -74,7 +76,8 @@ def test_directory_store_is_reused_until_the_inputs_change(mini, monkeypatch):
     data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
     second = directory.build_directory(mini, folder)
     assert second != first and directory.current_build(folder) == second
-    assert sorted(p.name for p in folder.iterdir()) == ["CURRENT", f"build-{second}"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        directory.NAMING_LOCK, "CURRENT", f"build-{second}"]
 
 
 def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
@@ -129,7 +132,8 @@ def test_what_a_command_killed_while_naming_its_build_left_is_removed_by_the_nex
     data = sorted(mini.data_dir.glob("*.ttl"))[0]
     data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
     second = directory.build_directory(settings, folder)
-    assert sorted(p.name for p in folder.iterdir()) == [fresh.name, "CURRENT", f"build-{second}"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        fresh.name, directory.NAMING_LOCK, "CURRENT", f"build-{second}"]
 
 
 def test_a_killed_build_leaves_the_previous_store_usable(mini):
@@ -202,6 +206,31 @@ def test_first_runs_at_once_share_one_build(mini):
     assert all(code == 0 for code, _ in results), results
     assert [p.name for p in folder.iterdir() if p.name.startswith("build-")] \
         == [f"build-{directory.current_build(folder)}"]
+
+
+def test_naming_a_build_and_removing_the_others_waits_for_the_command_doing_it(mini):
+    # Two builds of different inputs finishing together could each remove the other's build,
+    # leaving CURRENT naming a folder that was gone.  While one command names its build (it
+    # holds the lock, here held by the test), another's finished build waits, unnamed.
+    folder = mini.cache_dir / "store"
+    first = directory.build_directory(mini, folder)
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
+    done = []
+    with open(folder / directory.NAMING_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        worker = threading.Thread(target=lambda: done.append(
+            directory.build_directory(mini, folder)))
+        worker.start()
+        deadline = time.monotonic() + 120
+        while not any(p.name.startswith(".tmp-") for p in folder.iterdir()):
+            assert time.monotonic() < deadline and worker.is_alive()
+            time.sleep(0.05)
+        time.sleep(5)  # the build of the mini project takes about a second
+        assert directory.current_build(folder) == first and not done
+        assert (folder / f"build-{first}").is_dir()
+    worker.join(120)
+    assert done and directory.current_build(folder) == done[0] != first
 
 
 @pytest.mark.parametrize("spec, says", [("http://[::1", "is not a valid URL"),

@@ -11,10 +11,12 @@ use and a half-built store is never opened.
 from __future__ import annotations
 
 import errno
+import fcntl
 import gc
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,9 +28,11 @@ from .errors import StoreError
 from .layout import asserted_copy, file_graphs
 
 CURRENT = "CURRENT"
-# What a directory store holds: CURRENT, builds named by a 32-digit hash, and the temporary
-# folders of builds under way (their writer's pid last).
-_OURS = re.compile(r"CURRENT|build-[0-9a-f]{32}|\.tmp-[0-9a-f]{32}-[0-9]+|\.CURRENT\..*\.tmp")
+NAMING_LOCK = ".naming.lock"
+# What a directory store holds: CURRENT, builds named by a 32-digit hash, the temporary
+# folders of builds under way (their writer's pid last), and the lock for naming a build.
+_OURS = re.compile(r"CURRENT|build-[0-9a-f]{32}|\.tmp-[0-9a-f]{32}-[0-9]+|\.CURRENT\..*\.tmp"
+                   r"|\.naming\.lock")
 
 
 def current_build(folder: Path) -> str | None:
@@ -48,10 +52,9 @@ def build_directory(settings: Settings, folder: Path) -> str:
         return digest
     _check_ours(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"build-{digest}"
-    if not target.is_dir():
+    tmp = None
+    if not (folder / f"build-{digest}").is_dir():
         tmp = folder / f".tmp-{digest}-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
         try:
             def make(_digest):
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -60,23 +63,36 @@ def build_directory(settings: Settings, folder: Path) -> str:
 
             # Named by the hash of the inputs it was built from, checked again after.
             digest = build.while_unchanged(settings, make)[0][:32]
-            target = folder / f"build-{digest}"
-            os.rename(tmp, target)
-        except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            # Another command built the same inputs meanwhile (two first runs at once): its
-            # build is as good as this one.
-            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
-                raise
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    write_atomically(folder / CURRENT, digest + "\n")
-    _remove_old_builds(folder, keep=target.name)
+    target = folder / f"build-{digest}"
+    # Naming a build and removing the others, one command at a time: two builds of different
+    # inputs finishing together could each remove the other's, leaving CURRENT naming a
+    # folder that is gone.
+    with _naming(folder):
+        if tmp is not None:
+            try:
+                os.rename(tmp, target)
+            except OSError as exc:
+                shutil.rmtree(tmp, ignore_errors=True)
+                # Another command built the same inputs meanwhile (two first runs at once):
+                # its build is as good as this one.
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
+                    raise
+        write_atomically(folder / CURRENT, digest + "\n")
+        _remove_old_builds(folder, keep=target.name)
     # A command killed while it named its build leaves its CURRENT's temporary file; once
     # nothing has written one for a while it is no other command's (nothing else removes it).
     remove_stale(folder, (".CURRENT.*.tmp",), CURRENT, settings.stale_cache_seconds)
     return digest
+
+
+@contextmanager
+def _naming(folder: Path):
+    with open(folder / NAMING_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed, or when the holder dies
+        yield
 
 
 def _check_ours(folder: Path) -> None:
