@@ -84,3 +84,11 @@ def test_write_output_that_fails_leaves_the_old_file(tmp_path):
     with pytest.raises(OSError):
         atomic.write_output(target, fail_halfway)
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["prev.nt"]
+
+
+def test_write_output_that_fails_names_the_file_the_user_gave(tmp_path):
+    # It named the hidden temporary file beside it: ".x.ttl.88d3ddb82563.tmp".
+    target = tmp_path / "no-such-folder" / "x.ttl"
+    with pytest.raises(FileNotFoundError) as failed:
+        atomic.write_output(target, b"data")
+    assert failed.value.filename == str(target) and ".tmp" not in str(failed.value)

@@ -85,7 +85,13 @@ def write_output(path: Path, data: Data) -> None:
         with open(path, "wb") as out:
             _write(out, data)
         return
-    write_atomically(path.resolve() if path.is_symlink() else path, data)
+    try:
+        write_atomically(path.resolve() if path.is_symlink() else path, data)
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        # Named as the user gave it, not as the hidden temporary file beside it that failed.
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def remove_stale(folder: Path, patterns: tuple[str, ...], keep: str, grace: float) -> None:
