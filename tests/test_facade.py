@@ -1,9 +1,11 @@
 """The package's facade: what a notebook does with it, end to end."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 import alliance_graph as ag
 from alliance_graph.settings import Settings
@@ -35,3 +37,21 @@ def test_validate_and_add_a_proposal(tmp_path):
     assert result.report.conforms and result.merged.added
     after = {p.name: p.read_bytes() for p in (project / "data").glob("*.ttl")}
     assert after != before
+
+
+@pytest.mark.parametrize("query, says", [("ASK {}", "bool(result) is its answer"),
+                                         ("CONSTRUCT WHERE { ?s a ag:Claim }", "to_rdflib")])
+def test_rows_of_a_result_that_has_none_says_what_to_do_instead(settings, query, says):
+    # It was "AttributeError: 'pyoxigraph.QueryBoolean' object has no attribute 'variables'".
+    with pytest.raises(TypeError, match=re.escape(says)):
+        ag.rows(ag.run(ag.load(settings), query))
+
+
+def test_one_proposal_may_be_given_as_a_path_alone(tmp_path):
+    # A string was taken for a list of one-letter file names ("p: no such file", ...).
+    project = tmp_path / "project"
+    shutil.copytree(SHAPES / "base", project / "data")
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    settings = Settings.from_json({"root": project})
+    for given in (str(SHAPES / "domain.pass.ttl"), SHAPES / "domain.pass.ttl"):
+        assert ag.validate(given, settings).conforms

@@ -43,18 +43,26 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
 
 
 def validate(paths, settings=None):
-    """Check proposed Turtle files with the graph; return the report (``report.conforms``)."""
-    from pathlib import Path
-
+    """Check proposed Turtle files (a path, or a list of them) with the graph; return the
+    report (``report.conforms``)."""
     from .proposals.validation import validate as validate_files
     from .settings import Settings
-    return validate_files(settings or Settings(), [Path(p) for p in paths])
+    return validate_files(settings or Settings(), _paths(paths))
 
 
 def add(paths, settings=None, into=None):
-    """Validate proposed Turtle files and, only if they conform, merge them into data/."""
-    from pathlib import Path
-
+    """Validate proposed Turtle files (a path, or a list of them) and, only if they conform,
+    merge them into data/."""
     from .proposals.add import add as add_files
     from .settings import Settings
-    return add_files(settings or Settings(), [Path(p) for p in paths], into)
+    return add_files(settings or Settings(), _paths(paths), into)
+
+
+def _paths(paths) -> list:
+    from os import PathLike
+    from pathlib import Path
+
+    # One path is one file: a string is not a list of one-letter file names.
+    if isinstance(paths, (str, bytes, PathLike)):
+        paths = [paths]
+    return [Path(p) for p in paths]

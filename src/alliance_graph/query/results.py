@@ -85,6 +85,11 @@ def kind_of(result) -> str:
 
 def rows(result) -> list[dict]:
     """Return SELECT solutions as dicts of variable name to Oxigraph term (None if unbound)."""
+    kind = kind_of(result)
+    if kind != "select":
+        raise TypeError("rows() reads the solutions of a SELECT query, not " + (
+            "an ASK result: bool(result) is its answer" if kind == "ask" else
+            "a CONSTRUCT or DESCRIBE result: iterate over its triples, or use to_rdflib(result)"))
     names = [v.value for v in result.variables]
     with evaluating():
         return [{n: s[n] for n in names} for s in result]
