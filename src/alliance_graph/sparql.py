@@ -11,8 +11,10 @@ are read only inside IRIs and strings (1.1 decoded them everywhere first; Oxigra
 so ``\\u0053ERVICE`` outside a string is a syntax error to it and an ``ERROR`` token here),
 language tags may carry a base direction (``"x"@en--ltr``), and the triple-term tokens ``<<``,
 ``>>``, ``<<(``, ``)>>``, ``{|``, ``|}`` and ``~`` exist.  Whitespace and comments are
-skipped.  A character that starts no terminal becomes a one-character ``ERROR`` token, so
-the scan always covers the whole text and a caller decides what an error means.
+skipped.  A character that starts no terminal becomes a one-character ``ERROR`` token, the
+last one: the engine reads no further than that (a syntax error), and reading on is what
+could cost time quadratic in the text (each quote of ``'\\'\\'\\'...`` or ``"\\"\\"...``
+would start a string scanned to the end of the line and failing there).
 
 One compiled pattern with named alternatives does the work; alternatives that share a first
 character are ordered so the longest terminal wins, as the grammar's tokenization requires.
@@ -199,21 +201,22 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                             stack.pop()
                         if value == "}":
                             clause = ""
-            elif kind == "NAME" or kind == "WORD" or kind == "ERROR":
-                run = kind != "NAME"  # a run of name characters may go on after this token
+            elif kind == "ERROR":
+                # The end of what the engine reads; going on would rescan (module doc).
+                append(new(Token, (kind, value, start)))
+                return tokens
+            elif kind == "NAME" or kind == "WORD":
+                run = kind == "WORD"  # a run of name characters may go on after this token
                 if kind == "WORD":
                     kind = "NAME"
                 append(new(Token, (kind, value, start)))
-                if kind == "NAME":
-                    upper = value.upper()
-                    if upper in _CLAUSE_END:
-                        clause = ""
-                    elif "BY" in upper or "HAVING" in upper or "SELECT" in upper:
-                        # GROUP BY, ORDER BY, HAVING, SELECT, or glued as in ORDERBY
-                        clause = "SELECT" if "SELECT" in upper else "BY"
-                    prev2, prev, word2, word = prev, upper, word, True
-                else:
-                    prev2, prev, word2, word = prev, kind, word, False
+                upper = value.upper()
+                if upper in _CLAUSE_END:
+                    clause = ""
+                elif "BY" in upper or "HAVING" in upper or "SELECT" in upper:
+                    # GROUP BY, ORDER BY, HAVING, SELECT, or glued as in ORDERBY
+                    clause = "SELECT" if "SELECT" in upper else "BY"
+                prev2, prev, word2, word = prev, upper, word, True
                 if not left:
                     return tokens
                 if run and pos < end and pos >= no_pname_until and _BASE_CHAR.match(value):
