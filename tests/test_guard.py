@@ -9,6 +9,7 @@ catch), and each benign one a query the engine really runs.  SERVICE targets are
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -351,6 +352,22 @@ def test_form_prefixes_and_from():
 def test_prefixes_glued_to_keywords_are_kept():
     # Oxigraph reads GRAPHid:x as GRAPH id:x, so id: must be handed over.
     assert "id" in guard.check("SELECT * { GRAPHid:x { ?s ?p ?o } }", P).prefixes
+
+
+@pytest.mark.parametrize("text", [
+    "AS" * 45_000 + " {}",  # read as 45,000 keywords where a query begins
+    "SELECT * { ?s ?p ?o " + "AS" * 45_000 + "SERVICE <x> {} }",
+    "SELECT * { ?s ?p " + "a." * 45_000 + "serviceex:x }",
+])
+def test_a_long_run_of_glued_keywords_is_read_in_linear_time(text):
+    """A word of 90 kB that is a run of keywords (each one to the engine) is split in time
+    linear in it (copying the run so far at each keyword took 4 s and more)."""
+    started = time.perf_counter()
+    try:
+        guard.check(text, P)
+    except guard.Refused:
+        pass
+    assert time.perf_counter() - started < 2
 
 
 @pytest.mark.parametrize("text,where", [
