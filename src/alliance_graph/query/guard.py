@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+
+import pyoxigraph as ox
 
 from ..sparql import CLOSE, OPEN, Token
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within, where
@@ -311,12 +312,21 @@ def _resolve(token: Token, declared, base, prefixes) -> str | None:
 
 
 def _iri(written: str, base: str | None) -> str:
-    """Return an IRIREF's IRI: \\u escapes decoded, resolved against the BASE if relative."""
+    """Return an IRIREF's IRI: \\u escapes decoded, resolved against the BASE if relative.
+
+    Resolved by Oxigraph's own parser, so exactly as the engine resolves it (RFC 3986);
+    Python's urljoin differs in ways that named another graph than the engine read: it keeps
+    the base's fragment (``<>`` against ``<http://e/g1#f>``), collapses ``//`` in a path,
+    and leaves an IRI relative to a ``urn:`` or unknown-scheme base unresolved.
+    """
     iri = written[1:-1]
     if "\\" in iri:
         iri = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
-    if base is not None and not _SCHEME.match(iri):
-        iri = urljoin(base, iri)
-    return iri
-
-
+    if base is None or _SCHEME.match(iri):
+        return iri
+    try:
+        triple = next(iter(ox.parse(f"{written} <urn:p> <urn:o> .".encode(),
+                                    format=ox.RdfFormat.TURTLE, base_iri=base)))
+    except (SyntaxError, ValueError, StopIteration):
+        return iri  # a base or an IRI the engine cannot read either: its syntax error
+    return triple.subject.value
