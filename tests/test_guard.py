@@ -386,6 +386,8 @@ def test_a_long_run_of_glued_keywords_is_read_in_linear_time(text):
     (r"SELECT * { \u0053ERVICE <http://e/> { } }", "line 1, column 12"),
     ("SELECT * {\n ?s ?p ?o \u00a0}", "line 2, column 11"),
     ("\ufeffSELECT * { }", "line 1, column 1"),
+    # Where VERSION's string should be: the lexer stops there, so the rest is never checked.
+    ("VERSION \\ SELECT * { SERVICE <http://e/> { } }", "line 1, column 9"),
 ])
 def test_text_oxigraph_cannot_read_is_a_400_saying_where(text, where):
     assert not parses_as_query(text)

@@ -93,9 +93,7 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
         token = tokens[i]
         kind = token.kind
         if kind == "ERROR":
-            raise Refused(400, f"syntax error ({where(text, token)}): {token.text!r} starts no "
-                               "SPARQL token here (\\u escapes are read only inside IRIs and "
-                               "strings)")
+            _unreadable(text, token)
         if kind in OPEN:
             depth += 1
         elif kind in CLOSE:
@@ -150,6 +148,11 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
         else:
             start = False
         i += 1
+    # The lexer stops at text the engine cannot read; the loop may have stepped over it as
+    # the argument of a clause (VERSION, SERVICE, FROM), so it is refused here all the same:
+    # what follows it was never read, nor checked.
+    if tokens and tokens[-1].kind == "ERROR":
+        _unreadable(text, tokens[-1])
     # A keyword glued to another is read by the engine as both (``_split``), so a word that
     # merely holds a volatile name counts: a false alarm costs only a cache entry.
     plan.volatile = any(t.kind == "NAME" and _VOLATILE.search(t.text) for t in tokens)
@@ -160,6 +163,11 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     plan.prefixes = {p: iri for p, iri in prefixes.items()
                      if p in used or any(u.endswith(p) for u in used)}
     return plan
+
+
+def _unreadable(text: str, token: Token):
+    raise Refused(400, f"syntax error ({where(text, token)}): {token.text!r} starts no "
+                       "SPARQL token here (\\u escapes are read only inside IRIs and strings)")
 
 
 def _split(token: Token, wanted: frozenset[str]) -> list[Token] | None:
@@ -240,7 +248,8 @@ def _declaration(text, tokens, i, declared, base):
         return i + 3, base
     if word == "BASE" and i + 1 < len(tokens) and tokens[i + 1].kind == "IRIREF":
         return i + 2, _iri(tokens[i + 1].text, base)
-    return i + (2 if word == "VERSION" else 1), base
+    version = word == "VERSION" and i + 1 < len(tokens) and "STRING" in tokens[i + 1].kind
+    return i + (2 if version else 1), base
 
 
 def _target(tokens, i, text):
