@@ -59,6 +59,10 @@ def service_spellings(port: int) -> list[str]:
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}/c> {{ ?s ?p ?o }} }}",
         f"ASK {{ SERVICE <{url}/ask> {{ ?s ?p ?o }} }}",
         f"LOAD <{url}/load>",
+        # '<' after EXISTS { } is less-than to the engine; read as an IRI, the quote in it
+        # hid the SERVICE call in a string (the sandbox alone stopped it).
+        f"SELECT * {{ ?s ?p ?o BIND(EXISTS{{}}<?s+'>' AS ?z) SERVICE <{url}/exists> "
+        "{ ?a ?b ?c } FILTER(') #' != '')\n} LIMIT 1",
     ]
 
 

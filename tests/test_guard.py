@@ -488,11 +488,18 @@ def test_nesting_behind_a_glued_keyword_is_counted(name):
 @pytest.mark.parametrize("text", [
     "SELECT * { ?s ?p ?o FILTER(?a<?b#c>) }\n",
     "SELECT * { ?s ?p ?o FILTER(?a<'x'&&?b>'y') }",
+    # After EXISTS { } (an operand) as after any other: read as an IRI, the quote in it hid a
+    # SERVICE call in what the checks took for a string, and Oxigraph called it.
+    f"SELECT * {{ ?s ?p ?o BIND(EXISTS{{}}<?s+'>' AS ?z) SERVICE {E} {{ ?a ?b ?c }} "
+    "FILTER(') #' != '')\n}",
+    f"SELECT * {{ ?s ?p ?o FILTER(NOT EXISTS{{}}<?s&&'>') SERVICE {E} {{ }} FILTER(') #')\n}}",
 ])
 def test_a_less_than_that_also_reads_as_an_iri_hiding_text_is_refused(text):
     with pytest.raises(guard.Refused, match="put a space after '<'") as refused:
         guard.check(text, P)
     assert refused.value.status == 400
+    if "SERVICE" in text:
+        assert parses_as_query(text)  # Oxigraph reads it, SERVICE call and all
 
 
 def test_an_iri_with_parentheses_passes():

@@ -95,12 +95,15 @@ _BASE_CHAR = re.compile(f"[{_BASE}]")
 _SIGNED = {"+": "_POSITIVE", "-": "_NEGATIVE"}
 OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
 CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
-# Tokens after which an expression expects an operator, not an operand.
+# Tokens after which an expression expects an operator, not an operand.  '}' is one: inside
+# an expression's brackets it can only close [NOT] EXISTS { ... }, an operand like any call
+# ("FILTER(EXISTS{}<?s+'>' ..." is less-than to the engine, and read as an IRI the quote in
+# it hid a SERVICE call from the checks).
 _OPERAND_END = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "STRING_LITERAL1",
                           "STRING_LITERAL2", "STRING_LITERAL_LONG1", "STRING_LITERAL_LONG2",
                           "LANGTAG", "INTEGER", "DECIMAL", "DOUBLE", "INTEGER_POSITIVE",
                           "DECIMAL_POSITIVE", "DOUBLE_POSITIVE", "INTEGER_NEGATIVE",
-                          "DECIMAL_NEGATIVE", "DOUBLE_NEGATIVE", "NIL", ")", ")>>",
+                          "DECIMAL_NEGATIVE", "DOUBLE_NEGATIVE", "NIL", ")", ")>>", "}",
                           "TRUE", "FALSE"))
 # Words before "(" in a graph pattern that open no expression: a collection or a VALUES list.
 _NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
