@@ -73,6 +73,16 @@ def test_two_queries_are_400(endpoint):
     assert status == 400
 
 
+@pytest.mark.parametrize("ctype, body", [
+    ("application/x-www-form-urlencoded", urllib.parse.urlencode({"query": "ASK {}"}).encode()),
+    ("application/sparql-query", b"ASK {}")])
+def test_a_post_with_a_query_in_the_url_too_is_400(endpoint, ctype, body):
+    # The body's query was run and the URL's silently ignored.
+    url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": "SELECT * {}"})
+    status, _, answer = fetch(url, body, {"Content-Type": ctype})
+    assert status == 400 and b"the URL gives one too" in answer
+
+
 # --- formats ------------------------------------------------------------------------------
 
 def test_select_in_xml_csv_tsv_parses_back_to_the_json_answer(endpoint):

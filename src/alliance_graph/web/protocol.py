@@ -114,6 +114,9 @@ def read_request(environ, limit: int) -> QueryRequest | None:
         ctype = (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
         if ctype == "application/sparql-update":
             raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
+        if "query" in args:  # the body's was run, the URL's silently ignored
+            raise Refused(400, "a POST carries its query in the body: the URL gives one too; "
+                               "send exactly one")
         if ctype == "application/x-www-form-urlencoded":
             form = parse_params(read_body(environ, limit), "form body")
             if "update" in form:
