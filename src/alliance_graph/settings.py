@@ -187,6 +187,8 @@ class Settings:
     # bytes.  0 disables the cache.
     response_cache_bytes: int = 32 * 2**20
     # SERVICE IRIs a query may call; empty, so the endpoint makes no outbound request at all.
+    # Only a remote store can call one: over a local store the engine's sandbox refuses
+    # every internet socket whatever the checks let through (engine/sandbox.py).
     allowed_services: tuple[str, ...] = ()
     # Server (web/server.py).  ``workers``: queries evaluated at once, on the engine's threads
     # over its one store; more wait for a free one, up to their time limit.  ``http_threads``:
