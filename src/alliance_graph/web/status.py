@@ -20,10 +20,14 @@ def status():
     svc = service()
     engine = svc.engine
     counters = dict(getattr(engine, "counters", {}))
+    # While an engine is started again with no standby to take over, the last one's pid would
+    # name a process that is gone.
+    restarting = bool(getattr(engine, "restarting", False))
     return jsonify({
         "version": svc.version,
         "sandbox": engine.info.get("sandbox") or "internet sockets refused (seccomp)",
-        "engine": {"pid": engine.info.get("pid"), "workers": svc.settings.workers,
+        "engine": {"pid": None if restarting else engine.info.get("pid"),
+                   "restarting": restarting, "workers": svc.settings.workers,
                    "standby": getattr(engine, "standby", None) is not None},
         "stopped": {reason: counters.get(reason, 0) for reason in ("time", "memory", "crash")},
         "restarts": counters.get("restarts", 0),
