@@ -1,8 +1,10 @@
 """The front's deadline on each request and cap on each client's connections, as a client meets
 them (a real `alliance-graph serve`, with a 2 s deadline and 4 connections per address)."""
 
+import contextlib
 import http.client
 import re
+import signal
 import socket
 import threading
 import time
@@ -281,8 +283,28 @@ def crowded(tmp_path_factory):
                "--connection-limit", str(LIMIT)]
     process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
                             tmp_path_factory.mktemp("crowded") / "serve.log")
-    yield "127.0.0.1", port
+    yield Address("127.0.0.1", port, process)
     servers.stop(process)
+
+
+class Address(tuple):
+    """A server's (host, port), and its process."""
+
+    def __new__(cls, host: str, port: int, process):
+        address = super().__new__(cls, (host, port))
+        address.process = process
+        return address
+
+
+@contextlib.contextmanager
+def paused(process):
+    """Stop ``process`` for the block, then let it go on: what its clients do meanwhile
+    waits in its sockets, as it would for a server falling behind."""
+    process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGCONT)
 
 
 def fill(endpoint, first: bytes, then: bytes = b"") -> list[socket.socket]:
@@ -340,16 +362,20 @@ def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(
     query = b"GET /sparql?" + urllib.parse.urlencode({"query": SLOW}).encode() + b" HTTP/1.1\r\n"
     held = []
     try:
-        for n in range(LIMIT):
-            held.append(connect(crowded, source=f"127.0.0.{2 + n % 2}"))
-            held[-1].sendall(query + b"Host: x\r\n\r\n")
-        # Until the server has read them all, one not read yet is a connection waiting for
-        # its client, which a newcomer may take; they are answered at the 10 s time limit.
-        time.sleep(2)
-        with connect(crowded, source="127.0.0.9") as extra:
+        # The server paused, the newcomer arrives with the last requests still unread: a
+        # connection whose request has arrived is not one waiting for its client, and closing
+        # it for the newcomer (as the server did) dropped that request unanswered.
+        with paused(crowded.process):
+            for n in range(LIMIT):
+                held.append(connect(crowded, source=f"127.0.0.{2 + n % 2}", timeout=30))
+                held[-1].sendall(query + b"Host: x\r\n\r\n")
+            extra = connect(crowded, source="127.0.0.9")
+        with extra:
             refusal = read_all(extra)
         assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
         assert b"has its 6 connections open, each with a request being answered" in refusal
+        for sock in held:   # each is answered (503, at the 10 s time limit), none dropped
+            assert sock.recv(65536).startswith(b"HTTP/1.1 503 ")
     finally:
         for sock in held:
             sock.close()

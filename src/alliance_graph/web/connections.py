@@ -23,13 +23,14 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   out or a trickled request reached its deadline: clients from a few addresses could keep every
   other out.  Instead the newcomer takes the place of the connection that has waited longest
   for its client: an idle keep-alive connection (closed, as clients expect of one) or a request
-  still arriving (answered 503).  A connection whose request is being answered is never taken;
-  when all are, the newcomer is answered 503.
+  still arriving (answered 503).  A connection whose request is being answered, or has arrived
+  and waits to be read, is never taken; when all are, the newcomer is answered 503.
 """
 
 from __future__ import annotations
 
 import re
+import socket
 import time
 from collections import Counter
 
@@ -164,7 +165,18 @@ class Channel(HTTPChannel):
             return None
         if self.reading is not None:
             return self.reading[1]
+        if self._unread():
+            # Its client has sent a request the main loop has not read yet (a connection just
+            # accepted, say): it waits for the server, and closing it would drop that request.
+            return None
         return time.monotonic() - (time.time() - self.last_activity)
+
+    def _unread(self) -> bool:
+        """Return whether bytes from the client wait in the socket, not read yet."""
+        try:  # the socket is non-blocking (waitress's): an empty buffer raises
+            return bool(self.socket.recv(1, socket.MSG_PEEK))
+        except OSError:  # nothing there, or the connection reset: nothing to keep it for
+            return False
 
     def refuse(self, status: str, message: str) -> None:
         """Answer ``status`` with ``message``, then close: nothing more is read."""
