@@ -1,17 +1,26 @@
 """The package's facade: what a notebook does with it, end to end."""
 
+import json
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 import alliance_graph as ag
+from alliance_graph.engine.wire import EngineError
 from alliance_graph.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "tests" / "fixtures" / "shapes"
+LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
+# A cross product of the shipped graph three times over: hours inside Oxigraph.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def test_load_run_rows_export(settings):
@@ -55,3 +64,91 @@ def test_one_proposal_may_be_given_as_a_path_alone(tmp_path):
     settings = Settings.from_json({"root": project})
     for given in (str(SHAPES / "domain.pass.ttl"), SHAPES / "domain.pass.ttl"):
         assert ag.validate(given, settings).conforms
+
+
+@pytest.fixture(scope="module")
+def isolated(settings):
+    """The shipped graph read through an engine process of its own, queries stopped at 2 s."""
+    kg = ag.load(settings, timeout=2)
+    yield kg
+    kg.close()
+
+
+@pytest.mark.parametrize("query, inferred", [
+    (LOOKUP, False), ("SELECT ?c ?p WHERE { ?c a ag:Claim ; rdf:predicate ?p }", False),
+    ("SELECT ?t WHERE { id:IronDome a ?t }", True),
+    ("CONSTRUCT WHERE { id:IronDome ?p ?o }", False), ("ASK { ?c a rdf:Statement }", True)])
+def test_a_graph_loaded_with_a_timeout_answers_as_one_in_this_process(isolated, kg, query,
+                                                                     inferred):
+    ours, local = ag.run(isolated, query, inferred=inferred), ag.run(kg, query,
+                                                                     inferred=inferred)
+    if isinstance(local, ox.QueryBoolean):
+        assert bool(ours) == bool(local)
+    elif isinstance(local, ox.QuerySolutions):
+        key = lambda rows: sorted(str(sorted(r.items())) for r in rows)  # noqa: E731
+        assert key(ag.rows(ours)) == key(ag.rows(local)) != []
+    else:
+        assert sorted(map(str, ours)) == sorted(map(str, local)) != []
+
+
+def test_a_graph_loaded_with_a_timeout_exports_as_one_in_this_process(isolated, kg):
+    for inferred in (False, True):
+        ours = ag.export(isolated, "nt", inferred=inferred)
+        assert sorted(ours.splitlines()) == sorted(ag.export(kg, "nt", inferred=inferred)
+                                                   .splitlines())
+
+
+def test_a_query_past_the_timeout_is_stopped_and_the_next_one_answered(isolated):
+    # In this process nothing stopped it: Oxigraph evaluates without coming back to Python.
+    started = time.monotonic()
+    with pytest.raises(EngineError, match="ran longer than the 2 s limit and was stopped"):
+        ag.rows(ag.run(isolated, ENDLESS))
+    assert time.monotonic() - started < 10
+    assert isolated.engine.wait_ready(60)
+    assert [r["l"].value for r in ag.rows(ag.run(isolated, LOOKUP))] == ["Iron Dome"]
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), "10", True])
+def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(settings, timeout):
+    with pytest.raises(ValueError, match="timeout must be a number of seconds above 0"):
+        ag.load(settings, timeout=timeout)
+
+
+NOTEBOOK = """
+import json, sys, alliance_graph as ag
+from alliance_graph.settings import Settings
+import os
+kg = ag.load(Settings.from_json(json.loads(sys.argv[1])), timeout=600)
+engine = kg.engine.info["pid"]
+print("running", flush=True)
+try:
+    ag.rows(ag.run(kg, sys.argv[2]))
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+try:
+    os.kill(engine, 0)
+    print("the engine that ran it is still running", flush=True)
+except ProcessLookupError:
+    print("the engine that ran it was stopped", flush=True)
+kg.engine.wait_ready(60)
+print(ag.rows(ag.run(kg, sys.argv[3]))[0]["l"].value, flush=True)
+"""
+
+
+def test_ctrl_c_stops_a_running_query_at_once_and_the_graph_answers_on(settings):
+    # In a notebook Ctrl-C did nothing to a query running in the kernel's process: only a
+    # restart of the kernel, losing its state, ended it.
+    with subprocess.Popen([sys.executable, "-c", NOTEBOOK, json.dumps(settings.to_json()),
+                           ENDLESS, LOOKUP], stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout.readline() == "running\n"
+            time.sleep(1)   # the query is running in the engine
+            process.send_signal(signal.SIGINT)
+            interrupted = time.monotonic()
+            assert process.stdout.readline() == "interrupted\n"
+            assert time.monotonic() - interrupted < 5
+            assert process.stdout.readline() == "the engine that ran it was stopped\n"
+            assert process.stdout.readline() == "Iron Dome\n"
+            assert process.wait(60) == 0
+        finally:
+            process.kill()

@@ -4,6 +4,7 @@ What a notebook or a script needs, in five functions over the modules that do th
 
     import alliance_graph as ag
     kg = ag.load()                                     # build (or reuse the cache) and open
+    kg = ag.load(timeout=30)                           # the same, each query stopped past 30 s
     rows = ag.rows(ag.run(kg, "SELECT ?s ?l WHERE { ?s rdfs:label ?l }"))
     turtle = ag.export(kg, "ttl", inferred=True)
     report = ag.validate(["proposal.ttl"])              # report.conforms, report.findings
@@ -18,10 +19,24 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 
-def load(settings=None):
-    """Return the built graph (``store.graph.KnowledgeGraph``), building it first if needed."""
-    from .store.graph import load as load_graph
-    return load_graph(settings)
+def load(settings=None, *, timeout=None):
+    """Return the built graph (``store.graph.KnowledgeGraph``), building it first if needed.
+
+    Queries then run in this process, where nothing stops one, not even Ctrl-C: Oxigraph does
+    not come back to Python while it evaluates.  With ``timeout`` (seconds) the graph is read
+    through a query engine in a process of its own, as the server reads it: a query running
+    longer, or needing more than ``settings.query_memory``, is stopped and raises
+    ``EngineError``, and Ctrl-C stops a running query at once (``engine.graph.EngineGraph``;
+    its ``close()`` stops the engine)."""
+    from .settings import Settings
+    if timeout is None:
+        from .store.graph import load as load_graph
+        return load_graph(settings)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+            or not 0 < timeout < float("inf"):
+        raise ValueError(f"timeout must be a number of seconds above 0, not {timeout!r}")
+    from .engine.client import isolated_graph
+    return isolated_graph((settings or Settings()).with_(query_timeout=float(timeout)))
 
 
 def run(kg, sparql: str, *, inferred: bool = False):

@@ -33,6 +33,7 @@ from ..query.answer import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..settings import Settings
+from ..store import backends
 from ..store.errors import StoreError
 from . import wire
 from .graph import EngineGraph
@@ -70,6 +71,16 @@ class _Call:
     limit: float
     generation: int
     blamed: str | None = None   # why this call's query was stopped, when it was
+
+
+def isolated_graph(settings: Settings) -> EngineGraph:
+    """Return the graph read through an engine process of its own, as the server reads it:
+    each query stopped past ``settings.query_timeout`` or ``settings.query_memory`` (raising
+    ``EngineError``), or at Ctrl-C, the engine then restarted.  The build is made first, in
+    this process, if it is not made yet; ``close()`` stops the engine (it also stops when
+    this process ends)."""
+    backends.prepare(settings)
+    return ProcessEngine(settings).kg
 
 
 class ProcessEngine:
@@ -276,6 +287,11 @@ class ProcessEngine:
                 reply = wire.receive(sock)
                 done = True
                 return reply
+            except KeyboardInterrupt:
+                # The caller gave up (Ctrl-C in a notebook): the query would run on in the
+                # engine, holding one of its threads, until it ended; a kill stops it.
+                self._kill(generation, "interrupted")
+                raise
             except (wire.Closed, OSError) as exc:
                 if call.blamed:
                     raise EngineError(503, call.blamed) from exc

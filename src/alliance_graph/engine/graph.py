@@ -55,6 +55,10 @@ class EngineGraph:
     def graph_quads(self, graphs: list[ox.NamedNode]) -> list[ox.Quad]:
         return [q for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)]
 
+    def close(self) -> None:
+        """Stop the engine: queries through this graph fail from now on."""
+        self.engine.close()
+
 
 class _PerFile:
     """The per-file store's read calls (``KnowledgeGraph.store``), answered by the engine."""
