@@ -92,10 +92,12 @@ def test_a_graph_loaded_with_a_timeout_answers_as_one_in_this_process(isolated, 
 
 
 def test_a_graph_loaded_with_a_timeout_exports_as_one_in_this_process(isolated, kg):
+    # Blank nodes keep their labels only within a store: the engine's and this process's
+    # may differ (this one may have been built here), so they are compared as blank.
+    lines = lambda nt: sorted(re.sub(rb"_:\w+", b"_:", nt).splitlines())  # noqa: E731
     for inferred in (False, True):
-        ours = ag.export(isolated, "nt", inferred=inferred)
-        assert sorted(ours.splitlines()) == sorted(ag.export(kg, "nt", inferred=inferred)
-                                                   .splitlines())
+        assert lines(ag.export(isolated, "nt", inferred=inferred)) \
+            == lines(ag.export(kg, "nt", inferred=inferred))
 
 
 def test_a_query_past_the_timeout_is_stopped_and_the_next_one_answered(isolated):
