@@ -110,6 +110,14 @@ def test_a_query_past_the_timeout_is_stopped_and_the_next_one_answered(isolated)
     assert [r["l"].value for r in ag.rows(ag.run(isolated, LOOKUP))] == ["Iron Dome"]
 
 
+def test_a_graph_whose_engine_was_closed_says_so(settings):
+    # It said "all 4 query slots stayed busy for the whole time limit; try again later".
+    kg = ag.load(settings, timeout=5)
+    kg.close()
+    with pytest.raises(EngineError, match="the query engine was closed: load the graph again"):
+        ag.run(kg, LOOKUP)
+
+
 @pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), "10", True])
 def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(settings, timeout):
     with pytest.raises(ValueError, match="timeout must be a number of seconds above 0"):

@@ -260,8 +260,10 @@ class ProcessEngine:
 
     def _acquire(self, deadline: float) -> tuple[int, socket.socket]:
         while True:
+            if self.closed:
+                raise EngineError(503, "the query engine was closed: load the graph again")
             left = deadline - time.monotonic()
-            if left <= 0 or self.closed:
+            if left <= 0:
                 raise EngineError(503, f"all {self.settings.workers} query slots stayed busy "
                                        "for the whole time limit; try again later")
             try:
