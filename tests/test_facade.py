@@ -118,6 +118,32 @@ def test_a_graph_whose_engine_was_closed_says_so(settings):
         ag.run(kg, LOOKUP)
 
 
+def test_a_graph_dropped_stops_its_engine(settings):
+    # A notebook cell loading the graph, run again and again, left an engine process (and its
+    # standby) running for each run until the kernel ended.
+    script = """
+import gc, json, os, sys, time, alliance_graph as ag
+from alliance_graph.settings import Settings
+settings = Settings.from_json(json.loads(sys.argv[1]))
+pids = []
+for run in range(3):
+    kg = ag.load(settings, timeout=5)
+    pids.append(kg.engine.info["pid"])
+del kg
+gc.collect()
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+print(sum(map(alive, pids)))
+"""
+    done = subprocess.run([sys.executable, "-c", script, json.dumps(settings.to_json())],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "0\n", done.stdout + done.stderr
+
+
 @pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), "10", True])
 def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(settings, timeout):
     with pytest.raises(ValueError, match="timeout must be a number of seconds above 0"):

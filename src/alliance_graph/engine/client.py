@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -77,10 +78,16 @@ def isolated_graph(settings: Settings) -> EngineGraph:
     """Return the graph read through an engine process of its own, as the server reads it:
     each query stopped past ``settings.query_timeout`` or ``settings.query_memory`` (raising
     ``EngineError``), or at Ctrl-C, the engine then restarted.  The build is made first, in
-    this process, if it is not made yet; ``close()`` stops the engine (it also stops when
-    this process ends)."""
+    this process, if it is not made yet; ``close()`` stops the engine, as does dropping the
+    graph or the end of this process."""
     backends.prepare(settings)
-    return ProcessEngine(settings).kg
+    engine = ProcessEngine(settings)
+    # A graph of its own, not ``engine.kg``: the engine's threads hold the engine, and so
+    # whatever it holds, for ever.  A notebook loading the graph again in a cell run again
+    # would otherwise leave one more engine process (two, with the standby) each time.
+    graph = EngineGraph(engine)
+    weakref.finalize(graph, engine.close)
+    return graph
 
 
 class ProcessEngine:
