@@ -159,7 +159,8 @@ class Channel(HTTPChannel):
     def waiting_since(self) -> float | None:
         """Return since when this connection has waited for its client (monotonic seconds):
         idle since its last activity, or reading a request since it began; None if it is
-        answering, sending or closing, and so not to be taken for a newcomer."""
+        answering, sending, closing or has bytes not read yet, and so not to be taken for a
+        newcomer."""
         if self.requests or self.total_outbufs_len or self.will_close \
                 or self.close_when_flushed or not self.counted:
             return None
