@@ -79,6 +79,9 @@ def test_rdf_clients_get_the_description_in_their_format(client, accept, parse_a
     response = client.get(IRON_DOME, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == accept
+    # The endpoint's Content-Type for the format, charset and all (N-Triples went without).
+    text = accept in ("text/turtle", "application/n-triples")
+    assert response.headers["Content-Type"] == accept + ("; charset=utf-8" if text else "")
     assert response.headers["Vary"] == "Accept"
     triples = list(ox.parse(response.data, format=parse_as))
     subjects = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}

@@ -68,6 +68,24 @@ def test_post_of_another_content_type_is_415(endpoint):
     assert status == 415 and b"application/sparql-query" in body
 
 
+def test_a_direct_post_may_begin_with_a_byte_order_mark(endpoint):
+    # Some editors save .rq files with one; it was read as the query's first character.
+    status, _, body = fetch(f"{endpoint}/sparql", b"\xef\xbb\xbf" + TYPES.encode(),
+                            {"Content-Type": "application/sparql-query"})
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 20
+
+
+@pytest.mark.parametrize("charset, status", [("utf-8", 200), ("UTF-8", 200), ('"utf-8"', 200),
+                                             ("utf-16", 415), ("latin-1", 415)])
+def test_a_direct_post_is_utf8_and_another_charset_is_415(endpoint, charset, status):
+    # utf-16 was decoded as UTF-8: "'\x00' starts no SPARQL token".
+    got, _, body = fetch(f"{endpoint}/sparql", TYPES.encode(),
+                         {"Content-Type": f"application/sparql-query; charset={charset}"})
+    assert got == status, body
+    if status == 415:
+        assert b"is UTF-8" in body
+
+
 def test_two_queries_are_400(endpoint):
     status, _, _ = get(endpoint, ["ASK {}", "ASK {}"])
     assert status == 400
@@ -135,6 +153,22 @@ def test_format_parameter_overrides_accept(endpoint):
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
 
 
+def test_a_format_parameter_may_carry_a_charset(endpoint):
+    # "text/csv;charset=utf-8" was a 406: the parameter named no format.
+    status, headers, _ = get(endpoint, TYPES, format="text/csv;charset=utf-8")
+    assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_a_json_client_gets_json_ld_for_a_graph(endpoint):
+    # Accept: application/json, as generic JSON clients send it, was a 406 for CONSTRUCT.
+    status, headers, body = get(endpoint, SOME, accept="application/json")
+    assert status == 200 and headers["Content-Type"] == "application/ld+json"
+    assert len(list(ox.parse(body, format=ox.RdfFormat.JSON_LD))) == 30
+    # ... and SPARQL JSON for solutions, as before.
+    status, headers, _ = get(endpoint, TYPES, accept="application/json")
+    assert status == 200 and headers["Content-Type"] == "application/sparql-results+json"
+
+
 @pytest.mark.parametrize("query, accept, params", [
     (TYPES, "text/turtle", {}),
     (SOME, "application/sparql-results+json", {}),
@@ -172,6 +206,22 @@ def test_named_graph_uri_limits_graph_patterns(endpoint, graphs):
 def test_graphs_the_service_does_not_hold_are_400(endpoint, params, query):
     status, _, body = get(endpoint, query, **params)
     assert status == 400 and b"http://example.org/elsewhere" in body and b"not held" in body
+
+
+def test_the_requests_graphs_replace_the_querys_from_and_from_named_whole(endpoint, graphs):
+    # SPARQL 1.1 Protocol 2.1.4: the request's dataset is the dataset.  Each part used to
+    # replace only its own: FROM stayed beside named-graph-uri, FROM NAMED beside
+    # default-graph-uri.
+    files = [g for g in graphs if g.endswith(".ttl")]
+    one, other = files[0], files[1]
+    from_one = f"SELECT (COUNT(*) AS ?n) FROM <{one}> WHERE {{ ?s ?p ?o }}"
+    assert count(endpoint, from_one) > 0
+    assert count(endpoint, from_one, **{"named-graph-uri": other}) == 0  # no default graph
+    named_one = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{one}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert count(endpoint, named_one) > 0
+    assert count(endpoint, named_one, **{"default-graph-uri": other}) == 0  # no named graph
+    assert count(endpoint, from_one, **{"default-graph-uri": other}) \
+        == count(endpoint, **{"default-graph-uri": other})
 
 
 def test_inferred_parameter_adds_the_inferred_graph(endpoint):
@@ -223,6 +273,7 @@ def test_cors_on_reads_and_preflight(endpoint):
         "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
     assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
     assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "Content-Type" not in headers  # it said text/html, of no content
 
 
 # --- limits -------------------------------------------------------------------------------

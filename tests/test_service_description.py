@@ -1,6 +1,8 @@
 """GET /sparql without a query: Service Description, VoID figures and catalogue examples."""
 
 import json
+import socket
+import urllib.parse
 import urllib.request
 
 import pyoxigraph as ox
@@ -76,6 +78,21 @@ def test_a_host_name_that_is_not_idna_still_gets_its_description(endpoint, host)
     assert status == 200, body
     assert f"<http://{host}/sparql>".encode() in body
 
+
+@pytest.mark.parametrize("head, named", [
+    # HTTP/1.0 without Host: the address the request reached (it was "waitress.invalid").
+    (b"GET /sparql HTTP/1.0\r\n", "http://127.0.0.1:{port}/sparql"),
+    # An absolute URL names the host (RFC 9112, 3.2.2); waitress kept only its path.
+    (b"GET http://example.org:81/sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+     "http://example.org:81/sparql"),
+])
+def test_the_description_names_the_host_the_request_was_addressed_to(endpoint, head, named):
+    port = urllib.parse.urlsplit(endpoint).port
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(head + b"Accept: application/n-triples\r\nConnection: close\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.split(b" ", 2)[1] == b"200", answer[:300]
+    assert f"<{named.format(port=port)}> ".encode() in answer
 
 
 @pytest.mark.parametrize("host", ["a%zz", "[:::]"])

@@ -200,7 +200,10 @@ class Settings:
     # a byte now and then is never idle, so a request must also arrive whole within
     # ``request_timeout`` seconds of its first byte (408 past it), and one client address may
     # hold at most ``connections_per_client`` connections (503 past it): otherwise one client
-    # could hold every connection (web/connections.py).
+    # could hold every connection (web/connections.py).  Nor may it keep every thread busy:
+    # one address has at most ``requests_per_client`` requests being answered (0: half of
+    # ``http_threads``) and ``queries_per_client`` queries evaluated at once (0: all but one
+    # of ``workers``), 429 past them (web/client_share.py; behind a proxy, raise all three).
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 4
@@ -209,6 +212,8 @@ class Settings:
     channel_timeout: float = 15.0
     request_timeout: float = 30.0
     connections_per_client: int = 32
+    requests_per_client: int = 0
+    queries_per_client: int = 0
     # Validations over HTTP (POST /validate) run at once, each in a process of its own
     # (pyshacl is pure Python: in the server's process it would hold everyone up), the
     # seconds one may take, and the findings its report may list (the most severe first): a
@@ -246,6 +251,16 @@ class Settings:
             given = {**project_paths(given["root"]), **given}
         return replace(cls(), **given)
 
+
+    @property
+    def client_requests(self) -> int:
+        """Requests one client address may have answered at once (``requests_per_client``)."""
+        return self.requests_per_client or max(1, self.http_threads // 2)
+
+    @property
+    def client_queries(self) -> int:
+        """Queries one client address may have evaluated at once (``queries_per_client``)."""
+        return self.queries_per_client or max(1, self.workers - 1)
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored)."""

@@ -67,7 +67,8 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     for candidate in (Path(query_or_file), settings.queries_dir / f"{query_or_file}.rq"):
         if _is_file(candidate):
             try:
-                return candidate.read_text(encoding="utf-8")
+                # utf-8-sig: a byte-order mark, which some editors write, is not the query's.
+                return candidate.read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
                 fail(f"cannot read the query file {candidate}: {exc}")
     if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse

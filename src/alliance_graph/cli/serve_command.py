@@ -34,6 +34,15 @@ from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
               type=click.IntRange(min=1), metavar="N",
               help="Connections one client address may hold open at once (default: 32; 503 "
                    "past it). Raise it behind a reverse proxy.")
+@click.option("--requests-per-client", "requests_per_client", type=click.IntRange(min=1),
+              metavar="N",
+              help="Requests from one client address answered at once (default: 8, half the "
+                   "front's threads; 429 past it). Raise it behind a reverse proxy.")
+@click.option("--queries-per-client", "queries_per_client", type=click.IntRange(min=1),
+              metavar="N",
+              help="Queries from one client address evaluated at once (default: all but one of "
+                   "--workers; more wait, 429 past the time limit). Raise it behind a reverse "
+                   "proxy.")
 @click.option("--connection-limit", "connection_limit", type=click.IntRange(min=1),
               metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "
@@ -43,7 +52,8 @@ from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
                    "port: print the body, exit 1 on an error status.")
 @click.pass_obj
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
-          response_cache, request_timeout, connections_per_client, connection_limit, path):
+          response_cache, request_timeout, connections_per_client, requests_per_client,
+          queries_per_client, connection_limit, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
@@ -51,6 +61,8 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
                               response_cache_bytes=response_cache,
                               request_timeout=request_timeout,
                               connections_per_client=connections_per_client,
+                              requests_per_client=requests_per_client,
+                              queries_per_client=queries_per_client,
                               connection_limit=connection_limit)
     if path is not None:
         from ..web.app import create_app

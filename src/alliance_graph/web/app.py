@@ -16,13 +16,22 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_range_header
 
 from ..engine.local import LocalEngine
 from ..query.refused import Refused
 from ..settings import Settings
 from ..store import graph as store
-from . import dry_run, graph_store, protocol, response_cache, service_description, status
+from . import (
+    client_share,
+    dry_run,
+    graph_store,
+    protocol,
+    response_cache,
+    service_description,
+    status,
+)
 from .fast_path import FastPath
 from .pages import safety
 from .pages import views as pages
@@ -41,12 +50,15 @@ class Service:
     dumps: dict = field(default_factory=dict)
     # Service descriptions, per endpoint URL (the Host header is the client's to choose).
     descriptions: response_cache.ResponseCache | None = None
+    # Each client address's share of the engine's query slots (client_share.py).
+    queries: client_share.Shares | None = None
     _stats: dict | None = None
 
     def __post_init__(self):
         self.graphs = {g.value: g for g in self.kg.default_graph(True)}
         self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
         self.descriptions = response_cache.ResponseCache(4 * 2**20)
+        self.queries = client_share.Shares(self.settings.client_queries, "queries running")
         self.examples = service_description.examples(self.settings.queries_dir)
 
     @property
@@ -112,10 +124,12 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     def preflight():
         # Answer CORS preflight for every path, before routing rejects OPTIONS.
         if request.method == "OPTIONS":
-            return Response(status=204, headers={
+            response = Response(status=204, headers={
                 "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                 "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
                 "Access-Control-Max-Age": "86400"})
+            del response.headers["Content-Type"]  # a 204 has no content to have a type
+            return response
         return None
 
     @app.errorhandler(405)
@@ -134,6 +148,21 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         # client asking for RDF would have had to read).
         return protocol.error(404, f"nothing is served at {request.path}; the endpoint is at "
                                    "/sparql, the site starts at /")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        # Any other error werkzeug raises (a 400 for a host its routing cannot encode, a 413):
+        # plain text too, never its HTML page.
+        response = protocol.error(exc.code or 500, exc.description or exc.name)
+        for name, value in exc.get_response().headers.items():  # a 416's Content-Range, ...
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(500)
+    def failed(exc):
+        # A bug: said in one line, with no traceback (the log has it).
+        return protocol.error(500, "the server failed to answer this request")
 
     @app.errorhandler(Refused)
     def refused(exc):

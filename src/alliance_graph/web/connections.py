@@ -13,7 +13,9 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
   client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
   the connection is dropped and the thread freed.
-- **One valid Host header** on an HTTP/1.1 request, or a 400 (RFC 9112, 3.2).
+- **One valid host** for every request, or a 400 (RFC 9112, 3.2): the Host header, required
+  of HTTP/1.1, or the authority of an absolute URL; HTTP/1.0 without one is taken as addressed
+  to the address it reached.
 - **A cap per client address.** At most ``connections_per_client`` connections from one address
   are open at once; one more is answered 503 and closed, before anything is read from it.
   Behind a reverse proxy every client has the proxy's address: raise the cap there, and let the
@@ -39,7 +41,9 @@ from waitress.channel import HTTPChannel
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
-from .protocol import HEADERS
+from ..query.refused import Refused
+from .client_share import Shares, requests_shared
+from .protocol import HEADERS, wsgi_error
 
 
 def _response(status: str, message: str) -> bytes:
@@ -50,9 +54,25 @@ def _response(status: str, message: str) -> bytes:
 
 
 class Task(WSGITask):
-    """One request answered: as waitress's, but a 304 or 204 keeps the connection open."""
+    """One request answered: as waitress's, but a 304 or 204 keeps the connection open, and
+    the host a request is addressed to is the one RFC 9112 (3.2.2) names."""
 
     _bodiless = False
+
+    def get_environment(self):
+        if self.environ is not None:
+            return self.environ
+        environ = super().get_environment()
+        if self.request.proxy_netloc:
+            # An absolute-form target ("GET http://h/sparql"): its authority is the host, and
+            # a Host header beside it is ignored.  Waitress kept only the target's path.
+            environ["HTTP_HOST"] = self.request.proxy_netloc
+        elif not environ.get("HTTP_HOST") and environ["SERVER_PROTOCOL"] != "HTTP/1.1":
+            # No Host (HTTP/1.0 allows that): the address the request reached, rather than
+            # waitress's "waitress.invalid" (the service description builds URLs from it).
+            host, port = self.channel.socket.getsockname()[:2]
+            environ["HTTP_HOST"] = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        return environ
 
     def build_response_header(self):
         self._bodiless = not self.has_body
@@ -249,26 +269,38 @@ class Server(TcpWSGIServer):
 _HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%!$&'()*+;=-]+)(?::[0-9]{0,5})?")
 
 
+def _valid_host(host: str) -> bool:
+    if not _HOST.fullmatch(host):
+        return False
+    if host.startswith("["):
+        return True
+    try:  # an empty or overlong label ("a..b"): werkzeug's routing refused it, in HTML
+        host.rsplit(":", 1)[0].encode("idna")
+    except UnicodeError:
+        return False
+    return True
+
+
 def one_host(application):
-    """Return ``application`` refusing (400) an HTTP/1.1 request without exactly one valid
-    Host header, as RFC 9112 (3.2) requires: the service description builds its URLs from it."""
+    """Return ``application`` refusing (400) a request whose host is not one valid host name
+    or address (and port), or an HTTP/1.1 request without one, as RFC 9112 (3.2) requires: the
+    service description builds its URLs from it."""
     def checked(environ, start_response):
         host = environ.get("HTTP_HOST")
-        if environ.get("SERVER_PROTOCOL") == "HTTP/1.1" \
-                and (host is None or not _HOST.fullmatch(host)):
-            body = b"an HTTP/1.1 request needs exactly one Host header, holding a host name or " \
-                   b"address and perhaps a port\n"
-            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
-                                               ("Content-Length", str(len(body))), *HEADERS])
-            return [body]
+        if not (_valid_host(host) if host is not None
+                else environ.get("SERVER_PROTOCOL") != "HTTP/1.1"):
+            return wsgi_error(Refused(400, "a request needs exactly one Host header (or an "
+                                           "absolute URL), holding a host name or address and "
+                                           "perhaps a port"), start_response)
         return application(environ, start_response)
     return checked
 
 
 def create_server(application, *, request_timeout: float, connections_per_client: int,
-                  **adjustments):
+                  requests_per_client: int, **adjustments):
     """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
-    as ``waitress.create_server`` does for TCP, with the deadline and the cap."""
+    as ``waitress.create_server`` does for TCP, with the deadline, the caps per client (on
+    connections here, on requests being answered in ``client_share.py``) and the Host check."""
     adj = Adjustments(**adjustments)
     # The limit is kept by Channel, which makes room for a newcomer; waitress's own stops
     # accepting, so it is set beyond ours, for the connections being refused or closed.
@@ -280,7 +312,9 @@ def create_server(application, *, request_timeout: float, connections_per_client
     clients: Counter = Counter()
     # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
     # loop, sharing the threads and the counts.
-    application = one_host(application)
+    application = requests_shared(one_host(application),
+                                  Shares(requests_per_client, "requests being answered"),
+                                  wsgi_error)
     servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
                       sockinfo=sockinfo, request_timeout=request_timeout,
                       connections_per_client=connections_per_client,

@@ -12,11 +12,7 @@ description) goes on to Flask unchanged.
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from . import protocol
-
-STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 
 
 class FastPath:
@@ -35,5 +31,5 @@ class FastPath:
             return self.inner(environ, start_response)
         status, headers, body = out
         headers.append(("Content-Length", str(len(body))))
-        start_response(STATUS[status], headers)
+        start_response(protocol.STATUS[status], headers)
         return [body]

@@ -14,18 +14,20 @@ from functools import lru_cache
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 
-# Media types clients send that mean one of our formats; the canonical type is in queries.py.
-ALIASES = {
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "application/x-turtle": "turtle",
-    "text/n3": "turtle",           # Turtle is a subset of N3, so an N3 reader can read it
-    "text/plain": "nt",            # the N-Triples media type before RFC registration
-    "application/json-ld": "jsonld",
-    "application/x-trig": "trig",
-    "text/x-nquads": "nq",
-}
+# Media types clients send that mean one of our formats, as (media type, format) pairs; the
+# canonical type is in queries.py.  A type may stand for a results format and a graph one.
+ALIASES = [
+    ("application/json", "json"),
+    ("application/json", "jsonld"),  # JSON-LD is JSON: a JSON client asking for a graph
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+    ("application/x-turtle", "turtle"),
+    ("text/n3", "turtle"),           # Turtle is a subset of N3, so an N3 reader can read it
+    ("text/plain", "nt"),            # the N-Triples media type before RFC registration
+    ("application/json-ld", "jsonld"),
+    ("application/x-trig", "trig"),
+    ("text/x-nquads", "nq"),
+]
 
 # Answers in these media types are text, sent with their charset.
 _TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples",
@@ -104,7 +106,7 @@ def _choose(accept: str, offered: tuple) -> str | None:
 
 def offers(table: dict[str, Format], order: list[str]) -> list[tuple[str, list[str]]]:
     """Return ``(name, media types)`` for the formats in ``order``, aliases included."""
-    return [(name, [table[name].media_type] + [a for a, n in ALIASES.items() if n == name])
+    return [(name, [table[name].media_type] + [a for a, n in ALIASES if n == name])
             for name in order]
 
 
@@ -115,7 +117,8 @@ DATASET_OFFERS = offers(GRAPH_FORMATS, DATASET_ORDER)
 
 def by_parameter(value: str, offered: list[tuple[str, list[str]]]) -> str | None:
     """Return the offered format a ``format`` parameter names (short name or media type)."""
-    value = value.strip().lower()
+    # A media type's parameters ("text/csv;charset=utf-8") choose nothing more: UTF-8 it is.
+    value = value.split(";", 1)[0].strip().lower()
     value = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld",
              "rdfxml": "xml", "rdf": "xml", "nquads": "nq", "n-quads": "nq"}.get(value, value)
     for name, types in offered:

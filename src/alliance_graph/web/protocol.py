@@ -20,6 +20,7 @@ import hashlib
 import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
+from http import HTTPStatus
 
 from flask import Blueprint, Response, current_app, request
 
@@ -29,7 +30,7 @@ from ..query.answer import Dataset
 from ..query.bounds import Bounds
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
-from . import negotiation, service_description
+from . import client_share, negotiation, service_description
 
 bp = Blueprint("sparql", __name__)
 
@@ -52,15 +53,31 @@ class QueryRequest:
     format: str | None
 
 
+# A status line's text per code, for the answers written without a framework.
+STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+
+
+def _retry(status: int) -> list[tuple[str, str]]:
+    # A 429 is a client over its share (client_share.py): one of its own requests ends soon.
+    return [("Retry-After", str(client_share.RETRY_SECONDS))] if status == 429 else []
+
+
 def error(status: int, message: str) -> Response:
     """Return a plain-text error response."""
-    return Response(message.rstrip() + "\n", status, mimetype="text/plain")
+    return Response(message.rstrip() + "\n", status, _retry(status), mimetype="text/plain")
 
 
 def error_answer(status: int, message: str) -> tuple[int, list, bytes]:
     """Return a plain-text error as (status, headers, body)."""
-    return status, [("Content-Type", "text/plain; charset=utf-8"), *HEADERS], \
+    return status, [("Content-Type", "text/plain; charset=utf-8"), *_retry(status), *HEADERS], \
         (message.rstrip() + "\n").encode()
+
+
+def wsgi_error(exc: Refused, start_response) -> list[bytes]:
+    """Answer a WSGI request with a refusal, spelled as ``error_answer`` spells it."""
+    status, headers, body = error_answer(exc.status, str(exc))
+    start_response(STATUS[status], [*headers, ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def service():
@@ -106,6 +123,15 @@ def read_body(environ, limit: int) -> bytes:
     return data
 
 
+def _charset(content_type: str) -> str | None:
+    """Return a Content-Type's charset parameter, lower-cased (None without one)."""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
 def read_request(environ, limit: int) -> QueryRequest | None:
     """Return the query a request carries (None if it carries none); refuse updates."""
     method = environ["REQUEST_METHOD"]
@@ -127,9 +153,15 @@ def read_request(environ, limit: int) -> QueryRequest | None:
                 params.setdefault(key, values)
         elif ctype == "application/sparql-query":
             params = args
+            charset = _charset(environ.get("CONTENT_TYPE", ""))
+            if charset not in (None, "utf-8", "utf8", "us-ascii"):
+                raise Refused(415, f"application/sparql-query is UTF-8 (its registration says "
+                                   f"so), not {charset}: send the query in UTF-8")
             try:
                 # An empty body carries no query (400, as an empty form), not an empty one.
-                texts = [t for t in [read_body(environ, limit).decode("utf-8")] if t.strip()]
+                # utf-8-sig: a byte-order mark, which some editors write, is not the query's.
+                texts = [t for t in [read_body(environ, limit).decode("utf-8-sig")]
+                         if t.strip()]
             except UnicodeDecodeError as exc:
                 raise Refused(400, f"the query is not valid UTF-8 (byte {exc.start})") from exc
         else:
@@ -153,13 +185,17 @@ def read_request(environ, limit: int) -> QueryRequest | None:
 def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
     """Return the graphs a query runs over; 400 for a graph the service lacks.
 
-    Without ``default-graph-uri``/``named-graph-uri`` or FROM, the graph's own default is
-    used (the asserted union, plus the inferred graph with ``inferred=true``), per file when
+    The request's ``default-graph-uri``/``named-graph-uri``, else the query's FROM and FROM
+    NAMED; without either, the graph's own default is used (the asserted union, plus the inferred graph with ``inferred=true``), per file when
     the query writes GRAPH or SERVICE.
     """
-    default_iris = req.default_graphs or plan.from_graphs
-    named_iris = req.named_graphs or plan.from_named
-    if not (req.default_graphs or req.named_graphs or plan.from_graphs or plan.from_named):
+    if req.default_graphs or req.named_graphs:
+        # The request's graphs replace the query's FROM and FROM NAMED whole, not one of the
+        # two (SPARQL 1.1 Protocol, 2.1.4): named-graph-uri alone leaves the default graph empty.
+        default_iris, named_iris = req.default_graphs, req.named_graphs
+    elif plan.from_graphs or plan.from_named:
+        default_iris, named_iris = plan.from_graphs, plan.from_named
+    else:
         return Dataset(req.inferred, plan.uses_dataset)
     for iri in default_iris + named_iris:
         if iri not in svc.graphs:
@@ -183,7 +219,7 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
                 raise Refused(400, "the request carries no query")
             return None
         return answer(svc, req, environ.get("HTTP_ACCEPT"), environ.get("HTTP_IF_NONE_MATCH"),
-                      environ["REQUEST_METHOD"])
+                      environ["REQUEST_METHOD"], environ.get("REMOTE_ADDR"))
     except Refused as exc:
         return error_answer(exc.status, str(exc))
 
@@ -231,8 +267,9 @@ def unchanged(method: str, tag: str) -> tuple[int, list, bytes]:
 
 
 def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None = None,
-           method: str = "GET") -> tuple[int, list, bytes]:
-    """Check, negotiate and evaluate one query (or answer it from the cache, or 304)."""
+           method: str = "GET", client: str | None = None) -> tuple[int, list, bytes]:
+    """Check, negotiate and evaluate one query (or answer it from the cache, or 304);
+    ``client`` (its address) gets its share of the engine (``client_share.py``)."""
     plan = plan_of(req.text, svc.settings)
     graph_form = plan.form in ("CONSTRUCT", "DESCRIBE")
     fmt = negotiation.pick_format(req.format, *((negotiation.GRAPH_OFFERS, GRAPH_FORMATS) if graph_form
@@ -242,7 +279,7 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     # resolved dataset and format, never the raw request, so a hit is the same answer.
     key = (req.text, graphs, fmt.name)
     if plan.volatile:  # NOW(), RAND(), ...: a new answer each time, never cached or tagged
-        body, fmt = svc.engine.answer(req.text, graphs, fmt, plan.prefixes)
+        body, fmt = evaluate(svc, req.text, graphs, fmt, plan.prefixes, client)
         return 200, [("Content-Type", negotiation.media_type(fmt)), ("Cache-Control", "no-store"),
                      ("Vary", "Accept"), *HEADERS], body
     tag = etag(svc.version, key)
@@ -251,13 +288,20 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
         return unchanged(method, tag)
     cached = svc.responses.get(key)
     if cached is None:
-        body, fmt = svc.engine.answer(req.text, graphs, fmt, plan.prefixes)
+        body, fmt = evaluate(svc, req.text, graphs, fmt, plan.prefixes, client)
         cached = (body, negotiation.media_type(fmt))
         svc.responses.put(key, cached, len(body) + len(req.text))
     if matches(if_none_match, None):  # "*", now that the answer exists
         return unchanged(method, tag)
     body, ctype = cached
     return 200, [("Content-Type", ctype), ("ETag", tag), ("Vary", "Accept"), *HEADERS], body
+
+
+def evaluate(svc, text: str, graphs: Dataset, fmt, prefixes, client: str | None):
+    """Have the engine answer, within ``client``'s share of its query slots."""
+    with svc.queries.share(client, wait=svc.settings.query_timeout,
+                           hint=" (behind a reverse proxy, raise --queries-per-client)"):
+        return svc.engine.answer(text, graphs, fmt, prefixes)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

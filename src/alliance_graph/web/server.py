@@ -64,7 +64,7 @@ def create_server(settings: Settings, engine):
     return listen(
         create_app(settings, engine=engine), request_timeout=settings.request_timeout,
         connections_per_client=settings.connections_per_client,
-        host=settings.host, port=settings.port,
+        requests_per_client=settings.client_requests, host=settings.host, port=settings.port,
         threads=settings.http_threads, connection_limit=settings.connection_limit,
         channel_timeout=settings.channel_timeout,
         # Idle and overdue connections are looked for this often: a tenth of the time allowed.

@@ -256,7 +256,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
             except Refused as exc:
                 return Response(f"{exc}\n", exc.status, mimetype="text/plain",
                                 headers={"Vary": "Accept"})
-        return Response(data, mimetype=media, headers={"Vary": "Accept"})
+        return Response(data, content_type=negotiation.media_type(fmt), headers={"Vary": "Accept"})
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
     resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"

@@ -1,0 +1,75 @@
+"""Each client's share of the front's threads and of the engine's query slots.
+
+The cap on connections (``connections.py``) bounds what one client address holds open; these
+bound what it keeps busy.  Without them one client could stall every other:
+
+- **Requests at once.** A request being answered holds one of ``http_threads`` front threads
+  (a query waiting for the engine too).  One address may have at most
+  ``Settings.client_requests`` being answered; one more is answered 429 at once.
+- **Queries at once.** A query being evaluated holds one of the engine's ``workers`` threads,
+  for as long as the time limit.  One address may have at most ``Settings.client_queries``
+  evaluated at once (by default all but one of the workers, so that another client always finds
+  one); its next query waits for one of its own to end, and is answered 429 if none does
+  within the time limit.
+
+Behind a reverse proxy every client has the proxy's address: raise both there, and let the
+proxy share them out.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+
+from ..query.refused import Refused
+
+RETRY_SECONDS = 1
+
+
+class Shares:
+    """What each client holds of one resource, at most ``limit`` each."""
+
+    def __init__(self, limit: int, what: str):
+        self.limit = limit
+        self.what = what   # "requests being answered", "queries running"
+        self.held: Counter = Counter()
+        self.changed = threading.Condition()
+
+    @contextmanager
+    def share(self, client: str | None, wait: float = 0.0, hint: str = ""):
+        """Hold one of ``client``'s shares for the ``with`` block; wait up to ``wait`` seconds
+        for one of its own to be released, then raise Refused (429)."""
+        deadline = time.monotonic() + wait
+        with self.changed:
+            while self.held[client] >= self.limit:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Refused(429, f"this client already has {self.limit} {self.what} at "
+                                       f"once, its share of the server; wait for one to end{hint}")
+                self.changed.wait(left)
+            self.held[client] += 1
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.held[client] -= 1
+                if not self.held[client]:
+                    del self.held[client]  # the counter stays as small as the clients now
+                self.changed.notify_all()
+
+
+def requests_shared(application, shares: Shares, refuse):
+    """Return ``application`` answering at most ``shares.limit`` requests per client address at
+    once; past that, ``refuse(Refused)`` gives the WSGI answer (a 429)."""
+    def bounded(environ, start_response):
+        try:
+            with shares.share(environ.get("REMOTE_ADDR"),
+                              hint=" (behind a reverse proxy, raise --requests-per-client)"):
+                # The app's bodies are lists, written by the server after this returns: the
+                # thread is held a little longer than counted, by no more than the write.
+                return application(environ, start_response)
+        except Refused as exc:
+            return refuse(exc, start_response)
+    return bounded

@@ -1,0 +1,114 @@
+"""Each client's share of the front's threads and the engine's query slots, as clients meet it
+(a real `alliance-graph serve` with two engine threads, so one client may run one query at
+once, and three requests answered at once per client), and the counting itself in process."""
+
+import http.client
+import threading
+import time
+import urllib.parse
+
+import pytest
+
+import servers
+from alliance_graph.query.refused import Refused
+from alliance_graph.web.client_share import Shares
+
+TIMEOUT = 4
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
+
+
+@pytest.fixture(scope="module")
+def port(tmp_path_factory):
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--workers", "2", "--timeout", str(TIMEOUT), "--requests-per-client", "3"]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("client-share") / "serve.log")
+    yield port
+    servers.stop(process)
+
+
+def ask(port: int, query: str, source: str = "127.0.0.1") -> tuple[int, dict, bytes, float]:
+    """Send a query from the loopback address ``source``; return status, headers, body and
+    the seconds it took."""
+    started = time.monotonic()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                            source_address=(source, 0))
+    try:
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+        response = connection.getresponse()
+        return response.status, dict(response.headers), response.read(), \
+            time.monotonic() - started
+    finally:
+        connection.close()
+
+
+def in_background(port: int, query: str, source: str, count: int) -> tuple[list, list]:
+    answers: list = []
+    threads = [threading.Thread(target=lambda: answers.append(ask(port, query, source)))
+               for _ in range(count)]
+    for t in threads:
+        t.start()
+    return threads, answers
+
+
+def test_a_client_running_its_share_leaves_an_engine_thread_for_the_others(port):
+    # Two heavy queries from one address: the first takes its one engine thread, the second
+    # waits for it rather than take the other one, which a lookup from elsewhere finds free.
+    # Both engine threads were taken before, and the lookup waited for the time limit.
+    threads, answers = in_background(port, SLOW, "127.0.0.1", 2)
+    time.sleep(1)
+    status, _, _, took = ask(port, LOOKUP, "127.0.0.2")
+    assert status == 200 and took < 2, (status, took)
+    for t in threads:
+        t.join()
+    # One ran into the time limit; the other waited out its share (429) or ran after it.
+    assert sorted(a[0] for a in answers) in ([429, 503], [503, 503]), answers
+
+
+def test_past_its_share_of_requests_a_client_is_answered_429_at_once(port):
+    threads, answers = in_background(port, SLOW, "127.0.0.3", 3)
+    time.sleep(1)
+    status, headers, body, took = ask(port, LOOKUP, "127.0.0.3")
+    assert status == 429 and took < 2, (status, body)
+    assert headers["Retry-After"] == "1" and headers["Content-Type"].startswith("text/plain")
+    assert b"3 requests being answered" in body and b"--requests-per-client" in body
+    assert ask(port, LOOKUP, "127.0.0.4")[0] == 200  # another client is answered meanwhile
+    for t in threads:
+        t.join()
+    assert ask(port, LOOKUP, "127.0.0.3")[0] == 200  # its own requests ended: its share is back
+
+
+def test_a_share_is_held_for_the_block_and_given_back():
+    shares = Shares(2, "queries running")
+    with shares.share("a"), shares.share("a"):
+        with pytest.raises(Refused) as refused:
+            with shares.share("a"):
+                pass
+        assert refused.value.status == 429 and "2 queries running" in str(refused.value)
+        with shares.share("b"):  # another client's share is its own
+            assert shares.held == {"a": 2, "b": 1}
+    assert not shares.held  # nothing left counted once every block has ended
+
+
+def test_a_share_given_back_wakes_a_client_waiting_for_it():
+    shares = Shares(1, "queries running")
+    released = threading.Event()
+
+    def hold():
+        with shares.share("a"):
+            released.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+    threading.Timer(0.3, released.set).start()
+    started = time.monotonic()
+    with shares.share("a", wait=5):
+        waited = time.monotonic() - started
+    holder.join()
+    assert 0.2 < waited < 2
+    with shares.share("a"), pytest.raises(Refused):
+        with shares.share("a", wait=0.2):
+            pass
