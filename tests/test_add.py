@@ -8,6 +8,7 @@ runs the installed ``alliance-graph`` command, as a contributor would.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -286,3 +287,42 @@ def test_into_a_file_outside_the_data_folder_is_refused(tmp_path, cache, two_fil
     done = run(project, "add", "--into", tmp_path / "elsewhere" / "x.ttl", two_file_proposal)
     assert done.returncode == 2 and "is outside the data folder" in done.stderr, done.stderr
     assert data_hash(project) == before
+
+
+@pytest.mark.parametrize("note, value", [
+    ('"""line one\nline two"""', "line one\nline two"),   # rdflib wrote it as a long string
+    ('"nul \\u0000 tab \\t del \\u007F"', "nul \x00 tab \t del \x7f"),  # NUL was written raw
+])
+def test_a_note_with_line_breaks_or_control_characters_is_added_and_builds(tmp_path, cache,
+                                                                           note, value):
+    # Both were validated, added, and then broke every later command: the build's N-Triples
+    # of the OWL closure (a line break) and its loader (a raw NUL made data/ a binary file).
+    project = make_project(tmp_path / "project", cache)
+    proposal = tmp_path / "note.ttl"
+    proposal.write_text(PREFIXES + "\n" + claim("FxNew-type", "FxNew", "rdf:type", "ag:Conference")
+                        + claim("FxNew-label", "FxNew", "rdfs:label", '"Fx new"')
+                        + f"claim:FxNew-label ag:note {note} .\n", "utf-8")
+    done = run(project, "add", "--into", "events.ttl", proposal)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert all("\x00" not in f.read_text("utf-8") for f in (project / "data").glob("*.ttl"))
+    answer = run(project, "query", "--format", "json",
+                 "SELECT ?n WHERE { claim:FxNew-label ag:note ?n }")
+    assert answer.returncode == 0, answer.stderr
+    assert [b["n"]["value"] for b in json.loads(answer.stdout)["results"]["bindings"]] == [value]
+
+
+def test_a_data_file_with_a_byte_order_mark_and_crlf_lines_takes_facts_and_keeps_its_endings(
+        tmp_path, cache):
+    # The build reads such a file; add failed on it ("is not a valid subject" at 1:1).
+    project = make_project(tmp_path / "project", cache)
+    events = project / "data" / "events.ttl"
+    events.write_bytes(b"\xef\xbb\xbf" + events.read_bytes().replace(b"\n", b"\r\n"))
+    proposal = tmp_path / "new.ttl"
+    proposal.write_text(PREFIXES + "\n" + claim("FxNew-type", "FxNew", "rdf:type", "ag:Conference")
+                        + claim("FxNew-label", "FxNew", "rdfs:label", '"Fx new"'), "utf-8")
+    done = run(project, "add", "--into", "events.ttl", proposal)
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = events.read_bytes()
+    assert b"claim:FxNew-type" in written
+    assert b"\n" not in written.replace(b"\r\n", b"")  # every line still ends CRLF
+    assert run(project, "stats").returncode == 0  # and the graph builds

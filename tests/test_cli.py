@@ -436,6 +436,38 @@ def test_cite_of_a_source_that_is_not_utf8_names_the_file_and_byte(run, sources)
     assert line == f"error: {sources / 'bad.txt'}: not UTF-8 text (byte 3, 0xff, does not decode)"
 
 
+@pytest.mark.parametrize("command", ["validate", "add"])
+def test_validating_against_a_source_that_is_not_utf8_is_one_line_and_exit_2(
+        run, sources_dir, tmp_path, command):
+    # It was SourceNotText's traceback (cite and coverage said it in one line).
+    copy = tmp_path / "sources"
+    shutil.copytree(sources_dir, copy)
+    cited = copy / "000_06b6882714cf1880.txt"
+    cited.write_bytes(b"caf\xe9 " + cited.read_bytes())
+    line = one_error_line(run("--sources", copy, command, ROOT / "data" / "installations.ttl"))
+    assert line.startswith(f"error: a source text cannot be read: {cited}: not UTF-8 text")
+
+
+def test_a_mistyped_query_name_is_named_with_the_names_it_may_mean(run):
+    # It was parsed as SPARQL: "query failed: error at 1:10: expected CONSTRUCT", exit 1.
+    line = one_error_line(run("query", "source-disagreement"))
+    assert line.startswith("error: no query named 'source-disagreement' in ")
+    assert line.endswith("did you mean source-disagreements, agreements?")
+
+
+def test_standard_input_that_is_not_utf8_is_one_line_and_exit_2(run):
+    # It was a traceback (UnicodeEncodeError: surrogates not allowed), exit 1.
+    line = one_error_line(run("query", "-", input=b"\xff\xfe"))
+    assert line == "error: the query on standard input is not valid UTF-8 text (byte 0)"
+
+
+def test_a_byte_order_mark_before_a_query_is_not_read_as_its_first_character(run, tmp_path):
+    path = tmp_path / "bom.rq"
+    path.write_bytes(b"\xef\xbb\xbfASK { ?c a ag:Claim }")
+    assert run("query", path).output.strip() == "true"
+    assert run("query", "-", input=b"\xef\xbb\xbfASK { ?c a ag:Claim }").output.strip() == "true"
+
+
 def test_query_rows_are_streamed_so_head_ends_a_huge_answer_at_once():
     # Buffered, this cross product took gigabytes before `| head` saw a row.
     command = f"'{Path(sys.executable).parent / 'alliance-graph'}' query " \

@@ -47,6 +47,42 @@ def test_graph_names_and_files(tmp_path):
     assert not rdf.is_role(iri, rdf.ONTOLOGY)
 
 
+@pytest.mark.parametrize("name, iri", [
+    ("data/aid.ttl", "data/aid.ttl"),                      # as it was: nothing to encode
+    ("data/my notes.ttl", "data/my%20notes.ttl"),           # a traceback in every command
+    ("data/x%zz.ttl", "data/x%25zz.ttl"),                   # "%" is the escape itself
+    ("data/a<b>#c?.ttl", "data/a%3Cb%3E%23c%3F.ttl"),
+    ("data/été.ttl", "data/été.ttl"),                       # an IRI holds it as it is
+])
+def test_a_file_name_an_iri_cannot_hold_is_percent_encoded_and_read_back(name, iri):
+    graph = rdf.graph_iri(name)
+    assert graph.value == "https://alliance-graph.example/graph/" + iri
+    assert rdf.file_of(graph) == name
+
+
+def test_a_data_file_named_with_a_space_builds(mini):
+    from alliance_graph.store import graph as store
+    (mini.data_dir / "facts.ttl").rename(mini.data_dir / "my facts.ttl")
+    kg = store.load(mini)
+    assert "https://alliance-graph.example/graph/data/my%20facts.ttl" in {
+        g.value for g in kg.asserted}
+
+
+@pytest.mark.parametrize("text", ["line one\nline two", 'a "quote" \\ and \t tab',
+                                  "nul \x00 del \x7f bell \x07"])
+def test_literals_with_line_breaks_and_control_characters_cross_from_rdflib(text):
+    # rdflib's n3() wrote a line break as a long string, which N-Triples has not.
+    literal = rdflib.Literal(text)
+    [quad] = rdf.from_rdflib([(rdflib.URIRef("http://e/s"), rdflib.URIRef("http://e/p"),
+                               literal)], ox.NamedNode("http://e/g"))
+    assert quad.object == ox.Literal(text)
+    # ... and write as a short Turtle string that reads back, with no raw control character.
+    written = rdf.turtle_string(text)
+    assert not any(ord(c) < 0x20 or ord(c) == 0x7F for c in written)
+    [triple] = ox.parse(f"<http://e/s> <http://e/p> {written} .", format=ox.RdfFormat.TURTLE)
+    assert triple.object.value == text
+
+
 @pytest.mark.parametrize("term", [t for t in TERMS if not isinstance(t, ox.BlankNode)] + [
     ox.Literal("12", datatype=ox.NamedNode(XSD + "integer")),
     ox.Literal("012x", datatype=ox.NamedNode(XSD + "integer")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import urllib.parse
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -99,9 +100,9 @@ def to_rdflib(quads_or_triples, graph: rdflib.Graph | None = None,
 
 def from_rdflib(triples, graph_name: ox.NamedNode) -> list[ox.Quad]:
     """Copy rdflib triples into Oxigraph quads in the given named graph."""
-    data = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
-    return [ox.Quad(t.subject, t.predicate, t.object, graph_name)
-            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    # Term by term: rdflib's n3() writes a literal holding a line break as a long string,
+    # which N-Triples has not, so a note of two lines failed every build.
+    return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph_name) for s, p, o in triples]
 
 
 def term_text(term) -> str:
@@ -162,15 +163,22 @@ def in_role(role: str, file_name: str) -> str:
     return f"{role}/{file_name}"
 
 
+# What a file name may hold that an IRI may not (or may only with another meaning: "%", "#",
+# "?"): percent-encoded in its graph's IRI, so "my notes.ttl" is a graph like any other (it
+# was a traceback in every command).  Every other name is its IRI as it is.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`%#?\x7f]')
+
+
 def graph_iri(name: str) -> ox.NamedNode:
     """Return the named graph IRI for a graph name (a file's project-relative path)."""
-    return ox.NamedNode(_GRAPH + name)
+    return ox.NamedNode(_GRAPH + _NOT_IN_IRI.sub(
+        lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name))
 
 
 @lru_cache(maxsize=4096)  # called per quad; there are only a few graphs
 def file_of(graph: ox.NamedNode) -> str:
     """Return the graph name (file path) a named graph IRI stands for."""
-    return graph.value.removeprefix(_GRAPH)
+    return urllib.parse.unquote(graph.value.removeprefix(_GRAPH), errors="surrogateescape")
 
 
 def is_role(graph: ox.NamedNode, role: str) -> bool:
@@ -186,7 +194,10 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[\w.\-]*[\w\-])?$")
 _BARE = {_XSD + "integer": re.compile(r"^[+-]?\d+$"),
          _XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$"),
          _XSD + "boolean": re.compile(r"^(true|false)$")}
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+# Every control character escaped, not only those with a short escape: a NUL written raw
+# parsed back in Oxigraph, but made the file "binary" to the build's loader.
+_ESCAPES = str.maketrans({**{chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F]},
+                          "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 def turtle_string(value: str) -> str:

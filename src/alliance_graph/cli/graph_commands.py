@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import io
 import json
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -54,6 +56,10 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+# A catalogue name: one word of letters, digits, "-" and "_" (a query has at least braces).
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def read_query(settings: Settings, query_or_file: str) -> str:
     """Return query text from an argument that is a file, ``-``, a catalogue name, or a query.
 
@@ -63,16 +69,31 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     if query_or_file == "-":
         if sys.stdin is None:
             fail("standard input is closed: give the query as text or a file")
-        return sys.stdin.read()
+        try:
+            # Bytes, decoded here: the text layer made bytes that are not UTF-8 surrogates,
+            # which failed later with a traceback.  utf-8-sig: a byte-order mark, which some
+            # editors write, is not the query's.
+            stream = getattr(sys.stdin, "buffer", None)
+            text = stream.read().decode("utf-8-sig") if stream else sys.stdin.read()
+            return text.removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            fail(f"the query on standard input is not valid UTF-8 text (byte {exc.start})")
     for candidate in (Path(query_or_file), settings.queries_dir / f"{query_or_file}.rq"):
         if _is_file(candidate):
             try:
-                # utf-8-sig: a byte-order mark, which some editors write, is not the query's.
                 return candidate.read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
                 fail(f"cannot read the query file {candidate}: {exc}")
     if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse
         fail(f"no query file {query_or_file}")
+    if _NAME.fullmatch(query_or_file):
+        # One word, which no query is: a catalogue name mistyped, not SPARQL to parse
+        # ("expected CONSTRUCT" at 1:10 said nothing of the name).
+        names = sorted(p.stem for p in settings.queries_dir.glob("*.rq"))
+        close = difflib.get_close_matches(query_or_file, names, n=3)
+        fail(f"no query named {query_or_file!r} in {settings.queries_dir}"
+             + (f"; did you mean {', '.join(close)}?" if close else
+                f"; the named queries are: {', '.join(names)}" if names else ""))
     try:
         query_or_file.encode("utf-8")
     except UnicodeEncodeError:  # bytes that were not UTF-8 arrive as lone surrogates

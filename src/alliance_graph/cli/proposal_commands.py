@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 
 import click
 
 from ..build.loading import LoadError
 from ..settings import Settings
+from ..sources.citations import SourceNotText
 from .main import EXIT_NO, EXIT_OK, _say, fail, main
 
 
@@ -33,6 +35,8 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
         result = report.capped(validation.validate(settings, list(files)), max_findings)
     except LoadError as exc:
         fail(f"could not validate:\n{exc}")
+    except SourceNotText as exc:  # the sources folder's fault, not the proposal's
+        _unreadable_source(exc)
     if fmt != "text":  # the text report shows them itself; keep them off machine output
         for warning in result.warnings:
             _say(f"WARNING: {warning}")
@@ -59,6 +63,8 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
         result = add_mod.add(settings, list(files), into, on_wait=_say)
     except LoadError as exc:
         fail(f"could not validate:\n{exc}")
+    except SourceNotText as exc:
+        _unreadable_source(exc)
     except (merge.MergeError, transaction.CommitError) as exc:
         fail(str(exc))
     for note in result.settled + [f"WARNING: {w}" for w in result.report.warnings]:
@@ -72,3 +78,8 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
         click.echo("nothing new: every fact is already in the data")
 
 
+def _unreadable_source(exc: SourceNotText) -> None:
+    # Its frames go first: they hold query solutions, which pyoxigraph forbids dropping on
+    # another thread than their own, and a traceback kept in a cycle may be collected there.
+    traceback.clear_frames(exc.__traceback__)
+    fail(f"a source text cannot be read: {exc}")

@@ -255,7 +255,11 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
             blocks.setdefault(target, []).append((proposal, subject, known))
     new_texts, counts = {}, {}
     for target, items in blocks.items():
-        text = target.read_text(encoding="utf-8") if target.exists() else ""
+        raw = target.read_bytes() if target.exists() else b""
+        # As the loader reads it: a byte-order mark is not the text's (kept, "add" failed on
+        # every such file); its line endings are kept, CRLF ones too.
+        crlf = b"\r\n" in raw
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
         declared = prefixes(text)
         # Prefixes the proposals declare and the file lacks; only those the blocks use are added.
         offered: dict[str, str] = {}
@@ -276,6 +280,7 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
             cut = prefix_block_end(text)
             text = text[:cut] + head + text[cut:]
         body = text.rstrip("\n")
-        new_texts[target] = (body + "\n\n" if body else "") + "\n".join(rendered)
+        merged = (body + "\n\n" if body else "") + "\n".join(rendered)
+        new_texts[target] = merged.replace("\n", "\r\n") if crlf else merged
         counts[target] = len(rendered)
     return new_texts, counts

@@ -113,7 +113,10 @@ def run(settings, data: bytes, name: str):
             problems = done.stderr.split("error: could not validate:", 1)[1].strip()
             raise Refused(400, where.sub(r"line \1: ", problems).replace(str(path), "the proposal"))
         if done.returncode not in (0, 1):
-            raise Refused(503, f"validation failed: {done.stderr.strip()[-500:]}")
+            # Its last line: the error it gave, or a failure's own message, never the
+            # traceback above it.
+            last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+            raise Refused(503, f"validation failed: {last.removeprefix('error: ')[:500]}")
     report = report_mod.from_json(done.stdout)
     shown = lambda f: name if f == str(path) else f  # noqa: E731
     return dataclasses.replace(

@@ -11,6 +11,7 @@ are on the fact's own page, which kept the page of the largest source at 582 KB.
 from __future__ import annotations
 
 import hashlib
+import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,7 +130,7 @@ def topic_name(graph: str | None) -> str:
     """Return a topic's name from its graph IRI: ``graph/data/missile-defense.ttl`` -> "missile defense"."""
     if not graph:
         return "other"
-    name = graph.rsplit("/", 1)[-1].removesuffix(".ttl")
+    name = urllib.parse.unquote(graph.rsplit("/", 1)[-1]).removesuffix(".ttl")
     return name.replace("-", " ")
 
 
