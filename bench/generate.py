@@ -70,6 +70,20 @@ def entity_plan(n_facts: int, rng: random.Random) -> list[tuple[str, str]]:
     return [(f"E{i:07d}", CLASSES[i % len(CLASSES)]) for i in range(count)]
 
 
+def other(members: list[str], chosen: str, *taken: str) -> str:
+    """Return ``chosen``, or the next member after it that is not ``taken``: two claims of one
+    fact are a violation of the data checks (claim-duplicate).  No draw of its own, so every
+    other choice the seed makes stays as it was."""
+    if chosen not in taken:
+        return chosen
+    i = members.index(chosen)  # rare: only a clash pays for the search
+    for step in range(len(members)):
+        candidate = members[(i + step) % len(members)]
+        if candidate not in taken:
+            return candidate
+    return chosen
+
+
 def generate(n_facts: int, out: Path, seed: int = 8) -> dict:
     """Write a synthetic project with about ``n_facts`` claims to ``out``; return its counts."""
     rng = random.Random(seed)
@@ -93,14 +107,17 @@ def generate(n_facts: int, out: Path, seed: int = 8) -> dict:
         facts = [("rdf:type", f"ag:{cls}", None), ("rdfs:label", f'"{label}"', None)]
         relations = [r for r in RELATIONS if r[0] == cls]
         for _, prop, target_cls in rng.sample(relations, min(2, len(relations))):
-            facts.append((f"ag:{prop}", f"id:{rng.choice(by_class[target_cls])}",
-                          f"id:{rng.choice(by_class[target_cls])}"))
+            members = by_class[target_cls]
+            value, rival = rng.choice(members), rng.choice(members)
+            facts.append((f"ag:{prop}", f"id:{value}", f"id:{other(members, rival, value)}"))
         for _, prop, template in (lit for lit in LITERALS if lit[0] == cls):
             facts.append((f"ag:{prop}", template.format(i=index),
                           template.format(i=f"{index} (variant)")))
         if len(facts) < 4 and relations:  # a second value from another source's wording
             _, prop, target_cls = relations[0]
-            facts.append((f"ag:{prop}", f"id:{rng.choice(by_class[target_cls])}", None))
+            members = by_class[target_cls]
+            taken = {v.removeprefix("id:") for p, v, _ in facts if p == f"ag:{prop}"}
+            facts.append((f"ag:{prop}", f"id:{other(members, rng.choice(members), *taken)}", None))
 
         sentence = f"{label} is a {cls} cited in synthetic source {source}."
         text = source_texts.setdefault(source, [])

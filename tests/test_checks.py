@@ -16,7 +16,7 @@ def shipped(settings):
 
 def test_checks_exist_for_both_kinds():
     assert {c.name for c in checks.all_checks(("data",))} >= {
-        "claim-incomplete-violation", "evidence-incomplete-violation",
+        "claim-incomplete-violation", "claim-duplicate-violation", "evidence-incomplete-violation",
         "unknown-term-violation", "uncited-triple-violation", "entity-unlabelled-violation"}
     assert {c.name for c in checks.all_checks(("ontology",))} >= {
         "term-missing-label-violation", "term-duplicate-label-violation",
@@ -53,6 +53,12 @@ BREAKAGES = [
      "    rdf:object ag:State ;\n    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:test-iron-dome .\n\n"
      "claim:Atlantis-type a ag:Claim ;\n",
      "entity-unlabelled-violation", "no cited rdfs:label", 67),
+    # A second claim of a fact: it was accepted, and add wrote it beside the first.
+    ("claim:Atlantis-type a ag:Claim ;\n",
+     "claim:Atlantis-type-again a ag:Claim ;\n    rdf:subject id:Atlantis ;\n"
+     "    rdf:predicate rdf:type ;\n    rdf:object ag:State ;\n    ag:rank ag:NormalRank ;\n"
+     "    prov:wasDerivedFrom ev:test-iron-dome .\n\nclaim:Atlantis-type a ag:Claim ;\n",
+     "claim-duplicate-violation", "states the fact claim", 66),
 ]
 
 

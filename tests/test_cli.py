@@ -468,6 +468,24 @@ def test_a_byte_order_mark_before_a_query_is_not_read_as_its_first_character(run
     assert run("query", "-", input=b"\xef\xbb\xbfASK { ?c a ag:Claim }").output.strip() == "true"
 
 
+@pytest.mark.parametrize("query, fmt, says", [
+    ("CONSTRUCT WHERE { ?s a ag:State } LIMIT 1", "csv",
+     "a graph (CONSTRUCT or DESCRIBE) cannot be written as --format csv; give --format turtle, "
+     "nt, jsonld, xml or table"),
+    ("ASK {}", "turtle", "an ASK answer cannot be written as --format turtle; give --format "
+     "json, xml, csv, tsv or table")])
+def test_a_format_that_does_not_fit_the_answer_names_the_ones_the_option_takes(run, query, fmt,
+                                                                               says):
+    # It listed the library's names (ttl, trig, nq), which --format refuses, and "a ASK".
+    assert one_error_line(run("query", query, "--format", fmt)) == f"error: {says}"
+
+
+def test_coverage_of_a_folder_without_source_texts_says_so(run, tmp_path):
+    # It printed nothing and exited 0.
+    line = one_error_line(run("--sources", tmp_path, "coverage"))
+    assert line.startswith(f"error: no source texts (*.txt) in {tmp_path}")
+
+
 def test_query_rows_are_streamed_so_head_ends_a_huge_answer_at_once():
     # Buffered, this cross product took gigabytes before `| head` saw a row.
     command = f"'{Path(sys.executable).parent / 'alliance-graph'}' query " \

@@ -82,3 +82,12 @@ def test_every_shape_and_check_has_fixtures(kind):
     else:
         covered = set().union(*(exercised(p) for p in FILES if ".pass" in p.name))
     assert sorted(rules - covered) == [], f"shapes/checks without a {kind} fixture"
+
+
+def test_each_finding_is_reported_once(fixture_report):
+    # A value breaking several constraints of one shape (an oa:start that is no integer breaks
+    # its datatype, minimum and order) was the same finding three times over.
+    report, _ = fixture_report
+    said = [(f.file, f.line, f.shape, f.focus, f.path, f.value, f.message)
+            for f in report.findings]
+    assert len(said) == len(set(said))

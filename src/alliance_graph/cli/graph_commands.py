@@ -121,9 +121,20 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
 
 
+# What --format offers each kind of answer (the library takes more names than the option).
+_FORMATS_OF = {"select": "json, xml, csv, tsv or table", "ask": "json, xml, csv, tsv or table",
+               "graph": "turtle, nt, jsonld, xml or table"}
+
+
 def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
     try:
         result = queries.run(kg, text, inferred=inferred)
+        kind = queries.kind_of(result)
+        if fmt != "table" and fmt not in (queries.GRAPH_FORMATS if kind == "graph"
+                                          else queries.RESULT_FORMATS):
+            what = "a graph (CONSTRUCT or DESCRIBE)" if kind == "graph" else \
+                f"{'an ASK' if kind == 'ask' else 'a SELECT'} answer"
+            fail(f"{what} cannot be written as --format {fmt}; give --format {_FORMATS_OF[kind]}")
         if fmt == "table":
             click.echo(queries.table(result))
         else:

@@ -116,8 +116,9 @@ def to_text(report: Report) -> str:
     if report.omitted:
         lines.append(f"({_omitted(report)})")
     if report.elsewhere:
-        lines.append(f"({report.elsewhere} finding(s) in files not proposed; "
-                     "`alliance-graph validate data/*.ttl` lists them)")
+        lines.append(f"({report.elsewhere} finding(s) in files not proposed: what the proposal "
+                     "does to them, or their own problems, which `alliance-graph validate "
+                     "data/*.ttl` lists)")
     lines += [f"WARNING: {w}" for w in report.warnings]
     return "\n".join(lines)
 

@@ -111,7 +111,8 @@ def serialize(result, fmt: str, out=None) -> bytes | None:
     kind = kind_of(result)
     table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
     if fmt not in table:
-        raise QueryError(f"a {kind.upper()} result cannot be written as {fmt!r}; "
+        article = "an" if kind == "ask" else "a"
+        raise QueryError(f"{article} {kind.upper()} result cannot be written as {fmt!r}; "
                          f"choose one of: {', '.join(sorted(table))}")
     into = io.BytesIO() if out is None else out
     with evaluating():

@@ -140,10 +140,14 @@ def evidence_spans(kg, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int,
 def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCoverage]:
     """Return the coverage of every source text in ``sources_dir`` (or of the one named).
 
-    Raises FileNotFoundError when ``only`` names no source file there, and
+    Raises FileNotFoundError when the folder holds no source text or ``only`` names none
+    there, and
     citations.SourceNotText when a source is not UTF-8 (its offsets would mean nothing).
     """
     paths = sorted(sources_dir.glob("*.txt"))
+    if not paths:  # a wrong folder: nothing to report would read as nothing to worry about
+        raise FileNotFoundError(f"no source texts (*.txt) in {sources_dir}: give the folder "
+                                "of the texts the evidence quotes (--sources)")
     if only is not None:
         paths = [p for p in paths if p.name == only]
         if not paths:
