@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -332,6 +333,202 @@ def test_without_javascript_the_query_form_still_works(browser, shipped_server):
         assert urllib.parse.urlparse(download.value.url).path == "/sparql"
     finally:
         context.close()
+
+
+def poll(page, condition, what: str, seconds: float = 15) -> None:
+    """Wait until ``condition()`` holds, checking from Python (the pages' Content-Security-Policy
+    forbids page.wait_for_function); the page's events are handled while it waits."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        page.wait_for_timeout(50)
+
+
+def watch_queries(page) -> dict[str, list]:
+    """Record the page's requests to /sparql as they start and as they end (answered, failed
+    or cancelled by the page)."""
+    seen = {"started": [], "ended": []}
+    is_query = lambda r: urllib.parse.urlparse(r.url).path == "/sparql"  # noqa: E731
+    page.on("request", lambda r: seen["started"].append(r) if is_query(r) else None)
+    for event in ("requestfinished", "requestfailed"):
+        page.on(event, lambda r: seen["ended"].append(r) if is_query(r) else None)
+    return seen
+
+
+def settle(page, seen: dict[str, list]) -> None:
+    """Wait until every query the page sent has ended, then a moment for its script to show
+    what it does with the answers."""
+    poll(page, lambda: seen["started"] and len(seen["ended"]) == len(seen["started"]),
+         "the page's queries to end")
+    page.wait_for_timeout(300)
+
+
+def shown(page) -> tuple:
+    """What the query page shows: the editor's query, the result cells, status, error box."""
+    return (editor_text(page), page.locator("#results td").all_text_contents(),
+            page.text_content("#status"), page.is_visible("#error"))
+
+
+def test_a_double_click_on_run_shows_one_table(page, shipped_server):
+    page.goto(shipped_server + "/")
+    seen = watch_queries(page)
+    set_query(page, 'SELECT ?n WHERE { VALUES ?n { "a" "b" } }')
+    page.dblclick("#run")  # two runs of the same query: the second supersedes the first
+    settle(page, seen)
+    assert page.locator("table.results").count() == 1
+    assert shown(page)[1:] == (["a", "b"], "2 rows", False)
+
+
+# Longer than the endpoint's 2 s time limit (conftest's `endpoint`): answered 503 at the limit.
+SLOW = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_slow_querys_late_answer_leaves_a_newer_runs_results(page, shipped_server):
+    page.goto(shipped_server + "/")
+    seen = watch_queries(page)
+    set_query(page, SLOW)
+    page.click("#run")
+    set_query(page, 'SELECT ?n WHERE { VALUES ?n { "fast" } }')
+    page.click("#run")
+    page.locator("table.results").wait_for()
+    settle(page, seen)  # the slow query ended too: cancelled by the page, or stopped at 2 s
+    assert page.locator("table.results").count() == 1
+    assert shown(page)[1:] == (["fast"], "1 row", False)
+    assert page.locator(".cm-lintRange-error").count() == 0
+
+
+def test_back_and_forward_restore_the_query_and_its_results(page, shipped_server):
+    page.goto(shipped_server + "/")
+    original = editor_text(page)
+    queries = [f'SELECT ?n WHERE {{ VALUES ?n {{ "q{n}" }} }}' for n in (1, 2, 3)]
+    ran = [(q, [f"q{n}"], "1 row", False) for n, q in enumerate(queries, 1)]
+    for q, expected in zip(queries, ran):
+        set_query(page, q)
+        page.click("#run")
+        poll(page, lambda e=expected: shown(page) == e, f"the results of {q}")
+    # Each entry a run made shows its query with its results again, run anew.
+    page.go_back()
+    poll(page, lambda: shown(page) == ran[1], "Back to show the second query and its results")
+    page.go_back()
+    poll(page, lambda: shown(page) == ran[0], "Back to show the first query and its results")
+    # The entry the page was loaded as: its own query, and no results, as when it was loaded.
+    page.go_back()
+    poll(page, lambda: shown(page) == (original, [], "", False), "the page as it was loaded")
+    page.go_forward()
+    poll(page, lambda: shown(page) == ran[0], "Forward to show the first query again")
+
+
+def test_running_a_permalink_unchanged_adds_no_history_entry(page, shipped_server):
+    # quote() writes a space as %20 where the page writes +: the same query all the same.
+    permalink = shipped_server + "/?query=" + urllib.parse.quote("ASK { id:IronDome ?p ?o }")
+    page.goto(permalink)
+    entries = page.evaluate("history.length")
+    page.click("#run")
+    page.locator("#results p.boolean").wait_for()
+    assert page.evaluate("history.length") == entries
+    assert page.url == permalink
+
+
+def test_an_empty_graph_says_zero_triples(page, shipped_server):
+    page.goto(shipped_server + "/")
+    for query in ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(false) }",
+                  "DESCRIBE <https://alliance-graph.example/id/NoSuchThing>"):
+        set_query(page, query)
+        page.click("#run")
+        page.locator("#status", has_text="0 triples").wait_for(timeout=10_000)
+        assert page.locator("#results pre.graph").count() == 0  # no empty box
+        assert page.is_visible("#download-graph")
+
+
+def test_every_control_on_the_query_page_shows_keyboard_focus(page, shipped_server):
+    page.goto(shipped_server + "/")
+    set_query(page, 'SELECT ?a ?b WHERE { VALUES (?a ?b) { ("x" "y") } }')
+    page.keyboard.press("Control+Enter")
+    page.locator("table.results tbody tr").wait_for()
+    # Tab from the top of the page through every control to the results' sort buttons.
+    page.locator(".brand").focus()
+    visited = []
+    while len(visited) < 60:
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(50)  # CodeMirror marks its editor focused a moment after the key
+        focused = page.evaluate("""() => {
+            const e = document.activeElement;
+            // CodeMirror draws its focus on the editor around the focused text.
+            const ring = e.closest(".cm-editor") || e;
+            const style = getComputedStyle(ring);
+            return [e.tagName + "." + e.className + " " + e.textContent.slice(0, 20),
+                    style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+                    e.matches("table.results th button")];
+        }""")
+        visited.append(focused)
+        if focused[2] and len([v for v in visited if v[2]]) == 2:
+            break
+    assert len([v for v in visited if v[2]]) == 2, f"the sort buttons were not reached: {visited}"
+    assert [v[0] for v in visited if not v[1]] == []
+
+
+NARROW_PAGES = ["/id/source/003_fe4a065aad1a80df.txt", "/ontology/", "/ontology/coFundedBy",
+                "/id/IronDome", "/timeline", "/validate", "/search?q=iron"]
+
+
+def test_pages_fit_a_narrow_phone_screen(page, shipped_server):
+    page.set_viewport_size({"width": 360, "height": 740})
+    wider = lambda: page.evaluate(  # noqa: E731
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    for path in NARROW_PAGES:
+        page.goto(shipped_server + path)
+        assert wider() <= 0, f"{path} scrolls sideways"
+    # The query page with the default query's results: a wide table scrolls in its own box.
+    page.goto(shipped_server + "/")
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    assert wider() <= 0, "the query page scrolls sideways"
+
+
+def test_search_box_keys_and_closing(page, shipped_server):
+    page.goto(shipped_server + "/timeline")
+    box = page.locator("#search")
+    box.fill("iron do")
+    suggestions = page.locator("#search-results a")
+    suggestions.nth(1).wait_for()
+    # Arrow keys step through the suggestions' links and back up to the box.
+    page.keyboard.press("ArrowDown")
+    assert suggestions.nth(0).evaluate("a => a === document.activeElement")
+    page.keyboard.press("ArrowDown")
+    assert suggestions.nth(1).evaluate("a => a === document.activeElement")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert box.evaluate("b => b === document.activeElement")
+    # Escape closes the list and keeps what was typed (Chromium would empty a search box).
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    assert page.locator("#search-results").is_hidden()
+    assert box.input_value() == "iron do"
+    assert box.evaluate("b => b === document.activeElement")
+    # ArrowDown opens it again; a click elsewhere closes it, and so does Tab away.
+    page.keyboard.press("ArrowDown")
+    page.locator("#search-results").wait_for()
+    page.click("h1")
+    assert page.locator("#search-results").is_hidden()
+    box.fill("iron dom")
+    page.locator("#search-results").wait_for()
+    page.keyboard.press("Shift+Tab")
+    assert page.locator("#search-results").is_hidden()
+
+
+def test_a_first_visit_asks_for_no_favicon(browser, shipped_server):
+    # A browser of its own: Chromium asks a server for its favicon once, not once per context.
+    fresh = browser.browser_type.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        tab = fresh.new_page()
+        errors = []
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.goto(shipped_server + "/timeline")
+        tab.wait_for_timeout(500)  # the browser asks for /favicon.ico just after the load
+        assert errors == []
+        assert tab.locator("link[rel=icon]").count() == 1
+    finally:
+        fresh.close()
 
 
 PROPOSAL = """@prefix ag: <https://alliance-graph.example/ontology/> .

@@ -141,26 +141,58 @@
     }
   }
 
+  // The run in flight, if any. A newer run (a double click, Run again before a slow query
+  // ends, Back) cancels it, so that only the latest run writes results, status and error.
+  let running = null;
+
+  function clear() {
+    if (running) running.abort();  // a no-op once it has ended
+    results.replaceChildren();
+    errorBox.hidden = true;
+    downloads.hidden = true;
+    status.textContent = "";
+  }
+
+  function addressQuery() {
+    return new URLSearchParams(window.location.search).get("query");
+  }
+
   // The address bar holds the query, so the page can be bookmarked or shared as it is.
+  // It is compared decoded: a permalink may spell a space %20 where this script writes +,
+  // and running it unchanged must not add a second entry for the same query.
   function remember(query) {
-    const url = config.page + "?" + new URLSearchParams({ query: query }).toString();
-    if (window.location.pathname + window.location.search !== url) {
-      window.history.pushState({ query: query }, "", url);
+    const state = { query: query };
+    if (window.location.pathname === config.page && addressQuery() === query) {
+      window.history.replaceState(state, "");  // the same entry, now marked as run
+    } else {
+      window.history.pushState(state, "", config.page + "?" + new URLSearchParams(state));
     }
   }
+
+  // Back and forward: the editor takes the entry's query, and the results follow it. An
+  // entry a run made runs again; the entry the page was loaded as shows its query (the
+  // address's, else the page's default, which the textarea was served with) and no results,
+  // as it did when loaded.
   window.addEventListener("popstate", (event) => {
-    if (event.state && typeof event.state.query === "string") editor.value = event.state.query;
+    const ran = event.state && typeof event.state.query === "string";
+    editor.value = ran ? event.state.query : addressQuery() || textarea.defaultValue;
+    if (ran) run();
+    else clear();
   });
+
+  // A graph answer with no triple holds nothing but prefixes, comments and blank lines.
+  function noTriples(turtle) {
+    return turtle.split("\n").every((line) => /^\s*(#|@?(prefix|base)\s|$)/i.test(line));
+  }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const query = editor.value;
-    results.replaceChildren();
-    errorBox.hidden = true;
-    downloads.hidden = true;
+    clear();
+    const controller = running = new AbortController();
     status.textContent = "running…";
     remember(query);
-    let response;
+    let response, text;
     try {
       response = await fetch(config.sparql, {
         method: "POST",
@@ -169,15 +201,17 @@
           "Content-Type": "application/x-www-form-urlencoded",
         },
         body: new URLSearchParams({ query: query }),
+        signal: controller.signal,
       });
+      text = await response.text();
     } catch (err) {
+      if (controller.signal.aborted) return;  // superseded: the newer run shows its own outcome
       status.textContent = "";
       errorBox.textContent = "The server could not be reached: " + err;
       errorBox.hidden = false;
       return;
     }
     const type = response.headers.get("Content-Type") || "";
-    const text = await response.text();
     if (!response.ok) {
       // Show the server's own words, and mark where it says the query goes wrong.
       status.textContent = "";
@@ -199,6 +233,9 @@
         showTable(data);
       }
       setDownloads("select", query);
+    } else if (noTriples(text)) {
+      status.textContent = "0 triples";  // as a SELECT says "0 rows", not an empty box
+      setDownloads("graph", query);
     } else {
       const pre = document.createElement("pre");
       pre.className = "graph";

@@ -18,8 +18,9 @@
     }
     const response = await fetch(input.form.action + "?q=" + encodeURIComponent(q),
                                  { headers: { "Accept": "application/json" } });
-    if (!response.ok || q !== asked) return;  // a newer keystroke has taken over
+    if (!response.ok) return;
     const found = await response.json();
+    if (q !== asked) return;  // a newer keystroke (or a close) has taken over
     list.replaceChildren();
     for (const item of found) {
       const li = document.createElement("li");
@@ -46,11 +47,44 @@
     list.hidden = found.length === 0;
   }
 
+  // Close the list, and forget a lookup still on its way so that it does not reopen it.
+  function close() {
+    clearTimeout(timer);
+    asked = null;
+    list.hidden = true;
+  }
+
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(suggest, 150);
   });
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") list.hidden = true;
+
+  // The keys: Escape closes the list (and only that: Chromium would also empty a search box
+  // unless the key is taken here), ArrowDown and ArrowUp step through the suggestions' links
+  // and back up to the box, where the text is as typed.
+  input.form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      input.focus();  // first: a focused link that is hidden would drop the focus
+      close();
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (list.hidden) {
+        if (event.key === "ArrowDown") suggest();  // opens it again after an Escape
+        return;
+      }
+      event.preventDefault();
+      const stops = [input, ...list.querySelectorAll("a")];
+      const at = stops.indexOf(document.activeElement);
+      const next = at + (event.key === "ArrowDown" ? 1 : -1);
+      stops[Math.min(Math.max(next, 0), stops.length - 1)].focus();
+    }
   });
+
+  // Close when the focus leaves the box and its list: a click or Tab elsewhere. A press on the
+  // list keeps the focus in the box, so a browser that does not focus links on a click still
+  // sees the click on the suggestion.
+  input.form.addEventListener("focusout", (event) => {
+    if (!input.form.contains(event.relatedTarget)) close();
+  });
+  list.addEventListener("mousedown", (event) => event.preventDefault());
 })();
