@@ -32,6 +32,17 @@ def test_line_of(iri, line):
     assert LineIndex({"data/x.ttl": TEXT}).line_of("data/x.ttl", iri) == line
 
 
+@pytest.mark.parametrize("written, iri", [
+    ("<http://example.org/a(b)>", "http://example.org/a(b)"),   # cut at "(", it had no line
+    ("<http://example.org/a,b>", "http://example.org/a,b"),
+    ("<javascript:alert(1)>", "javascript:alert(1)"),
+    ("<http://example.org/\\u00e9t\\U000000e9>", "http://example.org/été"),  # escaped
+])
+def test_an_iri_holding_punctuation_or_escapes_is_found_where_it_is_written(written, iri):
+    text = f"@prefix ag: <https://alliance-graph.example/ontology/> .\n\n{written} a ag:Place .\n"
+    assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", iri) == 3
+
+
 def test_spellings_use_the_files_own_prefixes():
     index = LineIndex({"data/x.ttl": TEXT})
     assert index.spellings("data/x.ttl", ID + "claim/A") == [

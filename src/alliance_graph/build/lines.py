@@ -77,8 +77,11 @@ def _mention(forms: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(^|[\s;\[])(?:{spelled})(?=[\s;,.\]]|$)")
 
 
-# A term as the files write it: a run of characters up to whitespace or punctuation.
-_TERM = re.compile(r"[^\s;,\[\]()]+")
+# A term as the files write it: an <IRI> whole (it may hold "(", ")" and ","; cut at them,
+# <http://e/a(b)> had no line), or a run of characters up to whitespace or punctuation.
+_TERM = re.compile(r"<[^<>\s]*>|[^\s;,\[\]()<]+")
+# A \u or \U escape, which an <IRI> may be written with.
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 def _term_lines(text: str | None) -> tuple[dict, dict] | None:
@@ -95,9 +98,13 @@ def _term_lines(text: str | None) -> tuple[dict, dict] | None:
         if not term:
             continue
         line = bisect.bisect_left(newlines, m.start()) + 1
-        mentions.setdefault(term, line)
-        if m.start() == 0 or text[m.start() - 1] == "\n":
-            starts.setdefault(term, line)
+        # An escaped <IRI> is found by the IRI it stands for too.
+        spelled = [term] + ([_ESCAPE.sub(lambda e: chr(int(e.group(1) or e.group(2), 16)), term)]
+                            if term[0] == "<" and "\\" in term else [])
+        for form in spelled:
+            mentions.setdefault(form, line)
+            if m.start() == 0 or text[m.start() - 1] == "\n":
+                starts.setdefault(form, line)
     return starts, mentions
 
 

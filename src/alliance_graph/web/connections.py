@@ -43,6 +43,7 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
 from ..query.refused import Refused
 from .client_share import Shares, requests_shared
+from .pages import safety
 from .protocol import HEADERS, wsgi_error
 
 
@@ -93,12 +94,23 @@ class Task(WSGITask):
 
 
 class Refusal(ErrorTask):
-    """Waitress's own refusal of a request it could not read (400, 413, 431, ...), with the
-    headers every answer of the server carries."""
+    """Waitress's own refusal of a request it could not read (400, 413, 431, ...), in one
+    line of plain text, as the app's errors are, with the headers every answer of the server
+    and the site carries."""
 
     def execute(self):
-        self.response_headers.extend(HEADERS)
-        super().execute()
+        error = self.request.error
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "text/plain; charset=utf-8"), *HEADERS,
+                                      *((k, v) for k, v in safety.HEADERS.items()
+                                        if k != "X-Content-Type-Options")])
+        self.set_close_on_finish()
+        # "exceeds max_body of 5242880": the limit spelled out, with its unit.
+        detail = re.sub(r"max_body of (\d+)", lambda m: f"the limit of {int(m[1]):,} bytes",
+                        error.body)
+        body = f"{error.reason.lower()}: {detail}\n".encode()
+        self.content_length = len(body)
+        self.write(body)
 
 
 class Channel(HTTPChannel):
