@@ -121,7 +121,10 @@ def start_servers(p: dict, work: Path, names: tuple[str, ...] = SERVERS) -> dict
     """Start the servers ``names`` (every server of the comparison unless told); return
     name -> (process, port, query path)."""
     servers = {}
-    ours = ["serve", "--workers", "8", "--timeout", "120", "--max-result-bytes", str(2**30)]
+    # Every client of a run comes from 127.0.0.1 and stands for another user: the shares one
+    # address gets of the server (web/client_share.py, for the many) are the whole server here.
+    ours = ["serve", "--workers", "8", "--timeout", "120", "--max-result-bytes", str(2**30),
+            "--requests-per-client", "16", "--queries-per-client", "8"]
     commands = {
         "ours memory": [*p["memory"], *ours, "--response-cache", "0"],
         "ours memory, cache on": [*p["memory"], *ours],

@@ -228,8 +228,11 @@ def measure_backend(backend: str, project: Path, env: dict, checks: bool, cache:
             disk = project / "oxigraph"
         # No response cache: the mix repeats identical requests, and the cache would
         # answer them without touching the store being measured.
+        # Its clients all come from 127.0.0.1, each standing for another user: one address's
+        # share of the server (web/client_share.py) is the whole server here.
         serve = cli(["--store", store, "serve", "--workers", str(args.workers),
-                     "--response-cache", "0"], checks)
+                     "--response-cache", "0", "--requests-per-client", "16",
+                     "--queries-per-client", str(args.workers)], checks)
         figures.update(serve_and_measure(serve, env, "/sparql", args))
         figures["disk_mb"] = folder_mb(disk) if disk else None
         return figures
