@@ -67,8 +67,8 @@ def requests_shared(application, shares: Shares, refuse):
         try:
             with shares.share(environ.get("REMOTE_ADDR"),
                               hint=" (behind a reverse proxy, raise --requests-per-client)"):
-                # The app's bodies are lists, written by the server after this returns: the
-                # thread is held a little longer than counted, by no more than the write.
+                # Counted until the app returns its body, which the server then writes: all
+                # but a static file's are whole by then, so the write is all that is uncounted.
                 return application(environ, start_response)
         except Refused as exc:
             return refuse(exc, start_response)
