@@ -221,6 +221,20 @@ def test_busy_slots_are_a_503_with_retry_after(kg, settings):
                                   content_type="text/turtle").status_code == 200
 
 
+def test_a_client_running_its_share_of_validations_leaves_a_slot_to_the_others(kg, settings):
+    # One client sending proposals for minutes held both slots: everyone else got 503.
+    from alliance_graph.web.app import create_app
+    app = create_app(settings.with_(validations=2), kg=kg)
+    client = app.test_client()
+    with app.blueprints["dry_run"].shares.share("127.0.0.1"):  # its one validation running
+        mine = client.post("/validate", data=FAILS.read_bytes(), content_type="text/turtle")
+        assert mine.status_code == 429 and mine.headers["Retry-After"]
+        assert "its share of validations running at once (1)" in mine.text
+        theirs = client.post("/validate", data=FAILS.read_bytes(), content_type="text/turtle",
+                             environ_base={"REMOTE_ADDR": "127.0.0.2"})
+        assert theirs.status_code == 200
+
+
 def test_a_report_lists_at_most_its_limit_of_findings(endpoint):
     # A finding per triple: the front renders at most validate_max_findings (1,000) of them,
     # and says how many more there are, however large the proposal.

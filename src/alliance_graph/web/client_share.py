@@ -46,8 +46,8 @@ class Shares:
             while self.held[client] >= self.limit:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise Refused(429, f"this client already has {self.limit} {self.what} at "
-                                       f"once, its share of the server; wait for one to end{hint}")
+                    raise Refused(429, f"this client already has its share of {self.what} "
+                                       f"at once ({self.limit}); wait for one to end{hint}")
                 self.changed.wait(left)
             self.held[client] += 1
         try:

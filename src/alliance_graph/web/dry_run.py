@@ -32,6 +32,7 @@ from werkzeug.utils import secure_filename
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from . import negotiation
+from .client_share import Shares
 from .pages import safety
 
 TURTLE_TYPES = {"text/turtle", "application/x-turtle"}
@@ -140,7 +141,8 @@ def _answer(fmt: str, report=None, error: Refused | None = None, text: str = "")
                                         text=text, severities=report_mod.SEVERITIES), status)
     if error is not None:
         return Response(str(error).rstrip() + "\n", error.status, mimetype="text/plain",
-                        headers={"Retry-After": str(RETRY_SECONDS)} if error.status == 503 else {})
+                        headers={"Retry-After": str(RETRY_SECONDS)}
+                        if error.status in (429, 503) else {})
     if fmt == "jsonld":
         # Oxigraph writes the JSON-LD (rdflib's JSON-LD code goes through deprecated APIs).
         body = ox.serialize(ox.parse(report_mod.to_turtle(report), format=ox.RdfFormat.TURTLE),
@@ -156,8 +158,11 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
     bp.after_request(safety.protect)
     get_settings = (lambda: settings) if settings is not None else \
         (lambda: current_app.extensions["alliance_graph"].settings)
-    slots = bp.slots = threading.BoundedSemaphore(
-        settings.validations if settings is not None else 1)
+    count = settings.validations if settings is not None else 1
+    slots = bp.slots = threading.BoundedSemaphore(count)
+    # One address's share: all but one slot, so that a client sending proposals one after
+    # another for minutes leaves one to the others (client_share.py).
+    shares = bp.shares = Shares(max(1, count - 1), "validations running")
 
     @bp.route("/validate", methods=["GET"])
     def form():
@@ -175,12 +180,14 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
         try:
             data, name = _read_proposal(current.max_proposal_bytes)
             text = data.decode("utf-8", "replace")
-            if not slots.acquire(blocking=False):
-                raise Refused(503, "every validation slot is busy; try again in a few seconds")
-            try:
-                report = run(current, data, name)
-            finally:
-                slots.release()
+            with shares.share(request.remote_addr):
+                if not slots.acquire(blocking=False):
+                    raise Refused(503, "every validation slot is busy; try again in a few "
+                                       "seconds")
+                try:
+                    report = run(current, data, name)
+                finally:
+                    slots.release()
         except Refused as exc:
             return _answer(fmt, error=exc, text=text)
         except StoreError as exc:
