@@ -177,7 +177,23 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(0.25)
             return
-        body = {"malformed": b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ',
+        if MODE == "huge":  # an answer without end (no length: it ends when the store does)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            try:
+                for _ in range(100_000):
+                    self.wfile.write(b" " * 65536)
+            except OSError:
+                pass
+            return
+        body = {"boolean": b'{"head": {}, "boolean": true}',
+                "list": b'["bnode"]',
+                "lots": b'{"head": {"vars": ["g", "n"]}, "results": {"bindings": [{"g": '
+                        b'{"type": "uri", "value": "https://alliance-graph.example/graph/asserted"'
+                        b'}, "n": {"type": "literal", "value": "lots", "datatype": '
+                        b'"http://www.w3.org/2001/XMLSchema#integer"}}]}}',
+                "malformed": b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ',
                 "html": b"<html><body>It works!</body></html>",
                 "cut": b'{"head": {"vars": []}, "res'}.get(MODE, b"{}")
         self.send_response(200)
@@ -194,13 +210,15 @@ class Handler(BaseHTTPRequestHandler):
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 '''
 
-MISBEHAVIOURS = ("malformed", "html", "cut", "slow", "redirect", "drip")
+MISBEHAVIOURS = ("malformed", "html", "cut", "slow", "redirect", "drip", "huge", "boolean",
+                 "list", "lots")
 
 
 def start_misbehaving_store(mode: str, log: Path):
     """Start a store that answers every query as ``mode`` says (MISBEHAVIOURS: a malformed
-    document, an HTML page, a body cut short, nothing for 30 s, a redirect, or a byte every
-    quarter of a second for 30 s); return (process, URL)."""
+    document, an HTML page, a body cut short, nothing for 30 s, a redirect, a byte every
+    quarter of a second for 30 s, an answer without end, a boolean to any query, a JSON list,
+    or a count that is no number); return (process, URL)."""
     assert mode in MISBEHAVIOURS, mode
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"

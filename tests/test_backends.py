@@ -239,3 +239,37 @@ def test_naming_a_build_and_removing_the_others_waits_for_the_command_doing_it(m
 def test_a_store_url_that_does_not_parse_is_a_store_error(spec, says):
     with pytest.raises(StoreError, match=re.escape(says)):
         backends.kind(spec)
+
+
+@pytest.mark.parametrize("spec", ["http://user:s3cret@127.0.0.1:7878/query",
+                                  "https://user@example.org/sparql"])
+def test_a_login_in_a_store_url_is_refused_without_showing_it(spec):
+    # It was taken for a host name that did not resolve, the password in the message.
+    with pytest.raises(StoreError, match="a login in the URL is not supported") as refused:
+        backends.kind(spec)
+    assert "s3cret" not in str(refused.value) and "user" not in str(refused.value)
+
+
+def test_a_build_being_opened_is_not_removed_by_a_build_of_other_inputs(mini):
+    # Two projects sharing one folder: one removed the other's build while it was opened,
+    # which RocksDB reported as "Corruption: ... .sst: No such file".  Opening holds the
+    # naming lock shared (here held by the test), so the other's naming waits for it.
+    folder = mini.cache_dir / "store"
+    first = directory.build_directory(mini, folder)
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
+    done = []
+    with directory._naming(folder, shared=True):
+        worker = threading.Thread(target=lambda: done.append(
+            directory.build_directory(mini, folder)))
+        worker.start()
+        deadline = time.monotonic() + 120
+        while not any(p.name.startswith(".tmp-") for p in folder.iterdir()):
+            assert time.monotonic() < deadline and worker.is_alive()
+            time.sleep(0.05)
+        time.sleep(3)
+        assert not done and (folder / f"build-{first}").is_dir()
+        assert len(directory.open_build(folder, first)) > 0
+    worker.join(120)
+    assert done and not (folder / f"build-{first}").is_dir()
+    assert len(directory.open_directory(mini, folder)) > 0  # the new build, now in use

@@ -115,11 +115,20 @@ def test_a_wrong_endpoint_exits_2(empty_oxigraph):
     ("slow", "did not answer within 1 s"),
     ("drip", "did not answer within 1 s"),  # each read took less than the timeout
     ("redirect", "/sparql redirects to http://127.0.0.1:"),
+    # These were tracebacks (or, through the endpoint, the wrong answer passed on), and the
+    # answer without end filled this process's memory until the time limit.
+    ("huge", "sent an answer over 1,000,000 bytes (remote_max_answer_bytes)"),
+    ("boolean", "answered a SELECT query with a boolean"),
+    ("list", "answered with a malformed application/sparql-results+json document: not a "
+             "SPARQL results document"),
+    ("lots", 'answered with a malformed application/sparql-results+json document: "lots"'),
 ])
 def test_a_misbehaving_store_exits_2(mode, message, tmp_path):
     process, url = servers.start_misbehaving_store(mode, tmp_path / "store.log")
     try:
-        done = cli("--store", url, "stats", env={"ALLIANCE_GRAPH_REMOTE_TIMEOUT": "1"})
+        done = cli("--store", url, "stats", env={"ALLIANCE_GRAPH_REMOTE_TIMEOUT": "1",
+                                                 "ALLIANCE_GRAPH_REMOTE_MAX_ANSWER_BYTES":
+                                                 "1000000"})
     finally:
         servers.stop(process)
     assert message in one_line_error(done, 2)

@@ -50,3 +50,43 @@ def test_endpoint_over_a_remote_store_answers_then_reports_its_failure(
         assert "cannot reach" in body
     finally:
         servers.stop(serve)
+
+
+COUNT = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+
+
+def counted(url: str, tag: str | None = None) -> tuple[int, int | None, str]:
+    """Return the status, the count (None for a 304) and the ETag of the COUNT query."""
+    request = urllib.request.Request(f"{url}/sparql?query={COUNT}",
+                                     headers={"If-None-Match": tag} if tag else {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            n = int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+            return response.status, n, response.headers["ETag"]
+    except urllib.error.HTTPError as err:
+        return err.code, None, err.headers["ETag"]
+
+
+def test_answers_and_their_etags_follow_a_remote_store_filled_again_while_served(
+        mini, empty_oxigraph, tmp_path):
+    # The answer was kept (and tagged by the version read at start): after the store was
+    # filled again, the server went on giving the old count, with the old ETag.
+    store = f"{empty_oxigraph}/query"
+    backends.load_into_store(mini.with_(store=store))
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    serve = servers.start([str(servers.BIN / "alliance-graph"), "--ontology", mini.ontology_dir,
+                           "--data", mini.data_dir, "--cache", mini.cache_dir, "--store", store,
+                           "serve", "--port", str(port)],  # the response cache on, as shipped
+                          f"{url}/sparql?query={ASK}", tmp_path / "serve.log")
+    try:
+        status, before, tag = counted(url)
+        assert status == 200 and counted(url, tag)[:2] == (304, None)  # the same answer
+        update = urllib.parse.urlencode({"update": "INSERT DATA { GRAPH "
+                                         "<https://alliance-graph.example/graph/asserted> "
+                                         "{ <urn:x> <urn:y> <urn:z> } }"}).encode()
+        urllib.request.urlopen(f"{empty_oxigraph}/update", data=update, timeout=60).close()
+        status, after, new_tag = counted(url, tag)  # the old tag no longer matches
+        assert status == 200 and after == before + 1 and new_tag != tag
+    finally:
+        servers.stop(serve)

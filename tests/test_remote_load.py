@@ -111,6 +111,21 @@ def test_a_failed_swap_leaves_the_previous_build_in_use(mini, empty_oxigraph):
     assert claims(remote) == before and not staged(remote)
 
 
+def test_a_swap_that_did_not_take_fails_instead_of_reporting_success(mini, empty_oxigraph,
+                                                                    tmp_path):
+    # An update URL answering 200 without updating (a login page in front of the store), as
+    # much as a second load dropping this one's staging graphs before its move: load said
+    # "loaded 18 named graphs", exit 0, and the store held the old build, or nothing.
+    process, page = servers.start_misbehaving_store("html", tmp_path / "update.log")
+    try:
+        broken = RemoteStore(f"{empty_oxigraph}/query", update_url=page)
+        with pytest.raises(StoreError, match="does not hold the build after the swap .*"
+                                             "Run load again, alone"):
+            remote_load.load(broken, build.cached_build(mini))
+    finally:
+        servers.stop(process)
+
+
 def test_a_killed_load_leaves_the_previous_build_and_the_next_load_cleans_up(
         settings, empty_virtuoso, tmp_path):
     # The shipped build through SPARQL Update takes Virtuoso a few seconds in dozens of

@@ -19,13 +19,22 @@ def test_building_settings_reads_no_environment(monkeypatch):
 
 
 def test_from_env_sets_each_documented_variable_with_its_type():
-    numbers = {"remote_timeout"}
-    environ = {var: "2.5" if name in numbers else f"/x/{name}" for var, name in ENVIRONMENT.items()}
+    numbers = {"remote_timeout": ("2.5", float), "remote_max_answer_bytes": ("1000", int)}
+    environ = {var: numbers[name][0] if name in numbers else f"/x/{name}"
+               for var, name in ENVIRONMENT.items()}
     settings = Settings.from_env(environ)
     for var, name in ENVIRONMENT.items():
         value = getattr(settings, name)
         assert str(value) == environ[var]
-        assert isinstance(value, float if name in numbers else Path if name != "store" else str)
+        assert isinstance(value, numbers[name][1] if name in numbers
+                          else Path if name != "store" else str)
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_a_size_that_is_not_a_positive_number_of_bytes_says_which(value):
+    with pytest.raises(ValueError, match=re.escape(
+            f"ALLIANCE_GRAPH_REMOTE_MAX_ANSWER_BYTES={value!r} is not a positive number of bytes")):
+        Settings.from_env({"ALLIANCE_GRAPH_REMOTE_MAX_ANSWER_BYTES": value})
 
 
 def test_a_variable_that_is_not_a_number_says_which():

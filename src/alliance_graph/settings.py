@@ -64,6 +64,7 @@ ENVIRONMENT = {
     "ALLIANCE_GRAPH_CACHE": "cache_dir",
     "ALLIANCE_GRAPH_STORE": "store",
     "ALLIANCE_GRAPH_REMOTE_TIMEOUT": "remote_timeout",
+    "ALLIANCE_GRAPH_REMOTE_MAX_ANSWER_BYTES": "remote_max_answer_bytes",
 }
 
 
@@ -119,6 +120,9 @@ class Settings:
     # whole build (`load`), however big.
     remote_timeout: float = 60.0
     remote_load_timeout: float = 3600.0
+    # Bytes one answer of a remote store may take: past it the command fails rather than fill
+    # this process's memory (an answer takes about twice its size once read).
+    remote_max_answer_bytes: int = 2**30
     # Above this many reasoned quads the build computes the OWL 2 RL closure with the SPARQL
     # rules in rules.py instead of owlrl: same triples on this ontology, minutes instead of hours.
     rules_threshold: int = 20_000
@@ -288,9 +292,12 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, str]:
                 number = _typed(types[name], environ[var])
             except ValueError:
                 raise ValueError(f"{var}={environ[var]!r} is not a number") from None
-            # The numbers set this way are times: nan, inf and negative ones are slips.
+            # The numbers set this way are times and sizes: nan, inf, 0 and negative ones are
+            # slips.
             if isinstance(number, float) and not 0 < number < math.inf:
                 raise ValueError(f"{var}={environ[var]!r} is not a positive number of seconds")
+            if isinstance(number, int) and number <= 0:
+                raise ValueError(f"{var}={environ[var]!r} is not a positive number of bytes")
             given[name] = environ[var]
     return given
 

@@ -290,8 +290,8 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
             summary = backends.load_into_store(settings)
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
-    except OSError as exc:  # --nquads names a file that cannot be written
-        fail(f"cannot write {exc.filename or nquads}: {exc.strerror or exc}")
+    except OSError as exc:  # --nquads names a file that cannot be written, or a full disk
+        fail(f"cannot write {exc.filename or nquads or settings.store}: {exc.strerror or exc}")
     click.echo(summary)
 
 

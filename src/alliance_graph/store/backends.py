@@ -38,6 +38,12 @@ def kind(spec: str) -> str:
             raise StoreError(f"--store {spec!r} is not a valid URL: {exc}") from exc
         if not parts.hostname:
             raise StoreError(f"--store {spec!r} names no host")
+        if parts.username is not None or parts.password is not None:
+            # urllib does not log in with them: it took "user:pass@host" for a host name and
+            # said it could not be resolved, the password in the message.
+            raise StoreError(f"--store {parts.scheme}://{parts.hostname}...: a login in the URL "
+                             "is not supported (and not shown here); put the store behind a "
+                             "proxy on loopback that adds it")
         return "remote"
     if not spec.strip() or spec != spec.strip():
         raise StoreError(f"--store {spec!r}: give memory, a folder, or a store's http(s) URL "

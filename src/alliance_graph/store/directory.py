@@ -89,9 +89,21 @@ def build_directory(settings: Settings, folder: Path) -> str:
 
 
 @contextmanager
-def _naming(folder: Path):
-    with open(folder / NAMING_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed, or when the holder dies
+def _naming(folder: Path, shared: bool = False):
+    """Hold the lock that naming a build and removing the others takes: exclusively to do
+    that, shared to open a build (which must not be removed while it is being opened)."""
+    try:
+        lock = open(folder / NAMING_LOCK, "a")
+    except OSError as exc:
+        # A folder this command may not write (a read-only mount): nobody renames or removes
+        # a build in it through this command, so a reader needs no lock there.
+        if shared and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            yield
+            return
+        raise
+    with lock:
+        # Released when closed, or when the holder dies.
+        fcntl.flock(lock, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield
 
 
@@ -166,7 +178,17 @@ def cache_folder(settings: Settings) -> Path:
 
 def open_directory(settings: Settings, folder: Path) -> ox.Store:
     """Return the directory store for the current inputs, building it first if needed."""
-    return open_build(folder, build_directory(settings, folder))
+    for _ in range(3):
+        digest = build_directory(settings, folder)
+        # Opened under the lock, which removing old builds takes: a command building other
+        # inputs into the same folder removed this build while it was opened, which RocksDB
+        # then reported as corruption.
+        with _naming(folder, shared=True):
+            if (folder / f"build-{digest}").is_dir():
+                return open_build(folder, digest)
+        # Replaced meanwhile by another command's build of other inputs: build it again.
+    raise StoreError(f"{folder} was rebuilt from other inputs each time this command opened "
+                     "it: give each project a --store of its own")
 
 
 def open_build(folder: Path, digest: str) -> ox.Store:

@@ -64,7 +64,7 @@ class RemoteStore:
 
     def __init__(self, query_url: str, update_url: str | None = None,
                  graph_store_url: str | None = None, timeout: float = 60.0,
-                 load_timeout: float = 3600.0):
+                 load_timeout: float = 3600.0, max_answer_bytes: int = 2**30):
         self.query_url = query_url
         self.update_url = update_url or _sibling(query_url, "update") or query_url
         # None: derive it; "": the store has none, so load with SPARQL Update instead.
@@ -72,13 +72,15 @@ class RemoteStore:
                                 else graph_store_url or None)
         self.timeout = timeout
         self.load_timeout = load_timeout
+        self.max_answer_bytes = max_answer_bytes
         self._held: list[ox.NamedNode] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
         """Return the remote store ``settings.store`` names, with its URLs and time limits."""
         return cls(settings.store, settings.store_update_url, settings.store_graph_store_url,
-                   settings.remote_timeout, settings.remote_load_timeout)
+                   settings.remote_timeout, settings.remote_load_timeout,
+                   settings.remote_max_answer_bytes)
 
     # -- HTTP ----------------------------------------------------------------------------
 
@@ -93,9 +95,12 @@ class RemoteStore:
         url, deadline = request.full_url, time.monotonic() + timeout
         try:
             with _OPENER.open(request, timeout=timeout) as response:
-                body = _read_within(response, deadline)
+                body = _read_within(response, deadline, self.max_answer_bytes)
                 _refuse_partial(url, response.headers)
                 return response.headers, body
+        except TooLarge:
+            raise StoreError(f"{url} sent an answer over {self.max_answer_bytes:,} bytes "
+                             "(remote_max_answer_bytes): narrow the query") from None
         except urllib.error.HTTPError as exc:
             if 300 <= exc.code < 400 and exc.headers.get("Location"):
                 where = urllib.parse.urljoin(url, exc.headers["Location"])
@@ -192,9 +197,18 @@ class RemoteStore:
         headers, data = self.send(request, rejected=rejected)
         virtuoso = headers.get("Server", "").startswith("Virtuoso")
         try:
-            return answers.parse(headers.get_content_type(), data, virtuoso)
+            result = answers.parse(headers.get_content_type(), data, virtuoso)
         except answers.MalformedAnswer as exc:
             raise StoreError(f"{self.query_url} answered with {first_line(str(exc))}") from None
+        # An answer of another form than the query's (a boolean to a SELECT) was passed on as
+        # the answer, or failed as a traceback in whoever read it.
+        given = ("ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
+                 if isinstance(result, ox.QuerySolutions) else "CONSTRUCT")
+        asked = form.group(1).upper() if form else given
+        if {asked, given} - _GRAPH_FORMS and asked != given:
+            raise StoreError(f"{self.query_url} answered a {asked} query with "
+                             f"{'a boolean' if given == 'ASK' else 'solutions' if given == 'SELECT' else 'a graph'}")
+        return result
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None) -> list[ox.Quad]:
         """Return the quads matching a pattern (None matches anything), like Oxigraph's: no
@@ -241,12 +255,20 @@ class RemoteStore:
         self._held = None
 
 
-def _read_within(response, deadline: float) -> bytes:
-    """Read an answer whole by ``deadline``: the socket's timeout bounds each read alone, and
-    a store sending a byte now and then would never reach it."""
-    chunks = []
+class TooLarge(Exception):
+    """A store's answer was larger than the settings allow."""
+
+
+def _read_within(response, deadline: float, limit: int) -> bytes:
+    """Read an answer whole by ``deadline`` and within ``limit`` bytes: the socket's timeout
+    bounds each read alone, and a store sending a byte now and then would never reach it; a
+    store sending without end would fill this process's memory."""
+    chunks, size = [], 0
     while chunk := response.read1(1 << 20):
         chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
         if time.monotonic() > deadline:
             raise TimeoutError
     if response.length:  # the connection ended before the Content-Length it announced

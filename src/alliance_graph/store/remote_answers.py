@@ -39,9 +39,13 @@ def parse(media_type: str, data: bytes, virtuoso: bool):
             results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             if isinstance(results, ox.QuerySolutions):
                 # pyoxigraph reads rows lazily: read them all once here, so a broken document
-                # fails now as the store's fault, not later in whoever iterates the rows.
-                for _ in results:
-                    pass
+                # fails now as the store's fault, not later in whoever iterates the rows; and
+                # a number that is none (a count of "lots") fails here too, not as a
+                # traceback in whoever reads it as one.
+                for row in results:
+                    for term in row:
+                        if isinstance(term, ox.Literal):
+                            _well_typed(term)
                 results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             return results
         if media_type in (NTRIPLES, "text/plain"):
@@ -55,10 +59,31 @@ def parse(media_type: str, data: bytes, virtuoso: bool):
     raise MalformedAnswer(f"an unexpected media type, {media_type}")
 
 
+# Lexical forms of the numbers and booleans a store's answers are read as such.
+_NUMERIC = {XSD + "integer": re.compile(r"[+-]?\d+"),
+            XSD + "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+            XSD + "double": re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)|NaN"),
+            XSD + "boolean": re.compile(r"true|false|1|0")}
+
+
+def _well_typed(term: ox.Literal) -> None:
+    form = _NUMERIC.get(term.datatype.value)
+    if form is not None and not form.fullmatch(term.value):
+        raise ValueError(f"{term} is not a valid {term.datatype.value.removeprefix(XSD)}")
+
+
 def _standard_json(data: bytes, virtuoso: bool) -> bytes:
     if not any(mark in data for mark in _MARKS) and not virtuoso:
         return data
     document = json.loads(data)
+    # Read below as a results document: anything else (a list, a string) is malformed here,
+    # not an AttributeError further on.
+    if not isinstance(document, dict) or not isinstance(document.get("head", {}), dict) \
+            or not isinstance(document.get("results", {}), dict) \
+            or not isinstance(document.get("results", {}).get("bindings", []), list) \
+            or not all(isinstance(r, dict) and all(isinstance(t, dict) for t in r.values())
+                       for r in document.get("results", {}).get("bindings", [])):
+        raise ValueError("not a SPARQL results document")
     rows = document.get("results", {}).get("bindings", [])
     if document.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
         answer = any(r.get("__ASK_RETVAL", {}).get("value") not in (None, "0") for r in rows)

@@ -8,7 +8,9 @@ the real names and drop the project's graphs the build no longer has.  A load th
 killed halfway leaves the previous build in use; its leftovers are dropped by the next load
 (before it starts, and again when it is done, for a request the store was still running when
 its client died).  Two loads into one store at once are not supported: each drops the other's
-staging graphs, and the one that notices fails.
+staging graphs, and the one that notices fails; the graphs are counted once more after the
+swap, so a load whose swap did not take (on Virtuoso, moving a staging graph another load had
+dropped empties the real one) fails too, saying so, rather than report success.
 
 Blank nodes must stay one node across graphs (a selector, and what was inferred about it), so
 each blank node's quads travel in one request document: the whole build as one N-Quads
@@ -66,6 +68,11 @@ def load(remote: RemoteStore, nquads: Path, batch: int = BATCH_QUADS) -> list[ox
         remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g.value}>" for g in stale] + [
             f"MOVE <{staged(g).value}> TO <{g.value}>" for g in sorted(expected, key=str)]),
             timeout)
+        # The swap is checked, not trusted: an update URL answering 200 without updating (a
+        # login page in front of the store), or another load dropping this one's staging
+        # graphs before the move (which Virtuoso then makes from nothing, emptying each
+        # graph), both reported success before.
+        _check_counts(remote, expected, after_swap=True)
         # Once more: a killed load's last request may have landed while this one ran.
         _drop_leftovers(remote, timeout)
     except BaseException:
@@ -178,13 +185,18 @@ def _insert_requests(quads: Iterable[ox.Quad], staged, size: int) -> Iterator[st
         yield f"INSERT {{\n{template}\n}} WHERE {{\n" + "\n".join(binds) + "\n}"
 
 
-def _check_counts(remote: RemoteStore, expected: dict[ox.NamedNode, int]) -> None:
+def _check_counts(remote: RemoteStore, expected: dict[ox.NamedNode, int],
+                  after_swap: bool = False) -> None:
     # A store that took the request but kept less than was sent must not replace a good build.
     rows = remote.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                          [("named-graph-uri", g.value) for g in expected])
     held = {r["g"]: int(r["n"].value) for r in rows}
     wrong = [f"{g.value}: {held.get(g, 0)}, not {n}" for g, n in expected.items()
              if held.get(g, 0) != n]
+    if wrong and after_swap:
+        raise StoreError(f"the store does not hold the build after the swap "
+                         f"({'; '.join(wrong[:3])}): another load at once, or an update URL "
+                         "that does not update? Run load again, alone")
     if wrong:
         raise StoreError("the store holds other triple counts than were sent "
                          f"({'; '.join(wrong[:3])}): the build in use is left as it was")

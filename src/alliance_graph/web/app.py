@@ -22,6 +22,7 @@ from werkzeug.http import parse_range_header
 from ..engine.local import LocalEngine
 from ..query.refused import Refused
 from ..settings import Settings
+from ..store import backends
 from ..store import graph as store
 from . import (
     client_share,
@@ -65,6 +66,12 @@ class Service:
     def kg(self):
         """Return the graph the pages read (through the engine when it is a process)."""
         return self.engine.kg
+
+    @property
+    def settled(self) -> bool:
+        """Whether the dataset cannot change while it is served: a local store serves one
+        build; a remote one may be filled again meanwhile, by anyone."""
+        return backends.kind(self.settings.store) != "remote"
 
     @property
     def version(self) -> str:

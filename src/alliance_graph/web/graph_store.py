@@ -21,7 +21,7 @@ from ..query.refused import Refused
 from . import negotiation
 from .negotiation import media_type, pick_format
 from .pages import safety
-from .protocol import TRUE, error, etag, matches, service
+from .protocol import TRUE, content_tag, error, etag, matches, service
 
 bp = Blueprint("graph_store", __name__)
 bp.after_request(safety.protect)
@@ -29,6 +29,15 @@ bp.after_request(safety.protect)
 
 def _answer(svc, key, headers: dict, make) -> Response:
     """Answer the dump ``key`` (made by ``make()`` the first time) with its ETag, or 304."""
+    if not svc.settled:  # a remote store, which may change while served: made each time
+        try:
+            body = make()
+        except Refused as exc:
+            return error(exc.status, str(exc))
+        tag = content_tag(body, headers["Content-Type"])
+        if matches(request.headers.get("If-None-Match"), tag):
+            return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})
+        return Response(body, 200, {**headers, "ETag": tag, "Vary": "Accept"})
     tag = etag(svc.version, key)
     if matches(request.headers.get("If-None-Match"), tag):
         return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})

@@ -247,6 +247,12 @@ def etag(version: str, key: tuple) -> str:
     return '"' + hashlib.sha256(repr((version, key)).encode()).hexdigest()[:32] + '"'
 
 
+def content_tag(body: bytes, content_type: str) -> str:
+    """Return the entity tag of an answer made from its own bytes (a remote store's, which
+    has no version that holds while it is served)."""
+    return '"' + hashlib.sha256(content_type.encode() + b"\n" + body).hexdigest()[:32] + '"'
+
+
 def matches(if_none_match: str | None, tag: str | None, star: bool = True) -> bool:
     """Return whether an If-None-Match header names ``tag`` (weak or strong), or is ``*``
     (with ``star``: when the caller knows a current answer exists)."""
@@ -282,6 +288,16 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
         body, fmt = evaluate(svc, req.text, graphs, fmt, plan.prefixes, client)
         return 200, [("Content-Type", negotiation.media_type(fmt)), ("Cache-Control", "no-store"),
                      ("Vary", "Accept"), *HEADERS], body
+    if not svc.settled:
+        # A remote store may be filled again while it is served: an answer kept, or tagged by
+        # the version read at start, went on being given after the store had changed.  So each
+        # answer is evaluated, and tagged by its own bytes: a 304 only for the same answer.
+        body, fmt = evaluate(svc, req.text, graphs, fmt, plan.prefixes, client)
+        ctype = negotiation.media_type(fmt)
+        tag = content_tag(body, ctype)
+        if matches(if_none_match, tag):
+            return unchanged(method, tag)
+        return 200, [("Content-Type", ctype), ("ETag", tag), ("Vary", "Accept"), *HEADERS], body
     tag = etag(svc.version, key)
     # "*" matches only an answer that exists: a query that fails has none, so it is evaluated.
     if matches(if_none_match, tag, star=False):
