@@ -32,6 +32,50 @@ def test_load_run_rows_export(settings):
     assert len(list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))) > 1000
 
 
+@pytest.mark.parametrize("query", [None, 42, b"ASK {}"])
+def test_a_query_that_is_not_text_is_a_type_error_saying_so(settings, query):
+    # None was "object of type 'NoneType' has no len()", bytes a regular expression's error.
+    with pytest.raises(TypeError, match="a query is text"):
+        ag.run(ag.load(settings), query)
+
+
+def test_a_byte_order_mark_before_a_query_is_not_read_as_its_first_character(settings):
+    # open("x.rq").read() of a file saved with one: a parse error here, the CLI's answer there.
+    assert bool(ag.run(ag.load(settings), "\ufeffASK { ?c a ag:Claim }"))
+
+
+@pytest.mark.parametrize("paths", [[], (), None])
+def test_validating_no_file_is_a_value_error_saying_so(settings, paths):
+    # It was a TypeError from inside the validation ('NoneType' object is not iterable).
+    for call in (ag.validate, ag.add):
+        with pytest.raises(ValueError, match="give the Turtle file to check"):
+            call(paths, settings)
+
+
+def test_the_errors_a_caller_catches_are_the_packages_own_names():
+    from alliance_graph.build.loading import LoadError
+    from alliance_graph.query.results import to_rdflib
+    from alliance_graph.store.errors import QueryError, StoreError
+    assert (ag.EngineError, ag.QueryError, ag.StoreError, ag.LoadError, ag.to_rdflib) == (
+        EngineError, QueryError, StoreError, LoadError, to_rdflib)
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        ag.nothing  # noqa: B018
+
+
+def test_a_service_call_under_a_timeout_is_refused_in_words(settings):
+    # The engine's sandbox refused the socket, and the caller read "Operation not permitted
+    # (os error 1)".
+    kg = ag.load(settings, timeout=20)
+    try:
+        with pytest.raises(EngineError, match="opens no network connection, and this query "
+                                              "needed one") as refused:
+            ag.rows(ag.run(kg, "SELECT * WHERE { SERVICE <http://127.0.0.1:18763/sparql> "
+                               "{ ?s ?p ?o } }"))
+        assert refused.value.status == 403
+    finally:
+        kg.close()
+
+
 def test_validate_and_add_a_proposal(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(SHAPES / "base", project / "data")
@@ -125,12 +169,14 @@ def test_a_graph_dropped_stops_its_engine(settings):
 import gc, json, os, sys, time, alliance_graph as ag
 from alliance_graph.settings import Settings
 settings = Settings.from_json(json.loads(sys.argv[1]))
+# Without the garbage collector's passes, which come when they come: a graph and its per-file
+# store held each other, and only such a pass stopped the engines of a graph dropped.
+gc.disable()
 pids = []
 for run in range(3):
     kg = ag.load(settings, timeout=5)
     pids.append(kg.engine.info["pid"])
 del kg
-gc.collect()
 def alive(pid):
     try:
         os.kill(pid, 0)

@@ -134,3 +134,35 @@ def test_a_bug_under_a_page_is_one_plain_line_without_a_traceback(settings):
     response = app.test_client().get("/broken")
     assert response.status_code == 500 and response.mimetype == "text/plain"
     assert response.get_data(as_text=True) == "the server failed to answer this request\n"
+
+
+@pytest.fixture(scope="module")
+def shipped_client(kg, settings):
+    return create_app(settings, kg).test_client()
+
+
+def test_the_ontologys_iri_as_rdf_is_the_ontology_whole(shipped_client, settings):
+    # It was its six header triples: Protégé, opening the IRI, found no class.
+    response = shipped_client.get("/ontology/", headers={"Accept": "text/turtle"})
+    served = set(ox.parse(response.data, format=ox.RdfFormat.TURTLE))
+    files = {t for f in settings.ontology_dir.glob("*.ttl") if f.name != "shapes.ttl"
+             for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)}
+    assert response.status_code == 200 and served == files and len(served) > 1000
+
+
+def test_the_ontologys_version_iri_leads_to_the_ontology(shipped_client):
+    # An empty 200: the graph holds no statement about the version IRI itself.
+    response = shipped_client.get("/ontology/0.1.0?format=turtle")
+    assert response.status_code == 303 and response.headers["Location"] == "/ontology/?format=turtle"
+
+
+def test_a_named_graphs_iri_leads_to_its_graph_store_read(shipped_client):
+    # A 404: the graphs' IRIs, in every TriG export, were served only as /rdf-graphs?graph=.
+    response = shipped_client.get("/graph/data/aid.ttl", headers={"Accept": "text/turtle"})
+    assert response.status_code == 303
+    graph = shipped_client.get(response.headers["Location"], headers={"Accept": "text/turtle"})
+    direct = shipped_client.get("/rdf-graphs", query_string={
+        "graph": "https://alliance-graph.example/graph/data/aid.ttl"},
+        headers={"Accept": "text/turtle"})
+    assert graph.status_code == 200 and graph.data == direct.data
+

@@ -11,7 +11,10 @@ What a notebook or a script needs, in five functions over the modules that do th
     ag.add(["proposal.ttl"])                            # merged into data/ if it conforms
 
 Each takes ``settings`` (``alliance_graph.settings.Settings``; the defaults when left out).
-The modules imported here are loaded on first use, so ``import alliance_graph`` stays light.
+Errors: ``ag.QueryError`` (a query that fails, with the parser's message), ``ag.EngineError``
+(a query stopped by ``timeout``), ``ag.LoadError`` (inputs that do not build), ``ag.StoreError``
+(a store that cannot be used).  The modules imported here are loaded on first use, so
+``import alliance_graph`` stays light.
 """
 
 from __future__ import annotations
@@ -80,4 +83,20 @@ def _paths(paths) -> list:
     # One path is one file: a string is not a list of one-letter file names.
     if isinstance(paths, (str, bytes, PathLike)):
         paths = [paths]
+    if paths is None or not list(paths):
+        raise ValueError("give the Turtle file to check (a path), or a list of them")
     return [Path(p) for p in paths]
+
+
+# The exceptions a caller catches, and the converter ``rows`` points at for graphs, reachable
+# from here (loaded on first use, as the functions are).
+_NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
+          "StoreError": "store.errors", "LoadError": "build.loading",
+          "to_rdflib": "query.results"}
+
+
+def __getattr__(name: str):
+    if name in _NAMES:
+        from importlib import import_module
+        return getattr(import_module(f".{_NAMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

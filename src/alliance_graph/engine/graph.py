@@ -22,7 +22,13 @@ class EngineGraph:
 
     def __init__(self, engine: ProcessEngine):
         self.engine = engine
-        self.store = _PerFile(self)
+
+    @property
+    def store(self) -> _PerFile:
+        # Made on each use, not kept: kept, it and the graph held each other, so a graph
+        # dropped (a notebook cell run again) lived, with its engines, until the garbage
+        # collector's next pass found the pair.
+        return _PerFile(self)
 
     @property
     def asserted(self) -> list[ox.NamedNode]:

@@ -80,6 +80,11 @@ class Worker:
             return {"status": 400, "message": f"unknown engine request {op!r}"}, b""
         except Refused as exc:
             return {"status": exc.status, "message": str(exc)}, b""
+        except PermissionError as exc:
+            # The sandbox refused a socket: the query called a SERVICE (the server's checks
+            # refuse that before; a graph read through ``ag.load(timeout=...)`` has none).
+            return {"status": 403, "message": "the query engine opens no network connection, "
+                    f"and this query needed one (a SERVICE call): {exc}"}, b""
         except (SyntaxError, QueryError, OSError, RuntimeError) as exc:  # the query's own
             return {"status": 400, "message": str(exc)}, b""
         except StoreError as exc:

@@ -62,6 +62,10 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     The query's size, nesting and length are checked against ``bounds`` (the settings'
     defaults if None) first: pyoxigraph crashes the process on a deep enough query.
     """
+    if not isinstance(sparql, str):  # None, bytes, a number: said so, not a TypeError deep in
+        raise TypeError(f"a query is text (str), not {type(sparql).__name__}")
+    # A byte-order mark, as a file saved by some editors starts with, is not the query's.
+    sparql = sparql.removeprefix("\ufeff")
     try:
         tokens_within(sparql, bounds or DEFAULT_BOUNDS)
     except Refused as exc:

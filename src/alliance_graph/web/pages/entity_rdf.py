@@ -1,10 +1,12 @@
 """An entity's page as RDF (``/id/...`` asked for Turtle, N-Triples, JSON-LD...): the entity's
-own triples with the claims about it or pointing to it, and their evidence."""
+own triples with the claims about it or pointing to it, and their evidence; and the ontology's
+IRI as RDF: the ontology itself, as an editor such as Protégé opens it from its IRI."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ...rdf import ONTOLOGY, file_of, is_role
 from .terms import sparql_iri
 
 _DESCRIPTION = """
@@ -23,3 +25,17 @@ def description(kg, iri: str) -> list[ox.Triple]:
     """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence,
     each once (the query's branches overlap, and CONSTRUCT keeps what each branch finds)."""
     return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": sparql_iri(iri)})))
+
+
+def ontology(kg) -> list[ox.Triple]:
+    """Return the ontology's triples: every file of ontology/ but the shapes (served at
+    /shapes/), each triple once."""
+    graphs = [g for g in kg.asserted
+              if is_role(g, ONTOLOGY) and file_of(g) != f"{ONTOLOGY}/shapes.ttl"]
+    return list(dict.fromkeys(q.triple for q in kg.graph_quads(graphs)))
+
+
+def version_iris(kg) -> set[str]:
+    """Return the ontology's version IRIs (``owl:versionIRI``), which stand for it."""
+    return {row["v"].value for row in kg.query(
+        "SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionIRI ?v }")}

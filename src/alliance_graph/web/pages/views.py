@@ -9,6 +9,7 @@ its claims and their evidence.  Templates autoescape, so text from the data is n
 from __future__ import annotations
 
 import io
+import urllib.parse
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,7 @@ from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
 from ...query.answer import well_formed_xml
 from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
+from ...rdf import graph_iri
 from .. import negotiation, service_description
 from . import completions, diagram, entity_rdf, safety, terms
 from . import entity as entity_mod
@@ -186,6 +188,15 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     def shape_page(rest: str = ""):
         return _respond(get_kg(), BASE + "shapes/" + rest)
 
+    # The named graphs' IRIs (one per file, in every TriG and N-Quads export) dereference
+    # too: to the Graph Store read of the graph, which negotiates its format.
+    @bp.route("/graph/<iri:rest>")
+    def graph_page(rest: str):
+        # The path comes decoded: the graph's IRI is made from it as from a file's name.
+        query = {"graph": graph_iri(rest).value, **request.args.to_dict()}
+        return redirect(f"{request.script_root}/rdf-graphs?{urllib.parse.urlencode(query)}",
+                        303)
+
     # werkzeug's own redirect to the slash wrote an absolute URL from the Host header it
     # parsed, and a name it does not parse (a_b, a:99999) gave Location: http:///ontology/.
     @bp.route("/id", endpoint="id_folder")
@@ -219,6 +230,22 @@ def _chosen_format() -> str | None:
     return HTML if chosen == "html" else GRAPH_FORMATS[chosen].media_type
 
 
+def _rdf_response(triples, fmt) -> Response:
+    """Answer with ``triples`` in the RDF format ``fmt``."""
+    out = io.BytesIO()
+    ox.serialize(triples, out, format=fmt.oxigraph, prefixes=prefixes_for(fmt.oxigraph))
+    data = out.getvalue()
+    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+        # The endpoint's rule: XML that no parser reads (a control character, a predicate
+        # with no local name) is a 406, never a 200.
+        try:
+            data = well_formed_xml(data, fmt)
+        except Refused as exc:
+            return Response(f"{exc}\n", exc.status, mimetype="text/plain",
+                            headers={"Vary": "Accept"})
+    return Response(data, content_type=negotiation.media_type(fmt), headers={"Vary": "Accept"})
+
+
 def _respond(kg, iri: str, sources_dir: Path | None = None):
     if not terms.valid_iri(iri):
         # The path decoded to something no IRI can hold (a control character, a space, a byte
@@ -230,6 +257,16 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if media is None:
         return Response("this page can be had as text/html, " + ", ".join(ENTITY_FORMATS)
                         + "\n", 406, mimetype="text/plain")
+    if iri.startswith(BASE + "ontology/") and iri in entity_rdf.version_iris(kg):
+        # The ontology's version IRI names the ontology as it is now: its page (an empty 200
+        # before, the graph holding no statement about the version IRI itself).
+        query = request.query_string.decode("latin-1")
+        return redirect(f"{request.script_root}/ontology/" + (f"?{query}" if query else ""),
+                        303)
+    if media in ENTITY_FORMATS and iri == BASE + "ontology/":
+        # The ontology's own IRI, asked for RDF: the ontology whole, as Protégé opens it
+        # from its IRI (it was its six header triples: an empty ontology there).
+        return _rdf_response(entity_rdf.ontology(kg), ENTITY_FORMATS[media])
     if media == HTML and source_mod.is_source(kg, iri):
         # A source's own page: what it is, its facts by topic, its text with the cited spans.
         page = render_template("source.html", s=source_mod.describe(kg, iri, sources_dir),
@@ -243,20 +280,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
         return render_template("404.html", iri=iri), 404, {"Vary": "Accept"}
     if media in ENTITY_FORMATS:
-        fmt = ENTITY_FORMATS[media]
-        out = io.BytesIO()
-        ox.serialize(entity_rdf.description(kg, iri), out, format=fmt.oxigraph,
-                     prefixes=prefixes_for(fmt.oxigraph))
-        data = out.getvalue()
-        if fmt.oxigraph == ox.RdfFormat.RDF_XML:
-            # The endpoint's rule: XML that no parser reads (a control character, a predicate
-            # with no local name) is a 406, never a 200.
-            try:
-                data = well_formed_xml(data, fmt)
-            except Refused as exc:
-                return Response(f"{exc}\n", exc.status, mimetype="text/plain",
-                                headers={"Vary": "Accept"})
-        return Response(data, content_type=negotiation.media_type(fmt), headers={"Vary": "Accept"})
+        return _rdf_response(entity_rdf.description(kg, iri), ENTITY_FORMATS[media])
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
     resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"
