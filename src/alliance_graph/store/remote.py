@@ -206,8 +206,8 @@ class RemoteStore:
                  if isinstance(result, ox.QuerySolutions) else "CONSTRUCT")
         asked = form.group(1).upper() if form else given
         if {asked, given} - _GRAPH_FORMS and asked != given:
-            raise StoreError(f"{self.query_url} answered a {asked} query with "
-                             f"{'a boolean' if given == 'ASK' else 'solutions' if given == 'SELECT' else 'a graph'}")
+            what = {"ASK": "a boolean", "SELECT": "solutions", "CONSTRUCT": "a graph"}[given]
+            raise StoreError(f"{self.query_url} answered a {asked} query with {what}")
         return result
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None) -> list[ox.Quad]:

@@ -186,8 +186,8 @@ def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
     """Return the graphs a query runs over; 400 for a graph the service lacks.
 
     The request's ``default-graph-uri``/``named-graph-uri``, else the query's FROM and FROM
-    NAMED; without either, the graph's own default is used (the asserted union, plus the inferred graph with ``inferred=true``), per file when
-    the query writes GRAPH or SERVICE.
+    NAMED; without either, the graph's own default is used (the asserted union, plus the
+    inferred graph with ``inferred=true``), per file when the query writes GRAPH or SERVICE.
     """
     if req.default_graphs or req.named_graphs:
         # The request's graphs replace the query's FROM and FROM NAMED whole, not one of the

@@ -193,7 +193,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/graph/<iri:rest>")
     def graph_page(rest: str):
         # The path comes decoded: the graph's IRI is made from it as from a file's name.
-        query = {"graph": graph_iri(rest).value, **request.args.to_dict()}
+        query = {**request.args.to_dict(), "graph": graph_iri(rest).value}
         return redirect(f"{request.script_root}/rdf-graphs?{urllib.parse.urlencode(query)}",
                         303)
 
