@@ -3,7 +3,6 @@ store's reuse, rebuild and crash safety."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import signal
@@ -12,6 +11,8 @@ import sys
 import textwrap
 import threading
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -208,17 +209,18 @@ def test_first_runs_at_once_share_one_build(mini):
         == [f"build-{directory.current_build(folder)}"]
 
 
-def test_naming_a_build_and_removing_the_others_waits_for_the_command_doing_it(mini):
-    # Two builds of different inputs finishing together could each remove the other's build,
-    # leaving CURRENT naming a folder that was gone.  While one command names its build (it
-    # holds the lock, here held by the test), another's finished build waits, unnamed.
-    folder = mini.cache_dir / "store"
+@contextmanager
+def another_build_waiting(mini, folder: Path, lock: str):
+    """Build ``mini`` into ``folder``, edit its inputs, and, holding the naming lock (``lock``:
+    "exclusive", as a command naming its build holds it, or "shared", as one opening a build
+    does), start a build of the new inputs in a thread and wait until it is built and waits to
+    be named.  Yield the first build's hash and the list the second's will be put in; then
+    release the lock and let the second finish."""
     first = directory.build_directory(mini, folder)
     data = sorted(mini.data_dir.glob("*.ttl"))[0]
     data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
-    done = []
-    with open(folder / directory.NAMING_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    done: list = []
+    with directory._naming(folder, shared=lock == "shared"):
         worker = threading.Thread(target=lambda: done.append(
             directory.build_directory(mini, folder)))
         worker.start()
@@ -226,10 +228,19 @@ def test_naming_a_build_and_removing_the_others_waits_for_the_command_doing_it(m
         while not any(p.name.startswith(".tmp-") for p in folder.iterdir()):
             assert time.monotonic() < deadline and worker.is_alive()
             time.sleep(0.05)
-        time.sleep(5)  # the build of the mini project takes about a second
+        time.sleep(3)  # the build of the mini project takes about a second
+        yield first, done
+    worker.join(120)
+
+
+def test_naming_a_build_and_removing_the_others_waits_for_the_command_doing_it(mini):
+    # Two builds of different inputs finishing together could each remove the other's build,
+    # leaving CURRENT naming a folder that was gone.  While one command names its build (it
+    # holds the lock, here held by the test), another's finished build waits, unnamed.
+    folder = mini.cache_dir / "store"
+    with another_build_waiting(mini, folder, "exclusive") as (first, done):
         assert directory.current_build(folder) == first and not done
         assert (folder / f"build-{first}").is_dir()
-    worker.join(120)
     assert done and directory.current_build(folder) == done[0] != first
 
 
@@ -255,21 +266,8 @@ def test_a_build_being_opened_is_not_removed_by_a_build_of_other_inputs(mini):
     # which RocksDB reported as "Corruption: ... .sst: No such file".  Opening holds the
     # naming lock shared (here held by the test), so the other's naming waits for it.
     folder = mini.cache_dir / "store"
-    first = directory.build_directory(mini, folder)
-    data = sorted(mini.data_dir.glob("*.ttl"))[0]
-    data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
-    done = []
-    with directory._naming(folder, shared=True):
-        worker = threading.Thread(target=lambda: done.append(
-            directory.build_directory(mini, folder)))
-        worker.start()
-        deadline = time.monotonic() + 120
-        while not any(p.name.startswith(".tmp-") for p in folder.iterdir()):
-            assert time.monotonic() < deadline and worker.is_alive()
-            time.sleep(0.05)
-        time.sleep(3)
+    with another_build_waiting(mini, folder, "shared") as (first, done):
         assert not done and (folder / f"build-{first}").is_dir()
         assert len(directory.open_build(folder, first)) > 0
-    worker.join(120)
     assert done and not (folder / f"build-{first}").is_dir()
     assert len(directory.open_directory(mini, folder)) > 0  # the new build, now in use
