@@ -11,7 +11,7 @@ import pytest
 
 import servers
 from alliance_graph.query.refused import Refused
-from alliance_graph.web.client_share import Shares
+from alliance_graph.web.client_share import Shares, client_of
 
 TIMEOUT = 4
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -114,3 +114,18 @@ def test_a_share_given_back_wakes_a_client_waiting_for_it():
     with shares.share("a"), pytest.raises(Refused):
         with shares.share("a", wait=0.2):
             pass
+
+
+@pytest.mark.parametrize("address, client", [
+    ("127.0.0.1", "127.0.0.1"),
+    ("::ffff:10.1.2.3", "10.1.2.3"),                       # an IPv4 client on an IPv6 socket
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),          # one host, any address in its /64
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    ("2001:db8:1:3::1", "2001:db8:1:3::/64"),               # the next block: another client
+    ("fe80::1%eth0", "fe80::/64"),
+    ("::1", "::/64"),
+    (None, None), ("not an address", "not an address"),
+])
+def test_a_client_is_an_ipv4_address_or_an_ipv6_addresss_64(address, client):
+    # Per address, one IPv6 host could be as many clients as its /64 has addresses.
+    assert client_of(address) == client

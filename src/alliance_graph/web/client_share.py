@@ -12,12 +12,15 @@ bound what it keeps busy.  Without them one client could stall every other:
   one); its next query waits for one of its own to end, and is answered 429 if none does
   within the time limit.
 
-Behind a reverse proxy every client has the proxy's address: raise both there, and let the
-proxy share them out.
+A client is an address: an IPv4 address, or an IPv6 address's /64, the block a single host or
+site is given (one machine may take any address in it, and would otherwise be as many clients
+as it liked).  Behind a reverse proxy every client has the proxy's address: raise both there,
+and let the proxy share them out.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from collections import Counter
@@ -26,6 +29,20 @@ from contextlib import contextmanager
 from ..query.refused import Refused
 
 RETRY_SECONDS = 1
+
+
+def client_of(address: str | None) -> str | None:
+    """Return the client an address stands for: an IPv4 address itself (an IPv4-mapped IPv6
+    one too), an IPv6 address its /64."""
+    if not address or ":" not in address:
+        return address
+    try:
+        ip = ipaddress.IPv6Address(address.split("%", 1)[0])  # "%eth0": a link-local's zone
+    except ValueError:
+        return address
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
 
 
 class Shares:
@@ -65,7 +82,7 @@ def requests_shared(application, shares: Shares, refuse):
     once; past that, ``refuse(Refused)`` gives the WSGI answer (a 429)."""
     def bounded(environ, start_response):
         try:
-            with shares.share(environ.get("REMOTE_ADDR"),
+            with shares.share(client_of(environ.get("REMOTE_ADDR")),
                               hint=" (behind a reverse proxy, raise --requests-per-client)"):
                 # Counted until the app returns its body, which the server then writes: all
                 # but a static file's are whole by then, so the write is all that is uncounted.

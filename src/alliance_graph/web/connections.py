@@ -42,7 +42,7 @@ from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
 from ..query.refused import Refused
-from .client_share import Shares, requests_shared
+from .client_share import Shares, client_of, requests_shared
 from .pages import safety
 from .protocol import HEADERS, wsgi_error
 
@@ -124,7 +124,7 @@ class Channel(HTTPChannel):
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
-        self.client = addr[0] if isinstance(addr, tuple) else addr
+        self.client = client_of(addr[0] if isinstance(addr, tuple) else addr)
         cap = server.connections_per_client
         if server.clients[self.client] >= cap:
             self.refuse("503 Service Unavailable",

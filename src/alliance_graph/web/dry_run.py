@@ -32,7 +32,7 @@ from werkzeug.utils import secure_filename
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from . import negotiation
-from .client_share import Shares
+from .client_share import Shares, client_of
 from .pages import safety
 
 TURTLE_TYPES = {"text/turtle", "application/x-turtle"}
@@ -180,7 +180,7 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
         try:
             data, name = _read_proposal(current.max_proposal_bytes)
             text = data.decode("utf-8", "replace")
-            with shares.share(request.remote_addr):
+            with shares.share(client_of(request.remote_addr)):
                 if not slots.acquire(blocking=False):
                     raise Refused(503, "every validation slot is busy; try again in a few "
                                        "seconds")

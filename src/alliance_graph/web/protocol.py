@@ -218,8 +218,9 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
             if environ["REQUEST_METHOD"] == "POST":
                 raise Refused(400, "the request carries no query")
             return None
+        client = client_share.client_of(environ.get("REMOTE_ADDR"))
         return answer(svc, req, environ.get("HTTP_ACCEPT"), environ.get("HTTP_IF_NONE_MATCH"),
-                      environ["REQUEST_METHOD"], environ.get("REMOTE_ADDR"))
+                      environ["REQUEST_METHOD"], client)
     except Refused as exc:
         return error_answer(exc.status, str(exc))
 
