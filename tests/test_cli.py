@@ -132,6 +132,9 @@ def test_the_endpoint_url_is_written_as_a_client_writes_it(host, url):
     ("--query-memory", "-3", "-3 is not in the range x>=1"),
     ("--max-result-bytes", "0", "0 is not in the range x>=1"),
     ("--response-cache", "-1", "-1 is not in the range x>=0"),
+    ("--trusted-proxy", "nginx", "'nginx' is not an IP address"),
+    ("--trusted-proxy", "*", "'*' is not an IP address"),  # waitress's "trust everyone"
+    ("--proxy-headers", "x-real-ip", "'x-real-ip' is not one of 'forwarded', 'x-forwarded'"),
 ])
 def test_serve_refuses_a_setting_out_of_range_before_starting(run, option, value, says):
     result = run("serve", option, value)

@@ -11,7 +11,7 @@ import pytest
 
 import servers
 from alliance_graph.query.refused import Refused
-from alliance_graph.web.client_share import Shares, client_of
+from alliance_graph.web.client_share import Shares, client_of, trusted_proxy
 
 TIMEOUT = 4
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -129,3 +129,14 @@ def test_a_share_given_back_wakes_a_client_waiting_for_it():
 def test_a_client_is_an_ipv4_address_or_an_ipv6_addresss_64(address, client):
     # Per address, one IPv6 host could be as many clients as its /64 has addresses.
     assert client_of(address) == client
+
+
+def test_a_trusted_proxy_is_one_address_written_as_its_connections_report_it():
+    assert trusted_proxy("", "x-forwarded") == (None, frozenset(
+        {"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"}))
+    assert trusted_proxy(" 0:0::1 ", "forwarded") == ("::1", frozenset({"forwarded"}))
+    for wrong in ("*", "proxy.local", "10.0.0.0/8", "10.0.0.1, 10.0.0.2"):
+        with pytest.raises(ValueError, match="is not an IP address"):
+            trusted_proxy(wrong, "x-forwarded")
+    with pytest.raises(ValueError, match="unknown proxy headers 'x-real-ip'"):
+        trusted_proxy("10.0.0.1", "x-real-ip")

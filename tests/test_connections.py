@@ -396,3 +396,104 @@ def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(
     while not served(crowded, source="127.0.0.9"):
         assert time.monotonic() < deadline, "the server stayed full after its clients left"
         time.sleep(0.2)
+
+
+PROXY = "127.0.0.9"
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """(host, port) of a server behind a reverse proxy at 127.0.0.9, with one request being
+    answered at once per client and two connections per address."""
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--timeout", "4", "--workers", "2", "--requests-per-client", "1",
+               "--connections-per-client", "2", "--trusted-proxy", PROXY]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("proxied") / "serve.log")
+    yield "127.0.0.1", port
+    servers.stop(process)
+
+
+def sent(endpoint, query: str, source: str, headers: dict | None = None,
+         path: str = "/sparql") -> tuple[int, bytes]:
+    """Return the status and body of a GET with ``headers`` from ``source``."""
+    connection = http.client.HTTPConnection(*endpoint, timeout=30, source_address=(source, 0))
+    try:
+        target = path + ("?" + urllib.parse.urlencode({"query": query}) if query else "")
+        connection.request("GET", target, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def holding_a_share(endpoint, source: str, forwarded_for: str):
+    """Hold the share of the client ``forwarded_for`` names, sent from ``source``, with a
+    query that runs into the time limit."""
+    thread = threading.Thread(target=sent, args=(endpoint, SLOW, source,
+                                                 {"X-Forwarded-For": forwarded_for}))
+    thread.start()
+    time.sleep(1)
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def test_behind_a_trusted_proxy_each_client_it_names_has_a_share_of_its_own(proxied):
+    with holding_a_share(proxied, PROXY, "10.0.0.1"):
+        status, body = sent(proxied, LOOKUP, PROXY, {"X-Forwarded-For": "10.0.0.1"})
+        assert status == 429 and b"its share of requests being answered" in body
+        # Another client of the proxy's is answered; before, all were one.
+        assert sent(proxied, LOOKUP, PROXY, {"X-Forwarded-For": "10.0.0.2"})[0] == 200
+        # The last address is the one the proxy saw; those before it are the client's word.
+        assert sent(proxied, LOOKUP, PROXY,
+                    {"X-Forwarded-For": "10.0.0.1, 10.0.0.3"})[0] == 200
+        assert sent(proxied, LOOKUP, PROXY,
+                    {"X-Forwarded-For": "10.0.0.3, 10.0.0.1"})[0] == 429
+
+
+def test_a_client_that_is_not_the_proxy_cannot_name_itself_another(proxied):
+    with holding_a_share(proxied, "127.0.0.5", "10.0.0.7"):
+        status, _ = sent(proxied, LOOKUP, "127.0.0.5", {"X-Forwarded-For": "10.0.0.8"})
+        assert status == 429
+
+
+def test_the_proxys_connections_are_not_capped_per_address(proxied):
+    stop = threading.Event()
+    held = [connect(proxied, PROXY) for _ in range(3)]  # one more than the cap of 2
+    try:
+        for sock in held:
+            sock.sendall(HEAD)
+            threading.Thread(target=trickle, args=(sock, stop), daemon=True).start()
+        time.sleep(0.3)
+        assert lookup(proxied, source=PROXY) == 200
+        others = [connect(proxied, "127.0.0.6") for _ in range(2)]
+        try:
+            with connect(proxied, "127.0.0.6") as extra:  # anyone else's still are
+                assert read_all(extra).startswith(b"HTTP/1.1 503 ")
+        finally:
+            for sock in others:
+                sock.close()
+    finally:
+        stop.set()
+        for sock in held:
+            sock.close()
+
+
+def test_the_service_description_names_the_url_the_proxy_was_asked_for(proxied):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "graph.example.org",
+                 "Accept": "application/n-triples"}
+    _, body = sent(proxied, "", PROXY, forwarded)
+    assert b"<https://graph.example.org/sparql>" in body
+    _, body = sent(proxied, "", "127.0.0.5", forwarded)  # not the proxy: its own words
+    assert b"graph.example.org" not in body and f":{proxied[1]}/sparql>".encode() in body
+
+
+def test_a_malformed_forwarding_header_from_the_proxy_is_a_400_in_one_line(proxied):
+    status, body = sent(proxied, "ASK {}", PROXY, {"X-Forwarded-Proto": "gopher"})
+    assert status == 400
+    assert body == (b"the X-Forwarded-Proto header from the reverse proxy is malformed "
+                    b"(unsupported proto value): 'gopher'\n")

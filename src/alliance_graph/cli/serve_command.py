@@ -7,7 +7,17 @@ import sys
 import click
 
 from ..settings import Settings
+from ..web.client_share import PROXY_HEADERS, proxy_address
 from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
+
+
+def _proxy_address(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return proxy_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @main.command()
@@ -43,6 +53,14 @@ from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
               help="Queries from one client address evaluated at once (default: all but one of "
                    "--workers; more wait, 429 past the time limit). Raise it behind a reverse "
                    "proxy.")
+@click.option("--trusted-proxy", "trusted_proxy", metavar="ADDRESS", callback=_proxy_address,
+              help="The address of a reverse proxy in front of the server: its requests are "
+                   "counted for the client its forwarding headers name, and its connections "
+                   "are not capped per address.")
+@click.option("--proxy-headers", "trusted_proxy_headers",
+              type=click.Choice(sorted(PROXY_HEADERS)),
+              help="The headers --trusted-proxy sets: x-forwarded (X-Forwarded-For, -Host, "
+                   "-Proto, -Port; the default) or forwarded (RFC 7239).")
 @click.option("--connection-limit", "connection_limit", type=click.IntRange(min=1),
               metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "
@@ -53,7 +71,7 @@ from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
 @click.pass_obj
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
           response_cache, request_timeout, connections_per_client, requests_per_client,
-          queries_per_client, connection_limit, path):
+          queries_per_client, trusted_proxy, trusted_proxy_headers, connection_limit, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
@@ -63,6 +81,8 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
                               connections_per_client=connections_per_client,
                               requests_per_client=requests_per_client,
                               queries_per_client=queries_per_client,
+                              trusted_proxy=trusted_proxy,
+                              trusted_proxy_headers=trusted_proxy_headers,
                               connection_limit=connection_limit)
     if path is not None:
         from ..web.app import create_app

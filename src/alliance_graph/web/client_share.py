@@ -14,8 +14,12 @@ bound what it keeps busy.  Without them one client could stall every other:
 
 A client is an address: an IPv4 address, or an IPv6 address's /64, the block a single host or
 site is given (one machine may take any address in it, and would otherwise be as many clients
-as it liked).  Behind a reverse proxy every client has the proxy's address: raise both there,
-and let the proxy share them out.
+as it liked).  Behind a reverse proxy every connection has the proxy's address, and all its
+clients would be one: with ``Settings.trusted_proxy`` naming it, the client's address is
+taken from the headers the proxy sets (``connections.forwarded``, with waitress's parser)
+before these count anything, and those headers are dropped from everyone else's requests,
+where they would let a client choose its address.  The proxy must append its peer to X-Forwarded-For (or Forwarded) rather than pass
+a client's own on alone: the last address is the one read.
 """
 
 from __future__ import annotations
@@ -29,6 +33,35 @@ from contextlib import contextmanager
 from ..query.refused import Refused
 
 RETRY_SECONDS = 1
+# Said with a 429: a server behind a proxy it was not told of counts all its clients as one.
+PROXY_HINT = " (behind a reverse proxy, name it with --trusted-proxy, or raise --{}-per-client)"
+# What each choice of ``Settings.trusted_proxy_headers`` trusts (waitress's names); the
+# Forwarded header and the X-Forwarded-* family cannot be trusted together.
+PROXY_HEADERS = {"x-forwarded": ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+                                 "x-forwarded-port"),
+                 "forwarded": ("forwarded",)}
+
+
+def proxy_address(value: str) -> str:
+    """Return ``value`` as the address a connection from it reports (``::1``, not
+    ``0:0::1``); raise ValueError unless it is one IP address.  Names and waitress's ``*``
+    (trust everyone) are refused: with them a client could name itself anyone."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address: name the reverse proxy by the "
+                         "address its connections come from (127.0.0.1, ::1, 10.0.0.2)") \
+            from None
+
+
+def trusted_proxy(proxy: str, headers: str) -> tuple[str | None, frozenset[str]]:
+    """Return the reverse proxy's address (None: no proxy) and the headers trusted from it
+    (waitress's names), for ``proxy`` and ``headers`` (a key of ``PROXY_HEADERS``); raise
+    ValueError for either one wrong."""
+    if headers not in PROXY_HEADERS:
+        raise ValueError(f"unknown proxy headers {headers!r}: one of "
+                         f"{', '.join(PROXY_HEADERS)}")
+    return (proxy_address(proxy) if proxy else None), frozenset(PROXY_HEADERS[headers])
 
 
 def client_of(address: str | None) -> str | None:
@@ -83,7 +116,7 @@ def requests_shared(application, shares: Shares, refuse):
     def bounded(environ, start_response):
         try:
             with shares.share(client_of(environ.get("REMOTE_ADDR")),
-                              hint=" (behind a reverse proxy, raise --requests-per-client)"):
+                              hint=PROXY_HINT.format("requests")):
                 # Counted until the app returns its body, which the server then writes: all
                 # but a static file's are whole by then, so the write is all that is uncounted.
                 return application(environ, start_response)

@@ -18,8 +18,8 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   to the address it reached.
 - **A cap per client address.** At most ``connections_per_client`` connections from one address
   are open at once; one more is answered 503 and closed, before anything is read from it.
-  Behind a reverse proxy every client has the proxy's address: raise the cap there, and let the
-  proxy limit its clients.
+  A reverse proxy named as trusted (``client_share.py``) carries many clients' connections,
+  and is not capped: ``connection_limit`` still is.
 - **Room for a newcomer.** With ``connection_limit`` connections open, waitress would stop
   accepting, and a new client would wait in the listen backlog until an idle connection timed
   out or a trickled request reached its deadline: clients from a few addresses could keep every
@@ -38,6 +38,12 @@ from collections import Counter
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
+from waitress.proxy_headers import PROXY_HEADERS as FORWARDING
+from waitress.proxy_headers import (
+    MalformedProxyHeader,
+    clear_untrusted_headers,
+    parse_proxy_headers,
+)
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
@@ -124,9 +130,10 @@ class Channel(HTTPChannel):
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
-        self.client = client_of(addr[0] if isinstance(addr, tuple) else addr)
+        address = addr[0] if isinstance(addr, tuple) else addr
+        self.client = client_of(address)
         cap = server.connections_per_client
-        if server.clients[self.client] >= cap:
+        if server.clients[self.client] >= cap and address != server.proxy:
             self.refuse("503 Service Unavailable",
                         f"too many connections from {self.client}: at most {cap} at once "
                         "(Settings.connections_per_client); reuse or close one and try again")
@@ -240,8 +247,9 @@ class Server(TcpWSGIServer):
     channel_class = Channel
 
     def __init__(self, application, *, request_timeout: float, connections_per_client: int,
-                 connection_limit: int, clients: Counter, **options):
+                 connection_limit: int, clients: Counter, proxy: str | None, **options):
         self.request_timeout = request_timeout
+        self.proxy = proxy
         self.connections_per_client = connections_per_client
         self.connection_limit = connection_limit
         self.clients = clients  # open connections per client address, shared by the listeners
@@ -308,12 +316,36 @@ def one_host(application):
     return checked
 
 
+def forwarded(application, proxy: str | None, trusted: frozenset[str]):
+    """Return ``application`` seeing, in a request from the reverse proxy at ``proxy``, the
+    client's address, host and scheme the ``trusted`` headers name (read by waitress's
+    parser); a malformed one is a 400.  Every other request's forwarding headers are dropped
+    unread: they are the client's own words."""
+    def translated(environ, start_response):
+        untrusted = FORWARDING
+        if proxy is not None and environ.get("REMOTE_ADDR") == proxy:
+            try:
+                untrusted = parse_proxy_headers(environ, trusted_proxy_count=1,
+                                                trusted_proxy_headers=trusted)
+            except MalformedProxyHeader as exc:
+                return wsgi_error(Refused(400, f"the {exc.header} header from the reverse "
+                                               f"proxy is malformed ({exc.reason}): "
+                                               f"{exc.value!r}"), start_response)
+        clear_untrusted_headers(environ, untrusted)
+        return application(environ, start_response)
+    return translated
+
+
 def create_server(application, *, request_timeout: float, connections_per_client: int,
-                  requests_per_client: int, **adjustments):
+                  requests_per_client: int, proxy: tuple[str | None, frozenset[str]] = (None,
+                  frozenset()), **adjustments):
     """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
     as ``waitress.create_server`` does for TCP, with the deadline, the caps per client (on
-    connections here, on requests being answered in ``client_share.py``) and the Host check."""
-    adj = Adjustments(**adjustments)
+    connections here, on requests being answered in ``client_share.py``), the Host check and
+    the reverse ``proxy`` trusted (its address and headers, ``client_share.trusted_proxy``)."""
+    # The forwarding headers are ours to read (``forwarded``), not waitress's: its refusal of
+    # a malformed one is a page of its own.
+    adj = Adjustments(**adjustments, clear_untrusted_proxy_headers=False)
     # The limit is kept by Channel, which makes room for a newcomer; waitress's own stops
     # accepting, so it is set beyond ours, for the connections being refused or closed.
     limit = adj.connection_limit
@@ -324,13 +356,14 @@ def create_server(application, *, request_timeout: float, connections_per_client
     clients: Counter = Counter()
     # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
     # loop, sharing the threads and the counts.
-    application = requests_shared(one_host(application),
-                                  Shares(requests_per_client, "requests being answered"),
-                                  wsgi_error)
+    application = forwarded(requests_shared(one_host(application),
+                                            Shares(requests_per_client,
+                                                   "requests being answered"), wsgi_error),
+                            *proxy)
     servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
                       sockinfo=sockinfo, request_timeout=request_timeout,
                       connections_per_client=connections_per_client,
-                      connection_limit=limit, clients=clients)
+                      connection_limit=limit, clients=clients, proxy=proxy[0])
                for sockinfo in adj.listen]
     if len(servers) == 1:
         return servers[0]

@@ -317,7 +317,7 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
 def evaluate(svc, text: str, graphs: Dataset, fmt, prefixes, client: str | None):
     """Have the engine answer, within ``client``'s share of its query slots."""
     with svc.queries.share(client, wait=svc.settings.query_timeout,
-                           hint=" (behind a reverse proxy, raise --queries-per-client)"):
+                           hint=client_share.PROXY_HINT.format("queries")):
         return svc.engine.answer(text, graphs, fmt, prefixes)
 
 

@@ -11,7 +11,7 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
   one of ``http_threads`` threads takes it: a client that sends slowly or stops halfway holds a
   connection, never a thread, and a connection idle for ``channel_timeout`` seconds is closed.
   Connections are persistent (HTTP/1.1 keep-alive).  At most ``connection_limit`` are open at
-  once (a newcomer takes the place of the one that has waited longest for its client), at most ``connections_per_client`` from one address,
+  once (a newcomer takes the place of the one that has waited longest for its client), at most ``connections_per_client`` from one address (but a trusted reverse proxy),
   and a request must arrive whole within ``request_timeout`` seconds of its first byte
   (``connections.py``): a client trickling half-sent requests cannot hold every connection.
 - A heavy query holds one of ``workers`` engine threads: that many heavy queries at once make
@@ -30,6 +30,7 @@ from ..engine.client import ProcessEngine
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
+from . import client_share
 from .app import create_app
 from .connections import create_server as listen
 
@@ -67,6 +68,7 @@ def create_server(settings: Settings, engine):
         requests_per_client=settings.client_requests, host=settings.host, port=settings.port,
         threads=settings.http_threads, connection_limit=settings.connection_limit,
         channel_timeout=settings.channel_timeout,
+        proxy=client_share.trusted_proxy(settings.trusted_proxy, settings.trusted_proxy_headers),
         # Idle and overdue connections are looked for this often: a tenth of the time allowed.
         cleanup_interval=max(1, int(min(settings.channel_timeout, settings.request_timeout) / 10)),
         max_request_header_size=settings.max_request_header_bytes,
@@ -89,7 +91,8 @@ def addresses(server) -> list[tuple[str, int]]:
 def serve(settings: Settings, announce=None) -> None:
     """Start the engine and serve until interrupted (SIGINT or SIGTERM); once listening, call
     ``announce`` with the (host, port) pairs listened on.  Raise ListenError when the host and
-    port cannot be listened on."""
+    port cannot be listened on, ValueError when the trusted proxy is not an address."""
+    client_share.trusted_proxy(settings.trusted_proxy, settings.trusted_proxy_headers)
     engine = ProcessEngine(settings)
     try:
         try:
