@@ -99,12 +99,12 @@ def per_request(p: dict, runs: int) -> list[tuple[str, float]]:
          median_us(lambda i: kg.main.query(unique[i], default_graph=ASSERTED).serialize(
              format=ox.QueryResultsFormat.JSON), runs)),
         ("our engine, in process (LocalEngine.answer)",
-         median_us(lambda i: local.answer(unique[i], Dataset(), json_fmt, PREFIX_IRIS), runs)),
+         median_us(lambda i: local.answer(unique[i], Dataset(), [json_fmt], PREFIX_IRIS), runs)),
     ]
     engine = ProcessEngine(settings)
     try:
         steps.append(("our engine, own process (ProcessEngine.answer)",
-                      median_us(lambda i: engine.answer(unique[i], Dataset(), json_fmt,
+                      median_us(lambda i: engine.answer(unique[i], Dataset(), [json_fmt],
                                                         PREFIX_IRIS), runs)))
     finally:
         engine.close()
@@ -236,7 +236,7 @@ def per_thread_count(p: dict, seconds: float) -> list[tuple[str, int, float, flo
     try:
         pid = engine.info["pid"]
         rows.append(("engine process", 8, *run(
-            lambda t: engine.answer(t, Dataset(), json_fmt, PREFIX_IRIS), 8,
+            lambda t: engine.answer(t, Dataset(), [json_fmt], PREFIX_IRIS), 8,
             lambda: load.cpu_seconds(pid))))
     finally:
         engine.close()

@@ -44,7 +44,7 @@ def get_with_host(endpoint: str, path: str, host: str, accept: str = "*/*"):
 
 def count(endpoint, query: str, **params) -> int:
     """Return the ?n of a COUNT query sent to a running endpoint (with protocol ``params``)."""
-    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': query, **params})}"
+    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': query, **params}, doseq=True)}"
     status, _, body = fetch(url)
     assert status == 200, body
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])

@@ -43,7 +43,7 @@ def engine(engine_process):
 
 def answer(engine, text, fmt="json", dataset=ASSERTED):
     table = GRAPH_FORMATS if fmt in ("turtle", "nt", "nq", "trig") else RESULT_FORMATS
-    return engine.answer(text, dataset, table[fmt], PREFIX_IRIS)
+    return engine.answer(text, dataset, [table[fmt]], PREFIX_IRIS)
 
 
 @pytest.mark.parametrize("text, fmt", [

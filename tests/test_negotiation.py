@@ -2,6 +2,8 @@
 
 import pytest
 
+from alliance_graph.query.refused import Refused
+from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
 from alliance_graph.web.negotiation import (
     DATASET_OFFERS,
     GRAPH_OFFERS,
@@ -9,6 +11,7 @@ from alliance_graph.web.negotiation import (
     by_parameter,
     choose,
     parse_accept,
+    pick_formats,
 )
 
 CASES = [
@@ -73,3 +76,27 @@ def test_parse_accept_clamps_weights():
 ])
 def test_format_parameter(value, offers, expected):
     assert by_parameter(value, offers) == expected
+
+
+@pytest.mark.parametrize("accept, requested, offers, expected", [
+    # Formats that carry every answer end the list: nothing after them is ever needed.
+    ("text/turtle, application/rdf+xml", None, GRAPH_OFFERS, ["turtle"]),
+    ("application/rdf+xml, text/turtle;q=0.5", None, GRAPH_OFFERS, ["xml", "turtle"]),
+    ("application/rdf+xml, application/ld+json;q=0.9, */*;q=0.1", None, GRAPH_OFFERS,
+     ["xml", "jsonld", "turtle"]),
+    ("application/rdf+xml", None, GRAPH_OFFERS, ["xml"]),
+    ("text/html,application/xml;q=0.9,*/*;q=0.8", None, RESULT_OFFERS, ["xml", "json"]),
+    ("application/rdf+xml, text/turtle;q=0", None, GRAPH_OFFERS, ["xml"]),  # q=0: not accepted
+    # A format parameter names the one format: nothing else is tried.
+    ("text/turtle", "xml", GRAPH_OFFERS, ["xml"]),
+])
+def test_the_formats_to_try_are_the_accepted_ones_up_to_one_that_carries_all(
+        accept, requested, offers, expected):
+    table = GRAPH_FORMATS if offers is GRAPH_OFFERS else RESULT_FORMATS
+    assert [f.name for f in pick_formats(requested, offers, table, accept)] == expected
+
+
+def test_no_format_to_try_is_406():
+    with pytest.raises(Refused) as refused:
+        pick_formats(None, RESULT_OFFERS, RESULT_FORMATS, "image/png")
+    assert refused.value.status == 406

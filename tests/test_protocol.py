@@ -93,12 +93,14 @@ def test_two_queries_are_400(endpoint):
 
 @pytest.mark.parametrize("ctype, body", [
     ("application/x-www-form-urlencoded", urllib.parse.urlencode({"query": "ASK {}"}).encode()),
-    ("application/sparql-query", b"ASK {}")])
-def test_a_post_with_a_query_in_the_url_too_is_400(endpoint, ctype, body):
+    ("application/sparql-query", b"ASK {}"),
+    ("application/x-www-form-urlencoded", b""),   # the URL's alone: it said "one too"
+])
+def test_a_post_with_a_query_in_the_url_is_400(endpoint, ctype, body):
     # The body's query was run and the URL's silently ignored.
     url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": "SELECT * {}"})
     status, _, answer = fetch(url, body, {"Content-Type": ctype})
-    assert status == 400 and b"the URL gives one too" in answer
+    assert status == 400 and b"a POST carries its query in its body, not in the URL" in answer
 
 
 # --- formats ------------------------------------------------------------------------------
@@ -188,6 +190,27 @@ def test_default_graph_uri_picks_one_graph(endpoint, graphs):
     part = count(endpoint, **{"default-graph-uri": one})
     assert 0 < part < whole
     assert part == count(endpoint, f"SELECT (COUNT(*) AS ?n) FROM <{one}> WHERE {{ ?s ?p ?o }}")
+
+
+def test_a_relative_iri_without_base_is_a_400_that_says_so(endpoint):
+    # The parser's own message named only a grammar rule: "expected ENCODE_FOR_URI".
+    status, _, body = get(endpoint, "SELECT ?x WHERE { BIND(<rel> AS ?x) }")
+    assert status == 400 and b"expected" in body
+    assert b"the relative IRI <rel> at line 1, column 24, and no BASE" in body
+    status, _, body = get(endpoint, "BASE <http://e/> SELECT ?x WHERE { BIND(<rel> AS ?x) }")
+    assert status == 200 and b"http://e/rel" in body
+
+
+def test_a_graph_named_twice_is_in_the_dataset_once(endpoint, graphs):
+    # The default graph is the RDF merge of the graphs named (SPARQL 1.1 Query, 13.2.2): each
+    # triple of a graph named twice was counted twice.
+    one = [g for g in graphs if g.endswith(".ttl")][0]
+    part = count(endpoint, **{"default-graph-uri": one})
+    assert count(endpoint, **{"default-graph-uri": [one, one]}) == part
+    assert count(endpoint, f"SELECT (COUNT(*) AS ?n) FROM <{one}> FROM <{one}> "
+                           "WHERE { ?s ?p ?o }") == part
+    assert count(endpoint, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{one}> FROM NAMED <{one}> "
+                           "WHERE { GRAPH ?g { ?s ?p ?o } }") == part
 
 
 def test_named_graph_uri_limits_graph_patterns(endpoint, graphs):
@@ -318,7 +341,7 @@ def test_a_304_is_given_without_evaluating_the_query(endpoint):
     url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': text})}"
     assert fetch(url)[0] == 422
     version = json.loads(fetch(f"{endpoint}/status")[2])["version"]
-    tag = protocol.etag(version, (text, Dataset(False, False), "json"))
+    tag = protocol.etag(version, (text, Dataset(False, False), ("json",)))
     status, headers, body = fetch(url, headers={"If-None-Match": tag})
     assert (status, headers["ETag"], body) == (304, tag, b"")
 
@@ -434,6 +457,42 @@ def test_an_answer_xml_cannot_carry_is_a_406_never_a_broken_200(endpoint, text):
     # The same answer in a format that carries it is a 200.
     status, _, _ = fetch(f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": text}))
     assert status == 200
+
+
+@pytest.mark.parametrize("text, accept, written", [
+    # RDF/XML has no way to write rdf:li or rdf:about as a predicate: it was a 400 "query
+    # failed" for a valid query, though the client accepted Turtle.
+    ('CONSTRUCT { <http://e/s> rdf:li <http://e/o> } {}',
+     "application/rdf+xml, text/turtle;q=0.5", "text/turtle; charset=utf-8"),
+    ('CONSTRUCT { <http://e/s> rdf:about <http://e/o> } {}',
+     "application/rdf+xml, application/ld+json;q=0.8, application/n-triples;q=0.5",
+     "application/ld+json"),
+    # JSON-LD has no RDF 1.2 triple terms yet.
+    ('CONSTRUCT { <http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> } {}',
+     "application/ld+json, application/n-triples;q=0.9", "application/n-triples; charset=utf-8"),
+    # A browser's header: XML first, then anything; a control character XML cannot carry.
+    ('SELECT ("a\\u0001b" AS ?x) {}', "text/html,application/xml;q=0.9,*/*;q=0.8",
+     "application/sparql-results+json"),
+])
+def test_an_answer_the_first_format_cannot_carry_is_written_in_the_next(endpoint, text, accept,
+                                                                      written):
+    status, headers, body = get(endpoint, text, accept=accept)
+    assert status == 200 and headers["Content-Type"] == written, body
+    if written.startswith("text/turtle"):
+        assert len(rdflib.Graph().parse(data=body, format="turtle")) == 1
+
+
+@pytest.mark.parametrize("text, accept, status", [
+    ('CONSTRUCT { <http://e/s> rdf:li <http://e/o> } {}', "application/rdf+xml", 406),
+    ('CONSTRUCT { <http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> } {}',
+     "application/ld+json", 406),
+])
+def test_with_no_format_left_to_try_it_is_406_and_the_query_is_not_blamed(endpoint, text,
+                                                                         accept, status):
+    got, _, body = get(endpoint, text, accept=accept)
+    assert got == status, body
+    assert b"the answer cannot be written as application/" in body
+    assert b"query failed" not in body
 
 
 @pytest.mark.parametrize("text, accept", [

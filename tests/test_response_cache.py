@@ -30,7 +30,7 @@ def test_the_memory_it_holds_stays_near_its_budget_with_many_small_answers():
     for i in range(50_000):
         text = f"SELECT ?l {{ <https://alliance-graph.example/id/E{i}> rdfs:label ?l }}"
         body = b'{"head":{"vars":["l"]},"results":{"bindings":[]}}'
-        cache.put((text, Dataset(False, False), "json"),
+        cache.put((text, Dataset(False, False), ("json",)),
                   (body, "application/sparql-results+json"), len(body) + len(text))
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()

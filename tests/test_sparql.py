@@ -201,3 +201,15 @@ def test_queries_naming_graphs(text):
 ])
 def test_queries_not_naming_graphs(text):
     assert not lexer.uses_dataset(text)
+
+
+@pytest.mark.parametrize("text, note", [
+    ("SELECT ?x WHERE { BIND(<rel> AS ?x) }", "the relative IRI <rel> at line 1, column 24"),
+    ("SELECT *\nWHERE { <> ?p ?o }", "the relative IRI <> at line 2, column 9"),
+    ("BASE <http://e/> SELECT ?x WHERE { BIND(<rel> AS ?x) }", None),  # resolved: no note
+    ("SELECT ?x WHERE { BIND(<http://e/a> AS ?x) } garbage", None),
+    ('SELECT ?x WHERE { BIND("<rel>" AS ?x) }', None),                  # a string, no IRI
+])
+def test_a_relative_iri_without_base_is_named_with_the_parsers_message(text, note):
+    said = lexer.relative_iri_note(text)
+    assert (note in said and "declare a BASE" in said) if note else said == ""

@@ -282,3 +282,22 @@ def uses_dataset(text: str) -> bool:
     """
     return any(t.kind in _NAMES and any(w in t.text.partition(":")[0].upper()
                                         for w in _GRAPH_WORDS) for t in tokenize(text))
+
+
+_SCHEME = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def relative_iri_note(text: str) -> str:
+    """Return what to add to the parser's message about ``text`` when the query writes a
+    relative IRI and no BASE ("" otherwise).  Oxigraph resolves no IRI without a base, and
+    says so only as the grammar rule it expected next ("expected ENCODE_FOR_URI")."""
+    tokens = tokenize(text)
+    if any(t.kind in _NAMES and t.text.upper() == "BASE" for t in tokens):
+        return ""
+    for t in tokens:
+        if t.kind == "IRIREF" and not _SCHEME.match(t.text):
+            line, col = line_col(text, t.start)
+            return (f" (the query writes the relative IRI {t.text} at line {line}, column "
+                    f"{col}, and no BASE to resolve it against: write the IRI whole, or "
+                    "declare a BASE)")
+    return ""

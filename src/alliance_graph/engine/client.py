@@ -321,11 +321,13 @@ class ProcessEngine:
                     sock.close()
         raise AssertionError("unreachable")
 
-    def answer(self, text: str, dataset: Dataset, fmt: Format,
+    def answer(self, text: str, dataset: Dataset, formats: list[Format],
                prefixes: dict | None) -> tuple[bytes, Format]:
-        """Answer a protocol query (``query.answer.answer`` in the engine); raise Refused."""
+        """Answer a protocol query in the first of ``formats`` that carries it
+        (``query.answer.answer`` in the engine); raise Refused."""
         header, body = self.call({"op": "answer", "dataset": dataset.to_json(),
-                                  "format": fmt.name, "graph_form": fmt.for_graphs,
+                                  "formats": [f.name for f in formats],
+                                  "graph_form": formats[0].for_graphs,
                                   "max_bytes": self.settings.max_result_bytes,
                                   "prefixes": prefixes}, text.encode())
         if header["status"] != 200:

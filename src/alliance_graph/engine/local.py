@@ -25,12 +25,13 @@ class LocalEngine:
         self.info = {"version": backends.dataset_version(settings, kg),
                      "sandbox": "in-process engine: not sandboxed"}
 
-    def answer(self, text: str, dataset: Dataset, fmt: Format,
+    def answer(self, text: str, dataset: Dataset, formats: list[Format],
                prefixes: dict | None) -> tuple[bytes, Format]:
-        """Answer a protocol query; raise Refused."""
+        """Answer a protocol query in the first of ``formats`` that carries it; raise
+        Refused."""
         limit = self.settings.query_timeout
         started = time.monotonic()
-        out = answer(self.kg, text, dataset, fmt, self.settings.max_result_bytes, prefixes)
+        out = answer(self.kg, text, dataset, formats, self.settings.max_result_bytes, prefixes)
         if time.monotonic() - started > limit:
             raise EngineError(503, f"the query ran longer than the {limit:g} s limit and was "
                                    "stopped; narrow it or add a LIMIT")

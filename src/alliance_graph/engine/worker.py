@@ -63,7 +63,8 @@ class Worker:
         try:
             if op == "answer":
                 table = GRAPH_FORMATS if header["graph_form"] else RESULT_FORMATS
-                data, fmt = answer(self.kg, body.decode(), dataset, table[header["format"]],
+                formats = [table[name] for name in header["formats"]]
+                data, fmt = answer(self.kg, body.decode(), dataset, formats,
                                    int(header["max_bytes"]), prefixes)
                 return {"status": 200, "format": fmt.name, "graph": fmt.for_graphs}, data
             if op == "query":

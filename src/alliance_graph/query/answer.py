@@ -12,6 +12,7 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
+from ..sparql import relative_iri_note
 from ..store.errors import StoreError
 from . import limits
 from . import results as queries
@@ -53,7 +54,9 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
     status that says why) when it cannot be had."""
     try:
         return kg.query(text, prefixes=prefixes or None, **dataset.arguments())
-    except (SyntaxError, queries.QueryError) as exc:  # the parser's, or a remote store's
+    except SyntaxError as exc:  # the parser's
+        raise Refused(400, f"query failed: {exc}{relative_iri_note(text)}") from exc
+    except queries.QueryError as exc:  # a remote store's
         raise Refused(400, f"query failed: {exc}") from exc
     except (OSError, RuntimeError) as exc:  # Oxigraph's evaluation errors
         raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc
@@ -61,15 +64,45 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
         raise Refused(502, f"the store behind this service failed: {exc}") from exc
 
 
-def answer(kg, text: str, dataset: Dataset, fmt: Format, max_bytes: int,
+def answer(kg, text: str, dataset: Dataset, formats: list[Format], max_bytes: int,
            prefixes: dict | None) -> tuple[bytes, Format]:
     """Evaluate, bound and serialize a query; return its bytes and the format written.
 
-    ``fmt`` was negotiated from the query's form as the checks read it; a result of the other
-    kind is written in that kind's default format rather than refused.  An answer over
-    ``max_bytes`` is refused (422), never cut short.
+    ``formats`` are the client's, best first (``negotiation.pick_formats``), negotiated from
+    the query's form as the checks read it; a result of the other kind is written in that
+    kind's default format rather than refused.  An answer a format cannot carry (RDF/XML,
+    JSON-LD, SPARQL XML: ``Format.carries_all``) is evaluated again and written in the next
+    one; when none is left it is refused (406), unless the query itself failed, as a format
+    that carries every answer shows (400).  An answer over ``max_bytes`` is refused (422),
+    never cut short.
     """
+    first: Uncarried | None = None
+    for fmt in formats:
+        try:
+            return _written(run(kg, text, dataset, prefixes), fmt, max_bytes)
+        except Uncarried as exc:
+            first = first or exc
+    assert first is not None  # the last format tried carries every answer, or raised
+    # Every format tried may fail on this answer: written in one that carries all, the query's
+    # own failure (an evaluation error streamed with the rows) says itself.
     result = run(kg, text, dataset, prefixes)
+    _written(result, GRAPH_FORMATS["nt"] if queries.kind_of(result) == "graph"
+             else RESULT_FORMATS["json"], max_bytes)
+    raise Refused(406, str(first))
+
+
+class Uncarried(Exception):
+    """The answer cannot be written in a format that does not carry every answer."""
+
+    def __init__(self, fmt: Format, reason: str):
+        other = "Turtle or N-Triples" if fmt.for_graphs else "JSON"
+        super().__init__(f"the answer cannot be written as {fmt.media_type} ({reason}); ask "
+                         f"for another format, such as {other}")
+
+
+def _written(result, fmt: Format, max_bytes: int) -> tuple[bytes, Format]:
+    """Return ``result`` written in ``fmt`` (or its kind's default) and the format written;
+    raise Uncarried when that format cannot carry it, Refused for any other failure."""
     kind = queries.kind_of(result)
     if kind != "graph" and fmt.for_graphs:
         fmt = RESULT_FORMATS["json"]
@@ -78,15 +111,19 @@ def answer(kg, text: str, dataset: Dataset, fmt: Format, max_bytes: int,
     try:
         data = limits.write_bounded(result, fmt.oxigraph, max_bytes,
                                     queries.prefixes_for(fmt.oxigraph))
-        if fmt.oxigraph in _XML:
-            data = well_formed_xml(data, fmt)
-        return data, fmt
     except limits.TooManyResults as exc:
         raise Refused(422, str(exc)) from exc
     except (OSError, RuntimeError) as exc:  # evaluation errors surface while rows are written
+        if not fmt.carries_all:  # ... or this format's writer refused the answer
+            raise Uncarried(fmt, str(exc)) from exc
         raise Refused(400, f"query failed: query evaluation failed: {exc}") from exc
     except StoreError as exc:
         raise Refused(502, f"the store behind this service failed: {exc}") from exc
+    if fmt.oxigraph in _XML:
+        data, problem = readable_xml(data)
+        if problem:
+            raise Uncarried(fmt, f"{problem}: it holds a character or an IRI XML cannot carry")
+    return data, fmt
 
 
 _XML = (ox.QueryResultsFormat.XML, ox.RdfFormat.RDF_XML)
@@ -115,7 +152,6 @@ def well_formed_xml(data: bytes, fmt: Format) -> bytes:
     never get that as a 200."""
     data, problem = readable_xml(data)
     if problem:
-        raise Refused(406, f"the answer cannot be written as {fmt.media_type} ({problem}): it "
-                           "holds a character or an IRI XML cannot carry; ask for another "
-                           "format, such as JSON or N-Triples")
+        raise Refused(406, str(Uncarried(fmt, f"{problem}: it holds a character or an IRI XML "
+                                              "cannot carry")))
     return data

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes
+from ..sparql import relative_iri_note
 from ..store.errors import QueryError
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .refused import Refused
@@ -29,19 +30,23 @@ class Format:
     media_type: str
     oxigraph: object
     for_graphs: bool  # True: CONSTRUCT/DESCRIBE results; False: SELECT/ASK results
+    # False for the formats some answers cannot be written in: XML (control characters; in
+    # RDF/XML, predicates it has no element name for, RDF 1.2 triple terms) and JSON-LD
+    # (RDF 1.2 triple terms).  ``answer.answer`` then tries the client's next format.
+    carries_all: bool = True
 
 
 RESULT_FORMATS = {f.name: f for f in [
     Format("json", "application/sparql-results+json", ox.QueryResultsFormat.JSON, False),
-    Format("xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML, False),
+    Format("xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML, False, False),
     Format("csv", "text/csv", ox.QueryResultsFormat.CSV, False),
     Format("tsv", "text/tab-separated-values", ox.QueryResultsFormat.TSV, False),
 ]}
 GRAPH_FORMATS = {f.name: f for f in [
     Format("turtle", "text/turtle", ox.RdfFormat.TURTLE, True),
     Format("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES, True),
-    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, True),
-    Format("xml", "application/rdf+xml", ox.RdfFormat.RDF_XML, True),
+    Format("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, True, False),
+    Format("xml", "application/rdf+xml", ox.RdfFormat.RDF_XML, True, False),
     Format("trig", "application/trig", ox.RdfFormat.TRIG, True),
     Format("nq", "application/n-quads", ox.RdfFormat.N_QUADS, True),
 ]}
@@ -73,7 +78,7 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     try:
         return kg.query(sparql, inferred=inferred, **graphs)
     except SyntaxError as exc:
-        raise QueryError(str(exc)) from exc
+        raise QueryError(f"{exc}{relative_iri_note(sparql)}") from exc
     except OSError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 

@@ -84,14 +84,21 @@ def choose(accept: str | None, offered: list[tuple[str, list[str]]]) -> str | No
     format the most specific matching range gives its q (RFC 9110), and ties keep that order.
     Wildcards match a format's own media type only, aliases (``ALIASES``) by exact name.
     """
-    return _choose(accept or "", tuple((name, tuple(types)) for name, types in offered))
+    ranked = acceptable(accept, offered)
+    return ranked[0] if ranked else None
+
+
+def acceptable(accept: str | None, offered: list[tuple[str, list[str]]]) -> list[str]:
+    """Return the names of the offered formats the header accepts, best first (as ``choose``
+    ranks them)."""
+    return list(_ranked(accept or "", tuple((name, tuple(types)) for name, types in offered)))
 
 
 @lru_cache(maxsize=512)
-def _choose(accept: str, offered: tuple) -> str | None:
+def _ranked(accept: str, offered: tuple) -> tuple[str, ...]:
     ranges = parse_accept(accept)
-    best, best_q = None, 0.0
-    for name, types in offered:
+    weighed = []
+    for position, (name, types) in enumerate(offered):
         q, spec = 0.0, -1
         for media_range, weight in ranges:
             for i, media_type in enumerate(types):
@@ -99,9 +106,9 @@ def _choose(accept: str, offered: tuple) -> str | None:
                 # Aliases answer only to their exact name: text/* is not a request for text/xml.
                 if s > spec and (i == 0 or s == 2):
                     q, spec = weight, s
-        if q > best_q:
-            best, best_q = name, q
-    return best
+        if q > 0:
+            weighed.append((-q, position, name))
+    return tuple(name for _, _, name in sorted(weighed))
 
 
 def offers(table: dict[str, Format], order: list[str]) -> list[tuple[str, list[str]]]:
@@ -130,17 +137,30 @@ def by_parameter(value: str, offered: list[tuple[str, list[str]]]) -> str | None
 def pick_format(requested: str | None, offered, table, accept: str | None) -> Format:
     """Return the format named by the ``format`` parameter, else by the Accept header's value
     ``accept``; refuse (406) when neither can be produced."""
+    return pick_formats(requested, offered, table, accept)[0]
+
+
+def pick_formats(requested: str | None, offered, table, accept: str | None) -> list[Format]:
+    """Return the formats to answer in, best first: the one the ``format`` parameter names,
+    else those the Accept header accepts, up to the first that carries every answer (an
+    answer RDF/XML cannot carry is written in the client's next choice); refuse (406) when
+    none can be produced."""
     if requested:
         name = by_parameter(requested, offered)
         if name is None:
             raise Refused(406, f"format {requested!r} cannot be produced here; choose one of: "
                                f"{', '.join(n for n, _ in offered)}")
-    else:
-        name = choose(accept, offered)
-        if name is None:
-            raise Refused(406, "none of the formats in the Accept header can be produced; "
-                               "available: " + ", ".join(t[0] for _, t in offered))
-    return table[name]
+        return [table[name]]
+    names = acceptable(accept, offered)
+    if not names:
+        raise Refused(406, "none of the formats in the Accept header can be produced; "
+                           "available: " + ", ".join(t[0] for _, t in offered))
+    formats = []
+    for name in names:
+        formats.append(table[name])
+        if table[name].carries_all:
+            break
+    return formats
 
 
 def media_type(fmt: Format) -> str:

@@ -140,9 +140,10 @@ def read_request(environ, limit: int) -> QueryRequest | None:
         ctype = (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
         if ctype == "application/sparql-update":
             raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
-        if "query" in args:  # the body's was run, the URL's silently ignored
-            raise Refused(400, "a POST carries its query in the body: the URL gives one too; "
-                               "send exactly one")
+        if "query" in args:  # once, the body's was run and the URL's silently ignored
+            raise Refused(400, "a POST carries its query in its body, not in the URL "
+                               "(SPARQL 1.1 Protocol, 2.1.2 and 2.1.3): move it to the body, "
+                               "or send it by GET")
         if ctype == "application/x-www-form-urlencoded":
             form = parse_params(read_body(environ, limit), "form body")
             if "update" in form:
@@ -197,6 +198,9 @@ def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
         default_iris, named_iris = plan.from_graphs, plan.from_named
     else:
         return Dataset(req.inferred, plan.uses_dataset)
+    # A graph named twice is in the dataset once: the default graph is the RDF merge of the
+    # graphs named (SPARQL 1.1 Query, 13.2.2), and Oxigraph counted each triple twice.
+    default_iris, named_iris = list(dict.fromkeys(default_iris)), list(dict.fromkeys(named_iris))
     for iri in default_iris + named_iris:
         if iri not in svc.graphs:
             raise Refused(400, f"graph <{iri}> is not held by this service, which fetches "
@@ -279,21 +283,22 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     ``client`` (its address) gets its share of the engine (``client_share.py``)."""
     plan = plan_of(req.text, svc.settings)
     graph_form = plan.form in ("CONSTRUCT", "DESCRIBE")
-    fmt = negotiation.pick_format(req.format, *((negotiation.GRAPH_OFFERS, GRAPH_FORMATS) if graph_form
-                                    else (negotiation.RESULT_OFFERS, RESULT_FORMATS)), accept)
+    formats = negotiation.pick_formats(
+        req.format, *((negotiation.GRAPH_OFFERS, GRAPH_FORMATS) if graph_form
+                      else (negotiation.RESULT_OFFERS, RESULT_FORMATS)), accept)
     graphs = dataset(svc, req, plan)
     # Every check has run; only the evaluation itself may be skipped.  The key holds the
-    # resolved dataset and format, never the raw request, so a hit is the same answer.
-    key = (req.text, graphs, fmt.name)
+    # resolved dataset and formats, never the raw request, so a hit is the same answer.
+    key = (req.text, graphs, tuple(f.name for f in formats))
     if plan.volatile:  # NOW(), RAND(), ...: a new answer each time, never cached or tagged
-        body, fmt = evaluate(svc, req.text, graphs, fmt, plan.prefixes, client)
+        body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
         return 200, [("Content-Type", negotiation.media_type(fmt)), ("Cache-Control", "no-store"),
                      ("Vary", "Accept"), *HEADERS], body
     if not svc.settled:
         # A remote store may be filled again while it is served: an answer kept, or tagged by
         # the version read at start, went on being given after the store had changed.  So each
         # answer is evaluated, and tagged by its own bytes: a 304 only for the same answer.
-        body, fmt = evaluate(svc, req.text, graphs, fmt, plan.prefixes, client)
+        body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
         ctype = negotiation.media_type(fmt)
         tag = content_tag(body, ctype)
         if matches(if_none_match, tag):
@@ -305,7 +310,7 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
         return unchanged(method, tag)
     cached = svc.responses.get(key)
     if cached is None:
-        body, fmt = evaluate(svc, req.text, graphs, fmt, plan.prefixes, client)
+        body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
         cached = (body, negotiation.media_type(fmt))
         svc.responses.put(key, cached, len(body) + len(req.text))
     if matches(if_none_match, None):  # "*", now that the answer exists
@@ -314,11 +319,11 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     return 200, [("Content-Type", ctype), ("ETag", tag), ("Vary", "Accept"), *HEADERS], body
 
 
-def evaluate(svc, text: str, graphs: Dataset, fmt, prefixes, client: str | None):
+def evaluate(svc, text: str, graphs: Dataset, formats, prefixes, client: str | None):
     """Have the engine answer, within ``client``'s share of its query slots."""
     with svc.queries.share(client, wait=svc.settings.query_timeout,
                            hint=client_share.PROXY_HINT.format("queries")):
-        return svc.engine.answer(text, graphs, fmt, prefixes)
+        return svc.engine.answer(text, graphs, formats, prefixes)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

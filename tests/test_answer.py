@@ -1,0 +1,57 @@
+"""``answer``: a query evaluated, bounded and written in the first of the client's formats
+that carries it, over the shipped graph in process."""
+
+import socket
+
+import pytest
+
+from alliance_graph.namespaces import PREFIX_IRIS
+from alliance_graph.query.answer import Dataset, answer
+from alliance_graph.query.refused import Refused
+from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
+
+LI = "CONSTRUCT { <http://e/s> rdf:li <http://e/o> } {}"
+
+
+def written(kg, text, names, table=GRAPH_FORMATS, max_bytes=2**20):
+    data, fmt = answer(kg, text, Dataset(), [table[n] for n in names], max_bytes, PREFIX_IRIS)
+    return data, fmt.name
+
+
+def test_the_first_format_that_carries_the_answer_is_the_one_written(kg):
+    assert written(kg, LI, ["xml", "jsonld", "nt"])[1] == "jsonld"
+    assert written(kg, LI, ["turtle"])[1] == "turtle"
+    # One that carries it first: nothing else is tried.
+    data, name = written(kg, "CONSTRUCT { id:IronDome a ag:Thing } {}", ["xml", "turtle"])
+    assert name == "xml" and b"rdf:RDF" in data
+
+
+def test_with_none_left_the_answer_is_refused_406_saying_which_format_failed(kg):
+    with pytest.raises(Refused) as refused:
+        written(kg, LI, ["xml"])
+    assert refused.value.status == 406
+    assert str(refused.value).startswith("the answer cannot be written as application/rdf+xml (")
+    assert "such as Turtle or N-Triples" in str(refused.value)
+    with pytest.raises(Refused, match="such as JSON") as refused:
+        written(kg, 'SELECT ("a\\u0001b" AS ?x) {}', ["xml"], RESULT_FORMATS)
+    assert refused.value.status == 406
+
+
+def test_a_query_failing_as_its_rows_are_written_is_its_own_failure_not_the_formats(kg):
+    # In process nothing forbids a SERVICE call; one to a port where nothing listens fails
+    # only as the rows are read, in RDF/XML as in any format: 400, not "cannot be written".
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{port}/q> {{ ?s ?p ?o }} }}"
+    for names in (["xml"], ["xml", "jsonld"], ["xml", "turtle"]):
+        with pytest.raises(Refused) as refused:
+            written(kg, text, names)
+        assert refused.value.status == 400, names
+        assert str(refused.value).startswith("query failed: query evaluation failed:")
+
+
+def test_an_answer_too_large_is_422_in_every_format_without_trying_the_next(kg):
+    with pytest.raises(Refused) as refused:
+        written(kg, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ["xml", "turtle"], max_bytes=1000)
+    assert refused.value.status == 422
