@@ -136,8 +136,9 @@ def crash_size(family: str, mode: str, seconds: float) -> dict:
 def speed() -> None:
     """Print microseconds per guard.check call on the catalogue and a 300-byte query."""
     sys.path.insert(0, str(ROOT / "src"))
+    from alliance_graph import sparql as lexer
     from alliance_graph.namespaces import PREFIX_IRIS
-    from alliance_graph.query import guard, lexer
+    from alliance_graph.query import guard
 
     old = {}
     source = subprocess.run(["git", "-C", str(ROOT), "show",
