@@ -36,3 +36,15 @@ def test_the_two_fresh_machine_commands_exist_and_ci_runs_the_test_one():
         assert f"make {target}" in README
         assert re.search(rf"^{target}:", makefile, re.M)
     assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.M)
+
+
+@pytest.mark.parametrize("page", [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))],
+                         ids=lambda p: p.name)
+def test_every_link_to_a_file_of_the_project_leads_to_one(page):
+    # A link is relative to the page that holds it: docs/stores.md linked "docs/benchmarks.md".
+    text = page.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        path = target.split("#", 1)[0]
+        if not path or re.match(r"[a-z]+:", path):  # an anchor on the page, or a URL
+            continue
+        assert (page.parent / path).exists(), f"{page.name} links to {target}, which is missing"
