@@ -499,3 +499,34 @@ def test_query_rows_are_streamed_so_head_ends_a_huge_answer_at_once():
     assert done.returncode == 0, done.stderr  # the closed pipe ends the command quietly
     assert done.stdout.startswith("a,b,c,d,e,f\n") and len(done.stdout.splitlines()) == 2
     assert done.stderr == "" and time.monotonic() - started < 60
+
+
+def test_a_proposal_whose_file_name_is_not_utf8_is_validated(tmp_path):
+    # Its graph's IRI could not be written (UnicodeEncodeError: surrogates not allowed), nor
+    # could its name be printed by a UTF-8 locale's strict stdout: tracebacks and exit 1, the
+    # code of "does not conform".
+    prefixes = "".join((ROOT / "data" / "exercises.ttl").read_text().splitlines(True)[:15])
+    path = tmp_path / os.fsdecode(b"caf\xe9.ttl")
+    path.write_text(prefixes + "claim:Twin a ag:Claim ; rdf:subject id:BlueFlag ; "
+                    "rdf:predicate ag:participant ; rdf:object id:UnitedStates ; "
+                    "ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flag .\n")
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "validate",
+                           path], capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert done.returncode == 1 and b"Traceback" not in done.stdout + done.stderr, done.stderr
+    # The name as the bytes it is, with the line of the restated fact.
+    assert b"caf\xe9.ttl:16: claim states the fact claim <" in done.stdout
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.2, 0.4])
+def test_ctrl_c_at_any_moment_is_interrupted_and_exit_130(delay):
+    # While the modules load, in the first few tenths of a second, it was a traceback.  (A
+    # signal before Python has started at all ends the process as it ends any program.)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    process = subprocess.Popen([str(Path(sys.executable).parent / "alliance-graph"), "query",
+                                slow], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, (out, err)
+    assert err.strip().splitlines()[-1] == b"interrupted" and b"Traceback" not in err

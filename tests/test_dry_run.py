@@ -116,10 +116,23 @@ def test_bad_turtle_is_400_with_the_parsers_line_and_no_temporary_path(endpoint)
     (b"{}", "application/json", 415, "text/turtle"),
     (b"\x00\x01binary", "text/turtle", 400, "binary"),
     (b"\xff\xfe not utf-8", "text/turtle", 400, "UTF-8"),
+    # Said as "the proposal: is ...", the temporary file's name replaced but not its colon.
+    (b"# only a comment\n", "text/turtle", 400, "the proposal is empty: it states no triples"),
+    ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16"), "text/turtle", 400,
+     "the proposal is UTF-16 text: save it as UTF-8"),
+    # Forms that carry no proposal were all "the proposal is empty".
+    (b"turtle=%ZZ%00\xff", "application/x-www-form-urlencoded", 400,
+     "the form body is not valid UTF-8 (byte 13)"),
+    (b"proposal=x", "application/x-www-form-urlencoded", 400, "the form carries no proposal"),
+    (b'--x\r\nContent-Disposition: form-data; name="proposal"; filename="a.ttl"\r\n\r\n'
+     b"x\r\n--x--\r\n", "multipart/form-data; boundary=x", 400, "a field named file"),
+    (b'--x\r\nContent-Disposition: form-data; name="turtle"\r\n\r\nx\r\n--x--\r\n',
+     "multipart/form-data; boundary=y", 400, "split by the boundary its Content-Type names"),
 ])
 def test_what_cannot_be_validated_is_a_clear_4xx(endpoint, body, ctype, status, words):
     got, _, text = post(endpoint, body, ctype)
     assert got == status and words in text.decode(), text
+    assert "the proposal:" not in text.decode()
 
 
 def test_over_the_servers_limit_is_413_without_reading_the_body(endpoint, settings):

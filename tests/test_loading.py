@@ -83,6 +83,10 @@ def test_every_bad_file_is_reported_not_just_the_first(tmp_path):
 @pytest.mark.parametrize("content, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
     (b"<urn:a> <urn:p> \"caf\xe9\" .\n", "not valid UTF-8"),
+    # What Windows editors save as "Unicode": it was "a binary file".
+    ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16"), "is UTF-16 text: save it as UTF-8"),
+    ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16-le"), "is UTF-16 text: save it as UTF-8"),
+    ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16-be"), "is UTF-16 text: save it as UTF-8"),
 ])
 def test_non_text_files_are_refused_clearly(tmp_path, content, message):
     path = write(tmp_path, "x.ttl", content)

@@ -53,6 +53,8 @@ def test_graph_names_and_files(tmp_path):
     ("data/x%zz.ttl", "data/x%25zz.ttl"),                   # "%" is the escape itself
     ("data/a<b>#c?.ttl", "data/a%3Cb%3E%23c%3F.ttl"),
     ("data/été.ttl", "data/été.ttl"),                       # an IRI holds it as it is
+    # A name that is not UTF-8 (Latin-1 "café"), as Python holds it: it was a traceback.
+    (b"data/caf\xe9.ttl".decode("utf-8", "surrogateescape"), "data/caf%E9.ttl"),
 ])
 def test_a_file_name_an_iri_cannot_hold_is_percent_encoded_and_read_back(name, iri):
     graph = rdf.graph_iri(name)

@@ -1,5 +1,32 @@
-"""Run the command line as ``python -m alliance_graph``."""
+"""The ``alliance-graph`` command's entry (its console script) and ``python -m alliance_graph``.
 
-from .cli import main
+Kept apart from ``cli/`` so that it runs before the command line's modules are imported.
+"""
 
-main()
+from __future__ import annotations
+
+import sys
+
+
+def run() -> None:
+    """Run the command line, with two things settled before anything else.
+
+    - Output that cannot fail on a file's name: a name that is not UTF-8 is held by Python
+      as lone surrogates, which a UTF-8 locale's strict stream refused (a traceback in the
+      middle of a report); they are written back as the bytes they were, as ``ls`` does.
+    - Ctrl-C while the modules load (about the first tenth of a second) ends the command as
+      it does later, "interrupted" and exit 130, not with a traceback.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
+    try:
+        from .cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    main()
+
+
+if __name__ == "__main__":
+    run()

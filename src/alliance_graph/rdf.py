@@ -165,14 +165,17 @@ def in_role(role: str, file_name: str) -> str:
 
 # What a file name may hold that an IRI may not (or may only with another meaning: "%", "#",
 # "?"): percent-encoded in its graph's IRI, so "my notes.ttl" is a graph like any other (it
-# was a traceback in every command).  Every other name is its IRI as it is.
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`%#?\x7f]')
+# was a traceback in every command).  So are the bytes of a name that is not UTF-8, which
+# Python holds as lone surrogates ("caf\udce9.ttl"): as the byte itself, %E9, which
+# ``file_of`` reads back.  Every other name is its IRI as it is.
+_NOT_IN_IRI = re.compile('[\x00-\x20<>"{}|\\\\^`%#?\x7f\ud800-\udfff]')
 
 
 def graph_iri(name: str) -> ox.NamedNode:
     """Return the named graph IRI for a graph name (a file's project-relative path)."""
     return ox.NamedNode(_GRAPH + _NOT_IN_IRI.sub(
-        lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), name))
+        lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogateescape")),
+        name))
 
 
 @lru_cache(maxsize=4096)  # called per quad; there are only a few graphs

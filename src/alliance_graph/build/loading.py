@@ -62,7 +62,7 @@ def read_text(path: Path, name: str) -> str:
     except OSError as exc:
         raise LoadError([Problem(name, None, f"cannot read file: {exc.strerror or exc}")]) from exc
     if b"\x00" in data:
-        raise LoadError([Problem(name, None, "is a binary file, not Turtle")])
+        raise LoadError([Problem(name, None, _utf16(data) or "is a binary file, not Turtle")])
     # A byte order mark, as some editors on Windows write, is no part of the Turtle: left in,
     # it was reported as "is not a valid subject" at 1:1, invisible in the message.
     data = data.removeprefix(UTF8_BOM)
@@ -166,3 +166,14 @@ def load_files(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, 
     if problems:
         raise LoadError(problems)
     return quads, texts
+
+
+def _utf16(data: bytes) -> str:
+    """Return what to say of a file of UTF-16 text ("" if it is not one): what Windows
+    editors save as "Unicode", which is neither binary nor Turtle's UTF-8.  Told by its byte
+    order mark, or, without one, by every other byte being NUL (text in Latin script)."""
+    marked = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    halves = (data[0::2].strip(b"\x00"), data[1::2].strip(b"\x00"))
+    if marked or (len(data) >= 4 and any(halves) and not all(halves)):
+        return "is UTF-16 text: save it as UTF-8 (Turtle is UTF-8)"
+    return ""

@@ -31,7 +31,7 @@ from werkzeug.utils import secure_filename
 
 from ..query.refused import Refused
 from ..store.backends import StoreError
-from . import negotiation
+from . import negotiation, protocol
 from .client_share import Shares, client_of
 from .pages import safety
 
@@ -65,20 +65,41 @@ def _read_proposal(limit: int) -> tuple[bytes, str]:
             raise Refused(411, "send a form with a Content-Length")
         if length > limit + FORM_OVERHEAD:
             raise _too_big(limit)
-        # Flask's default for a pasted field is 500 kB; a proposal may be as big as a file.
-        request.max_form_memory_size = limit + FORM_OVERHEAD
-        upload = request.files.get("file")
-        data = upload.read(limit + 1) if upload and upload.filename else b""
-        name = (secure_filename(upload.filename) if data else "") or DEFAULT_NAME
-        if not data:
-            data = request.form.get("turtle", "").encode("utf-8")
-        if len(data) > limit:
-            raise _too_big(limit)
+        data, name = _from_form(ctype, limit)
     else:
         raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
                            f"sends it (multipart/form-data), not {ctype or 'no content type'}")
     if not data.strip():
         raise Refused(400, "the proposal is empty: send the Turtle to validate")
+    return data, name
+
+
+def _from_form(ctype: str, limit: int) -> tuple[bytes, str]:
+    """Return the proposal a form carries (an uploaded ``file``, else pasted ``turtle``) and
+    the name to show for it; 400 for a form that carries neither, or cannot be read."""
+    if ctype == "application/x-www-form-urlencoded":
+        # Read as /sparql reads a form: werkzeug dropped a field that was not UTF-8, and the
+        # proposal was then said to be empty.
+        pasted = protocol.parse_params(request.get_data(cache=False), "form body").get("turtle")
+        upload = None
+    else:
+        # Flask's default for a pasted field is 500 kB; a proposal may be as big as a file.
+        request.max_form_memory_size = limit + FORM_OVERHEAD
+        upload = request.files.get("file")
+        pasted = request.form.getlist("turtle")
+    if upload is not None and upload.filename:
+        data = upload.read(limit + 1)
+        name = secure_filename(upload.filename) or DEFAULT_NAME
+    elif pasted:
+        data, name = pasted[0].encode("utf-8"), DEFAULT_NAME
+    elif upload is not None:
+        data, name = b"", DEFAULT_NAME   # the form's file field, with no file chosen
+    else:
+        raise Refused(400, "the form carries no proposal: send it as a field named file (an "
+                           "uploaded file) or turtle (pasted text); a multipart body must be "
+                           "split by the boundary its Content-Type names")
+    if len(data) > limit:
+        raise _too_big(limit)
     return data, name
 
 
@@ -112,7 +133,8 @@ def run(settings, data: bytes, name: str):
             # path being nothing the client sent.
             where = re.compile(rf"^{re.escape(str(path))}:(\d+)(?::\d+)?: ", re.M)
             problems = done.stderr.split("error: could not validate:", 1)[1].strip()
-            raise Refused(400, where.sub(r"line \1: ", problems).replace(str(path), "the proposal"))
+            problems = where.sub(r"line \1: ", problems).replace(f"{path}: ", "the proposal ")
+            raise Refused(400, problems.replace(str(path), "the proposal"))
         if done.returncode not in (0, 1):
             # Its last line: the error it gave, or a failure's own message, never the
             # traceback above it.

@@ -92,12 +92,12 @@ def parse_params(data: bytes, where: str) -> dict[str, list[str]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Refused(400, f"the {where} is not valid UTF-8 (byte {exc.start}); "
-                           "percent-encode the query as UTF-8") from exc
+                           "percent-encode its text as UTF-8") from exc
     try:
         pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as exc:  # a %XX escape: exc.start counts in the decoded value
         raise Refused(400, f"the {where} has a percent-encoded value that is not valid UTF-8 "
-                           f"(its byte {exc.start}); percent-encode the query as UTF-8") from exc
+                           f"(its byte {exc.start}); percent-encode its text as UTF-8") from exc
     params: dict[str, list[str]] = {}
     for key, value in pairs:
         params.setdefault(key, []).append(value)
