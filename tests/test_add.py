@@ -226,6 +226,24 @@ def test_add_keeps_file_modes_and_cleans_leftovers(tmp_path, cache, two_file_pro
     assert (project / "data" / "events.ttl").stat().st_mode & 0o777 == 0o640
 
 
+def test_a_journal_temporary_file_a_kill_left_is_cleaned_by_the_next_commands(tmp_path, cache,
+                                                                             two_file_proposal):
+    # Left by `kill -9` of add while it wrote its journal, it stayed through every command
+    # (two leading dots: the cleanup looked for one).
+    project = make_project(tmp_path, cache)
+    leftover = project / "data" / "..alliance-graph.journal.24a1590b8183.tmp"
+    leftover.write_text('{"files": [', "utf-8")
+    read = run(project, "stats")
+    assert read.returncode == 0, read.stderr + read.stdout
+    assert "removed 1 temporary file(s)" in read.stderr
+    assert not leftover.exists() and hidden(project) == []
+    leftover.write_text('{"files": [', "utf-8")
+    done = run(project, "add", two_file_proposal)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "removed 1 temporary file(s)" in done.stderr
+    assert not leftover.exists() and hidden(project) == []
+
+
 def test_add_into_a_missing_data_folder_exits_2(tmp_path, two_file_proposal):
     done = subprocess.run([CLI, "--data", str(tmp_path / "nowhere"), "add", str(two_file_proposal)],
                           capture_output=True, text=True, timeout=120)

@@ -1,6 +1,7 @@
 """Atomic file writes (atomic.py): the old file or the new one, never half of one, modes kept
 and no temporary file left behind."""
 
+import glob
 import os
 import time
 from pathlib import Path
@@ -34,6 +35,23 @@ def test_a_failed_write_leaves_the_old_file(tmp_path):
         atomic.write_atomically(path, fails)
     assert path.read_text("utf-8") == "old"
     assert [p.name for p in Path(tmp_path).iterdir()] == ["file.txt"]
+
+
+@pytest.mark.parametrize("name, tag", [
+    ("file.ttl", ""), ("file.ttl", "add-"), (".alliance-graph.journal", ""),
+    ("CURRENT", ""), ("[x]*?.ttl", "a*-"),
+])
+def test_temp_glob_matches_every_name_temp_name_gives(tmp_path, name, tag):
+    # The journal's temporary name has two leading dots; a cleanup that matched
+    # ".alliance-graph.journal.*.tmp" never found it.
+    made = {atomic.temp_name(tmp_path / name, tag) for _ in range(20)}
+    for path in made:
+        path.write_bytes(b"x")
+    (tmp_path / name).write_bytes(b"the file itself")
+    (tmp_path / f".{name}.other").write_bytes(b"not a temporary file")
+    assert set(tmp_path.glob(atomic.temp_glob(glob.escape(name), tag))) == made
+    if name.startswith("."):
+        assert all(p.name.startswith(f".{name}.") for p in made)
 
 
 def test_remove_stale_spares_the_kept_entry_and_anything_written_within_the_grace(tmp_path):

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from alliance_graph import atomic
 from alliance_graph.proposals import transaction
 
 
@@ -133,6 +134,49 @@ def test_leftover_temporary_files_are_cleaned(folder):
     assert transaction.settle(folder) == ["removed 2 temporary file(s) an interrupted write left"]
     assert sorted(files(folder)) == [".notes.tmp", "one.ttl", "two.ttl"]
     assert transaction.settle(folder) == [], "a settled folder needs nothing"
+
+
+def test_every_temporary_file_a_commit_can_leave_is_cleaned(folder, tmp_path):
+    # The journal's, named by atomic.temp_name with two leading dots, stayed for good: the
+    # cleanup looked for ".alliance-graph.journal.*.tmp".
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (folder / "two.ttl").rename(kept / "two.ttl")
+    (folder / "two.ttl").symlink_to(kept / "two.ttl")
+    left = [atomic.temp_name(folder / "one.ttl", transaction.TAG),     # a data file's
+            atomic.temp_name(folder / "three.ttl", transaction.TAG),   # a new data file's
+            atomic.temp_name(folder / "one.ttl"),                      # an earlier version's
+            atomic.temp_name(folder / transaction.JOURNAL),            # the journal's
+            folder / "..alliance-graph.journal.24a1590b8183.tmp",      # as a kill -9 left it
+            atomic.temp_name(kept / "two.ttl", transaction.TAG)]       # beside a link's file
+    for path in left:
+        path.write_text('{"files": [', "utf-8")
+    others = [folder / ".notes.tmp", folder / ".alliance-graph.journal.bak",
+              atomic.temp_name(kept / "notes.txt"), kept / ".two.ttl.x1.tmp"]
+    for path in others:
+        path.write_text("not ours: left alone", "utf-8")
+    assert transaction.needs_settling(folder)
+    assert transaction.settle(folder) == [
+        f"removed {len(left)} temporary file(s) an interrupted write left"]
+    assert not any(p.exists() for p in left) and all(p.exists() for p in others)
+    assert not transaction.needs_settling(folder)
+
+
+def test_a_commit_killed_before_its_journal_is_renamed_leaves_the_old_files(folder):
+    before = files(folder)
+    code = ("import os, signal, sys; from pathlib import Path; "
+            "from alliance_graph.proposals import transaction as t; real = os.replace\n"
+            "def replace(src, dst):\n"
+            "    if Path(dst).name == t.JOURNAL: os.kill(os.getpid(), signal.SIGKILL)\n"
+            "    real(src, dst)\n"
+            "t.os.replace = t.atomic.os.replace = replace\n"
+            f"d = Path(sys.argv[1]); t.commit(d, {{d / n: s for n, s in {NEW!r}.items()}})")
+    done = subprocess.run([sys.executable, "-c", code, str(folder)], timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    assert [p.name for p in folder.glob("..alliance-graph.journal.*.tmp")], \
+        "the kill should leave the journal's temporary file"
+    assert transaction.settle(folder) == ["removed 4 temporary file(s) an interrupted write left"]
+    assert files(folder) == before and not transaction.needs_settling(folder)
 
 
 @pytest.mark.parametrize("text", [

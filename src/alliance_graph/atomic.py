@@ -4,6 +4,7 @@ marker and layout files, and ``add``'s commit (which renames several files as on
 
 from __future__ import annotations
 
+import glob
 import os
 import secrets
 import shutil
@@ -24,9 +25,24 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+# The name of a temporary file written beside a file named ``name``: hidden (a leading dot,
+# added even to a name that has one: the journal ``.alliance-graph.journal`` writes
+# ``..alliance-graph.journal.<random>.tmp``), then ``tag`` and a random part.  ``temp_name``
+# makes names from it and ``temp_glob`` matches them, so a cleanup finds every name a write
+# can leave.
+_TEMP = ".{name}.{tag}{random}.tmp"
+
+
 def temp_name(path: Path, tag: str = "") -> Path:
     """Return a fresh hidden name beside ``path``: ``.<name>.<tag><random>.tmp``."""
-    return path.with_name(f".{path.name}.{tag}{secrets.token_hex(6)}.tmp")
+    return path.with_name(_TEMP.format(name=path.name, tag=tag, random=secrets.token_hex(6)))
+
+
+def temp_glob(name: str, tag: str = "") -> str:
+    """Return the glob matching every name ``temp_name`` gives a file named ``name`` with
+    ``tag``; ``name`` is itself a glob (``"*.ttl"``: any Turtle file's), so a literal name is
+    passed through ``glob.escape``."""
+    return _TEMP.format(name=name, tag=glob.escape(tag), random="*")
 
 
 def _write(out, data: Data) -> None:

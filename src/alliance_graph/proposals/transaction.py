@@ -30,6 +30,8 @@ from .. import atomic
 
 LOCK = ".alliance-graph.lock"
 JOURNAL = ".alliance-graph.journal"
+# The tag in a data file's temporary name (``atomic.temp_name``): ``.<name>.add-<random>.tmp``.
+TAG = "add-"
 # For tests only: a process whose environment names a step of ``commit`` here kills itself
 # (SIGKILL) on reaching it, so a test can stop a real ``add`` at every point of a commit.
 KILL_AT_STEP = "ALLIANCE_GRAPH_TEST_KILL_AT_STEP"
@@ -99,7 +101,7 @@ def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
     try:
         for path, text in new_texts.items():
             place = _place(path)
-            temps.append((path, place, atomic.write_temp(place, text, tag="add-")))
+            temps.append((path, place, atomic.write_temp(place, text, tag=TAG)))
             step += 1
             _step(step)
         # Targets by their name in data_dir (a link is followed again on recovery).
@@ -136,17 +138,23 @@ def needs_settling(data_dir: Path) -> bool:
 
 
 def _leftovers(data_dir: Path):
-    """Yield the temporary files writes of this program left: a data file's (``.<name>.ttl.
-    <random>.tmp``, as earlier versions named them too, or beside the file a linked data file
-    names) and the journal's; nothing else."""
-    for pattern in (".*.ttl.*.tmp", f"{JOURNAL}.*.tmp"):
-        yield from (p for p in data_dir.glob(pattern) if p.is_file())
+    """Yield the temporary files a commit can leave, by the names ``atomic.temp_name`` gives
+    them: a data file's, new or not (``.<name>.ttl.add-<random>.tmp``, or without the tag as
+    earlier versions named them), the journal's (``..alliance-graph.journal.<random>.tmp``),
+    and those beside the file a linked data file names (with the tag only: that folder is not
+    ours); nothing else."""
+    places = [(data_dir, atomic.temp_glob("*.ttl")),
+              (data_dir, atomic.temp_glob(glob.escape(JOURNAL)))]
     for link in data_dir.glob("*.ttl"):
         if link.is_symlink():
             place = link.resolve()
-            if place.parent != data_dir.resolve():
-                yield from (p for p in place.parent.glob(f".{glob.escape(place.name)}.add-*.tmp")
-                            if p.is_file())
+            places.append((place.parent, atomic.temp_glob(glob.escape(place.name), TAG)))
+    seen = set()
+    for folder, pattern in places:
+        for path in folder.glob(pattern):
+            if path.is_file() and path.resolve() not in seen:  # a link may name data_dir
+                seen.add(path.resolve())
+                yield path
 
 
 def recover(data_dir: Path) -> list[str]:
