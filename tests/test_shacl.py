@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
 from alliance_graph.build.loading import LoadError
 from alliance_graph.proposals import shacl
+from alliance_graph.rdf import to_ox
 
 SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <urn:ex:> .
@@ -37,3 +39,23 @@ def test_broken_shapes_are_refused_with_the_shapes_file(settings, tmp_path):
                                    Graph().parse(data=DATA, format="turtle"), Graph(),
                                    Graph().parse(data=text, format="turtle"), text)
     assert list(Path(tmp_path).iterdir()) == [], "broken shapes are never remembered as checked"
+
+
+def test_blank_nodes_reach_pyshacl_as_blank_nodes(settings, tmp_path):
+    # Blank nodes crossed as urn:bnode: IRIs, so sh:nodeKind sh:IRI passed on them: a claim
+    # whose rdf:subject was [ ] conformed, and add wrote it.
+    text = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <urn:ex:> .
+ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:about ; sh:nodeKind sh:IRI ] .
+"""
+    quads = list(ox.parse("@prefix ex: <urn:ex:> .\nex:a a ex:Thing ; ex:about _:x .\n"
+                          "_:y a ex:Thing ; ex:about ex:b .\n", format=ox.RdfFormat.TURTLE))
+    blanks = {q.object for q in quads if isinstance(q.object, ox.BlankNode)} | \
+        {q.subject for q in quads if isinstance(q.subject, ox.BlankNode)}
+    shapes = Graph().parse(data=text, format="turtle")
+    report = shacl.validate_with_shapes(settings.with_(cache_dir=tmp_path),
+                                        shacl.data_graph(quads), Graph(), shapes, text)
+    [row] = shacl.shacl_rows(report, shapes)
+    assert str(row[4]) == "urn:ex:a"
+    assert to_ox(row[6]) in blanks, "the blank value keeps the id it was parsed with"

@@ -16,6 +16,7 @@ from rdflib.namespace import OWL, RDF, SH
 from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.cli import main
+from alliance_graph.namespaces import turtle_prologue
 from alliance_graph.proposals import validation
 from helpers import blank_nodes_erased, expected, run_cli, short
 
@@ -61,9 +62,9 @@ def test_every_shape_is_named_and_explained():
 
 
 def expect_line(fixture: Path) -> int:
-    """Return the line a fixture marks with its ``# expect:`` comment (there is one here)."""
-    [line] = [n for n, text in enumerate(fixture.read_text().splitlines(), 1) if "# expect:" in text]
-    return line
+    """Return the first line a fixture marks with an ``# expect:`` comment."""
+    return next(n for n, text in enumerate(fixture.read_text().splitlines(), 1)
+                if "# expect:" in text)
 
 
 def test_report_names_file_line_entity_and_shape():
@@ -305,3 +306,19 @@ def test_a_json_report_reads_back_whole():
     mixed = report_mod.Report([finding, violation], ["f.ttl"])
     assert report_mod.capped(mixed, 1).findings == [violation]
     assert report_mod.capped(mixed, 1).omitted == 1 and not report_mod.capped(mixed, 1).conforms
+
+
+def test_copies_of_one_fact_are_one_finding_each(settings, tmp_path):
+    # claim-duplicate paired every claim with every twin: 1,000 copies of one fact were
+    # 999,000 findings, 24.5 s and 1 GB; 2,000 copies took 3.8 GB.
+    n = 300
+    proposal = tmp_path / "copies.ttl"
+    proposal.write_text(turtle_prologue() + "".join(
+        f"claim:FxCopy{i} a ag:Claim ; rdf:subject id:FxState ; rdf:predicate ag:acronym ; "
+        f'rdf:object "FXCOPY" ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:fx-base .\n'
+        for i in range(n)))
+    report = validation.validate(settings.with_(data_dir=BASE), [proposal])
+    found = [f for f in report.findings if short(f.shape) == "check:claim-duplicate-violation"]
+    assert len(found) == n == len(report.findings)
+    assert len({f.focus for f in found}) == n
+

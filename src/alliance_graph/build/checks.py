@@ -2,7 +2,9 @@
 
 Each query in ``violations/<kind>/`` returns ``?graph ?focus ?message`` rows and must return
 none; its first comment line says what it looks for.  ``data`` checks (claims complete, evidence
-quoted, no unknown term, no uncited triple) run in every build and stop it; ``ontology`` checks
+quoted, no unknown term, no uncited triple, each node named in its namespace and each position
+of a claim holding the kind of node the data model fixes) run in every build and stop it, and
+``validate`` runs them on proposals, so the two refuse the same data; ``ontology`` checks
 (labels, definitions, unused terms, in the style of ROBOT's report) are run by
 ``alliance-graph check`` and the tests.  Both run over the asserted quads (files plus the triples
 their claims assert), and every row becomes a Problem with the file and line of the node.

@@ -115,8 +115,8 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             focus_label=labels.get(node)))
 
     focus_set = focus.proposal_focus(inputs.new, file_quads + derived)
-    data = to_rdflib(data_quads if focus_set is None else focus.described(focus_set, data_quads),
-                     skolem=True)
+    data = shacl.data_graph(data_quads if focus_set is None
+                            else focus.described(focus_set, data_quads))
     report_graph = shacl.validate_with_shapes(settings, data, ontology, shapes,
                                               inputs.texts[inputs.shapes_name])
     for sev, msg, shape, sname, node, path, value, comp in shacl.shacl_rows(report_graph, shapes):
@@ -140,6 +140,10 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                 name, line = locator.locate(node, None, None, prefer=name)
             else:
                 name, line = locator.locate(node, path, value)
+            if path is None and isinstance(node, ox.BlankNode) and name in inputs.texts:
+                # A blank node written as _:x (a claim or evidence node named so): where it is
+                # described, not where a triple points at it (nothing may).
+                line = _label_line(inputs.texts[name], node.value) or line
             add(Finding("Violation", row["message"].value, str(CHECK[check.name]), check.title,
                         focus=term_text(node), path=path.value if path is not None else None,
                         value=term_text(value) if value is not None else None),
