@@ -446,6 +446,7 @@ def test_behind_a_trusted_proxy_each_client_it_names_has_a_share_of_its_own(prox
     with holding_a_share(proxied, PROXY, "10.0.0.1"):
         status, body = sent(proxied, LOOKUP, PROXY, {"X-Forwarded-For": "10.0.0.1"})
         assert status == 429 and b"its share of requests being answered" in body
+        assert b"--trusted-proxy" not in body  # the proxy is named: the client is its own
         # Another client of the proxy's is answered; before, all were one.
         assert sent(proxied, LOOKUP, PROXY, {"X-Forwarded-For": "10.0.0.2"})[0] == 200
         # The last address is the one the proxy saw; those before it are the client's word.

@@ -110,13 +110,21 @@ class Shares:
                 self.changed.notify_all()
 
 
-def requests_shared(application, shares: Shares, refuse):
+def proxy_hint(what: str, proxied: bool) -> str:
+    """Return what a 429 adds about ``what`` ("requests", "queries"): behind a proxy nobody
+    named, every client is one; behind the trusted one, the client is its own."""
+    return "" if proxied else PROXY_HINT.format(what)
+
+
+def requests_shared(application, shares: Shares, refuse, proxied: bool = False):
     """Return ``application`` answering at most ``shares.limit`` requests per client address at
-    once; past that, ``refuse(Refused)`` gives the WSGI answer (a 429)."""
+    once; past that, ``refuse(Refused)`` gives the WSGI answer (a 429).  ``proxied``: a
+    trusted reverse proxy names the clients."""
+    hint = proxy_hint("requests", proxied)
+
     def bounded(environ, start_response):
         try:
-            with shares.share(client_of(environ.get("REMOTE_ADDR")),
-                              hint=PROXY_HINT.format("requests")):
+            with shares.share(client_of(environ.get("REMOTE_ADDR")), hint=hint):
                 # Counted until the app returns its body, which the server then writes: all
                 # but a static file's are whole by then, so the write is all that is uncounted.
                 return application(environ, start_response)

@@ -358,7 +358,8 @@ def create_server(application, *, request_timeout: float, connections_per_client
     # loop, sharing the threads and the counts.
     application = forwarded(requests_shared(one_host(application),
                                             Shares(requests_per_client,
-                                                   "requests being answered"), wsgi_error),
+                                                   "requests being answered"), wsgi_error,
+                                            proxied=proxy[0] is not None),
                             *proxy)
     servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
                       sockinfo=sockinfo, request_timeout=request_timeout,

@@ -322,7 +322,8 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
 def evaluate(svc, text: str, graphs: Dataset, formats, prefixes, client: str | None):
     """Have the engine answer, within ``client``'s share of its query slots."""
     with svc.queries.share(client, wait=svc.settings.query_timeout,
-                           hint=client_share.PROXY_HINT.format("queries")):
+                           hint=client_share.proxy_hint("queries",
+                                                        bool(svc.settings.trusted_proxy))):
         return svc.engine.answer(text, graphs, formats, prefixes)
 
 
