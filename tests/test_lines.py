@@ -1,10 +1,11 @@
 """Finding the line a node is described on, as the files write its name."""
 
 import time
+from pathlib import Path
 
 import pytest
 
-from alliance_graph.build.lines import LineIndex, StringLines
+from alliance_graph.build.lines import LineIndex, StringLines, triple_term_line
 
 TEXT = """@prefix id: <https://alliance-graph.example/id/> .
 @prefix claim: <https://alliance-graph.example/id/claim/> .
@@ -45,8 +46,98 @@ def test_an_iri_holding_punctuation_or_escapes_is_found_where_it_is_written(writ
 
 def test_spellings_use_the_files_own_prefixes():
     index = LineIndex({"data/x.ttl": TEXT})
+    # id:claim\/A too, with its "/" escaped: the rarer spelling, last.
     assert index.spellings("data/x.ttl", ID + "claim/A") == [
-        f"<{ID}claim/A>", "claim:A"]
+        f"<{ID}claim/A>", "claim:A", "id:claim/A"]
+
+
+PREFIXES = """@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+@pytest.mark.parametrize("written, iri", [
+    # Findings on nodes written with escapes had no line (the IRI written whole had one).
+    (r"id:No\~Sea", ID + "No~Sea"),
+    (r"claim:Jc\,weird\.name-x", ID + "claim/Jc,weird.name-x"),   # it was cut at the ","
+    (r"id:a\;b\(c\)", ID + "a;b(c)"),
+    (r"id:claim\/Odd", ID + "claim/Odd"),                         # an escaped "/"
+    (r"id:Dot\.", ID + "Dot."),                                   # an escaped final dot
+])
+def test_a_prefixed_name_written_with_escapes_is_found_where_it_is_written(written, iri):
+    text = PREFIXES + f"\nid:Other ag:region id:Elsewhere .\n{written} a ag:Place .\n"
+    assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", iri) == 8, "its subject block"
+    text = PREFIXES + f"\nid:Other ag:partOf {written}.\n"
+    assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", iri) == 7, \
+        "a mention, touching the statement's dot"
+
+
+def test_a_property_written_with_escapes_is_found_in_its_block():
+    text = PREFIXES + "\nid:A a ag:Place ;\n    ag:odd\\-name id:B .\n"
+    assert LineIndex({"data/x.ttl": text}).property_line(
+        "data/x.ttl", 7, "https://alliance-graph.example/ontology/odd-name") == 8
+
+
+@pytest.mark.parametrize("body, iri, line", [
+    # A list writes rdf:first, rdf:rest and rdf:nil with its "(": findings on them (terms the
+    # ontology does not declare) had no line.
+    ("id:A ag:p\n  ( id:B id:C ) .", RDF + "first", 8),
+    ("id:A ag:p\n  (\n  # a comment\n  id:B ) .", RDF + "rest", 8),
+    ('id:A ag:p ( "one" ) .', RDF + "first", 7),                    # a member that is a string
+    ("id:A ag:p ( ) .\nid:B ag:p ( id:C ) .", RDF + "first", 8),    # an empty list has none
+    ("id:A ag:p ( ) .", RDF + "nil", 7),
+    ("id:A ag:p ( ) .", RDF + "first", None),
+    ("id:A ag:p id:B .\nid:C rdf:first id:D .\nid:E ag:p ( id:F ) .", RDF + "first", 8),
+    ("id:A ag:p ( id:F ) .\nid:C rdf:first id:D .", RDF + "first", 7),  # the first of both
+    ("id:A ag:p id:B .\nid:A a ag:Place .", RDF + "type", 8),             # the keyword a
+    ("id:A ag:p id:B {| ag:q id:C |} .", RDF + "reifies", 7),             # RDF 1.2
+    ("id:A ag:p '''(id:Z)''' .\n# (id:Z)\nid:B ag:p \"(id:Z)\" .", RDF + "first", None),
+    ('id:A ag:p "1"^^xsd:integer .', "http://www.w3.org/2001/XMLSchema#integer", 7),
+])
+def test_a_term_the_syntax_writes_without_its_name_is_found_there(body, iri, line):
+    text = PREFIXES + "\n" + body + "\n"
+    assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", iri) == line
+
+
+def test_what_strings_and_comments_say_is_not_where_a_node_is_written():
+    text = PREFIXES + ('\n# id:Atlantis is not here\nid:A ag:note "see id:Atlantis" ;\n'
+                       "    ag:note '''and\nid:Atlantis''' .\nid:B ag:partOf id:Atlantis .\n")
+    assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", ID + "Atlantis") == 11
+
+
+@pytest.mark.parametrize("body, line", [
+    ("id:A ag:p id:B {| ag:q id:C |} .", 7),           # an annotation: no "<<" at all
+    ("id:A ag:p id:B ~ id:R .", 7),                    # a reifier
+    ("id:A ag:p\n  << id:B ag:q id:C >> .", 8),
+    ("id:A ag:p\n  <<( id:B ag:q id:C )>> .", 8),      # a triple term
+    ('id:A ag:note "<< {| ~" ; # << {| ~\n  ag:p id:No\\~Sea .', None),  # none of them
+])
+def test_the_line_of_rdf12_reification_syntax(body, line):
+    assert triple_term_line(PREFIXES + "\n" + body + "\n") == line
+
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile" / "proposals"
+
+
+def written_here(text: str) -> dict[str, int]:
+    """Return what a fixture's "# written here: A, B" comments name, each with the line after
+    the comment (where it is first written)."""
+    found = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("# written here:"):
+            for name in line.split(":", 1)[1].split(", "):
+                found[name.strip()] = number + 1
+    return found
+
+
+def test_the_annotation_fixture_is_placed_on_its_annotation():
+    # Its comment says "<<", where a search of the text for "<<" found it.
+    text = (HOSTILE / "annotation.ttl").read_text("utf-8")
+    assert triple_term_line(text) == written_here(text)["{|"] == 12
 
 
 def test_locate_prefers_the_named_file_then_searches_the_others():

@@ -2,9 +2,12 @@
 
 Parsers do not keep line numbers per triple, so the line is found in the text: the first line
 that starts with the node's name (a subject block, as the files are laid out), otherwise the
-first line that mentions it.  Names are tried as written: full ``<IRI>`` or any ``prefix:local``
-the file's own ``@prefix`` lines allow.  Every answer is remembered, so a report with thousands
-of findings in one file reads each line once per name, not once per finding.
+first line that writes it.  Names are tried as written: full ``<IRI>`` or any ``prefix:local``
+the file's own ``@prefix`` lines allow, escapes undone (``id:No\\~Sea``, an IRI's ``\\u``); a
+term the syntax writes without naming it is found there (``rdf:first`` at a list's ``(``,
+``rdf:type`` at ``a``, ``rdf:reifies`` at ``<<``, ``{|`` or ``~``).  Every answer is
+remembered, so a report with thousands of findings in one file reads each line once per name,
+not once per finding.
 """
 
 from __future__ import annotations
@@ -67,45 +70,119 @@ class StringLines:
         return bisect.bisect_left(self._newlines, at) + 1
 
 
+# The characters a prefixed name's local part may write escaped (``id:No\~Sea``).
+_LOCAL_ESCAPES = set("_~.-!$&'()*+,;=/?#@%")
+
+
+def _spelled(form: str) -> str:
+    """Return the pattern of one spelling: a prefixed name's characters each with or without
+    the backslash a file may escape them with."""
+    prefix, colon, local = form.partition(":")
+    if form.startswith("<") or not colon:
+        return re.escape(form)
+    return re.escape(prefix + colon) + "".join(
+        (r"\\?" if c in _LOCAL_ESCAPES else "") + re.escape(c) for c in local)
+
+
 @lru_cache(maxsize=4096)
 def _mention(forms: tuple[str, ...]) -> re.Pattern:
     """Return the pattern of a name, in any of its spellings, written as a term in a line.
 
     One pattern for all spellings, so a search stops at the first of them: searching for each
     in turn scanned a long line to its end for every spelling not on it."""
-    spelled = "|".join(re.escape(f) for f in forms)
+    spelled = "|".join(_spelled(f) for f in forms)
     return re.compile(rf"(^|[\s;\[])(?:{spelled})(?=[\s;,.\]]|$)")
 
 
-# A term as the files write it: an <IRI> whole (it may hold "(", ")" and ","; cut at them,
-# <http://e/a(b)> had no line), or a run of characters up to whitespace or punctuation.
-_TERM = re.compile(r"<[^<>\s]*>|[^\s;,\[\]()<]+")
+# Turtle's tokens, as far as finding terms needs them: comments (passed over), strings (what
+# they hold is no term: "see id:A" is not where id:A is written), an <IRI> whole (it may hold
+# "(", ")" and ","; cut at them, <http://e/a(b)> had no line), the punctuation that writes a
+# term without naming it, and any other run of characters: a prefixed name with its
+# backslash escapes (cut at an escaped ",", claim:A\,b had no line), a keyword, a number.
+_TOKEN = re.compile(r"""
+    (?P<comment> \#[^\n]* )
+  | (?P<string> "{3}(?:(?:"|"")?(?:[^"\\]|\\.))*"{3} | '{3}(?:(?:'|'')?(?:[^'\\]|\\.))*'{3}
+      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' )
+  | (?P<iri> <[^<>\s]*> )
+  | (?P<punct> <<\(? | \{\| | [~()] )
+  | (?P<name> (?:\\.|[^\s;,\[\](){}<>"'\#~|\\])+ )
+""", re.X)
 # A \u or \U escape, which an <IRI> may be written with.
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# RDF 1.2's reification syntax: << s p o >>, the triple term <<( s p o )>>, an annotation
+# {| ... |}, a reifier ~ name.
+_RDF12 = ("<<", "<<(", "{|", "~")
+# The terms a file writes with punctuation or a keyword rather than by name.
+_REIFIES = str(RDF) + "reifies"  # RDF 1.2's, which rdflib does not name
+_IMPLIED = {
+    "a": [str(RDF.type)],
+    "<<": [_REIFIES], "{|": [_REIFIES], "~": [_REIFIES],
+    "(": [str(RDF.first), str(RDF.rest), str(RDF.nil)],  # a list with members
+    "()": [str(RDF.nil)],                                   # the empty list
+}
 
 
-def _term_lines(text: str | None) -> tuple[dict, dict] | None:
-    """Return, for a file's text, the line of the first subject block each term opens and the
-    line each term first appears on: one pass over the text, so that finding thousands of
+def _tokens(text: str):
+    """Yield (offset, kind, token) for the strings, terms and punctuation of a Turtle text in
+    order, passing over comments."""
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup != "comment":
+            yield m.start(), m.lastgroup, m.group()
+
+
+def _forms(kind: str, token: str) -> list[str]:
+    """Return the names a term token stands for: as written and with its escapes undone (an
+    <IRI>'s \\u and \\U, a prefixed name's backslashes)."""
+    if kind == "iri":
+        if "\\" not in token:
+            return [token]
+        return [token, _ESCAPE.sub(lambda e: chr(int(e.group(1) or e.group(2), 16)), token)]
+    # A statement's final dot may touch its last term (a local name ends in a dot only
+    # escaped), and a literal's "^^" its datatype.
+    token = re.sub(r"(?<!\\)\.+$", "", token.removeprefix("^^"))
+    if "\\" not in token:
+        return [token] if token else []
+    return [token, re.sub(r"\\(.)", r"\1", token)]
+
+
+def triple_term_line(text: str) -> int | None:
+    """Return the line of the first RDF 1.2 reification or triple term a Turtle text writes
+    (``<<``, ``<<(``, an annotation ``{|``, a reifier ``~``), if any."""
+    for at, kind, token in _tokens(text):
+        if kind == "punct" and token in _RDF12:
+            return text.count("\n", 0, at) + 1
+    return None
+
+
+def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
+    """Return, for a file's text, the line of the first subject block each term opens, the
+    line each term first appears on, and the line each term the syntax writes without naming
+    it (``_IMPLIED``) first appears on: one pass over the text, so that finding thousands of
     nodes costs a lookup each instead of a search of the whole file each."""
     if text is None:
         return None
     newlines = [m.start() for m in re.finditer("\n", text)]
     starts: dict[str, int] = {}
     mentions: dict[str, int] = {}
-    for m in _TERM.finditer(text):
-        term = m.group().rstrip(".")  # a statement's final dot may touch its last term
-        if not term:
-            continue
-        line = bisect.bisect_left(newlines, m.start()) + 1
-        # An escaped <IRI> is found by the IRI it stands for too.
-        spelled = [term] + ([_ESCAPE.sub(lambda e: chr(int(e.group(1) or e.group(2), 16)), term)]
-                            if term[0] == "<" and "\\" in term else [])
-        for form in spelled:
-            mentions.setdefault(form, line)
-            if m.start() == 0 or text[m.start() - 1] == "\n":
-                starts.setdefault(form, line)
-    return starts, mentions
+    implied: dict[str, int] = {}
+    opened: int | None = None  # the line of a "(" not yet known to open an empty list
+    for at, kind, token in _tokens(text):
+        line = bisect.bisect_left(newlines, at) + 1
+        if opened is not None:
+            for iri in _IMPLIED["()" if token == ")" else "("]:
+                implied.setdefault(iri, opened)
+            opened = None
+        if token == "(":
+            opened = line
+        elif kind == "punct" or token == "a":
+            for iri in _IMPLIED.get(token, ()):
+                implied.setdefault(iri, line)
+        elif kind != "string":
+            for form in _forms(kind, token):
+                mentions.setdefault(form, line)
+                if at == 0 or text[at - 1] == "\n":
+                    starts.setdefault(form, line)
+    return starts, mentions, implied
 
 
 class LineIndex:
@@ -137,21 +214,21 @@ class LineIndex:
         return self._lines[name]
 
     def spellings(self, name: str, iri: str) -> list[str]:
-        """Return the ways a file may write ``iri``: ``<iri>`` and its prefixed names, in the
-        order the file declares the prefixes."""
+        """Return the ways a file may write ``iri``: ``<iri>`` and its prefixed names (escapes
+        undone), in the order the file declares the prefixes, those that must escape a "/" or
+        "#" last."""
         if name not in self._prefixes:
             by_ns: dict[str, list[tuple[int, str]]] = {}
             for order, (prefix, ns) in enumerate(_PREFIX.findall(self.texts().get(name, ""))):
                 if ns:
                     by_ns.setdefault(ns, []).append((order, prefix))  # "" is the default
             self._prefixes[name] = by_ns
-        by_ns = self._prefixes[name]
-        # A local name cannot hold an unescaped "/" or "#": no file writes it that way, so only
-        # namespaces ending at or after the last of them can spell this IRI.
-        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-        found = sorted((order, prefix, k) for k in range(max(cut, 1), len(iri))
-                       for order, prefix in by_ns.get(iri[:k], ()))
-        return [f"<{iri}>"] + [f"{prefix}:{iri[k:]}" for _, prefix, k in found]
+        # A local name holds a "/" or "#" only escaped (id:claim\/A), a rarer spelling.
+        found = sorted((any(c in "/#" for c in iri[len(ns):]), order, prefix, iri[len(ns):])
+                       for ns, declared in self._prefixes[name].items()
+                       if len(iri) > len(ns) and iri.startswith(ns)
+                       for order, prefix in declared)
+        return [f"<{iri}>"] + [f"{prefix}:{local}" for _, _, prefix, local in found]
 
     def line_of(self, name: str, iri: str) -> int | None:
         """Return the 1-based line in file ``name`` where ``iri`` is described, if found."""
@@ -160,13 +237,17 @@ class LineIndex:
         index = self._terms[name]
         if index is None:
             return None
-        starts, mentions = index
+        starts, mentions, implied = index
         forms = self.spellings(name, iri)
-        for table in (starts, mentions):
-            for form in forms:
-                if form in table:
-                    return table[form]
-        return None
+        for form in forms:
+            if form in starts:
+                return starts[form]
+        # Otherwise where it is first written: by a name, or by the syntax (rdf:first by a
+        # list's "(").
+        found = [mentions[form] for form in forms if form in mentions]
+        if iri in implied:
+            found.append(implied[iri])
+        return min(found, default=None)
 
     def property_line(self, name: str, start: int, predicate: str) -> int:
         """Return the line of ``predicate`` in the subject block that opens on line ``start``
