@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..rdf import graph_iri
-from .lines import StringLines, line_at
+from .lines import StringLines, line_at, triple_term_line
 
 # Datatypes whose lexical forms rdflib checks; rdf:langString and xsd:string are always fine.
 CHECKED_DATATYPES = {str(XSD) + t for t in (
@@ -112,7 +112,7 @@ def rdf12_problem(triples, text: str, name: str) -> Problem | None:
     direction) among ``triples``: the graph is RDF 1.1, claims are reified statements."""
     for t in triples:
         if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
-            return Problem(name, line_at(text, "<<"), "RDF 1.2 triple terms (<< ... >>) are not "
+            return Problem(name, triple_term_line(text), "RDF 1.2 triple terms (<< ... >>) are not "
                            "used here: state a fact as a claim with rdf:subject, rdf:predicate "
                            "and rdf:object (docs/data-model.md)")
         if isinstance(t.object, ox.Literal) and t.object.direction is not None:
