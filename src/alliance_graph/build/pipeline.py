@@ -174,6 +174,6 @@ def cached_build(settings: Settings) -> Path:
     path = settings.cache_dir / f"build-{digest[:32]}.nq"
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_atomically(path, write)
-    atomic.remove_stale(path.parent, ("build-*.nq", ".build-*.tmp"), path.name,
+    atomic.remove_stale(path.parent, ("build-*.nq", atomic.temp_glob("build-*.nq")), path.name,
                         settings.stale_cache_seconds)
     return path

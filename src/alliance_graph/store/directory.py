@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..atomic import remove_stale, write_atomically
+from ..atomic import remove_stale, temp_glob, write_atomically
 from ..build import pipeline as build
 from ..settings import Settings
 from .errors import StoreError
@@ -84,7 +84,7 @@ def build_directory(settings: Settings, folder: Path) -> str:
         _remove_old_builds(folder, keep=target.name)
     # A command killed while it named its build leaves its CURRENT's temporary file; once
     # nothing has written one for a while it is no other command's (nothing else removes it).
-    remove_stale(folder, (".CURRENT.*.tmp",), CURRENT, settings.stale_cache_seconds)
+    remove_stale(folder, (temp_glob(CURRENT),), CURRENT, settings.stale_cache_seconds)
     return digest
 
 

@@ -25,8 +25,8 @@ def main_file(settings: Settings) -> Path:
     path = nquads.with_name(nquads.name.replace("build-", "main-", 1))
     if not path.exists():
         atomic.write_atomically(path, partial(write_main, nquads))
-        atomic.remove_stale(path.parent, ("main-*.nq", ".main-*.tmp", ".sort-*"), path.name,
-                            settings.stale_cache_seconds)
+        atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq"), ".sort-*"),
+                            path.name, settings.stale_cache_seconds)
     return path
 
 
