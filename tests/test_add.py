@@ -344,3 +344,24 @@ def test_a_data_file_with_a_byte_order_mark_and_crlf_lines_takes_facts_and_keeps
     assert b"claim:FxNew-type" in written
     assert b"\n" not in written.replace(b"\r\n", b"")  # every line still ends CRLF
     assert run(project, "stats").returncode == 0  # and the graph builds
+
+
+def test_a_note_and_a_qualifier_on_a_claim_of_data_are_added_to_its_file(tmp_path, cache):
+    # A proposal amending a claim of data/ (its type and citation there, not in the proposal)
+    # was refused: "triple with .../note is not stated by any claim in this file".
+    project = make_project(tmp_path / "project", cache)
+    proposal = tmp_path / "amend.ttl"
+    proposal.write_text(PREFIXES + '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n'
+                        'claim:FxEvent-type ag:note "Amended in a proposal." ;\n'
+                        '    ag:validFrom "2019"^^xsd:gYear .\n', "utf-8")
+    validated = run(project, "validate", proposal)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    added = run(project, "add", proposal)
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "Amended in a proposal." in (project / "data" / "events.ttl").read_text("utf-8")
+    built = run(project, "stats")  # the build runs the data checks (check's ontology ones
+    assert built.returncode == 0, built.stderr  # fail on this small fixture's ontology use)
+    # A fact written on the claim is no property of claims: still refused.
+    proposal.write_text(PREFIXES + "claim:FxEvent-type ag:coFundedBy id:FxState .\n", "utf-8")
+    refused = run(project, "validate", proposal)
+    assert refused.returncode == 1 and "is not one of a claim's properties" in refused.stdout

@@ -42,6 +42,8 @@ _SUBJECT = ox.NamedNode(str(RDF.subject))
 _OBJECT = ox.NamedNode(str(RDF.object))
 _DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 _SOURCE_DOCUMENT = ox.NamedNode(str(AG.SourceDocument))
+# The citation layer's nodes, each written in one block of one file.
+_CITATION_KINDS = {ox.NamedNode(str(k)) for k in (AG.Claim, AG.Evidence, AG.SourceDocument)}
 
 
 class MergeError(Exception):
@@ -189,6 +191,12 @@ def _first_file(data, data_dir: Path, predicate, obj) -> Path | None:
 
 def _topic_of(subject, proposal: Triples, data, data_dir: Path) -> Path | None:
     """Return the data file that describes the entity a proposal's subject block is about."""
+    # A claim, evidence node or source of data/ amended (a link, a note, a qualifier): the
+    # file that holds it.
+    held = {file_of(q.graph_name) for q in data.quads_for_pattern(subject, _TYPE, None)
+            if q.object in _CITATION_KINDS and is_role(q.graph_name, DATA)}
+    if held:
+        return data_dir / Path(min(held)).name
     entities = list(proposal.objects(subject, _SUBJECT))
     for claim in proposal.subjects(_DERIVED_FROM, subject):  # evidence: its claims
         entities.extend(proposal.objects(claim, _SUBJECT))
