@@ -178,6 +178,18 @@ def test_cite_prints_an_evidence_block(run, sources_dir):
     assert missing.exit_code == 1 and "not a verbatim substring" in missing.output
 
 
+def test_cite_names_the_node_as_the_data_does_and_says_when_the_passage_is_cited(run):
+    # Without --name it wrote ev:NAME, which parsed, and went into data/ as it was.
+    fresh = run("cite", "000_06b6882714cf1880.txt", "Negev U.S. Radar Base")
+    assert fresh.exit_code == 0 and fresh.stdout.startswith("ev:000-negev-u-s-radar a ag:Evidence")
+    assert fresh.stderr == ""
+    # A passage data/ cites already: a second evidence node for it passed every check.
+    again = run("cite", "000_06b6882714cf1880.txt",
+                "Blue Flag: Air combat training with U.S. and NATO allies.", "--name", "x")
+    assert again.exit_code == 0 and again.stdout.startswith("ev:x a ag:Evidence")
+    assert again.stderr.startswith("note: this passage is already cited as ev:000-blue-flag")
+
+
 def test_check_passes_on_the_shipped_graph(run):
     result = run("check")
     assert result.exit_code == 0, result.output

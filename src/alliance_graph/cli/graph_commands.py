@@ -19,10 +19,13 @@ from ..build.pipeline import asserted
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
+from ..rdf import turtle_string
 from ..settings import Settings
 from ..sources import citations
 from ..store import backends
-from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main
+from ..store import graph as store
+from ..store.errors import StoreError
+from .main import EXIT_NO, EXIT_OK, Seconds, _say, at_once, fail, load_graph, main
 
 
 @main.command()
@@ -199,9 +202,10 @@ def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Pa
 @main.command()
 @click.argument("source")
 @click.argument("quote")
-@click.option("--name", default="NAME",
+@click.option("--name",
               help="Local name of the evidence node (ev:NAME): "
-                   f"{citations.LOCAL_NAME_RULE}.")
+                   f"{citations.LOCAL_NAME_RULE} (default: the source's number and the quote's "
+                   "first words, 000-negev-u-s-radar).")
 @click.pass_obj
 def cite(settings: Settings, source: str, quote: str, name: str):
     """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets.
@@ -211,7 +215,7 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     """
     # The name is written into the block as it is: anything but a plain local name would
     # print Turtle that does not parse, or that says more than the one evidence node.
-    if not citations.is_local_name(name):
+    if name is not None and not citations.is_local_name(name):
         fail(f"--name {name!r} is not a valid evidence name: use only "
              f"{citations.LOCAL_NAME_RULE}")
     if not settings.sources_dir.is_dir():
@@ -224,12 +228,30 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     path = settings.sources_dir / source
     if not path.is_file():
         fail(f"no source file {source!r} in {settings.sources_dir}")
+    if name is None:  # "ev:NAME" was written, and went into data/ as it was
+        name = citations.evidence_name(source, quote)
     try:
         click.echo(citations.evidence_turtle(name, source, citations.read_source(path), quote))
     except (citations.NotALocalName, citations.SourceNotText) as exc:
         fail(str(exc))
     except citations.QuoteNotFound as exc:
         fail(f"{source}: {exc}", EXIT_NO)
+    for cited in _citing(settings, source, quote):
+        _say(f"note: this passage is already cited as ev:{cited.rsplit('/', 1)[-1]}: cite that "
+             "one (prov:wasDerivedFrom takes several) rather than a second evidence node")
+
+
+def _citing(settings: Settings, source: str, quote: str) -> list[str]:
+    """Return the IRIs of the graph's evidence nodes quoting ``quote`` in ``source`` (none
+    when the graph cannot be built now: the block is printed all the same)."""
+    try:
+        kg = store.load(settings)
+    except (LoadError, StoreError, OSError):
+        return []
+    rows = kg.query(f"""SELECT DISTINCT ?evidence WHERE {{
+        ?evidence a ag:Evidence ; oa:hasSource/ag:fileName {turtle_string(source)} ;
+                  oa:hasSelector/oa:exact {turtle_string(quote)} }} ORDER BY ?evidence""")
+    return [r["evidence"].value for r in rows]
 
 
 @main.command()

@@ -40,6 +40,14 @@ class SourceNotText(ValueError):
     """A source file's bytes are not UTF-8 text; the message names the file and the byte."""
 
 
+def evidence_name(file_name: str, exact: str) -> str:
+    """Return a name for the evidence node citing ``exact`` in ``file_name``, as the shipped
+    data names them: the source's number, then the quote's first words
+    (``000-negev-u-s-radar``)."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", exact)[:4]]
+    return "-".join(re.findall(r"[A-Za-z0-9]+", file_name)[:1] + words) or "evidence"
+
+
 def is_local_name(name: str) -> bool:
     """Return whether ``name`` can be written after ``ev:`` or ``src:`` as it is."""
     return _LOCAL_NAME.fullmatch(name) is not None
