@@ -88,10 +88,10 @@ def trickle(sock: socket.socket, stop: threading.Event, byte: bytes = b"X") -> N
 
 def test_a_request_trickled_past_the_deadline_is_answered_408(endpoint):
     with connect(endpoint) as sock:
+        started = time.monotonic()  # the deadline runs from the first byte the server reads
         sock.sendall(HEAD + b"X-Pad: ")
         stop = threading.Event()
         threading.Thread(target=trickle, args=(sock, stop), daemon=True).start()
-        started = time.monotonic()
         try:
             answer = read_all(sock)  # the server closes the connection after its answer
         finally:
@@ -282,6 +282,48 @@ def test_a_body_over_the_limit_is_refused_without_inviting_it(endpoint):
         answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert b"Access-Control-Allow-Origin: *" in answer and b"nosniff" in answer
+
+
+def send_then_read(endpoint, head: bytes, body: bytes, source="127.0.0.1",
+                   pause: float = 0) -> bytes:
+    """Send a request's head, then after ``pause`` seconds its whole body, then read the
+    answer, as a proxy does (nginx answers 502 when it cannot send the whole body); a reset,
+    or a body the server stopped taking, raises."""
+    with connect(endpoint, source, timeout=10) as sock:
+        sock.sendall(head)
+        time.sleep(pause)
+        sock.sendall(body)
+        return read_all(sock)
+
+
+def test_a_body_refused_before_it_is_read_gets_its_413_not_a_reset(endpoint):
+    # The server closed with the body still coming: the socket answered it with a reset, which
+    # destroyed the 413 in flight (a ConnectionResetError here, a 502 behind nginx).
+    body = b"x" * 6_000_000
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body))
+    for _ in range(3):
+        assert send_then_read(endpoint, head, body).startswith(b"HTTP/1.1 413 ")
+
+
+def test_a_connection_refused_at_the_cap_gets_its_503_not_a_reset(endpoint):
+    stop = threading.Event()
+    held = [connect(endpoint, "127.0.0.8") for _ in range(CAP)]
+    try:
+        for sock in held:
+            sock.sendall(HEAD)
+            threading.Thread(target=trickle, args=(sock, stop), daemon=True).start()
+        time.sleep(0.3)
+        body = b"query=" + b"x" * 4_000_000
+        head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                b"application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(body))
+        # The refusal is written and the connection closed before the body arrives.
+        answer = send_then_read(endpoint, head, body, "127.0.0.8", pause=0.5)
+        assert answer.startswith(b"HTTP/1.1 503 ") and b"too many connections" in answer
+    finally:
+        stop.set()
+        for sock in held:
+            sock.close()
 
 
 LIMIT = 6

@@ -237,3 +237,15 @@ def test_two_proposals_stating_the_same_evidence_add_it_once(project, tmp_path):
     settings = Settings(root=project, ontology_dir=project / "ontology",
                         data_dir=project / "data", cache_dir=project / "cache")
     assert store.load(settings.with_(store="memory")).query("ASK { id:FxState ag:acronym 'FXS' }")
+
+
+def test_a_type_claim_is_written_with_the_files_prefix():
+    # It was written <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, beside the file's
+    # own rdf:type everywhere else.
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    claim = ox.NamedNode("https://alliance-graph.example/id/claim/FxNew-type")
+    triples = merge.Triples([ox.Triple(claim, ox.NamedNode(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"), rdf_type)])
+    writer = merge.Writer(triples, {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                                    "claim": "https://alliance-graph.example/id/claim/"})
+    assert writer.pairs(claim) == [("rdf:predicate", "rdf:type")]

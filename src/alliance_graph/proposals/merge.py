@@ -90,6 +90,8 @@ class Writer:
         self._canon: Writer | None = None
 
     def predicate(self, p: ox.NamedNode) -> str:
+        if p == _TYPE:
+            return "a"  # not kept with the terms: as an object rdf:type is written rdf:type
         if p not in self._written:
             self._written[p] = turtle_predicate(p.value, self.prefixes)
         return self._written[p]
@@ -112,8 +114,6 @@ class Writer:
         """Return a term in Turtle: a blank node inline as ``[ ... ]`` with all it holds."""
         if isinstance(term, ox.BlankNode):
             return self._inline(term)
-        if isinstance(term, ox.NamedNode) and term == _TYPE:
-            return f"<{term.value}>"  # "a" stands for rdf:type only as a predicate
         if term not in self._written:
             self._written[term] = turtle_term(term, self.prefixes)
         return self._written[term]

@@ -52,6 +52,10 @@ from .client_share import Shares, client_of, requests_shared
 from .pages import safety
 from .protocol import HEADERS, wsgi_error
 
+# Seconds a connection the server closes goes on reading (and dropping) what its client still
+# sends, so that a refusal is read rather than lost to a reset (``Channel.handle_close``).
+LINGER_SECONDS = 2.0
+
 
 def _response(status: str, message: str) -> bytes:
     body = (message + "\n").encode()
@@ -127,6 +131,7 @@ class Channel(HTTPChannel):
 
     reading: tuple[object, float] | None = None  # (the request being read, when it began)
     counted = False  # this connection counts towards its address's cap
+    lingering: float | None = None  # closing: until when (monotonic) its client's bytes are read
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
@@ -236,6 +241,42 @@ class Channel(HTTPChannel):
             if not self.server.clients[self.client]:
                 del self.server.clients[self.client]
 
+    def handle_close(self):
+        # Closed by the server while its client may still be sending (a body refused before it
+        # was read: 413; a connection refused at a cap or the limit: 503; a 408), the socket
+        # would answer the bytes still coming with a reset, which destroys the refusal in
+        # flight: the client, or a proxy in front (as a 502), never read it.  So, as HTTP
+        # servers do (RFC 9112, 9.6), the sending side is shut and what still comes is read
+        # and dropped, until the client closes or LINGER_SECONDS have passed.  The connection
+        # no longer counts towards the caps meanwhile.
+        if self.lingering is None and self.connected:
+            try:
+                self.socket.shutdown(socket.SHUT_WR)
+            except OSError:
+                return super().handle_close()
+            self.lingering = time.monotonic() + LINGER_SECONDS
+            self.will_close = self.close_when_flushed = False
+            self.release()
+            return None
+        return super().handle_close()
+
+    def readable(self):
+        return self.lingering is not None or super().readable()
+
+    def writable(self):
+        return self.lingering is None and super().writable()
+
+    def handle_read(self):
+        if self.lingering is None:
+            return super().handle_read()
+        try:
+            data = self.socket.recv(65536)
+        except OSError:
+            data = b""
+        if not data or time.monotonic() > self.lingering:
+            super().handle_close()
+        return None
+
     def del_channel(self, map=None):
         self.release()
         super().del_channel(map)
@@ -278,6 +319,10 @@ class Server(TcpWSGIServer):
         super().maintenance(now)
         clock = time.monotonic()
         for channel in list(self.active_channels.values()):
+            if channel.lingering is not None:
+                if clock > channel.lingering:  # its client neither sent nor closed: done
+                    HTTPChannel.handle_close(channel)
+                continue
             if channel.overdue(clock, self.request_timeout):
                 channel.refuse("408 Request Timeout",
                                f"the request did not arrive whole within {self.request_timeout:g}"
