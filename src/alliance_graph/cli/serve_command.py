@@ -43,16 +43,17 @@ def _proxy_address(ctx, param, value):
 @click.option("--connections-per-client", "connections_per_client",
               type=click.IntRange(min=1), metavar="N",
               help="Connections one client address may hold open at once (default: 32; 503 "
-                   "past it). Raise it behind a reverse proxy.")
+                   "past it). Behind a reverse proxy, name it with --trusted-proxy.")
 @click.option("--requests-per-client", "requests_per_client", type=click.IntRange(min=1),
               metavar="N",
               help="Requests from one client address answered at once (default: 8, half the "
-                   "front's threads; 429 past it). Raise it behind a reverse proxy.")
+                   "front's threads; 429 past it). Behind a reverse proxy, name it with "
+                   "--trusted-proxy.")
 @click.option("--queries-per-client", "queries_per_client", type=click.IntRange(min=1),
               metavar="N",
               help="Queries from one client address evaluated at once (default: all but one of "
-                   "--workers; more wait, 429 past the time limit). Raise it behind a reverse "
-                   "proxy.")
+                   "--workers; more wait, 429 past the time limit). Behind a reverse proxy, name "
+                   "it with --trusted-proxy.")
 @click.option("--trusted-proxy", "trusted_proxy", metavar="ADDRESS", callback=_proxy_address,
               help="The address of a reverse proxy in front of the server: its requests are "
                    "counted for the client its forwarding headers name, and its connections "
@@ -60,7 +61,7 @@ def _proxy_address(ctx, param, value):
 @click.option("--proxy-headers", "trusted_proxy_headers",
               type=click.Choice(sorted(PROXY_HEADERS)),
               help="The headers --trusted-proxy sets: x-forwarded (X-Forwarded-For, -Host, "
-                   "-Proto, -Port; the default) or forwarded (RFC 7239).")
+                   "-Proto; the default) or forwarded (RFC 7239).")
 @click.option("--connection-limit", "connection_limit", type=click.IntRange(min=1),
               metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "

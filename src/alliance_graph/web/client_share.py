@@ -37,8 +37,10 @@ RETRY_SECONDS = 1
 PROXY_HINT = " (behind a reverse proxy, name it with --trusted-proxy, or raise --{}-per-client)"
 # What each choice of ``Settings.trusted_proxy_headers`` trusts (waitress's names); the
 # Forwarded header and the X-Forwarded-* family cannot be trusted together.
-PROXY_HEADERS = {"x-forwarded": ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
-                                 "x-forwarded-port"),
+# X-Forwarded-Port is not trusted: nginx's usual headers do not set it, so a client's own
+# would pass through the proxy and choose the port of every URL the server builds; the port is
+# taken from X-Forwarded-Host, which carries it ($http_host).
+PROXY_HEADERS = {"x-forwarded": ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"),
                  "forwarded": ("forwarded",)}
 
 

@@ -31,6 +31,7 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import socket
 import time
@@ -361,6 +362,18 @@ def one_host(application):
     return checked
 
 
+def _address_or_name(client: str) -> bool:
+    """Return whether a forwarded client is an IP address or an obfuscated name (RFC 7239:
+    "unknown", "_hidden"), rather than an IPv6 address cut into an address and a port."""
+    if ":" not in client:
+        return True
+    try:
+        ipaddress.ip_address(client.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 def forwarded(application, proxy: str | None, trusted: frozenset[str]):
     """Return ``application`` seeing, in a request from the reverse proxy at ``proxy``, the
     client's address, host and scheme the ``trusted`` headers name (read by waitress's
@@ -376,6 +389,14 @@ def forwarded(application, proxy: str | None, trusted: frozenset[str]):
                 return wsgi_error(Refused(400, f"the {exc.header} header from the reverse "
                                                f"proxy is malformed ({exc.reason}): "
                                                f"{exc.value!r}"), start_response)
+            if not _address_or_name(environ.get("REMOTE_ADDR", "")):
+                # An IPv6 address written unquoted in Forwarded (for=2001:db8::1:2) is read as
+                # an address and a port: a client taken for another, its /64 share escaped.
+                return wsgi_error(Refused(400, "the reverse proxy named the client "
+                                               f"{environ.get('REMOTE_ADDR')!r}, which is no "
+                                               "address: an IPv6 address in Forwarded is quoted "
+                                               'and bracketed (for="[2001:db8::1]")'),
+                                  start_response)
         clear_untrusted_headers(environ, untrusted)
         return application(environ, start_response)
     return translated
