@@ -9,6 +9,7 @@ fix.  The Turtle form is the W3C SHACL validation report graph, with the file an
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -96,6 +97,21 @@ def _short(term: str | None) -> str:
     return term
 
 
+# An IRI in a finding's text, bracketed or bare (the checks' messages write STR(?p)); a bare
+# one ends before the punctuation that closes a phrase.
+_IRI_IN_TEXT = re.compile(r"<(https?://[^\s<>\"]+)>|(https?://[^\s<>\"',;)]+?)(?=[.:]?(?:\s|$|[,;)]))")
+
+
+def _compact(text: str) -> str:
+    """Return a message or value with its IRIs written as the project's prefixed names
+    (``ag:validFrom``, ``xsd:gYear``) where one covers them, as the report's other fields."""
+    def short(match: re.Match) -> str:
+        iri = match.group(1) or match.group(2)
+        written = shorten(iri)
+        return written if not written.startswith("<") else match.group(0)
+    return _IRI_IN_TEXT.sub(short, text)
+
+
 def to_text(report: Report) -> str:
     """Return a report a contributor reads top to bottom: severity groups, then file:line."""
     lines = [f"WARNING: {w}" for w in report.warnings]
@@ -105,9 +121,9 @@ def to_text(report: Report) -> str:
             entity = _short(f.focus)
             if f.focus_label:
                 entity = f'"{f.focus_label}" {entity}'
-            lines.append(f"  {f.where()}: {f.message}")
+            lines.append(f"  {f.where()}: {_compact(f.message)}")
             lines.append(f"      entity: {entity}   property: {_short(f.path)}   "
-                         f"value: {f.value if f.value is not None else '-'}")
+                         f"value: {_compact(f.value) if f.value is not None else '-'}")
             lines.append(f"      shape: {f.shape_name} ({_short(f.shape)})")
     counts = {s: len(g) for s, g in report.by_severity().items()}
     verdict = "conforms" if report.conforms else "does not conform"
