@@ -527,7 +527,7 @@ def test_a_proposal_whose_file_name_is_not_utf8_is_validated(tmp_path):
                           env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
     assert done.returncode == 1 and b"Traceback" not in done.stdout + done.stderr, done.stderr
     # The name as the bytes it is, with the line of the restated fact.
-    assert b"caf\xe9.ttl:16: claim states the fact claim <" in done.stdout
+    assert b"caf\xe9.ttl:16: claim states the fact claim claim:" in done.stdout
 
 
 @pytest.mark.parametrize("delay", [0.1, 0.2, 0.4])

@@ -72,7 +72,7 @@ def test_report_names_file_line_entity_and_shape():
     result = run("validate", fixture)
     assert result.exit_code == 1, result.output
     assert f"{fixture}:{expect_line(fixture)}: A claim needs exactly one ag:rank" in result.output
-    assert "entity: claim:FxBadRank   property: ag:rank   value: https://alliance-graph" \
+    assert "entity: claim:FxBadRank   property: ag:rank   value: ag:BestRank" \
         in result.output
     assert "shape: claim rank (<https://alliance-graph.example/shapes/claim-rank>)" in result.output
     assert result.output.index("Violations") < result.output.rindex("does not conform")
@@ -322,3 +322,64 @@ def test_copies_of_one_fact_are_one_finding_each(settings, tmp_path):
     assert len(found) == n == len(report.findings)
     assert len({f.focus for f in found}) == n
 
+
+
+# --- links between claims: written on both claims, across files, each with a note ---------------
+
+EXISTING = "claim:SixDayWar-date-1967"  # in data/history.ttl, linked to nothing
+
+
+def linked_to_data(tmp_path, back=True, note_back=True) -> tuple[Path, str]:
+    """Write a proposal whose new claim is a variant of a claim of data/: the link back on
+    that claim written in the proposal (``back``), with its note (``note_back``)."""
+    text = turtle_prologue() + f"""
+claim:SixDayWar-date-1967-06 a ag:Claim ;
+    rdf:subject id:SixDayWar ;
+    rdf:predicate ag:date ;
+    rdf:object "1967-06"^^xsd:gYearMonth ;
+    ag:variantOf {EXISTING} ;
+    ag:disagreementNote "June 1967, where the other claim gives the year alone." ;
+    ag:rank ag:NormalRank ;
+    prov:wasDerivedFrom ev:001-founding .
+"""
+    if back:
+        text += f"\n{EXISTING} ag:variantOf claim:SixDayWar-date-1967-06"
+        text += ' ;\n    ag:disagreementNote "The year alone, where the other claim gives June."' \
+            if note_back else ""
+        text += " .\n"
+    proposal = tmp_path / "six-day-war.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    return proposal, text
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, row in enumerate(text.splitlines(), 1) if needle in row)
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_new_claim_linked_both_ways_to_a_claim_of_data_conforms(settings, kg, tmp_path, route):
+    assert kg.query(f"ASK {{ {EXISTING} a ag:Claim FILTER NOT EXISTS {{ {EXISTING} "
+                    "ag:variantOf|ag:disputedBy|ag:opposedBy|ag:disagreementNote ?x } }"), \
+        f"{EXISTING} is gone or linked: pick another claim of data/ linked to nothing"
+    proposal, _ = linked_to_data(tmp_path)
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    assert report.findings == [], [f"{f.where()}: {f.message}" for f in report.findings]
+    assert report.conforms and report.elsewhere == 0
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+@pytest.mark.parametrize("back, note_back, line, message", [
+    # the link validate accepted: written on the new claim only, no note on the other
+    (False, False, "    ag:variantOf claim:SixDayWar", "which does not link back"),
+    (True, False, f"{EXISTING} ag:variantOf", "has no ag:disagreementNote"),
+], ids=["one-way", "no-note-on-the-claim-of-data"])
+def test_a_link_to_a_claim_of_data_is_refused_until_written_back_with_a_note(
+        settings, kg, tmp_path, route, back, note_back, line, message):
+    proposal, text = linked_to_data(tmp_path, back=back, note_back=note_back)
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    assert not report.conforms
+    assert [(short(f.shape), f.line) for f in report.findings] == [
+        ("check:claim-link-violation", line_of(text, line))]
+    assert message in report.findings[0].message
