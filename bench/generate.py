@@ -131,12 +131,17 @@ def generate(n_facts: int, out: Path, seed: int = 8) -> dict:
             rank = "ag:NormalRank"
             extra = ""
             if rival and index % 10 == 0:
-                # Every tenth entity: claims with a rival are disputed by a deprecated one.
+                # Every tenth entity: claims with a rival are disputed by a deprecated one,
+                # linked both ways, each saying what differs.
                 rank = "ag:PreferredRank"
-                extra = f" ;\n    ag:disputedBy claim:{name}-{k}-rival"
+                extra = (f" ;\n    ag:disputedBy claim:{name}-{k}-rival ;\n"
+                         "    ag:disagreementNote \"The rival claim gives another value.\"")
                 block.append(f"claim:{name}-{k}-rival a ag:Claim ;\n    rdf:subject id:{name} ;\n"
                              f"    rdf:predicate {prop} ;\n    rdf:object {rival} ;\n"
-                             f"    ag:rank ag:DeprecatedRank ;\n    prov:wasDerivedFrom ev:{name} .\n")
+                             f"    ag:rank ag:DeprecatedRank ;\n    prov:wasDerivedFrom ev:{name} ;\n"
+                             f"    ag:disputedBy claim:{name}-{k} ;\n"
+                             "    ag:disagreementNote \"The preferred claim gives another "
+                             "value.\" .\n")
                 claims += 1
             block.append(f"claim:{name}-{k} a ag:Claim ;\n    rdf:subject id:{name} ;\n"
                          f"    rdf:predicate {prop} ;\n    rdf:object {value} ;\n"

@@ -22,7 +22,7 @@ def test_checks_exist_for_both_kinds():
         "claim-incomplete-violation", "claim-duplicate-violation", "evidence-incomplete-violation",
         "unknown-term-violation", "uncited-triple-violation", "entity-unlabelled-violation",
         "claim-subject-violation", "claim-predicate-violation", "claim-value-violation",
-        "claim-self-link-violation", "node-namespace-violation"}
+        "claim-self-link-violation", "claim-link-violation", "node-namespace-violation"}
     assert {c.name for c in checks.all_checks(("ontology",))} >= {
         "term-missing-label-violation", "term-duplicate-label-violation",
         "term-missing-definition-violation", "term-unused-violation"}
@@ -101,6 +101,27 @@ BREAKAGES += [
     (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
                   extra="    ag:coFundedBy id:IronDome ;\n"),
      "uncited-triple-violation", "is not one of a claim's properties", 66),
+]
+
+
+# Links between claims, which only tests of the shipped data held: written on one claim, without
+# a note on a linked claim, between claims about different subjects.
+NOTE = '    ag:disagreementNote "What differs." ;\n'
+BREAKAGES += [
+    (*added_claim("id:IronDome", "rdfs:label", '"Iron Dome system"',
+                  extra="    ag:variantOf claim:IronDome-label ;\n" + NOTE),
+     "claim-link-violation", "which does not link back", 66),
+    # both ways, a note on the first claim only: the second (line 38, 40 after two added lines)
+    ("    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:test-iron-dome .\n\n"
+     "claim:IronDome-coFundedBy-Atlantis a ag:Claim ;\n",
+     "    ag:rank ag:NormalRank ;\n    ag:disputedBy claim:IronDome-coFundedBy-Atlantis ;\n"
+     + NOTE + "    prov:wasDerivedFrom ev:test-iron-dome .\n\n"
+     "claim:IronDome-coFundedBy-Atlantis a ag:Claim ;\n"
+     "    ag:disputedBy claim:IronDome-coFundedBy-UnitedStates ;\n",
+     "claim-link-violation", "has no ag:disagreementNote", 40),
+    (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
+                  extra="    ag:disputedBy claim:IronDome-coFundedBy-UnitedStates ;\n" + NOTE),
+     "claim-link-violation", "and that claim about", 66),
 ]
 
 

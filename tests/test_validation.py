@@ -323,7 +323,6 @@ def test_copies_of_one_fact_are_one_finding_each(settings, tmp_path):
     assert len({f.focus for f in found}) == n
 
 
-
 # --- links between claims: written on both claims, across files, each with a note ---------------
 
 EXISTING = "claim:SixDayWar-date-1967"  # in data/history.ttl, linked to nothing
