@@ -14,7 +14,6 @@ import urllib.request
 import pytest
 
 import servers
-from alliance_graph.web import connections
 
 DEADLINE = 2
 CAP = 4
@@ -544,28 +543,6 @@ def test_the_port_is_the_one_the_proxy_was_asked_on_and_never_a_clients_word(pro
              "X-Forwarded-Port": "6666", "Accept": "application/n-triples"}
     _, body = sent(proxied, "", PROXY, asked)
     assert b"<https://graph.example.org:8443/sparql>" in body and b"6666" not in body
-
-
-def forwarded_client(header: str) -> tuple[str, str | None]:
-    """Return the status the ``forwarded`` middleware gives a request from a trusted proxy
-    sending ``Forwarded: header``, and the client address the app then sees."""
-    seen, answered = {}, []
-    app = connections.forwarded(lambda environ, start: (seen.update(environ), start(
-        "200 OK", []), [b""])[-1], "127.0.0.9", frozenset({"forwarded"}))
-    environ = {"REMOTE_ADDR": "127.0.0.9", "HTTP_FORWARDED": header, "wsgi.url_scheme": "http"}
-    app(environ, lambda status, headers: answered.append(status))
-    return answered[0], seen.get("REMOTE_ADDR")
-
-
-@pytest.mark.parametrize("header, status, client", [
-    ('for="[2001:db8::1:2]"', "200 OK", "2001:db8::1:2"),
-    ("for=192.0.2.7", "200 OK", "192.0.2.7"),
-    ("for=unknown", "200 OK", "unknown"),              # RFC 7239's obfuscated identifiers
-    # Unquoted, it was read as 2001:db8:0:0:1:2:3 and a port 4: another client, another /64.
-    ("for=2001:db8:0:0:1:2:3:4", "400 Bad Request", None),
-])
-def test_a_forwarded_client_is_an_address_or_refused(header, status, client):
-    assert forwarded_client(header) == (status, client)
 
 
 def test_a_malformed_forwarding_header_from_the_proxy_is_a_400_in_one_line(proxied):

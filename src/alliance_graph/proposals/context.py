@@ -37,9 +37,11 @@ CACHE_STORE = "validate-store"
 _SUBJECT = ox.NamedNode(str(RDF.subject))
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
 _NAMING = {ox.NamedNode(str(p)) for p in (RDF.type, RDFS.label)}
-# What the checks read of a node the proposal only points at.
+# What the checks read of a node the proposal only points at (a claim's rdf:subject too:
+# claim-link compares the subjects of the claims a link joins).
 _POINTED = [ox.NamedNode(str(p)) for p in (
-    RDF.type, RDFS.label, AG.fileName, OA.exact, OA.prefix, OA.suffix, OA.start, OA.end)]
+    RDF.type, RDF.subject, RDFS.label, AG.fileName, OA.exact, OA.prefix, OA.suffix, OA.start,
+    OA.end)]
 
 
 def prebuilt(settings: Settings) -> ox.Store | None:

@@ -31,7 +31,6 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import socket
 import time
@@ -39,17 +38,12 @@ from collections import Counter
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
-from waitress.proxy_headers import PROXY_HEADERS as FORWARDING
-from waitress.proxy_headers import (
-    MalformedProxyHeader,
-    clear_untrusted_headers,
-    parse_proxy_headers,
-)
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
 from ..query.refused import Refused
 from .client_share import Shares, client_of, requests_shared
+from .forwarding import forwarded
 from .pages import safety
 from .protocol import HEADERS, wsgi_error
 
@@ -360,46 +354,6 @@ def one_host(application):
                                            "perhaps a port"), start_response)
         return application(environ, start_response)
     return checked
-
-
-def _address_or_name(client: str) -> bool:
-    """Return whether a forwarded client is an IP address or an obfuscated name (RFC 7239:
-    "unknown", "_hidden"), rather than an IPv6 address cut into an address and a port."""
-    if ":" not in client:
-        return True
-    try:
-        ipaddress.ip_address(client.split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
-
-
-def forwarded(application, proxy: str | None, trusted: frozenset[str]):
-    """Return ``application`` seeing, in a request from the reverse proxy at ``proxy``, the
-    client's address, host and scheme the ``trusted`` headers name (read by waitress's
-    parser); a malformed one is a 400.  Every other request's forwarding headers are dropped
-    unread: they are the client's own words."""
-    def translated(environ, start_response):
-        untrusted = FORWARDING
-        if proxy is not None and environ.get("REMOTE_ADDR") == proxy:
-            try:
-                untrusted = parse_proxy_headers(environ, trusted_proxy_count=1,
-                                                trusted_proxy_headers=trusted)
-            except MalformedProxyHeader as exc:
-                return wsgi_error(Refused(400, f"the {exc.header} header from the reverse "
-                                               f"proxy is malformed ({exc.reason}): "
-                                               f"{exc.value!r}"), start_response)
-            if not _address_or_name(environ.get("REMOTE_ADDR", "")):
-                # An IPv6 address written unquoted in Forwarded (for=2001:db8::1:2) is read as
-                # an address and a port: a client taken for another, its /64 share escaped.
-                return wsgi_error(Refused(400, "the reverse proxy named the client "
-                                               f"{environ.get('REMOTE_ADDR')!r}, which is no "
-                                               "address: an IPv6 address in Forwarded is quoted "
-                                               'and bracketed (for="[2001:db8::1]")'),
-                                  start_response)
-        clear_untrusted_headers(environ, untrusted)
-        return application(environ, start_response)
-    return translated
 
 
 def create_server(application, *, request_timeout: float, connections_per_client: int,

@@ -1,0 +1,65 @@
+"""The client a request stands for when it comes through a reverse proxy the server trusts.
+
+Behind a reverse proxy every connection comes from the proxy's address, and the caps per
+client (``client_share.py``, ``connections.py``) would count all its clients as one.  With
+``Settings.trusted_proxy`` naming it, a request from that address is taken for the client the
+proxy's headers name, and its URLs for those the proxy was asked (``forwarded``); waitress's
+own parser reads the headers.  From any other address the forwarding headers are dropped
+unread: they are the client's own words, and would let it choose its address.  The proxy
+must append its peer to X-Forwarded-For (or Forwarded) rather than pass a client's own on
+alone: the last address is the one read.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from waitress.proxy_headers import PROXY_HEADERS as FORWARDING
+from waitress.proxy_headers import (
+    MalformedProxyHeader,
+    clear_untrusted_headers,
+    parse_proxy_headers,
+)
+
+from ..query.refused import Refused
+from .protocol import wsgi_error
+
+
+def _address_or_name(client: str) -> bool:
+    """Return whether a forwarded client is an IP address or an obfuscated name (RFC 7239:
+    "unknown", "_hidden"), rather than an IPv6 address cut into an address and a port."""
+    if ":" not in client:
+        return True
+    try:
+        ipaddress.ip_address(client.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def forwarded(application, proxy: str | None, trusted: frozenset[str]):
+    """Return ``application`` seeing, in a request from the reverse proxy at ``proxy``, the
+    client's address, host and scheme the ``trusted`` headers name (read by waitress's
+    parser); a malformed one is a 400.  Every other request's forwarding headers are dropped
+    unread: they are the client's own words."""
+    def translated(environ, start_response):
+        untrusted = FORWARDING
+        if proxy is not None and environ.get("REMOTE_ADDR") == proxy:
+            try:
+                untrusted = parse_proxy_headers(environ, trusted_proxy_count=1,
+                                                trusted_proxy_headers=trusted)
+            except MalformedProxyHeader as exc:
+                return wsgi_error(Refused(400, f"the {exc.header} header from the reverse "
+                                               f"proxy is malformed ({exc.reason}): "
+                                               f"{exc.value!r}"), start_response)
+            if not _address_or_name(environ.get("REMOTE_ADDR", "")):
+                # An IPv6 address written unquoted in Forwarded (for=2001:db8::1:2) is read as
+                # an address and a port: a client taken for another, its /64 share escaped.
+                return wsgi_error(Refused(400, "the reverse proxy named the client "
+                                               f"{environ.get('REMOTE_ADDR')!r}, which is no "
+                                               "address: an IPv6 address in Forwarded is quoted "
+                                               'and bracketed (for="[2001:db8::1]")'),
+                                  start_response)
+        clear_untrusted_headers(environ, untrusted)
+        return application(environ, start_response)
+    return translated
