@@ -188,6 +188,9 @@ def test_cite_names_the_node_as_the_data_does_and_says_when_the_passage_is_cited
                 "Blue Flag: Air combat training with U.S. and NATO allies.", "--name", "x")
     assert again.exit_code == 0 and again.stdout.startswith("ev:x a ag:Evidence")
     assert again.stderr.startswith("note: this passage is already cited as ev:000-blue-flag")
+    same = run("cite", "000_06b6882714cf1880.txt",
+               "Blue Flag: Air combat training with U.S. and NATO allies.", "--name", "000-blue-flag")
+    assert same.stderr.startswith("note: data/ holds this evidence node already (ev:000-blue-flag)")
 
 
 def test_check_passes_on_the_shipped_graph(run):

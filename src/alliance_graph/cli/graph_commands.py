@@ -237,8 +237,13 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     except citations.QuoteNotFound as exc:
         fail(f"{source}: {exc}", EXIT_NO)
     for cited in _citing(settings, source, quote):
-        _say(f"note: this passage is already cited as ev:{cited.rsplit('/', 1)[-1]}: cite that "
-             "one (prov:wasDerivedFrom takes several) rather than a second evidence node")
+        held = cited.rsplit("/", 1)[-1]
+        if held == name:  # the very node data/ holds: the block restates it
+            _say(f"note: data/ holds this evidence node already (ev:{name}): a claim may cite it "
+                 "as it is")
+        else:
+            _say(f"note: this passage is already cited as ev:{held}: cite that one "
+                 "(prov:wasDerivedFrom takes several) rather than a second evidence node")
 
 
 def _citing(settings: Settings, source: str, quote: str) -> list[str]:
