@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from alliance_graph.build.loading import LoadError
 from alliance_graph.proposals import shacl
-from alliance_graph.rdf import to_ox
+from alliance_graph.rdf import to_ox, to_rdflib
 
 SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <urn:ex:> .
@@ -55,7 +55,7 @@ ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
         {q.subject for q in quads if isinstance(q.subject, ox.BlankNode)}
     shapes = Graph().parse(data=text, format="turtle")
     report = shacl.validate_with_shapes(settings.with_(cache_dir=tmp_path),
-                                        shacl.data_graph(quads), Graph(), shapes, text)
+                                        to_rdflib(quads, keep_ids=True), Graph(), shapes, text)
     [row] = shacl.shacl_rows(report, shapes)
     assert str(row[4]) == "urn:ex:a"
     assert to_ox(row[6]) in blanks, "the blank value keeps the id it was parsed with"

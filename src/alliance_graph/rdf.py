@@ -79,22 +79,24 @@ def to_ox(term):
 
 
 def to_rdflib(quads_or_triples, graph: rdflib.Graph | None = None,
-              skolem: bool = False) -> rdflib.Graph:
+              skolem: bool = False, keep_ids: bool = False) -> rdflib.Graph:
     """Copy Oxigraph triples or quads into one rdflib graph (graph names dropped).
 
-    Without ``skolem`` the triples go through N-Triples, rdflib's fastest reader (blank nodes
-    get rdflib's own ids); with it, term by term, blank nodes as SKOLEM IRIs with their ids.
+    By default the triples go through N-Triples, rdflib's fastest reader (blank nodes get
+    rdflib's own ids); with ``skolem`` or ``keep_ids``, term by term, blank nodes keeping their
+    ids, as SKOLEM IRIs or as blank nodes (``sh:nodeKind`` must see a blank node as one, and
+    a finding's node must still find its line).
     """
     import rdflib
     graph = rdflib.Graph() if graph is None else graph
-    if not skolem:
+    if not (skolem or keep_ids):
         data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object)
                              for q in quads_or_triples], format=ox.RdfFormat.N_TRIPLES)
         return graph.parse(data=data, format="nt")
     with _quiet_rdflib():
         for q in quads_or_triples:
-            graph.add((to_rdflib_term(q.subject, True), to_rdflib_term(q.predicate, True),
-                       to_rdflib_term(q.object, True)))
+            graph.add((to_rdflib_term(q.subject, skolem), to_rdflib_term(q.predicate, skolem),
+                       to_rdflib_term(q.object, skolem)))
     return graph
 
 

@@ -4,14 +4,14 @@ pyshacl runs with ``inference="none"``: the ontology is mixed into the data grap
 ``sh:targetClass`` and ``sh:class`` already see ``rdfs:subClassOf``; RDFS inference added time
 and no finding on the shipped data (docs/validation.md has the figures).  The shapes are checked
 against SHACL-SHACL (``meta_shacl``) once per shapes file, remembered by a marker file.
-The data reaches pyshacl with its blank nodes as blank nodes (``data_graph``), so that
-``sh:nodeKind`` sees them as what they are.
+The data reaches pyshacl with its blank nodes as blank nodes (``rdf.to_rdflib(...,
+keep_ids=True)``), so that ``sh:nodeKind`` sees them as what they are: as skolem IRIs they
+passed ``sh:nodeKind sh:IRI``, and a claim whose rdf:subject was ``[ ]`` conformed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from pathlib import Path
 
 import pyshacl
@@ -21,29 +21,8 @@ from rdflib.namespace import SH
 
 from ..atomic import write_atomically
 from ..build.loading import LoadError, Problem
-from ..rdf import ONTOLOGY, in_role, to_rdflib_term
+from ..rdf import ONTOLOGY, in_role
 from ..settings import Settings
-
-
-def data_graph(quads) -> Graph:
-    """Return an rdflib graph of ``quads`` (graph names dropped) for pyshacl to validate.
-
-    Blank nodes stay blank nodes, with the ids they were parsed with: as skolem IRIs
-    (``rdf.SKOLEM``) they passed ``sh:nodeKind sh:IRI``, so a claim whose rdf:subject was
-    ``[ ]`` conformed.  pyshacl's report keeps a blank focus node's or value's id (it copies
-    them with ``keepid``), so each finding still finds its file and line.
-    """
-    graph = Graph()
-    # rdflib logs a traceback per ill-typed literal; those are reported as findings.
-    logger = logging.getLogger("rdflib.term")
-    level, logger.level = logger.level, logging.CRITICAL
-    try:
-        for q in quads:
-            graph.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate),
-                       to_rdflib_term(q.object)))
-    finally:
-        logger.setLevel(level)
-    return graph
 
 
 def run_shacl(data: Graph, ontology: Graph, shapes: Graph, meta_shacl: bool = True,

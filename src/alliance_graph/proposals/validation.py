@@ -115,8 +115,8 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             focus_label=labels.get(node)))
 
     focus_set = focus.proposal_focus(inputs.new, file_quads + derived)
-    data = shacl.data_graph(data_quads if focus_set is None
-                            else focus.described(focus_set, data_quads))
+    data = to_rdflib(data_quads if focus_set is None else focus.described(focus_set, data_quads),
+                     keep_ids=True)
     report_graph = shacl.validate_with_shapes(settings, data, ontology, shapes,
                                               inputs.texts[inputs.shapes_name])
     for sev, msg, shape, sname, node, path, value, comp in shacl.shacl_rows(report_graph, shapes):
