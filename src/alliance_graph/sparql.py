@@ -284,7 +284,8 @@ def uses_dataset(text: str) -> bool:
                                         for w in _GRAPH_WORDS) for t in tokenize(text))
 
 
-_SCHEME = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
+# An IRI's scheme (RFC 3986): an IRI without one is relative.
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def relative_iri_note(text: str) -> str:
@@ -295,7 +296,7 @@ def relative_iri_note(text: str) -> str:
     if any(t.kind in _NAMES and t.text.upper() == "BASE" for t in tokens):
         return ""
     for t in tokens:
-        if t.kind == "IRIREF" and not _SCHEME.match(t.text):
+        if t.kind == "IRIREF" and not SCHEME.match(t.text, 1):
             line, col = line_col(text, t.start)
             return (f" (the query writes the relative IRI {t.text} at line {line}, column "
                     f"{col}, and no BASE to resolve it against: write the IRI whole, or "

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..sparql import CLOSE, OPEN, Token
+from ..sparql import CLOSE, OPEN, SCHEME, Token
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within, where
 from .refused import Refused
 
@@ -76,7 +76,6 @@ _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 _QUIET = KEYWORDS - UPDATE - _ANYWHERE - _TOP_LEVEL - {"GRAPH"}
 _LOUD = re.compile("SERVICE|SILENT|FROM|NAMED|GRAPH", re.IGNORECASE)
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...] = (),
@@ -280,7 +279,7 @@ def _service(text, tokens, i, declared, base, prefixes, allowed) -> int:
     # An IRI written relative is compared as written (never resolved against BASE here), so
     # it is never taken for an allowed one: only IRIs written whole can be allowed.
     iri = None if target is None else _resolve(target, declared, None, prefixes)
-    if iri is None or not _SCHEME.match(iri) or iri not in allowed:
+    if iri is None or not SCHEME.match(iri) or iri not in allowed:
         raise Refused(403, f"SERVICE {written} ({where(text, keyword)}) is refused: this "
                            "endpoint makes no outbound requests (Settings.allowed_services is "
                            f"{list(allowed) or 'empty'})")
@@ -331,7 +330,7 @@ def _iri(written: str, base: str | None) -> str:
     iri = written[1:-1]
     if "\\" in iri:
         iri = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
-    if base is None or _SCHEME.match(iri):
+    if base is None or SCHEME.match(iri):
         return iri
     try:
         triple = next(iter(ox.parse(f"{written} <urn:p> <urn:o> .".encode(),
