@@ -184,7 +184,6 @@ COMPATIBLE = [
      "MemorandumOfUnderstanding2016-missileDefenseFunding-MemorandumOfUnderstanding2016-MissileDefenseFunding"),
     ("ForeignMilitaryFinancing-characterization-2",
      "MemorandumOfUnderstanding2016-annualAssistance-MemorandumOfUnderstanding2016-AnnualForeignMilitaryFinancing"),
-    ("Iran-cooperatesWith-NorthKorea", "IranNorthKoreaMilitaryCooperation-characterization-2"),
     ("UnitedStatesIsraelAlliance-basedOn-DemocraticValues", "UnitedStatesIsraelAlliance-basedOn-SharedValues"),
 ]
 
