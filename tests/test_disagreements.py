@@ -209,6 +209,56 @@ def test_no_value_of_an_amount_is_stated_without_a_figure_in_its_quotes(kg):
             f"amount {value} is not stated in {r['quote'].value!r}"
 
 
+# --- hedged passages ------------------------------------------------------------------------------
+
+# Words by which a passage offers a possibility, a forecast, a view or hearsay rather than an
+# account of what is done ("might include", "fertile ground for", "capable of countering",
+# "was said to"): docs/data-model.md, "Hedged possibilities".
+HEDGE = re.compile(r"\b(might|may|could|would|likely|potential(ly)?|possibl[ey]|expect(s|ed)?|"
+                   r"fertile ground|capable of|said to|unclear|unproven|unseen)\b", re.IGNORECASE)
+# Properties whose plain triple says partners do something together or work against something.
+ACTIVITY = ("cooperationArea", "counters", "cooperatesWith", "jointExercise", "jointProgram")
+
+
+def _quotes_by_claim(kg, properties) -> dict[str, list[str]]:
+    """Return the quotes cited by each claim of the given ag: properties or their subproperties."""
+    values = " ".join(f"ag:{p}" for p in properties)
+    rows = kg.query(f"""SELECT ?c ?quote WHERE {{
+        VALUES ?top {{ {values} }}
+        ?c a ag:Claim ; rdf:predicate ?p ; prov:wasDerivedFrom/oa:hasSelector ?sel .
+        ?p rdfs:subPropertyOf* ?top . ?sel a oa:TextQuoteSelector ; oa:exact ?quote }}""")
+    quotes: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        quotes[r["c"].value].append(r["quote"].value)
+    return quotes
+
+
+def test_no_cooperation_or_countering_rests_only_on_hedged_passages(kg):
+    """A cooperation area, a joint exercise or program, cooperation or countering that a source
+    only offers as possible ('might include', 'fertile ground for'), expected, seen by someone
+    ('capable of countering') or reported at second hand ('said to') is no plain fact: it is a
+    characterization in the source's words or an attributed proposition."""
+    quotes = _quotes_by_claim(kg, ACTIVITY)
+    assert quotes
+    hedged = sorted(c.rsplit("/", 1)[1] for c, qs in quotes.items() if all(HEDGE.search(q) for q in qs))
+    assert hedged == [], "claims citing only hedged passages: record them as possibilities or positions"
+
+
+# Words by which a passage says something is done against a threat or actor.
+AGAINST = re.compile(r"counter|against|deter|mitigat|diminish|combat|disrupt|intercept|fight|"
+                     r"neutraliz|prevent|protect|defen[cs]|stay ahead", re.IGNORECASE)
+
+
+def test_every_countering_cites_a_passage_saying_something_is_done_against_it(kg):
+    """ag:counters (and deters, conducts operations against) says an actor or program works
+    against something; a passage that only names it among the threats of the day ('the threat
+    environment is changing rapidly, from hypersonic weapons to ...') does not say that."""
+    quotes = _quotes_by_claim(kg, ("counters",))
+    assert quotes
+    unsaid = sorted(c.rsplit("/", 1)[1] for c, qs in quotes.items() if not any(AGAINST.search(q) for q in qs))
+    assert unsaid == [], "countering claims with no passage saying so"
+
+
 # --- the catalogue's list of disagreements -----------------------------------------------------
 
 def test_source_disagreements_lists_every_linked_pair_with_both_quotes(kg, settings, sources_dir):
