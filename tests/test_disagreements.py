@@ -135,6 +135,21 @@ def test_every_variant_is_about_the_same_subject(kg, claims):
         assert (claims[a]["p"], claims[a]["o"]) != (claims[b]["p"], claims[b]["o"])
 
 
+def test_no_variant_is_preferred_over_one_from_a_more_reliable_source(kg, claims):
+    """Variants may both stay asserted; when one is preferred, it must not rest on less reliable
+    sources than the claim it hides (reliability A best to F worst, a claim's best grade counts)."""
+    best: dict[str, str] = {}
+    for r in kg.query("""SELECT ?c (MIN(STR(?grade)) AS ?best) WHERE {
+            ?c ag:variantOf ?other ; prov:wasDerivedFrom/oa:hasSource/ag:reliability ?grade } GROUP BY ?c"""):
+        best[r["c"].value] = r["best"].value
+    preferred = AG + "PreferredRank"
+    for a, b in _pairs(kg, "variantOf"):
+        for winner, loser in ((a, b), (b, a)):
+            if claims[winner]["rank"] == preferred and claims[loser]["rank"] != preferred:
+                assert best[winner] <= best[loser], \
+                    f"{winner} (best source {best[winner]}) is preferred over {loser} (best source {best[loser]})"
+
+
 def test_opposing_assessments_take_different_positions_on_one_proposition(kg, claims):
     pairs = _pairs(kg, "opposedBy")
     assert pairs
