@@ -318,6 +318,19 @@ def test_names_are_spelled_as_the_sources_spell_them(kg, sources_dir):
     assert unspelled == sorted(UNNAMED)
 
 
+def test_a_label_a_source_spells_is_spelled_so_in_every_passage_its_claim_cites(kg, sources_dir):
+    """A label found verbatim in the sources (case aside) is cited to passages that write it so,
+    not to one spelling it otherwise ('intelligence-sharing') or not naming it at all."""
+    text = "\n".join(citations.read_source(p) for p in sources_dir.glob("*.txt")).lower()
+    rows = kg.query("""SELECT ?c ?label ?quote WHERE {
+        ?c a ag:Claim ; rdf:predicate rdfs:label ; rdf:object ?label ; prov:wasDerivedFrom/oa:hasSelector ?sel .
+        ?sel a oa:TextQuoteSelector ; oa:exact ?quote }""")
+    wrong = sorted({(r["c"].value.rsplit("/", 1)[1], r["quote"].value) for r in rows
+                    if r["label"].value.lower() in text
+                    and r["label"].value.lower() not in r["quote"].value.lower()})
+    assert wrong == [], "label claims citing a passage that does not spell the label"
+
+
 # --- coverage --------------------------------------------------------------------------------------
 
 HEADING = "a heading: it names a section, the section's sentences are cited"
