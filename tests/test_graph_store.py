@@ -24,6 +24,29 @@ def test_default_graph_is_the_asserted_union(endpoint):
                                            "{ ?s ?p ?o } }")
 
 
+@pytest.mark.parametrize("accept, fmt", [("application/trig", ox.RdfFormat.TRIG),
+                                         ("application/n-quads", ox.RdfFormat.N_QUADS)])
+def test_the_default_graph_as_quads_is_in_the_default_graph(endpoint, accept, fmt):
+    # It was written as the files' graphs it is made of: a client reading the default graph
+    # out of the answer (rdflib, Oxigraph's to_graph=DefaultGraph()) found nothing there.
+    status, _, body = read(endpoint, "/rdf-graphs?default", accept)
+    quads = list(ox.parse(body, format=fmt))
+    assert status == 200 and {type(q.graph_name) for q in quads} == {ox.DefaultGraph}
+    assert len(quads) == len(set(quads)) == count(
+        endpoint, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    # One named graph keeps its name.
+    name = "https://alliance-graph.example/graph/data/aid.ttl"
+    _, _, body = read(endpoint, "/rdf-graphs?" + urllib.parse.urlencode({"graph": name}), accept)
+    assert {q.graph_name.value for q in ox.parse(body, format=fmt)} == {name}
+
+
+def test_an_unknown_dataset_format_is_406_listing_every_format_of_the_path(endpoint):
+    status, _, body = read(endpoint, "/dataset?format=bogus")
+    assert status == 406
+    assert all(name in body.decode() for name in ("trig", "nq", "graphml", "nodes-csv",
+                                                  "edges-csv"))
+
+
 def test_one_named_graph_and_an_unknown_one(endpoint, settings):
     name = "https://alliance-graph.example/graph/ontology/core.ttl"
     status, ctype, body = read(endpoint, "/rdf-graphs?" + urllib.parse.urlencode({"graph": name}),
@@ -101,3 +124,11 @@ def test_a_graph_xml_cannot_carry_is_a_406_as_rdf_xml(settings):
         assert "cannot be written as application/rdf+xml" in response.text
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert client.get("/rdf-graphs?default&format=nt").status_code == 200
+    # A client accepting another format after RDF/XML gets that one (it got 406), as the
+    # /sparql endpoint and the entity's page answer it.
+    for path in ["/rdf-graphs?default", "/id/A"]:
+        response = client.get(path, headers={"Accept": "application/rdf+xml, "
+                                                       "text/turtle;q=0.5"})
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"].startswith("text/turtle")
+        assert "a \\u0001 b" in response.text or "a \x01 b" in response.text

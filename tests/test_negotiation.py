@@ -73,6 +73,12 @@ def test_parse_accept_clamps_weights():
     ("xml", GRAPH_OFFERS, "xml"),
     ("turtle", RESULT_OFFERS, None),
     ("yaml", GRAPH_OFFERS, None),
+    # What SPARQLWrapper sends for its N3, RDFXML and JSON return formats, in any case.
+    ("n3", GRAPH_OFFERS, "turtle"),
+    ("rdf+xml", GRAPH_OFFERS, "xml"),
+    ("JSON", GRAPH_OFFERS, "jsonld"),
+    ("JSON", RESULT_OFFERS, "json"),
+    ("n3", RESULT_OFFERS, None),
 ])
 def test_format_parameter(value, offers, expected):
     assert by_parameter(value, offers) == expected
@@ -89,11 +95,22 @@ def test_format_parameter(value, offers, expected):
     ("application/rdf+xml, text/turtle;q=0", None, GRAPH_OFFERS, ["xml"]),  # q=0: not accepted
     # A format parameter names the one format: nothing else is tried.
     ("text/turtle", "xml", GRAPH_OFFERS, ["xml"]),
+    # Sent twice, the first value this server knows (SPARQLWrapper's pair for RDF/XML).
+    ("application/rdf+xml", ["rdf+xml", "application/rdf+xml"], GRAPH_OFFERS, ["xml"]),
+    ("text/turtle", ["bogus", "text/turtle"], GRAPH_OFFERS, ["turtle"]),
+    ("text/turtle", ["", "nt"], GRAPH_OFFERS, ["nt"]),
+    ("text/turtle", [""], GRAPH_OFFERS, ["turtle"]),  # a blank format leaves it to Accept
 ])
 def test_the_formats_to_try_are_the_accepted_ones_up_to_one_that_carries_all(
         accept, requested, offers, expected):
     table = GRAPH_FORMATS if offers is GRAPH_OFFERS else RESULT_FORMATS
     assert [f.name for f in pick_formats(requested, offers, table, accept)] == expected
+
+
+def test_a_format_parameter_naming_nothing_here_is_406_naming_what_was_sent():
+    with pytest.raises(Refused) as refused:
+        pick_formats(["yaml", "toml"], GRAPH_OFFERS, GRAPH_FORMATS, "text/turtle")
+    assert refused.value.status == 406 and "'yaml' / 'toml'" in str(refused.value)
 
 
 def test_no_format_to_try_is_406():

@@ -75,6 +75,26 @@ def test_a_direct_post_may_begin_with_a_byte_order_mark(endpoint):
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 20
 
 
+@pytest.mark.parametrize("method", ["GET", "form"])
+def test_a_query_parameter_may_begin_with_a_byte_order_mark(endpoint, method):
+    # A .rq file saved with one and sent as a parameter (SPARQLWrapper, curl --data-urlencode
+    # query@file.rq) was refused: "'\ufeff' starts no SPARQL token here".
+    text = "\ufeff" + TYPES
+    if method == "GET":
+        status, _, body = get(endpoint, text)
+    else:
+        status, _, body = fetch(f"{endpoint}/sparql", urllib.parse.urlencode(
+            {"query": text}).encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 20
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "\ufeff"])
+def test_an_empty_query_parameter_is_a_400_that_says_so(endpoint, text):
+    # It was Oxigraph's "error at 1:1: expected [_]".
+    status, _, body = get(endpoint, text)
+    assert status == 400 and body.startswith(b"the query parameter is empty")
+
+
 @pytest.mark.parametrize("charset, status", [("utf-8", 200), ("UTF-8", 200), ('"utf-8"', 200),
                                              ("utf-16", 415), ("latin-1", 415)])
 def test_a_direct_post_is_utf8_and_another_charset_is_415(endpoint, charset, status):
@@ -159,6 +179,37 @@ def test_a_format_parameter_may_carry_a_charset(endpoint):
     # "text/csv;charset=utf-8" was a 406: the parameter named no format.
     status, headers, _ = get(endpoint, TYPES, format="text/csv;charset=utf-8")
     assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize("params, expected", [
+    # SPARQLWrapper's return formats as it sends them (format, output and results), beside an
+    # Accept header of the same format: they were 406 ("format 'n3' cannot be produced").
+    ({"format": "n3", "output": "n3", "results": "n3"}, "text/turtle"),
+    ({"format": ["rdf+xml", "application/rdf+xml"]}, "application/rdf+xml"),
+    ({"format": "json"}, "application/ld+json"),
+    ({"format": "JSON"}, "application/ld+json"),
+    ({"output": "nt"}, "application/n-triples"),  # Fuseki's name for the parameter
+    ({"format": "nt", "output": "json"}, "application/n-triples"),  # format wins
+])
+def test_format_names_clients_send_for_graphs(endpoint, params, expected):
+    status, headers, body = get(endpoint, SOME, accept="text/turtle", **params)
+    assert status == 200 and headers["Content-Type"].split(";")[0] == expected, body[:200]
+    assert len(list(ox.parse(body, format=ox.RdfFormat.from_media_type(expected)))) == 30
+
+
+def test_sparqlwrapper_return_formats_for_graphs(endpoint):
+    from SPARQLWrapper import JSONLD, N3, RDFXML, TURTLE, SPARQLWrapper
+    for method in ("GET", "POST"):
+        for fmt in (N3, RDFXML, TURTLE, JSONLD):
+            client = SPARQLWrapper(f"{endpoint}/sparql")
+            client.setQuery(SOME)
+            client.setMethod(method)
+            client.setReturnFormat(fmt)
+            # The raw answer: convert() parses RDF/XML with rdflib's deprecated ConjunctiveGraph.
+            answer = client.query().response.read()
+            syntax = {N3: ox.RdfFormat.TURTLE, TURTLE: ox.RdfFormat.TURTLE,
+                      RDFXML: ox.RdfFormat.RDF_XML, JSONLD: ox.RdfFormat.JSON_LD}[fmt]
+            assert len(list(ox.parse(answer, format=syntax))) == 30, (method, fmt)
 
 
 def test_a_json_client_gets_json_ld_for_a_graph(endpoint):
@@ -294,9 +345,14 @@ def test_cors_on_reads_and_preflight(endpoint):
     assert headers["Access-Control-Allow-Origin"] == "*"
     status, headers, _ = fetch(f"{endpoint}/sparql", method="OPTIONS", headers={
         "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
-    assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+    assert status == 204 and headers["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "Content-Type" not in headers  # it said text/html, of no content
+    # A Graph Store read takes no POST (a 405), and its preflight no longer offers one.
+    for path in ("/rdf-graphs", "/dataset"):
+        status, headers, _ = fetch(f"{endpoint}{path}", method="OPTIONS", headers={
+            "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
+        assert (status, headers["Access-Control-Allow-Methods"]) == (204, "GET, OPTIONS"), path
 
 
 # --- limits -------------------------------------------------------------------------------
@@ -344,6 +400,31 @@ def test_a_304_is_given_without_evaluating_the_query(endpoint):
     tag = protocol.etag(version, (text, Dataset(False, False), ("json",)))
     status, headers, body = fetch(url, headers={"If-None-Match": tag})
     assert (status, headers["ETag"], body) == (304, tag, b"")
+
+
+def test_if_match_naming_another_answer_is_412_and_its_own_tag_is_answered(endpoint):
+    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': TYPES})}"
+    tag = fetch(url)[1]["ETag"]
+    # RFC 9110, 13.1.1: a false If-Match is not performed; it was ignored (200).
+    for given, status in (('"nope"', 412), (f"W/{tag}", 412), (f'"nope", {tag}', 200),
+                          ("*", 200)):
+        got, headers, body = fetch(url, headers={"If-Match": given})
+        assert got == status, given
+        if status == 412:
+            assert headers["ETag"] == tag and body.startswith(b"If-Match names no tag")
+    volatile = urllib.parse.urlencode({"query": "SELECT (RAND() AS ?r) {}"})
+    assert fetch(f"{endpoint}/sparql?{volatile}", headers={"If-Match": tag})[0] == 412
+
+
+def test_head_carries_the_headers_of_get_and_no_body(endpoint):
+    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': TYPES})}"
+    _, by_get, body = fetch(url)
+    status, by_head, nothing = fetch(url, method="HEAD")
+    # HEAD went through Flask and carried headers GET did not (RFC 9110, 9.3.2).
+    assert (status, nothing) == (200, b"")
+    assert {k: v for k, v in by_head.items() if k != "Date"} == \
+        {k: v for k, v in by_get.items() if k != "Date"}
+    assert by_head["Content-Length"] == str(len(body))
 
 
 def test_if_none_match_star_matches_only_an_answer_that_exists(endpoint):

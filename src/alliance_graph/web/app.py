@@ -131,8 +131,14 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     def preflight():
         # Answer CORS preflight for every path, before routing rejects OPTIONS.
         if request.method == "OPTIONS":
+            # The methods the path takes (a Graph Store read takes no POST), as its 405 says.
+            try:
+                taken = app.url_map.bind_to_environ(request.environ).allowed_methods()
+            except HTTPException:
+                taken = []
+            methods = [m for m in ("GET", "POST") if m in taken] or ["GET"]
             response = Response(status=204, headers={
-                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Methods": ", ".join([*methods, "OPTIONS"]),
                 "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
                 "Access-Control-Max-Age": "86400"})
             del response.headers["Content-Type"]  # a 204 has no content to have a type

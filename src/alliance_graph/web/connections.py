@@ -40,6 +40,7 @@ from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
+from waitress.utilities import RequestHeaderFieldsTooLarge
 
 from ..query.refused import Refused
 from .client_share import Shares, client_of, requests_shared
@@ -105,6 +106,13 @@ class Refusal(ErrorTask):
 
     def execute(self):
         error = self.request.error
+        if isinstance(error, RequestHeaderFieldsTooLarge) and _long_request_line(self.request):
+            # A URL too long is 414 (RFC 9110, 15.5.15), which clients such as SPARQLWrapper
+            # turn into advice to POST; 431 spoke of header fields the client never sent.
+            error = type(error)(f"the request line (the URL) is over the limit of "
+                                f"{self.request.adj.max_request_header_size:,} bytes for a "
+                                "request's head: send a long query by POST, in the body")
+            error.code, error.reason = 414, "URI Too Long"
         self.status = f"{error.code} {error.reason}"
         self.response_headers.extend([("Content-Type", "text/plain; charset=utf-8"), *HEADERS,
                                       *((k, v) for k, v in safety.HEADERS.items()
@@ -116,6 +124,14 @@ class Refusal(ErrorTask):
         body = f"{error.reason.lower()}: {detail}\n".encode()
         self.content_length = len(body)
         self.write(body)
+
+
+def _long_request_line(request) -> bool:
+    """Return whether a head refused as too large was mostly its request line: waitress keeps
+    what it had read of the head before the last chunk, and a line that had not ended there,
+    or took half the limit, is the URL's doing."""
+    line_end = request.header_plus.find(b"\n")
+    return line_end < 0 or line_end >= request.adj.max_request_header_size // 2
 
 
 class Channel(HTTPChannel):

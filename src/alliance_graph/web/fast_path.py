@@ -5,9 +5,10 @@ Profiling a simple lookup in process showed Flask's request context, URL routing
 costing more than the query and its serialization together.  ``FastPath`` wraps the app's
 ``wsgi_app``: a ``GET`` or ``POST`` whose ``PATH_INFO`` is exactly ``/sparql`` is answered by
 ``protocol.handle`` straight from the WSGI environ (the same function the Flask view calls, so
-every check, limit, header and error body is the same); everything else (pages, Graph Store,
-``/dataset``, OPTIONS preflight, HEAD, and ``GET /sparql`` without a query, i.e. the service
-description) goes on to Flask unchanged.
+every check, limit, header and error body is the same); so is a ``HEAD`` of such a ``GET``,
+which must carry the same headers (RFC 9110, 9.3.2: it went through Flask, which added others)
+and no body.  Everything else (pages, Graph Store, ``/dataset``, OPTIONS preflight, and
+``/sparql`` without a query, i.e. the service description) goes on to Flask unchanged.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class FastPath:
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
-        if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "POST"):
+        if environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "HEAD", "POST"):
             return self.inner(environ, start_response)
         out = protocol.handle(self.service, environ)
         if out is None:  # no query: the service description, served by the Flask view
@@ -32,4 +33,4 @@ class FastPath:
         status, headers, body = out
         headers.append(("Content-Length", str(len(body))))
         start_response(protocol.STATUS[status], headers)
-        return [body]
+        return [] if method == "HEAD" else [body]

@@ -4,7 +4,9 @@
 ``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other; both, or two
 graphs, a 400), ``/dataset`` every graph as TriG or N-Quads, or with ``?format=graphml``
 (``nodes-csv``, ``edges-csv``) the entities and plain facts as a network for graph viewers
-(``query/network.py``).  The store never
+(``query/network.py``).  Formats are negotiated as for queries: a graph RDF/XML cannot carry
+is written in the client's next choice.  The default graph asked for as TriG or N-Quads is
+written as the default graph, not as the files' graphs it is made of.  The store never
 changes while the app serves, so each answer is serialized once and kept, and carries an ETag
 of the dataset's version and what was asked, as query answers do: a client holding it gets 304.
 """
@@ -16,10 +18,10 @@ from flask import Blueprint, Response, request
 
 from ..query import network
 from ..query import results as queries
-from ..query.answer import well_formed_xml
+from ..query.answer import Uncarried, readable_xml
 from ..query.refused import Refused
 from . import negotiation
-from .negotiation import media_type, pick_format
+from .negotiation import media_type, pick_formats
 from .pages import safety
 from .protocol import TRUE, content_tag, error, etag, matches, service
 
@@ -27,38 +29,59 @@ bp = Blueprint("graph_store", __name__)
 bp.after_request(safety.protect)
 
 
-def _answer(svc, key, headers: dict, make) -> Response:
-    """Answer the dump ``key`` (made by ``make()`` the first time) with its ETag, or 304."""
+def _answer(svc, key, make, headers: dict | None = None) -> Response:
+    """Answer the dump ``key`` with its ETag, or 304; ``make()`` returns its bytes and their
+    Content-Type the first time."""
     if not svc.settled:  # a remote store, which may change while served: made each time
         try:
-            body = make()
+            body, ctype = make()
         except Refused as exc:
             return error(exc.status, str(exc))
-        tag = content_tag(body, headers["Content-Type"])
+        tag = content_tag(body, ctype)
         if matches(request.headers.get("If-None-Match"), tag):
             return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})
-        return Response(body, 200, {**headers, "ETag": tag, "Vary": "Accept"})
+        return Response(body, 200, {**(headers or {}), "Content-Type": ctype, "ETag": tag,
+                                    "Vary": "Accept"})
     tag = etag(svc.version, key)
     if matches(request.headers.get("If-None-Match"), tag):
         return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})
-    body = svc.dumps.get(key)
-    if body is None:
+    made = svc.dumps.get(key)
+    if made is None:
         try:
-            body = svc.dumps[key] = make()
+            made = svc.dumps[key] = make()
         except Refused as exc:
             return error(exc.status, str(exc))
-    return Response(body, 200, {**headers, "ETag": tag, "Vary": "Accept"})
+    body, ctype = made
+    return Response(body, 200, {**(headers or {}), "Content-Type": ctype, "ETag": tag,
+                                "Vary": "Accept"})
 
 
-def _graphs(svc, graphs, fmt) -> bytes:
+def _graphs(svc, graphs, formats, as_default: bool = False) -> tuple[bytes, str]:
+    """Return the quads of ``graphs`` written in the first of ``formats`` that carries them
+    (RDF/XML cannot carry some: the client's next choice then), and its Content-Type.
+
+    ``as_default``: the graphs are read as one, the default graph, which a TriG or N-Quads
+    answer writes as such (it held the per-file graphs, so that a client reading "the default
+    graph" out of it found nothing in its own)."""
     quads = svc.kg.graph_quads(graphs)
-    items = quads if fmt.name in ("trig", "nq") else [q.triple for q in quads]
-    data = queries.serialize(items, fmt.name)
-    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
-        # The endpoint's rule: XML that no parser reads (a control character, a predicate
-        # with no local name) is a 406, never a 200.
-        data = well_formed_xml(data, fmt)
-    return data
+    first = None
+    for fmt in formats:
+        if fmt.name not in ("trig", "nq"):
+            # Several graphs read as one are their merge: a triple two files state, once.
+            items = list(dict.fromkeys(q.triple for q in quads))
+        elif as_default:
+            items = list(dict.fromkeys(ox.Quad(*q.triple, ox.DefaultGraph()) for q in quads))
+        else:
+            items = quads
+        data = queries.serialize(items, fmt.name)
+        if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+            data, problem = readable_xml(data)
+            if problem:
+                first = first or Uncarried(fmt, f"{problem}: it holds a character or an IRI "
+                                                "XML cannot carry")
+                continue
+        return data, media_type(fmt)
+    raise Refused(406, str(first))
 
 
 @bp.route("/rdf-graphs", methods=["GET"])
@@ -82,12 +105,12 @@ def rdf_graphs():
             graphs = svc.kg.default_graph(request.args.get("inferred", "").lower() in TRUE)
         else:
             raise Refused(400, "ask for ?default or ?graph=IRI")
-        fmt = pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
-                          queries.GRAPH_FORMATS, request.headers.get("Accept"))
+        formats = pick_formats(request.args.getlist("format"), negotiation.GRAPH_OFFERS,
+                               queries.GRAPH_FORMATS, request.headers.get("Accept"))
     except Refused as exc:
         return error(exc.status, str(exc))
-    return _answer(svc, ("gsp", tuple(g.value for g in graphs), fmt.name),
-                   {"Content-Type": media_type(fmt)}, lambda: _graphs(svc, graphs, fmt))
+    return _answer(svc, ("gsp", tuple(g.value for g in graphs), tuple(f.name for f in formats)),
+                   lambda: _graphs(svc, graphs, formats, as_default=not named))
 
 
 @bp.route("/dataset", methods=["GET"])
@@ -99,15 +122,16 @@ def dataset():
     if name in network.FORMATS:
         media = network.MEDIA_TYPES[name]
         filename = "alliance-graph." + name.replace("-csv", ".csv")
-        return _answer(svc, ("network", name), {
-            "Content-Type": media + ("; charset=utf-8" if media.startswith("text/") else ""),
-            "Content-Disposition": f'inline; filename="{filename}"'},
-            lambda: network.write(svc.kg, name))
+        ctype = media + ("; charset=utf-8" if media.startswith("text/") else "")
+        return _answer(svc, ("network", name), lambda: (network.write(svc.kg, name), ctype),
+                       {"Content-Disposition": f'inline; filename="{filename}"'})
     try:
-        fmt = pick_format(request.args.get("format"), negotiation.DATASET_OFFERS,
-                          queries.GRAPH_FORMATS, request.headers.get("Accept"))
+        formats = pick_formats(request.args.getlist("format"), negotiation.DATASET_OFFERS,
+                               queries.GRAPH_FORMATS, request.headers.get("Accept"))
     except Refused as exc:
+        if request.args.get("format"):  # the network's formats are this path's too
+            exc = Refused(exc.status, f"{exc}, {', '.join(network.FORMATS)}")
         return error(exc.status, str(exc))
     graphs = [svc.graphs[name] for name in sorted(svc.graphs)]
-    return _answer(svc, ("dataset", fmt.name), {"Content-Type": media_type(fmt)},
-                   lambda: _graphs(svc, graphs, fmt))
+    return _answer(svc, ("dataset", tuple(f.name for f in formats)),
+                   lambda: _graphs(svc, graphs, formats))

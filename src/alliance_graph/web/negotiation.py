@@ -122,35 +122,49 @@ GRAPH_OFFERS = offers(GRAPH_FORMATS, GRAPH_ORDER)
 DATASET_OFFERS = offers(GRAPH_FORMATS, DATASET_ORDER)
 
 
+# Short names clients put in a ``format`` parameter, for the formats they mean, in the order
+# to try them: SPARQLWrapper sends ``n3``, ``rdf+xml`` and ``json`` (for a graph too) as they
+# stand, Fuseki and Virtuoso users ``ttl`` or ``ntriples``.
+_SHORT_NAMES = {"ttl": ("turtle",), "n3": ("turtle",), "n-triples": ("nt",), "ntriples": ("nt",),
+                "json-ld": ("jsonld",), "json": ("json", "jsonld"), "rdfxml": ("xml",),
+                "rdf+xml": ("xml",), "rdf": ("xml",), "nquads": ("nq",), "n-quads": ("nq",)}
+
+
 def by_parameter(value: str, offered: list[tuple[str, list[str]]]) -> str | None:
     """Return the offered format a ``format`` parameter names (short name or media type)."""
     # A media type's parameters ("text/csv;charset=utf-8") choose nothing more: UTF-8 it is.
     value = value.split(";", 1)[0].strip().lower()
-    value = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld",
-             "rdfxml": "xml", "rdf": "xml", "nquads": "nq", "n-quads": "nq"}.get(value, value)
-    for name, types in offered:
-        if value == name or value in types:
-            return name
+    for candidate in _SHORT_NAMES.get(value, (value,)):
+        for name, types in offered:
+            if candidate == name or candidate in types:
+                return name
     return None
 
 
-def pick_format(requested: str | None, offered, table, accept: str | None) -> Format:
+def pick_format(requested, offered, table, accept: str | None) -> Format:
     """Return the format named by the ``format`` parameter, else by the Accept header's value
     ``accept``; refuse (406) when neither can be produced."""
     return pick_formats(requested, offered, table, accept)[0]
 
 
-def pick_formats(requested: str | None, offered, table, accept: str | None) -> list[Format]:
+def pick_formats(requested, offered, table, accept: str | None) -> list[Format]:
     """Return the formats to answer in, best first: the one the ``format`` parameter names,
     else those the Accept header accepts, up to the first that carries every answer (an
     answer RDF/XML cannot carry is written in the client's next choice); refuse (406) when
-    none can be produced."""
-    if requested:
-        name = by_parameter(requested, offered)
-        if name is None:
-            raise Refused(406, f"format {requested!r} cannot be produced here; choose one of: "
-                               f"{', '.join(n for n, _ in offered)}")
-        return [table[name]]
+    none can be produced.
+
+    ``requested`` is the parameter's value, or its values when it was sent more than once
+    (SPARQLWrapper sends ``format=rdf+xml&format=application/rdf+xml``): the first one that
+    names a format here is used.
+    """
+    values = [v for v in ([requested] if isinstance(requested, str) else requested or []) if v]
+    if values:
+        for value in values:
+            name = by_parameter(value, offered)
+            if name is not None:
+                return [table[name]]
+        raise Refused(406, f"format {' / '.join(map(repr, values))} cannot be produced here; "
+                           f"choose one of: {', '.join(n for n, _ in offered)}")
     names = acceptable(accept, offered)
     if not names:
         raise Refused(406, "none of the formats in the Accept header can be produced; "

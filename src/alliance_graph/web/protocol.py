@@ -35,6 +35,7 @@ from . import client_share, negotiation, service_description
 bp = Blueprint("sparql", __name__)
 
 TRUE = {"true", "1", "yes", "on"}
+_BOM = "\ufeff"
 # Headers every response carries (the app adds them to Flask's, connections.py to its own):
 # CORS, so that browser applications on other origins can query and read the ETag they may
 # send back in If-None-Match; nosniff, so that no browser second-guesses a content type.
@@ -50,7 +51,7 @@ class QueryRequest:
     default_graphs: list[str]
     named_graphs: list[str]
     inferred: bool
-    format: str | None
+    formats: list[str]  # the format parameter's values, in the order sent
 
 
 # A status line's text per code, for the answers written without a framework.
@@ -160,9 +161,8 @@ def read_request(environ, limit: int) -> QueryRequest | None:
                                    f"so), not {charset}: send the query in UTF-8")
             try:
                 # An empty body carries no query (400, as an empty form), not an empty one.
-                # utf-8-sig: a byte-order mark, which some editors write, is not the query's.
-                texts = [t for t in [read_body(environ, limit).decode("utf-8-sig")]
-                         if t.strip()]
+                texts = [t for t in [read_body(environ, limit).decode("utf-8")]
+                         if t.removeprefix(_BOM).strip()]
             except UnicodeDecodeError as exc:
                 raise Refused(400, f"the query is not valid UTF-8 (byte {exc.start})") from exc
         else:
@@ -177,10 +177,17 @@ def read_request(environ, limit: int) -> QueryRequest | None:
         return None
     if len(texts) > 1:
         raise Refused(400, "send exactly one query parameter")
-    return QueryRequest(texts[0], params.get("default-graph-uri", []),
+    # A byte-order mark, which some editors write at the start of a .rq file, is not the
+    # query's, however the file's text was sent.
+    text = texts[0].removeprefix(_BOM)
+    if not text.strip():
+        raise Refused(400, "the query parameter is empty: send a SPARQL query in it, or no "
+                           "query parameter at all for the service description")
+    # ``output`` is Fuseki's name for ``format``; SPARQLWrapper sends both.
+    return QueryRequest(text, params.get("default-graph-uri", []),
                         params.get("named-graph-uri", []),
                         params.get("inferred", [""])[0].lower() in TRUE,
-                        params.get("format", [None])[0])
+                        params.get("format") or params.get("output") or [])
 
 
 def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
@@ -224,7 +231,7 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
             return None
         client = client_share.client_of(environ.get("REMOTE_ADDR"))
         return answer(svc, req, environ.get("HTTP_ACCEPT"), environ.get("HTTP_IF_NONE_MATCH"),
-                      environ["REQUEST_METHOD"], client)
+                      environ["REQUEST_METHOD"], client, environ.get("HTTP_IF_MATCH"))
     except Refused as exc:
         return error_answer(exc.status, str(exc))
 
@@ -267,6 +274,22 @@ def matches(if_none_match: str | None, tag: str | None, star: bool = True) -> bo
     return (star and "*" in given) or (tag is not None and tag in given)
 
 
+def precondition_failed(if_match: str | None, tag: str | None) -> tuple[int, list, bytes] | None:
+    """Return the 412 for an If-Match header that names neither ``tag`` nor ``*`` (RFC 9110,
+    13.1.1: the request is not to be performed), else None.  Weak tags never match here: the
+    comparison If-Match makes is the strong one; an answer made anew each time (``tag``
+    None) has no tag to match."""
+    if not if_match:
+        return None
+    given = {t.strip() for t in if_match.split(",")}
+    if "*" in given or (tag is not None and tag in given):
+        return None
+    why = "its answer is made anew each time and has no tag" if tag is None else \
+        f"the answer's tag is {tag}"
+    status, headers, body = error_answer(412, f"If-Match names no tag of this answer: {why}")
+    return status, [*([("ETag", tag)] if tag else []), ("Vary", "Accept"), *headers], body
+
+
 def unchanged(method: str, tag: str) -> tuple[int, list, bytes]:
     """Answer a request whose If-None-Match matched: 304 to a read (GET, HEAD), and 412 to a
     POST, which HTTP does not let a 304 answer (RFC 9110, 13.1.2)."""
@@ -278,19 +301,24 @@ def unchanged(method: str, tag: str) -> tuple[int, list, bytes]:
 
 
 def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None = None,
-           method: str = "GET", client: str | None = None) -> tuple[int, list, bytes]:
-    """Check, negotiate and evaluate one query (or answer it from the cache, or 304);
-    ``client`` (its address) gets its share of the engine (``client_share.py``)."""
+           method: str = "GET", client: str | None = None,
+           if_match: str | None = None) -> tuple[int, list, bytes]:
+    """Check, negotiate and evaluate one query (or answer it from the cache, or 304, or 412
+    for an If-Match naming another answer); ``client`` (its address) gets its share of the
+    engine (``client_share.py``)."""
     plan = plan_of(req.text, svc.settings)
     graph_form = plan.form in ("CONSTRUCT", "DESCRIBE")
     formats = negotiation.pick_formats(
-        req.format, *((negotiation.GRAPH_OFFERS, GRAPH_FORMATS) if graph_form
+        req.formats, *((negotiation.GRAPH_OFFERS, GRAPH_FORMATS) if graph_form
                       else (negotiation.RESULT_OFFERS, RESULT_FORMATS)), accept)
     graphs = dataset(svc, req, plan)
     # Every check has run; only the evaluation itself may be skipped.  The key holds the
     # resolved dataset and formats, never the raw request, so a hit is the same answer.
     key = (req.text, graphs, tuple(f.name for f in formats))
     if plan.volatile:  # NOW(), RAND(), ...: a new answer each time, never cached or tagged
+        failed = precondition_failed(if_match, None)
+        if failed:
+            return failed
         body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
         return 200, [("Content-Type", negotiation.media_type(fmt)), ("Cache-Control", "no-store"),
                      ("Vary", "Accept"), *HEADERS], body
@@ -301,10 +329,16 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
         body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
         ctype = negotiation.media_type(fmt)
         tag = content_tag(body, ctype)
+        failed = precondition_failed(if_match, tag)
+        if failed:
+            return failed
         if matches(if_none_match, tag):
             return unchanged(method, tag)
         return 200, [("Content-Type", ctype), ("ETag", tag), ("Vary", "Accept"), *HEADERS], body
     tag = etag(svc.version, key)
+    failed = precondition_failed(if_match, tag)
+    if failed:
+        return failed
     # "*" matches only an answer that exists: a query that fails has none, so it is evaluated.
     if matches(if_none_match, tag, star=False):
         return unchanged(method, tag)

@@ -214,36 +214,47 @@ def _rdf_formats() -> list[tuple[str, str]]:
     return [(n, GRAPH_FORMATS[n].media_type) for n in ("turtle", "jsonld", "nt", "xml")]
 
 
-def _chosen_format() -> str | None:
-    """Return the media type to answer with: ``?format=`` wins, then the Accept header."""
+def _chosen_formats() -> list[str]:
+    """Return the media types to answer with, best first (empty: none acceptable):
+    ``?format=`` names one, else the Accept header's choices up to the first that carries
+    every graph (RDF/XML cannot carry some: the client's next choice is then written)."""
     name = request.args.get("format")
     if name:
         chosen = negotiation.by_parameter(name, PAGE_OFFERS)
         if chosen is None:
             abort(Response(f"unknown format {name!r}; choose html, turtle, jsonld, nt or xml\n",
                            400, mimetype="text/plain"))
+        names = [chosen]
     else:
         # The endpoint's negotiation; on equal quality HTML comes first, so browsers get pages.
-        chosen = negotiation.choose(request.headers.get("Accept"), PAGE_OFFERS)
-    if chosen is None:
-        return None
-    return HTML if chosen == "html" else GRAPH_FORMATS[chosen].media_type
+        names = negotiation.acceptable(request.headers.get("Accept"), PAGE_OFFERS)
+    media = []
+    for name in names:
+        media.append(HTML if name == "html" else GRAPH_FORMATS[name].media_type)
+        if name == "html" or GRAPH_FORMATS[name].carries_all:
+            break
+    return media
 
 
-def _rdf_response(triples, fmt) -> Response:
-    """Answer with ``triples`` in the RDF format ``fmt``."""
-    out = io.BytesIO()
-    ox.serialize(triples, out, format=fmt.oxigraph, prefixes=prefixes_for(fmt.oxigraph))
-    data = out.getvalue()
-    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
-        # The endpoint's rule: XML that no parser reads (a control character, a predicate
-        # with no local name) is a 406, never a 200.
-        try:
-            data = well_formed_xml(data, fmt)
-        except Refused as exc:
-            return Response(f"{exc}\n", exc.status, mimetype="text/plain",
-                            headers={"Vary": "Accept"})
-    return Response(data, content_type=negotiation.media_type(fmt), headers={"Vary": "Accept"})
+def _rdf_response(triples, formats) -> Response:
+    """Answer with ``triples`` in the first RDF format of ``formats`` that carries them."""
+    refused = None
+    for fmt in formats:
+        out = io.BytesIO()
+        ox.serialize(triples, out, format=fmt.oxigraph, prefixes=prefixes_for(fmt.oxigraph))
+        data = out.getvalue()
+        if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+            # The endpoint's rule: XML that no parser reads (a control character, a predicate
+            # with no local name) is never a 200; the next format the client accepts, or 406.
+            try:
+                data = well_formed_xml(data, fmt)
+            except Refused as exc:
+                refused = refused or exc
+                continue
+        return Response(data, content_type=negotiation.media_type(fmt),
+                        headers={"Vary": "Accept"})
+    return Response(f"{refused}\n", refused.status, mimetype="text/plain",
+                    headers={"Vary": "Accept"})
 
 
 def _respond(kg, iri: str, sources_dir: Path | None = None):
@@ -253,10 +264,11 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         return Response(f"{request.path!r} does not name a valid IRI: it holds a control "
                         "character, a space, or a percent-encoding that is not UTF-8\n", 400,
                         mimetype="text/plain")
-    media = _chosen_format()
-    if media is None:
+    chosen = _chosen_formats()
+    if not chosen:
         return Response("this page can be had as text/html, " + ", ".join(ENTITY_FORMATS)
                         + "\n", 406, mimetype="text/plain")
+    media, rdf = chosen[0], [ENTITY_FORMATS[m] for m in chosen if m in ENTITY_FORMATS]
     if iri.startswith(BASE + "ontology/") and iri in entity_rdf.version_iris(kg):
         # The ontology's version IRI names the ontology as it is now: its page (an empty 200
         # before, the graph holding no statement about the version IRI itself).
@@ -266,7 +278,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if media in ENTITY_FORMATS and iri == BASE + "ontology/":
         # The ontology's own IRI, asked for RDF: the ontology whole, as Protégé opens it
         # from its IRI (it was its six header triples: an empty ontology there).
-        return _rdf_response(entity_rdf.ontology(kg), ENTITY_FORMATS[media])
+        return _rdf_response(entity_rdf.ontology(kg), rdf)
     if media == HTML and source_mod.is_source(kg, iri):
         # A source's own page: what it is, its facts by topic, its text with the cited spans.
         page = render_template("source.html", s=source_mod.describe(kg, iri, sources_dir),
@@ -280,7 +292,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
         return render_template("404.html", iri=iri), 404, {"Vary": "Accept"}
     if media in ENTITY_FORMATS:
-        return _rdf_response(entity_rdf.description(kg, iri), ENTITY_FORMATS[media])
+        return _rdf_response(entity_rdf.description(kg, iri), rdf)
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
     resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"
