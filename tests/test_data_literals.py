@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
@@ -57,3 +58,17 @@ def test_a_quoted_phrase_matches_as_a_query_writes_it(kg):
     """Issue 15 item 6: ``ag:quotedText "axis of evil"`` matched nothing (it was ``@en``)."""
     found = queries.rows(queries.run(kg, 'SELECT ?s WHERE { ?s ag:quotedText "axis of evil" }'))
     assert found
+
+
+@pytest.mark.parametrize("path", DATA, ids=[p.name for p in DATA])
+def test_every_typed_value_is_written_as_the_store_writes_it(path):
+    # The store keeps a typed value by its value: "007.50"^^xsd:decimal would come back as
+    # "7.5" in every answer and export, another spelling than the file's.
+    text = path.read_text(encoding="utf-8")
+    store = ox.Store()
+    store.load(text, format=ox.RdfFormat.TURTLE)
+    written = {str(t.object) for t in ox.parse(text, format=ox.RdfFormat.TURTLE)
+               if isinstance(t.object, ox.Literal)}
+    stored = {str(q.object) for q in store if isinstance(q.object, ox.Literal)}
+    assert written == stored, f"{path.name}: write {sorted(stored - written)[:5]}, not " \
+                              f"{sorted(written - stored)[:5]}"
