@@ -67,7 +67,7 @@ def test_every_plain_fact_between_entities_is_an_edge(kg, graph):
 def test_literal_facts_are_node_attributes(kg, graph):
     for r in kg.query(_LITERAL_FACTS):
         node = graph.nodes[r["s"].value]
-        assert any(r["o"].value in str(v).split(" | ") for v in node.values()), r
+        assert any(r["o"].value in network.split_values(str(v)) for v in node.values()), r
 
 
 def test_sources_count_distinct_documents(kg, graph):
@@ -99,6 +99,26 @@ def test_markup_and_characters_xml_cannot_hold(pages_kg):
     assert read_graphml(network.to_graphml(net)).nodes["urn:x"]["label"] == \
         "bell\ufffd and form\ufffd feed"
 
+
+# Values of one attribute, and class labels, holding the separator and the escape character.
+JOINED = ["=1|2", "a | b", "back\\slash | \\|", "plain", " spaced ", ""]
+CLASSES = ["missile | defense", "system\\"]
+
+
+def test_several_values_holding_the_separator_come_back_split_as_they_were():
+    """Values were joined by " | " unescaped: "a | b" and "plain" read back as three values."""
+    net = network.Network({"urn:x": network.Node("urn:x", "x", CLASSES,
+                                                 {"note": JOINED, "one": ["a | b"]})}, [])
+    assert network.join_values(["a | b", "c\\d"]) == "a \\| b | c\\\\d"  # as documented
+    node = read_graphml(network.to_graphml(net)).nodes["urn:x"]
+    assert network.split_values(node["note"]) == JOINED
+    assert network.split_values(node["one"]) == ["a | b"]
+    assert network.split_values(node["class"]) == sorted(CLASSES)
+    row = next(csv.DictReader(io.StringIO(network.to_nodes_csv(net).decode(), newline="")))
+    # A spreadsheet's apostrophe first (a cell starting "=" has one), then the values.
+    assert network.split_values(row["note"].removeprefix("'")) == JOINED
+    assert network.split_values(row["Class"]) == sorted(CLASSES)
+    assert network.split_values("") == []
 
 def test_network_formats_refuse_inferred_and_rdf12(kg):
     with pytest.raises(export.ExportError, match="asserted"):

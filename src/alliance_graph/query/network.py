@@ -5,8 +5,12 @@ its label and class.  Edges are the plain domain facts between two entities
 (``id:IronDome ag:coFundedBy id:UnitedStates``), each with its property's label, the rank of
 its claim and how many source documents its evidence quotes.  A fact whose value is a literal
 (a date, an amount, a purpose) is not an edge: it becomes an attribute of its subject's node,
-named by the property's label, several values joined by `` | ``.  Types and labels are the
-nodes' own ``class`` and ``label``.  Only SPARQL is used, so every backend can be exported.
+named by the property's label.  Several values of one attribute (and a node's several classes)
+are joined by `` | ``, each with a backslash in front of every backslash and every ``|`` it
+holds, so a value holding `` | `` is never taken for two: ``split_values`` gives them back
+(from a CSV cell, once its apostrophe, if any, is dropped; an empty cell holds none).  Types
+and labels are the nodes' own ``class`` and ``label``.  Only SPARQL is used, so every backend
+can be exported.
 
 An attribute is named by its property's label alone only where that names one thing: a label
 two properties share, or one the node's own fields use (``label``, ``class``, ``iri``, ``id``),
@@ -33,11 +37,16 @@ from ..namespaces import shorten
 FORMATS = ("graphml", "nodes-csv", "edges-csv")
 MEDIA_TYPES = {"graphml": "application/graphml+xml", "nodes-csv": "text/csv",
                "edges-csv": "text/csv"}
+# The file name extension of each: the two CSV files share theirs.
+EXTENSIONS = {"graphml": "graphml", "nodes-csv": "csv", "edges-csv": "csv"}
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 # Characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, lone surrogates,
 # U+FFFE/U+FFFF): a label holding one would make the whole file unreadable.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _JOIN = " | "
+# A separator, an escaped character, or any other character: read left to right, a "|" that
+# no backslash escapes is always a separator's.
+_TOKEN = re.compile(r" \| |\\(.)|(.)", re.S)
 # The names the node's own fields take in GraphML and CSV, compared without case.
 _OWN_FIELDS = {"id", "label", "class", "iri"}
 # What a spreadsheet reads as a formula, and a number it reads as one (left as it is).
@@ -83,7 +92,7 @@ class Node:
     @property
     def cls(self) -> str:
         """Return the node's class labels, joined."""
-        return _JOIN.join(sorted(set(self.classes)))
+        return join_values(sorted(set(self.classes)))
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,25 @@ class Network:
 
     nodes: dict[str, Node]
     edges: list[Edge]
+
+
+def join_values(values) -> str:
+    """Return ``values`` as one cell: each escaped (backslash and "|"), joined by " | "."""
+    return _JOIN.join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
+
+
+def split_values(cell: str) -> list[str]:
+    """Return the values ``join_values`` joined into ``cell`` (none for an empty cell)."""
+    if not cell:
+        return []
+    values, current = [], []
+    for token in _TOKEN.finditer(cell):
+        if token.lastindex is None:  # a separator
+            values.append("".join(current))
+            current = []
+        else:  # an escaped character, or a plain one
+            current.append(token.group(token.lastindex))
+    return [*values, "".join(current)]
 
 
 def _labels(kg, iris, query: str) -> dict[str, list[str]]:
@@ -198,7 +226,7 @@ def to_graphml(net: Network) -> bytes:
         data(element, "class", node.cls)
         data(element, "iri", node.iri)
         for name, values in sorted(node.values.items()):
-            data(element, value_key[name], _JOIN.join(values))
+            data(element, value_key[name], join_values(values))
     for edge in net.edges:
         element = ET.SubElement(graph, f"{{{GRAPHML_NS}}}edge", {
             "id": _xml(edge.claim), "source": _xml(edge.source), "target": _xml(edge.target)})
@@ -231,7 +259,7 @@ def to_nodes_csv(net: Network) -> bytes:
     """Return the nodes as CSV with Gephi's column names (Id, Label) and one column per attribute."""
     names = sorted({name for n in net.nodes.values() for name in n.values})
     return _csv(["Id", "Label", "Class", *names],
-                ([n.iri, n.label, n.cls, *(_JOIN.join(n.values.get(k, [])) for k in names)]
+                ([n.iri, n.label, n.cls, *(join_values(n.values.get(k, [])) for k in names)]
                  for n in net.nodes.values()))
 
 
