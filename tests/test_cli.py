@@ -169,6 +169,93 @@ def test_export_rdf12_jsonld_is_refused_with_exit_2(run):
     assert result.exit_code == 2 and "JSON-LD" in result.output
 
 
+
+@pytest.fixture
+def in_mini(mini):
+    """The group options that run a command on the small project ``mini``."""
+    return ("--data", mini.data_dir, "--ontology", mini.ontology_dir, "--cache", mini.cache_dir)
+
+
+@pytest.mark.parametrize("extension, fmt", [
+    ("nt", "nt"), ("nq", "nq"), ("trig", "trig"), ("jsonld", "jsonld"), ("rdf", "xml"),
+    ("owl", "xml"), ("xml", "xml"), ("ttl", "ttl"),
+    ("txt", "ttl")])  # an extension naming no format keeps the default
+def test_export_without_format_writes_what_the_file_extension_names(run, in_mini, tmp_path,
+                                                                    extension, fmt):
+    """`export -o graph.nt` wrote Turtle into graph.nt, and said nothing."""
+    out = tmp_path / f"graph.{extension}"
+    result = run(*in_mini, "export", "-o", out)
+    assert result.exit_code == 0, result.output
+    syntax = queries.GRAPH_FORMATS[fmt].oxigraph
+    asked = run(*in_mini, "export", "--format", fmt).stdout_bytes
+    # Turtle parses as TriG too: the quads, named graphs and all, tell them apart.
+    assert canonical(ox.parse(path=str(out), format=syntax)) == \
+        canonical(ox.parse(asked, format=syntax))
+
+
+def test_export_without_format_writes_graphml_into_a_graphml_file(run, in_mini, tmp_path):
+    out = tmp_path / "network.graphml"
+    assert run(*in_mini, "export", "-o", out).exit_code == 0
+    assert b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">' in out.read_bytes()
+
+
+@pytest.mark.parametrize("args, says", [
+    (("-o", "{tmp}/graph.csv"), "graph.csv may hold nodes-csv or edges-csv: give --format "
+                                "nodes-csv or --format edges-csv"),
+    (("--format", "ttl", "-o", "{tmp}/graph.nt"), "graph.nt is a name for --format nt, but "
+                                                  "--format ttl was asked"),
+    (("--format", "nodes-csv", "-o", "{tmp}/graph.graphml"), "--format graphml, but --format "
+                                                             "nodes-csv was asked"),
+])
+def test_export_refuses_a_file_extension_and_format_that_disagree(run, in_mini, tmp_path,
+                                                                  args, says):
+    result = run(*in_mini, "export", *(a.format(tmp=tmp_path) for a in args))
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert not list(tmp_path.glob("graph.*"))  # refused before anything was written
+
+
+def test_export_to_dash_writes_standard_output_not_a_file_named_dash(
+        run, in_mini, tmp_path, monkeypatch):
+    """`export -o -` created a file named "-"; `./-` still names that file."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*in_mini, "export", "--format", "nt", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "-").exists()
+    assert list(ox.parse(result.stdout_bytes, format=ox.RdfFormat.N_TRIPLES))
+    assert run(*in_mini, "export", "-o", "./-").exit_code == 0
+    assert (tmp_path / "-").read_bytes().startswith(b"@prefix")
+
+
+def test_export_to_an_empty_name_says_a_file_name_is_needed(run, in_mini):
+    """`export -o ''` said "[Errno 21] Is a directory: '.'"."""
+    result = run(*in_mini, "export", "-o", "")
+    assert result.exit_code == 2
+    assert result.output == "error: -o needs a file name (or - for standard output)\n"
+
+
+def test_export_never_writes_over_the_files_the_graph_is_built_from(run, in_mini, mini,
+                                                                    tmp_path):
+    """`export -o data/aid.ttl` replaced a data file with the whole graph."""
+    facts = mini.data_dir / "facts.ttl"
+    before = {p: p.read_bytes() for p in mini.input_files()}
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "link.ttl").symlink_to(facts)
+    for target in (facts, mini.data_dir / ".." / "data" / "facts.ttl",
+                   tmp_path / "elsewhere" / "link.ttl",
+                   mini.ontology_dir / "core.ttl", mini.data_dir / "new.ttl"):
+        result = run(*in_mini, "export", "-o", target)
+        assert result.exit_code == 2, (target, result.output)
+        assert "the files the graph is built from" in result.output
+        assert "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in mini.input_files()} == before
+    assert not (mini.data_dir / "new.ttl").exists()
+    assert "would overwrite " + str(facts) in run(*in_mini, "export", "-o", facts).output
+    (tmp_path / "elsewhere" / "loop.ttl").symlink_to("loop.ttl")
+    looped = run(*in_mini, "export", "-o", tmp_path / "elsewhere" / "loop.ttl")
+    assert looped.exit_code == 2 and "Too many levels of symbolic links" in looped.output
+    # A file of another extension there is no input: the next build does not read it.
+    assert run(*in_mini, "export", "-o", mini.data_dir / "graph.nt").exit_code == 0
+
 def test_cite_prints_an_evidence_block(run, sources_dir):
     name = sorted(p.name for p in sources_dir.glob("000_*.txt"))[0]
     result = run("cite", name, "Negev U.S. Radar Base", "--name", "000-negev")

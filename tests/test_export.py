@@ -92,6 +92,42 @@ def test_trig_opens_each_graph_block_once(kg):
     assert len(openings) == len(set(openings)) == len(kg.asserted)
 
 
+
+# -- the format of `export -o FILE`: its extension names it, as riot and rapper read it --------
+
+@pytest.mark.parametrize("name, asked, chosen", [
+    ("graph.nt", None, "nt"), ("graph.nq", None, "nq"), ("graph.jsonld", None, "jsonld"),
+    ("graph.rdf", None, "xml"), ("graph.owl", None, "xml"), ("graph.xml", None, "xml"),
+    ("graph.trig", None, "trig"), ("graph.ttl", None, "ttl"), ("GRAPH.NT", None, "nt"),
+    ("graph.graphml", None, "graphml"), ("out/graph.v2.nt", None, "nt"),
+    ("graph.json", None, "jsonld"), ("graph.n3", None, "ttl"),  # Turtle is N3
+    ("graph.txt", None, "ttl"), ("graph", None, "ttl"), ("-", None, "ttl"),
+    ("graph.nt", "nt", "nt"), ("graph.txt", "nq", "nq"), ("-", "jsonld", "jsonld"),
+    ("graph.csv", "nodes-csv", "nodes-csv"), ("graph.csv", "edges-csv", "edges-csv"),
+    ("graph.xml", "graphml", "graphml"),  # GraphML is XML too
+])
+def test_export_file_extension_names_the_format(name, asked, chosen):
+    """`export -o graph.nt` wrote Turtle into it: the default ignored the file's name."""
+    assert export.format_for(name, asked) == chosen
+
+
+@pytest.mark.parametrize("name, asked, says", [
+    ("graph.csv", None, "graph.csv may hold nodes-csv or edges-csv: give --format nodes-csv or "
+                        "--format edges-csv"),
+    ("graph.nt", "ttl", "graph.nt is a name for --format nt, but --format ttl was asked: leave "
+                        "--format out, or end the file name in .ttl"),
+    ("graph.graphml", "edges-csv", "graph.graphml is a name for --format graphml, but --format "
+                                   "edges-csv was asked: leave --format out, or end the file "
+                                   "name in .csv"),
+    ("graph.csv", "xml", "graph.csv is a name for --format nodes-csv or edges-csv, but --format "
+                         "xml was asked: give --format nodes-csv or edges-csv, or end the file "
+                         "name in .rdf"),
+])
+def test_export_file_extension_and_format_that_disagree_are_refused(name, asked, says):
+    with pytest.raises(export.ExportError) as refused:
+        export.format_for(name, asked)
+    assert str(refused.value) == says
+
 # -- hostile data: tests/fixtures/hostile (markup, quotes, line ends, non-ASCII, formulas) ------
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile"

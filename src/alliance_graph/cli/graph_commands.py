@@ -175,28 +175,68 @@ class _Sink(io.RawIOBase):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(export_mod.ALL_FORMATS), default="ttl",
-              show_default=True,
+@click.option("--format", "fmt", type=click.Choice(export_mod.ALL_FORMATS),
               help="An RDF syntax, or for graph viewers (Gephi, Cytoscape, networkx): graphml, "
-                   "nodes-csv or edges-csv (entities and the plain facts between them).")
+                   "nodes-csv or edges-csv (entities and the plain facts between them).  "
+                   "Default: the one the -o file's extension names (.nt, .jsonld, .graphml, "
+                   f"...), else {export_mod.DEFAULT_FORMAT}.")
 @click.option("--inferred", is_flag=True, help="Include the OWL 2 RL inferred triples.")
 @click.option("--rdf12", is_flag=True,
               help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: standard output).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write, or - for standard output (the default).")
 @click.pass_obj
-def export(settings: Settings, fmt: str, inferred: bool, rdf12: bool, output: Path | None):
+def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, output: str | None):
     """Export the graph as RDF (quad formats keep one named graph per file) or as a network."""
+    # All checked before the graph is loaded: a refusal comes at once, and nothing is written.
+    target = _output_file(settings, output)
+    try:
+        fmt = export_mod.format_for(output or "-", fmt)
+    except export_mod.ExportError as exc:
+        fail(str(exc))
     kg = load_graph(settings)
     try:
         data = at_once(lambda: export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12))
     except export_mod.ExportError as exc:
         fail(str(exc))
-    if output is None:
+    if target is None:
         sys.stdout.buffer.write(data)
     else:  # replaced whole or not at all: a full disk leaves the previous export intact
-        write_output(output, data)
-        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+        write_output(target, data)
+        click.echo(f"wrote {len(data)} bytes to {target}", err=True)
+
+
+def _output_file(settings: Settings, output: str | None) -> Path | None:
+    """Return the file ``export -o`` names, or None for standard output (``-``, or no -o);
+    exit 2 for an empty name, or a name that would change the files the graph is built from."""
+    if output is None or output == "-":
+        return None
+    if not output:  # Path("") is ".", and the write failed with "Is a directory: '.'"
+        fail("-o needs a file name (or - for standard output)")
+    path = Path(output)
+    try:
+        clash = _input_clash(settings, path)
+    except RuntimeError:  # Python 3.11's word for a link that leads back to itself
+        fail(f"cannot write {output}: Too many levels of symbolic links")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    if clash:
+        fail(f"-o {output} {clash}: export to a file outside {settings.data_dir} and "
+             f"{settings.ontology_dir}")
+    return path
+
+
+def _input_clash(settings: Settings, path: Path) -> str:
+    """Return how writing ``path`` would change the build's inputs, the data and ontology
+    *.ttl files ("" if it would not); compared resolved, so ``..`` and links count."""
+    target = path.resolve()
+    for source in settings.input_files():
+        if source.resolve() == target:
+            return f"would overwrite {source}, one of the files the graph is built from"
+    folders = {settings.data_dir.resolve(), settings.ontology_dir.resolve()}
+    if target.parent in folders and target.suffix == ".ttl":  # read by the next build
+        return f"would add {target} to the files the graph is built from"
+    return ""
 
 
 @main.command()

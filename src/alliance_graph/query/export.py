@@ -7,12 +7,17 @@ reification (``rdf:subject``/``rdf:predicate``/``rdf:object``) as one RDF 1.2
 that no XML parser would read (a property or class IRI ending in "/" or "#", a control
 character in a literal) is refused with an ExportError naming the cause, never written.  The
 graph viewers' formats (GraphML, node and edge CSV) are written by ``network.py``.
+
+``format_for`` picks the format of a file from its name's extension, as riot and rapper do:
+the RDF extensions are Oxigraph's (but ``.owl`` is RDF/XML and ``.txt`` none), the network
+ones ``network``'s; any other extension keeps DEFAULT_FORMAT.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from pathlib import PurePath
 
 import pyoxigraph as ox
 
@@ -22,6 +27,7 @@ from .answer import readable_xml
 from .results import GRAPH_FORMATS, prefixes_for
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
+DEFAULT_FORMAT = "ttl"
 QUAD_FORMATS = {"nq", "trig"}
 # Every format `export` writes: the RDF syntaxes, then the graph viewers' network formats.
 ALL_FORMATS = FORMATS + network.FORMATS
@@ -46,6 +52,49 @@ _TYPE = ox.NamedNode(str(RDF.type))
 
 class ExportError(ValueError):
     """The export cannot be written as asked."""
+
+
+# Extensions read otherwise than Oxigraph reads them: an ontology file ending in .owl is
+# RDF/XML (Protégé's default, and riot's reading); .txt, N-Triples to Oxigraph (after the W3C
+# test suites), is plain text to everyone else, so it names no format.
+_READ_AS = {"owl": "rdf", "txt": ""}
+
+
+def _extension(fmt: str) -> str:
+    """Return the file name extension of a format ``export`` writes."""
+    if fmt in network.FORMATS:
+        return network.EXTENSIONS[fmt]
+    return GRAPH_FORMATS[fmt].oxigraph.file_extension
+
+
+def formats_named_by(name: str) -> list[str]:
+    """Return the formats the extension of the file name ``name`` names: one, none (no
+    extension, or one no format has), or two for ``.csv`` (the nodes, or the edges)."""
+    extension = PurePath(name).suffix[1:].lower()
+    extension = _READ_AS.get(extension, extension)
+    syntax = ox.RdfFormat.from_extension(extension) if extension else None
+    return [f for f in FORMATS if GRAPH_FORMATS[f].oxigraph == syntax] + \
+        [f for f in network.FORMATS if network.EXTENSIONS[f] == extension]
+
+
+def format_for(name: str, asked: str | None) -> str:
+    """Return the format to write the file ``name`` in: ``asked`` (--format), else the one its
+    extension names, else DEFAULT_FORMAT; raise ExportError when they differ or the extension
+    names two."""
+    named = formats_named_by(name)
+    if asked is None and len(named) > 1:
+        raise ExportError(f"{name} may hold {' or '.join(named)}: give --format "
+                          f"{' or --format '.join(named)}")
+    if asked is None:
+        return named[0] if named else DEFAULT_FORMAT
+    # GraphML is XML: a .xml file may hold it, though .xml alone names RDF/XML.
+    if named and asked not in named and (asked, named) != ("graphml", ["xml"]):
+        instead = "leave --format out" if len(named) == 1 else \
+            f"give --format {' or '.join(named)}"
+        raise ExportError(f"{name} is a name for --format {' or '.join(named)}, but --format "
+                          f"{asked} was asked: {instead}, or end the file name in "
+                          f".{_extension(asked)}")
+    return asked
 
 
 def rdf12_quads(kg, quads: list[ox.Quad]) -> list[ox.Quad]:
@@ -101,7 +150,8 @@ def _graph_order(q: ox.Quad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
-def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False) -> bytes:
+def export(kg, fmt: str = DEFAULT_FORMAT, *, inferred: bool = False,
+           rdf12: bool = False) -> bytes:
     """Return the graph serialized in ``fmt`` (one of ALL_FORMATS)."""
     if fmt in network.FORMATS:
         if inferred or rdf12:
