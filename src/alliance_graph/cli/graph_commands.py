@@ -1,4 +1,4 @@
-"""Commands over the built graph: stats, query, export, cite, catalogue, check, load, coverage."""
+"""Commands over the built graph: stats, query, export, catalogue, check, load."""
 
 from __future__ import annotations
 
@@ -16,16 +16,12 @@ from ..atomic import write_output
 from ..build import checks
 from ..build.loading import LoadError
 from ..build.pipeline import asserted
-from ..namespaces import PREFIX_IRIS
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
-from ..rdf import turtle_string
 from ..settings import Settings
-from ..sources import citations
 from ..store import backends
-from ..store.errors import StoreError
-from .main import EXIT_NO, EXIT_OK, Seconds, _say, at_once, fail, load_graph, main
+from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main
 
 
 @main.command()
@@ -240,76 +236,6 @@ def _input_clash(settings: Settings, path: Path) -> str:
 
 
 @main.command()
-@click.argument("source")
-@click.argument("quote")
-@click.option("--name",
-              help="Local name of the evidence node (ev:NAME): "
-                   f"{citations.LOCAL_NAME_RULE} (default: the source's number and the quote's "
-                   "first words, 000-negev-u-s-radar).")
-@click.pass_obj
-def cite(settings: Settings, source: str, quote: str, name: str):
-    """Print a Turtle evidence block citing QUOTE in the SOURCE file, with offsets.
-
-    SOURCE is the name of a file in the sources folder (--sources), such as
-    000_06b6882714cf1880.txt, not a path.
-    """
-    # The name is written into the block as it is: anything but a plain local name would
-    # print Turtle that does not parse, or that says more than the one evidence node.
-    if name is not None and not citations.is_local_name(name):
-        fail(f"--name {name!r} is not a valid evidence name: use only "
-             f"{citations.LOCAL_NAME_RULE}")
-    if not settings.sources_dir.is_dir():
-        from ..proposals.quotes import missing_sources
-        fail(missing_sources(settings.sources_dir))
-    # Only a file of the folder is a source: a path would read (and cite) any file at all.
-    if "/" in source or "\\" in source or source in ("", ".", ".."):
-        fail(f"SOURCE {source!r} is not a file name: give the name of a file in "
-             f"{settings.sources_dir}, without a folder")
-    path = settings.sources_dir / source
-    if not path.is_file():
-        fail(f"no source file {source!r} in {settings.sources_dir}")
-    if name is None:  # "ev:NAME" was written, and went into data/ as it was
-        name = citations.evidence_name(source, quote)
-    try:
-        click.echo(citations.evidence_turtle(name, source, citations.read_source(path), quote))
-    except (citations.NotALocalName, citations.SourceNotText) as exc:
-        fail(str(exc))
-    except citations.QuoteNotFound as exc:
-        fail(f"{source}: {exc}", EXIT_NO)
-    for cited in _citing(settings, source, quote):
-        held = cited.rsplit("/", 1)[-1]
-        if held == name:  # the very node data/ holds: the block restates it
-            _say(f"note: data/ holds this evidence node already (ev:{name}): a claim may cite it "
-                 "as it is")
-        else:
-            _say(f"note: this passage is already cited as ev:{held}: cite that one "
-                 "(prov:wasDerivedFrom takes several) rather than a second evidence node")
-
-
-def _citing(settings: Settings, source: str, quote: str) -> list[str]:
-    """Return the IRIs of the built graph's evidence nodes quoting ``quote`` in ``source``.
-
-    Read from the build validation reads (``context.prebuilt``: the cached build, or the
-    directory store of a large graph), not by loading the graph: `cite` must stay quick on a
-    graph of a million facts.  None is found when nothing is built yet (the block is printed
-    all the same; `validate` builds).
-    """
-    from ..proposals import context  # imported here: only cite needs it
-
-    try:
-        built = context.prebuilt(settings)
-    except (StoreError, OSError):
-        return []
-    if built is None:
-        return []
-    rows = built.query(f"""SELECT DISTINCT ?evidence WHERE {{
-        ?evidence a ag:Evidence ; oa:hasSource/ag:fileName {turtle_string(source)} ;
-                  oa:hasSelector/oa:exact {turtle_string(quote)} }} ORDER BY ?evidence""",
-                       prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
-    return [r["evidence"].value for r in rows]
-
-
-@main.command()
 @click.option("--update", is_flag=True,
               help="Rewrite every reviewed answer and the manifest from the graph as it is now "
                    "(review that diff against the sources before committing it).")
@@ -370,34 +296,3 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
     except OSError as exc:  # --nquads names a file that cannot be written, or a full disk
         fail(f"cannot write {exc.filename or nquads or settings.store}: {exc.strerror or exc}")
     click.echo(summary)
-
-
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--source", "source", metavar="FILE",
-              help="Report only this source file (default: every source).")
-@click.pass_obj
-def coverage(settings: Settings, fmt: str, source: str | None):
-    """Print, per source text, how many sentences evidence cites, and list the uncited ones."""
-    from ..sources import coverage as coverage_mod  # imported here: only this command needs it
-
-    if not settings.sources_dir.is_dir():
-        fail(f"source texts not found at {settings.sources_dir} (set --sources)")
-    kg = load_graph(settings)
-    try:
-        report = coverage_mod.coverage(kg, settings.sources_dir, only=source)
-    except (FileNotFoundError, citations.SourceNotText) as exc:
-        fail(str(exc))
-    if fmt == "json":
-        click.echo(json.dumps([{**asdict(c), "percent": round(c.percent, 1)} for c in report],
-                              indent=2, ensure_ascii=False))
-        return
-    for c in report:
-        click.echo(f"{c.source}  {c.cited}/{c.total} sentences cited ({c.percent:.0f}%)")
-        for s in c.uncited:
-            click.echo(f"  [{s.start}:{s.end}] {s.text}")
-        for quote in c.unplaced:
-            click.echo(f"  quote not found in the text: {quote!r}")
-
-

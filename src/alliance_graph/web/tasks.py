@@ -1,0 +1,93 @@
+"""How waitress answers one request on our connections (``connections.py``): ``Task`` for the
+requests it read, ``Refusal`` for those it could not read (too large, malformed).
+
+- A 304 or 204, which has no body and so no Content-Length, keeps an HTTP/1.1 connection
+  open (waitress closed it after any answer without one); the host a request is addressed to
+  is the one RFC 9112 (3.2.2) names.
+- Waitress's own refusals are one line of plain text with the headers every answer carries,
+  and a URL over the head's limit is 414 (URI Too Long), not 431.
+"""
+
+from __future__ import annotations
+
+import re
+
+from waitress.task import ErrorTask, WSGITask
+from waitress.utilities import RequestHeaderFieldsTooLarge
+
+from .pages import safety
+from .protocol import HEADERS
+
+
+class Task(WSGITask):
+    """One request answered: as waitress's, but a 304 or 204 keeps the connection open, and
+    the host a request is addressed to is the one RFC 9112 (3.2.2) names."""
+
+    _bodiless = False
+
+    def get_environment(self):
+        if self.environ is not None:
+            return self.environ
+        environ = super().get_environment()
+        if self.request.proxy_netloc:
+            # An absolute-form target ("GET http://h/sparql"): its authority is the host, and
+            # a Host header beside it is ignored.  Waitress kept only the target's path.
+            environ["HTTP_HOST"] = self.request.proxy_netloc
+        elif not environ.get("HTTP_HOST") and environ["SERVER_PROTOCOL"] != "HTTP/1.1":
+            # No Host (HTTP/1.0 allows that): the address the request reached, rather than
+            # waitress's "waitress.invalid" (the service description builds URLs from it).
+            host, port = self.channel.socket.getsockname()[:2]
+            environ["HTTP_HOST"] = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        return environ
+
+    def build_response_header(self):
+        self._bodiless = not self.has_body
+        try:
+            return super().build_response_header()
+        finally:
+            self._bodiless = False
+
+    def set_close_on_finish(self) -> None:
+        # Waitress closes an HTTP/1.1 connection after any answer without a Content-Length,
+        # even one that by definition has no body (304, 204, which must not carry the
+        # header): revalidations and CORS preflights, the cheapest requests a client repeats,
+        # would each cost a new connection, and a request pipelined behind one go unanswered.
+        if self._bodiless and self.version == "1.1" \
+                and self.request.headers.get("CONNECTION", "").lower() != "close":
+            return
+        super().set_close_on_finish()
+
+
+class Refusal(ErrorTask):
+    """Waitress's own refusal of a request it could not read (400, 413, 431, ...), in one
+    line of plain text, as the app's errors are, with the headers every answer of the server
+    and the site carries."""
+
+    def execute(self):
+        error = self.request.error
+        if isinstance(error, RequestHeaderFieldsTooLarge) and _long_request_line(self.request):
+            # A URL too long is 414 (RFC 9110, 15.5.15), which clients such as SPARQLWrapper
+            # turn into advice to POST; 431 spoke of header fields the client never sent.
+            error = type(error)(f"the request line (the URL) is over the limit of "
+                                f"{self.request.adj.max_request_header_size:,} bytes for a "
+                                "request's head: send a long query by POST, in the body")
+            error.code, error.reason = 414, "URI Too Long"
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "text/plain; charset=utf-8"), *HEADERS,
+                                      *((k, v) for k, v in safety.HEADERS.items()
+                                        if k != "X-Content-Type-Options")])
+        self.set_close_on_finish()
+        # "exceeds max_body of 5242880": the limit spelled out, with its unit.
+        detail = re.sub(r"max_body of (\d+)", lambda m: f"the limit of {int(m[1]):,} bytes",
+                        error.body)
+        body = f"{error.reason.lower()}: {detail}\n".encode()
+        self.content_length = len(body)
+        self.write(body)
+
+
+def _long_request_line(request) -> bool:
+    """Return whether a head refused as too large was mostly its request line: waitress keeps
+    what it had read of the head before the last chunk, and a line that had not ended there,
+    or took half the limit, is the URL's doing."""
+    line_end = request.header_plus.find(b"\n")
+    return line_end < 0 or line_end >= request.adj.max_request_header_size // 2
