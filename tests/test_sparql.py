@@ -213,3 +213,32 @@ def test_queries_not_naming_graphs(text):
 def test_a_relative_iri_without_base_is_named_with_the_parsers_message(text, note):
     said = lexer.relative_iri_note(text)
     assert (note in said and "declare a BASE" in said) if note else said == ""
+
+
+@pytest.mark.parametrize("text, said", [
+    # Oxigraph placed this one at the '}' a line later ("error at 4:2").
+    ("SELECT ?s WHERE {\n  ?s rdfs:label ?l ) \n}",
+     "')' at line 2, column 20 does not close the '{' opened at line 1, column 17"),
+    ("SELECT ?s WHERE { FILTER(?s = ?s }", "'}' at line 1, column 34 does not close the "
+                                           "'(' opened at line 1, column 25"),
+    ("SELECT ?s WHERE { ?s ?p ?o . ", "'{' at line 1, column 17 is never closed"),
+    ("ASK { } }", "'}' at line 1, column 9 closes no open bracket"),
+    ("ASK { << ?s ?p ?o ) }", "')' at line 1, column 19 does not close the '<<' opened"),
+    # Brackets in strings, IRIs and comments are none; paired ones say nothing.
+    ('ASK { ?s ?p ")(" . ?s ?p <http://e/(> # }\n }', ""),
+    ("ASK { ?s ?p [ ?q ( 1 2 ) ] FILTER(?s IN (1)) }", ""),
+])
+def test_an_unpaired_bracket_is_said_where_it_is(text, said):
+    assert lexer.unpaired_bracket(text).startswith(said) and (said or not
+                                                             lexer.unpaired_bracket(text))
+
+
+def test_a_syntax_error_leads_with_the_unpaired_bracket_then_the_parsers_message():
+    text = "SELECT ?s WHERE {\n  ?s rdfs:label ?l ) \n}"
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text, prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"})
+    said = lexer.syntax_error(text, str(parsed.value))
+    assert said.startswith("')' at line 2, column 20") and f"(the parser: {parsed.value})" in said
+    # Brackets that pair: the parser's message, with the relative-IRI note where one applies.
+    assert lexer.syntax_error("ASK { <rel> ?p ?o }", "error at 1:7") == \
+        "error at 1:7" + lexer.relative_iri_note("ASK { <rel> ?p ?o }")

@@ -302,3 +302,44 @@ def relative_iri_note(text: str) -> str:
                     f"{col}, and no BASE to resolve it against: write the IRI whole, or "
                     "declare a BASE)")
     return ""
+
+
+# Each closing bracket, and the opening one it closes.
+_PAIRS = {"}": "{", ")": "(", "]": "[", ">>": "<<", ")>>": "<<(", "|}": "{|"}
+
+
+def unpaired_bracket(text: str) -> str:
+    """Return where the brackets of ``text`` fail to pair, "" where they pair.
+
+    Oxigraph's parser reports where its grammar gave up, which for a stray or missing bracket
+    can be lines later (a stray ')' in a group was reported at the '}' closing it); the
+    tokens say where the bracket itself is."""
+    opened: list[Token] = []
+    for t in tokenize(text):
+        if t.kind in OPEN:
+            opened.append(t)
+        elif t.kind in CLOSE:
+            if not opened:
+                return f"'{t.text}' {where(text, t)} closes no open bracket"
+            top = opened.pop()
+            if _PAIRS[t.kind] != top.kind:
+                return f"'{t.text}' {where(text, t)} does not close the '{top.text}' opened {where(text, top)}"
+    if opened:
+        return f"'{opened[-1].text}' {where(text, opened[-1])} is never closed"
+    return ""
+
+
+def where(text: str, token: Token) -> str:
+    """Return where ``token`` is in ``text``, as every message of the checks says it."""
+    line, col = line_col(text, token.start)
+    return f"at line {line}, column {col}"
+
+
+def syntax_error(text: str, message: str) -> str:
+    """Return what to say of the parser's ``message`` about ``text``: first an unpaired
+    bracket, where the query has one (the parser's position is then often elsewhere), else
+    the message with ``relative_iri_note``."""
+    unpaired = unpaired_bracket(text)
+    if unpaired:
+        return f"{unpaired} (the parser: {message})"
+    return message + relative_iri_note(text)

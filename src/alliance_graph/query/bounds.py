@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..settings import Settings
-from ..sparql import CLOSE, OPEN, Token, line_col, tokenize
+from ..sparql import CLOSE, OPEN, Token, tokenize, where
 from .refused import Refused
 
 
@@ -143,6 +143,3 @@ def _too_many(text: str, token: Token, limit: int):
                        "level of recursion and a longer chain can crash it")
 
 
-def where(text: str, token: Token) -> str:
-    line, col = line_col(text, token.start)
-    return f"at line {line}, column {col}"

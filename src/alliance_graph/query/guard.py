@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..sparql import CLOSE, OPEN, SCHEME, Token
-from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within, where
+from ..sparql import CLOSE, OPEN, SCHEME, Token, where
+from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .refused import Refused
 
 

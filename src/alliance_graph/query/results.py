@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes
-from ..sparql import relative_iri_note
+from ..sparql import syntax_error
 from ..store.errors import QueryError
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .refused import Refused
@@ -78,7 +78,7 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     try:
         return kg.query(sparql, inferred=inferred, **graphs)
     except SyntaxError as exc:
-        raise QueryError(f"{exc}{relative_iri_note(sparql)}") from exc
+        raise QueryError(syntax_error(sparql, str(exc))) from exc
     except OSError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
