@@ -11,7 +11,7 @@ import pytest
 
 import servers
 from alliance_graph.query.refused import Refused
-from alliance_graph.web.client_share import Shares, client_of, trusted_proxy
+from alliance_graph.web.client_share import Shares, client_of, trusted_proxies
 
 TIMEOUT = 4
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -131,13 +131,14 @@ def test_a_client_is_an_ipv4_address_or_an_ipv6_addresss_64(address, client):
     assert client_of(address) == client
 
 
-def test_a_trusted_proxy_is_one_address_written_as_its_connections_report_it():
+def test_trusted_proxies_are_addresses_written_as_their_connections_report_them():
     # Not X-Forwarded-Port: nginx's usual headers leave a client's own to pass through.
-    assert trusted_proxy("", "x-forwarded") == (None, frozenset(
+    assert trusted_proxies((), "x-forwarded") == (frozenset(), frozenset(
         {"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"}))
-    assert trusted_proxy(" 0:0::1 ", "forwarded") == ("::1", frozenset({"forwarded"}))
+    assert trusted_proxies((" 0:0::1 ", "127.0.0.1"), "forwarded") == (
+        frozenset({"::1", "127.0.0.1"}), frozenset({"forwarded"}))
     for wrong in ("*", "proxy.local", "10.0.0.0/8", "10.0.0.1, 10.0.0.2"):
         with pytest.raises(ValueError, match="is not an IP address"):
-            trusted_proxy(wrong, "x-forwarded")
+            trusted_proxies(("10.0.0.1", wrong), "x-forwarded")
     with pytest.raises(ValueError, match="unknown proxy headers 'x-real-ip'"):
-        trusted_proxy("10.0.0.1", "x-real-ip")
+        trusted_proxies(("10.0.0.1",), "x-real-ip")

@@ -441,16 +441,18 @@ def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(
 
 
 PROXY = "127.0.0.9"
+OTHER_PROXY = "127.0.0.10"  # the same proxy's other address (its ::1 beside 127.0.0.1)
 
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory):
-    """(host, port) of a server behind a reverse proxy at 127.0.0.9, with one request being
-    answered at once per client and two connections per address."""
+    """(host, port) of a server behind a reverse proxy at 127.0.0.9 and 127.0.0.10, with one
+    request being answered at once per client and two connections per address."""
     port = servers.free_port()
     command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
                "--timeout", "4", "--workers", "2", "--requests-per-client", "1",
-               "--connections-per-client", "2", "--trusted-proxy", PROXY]
+               "--connections-per-client", "2", "--trusted-proxy", PROXY, "--trusted-proxy",
+               OTHER_PROXY]
     process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
                             tmp_path_factory.mktemp("proxied") / "serve.log")
     yield "127.0.0.1", port
@@ -496,6 +498,9 @@ def test_behind_a_trusted_proxy_each_client_it_names_has_a_share_of_its_own(prox
                     {"X-Forwarded-For": "10.0.0.1, 10.0.0.3"})[0] == 200
         assert sent(proxied, LOOKUP, PROXY,
                     {"X-Forwarded-For": "10.0.0.3, 10.0.0.1"})[0] == 429
+        # From the proxy's other address, the client it names is the same client.
+        assert sent(proxied, LOOKUP, OTHER_PROXY, {"X-Forwarded-For": "10.0.0.1"})[0] == 429
+        assert sent(proxied, LOOKUP, OTHER_PROXY, {"X-Forwarded-For": "10.0.0.2"})[0] == 200
 
 
 def test_a_client_that_is_not_the_proxy_cannot_name_itself_another(proxied):

@@ -11,7 +11,7 @@ def forwarded_client(header: str) -> tuple[str, str | None]:
     sending ``Forwarded: header``, and the client address the app then sees."""
     seen, answered = {}, []
     app = forwarding.forwarded(lambda environ, start: (seen.update(environ), start(
-        "200 OK", []), [b""])[-1], "127.0.0.9", frozenset({"forwarded"}))
+        "200 OK", []), [b""])[-1], frozenset({"127.0.0.9"}), frozenset({"forwarded"}))
     environ = {"REMOTE_ADDR": "127.0.0.9", "HTTP_FORWARDED": header, "wsgi.url_scheme": "http"}
     app(environ, lambda status, headers: answered.append(status))
     return answered[0], seen.get("REMOTE_ADDR")

@@ -208,7 +208,7 @@ class Settings:
     # one address has at most ``requests_per_client`` requests being answered (0: half of
     # ``http_threads``) and ``queries_per_client`` queries evaluated at once (0: all but one
     # of ``workers``), 429 past them (web/client_share.py).  Behind a reverse proxy every
-    # connection comes from the proxy's address: name it in ``trusted_proxy`` and requests
+    # connection comes from the proxy's address: name it in ``trusted_proxies`` and requests
     # are counted for the client its ``trusted_proxy_headers`` name ("x-forwarded":
     # X-Forwarded-For, -Host, -Proto and -Port; "forwarded": RFC 7239's Forwarded), its own
     # connections not capped per address; without one those headers are dropped unread.
@@ -222,7 +222,9 @@ class Settings:
     connections_per_client: int = 32
     requests_per_client: int = 0
     queries_per_client: int = 0
-    trusted_proxy: str = ""
+    # The reverse proxies in front of the server, by address (its IPv4 and IPv6 one, or two
+    # proxies in a chain of which the nearer appends the farther's peer).
+    trusted_proxies: tuple[str, ...] = ()
     trusted_proxy_headers: str = "x-forwarded"
     # Validations over HTTP (POST /validate) run at once, each in a process of its own
     # (pyshacl is pure Python: in the server's process it would hold everyone up), the

@@ -11,11 +11,11 @@ from ..web.client_share import PROXY_HEADERS, proxy_address
 from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
 
 
-def _proxy_address(ctx, param, value):
-    if value is None:
-        return None
+def _proxy_addresses(ctx, param, values):
+    if not values:
+        return None  # the settings' own
     try:
-        return proxy_address(value)
+        return tuple(dict.fromkeys(map(proxy_address, values)))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -54,10 +54,12 @@ def _proxy_address(ctx, param, value):
               help="Queries from one client address evaluated at once (default: all but one of "
                    "--workers; more wait, 429 past the time limit). Behind a reverse proxy, name "
                    "it with --trusted-proxy.")
-@click.option("--trusted-proxy", "trusted_proxy", metavar="ADDRESS", callback=_proxy_address,
+@click.option("--trusted-proxy", "trusted_proxies", metavar="ADDRESS", multiple=True,
+              callback=_proxy_addresses,
               help="The address of a reverse proxy in front of the server: its requests are "
                    "counted for the client its forwarding headers name, and its connections "
-                   "are not capped per address.")
+                   "are not capped per address. Repeat it for each address the proxy may "
+                   "connect from (127.0.0.1 and ::1 for a proxy_pass to localhost).")
 @click.option("--proxy-headers", "trusted_proxy_headers",
               type=click.Choice(sorted(PROXY_HEADERS)),
               help="The headers --trusted-proxy sets: x-forwarded (X-Forwarded-For, -Host, "
@@ -72,7 +74,7 @@ def _proxy_address(ctx, param, value):
 @click.pass_obj
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
           response_cache, request_timeout, connections_per_client, requests_per_client,
-          queries_per_client, trusted_proxy, trusted_proxy_headers, connection_limit, path):
+          queries_per_client, trusted_proxies, trusted_proxy_headers, connection_limit, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
@@ -82,7 +84,7 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
                               connections_per_client=connections_per_client,
                               requests_per_client=requests_per_client,
                               queries_per_client=queries_per_client,
-                              trusted_proxy=trusted_proxy,
+                              trusted_proxies=trusted_proxies,
                               trusted_proxy_headers=trusted_proxy_headers,
                               connection_limit=connection_limit)
     if path is not None:

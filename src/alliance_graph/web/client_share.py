@@ -15,7 +15,7 @@ bound what it keeps busy.  Without them one client could stall every other:
 A client is an address: an IPv4 address, or an IPv6 address's /64, the block a single host or
 site is given (one machine may take any address in it, and would otherwise be as many clients
 as it liked).  Behind a reverse proxy every connection has the proxy's address, and all its
-clients would be one: with ``Settings.trusted_proxy`` naming it, the client's address is
+clients would be one: with ``Settings.trusted_proxies`` naming it, the client's address is
 taken from the headers the proxy sets (``connections.forwarded``, with waitress's parser)
 before these count anything, and those headers are dropped from everyone else's requests,
 where they would let a client choose its address.  The proxy must append its peer to X-Forwarded-For (or Forwarded) rather than pass
@@ -56,14 +56,14 @@ def proxy_address(value: str) -> str:
             from None
 
 
-def trusted_proxy(proxy: str, headers: str) -> tuple[str | None, frozenset[str]]:
-    """Return the reverse proxy's address (None: no proxy) and the headers trusted from it
-    (waitress's names), for ``proxy`` and ``headers`` (a key of ``PROXY_HEADERS``); raise
-    ValueError for either one wrong."""
+def trusted_proxies(proxies, headers: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the reverse proxies' addresses (none: no proxy) and the headers trusted from
+    them (waitress's names), for ``proxies`` and ``headers`` (a key of ``PROXY_HEADERS``);
+    raise ValueError for an address or the headers wrong."""
     if headers not in PROXY_HEADERS:
         raise ValueError(f"unknown proxy headers {headers!r}: one of "
                          f"{', '.join(PROXY_HEADERS)}")
-    return (proxy_address(proxy) if proxy else None), frozenset(PROXY_HEADERS[headers])
+    return frozenset(map(proxy_address, proxies)), frozenset(PROXY_HEADERS[headers])
 
 
 def client_of(address: str | None) -> str | None:

@@ -74,7 +74,7 @@ class Channel(HTTPChannel):
         address = addr[0] if isinstance(addr, tuple) else addr
         self.client = client_of(address)
         cap = server.connections_per_client
-        if server.clients[self.client] >= cap and address != server.proxy:
+        if server.clients[self.client] >= cap and address not in server.proxies:
             self.refuse("503 Service Unavailable",
                         f"too many connections from {self.client}: at most {cap} at once "
                         "(Settings.connections_per_client); reuse or close one and try again")
@@ -224,9 +224,9 @@ class Server(TcpWSGIServer):
     channel_class = Channel
 
     def __init__(self, application, *, request_timeout: float, connections_per_client: int,
-                 connection_limit: int, clients: Counter, proxy: str | None, **options):
+                 connection_limit: int, clients: Counter, proxies: frozenset[str], **options):
         self.request_timeout = request_timeout
-        self.proxy = proxy
+        self.proxies = proxies
         self.connections_per_client = connections_per_client
         self.connection_limit = connection_limit
         self.clients = clients  # open connections per client address, shared by the listeners
@@ -298,12 +298,12 @@ def one_host(application):
 
 
 def create_server(application, *, request_timeout: float, connections_per_client: int,
-                  requests_per_client: int, proxy: tuple[str | None, frozenset[str]] = (None,
-                  frozenset()), **adjustments):
+                  requests_per_client: int, proxies: tuple[frozenset[str], frozenset[str]] = (
+                      frozenset(), frozenset()), **adjustments):
     """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
     as ``waitress.create_server`` does for TCP, with the deadline, the caps per client (on
     connections here, on requests being answered in ``client_share.py``), the Host check and
-    the reverse ``proxy`` trusted (its address and headers, ``client_share.trusted_proxy``)."""
+    the reverse ``proxies`` trusted (their addresses and headers, ``client_share.trusted_proxies``)."""
     # The forwarding headers are ours to read (``forwarded``), not waitress's: its refusal of
     # a malformed one is a page of its own.
     adj = Adjustments(**adjustments, clear_untrusted_proxy_headers=False)
@@ -320,12 +320,12 @@ def create_server(application, *, request_timeout: float, connections_per_client
     application = forwarded(requests_shared(one_host(application),
                                             Shares(requests_per_client,
                                                    "requests being answered"), wsgi_error,
-                                            proxied=proxy[0] is not None),
-                            *proxy)
+                                            proxied=bool(proxies[0])),
+                            *proxies)
     servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
                       sockinfo=sockinfo, request_timeout=request_timeout,
                       connections_per_client=connections_per_client,
-                      connection_limit=limit, clients=clients, proxy=proxy[0])
+                      connection_limit=limit, clients=clients, proxies=proxies[0])
                for sockinfo in adj.listen]
     if len(servers) == 1:
         return servers[0]

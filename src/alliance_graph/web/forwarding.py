@@ -2,7 +2,7 @@
 
 Behind a reverse proxy every connection comes from the proxy's address, and the caps per
 client (``client_share.py``, ``connections.py``) would count all its clients as one.  With
-``Settings.trusted_proxy`` naming it, a request from that address is taken for the client the
+``Settings.trusted_proxies`` naming it, a request from that address is taken for the client the
 proxy's headers name, and its URLs for those the proxy was asked (``forwarded``); waitress's
 own parser reads the headers.  From any other address the forwarding headers are dropped
 unread: they are the client's own words, and would let it choose its address.  The proxy
@@ -37,14 +37,14 @@ def _address_or_name(client: str) -> bool:
     return True
 
 
-def forwarded(application, proxy: str | None, trusted: frozenset[str]):
-    """Return ``application`` seeing, in a request from the reverse proxy at ``proxy``, the
+def forwarded(application, proxies: frozenset[str], trusted: frozenset[str]):
+    """Return ``application`` seeing, in a request from a reverse proxy at ``proxies``, the
     client's address, host and scheme the ``trusted`` headers name (read by waitress's
     parser); a malformed one is a 400.  Every other request's forwarding headers are dropped
     unread: they are the client's own words."""
     def translated(environ, start_response):
         untrusted = FORWARDING
-        if proxy is not None and environ.get("REMOTE_ADDR") == proxy:
+        if environ.get("REMOTE_ADDR") in proxies:
             try:
                 untrusted = parse_proxy_headers(environ, trusted_proxy_count=1,
                                                 trusted_proxy_headers=trusted)

@@ -357,7 +357,7 @@ def evaluate(svc, text: str, graphs: Dataset, formats, prefixes, client: str | N
     """Have the engine answer, within ``client``'s share of its query slots."""
     with svc.queries.share(client, wait=svc.settings.query_timeout,
                            hint=client_share.proxy_hint("queries",
-                                                        bool(svc.settings.trusted_proxy))):
+                                                        bool(svc.settings.trusted_proxies))):
         return svc.engine.answer(text, graphs, formats, prefixes)
 
 

@@ -68,7 +68,8 @@ def create_server(settings: Settings, engine):
         requests_per_client=settings.client_requests, host=settings.host, port=settings.port,
         threads=settings.http_threads, connection_limit=settings.connection_limit,
         channel_timeout=settings.channel_timeout,
-        proxy=client_share.trusted_proxy(settings.trusted_proxy, settings.trusted_proxy_headers),
+        proxies=client_share.trusted_proxies(settings.trusted_proxies,
+                                             settings.trusted_proxy_headers),
         # Idle and overdue connections are looked for this often: a tenth of the time allowed.
         cleanup_interval=max(1, int(min(settings.channel_timeout, settings.request_timeout) / 10)),
         max_request_header_size=settings.max_request_header_bytes,
@@ -92,7 +93,7 @@ def serve(settings: Settings, announce=None) -> None:
     """Start the engine and serve until interrupted (SIGINT or SIGTERM); once listening, call
     ``announce`` with the (host, port) pairs listened on.  Raise ListenError when the host and
     port cannot be listened on, ValueError when the trusted proxy is not an address."""
-    client_share.trusted_proxy(settings.trusted_proxy, settings.trusted_proxy_headers)
+    client_share.trusted_proxies(settings.trusted_proxies, settings.trusted_proxy_headers)
     engine = ProcessEngine(settings)
     try:
         try:
