@@ -159,7 +159,7 @@ def test_update_writes_nothing_when_one_query_fails(small, kg):
     (small / "count.srj").write_text('{"head": {"vars": ["n"]}, "results": {"bindings": []}}')
     (small / "zz-bad.rq").write_text("# Bad\n# x\nSELECT * WHERE {\n", encoding="utf-8")
     before = _contents(small)
-    with pytest.raises(catalogue.CatalogueError, match=r"zz-bad\.rq:4:1: the query does not parse"):
+    with pytest.raises(catalogue.CatalogueError, match=r"zz-bad\.rq:3:16: the query does not parse"):
         catalogue.update(kg, small)
     assert _contents(small) == before  # nothing written, and no temporary file left over
 
@@ -179,7 +179,7 @@ def test_update_refuses_a_folder_without_queries(tmp_path, kg):
     ("count.srj", b"{}", r"count\.srj: not a SPARQL JSON results document"),
     ("count.srj", b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": 1}]}}',
      r"count\.srj: not a SPARQL JSON results document: binding 1"),
-    ("count.rq", b"SELECT * WHERE {\n", r"count\.rq:2:1: the query does not parse"),
+    ("count.rq", b"SELECT * WHERE {\n", r"count\.rq:1:16: the query does not parse"),
     ("count.rq", b"# caf\xe9\n", r"count\.rq:1: not UTF-8 text"),
 ])
 def test_a_damaged_catalogue_file_is_named_with_its_line(small, kg, file, data, says):

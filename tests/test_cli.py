@@ -453,7 +453,8 @@ def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(run, valu
 
 def test_errors_raised_inside_the_query_thread_keep_their_exit_codes(run):
     result = run("query", "SELECT ?l WHERE { ?s rdfs:label ?l")
-    assert result.exit_code == 1 and result.output.startswith("error: query failed: error at 1:")
+    assert result.exit_code == 1 and result.output.startswith(
+        "error: query failed: '{' at line 1, column 17 is never closed (the parser: error at 1:")
 
 
 @pytest.fixture
@@ -479,7 +480,7 @@ def test_catalogue_update_writes_nothing_when_one_query_fails(run, project):
     (queries / "zz-bad.rq").write_text("# Bad\n# x\nSELECT * WHERE {\n")
     before = {p.name: p.read_bytes() for p in queries.iterdir()}
     line = one_error_line(run("--project", project, "catalogue", "--update"))
-    assert line.startswith(f"error: {queries / 'zz-bad.rq'}:4:1: the query does not parse")
+    assert line.startswith(f"error: {queries / 'zz-bad.rq'}:3:16: the query does not parse")
     assert {p.name: p.read_bytes() for p in queries.iterdir()} == before
 
 
@@ -488,7 +489,7 @@ def test_catalogue_update_writes_nothing_when_one_query_fails(run, project):
     ("iron-dome-card.ttl", b"garbage {\n", "iron-dome-card.ttl:1:1: "),
     ("adversaries.srj", b"garbage\n", "adversaries.srj:1:1: not JSON"),
     ("adversaries.srj", b"\xff", "adversaries.srj:1: not UTF-8 text (byte 0)"),
-    ("adversaries.rq", b"SELECT * WHERE {\n", "adversaries.rq:2:1: the query does not parse"),
+    ("adversaries.rq", b"SELECT * WHERE {\n", "adversaries.rq:1:16: the query does not parse"),
 ])
 def test_catalogue_names_a_damaged_file_and_its_line(run, project, file, data, where):
     (project / "queries" / file).write_bytes(data)

@@ -237,8 +237,10 @@ def test_a_syntax_error_leads_with_the_unpaired_bracket_then_the_parsers_message
     text = "SELECT ?s WHERE {\n  ?s rdfs:label ?l ) \n}"
     with pytest.raises(SyntaxError) as parsed:
         ox.Store().query(text, prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"})
-    said = lexer.syntax_error(text, str(parsed.value))
+    said, position = lexer.syntax_error(text, str(parsed.value))
     assert said.startswith("')' at line 2, column 20") and f"(the parser: {parsed.value})" in said
-    # Brackets that pair: the parser's message, with the relative-IRI note where one applies.
-    assert lexer.syntax_error("ASK { <rel> ?p ?o }", "error at 1:7") == \
-        "error at 1:7" + lexer.relative_iri_note("ASK { <rel> ?p ?o }")
+    assert position == (2, 20)  # the bracket's, not the parser's 3:2
+    # Brackets that pair: the parser's message and place, with the relative-IRI note.
+    assert lexer.syntax_error("ASK { <rel> ?p ?o }", "error at 1:7: expected IRI") == (
+        "error at 1:7: expected IRI" + lexer.relative_iri_note("ASK { <rel> ?p ?o }"), (1, 7))
+    assert lexer.syntax_error("ASK {}", "no place") == ("no place", None)

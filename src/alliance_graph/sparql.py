@@ -314,19 +314,26 @@ def unpaired_bracket(text: str) -> str:
     Oxigraph's parser reports where its grammar gave up, which for a stray or missing bracket
     can be lines later (a stray ')' in a group was reported at the '}' closing it); the
     tokens say where the bracket itself is."""
+    found = _unpaired(text)
+    return found[0] if found else ""
+
+
+def _unpaired(text: str) -> tuple[str, Token] | None:
+    """Return what ``unpaired_bracket`` says and the bracket it is about, or None."""
     opened: list[Token] = []
     for t in tokenize(text):
         if t.kind in OPEN:
             opened.append(t)
         elif t.kind in CLOSE:
             if not opened:
-                return f"'{t.text}' {where(text, t)} closes no open bracket"
+                return f"'{t.text}' {where(text, t)} closes no open bracket", t
             top = opened.pop()
             if _PAIRS[t.kind] != top.kind:
-                return f"'{t.text}' {where(text, t)} does not close the '{top.text}' opened {where(text, top)}"
+                return (f"'{t.text}' {where(text, t)} does not close the '{top.text}' opened "
+                        f"{where(text, top)}", t)
     if opened:
-        return f"'{opened[-1].text}' {where(text, opened[-1])} is never closed"
-    return ""
+        return f"'{opened[-1].text}' {where(text, opened[-1])} is never closed", opened[-1]
+    return None
 
 
 def where(text: str, token: Token) -> str:
@@ -335,11 +342,17 @@ def where(text: str, token: Token) -> str:
     return f"at line {line}, column {col}"
 
 
-def syntax_error(text: str, message: str) -> str:
-    """Return what to say of the parser's ``message`` about ``text``: first an unpaired
-    bracket, where the query has one (the parser's position is then often elsewhere), else
-    the message with ``relative_iri_note``."""
-    unpaired = unpaired_bracket(text)
+# Where Oxigraph's parser says it stopped: "error at 4:2: expected ...".
+_PARSER_AT = re.compile(r"error at (\d+):(\d+): ")
+
+
+def syntax_error(text: str, message: str) -> tuple[str, tuple[int, int] | None]:
+    """Return what to say of the parser's ``message`` about ``text``, and where (line,
+    column; None when the message gives no place): first an unpaired bracket, where the
+    query has one (the parser's position is then often elsewhere), else the message with
+    ``relative_iri_note``."""
+    unpaired = _unpaired(text)
     if unpaired:
-        return f"{unpaired} (the parser: {message})"
-    return message + relative_iri_note(text)
+        return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
+    at = _PARSER_AT.match(message)
+    return message + relative_iri_note(text), (int(at[1]), int(at[2])) if at else None

@@ -209,10 +209,12 @@ def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
     except QueryError as exc:
         # Oxigraph's parser ends with every character class it expected: noise on one line.
         message = re.sub(r", \[.*", ", ...", _one_line(str(exc)))
-        at = re.match(r"error at (\d+):(\d+): ", message)  # where in the text, as line:column
-        raise CatalogueError(f"{where or 'query'}:{at[1]}:{at[2]}: the query does not parse: "
-                             f"{message[at.end():]}" if at else
-                             f"{where or 'query'}: the query failed: {message}") from None
+        if exc.position is None:
+            raise CatalogueError(f"{where or 'query'}: the query failed: {message}") from None
+        line, column = exc.position  # where in the text, as file:line:column
+        message = re.sub(r"^error at \d+:\d+: ", "", message)
+        raise CatalogueError(f"{where or 'query'}:{line}:{column}: the query does not parse: "
+                             f"{message}") from None
 
 
 def read_expected(path: Path):

@@ -78,7 +78,7 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     try:
         return kg.query(sparql, inferred=inferred, **graphs)
     except SyntaxError as exc:
-        raise QueryError(syntax_error(sparql, str(exc))) from exc
+        raise QueryError(*syntax_error(sparql, str(exc))) from exc
     except OSError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 

@@ -7,4 +7,8 @@ class StoreError(Exception):
 
 class QueryError(ValueError):
     """A query could not be parsed or evaluated; the message is the engine's (or the remote
-    store's)."""
+    store's).  ``position``: the (line, column) of a syntax error, where one is known."""
+
+    def __init__(self, message: str, position: tuple[int, int] | None = None):
+        super().__init__(message)
+        self.position = position
