@@ -22,6 +22,7 @@ import pytest
 
 from alliance_graph.build import loading
 from alliance_graph.proposals import transaction
+from alliance_graph.sources import citations
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base" / "base.ttl"
@@ -365,3 +366,25 @@ def test_a_note_and_a_qualifier_on_a_claim_of_data_are_added_to_its_file(tmp_pat
     proposal.write_text(PREFIXES + "claim:FxEvent-type ag:coFundedBy id:FxState .\n", "utf-8")
     refused = run(project, "validate", proposal)
     assert refused.returncode == 1 and "is not one of a claim's properties" in refused.stdout
+
+
+def test_new_evidence_cited_by_a_claim_of_data_goes_to_that_claims_file(tmp_path, cache):
+    # The claim's amendment names no entity, so the evidence block had no file to go to:
+    # "no topic file ... describes ev:fx-more or what it links to; name one with --into".
+    project = make_project(tmp_path / "project", cache)
+    source = "000_06b6882714cf1880.txt"
+    text = (ROOT.parent / "shared" / "sources" / source).read_text("utf-8")
+    quote = text[text.index("Blue Flag"):text.index("Blue Flag") + 40]
+    proposal = tmp_path / "more-evidence.ttl"
+    proposal.write_text(PREFIXES + "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+                        "@prefix src: <https://alliance-graph.example/id/source/> .\n\n"
+                        + citations.evidence_turtle("fx-more", source, text, quote)
+                        + "\nclaim:FxEvent-type prov:wasDerivedFrom ev:fx-more .\n", "utf-8")
+    validated = run(project, "validate", proposal)
+    assert validated.returncode == 0 and "add would refuse" not in validated.stderr, \
+        validated.stdout + validated.stderr
+    added = run(project, "add", proposal)
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "events.ttl: 2 subject block(s) added" in added.stdout
+    assert "ev:fx-more a ag:Evidence" in (project / "data" / "events.ttl").read_text("utf-8")
+    assert run(project, "stats").returncode == 0

@@ -87,7 +87,7 @@ def test_conforming_proposal_exits_0():
 def test_warnings_do_not_fail_a_proposal():
     result = run("validate", FIXTURES / "evidence-position.fail.ttl")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Warnings (1)")
+    assert "\nWarnings (1)\n" in result.output and "conforms" in result.output
 
 
 def test_json_report():
@@ -382,3 +382,27 @@ def test_a_link_to_a_claim_of_data_is_refused_until_written_back_with_a_note(
     assert [(short(f.shape), f.line) for f in report.findings] == [
         ("check:claim-link-violation", line_of(text, line))]
     assert message in report.findings[0].message
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_conforming_proposal_add_could_not_place_is_said_by_validate(base_graph, tmp_path,
+                                                                        route):
+    # It conformed, and then `add` refused it ("no topic file ... describes"): said first now.
+    settings, store = base_graph
+    prologue = turtle_prologue()
+    alone = tmp_path / "alone.ttl"
+    alone.write_text(prologue + "\n".join(
+        f"claim:FxLoner-{p} a ag:Claim ; rdf:subject id:FxLoner ; rdf:predicate {q} ; "
+        f"rdf:object {o} ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:fx-base ."
+        for p, q, o in (("type", "rdf:type", "ag:State"),
+                        ("label", "rdfs:label", '"Fixture Loner"'))), "utf-8")
+    placed = tmp_path / "placed.ttl"
+    placed.write_text(prologue + "claim:FxState-acronym a ag:Claim ; rdf:subject id:FxState ; "
+                      'rdf:predicate ag:acronym ; rdf:object "FXS" ; ag:rank ag:NormalRank ; '
+                      "prov:wasDerivedFrom ev:fx-base .", "utf-8")
+    prebuilt = store if route == "prebuilt" else None
+    report = validation.validate(settings, [alone], prebuilt=prebuilt)
+    said = [w for w in report.warnings if w.startswith("add would refuse")]
+    assert report.conforms and len(said) == 1 and "--into FILE" in said[0], report.warnings
+    report = validation.validate(settings, [placed], prebuilt=prebuilt)
+    assert report.conforms and not [w for w in report.warnings if "add would" in w]

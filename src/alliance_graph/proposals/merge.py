@@ -189,16 +189,27 @@ def _first_file(data, data_dir: Path, predicate, obj) -> Path | None:
     return data_dir / Path(min(names)).name if names else None
 
 
+def _holder(data, data_dir: Path, node) -> Path | None:
+    """Return the data file holding ``node`` as a claim, evidence node or source, if one does."""
+    held = {file_of(q.graph_name) for q in data.quads_for_pattern(node, _TYPE, None)
+            if q.object in _CITATION_KINDS and is_role(q.graph_name, DATA)}
+    return data_dir / Path(min(held)).name if held else None
+
+
 def _topic_of(subject, proposal: Triples, data, data_dir: Path) -> Path | None:
     """Return the data file that describes the entity a proposal's subject block is about."""
     # A claim, evidence node or source of data/ amended (a link, a note, a qualifier): the
     # file that holds it.
-    held = {file_of(q.graph_name) for q in data.quads_for_pattern(subject, _TYPE, None)
-            if q.object in _CITATION_KINDS and is_role(q.graph_name, DATA)}
+    held = _holder(data, data_dir, subject)
     if held:
-        return data_dir / Path(min(held)).name
+        return held
     entities = list(proposal.objects(subject, _SUBJECT))
-    for claim in proposal.subjects(_DERIVED_FROM, subject):  # evidence: its claims
+    citing = proposal.subjects(_DERIVED_FROM, subject)
+    for claim in citing:  # new evidence newly cited by a claim of data/: that claim's file
+        held = _holder(data, data_dir, claim)
+        if held:
+            return held
+    for claim in citing:  # evidence: its claims
         entities.extend(proposal.objects(claim, _SUBJECT))
     if _SOURCE_DOCUMENT in proposal.objects(subject, _TYPE):
         found = _first_file(data, data_dir, _TYPE, _SOURCE_DOCUMENT)

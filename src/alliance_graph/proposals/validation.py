@@ -68,15 +68,32 @@ def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
     """
     if inputs is None:
         inputs = Inputs(settings, list(paths))
-    if prebuilt is None or inputs.new != set(inputs.proposals):
+    if inputs.new != set(inputs.proposals):  # data files themselves: nothing to add
         return _validate(settings, inputs, None)
-    # The proposals are read first: one that cannot be read stops here, before the graph is
-    # opened (or built).
-    inputs.read(inputs.ontology + inputs.proposed)
-    inputs.fail_on_problems()
-    if prebuilt is FIND:
-        prebuilt = context.prebuilt(settings)
-    return _validate(settings, inputs, prebuilt)
+    if prebuilt is not None:
+        # The proposals are read first: one that cannot be read stops here, before the graph
+        # is opened (or built).
+        inputs.read(inputs.ontology + inputs.proposed)
+        inputs.fail_on_problems()
+        if prebuilt is FIND:
+            prebuilt = context.prebuilt(settings)
+    report = _validate(settings, inputs, prebuilt)
+    if report.conforms:
+        report.warnings.extend(_placement(settings, inputs, prebuilt))
+    return report
+
+
+def _placement(settings: Settings, inputs: Inputs, prebuilt) -> list[str]:
+    """Return why ``add`` could not place a conforming proposal's facts in data/ as it stands
+    (no topic file describes an entity it is about): said now, not first by ``add``."""
+    try:
+        merge.plan(settings.data_dir, inputs.paths, None, prebuilt,
+                   texts=inputs.proposal_texts())
+    except merge.MergeError as exc:
+        return [f"add would refuse this as it stands: {exc}"]
+    except OSError:  # a data file unreadable now: add will say so itself
+        return []
+    return []
 
 
 def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
