@@ -62,8 +62,8 @@ from alliance_graph.engine.client import ProcessEngine  # noqa: E402
 from alliance_graph.engine.local import LocalEngine  # noqa: E402
 from alliance_graph.namespaces import PREFIX_IRIS  # noqa: E402
 from alliance_graph.query import guard  # noqa: E402
-from alliance_graph.query.answer import Dataset  # noqa: E402
 from alliance_graph.query.bounds import Bounds  # noqa: E402
+from alliance_graph.query.dataset import Dataset  # noqa: E402
 from alliance_graph.query.results import RESULT_FORMATS  # noqa: E402
 from alliance_graph.settings import Settings  # noqa: E402
 from alliance_graph.store import graph  # noqa: E402

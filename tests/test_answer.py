@@ -6,7 +6,8 @@ import socket
 import pytest
 
 from alliance_graph.namespaces import PREFIX_IRIS
-from alliance_graph.query.answer import Dataset, answer
+from alliance_graph.query.answer import answer
+from alliance_graph.query.dataset import Dataset
 from alliance_graph.query.refused import Refused
 from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
 

@@ -15,7 +15,7 @@ import servers
 from alliance_graph.engine.client import EngineError, ProcessEngine
 from alliance_graph.engine.local import LocalEngine
 from alliance_graph.namespaces import PREFIX_IRIS
-from alliance_graph.query.answer import Dataset
+from alliance_graph.query.dataset import Dataset
 from alliance_graph.query.guard import Refused
 from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
 from alliance_graph.store.errors import StoreError

@@ -18,7 +18,7 @@ import pytest
 import rdflib
 
 import helpers
-from alliance_graph.query.answer import Dataset
+from alliance_graph.query.dataset import Dataset
 from alliance_graph.web import protocol
 from helpers import fetch
 

@@ -2,7 +2,7 @@
 
 import tracemalloc
 
-from alliance_graph.query.answer import Dataset
+from alliance_graph.query.dataset import Dataset
 from alliance_graph.web.response_cache import OVERHEAD, ResponseCache
 
 ENTRY = 100 - OVERHEAD  # data bytes of an entry costing 100 bytes in all

@@ -30,7 +30,7 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..query.answer import Dataset
+from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..settings import Settings

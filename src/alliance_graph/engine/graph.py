@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
-from ..query.answer import Dataset
+from ..query.dataset import Dataset
 from ..store.errors import StoreError
 from . import wire
 from .wire import EngineError

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from ..query.answer import Dataset, answer
+from ..query.answer import answer
+from ..query.dataset import Dataset
 from ..query.results import Format
 from ..settings import Settings
 from ..store import backends

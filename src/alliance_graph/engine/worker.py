@@ -19,7 +19,8 @@ import threading
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
-from ..query.answer import Dataset, answer
+from ..query.answer import answer
+from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, QueryError
 from ..settings import Settings

@@ -7,7 +7,6 @@ query sees travels as a ``Dataset`` of plain strings, since it crosses a process
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from xml.parsers import expat
 
 import pyoxigraph as ox
@@ -16,37 +15,9 @@ from ..sparql import syntax_error
 from ..store.errors import StoreError
 from . import limits
 from . import results as queries
+from .dataset import Dataset
 from .refused import Refused
 from .results import GRAPH_FORMATS, RESULT_FORMATS, Format
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The graphs a query runs over: the graph's own default (asserted, or with the inferred
-    triples), possibly per file (the query writes GRAPH/FROM/SERVICE), or explicit IRIs."""
-
-    inferred: bool = False
-    per_file: bool | None = None             # None: decided from the query's text
-    default: tuple[str, ...] | None = None   # default-graph-uri / FROM, as IRIs
-    named: tuple[str, ...] | None = None     # named-graph-uri / FROM NAMED, as IRIs
-
-    def arguments(self) -> dict:
-        """Return the ``KnowledgeGraph.query`` keyword arguments choosing these graphs."""
-        if self.default is None and self.named is None:
-            return {"inferred": self.inferred, "per_file": self.per_file}
-        return {"default_graph": [ox.NamedNode(i) for i in self.default or ()],
-                "named_graphs": [ox.NamedNode(i) for i in self.named or ()]}
-
-    def to_json(self) -> dict:
-        return {"inferred": self.inferred, "per_file": self.per_file,
-                "default": None if self.default is None else list(self.default),
-                "named": None if self.named is None else list(self.named)}
-
-    @classmethod
-    def from_json(cls, data: dict) -> Dataset:
-        tupled = {k: tuple(v) for k, v in data.items() if k in ("default", "named") and v is not None}
-        return cls(bool(data.get("inferred")), data.get("per_file"),
-                   tupled.get("default"), tupled.get("named"))
 
 
 def run(kg, text: str, dataset: Dataset, prefixes: dict | None):

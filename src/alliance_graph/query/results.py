@@ -18,7 +18,9 @@ from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..sparql import syntax_error
 from ..store.errors import QueryError
+from . import guard
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
+from .dataset import Dataset
 from .refused import Refused
 
 
@@ -65,7 +67,9 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     """Run ``sparql`` on the knowledge graph; raise QueryError with the parser's message.
 
     The query's size, nesting and length are checked against ``bounds`` (the settings'
-    defaults if None) first: pyoxigraph crashes the process on a deep enough query.
+    defaults if None) first: pyoxigraph crashes the process on a deep enough query.  Its
+    FROM and FROM NAMED choose its graphs as at the endpoint (``Dataset.resolve``), unless
+    ``graphs`` (``default_graph``, ``named_graphs``, ``per_file``) are given.
     """
     if not isinstance(sparql, str):  # None, bytes, a number: said so, not a TypeError deep in
         raise TypeError(f"a query is text (str), not {type(sparql).__name__}")
@@ -73,14 +77,31 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     sparql = sparql.removeprefix("\ufeff")
     try:
         tokens_within(sparql, bounds or DEFAULT_BOUNDS)
+        if not graphs:
+            graphs = _own_dataset(kg, sparql, inferred)
     except Refused as exc:
         raise QueryError(str(exc)) from exc
     try:
-        return kg.query(sparql, inferred=inferred, **graphs)
+        return kg.query(sparql, **({"inferred": inferred} | graphs))
     except SyntaxError as exc:
         raise QueryError(*syntax_error(sparql, str(exc))) from exc
     except OSError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
+
+
+def _own_dataset(kg, sparql: str, inferred: bool) -> dict:
+    """Return the ``kg.query`` arguments for the graphs the query's FROM and FROM NAMED name
+    ({} when it names none): they were ignored, the query running over every file."""
+    try:
+        plan = guard.check(sparql, PREFIX_IRIS)
+    except Refused as exc:
+        if exc.status == 403:  # an update or a SERVICE call: the engine has its say on them
+            return {}
+        raise
+    if not (plan.from_graphs or plan.from_named):
+        return {}
+    held = {g.value for g in kg.asserted} | {kg.inferred.value}
+    return Dataset.resolve(held, kg.inferred.value, plan, inferred).arguments()
 
 
 def kind_of(result) -> str:

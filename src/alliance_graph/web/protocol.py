@@ -26,8 +26,8 @@ from flask import Blueprint, Response, current_app, request
 
 from ..namespaces import PREFIX_IRIS
 from ..query import guard
-from ..query.answer import Dataset
 from ..query.bounds import Bounds
+from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
 from . import client_share, negotiation, service_description
@@ -191,30 +191,10 @@ def read_request(environ, limit: int) -> QueryRequest | None:
 
 
 def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
-    """Return the graphs a query runs over; 400 for a graph the service lacks.
-
-    The request's ``default-graph-uri``/``named-graph-uri``, else the query's FROM and FROM
-    NAMED; without either, the graph's own default is used (the asserted union, plus the
-    inferred graph with ``inferred=true``), per file when the query writes GRAPH or SERVICE.
-    """
-    if req.default_graphs or req.named_graphs:
-        # The request's graphs replace the query's FROM and FROM NAMED whole, not one of the
-        # two (SPARQL 1.1 Protocol, 2.1.4): named-graph-uri alone leaves the default graph empty.
-        default_iris, named_iris = req.default_graphs, req.named_graphs
-    elif plan.from_graphs or plan.from_named:
-        default_iris, named_iris = plan.from_graphs, plan.from_named
-    else:
-        return Dataset(req.inferred, plan.uses_dataset)
-    # A graph named twice is in the dataset once: the default graph is the RDF merge of the
-    # graphs named (SPARQL 1.1 Query, 13.2.2), and Oxigraph counted each triple twice.
-    default_iris, named_iris = list(dict.fromkeys(default_iris)), list(dict.fromkeys(named_iris))
-    for iri in default_iris + named_iris:
-        if iri not in svc.graphs:
-            raise Refused(400, f"graph <{iri}> is not held by this service, which fetches "
-                               "nothing; GET /sparql lists the graphs it holds")
-    if req.inferred and svc.kg.inferred.value not in default_iris:
-        default_iris = [*default_iris, svc.kg.inferred.value]
-    return Dataset(default=tuple(default_iris), named=tuple(named_iris))
+    """Return the graphs a query runs over (``Dataset.resolve``); 400 for a graph the service
+    lacks."""
+    return Dataset.resolve(svc.graphs, svc.kg.inferred.value, plan, req.inferred,
+                           req.default_graphs, req.named_graphs)
 
 
 def handle(svc, environ) -> tuple[int, list, bytes] | None:
