@@ -166,3 +166,95 @@ def test_a_named_graphs_iri_leads_to_its_graph_store_read(shipped_client):
         headers={"Accept": "text/turtle"})
     assert graph.status_code == 200 and graph.data == direct.data
 
+
+
+def test_a_server_follows_its_directory_store_to_the_next_build(tmp_path):
+    # A directory store rebuilt by `load` while served is opened by the next engine; the
+    # front went on answering a query it had kept from the build before (as CSV the old note,
+    # as TSV the new one: two answers at once), and its dumps and graphs stayed the old ones.
+    import shutil
+    import subprocess
+    import time
+    import urllib.parse
+
+    import servers
+    from helpers import FIXTURE_BASE, ROOT, fetch
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_BASE, data)
+    options = ["--data", str(data), "--ontology", str(ROOT / "ontology"), "--cache",
+               str(tmp_path / "cache"), "--store", str(tmp_path / "store")]
+    cli = str(servers.BIN / "alliance-graph")
+
+    def load():
+        done = subprocess.run([cli, *options, "load"], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    load()
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([cli, *options, "serve", "--port", str(port), "--timeout", "0.5"],
+                            url + "/status", tmp_path / "serve.log")
+    try:
+        label = "SELECT ?l WHERE { id:FxState rdfs:label ?l }"
+        ask = f"{url}/sparql?{urllib.parse.urlencode({'query': label})}"
+        status, _, before = fetch(ask, headers={"Accept": "text/csv"})
+        assert status == 200 and b"Fixture State" in before
+        _, _, dump_before = fetch(f"{url}/rdf-graphs?default")
+        version = json.loads(fetch(f"{url}/status")[2])["version"]
+        base = data / "base.ttl"
+        base.write_text(base.read_text("utf-8").replace('"Fixture State"', '"Renamed State"'),
+                        "utf-8")
+        load()
+        # A query past the time limit gets the engine killed, and its standby (started with
+        # the old build) takes over; the engine started after that opens the new build.
+        slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+        deadline = time.monotonic() + 60
+        while json.loads(fetch(f"{url}/status")[2])["version"] == version:
+            assert time.monotonic() < deadline, "the engine kept the old build"
+            assert fetch(f"{url}/sparql?{urllib.parse.urlencode({'query': slow})}")[0] == 503
+            time.sleep(0.5)
+        for accept in ("text/csv", "text/tab-separated-values"):
+            status, _, after = fetch(ask, headers={"Accept": accept})
+            assert status == 200 and b"Renamed State" in after and b"Fixture" not in after
+        _, _, dump_after = fetch(f"{url}/rdf-graphs?default")
+        assert b"Renamed State" in dump_after and b"Renamed State" not in dump_before
+    finally:
+        servers.stop(process)
+
+
+def test_a_remote_store_that_is_down_is_a_502_on_every_path(mini, tmp_path):
+    # Only /sparql said so: the pages, the dumps and the service description were 500s, each
+    # with a traceback in the log.
+    import urllib.parse
+
+    import servers
+    from alliance_graph.store import backends
+    from helpers import fetch
+
+    oxigraph, base = servers.start_oxigraph(tmp_path / "oxigraph")
+    store = f"{base}/query"
+    backends.load_into_store(mini.with_(store=store))
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    serve = servers.start([str(servers.BIN / "alliance-graph"), "--ontology", mini.ontology_dir,
+                           "--data", mini.data_dir, "--cache", mini.cache_dir, "--store", store,
+                           "serve", "--port", str(port), "--response-cache", "0"],
+                          f"{url}/status", log)
+    try:
+        paths = ["/sparql", "/dataset", "/rdf-graphs?default", "/timeline", "/search?q=Iron",
+                 "/id/IronDome", "/sparql?" + urllib.parse.urlencode({"query": "ASK {?s ?p ?o}"})]
+        assert [fetch(url + p)[0] for p in paths] == [200] * len(paths)
+        servers.stop(oxigraph)
+        for path in paths[1:]:  # the description was made at the first request, and kept
+            status, headers, body = fetch(url + path)
+            assert status == 502, (path, status, body[:300])
+            assert body.startswith(b"the store behind this service failed") and \
+                b"cannot reach" in body, path
+            assert headers["Content-Type"].startswith("text/plain")
+        assert "Traceback" not in log.read_text("utf-8", "replace")
+    finally:
+        servers.stop(serve)
+        servers.stop(oxigraph)

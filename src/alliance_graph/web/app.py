@@ -12,6 +12,7 @@ protocol functions.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -24,6 +25,7 @@ from ..query.refused import Refused
 from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
+from ..store.errors import StoreError
 from . import (
     client_share,
     dry_run,
@@ -54,13 +56,31 @@ class Service:
     # Each client address's share of the engine's query slots (client_share.py).
     queries: client_share.Shares | None = None
     _stats: dict | None = None
+    _serving: str | None = None  # the version what is kept was made from
+    _changing: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self):
-        self.graphs = {g.value: g for g in self.kg.default_graph(True)}
-        self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
-        self.descriptions = response_cache.ResponseCache(4 * 2**20)
         self.queries = client_share.Shares(self.settings.client_queries, "queries running")
         self.examples = service_description.examples(self.settings.queries_dir)
+        self.follow()
+
+    def follow(self) -> None:
+        """Drop what was made from an earlier build once the engine serves another.
+
+        A directory store rebuilt by ``load`` while it is served is opened by the next engine
+        (one started after a kill): its answers, dumps, description, figures and graphs then
+        differ, and the front kept the old ones (two answers to one query at once)."""
+        version = self.engine.info["version"]
+        if version == self._serving:
+            return
+        with self._changing:
+            if version == self._serving:
+                return
+            self.graphs = {g.value: g for g in self.kg.default_graph(True)}
+            self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
+            self.descriptions = response_cache.ResponseCache(4 * 2**20)
+            self.dumps, self._stats = {}, None
+            self._serving = version
 
     @property
     def kg(self):
@@ -110,6 +130,10 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         if not isinstance(blueprint, Blueprint):
             blueprint = blueprint(lambda: service.kg, settings)
         app.register_blueprint(blueprint)
+
+    @app.before_request
+    def current_build():
+        service.follow()
 
     @app.before_request
     def utf8_parameters():
@@ -176,6 +200,14 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     def failed(exc):
         # A bug: said in one line, with no traceback (the log has it).
         return protocol.error(500, "the server failed to answer this request")
+
+    @app.errorhandler(StoreError)
+    def store_failed(exc):
+        # A remote store that is down or failing, under a page or a dump: the store's fault,
+        # not the server's (it was a 500 and a traceback in the log), and said as /sparql says
+        # it; the log gets the one line.
+        app.logger.warning("the store failed: %s", exc)
+        return protocol.error(502, f"the store behind this service failed: {exc}")
 
     @app.errorhandler(Refused)
     def refused(exc):

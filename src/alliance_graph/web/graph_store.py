@@ -45,10 +45,11 @@ def _answer(svc, key, make, headers: dict | None = None) -> Response:
     tag = etag(svc.version, key)
     if matches(request.headers.get("If-None-Match"), tag):
         return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})
-    made = svc.dumps.get(key)
+    dumps, kept = svc.dumps, (svc.version, key)  # as protocol.answer keeps its answers
+    made = dumps.get(kept)
     if made is None:
         try:
-            made = svc.dumps[key] = make()
+            made = dumps[kept] = make()
         except Refused as exc:
             return error(exc.status, str(exc))
     body, ctype = made

@@ -203,6 +203,7 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
     Returns None for a GET without a query, which the caller answers with the service
     description.
     """
+    svc.follow()
     try:
         req = read_request(environ, svc.settings.max_request_bytes)
         if req is None:
@@ -322,11 +323,14 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     # "*" matches only an answer that exists: a query that fails has none, so it is evaluated.
     if matches(if_none_match, tag, star=False):
         return unchanged(method, tag)
-    cached = svc.responses.get(key)
+    # Kept under the version too: an answer evaluated by an engine of the previous build, and
+    # put while the front moved to the next one, is never taken for the next build's.
+    responses, kept = svc.responses, (svc.version, key)
+    cached = responses.get(kept)
     if cached is None:
         body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
         cached = (body, negotiation.media_type(fmt))
-        svc.responses.put(key, cached, len(body) + len(req.text))
+        responses.put(kept, cached, len(body) + len(req.text))
     if matches(if_none_match, None):  # "*", now that the answer exists
         return unchanged(method, tag)
     body, ctype = cached

@@ -1,8 +1,10 @@
 """A bounded cache of finished query responses, in the HTTP front.
 
-The store never changes while the endpoint serves (it is built before serving starts and
-nothing writes to it), so a query evaluated over the same dataset and written in the same
-format always gives the same bytes.  ``ResponseCache`` keeps such answers, least recently
+A build never changes while it is served (it is built before serving starts and nothing
+writes to it), so a query evaluated over the same dataset and written in the same format
+always gives the same bytes; when the engine moves to another build (a directory store
+rebuilt meanwhile), the front starts a new cache (``Service.follow``), and entries are kept
+under the build's version as well.  ``ResponseCache`` keeps such answers, least recently
 used first out, within a byte budget (``Settings.response_cache_bytes``; 0 disables it).  The
 key is taken *after* every check and negotiation step (see ``protocol.answer``): the query
 text, the resolved default and named graphs, and the chosen format, so an entry can never be
