@@ -256,6 +256,17 @@ def test_export_never_writes_over_the_files_the_graph_is_built_from(run, in_mini
     # A file of another extension there is no input: the next build does not read it.
     assert run(*in_mini, "export", "-o", mini.data_dir / "graph.nt").exit_code == 0
 
+
+def test_load_nquads_never_writes_over_the_files_the_graph_is_built_from(run, in_mini, mini):
+    """`load --nquads data/aid.ttl` replaced a data file with the N-Quads dump, and every
+    command after it failed on that file."""
+    facts = mini.data_dir / "facts.ttl"
+    before = facts.read_bytes()
+    result = run(*in_mini, "load", "--nquads", facts)
+    assert result.exit_code == 2 and "--nquads " + str(facts) + " would overwrite" in \
+        result.output
+    assert facts.read_bytes() == before
+
 def test_cite_prints_an_evidence_block(run, sources_dir):
     name = sorted(p.name for p in sources_dir.glob("000_*.txt"))[0]
     result = run("cite", name, "Negev U.S. Radar Base", "--name", "000-negev")

@@ -209,15 +209,20 @@ def _output_file(settings: Settings, output: str | None) -> Path | None:
         return None
     if not output:  # Path("") is ".", and the write failed with "Is a directory: '.'"
         fail("-o needs a file name (or - for standard output)")
-    path = Path(output)
+    return _not_an_input(settings, Path(output), "-o")
+
+
+def _not_an_input(settings: Settings, path: Path, option: str) -> Path:
+    """Return ``path``, or exit 2 when writing it would change the graph's own input files
+    (``export -o data/aid.ttl`` and ``load --nquads data/aid.ttl`` replaced one)."""
     try:
         clash = _input_clash(settings, path)
     except RuntimeError:  # Python 3.11's word for a link that leads back to itself
-        fail(f"cannot write {output}: Too many levels of symbolic links")
+        fail(f"cannot write {path}: Too many levels of symbolic links")
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+        fail(f"cannot write {path}: {exc.strerror or exc}")
     if clash:
-        fail(f"-o {output} {clash}: export to a file outside {settings.data_dir} and "
+        fail(f"{option} {path} {clash}: write to a file outside {settings.data_dir} and "
              f"{settings.ontology_dir}")
     return path
 
@@ -286,6 +291,8 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
          nquads: Path | None):
     """Build the graph into the --store: a directory store, or push it to a remote store."""
     settings = settings.with_(store_update_url=update_url, store_graph_store_url=graph_store_url)
+    if nquads is not None:
+        _not_an_input(settings, nquads, "--nquads")
     try:
         if nquads:
             summary = backends.write_remote_document(settings, nquads)
