@@ -1,6 +1,9 @@
 """A validation report as a contributor reads it: the text form's findings."""
 
-from alliance_graph.proposals.report import Finding, Report, to_json, to_text
+import dataclasses
+import json
+
+from alliance_graph.proposals.report import Finding, Report, capped, from_json, to_json, to_text
 
 AG = "https://alliance-graph.example/ontology/"
 
@@ -27,3 +30,20 @@ def test_the_text_report_writes_the_iris_of_messages_and_values_as_prefixed_name
     assert "<https://example.org/elsewhere#x>" in text  # no project prefix: as it was
     # Machine-read forms keep the IRIs whole.
     assert f"{AG}validFrom" in to_json(report)
+
+
+def test_a_capped_reports_verdict_counts_every_finding_and_says_how_many_are_shown():
+    # 200,000 findings capped at 1,000 said "does not conform (1000 violation(s))".
+    report = Report([finding(f"m{i}") for i in range(5)]
+                    + [dataclasses.replace(finding("w"), severity="Warning")] * 3,
+                    files=["proposal.ttl"])
+    cut = capped(report, 2)
+    assert cut.counts() == {"Violation": 5, "Warning": 3} and cut.omitted == 6
+    text = to_text(cut)
+    assert "proposal.ttl: does not conform (5 violation(s), 3 warning(s); 2 shown, the most " \
+           "severe)" in text
+    assert "Violations (2 of 5 shown)" in text and "(6 more finding(s) not shown" in text
+    assert from_json(to_json(cut)) == cut  # the totals travel (the server reads the CLI's JSON)
+    assert json.loads(to_json(cut))["counts"] == {"Violation": 5, "Warning": 3}
+    assert capped(cut, 1).counts() == cut.counts()  # capped again: still the whole report's
+    assert "does not conform (5 violation(s), 3 warning(s))\n" in to_text(report) + "\n"

@@ -60,6 +60,9 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     # Findings left out past a limit (``capped``), the least severe first.
     omitted: int = 0
+    # Findings of each severity before that limit: empty when none was left out. A verdict
+    # counts them, not the findings kept ("1000 violations" of 200,000 misled).
+    totals: dict[str, int] = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
@@ -74,15 +77,34 @@ class Report:
             group.sort(key=lambda f: (f.file or "", f.line or 0, f.shape, f.focus or ""))
         return {s: g for s, g in groups.items() if g}
 
+    def counts(self) -> dict[str, int]:
+        """Return how many findings of each severity there are, most severe first: those a
+        limit left out (``capped``) counted too."""
+        whole = {s: len(g) for s, g in self.by_severity().items()} | self.totals
+        rank = {s: i for i, s in enumerate(SEVERITIES)}
+        return {s: whole[s] for s in sorted(whole, key=lambda s: rank.get(s, len(rank)))
+                if whole[s]}
+
 
 def capped(report: Report, limit: int | None) -> Report:
     """Return ``report`` with at most ``limit`` findings, the most severe kept (so it conforms
-    exactly when the whole report does) and the number left out in ``omitted``."""
+    exactly when the whole report does), the number left out in ``omitted`` and the whole
+    report's count of each severity in ``totals``."""
     if limit is None or len(report.findings) <= limit:
         return report
     kept = [f for group in report.by_severity().values() for f in group][:limit]
     return Report(kept, report.files, report.elsewhere, report.warnings,
-                  report.omitted + len(report.findings) - limit)
+                  report.omitted + len(report.findings) - limit, report.counts())
+
+
+def verdict(report: Report) -> str:
+    """Return the report's verdict with its count of every finding, and how many are shown
+    when a limit left some out: "does not conform (200000 violation(s); 1000 shown, the most
+    severe)"."""
+    summary = ", ".join(f"{n} {s.lower()}(s)" for s, n in report.counts().items())
+    shown = f"; {len(report.findings)} shown, the most severe" if report.omitted else ""
+    return (f"{'conforms' if report.conforms else 'does not conform'} "
+            f"({summary or 'no findings'}{shown})")
 
 
 def _omitted(report: Report) -> str:
@@ -115,8 +137,10 @@ def _compact(text: str) -> str:
 def to_text(report: Report) -> str:
     """Return a report a contributor reads top to bottom: severity groups, then file:line."""
     lines = [f"WARNING: {w}" for w in report.warnings]
+    counts = report.counts()
     for severity, group in report.by_severity().items():
-        lines.append(f"{severity}s ({len(group)})")
+        shown = f" of {counts[severity]} shown" if counts[severity] > len(group) else ""
+        lines.append(f"{severity}s ({len(group)}{shown})")
         for f in group:
             entity = _short(f.focus)
             if f.focus_label:
@@ -125,10 +149,7 @@ def to_text(report: Report) -> str:
             lines.append(f"      entity: {entity}   property: {_short(f.path)}   "
                          f"value: {_compact(f.value) if f.value is not None else '-'}")
             lines.append(f"      shape: {f.shape_name} ({_short(f.shape)})")
-    counts = {s: len(g) for s, g in report.by_severity().items()}
-    verdict = "conforms" if report.conforms else "does not conform"
-    summary = ", ".join(f"{n} {s.lower()}(s)" for s, n in counts.items()) or "no findings"
-    lines.append(f"{', '.join(report.files) or 'the graph'}: {verdict} ({summary})")
+    lines.append(f"{', '.join(report.files) or 'the graph'}: {verdict(report)}")
     if report.omitted:
         lines.append(f"({_omitted(report)})")
     if report.elsewhere:
@@ -140,18 +161,24 @@ def to_text(report: Report) -> str:
 
 
 def to_json(report: Report) -> str:
-    """Return the report as JSON: conforms, files, and the findings with every field."""
+    """Return the report as JSON: conforms, files, the count of findings of each severity
+    (``counts``, those left out past a limit too), and the findings with every field."""
     return json.dumps({"conforms": report.conforms, "files": report.files,
                        "elsewhere": report.elsewhere, "warnings": report.warnings,
-                       "omitted": report.omitted,
+                       "omitted": report.omitted, "counts": report.counts(),
                        "findings": [asdict(f) for f in report.findings]}, indent=2)
 
 
 def from_json(text: str) -> Report:
     """Return the report ``to_json`` wrote."""
     data = json.loads(text)
-    return Report([Finding(**f) for f in data["findings"]], data["files"], data["elsewhere"],
-                  data.get("warnings", []), data.get("omitted", 0))
+    report = Report([Finding(**f) for f in data["findings"]], data["files"], data["elsewhere"],
+                    data.get("warnings", []), data.get("omitted", 0))
+    # The counts are totals only where they say more than the findings listed.
+    counts = data.get("counts")
+    if counts and counts != report.counts():
+        report.totals = counts
+    return report
 
 
 def _term(text: str):
