@@ -259,3 +259,52 @@ def test_a_report_lists_at_most_its_limit_of_findings(endpoint):
     assert report["conforms"] is False
     status, _, page = post(endpoint, body.encode(), accept="text/html")
     assert status == 200 and f"{report['omitted']} more finding(s) are not shown".encode() in page
+
+
+def test_a_cut_report_counts_every_finding_in_its_verdict(kg, settings, monkeypatch):
+    # 200,000 findings showed "does not conform (1000 violations)" and only a last line said
+    # that 199,000 more were not shown.
+    from alliance_graph.proposals import report as report_mod
+    from alliance_graph.web import dry_run
+    from alliance_graph.web.app import create_app
+    finding = report_mod.Finding("Violation", "m", "urn:shape", "a shape", file="proposal.ttl")
+    whole = report_mod.Report([finding] * 2000, ["proposal.ttl"])
+    monkeypatch.setattr(dry_run, "run", lambda *_: report_mod.capped(whole, 1000))
+    client = create_app(settings, kg=kg).test_client()
+    page = client.post("/validate", data=FAILS.read_bytes(), content_type="text/turtle",
+                       headers={"Accept": "text/html"}).text
+    assert "does not conform</strong>\n  (2,000 violations; the 1,000 most severe are shown)" \
+        in page
+    assert "<h2>Violations (1,000 of 2,000 shown)</h2>" in page
+
+
+def test_a_form_with_both_a_file_and_text_says_the_file_was_validated(kg, settings,
+                                                                     monkeypatch):
+    from alliance_graph.proposals import report as report_mod
+    from alliance_graph.web import dry_run
+    from alliance_graph.web.app import create_app
+    validated = []
+    monkeypatch.setattr(dry_run, "run", lambda _, data, name: validated.append((data, name))
+                        or report_mod.Report([], [name]))
+    client = create_app(settings, kg=kg).test_client()
+    page = client.post("/validate", headers={"Accept": "text/html"},
+                       content_type="multipart/form-data",
+                       data={"turtle": "# my pasted text", "file": (io.BytesIO(b"# the file"),
+                                                                   "mine.ttl")}).text
+    assert validated == [(b"# the file", "mine.ttl")]
+    assert "the file <bdi>mine.ttl</bdi>\n  was validated, not the text in the box" in page
+    assert "># my pasted text</textarea>" in page  # kept as it was pasted
+    # One of the two alone: nothing to say.
+    page = client.post("/validate", headers={"Accept": "text/html"},
+                       content_type="multipart/form-data",
+                       data={"turtle": "", "file": (io.BytesIO(b"# the file"), "mine.ttl")}).text
+    assert 'id="which"' not in page and "># the file</textarea>" in page
+
+
+def test_the_form_carries_the_limits_its_script_checks(kg, settings):
+    from alliance_graph.web.app import create_app
+    page = create_app(settings, kg=kg).test_client().get("/validate").text
+    assert f'data-max-proposal-bytes="{settings.max_proposal_bytes}"' in page
+    assert f'data-max-request-bytes="{settings.max_request_bytes}"' in page
+    assert f"at most {settings.max_proposal_bytes:,} bytes" in page
+    assert "validate.js" in page

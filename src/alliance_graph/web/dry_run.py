@@ -1,9 +1,10 @@
 """``POST /validate``: the dry run of ``alliance-graph validate`` over HTTP, and its form.
 
 A proposal comes as a ``text/turtle`` body, or from the form at ``GET /validate`` (pasted text
-or an uploaded file).  It is written to a temporary folder of its own, outside the project,
-validated by the same library function as the command line (``validation.validate``), and the
-folder is removed: nothing is ever written into ``data/``.  The answer is the same report:
+or an uploaded file: given both, the file, and the page says so; its script refuses a proposal
+over the limits before sending it).  It is written to a temporary folder of its own, outside
+the project, validated by the same library function as the command line
+(``validation.validate``), and the folder is removed: nothing is ever written into ``data/``.  The answer is the same report:
 JSON by default, the W3C SHACL report graph for Turtle or JSON-LD clients, a page for browsers;
 200 whether or not the proposal conforms.  A proposal that cannot be read is a 400 whose body
 says ``line N: what is wrong``; one over ``max_proposal_bytes`` is a 413, read no further.
@@ -49,34 +50,43 @@ DEFAULT_NAME = "proposal.ttl"
 RETRY_SECONDS = 5
 
 
-def _read_proposal(limit: int) -> tuple[bytes, str]:
-    """Return the proposal's bytes and the name to show for it, or raise Refused."""
+@dataclasses.dataclass(frozen=True)
+class Proposal:
+    """What a request asks to validate: its bytes, the name its findings give it, and the
+    text pasted in the form beside a file (which is validated instead of that text)."""
+
+    data: bytes
+    name: str
+    unvalidated_text: str | None = None
+
+
+def _read_proposal(limit: int) -> Proposal:
+    """Return the proposal a request carries, or raise Refused."""
     ctype = (request.mimetype or "").lower()
     length = request.content_length
     if ctype in TURTLE_TYPES:
         if length is not None and length > limit:
             raise _too_big(limit)
-        data = request.stream.read(limit + 1)
-        if len(data) > limit:
+        proposal = Proposal(request.stream.read(limit + 1), DEFAULT_NAME)
+        if len(proposal.data) > limit:
             raise _too_big(limit)
-        name = DEFAULT_NAME
     elif ctype in FORM_TYPES:
         if length is None:
             raise Refused(411, "send a form with a Content-Length")
         if length > limit + FORM_OVERHEAD:
             raise _too_big(limit)
-        data, name = _from_form(ctype, limit)
+        proposal = _from_form(ctype, limit)
     else:
         raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
                            f"sends it (multipart/form-data), not {ctype or 'no content type'}")
-    if not data.strip():
+    if not proposal.data.strip():
         raise Refused(400, "the proposal is empty: send the Turtle to validate")
-    return data, name
+    return proposal
 
 
-def _from_form(ctype: str, limit: int) -> tuple[bytes, str]:
-    """Return the proposal a form carries (an uploaded ``file``, else pasted ``turtle``) and
-    the name to show for it; 400 for a form that carries neither, or cannot be read."""
+def _from_form(ctype: str, limit: int) -> Proposal:
+    """Return the proposal a form carries (an uploaded ``file``, else pasted ``turtle``); 400
+    for a form that carries neither, or cannot be read."""
     if ctype == "application/x-www-form-urlencoded":
         # Read as /sparql reads a form: werkzeug dropped a field that was not UTF-8, and the
         # proposal was then said to be empty.
@@ -88,19 +98,21 @@ def _from_form(ctype: str, limit: int) -> tuple[bytes, str]:
         upload = request.files.get("file")
         pasted = request.form.getlist("turtle")
     if upload is not None and upload.filename:
-        data = upload.read(limit + 1)
-        name = secure_filename(upload.filename) or DEFAULT_NAME
+        # Text pasted as well is not validated: the page says so, and keeps it in its box.
+        beside = pasted[0] if pasted and pasted[0].strip() else None
+        proposal = Proposal(upload.read(limit + 1),
+                            secure_filename(upload.filename) or DEFAULT_NAME, beside)
     elif pasted:
-        data, name = pasted[0].encode("utf-8"), DEFAULT_NAME
+        proposal = Proposal(pasted[0].encode("utf-8"), DEFAULT_NAME)
     elif upload is not None:
-        data, name = b"", DEFAULT_NAME   # the form's file field, with no file chosen
+        proposal = Proposal(b"", DEFAULT_NAME)   # the form's file field, with no file chosen
     else:
         raise Refused(400, "the form carries no proposal: send it as a field named file (an "
                            "uploaded file) or turtle (pasted text); a multipart body must be "
                            "split by the boundary its Content-Type names")
-    if len(data) > limit:
+    if len(proposal.data) > limit:
         raise _too_big(limit)
-    return data, name
+    return proposal
 
 
 def _too_big(limit: int) -> Refused:
@@ -154,17 +166,27 @@ def _format() -> str | None:
     return negotiation.choose(request.headers.get("Accept"), OFFERS)
 
 
-def _answer(fmt: str, report=None, error: Refused | None = None, text: str = ""):
-    from ..proposals import report as report_mod
+def _page(settings, **values) -> str:
+    """Return the form's page: its limits (which its script checks before sending), and
+    ``values`` (a report or an error, the text for the box, the proposal validated)."""
+    return render_template("validate.html", **{
+        "report": None, "error": None, "text": "", "proposal": None, **values,
+        "max_proposal_bytes": settings.max_proposal_bytes,
+        "max_request_bytes": settings.max_request_bytes})
 
+
+def _answer(fmt: str, settings, report=None, error: Refused | None = None, text: str = "",
+            proposal: Proposal | None = None):
     if fmt == "html":
         status = error.status if error else 200
-        return Response(render_template("validate.html", report=report, error=error,
-                                        text=text, severities=report_mod.SEVERITIES), status)
+        return Response(_page(settings, report=report, error=error, text=text,
+                              proposal=proposal), status)
     if error is not None:
         return Response(str(error).rstrip() + "\n", error.status, mimetype="text/plain",
                         headers={"Retry-After": str(RETRY_SECONDS)}
                         if error.status in (429, 503) else {})
+    from ..proposals import report as report_mod
+
     if fmt == "jsonld":
         # Oxigraph writes the JSON-LD (rdflib's JSON-LD code goes through deprecated APIs).
         body = ox.serialize(ox.parse(report_mod.to_turtle(report), format=ox.RdfFormat.TURTLE),
@@ -188,8 +210,7 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
 
     @bp.route("/validate", methods=["GET"])
     def form():
-        return render_template("validate.html", report=None, error=None, text="",
-                               severities=())
+        return _page(get_settings())
 
     @bp.route("/validate", methods=["POST"])
     def validate():
@@ -198,23 +219,24 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
             return Response("a report can be had as " + ", ".join(
                 t for _, types in OFFERS for t in types[:1]) + "\n", 406, mimetype="text/plain")
         current = get_settings()
-        text = ""
+        text, proposal = "", None
         try:
-            data, name = _read_proposal(current.max_proposal_bytes)
-            text = data.decode("utf-8", "replace")
+            proposal = _read_proposal(current.max_proposal_bytes)
+            # The box keeps what was pasted; else it shows the file validated.
+            text = proposal.unvalidated_text or proposal.data.decode("utf-8", "replace")
             with shares.share(client_of(request.remote_addr)):
                 if not slots.acquire(blocking=False):
                     raise Refused(503, "every validation slot is busy; try again in a few "
                                        "seconds")
                 try:
-                    report = run(current, data, name)
+                    report = run(current, proposal.data, proposal.name)
                 finally:
                     slots.release()
         except Refused as exc:
-            return _answer(fmt, error=exc, text=text)
+            return _answer(fmt, current, error=exc, text=text, proposal=proposal)
         except StoreError as exc:
-            return _answer(fmt, error=Refused(503, f"the store could not be used: {exc}"),
-                           text=text)
-        return _answer(fmt, report=report, text=text)
+            return _answer(fmt, current, text=text, proposal=proposal,
+                           error=Refused(503, f"the store could not be used: {exc}"))
+        return _answer(fmt, current, report=report, text=text, proposal=proposal)
 
     return bp

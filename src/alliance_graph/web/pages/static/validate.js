@@ -1,0 +1,55 @@
+// The validation form: a proposal over the server's limits is refused here, before it is sent,
+// saying why, with the text kept in its box. Sent, a body over the server's limit for a
+// request is refused before the app reads it: a bare "413" page, and the text typed was lost.
+"use strict";
+
+(function () {
+  const form = document.getElementById("validate-form");
+  if (!form) return;
+  const textarea = document.getElementById("turtle");
+  const file = document.getElementById("file");
+  const problem = document.getElementById("too-big");
+  const maxProposal = Number(form.dataset.maxProposalBytes);
+  const maxRequest = Number(form.dataset.maxRequestBytes);
+  // What a multipart form adds around its two fields: boundaries, field names, a file name.
+  const FORM_OVERHEAD = 1024;
+
+  const count = (n) => n.toLocaleString("en");
+
+  // The text as the form sends it: UTF-8, each line ended by CR LF.
+  function pastedBytes() {
+    return new Blob([textarea.value.replace(/\r?\n/g, "\r\n")]).size;
+  }
+
+  // Why the form cannot be sent, or null when it can.
+  function tooBig() {
+    const pasted = pastedBytes();
+    const chosen = file.files.length ? file.files[0] : null;
+    const limit = count(maxProposal) + " bytes: split it into smaller files.";
+    if (chosen && chosen.size > maxProposal) {
+      return "The file " + chosen.name + " is " + count(chosen.size) +
+        " bytes; a proposal may be at most " + limit;
+    }
+    if (!chosen && pasted > maxProposal) {
+      return "The pasted text is " + count(pasted) + " bytes; a proposal may be at most " + limit;
+    }
+    if (chosen && pasted + chosen.size + FORM_OVERHEAD > maxRequest) {
+      return "The pasted text and the file together are " + count(pasted + chosen.size) +
+        " bytes, more than the server takes in one request (" + count(maxRequest) +
+        "). Only the file would be validated: empty the text box, or choose no file.";
+    }
+    return null;
+  }
+
+  function check() {
+    const why = tooBig();
+    problem.textContent = why || "";
+    problem.hidden = why === null;
+    return why === null;
+  }
+
+  form.addEventListener("submit", (event) => {
+    if (!check()) event.preventDefault();
+  });
+  file.addEventListener("change", check);  // said as soon as the file is chosen
+})();
