@@ -101,6 +101,41 @@ def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
     assert bool(reopened.query("ASK { GRAPH ?g { ?c a <https://alliance-graph.example/ontology/Claim> } }"))
 
 
+def _truncate_a_table(build: Path) -> None:
+    table = max(build.glob("*.sst"), key=lambda f: f.stat().st_size)
+    with table.open("r+b") as f:
+        f.truncate(table.stat().st_size // 2)
+
+
+def _lose_the_manifest(build: Path) -> None:
+    for manifest in build.glob("MANIFEST-*"):
+        manifest.unlink()
+
+
+def _empty_the_build(build: Path) -> None:
+    for entry in build.iterdir():
+        entry.unlink()
+
+
+@pytest.mark.parametrize("damage", [_truncate_a_table, _lose_the_manifest, _empty_the_build])
+@pytest.mark.parametrize("repair", ["open", "load"])
+def test_a_build_that_no_longer_opens_is_built_again(mini, damage, repair):
+    # `load` said the store served the build, while every command failed to open it
+    # ("Corruption: Sst file size mismatch") until the folder was deleted by hand.
+    folder = mini.cache_dir / "store"
+    digest = directory.build_directory(mini, folder)
+    claims = "ASK { GRAPH ?g { ?c a <https://alliance-graph.example/ontology/Claim> } }"
+    damage(folder / f"build-{digest}")
+    with pytest.raises(StoreError, match="builds it again from the inputs"):
+        directory.open_build(folder, digest)
+    if repair == "load":
+        assert backends.load_into_store(mini.with_(store=str(folder))).endswith(digest)
+        assert bool(directory.open_build(folder, digest).query(claims))
+    else:
+        assert bool(directory.open_directory(mini, folder).query(claims))
+    assert directory.current_build(folder) == digest
+
+
 _KILLED_BUILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path

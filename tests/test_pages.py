@@ -359,3 +359,30 @@ def test_rdf_xml_that_xml_cannot_carry_is_a_406(pages_settings):
     response = client.get("/id/A?format=xml")
     assert response.status_code == 406 and "cannot be written as application/rdf+xml" in response.text
     assert client.get("/id/A?format=nt").status_code == 200
+
+
+def test_shape_pages_write_terms_compactly_and_blank_nodes_with_what_they_say(kg, settings):
+    # Whole IRIs (<http://www.w3.org/ns/shacl#message>) pushed a phone's page sideways, and
+    # sh:qualifiedValueShape's value was an opaque _:id.
+    client = make_app(kg, settings).test_client()
+    page = html(client, "/shapes/evidence-quote")
+    assert "<h1 id=\"label\">agsh:evidence-quote</h1>" in page
+    assert ">sh:qualifiedValueShape</a>" in page and "&lt;http://www.w3.org/ns/shacl#" not in page
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "[ sh:class oa:TextQuoteSelector ]" in text and "_:" not in text
+    # A list as a list, blank nodes in it too; a list's member names the shape it is in.
+    assert re.search(r"sh:or\s*\( \[ sh:datatype xsd:date \] \[ sh:datatype xsd:gYearMonth \]",
+                     re.sub(r"<[^>]+>", "", html(client, "/shapes/claim-validFrom")))
+    assert "agsh:StanceShape › sh:in" in html(client, "/ontology/SupportiveStance")
+
+
+@pytest.mark.parametrize("path, named", [
+    ("/id/%3Cscript%3E", "'<' (U+003C LESS-THAN SIGN)"),
+    ("/id/a%22b", "'\"' (U+0022 QUOTATION MARK)"),
+    ("/id/%9D", "(U+FFFD REPLACEMENT CHARACTER, what a percent-encoding that is not UTF-8"),
+    ("/ontology/a%0Cb", "'\\x0c' (U+000C a control character)"),
+])
+def test_a_path_no_iri_can_hold_is_told_which_character_is_at_fault(client, path, named):
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 400 and named in response.text, response.text
+

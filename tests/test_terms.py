@@ -49,3 +49,39 @@ def test_labels_prefer_english_or_untagged_and_fall_back_to_the_short_name(kg):
     import pyoxigraph as ox
     term = labeller.term(ox.NamedNode("https://alliance-graph.example/id/NoSuchThing"))
     assert term.label == "id:NoSuchThing" and term.href == "/id/NoSuchThing"
+
+
+@pytest.mark.parametrize("local", ["id/../timeline", "id/.", "..", "id/a/./b", "shapes/x/.."])
+def test_an_iri_with_a_dot_segment_links_nowhere(local):
+    # The browser resolves "." and ".." away (and %2e%2e too): /id/../timeline led to the
+    # timeline. Nor may it link to itself: its host is not a real site.
+    assert terms.local_path("https://alliance-graph.example/" + local) is None
+    assert terms.link_for("https://alliance-graph.example/" + local) is None
+    assert terms.link_for("https://alliance-graph.example/id/a..b/.x") == "/id/a..b/.x"
+
+
+@pytest.mark.parametrize("value, named", [
+    ("https://alliance-graph.example/id/<script>", "'<' (U+003C LESS-THAN SIGN)"),
+    ('https://alliance-graph.example/id/a"b', "'\"' (U+0022 QUOTATION MARK)"),
+    ("https://alliance-graph.example/id/a b", "' ' (U+0020 SPACE)"),
+    ("https://alliance-graph.example/id/a\x0cb", "'\\x0c' (U+000C a control character)"),
+    ("https://alliance-graph.example/id/\ufffd", "U+FFFD REPLACEMENT CHARACTER, what a "
+                                                 "percent-encoding that is not UTF-8 decodes to"),
+    ("urn:a\ud800", "U+D800 half of a surrogate pair"),
+    ("https://alliance-graph.example/id/a%zz", "'%zz': a '%' must be followed by two hex"),
+    ("https://alliance-graph.example/id/a#b#c", "Oxigraph's IRI parser says:"),
+])
+def test_what_keeps_a_text_from_being_an_iri_is_named(value, named):
+    assert named in terms.iri_problem(value)
+    assert not terms.valid_iri(value)
+    assert terms.iri_problem("https://alliance-graph.example/id/Caf\u00e9") is None
+
+
+def test_pages_write_shacl_terms_and_shapes_as_prefixed_names_queries_do_not_get():
+    from alliance_graph.namespaces import PREFIX_IRIS
+    assert terms.shorten("http://www.w3.org/ns/shacl#qualifiedValueShape") == \
+        "sh:qualifiedValueShape"
+    assert terms.shorten("https://alliance-graph.example/shapes/evidence-quote") == \
+        "agsh:evidence-quote"
+    assert terms.shorten("https://alliance-graph.example/id/IronDome") == "id:IronDome"
+    assert "sh" not in PREFIX_IRIS  # a query declares sh: itself, as at any other endpoint

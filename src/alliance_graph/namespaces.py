@@ -51,9 +51,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def shorten(iri: str) -> str:
-    """Return ``iri`` as a prefixed name if a project prefix covers it, else as ``<iri>``."""
-    for prefix, ns in PREFIX_IRIS.items():
+def shorten(iri: str, prefixes: dict[str, str] = PREFIX_IRIS) -> str:
+    """Return ``iri`` as a prefixed name if one of ``prefixes`` (the project's) covers it,
+    else as ``<iri>``."""
+    for prefix, ns in prefixes.items():
         local = iri[len(ns):]
         if iri.startswith(ns) and local and "/" not in local and "#" not in local:
             return f"{prefix}:{local}"

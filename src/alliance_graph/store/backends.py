@@ -133,7 +133,7 @@ def load_into_store(settings: Settings) -> str:
         return (f"built {build.cached_build(settings)} and {memory.main_file(settings).name} "
                 "(the memory store loads the latter at start)")
     if backend == "directory":
-        digest = build_directory(settings, Path(settings.store))
+        digest = build_directory(settings, Path(settings.store), repair=True)
         return f"directory store {settings.store} serves build {digest}"
     graphs = remote_load.load(RemoteStore.from_settings(settings), build.cached_build(settings))
     return f"loaded {len(graphs)} named graphs into {settings.store}"

@@ -5,7 +5,9 @@ file naming the one in use.  A build holds both layouts of ``layout.py`` in one 
 files' named graphs and ``graph/inferred``, and a copy of the files' triples in
 ``graph/asserted``, made inside the store so that its blank nodes are the files' own.  A build is written to a temporary folder, renamed, and only then
 named in ``CURRENT`` (replaced atomically), so an interrupted build never touches the store in
-use and a half-built store is never opened.
+use and a half-built store is never opened.  A build that no longer opens (a file truncated or
+lost under it: RocksDB reports corruption) is built again from the inputs, by ``load`` and by
+any command that finds it so: the store is derived data, the inputs are the truth.
 """
 
 from __future__ import annotations
@@ -44,10 +46,16 @@ def current_build(folder: Path) -> str | None:
     return name if (folder / f"build-{name}").is_dir() else None
 
 
-def build_directory(settings: Settings, folder: Path) -> str:
+def build_directory(settings: Settings, folder: Path, repair: bool = False) -> str:
     """Build the graph into ``folder`` unless its current build has the same inputs; return
-    the input hash it now serves."""
+    the input hash it now serves.  ``repair``: a build of the same inputs that does not open
+    is built again (``load`` said it served one that no command could open)."""
     digest = build.input_hash(settings)[:32]
+    if repair and (folder / f"build-{digest}").is_dir():
+        try:
+            open_build(folder, digest)
+        except StoreError:
+            _discard(folder, digest)
     if current_build(folder) == digest:
         return digest
     _check_ours(folder)
@@ -177,7 +185,9 @@ def cache_folder(settings: Settings) -> Path:
 
 
 def open_directory(settings: Settings, folder: Path) -> ox.Store:
-    """Return the directory store for the current inputs, building it first if needed."""
+    """Return the directory store for the current inputs, building it first if needed, and
+    again if it does not open."""
+    repaired = False
     for _ in range(3):
         digest = build_directory(settings, folder)
         # Opened under the lock, which removing old builds takes: a command building other
@@ -185,10 +195,31 @@ def open_directory(settings: Settings, folder: Path) -> ox.Store:
         # then reported as corruption.
         with _naming(folder, shared=True):
             if (folder / f"build-{digest}").is_dir():
-                return open_build(folder, digest)
-        # Replaced meanwhile by another command's build of other inputs: build it again.
+                try:
+                    return open_build(folder, digest)
+                except StoreError:
+                    if repaired:
+                        raise
+                    broken = True
+            else:
+                broken = False
+        if broken:  # built again from the inputs, once
+            _discard(folder, digest)
+            repaired = True
+        # Or replaced meanwhile by another command's build of other inputs: build it again.
     raise StoreError(f"{folder} was rebuilt from other inputs each time this command opened "
                      "it: give each project a --store of its own")
+
+
+def _discard(folder: Path, digest: str) -> None:
+    """Remove a build that does not open, so that it is built again; StoreError when the
+    folder cannot be written (a read-only store cannot be repaired here)."""
+    try:
+        with _naming(folder):
+            shutil.rmtree(folder / f"build-{digest}")
+    except OSError as exc:
+        raise StoreError(f"the build {digest} in {folder} does not open, and cannot be "
+                         f"removed to build it again: {exc.strerror or exc}") from exc
 
 
 def open_build(folder: Path, digest: str) -> ox.Store:
@@ -197,4 +228,5 @@ def open_build(folder: Path, digest: str) -> ox.Store:
         # Read-only: several server workers can open it at once, and nothing writes to it.
         return ox.Store.read_only(str(folder / f"build-{digest}"))
     except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
-        raise StoreError(f"cannot open the store in {folder}: {exc}") from exc
+        raise StoreError(f"cannot open the store in {folder}: {exc}; `alliance-graph --store "
+                         f"{folder} load` builds it again from the inputs") from exc

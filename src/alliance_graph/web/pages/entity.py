@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ...namespaces import AG, OWL, PROV, RDF, RDFS, SKOS, shorten
-from .terms import Labeller, Term, sparql_iri, valid_iri
+from ...namespaces import AG, OWL, PROV, RDF, RDFS, SKOS
+from . import blank_nodes
+from .terms import Labeller, Term, shorten, sparql_iri, valid_iri
 
 # How many incoming statements of one property a page lists before it only counts them.
 MAX_INCOMING = 200
@@ -267,8 +268,12 @@ def describe(kg, iri: str) -> Entity | None:
     # Plain statements no claim covers (ontology terms, sources, claim and evidence nodes).
     claimed = {(c.predicate.value, c.object.value) for c in found.values()
                if c.subject.value == iri}
+    # Blank values are written with what they say (read with their own triples).
+    blanks = blank_nodes.values(kg, iri, lab) if any(
+        isinstance(o, ox.BlankNode) for os in own.values() for o in os) else {}
     for p in sorted(own, key=lambda p: (p != str(RDF.type), lab.term(ox.NamedNode(p)).label)):
-        values = [lab.term(o) for o in own[p] if (p, o.value) not in claimed]
+        values = [lab.term(o) for o in own[p] if (p, o.value) not in claimed
+                  and not isinstance(o, ox.BlankNode)] + blanks.get(p, [])
         if values:
             entity.statements.append((lab.term(ox.NamedNode(p)), sorted(values, key=lambda t: t.label)))
     entity.incoming = _incoming(kg, iri, lab, {(c.subject.value, c.predicate.value)
@@ -299,20 +304,24 @@ def _claims_where(kg, pattern: str, lab: Labeller, limit: int | None = None) -> 
 
 
 def _incoming(kg, iri: str, lab: Labeller, claimed) -> list[tuple[Term, list[Term], int]]:
-    """Return plain triples pointing at ``iri`` by property, skipping what claims show."""
+    """Return plain triples pointing at ``iri`` by property, skipping what claims show; a
+    blank node pointing at it is shown as the IRI it hangs from (a shape, for a list member)."""
     ref = sparql_iri(iri)
     counts = {r["p"].value: int(r["n"].value) for r in kg.query(
         f"SELECT ?p (COUNT(?s) AS ?n) WHERE {{ ?s ?p {ref} "
         f"FILTER(?p NOT IN (rdf:subject, rdf:object)) }} GROUP BY ?p")}
+    held = blank_nodes.holders(kg, iri, lab)
     out = []
     for p, n in sorted(counts.items()):
         subjects = [r["s"] for r in kg.query(
-            f"SELECT ?s WHERE {{ ?s {sparql_iri(p)} {ref} }} ORDER BY ?s LIMIT {MAX_INCOMING + len(claimed)}")]
+            f"SELECT ?s WHERE {{ ?s {sparql_iri(p)} {ref} FILTER(!isBlank(?s)) }} ORDER BY ?s "
+            f"LIMIT {MAX_INCOMING + len(claimed)}")]
         subjects = [s for s in subjects if (s.value, p) not in claimed]
-        if not subjects:
+        holders, blank = held.get(p, ([], 0))
+        if not subjects and not holders:
             continue
         lab.fetch([s.value for s in subjects if isinstance(s, ox.NamedNode)])
         terms = sorted((lab.term(s) for s in subjects[:MAX_INCOMING]), key=lambda t: t.label)
         hidden = sum(1 for _, q in claimed if q == p)
-        out.append((lab.term(ox.NamedNode(p)), terms, n - hidden))
+        out.append((lab.term(ox.NamedNode(p)), terms + holders, n - hidden - blank + len(holders)))
     return sorted(out, key=lambda x: x[0].label)

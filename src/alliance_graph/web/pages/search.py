@@ -18,8 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from ...namespaces import shorten
-from .terms import Labeller, Term, sparql_iri
+from .terms import Labeller, Term, shorten, sparql_iri
 
 KINDS = ("label", "alternative label", "description", "quote")
 MAX_WORDS = 8          # words of the search text that must all occur

@@ -1,22 +1,38 @@
 """Terms as pages show them: labels fetched in batches, and where a link may go.
 
-``Labeller`` turns Oxigraph terms into ``Term`` values with the label to show; ``link_for`` says
+``Labeller`` turns Oxigraph terms into ``Term`` values with the label to show; ``shorten``
+writes an IRI as the pages do (``sh:message``, ``agsh:evidence-quote``); ``link_for`` says
 where a link to an IRI goes (its page here, the IRI itself for http(s), nowhere else: no
 ``javascript:`` link ever reaches a reader); ``sparql_iri`` writes an IRI into a query only if
-Oxigraph's own IRI parser accepts it.
+Oxigraph's own IRI parser accepts it, and ``iri_problem`` names what keeps a text from being one.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from ...namespaces import BASE, XSD, shorten
+from ... import namespaces
+from ...namespaces import BASE, PREFIX_IRIS, XSD
+
+# What pages write IRIs with: the project's prefixes, and those of the vocabularies that only
+# the ontology's files use (the shapes', the alignments'). SHACL terms and shapes written whole
+# (<http://www.w3.org/ns/shacl#message>) pushed a phone's page sideways. Queries are not given
+# these (namespaces.PREFIX_IRIS is what a query, an export and the query page's results use):
+# a query names SHACL terms as it would at any other endpoint.
+DISPLAY_PREFIXES = {**PREFIX_IRIS, "sh": "http://www.w3.org/ns/shacl#",
+                    "agsh": BASE + "shapes/", "dbo": "http://dbpedia.org/ontology/"}
 
 PRECISION = {str(XSD.date): "day", str(XSD.gYearMonth): "month", str(XSD.gYear): "year",
              str(XSD.dateTime): "time"}
+
+
+def shorten(iri: str) -> str:
+    """Return ``iri`` as a page writes it: a prefixed name where one covers it, else ``<iri>``."""
+    return namespaces.shorten(iri, DISPLAY_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -29,6 +45,10 @@ class Term:
     href: str | None = None     # local path for project IRIs, the IRI for other http(s) IRIs
     datatype: str | None = None
     lang: str | None = None
+    # What a blank node says, for a page to write inline (blank_nodes.py): its properties
+    # with their values, or the members of the list it starts.
+    parts: tuple[tuple[Term, tuple[Term, ...]], ...] = ()
+    items: tuple[Term, ...] | None = None
 
     @property
     def precision(self) -> str | None:
@@ -44,23 +64,29 @@ class Term:
 
 
 def local_path(iri: str) -> str | None:
-    """Return the server path a project IRI is served at (``/id/X``), or None for others."""
+    """Return the server path a project IRI is served at (``/id/X``), or None for others and
+    for a project IRI no path can name (one with a ``.`` or ``..`` segment)."""
     if not iri.startswith(BASE):
+        return None
+    rest = iri[len(BASE):]
+    # A browser resolves a "." or ".." segment away before asking (and reads %2e%2e as ".."
+    # too), so /id/../timeline would lead to /timeline: no link rather than another page's.
+    if any(segment in (".", "..") for segment in rest.split("/")):
         return None
     # "%" is quoted too: the server decodes the path once, so the IRI .../id/a%41 must be
     # linked as /id/a%2541 (as /id/a%41 its link led to .../id/aA).
-    return "/" + quote(iri[len(BASE):], safe="/:@!$&'()*+,;=-._~")
+    return "/" + quote(rest, safe="/:@!$&'()*+,;=-._~")
 
 
 def link_for(iri: str) -> str | None:
     """Return where a link to ``iri`` goes: its page here, the IRI itself for http(s), else None.
 
     Only http(s) IRIs become links: a ``javascript:`` or ``data:`` IRI in the data (or in a
-    query's answer) must never be a link a reader can click.
+    query's answer) must never be a link a reader can click. A project IRI links to its page
+    here or nowhere: its own host is not a real site.
     """
-    local = local_path(iri)
-    if local is not None:
-        return local
+    if iri.startswith(BASE):
+        return local_path(iri)
     return iri if iri.lower().startswith(("http://", "https://")) else None
 
 
@@ -78,11 +104,51 @@ def sparql_iri(value: str) -> str:
 
 def valid_iri(value: str) -> bool:
     """Return True if ``value`` is a valid IRI."""
+    return iri_problem(value) is None
+
+
+# The characters an IRI may hold anywhere (RFC 3987): ASCII letters, digits and the
+# unreserved and reserved marks, and the non-ASCII ranges of ucschar and iprivate.
+_IRI_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                       "-._~:/?#[]@!$&'()*+,;=%")
+_IRI_RANGES = ((0xA0, 0xD7FF), (0xE000, 0xFDCF), (0xFDF0, 0xFFEF),
+               *((plane, plane + 0xFFFD) for plane in range(0x10000, 0x110000, 0x10000)))
+
+
+def _may_hold(char: str) -> bool:
+    code = ord(char)
+    return char in _IRI_ASCII or any(low <= code <= high for low, high in _IRI_RANGES)
+
+
+def _named(char: str) -> str:
+    """Return a character as a reader can tell it: ``'<' (U+003C LESS-THAN SIGN)``."""
+    name = unicodedata.name(char, "")
+    if char == "\ufffd":
+        name += ", what a percent-encoding that is not UTF-8 decodes to"
+    elif not name:
+        name = {"Cc": "a control character", "Cs": "half of a surrogate pair, no character"
+                }.get(unicodedata.category(char), "unnamed")
+    return f"{char!r} (U+{ord(char):04X} {name})"
+
+
+def iri_problem(value: str) -> str | None:
+    """Return what keeps ``value`` from being an IRI, naming the character at fault (the
+    first an IRI may not hold, or a ``%`` not followed by two hex digits); None for an IRI.
+    Oxigraph's parser decides; its own words are given when no single character is at fault
+    (a second ``#``, no scheme)."""
     try:
         sparql_iri(value)
-        return True
-    except ValueError:
-        return False
+        return None
+    except ValueError as exc:
+        parser_says = f"Oxigraph's IRI parser says: {exc.__cause__}"
+    for i, char in enumerate(value):
+        if not _may_hold(char):
+            return f"the character {_named(char)} may not be in an IRI"
+        hex_digits = value[i + 1:i + 3]
+        if char == "%" and not (len(hex_digits) == 2 and all(
+                c in "0123456789abcdefABCDEF" for c in hex_digits)):
+            return f"{value[i:i + 3]!r}: a '%' must be followed by two hex digits"
+    return parser_says
 
 
 class Labeller:

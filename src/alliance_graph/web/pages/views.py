@@ -27,7 +27,7 @@ from flask import (
 )
 from werkzeug.routing import PathConverter
 
-from ...namespaces import AG, BASE, PREFIX_IRIS, RDF, shorten
+from ...namespaces import AG, BASE, PREFIX_IRIS, RDF
 from ...query.answer import well_formed_xml
 from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
@@ -122,7 +122,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                    static_url_path="/static/pages")
     bp.after_request(safety.protect)
     bp.add_app_template_filter(terms.link_for, "link")
-    bp.add_app_template_filter(shorten, "short")
+    bp.add_app_template_filter(terms.shorten, "short")
     # Registered before the routes below, which are compiled with it.
     bp.record_once(lambda state: state.app.url_map.converters.setdefault("iri", IriPathConverter))
 
@@ -258,11 +258,12 @@ def _rdf_response(triples, formats) -> Response:
 
 
 def _respond(kg, iri: str, sources_dir: Path | None = None):
-    if not terms.valid_iri(iri):
-        # The path decoded to something no IRI can hold (a control character, a space, a byte
-        # that is not UTF-8): no entity has it, and it must not reach the query engine.
-        return Response(f"{request.path!r} does not name a valid IRI: it holds a control "
-                        "character, a space, or a percent-encoding that is not UTF-8\n", 400,
+    problem = terms.iri_problem(iri)
+    if problem is not None:
+        # The path decoded to something no IRI can hold (a control character, a space, "<",
+        # a byte that is not UTF-8): no entity has it, and it must not reach the query engine.
+        # The character at fault is named: a list of what might be wrong left one guessing.
+        return Response(f"{request.path!r} does not name a valid IRI: {problem}\n", 400,
                         mimetype="text/plain")
     chosen = _chosen_formats()
     if not chosen:
