@@ -306,3 +306,11 @@ def test_a_build_being_opened_is_not_removed_by_a_build_of_other_inputs(mini):
         assert len(directory.open_build(folder, first)) > 0
     assert done and not (folder / f"build-{first}").is_dir()
     assert len(directory.open_directory(mini, folder)) > 0  # the new build, now in use
+
+
+def test_a_store_that_is_a_file_is_said_to_be_one(mini, tmp_path):
+    # It was "[Errno 20] Not a directory: '.../aid.ttl/CURRENT'".
+    afile = tmp_path / "a-file.ttl"
+    afile.write_text("# not a store\n")
+    with pytest.raises(StoreError, match="is a file, not a folder for a directory store"):
+        directory.open_directory(mini, afile)

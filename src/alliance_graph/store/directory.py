@@ -43,6 +43,8 @@ def current_build(folder: Path) -> str | None:
         name = (folder / CURRENT).read_text(encoding="ascii").strip()
     except FileNotFoundError:
         return None
+    except NotADirectoryError as exc:  # it said "[Errno 20] Not a directory: '.../CURRENT'"
+        raise StoreError(f"{folder} is a file, not a folder for a directory store") from exc
     return name if (folder / f"build-{name}").is_dir() else None
 
 
