@@ -385,4 +385,3 @@ def test_shape_pages_write_terms_compactly_and_blank_nodes_with_what_they_say(kg
 def test_a_path_no_iri_can_hold_is_told_which_character_is_at_fault(client, path, named):
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 400 and named in response.text, response.text
-
