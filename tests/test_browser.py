@@ -331,6 +331,14 @@ def test_without_javascript_the_query_form_still_works(browser, shipped_server):
         answer = Path(download.value.path()).read_text()
         assert "<boolean>true</boolean>" in answer
         assert urllib.parse.urlparse(download.value.url).path == "/sparql"
+        # The page says so, and how to pick the answer's format.
+        note = tab.locator("#no-script")
+        assert note.is_visible() and "/sparql" in note.text_content()
+        assert "saves its answer as a file" in " ".join(note.text_content().split())
+        tab.select_option("#no-script select", "csv")
+        with tab.expect_download() as download:
+            tab.click("#run")
+        assert Path(download.value.path()).read_text().strip() == "true"  # ASK as CSV
     finally:
         context.close()
 
@@ -391,10 +399,18 @@ def test_a_slow_querys_late_answer_leaves_a_newer_runs_results(page, shipped_ser
     set_query(page, 'SELECT ?n WHERE { VALUES ?n { "fast" } }')
     page.click("#run")
     page.locator("table.results").wait_for()
-    settle(page, seen)  # the slow query ended too: cancelled by the page, or stopped at 2 s
+    settle(page, seen)  # the slow query ended too: left by the page, or stopped at 2 s
     assert page.locator("table.results").count() == 1
     assert shown(page)[1:] == (["fast"], "1 row", False)
     assert page.locator(".cm-lintRange-error").count() == 0
+    # The page says what became of the earlier run: the server could not stop it.
+    note = page.locator("#left-running")
+    assert note.is_visible()
+    assert "until it ends or reaches its time limit" in " ".join(note.text_content().split())
+    set_query(page, 'SELECT ?n WHERE { VALUES ?n { "alone" } }')
+    page.click("#run")
+    page.locator("#results td", has_text="alone").wait_for()
+    assert note.is_hidden()  # a run that replaced none says nothing of the kind
 
 
 def test_back_and_forward_restore_the_query_and_its_results(page, shipped_server):
@@ -468,11 +484,15 @@ def test_every_control_on_the_query_page_shows_keyboard_focus(page, shipped_serv
 
 
 NARROW_PAGES = ["/id/source/003_fe4a065aad1a80df.txt", "/ontology/", "/ontology/coFundedBy",
-                "/id/IronDome", "/timeline", "/validate", "/search?q=iron"]
+                "/id/IronDome", "/timeline", "/validate", "/search?q=iron",
+                # Whole SHACL IRIs and shapes' IRIs, and long notes, pushed these sideways.
+                "/shapes/evidence-quote", "/shapes/proposition-assessor", "/ontology/Actor",
+                "/ontology/duration", "/ontology/characterization"]
 
 
-def test_pages_fit_a_narrow_phone_screen(page, shipped_server):
-    page.set_viewport_size({"width": 360, "height": 740})
+@pytest.mark.parametrize("width", [360, 375])
+def test_pages_fit_a_narrow_phone_screen(page, shipped_server, width):
+    page.set_viewport_size({"width": width, "height": 740})
     wider = lambda: page.evaluate(  # noqa: E731
         "document.documentElement.scrollWidth - document.documentElement.clientWidth")
     for path in NARROW_PAGES:
@@ -545,3 +565,128 @@ claim:BlueFlag-participant-Nowhere a ag:Claim ;
     ag:rank ag:NormalRank ;
     prov:wasDerivedFrom ev:no-such-evidence .
 """
+
+
+def test_a_large_answer_draws_its_first_rows_says_how_many_and_sorts_them_all(page,
+                                                                             markup_server):
+    # Every row was drawn: 13,224 rows froze the tab for seconds, 150,000 never came back.
+    from alliance_graph.web.pages.views import SHOWN_ROWS
+    digits = " ".join(str(n) for n in range(40))
+    page.goto(markup_server + "/")
+    set_query(page, f"SELECT ?n ?gap WHERE {{ VALUES ?a {{ {digits} }} VALUES ?b {{ {digits} }} "
+                    "BIND(?a * 40 + ?b AS ?n) BIND(IF(?n = 7, 1, ?unbound) AS ?gap) } "
+                    "ORDER BY ?n")
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    rows = page.locator("table.results tbody tr")
+    assert rows.count() == SHOWN_ROWS
+    assert page.text_content("#status") == f"1,600 rows, the first {SHOWN_ROWS:,} shown"
+    said = page.text_content("#results .cut-short")
+    assert "1,600 rows" in said and f"only the first {SHOWN_ROWS:,}" in said
+    assert "downloads" in said and page.is_visible("#download-select")
+    first = lambda: rows.first.locator("td").first.text_content().split()[0]  # noqa: E731
+    # Sorting sorts the whole answer, numbers as numbers, and draws its first rows.
+    page.click("table.results th button >> nth=0")
+    page.click("table.results th button >> nth=0")
+    assert first() == "1599" and rows.count() == SHOWN_ROWS
+    # Unbound cells last: the one bound ?gap heads the column, whichever way it is sorted.
+    page.click("table.results th button >> nth=1")
+    assert first() == "7"
+
+
+@pytest.mark.parametrize("query, line, column", [
+    ("SELECT ?x WHERE {\n  ?x \u00a4 ?y }", 2, 6),   # the endpoint's own check: "at line 2, column 6"
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", 1, 1),
+])
+def test_errors_the_endpoint_words_as_a_line_and_column_are_marked_too(page, shipped_server,
+                                                                       query, line, column):
+    page.goto(shipped_server + "/")
+    set_query(page, query)
+    page.click("#run")
+    page.locator("#error").wait_for()
+    assert f"at line {line}, column {column}" in page.text_content("#error")
+    page.locator(".cm-lintRange-error").wait_for()
+    assert page.locator(".cm-line").nth(line - 1).locator(".cm-lintRange-error").count() == 1
+
+
+def test_a_query_too_long_for_a_link_runs_downloads_and_says_so(page, shipped_server):
+    # ~70 KB: under the endpoint's 100,000 bytes, over the 64 KiB a request's head may hold.
+    query = 'SELECT ?n WHERE { VALUES ?n { "long" } }\n#' + "x" * 70_000
+    page.goto(shipped_server + "/")
+    start = page.url
+    set_query(page, query)
+    page.click("#run")
+    page.locator("#results td", has_text="long").wait_for()
+    assert len(page.url) < 1000 and "query=" not in page.url  # no address it would refuse
+    assert page.is_visible("#no-link")
+    assert "too long for a link" in " ".join(page.text_content("#no-link").split())
+    with page.expect_download() as download:
+        page.click("#download-select a[data-format=csv]")
+    assert Path(download.value.path()).read_text().splitlines() == ["n", "long"]
+    # Back and Forward still hold the query; a short one gets its link again.
+    page.go_back()
+    poll(page, lambda: page.url == start and page.locator("#results td").count() == 0,
+         "Back to the page as loaded")
+    page.go_forward()
+    poll(page, lambda: editor_text(page) == query, "Forward to the long query")
+    page.locator("#results td", has_text="long").wait_for()
+    set_query(page, 'SELECT ?n WHERE { VALUES ?n { "short" } }')
+    page.click("#run")
+    page.locator("#results td", has_text="short").wait_for()
+    assert "query=" in page.url and page.is_hidden("#no-link")
+    assert page.get_attribute("#download-select a[data-format=csv]", "href").startswith(
+        "/sparql?query=")
+
+
+def test_a_result_iri_with_a_dot_segment_is_not_a_link(page, shipped_server):
+    # /id/../timeline was resolved by the browser to /timeline: another page.
+    page.goto(shipped_server + "/")
+    set_query(page, "SELECT ?x WHERE { VALUES ?x { <https://alliance-graph.example/id/../timeline> "
+                    "<https://alliance-graph.example/id/a/./b> id:IronDome } } ORDER BY ?x")
+    page.click("#run")
+    page.locator("table.results tbody tr").nth(2).wait_for()
+    links = [a.get_attribute("href") for a in page.locator("table.results tbody a").all()]
+    assert links == ["/id/IronDome"]
+    assert "/id/../timeline" in page.text_content("table.results tbody")
+
+
+def test_the_example_picker_follows_the_query_back_and_forward(page, shipped_server):
+    page.goto(shipped_server + "/")
+    names = page.locator("#example option").evaluate_all("os => os.map(o => o.value)")[1:3]
+    for name in names:
+        page.select_option("#example", name)
+        page.click("#run")
+        poll(page, lambda: page.text_content("#status") != "running…", f"{name} to end")
+    page.go_back()
+    poll(page, lambda: page.input_value("#example") == names[0], "the picker to name the query")
+    page.go_back()
+    poll(page, lambda: page.input_value("#example") == "", "the picker to name no example")
+    set_query(page, editor_text(page) + "\n# edited")
+    page.go_forward()
+    poll(page, lambda: page.input_value("#example") == names[0], "the picker to follow Forward")
+
+
+def test_the_validation_form_refuses_a_proposal_over_the_limit_before_sending(page,
+                                                                              shipped_server):
+    # Over the server's limit for a body, the answer was a bare "413" page, the text lost.
+    seen = []
+    page.on("request", lambda r: seen.append(r.method) if r.url.endswith("/validate") else None)
+    page.goto(shipped_server + "/validate")
+    limit = int(page.get_attribute("#validate-form", "data-max-proposal-bytes"))
+    page.fill("#turtle", PROPOSAL)
+    page.set_input_files("#file", files=[{"name": "big.ttl", "mimeType": "text/turtle",
+                                          "buffer": b"#" * (limit + 1)}])
+    problem = page.locator("#too-big")
+    assert problem.is_visible() and f"big.ttl is {limit + 1:,} bytes" in problem.text_content()
+    page.click("#validate")
+    assert seen == ["GET"] and page.input_value("#turtle") == PROPOSAL
+    # Pasted text over the limit, no file: the same, before sending.
+    page.set_input_files("#file", files=[])
+    page.fill("#turtle", "#" * limit + "\n")
+    page.click("#validate")
+    assert "The pasted text is" in problem.text_content() and seen == ["GET"]
+    # Within the limit, the form is sent.
+    page.fill("#turtle", PROPOSAL)
+    page.click("#validate")
+    page.locator("#report").wait_for()
+    assert seen == ["GET", "POST"] and problem.is_hidden()

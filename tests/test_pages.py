@@ -376,6 +376,18 @@ def test_shape_pages_write_terms_compactly_and_blank_nodes_with_what_they_say(kg
     assert "agsh:StanceShape › sh:in" in html(client, "/ontology/SupportiveStance")
 
 
+@pytest.mark.parametrize("path, echoed", [
+    ("/search?q=%E2%80%AEmoc.live", "\u202emoc.live"),
+    ("/id/%E2%80%AEmoc.live", "https://alliance-graph.example/id/\u202emoc.live"),
+])
+def test_text_a_reader_sent_is_isolated_where_a_page_echoes_it(client, path, echoed):
+    # A right-to-left override in the search text reordered the heading around it.
+    page = client.get(path, headers={"Accept": "text/html"}).text
+    main = page[page.index("<main>"):]
+    assert main.count(echoed) >= 1
+    assert main.count(echoed) == main.count(f"<bdi>{echoed}</bdi>")
+
+
 @pytest.mark.parametrize("path, named", [
     ("/id/%3Cscript%3E", "'<' (U+003C LESS-THAN SIGN)"),
     ("/id/a%22b", "'\"' (U+0022 QUOTATION MARK)"),
@@ -385,3 +397,15 @@ def test_shape_pages_write_terms_compactly_and_blank_nodes_with_what_they_say(kg
 def test_a_path_no_iri_can_hold_is_told_which_character_is_at_fault(client, path, named):
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 400 and named in response.text, response.text
+
+
+def test_the_query_page_tells_its_script_how_many_rows_to_draw_and_how_long_a_link_may_be(
+        client, pages_settings):
+    page = html(client, "/")
+    config = json.loads(re.search(r'id="page-config">(.*?)</script>', page).group(1))
+    assert config["maxRows"] == pages.SHOWN_ROWS == 1000
+    assert config["maxLink"] == pages_settings.max_request_header_bytes - pages.BROWSER_HEADERS
+    # Without scripts, the form says where the answer goes and offers its format.
+    noscript = page[page.index("<noscript>"):page.index("</noscript>")]
+    assert "/sparql" in noscript and 'name="format"' in noscript
+    assert '<option value="csv">CSV</option>' in noscript

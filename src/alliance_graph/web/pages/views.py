@@ -53,6 +53,12 @@ GRAPH_DOWNLOADS = [("turtle", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-L
 SEARCH_BOX, SEARCH_PAGE = 10, 50
 SPARQL_PATH = "/sparql"
 FORMAT_PARAM = "format"
+# Rows of an answer the query page draws: a browser took seconds to lay out 13,000 rows and
+# never finished 150,000. The page says how many there are; the downloads hold them all.
+SHOWN_ROWS = 1000
+# What a browser's own headers (Accept, User-Agent, a Referer it cuts at 4 KiB...) may take of
+# the server's limit for a request's head: the rest is the longest link the page writes.
+BROWSER_HEADERS = 8 * 2**10
 DEFAULT_QUERY = """# Every cited fact about Iron Dome, with the quote that states it.
 SELECT ?property ?value ?quote ?source WHERE {
   ?claim rdf:subject id:IronDome ; rdf:predicate ?property ; rdf:object ?value ;
@@ -134,7 +140,9 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                                default_query=request.args.get("query") or DEFAULT_QUERY,
                                result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
                                base=BASE, prefixes=PREFIX_IRIS, sparql_path=SPARQL_PATH,
-                               format_param=FORMAT_PARAM)
+                               format_param=FORMAT_PARAM, shown_rows=SHOWN_ROWS,
+                               max_link=get_settings().max_request_header_bytes - BROWSER_HEADERS,
+                               query_timeout=get_settings().query_timeout)
 
     vocabularies: dict[int, dict] = {}
 

@@ -1,6 +1,7 @@
 // The query page: pick an example, edit it (CodeMirror when its bundle loaded, else the plain
-// textarea), run it against the SPARQL endpoint, show the results as a sortable table.
-// Every value from the server is put in the page with textContent, never as markup.
+// textarea), run it against the SPARQL endpoint, show the results as a sortable table (its
+// first rows: the downloads hold them all). Every value from the server is put in the page
+// with textContent, never as markup.
 "use strict";
 
 (function () {
@@ -12,6 +13,10 @@
   const errorBox = document.getElementById("error");
   const results = document.getElementById("results");
   const downloads = document.getElementById("downloads");
+  const downloadForm = document.getElementById("download-form");
+  const examplePicker = document.getElementById("example");
+  const leftRunning = document.getElementById("left-running");
+  const noLink = document.getElementById("no-link");
 
   // The editor: CodeMirror (editor.js), or the textarea itself with the same few calls.
   const run = () => form.requestSubmit();
@@ -31,18 +36,29 @@
     });
   }
 
-  document.getElementById("example").addEventListener("change", (event) => {
+  examplePicker.addEventListener("change", (event) => {
     const chosen = examples.find((q) => q.name === event.target.value);
     if (chosen) editor.value = chosen.text;
   });
 
+  // The picker names the example the editor holds, or none: after Back, or an edit, it
+  // named the last example picked beside another query.
+  function matchExample() {
+    const held = examples.find((q) => q.text === editor.value);
+    examplePicker.value = held ? held.name : "";
+  }
+  matchExample();  // a reload may have kept the picker's choice and not the editor's text
+
   // Project IRIs link to their page on this server, other http(s) IRIs to themselves; any
   // other scheme (javascript:, data:, ...) is shown as text, never as a link.
   // The server decodes a path once, so each segment is encoded: as text, a "?", "#" or "%41"
-  // in the IRI would have led to another page.
+  // in the IRI would have led to another page. A "." or ".." segment cannot be encoded (a
+  // browser reads %2e%2e as ".." too) and would lead to another page: no link for it.
   function href(iri) {
     if (iri.startsWith(config.base)) {
-      return "/" + iri.slice(config.base.length).split("/").map(encodeURIComponent).join("/");
+      const segments = iri.slice(config.base.length).split("/");
+      if (segments.some((s) => s === "." || s === "..")) return null;
+      return "/" + segments.map(encodeURIComponent).join("/");
     }
     return /^https?:\/\//i.test(iri) ? iri : null;
   }
@@ -81,22 +97,42 @@
     return td;
   }
 
-  // Sort keys: numbers as numbers, everything else as text; unbound cells last.
+  // Sort keys: numbers as numbers, everything else as text; unbound cells last. One collator
+  // for every comparison: localeCompare with options builds one per call, which made sorting
+  // 13,000 rows take seconds.
   const NUMERIC = /#(integer|decimal|double|float|int|long|short|nonNegativeInteger|positiveInteger)$/;
+  const collator = new Intl.Collator(undefined, { numeric: true });
   function compare(a, b) {
     if (!a || !b) return !a && !b ? 0 : !a ? 1 : -1;
     if (NUMERIC.test(a.datatype || "") && NUMERIC.test(b.datatype || "")) {
       return Number(a.value) - Number(b.value);
     }
-    return a.value.localeCompare(b.value, undefined, { numeric: true });
+    return collator.compare(a.value, b.value);
   }
 
+  // Only the first config.maxRows rows are drawn: laying out every row froze the tab for
+  // seconds at 13,000 rows and never ended at 150,000. The downloads hold every row.
   function fillBody(body, vars, bindings) {
-    body.replaceChildren();
-    for (const binding of bindings) {
-      const row = body.insertRow();
+    const rows = document.createDocumentFragment();
+    for (const binding of bindings.slice(0, config.maxRows)) {
+      const row = document.createElement("tr");
       for (const name of vars) row.appendChild(cell(binding[name]));
+      rows.appendChild(row);
     }
+    body.replaceChildren(rows);
+  }
+
+  const count = (n) => n.toLocaleString("en");
+
+  // Said above a table cut short: how many rows the answer has, how many are shown, and
+  // where the rest are.
+  function cutShort(n) {
+    const p = document.createElement("p");
+    p.className = "cut-short";
+    p.textContent = "The answer has " + count(n) + " rows; only the first " +
+      count(config.maxRows) + " are shown (sorting sorts all " + count(n) + "). " +
+      "The downloads above hold every row.";
+    return p;
   }
 
   function showTable(data) {
@@ -125,31 +161,57 @@
       head.appendChild(th);
     }
     fillBody(body, vars, bindings);
-    results.appendChild(table);
     const n = bindings.length;
-    status.textContent = n + (n === 1 ? " row" : " rows");
+    if (n > config.maxRows) results.appendChild(cutShort(n));
+    results.appendChild(table);
+    status.textContent = count(n) + (n === 1 ? " row" : " rows") +
+      (n > config.maxRows ? ", the first " + count(config.maxRows) + " shown" : "");
   }
 
+  // A URL the server takes whole: its head (the URL and the browser's own headers) has a
+  // limit, and the page offers no address it would refuse. URLSearchParams writes ASCII, so
+  // characters are bytes.
+  const fits = (url) => url.length <= config.maxLink;
+
+  // Downloads are links to the endpoint; a query too long for a URL is sent by POST instead
+  // (the form carrying the query and the format), from the same links.
   function setDownloads(kind, query) {
     downloads.hidden = false;
     document.getElementById("download-select").hidden = kind === "graph";
     document.getElementById("download-graph").hidden = kind !== "graph";
+    downloadForm.elements.query.value = query;
     for (const a of downloads.querySelectorAll("a[data-format]")) {
       const params = new URLSearchParams({ query: query });
       params.set(config.formatParam, a.dataset.format);
-      a.href = config.sparql + "?" + params.toString();
+      const url = config.sparql + "?" + params.toString();
+      a.href = fits(url) ? url : "#downloads";
+      a.dataset.post = fits(url) ? "" : "yes";
     }
   }
 
+  downloads.addEventListener("click", (event) => {
+    const a = event.target.closest("a[data-format]");
+    if (!a || !a.dataset.post) return;
+    event.preventDefault();
+    downloadForm.elements[config.formatParam].value = a.dataset.format;
+    downloadForm.submit();
+  });
+
   // The run in flight, if any. A newer run (a double click, Run again before a slow query
-  // ends, Back) cancels it, so that only the latest run writes results, status and error.
+  // ends, Back) takes its place, so that only the latest run writes results, status and
+  // error. The page stops waiting for the earlier one, but the server cannot stop a query it
+  // has started (Oxigraph cannot cancel one): it runs on until it ends or reaches the time
+  // limit, counted among this client's queries. The page says so (#left-running).
   let running = null;
 
   function clear() {
-    if (running) running.abort();  // a no-op once it has ended
+    leftRunning.hidden = running === null;
+    if (running) running.abort();
+    running = null;
     results.replaceChildren();
     errorBox.hidden = true;
     downloads.hidden = true;
+    noLink.hidden = true;
     status.textContent = "";
   }
 
@@ -159,13 +221,21 @@
 
   // The address bar holds the query, so the page can be bookmarked or shared as it is.
   // It is compared decoded: a permalink may spell a space %20 where this script writes +,
-  // and running it unchanged must not add a second entry for the same query.
+  // and running it unchanged must not add a second entry for the same query. A query too
+  // long for a URL gets the bare page's address (its entry still holds the query, for Back
+  // and Forward), and the page says why.
   function remember(query) {
     const state = { query: query };
-    if (window.location.pathname === config.page && addressQuery() === query) {
+    const link = config.page + "?" + new URLSearchParams(state);
+    const linked = fits(link);
+    const again = linked
+      ? window.location.pathname === config.page && addressQuery() === query
+      : Boolean(window.history.state) && window.history.state.query === query;
+    noLink.hidden = linked;
+    if (again) {
       window.history.replaceState(state, "");  // the same entry, now marked as run
     } else {
-      window.history.pushState(state, "", config.page + "?" + new URLSearchParams(state));
+      window.history.pushState(state, "", linked ? link : config.page);
     }
   }
 
@@ -176,9 +246,37 @@
   window.addEventListener("popstate", (event) => {
     const ran = event.state && typeof event.state.query === "string";
     editor.value = ran ? event.state.query : addressQuery() || textarea.defaultValue;
+    matchExample();
     if (ran) run();
     else clear();
   });
+
+  // Where the server says the query goes wrong, as {line, column, inWords}: Oxigraph writes
+  // "error at 2:13", the endpoint's own checks "at line 2, column 11" (inWords: the message
+  // already says it so). Null when the message names no place.
+  const PLACES = [[/\berror at (\d+):(\d+)/, false], [/\bat line (\d+), column (\d+)/, true]];
+  function place(message) {
+    for (const [pattern, inWords] of PLACES) {
+      const found = pattern.exec(message);
+      if (found) return { line: Number(found[1]), column: Number(found[2]), inWords: inWords };
+    }
+    return null;
+  }
+
+  // Show the server's own words, and mark where it says the query goes wrong. The editor
+  // bundle reads a place in Oxigraph's wording only, so the place is handed to it so worded.
+  // The server's words are isolated (bdi): a bidi control in the query they quote must not
+  // reorder the text around them.
+  function showError(response, text) {
+    const where = place(text);
+    editor.markError(where ? "error at " + where.line + ":" + where.column + ": " + text : "");
+    const words = document.createElement("bdi");
+    words.textContent = text;
+    errorBox.replaceChildren(response.status + " " + response.statusText + "\n" +
+      (where && !where.inWords ? "at line " + where.line + ", column " + where.column + ": " : ""),
+      words);
+    errorBox.hidden = false;
+  }
 
   // A graph answer with no triple holds nothing but prefixes, comments and blank lines.
   function noTriples(turtle) {
@@ -188,6 +286,7 @@
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const query = editor.value;
+    matchExample();
     clear();
     const controller = running = new AbortController();
     status.textContent = "running…";
@@ -206,19 +305,17 @@
       text = await response.text();
     } catch (err) {
       if (controller.signal.aborted) return;  // superseded: the newer run shows its own outcome
+      running = null;
       status.textContent = "";
       errorBox.textContent = "The server could not be reached: " + err;
       errorBox.hidden = false;
       return;
     }
+    running = null;
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok) {
-      // Show the server's own words, and mark where it says the query goes wrong.
       status.textContent = "";
-      const where = editor.markError(text);
-      errorBox.textContent = response.status + " " + response.statusText + "\n" +
-        (where ? "at line " + where.line + ", column " + where.column + ": " : "") + text;
-      errorBox.hidden = false;
+      showError(response, text);
       return;
     }
     if (type.includes("json")) {
