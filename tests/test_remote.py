@@ -12,9 +12,13 @@ import pyoxigraph as ox
 import pytest
 
 import servers
+from alliance_graph.namespaces import PREFIX_IRIS
+from alliance_graph.query import guard
+from alliance_graph.query.dataset import Dataset
 from alliance_graph.store.layout import ASSERTED, INFERRED
 from alliance_graph.store.remote import RemoteStore
 from conftest import virtuoso
+from helpers import normalized
 
 
 def cli(*args, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -66,7 +70,8 @@ def test_the_layout_a_local_store_has(mini, empty_store):
     remote = RemoteStore(url)
     named = remote.named_graphs()
     assert ASSERTED not in named and INFERRED in named and ASSERTED in remote.held_graphs()
-    asserted = {str(q) for q in remote.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    asserted = {str(ox.Quad(q.subject, q.predicate, q.object))
+                for q in remote.quads_for_pattern(None, None, None, ASSERTED)
                 if not isinstance(q.subject, ox.BlankNode)}
     files = {str(ox.Quad(q.subject, q.predicate, q.object))
              for g in named if g != INFERRED
@@ -79,7 +84,46 @@ def test_the_layout_a_local_store_has(mini, empty_store):
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     plain = int(next(iter(remote.query(count)))["n"].value)
     union = int(next(iter(remote.query(count, use_default_graph_as_union=True)))["n"].value)
-    assert union > plain == len(remote.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert union > plain == len(remote.quads_for_pattern(None, None, None, ASSERTED))
+    # The store's own default graph holds nothing in this layout, as a local store's.
+    assert remote.quads_for_pattern(None, None, None, ox.DefaultGraph()) == []
+
+
+G = PREFIX_IRIS["graph"]
+AID = G + "data/aid.ttl"
+EVERY_GRAPH = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize("text, default, named", [
+    # named-graph-uri alone, or FROM NAMED alone, leaves the default graph empty: a remote
+    # store answered 13 162, every asserted triple.
+    pytest.param(COUNT, (), (AID,), id="named-graph-uri alone"),
+    pytest.param(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{AID}> WHERE {{ ?s ?p ?o }}", (), (),
+                 id="FROM NAMED alone"),
+    # A FROM without FROM NAMED, or default-graph-uri alone, leaves no named graphs:
+    # Virtuoso listed every graph it has, its own and graph/asserted among them.
+    pytest.param(f"SELECT DISTINCT ?g FROM <{AID}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", (), (),
+                 id="FROM alone"),
+    pytest.param(EVERY_GRAPH, (AID,), (), id="default-graph-uri alone"),
+    # Exactly the named graphs asked for; and without a dataset, the project's graphs alone.
+    pytest.param(f"SELECT DISTINCT ?g FROM NAMED <{AID}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+                 (), (), id="FROM NAMED"),
+    pytest.param(EVERY_GRAPH, (), (), id="no dataset"),
+    pytest.param(COUNT, (AID,), (AID,), id="both"),
+])
+def test_a_remote_store_runs_a_query_over_the_dataset_asked_for(remote_kg, kg, text,
+                                                                default, named):
+    def answer(graph):
+        held = {g.value for g in graph.asserted} | {graph.inferred.value}
+        dataset = Dataset.resolve(held, graph.inferred.value, guard.check(text, PREFIX_IRIS),
+                                  False, default, named)
+        return normalized(graph.query(text, **dataset.arguments()))
+
+    expected = answer(kg)
+    assert answer(remote_kg) == expected
+    if "DISTINCT ?g" in text:
+        assert f"<{ASSERTED.value}>" not in expected
 
 
 def test_a_query_the_store_rejects_exits_1_with_its_message(mini, empty_store):

@@ -3,11 +3,13 @@
 ``RemoteStore`` answers ``query``, ``named_graphs`` and ``quads_for_pattern`` as a local
 Oxigraph store in the project's layout does: the default graph is ``graph/asserted`` (the
 union of the asserted file graphs, held once more by the remote store), the named graphs are
-the file graphs and ``graph/inferred``.  The store is told which graphs a query sees with
+the file graphs and ``graph/inferred``.  Every query tells the store which graphs it sees with
 ``default-graph-uri`` and ``named-graph-uri``, so it needs no union-default-graph setting and
-its other graphs stay out of the answers.  Answers are parsed with pyoxigraph, so results look
-the same whatever the backend; every failure is a ``StoreError`` in one line, or a
-``QueryError`` with the store's own message when it rejects a query as malformed.
+its other graphs stay out of the answers; an empty default graph, or no named graphs, is said
+too, by naming ``EMPTY``, a graph no store holds (left unsaid, a store chooses: Virtuoso then
+reads every graph it has).  Answers are parsed with pyoxigraph, so results look the same
+whatever the backend; every failure is a ``StoreError`` in one line, or a ``QueryError`` with
+the store's own message when it rejects a query as malformed.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIX_IRIS
+from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
@@ -34,6 +36,8 @@ _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>
                    r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.I)
+# A graph no store holds (nothing is ever written to it): naming it says "this graph is empty".
+EMPTY = ox.NamedNode(BASE + "empty-graph")
 
 
 def _sibling(url: str, name: str) -> str | None:
@@ -74,6 +78,7 @@ class RemoteStore:
         self.load_timeout = load_timeout
         self.max_answer_bytes = max_answer_bytes
         self._held: list[ox.NamedNode] | None = None
+        self._unnamed_is_all: bool | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -132,7 +137,8 @@ class RemoteStore:
     def graphs_under(self, prefix: str) -> list[ox.NamedNode]:
         """Return the graphs the store holds whose names start with ``prefix``."""
         # `GRAPH ?g {}` lists graphs without reading them; Virtuoso answers it with nothing,
-        # so then scan the triples, as every store understands.
+        # so then scan the triples, as every store understands.  No dataset is named: this
+        # one question is about every graph the store holds (staging graphs included).
         for pattern in ("{ }", "{ ?s ?p ?o }"):
             rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} "
                                f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', [])
@@ -175,13 +181,34 @@ class RemoteStore:
             default = [ASSERTED]
         else:
             given = default_graph if isinstance(default_graph, (list, tuple)) else [default_graph]
-            default = [ASSERTED if isinstance(g, ox.DefaultGraph) else g for g in given]
+            # The store's own default graph holds nothing in this layout, as a local store's:
+            # it was read as graph/asserted, so named graphs alone answered from every file.
+            default = [g for g in given if not isinstance(g, ox.DefaultGraph)]
         # The Protocol leaves no named graphs when only default-graph-uri is given: keep them
         # all available to GRAPH patterns, as the local store does.
         named = self.named_graphs() if named_graphs is None else [
-            ASSERTED if isinstance(g, ox.DefaultGraph) else g for g in named_graphs]
-        return ([("default-graph-uri", g.value) for g in default]
-                + [("named-graph-uri", g.value) for g in named])
+            g for g in named_graphs if not isinstance(g, ox.DefaultGraph)]
+        return self.dataset_params(default, named)
+
+    def dataset_params(self, default: list, named: list) -> list[tuple[str, str]]:
+        """Return the Protocol parameters giving a query exactly these graphs, either list
+        possibly empty."""
+        # Without default-graph-uri a store uses a default graph of its own (Oxigraph's store
+        # default graph, Virtuoso's every graph): an empty one is said by naming EMPTY.
+        params = [("default-graph-uri", g.value) for g in default or [EMPTY]]
+        # Without named-graph-uri Oxigraph has no named graphs, as the Protocol says, but
+        # Virtuoso lets GRAPH ?g read every graph it has (its own included); naming EMPTY
+        # keeps them out there, and would show as a graph of its own to `GRAPH ?g {}` here.
+        if not named and self._unnamed_means_every_graph():
+            named = [EMPTY]
+        return params + [("named-graph-uri", g.value) for g in named]
+
+    def _unnamed_means_every_graph(self) -> bool:
+        # Asked of the store, once: does a query naming no named graphs see some all the same?
+        if self._unnamed_is_all is None:
+            self._unnamed_is_all = bool(self.select("ASK { GRAPH ?g { ?s ?p ?o } }",
+                                                    [("default-graph-uri", EMPTY.value)]))
+        return self._unnamed_is_all
 
     def select(self, query: str, params: list[tuple[str, str]],
                rejected: type[Exception] = StoreError):
@@ -212,21 +239,19 @@ class RemoteStore:
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None) -> list[ox.Quad]:
         """Return the quads matching a pattern (None matches anything), like Oxigraph's: no
-        graph reads the named graphs, ``DefaultGraph()`` reads graph/asserted."""
+        graph reads the named graphs, ``DefaultGraph()`` the store's default graph, which
+        holds nothing in this layout (graph/asserted is a named graph here)."""
         terms = (subject, predicate, obj)
         if any(isinstance(t, ox.BlankNode) for t in terms):
             raise ValueError("a remote store's blank nodes cannot be looked up by label")
-        s, p, o = (str(t) if t is not None else f"?{v}" for t, v in zip(terms, "spo"))
         if isinstance(graph_name, ox.DefaultGraph):
-            text, params = f"SELECT * WHERE {{ {s} {p} {o} }}", [("default-graph-uri", ASSERTED.value)]
-        else:
-            graphs = self.named_graphs() if graph_name is None else [graph_name]
-            text = f"SELECT * WHERE {{ GRAPH ?g {{ {s} {p} {o} }} }}"
-            params = [("default-graph-uri", ASSERTED.value)] + [
-                ("named-graph-uri", g.value) for g in graphs]
+            return []
+        s, p, o = (str(t) if t is not None else f"?{v}" for t, v in zip(terms, "spo"))
+        graphs = self.named_graphs() if graph_name is None else [graph_name]
+        rows = self.select(f"SELECT * WHERE {{ GRAPH ?g {{ {s} {p} {o} }} }}",
+                           self.dataset_params([], graphs))
         return [ox.Quad(subject or r["s"], predicate or r["p"], obj or r["o"],
-                        r["g"] if graph_name is None else graph_name)
-                for r in self.select(text, params)]
+                        r["g"] if graph_name is None else graph_name) for r in rows]
 
     # -- writing -------------------------------------------------------------------------
 
