@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
+from datetime import datetime, timedelta, timezone
 
 import pyoxigraph as ox
 import pytest
@@ -17,9 +18,11 @@ from alliance_graph.store.errors import StoreError
 from alliance_graph.store.layout import ASSERTED
 from alliance_graph.store.remote import RemoteStore
 from helpers import blank_nodes_erased
+from test_remote import cli, one_line_error, project
 
 STAGED = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
           f'FILTER(STRSTARTS(STR(?g), "{remote_load.STAGING}")) }}')
+RENEWED = "https://alliance-graph.example/load#renewed"
 CLAIMS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://alliance-graph.example/ontology/Claim> }"
 
 
@@ -29,6 +32,22 @@ def claims(remote: RemoteStore) -> int:
 
 def staged(remote: RemoteStore) -> list:
     return list(remote.select(STAGED, []))
+
+
+def age_claims(remote: RemoteStore, seconds: float) -> None:
+    """Make every claim on the store's load lock look renewed ``seconds`` ago."""
+    when = ox.Literal((datetime.now(timezone.utc) - timedelta(seconds=seconds)).isoformat(),
+                      datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
+    graph = remote_load.LOCK.value
+    remote.update(f"DELETE {{ GRAPH <{graph}> {{ ?c <{RENEWED}> ?t }} }} INSERT {{ GRAPH "
+                  f"<{graph}> {{ ?c <{RENEWED}> {when} }} }} WHERE {{ GRAPH <{graph}> {{ "
+                  f"?c <{RENEWED}> ?t }} }}")
+
+
+def claims_of_loads(remote: RemoteStore) -> list:
+    """Return the claims on the store's load lock (loads running, or killed)."""
+    return list(remote.select(f"SELECT ?c WHERE {{ GRAPH <{remote_load.LOCK.value}> "
+                              "{ ?c ?p ?o } }", []))
 
 
 def test_batches_keep_blank_node_groups_whole_and_lose_nothing(settings):
@@ -96,38 +115,78 @@ def test_reloading_replaces_the_build_and_drops_graphs_it_no_longer_has(mini, em
     assert claims(remote) == before and not staged(remote)
 
 
+class SwapRefused(RemoteStore):
+    """A store that refuses the swap's request (as one out of space or rights would)."""
+
+    def update(self, update: str, timeout: float | None = None) -> None:
+        if "MOVE" in update:
+            raise StoreError(f"{self.update_url} answered HTTP 500 Internal Server Error")
+        super().update(update, timeout)
+
+
 def test_a_failed_swap_leaves_the_previous_build_in_use(mini, empty_oxigraph):
     settings = mini.with_(store=f"{empty_oxigraph}/query")
     backends.load_into_store(settings)
     remote = RemoteStore.from_settings(settings)
     before = claims(remote)
     # The build goes in through the Graph Store endpoint, then the swap's update is refused.
+    with pytest.raises(StoreError, match="HTTP 500"):
+        remote_load.load(SwapRefused(f"{empty_oxigraph}/query"), build.cached_build(mini))
+    assert claims(remote) == before and not staged(remote) and not claims_of_loads(remote)
+    # An update URL refusing everything refuses the load's lock: nothing is written.
     broken = RemoteStore(f"{empty_oxigraph}/query", update_url=f"{empty_oxigraph}/nowhere")
     with pytest.raises(StoreError, match="HTTP 404"):
         remote_load.load(broken, build.cached_build(mini))
-    assert claims(remote) == before
-    assert staged(remote), "the refused store cannot drop them either: the next load does"
+    assert claims(remote) == before and not staged(remote)
     backends.load_into_store(settings)
     assert claims(remote) == before and not staged(remote)
 
 
-def test_a_swap_that_did_not_take_fails_instead_of_reporting_success(mini, empty_oxigraph,
-                                                                    tmp_path):
-    # An update URL answering 200 without updating (a login page in front of the store), as
-    # much as a second load dropping this one's staging graphs before its move: load said
-    # "loaded 18 named graphs", exit 0, and the store held the old build, or nothing.
+def test_an_update_url_that_does_not_update_fails_and_changes_nothing(mini, empty_oxigraph,
+                                                                      tmp_path):
+    # An update URL answering 200 without updating (a login page in front of the store): load
+    # said "loaded 18 named graphs", exit 0, the store serving the old build, its staging
+    # graphs left behind (the triple counts alone could not tell the builds apart).
+    url = f"{empty_oxigraph}/query"
+    backends.load_into_store(mini.with_(store=url))
+    facts = mini.data_dir / "facts.ttl"
+    facts.write_text(facts.read_text().replace('"Iron Dome" ;', '"Iron Dome (renamed)" ;'))
     process, page = servers.start_misbehaving_store("html", tmp_path / "update.log")
     try:
-        broken = RemoteStore(f"{empty_oxigraph}/query", update_url=page)
-        with pytest.raises(StoreError, match="does not hold the build after the swap .*"
-                                             "Run load again, alone"):
-            remote_load.load(broken, build.cached_build(mini))
+        done = cli(*project(mini), "--store", url, "load", "--update-url", page)
     finally:
         servers.stop(process)
+    line = one_line_error(done, 2)
+    assert f"{page} answers updates without making them" in line
+    remote = RemoteStore(url)
+    assert bool(remote.query('ASK { ?s ?p "Iron Dome" }'))
+    assert not bool(remote.query('ASK { ?s ?p "Iron Dome (renamed)" }'))
+    assert not staged(remote) and not claims_of_loads(remote)
+
+
+class SwapNotMade(RemoteStore):
+    """A store whose update URL answers the swap's request without making it."""
+
+    def update(self, update: str, timeout: float | None = None) -> None:
+        if "MOVE" not in update:
+            super().update(update, timeout)
+
+
+def test_a_swap_the_store_did_not_make_fails_and_leaves_nothing_behind(mini, empty_oxigraph):
+    url = f"{empty_oxigraph}/query"
+    backends.load_into_store(mini.with_(store=url))
+    facts = mini.data_dir / "facts.ttl"
+    facts.write_text(facts.read_text().replace('"Iron Dome" ;', '"Iron Dome (renamed)" ;'))
+    with pytest.raises(StoreError, match="the swap did not take: .* answered the update "
+                                         "without making it"):
+        remote_load.load(SwapNotMade(url), build.cached_build(mini))
+    remote = RemoteStore(url)
+    assert bool(remote.query('ASK { ?s ?p "Iron Dome" }'))
+    assert not staged(remote) and not claims_of_loads(remote)
 
 
 def test_a_killed_load_leaves_the_previous_build_and_the_next_load_cleans_up(
-        settings, empty_virtuoso, tmp_path):
+        settings, empty_virtuoso):
     # The shipped build through SPARQL Update takes Virtuoso a few seconds in dozens of
     # requests: kill the command in the middle of them.
     remote_settings = settings.with_(store=empty_virtuoso)
@@ -145,5 +204,29 @@ def test_a_killed_load_leaves_the_previous_build_and_the_next_load_cleans_up(
         child.send_signal(signal.SIGKILL)
         child.wait()
     assert claims(remote) == before
+    # Its lock holds until it expires (nothing tells a killed load from a slow one)...
+    with pytest.raises(StoreError, match=r"another load is filling this store \(.* pid "
+                                         rf"{child.pid}; its lock renewed \d+ s ago\)"):
+        backends.load_into_store(remote_settings)
+    # ... then the next load takes it over, and drops what the killed one left.
+    age_claims(remote, 86_400)  # a day: whatever zone the store's clock keeps
     backends.load_into_store(remote_settings)
-    assert claims(remote) == before and not staged(remote)
+    assert claims(remote) == before and not staged(remote) and not claims_of_loads(remote)
+
+
+def test_two_loads_at_once_one_loads_the_other_exits_2_naming_it(settings, kg, empty_store):
+    # Both went on: one exited 0, the other 2 ("does not hold the build after the swap"),
+    # and the store held both loads' blank-node triples (15 170 where the build has 13 160).
+    build.cached_build(settings)  # made: both commands start loading at once
+    command = [str(servers.BIN / "alliance-graph"), "--store", empty_store.url, "load"]
+    loads = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    done = [(load.wait(timeout=300), load.communicate()[1]) for load in loads]
+    assert sorted(code for code, _ in done) == [0, 2], done
+    error = next(err for code, err in done if code == 2)
+    assert "another load is filling this store (" in error and \
+        len(error.strip().splitlines()) == 1, error
+    remote = RemoteStore(empty_store.url)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert next(iter(remote.query(count)))["n"] == next(iter(kg.query(count)))["n"]
+    assert not staged(remote) and not claims_of_loads(remote)

@@ -7,10 +7,17 @@ them are in, and hold as many triples as they should, does one SPARQL Update mov
 the real names and drop the project's graphs the build no longer has.  A load that fails or is
 killed halfway leaves the previous build in use; its leftovers are dropped by the next load
 (before it starts, and again when it is done, for a request the store was still running when
-its client died).  Two loads into one store at once are not supported: each drops the other's
-staging graphs, and the one that notices fails; the graphs are counted once more after the
-swap, so a load whose swap did not take (on Virtuoso, moving a staging graph another load had
-dropped empties the real one) fails too, saying so, rather than report success.
+its client died).  The swap writes a marker naming the load (``LOADED``), read back after it
+with the graphs' triple counts: an update URL answering 200 without updating, or a swap that
+did not take, fails the load rather than report success.
+
+One load at a time: each first takes a lock in the store itself (``LOCK``).  It writes its
+claim, then reads every claim back; a claim of another load, seen before or after writing its
+own, makes it step back (two loads starting at once both may, and try again after a random
+pause).  Reading back, not an ``INSERT ... WHERE { FILTER NOT EXISTS ... }``, decides: under
+Oxigraph's "repeatable read" two updates running at once each miss the other's claim, and
+Virtuoso inserted a second claim past such a filter.  A load renews its claim while it runs;
+one not renewed for ``LOCK_EXPIRY`` seconds (a killed load's) is dropped by the next.
 
 Blank nodes must stay one node across graphs (a selector, and what was inferred about it), so
 each blank node's quads travel in one request document: the whole build as one N-Quads
@@ -24,12 +31,20 @@ of SQL (about 3 000 triples).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
+import random
+import re
+import socket
 import tempfile
+import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,6 +56,12 @@ from .remote import RemoteStore
 from .remote_answers import XSD
 
 STAGING = BASE + "loading/"
+LOCK = ox.NamedNode(BASE + "load-lock")   # the claims of loads running, one node each
+LOADED = ox.NamedNode(BASE + "loaded")    # which load swapped the build in use in
+_LOAD = BASE + "load#"                    # their properties
+LOCK_EXPIRY = 120.0                       # seconds a claim lasts without being renewed
+_RENEW_EVERY = LOCK_EXPIRY / 6
+_CLAIM_ATTEMPTS = 5
 # Datatypes whose constants Virtuoso changes in a template (see _insert_requests).
 _BOUND = {XSD + "decimal", XSD + "duration"}
 BATCH_QUADS = 1000
@@ -50,8 +71,17 @@ def load(remote: RemoteStore, nquads: Path, batch: int = BATCH_QUADS) -> list[ox
     """Replace this project's graphs in ``remote`` with the build in ``nquads``; return the
     graphs it now holds (graph/asserted included)."""
     timeout = max(remote.timeout, remote.load_timeout)
-    _drop_leftovers(remote, timeout)
     token = uuid.uuid4().hex[:12]
+    try:
+        with load_lock(remote, token) as lock:
+            return _load_locked(remote, nquads, batch, token, lock, timeout)
+    finally:
+        remote.forget()
+
+
+def _load_locked(remote: RemoteStore, nquads: Path, batch: int, token: str, lock: _Lock,
+                 timeout: float) -> list[ox.NamedNode]:
+    _drop_leftovers(remote, timeout)
 
     def staged(graph: ox.NamedNode) -> ox.NamedNode:
         return ox.NamedNode(f"{STAGING}{token}/{graph.value[len(PREFIX_IRIS['graph']):]}")
@@ -64,23 +94,37 @@ def load(remote: RemoteStore, nquads: Path, batch: int = BATCH_QUADS) -> list[ox
             for text in _insert_requests(_with_asserted(nquads), staged, batch):
                 remote.update(text, timeout)
         _check_counts(remote, {staged(g): n for g, n in expected.items()})
+        lock.check()
         stale = [g for g in remote.held_graphs() if g not in expected]
         remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g.value}>" for g in stale] + [
-            f"MOVE <{staged(g).value}> TO <{g.value}>" for g in sorted(expected, key=str)]),
-            timeout)
+            f"MOVE <{staged(g).value}> TO <{g.value}>" for g in sorted(expected, key=str)]
+            + _marker(token, nquads)), timeout)
         # The swap is checked, not trusted: an update URL answering 200 without updating (a
-        # login page in front of the store), or another load dropping this one's staging
-        # graphs before the move (which Virtuoso then makes from nothing, emptying each
-        # graph), both reported success before.
+        # login page in front of the store) reported success before, the old build in use.
+        _check_marker(remote, token)
         _check_counts(remote, expected, after_swap=True)
         # Once more: a killed load's last request may have landed while this one ran.
         _drop_leftovers(remote, timeout)
     except BaseException:
         _drop_staging(remote, token, timeout)
         raise
-    finally:
-        remote.forget()
     return sorted(expected, key=lambda g: g.value)
+
+
+def _marker(token: str, nquads: Path) -> list[str]:
+    # Written by the swap's own request: read back, it shows the swap was made.
+    return [f"DROP SILENT GRAPH <{LOADED.value}>",
+            f"INSERT DATA {{ GRAPH <{LOADED.value}> {{ <{LOADED.value}> <{_LOAD}token> "
+            f"{ox.Literal(token)} ; <{_LOAD}build> {ox.Literal(nquads.stem)} }} }}"]
+
+
+def _check_marker(remote: RemoteStore, token: str) -> None:
+    held = remote.select(f"ASK {{ GRAPH <{LOADED.value}> {{ <{LOADED.value}> <{_LOAD}token> "
+                         f"{ox.Literal(token)} }} }}", remote.dataset_params([], [LOADED]))
+    if not bool(held):
+        raise StoreError(f"the swap did not take: {remote.update_url} answered the update "
+                         "without making it (a page in front of the store?); the build in "
+                         "use is left as it was")
 
 
 def _with_asserted(nquads: Path) -> Iterator[ox.Quad]:
@@ -195,8 +239,8 @@ def _check_counts(remote: RemoteStore, expected: dict[ox.NamedNode, int],
              if held.get(g, 0) != n]
     if wrong and after_swap:
         raise StoreError(f"the store does not hold the build after the swap "
-                         f"({'; '.join(wrong[:3])}): another load at once, or an update URL "
-                         "that does not update? Run load again, alone")
+                         f"({'; '.join(wrong[:3])}): something else changed it meanwhile? "
+                         "Run load again")
     if wrong:
         raise StoreError("the store holds other triple counts than were sent "
                          f"({'; '.join(wrong[:3])}): the build in use is left as it was")
@@ -216,3 +260,118 @@ def _drop_staging(remote: RemoteStore, token: str, timeout: float) -> None:
             remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g.value}>" for g in graphs), timeout)
     except StoreError:
         pass  # the store itself failed: the next load drops what is left
+
+
+# -- one load at a time ----------------------------------------------------------------------
+
+class _Lock:
+    """A load's claim on the store (a node in graph LOCK), renewed while the load runs."""
+
+    def __init__(self, remote: RemoteStore, token: str):
+        # A store of its own: it is renewed from another thread while the load asks its own.
+        self.remote = copy.copy(remote)
+        self.claim = ox.NamedNode(f"{LOCK.value}/{token}")
+        self.stopped = threading.Event()
+        self.renewal = threading.Thread(target=self._renew, daemon=True)
+
+    def check(self) -> None:
+        """Raise StoreError unless the claim still holds (a claim unrenewed too long is
+        dropped by the next load)."""
+        if self.claim not in _claims(self.remote):
+            raise StoreError(f"this load's lock on the store was taken over (not renewed for "
+                             f"{LOCK_EXPIRY:g} s): the build in use is left as it was; run "
+                             "load again")
+
+    def _renew(self) -> None:
+        while not self.stopped.wait(_RENEW_EVERY):
+            try:
+                self.remote.update(
+                    f"DELETE {{ GRAPH <{LOCK.value}> {{ <{self.claim.value}> <{_LOAD}renewed> ?t "
+                    f"}} }} INSERT {{ GRAPH <{LOCK.value}> {{ <{self.claim.value}> "
+                    f"<{_LOAD}renewed> ?now }} }} WHERE {{ GRAPH <{LOCK.value}> {{ "
+                    f"<{self.claim.value}> <{_LOAD}renewed> ?t }} BIND(NOW() AS ?now) }}")
+            except StoreError:
+                pass  # the load's own requests meet the failure; check() sees a claim lost
+
+
+@contextmanager
+def load_lock(remote: RemoteStore, token: str, who: str | None = None) -> Iterator[_Lock]:
+    """Hold the store's load lock for the block; raise StoreError naming the load that holds
+    it (``who``: this process's host and id unless given)."""
+    lock = _Lock(remote, token)
+    try:
+        _take(lock.remote, lock.claim, who or f"{socket.gethostname()} pid {os.getpid()}")
+        lock.renewal.start()
+        yield lock
+    finally:  # a claim written, then interrupted, is dropped too
+        lock.stopped.set()
+        if lock.renewal.ident is not None:
+            lock.renewal.join()
+        try:
+            _release(lock.remote, lock.claim)
+        except StoreError:
+            pass  # the store failed: the claim expires
+
+
+def _take(remote: RemoteStore, claim: ox.NamedNode, who: str) -> None:
+    for attempt in range(_CLAIM_ATTEMPTS):
+        if attempt:  # two loads wrote their claims at once and both stepped back
+            time.sleep(random.uniform(0.2, 1.5))
+        others = _claims(remote)
+        if others:
+            raise StoreError(_held_by(others))
+        remote.update(f"INSERT {{ GRAPH <{LOCK.value}> {{ <{claim.value}> <{_LOAD}by> "
+                      f"{ox.Literal(who)} ; <{_LOAD}renewed> ?now }} }} "
+                      "WHERE { BIND(NOW() AS ?now) }")
+        claims = _claims(remote)
+        if claim not in claims:
+            raise StoreError(f"the store did not keep this load's lock: {remote.update_url} "
+                             "answers updates without making them (a page in front of the "
+                             "store?); nothing was changed")
+        if len(claims) == 1:
+            return
+        _release(remote, claim)
+    raise StoreError("other loads kept starting at the same moment: run load again, alone")
+
+
+def _held_by(claims: dict) -> str:
+    who, age = min(claims.values(), key=lambda c: c[1] or 0.0)
+    renewed = "just" if age is None else f"{age:.0f} s ago"
+    return (f"another load is filling this store ({who}; its lock renewed {renewed}): run load "
+            f"again when it is done (a lock not renewed for {LOCK_EXPIRY:g} s, a killed "
+            "load's, is taken over)")
+
+
+def _claims(remote: RemoteStore) -> dict[ox.NamedNode, tuple[str, float | None]]:
+    # Every live claim: who made it and how long ago it was renewed (on the store's clock, so
+    # loads on machines whose clocks differ agree); an expired one is dropped.
+    rows = remote.select(f"SELECT ?c ?who ?t (NOW() AS ?now) WHERE {{ GRAPH <{LOCK.value}> {{ "
+                         f"?c <{_LOAD}by> ?who OPTIONAL {{ ?c <{_LOAD}renewed> ?t }} }} }}",
+                         remote.dataset_params([], [LOCK]))
+    ages: dict[ox.NamedNode, tuple[str, float | None]] = {}
+    for r in rows:
+        age = None if r["t"] is None else _seconds_between(r["t"].value, r["now"].value)
+        known = ages.get(r["c"])
+        if known is None or age is None or (known[1] is not None and age < known[1]):
+            ages[r["c"]] = (r["who"].value, age)
+    for claim, (_, age) in list(ages.items()):
+        if age is not None and age > LOCK_EXPIRY:
+            _release(remote, claim)
+            del ages[claim]
+    return ages
+
+
+def _seconds_between(earlier: str, later: str) -> float:
+    try:
+        # Python reads six digits of a fraction at most (Oxigraph writes nine).
+        then, now = (datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", t))
+                     for t in (earlier, later))
+    except ValueError:
+        raise StoreError(f"the store's clock reads {later!r}, not a date and time") from None
+    if (then.tzinfo is None) != (now.tzinfo is None):  # Virtuoso's NOW() has no zone
+        then, now = then.replace(tzinfo=None), now.replace(tzinfo=None)
+    return (now - then).total_seconds()
+
+
+def _release(remote: RemoteStore, claim: ox.NamedNode) -> None:
+    remote.update(f"DELETE WHERE {{ GRAPH <{LOCK.value}> {{ <{claim.value}> ?p ?o }} }}")
