@@ -132,3 +132,33 @@ def test_a_graph_xml_cannot_carry_is_a_406_as_rdf_xml(settings):
         assert response.status_code == 200, path
         assert response.headers["Content-Type"].startswith("text/turtle")
         assert "a \\u0001 b" in response.text or "a \x01 b" in response.text
+
+
+def test_dumps_are_kept_once_per_format_written_within_the_caches_budget(settings):
+    # Kept by the client's whole list of formats, and outside any bound: 48 orderings of a
+    # few Accept headers grew the front by 220 MB, while /status said the cache was empty.
+    import itertools
+
+    from alliance_graph.web.app import create_app
+    client = create_app(settings).test_client()
+    service = client.application.extensions["alliance_graph"]
+    types = ["application/rdf+xml", "application/ld+json", "text/turtle", "application/n-triples"]
+    for order in itertools.permutations(types, 3):
+        accept = ", ".join(f"{t};q={1 - i / 10}" for i, t in enumerate(order))
+        assert client.get("/rdf-graphs?default", headers={"Accept": accept}).status_code == 200
+    dumps = [key for key in service.responses.entries if key[0] == "dump"]
+    assert len(dumps) <= len(types) and service.responses.size <= service.responses.budget
+    assert client.get("/status").json["response_cache"]["entries"] >= len(dumps) > 0
+    # With the cache off nothing is kept, and the dumps are still answered.
+    off = create_app(settings.with_(response_cache_bytes=0)).test_client()
+    assert off.get("/dataset").status_code == 200
+    assert not off.application.extensions["alliance_graph"].responses.entries
+
+
+@pytest.mark.parametrize("path", ["/rdf-graphs?default", "/dataset", "/dataset?format=graphml"])
+def test_if_match_naming_another_dump_is_412(endpoint, path):
+    # It was ignored (200): RFC 9110, 13.1.1, as /sparql answers it.
+    tag = fetch(endpoint + path)[1]["ETag"]
+    status, headers, body = fetch(endpoint + path, headers={"If-Match": '"nope"'})
+    assert (status, headers["ETag"]) == (412, tag) and body.startswith(b"If-Match names no tag")
+    assert fetch(endpoint + path, headers={"If-Match": tag})[0] == 200

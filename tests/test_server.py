@@ -93,6 +93,25 @@ def test_a_head_over_the_limit_is_refused(endpoint):
     assert code == b"431" and body.startswith(b"request header fields too large")
 
 
+def test_a_long_url_beside_long_header_fields_is_431_not_414(endpoint):
+    # Both under the limit alone, over it together: the fields' doing (it said the URL).
+    code, _ = refusal(endpoint, b"GET /sparql?query=ASK%7B%7D&x=" + b"a" * 40_000
+                      + b" HTTP/1.1\r\nHost: x\r\nX-B: " + b"c" * 30_000 + b"\r\n\r\n")
+    assert code == b"431"
+
+
+def test_a_body_framed_two_ways_is_refused_and_nothing_after_it_is_read(endpoint):
+    # Content-Length and Transfer-Encoding: waitress read the chunks, kept the connection, and
+    # answered what followed them as a second request (request smuggling, RFC 9112, 6.1).
+    with socket.create_connection(address(endpoint), timeout=10) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: a\r\nContent-Type: application/sparql-"
+                     b"query\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     b"5\r\nASK{}\r\n0\r\n\r\nGET /status HTTP/1.1\r\nHost: a\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 400 ") and answer.count(b"HTTP/1.1 ") == 1
+    assert b"both Content-Length and Transfer-Encoding" in answer
+
+
 def test_a_url_over_the_limit_is_414_and_says_to_post(endpoint):
     # It was 431, of header fields the client never sent; SPARQLWrapper turns a 414 into
     # advice to use POST.

@@ -49,8 +49,6 @@ class Service:
     graphs: dict[str, ox.NamedNode] = field(default_factory=dict)
     examples: list = field(default_factory=list)
     responses: response_cache.ResponseCache | None = None
-    # Graph Store and dataset dumps: one per graph and format, so bounded by what is held.
-    dumps: dict = field(default_factory=dict)
     # Service descriptions, per endpoint URL (the Host header is the client's to choose).
     descriptions: response_cache.ResponseCache | None = None
     # Each client address's share of the engine's query slots (client_share.py).
@@ -68,7 +66,7 @@ class Service:
         """Drop what was made from an earlier build once the engine serves another.
 
         A directory store rebuilt by ``load`` while it is served is opened by the next engine
-        (one started after a kill): its answers, dumps, description, figures and graphs then
+        (one started after a kill): its answers and dumps, description, figures and graphs then
         differ, and the front kept the old ones (two answers to one query at once)."""
         version = self.engine.info["version"]
         if version == self._serving:
@@ -79,7 +77,7 @@ class Service:
             self.graphs = {g.value: g for g in self.kg.default_graph(True)}
             self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
             self.descriptions = response_cache.ResponseCache(4 * 2**20)
-            self.dumps, self._stats = {}, None
+            self._stats = None
             self._serving = version
 
     @property

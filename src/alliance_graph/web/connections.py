@@ -13,6 +13,8 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
   client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
   the connection is dropped and the thread freed.
+- **One framing** for every request body: Content-Length beside Transfer-Encoding is a 400,
+  the connection closed (RFC 9112, 6.1), so nothing after it is read as a request of its own.
 - **One valid host** for every request, or a 400 (RFC 9112, 3.2): the Host header, required
   of HTTP/1.1, or the authority of an absolute URL; HTTP/1.0 without one is taken as addressed
   to the address it reached.
@@ -38,6 +40,7 @@ from collections import Counter
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
 
@@ -59,9 +62,24 @@ def _response(status: str, message: str) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
+class Parser(HTTPRequestParser):
+    """Waitress's request parser, refusing a request framed two ways."""
+
+    def parse_header(self, header_plus):
+        super().parse_header(header_plus)
+        # Content-Length beside Transfer-Encoding: waitress read the body by the latter and
+        # kept the connection open, so what a proxy framing by the length took for the body
+        # was read here as a second request (request smuggling).  RFC 9112, 6.1 allows a
+        # refusal, and requires the connection closed: the refusal does both.
+        if self.chunked and "CONTENT_LENGTH" in self.headers:
+            raise ParsingError("a request may not carry both Content-Length and "
+                               "Transfer-Encoding (RFC 9112, 6.1)")
+
+
 class Channel(HTTPChannel):
     """One client connection: when its unfinished request began, and whose address it is."""
 
+    parser_class = Parser
     task_class = Task
     error_task_class = Refusal
 

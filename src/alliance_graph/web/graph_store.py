@@ -6,9 +6,10 @@ graphs, a 400), ``/dataset`` every graph as TriG or N-Quads, or with ``?format=g
 (``nodes-csv``, ``edges-csv``) the entities and plain facts as a network for graph viewers
 (``query/network.py``).  Formats are negotiated as for queries: a graph RDF/XML cannot carry
 is written in the client's next choice.  The default graph asked for as TriG or N-Quads is
-written as the default graph, not as the files' graphs it is made of.  The store never
-changes while the app serves, so each answer is serialized once and kept, and carries an ETag
-of the dataset's version and what was asked, as query answers do: a client holding it gets 304.
+written as the default graph, not as the files' graphs it is made of.  A build never changes
+while it is served, so each dump is kept in the response cache (within its byte budget) once
+written, and carries an ETag of the dataset's version and what was asked, as query answers
+do: a client holding it gets 304, and an If-Match naming another tag 412.
 """
 
 from __future__ import annotations
@@ -23,66 +24,90 @@ from ..query.refused import Refused
 from . import negotiation
 from .negotiation import media_type, pick_formats
 from .pages import safety
-from .protocol import TRUE, content_tag, error, etag, matches, service
+from .protocol import TRUE, content_tag, error, etag, matches, precondition_failed, service
 
 bp = Blueprint("graph_store", __name__)
 bp.after_request(safety.protect)
 
 
-def _answer(svc, key, make, headers: dict | None = None) -> Response:
-    """Answer the dump ``key`` with its ETag, or 304; ``make()`` returns its bytes and their
-    Content-Type the first time."""
+def _answer(svc, key, candidates, headers: dict | None = None) -> Response:
+    """Answer the dump ``key`` with its ETag, or 304 (412 for an If-Match naming another);
+    ``candidates`` are ``(format name, make)`` in the client's order, ``make()`` returning the
+    bytes and their Content-Type, or raising Uncarried for a format that cannot carry them."""
     if not svc.settled:  # a remote store, which may change while served: made each time
         try:
-            body, ctype = make()
+            body, ctype = _first_carried(candidates)
         except Refused as exc:
             return error(exc.status, str(exc))
         tag = content_tag(body, ctype)
-        if matches(request.headers.get("If-None-Match"), tag):
-            return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})
-        return Response(body, 200, {**(headers or {}), "Content-Type": ctype, "ETag": tag,
-                                    "Vary": "Accept"})
-    tag = etag(svc.version, key)
+    else:
+        tag = etag(svc.version, key)
+    failed = precondition_failed(request.headers.get("If-Match"), tag)
+    if failed:
+        status, failed_headers, failed_body = failed
+        return Response(failed_body, status, failed_headers)
     if matches(request.headers.get("If-None-Match"), tag):
         return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})
-    dumps, kept = svc.dumps, (svc.version, key)  # as protocol.answer keeps its answers
-    made = dumps.get(kept)
-    if made is None:
+    if svc.settled:
+        # Kept in the response cache, by the format written (not by the client's list of
+        # formats, whose orderings kept the same few bodies two dozen times, 220 MB in all,
+        # outside any bound), under the build's version, within the cache's byte budget.
+        kept = [(name, lambda name=name, make=make: _kept(svc, (key[0], key[1], name), make))
+                for name, make in candidates]
         try:
-            made = dumps[kept] = make()
+            body, ctype = _first_carried(kept)
         except Refused as exc:
             return error(exc.status, str(exc))
-    body, ctype = made
     return Response(body, 200, {**(headers or {}), "Content-Type": ctype, "ETag": tag,
                                 "Vary": "Accept"})
 
 
-def _graphs(svc, graphs, formats, as_default: bool = False) -> tuple[bytes, str]:
-    """Return the quads of ``graphs`` written in the first of ``formats`` that carries them
-    (RDF/XML cannot carry some: the client's next choice then), and its Content-Type.
+def _kept(svc, key, make) -> tuple[bytes, str]:
+    """Return ``make()``'s dump from the response cache, made and kept the first time."""
+    responses, kept = svc.responses, ("dump", svc.version, key)
+    made = responses.get(kept)
+    if made is None:
+        made = make()
+        responses.put(kept, made, len(made[0]))
+    return made
+
+
+def _first_carried(candidates) -> tuple[bytes, str]:
+    """Return the first candidate's dump that its format carries; 406 when none does."""
+    first = None
+    for _, make in candidates:
+        try:
+            return make()
+        except Uncarried as exc:
+            first = first or exc
+    raise Refused(406, str(first))
+
+
+def _written(svc, graphs, fmt, as_default: bool = False) -> tuple[bytes, str]:
+    """Return the quads of ``graphs`` written in ``fmt`` and its Content-Type; Uncarried when
+    RDF/XML cannot carry them (the client's next choice is then written).
 
     ``as_default``: the graphs are read as one, the default graph, which a TriG or N-Quads
     answer writes as such (it held the per-file graphs, so that a client reading "the default
     graph" out of it found nothing in its own)."""
     quads = svc.kg.graph_quads(graphs)
-    first = None
-    for fmt in formats:
-        if fmt.name not in ("trig", "nq"):
-            # Several graphs read as one are their merge: a triple two files state, once.
-            items = list(dict.fromkeys(q.triple for q in quads))
-        elif as_default:
-            items = list(dict.fromkeys(ox.Quad(*q.triple, ox.DefaultGraph()) for q in quads))
-        else:
-            items = quads
-        data = queries.serialize(items, fmt.name)
-        if fmt.oxigraph == ox.RdfFormat.RDF_XML:
-            data, problem = readable_xml(data)
-            if problem:
-                first = first or Uncarried(fmt, f"{problem}: it holds a character or an IRI "
-                                                "XML cannot carry")
-                continue
-        return data, media_type(fmt)
-    raise Refused(406, str(first))
+    if fmt.name not in ("trig", "nq"):
+        # Several graphs read as one are their merge: a triple two files state, once.
+        items = list(dict.fromkeys(q.triple for q in quads))
+    elif as_default:
+        items = list(dict.fromkeys(ox.Quad(*q.triple, ox.DefaultGraph()) for q in quads))
+    else:
+        items = quads
+    data = queries.serialize(items, fmt.name)
+    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+        data, problem = readable_xml(data)
+        if problem:
+            raise Uncarried(fmt, f"{problem}: it holds a character or an IRI XML cannot carry")
+    return data, media_type(fmt)
+
+
+def _graph_candidates(svc, graphs, formats, as_default: bool = False) -> list:
+    return [(f.name, lambda f=f: _written(svc, graphs, f, as_default)) for f in formats]
 
 
 @bp.route("/rdf-graphs", methods=["GET"])
@@ -111,7 +136,7 @@ def rdf_graphs():
     except Refused as exc:
         return error(exc.status, str(exc))
     return _answer(svc, ("gsp", tuple(g.value for g in graphs), tuple(f.name for f in formats)),
-                   lambda: _graphs(svc, graphs, formats, as_default=not named))
+                   _graph_candidates(svc, graphs, formats, as_default=not named))
 
 
 @bp.route("/dataset", methods=["GET"])
@@ -124,7 +149,8 @@ def dataset():
         media = network.MEDIA_TYPES[name]
         filename = "alliance-graph." + name.replace("-csv", ".csv")
         ctype = media + ("; charset=utf-8" if media.startswith("text/") else "")
-        return _answer(svc, ("network", name), lambda: (network.write(svc.kg, name), ctype),
+        return _answer(svc, ("network", name, ()),
+                       [(name, lambda: (network.write(svc.kg, name), ctype))],
                        {"Content-Disposition": f'inline; filename="{filename}"'})
     try:
         formats = pick_formats(request.args.getlist("format"), negotiation.DATASET_OFFERS,
@@ -134,5 +160,5 @@ def dataset():
             exc = Refused(exc.status, f"{exc}, {', '.join(network.FORMATS)}")
         return error(exc.status, str(exc))
     graphs = [svc.graphs[name] for name in sorted(svc.graphs)]
-    return _answer(svc, ("dataset", tuple(f.name for f in formats)),
-                   lambda: _graphs(svc, graphs, formats))
+    return _answer(svc, ("dataset", (), tuple(f.name for f in formats)),
+                   _graph_candidates(svc, graphs, formats))

@@ -86,8 +86,7 @@ class Refusal(ErrorTask):
 
 
 def _long_request_line(request) -> bool:
-    """Return whether a head refused as too large was mostly its request line: waitress keeps
-    what it had read of the head before the last chunk, and a line that had not ended there,
-    or took half the limit, is the URL's doing."""
-    line_end = request.header_plus.find(b"\n")
-    return line_end < 0 or line_end >= request.adj.max_request_header_size // 2
+    """Return whether a head refused as too large was so for its request line alone: waitress
+    keeps what it had read of the head before the last chunk, and a line that had not ended
+    there is the URL's doing (a long URL beside long header fields is the fields': 431)."""
+    return request.header_plus.find(b"\n") < 0
