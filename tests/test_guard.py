@@ -717,3 +717,18 @@ def test_generated_queries_that_oxigraph_reads_as_service_calls_are_refused():
 def test_volatile(text, volatile):
     assert parses_as_query(text)
     assert guard.check(text, P).volatile is volatile
+
+
+@pytest.mark.parametrize("text, said", [
+    # Each ended in "(\u escapes are read only inside IRIs and strings)", escape or not.
+    ('ASK { ?s ?p "abc }', 'at line 1, column 13): this " opens a string that is not closed'),
+    ("ASK { ?s ?p 'abc }", "at line 1, column 13): this ' opens a string that is not closed"),
+    ("ASK { \\u0053ERVICE }", "a \\u escape is read only inside IRIs and strings"),
+    ("ASK { ¤ }", "'¤' (U+00A4 CURRENCY SIGN) starts no SPARQL token here"),
+    ("ASK { \ufeff }", "(U+FEFF ZERO WIDTH NO-BREAK SPACE) starts no SPARQL token here"),
+])
+def test_text_no_token_starts_is_said_for_what_it_is(text, said):
+    with pytest.raises(guard.Refused) as refused:
+        guard.check(text, PREFIX_IRIS)
+    assert refused.value.status == 400 and said in str(refused.value)
+    assert "escape" not in str(refused.value) or "\\u" in text

@@ -79,6 +79,11 @@ def test_parse_accept_clamps_weights():
     ("JSON", GRAPH_OFFERS, "jsonld"),
     ("JSON", RESULT_OFFERS, "json"),
     ("n3", RESULT_OFFERS, None),
+    # RDF/XML's names never stand for SPARQL's results XML (rdf+xml gave it, its media type
+    # a 406).
+    ("rdf+xml", RESULT_OFFERS, None),
+    ("rdf", RESULT_OFFERS, None),
+    ("application/rdf+xml", RESULT_OFFERS, None),
 ])
 def test_format_parameter(value, offers, expected):
     assert by_parameter(value, offers) == expected

@@ -190,6 +190,7 @@ def test_a_format_parameter_may_carry_a_charset(endpoint):
     ({"format": "JSON"}, "application/ld+json"),
     ({"output": "nt"}, "application/n-triples"),  # Fuseki's name for the parameter
     ({"format": "nt", "output": "json"}, "application/n-triples"),  # format wins
+    ({"format": "", "output": "nt"}, "application/n-triples"),  # a blank one names nothing
 ])
 def test_format_names_clients_send_for_graphs(endpoint, params, expected):
     status, headers, body = get(endpoint, SOME, accept="text/turtle", **params)

@@ -23,6 +23,7 @@ are mirrored on purpose, each stricter than a plain tokenizer:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -165,8 +166,21 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
 
 
 def _unreadable(text: str, token: Token):
-    raise Refused(400, f"syntax error ({where(text, token)}): {token.text!r} starts no "
-                       "SPARQL token here (\\u escapes are read only inside IRIs and strings)")
+    raise Refused(400, f"syntax error ({where(text, token)}): {_what_is_wrong(text, token)}")
+
+
+def _what_is_wrong(text: str, token: Token) -> str:
+    """Say what the character no SPARQL token starts with is doing there: an unclosed string,
+    an escape outside IRIs and strings, or a character by its code point."""
+    char = token.text
+    if char in "\"'":
+        return (f"this {char} opens a string that is not closed where SPARQL allows: before "
+                f"its line ends ({char * 3} for a string of several lines)")
+    if char == "\\" and text.startswith(("\\u", "\\U"), token.start):
+        return ("a \\u escape is read only inside IRIs and strings, not as the query's own "
+                "text")
+    name = unicodedata.name(char, "")
+    return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''}) starts no SPARQL token here"
 
 
 def _split(token: Token, wanted: frozenset[str]) -> list[Token] | None:

@@ -124,10 +124,12 @@ DATASET_OFFERS = offers(GRAPH_FORMATS, DATASET_ORDER)
 
 # Short names clients put in a ``format`` parameter, for the formats they mean, in the order
 # to try them: SPARQLWrapper sends ``n3``, ``rdf+xml`` and ``json`` (for a graph too) as they
-# stand, Fuseki and Virtuoso users ``ttl`` or ``ntriples``.
+# stand, Fuseki and Virtuoso users ``ttl`` or ``ntriples``.  Each stands for what its media
+# type does, no more: ``rdf+xml`` is RDF/XML, never SPARQL's results XML.
 _SHORT_NAMES = {"ttl": ("turtle",), "n3": ("turtle",), "n-triples": ("nt",), "ntriples": ("nt",),
-                "json-ld": ("jsonld",), "json": ("json", "jsonld"), "rdfxml": ("xml",),
-                "rdf+xml": ("xml",), "rdf": ("xml",), "nquads": ("nq",), "n-quads": ("nq",)}
+                "json-ld": ("jsonld",), "json": ("json", "jsonld"),
+                "rdfxml": ("application/rdf+xml",), "rdf+xml": ("application/rdf+xml",),
+                "rdf": ("application/rdf+xml",), "nquads": ("nq",), "n-quads": ("nq",)}
 
 
 def by_parameter(value: str, offered: list[tuple[str, list[str]]]) -> str | None:

@@ -183,11 +183,13 @@ def read_request(environ, limit: int) -> QueryRequest | None:
     if not text.strip():
         raise Refused(400, "the query parameter is empty: send a SPARQL query in it, or no "
                            "query parameter at all for the service description")
-    # ``output`` is Fuseki's name for ``format``; SPARQLWrapper sends both.
+    # ``output`` is Fuseki's name for ``format``; SPARQLWrapper sends both.  A blank value
+    # names nothing (``format=&output=csv`` is CSV).
+    named = [v for v in params.get("format", []) if v] or \
+        [v for v in params.get("output", []) if v]
     return QueryRequest(text, params.get("default-graph-uri", []),
                         params.get("named-graph-uri", []),
-                        params.get("inferred", [""])[0].lower() in TRUE,
-                        params.get("format") or params.get("output") or [])
+                        params.get("inferred", [""])[0].lower() in TRUE, named)
 
 
 def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
