@@ -44,7 +44,9 @@ def current_build(folder: Path) -> str | None:
     except FileNotFoundError:
         return None
     except NotADirectoryError as exc:  # it said "[Errno 20] Not a directory: '.../CURRENT'"
-        raise StoreError(f"{folder} is a file, not a folder for a directory store") from exc
+        if folder.is_file():
+            raise StoreError(f"{folder} is a file, not a folder for a directory store") from exc
+        raise  # a folder above it is a file: said as any path that cannot be used
     return name if (folder / f"build-{name}").is_dir() else None
 
 
