@@ -76,9 +76,10 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     # A byte-order mark, as a file saved by some editors starts with, is not the query's.
     sparql = sparql.removeprefix("\ufeff")
     try:
-        tokens_within(sparql, bounds or DEFAULT_BOUNDS)
-        if not graphs:
-            graphs = _own_dataset(kg, sparql, inferred)
+        if graphs:
+            tokens_within(sparql, bounds or DEFAULT_BOUNDS)
+        else:  # the checks read the bounds first, on the same tokens
+            graphs = _own_dataset(kg, sparql, inferred, bounds or DEFAULT_BOUNDS)
     except Refused as exc:
         raise QueryError(str(exc)) from exc
     try:
@@ -89,11 +90,12 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
 
-def _own_dataset(kg, sparql: str, inferred: bool) -> dict:
+def _own_dataset(kg, sparql: str, inferred: bool, bounds: Bounds) -> dict:
     """Return the ``kg.query`` arguments for the graphs the query's FROM and FROM NAMED name
-    ({} when it names none): they were ignored, the query running over every file."""
+    ({} when it names none): they were ignored, the query running over every file.  Raise
+    Refused for a query over ``bounds``."""
     try:
-        plan = guard.check(sparql, PREFIX_IRIS)
+        plan = guard.check(sparql, PREFIX_IRIS, (), bounds)
     except Refused as exc:
         if exc.status == 403:  # an update or a SERVICE call: the engine has its say on them
             return {}
