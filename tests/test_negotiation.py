@@ -52,6 +52,15 @@ CASES = [
     # Nothing but empty elements is no preference, like an empty header (it was a 406).
     (",", GRAPH_OFFERS, "turtle"),
     (" , ;q=0.5 ,", RESULT_OFFERS, "json"),
+    # Older or unregistered names that Oxigraph's server answers to (they were 406s here).
+    ("text/tsv", RESULT_OFFERS, "tsv"),
+    ("application/x-sparql-results+json", RESULT_OFFERS, "json"),
+    ("application/x-sparql-results+xml", RESULT_OFFERS, "xml"),
+    ("text/json", RESULT_OFFERS, "json"),
+    ("text/json", GRAPH_OFFERS, "jsonld"),
+    ("application/n3", GRAPH_OFFERS, "turtle"),
+    ("application/turtle", GRAPH_OFFERS, "turtle"),
+    ("text/tsv", GRAPH_OFFERS, None),
 ]
 
 

@@ -612,3 +612,14 @@ def test_a_bad_percent_escape_in_a_form_is_named_as_such(endpoint):
     status, _, body = fetch(f"{endpoint}/sparql", data=b"query=ASK{}%ff",
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 400 and b"percent-encoded value that is not valid UTF-8" in body
+
+
+@pytest.mark.parametrize("accept, media_type", [
+    ("text/tsv", "text/tab-separated-values"),
+    ("application/x-sparql-results+json", "application/sparql-results+json"),
+    ("text/json", "application/sparql-results+json"),
+])
+def test_older_result_media_types_oxigraph_takes_are_answered(endpoint, accept, media_type):
+    # They were 406s here, where Oxigraph's server answers them.
+    status, headers, _ = get(endpoint, TYPES, accept=accept)
+    assert status == 200 and headers["Content-Type"].split(";")[0] == media_type

@@ -27,6 +27,14 @@ ALIASES = [
     ("application/json-ld", "jsonld"),
     ("application/x-trig", "trig"),
     ("text/x-nquads", "nq"),
+    # Older or unregistered names Oxigraph's server answers to as well.
+    ("text/tsv", "tsv"),
+    ("application/x-sparql-results+json", "json"),
+    ("application/x-sparql-results+xml", "xml"),
+    ("text/json", "json"),
+    ("text/json", "jsonld"),
+    ("application/n3", "turtle"),
+    ("application/turtle", "turtle"),
 ]
 
 # Answers in these media types are text, sent with their charset.
