@@ -162,3 +162,20 @@ def test_a_blank_variable_sets_nothing():
     # "   " made a cache folder named with three spaces.
     blank = settings_mod.for_command_line({}, {"ALLIANCE_GRAPH_CACHE": "   "}, None)
     assert blank.cache_dir == settings_mod.for_command_line({}, {}, None).cache_dir
+
+
+def test_a_root_given_in_python_takes_its_folders_along(tmp_path):
+    # Settings(root=X) and .with_(root=X) kept the checkout's folders: ag.add(...,
+    # Settings(root=X)) merged into the checkout's data/, not X's.
+    made = Settings(root=tmp_path)
+    moved = Settings().with_(root=tmp_path)
+    for settings in (made, moved):
+        assert (settings.data_dir, settings.ontology_dir, settings.queries_dir) == (
+            tmp_path / "data", tmp_path / "ontology", tmp_path / "queries")
+        assert settings.cache_dir == tmp_path / ".cache"
+        assert settings.sources_dir == tmp_path.parent / "shared" / "sources"
+    # A folder given with it stays as given, and one given before the root changes too.
+    assert Settings(root=tmp_path, data_dir=tmp_path / "elsewhere").data_dir == \
+        tmp_path / "elsewhere"
+    kept = Settings().with_(data_dir=tmp_path / "mine").with_(root=tmp_path / "p")
+    assert kept.data_dir == tmp_path / "mine" and kept.ontology_dir == tmp_path / "p" / "ontology"

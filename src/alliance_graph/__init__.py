@@ -43,9 +43,12 @@ def load(settings=None, *, timeout=None):
 
 
 def run(kg, sparql: str, *, inferred: bool = False):
-    """Run a SPARQL query (project prefixes may stay undeclared); return Oxigraph's result."""
+    """Run a SPARQL query (project prefixes may stay undeclared); return Oxigraph's result,
+    to be read once, on this thread (``query.thread_bound``: read from another thread,
+    pyoxigraph aborts the process; a RuntimeError says so instead)."""
     from .query.results import run as run_query
-    return run_query(kg, sparql, inferred=inferred)
+    from .query.thread_bound import ThreadBound
+    return ThreadBound(run_query(kg, sparql, inferred=inferred))
 
 
 def rows(result) -> list[dict]:
@@ -77,15 +80,19 @@ def add(paths, settings=None, into=None):
 
 
 def _paths(paths) -> list:
+    import os
     from os import PathLike
     from pathlib import Path
 
     # One path is one file: a string is not a list of one-letter file names.
     if isinstance(paths, (str, bytes, PathLike)):
         paths = [paths]
-    if paths is None or not list(paths):
+    # Read once: a generator tested for emptiness first was empty by the time it was used,
+    # and a proposal with findings was reported to conform, no file checked.
+    paths = [] if paths is None else list(paths)
+    if not paths:
         raise ValueError("give the Turtle file to check (a path), or a list of them")
-    return [Path(p) for p in paths]
+    return [Path(os.fsdecode(p)) for p in paths]
 
 
 # The exceptions a caller catches, and the converter ``rows`` points at for graphs, reachable

@@ -274,9 +274,25 @@ class Settings:
         """Queries one client address may have evaluated at once (``queries_per_client``)."""
         return self.queries_per_client or max(1, self.workers - 1)
 
+    def __post_init__(self):
+        # ``Settings(root=X)`` kept the default project's folders: a library caller's
+        # ``ag.add(..., Settings(root=X))`` merged into the checkout's data/, not X's.  The
+        # folders left at the default project's follow the root given.
+        if Path(self.root) != _DEFAULT_PATHS["root"]:
+            for name, path in project_paths(Path(self.root)).items():
+                if getattr(self, name) == _DEFAULT_PATHS[name]:
+                    object.__setattr__(self, name, path)
+
     def with_(self, **changes) -> Settings:
-        """Return a copy with the given fields changed (None values are ignored)."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """Return a copy with the given fields changed (None values are ignored); a new
+        ``root`` takes along the folders that were the old root's own (``project_paths``)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if "root" in changes and Path(changes["root"]) != Path(self.root):
+            old, new = project_paths(Path(self.root)), project_paths(Path(changes["root"]))
+            for name, path in old.items():
+                if name not in changes and getattr(self, name) == path:
+                    changes[name] = new[name]
+        return replace(self, **changes)
 
     def input_files(self) -> list[Path]:
         """Return the Turtle files the graph is built from, ontology first, in stable order."""

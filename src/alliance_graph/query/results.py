@@ -22,6 +22,7 @@ from . import guard
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .dataset import Dataset
 from .refused import Refused
+from .thread_bound import unwrap
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def _own_dataset(kg, sparql: str, inferred: bool, bounds: Bounds) -> dict:
 
 
 def kind_of(result) -> str:
-    """Return "select", "ask" or "graph" for an Oxigraph query result."""
+    """Return "select", "ask" or "graph" for an Oxigraph query result (or ``ag.run``'s)."""
+    result = unwrap(result, consume=False)
     if isinstance(result, ox.QuerySolutions):
         return "select"
     if isinstance(result, ox.QueryBoolean):
@@ -121,7 +123,10 @@ def rows(result) -> list[dict]:
     if kind != "select":
         raise TypeError("rows() reads the solutions of a SELECT query, not " + (
             "an ASK result: bool(result) is its answer" if kind == "ask" else
-            "a CONSTRUCT or DESCRIBE result: iterate over its triples, or use to_rdflib(result)"))
+            "a CONSTRUCT or DESCRIBE result: iterate over its triples, or use to_rdflib(result)"
+            if isinstance(unwrap(result, consume=False), ox.QueryTriples) else
+            f"{type(result).__name__}: give it what run() returns for a SELECT query"))
+    result = unwrap(result)
     names = [v.value for v in result.variables]
     with evaluating():
         return [{n: s[n] for n in names} for s in result]
@@ -132,7 +137,7 @@ def to_rdflib(result):
     import rdflib  # here: the query engine's process never needs rdflib
 
     with evaluating():
-        triples = list(result)
+        triples = list(unwrap(result))
     return rdf.to_rdflib(triples, bind_prefixes(rdflib.Graph()))
 
 
