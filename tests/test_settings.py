@@ -179,3 +179,12 @@ def test_a_root_given_in_python_takes_its_folders_along(tmp_path):
         tmp_path / "elsewhere"
     kept = Settings().with_(data_dir=tmp_path / "mine").with_(root=tmp_path / "p")
     assert kept.data_dir == tmp_path / "mine" and kept.ontology_dir == tmp_path / "p" / "ontology"
+
+
+def test_a_folder_given_stays_as_given_even_where_it_is_the_checkouts(tmp_path):
+    # Only the folders left out follow the root: --project X --sources <the checkout's
+    # sources> must keep those sources, through the engine's JSON round trip too.
+    checkout = Settings()
+    given = Settings(root=tmp_path, sources_dir=checkout.sources_dir)
+    assert given.sources_dir == checkout.sources_dir and given.data_dir == tmp_path / "data"
+    assert Settings.from_json(given.to_json()) == given

@@ -74,7 +74,7 @@ class NoGraphFound(ValueError):
 
 def _typed(declared: str, value):
     """Return a JSON or environment value as the field's declared type."""
-    if declared == "Path":
+    if declared.startswith("Path"):  # "Path", or "Path | None" for a root's folder
         return Path(value)
     if declared.startswith("tuple"):
         return tuple(value)
@@ -90,12 +90,13 @@ class Settings:
     # The project folder (``project_paths``): graph names are file paths relative to it
     # (ontology/..., data/...); a project kept elsewhere (a benchmark's generated one) sets
     # ALLIANCE_GRAPH_PROJECT, or --project, and its folders follow.
+    # The folders left out are the root's own (``__post_init__``).
     root: Path = _DEFAULT_PATHS["root"]
-    ontology_dir: Path = _DEFAULT_PATHS["ontology_dir"]
-    data_dir: Path = _DEFAULT_PATHS["data_dir"]
-    sources_dir: Path = _DEFAULT_PATHS["sources_dir"]
-    cache_dir: Path = _DEFAULT_PATHS["cache_dir"]
-    queries_dir: Path = _DEFAULT_PATHS["queries_dir"]
+    ontology_dir: Path | None = None
+    data_dir: Path | None = None
+    sources_dir: Path | None = None
+    cache_dir: Path | None = None
+    queries_dir: Path | None = None
     # Files in ontology/ that are published but not reasoned over: the SHACL shapes
     # (constraints, not axioms) and the alignments to schema.org and DBpedia, whose classes
     # model some things differently (alignments.ttl says how; a reasoner would mix them).
@@ -275,13 +276,12 @@ class Settings:
         return self.queries_per_client or max(1, self.workers - 1)
 
     def __post_init__(self):
-        # ``Settings(root=X)`` kept the default project's folders: a library caller's
-        # ``ag.add(..., Settings(root=X))`` merged into the checkout's data/, not X's.  The
-        # folders left at the default project's follow the root given.
-        if Path(self.root) != _DEFAULT_PATHS["root"]:
-            for name, path in project_paths(Path(self.root)).items():
-                if getattr(self, name) == _DEFAULT_PATHS[name]:
-                    object.__setattr__(self, name, path)
+        # The folders not given are the root's: ``Settings(root=X)`` kept the checkout's, and
+        # a library caller's ``ag.add(..., Settings(root=X))`` merged into its data/, not X's.
+        # A folder given stays as given, even where it is the checkout's own.
+        for name, path in project_paths(Path(self.root)).items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, path)
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored); a new
