@@ -81,6 +81,23 @@ def test_directory_store_is_reused_until_the_inputs_change(mini, monkeypatch):
         directory.NAMING_LOCK, "CURRENT", f"build-{second}"]
 
 
+@pytest.mark.parametrize("backend", ["memory", "directory"])
+def test_a_graph_s_version_is_the_build_it_opened_though_the_inputs_change_after(mini, backend):
+    # An engine process started under a server (a standby) opened the build, then hashed the
+    # inputs again for its version: a file edited in between (before `load` of the new state)
+    # stamped the old build with the new version, and once that engine answered, /status
+    # named the new build while every answer was the old one's.
+    settings = mini.with_(store="memory" if backend == "memory" else str(mini.root / "store"))
+    kg = store.load(settings)
+    opened = build.input_hash(settings)[:32]
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
+    assert build.input_hash(settings)[:32] != opened
+    assert backends.dataset_version(settings, kg) == opened
+    again, version = backends.reopen_graph(settings)  # the last build, the new one not made
+    assert version == backends.dataset_version(settings, again) == opened
+
+
 def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
     folder = mini.cache_dir / "store"
     first = directory.build_directory(mini, folder)

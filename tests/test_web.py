@@ -215,21 +215,14 @@ def test_a_server_follows_its_directory_store_to_the_next_build(tmp_path):
             assert time.monotonic() < deadline, "the engine kept the old build"
             assert fetch(f"{url}/sparql?{urllib.parse.urlencode({'query': slow})}")[0] == 503
             time.sleep(0.5)
-        # One CI run (of about ten, none of them local) got the old answer as CSV right after
-        # the switch, which could not be reproduced: a few seconds are allowed for it, and a
-        # failure says what the server said then.
-        seen = []
+        # One CI run got the old answer here, with /status naming the new build: the standby,
+        # started while the test edited base.ttl, had opened the old build and hashed the
+        # edited inputs for its version (test_backends' version test holds it to the build
+        # it opened).  So the first answer after the switch must be the new one.
         for accept in ("text/csv", "text/tab-separated-values"):
-            deadline = time.monotonic() + 10
-            while True:
-                status, _, after = fetch(ask, headers={"Accept": accept})
-                seen.append((accept, status, after, fetch(f"{url}/status")[2]))
-                if (b"Renamed State" in after and b"Fixture" not in after) \
-                        or time.monotonic() > deadline:
-                    break
-                time.sleep(0.5)
+            status, _, after = fetch(ask, headers={"Accept": accept})
             assert status == 200 and b"Renamed State" in after and b"Fixture" not in after, \
-                seen[-3:]
+                (accept, after, fetch(f"{url}/status")[2])
         _, _, dump_after = fetch(f"{url}/rdf-graphs?default")
         assert b"Renamed State" in dump_after and b"Renamed State" not in dump_before
     finally:

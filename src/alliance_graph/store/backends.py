@@ -15,7 +15,7 @@ from .. import atomic
 from ..build import pipeline as build
 from ..settings import Settings
 from . import directory, memory, remote_load
-from .directory import build_directory, open_directory
+from .directory import build_directory
 from .errors import StoreError
 from .layout import ASSERTED, file_graphs
 from .remote import RemoteStore
@@ -60,12 +60,19 @@ def open_graph(settings: Settings):
     from .graph import KnowledgeGraph
     backend = kind(settings.store)
     if backend == "memory":
-        store = open_directory(settings, directory.cache_folder(settings))
-        return KnowledgeGraph(memory.open_main(settings), store, file_graphs(store),
-                              main_is_split=True)
+        # The two layouts of one build: inputs edited between opening them would pair one
+        # state's main with another's files, so each is named and they are checked to agree.
+        for _ in range(build.ATTEMPTS):
+            digest = memory.main_file(settings).name.removeprefix("main-").removesuffix(".nq")
+            store, opened = directory.open_current(settings, directory.cache_folder(settings))
+            if opened == digest:
+                return KnowledgeGraph(memory.open_main(settings, digest), store,
+                                      file_graphs(store), main_is_split=True, version=digest)
+        raise StoreError(f"the inputs in {settings.data_dir} changed each time the graph was "
+                         "opened; try again once they are no longer being written")
     if backend == "directory":
-        store = open_directory(settings, Path(settings.store))
-        return KnowledgeGraph(store, store, file_graphs(store))
+        store, digest = directory.open_current(settings, Path(settings.store))
+        return KnowledgeGraph(store, store, file_graphs(store), version=digest)
     remote = RemoteStore.from_settings(settings)
     held = remote.held_graphs()
     if ASSERTED not in held:
@@ -96,9 +103,9 @@ def reopen_graph(settings: Settings):
             from .graph import KnowledgeGraph
             store = directory.open_build(folder, last)
             if backend == "directory":
-                return KnowledgeGraph(store, store, file_graphs(store)), last
+                return KnowledgeGraph(store, store, file_graphs(store), version=last), last
             return KnowledgeGraph(memory.open_main(settings, last), store, file_graphs(store),
-                                  main_is_split=True), last
+                                  main_is_split=True, version=last), last
     kg = open_graph(settings)
     return kg, dataset_version(settings, kg)
 
@@ -119,6 +126,8 @@ def prepare(settings: Settings) -> None:
 def dataset_version(settings: Settings, kg) -> str:
     """Return a name for the graph's content, changing whenever it changes: the build's input
     hash for a local store; for a remote one (filled by anyone), a hash of its graphs' sizes."""
+    if getattr(kg, "version", None):  # the build it opened (the inputs may have changed since)
+        return kg.version
     if kind(settings.store) != "remote":
         return build.input_hash(settings)[:32]
     sizes = sorted((r["g"].value, r["n"].value) for r in kg.query(

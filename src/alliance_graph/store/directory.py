@@ -191,6 +191,13 @@ def cache_folder(settings: Settings) -> Path:
 def open_directory(settings: Settings, folder: Path) -> ox.Store:
     """Return the directory store for the current inputs, building it first if needed, and
     again if it does not open."""
+    return open_current(settings, folder)[0]
+
+
+def open_current(settings: Settings, folder: Path) -> tuple[ox.Store, str]:
+    """Return ``open_directory``'s store and the input hash of the build it opened: the
+    dataset's version is that build's, not the inputs' as hashed again later (edited since,
+    they named a build this store does not hold)."""
     repaired = False
     for _ in range(3):
         digest = build_directory(settings, folder)
@@ -200,7 +207,7 @@ def open_directory(settings: Settings, folder: Path) -> ox.Store:
         with _naming(folder, shared=True):
             if (folder / f"build-{digest}").is_dir():
                 try:
-                    return open_build(folder, digest)
+                    return open_build(folder, digest), digest
                 except StoreError:
                     if repaired:
                         raise

@@ -47,6 +47,9 @@ class KnowledgeGraph:
     # True when ``main`` holds only the default graph and graph/inferred, so that the union of
     # its graphs is exactly "asserted plus inferred".
     main_is_split: bool = False
+    # The input hash of the build opened (``backends.dataset_version``); None for a remote
+    # store, whose content is anyone's to change, and for a graph made from a store handed in.
+    version: str | None = None
 
     @classmethod
     def from_store(cls, store) -> KnowledgeGraph:
