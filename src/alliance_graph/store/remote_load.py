@@ -17,7 +17,10 @@ own, makes it step back (two loads starting at once both may, and try again afte
 pause).  Reading back, not an ``INSERT ... WHERE { FILTER NOT EXISTS ... }``, decides: under
 Oxigraph's "repeatable read" two updates running at once each miss the other's claim, and
 Virtuoso inserted a second claim past such a filter.  A load renews its claim while it runs;
-one not renewed for ``LOCK_EXPIRY`` seconds (a killed load's) is dropped by the next.
+one not renewed for ``LOCK_EXPIRY`` seconds (a killed load's) is dropped by the next, and one
+whose process is gone from this machine at once: a claim names its process by the kernel's
+boot, the process namespace, its id and its start time, which only this machine can check (two
+containers may share a host name, never both a boot and a namespace).
 
 Blank nodes must stay one node across graphs (a selector, and what was inferred about it), so
 each blank node's quads travel in one request document: the whole build as one N-Quads
@@ -314,6 +317,8 @@ def load_lock(remote: RemoteStore, token: str, who: str | None = None) -> Iterat
 
 
 def _take(remote: RemoteStore, claim: ox.NamedNode, who: str) -> None:
+    process = process_identity(os.getpid())
+    named = f" ; <{_LOAD}process> {ox.Literal(process)}" if process else ""
     for attempt in range(_CLAIM_ATTEMPTS):
         if attempt:  # two loads wrote their claims at once and both stepped back
             time.sleep(random.uniform(0.2, 1.5))
@@ -321,7 +326,7 @@ def _take(remote: RemoteStore, claim: ox.NamedNode, who: str) -> None:
         if others:
             raise StoreError(_held_by(others))
         remote.update(f"INSERT {{ GRAPH <{LOCK.value}> {{ <{claim.value}> <{_LOAD}by> "
-                      f"{ox.Literal(who)} ; <{_LOAD}renewed> ?now }} }} "
+                      f"{ox.Literal(who)} ; <{_LOAD}renewed> ?now{named} }} }} "
                       "WHERE { BIND(NOW() AS ?now) }")
         claims = _claims(remote)
         if claim not in claims:
@@ -339,26 +344,59 @@ def _held_by(claims: dict) -> str:
     renewed = "just" if age is None else f"{age:.0f} s ago"
     return (f"another load is filling this store ({who}; its lock renewed {renewed}): run load "
             f"again when it is done (a lock not renewed for {LOCK_EXPIRY:g} s, a killed "
-            "load's, is taken over)")
+            "load's, is taken over; at once if it ran on this machine)")
 
 
 def _claims(remote: RemoteStore) -> dict[ox.NamedNode, tuple[str, float | None]]:
     # Every live claim: who made it and how long ago it was renewed (on the store's clock, so
     # loads on machines whose clocks differ agree); an expired one is dropped.
-    rows = remote.select(f"SELECT ?c ?who ?t (NOW() AS ?now) WHERE {{ GRAPH <{LOCK.value}> {{ "
-                         f"?c <{_LOAD}by> ?who OPTIONAL {{ ?c <{_LOAD}renewed> ?t }} }} }}",
+    rows = remote.select(f"SELECT ?c ?who ?t ?process (NOW() AS ?now) WHERE {{ GRAPH "
+                         f"<{LOCK.value}> {{ ?c <{_LOAD}by> ?who OPTIONAL {{ ?c <{_LOAD}renewed> "
+                         f"?t }} OPTIONAL {{ ?c <{_LOAD}process> ?process }} }} }}",
                          remote.dataset_params([], [LOCK]))
     ages: dict[ox.NamedNode, tuple[str, float | None]] = {}
+    gone = set()
     for r in rows:
         age = None if r["t"] is None else _seconds_between(r["t"].value, r["now"].value)
         known = ages.get(r["c"])
         if known is None or age is None or (known[1] is not None and age < known[1]):
             ages[r["c"]] = (r["who"].value, age)
+        if r["process"] is not None and _gone(r["process"].value):
+            gone.add(r["c"])
     for claim, (_, age) in list(ages.items()):
-        if age is not None and age > LOCK_EXPIRY:
+        if claim in gone or (age is not None and age > LOCK_EXPIRY):
             _release(remote, claim)
             del ages[claim]
     return ages
+
+
+def process_identity(pid: int) -> str | None:
+    """Return a name for the process ``pid`` that no other process has had on this machine
+    since it started (the kernel's boot, the process namespace, the id, the start time), or
+    None where ``/proc`` does not say (not Linux, or the process is gone)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+        namespace = os.readlink("/proc/self/ns/pid")
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    # The 22nd field, the start time in clock ticks since boot; fields are counted after the
+    # command name, which is in parentheses and may hold spaces and parentheses itself.
+    state, started = (lambda fields: (fields[0], fields[19]))(stat.rsplit(")", 1)[1].split())
+    if state in ("Z", "X"):  # killed, not yet reaped by its parent
+        return None
+    return f"{boot} {namespace} {pid} {started}"
+
+
+def _gone(process: str) -> bool:
+    """Whether a claim's process ran on this machine and no longer runs (a pid taken by
+    another process since counts as gone).  A claim from elsewhere is never judged here."""
+    fields = process.split(" ")
+    ours = process_identity(os.getpid())
+    if len(fields) != 4 or ours is None or ours.split(" ")[:2] != fields[:2] \
+            or not fields[2].isdigit():
+        return False
+    return process_identity(int(fields[2])) != process
 
 
 def _seconds_between(earlier: str, later: str) -> float:
