@@ -200,6 +200,19 @@ COMPATIBLE = [
     ("ForeignMilitaryFinancing-characterization-2",
      "MemorandumOfUnderstanding2016-annualAssistance-MemorandumOfUnderstanding2016-AnnualForeignMilitaryFinancing"),
     ("UnitedStatesIsraelAlliance-basedOn-DemocraticValues", "UnitedStatesIsraelAlliance-basedOn-SharedValues"),
+    ("DefenseCooperationAct1952-characterization", "UnitedStatesIsraelAlliance-characterization"),
+    ("MajorNonNATOAlly-enables-IntelligenceSharing", "UnitedStatesIsraelAlliance-cooperationArea-IntelligenceSharing"),
+    ("NegevRadarBase-characterization", "UnitedStatesMilitaryStockpilesInIsrael-operatedBy-UnitedStates"),
+    ("UnitedStatesIsraelJointExercises-operationalDomain-LandDomain", "UnitedStatesIsraelJointExercises-purpose-4"),
+    ("BlueFlag-participant-NATOAllies", "IsraelNATOPartnership-characterization-3"),
+    ("IsraelNATOJointTrainingExercises-characterization", "IsraelNATOPartnership-characterization-3"),
+    ("IsraelNATOPartnership-characterization-18", "IsraelNATOPartnership-challenge-IsraeliPalestinianConflict"),
+    ("UnitedStatesIsraelAlliance-characterization-8",
+     "UnitedStatesIsraelAlliance-challenge-UnitedStatesArmsSalesToSaudiArabiaAndUAE"),
+    ("QualitativeMilitaryEdge-means", "UnitedStatesArmsSalesToSaudiArabiaAndUAE-tensionWith-Israel"),
+    ("MemorandumOfUnderstanding2016-characterization", "MemorandumOfUnderstanding2016-MissileDefenseFunding-characterization"),
+    ("ForeignMilitaryFinancing-characterization", "Proposition-AidAtUSExpense-affirmedBy-Source003"),
+    ("Proposition-PartnershipEndures-affirmedBy-Source001", "Proposition-PartnershipEndures-affirmedBy-CrossedArrowsGlobalPartners"),
 ]
 
 
