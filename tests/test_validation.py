@@ -406,3 +406,70 @@ def test_a_conforming_proposal_add_could_not_place_is_said_by_validate(base_grap
     assert report.conforms and len(said) == 1 and "--into FILE" in said[0], report.warnings
     report = validation.validate(settings, [placed], prebuilt=prebuilt)
     assert report.conforms and not [w for w in report.warnings if "add would" in w]
+
+
+# --- a passage cited twice: the new evidence node names the one to cite ------------------------
+
+def cited_again(settings, tmp_path, offsets=True) -> tuple[Path, str]:
+    """Write a proposal citing ev:000-blue-flag's passage (README's example) from a new evidence
+    node, with its offsets or with its quote alone, for a claim of data/."""
+    data = (settings.data_dir / "exercises.ttl").read_text("utf-8")
+    block = data[data.index("ev:000-blue-flag a ag:Evidence"):].split("\n\n", 1)[0]
+    block = block.replace("ev:000-blue-flag", "ev:000-blue-flag-again")
+    if not offsets:
+        block = block.split(" ] ,\n")[0] + " ] ."
+    text = (turtle_prologue() + "\n" + block + "\n\n"
+            "claim:BlueFlag-type prov:wasDerivedFrom ev:000-blue-flag-again .\n")
+    proposal = tmp_path / "blue-flag-again.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    return proposal, text
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+@pytest.mark.parametrize("offsets", [True, False], ids=["with-offsets", "quote-alone"])
+def test_a_new_evidence_node_for_a_passage_already_cited_is_refused(settings, kg, sources_dir,
+                                                                     tmp_path, route, offsets):
+    # It conformed, and add wrote ev:000-blue-flag-again beside ev:000-blue-flag: one passage
+    # counted as two pieces of support for claim:BlueFlag-type.
+    proposal, text = cited_again(settings, tmp_path, offsets)
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    found = [f for f in report.findings if f.severity == "Violation"]
+    assert [(short(f.shape), f.line) for f in found] == [
+        ("check:evidence-duplicate", line_of(text, "ev:000-blue-flag-again a ag:Evidence"))]
+    assert found[0].value == "https://alliance-graph.example/id/evidence/000-blue-flag"
+    assert "data/exercises.ttl" in found[0].message and "cite" in found[0].message
+    assert not report.conforms
+
+
+def test_the_cli_names_the_evidence_node_to_cite(settings, sources_dir, tmp_path):
+    proposal, _ = cited_again(settings, tmp_path)
+    result = CliRunner().invoke(main, ["--cache", str(tmp_path / "cache"), "validate",
+                                       str(proposal)])
+    assert result.exit_code == 1, result.output
+    assert "already quoted by ev:000-blue-flag (data/exercises.ttl): cite ev:000-blue-flag" \
+        in result.output
+
+
+def test_the_same_new_passage_in_two_proposals_is_refused_in_both(tmp_path, sources_dir):
+    # Neither is in the graph yet: each names the other, and add would write neither.
+    block = (BASE / "base.ttl").read_text("utf-8")
+    prologue = block.split("\n\n", 1)[0] + "\n\n"
+    files = []
+    for name in ("one", "two"):
+        path = tmp_path / f"{name}.ttl"
+        path.write_text(prologue + f"""ev:fx-david-{name} a ag:Evidence ;
+    oa:hasSource src:000_06b6882714cf1880.txt ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "David" ] ,
+        [ a oa:TextPositionSelector ; oa:start 1835 ; oa:end 1840 ] .
+
+claim:FxState-acronym-{name} a ag:Claim ; rdf:subject id:FxState ; rdf:predicate ag:acronym ;
+    rdf:object "FX-{name}" ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:fx-david-{name} .
+""", encoding="utf-8")
+        files.append(path)
+    result = run("validate", *files)
+    assert result.exit_code == 1, result.output
+    assert f"{files[0]}:13: characters 1835-1840" in result.output
+    assert "already quoted by ev:fx-david-two" in result.output
+    assert f"{files[1]}:13: characters 1835-1840" in result.output
+    assert "already quoted by ev:fx-david-one" in result.output

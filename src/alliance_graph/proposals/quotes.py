@@ -4,10 +4,15 @@ SHACL can say that an evidence node has a non-empty quote; only the source text 
 quote is really there.  Each evidence node's ``oa:exact`` (with ``oa:prefix``/``oa:suffix`` when
 given) must occur in the source file, ``oa:start``/``oa:end`` must cut exactly the quote out of
 it, and a source document's ``ag:sha256`` must match its file, so an edited source is noticed.
+
+The text also says which passage a quote cites, so a new evidence node for a passage that an
+evidence node already cites is found (``evidence-duplicate``): one passage cited twice would
+count as two pieces of support, and the existing node is the one to cite.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,16 +26,18 @@ CHECKS = {
     "quote-not-verbatim": "quote is not verbatim in its source",
     "quote-offsets-wrong": "quote offsets do not cut the quote out of its source",
     "source-hash-mismatch": "source document's SHA-256 does not match its file",
+    "evidence-duplicate": "new evidence node cites a passage an evidence node already cites",
 }
 
 _EVIDENCE = sparql_prologue() + """
-SELECT ?graph ?ev ?source ?file ?exact ?prefix ?suffix ?start ?end WHERE {
+SELECT ?graph ?ev ?source ?file ?exact ?prefix ?suffix ?start ?end ?cited WHERE {
   GRAPH ?graph { ?ev a ag:Evidence ; oa:hasSource ?source ; oa:hasSelector ?sel .
                  ?sel a oa:TextQuoteSelector ; oa:exact ?exact .
                  OPTIONAL { ?sel oa:prefix ?prefix } OPTIONAL { ?sel oa:suffix ?suffix } }
   OPTIONAL { GRAPH ?g2 { ?source ag:fileName ?file } }
   OPTIONAL { GRAPH ?g3 { ?ev oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ;
                          oa:start ?start ; oa:end ?end } }
+  BIND(EXISTS { GRAPH ?g4 { ?claim prov:wasDerivedFrom ?ev } } AS ?cited)
 }"""
 
 _SOURCES = sparql_prologue() + """
@@ -64,16 +71,25 @@ def _text(sources_dir: Path, name: str, cache: dict) -> str | None:
     return cache[name]
 
 
-def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
-    """Return a Finding for every quote, offset or hash that does not match the source texts.
+def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
+                 shown=None) -> list[Finding]:
+    """Return a Finding for every quote, offset or hash that does not match the source texts,
+    and for every evidence node of a graph named in ``new``, cited by a claim, that quotes a
+    passage another evidence node quotes.
 
-    ``graph_of`` turns a named graph IRI into the file name used in findings.
+    ``graph_of`` turns a named graph IRI into the file name used in findings; ``shown`` turns
+    that into the name a message gives the file (default: as it is).
     """
     found: list[Finding] = []
     texts: dict[str, str | None] = {}
+    # (file name, start, end) of a passage -> {(graph, evidence node, cited)} quoting it.
+    passages: dict[tuple, set] = defaultdict(set)
     for row in store.query(_EVIDENCE):
         graph, ev = graph_of(row["graph"]), row["ev"]
         focus = ev.value if isinstance(ev, ox.NamedNode) else f"_:{ev.value}"
+        # Evidence no claim cites supports nothing (the shape fixtures describe evidence
+        # alone, on the base graph's passage): it is compared only as the node to cite.
+        cited = (graph, focus, row["cited"].value == "true")
         name = _file_name(row["source"], row["file"])
         text = _text(sources_dir, name, texts)
         if text is None:
@@ -93,6 +109,10 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
                                   f"(`alliance-graph cite`)", str(OA.exact), str(row["exact"])))
             continue
         if row["start"] is None or row["end"] is None:
+            # Without offsets the passage is known when the context (or the quote alone) is
+            # unique; a quote that occurs twice and says nothing more cites neither for sure.
+            if prefix is not None or suffix is not None or loc.prefix is None:
+                passages[(name, loc.start, loc.end)].add(cited)
             continue
         try:
             start, end = int(row["start"].value), int(row["end"].value)
@@ -103,6 +123,9 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
                                   f"offsets {start}-{end} of {name} do not hold the quote "
                                   f"(it is at {loc.start}-{loc.end})", str(OA.start),
                                   str(row["start"])))
+        elif start >= 0:
+            passages[(name, start, end)].add(cited)
+    found += _duplicates(passages, new, shown or (lambda graph: graph))
     hashes: dict[str, str] = {}
     for row in store.query(_SOURCES):
         name = _file_name(row["source"], row["file"])
@@ -116,4 +139,27 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of) -> list[Finding]:
                                   f"ag:sha256 of {name} is not the file's ({actual}): the text "
                                   f"changed or the digest is mistyped", str(AG.sha256),
                                   str(row["sha"])))
+    return found
+
+
+def _duplicates(passages: dict[tuple, set], new, shown) -> list[Finding]:
+    """Return an ``evidence-duplicate`` Finding for each evidence node of a ``new`` graph, cited
+    by a claim, that quotes a passage another evidence node (named otherwise) quotes, naming
+    one to cite instead: one of the graph's before one of the proposals'."""
+    found = []
+    for (name, start, end), quoting in passages.items():
+        nodes = {focus for _, focus, _ in quoting if not focus.startswith("_:")}
+        if len(nodes) < 2:
+            continue  # one node, however many files restate it
+        for graph, focus, cited in sorted(quoting):
+            if graph not in new or not cited or focus.startswith("_:"):
+                continue
+            others = sorted((g in new, other, g) for g, other, _ in quoting
+                            if other != focus and not other.startswith("_:"))
+            _, other, where = others[0]
+            found.append(_finding(
+                "evidence-duplicate", graph, focus,
+                f"characters {start}-{end} of {name} are already quoted by {other} "
+                f"({shown(where)}): cite {other} in prov:wasDerivedFrom instead of a new "
+                f"evidence node for the same passage", str(OA.hasSelector), other))
     return found

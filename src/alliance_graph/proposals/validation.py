@@ -190,7 +190,8 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
 
     warnings = []
     if settings.sources_dir.is_dir():
-        for f in quotes.check_quotes(store, settings.sources_dir, file_of):
+        shown_as = lambda name: inputs.display.get(name, name)  # noqa: E731
+        for f in quotes.check_quotes(store, settings.sources_dir, file_of, inputs.new, shown_as):
             node = from_text(f.focus)
             add(f, node, name=f.file, line=locator.node_line(f.file, node))
     else:
