@@ -388,3 +388,25 @@ def test_new_evidence_cited_by_a_claim_of_data_goes_to_that_claims_file(tmp_path
     assert "events.ttl: 2 subject block(s) added" in added.stdout
     assert "ev:fx-more a ag:Evidence" in (project / "data" / "events.ttl").read_text("utf-8")
     assert run(project, "stats").returncode == 0
+
+
+def test_add_into_a_file_does_not_warn_that_it_needs_into(tmp_path, cache):
+    # add --into events.ttl added the new entity and said "WARNING: add would refuse this as it
+    # stands: ... name one with --into FILE": validate's warning, about the add without --into.
+    project = make_project(tmp_path / "project", cache)
+    proposal = tmp_path / "new.ttl"
+    proposal.write_text(PREFIXES + "\n" + claim("FxNew-type", "FxNew", "rdf:type", "ag:Conference")
+                        + claim("FxNew-label", "FxNew", "rdfs:label", '"Fx new"'), "utf-8")
+    validated = run(project, "validate", proposal)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "add would refuse" in validated.stdout  # without --into: true, and said
+    added = run(project, "add", "--into", "events.ttl", proposal)
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "events.ttl: 2 subject block(s) added" in added.stdout
+    assert "WARNING" not in added.stderr + added.stdout, added.stderr
+    # Without --into, add refuses with the reason (once, as an error, not also as a warning).
+    again = tmp_path / "other.ttl"
+    again.write_text(proposal.read_text("utf-8").replace("FxNew", "FxOther"), "utf-8")
+    refused = run(project, "add", again)
+    assert refused.returncode == 2 and "--into FILE" in refused.stderr, refused.stderr
+    assert "WARNING" not in refused.stderr, refused.stderr

@@ -45,7 +45,9 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
         # One prebuilt graph (None: the files) for both validating and finding what data/ holds.
         prebuilt = context.prebuilt(settings)
         read = Inputs(settings, list(paths))
-        report = validation.validate(settings, list(paths), prebuilt=prebuilt, inputs=read)
+        # Where the facts go is for the plan below to say (with --into, they have a place).
+        report = validation.validate(settings, list(paths), prebuilt=prebuilt, inputs=read,
+                                     placement=False)
         if not report.conforms:
             return AddResult(report, None, settled)
         # The texts validated, not the files again: one edited meanwhile would be merged

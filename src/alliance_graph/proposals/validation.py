@@ -51,7 +51,7 @@ def sources_missing(settings: Settings) -> str:
 
 
 def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
-             inputs: Inputs | None = None) -> Report:
+             inputs: Inputs | None = None, placement: bool = True) -> Report:
     """Validate ``paths`` together with the current graph and return the report.
 
     New proposals are validated against the prebuilt graph when there is one: ``prebuilt`` is
@@ -63,6 +63,10 @@ def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
 
     ``inputs``, an ``Inputs`` of ``paths`` the caller made, is filled with what was read (``add``
     merges the proposal texts validated, not the files read again).
+
+    ``placement`` warns when ``add`` could not place a conforming proposal's facts (no data
+    file describes what it is about); ``add`` itself, which places them (``--into`` too),
+    says False.
 
     Raises ``LoadError`` when a file cannot be validated at all.
     """
@@ -78,7 +82,7 @@ def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
         if prebuilt is FIND:
             prebuilt = context.prebuilt(settings)
     report = _validate(settings, inputs, prebuilt)
-    if report.conforms:
+    if report.conforms and placement:
         report.warnings.extend(_placement(settings, inputs, prebuilt))
     return report
 
