@@ -1,0 +1,57 @@
+"""The quote checks: a quote that is not verbatim says where it departs from its text."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph.cli import main
+from alliance_graph.namespaces import turtle_prologue
+from alliance_graph.proposals.quotes import departure
+
+TEXT = "One of the most visible aspects of\xa0U.S.–Israel\xa0military ties: Israel’s\nplans."
+
+
+@pytest.mark.parametrize("quote, said", [
+    # Characters an editor shows alike: each named, with what the text has instead.
+    ("aspects of U.S.", "then '\\xa0' (U+00A0 NO-BREAK SPACE) where the quote has ' ' "
+                        "(U+0020 SPACE)"),
+    ("U.S.-Israel", "then '–' (U+2013 EN DASH) where the quote has '-' (U+002D HYPHEN-MINUS)"),
+    ("Israel's", "then '’' (U+2019 RIGHT SINGLE QUOTATION MARK) where the quote has \"'\""),
+    ("Israel’s\r\nplans", "then '\\n' (U+000A LINE FEED) where the quote has '\\r' (U+000D "
+                          "CARRIAGE RETURN) (a string over several lines in a file saved with "
+                          "Windows line endings holds \\r\\n"),
+    ("“One of the most", "its last 15 character(s) ('One of the most'), after nothing (the text "
+                         "starts there) where the quote has '“' (U+201C LEFT DOUBLE QUOTATION MARK)"),
+    ("plans. More", "its first 6 character(s) ('plans.'), then nothing (the text ends there)"),
+], ids=["no-break-space", "en-dash", "apostrophe", "crlf", "opening-quote", "past-the-end"])
+def test_a_quote_that_is_not_verbatim_says_where_it_departs(quote, said):
+    assert said in departure(TEXT, quote)
+
+
+@pytest.mark.parametrize("quote", ["military ties", "xyz", ""], ids=["verbatim", "unrelated",
+                                                                    "empty"])
+def test_nothing_is_said_of_a_verbatim_quote_or_one_that_shares_nothing(quote):
+    assert departure(TEXT, quote) == ""
+
+
+def test_validate_names_the_no_break_space_a_typed_quote_lacks(settings, sources_dir, tmp_path):
+    # "quote not found ... not a verbatim substring" and nothing more: the quote, typed with
+    # spaces, looked exactly like the text, whose spaces there are no-break spaces.
+    source = "001_b9e5a7348fac2993.txt"
+    text = (sources_dir / source).read_text("utf-8")
+    assert "aspects of\xa0U.S." in text, "the source changed: pick another no-break space"
+    proposal = tmp_path / "typed.ttl"
+    proposal.write_text(turtle_prologue() + f"""
+ev:001-typed-by-hand a ag:Evidence ;
+    oa:hasSource src:{source} ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "visible aspects of U.S." ] .
+
+claim:BlueFlag-type prov:wasDerivedFrom ev:001-typed-by-hand .
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--cache", str(tmp_path / "cache"), "validate",
+                                       str(proposal)])
+    assert result.exit_code == 1, result.output
+    assert f"{proposal}:" in result.output and "quote not found" in result.output
+    assert "where the quote has ' ' (U+0020 SPACE)" in result.output
+    assert "U+00A0 NO-BREAK SPACE" in result.output
