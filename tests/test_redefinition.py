@@ -25,6 +25,11 @@ def found(text: str, name: str = "data/proposal-0/p.ttl") -> list:
 @pytest.mark.parametrize("text", [
     "ag:NewClass a owl:Class .", "ag:coFundedBy rdfs:label \"x\" .",
     "id:X rdfs:subClassOf id:Y .", "id:X owl:sameAs id:Y .", "id:Shape a sh:NodeShape .",
+    # Found only as uncited triples, never said to alter the ontology: a standard term typed
+    # or described, a shape switched off, a property made transitive.
+    "rdfs:label a owl:FunctionalProperty .", "id:partOf a owl:TransitiveProperty .",
+    "<https://alliance-graph.example/shapes/claim-rank> sh:deactivated true .",
+    "id:X sh:deactivated true .", "rdfs:label rdfs:comment \"x\" .",
 ])
 def test_declaring_or_altering_terms_is_found(text):
     assert len(found(text)) == 1
@@ -32,4 +37,5 @@ def test_declaring_or_altering_terms_is_found(text):
 
 def test_facts_and_other_files_are_not():
     assert found("id:X rdfs:label \"x\" .") == []
+    assert found("id:X a ag:Conference .") == []  # an uncited fact, not a declaration
     assert found("ag:NewClass a owl:Class .", name="data/a.ttl") == []
