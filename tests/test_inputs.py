@@ -80,3 +80,15 @@ def test_a_byte_order_mark_is_not_taken_for_turtle(tmp_path):
     broken.write_bytes(b"\xef\xbb\xbf" + PREFIXES.encode() + b"id:a id:b .\n")
     result = run("validate", broken)
     assert result.exit_code == 2 and "broken.ttl:3:" in result.output, result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "add"])
+def test_standard_input_is_said_to_be_unread(command, tmp_path):
+    # `query -` reads standard input; `validate -` said "-: no such file", as if mistyped.
+    data = tmp_path / "data"  # add takes the data folder's lock: not the fixtures'
+    data.mkdir()
+    (data / "base.ttl").write_bytes((BASE / "base.ttl").read_bytes())
+    result = run(command, "-", data=data)
+    assert result.exit_code == 2, result.output
+    assert "-: standard input is not read as a proposal" in result.output
+    assert "save it to a file" in result.output

@@ -110,8 +110,7 @@ class Inputs:
         settings = self.settings
         if shown is not None:
             if not path.is_file():
-                raise LoadError([Problem(shown, None, "no such file" if not path.exists()
-                                         else "is not a regular file")])
+                raise LoadError([Problem(shown, None, _not_a_file(path))])
             size = path.stat().st_size
             if size > settings.max_proposal_bytes:
                 raise LoadError([Problem(shown, None, f"is {size} bytes, over the "
@@ -128,6 +127,17 @@ class Inputs:
         self._texts[name] = text
         self._quads[name] = quads
         self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
+
+
+def _not_a_file(path: Path) -> str:
+    """Return why ``path``, which is no regular file, cannot be read as a proposal."""
+    if path.exists():
+        return "is not a regular file"
+    if str(path) == "-":  # as `query -` reads standard input
+        return ("standard input is not read as a proposal (a proposal needs a file for "
+                "file:line and for add to merge what was validated): save it to a file, "
+                "such as proposal.ttl, and name that")
+    return "no such file"
 
 
 def nesting_problem(quads: list[ox.Quad], text: str, name: str,
