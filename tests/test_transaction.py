@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -208,5 +209,29 @@ def test_the_lock_makes_a_second_writer_wait_and_says_so(folder):
             threading.Event().wait(0.01)
         assert said and f"waiting for process {os.getpid()}" in said[0]
         assert not got.is_set(), "the second writer went ahead while the lock was held"
+    thread.join(10)
+    assert got.is_set()
+
+
+def test_a_holder_that_has_not_written_its_id_is_another_process(folder):
+    # Caught between its lock and its id, the first of two adds at once was "process another".
+    said, got = [], threading.Event()
+
+    def second():
+        with transaction.DataLock(folder, on_wait=said.append):
+            got.set()
+
+    fd = os.open(folder / transaction.LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        thread = threading.Thread(target=second)
+        thread.start()
+        for _ in range(200):
+            if said:
+                break
+            threading.Event().wait(0.01)
+        assert said and said[0].startswith("waiting for another process, which is changing")
+    finally:
+        os.close(fd)
     thread.join(10)
     assert got.is_set()

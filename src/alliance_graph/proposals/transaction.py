@@ -58,8 +58,10 @@ class DataLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if self.on_wait is not None:
-                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another"
-                self.on_wait(f"waiting for process {holder}, which is changing "
+                # Empty while its holder has the lock but has not written its id yet.
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                who = f"process {holder}" if holder else "another process"
+                self.on_wait(f"waiting for {who}, which is changing "
                              f"{self.path.parent} (lock {self.path.name}) ...")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
