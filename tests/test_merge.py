@@ -222,8 +222,10 @@ def test_only_the_prefixes_a_block_uses_are_added(project, tmp_path):
 def test_two_proposals_stating_the_same_evidence_add_it_once(project, tmp_path):
     base = (BASE / "base.ttl").read_text("utf-8")
     head = base.split("\n\n", 1)[0]
-    evidence = "ev:fx-base a ag:Evidence ;" + base.split("ev:fx-base a ag:Evidence ;", 1)[1]
-    evidence = evidence.split("\n\n", 1)[0].replace("ev:fx-base", "ev:fx-again")
+    # A passage of its own: a new node for ev:fx-base's passage is an evidence-duplicate.
+    evidence = ("ev:fx-again a ag:Evidence ;\n    oa:hasSource src:000_06b6882714cf1880.txt ;\n"
+                '    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "David" ] ,\n'
+                "        [ a oa:TextPositionSelector ; oa:start 1835 ; oa:end 1840 ] .")
     text = head + "\n\n" + evidence + "\n\n" + (MERGE / "good.ttl").read_text("utf-8").split(
         "\n\n", 2)[2].replace("ev:fx-base", "ev:fx-again")
     first, second = tmp_path / "first.ttl", tmp_path / "second.ttl"
