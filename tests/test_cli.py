@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -613,6 +614,26 @@ def test_query_rows_are_streamed_so_head_ends_a_huge_answer_at_once():
     assert done.returncode == 0, done.stderr  # the closed pipe ends the command quietly
     assert done.stdout.startswith("a,b,c,d,e,f\n") and len(done.stdout.splitlines()) == 2
     assert done.stderr == "" and time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize("text", ["SELECT * { ?a ?b ?c . ?d ?e ?f }",
+                                  "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }"])
+def test_a_table_is_written_as_its_rows_come_so_a_closed_pipe_ends_it_at_once(text):
+    # The default format held the whole answer to measure its columns: this cross product's
+    # table took 13 GB, still growing, before a line was written (a graph's Turtle as well).
+    process = subprocess.Popen([str(Path(sys.executable).parent / "alliance-graph"), "query",
+                                text], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stop = threading.Timer(60, process.kill)  # the old way never wrote a line before this
+    stop.start()
+    try:
+        first = process.stdout.readline()
+        process.stdout.close()  # `| head -1`
+        _, err = process.communicate(timeout=60)
+    finally:
+        stop.cancel()
+        process.kill()
+    assert first.split()[:2] == [b"a", b"b"] or first.startswith(b"@prefix "), first
+    assert process.returncode == 0 and err == b"", err
 
 
 def test_a_proposal_whose_file_name_is_not_utf8_is_validated(tmp_path):

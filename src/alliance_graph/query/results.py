@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 import pyoxigraph as ox
 
@@ -187,20 +188,55 @@ def evaluating() -> Iterator[None]:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
 
+# Rows a streamed table aligns at a time (``table_lines``): what it holds in memory, and the
+# wait before its first line.
+TABLE_BATCH = 1000
+
+
 def table(result) -> str:
     """Return a result as an aligned text table (SELECT), true/false (ASK), or Turtle."""
+    return "\n".join(table_lines(result, batch=None))
+
+
+def table_lines(result, batch: int | None = TABLE_BATCH) -> Iterator[str]:
+    """Yield a result as ``table`` writes it, line by line, holding at most ``batch`` rows
+    (None: all of them, every column as wide as its widest cell).
+
+    Columns are as wide as the widest cell of the first ``batch`` rows.  A later batch with a
+    wider cell widens its column from there on and repeats the header at the new widths, so
+    each part of the table is aligned under a header of its own: a SELECT of millions of rows
+    is written as it comes, in bounded memory, rather than held whole to measure it.
+    """
     # Cells are terms as a query writes them (strings quoted, with their language tag or
     # datatype; numbers and booleans bare; IRIs prefixed), as Jena's text format shows them.
     kind = kind_of(result)
     if kind == "ask":
-        return "true" if bool(result) else "false"
+        yield "true" if bool(result) else "false"
+        return
     if kind == "graph":
-        return serialize(result, "turtle").decode()
+        yield serialize(result, "turtle").decode()
+        return
+    result = unwrap(result)
     header = [v.value for v in result.variables]
-    with evaluating():
-        body = [[_cell(s[h]) for h in header] for s in result]
-    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
-    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in body]
-    out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
-    return "\n".join(out)
+    widths, shown, count = [0] * len(header), None, 0
+    solutions = iter(result)
+    while True:
+        with evaluating():  # only the reading: a failed write is the reader's, not the query's
+            rows = [[_cell(s[h]) for h in header]
+                    for s in (solutions if batch is None else islice(solutions, batch))]
+        count += len(rows)
+        widths = [max([w, len(h)] + [len(r[i]) for r in rows])
+                  for i, (w, h) in enumerate(zip(widths, header))]
+        if widths != shown:  # the first batch, or one that widened a column
+            yield _line(header, widths)
+            yield _line(["-" * w for w in widths], widths)
+            shown = widths
+        for r in rows:
+            yield _line(r, widths)
+        if batch is None or len(rows) < batch:
+            break
+    yield f"({count} row{'s' if count != 1 else ''})"
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
