@@ -403,6 +403,28 @@ def test_a_missing_query_file_is_named_not_parsed(run, tmp_path):
     assert result.exit_code == 2 and f"no query file {tmp_path / 'missing.rq'}" in result.output
 
 
+@pytest.mark.parametrize("given, says", [
+    ("{tmp}/q.sparql", "no query file {tmp}/q.sparql"),
+    ("{tmp}/saved", "no query file {tmp}/saved; did you mean {tmp}/saved.rq?"),
+    ("{tmp}", "{tmp} is a folder: give a query file (.rq) in it, a catalogue name, or the "
+              "query's text"),
+    ("{tmp}/", "{tmp}/ is a folder: give a query file (.rq) in it, a catalogue name, or the "
+               "query's text")])
+def test_a_path_naming_no_query_file_is_said_so_not_parsed(tmp_path, given, says):
+    # It was parsed as SPARQL: "query failed: error at 1:1: expected CONSTRUCT", exit 1.
+    (tmp_path / "saved.rq").write_text("ASK {}")
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "query",
+                           given.format(tmp=tmp_path)], capture_output=True, text=True,
+                          timeout=300)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr == f"error: {says.format(tmp=tmp_path)}\n"
+
+
+@pytest.mark.parametrize("text", ["ASK{}", "DESCRIBE*", "DESCRIBE?x", "ASK{FILTER(1.5>1)}"])
+def test_a_query_without_a_space_is_still_a_query(run, text):
+    assert run("query", text, "--format", "csv" if "ASK" in text else "nt").exit_code == 0
+
+
 def test_a_closed_standard_input_is_one_line_and_exit_2():
     done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "query", "-"],
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,

@@ -57,6 +57,25 @@ def _is_file(path: Path) -> bool:
 
 # A catalogue name: one word of letters, digits, "-" and "_" (a query has at least braces).
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
+# One word holding nothing a query without a space needs (``ASK{}``, ``DESCRIBE<x>``,
+# ``DESCRIBE?x``, ``DESCRIBE*``): a folder, or a path when it has a folder or an extension.
+_WORD = re.compile(r"[^\s{}<>?$*]+")
+_PATH = re.compile(r".*(/|\\|\.[A-Za-z0-9]+$).*")
+
+
+def _no_query_file(word: str) -> None:
+    """Exit 2 for a query argument that is a folder, or a path naming no file."""
+    try:
+        folder = Path(word).is_dir()
+    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
+        folder = False
+    if folder:
+        fail(f"{word} is a folder: give a query file (.rq) in it, a catalogue name, or the "
+             "query's text")
+    if _PATH.fullmatch(word):
+        beside = f"{word}.rq"
+        fail(f"no query file {word}" + (f"; did you mean {beside}?" if _is_file(Path(beside))
+                                        else ""))
 
 
 def read_query(settings: Settings, query_or_file: str) -> str:
@@ -77,7 +96,10 @@ def read_query(settings: Settings, query_or_file: str) -> str:
             return text.removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             fail(f"the query on standard input is not valid UTF-8 text (byte {exc.start})")
-    for candidate in (Path(query_or_file), settings.queries_dir / f"{query_or_file}.rq"):
+    # A catalogue name is a file's name in queries/, not a path (queries/ / "/x/q" is "/x/q").
+    named = [] if re.search(r"[/\\]", query_or_file) else \
+        [settings.queries_dir / f"{query_or_file}.rq"]
+    for candidate in [Path(query_or_file), *named]:
         if _is_file(candidate):
             try:
                 return candidate.read_text(encoding="utf-8-sig")
@@ -85,6 +107,8 @@ def read_query(settings: Settings, query_or_file: str) -> str:
                 fail(f"cannot read the query file {candidate}: {exc}")
     if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse
         fail(f"no query file {query_or_file}")
+    if _WORD.fullmatch(query_or_file):  # a path, which no query is: "expected CONSTRUCT"
+        _no_query_file(query_or_file)
     if _NAME.fullmatch(query_or_file):
         # One word, which no query is: a catalogue name mistyped, not SPARQL to parse
         # ("expected CONSTRUCT" at 1:10 said nothing of the name).
