@@ -675,6 +675,22 @@ def test_a_proposal_whose_file_name_is_not_utf8_is_validated(tmp_path):
     assert b"caf\xe9.ttl:16: claim states the fact claim claim:" in done.stdout
 
 
+@pytest.mark.parametrize("folder", ["ontology", "data"])
+def test_an_input_file_whose_name_is_not_utf8_is_one_line_and_exit_2(tmp_path, folder):
+    # The build hashed the inputs by their graphs' names: UnicodeEncodeError, a traceback.
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "ontology" / "core.ttl", tmp_path / folder / os.fsdecode(b"caf\xe9.ttl"))
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--project",
+                           tmp_path, "stats"], capture_output=True, timeout=300)
+    assert (done.returncode, done.stdout) == (2, b""), done.stderr
+    # (Standard error writes the name's byte as Python's "\udce9".)
+    [line] = done.stderr.decode("utf-8", "replace").splitlines()
+    assert line.startswith(f"error: {tmp_path}/{folder}/caf") and line.endswith(
+        ".ttl: the file's name is not UTF-8 text, and its graph is named by it "
+        "(graph/<folder>/<name>); rename it")
+
+
 @pytest.mark.parametrize("delay", [0.1, 0.2, 0.4])
 def test_ctrl_c_at_any_moment_is_interrupted_and_exit_130(delay):
     # While the modules load, in the first few tenths of a second, it was a traceback.  (A

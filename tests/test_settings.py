@@ -158,6 +158,16 @@ def test_a_pipe_among_the_inputs_is_named_not_read(tmp_path):
         settings_mod.for_command_line({"root": full}, {}, None)
 
 
+def test_an_input_file_whose_name_is_not_utf8_is_named_not_built(tmp_path):
+    # Its graph's IRI holds its name: the build stopped on a UnicodeEncodeError, a traceback.
+    full = project(tmp_path / "full")
+    bad = full / "data" / os.fsdecode(b"caf\xe9.ttl")
+    bad.write_text("")
+    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(
+            f"{bad}: the file's name is not UTF-8 text")):
+        settings_mod.for_command_line({"root": full}, {}, None)
+
+
 def test_a_blank_variable_sets_nothing():
     # "   " made a cache folder named with three spaces.
     blank = settings_mod.for_command_line({}, {"ALLIANCE_GRAPH_CACHE": "   "}, None)

@@ -355,4 +355,9 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
     for path in settings.input_files():
         if not path.is_file():  # a pipe there would hang every command reading the inputs
             raise NoGraphFound(f"{path} is not a regular file; move it out of {path.parent}")
+        try:  # the file's graph is named by an IRI holding its name: a traceback in the build
+            path.name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise NoGraphFound(f"{path}: the file's name is not UTF-8 text, and its graph is "
+                               "named by it (graph/<folder>/<name>); rename it") from None
     return settings
