@@ -277,7 +277,26 @@ def test_cite_prints_an_evidence_block(run, sources_dir):
     assert missing.exit_code == 1 and "not a verbatim substring" in missing.output
 
 
-def test_cite_names_the_node_as_the_data_does_and_says_when_the_passage_is_cited(run):
+@pytest.mark.parametrize("source, quote, says", [
+    ("001_b9e5a7348fac2993.txt", "systems such as Iron Dome, David's Sling",
+     "then '’' (U+2019 RIGHT SINGLE QUOTATION MARK) where the quote has \"'\" (U+0027 "
+     "APOSTROPHE)\n"),
+    ("000_06b6882714cf1880.txt", "United States–Israel Military Alliance The U.S.–Israel",
+     "then '\\n' (U+000A LINE FEED) where the quote has ' ' (U+0020 SPACE)\n")])
+def test_cite_says_where_a_quote_departs_from_its_source(sources_dir, source, quote, says):
+    # It said "not a verbatim substring" alone: a straight apostrophe for the text's curly
+    # one, or a line break typed as a space, cannot be seen in a terminal.
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--sources",
+                           sources_dir, "cite", source, quote], capture_output=True, text=True,
+                          timeout=300)
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr
+    assert done.stderr.startswith(f"error: {source}: not a verbatim substring of the source: ")
+    assert done.stderr.endswith(says) and len(done.stderr.splitlines()) == 1
+
+
+def test_cite_names_the_node_as_the_data_does_and_says_when_the_passage_is_cited(run, kg):
+    # kg: cite reads what data/ cites from the build cache, which it does not make (alone,
+    # this test failed: nothing was built yet, so nothing was said to be cited).
     # Without --name it wrote ev:NAME, which parsed, and went into data/ as it was.
     fresh = run("cite", "000_06b6882714cf1880.txt", "Negev U.S. Radar Base")
     assert fresh.exit_code == 0 and fresh.stdout.startswith("ev:000-negev-u-s-radar a ag:Evidence")

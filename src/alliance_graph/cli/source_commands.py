@@ -48,11 +48,16 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     if name is None:  # "ev:NAME" was written, and went into data/ as it was
         name = citations.evidence_name(source, quote)
     try:
-        click.echo(citations.evidence_turtle(name, source, citations.read_source(path), quote))
+        text = citations.read_source(path)
+        click.echo(citations.evidence_turtle(name, source, text, quote))
     except (citations.NotALocalName, citations.SourceNotText) as exc:
         fail(str(exc))
     except citations.QuoteNotFound as exc:
-        fail(f"{source}: {exc}", EXIT_NO)
+        # Where it departs from the text, as validate says it: a curly apostrophe, an en
+        # dash, a line break typed as a space look alike in a terminal.
+        from ..proposals.quotes import departure
+        fail(f"{source}: {exc}" + (f"; {where[:-2]}" if (where := departure(text, quote))
+                                   else ""), EXIT_NO)
     for cited in _citing(settings, source, quote):
         held = cited.rsplit("/", 1)[-1]
         if held == name:  # the very node data/ holds: the block restates it
