@@ -402,6 +402,26 @@ def test_project_option_and_current_directory_choose_the_graph(run, mini, kg, mo
     assert json.loads(run("stats", "--format", "json").output) == figures
 
 
+@pytest.mark.parametrize("held", ["data", "ontology"])
+def test_a_folder_holding_half_a_project_is_said_not_to_be_read(kg, tmp_path, held):
+    # In a folder with data/*.ttl and no ontology/, every command answered from the
+    # checkout's graph (or the installed package's) without a word.
+    (tmp_path / held).mkdir()
+    shutil.copy(ROOT / held / ("aid.ttl" if held == "data" else "core.ttl"), tmp_path / held)
+    command = [str(Path(sys.executable).parent / "alliance-graph"), "stats", "--format", "json"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and json.loads(done.stdout)["claims"] > 0, done.stderr
+    missing = "ontology" if held == "data" else "data"
+    assert done.stderr == (f"note: {tmp_path / held} is not read: {tmp_path} holds no "
+                           f"{missing}/, so it is no project; the graph is built from "
+                           f"{ROOT / 'ontology'} and {ROOT / 'data'} (give --project DIR, or "
+                           "--data and --ontology)\n")
+    # Read, it is not said to be unread.
+    used = subprocess.run([*command[:1], f"--{held}", held, *command[1:]], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert used.returncode in (0, 2) and "is not read" not in used.stderr, used.stderr
+
+
 def test_a_project_without_turtle_files_exits_2_saying_where_it_looked(run, tmp_path):
     (tmp_path / "ontology").mkdir()
     (tmp_path / "data").mkdir()

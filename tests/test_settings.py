@@ -168,6 +168,17 @@ def test_an_input_file_whose_name_is_not_utf8_is_named_not_built(tmp_path):
         settings_mod.for_command_line({"root": full}, {}, None)
 
 
+def test_half_a_project_is_one_graph_folder_with_turtle_files_and_not_the_other(tmp_path):
+    assert settings_mod.half_a_project(tmp_path) is None
+    (tmp_path / "data").mkdir()
+    assert settings_mod.half_a_project(tmp_path) is None  # an empty data/ is anyone's
+    (tmp_path / "data" / "x.ttl").write_text("")
+    assert settings_mod.half_a_project(tmp_path) == ("data", "ontology")
+    (tmp_path / "ontology").mkdir()
+    assert settings_mod.half_a_project(tmp_path) is None  # a project
+    assert settings_mod.half_a_project(None) is None
+
+
 def test_a_blank_variable_sets_nothing():
     # "   " made a cache folder named with three spaces.
     blank = settings_mod.for_command_line({}, {"ALLIANCE_GRAPH_CACHE": "   "}, None)

@@ -332,6 +332,18 @@ def find_project(cwd: Path | None) -> Path:
     return cwd.resolve() if cwd is not None and is_project(cwd) else PROJECT_ROOT
 
 
+def half_a_project(cwd: Path | None) -> tuple[str, str] | None:
+    """Return (the folder held, the one missing) when ``cwd`` holds Turtle files in one of
+    ``ontology/`` and ``data/`` but not the other folder: not a project, though it looks
+    meant as one (``find_project`` then takes another graph); else None."""
+    if cwd is None:
+        return None
+    held = [name for name in GRAPH_FOLDERS if (cwd / name).is_dir()]
+    if len(held) != 1 or not any((cwd / held[0]).glob("*.ttl")):
+        return None
+    return held[0], next(name for name in GRAPH_FOLDERS if name not in held)
+
+
 def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | None) -> Settings:
     """Return the settings a command runs with: its ``options`` (None: not given), else the
     ``ALLIANCE_GRAPH_*`` variables, else the project found from ``cwd``; raise ``NoGraphFound``

@@ -155,6 +155,14 @@ def main(ctx, **options):
         ctx.obj = settings_mod.for_command_line(options, os.environ, cwd)
     except (settings_mod.NoGraphFound, ValueError) as exc:  # ValueError: a variable that
         fail(str(exc))                                      # does not parse
+    half = settings_mod.half_a_project(cwd)
+    if half and (cwd / half[0]).resolve() not in (ctx.obj.data_dir.resolve(),
+                                                  ctx.obj.ontology_dir.resolve()):
+        # Else the answers come from another graph without a word (the checkout's, or the
+        # one the package carries), while the folder here looks meant to be the graph.
+        _say(f"note: {cwd / half[0]} is not read: {cwd} holds no {half[1]}/, so it is no "
+             f"project; the graph is built from {ctx.obj.ontology_dir} and "
+             f"{ctx.obj.data_dir} (give --project DIR, or --data and --ontology)")
     # An add killed mid-commit leaves a journal: finish it before anything reads data/.
     try:
         for note in transaction.settle(ctx.obj.data_dir, on_wait=_say):
