@@ -4,6 +4,7 @@ The server serves the shape fixtures' small base graph (a copy), so the fixtures
 with it, or do not, are the proposals.
 """
 
+import gzip
 import hashlib
 import io
 import json
@@ -22,6 +23,7 @@ import pytest
 from rdflib import Graph, Namespace
 from werkzeug.test import encode_multipart
 
+import helpers
 import servers
 
 SHAPES = Path(__file__).parent / "fixtures" / "shapes"
@@ -133,6 +135,22 @@ def test_what_cannot_be_validated_is_a_clear_4xx(endpoint, body, ctype, status, 
     got, _, text = post(endpoint, body, ctype)
     assert got == status and words in text.decode(), text
     assert "the proposal:" not in text.decode()
+
+
+@pytest.mark.parametrize("headers, body, status, words", [
+    ({"Content-Type": "text/turtle", "Content-Encoding": "gzip"},
+     gzip.compress(PASSES.read_bytes()), 415, "Content-Encoding gzip; this server reads bodies"),
+    ({"Content-Type": "application/x-www-form-urlencoded; charset=utf-16"},
+     "turtle=x".encode("utf-16"), 415, "a form is read as percent-encoded UTF-8, not utf-16"),
+    ({"Content-Type": "application/x-www-form-urlencoded"}, b"a&" * 2000 + b"turtle=x", 400,
+     "the form body has 2,001 fields (parts separated by &); at most 1,000 are read"),
+], ids=["gzip", "utf-16-form", "many-fields"])
+def test_a_body_read_as_sparql_reads_one_is_refused_as_sparql_refuses_it(endpoint, headers, body,
+                                                                           status, words):
+    # A gzip proposal was reported as a line of bad Turtle, a UTF-16 form as carrying no
+    # proposal, and a form of millions of fields held a thread for seconds to say so.
+    got, _, text = helpers.fetch(endpoint + "/validate", data=body, headers=headers)
+    assert got == status and words in text.decode(), text
 
 
 def test_over_the_servers_limit_is_413_without_reading_the_body(endpoint, settings):

@@ -32,7 +32,7 @@ from werkzeug.utils import secure_filename
 
 from ..query.refused import Refused
 from ..store.backends import StoreError
-from . import negotiation, protocol
+from . import fields, negotiation
 from .client_share import Shares, client_of
 from .pages import safety
 
@@ -62,6 +62,7 @@ class Proposal:
 
 def _read_proposal(limit: int) -> Proposal:
     """Return the proposal a request carries, or raise Refused."""
+    fields.plain_body(request.environ)
     ctype = (request.mimetype or "").lower()
     length = request.content_length
     if ctype in TURTLE_TYPES:
@@ -88,9 +89,10 @@ def _from_form(ctype: str, limit: int) -> Proposal:
     """Return the proposal a form carries (an uploaded ``file``, else pasted ``turtle``); 400
     for a form that carries neither, or cannot be read."""
     if ctype == "application/x-www-form-urlencoded":
+        fields.form_charset(request.content_type or "")
         # Read as /sparql reads a form: werkzeug dropped a field that was not UTF-8, and the
         # proposal was then said to be empty.
-        pasted = protocol.parse_params(request.get_data(cache=False), "form body").get("turtle")
+        pasted = fields.parse_params(request.get_data(cache=False), "form body").get("turtle")
         upload = None
     else:
         # Flask's default for a pasted field is 500 kB; a proposal may be as big as a file.

@@ -17,7 +17,6 @@ without Flask's request and response machinery.  The query itself is evaluated b
 from __future__ import annotations
 
 import hashlib
-import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 from http import HTTPStatus
@@ -30,7 +29,8 @@ from ..query.bounds import Bounds
 from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
-from . import client_share, negotiation, service_description
+from . import client_share, fields, negotiation, service_description
+from .fields import form_charset, parse_params, plain_body, read_body
 
 bp = Blueprint("sparql", __name__)
 
@@ -86,58 +86,12 @@ def service():
     return current_app.extensions["alliance_graph"]
 
 
-def parse_params(data: bytes, where: str) -> dict[str, list[str]]:
-    """Return the parameters of a URL query string or form body (blank values kept); 400 when
-    they are not UTF-8, rather than run a query with replacement characters in it."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Refused(400, f"the {where} is not valid UTF-8 (byte {exc.start}); "
-                           "percent-encode its text as UTF-8") from exc
-    try:
-        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError as exc:  # a %XX escape: exc.start counts in the decoded value
-        raise Refused(400, f"the {where} has a percent-encoded value that is not valid UTF-8 "
-                           f"(its byte {exc.start}); percent-encode its text as UTF-8") from exc
-    params: dict[str, list[str]] = {}
-    for key, value in pairs:
-        params.setdefault(key, []).append(value)
-    return params
-
-
-def read_body(environ, limit: int) -> bytes:
-    """Return the request body, refusing (413) one over ``limit`` bytes before reading it."""
-    length = environ.get("CONTENT_LENGTH") or ""
-    stream = environ["wsgi.input"]
-    if length:
-        if not length.isdigit():
-            raise Refused(400, f"Content-Length {length!r} is not a number of bytes")
-        if int(length) > limit:
-            raise Refused(413, f"the request body is {length} bytes, over the {limit}-byte limit")
-        return stream.read(int(length))
-    if not environ.get("wsgi.input_terminated"):
-        return b""
-    # No length: a chunked body, which the server (waitress, werkzeug's test client) ends.
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise Refused(413, f"the request body is over the {limit}-byte limit")
-    return data
-
-
-def _charset(content_type: str) -> str | None:
-    """Return a Content-Type's charset parameter, lower-cased (None without one)."""
-    for param in content_type.split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            return value.strip().strip('"').lower()
-    return None
-
-
 def read_request(environ, limit: int) -> QueryRequest | None:
     """Return the query a request carries (None if it carries none); refuse updates."""
     method = environ["REQUEST_METHOD"]
     args = parse_params(environ.get("QUERY_STRING", "").encode("latin-1"), "URL's query string")
     if method == "POST":
+        plain_body(environ)
         ctype = (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
         if ctype == "application/sparql-update":
             raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -146,6 +100,7 @@ def read_request(environ, limit: int) -> QueryRequest | None:
                                "(SPARQL 1.1 Protocol, 2.1.2 and 2.1.3): move it to the body, "
                                "or send it by GET")
         if ctype == "application/x-www-form-urlencoded":
+            form_charset(environ.get("CONTENT_TYPE", ""))
             form = parse_params(read_body(environ, limit), "form body")
             if "update" in form:
                 raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -155,8 +110,8 @@ def read_request(environ, limit: int) -> QueryRequest | None:
                 params.setdefault(key, values)
         elif ctype == "application/sparql-query":
             params = args
-            charset = _charset(environ.get("CONTENT_TYPE", ""))
-            if charset not in (None, "utf-8", "utf8", "us-ascii"):
+            charset = fields.charset(environ.get("CONTENT_TYPE", ""))
+            if charset not in fields.UTF8_NAMES:
                 raise Refused(415, f"application/sparql-query is UTF-8 (its registration says "
                                    f"so), not {charset}: send the query in UTF-8")
             try:

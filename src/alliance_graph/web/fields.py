@@ -1,0 +1,120 @@
+"""What a request sends beside its path: the fields of its query string or form, and its body.
+
+Shared by ``/sparql`` (``protocol.py``), ``/validate`` (``dry_run.py``) and the app's check of
+every query string.  Each bound here is there because a request within the size limits cost
+the front far more than its size without it: fields are counted before any is decoded, and
+percent escapes decoded a slice at a time.  Bodies are read as sent (never decompressed) and,
+where text, as UTF-8.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from ..query.refused import Refused
+
+# What a charset parameter may name for a body read as UTF-8 (ASCII is a subset).
+UTF8_NAMES = (None, "utf-8", "utf8", "us-ascii")
+
+# Fields a URL's query string or a form body may carry: the protocol has six names, a few of
+# them repeatable (a graph per named-graph-uri).  Each field costs the front memory and time
+# holding the interpreter: a 5 MB form of "a&a&a..." was 2.6 million fields, 20 s and 200 MB
+# a request, and sixteen of them at once took the front to 3.3 GB and stalled every client.
+MAX_PARAMS = 1000
+# Percent escapes are decoded this many bytes at a time: urllib makes an object of every
+# escape, and a 5 MB value of them decoded whole took 380 MB for its 1.7 MB of text.
+_DECODE_SLICE = 1 << 16
+
+
+def _unescaped(raw: bytes) -> bytes:
+    """Return a form field's bytes with ``+`` and its percent escapes decoded, a slice at a
+    time (never cutting an escape in two)."""
+    raw = raw.replace(b"+", b" ")
+    if b"%" not in raw:
+        return raw
+    out, start = bytearray(), 0
+    while start < len(raw):
+        end = start + _DECODE_SLICE
+        if end < len(raw):
+            cut = raw.rfind(b"%", end - 2, end)
+            end = cut if cut > start else end
+        out += urllib.parse.unquote_to_bytes(raw[start:end])
+        start = end
+    return bytes(out)
+
+
+def parse_params(data: bytes, where: str) -> dict[str, list[str]]:
+    """Return the parameters of a URL query string or form body (blank values kept), as
+    ``urllib.parse.parse_qs`` reads them; 400 when they are not UTF-8, rather than run a query
+    with replacement characters in it, or when there are more than ``MAX_PARAMS``."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(400, f"the {where} is not valid UTF-8 (byte {exc.start}); "
+                           "percent-encode its text as UTF-8") from exc
+    fields = data.count(b"&") + 1
+    if fields > MAX_PARAMS:
+        raise Refused(400, f"the {where} has {fields:,} fields (parts separated by &); at most "
+                           f"{MAX_PARAMS:,} are read: the SPARQL protocol needs a few")
+    params: dict[str, list[str]] = {}
+    for field in data.split(b"&"):
+        if not field:
+            continue
+        name, _, value = field.partition(b"=")
+        try:
+            pair = [_unescaped(part).decode("utf-8") for part in (name, value)]
+        except UnicodeDecodeError as exc:  # a %XX escape: exc.start counts in the decoded field
+            raise Refused(400, f"the {where} has a percent-encoded value that is not valid "
+                               f"UTF-8 (its byte {exc.start}); percent-encode its text as "
+                               "UTF-8") from exc
+        params.setdefault(pair[0], []).append(pair[1])
+    return params
+
+
+def plain_body(environ) -> None:
+    """Refuse (415) a request body sent in a content coding (gzip, deflate, br, ...): bodies are
+    read as sent, and one read as such was a 400 that blamed its bytes for not being UTF-8,
+    or was run, a coding named and not applied.  Never decoded here: a few kilobytes of gzip
+    can stand for gigabytes."""
+    codings = [c.strip().lower() for c in (environ.get("HTTP_CONTENT_ENCODING") or "").split(",")]
+    if any(c not in ("", "identity") for c in codings):
+        raise Refused(415, f"the request body is sent with Content-Encoding "
+                           f"{environ['HTTP_CONTENT_ENCODING'].strip()}; this server reads "
+                           "bodies as they are, uncompressed: send it without a content coding")
+
+
+def form_charset(content_type: str) -> None:
+    """Refuse (415) a form whose Content-Type names a charset other than UTF-8: its fields are
+    read as percent-encoded UTF-8 (a UTF-16 form was said to carry no query)."""
+    named = charset(content_type)
+    if named not in UTF8_NAMES:
+        raise Refused(415, f"a form is read as percent-encoded UTF-8, not {named}: send its "
+                           "fields in UTF-8")
+
+
+def read_body(environ, limit: int) -> bytes:
+    """Return the request body, refusing (413) one over ``limit`` bytes before reading it."""
+    length = environ.get("CONTENT_LENGTH") or ""
+    stream = environ["wsgi.input"]
+    if length:
+        if not length.isdigit():
+            raise Refused(400, f"Content-Length {length!r} is not a number of bytes")
+        if int(length) > limit:
+            raise Refused(413, f"the request body is {length} bytes, over the {limit}-byte limit")
+        return stream.read(int(length))
+    if not environ.get("wsgi.input_terminated"):
+        return b""
+    # No length: a chunked body, which the server (waitress, werkzeug's test client) ends.
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(413, f"the request body is over the {limit}-byte limit")
+    return data
+
+
+def charset(content_type: str) -> str | None:
+    """Return a Content-Type's charset parameter, lower-cased (None without one)."""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
