@@ -102,6 +102,19 @@ def test_export_to_file_holds_the_graph(run, kg, tmp_path, fmt, syntax):
         assert canonical(written) == canonical({q.triple for q in quads})
 
 
+@pytest.mark.parametrize("where, says", [
+    ("missing/graph.ttl", "the folder {tmp}/missing does not exist"),
+    ("a-file/graph.ttl", "{tmp}/a-file is not a folder")])
+def test_export_into_a_folder_that_is_not_one_says_so_before_exporting(tmp_path, where, says):
+    # It built the export, then said "a file or folder could not be used: [Errno 2] No such
+    # file or directory: '.../missing/graph.ttl'".
+    (tmp_path / "a-file").write_text("")
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "export", "-o",
+                           tmp_path / where], capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr == f"error: cannot write {tmp_path / where}: {says.format(tmp=tmp_path)}\n"
+
+
 def test_serve_reports_broken_data_with_its_file_and_line_and_exits_2(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "ontology", project / "ontology")

@@ -237,6 +237,10 @@ def _output_file(settings: Settings, output: str | None) -> Path | None:
         return None
     if not output:  # Path("") is ".", and the write failed with "Is a directory: '.'"
         fail("-o needs a file name (or - for standard output)")
+    folder = Path(output).parent
+    if not folder.is_dir():  # said before the export is made, and as what it is
+        fail(f"cannot write {output}: the folder {folder} does not exist" if not folder.exists()
+             else f"cannot write {output}: {folder} is not a folder")
     return _not_an_input(settings, Path(output), "-o")
 
 
