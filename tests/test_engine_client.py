@@ -261,3 +261,46 @@ def test_an_engine_restarted_while_the_data_is_half_edited_serves_the_last_build
         assert engine.info["version"] == version
     finally:
         engine.close()
+
+
+def wait_for_standby(engine, other_than=None, seconds=60) -> int:
+    """Wait until ``engine`` has a standby (not the one ``other_than`` names); return its pid."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        standby = engine.standby
+        if standby is not None and standby.info["pid"] != other_than:
+            return standby.info["pid"]
+        time.sleep(0.05)
+    raise AssertionError(f"no new standby engine within {seconds} s")
+
+
+def test_a_stopped_engine_is_replaced_and_its_queries_answered_at_once(settings):
+    # SIGSTOP held every query for the whole time limit, each then answered 503 as too long.
+    engine = ProcessEngine(settings.with_(query_timeout=20))
+    try:
+        standby = wait_for_standby(engine)
+        os.kill(engine.info["pid"], signal.SIGSTOP)
+        started = time.monotonic()
+        assert b"Iron Dome" in answer(engine, LOOKUP)[0]
+        assert time.monotonic() - started < 10
+        assert engine.info["pid"] == standby and engine.counters["crash"] == 1
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("sent", [signal.SIGKILL, signal.SIGSTOP], ids=["killed", "stopped"])
+def test_a_standby_that_fails_while_idle_is_replaced_before_it_is_needed(settings, sent):
+    # It stayed the standby: a dead one took over and failed the queries in flight a second
+    # time (503), a stopped one held them for the time limit.
+    engine = ProcessEngine(settings.with_(query_timeout=20))
+    try:
+        failed = wait_for_standby(engine)
+        os.kill(failed, sent)
+        wait_for_standby(engine, other_than=failed, seconds=30)
+        os.kill(engine.info["pid"], signal.SIGKILL)
+        started = time.monotonic()
+        assert b"Iron Dome" in answer(engine, LOOKUP)[0]
+        assert time.monotonic() - started < 10
+        assert engine.counters["crash"] == 2
+    finally:
+        engine.close()

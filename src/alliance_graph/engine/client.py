@@ -11,7 +11,10 @@ run at once, on the engine's threads, over its one store) and lends a connection
   (the likeliest cause: a query that fills memory runs long) is answered 503.
 - **Everyone else.** The other queries running in the killed engine did nothing wrong: each is
   sent once more to the new engine, which a background thread starts at once.  A query in
-  flight when the engine dies twice is answered 500 rather than tried a third time.
+  flight when the engine dies twice is answered 503 rather than tried a third time.
+- **Failures.** An engine that exits or is stopped (SIGSTOP: it held every query for its time
+  limit, each then blamed for it) is replaced at the watcher's next look, as the standby
+  engine is when it exits or stops while idle (else it took over dead, or stopped).
 
 ``graph.EngineGraph`` answers ``KnowledgeGraph``'s read calls through the engine.
 """
@@ -50,6 +53,19 @@ class _Instance:
     control: socket.socket
     connections: list[socket.socket]
     info: dict = field(default_factory=dict)
+
+    def alive(self) -> bool:
+        """Return whether the process can answer: not exited, and not stopped (SIGSTOP), which
+        held every query sent to it for its time limit and had it blamed for that.  A
+        debugger's stop (``t``) is not taken for one: it is brief, or the time limit ends it."""
+        if self.process.poll() is not None:
+            return False
+        try:
+            with open(f"/proc/{self.process.pid}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True  # no /proc to read: only the exit is seen
+        return state not in (b"T", b"Z", b"X")
 
     def stop(self, gently: bool = False) -> None:
         """End the process (``gently``: let it exit on its own first) and close its sockets."""
@@ -168,6 +184,10 @@ class ProcessEngine:
             self.generation += 1
             self.counters[reason] += 1
             killed, standby, self.standby = self.active, self.standby, None
+            dead = None
+            if standby is not None and not standby.alive():  # it died or stopped, idle
+                self.counters["crash"] += 1
+                dead, standby = standby, None
             if standby is not None:
                 self.active, self.info = standby, standby.info
                 for sock in standby.connections:
@@ -175,7 +195,9 @@ class ProcessEngine:
                 self.counters["restarts"] += 1
             self.restarting = standby is None
             self.lock.notify_all()
-        killed.stop()
+        for instance in (killed, dead):
+            if instance is not None:
+                instance.stop()
         self._replenish_in_background()
 
     def _replenish_in_background(self) -> None:
@@ -226,9 +248,12 @@ class ProcessEngine:
                     continue
                 active, generation = self.active, self.generation
                 running = [c for c in self.calls if c.generation == generation]
+                standby = self.standby
+            if standby is not None and not standby.alive():
+                self._drop_standby(standby)
             now = time.monotonic()
             late = [c for c in running if now > c.deadline]
-            if active.process.poll() is not None:
+            if not active.alive():
                 self._kill(generation, "crash")
             elif late:
                 for c in late:
@@ -242,6 +267,17 @@ class ProcessEngine:
                         f"{self.settings.query_memory >> 20} MiB limit and was stopped; "
                         "narrow it or add a LIMIT")
                 self._kill(generation, "memory")
+
+    def _drop_standby(self, standby: _Instance) -> None:
+        """Stop a standby that died or was stopped while idle, and start another: taking over,
+        it would have failed the queries sent to it a second time, or held them."""
+        with self.lock:
+            if self.standby is not standby:
+                return
+            self.standby = None
+            self.counters["crash"] += 1
+        standby.stop()
+        self._replenish_in_background()
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait until no restart is under way; return False if one still is after ``timeout``."""
