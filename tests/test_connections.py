@@ -284,6 +284,22 @@ def test_a_body_over_the_limit_is_refused_without_inviting_it(endpoint):
     assert b"Access-Control-Allow-Origin: *" in answer and b"nosniff" in answer
 
 
+@pytest.mark.parametrize("size", [b"FFFFFFFFFFFFFFFF", b"600000", b"100000;x=y"])
+def test_a_chunk_over_the_body_limit_is_refused_when_its_size_is_read(endpoint, size):
+    # It was waited for, the client told nothing until the deadline's 408 blamed it for being
+    # slow; the third (1 MiB) is announced after a first chunk of 4 MiB.
+    first = b"" if b";" not in size else b"400000\r\n" + b"x" * 2**22 + b"\r\n"
+    with connect(endpoint, timeout=DEADLINE) as sock:
+        started = time.monotonic()
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
+                     b"\r\nTransfer-Encoding: chunked\r\n\r\n" + first + size + b"\r\nASK {")
+        answer = read_all(sock)
+    assert time.monotonic() - started < DEADLINE / 2
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in head, answer[:300]
+    assert body.endswith(b" bytes exceeds the limit of 5,242,880 bytes\n"), body
+
+
 def send_then_read(endpoint, head: bytes, body: bytes, source="127.0.0.1",
                    pause: float = 0) -> bytes:
     """Send a request's head, then after ``pause`` seconds its whole body, then read the

@@ -15,6 +15,8 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   the connection is dropped and the thread freed.
 - **One framing** for every request body: Content-Length beside Transfer-Encoding is a 400,
   the connection closed (RFC 9112, 6.1), so nothing after it is read as a request of its own.
+  A chunk that takes a body over its limit is a 413 once its size is read, as a
+  Content-Length over it is once the head is.
 - **One valid host** for every request, or a 400 (RFC 9112, 3.2): the Host header, required
   of HTTP/1.1, or the authority of an absolute URL; HTTP/1.0 without one is taken as addressed
   to the address it reached.
@@ -43,6 +45,7 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
+from waitress.utilities import RequestEntityTooLarge
 
 from ..query.refused import Refused
 from .client_share import Shares, client_of, requests_shared
@@ -63,7 +66,23 @@ def _response(status: str, message: str) -> bytes:
 
 
 class Parser(HTTPRequestParser):
-    """Waitress's request parser, refusing a request framed two ways."""
+    """Waitress's request parser, refusing a request framed two ways, and a chunk that would
+    take the body over its limit as soon as its size is read."""
+
+    def received(self, data):
+        consumed = super().received(data)
+        # Waitress counts a chunked body's bytes as they arrive: a chunk announced as
+        # "FFFFFFFF" (or merely 6 MB) was waited for, the client told nothing until the request
+        # deadline's 408 blamed it for being slow.  Like a Content-Length over the limit, it is
+        # a 413 at once.
+        receiver = self.body_rcv
+        limit = self.adj.max_request_body_size
+        if self.chunked and receiver is not None and not self.completed \
+                and self.body_bytes_received + receiver.chunk_remainder >= limit:
+            self.error = RequestEntityTooLarge(f"a chunk of {receiver.chunk_remainder:,} bytes "
+                                               f"exceeds max_body of {limit}")
+            self.completed = True
+        return consumed
 
     def parse_header(self, header_plus):
         super().parse_header(header_plus)
