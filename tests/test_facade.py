@@ -63,6 +63,25 @@ def test_the_errors_a_caller_catches_are_the_packages_own_names():
         ag.nothing  # noqa: B018
 
 
+@pytest.mark.parametrize("kind", ["pipe", "name"])
+def test_an_input_that_cannot_be_read_is_named_to_a_library_caller(tmp_path, settings, kind):
+    # Only the command line checked the inputs it lists: ag.load() hung on a pipe in data/
+    # and stopped on a UnicodeEncodeError traceback for a name that is not UTF-8.
+    import os
+    shutil.copytree(settings.ontology_dir, tmp_path / "ontology")
+    shutil.copytree(settings.data_dir, tmp_path / "data")
+    if kind == "pipe":
+        bad = tmp_path / "data" / "pipe.ttl"
+        os.mkfifo(bad)
+        says = f"{bad} is not a regular file"
+    else:
+        bad = tmp_path / "data" / os.fsdecode(b"caf\xe9.ttl")
+        bad.write_text("")
+        says = f"{bad}: the file's name is not UTF-8 text"
+    with pytest.raises(ValueError, match=re.escape(says)):
+        ag.load(Settings(root=tmp_path, sources_dir=settings.sources_dir))
+
+
 def test_a_service_call_under_a_timeout_is_refused_in_words(settings):
     # The engine's sandbox refused the socket, and the caller read "Operation not permitted
     # (os error 1)".

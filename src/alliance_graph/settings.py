@@ -295,8 +295,20 @@ class Settings:
         return replace(self, **changes)
 
     def input_files(self) -> list[Path]:
-        """Return the Turtle files the graph is built from, ontology first, in stable order."""
-        return sorted(self.ontology_dir.glob("*.ttl")) + sorted(self.data_dir.glob("*.ttl"))
+        """Return the Turtle files the graph is built from, ontology first, in stable order;
+        raise ``NoGraphFound`` for one that cannot be an input (checked here, where every
+        command and library call lists them: the library's ``ag.load`` hung on a pipe and
+        stopped on a traceback for a name that is not UTF-8)."""
+        paths = sorted(self.ontology_dir.glob("*.ttl")) + sorted(self.data_dir.glob("*.ttl"))
+        for path in paths:
+            if not path.is_file():  # a pipe there would hang whatever reads the inputs
+                raise NoGraphFound(f"{path} is not a regular file; move it out of {path.parent}")
+            try:  # the file's graph is named by an IRI holding its name
+                path.name.encode("utf-8")
+            except UnicodeEncodeError:
+                raise NoGraphFound(f"{path}: the file's name is not UTF-8 text, and its graph "
+                                   "is named by it (graph/<folder>/<name>); rename it") from None
+        return paths
 
     def graph_name(self, path: Path) -> str:
         """Return the name of a file's named graph (``rdf.graph_name``)."""
@@ -364,12 +376,4 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
         # a violation for each use: hundreds of lines that hide the one thing wrong
         raise NoGraphFound(f"the ontology folder {settings.ontology_dir} holds no *.ttl files; "
                            "give the project's ontology/ folder (or leave --ontology out)")
-    for path in settings.input_files():
-        if not path.is_file():  # a pipe there would hang every command reading the inputs
-            raise NoGraphFound(f"{path} is not a regular file; move it out of {path.parent}")
-        try:  # the file's graph is named by an IRI holding its name: a traceback in the build
-            path.name.encode("utf-8")
-        except UnicodeEncodeError:
-            raise NoGraphFound(f"{path}: the file's name is not UTF-8 text, and its graph is "
-                               "named by it (graph/<folder>/<name>); rename it") from None
     return settings
