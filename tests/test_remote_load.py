@@ -3,10 +3,8 @@ until the new one is complete, leftovers of a failed or killed load cleaned up."
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -15,7 +13,7 @@ import pytest
 
 import servers
 from alliance_graph.build import pipeline as build
-from alliance_graph.store import backends, remote_load
+from alliance_graph.store import backends, load_lock, remote_load
 from alliance_graph.store.errors import StoreError
 from alliance_graph.store.layout import ASSERTED
 from alliance_graph.store.remote import RemoteStore
@@ -40,7 +38,7 @@ def age_claims(remote: RemoteStore, seconds: float) -> None:
     """Make every claim on the store's load lock look renewed ``seconds`` ago."""
     when = ox.Literal((datetime.now(timezone.utc) - timedelta(seconds=seconds)).isoformat(),
                       datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
-    graph = remote_load.LOCK.value
+    graph = load_lock.LOCK.value
     remote.update(f"DELETE {{ GRAPH <{graph}> {{ ?c <{RENEWED}> ?t }} }} INSERT {{ GRAPH "
                   f"<{graph}> {{ ?c <{RENEWED}> {when} }} }} WHERE {{ GRAPH <{graph}> {{ "
                   f"?c <{RENEWED}> ?t }} }}")
@@ -48,7 +46,7 @@ def age_claims(remote: RemoteStore, seconds: float) -> None:
 
 def claims_of_loads(remote: RemoteStore) -> list:
     """Return the claims on the store's load lock (loads running, or killed)."""
-    return list(remote.select(f"SELECT ?c WHERE {{ GRAPH <{remote_load.LOCK.value}> "
+    return list(remote.select(f"SELECT ?c WHERE {{ GRAPH <{load_lock.LOCK.value}> "
                               "{ ?c ?p ?o } }", []))
 
 
@@ -210,43 +208,6 @@ def test_a_killed_load_leaves_the_previous_build_and_the_next_load_cleans_up(
     # (it waited 120 s for the lock to expire) and drops what it left.
     backends.load_into_store(remote_settings)
     assert claims(remote) == before and not staged(remote) and not claims_of_loads(remote)
-
-
-def test_a_lock_held_from_another_machine_holds_until_it_expires(mini, empty_store):
-    # Nothing here can tell whether a load on another machine still runs: only the expiry
-    # drops its claim.  The same process identity from another boot or namespace (another
-    # container, whatever its host name) is another machine's.
-    remote = RemoteStore(empty_store.url)
-    ours = remote_load.process_identity(os.getpid()).split(" ")
-    elsewhere = " ".join(["another-boot", *ours[1:]])
-    remote.update(f"INSERT DATA {{ GRAPH <{remote_load.LOCK.value}> {{ "
-                  f"<{remote_load.LOCK.value}/elsewhere> <{remote_load.BASE}load#by> "
-                  f"\"other-host pid {ours[2]}\" ; <{RENEWED}> \"{datetime.now(timezone.utc).isoformat()}\""
-                  f"^^<http://www.w3.org/2001/XMLSchema#dateTime> ; "
-                  f"<{remote_load.BASE}load#process> \"{elsewhere}\" }} }}")
-    settings = mini.with_(store=empty_store.url)
-    with pytest.raises(StoreError, match=r"another load is filling this store \(other-host pid "
-                                         r"\d+; its lock renewed \d+ s ago\)"):
-        backends.load_into_store(settings)
-    age_claims(remote, 86_400)  # a day: whatever zone the store's clock keeps
-    backends.load_into_store(settings)
-    assert not claims_of_loads(remote)
-
-
-def test_a_process_is_named_by_this_machine_and_a_gone_one_is_seen_gone():
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    try:
-        identity = remote_load.process_identity(child.pid)
-        assert identity and identity.split(" ")[2] == str(child.pid)
-        assert not remote_load._gone(identity)
-        child.send_signal(signal.SIGKILL)
-        time.sleep(0.2)
-        assert remote_load._gone(identity), "killed, not yet reaped: a zombie is gone"
-    finally:
-        child.kill()
-        child.wait()
-    assert remote_load._gone(identity)
-    assert not remote_load._gone(identity.replace(identity.split(" ")[0], "another-boot"))
 
 
 def test_two_loads_at_once_one_loads_the_other_exits_2_naming_it(settings, kg, empty_store):
