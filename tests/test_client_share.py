@@ -67,6 +67,45 @@ def test_a_client_running_its_share_leaves_an_engine_thread_for_the_others(port)
     assert sorted(a[0] for a in answers) in ([429, 503], [503, 503]), answers
 
 
+def page(port: int, path: str, source: str) -> tuple[int, float]:
+    """GET a page from the loopback address ``source``; return its status and when it ended."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                            source_address=(source, 0))
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status, time.monotonic()
+    finally:
+        connection.close()
+
+
+def test_a_page_reads_the_engine_within_its_client_s_share_of_queries(port):
+    # Only /sparql counted: a client's pages (and Graph Store reads) ran beside its queries on
+    # the engine's other threads, so one address could keep every engine thread busy.  Here
+    # the client's one query slot is taken by a heavy query: its page waits for that query to
+    # end, while another client's page is answered meanwhile.
+    ended: dict = {}
+
+    def heavy():
+        status = ask(port, SLOW, "127.0.0.5")[0]
+        ended["query"] = (status, time.monotonic())
+
+    def reader(source):
+        ended[source] = page(port, "/id/IronDome", source)
+
+    threads = [threading.Thread(target=heavy)]
+    threads[0].start()
+    time.sleep(1)
+    threads += [threading.Thread(target=reader, args=(s,)) for s in ("127.0.0.5", "127.0.0.6")]
+    for t in threads[1:]:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [ended[k][0] for k in ("query", "127.0.0.5", "127.0.0.6")] == [503, 200, 200], ended
+    assert ended["127.0.0.6"][1] < ended["query"][1] <= ended["127.0.0.5"][1], ended
+
+
 def test_past_its_share_of_requests_a_client_is_answered_429_at_once(port):
     threads, answers = in_background(port, SLOW, "127.0.0.3", 3)
     time.sleep(1)

@@ -12,11 +12,12 @@ protocol functions.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_range_header
 
@@ -74,15 +75,34 @@ class Service:
         with self._changing:
             if version == self._serving:
                 return
-            self.graphs = {g.value: g for g in self.kg.default_graph(True)}
+            self.graphs = {g.value: g for g in self.names.default_graph(True)}
             self.responses = response_cache.ResponseCache(self.settings.response_cache_bytes)
             self.descriptions = response_cache.ResponseCache(4 * 2**20)
             self._stats = None
             self._serving = version
 
     @property
+    def names(self):
+        """Return the graph for the names it gives its graphs (``default_graph``,
+        ``inferred``), which the engine's start told: reading them takes no query slot."""
+        return self.engine.kg
+
+    @property
     def kg(self):
-        """Return the graph the pages read (through the engine when it is a process)."""
+        """Return the graph the pages read (through the engine when it is a process).
+
+        Read while answering a request (a page, a Graph Store read, the service description's
+        figures), its first use takes one of the client's query slots, held until the request
+        ends (``release_query_share``): only /sparql counted them, so one address asking for
+        as many pages at once as it may send requests (8) could keep all the engine's threads
+        (4) busy, and everyone else's queries waited.  A page runs its queries one at a time,
+        so one slot is what it holds of the engine."""
+        if has_request_context() and "query_share" not in g:
+            share = contextlib.ExitStack()
+            share.enter_context(self.queries.share(
+                client_share.client_of(request.remote_addr), wait=self.settings.query_timeout,
+                hint=client_share.proxy_hint("queries", bool(self.settings.trusted_proxies))))
+            g.query_share = share
         return self.engine.kg
 
     @property
@@ -132,6 +152,12 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     @app.before_request
     def current_build():
         service.follow()
+
+    @app.teardown_request
+    def release_query_share(_exc):
+        share = g.pop("query_share", None)
+        if share is not None:
+            share.close()
 
     @app.before_request
     def utf8_parameters():

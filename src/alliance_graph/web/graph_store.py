@@ -128,7 +128,7 @@ def rdf_graphs():
                 raise Refused(404, f"no graph <{iri}> here; GET /sparql lists the graphs")
             graphs = [svc.graphs[iri]]
         elif "default" in request.args:
-            graphs = svc.kg.default_graph(request.args.get("inferred", "").lower() in TRUE)
+            graphs = svc.names.default_graph(request.args.get("inferred", "").lower() in TRUE)
         else:
             raise Refused(400, "ask for ?default or ?graph=IRI")
         formats = pick_formats(request.args.getlist("format"), negotiation.GRAPH_OFFERS,

@@ -150,7 +150,7 @@ def read_request(environ, limit: int) -> QueryRequest | None:
 def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
     """Return the graphs a query runs over (``Dataset.resolve``); 400 for a graph the service
     lacks."""
-    return Dataset.resolve(svc.graphs, svc.kg.inferred.value, plan, req.inferred,
+    return Dataset.resolve(svc.graphs, svc.names.inferred.value, plan, req.inferred,
                            req.default_graphs, req.named_graphs)
 
 

@@ -106,7 +106,7 @@ def describe(svc, endpoint: str) -> list[ox.Triple]:
               ox.Triple(ng, n(SD + "graph"), g),
               ox.Triple(g, n(RDF.type), n(SD + "Graph")),
               ox.Triple(g, n(VOID + "triples"), count(svc.stats["graphs"].get(name, 0)))]
-        if svc.graphs[name] == svc.kg.inferred:
+        if svc.graphs[name] == svc.names.inferred:
             t.append(ox.Triple(ng, n(SD + "entailmentRegime"),
                                n("http://www.w3.org/ns/owl-profile/RL")))
     for ex in svc.examples:
