@@ -98,6 +98,34 @@ def test_a_graph_s_version_is_the_build_it_opened_though_the_inputs_change_after
     assert version == backends.dataset_version(settings, again) == opened
 
 
+@pytest.mark.parametrize("backend", ["memory", "directory"])
+def test_an_engine_restarted_under_a_server_opens_the_build_it_chose(mini, backend,
+                                                                    monkeypatch):
+    # It chose the current inputs' build (made), then opened "the current build": a file
+    # edited in between was built by the engine itself, and the server followed that build,
+    # which no `load` had made.  Here the edit lands right after the choice.
+    settings = mini.with_(store="memory" if backend == "memory" else str(mini.root / "store"))
+    backends.prepare(settings)
+    made = build.input_hash(settings)[:32]
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    hash_inputs = build.input_hash
+
+    def edited_after(s):
+        digest = hash_inputs(s)
+        data.write_text(data.read_text() + "\n# edited while the engine starts\n")
+        monkeypatch.setattr(build, "input_hash", hash_inputs)
+        return digest
+
+    def no_build(*args):
+        raise AssertionError("an engine under a server ran the pipeline")
+    monkeypatch.setattr(build, "input_hash", edited_after)
+    monkeypatch.setattr(build, "build_quads", no_build)
+    monkeypatch.setattr(directory, "_build_in", no_build)
+    kg, version = backends.reopen_graph(settings)
+    assert version == made == backends.dataset_version(settings, kg)
+    assert bool(kg.query("ASK { ?c a ag:Claim }"))
+
+
 def test_a_failed_build_leaves_the_previous_store_in_use(mini, monkeypatch):
     folder = mini.cache_dir / "store"
     first = directory.build_directory(mini, folder)

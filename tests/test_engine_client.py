@@ -304,3 +304,43 @@ def test_a_standby_that_fails_while_idle_is_replaced_before_it_is_needed(setting
         assert engine.counters["crash"] == 2
     finally:
         engine.close()
+
+
+def test_a_new_build_takes_over_and_the_engine_it_replaces_ends_what_it_was_answering(mini):
+    # `load` made a new build while a query ran: the server goes on to it without a restart
+    # (it answered from its first build until a limit happened to restart the engine), and
+    # the query under way stays on the engine it started on, held to its own time limit:
+    # not sent again to the new engine, and counted as no stop of the engine answering.
+    from alliance_graph.store import backends
+    settings = mini.with_(store=str(mini.root / "store"), workers=2, query_timeout=8,
+                          follow_poll=0.2)
+    backends.load_into_store(settings)
+    engine = ProcessEngine(settings)
+    outcome = {}
+
+    def heavy():  # a cross product of four, which the small graph makes last minutes
+        try:
+            answer(engine, SLOW.replace("?g ?h ?i }", "?g ?h ?i . ?j ?k ?l }"))
+        except Refused as exc:
+            outcome["heavy"] = (exc.status, str(exc))
+
+    try:
+        first = engine.info["version"]
+        thread = threading.Thread(target=heavy)
+        thread.start()
+        time.sleep(0.3)
+        data = sorted(mini.data_dir.glob("*.ttl"))[0]
+        data.write_text(data.read_text() + "\n# a new build\n")
+        backends.load_into_store(settings)
+        deadline = time.monotonic() + 30
+        while engine.info["version"] == first:
+            assert time.monotonic() < deadline, "the engine did not follow the new build"
+            time.sleep(0.05)
+        assert answer(engine, "ASK { ?c a ag:Claim }")[0] == b'{"head":{},"boolean":true}'
+        assert thread.is_alive(), "the query under way was answered or sent again at once"
+        thread.join()
+        assert outcome["heavy"][0] == 503 and "8 s limit" in outcome["heavy"][1], outcome
+        assert engine.counters["builds followed"] == 1
+        assert (engine.counters["time"], engine.counters["crash"]) == (0, 0), engine.counters
+    finally:
+        engine.close()

@@ -182,6 +182,10 @@ class Settings:
     # Seconds the engine may take to open the store when it (re)starts (a directory store opens
     # in well under a second; the memory backend loads about 10 k facts a second).
     engine_start_timeout: float = 600.0
+    # Seconds between looks at the local store for a newer build (``load`` made one): the
+    # server then starts an engine on it and switches to it, queries under way finishing on
+    # the old one (engine/client.py).  0: serve the build the server started with.
+    follow_poll: float = 1.0
     # glibc malloc arenas of the engine process (MALLOC_ARENA_MAX; an arena per thread by
     # default).  Its threads spend their time in Oxigraph, not in malloc, so two arenas cost
     # no measurable throughput and keep 9 MiB of freed query memory from staying resident at

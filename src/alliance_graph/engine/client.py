@@ -15,23 +15,25 @@ run at once, on the engine's threads, over its one store) and lends a connection
 - **Failures.** An engine that exits or is stopped (SIGSTOP: it held every query for its time
   limit, each then blamed for it) is replaced at the watcher's next look, as the standby
   engine is when it exits or stops while idle (else it took over dead, or stopped).
+- **New builds.** Every ``follow_poll`` seconds the watcher looks for a newer build in the
+  local store (``load`` made one): an engine is started on it and takes over, and the one it
+  replaces finishes the queries it is answering, each within its time limit, then stops.
+  Before, a server answered from the build it started with until an engine happened to be
+  restarted (a time or memory limit), and then, without warning, from the new one.
 
 ``graph.EngineGraph`` answers ``KnowledgeGraph``'s read calls through the engine.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import queue
 import socket
-import subprocess
 import sys
 import threading
 import time
 import weakref
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..query.dataset import Dataset
 from ..query.refused import Refused
@@ -39,46 +41,19 @@ from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
+from . import instance as instance_mod
 from . import wire
 from .graph import EngineGraph
+from .instance import Instance
 from .wire import EngineError
 from .worker import rss_bytes
 
 
-@dataclass(eq=False)
-class _Instance:
-    """One engine process: its control connection and the connections for queries."""
-
-    process: subprocess.Popen
-    control: socket.socket
-    connections: list[socket.socket]
-    info: dict = field(default_factory=dict)
-
-    def alive(self) -> bool:
-        """Return whether the process can answer: not exited, and not stopped (SIGSTOP), which
-        held every query sent to it for its time limit and had it blamed for that.  A
-        debugger's stop (``t``) is not taken for one: it is brief, or the time limit ends it."""
-        if self.process.poll() is not None:
-            return False
-        try:
-            with open(f"/proc/{self.process.pid}/stat", "rb") as stat:
-                state = stat.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return True  # no /proc to read: only the exit is seen
-        return state not in (b"T", b"Z", b"X")
-
-    def stop(self, gently: bool = False) -> None:
-        """End the process (``gently``: let it exit on its own first) and close its sockets."""
-        self.control.close()
-        if gently:
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        self.process.kill()
-        self.process.wait()
-        for sock in self.connections:
-            sock.close()
+def _blame_late(calls) -> None:
+    """Say of each call past its deadline why its query is about to be stopped."""
+    for c in calls:
+        c.blamed = (f"the query ran longer than the {c.limit:g} s limit and was stopped; "
+                    "narrow it or add a LIMIT")
 
 
 @dataclass(eq=False)
@@ -118,8 +93,9 @@ class ProcessEngine:
         self.generation = 0
         self.restarting = False   # no engine to answer until a new one is started
         self.closed = False
-        self.standby: _Instance | None = None
+        self.standby: Instance | None = None
         self.replenishing = False  # a _replenish thread is running (one at a time)
+        self.following = False     # a _follow thread is switching to a newer build
         self._install(self._spawn())
         # A standby costs a second copy of what the engine holds: kept when that is small
         # (a store on disk or remote keeps its pages out of the engine, in the page cache).
@@ -131,33 +107,10 @@ class ProcessEngine:
 
     # --- lifecycle ------------------------------------------------------------------------
 
-    def _spawn(self) -> _Instance:
-        """Start an engine process and return it once it says it is ready."""
-        pairs = [socket.socketpair() for _ in range(self.settings.workers + 1)]
-        theirs = [b.fileno() for _, b in pairs]
-        command = [sys.executable, "-m", "alliance_graph.engine.worker",
-                   json.dumps(self.settings.to_json()), *map(str, theirs)]
-        env = {"MALLOC_ARENA_MAX": str(self.settings.engine_malloc_arenas), **os.environ}
-        process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL, env=env)
-        for _, b in pairs:
-            b.close()
-        instance = _Instance(process, pairs[0][0], [ours for ours, _ in pairs[1:]])
-        instance.control.settimeout(self.settings.engine_start_timeout)
-        try:
-            ready, _ = wire.receive(instance.control)
-            if not ready.get("ready"):
-                raise StoreError(f"the query engine could not open the graph: "
-                                 f"{ready.get('message')}")
-        except (OSError, wire.Closed, StoreError) as exc:
-            instance.stop()
-            if isinstance(exc, StoreError):
-                raise
-            raise StoreError(f"the query engine did not start: {exc}") from exc
-        instance.control.settimeout(None)
-        instance.info = ready
-        return instance
+    def _spawn(self) -> Instance:
+        return instance_mod.start(self.settings)
 
-    def _install(self, instance: _Instance) -> None:
+    def _install(self, instance: Instance) -> None:
         """Make ``instance`` the engine that answers, lending out its connections."""
         with self.lock:
             if self.closed:  # closed while this engine was starting: it serves nobody
@@ -165,7 +118,7 @@ class ProcessEngine:
                 return
             self._activate(instance)
 
-    def _activate(self, instance: _Instance) -> None:
+    def _activate(self, instance: Instance) -> None:
         # Called with the lock held.
         self.active, self.info = instance, instance.info
         for sock in instance.connections:
@@ -241,8 +194,12 @@ class ProcessEngine:
     def _watch(self) -> None:
         # Time, memory, and deaths nobody caused: polled, since Oxigraph gives no hook inside a
         # query (and a socket timeout per call costs a system call per read besides).
+        follow_poll, next_look = self.settings.follow_poll, time.monotonic()
         while not self.closed:
             time.sleep(self.settings.engine_poll)
+            if follow_poll and time.monotonic() >= next_look:
+                next_look = time.monotonic() + follow_poll
+                self._look_for_build()
             with self.lock:
                 if self.restarting:
                     continue
@@ -256,9 +213,7 @@ class ProcessEngine:
             if not active.alive():
                 self._kill(generation, "crash")
             elif late:
-                for c in late:
-                    c.blamed = (f"the query ran longer than the {c.limit:g} s limit and was "
-                                "stopped; narrow it or add a LIMIT")
+                _blame_late(late)
                 self._kill(generation, "time")
             elif rss_bytes(active.process.pid) - active.info["rss"] > self.settings.query_memory:
                 if running:
@@ -268,7 +223,67 @@ class ProcessEngine:
                         "narrow it or add a LIMIT")
                 self._kill(generation, "memory")
 
-    def _drop_standby(self, standby: _Instance) -> None:
+    def _look_for_build(self) -> None:
+        """Start switching to a newer build of the local store, if ``load`` made one."""
+        try:
+            latest = backends.latest_build(self.settings)
+        except (OSError, StoreError):
+            return  # the store folder unreadable for now: looked at again next time
+        with self.lock:
+            if latest is None or latest == self.info["version"] or self.following \
+                    or self.restarting or self.closed:
+                return
+            self.following = True
+        threading.Thread(target=self._follow, name="engine-follow", daemon=True).start()
+
+    def _follow(self) -> None:
+        """Start an engine on the store's newer build and make it the one answering; the
+        engine it replaces (and the standby, of the old build) are stopped once done."""
+        try:
+            try:
+                instance = self._spawn()
+            except StoreError as exc:
+                print(f"alliance-graph: the newer build could not be opened: {exc}; the "
+                      "server goes on with the one it serves", file=sys.stderr, flush=True)
+                return
+            with self.lock:
+                # A restart under way (it opens the newer build itself), or an engine of
+                # that build already answering: this one is not needed.
+                if self.closed or self.restarting \
+                        or instance.info["version"] == self.info["version"]:
+                    old = None
+                else:
+                    old, generation, stale = self.active, self.generation, self.standby
+                    self.generation += 1
+                    self.standby = None
+                    self._activate(instance)
+                    self.counters["builds followed"] += 1
+            if old is None:
+                instance.stop()
+                return
+            if stale is not None:
+                stale.stop()
+            self._replenish_in_background()
+            self._retire(old, generation)
+        finally:
+            with self.lock:
+                self.following = False
+
+    def _retire(self, old: Instance, generation: int) -> None:
+        """Stop an engine once the queries it was answering (those of ``generation``) end,
+        each held to its time limit as the watcher holds the engine answering."""
+        while True:
+            with self.lock:
+                running = [c for c in self.calls if c.generation == generation]
+            late = [c for c in running if time.monotonic() > c.deadline]
+            if not running or late or not old.alive():
+                # The others running there are sent again, once, to the new engine (call()).
+                _blame_late(late)
+                break
+            time.sleep(self.settings.engine_poll)
+        old.stop()
+
+    def _drop_standby(self, standby: Instance) -> None:
         """Stop a standby that died or was stopped while idle, and start another: taking over,
         it would have failed the queries sent to it a second time, or held them."""
         with self.lock:

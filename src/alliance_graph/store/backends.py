@@ -21,7 +21,7 @@ from .layout import ASSERTED, file_graphs
 from .remote import RemoteStore
 
 __all__ = ["StoreError", "kind", "open_graph", "reopen_graph", "prepare", "dataset_version",
-           "load_into_store", "write_remote_document"]
+           "latest_build", "load_into_store", "write_remote_document"]
 
 
 def kind(spec: str) -> str:
@@ -91,21 +91,23 @@ def reopen_graph(settings: Settings):
     crash, must never run the pipeline itself.  It would fail for as long as a data file is
     half edited (every restart failing, the server left with no engine to answer), and hold
     queries for minutes on a large graph; the build a ``load`` made, or the one the server
-    was started with, serves meanwhile, under its own version."""
+    was started with, serves meanwhile, under its own version.  The build is chosen once and
+    opened by name: choosing, then opening "the current one", built the inputs edited in
+    between (and the server then followed that build, which no ``load`` had made)."""
     backend = kind(settings.store)
     if backend != "remote":
         folder = (directory.cache_folder(settings) if backend == "memory"
                   else Path(settings.store))
-        made = (build.cache_path(settings).exists() if backend == "memory" else
-                (folder / f"build-{build.input_hash(settings)[:32]}").is_dir())
-        last = directory.current_build(folder)
-        if not made and last is not None:
+        digest = build.input_hash(settings)[:32]
+        chosen = digest if (folder / f"build-{digest}").is_dir() \
+            else directory.current_build(folder)
+        if chosen is not None:
             from .graph import KnowledgeGraph
-            store = directory.open_build(folder, last)
+            store = directory.open_named(folder, chosen)
             if backend == "directory":
-                return KnowledgeGraph(store, store, file_graphs(store), version=last), last
-            return KnowledgeGraph(memory.open_main(settings, last), store, file_graphs(store),
-                                  main_is_split=True, version=last), last
+                return KnowledgeGraph(store, store, file_graphs(store), version=chosen), chosen
+            return KnowledgeGraph(memory.open_main(settings, chosen), store, file_graphs(store),
+                                  main_is_split=True, version=chosen), chosen
     kg = open_graph(settings)
     return kg, dataset_version(settings, kg)
 
@@ -135,10 +137,24 @@ def dataset_version(settings: Settings, kg) -> str:
     return hashlib.sha256(repr((settings.store, sizes)).encode()).hexdigest()[:32]
 
 
+def latest_build(settings: Settings) -> str | None:
+    """Return the build a query engine started now would open when the inputs have not
+    changed since (the one ``load`` made last, a local store's ``CURRENT``), or None for a
+    remote store, which reports no builds.  Cheap: one small file read."""
+    backend = kind(settings.store)
+    if backend == "remote":
+        return None
+    return directory.current_build(directory.cache_folder(settings) if backend == "memory"
+                                   else Path(settings.store))
+
+
 def load_into_store(settings: Settings) -> str:
     """Build the graph into the configured store (push it, for a remote); return a summary."""
     backend = kind(settings.store)
     if backend == "memory":
+        # Both layouts, as a server's start makes them: a running server follows the build
+        # named in the cache folder's store (``latest_build``).
+        prepare(settings)
         return (f"built {build.cached_build(settings)} and {memory.main_file(settings).name} "
                 "(the memory store loads the latter at start)")
     if backend == "directory":

@@ -233,6 +233,16 @@ def _discard(folder: Path, digest: str) -> None:
                          f"removed to build it again: {exc.strerror or exc}") from exc
 
 
+def open_named(folder: Path, digest: str) -> ox.Store:
+    """Return the build ``digest`` of ``folder``, never building: raise StoreError if it is
+    gone (another command's build of other inputs removed it: opened under the naming lock,
+    it is never removed while being opened)."""
+    with _naming(folder, shared=True):
+        if not (folder / f"build-{digest}").is_dir():
+            raise StoreError(f"the build {digest} is no longer in {folder}")
+        return open_build(folder, digest)
+
+
 def open_build(folder: Path, digest: str) -> ox.Store:
     """Return the build ``digest`` of the directory store ``folder``, as it is on disk."""
     try:

@@ -29,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import BASE
+from ..proc import stat_fields
 from .errors import StoreError
 from .remote import RemoteStore
 
@@ -149,15 +150,12 @@ def process_identity(pid: int) -> str | None:
     try:
         boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
         namespace = os.readlink("/proc/self/ns/pid")
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    # The 22nd field, the start time in clock ticks since boot; fields are counted after the
-    # command name, which is in parentheses and may hold spaces and parentheses itself.
-    state, started = (lambda fields: (fields[0], fields[19]))(stat.rsplit(")", 1)[1].split())
-    if state in ("Z", "X"):  # killed, not yet reaped by its parent
+    fields = stat_fields(pid)
+    if not fields or fields[0] in ("Z", "X"):  # gone, or killed and not yet reaped
         return None
-    return f"{boot} {namespace} {pid} {started}"
+    return f"{boot} {namespace} {pid} {fields[19]}"  # field 22: its start, in ticks since boot
 
 
 def _gone(process: str) -> bool:

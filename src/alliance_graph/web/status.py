@@ -31,5 +31,6 @@ def status():
                    "standby": getattr(engine, "standby", None) is not None},
         "stopped": {reason: counters.get(reason, 0) for reason in ("time", "memory", "crash")},
         "restarts": counters.get("restarts", 0),
+        "builds_followed": counters.get("builds followed", 0),
         "response_cache": {"entries": len(svc.responses), "bytes": svc.responses.size},
     })

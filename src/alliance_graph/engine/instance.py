@@ -1,0 +1,81 @@
+"""One engine process, as the front holds it: started, asked whether it can answer, stopped.
+
+``start`` runs ``worker.py`` with ``settings.workers`` socket pairs (one per query running at
+once) and a control pair, and returns once the engine says it has opened the store;
+``client.ProcessEngine`` decides which instance answers and when one is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+from ..proc import stat_fields
+from ..settings import Settings
+from ..store.errors import StoreError
+from . import wire
+
+
+@dataclass(eq=False)
+class Instance:
+    """One engine process: its control connection and the connections for queries."""
+
+    process: subprocess.Popen
+    control: socket.socket
+    connections: list[socket.socket]
+    info: dict = field(default_factory=dict)
+
+    def alive(self) -> bool:
+        """Return whether the process can answer: not exited, and not stopped (SIGSTOP), which
+        held every query sent to it for its time limit and had it blamed for that.  A
+        debugger's stop (``t``) is not taken for one: it is brief, or the time limit ends it."""
+        if self.process.poll() is not None:
+            return False
+        fields = stat_fields(self.process.pid)
+        if not fields:
+            return True  # no /proc to read: only the exit is seen
+        return fields[0] not in ("T", "Z", "X")
+
+    def stop(self, gently: bool = False) -> None:
+        """End the process (``gently``: let it exit on its own first) and close its sockets."""
+        self.control.close()
+        if gently:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        self.process.kill()
+        self.process.wait()
+        for sock in self.connections:
+            sock.close()
+
+
+def start(settings: Settings) -> Instance:
+    """Start an engine process and return it once it says it is ready."""
+    pairs = [socket.socketpair() for _ in range(settings.workers + 1)]
+    theirs = [b.fileno() for _, b in pairs]
+    command = [sys.executable, "-m", "alliance_graph.engine.worker",
+               json.dumps(settings.to_json()), *map(str, theirs)]
+    env = {"MALLOC_ARENA_MAX": str(settings.engine_malloc_arenas), **os.environ}
+    process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL, env=env)
+    for _, b in pairs:
+        b.close()
+    instance = Instance(process, pairs[0][0], [ours for ours, _ in pairs[1:]])
+    instance.control.settimeout(settings.engine_start_timeout)
+    try:
+        ready, _ = wire.receive(instance.control)
+        if not ready.get("ready"):
+            raise StoreError(f"the query engine could not open the graph: "
+                             f"{ready.get('message')}")
+    except (OSError, wire.Closed, StoreError) as exc:
+        instance.stop()
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"the query engine did not start: {exc}") from exc
+    instance.control.settimeout(None)
+    instance.info = ready
+    return instance

@@ -1,0 +1,16 @@
+"""What Linux's ``/proc`` says of a process: one reader for the fields of its ``stat`` file."""
+
+from __future__ import annotations
+
+
+def stat_fields(pid: int) -> list[str] | None:
+    """Return the fields of ``/proc/<pid>/stat`` that follow the command name, the process's
+    state first (so field N of proc(5) is at index N - 3), or None where there is no such
+    file (the process is gone, or this is not Linux).  The command name is cut off at the last
+    parenthesis: it may hold spaces and parentheses itself."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            text = stat.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()
