@@ -2,6 +2,7 @@
 or Virtuoso server): answers from it, and a 502 saying so when the store is slow or down."""
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -88,5 +89,50 @@ def test_answers_and_their_etags_follow_a_remote_store_filled_again_while_served
         urllib.request.urlopen(f"{empty_oxigraph}/update", data=update, timeout=60).close()
         status, after, new_tag = counted(url, tag)  # the old tag no longer matches
         assert status == 200 and after == before + 1 and new_tag != tag
+    finally:
+        servers.stop(serve)
+
+
+def test_status_and_the_service_description_follow_a_load_into_the_remote_store(
+        mini, empty_oxigraph, tmp_path):
+    # /status and the service description gave the version and figures read at the server's
+    # start however often the store was loaded again: the server now follows each load (its
+    # marker names the build it swapped in), as it follows a local store's.
+    store = f"{empty_oxigraph}/query"
+    settings = mini.with_(store=store)
+    backends.load_into_store(settings)
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    serve = servers.start([str(servers.BIN / "alliance-graph"), "--ontology", mini.ontology_dir,
+                           "--data", mini.data_dir, "--cache", mini.cache_dir, "--store", store,
+                           "serve", "--port", str(port)],
+                          f"{url}/sparql?query={ASK}", tmp_path / "serve.log")
+
+    def state():
+        with urllib.request.urlopen(f"{url}/status", timeout=60) as response:
+            return json.load(response)
+
+    def described():
+        request = urllib.request.Request(f"{url}/sparql", headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read().decode()
+
+    try:
+        first = state()["version"]
+        assert first == backends.build.input_hash(settings)[:32]  # the build loaded
+        assert first in described()
+        data = sorted(mini.data_dir.glob("*.ttl"))[0]
+        data.write_text(data.read_text().replace('"Iron Dome"', '"Iron Dome (renamed)"'))
+        backends.load_into_store(settings)
+        deadline = time.monotonic() + 30
+        while state()["version"] == first:
+            assert time.monotonic() < deadline, "the server kept the version of its start"
+            time.sleep(0.2)
+        now = state()
+        assert now["version"] == backends.build.input_hash(settings)[:32] != first
+        assert now["builds_followed"] == 1 and now["version"] in described()
+        query = urllib.parse.quote('ASK { ?s rdfs:label "Iron Dome (renamed)" }')
+        with urllib.request.urlopen(f"{url}/sparql?query={query}", timeout=60) as response:
+            assert json.load(response)["boolean"] is True
     finally:
         servers.stop(serve)

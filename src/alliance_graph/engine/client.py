@@ -15,9 +15,9 @@ run at once, on the engine's threads, over its one store) and lends a connection
 - **Failures.** An engine that exits or is stopped (SIGSTOP: it held every query for its time
   limit, each then blamed for it) is replaced at the watcher's next look, as the standby
   engine is when it exits or stops while idle (else it took over dead, or stopped).
-- **New builds.** Every ``follow_poll`` seconds the watcher looks for a newer build in the
-  local store (``load`` made one): an engine is started on it and takes over, and the one it
-  replaces finishes the queries it is answering, each within its time limit, then stops.
+- **New builds.** Every ``follow_poll`` seconds a thread looks for a newer build in the store
+  (``load`` made one): an engine is started on it and takes over, and the one it replaces
+  finishes the queries it is answering, each within its time limit, then stops.
   Before, a server answered from the build it started with until an engine happened to be
   restarted (a time or memory limit), and then, without warning, from the new one.
 
@@ -70,9 +70,11 @@ def isolated_graph(settings: Settings) -> EngineGraph:
     each query stopped past ``settings.query_timeout`` or ``settings.query_memory`` (raising
     ``EngineError``), or at Ctrl-C, the engine then restarted.  The build is made first, in
     this process, if it is not made yet; ``close()`` stops the engine, as does dropping the
-    graph or the end of this process."""
+    graph or the end of this process.  It reads the build it opened, as a graph loaded in
+    this process does: a notebook's answers do not change under it when ``load`` makes
+    another (a server's do: ``follow_poll``)."""
     backends.prepare(settings)
-    engine = ProcessEngine(settings)
+    engine = ProcessEngine(settings.with_(follow_poll=0))
     # A graph of its own, not ``engine.kg``: the engine's threads hold the engine, and so
     # whatever it holds, for ever.  A notebook loading the graph again in a cell run again
     # would otherwise leave one more engine process (two, with the standby) each time.
@@ -102,6 +104,9 @@ class ProcessEngine:
         self.keeps_standby = self.info["rss"] <= settings.standby_engine_bytes
         self.kg = EngineGraph(self)
         threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
+        if settings.follow_poll:
+            threading.Thread(target=self._look_for_builds, name="engine-builds",
+                             daemon=True).start()
         if self.keeps_standby:
             self._replenish_in_background()
 
@@ -194,12 +199,8 @@ class ProcessEngine:
     def _watch(self) -> None:
         # Time, memory, and deaths nobody caused: polled, since Oxigraph gives no hook inside a
         # query (and a socket timeout per call costs a system call per read besides).
-        follow_poll, next_look = self.settings.follow_poll, time.monotonic()
         while not self.closed:
             time.sleep(self.settings.engine_poll)
-            if follow_poll and time.monotonic() >= next_look:
-                next_look = time.monotonic() + follow_poll
-                self._look_for_build()
             with self.lock:
                 if self.restarting:
                     continue
@@ -223,18 +224,21 @@ class ProcessEngine:
                         "narrow it or add a LIMIT")
                 self._kill(generation, "memory")
 
-    def _look_for_build(self) -> None:
-        """Start switching to a newer build of the local store, if ``load`` made one."""
-        try:
-            latest = backends.latest_build(self.settings)
-        except (OSError, StoreError):
-            return  # the store folder unreadable for now: looked at again next time
-        with self.lock:
-            if latest is None or latest == self.info["version"] or self.following \
-                    or self.restarting or self.closed:
-                return
-            self.following = True
-        threading.Thread(target=self._follow, name="engine-follow", daemon=True).start()
+    def _look_for_builds(self) -> None:
+        # A thread of its own, not the watcher's: a remote store is asked over HTTP, and a
+        # store slow to answer must not hold up the time and memory limits.
+        while not self.closed:
+            time.sleep(self.settings.follow_poll)
+            try:
+                latest = backends.latest_build(self.settings)
+            except (OSError, StoreError):
+                continue  # the store unreadable for now: looked at again next time
+            with self.lock:
+                if latest is None or latest == self.info["version"] or self.following \
+                        or self.restarting or self.closed:
+                    continue
+                self.following = True
+            threading.Thread(target=self._follow, name="engine-follow", daemon=True).start()
 
     def _follow(self) -> None:
         """Start an engine on the store's newer build and make it the one answering; the

@@ -126,12 +126,16 @@ def prepare(settings: Settings) -> None:
 
 
 def dataset_version(settings: Settings, kg) -> str:
-    """Return a name for the graph's content, changing whenever it changes: the build's input
-    hash for a local store; for a remote one (filled by anyone), a hash of its graphs' sizes."""
+    """Return a name for the graph's content: the build's input hash for a local store; for a
+    remote one, the build ``load`` swapped in, or, for a store filled by other means, a hash
+    of its graphs' sizes (a remote store's other changes, anyone's to make, are not seen)."""
     if getattr(kg, "version", None):  # the build it opened (the inputs may have changed since)
         return kg.version
     if kind(settings.store) != "remote":
         return build.input_hash(settings)[:32]
+    loaded = remote_load.loaded_build(kg.main)  # the build `load` swapped in, if it did
+    if loaded is not None:
+        return loaded
     sizes = sorted((r["g"].value, r["n"].value) for r in kg.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", per_file=True))
     return hashlib.sha256(repr((settings.store, sizes)).encode()).hexdigest()[:32]
@@ -139,11 +143,11 @@ def dataset_version(settings: Settings, kg) -> str:
 
 def latest_build(settings: Settings) -> str | None:
     """Return the build a query engine started now would open when the inputs have not
-    changed since (the one ``load`` made last, a local store's ``CURRENT``), or None for a
-    remote store, which reports no builds.  Cheap: one small file read."""
+    changed since: the one ``load`` made last (a local store's ``CURRENT``, one small file;
+    a remote store's load marker, one small query), or None when no ``load`` named one."""
     backend = kind(settings.store)
     if backend == "remote":
-        return None
+        return remote_load.loaded_build(RemoteStore.from_settings(settings))
     return directory.current_build(directory.cache_folder(settings) if backend == "memory"
                                    else Path(settings.store))
 

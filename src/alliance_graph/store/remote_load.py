@@ -101,6 +101,16 @@ def _marker(token: str, nquads: Path) -> list[str]:
             f"{ox.Literal(token)} ; <{_LOAD}build> {ox.Literal(nquads.stem)} }} }}"]
 
 
+def loaded_build(remote: RemoteStore) -> str | None:
+    """Return the input hash of the build the last ``load`` swapped in (its marker), or None
+    for a store no ``load`` of this version filled (a bulk loader's, or anyone's)."""
+    rows = list(remote.select(f"SELECT ?build WHERE {{ GRAPH <{LOADED.value}> {{ "
+                              f"<{LOADED.value}> <{_LOAD}build> ?build }} }}",
+                              remote.dataset_params([], [LOADED])))
+    names = sorted(r["build"].value for r in rows if r["build"] is not None)
+    return names[0].removeprefix("build-") if len(names) == 1 else None
+
+
 def _check_marker(remote: RemoteStore, token: str) -> None:
     held = remote.select(f"ASK {{ GRAPH <{LOADED.value}> {{ <{LOADED.value}> <{_LOAD}token> "
                          f"{ox.Literal(token)} }} }}", remote.dataset_params([], [LOADED]))
