@@ -213,8 +213,8 @@ def test_a_server_follows_load_to_the_next_build(tmp_path, store):
         base = data / "base.ttl"
         base.write_text(base.read_text("utf-8").replace('"Fixture State"', '"Renamed State"'),
                         "utf-8")
-        # Files edited but not loaded: the server goes on with its build (a file half
-        # written must never be served), whatever the follower looks at meanwhile.
+        # Files edited but not built: the server goes on with its build (it follows builds,
+        # never the files themselves), whatever the follower looks at meanwhile.
         time.sleep(2.5)
         unloaded = (state(), fetch(ask)[2])
         assert unloaded[0]["version"] == version and b"Fixture State" in unloaded[1], unloaded
