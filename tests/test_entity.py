@@ -86,3 +86,60 @@ def test_opposing_assessments_sit_side_by_side_with_what_differs(kg):
     for c in opposed:
         assert all(c.iri.value in ent.related[o].opposed_by for o in c.opposed_by
                    if o in ent.related)
+
+
+# A class with more instances than a page shows as cards, each instance typed by a claim with
+# its quote, and an evidence node and a source supporting every claim: a class of 3,571
+# instances (100 k facts) made a page of 3.2 MB, each type claim a card with its quote.
+MANY = 225  # more than a group shows (MAX_GROUP) and a list of what supports (MAX_INCOMING)
+
+
+def many_instances_graph():
+    import pyoxigraph as ox
+
+    from alliance_graph.store.graph import KnowledgeGraph
+    lines = ["@prefix ag: <https://alliance-graph.example/ontology/> .",
+             "@prefix id: <https://alliance-graph.example/id/> .",
+             "@prefix oa: <http://www.w3.org/ns/oa#> .",
+             "@prefix prov: <http://www.w3.org/ns/prov#> .",
+             "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "ag:State a <http://www.w3.org/2002/07/owl#Class> ; rdfs:label \"state\" .",
+             "id:ev a ag:Evidence ; oa:hasSource <https://alliance-graph.example/id/source/s.txt> ;",
+             "    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact \"Many states.\" ] .",
+             "<https://alliance-graph.example/id/source/s.txt> a ag:SourceDocument ."]
+    for i in range(MANY):
+        lines.append(f"id:S{i:03d} a ag:State ; rdfs:label \"State {i:03d}\" .")
+        lines.append(f"<https://alliance-graph.example/id/claim/S{i:03d}> a ag:Claim ; rdf:subject id:S{i:03d} ; "
+                     f"rdf:predicate rdf:type ; rdf:object ag:State ; "
+                     f"ag:rank ag:{'PreferredRank' if i == MANY - 1 else 'NormalRank'} ; "
+                     "prov:wasDerivedFrom id:ev .")
+    store = ox.Store()
+    store.load("\n".join(lines).encode(), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://alliance-graph.example/graph/data/many.ttl"))
+    return KnowledgeGraph.from_store(store)
+
+
+def test_a_group_of_many_claims_shows_a_bounded_number_and_counts_the_rest():
+    assert MANY > entity.MAX_GROUP
+    kg = many_instances_graph()
+    e = entity.describe(kg, str(AG.State))
+    types = group(e, "rdf:type", incoming=True)
+    assert len(types.claims) == entity.MAX_GROUP
+    assert types.total == MANY and types.hidden == MANY - entity.MAX_GROUP
+    # Preferred claims are among those shown, first.
+    assert types.claims[0].rank_iri == str(AG.PreferredRank)
+    # The query listing them all lists every one.
+    assert len(list(kg.query(types.query))) == MANY
+    # The plain type triples the claims stand for are not listed again as "referenced by".
+    assert not [p for p, _, _ in e.incoming if p.value.endswith("#type")]
+
+
+def test_the_claims_an_evidence_node_or_source_supports_are_bounded_and_listed_by_a_query():
+    assert MANY > entity.MAX_INCOMING
+    kg = many_instances_graph()
+    for iri in (str(ID.ev), str(ID) + "source/s.txt"):
+        e = entity.describe(kg, iri)
+        assert e.supported_count == MANY
+        assert len(e.supported) == entity.MAX_INCOMING
+        assert len(list(kg.query(e.supported_query))) == MANY

@@ -9,13 +9,15 @@ import pyoxigraph as ox
 from ...rdf import ONTOLOGY, file_of, is_role
 from .terms import sparql_iri
 
+# Each branch starts from the entity, the claim's type after it: with ``?s a ag:Claim`` first,
+# Oxigraph read every claim of the graph (1.5 s for one entity's few triples at 100 k facts).
+_CLAIMS = "{ ?c rdf:subject %(e)s . ?c a ag:Claim } UNION { ?c rdf:object %(e)s . ?c a ag:Claim }"
 _DESCRIPTION = """
 CONSTRUCT { ?s ?p ?o } WHERE {
   { BIND(%(e)s AS ?s) ?s ?p ?o }
-  UNION { ?s a ag:Claim . { ?s rdf:subject %(e)s } UNION { ?s rdf:object %(e)s } ?s ?p ?o }
-  UNION { ?c a ag:Claim . { ?c rdf:subject %(e)s } UNION { ?c rdf:object %(e)s }
-          ?c prov:wasDerivedFrom ?s . ?s ?p ?o }
-  UNION { ?c a ag:Claim . { ?c rdf:subject %(e)s } UNION { ?c rdf:object %(e)s }
+  UNION { { SELECT DISTINCT ?c WHERE { %(claims)s } } BIND(?c AS ?s) ?s ?p ?o }
+  UNION { { SELECT DISTINCT ?c WHERE { %(claims)s } } ?c prov:wasDerivedFrom ?s . ?s ?p ?o }
+  UNION { { SELECT DISTINCT ?c WHERE { %(claims)s } }
           ?c prov:wasDerivedFrom/oa:hasSelector ?s . ?s ?p ?o }
 }
 """
@@ -24,7 +26,8 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 def description(kg, iri: str) -> list[ox.Triple]:
     """Return the triples of ``iri``, of the claims about or pointing to it, and of their evidence,
     each once (the query's branches overlap, and CONSTRUCT keeps what each branch finds)."""
-    return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": sparql_iri(iri)})))
+    e = sparql_iri(iri)
+    return list(dict.fromkeys(kg.query(_DESCRIPTION % {"e": e, "claims": _CLAIMS % {"e": e}})))
 
 
 def ontology(kg) -> list[ox.Triple]:

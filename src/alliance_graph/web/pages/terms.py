@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
@@ -88,6 +88,12 @@ def link_for(iri: str) -> str | None:
     if iri.startswith(BASE):
         return local_path(iri)
     return iri if iri.lower().startswith(("http://", "https://")) else None
+
+
+def query_link(sparql: str) -> str:
+    """Return the query page's link that opens (and runs) ``sparql``: where a page shows part
+    of a long list, the query listing it all."""
+    return "/?" + urlencode({"query": sparql})
 
 
 def sparql_iri(value: str) -> str:

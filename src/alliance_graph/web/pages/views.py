@@ -129,6 +129,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.after_request(safety.protect)
     bp.add_app_template_filter(terms.link_for, "link")
     bp.add_app_template_filter(terms.shorten, "short")
+    bp.add_app_template_filter(terms.query_link, "query_link")
     # Registered before the routes below, which are compiled with it.
     bp.record_once(lambda state: state.app.url_map.converters.setdefault("iri", IriPathConverter))
 
@@ -293,15 +294,16 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         page = render_template("source.html", s=source_mod.describe(kg, iri, sources_dir),
                                rdf_formats=_rdf_formats())
         return Response(page, headers={"Vary": "Accept"})
-    ent = entity_mod.describe(kg, iri)
-    if ent is None:
-        if media in ENTITY_FORMATS:
+    if media in ENTITY_FORMATS:
+        # The triples alone: what the page would show of them is not gathered.
+        if not entity_mod.exists(kg, iri):
             return Response(f"no statement about <{iri}> in this graph\n", 404,
                             mimetype="text/plain", headers={"Vary": "Accept"})
+        return _rdf_response(entity_rdf.description(kg, iri), rdf)
+    ent = entity_mod.describe(kg, iri)
+    if ent is None:
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
         return render_template("404.html", iri=iri), 404, {"Vary": "Accept"}
-    if media in ENTITY_FORMATS:
-        return _rdf_response(entity_rdf.description(kg, iri), rdf)
     svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
     resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"
