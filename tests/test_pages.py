@@ -191,6 +191,28 @@ def test_search_limit_is_bounded_and_checked(client):
     assert "Nothing in a label" in html(client, "/search?q=zzzz-nothing")
 
 
+@pytest.mark.parametrize("page, status", [("1", 200), ("2", 404), ("0", 400), ("x", 400),
+                                          ("\u0663", 400)])
+def test_a_timeline_page_is_a_whole_number_within_its_pages(client, page, status):
+    response = client.get("/timeline", query_string={"page": page})
+    assert response.status_code == status
+    if status != 200:
+        assert response.mimetype == "text/plain" and b"page" in response.data
+
+
+def test_a_timeline_page_says_which_facts_it_shows_and_links_its_neighbours(client, pages_kg):
+    # The fixture's three dated facts, a page of one each: the middle page.
+    from flask import render_template
+
+    from alliance_graph.web.pages import timeline
+    page = timeline.events(pages_kg, 2, size=1)
+    with client.application.test_request_context("/timeline?page=2"):
+        text = render_template("timeline.html", page=page, events=page.events)
+    assert "Facts 2–2 of 3 (page 2 of 3)." in text
+    assert 'rel="prev" href="?page=1"' in text and 'rel="next" href="?page=3"' in text
+    assert text.count("2016 MOU") >= 1 and "Iron Dome" not in text.split("<main", 1)[-1]
+
+
 def test_timeline_lists_dated_facts_with_precision(client):
     page = html(client, "/timeline")
     assert page.index("2011") < page.index("2016-09-14") < page.index("2018-10")

@@ -6,7 +6,7 @@ from alliance_graph.web.pages.entity import Term
 
 def test_dated_facts_in_order_with_their_precision(pages_kg):
     found = [(e.date.value, e.date.precision, e.subject.label, e.predicate.label, e.role)
-             for e in timeline.events(pages_kg)]
+             for e in timeline.events(pages_kg).events]
     assert found == [
         ("2011", "year", "Iron Dome", "date", ""),
         ("2016-09-14", "day", "2016 MOU", "date", ""),
@@ -18,6 +18,29 @@ def test_a_year_sorts_before_the_days_within_it():
     def event(value):
         t = Term("literal", value, value)
         return timeline.Event(t, "", t, t, t, t, "")
-    dates = ["2016-09-14", "2016", "2015-12", "2016-01"]
+    dates = ["2016-09-14", "2016", "2015-12", "2016-01", "-0586"]
     assert [e.date.value for e in sorted(map(event, dates), key=lambda e: e.sort_key)] == [
-        "2015-12", "2016", "2016-01", "2016-09-14"]
+        "-0586", "2015-12", "2016", "2016-01", "2016-09-14"]
+
+
+def test_the_timeline_is_paged_by_its_query_each_fact_on_one_page(pages_kg):
+    # It listed every dated fact, whatever their number (and read every claim to find them).
+    whole = timeline.events(pages_kg)
+    assert (whole.number, whole.total, whole.pages) == (1, 3, 1)
+    pages = [timeline.events(pages_kg, n, size=2) for n in (1, 2)]
+    assert [len(p.events) for p in pages] == [2, 1] and pages[0].pages == 2
+    assert [e.claim.value for p in pages for e in p.events] == \
+        [e.claim.value for e in whole.events]
+    assert pages[1].first == 3 and timeline.events(pages_kg, 3, size=2).events == []
+
+
+def test_on_the_shipped_data_the_dated_properties_of_the_shapes_miss_no_dated_fact(kg):
+    # The facts are looked up by the properties the shapes type as dates: every dated value
+    # of the shipped data, looked for in every claim, is among them.
+    every = {(r["c"].value, r["d"].value) for r in kg.query(f"""
+        SELECT ?c ?d WHERE {{ ?c a ag:Claim ; rdf:object ?d
+                             FILTER(isLiteral(?d) && DATATYPE(?d) IN ({", ".join(timeline.DATE_TYPES)})) }}""")}
+    page = timeline.events(kg, 1, size=10_000)
+    shown = {(e.claim.value, e.date.value) for e in page.events if not e.role}
+    assert every and shown == every
+    assert page.total == len(page.events) > len(every)  # and the qualifiers' dates besides

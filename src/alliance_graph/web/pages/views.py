@@ -179,7 +179,14 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/timeline")
     def timeline():
-        return render_template("timeline.html", events=timeline_mod.events(get_kg()))
+        asked = request.args.get("page", "1")
+        if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+            return Response("page must be a whole number from 1\n", 400, mimetype="text/plain")
+        page = timeline_mod.events(get_kg(), int(asked))
+        if page.number > page.pages:
+            return Response(f"the timeline has {page.pages} page(s)\n", 404,
+                            mimetype="text/plain")
+        return render_template("timeline.html", page=page, events=page.events)
 
     @bp.route("/id/")
     @bp.route("/id/<iri:rest>")
