@@ -274,6 +274,21 @@ def test_a_request_needs_one_valid_host(endpoint, head, status):
         assert b"Content-Type: text/plain" in answer
 
 
+@pytest.mark.parametrize("head", [
+    b"GET /sparql?query=ASK%7B%7D HTTP/1.1\nHost: x\n\n",
+    b"GET /status HTTP/1.1\r\nHost: x\n\n",        # a CR LF line, then bare LFs
+])
+def test_a_head_whose_lines_end_in_a_bare_lf_is_a_400_at_once(endpoint, head):
+    # Typed into nc, or sent by a hand-made client: waitress waited for CR LF CR LF, and the
+    # client for the request deadline's 408, told nothing of what was wrong.
+    with connect(endpoint, timeout=DEADLINE) as sock:
+        started = time.monotonic()
+        sock.sendall(head)
+        answer = read_all(sock)
+    assert time.monotonic() - started < DEADLINE / 2
+    assert answer.split(b" ", 2)[1] == b"400" and b"bare LF" in answer, answer[:300]
+
+
 def test_a_body_over_the_limit_is_refused_without_inviting_it(endpoint):
     # With Expect: 100-continue, waitress said "100 Continue" to a request it had refused.
     with connect(endpoint, timeout=5) as sock:

@@ -45,7 +45,7 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
-from waitress.utilities import RequestEntityTooLarge
+from waitress.utilities import BadRequest, RequestEntityTooLarge
 
 from ..query.refused import Refused
 from .client_share import Shares, client_of, requests_shared
@@ -70,6 +70,17 @@ class Parser(HTTPRequestParser):
     take the body over its limit as soon as its size is read."""
 
     def received(self, data):
+        if self.body_rcv is None and not self.completed \
+                and b"\r\n\r\n" not in (head := self.header_plus + data) \
+                and b"\n\n" in head.lstrip(b"\r\n"):
+            # A head whose lines end in a bare LF (typed into nc, or a hand-made client):
+            # waitress looks for CR LF CR LF only, and the client waited for the request
+            # deadline's 408 with no word of what was wrong.
+            self.parse_header(b"GET / HTTP/1.0\r\n")
+            self.error = BadRequest("the request's lines end in a bare LF: end each line, and "
+                                    "the head, with CR LF (RFC 9112, 2.2)")
+            self.completed = True
+            return len(data)
         consumed = super().received(data)
         # Waitress counts a chunked body's bytes as they arrive: a chunk announced as
         # "FFFFFFFF" (or merely 6 MB) was waited for, the client told nothing until the request
