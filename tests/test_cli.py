@@ -755,3 +755,29 @@ def test_ctrl_c_at_any_moment_is_interrupted_and_exit_130(delay):
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, (out, err)
     assert err.strip().splitlines()[-1] == b"interrupted" and b"Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "tests/fixtures/shapes/claim-dispute.fail.ttl"],
+    ["check"],
+])
+def test_a_verdict_stands_when_the_reader_closes_the_pipe_early(tmp_path, command):
+    # `check | head` and `validate ... | head` exited 0 once the reader had gone, whatever was
+    # found: a script testing the exit code took violations for none.
+    from helpers import ROOT
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "shapes" / "base", data)
+    if command == ["check"]:  # an ontology term without a label: a finding of check's own
+        ontology = tmp_path / "ontology"
+        shutil.copytree(ROOT / "ontology", ontology)
+        with open(ontology / "core.ttl", "a", encoding="utf-8") as core:
+            core.write("\nag:unlabelledFixtureTerm a owl:Class ; rdfs:isDefinedBy ag: .\n")
+    else:
+        ontology = ROOT / "ontology"
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "alliance-graph"), "--data", str(data), "--ontology",
+         str(ontology), "--cache", str(tmp_path / "cache"), *command],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # gone before the first line: `| head -0`
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 1, err

@@ -21,7 +21,7 @@ from ..query import results as queries
 from ..query import stats as stats_mod
 from ..settings import Settings
 from ..store import backends
-from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main
+from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main, verdict
 
 
 @main.command()
@@ -289,11 +289,12 @@ def catalogue(settings: Settings, update: bool):
         results = at_once(lambda: catalogue_mod.check(kg, settings.queries_dir))
     except catalogue_mod.CatalogueError as exc:
         fail(str(exc))
+    code = verdict(EXIT_NO if any(problems for _, problems in results) else EXIT_OK)
     for name, problems in results:
         click.echo(f"{'FAIL' if problems else 'ok  '} {name}")
         for problem in problems:
             click.echo(f"     {problem}")
-    sys.exit(EXIT_NO if any(problems for _, problems in results) else EXIT_OK)
+    sys.exit(code)
 
 
 @main.command()
@@ -305,10 +306,11 @@ def check(settings: Settings):
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
     found = at_once(lambda: checks.problems(parsed.quads, parsed.texts))
+    code = verdict(EXIT_NO if found else EXIT_OK)
     for problem in found:
         click.echo(str(problem))
     click.echo(f"{len(found)} violation(s) from {len(checks.all_checks())} checks")
-    sys.exit(EXIT_NO if found else EXIT_OK)
+    sys.exit(code)
 
 
 @main.command()

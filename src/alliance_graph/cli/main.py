@@ -21,6 +21,14 @@ from ..store import backends
 from ..store import graph as store
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
+VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
+
+
+def verdict(code: int) -> int:
+    """Record the exit code the command has decided on before it prints what found it (a
+    reader closing the pipe early ends the printing, not the verdict); return it."""
+    click.get_current_context().meta[VERDICT] = code
+    return code
 
 
 def fail(message: str, code: int = EXIT_ERROR):
@@ -116,7 +124,8 @@ class _Group(click.Group):
         except backends.StoreError as exc:
             fail(f"the store could not be used: {exc}")
         except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
-            sys.exit(EXIT_OK)
+            # ... but the verdict stands: `check | head` exited 0 with violations found.
+            sys.exit(ctx.meta.get(VERDICT, EXIT_OK))
         except KeyboardInterrupt:  # not "the answer is no" (1), which click's Abort gives
             click.echo("interrupted", err=True)
             sys.exit(130)

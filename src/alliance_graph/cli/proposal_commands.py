@@ -11,7 +11,7 @@ import click
 from ..build.loading import LoadError
 from ..settings import Settings
 from ..sources.citations import SourceNotText
-from .main import EXIT_NO, EXIT_OK, _say, fail, main
+from .main import EXIT_NO, EXIT_OK, _say, fail, main, verdict
 
 
 @main.command()
@@ -37,11 +37,12 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
         fail(f"could not validate:\n{exc}")
     except SourceNotText as exc:  # the sources folder's fault, not the proposal's
         _unreadable_source(exc)
+    code = verdict(EXIT_OK if result.conforms else EXIT_NO)
     if fmt != "text":  # the text report shows them itself; keep them off machine output
         for warning in result.warnings:
             _say(f"WARNING: {warning}")
     click.echo(report.render(result, fmt))
-    sys.exit(EXIT_OK if result.conforms else EXIT_NO)
+    sys.exit(code)
 
 
 @main.command()
