@@ -7,7 +7,21 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
+import servers
 from helpers import count, fetch
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    """A real server with the default answer size: a dump is bounded as an answer is, and the
+    session's server, whose limit is 50,000 bytes for the limit tests, refuses whole graphs."""
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+                             "--workers", "2"], f"{url}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("graph-store") / "serve.log")
+    yield url
+    servers.stop(process)
 
 
 def read(endpoint, path, accept=None):
@@ -162,3 +176,18 @@ def test_if_match_naming_another_dump_is_412(endpoint, path):
     status, headers, body = fetch(endpoint + path, headers={"If-Match": '"nope"'})
     assert (status, headers["ETag"]) == (412, tag) and body.startswith(b"If-Match names no tag")
     assert fetch(endpoint + path, headers={"If-Match": tag})[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/rdf-graphs?default", "/dataset?format=nq",
+                                  "/rdf-graphs?format=trig&graph=https%3A%2F%2Falliance-graph"
+                                  ".example%2Fgraph%2Fdata%2Faid.ttl"])
+def test_a_dump_over_the_answers_size_is_refused_as_an_answer_is(settings, path):
+    # The front read every quad as a Python object and wrote them, whatever their number: one
+    # file's graph of 17 MB took it to 1.1 GB (100 k facts), the dataset would have taken
+    # gigabytes.  The engine now writes a dump, bounded as query answers are.
+    from alliance_graph.web.app import create_app
+    client = create_app(settings.with_(max_result_bytes=5_000)).test_client()
+    response = client.get(path)
+    assert response.status_code == 422, response.text[:200]
+    assert "larger than 5,000 bytes" in response.text and "alliance-graph export" in response.text
+    assert create_app(settings).test_client().get(path).status_code == 200

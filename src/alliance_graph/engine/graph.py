@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
+from ..query.answer import Uncarried
 from ..query.dataset import Dataset
+from ..query.results import GRAPH_FORMATS
 from ..store.errors import StoreError
 from . import wire
 from .wire import EngineError
@@ -54,6 +56,15 @@ class EngineGraph:
                                          "prefixes": prefixes}, sparql.encode())
         _raise_for(header)
         return wire.result_from(header["kind"], body)
+
+    def dump(self, graphs: list[str], fmt: str, as_one: bool, max_bytes: int) -> bytes:
+        """Return ``query.dump.dump``'s bytes, written by the engine (where the store is)."""
+        header, body = self.engine.call({"op": "dump", "graphs": graphs, "format": fmt,
+                                         "as_one": as_one, "max_bytes": max_bytes})
+        if header["status"] == 406:  # this format cannot carry the graphs
+            raise Uncarried(GRAPH_FORMATS[fmt], header["message"])
+        _raise_for(header)
+        return body
 
     def quads(self, inferred: bool = False) -> list[ox.Quad]:
         return self.graph_quads(self.default_graph(inferred))

@@ -19,8 +19,9 @@ import threading
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
-from ..query.answer import answer
+from ..query.answer import Uncarried, answer
 from ..query.dataset import Dataset
+from ..query.dump import dump
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, QueryError
 from ..settings import Settings
@@ -72,6 +73,13 @@ class Worker:
                 result = self.kg.query(body.decode(), prefixes=prefixes, **dataset.arguments())
                 kind, data = wire.result_bytes(result)
                 return {"status": 200, "kind": kind}, data
+            if op == "dump":
+                try:
+                    data = dump(self.kg, header["graphs"], GRAPH_FORMATS[header["format"]],
+                                header["as_one"], int(header["max_bytes"]))
+                except Uncarried as exc:
+                    return {"status": 406, "message": str(exc)}, b""
+                return {"status": 200}, data
             if op == "quads":
                 graph = ox.NamedNode(header["graph"])
                 out = ox.serialize(self.kg.store.quads_for_pattern(None, None, None, graph),

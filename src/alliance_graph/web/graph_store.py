@@ -14,12 +14,12 @@ do: a client holding it gets 304, and an If-Match naming another tag 412.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from ..query import network
 from ..query import results as queries
-from ..query.answer import Uncarried, readable_xml
+from ..query.answer import Uncarried
+from ..query.dump import dump
 from ..query.refused import Refused
 from . import negotiation
 from .negotiation import media_type, pick_formats
@@ -89,20 +89,8 @@ def _written(svc, graphs, fmt, as_default: bool = False) -> tuple[bytes, str]:
 
     ``as_default``: the graphs are read as one, the default graph, which a TriG or N-Quads
     answer writes as such (it held the per-file graphs, so that a client reading "the default
-    graph" out of it found nothing in its own)."""
-    quads = svc.kg.graph_quads(graphs)
-    if fmt.name not in ("trig", "nq"):
-        # Several graphs read as one are their merge: a triple two files state, once.
-        items = list(dict.fromkeys(q.triple for q in quads))
-    elif as_default:
-        items = list(dict.fromkeys(ox.Quad(*q.triple, ox.DefaultGraph()) for q in quads))
-    else:
-        items = quads
-    data = queries.serialize(items, fmt.name)
-    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
-        data, problem = readable_xml(data)
-        if problem:
-            raise Uncarried(fmt, f"{problem}: it holds a character or an IRI XML cannot carry")
+    graph" out of it found nothing in its own).  Written by the engine (``query.dump``)."""
+    data = dump(svc.kg, [g.value for g in graphs], fmt, as_default, svc.settings.max_result_bytes)
     return data, media_type(fmt)
 
 

@@ -1,0 +1,79 @@
+"""query/dump.py: a graph store read written where the store is, in process and in the engine,
+the same quads the graphs hold, and bounded as an answer is."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph.query.answer import Uncarried
+from alliance_graph.query.dump import dump
+from alliance_graph.query.refused import Refused
+from alliance_graph.query.results import GRAPH_FORMATS
+from helpers import blank_nodes_erased
+
+BIG = 1 << 30
+
+
+def lines(items, quads: bool = False) -> list[str]:
+    """Return quads or triples as sorted N-Triples/N-Quads lines, blank node labels erased
+    (each parse and each store labels them anew)."""
+    return sorted(blank_nodes_erased(str(q if quads else q.triple)) for q in items)
+
+
+def parsed(data: bytes, name: str, quads: bool = False) -> list[str]:
+    return lines(ox.parse(data, format=GRAPH_FORMATS[name].oxigraph), quads)
+
+
+def test_graphs_read_as_one_are_their_merge_each_triple_once(kg):
+    graphs = [g.value for g in kg.default_graph(True)]
+    # The merge: a triple two files state is written once (the front did it by hand).
+    expected = sorted(blank_nodes_erased(str(t)) for t in {
+        q.triple for q in kg.graph_quads(kg.default_graph(True))})
+    for name in ("turtle", "nt"):
+        assert parsed(dump(kg, graphs, GRAPH_FORMATS[name], True, BIG), name) == expected
+    quads = list(ox.parse(dump(kg, graphs, GRAPH_FORMATS["nq"], True, BIG),
+                          format=ox.RdfFormat.N_QUADS))
+    assert lines(quads) == expected  # once each, and in the default graph:
+    assert {type(q.graph_name) for q in quads} == {ox.DefaultGraph}
+
+
+def test_each_quad_stays_in_its_graph_unless_read_as_one(kg):
+    graphs = kg.default_graph(True)
+    data = dump(kg, [g.value for g in graphs], GRAPH_FORMATS["trig"], False, BIG)
+    assert parsed(data, "trig", quads=True) == lines(kg.graph_quads(graphs), quads=True)
+
+
+def test_the_engine_writes_the_same_bytes(settings, kg):
+    from alliance_graph.engine.client import isolated_graph
+    remote = isolated_graph(settings)
+    try:
+        graphs = [g.value for g in kg.default_graph()]
+        for name, as_one in (("turtle", True), ("nq", False), ("xml", True)):
+            ours = dump(remote, graphs, GRAPH_FORMATS[name], as_one, BIG)
+            assert parsed(ours, name, not as_one) == parsed(
+                dump(kg, graphs, GRAPH_FORMATS[name], as_one, BIG), name, not as_one)
+        with pytest.raises(Refused) as refused:
+            dump(remote, graphs, GRAPH_FORMATS["nq"], False, 10_000)
+        assert refused.value.status == 422
+    finally:
+        remote.close()
+
+
+def test_over_the_size_of_an_answer_a_dump_is_refused_never_cut(kg):
+    with pytest.raises(Refused) as refused:
+        dump(kg, [g.value for g in kg.default_graph()], GRAPH_FORMATS["nt"], True, 10_000)
+    assert refused.value.status == 422 and "larger than 10,000 bytes" in str(refused.value)
+
+
+def test_what_rdf_xml_cannot_carry_is_uncarried_so_the_next_format_is_tried():
+    from alliance_graph.store.graph import KnowledgeGraph
+    graph = ox.NamedNode("https://alliance-graph.example/graph/data/a.ttl")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://alliance-graph.example/id/A"),
+                      ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal("a \x01 b"), graph))
+    kg = KnowledgeGraph.from_store(store)
+    with pytest.raises(Uncarried):
+        dump(kg, [graph.value], GRAPH_FORMATS["xml"], True, BIG)
+    assert b"a \\u0001 b" in dump(kg, [graph.value], GRAPH_FORMATS["nt"], True, BIG)
