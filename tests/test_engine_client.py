@@ -344,3 +344,50 @@ def test_a_new_build_takes_over_and_the_engine_it_replaces_ends_what_it_was_answ
         assert (engine.counters["time"], engine.counters["crash"]) == (0, 0), engine.counters
     finally:
         engine.close()
+
+
+def test_a_build_made_while_the_last_switch_still_has_a_query_under_way_is_followed(mini):
+    # The follower waited for the engine it had replaced to end its queries before it looked
+    # for builds again: a load made while a long query ran there was served only once that
+    # query ended, up to the whole time limit later, and `load` twice in a row showed the
+    # first build meanwhile.  Now the follower goes on at once, and an engine still ending
+    # queries when a third build comes is stopped, its queries sent once to the newest one.
+    from alliance_graph.store import backends
+    settings = mini.with_(store=str(mini.root / "store"), workers=2, query_timeout=20,
+                          follow_poll=0.2)
+    backends.load_into_store(settings)
+    engine = ProcessEngine(settings)
+    outcome = {}
+
+    def heavy():
+        try:
+            answer(engine, SLOW.replace("?g ?h ?i }", "?g ?h ?i . ?j ?k ?l }"))
+        except Refused as exc:
+            outcome["heavy"] = (exc.status, str(exc))
+
+    def load_and_wait(comment):
+        data = sorted(mini.data_dir.glob("*.ttl"))[0]
+        data.write_text(data.read_text() + f"\n# {comment}\n")
+        version = backends.load_into_store(settings).split()[-1]
+        deadline = time.monotonic() + 15
+        while engine.info["version"] != version:
+            assert time.monotonic() < deadline, f"the engine did not follow the {comment}"
+            time.sleep(0.05)
+
+    try:
+        first = engine.info["pid"]
+        thread = threading.Thread(target=heavy)
+        thread.start()
+        time.sleep(0.3)
+        load_and_wait("second build")
+        second = engine.info["pid"]
+        load_and_wait("third build")
+        assert thread.is_alive(), "the query under way was not sent again to the newest build"
+        assert engine.counters["builds followed"] == 2
+        assert answer(engine, "ASK { ?c a ag:Claim }")[0] == b'{"head":{},"boolean":true}'
+        thread.join()
+        assert outcome["heavy"][0] == 503 and "20 s limit" in outcome["heavy"][1], outcome
+        # No engine of an earlier build left behind.
+        assert not [pid for pid in (first, second) if Path(f"/proc/{pid}").exists()]
+    finally:
+        engine.close()

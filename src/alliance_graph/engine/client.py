@@ -17,9 +17,8 @@ run at once, on the engine's threads, over its one store) and lends a connection
   engine is when it exits or stops while idle (else it took over dead, or stopped).
 - **New builds.** Every ``follow_poll`` seconds a thread looks for a newer build in the store
   (``load`` made one): an engine is started on it and takes over, and the one it replaces
-  finishes the queries it is answering, each within its time limit, then stops.
-  Before, a server answered from the build it started with until an engine happened to be
-  restarted (a time or memory limit), and then, without warning, from the new one.
+  finishes the queries it is answering, each within its time limit, then stops.  One engine
+  retires at a time: a build made meanwhile stops it, its queries sent once to the newest.
 
 ``graph.EngineGraph`` answers ``KnowledgeGraph``'s read calls through the engine.
 """
@@ -96,6 +95,7 @@ class ProcessEngine:
         self.restarting = False   # no engine to answer until a new one is started
         self.closed = False
         self.standby: Instance | None = None
+        self.retiring: Instance | None = None  # replaced by a newer build, ending its queries
         self.replenishing = False  # a _replenish thread is running (one at a time)
         self.following = False     # a _follow thread is switching to a newer build
         self._install(self._spawn())
@@ -258,20 +258,25 @@ class ProcessEngine:
                     old = None
                 else:
                     old, generation, stale = self.active, self.generation, self.standby
+                    earlier, self.retiring = self.retiring, old
                     self.generation += 1
                     self.standby = None
                     self._activate(instance)
                     self.counters["builds followed"] += 1
-            if old is None:
-                instance.stop()
-                return
-            if stale is not None:
-                stale.stop()
-            self._replenish_in_background()
-            self._retire(old, generation)
         finally:
             with self.lock:
                 self.following = False
+        if old is None:
+            instance.stop()
+            return
+        # Retired in a thread of its own: waiting here for the queries the old engine ends
+        # kept the follower from the next build for up to the time limit.
+        threading.Thread(target=self._retire, args=(old, generation), name="engine-retire",
+                         daemon=True).start()
+        for spare in (stale, earlier):  # the standby of the old build, an engine retiring
+            if spare is not None:
+                spare.stop()
+        self._replenish_in_background()
 
     def _retire(self, old: Instance, generation: int) -> None:
         """Stop an engine once the queries it was answering (those of ``generation``) end,
@@ -286,6 +291,9 @@ class ProcessEngine:
                 break
             time.sleep(self.settings.engine_poll)
         old.stop()
+        with self.lock:
+            if self.retiring is old:
+                self.retiring = None
 
     def _drop_standby(self, standby: Instance) -> None:
         """Stop a standby that died or was stopped while idle, and start another: taking over,
@@ -312,7 +320,8 @@ class ProcessEngine:
             # An engine still starting stops itself when it finds this set (_install, _replenish).
             self.closed = True
             active, standby, self.standby = self.active, self.standby, None
-        for instance in (active, standby):
+            retiring, self.retiring = self.retiring, None
+        for instance in (active, standby, retiring):
             if instance is not None:
                 instance.stop(gently=True)
         while not self.pool.empty():
