@@ -391,3 +391,35 @@ def test_a_build_made_while_the_last_switch_still_has_a_query_under_way_is_follo
         assert not [pid for pid in (first, second) if Path(f"/proc/{pid}").exists()]
     finally:
         engine.close()
+
+
+def test_a_build_followed_has_a_standby_only_while_its_engine_is_small(mini):
+    # Whether an engine has a standby twin was judged once, by the server's first build: a
+    # load that took the graph past standby_engine_bytes still had two copies of it kept in
+    # memory (at 70 k facts 329 MiB each), a server started big never got one.
+    from alliance_graph.store import backends
+    settings = mini.with_(store="memory", follow_poll=0.2)
+    backends.load_into_store(settings)
+    engine = ProcessEngine(settings.with_(standby_engine_bytes=32 << 20))
+    small = engine.info["rss"]
+    engine.close()
+    engine = ProcessEngine(settings.with_(standby_engine_bytes=small + (16 << 20)))
+    try:
+        assert engine.keeps_standby
+        # The graph grows by 32 MB of text (an annotation of the ontology, which no check reads).
+        (mini.ontology_dir / "padding.ttl").write_text(
+            "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            "ag: rdfs:comment " + ", ".join(f'"{n} {"padding " * 400_000}"' for n in range(10))
+            + " .\n")
+        backends.load_into_store(settings)
+        deadline = time.monotonic() + 60
+        while engine.counters["builds followed"] == 0:
+            assert time.monotonic() < deadline, "the engine did not follow the new build"
+            time.sleep(0.05)
+        assert engine.info["rss"] > small + (16 << 20), (engine.info, small)
+        while engine.replenishing:
+            time.sleep(0.05)
+        assert not engine.keeps_standby and engine.standby is None
+    finally:
+        engine.close()

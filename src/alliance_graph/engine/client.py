@@ -99,9 +99,6 @@ class ProcessEngine:
         self.replenishing = False  # a _replenish thread is running (one at a time)
         self.following = False     # a _follow thread is switching to a newer build
         self._install(self._spawn())
-        # A standby costs a second copy of what the engine holds: kept when that is small
-        # (a store on disk or remote keeps its pages out of the engine, in the page cache).
-        self.keeps_standby = self.info["rss"] <= settings.standby_engine_bytes
         self.kg = EngineGraph(self)
         threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
         if settings.follow_poll:
@@ -126,6 +123,9 @@ class ProcessEngine:
     def _activate(self, instance: Instance) -> None:
         # Called with the lock held.
         self.active, self.info = instance, instance.info
+        # A standby costs a second copy of what the engine holds: kept when that is small (a
+        # store on disk or remote keeps its pages out of it), judged again for each build.
+        self.keeps_standby = instance.info["rss"] <= self.settings.standby_engine_bytes
         for sock in instance.connections:
             self.pool.put((self.generation, sock))
         self.restarting = False
@@ -269,8 +269,7 @@ class ProcessEngine:
         if old is None:
             instance.stop()
             return
-        # Retired in a thread of its own: waiting here for the queries the old engine ends
-        # kept the follower from the next build for up to the time limit.
+        # Not waited for here: that kept the follower from the next build up to the time limit.
         threading.Thread(target=self._retire, args=(old, generation), name="engine-retire",
                          daemon=True).start()
         for spare in (stale, earlier):  # the standby of the old build, an engine retiring
