@@ -236,6 +236,71 @@ def test_a_server_follows_load_to_the_next_build(tmp_path, store):
         servers.stop(process)
 
 
+def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged(tmp_path):
+    # The ETag was made from the version the front read before the query waited for a slot;
+    # answered by the next build's engine, the new body carried the old build's tag, and a
+    # client holding it was later told 304 for a body that build never gave.
+    import http.client
+    import shutil
+    import subprocess
+    import threading
+    import time
+    import urllib.parse
+
+    import servers
+    from helpers import FIXTURE_BASE, ROOT, fetch
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_BASE, data)
+    options = ["--data", str(data), "--ontology", str(ROOT / "ontology"), "--cache",
+               str(tmp_path / "cache"), "--store", str(tmp_path / "store")]
+    cli = str(servers.BIN / "alliance-graph")
+
+    def load():
+        done = subprocess.run([cli, *options, "load"], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    def ask(query, source):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                                source_address=(source, 0))
+        try:
+            connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
+                               headers={"Accept": "text/csv"})
+            response = connection.getresponse()
+            return response.status, dict(response.headers), response.read()
+        finally:
+            connection.close()
+
+    load()
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([cli, *options, "serve", "--port", str(port), "--workers", "1",
+                             "--timeout", "8"], url + "/status", tmp_path / "serve.log")
+    try:
+        version = json.loads(fetch(f"{url}/status")[2])["version"]
+        answers = {}
+        slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        label = "SELECT ?l WHERE { id:FxState rdfs:label ?l }"
+        holder = threading.Thread(target=lambda: answers.__setitem__("slow", ask(slow, "127.0.0.2")))
+        holder.start()  # the engine's one thread, until the time limit
+        time.sleep(0.5)
+        waiter = threading.Thread(target=lambda: answers.__setitem__("label", ask(label, "127.0.0.1")))
+        waiter.start()  # waits for a thread of the engine
+        base = data / "base.ttl"
+        base.write_text(base.read_text("utf-8").replace('"Fixture State"', '"Renamed State"'),
+                        "utf-8")
+        load()
+        waiter.join(60)
+        status, headers, body = answers["label"]
+        assert json.loads(fetch(f"{url}/status")[2])["version"] != version
+        assert status == 200 and b"Renamed State" in body, answers["label"]
+        assert "ETag" not in headers and headers.get("Cache-Control") == "no-store", headers
+        holder.join(60)
+    finally:
+        servers.stop(process)
+
+
 def test_a_remote_store_that_is_down_is_a_502_on_every_path(mini, tmp_path):
     # Only /sparql said so: the pages, the dumps and the service description were 500s, each
     # with a traceback in the log.

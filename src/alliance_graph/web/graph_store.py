@@ -52,23 +52,30 @@ def _answer(svc, key, candidates, headers: dict | None = None) -> Response:
         # Kept in the response cache, by the format written (not by the client's list of
         # formats, whose orderings kept the same few bodies two dozen times, 220 MB in all,
         # outside any bound), under the build's version, within the cache's byte budget.
-        kept = [(name, lambda name=name, make=make: _kept(svc, (key[0], key[1], name), make))
+        version = svc.version
+        kept = [(name, lambda name=name, make=make: _kept(svc, version, (key[0], key[1], name),
+                                                          make))
                 for name, make in candidates]
         try:
             body, ctype = _first_carried(kept)
         except Refused as exc:
             return error(exc.status, str(exc))
+        if svc.version != version:  # made while the server went on to another build
+            return Response(body, 200, {**(headers or {}), "Content-Type": ctype,
+                                        "Cache-Control": "no-store", "Vary": "Accept"})
     return Response(body, 200, {**(headers or {}), "Content-Type": ctype, "ETag": tag,
                                 "Vary": "Accept"})
 
 
-def _kept(svc, key, make) -> tuple[bytes, str]:
-    """Return ``make()``'s dump from the response cache, made and kept the first time."""
-    responses, kept = svc.responses, ("dump", svc.version, key)
+def _kept(svc, version, key, make) -> tuple[bytes, str]:
+    """Return ``make()``'s dump from the response cache, made and kept the first time, under
+    ``version``, the build it was asked of (not kept if the server moved on meanwhile)."""
+    responses, kept = svc.responses, ("dump", version, key)
     made = responses.get(kept)
     if made is None:
         made = make()
-        responses.put(kept, made, len(made[0]))
+        if svc.version == version:
+            responses.put(kept, made, len(made[0]))
     return made
 
 

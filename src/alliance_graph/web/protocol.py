@@ -287,6 +287,13 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     if cached is None:
         body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
         cached = (body, negotiation.media_type(fmt))
+        if svc.version != kept[0]:
+            # The server went on to another build while the query waited or ran: which
+            # build answered is not known, so the answer is neither kept nor tagged (it was
+            # tagged with the old build's version, and a client holding that tag was later
+            # told 304 for a body the old build never gave).
+            return 200, [("Content-Type", cached[1]), ("Cache-Control", "no-store"),
+                         ("Vary", "Accept"), *HEADERS], body
         responses.put(kept, cached, len(body) + len(req.text))
     if matches(if_none_match, None):  # "*", now that the answer exists
         return unchanged(method, tag)
