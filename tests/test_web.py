@@ -236,6 +236,44 @@ def test_a_server_follows_load_to_the_next_build(tmp_path, store):
         servers.stop(process)
 
 
+def test_a_server_started_with_no_follow_serves_the_build_it_started_with(tmp_path):
+    # Following could not be turned off: ALLIANCE_GRAPH_FOLLOW_POLL is no variable the
+    # command line reads, and serve had no option for it.
+    import shutil
+    import subprocess
+    import time
+
+    import servers
+    from helpers import FIXTURE_BASE, ROOT, fetch
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_BASE, data)
+    options = ["--data", str(data), "--ontology", str(ROOT / "ontology"), "--cache",
+               str(tmp_path / "cache"), "--store", str(tmp_path / "store")]
+    cli = str(servers.BIN / "alliance-graph")
+
+    def load():
+        done = subprocess.run([cli, *options, "load"], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    load()
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([cli, *options, "serve", "--port", str(port), "--no-follow"],
+                            url + "/status", tmp_path / "serve.log")
+    try:
+        version = json.loads(fetch(f"{url}/status")[2])["version"]
+        base = data / "base.ttl"
+        base.write_text(base.read_text("utf-8") + "\n# a new build\n", "utf-8")
+        load()
+        time.sleep(3)  # three times the follower's look, were it looking
+        now = json.loads(fetch(f"{url}/status")[2])
+        assert now["version"] == version and now["builds_followed"] == 0, now
+    finally:
+        servers.stop(process)
+
+
 def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged(tmp_path):
     # The ETag was made from the version the front read before the query waited for a slot;
     # answered by the next build's engine, the new body carried the old build's tag, and a

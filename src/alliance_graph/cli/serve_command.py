@@ -68,13 +68,19 @@ def _proxy_addresses(ctx, param, values):
               metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "
                    "of the one that has waited longest for its client.")
+@click.option("--follow/--no-follow", default=True,
+              help="Go on to each new build made in the --store (by load, or by a command "
+                   "reading the graph once the files changed), queries under way finishing on "
+                   "the old one (the default); --no-follow serves the build the server "
+                   "started with.")
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port: print the body, exit 1 on an error status.")
 @click.pass_obj
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
           response_cache, request_timeout, connections_per_client, requests_per_client,
-          queries_per_client, trusted_proxies, trusted_proxy_headers, connection_limit, path):
+          queries_per_client, trusted_proxies, trusted_proxy_headers, connection_limit, follow,
+          path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
@@ -87,6 +93,8 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
                               trusted_proxies=trusted_proxies,
                               trusted_proxy_headers=trusted_proxy_headers,
                               connection_limit=connection_limit)
+    if not follow:
+        settings = settings.with_(follow_poll=0)
     if path is not None:
         from ..web.app import create_app
         response = create_app(settings, load_graph(settings)).test_client().get(path)
