@@ -306,6 +306,22 @@ def test_a_standby_that_fails_while_idle_is_replaced_before_it_is_needed(setting
         engine.close()
 
 
+def heavy_in_background(engine) -> tuple[threading.Thread, dict]:
+    """Start a query that runs to its time limit (a cross product of four, minutes on a small
+    graph); return its thread and the outcome it leaves: "heavy" -> (status, message)."""
+    outcome: dict = {}
+
+    def heavy():
+        try:
+            answer(engine, SLOW.replace("?g ?h ?i }", "?g ?h ?i . ?j ?k ?l }"))
+        except Refused as exc:
+            outcome["heavy"] = (exc.status, str(exc))
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    return thread, outcome
+
+
 def test_a_new_build_takes_over_and_the_engine_it_replaces_ends_what_it_was_answering(mini):
     # `load` made a new build while a query ran: the server goes on to it without a restart
     # (it answered from its first build until a limit happened to restart the engine), and
@@ -316,18 +332,9 @@ def test_a_new_build_takes_over_and_the_engine_it_replaces_ends_what_it_was_answ
                           follow_poll=0.2)
     backends.load_into_store(settings)
     engine = ProcessEngine(settings)
-    outcome = {}
-
-    def heavy():  # a cross product of four, which the small graph makes last minutes
-        try:
-            answer(engine, SLOW.replace("?g ?h ?i }", "?g ?h ?i . ?j ?k ?l }"))
-        except Refused as exc:
-            outcome["heavy"] = (exc.status, str(exc))
-
     try:
         first = engine.info["version"]
-        thread = threading.Thread(target=heavy)
-        thread.start()
+        thread, outcome = heavy_in_background(engine)
         time.sleep(0.3)
         data = sorted(mini.data_dir.glob("*.ttl"))[0]
         data.write_text(data.read_text() + "\n# a new build\n")
@@ -357,13 +364,6 @@ def test_a_build_made_while_the_last_switch_still_has_a_query_under_way_is_follo
                           follow_poll=0.2)
     backends.load_into_store(settings)
     engine = ProcessEngine(settings)
-    outcome = {}
-
-    def heavy():
-        try:
-            answer(engine, SLOW.replace("?g ?h ?i }", "?g ?h ?i . ?j ?k ?l }"))
-        except Refused as exc:
-            outcome["heavy"] = (exc.status, str(exc))
 
     def load_and_wait(comment):
         data = sorted(mini.data_dir.glob("*.ttl"))[0]
@@ -376,8 +376,7 @@ def test_a_build_made_while_the_last_switch_still_has_a_query_under_way_is_follo
 
     try:
         first = engine.info["pid"]
-        thread = threading.Thread(target=heavy)
-        thread.start()
+        thread, outcome = heavy_in_background(engine)
         time.sleep(0.3)
         load_and_wait("second build")
         second = engine.info["pid"]

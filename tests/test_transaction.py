@@ -193,20 +193,27 @@ def test_a_journal_it_did_not_write_is_refused_and_nothing_renamed(folder, text)
     assert (folder / "one.ttl").read_text("utf-8") == "<urn:a> <urn:b> 1 .\n"
 
 
-def test_the_lock_makes_a_second_writer_wait_and_says_so(folder):
+def second_writer(folder) -> tuple[threading.Thread, list, threading.Event]:
+    """Start a writer taking the lock in a thread; return it once it has said it waits (or
+    after 2 s), with what it said and the event it sets once it holds the lock."""
     said, got = [], threading.Event()
 
     def second():
         with transaction.DataLock(folder, on_wait=said.append):
             got.set()
 
+    thread = threading.Thread(target=second)
+    thread.start()
+    for _ in range(200):
+        if said:
+            break
+        threading.Event().wait(0.01)
+    return thread, said, got
+
+
+def test_the_lock_makes_a_second_writer_wait_and_says_so(folder):
     with transaction.DataLock(folder):
-        thread = threading.Thread(target=second)
-        thread.start()
-        for _ in range(200):
-            if said:
-                break
-            threading.Event().wait(0.01)
+        thread, said, got = second_writer(folder)
         assert said and f"waiting for process {os.getpid()}" in said[0]
         assert not got.is_set(), "the second writer went ahead while the lock was held"
     thread.join(10)
@@ -215,21 +222,10 @@ def test_the_lock_makes_a_second_writer_wait_and_says_so(folder):
 
 def test_a_holder_that_has_not_written_its_id_is_another_process(folder):
     # Caught between its lock and its id, the first of two adds at once was "process another".
-    said, got = [], threading.Event()
-
-    def second():
-        with transaction.DataLock(folder, on_wait=said.append):
-            got.set()
-
     fd = os.open(folder / transaction.LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        thread = threading.Thread(target=second)
-        thread.start()
-        for _ in range(200):
-            if said:
-                break
-            threading.Event().wait(0.01)
+        thread, said, got = second_writer(folder)
         assert said and said[0].startswith("waiting for another process, which is changing")
     finally:
         os.close(fd)

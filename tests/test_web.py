@@ -168,6 +168,49 @@ def test_a_named_graphs_iri_leads_to_its_graph_store_read(shipped_client):
 
 
 
+class _ServedProject:
+    """A copy of the shapes' base data, built into a store by `load` and served by a real
+    server: ``url``, ``data`` (the copied folder), ``load()`` to build it again, ``state()``
+    (the server's /status), and ``rename()``, which renames the fixture state's label."""
+
+    def __init__(self, tmp_path, store: str, serve_options=()):
+        import shutil
+
+        import servers
+        from helpers import FIXTURE_BASE, ROOT
+        self.data = tmp_path / "data"
+        shutil.copytree(FIXTURE_BASE, self.data)
+        self.options = ["--data", str(self.data), "--ontology", str(ROOT / "ontology"),
+                        "--cache", str(tmp_path / "cache"), "--store",
+                        str(tmp_path / "store") if store == "directory" else store]
+        self.cli = str(servers.BIN / "alliance-graph")
+        self.load()
+        self.port = servers.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = servers.start([self.cli, *self.options, "serve", "--port",
+                                      str(self.port), *serve_options],
+                                     self.url + "/status", tmp_path / "serve.log")
+
+    def load(self):
+        import subprocess
+        done = subprocess.run([self.cli, *self.options, "load"], capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    def state(self) -> dict:
+        from helpers import fetch
+        return json.loads(fetch(f"{self.url}/status")[2])
+
+    def rename(self):
+        base = self.data / "base.ttl"
+        base.write_text(base.read_text("utf-8").replace('"Fixture State"', '"Renamed State"'),
+                        "utf-8")
+
+    def stop(self):
+        import servers
+        servers.stop(self.process)
+
+
 @pytest.mark.parametrize("store", ["directory", "memory"])
 def test_a_server_follows_load_to_the_next_build(tmp_path, store):
     # A server answered from the build it started with until an engine happened to be
@@ -175,55 +218,32 @@ def test_a_server_follows_load_to_the_next_build(tmp_path, store):
     # front kept answers, dumps and graphs of the old one (as CSV the old label, as TSV the
     # new: two answers at once).  Now it switches when `load` has made a new build, without
     # a restart, and drops what it kept of the old one.
-    import shutil
-    import subprocess
     import time
     import urllib.parse
 
-    import servers
-    from helpers import FIXTURE_BASE, ROOT, fetch
+    from helpers import fetch
 
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE_BASE, data)
-    options = ["--data", str(data), "--ontology", str(ROOT / "ontology"), "--cache",
-               str(tmp_path / "cache"),
-               "--store", str(tmp_path / "store") if store == "directory" else "memory"]
-    cli = str(servers.BIN / "alliance-graph")
-
-    def load():
-        done = subprocess.run([cli, *options, "load"], capture_output=True, text=True,
-                              timeout=300)
-        assert done.returncode == 0, done.stderr
-
-    def state():
-        return json.loads(fetch(f"{url}/status")[2])
-
-    load()
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = servers.start([cli, *options, "serve", "--port", str(port)],
-                            url + "/status", tmp_path / "serve.log")
+    served = _ServedProject(tmp_path, store)
+    url = served.url
     try:
         label = "SELECT ?l WHERE { id:FxState rdfs:label ?l }"
         ask = f"{url}/sparql?{urllib.parse.urlencode({'query': label})}"
         status, _, before = fetch(ask, headers={"Accept": "text/csv"})
         assert status == 200 and b"Fixture State" in before
         _, _, dump_before = fetch(f"{url}/rdf-graphs?default")
-        version, pid = state()["version"], state()["engine"]["pid"]
-        base = data / "base.ttl"
-        base.write_text(base.read_text("utf-8").replace('"Fixture State"', '"Renamed State"'),
-                        "utf-8")
+        version, pid = served.state()["version"], served.state()["engine"]["pid"]
+        served.rename()
         # Files edited but not built: the server goes on with its build (it follows builds,
         # never the files themselves), whatever the follower looks at meanwhile.
         time.sleep(2.5)
-        unloaded = (state(), fetch(ask)[2])
+        unloaded = (served.state(), fetch(ask)[2])
         assert unloaded[0]["version"] == version and b"Fixture State" in unloaded[1], unloaded
-        load()
+        served.load()
         deadline = time.monotonic() + 60
-        while state()["version"] == version:
+        while served.state()["version"] == version:
             assert time.monotonic() < deadline, "the server kept the old build"
             time.sleep(0.2)
-        now = state()
+        now = served.state()
         assert now["builds_followed"] == 1 and now["restarts"] == 0 and now["engine"]["pid"] != pid
         assert now["stopped"] == {"time": 0, "memory": 0, "crash": 0}, now
         for accept in ("text/csv", "text/tab-separated-values"):
@@ -233,45 +253,23 @@ def test_a_server_follows_load_to_the_next_build(tmp_path, store):
         _, _, dump_after = fetch(f"{url}/rdf-graphs?default")
         assert b"Renamed State" in dump_after and b"Renamed State" not in dump_before
     finally:
-        servers.stop(process)
+        served.stop()
 
 
 def test_a_server_started_with_no_follow_serves_the_build_it_started_with(tmp_path):
     # Following could not be turned off: ALLIANCE_GRAPH_FOLLOW_POLL is no variable the
     # command line reads, and serve had no option for it.
-    import shutil
-    import subprocess
     import time
-
-    import servers
-    from helpers import FIXTURE_BASE, ROOT, fetch
-
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE_BASE, data)
-    options = ["--data", str(data), "--ontology", str(ROOT / "ontology"), "--cache",
-               str(tmp_path / "cache"), "--store", str(tmp_path / "store")]
-    cli = str(servers.BIN / "alliance-graph")
-
-    def load():
-        done = subprocess.run([cli, *options, "load"], capture_output=True, text=True,
-                              timeout=300)
-        assert done.returncode == 0, done.stderr
-
-    load()
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = servers.start([cli, *options, "serve", "--port", str(port), "--no-follow"],
-                            url + "/status", tmp_path / "serve.log")
+    served = _ServedProject(tmp_path, "directory", ["--no-follow"])
     try:
-        version = json.loads(fetch(f"{url}/status")[2])["version"]
-        base = data / "base.ttl"
-        base.write_text(base.read_text("utf-8") + "\n# a new build\n", "utf-8")
-        load()
+        version = served.state()["version"]
+        served.rename()
+        served.load()
         time.sleep(3)  # three times the follower's look, were it looking
-        now = json.loads(fetch(f"{url}/status")[2])
+        now = served.state()
         assert now["version"] == version and now["builds_followed"] == 0, now
     finally:
-        servers.stop(process)
+        served.stop()
 
 
 def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged(tmp_path):
@@ -279,28 +277,14 @@ def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged
     # answered by the next build's engine, the new body carried the old build's tag, and a
     # client holding it was later told 304 for a body that build never gave.
     import http.client
-    import shutil
-    import subprocess
     import threading
     import time
     import urllib.parse
 
-    import servers
-    from helpers import FIXTURE_BASE, ROOT, fetch
-
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE_BASE, data)
-    options = ["--data", str(data), "--ontology", str(ROOT / "ontology"), "--cache",
-               str(tmp_path / "cache"), "--store", str(tmp_path / "store")]
-    cli = str(servers.BIN / "alliance-graph")
-
-    def load():
-        done = subprocess.run([cli, *options, "load"], capture_output=True, text=True,
-                              timeout=300)
-        assert done.returncode == 0, done.stderr
+    served = _ServedProject(tmp_path, "directory", ["--workers", "1", "--timeout", "8"])
 
     def ask(query, source):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+        connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60,
                                                 source_address=(source, 0))
         try:
             connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
@@ -310,13 +294,8 @@ def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged
         finally:
             connection.close()
 
-    load()
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = servers.start([cli, *options, "serve", "--port", str(port), "--workers", "1",
-                             "--timeout", "8"], url + "/status", tmp_path / "serve.log")
     try:
-        version = json.loads(fetch(f"{url}/status")[2])["version"]
+        version = served.state()["version"]
         answers = {}
         slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
         label = "SELECT ?l WHERE { id:FxState rdfs:label ?l }"
@@ -325,18 +304,16 @@ def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged
         time.sleep(0.5)
         waiter = threading.Thread(target=lambda: answers.__setitem__("label", ask(label, "127.0.0.1")))
         waiter.start()  # waits for a thread of the engine
-        base = data / "base.ttl"
-        base.write_text(base.read_text("utf-8").replace('"Fixture State"', '"Renamed State"'),
-                        "utf-8")
-        load()
+        served.rename()
+        served.load()
         waiter.join(60)
         status, headers, body = answers["label"]
-        assert json.loads(fetch(f"{url}/status")[2])["version"] != version
+        assert served.state()["version"] != version
         assert status == 200 and b"Renamed State" in body, answers["label"]
         assert "ETag" not in headers and headers.get("Cache-Control") == "no-store", headers
         holder.join(60)
     finally:
-        servers.stop(process)
+        served.stop()
 
 
 def test_a_remote_store_that_is_down_is_a_502_on_every_path(mini, tmp_path):
