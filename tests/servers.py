@@ -150,6 +150,7 @@ import sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODE = sys.argv[2]
+POSTS = [0]
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
@@ -159,6 +160,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        POSTS[0] += 1
+        if MODE == "deadlock" or (MODE == "deadlock-twice" and POSTS[0] <= 2):
+            # Virtuoso's answer to a transaction it rolled back in a deadlock.
+            body = b"Virtuoso 40001 Error SR172: Transaction deadlocked\n"
+            self.send_response(500, "SPARQL Request Failed")
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if MODE == "slow":
             time.sleep(30)
         if MODE == "redirect":  # moved: the query would go on as a GET without its body
@@ -188,6 +199,7 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             return
         body = {"boolean": b'{"head": {}, "boolean": true}',
+                "deadlock-twice": b'{"head": {}, "boolean": true}',
                 "list": b'["bnode"]',
                 "lots": b'{"head": {"vars": ["g", "n"]}, "results": {"bindings": [{"g": '
                         b'{"type": "uri", "value": "https://alliance-graph.example/graph/asserted"'
@@ -211,14 +223,15 @@ ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
 '''
 
 MISBEHAVIOURS = ("malformed", "html", "cut", "slow", "redirect", "drip", "huge", "boolean",
-                 "list", "lots")
+                 "list", "lots", "deadlock", "deadlock-twice")
 
 
 def start_misbehaving_store(mode: str, log: Path):
     """Start a store that answers every query as ``mode`` says (MISBEHAVIOURS: a malformed
     document, an HTML page, a body cut short, nothing for 30 s, a redirect, a byte every
     quarter of a second for 30 s, an answer without end, a boolean to any query, a JSON list,
-    or a count that is no number); return (process, URL)."""
+    a count that is no number, Virtuoso's deadlock error always or to the first two requests
+    only, then a boolean); return (process, URL)."""
     assert mode in MISBEHAVIOURS, mode
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"

@@ -178,6 +178,26 @@ def test_a_misbehaving_store_exits_2(mode, message, tmp_path):
     assert message in one_line_error(done, 2)
 
 
+def test_a_request_the_store_rolled_back_in_a_deadlock_is_sent_again(tmp_path):
+    # Virtuoso rolls one of two deadlocked transactions back and says to try it again (SQLSTATE
+    # 40001): of two loads taking the lock at once, one exited 2 with the deadlock, not the
+    # other load's name.  Sent again, it is answered; a store that deadlocks on every try is
+    # one line, as any failure of the store.
+    from alliance_graph.store.errors import StoreError
+    from alliance_graph.store.remote import RemoteStore
+    process, url = servers.start_misbehaving_store("deadlock-twice", tmp_path / "twice.log")
+    try:
+        assert bool(RemoteStore(url).select("ASK {}", [])) is True
+    finally:
+        servers.stop(process)
+    process, url = servers.start_misbehaving_store("deadlock", tmp_path / "always.log")
+    try:
+        with pytest.raises(StoreError, match="40001 Error SR172: Transaction deadlocked"):
+            RemoteStore(url).select("ASK {}", [])
+    finally:
+        servers.stop(process)
+
+
 def test_virtuoso_without_update_rights_says_what_to_grant(mini, tmp_path):
     process, url = virtuoso(tmp_path / "virtuoso", grant_update=False)
     try:

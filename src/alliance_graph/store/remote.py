@@ -15,6 +15,7 @@ the store's own message when it rejects a query as malformed.
 from __future__ import annotations
 
 import http.client
+import random
 import re
 import time
 import urllib.error
@@ -98,6 +99,19 @@ class RemoteStore:
         """
         timeout = timeout or self.timeout
         url, deadline = request.full_url, time.monotonic() + timeout
+        for attempt in range(_DEADLOCK_TRIES):
+            try:
+                return self._send_once(request, url, timeout, deadline, rejected)
+            except _Deadlocked as exc:
+                # Virtuoso rolls back one of two transactions that deadlock (SQLSTATE 40001,
+                # "SR172: Transaction deadlocked") and says to try it again: two loads taking
+                # the lock at once got the error, not the other's name.
+                if attempt == _DEADLOCK_TRIES - 1 or time.monotonic() >= deadline:
+                    raise StoreError(str(exc)) from None
+                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _send_once(self, request, url: str, timeout: float, deadline: float, rejected):
         try:
             with _OPENER.open(request, timeout=timeout) as response:
                 body = _read_within(response, deadline, self.max_answer_bytes)
@@ -114,6 +128,9 @@ class RemoteStore:
             message = first_line(_read_error(exc))
             if exc.code == 400:
                 raise rejected(f"the store rejected the request: {message}") from None
+            if exc.code == 500 and " 40001 " in f" {message} ":
+                raise _Deadlocked(f"{url} answered HTTP {exc.code} {exc.reason}: {message}") \
+                    from None
             raise StoreError(f"{url} answered HTTP {exc.code} {exc.reason}: {message}") from None
         except TimeoutError:
             raise StoreError(f"{url} did not answer within {timeout:g} s") from None
@@ -299,6 +316,14 @@ def _read_within(response, deadline: float, limit: int) -> bytes:
     if response.length:  # the connection ended before the Content-Length it announced
         raise http.client.IncompleteRead(b"".join(chunks), response.length)
     return b"".join(chunks)
+
+
+# Times a request the store rolled back in a deadlock is sent (within its time limit).
+_DEADLOCK_TRIES = 5
+
+
+class _Deadlocked(Exception):
+    """The store rolled the request's transaction back in a deadlock: it may be sent again."""
 
 
 def _read_error(exc: urllib.error.HTTPError) -> str:
