@@ -272,6 +272,35 @@ def test_a_server_started_with_no_follow_serves_the_build_it_started_with(tmp_pa
         served.stop()
 
 
+def test_a_build_no_engine_can_open_is_said_once_and_the_server_goes_on(tmp_path):
+    # The follower started an engine on it at every look, once a second, each failing with a
+    # line in the log, for as long as the store named it.
+    import time
+
+    from alliance_graph.build import pipeline as build
+    from alliance_graph.settings import Settings
+    from helpers import ROOT
+    served = _ServedProject(tmp_path, "directory")
+    try:
+        version = served.state()["version"]
+        served.rename()  # edited, not loaded: a build of these inputs is named, but broken
+        digest = build.input_hash(Settings(root=tmp_path, data_dir=served.data,
+                                           ontology_dir=ROOT / "ontology"))[:32]
+        store = tmp_path / "store"
+        (store / f"build-{digest}").mkdir()  # no RocksDB in it: nothing opens it
+        (store / "CURRENT").write_text(digest + "\n")
+        time.sleep(4)
+        log = (tmp_path / "serve.log").read_text()
+        assert log.count("the newer build could not be opened") == 1, log
+        # The standby, which opens the same build, tries again after a growing pause (it was
+        # every second): 1 s, 2 s, 4 s, ...
+        assert 1 <= log.count("trying again in") <= 3, log
+        now = served.state()
+        assert now["version"] == version and now["builds_followed"] == 0, now
+    finally:
+        served.stop()
+
+
 def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged(tmp_path):
     # The ETag was made from the version the front read before the query waited for a slot;
     # answered by the next build's engine, the new body carried the old build's tag, and a

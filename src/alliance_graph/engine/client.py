@@ -40,10 +40,9 @@ from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
-from . import instance as instance_mod
 from . import wire
 from .graph import EngineGraph
-from .instance import Instance
+from .instance import Instance, start
 from .wire import EngineError
 from .worker import rss_bytes
 
@@ -98,6 +97,7 @@ class ProcessEngine:
         self.retiring: Instance | None = None  # replaced by a newer build, ending its queries
         self.replenishing = False  # a _replenish thread is running (one at a time)
         self.following = False     # a _follow thread is switching to a newer build
+        self.unopened = None       # a build no engine could open: not tried again every second
         self._install(self._spawn())
         self.kg = EngineGraph(self)
         threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
@@ -110,7 +110,7 @@ class ProcessEngine:
     # --- lifecycle ------------------------------------------------------------------------
 
     def _spawn(self) -> Instance:
-        return instance_mod.start(self.settings)
+        return start(self.settings)
 
     def _install(self, instance: Instance) -> None:
         """Make ``instance`` the engine that answers, lending out its connections."""
@@ -173,6 +173,7 @@ class ProcessEngine:
     def _replenish(self) -> None:
         """Start engines until there is one answering and, if kept, one standing by.  What an
         engine is for is decided when it is ready, since a kill may have come meanwhile."""
+        pause = 0.5  # doubled at each failure up to 30 s: a broken build was tried every second
         while True:
             with self.lock:
                 if self.closed or not (self.restarting
@@ -182,8 +183,9 @@ class ProcessEngine:
             try:
                 instance = self._spawn()
             except StoreError as exc:
-                print(f"alliance-graph: {exc}; trying again", file=sys.stderr, flush=True)
-                time.sleep(1)
+                pause = min(30.0, pause * 2)
+                print(f"alliance-graph: {exc}; trying again in {pause:g} s", file=sys.stderr)
+                time.sleep(pause)
                 continue
             with self.lock:
                 spare = self.closed or not (self.restarting or self.keeps_standby
@@ -225,8 +227,7 @@ class ProcessEngine:
                 self._kill(generation, "memory")
 
     def _look_for_builds(self) -> None:
-        # A thread of its own, not the watcher's: a remote store is asked over HTTP, and a
-        # store slow to answer must not hold up the time and memory limits.
+        # Its own thread, not the watcher's: a slow remote store must not hold up the limits.
         while not self.closed:
             time.sleep(self.settings.follow_poll)
             try:
@@ -234,28 +235,29 @@ class ProcessEngine:
             except (OSError, StoreError):
                 continue  # the store unreadable for now: looked at again next time
             with self.lock:
-                if latest is None or latest == self.info["version"] or self.following \
+                if latest in (None, self.info["version"], self.unopened) or self.following \
                         or self.restarting or self.closed:
                     continue
                 self.following = True
-            threading.Thread(target=self._follow, name="engine-follow", daemon=True).start()
+            threading.Thread(target=self._follow, args=(latest,), name="engine-follow",
+                             daemon=True).start()
 
-    def _follow(self) -> None:
+    def _follow(self, latest: str) -> None:
         """Start an engine on the store's newer build and make it the one answering; the
         engine it replaces (and the standby, of the old build) are stopped once done."""
         try:
             try:
                 instance = self._spawn()
             except StoreError as exc:
+                self.unopened = latest  # said once, not at each look (and an engine started)
                 print(f"alliance-graph: the newer build could not be opened: {exc}; the "
                       "server goes on with the one it serves", file=sys.stderr, flush=True)
                 return
             with self.lock:
-                # A restart under way (it opens the newer build itself), or an engine of
-                # that build already answering: this one is not needed.
-                if self.closed or self.restarting \
-                        or instance.info["version"] == self.info["version"]:
+                if self.closed or self.restarting:  # a restart opens the newer build itself
                     old = None
+                elif instance.info["version"] == self.info["version"]:  # not ``latest``'s
+                    old, self.unopened = None, latest
                 else:
                     old, generation, stale = self.active, self.generation, self.standby
                     earlier, self.retiring = self.retiring, old
