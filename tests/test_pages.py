@@ -192,7 +192,7 @@ def test_search_limit_is_bounded_and_checked(client):
 
 
 @pytest.mark.parametrize("page, status", [("1", 200), ("2", 404), ("0", 400), ("x", 400),
-                                          ("\u0663", 400)])
+                                          ("\u0663", 400), ("9" * 30, 404)])
 def test_a_timeline_page_is_a_whole_number_within_its_pages(client, page, status):
     response = client.get("/timeline", query_string={"page": page})
     assert response.status_code == status

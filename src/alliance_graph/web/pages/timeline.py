@@ -106,7 +106,10 @@ def events(kg, number: int = 1, size: int = PAGE) -> Page:
     dated = " ".join(f"<{r['p'].value}>" for r in kg.query(_DATED_PROPERTIES))
     by_predicate = f"VALUES ?p {{ {dated} }} ?c rdf:predicate ?p ." if dated else ""
     total = int(next(iter(kg.query(_COUNT % by_predicate)))["n"].value)
-    rows = list(kg.query(_PAGE % (by_predicate, size, (number - 1) * size))) if total else []
+    # A page past the last is not asked of the engine: its OFFSET may be over what the
+    # engine reads as a number (?page=99999999999999999999999 was a 500 and a traceback).
+    offset = (number - 1) * size
+    rows = list(kg.query(_PAGE % (by_predicate, size, offset))) if offset < total else []
     parts: dict[str, dict] = {}
     claims = sorted({r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)})
     if claims:
