@@ -6,14 +6,12 @@ from __future__ import annotations
 import math
 import os
 import sys
-import threading
-import time
-import traceback
 from pathlib import Path
 
 import click
 
 from .. import settings as settings_mod
+from .. import waiting
 from ..build.loading import LoadError
 from ..proposals import transaction
 from ..settings import Settings
@@ -58,41 +56,16 @@ class Seconds(click.FloatRange):
 
 
 def at_once(work, timeout: float | None = None, over: str = ""):
-    """Return ``work()``, run on a thread of its own so that Ctrl-C, and ``timeout`` seconds
-    if given, end the command at once, with exit 130, or 1 and ``over`` as the reason.
-
-    Oxigraph evaluates a query, or writes a graph, without coming back to Python: a signal
-    would wait for the whole answer, and nothing stops a query but the end of its process.
-    The thread's own exceptions (``fail``'s exit too) are raised here, as if run here."""
-    outcome: dict = {}
-
-    def body():
-        try:
-            outcome["value"] = work()
-        except BaseException as error:  # noqa: BLE001 - handed to the main thread as is
-            # Its frames' variables go here, on this thread: pyoxigraph's query solutions
-            # must not be dropped on another (it raises).
-            exc, seen = error, set()
-            while exc is not None and id(exc) not in seen:
-                seen.add(id(exc))
-                traceback.clear_frames(exc.__traceback__)
-                exc = exc.__cause__ or exc.__context__
-            outcome["error"] = error
-
-    thread = threading.Thread(target=body, name="command", daemon=True)
-    thread.start()
-    deadline = None if timeout is None else time.monotonic() + timeout
+    """Return ``work()`` (``waiting.at_once``: on a thread of its own, Oxigraph not coming back
+    to Python while it works), ending the command at once at Ctrl-C, exit 130, or past
+    ``timeout`` seconds, exit 1 with ``over`` as the reason.  The thread's own exceptions
+    (``fail``'s exit too) are raised here, as if run here."""
     try:
-        while thread.is_alive():
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                _leave(f"error: {over}", EXIT_NO)
-            thread.join(0.2 if left is None else min(0.2, left))
+        return waiting.at_once(work, timeout, over=over)
+    except waiting.TimedOut as exc:
+        _leave(f"error: {exc}", EXIT_NO)
     except KeyboardInterrupt:
         _leave("interrupted", 130)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def _leave(message: str, code: int):
