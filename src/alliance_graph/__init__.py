@@ -4,16 +4,18 @@ What a notebook or a script needs, in five functions over the modules that do th
 
     import alliance_graph as ag
     kg = ag.load()                                     # build (or reuse the cache) and open
-    kg = ag.load(timeout=30)                           # the same, each query stopped past 30 s
-    rows = ag.rows(ag.run(kg, "SELECT ?s ?l WHERE { ?s rdfs:label ?l }"))
+    kg = ag.load(timeout=30)                           # in an engine process, stopped past 30 s
+    rows = ag.rows(ag.run(kg, "SELECT ?s ?l WHERE { ?s rdfs:label ?l }", timeout=10))
     turtle = ag.export(kg, "ttl", inferred=True)
     report = ag.validate(["proposal.ttl"])              # report.conforms, report.findings
     ag.add(["proposal.ttl"])                            # merged into data/ if it conforms
 
 Each takes ``settings`` (``alliance_graph.settings.Settings``; the defaults when left out).
-Errors: ``ag.QueryError`` (a query that fails, with the parser's message), ``ag.EngineError``
-(a query stopped by ``timeout``), ``ag.LoadError`` (inputs that do not build), ``ag.StoreError``
-(a store that cannot be used).  The modules imported here are loaded on first use, so
+Errors: ``ag.QueryError`` (a query that fails, with the parser's message), ``ag.TimedOut`` (a
+query in this process past ``run``'s ``timeout``, no longer waited for), ``ag.EngineError`` (a
+query stopped by ``load``'s ``timeout``), ``ag.ExportError`` (an export that cannot be written
+as asked), ``ag.LoadError`` (inputs that do not build), ``ag.StoreError`` (a store that cannot
+be used); Ctrl-C is a KeyboardInterrupt saying what was interrupted.  The modules imported here are loaded on first use, so
 ``import alliance_graph`` stays light.
 """
 
@@ -25,42 +27,96 @@ __version__ = "0.1.0"
 def load(settings=None, *, timeout=None):
     """Return the built graph (``store.graph.KnowledgeGraph``), building it first if needed.
 
-    Queries then run in this process, where nothing stops one, not even Ctrl-C: Oxigraph does
-    not come back to Python while it evaluates.  With ``timeout`` (seconds) the graph is read
-    through a query engine in a process of its own, as the server reads it: a query running
-    longer, or needing more than ``settings.query_memory``, is stopped and raises
-    ``EngineError``, and Ctrl-C stops a running query at once (``engine.graph.EngineGraph``;
-    its ``close()`` stops the engine)."""
+    Queries then run in this process, each on a thread of its own (``waiting.at_once``), so
+    that Ctrl-C, or ``run``'s ``timeout``, ends the wait at once; but Oxigraph cannot stop a
+    query, so the one given up goes on in the background, on that thread, until its next row
+    or its end.  With ``timeout`` (seconds) the graph is read through a query engine in a
+    process of its own, as the server reads it: a query running longer, or needing more than
+    ``settings.query_memory``, is stopped there and raises ``EngineError``, and Ctrl-C stops
+    a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
+    stops the engine)."""
     from .settings import Settings
     if timeout is None:
         from .store.graph import load as load_graph
         return load_graph(settings)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
-            or not 0 < timeout < float("inf"):
-        raise ValueError(f"timeout must be a number of seconds above 0, not {timeout!r}")
     from .engine.client import isolated_graph
-    return isolated_graph((settings or Settings()).with_(query_timeout=float(timeout)))
+    return isolated_graph((settings or Settings()).with_(query_timeout=_seconds(timeout)))
 
 
-def run(kg, sparql: str, *, inferred: bool = False):
-    """Run a SPARQL query (project prefixes may stay undeclared); return Oxigraph's result,
-    to be read once, on this thread (``query.thread_bound``: read from another thread,
-    pyoxigraph aborts the process; a RuntimeError says so instead)."""
+def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
+    """Run a SPARQL query (project prefixes may stay undeclared); return its answer, read whole:
+    for a SELECT, what reads as a ``pyoxigraph.QuerySolutions`` (``isinstance`` holds; iterate
+    over its solutions, as often as you like, on any thread; ``variables``); for an ASK, a
+    ``pyoxigraph.QueryBoolean`` (``bool(result)``); for a CONSTRUCT or DESCRIBE, a list of
+    ``pyoxigraph.Triple``.  ``rows(result)`` gives a SELECT's solutions as dicts.
+
+    Over a graph in this process, the wait ends at once at Ctrl-C (KeyboardInterrupt) or past
+    ``timeout`` seconds (``TimedOut``, a TimeoutError); the query given up goes on in the
+    background until its next row or its end (Oxigraph cannot stop a query).  A graph loaded
+    with ``load(timeout=S)`` stops its queries itself, at its own limit."""
+    from .engine.graph import EngineGraph
+    from .query.held import read_whole
     from .query.results import run as run_query
-    from .query.thread_bound import ThreadBound
-    return ThreadBound(run_query(kg, sparql, inferred=inferred))
+    if isinstance(kg, EngineGraph):
+        if timeout is not None:
+            raise ValueError("this graph's queries are stopped at the time limit it was loaded "
+                             "with (load(timeout=S)): load it again with the timeout to apply "
+                             "to them, rather than give run a timeout")
+        return read_whole(run_query(kg, sparql, inferred=inferred))
+    timeout = None if timeout is None else _seconds(timeout)
+    return _in_process(lambda abandoned: read_whole(run_query(kg, sparql, inferred=inferred),
+                                                    abandoned),
+                       "the query", timeout, "its next row or its end")
 
 
 def rows(result) -> list[dict]:
     """Return SELECT solutions as dicts of variable name to Oxigraph term."""
     from .query.results import rows as result_rows
+    if isinstance(result, list):  # run's answer to a CONSTRUCT or DESCRIBE
+        raise TypeError("rows() reads the solutions of a SELECT query, not the triples of a "
+                        "CONSTRUCT or DESCRIBE: iterate over them, or use to_rdflib(result)")
     return result_rows(result)
 
 
 def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False) -> bytes:
-    """Return the graph serialized as ``fmt`` (ttl, nt, nq, trig, jsonld, xml, graphml, ...)."""
+    """Return the graph serialized as ``fmt`` (ttl, nt, nq, trig, jsonld, xml, graphml, ...);
+    raise ``ExportError`` for an export that cannot be written as asked.  Ctrl-C ends it at
+    once, as it does a query."""
+    from .engine.graph import EngineGraph
     from .query.export import export as export_graph
-    return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
+    if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
+        return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
+    return _in_process(lambda _: export_graph(kg, fmt, inferred=inferred, rdf12=rdf12),
+                       "the export")
+
+
+def _in_process(work, what: str, timeout: float | None = None, until: str = "its end"):
+    """Return ``work(abandoned)``, waited for so that Ctrl-C and ``timeout`` end the wait at
+    once, saying that the work goes on in the background until ``until``."""
+    import threading
+
+    from .waiting import at_once
+    abandoned = threading.Event()
+    goes_on = (f"Oxigraph cannot stop it, so {what} goes on in the background, in this "
+               f"process, until {until}; a graph loaded with "
+               "ag.load(timeout=S) runs queries in a process of its own, where they are stopped")
+    try:
+        return at_once(lambda: work(abandoned), timeout, abandoned=abandoned,
+                       over=f"{what} did not finish within {timeout:g} s (timeout={timeout:g}) "
+                            f"and is no longer waited for: {goes_on}" if timeout else "")
+    except KeyboardInterrupt:
+        # Not re-raised as it came: its traceback ended in threading's join, which says
+        # nothing of what was interrupted.
+        raise KeyboardInterrupt(f"{what} was interrupted and is no longer waited for: "
+                                f"{goes_on}") from None
+
+
+def _seconds(timeout) -> float:
+    """Return ``timeout`` as a number of seconds; ValueError for what is not one above 0."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+            or not 0 < timeout < float("inf"):
+        raise ValueError(f"timeout must be a number of seconds above 0, not {timeout!r}")
+    return float(timeout)
 
 
 def validate(paths, settings=None):
@@ -99,7 +155,7 @@ def _paths(paths) -> list:
 # from here (loaded on first use, as the functions are).
 _NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
           "StoreError": "store.errors", "LoadError": "build.loading",
-          "to_rdflib": "query.results"}
+          "ExportError": "query.export", "TimedOut": "waiting", "to_rdflib": "query.results"}
 
 
 def __getattr__(name: str):

@@ -1,0 +1,83 @@
+"""A query's answer read whole, as ``ag.run`` hands it out: Oxigraph's own result to its reader,
+readable again and on any thread.
+
+``ag.run`` reads the answer on a thread of its own (``waiting.at_once``, so that Ctrl-C ends
+the wait), and pyoxigraph's results may not cross threads: read from another, the process
+aborts on a Rust assertion.  So the answer is read whole there, into what may cross: the
+boolean of an ASK (``pyoxigraph.QueryBoolean``), the triples of a CONSTRUCT or DESCRIBE (a
+list of ``pyoxigraph.Triple``, as the engine process gives them), and the solutions of a
+SELECT as SPARQL JSON, held by ``Solutions``, which makes a ``pyoxigraph.QuerySolutions`` of
+them afresh for each reading, on the reader's thread.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pyoxigraph as ox
+
+from . import results
+from .thread_bound import ThreadBound, unwrap
+
+_JSON = ox.QueryResultsFormat.JSON
+
+
+class Solutions(ThreadBound):
+    """A SELECT answer read whole: ``isinstance(s, pyoxigraph.QuerySolutions)`` holds, and it
+    reads as one (iteration, ``variables``, ``serialize``), as often as asked, on any thread.
+
+    A ``ThreadBound`` (``thread_bound.unwrap`` gives the ``QuerySolutions`` to the functions
+    of ``results``); ``__class__`` names the class it stands for, as proxies do.  One iterator
+    of it is still Oxigraph's: read it on the thread that made it."""
+
+    __slots__ = ("_json",)
+
+    def __init__(self, data: bytes):  # noqa: D107 - ThreadBound's own state is not used
+        self._json = data
+
+    def result(self, consume: bool = True) -> ox.QuerySolutions:
+        """Return the solutions as Oxigraph's ``QuerySolutions``, made now on this thread."""
+        return ox.parse_query_results(self._json, format=_JSON)
+
+    @property
+    def __class__(self):
+        return ox.QuerySolutions
+
+    def __repr__(self):
+        names = " ".join(str(v) for v in self.result().variables)
+        return f"<QuerySolutions read whole: {names or 'no variables'}>"
+
+
+class _Written(io.BytesIO):
+    """A buffer that refuses more once ``abandoned`` is set: a SELECT nobody waits for any
+    more stops at its next rows, rather than filling memory for hours."""
+
+    def __init__(self, abandoned: threading.Event | None):
+        super().__init__()
+        self.abandoned = abandoned
+
+    def write(self, data) -> int:
+        if self.abandoned is not None and self.abandoned.is_set():
+            raise OSError("the query's answer is no longer waited for")
+        return super().write(data)
+
+
+def read_whole(result, abandoned: threading.Event | None = None):
+    """Return a pyoxigraph query result read whole: a ``QueryBoolean``, a list of triples, or
+    ``Solutions``; read no further once ``abandoned`` is set.  Raise QueryError for a query
+    that fails while it is read."""
+    kind = results.kind_of(result)
+    if kind == "ask":
+        return unwrap(result, consume=False)
+    if kind == "graph":
+        triples = []
+        with results.evaluating():
+            for triple in unwrap(result):
+                if abandoned is not None and abandoned.is_set():
+                    break
+                triples.append(triple)
+        return triples
+    out = _Written(abandoned)
+    results.serialize(result, "json", out)
+    return Solutions(out.getvalue())
