@@ -17,7 +17,7 @@ from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.cli import main
 from alliance_graph.namespaces import turtle_prologue
-from alliance_graph.proposals import validation
+from alliance_graph.proposals import add, validation
 from helpers import blank_nodes_erased, expected, run_cli, short
 
 ROOT = Path(__file__).parents[1]
@@ -473,3 +473,93 @@ claim:FxState-acronym-{name} a ag:Claim ; rdf:subject id:FxState ; rdf:predicate
     assert "already quoted by ev:fx-david-two" in result.output
     assert f"{files[1]}:13: characters 1835-1840" in result.output
     assert "already quoted by ev:fx-david-one" in result.output
+
+
+# --- a passage cited twice, judged on the merged graph -----------------------------------------
+
+def blue_flag_copy(settings, tmp_path) -> Path:
+    """Write a proposal of a copy of ev:000-blue-flag under a new name, cited by no claim."""
+    data = (settings.data_dir / "exercises.ttl").read_text("utf-8")
+    block = data[data.index("ev:000-blue-flag a ag:Evidence"):].split("\n\n", 1)[0]
+    proposal = tmp_path / "copy.ttl"
+    proposal.write_text(turtle_prologue() + "\n"
+                        + block.replace("ev:000-blue-flag", "ev:000-blue-flag-copy") + "\n",
+                        encoding="utf-8")
+    return proposal
+
+
+def citing_the_copy(tmp_path) -> tuple[Path, str]:
+    text = turtle_prologue() + "\nclaim:BlueFlag-label prov:wasDerivedFrom ev:000-blue-flag-copy .\n"
+    proposal = tmp_path / "cite.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    return proposal, text
+
+
+@pytest.fixture
+def shipped_copy(settings, tmp_path) -> ox.Store:
+    """Settings for a copy of the shipped data (the session's cache: builds are keyed by their
+    inputs)."""
+    shutil.copytree(settings.data_dir, tmp_path / "data")
+    return settings.with_(data_dir=tmp_path / "data")
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_an_uncited_copy_added_then_cited_is_refused(shipped_copy, sources_dir, tmp_path, route):
+    # The copy, cited by nothing, is not judged and is added; citing it later passed, since
+    # only a proposal's own new evidence nodes were judged: one passage, two supports.
+    settings = shipped_copy
+    added = add.add(settings, [blue_flag_copy(settings, tmp_path)],
+                    into=settings.data_dir / "exercises.ttl")
+    assert added.report.conforms and added.merged is not None, added.report.findings
+    assert "ev:000-blue-flag-copy a ag:Evidence" in (settings.data_dir / "exercises.ttl").read_text()
+    proposal, text = citing_the_copy(tmp_path)
+    store = None
+    if route == "prebuilt":
+        store = ox.Store()
+        store.extend(build.build_quads(settings))
+    report = validation.validate(settings, [proposal], prebuilt=store)
+    assert [(short(f.shape), f.line) for f in report.findings] == [
+        ("check:evidence-duplicate", line_of(text, "claim:BlueFlag-label"))]
+    [found] = report.findings
+    assert found.focus.endswith("/claim/BlueFlag-label")
+    assert found.value.endswith("/evidence/000-blue-flag-copy")
+    ev = "https://alliance-graph.example/id/evidence/"
+    assert f"cite {ev}000-blue-flag in prov:wasDerivedFrom instead of {ev}000-blue-flag-copy" \
+        in found.message and "(data/exercises.ttl)" in found.message
+    before = {p.name: p.read_bytes() for p in settings.data_dir.glob("*.ttl")}
+    refused = add.add(settings, [proposal])
+    assert not refused.report.conforms and refused.merged is None
+    assert {p.name: p.read_bytes() for p in settings.data_dir.glob("*.ttl")} == before
+
+
+@pytest.mark.parametrize("order", ["copy-first", "citation-first"])
+def test_a_copy_and_its_citation_in_one_run_are_refused_in_either_order(settings, sources_dir,
+                                                                         tmp_path, order):
+    copy = blue_flag_copy(settings, tmp_path)
+    cite, _ = citing_the_copy(tmp_path)
+    files = [copy, cite] if order == "copy-first" else [cite, copy]
+    report = validation.validate(settings, files)
+    assert [(short(f.shape), f.file, f.line) for f in report.findings] == [
+        ("check:evidence-duplicate", str(copy),
+         line_of(copy.read_text("utf-8"), "ev:000-blue-flag-copy a ag:Evidence"))]
+    assert "cite https://alliance-graph.example/id/evidence/000-blue-flag " \
+        in report.findings[0].message
+
+
+def test_a_passage_the_graph_already_cites_twice_is_not_the_proposals_doing(
+        shipped_copy, sources_dir, tmp_path):
+    # A copy cited in data/ already (a problem of data/, not of the next proposal): a proposal
+    # citing either node again is judged by what it adds, which is no second node.
+    settings = shipped_copy
+    exercises = settings.data_dir / "exercises.ttl"
+    copy = blue_flag_copy(settings, tmp_path).read_text("utf-8").split("\n\n", 1)[1]
+    exercises.write_text(exercises.read_text("utf-8").replace(
+        "ev:000-joint-exercises, ev:000-blue-flag .",
+        "ev:000-joint-exercises, ev:000-blue-flag, ev:000-blue-flag-copy .", 1)
+        + "\n" + copy, encoding="utf-8")
+    proposal, _ = citing_the_copy(tmp_path)
+    for store in (None, ox.Store()):
+        if store is not None:
+            store.extend(build.build_quads(settings))
+        report = validation.validate(settings, [proposal], prebuilt=store)
+        assert report.findings == [] and report.conforms

@@ -9,8 +9,9 @@ quads of the data graphs that the shapes and checks can see from the proposal:
   entity its claims are about, with every claim about those entities (so the plain triples can
   be derived again with the proposal's claims ranked among them);
 - the claims typing or labelling the entities its claims point at (``entity-unlabelled``);
-- the evidence nodes quoting what a proposal's quote selectors quote (``evidence-duplicate``:
-  a new evidence node for a passage already cited);
+- the evidence nodes the proposal cites, and those quoting what they or the proposal's quote
+  selectors quote, with the claims citing them (``evidence-duplicate``: a new evidence node
+  for a passage already cited, or a second node for it that the proposal now cites);
 - a few facts of every other node those descriptions point at: its type (``sh:class``, the
   ``rdfs:range`` check, cited evidence), label (the report's entity label), file name (the
   quote checks) and quote selector fields.
@@ -27,7 +28,7 @@ import pyoxigraph as ox
 
 from ..build import pipeline as build
 from ..build.loading import LoadError
-from ..namespaces import AG, OA, RDF, RDFS
+from ..namespaces import AG, OA, PROV, RDF, RDFS
 from ..rdf import DATA, is_role
 from ..settings import Settings
 from ..store import backends, directory
@@ -41,6 +42,7 @@ _PREDICATE = ox.NamedNode(str(RDF.predicate))
 _NAMING = {ox.NamedNode(str(p)) for p in (RDF.type, RDFS.label)}
 _EXACT = ox.NamedNode(str(OA.exact))
 _SELECTOR = ox.NamedNode(str(OA.hasSelector))
+_CITES = ox.NamedNode(str(PROV.wasDerivedFrom))
 # What the checks read of a node the proposal only points at (a claim's rdf:subject too:
 # claim-link compares the subjects of the claims a link joins).
 _POINTED = [ox.NamedNode(str(p)) for p in (
@@ -108,11 +110,11 @@ def _claims_about(store, entities, naming_only: bool) -> set:
     return claims
 
 
-def _quoting_alike(store, proposal: list[ox.Quad]) -> set:
+def _quoting_alike(store, quads: list[ox.Quad]) -> set:
     """Return the evidence nodes of ``store`` whose quote selector quotes what one of the
-    ``proposal``'s quote selectors quotes (the same passage is cited with the same words)."""
+    quote selectors of ``quads`` quotes (the same passage is cited with the same words)."""
     found = set()
-    for exact in {q.object for q in proposal if q.predicate == _EXACT}:
+    for exact in {q.object for q in quads if q.predicate == _EXACT}:
         for selected in _data(store.quads_for_pattern(None, _EXACT, exact, None)):
             for q in _data(store.quads_for_pattern(None, _SELECTOR, selected.subject, None)):
                 if isinstance(q.subject, ox.NamedNode):
@@ -127,7 +129,14 @@ def neighbourhood(store, proposal: list[ox.Quad]) -> list[ox.Quad]:
                   if q.predicate == _SUBJECT and isinstance(q.object, ox.NamedNode)}
     linked = {q.object for q in proposal if isinstance(q.object, ox.NamedNode)} - described
     claims = _claims_about(store, described, False) | _claims_about(store, linked, True)
-    descriptions = describe(store, described | _quoting_alike(store, proposal))
+    # Evidence the proposal cites and evidence quoting the same words, with what cites them:
+    # whether a passage is cited twice is judged on the merged graph.
+    cited = {q.object for q in proposal if q.predicate == _CITES
+             and isinstance(q.object, ox.NamedNode)}
+    evidence = cited | _quoting_alike(store, proposal + describe(store, cited - described))
+    claims |= {q.subject for node in evidence
+               for q in _data(store.quads_for_pattern(None, _CITES, node, None))}
+    descriptions = describe(store, described | evidence)
     quads = set(descriptions) | set(describe(store, claims - described))
     # Only what the proposal and its described nodes point at is seen by the shapes and checks.
     pointed = {q.object for q in [*proposal, *descriptions]

@@ -5,9 +5,12 @@ quote is really there.  Each evidence node's ``oa:exact`` (with ``oa:prefix``/``
 given) must occur in the source file, ``oa:start``/``oa:end`` must cut exactly the quote out of
 it, and a source document's ``ag:sha256`` must match its file, so an edited source is noticed.
 
-The text also says which passage a quote cites, so a new evidence node for a passage that an
-evidence node already cites is found (``evidence-duplicate``): one passage cited twice would
-count as two pieces of support, and the existing node is the one to cite.
+The text also says which passage a quote cites, so two evidence nodes for one passage are found
+(``evidence-duplicate``): one passage cited twice would count as two pieces of support, and the
+existing node is the one to cite.  A proposal is judged on what it does to the merged graph:
+a new evidence node it cites, or an evidence node of the graph that no claim cited and that it
+now cites, beside another node for the passage that a claim cites.  What data/ held before is
+not its doing.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import AG, OA, sparql_prologue
+from ..namespaces import AG, OA, PROV, sparql_prologue
+from ..rdf import term_text
 from ..sources.citations import QuoteNotFound, locate, occurrences, read_source, sha256_of
 from .report import CHECK, Finding
 
@@ -27,19 +31,26 @@ CHECKS = {
     "quote-not-verbatim": "quote is not verbatim in its source",
     "quote-offsets-wrong": "quote offsets do not cut the quote out of its source",
     "source-hash-mismatch": "source document's SHA-256 does not match its file",
-    "evidence-duplicate": "new evidence node cites a passage an evidence node already cites",
+    "evidence-duplicate": "evidence node cited for a passage another evidence node quotes",
 }
 
 _EVIDENCE = sparql_prologue() + """
-SELECT ?graph ?ev ?source ?file ?exact ?prefix ?suffix ?start ?end ?cited WHERE {
+SELECT ?graph ?ev ?source ?file ?exact ?prefix ?suffix ?start ?end WHERE {
   GRAPH ?graph { ?ev a ag:Evidence ; oa:hasSource ?source ; oa:hasSelector ?sel .
                  ?sel a oa:TextQuoteSelector ; oa:exact ?exact .
                  OPTIONAL { ?sel oa:prefix ?prefix } OPTIONAL { ?sel oa:suffix ?suffix } }
   OPTIONAL { GRAPH ?g2 { ?source ag:fileName ?file } }
   OPTIONAL { GRAPH ?g3 { ?ev oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ;
                          oa:start ?start ; oa:end ?end } }
-  BIND(EXISTS { GRAPH ?g4 { ?claim prov:wasDerivedFrom ?ev } } AS ?cited)
 }"""
+
+# Which claims cite which evidence, in which file: whether a claim of data/ cites a node, or
+# only a proposal's claim does, tells whose doing a passage cited twice is.
+_CITATIONS = sparql_prologue() + """
+SELECT ?graph ?claim ?ev WHERE { GRAPH ?graph { ?claim prov:wasDerivedFrom ?ev } }"""
+
+# The path of a finding on a claim's citation of evidence (located on that line).
+CITING = str(PROV.wasDerivedFrom)
 
 _SOURCES = sparql_prologue() + """
 SELECT ?graph ?source ?file ?sha WHERE {
@@ -65,10 +76,18 @@ def _file_name(source: ox.NamedNode, file: ox.Literal | None) -> str:
     return file.value if file is not None else source.value.rsplit("/", 1)[-1]
 
 
+def _is_source(sources_dir: Path, name: str) -> bool:
+    """Return whether ``name`` is a file of the sources folder (a name no file system holds,
+    over 255 bytes, is none: asking raised OSError, and validate exited 2)."""
+    try:
+        return "/" not in name and (sources_dir / name).is_file()
+    except OSError:
+        return False
+
+
 def _text(sources_dir: Path, name: str, cache: dict) -> str | None:
     if name not in cache:
-        path = sources_dir / name
-        cache[name] = read_source(path) if "/" not in name and path.is_file() else None
+        cache[name] = read_source(sources_dir / name) if _is_source(sources_dir, name) else None
     return cache[name]
 
 
@@ -148,14 +167,12 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
     """
     found: list[Finding] = []
     texts: dict[str, str | None] = {}
-    # (file name, start, end) of a passage -> {(graph, evidence node, cited)} quoting it.
+    # (file name, start, end) of a passage -> {(graph, evidence node)} quoting it.
     passages: dict[tuple, set] = defaultdict(set)
     for row in store.query(_EVIDENCE):
         graph, ev = graph_of(row["graph"]), row["ev"]
         focus = ev.value if isinstance(ev, ox.NamedNode) else f"_:{ev.value}"
-        # Evidence no claim cites supports nothing (the shape fixtures describe evidence
-        # alone, on the base graph's passage): it is compared only as the node to cite.
-        cited = (graph, focus, row["cited"].value == "true")
+        cited = (graph, focus)
         name = _file_name(row["source"], row["file"])
         text = _text(sources_dir, name, texts)
         if text is None:
@@ -192,14 +209,17 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
                                   str(row["start"])))
         elif start >= 0:
             passages[(name, start, end)].add(cited)
-    found += _duplicates(passages, new, shown or (lambda graph: graph))
+    citations: dict[str, set] = defaultdict(set)  # evidence node -> {(graph, claim)}
+    for row in store.query(_CITATIONS):
+        if isinstance(row["ev"], ox.NamedNode):
+            citations[row["ev"].value].add((graph_of(row["graph"]), row["claim"]))
+    found += _duplicates(passages, citations, new, shown or (lambda graph: graph))
     hashes: dict[str, str] = {}
     for row in store.query(_SOURCES):
         name = _file_name(row["source"], row["file"])
-        path = sources_dir / name
-        if "/" in name or not path.is_file():
+        if not _is_source(sources_dir, name):
             continue  # a missing file is reported once, for the evidence citing it
-        actual = hashes.setdefault(name, sha256_of(path))
+        actual = hashes.setdefault(name, sha256_of(sources_dir / name))
         if row["sha"].value != actual:
             found.append(_finding("source-hash-mismatch", graph_of(row["graph"]),
                                   row["source"].value,
@@ -209,24 +229,62 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
     return found
 
 
-def _duplicates(passages: dict[tuple, set], new, shown) -> list[Finding]:
-    """Return an ``evidence-duplicate`` Finding for each evidence node of a ``new`` graph, cited
-    by a claim, that quotes a passage another evidence node (named otherwise) quotes, naming
-    one to cite instead: one of the graph's before one of the proposals'."""
+def _duplicates(passages: dict[tuple, set], citations: dict[str, set], new,
+                shown) -> list[Finding]:
+    """Return an ``evidence-duplicate`` Finding for each passage quoted by several evidence
+    nodes (named otherwise) that a proposal (a graph named in ``new``) cites twice:
+
+    - an evidence node the proposal describes, cited by a claim, on its block;
+    - an evidence node of the graph that no claim of the graph cited, on each proposal claim
+      now citing it, when a claim cites another node for the passage (an uncited copy added
+      once and cited later passed, judged by its own new nodes only).
+
+    Each names one node to cite instead: one of the graph's before one of the proposals', a
+    cited one first.  Evidence no claim cites supports nothing (the shape fixtures describe
+    evidence alone, on the base graph's passage): it is compared only as the node to cite.
+    """
     found = []
     for (name, start, end), quoting in passages.items():
-        nodes = {focus for _, focus, _ in quoting if not focus.startswith("_:")}
+        nodes: dict[str, set] = defaultdict(set)  # evidence node -> graphs describing it
+        for graph, focus in quoting:
+            if not focus.startswith("_:"):
+                nodes[focus].add(graph)
         if len(nodes) < 2:
             continue  # one node, however many files restate it
-        for graph, focus, cited in sorted(quoting):
-            if graph not in new or not cited or focus.startswith("_:"):
+        proposed = {n for n, graphs in nodes.items() if graphs <= new}
+        cited_before = {n for n in nodes if any(g not in new for g, _ in citations.get(n, ()))}
+        # The node to cite instead: the graph's before the proposals', cited ones first.
+        ranked = sorted(nodes, key=lambda n: (n in proposed, n not in cited_before,
+                                              n not in citations, n))
+        for focus in sorted(nodes):
+            other = next(n for n in ranked if n != focus)
+            said = (name, start, end, other, shown(min(nodes[other])))
+            cites = citations.get(focus, set())
+            if focus in proposed:
+                if cites:
+                    found.append(_duplicate(min(nodes[focus]), focus, *said,
+                                            str(OA.hasSelector), other))
                 continue
-            others = sorted((g in new, other, g) for g, other, _ in quoting
-                            if other != focus and not other.startswith("_:"))
-            _, other, where = others[0]
-            found.append(_finding(
-                "evidence-duplicate", graph, focus,
-                f"characters {start}-{end} of {name} are already quoted by {other} "
-                f"({shown(where)}): cite {other} in prov:wasDerivedFrom instead of a new "
-                f"evidence node for the same passage", str(OA.hasSelector), other))
+            now = sorted((g, term_text(c)) for g, c in cites if g in new)
+            if focus in cited_before or not now or not any(
+                    citations.get(n) for n in nodes if n != focus):
+                continue  # no new citation, or none beside it: not the proposal's doing
+            for graph, claim in now:
+                found.append(_duplicate(graph, claim, *said, CITING, focus, cited=focus))
     return found
+
+
+def _duplicate(graph, focus, name, start, end, other, where, path, value,
+               cited: str | None = None) -> Finding:
+    """Return the Finding of a passage quoted twice: by a new evidence node ``focus`` (``cited``
+    None), or by the node ``cited`` that claim ``focus`` now cites."""
+    if cited is None:
+        said = (f"characters {start}-{end} of {name} are already quoted by {other} ({where}): "
+                f"cite {other} in prov:wasDerivedFrom instead of a new evidence node for the "
+                f"same passage")
+    else:
+        said = (f"{cited} quotes characters {start}-{end} of {name}, a passage that {other} "
+                f"({where}) quotes too and that another claim already cites: cite {other} in "
+                f"prov:wasDerivedFrom instead of {cited}, so that one passage counts as one "
+                f"piece of support")
+    return _finding("evidence-duplicate", graph, focus, said, path, value)

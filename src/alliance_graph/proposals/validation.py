@@ -197,7 +197,11 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         shown_as = lambda name: inputs.display.get(name, name)  # noqa: E731
         for f in quotes.check_quotes(store, settings.sources_dir, file_of, inputs.new, shown_as):
             node = from_text(f.focus)
-            add(f, node, name=f.file, line=locator.node_line(f.file, node))
+            if f.path == quotes.CITING:  # a claim's citation: the line naming the evidence
+                line = locator.triple_line(f.file, node, ox.NamedNode(f.path), from_text(f.value))
+            else:
+                line = locator.node_line(f.file, node)
+            add(f, node, name=f.file, line=line)
     else:
         warnings.append(sources_missing(settings))
 
