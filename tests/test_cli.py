@@ -228,6 +228,22 @@ def test_export_refuses_a_file_extension_and_format_that_disagree(run, in_mini, 
     assert not list(tmp_path.glob("graph.*"))  # refused before anything was written
 
 
+@pytest.mark.parametrize("args, says", [
+    (("--format", "graphml", "--inferred", "--rdf12"),
+     "graphml holds the asserted entities and facts only; --inferred and --rdf12 apply to the "
+     "RDF formats"),
+    (("--format", "jsonld", "--rdf12"), "use --rdf12 with ttl, nt, nq, trig or xml"),
+    (("--format", "xml", "-o", "{tmp}/graph.csv"),
+     "is a name for --format nodes-csv or --format edges-csv, but --format xml was asked: give "
+     "--format nodes-csv or --format edges-csv"),
+])
+def test_export_refusals_name_the_commands_own_options(run, in_mini, tmp_path, args, says):
+    # The library names its parameters (inferred=True); the command line, its options.
+    result = run(*in_mini, "export", *(a.format(tmp=tmp_path) for a in args))
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert "=True" not in result.output and "fmt" not in result.output
+
+
 def test_export_to_dash_writes_standard_output_not_a_file_named_dash(
         run, in_mini, tmp_path, monkeypatch):
     """`export -o -` created a file named "-"; `./-` still names that file."""

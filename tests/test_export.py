@@ -1,5 +1,6 @@
 """Exports: every format parses back in pyoxigraph and rdflib; RDF 1.2 maps claims one to one."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -112,21 +113,45 @@ def test_export_file_extension_names_the_format(name, asked, chosen):
 
 
 @pytest.mark.parametrize("name, asked, says", [
-    ("graph.csv", None, "graph.csv may hold nodes-csv or edges-csv: give --format nodes-csv or "
-                        "--format edges-csv"),
-    ("graph.nt", "ttl", "graph.nt is a name for --format nt, but --format ttl was asked: leave "
-                        "--format out, or end the file name in .ttl"),
-    ("graph.graphml", "edges-csv", "graph.graphml is a name for --format graphml, but --format "
-                                   "edges-csv was asked: leave --format out, or end the file "
+    ("graph.csv", None, "graph.csv may hold nodes-csv or edges-csv: give fmt='nodes-csv' or "
+                        "fmt='edges-csv'"),
+    ("graph.nt", "ttl", "graph.nt is a name for fmt='nt', but fmt='ttl' was asked: leave "
+                        "fmt out, or end the file name in .ttl"),
+    ("graph.graphml", "edges-csv", "graph.graphml is a name for fmt='graphml', but "
+                                   "fmt='edges-csv' was asked: leave fmt out, or end the file "
                                    "name in .csv"),
-    ("graph.csv", "xml", "graph.csv is a name for --format nodes-csv or edges-csv, but --format "
-                         "xml was asked: give --format nodes-csv or edges-csv, or end the file "
-                         "name in .rdf"),
+    ("graph.csv", "xml", "graph.csv is a name for fmt='nodes-csv' or fmt='edges-csv', but "
+                         "fmt='xml' was asked: give fmt='nodes-csv' or fmt='edges-csv', or end "
+                         "the file name in .rdf"),
 ])
 def test_export_file_extension_and_format_that_disagree_are_refused(name, asked, says):
+    # Said with the command line's --format to a library caller, who has no such option.
     with pytest.raises(export.ExportError) as refused:
         export.format_for(name, asked)
     assert str(refused.value) == says
+
+
+@pytest.mark.parametrize("call", [
+    lambda kg: export.export(kg, "graphml", inferred=True, rdf12=True),
+    lambda kg: export.export(kg, "edges-csv", rdf12=True),
+    lambda kg: export.export(kg, "jsonld", rdf12=True),
+    lambda kg: export.format_for("graph.csv", None), lambda kg: export.format_for("g.nt", "nq")])
+def test_refusals_name_the_parameters_or_a_callers_own_words_for_them(kg, call):
+    # "--inferred and --rdf12 apply to the RDF formats" was said to ag.export's caller.
+    with pytest.raises(export.ExportError) as refused:
+        call(kg)
+    said = str(refused.value)
+    assert "--" not in said and re.search(r"\b(fmt|inferred|rdf12)\b", said), said
+    other = refused.value.worded(lambda name, *values: f"<{name}:{'|'.join(map(str, values))}>")
+    assert "=True" not in other and "='" not in other and "<" in other, other
+    assert other != said
+
+
+def test_a_refusal_naming_no_parameter_is_worded_alike(kg):
+    with pytest.raises(export.ExportError) as refused:
+        export.export(kg, "csv")
+    assert refused.value.worded(lambda *_: "x") == str(refused.value)
+
 
 # -- hostile data: tests/fixtures/hostile (markup, quotes, line ends, non-ASCII, formulas) ------
 

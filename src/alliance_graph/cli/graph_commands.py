@@ -217,17 +217,24 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
     try:
         fmt = export_mod.format_for(output or "-", fmt)
     except export_mod.ExportError as exc:
-        fail(str(exc))
+        fail(exc.worded(_option))
     kg = load_graph(settings)
     try:
         data = at_once(lambda: export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12))
     except export_mod.ExportError as exc:
-        fail(str(exc))
+        fail(exc.worded(_option))
     if target is None:
         sys.stdout.buffer.write(data)
     else:  # replaced whole or not at all: a full disk leaves the previous export intact
         write_output(target, data)
         click.echo(f"wrote {len(data)} bytes to {target}", err=True)
+
+
+def _option(parameter: str, *values) -> str:
+    """Name a parameter of the export library as `export` spells it: ``--format nt or
+    --format ttl`` for ``fmt='nt' or fmt='ttl'``, ``--inferred`` for ``inferred=True``."""
+    flag = "--format" if parameter == "fmt" else f"--{parameter}"
+    return " or ".join(flag if v is True else f"{flag} {v}" for v in values) if values else flag
 
 
 def _output_file(settings: Settings, output: str | None) -> Path | None:
