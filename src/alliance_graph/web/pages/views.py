@@ -252,6 +252,60 @@ def _chosen_formats() -> list[str]:
     return media
 
 
+def _asked_page() -> int | None:
+    """Return the ``?page=`` asked for (None: none), or abort with a 400 naming what is wrong."""
+    asked = request.args.get("page")
+    if asked is None:
+        return None
+    if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+        abort(Response("page must be a whole number from 1\n", 400, mimetype="text/plain"))
+    return int(asked)
+
+
+def _page_urls(number: int) -> tuple[str, Callable[[int], str]]:
+    """Return this request's URL and a function giving the URL of its page n (page 1 without
+    ``page=``), spelled from the Host header as the service description spells its endpoint."""
+    host = request.environ.get("HTTP_HOST") or request.host
+    path = urllib.parse.quote(request.root_path + request.path, safe="/:@!$&'()*+,;=")
+    base = f"{request.scheme}://{host}{path}"
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+
+    def url(n: int) -> str:
+        query = urllib.parse.urlencode(args + ([("page", str(n))] if n > 1 else []))
+        return base + (f"?{query}" if query else "")
+
+    try:
+        ox.NamedNode(url(number))
+    except ValueError:
+        abort(Response(f"the Host header {host!r} makes no IRI for this page\n", 400,
+                       mimetype="text/plain"))
+    # The page as asked for names itself, where its query is an IRI's (else as linked).
+    asked = request.query_string.decode("latin-1")
+    here = base + (f"?{asked}" if asked else "")
+    try:
+        ox.NamedNode(here)
+    except ValueError:
+        here = url(number)
+    return here, url
+
+
+def _entity_rdf(kg, iri: str, formats) -> Response:
+    """Answer an RDF client with a page of ``iri``'s description (``?page=``, from 1): one
+    that does not fit a page says so, in Hydra's terms and in an HTTP Link header."""
+    number = _asked_page() or 1
+    d = entity_rdf.page(kg, iri, number)
+    if number > d.pages:
+        return Response(f"the description of <{iri}> has {d.pages} page(s)\n", 404,
+                        mimetype="text/plain", headers={"Vary": "Accept"})
+    if d.pages == 1:
+        return _rdf_response(d.triples, formats)
+    here, url = _page_urls(number)
+    resp = _rdf_response(d.triples + entity_rdf.controls(d, iri, here, url), formats)
+    if resp.status_code == 200:
+        resp.headers["Link"] = entity_rdf.links(d, url)
+    return resp
+
+
 def _rdf_response(triples, formats) -> Response:
     """Answer with ``triples`` in the first RDF format of ``formats`` that carries them."""
     refused = None
@@ -295,6 +349,9 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if media in ENTITY_FORMATS and iri == BASE + "ontology/":
         # The ontology's own IRI, asked for RDF: the ontology whole, as Protégé opens it
         # from its IRI (it was its six header triples: an empty ontology there).
+        if (_asked_page() or 1) > 1:
+            return Response("the ontology has 1 page\n", 404, mimetype="text/plain",
+                            headers={"Vary": "Accept"})
         return _rdf_response(entity_rdf.ontology(kg), rdf)
     if media == HTML and source_mod.is_source(kg, iri):
         # A source's own page: what it is, its facts by topic, its text with the cited spans.
@@ -306,7 +363,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         if not entity_mod.exists(kg, iri):
             return Response(f"no statement about <{iri}> in this graph\n", 404,
                             mimetype="text/plain", headers={"Vary": "Accept"})
-        return _rdf_response(entity_rdf.description(kg, iri), rdf)
+        return _entity_rdf(kg, iri, rdf)
     ent = entity_mod.describe(kg, iri)
     if ent is None:
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
