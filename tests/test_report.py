@@ -47,3 +47,17 @@ def test_a_capped_reports_verdict_counts_every_finding_and_says_how_many_are_sho
     assert json.loads(to_json(cut))["counts"] == {"Violation": 5, "Warning": 3}
     assert capped(cut, 1).counts() == cut.counts()  # capped again: still the whole report's
     assert "does not conform (5 violation(s), 3 warning(s))\n" in to_text(report) + "\n"
+
+
+def test_a_long_value_is_shown_by_its_start_and_its_length():
+    # A note of 50,000 characters (within what a proposal may hold, past what the shapes
+    # allow) was printed whole in the middle of the report.
+    note = '"' + "Said at length. " * 3125 + '"'
+    report = Report([finding("This ag:note is longer than 2,000 characters", note),
+                     finding("short", '"2028"')], files=["proposal.ttl"])
+    text = to_text(report)
+    assert len(text) < 2_000, "the long value is printed whole"
+    assert 'value: "Said at length. Said at length.' in text
+    assert f"... ({len(note):,} characters in all)" in text
+    assert 'value: "2028"\n' in text
+    assert json.loads(to_json(report))["findings"][0]["value"] == note  # machine-read: whole

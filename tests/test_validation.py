@@ -4,7 +4,11 @@ validated get exit 2 with a clear message, never a traceback."""
 from __future__ import annotations
 
 import json
+import resource
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -139,6 +143,56 @@ def test_huge_file_is_refused(settings, tmp_path):
     path.write_text("# padding\n" * 50, encoding="utf-8")
     with pytest.raises(LoadError, match="over the 100-byte limit"):
         validation.validate(settings.with_(data_dir=BASE, max_proposal_bytes=100), [path])
+
+
+def huge_note(tmp_path, note: str, subject: str = "id:FxState") -> Path:
+    path = tmp_path / "long.ttl"
+    path.write_text(turtle_prologue() + f"""
+claim:FxState-acronym-long a ag:Claim ;
+    rdf:subject {subject} ;
+    rdf:predicate ag:acronym ;
+    rdf:object "FXL" ;
+    ag:rank ag:NormalRank ;
+    ag:note "{note}" ;
+    prov:wasDerivedFrom ev:fx-base .
+""", encoding="utf-8")
+    return path
+
+
+def run_bounded(*args) -> subprocess.CompletedProcess:
+    """Run the real CLI with at most 500 MB of address space (it needs about 80 MB here)."""
+    def bounded():
+        resource.setrlimit(resource.RLIMIT_AS, (500 * 2**20, 500 * 2**20))
+    cli = str(Path(sys.executable).parent / "alliance-graph")
+    return subprocess.run([cli, "--data", str(BASE), *map(str, args)], capture_output=True,
+                          text=True, timeout=120, preexec_fn=bounded)
+
+
+@pytest.mark.parametrize("what, subject, note", [
+    ("literal", "id:FxState", "A note that goes on. " * 233_000),
+    ("IRI", "id:Fx" + "X" * 4_800_000, "short"),
+], ids=["4.9-MB-note", "4.8-MB-IRI"])
+def test_a_huge_term_is_refused_at_once_in_little_memory(tmp_path, what, subject, note):
+    # Under the 5 MB a proposal may be, a 4.9 MB note conformed; with the shapes' limit it was
+    # found, but locating it took 900 MB (the IRI, 1.4 GB) and printed the note whole.
+    path = huge_note(tmp_path, note, subject)
+    started = time.monotonic()
+    result = run_bounded("validate", path)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert time.monotonic() - started < 30
+    line = line_of(path.read_text("utf-8"), "ag:note" if what == "literal" else "rdf:subject")
+    assert f"{path}:{line}: holds a" in result.stderr
+    assert f" {what} of " in result.stderr and "over the 100,000 a proposal may hold" \
+        in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr) < 2_000
+
+
+def test_a_long_note_is_the_shapes_finding_shown_short(tmp_path):
+    path = huge_note(tmp_path, "A note that goes on. " * 2_500)  # 52,500 characters
+    result = run_bounded("validate", path)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "This ag:note is longer than 2,000 characters" in result.stdout
+    assert "(52,502 characters in all)" in result.stdout and len(result.stdout) < 3_000
 
 
 def test_redefining_the_ontology_does_not_conform():

@@ -4,7 +4,8 @@ Every file becomes quads in its own named graph plus its text (for file:line); a
 leading byte order mark is dropped.  ``add`` merges the proposal texts read here, so what it
 writes is what was validated, however the files change meanwhile.  A proposal that
 cannot be validated at all (missing, not a regular file, too big, binary, not UTF-8, malformed,
-empty, or nested past the limits) is a ``LoadError`` naming the file and, where known, the line.
+empty, nested past the limits, or holding a term past ``MAX_TERM_CHARS``) is a ``LoadError``
+naming the file and, where known, the line.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
 
 _FIRST = ox.NamedNode(str(RDF.first))
+# The longest literal or IRI a proposal may hold: fifty times the longest text the shapes
+# allow (agsh:short-text, 2,000 characters), so a text over that limit is the shapes'
+# finding, and one past this is refused before anything looks at it.  Finding a finding's
+# line tokenizes the file, and one literal of 4.9 MB took 900 MB to tokenize (an IRI as
+# long, 1.4 GB): refused here, it takes a pass over the parsed triples.
+MAX_TERM_CHARS = 100_000
 
 
 class Inputs:
@@ -124,6 +131,9 @@ class Inputs:
             too_deep = nesting_problem(quads, text, name, settings)
             if too_deep is not None:
                 raise LoadError([dataclasses.replace(too_deep, file=shown)])
+            too_long = long_term_problem(quads, text, shown)
+            if too_long is not None:
+                raise LoadError([too_long])
         self._texts[name] = text
         self._quads[name] = quads
         self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
@@ -138,6 +148,24 @@ def _not_a_file(path: Path) -> str:
                 "file:line and for add to merge what was validated): save it to a file, "
                 "such as proposal.ttl, and name that")
     return "no such file"
+
+
+def long_term_problem(quads: list[ox.Quad], text: str, shown: str) -> Problem | None:
+    """Return the Problem of the first literal or IRI longer than ``MAX_TERM_CHARS``, with the
+    line its first characters are written on where they are found as written; None if none."""
+    for q in quads:
+        for term in (q.subject, q.predicate, q.object):
+            if isinstance(term, ox.BlankNode) or len(term.value) <= MAX_TERM_CHARS:
+                continue
+            kind = "literal" if isinstance(term, ox.Literal) else "IRI"
+            a = "an" if kind == "IRI" else "a"
+            # An IRI written as a prefixed name holds its end as written; a literal, its start.
+            at = text.find(term.value[:100] if kind == "literal" else term.value[-100:])
+            line = None if at < 0 else text.count("\n", 0, at) + 1
+            return Problem(shown, line, f"holds {a} {kind} of {len(term.value):,} characters, "
+                           f"over the {MAX_TERM_CHARS:,} a proposal may hold (a text of the "
+                           "graph is at most 2,000 characters, a name far less): shorten it")
+    return None
 
 
 def nesting_problem(quads: list[ox.Quad], text: str, name: str,
