@@ -1,10 +1,13 @@
 """Reading a query string or form: as urllib reads it, within bounds on its fields and memory."""
 
 import tracemalloc
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import pytest
 
+import servers
 from alliance_graph.query.refused import Refused
 from alliance_graph.web import fields
 
@@ -24,8 +27,8 @@ def test_a_long_run_of_percent_escapes_is_decoded_in_little_memory():
     assert peak < 8 * len(form), f"{peak:,} bytes to decode a {len(form):,}-byte form"
 
 
-@pytest.mark.parametrize("form", ["a=1&b=&&c&=d&a=2", "q=a+b%2Bc%26d%3De", "x=%41%4", "x=%zz%",
-                                  "%C3%A9=%E2%82%AC", ""])
+@pytest.mark.parametrize("form", ["a=1&b=&&c&=d&a=2", "q=a+b%2Bc%26d%3De", "x=%41%2541",
+                                  "%C3%A9=%E2%82%AC", "q=100%25", ""])
 def test_fields_are_read_as_urllib_reads_them(form):
     expected: dict = {}
     for name, value in urllib.parse.parse_qsl(form, keep_blank_values=True):
@@ -47,3 +50,69 @@ def test_an_escape_at_a_slice_boundary_is_decoded_whole(size):
     for prefix in (b"", b"a", b"ab"):
         form = b"q=" + prefix + b"%41" * size + b"%C3%A9"
         assert fields.parse_params(form, "x") == {"q": [prefix.decode() + "A" * size + "é"]}
+
+
+@pytest.mark.parametrize("form, says", [
+    ("q=%zz", "in the parameter 'q': '%zz' at its character 1 as sent"),
+    ("query=ASK%7B%7D&q=100%", "in the parameter 'q': '%' at its character 4 as sent"),
+    ("x=%41%4", "in the parameter 'x': '%4' at its character 4 as sent"),
+    ("q%4=1", "in a parameter's name: '%4' at its character 2 as sent"),
+    ("%C3%A9=%E2%82%A", "in the parameter 'é': '%A' at its character 7 as sent"),
+])
+def test_a_percent_that_begins_no_escape_is_a_400_naming_the_field(form, says):
+    # urllib (and werkzeug) keep it as text: /search?q=%zz searched for "%zz".
+    with pytest.raises(Refused) as refused:
+        fields.parse_params(form.encode(), "URL's query string")
+    assert refused.value.status == 400
+    assert str(refused.value).startswith(f"the URL's query string has a malformed percent "
+                                         f"escape {says}; "), str(refused.value)
+    assert str(refused.value).endswith("write a percent sign as %25")
+
+
+BIN = servers.BIN / "alliance-graph"
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    """A real server on the shipped graph."""
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([str(BIN), "serve", "--port", str(port)], url + "/status",
+                            tmp_path_factory.mktemp("fields") / "serve.log", timeout=180)
+    yield url
+    servers.stop(process)
+
+
+def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if data else {}
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+@pytest.mark.parametrize("path, field", [
+    ("/search?q=%zz", "q"), ("/search?q=Iron%20Dome%", "q"), ("/sparql?query=%zz", "query"),
+    ("/sparql?query=ASK%7B%7D&format=%j", "format"), ("/timeline?page=1%", "page"),
+    ("/?x=%zz", "x"), ("/status?a=%2", "a")])
+def test_every_page_answers_a_malformed_escape_400_naming_the_field(endpoint, path, field):
+    # /search?q=%zz was a 200 searching for the text "%zz"; /sparql?query=%zz a syntax error
+    # of the query's, which it did not write.
+    status, body = fetch(endpoint + path)
+    assert status == 400, body
+    assert f"malformed percent escape in the parameter '{field}'" in body, body
+
+
+def test_a_form_with_a_malformed_escape_is_a_400_naming_the_field(endpoint):
+    status, body = fetch(endpoint + "/sparql", b"query=ASK%7B%7D&default-graph-uri=%G1")
+    assert status == 400, body
+    assert "the form body has a malformed percent escape in the parameter " \
+           "'default-graph-uri'" in body, body
+
+
+def test_well_formed_escapes_are_read_as_before(endpoint):
+    status, body = fetch(endpoint + "/sparql?query=ASK%7B%7D&x=100%25")
+    assert status == 200 and '"boolean":true' in body.replace(" ", ""), body
+    assert fetch(endpoint + "/search?q=Iron%20Dome")[0] == 200

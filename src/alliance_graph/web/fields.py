@@ -9,6 +9,7 @@ where text, as UTF-8.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 from ..query.refused import Refused
@@ -24,6 +25,9 @@ MAX_PARAMS = 1000
 # Percent escapes are decoded this many bytes at a time: urllib makes an object of every
 # escape, and a 5 MB value of them decoded whole took 380 MB for its 1.7 MB of text.
 _DECODE_SLICE = 1 << 16
+# A "%" that begins no escape (two hex digits).  urllib and werkzeug keep it as text, so that
+# /search?q=%zz searched for "%zz", and a mistyped escape was answered as if meant.
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 
 
 def _unescaped(raw: bytes) -> bytes:
@@ -46,7 +50,8 @@ def _unescaped(raw: bytes) -> bytes:
 def parse_params(data: bytes, where: str) -> dict[str, list[str]]:
     """Return the parameters of a URL query string or form body (blank values kept), as
     ``urllib.parse.parse_qs`` reads them; 400 when they are not UTF-8, rather than run a query
-    with replacement characters in it, or when there are more than ``MAX_PARAMS``."""
+    with replacement characters in it, when there are more than ``MAX_PARAMS``, or when one
+    holds a "%" that begins no escape, rather than read it as text as urllib does."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -61,6 +66,7 @@ def parse_params(data: bytes, where: str) -> dict[str, list[str]]:
         if not field:
             continue
         name, _, value = field.partition(b"=")
+        _escapes_whole(where, name, value)
         try:
             pair = [_unescaped(part).decode("utf-8") for part in (name, value)]
         except UnicodeDecodeError as exc:  # a %XX escape: exc.start counts in the decoded field
@@ -69,6 +75,24 @@ def parse_params(data: bytes, where: str) -> dict[str, list[str]]:
                                "UTF-8") from exc
         params.setdefault(pair[0], []).append(pair[1])
     return params
+
+
+def _escapes_whole(where: str, name: bytes, value: bytes) -> None:
+    """Refuse (400) a field whose name or value holds a "%" beginning no escape, naming the
+    field and the escape."""
+    for part, of in ((name, None), (value, name)):
+        bad = _BAD_ESCAPE.search(part)
+        if bad is None:
+            continue
+        if of is None:
+            said = "a parameter's name"
+        else:
+            shown = _unescaped(of).decode("utf-8", "replace")  # shown, not read
+            said = f"the parameter {shown[:60]!r}" + ("..." if len(shown) > 60 else "")
+        escape = part[bad.start():bad.start() + 3].decode("utf-8", "replace")
+        raise Refused(400, f"the {where} has a malformed percent escape in {said}: "
+                           f"{escape!r} at its character {bad.start() + 1} as sent; \"%\" begins an "
+                           "escape of two hex digits: write a percent sign as %25")
 
 
 def plain_body(environ) -> None:
