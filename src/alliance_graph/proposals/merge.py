@@ -21,7 +21,7 @@ from rdflib.namespace import PROV, RDF
 
 from ..build import loading
 from ..build.lines import prefix_block_end, prefixes
-from ..namespaces import AG, PREFIX_IRIS
+from ..namespaces import AG, OA, PREFIX_IRIS
 from ..rdf import (
     DATA,
     PrefixMap,
@@ -32,11 +32,18 @@ from ..rdf import (
     turtle_predicate,
     turtle_term,
 )
-from . import context
+from . import amend, context
 
-# Predicates in the order the data files write them; the rest follow alphabetically.
+# Predicates in the order the data files write them (a claim's links and notes after its rank,
+# an evidence node's source, selectors, grade and note; a quote before its context, a start
+# before its end); the rest follow alphabetically, and the citations close a claim's block.
 _ORDER = [str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, AG.validFrom,
-                           AG.validUntil, AG.asOf, AG.rank, PROV.wasDerivedFrom)]
+                           AG.validUntil, AG.asOf, AG.rank, AG.disputedBy, AG.variantOf,
+                           AG.opposedBy, AG.disagreementNote, OA.hasSource, OA.hasSelector,
+                           OA.exact, OA.prefix, OA.suffix, OA.start, OA.end,
+                           AG.credibility, AG.note)]
+_LAST = str(PROV.wasDerivedFrom)
+_QUOTE_SELECTOR = ox.NamedNode(str(OA.TextQuoteSelector))
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBJECT = ox.NamedNode(str(RDF.subject))
 _OBJECT = ox.NamedNode(str(RDF.object))
@@ -44,6 +51,13 @@ _DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 _SOURCE_DOCUMENT = ox.NamedNode(str(AG.SourceDocument))
 # The citation layer's nodes, each written in one block of one file.
 _CITATION_KINDS = {ox.NamedNode(str(k)) for k in (AG.Claim, AG.Evidence, AG.SourceDocument)}
+
+
+def _rank(p: str) -> tuple:
+    """Return where predicate ``p`` goes in a block (see ``_ORDER``)."""
+    if p == _LAST:
+        return (len(_ORDER) + 1, p)
+    return (_ORDER.index(p) if p in _ORDER else len(_ORDER), p)
 
 
 class MergeError(Exception):
@@ -106,9 +120,11 @@ class Writer:
         for p, o in self.triples.by_subject.get(subject, ()):
             if skip and (canon.predicate(p), canon.term(o)) in skip:
                 continue
-            out.append((_ORDER.index(p.value) if p.value in _ORDER else len(_ORDER), p.value,
-                        self.predicate(p), self.term(o)))
-        return [(p, o) for _, _, p, o in sorted(out)]
+            text = self.term(o)
+            # A quote selector before its position selector, as the files write them.
+            first = not (isinstance(o, ox.BlankNode) and text.startswith("[ a oa:TextQuote"))
+            out.append((_rank(p.value), first, text, self.predicate(p)))
+        return [(p, o) for _, _, o, p in sorted(out)]
 
     def term(self, term) -> str:
         """Return a term in Turtle: a blank node inline as ``[ ... ]`` with all it holds."""
@@ -130,16 +146,35 @@ class Writer:
                     frontier.append(o)
         texts: dict[ox.BlankNode, str] = {}
         for current in reversed(order):
-            pairs = sorted((_ORDER.index(p.value) if p.value in _ORDER else len(_ORDER), p.value,
-                            self.predicate(p), texts.get(o, "[]") if isinstance(o, ox.BlankNode) else self.term(o))
-                           for p, o in self.triples.by_subject.get(current, ()))
-            texts[current] = "[ " + " ; ".join(f"{p} {o}" for _, _, p, o in pairs) + " ]"
+            described = self.triples.by_subject.get(current, ())
+            pairs = sorted((_rank(p.value), self.predicate(p),
+                            texts.get(o, "[]") if isinstance(o, ox.BlankNode) else self.term(o))
+                           for p, o in described)
+            # A quote selector's quote and context on lines of their own, as the files do.
+            joint = " ;\n            " if (_TYPE, _QUOTE_SELECTOR) in described else " ; "
+            texts[current] = "[ " + joint.join(f"{p} {o}" for _, p, o in pairs) + " ]"
         return texts[node]
 
+    def subject(self, subject) -> str:
+        return turtle_iri(subject.value, self.prefixes)
+
     def block(self, subject, pairs: list[tuple[str, str]]) -> str:
-        lines = [f"{turtle_iri(subject.value, self.prefixes)} {pairs[0][0]} {pairs[0][1]}"]
-        lines += [f"    {p} {o}" for p, o in pairs[1:]]
+        lines = [f"{self.subject(subject)} {p} {o}" if i == 0 else f"    {p} {o}"
+                 for i, (p, o) in enumerate(predicate_lines(pairs))]
         return " ;\n".join(lines) + " .\n"
+
+
+def predicate_lines(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return ``pairs`` (in block order) with the objects of one predicate listed together,
+    as the files write them: ``prov:wasDerivedFrom ev:a, ev:b``, selectors one per line."""
+    lines: list[tuple[str, list[str]]] = []
+    for p, o in pairs:
+        if lines and lines[-1][0] == p:
+            lines[-1][1].append(o)
+        else:
+            lines.append((p, [o]))
+    return [(p, (" ,\n        " if objects[0].startswith("[") else ", ").join(objects))
+            for p, objects in lines]
 
 
 @dataclass
@@ -289,17 +324,38 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
                     offered[p] = ns
                     namespaces.add(ns)
         usable = PrefixMap({**declared, **offered})
-        rendered = []
-        for proposal, subject, known in items:
-            writer = Writer(proposal.triples, usable)
-            rendered.append(writer.block(subject, writer.pairs(subject, frozenset(known))))
-        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in offered.items()
-                       if p in usable.used)
-        if head:
-            cut = prefix_block_end(text)
-            text = text[:cut] + head + text[cut:]
-        body = text.rstrip("\n")
-        merged = (body + "\n\n" if body else "") + "\n".join(rendered)
+        merged, blocks_written = _merged(text, items, usable, offered, amending=True)
+        if merged is None:  # an amendment the file did not take as planned: blocks of their own
+            merged, blocks_written = _merged(text, items, usable, offered, amending=False)
         new_texts[target] = merged.replace("\n", "\r\n") if crlf else merged
-        counts[target] = len(rendered)
+        counts[target] = blocks_written
     return new_texts, counts
+
+
+def _merged(text: str, items, usable: PrefixMap, offered: dict[str, str], amending: bool):
+    """Return a data file's ``text`` with the subject blocks of ``items`` added, and how many:
+    the new facts of a node the file already has a block for inside that block (``amend``)
+    when ``amending``, every other block at the end.  None for the text when an amendment
+    would not state exactly the old facts and the new ones."""
+    before, rendered, amended, edits = text, [], [], []
+    for proposal, subject, known in items:
+        writer = Writer(proposal.triples, usable)
+        pairs = writer.pairs(subject, frozenset(known))
+        block = writer.block(subject, pairs)
+        edits.append((writer.subject(subject), predicate_lines(pairs), block, bool(known)))
+    cites = Writer(Triples([]), usable).predicate(_DERIVED_FROM)
+    tried = [e for e in edits if amending and e[3]]  # a node data/ holds: its block, if here
+    text, applied = amend.insert(text, [(s, lines) for s, lines, _, _ in tried], cites)
+    inside = {id(e) for e, done in zip(tried, applied) if done}
+    for edit in edits:
+        (amended if id(edit) in inside else rendered).append(edit[2])
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in offered.items() if p in usable.used)
+    if head:
+        cut = prefix_block_end(text)
+        text = text[:cut] + head + text[cut:]
+    body = text.rstrip("\n")
+    merged = (body + "\n\n" if body and rendered else body + "\n" if body else "") \
+        + "\n".join(rendered)
+    if amended and not amend.same_facts(before, merged, amended + rendered):
+        return None, 0
+    return merged, len(rendered) + len(amended)

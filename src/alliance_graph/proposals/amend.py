@@ -1,0 +1,116 @@
+"""Write an amendment to a node of data/ inside the node's own block, as a contributor would.
+
+A proposal that adds a note, a link or a citation to a claim (or an evidence node) of data/
+used to get a block of its own at the end of the file, ``claim:X ag:note "..." .``, far from
+the claim it amends.  ``insert`` puts the new lines at the end of the claim's block instead,
+before its citations when the block ends with them (as the files write a note) and with new
+citations listed on that line, so the diff shows the claim's block growing by a line or two.
+
+The block is found in the text (its subject written at the start of a line, exactly once) and
+its end by a scan that knows Turtle's strings, IRIs, comments and brackets.  Whatever the scan
+gets wrong is caught: ``same_facts`` compares what the amended text states with what the old
+text and the new lines state, and the caller writes a block of its own when they differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pyoxigraph as ox
+
+from ..build import loading
+from ..build.lines import prefix_block_end
+
+
+def statement_end(text: str, start: int) -> int | None:
+    """Return the offset of the ``.`` ending the Turtle statement that starts at ``start``:
+    the first one outside strings, IRIs, comments and brackets, followed by white space or
+    the end of the text; None when there is none."""
+    depth, i, size = 0, start, len(text)
+    while i < size:
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                return None
+        elif c in "\"'":
+            long = text.startswith(c * 3, i)
+            close, i = (c * 3 if long else c), i + (3 if long else 1)
+            while i < size and not text.startswith(close, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(close) - 1
+        elif c == "<" and not text.startswith("<<", i):
+            i = text.find(">", i)
+            if i < 0:
+                return None
+        elif c in "[(":
+            depth += 1
+        elif c in "])":
+            depth -= 1
+        elif c == "." and depth == 0 and (i + 1 == size or text[i + 1].isspace()):
+            return i
+        i += 1
+    return None
+
+
+def insert(text: str, edits: list[tuple[str, list[tuple[str, str]]]],
+           cites: str) -> tuple[str, list[bool]]:
+    """Return ``text`` with each edit's lines (predicate, objects as written) added to the block
+    of its subject (as the file writes it), and which edits were: not one whose subject has
+    no single block in the file, nor a second edit of one block.
+
+    ``cites`` is how the file writes prov:wasDerivedFrom: the new lines go before a block's
+    final citation line, and new citations join it.  The file is scanned once for every edit
+    (an add amending thousands of claims of a large file would otherwise copy it per claim).
+    """
+    if not edits:
+        return text, []
+    wanted = {subject for subject, _ in edits}
+    starts: dict[str, list[int]] = {}
+    for m in re.finditer(r"^(\S+)(?=[ \t\n])", text, re.M):
+        if m.group(1) in wanted:
+            starts.setdefault(m.group(1), []).append(m.start())
+    done: dict[int, tuple[int, str]] = {}  # block start -> (its end, its new text)
+    applied = []
+    for subject, lines in edits:
+        found = starts.get(subject, [])
+        end = statement_end(text, found[0]) if len(found) == 1 and found[0] not in done \
+            else None
+        if end is not None:
+            done[found[0]] = (end, _amended(text[found[0]:end], lines, cites))
+        applied.append(end is not None)
+    pieces, at = [], 0
+    for begin in sorted(done):
+        end, block = done[begin]
+        pieces += [text[at:begin], block, " "]
+        at = end
+    return "".join(pieces) + text[at:], applied
+
+
+def _amended(block: str, lines: list[tuple[str, str]], cites: str) -> str:
+    """Return the text of a block (without its final dot) with ``lines`` added."""
+    block = block.rstrip()
+    head, _, last = block.rpartition("\n")
+    citing = re.fullmatch(rf"    {re.escape(cites)} ([^\[\]\"'#;]+)", last)
+    if citing and head:
+        added = "".join(f"    {p} {o} ;\n" for p, o in lines if p != cites)
+        return f"{head}\n{added}{last}" + "".join(f", {o}" for p, o in lines if p == cites)
+    return block + "".join(f" ;\n    {p} {o}" for p, o in lines)
+
+
+def _facts(text: str) -> Counter:
+    """Return what ``text`` states, blank nodes unnamed (each parse names them anew)."""
+    blank = lambda t: "_" if isinstance(t, ox.BlankNode) else str(t)  # noqa: E731
+    return Counter((blank(q.subject), str(q.predicate), blank(q.object))
+                   for q in loading.parse_turtle(text, "amended"))
+
+
+def same_facts(before: str, after: str, blocks: list[str]) -> bool:
+    """Return whether ``after`` states exactly what ``before`` and ``blocks`` (Turtle written
+    with ``after``'s prefixes) state together."""
+    try:
+        head = after[:prefix_block_end(after)]
+        return _facts(after) == _facts(before) + _facts(head + "\n".join(blocks))
+    except loading.LoadError:
+        return False

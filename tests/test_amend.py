@@ -1,0 +1,82 @@
+"""amend: an amendment to a node of data/ goes inside that node's block, found by a scan that
+knows Turtle's strings, IRIs, comments and brackets, and is refused when it states anything
+but the old facts and the new ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_graph.proposals.amend import insert, same_facts, statement_end
+
+PREFIXES = ("@prefix claim: <https://alliance-graph.example/id/claim/> .\n"
+            "@prefix ev: <https://alliance-graph.example/id/evidence/> .\n"
+            "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+            "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+            "@prefix prov: <http://www.w3.org/ns/prov#> .\n\n")
+
+
+@pytest.mark.parametrize("statement", [
+    'claim:A ag:note "ends. With a dot . inside" .',
+    "claim:A ag:note 'single . quoted' .",
+    'claim:A ag:note """over\nlines . and "quotes" ."""  .',
+    'claim:A ag:note "an escaped \\" . quote" .',
+    "claim:A ag:see <https://example.org/a.b/c. d> .",
+    "claim:A ag:see ev:a.b ;  # a comment . with dots\n    ag:x 1.5 .",
+    "ev:A oa:hasSelector [ a oa:X ; oa:exact \"x\" ] , [ oa:start 1 ; oa:end 2 ] .",
+], ids=["dot-in-string", "single-quotes", "long-string", "escaped-quote", "dot-in-iri",
+        "comment-and-decimal", "brackets"])
+def test_the_end_of_a_statement_is_its_final_dot(statement):
+    text = statement + "\n\nclaim:B ag:note \"next\" .\n"
+    assert statement_end(text, 0) == len(statement) - 1
+
+
+def test_a_statement_without_its_dot_has_no_end():
+    assert statement_end('claim:A ag:note "x" ;\n    ag:y "z"', 0) is None
+
+
+CLAIM = PREFIXES + ("claim:A a ag:Claim ;\n    ag:rank ag:NormalRank ;\n"
+                    "    prov:wasDerivedFrom ev:a .\n\nclaim:B a ag:Claim .\n")
+
+
+def test_a_note_goes_before_the_citations_and_a_citation_joins_them():
+    text, applied = insert(CLAIM, [("claim:A", [("ag:note", '"Why."'),
+                                               ("prov:wasDerivedFrom", "ev:b")])],
+                           "prov:wasDerivedFrom")
+    assert applied == [True]
+    assert text == PREFIXES + ("claim:A a ag:Claim ;\n    ag:rank ag:NormalRank ;\n"
+                               '    ag:note "Why." ;\n'
+                               "    prov:wasDerivedFrom ev:a, ev:b .\n\nclaim:B a ag:Claim .\n")
+    assert same_facts(CLAIM, text, ['claim:A ag:note "Why." ;\n    prov:wasDerivedFrom ev:b .'])
+
+
+def test_lines_go_at_the_end_of_a_block_not_ending_with_citations():
+    evidence = PREFIXES + ('ev:a a ag:Evidence ;\n    oa:hasSelector [ a oa:TextQuoteSelector ;\n'
+                           '            oa:exact "x" ] .\n')
+    text, _ = insert(evidence, [("ev:a", [("ag:note", '"Said."')])], "prov:wasDerivedFrom")
+    assert text.endswith('            oa:exact "x" ] ;\n    ag:note "Said." .\n')
+    assert same_facts(evidence, text, ['ev:a ag:note "Said." .'])
+
+
+@pytest.mark.parametrize("text", [
+    CLAIM.replace("claim:B a ag:Claim .", "claim:A ag:note \"again\" ."),  # two blocks
+    CLAIM.replace("claim:A a", "<https://alliance-graph.example/id/claim/A> a"),  # not by name
+], ids=["two-blocks", "written-otherwise"])
+def test_no_single_block_written_so_is_no_place_to_amend(text):
+    assert insert(text, [("claim:A", [("ag:note", '"Why."')])], "prov:wasDerivedFrom") \
+        == (text, [False])
+
+
+def test_several_blocks_are_amended_in_one_pass_and_one_block_once():
+    edits = [("claim:B", [("ag:note", '"B."')]), ("claim:A", [("ag:note", '"A."')]),
+             ("claim:A", [("ag:note", '"again."')]), ("claim:C", [("ag:note", '"C."')])]
+    text, applied = insert(CLAIM, edits, "prov:wasDerivedFrom")
+    assert applied == [True, True, False, False]
+    assert same_facts(CLAIM, text, ['claim:A ag:note "A." .', 'claim:B ag:note "B." .'])
+    assert 'claim:B a ag:Claim ;\n    ag:note "B." .\n' in text
+
+
+def test_an_amendment_stating_anything_else_is_not_the_same_facts():
+    # Lines put in the wrong place (here, inside a blank node) state other facts: refused.
+    wrong = CLAIM.replace("claim:A a ag:Claim ;", 'claim:A a ag:Claim ;\n    ag:x [ ag:note "Why." ] ;')
+    assert not same_facts(CLAIM, wrong, ['claim:A ag:note "Why." .'])
+    assert not same_facts(CLAIM, CLAIM + "claim:A ag:note", ['claim:A ag:note "Why." .'])
