@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import tempfile
 import urllib.parse
 
 import pyoxigraph as ox
 import pytest
 
+from alliance_graph.engine import wire
+from alliance_graph.engine.client import ProcessEngine
 from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query import guard
 from alliance_graph.store.graph import KnowledgeGraph
@@ -211,3 +216,50 @@ def test_a_body_is_read_with_or_without_content_length_and_bounded():
     with pytest.raises(protocol.Refused) as refused:
         protocol.read_body({"wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "1e9"}, 100)
     assert refused.value.status == 400
+
+
+# About 2 MB of SPARQL JSON over the shipped data: over wire.SPOOL_BYTES, so spooled.
+BIG = "SELECT ?s ?p ?o ?t WHERE { ?s ?p ?o . ?t a ?c } LIMIT 6000"
+
+
+@pytest.fixture(scope="module")
+def engine_apps(settings, kg):
+    """The fast path and Flask's, over one real engine process (on the build ``kg`` made)."""
+    engine = ProcessEngine(settings.with_(workers=2, follow_poll=0))
+    yield (create_app(settings, engine=engine).test_client(),
+           create_app(settings, engine=engine, fast_path=False).test_client())
+    engine.close()
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.server  # an engine process of its own
+def test_a_large_answer_is_sent_from_its_file_alike_by_both_paths(engine_apps):
+    before = open_files()
+    answers = [client.get("/sparql", query_string={"query": BIG}) for client in engine_apps]
+    heads = [client.head("/sparql", query_string={"query": BIG}) for client in engine_apps]
+    assert [a.status_code for a in answers + heads] == [200] * 4
+    fast, slow = answers
+    assert len(fast.data) > wire.SPOOL_BYTES and fast.data == slow.data
+    assert len(json.loads(fast.data)["results"]["bindings"]) == 6000
+    for response in answers + heads:
+        assert response.headers["Content-Length"] == str(len(fast.data))
+        assert response.headers["ETag"] == fast.headers["ETag"]
+    assert heads[0].data == heads[1].data == b""
+    for response in answers:
+        response.close()
+    assert open_files() == before  # each answer's temporary file closed, HEAD's too
+
+
+def test_a_spooled_answer_has_the_tag_its_bytes_have():
+    body = os.urandom(3 * wire.CHUNK + 5)
+    file = tempfile.TemporaryFile()
+    file.write(body)
+    spooled = wire.Spooled(file, len(body))
+    try:
+        assert protocol.content_tag(spooled, "text/csv") == protocol.content_tag(body, "text/csv")
+        assert spooled.read() == body  # read from its start whatever was read before
+    finally:
+        spooled.close()

@@ -32,7 +32,6 @@ import threading
 import time
 import weakref
 from collections import Counter
-from dataclasses import dataclass
 
 from ..query.dataset import Dataset
 from ..query.refused import Refused
@@ -41,26 +40,11 @@ from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
 from . import wire
+from .calls import Call, blame_late
 from .graph import EngineGraph
 from .instance import Instance, start
 from .wire import EngineError
 from .worker import rss_bytes
-
-
-def _blame_late(calls) -> None:
-    """Say of each call past its deadline why its query is about to be stopped."""
-    for c in calls:
-        c.blamed = (f"the query ran longer than the {c.limit:g} s limit and was stopped; "
-                    "narrow it or add a LIMIT")
-
-
-@dataclass(eq=False)
-class _Call:
-    started: float
-    deadline: float
-    limit: float
-    generation: int
-    blamed: str | None = None   # why this call's query was stopped, when it was
 
 
 def isolated_graph(settings: Settings) -> EngineGraph:
@@ -88,7 +72,7 @@ class ProcessEngine:
         self.settings = settings
         self.lock = threading.Condition()
         self.pool: queue.Queue = queue.Queue()
-        self.calls: set[_Call] = set()
+        self.calls: set[Call] = set()
         self.counters: Counter = Counter()   # restarts, and why: time, memory, crash
         self.generation = 0
         self.restarting = False   # no engine to answer until a new one is started
@@ -216,7 +200,7 @@ class ProcessEngine:
             if not active.alive():
                 self._kill(generation, "crash")
             elif late:
-                _blame_late(late)
+                blame_late(late)
                 self._kill(generation, "time")
             elif rss_bytes(active.process.pid) - active.info["rss"] > self.settings.query_memory:
                 if running:
@@ -288,7 +272,7 @@ class ProcessEngine:
             late = [c for c in running if time.monotonic() > c.deadline]
             if not running or late or not old.alive():
                 # The others running there are sent again, once, to the new engine (call()).
-                _blame_late(late)
+                blame_late(late)
                 break
             time.sleep(self.settings.engine_poll)
         old.stop()
@@ -346,19 +330,21 @@ class ProcessEngine:
                 return generation, sock
             sock.close()  # a connection to an engine that was killed
 
-    def call(self, header: dict, body: bytes = b"", timeout: float | None = None):
-        """Send one request; return the reply ``(header, body)`` or raise EngineError."""
+    def call(self, header: dict, body: bytes = b"", timeout: float | None = None,
+             spool: bool = False):
+        """Send one request; return the reply ``(header, body)`` or raise EngineError.  With
+        ``spool``, a large body comes as ``wire.Spooled`` (``wire.receive``)."""
         limit = self.settings.query_timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         for attempt in (1, 2):
             generation, sock = self._acquire(deadline)
-            call, done = _Call(time.monotonic(), deadline, limit, generation), False
+            call, done = Call(time.monotonic(), deadline, limit, generation), False
             with self.lock:
                 self.calls.add(call)
             try:
                 # Blocking: past the deadline the watcher kills the engine, which ends this wait.
                 wire.send(sock, header, body)
-                reply = wire.receive(sock)
+                reply = wire.receive(sock, spool)
                 done = True
                 return reply
             except KeyboardInterrupt:
@@ -387,14 +373,16 @@ class ProcessEngine:
         raise AssertionError("unreachable")
 
     def answer(self, text: str, dataset: Dataset, formats: list[Format],
-               prefixes: dict | None) -> tuple[bytes, Format]:
+               prefixes: dict | None) -> tuple[bytes | wire.Spooled, Format]:
         """Answer a protocol query in the first of ``formats`` that carries it
-        (``query.answer.answer`` in the engine); raise Refused."""
+        (``query.answer.answer`` in the engine); raise Refused.  A large answer comes in a
+        temporary file (``wire.Spooled``), for the HTTP server to send from: the front never
+        holds one whole."""
         header, body = self.call({"op": "answer", "dataset": dataset.to_json(),
                                   "formats": [f.name for f in formats],
                                   "graph_form": formats[0].for_graphs,
                                   "max_bytes": self.settings.max_result_bytes,
-                                  "prefixes": prefixes}, text.encode())
+                                  "prefixes": prefixes}, text.encode(), spool=True)
         if header["status"] != 200:
             raise Refused(header["status"], header["message"])
         return body, (GRAPH_FORMATS if header["graph"] else RESULT_FORMATS)[header["format"]]

@@ -7,7 +7,8 @@ costing more than the query and its serialization together.  ``FastPath`` wraps 
 ``protocol.handle`` straight from the WSGI environ (the same function the Flask view calls, so
 every check, limit, header and error body is the same); so is a ``HEAD`` of such a ``GET``,
 which must carry the same headers (RFC 9110, 9.3.2: it went through Flask, which added others)
-and no body.  Everything else (pages, Graph Store, ``/dataset``, OPTIONS preflight, and
+and no body.  A large answer, spooled to a temporary file by the engine's client, is sent
+from that file (``protocol.sent``).  Everything else (pages, Graph Store, ``/dataset``, OPTIONS preflight, and
 ``/sparql`` without a query, i.e. the service description) goes on to Flask unchanged.
 """
 
@@ -33,4 +34,7 @@ class FastPath:
         status, headers, body = out
         headers.append(("Content-Length", str(len(body))))
         start_response(protocol.STATUS[status], headers)
-        return [] if method == "HEAD" else [body]
+        if method == "HEAD":
+            protocol.dropped(body)
+            return []
+        return protocol.sent(body, environ)

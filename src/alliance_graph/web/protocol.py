@@ -6,7 +6,8 @@ the query's own FROM/FROM NAMED) pick among the graphs the service holds; ``infe
 ``Accept`` header (JSON results and Turtle graphs when anything goes).  Every refusal is an HTTP
 error status with a plain-text body saying why.  Every answer carries an ETag made of the
 dataset's version and what was asked, and ``If-None-Match`` with it gets 304 without the query
-running again.
+running again.  A large answer comes from the engine in a temporary file (``wire.Spooled``),
+which the server sends from: the front never holds a large answer whole.
 
 ``handle`` works on the WSGI environ, not a framework's request object, so two callers share
 it: the Flask view below, and the lean WSGI entry in ``fast_path.py`` that serves ``/sparql``
@@ -22,7 +23,9 @@ from functools import lru_cache
 from http import HTTPStatus
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.wsgi import wrap_file
 
+from ..engine.wire import CHUNK, Spooled
 from ..namespaces import PREFIX_IRIS
 from ..query import guard
 from ..query.bounds import Bounds
@@ -197,10 +200,28 @@ def etag(version: str, key: tuple) -> str:
     return '"' + hashlib.sha256(repr((version, key)).encode()).hexdigest()[:32] + '"'
 
 
-def content_tag(body: bytes, content_type: str) -> str:
+def content_tag(body: bytes | Spooled, content_type: str) -> str:
     """Return the entity tag of an answer made from its own bytes (a remote store's, which
     has no version that holds while it is served)."""
-    return '"' + hashlib.sha256(content_type.encode() + b"\n" + body).hexdigest()[:32] + '"'
+    digest = hashlib.sha256(content_type.encode() + b"\n")
+    for block in body.chunks() if isinstance(body, Spooled) else (body,):
+        digest.update(block)
+    return '"' + digest.hexdigest()[:32] + '"'
+
+
+def sent(body: bytes | Spooled, environ):
+    """Return the WSGI iterable of an answer's body: a spooled one read from its file in
+    chunks, through the server's ``wsgi.file_wrapper`` (waitress sends from the file itself,
+    from its main loop, and closes it once sent or if the client goes)."""
+    if isinstance(body, Spooled):
+        return wrap_file(environ, body.rewound(), CHUNK)
+    return [body]
+
+
+def dropped(body: bytes | Spooled) -> None:
+    """Let go of an answer that will not be sent (its temporary file, if spooled)."""
+    if isinstance(body, Spooled):
+        body.close()
 
 
 def matches(if_none_match: str | None, tag: str | None, star: bool = True) -> bool:
@@ -268,10 +289,9 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
         ctype = negotiation.media_type(fmt)
         tag = content_tag(body, ctype)
         failed = precondition_failed(if_match, tag)
-        if failed:
-            return failed
-        if matches(if_none_match, tag):
-            return unchanged(method, tag)
+        if failed or matches(if_none_match, tag):
+            dropped(body)
+            return failed or unchanged(method, tag)
         return 200, [("Content-Type", ctype), ("ETag", tag), ("Vary", "Accept"), *HEADERS], body
     tag = etag(svc.version, key)
     failed = precondition_failed(if_match, tag)
@@ -286,6 +306,8 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     cached = responses.get(kept)
     if cached is None:
         body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
+        if isinstance(body, Spooled) and len(body) <= responses.largest:
+            body = body.read()  # small enough to be kept: kept in memory, as any entry is
         cached = (body, negotiation.media_type(fmt))
         if svc.version != kept[0]:
             # The server went on to another build while the query waited or ran: which
@@ -296,6 +318,7 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
                          ("Vary", "Accept"), *HEADERS], body
         responses.put(kept, cached, len(body) + len(req.text))
     if matches(if_none_match, None):  # "*", now that the answer exists
+        dropped(cached[0])
         return unchanged(method, tag)
     body, ctype = cached
     return 200, [("Content-Type", ctype), ("ETag", tag), ("Vary", "Accept"), *HEADERS], body
@@ -317,6 +340,11 @@ def sparql():
     if out is None:
         return service_description.respond(svc)
     status, headers, body = out
+    if isinstance(body, Spooled):
+        response = Response(sent(body, request.environ), status, headers,
+                            direct_passthrough=True)
+        response.content_length = len(body)
+        return response
     return Response(body, status, headers)
 
 
