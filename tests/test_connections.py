@@ -289,6 +289,35 @@ def test_a_head_whose_lines_end_in_a_bare_lf_is_a_400_at_once(endpoint, head):
     assert answer.split(b" ", 2)[1] == b"400" and b"bare LF" in answer, answer[:300]
 
 
+@pytest.mark.parametrize("line, status, says", [
+    (b"GET /sparql?query=ASK%7B%7D HTTP/2.0", b"505", b"this server speaks HTTP/1.1"),
+    (b"GET /status HTTP/3.0", b"505", b"HTTP/3.0"),
+    (b"PRI * HTTP/2.0", b"505", b"HTTP/2.0"),  # the HTTP/2 preface, sent in the clear
+    (b"GET /sparql?query=ASK%7B%7D", b"400", b"HTTP/0.9"),
+])
+def test_a_request_in_an_http_version_other_than_1_is_refused_and_closed(endpoint, line,
+                                                                          status, says):
+    # Both were answered as HTTP/1.0 requests; a line without a version is HTTP/0.9's, which
+    # sends no headers: refused once the line ends, not at the request deadline's 408.
+    for rest in (b"Host: x\r\n\r\nGET /status HTTP/1.1\r\nHost: x\r\n\r\n", b""):
+        with connect(endpoint, timeout=DEADLINE) as sock:
+            started = time.monotonic()
+            sock.sendall(line + b"\r\n" + rest)
+            answer = read_all(sock)  # ... till the server closes the connection
+        assert time.monotonic() - started < DEADLINE / 2
+        assert answer.startswith(b"HTTP/1.1 " + status + b" "), answer[:300]
+        assert says in answer
+        assert len(re.findall(rb"(?m)^HTTP/1\.1 \d{3} ", answer)) == 1  # nothing after it read
+        assert b"Connection: close" in answer and b"Content-Type: text/plain" in answer
+
+
+def test_a_later_minor_version_of_http1_is_answered_as_http11_and_kept_open(endpoint):
+    with connect(endpoint) as sock:
+        for _ in range(2):
+            sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.2\r\nHost: x\r\n\r\n")
+            assert answer(sock).startswith(b"HTTP/1.1 200 ")
+
+
 def test_a_body_over_the_limit_is_refused_without_inviting_it(endpoint):
     # With Expect: 100-continue, waitress said "100 Continue" to a request it had refused.
     with connect(endpoint, timeout=5) as sock:

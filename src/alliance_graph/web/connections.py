@@ -13,10 +13,9 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
   client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
   the connection is dropped and the thread freed.
-- **One framing** for every request body: Content-Length beside Transfer-Encoding is a 400,
-  the connection closed (RFC 9112, 6.1), so nothing after it is read as a request of its own.
-  A chunk that takes a body over its limit is a 413 once its size is read, as a
-  Content-Length over it is once the head is.
+- **A head read as it arrives** (``request_head.py``): lines ending in a bare LF, an HTTP
+  version other than 1 (505; HTTP/0.9's line without one, 400), a body framed two ways, or a
+  chunk over the limit are refused at once, the connection closed.
 - **One valid host** for every request, or a 400 (RFC 9112, 3.2): the Host header, required
   of HTTP/1.1, or the authority of an absolute URL; HTTP/1.0 without one is taken as addressed
   to the address it reached.
@@ -42,15 +41,14 @@ from collections import Counter
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
-from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
-from waitress.utilities import BadRequest, RequestEntityTooLarge
 
 from ..query.refused import Refused
 from .client_share import Shares, client_of, requests_shared
 from .forwarding import forwarded
 from .protocol import HEADERS, wsgi_error
+from .request_head import Parser
 from .tasks import Refusal, Task
 
 # Seconds a connection the server closes goes on reading (and dropping) what its client still
@@ -63,47 +61,6 @@ def _response(status: str, message: str) -> bytes:
     head = [f"HTTP/1.1 {status}", "Connection: close", "Content-Type: text/plain; charset=utf-8",
             f"Content-Length: {len(body)}", *(f"{name}: {value}" for name, value in HEADERS)]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
-
-
-class Parser(HTTPRequestParser):
-    """Waitress's request parser, refusing a request framed two ways, and a chunk that would
-    take the body over its limit as soon as its size is read."""
-
-    def received(self, data):
-        if self.body_rcv is None and not self.completed \
-                and b"\r\n\r\n" not in (head := self.header_plus + data) \
-                and b"\n\n" in head.lstrip(b"\r\n"):
-            # A head whose lines end in a bare LF (typed into nc, or a hand-made client):
-            # waitress looks for CR LF CR LF only, and the client waited for the request
-            # deadline's 408 with no word of what was wrong.
-            self.parse_header(b"GET / HTTP/1.0\r\n")
-            self.error = BadRequest("the request's lines end in a bare LF: end each line, and "
-                                    "the head, with CR LF (RFC 9112, 2.2)")
-            self.completed = True
-            return len(data)
-        consumed = super().received(data)
-        # Waitress counts a chunked body's bytes as they arrive: a chunk announced as
-        # "FFFFFFFF" (or merely 6 MB) was waited for, the client told nothing until the request
-        # deadline's 408 blamed it for being slow.  Like a Content-Length over the limit, it is
-        # a 413 at once.
-        receiver = self.body_rcv
-        limit = self.adj.max_request_body_size
-        if self.chunked and receiver is not None and not self.completed \
-                and self.body_bytes_received + receiver.chunk_remainder >= limit:
-            self.error = RequestEntityTooLarge(f"a chunk of {receiver.chunk_remainder:,} bytes "
-                                               f"exceeds max_body of {limit}")
-            self.completed = True
-        return consumed
-
-    def parse_header(self, header_plus):
-        super().parse_header(header_plus)
-        # Content-Length beside Transfer-Encoding: waitress read the body by the latter and
-        # kept the connection open, so what a proxy framing by the length took for the body
-        # was read here as a second request (request smuggling).  RFC 9112, 6.1 allows a
-        # refusal, and requires the connection closed: the refusal does both.
-        if self.chunked and "CONTENT_LENGTH" in self.headers:
-            raise ParsingError("a request may not carry both Content-Length and "
-                               "Transfer-Encoding (RFC 9112, 6.1)")
 
 
 class Channel(HTTPChannel):

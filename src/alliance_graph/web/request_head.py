@@ -1,0 +1,107 @@
+"""What the front refuses in a request's head as it arrives, before waitress takes it for a
+request (``connections.py`` reads each connection with this ``Parser``):
+
+- **Lines that end in a bare LF** (typed into nc, or a hand-made client): a 400 once the head
+  has ended, where waitress, looking for CR LF CR LF only, waited for the request deadline.
+- **An HTTP version this server does not speak**, once the request line has arrived: HTTP/2
+  and beyond (``HTTP/2.0``: a client taking this port for an HTTP/2 one), a 505 (RFC 9110,
+  15.6.6); a request line with no version at all, HTTP/0.9's, whose answer would have no
+  status line nor headers, a 400.  Waitress answered both as HTTP/1.0 requests.  A later minor
+  version of HTTP/1 (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.
+- **Two framings** for a body: Content-Length beside Transfer-Encoding, a 400 (RFC 9112, 6.1).
+- **A chunk that takes a body over its limit**, a 413 as soon as its size is read.
+
+Each refusal closes the connection, so nothing after it is read as a request of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from waitress.parser import HTTPRequestParser, ParsingError, first_line_re
+from waitress.utilities import BadRequest, Error, RequestEntityTooLarge
+
+# A request line of HTTP/1 with a minor version past 1, up to the end of the line.
+_LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
+
+
+class VersionNotSupported(Error):
+    """505: the request's major version of HTTP is not one this server speaks."""
+
+    code = 505
+    reason = "HTTP Version Not Supported"
+
+
+def version_refusal(line: bytes) -> Error | None:
+    """Return the refusal of a request line whose HTTP version this server does not speak
+    (without its line end), or None: for an HTTP/1 line, and for one that is no request line
+    at all, which waitress refuses once the head has ended."""
+    match = first_line_re.fullmatch(line)
+    if match is None:
+        return None
+    version = match["version"]
+    if version is None:
+        return BadRequest("the request line has no HTTP version (HTTP/0.9, which this server "
+                          "does not speak): end it with HTTP/1.1, as in "
+                          "'GET /sparql?query=... HTTP/1.1', then the headers")
+    if not version.startswith(b"1."):
+        return VersionNotSupported(f"HTTP/{version.decode()}: this server speaks HTTP/1.1 "
+                                   "(and HTTP/1.0); send the request in HTTP/1.1")
+    return None
+
+
+class Parser(HTTPRequestParser):
+    """Waitress's request parser, refusing a head with bare LF line ends, an HTTP version
+    other than 1, a request framed two ways, and a chunk that would take the body over its
+    limit as soon as its size is read."""
+
+    def received(self, data):
+        if self.body_rcv is None and not self.completed:
+            before = self.header_plus.lstrip(b"\r\n")
+            head = (self.header_plus + data).lstrip(b"\r\n")
+            if b"\n" in head and b"\n" not in before:  # the request line, just ended
+                refusal = version_refusal(head.split(b"\n", 1)[0].removesuffix(b"\r"))
+                if refusal is not None:
+                    return self.refuse(refusal, data)
+            if b"\r\n\r\n" not in self.header_plus + data and b"\n\n" in head:
+                # A head whose lines end in a bare LF: waitress looks for CR LF CR LF only,
+                # and the client waited for the request deadline's 408 with no word of what
+                # was wrong.
+                return self.refuse(BadRequest("the request's lines end in a bare LF: end each "
+                                              "line, and the head, with CR LF (RFC 9112, 2.2)"),
+                                   data)
+        consumed = super().received(data)
+        # Waitress counts a chunked body's bytes as they arrive: a chunk announced as
+        # "FFFFFFFF" (or merely 6 MB) was waited for, the client told nothing until the request
+        # deadline's 408 blamed it for being slow.  Like a Content-Length over the limit, it is
+        # a 413 at once.
+        receiver = self.body_rcv
+        limit = self.adj.max_request_body_size
+        if self.chunked and receiver is not None and not self.completed \
+                and self.body_bytes_received + receiver.chunk_remainder >= limit:
+            self.error = RequestEntityTooLarge(f"a chunk of {receiver.chunk_remainder:,} bytes "
+                                               f"exceeds max_body of {limit}")
+            self.completed = True
+        return consumed
+
+    def refuse(self, error: Error, data: bytes) -> int:
+        """End the request being read with ``error`` (answered, then the connection closed);
+        return the bytes consumed: all of ``data``."""
+        # A request of our own to answer in: the refusal is said in HTTP/1.1, whatever the
+        # client sent, and no Host is needed for it.
+        self.parse_header(b"GET / HTTP/1.1\r\n")
+        self.error = error
+        self.completed = True
+        return len(data)
+
+    def parse_header(self, header_plus):
+        # HTTP/1.2 and on: answered as HTTP/1.1 (RFC 9110, 2.5), where waitress fell back to
+        # HTTP/1.0 and closed the connection after each answer.
+        super().parse_header(_LATER_HTTP1.sub(rb"\g<1>1", header_plus, count=1))
+        # Content-Length beside Transfer-Encoding: waitress read the body by the latter and
+        # kept the connection open, so what a proxy framing by the length took for the body
+        # was read here as a second request (request smuggling).  RFC 9112, 6.1 allows a
+        # refusal, and requires the connection closed: the refusal does both.
+        if self.chunked and "CONTENT_LENGTH" in self.headers:
+            raise ParsingError("a request may not carry both Content-Length and "
+                               "Transfer-Encoding (RFC 9112, 6.1)")

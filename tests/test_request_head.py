@@ -1,0 +1,74 @@
+"""The front's reading of a request's head as it arrives (``request_head.Parser``): each bad
+head refused at once with its own status, a good one read as waitress reads it.  Over a real
+server, with raw sockets: test_connections.py."""
+
+import pytest
+from waitress.adjustments import Adjustments
+
+from alliance_graph.web.request_head import Parser, version_refusal
+
+
+def parsed(*pieces: bytes) -> Parser:
+    """Return a parser fed ``pieces`` one after another, as they might arrive."""
+    parser = Parser(Adjustments(max_request_body_size=1000))
+    for piece in pieces:
+        while piece and not parser.completed:
+            piece = piece[parser.received(piece):]
+    return parser
+
+
+@pytest.mark.parametrize("line, code", [
+    (b"GET /sparql HTTP/2.0", 505), (b"GET /sparql HTTP/3.0", 505), (b"PRI * HTTP/2.0", 505),
+    (b"GET /sparql HTTP/0.9", 505), (b"GET /sparql", 400), (b"GET /sparql?query=ASK%7B%7D", 400),
+    (b"GET /sparql HTTP/1.1", None), (b"POST /sparql HTTP/1.0", None),
+    (b"GET /sparql HTTP/1.2", None),  # read as HTTP/1.1
+    (b"not a request line", None),    # waitress's own 400 once the head ends
+])
+def test_a_request_line_is_judged_by_its_version(line, code):
+    refusal = version_refusal(line)
+    assert (refusal and refusal.code) == code
+
+
+@pytest.mark.parametrize("pieces", [
+    (b"GET /sparql HTTP/2.0\r\n",),                       # refused before any header
+    (b"GET /sparql HT", b"TP/2.0\r\nHost: x\r\n\r\n"),
+    (b"\r\nGET /sparql HTTP/2.0\n",),                     # a blank line first, a bare LF
+])
+def test_an_http2_request_line_is_a_505_as_soon_as_it_ends(pieces):
+    parser = parsed(*pieces)
+    assert parser.completed and parser.error.code == 505
+    assert b"HTTP/2.0" in parser.error.body.encode() and "HTTP/1.1" in parser.error.body
+
+
+@pytest.mark.parametrize("pieces", [(b"GET /sparql\r\n",), (b"GET /sparql\n",),
+                                    (b"GET /", b"sparql\r\n\r\n")])
+def test_an_http09_request_line_is_a_400_naming_it_at_once(pieces):
+    parser = parsed(*pieces)
+    assert parser.completed and parser.error.code == 400 and "HTTP/0.9" in parser.error.body
+
+
+def test_a_refused_request_is_answered_in_http11():
+    assert parsed(b"GET /sparql HTTP/2.0\r\n").version == "1.1"
+    assert parsed(b"GET /sparql\r\n").version == "1.1"
+
+
+def test_a_later_http1_minor_version_is_read_as_http11():
+    parser = parsed(b"GET /sparql HTTP/1.2\r\nHost: x\r\n\r\n")
+    assert parser.completed and parser.error is None
+    assert (parser.version, parser.path, parser.headers["HOST"]) == ("1.1", "/sparql", "x")
+
+
+def test_good_heads_are_read_whole_and_bare_lf_ones_refused():
+    parser = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\n", b"Content-Length: 3\r\n\r\nabc")
+    assert parser.completed and parser.error is None and parser.get_body_stream().read() == b"abc"
+    bare = parsed(b"GET /sparql HTTP/1.1\nHost: x\n\n")
+    assert bare.error.code == 400 and "bare LF" in bare.error.body
+
+
+def test_two_framings_and_a_chunk_over_the_limit_are_refused():
+    both = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n")
+    assert both.error.code == 400 and "both Content-Length and" in both.error.body
+    big = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 b"FFFF\r\n")
+    assert big.error.code == 413 and "65,535 bytes" in big.error.body
