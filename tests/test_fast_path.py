@@ -223,12 +223,19 @@ BIG = "SELECT ?s ?p ?o ?t WHERE { ?s ?p ?o . ?t a ?c } LIMIT 6000"
 
 
 @pytest.fixture(scope="module")
-def engine_apps(settings, kg):
-    """The fast path and Flask's, over one real engine process (on the build ``kg`` made)."""
+def engine(settings, kg):
+    """A real engine process (on the build ``kg`` made)."""
     engine = ProcessEngine(settings.with_(workers=2, follow_poll=0))
-    yield (create_app(settings, engine=engine).test_client(),
-           create_app(settings, engine=engine, fast_path=False).test_client())
+    yield engine
     engine.close()
+
+
+@pytest.fixture
+def engine_apps(settings, engine):
+    """The fast path and Flask's over the engine, keeping no answer: each one is spooled."""
+    settings = settings.with_(response_cache_bytes=0)
+    return (create_app(settings, engine=engine).test_client(),
+            create_app(settings, engine=engine, fast_path=False).test_client())
 
 
 def open_files() -> int:
@@ -248,9 +255,19 @@ def test_a_large_answer_is_sent_from_its_file_alike_by_both_paths(engine_apps):
         assert response.headers["Content-Length"] == str(len(fast.data))
         assert response.headers["ETag"] == fast.headers["ETag"]
     assert heads[0].data == heads[1].data == b""
-    for response in answers:
+    for response in answers + heads:
         response.close()
     assert open_files() == before  # each answer's temporary file closed, HEAD's too
+
+
+@pytest.mark.server
+def test_a_spooled_answer_small_enough_to_be_kept_is_kept(settings, engine):
+    app = create_app(settings.with_(response_cache_bytes=32 << 20), engine=engine)
+    cache, client = app.extensions["alliance_graph"].responses, app.test_client()
+    first = client.get("/sparql", query_string={"query": BIG})
+    second = client.get("/sparql", query_string={"query": BIG})
+    assert wire.SPOOL_BYTES < len(first.data) <= cache.largest
+    assert (cache.misses, cache.hits, len(cache)) == (1, 1, 1) and second.data == first.data
 
 
 def test_a_spooled_answer_has_the_tag_its_bytes_have():
