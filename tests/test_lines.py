@@ -170,3 +170,44 @@ def test_strings_are_found_on_their_lines_many_at_once():
     assert found == list(range(1, 50_001))
     assert strings.line('"v-long"') == 50_001, "what the index misses is searched for"
     assert strings.line('"absent"') is None
+
+
+def _long_string_file() -> tuple[str, str]:
+    """A file with a 2.4 MB note full of escaped quotes, once on one line and once in a
+    triple-quoted string spanning lines (where a scan for quotes alone restarted at each one)."""
+    body = 'a \\" b ' * 300_000
+    text = (PREFIXES + f'\nid:A ag:note "{body}" ;\n    ag:other """x\n{body}\n""" .\n'
+            "id:B ag:partOf id:A .\n")
+    return text, body
+
+
+def test_a_long_string_with_escaped_quotes_is_read_in_bounded_memory_and_time():
+    """A 4.9 MB note took 580 MB to tokenize (a pattern repeating one character at a time),
+    and indexing the strings of a file with a long triple-quoted one ran for hours."""
+    import tracemalloc
+
+    text, body = _long_string_file()
+    b_line = text[:text.index("id:B ag:partOf")].count("\n") + 1
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", ID + "B") == b_line
+        strings = StringLines(text)
+        assert time.perf_counter() - start < 10, "linear in the text, not in its quotes squared"
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * len(text), f"{peak >> 20} MiB to read a {len(text) >> 20} MiB file"
+    assert strings.line(f'"{body}"') == PREFIXES.count("\n") + 2
+
+
+@pytest.mark.parametrize("written", [
+    '"""one "" two " three"""', "'''one '' two ' three'''", '"a \\" b"', "'a \\' b'",
+    '"""ends in a quote\\""""', '"""\nspans\nlines\n"""',
+])
+def test_every_way_of_writing_a_string_is_one_token(written):
+    text = PREFIXES + f"\nid:A ag:note {written} ;\n    ag:partOf id:Atlantis .\n"
+    strings = StringLines(text)
+    assert strings._first.get(written) is not None, "indexed as the string token it is"
+    atlantis = text[:text.index("id:Atlantis")].count("\n") + 1
+    assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", ID + "Atlantis") == atlantis

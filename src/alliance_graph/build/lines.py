@@ -43,33 +43,6 @@ def line_at(text: str, needle: str) -> int | None:
     return None if at == -1 else text.count("\n", 0, at) + 1
 
 
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-
-
-class StringLines:
-    """Answer "on which line is this quoted string first written?" for many strings at once.
-
-    The text's short string literals are indexed in one pass; a string the index misses (a
-    long or single-quoted literal) is searched for in the text.
-    """
-
-    def __init__(self, text: str):
-        self.text = text
-        self._newlines = [m.start() for m in re.finditer("\n", text)]
-        self._first: dict[str, int] = {}
-        for m in _STRING.finditer(text):
-            self._first.setdefault(m.group(), m.start())
-
-    def line(self, needle: str) -> int | None:
-        """Return the 1-based line of the first occurrence of ``needle``, if any."""
-        at = self._first.get(needle)
-        if at is None:
-            at = self.text.find(needle)
-            if at == -1:
-                return None
-        return bisect.bisect_left(self._newlines, at) + 1
-
-
 # The characters a prefixed name's local part may write escaped (``id:No\~Sea``).
 _LOCAL_ESCAPES = set("_~.-!$&'()*+,;=/?#@%")
 
@@ -99,13 +72,15 @@ def _mention(forms: tuple[str, ...]) -> re.Pattern:
 # "(", ")" and ","; cut at them, <http://e/a(b)> had no line), the punctuation that writes a
 # term without naming it, and any other run of characters: a prefixed name with its
 # backslash escapes (cut at an escaped ",", claim:A\,b had no line), a keyword, a number.
+# Strings and names are runs between escapes, each run taken whole (possessive): repeating one
+# character at a time cost Python's matcher about 120 bytes a character, 580 MB for a 4.9 MB note.
 _TOKEN = re.compile(r"""
     (?P<comment> \#[^\n]* )
-  | (?P<string> "{3}(?:(?:"|"")?(?:[^"\\]|\\.))*"{3} | '{3}(?:(?:'|'')?(?:[^'\\]|\\.))*'{3}
-      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*' )
+  | (?P<string> "{3}(?:[^"\\]++|\\.|"(?!""))*+"{3} | '{3}(?:[^'\\]++|\\.|'(?!''))*+'{3}
+      | "[^"\\\n]*+(?:\\.[^"\\\n]*+)*+" | '[^'\\\n]*+(?:\\.[^'\\\n]*+)*+' )
   | (?P<iri> <[^<>\s]*> )
   | (?P<punct> <<\(? | \{\| | [~()] )
-  | (?P<name> (?:\\.|[^\s;,\[\](){}<>"'\#~|\\])+ )
+  | (?P<name> (?:[^\s;,\[\](){}<>"'\#~|\\]++|\\.)++ )
 """, re.X)
 # A \u or \U escape, which an <IRI> may be written with.
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -128,6 +103,32 @@ def _tokens(text: str):
     for m in _TOKEN.finditer(text):
         if m.lastgroup != "comment":
             yield m.start(), m.lastgroup, m.group()
+
+
+class StringLines:
+    """Answer "on which line is this quoted string first written?" for many strings at once.
+
+    The text's string literals are indexed in one pass, as the Turtle tokens they are (a scan
+    for quotes alone started again at every escaped quote of a long string and ran to its line's
+    end each time: hours for a 5 MB one); a string the index misses is searched for in the text.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._first: dict[str, int] = {}
+        for at, kind, token in _tokens(text):
+            if kind == "string":
+                self._first.setdefault(token, at)
+
+    def line(self, needle: str) -> int | None:
+        """Return the 1-based line of the first occurrence of ``needle``, if any."""
+        at = self._first.get(needle)
+        if at is None:
+            at = self.text.find(needle)
+            if at == -1:
+                return None
+        return bisect.bisect_left(self._newlines, at) + 1
 
 
 def _forms(kind: str, token: str) -> list[str]:
