@@ -161,3 +161,18 @@ def test_readmes_python_example_runs_on_the_installed_package(run):
     assert done.returncode == 0, done.stderr
     rows, turtle = map(int, done.stdout.split())
     assert rows and turtle
+
+
+def test_the_python_it_needs_is_said_alike_everywhere():
+    """README said Python 3.10 would do while the lexer's atomic groups (``(?>``) and the
+    possessive patterns need 3.11: on 3.10 every command stopped at import with re.error."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    needed = re.fullmatch(r">=3\.(\d+)", project["project"]["requires-python"])
+    assert needed, project["project"]["requires-python"]
+    minor = int(needed.group(1))
+    assert minor >= 11, "the package's patterns need Python 3.11 (atomic and possessive)"
+    assert project["tool"]["ruff"]["target-version"] == f"py3{minor}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"Python ≥ (3\.\d+)", readme)) == {f"3.{minor}"}

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -29,7 +29,7 @@ def test_a_lock_held_from_another_machine_holds_until_it_expires(mini, empty_sto
     elsewhere = " ".join(["another-boot", *ours[1:]])
     remote.update(f"INSERT DATA {{ GRAPH <{load_lock.LOCK.value}> {{ "
                   f"<{load_lock.LOCK.value}/elsewhere> <{BASE}load#by> "
-                  f"\"other-host pid {ours[2]}\" ; <{RENEWED}> \"{datetime.now(timezone.utc).isoformat()}\""
+                  f"\"other-host pid {ours[2]}\" ; <{RENEWED}> \"{datetime.now(UTC).isoformat()}\""
                   f"^^<http://www.w3.org/2001/XMLSchema#dateTime> ; "
                   f"<{BASE}load#process> \"{elsewhere}\" }} }}")
     settings = mini.with_(store=empty_store.url)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
 import pytest
@@ -36,7 +36,7 @@ def staged(remote: RemoteStore) -> list:
 
 def age_claims(remote: RemoteStore, seconds: float) -> None:
     """Make every claim on the store's load lock look renewed ``seconds`` ago."""
-    when = ox.Literal((datetime.now(timezone.utc) - timedelta(seconds=seconds)).isoformat(),
+    when = ox.Literal((datetime.now(UTC) - timedelta(seconds=seconds)).isoformat(),
                       datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
     graph = load_lock.LOCK.value
     remote.update(f"DELETE {{ GRAPH <{graph}> {{ ?c <{RENEWED}> ?t }} }} INSERT {{ GRAPH "
