@@ -72,9 +72,6 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
 def rows(result) -> list[dict]:
     """Return SELECT solutions as dicts of variable name to Oxigraph term."""
     from .query.results import rows as result_rows
-    if isinstance(result, list):  # run's answer to a CONSTRUCT or DESCRIBE
-        raise TypeError("rows() reads the solutions of a SELECT query, not the triples of a "
-                        "CONSTRUCT or DESCRIBE: iterate over them, or use to_rdflib(result)")
     return result_rows(result)
 
 

@@ -125,7 +125,7 @@ def rows(result) -> list[dict]:
         raise TypeError("rows() reads the solutions of a SELECT query, not " + (
             "an ASK result: bool(result) is its answer" if kind == "ask" else
             "a CONSTRUCT or DESCRIBE result: iterate over its triples, or use to_rdflib(result)"
-            if isinstance(unwrap(result, consume=False), ox.QueryTriples) else
+            if isinstance(unwrap(result, consume=False), (ox.QueryTriples, list)) else
             f"{type(result).__name__}: give it what run() returns for a SELECT query"))
     result = unwrap(result)
     names = [v.value for v in result.variables]

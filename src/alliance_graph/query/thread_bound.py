@@ -1,12 +1,14 @@
-"""What ``ag.run`` hands out: Oxigraph's result, read once, on the thread that ran the query.
+"""A query result held for a reader: Oxigraph's result, read once, on the thread that ran it.
 
 pyoxigraph's results may not cross threads: read from another one (a query run in a worker
 thread, its rows read in the main one), the process aborts on a Rust assertion, no exception
 raised, and a notebook's kernel dies with it.  And a result is an iterator: read a second
 time it gave no rows, silently.  ``ThreadBound`` holds the result, answers both with a
 ``RuntimeError`` that says what to do, and otherwise behaves as the result (iteration, its
-``variables``, ``bool`` of an ASK).  ``unwrap`` gives the result itself to ``results.rows``
-and its kin, which accept either.
+``variables``, ``bool`` of an ASK).  ``ag.run`` no longer hands one out as is: it reads the
+answer whole on its own thread, and ``held.Solutions``, a ``ThreadBound`` that makes the
+result afresh for each reading, is what a SELECT gives.  ``unwrap`` gives the result itself
+to ``results.rows`` and its kin, which accept either.
 """
 
 from __future__ import annotations
