@@ -1,5 +1,9 @@
 """``KnowledgeGraph``'s read calls answered by the engine process, so the pages and the Graph
-Store run unchanged whether the store is in this process or in the engine's."""
+Store run unchanged whether the store is in this process or in the engine's.
+
+A large reply (over ``wire.SPOOL_BYTES``) comes into a temporary file, never whole into
+memory: a query's is parsed from it (``wire.result_from``), a graph's quads too, and a dump
+is handed on as the file (``wire.Spooled``) for the HTTP server to send from."""
 
 from __future__ import annotations
 
@@ -53,14 +57,16 @@ class EngineGraph:
             dataset = Dataset(default=iris(default_graph), named=iris(named_graphs)
                               if named_graphs is not None else None)
         header, body = self.engine.call({"op": "query", "dataset": dataset.to_json(),
-                                         "prefixes": prefixes}, sparql.encode())
+                                         "prefixes": prefixes}, sparql.encode(), spool=True)
         _raise_for(header)
         return wire.result_from(header["kind"], body)
 
-    def dump(self, graphs: list[str], fmt: str, as_one: bool, max_bytes: int) -> bytes:
-        """Return ``query.dump.dump``'s bytes, written by the engine (where the store is)."""
+    def dump(self, graphs: list[str], fmt: str, as_one: bool,
+             max_bytes: int) -> bytes | wire.Spooled:
+        """Return ``query.dump.dump``'s bytes, written by the engine (where the store is); a
+        large dump in a temporary file (``wire.Spooled``), which the caller closes."""
         header, body = self.engine.call({"op": "dump", "graphs": graphs, "format": fmt,
-                                         "as_one": as_one, "max_bytes": max_bytes})
+                                         "as_one": as_one, "max_bytes": max_bytes}, spool=True)
         if header["status"] == 406:  # this format cannot carry the graphs
             raise Uncarried(GRAPH_FORMATS[fmt], header["message"])
         _raise_for(header)
@@ -93,9 +99,10 @@ class _PerFile:
     def quads_for_pattern(self, subject, predicate, obj, graph_name):
         if (subject, predicate, obj) != (None, None, None) or graph_name is None:
             raise ValueError("the engine serves whole graphs only")
-        header, body = self.graph.engine.call({"op": "quads", "graph": graph_name.value})
+        header, body = self.graph.engine.call({"op": "quads", "graph": graph_name.value},
+                                              spool=True)
         _raise_for(header)
-        return list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+        return wire.quads_from(body)
 
 
 def _raise_for(header: dict) -> None:

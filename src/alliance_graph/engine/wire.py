@@ -6,13 +6,15 @@ JSON for the few fields, raw bytes for answers (never pickle, which would run co
 A large answer (over ``SPOOL_BYTES``) is passed on in bounded chunks, never whole in memory:
 the engine sends its body apart from the frame (not joined to it, a copy), and the front, when
 it asks to, reads it into an unnamed temporary file (``Spooled``) that the HTTP server sends
-from.
+from (query answers, Graph Store reads) or a parser reads (the pages' reads).  A body not
+spooled is read straight into the one bytes object returned (it was read, then copied).
 Query results cross as SPARQL JSON (solutions, booleans) or N-Triples (graphs) and are parsed
 back into pyoxigraph's own result types, so callers cannot tell the engine is elsewhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import socket
@@ -110,14 +112,17 @@ def _spooled(sock: socket.socket, size: int) -> Spooled:
 
 
 def _exactly(sock: socket.socket, size: int) -> bytes:
-    buffer = bytearray(size)
-    view, got = memoryview(buffer), 0
+    # The kernel fills one bytes object of the message's size (MSG_WAITALL: the engine's
+    # sockets block); a buffer filled and then turned into bytes held the body twice.  A read
+    # a signal cuts short is joined to the rest, a copy only then.
+    parts, got = [], 0
     while got < size:
-        n = sock.recv_into(view[got:], size - got)
-        if n == 0:
+        part = sock.recv(size - got, socket.MSG_WAITALL)
+        if not part:
             raise Closed("the engine connection closed mid-message")
-        got += n
-    return bytes(buffer)
+        parts.append(part)
+        got += len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def result_bytes(result) -> tuple[str, bytes]:
@@ -130,8 +135,40 @@ def result_bytes(result) -> tuple[str, bytes]:
     return "graph", out.getvalue()
 
 
-def result_from(kind: str, data: bytes):
-    """Return the pyoxigraph result ``result_bytes`` wrote."""
-    if kind == "graph":
-        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+def result_from(kind: str, data: bytes | Spooled):
+    """Return the pyoxigraph result ``result_bytes`` wrote.  A spooled one is parsed from its
+    file: solutions as they are read (the file closed once they are let go), the rest at once
+    (the file closed then)."""
+    if kind == "select" and isinstance(data, Spooled):
+        return ox.parse_query_results(_Reader(data), format=ox.QueryResultsFormat.JSON)
+    with _source(data) as source:
+        if kind == "graph":
+            return [q.triple for q in ox.parse(source, format=ox.RdfFormat.N_TRIPLES)]
+        return ox.parse_query_results(source, format=ox.QueryResultsFormat.JSON)
+
+
+def quads_from(data: bytes | Spooled) -> list[ox.Quad]:
+    """Return the quads of an N-Quads body (a spooled one's file closed once they are read)."""
+    with _source(data) as source:
+        return list(ox.parse(source, format=ox.RdfFormat.N_QUADS))
+
+
+def _source(data: bytes | Spooled):
+    """Return a context giving what a parser reads ``data`` from, a spooled body's file closed
+    at its end."""
+    return data.rewound() if isinstance(data, Spooled) else contextlib.nullcontext(data)
+
+
+class _Reader:
+    """A spooled body read by a lazy parser (``QuerySolutions``), which holds it as long as
+    the solutions live: its file is closed as they are dropped (a file object dropped still
+    open is closed too, but with a ResourceWarning)."""
+
+    def __init__(self, spooled: Spooled):
+        self.file = spooled.rewound()
+
+    def read(self, size: int = -1) -> bytes:
+        return self.file.read(size)
+
+    def __del__(self):
+        self.file.close()

@@ -4,9 +4,10 @@ The front read every quad of the graphs asked for as Python objects, merged them
 them: at 100 k facts one file's graph (17 MB of Turtle) took the front from 53 to 766 MB in
 6–8 s and the whole dataset to 1.1 GB, memory it kept (docs/endpoint.md has the run).  Here the engine writes the bytes from
 its store as Oxigraph iterates (the graphs read as one are Oxigraph's own union of them, each
-triple once), and the front relays them, as it relays query answers; a dump over
-``Settings.max_result_bytes`` is refused (422) like any answer, `alliance-graph export`
-writing it whole.
+triple once), and the front relays them, as it relays query answers: a large one comes into a
+temporary file that the HTTP server sends from (``engine.wire.Spooled``), so the front never
+holds it whole; a dump over ``Settings.max_result_bytes`` is refused (422) like any answer,
+`alliance-graph export` writing it whole.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from .results import Format, prefixes_for
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
-def dump(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int) -> bytes:
-    """Return the quads of the named ``graphs`` written in ``fmt``; raise Uncarried when the
-    format cannot carry them (RDF/XML), Refused (422) past ``max_bytes``.
+def dump(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int):
+    """Return the quads of the named ``graphs`` written in ``fmt`` (bytes); raise Uncarried
+    when the format cannot carry them (RDF/XML), Refused (422) past ``max_bytes``.  Written by
+    an engine process, a large dump comes in a temporary file instead (``engine.wire.Spooled``,
+    not named here: this layer is below the engine's), for the caller to send from and close.
 
     ``as_one``: the graphs are read as one graph, their merge, which a quad format writes in
     the default graph; else each quad stays in its graph (a quad format; a triple format

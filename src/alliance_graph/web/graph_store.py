@@ -9,19 +9,23 @@ is written in the client's next choice.  The default graph asked for as TriG or 
 written as the default graph, not as the files' graphs it is made of.  A build never changes
 while it is served, so each dump is kept in the response cache (within its byte budget) once
 written, and carries an ETag of the dataset's version and what was asked, as query answers
-do: a client holding it gets 304, and an If-Match naming another tag 412.
+do: a client holding it gets 304, and an If-Match naming another tag 412.  A large dump comes
+from the engine in a temporary file and is sent from it, as a large query answer is
+(``protocol.as_response``): the front never holds it whole; one small enough for the cache is
+read back from its file and kept, as a query answer is.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ..engine.wire import Spooled
 from ..query import network
 from ..query import results as queries
 from ..query.answer import Uncarried
 from ..query.dump import dump
 from ..query.refused import Refused
-from . import negotiation
+from . import negotiation, protocol
 from .negotiation import media_type, pick_formats
 from .pages import safety
 from .protocol import TRUE, content_tag, error, etag, matches, precondition_failed, service
@@ -33,7 +37,9 @@ bp.after_request(safety.protect)
 def _answer(svc, key, candidates, headers: dict | None = None) -> Response:
     """Answer the dump ``key`` with its ETag, or 304 (412 for an If-Match naming another);
     ``candidates`` are ``(format name, make)`` in the client's order, ``make()`` returning the
-    bytes and their Content-Type, or raising Uncarried for a format that cannot carry them."""
+    body (bytes, or ``Spooled``) and its Content-Type, or raising Uncarried for a format that
+    cannot carry it."""
+    body = None
     if not svc.settled:  # a remote store, which may change while served: made each time
         try:
             body, ctype = _first_carried(candidates)
@@ -43,10 +49,10 @@ def _answer(svc, key, candidates, headers: dict | None = None) -> Response:
     else:
         tag = etag(svc.version, key)
     failed = precondition_failed(request.headers.get("If-Match"), tag)
-    if failed:
-        status, failed_headers, failed_body = failed
-        return Response(failed_body, status, failed_headers)
-    if matches(request.headers.get("If-None-Match"), tag):
+    if failed or matches(request.headers.get("If-None-Match"), tag):
+        protocol.dropped(body)  # made to be tagged, and not sent: its file closed now
+        if failed:
+            return Response(failed[2], failed[0], failed[1])
         return Response(status=304, headers={"ETag": tag, "Vary": "Accept"})
     if svc.settled:
         # Kept in the response cache, by the format written (not by the client's list of
@@ -61,25 +67,31 @@ def _answer(svc, key, candidates, headers: dict | None = None) -> Response:
         except Refused as exc:
             return error(exc.status, str(exc))
         if svc.version != version:  # made while the server went on to another build
-            return Response(body, 200, {**(headers or {}), "Content-Type": ctype,
-                                        "Cache-Control": "no-store", "Vary": "Accept"})
-    return Response(body, 200, {**(headers or {}), "Content-Type": ctype, "ETag": tag,
-                                "Vary": "Accept"})
+            return protocol.as_response(200, {**(headers or {}), "Content-Type": ctype,
+                                              "Cache-Control": "no-store", "Vary": "Accept"},
+                                        body)
+    return protocol.as_response(200, {**(headers or {}), "Content-Type": ctype, "ETag": tag,
+                                      "Vary": "Accept"}, body)
 
 
-def _kept(svc, version, key, make) -> tuple[bytes, str]:
+def _kept(svc, version, key, make) -> tuple[bytes | Spooled, str]:
     """Return ``make()``'s dump from the response cache, made and kept the first time, under
-    ``version``, the build it was asked of (not kept if the server moved on meanwhile)."""
+    ``version``, the build it was asked of (not kept if the server moved on meanwhile).  A
+    spooled dump the cache may keep is read back into memory, as every entry is; a larger one
+    stays in its file, kept nowhere."""
     responses, kept = svc.responses, ("dump", version, key)
     made = responses.get(kept)
     if made is None:
-        made = make()
-        if svc.version == version:
-            responses.put(kept, made, len(made[0]))
+        body, ctype = make()
+        if isinstance(body, Spooled) and len(body) <= responses.largest:
+            body = body.read()
+        made = (body, ctype)
+        if svc.version == version and not isinstance(body, Spooled):
+            responses.put(kept, made, len(body))
     return made
 
 
-def _first_carried(candidates) -> tuple[bytes, str]:
+def _first_carried(candidates) -> tuple[bytes | Spooled, str]:
     """Return the first candidate's dump that its format carries; 406 when none does."""
     first = None
     for _, make in candidates:
@@ -90,9 +102,10 @@ def _first_carried(candidates) -> tuple[bytes, str]:
     raise Refused(406, str(first))
 
 
-def _written(svc, graphs, fmt, as_default: bool = False) -> tuple[bytes, str]:
-    """Return the quads of ``graphs`` written in ``fmt`` and its Content-Type; Uncarried when
-    RDF/XML cannot carry them (the client's next choice is then written).
+def _written(svc, graphs, fmt, as_default: bool = False) -> tuple[bytes | Spooled, str]:
+    """Return the quads of ``graphs`` written in ``fmt`` (a large dump spooled: ``Spooled``)
+    and its Content-Type; Uncarried when RDF/XML cannot carry them (the client's next choice
+    is then written).
 
     ``as_default``: the graphs are read as one, the default graph, which a TriG or N-Quads
     answer writes as such (it held the per-file graphs, so that a client reading "the default

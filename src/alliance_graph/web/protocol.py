@@ -339,7 +339,12 @@ def sparql():
     out = handle(svc, request.environ)
     if out is None:
         return service_description.respond(svc)
-    status, headers, body = out
+    return as_response(*out)
+
+
+def as_response(status: int, headers, body: bytes | Spooled) -> Response:
+    """Return Flask's response of an answer, a spooled one sent from its file (``sent``; for
+    a HEAD, werkzeug sends no body and closes the file)."""
     if isinstance(body, Spooled):
         response = Response(sent(body, request.environ), status, headers,
                             direct_passthrough=True)
