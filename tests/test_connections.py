@@ -500,6 +500,39 @@ def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(
         time.sleep(0.2)
 
 
+def test_a_burst_from_many_addresses_keeps_an_honest_client_waiting_for_less_than_a_linger(
+        crowded):
+    # Each newcomer at the limit closes the oldest connection, which lingers up to 2 s
+    # (LINGER_SECONDS) reading what its client still sends; waitress counted the lingering
+    # ones and stopped accepting once its own count was full, so a burst was taken in rounds
+    # of 2 s, the honest client behind it in the listen backlog: 240 connections from 60
+    # addresses, each within its cap, held it about 16 s.  Now the oldest lingering one gives
+    # way to a newcomer at once, and the burst is read through in well under a second.
+    burst = []
+    try:
+        for _ in range(CAP):
+            for k in range(60):
+                sock = connect(crowded, source=f"127.0.1.{k + 1}")
+                sock.sendall(HEAD + b"X-Slow: ")  # never finished
+                burst.append(sock)
+        # The lookup's connection queues behind the whole burst.  The old code could not take
+        # it in under one round: it is given time to show how many it took.
+        started = time.monotonic()
+        with connect(crowded, source="127.0.0.9", timeout=40) as sock:
+            sock.sendall(HEAD + b"Connection: close\r\n\r\n")
+            answered = read_all(sock)
+        took = time.monotonic() - started
+        assert answered.startswith(b"HTTP/1.1 200 "), answered[:200]
+        assert took < 2, f"answered after {took:.1f} s"
+    finally:
+        for sock in burst:
+            sock.close()
+    deadline = time.monotonic() + 10
+    while not served(crowded, source="127.0.0.9"):
+        assert time.monotonic() < deadline, "the server stayed full after the burst left"
+        time.sleep(0.2)
+
+
 PROXY = "127.0.0.9"
 OTHER_PROXY = "127.0.0.10"  # the same proxy's other address (its ::1 beside 127.0.0.1)
 
