@@ -1,5 +1,10 @@
-"""Graph Store Protocol reads and the dataset dump, over real HTTP."""
+"""Graph Store Protocol reads and the dataset dump, over real HTTP: the bytes the graphs
+write, large ones passing through the front in chunks from a temporary file."""
 
+import http.client
+import os
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -191,3 +196,143 @@ def test_a_dump_over_the_answers_size_is_refused_as_an_answer_is(settings, path)
     assert response.status_code == 422, response.text[:200]
     assert "larger than 5,000 bytes" in response.text and "alliance-graph export" in response.text
     assert create_app(settings).test_client().get(path).status_code == 200
+
+
+# --- large reads: from the engine into a temporary file, sent from it --------------------------
+
+@pytest.fixture(scope="module")
+def uncached(tmp_path_factory):
+    """(URL, process id) of a server keeping no answer, with four engine threads: every dump is
+    written by the engine, and one over ``wire.SPOOL_BYTES`` comes in a temporary file (the
+    shipped data's large dumps, 1 to 4 MB, fit the default cache's eighth, and only the first
+    of each would come from the engine)."""
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+                             "--workers", "4", "--response-cache", "0"],
+                            f"{url}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("uncached") / "serve.log")
+    yield url, process.pid
+    servers.stop(process)
+
+
+def rss(pid: int) -> int:
+    """Return a process's resident bytes, as /proc says."""
+    with open(f"/proc/{pid}/statm", "rb") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def temporary_files(pid: int) -> int:
+    """Return how many unnamed (deleted) files a process holds open: answers being sent."""
+    count = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{fd}").endswith(" (deleted)")
+        except OSError:  # closed meanwhile
+            pass
+    return count
+
+
+def settled(pid: int) -> int:
+    """Return the temporary files the front holds once it holds none, or after 10 s."""
+    deadline = time.monotonic() + 10
+    while temporary_files(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return temporary_files(pid)
+
+
+def aid_graph(kg):
+    [graph] = [g for g in kg.asserted if g.value.endswith("/graph/data/aid.ttl")]
+    return graph
+
+
+# (path, Accept, the graphs the dump reads: "asserted", "inferred" (with the asserted ones),
+# "all" (every graph, by name) or "aid"; read as one graph; the format written)
+READS = [("/rdf-graphs?default", "text/turtle", "asserted", True, "turtle"),
+         ("/rdf-graphs?default&inferred=true&format=nt", None, "inferred", True, "nt"),
+         ("/rdf-graphs?default&inferred=true", "application/rdf+xml", "inferred", True, "xml"),
+         ("/rdf-graphs?format=nt&graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fdata"
+          "%2Faid.ttl", None, "aid", False, "nt"),
+         ("/dataset", "application/trig", "all", False, "trig"),
+         ("/dataset?format=nq", None, "all", False, "nq")]
+
+
+@pytest.mark.parametrize("path, accept, graphs, as_one, fmt", READS,
+                         ids=[r[0][:40] + " " + r[4] for r in READS])
+def test_small_and_large_reads_are_the_bytes_the_graphs_write(uncached, kg, path, accept,
+                                                              graphs, as_one, fmt):
+    from alliance_graph.engine import wire
+    from alliance_graph.query.dump import dump
+    from alliance_graph.query.results import GRAPH_FORMATS
+    url, pid = uncached
+    named = {"asserted": kg.default_graph(), "inferred": kg.default_graph(True),
+             "all": sorted(kg.default_graph(True), key=lambda g: g.value),
+             "aid": [aid_graph(kg)]}[graphs]
+    expected = dump(kg, [g.value for g in named], GRAPH_FORMATS[fmt], as_one, 1 << 30)
+    headers = {"Accept": accept} if accept else {}
+    status, got, body = fetch(url + path, headers=headers)
+    assert status == 200 and body == expected
+    assert got["Content-Length"] == str(len(body)) and got["ETag"].startswith('"')
+    # A HEAD says the same, without the body; a client holding the tag gets 304, without it.
+    status, head, nothing = fetch(url + path, headers=headers, method="HEAD")
+    assert (status, nothing) == (200, b"")
+    assert [head[h] for h in ("Content-Length", "ETag", "Content-Type")] == [
+        got[h] for h in ("Content-Length", "ETag", "Content-Type")]
+    status, again, nothing = fetch(url + path, headers={**headers,
+                                                        "If-None-Match": got["ETag"]})
+    assert (status, nothing, again["ETag"]) == (304, b"", got["ETag"])
+    status, _, refused = fetch(url + path, headers={**headers, "If-Match": '"other"'})
+    assert status == 412 and refused.startswith(b"If-Match names no tag")
+    assert settled(pid) == 0  # each large one's temporary file closed, HEAD's too
+    if graphs in ("inferred", "all") and fmt != "trig":
+        assert len(body) > wire.SPOOL_BYTES  # so these came in a temporary file
+
+
+# The shipped dataset as N-Quads: about 4 MB, from the engine in a temporary file.
+DUMP = "/dataset?format=nq"
+AT_ONCE = 8
+
+
+def burst(url: str, pid: int, body: bytes) -> int:
+    """GET ``DUMP`` ``AT_ONCE`` times at once, each from its own address (its own share of the
+    server); return the front's peak RSS meanwhile, once each answer is checked."""
+    port, answers, peak = int(url.rsplit(":", 1)[1]), [], 0
+
+    def read_dump(n: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120,
+                                                source_address=(f"127.0.3.{n}", 0))
+        try:
+            connection.request("GET", DUMP)
+            response = connection.getresponse()
+            answers.append((response.status, response.read() == body))
+        finally:
+            connection.close()
+
+    clients = [threading.Thread(target=read_dump, args=(n + 10,)) for n in range(AT_ONCE)]
+    for client in clients:
+        client.start()
+    while any(client.is_alive() for client in clients):
+        peak = max(peak, rss(pid))
+        time.sleep(0.005)
+    assert answers == [(200, True)] * AT_ONCE
+    return peak
+
+
+def test_large_reads_at_once_leave_the_front_as_big_as_it_was(uncached):
+    url, pid = uncached
+    status, _, body = fetch(url + DUMP)
+    size = len(body)
+    assert status == 200 and size > 2 << 20
+    # The first burst: what the front's threads load and keep (stacks, arenas) stays loaded.
+    burst(url, pid, body)
+    grown = []
+    for _ in range(3):
+        before = rss(pid)
+        peak = burst(url, pid, body)
+        assert settled(pid) == 0  # each answer's temporary file closed once sent
+        grown.append((peak - before, rss(pid) - before))
+    # Each dump came whole into the front and was copied there, up to four at once (the
+    # engine's threads): the front peaked 15 to 22 MiB higher for these 3.8 MiB dumps.  Now
+    # each passes in 256 KiB chunks: 4 to 8 MiB higher, the front's threads all at work.
+    assert max(peak for peak, _ in grown) < 3 * size, f"the front grew by {grown} bytes"
+    assert max(after for _, after in grown) < size // 2, f"the front kept {grown} bytes"
