@@ -1,9 +1,14 @@
 """The graph read through the engine process (engine/graph.py): the same answers, graphs and
-quads as the store in this process, in pyoxigraph's own types."""
+quads as the store in this process, in pyoxigraph's own types, a large result never whole in
+memory."""
+
+import os
+import tracemalloc
 
 import pyoxigraph as ox
 import pytest
 
+from alliance_graph.engine import wire
 from alliance_graph.engine.client import ProcessEngine
 from helpers import normalized
 
@@ -39,3 +44,31 @@ def test_graphs_are_read_whole_as_in_process(engine, kg):
 def test_results_come_back_as_pyoxigraph_types(engine):
     assert isinstance(engine.kg.query(LOOKUP), ox.QuerySolutions)
     assert isinstance(engine.kg.query("ASK {}"), ox.QueryBoolean)
+
+
+# About 2 MB of SPARQL JSON over the shipped data: over wire.SPOOL_BYTES.
+BIG = "SELECT ?s ?p ?o ?t WHERE { ?s ?p ?o . ?t a ?c } LIMIT 6000"
+
+
+def temporary_files() -> int:
+    """Return how many unnamed (deleted) files this process holds open."""
+    return sum(os.readlink(f"/proc/self/fd/{fd}").endswith(" (deleted)")
+               for fd in os.listdir("/proc/self/fd") if os.path.exists(f"/proc/self/fd/{fd}"))
+
+
+def test_a_large_result_comes_through_a_temporary_file_never_whole(engine, kg):
+    size = len(wire.result_bytes(kg.query(BIG))[1])
+    assert size > wire.SPOOL_BYTES
+    files = temporary_files()
+    tracemalloc.start()
+    try:
+        result = engine.kg.query(BIG)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # It came whole and was copied (two results' worth), then parsed from those bytes.
+    assert peak < size // 4, f"{peak:,} bytes for a result of {size:,}"
+    assert temporary_files() == files + 1  # read as the solutions are
+    assert normalized(result) == normalized(kg.query(BIG))
+    del result
+    assert temporary_files() == files

@@ -336,3 +336,33 @@ def test_large_reads_at_once_leave_the_front_as_big_as_it_was(uncached):
     # each passes in 256 KiB chunks: 4 to 8 MiB higher, the front's threads all at work.
     assert max(peak for peak, _ in grown) < 3 * size, f"the front grew by {grown} bytes"
     assert max(after for _, after in grown) < size // 2, f"the front kept {grown} bytes"
+
+
+@pytest.mark.server  # an engine process of its own
+def test_a_spooled_dump_the_cache_may_keep_is_kept_and_a_larger_one_sent_from_its_file(settings,
+                                                                                      kg):
+    from alliance_graph.engine import wire
+    from alliance_graph.engine.client import ProcessEngine
+    from alliance_graph.web.app import create_app
+    engine = ProcessEngine(settings.with_(workers=2, follow_poll=0, standby_engine_bytes=0))
+    try:
+        # 32 MiB: an entry may be 4 MiB, and the dump is kept, read back from its file.
+        app = create_app(settings.with_(response_cache_bytes=32 << 20), engine=engine)
+        cache, client = app.extensions["alliance_graph"].responses, app.test_client()
+        first, second = client.get(DUMP), client.get(DUMP)
+        assert wire.SPOOL_BYTES < len(first.data) <= cache.largest
+        assert (cache.misses, cache.hits, len(cache)) == (1, 1, 1) and second.data == first.data
+        # 8 MiB: an entry may be 1 MiB, so the dump is sent from its file, each time.
+        app = create_app(settings.with_(response_cache_bytes=8 << 20), engine=engine)
+        cache, client = app.extensions["alliance_graph"].responses, app.test_client()
+        files = len(os.listdir("/proc/self/fd"))
+        answers = [client.get(DUMP), client.head(DUMP), client.get(DUMP)]
+        assert [a.status_code for a in answers] == [200] * 3 and len(cache) == 0
+        assert answers[0].data == answers[2].data == first.data and answers[1].data == b""
+        assert {a.headers["ETag"] for a in answers} == {first.headers["ETag"]}
+        assert {a.headers["Content-Length"] for a in answers} == {str(len(first.data))}
+        for answer in answers:
+            answer.close()
+        assert len(os.listdir("/proc/self/fd")) == files  # each one's file closed
+    finally:
+        engine.close()
