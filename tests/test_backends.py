@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+import alliance_graph as ag
 from alliance_graph.build import pipeline as build
 from alliance_graph.query import export, stats
 from alliance_graph.query import results as queries
@@ -268,8 +269,54 @@ def test_a_folder_that_is_not_a_directory_store_is_refused_and_left_alone(mini, 
 @pytest.mark.parametrize("spec", ["", " ", " memory", "memory ", "MEMORY", "ftp://x/y"])
 def test_a_store_value_that_is_likely_a_slip_is_refused(spec):
     # Each named a folder to make a store in (an empty one: the current folder).
-    with pytest.raises(StoreError, match="--store"):
+    with pytest.raises(StoreError, match=re.escape(f"Settings(store={spec!r})")):
         backends.kind(spec)
+
+
+@pytest.mark.parametrize("spec", ["Memory", " x", "http://h:99999/q", "https://",
+                                  "http://u:s3cret@h/q"])
+def test_a_store_slip_names_the_setting_to_a_facade_caller_not_an_option(mini, spec):
+    # ag.load(Settings(store="Memory")) was told of "--store 'Memory'", which it cannot give.
+    with pytest.raises(ag.StoreError) as refused:
+        ag.load(mini.with_(store=spec))
+    said = str(refused.value)
+    assert "Settings(store=" in said or "Settings.store " in said, said
+    assert "--" not in said and "s3cret" not in said, said
+
+
+def test_a_folder_another_program_uses_names_the_setting_to_a_facade_caller(mini, tmp_path):
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("x")
+    with pytest.raises(ag.StoreError) as refused:
+        ag.load(mini.with_(store=str(folder)))
+    said = str(refused.value)
+    assert "give Settings.store a new or empty folder" in said and "--" not in said, said
+
+
+def test_a_build_that_does_not_open_names_the_call_that_builds_it_again(mini):
+    folder = mini.cache_dir / "store"
+    digest = directory.build_directory(mini, folder)
+    _overwrite_with_garbage(folder / f"build-{digest}")
+    with pytest.raises(StoreError) as refused:
+        directory.open_build(folder, digest)
+    said = str(refused.value)
+    assert "alliance_graph.store.backends.load_into_store(settings) builds it again" in said
+    assert "--store" not in said and "alliance-graph " not in said, said
+
+
+def test_the_document_for_a_bulk_loader_says_which_setting_names_the_store(mini, tmp_path):
+    said = backends.write_remote_document(mini, tmp_path / "all.nq")
+    assert said.endswith("then point Settings.store at its query URL"), said
+
+
+@pytest.mark.server
+def test_an_empty_remote_store_names_the_call_that_fills_it(mini, empty_store):
+    with pytest.raises(ag.StoreError) as refused:
+        ag.load(mini.with_(store=empty_store.url))
+    said = str(refused.value)
+    assert "holds no alliance-graph graphs; fill it with alliance_graph.store.backends." \
+           "load_into_store(settings)" in said and "--store" not in said, said
 
 
 def test_first_runs_at_once_share_one_build(mini):

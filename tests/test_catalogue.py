@@ -212,3 +212,13 @@ def test_a_query_that_changed_form_is_a_difference_not_a_crash(small, kg):
     found = dict(catalogue.check(kg, small))
     assert found["yes"] == ["expected SELECT results, got ASK results"]
     assert found["count"] == [] and found["card"] == []
+
+
+def test_a_manifest_listing_no_query_names_the_call_that_writes_it(small, kg):
+    # "(`alliance-graph catalogue --update` writes it ...)" was said to a library caller too.
+    (small / catalogue.MANIFEST).write_text("", encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError) as refused:
+        catalogue.read_manifest(small)
+    said = str(refused.value)
+    assert "(alliance_graph.query.catalogue.update(kg, queries_dir) writes it" in said, said
+    assert "--update" not in said and "alliance-graph " not in said

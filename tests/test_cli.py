@@ -797,3 +797,131 @@ def test_a_verdict_stands_when_the_reader_closes_the_pipe_early(tmp_path, comman
     process.stdout.close()  # gone before the first line: `| head -0`
     _, err = process.communicate(timeout=300)
     assert process.returncode == 1, err
+
+
+# -- the library's messages in the command line's words (cli.main.option) ---------------------
+
+BIN = Path(sys.executable).parent / "alliance-graph"
+MERGE = ROOT / "tests" / "fixtures" / "merge"
+
+
+def command(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    """Run the installed ``alliance-graph`` with ``args``."""
+    return subprocess.run([str(BIN), *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=300)
+
+
+def says(done: subprocess.CompletedProcess, code: int, *texts: str) -> str:
+    """Return what the command said on stderr, having checked its exit code and ``texts``;
+    never the library's names for what it was given."""
+    assert done.returncode == code, (done.returncode, done.stderr)
+    for text in texts:
+        assert text in done.stderr, done.stderr
+    assert "Settings" not in done.stderr and "into=" not in done.stderr, done.stderr
+    return done.stderr
+
+
+@pytest.mark.parametrize("spec, said", [
+    ("Memory", "--store Memory: give memory (lower case), a folder"),
+    (" x", "--store ' x': give memory, a folder, or a store's http(s) URL"),
+    ("http://h:99999/q", "--store http://h:99999/q is not a valid URL"),
+    ("https://", "--store https:// names no host"),
+    ("http://u:s3cret@h/q", "--store http://h...: a login in the URL is not supported")])
+def test_a_store_slip_names_the_option(in_mini, spec, said):
+    says(command(*in_mini, "--store", spec, "stats"), 2, f"the store could not be used: {said}")
+
+
+def test_serve_names_the_store_option_for_a_slip():
+    # The build's own process said it in the library's words (Settings(store=...)).
+    says(command("--store", "ftp://h", "serve", "--port", "0"), 2, "--store ftp://h: give memory")
+
+
+def test_a_folder_another_program_uses_names_the_store_option(in_mini, tmp_path):
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs" / "notes.txt").write_text("x")
+    says(command(*in_mini, "--store", tmp_path / "theirs", "stats"), 2,
+         "give --store a new or empty folder, or one it made")
+
+
+def test_a_build_that_does_not_open_names_the_load_command(mini):
+    # Reached by a query engine reopening a build (a command repairs it first): said here.
+    from alliance_graph.cli.main import said
+    from alliance_graph.store import directory
+    from alliance_graph.store.errors import StoreError
+    folder = mini.cache_dir / "store"
+    digest = directory.build_directory(mini, folder)
+    for entry in (folder / f"build-{digest}").iterdir():
+        entry.write_bytes(b"garbage")
+    with pytest.raises(StoreError) as refused:
+        directory.open_build(folder, digest)
+    assert f"; `alliance-graph --store {folder} load` builds it again" in said(refused.value)
+
+
+def test_load_nquads_names_the_store_option(in_mini, tmp_path):
+    done = command(*in_mini, "load", "--nquads", tmp_path / "all.nq")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("then point --store at its query URL"), done.stdout
+
+
+@pytest.fixture
+def base_project(tmp_path):
+    """The ontology and the shape fixtures' small data, as options naming them."""
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "shapes" / "base", tmp_path / "data")
+    return tmp_path, ("--project", tmp_path, "--cache", tmp_path / "cache")
+
+
+@pytest.mark.parametrize("args, said", [
+    (("--into", "notes.txt", MERGE / "good.ttl"), "--into notes.txt: facts go to a Turtle file"),
+    ((MERGE / "new-entity.ttl",), "or what it links to; name one with --into FILE")])
+def test_add_names_the_into_option(base_project, args, said):
+    says(command(*base_project[1], "add", *args), 2, said)
+
+
+def test_a_read_only_data_file_names_the_into_option(base_project):
+    for path in (base_project[0] / "data").glob("*.ttl"):
+        os.chmod(path, 0o444)
+    says(command(*base_project[1], "add", MERGE / "good.ttl"), 2,
+         "read-only, nothing changed", "or add the facts to another file (--into FILE)")
+
+
+def test_missing_source_texts_name_the_sources_option(tmp_path):
+    says(command("--sources", tmp_path / "nowhere", "cite", "x.txt", "q"), 2,
+         "point --sources at a copy of it")
+
+
+def test_a_capped_report_names_the_max_findings_option(tmp_path):
+    proposal = tmp_path / "many.ttl"
+    proposal.write_text("@prefix x: <http://x/> .\n"
+                        + "".join(f"x:a{i} x:b x:c{i} .\n" for i in range(5)))
+    done = command("validate", "--max-findings", "1", proposal)
+    assert done.returncode == 1, done.stderr
+    assert re.search(r"\(\d+ more finding\(s\) not shown \(--max-findings\)\)", done.stdout)
+    assert "capped's limit" not in done.stdout
+
+
+def test_no_graph_found_names_the_project_and_ontology_options(tmp_path, mini):
+    (tmp_path / "empty").mkdir()
+    says(command("--project", tmp_path / "empty", "stats"), 2,
+         "give a project folder holding ontology/ and data/ with --project DIR")
+    (tmp_path / "bare").mkdir()
+    says(command("--project", mini.root, "--ontology", tmp_path / "bare", "stats"), 2,
+         "(or leave --ontology out)")
+
+
+def test_a_catalogue_listing_no_query_names_the_update_command(mini):
+    mini.queries_dir.mkdir()
+    (mini.queries_dir / "manifest.ttl").write_text("", encoding="utf-8")
+    says(command("--project", mini.root, "catalogue"), 2,
+         "lists no queries (`alliance-graph catalogue --update` writes it from the .rq files)")
+
+
+@pytest.mark.parametrize("name, values, said", [
+    ("fmt", ("nt", "ttl"), "--format nt or --format ttl"), ("inferred", (True,), "--inferred"),
+    ("settings.root", ("my dir",), "--project 'my dir'"), ("settings.ontology_dir", (), "--ontology"),
+    ("alliance_graph.store.backends.load_into_store(settings)", ("http://h/q?a=1",),
+     "`alliance-graph --store 'http://h/q?a=1' load`"),
+    ("some.call(x)", (), "some.call(x)")])
+def test_the_command_line_names_what_the_library_names_as_it_gives_it(name, values, said):
+    from alliance_graph.cli.main import option
+    assert option(name, *values) == said

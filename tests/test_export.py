@@ -14,6 +14,7 @@ from alliance_graph.query import export
 from alliance_graph.query.results import GRAPH_FORMATS
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
+from alliance_graph.wording import worded
 from helpers import canonical
 
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig",
@@ -142,7 +143,7 @@ def test_refusals_name_the_parameters_or_a_callers_own_words_for_them(kg, call):
         call(kg)
     said = str(refused.value)
     assert "--" not in said and re.search(r"\b(fmt|inferred|rdf12)\b", said), said
-    other = refused.value.worded(lambda name, *values: f"<{name}:{'|'.join(map(str, values))}>")
+    other = worded(refused.value, lambda name, *values: f"<{name}:{'|'.join(map(str, values))}>")
     assert "=True" not in other and "='" not in other and "<" in other, other
     assert other != said
 
@@ -150,7 +151,7 @@ def test_refusals_name_the_parameters_or_a_callers_own_words_for_them(kg, call):
 def test_a_refusal_naming_no_parameter_is_worded_alike(kg):
     with pytest.raises(export.ExportError) as refused:
         export.export(kg, "csv")
-    assert refused.value.worded(lambda *_: "x") == str(refused.value)
+    assert worded(refused.value, lambda *_: "x") == str(refused.value)
 
 
 # -- hostile data: tests/fixtures/hostile (markup, quotes, line ends, non-ASCII, formulas) ------

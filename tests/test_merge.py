@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import alliance_graph as ag
 from alliance_graph.build import loading
 from alliance_graph.build import pipeline as build
 from alliance_graph.cli import main
@@ -119,6 +120,24 @@ def test_new_entity_needs_a_topic_file(project):
     assert result.exit_code == 0, result.output
     events = (project / "data" / "events.ttl").read_text("utf-8")
     assert events.startswith("@prefix ag:") and "claim:FxLonely-label a ag:Claim" in events
+
+
+def settings_of(project: Path) -> Settings:
+    return Settings(root=project, ontology_dir=project / "ontology", data_dir=project / "data",
+                    cache_dir=project / "cache")
+
+
+@pytest.mark.parametrize("proposal, into, says", [
+    ("new-entity.ttl", None, "or what it links to; name one with into=FILE"),
+    ("good.ttl", "notes.txt", "into='notes.txt': facts go to a Turtle file of the data folder"),
+])
+def test_add_names_into_as_a_facade_caller_gives_it(project, proposal, into, says):
+    # ag.add(into=...) was told "name one with --into FILE", an option it has no way to give.
+    before = folder_hash(project / "data")
+    with pytest.raises(merge.MergeError) as refused:
+        ag.add(MERGE / proposal, settings_of(project), into=into)
+    assert says in str(refused.value) and "--" not in str(refused.value), str(refused.value)
+    assert folder_hash(project / "data") == before
 
 
 def test_a_top_level_blank_node_is_refused_not_dropped(project, tmp_path):

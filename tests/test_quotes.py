@@ -6,9 +6,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import alliance_graph as ag
 from alliance_graph.cli import main
 from alliance_graph.namespaces import turtle_prologue
-from alliance_graph.proposals.quotes import check_quotes, departure
+from alliance_graph.proposals.quotes import check_quotes, departure, missing_sources
 
 TEXT = "One of the most visible aspects of\xa0U.S.–Israel\xa0military ties: Israel’s\nplans."
 
@@ -72,3 +73,16 @@ def test_the_shipped_data_cites_no_passage_twice(settings, sources_dir):
     evidence = {q.subject for q in store.quads_for_pattern(None, None, None, None)
                 if q.object == ox.NamedNode("https://alliance-graph.example/ontology/Evidence")}
     assert len(evidence) > 100, "the shipped data's evidence was not read"
+
+
+def test_missing_source_texts_name_the_setting_to_a_facade_caller(settings, tmp_path):
+    # "point --sources or ALLIANCE_GRAPH_SOURCES at a copy": neither is anything ag.validate's
+    # caller gives (Settings() reads no variable).
+    said = str(missing_sources(tmp_path / "nowhere"))
+    assert said.endswith("point Settings.sources_dir at a copy of it") and "--" not in said
+    proposal = tmp_path / "p.ttl"
+    proposal.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    report = ag.validate(proposal, settings.with_(sources_dir=tmp_path / "nowhere"))
+    [warning] = [w for w in report.warnings if "did NOT run" in w]
+    assert "point Settings.sources_dir at a copy of it" in warning, warning
+    assert "--sources" not in warning and "ALLIANCE_GRAPH_SOURCES" not in warning, warning

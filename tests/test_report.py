@@ -3,7 +3,16 @@
 import dataclasses
 import json
 
-from alliance_graph.proposals.report import Finding, Report, capped, from_json, to_json, to_text
+from alliance_graph.proposals.report import (
+    Finding,
+    Report,
+    capped,
+    from_json,
+    render,
+    to_json,
+    to_text,
+)
+from alliance_graph.wording import Said
 
 AG = "https://alliance-graph.example/ontology/"
 
@@ -61,3 +70,22 @@ def test_a_long_value_is_shown_by_its_start_and_its_length():
     assert f"... ({len(note):,} characters in all)" in text
     assert 'value: "2028"\n' in text
     assert json.loads(to_json(report))["findings"][0]["value"] == note  # machine-read: whole
+
+
+def test_a_capped_report_names_the_limit_as_its_caller_gives_it():
+    # "(6 more finding(s) not shown (--max-findings))" was said to a caller of capped too.
+    cut = capped(Report([finding(f"m{i}") for i in range(5)], files=["proposal.ttl"]), 2)
+    for fmt in ("text", "turtle"):
+        said = render(cut, fmt)
+        assert "3 more finding(s) not shown (capped's limit)" in said and "--" not in said, said
+        said = render(cut, fmt, lambda name, *values: {"capped's limit": "<the limit>"}[name])
+        assert "3 more finding(s) not shown (<the limit>)" in said, said
+
+
+def test_a_reports_warnings_are_said_in_the_callers_words():
+    warning = Said(lambda n: f"point {n('settings.sources_dir')} at the texts")
+    report = Report([], files=["proposal.ttl"], warnings=[warning])
+    assert "WARNING: point Settings.sources_dir at the texts" in render(report, "text")
+    for fmt in ("text", "json", "turtle"):
+        said = render(report, fmt, lambda name, *values: "--sources")
+        assert "point --sources at the texts" in said and "Settings" not in said, said

@@ -209,3 +209,18 @@ def test_a_folder_given_stays_as_given_even_where_it_is_the_checkouts(tmp_path):
     given = Settings(root=tmp_path, sources_dir=checkout.sources_dir)
     assert given.sources_dir == checkout.sources_dir and given.data_dir == tmp_path / "data"
     assert Settings.from_json(given.to_json()) == given
+
+
+def test_no_graph_found_names_the_settings_fields_not_the_options(tmp_path):
+    # "give a project folder ... with --project DIR", "(or leave --ontology out)": the command
+    # line's words, said by the library; the command line says them itself (test_cli).
+    empty = project(tmp_path / "empty", files=False)
+    with pytest.raises(settings_mod.NoGraphFound) as refused:
+        settings_mod.for_command_line({"root": empty}, {}, None)
+    assert str(refused.value).endswith("with Settings(root=DIR)"), str(refused.value)
+    full, bare = project(tmp_path / "full"), tmp_path / "bare"
+    bare.mkdir()
+    with pytest.raises(settings_mod.NoGraphFound) as refused:
+        settings_mod.for_command_line({"root": full, "ontology_dir": bare}, {}, None)
+    assert str(refused.value).endswith("(or leave Settings.ontology_dir out)")
+    assert "--" not in str(refused.value)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
+import alliance_graph as ag
 from alliance_graph import atomic
 from alliance_graph.proposals import transaction
+from alliance_graph.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def files(folder):
@@ -54,6 +60,21 @@ def test_a_read_only_data_file_is_refused_and_nothing_changes(folder):
     with pytest.raises(transaction.CommitError, match="two.ttl is read-only, nothing changed"):
         transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
     assert files(folder) == before
+
+
+def test_a_read_only_data_file_names_into_as_a_facade_caller_gives_it(tmp_path):
+    # ag.add was told to add the facts "--into another file", an option it has no way to give.
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "shapes" / "base", tmp_path / "data")
+    for path in (tmp_path / "data").glob("*.ttl"):
+        os.chmod(path, 0o444)
+    settings = Settings(root=tmp_path, ontology_dir=tmp_path / "ontology",
+                        data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    with pytest.raises(transaction.CommitError) as refused:
+        ag.add(ROOT / "tests" / "fixtures" / "merge" / "good.ttl", settings)
+    said = str(refused.value)
+    assert "read-only, nothing changed" in said and "to another file (into=FILE)" in said
+    assert "--" not in said, said
 
 
 def test_a_linked_data_file_stays_a_link_to_the_new_text(folder, tmp_path):

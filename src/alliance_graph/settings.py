@@ -24,6 +24,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .wording import Metavar, Said
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The ontology, data and queries a wheel carries (setup.py maps the checkout's folders here).
 SHIPPED = PACKAGE_DIR / "shipped"
@@ -370,14 +372,16 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
     settings = Settings.from_json({**given, "root": root})
     if not settings.input_files():
         folders = dict.fromkeys([settings.ontology_dir, settings.data_dir])
-        raise NoGraphFound(f"no graph found in {root} (looked in "
-                           f"{' and '.join(str(f) for f in folders)} for *.ttl files); give a "
-                           "project folder holding ontology/ and data/ with --project DIR")
+        raise NoGraphFound(Said(lambda n: (
+            f"no graph found in {root} (looked in {' and '.join(str(f) for f in folders)} for "
+            f"*.ttl files); give a project folder holding ontology/ and data/ with "
+            f"{n('settings.root', Metavar('DIR'))}")))
     for name, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
         if not folder.is_dir():  # else the graph is quietly built without it
             raise NoGraphFound(f"the {name} folder {folder} does not exist or is not a folder")
     if not any(settings.ontology_dir.glob("*.ttl")):  # else every term of the data is unknown,
         # a violation for each use: hundreds of lines that hide the one thing wrong
-        raise NoGraphFound(f"the ontology folder {settings.ontology_dir} holds no *.ttl files; "
-                           "give the project's ontology/ folder (or leave --ontology out)")
+        raise NoGraphFound(Said(lambda n: (
+            f"the ontology folder {settings.ontology_dir} holds no *.ttl files; give the "
+            f"project's ontology/ folder (or leave {n('settings.ontology_dir')} out)")))
     return settings

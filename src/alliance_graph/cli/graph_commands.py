@@ -21,7 +21,7 @@ from ..query import results as queries
 from ..query import stats as stats_mod
 from ..settings import Settings
 from ..store import backends
-from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main, verdict
+from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main, said, verdict
 
 
 @main.command()
@@ -217,24 +217,17 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
     try:
         fmt = export_mod.format_for(output or "-", fmt)
     except export_mod.ExportError as exc:
-        fail(exc.worded(_option))
+        fail(exc)
     kg = load_graph(settings)
     try:
         data = at_once(lambda: export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12))
     except export_mod.ExportError as exc:
-        fail(exc.worded(_option))
+        fail(exc)
     if target is None:
         sys.stdout.buffer.write(data)
     else:  # replaced whole or not at all: a full disk leaves the previous export intact
         write_output(target, data)
         click.echo(f"wrote {len(data)} bytes to {target}", err=True)
-
-
-def _option(parameter: str, *values) -> str:
-    """Name a parameter of the export library as `export` spells it: ``--format nt or
-    --format ttl`` for ``fmt='nt' or fmt='ttl'``, ``--inferred`` for ``inferred=True``."""
-    flag = "--format" if parameter == "fmt" else f"--{parameter}"
-    return " or ".join(flag if v is True else f"{flag} {v}" for v in values) if values else flag
 
 
 def _output_file(settings: Settings, output: str | None) -> Path | None:
@@ -295,7 +288,7 @@ def catalogue(settings: Settings, update: bool):
             return
         results = at_once(lambda: catalogue_mod.check(kg, settings.queries_dir))
     except catalogue_mod.CatalogueError as exc:
-        fail(str(exc))
+        fail(exc)
     code = verdict(EXIT_NO if any(problems for _, problems in results) else EXIT_OK)
     for name, problems in results:
         click.echo(f"{'FAIL' if problems else 'ok  '} {name}")
@@ -343,4 +336,4 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
         fail(f"the graph could not be built:\n{exc}")
     except OSError as exc:  # --nquads names a file that cannot be written, or a full disk
         fail(f"cannot write {exc.filename or nquads or settings.store}: {exc.strerror or exc}")
-    click.echo(summary)
+    click.echo(said(summary))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ..proposals import transaction
 from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
+from ..wording import worded
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
@@ -29,9 +31,40 @@ def verdict(code: int) -> int:
     return code
 
 
-def fail(message: str, code: int = EXIT_ERROR):
-    """Print an error to stderr and exit with ``code``."""
-    click.echo(f"error: {message}", err=True)
+# What the library's messages name (``wording.parameter``), as the command line gives it: the
+# option for a parameter or a settings field, the command for a library call.
+OPTIONS = {"fmt": "--format", "capped's limit": "--max-findings", "settings.root": "--project",
+           "settings.data_dir": "--data", "settings.ontology_dir": "--ontology",
+           "settings.sources_dir": "--sources", "settings.cache_dir": "--cache"}
+COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":
+            "alliance-graph --store {} load",
+            "alliance_graph.query.catalogue.update(kg, queries_dir)":
+            "alliance-graph catalogue --update"}
+
+
+def option(parameter: str, *values) -> str:
+    """Name what a library message names (``wording.parameter``'s signature) as the command
+    line gives it: ``--format nt or --format ttl`` for ``fmt='nt' or fmt='ttl'``, ``--inferred``
+    for ``inferred=True``, ``--store x`` for ``Settings(store='x')``, the command for a call."""
+    if parameter in COMMANDS:
+        return f"`{COMMANDS[parameter].format(*map(shlex.quote, map(str, values)))}`"
+    if "(" in parameter:  # a call with no command of its own: the library's words are right
+        return parameter
+    flag = OPTIONS.get(parameter) or \
+        "--" + parameter.removeprefix("settings.").replace("_", "-")
+    return " or ".join(flag if v is True else f"{flag} {shlex.quote(str(v))}"
+                       for v in values) if values else flag
+
+
+def said(message) -> str:
+    """Return ``message`` (a string or an exception) naming the command line's options."""
+    return worded(message, option)
+
+
+def fail(message, code: int = EXIT_ERROR):
+    """Print an error (a string, or an exception: naming options, ``said``) to stderr and
+    exit with ``code``."""
+    click.echo(f"error: {said(message)}", err=True)
     sys.exit(code)
 
 
@@ -95,7 +128,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except backends.StoreError as exc:
-            fail(f"the store could not be used: {exc}")
+            fail(f"the store could not be used: {said(exc)}")
         except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
             # ... but the verdict stands: `check | head` exited 0 with violations found.
             sys.exit(ctx.meta.get(VERDICT, EXIT_OK))
@@ -136,7 +169,7 @@ def main(ctx, **options):
     try:
         ctx.obj = settings_mod.for_command_line(options, os.environ, cwd)
     except (settings_mod.NoGraphFound, ValueError) as exc:  # ValueError: a variable that
-        fail(str(exc))                                      # does not parse
+        fail(exc)                                           # does not parse
     half = settings_mod.half_a_project(cwd)
     if half and (cwd / half[0]).resolve() not in (ctx.obj.data_dir.resolve(),
                                                   ctx.obj.ontology_dir.resolve()):
@@ -150,6 +183,7 @@ def main(ctx, **options):
         for note in transaction.settle(ctx.obj.data_dir, on_wait=_say):
             _say(note)
     except (OSError, transaction.CommitError) as exc:
-        fail(f"the data folder {ctx.obj.data_dir} is mid-change and could not be settled: {exc}")
+        fail(f"the data folder {ctx.obj.data_dir} is mid-change and could not be settled: "
+             f"{said(exc)}")
 
 

@@ -11,7 +11,7 @@ import click
 from ..build.loading import LoadError
 from ..settings import Settings
 from ..sources.citations import SourceNotText
-from .main import EXIT_NO, EXIT_OK, _say, fail, main, verdict
+from .main import EXIT_NO, EXIT_OK, _say, fail, main, option, said, verdict
 
 
 @main.command()
@@ -40,8 +40,8 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
     code = verdict(EXIT_OK if result.conforms else EXIT_NO)
     if fmt != "text":  # the text report shows them itself; keep them off machine output
         for warning in result.warnings:
-            _say(f"WARNING: {warning}")
-    click.echo(report.render(result, fmt))
+            _say(f"WARNING: {said(warning)}")
+    click.echo(report.render(result, fmt, option))
     sys.exit(code)
 
 
@@ -67,11 +67,11 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     except SourceNotText as exc:
         _unreadable_source(exc)
     except (merge.MergeError, transaction.CommitError) as exc:
-        fail(str(exc))
-    for note in result.settled + [f"WARNING: {w}" for w in result.report.warnings]:
+        fail(exc)
+    for note in result.settled + [f"WARNING: {said(w)}" for w in result.report.warnings]:
         _say(note)
     if result.merged is None:
-        click.echo(report.to_text(result.report))
+        click.echo(report.to_text(result.report, option))
         fail("the proposal does not conform: nothing was added", EXIT_NO)
     for path, blocks in result.merged.added.items():
         click.echo(f"{path}: {blocks} subject block(s) added")

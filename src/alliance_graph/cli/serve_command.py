@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..settings import Settings
+from ..store import backends
 from ..web.client_share import PROXY_HEADERS, proxy_address
 from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
 
@@ -101,6 +102,9 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
         sys.stdout.buffer.write(response.get_data())
         sys.exit(EXIT_NO if response.status_code >= 400 else EXIT_OK)
     from ..web import server  # waitress is imported only to serve
+    # A store value that is a slip is refused here, in the command line's words: the build's
+    # process says what stops it as the library does.
+    backends.kind(settings.store)
     problem = server.prepare_elsewhere(settings)
     if problem:
         fail(problem)

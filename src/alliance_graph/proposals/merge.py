@@ -32,7 +32,10 @@ from ..rdf import (
     turtle_predicate,
     turtle_term,
 )
+from ..wording import Metavar, Said
 from . import amend, context
+
+FILE = Metavar("FILE")  # the file to give ``into``
 
 # Predicates in the order the data files write them (a claim's links and notes after its rank,
 # an evidence node's source, selectors, grade and note; a quote before its context, a start
@@ -284,8 +287,9 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     """
     if into is not None and (not Path(into).name.endswith(".ttl")
                              or Path(into).name.startswith(".")):
-        raise MergeError(f"--into {into}: facts go to a Turtle file of the data folder, "
-                         "named <topic>.ttl (other files are not read by the build)")
+        raise MergeError(Said(lambda n: f"{n('into', str(into))}: facts go to a Turtle file of "
+                                        "the data folder, named <topic>.ttl (other files are "
+                                        "not read by the build)"))
     data = prebuilt if prebuilt is not None else _parsed(data_dir)
     blocks: dict[Path, list[tuple]] = {}
     planned: dict[ox.Node, set] = defaultdict(set)  # facts an earlier proposal adds
@@ -303,8 +307,9 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
             planned[subject] |= stated
             target = into or _topic_of(subject, proposal.triples, data, data_dir)
             if target is None:
-                raise MergeError(f"{proposal_path}: no topic file in {data_dir} describes "
-                                 f"{subject.value} or what it links to; name one with --into FILE")
+                raise MergeError(Said(lambda n, p=proposal_path, s=subject.value: (
+                    f"{p}: no topic file in {data_dir} describes {s} or what it links to; "
+                    f"name one with {n('into', FILE)}")))
             target = data_dir / Path(target).name
             blocks.setdefault(target, []).append((proposal, subject, known))
     new_texts, counts = {}, {}

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from ..namespaces import AG, OA, PROV, sparql_prologue
 from ..rdf import term_text
 from ..sources.citations import QuoteNotFound, locate, occurrences, read_source, sha256_of
+from ..wording import Said
 from .report import CHECK, Finding
 
 CHECKS = {
@@ -57,11 +58,13 @@ SELECT ?graph ?source ?file ?sha WHERE {
   GRAPH ?graph { ?source a ag:SourceDocument ; ag:sha256 ?sha . OPTIONAL { ?source ag:fileName ?file } }
 }"""
 
-def missing_sources(sources_dir: Path) -> str:
-    """Return what to say when the source texts are not at ``sources_dir``: where they belong."""
-    return (f"no source texts at {sources_dir}: they are not part of this repository but the "
-            "shared sources folder, expected beside the checkout at ../shared/sources (as CI "
-            "has it); point --sources or ALLIANCE_GRAPH_SOURCES at a copy of it")
+def missing_sources(sources_dir: Path) -> Said:
+    """Return what to say when the source texts are not at ``sources_dir``: where they belong,
+    and the setting that points at them (``Settings.sources_dir``; the command line's option)."""
+    return Said(lambda n: f"no source texts at {sources_dir}: they are not part of this "
+                          "repository but the shared sources folder, expected beside the "
+                          "checkout at ../shared/sources (as CI has it); point "
+                          f"{n('settings.sources_dir')} at a copy of it")
 
 
 def _finding(name: str, graph: str, focus: str, message: str, path: str | None = None,

@@ -17,12 +17,15 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ..namespaces import bind_prefixes, shorten
 from ..rdf import from_text, to_rdflib_term
+from ..wording import Said, parameter, worded
 
 AGSH = Namespace("https://alliance-graph.example/shapes/")
 # The IRI a non-SHACL check is reported under, as sh:sourceShape: shapes/check/<name>.
 CHECK = Namespace(str(AGSH) + "check/")
 
 SEVERITIES = ("Violation", "Warning", "Info")
+# ``capped``'s limit, as its notes name it (``wording.parameter``).
+LIMIT = "capped's limit"
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,14 @@ def verdict(report: Report) -> str:
             f"({summary or 'no findings'}{shown})")
 
 
-def _omitted(report: Report) -> str:
-    return f"{report.omitted} more finding(s) not shown (--max-findings)"
+def _omitted(report: Report, name=parameter) -> str:
+    """Say how many findings ``capped`` left out, naming its limit as ``name``'s caller gives it
+    (``wording``: the command line's --max-findings)."""
+    return Said(lambda n: f"{report.omitted} more finding(s) not shown ({n(LIMIT)})").worded(name)
+
+
+def _warnings(report: Report, name) -> list[str]:
+    return [worded(w, name) for w in report.warnings]
 
 
 def _short(term: str | None) -> str:
@@ -146,9 +155,11 @@ def _clipped(value: str) -> str:
     return f"{value[:_SHOWN_VALUE - 40]}... ({len(value):,} characters in all)"
 
 
-def to_text(report: Report) -> str:
-    """Return a report a contributor reads top to bottom: severity groups, then file:line."""
-    lines = [f"WARNING: {w}" for w in report.warnings]
+def to_text(report: Report, name=parameter) -> str:
+    """Return a report a contributor reads top to bottom: severity groups, then file:line.
+    ``name`` names the parameters its notes name (``wording``; the library's by default)."""
+    warnings = [f"WARNING: {w}" for w in _warnings(report, name)]
+    lines = list(warnings)
     counts = report.counts()
     for severity, group in report.by_severity().items():
         shown = f" of {counts[severity]} shown" if counts[severity] > len(group) else ""
@@ -163,20 +174,20 @@ def to_text(report: Report) -> str:
             lines.append(f"      shape: {f.shape_name} ({_short(f.shape)})")
     lines.append(f"{', '.join(report.files) or 'the graph'}: {verdict(report)}")
     if report.omitted:
-        lines.append(f"({_omitted(report)})")
+        lines.append(f"({_omitted(report, name)})")
     if report.elsewhere:
         lines.append(f"({report.elsewhere} finding(s) in files not proposed: what the proposal "
                      "does to them, or their own problems, which `alliance-graph validate "
                      "data/*.ttl` lists)")
-    lines += [f"WARNING: {w}" for w in report.warnings]
+    lines += warnings
     return "\n".join(lines)
 
 
-def to_json(report: Report) -> str:
+def to_json(report: Report, name=parameter) -> str:
     """Return the report as JSON: conforms, files, the count of findings of each severity
     (``counts``, those left out past a limit too), and the findings with every field."""
     return json.dumps({"conforms": report.conforms, "files": report.files,
-                       "elsewhere": report.elsewhere, "warnings": report.warnings,
+                       "elsewhere": report.elsewhere, "warnings": _warnings(report, name),
                        "omitted": report.omitted, "counts": report.counts(),
                        "findings": [asdict(f) for f in report.findings]}, indent=2)
 
@@ -198,7 +209,7 @@ def _term(text: str):
     return to_rdflib_term(from_text(text))
 
 
-def to_graph(report: Report) -> Graph:
+def to_graph(report: Report, name=parameter) -> Graph:
     """Return the W3C SHACL validation report graph (sh:ValidationReport) of the report."""
     g = bind_prefixes(Graph())
     g.bind("sh", SH)
@@ -206,10 +217,10 @@ def to_graph(report: Report) -> Graph:
     node = BNode()
     g.add((node, RDF.type, SH.ValidationReport))
     g.add((node, SH.conforms, Literal(report.conforms)))
-    for warning in report.warnings:
+    for warning in _warnings(report, name):
         g.add((node, RDFS.comment, Literal(f"WARNING: {warning}")))
     if report.omitted:
-        g.add((node, RDFS.comment, Literal(_omitted(report))))
+        g.add((node, RDFS.comment, Literal(_omitted(report, name))))
     for f in report.findings:
         r = BNode()
         g.add((node, SH.result, r))
@@ -235,11 +246,12 @@ def to_graph(report: Report) -> Graph:
     return g
 
 
-def to_turtle(report: Report) -> str:
+def to_turtle(report: Report, name=parameter) -> str:
     """Return the SHACL validation report graph as Turtle."""
-    return to_graph(report).serialize(format="turtle")
+    return to_graph(report, name).serialize(format="turtle")
 
 
-def render(report: Report, fmt: str) -> str:
-    """Return the report in ``fmt``: text, json or turtle."""
-    return {"text": to_text, "json": to_json, "turtle": to_turtle}[fmt](report)
+def render(report: Report, fmt: str, name=parameter) -> str:
+    """Return the report in ``fmt``: text, json or turtle, naming the parameters its notes name
+    as ``name`` does (``wording``: the library's, or the command line's options)."""
+    return {"text": to_text, "json": to_json, "turtle": to_turtle}[fmt](report, name)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import atomic
+from ..wording import Metavar, Said
 
 LOCK = ".alliance-graph.lock"
 JOURNAL = ".alliance-graph.journal"
@@ -96,8 +97,9 @@ def commit(data_dir: Path, new_texts: dict[Path, str]) -> None:
         # A rename replaces a file whatever its mode: a file its owner made read-only (as
         # root, whom permissions do not stop, too) is refused as an editor would refuse it.
         if path.exists() and not _place(path).stat().st_mode & 0o222:
-            raise CommitError(f"{path} is read-only, nothing changed: make it writable "
-                              "(chmod u+w) or add the facts --into another file")
+            raise CommitError(Said(lambda n, p=path: (
+                f"{p} is read-only, nothing changed: make it writable (chmod u+w) or add the "
+                f"facts to another file ({n('into', Metavar('FILE'))})")))
     temps: list[tuple[Path, Path, Path]] = []  # (data file, file it names, temporary file)
     step = 0
     try:

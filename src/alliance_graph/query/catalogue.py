@@ -33,11 +33,13 @@ from ..build.loading import syntax_problem
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..store.errors import QueryError
 from ..store.remote import first_line as _one_line
+from ..wording import Said
 from . import results as queries
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
 XSD = PREFIX_IRIS["xsd"]
+UPDATE = "alliance_graph.query.catalogue.update(kg, queries_dir)"  # writes the manifest
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int",
                               "nonNegativeInteger", "positiveInteger")}
 MANIFEST = "manifest.ttl"
@@ -145,8 +147,8 @@ def read_manifest(queries_dir: Path) -> list[Entry]:
         entries.append(Entry(query.stem, row["name"].value, row["comment"].value, query,
                              _local_path(path, row["result"].value)))
     if not entries:
-        raise CatalogueError(f"{path}: lists no queries (`alliance-graph catalogue --update` "
-                             "writes it from the .rq files)")
+        raise CatalogueError(Said(lambda n: f"{path}: lists no queries ({n(UPDATE)} writes it "
+                                            "from the .rq files)"))
     return sorted(entries, key=lambda e: e.name)
 
 

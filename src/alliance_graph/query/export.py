@@ -22,6 +22,7 @@ from pathlib import PurePath
 import pyoxigraph as ox
 
 from ..namespaces import RDF
+from ..wording import Said
 from . import network
 from .answer import readable_xml
 from .results import GRAPH_FORMATS, prefixes_for
@@ -51,26 +52,9 @@ _TYPE = ox.NamedNode(str(RDF.type))
 
 
 class ExportError(ValueError):
-    """The export cannot be written as asked.
-
-    ``str()`` names the parameters as a caller of ``export`` and ``format_for`` writes them
-    (``inferred=True``, ``fmt='nt'``); ``worded(name)`` says the same with another caller's
-    names for them (the command line's ``--inferred``, ``--format nt``).  ``say`` is the
-    message, or a function of ``name`` (``parameter``'s signature) returning it."""
-
-    def __init__(self, say):
-        self._say = say if callable(say) else lambda _name: say
-        super().__init__(self._say(parameter))
-
-    def worded(self, name) -> str:
-        """Return the message with ``name(parameter, *values)`` naming the parameters."""
-        return self._say(name)
-
-
-def parameter(name: str, *values) -> str:
-    """Name a parameter of ``export`` (``fmt``) as Python writes it given ``values``
-    (``inferred=True``; ``fmt='nt' or fmt='ttl'``)."""
-    return " or ".join(f"{name}={v!r}" for v in values) if values else name
+    """The export cannot be written as asked.  Where it names a parameter, the message is a
+    ``wording.Said``: ``inferred=True``, ``fmt='nt'`` to a caller of ``export`` and
+    ``format_for``, the command line's ``--inferred``, ``--format nt`` through ``worded``."""
 
 
 # Extensions read otherwise than Oxigraph reads them: an ontology file ending in .owl is
@@ -101,16 +85,16 @@ def format_for(name: str, fmt: str | None) -> str:
     names, else DEFAULT_FORMAT; raise ExportError when they differ or the extension names two."""
     named = formats_named_by(name)
     if fmt is None and len(named) > 1:
-        raise ExportError(lambda n: f"{name} may hold {' or '.join(named)}: give "
-                                    f"{n('fmt', *named)}")
+        raise ExportError(Said(lambda n: f"{name} may hold {' or '.join(named)}: give "
+                                         f"{n('fmt', *named)}"))
     if fmt is None:
         return named[0] if named else DEFAULT_FORMAT
     # GraphML is XML: a .xml file may hold it, though .xml alone names RDF/XML.
     if named and fmt not in named and (fmt, named) != ("graphml", ["xml"]):
-        raise ExportError(lambda n: (
+        raise ExportError(Said(lambda n: (
             f"{name} is a name for {n('fmt', *named)}, but {n('fmt', fmt)} was asked: "
             + (f"leave {n('fmt')} out" if len(named) == 1 else f"give {n('fmt', *named)}")
-            + f", or end the file name in .{_extension(fmt)}"))
+            + f", or end the file name in .{_extension(fmt)}")))
     return fmt
 
 
@@ -173,18 +157,18 @@ def export(kg, fmt: str = DEFAULT_FORMAT, *, inferred: bool = False,
     if fmt in network.FORMATS:
         given = [p for p, on in (("inferred", inferred), ("rdf12", rdf12)) if on]
         if given:
-            raise ExportError(lambda n: (
+            raise ExportError(Said(lambda n: (
                 f"{fmt} holds the asserted entities and facts only; "
                 + " and ".join(n(p, True) for p in given)
                 + f" appl{'ies' if len(given) == 1 else 'y'} to the RDF formats "
-                f"({', '.join(FORMATS)})"))
+                f"({', '.join(FORMATS)})")))
         return network.write(kg, fmt)
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; "
                           f"choose one of: {', '.join(ALL_FORMATS)}")
     if rdf12 and fmt == "jsonld":
-        raise ExportError(lambda n: "JSON-LD has no syntax for RDF 1.2 triple terms; use "
-                                    f"{n('rdf12', True)} with ttl, nt, nq, trig or xml")
+        raise ExportError(Said(lambda n: "JSON-LD has no syntax for RDF 1.2 triple terms; "
+                                         f"use {n('rdf12', True)} with ttl, nt, nq, trig or xml"))
     quads = kg.quads(inferred=inferred)
     if rdf12:
         quads = rdf12_quads(kg, quads)

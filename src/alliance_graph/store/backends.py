@@ -14,8 +14,9 @@ from pathlib import Path
 from .. import atomic
 from ..build import pipeline as build
 from ..settings import Settings
+from ..wording import Said
 from . import directory, memory, remote_load
-from .directory import build_directory
+from .directory import LOAD, build_directory
 from .errors import StoreError
 from .layout import ASSERTED, file_graphs
 from .remote import RemoteStore
@@ -25,9 +26,13 @@ __all__ = ["StoreError", "kind", "open_graph", "reopen_graph", "prepare", "datas
 
 
 def kind(spec: str) -> str:
-    """Return "memory", "remote" or "directory" for a ``--store`` value; raise StoreError for
-    one that is likely a slip (empty, padded, another URL scheme, a "Memory"), which would
+    """Return "memory", "remote" or "directory" for a ``Settings.store`` value; raise StoreError
+    for one that is likely a slip (empty, padded, another URL scheme, a "Memory"), which would
     otherwise name a folder to make a store in."""
+
+    def store(n) -> str:  # the value, as its caller gave it
+        return n("settings.store", spec)
+
     if spec == "memory":
         return "memory"
     if spec.startswith(("http://", "https://")):
@@ -35,22 +40,24 @@ def kind(spec: str) -> str:
             parts = urllib.parse.urlsplit(spec)
             _ = parts.port  # reading it checks the port's digits and range
         except ValueError as exc:
-            raise StoreError(f"--store {spec!r} is not a valid URL: {exc}") from exc
+            raise StoreError(Said(lambda n, why=exc: f"{store(n)} is not a valid URL: "
+                                                     f"{why}")) from exc
         if not parts.hostname:
-            raise StoreError(f"--store {spec!r} names no host")
+            raise StoreError(Said(lambda n: f"{store(n)} names no host"))
         if parts.username is not None or parts.password is not None:
             # urllib does not log in with them: it took "user:pass@host" for a host name and
             # said it could not be resolved, the password in the message.
-            raise StoreError(f"--store {parts.scheme}://{parts.hostname}...: a login in the URL "
-                             "is not supported (and not shown here); put the store behind a "
-                             "proxy on loopback that adds it")
+            raise StoreError(Said(lambda n: (
+                f"{n('settings.store')} {parts.scheme}://{parts.hostname}...: a login in the "
+                "URL is not supported (and not shown here); put the store behind a proxy on "
+                "loopback that adds it")))
         return "remote"
     if not spec.strip() or spec != spec.strip():
-        raise StoreError(f"--store {spec!r}: give memory, a folder, or a store's http(s) URL "
-                         "(no spaces around it)")
+        raise StoreError(Said(lambda n: f"{store(n)}: give memory, a folder, or a store's "
+                                        "http(s) URL (no spaces around it)"))
     if "://" in spec or spec.lower() == "memory":
-        raise StoreError(f"--store {spec!r}: give memory (lower case), a folder, or a store's "
-                         "http:// or https:// query URL")
+        raise StoreError(Said(lambda n: f"{store(n)}: give memory (lower case), a folder, or a "
+                                        "store's http:// or https:// query URL"))
     return "directory"
 
 
@@ -78,8 +85,8 @@ def open_graph(settings: Settings):
     if ASSERTED not in held:
         what = ("an alliance-graph build of an older layout (no graph/asserted)" if held
                 else "no alliance-graph graphs")
-        raise StoreError(f"{settings.store} holds {what}; fill it with "
-                         f"`alliance-graph --store {settings.store} load`")
+        raise StoreError(Said(lambda n: f"{settings.store} holds {what}; fill it with "
+                                        f"{n(LOAD, settings.store)}"))
     return KnowledgeGraph(remote, remote, file_graphs(remote))
 
 
@@ -174,4 +181,5 @@ def write_remote_document(settings: Settings, out: Path) -> str:
     # Written aside and renamed, so a failed write never leaves half a file at ``out``.
     nquads = build.cached_build(settings)
     atomic.write_output(out, lambda stream: remote_load.write_document(nquads, stream))
-    return f"wrote {out}: load it with the store's own bulk loader, then --store its query URL"
+    return Said(lambda n: f"wrote {out}: load it with the store's own bulk loader, then point "
+                          f"{n('settings.store')} at its query URL")

@@ -26,10 +26,14 @@ import pyoxigraph as ox
 from ..atomic import remove_stale, temp_glob, write_atomically
 from ..build import pipeline as build
 from ..settings import Settings
+from ..wording import Said
 from .errors import StoreError
 from .layout import asserted_copy, file_graphs
 
 CURRENT = "CURRENT"
+# What builds a store again from the inputs, as a library caller runs it (the command line
+# names its own command for it: ``wording``).
+LOAD = "alliance_graph.store.backends.load_into_store(settings)"
 NAMING_LOCK = ".naming.lock"
 # What a directory store holds: CURRENT, builds named by a 32-digit hash, the temporary
 # folders of builds under way (their writer's pid last), and the lock for naming a build.
@@ -131,8 +135,9 @@ def _check_ours(folder: Path) -> None:
         raise StoreError(f"{folder} is a file, not a folder for a directory store") from exc
     if foreign:
         shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-        raise StoreError(f"{folder} is not an alliance-graph directory store (it holds {shown}); "
-                         "give a new or empty folder, or one `--store` made")
+        raise StoreError(Said(lambda n: f"{folder} is not an alliance-graph directory store (it "
+                                        f"holds {shown}); give {n('settings.store')} a new or "
+                                        "empty folder, or one it made"))
 
 
 def _build_in(settings: Settings, folder: Path) -> None:
@@ -218,8 +223,9 @@ def open_current(settings: Settings, folder: Path) -> tuple[ox.Store, str]:
             _discard(folder, digest)
             repaired = True
         # Or replaced meanwhile by another command's build of other inputs: build it again.
-    raise StoreError(f"{folder} was rebuilt from other inputs each time this command opened "
-                     "it: give each project a --store of its own")
+    raise StoreError(Said(lambda n: f"{folder} was rebuilt from other inputs each time this "
+                                    f"command opened it: give each project a "
+                                    f"{n('settings.store')} of its own"))
 
 
 def _discard(folder: Path, digest: str) -> None:
@@ -249,5 +255,6 @@ def open_build(folder: Path, digest: str) -> ox.Store:
         # Read-only: several server workers can open it at once, and nothing writes to it.
         return ox.Store.read_only(str(folder / f"build-{digest}"))
     except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
-        raise StoreError(f"cannot open the store in {folder}: {exc}; `alliance-graph --store "
-                         f"{folder} load` builds it again from the inputs") from exc
+        raise StoreError(Said(lambda n, why=exc: f"cannot open the store in {folder}: {why}; "
+                                                 f"{n(LOAD, folder)} builds it again from "
+                                                 "the inputs")) from exc
