@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -49,6 +50,32 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def rss(pid: int) -> int:
+    """Return a process's resident bytes, as /proc says."""
+    with open(f"/proc/{pid}/statm", "rb") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def temporary_files(pid: int) -> int:
+    """Return how many unnamed (deleted) files a process holds open: answers being sent."""
+    count = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{fd}").endswith(" (deleted)")
+        except OSError:  # closed meanwhile
+            pass
+    return count
+
+
+def settled(pid: int) -> int:
+    """Return the temporary files a server holds once it holds none, or after 10 s (each is
+    closed once its answer is sent, or its client gone)."""
+    deadline = time.monotonic() + 10
+    while temporary_files(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return temporary_files(pid)
 
 
 def start_oxigraph(location: Path):

@@ -216,31 +216,6 @@ def uncached(tmp_path_factory):
     servers.stop(process)
 
 
-def rss(pid: int) -> int:
-    """Return a process's resident bytes, as /proc says."""
-    with open(f"/proc/{pid}/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def temporary_files(pid: int) -> int:
-    """Return how many unnamed (deleted) files a process holds open: answers being sent."""
-    count = 0
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            count += os.readlink(f"/proc/{pid}/fd/{fd}").endswith(" (deleted)")
-        except OSError:  # closed meanwhile
-            pass
-    return count
-
-
-def settled(pid: int) -> int:
-    """Return the temporary files the front holds once it holds none, or after 10 s."""
-    deadline = time.monotonic() + 10
-    while temporary_files(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return temporary_files(pid)
-
-
 def aid_graph(kg):
     [graph] = [g for g in kg.asserted if g.value.endswith("/graph/data/aid.ttl")]
     return graph
@@ -283,7 +258,7 @@ def test_small_and_large_reads_are_the_bytes_the_graphs_write(uncached, kg, path
     assert (status, nothing, again["ETag"]) == (304, b"", got["ETag"])
     status, _, refused = fetch(url + path, headers={**headers, "If-Match": '"other"'})
     assert status == 412 and refused.startswith(b"If-Match names no tag")
-    assert settled(pid) == 0  # each large one's temporary file closed, HEAD's too
+    assert servers.settled(pid) == 0  # each large one's temporary file closed, HEAD's too
     if graphs in ("inferred", "all") and fmt != "trig":
         assert len(body) > wire.SPOOL_BYTES  # so these came in a temporary file
 
@@ -312,7 +287,7 @@ def burst(url: str, pid: int, body: bytes) -> int:
     for client in clients:
         client.start()
     while any(client.is_alive() for client in clients):
-        peak = max(peak, rss(pid))
+        peak = max(peak, servers.rss(pid))
         time.sleep(0.005)
     assert answers == [(200, True)] * AT_ONCE
     return peak
@@ -327,10 +302,10 @@ def test_large_reads_at_once_leave_the_front_as_big_as_it_was(uncached):
     burst(url, pid, body)
     grown = []
     for _ in range(3):
-        before = rss(pid)
+        before = servers.rss(pid)
         peak = burst(url, pid, body)
-        assert settled(pid) == 0  # each answer's temporary file closed once sent
-        grown.append((peak - before, rss(pid) - before))
+        assert servers.settled(pid) == 0  # each answer's temporary file closed once sent
+        grown.append((peak - before, servers.rss(pid) - before))
     # Each dump came whole into the front and was copied there, up to four at once (the
     # engine's threads): the front peaked 15 to 22 MiB higher for these 3.8 MiB dumps.  Now
     # each passes in 256 KiB chunks: 4 to 8 MiB higher, the front's threads all at work.

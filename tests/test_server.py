@@ -2,7 +2,6 @@
 persistent connections, and the size limits on a request (a real `alliance-graph serve`)."""
 
 import http.client
-import os
 import socket
 import threading
 import time
@@ -159,53 +158,28 @@ def big_server(tmp_path_factory):
     servers.stop(process)
 
 
-def rss(pid: int) -> int:
-    """Return a process's resident bytes, as /proc says."""
-    with open(f"/proc/{pid}/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def temporary_files(pid: int) -> int:
-    """Return how many unnamed (deleted) files a process holds open: answers being sent."""
-    count = 0
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            count += os.readlink(f"/proc/{pid}/fd/{fd}").endswith(" (deleted)")
-        except OSError:  # closed meanwhile
-            pass
-    return count
-
-
-def settled(pid: int) -> int:
-    """Return the temporary files the front holds once it holds none, or after 10 s (each is
-    closed once its answer is sent, or its client gone)."""
-    deadline = time.monotonic() + 10
-    while temporary_files(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return temporary_files(pid)
-
-
 def test_big_answers_at_once_leave_the_front_as_big_as_it_was(big_server):
     url, pid = big_server
     status, body = get(url, BIG)  # the first answer of its kind: what it loads stays loaded
     size = len(body)
     assert status == 200 and size > 16 << 20
-    before, peak = rss(pid), 0
+    before, peak = servers.rss(pid), 0
     answers: list = []
     clients = [threading.Thread(target=lambda n=n: answers.append(
         get(url, BIG, timeout=120, source=f"127.0.0.{10 + n}"))) for n in range(AT_ONCE)]
     for client in clients:
         client.start()
     while any(client.is_alive() for client in clients):
-        peak = max(peak, rss(pid))
+        peak = max(peak, servers.rss(pid))
         time.sleep(0.01)
     assert [(s, len(b)) for s, b in answers] == [(200, size)] * AT_ONCE
-    assert settled(pid) == 0
+    assert servers.settled(pid) == 0
     # Each answer passed whole through the front, twice over, and glibc kept what was freed:
     # 12 answers of 20 MB left the front 500 MB bigger for good.  Now an answer goes through
     # in chunks, and freed blocks go back.
     assert peak - before < 2 * size, f"the front grew by {(peak - before) >> 20} MiB"
-    assert rss(pid) - before < size // 2, f"the front kept {(rss(pid) - before) >> 20} MiB"
+    kept = servers.rss(pid) - before
+    assert kept < size // 2, f"the front kept {kept >> 20} MiB"
 
 
 def test_clients_reading_nothing_of_big_answers_hold_no_engine_thread(big_server):
@@ -224,8 +198,8 @@ def test_clients_reading_nothing_of_big_answers_hold_no_engine_thread(big_server
         # free for others.
         status, body = get(url, LOOKUP, timeout=10, source="127.0.1.9")
         assert status == 200 and b"Iron Dome" in body
-        assert temporary_files(pid) == 2
+        assert servers.temporary_files(pid) == 2
     finally:
         for sock in stuck:
             sock.close()
-    assert settled(pid) == 0  # the clients gone, their answers' files closed
+    assert servers.settled(pid) == 0  # the clients gone, their answers' files closed
