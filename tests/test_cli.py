@@ -897,7 +897,7 @@ def test_a_capped_report_names_the_max_findings_option(tmp_path):
     done = command("validate", "--max-findings", "1", proposal)
     assert done.returncode == 1, done.stderr
     assert re.search(r"\(\d+ more finding\(s\) not shown \(--max-findings\)\)", done.stdout)
-    assert "capped's limit" not in done.stdout
+    assert "Settings.validate_max_findings" not in done.stdout
 
 
 def test_no_graph_found_names_the_project_and_ontology_options(tmp_path, mini):

@@ -77,8 +77,10 @@ def test_a_capped_report_names_the_limit_as_its_caller_gives_it():
     cut = capped(Report([finding(f"m{i}") for i in range(5)], files=["proposal.ttl"]), 2)
     for fmt in ("text", "turtle"):
         said = render(cut, fmt)
-        assert "3 more finding(s) not shown (capped's limit)" in said and "--" not in said, said
-        said = render(cut, fmt, lambda name, *values: {"capped's limit": "<the limit>"}[name])
+        assert "3 more finding(s) not shown (Settings.validate_max_findings)" in said, said
+        assert "--" not in said, said
+        said = render(cut, fmt, lambda name, *values:
+                      {"settings.validate_max_findings": "<the limit>"}[name])
         assert "3 more finding(s) not shown (<the limit>)" in said, said
 
 

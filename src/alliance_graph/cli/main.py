@@ -33,7 +33,7 @@ def verdict(code: int) -> int:
 
 # What the library's messages name (``wording.parameter``), as the command line gives it: the
 # option for a parameter or a settings field, the command for a library call.
-OPTIONS = {"fmt": "--format", "capped's limit": "--max-findings", "settings.root": "--project",
+OPTIONS = {"fmt": "--format", "settings.validate_max_findings": "--max-findings", "settings.root": "--project",
            "settings.data_dir": "--data", "settings.ontology_dir": "--ontology",
            "settings.sources_dir": "--sources", "settings.cache_dir": "--cache"}
 COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":

@@ -24,8 +24,10 @@ AGSH = Namespace("https://alliance-graph.example/shapes/")
 CHECK = Namespace(str(AGSH) + "check/")
 
 SEVERITIES = ("Violation", "Warning", "Info")
-# ``capped``'s limit, as its notes name it (``wording.parameter``).
-LIMIT = "capped's limit"
+# ``capped``'s limit, as its notes name it (``wording.parameter``): the server's setting for
+# the reports it renders (``Settings.validate_max_findings``), the command line's
+# ``--max-findings``.
+LIMIT = "settings.validate_max_findings"
 
 
 @dataclass(frozen=True)

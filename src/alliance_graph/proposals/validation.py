@@ -27,6 +27,7 @@ from ..build import checks, truthy
 from ..build.loading import LoadError, Problem
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
+from ..wording import Said, worded
 from . import context, focus, merge, quotes, redefinition, restated, shacl
 from .inputs import Inputs
 from .locate import Locator
@@ -44,10 +45,12 @@ EXTRA_CHECKS = {
 FIND = "find"
 
 
-def sources_missing(settings: Settings) -> str:
-    """Return the warning given when the source texts are not there to check quotes against."""
-    return (f"the quote checks did NOT run, so no quote, offset or source hash was compared "
-            f"with its text: {quotes.missing_sources(settings.sources_dir)}, and validate again")
+def sources_missing(settings: Settings) -> Said:
+    """Return the warning given when the source texts are not there to check quotes against
+    (naming the setting as ``worded``'s caller gives it: ``report.render``'s ``name``)."""
+    missing = quotes.missing_sources(settings.sources_dir)
+    return Said(lambda n: "the quote checks did NOT run, so no quote, offset or source hash "
+                          f"was compared with its text: {worded(missing, n)}, and validate again")
 
 
 def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
@@ -94,7 +97,7 @@ def _placement(settings: Settings, inputs: Inputs, prebuilt) -> list[str]:
         merge.plan(settings.data_dir, inputs.paths, None, prebuilt,
                    texts=inputs.proposal_texts())
     except merge.MergeError as exc:
-        return [f"add would refuse this as it stands: {exc}"]
+        return [Said(lambda n, why=exc: f"add would refuse this as it stands: {worded(why, n)}")]
     except OSError:  # a data file unreadable now: add will say so itself
         return []
     return []
