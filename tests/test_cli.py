@@ -843,6 +843,15 @@ def test_a_folder_another_program_uses_names_the_store_option(in_mini, tmp_path)
          "give --store a new or empty folder, or one it made")
 
 
+def test_serve_on_a_folder_another_program_uses_names_the_store_option(in_mini, tmp_path):
+    # serve's graph is prepared in a child process of the web layer, which gave the library's
+    # words ("give Settings.store a new or empty folder").
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs" / "notes.txt").write_text("x")
+    says(command(*in_mini, "--store", tmp_path / "theirs", "serve", "--port", "0"), 2,
+         "give --store a new or empty folder, or one it made")
+
+
 def test_a_build_that_does_not_open_names_the_load_command(mini):
     # Reached by a query engine reopening a build (a command repairs it first): said here.
     from alliance_graph.cli.main import said

@@ -13,7 +13,9 @@ written as a library caller writes it (``update(kg, queries_dir)``).
 
 from __future__ import annotations
 
-__all__ = ["Said", "Metavar", "parameter", "worded"]
+import shlex
+
+__all__ = ["Said", "Metavar", "command_line", "parameter", "worded"]
 
 
 class Said(str):
@@ -62,3 +64,29 @@ def worded(message, name) -> str:
     said = message.args[0] if isinstance(message, BaseException) and len(message.args) == 1 \
         else message
     return said.worded(name) if isinstance(said, Said) else str(message)
+
+
+# What the library's messages name, as the command line gives it (``command_line``): the
+# option for a parameter or a settings field, the command for a library call.  Here rather than
+# in cli/: `serve` prepares its graph in a child process of web/, which words its errors so too.
+OPTIONS = {"fmt": "--format", "settings.validate_max_findings": "--max-findings",
+           "settings.root": "--project", "settings.data_dir": "--data", "settings.ontology_dir": "--ontology",
+           "settings.sources_dir": "--sources", "settings.cache_dir": "--cache"}
+COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":
+            "alliance-graph --store {} load",
+            "alliance_graph.query.catalogue.update(kg, queries_dir)":
+            "alliance-graph catalogue --update"}
+
+
+def command_line(parameter: str, *values) -> str:
+    """Name what a library message names (``wording.parameter``'s signature) as the command
+    line gives it: ``--format nt or --format ttl`` for ``fmt='nt' or fmt='ttl'``, ``--inferred``
+    for ``inferred=True``, ``--store x`` for ``Settings(store='x')``, the command for a call."""
+    if parameter in COMMANDS:
+        return f"`{COMMANDS[parameter].format(*map(shlex.quote, map(str, values)))}`"
+    if "(" in parameter:  # a call with no command of its own: the library's words are right
+        return parameter
+    flag = OPTIONS.get(parameter) or \
+        "--" + parameter.removeprefix("settings.").replace("_", "-")
+    return " or ".join(flag if v is True else f"{flag} {shlex.quote(str(v))}"
+                       for v in values) if values else flag

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import os
-import shlex
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from ..proposals import transaction
 from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
-from ..wording import worded
+from ..wording import command_line, worded
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
@@ -31,29 +30,8 @@ def verdict(code: int) -> int:
     return code
 
 
-# What the library's messages name (``wording.parameter``), as the command line gives it: the
-# option for a parameter or a settings field, the command for a library call.
-OPTIONS = {"fmt": "--format", "settings.validate_max_findings": "--max-findings", "settings.root": "--project",
-           "settings.data_dir": "--data", "settings.ontology_dir": "--ontology",
-           "settings.sources_dir": "--sources", "settings.cache_dir": "--cache"}
-COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":
-            "alliance-graph --store {} load",
-            "alliance_graph.query.catalogue.update(kg, queries_dir)":
-            "alliance-graph catalogue --update"}
-
-
-def option(parameter: str, *values) -> str:
-    """Name what a library message names (``wording.parameter``'s signature) as the command
-    line gives it: ``--format nt or --format ttl`` for ``fmt='nt' or fmt='ttl'``, ``--inferred``
-    for ``inferred=True``, ``--store x`` for ``Settings(store='x')``, the command for a call."""
-    if parameter in COMMANDS:
-        return f"`{COMMANDS[parameter].format(*map(shlex.quote, map(str, values)))}`"
-    if "(" in parameter:  # a call with no command of its own: the library's words are right
-        return parameter
-    flag = OPTIONS.get(parameter) or \
-        "--" + parameter.removeprefix("settings.").replace("_", "-")
-    return " or ".join(flag if v is True else f"{flag} {shlex.quote(str(v))}"
-                       for v in values) if values else flag
+# The command line's names for what the library's messages name (``wording.command_line``).
+option = command_line
 
 
 def said(message) -> str:

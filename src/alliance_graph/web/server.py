@@ -37,6 +37,7 @@ from ..engine.client import ProcessEngine
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
+from ..wording import command_line, worded
 from . import client_share
 from .app import create_app
 from .connections import create_server as listen
@@ -78,8 +79,8 @@ def _prepare(settings_json: dict) -> str | None:
         backends.prepare(Settings.from_json(settings_json))
     except LoadError as exc:
         return f"the graph could not be built:\n{exc}"
-    except StoreError as exc:
-        return f"the store could not be used: {exc}"
+    except StoreError as exc:  # said to `alliance-graph serve`'s user, in its options
+        return f"the store could not be used: {worded(exc, command_line)}"
     except OSError as exc:  # an unwritable cache folder, a full disk
         return f"a file or folder could not be used: {exc}"
     return None
