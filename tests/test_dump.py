@@ -1,6 +1,6 @@
 """query/dump.py: a graph store read written where the store is, in process and in the engine,
-the same quads the graphs hold (the same bytes, a large dump from the engine in a temporary
-file), and bounded as an answer is."""
+the same quads the graphs hold (a large dump from the engine in a temporary file), and
+bounded as an answer is."""
 
 from __future__ import annotations
 
@@ -57,9 +57,10 @@ def test_the_engine_writes_the_same_bytes(settings, kg):
             here = dump(kg, graphs, GRAPH_FORMATS[name], as_one, BIG)
             if isinstance(ours, wire.Spooled):  # over wire.SPOOL_BYTES: in a temporary file
                 spooled.append(name)
-                assert len(ours) == len(here) > wire.SPOOL_BYTES
+                assert len(ours) > wire.SPOOL_BYTES
                 ours = ours.read()
-            assert ours == here
+            # The same quads; not the same bytes, as the engine's store may have been loaded
+            # in another order than this process's (Oxigraph writes in store order).
             assert parsed(ours, name, not as_one) == parsed(here, name, not as_one)
         # The shipped graphs' N-Quads and N-Triples are over 2 MB.
         assert {"nq", "nt"} <= set(spooled)

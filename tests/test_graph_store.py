@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 import servers
-from helpers import count, fetch
+from helpers import canonical, count, fetch
 
 
 @pytest.fixture(scope="module")
@@ -234,8 +234,10 @@ READS = [("/rdf-graphs?default", "text/turtle", "asserted", True, "turtle"),
 
 @pytest.mark.parametrize("path, accept, graphs, as_one, fmt", READS,
                          ids=[r[0][:40] + " " + r[4] for r in READS])
-def test_small_and_large_reads_are_the_bytes_the_graphs_write(uncached, kg, path, accept,
-                                                              graphs, as_one, fmt):
+def test_small_and_large_reads_hold_what_the_graphs_hold(uncached, kg, path, accept, graphs,
+                                                        as_one, fmt):
+    # The same quads, not the same bytes: the engine's store and this process's were loaded
+    # in different orders (a clean clone's first build), and Oxigraph writes in store order.
     from alliance_graph.engine import wire
     from alliance_graph.query.dump import dump
     from alliance_graph.query.results import GRAPH_FORMATS
@@ -246,7 +248,10 @@ def test_small_and_large_reads_are_the_bytes_the_graphs_write(uncached, kg, path
     expected = dump(kg, [g.value for g in named], GRAPH_FORMATS[fmt], as_one, 1 << 30)
     headers = {"Accept": accept} if accept else {}
     status, got, body = fetch(url + path, headers=headers)
-    assert status == 200 and body == expected
+    assert status == 200
+    written = GRAPH_FORMATS[fmt].oxigraph
+    assert canonical(ox.parse(body, format=written)) == canonical(ox.parse(expected,
+                                                                          format=written))
     assert got["Content-Length"] == str(len(body)) and got["ETag"].startswith('"')
     # A HEAD says the same, without the body; a client holding the tag gets 304, without it.
     status, head, nothing = fetch(url + path, headers=headers, method="HEAD")
