@@ -102,8 +102,8 @@ def outcomes(tmp_path_factory, cache, two_file_proposal):
     old = data_hash(project)
     done = run(project, "add", two_file_proposal)
     assert done.returncode == 0, done.stderr + done.stdout
-    assert "base.ttl: 1 subject block(s) added" in done.stdout
-    assert "events.ttl: 1 subject block(s) added" in done.stdout
+    assert "base.ttl: 1 subject block(s) added or amended" in done.stdout
+    assert "events.ttl: 1 subject block(s) added or amended" in done.stdout
     return old, data_hash(project)
 
 
@@ -203,7 +203,7 @@ def test_two_adds_at_once_lose_nothing(tmp_path, cache):
             for process in processes:
                 out, err = process.communicate(timeout=300)
                 assert process.returncode == 0, (attempt, out, err)
-                assert "events.ttl: 20 subject block(s) added" in out, (attempt, out, err)
+                assert "events.ttl: 20 subject block(s) added or amended" in out, (attempt, out, err)
             text = (project / "data" / "events.ttl").read_text("utf-8")
             claims = {q.subject.value.rsplit("/", 1)[-1]
                       for q in loading.parse_turtle(text, "data/events.ttl")}
@@ -385,7 +385,7 @@ def test_new_evidence_cited_by_a_claim_of_data_goes_to_that_claims_file(tmp_path
         validated.stdout + validated.stderr
     added = run(project, "add", proposal)
     assert added.returncode == 0, added.stdout + added.stderr
-    assert "events.ttl: 2 subject block(s) added" in added.stdout
+    assert "events.ttl: 2 subject block(s) added or amended" in added.stdout
     assert "ev:fx-more a ag:Evidence" in (project / "data" / "events.ttl").read_text("utf-8")
     assert run(project, "stats").returncode == 0
 
@@ -402,7 +402,7 @@ def test_add_into_a_file_does_not_warn_that_it_needs_into(tmp_path, cache):
     assert "add would refuse" in validated.stdout  # without --into: true, and said
     added = run(project, "add", "--into", "events.ttl", proposal)
     assert added.returncode == 0, added.stdout + added.stderr
-    assert "events.ttl: 2 subject block(s) added" in added.stdout
+    assert "events.ttl: 2 subject block(s) added or amended" in added.stdout
     assert "WARNING" not in added.stderr + added.stdout, added.stderr
     # Without --into, add refuses with the reason (once, as an error, not also as a warning).
     again = tmp_path / "other.ttl"

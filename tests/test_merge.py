@@ -90,7 +90,7 @@ def test_unreadable_proposal_changes_nothing(project, tmp_path):
 def test_good_proposal_is_merged_and_queryable(project):
     result = add(project, MERGE / "good.ttl")
     assert result.exit_code == 0, result.output
-    assert "base.ttl: 1 subject block(s) added" in result.output
+    assert "base.ttl: 1 subject block(s) added or amended" in result.output
     text = (project / "data" / "base.ttl").read_text("utf-8")
     assert text.startswith((BASE / "base.ttl").read_text("utf-8").rstrip("\n") + "\n\n")
     assert text.endswith('claim:FxState-acronym a ag:Claim ;\n    rdf:subject id:FxState ;\n'
@@ -209,7 +209,7 @@ def test_add_with_a_directory_store(project):
     assert result.exit_code == 1 and "nothing was added" in result.output, result.output
     assert folder_hash(project / "data") == before
     result = add(project, MERGE / "good.ttl", options=store_dir)
-    assert result.exit_code == 0 and "base.ttl: 1 subject block(s) added" in result.output, \
+    assert result.exit_code == 0 and "base.ttl: 1 subject block(s) added or amended" in result.output, \
         result.output
     after = folder_hash(project / "data")
     result = add(project, MERGE / "good.ttl", options=store_dir)  # the store is rebuilt first

@@ -74,7 +74,7 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
         click.echo(report.to_text(result.report, option))
         fail("the proposal does not conform: nothing was added", EXIT_NO)
     for path, blocks in result.merged.added.items():
-        click.echo(f"{path}: {blocks} subject block(s) added")
+        click.echo(f"{path}: {blocks} subject block(s) added or amended")
     if not result.merged.added:
         click.echo("nothing new: every fact is already in the data")
 
