@@ -192,12 +192,25 @@ def test_search_limit_is_bounded_and_checked(client):
 
 
 @pytest.mark.parametrize("page, status", [("1", 200), ("2", 404), ("0", 400), ("x", 400),
-                                          ("\u0663", 400), ("9" * 30, 404)])
+                                          ("\u0663", 400), ("9" * 30, 404),
+                                          ("9" * 4301, 404), ("0" * 5000, 400)])
 def test_a_timeline_page_is_a_whole_number_within_its_pages(client, page, status):
     response = client.get("/timeline", query_string={"page": page})
     assert response.status_code == status
     if status != 200:
         assert response.mimetype == "text/plain" and b"page" in response.data
+
+
+# Python reads no more than 4,300 digits as a number: past that, ?page= was a 500.
+@pytest.mark.parametrize("page, status", [("9" * 30, 404), ("9" * 4301, 404),
+                                          ("0" * 4301 + "1", 200), ("0" * 5000, 400)])
+def test_an_entity_rdf_page_of_many_digits_is_past_the_last_not_a_server_error(client, page,
+                                                                               status):
+    response = client.get(IRON_DOME, query_string={"page": page},
+                          headers={"Accept": "text/turtle"})
+    assert response.status_code == status, response.data[:200]
+    if status == 404:
+        assert response.mimetype == "text/plain" and b"has 1 page(s)" in response.data
 
 
 def test_a_timeline_page_says_which_facts_it_shows_and_links_its_neighbours(client, pages_kg):

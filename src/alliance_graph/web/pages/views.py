@@ -179,10 +179,10 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/timeline")
     def timeline():
-        asked = request.args.get("page", "1")
-        if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+        number = _page_number(request.args.get("page", "1"))
+        if number is None:
             return Response("page must be a whole number from 1\n", 400, mimetype="text/plain")
-        page = timeline_mod.events(get_kg(), int(asked))
+        page = timeline_mod.events(get_kg(), number)
         if page.number > page.pages:
             return Response(f"the timeline has {page.pages} page(s)\n", 404,
                             mimetype="text/plain")
@@ -252,14 +252,32 @@ def _chosen_formats() -> list[str]:
     return media
 
 
+# Past any page there can be.  Python reads no more than 4,300 digits as a number (a
+# ValueError: ?page=999... of 4,301 digits was a 500 and a traceback), so a longer one is
+# taken for this, a page past the last, answered 404 as any such page is.
+_PAST_ANY_PAGE = 10**18
+
+
+def _page_number(asked: str) -> int | None:
+    """Return ``asked`` as a page number (from 1), or None when it is not one: only ASCII
+    digits (int() reads "٣" and " 3 " too), and not 0."""
+    if not asked.isascii() or not asked.isdigit():
+        return None
+    digits = asked.lstrip("0")
+    if not digits:
+        return None
+    return int(digits) if len(digits) < 18 else _PAST_ANY_PAGE
+
+
 def _asked_page() -> int | None:
     """Return the ``?page=`` asked for (None: none), or abort with a 400 naming what is wrong."""
     asked = request.args.get("page")
     if asked is None:
         return None
-    if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+    number = _page_number(asked)
+    if number is None:
         abort(Response("page must be a whole number from 1\n", 400, mimetype="text/plain"))
-    return int(asked)
+    return number
 
 
 def _page_urls(number: int) -> tuple[str, Callable[[int], str]]:
