@@ -72,3 +72,12 @@ def test_two_framings_and_a_chunk_over_the_limit_are_refused():
     big = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                  b"FFFF\r\n")
     assert big.error.code == 413 and "65,535 bytes" in big.error.body
+
+
+@pytest.mark.parametrize("length", [b"9" * 4301, b"0" * 5000 + b"3"])
+def test_a_content_length_of_too_many_digits_is_a_400_naming_it(length):
+    parser = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: " + length
+                    + b"\r\n\r\nabc")
+    assert parser.completed and parser.error.code == 400
+    assert f"Content-Length is {len(length):,} digits long" in parser.error.body
+    assert "at most 1,000 bytes" in parser.error.body

@@ -10,6 +10,8 @@ request (``connections.py`` reads each connection with this ``Parser``):
   version of HTTP/1 (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.
 - **Two framings** for a body: Content-Length beside Transfer-Encoding, a 400 (RFC 9112, 6.1).
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read.
+- **A Content-Length too long for Python to read as a number** (over 4,300 digits), a 400
+  where the connection was closed unanswered.
 
 Each refusal closes the connection, so nothing after it is read as a request of its own.
 """
@@ -97,7 +99,17 @@ class Parser(HTTPRequestParser):
     def parse_header(self, header_plus):
         # HTTP/1.2 and on: answered as HTTP/1.1 (RFC 9110, 2.5), where waitress fell back to
         # HTTP/1.0 and closed the connection after each answer.
-        super().parse_header(_LATER_HTTP1.sub(rb"\g<1>1", header_plus, count=1))
+        try:
+            super().parse_header(_LATER_HTTP1.sub(rb"\g<1>1", header_plus, count=1))
+        except ValueError:
+            # Waitress reads Content-Length with int(), which refuses more than 4,300 digits:
+            # the ValueError escaped the parser, and the connection was closed unanswered.
+            length = self.headers.get("CONTENT_LENGTH", "")
+            if self.chunked or not (length.isascii() and length.isdigit()):
+                raise
+            raise ParsingError(f"Content-Length is {len(length):,} digits long; a request "
+                               f"body here is at most {self.adj.max_request_body_size:,} "
+                               "bytes") from None
         # Content-Length beside Transfer-Encoding: waitress read the body by the latter and
         # kept the connection open, so what a proxy framing by the length took for the body
         # was read here as a second request (request smuggling).  RFC 9112, 6.1 allows a
