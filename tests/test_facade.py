@@ -40,6 +40,16 @@ def test_a_query_that_is_not_text_is_a_type_error_saying_so(settings, query):
         ag.run(ag.load(settings), query)
 
 
+@pytest.mark.parametrize("kg", [None, ag.load, "graph", ox.Store()])
+def test_a_graph_that_is_not_one_is_a_type_error_saying_what_to_give(kg):
+    # ag.run(ag.load, ...) said "'function' object has no attribute 'query'", from the
+    # query's thread.
+    with pytest.raises(TypeError, match=r"run\(\) takes the graph load\(\) returns"):
+        ag.run(kg, "ASK {}")
+    with pytest.raises(TypeError, match=r"export\(\) takes the graph load\(\) returns"):
+        ag.export(kg)
+
+
 def test_a_byte_order_mark_before_a_query_is_not_read_as_its_first_character(settings):
     # open("x.rq").read() of a file saved with one: a parse error here, the CLI's answer there.
     assert bool(ag.run(ag.load(settings), "\ufeffASK { ?c a ag:Claim }"))

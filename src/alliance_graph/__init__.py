@@ -57,6 +57,7 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     from .engine.graph import EngineGraph
     from .query.held import read_whole
     from .query.results import run as run_query
+    _graph(kg, "run")
     if isinstance(kg, EngineGraph):
         if timeout is not None:
             raise ValueError("this graph's queries are stopped at the time limit it was loaded "
@@ -81,6 +82,7 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
     once, as it does a query."""
     from .engine.graph import EngineGraph
     from .query.export import export as export_graph
+    _graph(kg, "export")
     if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
         return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
     return _in_process(lambda _: export_graph(kg, fmt, inferred=inferred, rdf12=rdf12),
@@ -106,6 +108,14 @@ def _in_process(work, what: str, timeout: float | None = None, until: str = "its
         # nothing of what was interrupted.
         raise KeyboardInterrupt(f"{what} was interrupted and is no longer waited for: "
                                 f"{goes_on}") from None
+
+
+def _graph(kg, caller: str) -> None:
+    """Raise TypeError unless ``kg`` is a graph as ``load`` returns: ag.run(ag.load, ...) or
+    a None said "'function' object has no attribute 'query'", from inside the query's thread."""
+    if not (callable(getattr(kg, "query", None)) and hasattr(kg, "asserted")):
+        raise TypeError(f"{caller}() takes the graph load() returns (kg = ag.load()), "
+                        f"not {type(kg).__name__}")
 
 
 def _seconds(timeout) -> float:
