@@ -328,6 +328,18 @@ def test_a_body_over_the_limit_is_refused_without_inviting_it(endpoint):
     assert b"Access-Control-Allow-Origin: *" in answer and b"nosniff" in answer
 
 
+@pytest.mark.parametrize("framing", [b"", b"Content-Length: 0\r\n"])
+def test_a_request_without_a_body_expecting_100_continue_is_answered(endpoint, framing):
+    # Waitress said "100 Continue", took the request for unfinished again and never answered
+    # it: the connection was dropped at channel_timeout, and a request behind it read as
+    # another's remains (a 400).
+    with connect(endpoint, timeout=10) as sock:
+        sock.sendall(HEAD + b"Expect: 100-continue\r\n" + framing + b"\r\n"
+                     + HEAD + b"Connection: close\r\n\r\n")
+        answers = read_all(sock)
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answers) == [b"200", b"200"], answers[:300]
+
+
 @pytest.mark.parametrize("size", [b"FFFFFFFFFFFFFFFF", b"600000", b"100000;x=y"])
 def test_a_chunk_over_the_body_limit_is_refused_when_its_size_is_read(endpoint, size):
     # It was waited for, the client told nothing until the deadline's 408 blamed it for being

@@ -131,8 +131,11 @@ class Channel(HTTPChannel):
     def send_continue(self):
         # Waitress invited the body of a request it had already refused (a Content-Length
         # over the limit): the client was told "100 Continue" and then 413.  A refused
-        # request gets its refusal alone.
-        if self.request is not None and self.request.error is not None:
+        # request gets its refusal alone.  Nor is a request with no body invited to send one
+        # (a GET with Expect: 100-continue): waitress marked it unfinished again, and it was
+        # never answered, the connection dropped at channel_timeout.
+        if self.request is not None and (self.request.error is not None
+                                         or self.request.completed):
             return
         super().send_continue()
 
