@@ -278,12 +278,15 @@ def test_a_stopped_engine_is_replaced_and_its_queries_answered_at_once(settings)
     # SIGSTOP held every query for the whole time limit, each then answered 503 as too long.
     engine = ProcessEngine(settings.with_(query_timeout=20))
     try:
-        standby = wait_for_standby(engine)
-        os.kill(engine.info["pid"], signal.SIGSTOP)
+        wait_for_standby(engine)
+        stopped = engine.info["pid"]
+        os.kill(stopped, signal.SIGSTOP)
         started = time.monotonic()
         assert b"Iron Dome" in answer(engine, LOOKUP)[0]
         assert time.monotonic() - started < 10
-        assert engine.info["pid"] == standby and engine.counters["crash"] == 1
+        # Replaced, counted once as a crash; which engine took over is the supervisor's choice
+        # (the standby, or, in a clean clone's run under load, one it had just started).
+        assert engine.info["pid"] != stopped and engine.counters["crash"] == 1
     finally:
         engine.close()
 
