@@ -143,6 +143,7 @@ def test_the_endpoint_url_is_written_as_a_client_writes_it(host, url):
     ("--timeout", "-1", "-1.0 is not in the range x>0"),
     ("--timeout", "nan", "'nan' is not a number of seconds"),
     ("--request-timeout", "abc", "'abc' is not a valid number of seconds"),
+    ("--idle-timeout", "0", "0.0 is not in the range x>0"),
     ("--query-memory", "-3", "-3 is not in the range x>=1"),
     ("--max-result-bytes", "0", "0 is not in the range x>=1"),
     ("--response-cache", "-1", "-1 is not in the range x>=0"),

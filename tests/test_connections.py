@@ -661,3 +661,62 @@ def test_a_malformed_forwarding_header_from_the_proxy_is_a_400_in_one_line(proxi
     assert status == 400
     assert body == (b"the X-Forwarded-Proto header from the reverse proxy is malformed "
                     b"(unsupported proto value): 'gopher'\n")
+
+
+# Over 4 MB, the most the kernel holds for one connection: the rest waits in waitress.
+BIG = ("CONSTRUCT { ?s ?p ?o . ?s <urn:x:a-long-predicate-to-make-the-answer-larger:one> ?o . "
+       "?s <urn:x:a-long-predicate-to-make-the-answer-larger:two> ?p } "
+       "WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+@pytest.fixture(scope="module")
+def idle_endpoint(tmp_path_factory):
+    """(host, port) of a server closing a connection idle for 2 s."""
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--idle-timeout", "2"]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("idle") / "serve.log")
+    yield "127.0.0.1", port
+    servers.stop(process)
+
+
+def read_big_answer(endpoint, rate: float, pause_after: int | None = None) -> tuple[int, int]:
+    """Ask for BIG with a 4 KB receive buffer and read it at ``rate`` bytes a second, pausing
+    for 6 s once ``pause_after`` bytes are read; return (bytes of body read, Content-Length)."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(30)
+    with sock:
+        sock.connect(endpoint)
+        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": BIG}).encode()
+                     + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n"
+                     b"Connection: close\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(4096)
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200 ")
+        length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
+        read, paused = len(body), False
+        while chunk := sock.recv(4096):
+            read += len(chunk)
+            if pause_after is not None and read >= pause_after and not paused:
+                time.sleep(6)
+                paused = True
+            time.sleep(len(chunk) / rate)
+        return read, length
+
+
+def test_a_client_reading_a_large_answer_slowly_gets_it_whole(idle_endpoint):
+    # Waitress counted a connection active only when a send succeeded; behind the kernel's
+    # send buffer (up to 4 MB) a client reading steadily at 500 KB/s made no room for one
+    # within the 2 s, and its 7.6 MB answer stopped at about 4 MB, the connection closed.
+    read, length = read_big_answer(idle_endpoint, 500_000)
+    assert length > 6 * 2**20 and read == length
+
+
+def test_a_client_that_stops_reading_a_large_answer_is_still_dropped(idle_endpoint):
+    # Reading is activity; a pause longer than the idle time is not.
+    read, length = read_big_answer(idle_endpoint, 4_000_000, pause_after=2**20)
+    assert read < length

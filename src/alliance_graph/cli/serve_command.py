@@ -41,6 +41,9 @@ def _proxy_addresses(ctx, param, values):
               type=Seconds(), metavar="SECONDS",
               help="Seconds a request may take to arrive whole, from its first byte "
                    "(default: 30; 408 past it).")
+@click.option("--idle-timeout", "channel_timeout", type=Seconds(), metavar="SECONDS",
+              help="Seconds a connection may wait for its client, neither sending nor reading, "
+                   "before it is closed (default: 15).")
 @click.option("--connections-per-client", "connections_per_client",
               type=click.IntRange(min=1), metavar="N",
               help="Connections one client address may hold open at once (default: 32; 503 "
@@ -79,7 +82,8 @@ def _proxy_addresses(ctx, param, values):
                    "port: print the body, exit 1 on an error status.")
 @click.pass_obj
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
-          response_cache, request_timeout, connections_per_client, requests_per_client,
+          response_cache, request_timeout, channel_timeout, connections_per_client,
+          requests_per_client,
           queries_per_client, trusted_proxies, trusted_proxy_headers, connection_limit, follow,
           path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
@@ -88,6 +92,7 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
                               max_result_bytes=max_result_bytes,
                               response_cache_bytes=response_cache,
                               request_timeout=request_timeout,
+                              channel_timeout=channel_timeout,
                               connections_per_client=connections_per_client,
                               requests_per_client=requests_per_client,
                               queries_per_client=queries_per_client,

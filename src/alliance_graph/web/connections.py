@@ -13,6 +13,11 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
   client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
   the connection is dropped and the thread freed.
+- **A client that reads slowly is not idle.** Waitress counts a connection active when a send
+  succeeds; behind the kernel's send buffer (up to 4 MB) a client reading 40 KB a second made
+  no room for a send in ``channel_timeout``, and a 7.6 MB answer stopped at 4 MB, the
+  connection closed.  What the kernel still holds for the client is read at each idle check
+  (``Channel.read_progress``): when it has shrunk, the client has read, and that is activity.
 - **A head read as it arrives** (``request_head.py``): lines ending in a bare LF, an HTTP
   version other than 1 (505; HTTP/0.9's line without one, 400), a body framed two ways, or a
   chunk over the limit are refused at once, the connection closed.
@@ -36,9 +41,13 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 
 from __future__ import annotations
 
+import fcntl
 import heapq
 import re
 import socket
+import struct
+import sys
+import termios
 import time
 from collections import Counter, OrderedDict
 
@@ -53,6 +62,10 @@ from .forwarding import forwarded
 from .protocol import HEADERS, wsgi_error
 from .request_head import Parser
 from .tasks import Refusal, Task
+
+# The ioctl giving the bytes a socket's kernel send queue holds (Linux's SIOCOUTQ); elsewhere
+# None, and a slow reader is judged by waitress's sends alone.
+_SEND_QUEUE = termios.TIOCOUTQ if sys.platform.startswith("linux") else None
 
 # Seconds a connection the server closes goes on reading (and dropping) what its client still
 # sends, so that a refusal is read rather than lost to a reset (``Channel.handle_close``).
@@ -76,6 +89,7 @@ class Channel(HTTPChannel):
     reading: tuple[object, float] | None = None  # (the request being read, when it began)
     counted = False  # this connection counts towards its address's cap
     lingering: float | None = None  # closing: until when (monotonic) its client's bytes are read
+    queued = 0  # bytes the kernel held for the client at the last look (``read_progress``)
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
@@ -121,12 +135,28 @@ class Channel(HTTPChannel):
                 self.outbuf_lock.wait()
                 return
             while self.connected and self.total_outbufs_len > self.adj.outbuf_high_watermark:
+                self.read_progress()
                 if time.time() - self.last_activity > self.adj.channel_timeout:
                     self.will_close, self.connected = True, False
                     self.server.pull_trigger()
                     return
                 self.server.pull_trigger()
                 self.outbuf_lock.wait(1.0)
+
+    def read_progress(self) -> None:
+        """Count the client's reading as activity: when the kernel's send queue holds less for
+        it than at the last look, it has read since (nothing was sent meanwhile, or the send
+        counted already)."""
+        if _SEND_QUEUE is None or self.socket is None or self.lingering is not None:
+            return
+        try:
+            queued, = struct.unpack("i", fcntl.ioctl(self.socket.fileno(), _SEND_QUEUE,
+                                                     b"\0\0\0\0"))
+        except (OSError, ValueError):  # closed meanwhile (fileno -1)
+            return
+        if queued < self.queued:
+            self.last_activity = time.time()
+        self.queued = queued
 
     def send_continue(self):
         # Waitress invited the body of a request it had already refused (a Content-Length
@@ -308,6 +338,11 @@ class Server(TcpWSGIServer):
         return True
 
     def maintenance(self, now):
+        # Before waitress's idle check: a connection whose client is still reading what the
+        # kernel or waitress holds for it is not idle, however long since a send succeeded.
+        for channel in self.active_channels.values():
+            if isinstance(channel, Channel) and (channel.total_outbufs_len or channel.queued):
+                channel.read_progress()
         super().maintenance(now)
         clock = time.monotonic()
         # Those whose client neither sent nor closed within LINGER_SECONDS: done.  They linger
