@@ -22,6 +22,9 @@ def parsed(*pieces: bytes) -> Parser:
     (b"GET /sparql HTTP/0.9", 505), (b"GET /sparql", 400), (b"GET /sparql?query=ASK%7B%7D", 400),
     (b"GET /sparql HTTP/1.1", None), (b"POST /sparql HTTP/1.0", None),
     (b"GET /sparql HTTP/1.2", None),  # read as HTTP/1.1
+    # No minor version, as HTTP/2 and HTTP/3 are named: waitress's bare 400 once the head ended.
+    (b"GET /sparql HTTP/3", 505), (b"GET /sparql?query=ASK%7B%7D HTTP/2", 505),
+    (b"GET /sparql HTTP/1", 400),
     (b"not a request line", None),    # waitress's own 400 once the head ends
 ])
 def test_a_request_line_is_judged_by_its_version(line, code):
@@ -81,3 +84,24 @@ def test_a_content_length_of_too_many_digits_is_a_400_naming_it(length):
     assert parser.completed and parser.error.code == 400
     assert f"Content-Length is {len(length):,} digits long" in parser.error.body
     assert "at most 1,000 bytes" in parser.error.body
+
+
+@pytest.mark.parametrize("head, says", [
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+     "chunked more than once"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+     b"transfer-encoding:  CHUNKED\r\n\r\n", "chunked more than once"),  # two fields
+    (b"POST /sparql HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+     b"Content-Length: 3\r\n\r\n", "HTTP/1.0 request may not carry Transfer-Encoding"),
+])
+def test_a_body_a_proxy_may_frame_otherwise_is_refused(head, says):
+    # Waitress decoded "chunked, chunked" once, and read an HTTP/1.0 body by its
+    # Content-Length whatever Transfer-Encoding said: a proxy in front may do otherwise.
+    parser = parsed(head)
+    assert parser.completed and parser.error.code == 400 and says in parser.error.body
+
+
+def test_chunked_once_is_read():
+    parser = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    b"3\r\nabc\r\n0\r\n\r\n")
+    assert parser.completed and parser.error is None and parser.get_body_stream().read() == b"abc"

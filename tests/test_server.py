@@ -2,6 +2,7 @@
 persistent connections, and the size limits on a request (a real `alliance-graph serve`)."""
 
 import http.client
+import re
 import socket
 import threading
 import time
@@ -114,6 +115,34 @@ def test_a_body_framed_two_ways_is_refused_and_nothing_after_it_is_read(endpoint
         answer = b"".join(iter(lambda: sock.recv(65536), b""))
     assert answer.startswith(b"HTTP/1.1 400 ") and answer.count(b"HTTP/1.1 ") == 1
     assert b"both Content-Length and Transfer-Encoding" in answer
+
+
+@pytest.mark.parametrize("head, says", [
+    (b"POST /sparql HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n",
+     b"chunked more than once"),
+    (b"POST /sparql HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n"
+     b"Transfer-Encoding: chunked\r\nContent-Length: 40\r\n", b"HTTP/1.0 request may not"),
+])
+def test_a_body_a_proxy_may_frame_otherwise_is_refused_and_nothing_after_it_read(endpoint, head,
+                                                                               says):
+    # Waitress decoded "chunked, chunked" once, and read an HTTP/1.0 request's body by its
+    # Content-Length, ignoring Transfer-Encoding, and kept a keep-alive connection: a proxy
+    # decoding twice, or framing by the chunks, took what followed for the body.
+    with socket.create_connection(address(endpoint), timeout=10) as sock:
+        sock.sendall(head + b"Content-Type: application/sparql-query\r\n\r\n"
+                     b"5\r\nASK{}\r\n0\r\n\r\nGET /status HTTP/1.1\r\nHost: a\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.split(b" ", 2)[1] == b"400"
+    assert len(re.findall(rb"(?m)^HTTP/1\.[01] \d{3} ", answer)) == 1  # nothing after it read
+    assert says in answer
+
+
+@pytest.mark.parametrize("line, status", [(b"GET /status HTTP/3", b"505"),
+                                          (b"GET /status HTTP/1", b"400")])
+def test_a_version_without_its_minor_number_is_judged_by_its_major(endpoint, line, status):
+    # Waitress's line needs a minor number: it gave a bare 400 ("Start line is invalid").
+    code, body = refusal(endpoint, line + b"\r\nHost: a\r\n\r\n")
+    assert code == status and b"HTTP/1.1" in body
 
 
 def test_a_url_over_the_limit_is_414_and_says_to_post(endpoint):

@@ -6,9 +6,16 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **An HTTP version this server does not speak**, once the request line has arrived: HTTP/2
   and beyond (``HTTP/2.0``: a client taking this port for an HTTP/2 one), a 505 (RFC 9110,
   15.6.6); a request line with no version at all, HTTP/0.9's, whose answer would have no
-  status line nor headers, a 400.  Waitress answered both as HTTP/1.0 requests.  A later minor
-  version of HTTP/1 (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.
-- **Two framings** for a body: Content-Length beside Transfer-Encoding, a 400 (RFC 9112, 6.1).
+  status line nor headers, a 400.  Waitress answered both as HTTP/1.0 requests.  A version
+  written without its minor number, as HTTP/2 and HTTP/3 are named (``HTTP/3``), is judged by
+  its major one, where waitress gave a bare 400.  A later minor version of HTTP/1
+  (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.
+- **A body framed two ways or in a way waitress reads otherwise than a proxy may**, a 400:
+  Content-Length beside Transfer-Encoding (RFC 9112, 6.1); chunked named more than once
+  (``chunked, chunked``: a sender must not apply it twice, 6.1, and waitress decoded it once
+  where a proxy may decode it twice); Transfer-Encoding on an HTTP/1.0 request, whose framing
+  RFC 9112 (6.1) says to treat as faulty (waitress ignored the header and read the body by
+  its Content-Length, keeping a keep-alive connection open).
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read.
 - **A Content-Length too long for Python to read as a number** (over 4,300 digits), a 400
   where the connection was closed unanswered.
@@ -20,11 +27,20 @@ from __future__ import annotations
 
 import re
 
-from waitress.parser import HTTPRequestParser, ParsingError, first_line_re
+from waitress.parser import (
+    HEADER_FIELD_RE,
+    HTTPRequestParser,
+    ParsingError,
+    first_line_re,
+    get_header_lines,
+)
 from waitress.utilities import BadRequest, Error, RequestEntityTooLarge
 
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
 _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
+
+# A request line whose version has no minor number (waitress's line needs one): its major.
+_MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
 
 
 class VersionNotSupported(Error):
@@ -40,7 +56,14 @@ def version_refusal(line: bytes) -> Error | None:
     at all, which waitress refuses once the head has ended."""
     match = first_line_re.fullmatch(line)
     if match is None:
-        return None
+        major = _MAJOR_ONLY.fullmatch(line)
+        if major is None:
+            return None
+        if major["major"] == b"1":
+            return BadRequest("HTTP/1 has no minor version: end the request line with "
+                              "HTTP/1.1")
+        return VersionNotSupported(f"HTTP/{major['major'].decode()}: this server speaks "
+                                   "HTTP/1.1 (and HTTP/1.0); send the request in HTTP/1.1")
     version = match["version"]
     if version is None:
         return BadRequest("the request line has no HTTP version (HTTP/0.9, which this server "
@@ -110,6 +133,7 @@ class Parser(HTTPRequestParser):
             raise ParsingError(f"Content-Length is {len(length):,} digits long; a request "
                                f"body here is at most {self.adj.max_request_body_size:,} "
                                "bytes") from None
+        _check_transfer_codings(header_plus)  # after waitress's, so its version answers
         # Content-Length beside Transfer-Encoding: waitress read the body by the latter and
         # kept the connection open, so what a proxy framing by the length took for the body
         # was read here as a second request (request smuggling).  RFC 9112, 6.1 allows a
@@ -117,3 +141,23 @@ class Parser(HTTPRequestParser):
         if self.chunked and "CONTENT_LENGTH" in self.headers:
             raise ParsingError("a request may not carry both Content-Length and "
                                "Transfer-Encoding (RFC 9112, 6.1)")
+
+
+def _check_transfer_codings(header_plus: bytes) -> None:
+    """Raise ParsingError for a head whose Transfer-Encoding waitress would read otherwise
+    than a proxy in front may: chunked named more than once, or any on HTTP/1.0.  The head is
+    split into fields as waitress splits it (its own functions), so both read the same."""
+    first, _, rest = header_plus.partition(b"\r\n")
+    codings = []
+    for line in get_header_lines(rest):
+        field = HEADER_FIELD_RE.match(line)
+        if field is not None and field["name"].lower() == b"transfer-encoding":
+            codings += [c.strip(b" \t").lower() for c in field["value"].split(b",") if c]
+    if not codings:
+        return
+    if first.rstrip().endswith(b" HTTP/1.0"):
+        raise ParsingError("an HTTP/1.0 request may not carry Transfer-Encoding (RFC 9112, 6.1):"
+                           " send its body with a Content-Length, or send it in HTTP/1.1")
+    if codings.count(b"chunked") > 1:
+        raise ParsingError("Transfer-Encoding names chunked more than once; a body is chunked "
+                           "once (RFC 9112, 6.1)")
