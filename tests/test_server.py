@@ -145,6 +145,20 @@ def test_a_version_without_its_minor_number_is_judged_by_its_major(endpoint, lin
     assert code == status and b"HTTP/1.1" in body
 
 
+@pytest.mark.parametrize("target, iri", [
+    (b"https://graph.example.org/sparql", b"<https://graph.example.org/sparql>"),
+    (b"HTTP://graph.example.org:8080/sparql", b"<http://graph.example.org:8080/sparql>"),
+    (b"/sparql", b"<http://host.example:81/sparql>"),
+])
+def test_the_service_description_names_the_absolute_target_with_its_scheme(endpoint, target,
+                                                                           iri):
+    # An absolute-form target names the request's URL (RFC 9112, 3.3): its host was taken,
+    # its scheme was not, and "GET https://h/sparql" was described as <http://h/sparql>.
+    code, body = refusal(endpoint, b"GET " + target + b" HTTP/1.1\r\nHost: host.example:81"
+                         b"\r\nAccept: application/n-triples\r\nConnection: close\r\n\r\n")
+    assert code == b"200" and iri in body
+
+
 def test_a_url_over_the_limit_is_414_and_says_to_post(endpoint):
     # It was 431, of header fields the client never sent; SPARQLWrapper turns a 414 into
     # advice to use POST.

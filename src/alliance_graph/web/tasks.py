@@ -2,8 +2,8 @@
 requests it read, ``Refusal`` for those it could not read (too large, malformed).
 
 - A 304 or 204, which has no body and so no Content-Length, keeps an HTTP/1.1 connection
-  open (waitress closed it after any answer without one); the host a request is addressed to
-  is the one RFC 9112 (3.2.2) names.
+  open (waitress closed it after any answer without one); the host and scheme a request is
+  addressed to are the ones RFC 9112 (3.2.2, 3.3) names.
 - Waitress's own refusals are one line of plain text with the headers every answer carries,
   and a URL over the head's limit is 414 (URI Too Long), not 431.
 """
@@ -33,6 +33,12 @@ class Task(WSGITask):
             # An absolute-form target ("GET http://h/sparql"): its authority is the host, and
             # a Host header beside it is ignored.  Waitress kept only the target's path.
             environ["HTTP_HOST"] = self.request.proxy_netloc
+            # And its scheme is the URL's (RFC 9112, 3.3): the links of a page asked for as
+            # "GET https://h/..." (a TLS proxy that forwards the absolute form) said http.  A
+            # trusted proxy's X-Forwarded-Proto, read later (``forwarding.py``), still wins.
+            scheme = self.request.proxy_scheme.lower()
+            if scheme in ("http", "https"):
+                environ["wsgi.url_scheme"] = scheme
         elif not environ.get("HTTP_HOST") and environ["SERVER_PROTOCOL"] != "HTTP/1.1":
             # No Host (HTTP/1.0 allows that): the address the request reached, rather than
             # waitress's "waitress.invalid" (the service description builds URLs from it).
