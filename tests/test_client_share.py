@@ -3,6 +3,7 @@
 once, and three requests answered at once per client), and the counting itself in process."""
 
 import http.client
+import socket
 import threading
 import time
 import urllib.parse
@@ -181,3 +182,105 @@ def test_trusted_proxies_are_addresses_written_as_their_connections_report_them(
             trusted_proxies(("10.0.0.1", wrong), "x-forwarded")
     with pytest.raises(ValueError, match="unknown proxy headers 'x-real-ip'"):
         trusted_proxies(("10.0.0.1",), "x-real-ip")
+
+
+def test_a_free_slot_goes_to_a_client_holding_none_before_one_holding_some():
+    # Both slots held by one client, its third query waiting first: the slot that frees goes
+    # to the client that came after it and holds none.  In the order they came, a client's
+    # queued queries kept every other client's waiting behind them.
+    shares = Shares(3, "queries running", slots=2, grace=5)
+    ends = {name: threading.Event() for name in ("a1", "a2", "a3", "b1")}
+    order = []
+
+    def query(name):
+        with shares.share(name[0], wait=5):
+            order.append(name)
+            ends[name].wait(10)
+
+    threads = [threading.Thread(target=query, args=(name,)) for name in ends]
+    for t in threads:
+        t.start()
+        time.sleep(0.1)  # each waits before the next comes
+    assert order == ["a1", "a2"] and shares.held == {"a": 2}
+    ends["a2"].set()
+    time.sleep(0.2)
+    assert order == ["a1", "a2", "b1"] and shares.held == {"a": 1, "b": 1}
+    for event in ends.values():
+        event.set()
+    for t in threads:
+        t.join()
+    assert order == ["a1", "a2", "b1", "a3"] and not shares.held
+
+
+def test_a_query_finding_no_slot_within_its_time_and_grace_is_refused_503():
+    shares = Shares(2, "queries running", slots=1, grace=0.3)
+    with shares.share("a"):
+        started = time.monotonic()
+        with pytest.raises(Refused) as refused:
+            with shares.share("b", wait=0.2):
+                pass
+        assert 0.45 < time.monotonic() - started < 2
+        assert refused.value.status == 503
+        assert "all 1 query slots stayed busy for the whole time limit" in str(refused.value)
+    assert not shares.held and not shares.queue.waiting
+    shares = Shares(1, "queries running", slots=2, grace=0.3)
+    with shares.share("a"), pytest.raises(Refused) as refused:
+        with shares.share("a", wait=0.2):  # its own share, as before: 429 at its time
+            pass
+    assert refused.value.status == 429 and not shares.held and not shares.queue.waiting
+
+
+def flood(port: int, sources: list[str], query: str) -> list:
+    """Send ``query`` (made new for each by its number) from each of ``sources`` in turn, as
+    fast as the kernel takes them; return the connections, for ``statuses``."""
+    held = []
+    for n, source in enumerate(sources):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=60,
+                                        source_address=(source, 0))
+        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode(
+            {"query": query.format(f"{time.time_ns()}_{n}")}).encode()
+            + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        held.append(sock)
+    return held
+
+
+def statuses(held: list) -> list[int]:
+    """Return the status of each connection's answer, once it has come, and close them."""
+    found = []
+    for sock in held:
+        with sock:
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+            found.append(int(data.split(b" ", 2)[1]))
+    return found
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
+
+
+@pytest.fixture(scope="module")
+def shared_port(tmp_path_factory):
+    """The port of a server with two engine threads, two queries at once per client."""
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--workers", "2", "--queries-per-client", "2", "--timeout", str(FLOOD_TIMEOUT)]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("client-share-flood") / "serve.log")
+    yield port
+    servers.stop(process)
+
+
+FLOOD_TIMEOUT = 3
+
+
+def test_a_flood_from_several_addresses_leaves_an_honest_query_the_first_free_slot(shared_port):
+    # Three addresses, each within its share (two queries), send queries that run to the time
+    # limit: two take the engine's two threads, four wait for one.  The honest lookup that
+    # follows was queued behind them and refused 503 at its time limit; now it takes the
+    # first thread to free, about one time limit later.
+    held = flood(shared_port, [f"127.0.0.{20 + k}" for k in range(3)] * 2, HEAVY)
+    status, _, body, took = ask(shared_port, LOOKUP.replace("?l", f"?l{time.time_ns()}"),
+                                "127.0.0.30")
+    assert status == 200 and took < FLOOD_TIMEOUT + 1.5, (status, body, took)
+    assert set(statuses(held)) <= {200, 503}  # ran to their limit, or found no thread

@@ -40,6 +40,10 @@ from .fast_path import FastPath
 from .pages import safety
 from .pages import views as pages
 
+# Seconds a query waiting for an engine thread waits past its time limit: a thread in use is
+# free by its query's limit, plus the watcher's look and the kill that stop it running late.
+QUERY_GRACE = 1.0
+
 
 @dataclass
 class Service:
@@ -59,7 +63,15 @@ class Service:
     _changing: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self):
-        self.queries = client_share.Shares(self.settings.client_queries, "queries running")
+        # The engine process's threads are given here, fairly across clients
+        # (client_share.py), so the engine's own queue of calls stays empty; a slot taken by
+        # a query running late is free once the engine's watcher (engine_poll) has killed it.
+        # A query in this process (LocalEngine) runs on the thread that asked and is not
+        # stopped at its limit: there are no threads to share, only the clients' shares.
+        local = isinstance(self.engine, LocalEngine)
+        self.queries = client_share.Shares(self.settings.client_queries, "queries running",
+                                           slots=None if local else self.settings.workers,
+                                           grace=QUERY_GRACE + self.settings.engine_poll)
         self.examples = service_description.examples(self.settings.queries_dir)
         self.follow()
 

@@ -11,6 +11,13 @@ bound what it keeps busy.  Without them one client could stall every other:
   evaluated at once (by default all but one of the workers, so that another client always finds
   one); its next query waits for one of its own to end, and is answered 429 if none does
   within the time limit.
+- **The engine's slots, shared fairly.** The slots are given here too, not in the order the
+  queries came (``fair_queue.py``): a query finding all ``workers`` busy waits, and a slot
+  that frees goes to a client holding none before one holding some.  Clients from several
+  addresses, each within its share, kept every slot busy, their queries queued in front of
+  anyone else's, and an honest query waited its whole time limit to be refused 503; now it
+  takes the first slot to free, about one time limit at worst.  Past its time limit and a
+  ``grace`` (the kill that ends a query running late) with no slot, a query is answered 503.
 
 A client is an address: an IPv4 address, or an IPv6 address's /64, the block a single host or
 site is given (one machine may take any address in it, and would otherwise be as many clients
@@ -31,6 +38,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 from ..query.refused import Refused
+from .fair_queue import FairQueue
 
 RETRY_SECONDS = 1
 # Said with a 429: a server behind a proxy it was not told of counts all its clients as one.
@@ -81,35 +89,74 @@ def client_of(address: str | None) -> str | None:
 
 
 class Shares:
-    """What each client holds of one resource, at most ``limit`` each."""
+    """What each client holds of one resource, at most ``limit`` each and, with ``slots``,
+    ``slots`` in all (the engine's threads), given to the waiters in ``fair_queue``'s order:
+    a client holding none before one holding some."""
 
-    def __init__(self, limit: int, what: str):
+    def __init__(self, limit: int, what: str, slots: int | None = None, grace: float = 0.0):
         self.limit = limit
         self.what = what   # "requests being answered", "queries running"
-        self.held: Counter = Counter()
+        self.slots = slots
+        # How much longer than for its own share a waiter waits for one of the ``slots``: a
+        # slot in use is given back by its holder's time limit and the kill that ends it.
+        self.grace = grace
+        self.queue = FairQueue()
         self.changed = threading.Condition()
+
+    @property
+    def held(self) -> Counter:
+        """Return how many each client holds now."""
+        return self.queue.held
+
+    def _below_limit(self, client) -> bool:
+        return self.queue.held[client] < self.limit
 
     @contextmanager
     def share(self, client: str | None, wait: float = 0.0, hint: str = ""):
         """Hold one of ``client``'s shares for the ``with`` block; wait up to ``wait`` seconds
-        for one of its own to be released, then raise Refused (429)."""
-        deadline = time.monotonic() + wait
+        for one of its own to be released, then raise Refused (429); wait up to ``wait`` and
+        ``grace`` for one of the ``slots``, then raise Refused (503)."""
+        started = time.monotonic()
         with self.changed:
-            while self.held[client] >= self.limit:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise Refused(429, f"this client already has its share of {self.what} "
-                                       f"at once ({self.limit}); wait for one to end{hint}")
-                self.changed.wait(left)
-            self.held[client] += 1
+            waiter = self.queue.join(client)
+            try:
+                while not self._may_go(waiter):
+                    now = time.monotonic()
+                    if not self._below_limit(client):
+                        left = started + wait - now
+                        if left <= 0:
+                            raise Refused(429, f"this client already has its share of "
+                                               f"{self.what} at once ({self.limit}); wait for "
+                                               f"one to end{hint}")
+                    else:
+                        left = started + wait + self.grace - now
+                        if left <= 0:
+                            raise Refused(503, f"all {self.slots} query slots stayed busy for "
+                                               "the whole time limit; try again later")
+                    self.changed.wait(left)
+            except BaseException:
+                self.queue.leave(waiter)
+                self.changed.notify_all()  # the waiter after it may be the first now
+                raise
+            self.queue.grant(waiter)
+            self.changed.notify_all()  # the waiter after it may go too, to another slot
         try:
             yield
         finally:
             with self.changed:
-                self.held[client] -= 1
-                if not self.held[client]:
-                    del self.held[client]  # the counter stays as small as the clients now
+                self.queue.release(client)
                 self.changed.notify_all()
+
+    def _may_go(self, waiter) -> bool:
+        """Return whether ``waiter`` takes a share now: its client is below its limit and no
+        waiter of its own goes before it; with ``slots``, a slot is free and no waiter of any
+        client goes before it."""
+        if self.slots is None:
+            return self._below_limit(waiter.client) \
+                and self.queue.waiting[waiter.client][0] is waiter
+        if self.queue.in_use >= self.slots:
+            return False
+        return self.queue.first(self._below_limit) is waiter
 
 
 def proxy_hint(what: str, proxied: bool) -> str:
