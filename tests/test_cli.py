@@ -870,7 +870,9 @@ def test_a_build_that_does_not_open_names_the_load_command(mini):
 def test_load_nquads_names_the_store_option(in_mini, tmp_path):
     done = command(*in_mini, "load", "--nquads", tmp_path / "all.nq")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip().endswith("then point --store at its query URL"), done.stdout
+    # --store was not given: the variable that sets it too is named beside it.
+    assert done.stdout.rstrip().endswith(
+        "then point --store or ALLIANCE_GRAPH_STORE at its query URL"), done.stdout
 
 
 @pytest.fixture
@@ -935,3 +937,82 @@ def test_a_catalogue_listing_no_query_names_the_update_command(mini):
 def test_the_command_line_names_what_the_library_names_as_it_gives_it(name, values, said):
     from alliance_graph.cli.main import option
     assert option(name, *values) == said
+
+
+# -- a setting the command line reads from a variable too, named as its user gave it ---------
+
+@pytest.fixture
+def sourceless(base_project):
+    """A project with no shared sources folder beside it (``../shared/sources``)."""
+    root, _ = base_project
+    assert not (root.parent / "shared" / "sources").exists()
+    return root
+
+
+def in_fresh_directory(tmp_path, *args, **variables) -> subprocess.CompletedProcess:
+    """Run the installed ``alliance-graph`` from an empty directory, with ``variables``."""
+    (tmp_path / "fresh").mkdir(exist_ok=True)
+    return subprocess.run([str(BIN), *map(str, args)], cwd=tmp_path / "fresh",
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300,
+                          env={**os.environ, **variables})
+
+
+@pytest.mark.parametrize("args", [("cite", "x.txt", "q"), ("coverage",),
+                                  ("validate", MERGE / "good.ttl")])
+def test_missing_source_texts_name_the_option_and_the_variable(tmp_path, sourceless, args):
+    # The default folder is missing and neither was given: the hint named --sources alone (it
+    # named ALLIANCE_GRAPH_SOURCES too before the library's messages were worded); coverage
+    # said "(set --sources)".
+    done = in_fresh_directory(tmp_path, "--project", sourceless, "--cache", tmp_path / "cache",
+                              *args)
+    said = done.stderr + done.stdout  # validate's report holds its warnings
+    assert done.returncode == (0 if args[0] == "validate" else 2), said
+    assert "point --sources or ALLIANCE_GRAPH_SOURCES at a copy of it" in said, said
+    assert "Settings" not in said, said
+
+
+@pytest.mark.parametrize("args", [("cite", "x.txt", "q"), ("coverage",)])
+def test_source_texts_missing_where_the_variable_points_name_the_variable(tmp_path, sourceless,
+                                                                          args):
+    # The user set ALLIANCE_GRAPH_SOURCES and never typed --sources, which the hint named.
+    done = in_fresh_directory(tmp_path, "--project", sourceless, "--cache", tmp_path / "cache",
+                              *args, ALLIANCE_GRAPH_SOURCES=str(tmp_path / "nowhere"))
+    says(done, 2, f"no source texts at {tmp_path / 'nowhere'}",
+         "point ALLIANCE_GRAPH_SOURCES at a copy of it")
+    assert "--sources" not in done.stderr, done.stderr
+
+
+def test_coverage_of_an_empty_sources_folder_names_what_gave_it(tmp_path, sourceless):
+    (tmp_path / "empty").mkdir()
+    common = ("--project", sourceless, "--cache", tmp_path / "cache")
+    says(in_fresh_directory(tmp_path, *common, "--sources", tmp_path / "empty", "coverage"), 2,
+         "give the folder of the texts the evidence quotes (--sources)")
+    done = in_fresh_directory(tmp_path, *common, "coverage",
+                              ALLIANCE_GRAPH_SOURCES=str(tmp_path / "empty"))
+    says(done, 2, "give the folder of the texts the evidence quotes (ALLIANCE_GRAPH_SOURCES)")
+
+
+@pytest.mark.parametrize("variables, said", [
+    ({"ALLIANCE_GRAPH_STORE": "Memory"}, "ALLIANCE_GRAPH_STORE=Memory: give memory (lower case)"),
+    ({}, "--store Memory: give memory (lower case)")])
+def test_a_store_slip_names_the_variable_that_gave_it(tmp_path, in_mini, variables, said):
+    # ALLIANCE_GRAPH_STORE=Memory was said as "--store Memory", an option never typed.
+    args = (*in_mini, "stats") if variables else (*in_mini, "--store", "Memory", "stats")
+    says(in_fresh_directory(tmp_path, *args, **variables), 2,
+         f"the store could not be used: {said}")
+
+
+def test_an_ontology_variable_without_turtle_files_is_named(tmp_path, mini):
+    (tmp_path / "bare").mkdir()
+    done = in_fresh_directory(tmp_path, "--project", mini.root, "stats",
+                              ALLIANCE_GRAPH_ONTOLOGY=str(tmp_path / "bare"))
+    says(done, 2, "(or leave ALLIANCE_GRAPH_ONTOLOGY out)")
+
+
+def test_the_command_lines_names_follow_no_earlier_command(run, tmp_path):
+    # Who gave what is the one command's: a later one in the same process (a test's) names
+    # the settings as before any ran.
+    from alliance_graph.cli.main import option
+    assert run("--store", "Memory", "stats").exit_code == 2
+    assert option("settings.sources_dir") == "--sources"
+    assert option("settings.store", "x") == "--store x"

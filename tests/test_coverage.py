@@ -134,3 +134,12 @@ def test_coverage_command_on_a_source_that_is_not_utf8_is_one_line_and_exit_2(tm
     assert result.exit_code == 2, result.output
     assert result.output == f"error: {tmp_path / 'bad.txt'}: not UTF-8 text (byte 0, 0xff, " \
                             "does not decode)\n"
+
+
+def test_a_folder_without_source_texts_names_the_parameter_to_a_library_caller(tmp_path):
+    # It said "(--sources)", an option no caller of coverage() has.
+    with pytest.raises(FileNotFoundError) as refused:
+        coverage(KnowledgeGraph.from_store(ox.Store()), tmp_path)
+    said = str(refused.value)
+    assert said.startswith(f"no source texts (*.txt) in {tmp_path}") and "--" not in said, said
+    assert said.endswith("give the folder of the texts the evidence quotes (sources_dir)"), said

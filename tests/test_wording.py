@@ -5,7 +5,9 @@ import pickle
 
 import pytest
 
-from alliance_graph.wording import Metavar, Said, parameter, worded
+from alliance_graph.store import backends
+from alliance_graph.store.errors import StoreError
+from alliance_graph.wording import Metavar, Said, command_line, parameter, worded
 
 # Another caller's names for the parameters, as the command line gives them.
 OTHER = {"fmt": "--format", "settings.store": "--store", "into": "--into"}
@@ -50,3 +52,70 @@ def test_a_message_copied_elsewhere_is_its_library_wording():
     assert str(copied) == "give fmt='nt'" and worded(copied, other) == "give fmt='nt'"
     assert json.loads(json.dumps({"m": message})) == {"m": "give fmt='nt'"}
     assert repr(Metavar("FILE")) == "FILE"
+
+
+# -- a message said inside another keeps its wording ------------------------------------------
+
+def store_slip(spec: str) -> StoreError:
+    """Return the error the library raises for a ``Settings.store`` slip."""
+    with pytest.raises(StoreError) as refused:
+        backends.kind(spec)
+    return refused.value
+
+
+def test_a_message_formatted_inside_another_is_worded_with_it():
+    # f"...: {why}" made a plain string of the inner message: the outer one was worded, and
+    # the inner one said Settings(store='Memory') to the command line's user.
+    slip = store_slip("Memory")
+    outer = Said(lambda n, why=slip: f"the engine did not start: {why}; give {n('into', 'x')}")
+    assert worded(outer, other) == ("the engine did not start: --store Memory: give memory "
+                                    "(lower case), a folder, or a store's http:// or https:// "
+                                    "query URL; give --into x")
+    assert str(outer).startswith("the engine did not start: Settings(store='Memory'): give")
+    assert str(slip).startswith("Settings(store='Memory')")  # outside it, the library's words
+
+
+def test_an_error_raised_from_or_while_handling_one_says_its_message_in_the_same_words():
+    # As engine/instance.py and store/remote.py raise a StoreError quoting another.
+    for cause in (True, False):
+        try:
+            try:
+                backends.kind("Memory")
+            except StoreError as exc:
+                if cause:
+                    raise StoreError(f"the query engine did not start: {exc}") from exc
+                raise StoreError(f"{exc} (and more)") from None
+        except StoreError as exc:
+            wrapped = exc
+        assert "Settings(store='Memory')" in str(wrapped)
+        said = worded(wrapped, other)
+        assert "--store Memory: give memory (lower case)" in said, said
+        assert "Settings" not in said, said
+
+
+def test_a_string_made_while_handling_an_error_says_its_message_in_the_callers_words():
+    slip = store_slip(" x")
+    said = worded(f"could not validate:\n{slip}", other, slip)
+    assert said == "could not validate:\n--store  x: give memory, a folder, or a store's " \
+                   "http(s) URL (no spaces around it)"
+    assert worded(f"could not validate: {slip}", other) == f"could not validate: {slip}"
+
+
+@pytest.mark.parametrize("given, says", [
+    (None, "--sources"),  # who gave what is not known
+    ({"--sources": "option"}, "--sources"),
+    ({"--sources": "ALLIANCE_GRAPH_SOURCES"}, "ALLIANCE_GRAPH_SOURCES"),
+    ({}, "--sources or ALLIANCE_GRAPH_SOURCES"),  # neither: the default is in use
+    ({"--store": "option"}, "--sources or ALLIANCE_GRAPH_SOURCES")])
+def test_the_command_line_names_a_setting_as_its_user_gave_it(given, says):
+    assert command_line("settings.sources_dir", given=given) == says
+    assert command_line("sources_dir", given=given) == says  # sources.coverage's parameter
+
+
+@pytest.mark.parametrize("given, says", [
+    ({"--store": "option"}, "--store Memory"),
+    ({"--store": "ALLIANCE_GRAPH_STORE"}, "ALLIANCE_GRAPH_STORE=Memory"),
+    ({}, "--store Memory")])  # a value named is the one in effect: the option gives it
+def test_a_value_is_named_where_the_user_gave_it(given, says):
+    assert command_line("settings.store", "Memory", given=given) == says
+    assert command_line("fmt", "nt", given=given) == "--format nt"  # no variable sets it

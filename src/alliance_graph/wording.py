@@ -9,13 +9,33 @@ library's wording, ``worded(message, name)`` another caller's, the command line 
 own namer.  A namer is called ``name(parameter, *values)``: ``parameter`` is a keyword of the
 function raising (``fmt``, ``into``), a field of its settings (``settings.store``), or a call
 written as a library caller writes it (``update(kg, queries_dir)``).
+
+A message is often said inside another (``f"could not validate: {exc}"``), where Python makes
+a plain string of it.  It keeps its wording there in two ways, so that no call site has to
+remember to: formatted inside a ``Said`` being worded, it is worded with it (``str()`` of a
+``Said``, or of an exception raised with one, is the wording in effect); and an exception's
+message that quotes a ``Said`` of an exception it was raised from, or while handling
+(``__cause__``/``__context__``), is worded with that one's wording in its place (``worded``;
+the command line also passes the exception it is handling, for its own f-strings).
+
+The command line reads some settings from ``ALLIANCE_GRAPH_*`` variables too
+(``settings.ENVIRONMENT``): its namer (``command_line``, given what the user gave) names the
+option the user gave, the variable that set the value, or, where neither was given, both
+(``point --sources or ALLIANCE_GRAPH_SOURCES at a copy``).
 """
 
 from __future__ import annotations
 
 import shlex
+import threading
+from collections.abc import Mapping
 
 __all__ = ["Said", "Metavar", "command_line", "parameter", "worded"]
+
+
+# The namer of the ``Said.worded`` call in progress on this thread, if any: a ``Said`` (or an
+# exception raised with one) formatted inside another's message is said in the same words.
+_in_effect = threading.local()
 
 
 class Said(str):
@@ -23,7 +43,9 @@ class Said(str):
 
     ``say`` returns the message given a namer; the string itself is ``say(parameter)``.  A
     ``Said`` is an ``str`` everywhere else (raised in any exception, joined, written as JSON);
-    copied to another process (pickled) it is its library wording."""
+    copied to another process (pickled) it is its library wording.  ``str()`` and
+    ``format()`` of it give the wording in effect: the library's, or, inside the message of a
+    ``Said`` being worded, that one's."""
 
     def __new__(cls, say):
         said = super().__new__(cls, say(parameter))
@@ -31,11 +53,24 @@ class Said(str):
         return said
 
     def worded(self, name) -> str:
-        """Return the message with ``name(parameter, *values)`` naming the parameters."""
-        return self._say(name)
+        """Return the message with ``name(parameter, *values)`` naming the parameters, and
+        every ``Said`` its message formats named so too."""
+        outer = getattr(_in_effect, "name", None)
+        _in_effect.name = name
+        try:
+            return str(self._say(name))  # a Said returned whole is worded too
+        finally:
+            _in_effect.name = outer
+
+    def __str__(self) -> str:
+        name = getattr(_in_effect, "name", None)
+        return str.__str__(self) if name is None else self._say(name)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
     def __reduce__(self):
-        return str, (str(self),)
+        return str, (str.__str__(self),)
 
 
 class Metavar(str):
@@ -58,12 +93,40 @@ def parameter(name: str, *values) -> str:
         else f"Settings.{field}"
 
 
-def worded(message, name) -> str:
-    """Return ``message`` (a string, or an exception raised with one) in the words of
-    ``name``'s caller where it is a ``Said``, else as ``str()`` gives it."""
+def _said(message):
+    """Return the ``Said`` a message is, or an exception is raised with; else None."""
     said = message.args[0] if isinstance(message, BaseException) and len(message.args) == 1 \
         else message
-    return said.worded(name) if isinstance(said, Said) else str(message)
+    return said if isinstance(said, Said) else None
+
+
+def _quoted(exception: BaseException | None) -> list[Said]:
+    """Return the ``Said`` messages of ``exception`` and of those it was raised from or while
+    handling, nearest first."""
+    found, seen = [], set()
+    while exception is not None and id(exception) not in seen:
+        seen.add(id(exception))
+        if (said := _said(exception)) is not None:
+            found.append(said)
+        exception = exception.__cause__ or exception.__context__
+    return found
+
+
+def worded(message, name, handling: BaseException | None = None) -> str:
+    """Return ``message`` (a string, or an exception raised with one) in the words of
+    ``name``'s caller where it is a ``Said``, else as ``str()`` gives it, with the library
+    wording of any ``Said`` it quotes, of an exception it was raised from or while handling
+    (or of ``handling``, the one its maker was handling), in ``name``'s words."""
+    if (said := _said(message)) is not None:
+        return said.worded(name)
+    text = str(message)
+    within = message.__cause__ or message.__context__ if isinstance(message, BaseException) \
+        else None
+    for quoted in _quoted(within) + _quoted(handling):
+        library = str.__str__(quoted)
+        if library in text:
+            text = text.replace(library, quoted.worded(name))
+    return text
 
 
 # What the library's messages name, as the command line gives it (``command_line``): the
@@ -71,22 +134,44 @@ def worded(message, name) -> str:
 # in cli/: `serve` prepares its graph in a child process of web/, which words its errors so too.
 OPTIONS = {"fmt": "--format", "settings.validate_max_findings": "--max-findings",
            "settings.root": "--project", "settings.data_dir": "--data", "settings.ontology_dir": "--ontology",
-           "settings.sources_dir": "--sources", "settings.cache_dir": "--cache"}
+           "settings.sources_dir": "--sources", "sources_dir": "--sources",
+           "settings.cache_dir": "--cache"}
 COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":
             "alliance-graph --store {} load",
             "alliance_graph.query.catalogue.update(kg, queries_dir)":
             "alliance-graph catalogue --update"}
 
 
-def command_line(parameter: str, *values) -> str:
+def command_line(parameter: str, *values, given: Mapping[str, str] | None = None) -> str:
     """Name what a library message names (``wording.parameter``'s signature) as the command
     line gives it: ``--format nt or --format ttl`` for ``fmt='nt' or fmt='ttl'``, ``--inferred``
-    for ``inferred=True``, ``--store x`` for ``Settings(store='x')``, the command for a call."""
+    for ``inferred=True``, ``--store x`` for ``Settings(store='x')``, the command for a call.
+
+    ``given`` maps each option the user gave (``--sources``) to ``"option"``, or to the
+    variable that gave its value (``ALLIANCE_GRAPH_SOURCES``); with it, a setting the command
+    line also reads from a variable is named as the user gave it, and one the user gave
+    neither way (its default) by the option and the variable both, where no value is named:
+    ``--sources or ALLIANCE_GRAPH_SOURCES``.  Without it (who gave what is not known), the
+    option."""
     if parameter in COMMANDS:
         return f"`{COMMANDS[parameter].format(*map(shlex.quote, map(str, values)))}`"
     if "(" in parameter:  # a call with no command of its own: the library's words are right
         return parameter
     flag = OPTIONS.get(parameter) or \
         "--" + parameter.removeprefix("settings.").replace("_", "-")
+    how = None if given is None else given.get(flag)
+    if how not in (None, "option"):  # set by this variable
+        return " or ".join(f"{how}={shlex.quote(str(v))}" for v in values) if values else how
+    if how is None and given is not None and not values and flag in variables():
+        return f"{flag} or {variables()[flag]}"
     return " or ".join(flag if v is True else f"{flag} {shlex.quote(str(v))}"
                        for v in values) if values else flag
+
+
+def variables() -> dict[str, str]:
+    """Return the environment variable the command line reads for each option that has one
+    (``--sources``: ``ALLIANCE_GRAPH_SOURCES``), from ``settings.ENVIRONMENT``."""
+    from .settings import ENVIRONMENT  # imported here: settings imports this module
+
+    return {OPTIONS.get(f"settings.{field}", "--" + field.replace("_", "-")): variable
+            for variable, field in ENVIRONMENT.items()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -30,13 +31,31 @@ def verdict(code: int) -> int:
     return code
 
 
-# The command line's names for what the library's messages name (``wording.command_line``).
-option = command_line
+# Who gave each global option of this command, the user or a variable (``command_line``'s
+# ``given``): set by ``main`` once it has read them, read by ``option`` on whichever thread
+# words a message (``at_once`` runs the work on one of its own, outside click's context).
+_given: dict[str, str] | None = None
+
+
+def option(parameter: str, *values) -> str:
+    """Name what the library's messages name as this command line gives it
+    (``wording.command_line``): the option the user gave, the variable that set it, or both."""
+    return command_line(parameter, *values, given=_given)
+
+
+def given_by(options: Mapping, environ: Mapping[str, str]) -> dict[str, str]:
+    """Return, per global option, who gave it: ``"option"``, or the variable that set it."""
+    given = {command_line(f"settings.{field}"): variable
+             for variable, field in settings_mod.ENVIRONMENT.items()
+             if environ.get(variable, "").strip()}  # blank ones set nothing
+    return {**given, **{command_line(f"settings.{name}"): "option"
+                        for name, value in options.items() if value is not None}}
 
 
 def said(message) -> str:
-    """Return ``message`` (a string or an exception) naming the command line's options."""
-    return worded(message, option)
+    """Return ``message`` (a string or an exception) naming the command line's options; a
+    string made while handling an exception (``f"...: {exc}"``) says its message so too."""
+    return worded(message, option, sys.exc_info()[1])
 
 
 def fail(message, code: int = EXIT_ERROR):
@@ -103,6 +122,7 @@ class _Group(click.Group):
     cannot use (an unwritable --cache, a full disk), into one line and exit 2."""
 
     def invoke(self, ctx):
+        global _given
         try:
             return super().invoke(ctx)
         except backends.StoreError as exc:
@@ -115,6 +135,8 @@ class _Group(click.Group):
             sys.exit(130)
         except OSError as exc:
             fail(f"a file or folder could not be used: {exc}")
+        finally:  # a test runs commands one after another in one process
+            _given = None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -140,6 +162,8 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx, **options):
     """Query, export and check the alliance-graph knowledge graph."""
+    global _given
+    _given = given_by(options, os.environ)
     try:
         cwd = Path.cwd()
     except OSError:  # the current directory was removed: no project there

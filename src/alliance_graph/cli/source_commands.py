@@ -101,8 +101,9 @@ def coverage(settings: Settings, fmt: str, source: str | None):
     """Print, per source text, how many sentences evidence cites, and list the uncited ones."""
     from ..sources import coverage as coverage_mod  # imported here: only this command needs it
 
-    if not settings.sources_dir.is_dir():
-        fail(f"source texts not found at {settings.sources_dir} (set --sources)")
+    if not settings.sources_dir.is_dir():  # said as cite and validate say it
+        from ..proposals.quotes import missing_sources
+        fail(missing_sources(settings.sources_dir))
     kg = load_graph(settings)
     try:
         report = coverage_mod.coverage(kg, settings.sources_dir, only=source)

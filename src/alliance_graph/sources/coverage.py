@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..namespaces import SRC
+from ..wording import Said
 from . import citations
 
 # Line breaks: real newlines, and the literal two characters backslash-n that source 004 has
@@ -146,8 +147,9 @@ def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCover
     """
     paths = sorted(sources_dir.glob("*.txt"))
     if not paths:  # a wrong folder: nothing to report would read as nothing to worry about
-        raise FileNotFoundError(f"no source texts (*.txt) in {sources_dir}: give the folder "
-                                "of the texts the evidence quotes (--sources)")
+        raise FileNotFoundError(Said(lambda n: f"no source texts (*.txt) in {sources_dir}: give "
+                                               "the folder of the texts the evidence quotes "
+                                               f"({n('sources_dir')})"))
     if only is not None:
         paths = [p for p in paths if p.name == only]
         if not paths:
