@@ -1016,3 +1016,13 @@ def test_the_command_lines_names_follow_no_earlier_command(run, tmp_path):
     assert run("--store", "Memory", "stats").exit_code == 2
     assert option("settings.sources_dir") == "--sources"
     assert option("settings.store", "x") == "--store x"
+
+
+def test_every_global_option_a_variable_also_sets_names_it_in_its_help():
+    # --data, --ontology, --sources and --cache did not: a message may name the variable.
+    from alliance_graph.wording import variables
+    options = {o: p.help for p in main.params for o in p.opts}
+    named = {flag: var for flag, var in variables().items() if flag in options}
+    assert set(named) >= {"--project", "--data", "--ontology", "--sources", "--cache", "--store"}
+    for flag, variable in named.items():
+        assert options[flag].endswith(f"Env: {variable}."), (flag, options[flag])

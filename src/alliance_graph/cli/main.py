@@ -145,14 +145,18 @@ class _Group(click.Group):
                    "if it holds them, else the checkout the package runs from, else the graph "
                    "the installed package carries). Env: ALLIANCE_GRAPH_PROJECT.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of Turtle data files (default: data/ of the project).")
+              help="Folder of Turtle data files (default: data/ of the project). "
+                   "Env: ALLIANCE_GRAPH_DATA.")
 @click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of ontology files (default: ontology/ of the project).")
+              help="Folder of ontology files (default: ontology/ of the project). "
+                   "Env: ALLIANCE_GRAPH_ONTOLOGY.")
 @click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the source texts (default: ../shared/sources beside the project).")
+              help="Folder of the source texts (default: ../shared/sources beside the project). "
+                   "Env: ALLIANCE_GRAPH_SOURCES.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the build cache (default: .cache/ of the project; for the "
-                   "installed package's graph, the user's cache folder).")
+                   "installed package's graph, the user's cache folder). "
+                   "Env: ALLIANCE_GRAPH_CACHE.")
 @click.option("--store", "store",
               help="Where the graph lives: memory (default; built at start), a directory "
                    "(on-disk Oxigraph store, rebuilt when the inputs change) or the query URL "
