@@ -720,3 +720,68 @@ def test_a_client_that_stops_reading_a_large_answer_is_still_dropped(idle_endpoi
     # Reading is activity; a pause longer than the idle time is not.
     read, length = read_big_answer(idle_endpoint, 4_000_000, pause_after=2**20)
     assert read < length
+
+
+FLOOD_TIMEOUT = 3
+HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
+
+
+@pytest.fixture(scope="module")
+def flooded(tmp_path_factory):
+    """(host, port) of a server with the default threads and shares, a 3 s time limit, behind
+    a reverse proxy at PROXY."""
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--timeout", str(FLOOD_TIMEOUT), "--trusted-proxy", PROXY]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("flooded") / "serve.log")
+    yield "127.0.0.1", port
+    servers.stop(process)
+
+
+def flood(endpoint, senders: list[tuple[str, dict]]) -> list[socket.socket]:
+    """Send a query that runs to the time limit (each new, so none is answered from the cache)
+    from each ``(source, headers)`` of ``senders`` in turn; return the connections."""
+    held = []
+    for n, (source, headers) in enumerate(senders):
+        sock = connect(endpoint, source, timeout=60)
+        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode(
+            {"query": HEAVY.format(f"{time.time_ns()}_{n}")}).encode() + b" HTTP/1.1\r\n"
+            + b"".join(f"{k}: {v}\r\n".encode() for k, v in headers.items())
+            + b"Host: x\r\nConnection: close\r\n\r\n")
+        held.append(sock)
+    return held
+
+
+def flood_then_lookup(endpoint, senders, source: str, headers: dict) -> tuple[int, float]:
+    """Flood from ``senders``, then time a lookup from ``source``; return its status and
+    seconds, once every query of the flood is answered (each 503, or 200 if it ran)."""
+    held = flood(endpoint, senders)
+    started = time.monotonic()
+    status = sent(endpoint, LOOKUP.replace("?l", f"?l{time.time_ns()}"), source, headers)[0]
+    took = time.monotonic() - started
+    for sock in held:
+        with sock:
+            assert read_all(sock).split(b" ", 2)[1] in (b"200", b"503")
+    return status, took
+
+
+def test_a_flood_filling_the_front_s_threads_leaves_an_honest_query_the_next_free_slot(flooded):
+    # Eight addresses, each within its shares, send three queries that run to the time limit:
+    # 24 requests for the front's 16 threads and the engine's 4.  The honest lookup waited
+    # for a thread, first come first served, until the first four queries ended (one time
+    # limit), then for the engine behind the rest (another): 6 s, 200 or 503.  Now a client
+    # with no request being answered goes first, the last thread is kept for one, and the
+    # lookup takes the first engine thread to free.
+    senders = [(f"127.0.0.{20 + k}", {}) for k in range(8)] * 3
+    status, took = flood_then_lookup(flooded, senders, "127.0.0.40", {})
+    assert status == 200 and took < FLOOD_TIMEOUT + 1.5, (status, took)
+
+
+def test_behind_a_trusted_proxy_the_front_s_threads_are_shared_among_the_clients_it_names(
+        flooded):
+    # The same flood through the proxy: every connection has the proxy's address, and the
+    # threads go to the clients its forwarding headers name.
+    senders = [(PROXY, {"X-Forwarded-For": f"10.1.0.{k}"}) for k in range(8)] * 3
+    status, took = flood_then_lookup(flooded, senders, PROXY, {"X-Forwarded-For": "10.1.0.99"})
+    assert status == 200 and took < FLOOD_TIMEOUT + 1.5, (status, took)
