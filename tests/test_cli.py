@@ -1026,3 +1026,14 @@ def test_every_global_option_a_variable_also_sets_names_it_in_its_help():
     assert set(named) >= {"--project", "--data", "--ontology", "--sources", "--cache", "--store"}
     for flag, variable in named.items():
         assert options[flag].endswith(f"Env: {variable}."), (flag, options[flag])
+
+
+def test_a_missing_data_folder_is_named_as_it_was_given(tmp_path, mini):
+    # It named no option nor variable: one set long ago in the shell was not to be guessed.
+    gone = tmp_path / "gone"
+    done = in_fresh_directory(tmp_path, "--project", mini.root, "stats",
+                              ALLIANCE_GRAPH_DATA=str(gone))
+    says(done, 2, f"the data folder {gone} does not exist or is not a folder; make it, or give "
+                  "another with ALLIANCE_GRAPH_DATA")
+    says(in_fresh_directory(tmp_path, "--project", mini.root, "--data", gone, "stats"), 2,
+         "give another with --data")

@@ -377,8 +377,11 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
             f"*.ttl files); give a project folder holding ontology/ and data/ with "
             f"{n('settings.root', Metavar('DIR'))}")))
     for name, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
-        if not folder.is_dir():  # else the graph is quietly built without it
-            raise NoGraphFound(f"the {name} folder {folder} does not exist or is not a folder")
+        if not folder.is_dir():  # else the graph is quietly built without it; the knob is
+            # named as it was given (a variable set long ago is easily forgotten)
+            raise NoGraphFound(Said(lambda n, name=name, folder=folder: (
+                f"the {name} folder {folder} does not exist or is not a folder; make it, or "
+                f"give another with {n(f'settings.{name}_dir')}")))
     if not any(settings.ontology_dir.glob("*.ttl")):  # else every term of the data is unknown,
         # a violation for each use: hundreds of lines that hide the one thing wrong
         raise NoGraphFound(Said(lambda n: (
