@@ -80,3 +80,24 @@ def test_an_amendment_stating_anything_else_is_not_the_same_facts():
     wrong = CLAIM.replace("claim:A a ag:Claim ;", 'claim:A a ag:Claim ;\n    ag:x [ ag:note "Why." ] ;')
     assert not same_facts(CLAIM, wrong, ['claim:A ag:note "Why." .'])
     assert not same_facts(CLAIM, CLAIM + "claim:A ag:note", ['claim:A ag:note "Why." .'])
+
+
+def test_the_same_facts_in_a_file_declaring_a_prefix_below_its_statements():
+    # The blocks were read with the text up to the last @prefix line, which then held the
+    # file's own statements too: a right amendment was taken for a wrong one.
+    text = CLAIM + "\n@prefix ex: <https://example.org/> .\n\nclaim:C a ag:Claim .\n"
+    amended, applied = insert(text, [("claim:A", [("ag:note", '"Why."')])],
+                              "prov:wasDerivedFrom")
+    assert applied == [True]
+    assert same_facts(text, amended, ['claim:A ag:note "Why." .'])
+    assert not same_facts(text, amended, ['claim:A ag:note "Else." .'])
+
+
+def test_a_block_written_with_a_prefix_declared_again_below_is_not_the_same_facts():
+    # ev: means another namespace above its second declaration: a block written with the
+    # second one and put above it states another node.
+    text = (PREFIXES.replace("<https://alliance-graph.example/id/evidence/>", "<urn:other/>")
+            + "ev:a a ag:Evidence .\n\n@prefix ev: <https://alliance-graph.example/id/evidence/> .\n")
+    above = text.replace("ev:a a ag:Evidence .\n", "ev:a a ag:Evidence .\n\nev:b a ag:Evidence .\n")
+    assert not same_facts(text, above, ["ev:b a ag:Evidence ."])
+    assert same_facts(text, text + "\nev:b a ag:Evidence .\n", ["ev:b a ag:Evidence ."])

@@ -311,11 +311,8 @@ def test_an_amendment_lands_in_the_claims_block_and_evidence_as_the_files_write_
     diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
                                                   lineterm="", n=0)
             if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    # The evidence block at the end of the evidence section (it was after the last claim).
     assert diff == [
-        "-    prov:wasDerivedFrom ev:000-blue-flag .",
-        '+    ag:note "The purpose is in the source\'s own words." ;',
-        "+    prov:wasDerivedFrom ev:000-blue-flag, ev:000-blue-flag-air .",
-        "+",
         "+ev:000-blue-flag-air a ag:Evidence ;",
         "+    oa:hasSource src:000_06b6882714cf1880.txt ;",
         "+    oa:hasSelector [ a oa:TextQuoteSelector ;",
@@ -323,7 +320,12 @@ def test_an_amendment_lands_in_the_claims_block_and_evidence_as_the_files_write_
         '+            oa:prefix "Blue Flag: " ;',
         '+            oa:suffix " with U.S." ] ,',
         "+        [ a oa:TextPositionSelector ; oa:start 2176 ; oa:end 2195 ] ;",
-        "+    ag:credibility grade:3 ."]
+        "+    ag:credibility grade:3 .",
+        "+",
+        "-    prov:wasDerivedFrom ev:000-blue-flag .",
+        '+    ag:note "The purpose is in the source\'s own words." ;',
+        "+    prov:wasDerivedFrom ev:000-blue-flag, ev:000-blue-flag-air ."]
+    assert after.index("ev:000-blue-flag-air a ag:Evidence") < after.index("# --- claims")
     assert after.index("ag:note \"The purpose") < after.index("# id:UnitedStatesIsraelAlliance")
     # The file states what it stated and what the proposal adds, nothing else.
     unnamed = lambda t: "_" if isinstance(t, ox.BlankNode) else str(t)  # noqa: E731
@@ -332,3 +334,181 @@ def test_an_amendment_lands_in_the_claims_block_and_evidence_as_the_files_write_
     assert facts(after) == facts(before) + facts(AMENDMENT)
     assert add(project, proposal).exit_code == 0  # and again: nothing new
     assert (project / "data" / "exercises.ttl").read_text("utf-8") == after
+
+
+# Where a new block goes in a file laid out in sections: evidence at the end of the evidence
+# section, a claim in its subject's group, a new subject under a heading of its own at the end
+# of the claims section.  Every new block was appended at the end of the file.  (In the order
+# add writes them: subject blocks by name.)
+PLACED = """@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+@prefix ev: <https://alliance-graph.example/id/evidence/> .
+@prefix src: <https://alliance-graph.example/id/source/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+ev:000-f35-stealth a ag:Evidence ;
+    oa:hasSource src:000_06b6882714cf1880.txt ;
+    oa:hasSelector [ a oa:TextQuoteSelector ;
+            oa:exact "F-35 stealth fighters" ] ,
+        [ a oa:TextPositionSelector ; oa:start 2791 ; oa:end 2812 ] .
+
+claim:F35-characterization a ag:Claim ;
+    rdf:subject id:F35 ;
+    rdf:predicate ag:characterization ;
+    rdf:object "stealth fighter" ;
+    ag:rank ag:NormalRank ;
+    prov:wasDerivedFrom ev:000-f35-stealth .
+
+claim:IsraeliAirForceF35Fleet-label a ag:Claim ;
+    rdf:subject id:IsraeliAirForceF35Fleet ;
+    rdf:predicate rdfs:label ;
+    rdf:object "Israeli Air Force (IAF) F-35 Fleet" ;
+    ag:rank ag:NormalRank ;
+    prov:wasDerivedFrom ev:000-f35 .
+
+claim:IsraeliAirForceF35Fleet-type a ag:Claim ;
+    rdf:subject id:IsraeliAirForceF35Fleet ;
+    rdf:predicate rdf:type ;
+    rdf:object ag:CombatAircraft ;
+    ag:rank ag:NormalRank ;
+    prov:wasDerivedFrom ev:000-f35 .
+"""
+PLACED_EVIDENCE, PLACED_F35, PLACED_FLEET = (
+    "\n\n" + block for block in PLACED.split("\n\n")[1:3] + ["\n\n".join(
+        PLACED.split("\n\n")[3:]).rstrip("\n")])
+
+
+def facts_of(text: str) -> Counter:
+    """Return what a Turtle text states, blank nodes unnamed (each parse names them anew)."""
+    unnamed = lambda t: "_" if isinstance(t, ox.BlankNode) else str(t)  # noqa: E731
+    return Counter((unnamed(q.subject), str(q.predicate), unnamed(q.object))
+                   for q in loading.parse_turtle(text, "x"))
+
+
+def add_placed(tmp_path: Path, cache: Path, edit=lambda text: text) -> tuple[str, str, Path]:
+    """Add PLACED --into aid.ttl of a copy of the shipped data (its text changed by ``edit``
+    first); return aid.ttl's text before and after, and the project."""
+    project = copy_project(tmp_path / "project", ROOT / "data", cache)
+    aid = project / "data" / "aid.ttl"
+    aid.write_bytes(edit(aid.read_text("utf-8")).encode("utf-8"))
+    before = aid.read_text("utf-8")
+    proposal = tmp_path / "placed.ttl"
+    proposal.write_text(PLACED, "utf-8")
+    result = add(project, "--into", "aid.ttl", proposal)
+    assert result.exit_code == 0, result.output
+    assert "aid.ttl: 4 subject block(s) added or amended" in result.output
+    return before, aid.read_text("utf-8"), project
+
+
+def assert_placed(before: str, after: str):
+    """Assert that ``after`` is ``before`` with PLACED's blocks where a contributor writes them."""
+    claims = before.index("\n\n# --- claims -----")
+    f35 = before.index("\n\n# id:F35SalesToIsrael")
+    assert after == (before[:claims] + PLACED_EVIDENCE + before[claims:f35] + PLACED_F35
+                     + before[f35:].rstrip("\n") + "\n\n# id:IsraeliAirForceF35Fleet"
+                     + PLACED_FLEET + "\n")
+    assert facts_of(after) == facts_of(before) + facts_of(PLACED)
+
+
+def test_new_blocks_land_in_their_section_and_their_subjects_group(tmp_path, cache):
+    before, after, project = add_placed(tmp_path, cache)
+    assert_placed(before, after)
+    again = add(project, "--into", "aid.ttl", tmp_path / "placed.ttl")
+    assert again.exit_code == 0 and "nothing new" in again.output, again.output
+    assert (project / "data" / "aid.ttl").read_text("utf-8") == after
+    kg = store.load(settings_of(project).with_(store="memory"))
+    assert kg.query('ASK { id:F35 ag:characterization "stealth fighter" }')
+
+
+def test_a_crlf_file_with_a_byte_order_mark_gets_its_blocks_placed_and_keeps_crlf(
+        tmp_path, cache):
+    project = copy_project(tmp_path / "project", ROOT / "data", cache)
+    aid = project / "data" / "aid.ttl"
+    before = aid.read_text("utf-8")
+    aid.write_bytes(b"\xef\xbb\xbf" + before.replace("\n", "\r\n").encode("utf-8"))
+    proposal = tmp_path / "placed.ttl"
+    proposal.write_text(PLACED, "utf-8")
+    result = add(project, "--into", "aid.ttl", proposal)
+    assert result.exit_code == 0, result.output
+    written = aid.read_bytes()
+    assert b"\n" not in written.replace(b"\r\n", b"")  # every line still ends CRLF
+    # (The mark is read past and, as before, not written back.)
+    assert_placed(before, written.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+                  .replace("\r\n", "\n"))
+
+
+# A note whose long string holds lines that read like the file's headings.
+FAKE_HEADINGS = '"""As the file would write it:\n\n# --- claims ---\n\n# id:F35\n"""'
+
+
+def test_a_heading_inside_a_string_is_not_taken_for_one(tmp_path, cache):
+    # The fake "# --- claims" in the evidence section, on its last block, and a fake "# id:F35"
+    # in the first claims group: a line-by-line search finds them first.
+    def edit(text):
+        last = text.index("\n\n# --- claims -----")
+        first_group_end = text.index("\n\n# id:Israel\n")
+        return (text[:last - 1] + f" ;\n    ag:note {FAKE_HEADINGS} ." + text[last:first_group_end - 1]
+                + f" ;\n    ag:note {FAKE_HEADINGS} ." + text[first_group_end:])
+    before, after, _ = add_placed(tmp_path, cache, edit)
+    assert before.count("# --- claims") == 3 and before.count("# id:F35\n") == 3
+    assert_placed(before, after)
+
+
+def test_a_file_without_sections_takes_new_blocks_at_its_end(tmp_path, cache):
+    def edit(text):  # a contributor's own topic file: blocks, no section or group headings
+        return "\n".join(line for line in text.split("\n") if not line.startswith("# "))
+    before, after, _ = add_placed(tmp_path, cache, edit)
+    assert after == before.rstrip("\n") + "".join(
+        (PLACED_F35, PLACED_FLEET, PLACED_EVIDENCE)) + "\n"  # by name, as before
+    assert facts_of(after) == facts_of(before) + facts_of(PLACED)
+
+
+SOURCE = """@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix src: <https://alliance-graph.example/id/source/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+src:001_b9e5a7348fac2993.txt a ag:SourceDocument ;
+    dcterms:title "U.S.–Israel Military Cooperation Explained" ;
+    ag:fileName "001_b9e5a7348fac2993.txt" .
+"""
+
+
+def test_a_new_source_document_goes_beside_the_others(tmp_path):
+    # The base graph's file starts with its source document, then evidence and claims.
+    data = tmp_path / "data"
+    shutil.copytree(BASE, data)
+    proposal = tmp_path / "source.ttl"
+    proposal.write_text(SOURCE, "utf-8")
+    before = (data / "base.ttl").read_text("utf-8")
+    new_texts, counts = merge.plan(data, [proposal])
+    assert counts == {data / "base.ttl": 1}
+    after = new_texts[data / "base.ttl"]
+    evidence = before.index("\n\nev:fx-base a ag:Evidence")
+    assert after == before[:evidence] + "\n\n" + SOURCE.split("\n\n", 1)[1].rstrip("\n") \
+        + before[evidence:]
+    assert facts_of(after) == facts_of(before) + facts_of(SOURCE)
+
+
+def test_a_placement_that_would_change_the_facts_falls_back_to_the_end(tmp_path):
+    # ev: is declared again in the claims section, so a block written there with the file's
+    # (last) ev: would mean another node in the evidence section: it goes at the end.
+    data = tmp_path / "data"
+    data.mkdir()
+    text = ("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+            "@prefix ev: <urn:elsewhere/> .\n\n"
+            "# --- evidence ---\n\nev:old a ag:Evidence .\n\n"
+            "# --- claims ---\n\n@prefix ev: <https://alliance-graph.example/id/evidence/> .\n\n"
+            "# id:X\n\nev:cited ag:note \"x\" .\n")
+    (data / "topic.ttl").write_text(text, "utf-8")
+    proposal = tmp_path / "evidence.ttl"
+    proposal.write_text("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+                        "@prefix ev: <https://alliance-graph.example/id/evidence/> .\n\n"
+                        "ev:new a ag:Evidence .\n", "utf-8")
+    new_texts, _ = merge.plan(data, [proposal], into=data / "topic.ttl")
+    after = new_texts[data / "topic.ttl"]
+    assert after == text + "\nev:new a ag:Evidence .\n"
+    assert facts_of(after) == facts_of(text) + facts_of(proposal.read_text("utf-8"))

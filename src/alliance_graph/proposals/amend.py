@@ -20,7 +20,7 @@ from collections import Counter
 import pyoxigraph as ox
 
 from ..build import loading
-from ..build.lines import prefix_block_end
+from ..build.lines import prefixes
 
 
 def statement_end(text: str, start: int) -> int | None:
@@ -109,8 +109,11 @@ def _facts(text: str) -> Counter:
 def same_facts(before: str, after: str, blocks: list[str]) -> bool:
     """Return whether ``after`` states exactly what ``before`` and ``blocks`` (Turtle written
     with ``after``'s prefixes) state together."""
+    # The prefixes as the blocks were written with them (a prefix declared twice: its last
+    # namespace), and nothing else: the text up to the last declaration held a file's
+    # statements too when one was declared below them, and no text then passed.
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes(after).items())
     try:
-        head = after[:prefix_block_end(after)]
         return _facts(after) == _facts(before) + _facts(head + "\n".join(blocks))
     except loading.LoadError:
         return False

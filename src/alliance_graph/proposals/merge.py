@@ -5,7 +5,9 @@ claim to the file with claims about its rdf:subject, an evidence node to the fil
 claim citing it, a source document to the file of the other source documents; or all of them to
 the file named with ``into``.  A block keeps only the facts not already in data/ (so re-adding is
 a no-op) and is written in the project's layout (one subject block per entity, a blank line
-between, the file's own prefixes).  What data/ already holds is looked up in a store: the
+between, the file's own prefixes), where a contributor would write it: new facts of a node the
+file holds inside its block (``amend``), a new block in its section or its subject's group
+(``placement``), else at the end.  What data/ already holds is looked up in a store: the
 prebuilt graph the proposal was validated against, else the data files parsed by Oxigraph.
 ``plan`` returns the new texts; ``transaction.commit`` writes them.
 """
@@ -33,7 +35,7 @@ from ..rdf import (
     turtle_term,
 )
 from ..wording import Metavar, Said
-from . import amend, context
+from . import amend, context, placement
 
 FILE = Metavar("FILE")  # the file to give ``into``
 
@@ -69,7 +71,7 @@ class MergeError(Exception):
 
 @dataclass
 class MergeResult:
-    """What an add changed: subject blocks appended per data file (empty: nothing new)."""
+    """What an add changed: subject blocks added or amended per data file (empty: nothing new)."""
 
     added: dict[str, int] = field(default_factory=dict)
 
@@ -311,7 +313,8 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
                     f"{p}: no topic file in {data_dir} describes {s} or what it links to; "
                     f"name one with {n('into', FILE)}")))
             target = data_dir / Path(target).name
-            blocks.setdefault(target, []).append((proposal, subject, known))
+            kind = placement.kind(subject, proposal.triples, stored)
+            blocks.setdefault(target, []).append((proposal, subject, known, kind))
     new_texts, counts = {}, {}
     for target, items in blocks.items():
         raw = target.read_bytes() if target.exists() else b""
@@ -329,25 +332,39 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
                     offered[p] = ns
                     namespaces.add(ns)
         usable = PrefixMap({**declared, **offered})
-        merged, blocks_written = _merged(text, items, usable, offered, amending=True)
-        if merged is None:  # an amendment the file did not take as planned: blocks of their own
-            merged, blocks_written = _merged(text, items, usable, offered, amending=False)
+        sources = placement.sources_in(data, target) if any(
+            item[3][0] == placement.SOURCE for item in items) else []
+        # An amendment or a placement the file did not take as planned: the new facts in
+        # blocks of their own, then at the end of the file (as before either was written).
+        for amending, placing in _ATTEMPTS:
+            merged, blocks_written = _merged(text, items, usable, offered, amending, placing,
+                                             sources)
+            if merged is not None:
+                break
         new_texts[target] = merged.replace("\n", "\r\n") if crlf else merged
         counts[target] = blocks_written
     return new_texts, counts
 
 
-def _merged(text: str, items, usable: PrefixMap, offered: dict[str, str], amending: bool):
+_ATTEMPTS = [(True, True), (True, False), (False, True), (False, False)]
+
+
+def _merged(text: str, items, usable: PrefixMap, offered: dict[str, str], amending: bool,
+            placing: bool = False, sources=()):
     """Return a data file's ``text`` with the subject blocks of ``items`` added, and how many:
     the new facts of a node the file already has a block for inside that block (``amend``)
-    when ``amending``, every other block at the end.  None for the text when an amendment
-    would not state exactly the old facts and the new ones."""
+    when ``amending``, every other block in its section or group when ``placing``
+    (``placement``; ``sources``: the file's source documents), else at the end.  None for the
+    text when an amendment or a placement would not state exactly the old facts and the new
+    ones."""
     before, rendered, amended, edits = text, [], [], []
-    for proposal, subject, known in items:
+    for proposal, subject, known, (kind, entity) in items:
         writer = Writer(proposal.triples, usable)
         pairs = writer.pairs(subject, frozenset(known))
         block = writer.block(subject, pairs)
-        edits.append((writer.subject(subject), predicate_lines(pairs), block, bool(known)))
+        edits.append((writer.subject(subject), predicate_lines(pairs),
+                       placement.Block(block, kind, writer.term(entity) if entity else ""),
+                       bool(known)))
     cites = Writer(Triples([]), usable).predicate(_DERIVED_FROM)
     tried = [e for e in edits if amending and e[3]]  # a node data/ holds: its block, if here
     text, applied = amend.insert(text, [(s, lines) for s, lines, _, _ in tried], cites)
@@ -358,9 +375,17 @@ def _merged(text: str, items, usable: PrefixMap, offered: dict[str, str], amendi
     if head:
         cut = prefix_block_end(text)
         text = text[:cut] + head + text[cut:]
+    left = rendered
+    if placing:
+        # Written with the file's prefixes, not counted as used: a name to look for is no reason
+        # to declare a prefix.
+        file_sources = Writer(Triples([]), PrefixMap(usable.prefixes))
+        text, left = placement.place(text, rendered,
+                                     frozenset(file_sources.subject(s) for s in sources))
     body = text.rstrip("\n")
-    merged = (body + "\n\n" if body and rendered else body + "\n" if body else "") \
-        + "\n".join(rendered)
-    if amended and not amend.same_facts(before, merged, amended + rendered):
+    merged = (body + "\n\n" if body and left else body + "\n" if body else "") \
+        + "\n".join(b.text for b in left)
+    if (amended or len(left) < len(rendered)) and not amend.same_facts(
+            before, merged, [b.text for b in amended + rendered]):
         return None, 0
     return merged, len(rendered) + len(amended)

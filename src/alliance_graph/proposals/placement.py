@@ -1,0 +1,185 @@
+"""Put an add's new subject blocks where a contributor would write them, not at the file's end.
+
+A topic file of data/ is laid out in sections (docs/data-model.md): its prefixes, a header
+comment, ``# --- evidence ---`` with the evidence blocks, then ``# --- claims ---`` with the
+claim blocks grouped by their rdf:subject, each group under a ``# id:Subject`` comment line;
+the source documents stand together (data/sources.ttl).  Every new block used to be appended
+at the end, so a new evidence node landed after the last claim and a claim about ``id:F35``
+far from the ``# id:F35`` group.  ``place`` puts a new evidence block at the end of the
+evidence section, a new claim after the last block of its subject's group (or, for a subject
+the file has no group for, under a new heading at the end of the claims section) and a source
+document after the file's last source document.  A block with no such place (any block of a
+file without these sections) is handed back for the caller to append at the end.
+
+The headings are found by a scan of the file's top-level statements and comments, each
+statement's end by ``amend.statement_end``, so a ``# --- claims`` inside a long string or a
+comment line inside a block is not a heading.  The caller checks that the placed text states
+exactly the old facts and the new ones, and appends at the end when it does not.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib.namespace import RDF
+
+from ..namespaces import AG
+from ..rdf import DATA, file_of, is_role
+from .amend import statement_end
+
+EVIDENCE, CLAIM, SOURCE = "evidence", "claim", "source"  # kinds of block
+_EVIDENCE, _CLAIMS = "evidence", "claims"  # sections, by their headings' first word
+
+# "# --- claims -----": a section heading; "# id:F35": a subject's group in the claims section.
+_SECTION = re.compile(r"#\s*-{3,}\s*([A-Za-z]+)")
+_GROUP = re.compile(r"#\s+(\S+)\s*")
+# SPARQL-style PREFIX and BASE lines end without a dot.
+_SPARQL_DIRECTIVE = re.compile(r"(?i)(?:PREFIX|BASE)\s")
+_SPACE = re.compile(r"\s*")
+_SUBJECT = re.compile(r"[^\s;,]+")
+_TYPE = ox.NamedNode(str(RDF.type))
+_RDF_SUBJECT = ox.NamedNode(str(RDF.subject))
+_KINDS = {ox.NamedNode(str(AG.Claim)): CLAIM, ox.NamedNode(str(AG.Evidence)): EVIDENCE,
+          ox.NamedNode(str(AG.SourceDocument)): SOURCE}
+_KIND_NODES = {k: node for node, k in _KINDS.items()}
+
+
+def kind(subject, proposal, stored) -> tuple[str | None, ox.Node | None]:
+    """Return what kind of block ``subject``'s is (and a claim's rdf:subject), from the
+    proposal's triples and those data/ holds of it (each a ``merge.Triples``)."""
+    kinds = {_KINDS[t] for t in (*proposal.objects(subject, _TYPE),
+                                 *stored.objects(subject, _TYPE)) if t in _KINDS}
+    if kinds != {CLAIM}:
+        return (kinds.pop() if len(kinds) == 1 else None), None
+    entities = {*proposal.objects(subject, _RDF_SUBJECT), *stored.objects(subject, _RDF_SUBJECT)}
+    return (CLAIM, entities.pop()) if len(entities) == 1 else (None, None)
+
+
+def sources_in(data, target: Path) -> list:
+    """Return the source documents that ``data`` (a store of data/'s graphs) has in the data
+    file ``target``."""
+    return [q.subject for q in data.quads_for_pattern(None, _TYPE, _KIND_NODES[SOURCE])
+            if is_role(q.graph_name, DATA) and Path(file_of(q.graph_name)).name == target.name]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A new subject block as written (ending with its newline), what kind of node it is
+    (``EVIDENCE``, ``CLAIM``, ``SOURCE``, or None: no place of its own) and, for a claim, its
+    rdf:subject as the file writes it."""
+
+    text: str
+    kind: str | None = None
+    entity: str = ""
+
+
+@dataclass
+class Layout:
+    """A file's top-level statements (start, end of the line of their final dot, subject as
+    written) and its comment lines starting a line (start, end, text), in file order."""
+
+    statements: list[tuple[int, int, str]]
+    comments: list[tuple[int, int, str]]
+
+    def last_end(self, lo: int, hi: int, default: int) -> int:
+        """Return the end of the line of the last statement starting in [lo, hi), else
+        ``default``."""
+        k = bisect_left(self._starts, hi) - 1
+        return self.statements[k][1] if k >= 0 and self.statements[k][0] >= lo else default
+
+    def __post_init__(self):
+        self._starts = [start for start, _, _ in self.statements]
+
+
+def scan(text: str) -> Layout | None:
+    """Return the top-level layout of Turtle ``text``; None when a statement has no end (the
+    file is not one this scan reads, so nothing is placed in it)."""
+    statements, comments = [], []
+    i, size = 0, len(text)
+    while True:
+        i = _SPACE.match(text, i).end()
+        if i >= size:
+            return Layout(statements, comments)
+        line_end = text.find("\n", i)
+        line_end = size if line_end < 0 else line_end
+        if text[i] == "#":
+            if i == 0 or text[i - 1] == "\n":
+                comments.append((i, line_end, text[i:line_end].rstrip()))
+            i = line_end
+            continue
+        if _SPARQL_DIRECTIVE.match(text, i):
+            i = line_end
+            continue
+        end = statement_end(text, i)
+        if end is None:
+            return None
+        after = text.find("\n", end)
+        statements.append((i, size if after < 0 else after, _SUBJECT.match(text, i).group()))
+        i = end + 1
+
+
+def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset()):
+    """Return ``text`` with the ``blocks`` that have a place in its layout written there, and
+    the blocks that have none (in their order), for the caller to append.
+
+    ``sources`` are the source documents the file holds, as it writes them: a new source
+    document goes after the last of their blocks.
+    """
+    layout = scan(text) if any(b.kind for b in blocks) else None
+    if layout is None:
+        return text, list(blocks)
+    sections: dict[str, tuple[int, int]] = {}  # name -> (end of its heading line, its end)
+    headings = [(start, end, m.group(1).lower()) for start, end, line in layout.comments
+                if (m := _SECTION.match(line))]
+    for k, (_, end, name) in enumerate(headings):
+        sections.setdefault(name, (end, headings[k + 1][0] if k + 1 < len(headings)
+                                   else len(text)))
+    groups = _groups(layout, sections.get(_CLAIMS))
+    last_source = max((end for start, end, subject in layout.statements if subject in sources),
+                      default=None)
+    pieces: list[tuple[int, int, str]] = []  # (where, order there, text)
+    new_groups: dict[str, list[str]] = {}
+    left = []
+    for block in blocks:
+        body = block.text.rstrip("\n")
+        if block.kind == EVIDENCE and _EVIDENCE in sections:
+            heading_end, stop = sections[_EVIDENCE]
+            pieces.append((layout.last_end(heading_end, stop, heading_end), 0, "\n\n" + body))
+        elif block.kind == SOURCE and last_source is not None:
+            pieces.append((last_source, 0, "\n\n" + body))
+        elif block.kind == CLAIM and block.entity in groups:
+            pieces.append((groups[block.entity], 1, "\n\n" + body))
+        elif block.kind == CLAIM and _CLAIMS in sections and block.entity:
+            new_groups.setdefault(block.entity, []).append(body)
+        else:
+            left.append(block)
+    if new_groups:
+        heading_end, stop = sections[_CLAIMS]
+        where = layout.last_end(heading_end, stop, heading_end)
+        pieces += [(where, 2, f"\n\n# {entity}\n\n" + "\n\n".join(bodies))
+                   for entity, bodies in new_groups.items()]
+    out, at = [], 0
+    for where, _, piece in sorted(pieces, key=lambda p: (p[0], p[1])):
+        out += [text[at:where], piece]
+        at = where
+    return "".join(out) + text[at:], left
+
+
+def _groups(layout: Layout, claims: tuple[int, int] | None) -> dict[str, int]:
+    """Return, per subject heading of the claims section (``# id:F35``), where a block joins
+    its group: after the group's last statement, else after the heading."""
+    if claims is None:
+        return {}
+    heading_end, stop = claims
+    found = [(start, end, m.group(1)) for start, end, line in layout.comments
+             if heading_end <= start < stop and not _SECTION.match(line)
+             and (m := _GROUP.fullmatch(line))]
+    groups: dict[str, int] = {}
+    for k, (_, end, entity) in enumerate(found):
+        group_stop = found[k + 1][0] if k + 1 < len(found) else stop
+        groups.setdefault(entity, layout.last_end(end, group_stop, end))
+    return groups

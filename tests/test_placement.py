@@ -1,0 +1,94 @@
+"""placement: a new block goes to its section or its subject's group, found by a scan of the
+file's top-level statements and comments, and a block with no such place is handed back."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_graph.proposals.amend import same_facts
+from alliance_graph.proposals.placement import CLAIM, EVIDENCE, SOURCE, Block, place, scan
+
+PREFIXES = ("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+            "@prefix id: <https://alliance-graph.example/id/> .\n"
+            "@prefix claim: <https://alliance-graph.example/id/claim/> .\n"
+            "@prefix ev: <https://alliance-graph.example/id/evidence/> .\n"
+            "@prefix src: <https://alliance-graph.example/id/source/> .\n"
+            "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n\n")
+EVIDENCE_SECTION = "# --- evidence ------\n\nev:a a ag:Evidence .\n\nev:b a ag:Evidence .\n"
+CLAIMS_SECTION = ("# --- claims --------\n\n# id:A\n\nclaim:A1 a ag:Claim ;\n"
+                  "    rdf:subject id:A .\n\n# id:B\n\nclaim:B1 a ag:Claim ;\n"
+                  "    rdf:subject id:B .\n")
+FILE = PREFIXES + "# A topic.\n\n" + EVIDENCE_SECTION + "\n" + CLAIMS_SECTION
+
+NEW_EVIDENCE = Block("ev:c a ag:Evidence .\n", EVIDENCE)
+NEW_A = Block("claim:A2 a ag:Claim ;\n    rdf:subject id:A .\n", CLAIM, "id:A")
+NEW_C = [Block(f"claim:C{i} a ag:Claim ;\n    rdf:subject id:C .\n", CLAIM, "id:C")
+         for i in (1, 2)]
+
+
+def test_each_block_goes_to_its_section_or_group():
+    text, left = place(FILE, [NEW_A, *NEW_C, NEW_EVIDENCE])
+    assert left == []
+    assert text == (PREFIXES + "# A topic.\n\n" + EVIDENCE_SECTION + "\nev:c a ag:Evidence .\n\n"
+                    + CLAIMS_SECTION.replace("id:A .\n", "id:A .\n\n" + NEW_A.text)
+                    + "\n# id:C\n\n" + NEW_C[0].text + "\n" + NEW_C[1].text)
+    assert same_facts(FILE, text, [b.text for b in (NEW_A, *NEW_C, NEW_EVIDENCE)])
+
+
+def test_an_empty_section_or_group_takes_the_block_under_its_heading():
+    empty = PREFIXES + "# --- evidence ---\n\n# --- claims ---\n\n# id:A\n"
+    text, left = place(empty, [NEW_EVIDENCE, NEW_A])
+    assert left == []
+    assert text == (PREFIXES + "# --- evidence ---\n\nev:c a ag:Evidence .\n\n"
+                    "# --- claims ---\n\n# id:A\n\n" + NEW_A.text)
+
+
+@pytest.mark.parametrize("where, evidence_after", [
+    ("evidence", "    ag:x 1 .\n\nev:c a ag:Evidence ."),  # after the whole of ev:b
+    ("claims", "ev:b a ag:Evidence .\n\nev:c a ag:Evidence ."),
+])
+def test_headings_inside_strings_and_blocks_are_not_headings(where, evidence_after):
+    fake = ('ag:note """\n# --- claims ---\n\n# id:A\n""" ;\n'
+            "    # --- claims --- (a comment inside the block)\n    ag:x 1 .\n")
+    if where == "evidence":
+        text = FILE.replace("ev:b a ag:Evidence .\n", "ev:b a ag:Evidence ;\n    " + fake)
+    else:
+        text = FILE.replace("claim:B1 a ag:Claim ;\n", "claim:B1 a ag:Claim ;\n    " + fake
+                            .replace(" .\n", " ;\n"))
+    placed, left = place(text, [NEW_EVIDENCE, NEW_A])
+    assert left == []
+    assert evidence_after in placed
+    assert placed.index("ev:c a") < placed.index("# --- claims ------")
+    # claim:A2 right after claim:A1, in the real group of id:A.
+    assert "    rdf:subject id:A .\n\nclaim:A2 a ag:Claim" in placed
+    assert same_facts(text, placed, [NEW_EVIDENCE.text, NEW_A.text])
+
+
+def test_a_file_without_sections_places_nothing():
+    plain = PREFIXES + "# id:A\n\nclaim:A1 a ag:Claim ;\n    rdf:subject id:A .\n"
+    assert place(plain, [NEW_EVIDENCE, NEW_A]) == (plain, [NEW_EVIDENCE, NEW_A])
+
+
+def test_a_source_document_goes_after_the_last_source_document():
+    sources = (PREFIXES + "src:a a ag:SourceDocument .  # the first\n\nsrc:b a ag:SourceDocument ;\n"
+               '    ag:fileName "b" .\n\nev:a a ag:Evidence .\n')
+    new = Block("src:c a ag:SourceDocument .\n", SOURCE)
+    text, left = place(sources, [new], frozenset({"src:a", "src:b"}))
+    assert left == []
+    assert text == sources.replace('"b" .\n', '"b" .\n\nsrc:c a ag:SourceDocument .\n')
+    assert place(sources, [new]) == (sources, [new])  # the file holds none: no place
+
+
+def test_a_block_of_no_kind_and_a_file_the_scan_cannot_read_are_left_to_the_caller():
+    other = Block("id:A ag:x 1 .\n")
+    assert place(FILE, [other, NEW_EVIDENCE])[1] == [other]
+    unfinished = FILE + 'claim:Z ag:note "no end" ;\n'
+    assert scan(unfinished) is None
+    assert place(unfinished, [NEW_EVIDENCE]) == (unfinished, [NEW_EVIDENCE])
+
+
+def test_the_scan_sees_statements_and_comments_at_the_top_level():
+    layout = scan(PREFIXES + "PREFIX x: <urn:x#>\n# note\nev:a a ag:E . # after\n  # indented\n"
+                  'ev:b ag:n "# not" .\n')
+    assert [s for _, _, s in layout.statements][-2:] == ["ev:a", "ev:b"]
+    assert [c for _, _, c in layout.comments] == ["# note"]
