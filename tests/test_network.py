@@ -7,13 +7,16 @@ import shutil
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import main
-from alliance_graph.query import export, network
+from alliance_graph.query import export, network, network_read
+from alliance_graph.query.refused import Refused
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
+from helpers import fetch
 
 # Every asserted triple between two project entities, found without the export's own query:
 # subjects and objects under id/ that are neither claims, evidence, sources nor grades.
@@ -134,18 +137,31 @@ def test_cli_writes_graphml_and_exits_2_on_inferred(tmp_path):
     assert refused.exit_code == 2 and "asserted" in refused.output
 
 
-def test_endpoint_serves_the_network(endpoint, kg):
-    import urllib.request
-    with urllib.request.urlopen(endpoint + "/dataset?format=graphml", timeout=60) as response:
-        assert response.headers["Content-Type"] == "application/graphml+xml"
-        assert response.headers["X-Content-Type-Options"] == "nosniff"
-        served = read_graphml(response.read())
-    local = read_graphml(export.export(kg, "graphml"))
-    assert set(served.nodes) == set(local.nodes)
-    assert served.number_of_edges() == local.number_of_edges()
-    with urllib.request.urlopen(endpoint + "/dataset?format=nodes-csv", timeout=60) as response:
-        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-        assert len(response.read().decode().splitlines()) == served.number_of_nodes() + 1
+@pytest.mark.parametrize("fmt", network.FORMATS)
+def test_the_endpoint_gives_a_network_within_the_answers_size_and_refuses_a_larger_one(
+        endpoint, kg, fmt):
+    """The network was written whole in the front, whatever --max-result-bytes said (the
+    session's server gives 50,000 bytes): now it is bounded as every answer is."""
+    written = network.write(kg, fmt)
+    status, headers, body = fetch(endpoint + f"/dataset?format={fmt}")
+    if len(written) <= 50_000:
+        assert (status, body) == (200, written)
+        assert headers["Content-Type"] == network.MEDIA_TYPES[fmt] + (
+            "; charset=utf-8" if fmt.endswith("csv") else "")
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    else:
+        assert status == 422, body[:200]
+        assert b"larger than 50,000 bytes" in body and b"alliance-graph export" in body
+
+
+def test_a_network_past_the_size_given_is_refused_and_one_within_it_written_whole(kg):
+    whole = network.write(kg, "edges-csv")
+    out = io.BytesIO()
+    assert network.write_to(kg, "edges-csv", out, len(whole)) == len(whole)
+    assert out.getvalue() == whole
+    with pytest.raises(Refused, match="larger than") as refused:
+        network.write_to(kg, "edges-csv", io.BytesIO(), len(whole) - 1)
+    assert refused.value.status == 422
 
 
 def test_types_and_labels_are_node_fields_not_edges(graph):
@@ -210,3 +226,74 @@ def test_csv_is_rfc_4180_and_no_cell_runs_as_a_formula(hostile_kg):
     assert {e["Sources"] for e in edges} == {"1"}
     assert [network._cell(v) for v in ("-5", "+3.25", "1e3", "'quoted'", "-")] == [
         "-5", "+3.25", "1e3", "''quoted'", "'-"]
+
+
+# -- written as it is read: the whole tree's bytes, one node at a time --------------------------
+
+def whole_tree_graphml(net: network.Network) -> bytes:
+    """Return the GraphML ElementTree writes of the network's whole tree, indented: how the
+    network was written before it was written one node at a time."""
+    import xml.etree.ElementTree as ET
+    ns = network.GRAPHML_NS
+    ET.register_namespace("", ns)
+    root = ET.Element(f"{{{ns}}}graphml")
+    names = sorted({name for n in net.nodes.values() for name in n.values})
+    node_keys = [("label", "label"), ("class", "class"), ("iri", "iri")]
+    node_keys += [(f"v{i}", network._xml(name)) for i, name in enumerate(names)]
+    edge_keys = [("e_label", "label"), ("e_property", "property"), ("e_rank", "rank"),
+                 ("e_sources", "sources"), ("e_claim", "claim")]
+    for key, name in node_keys:
+        ET.SubElement(root, f"{{{ns}}}key", {"id": key, "for": "node", "attr.name": name,
+                                             "attr.type": "string"})
+    for key, name in edge_keys:
+        ET.SubElement(root, f"{{{ns}}}key", {"id": key, "for": "edge", "attr.name": name,
+                                             "attr.type": "int" if name == "sources" else "string"})
+    graph = ET.SubElement(root, f"{{{ns}}}graph", {"id": "alliance-graph",
+                                                   "edgedefault": "directed"})
+
+    def data(parent, key, value):
+        ET.SubElement(parent, f"{{{ns}}}data", {"key": key}).text = network._xml(str(value))
+
+    for node in net.nodes.values():
+        element = ET.SubElement(graph, f"{{{ns}}}node", {"id": network._xml(node.iri)})
+        for key, value in (("label", node.label), ("class", network._classes(node)),
+                           ("iri", node.iri)):
+            data(element, key, value)
+        for name, values in sorted(node.values.items()):
+            data(element, f"v{names.index(name)}", network.join_values(values))
+    for e in net.edges:
+        element = ET.SubElement(graph, f"{{{ns}}}edge", {
+            "id": network._xml(e.claim), "source": network._xml(e.source),
+            "target": network._xml(e.target)})
+        for (key, _), value in zip(edge_keys, (e.label, e.property, e.rank, e.sources, e.claim)):
+            data(element, key, value)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True).replace(
+        b"\r", b"&#13;") + b"\n"
+
+
+def held(kg) -> network.Network:
+    read = network_read.Read(kg)
+    return network.Network({n.iri: n for n in read.nodes()}, list(read.edges()))
+
+
+@pytest.mark.parametrize("which", ["shipped", "hostile", "empty", "one node"])
+def test_graphml_written_a_node_at_a_time_is_what_the_whole_tree_writes(kg, hostile_kg, which):
+    if which in ("shipped", "hostile"):
+        graph = kg if which == "shipped" else hostile_kg
+        net = held(graph)
+        assert network.write(graph, "graphml") == whole_tree_graphml(net)
+        assert len(net.nodes) + len(net.edges) > network._ELEMENTS or which == "hostile"  # runs
+    else:
+        nodes = {} if which == "empty" else {"urn:x": network_read.Node("urn:x", " ", [], {})}
+        net = network.Network(nodes, [])
+    assert network.to_graphml(net) == whole_tree_graphml(net)
+
+
+def test_rows_the_store_gives_out_of_order_are_a_store_error_not_a_scrambled_network():
+    from alliance_graph.store.errors import StoreError
+    rows = [{"x": ox.NamedNode(f"urn:{c}")} for c in "abdc"]
+    with pytest.raises(StoreError, match="ordered"):
+        list(network_read._runs(rows, "x"))
+    beside = network_read._Beside([{"x": ox.NamedNode(f"urn:{c}")} for c in "abbd"], "x")
+    assert [len(beside.rows_of(f"urn:{c}")) for c in "bcd"] == [2, 0, 1]

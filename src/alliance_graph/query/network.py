@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import pyoxigraph as ox
-
-from ..namespaces import shorten
+from .network_read import Edge, Node, Read
+from .refused import Refused
 
 FORMATS = ("graphml", "nodes-csv", "edges-csv")
 MEDIA_TYPES = {"graphml": "application/graphml+xml", "nodes-csv": "text/csv",
@@ -47,70 +46,20 @@ _JOIN = " | "
 # A separator, an escaped character, or any other character: read left to right, a "|" that
 # no backslash escapes is always a separator's.
 _TOKEN = re.compile(r" \| |\\(.)|(.)", re.S)
-# The names the node's own fields take in GraphML and CSV, compared without case.
-_OWN_FIELDS = {"id", "label", "class", "iri"}
 # What a spreadsheet reads as a formula, and a number it reads as one (left as it is).
 _FORMULA = re.compile("[=+\\-@\t\r']")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
-# The plain facts that have a claim (every asserted domain triple has one), with the claim's
-# rank and the number of distinct source documents its evidence cites.
-_FACTS = """
-SELECT ?s ?p ?o ?claim ?rank (COUNT(DISTINCT ?source) AS ?sources) WHERE {
-  ?claim a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  ?s ?p ?o .
-  FILTER(isIRI(?s) && ?p NOT IN (rdf:type, rdfs:label))
-  OPTIONAL { ?claim ag:rank/rdfs:label ?rank }
-  OPTIONAL { ?claim prov:wasDerivedFrom/oa:hasSource ?source }
-} GROUP BY ?s ?p ?o ?claim ?rank
-"""
-# Every entity a claim is about, with its (English or untagged) labels and classes.
-_ENTITIES = """
-SELECT DISTINCT ?x WHERE { ?c a ag:Claim ; rdf:subject ?x FILTER(isIRI(?x)) }
-"""
-_LABELS = """
-SELECT ?x ?label WHERE {
-  VALUES ?x { %s }
-  ?x rdfs:label ?label FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
-}
-"""
-_CLASSES = """
-SELECT ?x ?class WHERE { VALUES ?x { %s } ?x a ?class FILTER(isIRI(?class)) }
-"""
-_BATCH = 500
-
-
-@dataclass
-class Node:
-    """An entity: its IRI, label, class labels and literal-valued facts by property label."""
-
-    iri: str
-    label: str = ""
-    classes: list[str] = field(default_factory=list)
-    values: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-    @property
-    def cls(self) -> str:
-        """Return the node's class labels, joined."""
-        return join_values(sorted(set(self.classes)))
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A plain domain fact between two entities, with its claim's rank and source count."""
-
-    source: str
-    target: str
-    property: str
-    label: str
-    rank: str
-    sources: int
-    claim: str
+# Text written into the answer before it is handed on, a piece at a time.
+_PIECE = 64 << 10
+# Nodes or edges written by ElementTree at a time.
+_ELEMENTS = 64
 
 
 @dataclass
 class Network:
-    """Nodes by IRI and edges in a stable order."""
+    """A network held whole: nodes by IRI and edges in a stable order (a graph's network is
+    read and written as it goes instead, ``write_to``)."""
 
     nodes: dict[str, Node]
     edges: list[Edge]
@@ -119,6 +68,11 @@ class Network:
 def join_values(values) -> str:
     """Return ``values`` as one cell: each escaped (backslash and "|"), joined by " | "."""
     return _JOIN.join(v.replace("\\", "\\\\").replace("|", "\\|") for v in values)
+
+
+def _classes(node: Node) -> str:
+    """Return a node's class labels, each once, joined."""
+    return join_values(sorted(set(node.classes)))
 
 
 def split_values(cell: str) -> list[str]:
@@ -135,109 +89,93 @@ def split_values(cell: str) -> list[str]:
     return [*values, "".join(current)]
 
 
-def _labels(kg, iris, query: str) -> dict[str, list[str]]:
-    """Return, for each IRI, the values the query's second variable takes (looked up in batches)."""
-    found: dict[str, list[str]] = defaultdict(list)
-    iris = sorted(iris)
-    for start in range(0, len(iris), _BATCH):
-        values = " ".join(str(ox.NamedNode(i)) for i in iris[start:start + _BATCH])
-        for row in kg.query(query % values):
-            found[row[0].value].append(row[1].value)
-    return found
+class _Sink:
+    """Where an answer is written: text taken in pieces, written out in UTF-8 (a carriage
+    return in GraphML text as ``&#13;``), refused (422) past ``max_bytes``."""
 
+    def __init__(self, out, max_bytes: int | None, xml: bool):
+        self.out, self.max_bytes, self.xml = out, max_bytes, xml
+        self.pieces: list[str] = []
+        self.waiting = self.size = 0
 
-def _attribute_names(properties, label: dict[str, str]) -> dict[str, str]:
-    """Return a node attribute name for each literal-valued property: its label, made one of
-    a kind with its short IRI where the label alone would name two things."""
-    taken: dict[str, int] = defaultdict(int)
-    for p in properties:
-        taken[label[p].casefold()] += 1
-    return {p: label[p] if taken[label[p].casefold()] == 1
-            and label[p].casefold() not in _OWN_FIELDS else f"{label[p]} ({shorten(p)})"
-            for p in properties}
+    def write(self, text: str) -> None:
+        self.pieces.append(text)
+        self.waiting += len(text)
+        if self.waiting >= _PIECE:
+            self.flush()
 
-
-def network(kg) -> Network:
-    """Return the entities and plain domain facts of the graph as a network."""
-    nodes: dict[str, Node] = {}
-    facts = list(kg.query(_FACTS))
-    subjects = {r["s"].value for r in facts}
-    objects = {r["o"].value for r in facts if isinstance(r["o"], ox.NamedNode)}
-    predicates = {r["p"].value for r in facts}
-    entities = {r["x"].value for r in kg.query(_ENTITIES)} | subjects | objects
-    for iri in entities:
-        nodes[iri] = Node(iri)
-    names = _labels(kg, entities | predicates, _LABELS)
-    for iri, node in nodes.items():
-        node.label = min(names.get(iri, []), default="") or shorten(iri)
-    classes = _labels(kg, entities, _CLASSES)
-    class_names = _labels(kg, {c for cs in classes.values() for c in cs}, _LABELS)
-    for iri, cs in classes.items():
-        nodes[iri].classes = [min(class_names.get(c, []), default="") or shorten(c) for c in cs]
-    prop_label = {p: min(names.get(p, []), default="") or shorten(p) for p in predicates}
-    value_name = _attribute_names(
-        {r["p"].value for r in facts if not isinstance(r["o"], ox.NamedNode)}, prop_label)
-    edges = []
-    for r in facts:
-        s, p, o = r["s"].value, r["p"].value, r["o"]
-        if isinstance(o, ox.NamedNode):
-            edges.append(Edge(s, o.value, p, prop_label[p],
-                              r["rank"].value if r["rank"] is not None else "",
-                              int(r["sources"].value), r["claim"].value))
-        else:
-            nodes[s].values[value_name[p]].append(o.value)
-    edges.sort(key=lambda e: (e.source, e.property, e.target))
-    for node in nodes.values():
-        for values in node.values.values():
-            values.sort()
-    return Network(dict(sorted(nodes.items())), edges)
+    def flush(self) -> None:
+        data = "".join(self.pieces).encode("utf-8")
+        if self.xml:
+            # ElementTree writes a carriage return in text as it is, and every XML parser
+            # reads it back as a line feed; as a character reference it survives (attributes
+            # already have it so).
+            data = data.replace(b"\r", b"&#13;")
+        self.pieces, self.waiting = [], 0
+        self.size += len(data)
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            raise Refused(422, f"the network is larger than {self.max_bytes:,} bytes, the "
+                               "largest answer this server gives (Settings.max_result_bytes): "
+                               "`alliance-graph export` writes it whole")
+        self.out.write(data)
 
 
 def _xml(text: str) -> str:
     return NOT_XML.sub("\ufffd", text)
 
 
-def to_graphml(net: Network) -> bytes:
-    """Return the network as GraphML: a directed graph, node and edge attributes declared."""
-    ET.register_namespace("", GRAPHML_NS)
-    root = ET.Element(f"{{{GRAPHML_NS}}}graphml")
-    node_keys = [("label", "label"), ("class", "class"), ("iri", "iri")]
-    value_names = sorted({name for n in net.nodes.values() for name in n.values})
-    node_keys += [(f"v{i}", _xml(name)) for i, name in enumerate(value_names)]
-    edge_keys = [("e_label", "label"), ("e_property", "property"), ("e_rank", "rank"),
-                 ("e_sources", "sources"), ("e_claim", "claim")]
-    for key, name in node_keys:
-        ET.SubElement(root, f"{{{GRAPHML_NS}}}key", {"id": key, "for": "node",
-                                                     "attr.name": name, "attr.type": "string"})
-    for key, name in edge_keys:
-        ET.SubElement(root, f"{{{GRAPHML_NS}}}key", {
-            "id": key, "for": "edge", "attr.name": name,
-            "attr.type": "int" if name == "sources" else "string"})
-    graph = ET.SubElement(root, f"{{{GRAPHML_NS}}}graph", {"id": "alliance-graph",
-                                                           "edgedefault": "directed"})
-    value_key = {name: f"v{i}" for i, name in enumerate(value_names)}
+_NODE_KEYS = [("label", "label"), ("class", "class"), ("iri", "iri")]
+_EDGE_KEYS = [("e_label", "label"), ("e_property", "property"), ("e_rank", "rank"),
+              ("e_sources", "sources"), ("e_claim", "claim")]
+_GRAPH = '<graph id="alliance-graph" edgedefault="directed"'
 
-    def data(parent, key, value):
-        ET.SubElement(parent, f"{{{GRAPHML_NS}}}data", {"key": key}).text = _xml(str(value))
 
-    for node in net.nodes.values():
-        element = ET.SubElement(graph, f"{{{GRAPHML_NS}}}node", {"id": _xml(node.iri)})
-        data(element, "label", node.label)
-        data(element, "class", node.cls)
-        data(element, "iri", node.iri)
-        for name, values in sorted(node.values.items()):
-            data(element, value_key[name], join_values(values))
-    for edge in net.edges:
-        element = ET.SubElement(graph, f"{{{GRAPHML_NS}}}edge", {
-            "id": _xml(edge.claim), "source": _xml(edge.source), "target": _xml(edge.target)})
-        for key, value in zip((k for k, _ in edge_keys),
-                              (edge.label, edge.property, edge.rank, edge.sources, edge.claim)):
-            data(element, key, value)
-    ET.indent(root)
-    # ElementTree writes a carriage return in text as it is, and every XML parser reads it back
-    # as a line feed; as a character reference it survives (attributes already have it so).
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True).replace(
-        b"\r", b"&#13;") + b"\n"
+def _element(tag: str, attributes: dict, data) -> ET.Element:
+    """Return one element of the graph, a node or an edge, with its ``data`` children."""
+    element = ET.Element(tag, {k: _xml(v) for k, v in attributes.items()})
+    for key, value in data:
+        ET.SubElement(element, "data", {"key": key}).text = _xml(str(value))
+    return element
+
+
+def _graphml(names: list[str], nodes, edges, sink: _Sink) -> None:
+    """Write the network as GraphML: a directed graph, node and edge attributes declared.
+    The document is what ElementTree writes of the whole tree, indented (``ET.indent``), but
+    made ``_ELEMENTS`` nodes or edges at a time, each run written by ElementTree as the
+    children of a graph element of its own, whose tags are left out."""
+    sink.write(f"<?xml version='1.0' encoding='utf-8'?>\n<graphml xmlns=\"{GRAPHML_NS}\">")
+    value_key = {name: f"v{i}" for i, name in enumerate(names)}
+    keys = [(key, "node", _xml(name), "string")
+            for key, name in _NODE_KEYS + [(value_key[n], n) for n in names]]
+    keys += [(key, "edge", name, "int" if name == "sources" else "string")
+             for key, name in _EDGE_KEYS]
+    for key, kind, name, typed in keys:
+        sink.write("\n  " + ET.tostring(ET.Element("key", {
+            "id": key, "for": kind, "attr.name": name, "attr.type": typed}), encoding="unicode"))
+    elements = (_element("node", {"id": node.iri},
+                         [("label", node.label), ("class", _classes(node)), ("iri", node.iri)]
+                         + [(value_key[name], join_values(values))
+                            for name, values in sorted(node.values.items())]) for node in nodes)
+    elements = itertools.chain(elements, (_element(
+        "edge", {"id": e.claim, "source": e.source, "target": e.target},
+        zip((k for k, _ in _EDGE_KEYS), (e.label, e.property, e.rank, e.sources, e.claim)))
+        for e in edges))
+    run = list(itertools.islice(elements, _ELEMENTS))
+    if not run:
+        sink.write(f"\n  {_GRAPH} />\n</graphml>\n")
+        return
+    sink.write(f"\n  {_GRAPH}>\n    ")
+    while run:
+        following = list(itertools.islice(elements, _ELEMENTS))
+        graph = ET.Element("graph")
+        graph.extend(run)
+        ET.indent(graph, level=1)  # the graph's children are at depth 2
+        graph.text = None  # written once, after the graph's start tag
+        if following:  # the last one's tail is the graph's end otherwise
+            run[-1].tail = "\n    "
+        sink.write(ET.tostring(graph, encoding="unicode")[len("<graph>"):-len("</graph>")])
+        run = following
+    sink.write("</graph>\n</graphml>\n")
 
 
 def _cell(value):
@@ -247,32 +185,74 @@ def _cell(value):
     return value
 
 
-def _csv(header: list[str], rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-    writer.writerow([_cell(name) for name in header])
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return out.getvalue().encode("utf-8")
+def _csv(header: list[str], rows, sink: _Sink) -> None:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")  # RFC 4180
+    for row in itertools.chain([header], rows):
+        writer.writerow([_cell(value) for value in row])
+        if text.tell() >= _PIECE:
+            sink.write(text.getvalue())
+            text.seek(0)
+            text.truncate()
+    sink.write(text.getvalue())
 
 
-def to_nodes_csv(net: Network) -> bytes:
-    """Return the nodes as CSV with Gephi's column names (Id, Label) and one column per attribute."""
-    names = sorted({name for n in net.nodes.values() for name in n.values})
-    return _csv(["Id", "Label", "Class", *names],
-                ([n.iri, n.label, n.cls, *(join_values(n.values.get(k, [])) for k in names)]
-                 for n in net.nodes.values()))
+def _nodes_csv(names: list[str], nodes, _edges, sink: _Sink) -> None:
+    """Write the nodes as CSV with Gephi's column names (Id, Label) and one column per
+    attribute."""
+    _csv(["Id", "Label", "Class", *names],
+         ([n.iri, n.label, _classes(n), *(join_values(n.values.get(k, [])) for k in names)]
+          for n in nodes), sink)
 
 
-def to_edges_csv(net: Network) -> bytes:
-    """Return the edges as CSV with Gephi's column names (Source, Target, Type, Label)."""
-    return _csv(["Source", "Target", "Type", "Label", "Property", "Rank", "Sources", "Claim"],
-                ([e.source, e.target, "Directed", e.label, e.property, e.rank, e.sources, e.claim]
-                 for e in net.edges))
+def _edges_csv(_names, _nodes, edges, sink: _Sink) -> None:
+    """Write the edges as CSV with Gephi's column names (Source, Target, Type, Label)."""
+    _csv(["Source", "Target", "Type", "Label", "Property", "Rank", "Sources", "Claim"],
+         ([e.source, e.target, "Directed", e.label, e.property, e.rank, e.sources, e.claim]
+          for e in edges), sink)
 
 
-WRITERS = {"graphml": to_graphml, "nodes-csv": to_nodes_csv, "edges-csv": to_edges_csv}
+WRITERS = {"graphml": _graphml, "nodes-csv": _nodes_csv, "edges-csv": _edges_csv}
+
+
+def write_to(kg, fmt: str, out, max_bytes: int | None = None) -> int:
+    """Write the graph's network in ``fmt`` (one of FORMATS) into the binary file ``out``,
+    read from the store and written as it goes (the answers read side by side, in the
+    order of the IRIs), so that neither the network nor its text is ever held whole; return
+    the bytes written.  Refused (422) past ``max_bytes``, ``out`` then holding a part."""
+    read = Read(kg)
+    sink = _Sink(out, max_bytes, fmt == "graphml")
+    WRITERS[fmt](sorted(read.attribute.values()), read.nodes(), read.edges(), sink)
+    sink.flush()
+    return sink.size
 
 
 def write(kg, fmt: str) -> bytes:
     """Return the graph's network in ``fmt`` (one of FORMATS)."""
-    return WRITERS[fmt](network(kg))
+    out = io.BytesIO()
+    write_to(kg, fmt, out)
+    return out.getvalue()
+
+
+def _held(net: Network, fmt: str) -> bytes:
+    out = io.BytesIO()
+    sink = _Sink(out, None, fmt == "graphml")
+    names = sorted({name for n in net.nodes.values() for name in n.values})
+    WRITERS[fmt](names, net.nodes.values(), net.edges, sink)
+    sink.flush()
+    return out.getvalue()
+
+
+def to_graphml(net: Network) -> bytes:
+    """Return a network held whole as GraphML."""
+    return _held(net, "graphml")
+
+
+def to_nodes_csv(net: Network) -> bytes:
+    """Return the nodes of a network held whole as CSV."""
+    return _held(net, "nodes-csv")
+
+
+def to_edges_csv(net: Network) -> bytes:
+    """Return the edges of a network held whole as CSV."""
+    return _held(net, "edges-csv")
