@@ -1037,3 +1037,17 @@ def test_a_missing_data_folder_is_named_as_it_was_given(tmp_path, mini):
                   "another with ALLIANCE_GRAPH_DATA")
     says(in_fresh_directory(tmp_path, "--project", mini.root, "--data", gone, "stats"), 2,
          "give another with --data")
+
+
+@pytest.mark.parametrize("given", ["variable", "option"])
+def test_a_cache_folder_that_cannot_be_made_names_what_gave_it(tmp_path, mini, given):
+    # "a file or folder could not be used: [Errno 20] Not a directory: ...": which setting
+    # named it, a variable perhaps set long ago, was left to guess.
+    (tmp_path / "a-file").write_text("x")
+    cache = tmp_path / "a-file" / "cache"
+    args, variables = ((), {"ALLIANCE_GRAPH_CACHE": str(cache)}) if given == "variable" \
+        else (("--cache", cache), {})
+    done = in_fresh_directory(tmp_path, "--project", mini.root, *args, "stats", **variables)
+    knob = "ALLIANCE_GRAPH_CACHE" if given == "variable" else "--cache"
+    says(done, 2, "error: a file or folder could not be used: ",
+         f"; {cache} is the cache folder ({knob})")

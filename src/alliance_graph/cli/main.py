@@ -134,9 +134,31 @@ class _Group(click.Group):
             click.echo("interrupted", err=True)
             sys.exit(130)
         except OSError as exc:
-            fail(f"a file or folder could not be used: {exc}")
+            fail(f"a file or folder could not be used: {exc}{_whose(ctx.obj, exc.filename)}")
         finally:  # a test runs commands one after another in one process
             _given = None
+
+
+# The folders a file that cannot be used may lie in, each with the setting giving it.
+FOLDERS = {"cache_dir": "cache", "data_dir": "data", "ontology_dir": "ontology",
+           "sources_dir": "sources"}
+
+
+def _whose(settings, filename) -> str:
+    """Return what names the setting giving the folder ``filename`` lies in (its option, its
+    variable): "; /x is the cache folder (ALLIANCE_GRAPH_CACHE)"; else ""."""
+    if not isinstance(settings, Settings) or not isinstance(filename, (str, Path)):
+        return ""
+    path = Path(filename).absolute()
+    folders = {field: Path(getattr(settings, field)).absolute() for field in FOLDERS}
+    # In a folder, else on the way to one (the cache folder's parents are made too).
+    for inside in (lambda folder: path == folder or folder in path.parents,
+                   lambda folder: path in folder.parents):
+        for field, folder in folders.items():
+            if inside(folder):
+                return f"; {folder} is the {FOLDERS[field]} folder " \
+                       f"({option(f'settings.{field}')})"
+    return ""
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
