@@ -469,16 +469,22 @@ def test_a_file_without_sections_takes_new_blocks_at_its_end(tmp_path, cache):
 
 SOURCE = """@prefix ag: <https://alliance-graph.example/ontology/> .
 @prefix src: <https://alliance-graph.example/id/source/> .
+@prefix grade: <https://alliance-graph.example/id/grade/> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 
 src:001_b9e5a7348fac2993.txt a ag:SourceDocument ;
+    ag:fileName "001_b9e5a7348fac2993.txt" ;
     dcterms:title "U.S.–Israel Military Cooperation Explained" ;
-    ag:fileName "001_b9e5a7348fac2993.txt" .
+    ag:sourceKind ag:BlogArticle ;
+    ag:sha256 "556fb4434a242033f901d2d2a68d25ba25efcd67b6babd769b0eba4f177f033b" ;
+    ag:reliability grade:D ;
+    ag:reliabilityRationale "Anonymous, undated explainer." .
 """
 
 
 def test_a_new_source_document_goes_beside_the_others(tmp_path):
-    # The base graph's file starts with its source document, then evidence and claims.
+    # The base graph's file starts with its source document, then evidence and claims.  Its
+    # predicates in sources.ttl's order (the title came before the file name).
     data = tmp_path / "data"
     shutil.copytree(BASE, data)
     proposal = tmp_path / "source.ttl"

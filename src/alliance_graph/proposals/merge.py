@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF
 
 from ..build import loading
 from ..build.lines import prefix_block_end, prefixes
@@ -41,12 +41,15 @@ FILE = Metavar("FILE")  # the file to give ``into``
 
 # Predicates in the order the data files write them (a claim's links and notes after its rank,
 # an evidence node's source, selectors, grade and note; a quote before its context, a start
-# before its end); the rest follow alphabetically, and the citations close a claim's block.
+# before its end; a source document's name and title first, its grade last, as sources.ttl
+# writes them); the rest follow alphabetically, and the citations close a claim's block.
 _ORDER = [str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, AG.validFrom,
                            AG.validUntil, AG.asOf, AG.rank, AG.disputedBy, AG.variantOf,
                            AG.opposedBy, AG.disagreementNote, OA.hasSource, OA.hasSelector,
                            OA.exact, OA.prefix, OA.suffix, OA.start, OA.end,
-                           AG.credibility, AG.note)]
+                           AG.fileName, DCTERMS.title, AG.sourceKind, AG.statedDate,
+                           AG.statedPublisher, AG.sha256, AG.reliability,
+                           AG.reliabilityRationale, AG.credibility, AG.note)]
 _LAST = str(PROV.wasDerivedFrom)
 _QUOTE_SELECTOR = ox.NamedNode(str(OA.TextQuoteSelector))
 _TYPE = ox.NamedNode(str(RDF.type))
