@@ -56,7 +56,9 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
                                        texts=read.proposal_texts())
         for path, text in new_texts.items():
             try:
-                loading.parse_turtle(text, path.name)  # never write what does not parse back
+                # Never write what does not parse back (read past a byte-order mark, as the
+                # loader reads the file).
+                loading.parse_turtle(text.removeprefix("\ufeff"), path.name)
             except loading.LoadError as exc:
                 raise merge.MergeError(f"the merged {path.name} would not parse, nothing "
                                        f"changed: {exc}") from exc

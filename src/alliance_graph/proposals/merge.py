@@ -14,6 +14,7 @@ prebuilt graph the proposal was validated against, else the data files parsed by
 
 from __future__ import annotations
 
+import codecs
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -322,8 +323,10 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     for target, items in blocks.items():
         raw = target.read_bytes() if target.exists() else b""
         # As the loader reads it: a byte-order mark is not the text's (kept, "add" failed on
-        # every such file); its line endings are kept, CRLF ones too.
-        crlf = b"\r\n" in raw
+        # every such file), but it is the file's, and is written back (it was dropped, a
+        # change to the file's first line that nobody asked for); its line endings are kept,
+        # CRLF ones too.
+        crlf, bom = b"\r\n" in raw, raw.startswith(codecs.BOM_UTF8)
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
         declared = prefixes(text)
         # Prefixes the proposals declare and the file lacks; only those the blocks use are added.
@@ -344,7 +347,8 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
                                              sources)
             if merged is not None:
                 break
-        new_texts[target] = merged.replace("\n", "\r\n") if crlf else merged
+        new_texts[target] = ("\ufeff" if bom else "") \
+            + (merged.replace("\n", "\r\n") if crlf else merged)
         counts[target] = blocks_written
     return new_texts, counts
 
