@@ -415,3 +415,21 @@ def test_export_errors_name_the_parameters_a_caller_gave(kg):
                                   "jsonld, xml)")
     with pytest.raises(ag.ExportError, match=re.escape("use rdf12=True with ttl")):
         ag.export(kg, "jsonld", rdf12=True)
+
+
+@pytest.mark.parametrize("field", ["cache_dir", "store"])
+def test_a_folder_that_cannot_be_made_is_noted_with_the_setting_giving_it(tmp_path, field):
+    # It was the OS's error alone ("Not a directory: .../a-file"), no setting named.
+    shutil.copytree(ROOT / "ontology", tmp_path / "project" / "ontology")
+    shutil.copytree(SHAPES / "base", tmp_path / "project" / "data")
+    (tmp_path / "a-file").write_text("x")
+    folder = tmp_path / "a-file" / "inside"
+    settings = Settings(root=tmp_path / "project", cache_dir=tmp_path / "cache",
+                        sources_dir=tmp_path / "sources")
+    settings = settings.with_(**{field: folder if field == "cache_dir" else str(folder)})
+    what = {"cache_dir": "cache", "store": "store"}[field]
+    for call in (lambda: ag.load(settings), lambda: ag.validate(SHAPES / "base" / "base.ttl",
+                                                                settings)):
+        with pytest.raises(OSError) as refused:
+            call()
+        assert refused.value.__notes__ == [f"{folder} is the {what} folder (Settings.{field})"]

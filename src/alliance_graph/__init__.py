@@ -36,11 +36,30 @@ def load(settings=None, *, timeout=None):
     a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
     stops the engine)."""
     from .settings import Settings
-    if timeout is None:
-        from .store.graph import load as load_graph
-        return load_graph(settings)
-    from .engine.client import isolated_graph
-    return isolated_graph((settings or Settings()).with_(query_timeout=_seconds(timeout)))
+    settings = settings or Settings()
+    with _folders_named(settings):
+        if timeout is None:
+            from .store.graph import load as load_graph
+            return load_graph(settings)
+        from .engine.client import isolated_graph
+        return isolated_graph(settings.with_(query_timeout=_seconds(timeout)))
+
+
+class _folders_named:
+    """Add to an OSError raised within a note naming the setting that gives the folder it is
+    about: "/x is the cache folder (Settings.cache_dir)" (the OS names only the file)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, traceback):
+        from .wording import folder_of
+        if isinstance(exc, OSError) and (note := folder_of(self.settings, exc.filename)):
+            exc.add_note(str(note))
+        return False
 
 
 def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
@@ -131,7 +150,9 @@ def validate(paths, settings=None):
     report (``report.conforms``)."""
     from .proposals.validation import validate as validate_files
     from .settings import Settings
-    return validate_files(settings or Settings(), _paths(paths))
+    settings = settings or Settings()
+    with _folders_named(settings):
+        return validate_files(settings, _paths(paths))
 
 
 def add(paths, settings=None, into=None):
@@ -139,7 +160,9 @@ def add(paths, settings=None, into=None):
     merge them into data/."""
     from .proposals.add import add as add_files
     from .settings import Settings
-    return add_files(settings or Settings(), _paths(paths), into)
+    settings = settings or Settings()
+    with _folders_named(settings):
+        return add_files(settings, _paths(paths), into)
 
 
 def _paths(paths) -> list:

@@ -26,11 +26,13 @@ option the user gave, the variable that set the value, or, where neither was giv
 
 from __future__ import annotations
 
+import os
 import shlex
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 
-__all__ = ["Said", "Metavar", "command_line", "parameter", "worded"]
+__all__ = ["Said", "Metavar", "command_line", "folder_of", "parameter", "worded"]
 
 
 # The namer of the ``Said.worded`` call in progress on this thread, if any: a ``Said`` (or an
@@ -175,3 +177,27 @@ def variables() -> dict[str, str]:
 
     return {OPTIONS.get(f"settings.{field}", "--" + field.replace("_", "-")): variable
             for variable, field in ENVIRONMENT.items()}
+
+
+# The settings' folders a file that cannot be used may lie in, and what each is (``folder_of``).
+FOLDERS = {"cache_dir": "cache", "store": "store", "data_dir": "data",
+           "ontology_dir": "ontology", "sources_dir": "sources"}
+
+
+def folder_of(settings, filename) -> Said | None:
+    """Return what to add to the OS's error about ``filename`` when it lies in (else on the
+    way to: a folder's parents are made with it) a folder the settings give: "/x is the cache
+    folder (Settings.cache_dir)", the setting named by its reader; else None."""
+    if not isinstance(filename, (str, os.PathLike)):
+        return None
+    path = Path(os.fsdecode(filename)).absolute()
+    folders = {field: Path(getattr(settings, field)).absolute() for field in FOLDERS
+               if field != "store" or
+               not settings.store.startswith(("memory", "http://", "https://"))}
+    for inside in (lambda folder: path == folder or folder in path.parents,
+                   lambda folder: path in folder.parents):
+        for field, folder in folders.items():
+            if inside(folder):
+                return Said(lambda n, field=field, folder=folder: (
+                    f"{folder} is the {FOLDERS[field]} folder ({n(f'settings.{field}')})"))
+    return None

@@ -18,7 +18,7 @@ from ..proposals import transaction
 from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
-from ..wording import command_line, worded
+from ..wording import command_line, folder_of, worded
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
@@ -139,26 +139,11 @@ class _Group(click.Group):
             _given = None
 
 
-# The folders a file that cannot be used may lie in, each with the setting giving it.
-FOLDERS = {"cache_dir": "cache", "data_dir": "data", "ontology_dir": "ontology",
-           "sources_dir": "sources"}
-
-
 def _whose(settings, filename) -> str:
     """Return what names the setting giving the folder ``filename`` lies in (its option, its
     variable): "; /x is the cache folder (ALLIANCE_GRAPH_CACHE)"; else ""."""
-    if not isinstance(settings, Settings) or not isinstance(filename, (str, Path)):
-        return ""
-    path = Path(filename).absolute()
-    folders = {field: Path(getattr(settings, field)).absolute() for field in FOLDERS}
-    # In a folder, else on the way to one (the cache folder's parents are made too).
-    for inside in (lambda folder: path == folder or folder in path.parents,
-                   lambda folder: path in folder.parents):
-        for field, folder in folders.items():
-            if inside(folder):
-                return f"; {folder} is the {FOLDERS[field]} folder " \
-                       f"({option(f'settings.{field}')})"
-    return ""
+    note = folder_of(settings, filename) if isinstance(settings, Settings) else None
+    return "" if note is None else f"; {said(note)}"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
