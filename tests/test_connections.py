@@ -785,3 +785,47 @@ def test_behind_a_trusted_proxy_the_front_s_threads_are_shared_among_the_clients
     senders = [(PROXY, {"X-Forwarded-For": f"10.1.0.{k}"}) for k in range(8)] * 3
     status, took = flood_then_lookup(flooded, senders, PROXY, {"X-Forwarded-For": "10.1.0.99"})
     assert status == 200 and took < FLOOD_TIMEOUT + 1.5, (status, took)
+
+
+class Job:
+    """A task for the dispatcher: it says when it starts and runs until it is let go."""
+
+    def __init__(self, client: str, name: str, started: list):
+        self.client, self.name, self.started = client, name, started
+        self.done = threading.Event()
+
+    def service(self):
+        self.started.append(self.name)
+        self.done.wait(10)
+
+    def cancel(self):
+        self.done.set()
+
+
+def test_the_front_s_last_free_thread_is_kept_for_a_client_with_nothing_answered():
+    # Two threads: a's first request takes one; its second waits, though a thread is free,
+    # and b's, coming after it, takes that one.  Waitress gave it to a's second, first come.
+    from alliance_graph.web.connections import FairDispatcher
+
+    dispatcher = FairDispatcher(lambda job: job.client, reserve=1)
+    dispatcher.set_thread_count(2)
+    started: list = []
+    jobs = {name: Job(name[0], name, started) for name in ("a1", "a2", "a3", "b1")}
+    try:
+        for job in jobs.values():
+            dispatcher.add_task(job)
+            time.sleep(0.1)
+        assert started == ["a1", "b1"]
+        jobs["b1"].done.set()   # the thread freed is the last one: kept, a has one answered
+        time.sleep(0.2)
+        assert started == ["a1", "b1"]
+        jobs["a1"].done.set()   # a has none answered: its second goes, its third waits
+        time.sleep(0.2)
+        assert started == ["a1", "b1", "a2"]
+        jobs["a2"].done.set()
+        time.sleep(0.2)
+        assert started == ["a1", "b1", "a2", "a3"]
+    finally:
+        for job in jobs.values():
+            job.done.set()
+        dispatcher.shutdown()
