@@ -3,13 +3,14 @@ of their IRIs, one node at a time.
 
 The network was read whole, every fact and label held as Python objects, and written whole:
 at 100 k facts the front grew by 216 MB for a 21 MB GraphML answer (docs/endpoint.md).  Here
-each part is one query the store orders by IRI (SPARQL's ORDER BY compares IRIs by their
-characters, as Python compares strings): the entities, their labels, their classes and their
-literal-valued facts are read side by side, a node made of the rows of its IRI in each, and
-the edges come in the order they are written.  Through the engine, a large answer is a
-temporary file its rows are parsed from as they are read (``engine/graph.py``), so what is
-held is one node's rows, not the graph's.  A store that orders IRIs otherwise is a
-StoreError, never a scrambled network.  Only SPARQL is used, so every backend can be read.
+the entities, their literal-valued facts and the edges are each one query the store orders by
+IRI (SPARQL's ORDER BY compares IRIs by their characters, as Python compares strings): the
+entities and their facts are read side by side, a node made of the rows of its IRI, its
+labels and classes looked up with those of the next few hundred entities, and the edges come
+in the order they are written.  Through the engine, a large answer is a temporary file its
+rows are parsed from as they are read (``engine/graph.py``), so what is held is a few hundred
+nodes' rows, not the graph's.  A store that orders IRIs otherwise is a StoreError, never a
+scrambled network.  Only SPARQL is used, so every backend can be read.
 """
 
 from __future__ import annotations
