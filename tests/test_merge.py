@@ -519,3 +519,45 @@ def test_a_placement_that_would_change_the_facts_falls_back_to_the_end(tmp_path)
     after = new_texts[data / "topic.ttl"]
     assert after == text + "\nev:new a ag:Evidence .\n"
     assert facts_of(after) == facts_of(text) + facts_of(proposal.read_text("utf-8"))
+
+
+def test_a_group_heading_naming_its_subject_in_full_takes_its_claims(tmp_path, cache):
+    # "# <https://.../id/F35>" heads id:F35's group as "# id:F35" does: the claim went under a
+    # second heading "# id:F35" at the end of the claims section.
+    full = "# <https://alliance-graph.example/id/F35>\n"
+    before, after, _ = add_placed(tmp_path, cache, lambda text: text.replace("# id:F35\n", full))
+    assert before.count(full) == 1 and after.count("# id:F35\n") == 0
+    assert_placed(before, after)
+
+
+# A data file whose evidence note quotes lines that read like prefix declarations.
+QUOTED_DECLARATION = (
+    "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+    "@prefix ev: <https://alliance-graph.example/id/evidence/> .\n\n"
+    "# --- evidence ---\n\nev:old a ag:Evidence ;\n"
+    '    ag:note """As a file declares it:\n@prefix ev: <urn:quoted/> .\n'
+    'PREFIX nw: <urn:quoted/>\n""" .\n\n# --- claims ---\n')
+
+
+def test_a_prefix_line_inside_a_string_is_not_a_declaration(tmp_path):
+    # The new prefix nw: went into the string, after its last line reading like a declaration
+    # (the merged file did not parse: the add was refused), and the string's ev: was taken for
+    # the file's (the new evidence node was written as a full IRI).
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "topic.ttl").write_text(QUOTED_DECLARATION, "utf-8")
+    proposal = tmp_path / "evidence.ttl"
+    proposal.write_text("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+                        "@prefix ev: <https://alliance-graph.example/id/evidence/> .\n"
+                        "@prefix nw: <urn:new/> .\n\n"
+                        "ev:new a ag:Evidence ;\n    ag:note nw:thing .\n", "utf-8")
+    new_texts, _ = merge.plan(data, [proposal], into=data / "topic.ttl")
+    after = new_texts[data / "topic.ttl"]
+    declarations = QUOTED_DECLARATION.index("\n# --- evidence")
+    claims = QUOTED_DECLARATION.index("\n# --- claims")
+    assert after == (QUOTED_DECLARATION[:declarations] + "@prefix nw: <urn:new/> .\n"
+                     + QUOTED_DECLARATION[declarations:claims]
+                     + "\nev:new a ag:Evidence ;\n    ag:note nw:thing .\n"
+                     + QUOTED_DECLARATION[claims:])
+    assert facts_of(after) == facts_of(QUOTED_DECLARATION) + facts_of(
+        proposal.read_text("utf-8"))

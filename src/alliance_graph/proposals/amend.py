@@ -112,7 +112,12 @@ def same_facts(before: str, after: str, blocks: list[str]) -> bool:
     # The prefixes as the blocks were written with them (a prefix declared twice: its last
     # namespace), and nothing else: the text up to the last declaration held a file's
     # statements too when one was declared below them, and no text then passed.
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes(after).items())
+    # Those declared at the top level: a line in a string reading like a declaration is not.
+    from .placement import declarations  # placement reads statements with statement_end
+
+    found = declarations(after)
+    declared = prefixes(after) if found is None else found[0]
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in declared.items())
     try:
         return _facts(after) == _facts(before) + _facts(head + "\n".join(blocks))
     except loading.LoadError:

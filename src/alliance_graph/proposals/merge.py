@@ -328,7 +328,9 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
         # CRLF ones too.
         crlf, bom = b"\r\n" in raw, raw.startswith(codecs.BOM_UTF8)
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-        declared = prefixes(text)
+        # The file's own declarations, not an "@prefix" line inside one of its strings.
+        found = placement.declarations(text)
+        declared = prefixes(text) if found is None else found[0]
         # Prefixes the proposals declare and the file lacks; only those the blocks use are added.
         offered: dict[str, str] = {}
         namespaces = set(declared.values())
@@ -380,7 +382,13 @@ def _merged(text: str, items, usable: PrefixMap, offered: dict[str, str], amendi
         (amended if id(edit) in inside else rendered).append(edit[2])
     head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in offered.items() if p in usable.used)
     if head:
-        cut = prefix_block_end(text)
+        # After the line of the file's last declaration: a line inside a string that reads like
+        # one took the new prefixes into the string.
+        found = placement.declarations(text)
+        cut = prefix_block_end(text) if found is None \
+            else found[1] + (0 < found[1] < len(text))
+        if 0 < cut == len(text) and not text.endswith("\n"):
+            text, cut = text + "\n", cut + 1
         text = text[:cut] + head + text[cut:]
     left = rendered
     if placing:

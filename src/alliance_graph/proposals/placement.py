@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,6 +39,8 @@ _SECTION = re.compile(r"#\s*-{3,}\s*([A-Za-z]+)")
 _GROUP = re.compile(r"#\s+(\S+)\s*")
 # SPARQL-style PREFIX and BASE lines end without a dot.
 _SPARQL_DIRECTIVE = re.compile(r"(?i)(?:PREFIX|BASE)\s")
+_ESCAPE = re.compile(r"\\(.)")  # a local name's escaped character
+_DECLARATION = re.compile(r"(?i)@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>")
 _SPACE = re.compile(r"\s*")
 _SUBJECT = re.compile(r"[^\s;,]+")
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -80,10 +82,12 @@ class Block:
 @dataclass
 class Layout:
     """A file's top-level statements (start, end of the line of their final dot, subject as
-    written) and its comment lines starting a line (start, end, text), in file order."""
+    written), its comment lines starting a line (start, end, text) and its directives
+    (``@prefix``, ``PREFIX``, ``@base``, ``BASE``: start, end of their line), in file order."""
 
     statements: list[tuple[int, int, str]]
     comments: list[tuple[int, int, str]]
+    directives: list[tuple[int, int]] = field(default_factory=list)
 
     def last_end(self, lo: int, hi: int, default: int) -> int:
         """Return the end of the line of the last statement starting in [lo, hi), else
@@ -98,12 +102,12 @@ class Layout:
 def scan(text: str) -> Layout | None:
     """Return the top-level layout of Turtle ``text``; None when a statement has no end (the
     file is not one this scan reads, so nothing is placed in it)."""
-    statements, comments = [], []
+    statements, comments, directives = [], [], []
     i, size = 0, len(text)
     while True:
         i = _SPACE.match(text, i).end()
         if i >= size:
-            return Layout(statements, comments)
+            return Layout(statements, comments, directives)
         line_end = text.find("\n", i)
         line_end = size if line_end < 0 else line_end
         if text[i] == "#":
@@ -112,14 +116,40 @@ def scan(text: str) -> Layout | None:
             i = line_end
             continue
         if _SPARQL_DIRECTIVE.match(text, i):
+            directives.append((i, line_end))
             i = line_end
             continue
         end = statement_end(text, i)
         if end is None:
             return None
         after = text.find("\n", end)
-        statements.append((i, size if after < 0 else after, _SUBJECT.match(text, i).group()))
+        after = size if after < 0 else after
+        if text[i] == "@":  # @prefix, @base
+            directives.append((i, after))
+        statements.append((i, after, _SUBJECT.match(text, i).group()))
         i = end + 1
+
+
+def declarations(text: str) -> tuple[dict[str, str], int] | None:
+    """Return the prefixes Turtle ``text`` declares ("" for the default one; a prefix declared
+    twice: its last namespace) and the end of the line of its last prefix declaration (0:
+    none); None when ``scan`` cannot read it.
+
+    Only declarations at the top level count: an ``@prefix`` line inside a long string is the
+    string's.  Read from every line that starts like one, it was taken for the file's last
+    declaration, and the prefixes a new block needed were written into that string (the
+    merged file did not parse, and the add was refused), or its namespace for the file's.
+    """
+    layout = scan(text)
+    if layout is None:
+        return None
+    declared, last = {}, 0
+    for start, end in layout.directives:
+        match = _DECLARATION.match(text, start)
+        if match is not None:
+            declared[match[1] or ""] = match[2]
+            last = end
+    return declared, last
 
 
 def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset()):
@@ -138,11 +168,16 @@ def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset())
     for k, (_, end, name) in enumerate(headings):
         sections.setdefault(name, (end, headings[k + 1][0] if k + 1 < len(headings)
                                    else len(text)))
-    groups = _groups(layout, sections.get(_CLAIMS))
+    declared = {}
+    for start, _ in layout.directives:
+        if match := _DECLARATION.match(text, start):
+            declared[match[1] or ""] = match[2]
+    named = lambda name: _iri(name, declared)  # noqa: E731
+    groups = _groups(layout, sections.get(_CLAIMS), named)
     last_source = max((end for start, end, subject in layout.statements if subject in sources),
                       default=None)
     pieces: list[tuple[int, int, str]] = []  # (where, order there, text)
-    new_groups: dict[str, list[str]] = {}
+    new_groups: dict[str, tuple[str, list[str]]] = {}  # IRI -> (as written, blocks)
     left = []
     for block in blocks:
         body = block.text.rstrip("\n")
@@ -151,17 +186,17 @@ def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset())
             pieces.append((layout.last_end(heading_end, stop, heading_end), 0, "\n\n" + body))
         elif block.kind == SOURCE and last_source is not None:
             pieces.append((last_source, 0, "\n\n" + body))
-        elif block.kind == CLAIM and block.entity in groups:
-            pieces.append((groups[block.entity], 1, "\n\n" + body))
+        elif block.kind == CLAIM and named(block.entity) in groups:
+            pieces.append((groups[named(block.entity)], 1, "\n\n" + body))
         elif block.kind == CLAIM and _CLAIMS in sections and block.entity:
-            new_groups.setdefault(block.entity, []).append(body)
+            new_groups.setdefault(named(block.entity), (block.entity, []))[1].append(body)
         else:
             left.append(block)
     if new_groups:
         heading_end, stop = sections[_CLAIMS]
         where = layout.last_end(heading_end, stop, heading_end)
         pieces += [(where, 2, f"\n\n# {entity}\n\n" + "\n\n".join(bodies))
-                   for entity, bodies in new_groups.items()]
+                   for entity, bodies in new_groups.values()]
     out, at = [], 0
     for where, _, piece in sorted(pieces, key=lambda p: (p[0], p[1])):
         out += [text[at:where], piece]
@@ -169,9 +204,21 @@ def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset())
     return "".join(out) + text[at:], left
 
 
-def _groups(layout: Layout, claims: tuple[int, int] | None) -> dict[str, int]:
-    """Return, per subject heading of the claims section (``# id:F35``), where a block joins
-    its group: after the group's last statement, else after the heading."""
+def _iri(name: str, declared: dict[str, str]) -> str:
+    """Return the IRI a subject heading or a claim's rdf:subject names, as ``<IRI>``: a
+    prefixed name by the file's prefixes, escapes undone; else the name as written."""
+    if name.startswith("<") and name.endswith(">"):
+        return name
+    prefix, colon, local = name.partition(":")
+    if not colon or prefix not in declared:
+        return name
+    return "<" + declared[prefix] + _ESCAPE.sub(r"\1", local) + ">"
+
+
+def _groups(layout: Layout, claims: tuple[int, int] | None, named) -> dict[str, int]:
+    """Return, per subject heading of the claims section (``# id:F35``, or the IRI in full,
+    ``# <https://...>``), by the IRI it names (``named``), where a block joins its group:
+    after the group's last statement, else after the heading."""
     if claims is None:
         return {}
     heading_end, stop = claims
@@ -181,5 +228,5 @@ def _groups(layout: Layout, claims: tuple[int, int] | None) -> dict[str, int]:
     groups: dict[str, int] = {}
     for k, (_, end, entity) in enumerate(found):
         group_stop = found[k + 1][0] if k + 1 < len(found) else stop
-        groups.setdefault(entity, layout.last_end(end, group_stop, end))
+        groups.setdefault(named(entity), layout.last_end(end, group_stop, end))
     return groups
