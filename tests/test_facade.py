@@ -67,14 +67,36 @@ def test_the_errors_a_caller_catches_are_the_packages_own_names():
     from alliance_graph.build.loading import LoadError
     from alliance_graph.query.export import ExportError
     from alliance_graph.query.results import to_rdflib
+    from alliance_graph.settings import NoGraphFound
     from alliance_graph.store.errors import QueryError, StoreError
     from alliance_graph.waiting import TimedOut
     assert (ag.EngineError, ag.QueryError, ag.StoreError, ag.LoadError, ag.to_rdflib,
-            ag.ExportError, ag.TimedOut) == (
-        EngineError, QueryError, StoreError, LoadError, to_rdflib, ExportError, TimedOut)
+            ag.ExportError, ag.TimedOut, ag.NoGraphFound) == (
+        EngineError, QueryError, StoreError, LoadError, to_rdflib, ExportError, TimedOut,
+        NoGraphFound)
     assert issubclass(ag.TimedOut, TimeoutError)
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
         ag.nothing  # noqa: B018
+
+
+@pytest.mark.parametrize("held, says", [
+    ((), "no graph found in {root}"),
+    (("ontology",), "the data folder {root}/data does not exist"),
+    (("data",), "the ontology folder {root}/ontology does not exist"),
+])
+def test_settings_naming_no_graph_are_refused_as_the_command_line_refuses_them(
+        tmp_path, settings, held, says):
+    # ag.load() of an empty folder gave an empty graph without a word (every query then
+    # answered nothing), where the command line said "no graph found".
+    for name in held:
+        shutil.copytree(getattr(settings, f"{name}_dir"), tmp_path / name)
+    asked = Settings(root=tmp_path, sources_dir=settings.sources_dir)
+    for call in (lambda: ag.load(asked), lambda: ag.load(asked, timeout=5),
+                 lambda: ag.validate("proposal.ttl", asked),
+                 lambda: ag.add("proposal.ttl", asked)):
+        with pytest.raises(ag.NoGraphFound, match=re.escape(says.format(root=tmp_path))) as e:
+            call()
+        assert "Settings" in str(e.value) and "--" not in str(e.value)  # its words, no flag
 
 
 @pytest.mark.parametrize("kind", ["pipe", "name"])

@@ -14,8 +14,8 @@ Each takes ``settings`` (``alliance_graph.settings.Settings``; the defaults when
 Errors: ``ag.QueryError`` (a query that fails, with the parser's message), ``ag.TimedOut`` (a
 query in this process past ``run``'s ``timeout``, no longer waited for), ``ag.EngineError`` (a
 query stopped by ``load``'s ``timeout``), ``ag.ExportError`` (an export that cannot be written
-as asked), ``ag.LoadError`` (inputs that do not build), ``ag.StoreError`` (a store that cannot
-be used); Ctrl-C is a KeyboardInterrupt saying what was interrupted.  The modules imported here are loaded on first use, so
+as asked), ``ag.LoadError`` (inputs that do not build), ``ag.NoGraphFound`` (settings that name
+no Turtle files to build from), ``ag.StoreError`` (a store that cannot be used); Ctrl-C is a KeyboardInterrupt saying what was interrupted.  The modules imported here are loaded on first use, so
 ``import alliance_graph`` stays light.
 """
 
@@ -35,8 +35,9 @@ def load(settings=None, *, timeout=None):
     ``settings.query_memory``, is stopped there and raises ``EngineError``, and Ctrl-C stops
     a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
     stops the engine)."""
-    from .settings import Settings
+    from .settings import Settings, require_graph
     settings = settings or Settings()
+    require_graph(settings)  # as the command line does: an empty folder is no graph
     with _folders_named(settings):
         if timeout is None:
             from .store.graph import load as load_graph
@@ -149,8 +150,9 @@ def validate(paths, settings=None):
     """Check proposed Turtle files (a path, or a list of them) with the graph; return the
     report (``report.conforms``)."""
     from .proposals.validation import validate as validate_files
-    from .settings import Settings
+    from .settings import Settings, require_graph
     settings = settings or Settings()
+    require_graph(settings)  # as the command line does: an empty folder is no graph
     with _folders_named(settings):
         return validate_files(settings, _paths(paths))
 
@@ -159,8 +161,9 @@ def add(paths, settings=None, into=None):
     """Validate proposed Turtle files (a path, or a list of them) and, only if they conform,
     merge them into data/."""
     from .proposals.add import add as add_files
-    from .settings import Settings
+    from .settings import Settings, require_graph
     settings = settings or Settings()
+    require_graph(settings)  # as the command line does: an empty folder is no graph
     with _folders_named(settings):
         return add_files(settings, _paths(paths), into)
 
@@ -184,6 +187,7 @@ def _paths(paths) -> list:
 # The exceptions a caller catches, and the converter ``rows`` points at for graphs, reachable
 # from here (loaded on first use, as the functions are).
 _NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
+          "NoGraphFound": "settings",
           "StoreError": "store.errors", "LoadError": "build.loading",
           "ExportError": "query.export", "TimedOut": "waiting", "to_rdflib": "query.results"}
 

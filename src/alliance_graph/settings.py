@@ -370,6 +370,16 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
     given.update({name: value for name, value in options.items() if value is not None})
     root = Path(given["root"]).resolve() if given.get("root") else find_project(cwd)
     settings = Settings.from_json({**given, "root": root})
+    require_graph(settings)
+    return settings
+
+
+def require_graph(settings: Settings) -> None:
+    """Raise ``NoGraphFound`` unless ``settings`` name Turtle files to build the graph from:
+    an ontology folder holding some and a data folder, both existing.  The command line and
+    the Python facade both ask (``ag.load`` of an empty folder gave an empty graph, silently,
+    where the command line said "no graph found")."""
+    root = settings.root
     if not settings.input_files():
         folders = dict.fromkeys([settings.ontology_dir, settings.data_dir])
         raise NoGraphFound(Said(lambda n: (
@@ -387,4 +397,3 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
         raise NoGraphFound(Said(lambda n: (
             f"the ontology folder {settings.ontology_dir} holds no *.ttl files; give the "
             f"project's ontology/ folder (or leave {n('settings.ontology_dir')} out)")))
-    return settings
