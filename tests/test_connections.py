@@ -787,6 +787,17 @@ def test_behind_a_trusted_proxy_the_front_s_threads_are_shared_among_the_clients
     assert status == 200 and took < FLOOD_TIMEOUT + 1.5, (status, took)
 
 
+
+def test_a_flood_from_more_addresses_queued_for_threads_still_leaves_the_next_free_slot(
+        flooded):
+    # Twelve addresses: the first query of each is as alone at the engine as the honest one
+    # (eight of them waiting for a thread there), and the engine's queue ranked them first,
+    # as they came first: 503 after its wait.  Their other queries, queued for a front
+    # thread, now count against them.
+    senders = [(f"127.0.0.{50 + k}", {}) for k in range(12)] * 3
+    status, took = flood_then_lookup(flooded, senders, "127.0.0.41", {})
+    assert status == 200 and took < FLOOD_TIMEOUT + 1.5, (status, took)
+
 class Job:
     """A task for the dispatcher: it says when it starts and runs until it is let go."""
 

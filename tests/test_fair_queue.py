@@ -73,3 +73,17 @@ def test_a_client_holding_and_waiting_for_nothing_is_forgotten():
     queue.leave(queue.join("gone"))
     assert not queue.held and not queue.waiting and not queue.served and queue.in_use == 0
     assert len(queue) == 0
+
+
+def test_what_a_client_asks_elsewhere_ranks_it_after_what_it_holds():
+    # For the engine's queue: flood clients with more requests waiting for a front thread
+    # (out of this queue's sight) go after a client asking one thing, though they came first.
+    queue = FairQueue()
+    for k in range(8):
+        queue.join(f"flood-{k}", f"flood-{k}")
+    queue.join("honest", "honest")
+    asks = {f"flood-{k}": 3 for k in range(8)} | {"honest": 1}
+    assert queue.first(asks=asks.get).item == "honest"
+    queue.grant(queue.first(asks=asks.get))
+    queue.join("honest", "honest again")  # now holding one: the others go first
+    assert queue.first(asks=asks.get).item == "flood-0"

@@ -35,6 +35,7 @@ import ipaddress
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from ..query.refused import Refused
@@ -102,6 +103,10 @@ class Shares:
         self.grace = grace
         self.queue = FairQueue()
         self.changed = threading.Condition()
+        # How many requests a client has at the front (``connections.FairDispatcher.asks``),
+        # once the server has one: a flood's queries waiting for a thread rank it behind a
+        # client asking one thing at a time.
+        self.front: Callable[[str | None], int] | None = None
 
     @property
     def held(self) -> Counter:
@@ -156,7 +161,7 @@ class Shares:
                 and self.queue.waiting[waiter.client][0] is waiter
         if self.queue.in_use >= self.slots:
             return False
-        return self.queue.first(self._below_limit) is waiter
+        return self.queue.first(self._below_limit, self.front) is waiter
 
 
 def proxy_hint(what: str, proxied: bool) -> str:

@@ -422,6 +422,11 @@ class FairDispatcher(ThreadedTaskDispatcher):
             if depth > 0:
                 self.queue_logger.warning("Task queue depth is %d", depth)
 
+    def asks(self, client) -> int:
+        """Return how many requests ``client`` has being answered or waiting for a thread."""
+        with self.lock:
+            return self.waiting.asks(client)
+
     def _next(self):
         # Called with the lock held, by a thread counted active: it and the idle ones are free.
         free = len(self.threads) - self.stop_count - self.active_count + 1
@@ -510,6 +515,11 @@ def create_server(application, *, request_timeout: float, connections_per_client
     dispatcher = FairDispatcher(dispatched_client(proxies), reserve=1 if adj.threads > 1 else 0)
     dispatcher.set_thread_count(adj.threads)
     occupancy = Occupancy()
+    # The engine's queue (app.py's Service.queries) ranks its waiters by their clients'
+    # requests here too: a flood's queries waiting for a thread are out of its sight.
+    service = getattr(application, "extensions", {}).get("alliance_graph")
+    if service is not None:
+        service.queries.front = dispatcher.asks
     # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
     # loop, sharing the threads and the counts.
     application = forwarded(requests_shared(one_host(application),

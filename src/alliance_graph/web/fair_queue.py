@@ -11,9 +11,12 @@ docs/endpoint.md, "A flood from many addresses").
 So when one frees, it goes to the waiter whose client
 
 1. holds fewest now (a client holding none goes before one holding some),
-2. then has fewest waiting (one request before a client's queue of many),
-3. then was last given one longest ago (a client not served lately before any other),
-4. then came first (a client's own waiters go in the order they came).
+2. then asks fewest of the front (the engine's queue only: requests being answered or
+   waiting for a thread, which ``connections.FairDispatcher`` counts; a flood's queries
+   queued for a thread are out of the engine queue's sight, yet they are the flood's),
+3. then has fewest waiting (one request before a client's queue of many),
+4. then was last given one longest ago (a client not served lately before any other),
+5. then came first (a client's own waiters go in the order they came).
 
 A client holding none and waiting for one is then served by the first one to free, once
 the clients ahead of it by these rules are (the newcomers holding and waiting no more than
@@ -67,14 +70,18 @@ class FairQueue:
             queue.remove(waiter)
             self._drop_if_done(waiter.client)
 
-    def first(self, may: Callable[[Hashable], bool] | None = None) -> Waiter | None:
+    def first(self, may: Callable[[Hashable], bool] | None = None,
+              asks: Callable[[Hashable], int] | None = None) -> Waiter | None:
         """Return the waiter that goes next, among the clients ``may`` lets have one more
-        (all by default); None if there is none."""
+        (all by default); None if there is none.  ``asks`` counts what a client asks for
+        elsewhere, out of this queue's sight (its requests at the front, for the engine's
+        queue): the fewer, the sooner, after what it holds here and before what it waits for."""
         best, rank = None, None
         for client, queue in self.waiting.items():
             if may is not None and not may(client):
                 continue
-            key = (self.held[client], len(queue), self.served.get(client, -1), queue[0].seq)
+            key = (self.held[client], asks(client) if asks is not None else 0, len(queue),
+                   self.served.get(client, -1), queue[0].seq)
             if rank is None or key < rank:
                 best, rank = queue[0], key
         return best
@@ -88,6 +95,10 @@ class FairQueue:
         self.held[waiter.client] += 1
         self.in_use += 1
         self.served[waiter.client] = next(self._count)
+
+    def asks(self, client: Hashable) -> int:
+        """Return how many units ``client`` holds and waits for."""
+        return self.held[client] + len(self.waiting.get(client, ()))
 
     def release(self, client: Hashable) -> None:
         """Take back one unit ``client`` holds."""
