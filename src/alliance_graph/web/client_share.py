@@ -13,7 +13,9 @@ bound what it keeps busy.  Without them one client could stall every other:
   within the time limit.
 - **The engine's slots, shared fairly.** The slots are given here too, not in the order the
   queries came (``fair_queue.py``): a query finding all ``workers`` busy waits, and a slot
-  that frees goes to a client holding none before one holding some.  Clients from several
+  that frees goes to a client holding none before one holding some, then to the one with
+  fewest requests at the front (``front``, which the server's dispatcher tells: a flood's
+  queries waiting for a front thread are out of this queue's sight).  Clients from several
   addresses, each within its share, kept every slot busy, their queries queued in front of
   anyone else's, and an honest query waited its whole time limit to be refused 503; now it
   takes the first slot to free, about one time limit at worst.  Past its time limit and a
