@@ -40,6 +40,7 @@ _GROUP = re.compile(r"#\s+(\S+)\s*")
 # SPARQL-style PREFIX and BASE lines end without a dot.
 _SPARQL_DIRECTIVE = re.compile(r"(?i)(?:PREFIX|BASE)\s")
 _ESCAPE = re.compile(r"\\(.)")  # a local name's escaped character
+_DECLARATION_LINE = re.compile(r"^[ \t]*(?:@prefix|PREFIX)\s", re.M | re.I)
 _DECLARATION = re.compile(r"(?i)@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>")
 _SPACE = re.compile(r"\s*")
 _SUBJECT = re.compile(r"[^\s;,]+")
@@ -99,14 +100,15 @@ class Layout:
         self._starts = [start for start, _, _ in self.statements]
 
 
-def scan(text: str) -> Layout | None:
-    """Return the top-level layout of Turtle ``text``; None when a statement has no end (the
-    file is not one this scan reads, so nothing is placed in it)."""
+def scan(text: str, until: int | None = None) -> Layout | None:
+    """Return the top-level layout of Turtle ``text`` (up to the first statement or comment
+    starting past ``until``, when given); None when a statement has no end (the file is not
+    one this scan reads, so nothing is placed in it)."""
     statements, comments, directives = [], [], []
     i, size = 0, len(text)
     while True:
         i = _SPACE.match(text, i).end()
-        if i >= size:
+        if i >= size or (until is not None and i > until):
             return Layout(statements, comments, directives)
         line_end = text.find("\n", i)
         line_end = size if line_end < 0 else line_end
@@ -139,8 +141,13 @@ def declarations(text: str) -> tuple[dict[str, str], int] | None:
     string's.  Read from every line that starts like one, it was taken for the file's last
     declaration, and the prefixes a new block needed were written into that string (the
     merged file did not parse, and the add was refused), or its namespace for the file's.
+    The scan stops at the last line that reads like one (the prefixes' lines, in most files),
+    so a large file costs a search, not a scan.
     """
-    layout = scan(text)
+    last_line = max((m.start() for m in _DECLARATION_LINE.finditer(text)), default=None)
+    if last_line is None:
+        return {}, 0
+    layout = scan(text, last_line)
     if layout is None:
         return None
     declared, last = {}, 0
