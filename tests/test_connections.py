@@ -816,7 +816,7 @@ class Job:
 def test_the_front_s_last_free_thread_is_kept_for_a_client_with_nothing_answered():
     # Two threads: a's first request takes one; its second waits, though a thread is free,
     # and b's, coming after it, takes that one.  Waitress gave it to a's second, first come.
-    from alliance_graph.web.connections import FairDispatcher
+    from alliance_graph.web.dispatch import FairDispatcher
 
     dispatcher = FairDispatcher(lambda job: job.client, reserve=1)
     dispatcher.set_thread_count(2)

@@ -105,7 +105,7 @@ class Shares:
         self.grace = grace
         self.queue = FairQueue()
         self.changed = threading.Condition()
-        # How many requests a client has at the front (``connections.FairDispatcher.asks``),
+        # How many requests a client has at the front (``dispatch.FairDispatcher.asks``),
         # once the server has one: a flood's queries waiting for a thread rank it behind a
         # client asking one thing at a time.
         self.front: Callable[[str | None], int] | None = None

@@ -21,9 +21,7 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 - **A head read as it arrives** (``request_head.py``): lines ending in a bare LF, an HTTP
   version other than 1 (505; HTTP/0.9's line without one, 400), a body framed two ways, or a
   chunk over the limit are refused at once, the connection closed.
-- **One valid host** for every request, or a 400 (RFC 9112, 3.2): the Host header, required
-  of HTTP/1.1, or the authority of an absolute URL; HTTP/1.0 without one is taken as addressed
-  to the address it reached.
+- **One valid host** for every request, or a 400 (``hosts.py``).
 - **A cap per client address.** At most ``connections_per_client`` connections from one address
   are open at once; one more is answered 503 and closed, before anything is read from it.
   A reverse proxy named as trusted (``client_share.py``) carries many clients' connections,
@@ -37,17 +35,14 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   and waits to be read, is never taken; when all are, the newcomer is answered 503.  The
   connections closed linger (``Channel.handle_close``) and waitress counts them; when its
   count is full, the oldest lingering one is closed at once to let the newcomer in.
-- **The threads shared fairly.** A request that has arrived waits for one of waitress's
-  threads; a free one goes to a client with no request being answered before one with some,
-  not first come, first served, and the last one is kept for such a client
-  (``FairDispatcher``).
+- **The threads shared fairly** (``dispatch.py``): a free one goes to a client with no request
+  being answered before one with some.
 """
 
 from __future__ import annotations
 
 import fcntl
 import heapq
-import re
 import socket
 import struct
 import sys
@@ -57,14 +52,12 @@ from collections import Counter, OrderedDict
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
-from waitress.proxy_headers import MalformedProxyHeader, parse_proxy_headers
 from waitress.server import MultiSocketServer, TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
 
-from ..query.refused import Refused
 from .client_share import Shares, client_of, requests_shared
-from .fair_queue import FairQueue
+from .dispatch import FairDispatcher, dispatched_client
 from .forwarding import forwarded
+from .hosts import one_host
 from .protocol import HEADERS, wsgi_error
 from .request_head import Parser
 from .tasks import Refusal, Task
@@ -360,141 +353,6 @@ class Server(TcpWSGIServer):
                 channel.refuse("408 Request Timeout",
                                f"the request did not arrive whole within {self.request_timeout:g}"
                                " s of its first byte (Settings.request_timeout)")
-
-
-# A Host header's value: a bracketed IP literal or a name (RFC 3986's reg-name, less the comma
-# with which waitress joins repeated headers), and a port.
-_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%!$&'()*+;=-]+)(?::[0-9]{0,5})?")
-
-
-def _valid_host(host: str) -> bool:
-    if not _HOST.fullmatch(host):
-        return False
-    if host.startswith("["):
-        return True
-    try:  # an empty or overlong label ("a..b"): werkzeug's routing refused it, in HTML
-        host.rsplit(":", 1)[0].encode("idna")
-    except UnicodeError:
-        return False
-    return True
-
-
-def one_host(application):
-    """Return ``application`` refusing (400) a request whose host is not one valid host name
-    or address (and port), or an HTTP/1.1 request without one, as RFC 9112 (3.2) requires: the
-    service description builds its URLs from it."""
-    def checked(environ, start_response):
-        host = environ.get("HTTP_HOST")
-        if not (_valid_host(host) if host is not None
-                else environ.get("SERVER_PROTOCOL") != "HTTP/1.1"):
-            return wsgi_error(Refused(400, "a request needs exactly one Host header (or an "
-                                           "absolute URL), holding a host name or address and "
-                                           "perhaps a port"), start_response)
-        return application(environ, start_response)
-    return checked
-
-
-class FairDispatcher(ThreadedTaskDispatcher):
-    """Waitress's threads, each free one given to the connection whose client has fewest
-    requests being answered (``fair_queue.py``), rather than to the one that came first.
-
-    With every thread busy, waitress queued requests first come, first served: clients from
-    eight addresses, each within its shares, held all 16 threads with queries waiting for the
-    engine, and an honest request waited a time limit for a thread before it could wait for
-    the engine (8 s at ``--timeout 4``).  Now a client with no request being answered goes
-    first, and the last ``reserve`` free threads are kept for such a client: while fewer
-    addresses than threads flood, a newcomer is answered at once or waits in the engine's own
-    fair queue, not here.  ``client_of_task`` names the client of a connection whose request
-    has arrived (``dispatched_client``)."""
-
-    def __init__(self, client_of_task, reserve: int = 1):
-        super().__init__()
-        self.client_of_task = client_of_task
-        self.reserve = reserve
-        self.waiting = FairQueue()
-
-    def add_task(self, task):
-        client = self.client_of_task(task)
-        with self.lock:
-            self.waiting.join(client, task)
-            self.queue_cv.notify()
-            depth = len(self.waiting) - (len(self.threads) - self.stop_count - self.active_count)
-            if depth > 0:
-                self.queue_logger.warning("Task queue depth is %d", depth)
-
-    def asks(self, client) -> int:
-        """Return how many requests ``client`` has being answered or waiting for a thread."""
-        with self.lock:
-            return self.waiting.asks(client)
-
-    def _next(self):
-        # Called with the lock held, by a thread counted active: it and the idle ones are free.
-        free = len(self.threads) - self.stop_count - self.active_count + 1
-        return self.waiting.first(lambda client: free > self.reserve
-                                  or not self.waiting.held[client])
-
-    def handler_thread(self, thread_no):
-        while True:
-            with self.lock:
-                while self.stop_count == 0 and (waiter := self._next()) is None:
-                    self.active_count -= 1
-                    self.queue_cv.wait()
-                    self.active_count += 1
-                if self.stop_count > 0:
-                    self.active_count -= 1
-                    self.stop_count -= 1
-                    self.threads.discard(thread_no)
-                    self.thread_exit_cv.notify()
-                    break
-                self.waiting.grant(waiter)
-            try:
-                waiter.item.service()
-            except BaseException:
-                self.logger.exception("Exception when servicing %r", waiter.item)
-            finally:
-                with self.lock:
-                    self.waiting.release(waiter.client)
-
-    def shutdown(self, cancel_pending=True, timeout=5):
-        # Waitress's, then the connections still waiting are cancelled as its were.
-        stopped = super().shutdown(cancel_pending, timeout)
-        if cancel_pending:
-            with self.lock:
-                for queue in list(self.waiting.waiting.values()):
-                    for waiter in list(queue):
-                        self.waiting.leave(waiter)
-                        waiter.item.cancel()
-        return stopped
-
-
-def dispatched_client(proxies: tuple[frozenset[str], frozenset[str]]):
-    """Return the function naming the client of a connection whose request has arrived, for
-    ``FairDispatcher``: its address's client (``client_of``), or from a trusted reverse
-    proxy the client the forwarding headers of its next request name, read as ``forwarded``
-    reads them (the proxy's own address when they are missing or malformed: the app then
-    answers such a request 400).
-
-    Waitress queues a connection once its request has arrived whole, so its headers are
-    known here, and a trusted proxy's name the client: read by the socket's address alone,
-    all of a proxy's clients would be one, served first come, first served among them."""
-    addresses, trusted = proxies
-    trusted = trusted & {"x-forwarded-for", "forwarded"}
-
-    def client(channel):
-        address = channel.addr[0] if isinstance(channel.addr, tuple) else channel.addr
-        if address not in addresses or not channel.requests:
-            return client_of(address)
-        headers = channel.requests[0].headers
-        environ = {"REMOTE_ADDR": address}
-        for name in ("X_FORWARDED_FOR", "FORWARDED"):
-            if name in headers:
-                environ["HTTP_" + name] = headers[name]
-        try:
-            parse_proxy_headers(environ, trusted_proxy_count=1, trusted_proxy_headers=trusted)
-        except (MalformedProxyHeader, ValueError):
-            return client_of(address)
-        return client_of(environ["REMOTE_ADDR"])
-    return client
 
 
 def create_server(application, *, request_timeout: float, connections_per_client: int,

@@ -1,7 +1,7 @@
 """Who goes next among the waiters for what several clients share: the client holding least.
 
 Two things the server has a fixed number of are held by one request after another: the
-front's threads (one per request being answered, ``connections.FairDispatcher``) and the
+front's threads (one per request being answered, ``dispatch.FairDispatcher``) and the
 engine's query slots (one per query being evaluated, ``client_share.Shares``).  Given in the
 order the waiters came, clients from a few addresses, each within its share, queued enough
 work to hold all of either, and a newcomer waited behind all of it: from two flooding
@@ -12,7 +12,7 @@ So when one frees, it goes to the waiter whose client
 
 1. holds fewest now (a client holding none goes before one holding some),
 2. then asks fewest of the front (the engine's queue only: requests being answered or
-   waiting for a thread, which ``connections.FairDispatcher`` counts; a flood's queries
+   waiting for a thread, which ``dispatch.FairDispatcher`` counts; a flood's queries
    queued for a thread are out of the engine queue's sight, yet they are the flood's),
 3. then has fewest waiting (one request before a client's queue of many),
 4. then was last given one longest ago (a client not served lately before any other),
