@@ -298,15 +298,14 @@ def test_a_stopped_engine_is_replaced_and_its_queries_answered_at_once(settings)
     # SIGSTOP held every query for the whole time limit, each then answered 503 as too long.
     engine = ProcessEngine(settings.with_(query_timeout=20))
     try:
-        wait_for_standby(engine)
-        stopped = engine.info["pid"]
-        stop(stopped)
+        standby = wait_for_standby(engine)
+        stop(engine.info["pid"])
         started = time.monotonic()
         assert b"Iron Dome" in answer(engine, LOOKUP)[0]
         assert time.monotonic() - started < 10
-        # Replaced, counted once as a crash; which engine took over is the supervisor's choice
-        # (the standby, or, in a clean clone's run under load, one it had just started).
-        assert engine.info["pid"] != stopped and engine.counters["crash"] == 1
+        # The standby took over (in a clean clone's run under load another engine seemed to:
+        # the stop had not held, and the engine sent it had answered itself).
+        assert engine.info["pid"] == standby and engine.counters["crash"] == 1
     finally:
         engine.close()
 
