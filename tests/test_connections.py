@@ -840,3 +840,16 @@ def test_the_front_s_last_free_thread_is_kept_for_a_client_with_nothing_answered
         for job in jobs.values():
             job.done.set()
         dispatcher.shutdown()
+
+
+@pytest.mark.parametrize("headers", [{"X-Forwarded-For": '" "'},
+                                     {"X-Forwarded-For": '10.0.0.1, " "'}])
+def test_a_blank_forwarded_address_from_the_proxy_is_answered_not_dropped(proxied, headers):
+    # Waitress's parser raised IndexError on a blank address, in the dispatcher naming the
+    # request's client: the connection was closed with no answer at all.
+    with connect(proxied, PROXY) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+                     + "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode()
+                     + b"Connection: close\r\n\r\n")
+        assert read_all(sock).startswith(b"HTTP/1.1 ")
+    assert sent(proxied, LOOKUP, PROXY, {"X-Forwarded-For": "10.0.0.3"})[0] == 200

@@ -115,7 +115,10 @@ def dispatched_client(proxies: tuple[frozenset[str], frozenset[str]]):
                 environ["HTTP_" + name] = headers[name]
         try:
             parse_proxy_headers(environ, trusted_proxy_count=1, trusted_proxy_headers=trusted)
-        except (MalformedProxyHeader, ValueError):
+        except (MalformedProxyHeader, ValueError, IndexError):
+            # Waitress's parser says most malformed headers, but a blank address (for=" ",
+            # X-Forwarded-For: " ") is an IndexError of its own: raised here, in the loop
+            # reading every connection, it closed the connection unanswered.
             return client_of(address)
         return client_of(environ["REMOTE_ADDR"])
     return client
