@@ -105,3 +105,22 @@ def test_chunked_once_is_read():
     parser = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                     b"3\r\nabc\r\n0\r\n\r\n")
     assert parser.completed and parser.error is None and parser.get_body_stream().read() == b"abc"
+
+
+@pytest.mark.parametrize("framing", [b"Transfer-Encoding: \r\n", b"Transfer-Encoding: ,\r\n",
+                                     b"Transfer-Encoding:\r\nContent-Length: 3\r\n"])
+def test_a_transfer_encoding_naming_no_coding_is_refused(framing):
+    # Waitress ignored it and read the body by Content-Length (none: empty), what followed
+    # being the next request.
+    parser = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\n" + framing + b"\r\nabc")
+    assert parser.completed and parser.error.code == 400
+    assert "names no coding" in parser.error.body
+
+
+@pytest.mark.parametrize("target, code", [
+    (b"ftp://h/sparql", 400), (b"https:///sparql", 400), (b"http://u@/sparql", 400),
+    (b"HTTPS://h/sparql", None), (b"http://[::1]:8000/sparql", None), (b"/sparql", None),
+])
+def test_an_absolute_target_is_http_or_https_with_a_host(target, code):
+    parser = parsed(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert parser.completed and (parser.error and parser.error.code) == code

@@ -246,3 +246,37 @@ def test_clients_reading_nothing_of_big_answers_hold_no_engine_thread(big_server
         for sock in stuck:
             sock.close()
     assert servers.settled(pid) == 0  # the clients gone, their answers' files closed
+
+
+@pytest.mark.parametrize("framing", [b"Transfer-Encoding: \r\n",
+                                     b"Transfer-Encoding: ,\r\nContent-Length: 12\r\n"])
+def test_a_transfer_encoding_naming_no_coding_is_refused_and_nothing_after_it_read(endpoint,
+                                                                                 framing):
+    # Waitress ignored the field: the body (by Content-Length, or none) was read, then what
+    # followed as the next request, where a proxy taking the field for chunked framed it
+    # otherwise (RFC 9112, 6.3: chunked is not its last coding, a 400).
+    with socket.create_connection(address(endpoint), timeout=10) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: a\r\nContent-Type: application/"
+                     b"sparql-query\r\n" + framing + b"\r\nASK{}\r\n0\r\n\r\n"
+                     b"GET /status HTTP/1.1\r\nHost: a\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.split(b" ", 2)[1] == b"400" and b"names no coding" in answer
+    assert len(re.findall(rb"HTTP/1\.[01] \d{3} ", answer)) == 1  # nothing after it read
+
+
+@pytest.mark.parametrize("target, says", [
+    (b"ftp://graph.example.org/sparql", b"a URL of scheme ftp:"),
+    (b"javascript://graph.example.org/sparql", b"a URL of scheme javascript:"),
+    (b"https:///sparql", b"names no host"),
+    (b"http://:8000/sparql", b"names no host"),
+])
+def test_an_absolute_target_of_another_scheme_or_no_host_is_refused(endpoint, target, says):
+    # "GET ftp://h/sparql" was described as <http://h/sparql>, its host taken for the
+    # request's; "GET https:///sparql" as addressed to its Host header (RFC 9110, 4.2.1: an
+    # http URL without a host is invalid).
+    with socket.create_connection(address(endpoint), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: host.example\r\n"
+                     b"Accept: application/n-triples\r\n\r\nGET /status HTTP/1.1\r\nHost: a\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.split(b" ", 2)[1] == b"400" and says in answer
+    assert len(re.findall(rb"HTTP/1\.[01] \d{3} ", answer)) == 1

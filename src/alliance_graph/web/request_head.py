@@ -15,7 +15,12 @@ request (``connections.py`` reads each connection with this ``Parser``):
   (``chunked, chunked``: a sender must not apply it twice, 6.1, and waitress decoded it once
   where a proxy may decode it twice); Transfer-Encoding on an HTTP/1.0 request, whose framing
   RFC 9112 (6.1) says to treat as faulty (waitress ignored the header and read the body by
-  its Content-Length, keeping a keep-alive connection open).
+  its Content-Length, keeping a keep-alive connection open); a Transfer-Encoding field naming
+  no coding, which waitress ignored, reading what followed the head as the next request
+  (RFC 9112, 6.3: chunked is not its last coding, so a 400).
+- **An absolute-form target of another scheme than http and https, or with no host**
+  (``GET ftp://h/sparql``, ``GET https:///sparql``), a 400: waitress took the first's host
+  for the request's, and answered the second as addressed to its Host header.
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read.
 - **A Content-Length too long for Python to read as a number** (over 4,300 digits), a 400
   where the connection was closed unanswered.
@@ -134,6 +139,7 @@ class Parser(HTTPRequestParser):
                                f"body here is at most {self.adj.max_request_body_size:,} "
                                "bytes") from None
         _check_transfer_codings(header_plus)  # after waitress's, so its version answers
+        _check_absolute_target(self)
         # Content-Length beside Transfer-Encoding: waitress read the body by the latter and
         # kept the connection open, so what a proxy framing by the length took for the body
         # was read here as a second request (request smuggling).  RFC 9112, 6.1 allows a
@@ -148,16 +154,42 @@ def _check_transfer_codings(header_plus: bytes) -> None:
     than a proxy in front may: chunked named more than once, or any on HTTP/1.0.  The head is
     split into fields as waitress splits it (its own functions), so both read the same."""
     first, _, rest = header_plus.partition(b"\r\n")
-    codings = []
+    codings, named = [], False
     for line in get_header_lines(rest):
         field = HEADER_FIELD_RE.match(line)
         if field is not None and field["name"].lower() == b"transfer-encoding":
+            named = True
             codings += [c.strip(b" \t").lower() for c in field["value"].split(b",") if c]
-    if not codings:
+    if not named:
         return
+    if not any(codings):
+        # "Transfer-Encoding:" with no coding: waitress read the body by Content-Length (none:
+        # empty) and kept the connection, so the body was read as the next request, where a
+        # proxy taking the field for chunked framed it otherwise.  Chunked is not its last
+        # coding, so RFC 9112 (6.3) asks for a 400 and the connection closed.
+        raise ParsingError("Transfer-Encoding names no coding: leave the field out and send "
+                           "the body with a Content-Length, or name chunked (RFC 9112, 6.3)")
     if first.rstrip().endswith(b" HTTP/1.0"):
         raise ParsingError("an HTTP/1.0 request may not carry Transfer-Encoding (RFC 9112, 6.1):"
                            " send its body with a Content-Length, or send it in HTTP/1.1")
     if codings.count(b"chunked") > 1:
         raise ParsingError("Transfer-Encoding names chunked more than once; a body is chunked "
                            "once (RFC 9112, 6.1)")
+
+
+def _check_absolute_target(request) -> None:
+    """Raise ParsingError for an absolute-form target (``GET https://h/sparql``) this server
+    cannot be addressed by: one of a scheme other than http and https (``ftp://h/sparql`` was
+    answered as ``http://h/sparql``, its host taken for the request's), or with no host
+    (``https:///sparql``, which RFC 9110, 4.2.1, asks a recipient to reject; the Host header
+    was used instead)."""
+    scheme = request.proxy_scheme.lower()
+    if not scheme or request.command == "CONNECT":  # origin form, or CONNECT's authority
+        return
+    if scheme not in ("http", "https"):
+        raise ParsingError(f"the request's target is a URL of scheme {scheme}:, this server "
+                           "answers http and https ones, or a path: 'GET /sparql?query=... "
+                           "HTTP/1.1'")
+    if not request.proxy_netloc.rpartition("@")[2].split(":")[0]:
+        raise ParsingError(f"the request's target {scheme}://... names no host (RFC 9110, "
+                           "4.2.1): name one, or send the path alone with a Host header")
