@@ -455,3 +455,20 @@ def test_a_folder_that_cannot_be_made_is_noted_with_the_setting_giving_it(tmp_pa
         with pytest.raises(OSError) as refused:
             call()
         assert refused.value.__notes__ == [f"{folder} is the {what} folder (Settings.{field})"]
+
+
+def test_settings_of_another_type_are_a_type_error_naming_what_to_give(tmp_path):
+    # ag.load("/my/project") said "'str' object has no attribute 'root'", from inside.
+    for call in (lambda: ag.load(str(tmp_path)), lambda: ag.validate("x.ttl", tmp_path),
+                 lambda: ag.add("x.ttl", {"root": tmp_path})):
+        with pytest.raises(TypeError, match=r"^\w+\(\) takes its settings as a Settings "
+                                            r"\(from alliance_graph.settings import Settings;"):
+            call()
+
+
+def test_folders_given_as_strings_are_said_missing_not_a_traceback(tmp_path):
+    settings = Settings(root=str(ROOT), data_dir=str(tmp_path / "no {0} data"),
+                        cache_dir=str(tmp_path / "cache"))
+    with pytest.raises(ag.NoGraphFound, match=re.escape(
+            f"the data folder {tmp_path / 'no {0} data'} does not exist")):
+        ag.load(settings)

@@ -224,3 +224,20 @@ def test_no_graph_found_names_the_settings_fields_not_the_options(tmp_path):
         settings_mod.for_command_line({"root": full, "ontology_dir": bare}, {}, None)
     assert str(refused.value).endswith("(or leave Settings.ontology_dir out)")
     assert "--" not in str(refused.value)
+
+
+def test_folders_given_as_strings_or_bytes_are_paths_and_a_store_folder_a_string(tmp_path):
+    # Settings(data_dir="x") kept the string: ag.load and the checks failed on "'str' object
+    # has no attribute 'glob'", a traceback, where a Path gave "the data folder x does not
+    # exist", and a Path as the store failed on "no attribute 'startswith'".
+    settings = Settings(root=str(tmp_path), data_dir=os.fsencode(tmp_path / "data {0}"),
+                        cache_dir=str(tmp_path / "cache"), store=tmp_path / "store")
+    assert settings.root == tmp_path and settings.ontology_dir == tmp_path / "ontology"
+    assert settings.data_dir == tmp_path / "data {0}"
+    assert settings.cache_dir == tmp_path / "cache" and settings.store == str(tmp_path / "store")
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology" / "core.ttl").write_text("")
+    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(
+            f"the data folder {tmp_path / 'data {0}'} does not exist or is not a folder; "
+            "make it, or give another with Settings.data_dir")):
+        settings_mod.require_graph(settings)

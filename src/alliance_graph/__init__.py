@@ -35,8 +35,8 @@ def load(settings=None, *, timeout=None):
     ``settings.query_memory``, is stopped there and raises ``EngineError``, and Ctrl-C stops
     a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
     stops the engine)."""
-    from .settings import Settings, require_graph
-    settings = settings or Settings()
+    from .settings import require_graph
+    settings = _settings(settings, "load")
     require_graph(settings)  # as the command line does: an empty folder is no graph
     with _folders_named(settings):
         if timeout is None:
@@ -150,8 +150,8 @@ def validate(paths, settings=None):
     """Check proposed Turtle files (a path, or a list of them) with the graph; return the
     report (``report.conforms``)."""
     from .proposals.validation import validate as validate_files
-    from .settings import Settings, require_graph
-    settings = settings or Settings()
+    from .settings import require_graph
+    settings = _settings(settings, "validate")
     require_graph(settings)  # as the command line does: an empty folder is no graph
     with _folders_named(settings):
         return validate_files(settings, _paths(paths))
@@ -161,11 +161,24 @@ def add(paths, settings=None, into=None):
     """Validate proposed Turtle files (a path, or a list of them) and, only if they conform,
     merge them into data/."""
     from .proposals.add import add as add_files
-    from .settings import Settings, require_graph
-    settings = settings or Settings()
+    from .settings import require_graph
+    settings = _settings(settings, "add")
     require_graph(settings)  # as the command line does: an empty folder is no graph
     with _folders_named(settings):
         return add_files(settings, _paths(paths), into)
+
+
+def _settings(settings, caller: str):
+    """Return ``settings``, the defaults for None; TypeError for what is not a ``Settings``:
+    ag.load("/my/project") said "'str' object has no attribute 'root'"."""
+    from .settings import Settings
+    if settings is None:
+        return Settings()
+    if not isinstance(settings, Settings):
+        raise TypeError(f"{caller}() takes its settings as a Settings "
+                        f"(from alliance_graph.settings import Settings; "
+                        f"{caller}(settings=Settings(root=...))), not {type(settings).__name__}")
+    return settings
 
 
 def _paths(paths) -> list:

@@ -282,12 +282,13 @@ class Settings:
         return self.queries_per_client or max(1, self.workers - 1)
 
     def __post_init__(self):
-        # The folders not given are the root's: ``Settings(root=X)`` kept the checkout's, and
-        # a library caller's ``ag.add(..., Settings(root=X))`` merged into its data/, not X's.
-        # A folder given stays as given, even where it is the checkout's own.
-        for name, path in project_paths(Path(self.root)).items():
-            if getattr(self, name) is None:
-                object.__setattr__(self, name, path)
+        # The folders not given are the root's (``Settings(root=X)`` kept the checkout's, and
+        # ``ag.add`` merged into its data/); one given stays, as a Path (a str had no glob).
+        for name, path in project_paths(Path(os.fsdecode(self.root))).items():
+            given = getattr(self, name)
+            object.__setattr__(self, name, path if given is None else Path(os.fsdecode(given)))
+        if isinstance(self.store, os.PathLike):  # a directory store's folder, as a Path
+            object.__setattr__(self, "store", os.fspath(self.store))
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored); a new
