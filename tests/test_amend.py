@@ -101,3 +101,11 @@ def test_a_block_written_with_a_prefix_declared_again_below_is_not_the_same_fact
     above = text.replace("ev:a a ag:Evidence .\n", "ev:a a ag:Evidence .\n\nev:b a ag:Evidence .\n")
     assert not same_facts(text, above, ["ev:b a ag:Evidence ."])
     assert same_facts(text, text + "\nev:b a ag:Evidence .\n", ["ev:b a ag:Evidence ."])
+
+
+def test_a_comment_right_after_the_dot_ends_the_statement():
+    # "... .# note" is a statement's end: the scan read on into the next statement, and a
+    # section heading after it (placement) was taken for a comment inside one block.
+    statement = 'ev:b ag:note "x" ; ag:n 2.# evidence ends here'
+    text = statement + "\n# --- claims ---\n\nclaim:B ag:note \"next\" .\n"
+    assert statement_end(text, 0) == statement.index(".#")

@@ -92,3 +92,14 @@ def test_the_scan_sees_statements_and_comments_at_the_top_level():
                   'ev:b ag:n "# not" .\n')
     assert [s for _, _, s in layout.statements][-2:] == ["ev:a", "ev:b"]
     assert [c for _, _, c in layout.comments] == ["# note"]
+
+
+def test_a_heading_after_a_statement_whose_dot_a_comment_follows_is_seen():
+    # The claims heading went unseen behind "ev:b a ag:Evidence .# last": the claim and the
+    # evidence node were handed back for the end of the file.
+    text = FILE.replace("ev:b a ag:Evidence .\n", "ev:b a ag:Evidence .# last evidence\n")
+    placed, left = place(text, [NEW_A, NEW_EVIDENCE])
+    assert left == []
+    assert "# last evidence\n\nev:c a ag:Evidence .\n\n# --- claims" in placed
+    assert "rdf:subject id:A .\n\nclaim:A2 a ag:Claim" in placed
+    assert same_facts(text, placed, [NEW_A.text, NEW_EVIDENCE.text])

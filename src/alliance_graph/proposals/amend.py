@@ -25,8 +25,8 @@ from ..build.lines import prefixes
 
 def statement_end(text: str, start: int) -> int | None:
     """Return the offset of the ``.`` ending the Turtle statement that starts at ``start``:
-    the first one outside strings, IRIs, comments and brackets, followed by white space or
-    the end of the text; None when there is none."""
+    the first one outside strings, IRIs, comments and brackets, followed by white space, a
+    comment or the end of the text; None when there is none."""
     depth, i, size = 0, start, len(text)
     while i < size:
         c = text[i]
@@ -48,7 +48,10 @@ def statement_end(text: str, start: int) -> int | None:
             depth += 1
         elif c in "])":
             depth -= 1
-        elif c == "." and depth == 0 and (i + 1 == size or text[i + 1].isspace()):
+        elif c == "." and depth == 0 and (i + 1 == size or text[i + 1].isspace()
+                                          or text[i + 1] == "#"):
+            # A comment right after the dot ("... .# note") ends the statement too: no
+            # name nor number ends in a dot, and the next statement was read as this one's.
             return i
         i += 1
     return None
