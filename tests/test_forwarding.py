@@ -23,6 +23,8 @@ def forwarded_client(header: str) -> tuple[str, str | None]:
     ("for=unknown", "200 OK", "unknown"),              # RFC 7239's obfuscated identifiers
     # Unquoted, it was read as 2001:db8:0:0:1:2:3 and a port 4: another client, another /64.
     ("for=2001:db8:0:0:1:2:3:4", "400 Bad Request", None),
+    # A blank address: waitress's parser raised IndexError, a 500 with a traceback.
+    ('for=" "', "400 Bad Request", None), ('for=":"', "400 Bad Request", None),
 ])
 def test_a_forwarded_client_is_an_address_or_refused(header, status, client):
     assert forwarded_client(header) == (status, client)

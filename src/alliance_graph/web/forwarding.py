@@ -52,6 +52,11 @@ def forwarded(application, proxies: frozenset[str], trusted: frozenset[str]):
                 return wsgi_error(Refused(400, f"the {exc.header} header from the reverse "
                                                f"proxy is malformed ({exc.reason}): "
                                                f"{exc.value!r}"), start_response)
+            except (IndexError, ValueError):
+                # Waitress's parser fails so on a blank address (Forwarded: for=" ", for=":"):
+                # it was a 500 with a traceback.
+                return wsgi_error(Refused(400, "the forwarding headers from the reverse proxy "
+                                               "name a blank client address"), start_response)
             if not _address_or_name(environ.get("REMOTE_ADDR", "")):
                 # An IPv6 address written unquoted in Forwarded (for=2001:db8::1:2) is read as
                 # an address and a port: a client taken for another, its /64 share escaped.
