@@ -853,3 +853,31 @@ def test_a_blank_forwarded_address_from_the_proxy_is_answered_not_dropped(proxie
                      + b"Connection: close\r\n\r\n")
         assert read_all(sock).startswith(b"HTTP/1.1 ")
     assert sent(proxied, LOOKUP, PROXY, {"X-Forwarded-For": "10.0.0.3"})[0] == 200
+
+
+def test_sigterm_with_queries_waiting_for_the_engine_exits_once_the_running_ones_end(tmp_path):
+    # The threads waiting for an engine slot waited their time limit and a grace: waitress
+    # gave up on them after 5 s and the server exited after 5.1-5.3 s; now they are refused
+    # at once and it exits once the four queries running end (2.1-2.2 s).
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--timeout", "3"]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path / "serve.log")
+    socks = []
+    try:
+        for address in range(2, 30):
+            for _ in range(3):
+                sock = connect(("127.0.0.1", port), f"127.0.0.{address}")
+                sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": SLOW}).encode()
+                             + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+                socks.append(sock)
+        time.sleep(1)
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        assert time.monotonic() - started < 4
+    finally:
+        for sock in socks:
+            sock.close()
+        servers.stop(process)

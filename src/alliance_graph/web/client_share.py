@@ -109,6 +109,7 @@ class Shares:
         # once the server has one: a flood's queries waiting for a thread rank it behind a
         # client asking one thing at a time.
         self.front: Callable[[str | None], int] | None = None
+        self.closed = False  # the server is shutting down: nobody waits for a share any more
 
     @property
     def held(self) -> Counter:
@@ -128,6 +129,8 @@ class Shares:
             waiter = self.queue.join(client)
             try:
                 while not self._may_go(waiter):
+                    if self.closed:
+                        raise Refused(503, "the server is shutting down; try again later")
                     now = time.monotonic()
                     if not self._below_limit(client):
                         left = started + wait - now
@@ -153,6 +156,14 @@ class Shares:
             with self.changed:
                 self.queue.release(client)
                 self.changed.notify_all()
+
+    def close(self) -> None:
+        """Refuse the waiters 503 at once, and any that come: the server is shutting down,
+        and its threads waited a time limit and a grace for a slot (SIGTERM with queries
+        queued: 5.3 s, the most waitress waits for its threads, then it left them)."""
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
 
     def _may_go(self, waiter) -> bool:
         """Return whether ``waiter`` takes a share now: its client is below its limit and no

@@ -36,6 +36,9 @@ class FairDispatcher(ThreadedTaskDispatcher):
         self.client_of_task = client_of_task
         self.reserve = reserve
         self.waiting = FairQueue()
+        # Called at shutdown, before the threads are waited for: what they wait on inside a
+        # request (the engine's slots, ``client_share.Shares.close``) lets them go.
+        self.closing: list = []
 
     def add_task(self, task):
         client = self.client_of_task(task)
@@ -81,6 +84,8 @@ class FairDispatcher(ThreadedTaskDispatcher):
 
     def shutdown(self, cancel_pending=True, timeout=5):
         # Waitress's, then the connections still waiting are cancelled as its were.
+        for close in self.closing:
+            close()
         stopped = super().shutdown(cancel_pending, timeout)
         if cancel_pending:
             with self.lock:
