@@ -124,3 +124,13 @@ def test_a_transfer_encoding_naming_no_coding_is_refused(framing):
 def test_an_absolute_target_is_http_or_https_with_a_host(target, code):
     parser = parsed(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     assert parser.completed and (parser.error and parser.error.code) == code
+
+
+@pytest.mark.parametrize("target", [b"http://[::1/sparql", b"http://[x]/sparql",
+                                    b"http://h]/sparql"])
+def test_a_target_the_url_parser_refuses_is_a_400_naming_it(target):
+    # Python's urlsplit raised ValueError inside waitress's parser: the connection was closed
+    # with no answer.
+    parser = parsed(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert parser.completed and parser.error.code == 400
+    assert "is not a URL this server can read" in parser.error.body

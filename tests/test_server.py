@@ -280,3 +280,12 @@ def test_an_absolute_target_of_another_scheme_or_no_host_is_refused(endpoint, ta
         answer = b"".join(iter(lambda: sock.recv(65536), b""))
     assert answer.split(b" ", 2)[1] == b"400" and says in answer
     assert len(re.findall(rb"HTTP/1\.[01] \d{3} ", answer)) == 1
+
+
+def test_a_target_the_url_parser_refuses_is_answered_400(endpoint):
+    # "GET http://[::1/sparql": urlsplit's ValueError escaped waitress's parser, and the
+    # connection was closed with no answer at all.
+    code, body = refusal(endpoint, b"GET http://[::1/sparql HTTP/1.1\r\nHost: a\r\n\r\n"
+                         b"GET /status HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert code == b"400" and b"is not a URL this server can read" in body
+    assert b"HTTP/1.1 200" not in body  # nothing after it read

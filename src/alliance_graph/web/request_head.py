@@ -22,8 +22,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
   (``GET ftp://h/sparql``, ``GET https:///sparql``), a 400: waitress took the first's host
   for the request's, and answered the second as addressed to its Host header.
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read.
-- **A Content-Length too long for Python to read as a number** (over 4,300 digits), a 400
-  where the connection was closed unanswered.
+- **A Content-Length too long for Python to read as a number** (over 4,300 digits), or a
+  target Python's URL parser refuses (``http://[::1/sparql``), a 400 where the connection was
+  closed unanswered.
 
 Each refusal closes the connection, so nothing after it is read as a request of its own.
 """
@@ -38,6 +39,7 @@ from waitress.parser import (
     ParsingError,
     first_line_re,
     get_header_lines,
+    split_uri,
 )
 from waitress.utilities import BadRequest, Error, RequestEntityTooLarge
 
@@ -129,7 +131,16 @@ class Parser(HTTPRequestParser):
         # HTTP/1.0 and closed the connection after each answer.
         try:
             super().parse_header(_LATER_HTTP1.sub(rb"\g<1>1", header_plus, count=1))
-        except ValueError:
+        except ValueError as exc:
+            # A target Python's URL parser refuses ("http://[::1/sparql": an unclosed IPv6
+            # address): the ValueError escaped waitress's parser, and the connection was closed
+            # unanswered.
+            target = getattr(self, "request_uri", "")
+            try:
+                split_uri(target.encode("latin-1"))
+            except ValueError:
+                raise ParsingError(f"the request's target {target[:200]!r} is not a URL this "
+                                   f"server can read ({exc})") from None
             # Waitress reads Content-Length with int(), which refuses more than 4,300 digits:
             # the ValueError escaped the parser, and the connection was closed unanswered.
             length = self.headers.get("CONTENT_LENGTH", "")
