@@ -13,11 +13,14 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
   client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
   the connection is dropped and the thread freed.
-- **A client that reads slowly is not idle.** Waitress counts a connection active when a send
-  succeeds; behind the kernel's send buffer (up to 4 MB) a client reading 40 KB a second made
-  no room for a send in ``channel_timeout``, and a 7.6 MB answer stopped at 4 MB, the
-  connection closed.  What the kernel still holds for the client is read at each idle check
-  (``Channel.read_progress``): when it has shrunk, the client has read, and that is activity.
+- **A client that reads slowly is not idle, one that reads nothing is dropped.** Waitress
+  counts a connection active when a send succeeds; behind the kernel's send buffer (up to
+  4 MB) a client reading 40 KB a second made no room for a send in ``channel_timeout``, and a
+  7.6 MB answer stopped at 4 MB.  And it closes an idle connection only once its socket is
+  writable, which a full buffer never is: a client reading nothing held its connection, and
+  the kernel its 4 MB, for good.  Now the bytes the client has acknowledged are read at each
+  idle check (``Channel.read_progress``): more than at the last look is activity; and an idle
+  connection with bytes still on their way is reset (``Channel.abort``).
 - **A head read as it arrives** (``request_head.py``): lines ending in a bare LF, an HTTP
   version other than 1 (505; HTTP/0.9's line without one, 400), a body framed two ways, or a
   chunk over the limit are refused at once, the connection closed.
@@ -50,21 +53,19 @@ import termios
 import time
 from collections import Counter, OrderedDict
 
-from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
-from waitress.server import MultiSocketServer, TcpWSGIServer
+from waitress.server import TcpWSGIServer
 
-from .client_share import Shares, client_of, requests_shared
-from .dispatch import FairDispatcher, dispatched_client
-from .forwarding import forwarded
-from .hosts import one_host
-from .protocol import HEADERS, wsgi_error
+from .client_share import client_of
+from .protocol import HEADERS
 from .request_head import Parser
 from .tasks import Refusal, Task
 
-# The ioctl giving the bytes a socket's kernel send queue holds (Linux's SIOCOUTQ); elsewhere
-# None, and a slow reader is judged by waitress's sends alone.
-_SEND_QUEUE = termios.TIOCOUTQ if sys.platform.startswith("linux") else None
+# What Linux says of a connection: the bytes its send queue holds (SIOCOUTQ), and in its
+# tcp_info (since Linux 4.1) the bytes its client has acknowledged; elsewhere a slow reader is
+# judged by waitress's sends alone.
+_LINUX = sys.platform.startswith("linux")
+_BYTES_ACKED = 120  # the offset of tcpi_bytes_acked in struct tcp_info
 
 # Seconds a connection the server closes goes on reading (and dropping) what its client still
 # sends, so that a refusal is read rather than lost to a reset (``Channel.handle_close``).
@@ -89,6 +90,7 @@ class Channel(HTTPChannel):
     counted = False  # this connection counts towards its address's cap
     lingering: float | None = None  # closing: until when (monotonic) its client's bytes are read
     queued = 0  # bytes the kernel held for the client at the last look (``read_progress``)
+    acked: int | None = None  # bytes the client had acknowledged then
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
@@ -143,19 +145,32 @@ class Channel(HTTPChannel):
                 self.outbuf_lock.wait(1.0)
 
     def read_progress(self) -> None:
-        """Count the client's reading as activity: when the kernel's send queue holds less for
-        it than at the last look, it has read since (nothing was sent meanwhile, or the send
-        counted already)."""
-        if _SEND_QUEUE is None or self.socket is None or self.lingering is not None:
+        """Count the client's reading as activity: it has acknowledged bytes since the last
+        look, which once its receive buffer is full it does only as it reads.  (The send
+        queue's level alone misled: refilled by a send just after a look, it stood higher at
+        the next though the client had read, and a steady reader was taken for idle.)"""
+        if not _LINUX or self.socket is None or self.lingering is not None:
             return
         try:
-            queued, = struct.unpack("i", fcntl.ioctl(self.socket.fileno(), _SEND_QUEUE,
+            queued, = struct.unpack("i", fcntl.ioctl(self.socket.fileno(), termios.TIOCOUTQ,
                                                      b"\0\0\0\0"))
+            info = self.socket.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 128)
         except (OSError, ValueError):  # closed meanwhile (fileno -1)
             return
-        if queued < self.queued:
-            self.last_activity = time.time()
         self.queued = queued
+        if len(info) >= _BYTES_ACKED + 8:
+            acked, = struct.unpack_from("=Q", info, _BYTES_ACKED)
+            if self.acked is not None and acked > self.acked:
+                self.last_activity = time.time()
+            self.acked = acked
+
+    def abort(self) -> None:
+        """Close at once with a reset, dropping what the kernel still holds for the client."""
+        try:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        HTTPChannel.handle_close(self)
 
     def send_continue(self):
         # Waitress invited the body of a request it had already refused (a Content-Length
@@ -339,9 +354,16 @@ class Server(TcpWSGIServer):
     def maintenance(self, now):
         # Before waitress's idle check: a connection whose client is still reading what the
         # kernel or waitress holds for it is not idle, however long since a send succeeded.
-        for channel in self.active_channels.values():
+        cutoff = now - self.adj.channel_timeout
+        for channel in list(self.active_channels.values()):
             if isinstance(channel, Channel) and (channel.total_outbufs_len or channel.queued):
                 channel.read_progress()
+                # Idle with bytes on their way: waitress would close it once its socket is
+                # writable, which a full send buffer never is.  (One lingering after its last
+                # answer is closing already, the kernel sending what it holds.)
+                if channel.lingering is None and not channel.requests \
+                        and channel.last_activity < cutoff:
+                    channel.abort()
         super().maintenance(now)
         clock = time.monotonic()
         # Those whose client neither sent nor closed within LINGER_SECONDS: done.  They linger
@@ -353,45 +375,3 @@ class Server(TcpWSGIServer):
                 channel.refuse("408 Request Timeout",
                                f"the request did not arrive whole within {self.request_timeout:g}"
                                " s of its first byte (Settings.request_timeout)")
-
-
-def create_server(application, *, request_timeout: float, connections_per_client: int,
-                  requests_per_client: int, proxies: tuple[frozenset[str], frozenset[str]] = (
-                      frozenset(), frozenset()), **adjustments):
-    """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
-    as ``waitress.create_server`` does for TCP, with the deadline, the caps per client (on
-    connections here, on requests being answered in ``client_share.py``), the Host check and
-    the reverse ``proxies`` trusted (their addresses and headers, ``client_share.trusted_proxies``)."""
-    # The forwarding headers are ours to read (``forwarded``), not waitress's: its refusal of
-    # a malformed one is a page of its own.
-    adj = Adjustments(**adjustments, clear_untrusted_proxy_headers=False)
-    # The limit is kept by Channel, which makes room for a newcomer; waitress's own stops
-    # accepting, so it is set beyond ours, for the connections being refused or closed.
-    limit = adj.connection_limit
-    adj.connection_limit = limit + 2 * connections_per_client + 16
-    socket_map: dict = {}
-    dispatcher = FairDispatcher(dispatched_client(proxies), reserve=1 if adj.threads > 1 else 0)
-    dispatcher.set_thread_count(adj.threads)
-    occupancy = Occupancy()
-    # The engine's queue (app.py's Service.queries) ranks its waiters by their clients'
-    # requests here too: a flood's queries waiting for a thread are out of its sight.
-    service = getattr(application, "extensions", {}).get("alliance_graph")
-    if service is not None:
-        service.queries.front = dispatcher.asks
-        dispatcher.closing.append(service.queries.close)
-    # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
-    # loop, sharing the threads and the counts.
-    application = forwarded(requests_shared(one_host(application),
-                                            Shares(requests_per_client,
-                                                   "requests being answered"), wsgi_error,
-                                            proxied=bool(proxies[0])),
-                            *proxies)
-    servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
-                      sockinfo=sockinfo, request_timeout=request_timeout,
-                      connections_per_client=connections_per_client,
-                      connection_limit=limit, occupancy=occupancy, proxies=proxies[0])
-               for sockinfo in adj.listen]
-    if len(servers) == 1:
-        return servers[0]
-    return MultiSocketServer(socket_map, adj, [(s.effective_host, s.effective_port)
-                                               for s in servers], dispatcher, servers[0].log_info)

@@ -40,7 +40,7 @@ from ..store.errors import StoreError
 from ..wording import command_line, worded
 from . import client_share
 from .app import create_app
-from .connections import create_server as listen
+from .front import create_server as listen
 
 # glibc's mallopt parameter and the value set: blocks of 1 MiB or more are mapped on their own.
 M_MMAP_THRESHOLD = -3

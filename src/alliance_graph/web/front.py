@@ -1,0 +1,58 @@
+"""The front assembled: waitress's servers over our connections (``connections.py``), one per
+address the host names, sharing the fair thread dispatcher (``dispatch.py``), the counts and
+the request wrappers (the Host check, the shares per client, the reverse proxies trusted).
+"""
+
+from __future__ import annotations
+
+from waitress.adjustments import Adjustments
+from waitress.server import MultiSocketServer
+
+from .client_share import Shares, requests_shared
+from .connections import Occupancy, Server
+from .dispatch import FairDispatcher, dispatched_client
+from .forwarding import forwarded
+from .hosts import one_host
+from .protocol import wsgi_error
+
+
+def create_server(application, *, request_timeout: float, connections_per_client: int,
+                  requests_per_client: int, proxies: tuple[frozenset[str], frozenset[str]] = (
+                      frozenset(), frozenset()), **adjustments):
+    """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
+    as ``waitress.create_server`` does for TCP, with the deadline, the caps per client (on
+    connections here, on requests being answered in ``client_share.py``), the Host check and
+    the reverse ``proxies`` trusted (their addresses and headers, ``client_share.trusted_proxies``)."""
+    # The forwarding headers are ours to read (``forwarded``), not waitress's: its refusal of
+    # a malformed one is a page of its own.
+    adj = Adjustments(**adjustments, clear_untrusted_proxy_headers=False)
+    # The limit is kept by Channel, which makes room for a newcomer; waitress's own stops
+    # accepting, so it is set beyond ours, for the connections being refused or closed.
+    limit = adj.connection_limit
+    adj.connection_limit = limit + 2 * connections_per_client + 16
+    socket_map: dict = {}
+    dispatcher = FairDispatcher(dispatched_client(proxies), reserve=1 if adj.threads > 1 else 0)
+    dispatcher.set_thread_count(adj.threads)
+    occupancy = Occupancy()
+    # The engine's queue (app.py's Service.queries) ranks its waiters by their clients'
+    # requests here too: a flood's queries waiting for a thread are out of its sight.
+    service = getattr(application, "extensions", {}).get("alliance_graph")
+    if service is not None:
+        service.queries.front = dispatcher.asks
+        dispatcher.closing.append(service.queries.close)
+    # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
+    # loop, sharing the threads and the counts.
+    application = forwarded(requests_shared(one_host(application),
+                                            Shares(requests_per_client,
+                                                   "requests being answered"), wsgi_error,
+                                            proxied=bool(proxies[0])),
+                            *proxies)
+    servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
+                      sockinfo=sockinfo, request_timeout=request_timeout,
+                      connections_per_client=connections_per_client,
+                      connection_limit=limit, occupancy=occupancy, proxies=proxies[0])
+               for sockinfo in adj.listen]
+    if len(servers) == 1:
+        return servers[0]
+    return MultiSocketServer(socket_map, adj, [(s.effective_host, s.effective_port)
+                                               for s in servers], dispatcher, servers[0].log_info)
