@@ -28,15 +28,14 @@ from ..namespaces import AG, OA, PREFIX_IRIS
 from ..rdf import (
     DATA,
     PrefixMap,
-    file_of,
     in_role,
-    is_role,
     turtle_iri,
     turtle_predicate,
     turtle_term,
 )
 from ..wording import Metavar, Said
 from . import amend, context, placement
+from .topic import topic_of
 
 FILE = Metavar("FILE")  # the file to give ``into``
 
@@ -54,12 +53,7 @@ _ORDER = [str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, AG.
 _LAST = str(PROV.wasDerivedFrom)
 _QUOTE_SELECTOR = ox.NamedNode(str(OA.TextQuoteSelector))
 _TYPE = ox.NamedNode(str(RDF.type))
-_SUBJECT = ox.NamedNode(str(RDF.subject))
-_OBJECT = ox.NamedNode(str(RDF.object))
 _DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
-_SOURCE_DOCUMENT = ox.NamedNode(str(AG.SourceDocument))
-# The citation layer's nodes, each written in one block of one file.
-_CITATION_KINDS = {ox.NamedNode(str(k)) for k in (AG.Claim, AG.Evidence, AG.SourceDocument)}
 
 
 def _rank(p: str) -> tuple:
@@ -224,53 +218,6 @@ def unplaceable_blank_nodes(triples: Triples) -> list[tuple[ox.BlankNode, int]]:
             if isinstance(node, ox.BlankNode) and len(parents[node]) != 1]
 
 
-def _first_file(data, data_dir: Path, predicate, obj) -> Path | None:
-    """Return the first data file (by name) holding a triple ``?s predicate obj``."""
-    if not isinstance(obj, ox.NamedNode):
-        return None
-    names = {file_of(q.graph_name) for q in data.quads_for_pattern(None, predicate, obj)
-             if is_role(q.graph_name, DATA)}
-    return data_dir / Path(min(names)).name if names else None
-
-
-def _holder(data, data_dir: Path, node) -> Path | None:
-    """Return the data file holding ``node`` as a claim, evidence node or source, if one does."""
-    held = {file_of(q.graph_name) for q in data.quads_for_pattern(node, _TYPE, None)
-            if q.object in _CITATION_KINDS and is_role(q.graph_name, DATA)}
-    return data_dir / Path(min(held)).name if held else None
-
-
-def _topic_of(subject, proposal: Triples, data, data_dir: Path) -> Path | None:
-    """Return the data file that describes the entity a proposal's subject block is about."""
-    # A claim, evidence node or source of data/ amended (a link, a note, a qualifier): the
-    # file that holds it.
-    held = _holder(data, data_dir, subject)
-    if held:
-        return held
-    entities = list(proposal.objects(subject, _SUBJECT))
-    citing = proposal.subjects(_DERIVED_FROM, subject)
-    for claim in citing:  # new evidence newly cited by a claim of data/: that claim's file
-        held = _holder(data, data_dir, claim)
-        if held:
-            return held
-    for claim in citing:  # evidence: its claims
-        entities.extend(proposal.objects(claim, _SUBJECT))
-    if _SOURCE_DOCUMENT in proposal.objects(subject, _TYPE):
-        found = _first_file(data, data_dir, _TYPE, _SOURCE_DOCUMENT)
-        if found:
-            return found
-    entities.append(subject)
-    for claim_subject in list(entities):  # then what the claims link the entity to
-        for claim in proposal.subjects(_SUBJECT, claim_subject):
-            entities.extend(o for o in proposal.objects(claim, _OBJECT)
-                            if isinstance(o, ox.NamedNode))
-    for entity in entities:
-        found = _first_file(data, data_dir, _SUBJECT, entity)
-        if found:
-            return found
-    return None
-
-
 def _parsed(data_dir: Path) -> ox.Store:
     """Return a store of the data files, each in its named graph, as the build parses them."""
     store = ox.Store()
@@ -311,7 +258,7 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
             if not stated - known:
                 continue  # every fact of this block is already in data/ (or being added)
             planned[subject] |= stated
-            target = into or _topic_of(subject, proposal.triples, data, data_dir)
+            target = into or topic_of(subject, proposal.triples, data, data_dir)
             if target is None:
                 raise MergeError(Said(lambda n, p=proposal_path, s=subject.value: (
                     f"{p}: no topic file in {data_dir} describes {s} or what it links to; "
