@@ -1051,3 +1051,16 @@ def test_a_cache_folder_that_cannot_be_made_names_what_gave_it(tmp_path, mini, g
     knob = "ALLIANCE_GRAPH_CACHE" if given == "variable" else "--cache"
     says(done, 2, "error: a file or folder could not be used: ",
          f"; {cache} is the cache folder ({knob})")
+
+
+@pytest.mark.parametrize("command", ["validate", "add"])
+def test_a_proposal_that_cannot_be_read_is_one_line(run, tmp_path, command):
+    # It was two: "error: could not validate:" and, under it, the one problem.
+    result = run(command, tmp_path / "nothere.ttl")
+    assert result.exit_code == 2
+    assert result.output == f"error: could not validate: {tmp_path / 'nothere.ttl'}: no such " \
+                            "file\n"
+    (tmp_path / "utf16.ttl").write_bytes(b"\xff\xfe@\x00")  # two problems: a line each
+    result = run(command, tmp_path / "nothere.ttl", tmp_path / "utf16.ttl")
+    assert result.exit_code == 2 and result.output.count("\n") == 3
+    assert result.output.startswith("error: could not validate:\n")

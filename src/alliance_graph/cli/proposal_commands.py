@@ -34,7 +34,7 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
     try:
         result = report.capped(validation.validate(settings, list(files)), max_findings)
     except LoadError as exc:
-        fail(f"could not validate:\n{exc}")
+        _unloadable(exc)
     except SourceNotText as exc:  # the sources folder's fault, not the proposal's
         _unreadable_source(exc)
     code = verdict(EXIT_OK if result.conforms else EXIT_NO)
@@ -43,6 +43,12 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
             _say(f"WARNING: {said(warning)}")
     click.echo(report.render(result, fmt, option))
     sys.exit(code)
+
+
+def _unloadable(exc: LoadError):
+    """Fail on proposals that cannot be read: one line for one problem (as every other
+    error is), the problems a line each under the first when there are several."""
+    fail(f"could not validate:{' ' if len(exc.problems) == 1 else chr(10)}{exc}")
 
 
 @main.command()
@@ -63,7 +69,7 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     try:
         result = add_mod.add(settings, list(files), into, on_wait=_say)
     except LoadError as exc:
-        fail(f"could not validate:\n{exc}")
+        _unloadable(exc)
     except SourceNotText as exc:
         _unreadable_source(exc)
     except (merge.MergeError, transaction.CommitError) as exc:
