@@ -134,3 +134,10 @@ def test_a_target_the_url_parser_refuses_is_a_400_naming_it(target):
     parser = parsed(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     assert parser.completed and parser.error.code == 400
     assert "is not a URL this server can read" in parser.error.body
+
+
+def test_connect_is_a_501_and_closes():
+    # Its target (host:port) was read as a path: "404 nothing is served at /443".
+    parser = parsed(b"CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n")
+    assert parser.completed and parser.error.code == 501 and "not a proxy" in parser.error.body
+    assert parser.connection_close

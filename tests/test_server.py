@@ -289,3 +289,13 @@ def test_a_target_the_url_parser_refuses_is_answered_400(endpoint):
                          b"GET /status HTTP/1.1\r\nHost: a\r\n\r\n")
     assert code == b"400" and b"is not a URL this server can read" in body
     assert b"HTTP/1.1 200" not in body  # nothing after it read
+
+
+def test_connect_is_answered_501_and_nothing_after_it_read(endpoint):
+    # It was "404 nothing is served at /443": waitress read the authority as a path.
+    with socket.create_connection(address(endpoint), timeout=10) as sock:
+        sock.sendall(b"CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n"
+                     b"GET /status HTTP/1.1\r\nHost: a\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 501 ") and b"not a proxy" in answer
+    assert len(re.findall(rb"(?m)^HTTP/1\.1 \d{3} ", answer)) == 1

@@ -41,7 +41,7 @@ from waitress.parser import (
     get_header_lines,
     split_uri,
 )
-from waitress.utilities import BadRequest, Error, RequestEntityTooLarge
+from waitress.utilities import BadRequest, Error, RequestEntityTooLarge, ServerNotImplemented
 
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
 _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
@@ -103,6 +103,12 @@ class Parser(HTTPRequestParser):
                                               "line, and the head, with CR LF (RFC 9112, 2.2)"),
                                    data)
         consumed = super().received(data)
+        if self.completed and self.error is None and self.command == "CONNECT":
+            # Its target is an authority (host:port), which waitress read as a path: "404
+            # nothing is served at /443".  A tunnel is a proxy's to open (RFC 9110, 9.3.6).
+            self.error = ServerNotImplemented("CONNECT: this server is a SPARQL endpoint, not "
+                                              "a proxy, and opens no tunnel")
+            self.connection_close = True
         # Waitress counts a chunked body's bytes as they arrive: a chunk announced as
         # "FFFFFFFF" (or merely 6 MB) was waited for, the client told nothing until the request
         # deadline's 408 blamed it for being slow.  Like a Content-Length over the limit, it is
