@@ -1,7 +1,5 @@
 """entity_rdf: an entity page's RDF, with the claims about it and their evidence, in pages."""
 
-import subprocess
-import sys
 import urllib.parse
 from pathlib import Path
 
@@ -91,15 +89,7 @@ def test_controls_name_the_page_its_entity_and_its_neighbours(pages_kg, monkeypa
 def big(tmp_path_factory):
     """The URL of `alliance-graph serve` on bench/generate.py's 6,000 facts: 214 instances of
     each class, so a class's description is two pages."""
-    folder = tmp_path_factory.mktemp("entity-rdf")
-    project = folder / "project"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "6000", str(project)],
-                   check=True, capture_output=True)
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = servers.start([str(servers.BIN / "alliance-graph"), "--project", str(project),
-                             "--cache", str(folder / "cache"), "serve", "--port", str(port)],
-                            f"{url}/sparql?query=ASK%7B%7D", folder / "serve.log", timeout=180)
+    url, process = servers.start_generated(6000, tmp_path_factory.mktemp("entity-rdf"))
     yield url
     servers.stop(process)
 

@@ -379,20 +379,8 @@ def test_the_network_is_what_export_writes_sent_from_its_file_as_a_dump_is(uncac
 def generated(tmp_path_factory):
     """(URL, process id) of a new server keeping no answer, on bench/generate.py's 12,000
     facts: a GraphML of 2.5 MB."""
-    import subprocess
-    import sys
-
-    from helpers import ROOT
-    folder = tmp_path_factory.mktemp("network")
-    project = folder / "project"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "12000", str(project)],
-                   check=True, capture_output=True)
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = servers.start([str(servers.BIN / "alliance-graph"), "--project", str(project),
-                             "--cache", str(folder / "cache"), "serve", "--port", str(port),
-                             "--response-cache", "0"],
-                            f"{url}/sparql?query=ASK%7B%7D", folder / "serve.log", timeout=180)
+    url, process = servers.start_generated(12000, tmp_path_factory.mktemp("network"),
+                                           "--response-cache", "0")
     yield url, process.pid
     servers.stop(process)
 
