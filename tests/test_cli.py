@@ -1064,3 +1064,18 @@ def test_a_proposal_that_cannot_be_read_is_one_line(run, tmp_path, command):
     result = run(command, tmp_path / "nothere.ttl", tmp_path / "utf16.ttl")
     assert result.exit_code == 2 and result.output.count("\n") == 3
     assert result.output.startswith("error: could not validate:\n")
+
+
+def test_serve_names_a_setting_as_its_user_gave_it(tmp_path):
+    # Its preparing process named --store where ALLIANCE_GRAPH_STORE had set it, and left out
+    # the note naming the cache folder that other commands add.
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "file.txt").write_text("x")
+    command = [str(Path(sys.executable).parent / "alliance-graph"), "serve", "--port", "0"]
+    for env, says in (({"ALLIANCE_GRAPH_STORE": str(junk)}, "give ALLIANCE_GRAPH_STORE a new"),
+                      ({"ALLIANCE_GRAPH_CACHE": "/proc/cache"},
+                       "/proc/cache is the cache folder (ALLIANCE_GRAPH_CACHE)")):
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, **env})
+        assert done.returncode == 2 and says in done.stderr, done.stderr

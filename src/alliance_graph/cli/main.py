@@ -43,6 +43,12 @@ def option(parameter: str, *values) -> str:
     return command_line(parameter, *values, given=_given)
 
 
+def who_gave() -> dict[str, str] | None:
+    """Return who gave each global option of this command (``given_by``), for a process of
+    its own to word its messages as ``option`` does (``serve``'s preparing one)."""
+    return _given
+
+
 def given_by(options: Mapping, environ: Mapping[str, str]) -> dict[str, str]:
     """Return, per global option, who gave it: ``"option"``, or the variable that set it."""
     given = {command_line(f"settings.{field}"): variable

@@ -9,7 +9,7 @@ import click
 from ..settings import Settings
 from ..store import backends
 from ..web.client_share import PROXY_HEADERS, proxy_address
-from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main
+from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main, who_gave
 
 
 def _proxy_addresses(ctx, param, values):
@@ -110,7 +110,7 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
     # A store value that is a slip is refused here, in the command line's words: the build's
     # process says what stops it as the library does.
     backends.kind(settings.store)
-    problem = server.prepare_elsewhere(settings)
+    problem = server.prepare_elsewhere(settings, who_gave())
     if problem:
         fail(problem)
 

@@ -27,6 +27,7 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import signal
 import subprocess
@@ -37,7 +38,7 @@ from ..engine.client import ProcessEngine
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
-from ..wording import command_line, worded
+from ..wording import command_line, folder_of, worded
 from . import client_share
 from .app import create_app
 from .front import create_server as listen
@@ -61,28 +62,35 @@ def return_freed_memory() -> bool:
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
-def prepare_elsewhere(settings: Settings) -> str | None:
+def prepare_elsewhere(settings: Settings, given: dict[str, str] | None = None) -> str | None:
     """Build what serving needs in a process of its own (the server keeps none of a build's
-    memory); return what went wrong, with its file and line, or None.
+    memory); return what went wrong, with its file and line, or None.  ``given`` says who
+    gave each option (``wording.command_line``), so that the child names a setting as its
+    user gave it: it named ``--store`` where ``ALLIANCE_GRAPH_STORE`` had set it.
 
     A plain child process (this module run as a script), not a multiprocessing pool: a pool
     leaves its resource-tracker process running for the server's life."""
-    done = subprocess.run([sys.executable, "-m", __name__, json.dumps(settings.to_json())],
+    done = subprocess.run([sys.executable, "-m", __name__, json.dumps(settings.to_json()),
+                           json.dumps(given)],
                           stdin=subprocess.DEVNULL, capture_output=True, text=True)
     if done.returncode == 0:
         return None
     return done.stderr.strip() or f"preparing the graph failed (exit {done.returncode})"
 
 
-def _prepare(settings_json: dict) -> str | None:
+def _prepare(settings_json: dict, given: dict[str, str] | None = None) -> str | None:
+    settings = Settings.from_json(settings_json)
+    namer = functools.partial(command_line, given=given)
     try:
-        backends.prepare(Settings.from_json(settings_json))
+        backends.prepare(settings)
     except LoadError as exc:
         return f"the graph could not be built:\n{exc}"
     except StoreError as exc:  # said to `alliance-graph serve`'s user, in its options
-        return f"the store could not be used: {worded(exc, command_line)}"
+        return f"the store could not be used: {worded(exc, namer)}"
     except OSError as exc:  # an unwritable cache folder, a full disk
-        return f"a file or folder could not be used: {exc}"
+        note = folder_of(settings, exc.filename)
+        return f"a file or folder could not be used: {exc}" + (
+            f"; {worded(note, namer)}" if note else "")
     return None
 
 
@@ -143,7 +151,7 @@ def serve(settings: Settings, announce=None) -> None:
 
 
 if __name__ == "__main__":  # the child of prepare_elsewhere
-    problem = _prepare(json.loads(sys.argv[1]))
+    problem = _prepare(json.loads(sys.argv[1]), json.loads(sys.argv[2]))
     if problem:
         print(problem, file=sys.stderr)
         sys.exit(2)
