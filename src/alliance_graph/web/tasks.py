@@ -36,9 +36,8 @@ class Task(WSGITask):
             # And its scheme is the URL's (RFC 9112, 3.3): the links of a page asked for as
             # "GET https://h/..." (a TLS proxy that forwards the absolute form) said http.  A
             # trusted proxy's X-Forwarded-Proto, read later (``forwarding.py``), still wins.
-            scheme = self.request.proxy_scheme.lower()
-            if scheme in ("http", "https"):
-                environ["wsgi.url_scheme"] = scheme
+            # (A target of another scheme was refused as it arrived: ``request_head.py``.)
+            environ["wsgi.url_scheme"] = self.request.proxy_scheme.lower()
         elif not environ.get("HTTP_HOST") and environ["SERVER_PROTOCOL"] != "HTTP/1.1":
             # No Host (HTTP/1.0 allows that): the address the request reached, rather than
             # waitress's "waitress.invalid" (the service description builds URLs from it).
