@@ -410,3 +410,73 @@ def test_add_into_a_file_does_not_warn_that_it_needs_into(tmp_path, cache):
     refused = run(project, "add", again)
     assert refused.returncode == 2 and "--into FILE" in refused.stderr, refused.stderr
     assert "WARNING" not in refused.stderr, refused.stderr
+
+
+def blue_flag_evidence(name: str) -> str:
+    """Return a proposal's prefixes and an evidence block ``ev:NAME`` quoting the first source."""
+    source = "000_06b6882714cf1880.txt"
+    text = (ROOT.parent / "shared" / "sources" / source).read_text("utf-8")
+    quote = text[text.index("Blue Flag"):text.index("Blue Flag") + 40]
+    return (PREFIXES + "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+            "@prefix src: <https://alliance-graph.example/id/source/> .\n\n"
+            + citations.evidence_turtle(name, source, text, quote) + "\n")
+
+
+def paragraphs_but(text: str, *new: str) -> list[str]:
+    """Return ``text``'s paragraphs, but those starting with one of the ``new`` subjects."""
+    return [p.strip("\n") for p in text.split("\n\n") if p.strip("\n")
+            and not p.strip("\n").startswith(new)]
+
+
+def test_new_blocks_go_to_headings_with_more_words_and_evidence_above_a_lone_claims_heading(
+        tmp_path, cache):
+    # A claims heading and no evidence heading, group headings with words after the subject:
+    # the new evidence went at the file's end, after the claims, and each new claim under a
+    # second "# id:FxState" / "# id:FxState2" heading there.
+    project = make_project(tmp_path / "project", cache)
+    base = project / "data" / "base.ttl"
+    before = base.read_text("utf-8").replace(
+        "claim:FxState-type a", "# --- claims ---\n\n# id:FxState (the fixture's state)\n\n"
+        "claim:FxState-type a").replace(
+        "claim:FxState2-type a", "# id:FxState2 — Fixture State Two\n\nclaim:FxState2-type a")
+    base.write_text(before, "utf-8")
+    proposal = tmp_path / "placed.ttl"
+    proposal.write_text(blue_flag_evidence("fx-more")
+                        + claim("FxState-acronym", "FxState", "ag:acronym", '"FXS"', "fx-more")
+                        + claim("FxState2-acronym", "FxState2", "ag:acronym", '"FX2"'), "utf-8")
+    added = run(project, "add", proposal)
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "base.ttl: 3 subject block(s) added or amended" in added.stdout
+    after = base.read_text("utf-8")
+    assert paragraphs_but(after, "ev:fx-more", "claim:FxState-acronym",
+                          "claim:FxState2-acronym") == paragraphs_but(before)
+    at = after.index
+    assert at("ev:fx-base-copy a") < at("ev:fx-more a") < at("# --- claims ---")
+    assert at("claim:FxState-label") < at("claim:FxState-acronym") < at("# id:FxState2 —")
+    assert at("claim:FxState2-label") < at("claim:FxState2-acronym")
+    assert "# id:FxState\n" not in after and "# id:FxState2\n" not in after
+    assert run(project, "stats").returncode == 0  # and the graph builds
+
+
+def test_in_a_file_with_a_lone_evidence_heading_new_claims_join_their_group(tmp_path, cache):
+    # The new evidence went after the file's last claim, the new claim at the end with no group.
+    project = make_project(tmp_path / "project", cache)
+    events = project / "data" / "events.ttl"
+    before = events.read_text("utf-8").replace(
+        "claim:FxEvent-type a", "# --- evidence ------\n\n# id:FxEvent (the conference)\n\n"
+        "claim:FxEvent-type a")
+    events.write_text(before, "utf-8")
+    proposal = tmp_path / "placed.ttl"
+    proposal.write_text(blue_flag_evidence("fx-event")
+                        + claim("FxEvent-acronym", "FxEvent", "ag:acronym", '"FXC"', "fx-event"),
+                        "utf-8")
+    added = run(project, "add", proposal)
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "events.ttl: 2 subject block(s) added or amended" in added.stdout
+    after = events.read_text("utf-8")
+    assert paragraphs_but(after, "ev:fx-event", "claim:FxEvent-acronym") == paragraphs_but(before)
+    at = after.index
+    assert at("# --- evidence") < at("ev:fx-event a") < at("# id:FxEvent (")
+    assert at("claim:FxEvent-label") < at("claim:FxEvent-acronym")
+    assert "# id:FxEvent\n" not in after and "# --- claims" not in after
+    assert run(project, "stats").returncode == 0

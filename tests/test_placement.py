@@ -103,3 +103,79 @@ def test_a_heading_after_a_statement_whose_dot_a_comment_follows_is_seen():
     assert "# last evidence\n\nev:c a ag:Evidence .\n\n# --- claims" in placed
     assert "rdf:subject id:A .\n\nclaim:A2 a ag:Claim" in placed
     assert same_facts(text, placed, [NEW_A.text, NEW_EVIDENCE.text])
+
+
+@pytest.mark.parametrize("heading", [
+    "# id:A (fighters)", "# id:A — the A fleet", "# id:A: the A fleet", "# id:A.",
+    "# <https://alliance-graph.example/id/A> (in full)", "#   id:A\t(tabs)"])
+def test_a_group_heading_with_more_words_after_its_subject_takes_its_claims(heading):
+    # Only a heading of one word was read: the claim went under a second "# id:A" at the end.
+    text = FILE.replace("# id:A\n", heading + "\n")
+    placed, left = place(text, [NEW_A])
+    assert left == []
+    assert placed == text.replace("rdf:subject id:A .\n", "rdf:subject id:A .\n\n" + NEW_A.text)
+    assert same_facts(text, placed, [NEW_A.text])
+
+
+@pytest.mark.parametrize("comment", [
+    "# the figures below are from 2016", "# see also id:B", "# TODO", "# zz:A (no such prefix)",
+    "# ag:note values are the source's", "# id:Unclaimed is named here, claimed nowhere",
+    "# <https://alliance-graph.example/id/C> is not a subject yet"])
+def test_a_comment_in_a_group_that_is_no_subject_heading_neither_starts_nor_ends_a_group(comment):
+    # The comment stands between id:A's two claims: the new claim goes after the second.  A
+    # one-word comment ("# TODO") was a heading of its own and ended id:A's group before it.
+    later = "claim:A0 a ag:Claim ;\n    rdf:subject id:A .\n"
+    text = FILE.replace("rdf:subject id:A .\n", f"rdf:subject id:A .\n\n{comment}\n\n{later}")
+    placed, left = place(text, [NEW_A, NEW_C[0]])
+    assert left == []
+    assert placed == (text.replace(later, later + "\n" + NEW_A.text)
+                      + "\n# id:C\n\n" + NEW_C[0].text)
+    assert same_facts(text, placed, [NEW_A.text, NEW_C[0].text])
+
+
+def test_a_one_word_heading_heads_a_group_with_no_claims_yet():
+    text = FILE + "\n# id:C\n"  # with more words it would be a comment: id:C has no claim
+    placed, left = place(text, [NEW_C[0]])
+    assert left == [] and placed == text + "\n" + NEW_C[0].text
+    worded = FILE + "\n# id:C (soon)\n"  # a comment after the section's last claim
+    assert place(worded, [NEW_C[0]])[0] == (FILE + "\n# id:C\n\n" + NEW_C[0].text
+                                            + "\n# id:C (soon)\n")
+
+
+@pytest.mark.parametrize("before", ["ev:a a ag:Evidence .\n\n", ""])
+def test_new_evidence_in_a_file_with_a_claims_heading_alone_goes_just_above_it(before):
+    # It went at the file's end, after the claims.
+    text = PREFIXES + "# A topic.\n\n" + before + CLAIMS_SECTION
+    placed, left = place(text, [NEW_A, NEW_EVIDENCE, Block("ev:d a ag:Evidence .\n", EVIDENCE)])
+    assert left == []
+    assert placed == (PREFIXES + "# A topic.\n\n" + before
+                      + "ev:c a ag:Evidence .\n\nev:d a ag:Evidence .\n\n"
+                      + CLAIMS_SECTION.replace("id:A .\n", "id:A .\n\n" + NEW_A.text))
+    assert same_facts(text, placed, [NEW_A.text, NEW_EVIDENCE.text, "ev:d a ag:Evidence .\n"])
+
+
+def test_in_a_file_with_an_evidence_heading_alone_the_claims_start_at_its_first_claim():
+    # New evidence went after the last claim, and every claim at the end with no group.
+    claims = CLAIMS_SECTION.split("\n\n", 1)[1]  # the groups, without the claims heading
+    text = PREFIXES + EVIDENCE_SECTION + "\n# Claims, by subject.\n\n" + claims
+    placed, left = place(text, [NEW_A, NEW_EVIDENCE, NEW_C[0]])
+    assert left == []
+    assert placed == (PREFIXES + EVIDENCE_SECTION + "\nev:c a ag:Evidence .\n\n"
+                      "# Claims, by subject.\n\n"
+                      + claims.replace("id:A .\n", "id:A .\n\n" + NEW_A.text)
+                      + "\n# id:C\n\n" + NEW_C[0].text)
+    assert same_facts(text, placed, [NEW_A.text, NEW_EVIDENCE.text, NEW_C[0].text])
+
+
+def test_a_file_with_an_evidence_heading_and_no_claim_gets_a_claims_heading_for_new_claims():
+    text = PREFIXES + "# A topic.\n\n" + EVIDENCE_SECTION + "# the last comment\n"
+    placed, left = place(text, [*NEW_C, NEW_EVIDENCE])
+    assert left == []
+    assert placed == (PREFIXES + "# A topic.\n\n" + EVIDENCE_SECTION.rstrip("\n")
+                      + "\n\nev:c a ag:Evidence .\n# the last comment\n\n"
+                      "# --- claims --------\n\n# id:C\n\n"  # as long as the evidence line
+                      + NEW_C[0].text + "\n" + NEW_C[1].text)
+    assert same_facts(text, placed, [b.text for b in (*NEW_C, NEW_EVIDENCE)])
+    # A section heading, then new claims' groups: a later add finds them.
+    again, left = place(placed, [Block(NEW_C[0].text.replace("C1", "C3"), CLAIM, "id:C")])
+    assert left == [] and again == placed + "\n" + NEW_C[0].text.replace("C1", "C3")

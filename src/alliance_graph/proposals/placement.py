@@ -9,7 +9,30 @@ far from the ``# id:F35`` group.  ``place`` puts a new evidence block at the end
 evidence section, a new claim after the last block of its subject's group (or, for a subject
 the file has no group for, under a new heading at the end of the claims section) and a source
 document after the file's last source document.  A block with no such place (any block of a
-file without these sections) is handed back for the caller to append at the end.
+file with neither section heading) is handed back for the caller to append at the end.
+
+A file with one section heading of the two is read as the layout would have it.  With a
+claims heading alone, the evidence section is what comes before it: a new evidence block
+goes just above the claims heading (it went at the file's end, after the claims).  With an
+evidence heading alone, the claims section starts at the section's first claim block (after
+the line of the statement before it, so the subject heading above that claim is the claims
+section's): new evidence goes after the last block before the claims, a new claim to its
+group there; a file with no claim block there takes new claims at its end, under a new
+``# --- claims ---`` line as long as its evidence line.
+
+A subject heading is a comment line of the claims section (not a section heading) whose first
+word names a subject, as an IRI in angle brackets or a prefixed name of a prefix the file
+declares (a final ``.`` or ``:`` is the sentence's, not the name's), and which either is that
+name alone (``# id:F35``: a group may be opened before its first claim) or, with other words
+after it, names the rdf:subject of a claim the file states (``# id:F35 (fighters)``,
+``# id:F35 — F-35 Adir``).  Only one-word headings were read, so a contributor's
+``# id:F35 (fighters)`` was none and a new claim about id:F35 went under a second ``# id:F35``
+at the end of the section; and any one-word comment (``# TODO``) was a heading that ended the
+group it stood in.  Other comments are notes inside their group, neither starting one nor
+ending one: ``# the figures below are from 2016``, ``# see also id:F35`` (its first word is no
+name), ``# ag:note values are the source's`` (no claim is about ag:note).  Which subjects the
+claims name is read from the file's parse, made only when a comment or a missing heading
+needs it (a few milliseconds for the largest file of data/).
 
 The headings are found by a scan of the file's top-level statements and comments, each
 statement's end by ``amend.statement_end``, so a ``# --- claims`` inside a long string or a
@@ -22,6 +45,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,9 +58,10 @@ from .amend import statement_end
 EVIDENCE, CLAIM, SOURCE = "evidence", "claim", "source"  # kinds of block
 _EVIDENCE, _CLAIMS = "evidence", "claims"  # sections, by their headings' first word
 
-# "# --- claims -----": a section heading; "# id:F35": a subject's group in the claims section.
+# "# --- claims -----": a section heading; "# id:F35", "# <https://...> (fighters)": the name a
+# subject heading of the claims section starts with (a prefixed name or an IRI).
 _SECTION = re.compile(r"#\s*-{3,}\s*([A-Za-z]+)")
-_GROUP = re.compile(r"#\s+(\S+)\s*")
+_GROUP = re.compile(r"#\s+(<[^<>\s]*>|(?:[\w.:%-]|\\.)+)")
 # SPARQL-style PREFIX and BASE lines end without a dot.
 _SPARQL_DIRECTIVE = re.compile(r"(?i)(?:PREFIX|BASE)\s")
 _ESCAPE = re.compile(r"\\(.)")  # a local name's escaped character
@@ -169,18 +194,34 @@ def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset())
     layout = scan(text) if any(b.kind for b in blocks) else None
     if layout is None:
         return text, list(blocks)
-    sections: dict[str, tuple[int, int]] = {}  # name -> (end of its heading line, its end)
-    headings = [(start, end, m.group(1).lower()) for start, end, line in layout.comments
+    # name -> (start of its heading line, end of that line, the section's end)
+    sections: dict[str, tuple[int, int, int]] = {}
+    headings = [(start, end, m.group(1).lower(), line) for start, end, line in layout.comments
                 if (m := _SECTION.match(line))]
-    for k, (_, end, name) in enumerate(headings):
-        sections.setdefault(name, (end, headings[k + 1][0] if k + 1 < len(headings)
+    for k, (start, end, name, _) in enumerate(headings):
+        sections.setdefault(name, (start, end, headings[k + 1][0] if k + 1 < len(headings)
                                    else len(text)))
     declared = {}
     for start, _ in layout.directives:
         if match := _DECLARATION.match(text, start):
             declared[match[1] or ""] = match[2]
     named = lambda name: _iri(name, declared)  # noqa: E731
-    groups = _groups(layout, sections.get(_CLAIMS), named)
+    parsed = cache(lambda: _claims_of(text))  # only if a heading or its absence needs it
+    opened = ""  # a claims heading to write before the new groups: the file has none
+    if _EVIDENCE in sections and _CLAIMS not in sections:
+        start, heading_end, stop = sections[_EVIDENCE]
+        first = next((s for s, _, subject in layout.statements
+                      if heading_end <= s < stop and named(subject) in parsed()[0]), None)
+        if first is None:
+            sections[_CLAIMS] = (stop, stop, stop)
+            line = next(line for s, _, _, line in headings if s == start)
+            word = _SECTION.match(line).span(1)
+            opened = "\n\n" + line[:word[0]] + "claims" + line[word[1]:] \
+                + ("--" if line.endswith("-") else "")
+        else:
+            cut = layout.last_end(heading_end, first, heading_end)
+            sections[_EVIDENCE], sections[_CLAIMS] = (start, heading_end, cut), (cut, cut, stop)
+    groups = _groups(layout, sections.get(_CLAIMS), named, lambda: parsed()[1])
     last_source = max((end for start, end, subject in layout.statements if subject in sources),
                       default=None)
     pieces: list[tuple[int, int, str]] = []  # (where, order there, text)
@@ -189,8 +230,10 @@ def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset())
     for block in blocks:
         body = block.text.rstrip("\n")
         if block.kind == EVIDENCE and _EVIDENCE in sections:
-            heading_end, stop = sections[_EVIDENCE]
+            _, heading_end, stop = sections[_EVIDENCE]
             pieces.append((layout.last_end(heading_end, stop, heading_end), 0, "\n\n" + body))
+        elif block.kind == EVIDENCE and _CLAIMS in sections:  # just above the claims heading
+            pieces.append((sections[_CLAIMS][0], 0, body + "\n\n"))
         elif block.kind == SOURCE and last_source is not None:
             pieces.append((last_source, 0, "\n\n" + body))
         elif block.kind == CLAIM and named(block.entity) in groups:
@@ -200,10 +243,11 @@ def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset())
         else:
             left.append(block)
     if new_groups:
-        heading_end, stop = sections[_CLAIMS]
-        where = layout.last_end(heading_end, stop, heading_end)
-        pieces += [(where, 2, f"\n\n# {entity}\n\n" + "\n\n".join(bodies))
-                   for entity, bodies in new_groups.values()]
+        _, heading_end, stop = sections[_CLAIMS]
+        # At the file's end (after a comment closing it too) where the claims heading is new.
+        where = len(text.rstrip()) if opened else layout.last_end(heading_end, stop, heading_end)
+        pieces += [(where, 2, (opened if k == 0 else "") + f"\n\n# {entity}\n\n"
+                    + "\n\n".join(bodies)) for k, (entity, bodies) in enumerate(new_groups.values())]
     out, at = [], 0
     for where, _, piece in sorted(pieces, key=lambda p: (p[0], p[1])):
         out += [text[at:where], piece]
@@ -222,18 +266,42 @@ def _iri(name: str, declared: dict[str, str]) -> str:
     return "<" + declared[prefix] + _ESCAPE.sub(r"\1", local) + ">"
 
 
-def _groups(layout: Layout, claims: tuple[int, int] | None, named) -> dict[str, int]:
-    """Return, per subject heading of the claims section (``# id:F35``, or the IRI in full,
-    ``# <https://...>``), by the IRI it names (``named``), where a block joins its group:
-    after the group's last statement, else after the heading."""
+def _claims_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the claims Turtle ``text`` states (nodes of type ag:Claim or with an
+    rdf:subject) and the rdf:subjects it gives them, each as ``<IRI>``; none when it does not
+    parse."""
+    try:
+        triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, ValueError):
+        return frozenset(), frozenset()
+    claims, subjects = set(), set()
+    for t in triples:
+        if t.predicate == _RDF_SUBJECT or (t.predicate == _TYPE and t.object == _KIND_NODES[CLAIM]):
+            claims.add(str(t.subject))
+        if t.predicate == _RDF_SUBJECT and isinstance(t.object, ox.NamedNode):
+            subjects.add(str(t.object))
+    return frozenset(claims), frozenset(subjects)
+
+
+def _groups(layout: Layout, claims: tuple[int, int, int] | None, named,
+            claim_subjects) -> dict[str, int]:
+    """Return, per subject heading of the claims section (module docstring), by the IRI it
+    names (``named``), where a block joins its group: after the group's last statement, else
+    after the heading.  ``claim_subjects()`` are the rdf:subjects of the file's claims."""
     if claims is None:
         return {}
-    heading_end, stop = claims
-    found = [(start, end, m.group(1)) for start, end, line in layout.comments
-             if heading_end <= start < stop and not _SECTION.match(line)
-             and (m := _GROUP.fullmatch(line))]
+    _, heading_end, stop = claims
+    found = []
+    for start, end, line in layout.comments:
+        if heading_end <= start < stop and not _SECTION.match(line) \
+                and (m := _GROUP.match(line)):
+            name = m[1] if m[1].startswith("<") else m[1].rstrip(".:")
+            iri = named(name)
+            alone = not line[m.start(1) + len(name):].strip()
+            if iri.startswith("<") and (alone or iri in claim_subjects()):
+                found.append((start, end, iri))
     groups: dict[str, int] = {}
-    for k, (_, end, entity) in enumerate(found):
+    for k, (_, end, iri) in enumerate(found):
         group_stop = found[k + 1][0] if k + 1 < len(found) else stop
-        groups.setdefault(named(entity), layout.last_end(end, group_stop, end))
+        groups.setdefault(iri, layout.last_end(end, group_stop, end))
     return groups
