@@ -982,6 +982,32 @@ def test_source_texts_missing_where_the_variable_points_name_the_variable(tmp_pa
     assert "--sources" not in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("args", [("cite", "x.txt", "q"), ("coverage",)])
+def test_source_texts_variable_naming_a_file_says_it_is_a_file(tmp_path, sourceless, args):
+    # ALLIANCE_GRAPH_SOURCES set to one of the texts rather than their folder: "no source texts
+    # at .../a.txt" read as though the file were missing.
+    text = tmp_path / "a.txt"
+    text.write_text("a source text\n", encoding="utf-8")
+    done = in_fresh_directory(tmp_path, "--project", sourceless, "--cache", tmp_path / "cache",
+                              *args, ALLIANCE_GRAPH_SOURCES=str(text))
+    says(done, 2, f"the source texts' folder {text} is a file, not a folder",
+         "point ALLIANCE_GRAPH_SOURCES at the folder that holds the texts")
+    assert "no source texts at" not in done.stderr, done.stderr
+
+
+def test_validate_with_the_sources_variable_naming_a_file_warns_it_is_a_file(tmp_path, sourceless):
+    text = tmp_path / "a.txt"
+    text.write_text("a source text\n", encoding="utf-8")
+    proposal = tmp_path / "p.ttl"
+    proposal.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    done = in_fresh_directory(tmp_path, "--project", sourceless, "--cache", tmp_path / "cache",
+                              "validate", proposal, ALLIANCE_GRAPH_SOURCES=str(text))
+    said = done.stdout + done.stderr
+    assert "the quote checks did NOT run" in said, said
+    assert f"{text} is a file, not a folder" in said, said
+    assert "point ALLIANCE_GRAPH_SOURCES at the folder that holds the texts" in said, said
+
+
 def test_coverage_of_an_empty_sources_folder_names_what_gave_it(tmp_path, sourceless):
     (tmp_path / "empty").mkdir()
     common = ("--project", sourceless, "--cache", tmp_path / "cache")

@@ -60,7 +60,21 @@ SELECT ?graph ?source ?file ?sha WHERE {
 
 def missing_sources(sources_dir: Path) -> Said:
     """Return what to say when the source texts are not at ``sources_dir``: where they belong,
-    and the setting that points at them (``Settings.sources_dir``; the command line's option)."""
+    and the setting that points at them (``Settings.sources_dir``; the command line's option).
+    A path that is there but no folder is said to be what it is: "no source texts at
+    texts.txt" read as though the file were missing, where the setting named a file, not the
+    folder holding it."""
+    try:
+        there = sources_dir.exists()
+    except OSError:  # a name no file system holds (over 255 bytes): nothing is there
+        there = False
+    what = "is a file, not a folder" if there and sources_dir.is_file() else \
+        "is not a folder" if there else ""
+    if what:
+        return Said(lambda n: f"the source texts' folder {sources_dir} {what}: point "
+                              f"{n('settings.sources_dir')} at the folder that holds the "
+                              "texts (*.txt), the shared sources folder, expected beside the "
+                              "checkout at ../shared/sources (as CI has it)")
     return Said(lambda n: f"no source texts at {sources_dir}: they are not part of this "
                           "repository but the shared sources folder, expected beside the "
                           "checkout at ../shared/sources (as CI has it); point "
