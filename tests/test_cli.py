@@ -760,6 +760,24 @@ def test_an_input_file_whose_name_is_not_utf8_is_one_line_and_exit_2(tmp_path, f
         "(graph/<folder>/<name>); rename it")
 
 
+@pytest.mark.parametrize(("option", "folder", "setting"), [
+    ("--store", "", "store folder (--store)"), ("--cache", "/store", "cache folder (--cache)")])
+def test_a_store_folder_whose_path_is_not_utf8_is_named_before_any_build(tmp_path, option,
+                                                                          folder, setting):
+    # Oxigraph said "The DB path is not valid UTF-8", naming no path nor setting, and with
+    # --cache only once the build had been written into the folder.
+    given = tmp_path / os.fsdecode(b"caf\xe9")
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--project",
+                           ROOT, option, given, "stats"], capture_output=True, timeout=300)
+    assert (done.returncode, done.stdout) == (2, b""), done.stderr
+    [line] = done.stderr.decode("utf-8", "replace").splitlines()
+    shown = str(given).encode("utf-8", "backslashreplace").decode()  # stderr's "\udce9"
+    assert line == (f"error: a file or folder could not be used: {shown}{folder}: the folder's "
+                    "path is not UTF-8 text, and the store's engine (Oxigraph) opens only a "
+                    f"folder whose path is: choose another; {shown} is the {setting}"), line
+    assert not given.exists()
+
+
 @pytest.mark.parametrize("delay", [0.1, 0.2, 0.4])
 def test_ctrl_c_at_any_moment_is_interrupted_and_exit_130(delay):
     # While the modules load, in the first few tenths of a second, it was a traceback.  (A

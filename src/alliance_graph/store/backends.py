@@ -69,6 +69,8 @@ def open_graph(settings: Settings):
     if backend == "memory":
         # The two layouts of one build: inputs edited between opening them would pair one
         # state's main with another's files, so each is named and they are checked to agree.
+        # The folder's name is checked before the build, whose cache it would be written in.
+        directory.check_name(directory.cache_folder(settings))
         for _ in range(build.ATTEMPTS):
             digest = memory.main_file(settings).name.removeprefix("main-").removesuffix(".nq")
             store, opened = directory.open_current(settings, directory.cache_folder(settings))

@@ -199,10 +199,30 @@ def open_directory(settings: Settings, folder: Path) -> ox.Store:
     return open_current(settings, folder)[0]
 
 
+def check_name(folder: Path) -> None:
+    """Raise OSError (naming ``folder``) when its path is not UTF-8: Oxigraph opens only such a
+    folder, and said "The DB path is not valid UTF-8" once the build had run, naming no path."""
+    try:
+        str(folder).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _NotUtf8(errno.EINVAL, "the folder's path is not UTF-8 text, and the store's "
+                       "engine (Oxigraph) opens only a folder whose path is: choose another",
+                       str(folder)) from None
+
+
+class _NotUtf8(OSError):
+    """An OSError said as the project says a file's problem, "path: what is wrong", with no
+    "[Errno 22]" before it; its filename lets the caller name the setting that gave it."""
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+
 def open_current(settings: Settings, folder: Path) -> tuple[ox.Store, str]:
     """Return ``open_directory``'s store and the input hash of the build it opened: the
     dataset's version is that build's, not the inputs' as hashed again later (edited since,
     they named a build this store does not hold)."""
+    check_name(folder)
     repaired = False
     for _ in range(3):
         digest = build_directory(settings, folder)
