@@ -28,6 +28,7 @@ from ..store import backends
 from ..store import graph as store
 from ..store.errors import StoreError
 from . import (
+    abandoned,
     client_share,
     dry_run,
     graph_store,
@@ -108,7 +109,8 @@ class Service:
         ends (``release_query_share``): only /sparql counted them, so one address asking for
         as many pages at once as it may send requests (8) could keep all the engine's threads
         (4) busy, and everyone else's queries waited.  A page runs its queries one at a time,
-        so one slot is what it holds of the engine."""
+        so one slot is what it holds of the engine.  A page whose client reset its
+        connection while it waited for the slot reads nothing (``unread``)."""
         if has_request_context() and "query_share" not in g:
             share = contextlib.ExitStack()
             share.enter_context(self.queries.share(
@@ -244,6 +246,14 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         # it; the log gets the one line.
         app.logger.warning("the store failed: %s", exc)
         return protocol.error(502, f"the store behind this service failed: {exc}")
+
+    @app.errorhandler(abandoned.Abandoned)
+    def unread(exc):
+        # A page whose client reset its connection while its read waited for an engine slot
+        # (``Service.kg``): it is not read, and this answer is never written (the connection
+        # is marked gone): waitress logs the request as it logs any whose client went.
+        # (Unhandled, Flask would log it as a failure, with a traceback.)
+        return protocol.error(503, str(exc))
 
     @app.errorhandler(Refused)
     def refused(exc):

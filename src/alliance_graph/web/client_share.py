@@ -20,6 +20,7 @@ bound what it keeps busy.  Without them one client could stall every other:
   anyone else's, and an honest query waited its whole time limit to be refused 503; now it
   takes the first slot to free, about one time limit at worst.  Past its time limit and a
   ``grace`` (the kill that ends a query running late) with no slot, a query is answered 503.
+  One whose client reset its connection while it waited is not run (``abandoned.py``).
 
 A client is an address: an IPv4 address, or an IPv6 address's /64, the block a single host or
 site is given (one machine may take any address in it, and would otherwise be as many clients
@@ -41,6 +42,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from ..query.refused import Refused
+from . import abandoned
 from .fair_queue import FairQueue
 
 RETRY_SECONDS = 1
@@ -123,8 +125,11 @@ class Shares:
     def share(self, client: str | None, wait: float = 0.0, hint: str = ""):
         """Hold one of ``client``'s shares for the ``with`` block; wait up to ``wait`` seconds
         for one of its own to be released, then raise Refused (429); wait up to ``wait`` and
-        ``grace`` for one of the ``slots``, then raise Refused (503)."""
+        ``grace`` for one of the ``slots``, then raise Refused (503).  Raise
+        ``abandoned.Abandoned`` if, once it has waited, the client of the request this
+        thread answers has reset its connection."""
         started = time.monotonic()
+        waited = False
         with self.changed:
             waiter = self.queue.join(client)
             try:
@@ -144,6 +149,11 @@ class Shares:
                             raise Refused(503, f"all {self.slots} query slots stayed busy for "
                                                "the whole time limit; try again later")
                     self.changed.wait(left)
+                    waited = True
+                if waited:
+                    # Its client may have reset the connection meanwhile: nobody would read
+                    # the answer (``abandoned``), and the slot goes to the next waiter.
+                    abandoned.check()
             except BaseException:
                 self.queue.leave(waiter)
                 self.changed.notify_all()  # the waiter after it may be the first now

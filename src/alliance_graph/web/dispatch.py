@@ -6,7 +6,9 @@ an honest request waited a time limit for a thread before it could wait for the 
 ``--timeout 4``).  ``FairDispatcher`` gives each free thread to the connection whose client has
 fewest requests being answered (``fair_queue.py``), and keeps the last free one for a client
 with none; ``dispatched_client`` names the client of a connection whose request has arrived,
-behind a trusted reverse proxy the one its forwarding headers name.
+behind a trusted reverse proxy the one its forwarding headers name.  A request whose client
+reset its connection while it waited for a thread is dropped then, unanswered
+(``abandoned.answer``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from waitress.proxy_headers import MalformedProxyHeader, parse_proxy_headers
 from waitress.task import ThreadedTaskDispatcher
 
+from .abandoned import answer
 from .client_share import client_of
 from .fair_queue import FairQueue
 
@@ -75,7 +78,9 @@ class FairDispatcher(ThreadedTaskDispatcher):
                     break
                 self.waiting.grant(waiter)
             try:
-                waiter.item.service()
+                # Unless its client reset the connection meanwhile (nobody waits for the
+                # answer: its query would have run for nobody).
+                answer(waiter.item)
             except BaseException:
                 self.logger.exception("Exception when servicing %r", waiter.item)
             finally:

@@ -1,0 +1,152 @@
+"""Requests whose client reset the connection while they waited are dropped, not answered: a real
+`alliance-graph serve` (three engine threads, one query at once per client, 16 requests per
+client) over raw sockets.  Whether a query ran is read from /status: each lookup that runs puts
+its answer in the response cache, whoever reads it; a dropped one puts none.
+
+Waitress reads nothing of a connection whose request is pending, so it never saw the reset:
+the query ran for nobody once a thread and a slot were free.  A client that half-closed (an
+orderly FIN after its request) and a keep-alive connection pipelining requests wait for
+their answers, and get them."""
+
+import json
+import re
+import socket
+import struct
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+import servers
+
+TIMEOUT = 3
+HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
+LOOKUP = "SELECT ?l{} WHERE {{ id:IronDome rdfs:label ?l{} }}"
+
+
+@pytest.fixture(scope="module")
+def port(tmp_path_factory):
+    port = servers.free_port()
+    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
+               "--workers", "3", "--queries-per-client", "1", "--requests-per-client", "16",
+               "--timeout", str(TIMEOUT)]
+    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path_factory.mktemp("abandoned") / "serve.log")
+    yield port
+    servers.stop(process)
+
+
+def request(query: str, close: bool = True) -> bytes:
+    """Return a GET of ``query`` made new (a variable named for now), so that it is never
+    answered from the response cache: it runs, or it is not answered."""
+    nonce = str(time.time_ns())
+    query = query.format(nonce, nonce)
+    return (b"GET /sparql?" + urllib.parse.urlencode({"query": query}).encode()
+            + b" HTTP/1.1\r\nHost: x\r\n" + (b"Connection: close\r\n" if close else b"")
+            + b"\r\n")
+
+
+def sent(port: int, source: str, data: bytes) -> socket.socket:
+    """Return a connection from the loopback address ``source`` that has sent ``data``."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60,
+                                    source_address=(source, 0))
+    sock.sendall(data)
+    return sock
+
+
+def reset(sock: socket.socket) -> None:
+    """Close ``sock`` with a reset (SO_LINGER 0), as a client giving up at once does."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def statuses(sock: socket.socket) -> list[int]:
+    """Return the status of each answer the server sends before it closes, and close."""
+    with sock:
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    found = []
+    while data:
+        head, _, data = data.partition(b"\r\n\r\n")
+        found.append(int(head.split(b" ", 2)[1]))
+        length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+        data = data[int(length.group(1)) if length else len(data):]
+    return found
+
+
+def answers_kept(port: int) -> int:
+    """Return how many answers the server's response cache holds (/status)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=60) as response:
+        return json.load(response)["response_cache"]["entries"]
+
+
+def test_a_query_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_run(port):
+    kept = answers_kept(port)
+    # Three heavy queries take the engine's three threads until the time limit.
+    busy = [sent(port, f"127.0.1.{k}", request(HEAVY)) for k in range(1, 4)]
+    time.sleep(0.5)
+    # Three clients send a lookup each, which takes a front thread and waits for an engine
+    # slot; the third pipelines a second lookup behind it, left unread in the socket (a peek
+    # finds those bytes, not the reset).  Then each resets its connection (once the server
+    # has read its request: a reset read with the request, waitress sees).
+    gone = [sent(port, f"127.0.1.{k}", request(LOOKUP)) for k in range(11, 14)]
+    time.sleep(0.3)
+    gone[-1].sendall(request(LOOKUP))
+    # Behind them, a client that sends its lookup and half-closes (nc -N), and one that does
+    # not: both wait for their answers.
+    half_closed = sent(port, "127.0.1.21", request(LOOKUP))
+    half_closed.shutdown(socket.SHUT_WR)
+    honest = sent(port, "127.0.1.22", request(LOOKUP))
+    time.sleep(0.5)
+    for sock in gone:
+        reset(sock)
+    # The slots free at the time limit: the lookups reset are dropped as each would take
+    # one (they ran, their answers put in the cache before being written to nobody), and
+    # the two that wait for their answers get them.
+    assert statuses(half_closed) == [200]
+    assert statuses(honest) == [200]
+    assert set(sum(map(statuses, busy), [])) == {503}  # stopped at the time limit
+    time.sleep(1)  # any query still to run (before: the reset ones) has run by now
+    assert answers_kept(port) - kept == 2
+    # What the dropped ones held is given back: each address may run a query at once.
+    for k in range(11, 14):
+        assert statuses(sent(port, f"127.0.1.{k}", request(LOOKUP))) == [200]
+
+
+def test_a_request_whose_client_reset_while_it_waited_for_a_thread_is_not_run(port):
+    kept = answers_kept(port)
+    # One client takes all but one of the front's 16 threads with heavy queries: its first
+    # runs on an engine thread, the others wait for that one (their client's share of one
+    # query at once) and are answered 429 at the time limit (or one runs next, to 503).  Another takes the last thread
+    # (kept for a client with nothing answered), and a second engine thread.  The third
+    # engine thread stays free.
+    flood = [sent(port, "127.0.2.1", request(HEAVY)) for _ in range(15)]
+    time.sleep(0.5)
+    last = sent(port, "127.0.2.2", request(HEAVY))
+    time.sleep(0.5)
+    # Clients sending lookups now wait for a thread: three reset once the server has read
+    # their requests (a reset it reads with the request, waitress sees), one of them after
+    # a second lookup pipelined; a client pipelining two lookups on a kept-alive connection
+    # and one that half-closed wait for their answers.
+    gone = [sent(port, f"127.0.2.{k}", request(LOOKUP)) for k in range(11, 14)]
+    pipelined = sent(port, "127.0.2.21", request(LOOKUP, close=False) + request(LOOKUP))
+    half_closed = sent(port, "127.0.2.22", request(LOOKUP))
+    half_closed.shutdown(socket.SHUT_WR)
+    time.sleep(0.3)
+    gone[-1].sendall(request(LOOKUP))
+    for sock in gone:
+        reset(sock)
+    # Once the flood's waiting queries are refused, threads free, and the engine has one
+    # free too: the reset lookups ran at once, for nobody.  Now they are dropped as each is
+    # given a thread, and the others are answered.
+    assert statuses(pipelined) == [200, 200]
+    assert statuses(half_closed) == [200]
+    # (A waiting one may take its client's share as the first is stopped, and run to 503.)
+    refused = sum(map(statuses, flood + [last]), [])
+    assert len(refused) == 16 and set(refused) <= {429, 503}, refused
+    time.sleep(1)
+    assert answers_kept(port) - kept == 3
+    for k in range(11, 14):
+        assert statuses(sent(port, f"127.0.2.{k}", request(LOOKUP))) == [200]
