@@ -219,15 +219,26 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
     except export_mod.ExportError as exc:
         fail(exc)
     kg = load_graph(settings)
+    size = 0
+
+    def write(out) -> None:  # written as the graph is read, never held whole (export_to)
+        nonlocal size
+        size = export_mod.export_to(kg, fmt, out, inferred=inferred, rdf12=rdf12)
+
     try:
-        data = at_once(lambda: export_mod.export(kg, fmt, inferred=inferred, rdf12=rdf12))
+        if target is None:  # standard output gets the bytes as they are written
+            sink = _Sink(sys.stdout.buffer)
+            try:
+                at_once(lambda: write(sink))
+            except Exception:
+                if sink.failed is not None:  # the output failed (`| head`), not the export
+                    raise sink.failed from None
+                raise
+        else:  # replaced whole or not at all: a full disk leaves the previous export intact
+            at_once(lambda: write_output(target, write))
+            click.echo(f"wrote {size} bytes to {target}", err=True)
     except export_mod.ExportError as exc:
         fail(exc)
-    if target is None:
-        sys.stdout.buffer.write(data)
-    else:  # replaced whole or not at all: a full disk leaves the previous export intact
-        write_output(target, data)
-        click.echo(f"wrote {len(data)} bytes to {target}", err=True)
 
 
 def _output_file(settings: Settings, output: str | None) -> Path | None:

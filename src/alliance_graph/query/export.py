@@ -3,10 +3,20 @@
 Quad formats (N-Quads, TriG) keep the named graphs, so every triple still says which file it
 came from; triple formats merge the graphs.  ``rdf12`` rewrites each claim's RDF 1.1
 reification (``rdf:subject``/``rdf:predicate``/``rdf:object``) as one RDF 1.2
-``rdf:reifies`` triple term, by a single CONSTRUCT: the two forms map one to one.  RDF/XML
-that no XML parser would read (a property or class IRI ending in "/" or "#", a control
-character in a literal) is refused with an ExportError naming the cause, never written.  The
-graph viewers' formats (GraphML, node and edge CSV) are written by ``network.py``.
+``rdf:reifies`` triple term, by CONSTRUCT queries over each graph: the two forms map one to
+one.  RDF/XML that no XML parser would read (a property or class IRI ending in "/" or "#", a
+control character in a literal) is refused with an ExportError naming the cause, never
+written.  The graph viewers' formats (GraphML, node and edge CSV) are written by
+``network.py``.
+
+``export_to`` writes into a binary file as the graph is read, never holding it: the export
+read every quad as a Python object, sorted them in Python and wrote the answer into memory
+(at 100 k facts 1.1 GB for 204 MB of N-Quads; docs/benchmarks.md has the runs).  Now the
+store writes each graph's triples as N-Triples into the sort program, whose lines come out in
+the order exports always had (the terms' N-Triples text, graph first in the quad formats), so
+the same graph still gives the same bytes; N-Triples and N-Quads are those lines (a graph
+name put in), the other syntaxes Oxigraph's writer fed from them.  ``export`` returns the
+bytes for a library's caller.
 
 ``format_for`` picks the format of a file from its name's extension, as riot and rapper do:
 the RDF extensions are Oxigraph's (but ``.owl`` is RDF/XML and ``.txt`` none), the network
@@ -15,16 +25,23 @@ ones ``network``'s; any other extension keeps DEFAULT_FORMAT.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import PurePath
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
 from ..namespaces import RDF
+from ..store.layout import ASSERTED
 from ..wording import Said
 from . import network
-from .answer import readable_xml
 from .results import GRAPH_FORMATS, prefixes_for
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
@@ -32,12 +49,6 @@ DEFAULT_FORMAT = "ttl"
 QUAD_FORMATS = {"nq", "trig"}
 # Every format `export` writes: the RDF syntaxes, then the graph viewers' network formats.
 ALL_FORMATS = FORMATS + network.FORMATS
-
-_REIFICATION = {ox.NamedNode(str(RDF[p])) for p in ("subject", "predicate", "object")}
-_TO_RDF12 = """
-CONSTRUCT { ?claim rdf:reifies <<( ?s ?p ?o )>> }
-WHERE { ?claim a ag:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
-"""
 
 
 # RDF/XML writes a predicate (and a class, as a typed node) as an element name: namespace plus
@@ -49,6 +60,7 @@ _NAME_START = ("A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u
 _ENDS_IN_XML_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\xb7\u0300-\u036f"
                                "\u203f\u2040]*$")
 _TYPE = ox.NamedNode(str(RDF.type))
+_REIFICATION = {ox.NamedNode(str(RDF[p])) for p in ("subject", "predicate", "object")}
 
 
 class ExportError(ValueError):
@@ -98,18 +110,6 @@ def format_for(name: str, fmt: str | None) -> str:
     return fmt
 
 
-def rdf12_quads(kg, quads: list[ox.Quad]) -> list[ox.Quad]:
-    """Return ``quads`` with each claim's reification triples replaced by ``rdf:reifies``."""
-    claim_graph = {q.subject: q.graph_name for q in quads if q.predicate in _REIFICATION}
-    reifies = [ox.Quad(t.subject, t.predicate, t.object, claim_graph[t.subject])
-               for t in kg.query(_TO_RDF12) if t.subject in claim_graph]
-    # Only what was rewritten is dropped: an rdf:subject of a node that is no complete claim
-    # (a bare rdf:Statement in a data file) has no rdf:reifies form and stays as it is.
-    rewritten = {q.subject for q in reifies}
-    return [q for q in quads
-            if not (q.predicate in _REIFICATION and q.subject in rewritten)] + reifies
-
-
 def _terms(term):
     """Yield ``term`` and, for a triple term, the terms inside it."""
     yield term
@@ -137,23 +137,42 @@ def _not_xml(triples) -> str:
     return ""
 
 
-def _rdf_xml(triples, out: io.BytesIO) -> bytes:
-    """Return the RDF/XML Oxigraph wrote into ``out``, checked to be XML every parser reads."""
-    data, problem = readable_xml(out.getvalue())
-    if problem:
-        reason = _not_xml(triples) or f"Oxigraph wrote XML that does not parse ({problem})"
-        raise ExportError(f"cannot export as RDF/XML: {reason}; use ttl, nt, nq, trig or "
-                          "jsonld")
-    return data
+# Lines sorted by their bytes, each once ("C": neither the locale's collation nor its case
+# folding), in a buffer of at most 64 MiB: past it, sort writes sorted runs into temporary
+# files (in TMPDIR) and merges them, so what an export holds does not grow with the graph.
+_SORT = ["sort", "-u", "-S", "64M"]
+_NT = ox.RdfFormat.N_TRIPLES
+# Bytes read from sort, or from RDF/XML's temporary file, and written on at a time.
+_CHUNK = 256 << 10
+_REIFYING = "VALUES ?r { rdf:subject rdf:predicate rdf:object }"
+# With ``rdf12``, the reification triples of a graph that are no claim's (a graph's other
+# triples are written as they are): only a complete claim in the asserted graphs (the query's
+# default graph) has an rdf:reifies form, so a bare rdf:Statement in a data file keeps its own.
+_NO_CLAIMS = ("CONSTRUCT { ?x ?r ?z } WHERE { " + _REIFYING + " GRAPH %s { ?x ?r ?z } FILTER "
+              "NOT EXISTS { ?x a ag:Claim ; rdf:subject [] ; rdf:predicate [] ; rdf:object [] } }")
+# The rdf:reifies triples of the claims a graph writes: a claim's goes to the last graph of
+# the export (in the graph's own order) that holds one of its reification triples.  Asked only
+# of a graph that holds some (_REIFYING_HELD): the query reads every claim first.
+_REIFIES = ("CONSTRUCT { ?claim rdf:reifies <<( ?s ?p ?o )>> } WHERE { ?claim a ag:Claim ; "
+            "rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o FILTER EXISTS { " + _REIFYING
+            + " GRAPH %s { ?claim ?r ?v } }%s }")
+_REIFYING_HELD = "ASK { " + _REIFYING + " GRAPH %s { ?claim ?r ?v } }"
+_LATER = " FILTER NOT EXISTS { " + _REIFYING + " VALUES ?g { %s } GRAPH ?g { ?claim ?r ?v } }"
 
 
-def _graph_order(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+def _claims_graph(kg) -> list[ox.NamedNode]:
+    """Return the default graph the claims are read from with ``rdf12``: graph/asserted, the
+    asserted triples as one graph, where the store holds it (a directory store, the memory
+    backend's store on disk, a remote store: at 100 k facts the rewrite took 8 times as long
+    over the list of the files' graphs), else that list (a graph made from a store)."""
+    held = kg.query(f"ASK {{ GRAPH {ASSERTED} {{ ?s ?p ?o }} }}", default_graph=[],
+                    named_graphs=[ASSERTED])
+    return [ASSERTED] if bool(held) else kg.asserted
 
 
-def export(kg, fmt: str = DEFAULT_FORMAT, *, inferred: bool = False,
-           rdf12: bool = False) -> bytes:
-    """Return the graph serialized in ``fmt`` (one of ALL_FORMATS)."""
+def _refuse_asked(fmt: str, inferred: bool, rdf12: bool) -> None:
+    """Raise ExportError for a format ``export`` does not write, or one that cannot carry what
+    ``inferred`` and ``rdf12`` ask for."""
     if fmt in network.FORMATS:
         given = [p for p, on in (("inferred", inferred), ("rdf12", rdf12)) if on]
         if given:
@@ -162,26 +181,216 @@ def export(kg, fmt: str = DEFAULT_FORMAT, *, inferred: bool = False,
                 + " and ".join(n(p, True) for p in given)
                 + f" appl{'ies' if len(given) == 1 else 'y'} to the RDF formats "
                 f"({', '.join(FORMATS)})")))
-        return network.write(kg, fmt)
+        return
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; "
                           f"choose one of: {', '.join(ALL_FORMATS)}")
     if rdf12 and fmt == "jsonld":
         raise ExportError(Said(lambda n: "JSON-LD has no syntax for RDF 1.2 triple terms; "
                                          f"use {n('rdf12', True)} with ttl, nt, nq, trig or xml"))
-    quads = kg.quads(inferred=inferred)
-    if rdf12:
-        quads = rdf12_quads(kg, quads)
-    out = io.BytesIO()
+
+
+def _as_nt(result, into) -> None:
+    """Write a CONSTRUCT's triples into ``into`` as N-Triples (Oxigraph's as it evaluates)."""
+    if isinstance(result, ox.QueryTriples):
+        result.serialize(into, format=_NT)
+    else:  # a remote store's, or the engine's, read whole by their read call
+        ox.serialize(result, into, format=_NT)
+
+
+def _graph_lines(kg, graph: ox.NamedNode, graphs: list[ox.NamedNode], claims: list | None,
+                 into) -> None:
+    """Write the triples of ``graph`` (one of the export's ``graphs``) into ``into`` as
+    N-Triples, in the store's order; each claim as RDF 1.2 when ``claims`` names the graphs
+    they are read from (``_claims_graph``)."""
+    if claims is not None:
+        ox.serialize((q.triple for q in kg.store.quads_for_pattern(None, None, None, graph)
+                      if q.predicate not in _REIFICATION), into, format=_NT)
+        _as_nt(kg.query(_NO_CLAIMS % graph, default_graph=claims, named_graphs=[graph]), into)
+        if kg.query(_REIFYING_HELD % graph, default_graph=[], named_graphs=[graph]):
+            later = " ".join(map(str, graphs[graphs.index(graph) + 1:]))
+            _as_nt(kg.query(_REIFIES % (graph, _LATER % later if later else ""),
+                            default_graph=claims, named_graphs=graphs), into)
+        return
+    dump = getattr(kg.store, "dump", None)
+    if dump is not None:  # an Oxigraph store: written by Oxigraph as it iterates
+        dump(into, _NT, from_graph=graph)
+    else:  # a remote store, or the engine's: a graph's quads at a time, as their read call gives
+        ox.serialize((q.triple for q in kg.store.quads_for_pattern(None, None, None, graph)),
+                     into, format=_NT)
+
+
+@contextlib.contextmanager
+def _sorted(fill):
+    """Yield a binary file of the N-Triples lines that ``fill`` writes into the file it is
+    given, sorted by their bytes, each once: the order of the terms' N-Triples text
+    (``str(triple)``) that exports have always had.  Sorted by the sort program (``_SORT``):
+    SPARQL's ORDER BY cannot give that order (it holds blank nodes equal, compares literals by
+    value, and no function reads a blank node's label), and a Python sort holds every line.
+    The caller may stop reading before the end (the program is then ended)."""
+    with tempfile.TemporaryFile() as said:
+        try:
+            sort = subprocess.Popen(_SORT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=said, env={**os.environ, "LC_ALL": "C"})
+        except OSError as exc:
+            raise ExportError(f"cannot export in order: the sort program could not be run "
+                              f"({exc.strerror or exc})") from exc
+        try:
+            # Its input closed, or its output cut short in a line: sort's failure where sort
+            # ends saying so, else the store's, as it came.
+            try:
+                with sort.stdin:
+                    fill(sort.stdin)
+            except OSError:
+                _raise_if_failed(sort, said, 5)
+                raise
+            try:
+                yield sort.stdout
+            except SyntaxError:
+                _raise_if_failed(sort, said, 5)
+                raise
+            if not sort.stdout.read(1):  # else the caller stopped reading: sort is not needed
+                _raise_if_failed(sort, said, None)
+        finally:
+            if sort.poll() is None:  # the export stopped before sort's end
+                sort.kill()
+                sort.wait()
+            sort.stdout.close()
+
+
+def _raise_if_failed(sort: subprocess.Popen, said, timeout: float | None) -> None:
+    """Raise ExportError with what sort said if it ends (within ``timeout`` seconds) failing."""
+    try:
+        if not sort.wait(timeout):
+            return
+    except subprocess.TimeoutExpired:
+        return
+    said.seek(0)
+    raise ExportError("cannot export in order: the sort program failed: "
+                      + said.read().decode(errors="replace").strip())
+
+
+def _merged(kg, graphs: list[ox.NamedNode], claims: list | None):
+    """Return ``_sorted``'s lines of the triples of every one of ``graphs``, each once."""
+    return _sorted(lambda into: [_graph_lines(kg, g, graphs, claims, into) for g in graphs])
+
+
+def _triples(lines):
+    return (q.triple for q in ox.parse(lines, format=_NT))
+
+
+def _per_graph(kg, graphs: list[ox.NamedNode], claims: list | None):
+    """Yield each of ``graphs`` and ``_sorted``'s lines of its triples: graph first (TriG
+    writes one block per run of quads in the same graph, so sorting by subject first reopened
+    every graph's block many times), in the order of their N-Triples text too."""
+    for graph in sorted(graphs, key=str):
+        with _sorted(functools.partial(_graph_lines, kg, graph, graphs, claims)) as lines:
+            yield graph, lines
+
+
+def _quads(kg, graphs: list[ox.NamedNode], claims: list | None):
+    for graph, lines in _per_graph(kg, graphs, claims):
+        for q in ox.parse(lines, format=_NT):
+            yield ox.Quad(q.subject, q.predicate, q.object, graph)
+
+
+def _write_nquads(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> None:
+    """Write the graphs as N-Quads: each sorted N-Triples line with its graph put before its
+    final " .", as Oxigraph's N-Quads writer writes a quad (a text transform, not a parse: an
+    N-Triples line ends in " .\n", and holds no other line feed)."""
+    for graph, lines in _per_graph(kg, graphs, claims):
+        tail = f" {graph} .\n".encode()
+        while run := lines.readlines(_CHUNK):
+            out.write(b"".join(run).replace(b" .\n", tail))
+
+
+def _xml_chunks(held):
+    """Yield the RDF/XML in ``held`` ``_CHUNK`` bytes at a time, a raw carriage return
+    written ``&#13;`` (XML reads a raw one back as a line feed; ``readable_xml`` does the same to an answer)."""
+    held.seek(0)
+    while chunk := held.read(_CHUNK):
+        yield chunk.replace(b"\r", b"&#13;")
+
+
+def _write_xml(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> None:
+    """Write the graphs' merge as RDF/XML into ``out`` once it is known to be XML that every
+    parser reads: written first into a temporary file and read back by an XML parser, so
+    that an export refused writes nothing (the disk holds it meanwhile, not memory)."""
+    target = GRAPH_FORMATS["xml"].oxigraph
+    with tempfile.TemporaryFile() as held:
+        with _merged(kg, graphs, claims) as lines:
+            ox.serialize(_triples(lines), held, format=target, prefixes=prefixes_for(target))
+        # With namespaces, as RDF/XML readers parse: "p:" is a name to plain XML 1.0 but no
+        # qualified name.
+        parser = expat.ParserCreate(namespace_separator=" ")
+        try:
+            for chunk in _xml_chunks(held):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            with _merged(kg, graphs, claims) as lines:
+                reason = _not_xml(_triples(lines)) or \
+                    f"Oxigraph wrote XML that does not parse ({exc})"
+            raise ExportError(f"cannot export as RDF/XML: {reason}; use ttl, nt, nq, trig or "
+                              "jsonld") from None
+        for chunk in _xml_chunks(held):
+            out.write(chunk)
+
+
+class _Counted(io.RawIOBase):
+    """A binary file in front of another that counts the bytes written through it."""
+
+    def __init__(self, out):
+        self.out, self.size = out, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.out.write(data)
+        self.size += len(data)
+        return len(data)
+
+
+def export_to(kg, fmt: str, out, *, inferred: bool = False, rdf12: bool = False) -> int:
+    """Write the graph in ``fmt`` (one of ALL_FORMATS) into the binary file ``out`` as it is
+    read from the store; return the bytes written.  Refusals (ExportError) come before
+    anything is written, but for an export the sort program fails on (``out`` then holds a
+    part).
+
+    The RDF formats are sorted as they always were, by the N-Triples text of the terms (graph
+    first in the quad formats), and written from the sort program's output as it comes: each
+    graph's triples are written by the store into ``sort`` (``_sorted``), so what this process
+    holds is a few triples, whatever the graph's size.  RDF/XML alone is held whole before it
+    is written, in a temporary file (``_write_xml``).  The network formats are written as
+    ``network.write_to`` reads them."""
+    _refuse_asked(fmt, inferred, rdf12)
+    if fmt in network.FORMATS:
+        return network.write_to(kg, fmt, out)
+    counted = _Counted(out)
+    graphs = kg.default_graph(inferred)
+    claims = _claims_graph(kg) if rdf12 else None
     target = GRAPH_FORMATS[fmt].oxigraph
-    prefixes = prefixes_for(target)
-    if fmt in QUAD_FORMATS:
-        # Graph first: TriG writes one block per run of quads in the same graph, so sorting by
-        # subject first (as str(quad) does) reopened every graph's block many times.
-        ox.serialize(sorted(quads, key=_graph_order), out, format=target, prefixes=prefixes)
+    if fmt == "xml":
+        _write_xml(kg, graphs, claims, counted)
+    elif fmt == "nt":  # the sorted lines are the N-Triples document
+        with _merged(kg, graphs, claims) as lines:
+            shutil.copyfileobj(lines, counted)
+    elif fmt == "nq":
+        _write_nquads(kg, graphs, claims, counted)
+    elif fmt == "trig":
+        ox.serialize(_quads(kg, graphs, claims), counted, format=target,
+                     prefixes=prefixes_for(target))
     else:
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-        ox.serialize(triples, out, format=target, prefixes=prefixes)
-        if fmt == "xml":
-            return _rdf_xml(triples, out)
+        with _merged(kg, graphs, claims) as lines:
+            ox.serialize(_triples(lines), counted, format=target, prefixes=prefixes_for(target))
+    return counted.size
+
+
+def export(kg, fmt: str = DEFAULT_FORMAT, *, inferred: bool = False,
+           rdf12: bool = False) -> bytes:
+    """Return the graph serialized in ``fmt`` (one of ALL_FORMATS): ``export_to``'s bytes,
+    held whole, for a library's or a notebook's caller."""
+    out = io.BytesIO()
+    export_to(kg, fmt, out, inferred=inferred, rdf12=rdf12)
     return out.getvalue()
