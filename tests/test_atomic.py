@@ -110,3 +110,27 @@ def test_write_output_that_fails_names_the_file_the_user_gave(tmp_path):
     with pytest.raises(FileNotFoundError) as failed:
         atomic.write_output(target, b"data")
     assert failed.value.filename == str(target) and ".tmp" not in str(failed.value)
+
+
+def test_discard_unfinished_removes_an_output_being_written_and_only_that(tmp_path):
+    # What a command ending at once (Ctrl-C: os._exit) calls: the write_output temporary file
+    # of the moment goes; a write_atomically's of the caches and add's commit is not tracked.
+    seen = {}
+
+    def writing(name):
+        def write(out):
+            out.write(b"part of it")
+            seen[name] = sorted(p.name for p in tmp_path.glob(f".{name}.*.tmp"))
+            atomic.discard_unfinished()
+            seen[name + " after"] = sorted(p.name for p in tmp_path.glob(f".{name}.*.tmp"))
+        return write
+
+    with pytest.raises(FileNotFoundError):  # its rename found it gone: the old file stays
+        atomic.write_output(tmp_path / "out.nq", writing("out.nq"))
+    assert len(seen["out.nq"]) == 1 and seen["out.nq after"] == []
+    assert not (tmp_path / "out.nq").exists()
+    atomic.write_atomically(tmp_path / "cache.nq", writing("cache.nq"))
+    assert len(seen["cache.nq"]) == 1 and seen["cache.nq after"] == seen["cache.nq"]
+    assert (tmp_path / "cache.nq").read_bytes() == b"part of it"
+    atomic.discard_unfinished()  # nothing left to discard: no error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache.nq"]

@@ -792,6 +792,34 @@ def test_ctrl_c_at_any_moment_is_interrupted_and_exit_130(delay):
     assert err.strip().splitlines()[-1] == b"interrupted" and b"Traceback" not in err
 
 
+def test_ctrl_c_during_an_export_leaves_the_old_file_and_no_temporary_one(tmp_path):
+    # The command ends at once at Ctrl-C (os._exit: its writing thread may be inside the
+    # engine), so the hidden file the export was being written into stayed beside the user's.
+    target = tmp_path / "out.ttl"
+    target.write_text("the previous export\n", encoding="utf-8")
+    command = [str(Path(sys.executable).parent / "alliance-graph"), "export", "--inferred",
+               "-o", str(target)]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)  # built: cached
+    target.write_text("the previous export\n", encoding="utf-8")
+    interrupted = 0
+    for _ in range(10):  # the write lasts a few tenths of a second: caught as it runs
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while process.poll() is None and not list(tmp_path.glob(".out.ttl.*.tmp")):
+            time.sleep(0.002)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+        if process.returncode == 0:  # done before the signal: the file is the new export
+            target.write_text("the previous export\n", encoding="utf-8")
+            continue
+        assert process.returncode == 130, (out, err)
+        assert err.strip().splitlines()[-1] == b"interrupted" and b"Traceback" not in err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
+        assert target.read_text(encoding="utf-8") == "the previous export\n"
+        interrupted += 1
+    assert interrupted >= 3, "the export ended before it could be interrupted"
+
+
 @pytest.mark.parametrize("command", [
     ["validate", "tests/fixtures/shapes/claim-dispute.fail.ttl"],
     ["check"],

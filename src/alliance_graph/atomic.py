@@ -9,6 +9,7 @@ import os
 import secrets
 import shutil
 import stat
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -52,15 +53,19 @@ def _write(out, data: Data) -> None:
         out.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def write_temp(path: Path, data: Data, tag: str = "") -> Path:
+def write_temp(path: Path, data: Data, tag: str = "",
+               on_open: Callable[[Path], None] | None = None) -> Path:
     """Write ``data`` to a new temporary file beside ``path``, flushed to disk; return it.
 
     The file gets the mode of the file it will replace, or for a new file the mode any new
     file gets (0666 less the umask).  ``data`` is bytes, text (UTF-8), or a function that
-    writes to the binary file object it is given.
+    writes to the binary file object it is given.  ``on_open`` is called with the file's
+    name as soon as it exists.
     """
     tmp = temp_name(path, tag)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    if on_open is not None:
+        on_open(tmp)
     try:
         try:
             os.fchmod(fd, path.stat().st_mode & 0o7777)
@@ -76,16 +81,53 @@ def write_temp(path: Path, data: Data, tag: str = "") -> Path:
     return tmp
 
 
-def write_atomically(path: Path, data: Data) -> None:
+def write_atomically(path: Path, data: Data, *, tracked: bool = False) -> None:
     """Replace ``path`` with ``data`` so that readers see the old file or the new, never a
-    half-written one, and a crash leaves one of the two (see ``write_temp`` for ``data``)."""
-    tmp = write_temp(path, data)
+    half-written one, and a crash leaves one of the two (see ``write_temp`` for ``data``).
+    ``tracked``: the temporary file is one ``discard_unfinished`` removes until it is renamed."""
+    tmp = write_temp(path, data, on_open=_track if tracked else None)
     try:
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        _untrack(tmp)
     fsync_folder(path.parent)
+
+
+# The temporary files of outputs a user named, while they are written (``write_output``): a
+# command interrupted by Ctrl-C ends at once, with os._exit, since its writing thread may be
+# inside the engine (``cli.main``), so no ``finally`` removes them, and nothing else would: no
+# cleanup looks for a stale ``.out.nq.<random>.tmp`` beside an export.  The build's caches and
+# ``add``'s commit are not tracked: their folders' stale files are removed by ``remove_stale``,
+# and ``add``'s journal may need its temporary files to finish a commit.
+_UNFINISHED: set[Path] = set()
+_UNFINISHED_LOCK = threading.Lock()
+
+
+def _track(tmp: Path) -> None:
+    with _UNFINISHED_LOCK:
+        _UNFINISHED.add(tmp)
+
+
+def _untrack(tmp: Path) -> None:
+    with _UNFINISHED_LOCK:
+        _UNFINISHED.discard(tmp)
+
+
+def discard_unfinished() -> None:
+    """Remove the temporary files of the outputs still being written (``write_output``), for a
+    process about to end without unwinding its threads.  A thread still writing one writes on
+    into a file no longer named, and its rename, if it comes, fails: the output is left as it
+    was before."""
+    with _UNFINISHED_LOCK:
+        unfinished = list(_UNFINISHED)
+    for tmp in unfinished:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def write_output(path: Path, data: Data) -> None:
@@ -102,7 +144,7 @@ def write_output(path: Path, data: Data) -> None:
             _write(out, data)
         return
     try:
-        write_atomically(path.resolve() if path.is_symlink() else path, data)
+        write_atomically(path.resolve() if path.is_symlink() else path, data, tracked=True)
     except OSError as exc:
         if exc.errno is None:
             raise

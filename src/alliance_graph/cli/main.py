@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from .. import atomic, waiting
 from .. import settings as settings_mod
-from .. import waiting
 from ..build.loading import LoadError
 from ..proposals import transaction
 from ..settings import Settings
@@ -106,7 +106,10 @@ def at_once(work, timeout: float | None = None, over: str = ""):
 
 def _leave(message: str, code: int):
     # Not sys.exit: the thread may be inside the engine, or hold standard output's lock in
-    # the middle of a write, and an orderly exit would wait for it or fail on that lock.
+    # the middle of a write, and an orderly exit would wait for it or fail on that lock.  So
+    # no `finally` of that thread runs: the output it was writing (`export -o`) is removed
+    # here, or its hidden temporary file would stay beside the user's file.
+    atomic.discard_unfinished()
     try:
         sys.stderr.write(message + "\n")
         sys.stderr.flush()
