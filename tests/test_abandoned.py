@@ -27,12 +27,9 @@ LOOKUP = "SELECT ?l{} WHERE {{ id:IronDome rdfs:label ?l{} }}"
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory):
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--workers", "3", "--queries-per-client", "1", "--requests-per-client", "16",
-               "--timeout", str(TIMEOUT)]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path_factory.mktemp("abandoned") / "serve.log")
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("abandoned") / "serve.log",
+                                          "--workers", "3", "--queries-per-client", "1",
+                                          "--requests-per-client", "16", "--timeout", str(TIMEOUT))
     yield port
     servers.stop(process)
 

@@ -21,11 +21,9 @@ LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory):
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--workers", "2", "--timeout", str(TIMEOUT), "--requests-per-client", "3"]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path_factory.mktemp("client-share") / "serve.log")
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("client-share") / "serve.log",
+                                          "--workers", "2", "--timeout", str(TIMEOUT),
+                                          "--requests-per-client", "3")
     yield port
     servers.stop(process)
 
@@ -262,11 +260,9 @@ HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
 @pytest.fixture(scope="module")
 def shared_port(tmp_path_factory):
     """The port of a server with two engine threads, two queries at once per client."""
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--workers", "2", "--queries-per-client", "2", "--timeout", str(FLOOD_TIMEOUT)]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path_factory.mktemp("client-share-flood") / "serve.log")
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("client-share-flood") / "serve.log",
+                                          "--workers", "2", "--queries-per-client", "2",
+                                          "--timeout", str(FLOOD_TIMEOUT))
     yield port
     servers.stop(process)
 

@@ -26,12 +26,9 @@ HEAD = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     """(host, port) of a server with a short request deadline and a small cap per client."""
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--timeout", "4", "--request-timeout", str(DEADLINE),
-               "--connections-per-client", str(CAP)]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path_factory.mktemp("connections") / "serve.log")
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("connections") / "serve.log",
+                                          "--timeout", "4", "--request-timeout", str(DEADLINE),
+                                          "--connections-per-client", str(CAP))
     yield "127.0.0.1", port
     servers.stop(process)
 
@@ -405,12 +402,10 @@ LIMIT = 6
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory):
     """(host, port) of a server that holds at most LIMIT connections, CAP from one address."""
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--timeout", "10", "--request-timeout", "20", "--connections-per-client", str(CAP),
-               "--connection-limit", str(LIMIT)]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path_factory.mktemp("crowded") / "serve.log")
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("crowded") / "serve.log",
+                                          "--timeout", "10", "--request-timeout", "20",
+                                          "--connections-per-client", str(CAP),
+                                          "--connection-limit", str(LIMIT))
     yield Address("127.0.0.1", port, process)
     servers.stop(process)
 
@@ -554,13 +549,11 @@ OTHER_PROXY = "127.0.0.10"  # the same proxy's other address (its ::1 beside 127
 def proxied(tmp_path_factory):
     """(host, port) of a server behind a reverse proxy at 127.0.0.9 and 127.0.0.10, with one
     request being answered at once per client and two connections per address."""
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--timeout", "4", "--workers", "2", "--requests-per-client", "1",
-               "--connections-per-client", "2", "--trusted-proxy", PROXY, "--trusted-proxy",
-               OTHER_PROXY]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path_factory.mktemp("proxied") / "serve.log")
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("proxied") / "serve.log",
+                                          "--timeout", "4", "--workers", "2",
+                                          "--requests-per-client", "1", "--connections-per-client",
+                                          "2", "--trusted-proxy", PROXY, "--trusted-proxy",
+                                          OTHER_PROXY)
     yield "127.0.0.1", port
     servers.stop(process)
 
@@ -673,11 +666,8 @@ BIG = ("CONSTRUCT { ?s ?p ?o . ?s <urn:x:a-long-predicate-to-make-the-answer-lar
 @pytest.fixture(scope="module")
 def idle_endpoint(tmp_path_factory):
     """(host, port) of a server closing a connection idle for 2 s."""
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--idle-timeout", "2"]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path_factory.mktemp("idle") / "serve.log")
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("idle") / "serve.log",
+                                          "--idle-timeout", "2")
     yield Address("127.0.0.1", port, process)
     servers.stop(process)
 
@@ -777,11 +767,9 @@ HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
 def flooded(tmp_path_factory):
     """(host, port) of a server with the default threads and shares, a 3 s time limit, behind
     a reverse proxy at PROXY."""
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--timeout", str(FLOOD_TIMEOUT), "--trusted-proxy", PROXY]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path_factory.mktemp("flooded") / "serve.log")
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("flooded") / "serve.log",
+                                          "--timeout", str(FLOOD_TIMEOUT), "--trusted-proxy",
+                                          PROXY)
     yield "127.0.0.1", port
     servers.stop(process)
 
@@ -906,11 +894,7 @@ def test_sigterm_with_queries_waiting_for_the_engine_exits_once_the_running_ones
     # The threads waiting for an engine slot waited their time limit and a grace: waitress
     # gave up on them after 5 s and the server exited after 5.1-5.3 s; now they are refused
     # at once and it exits once the four queries running end (2.1-2.2 s).
-    port = servers.free_port()
-    command = [str(servers.BIN / "alliance-graph"), "serve", "--port", str(port),
-               "--timeout", "3"]
-    process = servers.start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path / "serve.log")
+    port, process = servers.serve_shipped(tmp_path / "serve.log", "--timeout", "3")
     socks = []
     try:
         for address in range(2, 30):
