@@ -17,7 +17,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
   RFC 9112 (6.1) says to treat as faulty (waitress ignored the header and read the body by
   its Content-Length, keeping a keep-alive connection open); a Transfer-Encoding field naming
   no coding, which waitress ignored, reading what followed the head as the next request
-  (RFC 9112, 6.3: chunked is not its last coding, so a 400).
+  (RFC 9112, 6.3: chunked is not its last coding, so a 400), and one whose last coding is
+  not chunked (``chunked, gzip``), which waitress answered 501 where RFC 9112 (6.3) asks for a
+  400.
 - **An absolute-form target of another scheme than http and https, or with no host**
   (``GET ftp://h/sparql``, ``GET https:///sparql``), a 400: waitress took the first's host
   for the request's, and answered the second as addressed to its Host header.
@@ -37,6 +39,7 @@ from waitress.parser import (
     HEADER_FIELD_RE,
     HTTPRequestParser,
     ParsingError,
+    TransferEncodingNotImplemented,
     first_line_re,
     get_header_lines,
     split_uri,
@@ -135,8 +138,12 @@ class Parser(HTTPRequestParser):
     def parse_header(self, header_plus):
         # HTTP/1.2 and on: answered as HTTP/1.1 (RFC 9110, 2.5), where waitress fell back to
         # HTTP/1.0 and closed the connection after each answer.
+        header_plus = _LATER_HTTP1.sub(rb"\g<1>1", header_plus, count=1)
         try:
-            super().parse_header(_LATER_HTTP1.sub(rb"\g<1>1", header_plus, count=1))
+            super().parse_header(header_plus)
+        except TransferEncodingNotImplemented:
+            _check_last_coding(header_plus)  # a 400 where the body's end cannot be told
+            raise
         except ValueError as exc:
             # A target Python's URL parser refuses ("http://[::1/sparql": an unclosed IPv6
             # address): the ValueError escaped waitress's parser, and the connection was closed
@@ -166,18 +173,39 @@ class Parser(HTTPRequestParser):
                                "Transfer-Encoding (RFC 9112, 6.1)")
 
 
-def _check_transfer_codings(header_plus: bytes) -> None:
-    """Raise ParsingError for a head whose Transfer-Encoding waitress would read otherwise
-    than a proxy in front may: chunked named more than once, or any on HTTP/1.0.  The head is
-    split into fields as waitress splits it (its own functions), so both read the same."""
+def _transfer_codings(header_plus: bytes) -> tuple[bytes, list[bytes] | None]:
+    """Return a head's request line and the codings its Transfer-Encoding fields name (None
+    with no such field), split into fields as waitress splits them (its own functions), so
+    that both read the same."""
     first, _, rest = header_plus.partition(b"\r\n")
-    codings, named = [], False
+    codings = None
     for line in get_header_lines(rest):
         field = HEADER_FIELD_RE.match(line)
         if field is not None and field["name"].lower() == b"transfer-encoding":
-            named = True
-            codings += [c.strip(b" \t").lower() for c in field["value"].split(b",") if c]
-    if not named:
+            codings = (codings or []) + [c.strip(b" \t").lower()
+                                         for c in field["value"].split(b",") if c]
+    return first, codings
+
+
+def _check_last_coding(header_plus: bytes) -> None:
+    """Raise ParsingError for a head whose last transfer coding is not chunked
+    (``chunked, gzip``, ``gzip``): the body's end cannot be told, and RFC 9112 (6.3) asks for a
+    400 and the connection closed, where waitress answered 501 as for a coding it does not
+    decode (``gzip, chunked`` still is one: the body is framed, its coding unknown).  Asked
+    once waitress has refused a coding, having read the request line, so that the refusal is
+    said in the request's version."""
+    first, codings = _transfer_codings(header_plus)
+    if codings and codings[-1] != b"chunked":
+        raise ParsingError("chunked is not the last coding of Transfer-Encoding, so the "
+                           "body's end cannot be told (RFC 9112, 6.3): send it chunked, or "
+                           "with a Content-Length")
+
+
+def _check_transfer_codings(header_plus: bytes) -> None:
+    """Raise ParsingError for a head whose Transfer-Encoding waitress would read otherwise
+    than a proxy in front may: chunked named more than once, or any on HTTP/1.0."""
+    first, codings = _transfer_codings(header_plus)
+    if codings is None:
         return
     if not any(codings):
         # "Transfer-Encoding:" with no coding: waitress read the body by Content-Length (none:
