@@ -12,9 +12,10 @@ written.  The graph viewers' formats (GraphML, node and edge CSV) are written by
 ``export_to`` writes into a binary file as the graph is read, never holding it: the export
 read every quad as a Python object, sorted them in Python and wrote the answer into memory
 (at 100 k facts 1.1 GB for 204 MB of N-Quads; docs/benchmarks.md has the runs).  Now the
-store writes each graph's triples as N-Triples into the sort program, whose lines come out in
-the order exports always had (the terms' N-Triples text, graph first in the quad formats), so
-the same graph still gives the same bytes; N-Triples and N-Quads are those lines (a graph
+store writes each graph's triples as N-Triples into a sort in bounded memory
+(``store.sorted_lines``, runs spilled to temporary files), whose lines come out in the order
+exports always had (the terms' N-Triples text, graph first in the quad formats), so the same
+graph still gives the same bytes; N-Triples and N-Quads are those lines (a graph
 name put in), the other syntaxes Oxigraph's writer fed from them.  ``export`` returns the
 bytes for a library's caller.
 
@@ -28,10 +29,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import os
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import PurePath
 from xml.parsers import expat
@@ -40,6 +39,7 @@ import pyoxigraph as ox
 
 from ..namespaces import RDF
 from ..store.layout import ASSERTED
+from ..store.sorted_lines import LinesFile, LineSorter
 from ..wording import Said
 from . import network
 from .results import GRAPH_FORMATS, prefixes_for
@@ -137,12 +137,14 @@ def _not_xml(triples) -> str:
     return ""
 
 
-# Lines sorted by their bytes, each once ("C": neither the locale's collation nor its case
-# folding), in a buffer of at most 64 MiB: past it, sort writes sorted runs into temporary
-# files (in TMPDIR) and merges them, so what an export holds does not grow with the graph.
-_SORT = ["sort", "-u", "-S", "64M"]
+# Lines sorted by their bytes, each once, in runs of this many bytes held (the lines and
+# their objects): past it, runs go to temporary files (in TMPDIR) and are merged, so what an
+# export holds does not grow with the graph.  At 100 k facts 8 MiB runs took the process to
+# 110-113 MB in every format (16 MiB: 142 MB), about the sort program's 102-127 MB
+# (docs/benchmarks.md).
+_RUN_BYTES = 8 << 20
 _NT = ox.RdfFormat.N_TRIPLES
-# Bytes read from sort, or from RDF/XML's temporary file, and written on at a time.
+# Bytes read from the sorted lines, or from RDF/XML's temporary file, and written on at a time.
 _CHUNK = 256 << 10
 _REIFYING = "VALUES ?r { rdf:subject rdf:predicate rdf:object }"
 # With ``rdf12``, the reification triples of a graph that are no claim's (a graph's other
@@ -224,50 +226,14 @@ def _graph_lines(kg, graph: ox.NamedNode, graphs: list[ox.NamedNode], claims: li
 def _sorted(fill):
     """Yield a binary file of the N-Triples lines that ``fill`` writes into the file it is
     given, sorted by their bytes, each once: the order of the terms' N-Triples text
-    (``str(triple)``) that exports have always had.  Sorted by the sort program (``_SORT``):
-    SPARQL's ORDER BY cannot give that order (it holds blank nodes equal, compares literals by
-    value, and no function reads a blank node's label), and a Python sort holds every line.
-    The caller may stop reading before the end (the program is then ended)."""
-    with tempfile.TemporaryFile() as said:
-        try:
-            sort = subprocess.Popen(_SORT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=said, env={**os.environ, "LC_ALL": "C"})
-        except OSError as exc:
-            raise ExportError(f"cannot export in order: the sort program could not be run "
-                              f"({exc.strerror or exc})") from exc
-        try:
-            # Its input closed, or its output cut short in a line: sort's failure where sort
-            # ends saying so, else the store's, as it came.
-            try:
-                with sort.stdin:
-                    fill(sort.stdin)
-            except OSError:
-                _raise_if_failed(sort, said, 5)
-                raise
-            try:
-                yield sort.stdout
-            except SyntaxError:
-                _raise_if_failed(sort, said, 5)
-                raise
-            if not sort.stdout.read(1):  # else the caller stopped reading: sort is not needed
-                _raise_if_failed(sort, said, None)
-        finally:
-            if sort.poll() is None:  # the export stopped before sort's end
-                sort.kill()
-                sort.wait()
-            sort.stdout.close()
-
-
-def _raise_if_failed(sort: subprocess.Popen, said, timeout: float | None) -> None:
-    """Raise ExportError with what sort said if it ends (within ``timeout`` seconds) failing."""
-    try:
-        if not sort.wait(timeout):
-            return
-    except subprocess.TimeoutExpired:
-        return
-    said.seek(0)
-    raise ExportError("cannot export in order: the sort program failed: "
-                      + said.read().decode(errors="replace").strip())
+    (``str(triple)``) that exports have always had.  Sorted in runs of ``_RUN_BYTES`` spilled
+    to temporary files (``store.sorted_lines``): SPARQL's ORDER BY cannot give that order (it
+    holds blank nodes equal, compares literals by value, and no function reads a blank node's
+    label), and a sort in memory holds every line.  The caller may stop reading before the
+    end (the runs are removed all the same)."""
+    with LineSorter(unique=True, run_bytes=_RUN_BYTES) as sorter:
+        fill(sorter)
+        yield io.BufferedReader(LinesFile(sorter.lines()), _CHUNK)
 
 
 def _merged(kg, graphs: list[ox.NamedNode], claims: list | None):
@@ -355,14 +321,13 @@ class _Counted(io.RawIOBase):
 def export_to(kg, fmt: str, out, *, inferred: bool = False, rdf12: bool = False) -> int:
     """Write the graph in ``fmt`` (one of ALL_FORMATS) into the binary file ``out`` as it is
     read from the store; return the bytes written.  Refusals (ExportError) come before
-    anything is written, but for an export the sort program fails on (``out`` then holds a
-    part).
+    anything is written.
 
     The RDF formats are sorted as they always were, by the N-Triples text of the terms (graph
-    first in the quad formats), and written from the sort program's output as it comes: each
-    graph's triples are written by the store into ``sort`` (``_sorted``), so what this process
-    holds is a few triples, whatever the graph's size.  RDF/XML alone is held whole before it
-    is written, in a temporary file (``_write_xml``).  The network formats are written as
+    first in the quad formats), and written from the sorted lines as they come: each graph's
+    triples are written by the store into an external merge sort (``_sorted``), so what this
+    process holds is one run of ``_RUN_BYTES``, whatever the graph's size.  RDF/XML alone is
+    held whole before it is written, in a temporary file (``_write_xml``).  The network formats are written as
     ``network.write_to`` reads them."""
     _refuse_asked(fmt, inferred, rdf12)
     if fmt in network.FORMATS:

@@ -11,21 +11,20 @@ are scoped to one document when Oxigraph loads a file, so each layout is made fr
 
 from __future__ import annotations
 
-import contextlib
-import heapq
-import itertools
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import ASSERTED_GRAPH_IRI, INFERRED_GRAPH_IRI
+from .sorted_lines import sorted_lines
 
 ASSERTED = ox.NamedNode(ASSERTED_GRAPH_IRI)
 INFERRED = ox.NamedNode(INFERRED_GRAPH_IRI)
 _INFERRED_TAIL = f" <{INFERRED_GRAPH_IRI}> .\n".encode()
 _ASSERTED_TAIL = f" <{ASSERTED_GRAPH_IRI}> .\n".encode()
+# The main layout's runs: about the 2 M lines a run held when it was counted in lines.
+MAIN_RUN_BYTES = 320 << 20
 
 
 def file_graphs(store) -> list[ox.NamedNode]:
@@ -48,7 +47,7 @@ def main_quads(store, graphs: Iterable[ox.NamedNode]) -> Iterator[ox.Quad]:
     yield from store.quads_for_pattern(None, None, None, INFERRED)
 
 
-def write_main(nquads: Path, out, run_lines: int = 2_000_000) -> None:
+def write_main(nquads: Path, out, run_bytes: int = MAIN_RUN_BYTES) -> None:
     """Write the ``main`` layout of the build's N-Quads file to the binary stream ``out``.
 
     A text transform of each line, not a parse: the build's lines come from Oxigraph's N-Quads
@@ -60,22 +59,12 @@ def write_main(nquads: Path, out, run_lines: int = 2_000_000) -> None:
     The lines are written sorted, so each subject's quads arrive together: Oxigraph's in-memory
     store, loaded in that order, answers the benchmark's mix with 12-17 % less CPU per request
     than loaded in the build's order (hash order for a large build; ``bench/breakdown.py``
-    part 3 measures both).  Runs
-    of ``run_lines`` are sorted in memory and merged from files beside ``nquads``, so a build of
-    any size sorts in bounded memory.
+    part 3 measures both).  ``sorted_lines`` sorts them in runs of ``run_bytes``, spilled
+    beside ``nquads`` and merged, so a build of any size sorts in bounded memory.
     """
-    with open(nquads, "rb") as lines, tempfile.TemporaryDirectory(
-            prefix=".sort-", dir=nquads.parent) as spill:
-        runs: list[Path] = []
-        for chunk in _chunks(map(main_line, lines), run_lines):
-            chunk.sort()
-            if not runs and len(chunk) < run_lines:  # the whole build fits in one run
-                out.writelines(chunk)
-                return
-            runs.append(Path(spill) / f"{len(runs)}.nq")
-            runs[-1].write_bytes(b"".join(chunk))
-        with contextlib.ExitStack() as files:
-            out.writelines(heapq.merge(*(files.enter_context(open(r, "rb")) for r in runs)))
+    with open(nquads, "rb") as lines:
+        out.writelines(sorted_lines(map(main_line, lines), run_bytes=run_bytes,
+                                    folder=nquads.parent))
 
 
 def main_line(line: bytes) -> bytes:
@@ -85,9 +74,3 @@ def main_line(line: bytes) -> bytes:
     if line.endswith(_INFERRED_TAIL) or not line.strip():
         return line
     return line[:line.rindex(b" <")] + _ASSERTED_TAIL
-
-
-def _chunks(items: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk

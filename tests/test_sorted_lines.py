@@ -1,0 +1,118 @@
+"""Sorting byte lines in bounded memory: the order, duplicates, runs spilled and merged, the
+spill folder removed however the sort ends, and the memory held."""
+
+import random
+import tracemalloc
+
+import pytest
+
+from alliance_graph.store import sorted_lines as module
+from alliance_graph.store.sorted_lines import LinesFile, LineSorter, sorted_lines
+
+
+def some_lines(count: int, seed: int = 1) -> list[bytes]:
+    """Lines of N-Triples' shape, with repeats, prefixes of one another and bytes above 0x7f."""
+    rng = random.Random(seed)
+    words = [b"<http://x/a>", b"<http://x/ab>", b'"z\xc3\xa9"', b"_:b1", b"_:b10", b'"a b"']
+    return [b" ".join(rng.choices(words, k=3)) + b" .\n" for _ in range(count)]
+
+
+def spilled(folder) -> list:
+    return [run for spill in folder.glob(".sort-*") for run in spill.iterdir()]
+
+
+@pytest.mark.parametrize("run_bytes", [1, 500, 1 << 20])
+@pytest.mark.parametrize("unique", [False, True])
+def test_lines_come_out_sorted_by_their_bytes(tmp_path, run_bytes, unique):
+    lines = some_lines(2000)
+    got = list(sorted_lines(lines, unique=unique, run_bytes=run_bytes, folder=tmp_path))
+    assert got == (sorted(set(lines)) if unique else sorted(lines))
+    assert len(got) < len(lines) if unique else len(got) == len(lines)
+    assert not list(tmp_path.iterdir())
+
+
+def test_several_runs_are_spilled_and_merged(tmp_path):
+    lines = some_lines(1000)
+    merged = sorted_lines(lines, unique=True, run_bytes=2000, folder=tmp_path)
+    first = next(merged)  # every run is written before the first line comes
+    runs = spilled(tmp_path)
+    assert len(runs) > 10 and all(r.read_bytes() for r in runs)
+    assert [first, *merged] == sorted(set(lines))
+
+
+def test_more_runs_than_are_merged_at_once_are_merged_along_the_way(tmp_path):
+    lines = some_lines(5 * module.FAN_IN)
+    merged = sorted_lines(lines, run_bytes=1, folder=tmp_path)  # a run a line
+    first = next(merged)
+    assert len(spilled(tmp_path)) < module.FAN_IN
+    assert [first, *merged] == sorted(lines)
+
+
+def test_lines_written_in_pieces_of_any_size_are_the_lines():
+    lines = some_lines(300)
+    text = b"".join(lines)[:-1]  # the last line without its line feed
+    cuts = sorted(random.Random(2).sample(range(1, len(text)), 200))
+    with LineSorter(unique=True, run_bytes=1000) as sorter:
+        for start, end in zip([0, *cuts], [*cuts, len(text)]):
+            assert sorter.write(memoryview(text[start:end])) == end - start
+        assert list(sorter.lines()) == sorted(set(lines))
+
+
+def test_the_spill_folder_is_removed_when_the_reader_stops_early(tmp_path):
+    merged = sorted_lines(some_lines(1000), run_bytes=500, folder=tmp_path)
+    next(merged)
+    assert spilled(tmp_path)
+    merged.close()
+    assert not list(tmp_path.iterdir())
+    with LineSorter(run_bytes=500, folder=tmp_path) as sorter:
+        sorter.add(some_lines(1000))
+        next(sorter.lines())
+        assert spilled(tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_spill_folder_is_removed_when_the_lines_fail(tmp_path):
+    def failing():
+        yield from some_lines(1000)
+        assert spilled(tmp_path)  # runs were written before the failure
+        raise OSError("the build file could not be read")
+
+    with pytest.raises(OSError, match="could not be read"):
+        list(sorted_lines(failing(), run_bytes=500, folder=tmp_path))
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_spill_folder_is_removed_when_its_reader_fails(tmp_path):
+    with pytest.raises(ValueError, match="a bad line"):
+        with LineSorter(run_bytes=500, folder=tmp_path) as sorter:
+            sorter.add(some_lines(1000))
+            for line in sorter.lines():
+                raise ValueError(f"a bad line: {line!r}")
+    assert not list(tmp_path.iterdir())
+
+
+def test_memory_held_is_a_run_whatever_the_number_of_lines(tmp_path):
+    """About 30 MiB of lines go through runs of 1 MiB: what is held at any time (traced) is
+    a run and the merge's buffers, not the lines."""
+    count = 200_000
+    rng = random.Random(3)
+    lines = (b"<http://x/%d> <http://x/p> \"%s\" .\n" % (rng.randrange(10**9), b"v" * 80)
+             for _ in range(count))
+    tracemalloc.start()
+    try:
+        seen, last, out_of_order = 0, b"", 0
+        for line in sorted_lines(lines, run_bytes=1 << 20, folder=tmp_path):
+            seen, out_of_order, last = seen + 1, out_of_order + (line < last), line
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert seen == count and not out_of_order
+    assert peak < 3 << 20, f"{peak:,} bytes traced"
+    assert not list(tmp_path.iterdir())
+
+
+def test_lines_read_as_a_file_are_the_lines_joined():
+    lines = some_lines(5000)
+    held = LinesFile(iter(lines))
+    assert held.read(7) == b"".join(lines)[:7]
+    assert held.read() == b"".join(lines)[7:] and held.read() == b""
