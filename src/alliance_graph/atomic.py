@@ -53,19 +53,16 @@ def _write(out, data: Data) -> None:
         out.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def write_temp(path: Path, data: Data, tag: str = "",
-               on_open: Callable[[Path], None] | None = None) -> Path:
+def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) -> Path:
     """Write ``data`` to a new temporary file beside ``path``, flushed to disk; return it.
 
     The file gets the mode of the file it will replace, or for a new file the mode any new
     file gets (0666 less the umask).  ``data`` is bytes, text (UTF-8), or a function that
-    writes to the binary file object it is given.  ``on_open`` is called with the file's
-    name as soon as it exists.
+    writes to the binary file object it is given.  ``tracked``: the file is one
+    ``discard_unfinished`` removes (the caller untracks it once it is renamed).
     """
     tmp = temp_name(path, tag)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    if on_open is not None:
-        on_open(tmp)
+    fd = _create_tracked(tmp) if tracked else os.open(tmp, _CREATE, 0o666)
     try:
         try:
             os.fchmod(fd, path.stat().st_mode & 0o7777)
@@ -85,7 +82,7 @@ def write_atomically(path: Path, data: Data, *, tracked: bool = False) -> None:
     """Replace ``path`` with ``data`` so that readers see the old file or the new, never a
     half-written one, and a crash leaves one of the two (see ``write_temp`` for ``data``).
     ``tracked``: the temporary file is one ``discard_unfinished`` removes until it is renamed."""
-    tmp = write_temp(path, data, on_open=_track if tracked else None)
+    tmp = write_temp(path, data, tracked=tracked)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -104,11 +101,16 @@ def write_atomically(path: Path, data: Data, *, tracked: bool = False) -> None:
 # and ``add``'s journal may need its temporary files to finish a commit.
 _UNFINISHED: set[Path] = set()
 _UNFINISHED_LOCK = threading.Lock()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 
-def _track(tmp: Path) -> None:
+def _create_tracked(tmp: Path) -> int:
+    # Made and tracked under the lock: a command ending between the two (Ctrl-C as the file
+    # appeared) found nothing to remove, and the file stayed (seen once in a CI run).
     with _UNFINISHED_LOCK:
+        fd = os.open(tmp, _CREATE, 0o666)
         _UNFINISHED.add(tmp)
+    return fd
 
 
 def _untrack(tmp: Path) -> None:
