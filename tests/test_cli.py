@@ -12,12 +12,16 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import servers
 from alliance_graph.cli import main, serve_command
 from alliance_graph.query import results as queries
 from alliance_graph.query import stats as stats_mod
@@ -1151,3 +1155,31 @@ def test_serve_names_a_setting_as_its_user_gave_it(tmp_path):
         done = subprocess.run(command, capture_output=True, text=True, timeout=300,
                               env={**os.environ, **env})
         assert done.returncode == 2 and says in done.stderr, done.stderr
+
+
+def test_serve_names_its_limits_by_its_options_in_its_http_refusals(tmp_path):
+    # Its refusals reach the operator who started it in HTTP answers, not through the
+    # command: they named Settings.max_result_bytes to one who had given --max-result-bytes,
+    # whether the front refused (a connection over the cap) or the engine's process (an answer
+    # or a dump over the limit).
+    port, process = servers.serve_shipped(tmp_path / "serve.log", "--max-result-bytes", "2000",
+                                          "--connections-per-client", "2")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for path in ("/sparql?query=" + urllib.parse.quote("SELECT ?s ?l { ?s rdfs:label ?l }"),
+                     "/dataset?format=graphml", "/dataset"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + path, timeout=60)
+            said = refused.value.read().decode()
+            assert refused.value.code == 422 and "larger than 2,000 bytes" in said, said
+            assert "(--max-result-bytes)" in said and "Settings" not in said, said
+        held = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as third:
+            said = third.recv(65536).decode()
+        assert said.startswith("HTTP/1.1 503"), said
+        assert "(--connections-per-client)" in said and "Settings" not in said, said
+        for sock in held:
+            sock.close()
+    finally:
+        servers.stop(process)
+

@@ -5,6 +5,7 @@ import pickle
 
 import pytest
 
+from alliance_graph import wording
 from alliance_graph.store import backends
 from alliance_graph.store.errors import StoreError
 from alliance_graph.wording import Metavar, Said, command_line, parameter, worded
@@ -119,3 +120,22 @@ def test_the_command_line_names_a_setting_as_its_user_gave_it(given, says):
 def test_a_value_is_named_where_the_user_gave_it(given, says):
     assert command_line("settings.store", "Memory", given=given) == says
     assert command_line("fmt", "nt", given=given) == "--format nt"  # no variable sets it
+
+
+def test_a_process_speaking_the_command_line_says_every_said_so_until_told_otherwise():
+    # serve's refusals reach its operator through HTTP answers, not a command that words
+    # them: they named Settings.max_result_bytes to one who had given --max-result-bytes.
+    said = Said(lambda n: f"at most 10 bytes ({n('settings.max_result_bytes')})")
+    exc = ValueError(said)
+    try:
+        wording.speak_as({})
+        assert wording.spoken() == {}
+        assert str(said) == f"{said}" == str(exc) == "at most 10 bytes (--max-result-bytes)"
+        wording.speak_as({"--store": "ALLIANCE_GRAPH_STORE"})
+        assert str(Said(lambda n: n("settings.store"))) == "ALLIANCE_GRAPH_STORE"
+        assert pickle.loads(pickle.dumps(said)) == "at most 10 bytes (Settings.max_result_bytes)"
+        assert said.worded(other) == "at most 10 bytes (<settings.max_result_bytes>)"
+    finally:
+        wording.speak_as(None)
+    assert wording.spoken() is None
+    assert str(said) == "at most 10 bytes (Settings.max_result_bytes)"

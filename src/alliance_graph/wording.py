@@ -32,12 +32,20 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["Said", "Metavar", "command_line", "folder_of", "parameter", "worded"]
+__all__ = ["Said", "Metavar", "command_line", "folder_of", "parameter", "speak_as",
+           "spoken", "worded"]
 
 
 # The namer of the ``Said.worded`` call in progress on this thread, if any: a ``Said`` (or an
 # exception raised with one) formatted inside another's message is said in the same words.
 _in_effect = threading.local()
+# Who gave what, for a process that speaks the command line's words throughout (``speak_as``):
+# ``serve``'s, whose refusals over HTTP (and its query engine's, in a process of its own) named
+# ``Settings.max_result_bytes`` to the operator who had started it with ``--max-result-bytes``.
+_spoken: dict | None = None
+_process_namer = None
+# How a process passes ``speak_as`` on to a child it starts (the query engine).
+SPOKEN_VARIABLE = "_ALLIANCE_GRAPH_SPOKEN"
 
 
 class Said(str):
@@ -65,7 +73,7 @@ class Said(str):
             _in_effect.name = outer
 
     def __str__(self) -> str:
-        name = getattr(_in_effect, "name", None)
+        name = getattr(_in_effect, "name", None) or _process_namer
         return str.__str__(self) if name is None else self._say(name)
 
     def __format__(self, spec: str) -> str:
@@ -168,6 +176,23 @@ def command_line(parameter: str, *values, given: Mapping[str, str] | None = None
         return f"{flag} or {variables()[flag]}"
     return " or ".join(flag if v is True else f"{flag} {shlex.quote(str(v))}"
                        for v in values) if values else flag
+
+
+def speak_as(given: Mapping[str, str] | None) -> None:
+    """Make every ``Said`` of this process say the command line's words (``command_line``
+    given ``given``, who gave what) wherever it is made a string: for ``serve``, whose
+    refusals reach its operator through HTTP answers and logs, not through a caller that
+    words them.  None: the library's words again."""
+    global _spoken, _process_namer
+    _spoken = None if given is None else dict(given)
+    _process_namer = None if given is None else \
+        (lambda parameter, *values: command_line(parameter, *values, given=_spoken))
+
+
+def spoken() -> dict | None:
+    """Return what ``speak_as`` was given in this process (None: the library's words), for a
+    child process to be started speaking the same (``SPOKEN_VARIABLE``)."""
+    return None if _spoken is None else dict(_spoken)
 
 
 def variables() -> dict[str, str]:

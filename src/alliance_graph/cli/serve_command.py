@@ -9,6 +9,7 @@ import click
 from ..settings import Settings
 from ..store import backends
 from ..web.client_share import PROXY_HEADERS, proxy_address
+from ..wording import speak_as
 from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main, who_gave
 
 
@@ -117,10 +118,16 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
     def announce(listening):  # once listening, so a port in use is never announced
         for host, port in listening:
             click.echo(f"serving {endpoint_url(host, port)}", err=True)
+    # Its refusals reach the operator who started it through HTTP answers and logs, not
+    # through a command that words them: said in its options (`--max-result-bytes`), as is
+    # its query engine's, where they named `Settings.max_result_bytes`.
+    speak_as(who_gave())
     try:
         server.serve(settings, announce)
     except server.ListenError as exc:
         fail(str(exc))
+    finally:  # for a caller running the command in its own process (a test)
+        speak_as(None)
 
 
 def endpoint_url(host: str, port: int) -> str:

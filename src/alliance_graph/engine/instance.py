@@ -14,6 +14,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
+from .. import wording
 from ..proc import stat_fields
 from ..settings import Settings
 from ..store.errors import StoreError
@@ -61,6 +62,9 @@ def start(settings: Settings) -> Instance:
     command = [sys.executable, "-m", "alliance_graph.engine.worker",
                json.dumps(settings.to_json()), *map(str, theirs)]
     env = {"MALLOC_ARENA_MAX": str(settings.engine_malloc_arenas), **os.environ}
+    env.pop(wording.SPOKEN_VARIABLE, None)
+    if wording.spoken() is not None:  # the engine's refusals in its server's words
+        env[wording.SPOKEN_VARIABLE] = json.dumps(wording.spoken())
     process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL, env=env)
     for _, b in pairs:
         b.close()

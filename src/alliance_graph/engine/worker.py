@@ -18,6 +18,7 @@ import threading
 
 import pyoxigraph as ox
 
+from .. import wording
 from ..namespaces import PREFIX_IRIS
 from ..query.answer import Uncarried, answer
 from ..query.dataset import Dataset
@@ -121,6 +122,9 @@ class Worker:
 def main(argv: list[str]) -> int:
     """Run the engine: sandbox, open the store, say ready, serve until the front goes."""
     settings = Settings.from_json(json.loads(argv[0]))
+    spoken = os.environ.get(wording.SPOKEN_VARIABLE)
+    if spoken is not None:  # started by `serve`: its refusals in the operator's words
+        wording.speak_as(json.loads(spoken))
     control, *connections = (socket.socket(fileno=int(fd)) for fd in argv[1:])
     refused = None
     if backends.kind(settings.store) != "remote":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..store.errors import StoreError
+from ..wording import Said
 from . import limits
 from .answer import Uncarried, readable_xml
 from .refused import Refused
@@ -47,9 +48,10 @@ def dump(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int):
             items = (q for g in names for q in kg.store.quads_for_pattern(None, None, None, g))
         data = limits.write_bounded(items, fmt.oxigraph, max_bytes, prefixes_for(fmt.oxigraph))
     except limits.TooManyResults as exc:
-        raise Refused(422, f"the graph is larger than {max_bytes:,} bytes, the largest answer "
-                           "this server gives (Settings.max_result_bytes): `alliance-graph "
-                           "export` writes it whole, or a CONSTRUCT query reads a part") from exc
+        raise Refused(422, Said(lambda n: (
+            f"the graph is larger than {max_bytes:,} bytes, the largest answer this server "
+            f"gives ({n('settings.max_result_bytes')}): `alliance-graph export` writes it "
+            "whole, or a CONSTRUCT query reads a part"))) from exc
     except (OSError, RuntimeError) as exc:  # the writer refused what its format cannot carry
         if fmt.carries_all:
             raise

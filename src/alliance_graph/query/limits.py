@@ -12,6 +12,8 @@ import io
 
 import pyoxigraph as ox
 
+from ..wording import Said
+
 
 class TooManyResults(Exception):
     """A result is larger than the limit allows."""
@@ -30,8 +32,9 @@ class _Bounded(io.RawIOBase):
     def write(self, data) -> int:
         self.size += len(data)
         if self.size > self.limit:
-            raise TooManyResults(f"the result is larger than {self.limit:,} bytes "
-                                 "(Settings.max_result_bytes); add a LIMIT or narrow the query")
+            raise TooManyResults(Said(lambda n: (
+                f"the result is larger than {self.limit:,} bytes "
+                f"({n('settings.max_result_bytes')}); add a LIMIT or narrow the query")))
         self.chunks.append(bytes(data))
         return len(data)
 

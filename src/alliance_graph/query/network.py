@@ -30,6 +30,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from ..wording import Said
 from .network_read import Edge, Node, Read
 from .refused import Refused
 
@@ -114,9 +115,10 @@ class _Sink:
         self.pieces, self.waiting = [], 0
         self.size += len(data)
         if self.max_bytes is not None and self.size > self.max_bytes:
-            raise Refused(422, f"the network is larger than {self.max_bytes:,} bytes, the "
-                               "largest answer this server gives (Settings.max_result_bytes): "
-                               "`alliance-graph export` writes it whole")
+            raise Refused(422, Said(lambda n: (
+                f"the network is larger than {self.max_bytes:,} bytes, the largest answer this "
+                f"server gives ({n('settings.max_result_bytes')}): `alliance-graph export` "
+                "writes it whole")))
         self.out.write(data)
 
 

@@ -56,6 +56,7 @@ from collections import Counter, OrderedDict
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
+from ..wording import Said
 from .client_share import client_of
 from .protocol import HEADERS
 from .request_head import Parser
@@ -73,7 +74,7 @@ LINGER_SECONDS = 2.0
 
 
 def _response(status: str, message: str) -> bytes:
-    body = (message + "\n").encode()
+    body = f"{message}\n".encode()  # format(): a Said in the words in effect
     head = [f"HTTP/1.1 {status}", "Connection: close", "Content-Type: text/plain; charset=utf-8",
             f"Content-Length: {len(body)}", *(f"{name}: {value}" for name, value in HEADERS)]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
@@ -99,15 +100,16 @@ class Channel(HTTPChannel):
         cap = server.connections_per_client
         occupancy = server.occupancy
         if occupancy.clients[self.client] >= cap and address not in server.proxies:
-            self.refuse("503 Service Unavailable",
-                        f"too many connections from {self.client}: at most {cap} at once "
-                        "(Settings.connections_per_client); reuse or close one and try again")
+            self.refuse("503 Service Unavailable", Said(lambda n: (
+                f"too many connections from {self.client}: at most {cap} at once "
+                f"({n('settings.connections_per_client')}); reuse or close one and try "
+                "again")))
             return
         if occupancy.open >= server.connection_limit and not server.make_room():
-            self.refuse("503 Service Unavailable",
-                        f"the server has its {server.connection_limit} connections open, "
-                        "each with a request being answered (Settings.connection_limit); try "
-                        "again shortly")
+            self.refuse("503 Service Unavailable", Said(lambda n: (
+                f"the server has its {server.connection_limit} connections open, each with a "
+                f"request being answered ({n('settings.connection_limit')}); try again "
+                "shortly")))
             return
         occupancy.opened(self.client)
         self.counted = True
@@ -342,10 +344,9 @@ class Server(TcpWSGIServer):
         else:
             return False
         if oldest.reading is not None:
-            oldest.refuse("503 Service Unavailable",
-                          "the server needed this connection for another client while the "
-                          "request was still arriving (Settings.connection_limit); send it "
-                          "again")
+            oldest.refuse("503 Service Unavailable", Said(lambda n: (
+                "the server needed this connection for another client while the request was "
+                f"still arriving ({n('settings.connection_limit')}); send it again")))
         else:
             oldest.will_close = True
         oldest.release()
@@ -372,6 +373,6 @@ class Server(TcpWSGIServer):
             HTTPChannel.handle_close(oldest)
         for channel in list(self.active_channels.values()):
             if channel.lingering is None and channel.overdue(clock, self.request_timeout):
-                channel.refuse("408 Request Timeout",
-                               f"the request did not arrive whole within {self.request_timeout:g}"
-                               " s of its first byte (Settings.request_timeout)")
+                channel.refuse("408 Request Timeout", Said(lambda n: (
+                    f"the request did not arrive whole within {self.request_timeout:g} s of its "
+                    f"first byte ({n('settings.request_timeout')})")))
