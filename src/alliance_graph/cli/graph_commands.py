@@ -19,6 +19,7 @@ from ..build.pipeline import asserted
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
+from ..query.answer import xml_kept
 from ..settings import Settings
 from ..store import backends
 from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main, said, verdict
@@ -191,7 +192,7 @@ class _Sink(io.RawIOBase):
 
     def write(self, data) -> int:
         try:
-            self.stream.write(bytes(data).replace(b"\r", b"&#13;") if self.xml else data)
+            self.stream.write(xml_kept(bytes(data)) if self.xml else data)
             return len(data)
         except OSError as exc:
             self.failed = exc

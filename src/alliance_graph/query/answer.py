@@ -100,19 +100,27 @@ def _written(result, fmt: Format, max_bytes: int) -> tuple[bytes, Format]:
 _XML = (ox.QueryResultsFormat.XML, ox.RdfFormat.RDF_XML)
 
 
-def readable_xml(data: bytes) -> tuple[bytes, str | None]:
-    """Return XML as Oxigraph wrote it, made to read back the same, and why no parser reads
-    it (None if one does).
+def xml_kept(data: bytes) -> bytes:
+    """Return (a piece of) XML with each raw carriage return written ``&#13;``: raw, every
+    parser reads it back as a line feed (XML normalizes line ends); as a character reference
+    it survives, in text and attribute values alike."""
+    return data.replace(b"\r", b"&#13;")
 
-    A raw carriage return is read back as a line feed (XML normalizes line ends); as a
-    character reference it survives, in text and attribute values alike.  And Oxigraph
-    writes a literal's control characters as they are (XML 1.0 has no way to carry them) and
-    a property IRI ending in "/" or "#" as an element with no local name."""
-    data = data.replace(b"\r", b"&#13;")
+
+def xml_reader():
+    """Return an XML parser reading as RDF/XML and SPARQL XML readers do: with namespaces
+    ("p:" is a name to plain XML 1.0 but no qualified name).  ``Parse`` raises ExpatError."""
+    return expat.ParserCreate(namespace_separator=" ")
+
+
+def readable_xml(data: bytes) -> tuple[bytes, str | None]:
+    """Return XML as Oxigraph wrote it, made to read back the same (``xml_kept``), and why
+    no parser reads it (None if one does): Oxigraph writes a literal's control characters as
+    they are (XML 1.0 has no way to carry them) and a property IRI ending in "/" or "#" as an
+    element with no local name."""
+    data = xml_kept(data)
     try:
-        # With namespaces, as RDF/XML and SPARQL XML readers parse: "p:" is a name to plain
-        # XML 1.0 but no qualified name.
-        expat.ParserCreate(namespace_separator=" ").Parse(data, True)
+        xml_reader().Parse(data, True)
     except expat.ExpatError as exc:
         return data, str(exc)
     return data, None

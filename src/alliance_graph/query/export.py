@@ -42,6 +42,7 @@ from ..store.layout import ASSERTED
 from ..store.sorted_lines import LinesFile, LineSorter
 from ..wording import Said
 from . import network
+from .answer import xml_kept, xml_reader
 from .results import GRAPH_FORMATS, prefixes_for
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
@@ -271,11 +272,10 @@ def _write_nquads(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> N
 
 
 def _xml_chunks(held):
-    """Yield the RDF/XML in ``held`` ``_CHUNK`` bytes at a time, a raw carriage return
-    written ``&#13;`` (XML reads a raw one back as a line feed; ``readable_xml`` does the same to an answer)."""
+    """Yield the RDF/XML in ``held`` ``_CHUNK`` bytes at a time, as ``xml_kept`` writes it."""
     held.seek(0)
     while chunk := held.read(_CHUNK):
-        yield chunk.replace(b"\r", b"&#13;")
+        yield xml_kept(chunk)
 
 
 def _write_xml(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> None:
@@ -286,9 +286,7 @@ def _write_xml(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> None
     with tempfile.TemporaryFile() as held:
         with _merged(kg, graphs, claims) as lines:
             ox.serialize(_triples(lines), held, format=target, prefixes=prefixes_for(target))
-        # With namespaces, as RDF/XML readers parse: "p:" is a name to plain XML 1.0 but no
-        # qualified name.
-        parser = expat.ParserCreate(namespace_separator=" ")
+        parser = xml_reader()
         try:
             for chunk in _xml_chunks(held):
                 parser.Parse(chunk, False)

@@ -31,6 +31,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ..wording import Said
+from .answer import xml_kept
 from .network_read import Edge, Node, Read
 from .refused import Refused
 
@@ -107,11 +108,8 @@ class _Sink:
 
     def flush(self) -> None:
         data = "".join(self.pieces).encode("utf-8")
-        if self.xml:
-            # ElementTree writes a carriage return in text as it is, and every XML parser
-            # reads it back as a line feed; as a character reference it survives (attributes
-            # already have it so).
-            data = data.replace(b"\r", b"&#13;")
+        if self.xml:  # ElementTree writes a carriage return in text as it is
+            data = xml_kept(data)
         self.pieces, self.waiting = [], 0
         self.size += len(data)
         if self.max_bytes is not None and self.size > self.max_bytes:
