@@ -561,3 +561,30 @@ def test_a_prefix_line_inside_a_string_is_not_a_declaration(tmp_path):
                      + QUOTED_DECLARATION[claims:])
     assert facts_of(after) == facts_of(QUOTED_DECLARATION) + facts_of(
         proposal.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("order", ["claim first", "evidence first"])
+def test_a_claim_citing_new_evidence_of_another_proposal_is_added_with_it(project, tmp_path,
+                                                                          order):
+    # Validated together the two files conform, but add read each file alone to place its
+    # blocks: the evidence node, cited by nothing in its own file, had no file to go to
+    # ("no topic file ... describes ev:fx-sling ... name one with --into FILE", exit 2).
+    head = (BASE / "base.ttl").read_text("utf-8").split("\n\n", 1)[0]
+    citing = tmp_path / "citing.ttl"
+    citing.write_text(head + "\n\nclaim:FxState-label prov:wasDerivedFrom ev:fx-sling .\n",
+                      "utf-8")
+    evidence = tmp_path / "evidence.ttl"
+    evidence.write_text(head + "\n\nev:fx-sling a ag:Evidence ;\n"
+                        "    oa:hasSource src:000_06b6882714cf1880.txt ;\n"
+                        '    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "David’s Sling" ] ,\n'
+                        "        [ a oa:TextPositionSelector ; oa:start 1835 ; oa:end 1848 ] .\n",
+                        "utf-8")
+    files = [citing, evidence] if order == "claim first" else [evidence, citing]
+    result = add(project, *files)
+    assert result.exit_code == 0, result.output
+    written = (project / "data" / "base.ttl").read_text("utf-8")
+    assert written.count("ev:fx-sling a ag:Evidence") == 1
+    assert "prov:wasDerivedFrom ev:fx-base, ev:fx-sling .\n\nclaim:FxState2-type" in written
+    kg = store.load(settings_of(project).with_(store="memory"))
+    assert kg.query("ASK { claim:FxState-label prov:wasDerivedFrom ev:fx-sling . "
+                    "ev:fx-sling a ag:Evidence }")

@@ -246,8 +246,13 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     data = prebuilt if prebuilt is not None else _parsed(data_dir)
     blocks: dict[Path, list[tuple]] = {}
     planned: dict[ox.Node, set] = defaultdict(set)  # facts an earlier proposal adds
-    for proposal_path in proposals:
-        proposal = Proposal.read(Path(proposal_path), (texts or {}).get(Path(proposal_path)))
+    read = [Proposal.read(Path(p), (texts or {}).get(Path(p))) for p in proposals]
+    # Where a block goes and what kind it is are read from every proposal of the add: a
+    # claim of one file may cite the new evidence of another (validated together, they
+    # conform), and that evidence goes to the citing claim's file.
+    together = Triples(ox.Triple(s, p, o) for proposal in read
+                       for s, pairs in proposal.triples.by_subject.items() for p, o in pairs)
+    for proposal_path, proposal in zip(proposals, read):
         proposal.check_blank_nodes()
         canon = Writer(proposal.triples, PREFIX_IRIS)
         named = (s for s in proposal.triples.by_subject if not isinstance(s, ox.BlankNode))
@@ -258,13 +263,13 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
             if not stated - known:
                 continue  # every fact of this block is already in data/ (or being added)
             planned[subject] |= stated
-            target = into or topic_of(subject, proposal.triples, data, data_dir)
+            target = into or topic_of(subject, together, data, data_dir)
             if target is None:
                 raise MergeError(Said(lambda n, p=proposal_path, s=subject.value: (
                     f"{p}: no topic file in {data_dir} describes {s} or what it links to; "
                     f"name one with {n('into', FILE)}")))
             target = data_dir / Path(target).name
-            kind = placement.kind(subject, proposal.triples, stored)
+            kind = placement.kind(subject, together, stored)
             blocks.setdefault(target, []).append((proposal, subject, known, kind))
     new_texts, counts = {}, {}
     for target, items in blocks.items():
