@@ -61,6 +61,18 @@ CASES = [
     ("application/n3", GRAPH_OFFERS, "turtle"),
     ("application/turtle", GRAPH_OFFERS, "turtle"),
     ("text/tsv", GRAPH_OFFERS, None),
+    # Each of a format's names is weighed on its own, the format taking the best: the alias
+    # listed first set the format's q (XML, N-Triples, JSON-LD, Turtle were chosen here).
+    ("application/json;q=0.2, application/sparql-results+xml;q=0.5, "
+     "application/sparql-results+json", RESULT_OFFERS, "json"),
+    ("application/json;q=0, */*", RESULT_OFFERS, "json"),
+    ("text/plain;q=0.1, text/turtle;q=0.5, application/n-triples", GRAPH_OFFERS, "nt"),
+    ("application/json;q=0.1, text/turtle;q=0.5, application/ld+json", GRAPH_OFFERS, "jsonld"),
+    ("application/xml;q=0.1, application/sparql-results+json;q=0.5, "
+     "application/sparql-results+xml", RESULT_OFFERS, "xml"),
+    # An alias's own weight still counts when it is the better name.
+    ("application/json, application/sparql-results+json;q=0.1, text/csv;q=0.5", RESULT_OFFERS,
+     "json"),
 ]
 
 

@@ -627,6 +627,20 @@ def test_older_result_media_types_oxigraph_takes_are_answered(endpoint, accept, 
     assert status == 200 and headers["Content-Type"].split(";")[0] == media_type
 
 
+@pytest.mark.parametrize("query, accept, media_type", [
+    (TYPES, "application/json;q=0.2, application/sparql-results+xml;q=0.5, "
+            "application/sparql-results+json", "application/sparql-results+json"),
+    (TYPES, "application/json;q=0, */*", "application/sparql-results+json"),
+    (SOME, "text/plain;q=0.1, text/turtle;q=0.5, application/n-triples", "application/n-triples"),
+], ids=["json-named-after-its-alias", "json-alias-refused", "nt-named-after-its-alias"])
+def test_a_format_is_weighed_by_its_best_name_not_the_first_listed(endpoint, query, accept,
+                                                                   media_type):
+    # The alias listed first (application/json, text/plain) set the format's weight, so a
+    # client preferring SPARQL JSON or N-Triples by their own names got XML or Turtle.
+    status, headers, _ = get(endpoint, query, accept=accept)
+    assert status == 200 and headers["Content-Type"].split(";")[0] == media_type
+
+
 @pytest.mark.parametrize("coding, body", [
     ("gzip", gzip.compress(b"ASK {}")),
     ("deflate", zlib.compress(b"ASK {}")),

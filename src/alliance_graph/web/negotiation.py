@@ -89,8 +89,9 @@ def choose(accept: str | None, offered: list[tuple[str, list[str]]]) -> str | No
     """Return the name of the best offered format, or None if the header accepts none.
 
     ``offered`` lists ``(name, media types)`` in the server's order of preference; for each
-    format the most specific matching range gives its q (RFC 9110), and ties keep that order.
-    Wildcards match a format's own media type only, aliases (``ALIASES``) by exact name.
+    of a format's media types the most specific matching range gives its q (RFC 9110), the
+    format takes the best of them, and ties keep that order.  Wildcards match a format's own
+    media type only, aliases (``ALIASES``) by exact name.
     """
     ranked = acceptable(accept, offered)
     return ranked[0] if ranked else None
@@ -107,16 +108,27 @@ def _ranked(accept: str, offered: tuple) -> tuple[str, ...]:
     ranges = parse_accept(accept)
     weighed = []
     for position, (name, types) in enumerate(offered):
-        q, spec = 0.0, -1
-        for media_range, weight in ranges:
-            for i, media_type in enumerate(types):
-                s = _specificity(media_range, media_type)
-                # Aliases answer only to their exact name: text/* is not a request for text/xml.
-                if s > spec and (i == 0 or s == 2):
-                    q, spec = weight, s
+        # Each of the format's names is weighed on its own (the most specific range naming it
+        # sets its q), and the format takes its best name's q: weighed together, whichever
+        # name the header listed first set the format's q, so "application/json;q=0.2, ...,
+        # application/sparql-results+json" gave JSON 0.2, and "application/json;q=0, */*"
+        # refused the JSON results that */* accepts.
+        q = max((_weight(ranges, media_type, alias=i > 0) for i, media_type in enumerate(types)),
+                default=0.0)
         if q > 0:
             weighed.append((-q, position, name))
     return tuple(name for _, _, name in sorted(weighed))
+
+
+def _weight(ranges, media_type: str, alias: bool) -> float:
+    """Return the q the most specific of ``ranges`` gives ``media_type`` (0 if none matches);
+    an alias answers only to its exact name: text/* is not a request for text/xml."""
+    q, spec = 0.0, -1
+    for media_range, weight in ranges:
+        s = _specificity(media_range, media_type)
+        if s > spec and (not alias or s == 2):
+            q, spec = weight, s
+    return q
 
 
 def offers(table: dict[str, Format], order: list[str]) -> list[tuple[str, list[str]]]:
