@@ -105,6 +105,11 @@ def test_parse_accept_clamps_weights():
     ("rdf+xml", RESULT_OFFERS, None),
     ("rdf", RESULT_OFFERS, None),
     ("application/rdf+xml", RESULT_OFFERS, None),
+    # A "+" written into a URL unescaped arrives as a space (they were 406s).
+    ("application/sparql-results json", RESULT_OFFERS, "json"),
+    ("application/rdf xml", GRAPH_OFFERS, "xml"),
+    ("rdf xml", GRAPH_OFFERS, "xml"),
+    ("application/ld json", GRAPH_OFFERS, "jsonld"),
 ])
 def test_format_parameter(value, offers, expected):
     assert by_parameter(value, offers) == expected

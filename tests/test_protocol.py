@@ -183,6 +183,21 @@ def test_a_format_parameter_may_carry_a_charset(endpoint):
     assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
+@pytest.mark.parametrize("query, value, media_type", [
+    (TYPES, "application/sparql-results+json", "application/sparql-results+json"),
+    (TYPES, "application/sparql-results+xml", "application/sparql-results+xml"),
+    (SOME, "rdf+xml", "application/rdf+xml"),
+    (SOME, "application/ld+json", "application/ld+json"),
+], ids=["sparql-json", "sparql-xml", "rdf-xml", "json-ld"])
+def test_a_format_typed_into_a_url_with_its_plus_unescaped_is_read(endpoint, query, value,
+                                                                     media_type):
+    # "+" in a query string is a space: "?format=application/sparql-results+json", as typed
+    # into a browser's address bar, was a 406 naming 'application/sparql-results json'.
+    url = f"{endpoint}/sparql?query={urllib.parse.quote(query)}&format={value}"
+    status, headers, body = fetch(url)
+    assert status == 200 and headers["Content-Type"].split(";")[0] == media_type, body
+
+
 @pytest.mark.parametrize("params, expected", [
     # SPARQLWrapper's return formats as it sends them (format, output and results), beside an
     # Accept header of the same format: they were 406 ("format 'n3' cannot be produced").

@@ -155,7 +155,10 @@ _SHORT_NAMES = {"ttl": ("turtle",), "n3": ("turtle",), "n-triples": ("nt",), "nt
 def by_parameter(value: str, offered: list[tuple[str, list[str]]]) -> str | None:
     """Return the offered format a ``format`` parameter names (short name or media type)."""
     # A media type's parameters ("text/csv;charset=utf-8") choose nothing more: UTF-8 it is.
-    value = value.split(";", 1)[0].strip().lower()
+    # No name holds a space, so one is a "+" written into a URL unescaped, which a query
+    # string decodes as a space: "?format=application/sparql-results+json" and
+    # "?format=rdf+xml" typed into a browser were 406s naming "application/sparql-results json".
+    value = value.split(";", 1)[0].strip().lower().replace(" ", "+")
     for candidate in _SHORT_NAMES.get(value, (value,)):
         for name, types in offered:
             if candidate == name or candidate in types:
