@@ -619,3 +619,23 @@ def test_a_passage_the_graph_already_cites_twice_is_not_the_proposals_doing(
             store.extend(build.build_quads(settings))
         report = validation.validate(settings, [proposal], prebuilt=store)
         assert report.findings == [] and report.conforms
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_blank_node_claim_restating_a_fact_is_reported_not_a_traceback(base_graph, tmp_path,
+                                                                         route):
+    # claim-duplicate names a twin by its IRI; for the graph's claim the twin was the blank
+    # node, whose STR() is an error, so its row had no message and validate ended in an
+    # AttributeError traceback.
+    settings, store = base_graph
+    proposal = tmp_path / "blank-claim.ttl"
+    proposal.write_text(turtle_prologue() + "\n_:again a ag:Claim ;\n    rdf:subject id:FxState ;\n"
+                        '    rdf:predicate rdfs:label ;\n    rdf:object "Fixture State" ;\n'
+                        "    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:fx-base .\n")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else store)
+    line = turtle_prologue().count("\n") + 2
+    assert not report.conforms
+    assert ("check:claim-duplicate-violation", line) in {(short(f.shape), f.line)
+                                                          for f in report.findings}
+    assert all(f.message for f in report.findings)
