@@ -29,7 +29,8 @@ def test_given_prefix_picks_the_matching_occurrence():
     assert loc.start == TEXT.rindex("The U.S. was")
 
 
-@pytest.mark.parametrize("quote, kwargs", [("the first nation", {}), ("", {}),
+@pytest.mark.parametrize("quote, kwargs", [("the first nation", {}), ("", {}), (" ", {}),
+                                            (" ", {"prefix": "1987."}),
                                             ("The U.S. was", {"suffix": " never"})])
 def test_missing_quote_raises(quote, kwargs):
     with pytest.raises(citations.QuoteNotFound):

@@ -86,3 +86,34 @@ def test_missing_source_texts_name_the_setting_to_a_facade_caller(settings, tmp_
     [warning] = [w for w in report.warnings if "did NOT run" in w]
     assert "point Settings.sources_dir at a copy of it" in warning, warning
     assert "--sources" not in warning and "ALLIANCE_GRAPH_SOURCES" not in warning, warning
+
+
+@pytest.mark.parametrize("blank", [" ", "\n", "\xa0"], ids=["space", "line-break", "no-break"])
+def test_a_quote_of_white_space_is_refused(settings, sources_dir, tmp_path, blank):
+    # It is found between any two words of the text, so it conformed (and `cite` wrote its
+    # block, with a context to make it unique), supporting a claim with no words at all.
+    source = "001_b9e5a7348fac2993.txt"
+    text = (sources_dir / source).read_text("utf-8")
+    at = text.index(blank)
+    proposal = tmp_path / "blank.ttl"
+    proposal.write_text(turtle_prologue() + f"""
+ev:001-nothing a ag:Evidence ;
+    oa:hasSource src:{source} ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact {ag_string(blank)} ;
+            oa:prefix {ag_string(text[at - 20:at])} ; oa:suffix {ag_string(text[at + 1:at + 21])} ] ,
+        [ a oa:TextPositionSelector ; oa:start {at} ; oa:end {at + 1} ] .
+
+claim:BlueFlag-type prov:wasDerivedFrom ev:001-nothing .
+""", encoding="utf-8")
+    report = ag.validate(proposal, settings.with_(cache_dir=tmp_path / "cache"))
+    [finding] = [f for f in report.findings if f.shape.endswith("/quote-not-verbatim")]
+    assert not report.conforms and finding.line == turtle_prologue().count("\n") + 2
+    assert "the quote is only white space" in finding.message
+    cited = CliRunner().invoke(main, ["--sources", str(sources_dir), "cite", source, blank])
+    assert cited.exit_code == 1 and "the quote is only white space" in cited.output
+    assert "ev:" not in cited.output
+
+
+def ag_string(text: str) -> str:
+    from alliance_graph.rdf import turtle_string
+    return turtle_string(text)

@@ -204,7 +204,8 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
         try:
             loc = locate(text, exact, prefix, suffix)
         except QuoteNotFound as exc:
-            found.append(_finding("quote-not-verbatim", graph, focus,
+            found.append(_finding("quote-not-verbatim", graph, focus, f"quote of {name}: {exc}"
+                                  if exact.isspace() else
                                   f"quote not found in {name}: {exc}; {departure(text, exact)}"
                                   f"copy it from the text (`alliance-graph cite`)",
                                   str(OA.exact), str(row["exact"])))

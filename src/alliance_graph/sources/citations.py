@@ -99,6 +99,9 @@ def locate(text: str, exact: str, prefix: str | None = None, suffix: str | None 
     """
     if not exact:
         raise QuoteNotFound("the quote is empty")
+    if exact.isspace():  # found between any two words, it cites none of them
+        raise QuoteNotFound(f"the quote is only white space ({exact!r}): quote the words "
+                            "that support the claim")
     starts = occurrences(text, exact)
     if not starts:
         raise QuoteNotFound(f"not a verbatim substring of the source: {exact[:80]!r}")
