@@ -73,14 +73,24 @@ def statuses(sock: socket.socket) -> list[int]:
     return found
 
 
+def status(port: int) -> dict:
+    """Return the server's /status."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=60) as response:
+        return json.load(response)
+
+
 def answers_kept(port: int) -> int:
     """Return how many answers the server's response cache holds (/status)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=60) as response:
-        return json.load(response)["response_cache"]["entries"]
+    return status(port)["response_cache"]["entries"]
+
+
+def dropped(port: int, waiting_for: str) -> int:
+    """Return how many requests the server dropped that waited for ``waiting_for`` (/status)."""
+    return status(port)["dropped"][f"waiting for {waiting_for}"]
 
 
 def test_a_query_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_run(port):
-    kept = answers_kept(port)
+    kept, before = answers_kept(port), dropped(port, "a slot")
     # Three heavy queries take the engine's three threads until the time limit.
     busy = [sent(port, f"127.0.1.{k}", request(HEAVY)) for k in range(1, 4)]
     time.sleep(0.5)
@@ -107,13 +117,14 @@ def test_a_query_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_ru
     assert set(sum(map(statuses, busy), [])) == {503}  # stopped at the time limit
     time.sleep(1)  # any query still to run (before: the reset ones) has run by now
     assert answers_kept(port) - kept == 2
+    assert dropped(port, "a slot") - before == 3  # each said in /status
     # What the dropped ones held is given back: each address may run a query at once.
     for k in range(11, 14):
         assert statuses(sent(port, f"127.0.1.{k}", request(LOOKUP))) == [200]
 
 
 def test_a_request_whose_client_reset_while_it_waited_for_a_thread_is_not_run(port):
-    kept = answers_kept(port)
+    kept, before = answers_kept(port), dropped(port, "a thread")
     # One client takes all but one of the front's 16 threads with heavy queries: its first
     # runs on an engine thread, the others wait for that one (their client's share of one
     # query at once) and are answered 429 at the time limit (or one runs next, to 503).  Another takes the last thread
@@ -145,5 +156,25 @@ def test_a_request_whose_client_reset_while_it_waited_for_a_thread_is_not_run(po
     assert len(refused) == 16 and set(refused) <= {429, 503}, refused
     time.sleep(1)
     assert answers_kept(port) - kept == 3
+    assert dropped(port, "a thread") - before == 3
     for k in range(11, 14):
         assert statuses(sent(port, f"127.0.2.{k}", request(LOOKUP))) == [200]
+
+
+def test_a_page_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_read(port):
+    # A page reads the engine as a query does, and waits for a slot as one does: held to
+    # it by hand only, until /status counted the requests dropped.
+    before = dropped(port, "a slot")
+    busy = [sent(port, f"127.0.3.{k}", request(HEAVY)) for k in range(1, 4)]
+    time.sleep(0.5)
+    page = sent(port, "127.0.3.11", b"GET /id/IronDome?nonce=%d HTTP/1.1\r\nHost: x\r\n"
+                b"Connection: close\r\n\r\n" % time.time_ns())
+    honest = sent(port, "127.0.3.12", request(LOOKUP))
+    time.sleep(0.5)
+    reset(page)
+    assert statuses(honest) == [200]
+    assert set(sum(map(statuses, busy), [])) == {503}
+    assert dropped(port, "a slot") - before == 1
+    # The page itself, asked again, is read.
+    assert statuses(sent(port, "127.0.3.11", b"GET /id/IronDome HTTP/1.1\r\nHost: x\r\n"
+                         b"Connection: close\r\n\r\n")) == [200]

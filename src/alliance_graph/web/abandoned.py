@@ -29,7 +29,9 @@ connection is marked disconnected, so that nothing is written to it and it is cl
 thread is done with it (its share of requests, engine slot and connection given back as a
 finished request's are), and it is logged as waitress logs those, "Client disconnected while
 serving PATH" (INFO, on the ``waitress`` logger: ``serve`` configures no logging, so, like
-waitress's own, the line shows only where an embedding application sets INFO up).
+waitress's own, the line shows only where an embedding application sets INFO up).  Each drop
+is counted too, by what the request waited for (``DROPPED``), and ``GET /status`` says the
+counts: an operator sees how many requests were given up, and a test that one was.
 """
 from __future__ import annotations
 
@@ -42,6 +44,12 @@ _GONE = select.POLLERR | select.POLLHUP | select.POLLNVAL
 
 # The connection whose request this thread is answering (``answer``), for ``check``.
 _answering = threading.local()
+# Requests dropped since the process started, by what they waited for: a front thread
+# (``answer``) or a slot (``check``: an engine slot, a client's share, a validation's).  A
+# process serves one server (``serve``).
+THREAD, SLOT = "waiting for a thread", "waiting for a slot"
+DROPPED = {THREAD: 0, SLOT: 0}
+_counting = threading.Lock()
 
 
 class Abandoned(ClientDisconnected):
@@ -83,6 +91,7 @@ def answer(channel) -> None:
             channel.logger.info("Client disconnected while serving %s",
                                 channel.requests[0].path)
         disconnect(channel)
+        _count(THREAD)
         channel.service()  # waitress's, for a channel disconnected: closes, answers nothing
         channel.server.pull_trigger()  # which it leaves to the loop's next turn
         return None
@@ -101,5 +110,17 @@ def check() -> None:
     channel = getattr(_answering, "channel", None)
     if channel is not None and reset(channel):
         disconnect(channel)
+        _count(SLOT)
         raise Abandoned("the client reset its connection while its query waited for an "
                         "engine slot")
+
+
+def _count(what: str) -> None:
+    with _counting:  # += of a shared int is a read and a write: two threads could lose one
+        DROPPED[what] += 1
+
+
+def dropped() -> dict[str, int]:
+    """Return how many requests were dropped, by what they waited for (``DROPPED``)."""
+    with _counting:
+        return dict(DROPPED)

@@ -2,13 +2,15 @@
 
 The dataset's version, whether the engine is sandboxed, and how often an engine was stopped and
 why (time, memory, crash) and restarted: a crash count above zero means a query got past the
-checks and killed Oxigraph, which the checks exist to prevent.
+checks and killed Oxigraph, which the checks exist to prevent.  And how many requests were
+dropped unanswered, their client gone while they waited (``abandoned.py``).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from . import abandoned
 from .protocol import service
 
 bp = Blueprint("status", __name__)
@@ -33,4 +35,7 @@ def status():
         "restarts": counters.get("restarts", 0),
         "builds_followed": counters.get("builds followed", 0),
         "response_cache": {"entries": len(svc.responses), "bytes": svc.responses.size},
+        # Requests whose client reset the connection while they waited: never answered, and
+        # their queries never run.
+        "dropped": abandoned.dropped(),
     })
