@@ -588,3 +588,21 @@ def test_a_claim_citing_new_evidence_of_another_proposal_is_added_with_it(projec
     kg = store.load(settings_of(project).with_(store="memory"))
     assert kg.query("ASK { claim:FxState-label prov:wasDerivedFrom ev:fx-sling . "
                     "ev:fx-sling a ag:Evidence }")
+
+
+@pytest.mark.parametrize("folder", ["elsewhere", "data/nested"])
+def test_a_facade_caller_s_into_outside_the_data_folder_is_refused(project, folder):
+    # Only the command line refused it: ag.add(into="/somewhere/notes.ttl") took the name
+    # alone and wrote a new data/notes.ttl, which the caller never asked for.
+    before = folder_hash(project / "data")
+    into = project / folder / "notes.ttl"
+    with pytest.raises(merge.MergeError) as refused:
+        ag.add(MERGE / "good.ttl", settings_of(project), into=into)
+    assert f"into={str(into)!r} is outside the data folder" in str(refused.value)
+    assert folder_hash(project / "data") == before
+
+
+def test_into_named_by_its_path_in_the_data_folder_is_taken(project, monkeypatch):
+    monkeypatch.chdir(project)
+    result = ag.add(MERGE / "good.ttl", settings_of(project), into=Path("data") / "notes.ttl")
+    assert result.merged.added == {str(project / "data" / "notes.ttl"): 1}

@@ -59,11 +59,6 @@ def _unloadable(exc: LoadError):
 @click.pass_obj
 def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     """Validate FILES and, only if they conform, merge their facts into the data folder."""
-    if into is not None and into.parent != Path(".") \
-            and into.parent.resolve() != settings.data_dir.resolve():
-        # It names a topic file of the data folder: one elsewhere was taken by its name only.
-        fail(f"--into {into} is outside the data folder {settings.data_dir}; give a topic "
-             "file's name, such as aid.ttl")
     from ..proposals import add as add_mod
     from ..proposals import merge, report, transaction
     try:

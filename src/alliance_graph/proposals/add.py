@@ -40,6 +40,7 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
     data_dir = settings.data_dir
     if not data_dir.is_dir():
         raise transaction.CommitError(f"no data folder at {data_dir}")
+    merge.check_into(data_dir, into)  # before the wait for the lock and the validation
     with transaction.DataLock(data_dir, on_wait):
         settled = transaction.recover(data_dir)
         # One prebuilt graph (None: the files) for both validating and finding what data/ holds.

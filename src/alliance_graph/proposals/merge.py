@@ -227,6 +227,24 @@ def _parsed(data_dir: Path) -> ox.Store:
     return store
 
 
+def check_into(data_dir: Path, into: Path | str | None) -> None:
+    """Raise MergeError unless ``into`` (None: no file named) names a Turtle file of
+    ``data_dir``: by its name alone, or by a path in that folder."""
+    if into is None:
+        return
+    into = Path(into)
+    if into.parent != Path(".") and into.parent.resolve() != Path(data_dir).resolve():
+        # Facts go to the file of that name in the data folder: one named elsewhere got a
+        # new data/<name> (ag.add(into="/home/me/notes.ttl") wrote data/notes.ttl).
+        raise MergeError(Said(lambda n: f"{n('into', str(into))} is outside the data folder "
+                                        f"{data_dir}; give a topic file's name, such as "
+                                        "aid.ttl"))
+    if not into.name.endswith(".ttl") or into.name.startswith("."):
+        raise MergeError(Said(lambda n: f"{n('into', str(into))}: facts go to a Turtle file of "
+                                        "the data folder, named <topic>.ttl (other files are "
+                                        "not read by the build)"))
+
+
 def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
          prebuilt: ox.Store | None = None, texts: dict[Path, str] | None = None):
     """Return the new text of each data file the proposals add facts to, and how many subject
@@ -238,11 +256,7 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     What data/ already holds is looked up in ``prebuilt``, a store holding the build of
     data_dir (validation's prebuilt graph), or else in the data files parsed by Oxigraph.
     """
-    if into is not None and (not Path(into).name.endswith(".ttl")
-                             or Path(into).name.startswith(".")):
-        raise MergeError(Said(lambda n: f"{n('into', str(into))}: facts go to a Turtle file of "
-                                        "the data folder, named <topic>.ttl (other files are "
-                                        "not read by the build)"))
+    check_into(data_dir, into)
     data = prebuilt if prebuilt is not None else _parsed(data_dir)
     blocks: dict[Path, list[tuple]] = {}
     planned: dict[ox.Node, set] = defaultdict(set)  # facts an earlier proposal adds
