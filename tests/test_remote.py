@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 import pytest
@@ -15,6 +18,7 @@ import servers
 from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query import guard
 from alliance_graph.query.dataset import Dataset
+from alliance_graph.store.errors import StoreError
 from alliance_graph.store.layout import ASSERTED, INFERRED
 from alliance_graph.store.remote import RemoteStore
 from conftest import virtuoso
@@ -252,3 +256,41 @@ def test_writing_the_document_where_it_cannot_be_written_exits_2(mini, tmp_path)
     target = tmp_path / "no-such-folder" / "remote.nq"
     assert "cannot write" in one_line_error(cli(*project(mini), "load", "--nquads", target), 2)
     assert not target.parent.exists()
+
+
+@contextmanager
+def answering(respond):
+    """Serve ``respond(handler)`` to every request on a free loopback port, on a thread of
+    this process; yield the query URL.  A store misbehaving in ways tests/servers.py's does
+    not play."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            respond(self)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_redirect_to_a_malformed_location_is_one_line():
+    # urljoin raised ValueError ("Invalid IPv6 URL") for it: a traceback and exit 1.
+    def respond(handler):
+        handler.send_response(302)
+        handler.send_header("Location", "http://[bad")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with answering(respond) as url:
+        with pytest.raises(StoreError, match=r"redirects to http://\[bad \(HTTP 302\)"):
+            RemoteStore(url).select("ASK {}", [])

@@ -50,9 +50,12 @@ def _sibling(url: str, name: str) -> str | None:
 class _Unredirected(urllib.request.HTTPRedirectHandler):
     # A redirect is reported, not followed: urllib sends a redirected POST on as a GET without
     # its body, so the store would be asked nothing (or its service description), and a store
-    # that moved should be named where it now is.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    # that moved should be named where it now is.  Declined before urllib reads the Location
+    # at all: one it cannot parse ("http://[bad") was a ValueError, a traceback.
+    def http_error_302(self, req, fp, code, msg, headers):
         return None
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 _OPENER = urllib.request.build_opener(_Unredirected)
@@ -122,7 +125,11 @@ class RemoteStore:
                              "(remote_max_answer_bytes): narrow the query") from None
         except urllib.error.HTTPError as exc:
             if 300 <= exc.code < 400 and exc.headers.get("Location"):
-                where = urllib.parse.urljoin(url, exc.headers["Location"])
+                where = exc.headers["Location"]
+                try:
+                    where = urllib.parse.urljoin(url, where)
+                except ValueError:  # "http://[bad": said as the store gave it, not a traceback
+                    pass
                 raise StoreError(f"{url} redirects to {first_line(where)} (HTTP {exc.code}): "
                                  "give the store's own URL") from None
             message = first_line(_read_error(exc))
