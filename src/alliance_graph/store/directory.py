@@ -37,6 +37,7 @@ LOAD = "alliance_graph.store.backends.load_into_store(settings)"
 NAMING_LOCK = ".naming.lock"
 # What a directory store holds: CURRENT, builds named by a 32-digit hash, the temporary
 # folders of builds under way (their writer's pid last), and the lock for naming a build.
+_HASH = re.compile(r"[0-9a-f]{32}")
 _OURS = re.compile(r"CURRENT|build-[0-9a-f]{32}|\.tmp-[0-9a-f]{32}-[0-9]+|\.CURRENT\..*\.tmp"
                    r"|\.naming\.lock")
 
@@ -44,14 +45,16 @@ _OURS = re.compile(r"CURRENT|build-[0-9a-f]{32}|\.tmp-[0-9a-f]{32}-[0-9]+|\.CURR
 def current_build(folder: Path) -> str | None:
     """Return the input hash of the build a directory store currently serves, if any."""
     try:
-        name = (folder / CURRENT).read_text(encoding="ascii").strip()
+        # Bytes, not text: a CURRENT that a crash or a disk error left garbled is no build's
+        # name (read as ASCII, it was a UnicodeDecodeError), and is written again by the next.
+        name = (folder / CURRENT).read_bytes().strip().decode("ascii", "replace")
     except FileNotFoundError:
         return None
     except NotADirectoryError as exc:  # it said "[Errno 20] Not a directory: '.../CURRENT'"
         if folder.is_file():
             raise StoreError(f"{folder} is a file, not a folder for a directory store") from exc
         raise  # a folder above it is a file: said as any path that cannot be used
-    return name if (folder / f"build-{name}").is_dir() else None
+    return name if _HASH.fullmatch(name) and (folder / f"build-{name}").is_dir() else None
 
 
 def build_directory(settings: Settings, folder: Path, repair: bool = False) -> str:
