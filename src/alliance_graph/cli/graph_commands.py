@@ -9,6 +9,7 @@ import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from xml.parsers import expat
 
 import click
 
@@ -19,7 +20,7 @@ from ..build.pipeline import asserted
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
-from ..query.answer import xml_kept
+from ..query.answer import xml_kept, xml_reader
 from ..settings import Settings
 from ..store import backends
 from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main, said, verdict
@@ -171,32 +172,63 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
             sink = _Sink(sys.stdout.buffer, xml=fmt == "xml")
             try:
                 queries.serialize(result, fmt, sink)
+                sink.end()
             except queries.QueryError:
                 if sink.failed is not None:  # the output failed, not the query
                     raise sink.failed from None
                 raise
     except queries.QueryError as exc:
         fail(f"query failed: {exc}", EXIT_NO)
+    except _NotXml as exc:
+        fail(f"the answer cannot be written as --format xml: {exc}; give --format "
+             + ("turtle or nt" if kind == "graph" else "json"))
+
+
+class _NotXml(Exception):
+    """The answer holds what XML cannot carry (a control character, an IRI with no element
+    name): Oxigraph writes it all the same, as XML no parser reads."""
 
 
 class _Sink(io.RawIOBase):
     """A binary stream in front of another that remembers why a write to it failed: Oxigraph
     reports it as an error of the query's, which a closed pipe (`| head`) is not.  In ``xml``
-    a carriage return is written ``&#13;``, as the endpoint writes it (``readable_xml``)."""
+    a carriage return is written ``&#13;``, as the endpoint writes it (``readable_xml``), and
+    each piece is read by an XML parser before it is written: the endpoint refuses XML no
+    parser reads (406), and the command wrote it and exited 0."""
 
     def __init__(self, stream, xml: bool = False):
-        self.stream, self.failed, self.xml = stream, None, xml
+        self.stream, self.failed = stream, None
+        self.parser = xml_reader() if xml else None
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
+        if self.failed is not None:  # Oxigraph may write again what a failed write held
+            raise self.failed
+        size, data = len(data), bytes(data)
+        if self.parser is not None:
+            data = xml_kept(data)
+            self._read(data, False)
         try:
-            self.stream.write(xml_kept(bytes(data)) if self.xml else data)
-            return len(data)
+            self.stream.write(data)
+            return size
         except OSError as exc:
             self.failed = exc
             raise
+
+    def _read(self, data: bytes, last: bool) -> None:
+        try:
+            self.parser.Parse(data, last)
+        except expat.ExpatError as exc:
+            self.failed = _NotXml(f"it holds a character or an IRI XML cannot carry (the XML "
+                                  f"written would be {exc})")
+            raise self.failed from None
+
+    def end(self) -> None:
+        """Check that the XML written is whole, once the answer is written."""
+        if self.parser is not None:
+            self._read(b"", True)
 
 
 @main.command()
