@@ -6,6 +6,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 import servers
 from alliance_graph.query.refused import Refused
@@ -116,3 +117,15 @@ def test_well_formed_escapes_are_read_as_before(endpoint):
     status, body = fetch(endpoint + "/sparql?query=ASK%7B%7D&x=100%25")
     assert status == 200 and '"boolean":true' in body.replace(" ", ""), body
     assert fetch(endpoint + "/search?q=Iron%20Dome")[0] == 200
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"format": ["csv"], "output": ["json"]}, ["csv"]),
+    ({"format": ["", "nt"], "output": ["json"]}, ["nt"]),
+    ({"format": [""], "output": ["json", "xml"]}, ["json", "xml"]),
+    ({"query": ["ASK {}"]}, []),
+])
+def test_format_values_are_formats_then_outputs_blank_ones_naming_nothing(params, expected):
+    assert fields.format_values(params) == expected
+    assert fields.format_values(MultiDict([(k, v) for k, vs in params.items() for v in vs])) \
+        == expected

@@ -113,6 +113,18 @@ def test_dumps_carry_an_etag_and_a_client_holding_it_gets_304(endpoint, path):
     assert fetch(endpoint + other)[1]["ETag"] != tag
 
 
+@pytest.mark.parametrize("params, media_type", [
+    ("output=nt", "application/n-triples"),
+    ("format=bogus&format=nt", "application/n-triples"),
+    ("format=&output=application/ld%2Bjson", "application/ld+json"),
+], ids=["output", "unknown-then-known", "blank-format-then-output"])
+def test_a_graph_stores_format_is_named_as_a_querys_is(endpoint, params, media_type):
+    # Fuseki's output, which /sparql takes, was ignored here (Turtle), and an unknown format
+    # before a known one was a 406.
+    status, ctype, body = read(endpoint, f"/rdf-graphs?default&{params}")
+    assert status == 200 and ctype.split(";")[0] == media_type, body[:200]
+
+
 @pytest.mark.parametrize("query", [
     "graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fontology%2Fcore.ttl&default",
     "default&graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fontology%2Fcore.ttl",

@@ -101,3 +101,17 @@ def test_a_host_header_that_makes_no_iri_is_a_400(endpoint, host):
     # colons), but no endpoint IRI can be written with them.
     status, _, body = get_with_host(endpoint, "/sparql", host, "application/n-triples")
     assert status == 400 and b"makes no IRI" in body
+
+
+@pytest.mark.parametrize("params, media_type", [
+    ("output=nt", "application/n-triples"),
+    ("format=&output=nt", "application/n-triples"),
+    ("format=bogus&format=application/ld%2Bjson", "application/ld+json"),
+    ("format=&format=xml", "application/rdf+xml"),
+], ids=["output", "blank-format-then-output", "unknown-then-known", "blank-then-known"])
+def test_the_descriptions_format_is_named_as_a_querys_is(endpoint, params, media_type):
+    # It read the first format value alone: Fuseki's output (which /sparql takes for a query)
+    # was ignored, and a blank or unknown value before a known one was Turtle or a 406.
+    with urllib.request.urlopen(f"{endpoint}/sparql?{params}", timeout=30) as response:
+        assert response.headers["Content-Type"].split(";")[0] == media_type
+

@@ -142,3 +142,14 @@ def charset(content_type: str) -> str | None:
         if key.strip().lower() == "charset":
             return value.strip().strip('"').lower()
     return None
+
+
+def format_values(params) -> list[str]:
+    """Return the formats a request's parameters name, in the order sent (``negotiation``
+    uses the first it knows): ``format``'s, else ``output``'s, Fuseki's name for it, which
+    SPARQLWrapper sends too.  A blank value names nothing (``format=&output=csv`` is CSV).
+    ``params`` maps names to lists of values, as ``parse_params`` gives them, or is a
+    werkzeug MultiDict."""
+    listed = params.getlist if hasattr(params, "getlist") else \
+        (lambda name: params.get(name, []))
+    return [v for v in listed("format") if v] or [v for v in listed("output") if v]

@@ -31,6 +31,7 @@ from ..query.answer import Uncarried
 from ..query.dump import dump
 from ..query.refused import Refused
 from . import negotiation, protocol
+from .fields import format_values
 from .negotiation import media_type, pick_formats
 from .pages import safety
 from .protocol import TRUE, content_tag, error, etag, matches, precondition_failed, service
@@ -159,7 +160,7 @@ def rdf_graphs():
             graphs = svc.names.default_graph(request.args.get("inferred", "").lower() in TRUE)
         else:
             raise Refused(400, "ask for ?default or ?graph=IRI")
-        formats = pick_formats(request.args.getlist("format"), negotiation.GRAPH_OFFERS,
+        formats = pick_formats(format_values(request.args), negotiation.GRAPH_OFFERS,
                                queries.GRAPH_FORMATS, request.headers.get("Accept"))
     except Refused as exc:
         return error(exc.status, str(exc))

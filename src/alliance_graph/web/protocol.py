@@ -33,7 +33,7 @@ from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
 from . import client_share, fields, negotiation, service_description
-from .fields import form_charset, parse_params, plain_body, read_body
+from .fields import form_charset, format_values, parse_params, plain_body, read_body
 
 bp = Blueprint("sparql", __name__)
 
@@ -141,13 +141,9 @@ def read_request(environ, limit: int) -> QueryRequest | None:
     if not text.strip():
         raise Refused(400, "the query parameter is empty: send a SPARQL query in it, or no "
                            "query parameter at all for the service description")
-    # ``output`` is Fuseki's name for ``format``; SPARQLWrapper sends both.  A blank value
-    # names nothing (``format=&output=csv`` is CSV).
-    named = [v for v in params.get("format", []) if v] or \
-        [v for v in params.get("output", []) if v]
     return QueryRequest(text, params.get("default-graph-uri", []),
                         params.get("named-graph-uri", []),
-                        params.get("inferred", [""])[0].lower() in TRUE, named)
+                        params.get("inferred", [""])[0].lower() in TRUE, format_values(params))
 
 
 def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:

@@ -18,6 +18,7 @@ from ..query import catalogue, guard
 from ..query import results as queries
 from ..query.refused import Refused
 from . import negotiation
+from .fields import format_values
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -124,7 +125,10 @@ def describe(svc, endpoint: str) -> list[ox.Triple]:
 
 def respond(svc) -> Response:
     """Answer GET /sparql without a query: the description in a negotiated RDF syntax."""
-    fmt = negotiation.pick_format(request.args.get("format"), negotiation.GRAPH_OFFERS,
+    # Its format is named as a query's is (``protocol.format_values``): the first value it
+    # read alone, so "output=xml" (Fuseki's name, as /sparql takes it) was not read, and
+    # "format=&format=nt" or a value it did not know before one it did were not either.
+    fmt = negotiation.pick_format(format_values(request.args), negotiation.GRAPH_OFFERS,
                                   queries.GRAPH_FORMATS, request.headers.get("Accept"))
     # Spelled from the Host header as sent (the front has checked it): werkzeug's base_url
     # decodes an IDNA host name, and one that does not decode ("xn--a.b") raised UnicodeError,
