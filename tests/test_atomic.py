@@ -134,3 +134,18 @@ def test_discard_unfinished_removes_an_output_being_written_and_only_that(tmp_pa
     assert (tmp_path / "cache.nq").read_bytes() == b"part of it"
     atomic.discard_unfinished()  # nothing left to discard: no error
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache.nq"]
+
+
+def test_a_write_the_disk_refuses_names_the_file_it_was_for(tmp_path):
+    # A full disk fails the write into the open temporary file, an OSError with no file name:
+    # "[Errno 28] No space left on device" named no file, and `load` guessed the store folder.
+    path = tmp_path / "build.nq"
+
+    def disk_full(out):
+        out.write(b"<a> <b> <c> .\n")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left on device") as raised:
+        atomic.write_atomically(path, disk_full)
+    assert raised.value.errno == 28 and raised.value.filename == str(path)
+    assert list(tmp_path.iterdir()) == []

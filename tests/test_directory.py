@@ -3,6 +3,11 @@ holds damaged, what it is on full or read-only, and its errors said in one line.
 
 from __future__ import annotations
 
+import resource
+import signal
+import subprocess
+import sys
+
 import pytest
 
 from alliance_graph.store import directory
@@ -19,3 +24,24 @@ def test_a_garbled_current_file_names_no_build_and_is_written_again(mini, garble
     assert directory.current_build(folder) is None
     assert directory.build_directory(mini, folder) == digest
     assert directory.current_build(folder) == digest
+
+
+def _file_size_limit(limit: int):
+    def limited():  # a full disk, as a write sees it (EFBIG rather than ENOSPC)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limited
+
+
+@pytest.mark.parametrize("command", ["load", "stats"])
+def test_a_full_disk_names_the_file_it_could_not_write_and_leaves_nothing(mini, command):
+    # The cache's N-Quads could not be written: `load` said "cannot write memory: File too
+    # large" (the store setting, whatever it was), and other commands named no file at all.
+    done = subprocess.run(
+        [sys.executable, "-m", "alliance_graph", "--ontology", mini.ontology_dir, "--data",
+         mini.data_dir, "--cache", mini.cache_dir, command],
+        capture_output=True, text=True, timeout=120, preexec_fn=_file_size_limit(4096))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{mini.cache_dir}/build-" in done.stderr and "File too large" in done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert list(mini.cache_dir.iterdir()) == []

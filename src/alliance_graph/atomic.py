@@ -72,6 +72,14 @@ def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) 
             _write(out, data)
             out.flush()
             os.fsync(out.fileno())
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.filename is not None or exc.errno is None:
+            raise
+        # A write into the open file (a full disk, a file-size limit) names no file: said as
+        # is, "[Errno 28] No space left on device" left the reader to guess which folder was
+        # full (``load`` named the store's, where the cache's was).
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
