@@ -1,6 +1,7 @@
 """The graph commands (cli/graph_commands.py) as an analyst meets them: what they write reads
 back in other tools, and output that cannot be written is said, never a traceback."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,24 @@ def test_xml_into_a_pipe_closed_early_ends_quietly(query):
         process.stdout.close()
         assert process.wait(timeout=300) == 0
         assert process.stderr.read() == b""
+
+
+@pytest.mark.parametrize("args, what", [
+    (["query", "ASK {}"], "the answer"), (["query", "SELECT * WHERE { ?s ?p ?o }"], "the answer"),
+    (["stats"], "the answer"), (["export", "--format", "nt"], "the export: give -o FILE"),
+    (["export", "-o", "-"], "the export: give -o FILE")])
+def test_a_closed_standard_output_is_one_line_and_exit_2(args, what):
+    # `>&-`: query and export failed with a traceback ('NoneType' object has no attribute
+    # 'buffer'), stats wrote nowhere and exited 0.
+    done = subprocess.run([COMMAND, *args], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, timeout=300, preexec_fn=lambda: os.close(1))
+    assert (done.returncode, done.stderr) == (
+        2, f"error: standard output is closed: nowhere to write {what}\n")
+
+
+def test_an_export_to_a_file_needs_no_standard_output(tmp_path):
+    done = subprocess.run([COMMAND, "export", "--format", "nt", "-o", tmp_path / "g.nt"],
+                          stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          timeout=300, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 0, done.stderr
+    assert len(list(ox.parse(path=str(tmp_path / "g.nt"), format=ox.RdfFormat.N_TRIPLES))) > 1000

@@ -26,12 +26,20 @@ from ..store import backends
 from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main, said, verdict
 
 
+def _stdout_open(what: str = "the answer") -> None:
+    """Exit 2 when standard output is closed (``>&-``): Python then has no sys.stdout, and
+    the answer failed with a traceback (query, export) or went nowhere with exit 0 (stats)."""
+    if sys.stdout is None:
+        fail(f"standard output is closed: nowhere to write {what}")
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_obj
 def stats(settings: Settings, fmt: str):
     """Count triples, entities by class, claims, evidence and sources."""
+    _stdout_open()
     kg = load_graph(settings)
     figures = at_once(lambda: stats_mod.compute(kg, backends.dataset_version(settings, kg)))
     if fmt == "json":
@@ -141,6 +149,7 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
           timeout: float | None):
     """Run a SPARQL query given as text, a .rq file, a catalogue name, or - for stdin."""
     text = read_query(settings, query_or_file)
+    _stdout_open()
     kg = load_graph(settings)
     at_once(lambda: _answer(kg, text, fmt, inferred), timeout,
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
@@ -247,6 +256,8 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
     """Export the graph as RDF (quad formats keep one named graph per file) or as a network."""
     # All checked before the graph is loaded: a refusal comes at once, and nothing is written.
     target = _output_file(settings, output)
+    if target is None:
+        _stdout_open("the export: give -o FILE")
     try:
         fmt = export_mod.format_for(output or "-", fmt)
     except export_mod.ExportError as exc:
