@@ -2,9 +2,13 @@
 
 import hashlib
 
+import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from alliance_graph.cli import main
 from alliance_graph.namespaces import turtle_prologue
+from alliance_graph.proposals.quotes import check_quotes
 from alliance_graph.sources import citations
 
 TEXT = "The U.S. was the first country. Israel was designated in 1987. The U.S. was first."
@@ -121,3 +125,34 @@ def test_a_source_that_is_not_utf8_is_named_with_its_byte(tmp_path):
     with pytest.raises(citations.SourceNotText) as raised:
         citations.read_source(path)
     assert str(raised.value) == f"{path}: not UTF-8 text (byte 3, 0xe9, does not decode)"
+
+
+def sources_with(tmp_path, name: str):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / name).write_text(TEXT, "utf-8")
+    return folder
+
+
+def test_a_source_named_in_another_case_is_refused_with_the_files_name(tmp_path):
+    # "no source file" and nothing more, though the name differed only in case; and where the
+    # file system ignores case (macOS, Windows) the file was read, and the block cited a
+    # src:T.TXT that names no source document of the graph.
+    folder = sources_with(tmp_path, "t.txt")
+    said = CliRunner().invoke(main, ["--sources", str(folder), "cite", "T.TXT", "1987"])
+    assert said.exit_code == 2 and "ev:" not in said.output
+    assert f"no source file 'T.TXT' in {folder}: the file is named 't.txt'" in said.output
+    assert citations.source_names(folder) == {"t.txt"}
+
+
+def test_validate_names_the_source_file_a_src_name_differs_from_in_case(tmp_path):
+    folder = sources_with(tmp_path, "t.txt")
+    store = ox.Store()
+    store.load(turtle_prologue() + """
+ev:t-1 a ag:Evidence ; oa:hasSource src:T.TXT ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "designated in 1987" ] .
+""", format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:proposal"))
+    [missing] = check_quotes(store, folder, lambda graph: graph.value)
+    assert missing.shape.endswith("/source-file-missing")
+    assert missing.message == ("source file 'T.TXT' is not in the sources folder: the file is "
+                               "named 't.txt'")

@@ -43,8 +43,11 @@ def cite(settings: Settings, source: str, quote: str, name: str):
         fail(f"SOURCE {source!r} is not a file name: give the name of a file in "
              f"{settings.sources_dir}, without a folder")
     path = settings.sources_dir / source
-    if not path.is_file():
-        fail(f"no source file {source!r} in {settings.sources_dir}")
+    names = citations.source_names(settings.sources_dir)
+    if source not in names:
+        twin = citations.case_twin(names, source)
+        fail(f"no source file {source!r} in {settings.sources_dir}"
+             + (f": the file is named {twin!r}" if twin else ""))
     if name is None:  # "ev:NAME" was written, and went into data/ as it was
         name = citations.evidence_name(source, quote)
     try:

@@ -23,7 +23,15 @@ import pyoxigraph as ox
 
 from ..namespaces import AG, OA, PROV, sparql_prologue
 from ..rdf import term_text
-from ..sources.citations import QuoteNotFound, locate, occurrences, read_source, sha256_of
+from ..sources.citations import (
+    QuoteNotFound,
+    case_twin,
+    locate,
+    occurrences,
+    read_source,
+    sha256_of,
+    source_names,
+)
 from ..wording import Said
 from .report import CHECK, Finding
 
@@ -93,18 +101,11 @@ def _file_name(source: ox.NamedNode, file: ox.Literal | None) -> str:
     return file.value if file is not None else source.value.rsplit("/", 1)[-1]
 
 
-def _is_source(sources_dir: Path, name: str) -> bool:
-    """Return whether ``name`` is a file of the sources folder (a name no file system holds,
-    over 255 bytes, is none: asking raised OSError, and validate exited 2)."""
-    try:
-        return "/" not in name and (sources_dir / name).is_file()
-    except OSError:
-        return False
-
-
-def _text(sources_dir: Path, name: str, cache: dict) -> str | None:
+def _text(sources_dir: Path, names: set[str], name: str, cache: dict) -> str | None:
+    """Return the text of source file ``name``, None when ``names`` (the sources folder's
+    files, ``source_names``) has no file of that very name."""
     if name not in cache:
-        cache[name] = read_source(sources_dir / name) if _is_source(sources_dir, name) else None
+        cache[name] = read_source(sources_dir / name) if name in names else None
     return cache[name]
 
 
@@ -186,17 +187,22 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
     texts: dict[str, str | None] = {}
     # (file name, start, end) of a passage -> {(graph, evidence node)} quoting it.
     passages: dict[tuple, set] = defaultdict(set)
+    # Named exactly, whatever the file system: one that ignores case found a src: name in
+    # the wrong case, whose quotes were then checked against a text of another name.
+    names = source_names(sources_dir)
     for row in store.query(_EVIDENCE):
         graph, ev = graph_of(row["graph"]), row["ev"]
         focus = ev.value if isinstance(ev, ox.NamedNode) else f"_:{ev.value}"
         cited = (graph, focus)
         name = _file_name(row["source"], row["file"])
-        text = _text(sources_dir, name, texts)
+        text = _text(sources_dir, names, name, texts)
         if text is None:
+            twin = case_twin(names, name)
             found.append(_finding("source-file-missing", graph, focus,
-                                  f"source file {name!r} is not in the sources folder: check "
-                                  f"the src: name or add the text", str(OA.hasSource),
-                                  row["source"].value))
+                                  f"source file {name!r} is not in the sources folder: " + (
+                                      f"the file is named {twin!r}" if twin else
+                                      "check the src: name or add the text"),
+                                  str(OA.hasSource), row["source"].value))
             continue
         exact = row["exact"].value
         prefix = row["prefix"].value if row["prefix"] is not None else None
@@ -235,7 +241,7 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
     hashes: dict[str, str] = {}
     for row in store.query(_SOURCES):
         name = _file_name(row["source"], row["file"])
-        if not _is_source(sources_dir, name):
+        if name not in names:
             continue  # a missing file is reported once, for the evidence citing it
         actual = hashes.setdefault(name, sha256_of(sources_dir / name))
         if row["sha"].value != actual:

@@ -9,7 +9,9 @@ start/end are character offsets into the decoded text, as the Web Annotation mod
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,28 @@ def read_source(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise SourceNotText(f"{path}: not UTF-8 text (byte {exc.start}, "
                             f"0x{data[exc.start]:02x}, does not decode)") from None
+
+
+def source_names(folder: Path) -> set[str]:
+    """Return the names of the files in the sources folder, as they are written there.
+
+    A source is named exactly: on a file system that ignores case (macOS, Windows) asking
+    for ``004_584D...txt`` finds ``004_584d...txt``, and a block citing the first named a
+    source document the graph does not have.
+    """
+    try:
+        return {entry.name for entry in os.scandir(folder) if entry.is_file()}
+    except OSError:
+        return set()
+
+
+def case_twin(names: set[str], name: str) -> str | None:
+    """Return the name among ``names`` that differs from ``name`` only in case (or in its
+    Unicode form), if one does."""
+    key = unicodedata.normalize("NFC", name).casefold()
+    twins = sorted(n for n in names
+                   if n != name and unicodedata.normalize("NFC", n).casefold() == key)
+    return twins[0] if twins else None
 
 
 def sha256_of(path: Path) -> str:
