@@ -143,3 +143,11 @@ def test_a_folder_without_source_texts_names_the_parameter_to_a_library_caller(t
     said = str(refused.value)
     assert said.startswith(f"no source texts (*.txt) in {tmp_path}") and "--" not in said, said
     assert said.endswith("give the folder of the texts the evidence quotes (sources_dir)"), said
+
+
+def test_a_source_named_in_another_case_is_told_the_files_name(tmp_path):
+    # As cite and validate say it: "no source file 'DOC.txt'" left the user to spot the case.
+    (tmp_path / "doc.txt").write_text(TEXT, encoding="utf-8")
+    with pytest.raises(FileNotFoundError) as refused:
+        coverage(KnowledgeGraph.from_store(ox.Store()), tmp_path, only="DOC.txt")
+    assert str(refused.value) == f"no source file 'DOC.txt' in {tmp_path}: the file is named 'doc.txt'"
