@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from alliance_graph.build import pipeline as build
 from alliance_graph.store import directory
 
 
@@ -45,3 +46,18 @@ def test_a_full_disk_names_the_file_it_could_not_write_and_leaves_nothing(mini, 
     assert f"{mini.cache_dir}/build-" in done.stderr and "File too large" in done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
     assert list(mini.cache_dir.iterdir()) == []
+
+
+def test_a_full_disk_under_the_store_names_its_setting(mini, tmp_path):
+    # The store engine's own error (RocksDB: "IO error: ... File too large") names no folder
+    # as Python's do, so no setting was named either: the store folder and --store are now.
+    build.cached_build(mini)  # the cache written: the store's files are what the disk refuses
+    store = tmp_path / "store"
+    done = subprocess.run(
+        [sys.executable, "-m", "alliance_graph", "--ontology", mini.ontology_dir, "--data",
+         mini.data_dir, "--cache", mini.cache_dir, "--store", store, "stats"],
+        capture_output=True, text=True, timeout=120, preexec_fn=_file_size_limit(4096))
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(f"error: a file or folder could not be used: {store}: ")
+    assert done.stderr.rstrip().endswith(f"; {store} is the store folder (--store)")
+    assert list(store.iterdir()) == []

@@ -82,6 +82,13 @@ def build_directory(settings: Settings, folder: Path, repair: bool = False) -> s
 
             # Named by the hash of the inputs it was built from, checked again after.
             digest = build.while_unchanged(settings, make)[0][:32]
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if exc.filename is not None or exc.errno is not None:
+                raise
+            # The store engine's own (RocksDB's "IO error: No space left on device: While
+            # appending to file: .../bulk-...sst"): it names no folder, so no setting either.
+            raise _InFolder(None, str(exc), str(folder)) from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -208,12 +215,12 @@ def check_name(folder: Path) -> None:
     try:
         str(folder).encode("utf-8")
     except UnicodeEncodeError:
-        raise _NotUtf8(errno.EINVAL, "the folder's path is not UTF-8 text, and the store's "
-                       "engine (Oxigraph) opens only a folder whose path is: choose another",
-                       str(folder)) from None
+        raise _InFolder(errno.EINVAL, "the folder's path is not UTF-8 text, and the store's "
+                        "engine (Oxigraph) opens only a folder whose path is: choose another",
+                        str(folder)) from None
 
 
-class _NotUtf8(OSError):
+class _InFolder(OSError):
     """An OSError said as the project says a file's problem, "path: what is wrong", with no
     "[Errno 22]" before it; its filename lets the caller name the setting that gave it."""
 
