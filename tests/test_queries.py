@@ -107,3 +107,16 @@ def test_a_tagged_literal_in_the_table_says_why_a_plain_string_does_not_match(kg
     query = 'SELECT ?x ?same WHERE { VALUES ?x { "axis of evil"@en } BIND(?x = "axis of evil" AS ?same) }'
     row = queries.table(queries.run(kg, query)).splitlines()[2].split("  ")
     assert [cell.strip() for cell in row if cell.strip()] == ['"axis of evil"@en', "false"]
+
+
+@pytest.mark.parametrize("query, says", [
+    ("SELECT ?s WHERE { ?s a ag:State }", "not a SELECT result: rows(result) gives its solutions"),
+    ("ASK { ?s a ag:State }", "not an ASK result: bool(result) is its answer")])
+def test_to_rdflib_of_a_select_or_an_ask_says_what_to_use_instead(kg, query, says):
+    # A SELECT's solutions failed with AttributeError: 'QuerySolution' object has no
+    # attribute 'subject'; an ASK with "'QueryBoolean' object is not iterable".
+    with pytest.raises(TypeError) as caught:
+        queries.to_rdflib(queries.run(kg, query))
+    assert str(caught.value) == f"to_rdflib() reads the triples of a CONSTRUCT or DESCRIBE query, {says}"
+    with pytest.raises(TypeError, match="not str: give it what run\\(\\) returns"):
+        queries.to_rdflib("CONSTRUCT WHERE { ?s ?p ?o }")

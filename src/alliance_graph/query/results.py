@@ -125,7 +125,7 @@ def rows(result) -> list[dict]:
         raise TypeError("rows() reads the solutions of a SELECT query, not " + (
             "an ASK result: bool(result) is its answer" if kind == "ask" else
             "a CONSTRUCT or DESCRIBE result: iterate over its triples, or use to_rdflib(result)"
-            if isinstance(unwrap(result, consume=False), (ox.QueryTriples, list)) else
+            if _triples(result) else
             f"{type(result).__name__}: give it what run() returns for a SELECT query"))
     result = unwrap(result)
     names = [v.value for v in result.variables]
@@ -133,10 +133,23 @@ def rows(result) -> list[dict]:
         return [{n: s[n] for n in names} for s in result]
 
 
+def _triples(result) -> bool:
+    """Return whether ``result`` is a CONSTRUCT or DESCRIBE result (``run``'s or Oxigraph's)."""
+    held = unwrap(result, consume=False)
+    return isinstance(held, ox.QueryTriples) or (
+        isinstance(held, list) and all(isinstance(t, ox.Triple) for t in held))
+
+
 def to_rdflib(result):
     """Return a CONSTRUCT or DESCRIBE result as an rdflib graph with the project's prefixes."""
     import rdflib  # here: the query engine's process never needs rdflib
 
+    if not _triples(result):  # a SELECT's solutions failed on their missing .subject
+        kind = kind_of(result)
+        raise TypeError("to_rdflib() reads the triples of a CONSTRUCT or DESCRIBE query, not " + (
+            "a SELECT result: rows(result) gives its solutions" if kind == "select" else
+            "an ASK result: bool(result) is its answer" if kind == "ask" else
+            f"{type(result).__name__}: give it what run() returns for a CONSTRUCT query"))
     with evaluating():
         triples = list(unwrap(result))
     return rdf.to_rdflib(triples, bind_prefixes(rdflib.Graph()))
