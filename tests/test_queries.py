@@ -120,3 +120,12 @@ def test_to_rdflib_of_a_select_or_an_ask_says_what_to_use_instead(kg, query, say
     assert str(caught.value) == f"to_rdflib() reads the triples of a CONSTRUCT or DESCRIBE query, {says}"
     with pytest.raises(TypeError, match="not str: give it what run\\(\\) returns"):
         queries.to_rdflib("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def test_a_query_holding_a_lone_surrogate_is_a_query_error_with_its_place(kg):
+    # Text read with errors="surrogateescape" holds a byte that was not UTF-8 as a lone
+    # surrogate: the engine's encoding failed with a bare UnicodeEncodeError.
+    with pytest.raises(queries.QueryError, match="lone surrogate U\\+DCFF at line 2, column 12") \
+            as caught:
+        queries.run(kg, 'ASK {\n  FILTER ("\udcff" = "x") }')
+    assert caught.value.position == (2, 12)

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes
-from ..sparql import syntax_error
+from ..sparql import line_col, syntax_error
 from ..store.errors import QueryError
 from . import guard
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
@@ -77,6 +77,14 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
         raise TypeError(f"a query is text (str), not {type(sparql).__name__}")
     # A byte-order mark, as a file saved by some editors starts with, is not the query's.
     sparql = sparql.removeprefix("\ufeff")
+    try:
+        sparql.encode("utf-8")
+    except UnicodeEncodeError as exc:  # text read with errors="surrogateescape", say
+        line, column = line_col(sparql, exc.start)
+        raise QueryError(f"the query is not valid Unicode text: it holds the lone surrogate "
+                         f"U+{ord(sparql[exc.start]):04X} at line {line}, column {column} (a "
+                         "byte that was not UTF-8, read with errors='surrogateescape'?)",
+                         (line, column)) from None
     try:
         if graphs:
             tokens_within(sparql, bounds or DEFAULT_BOUNDS)
