@@ -606,3 +606,27 @@ def test_into_named_by_its_path_in_the_data_folder_is_taken(project, monkeypatch
     monkeypatch.chdir(project)
     result = ag.add(MERGE / "good.ttl", settings_of(project), into=Path("data") / "notes.ttl")
     assert result.merged.added == {str(project / "data" / "notes.ttl"): 1}
+
+
+def test_facts_of_one_new_node_from_two_proposals_are_one_block(project, tmp_path):
+    # The evidence node in one file, a note on it in another: each file's facts were written
+    # as a block of their own, so base.ttl described ev:fx-sling in two places.
+    head = (BASE / "base.ttl").read_text("utf-8").split("\n\n", 1)[0]
+    evidence = tmp_path / "evidence.ttl"
+    evidence.write_text(head + "\n\nclaim:FxState-label prov:wasDerivedFrom ev:fx-sling .\n\n"
+                        "ev:fx-sling a ag:Evidence ;\n"
+                        "    oa:hasSource src:000_06b6882714cf1880.txt ;\n"
+                        '    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "David’s Sling" ] ,\n'
+                        "        [ a oa:TextPositionSelector ; oa:start 1835 ; oa:end 1848 ] .\n",
+                        "utf-8")
+    note = tmp_path / "note.ttl"
+    note.write_text(head + '\n\nev:fx-sling ag:note "Named in a list of systems." .\n', "utf-8")
+    result = add(project, evidence, note)
+    assert result.exit_code == 0, result.output
+    assert "base.ttl: 2 subject block(s) added or amended" in result.output
+    written = (project / "data" / "base.ttl").read_text("utf-8")
+    assert written.count("ev:fx-sling a ag:Evidence") == 1 and written.count("\nev:fx-sling ") == 1
+    assert ('oa:start 1835 ; oa:end 1848 ] ;\n    ag:note "Named in a list of systems." .\n'
+            in written)
+    assert facts_of(written) == facts_of((BASE / "base.ttl").read_text("utf-8")) + facts_of(
+        evidence.read_text("utf-8")) + facts_of(note.read_text("utf-8"))

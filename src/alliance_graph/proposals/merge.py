@@ -116,6 +116,11 @@ class Writer:
     def pairs(self, subject, skip=frozenset()) -> list[tuple[str, str]]:
         """Return (predicate, object) Turtle text pairs of ``subject``, in the project's order,
         leaving out those whose canonical form (project prefixes) is in ``skip``."""
+        return in_order(self.keyed_pairs(subject, skip))
+
+    def keyed_pairs(self, subject, skip=frozenset()) -> list[tuple]:
+        """Return ``pairs`` each with what orders it (``in_order`` sorts them), so that pairs
+        of one subject written by several writers can be put in one block."""
         if skip and self._canon is None:
             self._canon = Writer(self.triples, PREFIX_IRIS)
         canon = self._canon
@@ -127,7 +132,7 @@ class Writer:
             # A quote selector before its position selector, as the files write them.
             first = not (isinstance(o, ox.BlankNode) and text.startswith("[ a oa:TextQuote"))
             out.append((_rank(p.value), first, text, self.predicate(p)))
-        return [(p, o) for _, _, o, p in sorted(out)]
+        return out
 
     def term(self, term) -> str:
         """Return a term in Turtle: a blank node inline as ``[ ... ]`` with all it holds."""
@@ -165,6 +170,11 @@ class Writer:
         lines = [f"{self.subject(subject)} {p} {o}" if i == 0 else f"    {p} {o}"
                  for i, (p, o) in enumerate(predicate_lines(pairs))]
         return " ;\n".join(lines) + " .\n"
+
+
+def in_order(keyed: list[tuple]) -> list[tuple[str, str]]:
+    """Return the (predicate, object) pairs of ``Writer.keyed_pairs`` in the project's order."""
+    return [(p, o) for _, _, o, p in sorted(keyed)]
 
 
 def predicate_lines(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -333,13 +343,22 @@ def _merged(text: str, items, usable: PrefixMap, offered: dict[str, str], amendi
     text when an amendment or a placement would not state exactly the old facts and the new
     ones."""
     before, rendered, amended, edits = text, [], [], []
-    for proposal, subject, known, (kind, entity) in items:
+    # One block per subject: facts of one node from several proposals (a new evidence node in
+    # one, a note on it in another) were written as two blocks of one subject.
+    subjects: dict[ox.Node, tuple] = {}
+    for proposal, subject, known, kind in items:
         writer = Writer(proposal.triples, usable)
-        pairs = writer.pairs(subject, frozenset(known))
+        keyed = writer.keyed_pairs(subject, frozenset(known))
+        if subject in subjects:
+            subjects[subject][1].extend(keyed)
+        else:  # the first proposal's writer and view of data/ (later ones know its facts)
+            subjects[subject] = (writer, keyed, kind, bool(known))
+    for subject, (writer, keyed, (kind, entity), held) in subjects.items():
+        pairs = in_order(keyed)
         block = writer.block(subject, pairs)
         edits.append((writer.subject(subject), predicate_lines(pairs),
                        placement.Block(block, kind, writer.term(entity) if entity else ""),
-                       bool(known)))
+                       held))
     cites = Writer(Triples([]), usable).predicate(_DERIVED_FROM)
     tried = [e for e in edits if amending and e[3]]  # a node data/ holds: its block, if here
     text, applied = amend.insert(text, [(s, lines) for s, lines, _, _ in tried], cites)
