@@ -358,6 +358,20 @@ def test_syntax_errors_say_where(endpoint):
     assert b"error at 1:" in body and b"expected" in body
 
 
+@pytest.mark.parametrize("query, accept, params", [
+    ("CONSTRUC { ?s ?p ?o } WHERE { ?s ?p ?o }", "text/turtle", {}),
+    ("DESCRIB <http://example.org/x>", "application/n-triples", {}),
+    ("CONSTRUC { ?s ?p ?o } WHERE { ?s ?p ?o }", None, {"format": "turtle"}),
+    ("SELEC * WHERE { ?s ?p ?o }", "image/png", {}),
+], ids=["construct-as-turtle", "describe-as-n-triples", "format-parameter", "no-format-at-all"])
+def test_a_query_with_no_form_is_the_parsers_400_whatever_format_is_asked(endpoint, query,
+                                                                         accept, params):
+    # Negotiated as a SELECT, a mistyped CONSTRUCT sent with Accept: text/turtle was a 406
+    # saying that Turtle cannot be produced, and the typo went unmentioned.
+    status, headers, body = get(endpoint, query, accept=accept, **params)
+    assert status == 400 and body.startswith(b"query failed: error at 1:"), body
+
+
 def test_cors_on_reads_and_preflight(endpoint):
     _, headers, _ = get(endpoint, "ASK {}")
     assert headers["Access-Control-Allow-Origin"] == "*"

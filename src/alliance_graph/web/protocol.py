@@ -262,10 +262,7 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     for an If-Match naming another answer); ``client`` (its address) gets its share of the
     engine (``client_share.py``)."""
     plan = plan_of(req.text, svc.settings)
-    graph_form = plan.form in ("CONSTRUCT", "DESCRIBE")
-    formats = negotiation.pick_formats(
-        req.formats, *((negotiation.GRAPH_OFFERS, GRAPH_FORMATS) if graph_form
-                      else (negotiation.RESULT_OFFERS, RESULT_FORMATS)), accept)
+    formats = _formats(plan.form, req.formats, accept)
     graphs = dataset(svc, req, plan)
     # Every check has run; only the evaluation itself may be skipped.  The key holds the
     # resolved dataset and formats, never the raw request, so a hit is the same answer.
@@ -318,6 +315,29 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
         return unchanged(method, tag)
     body, ctype = cached
     return 200, [("Content-Type", ctype), ("ETag", tag), ("Vary", "Accept"), *HEADERS], body
+
+
+def _formats(form: str, requested: list[str], accept: str | None) -> list:
+    """Return the formats to answer a query of ``form`` in (``negotiation.pick_formats``).
+
+    A query the checks found no form in (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``)
+    is one the parser refuses: its 400 says what is wrong and where.  Negotiated as a SELECT,
+    it was a 406 instead whenever the client asked for a graph format, so a mistyped
+    ``CONSTRUC { ... }`` sent with ``Accept: text/turtle`` was told that Turtle cannot be
+    produced.  Either kind's formats do for it (the engine writes a result of the other kind
+    in that kind's default), and with none acceptable, JSON: the parser speaks first.
+    """
+    results, graphs = (negotiation.RESULT_OFFERS, RESULT_FORMATS), \
+        (negotiation.GRAPH_OFFERS, GRAPH_FORMATS)
+    if form:
+        return negotiation.pick_formats(requested, *(graphs if form in ("CONSTRUCT", "DESCRIBE")
+                                                     else results), accept)
+    for offers, table in (results, graphs):
+        try:
+            return negotiation.pick_formats(requested, offers, table, accept)
+        except Refused:
+            pass
+    return [RESULT_FORMATS["json"]]
 
 
 def evaluate(svc, text: str, graphs: Dataset, formats, prefixes, client: str | None):
