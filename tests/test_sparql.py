@@ -244,3 +244,17 @@ def test_a_syntax_error_leads_with_the_unpaired_bracket_then_the_parsers_message
     assert lexer.syntax_error("ASK { <rel> ?p ?o }", "error at 1:7: expected IRI") == (
         "error at 1:7: expected IRI" + lexer.relative_iri_note("ASK { <rel> ?p ?o }"), (1, 7))
     assert lexer.syntax_error("ASK {}", "no place") == ("no place", None)
+
+
+@pytest.mark.parametrize("text, note", [
+    ("", " (the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query)"),
+    ("  # only a comment\n", " (the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query)"),
+    ("PREFIX x: <http://x/>\n", " (the query ends there, with no SELECT, ASK, CONSTRUCT or DESCRIBE)"),
+    # A query form, or a parser stopping before the end: the parser's message alone.
+    ("SELECT ?x WHERE", ""), ("SELECT * WHERE { ?x a }", ""), ("ASK { ?s ?p ?o } x", "")])
+def test_a_query_with_no_form_says_so_beside_the_parsers_message(text, note):
+    # An empty query (an empty .rq file, an empty argument) had only "expected [_]" said.
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    said, _ = lexer.syntax_error(text, str(parsed.value))
+    assert said == str(parsed.value) + note

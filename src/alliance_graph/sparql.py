@@ -355,4 +355,21 @@ def syntax_error(text: str, message: str) -> tuple[str, tuple[int, int] | None]:
     if unpaired:
         return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
     at = _PARSER_AT.match(message)
-    return message + relative_iri_note(text), (int(at[1]), int(at[2])) if at else None
+    place = (int(at[1]), int(at[2])) if at else None
+    return message + (_unfinished(text, place) or relative_iri_note(text)), place
+
+
+_FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
+
+
+def _unfinished(text: str, place: tuple[int, int] | None) -> str:
+    """Return a note for a query with no query form where the parser stopped at its end (""
+    otherwise): an empty query, or a prologue alone, had only "expected [_]" said of it."""
+    tokens = tokenize(text)
+    if not tokens:
+        return " (the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query)"
+    last = tokens[-1]
+    if place is None or place < line_col(text, last.start + len(last.text)) or any(
+            t.kind == "NAME" and t.text.upper() in _FORMS for t in tokens):
+        return ""
+    return " (the query ends there, with no SELECT, ASK, CONSTRUCT or DESCRIBE)"
