@@ -380,11 +380,38 @@ def test_cors_on_reads_and_preflight(endpoint):
     assert status == 204 and headers["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "Content-Type" not in headers  # it said text/html, of no content
+    # A preflight naming no headers is allowed the ones the server reads, If-Match among
+    # them (it was left out: a script sending it failed its preflight).
+    assert headers["Access-Control-Allow-Headers"] == "Accept, Content-Type, If-None-Match, If-Match"
     # A Graph Store read takes no POST (a 405), and its preflight no longer offers one.
     for path in ("/rdf-graphs", "/dataset"):
         status, headers, _ = fetch(f"{endpoint}{path}", method="OPTIONS", headers={
             "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
         assert (status, headers["Access-Control-Allow-Methods"]) == (204, "GET, OPTIONS"), path
+
+
+@pytest.mark.parametrize("asked, allowed", [
+    ("if-match", "if-match"),
+    ("content-type, queryid", "content-type, queryid"),  # a client's own header (a query id)
+    ("x-a,x-b", "x-a,x-b"),
+    ("bad header, (x)", "Accept, Content-Type, If-None-Match, If-Match"),  # no list of names
+    ("x" * 3000, "Accept, Content-Type, If-None-Match, If-Match"),
+])
+def test_a_preflight_allows_the_headers_it_asks_for(endpoint, asked, allowed):
+    # Only Accept, Content-Type and If-None-Match were allowed, whatever was asked: a client
+    # sending a header of its own, or If-Match, failed the preflight and sent nothing.  With
+    # Allow-Origin * and no credentials, allowing a header grants nothing.
+    status, headers, _ = fetch(f"{endpoint}/sparql", method="OPTIONS", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": asked})
+    assert status == 204 and headers["Access-Control-Allow-Headers"] == allowed
+
+
+def test_a_browser_script_may_read_when_to_try_again_and_the_pages_link(endpoint):
+    # Only the ETag was exposed: a script given a 429 or 503 could not read its Retry-After.
+    _, headers, _ = get(endpoint, "ASK {}")
+    exposed = {h.strip().lower() for h in headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "retry-after", "link"} <= exposed
 
 
 # --- limits -------------------------------------------------------------------------------

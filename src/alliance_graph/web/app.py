@@ -201,7 +201,8 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
             methods = [m for m in ("GET", "POST") if m in taken] or ["GET"]
             response = Response(status=204, headers={
                 "Access-Control-Allow-Methods": ", ".join([*methods, "OPTIONS"]),
-                "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+                "Access-Control-Allow-Headers": protocol.allowed_headers(
+                    request.headers.get("Access-Control-Request-Headers")),
                 "Access-Control-Max-Age": "86400"})
             del response.headers["Content-Type"]  # a 204 has no content to have a type
             return response

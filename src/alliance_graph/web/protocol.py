@@ -18,6 +18,7 @@ without Flask's request and response machinery.  The query itself is evaluated b
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from http import HTTPStatus
@@ -42,8 +43,26 @@ _BOM = "\ufeff"
 # Headers every response carries (the app adds them to Flask's, connections.py to its own):
 # CORS, so that browser applications on other origins can query and read the ETag they may
 # send back in If-None-Match; nosniff, so that no browser second-guesses a content type.
-HEADERS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "ETag"),
+# A browser script reads the headers CORS lists as safe and those exposed: the ETag, a 429 or
+# 503's Retry-After (when to try again), and the Link of a description cut in pages.
+HEADERS = (("Access-Control-Allow-Origin", "*"),
+           ("Access-Control-Expose-Headers", "ETag, Retry-After, Link"),
            ("X-Content-Type-Options", "nosniff"))
+# The request headers a preflight allows when it names none: the ones this server reads.
+ALLOWED_HEADERS = "Accept, Content-Type, If-None-Match, If-Match"
+_HEADER_LIST = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*")
+
+
+def allowed_headers(requested: str | None) -> str:
+    """Return the request headers a CORS preflight allows: those it asks for (a list of field
+    names), else ``ALLOWED_HEADERS``.  Only the ones this server reads were allowed, so a
+    script sending If-Match, or a client's own header (a query id), failed its preflight and
+    was never sent; with no credentials accepted (Allow-Origin is *), allowing a header
+    grants nothing, and one the server does not read is ignored."""
+    requested = (requested or "").strip()
+    if requested and len(requested) <= 2000 and _HEADER_LIST.fullmatch(requested):
+        return requested
+    return ALLOWED_HEADERS
 
 
 @dataclass
