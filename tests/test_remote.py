@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import threading
+import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -294,3 +295,23 @@ def test_a_redirect_to_a_malformed_location_is_one_line():
     with answering(respond) as url:
         with pytest.raises(StoreError, match=r"redirects to http://\[bad \(HTTP 302\)"):
             RemoteStore(url).select("ASK {}", [])
+
+
+def test_a_store_dripping_its_headers_is_stopped_at_the_time_limit():
+    # Each read came within the socket's timeout, and the deadline was checked only once the
+    # headers were in: a store sending its headers a byte every 0.2 s held the command 45 s
+    # past a 2 s limit, then had its headers cut short read as an empty answer.
+    def respond(handler):
+        try:
+            for byte in b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 100:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(0.2)
+        except OSError:  # the client gave up, as it should
+            pass
+
+    with answering(respond) as url:
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r"did not answer within 1 s"):
+            RemoteStore(url, timeout=1).select("ASK {}", [])
+        assert time.monotonic() - started < 5

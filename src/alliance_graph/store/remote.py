@@ -31,6 +31,7 @@ from ..settings import Settings
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
+from .remote_http import OPENER, Watch
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
 _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>)*+"
@@ -47,18 +48,6 @@ def _sibling(url: str, name: str) -> str | None:
     return f"{head}/{name}" if sep and url.endswith("/query") else None
 
 
-class _Unredirected(urllib.request.HTTPRedirectHandler):
-    # A redirect is reported, not followed: urllib sends a redirected POST on as a GET without
-    # its body, so the store would be asked nothing (or its service description), and a store
-    # that moved should be named where it now is.  Declined before urllib reads the Location
-    # at all: one it cannot parse ("http://[bad") was a ValueError, a traceback.
-    def http_error_302(self, req, fp, code, msg, headers):
-        return None
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
-_OPENER = urllib.request.build_opener(_Unredirected)
 
 
 def first_line(text: str, limit: int = 300) -> str:
@@ -115,8 +104,22 @@ class RemoteStore:
         raise AssertionError("unreachable")
 
     def _send_once(self, request, url: str, timeout: float, deadline: float, rejected):
+        with Watch(deadline) as expired:
+            try:
+                answer = self._exchange(request, url, timeout, deadline, rejected)
+            except StoreError:
+                if not expired.is_set():
+                    raise
+            else:
+                if not expired.is_set():
+                    return answer
+        # Its sockets were shut at the deadline: what the exchange met then (an answer cut
+        # short, a connection reset, an end read as the answer's end) is the time limit.
+        raise StoreError(f"{url} did not answer within {timeout:g} s")
+
+    def _exchange(self, request, url: str, timeout: float, deadline: float, rejected):
         try:
-            with _OPENER.open(request, timeout=timeout) as response:
+            with OPENER.open(request, timeout=timeout) as response:
                 body = _read_within(response, deadline, self.max_answer_bytes)
                 _refuse_partial(url, response.headers)
                 return response.headers, body

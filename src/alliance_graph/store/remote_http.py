@@ -1,0 +1,85 @@
+"""How a request reaches a remote store: a redirect is reported, never followed, and the
+whole exchange, from connecting to the answer's last byte, is bounded by its deadline."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.request
+
+
+class _Unredirected(urllib.request.HTTPRedirectHandler):
+    # A redirect is reported, not followed: urllib sends a redirected POST on as a GET without
+    # its body, so the store would be asked nothing (or its service description), and a store
+    # that moved should be named where it now is.  Declined before urllib reads the Location
+    # at all: one it cannot parse ("http://[bad") was a ValueError, a traceback.
+    def http_error_302(self, req, fp, code, msg, headers):
+        return None
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+class Watch:
+    """Shuts the sockets a request opened at its deadline: a socket's timeout bounds each
+    read alone, so a store sending its status line and headers a byte now and then held the
+    command past the time limit for as long as it liked (the body's reads check the deadline
+    themselves, but only once the headers are in)."""
+
+    current = threading.local()  # the watch of the request this thread is sending
+
+    def __init__(self, deadline: float):
+        self.expired, self._sockets, self._lock = threading.Event(), [], threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._shut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> threading.Event:
+        Watch.current.watch = self
+        self._timer.start()
+        return self.expired
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        Watch.current.watch = None
+
+    def add(self, sock) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+        if self.expired.is_set():
+            self._shut()
+
+    def _shut(self) -> None:
+        self.expired.set()
+        with self._lock:
+            for sock in self._sockets:
+                try:  # the plain socket's shutdown, an SSL socket's too: its reads end at once
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                except OSError:  # closed already
+                    pass
+
+
+class _Watched:
+    # Each connection urllib opens gives its socket to the watch of the request it sends.
+    def do_open(self, http_class, req, **kwargs):
+        def connection(*args, **options):
+            made = http_class(*args, **options)
+            connect = made.connect
+
+            def watched_connect():
+                connect()
+                if watch := getattr(Watch.current, "watch", None):
+                    watch.add(made.sock)
+            made.connect = watched_connect
+            return made
+        return super().do_open(connection, req, **kwargs)
+
+
+class _HTTP(_Watched, urllib.request.HTTPHandler):
+    pass
+
+
+class _HTTPS(_Watched, urllib.request.HTTPSHandler):
+    pass
+
+
+OPENER = urllib.request.build_opener(_Unredirected, _HTTP, _HTTPS)
