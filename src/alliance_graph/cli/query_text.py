@@ -1,0 +1,89 @@
+"""What ``alliance-graph query`` is given: a query file, ``-`` (standard input), a catalogue
+name, or the query's text; read as UTF-8, and said plainly when it is none of them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from pathlib import Path
+
+from ..settings import Settings
+from .main import fail
+
+
+def _is_file(path: Path) -> bool:
+    """Return whether ``path`` names an existing file; a name no file can have is not one."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
+        return False
+
+
+# A catalogue name: one word of letters, digits, "-" and "_" (a query has at least braces).
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+# One word holding nothing a query without a space needs (``ASK{}``, ``DESCRIBE<x>``,
+# ``DESCRIBE?x``, ``DESCRIBE*``): a folder, or a path when it has a folder or an extension.
+_WORD = re.compile(r"[^\s{}<>?$*]+")
+_PATH = re.compile(r".*(/|\\|\.[A-Za-z0-9]+$).*")
+
+
+def _no_query_file(word: str) -> None:
+    """Exit 2 for a query argument that is a folder, or a path naming no file."""
+    try:
+        folder = Path(word).is_dir()
+    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
+        folder = False
+    if folder:
+        fail(f"{word} is a folder: give a query file (.rq) in it, a catalogue name, or the "
+             "query's text")
+    if _PATH.fullmatch(word):
+        beside = f"{word}.rq"
+        fail(f"no query file {word}" + (f"; did you mean {beside}?" if _is_file(Path(beside))
+                                        else ""))
+
+
+def read_query(settings: Settings, query_or_file: str) -> str:
+    """Return query text from an argument that is a file, ``-``, a catalogue name, or a query.
+
+    An argument is a query unless it names an existing file (or catalogue entry), whatever its
+    length: a long inline query is never taken for a file name.
+    """
+    if query_or_file == "-":
+        if sys.stdin is None:
+            fail("standard input is closed: give the query as text or a file")
+        try:
+            # Bytes, decoded here: the text layer made bytes that are not UTF-8 surrogates,
+            # which failed later with a traceback.  utf-8-sig: a byte-order mark, which some
+            # editors write, is not the query's.
+            stream = getattr(sys.stdin, "buffer", None)
+            text = stream.read().decode("utf-8-sig") if stream else sys.stdin.read()
+            return text.removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            fail(f"the query on standard input is not valid UTF-8 text (byte {exc.start})")
+    # A catalogue name is a file's name in queries/, not a path (queries/ / "/x/q" is "/x/q").
+    named = [] if re.search(r"[/\\]", query_or_file) else \
+        [settings.queries_dir / f"{query_or_file}.rq"]
+    for candidate in [Path(query_or_file), *named]:
+        if _is_file(candidate):
+            try:
+                return candidate.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                fail(f"cannot read the query file {candidate}: {exc}")
+    if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse
+        fail(f"no query file {query_or_file}")
+    if _WORD.fullmatch(query_or_file):  # a path, which no query is: "expected CONSTRUCT"
+        _no_query_file(query_or_file)
+    if _NAME.fullmatch(query_or_file):
+        # One word, which no query is: a catalogue name mistyped, not SPARQL to parse
+        # ("expected CONSTRUCT" at 1:10 said nothing of the name).
+        names = sorted(p.stem for p in settings.queries_dir.glob("*.rq"))
+        close = difflib.get_close_matches(query_or_file, names, n=3)
+        fail(f"no query named {query_or_file!r} in {settings.queries_dir}"
+             + (f"; did you mean {', '.join(close)}?" if close else
+                f"; the named queries are: {', '.join(names)}" if names else ""))
+    try:
+        query_or_file.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8 arrive as lone surrogates
+        fail("the query is not valid UTF-8 text")
+    return query_or_file
