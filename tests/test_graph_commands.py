@@ -89,3 +89,29 @@ def test_an_export_to_a_file_needs_no_standard_output(tmp_path):
                           timeout=300, preexec_fn=lambda: os.close(1))
     assert done.returncode == 0, done.stderr
     assert len(list(ox.parse(path=str(tmp_path / "g.nt"), format=ox.RdfFormat.N_TRIPLES))) > 1000
+
+
+def test_a_query_file_past_the_size_bound_is_refused_unread(run, tmp_path):
+    # Read whole before the bound refused it: a file of 300 MB took the command to 640 MB.
+    path = tmp_path / "huge.rq"
+    with path.open("wb") as file:
+        file.write(b'SELECT * WHERE { ?s ?p "')
+        file.truncate(64 << 20)  # 64 MiB, mostly a hole the old reading held whole
+    result = run("query", path)
+    assert (result.exit_code, result.stderr) == (1, (
+        f"error: query failed: the query file {path} is more than 100,000 bytes long; the limit "
+        "is 100,000 (Settings.max_query_bytes)\n"))
+    stdin = run("query", "-", input=b"ASK { FILTER (" + b"1 + " * 50_000 + b"1) }")
+    assert (stdin.exit_code, stdin.stderr) == (1, (
+        "error: query failed: the query on standard input is more than 100,000 bytes long; the "
+        "limit is 100,000 (Settings.max_query_bytes)\n"))
+
+
+def test_a_query_just_within_the_size_bound_still_runs(run, tmp_path):
+    text = 'ASK { FILTER ("' + "x" * 99_975 + '" != "") }'
+    path = tmp_path / "large.rq"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())  # a byte-order mark is not the query's
+    assert len(text) == 100_000  # the bound itself, and the mark past it
+    for given, input in ((path, None), ("-", path.read_bytes())):
+        result = run("query", given, input=input)
+        assert (result.exit_code, result.output) == (0, "true\n")

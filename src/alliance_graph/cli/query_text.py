@@ -8,8 +8,23 @@ import re
 import sys
 from pathlib import Path
 
+from ..query.bounds import DEFAULT_BOUNDS
 from ..settings import Settings
-from .main import fail
+from .main import EXIT_NO, fail
+
+# The most bytes of a query file or standard input read: more than any query the bounds let
+# through (``query.bounds``), with a byte-order mark, so that a query past them is still
+# refused as before; read whole, a file of 300 MB took 640 MB before it was.
+_MOST = DEFAULT_BOUNDS.max_bytes + 3
+
+
+def _within(data: bytes, what: str) -> bytes:
+    """Return ``data`` (``_MOST + 1`` bytes at most), or exit 1 when it has more than
+    ``_MOST``: the query is past the bounds ``query.results.run`` would refuse it for."""
+    if len(data) > _MOST:
+        fail(f"query failed: {what} is more than {_MOST - 3:,} bytes long; the limit is "
+             f"{DEFAULT_BOUNDS.max_bytes:,} (Settings.max_query_bytes)", EXIT_NO)
+    return data
 
 
 def _is_file(path: Path) -> bool:
@@ -57,7 +72,8 @@ def read_query(settings: Settings, query_or_file: str) -> str:
             # which failed later with a traceback.  utf-8-sig: a byte-order mark, which some
             # editors write, is not the query's.
             stream = getattr(sys.stdin, "buffer", None)
-            text = stream.read().decode("utf-8-sig") if stream else sys.stdin.read()
+            text = _within(stream.read(_MOST + 1), "the query on standard input") \
+                .decode("utf-8-sig") if stream else sys.stdin.read(_MOST + 1)
             return text.removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             fail(f"the query on standard input is not valid UTF-8 text (byte {exc.start})")
@@ -67,7 +83,9 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     for candidate in [Path(query_or_file), *named]:
         if _is_file(candidate):
             try:
-                return candidate.read_text(encoding="utf-8-sig")
+                with candidate.open("rb") as file:
+                    data = _within(file.read(_MOST + 1), f"the query file {candidate}")
+                return data.decode("utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
                 fail(f"cannot read the query file {candidate}: {exc}")
     if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse
