@@ -91,6 +91,10 @@ CELLS = [  # (term as a query writes it, as the table shows it)
     ('"say \\"no\\"\\nnow"', '"say \\"no\\"\\nnow"'),
     ("<https://example.org/x>", "<https://example.org/x>"),
     ("id:IronDome", "id:IronDome"),
+    # RDF 1.2 triple terms were written as their parts, bare and whole: "<https://...> <...> 1".
+    ('<<( id:IronDome ag:p "x\\ny"@en )>>', '<<( id:IronDome ag:p "x\\ny"@en )>>'),
+    ("<<( id:a rdf:reifies <<( id:b <https://example.org/p> 2.5 )>> )>>",
+     "<<( id:a rdf:reifies <<( id:b <https://example.org/p> 2.5 )>> )>>"),
 ]
 
 

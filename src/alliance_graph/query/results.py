@@ -193,6 +193,9 @@ def _cell(term) -> str:
         return ""
     if isinstance(term, (ox.Literal, ox.NamedNode)):
         return rdf.turtle_term(term, _PREFIXES)
+    if isinstance(term, ox.Triple):  # an RDF 1.2 triple term, as a query writes one
+        # str() wrote its parts bare, IRIs whole: no <<( )>> to tell it from three terms.
+        return f"<<( {' '.join(_cell(t) for t in term)} )>>"
     return str(term)
 
 
