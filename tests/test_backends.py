@@ -266,7 +266,8 @@ def test_a_folder_that_is_not_a_directory_store_is_refused_and_left_alone(mini, 
     assert len(ox.Store.read_only(str(theirs))) == 1
 
 
-@pytest.mark.parametrize("spec", ["", " ", " memory", "memory ", "MEMORY", "ftp://x/y"])
+@pytest.mark.parametrize("spec", ["", " ", " memory", "memory ", "MEMORY", "ftp://x/y",
+                                  "http:/localhost:7878/query", "localhost:7878/query", "~/s"])
 def test_a_store_value_that_is_likely_a_slip_is_refused(spec):
     # Each named a folder to make a store in (an empty one: the current folder).
     with pytest.raises(StoreError, match=re.escape(f"Settings(store={spec!r})")):

@@ -8,6 +8,7 @@ the ``http(s)`` query URL of a SPARQL 1.1 store (``remote.py``).  ``open_graph``
 from __future__ import annotations
 
 import hashlib
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -58,7 +59,20 @@ def kind(spec: str) -> str:
     if "://" in spec or spec.lower() == "memory":
         raise StoreError(Said(lambda n: f"{store(n)}: give memory (lower case), a folder, or a "
                                         "store's http:// or https:// query URL"))
+    # A URL mistyped ("http:/host/query", "localhost:7878/query") or a "~" no shell expanded
+    # (a variable in a service's unit file) made folders named "http:" or "~" here.
+    if _SCHEME.match(spec):
+        raise StoreError(Said(lambda n: f"{store(n)} looks like a URL, but not an http:// or "
+                                        "https:// one: give the store's whole query URL, or "
+                                        f"./{spec} for a folder of that name"))
+    if spec.startswith("~"):
+        raise StoreError(Said(lambda n: f"{store(n)}: no shell expanded its ~, so it names a "
+                                        "folder called ~: give the folder's whole path, or "
+                                        f"./{spec} for a folder of that name"))
     return "directory"
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def open_graph(settings: Settings):
