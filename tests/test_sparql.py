@@ -258,3 +258,18 @@ def test_a_query_with_no_form_says_so_beside_the_parsers_message(text, note):
         ox.Store().query(text)
     said, _ = lexer.syntax_error(text, str(parsed.value))
     assert said == str(parsed.value) + note
+
+
+@pytest.mark.parametrize("text, word, where", [
+    ("INSERT DATA { <urn:a> <urn:b> 1 }", "INSERT", "at line 1, column 1"),
+    ("PREFIX x: <urn:x:>\n  delete where { ?s ?p ?o }", "delete", "at line 2, column 3"),
+    ("LOAD <http://example.org/data.ttl>", "LOAD", "at line 1, column 1")])
+def test_an_update_given_as_a_query_is_said_to_be_one(text, word, where):
+    # The parser said only "expected CONSTRUCT" of it (the command line and the library run
+    # queries alone; the endpoint refuses updates before they are parsed).
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    said, _ = lexer.syntax_error(text, str(parsed.value))
+    assert said == str(parsed.value) + (f" ({word} {where} starts a SPARQL Update, which is "
+                                        "never run: the graph is read-only, changed only "
+                                        "through its files)")

@@ -360,14 +360,22 @@ def syntax_error(text: str, message: str) -> tuple[str, tuple[int, int] | None]:
 
 
 _FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
+# The words a SPARQL Update operation starts with (after its prologue).
+_UPDATES = frozenset(("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
+                      "COPY", "WITH"))
 
 
 def _unfinished(text: str, place: tuple[int, int] | None) -> str:
-    """Return a note for a query with no query form where the parser stopped at its end (""
-    otherwise): an empty query, or a prologue alone, had only "expected [_]" said of it."""
+    """Return a note for a query with no query form ("" otherwise): an empty query, or a
+    prologue alone, had only "expected [_]" said of it, and an update "expected CONSTRUCT"."""
     tokens = tokenize(text)
     if not tokens:
         return " (the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query)"
+    first = next((t for t in tokens if t.kind == "NAME" and t.text.upper() not in
+                  ("PREFIX", "BASE")), None)
+    if first is not None and first.text.upper() in _UPDATES:
+        return (f" ({first.text} {where(text, first)} starts a SPARQL Update, which is never "
+                "run: the graph is read-only, changed only through its files)")
     last = tokens[-1]
     if place is None or place < line_col(text, last.start + len(last.text)) or any(
             t.kind == "NAME" and t.text.upper() in _FORMS for t in tokens):
