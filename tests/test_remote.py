@@ -315,3 +315,16 @@ def test_a_store_dripping_its_headers_is_stopped_at_the_time_limit():
         with pytest.raises(StoreError, match=r"did not answer within 1 s"):
             RemoteStore(url, timeout=1).select("ASK {}", [])
         assert time.monotonic() - started < 5
+
+
+def test_an_answer_without_a_media_type_is_no_answer():
+    # Read as text/plain, so as N-Triples: an empty body passed for an empty graph, and the
+    # message said "answered a ASK query with a graph".
+    def respond(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with answering(respond) as url:
+        with pytest.raises(StoreError, match="answered with no media type"):
+            RemoteStore(url).select("ASK {}", [])

@@ -251,7 +251,10 @@ class RemoteStore:
         headers, data = self.send(request, rejected=rejected)
         virtuoso = headers.get("Server", "").startswith("Virtuoso")
         try:
-            result = answers.parse(headers.get_content_type(), data, virtuoso)
+            # No Content-Type is no media type: read as text/plain (email's default), an
+            # empty answer passed for a graph.
+            media = headers.get_content_type() if headers.get("Content-Type") else None
+            result = answers.parse(media, data, virtuoso)
         except answers.MalformedAnswer as exc:
             raise StoreError(f"{self.query_url} answered with {first_line(str(exc))}") from None
         # An answer of another form than the query's (a boolean to a SELECT) was passed on as
@@ -261,7 +264,8 @@ class RemoteStore:
         asked = form.group(1).upper() if form else given
         if {asked, given} - _GRAPH_FORMS and asked != given:
             what = {"ASK": "a boolean", "SELECT": "solutions", "CONSTRUCT": "a graph"}[given]
-            raise StoreError(f"{self.query_url} answered a {asked} query with {what}")
+            raise StoreError(f"{self.query_url} answered {'an' if asked == 'ASK' else 'a'} "
+                             f"{asked} query with {what}")
         return result
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None) -> list[ox.Quad]:

@@ -31,8 +31,11 @@ class MalformedAnswer(ValueError):
     """A store's answer could not be read as the format it claimed."""
 
 
-def parse(media_type: str, data: bytes, virtuoso: bool):
-    """Return a store's answer as pyoxigraph solutions, a boolean, or a list of triples."""
+def parse(media_type: str | None, data: bytes, virtuoso: bool):
+    """Return a store's answer as pyoxigraph solutions, a boolean, or a list of triples
+    (``media_type`` None: the answer named none)."""
+    if media_type is None:
+        raise MalformedAnswer("no media type (no Content-Type header)")
     try:
         if media_type == JSON:
             data = _standard_json(data, virtuoso)
