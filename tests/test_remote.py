@@ -328,3 +328,22 @@ def test_an_answer_without_a_media_type_is_no_answer():
     with answering(respond) as url:
         with pytest.raises(StoreError, match="answered with no media type"):
             RemoteStore(url).select("ASK {}", [])
+
+
+@pytest.mark.parametrize("page, said", [
+    (b"<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title>", "500 Internal"),
+    (b"<html>\r\n<head><style>\nbody { x: y }\n</style></head><body><h1>Bad &amp; Gone</h1>",
+     "Bad & Gone"),
+])
+def test_an_error_page_in_html_is_said_by_its_text(page, said):
+    # Its first line was the message: "answered HTTP 502 Bad Gateway: <!DOCTYPE html>".
+    def respond(handler):
+        handler.send_response(502)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
+
+    with answering(respond) as url:
+        with pytest.raises(StoreError, match=f"answered HTTP 502 Bad Gateway: {said}"):
+            RemoteStore(url).select("ASK {}", [])

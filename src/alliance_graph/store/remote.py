@@ -14,6 +14,7 @@ the store's own message when it rejects a query as malformed.
 
 from __future__ import annotations
 
+import html
 import http.client
 import random
 import re
@@ -342,9 +343,16 @@ class _Deadlocked(Exception):
 
 def _read_error(exc: urllib.error.HTTPError) -> str:
     try:
-        return exc.read(64_000).decode("utf-8", "replace")
+        text = exc.read(64_000).decode("utf-8", "replace")
     except (OSError, http.client.HTTPException):
         return exc.reason or ""
+    if exc.headers.get_content_type() in ("text/html", "application/xhtml+xml"):
+        # A proxy's or a server's error page: its text, not its first line ("<!DOCTYPE html>")
+        text = html.unescape(_MARKUP.sub("\n", text))
+    return text
+
+
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
 
 
 def _refuse_partial(url: str, headers) -> None:
