@@ -133,3 +133,9 @@ def test_a_query_holding_a_lone_surrogate_is_a_query_error_with_its_place(kg):
             as caught:
         queries.run(kg, 'ASK {\n  FILTER ("\udcff" = "x") }')
     assert caught.value.position == (2, 12)
+
+
+def test_to_rdflib_takes_a_remote_stores_construct_answer():
+    # A remote store's CONSTRUCT answer is the quads its N-Triples parse to (default graph).
+    quad = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
+    assert len(queries.to_rdflib([quad])) == 1

@@ -145,7 +145,7 @@ def _triples(result) -> bool:
     """Return whether ``result`` is a CONSTRUCT or DESCRIBE result (``run``'s or Oxigraph's)."""
     held = unwrap(result, consume=False)
     return isinstance(held, ox.QueryTriples) or (
-        isinstance(held, list) and all(isinstance(t, ox.Triple) for t in held))
+        isinstance(held, list) and all(isinstance(t, (ox.Triple, ox.Quad)) for t in held))
 
 
 def to_rdflib(result):
