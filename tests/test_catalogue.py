@@ -7,7 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from alliance_graph.cli import main
 from alliance_graph.query import catalogue
 from alliance_graph.settings import Settings
 
@@ -222,3 +224,29 @@ def test_a_manifest_listing_no_query_names_the_call_that_writes_it(small, kg):
     said = str(refused.value)
     assert "(alliance_graph.query.catalogue.update(kg, queries_dir) writes it" in said, said
     assert "--update" not in said and "alliance-graph " not in said
+
+
+@pytest.mark.parametrize("text", ["# New\n# A new query.\nASK {}\n",
+                                  "# Broken\n# Does not parse.\nSELECT * WHERE { ?s }\n"])
+def test_a_query_missing_from_the_manifest_is_a_failure_not_a_pass(small, kg, text):
+    # Added beside the others without catalogue --update, it passed as checked, unrun: every
+    # entry "ok" and exit 0, even for a query that does not parse.
+    (small / "new.rq").write_text(text, encoding="utf-8")
+    found = dict(catalogue.check(kg, small))
+    assert all(not found[name] for name in SMALL)
+    assert found["new"] == ["new.rq is not in manifest.ttl, so no reviewed answer checks it: "
+                            "alliance_graph.query.catalogue.update(kg, queries_dir) writes its "
+                            "answer and lists it, for you to review"]
+
+
+def test_the_command_names_its_own_option_for_an_unlisted_query(small, tmp_path):
+    (small / "new.rq").write_text("# New\n# A new query.\nASK {}\n", encoding="utf-8")
+    project = tmp_path / "project"
+    for folder in ("ontology", "data"):  # the session's build cache has their graph
+        shutil.copytree(QUERIES.parent / folder, project / folder)
+    shutil.copytree(small, project / "queries", ignore=shutil.ignore_patterns("project"))
+    result = CliRunner().invoke(main, ["--project", str(project), "catalogue"])
+    assert result.exit_code == 1, result.output
+    assert ("FAIL new\n     new.rq is not in manifest.ttl, so no reviewed answer checks it: "
+            "`alliance-graph catalogue --update` writes its answer and lists it, for you to "
+            "review\n") in result.output

@@ -270,7 +270,7 @@ def catalogue(settings: Settings, update: bool):
     for name, problems in results:
         click.echo(f"{'FAIL' if problems else 'ok  '} {name}")
         for problem in problems:
-            click.echo(f"     {problem}")
+            click.echo(f"     {said(problem)}")
     sys.exit(code)
 
 
