@@ -90,6 +90,11 @@ ORDER_CASES = [
     ("SELECT ?s { { SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 1 } }", False),
     ("# ORDER BY in a comment\nSELECT ?s { ?s ?p ?o }", False),
     ('SELECT ?s { ?s ?p "ORDER BY" }', False),
+    # A "#" in an IRI was taken for a comment, hiding the ORDER BY after it; a VALUES block
+    # after ORDER BY was taken for a subquery's closing brace.
+    ("SELECT ?s { ?s a <http://example.org/ns#Thing> } ORDER BY ?s", True),
+    ("SELECT ?s { ?s ?p ?o } ORDER BY ?s VALUES ?s { <urn:a> }", True),
+    ("SELECT ?s { ?s ?p 'ORDER BY' } # ORDER BY ?s", False),
 ]
 
 

@@ -31,6 +31,7 @@ from rdflib.compare import isomorphic
 from ..atomic import write_atomically
 from ..build.loading import syntax_problem
 from ..namespaces import PREFIX_IRIS, bind_prefixes
+from ..sparql import CLOSE, OPEN, tokenize
 from ..store.errors import QueryError
 from ..store.remote import first_line as _one_line
 from ..wording import Said
@@ -83,15 +84,15 @@ class Entry:
 
 
 def has_order_by(sparql: str) -> bool:
-    """Return True when ``sparql`` ends with an ORDER BY clause (outside comments and strings).
-
-    Only the outermost query's ordering counts: an ORDER BY inside a subquery is followed by
-    at least one closing brace, the outer one is not.
-    """
-    code = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', sparql)
-    code = re.sub(r"#[^\n]*", "", code)
-    found = list(re.finditer(r"\bORDER\s+BY\b", code, re.IGNORECASE))
-    return bool(found) and "}" not in code[found[-1].end():]
+    """Return True when the outermost query of ``sparql`` has an ORDER BY clause: read on its
+    tokens, so not in a comment, a string or an IRI (a text pattern took "#" in ``<x#y>`` for
+    a comment, and the ORDER BY after it went unseen), nor in a subquery's brackets."""
+    tokens, depth = tokenize(sparql), 0
+    for token, after in zip(tokens, tokens[1:]):
+        depth += (token.kind in OPEN) - (token.kind in CLOSE)
+        if depth == 0 and token.kind == "NAME" and (token.text + after.text).upper() == "ORDERBY":
+            return True
+    return False
 
 
 def header(path: Path) -> tuple[str, str]:
