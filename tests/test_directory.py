@@ -1,5 +1,6 @@
-"""The directory store's folder as a careless user or an unlucky machine leaves it: what it
-holds damaged, what it is on full or read-only, and its errors said in one line."""
+"""The stores' folders as a careless user or an unlucky machine leaves them (the directory
+store's, the build cache): what they hold damaged, the disk under them full, and their errors
+said in one line."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import resource
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from alliance_graph.build import pipeline as build
-from alliance_graph.store import directory
+from alliance_graph.store import backends, directory, graph, memory
+from alliance_graph.store.errors import StoreError
+from alliance_graph.store.layout import ASSERTED
 
 
 @pytest.mark.parametrize("garbled", [b"\xff\xfe\n", b"\0" * 33, b"../../etc\n", b"",
@@ -61,3 +66,57 @@ def test_a_full_disk_under_the_store_names_its_setting(mini, tmp_path):
     assert done.stderr.startswith(f"error: a file or folder could not be used: {store}: ")
     assert done.stderr.rstrip().endswith(f"; {store} is the store folder (--store)")
     assert list(store.iterdir()) == []
+
+
+def _built(kg) -> int:
+    """Return the number of quads of the build a graph opened (its files and inferred)."""
+    return sum(1 for quad in kg.store if quad.graph_name != ASSERTED)
+
+
+def _cut_short(nquads: Path) -> None:
+    nquads.write_bytes(nquads.read_bytes()[:-200])  # what an interrupted copy leaves
+
+
+def _garbled(nquads: Path) -> None:
+    lines = nquads.read_bytes().splitlines(keepends=True)
+    nquads.write_bytes(b"".join(lines[:5] + [b"<garbled\n"] + lines[5:]))
+
+
+@pytest.mark.parametrize("backend", ["memory", "directory"])
+def test_a_build_cache_cut_short_is_built_again(mini, tmp_path, backend):
+    # Taken for a build since it existed: its last quad was a SyntaxError, a traceback from
+    # every command, until the file was removed by hand.
+    settings = mini.with_(store="memory" if backend == "memory" else str(tmp_path / "store"))
+    expected = sum(1 for _ in ox.parse(path=build.cached_build(mini), format=ox.RdfFormat.N_QUADS))
+    _cut_short(build.cache_path(mini))
+    assert _built(graph.load(settings)) == expected
+    assert build.whole(build.cache_path(mini))
+
+
+@pytest.mark.parametrize("backend", ["memory", "directory"])
+def test_a_garbled_build_cache_is_said_removed_and_built_again_next(mini, tmp_path, backend):
+    settings = mini.with_(store="memory" if backend == "memory" else str(tmp_path / "store"))
+    cache = build.cached_build(mini)
+    expected = sum(1 for _ in ox.parse(path=cache, format=ox.RdfFormat.N_QUADS))
+    _garbled(cache)
+    with pytest.raises(StoreError, match=f"the build cache {cache} was damaged"):
+        graph.load(settings)
+    assert not cache.exists()
+    assert _built(graph.load(settings)) == expected
+
+
+def test_a_main_layout_file_garbled_is_written_again_from_the_build(mini):
+    main = memory.main_file(mini)
+    _garbled(main)
+    with pytest.raises(StoreError, match=f"the build cache {main} was damaged"):
+        graph.load(mini)
+    assert bool(graph.load(mini).query("ASK { ?c a ag:Claim }"))
+
+
+def test_a_garbled_build_cache_writes_no_document_for_a_bulk_loader(mini, tmp_path):
+    document = tmp_path / "remote.nq"
+    _garbled(build.cached_build(mini))
+    with pytest.raises(StoreError, match="was damaged"):
+        backends.write_remote_document(mini, document)
+    assert not document.exists() and not list(tmp_path.glob(".remote.nq.*"))
+    assert backends.write_remote_document(mini, document) and document.stat().st_size > 0

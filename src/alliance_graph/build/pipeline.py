@@ -9,6 +9,7 @@ second start with the same inputs only reads the cache.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,18 @@ def cache_path(settings: Settings) -> Path:
     return settings.cache_dir / f"build-{input_hash(settings)[:32]}.nq"
 
 
+def whole(path: Path) -> bool:
+    """Return True when the N-Quads file ``path`` ends as Oxigraph writes every one, with a
+    line's end: a cache cut short (a copy interrupted, a disk's error) is no build, and was
+    read as one, its last quad a syntax error (a traceback) or dropped from the store."""
+    try:
+        with open(path, "rb") as nquads:
+            nquads.seek(-1, os.SEEK_END)  # an empty file: EINVAL, no build either
+            return nquads.read(1) == b"\n"
+    except OSError:
+        return False
+
+
 # Builds tried before giving up on inputs that keep changing while they are read.
 ATTEMPTS = 3
 
@@ -159,7 +172,7 @@ def cached_build(settings: Settings) -> Path:
     Large inputs take the streaming route: built in an in-memory store, dumped from it.
     """
     path = cache_path(settings)
-    if path.exists():
+    if whole(path):
         return path
 
     def make(_digest):

@@ -18,7 +18,7 @@ from ..settings import Settings
 from ..wording import Said
 from . import directory, memory, remote_load
 from .directory import LOAD, build_directory
-from .errors import StoreError
+from .errors import StoreError, damaged
 from .layout import ASSERTED, file_graphs
 from .remote import RemoteStore
 
@@ -187,7 +187,11 @@ def load_into_store(settings: Settings) -> str:
     if backend == "directory":
         digest = build_directory(settings, Path(settings.store), repair=True)
         return f"directory store {settings.store} serves build {digest}"
-    graphs = remote_load.load(RemoteStore.from_settings(settings), build.cached_build(settings))
+    nquads = build.cached_build(settings)
+    try:
+        graphs = remote_load.load(RemoteStore.from_settings(settings), nquads)
+    except SyntaxError as exc:  # read whole before a quad is sent: the build in use is kept
+        raise damaged(nquads, exc.msg) from None
     return f"loaded {len(graphs)} named graphs into {settings.store}"
 
 
@@ -196,6 +200,9 @@ def write_remote_document(settings: Settings, out: Path) -> str:
     graph/asserted) to ``out``, for a store's own bulk loader; return a summary."""
     # Written aside and renamed, so a failed write never leaves half a file at ``out``.
     nquads = build.cached_build(settings)
-    atomic.write_output(out, lambda stream: remote_load.write_document(nquads, stream))
+    try:
+        atomic.write_output(out, lambda stream: remote_load.write_document(nquads, stream))
+    except SyntaxError as exc:
+        raise damaged(nquads, exc.msg) from None
     return Said(lambda n: f"wrote {out}: load it with the store's own bulk loader, then point "
                           f"{n('settings.store')} at its query URL")

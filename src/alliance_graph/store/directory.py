@@ -27,7 +27,7 @@ from ..atomic import remove_stale, temp_glob, write_atomically
 from ..build import pipeline as build
 from ..settings import Settings
 from ..wording import Said
-from .errors import StoreError
+from .errors import StoreError, damaged
 from .layout import asserted_copy, file_graphs
 
 CURRENT = "CURRENT"
@@ -168,7 +168,10 @@ def _build_in(settings: Settings, folder: Path) -> None:
 
 
 def _fill(store: ox.Store, nquads: Path) -> None:
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    try:
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise damaged(nquads, exc.msg) from None
 
 
 def _compact(store: ox.Store) -> None:
