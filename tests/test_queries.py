@@ -91,6 +91,11 @@ CELLS = [  # (term as a query writes it, as the table shows it)
     ('"say \\"no\\"\\nnow"', '"say \\"no\\"\\nnow"'),
     ("<https://example.org/x>", "<https://example.org/x>"),
     ("id:IronDome", "id:IronDome"),
+    # What a terminal acts on was written raw: a C1 CSI (U+009B, as ESC [), a line end (U+0085,
+    # U+2028), a bidirectional override reordering the row (U+202E), in strings and IRIs.
+    ('"a\\u009B2Jb\\u0085c\\u2028d\\u202Ee\\u200Ff"', '"a\\u009B2Jb\\u0085c\\u2028d\\u202Ee\\u200Ff"'),
+    ("<https://example.org/a\\u202Eb\\u2066c>", "<https://example.org/a\\u202Eb\\u2066c>"),
+    ('"caf\\u00E9\\u00A0\\u200D"', '"café\u00a0\u200d"'),  # printable: shown as they are
     # RDF 1.2 triple terms were written as their parts, bare and whole: "<https://...> <...> 1".
     ('<<( id:IronDome ag:p "x\\ny"@en )>>', '<<( id:IronDome ag:p "x\\ny"@en )>>'),
     ("<<( id:a rdf:reifies <<( id:b <https://example.org/p> 2.5 )>> )>>",

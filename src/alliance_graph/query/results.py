@@ -184,6 +184,12 @@ def serialize(result, fmt: str, out=None) -> bytes | None:
 
 
 _PREFIXES = rdf.PrefixMap(PREFIX_IRIS)
+# Characters a terminal acts on, or reorders a line by, written as \u escapes in a cell (as
+# the C0 controls are, and as a query may write them in a string or an IRI): the C1 controls
+# (U+009B is a CSI, as ESC [ is; U+0085 a line end to some), the line and paragraph
+# separators, and the bidirectional marks, embeddings, overrides and isolates.
+_SHOWN = str.maketrans({c: f"\\u{c:04X}" for c in [
+    *range(0x80, 0xA0), 0x61C, 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]})
 
 
 def _cell(term) -> str:
@@ -192,7 +198,7 @@ def _cell(term) -> str:
     if term is None:
         return ""
     if isinstance(term, (ox.Literal, ox.NamedNode)):
-        return rdf.turtle_term(term, _PREFIXES)
+        return rdf.turtle_term(term, _PREFIXES).translate(_SHOWN)
     if isinstance(term, ox.Triple):  # an RDF 1.2 triple term, as a query writes one
         # str() wrote its parts bare, IRIs whole: no <<( )>> to tell it from three terms.
         return f"<<( {' '.join(_cell(t) for t in term)} )>>"
