@@ -115,3 +115,21 @@ def test_a_query_just_within_the_size_bound_still_runs(run, tmp_path):
     for given, input in ((path, None), ("-", path.read_bytes())):
         result = run("query", given, input=input)
         assert (result.exit_code, result.output) == (0, "true\n")
+
+
+@pytest.mark.parametrize("given, says", [
+    # A catalogue file named from outside the checkout: "no query file aid-amounts.rq" alone.
+    ("aid-amounts.rq", "no query file aid-amounts.rq; the catalogue's is {queries}/aid-amounts.rq,"
+                       " run by its name: query aid-amounts"),
+    ("elsewhere/aid-amounts.rq", "no query file elsewhere/aid-amounts.rq; the catalogue's is "
+                                 "{queries}/aid-amounts.rq, run by its name: query aid-amounts"),
+    ("no-such-query.rq", "no query file no-such-query.rq"),
+    # A name in another case was no match ("the named queries are: ..." every one of them).
+    ("AID-AMOUNTS", "no query named 'AID-AMOUNTS' in {queries}; did you mean aid-amounts, "
+                    "aid-programs?")])
+def test_a_query_argument_naming_nothing_points_at_the_catalogue(run, tmp_path, monkeypatch,
+                                                                 given, says):
+    monkeypatch.chdir(tmp_path)
+    result = run("query", given)
+    queries = Path(__file__).resolve().parents[1] / "queries"
+    assert (result.exit_code, result.output) == (2, f"error: {says.format(queries=queries)}\n")

@@ -89,14 +89,20 @@ def read_query(settings: Settings, query_or_file: str) -> str:
             except (OSError, UnicodeDecodeError) as exc:
                 fail(f"cannot read the query file {candidate}: {exc}")
     if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse
-        fail(f"no query file {query_or_file}")
+        # A catalogue file named from elsewhere ("aid-amounts.rq" outside the checkout).
+        catalogued = settings.queries_dir / Path(query_or_file).name
+        fail(f"no query file {query_or_file}" + (
+            f"; the catalogue's is {catalogued}, run by its name: query {catalogued.stem}"
+            if _is_file(catalogued) else ""))
     if _WORD.fullmatch(query_or_file):  # a path, which no query is: "expected CONSTRUCT"
         _no_query_file(query_or_file)
     if _NAME.fullmatch(query_or_file):
         # One word, which no query is: a catalogue name mistyped, not SPARQL to parse
         # ("expected CONSTRUCT" at 1:10 said nothing of the name).
         names = sorted(p.stem for p in settings.queries_dir.glob("*.rq"))
-        close = difflib.get_close_matches(query_or_file, names, n=3)
+        # Compared in lower case: AID-AMOUNTS is as close to aid-amounts as a name can be.
+        lower = {name.lower(): name for name in names}
+        close = [lower[n] for n in difflib.get_close_matches(query_or_file.lower(), lower, n=3)]
         fail(f"no query named {query_or_file!r} in {settings.queries_dir}"
              + (f"; did you mean {', '.join(close)}?" if close else
                 f"; the named queries are: {', '.join(names)}" if names else ""))
