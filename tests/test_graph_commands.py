@@ -133,3 +133,16 @@ def test_a_query_argument_naming_nothing_points_at_the_catalogue(run, tmp_path, 
     result = run("query", given)
     queries = Path(__file__).resolve().parents[1] / "queries"
     assert (result.exit_code, result.output) == (2, f"error: {says.format(queries=queries)}\n")
+
+
+def test_a_triple_term_in_json_ld_is_a_format_refusal_not_a_failed_query(run):
+    # Oxigraph's 'JSON-LD does not support RDF 1.2 yet' was said as 'query failed: query
+    # evaluation failed', exit 1, as though the query were wrong.
+    result = run("query", 'CONSTRUCT { id:a rdf:reifies <<( id:IronDome rdfs:label "x" )>> } '
+                          "WHERE {}", "--format", "jsonld")
+    assert (result.exit_code, result.output) == (2, (
+        "error: the answer cannot be written as --format jsonld: it holds an RDF 1.2 triple "
+        "term, which JSON-LD has no syntax for; give --format turtle or nt\n"))
+    plain = run("query", "DESCRIBE id:IronDome", "--format", "jsonld")
+    assert plain.exit_code == 0 and len(list(ox.parse(plain.stdout_bytes,
+                                                      format=ox.RdfFormat.JSON_LD))) > 3

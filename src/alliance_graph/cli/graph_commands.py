@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 import click
+import pyoxigraph as ox
 
 from ..atomic import write_output
 from ..build import checks
@@ -101,6 +102,8 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
             # holds the whole of it (buffered, a cross product took gigabytes before a row).
             fmt = "turtle" if fmt == "table" else fmt
             sink = _Sink(sys.stdout.buffer, xml=fmt == "xml")
+            if fmt == "jsonld":  # Oxigraph's refusal read as the query's own failure, exit 1
+                result = _no_triple_terms(result)
             try:
                 queries.serialize(result, fmt, sink)
                 sink.end()
@@ -110,14 +113,23 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
                 raise
     except queries.QueryError as exc:
         fail(f"query failed: {exc}", EXIT_NO)
-    except _NotXml as exc:
-        fail(f"the answer cannot be written as --format xml: {exc}; give --format "
+    except _Uncarried as exc:
+        fail(f"the answer cannot be written as --format {fmt}: {exc}; give --format "
              + ("turtle or nt" if kind == "graph" else "json"))
 
 
-class _NotXml(Exception):
-    """The answer holds what XML cannot carry (a control character, an IRI with no element
-    name): Oxigraph writes it all the same, as XML no parser reads."""
+class _Uncarried(Exception):
+    """The answer holds what its format cannot carry: in XML a control character or an IRI
+    with no element name (Oxigraph writes them all the same, as XML no parser reads), in
+    JSON-LD an RDF 1.2 triple term."""
+
+
+def _no_triple_terms(triples):
+    """Yield ``triples``; raise _Uncarried at the first holding an RDF 1.2 triple term."""
+    for triple in triples:
+        if isinstance(triple.subject, ox.Triple) or isinstance(triple.object, ox.Triple):
+            raise _Uncarried("it holds an RDF 1.2 triple term, which JSON-LD has no syntax for")
+        yield triple
 
 
 class _Sink(io.RawIOBase):
@@ -152,7 +164,7 @@ class _Sink(io.RawIOBase):
         try:
             self.parser.Parse(data, last)
         except expat.ExpatError as exc:
-            self.failed = _NotXml(f"it holds a character or an IRI XML cannot carry (the XML "
+            self.failed = _Uncarried(f"it holds a character or an IRI XML cannot carry (the XML "
                                   f"written would be {exc})")
             raise self.failed from None
 
