@@ -146,3 +146,24 @@ def test_a_triple_term_in_json_ld_is_a_format_refusal_not_a_failed_query(run):
     plain = run("query", "DESCRIBE id:IronDome", "--format", "jsonld")
     assert plain.exit_code == 0 and len(list(ox.parse(plain.stdout_bytes,
                                                       format=ox.RdfFormat.JSON_LD))) > 3
+
+
+@pytest.mark.parametrize("predicate", ["rdf:about", "rdf:li", "rdf:Description"])
+def test_rdf_xmls_own_names_as_predicates_are_a_format_refusal_not_a_failed_query(run,
+                                                                                   predicate):
+    # Oxigraph's RDF/XML writer refuses them, which was said as 'query failed: query
+    # evaluation failed: ...', exit 1; the endpoint answers them in another format.
+    result = run("query", f'CONSTRUCT {{ id:IronDome {predicate} "x" }} WHERE {{}}',
+                 "--format", "xml")
+    assert (result.exit_code, result.output) == (2, (
+        "error: the answer cannot be written as --format xml: Oxigraph's writer refused it "
+        "(RDF/XML reserved syntax term is not allowed as a predicate); give --format turtle "
+        "or nt\n"))
+
+
+def test_a_query_failing_in_xml_is_still_the_querys_failure(run):
+    # The same query fails written in N-Triples too: its own failure, exit 1, as before.
+    result = run("query", "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> "
+                          "{ ?s ?p ?o } }", "--format", "xml")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: query failed: query evaluation failed: ")
