@@ -335,35 +335,40 @@ def test_first_runs_at_once_share_one_build(mini):
 
 
 @contextmanager
-def another_build_waiting(mini, folder: Path, lock: str):
-    """Build ``mini`` into ``folder``, edit its inputs, and, holding the naming lock (``lock``:
-    "exclusive", as a command naming its build holds it, or "shared", as one opening a build
-    does), start a build of the new inputs in a thread and wait until it is built and waits to
-    be named.  Yield the first build's hash and the list the second's will be put in; then
-    release the lock and let the second finish."""
+def another_build_waiting(mini, folder: Path, lock: str, monkeypatch):
+    """Build ``mini`` into ``folder``, edit its inputs, start a build of the new inputs in a
+    thread, and once it has made its temporary folder (under the naming lock) take the lock
+    (``lock``: "exclusive", as a command naming its build holds it, or "shared", as one
+    opening a build does) and wait until it is built and waits to be named.  Yield the first
+    build's hash and the list the second's will be put in; then release the lock and let the
+    second finish."""
     first = directory.build_directory(mini, folder)
     data = sorted(mini.data_dir.glob("*.ttl"))[0]
     data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
     done: list = []
+    locked, real = threading.Event(), directory._build_in
+    monkeypatch.setattr(directory, "_build_in",
+                        lambda settings, tmp: (locked.wait(120), real(settings, tmp)))
+    worker = threading.Thread(target=lambda: done.append(directory.build_directory(mini, folder)))
+    worker.start()
+    deadline = time.monotonic() + 120
+    while not any(p.name.startswith(".tmp-") for p in folder.iterdir()):
+        assert time.monotonic() < deadline and worker.is_alive()
+        time.sleep(0.05)
     with directory._naming(folder, shared=lock == "shared"):
-        worker = threading.Thread(target=lambda: done.append(
-            directory.build_directory(mini, folder)))
-        worker.start()
-        deadline = time.monotonic() + 120
-        while not any(p.name.startswith(".tmp-") for p in folder.iterdir()):
-            assert time.monotonic() < deadline and worker.is_alive()
-            time.sleep(0.05)
+        locked.set()
         time.sleep(3)  # the build of the mini project takes about a second
         yield first, done
     worker.join(120)
 
 
-def test_naming_a_build_and_removing_the_others_waits_for_the_command_doing_it(mini):
+def test_naming_a_build_and_removing_the_others_waits_for_the_command_doing_it(mini,
+                                                                              monkeypatch):
     # Two builds of different inputs finishing together could each remove the other's build,
     # leaving CURRENT naming a folder that was gone.  While one command names its build (it
     # holds the lock, here held by the test), another's finished build waits, unnamed.
     folder = mini.cache_dir / "store"
-    with another_build_waiting(mini, folder, "exclusive") as (first, done):
+    with another_build_waiting(mini, folder, "exclusive", monkeypatch) as (first, done):
         assert directory.current_build(folder) == first and not done
         assert (folder / f"build-{first}").is_dir()
     assert done and directory.current_build(folder) == done[0] != first
@@ -386,12 +391,12 @@ def test_a_login_in_a_store_url_is_refused_without_showing_it(spec):
     assert "s3cret" not in str(refused.value) and "user" not in str(refused.value)
 
 
-def test_a_build_being_opened_is_not_removed_by_a_build_of_other_inputs(mini):
+def test_a_build_being_opened_is_not_removed_by_a_build_of_other_inputs(mini, monkeypatch):
     # Two projects sharing one folder: one removed the other's build while it was opened,
     # which RocksDB reported as "Corruption: ... .sst: No such file".  Opening holds the
     # naming lock shared (here held by the test), so the other's naming waits for it.
     folder = mini.cache_dir / "store"
-    with another_build_waiting(mini, folder, "shared") as (first, done):
+    with another_build_waiting(mini, folder, "shared", monkeypatch) as (first, done):
         assert not done and (folder / f"build-{first}").is_dir()
         assert len(directory.open_build(folder, first)) > 0
     assert done and not (folder / f"build-{first}").is_dir()

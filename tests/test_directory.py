@@ -4,6 +4,8 @@ said in one line."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import resource
 import signal
 import subprocess
@@ -65,7 +67,7 @@ def test_a_full_disk_under_the_store_names_its_setting(mini, tmp_path):
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
     assert done.stderr.startswith(f"error: a file or folder could not be used: {store}: ")
     assert done.stderr.rstrip().endswith(f"; {store} is the store folder (--store)")
-    assert list(store.iterdir()) == []
+    assert [p.name for p in store.iterdir()] == [directory.NAMING_LOCK]
 
 
 def _built(kg) -> int:
@@ -120,3 +122,44 @@ def test_a_garbled_build_cache_writes_no_document_for_a_bulk_loader(mini, tmp_pa
         backends.write_remote_document(mini, document)
     assert not document.exists() and not list(tmp_path.glob(".remote.nq.*"))
     assert backends.write_remote_document(mini, document) and document.stat().st_size > 0
+
+
+def _leftover(folder: Path, pid: int) -> Path:
+    """Make what a build killed in the middle leaves: its temporary folder, half written."""
+    left = folder / f".tmp-{'0' * 32}-{pid}"
+    left.mkdir(parents=True)
+    (left / "000012.sst").write_bytes(b"x" * 1000)
+    return left
+
+
+def test_a_killed_build_s_folder_is_removed_before_the_next_build_writes(mini, monkeypatch):
+    # Removed only once a build was made, and only if no process had its id since: a
+    # container's first process (1) is always alive, so each killed build's folder stayed,
+    # and builds killed again and again (the out-of-memory killer) filled the disk.
+    folder = mini.cache_dir / "store"
+    left = _leftover(folder, 1)
+    seen = []
+    real = directory._build_in
+    monkeypatch.setattr(directory, "_build_in",
+                        lambda settings, tmp: (seen.append(left.exists()), real(settings, tmp)))
+    digest = directory.build_directory(mini, folder)
+    assert seen == [False]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        directory.NAMING_LOCK, "CURRENT", f"build-{digest}"]
+
+
+def test_a_build_under_way_keeps_its_folder_while_another_is_made(mini):
+    # Its folder is locked while it builds; the other command's clean-up spares it.
+    folder = mini.cache_dir / "store"
+    theirs = _leftover(folder, os.getpid() + 1)
+    held = os.open(theirs, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        digest = directory.build_directory(mini, folder)
+        assert theirs.is_dir() and (theirs / "000012.sst").exists()
+    finally:
+        os.close(held)
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    data.write_text(data.read_text() + "\n# an edit: another build\n")
+    assert directory.build_directory(mini, folder) != digest
+    assert not theirs.exists()

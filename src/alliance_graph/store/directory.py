@@ -71,43 +71,53 @@ def build_directory(settings: Settings, folder: Path, repair: bool = False) -> s
         return digest
     _check_ours(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = None
-    if not (folder / f"build-{digest}").is_dir():
-        tmp = folder / f".tmp-{digest}-{os.getpid()}"
-        try:
-            def make(_digest):
-                shutil.rmtree(tmp, ignore_errors=True)
-                _build_in(settings, tmp)
-                gc.collect()  # drop the store so RocksDB closes its files before the rename
-
-            # Named by the hash of the inputs it was built from, checked again after.
-            digest = build.while_unchanged(settings, make)[0][:32]
-        except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if exc.filename is not None or exc.errno is not None:
-                raise
-            # The store engine's own (RocksDB's "IO error: No space left on device: While
-            # appending to file: .../bulk-...sst"): it names no folder, so no setting either.
-            raise _InFolder(None, str(exc), str(folder)) from exc
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    target = folder / f"build-{digest}"
-    # Naming a build and removing the others, one command at a time: two builds of different
-    # inputs finishing together could each remove the other's, leaving CURRENT naming a
-    # folder that is gone.
-    with _naming(folder):
-        if tmp is not None:
+    tmp = held = None
+    try:
+        if not (folder / f"build-{digest}").is_dir():
+            tmp = folder / f".tmp-{digest}-{os.getpid()}"
+            with _naming(folder):
+                # What killed builds left (a large graph's: gigabytes each) goes before this
+                # one is written, not only once a build is made: builds killed again and
+                # again (the out-of-memory killer, a service restarted) filled the disk.
+                _remove_dead_builds(folder)
+                held = _hold(tmp)
             try:
-                os.rename(tmp, target)
+                def make(_digest):
+                    _empty(tmp)
+                    _build_in(settings, tmp)
+                    gc.collect()  # drop the store so RocksDB closes its files before the rename
+
+                # Named by the hash of the inputs it was built from, checked again after.
+                digest = build.while_unchanged(settings, make)[0][:32]
             except OSError as exc:
                 shutil.rmtree(tmp, ignore_errors=True)
-                # Another command built the same inputs meanwhile (two first runs at once):
-                # its build is as good as this one.
-                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
+                if exc.filename is not None or exc.errno is not None:
                     raise
-        write_atomically(folder / CURRENT, digest + "\n")
-        _remove_old_builds(folder, keep=target.name)
+                # The store engine's own (RocksDB's "IO error: No space left on device: While
+                # appending to file: .../bulk-...sst"): it names no folder, so no setting.
+                raise _InFolder(None, str(exc), str(folder)) from exc
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        target = folder / f"build-{digest}"
+        # Naming a build and removing the others, one command at a time: two builds of
+        # different inputs finishing together could each remove the other's, leaving CURRENT
+        # naming a folder that is gone.
+        with _naming(folder):
+            if tmp is not None:
+                try:
+                    os.rename(tmp, target)
+                except OSError as exc:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    # Another command built the same inputs meanwhile (two first runs at
+                    # once): its build is as good as this one.
+                    if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
+                        raise
+            write_atomically(folder / CURRENT, digest + "\n")
+            _remove_old_builds(folder, keep=target.name)
+    finally:
+        if held is not None:
+            os.close(held)
     # A command killed while it named its build leaves its CURRENT's temporary file; once
     # nothing has written one for a while it is no other command's (nothing else removes it).
     remove_stale(folder, (temp_glob(CURRENT),), CURRENT, settings.stale_cache_seconds)
@@ -185,20 +195,48 @@ def _remove_old_builds(folder: Path, keep: str) -> None:
     for entry in folder.glob("build-*"):
         if entry.name != keep and _OURS.fullmatch(entry.name):
             shutil.rmtree(entry, ignore_errors=True)
+    _remove_dead_builds(folder)
+
+
+def _hold(tmp: Path) -> int:
+    """Make the folder of a build under way and return a descriptor locking it, held until
+    the build is named; called under the naming lock, which ``_remove_dead_builds`` takes,
+    so no command finds the folder made and not yet locked."""
+    shutil.rmtree(tmp, ignore_errors=True)  # a killed command's of the same name
+    tmp.mkdir()
+    held = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    return held
+
+
+def _empty(tmp: Path) -> None:
+    # The folder itself is kept: its lock says the build in it is under way.
+    for entry in tmp.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _remove_dead_builds(folder: Path) -> None:
+    """Remove the temporary folders of builds no command is writing (the naming lock held):
+    a live build's is locked (``_hold``).  The process id in its name was the test once, and
+    a process given that id since (a container's every first process is 1) kept the folder
+    for good."""
     for entry in folder.glob(".tmp-*"):
-        pid = entry.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        if not _OURS.fullmatch(entry.name):
+            continue
+        try:
+            probe = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:  # gone meanwhile, or not a folder
+            continue
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a command is building in it
+        finally:
+            os.close(probe)
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def cache_folder(settings: Settings) -> Path:
