@@ -167,3 +167,19 @@ def test_a_query_failing_in_xml_is_still_the_querys_failure(run):
                           "{ ?s ?p ?o } }", "--format", "xml")
     assert result.exit_code == 1
     assert result.output.startswith("error: query failed: query evaluation failed: ")
+
+
+@pytest.mark.parametrize("args", [["export", "-o", "{tmp}/graphs/"],
+                                  ["load", "--nquads", "{tmp}/graphs/"]])
+def test_an_output_name_ending_in_a_slash_is_a_folder_not_a_file_to_write(run, tmp_path, args):
+    # Path() drops the slash: 'export -o graphs/' wrote the graph into a file named graphs.
+    result = run(*[a.format(tmp=tmp_path) for a in args])
+    assert (result.exit_code, result.output) == (2, (
+        f"error: cannot write {tmp_path}/graphs/: it names a folder (it ends in /); give a "
+        "file name\n"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_nquads_with_an_empty_name_says_so(run):
+    # Path("") is ".": it said "cannot write .: Is a directory".
+    assert (run("load", "--nquads", "").output) == "error: --nquads needs a file name\n"

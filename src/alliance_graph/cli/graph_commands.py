@@ -245,11 +245,20 @@ def _output_file(settings: Settings, output: str | None) -> Path | None:
         return None
     if not output:  # Path("") is ".", and the write failed with "Is a directory: '.'"
         fail("-o needs a file name (or - for standard output)")
+    _file_name(output)
     folder = Path(output).parent
     if not folder.is_dir():  # said before the export is made, and as what it is
         fail(f"cannot write {output}: the folder {folder} does not exist" if not folder.exists()
              else f"cannot write {output}: {folder} is not a folder")
     return _not_an_input(settings, Path(output), "-o")
+
+
+def _file_name(given: str) -> None:
+    """Exit 2 for a name ending in a slash, a folder's: Path() drops the slash, so
+    ``-o out/`` wrote a file named ``out`` where the user meant a folder."""
+    if given.endswith(("/", os.sep)):
+        fail(f"cannot write {given}: it names a folder (it ends in {given[-1]}); give a file "
+             "name")
 
 
 def _not_an_input(settings: Settings, path: Path, option: str) -> Path:
@@ -325,16 +334,19 @@ def check(settings: Settings):
 @click.option("--update-url", help="SPARQL Update URL of a remote store (default: derived).")
 @click.option("--graph-store-url", help="Graph Store Protocol URL of a remote store "
                                         "(default: derived).")
-@click.option("--nquads", "nquads", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--nquads", "nquads", type=click.Path(dir_okay=False),
               help="Write what a remote store is filled with (every graph and graph/asserted) "
                    "to this N-Quads file, for the store's own bulk loader, instead.")
 @click.pass_obj
 def load(settings: Settings, update_url: str | None, graph_store_url: str | None,
-         nquads: Path | None):
+         nquads: str | None):
     """Build the graph into the --store: a directory store, or push it to a remote store."""
     settings = settings.with_(store_update_url=update_url, store_graph_store_url=graph_store_url)
     if nquads is not None:
-        _not_an_input(settings, nquads, "--nquads")
+        if not nquads:  # Path("") is ".": "cannot write .: Is a directory"
+            fail("--nquads needs a file name")
+        _file_name(nquads)
+        nquads = _not_an_input(settings, Path(nquads), "--nquads")
     try:
         if nquads:
             summary = backends.write_remote_document(settings, nquads)
