@@ -163,3 +163,23 @@ def test_a_build_under_way_keeps_its_folder_while_another_is_made(mini):
     data.write_text(data.read_text() + "\n# an edit: another build\n")
     assert directory.build_directory(mini, folder) != digest
     assert not theirs.exists()
+
+
+def test_a_build_this_process_cannot_open_is_kept(mini, tmp_path):
+    # Too few file descriptors (ulimit -n) made RocksDB refuse to open it: taken for a
+    # damaged build, it was removed to be built again, and that build failed the same way,
+    # leaving an empty store.
+    store = tmp_path / "store"
+    digest = directory.build_directory(mini, store)
+
+    def few_files():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "alliance_graph", "--ontology", mini.ontology_dir, "--data",
+         mini.data_dir, "--cache", mini.cache_dir, "--store", store, "stats"],
+        capture_output=True, text=True, timeout=120, preexec_fn=few_files)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert f"cannot open the store in {store}: " in done.stderr and "ulimit" in done.stderr
+    assert directory.current_build(store) == digest
+    assert len(directory.open_build(store, digest)) > 0

@@ -65,7 +65,7 @@ def build_directory(settings: Settings, folder: Path, repair: bool = False) -> s
     if repair and (folder / f"build-{digest}").is_dir():
         try:
             open_build(folder, digest)
-        except StoreError:
+        except Damaged:
             _discard(folder, digest)
     if current_build(folder) == digest:
         return digest
@@ -284,7 +284,7 @@ def open_current(settings: Settings, folder: Path) -> tuple[ox.Store, str]:
             if (folder / f"build-{digest}").is_dir():
                 try:
                     return open_build(folder, digest), digest
-                except StoreError:
+                except Damaged:
                     if repaired:
                         raise
                     broken = True
@@ -320,12 +320,21 @@ def open_named(folder: Path, digest: str) -> ox.Store:
         return open_build(folder, digest)
 
 
+class Damaged(StoreError):
+    """A build whose files are damaged or lost: derived data, built again from the inputs."""
+
+
 def open_build(folder: Path, digest: str) -> ox.Store:
-    """Return the build ``digest`` of the directory store ``folder``, as it is on disk."""
+    """Return the build ``digest`` of the directory store ``folder``, as it is on disk; raise
+    ``Damaged`` for a build that is, StoreError when this process cannot open it."""
     try:
         # Read-only: several server workers can open it at once, and nothing writes to it.
         return ox.Store.read_only(str(folder / f"build-{digest}"))
-    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
-        raise StoreError(Said(lambda n, why=exc: f"cannot open the store in {folder}: {why}; "
-                                                 f"{n(LOAD, folder)} builds it again from "
-                                                 "the inputs")) from exc
+    except (RuntimeError, FileNotFoundError) as exc:  # RocksDB's corruption, a file lost
+        raise Damaged(Said(lambda n, why=exc: f"cannot open the store in {folder}: {why}; "
+                                              f"{n(LOAD, folder)} builds it again from "
+                                              "the inputs")) from exc
+    except OSError as exc:
+        # This process's lot, not the build's (too few file descriptors, memory, rights): a
+        # good build was removed to be built again, and the build failed the same way.
+        raise StoreError(f"cannot open the store in {folder}: {exc}") from exc
