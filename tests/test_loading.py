@@ -121,6 +121,13 @@ def test_non_text_files_are_refused_clearly(tmp_path, content, message):
         loading.load_files([(path, "x.ttl")])
 
 
+def test_a_nul_byte_in_a_text_file_is_said_with_its_line(tmp_path):
+    path = write(tmp_path, "x.ttl", b"<urn:a> <urn:p> 1 .\n<urn:a> <urn:p> \x00 .\n")
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "x.ttl")])
+    assert str(err.value) == "x.ttl:2: is a binary file, not Turtle (a NUL byte here)"
+
+
 def test_missing_file_is_a_load_error(tmp_path):
     with pytest.raises(loading.LoadError, match="cannot read file"):
         loading.load_files([(tmp_path / "nope.ttl", "nope.ttl")])

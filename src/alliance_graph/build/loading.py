@@ -81,7 +81,13 @@ def read_text(path: Path, name: str) -> str:
     except OSError as exc:
         raise LoadError([Problem(name, None, f"cannot read file: {exc.strerror or exc}")]) from exc
     if b"\x00" in data:
-        raise LoadError([Problem(name, None, _utf16(data) or "is a binary file, not Turtle")])
+        utf16 = _utf16(data)
+        if utf16:
+            raise LoadError([Problem(name, None, utf16)])
+        # Its line: one NUL in a text file (what a crash can leave) was said as "a binary
+        # file", leaving the reader to search the whole file for it.
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise LoadError([Problem(name, line, "is a binary file, not Turtle (a NUL byte here)")])
     # A byte order mark, as some editors on Windows write, is no part of the Turtle: left in,
     # it was reported as "is not a valid subject" at 1:1, invisible in the message.
     data = data.removeprefix(UTF8_BOM)
