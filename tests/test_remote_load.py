@@ -3,6 +3,7 @@ until the new one is complete, leftovers of a failed or killed load cleaned up."
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -226,3 +227,22 @@ def test_two_loads_at_once_one_loads_the_other_exits_2_naming_it(settings, kg, e
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert next(iter(remote.query(count)))["n"] == next(iter(kg.query(count)))["n"]
     assert not staged(remote) and not claims_of_loads(remote)
+
+
+def test_the_document_a_killed_load_left_is_removed_by_the_next(mini, monkeypatch):
+    # A load killed while it sent its N-Quads document left it beside the build cache for
+    # good (148 MB for 30 k facts, each killed load one more): no clean-up looked for it.
+    cache = build.cached_build(mini).parent
+    left, sending = cache / ".staged-killed.nq", cache / ".staged-sending.nq"
+    for document in (left, sending):
+        document.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n")
+    stale = time.time() - mini.stale_cache_seconds - 60
+    os.utime(left, (stale, stale))
+
+    def down(remote, nquads):
+        raise StoreError("the store is down")
+
+    monkeypatch.setattr(remote_load, "load", down)
+    with pytest.raises(StoreError, match="down"):
+        backends.load_into_store(mini.with_(store="http://127.0.0.1:9/query"))
+    assert not left.exists() and sending.exists()  # another load's, being sent now

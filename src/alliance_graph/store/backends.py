@@ -188,6 +188,10 @@ def load_into_store(settings: Settings) -> str:
         digest = build_directory(settings, Path(settings.store), repair=True)
         return f"directory store {settings.store} serves build {digest}"
     nquads = build.cached_build(settings)
+    # The documents killed loads left beside the cache (one each, the size of two builds):
+    # nothing else removes them.
+    atomic.remove_stale(nquads.parent, (remote_load.STAGED_GLOB,), "",
+                        settings.stale_cache_seconds)
     try:
         graphs = remote_load.load(RemoteStore.from_settings(settings), nquads)
     except SyntaxError as exc:  # read whole before a quad is sent: the build in use is kept

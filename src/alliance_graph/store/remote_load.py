@@ -152,8 +152,13 @@ def write_document(nquads: Path, out, rename=lambda graph: graph) -> None:
                  output=str(out) if isinstance(out, Path) else out, format=ox.RdfFormat.N_QUADS)
 
 
+# The N-Quads documents posted to a store, while they are written and sent.
+STAGED_GLOB = ".staged-*.nq"
+
+
 def _post_document(remote: RemoteStore, nquads: Path, staged, timeout: float) -> None:
-    # One N-Quads document, written beside the build cache and removed once sent.
+    # One N-Quads document, written beside the build cache and removed once sent (or by the
+    # next load, once stale, if this one is killed).
     handle, name = tempfile.mkstemp(prefix=".staged-", suffix=".nq", dir=nquads.parent)
     os.close(handle)
     path = Path(name)
