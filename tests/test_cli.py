@@ -1188,3 +1188,17 @@ def test_serve_names_its_limits_by_its_options_in_its_http_refusals(tmp_path):
     finally:
         servers.stop(process)
 
+
+
+@pytest.mark.parametrize("args, what", [
+    (("check",), "the report"), (("catalogue",), "the report"), (("coverage",), "the report"),
+    (("cite", "000_06b6882714cf1880.txt", "Negev"), "the evidence block"),
+    (("validate", MERGE / "good.ttl"), "the report")])
+def test_a_command_writing_a_report_refuses_a_closed_standard_output(args, what):
+    # `>&-`: each wrote nowhere and gave its verdict (exit 0 for a report nobody saw, a cited
+    # block lost), where query, stats and export already said so.
+    done = subprocess.run([str(BIN), *map(str, args)], cwd=ROOT, stdin=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=300,
+                          preexec_fn=lambda: os.close(1))
+    assert (done.returncode, done.stderr) == (
+        2, f"error: standard output is closed: nowhere to write {what}\n")

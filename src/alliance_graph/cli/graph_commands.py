@@ -23,15 +23,19 @@ from ..query import stats as stats_mod
 from ..query.answer import xml_kept, xml_reader
 from ..settings import Settings
 from ..store import backends
-from .main import EXIT_NO, EXIT_OK, Seconds, at_once, fail, load_graph, main, said, verdict
+from .main import (
+    EXIT_NO,
+    EXIT_OK,
+    Seconds,
+    at_once,
+    fail,
+    load_graph,
+    main,
+    said,
+    stdout_open,
+    verdict,
+)
 from .query_text import read_query
-
-
-def _stdout_open(what: str = "the answer") -> None:
-    """Exit 2 when standard output is closed (``>&-``): Python then has no sys.stdout, and
-    the answer failed with a traceback (query, export) or went nowhere with exit 0 (stats)."""
-    if sys.stdout is None:
-        fail(f"standard output is closed: nowhere to write {what}")
 
 
 @main.command()
@@ -40,7 +44,7 @@ def _stdout_open(what: str = "the answer") -> None:
 @click.pass_obj
 def stats(settings: Settings, fmt: str):
     """Count triples, entities by class, claims, evidence and sources."""
-    _stdout_open()
+    stdout_open()
     kg = load_graph(settings)
     figures = at_once(lambda: stats_mod.compute(kg, backends.dataset_version(settings, kg)))
     if fmt == "json":
@@ -73,7 +77,7 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
           timeout: float | None):
     """Run a SPARQL query given as text, a .rq file, a catalogue name, or - for stdin."""
     text = read_query(settings, query_or_file)
-    _stdout_open()
+    stdout_open()
     kg = load_graph(settings)
     at_once(lambda: _answer(kg, text, fmt, inferred), timeout,
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
@@ -210,7 +214,7 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
     # All checked before the graph is loaded: a refusal comes at once, and nothing is written.
     target = _output_file(settings, output)
     if target is None:
-        _stdout_open("the export: give -o FILE")
+        stdout_open("the export: give -o FILE")
     try:
         fmt = export_mod.format_for(output or "-", fmt)
     except export_mod.ExportError as exc:
@@ -297,6 +301,7 @@ def _input_clash(settings: Settings, path: Path) -> str:
 def catalogue(settings: Settings, update: bool):
     """Run the named queries in queries/ and compare them with their reviewed answers."""
     from ..query import catalogue as catalogue_mod
+    stdout_open("the report")
     kg = load_graph(settings)
     try:
         if update:
@@ -318,6 +323,7 @@ def catalogue(settings: Settings, update: bool):
 @click.pass_obj
 def check(settings: Settings):
     """Run the data and ontology *-violation.rq checks; exit 1 if any finds something."""
+    stdout_open("the report")
     try:
         parsed = at_once(lambda: asserted(settings))
     except LoadError as exc:

@@ -71,6 +71,15 @@ def fail(message, code: int = EXIT_ERROR):
     sys.exit(code)
 
 
+def stdout_open(what: str = "the answer") -> None:
+    """Exit 2 when standard output is closed (``>&-``): Python then has no sys.stdout, and a
+    command writing its answer there failed with a traceback (query, export) or wrote nothing
+    and gave its verdict (stats, check, catalogue, coverage, cite, validate: exit 0 for a
+    report nobody saw)."""
+    if sys.stdout is None:
+        fail(f"standard output is closed: nowhere to write {what}")
+
+
 def _say(message: str) -> None:
     """Print a note to stderr (progress, waiting, a warning), keeping stdout for results."""
     click.echo(message, err=True)

@@ -11,7 +11,7 @@ import click
 from ..build.loading import LoadError
 from ..settings import Settings
 from ..sources.citations import SourceNotText
-from .main import EXIT_NO, EXIT_OK, _say, fail, main, option, said, verdict
+from .main import EXIT_NO, EXIT_OK, _say, fail, main, option, said, stdout_open, verdict
 
 
 @main.command()
@@ -31,6 +31,7 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
     already inputs (data/*.ttl), a remote store, or a small graph not built yet are
     validated with every file read anew. See docs/validation.md."""
     from ..proposals import report, validation  # imported here: pyshacl takes a second to import
+    stdout_open("the report")
     try:
         result = report.capped(validation.validate(settings, list(files)), max_findings)
     except LoadError as exc:

@@ -13,7 +13,7 @@ from ..rdf import turtle_string
 from ..settings import Settings
 from ..sources import citations
 from ..store.errors import StoreError
-from .main import EXIT_NO, _say, fail, load_graph, main
+from .main import EXIT_NO, _say, fail, load_graph, main, stdout_open
 
 
 @main.command()
@@ -30,6 +30,7 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     SOURCE is the name of a file in the sources folder (--sources), such as
     000_06b6882714cf1880.txt, not a path.
     """
+    stdout_open("the evidence block")
     # The name is written into the block as it is: anything but a plain local name would
     # print Turtle that does not parse, or that says more than the one evidence node.
     if name is not None and not citations.is_local_name(name):
@@ -104,6 +105,7 @@ def coverage(settings: Settings, fmt: str, source: str | None):
     """Print, per source text, how many sentences evidence cites, and list the uncited ones."""
     from ..sources import coverage as coverage_mod  # imported here: only this command needs it
 
+    stdout_open("the report")
     if not settings.sources_dir.is_dir():  # said as cite and validate say it
         from ..proposals.quotes import missing_sources
         fail(missing_sources(settings.sources_dir))
