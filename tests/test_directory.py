@@ -183,3 +183,13 @@ def test_a_build_this_process_cannot_open_is_kept(mini, tmp_path):
     assert f"cannot open the store in {store}: " in done.stderr and "ulimit" in done.stderr
     assert directory.current_build(store) == digest
     assert len(directory.open_build(store, digest)) > 0
+
+
+def test_a_store_in_the_cache_folder_itself_is_refused_at_once(mini):
+    # It built, and once the inputs changed was refused as "not an alliance-graph directory
+    # store (it holds build-<hash>.nq)", the cache's own file.
+    with pytest.raises(StoreError, match=r"is the cache folder too \(Settings.cache_dir\): "
+                                         "give Settings.store a folder of its own"):
+        directory.build_directory(mini, mini.cache_dir)
+    (mini.cache_dir / "store").mkdir(parents=True)
+    directory.build_directory(mini, mini.cache_dir / "store")  # the memory store's: its own

@@ -61,6 +61,12 @@ def build_directory(settings: Settings, folder: Path, repair: bool = False) -> s
     """Build the graph into ``folder`` unless its current build has the same inputs; return
     the input hash it now serves.  ``repair``: a build of the same inputs that does not open
     is built again (``load`` said it served one that no command could open)."""
+    if folder.resolve() == settings.cache_dir.resolve():
+        # It built once; once the inputs changed, the cache's own build-<hash>.nq made the
+        # folder look like another program's.
+        raise StoreError(Said(lambda n: f"{folder} is the cache folder too "
+                                        f"({n('settings.cache_dir')}): give "
+                                        f"{n('settings.store')} a folder of its own"))
     digest = build.input_hash(settings)[:32]
     if repair and (folder / f"build-{digest}").is_dir():
         try:
