@@ -115,3 +115,21 @@ def test_the_descriptions_format_is_named_as_a_querys_is(endpoint, params, media
     with urllib.request.urlopen(f"{endpoint}/sparql?{params}", timeout=30) as response:
         assert response.headers["Content-Type"].split(";")[0] == media_type
 
+
+
+def test_a_description_xml_cannot_carry_is_a_406_not_a_200_no_parser_reads(settings, kg,
+                                                                            tmp_path):
+    # A catalogue query is a contributor's text: one holding a control character (a form
+    # feed pasted into a comment) was written into RDF/XML as it is, a 200 no parser reads.
+    from alliance_graph.web.app import create_app
+
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "paged.rq").write_text("# Paged\n# A query with a form feed.\n\n"
+                                      "ASK { # page two:\x0c\n}\n", encoding="utf-8")
+    client = create_app(settings.with_(queries_dir=queries), kg=kg).test_client()
+    answer = client.get("/sparql", headers={"Accept": "application/rdf+xml"})
+    assert answer.status_code == 406, answer.data[:300]
+    assert b"XML cannot carry" in answer.data
+    turtle = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "\\f" in turtle.get_data(as_text=True)

@@ -16,6 +16,7 @@ from flask import Response, request
 from ..namespaces import DCTERMS, PREFIX_IRIS, RDF, RDFS, SCHEMA
 from ..query import catalogue, guard
 from ..query import results as queries
+from ..query.answer import well_formed_xml
 from ..query.refused import Refused
 from . import negotiation
 from .fields import format_values
@@ -144,6 +145,11 @@ def respond(svc) -> Response:
     body = svc.descriptions.get(key)
     if body is None:
         body = queries.serialize(describe(svc, endpoint), fmt.name)
+        if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+            # The catalogue's texts are a contributor's: a .rq file with CRLF line ends read
+            # back without its CRs, and one holding a control character was a 200 no parser
+            # reads (the answers' and dumps' XML is checked so already).
+            body = well_formed_xml(body, fmt)
         # Bounded by bytes, least recently used out: the Host header is the client's to choose.
         svc.descriptions.put(key, body, len(body) + len(endpoint))
     return Response(body, 200, {"Content-Type": negotiation.media_type(fmt), "Vary": "Accept"})
