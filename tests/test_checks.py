@@ -184,6 +184,24 @@ def test_each_claim_of_a_fact_stated_many_times_is_reported_once():
     assert all(f"and {n - 2} more also state" in p.message for p in found)
 
 
+def test_a_blank_node_claim_restating_a_fact_is_reported_not_a_traceback():
+    # The message named the other claim with STR(), an error for a blank node: the row came
+    # back with no message and the build (every command) ended in an AttributeError.
+    text = turtle_prologue() + (
+        "claim:Named a ag:Claim ; rdf:subject id:JuniperCobra ; rdf:predicate ag:region ; "
+        "rdf:object id:Mediterranean .\n"
+        "_:twin a ag:Claim ; rdf:subject id:JuniperCobra ; rdf:predicate ag:region ; "
+        "rdf:object id:Mediterranean .\n")
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    [check] = [c for c in checks.all_checks() if c.name == "claim-duplicate-violation"]
+    found = checks.run_check(store, check, checks.LineIndex({"data/x.ttl": text}))
+    messages = sorted(p.message for p in found)
+    assert len(messages) == 2
+    assert "claim states the fact a blank-node claim also states" in messages[0]
+    assert "claim states the fact claim <https://" in messages[1], messages
+
+
 def test_ontology_checks_are_silent_on_the_mini_project(mini):
     parsed = build.asserted(mini)
     assert checks.problems(parsed.quads, parsed.texts, kinds=("ontology",)) == []

@@ -31,6 +31,13 @@ class Check:
     title: str
     sparql: str
 
+    def message_of(self, row) -> str:
+        """Return what a row of the query says it found; the check's title where the query
+        made no message (one built with STR() of a blank node is unbound, an error in
+        SPARQL: a row with no message was an AttributeError, in the build and in validate)."""
+        message = row["message"]
+        return message.value if message is not None else self.title
+
 
 KINDS = ("data", "ontology")
 
@@ -65,7 +72,7 @@ def run_check(store: ox.Store, check: Check, lines: LineIndex) -> list[Problem]:
         name = file_of(row["graph"])
         focus = row["focus"]
         line = lines.line_of(name, focus.value) if isinstance(focus, ox.NamedNode) else None
-        problems.append(Problem(name, line, f"{row['message'].value}: {focus.value} [{check.name}]"))
+        problems.append(Problem(name, line, f"{check.message_of(row)}: {focus.value} [{check.name}]"))
     return problems
 
 

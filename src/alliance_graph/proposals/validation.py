@@ -168,10 +168,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                 # A blank node written as _:x (a claim or evidence node named so): where it is
                 # described, not where a triple points at it (nothing may).
                 line = _label_line(inputs.texts[name], node.value) or line
-            # A message built from a blank node's STR() is unbound (an error in SPARQL): the
-            # check's own title says what it found.
-            message = row["message"].value if row["message"] is not None else check.title
-            add(Finding("Violation", message, str(CHECK[check.name]), check.title,
+            add(Finding("Violation", check.message_of(row), str(CHECK[check.name]), check.title,
                         focus=term_text(node), path=path.value if path is not None else None,
                         value=term_text(value) if value is not None else None),
                 node, name=name, line=line)
