@@ -241,3 +241,23 @@ def test_folders_given_as_strings_or_bytes_are_paths_and_a_store_folder_a_string
             f"the data folder {tmp_path / 'data {0}'} does not exist or is not a folder; "
             "make it, or give another with Settings.data_dir")):
         settings_mod.require_graph(settings)
+
+
+@pytest.mark.parametrize("options, environ", [
+    ({"cache_dir": Path("~/cache")}, {}),                   # --cache=~/cache: no shell expands it
+    ({}, {"ALLIANCE_GRAPH_CACHE": "~/cache"}),              # a service's unit file
+    ({"data_dir": Path("~/data")}, {}), ({"root": Path("~")}, {}),
+    ({}, {"ALLIANCE_GRAPH_SOURCES": "~/sources"})])
+def test_a_folder_beginning_with_an_unexpanded_tilde_is_refused(tmp_path, options, environ):
+    # It named a folder called ~ in the current directory: the cache was made there, and
+    # the other folders were said not to exist at ./~/...
+    with pytest.raises(ValueError, match="no shell expanded its ~") as refused:
+        settings_mod.for_command_line(options, environ, tmp_path)
+    assert "give the folder's whole path (for a folder of that name, /" in str(refused.value)
+    assert not (tmp_path / "~").exists()
+
+
+def test_a_folder_named_tilde_may_be_given_by_its_whole_path(tmp_path):
+    given = tmp_path / "~" / "cache"
+    settings = settings_mod.for_command_line({"cache_dir": given}, {}, tmp_path)
+    assert settings.cache_dir == given

@@ -369,10 +369,29 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
     when they name no Turtle file to build the graph from."""
     given = _from_environment(environ)
     given.update({name: value for name, value in options.items() if value is not None})
+    _no_tilde(given)
     root = Path(given["root"]).resolve() if given.get("root") else find_project(cwd)
     settings = Settings.from_json({**given, "root": root})
     require_graph(settings)
     return settings
+
+
+# The folders a command line may name (the store's own check is ``backends.kind``'s).
+FOLDER_FIELDS = ("root", "data_dir", "ontology_dir", "sources_dir", "cache_dir")
+
+
+def _no_tilde(given: Mapping) -> None:
+    """Raise ValueError for a folder beginning with a ~ no shell expanded (``--cache=~/x``,
+    a variable set in a service's unit file): it named a folder called ~ here, which the cache
+    was then made in, and each other folder was said not to exist at ./~/..."""
+    for name in FOLDER_FIELDS:
+        value = given.get(name)
+        if isinstance(value, (str, os.PathLike)) and os.fsdecode(value).startswith("~"):
+            value = os.fsdecode(value)
+            raise ValueError(Said(lambda n, name=name, value=value: (
+                f"{n(f'settings.{name}', value)}: no shell expanded its ~, so it names a "
+                f"folder called ~: give the folder's whole path (for a folder of that name, "
+                f"{Path(value).absolute()})")))
 
 
 def require_graph(settings: Settings) -> None:
