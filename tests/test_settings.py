@@ -74,117 +74,6 @@ def test_the_shipped_graph_keeps_its_cache_in_the_users_cache_folder():
     assert paths["data_dir"] == settings_mod.PACKAGE_DIR / "shipped" / "data"
 
 
-def project(folder: Path, files=True) -> Path:
-    for name in settings_mod.GRAPH_FOLDERS:
-        (folder / name).mkdir(parents=True)
-        if files:
-            (folder / name / f"{name}.ttl").write_text("")
-    return folder
-
-
-def test_the_command_line_looks_in_the_option_then_the_environment_then_the_directory(tmp_path):
-    given, env, here = (project(tmp_path / n) for n in ("given", "env", "here"))
-    environ = {"ALLIANCE_GRAPH_PROJECT": str(env)}
-    cli = settings_mod.for_command_line
-    assert cli({"root": given}, environ, here).data_dir == given / "data"
-    assert cli({"root": None}, environ, here).data_dir == env / "data"
-    assert cli({}, {}, here).data_dir == here / "data"
-    assert cli({}, {}, here).cache_dir == here / ".cache"
-    assert cli({}, {}, tmp_path).root == settings_mod.PROJECT_ROOT  # no project here
-    assert cli({}, {}, None).root == settings_mod.PROJECT_ROOT  # the directory was removed
-    assert cli({"cache_dir": tmp_path / "c"}, {}, here).cache_dir == tmp_path / "c"
-
-
-@pytest.mark.parametrize("where", ["option", "directory", "missing"])
-def test_a_project_without_turtle_files_is_no_graph(tmp_path, where):
-    empty = project(tmp_path / "empty", files=False)
-    options = {"root": tmp_path / "nowhere"} if where == "missing" else \
-        {"root": empty} if where == "option" else {}
-    root = options.get("root", empty)
-    with pytest.raises(settings_mod.NoGraphFound,
-                       match=re.escape(f"no graph found in {root} (looked in {root / 'ontology'} "
-                                       f"and {root / 'data'}")):
-        settings_mod.for_command_line(options, {}, empty)
-
-
-def test_explicit_folders_with_turtle_files_are_a_graph_whatever_the_project(tmp_path):
-    empty, full = project(tmp_path / "empty", files=False), project(tmp_path / "full")
-    settings = settings_mod.for_command_line(
-        {"root": empty, "ontology_dir": full / "ontology", "data_dir": full / "data"}, {}, empty)
-    assert settings.input_files() == [full / "ontology" / "ontology.ttl", full / "data" / "data.ttl"]
-
-
-@pytest.mark.parametrize("value", ["nan", "-1", "0", "inf", "1e400"])
-def test_a_time_that_is_not_a_positive_number_says_which(value):
-    # Each ended in a traceback when the remote store was first asked something.
-    with pytest.raises(ValueError, match=re.escape(
-            f"ALLIANCE_GRAPH_REMOTE_TIMEOUT={value!r} is not a positive number of seconds")):
-        settings_mod.for_command_line({}, {"ALLIANCE_GRAPH_REMOTE_TIMEOUT": value}, None)
-
-
-def test_a_data_folder_that_does_not_exist_is_no_graph(tmp_path):
-    # The ontology alone was built, and every query answered with no facts.
-    full = project(tmp_path / "full")
-    for missing in (tmp_path / "nowhere", full / "data" / "data.ttl"):
-        with pytest.raises(settings_mod.NoGraphFound,
-                           match=re.escape(f"the data folder {missing} does not exist")):
-            settings_mod.for_command_line({"root": full, "data_dir": missing}, {}, None)
-
-
-def test_an_ontology_folder_without_turtle_files_is_named_in_one_line(tmp_path):
-    # The data was built against no ontology: a violation for every term it used, 335 lines.
-    full, empty = project(tmp_path / "full"), tmp_path / "empty"
-    empty.mkdir()
-    (empty / "notes.txt").write_text("not Turtle")
-    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(
-            f"the ontology folder {empty} holds no *.ttl files")):
-        settings_mod.for_command_line({"root": full, "ontology_dir": empty}, {}, None)
-
-
-def test_an_empty_data_folder_is_a_graph_of_the_ontology_alone(tmp_path):
-    # A new project starts so: proposals are validated against the ontology and the shapes.
-    full = project(tmp_path / "full")
-    (full / "data" / "data.ttl").unlink()
-    assert settings_mod.for_command_line({"root": full}, {}, None).input_files() == [
-        full / "ontology" / "ontology.ttl"]
-
-
-def test_a_pipe_among_the_inputs_is_named_not_read(tmp_path):
-    # Reading it (to hash the inputs) waited for a writer that never came, in every command.
-    full = project(tmp_path / "full")
-    os.mkfifo(full / "data" / "pipe.ttl")
-    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(
-            f"{full / 'data' / 'pipe.ttl'} is not a regular file")):
-        settings_mod.for_command_line({"root": full}, {}, None)
-
-
-def test_an_input_file_whose_name_is_not_utf8_is_named_not_built(tmp_path):
-    # Its graph's IRI holds its name: the build stopped on a UnicodeEncodeError, a traceback.
-    full = project(tmp_path / "full")
-    bad = full / "data" / os.fsdecode(b"caf\xe9.ttl")
-    bad.write_text("")
-    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(
-            f"{bad}: the file's name is not UTF-8 text")):
-        settings_mod.for_command_line({"root": full}, {}, None)
-
-
-def test_half_a_project_is_one_graph_folder_with_turtle_files_and_not_the_other(tmp_path):
-    assert settings_mod.half_a_project(tmp_path) is None
-    (tmp_path / "data").mkdir()
-    assert settings_mod.half_a_project(tmp_path) is None  # an empty data/ is anyone's
-    (tmp_path / "data" / "x.ttl").write_text("")
-    assert settings_mod.half_a_project(tmp_path) == ("data", "ontology")
-    (tmp_path / "ontology").mkdir()
-    assert settings_mod.half_a_project(tmp_path) is None  # a project
-    assert settings_mod.half_a_project(None) is None
-
-
-def test_a_blank_variable_sets_nothing():
-    # "   " made a cache folder named with three spaces.
-    blank = settings_mod.for_command_line({}, {"ALLIANCE_GRAPH_CACHE": "   "}, None)
-    assert blank.cache_dir == settings_mod.for_command_line({}, {}, None).cache_dir
-
-
 def test_a_root_given_in_python_takes_its_folders_along(tmp_path):
     # Settings(root=X) and .with_(root=X) kept the checkout's folders: ag.add(...,
     # Settings(root=X)) merged into the checkout's data/, not X's.
@@ -211,21 +100,6 @@ def test_a_folder_given_stays_as_given_even_where_it_is_the_checkouts(tmp_path):
     assert Settings.from_json(given.to_json()) == given
 
 
-def test_no_graph_found_names_the_settings_fields_not_the_options(tmp_path):
-    # "give a project folder ... with --project DIR", "(or leave --ontology out)": the command
-    # line's words, said by the library; the command line says them itself (test_cli).
-    empty = project(tmp_path / "empty", files=False)
-    with pytest.raises(settings_mod.NoGraphFound) as refused:
-        settings_mod.for_command_line({"root": empty}, {}, None)
-    assert str(refused.value).endswith("with Settings(root=DIR)"), str(refused.value)
-    full, bare = project(tmp_path / "full"), tmp_path / "bare"
-    bare.mkdir()
-    with pytest.raises(settings_mod.NoGraphFound) as refused:
-        settings_mod.for_command_line({"root": full, "ontology_dir": bare}, {}, None)
-    assert str(refused.value).endswith("(or leave Settings.ontology_dir out)")
-    assert "--" not in str(refused.value)
-
-
 def test_folders_given_as_strings_or_bytes_are_paths_and_a_store_folder_a_string(tmp_path):
     # Settings(data_dir="x") kept the string: ag.load and the checks failed on "'str' object
     # has no attribute 'glob'", a traceback, where a Path gave "the data folder x does not
@@ -241,23 +115,3 @@ def test_folders_given_as_strings_or_bytes_are_paths_and_a_store_folder_a_string
             f"the data folder {tmp_path / 'data {0}'} does not exist or is not a folder; "
             "make it, or give another with Settings.data_dir")):
         settings_mod.require_graph(settings)
-
-
-@pytest.mark.parametrize("options, environ", [
-    ({"cache_dir": Path("~/cache")}, {}),                   # --cache=~/cache: no shell expands it
-    ({}, {"ALLIANCE_GRAPH_CACHE": "~/cache"}),              # a service's unit file
-    ({"data_dir": Path("~/data")}, {}), ({"root": Path("~")}, {}),
-    ({}, {"ALLIANCE_GRAPH_SOURCES": "~/sources"})])
-def test_a_folder_beginning_with_an_unexpanded_tilde_is_refused(tmp_path, options, environ):
-    # It named a folder called ~ in the current directory: the cache was made there, and
-    # the other folders were said not to exist at ./~/...
-    with pytest.raises(ValueError, match="no shell expanded its ~") as refused:
-        settings_mod.for_command_line(options, environ, tmp_path)
-    assert "give the folder's whole path (for a folder of that name, /" in str(refused.value)
-    assert not (tmp_path / "~").exists()
-
-
-def test_a_folder_named_tilde_may_be_given_by_its_whole_path(tmp_path):
-    given = tmp_path / "~" / "cache"
-    settings = settings_mod.for_command_line({"cache_dir": given}, {}, tmp_path)
-    assert settings.cache_dir == given

@@ -3,15 +3,15 @@ of a page's layout, such as how many neighbours an entity page lists, stay with 
 
 A ``Settings`` value is passed to whatever needs it; nothing reads globals, and building one
 reads nothing: ``Settings()`` is the defaults, whatever the environment holds.  The command line
-reads the ``ALLIANCE_GRAPH_*`` environment variables once (``for_command_line``), so a library
-caller or a test gets exactly the settings it builds.
+reads the ``ALLIANCE_GRAPH_*`` environment variables once (``project.for_command_line``), so a
+library caller or a test gets exactly the settings it builds.
 
 Paths default to one project folder (``ontology/``, ``data/``, ``queries/``, the build cache in
 ``.cache/`` and the source texts in ``../shared/sources`` beside it): the source checkout the
 package runs from, else the graph an installed package carries (``alliance_graph/shipped``,
 package data), whose build cache goes to the user's cache folder.  The command line looks for
-the project first (``for_command_line``): ``--project DIR`` or ``ALLIANCE_GRAPH_PROJECT``, else
-the current directory if it holds ``ontology/`` and ``data/`` (``find_project``).
+the project first (``project.py``): ``--project DIR`` or ``ALLIANCE_GRAPH_PROJECT``, else the
+current directory if it holds ``ontology/`` and ``data/``.
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Return the defaults with what the ``ALLIANCE_GRAPH_*`` variables set (``ENVIRONMENT``);
         raise ValueError naming a variable whose value is not of its field's type."""
-        return cls.from_json(_from_environment(os.environ if environ is None else environ))
+        return cls.from_json(from_environment(os.environ if environ is None else environ))
 
     def to_json(self) -> dict:
         """Return the settings as JSON values (to hand them to another process)."""
@@ -324,7 +324,7 @@ class Settings:
         return graph_name(self, path)
 
 
-def _from_environment(environ: Mapping[str, str]) -> dict[str, str]:
+def from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """Return the fields the ``ALLIANCE_GRAPH_*`` variables set (empty ones set nothing); raise
     ValueError naming a variable whose value is not of its field's type."""
     types = {f.name: f.type for f in fields(Settings)}
@@ -343,55 +343,6 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, str]:
                 raise ValueError(f"{var}={environ[var]!r} is not a positive number of bytes")
             given[name] = environ[var]
     return given
-
-
-def find_project(cwd: Path | None) -> Path:
-    """Return the project folder a command uses when none is given: ``cwd`` if it holds
-    ``ontology/`` and ``data/``, else the checkout the package runs from, else the shipped graph."""
-    return cwd.resolve() if cwd is not None and is_project(cwd) else PROJECT_ROOT
-
-
-def half_a_project(cwd: Path | None) -> tuple[str, str] | None:
-    """Return (the folder held, the one missing) when ``cwd`` holds Turtle files in one of
-    ``ontology/`` and ``data/`` but not the other folder: not a project, though it looks
-    meant as one (``find_project`` then takes another graph); else None."""
-    if cwd is None:
-        return None
-    held = [name for name in GRAPH_FOLDERS if (cwd / name).is_dir()]
-    if len(held) != 1 or not any((cwd / held[0]).glob("*.ttl")):
-        return None
-    return held[0], next(name for name in GRAPH_FOLDERS if name not in held)
-
-
-def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | None) -> Settings:
-    """Return the settings a command runs with: its ``options`` (None: not given), else the
-    ``ALLIANCE_GRAPH_*`` variables, else the project found from ``cwd``; raise ``NoGraphFound``
-    when they name no Turtle file to build the graph from."""
-    given = _from_environment(environ)
-    given.update({name: value for name, value in options.items() if value is not None})
-    _no_tilde(given)
-    root = Path(given["root"]).resolve() if given.get("root") else find_project(cwd)
-    settings = Settings.from_json({**given, "root": root})
-    require_graph(settings)
-    return settings
-
-
-# The folders a command line may name (the store's own check is ``backends.kind``'s).
-FOLDER_FIELDS = ("root", "data_dir", "ontology_dir", "sources_dir", "cache_dir")
-
-
-def _no_tilde(given: Mapping) -> None:
-    """Raise ValueError for a folder beginning with a ~ no shell expanded (``--cache=~/x``,
-    a variable set in a service's unit file): it named a folder called ~ here, which the cache
-    was then made in, and each other folder was said not to exist at ./~/..."""
-    for name in FOLDER_FIELDS:
-        value = given.get(name)
-        if isinstance(value, (str, os.PathLike)) and os.fsdecode(value).startswith("~"):
-            value = os.fsdecode(value)
-            raise ValueError(Said(lambda n, name=name, value=value: (
-                f"{n(f'settings.{name}', value)}: no shell expanded its ~, so it names a "
-                f"folder called ~: give the folder's whole path (for a folder of that name, "
-                f"{Path(value).absolute()})")))
 
 
 def require_graph(settings: Settings) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .. import atomic, waiting
+from .. import atomic, project, waiting
 from .. import settings as settings_mod
 from ..build.loading import LoadError
 from ..proposals import transaction
@@ -198,10 +198,10 @@ def main(ctx, **options):
     except OSError:  # the current directory was removed: no project there
         cwd = None
     try:
-        ctx.obj = settings_mod.for_command_line(options, os.environ, cwd)
+        ctx.obj = project.for_command_line(options, os.environ, cwd)
     except (settings_mod.NoGraphFound, ValueError) as exc:  # ValueError: a variable that
         fail(exc)                                           # does not parse
-    half = settings_mod.half_a_project(cwd)
+    half = project.half_a_project(cwd)
     if half and (cwd / half[0]).resolve() not in (ctx.obj.data_dir.resolve(),
                                                   ctx.obj.ontology_dir.resolve()):
         # Else the answers come from another graph without a word (the checkout's, or the
