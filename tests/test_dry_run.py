@@ -326,3 +326,46 @@ def test_the_form_carries_the_limits_its_script_checks(kg, settings):
     assert f'data-max-request-bytes="{settings.max_request_bytes}"' in page
     assert f"at most {settings.max_proposal_bytes:,} bytes" in page
     assert "validate.js" in page
+
+
+def prefix_bomb(namespace_chars: int, names: int) -> bytes:
+    """A proposal whose one long prefix is repeated by every name: small as written, huge
+    once each prefixed name is written out whole, as the parser writes it."""
+    return (b"@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+            b"@prefix p: <http://example.org/" + b"a" * namespace_chars + b"#> .\n\n"
+            b"p: p: p:" + b", p:" * names + b" .\n")
+
+
+def test_a_proposal_whose_prefixes_expand_past_the_limit_is_refused_before_validating(
+        kg, settings, monkeypatch):
+    # Regression: 100 KB of Turtle (a prefix of 99,000 characters, 2,000 names) took the
+    # validating process 1.2 GB, and the 5 MB a proposal may be would have taken hundreds of
+    # GB. Refused now before any validation starts, naming the prefix and its line. (The
+    # limit is made small here, so that the old code validates a small proposal and passes.)
+    from alliance_graph.web import dry_run
+    from alliance_graph.web.app import create_app
+    monkeypatch.setattr(dry_run, "MAX_EXPANDED_CHARS", 100_000, raising=False)
+    client = create_app(settings, kg=kg).test_client()
+    started = time.monotonic()
+    response = client.post("/validate", data=prefix_bomb(2_000, 30),
+                           content_type="text/turtle")
+    assert response.status_code == 400, response.text
+    assert response.text.startswith("line 2: the prefix p: names an IRI of 2,020 characters")
+    assert "more than 100,000 characters" in response.text
+    assert time.monotonic() - started < 1  # no validating process was started
+    page = client.post("/validate", data={"turtle": prefix_bomb(2_000, 30).decode()},
+                       headers={"Accept": "text/html"})
+    assert page.status_code == 400 and "the prefix p: names an IRI" in page.text
+
+
+def test_the_expansion_check_holds_one_triple_at_a_time():
+    # At the real limit: 600 million characters of terms, read in a few hundredths of a
+    # second, and refused by the triple that crosses 256 Mi; a proposal as written passes.
+    from alliance_graph.query.refused import Refused
+    from alliance_graph.web import dry_run
+    with pytest.raises(Refused, match=r"by its triple number 904\b"):
+        dry_run._check_expansion(prefix_bomb(99_000, 2_000))
+    dry_run._check_expansion(PASSES.read_bytes())
+    dry_run._check_expansion(b"\xef\xbb\xbf" + PASSES.read_bytes())
+    dry_run._check_expansion(b"not turtle <")  # the validation says what is wrong
+
