@@ -369,3 +369,34 @@ def test_the_expansion_check_holds_one_triple_at_a_time():
     dry_run._check_expansion(b"\xef\xbb\xbf" + PASSES.read_bytes())
     dry_run._check_expansion(b"not turtle <")  # the validation says what is wrong
 
+
+NEW_ENTITY = """@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+@prefix ev: <https://alliance-graph.example/id/evidence/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+claim:Zork-type a ag:Claim ; rdf:subject id:Zork ; rdf:predicate rdf:type ;
+    rdf:object ag:State ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flag .
+claim:Zork-label a ag:Claim ; rdf:subject id:Zork ; rdf:predicate rdfs:label ;
+    rdf:object "Zork" ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flag .
+"""
+
+
+def test_the_reports_warnings_name_the_proposal_and_the_page_shows_them(kg, settings):
+    # Regression: the warning that add would refuse a conforming proposal named the
+    # server's temporary file (/tmp/alliance-graph-validate-.../proposal.ttl), and the form's
+    # page showed no warning at all: "conforms", where the command line says WARNING.
+    from alliance_graph.web.app import create_app
+    client = create_app(settings, kg=kg).test_client()
+    report = client.post("/validate", data=NEW_ENTITY, content_type="text/turtle").get_json()
+    assert report["conforms"] is True
+    refusal = next(w for w in report["warnings"] if w.startswith("add would refuse"))
+    assert "proposal.ttl: no topic file" in refusal
+    assert "alliance-graph-validate-" not in json.dumps(report)
+    page = client.post("/validate", data={"turtle": NEW_ENTITY},
+                       headers={"Accept": "text/html"}).text
+    assert '<p class="warning"><strong>Warning:</strong> <bdi>add would refuse this' in page
+    assert "alliance-graph-validate-" not in page

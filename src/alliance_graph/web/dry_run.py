@@ -204,9 +204,12 @@ def run(settings, data: bytes, name: str):
             raise Refused(503, f"validation failed: {last.removeprefix('error: ')[:500]}")
     report = report_mod.from_json(done.stdout)
     shown = lambda f: name if f == str(path) else f  # noqa: E731
+    # A warning names the file as the command line does: here, by the name the client gave it,
+    # not the temporary path (which the client never sent, and which says where it was kept).
     return dataclasses.replace(
         report, files=[shown(f) for f in report.files],
-        findings=[dataclasses.replace(f, file=shown(f.file)) for f in report.findings])
+        findings=[dataclasses.replace(f, file=shown(f.file)) for f in report.findings],
+        warnings=[w.replace(str(path), name) for w in report.warnings])
 
 
 def _format() -> str | None:
