@@ -211,3 +211,12 @@ def test_every_way_of_writing_a_string_is_one_token(written):
     assert strings._first.get(written) is not None, "indexed as the string token it is"
     atlantis = text[:text.index("id:Atlantis")].count("\n") + 1
     assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", ID + "Atlantis") == atlantis
+
+
+def test_a_text_of_carriage_returns_alone_has_its_lines():
+    # One line to the searches: no node of such a file had a line.
+    text = "@prefix id: <http://e/> .\r\rid:A a id:B .\r\rid:C a id:B .\r"
+    index = LineIndex({"f.ttl": text})
+    assert (index.line_of("f.ttl", "http://e/A"), index.line_of("f.ttl", "http://e/C")) == (3, 5)
+    assert LineIndex(lambda: {"f.ttl": text.replace("\r", "\r\n")}).line_of(
+        "f.ttl", "http://e/C") == 5

@@ -639,3 +639,19 @@ def test_a_blank_node_claim_restating_a_fact_is_reported_not_a_traceback(base_gr
     assert ("check:claim-duplicate-violation", line) in {(short(f.shape), f.line)
                                                           for f in report.findings}
     assert all(f.message for f in report.findings)
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n"])
+def test_a_proposal_of_other_line_ends_gets_every_finding_on_its_line(settings, tmp_path, end):
+    # A file of carriage returns alone was one line to the searches placing findings: no
+    # node of it was found, and the shapes' findings, placed by their node, went to no file
+    # and out of its report (4 violations of 6, none with a line).
+    fixture = Path(__file__).parent / "fixtures" / "merge" / "bad.ttl"
+    written = tmp_path / "bad.ttl"
+    written.write_bytes(fixture.read_bytes().replace(b"\n", end.encode()))
+    as_written = validation.validate(settings, [fixture])
+    other = validation.validate(settings, [written])
+    assert not other.conforms
+    assert [(f.line, f.message) for f in other.findings] == \
+        [(f.line, f.message) for f in as_written.findings]
+    assert all(f.line for f in other.findings)

@@ -186,6 +186,15 @@ def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
     return starts, mentions, implied
 
 
+def _line_feeds(texts: dict[str, str]) -> dict[str, str]:
+    """Return ``texts`` with each line ended by a line feed, as the lines are counted here: a
+    file whose lines end in a carriage return alone (Turtle ends a line at either) was one line
+    to the searches, so no node of it was found, and its shapes' findings, placed by their
+    node, went to no file and out of its report."""
+    return {name: text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+            for name, text in texts.items()}
+
+
 class LineIndex:
     """Answer "on which line of which file is this node?" over the input texts.
 
@@ -195,7 +204,7 @@ class LineIndex:
 
     def __init__(self, texts: dict[str, str] | Callable[[], dict[str, str]]):
         self._source = texts
-        self._texts: dict[str, str] | None = None if callable(texts) else texts
+        self._texts: dict[str, str] | None = None if callable(texts) else _line_feeds(texts)
         self._prefixes: dict[str, dict] = {}  # file -> namespace -> [(order, prefix)]
         self._lines: dict[str, list[str]] = {}
         self._found: dict[tuple, int | None] = {}
@@ -205,7 +214,7 @@ class LineIndex:
     def texts(self) -> dict[str, str]:
         """Return the texts, reading them first if they were given as a function."""
         if self._texts is None:
-            self._texts = self._source()
+            self._texts = _line_feeds(self._source())
         return self._texts
 
     def lines(self, name: str) -> list[str]:

@@ -29,9 +29,12 @@ class Locator:
         self.lines = LineIndex(inputs.texts)
         self.graphs_of: dict[tuple, list[str]] = defaultdict(list)
         self.parent: dict[ox.BlankNode, tuple] = {}
+        # node -> the files stating something of it, in the order first met
+        self.stated_in: dict[ox.Node, dict[str, None]] = defaultdict(dict)
         for q in inputs.quads:
             g = file_of(q.graph_name)
             self.graphs_of[(q.subject, q.predicate, q.object)].append(g)
+            self.stated_in[q.subject][g] = None
             if isinstance(q.object, ox.BlankNode):
                 self.parent[q.object] = (q.subject, q.predicate, g)
         self.claims: dict[tuple, list[tuple[str, ox.Node]]] = defaultdict(list)
@@ -120,6 +123,13 @@ class Locator:
             name = self._prefer([g for _, g, _ in about])
             node = next(n for _, g, n in about if g == name)
             return name, self.node_line(name, node)
+        # The file stating something of it, though its name be found nowhere in the text: a
+        # finding placed by a text search alone went to no file where the search failed (a
+        # file of carriage returns alone), and so out of its proposal's report.
+        stated = self.stated_in.get(focus)
+        if stated:
+            name = self._prefer(list(stated))
+            return name, self.node_line(name, focus)
         if isinstance(focus, ox.NamedNode):
             for name in [*self.proposals, *self.lines.texts()]:
                 line = self.lines.line_of(name, focus.value)
