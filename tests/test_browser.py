@@ -250,6 +250,18 @@ def test_iris_of_other_schemes_are_not_links(page, shipped_server):
     assert "javascript:alert(1)" in page.text_content("table.results tbody")
 
 
+def test_a_triple_term_in_an_answer_is_written_as_sparql_writes_it(page, shipped_server):
+    # Regression: an RDF 1.2 triple term (its value an object in SPARQL JSON) was shown as
+    # "[object Object]".
+    page.goto(shipped_server + "/")
+    set_query(page, 'SELECT ?t WHERE { BIND(<<( id:IronDome rdfs:label "Iron <b>Dome</b>"@en )>> '
+                    'AS ?t) }')
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    assert page.text_content("table.results tbody td") == \
+        '<<( id:IronDome rdfs:label "Iron <b>Dome</b>"@en )>>'
+
+
 def test_project_iris_link_to_the_page_of_that_very_iri(page, shipped_server):
     # The server decodes the path once: "?", "#" and "%41" must reach it encoded.
     page.goto(shipped_server + "/")

@@ -71,10 +71,33 @@
     return "<" + iri + ">";
   }
 
+  // A literal's tag as the table shows it: its language, or its datatype unless xsd:string.
+  function tagOf(term) {
+    const tag = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? shorten(term.datatype) : "";
+    return tag === "xsd:string" ? "" : tag;
+  }
+
+  // An RDF 1.2 triple term (a query may make one: BIND(<<( ?s ?p ?o )>> AS ?t)) written as
+  // SPARQL writes it, its parts as text: its value is an object, which was shown as
+  // "[object Object]".
+  function asText(term) {
+    if (term.type === "triple") {
+      const v = term.value;
+      return "<<( " + [v.subject, v.predicate, v.object].map(asText).join(" ") + " )>>";
+    }
+    if (term.type === "uri") return shorten(term.value);
+    if (term.type === "bnode") return "_:" + term.value;
+    const tag = tagOf(term);
+    return JSON.stringify(term.value) + (tag.startsWith("@") || !tag ? tag : "^^" + tag);
+  }
+
   function cell(term) {
     const td = document.createElement("td");
     if (!term) return td;
-    if (term.type === "uri") {
+    if (term.type === "triple") {
+      td.textContent = asText(term);
+      td.className = "triple";
+    } else if (term.type === "uri") {
       const link = href(term.value);
       const a = document.createElement(link === null ? "span" : "a");
       if (link !== null) a.href = link;
@@ -86,8 +109,8 @@
       td.className = "bnode";
     } else {
       td.textContent = term.value;
-      const tag = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? shorten(term.datatype) : "";
-      if (tag && tag !== "xsd:string") {
+      const tag = tagOf(term);
+      if (tag) {
         const small = document.createElement("span");
         small.className = "dtype";
         small.textContent = " " + tag;
@@ -107,7 +130,8 @@
     if (NUMERIC.test(a.datatype || "") && NUMERIC.test(b.datatype || "")) {
       return Number(a.value) - Number(b.value);
     }
-    return collator.compare(a.value, b.value);
+    return collator.compare(a.type === "triple" ? asText(a) : a.value,
+                            b.type === "triple" ? asText(b) : b.value);
   }
 
   // Only the first config.maxRows rows are drawn: laying out every row froze the tab for
