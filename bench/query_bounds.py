@@ -67,6 +67,10 @@ FAMILIES = {
     "HAVING chain": lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY ?s HAVING "
     + " ".join(["(COUNT(*) > 0)"] * n),
     "flat collection": lambda n: "SELECT * { ?s ?p (" + " ".join(["1"] * n) + ") }",
+    "collection after a": lambda n: "SELECT * { ?s a (" + " ".join(["1"] * n) + ") }",
+    "collection after true": lambda n: "SELECT * { ?s ?p (true (" + " ".join(["1"] * n)
+    + ")) }",
+    "words in a collection": lambda n: "SELECT * { ?s ?p (" + " ".join(["true"] * n) + ") }",
     "collection subject": lambda n: "SELECT * { (" + " ".join(["?x"] * n) + ") ?p ?o }",
     "ORDER BY expressions": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["(?s)"] * n),
     "COALESCE arguments": lambda n: "SELECT * { BIND(COALESCE(" + ", ".join(["1"] * n)

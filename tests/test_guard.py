@@ -435,6 +435,12 @@ FAMILIES = {
     # Read as a call's arguments (a "(" after a word), its members went uncounted: 1,000 took
     # minutes, 5,000 crashed the engine.
     "collection after a": (lambda n: "SELECT * { ?s a (" + " ".join(["1"] * n) + ") }", 5000),
+    # The engine reads true and false as terms: a collection of them, or after one, went
+    # uncounted too (a word's "(" was read as a call); 512 took over 20 s, 5,000 crashed.
+    "collection after true": (lambda n: "SELECT * { ?s ?p (true (" + " ".join(["1"] * n)
+                              + ")) }", 5000),
+    "words in a collection": (lambda n: "SELECT * { ?s ?p (" + " ".join(["true"] * n) + ") }",
+                              5000),
 }
 # Families that take minutes rather than crash at a few hundred (their crash size is not
 # known); they are bounded all the same.
@@ -514,6 +520,33 @@ def test_a_less_than_that_also_reads_as_an_iri_hiding_text_is_refused(text):
     assert refused.value.status == 400
     if "SERVICE" in text:
         assert parses_as_query(text)  # Oxigraph reads it, SERVICE call and all
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s ?p (false (" + "1 " * 51 + ")) }",
+    # Keywords glued into one word are read one at a time: true false.
+    "SELECT * { ?s ?p (truefalse (" + "1 " * 51 + ")) }",
+    "SELECT * { ?s ?p (" + "falsetrue " * 51 + ") }",
+    "SELECT * { (" + "false " * 51 + ") ?p ?o }",
+    "SELECT * { FILTER EXISTS { ?s ?p [ ?p (true (" + "1 " * 51 + ")) ] } }",
+    "CONSTRUCT { ?s ?p ?o {| ?p (true (" + "1 " * 51 + ")) |} } WHERE { }",
+])
+def test_a_collection_after_or_of_words_is_counted(text):
+    assert parses_as_query(text)
+    with pytest.raises(guard.Refused, match="max_query_elements"):
+        guard.check(text, P)
+
+
+@pytest.mark.parametrize("text", [
+    # Expressions, not collections: a subquery's projection, its GROUP BY and HAVING.
+    "SELECT * { SELECT ?s (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o } GROUP BY ?s (STR(?s)) "
+    "HAVING (COUNT(DISTINCT ?o) > 1) }",
+    "SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(["((1))"] * 60) + ")) }",
+    "SELECT * { VALUES (?a ?b) { " + "(true UNDEF) " * 200 + "} }",
+])
+def test_expressions_and_values_are_not_counted_as_collections(text):
+    assert parses_as_query(text)
+    guard.check(text, P)
 
 
 def test_an_iri_with_parentheses_passes():

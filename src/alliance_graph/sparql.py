@@ -111,11 +111,11 @@ _NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
 _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 # Prefixes of prefixed names that begin with keywords the engine reads off them, making the
 # name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
-_FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
-_BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
+FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
+BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
 
 
-def _glued(prefix: str, keywords: tuple[str, ...]) -> bool:
+def glued(prefix: str, keywords: tuple[str, ...]) -> bool:
     """Return whether an upper-case prefix begins, or goes on after a dot, with one of
     ``keywords`` (an undeclared ``false.filterex:`` is ``false . FILTER ex:`` to the engine)."""
     return prefix.startswith(keywords) or ("." in prefix and any(
@@ -194,7 +194,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                                          or (word and prev not in _NOT_CALLS)
                                          or (prev in _IRIS and (
                                              (word2 and "FILTER" in prev2)
-                                             or _glued(after_pname, _FILTER_GLUED))))
+                                             or glued(after_pname, FILTER_GLUED))))
                         else:
                             stack.append(False)
                             if value == "{":
@@ -232,7 +232,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 kind = "PNAME_NS" if value[-1] == ":" and value.count(":") == 1 \
                     else "PNAME_LN"
                 prefix = value[:value.find(":")].upper()
-                if _glued(prefix, _BY_GLUED):
+                if glued(prefix, BY_GLUED):
                     clause = "BY"  # ORDERBYex:f(...): the clause a glued keyword starts
                 append(new(Token, (kind, value, start)))
                 prev2, prev, word2, word = prev, kind, word, False

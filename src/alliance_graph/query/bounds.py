@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..settings import Settings
-from ..sparql import CLOSE, OPEN, Token, tokenize, where
+from ..sparql import BY_GLUED, CLOSE, OPEN, Token, glued, tokenize, where
 from .refused import Refused
 
 
@@ -47,7 +47,21 @@ _ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "BIND", "SER
 _TERMS = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "BLANK_NODE_LABEL", "ANON", "NIL",
                     "STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1",
                     "STRING_LITERAL_LONG2", "INTEGER", "DECIMAL", "DOUBLE"))
+# Words after which "(" opens a call's arguments, an expression or a list of variables: the
+# built-in functions and aggregates, and the keywords a bracketed expression follows.  After
+# any other word it opens a collection: the engine reads "true", "false" and keywords glued
+# into one word ("truetrue") as terms, and a collection after them is as deep as any.
+_CALLS = frozenset("""
+    FILTER BIND IN VALUES SELECT DISTINCT REDUCED BY HAVING ASC DESC STR LANG LANGMATCHES
+    LANGDIR DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE
+    ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES
+    SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG
+    STRLANGDIR STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE
+    COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE
+    HASLANG HASLANGDIR ADJUST""".split())
+_CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 _AFTER_DESCRIBE = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "ORDER", "VALUES"))
+_PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 _BRACKETS = re.compile(r"[()\[\]]")
 
 
@@ -70,10 +84,14 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # member is two triple patterns to the engine); VALUES rows do not (a million is fine).
     brackets: list[str] = []
     values = describe = False
-    kind = last = ""
+    # The bracket level at which a SELECT, GROUP BY, ORDER BY or HAVING clause is being read
+    # (-1: none): a "(" there holds an expression.
+    clause = -1
+    kind = word = ""
     for token in tokens:
-        prev = "a" if kind == "NAME" and last == "a" else kind  # the verb a, not a word
-        kind, last = token.kind, token.text
+        prev, kind = kind, token.kind
+        if prev != "NAME":
+            word = ""  # the word just before this token, upper-case, if it was one
         if kind == "IRIREF" and _BRACKETS.search(token.text):
             # Should the lexer's reading of '<' as an IRI ever differ from the engine's, the
             # brackets in it would be the engine's: they count (an IRI seldom has any).
@@ -82,7 +100,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 depth -= char in ")]" and depth > 0
                 if depth > max_depth:
                     _too_deep(text, token, max_depth)
-        if kind in _TERMS:
+        if kind in _PNAMES and glued(token.text[:token.text.find(":")].upper(), BY_GLUED):
+            clause = len(brackets)  # ORDERBYex:f(...) is ORDER BY ex:f(...) to the engine
+        # A word in a collection is a term too ("true", "false", or both glued: "truefalse").
+        if kind in _TERMS or kind == "NAME" and brackets and brackets[-1] == "(":
             if describe and not brackets:
                 elements += 1
             elif brackets and brackets[-1] == "(" and not values:
@@ -98,11 +119,18 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                                "space after '<' when it means less-than")
         if kind in OPEN:
             depth += 1
-            # A "(" after a word (FILTER, BIND, IN, STR, VALUES, ...) holds an expression or
-            # a list of variables; after a term or punctuation it is a collection (or a path),
-            # and after the verb a (rdf:type) too: "?s a (1 1 1 ...)" was read as a call, its
-            # members not counted, and 5,000 of them crashed the engine (SIGSEGV).
-            brackets.append("call" if kind == "(" and prev == "NAME" else kind)
+            # A "(" after a function's name or a keyword (FILTER, BIND, IN, STR, VALUES,
+            # ...), inside another such, or in a SELECT, GROUP BY, ORDER BY or HAVING clause
+            # holds an expression or a list of variables; after a term, punctuation or any
+            # other word it is a collection (or a path).  Read as a call, the members of
+            # "?s a (1 1 ...)" and "(true (1 1 ...))" went uncounted, and 5,000 of them
+            # crashed the engine (SIGSEGV).
+            level = len(brackets)
+            brackets.append("call" if kind == "(" and (
+                level == clause or not level or brackets[-1] == "call" or word in _CALLS)
+                else kind)
+            if kind == "{" and level == clause:
+                clause = -1  # SELECT's WHERE group
             elements += kind == "{"
             if depth > max_depth:
                 _too_deep(text, token, max_depth)
@@ -110,6 +138,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             depth -= depth > 0
             if brackets:
                 brackets.pop()
+                if len(brackets) < clause:
+                    clause = -1  # the subquery the clause is in is closed
                 if values and kind == "}" and "{" not in brackets[values - 1:]:
                     values = False  # the VALUES block is closed
         elif kind in _ELEMENTS:
@@ -129,6 +159,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 describe = True
             elif describe and word in _AFTER_DESCRIBE:
                 describe = False
+            if "SELECT" in word or "BY" in word or "HAVING" in word:
+                clause = len(brackets)  # glued too, as the engine reads them: ORDERBY
+            elif word in _CLAUSE_END:
+                clause = -1
         else:
             continue
         if elements > max_elements:
