@@ -262,6 +262,17 @@ def test_a_triple_term_in_an_answer_is_written_as_sparql_writes_it(page, shipped
         '<<( id:IronDome rdfs:label "Iron <b>Dome</b>"@en )>>'
 
 
+def test_a_right_to_left_override_in_a_value_leaves_its_tag_in_place(page, shipped_server):
+    # Regression: the override reversed the language tag after the value too ("cba @he"
+    # drawn as "eh@ cba"): the value is isolated in a bdi of its own.
+    page.goto(shipped_server + "/")
+    set_query(page, 'SELECT ?v WHERE { BIND("\\u202Eabc"@he AS ?v) }')
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    assert page.text_content("table.results tbody td bdi") == "\u202eabc"
+    assert page.text_content("table.results tbody td bdi + .dtype") == " @he"
+
+
 def test_project_iris_link_to_the_page_of_that_very_iri(page, shipped_server):
     # The server decodes the path once: "?", "#" and "%41" must reach it encoded.
     page.goto(shipped_server + "/")

@@ -63,6 +63,25 @@ def test_markup_from_the_data_is_escaped_everywhere(client):
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;Atlantis" in html(client, "/id/Atlantis")
 
 
+def test_text_from_the_data_is_isolated_so_an_override_reverses_only_itself(client, pages_kg,
+                                                                          pages_settings):
+    # Regression: a right-to-left override (U+202E) in a literal reversed the rest of its
+    # claim's line on an entity page (its rank, its dates and its link read "mialc raey 1102
+    # morf dilav derreferp CBA"). Each text from the data is isolated, by dir="auto".
+    from alliance_graph.web.pages.terms import Term
+    app = make_app(pages_kg, pages_settings)
+    with app.test_request_context():
+        macros = app.jinja_env.get_template("_macros.html").module
+        literal = str(macros.term(Term("literal", "\u202eABC", "\u202eABC", lang="he")))
+        assert literal.startswith('<span class="literal" dir="auto">\u202eABC</span>')
+        link = str(macros.term(Term("iri", "https://x.example/a", "\u202eA", "/id/a")))
+        assert link == '<a href="/id/a" title="https://x.example/a" dir="auto">\u202eA</a>'
+    for path in [IRON_DOME, "/id/source/news.txt", "/search?q=intercepted"]:
+        page = html(client, path)
+        assert '<q dir="auto">' in page and "<q>" not in page, path
+    assert '<a href="/id/IronDome" dir="auto">Iron Dome</a>' in html(client, "/search?q=iron")
+
+
 def test_unknown_iri_is_a_404_page(client):
     page = html(client, "/id/Nowhere", status=404)
     assert "https://alliance-graph.example/id/Nowhere" in page

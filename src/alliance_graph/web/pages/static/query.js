@@ -108,7 +108,10 @@
       td.textContent = "_:" + term.value;
       td.className = "bnode";
     } else {
-      td.textContent = term.value;
+      // The value is isolated (bdi): a right-to-left override in it reordered its tag too.
+      const value = document.createElement("bdi");
+      value.textContent = term.value;
+      td.appendChild(value);
       const tag = tagOf(term);
       if (tag) {
         const small = document.createElement("span");

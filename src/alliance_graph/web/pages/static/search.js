@@ -28,6 +28,7 @@
       const a = document.createElement(item.href ? "a" : "span");
       if (item.href) a.href = item.href;
       a.textContent = item.label;
+      a.dir = "auto";  // isolated: a right-to-left override in a label reversed its type after it
       li.appendChild(a);
       if (item.type) {
         const span = document.createElement("span");
