@@ -71,6 +71,11 @@ FAMILIES = {
     "collection after true": lambda n: "SELECT * { ?s ?p (true (" + " ".join(["1"] * n)
     + ")) }",
     "words in a collection": lambda n: "SELECT * { ?s ?p (" + " ".join(["true"] * n) + ") }",
+    "collection of [ ]": lambda n: "SELECT * { ?s ?p (" + " ".join(["[ ?p ?o ]"] * n) + ") }",
+    "collection of << >>": lambda n: "SELECT * { ?s ?p (" + " ".join(["<< ?s ?p ?o >>"] * n)
+    + ") }",
+    "collection of <<( )>>": lambda n: "SELECT * { ?s ?p ("
+    + " ".join(["<<( ?s ?p ?o )>>"] * n) + ") }",
     "collection subject": lambda n: "SELECT * { (" + " ".join(["?x"] * n) + ") ?p ?o }",
     "ORDER BY expressions": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["(?s)"] * n),
     "COALESCE arguments": lambda n: "SELECT * { BIND(COALESCE(" + ", ".join(["1"] * n)

@@ -441,6 +441,14 @@ FAMILIES = {
                               + ")) }", 5000),
     "words in a collection": (lambda n: "SELECT * { ?s ?p (" + " ".join(["true"] * n) + ") }",
                               5000),
+    # Members that are brackets themselves went uncounted (only terms were); 128 of them
+    # took over 20 s.
+    "collection of [ ]": (lambda n: "SELECT * { ?s ?p (" + " ".join(["[ ?p ?o ]"] * n) + ") }",
+                          2728),
+    "collection of << >>": (lambda n: "SELECT * { ?s ?p (" + " ".join(["<< ?s ?p ?o >>"] * n)
+                            + ") }", 2728),
+    "collection of <<( )>>": (lambda n: "SELECT * { ?s ?p ("
+                              + " ".join(["<<( ?s ?p ?o )>>"] * n) + ") }", 4125),
 }
 # Families that take minutes rather than crash at a few hundred (their crash size is not
 # known); they are bounded all the same.
@@ -463,6 +471,8 @@ SLOW = {
     "collection subject": lambda n: "SELECT * { (" + " ".join(["?x"] * n) + ") ?p ?o }",
     "[ ; ] list": lambda n: "SELECT * { ?s ?p [ " + " ; ".join(f"{T} ?o{i}" for i in range(n))
     + " ] }",
+    "collection of signed numbers": lambda n: "SELECT * { ?s ?p (" + " ".join(["-1"] * n)
+    + ") }",
     "mixed": lambda n: "SELECT * { ?s ?p ?o FILTER(" + "(" * 30 + " && ".join(["!?o"] * n)
     + ")" * 30 + ") }",
 }
@@ -535,6 +545,15 @@ def test_a_collection_after_or_of_words_is_counted(text):
     assert parses_as_query(text)
     with pytest.raises(guard.Refused, match="max_query_elements"):
         guard.check(text, P)
+
+
+@pytest.mark.parametrize("member", ["[ ?p ?o ]", "<< ?s ?p ?o >>", "<<( ?s ?p ?o )>>", "-1"])
+def test_each_member_of_a_collection_is_counted(member):
+    # Only terms were: 51 bracketed members passed as none, signed numbers as one each.
+    make = lambda n: "SELECT * { ?s ?p (" + " ".join([member] * n) + ") }"
+    assert parses_as_query(make(3))  # 51 take seconds to plan
+    with pytest.raises(guard.Refused, match="max_query_elements"):
+        guard.check(make(51), P)
 
 
 @pytest.mark.parametrize("text", [

@@ -35,12 +35,12 @@ class Bounds:
 
 DEFAULT_BOUNDS = Bounds()
 
+_SIGNED = frozenset(("INTEGER_POSITIVE", "INTEGER_NEGATIVE", "DECIMAL_POSITIVE",
+                     "DECIMAL_NEGATIVE", "DOUBLE_POSITIVE", "DOUBLE_NEGATIVE"))
 # Tokens that each add a node to the engine's algebra without adding a bracket: triple
 # pattern separators, groups, group keywords, expression and path operators.
 _ELEMENTS = frozenset((".", ";", ",", "{", "{|", "|", "/", "^", "&&", "||", "!", "=", "!=",
-                       "<", ">", "<=", ">=", "+", "-", "*", "?", "~", "INTEGER_POSITIVE",
-                       "INTEGER_NEGATIVE", "DECIMAL_POSITIVE", "DECIMAL_NEGATIVE",
-                       "DOUBLE_POSITIVE", "DOUBLE_NEGATIVE"))
+                       "<", ">", "<=", ">=", "+", "-", "*", "?", "~")) | _SIGNED
 _ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "BIND", "SERVICE",
                             "GRAPH", "VALUES", "EXISTS", "LATERAL", "SELECT", "IN",
                             "AS"))  # AS: each (expression AS ?v) is one more node too
@@ -126,6 +126,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             # "?s a (1 1 ...)" and "(true (1 1 ...))" went uncounted, and 5,000 of them
             # crashed the engine (SIGSEGV).
             level = len(brackets)
+            if level and brackets[-1] == "(" and not values:
+                # A member of a collection that is itself bracketed ([ ], << >>, <<( )>>,
+                # ( )) is a member like any other: 5,000 "[ ?p ?o ]" crashed the engine.
+                elements += 2
             brackets.append("call" if kind == "(" and (
                 level == clause or not level or brackets[-1] == "call" or word in _CALLS)
                 else kind)
@@ -148,7 +152,9 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # to the engine, not a chain: a million of them did not crash it
                 # (docs/endpoint.md), and an analyst's IN list of 101 IRIs was refused.
                 continue
-            elements += 1
+            # A signed number in a collection is a member, elsewhere an operator ("1 -1").
+            elements += 2 if kind in _SIGNED and brackets and brackets[-1] == "(" \
+                and not values else 1
         elif kind == "NAME":
             word = token.text.upper()
             if word in _ELEMENT_WORDS:
