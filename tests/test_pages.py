@@ -335,6 +335,9 @@ def test_every_page_response_forbids_sniffing_and_inline_scripts(client, path):
     with client.get(path) as response:  # a static file is a stream: close it
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        # frame-ancestors is CSP level 2: older browsers read only X-Frame-Options.
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Frame-Options"] == "DENY"
 
 
 def test_over_http_broken_paths_are_400_and_every_answer_forbids_sniffing(endpoint):

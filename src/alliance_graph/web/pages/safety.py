@@ -1,7 +1,8 @@
 """Headers every response of the site carries, so a browser treats what it gets as what it is.
 
 ``X-Content-Type-Options: nosniff`` stops a browser from running a plain-text or JSON answer
-as a script or page.  The content security policy lets a page load scripts, styles, pictures
+as a script or page.  No other site may frame a page (``frame-ancestors 'none'``, and
+``X-Frame-Options: DENY`` for browsers that predate it), so none can overlay the forms.  The content security policy lets a page load scripts, styles, pictures
 and data only from this server, and run no inline script: should a label ever slip past the
 templates' escaping, the browser still refuses to execute it.  Inline styles stay allowed
 because the editor (CodeMirror) positions its widgets with ``style`` attributes.
@@ -24,6 +25,7 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
 }
 
 
