@@ -76,6 +76,9 @@ FAMILIES = {
     + ") }",
     "collection of <<( )>>": lambda n: "SELECT * { ?s ?p ("
     + " ".join(["<<( ?s ?p ?o )>>"] * n) + ") }",
+    "annotation blocks": lambda n: "SELECT * { ?s ?p ?o " + " ".join(["{| ?a ?b |}"] * n)
+    + " }",
+    "[ ] object list": lambda n: "SELECT * { ?s ?p " + " , ".join(["[ ?p ?o ]"] * n) + " }",
     "collection subject": lambda n: "SELECT * { (" + " ".join(["?x"] * n) + ") ?p ?o }",
     "ORDER BY expressions": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["(?s)"] * n),
     "COALESCE arguments": lambda n: "SELECT * { BIND(COALESCE(" + ", ".join(["1"] * n)

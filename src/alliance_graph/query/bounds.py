@@ -135,7 +135,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 else kind)
             if kind == "{" and level == clause:
                 clause = -1  # SELECT's WHERE group
-            elements += kind == "{"
+            # A group, an annotation block ({| ... |}) and a blank node's property list
+            # ([ ... ]) each hold one more pattern: 4,998 "{| ?p ?o |}" on one triple
+            # crashed the engine (SIGSEGV), and 98 "[ ?p ?o ]" in an object list took 12 s.
+            elements += kind == "{" or kind == "{|" or kind == "["
             if depth > max_depth:
                 _too_deep(text, token, max_depth)
         elif kind in CLOSE:
