@@ -79,6 +79,11 @@ FAMILIES = {
     "annotation blocks": lambda n: "SELECT * { ?s ?p ?o " + " ".join(["{| ?a ?b |}"] * n)
     + " }",
     "[ ] object list": lambda n: "SELECT * { ?s ?p " + " , ".join(["[ ?p ?o ]"] * n) + " }",
+    "ORDER BY calls": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["STR(?s)"] * n),
+    "GROUP BY calls": lambda n: "SELECT (1 AS ?x) { ?s ?p ?o } GROUP BY "
+    + " ".join(["STR(?s)"] * n),
+    "HAVING calls": lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY ?s HAVING "
+    + " ".join(["NOW()"] * n),
     "collection subject": lambda n: "SELECT * { (" + " ".join(["?x"] * n) + ") ?p ?o }",
     "ORDER BY expressions": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["(?s)"] * n),
     "COALESCE arguments": lambda n: "SELECT * { BIND(COALESCE(" + ", ".join(["1"] * n)

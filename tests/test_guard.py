@@ -453,6 +453,14 @@ FAMILIES = {
     # 20 s.
     "annotation blocks": (lambda n: "SELECT * { ?s ?p ?o " + " ".join(["{| ?a ?b |}"] * n)
                           + " }", 4097),
+    # Conditions that are calls were counted by nothing (variables are a list to the engine,
+    # a million ran; expressions and calls a chain).
+    "ORDER BY calls": (lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["STR(?s)"] * n),
+                       2630),
+    "GROUP BY calls": (lambda n: "SELECT (1 AS ?x) { ?s ?p ?o } GROUP BY "
+                       + " ".join(["STR(?s)"] * n), 2613),
+    "HAVING calls": (lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY ?s HAVING "
+                     + " ".join(["NOW()"] * n), 9398),
 }
 # Families that take minutes rather than crash at a few hundred (their crash size is not
 # known); they are bounded all the same.
@@ -570,6 +578,22 @@ def test_each_annotation_block_and_property_list_is_counted(block, count):
     assert parses_as_query(make(3))
     with pytest.raises(guard.Refused, match="max_query_elements"):
         guard.check(make(count), P)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s ?p ?o } ORDER BY " + "NOW() " * 101,
+    "SELECT * { ?s ?p ?o } ORDERBY" + ":()" * 101,  # ORDER BY :() :() ... to the engine
+    "SELECT * { { SELECT (1 AS ?x) { ?s ?p ?o } GROUP BY " + "(true) " * 101 + "} }",
+    "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY ?s HAVING" + "(true)" * 101,
+])
+def test_each_condition_that_is_an_expression_or_a_call_is_counted(text):
+    assert parses_as_query("PREFIX : <http://e/> " + text)
+    with pytest.raises(guard.Refused, match="max_query_elements"):
+        guard.check("PREFIX : <http://e/> " + text, P)
+
+
+def test_a_long_order_by_of_variables_passes():
+    guard.check("SELECT * { ?s ?p ?o } ORDER BY " + "?s ?p " * 2000, P)
 
 
 @pytest.mark.parametrize("text", [

@@ -85,8 +85,11 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     brackets: list[str] = []
     values = describe = False
     # The bracket level at which a SELECT, GROUP BY, ORDER BY or HAVING clause is being read
-    # (-1: none): a "(" there holds an expression.
+    # (-1: none): a "(" there holds an expression.  Each condition of the last three that is
+    # an expression or a call (a bracket or "()" at that level) is one more node (a chain to
+    # the engine: 2,630 "ORDER BY STR(?s) ..." crashed it); plain variables are a list.
     clause = -1
+    conditions = False
     kind = word = ""
     for token in tokens:
         prev, kind = kind, token.kind
@@ -101,7 +104,12 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 if depth > max_depth:
                     _too_deep(text, token, max_depth)
         if kind in _PNAMES and glued(token.text[:token.text.find(":")].upper(), BY_GLUED):
-            clause = len(brackets)  # ORDERBYex:f(...) is ORDER BY ex:f(...) to the engine
+            clause, conditions = len(brackets), True  # ORDERBYex:f() is ORDER BY ex:f()
+        elif kind == "NIL" and conditions and len(brackets) == clause:
+            elements += 1  # NOW(), ex:f()
+            if elements > max_elements:
+                _too_many(text, token, max_elements)
+            continue
         # A word in a collection is a term too ("true", "false", or both glued: "truefalse").
         if kind in _TERMS or kind == "NAME" and brackets and brackets[-1] == "(":
             if describe and not brackets:
@@ -126,6 +134,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             # "?s a (1 1 ...)" and "(true (1 1 ...))" went uncounted, and 5,000 of them
             # crashed the engine (SIGSEGV).
             level = len(brackets)
+            elements += conditions and level == clause
             if level and brackets[-1] == "(" and not values:
                 # A member of a collection that is itself bracketed ([ ], << >>, <<( )>>,
                 # ( )) is a member like any other: 5,000 "[ ?p ?o ]" crashed the engine.
@@ -170,6 +179,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 describe = False
             if "SELECT" in word or "BY" in word or "HAVING" in word:
                 clause = len(brackets)  # glued too, as the engine reads them: ORDERBY
+                conditions = "SELECT" not in word
             elif word in _CLAUSE_END:
                 clause = -1
         else:
