@@ -212,6 +212,22 @@ def test_a_multipart_upload_is_reported_under_its_file_name(kg, settings):
     assert response.get_json()["files"] == ["my_proposal.ttl"]
 
 
+def test_an_uploaded_file_keeps_a_name_in_any_script_and_loses_its_folders(kg, settings):
+    # Regression: werkzeug's secure_filename kept ASCII alone, so a Hebrew file name was
+    # reported as "ttl" (and a Windows path, C:\Users\me\p.ttl, as "CUsersmep.ttl").
+    from alliance_graph.web import dry_run
+    from alliance_graph.web.app import create_app
+    client = create_app(settings, kg=kg).test_client()
+    response = client.post("/validate", data={"file": (FAILS.open("rb"), "הצעה.ttl")},
+                           content_type="multipart/form-data")
+    assert response.get_json()["files"] == ["הצעה.ttl"]
+    for sent, shown in [("C:\\Users\\me\\p.ttl", "p.ttl"), ("../\u202eltt.ttl", "ltt.ttl"),
+                        ('"><b>.ttl', "b_.ttl"),
+                        ("my  proposal.ttl", "my_proposal.ttl"), ("...", "proposal.ttl")]:
+        assert dry_run._shown_name(sent) == shown, sent
+
+
+
 def test_a_validation_past_its_time_is_stopped_and_frees_its_slot(kg, settings):
     from alliance_graph.web.app import create_app
     app = create_app(settings.with_(validate_timeout=0.01, validations=1), kg=kg)

@@ -24,11 +24,11 @@ import subprocess
 import sys
 import tempfile
 import threading
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.utils import secure_filename
 
 from ..query.refused import Refused
 from ..store.backends import StoreError
@@ -150,8 +150,7 @@ def _from_form(ctype: str, limit: int) -> Proposal:
     if upload is not None and upload.filename:
         # Text pasted as well is not validated: the page says so, and keeps it in its box.
         beside = pasted[0] if pasted and pasted[0].strip() else None
-        proposal = Proposal(upload.read(limit + 1),
-                            secure_filename(upload.filename) or DEFAULT_NAME, beside)
+        proposal = Proposal(upload.read(limit + 1), _shown_name(upload.filename), beside)
     elif pasted:
         proposal = Proposal(pasted[0].encode("utf-8"), DEFAULT_NAME)
     elif upload is not None:
@@ -163,6 +162,17 @@ def _from_form(ctype: str, limit: int) -> Proposal:
     if len(proposal.data) > limit:
         raise _too_big(limit)
     return proposal
+
+
+def _shown_name(filename: str) -> str:
+    """Return the name a report gives an uploaded file: the last part of the name its browser
+    sent (one on Windows may send C:\\Users\\...\\p.ttl), with each run of characters that
+    are no letter, mark, digit, '.', '-' or '_' (spaces, quotes, controls, bidi overrides) made
+    one '_'; DEFAULT_NAME when nothing is left.  Only shown, never a path: werkzeug's
+    secure_filename kept ASCII alone, so "הצעה.ttl" was reported as "ttl"."""
+    last = re.split(r"[/\\]", unicodedata.normalize("NFC", filename))[-1]
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" or c in ".-_" else " " for c in last)
+    return re.sub(r" +", "_", kept).strip("._")[:255] or DEFAULT_NAME
 
 
 def _too_big(limit: int) -> Refused:
