@@ -84,6 +84,10 @@ FAMILIES = {
     + " ".join(["STR(?s)"] * n),
     "HAVING calls": lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY ?s HAVING "
     + " ".join(["NOW()"] * n),
+    "FILTER glued to a name": lambda n: "PREFIX : <http://e/> SELECT * { "
+    + "FILTER:()" * n + " }",
+    "triples and glued FILTERs": lambda n: "SELECT * { " + " ".join(["?s ?p trueFILTER(true)"] * n)
+    + " }",
     "collection subject": lambda n: "SELECT * { (" + " ".join(["?x"] * n) + ") ?p ?o }",
     "ORDER BY expressions": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + " ".join(["(?s)"] * n),
     "COALESCE arguments": lambda n: "SELECT * { BIND(COALESCE(" + ", ".join(["1"] * n)

@@ -103,9 +103,17 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 depth -= char in ")]" and depth > 0
                 if depth > max_depth:
                     _too_deep(text, token, max_depth)
-        if kind in _PNAMES and glued(token.text[:token.text.find(":")].upper(), BY_GLUED):
-            clause, conditions = len(brackets), True  # ORDERBYex:f() is ORDER BY ex:f()
-        elif kind == "NIL" and conditions and len(brackets) == clause:
+        if kind in _PNAMES and token.text[0] != ":":
+            # The engine reads an undeclared prefix as the keywords and terms it begins with
+            # (guard.py): "true.FILTER:()" is "true . FILTER :()", and 9,350 "FILTER:()"
+            # crashed it, read here as names alone.  Its dots and FILTERs count.
+            prefix = token.text[:token.text.find(":")].upper()
+            elements += prefix.count(".") + prefix.count("FILTER")
+            if elements > max_elements:
+                _too_many(text, token, max_elements)
+            if glued(prefix, BY_GLUED):
+                clause, conditions = len(brackets), True  # ORDERBYex:f() is ORDER BY ex:f()
+        if kind == "NIL" and conditions and len(brackets) == clause:
             elements += 1  # NOW(), ex:f()
             if elements > max_elements:
                 _too_many(text, token, max_elements)
@@ -173,6 +181,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 elements += 1
                 if word == "VALUES":
                     values = len(brackets) + 1  # one more than the depth it starts at
+            elif "FILTER" in word:
+                elements += word.count("FILTER")  # glued: trueFILTER, FILTERNOW
             elif word == "DESCRIBE":
                 describe = True
             elif describe and word in _AFTER_DESCRIBE:
