@@ -510,7 +510,9 @@ NARROW_PAGES = ["/id/source/003_fe4a065aad1a80df.txt", "/ontology/", "/ontology/
                 "/id/IronDome", "/timeline", "/validate", "/search?q=iron",
                 # Whole SHACL IRIs and shapes' IRIs, and long notes, pushed these sideways.
                 "/shapes/evidence-quote", "/shapes/proposition-assessor", "/ontology/Actor",
-                "/ontology/duration", "/ontology/characterization"]
+                "/ontology/duration", "/ontology/characterization",
+                # A long word searched for (nothing holds it) made the page 25,000 px wide.
+                "/search?q=" + "z" * 300]
 
 
 @pytest.mark.parametrize("width", [360, 375])
@@ -526,6 +528,14 @@ def test_pages_fit_a_narrow_phone_screen(page, shipped_server, width):
     page.click("#run")
     page.locator("table.results tbody tr").first.wait_for()
     assert wider() <= 0, "the query page scrolls sideways"
+    # A report's six columns, one holding a long value (127,000 px wide, whatever the screen),
+    # scroll in the report's own box.
+    page.goto(shipped_server + "/validate")
+    page.fill("#turtle", "@prefix id: <https://alliance-graph.example/id/> .\n"
+                         f'id:A id:note "{"a" * 3000}" .\n')
+    page.click("#validate")
+    page.locator("#report table.findings").wait_for()
+    assert wider() <= 0, "the validation report scrolls sideways"
 
 
 def test_search_box_keys_and_closing(page, shipped_server):
