@@ -416,3 +416,26 @@ def test_the_reports_warnings_name_the_proposal_and_the_page_shows_them(kg, sett
                        headers={"Accept": "text/html"}).text
     assert '<p class="warning"><strong>Warning:</strong> <bdi>add would refuse this' in page
     assert "alliance-graph-validate-" not in page
+
+
+def test_a_proposal_refused_once_read_keeps_the_text_pasted(kg, settings, monkeypatch):
+    # Regression: an empty file chosen beside pasted text was "the proposal is empty", and
+    # the page came back with an empty box: the text typed was lost, and nothing said that the
+    # file was the one read. So did a proposal refused for its prefixes' expansion.
+    from alliance_graph.web import dry_run
+    from alliance_graph.web.app import create_app
+    client = create_app(settings, kg=kg).test_client()
+    pasted = "@prefix id: <https://alliance-graph.example/id/> .\nid:A id:b id:C .\n"
+    response = client.post("/validate", data={"turtle": pasted,
+                                              "file": (io.BytesIO(b""), "chosen.ttl")},
+                           headers={"Accept": "text/html"}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "the file chosen.ttl is empty: choose the file to validate" in response.text
+    assert ">@prefix id: &lt;https://alliance-graph.example/id/&gt; .\nid:A id:b id:C .\n<" \
+        in response.text
+    assert 'id="which"' in response.text
+    monkeypatch.setattr(dry_run, "MAX_EXPANDED_CHARS", 100_000)
+    bomb = prefix_bomb(2_000, 30).decode()
+    page = client.post("/validate", data={"turtle": bomb}, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and "the prefix p: names an IRI" in page.text
+    assert "p: p: p:, p:, p:" in page.text  # the text pasted, back in its box

@@ -88,10 +88,19 @@ def _read_proposal(limit: int) -> Proposal:
     else:
         raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
                            f"sends it (multipart/form-data), not {ctype or 'no content type'}")
+    return proposal
+
+
+def _check_readable(proposal: Proposal) -> None:
+    """Raise Refused (400) for a proposal with nothing to validate, or one whose prefixed names
+    expand past ``MAX_EXPANDED_CHARS``.  Checked once the request is read, so that the page
+    keeps the text pasted (it came back empty) and says which was validated."""
     if not proposal.data.strip():
+        if proposal.unvalidated_text is not None:
+            raise Refused(400, f"the file {proposal.name} is empty: choose the file to "
+                               "validate, or no file to validate the text in the box")
         raise Refused(400, "the proposal is empty: send the Turtle to validate")
     _check_expansion(proposal.data)
-    return proposal
 
 
 def _chars(term) -> int:
@@ -287,6 +296,7 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
             proposal = _read_proposal(current.max_proposal_bytes)
             # The box keeps what was pasted; else it shows the file validated.
             text = proposal.unvalidated_text or proposal.data.decode("utf-8", "replace")
+            _check_readable(proposal)
             with shares.share(client_of(request.remote_addr)):
                 if not slots.acquire(blocking=False):
                     raise Refused(503, "every validation slot is busy; try again in a few "
