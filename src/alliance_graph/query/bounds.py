@@ -152,10 +152,12 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 else kind)
             if kind == "{" and level == clause:
                 clause = -1  # SELECT's WHERE group
-            # A group, an annotation block ({| ... |}) and a blank node's property list
-            # ([ ... ]) each hold one more pattern: 4,998 "{| ?p ?o |}" on one triple
-            # crashed the engine (SIGSEGV), and 98 "[ ?p ?o ]" in an object list took 12 s.
-            elements += kind == "{" or kind == "{|" or kind == "["
+            # A group, a blank node's property list ([ ... ]) and a reified triple (<< ... >>,
+            # the pattern "?r rdf:reifies <<( ... )>>") each hold one more pattern, and an
+            # annotation block ({| ... |}) two, its reifier's and its own: 4,097 "{| ?p ?o |}"
+            # on one triple crashed the engine (SIGSEGV); 98 "[ ?p ?o ]" in an object list
+            # took 12 s, as did 97 annotation blocks and 98 reified triples counted as one.
+            elements += (kind == "{" or kind == "[" or kind == "<<") + 2 * (kind == "{|")
             if depth > max_depth:
                 _too_deep(text, token, max_depth)
         elif kind in CLOSE:
