@@ -237,6 +237,18 @@ def test_a_validation_past_its_time_is_stopped_and_frees_its_slot(kg, settings):
         assert response.status_code == 503 and "longer than" in response.text
 
 
+def test_a_validation_past_its_memory_is_stopped_and_frees_its_slot(kg, settings):
+    # Nothing bounded a validation's process but the machine: a 4.9 MB proposal of failing
+    # claims took 1.9 GB, two at once twice that.  (Python alone holds more than 20 MiB.)
+    from alliance_graph.web.app import create_app
+    app = create_app(settings.with_(validate_memory=20 << 20, validations=1), kg=kg)
+    for _ in range(2):
+        response = app.test_client().post("/validate", data=FAILS.read_bytes(),
+                                          content_type="text/turtle")
+        assert response.status_code == 503, response.text
+        assert "needed more than 20 MiB of memory and was stopped" in response.text
+
+
 def test_a_pasted_proposal_may_be_as_big_as_a_file(kg, settings):
     from alliance_graph.web.app import create_app
     client = create_app(settings, kg=kg).test_client()

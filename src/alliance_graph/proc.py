@@ -1,6 +1,9 @@
-"""What Linux's ``/proc`` says of a process: one reader for the fields of its ``stat`` file."""
+"""What Linux's ``/proc`` says of a process: the fields of its ``stat`` file, its resident
+memory."""
 
 from __future__ import annotations
+
+import os
 
 
 def stat_fields(pid: int) -> list[str] | None:
@@ -14,3 +17,12 @@ def stat_fields(pid: int) -> list[str] | None:
     except OSError:
         return None
     return text.rsplit(")", 1)[1].split()
+
+
+def rss_bytes(pid: int | str = "self") -> int:
+    """Return a process's resident memory in bytes (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0

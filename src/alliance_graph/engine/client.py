@@ -33,6 +33,7 @@ import time
 import weakref
 from collections import Counter
 
+from ..proc import rss_bytes
 from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
@@ -44,7 +45,6 @@ from .calls import Call, blame_late
 from .graph import EngineGraph
 from .instance import Instance, start
 from .wire import EngineError
-from .worker import rss_bytes
 
 
 def isolated_graph(settings: Settings) -> EngineGraph:

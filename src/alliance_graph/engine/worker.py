@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from .. import wording
 from ..namespaces import PREFIX_IRIS
+from ..proc import rss_bytes
 from ..query.answer import Uncarried, answer
 from ..query.dataset import Dataset
 from ..query.dump import dump
@@ -32,15 +33,6 @@ from . import sandbox, wire
 
 # Bytes of stack for each query thread (Linux reserves it lazily: only what is used is paid).
 THREAD_STACK = 256 * 2**20
-
-
-def rss_bytes(pid: int | str = "self") -> int:
-    """Return a process's resident memory in bytes (0 if it is gone)."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 class Worker:

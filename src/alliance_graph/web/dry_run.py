@@ -24,12 +24,14 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from . import fields, negotiation
@@ -188,10 +190,38 @@ def _too_big(limit: int) -> Refused:
     return Refused(413, f"a proposal may be at most {limit} bytes; split it into smaller files")
 
 
+# Seconds between looks at a validating process's memory.
+_POLL = 0.1
+
+
+def _bounded(command: list[str], settings, env) -> subprocess.CompletedProcess:
+    """Run ``command`` to its end and return what it did; stop it, and raise Refused (503),
+    past ``settings.validate_timeout`` seconds or ``settings.validate_memory`` bytes."""
+    deadline = time.monotonic() + settings.validate_timeout
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          stdin=subprocess.DEVNULL, env=env) as process:
+        while True:
+            try:
+                out, err = process.communicate(timeout=_POLL)
+                return subprocess.CompletedProcess(command, process.returncode, out, err)
+            except subprocess.TimeoutExpired:
+                pass
+            if time.monotonic() > deadline:
+                why = f"took longer than {settings.validate_timeout:g} s"
+            elif rss_bytes(process.pid) > settings.validate_memory:
+                why = f"needed more than {settings.validate_memory >> 20} MiB of memory"
+            else:
+                continue
+            process.kill()
+            process.communicate()
+            raise Refused(503, f"validating {why} and was stopped; split the proposal")
+
+
 def run(settings, data: bytes, name: str):
     """Validate ``data`` (Turtle) with the current graph, in a process of its own; return the
     report, its files shown as ``name``.  Raise ``Refused``: 400 when the proposal cannot be
-    read, 503 when validating fails or takes longer than ``settings.validate_timeout``."""
+    read, 503 when validating fails, takes longer than ``settings.validate_timeout`` or more
+    memory than ``settings.validate_memory``."""
     from ..proposals import report as report_mod
 
     with tempfile.TemporaryDirectory(prefix="alliance-graph-validate-") as folder:
@@ -202,13 +232,8 @@ def run(settings, data: bytes, name: str):
                    str(settings.sources_dir), "--cache", str(settings.cache_dir), "--store",
                    settings.store, "validate", "--format", "json", "--max-findings",
                    str(settings.validate_max_findings), str(path)]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                                  timeout=settings.validate_timeout,
-                                  env={**os.environ, "ALLIANCE_GRAPH_PROJECT": str(settings.root)})
-        except subprocess.TimeoutExpired as exc:
-            raise Refused(503, f"validating took longer than {settings.validate_timeout:g} s "
-                               "and was stopped; split the proposal") from exc
+        done = _bounded(command, settings,
+                        env={**os.environ, "ALLIANCE_GRAPH_PROJECT": str(settings.root)})
         if done.returncode == 2 and "error: could not validate:" in done.stderr:
             # The proposal cannot be read: its problems as "line N: message", the temporary
             # path being nothing the client sent.
