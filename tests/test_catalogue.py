@@ -171,6 +171,18 @@ def test_update_writes_nothing_when_one_query_fails(small, kg):
     assert _contents(small) == before  # nothing written, and no temporary file left over
 
 
+def test_update_writes_and_names_only_the_files_that_change(small, kg):
+    # Each answer was written, and said written, whether or not it had changed: the command
+    # line said 'wrote' of every file, where README promises the ones that differ.
+    assert catalogue.update(kg, small) == []
+    (small / "count.srj").write_text('{"head": {"vars": ["n"]}, "results": {"bindings": []}}')
+    (small / "yes.rq").write_text("# Yes\n# Now a graph.\nCONSTRUCT WHERE {}\n", encoding="utf-8")
+    changed = catalogue.update(kg, small)
+    assert sorted(p.name for p in changed) == [
+        "count.srj", "manifest.ttl", "yes.srj", "yes.ttl"]  # yes.srj removed, yes.ttl new
+    assert not (small / "yes.srj").exists() and (small / "yes.ttl").exists()
+
+
 def test_update_refuses_a_folder_without_queries(tmp_path, kg):
     with pytest.raises(catalogue.CatalogueError, match="no .rq query files"):
         catalogue.update(kg, tmp_path)

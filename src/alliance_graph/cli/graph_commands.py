@@ -305,8 +305,12 @@ def catalogue(settings: Settings, update: bool):
     kg = load_graph(settings)
     try:
         if update:
-            for path in catalogue_mod.update(kg, settings.queries_dir):
-                click.echo(f"wrote {path}")
+            written = catalogue_mod.update(kg, settings.queries_dir)
+            for path in written:
+                click.echo(f"{'wrote' if path.exists() else 'removed'} {path}")
+            if not written:
+                click.echo("every answer and the manifest are as the graph answers now: "
+                           "nothing written")
             return
         results = at_once(lambda: catalogue_mod.check(kg, settings.queries_dir))
     except catalogue_mod.CatalogueError as exc:

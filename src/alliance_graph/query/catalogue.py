@@ -352,7 +352,8 @@ def expected_text(kg, path: Path) -> tuple[str, str]:
 
 
 def update(kg, queries_dir: Path) -> list[Path]:
-    """Regenerate every expected result and the manifest; return the files written.
+    """Regenerate every expected result and the manifest; return the files written: those
+    whose text changed (each was written, and said written, whether or not it had).
 
     Every query is run before any file is written, so that one failing query (a CatalogueError
     naming it) leaves the reviewed answers and the manifest as they were; each file is then
@@ -377,11 +378,24 @@ def update(kg, queries_dir: Path) -> list[Path]:
     written = []
     for path, (kind, text) in answers.items():
         out = result_path(path, kind)
-        write_atomically(out, text)
-        result_path(path, "select" if kind == "graph" else "graph").unlink(missing_ok=True)
-        written.append(out)
-    write_atomically(queries_dir / MANIFEST, manifest)
-    return [*written, queries_dir / MANIFEST]
+        if _changed(out, text):
+            write_atomically(out, text)
+            written.append(out)
+        other = result_path(path, "select" if kind == "graph" else "graph")
+        if other.exists():  # the query's form changed: its old answer goes
+            other.unlink()
+            written.append(other)
+    if _changed(queries_dir / MANIFEST, manifest):
+        write_atomically(queries_dir / MANIFEST, manifest)
+        written.append(queries_dir / MANIFEST)
+    return written
+
+
+def _changed(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") != text
+    except (OSError, UnicodeDecodeError):  # missing, or not text: written anew
+        return True
 
 
 def check(kg, queries_dir: Path) -> list[tuple[str, list[str]]]:
