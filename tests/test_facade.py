@@ -472,3 +472,40 @@ def test_folders_given_as_strings_are_said_missing_not_a_traceback(tmp_path):
     with pytest.raises(ag.NoGraphFound, match=re.escape(
             f"the data folder {tmp_path / 'no {0} data'} does not exist")):
         ag.load(settings)
+
+
+_FORKED = """
+import json, os, sys, time, alliance_graph as ag
+from alliance_graph.settings import Settings
+kg = ag.load(Settings.from_json(json.loads(sys.argv[1])), timeout=20)
+ask = lambda who: ag.rows(ag.run(kg, f"SELECT ?who WHERE {{ BIND('{who}' AS ?who) }}"))
+ask("parent")
+child = os.fork()
+if child == 0:  # as multiprocessing's workers are made
+    try:
+        ask("child")
+        print("the child was answered", flush=True)
+    except ag.EngineError as exc:
+        print(exc, flush=True)
+    time.sleep(2)  # alive, holding what it was given, while the parent closes its graph
+    os._exit(0)
+wrong = sum(ask("parent")[0]["who"].value != "parent" for _ in range(200))
+started = time.monotonic()
+kg.close()
+print(wrong, round(time.monotonic() - started), flush=True)
+os.waitpid(child, 0)
+"""
+
+
+def test_a_graph_used_in_a_forked_child_is_refused_there_and_the_parent_answered_as_ever(
+        settings):
+    # The child's queries went down the parent's connections to its engine: the parent read
+    # the child's rows as its own (and broken replies), and closing waited for the child.
+    done = subprocess.run([sys.executable, "-c", _FORKED, json.dumps(settings.to_json())],
+                          capture_output=True, text=True, timeout=60)
+    said = done.stdout.splitlines()
+    assert done.returncode == 0 and len(said) == 2, done.stdout + done.stderr
+    assert said[0].startswith("this graph's query engine belongs to the process that loaded "
+                              "it (pid "), said
+    assert said[0].endswith("load the graph again in this process (ag.load(timeout=S))")
+    assert said[1] == "0 0"  # no answer crossed, and closing did not wait for the child

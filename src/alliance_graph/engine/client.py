@@ -25,6 +25,7 @@ run at once, on the engine's threads, over its one store) and lends a connection
 
 from __future__ import annotations
 
+import os
 import queue
 import socket
 import sys
@@ -82,7 +83,10 @@ class ProcessEngine:
         self.replenishing = False  # a _replenish thread is running (one at a time)
         self.following = False     # a _follow thread is switching to a newer build
         self.unopened = None       # a build no engine could open: not tried again every second
+        self.owner = os.getpid()   # a forked child shares the sockets but not the engine
         self._install(self._spawn())
+        reference = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (engine := reference()) and engine._forked())
         self.kg = EngineGraph(self)
         threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
         if settings.follow_poll:
@@ -300,7 +304,10 @@ class ProcessEngine:
             return not self.restarting
 
     def close(self) -> None:
-        """Stop the engines (each exits when its control connection closes)."""
+        """Stop the engines (each exits when its control connection closes); in a forked
+        child, nothing: they are the owner's."""
+        if os.getpid() != self.owner:
+            return
         with self.lock:
             # An engine still starting stops itself when it finds this set (_install, _replenish).
             self.closed = True
@@ -312,9 +319,24 @@ class ProcessEngine:
         while not self.pool.empty():
             self.pool.get_nowait()[1].close()
 
+    def _forked(self) -> None:
+        """In a child forked from the owner (multiprocessing, say), let go of the copies of the
+        engine's sockets: used from both processes they crossed answers (the parent read the
+        child's rows as its own), and held here they kept an engine the owner closed waiting.
+        No lock is taken: a thread of the parent, gone in the child, may have held it."""
+        for instance in (self.active, self.standby, self.retiring):
+            if instance is not None:
+                for sock in (instance.control, *instance.connections):
+                    sock.close()
+
     # --- calls ----------------------------------------------------------------------------
 
     def _acquire(self, deadline: float) -> tuple[int, socket.socket]:
+        if os.getpid() != self.owner:
+            raise EngineError(503, f"this graph's query engine belongs to the process that "
+                                   f"loaded it (pid {self.owner}), not to this one, forked "
+                                   "from it (multiprocessing, say): load the graph again in "
+                                   "this process (ag.load(timeout=S))")
         while True:
             if self.closed:
                 raise EngineError(503, "the query engine was closed: load the graph again")
