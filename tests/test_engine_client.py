@@ -4,6 +4,7 @@ spare the others, restarts, and the graph read through it."""
 import os
 import signal
 import socket
+import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -447,3 +448,29 @@ def test_a_build_followed_has_a_standby_only_while_its_engine_is_small(mini):
         assert not engine.keeps_standby and engine.standby is None
     finally:
         engine.close()
+
+
+def test_ctrl_c_while_an_engine_starts_stops_it_and_says_so(settings, monkeypatch):
+    # Interrupted while it waited for the engine's "ready", the caller left the engine running,
+    # for as long as the interrupt's traceback was kept (a notebook keeps the last one), and
+    # the traceback ended in a socket's read.
+    from types import SimpleNamespace
+
+    from alliance_graph.engine import instance, wire
+    started = []
+
+    def popen(*args, **kwargs):
+        started.append(subprocess.Popen(*args, **kwargs))
+        return started[-1]
+
+    def interrupted(sock, spool=False):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(instance, "subprocess", SimpleNamespace(
+        Popen=popen, DEVNULL=subprocess.DEVNULL, TimeoutExpired=subprocess.TimeoutExpired))
+    monkeypatch.setattr(instance, "wire", SimpleNamespace(receive=interrupted, Closed=wire.Closed))
+    with pytest.raises(KeyboardInterrupt, match="^starting the query engine was interrupted; it "
+                                                "was stopped, and nothing of it runs on$"):
+        ProcessEngine(settings)
+    [process] = started
+    assert process.poll() is not None, "the engine runs on"

@@ -1,9 +1,16 @@
 """A query the front has handed to the engine, as the supervisor (``client.py``) watches it:
-when it started, its deadline, which engine answers it, and why it was stopped if it was."""
+when it started, its deadline, which engine answers it, and why it was stopped if it was; and
+what a caller is told when a call ends otherwise (Ctrl-C, a forked process)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .wire import EngineError
+
+# What each request to the engine is, as an interrupted caller is told.
+_WORK = {"query": "the query", "answer": "the query", "dump": "the export",
+         "quads": "the read of a graph"}
 
 
 @dataclass(eq=False)
@@ -22,3 +29,23 @@ def blame_late(calls) -> None:
     for c in calls:
         c.blamed = (f"the query ran longer than the {c.limit:g} s limit and was stopped; "
                     "narrow it or add a LIMIT")
+
+
+def interrupted(op: str | None, sent: bool) -> KeyboardInterrupt:
+    """Return the KeyboardInterrupt for a call that Ctrl-C ended (``sent``: in the engine,
+    which was stopped), saying what it stopped: re-raised as it came, its traceback ended in a
+    socket's read or a queue's wait, which say nothing of what was interrupted."""
+    what = _WORK.get(op, "the engine's work")
+    if not sent:
+        return KeyboardInterrupt(f"{what} was interrupted while it waited for a free query "
+                                 "slot; nothing was sent")
+    return KeyboardInterrupt(f"{what} was interrupted and stopped, with the engine that ran "
+                             "it; another engine answers the next one")
+
+
+def not_owner(owner: int) -> EngineError:
+    """Return the error for a call from a process forked from the one that started the
+    engine (``owner``): the engine and its connections are that process's."""
+    return EngineError(503, f"this graph's query engine belongs to the process that loaded it "
+                            f"(pid {owner}), not to this one, forked from it (multiprocessing, "
+                            "say): load the graph again in this process (ag.load(timeout=S))")

@@ -42,9 +42,9 @@ from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
 from . import wire
-from .calls import Call, blame_late
+from .calls import Call, blame_late, interrupted, not_owner
 from .graph import EngineGraph
-from .instance import Instance, start
+from .instance import Instance, forked, start
 from .wire import EngineError
 
 
@@ -85,8 +85,8 @@ class ProcessEngine:
         self.unopened = None       # a build no engine could open: not tried again every second
         self.owner = os.getpid()   # a forked child shares the sockets but not the engine
         self._install(self._spawn())
-        reference = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: (engine := reference()) and engine._forked())
+        reference = weakref.ref(self)  # a forked child lets go of its copies of the sockets
+        os.register_at_fork(after_in_child=lambda: forked(reference()))
         self.kg = EngineGraph(self)
         threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
         if settings.follow_poll:
@@ -319,24 +319,11 @@ class ProcessEngine:
         while not self.pool.empty():
             self.pool.get_nowait()[1].close()
 
-    def _forked(self) -> None:
-        """In a child forked from the owner (multiprocessing, say), let go of the copies of the
-        engine's sockets: used from both processes they crossed answers (the parent read the
-        child's rows as its own), and held here they kept an engine the owner closed waiting.
-        No lock is taken: a thread of the parent, gone in the child, may have held it."""
-        for instance in (self.active, self.standby, self.retiring):
-            if instance is not None:
-                for sock in (instance.control, *instance.connections):
-                    sock.close()
-
     # --- calls ----------------------------------------------------------------------------
 
     def _acquire(self, deadline: float) -> tuple[int, socket.socket]:
         if os.getpid() != self.owner:
-            raise EngineError(503, f"this graph's query engine belongs to the process that "
-                                   f"loaded it (pid {self.owner}), not to this one, forked "
-                                   "from it (multiprocessing, say): load the graph again in "
-                                   "this process (ag.load(timeout=S))")
+            raise not_owner(self.owner)
         while True:
             if self.closed:
                 raise EngineError(503, "the query engine was closed: load the graph again")
@@ -359,7 +346,10 @@ class ProcessEngine:
         limit = self.settings.query_timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         for attempt in (1, 2):
-            generation, sock = self._acquire(deadline)
+            try:
+                generation, sock = self._acquire(deadline)
+            except KeyboardInterrupt:
+                raise interrupted(header.get("op"), sent=False) from None
             call, done = Call(time.monotonic(), deadline, limit, generation), False
             with self.lock:
                 self.calls.add(call)
@@ -373,7 +363,7 @@ class ProcessEngine:
                 # The caller gave up (Ctrl-C in a notebook): the query would run on in the
                 # engine, holding one of its threads, until it ended; a kill stops it.
                 self._kill(generation, "interrupted")
-                raise
+                raise interrupted(header.get("op"), sent=True) from None
             except (wire.Closed, OSError) as exc:
                 if call.blamed:
                     raise EngineError(503, call.blamed) from exc

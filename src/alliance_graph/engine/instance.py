@@ -2,7 +2,8 @@
 
 ``start`` runs ``worker.py`` with ``settings.workers`` socket pairs (one per query running at
 once) and a control pair, and returns once the engine says it has opened the store;
-``client.ProcessEngine`` decides which instance answers and when one is replaced.
+``client.ProcessEngine`` decides which instance answers and when one is replaced; ``forked``
+lets go of them in a forked child.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .. import wording
 from ..proc import stat_fields
 from ..settings import Settings
 from ..store.errors import StoreError
 from . import wire
+
+if TYPE_CHECKING:
+    from .client import ProcessEngine
 
 
 @dataclass(eq=False)
@@ -41,6 +46,12 @@ class Instance:
             return True  # no /proc to read: only the exit is seen
         return fields[0] not in ("T", "Z", "X")
 
+    def let_go(self) -> None:
+        """Close this process's copies of the engine's sockets, leaving the engine alone (a
+        forked child's, which the parent still uses)."""
+        for sock in (self.control, *self.connections):
+            sock.close()
+
     def stop(self, gently: bool = False) -> None:
         """End the process (``gently``: let it exit on its own first) and close its sockets."""
         self.control.close()
@@ -53,6 +64,17 @@ class Instance:
         self.process.wait()
         for sock in self.connections:
             sock.close()
+
+
+def forked(engine: ProcessEngine | None) -> None:
+    """In a child forked from the process that started ``engine`` (multiprocessing, say), let
+    go of the copies of its engines' sockets: used from both processes they crossed answers
+    (the parent read the child's rows as its own), and held here they kept an engine the owner
+    closed waiting.  No lock is taken: a thread of the parent, gone here, may have held it."""
+    if engine is not None:
+        for instance in (engine.active, engine.standby, engine.retiring):
+            if instance is not None:
+                instance.let_go()
 
 
 def start(settings: Settings) -> Instance:
@@ -75,11 +97,16 @@ def start(settings: Settings) -> Instance:
         if not ready.get("ready"):
             raise StoreError(f"the query engine could not open the graph: "
                              f"{ready.get('message')}")
-    except (OSError, wire.Closed, StoreError) as exc:
+    except BaseException as exc:
+        # Ctrl-C too: the engine, left starting, then waited for this caller for as long as
+        # the interrupt's traceback was kept (a notebook keeps the last one).
         instance.stop()
-        if isinstance(exc, StoreError):
-            raise
-        raise StoreError(f"the query engine did not start: {exc}") from exc
+        if isinstance(exc, KeyboardInterrupt):
+            raise KeyboardInterrupt("starting the query engine was interrupted; it was "
+                                    "stopped, and nothing of it runs on") from None
+        if isinstance(exc, (OSError, wire.Closed)):
+            raise StoreError(f"the query engine did not start: {exc}") from exc
+        raise
     instance.control.settimeout(None)
     instance.info = ready
     return instance
