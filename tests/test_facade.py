@@ -247,7 +247,9 @@ print(sum(map(alive, pids)))
     assert done.returncode == 0 and done.stdout == "0\n", done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), "10", True])
+# 10**400 was an OverflowError from float(), naming no parameter.
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), "10", True,
+                                     pytest.param(10**400, id="10**400")])
 def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(settings, timeout):
     with pytest.raises(ValueError, match="timeout must be a number of seconds above 0"):
         ag.load(settings, timeout=timeout)
@@ -384,7 +386,8 @@ def test_a_timeout_for_a_query_over_an_engine_is_the_one_it_was_loaded_with(isol
         ag.run(isolated, LOOKUP, timeout=5)
 
 
-@pytest.mark.parametrize("timeout", [0, -1, float("nan"), "10", True])
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), "10", True,
+                                     pytest.param(10**400, id="10**400")])
 def test_a_query_timeout_that_is_not_a_positive_number_of_seconds_is_refused(kg, timeout):
     with pytest.raises(ValueError, match="timeout must be a number of seconds above 0"):
         ag.run(kg, LOOKUP, timeout=timeout)

@@ -141,9 +141,13 @@ def _graph(kg, caller: str) -> None:
 def _seconds(timeout) -> float:
     """Return ``timeout`` as a number of seconds; ValueError for what is not one above 0."""
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
-            or not 0 < timeout < float("inf"):
+            or not 0 < timeout < float("inf") or timeout > _LONGEST:
+        # An int past a float's range was an OverflowError from float(), said of no parameter.
         raise ValueError(f"timeout must be a number of seconds above 0, not {timeout!r}")
     return float(timeout)
+
+
+_LONGEST = 1.7976931348623157e308  # sys.float_info.max: the longest float() makes
 
 
 def validate(paths, settings=None):
