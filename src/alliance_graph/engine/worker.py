@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from .. import wording
 from ..namespaces import PREFIX_IRIS
 from ..proc import rss_bytes
+from ..query import guard
 from ..query.answer import Uncarried, answer
 from ..query.dataset import Dataset
 from ..query.dump import dump
@@ -38,8 +39,9 @@ THREAD_STACK = 256 * 2**20
 class Worker:
     """The store and what each request asks of it."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, sandboxed: bool = False):
         self.settings = settings
+        self.sandboxed = sandboxed  # no socket opens here (``sandbox.deny_network``)
         # The version is the build's, taken once (hashing reads every input file); a restarted
         # engine opens the build on disk, never building anew (``backends.reopen_graph``).
         self.kg, self.version = backends.reopen_graph(settings)
@@ -83,12 +85,17 @@ class Worker:
             return {"status": 400, "message": f"unknown engine request {op!r}"}, b""
         except Refused as exc:
             return {"status": exc.status, "message": str(exc)}, b""
-        except PermissionError as exc:
+        except OSError as exc:
             # The sandbox refused a socket: the query called a SERVICE (the server's checks
-            # refuse that before; a graph read through ``ag.load(timeout=...)`` has none).
-            return {"status": 403, "message": "the query engine opens no network connection, "
-                    f"and this query needed one (a SERVICE call): {exc}"}, b""
-        except (SyntaxError, QueryError, OSError, RuntimeError) as exc:  # the query's own
+            # refuse that before; a graph read through ``ag.load(timeout=...)`` has none).  A
+            # SERVICE naming a host fails its name lookup instead ("Temporary failure in name
+            # resolution", as if the network were down), the lookup's sockets refused.
+            if isinstance(exc, PermissionError) or self.sandboxed and _calls_service(
+                    body.decode(errors="replace"), prefixes):
+                return {"status": 403, "message": "the query engine opens no network "
+                        f"connection, and this query needed one (a SERVICE call): {exc}"}, b""
+            return {"status": 400, "message": str(exc)}, b""
+        except (SyntaxError, QueryError, RuntimeError) as exc:  # the query's own
             return {"status": 400, "message": str(exc)}, b""
         except StoreError as exc:
             return {"status": 502, "message": str(exc)}, b""
@@ -111,6 +118,15 @@ class Worker:
                     return
 
 
+def _calls_service(text: str, prefixes: dict | None) -> bool:
+    """Return whether the query ``text`` calls a SERVICE, as the query checks read it."""
+    try:
+        guard.check(text, prefixes or {})
+    except Refused as exc:
+        return exc.status == 403  # a SERVICE call (an update never reaches evaluation)
+    return False
+
+
 def main(argv: list[str]) -> int:
     """Run the engine: sandbox, open the store, say ready, serve until the front goes."""
     settings = Settings.from_json(json.loads(argv[0]))
@@ -123,7 +139,8 @@ def main(argv: list[str]) -> int:
         refused = sandbox.deny_network()
     threading.stack_size(THREAD_STACK)
     try:
-        worker = Worker(settings)
+        worker = Worker(settings, sandboxed=backends.kind(settings.store) != "remote"
+                        and refused is None)
     except Exception as exc:  # noqa: BLE001 - reported to the front, which fails the start
         wire.send(control, {"ready": False, "message": f"{type(exc).__name__}: {exc}"})
         return 2
