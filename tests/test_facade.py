@@ -222,6 +222,15 @@ def test_a_graph_whose_engine_was_closed_says_so(settings):
         ag.run(kg, LOOKUP)
 
 
+def test_a_graph_loaded_with_a_timeout_stops_its_engine_at_the_end_of_a_with_block(settings):
+    # It was "'EngineGraph' object does not support the context manager protocol".
+    with ag.load(settings, timeout=5) as kg:
+        result = ag.run(kg, LOOKUP)
+    with pytest.raises(EngineError, match="the query engine was closed"):
+        ag.run(kg, LOOKUP)
+    assert [r["l"].value for r in ag.rows(result)] == ["Iron Dome"]  # read whole, kept
+
+
 def test_a_graph_dropped_stops_its_engine(settings):
     # A notebook cell loading the graph, run again and again, left an engine process (and its
     # standby) running for each run until the kernel ended.

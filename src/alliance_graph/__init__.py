@@ -34,7 +34,7 @@ def load(settings=None, *, timeout=None):
     process of its own, as the server reads it: a query running longer, or needing more than
     ``settings.query_memory``, is stopped there and raises ``EngineError``, and Ctrl-C stops
     a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
-    stops the engine)."""
+    stops the engine, as does the end of ``with ag.load(timeout=S) as kg:``)."""
     from .settings import require_graph
     settings = _settings(settings, "load")
     require_graph(settings)  # as the command line does: an empty folder is no graph

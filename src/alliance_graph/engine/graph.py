@@ -82,6 +82,14 @@ class EngineGraph:
         """Stop the engine: queries through this graph fail from now on."""
         self.engine.close()
 
+    def __enter__(self) -> EngineGraph:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        """Stop the engine at the end of a ``with ag.load(timeout=S) as kg:`` block (answers
+        read by then stay readable)."""
+        self.close()
+
 
 class _PerFile:
     """The per-file store's read calls (``KnowledgeGraph.store``), answered by the engine."""
