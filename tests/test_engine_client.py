@@ -474,3 +474,24 @@ def test_ctrl_c_while_an_engine_starts_stops_it_and_says_so(settings, monkeypatc
         ProcessEngine(settings)
     [process] = started
     assert process.poll() is not None, "the engine runs on"
+
+
+def test_a_second_ctrl_c_while_the_interrupted_query_s_engine_stops_leaves_one_starting(
+        settings, monkeypatch):
+    # Ctrl-C twice: the second came while the engine of the query the first stopped was
+    # being waited for, and no engine was started; without a standby, every later query
+    # waited its whole time limit, then "all 4 query slots stayed busy".
+    engine = ProcessEngine(settings.with_(standby_engine_bytes=0, query_timeout=5))
+    try:
+        killed = engine.active
+        monkeypatch.setattr(killed.process, "wait", lambda *args: (_ for _ in ()).throw(
+            KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            engine._kill(engine.generation, "interrupted")
+        monkeypatch.undo()
+        assert engine.wait_ready(10), "no engine was started"
+        assert all(sock.fileno() == -1 for sock in killed.connections)
+        killed.process.wait(10)  # ended (TimeoutExpired if not)
+        assert engine.call({"op": "info"})[0]["status"] == 200
+    finally:
+        engine.close()

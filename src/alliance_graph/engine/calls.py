@@ -4,6 +4,7 @@ what a caller is told when a call ends otherwise (Ctrl-C, a forked process)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from .wire import EngineError
@@ -43,9 +44,11 @@ def interrupted(op: str | None, sent: bool) -> KeyboardInterrupt:
                              "it; another engine answers the next one")
 
 
-def not_owner(owner: int) -> EngineError:
-    """Return the error for a call from a process forked from the one that started the
+def refuse_if_forked(owner: int) -> None:
+    """Raise EngineError for a call from a process forked from the one that started the
     engine (``owner``): the engine and its connections are that process's."""
-    return EngineError(503, f"this graph's query engine belongs to the process that loaded it "
-                            f"(pid {owner}), not to this one, forked from it (multiprocessing, "
-                            "say): load the graph again in this process (ag.load(timeout=S))")
+    if os.getpid() != owner:
+        raise EngineError(503, "this graph's query engine belongs to the process that loaded "
+                                f"it (pid {owner}), not to this one, forked from it "
+                                "(multiprocessing, say): load the graph again in this process "
+                                "(ag.load(timeout=S))")

@@ -42,9 +42,9 @@ from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
 from . import wire
-from .calls import Call, blame_late, interrupted, not_owner
+from .calls import Call, blame_late, interrupted, refuse_if_forked
 from .graph import EngineGraph
-from .instance import Instance, forked, start
+from .instance import Instance, let_go_when_forked, start
 from .wire import EngineError
 
 
@@ -85,8 +85,7 @@ class ProcessEngine:
         self.unopened = None       # a build no engine could open: not tried again every second
         self.owner = os.getpid()   # a forked child shares the sockets but not the engine
         self._install(self._spawn())
-        reference = weakref.ref(self)  # a forked child lets go of its copies of the sockets
-        os.register_at_fork(after_in_child=lambda: forked(reference()))
+        let_go_when_forked(self)
         self.kg = EngineGraph(self)
         threading.Thread(target=self._watch, name="engine-watch", daemon=True).start()
         if settings.follow_poll:
@@ -141,10 +140,11 @@ class ProcessEngine:
                 self.counters["restarts"] += 1
             self.restarting = standby is None
             self.lock.notify_all()
+        # Before the stops: a second Ctrl-C in their waits left no engine starting, for good.
+        self._replenish_in_background()
         for instance in (killed, dead):
             if instance is not None:
                 instance.stop()
-        self._replenish_in_background()
 
     def _replenish_in_background(self) -> None:
         """Start ``_replenish`` unless it is running already.
@@ -304,8 +304,7 @@ class ProcessEngine:
             return not self.restarting
 
     def close(self) -> None:
-        """Stop the engines (each exits when its control connection closes); in a forked
-        child, nothing: they are the owner's."""
+        """Stop the engines (each exits when its control connection closes) if they are ours."""
         if os.getpid() != self.owner:
             return
         with self.lock:
@@ -322,8 +321,7 @@ class ProcessEngine:
     # --- calls ----------------------------------------------------------------------------
 
     def _acquire(self, deadline: float) -> tuple[int, socket.socket]:
-        if os.getpid() != self.owner:
-            raise not_owner(self.owner)
+        refuse_if_forked(self.owner)
         while True:
             if self.closed:
                 raise EngineError(503, "the query engine was closed: load the graph again")
@@ -362,8 +360,10 @@ class ProcessEngine:
             except KeyboardInterrupt:
                 # The caller gave up (Ctrl-C in a notebook): the query would run on in the
                 # engine, holding one of its threads, until it ended; a kill stops it.
-                self._kill(generation, "interrupted")
-                raise interrupted(header.get("op"), sent=True) from None
+                try:
+                    self._kill(generation, "interrupted")
+                finally:  # a second Ctrl-C within says no more than the first
+                    raise interrupted(header.get("op"), sent=True) from None
             except (wire.Closed, OSError) as exc:
                 if call.blamed:
                     raise EngineError(503, call.blamed) from exc

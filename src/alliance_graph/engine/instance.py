@@ -2,8 +2,8 @@
 
 ``start`` runs ``worker.py`` with ``settings.workers`` socket pairs (one per query running at
 once) and a control pair, and returns once the engine says it has opened the store;
-``client.ProcessEngine`` decides which instance answers and when one is replaced; ``forked``
-lets go of them in a forked child.
+``client.ProcessEngine`` decides which instance answers and when one is replaced;
+``let_go_when_forked`` has a forked child let go of them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -55,26 +56,35 @@ class Instance:
     def stop(self, gently: bool = False) -> None:
         """End the process (``gently``: let it exit on its own first) and close its sockets."""
         self.control.close()
-        if gently:
+        try:
+            if gently:
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
+        finally:  # killed, and its sockets closed, even when a second Ctrl-C cuts a wait short
+            self.process.kill()
             try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        self.process.kill()
-        self.process.wait()
-        for sock in self.connections:
-            sock.close()
+                self.process.wait()
+            finally:
+                for sock in self.connections:
+                    sock.close()
 
 
-def forked(engine: ProcessEngine | None) -> None:
-    """In a child forked from the process that started ``engine`` (multiprocessing, say), let
-    go of the copies of its engines' sockets: used from both processes they crossed answers
-    (the parent read the child's rows as its own), and held here they kept an engine the owner
-    closed waiting.  No lock is taken: a thread of the parent, gone here, may have held it."""
-    if engine is not None:
-        for instance in (engine.active, engine.standby, engine.retiring):
-            if instance is not None:
-                instance.let_go()
+def let_go_when_forked(engine: ProcessEngine) -> None:
+    """Have a child forked from this process (multiprocessing, say) let go of its copies of
+    ``engine``'s sockets: used from both processes they crossed answers (the parent read the
+    child's rows as its own), and held there they kept an engine the owner closed waiting."""
+    reference = weakref.ref(engine)
+
+    def forked():
+        # No lock is taken: a thread of the parent, gone in the child, may have held it.
+        if (engine := reference()) is not None:
+            for instance in (engine.active, engine.standby, engine.retiring):
+                if instance is not None:
+                    instance.let_go()
+
+    os.register_at_fork(after_in_child=forked)
 
 
 def start(settings: Settings) -> Instance:
