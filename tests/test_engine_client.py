@@ -495,3 +495,23 @@ def test_a_second_ctrl_c_while_the_interrupted_query_s_engine_stops_leaves_one_s
         assert engine.call({"op": "info"})[0]["status"] == 200
     finally:
         engine.close()
+
+
+def test_while_no_engine_can_be_started_again_a_query_is_told_so_at_once(mini):
+    # Each query waited its whole time limit, then read "all 4 query slots stayed busy for
+    # the whole time limit; try again later", while every start failed on the inputs.
+    import shutil
+    engine = ProcessEngine(mini.with_(standby_engine_bytes=0, query_timeout=10))
+    try:
+        shutil.rmtree(mini.cache_dir)  # no build left to open: a new engine builds, and fails
+        (mini.data_dir / "broken.ttl").write_text("<urn:a> <urn:b> .\n")
+        os.kill(engine.info["pid"], signal.SIGKILL)
+        started = time.monotonic()
+        with pytest.raises(EngineError, match=r"the query engine stopped and could not be "
+                                              r"started again \(.*broken\.ttl.*\); it is being "
+                                              r"started again in the background") as refused:
+            engine.call({"op": "info"})
+        assert refused.value.status == 503
+        assert time.monotonic() - started < 5
+    finally:
+        engine.close()

@@ -42,7 +42,7 @@ def load(settings=None, *, timeout=None):
         if timeout is None:
             from .store.graph import load as load_graph
             return load_graph(settings)
-        from .engine.client import isolated_graph
+        from .engine.graph import isolated_graph
         return isolated_graph(settings.with_(query_timeout=_seconds(timeout)))
 
 

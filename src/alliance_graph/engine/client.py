@@ -31,7 +31,6 @@ import socket
 import sys
 import threading
 import time
-import weakref
 from collections import Counter
 
 from ..proc import rss_bytes
@@ -43,27 +42,9 @@ from ..store import backends
 from ..store.errors import StoreError
 from . import wire
 from .calls import Call, blame_late, interrupted, refuse_if_forked
-from .graph import EngineGraph
+from .graph import EngineGraph, isolated_graph  # noqa: F401 - engine.client's, as ever
 from .instance import Instance, let_go_when_forked, start
 from .wire import EngineError
-
-
-def isolated_graph(settings: Settings) -> EngineGraph:
-    """Return the graph read through an engine process of its own, as the server reads it:
-    each query stopped past ``settings.query_timeout`` or ``settings.query_memory`` (raising
-    ``EngineError``), or at Ctrl-C, the engine then restarted.  The build is made first, in
-    this process, if it is not made yet; ``close()`` stops the engine, as does dropping the
-    graph or the end of this process.  It reads the build it opened, as a graph loaded in
-    this process does: a notebook's answers do not change under it when ``load`` makes
-    another (a server's do: ``follow_poll``)."""
-    backends.prepare(settings)
-    engine = ProcessEngine(settings.with_(follow_poll=0))
-    # A graph of its own, not ``engine.kg``: the engine's threads hold the engine, and so
-    # whatever it holds, for ever.  A notebook loading the graph again in a cell run again
-    # would otherwise leave one more engine process (two, with the standby) each time.
-    graph = EngineGraph(engine)
-    weakref.finalize(graph, engine.close)
-    return graph
 
 
 class ProcessEngine:
@@ -83,6 +64,7 @@ class ProcessEngine:
         self.replenishing = False  # a _replenish thread is running (one at a time)
         self.following = False     # a _follow thread is switching to a newer build
         self.unopened = None       # a build no engine could open: not tried again every second
+        self.unstarted = None      # why the last start of an engine failed, until one starts
         self.owner = os.getpid()   # a forked child shares the sockets but not the engine
         self._install(self._spawn())
         let_go_when_forked(self)
@@ -171,6 +153,7 @@ class ProcessEngine:
             try:
                 instance = self._spawn()
             except StoreError as exc:
+                self.unstarted = str(exc)
                 pause = min(30.0, pause * 2)
                 print(f"alliance-graph: {exc}; trying again in {pause:g} s", file=sys.stderr)
                 time.sleep(pause)
@@ -178,6 +161,7 @@ class ProcessEngine:
             with self.lock:
                 spare = self.closed or not (self.restarting or self.keeps_standby
                                             and self.standby is None)
+                self.unstarted = None
                 if not spare and self.restarting:
                     self._activate(instance)
                     self.counters["restarts"] += 1
@@ -325,6 +309,10 @@ class ProcessEngine:
         while True:
             if self.closed:
                 raise EngineError(503, "the query engine was closed: load the graph again")
+            if self.restarting and self.unstarted:  # said at once, not past the time limit
+                raise EngineError(503, "the query engine stopped and could not be started "
+                                       f"again ({self.unstarted}); it is being started "
+                                       "again in the background: try the query again later")
             left = deadline - time.monotonic()
             if left <= 0:
                 raise EngineError(503, f"all {self.settings.workers} query slots stayed busy "

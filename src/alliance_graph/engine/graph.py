@@ -1,5 +1,6 @@
 """``KnowledgeGraph``'s read calls answered by the engine process, so the pages and the Graph
-Store run unchanged whether the store is in this process or in the engine's.
+Store run unchanged whether the store is in this process or in the engine's; and
+``isolated_graph``, such a graph with an engine of its own (``ag.load(timeout=S)``).
 
 A large reply (over ``wire.SPOOL_BYTES``) comes into a temporary file, never whole into
 memory: a query's is parsed from it (``wire.result_from``), a graph's quads too, and a dump
@@ -7,6 +8,7 @@ is handed on as the file (``wire.Spooled``) for the HTTP server to send from."""
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -15,12 +17,33 @@ from ..namespaces import PREFIX_IRIS
 from ..query.answer import Uncarried
 from ..query.dataset import Dataset
 from ..query.results import GRAPH_FORMATS
+from ..settings import Settings
+from ..store import backends
 from ..store.errors import StoreError
 from . import wire
 from .wire import EngineError
 
 if TYPE_CHECKING:
     from .client import ProcessEngine
+
+
+def isolated_graph(settings: Settings) -> EngineGraph:
+    """Return the graph read through an engine process of its own, as the server reads it:
+    each query stopped past ``settings.query_timeout`` or ``settings.query_memory`` (raising
+    ``EngineError``), or at Ctrl-C, the engine then restarted.  The build is made first, in
+    this process, if it is not made yet; ``close()`` stops the engine, as does dropping the
+    graph or the end of this process.  It reads the build it opened, as a graph loaded in
+    this process does: a notebook's answers do not change under it when ``load`` makes
+    another (a server's do: ``follow_poll``)."""
+    from .client import ProcessEngine  # here: client imports this module
+    backends.prepare(settings)
+    engine = ProcessEngine(settings.with_(follow_poll=0))
+    # A graph of its own, not ``engine.kg``: the engine's threads hold the engine, and so
+    # whatever it holds, for ever.  A notebook loading the graph again in a cell run again
+    # would otherwise leave one more engine process (two, with the standby) each time.
+    graph = EngineGraph(engine)
+    weakref.finalize(graph, engine.close)
+    return graph
 
 
 class EngineGraph:
