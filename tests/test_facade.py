@@ -231,6 +231,18 @@ def test_a_graph_loaded_with_a_timeout_stops_its_engine_at_the_end_of_a_with_blo
     assert [r["l"].value for r in ag.rows(result)] == ["Iron Dome"]  # read whole, kept
 
 
+def test_a_graph_loaded_with_a_timeout_cannot_be_pickled_or_copied_and_says_so(isolated):
+    # pickle (a multiprocessing pool's arguments) said "cannot pickle '_thread.RLock' object";
+    # a copy shared the engine, which was stopped under it when the original was dropped.
+    import copy
+    import pickle
+    for send in (pickle.dumps, copy.copy, copy.deepcopy):
+        with pytest.raises(TypeError, match=re.escape(
+                "a graph loaded with ag.load(timeout=S) is bound to its engine, in this "
+                "process: it cannot be pickled or copied; in another process")):
+            send(isolated)
+
+
 def test_a_graph_dropped_stops_its_engine(settings):
     # A notebook cell loading the graph, run again and again, left an engine process (and its
     # standby) running for each run until the kernel ended.

@@ -105,6 +105,13 @@ class EngineGraph:
         """Stop the engine: queries through this graph fail from now on."""
         self.engine.close()
 
+    def __reduce_ex__(self, protocol):
+        # pickle (multiprocessing's arguments) said "cannot pickle '_thread.RLock' object";
+        # a copy shared the engine, stopped when the original was dropped.
+        raise TypeError("a graph loaded with ag.load(timeout=S) is bound to its engine, in "
+                        "this process: it cannot be pickled or copied; in another process "
+                        "(multiprocessing, say), load the graph there")
+
     def __enter__(self) -> EngineGraph:
         return self
 
