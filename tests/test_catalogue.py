@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import main
-from alliance_graph.query import catalogue
+from alliance_graph.query import catalogue, compare
 from alliance_graph.settings import Settings
 
 QUERIES = Settings().queries_dir
@@ -24,7 +24,7 @@ def test_query_answers_as_reviewed(backend_kg, entry):
     assert entry.result == catalogue.result_path(entry.query, kind), \
         f"{entry.name} is a {kind.upper()} query but its manifest result is {entry.result.name}"
     expected = catalogue.read_expected(entry.result)
-    problems = catalogue.differences(actual, expected, ordered=entry.ordered())
+    problems = compare.differences(actual, expected, ordered=entry.ordered())
     assert not problems, (f"{entry.name}: the graph no longer answers as reviewed "
                           "(alliance-graph catalogue --update, then review the diff):\n"
                           + "\n".join(problems))
@@ -38,7 +38,7 @@ SELECTS = [e for e in ENTRIES if e.result.suffix == ".srj"
 def test_a_reviewed_answer_lists_each_row_once(entry):
     # A repeated row is a join that matches one thing twice (a symmetric link written both
     # ways, say): it says nothing more and makes counts of the rows wrong.
-    rows = catalogue.solutions(catalogue.read_expected(entry.result))
+    rows = compare.solutions(catalogue.read_expected(entry.result))
     repeated = {row for row in rows if rows.count(row) > 1}
     assert not repeated, f"{entry.name} repeats {len(repeated)} row(s), e.g. {sorted(repeated)[0]}"
 
@@ -101,30 +101,6 @@ ORDER_CASES = [
 @pytest.mark.parametrize("text, ordered", ORDER_CASES)
 def test_has_order_by(text, ordered):
     assert catalogue.has_order_by(text) is ordered
-
-
-def _doc(*rows, names=("x",)):
-    return {"head": {"vars": list(names)}, "results": {"bindings": list(rows)}}
-
-
-ONE = {"x": {"type": "literal", "value": "1", "datatype": catalogue.XSD + "integer"}}
-ONE_DECIMAL = {"x": {"type": "literal", "value": "1.0", "datatype": catalogue.XSD + "decimal"}}
-TWO = {"x": {"type": "uri", "value": "https://alliance-graph.example/id/Two"}}
-
-
-def test_differences_unordered_ignores_row_order_but_counts_duplicates():
-    assert catalogue.differences(_doc(ONE, TWO), _doc(TWO, ONE), ordered=False) == []
-    assert catalogue.differences(_doc(ONE, ONE), _doc(ONE), ordered=False)
-
-
-def test_differences_ordered_compares_order():
-    assert catalogue.differences(_doc(ONE, TWO), _doc(ONE, TWO), ordered=True) == []
-    assert catalogue.differences(_doc(ONE, TWO), _doc(TWO, ONE), ordered=True)
-
-
-def test_differences_compares_numbers_by_value():
-    assert catalogue.differences(_doc(ONE_DECIMAL), _doc(ONE), ordered=False) == []
-    assert catalogue.differences(_doc(TWO), _doc(ONE), ordered=False)
 
 
 def test_update_writes_results_and_manifest(tmp_path, kg):

@@ -10,23 +10,19 @@ two cannot drift apart.
 Every file the catalogue cannot use (missing, not UTF-8, not parsing, a query that fails)
 is a CatalogueError whose one-line message names the file, and the line where one is known.
 
-Results compare as multisets, or as sequences when the query has a top-level ``ORDER BY``;
-literals compare by value where the datatype is numeric (so another store writing
-``3.8E9`` for ``3800000000`` still agrees), and plain strings with or without ``xsd:string``.
+Results compare as multisets, or as sequences when the query has a top-level ``ORDER BY``
+(``compare.py``).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.compare import isomorphic
 
 from ..atomic import write_atomically
 from ..build.loading import syntax_problem
@@ -36,13 +32,11 @@ from ..store.errors import QueryError
 from ..store.remote import first_line as _one_line
 from ..wording import Said
 from . import results as queries
+from .compare import differences, not_results
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
-XSD = PREFIX_IRIS["xsd"]
 UPDATE = "alliance_graph.query.catalogue.update(kg, queries_dir)"  # writes the manifest
-_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int",
-                              "nonNegativeInteger", "positiveInteger")}
 MANIFEST = "manifest.ttl"
 
 
@@ -243,93 +237,10 @@ def read_expected(path: Path):
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogueError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
-    problem = _not_results(document)
+    problem = not_results(document)
     if problem:
         raise CatalogueError(f"{path}: not a SPARQL JSON results document: {problem}")
     return document
-
-
-def _is_term(term) -> bool:
-    return (isinstance(term, dict) and isinstance(term.get("type"), str)
-            and isinstance(term.get("value"), str)
-            and all(isinstance(term.get(k, ""), str) for k in ("datatype", "xml:lang")))
-
-
-def _not_results(document) -> str | None:
-    """Return what keeps ``document`` from being a SPARQL JSON results document, or None."""
-    if not isinstance(document, dict):
-        return "not a JSON object"
-    if "boolean" in document:
-        return None if isinstance(document["boolean"], bool) else '"boolean" is not a boolean'
-    head, results = document.get("head"), document.get("results")
-    if not isinstance(head, dict) or not isinstance(head.get("vars", []), list) \
-            or not all(isinstance(v, str) for v in head.get("vars", [])):
-        return 'no "head" object with a "vars" list of names'
-    if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
-        return 'no "results" object with a "bindings" list'
-    for i, row in enumerate(results["bindings"]):
-        if not isinstance(row, dict) or not all(_is_term(t) for t in row.values()):
-            return f"binding {i + 1} is not an object of terms with a type and a value"
-    return None
-
-
-def _form(value) -> str:
-    if isinstance(value, rdflib.Graph):
-        return "CONSTRUCT"
-    return "ASK" if "boolean" in value else "SELECT"
-
-
-def _term(binding: dict | None):
-    """Return a SPARQL JSON term as a hashable key that ignores meaningless differences."""
-    if binding is None:
-        return None
-    kind = "literal" if binding["type"] == "typed-literal" else binding["type"]
-    datatype = binding.get("datatype")
-    value = binding["value"]
-    if datatype == XSD + "string":
-        datatype = None
-    if datatype in _NUMERIC:
-        try:
-            value, datatype = format(Decimal(value).normalize(), "f"), "number"
-        except InvalidOperation:
-            pass
-    return kind, value, datatype, binding.get("xml:lang", "").lower() or None
-
-
-def solutions(document: dict) -> list[tuple]:
-    """Return a SPARQL JSON SELECT document's rows as comparable tuples (variables sorted)."""
-    names = sorted(document["head"].get("vars", []))
-    return [tuple((n, _term(row.get(n))) for n in names)
-            for row in document["results"]["bindings"]]
-
-
-def differences(actual, expected, *, ordered: bool) -> list[str]:
-    """Return what differs between an actual and an expected result (empty when they agree)."""
-    if _form(actual) != _form(expected):  # the query changed form: nothing else compares
-        return [f"expected {_form(expected)} results, got {_form(actual)} results"]
-    if isinstance(expected, rdflib.Graph):
-        if isomorphic(actual, expected):
-            return []
-        missing, extra = set(expected) - set(actual), set(actual) - set(expected)
-        return ([f"missing triple {t}" for t in sorted(missing)][:20]
-                + [f"unexpected triple {t}" for t in sorted(extra)][:20])
-    if "boolean" in expected:
-        return [] if actual.get("boolean") == expected["boolean"] else [
-            f"expected {expected['boolean']}, got {actual.get('boolean')}"]
-    if sorted(actual["head"]["vars"]) != sorted(expected["head"]["vars"]):
-        return [f"variables differ: expected {expected['head']['vars']}, "
-                f"got {actual['head']['vars']}"]
-    got, want = solutions(actual), solutions(expected)
-    if ordered:
-        if got == want:
-            return []
-        for i, (g, w) in enumerate(zip(got, want)):
-            if g != w:
-                return [f"row {i} differs: expected {dict(w)}, got {dict(g)}"]
-        return [f"expected {len(want)} rows, got {len(got)}"]
-    missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)
-    return ([f"missing row {dict(r)}" for r in missing.elements()][:20]
-            + [f"unexpected row {dict(r)}" for r in extra.elements()][:20])
 
 
 def _sort_key(row: dict) -> str:
