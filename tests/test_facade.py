@@ -493,7 +493,8 @@ def test_settings_of_another_type_are_a_type_error_naming_what_to_give(tmp_path)
     for call in (lambda: ag.load(str(tmp_path)), lambda: ag.validate("x.ttl", tmp_path),
                  lambda: ag.add("x.ttl", {"root": tmp_path})):
         with pytest.raises(TypeError, match=r"^\w+\(\) takes its settings as a Settings "
-                                            r"\(from alliance_graph.settings import Settings;"):
+                                            r"\(ag.Settings, or from alliance_graph.settings "
+                                            r"import Settings;"):
             call()
 
 
@@ -540,3 +541,9 @@ def test_a_graph_used_in_a_forked_child_is_refused_there_and_the_parent_answered
                               "it (pid "), said
     assert said[0].endswith("load the graph again in this process (ag.load(timeout=S))")
     assert said[1] == "0 0"  # no answer crossed, and closing did not wait for the child
+
+
+def test_settings_are_reachable_from_the_package_as_readme_writes_them(tmp_path):
+    # README writes ag.Settings(root=DIR); the package had no Settings, only its settings module.
+    assert ag.Settings is Settings
+    assert ag.Settings(root=tmp_path).data_dir == tmp_path / "data"

@@ -180,7 +180,7 @@ def _settings(settings, caller: str):
         return Settings()
     if not isinstance(settings, Settings):
         raise TypeError(f"{caller}() takes its settings as a Settings "
-                        f"(from alliance_graph.settings import Settings; "
+                        f"(ag.Settings, or from alliance_graph.settings import Settings; "
                         f"{caller}(settings=Settings(root=...))), not {type(settings).__name__}")
     return settings
 
@@ -201,10 +201,11 @@ def _paths(paths) -> list:
     return [Path(os.fsdecode(p)) for p in paths]
 
 
-# The exceptions a caller catches, and the converter ``rows`` points at for graphs, reachable
-# from here (loaded on first use, as the functions are).
+# The exceptions a caller catches, the converter ``rows`` points at for graphs, and the
+# ``Settings`` README writes as ``ag.Settings(root=DIR)``, reachable from here (loaded on first
+# use, as the functions are).
 _NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
-          "NoGraphFound": "settings",
+          "NoGraphFound": "settings", "Settings": "settings",
           "StoreError": "store.errors", "LoadError": "build.loading",
           "ExportError": "query.export", "TimedOut": "waiting", "to_rdflib": "query.results"}
 
