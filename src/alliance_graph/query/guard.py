@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..sparql import BUILT_INS, CLOSE, OPEN, SCHEME, Token, where
+from ..keywords import KEYWORDS, split_glued
+from ..sparql import CLOSE, OPEN, SCHEME, Token, where
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .refused import Refused
 
@@ -54,14 +55,6 @@ UPDATE = frozenset(("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD"
                     "COPY", "WITH"))
 FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
 PROLOGUE = frozenset(("PREFIX", "BASE", "VERSION"))
-# Every keyword and built-in function name of SPARQL 1.1 and of the 1.2 additions Oxigraph
-# 0.5 reads: a run of them glued together is read by the engine one keyword at a time.
-KEYWORDS = BUILT_INS | frozenset("""
-    BASE PREFIX VERSION SELECT DISTINCT REDUCED AS CONSTRUCT WHERE DESCRIBE ASK FROM NAMED
-    GROUP BY HAVING ORDER ASC DESC LIMIT OFFSET VALUES LOAD SILENT INTO CLEAR DROP CREATE ADD
-    TO MOVE COPY INSERT DATA DELETE WITH USING DEFAULT GRAPH ALL OPTIONAL SERVICE BIND UNDEF
-    MINUS UNION FILTER LATERAL A TRUE FALSE NOT IN EXISTS SEPARATOR""".split())
-_KEYWORD_LENGTHS = sorted({len(k) for k in KEYWORDS})
 _ANYWHERE = frozenset(("SERVICE", "SILENT"))
 _TOP_LEVEL = frozenset(("FROM", "NAMED"))
 _START = UPDATE | FORMS | PROLOGUE
@@ -107,7 +100,7 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
                     continue
             wanted = (KEYWORDS if start else _ANYWHERE | _TOP_LEVEL if depth == 0
                       else _ANYWHERE)
-            pieces = _split(token, wanted)
+            pieces = split_glued(token, wanted)
             if pieces is not None:
                 tokens[i:i + 1] = pieces
                 token, kind = pieces[0], pieces[0].kind
@@ -147,7 +140,7 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     # what follows it was never read, nor checked.
     if tokens and tokens[-1].kind == "ERROR":
         _unreadable(text, tokens[-1])
-    # A keyword glued to another is read by the engine as both (``_split``), so a word that
+    # A keyword glued to another is read by the engine as both (``split_glued``), so a word that
     # merely holds a volatile name counts: a false alarm costs only a cache entry.
     plan.volatile = any(t.kind == "NAME" and _VOLATILE.search(t.text) for t in tokens)
     # Oxigraph is handed only the given prefixes the query can use (converting the whole map
@@ -177,75 +170,6 @@ def _what_is_wrong(text: str, token: Token) -> str:
     return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''}) starts no SPARQL token here"
 
 
-def _split(token: Token, wanted: frozenset[str]) -> list[Token] | None:
-    """Return a word or a prefixed name as the keywords the engine reads at its start and
-    the rest, if those keywords include one of ``wanted``; None if it stays whole.
-
-    A prefix may hold dots, and where it is not declared the engine reads it again from
-    the start: ``false.serviceex:`` is ``false . SERVICE ex:`` to it.  So the keywords are
-    looked for after each dot as well.
-    """
-    text = token.text
-    name, colon, local = text.partition(":")
-    upper = name.upper()
-    if not colon and upper in KEYWORDS:
-        return None  # a keyword as written
-    if not any(w in upper for w in wanted if len(w) <= len(upper)):
-        return None
-    # No keyword holds a dot, so a run of keywords never crosses one: only a part between
-    # dots that holds a wanted keyword can begin a run that matters (reading every part of
-    # "a.a.a...service:" would cost time in the number of dots for nothing).
-    begin = 0
-    for part in name.split("."):
-        begin, at_part = begin + len(part) + 1, begin
-        if not any(w in part.upper() for w in wanted if len(w) <= len(part)):
-            continue
-        chain = [(word, at + at_part) for word, at in _chain(upper[at_part:begin - 1])]
-        last = max((n for n, (word, _) in enumerate(chain) if word in wanted), default=None)
-        if last is None:
-            continue
-        if not colon:
-            last = len(chain) - 1  # a bare word is read as keywords as far as they go
-        pieces = [] if at_part == 0 else [Token("NAME", name[:at_part - 1], token.start),
-                                          Token(".", ".", token.start + at_part - 1)]
-        pieces += [Token("NAME", name[at:at + len(word)], token.start + at)
-                   for word, at in chain[:last + 1]]
-        rest_at = chain[last][1] + len(chain[last][0])
-        rest = text[rest_at:]
-        if rest:
-            kind = ("NAME" if not colon else "PNAME_NS" if rest.endswith(":")
-                    and rest.count(":") == 1 else "PNAME_LN")
-            pieces.append(Token(kind, rest, token.start + rest_at))
-        return pieces
-    return None
-
-
-def _chain(word: str) -> list[tuple[str, int]]:
-    """Return the longest run of keywords that ``word`` (upper case) begins with, as
-    (keyword, offset) pairs; empty if it begins with none.
-
-    Each offset a run can reach is visited once, remembering the keyword that first reached
-    it, so the time is linear in the word ("ASASAS..." of 100 kB is 50,000 keywords; copying
-    the run so far at each step took minutes).
-    """
-    came_from: dict[int, int] = {0: 0}
-    todo, furthest, size = [0], 0, len(word)
-    while todo:
-        at = todo.pop()
-        for length in _KEYWORD_LENGTHS:
-            end = at + length
-            if end <= size and end not in came_from and word[at:end] in KEYWORDS:
-                came_from[end] = at
-                todo.append(end)
-                furthest = max(furthest, end)
-    chain = []
-    while furthest:
-        at = came_from[furthest]
-        chain.append((word[at:furthest], at))
-        furthest = at
-    return chain[::-1]
-
-
 def _declaration(text, tokens, i, declared, base):
     """Read PREFIX name: <iri>, BASE <iri> or VERSION "..." at ``i``; return (next, base)."""
     word = tokens[i].text.upper()
@@ -263,7 +187,7 @@ def _target(tokens, i, text):
     """Return the token at ``i`` (after splitting a glued keyword off it), or None at the end."""
     if i >= len(tokens):
         return None
-    pieces = _split(tokens[i], _ANYWHERE | _TOP_LEVEL)
+    pieces = split_glued(tokens[i], _ANYWHERE | _TOP_LEVEL)
     if pieces is not None:
         tokens[i:i + 1] = pieces
     return tokens[i]

@@ -1,0 +1,91 @@
+"""SPARQL's keywords, and words the engine reads as several of them glued together.
+
+Oxigraph matches keywords with no word boundary, and reads a prefixed name whose prefix is not
+declared again from its start: ``trueOPTIONAL{`` is ``true OPTIONAL {`` to it, and
+``false.serviceex:`` is ``false . SERVICE ex:``.  The query checks read a query's words as
+the engine does with ``split_glued``: the guard (``query/guard.py``) to find the keywords
+that call out or name graphs, the bounds (``query/bounds.py``) to count the keywords that
+add to the engine's recursion.
+"""
+
+from __future__ import annotations
+
+from .sparql import BUILT_INS, Token
+
+# Every keyword and built-in function name of SPARQL 1.1 and of the 1.2 additions Oxigraph
+# 0.5 reads: a run of them glued together is read by the engine one keyword at a time.
+KEYWORDS = BUILT_INS | frozenset("""
+    BASE PREFIX VERSION SELECT DISTINCT REDUCED AS CONSTRUCT WHERE DESCRIBE ASK FROM NAMED
+    GROUP BY HAVING ORDER ASC DESC LIMIT OFFSET VALUES LOAD SILENT INTO CLEAR DROP CREATE ADD
+    TO MOVE COPY INSERT DATA DELETE WITH USING DEFAULT GRAPH ALL OPTIONAL SERVICE BIND UNDEF
+    MINUS UNION FILTER LATERAL A TRUE FALSE NOT IN EXISTS SEPARATOR""".split())
+_LENGTHS = sorted({len(k) for k in KEYWORDS})
+
+
+def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
+    """Return a word or a prefixed name as the keywords the engine reads at its start and
+    the rest, if those keywords include one of ``wanted``; None if it stays whole.
+
+    A prefix may hold dots, and where it is not declared the engine reads it again from
+    the start: ``false.serviceex:`` is ``false . SERVICE ex:`` to it.  So the keywords are
+    looked for after each dot as well.
+    """
+    text = token.text
+    name, colon, local = text.partition(":")
+    upper = name.upper()
+    if not colon and upper in KEYWORDS:
+        return None  # a keyword as written
+    if not any(w in upper for w in wanted if len(w) <= len(upper)):
+        return None
+    # No keyword holds a dot, so a run of keywords never crosses one: only a part between
+    # dots that holds a wanted keyword can begin a run that matters (reading every part of
+    # "a.a.a...service:" would cost time in the number of dots for nothing).
+    begin = 0
+    for part in name.split("."):
+        begin, at_part = begin + len(part) + 1, begin
+        if not any(w in part.upper() for w in wanted if len(w) <= len(part)):
+            continue
+        chain = [(word, at + at_part) for word, at in keyword_run(upper[at_part:begin - 1])]
+        last = max((n for n, (word, _) in enumerate(chain) if word in wanted), default=None)
+        if last is None:
+            continue
+        if not colon:
+            last = len(chain) - 1  # a bare word is read as keywords as far as they go
+        pieces = [] if at_part == 0 else [Token("NAME", name[:at_part - 1], token.start),
+                                          Token(".", ".", token.start + at_part - 1)]
+        pieces += [Token("NAME", name[at:at + len(word)], token.start + at)
+                   for word, at in chain[:last + 1]]
+        rest_at = chain[last][1] + len(chain[last][0])
+        rest = text[rest_at:]
+        if rest:
+            kind = ("NAME" if not colon else "PNAME_NS" if rest.endswith(":")
+                    and rest.count(":") == 1 else "PNAME_LN")
+            pieces.append(Token(kind, rest, token.start + rest_at))
+        return pieces
+    return None
+
+
+def keyword_run(word: str) -> list[tuple[str, int]]:
+    """Return the longest run of keywords that ``word`` (upper case) begins with, as
+    (keyword, offset) pairs; empty if it begins with none.
+
+    Each offset a run can reach is visited once, remembering the keyword that first reached
+    it, so the time is linear in the word ("ASASAS..." of 100 kB is 50,000 keywords; copying
+    the run so far at each step took minutes).
+    """
+    came_from: dict[int, int] = {0: 0}
+    todo, furthest, size = [0], 0, len(word)
+    while todo:
+        at = todo.pop()
+        for length in _LENGTHS:
+            end = at + length
+            if end <= size and end not in came_from and word[at:end] in KEYWORDS:
+                came_from[end] = at
+                todo.append(end)
+                furthest = max(furthest, end)
+    chain = []
+    while furthest:
+        at = came_from[furthest]
+        chain.append((word[at:furthest], at))
+        furthest = at
+    return chain[::-1]
