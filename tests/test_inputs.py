@@ -92,3 +92,12 @@ def test_standard_input_is_said_to_be_unread(command, tmp_path):
     assert result.exit_code == 2, result.output
     assert "-: standard input is not read as a proposal" in result.output
     assert "save it to a file" in result.output
+
+
+def test_a_proposal_that_is_a_link_to_nothing_says_what_it_names(tmp_path):
+    link = tmp_path / "proposal.ttl"
+    link.symlink_to(tmp_path / "gone.ttl")
+    result = run("validate", link)
+    assert result.exit_code == 2, result.output
+    assert f"is a symbolic link to {tmp_path / 'gone.ttl'}, which does not exist" \
+        in result.output

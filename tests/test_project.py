@@ -94,6 +94,16 @@ def test_a_pipe_among_the_inputs_is_named_not_read(tmp_path):
         project_mod.for_command_line({"root": full}, {}, None)
 
 
+def test_a_link_to_nothing_among_the_inputs_says_what_it_names(tmp_path):
+    # It was "not a regular file", which a link to a file that moved does not look like.
+    full = project(tmp_path / "full")
+    (full / "data" / "moved.ttl").symlink_to(tmp_path / "elsewhere.ttl")
+    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(
+            f"{full / 'data' / 'moved.ttl'} is a symbolic link to {tmp_path / 'elsewhere.ttl'}"
+            ", which does not exist")):
+        project_mod.for_command_line({"root": full}, {}, None)
+
+
 def test_an_input_file_whose_name_is_not_utf8_is_named_not_built(tmp_path):
     # Its graph's IRI holds its name: the build stopped on a UnicodeEncodeError, a traceback.
     full = project(tmp_path / "full")

@@ -313,6 +313,10 @@ class Settings:
         paths = sorted(self.ontology_dir.glob("*.ttl")) + sorted(self.data_dir.glob("*.ttl"))
         for path in paths:
             if not path.is_file():  # a pipe there would hang whatever reads the inputs
+                if path.is_symlink() and not path.exists():
+                    raise NoGraphFound(f"{path} is a symbolic link to {os.readlink(path)}, "
+                                       "which does not exist; restore what it names, or "
+                                       f"remove the link from {path.parent}")
                 raise NoGraphFound(f"{path} is not a regular file; move it out of {path.parent}")
             try:  # the file's graph is named by an IRI holding its name
                 path.name.encode("utf-8")

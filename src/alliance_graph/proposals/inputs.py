@@ -11,6 +11,7 @@ naming the file and, where known, the line.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -143,6 +144,8 @@ def _not_a_file(path: Path) -> str:
     """Return why ``path``, which is no regular file, cannot be read as a proposal."""
     if path.exists():
         return "is not a regular file"
+    if path.is_symlink():
+        return f"is a symbolic link to {os.readlink(path)}, which does not exist"
     if str(path) == "-":  # as `query -` reads standard input
         return ("standard input is not read as a proposal (a proposal needs a file for "
                 "file:line and for add to merge what was validated): save it to a file, "
