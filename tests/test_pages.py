@@ -206,8 +206,21 @@ def test_search_page_shows_a_quote_with_its_claim_and_entity(client):
 def test_search_limit_is_bounded_and_checked(client):
     json = {"Accept": "application/json"}
     assert len(client.get("/search?q=e&limit=3", headers=json).get_json()) == 3
+    assert len(client.get("/search?q=e&limit=0100", headers=json).get_json()) <= 100
     assert client.get("/search?q=e&limit=lots", headers=json).status_code == 400
     assert "Nothing in a label" in html(client, "/search?q=zzzz-nothing")
+
+
+@pytest.mark.parametrize("limit", ["0", "000", "-5", "101", "1000", "", "lots", "3.0", " 3",
+                                   "\u0663", "1_0", "9" * 5000])
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_a_search_limit_out_of_range_is_a_400_saying_what_is_allowed(client, limit, accept):
+    # Regression: limit=0 (and -5) was taken as 1, a page then listing one hit, and 1000 as
+    # 100 without a word; "\u0663" (an Arabic-Indic 3) and "1_0" were read as numbers.
+    response = client.get("/search", query_string={"q": "e", "limit": limit},
+                          headers={"Accept": accept})
+    assert response.status_code == 400, (limit, response.status_code)
+    assert response.text == "limit must be a whole number from 1 to 100\n"
 
 
 @pytest.mark.parametrize("page, status", [("1", 200), ("2", 404), ("0", 400), ("x", 400),

@@ -49,7 +49,7 @@ PAGE_OFFERS = [("html", [HTML, "application/xhtml+xml"])] + [
 RESULT_DOWNLOADS = [("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"),
                     ("tsv", "TSV")]
 GRAPH_DOWNLOADS = [("turtle", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD")]
-# Hits the search box lists as one types, and a search page shows (?limit= up to 100).
+# Hits the search box lists as one types, and a search page shows (?limit= from 1 to 100).
 SEARCH_BOX, SEARCH_PAGE = 10, 50
 SPARQL_PATH = "/sparql"
 FORMAT_PARAM = "format"
@@ -163,10 +163,11 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         # a browser, which asks for text/html above */*.
         page = negotiation.choose(request.headers.get("Accept"),
                                   [("json", ["application/json"]), ("html", [HTML])]) == "html"
-        try:
-            limit = int(request.args.get("limit", SEARCH_PAGE if page else SEARCH_BOX))
-        except ValueError:
-            return Response("limit must be a whole number\n", 400, mimetype="text/plain")
+        # From 1 to MAX_LIMIT, or a 400 saying so: 0 was taken as 1 and 1,000 as 100.
+        limit = _counted(request.args.get("limit", str(SEARCH_PAGE if page else SEARCH_BOX)))
+        if limit is None or limit > search_mod.MAX_LIMIT:
+            return Response(f"limit must be a whole number from 1 to {search_mod.MAX_LIMIT}\n",
+                            400, mimetype="text/plain")
         hits = search_mod.search(get_kg(), q, limit)
         if page:
             resp = Response(render_template("search.html", q=q, hits=hits,
@@ -179,7 +180,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/timeline")
     def timeline():
-        number = _page_number(request.args.get("page", "1"))
+        number = _counted(request.args.get("page", "1"))
         if number is None:
             return Response("page must be a whole number from 1\n", 400, mimetype="text/plain")
         page = timeline_mod.events(get_kg(), number)
@@ -258,9 +259,9 @@ def _chosen_formats() -> list[str]:
 _PAST_ANY_PAGE = 10**18
 
 
-def _page_number(asked: str) -> int | None:
-    """Return ``asked`` as a page number (from 1), or None when it is not one: only ASCII
-    digits (int() reads "٣" and " 3 " too), and not 0."""
+def _counted(asked: str) -> int | None:
+    """Return ``asked`` as a count from 1 (a page number, a number of hits), or None when it
+    is not one: only ASCII digits (int() reads "٣", " 3 " and "1_0" too), and not 0."""
     if not asked.isascii() or not asked.isdigit():
         return None
     digits = asked.lstrip("0")
@@ -274,7 +275,7 @@ def _asked_page() -> int | None:
     asked = request.args.get("page")
     if asked is None:
         return None
-    number = _page_number(asked)
+    number = _counted(asked)
     if number is None:
         abort(Response("page must be a whole number from 1\n", 400, mimetype="text/plain"))
     return number
