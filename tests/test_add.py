@@ -7,14 +7,18 @@ runs the installed ``alliance-graph`` command, as a contributor would.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
 import random
+import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -481,3 +485,87 @@ def test_in_a_file_with_a_lone_evidence_heading_new_claims_join_their_group(tmp_
     assert at("claim:FxEvent-label") < at("claim:FxEvent-acronym")
     assert "# id:FxEvent\n" not in after and "# --- claims" not in after
     assert run(project, "stats").returncode == 0
+
+
+class ReadWatch:
+    """The names of the files of a folder closed after reading (Linux's inotify), in order."""
+
+    def __init__(self, folder: Path):
+        libc = ctypes.CDLL(None, use_errno=True)
+        self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        assert self.fd >= 0 and libc.inotify_add_watch(self.fd, bytes(folder), 0x10) >= 0
+
+    def names(self, timeout: float) -> list[str]:
+        """Return the names read since the last call, waiting up to ``timeout`` for one."""
+        if not select.select([self.fd], [], [], timeout)[0]:
+            return []
+        data, names = os.read(self.fd, 65536), []
+        while data:
+            length = struct.unpack_from("iIII", data)[3]
+            names.append(data[16:16 + length].rstrip(b"\0").decode())
+            data = data[16 + length:]
+        return names
+
+    def close(self):
+        os.close(self.fd)
+
+
+def test_a_check_reading_during_an_add_reads_the_files_before_it_or_after_it(tmp_path, cache):
+    # Readers took no lock: one reading base.ttl before the add's renames and events.ttl
+    # after them built a graph of neither state (here a claim citing evidence not yet there).
+    # The reader is stopped (SIGSTOP) between the two files, while a real add commits.
+    project = make_project(tmp_path / "project", cache)
+    # Read between base.ttl and events.ttl: tens of milliseconds to stop the reader in.
+    (project / "data" / "big.ttl").write_text(("# " + "x" * 97 + "\n") * 300_000, "utf-8")
+    proposal = tmp_path / "both.ttl"
+    proposal.write_text(blue_flag_evidence("fx-new")
+                        + claim("FxState-acronym", "FxState", "ag:acronym", '"FXS"', "fx-new")
+                        + claim("FxEvent-acronym", "FxEvent", "ag:acronym", '"FXC"', "fx-new"),
+                        "utf-8")
+    for _ in range(3):  # a reader read past events.ttl before it stopped: again
+        watch = ReadWatch(project / "data")
+        reader = subprocess.Popen(command(project, "check"), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        try:
+            deadline, read = time.monotonic() + 60, []
+            while "base.ttl" not in read:
+                assert time.monotonic() < deadline and reader.poll() is None, reader.communicate()
+                read += watch.names(0.5)
+            os.kill(reader.pid, signal.SIGSTOP)
+            read += watch.names(0.2)
+        finally:
+            watch.close()
+        if "events.ttl" not in read:
+            break
+        os.kill(reader.pid, signal.SIGCONT)
+        reader.communicate(timeout=120)
+    else:
+        pytest.fail("the reader could not be stopped between base.ttl and events.ttl")
+    try:
+        adding = subprocess.Popen(command(project, "add", proposal), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        said, waits = [], threading.Event()
+
+        def follow():
+            for line in adding.stderr:
+                said.append(line)
+                if "waiting for the commands reading" in line:
+                    waits.set()
+        follower = threading.Thread(target=follow)
+        follower.start()
+        deadline = time.monotonic() + 120
+        while adding.poll() is None and not waits.wait(0.1):  # committed, or waits for it
+            assert time.monotonic() < deadline, "the add neither committed nor waited"
+    finally:
+        os.kill(reader.pid, signal.SIGCONT)
+    out, err = reader.communicate(timeout=120)
+    added = adding.stdout.read()
+    adding.stdout.close()
+    follower.join(120)
+    adding.stderr.close()
+    assert adding.wait(120) == 0, added + "".join(said)
+    assert "Traceback" not in err + "".join(said)
+    assert "evidence/fx-new" not in out, f"the check read the add half done:\n{out}"
+    assert "fx-new a ag:Evidence" in (project / "data" / "base.ttl").read_text("utf-8")
+    after = run(project, "check")
+    assert "violation(s)" in after.stdout and "evidence/fx-new" not in after.stdout, after.stdout

@@ -9,12 +9,14 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import alliance_graph as ag
 from alliance_graph import atomic
+from alliance_graph.build import data_folder
 from alliance_graph.proposals import transaction
 from alliance_graph.settings import Settings
 
@@ -245,10 +247,135 @@ def test_a_holder_that_has_not_written_its_id_is_another_process(folder):
     # Caught between its lock and its id, the first of two adds at once was "process another".
     fd = os.open(folder / transaction.LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        assert data_folder._lock(fd, fcntl.F_WRLCK, data_folder._WRITERS)
         thread, said, got = second_writer(folder)
         assert said and said[0].startswith("waiting for another process, which is changing")
     finally:
         os.close(fd)
     thread.join(10)
     assert got.is_set()
+
+
+# --- readers and commits: data_folder.reading and data_folder.changing --------------------------
+
+def hold(folder, how: str) -> subprocess.Popen:
+    """Start a process holding ``folder`` (``how``: "reading", or "changing" with the writers'
+    lock too) until it is killed; return it once it holds it."""
+    code = ("import sys, time; from pathlib import Path; from alliance_graph.build import "
+            "data_folder as d; f = Path(sys.argv[1])\n"
+            + ("with d.reading(f):\n" if how == "reading" else
+               "with d.DataLock(f), d.changing(f):\n")
+            + "    print('held', flush=True); time.sleep(600)\n")
+    process = subprocess.Popen([sys.executable, "-c", code, str(folder)],
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "held\n"
+    return process
+
+
+def let_go(process: subprocess.Popen) -> None:
+    """Kill a process ``hold`` started (kill -9: no lock outlives its process)."""
+    process.kill()
+    process.wait()
+    process.stdout.close()
+
+
+def test_a_commit_waits_for_a_reader_and_says_so_then_goes_ahead(folder):
+    reader = hold(folder, "reading")
+    said, done = [], threading.Event()
+
+    def add():
+        with transaction.DataLock(folder):
+            transaction.commit(folder, {folder / n: t for n, t in NEW.items()}, said.append)
+        done.set()
+    writer = threading.Thread(target=add)
+    try:
+        writer.start()
+        assert not done.wait(0.5), "the commit renamed files under a reader"
+        assert said == [f"waiting for the commands reading {folder} to finish ..."]
+        assert (folder / "one.ttl").read_text("utf-8") == "<urn:a> <urn:b> 1 .\n"
+    finally:
+        let_go(reader)
+    assert done.wait(10) and files(folder) == NEW
+    writer.join()
+
+
+def test_a_stuck_reader_holds_a_commit_off_for_a_while_not_forever(folder, monkeypatch):
+    monkeypatch.setattr(data_folder, "COMMIT_WAIT", 0.3)
+    before = files(folder)
+    reader = hold(folder, "reading")
+    os.kill(reader.pid, signal.SIGSTOP)
+    try:
+        with transaction.DataLock(folder), pytest.raises(transaction.CommitError) as refused:
+            transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+    finally:
+        let_go(reader)
+    assert str(refused.value).startswith(f"nothing changed: commands reading {folder} held it")
+    assert files(folder) == before, "no file changed, no temporary file left"
+
+
+def test_a_reader_waits_for_a_commit_under_way_and_names_its_process(folder, monkeypatch):
+    writer = hold(folder, "changing")
+    said = []
+    try:
+        monkeypatch.setattr(data_folder, "READ_WAIT", 0.3)
+        with pytest.raises(transaction.Busy, match=f"locked by process {writer.pid}"):
+            with transaction.reading(folder, on_wait=said.append):
+                pass
+        assert said == [f"waiting for process {writer.pid}, which is changing {folder} ..."]
+    finally:
+        let_go(writer)  # kill -9 while it holds the folder
+    with transaction.reading(folder):
+        pass
+
+
+def test_a_reader_finishes_the_commit_of_an_add_killed_after_its_journal(folder):
+    # Killed holding the folder, between its journal and its renames: the reader that then
+    # gets the folder finds the journal and rolls it forward before it reads.
+    done = subprocess.run([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from alliance_graph.proposals import "
+        "transaction as t; d = Path(sys.argv[1]); t.commit(d, {d / n: s for n, s in "
+        f"{NEW!r}.items()}})"), str(folder)], timeout=60,
+        env=dict(os.environ, **{transaction.KILL_AT_STEP: "4"}))
+    assert done.returncode == -signal.SIGKILL and (folder / transaction.JOURNAL).exists()
+    with transaction.reading(folder):
+        assert files(folder) == NEW
+
+
+def test_readers_arriving_while_a_commit_waits_wait_behind_it(folder):
+    # Else readers coming one after another, each before the last is done, hold it off.
+    first = hold(folder, "reading")
+    committed, later = threading.Event(), []
+
+    def add():
+        with transaction.DataLock(folder):
+            transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+        committed.set()
+
+    def read():
+        with transaction.reading(folder):
+            later.append(committed.is_set())
+    writer = threading.Thread(target=add)
+    writer.start()
+    time.sleep(0.3)  # the commit waits for the first reader
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.3)
+    assert not later, "a reader went ahead of the waiting commit"
+    let_go(first)
+    for thread in (writer, reader):
+        thread.join(10)
+    assert later == [True]
+
+
+def test_a_reader_leaves_nothing_in_the_folder_and_reads_a_read_only_one(folder):
+    # A reader's lock is the folder's own: fixtures and a read-only data folder stay as they are.
+    with transaction.reading(folder):
+        assert sorted(p.name for p in folder.iterdir()) == ["one.ttl", "two.ttl"]
+    os.chmod(folder, 0o555)
+    try:
+        with transaction.reading(folder):
+            assert files(folder)
+    finally:
+        os.chmod(folder, 0o755)
+    with transaction.reading(folder / "missing"):
+        pass

@@ -7,6 +7,7 @@ checked here, after parsing, and reported with the line they sit on.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -17,7 +18,8 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..rdf import graph_iri
+from ..rdf import DATA, graph_iri
+from . import data_folder
 from .lines import StringLines, line_at, triple_term_line
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's
@@ -188,7 +190,31 @@ def load_file(path: Path, name: str) -> tuple[list[ox.Quad], str]:
 
 
 def load_files(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, str]]:
-    """Load every (path, name) pair; collect all problems before failing."""
+    """Load every (path, name) pair; collect all problems before failing.
+
+    The files of a data folder (named ``data/<file>``: the folder's every Turtle file, as the
+    build lists them) are read holding its readers' lock (``data_folder.reading``), so an
+    ``add`` committing meanwhile is read whole or not at all; a file it added or removed
+    since they were listed fails the load (listed again, they are read whole).
+    """
+    folders = sorted({path.parent for path, name in paths if name == f"{DATA}/{path.name}"})
+    with contextlib.ExitStack() as held:
+        for folder in folders:
+            try:
+                held.enter_context(data_folder.reading(folder))
+            except (data_folder.Busy, data_folder.CommitError) as exc:
+                raise LoadError([Problem(str(folder), None, str(exc))]) from exc
+            except OSError as exc:
+                raise LoadError([Problem(str(folder), None, "cannot lock the folder to read it: "
+                                         f"{exc.strerror or exc}")]) from exc
+            listed = {path.name for path, _ in paths if path.parent == folder}
+            if {p.name for p in folder.glob("*.ttl")} != listed:
+                raise LoadError([Problem(str(folder), None, "its files changed while they were "
+                                         "read (an add committed meanwhile): run it again")])
+        return _load_each(paths)
+
+
+def _load_each(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, str]]:
     quads: list[ox.Quad] = []
     texts: dict[str, str] = {}
     problems: list[Problem] = []

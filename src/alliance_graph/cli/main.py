@@ -211,9 +211,10 @@ def main(ctx, **options):
              f"{ctx.obj.data_dir} (give --project DIR, or --data and --ontology)")
     # An add killed mid-commit leaves a journal: finish it before anything reads data/.
     try:
-        for note in transaction.settle(ctx.obj.data_dir, on_wait=_say):
+        for note in transaction.settle(ctx.obj.data_dir, on_wait=_say,
+                                       timeout=transaction.data_folder.READ_WAIT):
             _say(note)
-    except (OSError, transaction.CommitError) as exc:
+    except (OSError, transaction.CommitError, transaction.Busy) as exc:
         fail(f"the data folder {ctx.obj.data_dir} is mid-change and could not be settled: "
              f"{said(exc)}")
 

@@ -30,10 +30,18 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
     is looked up, the rest of the graph was checked when it was built. Files that are
     already inputs (data/*.ttl), a remote store, or a small graph not built yet are
     validated with every file read anew. See docs/validation.md."""
-    from ..proposals import report, validation  # imported here: pyshacl takes a second to import
+    # Imported here: pyshacl takes a second to import.
+    from ..proposals import report, transaction, validation
     stdout_open("the report")
     try:
-        result = report.capped(validation.validate(settings, list(files)), max_findings)
+        # The data files are read while no add renames them (its commit waits, as this waits
+        # for one under way): a report on some files before the commit and some after would
+        # find what neither state holds.
+        with transaction.reading(settings.data_dir, on_wait=_say):
+            result = validation.validate(settings, list(files))
+        result = report.capped(result, max_findings)
+    except (transaction.Busy, transaction.CommitError) as exc:
+        fail(exc)
     except LoadError as exc:
         _unloadable(exc)
     except SourceNotText as exc:  # the sources folder's fault, not the proposal's

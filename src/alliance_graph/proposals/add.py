@@ -3,7 +3,8 @@
 One workflow, one writer at a time: lock the data folder, finish whatever an interrupted add
 left, validate the proposals against the graph as it is now, plan the new file texts, check
 that each parses back, and commit them as one unit (``transaction``).  The lock is held from
-the first read to the last rename, so a concurrent add waits and then sees this one's facts.
+the first read to the last rename, so a concurrent add waits and then sees this one's facts;
+the commit itself waits for the commands reading the folder, and they for it.
 """
 
 from __future__ import annotations
@@ -33,16 +34,16 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
         on_wait: Callable[[str], None] | None = None) -> AddResult:
     """Validate ``paths`` with the graph and, if they conform, merge them into the data folder.
 
-    ``on_wait`` is told when another add holds the folder.  Raises ``LoadError`` when a file
-    cannot be read, ``MergeError`` when the facts have no file to go to, ``CommitError`` when
-    the data files cannot be written.
+    ``on_wait`` is told when another add holds the folder, or when the commit waits for the
+    commands reading it.  Raises ``LoadError`` when a file cannot be read, ``MergeError`` when
+    the facts have no file to go to, ``CommitError`` when the data files cannot be written.
     """
     data_dir = settings.data_dir
     if not data_dir.is_dir():
         raise transaction.CommitError(f"no data folder at {data_dir}")
     merge.check_into(data_dir, into)  # before the wait for the lock and the validation
     with transaction.DataLock(data_dir, on_wait):
-        settled = transaction.recover(data_dir)
+        settled = transaction.recover(data_dir, on_wait)
         # One prebuilt graph (None: the files) for both validating and finding what data/ holds.
         prebuilt = context.prebuilt(settings)
         read = Inputs(settings, list(paths))
@@ -63,5 +64,5 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
             except loading.LoadError as exc:
                 raise merge.MergeError(f"the merged {path.name} would not parse, nothing "
                                        f"changed: {exc}") from exc
-        transaction.commit(data_dir, new_texts)
+        transaction.commit(data_dir, new_texts, on_wait)
     return AddResult(report, merge.MergeResult({str(p): n for p, n in counts.items()}), settled)

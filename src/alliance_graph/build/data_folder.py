@@ -1,0 +1,356 @@
+"""The data folder's locks, and the commits an interrupted ``add`` left: how ``add`` changes
+data/ while other commands read it, so that each reads the files of one state.
+
+Three locks, each released by the kernel when its holder dies (a ``kill -9`` leaves no stale
+lock, only a file), each held per open file (threads of one process exclude each other as
+processes do):
+
+- the writers' lock (``DataLock``, a byte of the folder's lock file ``.alliance-graph.lock``):
+  ``add`` holds it from its first read to its last rename, so two adds never both read the
+  old files;
+- the readers' lock (a ``flock`` of the folder itself, so a reader creates no file in it):
+  shared by every command reading the files (``reading``), taken alone by a commit for its
+  journal and renames (``changing``), so a reader reads the files before a commit or after
+  it, never between two of its renames;
+- the queue (another byte of the lock file): a commit takes it before it waits for the
+  readers to finish, and a reader passes through it on its way in, so readers coming one
+  after another cannot hold a commit off.  A folder without the lock file has had no writer.
+
+The lock file's bytes are Linux's open-file-description locks (each byte its own lock, on NFS
+too); elsewhere the writers' lock is a ``flock`` of the file and there is no queue.
+
+Every wait is bounded.  A commit waits at most ``COMMIT_WAIT`` seconds for the readers (one
+stopped, or stuck): it then gives up, nothing changed.  A reader waits at most ``READ_WAIT``
+for a commit (one stopped mid-commit), then says which process holds the folder.
+
+A commit's journal is written and removed under the readers' lock, so a reader that finds it
+has found a commit whose process died: the reader finishes it (``settle``) before reading.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import glob
+import json
+import os
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .. import atomic
+
+LOCK = ".alliance-graph.lock"
+JOURNAL = ".alliance-graph.journal"
+# The tag in a data file's temporary name (``atomic.temp_name``): ``.<name>.add-<random>.tmp``.
+TAG = "add-"
+_WRITERS, _QUEUE = 0, 1   # the byte of the lock file each lock is
+COMMIT_WAIT = 120.0   # seconds a commit waits for the readers before giving up
+READ_WAIT = 300.0     # seconds a reader waits for a commit (longer: a commit may first wait)
+_OFD = hasattr(fcntl, "F_OFD_SETLK")
+_FLOCK = struct.Struct("hhqqi")  # Linux's struct flock: type, whence, start, len, pid
+
+
+class CommitError(Exception):
+    """The files could not be written; the message says what is left and what to do."""
+
+
+class Busy(Exception):
+    """The data folder stayed locked by a change longer than a reader waits."""
+
+
+def _lock(fd: int, kind: int, byte: int) -> bool:
+    """Try to take the lock ``byte`` (F_RDLCK: shared, F_WRLCK: alone); return whether it is
+    taken."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, _FLOCK.pack(kind, os.SEEK_SET, byte, 1, 0) + bytes(8))
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    return True
+
+
+def _wait(fd: int, kind: int, byte: int, deadline: float | None, said: Callable[[], None]) -> bool:
+    """Take the lock ``byte``, calling ``said`` once if it must wait; return False past
+    ``deadline`` (None: no limit)."""
+    return _polled(lambda: _lock(fd, kind, byte), deadline, said)
+
+
+def _flocked(fd: int, operation: int, deadline: float | None, said: Callable[[], None]) -> bool:
+    """Take the ``flock`` ``operation`` (LOCK_SH, LOCK_EX) of ``fd`` as ``_wait`` does."""
+    def attempt():
+        try:
+            fcntl.flock(fd, operation | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    return _polled(attempt, deadline, said)
+
+
+def _polled(attempt: Callable[[], bool], deadline: float | None, said: Callable[[], None]) -> bool:
+    pause = 0.005
+    while not attempt():
+        said()
+        if deadline is not None and time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)  # a Ctrl-C ends the wait
+        pause = min(pause * 1.5, 0.1)
+    return True
+
+
+def _once(on_wait: Callable[[str], None] | None, message: Callable[[], str]):
+    """Return a function telling ``on_wait`` the ``message`` the first time it is called."""
+    told = []
+
+    def say():
+        if not told and on_wait is not None:
+            told.append(True)
+            on_wait(message())
+    return say
+
+
+def holder(folder: Path) -> str:
+    """Return who last took the writers' lock of ``folder`` ("process N"), as its file says."""
+    try:
+        pid = (Path(folder) / LOCK).read_text("ascii", "replace").strip()
+    except OSError:
+        pid = ""
+    return f"process {pid}" if pid.isdigit() else "another process"
+
+
+class DataLock:
+    """The writers' lock on a data folder, for ``with``; ``on_wait`` is told when it waits,
+    and past ``timeout`` seconds (None: no limit) it raises ``Busy``."""
+
+    def __init__(self, data_dir: Path, on_wait: Callable[[str], None] | None = None,
+                 timeout: float | None = None):
+        self.path = Path(data_dir) / LOCK
+        self.on_wait = on_wait
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def __enter__(self) -> DataLock:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise CommitError(f"cannot lock {self.path.parent}: {exc.strerror or exc}") from exc
+        folder = self.path.parent
+        say = _once(self.on_wait, lambda: (f"waiting for {holder(folder)}, which is changing "
+                                           f"{folder} (lock {self.path.name}) ..."))
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        try:
+            if _OFD:
+                taken = _wait(fd, fcntl.F_WRLCK, _WRITERS, deadline, say)
+            else:
+                taken = _flocked(fd, fcntl.LOCK_EX, deadline, say)
+            if not taken:
+                raise Busy(f"{folder} has been locked by {holder(folder)} for "
+                           f"{self.timeout:g} s, changing it (a stopped add?): nothing was read")
+        except BaseException:
+            os.close(fd)
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None
+
+
+def _open_folder(folder: Path) -> int | None:
+    """Open ``folder`` for its readers' lock; None when it is no folder (nothing to read)."""
+    try:
+        return os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _open_queue(lock: Path) -> int | None:
+    """Open the lock file for a reader's pass through the queue; None where it is missing (no
+    writer has been here) or there is no queue."""
+    if not _OFD:
+        return None
+    try:
+        return os.open(lock, os.O_RDONLY)
+    except (FileNotFoundError, PermissionError):
+        return None
+
+
+_mine = threading.local()         # the folders this thread reads (``reading`` in ``reading``)
+_readers: dict[str, int] = {}     # the readings of this process under way, by folder
+_readers_lock = threading.Lock()
+
+
+@contextmanager
+def reading(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the readers' lock of ``data_dir`` (shared) for the block: no commit renames a file
+    of it meanwhile.  Waits for a commit under way; finishes one whose process died first.
+
+    Raises ``Busy`` past ``READ_WAIT`` seconds, ``CommitError`` for a journal it cannot
+    finish.  A block inside another of the same thread and folder takes nothing more.
+    """
+    key = os.path.abspath(data_dir)
+    held = getattr(_mine, "folders", None)
+    if held is None:
+        held = _mine.folders = set()
+    folder = None if key in held else _open_folder(Path(data_dir))
+    if folder is None:
+        yield
+        return
+    try:
+        _enter(folder, Path(data_dir), key, on_wait)
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
+            with _readers_lock:
+                _readers[key] -= 1
+    finally:
+        os.close(folder)  # releases the lock
+
+
+def _enter(fd: int, folder: Path, key: str, on_wait) -> None:
+    say = _once(on_wait, lambda: f"waiting for {holder(folder)}, which is changing {folder} ...")
+    deadline = time.monotonic() + READ_WAIT
+    for _ in range(3):
+        with _readers_lock:
+            # Another thread of this process reads the folder: a commit waiting in the queue
+            # waits for that reading anyway, so this one goes past the queue (else each would
+            # wait for the other until the commit gave up).
+            queue = None if _readers.get(key) else _open_queue(folder / LOCK)
+        try:
+            if queue is not None and not _wait(queue, fcntl.F_RDLCK, _QUEUE, deadline, say) \
+                    or not _flocked(fd, fcntl.LOCK_SH, deadline, say):
+                raise Busy(f"{folder} has been locked by {holder(folder)} for {READ_WAIT:g} s, "
+                           "changing it (a stopped add?): nothing was read")
+        finally:
+            if queue is not None:
+                os.close(queue)  # through the queue
+        if not (folder / JOURNAL).exists():
+            with _readers_lock:
+                _readers[key] = _readers.get(key, 0) + 1
+            return
+        # A journal while no commit holds the folder: its commit's process died.
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        settle(folder, on_wait, timeout=max(deadline - time.monotonic(), 0.0))
+    raise Busy(f"{folder} is changed again and again: nothing was read")
+
+
+@contextmanager
+def changing(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the readers' lock of ``data_dir`` alone for the block (a commit's renames), once
+    the readers under way are done; raise ``CommitError`` (nothing changed) past
+    ``COMMIT_WAIT`` seconds.  The caller holds the ``DataLock``."""
+    folder = Path(data_dir)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    queue = None
+    try:
+        if _OFD:
+            queue = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        say = _once(on_wait, lambda: f"waiting for the commands reading {folder} to finish ...")
+        deadline = time.monotonic() + COMMIT_WAIT
+        if not ((queue is None or _wait(queue, fcntl.F_WRLCK, _QUEUE, deadline, say))
+                and _flocked(fd, fcntl.LOCK_EX, deadline, say)):
+            raise CommitError(f"nothing changed: commands reading {folder} held it for "
+                              f"{COMMIT_WAIT:g} s (a stopped or stuck validate or check?); "
+                              "run it again once they are done")
+        yield
+    finally:  # closing them releases the locks
+        os.close(fd)
+        if queue is not None:
+            os.close(queue)
+
+
+def needs_settling(data_dir: Path) -> bool:
+    """Return True when a commit was interrupted in ``data_dir`` or left temporary files."""
+    data_dir = Path(data_dir)
+    return (data_dir / JOURNAL).exists() or any(_leftovers(data_dir))
+
+
+def _leftovers(data_dir: Path):
+    """Yield the temporary files a commit can leave, by the names ``atomic.temp_name`` gives
+    them: a data file's, new or not (``.<name>.ttl.add-<random>.tmp``, or without the tag as
+    earlier versions named them), the journal's (``..alliance-graph.journal.<random>.tmp``),
+    and those beside the file a linked data file names (with the tag only: that folder is not
+    ours); nothing else."""
+    places = [(data_dir, atomic.temp_glob("*.ttl")),
+              (data_dir, atomic.temp_glob(glob.escape(JOURNAL)))]
+    for link in data_dir.glob("*.ttl"):
+        if link.is_symlink():
+            place = link.resolve()
+            places.append((place.parent, atomic.temp_glob(glob.escape(place.name), TAG)))
+    seen = set()
+    for folder, pattern in places:
+        for path in folder.glob(pattern):
+            if path.is_file() and path.resolve() not in seen:  # a link may name data_dir
+                seen.add(path.resolve())
+                yield path
+
+
+def place(path: Path) -> Path:
+    """Return the file a data file's new text replaces: the file it names when it is a link."""
+    return path.resolve() if path.is_symlink() else path
+
+
+def recover(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> list[str]:
+    """Finish an interrupted commit and remove leftover temporary files; return what was done.
+
+    The caller holds the ``DataLock``, so no commit is under way.
+    """
+    data_dir = Path(data_dir)
+    done = []
+    journal = data_dir / JOURNAL
+    if journal.exists():
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))["files"]
+            # Every entry is checked before any is acted on: a journal of another shape
+            # must not leave half its renames done.
+            if not isinstance(entries, list) or not all(
+                    isinstance(e, dict) and isinstance(e.get("temp"), str)
+                    and isinstance(e.get("target"), str) for e in entries):
+                raise ValueError('"files" is not a list of {"temp", "target"} names')
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CommitError(f"{journal} is not a journal this program wrote ({exc}); "
+                              "move it away to use the data folder") from exc
+        with changing(data_dir, on_wait):
+            folders = {data_dir}
+            for entry in entries:
+                target = place(data_dir / Path(entry["target"]).name)
+                tmp = target.parent / Path(entry["temp"]).name
+                if tmp.exists():
+                    os.replace(tmp, target)
+                    folders.add(target.parent)
+            for folder in folders:
+                atomic.fsync_folder(folder)
+            journal.unlink()
+            atomic.fsync_folder(data_dir)
+        done.append(f"finished an interrupted add: {', '.join(e['target'] for e in entries)}")
+    leftovers = sorted(_leftovers(data_dir))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    if leftovers:
+        atomic.fsync_folder(data_dir)
+        done.append(f"removed {len(leftovers)} temporary file(s) an interrupted write left")
+    return done
+
+
+def settle(data_dir: Path, on_wait: Callable[[str], None] | None = None,
+           timeout: float | None = None) -> list[str]:
+    """Bring ``data_dir`` to a committed state before it is read; return what was done.
+
+    Costs a look at the folder when there is nothing to do; otherwise waits for the writers'
+    lock (a commit may be under way; ``Busy`` past ``timeout`` seconds) and recovers what a
+    dead process left.
+    """
+    if not Path(data_dir).is_dir() or not needs_settling(data_dir):
+        return []
+    with DataLock(data_dir, on_wait, timeout):
+        return recover(data_dir, on_wait)
