@@ -723,3 +723,27 @@ def test_the_validation_form_refuses_a_proposal_over_the_limit_before_sending(pa
     page.click("#validate")
     page.locator("#report").wait_for()
     assert seen == ["GET", "POST"] and problem.is_hidden()
+
+
+def test_without_javascript_a_file_over_the_limit_keeps_the_text_pasted(browser, shipped_server):
+    # Regression: with no script to stop it, a file over the limit sent with pasted text was
+    # refused with the box empty: the text typed was lost.
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(shipped_server + "/validate")
+        limit = int(tab.get_attribute("#validate-form", "data-max-proposal-bytes"))
+        tab.fill("#turtle", PROPOSAL)
+        tab.set_input_files("#file", files=[{"name": "big.ttl", "mimeType": "text/turtle",
+                                             "buffer": b"#" * (limit + 1)}])
+        with tab.expect_navigation() as answer:
+            tab.click("#validate")
+        assert answer.value.status == 413
+        assert tab.input_value("#turtle") == PROPOSAL
+        assert "the file big.ttl is over the limit" in tab.text_content("#report")
+        # What no page can keep (a form over the server's limit) is said before sending.
+        request_limit = int(tab.get_attribute("#validate-form", "data-max-request-bytes"))
+        assert f"more than {request_limit:,} bytes in all is refused" in \
+            tab.text_content("#no-script", timeout=1000)
+    finally:
+        context.close()

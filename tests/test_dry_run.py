@@ -6,6 +6,7 @@ with it, or do not, are the proposals.
 
 import gzip
 import hashlib
+import html
 import io
 import json
 import shutil
@@ -215,7 +216,7 @@ def test_a_multipart_upload_is_reported_under_its_file_name(kg, settings):
 def test_an_uploaded_file_keeps_a_name_in_any_script_and_loses_its_folders(kg, settings):
     # Regression: werkzeug's secure_filename kept ASCII alone, so a Hebrew file name was
     # reported as "ttl" (and a Windows path, C:\Users\me\p.ttl, as "CUsersmep.ttl").
-    from alliance_graph.web import dry_run
+    from alliance_graph.web import proposal_body
     from alliance_graph.web.app import create_app
     client = create_app(settings, kg=kg).test_client()
     response = client.post("/validate", data={"file": (FAILS.open("rb"), "הצעה.ttl")},
@@ -224,7 +225,7 @@ def test_an_uploaded_file_keeps_a_name_in_any_script_and_loses_its_folders(kg, s
     for sent, shown in [("C:\\Users\\me\\p.ttl", "p.ttl"), ("../\u202eltt.ttl", "ltt.ttl"),
                         ('"><b>.ttl', "b_.ttl"),
                         ("my  proposal.ttl", "my_proposal.ttl"), ("...", "proposal.ttl")]:
-        assert dry_run._shown_name(sent) == shown, sent
+        assert proposal_body.shown_name(sent) == shown, sent
 
 
 
@@ -436,3 +437,94 @@ def test_a_proposal_refused_once_read_keeps_the_text_pasted(kg, settings):
     page = client.post("/validate", data={"turtle": bomb}, headers={"Accept": "text/html"})
     assert page.status_code == 400 and "the prefix p: names an IRI" in page.text
     assert "p: p: p:, p:, p:" in page.text  # the text pasted, back in its box
+
+
+def form(*parts: tuple[str, str | None, bytes]) -> tuple[bytes, str]:
+    """Return a multipart body of ``parts`` (name, file name or None, content), in the order
+    given (a browser sends the form's: the text box, then the file), and its Content-Type."""
+    body = b"".join(b"--xyzzy\r\nContent-Disposition: form-data; name=\"%s\"%s\r\n\r\n%s\r\n"
+                    % (name.encode(), b'; filename="%s"' % filename.encode() if filename
+                       else b"", data) for name, filename, data in parts)
+    return body + b"--xyzzy--\r\n", "multipart/form-data; boundary=xyzzy"
+
+
+def textarea(page: str) -> str:
+    """Return what the page's text box holds, as a browser reads it."""
+    return html.unescape(page.split('aria-label="Proposal in Turtle">', 1)[1]
+                         .split("</textarea>", 1)[0])
+
+
+def test_a_file_over_the_limit_keeps_the_text_pasted_beside_it(endpoint, settings):
+    # Regression: without the form's script, a file over the limit sent with pasted text
+    # came back as a page with an empty box: the text typed was lost.
+    pasted = PASSES.read_text().replace("\n", "\r\n")  # as a browser sends a text box
+    body, ctype = form(("turtle", None, pasted.encode()),
+                       ("file", "big.ttl", b"#" * (settings.max_proposal_bytes + 1)))
+    assert len(body) <= settings.max_request_bytes  # what the front lets through to the app
+    status, _, page = post(endpoint, body, ctype, accept="text/html")
+    page = page.decode()
+    assert status == 413
+    assert (f"the file big.ttl is over the limit: a proposal may be at most "
+            f"{settings.max_proposal_bytes} bytes; split it into smaller files, or choose no "
+            "file to validate the text in the box (kept as it was pasted)") in page
+    assert textarea(page) == pasted
+
+
+def test_a_file_and_a_text_each_within_the_limit_are_one_form(endpoint, settings):
+    # Regression: a form over the limit as a whole was refused as "a proposal may be at most
+    # 5000000 bytes", though the file, which is what is validated, was far within it (and the
+    # form's script, which checks each against the limit, had let it through).
+    pasted = "# pasted, not validated\r\n" * 124_000                   # 3.1 MB
+    chosen = b"# padding\n" * 200_000 + FAILS.read_bytes()             # 2 MB
+    body, ctype = form(("turtle", None, pasted.encode()), ("file", "mine.ttl", chosen))
+    # Over the limit and a form's overhead (64 KiB), where the old refusal began.
+    assert settings.max_proposal_bytes + 65_536 < len(body) <= settings.max_request_bytes
+    status, _, page = post(endpoint, body, ctype, accept="text/html")
+    page = page.decode()
+    assert status == 200 and "does not conform" in page
+    assert "the file <bdi>mine.ttl</bdi>\n  was validated, not the text in the box" in page
+    assert textarea(page) == pasted
+
+
+def test_a_form_past_twice_the_limit_is_read_no_further_than_its_text(pages_kg, pages_settings):
+    # Past a text and a file each at the limit (where max_request_bytes lets such a form
+    # through), the form is read only as far as the text that comes before its file: kept
+    # for the box, the file's content never read.
+    from alliance_graph.web.app import create_app
+    client = create_app(pages_settings.with_(max_proposal_bytes=1000), kg=pages_kg).test_client()
+
+    def send(*parts):
+        body, ctype = form(*parts)
+        stream = io.BytesIO(body)
+        response = client.post("/validate", input_stream=stream, content_type=ctype,
+                               content_length=len(body), headers={"Accept": "text/html"})
+        assert response.status_code == 413, response.text
+        return response.text, stream.tell(), len(body)
+
+    page, read, sent = send(("turtle", None, b"# mine\r\n<a:b> <a:c> <a:d> ."),
+                            ("file", "big.ttl", b"#" * 2_000_000))
+    assert "the file big.ttl is over the limit: a proposal may be at most 1000 bytes" in page
+    assert textarea(page) == "# mine\r\n<a:b> <a:c> <a:d> ." and read < 100_000 < sent
+    # The text after the file (no browser sends it so): not read, and said so.
+    page, read, _ = send(("file", "big.ttl", b"#" * 2_000_000), ("turtle", None, b"# mine"))
+    assert "came after the file in the request and was not read: it is not in the box" in page
+    assert textarea(page) == "" and read < 100_000
+    # The text itself past what is read back: said so, not put back.
+    page, read, _ = send(("turtle", None, b"#" * 2_000_000), ("file", "", b""))
+    assert "the pasted text is over the limit: a proposal may be at most 1000 bytes" in page
+    assert "It is not back in the box: a form&#39;s text is read back only within the first " \
+        "66,536 bytes of the request" in page
+    assert textarea(page) == "" and read <= 66_536
+
+
+def test_pasted_text_over_the_limit_comes_back_in_its_box_to_be_cut(pages_kg, pages_settings):
+    from alliance_graph.web.app import create_app
+    client = create_app(pages_settings.with_(max_proposal_bytes=1000), kg=pages_kg).test_client()
+    body, ctype = form(("turtle", None, b"#" * 3000), ("file", "", b""))
+    response = client.post("/validate", data=body, content_type=ctype,
+                           headers={"Accept": "text/html"})
+    assert response.status_code == 413
+    assert "the pasted text is over the limit: a proposal may be at most 1000 bytes; split it " \
+        "into smaller files" in response.text
+    assert textarea(response.text) == "#" * 3000
+

@@ -2,12 +2,13 @@
 
 A proposal comes as a ``text/turtle`` body, or from the form at ``GET /validate`` (pasted text
 or an uploaded file: given both, the file, and the page says so; its script refuses a proposal
-over the limits before sending it).  It is written to a temporary folder of its own, outside
-the project, validated by the same library function as the command line
-(``validation.validate``), and the folder is removed: nothing is ever written into ``data/``.  The answer is the same report:
-JSON by default, the W3C SHACL report graph for Turtle or JSON-LD clients, a page for browsers;
-200 whether or not the proposal conforms.  A proposal that cannot be read is a 400 whose body
-says ``line N: what is wrong``; one over ``max_proposal_bytes`` is a 413, read no further.
+over the limits before sending it), read by ``proposal_body``.  It is written to a temporary
+folder of its own, outside the project, validated by the same library function as the command
+line (``validation.validate``), and the folder is removed: nothing is ever written into
+``data/``.  The answer is the same report: JSON by default, the W3C SHACL report graph for
+Turtle or JSON-LD clients, a page for browsers; 200 whether or not the proposal conforms.  A
+proposal that cannot be read is a 400 whose body says ``line N: what is wrong``; one over
+``max_proposal_bytes`` is a 413.
 
 Validation takes seconds of pure Python (pyshacl), so each runs in a process of its own,
 ``alliance-graph validate --format json`` over the server's graph, never holding up the server's
@@ -32,7 +33,6 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,115 +41,17 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
-from . import fields, negotiation
+from . import negotiation, proposal_body
 from .client_share import Shares, client_of
 from .pages import safety
 
-TURTLE_TYPES = {"text/turtle", "application/x-turtle"}
-FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 # What a report can be written as, in order of preference: JSON when anything goes.
 OFFERS = [("json", ["application/json"]), ("html", ["text/html", "application/xhtml+xml"]),
           ("turtle", ["text/turtle", "application/x-turtle"]),
           ("jsonld", ["application/ld+json"])]
 MEDIA = {"json": "application/json", "turtle": "text/turtle; charset=utf-8",
          "jsonld": "application/ld+json"}
-# A form's boundaries and field names come on top of the proposal itself.
-FORM_OVERHEAD = 64 * 1024
-DEFAULT_NAME = "proposal.ttl"
 RETRY_SECONDS = 5
-
-
-@dataclasses.dataclass(frozen=True)
-class Proposal:
-    """What a request asks to validate: its bytes, the name its findings give it, and the
-    text pasted in the form beside a file (which is validated instead of that text)."""
-
-    data: bytes
-    name: str
-    unvalidated_text: str | None = None
-
-
-def _read_proposal(limit: int) -> Proposal:
-    """Return the proposal a request carries, or raise Refused."""
-    fields.plain_body(request.environ)
-    ctype = (request.mimetype or "").lower()
-    length = request.content_length
-    if ctype in TURTLE_TYPES:
-        if length is not None and length > limit:
-            raise _too_big(limit)
-        proposal = Proposal(request.stream.read(limit + 1), DEFAULT_NAME)
-        if len(proposal.data) > limit:
-            raise _too_big(limit)
-    elif ctype in FORM_TYPES:
-        if length is None:
-            raise Refused(411, "send a form with a Content-Length")
-        if length > limit + FORM_OVERHEAD:
-            raise _too_big(limit)
-        proposal = _from_form(ctype, limit)
-    else:
-        raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
-                           f"sends it (multipart/form-data), not {ctype or 'no content type'}")
-    return proposal
-
-
-def _check_readable(proposal: Proposal) -> None:
-    """Raise Refused (400) for a proposal with nothing to validate.  Checked once the request
-    is read, so that the page keeps the text pasted (it came back empty) and says which was
-    validated.  What else makes it unreadable (its syntax, prefixes that expand too far) the
-    validating process says: this process, whose threads answer everyone's requests, never
-    parses a proposal."""
-    if not proposal.data.strip():
-        if proposal.unvalidated_text is not None:
-            raise Refused(400, f"the file {proposal.name} is empty: choose the file to "
-                               "validate, or no file to validate the text in the box")
-        raise Refused(400, "the proposal is empty: send the Turtle to validate")
-
-
-def _from_form(ctype: str, limit: int) -> Proposal:
-    """Return the proposal a form carries (an uploaded ``file``, else pasted ``turtle``); 400
-    for a form that carries neither, or cannot be read."""
-    if ctype == "application/x-www-form-urlencoded":
-        fields.form_charset(request.content_type or "")
-        # Read as /sparql reads a form: werkzeug dropped a field that was not UTF-8, and the
-        # proposal was then said to be empty.
-        pasted = fields.parse_params(request.get_data(cache=False), "form body").get("turtle")
-        upload = None
-    else:
-        # Flask's default for a pasted field is 500 kB; a proposal may be as big as a file.
-        request.max_form_memory_size = limit + FORM_OVERHEAD
-        upload = request.files.get("file")
-        pasted = request.form.getlist("turtle")
-    if upload is not None and upload.filename:
-        # Text pasted as well is not validated: the page says so, and keeps it in its box.
-        beside = pasted[0] if pasted and pasted[0].strip() else None
-        proposal = Proposal(upload.read(limit + 1), _shown_name(upload.filename), beside)
-    elif pasted:
-        proposal = Proposal(pasted[0].encode("utf-8"), DEFAULT_NAME)
-    elif upload is not None:
-        proposal = Proposal(b"", DEFAULT_NAME)   # the form's file field, with no file chosen
-    else:
-        raise Refused(400, "the form carries no proposal: send it as a field named file (an "
-                           "uploaded file) or turtle (pasted text); a multipart body must be "
-                           "split by the boundary its Content-Type names")
-    if len(proposal.data) > limit:
-        raise _too_big(limit)
-    return proposal
-
-
-def _shown_name(filename: str) -> str:
-    """Return the name a report gives an uploaded file: the last part of the name its browser
-    sent (one on Windows may send C:\\Users\\...\\p.ttl), with each run of characters that
-    are no letter, mark, digit, '.', '-' or '_' (spaces, quotes, controls, bidi overrides) made
-    one '_'; DEFAULT_NAME when nothing is left.  Only shown, never a path: werkzeug's
-    secure_filename kept ASCII alone, so "הצעה.ttl" was reported as "ttl"."""
-    last = re.split(r"[/\\]", unicodedata.normalize("NFC", filename))[-1]
-    kept = "".join(c if unicodedata.category(c)[0] in "LMN" or c in ".-_" else " " for c in last)
-    return re.sub(r" +", "_", kept).strip("._")[:255] or DEFAULT_NAME
-
-
-def _too_big(limit: int) -> Refused:
-    return Refused(413, f"a proposal may be at most {limit} bytes; split it into smaller files")
-
 
 # Seconds between looks at a validating process's memory.
 _POLL = 0.1
@@ -234,7 +136,7 @@ def _page(settings, **values) -> str:
 
 
 def _answer(fmt: str, settings, report=None, error: Refused | None = None, text: str = "",
-            proposal: Proposal | None = None):
+            proposal: proposal_body.Proposal | None = None):
     if fmt == "html":
         status = error.status if error else 200
         return Response(_page(settings, report=report, error=error, text=text,
@@ -279,10 +181,10 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
         current = get_settings()
         text, proposal = "", None
         try:
-            proposal = _read_proposal(current.max_proposal_bytes)
+            proposal = proposal_body.read(current.max_proposal_bytes)
             # The box keeps what was pasted; else it shows the file validated.
             text = proposal.unvalidated_text or proposal.data.decode("utf-8", "replace")
-            _check_readable(proposal)
+            proposal_body.check_readable(proposal)
             with shares.share(client_of(request.remote_addr)):
                 if not slots.acquire(blocking=False):
                     raise Refused(503, "every validation slot is busy; try again in a few "
@@ -292,6 +194,8 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
                 finally:
                     slots.release()
         except Refused as exc:
+            if isinstance(exc, proposal_body.FormTooBig) and exc.pasted is not None:
+                text = exc.pasted  # the box keeps what was pasted, the file refused
             return _answer(fmt, current, error=exc, text=text, proposal=proposal)
         except StoreError as exc:
             return _answer(fmt, current, text=text, proposal=proposal,
