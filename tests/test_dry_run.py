@@ -131,6 +131,10 @@ def test_bad_turtle_is_400_with_the_parsers_line_and_no_temporary_path(endpoint)
      b"x\r\n--x--\r\n", "multipart/form-data; boundary=x", 400, "a field named file"),
     (b'--x\r\nContent-Disposition: form-data; name="turtle"\r\n\r\nx\r\n--x--\r\n',
      "multipart/form-data; boundary=y", 400, "split by the boundary its Content-Type names"),
+    # werkzeug's 413 said "The data value transmitted exceeds the capacity limit".
+    (b"".join(b'--x\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i
+              for i in range(1200)) + b"--x--\r\n", "multipart/form-data; boundary=x", 400,
+     "the form has more than 1,000 parts; the form at /validate sends two"),
 ])
 def test_what_cannot_be_validated_is_a_clear_4xx(endpoint, body, ctype, status, words):
     got, _, text = post(endpoint, body, ctype)
@@ -528,3 +532,15 @@ def test_pasted_text_over_the_limit_comes_back_in_its_box_to_be_cut(pages_kg, pa
         "into smaller files" in response.text
     assert textarea(response.text) == "#" * 3000
 
+
+
+def test_a_form_over_the_servers_limit_is_said_to_be(pages_kg, pages_settings):
+    # Where no front refuses it first (waitress does): werkzeug's 413 said "The data value
+    # transmitted exceeds the capacity limit".
+    from alliance_graph.web.app import create_app
+    client = create_app(pages_settings.with_(max_proposal_bytes=1000, max_request_bytes=50_000),
+                        kg=pages_kg).test_client()
+    body, ctype = form(("turtle", None, b"# mine"), ("file", "big.ttl", b"#" * 60_000))
+    response = client.post("/validate", data=body, content_type=ctype)
+    assert response.status_code == 413
+    assert response.text == f"the request body is {len(body)} bytes, over the 50000-byte limit\n"

@@ -55,6 +55,11 @@ def read(limit: int) -> Proposal:
     elif ctype in FORM_TYPES:
         if length is None:
             raise Refused(411, "send a form with a Content-Length")
+        if request.max_content_length is not None and length > request.max_content_length:
+            # (waitress refuses such a body before the app sees it; another server may not,
+            # and werkzeug's own 413 then spoke of "the capacity limit")
+            raise Refused(413, f"the request body is {length} bytes, over the "
+                               f"{request.max_content_length}-byte limit")
         if ctype == "multipart/form-data" and length > 2 * limit + FORM_OVERHEAD:
             # Past a file and a text each at the limit: one of them is over it.
             filename, pasted = _leading_fields(limit + FORM_OVERHEAD)
@@ -98,8 +103,12 @@ def _from_form(ctype: str, limit: int) -> Proposal:
         # a file's content goes to a temporary file, and of it no more than the limit and a
         # byte is read.)
         request.max_form_memory_size = 2 * limit + FORM_OVERHEAD
-        upload = request.files.get("file")
-        pasted = request.form.getlist("turtle")
+        try:
+            upload = request.files.get("file")
+            pasted = request.form.getlist("turtle")
+        except RequestEntityTooLarge:  # werkzeug's 413 said "exceeds the capacity limit"
+            raise Refused(400, f"the form has more than {request.max_form_parts:,} parts; "
+                               "the form at /validate sends two") from None
     if upload is not None and upload.filename:
         # Text pasted as well is not validated: the page says so, and keeps it in its box.
         beside = pasted[0] if pasted and pasted[0].strip() else None
