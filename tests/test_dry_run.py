@@ -544,3 +544,23 @@ def test_a_form_over_the_servers_limit_is_said_to_be(pages_kg, pages_settings):
     response = client.post("/validate", data=body, content_type=ctype)
     assert response.status_code == 413
     assert response.text == f"the request body is {len(body)} bytes, over the 50000-byte limit\n"
+
+
+
+def test_a_report_too_big_for_the_front_is_refused_and_its_process_stopped(kg, settings,
+                                                                          monkeypatch):
+    # Regression: each finding repeats the IRIs and values it names, and a proposal of 110 KB
+    # (400 claims named with a prefix of 99,000 characters) gave a report of 99 MB, which took
+    # the server's front from 60 MB to 970 MB to show as a page. (The limit is made small
+    # here: at 16 MiB the test would take as long.)
+    from alliance_graph.web import dry_run
+    from alliance_graph.web.app import create_app
+    monkeypatch.setattr(dry_run, "MAX_REPORT_BYTES", 2**20, raising=False)
+    long = "http://example.org/" + "a" * 2000 + "#"
+    body = f"@prefix p: <{long}> .\n" + "".join(f"p:a{i} p:b p:c{i} .\n" for i in range(300))
+    client = create_app(settings, kg=kg).test_client()
+    response = client.post("/validate", data=body, content_type="text/turtle")
+    assert response.status_code == 503, (response.status_code, len(response.data))
+    assert response.text.startswith("validating gave a report of more than 1 MiB (its findings "
+                                     "repeat the IRIs and values they name")
+    assert response.text.endswith("split the proposal\n")

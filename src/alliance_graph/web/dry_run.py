@@ -20,7 +20,8 @@ ran here, a triple at a time (0.2 s for 5 MB), on the interpreter the front's th
 with two clients looking up /sparql while 5 MB were validated (2 CPUs, 12 rounds each, old and
 new alternating), their lookups over 25 ms went from 43 in 13,371 to 18 in 11,155, the
 slowest from 54 to 44 ms, and the POST from 1.31 to 0.90 s; for 5 MB that the check refuses,
-the slowest lookup went from 154 to 47 ms.
+the slowest lookup went from 154 to 47 ms.  Nor does this process read a report past
+``MAX_REPORT_BYTES``.
 """
 
 from __future__ import annotations
@@ -55,29 +56,50 @@ RETRY_SECONDS = 5
 
 # Seconds between looks at a validating process's memory.
 _POLL = 0.1
+# The largest report this process reads: a report of 1,000 findings takes about 530 KB, but
+# each finding repeats the IRIs and values it names, and a proposal of 110 KB (400 claims named
+# with a prefix of 99,000 characters) gave one of 99 MB, which took this process from 60 MB to
+# 970 MB to show as a page (of 198 MB), for the whole server.
+MAX_REPORT_BYTES = 16 * 2**20
+# What is read of its error output: a message, or the last lines of a failure's traceback.
+_MAX_ERROR_BYTES = 2**20
 
 
-def _bounded(command: list[str], settings, env) -> subprocess.CompletedProcess:
-    """Run ``command`` to its end and return what it did; stop it, and raise Refused (503),
-    past ``settings.validate_timeout`` seconds or ``settings.validate_memory`` bytes."""
+def _bounded(command: list[str], settings, env, folder: Path) -> subprocess.CompletedProcess:
+    """Run ``command`` to its end and return what it did, its output kept in files in
+    ``folder``; stop it, and raise Refused (503), past ``settings.validate_timeout`` seconds,
+    ``settings.validate_memory`` bytes or a report of ``MAX_REPORT_BYTES``."""
     deadline = time.monotonic() + settings.validate_timeout
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          stdin=subprocess.DEVNULL, env=env) as process:
+    too_long = f"gave a report of more than {MAX_REPORT_BYTES >> 20} MiB (its findings " \
+        "repeat the IRIs and values they name: an IRI of the graph is a few dozen characters)"
+    with ((folder / "report.json").open("w+b") as out, (folder / "errors.txt").open("w+b") as err,
+          subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                           env=env) as process):
         while True:
             try:
-                out, err = process.communicate(timeout=_POLL)
-                return subprocess.CompletedProcess(command, process.returncode, out, err)
+                process.wait(timeout=_POLL)
+                break
             except subprocess.TimeoutExpired:
                 pass
             if time.monotonic() > deadline:
                 why = f"took longer than {settings.validate_timeout:g} s"
             elif rss_bytes(process.pid) > settings.validate_memory:
                 why = f"needed more than {settings.validate_memory >> 20} MiB of memory"
+            elif os.fstat(out.fileno()).st_size > MAX_REPORT_BYTES:
+                why = too_long
             else:
                 continue
             process.kill()
-            process.communicate()
+            process.wait()
             raise Refused(503, f"validating {why} and was stopped; split the proposal")
+        out.seek(0)
+        report = out.read(MAX_REPORT_BYTES + 1)
+        if len(report) > MAX_REPORT_BYTES:
+            raise Refused(503, f"validating {too_long}; split the proposal")
+        err.seek(max(0, os.fstat(err.fileno()).st_size - _MAX_ERROR_BYTES))
+        return subprocess.CompletedProcess(command, process.returncode,
+                                           report.decode("utf-8", "replace"),
+                                           err.read().decode("utf-8", "replace"))
 
 
 def run(settings, data: bytes, name: str):
@@ -95,8 +117,8 @@ def run(settings, data: bytes, name: str):
                    str(settings.sources_dir), "--cache", str(settings.cache_dir), "--store",
                    settings.store, "validate", "--format", "json", "--max-findings",
                    str(settings.validate_max_findings), str(path)]
-        done = _bounded(command, settings,
-                        env={**os.environ, "ALLIANCE_GRAPH_PROJECT": str(settings.root)})
+        env = {**os.environ, "ALLIANCE_GRAPH_PROJECT": str(settings.root)}
+        done = _bounded(command, settings, env, Path(folder))
         if done.returncode == 2 and "error: could not validate:" in done.stderr:
             # The proposal cannot be read: its problems as "line N: message", the temporary
             # path being nothing the client sent.
