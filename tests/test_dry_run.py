@@ -564,3 +564,17 @@ def test_a_report_too_big_for_the_front_is_refused_and_its_process_stopped(kg, s
     assert response.text.startswith("validating gave a report of more than 1 MiB (its findings "
                                      "repeat the IRIs and values they name")
     assert response.text.endswith("split the proposal\n")
+
+
+
+def test_a_format_no_report_has_is_named_with_the_formats_there_are(kg, settings):
+    from alliance_graph.web.app import create_app
+    client = create_app(settings, kg=kg).test_client()
+    response = client.post("/validate?format=pdf", data=PASSES.read_bytes(),
+                           content_type="text/turtle")
+    assert response.status_code == 406
+    assert response.text == ("format 'pdf' cannot be produced here; choose one of: json, html, "
+                             "turtle, jsonld\n")
+    response = client.post("/validate", data=PASSES.read_bytes(), content_type="text/turtle",
+                           headers={"Accept": "application/pdf"})
+    assert response.status_code == 406 and response.text.startswith("a report can be had as ")

@@ -198,8 +198,15 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
     def validate():
         fmt = _format()
         if fmt is None:
-            return Response("a report can be had as " + ", ".join(
-                t for _, types in OFFERS for t in types[:1]) + "\n", 406, mimetype="text/plain")
+            # The name asked for, as /sparql says it: a 406 for ?format=pdf said only which
+            # media types there are, not that the name was the trouble, nor the names.
+            asked = request.args.get("format")
+            if asked:
+                said = f"format {asked!r} cannot be produced here; choose one of: " + \
+                    ", ".join(name for name, _ in OFFERS)
+            else:
+                said = "a report can be had as " + ", ".join(types[0] for _, types in OFFERS)
+            return Response(said + "\n", 406, mimetype="text/plain")
         current = get_settings()
         text, proposal = "", None
         try:
