@@ -232,7 +232,6 @@ def test_an_uploaded_file_keeps_a_name_in_any_script_and_loses_its_folders(kg, s
         assert proposal_body.shown_name(sent) == shown, sent
 
 
-
 def test_a_validation_past_its_time_is_stopped_and_frees_its_slot(kg, settings):
     from alliance_graph.web.app import create_app
     app = create_app(settings.with_(validate_timeout=0.01, validations=1), kg=kg)
@@ -533,7 +532,6 @@ def test_pasted_text_over_the_limit_comes_back_in_its_box_to_be_cut(pages_kg, pa
     assert textarea(response.text) == "#" * 3000
 
 
-
 def test_a_form_over_the_servers_limit_is_said_to_be(pages_kg, pages_settings):
     # Where no front refuses it first (waitress does): werkzeug's 413 said "The data value
     # transmitted exceeds the capacity limit".
@@ -544,7 +542,6 @@ def test_a_form_over_the_servers_limit_is_said_to_be(pages_kg, pages_settings):
     response = client.post("/validate", data=body, content_type=ctype)
     assert response.status_code == 413
     assert response.text == f"the request body is {len(body)} bytes, over the 50000-byte limit\n"
-
 
 
 def test_a_report_too_big_for_the_front_is_refused_and_its_process_stopped(kg, settings,
@@ -564,7 +561,6 @@ def test_a_report_too_big_for_the_front_is_refused_and_its_process_stopped(kg, s
     assert response.text.startswith("validating gave a report of more than 1 MiB (its findings "
                                      "repeat the IRIs and values they name")
     assert response.text.endswith("split the proposal\n")
-
 
 
 def test_a_format_no_report_has_is_named_with_the_formats_there_are(kg, settings):
