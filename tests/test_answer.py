@@ -1,6 +1,8 @@
 """``answer``: a query evaluated, bounded and written in the first of the client's formats
 that carries it, over the shipped graph in process."""
 
+import csv
+import io
 import socket
 
 import pytest
@@ -56,3 +58,16 @@ def test_an_answer_too_large_is_422_in_every_format_without_trying_the_next(kg):
     with pytest.raises(Refused) as refused:
         written(kg, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ["xml", "turtle"], max_bytes=1000)
     assert refused.value.status == 422
+
+
+@pytest.mark.parametrize("text, value", [
+    ('SELECT ?t ?n WHERE { BIND(<<( <http://e/s> <http://e/p> "a,b\\"c\\nd" )>> AS ?t) BIND(1 AS ?n) }',
+     '<<( http://e/s http://e/p "a,b""c\nd" )>>'),
+    ("SELECT ?t ?n WHERE { BIND(<http://dbpedia.org/resource/Washington,_D.C.> AS ?t) BIND(1 AS ?n) }",
+     "http://dbpedia.org/resource/Washington,_D.C.")])
+def test_csv_holding_a_triple_term_or_an_iri_with_a_comma_reads_back_row_by_row(kg, text, value):
+    # Oxigraph's writer left both bare: the comma, quote and line feed made one row three
+    # fields on two lines (Accept: text/csv as on the command line).
+    data, name = written(kg, text, ["csv"], RESULT_FORMATS)
+    assert name == "csv"
+    assert list(csv.reader(io.StringIO(data.decode(), newline=""))) == [["t", "n"], [value, "1"]]

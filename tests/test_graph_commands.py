@@ -1,6 +1,8 @@
 """The graph commands (cli/graph_commands.py) as an analyst meets them: what they write reads
 back in other tools, and output that cannot be written is said, never a traceback."""
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -183,3 +185,16 @@ def test_an_output_name_ending_in_a_slash_is_a_folder_not_a_file_to_write(run, t
 def test_load_nquads_with_an_empty_name_says_so(run):
     # Path("") is ".": it said "cannot write .: Is a directory".
     assert (run("load", "--nquads", "").output) == "error: --nquads needs a file name\n"
+
+
+def test_csv_holding_a_triple_term_or_an_iri_with_a_comma_reads_back_row_by_row(run):
+    # Oxigraph's writer left both bare: the literal's comma, quote and line feed, and the
+    # IRI's comma, made the one row five fields on two lines.
+    result = run("query", 'SELECT ?t ?iri ?n WHERE { BIND(<<( id:a rdfs:label "x,y\\"z\\nw" )>> '
+                          "AS ?t) BIND(<http://dbpedia.org/resource/Washington,_D.C.> AS ?iri) "
+                          "BIND(1 AS ?n) }", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert list(csv.reader(io.StringIO(result.stdout_bytes.decode(), newline=""))) == [
+        ["t", "iri", "n"],
+        ['<<( https://alliance-graph.example/id/a http://www.w3.org/2000/01/rdf-schema#label '
+         '"x,y""z\nw" )>>', "http://dbpedia.org/resource/Washington,_D.C.", "1"]]

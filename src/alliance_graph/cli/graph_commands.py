@@ -17,6 +17,8 @@ from ..atomic import write_output
 from ..build import checks
 from ..build.loading import LoadError
 from ..build.pipeline import asserted
+from ..namespaces import PREFIX_IRIS
+from ..query import csv_results
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
@@ -110,7 +112,9 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
             if fmt == "jsonld":  # Oxigraph's refusal read as the query's own failure, exit 1
                 result = _no_triple_terms(result)
             try:
-                queries.serialize(result, fmt, sink)
+                plain = fmt == "csv" and kind == "select" and csv_results.oxigraph_writes(
+                    kg, text, PREFIX_IRIS.values())  # no triple term, no IRI with a comma
+                queries.serialize(result, fmt, sink, oxigraph_csv=plain)
                 sink.end()
             except queries.QueryError as exc:
                 if sink.failed is not None:  # the output failed, not the query

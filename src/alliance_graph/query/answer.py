@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..sparql import syntax_error
 from ..store.errors import StoreError
-from . import limits
+from . import csv_results, limits
 from . import results as queries
 from .dataset import Dataset
 from .refused import Refused
@@ -47,10 +47,13 @@ def answer(kg, text: str, dataset: Dataset, formats: list[Format], max_bytes: in
     that carries every answer shows (400).  An answer over ``max_bytes`` is refused (422),
     never cut short.
     """
+    # Asked only of a SELECT written as CSV: whether Oxigraph's writer writes it right.
+    plain = lambda: csv_results.oxigraph_writes(  # noqa: E731
+        kg, text, [*(prefixes or {}).values(), *(dataset.default or ()), *(dataset.named or ())])
     first: Uncarried | None = None
     for fmt in formats:
         try:
-            return _written(run(kg, text, dataset, prefixes), fmt, max_bytes)
+            return _written(run(kg, text, dataset, prefixes), fmt, max_bytes, plain)
         except Uncarried as exc:
             first = first or exc
     assert first is not None  # the last format tried carries every answer, or raised
@@ -58,7 +61,7 @@ def answer(kg, text: str, dataset: Dataset, formats: list[Format], max_bytes: in
     # own failure (an evaluation error streamed with the rows) says itself.
     result = run(kg, text, dataset, prefixes)
     _written(result, GRAPH_FORMATS["nt"] if queries.kind_of(result) == "graph"
-             else RESULT_FORMATS["json"], max_bytes)
+             else RESULT_FORMATS["json"], max_bytes, plain)
     raise Refused(406, str(first))
 
 
@@ -71,17 +74,24 @@ class Uncarried(Exception):
                          f"for another format, such as {other}")
 
 
-def _written(result, fmt: Format, max_bytes: int) -> tuple[bytes, Format]:
+def _written(result, fmt: Format, max_bytes: int, plain) -> tuple[bytes, Format]:
     """Return ``result`` written in ``fmt`` (or its kind's default) and the format written;
-    raise Uncarried when that format cannot carry it, Refused for any other failure."""
+    raise Uncarried when that format cannot carry it, Refused for any other failure.  A
+    SELECT's CSV is written by ``csv_results.write`` unless ``plain()`` says Oxigraph's
+    writer writes it right."""
     kind = queries.kind_of(result)
     if kind != "graph" and fmt.for_graphs:
         fmt = RESULT_FORMATS["json"]
     elif kind == "graph" and not fmt.for_graphs:
         fmt = GRAPH_FORMATS["turtle"]
     try:
-        data = limits.write_bounded(result, fmt.oxigraph, max_bytes,
-                                    queries.prefixes_for(fmt.oxigraph))
+        if fmt.name == "csv" and kind == "select" and not plain():
+            out = limits._Bounded(max_bytes)  # write_bounded's buffer, for Python's writer
+            csv_results.write(result, out)
+            data = b"".join(out.chunks)
+        else:
+            data = limits.write_bounded(result, fmt.oxigraph, max_bytes,
+                                        queries.prefixes_for(fmt.oxigraph))
     except limits.TooManyResults as exc:
         raise Refused(422, str(exc)) from exc
     except (OSError, RuntimeError) as exc:  # evaluation errors surface while rows are written

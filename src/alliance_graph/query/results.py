@@ -2,7 +2,8 @@
 
 ``run`` returns Oxigraph's own result; ``rows`` and ``to_rdflib`` turn it into plain Python
 values or an rdflib graph for notebooks; ``serialize`` writes it as SPARQL JSON/XML/CSV/TSV or
-as an RDF syntax, using Oxigraph's serializers so output is standard and fast.
+as an RDF syntax, using Oxigraph's serializers so output is standard and fast (but for CSV
+that may hold what Oxigraph's writer leaves unquoted: ``csv_results``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..sparql import line_col, syntax_error
 from ..store.errors import QueryError
-from . import guard
+from . import csv_results, guard
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .dataset import Dataset
 from .refused import Refused
@@ -163,10 +164,11 @@ def to_rdflib(result):
     return rdf.to_rdflib(triples, bind_prefixes(rdflib.Graph()))
 
 
-def serialize(result, fmt: str, out=None) -> bytes | None:
+def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> bytes | None:
     """Write a query result in the named format: into the binary stream ``out`` as the rows
     come (nothing is held), or, without one, as the bytes returned; raise QueryError if the
-    form does not fit."""
+    form does not fit.  CSV is written by ``csv_results.write`` unless ``oxigraph_csv`` says
+    Oxigraph's writer writes this answer right (``csv_results.oxigraph_writes``)."""
     kind = kind_of(result)
     table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
     if fmt not in table:
@@ -178,6 +180,8 @@ def serialize(result, fmt: str, out=None) -> bytes | None:
         if kind == "graph":
             ox.serialize(result, into, format=table[fmt].oxigraph,
                          prefixes=prefixes_for(table[fmt].oxigraph))
+        elif fmt == "csv" and kind == "select" and not oxigraph_csv:
+            csv_results.write(unwrap(result), into)
         else:
             result.serialize(into, format=table[fmt].oxigraph)
     return into.getvalue() if out is None else None

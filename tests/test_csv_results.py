@@ -1,0 +1,110 @@
+"""``csv_results``: SPARQL CSV whose every field reads back, and Oxigraph's own writer kept for
+the answers it writes right."""
+
+import csv
+import io
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph.namespaces import PREFIX_IRIS
+from alliance_graph.query import csv_results, results
+from alliance_graph.store.graph import KnowledgeGraph
+from alliance_graph.store.layout import ASSERTED
+
+# A triple term whose literal holds each character RFC 4180 quotes, an IRI holding a comma
+# (DBpedia names one so), nested triple terms, a blank node, a number and an unbound variable.
+AWKWARD = """SELECT ?t ?iri ?nested ?b ?n ?none WHERE {
+  BIND(<<( id:IronDome rdfs:label "a, \\"b\\"\\r\\nc" )>> AS ?t)
+  BIND(<http://dbpedia.org/resource/Washington,_D.C.> AS ?iri)
+  BIND(TRIPLE(BNODE("x"), ag:p, <<( <http://e/a,b> ag:q 12 )>>) AS ?nested)
+  BIND(BNODE("b") AS ?b) BIND(3.5 AS ?n) }"""
+
+
+def fields(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(), newline="")))
+
+
+def written(kg, text: str) -> bytes:
+    out = io.BytesIO()
+    csv_results.write(results.run(kg, text), out)
+    return out.getvalue()
+
+
+def test_every_field_of_an_awkward_row_reads_back_as_one_field(kg):
+    # Oxigraph wrote both bare: the triple term's comma, quotes and line break, and the IRI's
+    # comma, made the row 3 lines of 9 fields where the header has 6.
+    header, row = fields(written(kg, AWKWARD))
+    assert header == ["t", "iri", "nested", "b", "n", "none"]
+    assert row[0] == ('<<( https://alliance-graph.example/id/IronDome '
+                      'http://www.w3.org/2000/01/rdf-schema#label "a, ""b""\r\nc" )>>')
+    assert row[1] == "http://dbpedia.org/resource/Washington,_D.C."
+    assert row[2].startswith("<<( _:") and row[2].endswith(
+        ' https://alliance-graph.example/ontology/p <<( http://e/a,b '
+        'https://alliance-graph.example/ontology/q "12" )>> )>>')
+    assert row[3].startswith("_:") and row[4:] == ["3.5", ""]
+
+
+def test_a_triple_term_is_written_as_sparql_12s_csv_draft_writes_it(kg):
+    # The draft's own example, with RDF 1.2's brackets: its literal in quotes, doubled again
+    # by the field's quoting.
+    data = written(kg, 'SELECT ?q { BIND(<<( <http://example/carol> <http://example/says> '
+                       '"Hello world, my name is \\"Alice\\"." )>> AS ?q) }')
+    assert data == (b'q\r\n"<<( http://example/carol http://example/says ""Hello world, my name'
+                    b' is """"Alice""""."" )>>"\r\n')
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?claim ?s ?o WHERE { ?claim rdf:subject ?s ; rdf:object ?o } ORDER BY ?claim",
+    'SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a,b" UNDEF) ("q\\"uote" "") ("line\\r\\nend" 1) '
+    '(UNDEF "é") } }',
+    "SELECT * {}", "SELECT ?x WHERE { FILTER(false) }"])
+def test_an_ordinary_answer_is_the_bytes_oxigraphs_writer_writes(kg, text):
+    # So the writer chosen never shows in the bytes of an answer both write right.
+    oxigraph = results.run(kg, text).serialize(format=ox.QueryResultsFormat.CSV)
+    assert written(kg, text) == oxigraph
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?t { BIND(<<( id:a ag:p 1 )>> AS ?t) }", "SELECT ?t { BIND(tRiPlE(id:a, ag:p, 1) AS ?t) }",
+    "SELECT ?r { << id:a ag:p ?o >> ag:q ?r }", "SELECT ?o { id:a ag:p ?o {| ag:q ?r |} }",
+    "SELECT ?o { SERVICE <http://e/q> { ?s ?p ?o } }", "SELECT ?o { service<http://e/q> { ?s ?p ?o } }",
+    'SELECT ?i { BIND(IRI("http://a,b") AS ?i) }', 'SELECT ?i { BIND(uri #why\n ("x") AS ?i) }',
+    "SELECT ?i { BIND(<http://a,b> AS ?i) }", "BASE <http://a,b/> SELECT ?i { BIND(<c> AS ?i) }",
+    "SELECT ?i { BIND(<http://a\\u002Cb> AS ?i) }", "SELECT ?i { BIND(ag:a\\,b AS ?i) }"])
+def test_a_query_that_can_make_a_mangled_term_is_not_left_to_oxigraph(kg, text):
+    assert not csv_results.oxigraph_writes(kg, text)
+
+
+def test_an_ordinary_query_over_a_build_is_left_to_oxigraph(kg):
+    assert csv_results.oxigraph_writes(kg, "SELECT ?s ?l WHERE { ?s rdfs:label ?l }",
+                                       PREFIX_IRIS.values())
+    # Given a prefix or a graph holding a comma, or over a graph not in this process's store.
+    assert not csv_results.oxigraph_writes(kg, "SELECT * {}", ["http://e/a,b/"])
+    assert not csv_results.oxigraph_writes(KnowledgeGraph(object(), object()), "SELECT * {}")
+
+
+@pytest.mark.parametrize("quad", [
+    ox.Quad(ox.NamedNode("http://e/a,b"), ox.NamedNode("http://e/p"), ox.Literal("x"), ASSERTED),
+    ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p,q"), ox.Literal("x"), ASSERTED),
+    ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"),
+            ox.Literal("1", datatype=ox.NamedNode("http://e/t,1")), ASSERTED),
+    ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/b"),
+            ox.NamedNode("http://e/graph,1")),
+    ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"),
+            ox.Triple(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")),
+            ASSERTED)])
+def test_a_graph_holding_a_mangled_term_is_not_left_to_oxigraph(quad):
+    # A build never holds a triple term (the loader refuses them), but may hold an IRI with a
+    # comma, which Oxigraph's writer left bare in any answer that selected it.
+    store = ox.Store()
+    store.add(quad)
+    plain = ox.Store()
+    plain.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"),
+                      ASSERTED))
+    assert not csv_results.oxigraph_writes(KnowledgeGraph(store, store), "SELECT * {}")
+    assert csv_results.oxigraph_writes(KnowledgeGraph(plain, plain), "SELECT * {}")
+    # A build's answer is asked once, under its version.
+    built = KnowledgeGraph(store, store, version="test-mangled")
+    assert not csv_results.oxigraph_writes(built, "SELECT * {}")
+    assert csv_results._BUILDS["test-mangled"]
