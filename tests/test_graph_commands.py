@@ -4,6 +4,7 @@ back in other tools, and output that cannot be written is said, never a tracebac
 import csv
 import io
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,49 @@ def test_csv_holding_a_triple_term_or_an_iri_with_a_comma_reads_back_row_by_row(
         ["t", "iri", "n"],
         ['<<( https://alliance-graph.example/id/a http://www.w3.org/2000/01/rdf-schema#label '
          '"x,y""z\nw" )>>', "http://dbpedia.org/resource/Washington,_D.C.", "1"]]
+
+
+@pytest.mark.parametrize("query, fmt, ending", [
+    ("SELECT ?l WHERE { id:IronDome rdfs:label ?l }", "json", b'"Iron Dome"}}]}}\n'),
+    ("SELECT ?l WHERE { id:IronDome rdfs:label ?l }", "xml", b"</results></sparql>\n"),
+    ("ASK {}", "json", b'"boolean":true}\n'), ("ASK {}", "xml", b"</sparql>\n"),
+    ("ASK {}", "csv", b"true\r\n"), ("ASK {}", "tsv", b"true\n"),
+    ("SELECT ?l WHERE { id:IronDome rdfs:label ?l }", "csv", b"l\r\nIron Dome\r\n"),
+    ("SELECT ?l WHERE { id:IronDome rdfs:label ?l }", "tsv", b'?l\n"Iron Dome"\n'),
+    ("SELECT ?l WHERE { id:IronDome rdfs:label ?l }", "table", b'"Iron Dome"\n(1 row)\n'),
+    ("CONSTRUCT { id:a rdfs:label 'x' } WHERE {}", "jsonld", b'"x"}]}]\n'),
+    ("CONSTRUCT { id:a rdfs:label 'x' } WHERE {}", "xml", b"</rdf:RDF>\n"),
+    ("CONSTRUCT { id:a rdfs:label 'x' } WHERE {}", "nt", b'"x" .\n'),
+    ("CONSTRUCT { id:a rdfs:label 'x' } WHERE {}", "turtle", b'"x" .\n'),
+    ("CONSTRUCT { id:a rdfs:label 'x' } WHERE { FILTER(false) }", "jsonld", b"[]\n"),
+    ("CONSTRUCT { id:a rdfs:label 'x' } WHERE { FILTER(false) }", "nt", b"")])
+def test_every_format_ends_with_one_line_end(run, query, fmt, ending):
+    # JSON, XML, JSON-LD and RDF/XML, and an ASK's CSV and TSV ("true"), ended with none: the
+    # shell's prompt came on the answer's last line.  The endpoint's bytes are Oxigraph's.
+    result = run("query", query, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.endswith(ending) and not result.stdout_bytes.endswith(b"\n\n")
+    assert not ending or result.stdout_bytes.endswith(b"\n")
+
+
+@pytest.mark.parametrize("fmt, ending", [("jsonld", b"]\r\n"), ("xml", b"</rdf:RDF>\r\n")])
+def test_an_export_to_a_terminal_ends_its_last_line(mini, fmt, ending):
+    # JSON-LD and RDF/XML end with no line end, and the prompt came on their last line; a file
+    # or a pipe still gets the bytes ag.export returns (the terminal writes \n as \r\n).
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([COMMAND, "--data", mini.data_dir, "--ontology", mini.ontology_dir,
+                                "--cache", mini.cache_dir, "export", "--format", fmt],
+                               stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    data = b""
+    with open(leader, "rb", buffering=0) as terminal, process.stderr:
+        while True:
+            try:
+                piece = terminal.read(65536)
+            except OSError:  # EIO: the command has closed its end
+                break
+            if not piece:
+                break
+            data += piece
+        assert process.wait(timeout=300) == 0, process.stderr.read()
+    assert data.endswith(ending) and not data.endswith(b"\r\n\r\n")

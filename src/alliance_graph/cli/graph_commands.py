@@ -108,7 +108,7 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
             # Streamed as the rows come: `| head` ends a large answer at once, and nothing
             # holds the whole of it (buffered, a cross product took gigabytes before a row).
             fmt = "turtle" if fmt == "table" else fmt
-            sink = _Sink(sys.stdout.buffer, xml=fmt == "xml")
+            sink = _Sink(sys.stdout.buffer, xml=fmt == "xml", csv=fmt == "csv")
             if fmt == "jsonld":  # Oxigraph's refusal read as the query's own failure, exit 1
                 result = _no_triple_terms(result)
             try:
@@ -164,10 +164,12 @@ class _Sink(io.RawIOBase):
     reports it as an error of the query's, which a closed pipe (`| head`) is not.  In ``xml``
     a carriage return is written ``&#13;``, as the endpoint writes it (``readable_xml``), and
     each piece is read by an XML parser before it is written: the endpoint refuses XML no
-    parser reads (406), and the command wrote it and exited 0."""
+    parser reads (406), and the command wrote it and exited 0.  ``end`` ends what was written
+    with a line end (CRLF in ``csv``) unless it ends with a line feed already."""
 
-    def __init__(self, stream, xml: bool = False):
-        self.stream, self.failed = stream, None
+    def __init__(self, stream, xml: bool = False, csv: bool = False):
+        self.stream, self.failed, self.last = stream, None, b"\n"
+        self.line_end = b"\r\n" if csv else b"\n"
         self.parser = xml_reader() if xml else None
 
     def writable(self) -> bool:
@@ -182,6 +184,7 @@ class _Sink(io.RawIOBase):
             self._read(data, False)
         try:
             self.stream.write(data)
+            self.last = data[-1:] or self.last
             return size
         except OSError as exc:
             self.failed = exc
@@ -196,9 +199,15 @@ class _Sink(io.RawIOBase):
             raise self.failed from None
 
     def end(self) -> None:
-        """Check that the XML written is whole, once the answer is written."""
+        """Check that the XML written is whole, once the answer is written, and end its last
+        line: Oxigraph's JSON, XML, JSON-LD and RDF/XML, and its CSV and TSV of an ASK
+        (``true``), end with none, and the shell's prompt came on that line.  Nothing written
+        (a graph of no triples) stays nothing."""
         if self.parser is not None:
             self._read(b"", True)
+            self.parser = None  # the line end comes after the document, not in it
+        if self.last != b"\n":
+            self.write(self.line_end)
 
 
 @main.command()
@@ -235,6 +244,8 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
             sink = _Sink(sys.stdout.buffer)
             try:
                 at_once(lambda: write(sink))
+                if sys.stdout.isatty():  # JSON-LD and RDF/XML end on the prompt's line
+                    sink.end()  # (a file or a pipe gets the bytes ag.export returns)
             except Exception:
                 if sink.failed is not None:  # the output failed (`| head`), not the export
                     raise sink.failed from None
