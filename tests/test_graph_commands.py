@@ -224,6 +224,19 @@ def test_every_format_ends_with_one_line_end(run, query, fmt, ending):
     assert not ending or result.stdout_bytes.endswith(b"\n")
 
 
+def test_a_table_on_an_output_without_utf_8_shows_what_it_cannot_carry_as_escapes():
+    # cp437 (a Windows console) or PYTHONIOENCODING=ascii: the first curly quote or Hebrew
+    # letter was a UnicodeEncodeError and a traceback, after the header was written.
+    result = CliRunner(charset="ascii").invoke(
+        main, ["query", 'SELECT ?x ?l WHERE { BIND("é ’ כ 😀" AS ?x) id:IronDome rdfs:label ?l }'])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        'x                                  l\n'
+        '---------------------------------  -----------\n'
+        '"\\u00E9 \\u2019 \\u05DB \\U0001F600"  "Iron Dome"\n'
+        '(1 row)\n')
+
+
 @pytest.mark.parametrize("fmt, ending", [("jsonld", b"]\r\n"), ("xml", b"</rdf:RDF>\r\n")])
 def test_an_export_to_a_terminal_ends_its_last_line(mini, fmt, ending):
     # JSON-LD and RDF/XML end with no line end, and the prompt came on their last line; a file

@@ -102,7 +102,7 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
         if fmt == "table" and kind != "graph":  # a graph's table is its Turtle, below
             # Aligned a thousand rows at a time and written as they come: measured whole, a
             # cross product's table took 13 GB before its first line (``table_lines``).
-            for line in queries.table_lines(result):
+            for line in queries.table_lines(result, encoding=sys.stdout.encoding or "utf-8"):
                 sys.stdout.write(line + "\n")
         else:
             # Streamed as the rows come: `| head` ends a large answer at once, and nothing

@@ -8,6 +8,7 @@ that may hold what Oxigraph's writer leaves unquoted: ``csv_results``).
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -196,6 +197,16 @@ _SHOWN = str.maketrans({c: f"\\u{c:04X}" for c in [
     *range(0x80, 0xA0), 0x61C, 0x200E, 0x200F, *range(0x2028, 0x202F), *range(0x2066, 0x206A)]})
 
 
+def _carried(text: str, encoding: str) -> str:
+    """Return a cell with each character ``encoding`` has no byte for as a \\u escape."""
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        return "".join(c if c.encode(encoding, "ignore") else f"\\u{ord(c):04X}"
+                       if ord(c) <= 0xFFFF else f"\\U{ord(c):08X}" for c in text)
+
+
 def _cell(term) -> str:
     """Return a term as a query writes it, language tag or datatype shown, on one line."""
     # "axis of evil"@en or "2019"^^xsd:gYear in a cell says why a plain-string match fails.
@@ -232,9 +243,12 @@ def table(result) -> str:
     return "\n".join(table_lines(result, batch=None))
 
 
-def table_lines(result, batch: int | None = TABLE_BATCH) -> Iterator[str]:
+def table_lines(result, batch: int | None = TABLE_BATCH,
+                encoding: str = "utf-8") -> Iterator[str]:
     """Yield a result as ``table`` writes it, line by line, holding at most ``batch`` rows
-    (None: all of them, every column as wide as its widest cell).
+    (None: all of them, every column as wide as its widest cell), each character
+    ``encoding`` has no byte for written as a query writes it, ``\\u2019`` (written to a
+    console in cp437 or cp1252, a curly quote or a Hebrew letter failed with a traceback).
 
     Columns are as wide as the widest cell of the first ``batch`` rows.  A later batch with a
     wider cell widens its column from there on and repeats the header at the new widths, so
@@ -251,12 +265,15 @@ def table_lines(result, batch: int | None = TABLE_BATCH) -> Iterator[str]:
         yield serialize(result, "turtle").decode()
         return
     result = unwrap(result)
-    header = [v.value for v in result.variables]
+    names = [v.value for v in result.variables]
+    carry = (lambda text: text) if codecs.lookup(encoding).name == "utf-8" else \
+        (lambda text: _carried(text, encoding))  # UTF-8 carries every character
+    header = [carry(name) for name in names]
     widths, shown, count = [0] * len(header), None, 0
     solutions = iter(result)
     while True:
         with evaluating():  # only the reading: a failed write is the reader's, not the query's
-            rows = [[_cell(s[h]) for h in header]
+            rows = [[carry(_cell(s[name])) for name in names]
                     for s in (solutions if batch is None else islice(solutions, batch))]
         count += len(rows)
         widths = [max([w, len(h)] + [len(r[i]) for r in rows])
