@@ -5,6 +5,7 @@ import csv
 import io
 import socket
 
+import pyoxigraph as ox
 import pytest
 
 from alliance_graph.namespaces import PREFIX_IRIS
@@ -71,3 +72,34 @@ def test_csv_holding_a_triple_term_or_an_iri_with_a_comma_reads_back_row_by_row(
     data, name = written(kg, text, ["csv"], RESULT_FORMATS)
     assert name == "csv"
     assert list(csv.reader(io.StringIO(data.decode(), newline=""))) == [["t", "n"], [value, "1"]]
+
+
+def results_held(exc) -> list:
+    """Return the Oxigraph results the frames of ``exc``'s traceback (and of the exceptions
+    it was raised from) still hold."""
+    found, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        tb = exc.__traceback__
+        while tb is not None:
+            found += [v for v in tb.tb_frame.f_locals.values()
+                      if isinstance(v, (ox.QuerySolutions, ox.QueryTriples, ox.QueryBoolean))]
+            tb = tb.tb_next
+        exc = exc.__cause__ or exc.__context__
+    return found
+
+
+@pytest.mark.parametrize("text, names, max_bytes", [
+    (LI, ["xml"], 2**20),                                                   # 406
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ["turtle"], 1000),        # 422
+    ("SELECT ?s WHERE { ?s ?p ?o }", ["json"], 1000),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/q> { ?s ?p ?o } }",
+     ["turtle"], 2**20)])                                                   # 400
+def test_a_refusal_holds_no_result_for_another_thread_to_drop(kg, text, names, max_bytes):
+    # Kept by pytest.raises (a reference cycle), the frames held the query's result until the
+    # garbage collector ran, on a later command's thread: pyoxigraph's "PyQueryTriples is
+    # unsendable, but is being dropped on another thread" failed that test.
+    with pytest.raises(Refused) as refused:
+        written(kg, text, names, RESULT_FORMATS if "SELECT" in text else GRAPH_FORMATS,
+                max_bytes)
+    assert results_held(refused.value) == []
