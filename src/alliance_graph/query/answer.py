@@ -112,9 +112,9 @@ def _written(result, fmt: Format, max_bytes: int, plain) -> tuple[bytes, Format]
         fmt = GRAPH_FORMATS["turtle"]
     try:
         if fmt.name == "csv" and kind == "select" and not plain():
-            out = limits._Bounded(max_bytes)  # write_bounded's buffer, for Python's writer
+            out = limits.Bounded(max_bytes)
             csv_results.write(result, out)
-            data = b"".join(out.chunks)
+            data = out.value()
         else:
             data = limits.write_bounded(result, fmt.oxigraph, max_bytes,
                                         queries.prefixes_for(fmt.oxigraph))

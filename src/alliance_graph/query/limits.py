@@ -19,8 +19,9 @@ class TooManyResults(Exception):
     """A result is larger than the limit allows."""
 
 
-class _Bounded(io.RawIOBase):
-    """A write-only buffer that raises TooManyResults past ``limit`` bytes."""
+class Bounded(io.RawIOBase):
+    """A write-only buffer that raises TooManyResults past ``limit`` bytes (what a writer of
+    our own writes into, as Oxigraph's do in ``write_bounded``); ``value()`` is what it holds."""
 
     def __init__(self, limit: int):
         self.chunks: list[bytes] = []
@@ -38,13 +39,17 @@ class _Bounded(io.RawIOBase):
         self.chunks.append(bytes(data))
         return len(data)
 
+    def value(self) -> bytes:
+        """Return what was written."""
+        return b"".join(self.chunks)
+
 
 def write_bounded(result, fmt, limit: int, prefixes: dict | None = None) -> bytes:
     """Return ``result`` written in the Oxigraph format ``fmt``, or raise TooManyResults if it
     is over ``limit`` bytes: query results (solutions, booleans) or an iterable of triples."""
-    out = _Bounded(limit)
+    out = Bounded(limit)
     if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         result.serialize(out, format=fmt)
     else:
         ox.serialize(result, out, format=fmt, prefixes=prefixes)
-    return b"".join(out.chunks)
+    return out.value()
