@@ -797,6 +797,24 @@ def test_ctrl_c_at_any_moment_is_interrupted_and_exit_130(delay):
     assert err.strip().splitlines()[-1] == b"interrupted" and b"Traceback" not in err
 
 
+def test_ctrl_c_once_the_answer_is_written_is_interrupted_and_exit_130_or_too_late(kg):
+    # Landing once the command had written its answer, while Python unloaded its modules (a
+    # tenth of a second for a query, half a second for stats), it killed the process by the signal without a word: a shell
+    # saw 130, a script -2, and nothing said what ended it.  (``kg``: the build is cached.)
+    for delay in (0.0, 0.01, 0.04, 0.08):
+        process = subprocess.Popen([str(Path(sys.executable).parent / "alliance-graph"), "query",
+                                    "SELECT * WHERE { ?s ?p ?o } LIMIT 1"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout.readline()
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+        said = err.strip().splitlines()[-1:]
+        assert process.returncode in (0, 130), (delay, process.returncode, err)
+        assert (process.returncode == 130) == (said == [b"interrupted"]), (delay, err)
+        assert b"Traceback" not in err and b"Aborted" not in err, err
+
+
 def test_ctrl_c_during_an_export_leaves_the_old_file_and_no_temporary_one(tmp_path):
     # The command ends at once at Ctrl-C (os._exit: its writing thread may be inside the
     # engine), so the hidden file the export was being written into stayed beside the user's.
