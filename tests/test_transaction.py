@@ -379,3 +379,21 @@ def test_a_reader_leaves_nothing_in_the_folder_and_reads_a_read_only_one(folder)
         os.chmod(folder, 0o755)
     with transaction.reading(folder / "missing"):
         pass
+
+
+@pytest.mark.parametrize("kind", ["link", "pipe"])
+def test_a_lock_file_that_is_a_link_or_a_pipe_is_refused_and_what_it_names_kept(folder, tmp_path,
+                                                                               kind):
+    # A link: add wrote its process id into the file the link named, truncated first (any
+    # file its user may write).  A pipe: add failed on "[Errno 22] Invalid argument".
+    named = tmp_path / "notes.txt"
+    named.write_text("kept\n", "utf-8")
+    lock = folder / transaction.LOCK
+    lock.symlink_to(named) if kind == "link" else os.mkfifo(lock)
+    with pytest.raises(transaction.CommitError, match=(
+            f"cannot lock {folder}: {transaction.LOCK} is not a regular file .* move it away")):
+        with transaction.DataLock(folder):
+            pass
+    assert named.read_text("utf-8") == "kept\n"
+    with transaction.reading(folder):  # a reader reads on (no writer can take that lock)
+        assert sorted(files(folder)) == ["one.ttl", "two.ttl"]

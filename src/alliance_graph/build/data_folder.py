@@ -34,6 +34,7 @@ import fcntl
 import glob
 import json
 import os
+import stat
 import struct
 import threading
 import time
@@ -116,10 +117,32 @@ def _once(on_wait: Callable[[str], None] | None, message: Callable[[], str]):
 def holder(folder: Path) -> str:
     """Return who last took the writers' lock of ``folder`` ("process N"), as its file says."""
     try:
-        pid = (Path(folder) / LOCK).read_text("ascii", "replace").strip()
+        fd = open_lock(Path(folder) / LOCK, write=False)
     except OSError:
         pid = ""
+    else:
+        with os.fdopen(fd, "rb") as lock:
+            pid = lock.read(32).decode("ascii", "replace").strip()
     return f"process {pid}" if pid.isdigit() else "another process"
+
+
+def open_lock(lock: Path, write: bool = True) -> int:
+    """Open the lock file (``write``: creating it); raise OSError for one that is no regular
+    file: a link (the pid written into it went into the file it names, truncated first) or
+    a pipe (opening it waited for a writer)."""
+    flags = (os.O_RDWR | os.O_CREAT if write else os.O_RDONLY) | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        fd = os.open(lock, flags, 0o666)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        fd = None
+    if fd is None or not stat.S_ISREG(os.fstat(fd).st_mode):
+        if fd is not None:
+            os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file (a link, a folder or a pipe): move it "
+                      "away", str(lock))
+    return fd
 
 
 class DataLock:
@@ -135,9 +158,12 @@ class DataLock:
 
     def __enter__(self) -> DataLock:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            fd = open_lock(self.path)
         except OSError as exc:
-            raise CommitError(f"cannot lock {self.path.parent}: {exc.strerror or exc}") from exc
+            raise CommitError(f"cannot lock {self.path.parent}: "
+                              f"{self.path.name} is {exc.strerror or exc}"
+                              if exc.errno == errno.EINVAL else
+                              f"cannot lock {self.path.parent}: {exc.strerror or exc}") from exc
         folder = self.path.parent
         say = _once(self.on_wait, lambda: (f"waiting for {holder(folder)}, which is changing "
                                            f"{folder} (lock {self.path.name}) ..."))
@@ -178,8 +204,8 @@ def _open_queue(lock: Path) -> int | None:
     if not _OFD:
         return None
     try:
-        return os.open(lock, os.O_RDONLY)
-    except (FileNotFoundError, PermissionError):
+        return open_lock(lock, write=False)
+    except OSError:  # missing, unreadable, or no lock file (which no writer can take either)
         return None
 
 
@@ -254,7 +280,7 @@ def changing(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> It
     queue = None
     try:
         if _OFD:
-            queue = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+            queue = open_lock(folder / LOCK)
         say = _once(on_wait, lambda: f"waiting for the commands reading {folder} to finish ...")
         deadline = time.monotonic() + COMMIT_WAIT
         if not ((queue is None or _wait(queue, fcntl.F_WRLCK, _QUEUE, deadline, say))
