@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
@@ -16,7 +17,7 @@ import pytest
 
 import alliance_graph as ag
 from alliance_graph import atomic
-from alliance_graph.build import data_folder
+from alliance_graph.build import data_folder, loading
 from alliance_graph.proposals import transaction
 from alliance_graph.settings import Settings
 
@@ -397,3 +398,25 @@ def test_a_lock_file_that_is_a_link_or_a_pipe_is_refused_and_what_it_names_kept(
     assert named.read_text("utf-8") == "kept\n"
     with transaction.reading(folder):  # a reader reads on (no writer can take that lock)
         assert sorted(files(folder)) == ["one.ttl", "two.ttl"]
+
+
+def test_without_file_locks_readers_and_commits_go_on_as_before_them(folder, monkeypatch):
+    # A file system that has no flock (some network and FUSE ones) answers ENOLCK: every
+    # command reading data/ there failed on it.
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+    monkeypatch.setattr(data_folder.fcntl, "flock", no_locks)
+    with transaction.reading(folder):
+        assert sorted(files(folder)) == ["one.ttl", "two.ttl"]
+    with transaction.DataLock(folder):
+        transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+    assert files(folder) == NEW
+
+
+def test_a_journal_that_cannot_be_read_fails_the_load_naming_it(folder):
+    (folder / transaction.JOURNAL).mkdir()
+    with pytest.raises(loading.LoadError) as failed:
+        loading.load_files([(folder / "one.ttl", "data/one.ttl"), (folder / "two.ttl",
+                                                                   "data/two.ttl")])
+    assert str(failed.value) == (f"{folder}: cannot be read: [Errno 21] Is a directory: "
+                                 f"'{folder / transaction.JOURNAL}'")

@@ -17,7 +17,7 @@ processes do):
   after another cannot hold a commit off.  A folder without the lock file has had no writer.
 
 The lock file's bytes are Linux's open-file-description locks (each byte its own lock, on NFS
-too); elsewhere the writers' lock is a ``flock`` of the file and there is no queue.
+too); elsewhere the writers' lock is a ``flock`` of the file, and there is no queue.
 
 Every wait is bounded.  A commit waits at most ``COMMIT_WAIT`` seconds for the readers (one
 stopped, or stuck): it then gives up, nothing changed.  A reader waits at most ``READ_WAIT``
@@ -63,31 +63,43 @@ class Busy(Exception):
     """The data folder stayed locked by a change longer than a reader waits."""
 
 
-def _lock(fd: int, kind: int, byte: int) -> bool:
+# What a file system without such locks answers (some network and FUSE ones): there the
+# readers' lock and the queue are not taken, and the writers' lock is a flock.
+_UNSUPPORTED = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
+
+
+def _lock(fd: int, kind: int, byte: int) -> bool | None:
     """Try to take the lock ``byte`` (F_RDLCK: shared, F_WRLCK: alone); return whether it is
-    taken."""
+    taken, None where the file system has no such locks."""
     try:
         fcntl.fcntl(fd, fcntl.F_OFD_SETLK, _FLOCK.pack(kind, os.SEEK_SET, byte, 1, 0) + bytes(8))
     except OSError as exc:
         if exc.errno in (errno.EAGAIN, errno.EACCES):
             return False
+        if exc.errno in _UNSUPPORTED:
+            return None
         raise
     return True
 
 
 def _wait(fd: int, kind: int, byte: int, deadline: float | None, said: Callable[[], None]) -> bool:
     """Take the lock ``byte``, calling ``said`` once if it must wait; return False past
-    ``deadline`` (None: no limit)."""
-    return _polled(lambda: _lock(fd, kind, byte), deadline, said)
+    ``deadline`` (None: no limit), True at once where there are no such locks."""
+    return _polled(lambda: _lock(fd, kind, byte) is not False, deadline, said)
 
 
-def _flocked(fd: int, operation: int, deadline: float | None, said: Callable[[], None]) -> bool:
-    """Take the ``flock`` ``operation`` (LOCK_SH, LOCK_EX) of ``fd`` as ``_wait`` does."""
+def _flocked(fd: int, operation: int, deadline: float | None, said: Callable[[], None],
+             strict: bool = False) -> bool:
+    """Take the ``flock`` ``operation`` (LOCK_SH, LOCK_EX) of ``fd`` as ``_wait`` does
+    (``strict``: raising OSError where the file system has no such locks)."""
     def attempt():
         try:
             fcntl.flock(fd, operation | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
+        except OSError as exc:
+            if strict or exc.errno not in _UNSUPPORTED:
+                raise
         return True
     return _polled(attempt, deadline, said)
 
@@ -169,10 +181,10 @@ class DataLock:
                                            f"{folder} (lock {self.path.name}) ..."))
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         try:
-            if _OFD:
+            if _OFD and _lock(fd, fcntl.F_UNLCK, _WRITERS) is not None:
                 taken = _wait(fd, fcntl.F_WRLCK, _WRITERS, deadline, say)
             else:
-                taken = _flocked(fd, fcntl.LOCK_EX, deadline, say)
+                taken = _flocked(fd, fcntl.LOCK_EX, deadline, say, strict=True)
             if not taken:
                 raise Busy(f"{folder} has been locked by {holder(folder)} for "
                            f"{self.timeout:g} s, changing it (a stopped add?): nothing was read")

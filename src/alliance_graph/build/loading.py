@@ -204,9 +204,8 @@ def load_files(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, 
                 held.enter_context(data_folder.reading(folder))
             except (data_folder.Busy, data_folder.CommitError) as exc:
                 raise LoadError([Problem(str(folder), None, str(exc))]) from exc
-            except OSError as exc:
-                raise LoadError([Problem(str(folder), None, "cannot lock the folder to read it: "
-                                         f"{exc.strerror or exc}")]) from exc
+            except OSError as exc:  # its lock, or a journal a dead add left, unusable
+                raise LoadError([Problem(str(folder), None, f"cannot be read: {exc}")]) from exc
             listed = {path.name for path, _ in paths if path.parent == folder}
             if {p.name for p in folder.glob("*.ttl")} != listed:
                 raise LoadError([Problem(str(folder), None, "its files changed while they were "
