@@ -522,7 +522,7 @@ def test_a_check_reading_during_an_add_reads_the_files_before_it_or_after_it(tmp
                         + claim("FxState-acronym", "FxState", "ag:acronym", '"FXS"', "fx-new")
                         + claim("FxEvent-acronym", "FxEvent", "ag:acronym", '"FXC"', "fx-new"),
                         "utf-8")
-    for _ in range(3):  # a reader read past events.ttl before it stopped: again
+    for _ in range(5):  # a reader read past events.ttl before it stopped: again
         watch = ReadWatch(project / "data")
         reader = subprocess.Popen(command(project, "check"), stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
