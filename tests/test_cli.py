@@ -303,6 +303,23 @@ def test_load_nquads_never_writes_over_the_files_the_graph_is_built_from(run, in
         result.output
     assert facts.read_bytes() == before
 
+def test_load_nquads_never_writes_over_the_build_cache(run, in_mini, mini, tmp_path,
+                                                       monkeypatch):
+    """`load --nquads` given the cache's own build-<hash>.nq wrote the store's document over
+    the build it was reading, graph/asserted and all, and every later command read that."""
+    assert run(*in_mini, "stats").exit_code == 0  # the build is cached
+    [built] = mini.cache_dir.glob("build-*.nq")
+    before = built.read_bytes()
+    (tmp_path / "link.nq").symlink_to(built)
+    monkeypatch.chdir(mini.cache_dir)
+    for given in (built, Path(built.name), tmp_path / "link.nq",
+                  mini.cache_dir / ".." / mini.cache_dir.name / built.name):
+        result = run(*in_mini, "load", "--nquads", given)
+        assert result.exit_code == 2, result.output
+        assert f"--nquads {given} is in the build cache {mini.cache_dir}" in result.output
+    assert built.read_bytes() == before
+
+
 def test_cite_prints_an_evidence_block(run, sources_dir):
     name = sorted(p.name for p in sources_dir.glob("000_*.txt"))[0]
     result = run("cite", name, "Negev U.S. Radar Base", "--name", "000-negev")
@@ -1226,3 +1243,15 @@ def test_a_command_writing_a_report_refuses_a_closed_standard_output(args, what)
                           preexec_fn=lambda: os.close(1))
     assert (done.returncode, done.stderr) == (
         2, f"error: standard output is closed: nowhere to write {what}\n")
+
+
+def test_a_console_of_another_encoding_gets_escapes_not_a_traceback(tmp_path):
+    # cite prints the passage's en dash; on a latin-1 console (or cp437) the first character
+    # it has no byte for stopped the command on a UnicodeEncodeError.
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "cite",
+                           "001_b9e5a7348fac2993.txt",
+                           "U.S.\u2013Israel Military Cooperation Explained", "--name", "x"],
+                          capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONIOENCODING": "latin-1"})
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    assert b'oa:exact "U.S.\\u2013Israel Military Cooperation Explained"' in done.stdout

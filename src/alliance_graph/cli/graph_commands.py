@@ -282,7 +282,8 @@ def _file_name(given: str) -> None:
 
 def _not_an_input(settings: Settings, path: Path, option: str) -> Path:
     """Return ``path``, or exit 2 when writing it would change the graph's own input files
-    (``export -o data/aid.ttl`` and ``load --nquads data/aid.ttl`` replaced one)."""
+    (``export -o data/aid.ttl`` and ``load --nquads data/aid.ttl`` replaced one) or a file of
+    the build cache; compared resolved, so ``..``, links and relative names count."""
     try:
         clash = _input_clash(settings, path)
     except RuntimeError:  # Python 3.11's word for a link that leads back to itself
@@ -292,6 +293,12 @@ def _not_an_input(settings: Settings, path: Path, option: str) -> Path:
     if clash:
         fail(f"{option} {path} {clash}: write to a file outside {settings.data_dir} and "
              f"{settings.ontology_dir}")
+    cache = settings.cache_dir.resolve()
+    if cache == path.resolve() or cache in path.resolve().parents:
+        # ``load --nquads`` given the cache's own build-<hash>.nq wrote the store's document
+        # over the build it was reading from: every later command read that as the build.
+        fail(f"{option} {path} is in the build cache {settings.cache_dir}, whose files the "
+             f"commands read as the graph: write to a file outside it")
     return path
 
 
