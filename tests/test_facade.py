@@ -547,3 +547,35 @@ def test_settings_are_reachable_from_the_package_as_readme_writes_them(tmp_path)
     # README writes ag.Settings(root=DIR); the package had no Settings, only its settings module.
     assert ag.Settings is Settings
     assert ag.Settings(root=tmp_path).data_dir == tmp_path / "data"
+
+
+def test_validate_waits_for_an_add_committing_in_its_data_folder(tmp_path):
+    # ag.validate read data/ holding no lock, so between two of a commit's renames it could
+    # read some files old and some new, as the command line could before it took the
+    # readers' lock; it waits for the commit now, as the command line does.
+    import threading
+
+    from alliance_graph.build import data_folder
+    project = tmp_path / "project"
+    shutil.copytree(SHAPES / "base", project / "data")
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    settings = Settings.from_json({"root": project})
+    ag.validate([SHAPES / "domain.pass.ttl"], settings)  # built once: the wait alone is timed
+    committing = threading.Event()
+
+    def commit():
+        with data_folder.DataLock(project / "data"), data_folder.changing(project / "data"):
+            committing.set()
+            time.sleep(1.5)
+
+    writer = threading.Thread(target=commit)
+    writer.start()
+    try:
+        assert committing.wait(30)
+        started = time.monotonic()
+        result = ag.validate([SHAPES / "domain.pass.ttl"], settings)
+        waited = time.monotonic() - started
+    finally:
+        writer.join()
+    assert result.conforms
+    assert waited >= 1.0, waited

@@ -153,11 +153,14 @@ _LONGEST = 1.7976931348623157e308  # sys.float_info.max: the longest float() mak
 def validate(paths, settings=None):
     """Check proposed Turtle files (a path, or a list of them) with the graph; return the
     report (``report.conforms``)."""
+    from .build import data_folder
     from .proposals.validation import validate as validate_files
     from .settings import require_graph
     settings = _settings(settings, "validate")
     require_graph(settings)  # as the command line does: an empty folder is no graph
-    with _folders_named(settings):
+    # The data files are read while no add renames them, as the command line reads them: a
+    # report on some files before a commit and some after finds what neither state holds.
+    with _folders_named(settings), data_folder.reading(settings.data_dir):
         return validate_files(settings, _paths(paths))
 
 
