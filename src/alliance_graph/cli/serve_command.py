@@ -105,7 +105,12 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
     if path is not None:
         from ..web.app import create_app
         response = create_app(settings, load_graph(settings)).test_client().get(path)
-        sys.stdout.buffer.write(response.get_data())
+        body = response.get_data()
+        sys.stdout.buffer.write(body)
+        if body and not body.endswith(b"\n") and sys.stdout.isatty():
+            # On a terminal the prompt came on the answer's line (JSON ends with none); a file
+            # or a pipe gets the body as the server sends it.
+            sys.stdout.buffer.write(b"\n")
         sys.exit(EXIT_NO if response.status_code >= 400 else EXIT_OK)
     from ..web import server  # waitress is imported only to serve
     # A store value that is a slip is refused here, in the command line's words: the build's
