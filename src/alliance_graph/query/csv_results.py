@@ -13,13 +13,20 @@ CSV draft does, its literal object in double quotes, with RDF 1.2's brackets:
 answer, so it is taken only for an answer that may hold such a term.  ``oxigraph_writes``
 decides that before the query is evaluated, from the places such a term can come from: the
 query's text, the IRIs it is given besides (its prefixes and graphs), and the graph's own
-terms, known for a graph held in this process's Oxigraph store (a build holds no triple term:
+terms, known for a build held in this process's Oxigraph store (a build holds no triple term:
 ``build.loading`` refuses them) and not for a remote store's or an engine's.
+
+The graph's terms are learnt by a scan of every quad (1.6 s at 100 k facts in memory, far
+more at 1 M on disk, past a query's time limit), so never on a request's path: the engine
+asks it on a thread of its own at its first CSV answer (``learn``), and answers are written
+by Python's writer until it knows.  The command line never asks: its one answer costs the
+slower writer less than the scan would.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -43,29 +50,59 @@ _HOLDS = """ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }
          || isIRI(?s) && CONTAINS(STR(?s), ",") || isIRI(?o) && CONTAINS(STR(?o), ",")
          || isLITERAL(?o) && CONTAINS(STR(DATATYPE(?o)), ",")
          || BOUND(?g) && CONTAINS(STR(?g), ",")) }"""
-# ``_HOLDS``'s answer for each build (a build's version names its content), asked once:
-# about 15 ms on the shipped graph held in memory, a tenth of a second on disk.
+# ``_HOLDS``'s answer for each build (a build's version names its content), once known; the
+# versions being asked.
 _BUILDS: dict[str, bool] = {}
+_ASKING: set[str] = set()
+_LOCK = threading.Lock()
 
 
-def oxigraph_writes(kg, sparql: str, iris: Iterable[str] = ()) -> bool:
+def oxigraph_writes(kg, sparql: str, iris: Iterable[str] = (), learn: bool = False) -> bool:
     """Return whether Oxigraph's CSV writer writes every answer of ``sparql`` over ``kg``
     right: no triple term nor IRI holding a comma can be in it.  Never True wrongly: False
     whenever the query's text could make one, one of ``iris`` (the query's prefixes and
-    graphs, given besides its text) holds a comma, or the graph is not held in this
-    process's Oxigraph store (a remote store, an engine's) or holds one."""
+    graphs, given besides its text) holds a comma, or the graph is not a build held in this
+    process's Oxigraph store (a remote store, an engine's), holds one, or is not known yet
+    (``learn``: start learning it, on a thread of its own)."""
     if _MAKES.search(sparql) or any("," in iri for iri in iris):
         return False
-    main = getattr(kg, "main", None)
-    if not isinstance(main, ox.Store):
+    if not isinstance(getattr(kg, "main", None), ox.Store):
         return False
     version = getattr(kg, "version", None)
-    if version not in _BUILDS:
-        held = bool(main.query(_HOLDS)) or any("," in g.value for g in kg.asserted)
-        if version is None:  # a graph made from a store handed in, which may change
-            return not held
-        _BUILDS[version] = held
-    return not _BUILDS[version]
+    held = _BUILDS.get(version) if version is not None else None
+    if held is None:
+        if learn and version is not None:
+            learn_graph(kg)
+        return False
+    return not held
+
+
+def learn_graph(kg) -> threading.Thread | None:
+    """Start learning, on a daemon thread, whether ``kg``'s build holds a term Oxigraph's
+    writer mangles; return the thread, or None when it is known, being learnt, or cannot be
+    (no version: a store handed in, which may change; not an Oxigraph store)."""
+    version = getattr(kg, "version", None)
+    main = getattr(kg, "main", None)
+    if version is None or not isinstance(main, ox.Store):
+        return None
+    with _LOCK:
+        if version in _BUILDS or version in _ASKING:
+            return None
+        _ASKING.add(version)
+
+    def ask():
+        try:
+            held = bool(main.query(_HOLDS)) or any("," in g.value for g in kg.asserted)
+        except Exception:  # the store closed under it (a new build): not known, asked again
+            held = None
+        with _LOCK:
+            _ASKING.discard(version)
+            if held is not None:
+                _BUILDS[version] = held
+
+    thread = threading.Thread(target=ask, name="csv-terms", daemon=True)
+    thread.start()
+    return thread
 
 
 def write(result, out, batch: int = 1000) -> None:
