@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import pty
 import re
+import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -106,3 +109,24 @@ def expected(path: Path) -> set[tuple[str, int]]:
         if m:
             found.update((name, number) for name in m.group(1).split())
     return found
+
+
+def on_a_terminal(command: list) -> bytes:
+    """Run ``command`` with its standard output on a pseudo-terminal; return what it wrote
+    there (the terminal writes \n as \r\n), asserting that it exits 0."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([str(part) for part in command], stdin=subprocess.DEVNULL,
+                               stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    data = b""
+    with open(leader, "rb", buffering=0) as terminal, process.stderr:
+        while True:
+            try:
+                piece = terminal.read(65536)
+            except OSError:  # EIO: the command has closed its end
+                break
+            if not piece:
+                break
+            data += piece
+        assert process.wait(timeout=300) == 0, process.stderr.read()
+    return data

@@ -27,7 +27,7 @@ from alliance_graph.cli import main, serve_command
 from alliance_graph.query import results as queries
 from alliance_graph.query import stats as stats_mod
 from alliance_graph.query.results import RESULT_FORMATS
-from helpers import canonical
+from helpers import canonical, on_a_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -1260,21 +1260,6 @@ def test_a_console_of_another_encoding_gets_escapes_not_a_traceback(tmp_path):
 def test_serve_get_to_a_terminal_ends_its_last_line():
     # JSON ends with no line end, and the prompt came on the answer's line; a pipe still gets
     # the body as the server sends it.
-    import pty
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "alliance-graph"), "serve",
-                                "--get", "/sparql?query=ASK%7B%7D"],
-                               stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE)
-    os.close(follower)
-    data = b""
-    with open(leader, "rb", buffering=0) as terminal, process.stderr:
-        while True:
-            try:
-                piece = terminal.read(65536)
-            except OSError:  # EIO: the command has closed its end
-                break
-            if not piece:
-                break
-            data += piece
-        assert process.wait(timeout=300) == 0, process.stderr.read()
+    data = on_a_terminal([Path(sys.executable).parent / "alliance-graph", "serve", "--get",
+                          "/sparql?query=ASK%7B%7D"])
     assert data == b'{"head":{},"boolean":true}\r\n', data

@@ -4,7 +4,6 @@ back in other tools, and output that cannot be written is said, never a tracebac
 import csv
 import io
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from click.testing import CliRunner
 
 from alliance_graph.cli import main
 from alliance_graph.query.answer import xml_reader
+from helpers import on_a_terminal
 
 COMMAND = str(Path(sys.executable).parent / "alliance-graph")
 # A cross product of the shipped graph: millions of rows, more than any test reads.
@@ -241,20 +241,6 @@ def test_a_table_on_an_output_without_utf_8_shows_what_it_cannot_carry_as_escape
 def test_an_export_to_a_terminal_ends_its_last_line(mini, fmt, ending):
     # JSON-LD and RDF/XML end with no line end, and the prompt came on their last line; a file
     # or a pipe still gets the bytes ag.export returns (the terminal writes \n as \r\n).
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([COMMAND, "--data", mini.data_dir, "--ontology", mini.ontology_dir,
-                                "--cache", mini.cache_dir, "export", "--format", fmt],
-                               stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE)
-    os.close(follower)
-    data = b""
-    with open(leader, "rb", buffering=0) as terminal, process.stderr:
-        while True:
-            try:
-                piece = terminal.read(65536)
-            except OSError:  # EIO: the command has closed its end
-                break
-            if not piece:
-                break
-            data += piece
-        assert process.wait(timeout=300) == 0, process.stderr.read()
+    data = on_a_terminal([COMMAND, "--data", mini.data_dir, "--ontology", mini.ontology_dir,
+                          "--cache", mini.cache_dir, "export", "--format", fmt])
     assert data.endswith(ending) and not data.endswith(b"\r\n\r\n")
