@@ -7,9 +7,9 @@ GB.  A proposal as people write it holds about four times its size (a generated 
 million characters): ``MAX_EXPANDED_CHARS`` is fifty times the largest.
 
 ``problem`` reads the triples one at a time and drops each, so the check holds one triple at a
-time (a 5 MB proposal takes it about 0.2 s); it runs before anything parses a proposal whole
-(``validation.validate``), so in the server it runs in the validating process, never in the
-front that serves the other requests.
+time (a 5 MB proposal takes it about 0.2 s); it runs on a proposal's text as read, before it
+is parsed whole (``inputs.Inputs``), so in the server it runs in the validating process, never
+in the front that serves the other requests.
 """
 
 from __future__ import annotations
@@ -23,20 +23,19 @@ from ..build.loading import Problem
 # The characters a proposal's IRIs and literals may hold in all, each prefixed name written out
 # whole.
 MAX_EXPANDED_CHARS = 256 * 2**20
-UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def problem(data: bytes, shown: str) -> Problem | None:
-    """Return the Problem of a proposal (the Turtle ``data`` of file ``shown``) whose terms,
+def problem(text: str, shown: str) -> Problem | None:
+    """Return the Problem of a proposal (the Turtle ``text`` of file ``shown``) whose terms,
     prefixes expanded, hold more than ``MAX_EXPANDED_CHARS`` characters; None when they do not,
     or when it does not parse (reading it says what is wrong)."""
-    parser = ox.parse(data.removeprefix(UTF8_BOM), format=ox.RdfFormat.TURTLE, base_iri=None)
+    parser = ox.parse(text.removeprefix("\ufeff"), format=ox.RdfFormat.TURTLE, base_iri=None)
     total = 0
     try:
         for count, triple in enumerate(parser, 1):
             total += _chars(triple.subject) + _chars(triple.predicate) + _chars(triple.object)
             if total > MAX_EXPANDED_CHARS:
-                return _too_far(parser, data, count, shown)
+                return _too_far(parser, text, count, shown)
     except (SyntaxError, ValueError):
         return None
     return None
@@ -48,7 +47,7 @@ def _chars(term) -> int:
     return 0 if isinstance(term, ox.BlankNode) else len(term.value)
 
 
-def _too_far(parser, data: bytes, count: int, shown: str) -> Problem:
+def _too_far(parser, text: str, count: int, shown: str) -> Problem:
     """Say that a proposal expands too far, naming its longest prefix (or base) and its line."""
     named = {f"the prefix {name}:": iri for name, iri in parser.prefixes.items()}
     if parser.base_iri:
@@ -58,7 +57,6 @@ def _too_far(parser, data: bytes, count: int, shown: str) -> Problem:
             f"{MAX_EXPANDED_CHARS:,} characters by its triple number {count:,}")
     if len(iri) < 1000:
         return Problem(shown, None, f"expands too far: its {said}: split it into smaller files")
-    text = data.decode("utf-8", "replace")
     declared = "@?base" if what == "the base" else rf"@?prefix\s+{re.escape(what[11:])}"
     where = re.search(rf"(?i){declared}\s*<", text)
     named_iri = (f"{what} names an IRI of {len(iri):,} characters, and the proposal's {said}: "

@@ -22,6 +22,7 @@ from ..build.lines import LineIndex
 from ..build.loading import LoadError, Problem
 from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
+from . import expansion
 
 _FIRST = ox.NamedNode(str(RDF.first))
 # The longest literal or IRI a proposal may hold: fifty times the longest text the shapes
@@ -125,6 +126,10 @@ class Inputs:
                                          f"{settings.max_proposal_bytes}-byte limit for a "
                                          "proposal: split it into smaller files")])
         text = loading.read_text(path, shown or name)
+        if shown is not None:  # a proposal: its names, written out whole, bounded first
+            too_far = expansion.problem(text, shown)
+            if too_far is not None:
+                raise LoadError([too_far])
         quads = loading.parse_turtle(text, name)
         if shown is not None:
             if not quads:

@@ -29,7 +29,7 @@ from ..build.loading import LoadError, Problem
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
 from ..wording import Said, worded
-from . import context, expansion, focus, merge, quotes, redefinition, restated, shacl
+from . import context, focus, merge, quotes, redefinition, restated, shacl
 from .inputs import Inputs
 from .locate import Locator
 from .report import CHECK, Finding, Report
@@ -76,7 +76,6 @@ def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
     """
     if inputs is None:
         inputs = Inputs(settings, list(paths))
-    _check_expansion(settings, inputs)
     if inputs.new != set(inputs.proposals):  # data files themselves: nothing to add
         return _validate(settings, inputs, None)
     if prebuilt is not None:
@@ -90,26 +89,6 @@ def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
     if report.conforms and placement:
         report.warnings.extend(_placement(settings, inputs, prebuilt))
     return report
-
-
-def _check_expansion(settings: Settings, inputs: Inputs) -> None:
-    """Raise LoadError for the new proposals whose prefixed names, written out whole, hold
-    more than ``expansion.MAX_EXPANDED_CHARS`` characters: before any of them is read whole.
-    A file that is missing, no regular file or over the size limit is left to ``Inputs`` to
-    refuse, unread here."""
-    problems = []
-    for path, _, shown in inputs.proposed:
-        try:
-            if not path.is_file() or path.stat().st_size > settings.max_proposal_bytes:
-                continue
-            data = path.read_bytes()
-        except OSError:
-            continue
-        found = expansion.problem(data, shown)
-        if found is not None:
-            problems.append(found)
-    if problems:
-        raise LoadError(problems)
 
 
 def _placement(settings: Settings, inputs: Inputs, prebuilt) -> list[str]:
