@@ -195,6 +195,17 @@ def test_search_answers_json_to_scripts_and_html_to_browsers(client):
     assert browser.headers["Vary"] == plain.headers["Vary"] == "Accept"
 
 
+@pytest.mark.parametrize("accept", ["image/png", "application/json;q=0, text/html;q=0",
+                                    "text/csv, application/xml"])
+def test_search_refuses_an_accept_it_cannot_satisfy_406(client, accept):
+    # Regression: JSON was sent whatever the client said it could read, where the entity
+    # pages answer 406.
+    response = client.get("/search?q=iron", headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response.text == "this page can be had as application/json, text/html\n"
+    assert response.headers["Vary"] == "Accept"
+
+
 def test_search_page_shows_a_quote_with_its_claim_and_entity(client):
     page = html(client, "/search?q=first+intercepted")
     hit = page[page.index('<li class="hit match-quote">'):]

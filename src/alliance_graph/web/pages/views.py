@@ -161,8 +161,14 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         q = request.args.get("q", "")
         # JSON for the search box's script (and any client without a preference), HTML for
         # a browser, which asks for text/html above */*.
-        page = negotiation.choose(request.headers.get("Accept"),
-                                  [("json", ["application/json"]), ("html", [HTML])]) == "html"
+        chosen = negotiation.choose(request.headers.get("Accept"),
+                                    [("json", ["application/json"]), ("html", [HTML])])
+        if chosen is None:
+            # As the entity pages answer: JSON to a client that refused it (image/png) told
+            # it nothing it could read as such.
+            return Response("this page can be had as application/json, text/html\n", 406,
+                            mimetype="text/plain", headers={"Vary": "Accept"})
+        page = chosen == "html"
         # From 1 to MAX_LIMIT, or a 400 saying so: 0 was taken as 1 and 1,000 as 100.
         limit = _counted(request.args.get("limit", str(SEARCH_PAGE if page else SEARCH_BOX)))
         if limit is None or limit > search_mod.MAX_LIMIT:
