@@ -33,6 +33,7 @@ import errno
 import fcntl
 import glob
 import json
+import logging
 import os
 import stat
 import struct
@@ -52,6 +53,11 @@ _WRITERS, _QUEUE = 0, 1   # the byte of the lock file each lock is
 COMMIT_WAIT = 120.0   # seconds a commit waits for the readers before giving up
 READ_WAIT = 300.0     # seconds a reader waits for a commit (longer: a commit may first wait)
 _OFD = hasattr(fcntl, "F_OFD_SETLK")
+# Where a wait is said when the caller gives no ``on_wait``: the build's reading of data/
+# (``query``, ``check``, ``serve``, a notebook's ``load``) waited up to READ_WAIT for a
+# commit, itself waiting up to COMMIT_WAIT for a stuck reader, without a word.  A warning
+# with no handler configured is printed to stderr by Python itself (``logging.lastResort``).
+_LOG = logging.getLogger("alliance_graph.data")
 _FLOCK = struct.Struct("hhqqi")  # Linux's struct flock: type, whence, start, len, pid
 
 
@@ -116,13 +122,14 @@ def _polled(attempt: Callable[[], bool], deadline: float | None, said: Callable[
 
 
 def _once(on_wait: Callable[[str], None] | None, message: Callable[[], str]):
-    """Return a function telling ``on_wait`` the ``message`` the first time it is called."""
+    """Return a function telling ``on_wait`` the ``message`` the first time it is called, or,
+    with no ``on_wait``, logging it as a warning (``_LOG``)."""
     told = []
 
     def say():
-        if not told and on_wait is not None:
+        if not told:
             told.append(True)
-            on_wait(message())
+            (on_wait or _LOG.warning)(message())
     return say
 
 
