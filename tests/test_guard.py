@@ -7,6 +7,7 @@ catch), and each benign one a query the engine really runs.  SERVICE targets are
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ import pytest
 from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query import catalogue, guard
 from alliance_graph.settings import Settings
+from alliance_graph.wording import command_line
 
 P = dict(PREFIX_IRIS, ok="http://ok/")
 HOST = "http://127.0.0.1:9/"
@@ -156,6 +158,46 @@ def test_an_iri_near_an_allowed_one_is_refused(text):
 def test_a_variable_target_is_refused_with_the_reason():
     with pytest.raises(guard.Refused, match="variable SERVICE target"):
         guard.check("SELECT * { SERVICE ?e { } }", P, ("http://ok/sparql",))
+
+
+@pytest.mark.parametrize("text, allowed, says", [
+    (f"ASK {{ SERVICE {E} {{ }} }}", (),
+     "this endpoint makes no outbound requests (no SERVICE IRI is allowed by {})"),
+    (f"ASK {{ SERVICE {E} {{ }} }}", ("http://ok/sparql", "https://ok/q"),
+     "this endpoint calls only the SERVICE IRIs allowed by {}: <http://ok/sparql>, "
+     "<https://ok/q>"),
+    ("ASK { SERVICE ?e { } }", ("http://ok/sparql",),
+     "could name any endpoint, and this endpoint calls only the SERVICE IRIs allowed by {}: "
+     "<http://ok/sparql>"),
+])
+def test_a_service_refusal_names_what_allows_calls_as_its_reader_gives_it(text, allowed, says):
+    # A curl user was told of "Settings.allowed_services", which `serve` took no option for.
+    with pytest.raises(guard.Refused) as refused:
+        guard.check(text, P, allowed)
+    said = refused.value.args[0]
+    assert says.format("Settings.allowed_services") in str(refused.value)
+    served = said.worded(lambda *named: command_line(*named, given={}, serving=True))
+    assert says.format("--allow-service") in served and "Settings" not in served
+
+
+@pytest.mark.parametrize("value, says", [
+    ("https://example.org/sparql", None),
+    ("HTTP://example.org:8890/sparql?default-graph-uri=x", None),
+    ("example.org/sparql", "not an absolute http:// or https:// IRI naming a host"),
+    ("ftp://example.org/sparql", "not an absolute http:// or https:// IRI naming a host"),
+    ("http:///sparql", "not an absolute http:// or https:// IRI naming a host"),
+    ("http://example.org/a b", "holds ' ', which no IRI holds"),
+    ("<http://example.org/sparql>", "holds '<', which no IRI holds"),
+    ("http://[::1/sparql", "not a valid IRI"),
+    ("http://example.org:99999/sparql", "not a valid IRI"),
+])
+def test_an_iri_a_service_may_be_allowed_is_absolute_http(value, says):
+    if says is None:
+        assert guard.service_iri(value) == value
+        assert guard.check(f"ASK {{ SERVICE <{value}> {{ }} }}", P, (value,)).form == "ASK"
+    else:
+        with pytest.raises(ValueError, match=re.escape(says)):
+            guard.service_iri(value)
 
 
 # --- updates ---------------------------------------------------------------------------------
@@ -807,7 +849,10 @@ def test_the_cli_exits_1_with_the_message_on_a_crashing_query(kg, tmp_path, name
     done = subprocess.run([str(command), "query", str(query)], capture_output=True, text=True,
                           timeout=300, env=os.environ.copy())
     assert done.returncode == 1, done.stderr[-500:]
-    assert "query failed" in done.stderr and "Settings.max_query_" in done.stderr
+    assert "query failed" in done.stderr and "; the limit is " in done.stderr
+    # `query` has no option for the bounds: it names neither the library's setting nor
+    # serve's option for it, which its user cannot give it.
+    assert "Settings" not in done.stderr and "--max-query" not in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -139,3 +139,21 @@ def test_a_process_speaking_the_command_line_says_every_said_so_until_told_other
         wording.speak_as(None)
     assert wording.spoken() is None
     assert str(said) == "at most 10 bytes (Settings.max_result_bytes)"
+
+
+def test_a_setting_only_serve_sets_is_named_by_its_option_in_serve_and_by_nothing_elsewhere():
+    # `query` checks a query against the library's bounds, which no option of its own sets:
+    # its refusal named Settings.max_query_depth, and in serve's words it would name
+    # --max-query-depth, which `query` does not take.
+    said = Said(lambda n: f"the limit is 32{wording.aside(n('settings.max_query_depth'))}")
+    assert str(said) == "the limit is 32 (Settings.max_query_depth)"
+    assert command_line("settings.max_query_depth", given={}) == ""
+    assert said.worded(lambda *named: command_line(*named, given={})) == "the limit is 32"
+    assert command_line("settings.max_query_depth", given={}, serving=True) == \
+        "--max-query-depth"
+    assert command_line("settings.allowed_services", given={}) == "--allow-service"
+    try:
+        wording.speak_as({})
+        assert str(said) == "the limit is 32 (--max-query-depth)"
+    finally:
+        wording.speak_as(None)

@@ -32,8 +32,8 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["Said", "Metavar", "command_line", "folder_of", "parameter", "speak_as",
-           "spoken", "worded"]
+__all__ = ["Said", "Metavar", "aside", "command_line", "folder_of", "parameter",
+           "speak_as", "spoken", "worded"]
 
 
 # The namer of the ``Said.worded`` call in progress on this thread, if any: a ``Said`` (or an
@@ -145,14 +145,22 @@ def worded(message, name, handling: BaseException | None = None) -> str:
 OPTIONS = {"fmt": "--format", "settings.validate_max_findings": "--max-findings",
            "settings.root": "--project", "settings.data_dir": "--data", "settings.ontology_dir": "--ontology",
            "settings.sources_dir": "--sources", "sources_dir": "--sources",
-           "settings.cache_dir": "--cache"}
+           "settings.cache_dir": "--cache", "settings.allowed_services": "--allow-service"}
+# Settings only `serve` has options for whose refusals other commands give too: `query` checks
+# a query against the library's bounds (``query.bounds``), which no option of its own sets.
+# The command line names them by serve's options in serve's processes (``speak_as``), and by
+# nothing elsewhere (``aside``): naming --max-query-depth to a user of `query`, which has no
+# such option, or Settings.max_query_depth, which no command reads, would tell them nothing.
+SERVE_ONLY = frozenset(f"settings.max_query_{bound}"
+                       for bound in ("bytes", "tokens", "depth", "elements"))
 COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":
             "alliance-graph --store {} load",
             "alliance_graph.query.catalogue.update(kg, queries_dir)":
             "alliance-graph catalogue --update"}
 
 
-def command_line(parameter: str, *values, given: Mapping[str, str] | None = None) -> str:
+def command_line(parameter: str, *values, given: Mapping[str, str] | None = None,
+                 serving: bool = False) -> str:
     """Name what a library message names (``wording.parameter``'s signature) as the command
     line gives it: ``--format nt or --format ttl`` for ``fmt='nt' or fmt='ttl'``, ``--inferred``
     for ``inferred=True``, ``--store x`` for ``Settings(store='x')``, the command for a call.
@@ -162,7 +170,13 @@ def command_line(parameter: str, *values, given: Mapping[str, str] | None = None
     line also reads from a variable is named as the user gave it, and one the user gave
     neither way (its default) by the option and the variable both, where no value is named:
     ``--sources or ALLIANCE_GRAPH_SOURCES``.  Without it (who gave what is not known), the
-    option."""
+    option.
+
+    A setting only `serve` sets (``SERVE_ONLY``) is named by its option where ``serving`` (in
+    serve's processes, ``speak_as``), else by nothing: an empty string, which ``aside`` leaves
+    out of a message."""
+    if parameter in SERVE_ONLY and not serving:
+        return ""
     if parameter in COMMANDS:
         return f"`{COMMANDS[parameter].format(*map(shlex.quote, map(str, values)))}`"
     if "(" in parameter:  # a call with no command of its own: the library's words are right
@@ -180,13 +194,20 @@ def command_line(parameter: str, *values, given: Mapping[str, str] | None = None
 
 def speak_as(given: Mapping[str, str] | None) -> None:
     """Make every ``Said`` of this process say the command line's words (``command_line``
-    given ``given``, who gave what) wherever it is made a string: for ``serve``, whose
-    refusals reach its operator through HTTP answers and logs, not through a caller that
-    words them.  None: the library's words again."""
+    given ``given``, who gave what, and serve's own options) wherever it is made a string:
+    for ``serve``, whose refusals reach its operator through HTTP answers and logs, not
+    through a caller that words them.  None: the library's words again."""
     global _spoken, _process_namer
     _spoken = None if given is None else dict(given)
     _process_namer = None if given is None else \
-        (lambda parameter, *values: command_line(parameter, *values, given=_spoken))
+        (lambda parameter, *values: command_line(parameter, *values, given=_spoken,
+                                                 serving=True))
+
+
+def aside(name: str) -> str:
+    """Return `` (name)``, to follow what a message says of a setting its reader may change,
+    or nothing where the reader's namer names none (``SERVE_ONLY`` outside `serve`)."""
+    return f" ({name})" if name else ""
 
 
 def spoken() -> dict | None:

@@ -8,8 +8,9 @@ import re
 import sys
 from pathlib import Path
 
-from ..query.bounds import DEFAULT_BOUNDS
+from ..query.bounds import DEFAULT_BOUNDS, too_long
 from ..settings import Settings
+from ..wording import Said
 from .main import EXIT_NO, fail
 
 # The most bytes of a query file or standard input read: more than any query the bounds let
@@ -20,10 +21,11 @@ _MOST = DEFAULT_BOUNDS.max_bytes + 3
 
 def _within(data: bytes, what: str) -> bytes:
     """Return ``data`` (``_MOST + 1`` bytes at most), or exit 1 when it has more than
-    ``_MOST``: the query is past the bounds ``query.results.run`` would refuse it for."""
+    ``_MOST``: the query is past the bounds ``query.results.run`` would refuse it for, said
+    as it says it (the limit alone: no option of `query` sets it)."""
     if len(data) > _MOST:
-        fail(f"query failed: {what} is more than {_MOST - 3:,} bytes long; the limit is "
-             f"{DEFAULT_BOUNDS.max_bytes:,} (Settings.max_query_bytes)", EXIT_NO)
+        refusal = too_long(what, None, DEFAULT_BOUNDS.max_bytes)
+        fail(Said(lambda n: f"query failed: {refusal}"), EXIT_NO)
     return data
 
 

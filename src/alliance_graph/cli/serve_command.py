@@ -6,10 +6,12 @@ import sys
 
 import click
 
+from ..query import bounds
+from ..query.guard import service_iri
 from ..settings import Settings
 from ..store import backends
 from ..web.client_share import PROXY_HEADERS, proxy_address
-from ..wording import speak_as
+from ..wording import command_line, speak_as
 from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main, who_gave
 
 
@@ -20,6 +22,45 @@ def _proxy_addresses(ctx, param, values):
         return tuple(dict.fromkeys(map(proxy_address, values)))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def _service_iris(ctx, param, values):
+    if not values:
+        return None  # the settings' own
+    try:
+        return tuple(dict.fromkeys(map(service_iri, values)))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _served(parameter: str, *values) -> str:
+    """Name a setting as `serve`'s processes do (``speak_as``): by serve's own options too."""
+    return command_line(parameter, *values, given=who_gave(), serving=True)
+
+
+def _unworkable(settings: Settings, given: dict) -> None:
+    """Refuse query bounds and SERVICE IRIs the server could not honour, as a usage error
+    (exit 2): bounds that let a query crash the engine or that no request could reach, and
+    SERVICE calls over a store that cannot make them.  ``given`` maps the depth and element
+    options to their values (None: not given), so the refusal names those given."""
+    limits = bounds.Bounds.from_settings(settings)
+    problem = bounds.unsafe(limits)
+    if problem is not None:
+        raise click.BadParameter(problem.worded(_served), param_hint=[
+            flag for flag in ("--max-query-depth", "--max-query-elements")
+            if given[flag] is not None] or None)
+    if limits.max_bytes > settings.max_request_bytes:
+        raise click.BadParameter(
+            f"{limits.max_bytes:,} is more than a request may carry "
+            f"({settings.max_request_bytes:,} bytes; past it the request is refused 413, its "
+            "query unread), so no query would ever meet this limit",
+            param_hint=["--max-query-bytes"])
+    if settings.allowed_services and backends.kind(settings.store) != "remote":
+        raise click.BadParameter(
+            "only a remote store (--store http://...) can call a SERVICE: over a local store "
+            f"({_served('settings.store', settings.store)}) the query engine is sandboxed and "
+            "opens no network connection, so every SERVICE call would fail",
+            param_hint=["--allow-service"])
 
 
 @main.command()
@@ -73,6 +114,33 @@ def _proxy_addresses(ctx, param, values):
               metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "
                    "of the one that has waited longest for its client.")
+@click.option("--max-query-bytes", "max_query_bytes", type=click.IntRange(min=1),
+              metavar="BYTES",
+              help="Bytes (UTF-8) a query's text may take; a longer one is refused 400, "
+                   f"unread by the engine (default: {Settings.max_query_bytes:,}).")
+@click.option("--max-query-tokens", "max_query_tokens", type=click.IntRange(min=1),
+              metavar="N",
+              help="Tokens (names, terms, punctuation) a query may hold, which bounds the "
+                   f"checks' own work (default: {Settings.max_query_tokens:,}; 400 past it).")
+@click.option("--max-query-depth", "max_query_depth", type=click.IntRange(min=1), metavar="N",
+              help="Brackets ({ ( [ << <<( {|) a query may have open at once "
+                   f"(default: {Settings.max_query_depth}; 400 past it). The engine parses "
+                   f"nesting recursively and crashed at {bounds.CRASH_LEVELS} levels: this and "
+                   f"--max-query-elements together may be at most {bounds.MOST_LEVELS}.")
+@click.option("--max-query-elements", "max_query_elements", type=click.IntRange(min=1),
+              metavar="N",
+              help="Triple patterns, group keywords (FILTER, OPTIONAL, UNION, ...), operators, "
+                   "collection members and DESCRIBE targets a query may hold (default: "
+                   f"{Settings.max_query_elements}; 400 past it; VALUES rows and IN lists are "
+                   "not counted). Each is a level of the engine's recursion, and planning time "
+                   "grows steeply with them.")
+@click.option("--allow-service", "allowed_services", metavar="IRI", multiple=True,
+              callback=_service_iris,
+              help="A SERVICE IRI queries may call, written whole as they write it; repeat it "
+                   "for each (default: none, 403 for every SERVICE, no outbound request). "
+                   "Only a remote store (--store http://...) makes the call: over a local "
+                   "store the query engine is sandboxed, opens no network connection, and "
+                   "this option is refused.")
 @click.option("--follow/--no-follow", default=True,
               help="Go on to each new build made in the --store (by load, or by a command "
                    "reading the graph once the files changed), queries under way finishing on "
@@ -85,8 +153,9 @@ def _proxy_addresses(ctx, param, values):
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
           response_cache, request_timeout, channel_timeout, connections_per_client,
           requests_per_client,
-          queries_per_client, trusted_proxies, trusted_proxy_headers, connection_limit, follow,
-          path):
+          queries_per_client, trusted_proxies, trusted_proxy_headers, connection_limit,
+          max_query_bytes, max_query_tokens, max_query_depth, max_query_elements,
+          allowed_services, follow, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
     settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
@@ -99,13 +168,27 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
                               queries_per_client=queries_per_client,
                               trusted_proxies=trusted_proxies,
                               trusted_proxy_headers=trusted_proxy_headers,
-                              connection_limit=connection_limit)
+                              connection_limit=connection_limit,
+                              max_query_bytes=max_query_bytes,
+                              max_query_tokens=max_query_tokens,
+                              max_query_depth=max_query_depth,
+                              max_query_elements=max_query_elements,
+                              allowed_services=allowed_services)
+    _unworkable(settings, {"--max-query-depth": max_query_depth,
+                           "--max-query-elements": max_query_elements})
     if not follow:
         settings = settings.with_(follow_poll=0)
     if path is not None:
         from ..web.app import create_app
-        response = create_app(settings, load_graph(settings)).test_client().get(path)
-        body = response.get_data()
+        # Its answer is the command's output: a refusal in it names the options given here
+        # (`--max-query-depth`), as the server's do, not the library's settings.
+        kg = load_graph(settings)
+        speak_as(who_gave())
+        try:
+            response = create_app(settings, kg).test_client().get(path)
+            body = response.get_data()
+        finally:
+            speak_as(None)
         sys.stdout.buffer.write(body)
         if body and not body.endswith(b"\n") and sys.stdout.isatty():
             # On a terminal the prompt came on the answer's line (JSON ends with none); a file

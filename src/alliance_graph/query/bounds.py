@@ -4,7 +4,9 @@ pyoxigraph 0.5 parses and plans recursively and ends the process (SIGSEGV, a sta
 a few kilobytes of deeply nested or long-chained query, so these bounds are checked on the
 tokens first, far below the sizes that crash it (docs/endpoint.md has the thresholds).
 ``tokens_within`` is the check; the server's guard runs it first, and so does the library and
-CLI path (``results.run``), which refuses nothing else.
+CLI path (``results.run``), which refuses nothing else.  Its refusals name each bound by its
+setting to a library caller and by its option to `serve`'s operator (``wording``); `query`,
+which has none, says the limit alone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..keywords import KEYWORDS, split_glued
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import BUILT_INS, BY_GLUED, CLOSE, OPEN, Token, glued, tokenize, where
+from ..wording import Said, aside
 from .refused import Refused
 
 
@@ -36,6 +39,37 @@ class Bounds:
 
 
 DEFAULT_BOUNDS = Bounds()
+
+# How deep the engine's recursion may go.  Each bracket the depth counts and each element is
+# at most one level of it, so a query within both bounds is at most depth + elements levels
+# deep (docs/endpoint.md); the costliest level measured, a nested FILTER EXISTS, crashed the
+# engine at 840 of them on an 8 MiB stack (`bench/query_bounds.py crashes`; the engine's
+# query threads have more, a second line behind the bounds).  Bounds letting a query reach
+# half that are refused (``unsafe``): the defaults reach 132.
+CRASH_LEVELS = 840
+MOST_LEVELS = CRASH_LEVELS // 2
+
+
+def unsafe(bounds: Bounds) -> Said | None:
+    """Return why ``bounds`` let a query near the depth that crashes the engine, or None."""
+    levels = bounds.max_depth + bounds.max_elements
+    if levels <= MOST_LEVELS:
+        return None
+    return Said(lambda n: (
+        f"a depth of {bounds.max_depth:,}{aside(n('settings.max_query_depth'))} and "
+        f"{bounds.max_elements:,} elements{aside(n('settings.max_query_elements'))} let a query "
+        f"be {levels:,} levels of recursion deep in the engine, which crashed (SIGSEGV) at "
+        f"{CRASH_LEVELS:,} (nested FILTER EXISTS, on an 8 MiB stack); the two together may be "
+        f"at most {MOST_LEVELS:,}"))
+
+
+def too_long(what: str, size: int | None, limit: int) -> Said:
+    """Return the refusal of ``what`` (a query, a query file) for its ``size`` in bytes, or
+    for more than ``limit`` (None: not read past it)."""
+    length = f"more than {limit:,}" if size is None else f"{size:,}"
+    return Said(lambda n: (f"{what} is {length} bytes long; the limit is {limit:,}"
+                           f"{aside(n('settings.max_query_bytes'))}"))
+
 
 _SIGNED = frozenset(("INTEGER_POSITIVE", "INTEGER_NEGATIVE", "DECIMAL_POSITIVE",
                      "DECIMAL_NEGATIVE", "DOUBLE_POSITIVE", "DOUBLE_NEGATIVE"))
@@ -70,12 +104,13 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     if size * 4 > bounds.max_bytes:  # UTF-8 needs at most 4 bytes a character
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > bounds.max_bytes:
-            raise Refused(400, f"the query is {size:,} bytes long; the limit is "
-                               f"{bounds.max_bytes:,} (Settings.max_query_bytes)")
+            raise Refused(400, too_long("the query", size, bounds.max_bytes))
     tokens = tokenize(text, bounds.max_tokens)
     if len(tokens) > bounds.max_tokens:
-        raise Refused(400, f"the query has more than {bounds.max_tokens:,} tokens; the limit "
-                           f"is {bounds.max_tokens:,} (Settings.max_query_tokens)")
+        limit = bounds.max_tokens
+        raise Refused(400, Said(lambda n: (
+            f"the query has more than {limit:,} tokens; the limit is {limit:,}"
+            f"{aside(n('settings.max_query_tokens'))}")))
     depth = elements = 0
     max_depth, max_elements = bounds.max_depth, bounds.max_elements
     # The open brackets, and where a VALUES block or a DESCRIBE list is being read: the
@@ -222,19 +257,21 @@ def _as_read(tokens: list[Token]):
 
 
 def _too_deep(text: str, token: Token, limit: int):
-    raise Refused(400, f"the query nests brackets ({{ ( [ <<) more than {limit} deep "
-                       f"({where(text, token)}); the limit is {limit} "
-                       "(Settings.max_query_depth): the engine parses nesting recursively "
-                       "and a deeper query can crash it")
+    at = where(text, token)
+    raise Refused(400, Said(lambda n: (
+        f"the query nests brackets ({{ ( [ <<) more than {limit} deep ({at}); the limit is "
+        f"{limit}{aside(n('settings.max_query_depth'))}: the engine parses nesting "
+        "recursively and a deeper query can crash it")))
 
 
 def _too_many(text: str, token: Token, limit: int):
-    raise Refused(400, f"the query has more than {limit} triple patterns, group keywords "
-                       "(FILTER, OPTIONAL, UNION, ...), operators, collection members and "
-                       f"DESCRIBE targets ({where(text, token)}); the limit is {limit} "
-                       "(Settings.max_query_elements): the engine reads each as one more "
-                       "level of recursion and a longer chain can crash it.  A long list of "
-                       "values is not counted as a VALUES block (VALUES ?x { ... }) or an IN "
-                       "list (FILTER(?x IN (...)))")
+    at = where(text, token)
+    raise Refused(400, Said(lambda n: (
+        f"the query has more than {limit} triple patterns, group keywords (FILTER, OPTIONAL, "
+        f"UNION, ...), operators, collection members and DESCRIBE targets ({at}); the limit "
+        f"is {limit}{aside(n('settings.max_query_elements'))}: the engine reads each as one "
+        "more level of recursion and a longer chain can crash it.  A long list of values is "
+        "not counted as a VALUES block (VALUES ?x { ... }) or an IN list "
+        "(FILTER(?x IN (...)))")))
 
 

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ..keywords import KEYWORDS, split_glued
 from ..sparql import CLOSE, OPEN, SCHEME, Token, where
+from ..wording import Said
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .refused import Refused
 
@@ -202,20 +204,52 @@ def _service(text, tokens, i, declared, base, prefixes, allowed) -> int:
         i += 1
         target = _target(tokens, i, text)
     written = "(nothing)" if target is None else target.text
+    refused = f"SERVICE {written} ({where(text, keyword)}) is refused"
     if target is not None and target.kind == "VAR":
-        raise Refused(403, f"SERVICE {written} ({where(text, keyword)}) is refused: a "
-                           "variable SERVICE target could name any endpoint, and this "
-                           "endpoint makes no outbound requests except to "
-                           "Settings.allowed_services "
-                           f"({list(allowed) or 'empty'})")
+        raise Refused(403, Said(lambda n: (
+            f"{refused}: a variable SERVICE target could name any endpoint, and "
+            f"{_outbound(n, allowed)}")))
     # An IRI written relative is compared as written (never resolved against BASE here), so
     # it is never taken for an allowed one: only IRIs written whole can be allowed.
     iri = None if target is None else _resolve(target, declared, None, prefixes)
     if iri is None or not SCHEME.match(iri) or iri not in allowed:
-        raise Refused(403, f"SERVICE {written} ({where(text, keyword)}) is refused: this "
-                           "endpoint makes no outbound requests (Settings.allowed_services is "
-                           f"{list(allowed) or 'empty'})")
+        raise Refused(403, Said(lambda n: f"{refused}: {_outbound(n, allowed)}"))
     return i + 1
+
+
+def _outbound(n, allowed: tuple[str, ...]) -> str:
+    """Say which SERVICE calls this endpoint makes, naming the setting (``serve``'s
+    --allow-service) that allows them."""
+    name = n("settings.allowed_services")
+    by = f" by {name}" if name else ""
+    if not allowed:
+        return f"this endpoint makes no outbound requests (no SERVICE IRI is allowed{by})"
+    return (f"this endpoint calls only the SERVICE IRIs allowed{by}: "
+            + ", ".join(f"<{iri}>" for iri in allowed))
+
+
+# Characters no IRI holds (SPARQL's IRIREF excludes them): an allowed SERVICE IRI holding
+# one is no IRI any query could write.
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def service_iri(value: str) -> str:
+    """Return ``value`` if a query's SERVICE may be allowed to call it: an absolute http(s)
+    IRI naming a host, compared as a query writes it whole (``_service``); else raise
+    ValueError saying why not."""
+    bad = _NOT_IN_IRIS.search(value)
+    if bad:
+        raise ValueError(f"{value!r} holds {bad.group()!r}, which no IRI holds")
+    try:
+        parts = urllib.parse.urlsplit(value)
+        _ = parts.port  # reading it checks the port's digits and range
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid IRI: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an absolute http:// or https:// IRI naming a "
+                         "host: give the SERVICE IRI whole, as queries write it (such as "
+                         "https://example.org/sparql)")
+    return value
 
 
 def _from(text, tokens, i, declared, base, prefixes, plan: QueryPlan) -> int:

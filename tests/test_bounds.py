@@ -1,0 +1,56 @@
+"""The bounds on a query's text (query/bounds.py): which bounds are safe to serve, and how each
+refusal names its bound to its reader."""
+
+import functools
+
+import pytest
+
+from alliance_graph.query import bounds
+from alliance_graph.query.bounds import DEFAULT_BOUNDS, Bounds, tokens_within
+from alliance_graph.query.refused import Refused
+from alliance_graph.wording import command_line
+
+# The namers of `serve`'s processes and of any other command (`query`).
+SERVED = functools.partial(command_line, given={}, serving=True)
+QUERY = functools.partial(command_line, given={})
+
+
+def test_the_defaults_are_safe_and_bounds_near_the_crash_depth_are_not():
+    assert bounds.unsafe(DEFAULT_BOUNDS) is None
+    assert bounds.unsafe(Bounds(max_depth=bounds.MOST_LEVELS - 100, max_elements=100)) is None
+    problem = bounds.unsafe(Bounds(max_depth=bounds.MOST_LEVELS - 99, max_elements=100))
+    assert problem is not None and "421 levels" in problem and "at most 420" in problem
+    assert "(Settings.max_query_depth)" in problem
+    assert "(--max-query-depth)" in problem.worded(SERVED)
+    assert bounds.MOST_LEVELS * 2 <= 840  # half the fewest levels measured to crash
+
+
+@pytest.mark.parametrize("text, setting, limit", [
+    ("ASK { FILTER (" + '"x" ' * 10 + ") }", "max_query_bytes", 40),
+    ("ASK {" + " ?a" * 12 + " }", "max_query_tokens", 12),
+    ("ASK {{{{ }}}}", "max_query_depth", 3),
+    ("ASK { ?s ?p ?o . ?s ?p ?o . ?s ?p ?o . ?s ?p ?o }", "max_query_elements", 3),
+])
+def test_a_refusal_names_its_bound_as_its_reader_sets_it(text, setting, limit):
+    # To `serve`'s operator (over HTTP) by its option, to a library caller by its setting,
+    # and to `query`'s user, who has no option for it, by neither: HTTP answers named
+    # "(Settings.max_query_depth)" to someone using curl.
+    tokens_within(text, DEFAULT_BOUNDS)
+    field = setting.replace("query_", "")  # max_query_depth: Bounds.max_depth
+    with pytest.raises(Refused) as refused:
+        tokens_within(text, Bounds(**{field: limit}))
+    said = refused.value.args[0]
+    assert refused.value.status == 400
+    option = "--" + setting.replace("_", "-")
+    assert f"(Settings.{setting})" in str(refused.value)
+    assert f"({option})" in said.worded(SERVED) and "Settings" not in said.worded(SERVED)
+    quiet = said.worded(QUERY)
+    assert "the limit is " in quiet and "(" + option not in quiet and "Settings" not in quiet
+
+
+def test_a_query_file_too_long_is_said_as_the_query_is():
+    said = bounds.too_long("the query file q.rq", None, 100_000)
+    assert str(said) == ("the query file q.rq is more than 100,000 bytes long; the limit is "
+                         "100,000 (Settings.max_query_bytes)")
+    assert said.worded(QUERY) == ("the query file q.rq is more than 100,000 bytes long; the "
+                                  "limit is 100,000")
