@@ -140,3 +140,13 @@ def test_the_crash_margin_is_said_by_the_command_itself_with_no_traceback():
                           text=True, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "the two together may be at most 420" in done.stderr
+
+
+def test_serve_get_names_the_options_given_in_the_answer_it_prints():
+    # Its answer is the command's output: it named Settings.max_result_bytes to one who had
+    # given --max-result-bytes, as the listening server no longer did.
+    done = subprocess.run([COMMAND, "serve", "--max-result-bytes", "100", "--get",
+                           "/sparql?query=" + urllib.parse.quote("SELECT * { ?s ?p ?o }")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("the result is larger than 100 bytes (--max-result-bytes)")
