@@ -53,10 +53,8 @@ _WRITERS, _QUEUE = 0, 1   # the byte of the lock file each lock is
 COMMIT_WAIT = 120.0   # seconds a commit waits for the readers before giving up
 READ_WAIT = 300.0     # seconds a reader waits for a commit (longer: a commit may first wait)
 _OFD = hasattr(fcntl, "F_OFD_SETLK")
-# Where a wait is said when the caller gives no ``on_wait``: the build's reading of data/
-# (``query``, ``check``, ``serve``, a notebook's ``load``) waited up to READ_WAIT for a
-# commit, itself waiting up to COMMIT_WAIT for a stuck reader, without a word.  A warning
-# with no handler configured is printed to stderr by Python itself (``logging.lastResort``).
+# A wait said with no ``on_wait`` (a build's reading of data/ waited up to READ_WAIT without a
+# word): a warning with no handler configured is printed to stderr (``logging.lastResort``).
 _LOG = logging.getLogger("alliance_graph.data")
 _FLOCK = struct.Struct("hhqqi")  # Linux's struct flock: type, whence, start, len, pid
 
