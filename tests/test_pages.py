@@ -287,6 +287,21 @@ def test_query_page_offers_the_catalogue_examples(pages_kg, pages_settings, tmp_
     assert "<textarea" in page and 'action="/sparql"' in page
 
 
+def test_query_page_offers_only_examples_within_the_endpoints_bounds(pages_kg, pages_settings,
+                                                                    tmp_path):
+    # Regression: the examples were picked with the default bounds, so a server started with
+    # lower ones (serve --max-query-elements 3) offered a query it then refused 400.
+    (tmp_path / "a-small.rq").write_text("# Small example\n# One pattern.\nASK { ?s ?p ?o }\n")
+    (tmp_path / "b-large.rq").write_text(
+        "# Large example\n# Five patterns.\nASK { ?a ?b ?c . ?c ?d ?e . ?e ?f ?g . ?g ?h ?i . "
+        "?i ?j ?k }\n")
+    settings = pages_settings.with_(queries_dir=tmp_path, max_query_elements=3)
+    page = html(make_app(pages_kg, settings).test_client(), "/")
+    assert ">Small example</option>" in page and "Large example" not in page
+    page = html(make_app(pages_kg, settings.with_(max_query_elements=100)).test_client(), "/")
+    assert ">Large example</option>" in page
+
+
 def test_query_page_without_examples(client):
     assert "no example queries yet" in html(client, "/")
 

@@ -17,6 +17,7 @@ from ..namespaces import DCTERMS, PREFIX_IRIS, RDF, RDFS, SCHEMA
 from ..query import catalogue, guard
 from ..query import results as queries
 from ..query.answer import well_formed_xml
+from ..query.bounds import Bounds
 from ..query.refused import Refused
 from . import negotiation
 from .fields import format_values
@@ -58,14 +59,15 @@ def statistics(kg) -> dict:
     return {"graphs": per_graph, "default": default}
 
 
-def examples(queries_dir: Path) -> list[dict]:
-    """Return the catalogue's queries: name, title, comment, text and form."""
+def examples(queries_dir: Path, bounds: Bounds | None = None) -> list[dict]:
+    """Return the catalogue's queries: name, title, comment, text and form; those the
+    endpoint's ``bounds`` (``serve --max-query-*``; the defaults without) would refuse left out."""
     found = []
     for path in catalogue.query_files(queries_dir) if queries_dir.is_dir() else []:
         text = path.read_text(encoding="utf-8")
         try:
             title, comment = catalogue.header(path)
-            form = guard.check(text, {}).form
+            form = guard.check(text, {}, bounds=bounds).form
         except (catalogue.CatalogueError, Refused):
             continue  # a malformed or refused query is no example of this endpoint
         if form in _EXECUTABLE:

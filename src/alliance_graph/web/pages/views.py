@@ -29,6 +29,7 @@ from werkzeug.routing import PathConverter
 
 from ...namespaces import AG, BASE, PREFIX_IRIS, RDF
 from ...query.answer import well_formed_xml
+from ...query.bounds import Bounds
 from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from ...rdf import graph_iri
@@ -78,10 +79,11 @@ class IriPathConverter(PathConverter):
 
 
 @lru_cache(maxsize=8)
-def catalogue(queries_dir: Path) -> list[dict]:
-    """Return the catalogue's example queries, read once: the folder does not change while the
-    server runs, and the service description reads them the same way."""
-    return service_description.examples(queries_dir)
+def catalogue(queries_dir: Path, bounds: Bounds) -> list[dict]:
+    """Return the catalogue's example queries within the endpoint's ``bounds``, read once: the
+    folder does not change while the server runs, and the service description reads them the
+    same way."""
+    return service_description.examples(queries_dir, bounds)
 
 
 def diagram_edges(ent: entity_mod.Entity) -> list[diagram.Edge]:
@@ -123,7 +125,6 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         get_kg = lambda: current_app.extensions["alliance_graph"].kg  # noqa: E731
     get_settings = (lambda: settings) if settings is not None else \
         (lambda: current_app.extensions["alliance_graph"].settings)
-    queries_dir = lambda: get_settings().queries_dir  # noqa: E731
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/pages")
     bp.after_request(safety.protect)
@@ -135,7 +136,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/")
     def query_page():
-        examples = catalogue(queries_dir())
+        # An example the endpoint's bounds refuse (serve --max-query-elements 20) was offered.
+        examples = catalogue(get_settings().queries_dir, Bounds.from_settings(get_settings()))
         # A permalink (/?query=...) opens the page with its query in the editor.
         return render_template("query.html", examples=examples,
                                default_query=request.args.get("query") or DEFAULT_QUERY,
