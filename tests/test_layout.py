@@ -9,7 +9,9 @@ import pytest
 from alliance_graph.store.layout import (
     ASSERTED,
     INFERRED,
+    Terms,
     asserted_copy,
+    copy_noting,
     file_graphs,
     main_quads,
     write_main,
@@ -52,6 +54,52 @@ def test_main_quads_are_the_asserted_copy_and_the_inferred_graph():
     store = per_file_store()
     graphs = {q.graph_name for q in main_quads(store, file_graphs(store))}
     assert graphs == {ASSERTED, INFERRED}
+
+
+E = "http://e/"
+
+
+@pytest.mark.parametrize("quad, comma, triple_term", [
+    (ox.Quad(ox.NamedNode(E + "a,b"), P, ox.Literal("x"), A), True, False),
+    (ox.Quad(ox.NamedNode(E + "a"), ox.NamedNode(E + "p,q"), ox.Literal("x"), A), True, False),
+    (ox.Quad(ox.NamedNode(E + "a"), P, ox.NamedNode(E + "b,c"), INFERRED), True, False),
+    (ox.Quad(ox.NamedNode(E + "a"), P, ox.Literal("1", datatype=ox.NamedNode(E + "t,1")), A),
+     True, False),
+    (ox.Quad(ox.NamedNode(E + "a"), P, ox.NamedNode(E + "b"), ox.NamedNode(E + "graph,1")),
+     True, False),
+    (ox.Quad(ox.NamedNode(E + "a"), P, ox.NamedNode(E + "b"), ox.DefaultGraph()), False, False),
+    (ox.Quad(ox.NamedNode(E + "a"), P, ox.Triple(ox.NamedNode(E + "a"), P, ox.Literal("x")),
+             INFERRED), False, True),
+    (ox.Quad(ox.BlankNode(), P, ox.Literal("a, b", language="en"), A), False, False)])
+def test_the_copy_notes_every_term_a_csv_writer_must_know_of(quad, comma, triple_term):
+    # Each place an IRI with a comma can sit (a subject, predicate, object, datatype, a graph
+    # name), in the files' graphs or the others, and a triple term: Oxigraph's CSV writer
+    # leaves them bare.
+    store = per_file_store()
+    store.add(quad)
+    terms = Terms()
+    copy_noting(store, file_graphs(store), terms)
+    assert (terms.iri_with_comma, terms.triple_term) == (comma, triple_term)
+    copied = {q.triple for q in store.quads_for_pattern(None, None, None, ASSERTED)}
+    assert copied == {q.triple for g in file_graphs(store)
+                      for q in store.quads_for_pattern(None, None, None, g)}
+
+
+@pytest.mark.parametrize("record", [
+    None, b"", b"{", b"[]", b'"x"', b'{"iri_with_comma": false}', b"\xff\xfe",
+    b'{"iri_with_comma": 0, "triple_term": false}', b'{"iri_with_comma": false, "triple_term": null}'])
+def test_a_record_missing_or_not_read_as_one_is_no_record(tmp_path, record):
+    # Never "no such term" wrongly: a build made before the record, or a record a crash cut.
+    if record is not None:
+        (tmp_path / Terms.FILE).write_bytes(record)
+    assert Terms.recorded(tmp_path) is None
+
+
+@pytest.mark.parametrize("held", [(False, False), (True, False), (False, True)])
+def test_a_record_reads_back_as_written(tmp_path, held):
+    Terms(*held).write(tmp_path)
+    terms = Terms.recorded(tmp_path)
+    assert (terms.iri_with_comma, terms.triple_term) == held
 
 
 def build_file(folder) -> Path:

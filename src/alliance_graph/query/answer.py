@@ -75,8 +75,7 @@ def _answer(kg, text: str, dataset: Dataset, formats: list[Format], max_bytes: i
     """``answer``'s work, its refusals raised with the result in their frames."""
     # Asked only of a SELECT written as CSV: whether Oxigraph's writer writes it right.
     plain = lambda: csv_results.oxigraph_writes(
-        kg, text, [*(prefixes or {}).values(), *(dataset.default or ()), *(dataset.named or ())],
-        learn=True)
+        kg, text, [*(prefixes or {}).values(), *(dataset.default or ()), *(dataset.named or ())])
     first: Uncarried | None = None
     for fmt in formats:
         try:

@@ -7,7 +7,9 @@ files' named graphs and ``graph/inferred``, and a copy of the files' triples in
 named in ``CURRENT`` (replaced atomically), so an interrupted build never touches the store in
 use and a half-built store is never opened.  A build that no longer opens (a file truncated or
 lost under it: RocksDB reports corruption) is built again from the inputs, by ``load`` and by
-any command that finds it so: the store is derived data, the inputs are the truth.
+any command that finds it so: the store is derived data, the inputs are the truth.  Each build's
+folder also holds the record of its terms (``layout.Terms``), written before the folder is
+renamed into place; a build opened in this process is remembered with it (``recorded_terms``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ..build import pipeline as build
 from ..settings import Settings
 from ..wording import Said
 from .errors import StoreError, damaged
-from .layout import asserted_copy, file_graphs
+from .layout import Terms, copy_noting, file_graphs
 
 CURRENT = "CURRENT"
 # What builds a store again from the inputs, as a library caller runs it (the command line
@@ -90,8 +92,9 @@ def build_directory(settings: Settings, folder: Path, repair: bool = False) -> s
             try:
                 def make(_digest):
                     _empty(tmp)
-                    _build_in(settings, tmp)
+                    terms = _build_in(settings, tmp)
                     gc.collect()  # drop the store so RocksDB closes its files before the rename
+                    terms.write(tmp)
 
                 # Named by the hash of the inputs it was built from, checked again after.
                 digest = build.while_unchanged(settings, make)[0][:32]
@@ -166,21 +169,23 @@ def _check_ours(folder: Path) -> None:
                                         "empty folder, or one it made"))
 
 
-def _build_in(settings: Settings, folder: Path) -> None:
+def _build_in(settings: Settings, folder: Path) -> Terms:
     # Above settings.disk_build_threshold the streaming route runs in the on-disk store
     # itself, every write through the bulk loader, so memory stays bounded however big the
     # graph (a million facts would take 5 GB in memory).  Below it, or when the N-Quads cache
     # of these inputs already exists (the memory backend made it), the build goes through
     # that cache and is bulk-loaded: several times faster.  The store is local, so it is
-    # released when this returns.
+    # released when this returns.  Returns what its terms hold, noted as they were copied.
     store = ox.Store(str(folder))
     if build.input_bytes(settings) > settings.disk_build_threshold \
             and not build.cache_path(settings).exists():
         build.stream_into(store, settings)
     else:
         _fill(store, build.cached_build(settings))
-    store.bulk_extend(asserted_copy(store, file_graphs(store)))
+    terms = Terms()
+    copy_noting(store, file_graphs(store), terms)
     _compact(store)
+    return terms
 
 
 def _fill(store: ox.Store, nquads: Path) -> None:
@@ -326,6 +331,17 @@ def open_named(folder: Path, digest: str) -> ox.Store:
         return open_build(folder, digest)
 
 
+# The records of the builds this process opened (``layout.Terms``), by input hash: a hash
+# names a build's content, so its record is the same in any folder holding it.
+_TERMS: dict[str, Terms] = {}
+
+
+def recorded_terms(digest: str | None) -> Terms | None:
+    """Return the record of the terms of the build ``digest``, if this process opened it and
+    it has one (None: not known)."""
+    return _TERMS.get(digest) if digest is not None else None
+
+
 class Damaged(StoreError):
     """A build whose files are damaged or lost: derived data, built again from the inputs."""
 
@@ -335,7 +351,7 @@ def open_build(folder: Path, digest: str) -> ox.Store:
     ``Damaged`` for a build that is, StoreError when this process cannot open it."""
     try:
         # Read-only: several server workers can open it at once, and nothing writes to it.
-        return ox.Store.read_only(str(folder / f"build-{digest}"))
+        store = ox.Store.read_only(str(folder / f"build-{digest}"))
     except (RuntimeError, FileNotFoundError) as exc:  # RocksDB's corruption, a file lost
         raise Damaged(Said(lambda n, why=exc: f"cannot open the store in {folder}: {why}; "
                                               f"{n(LOAD, folder)} builds it again from "
@@ -344,3 +360,9 @@ def open_build(folder: Path, digest: str) -> ox.Store:
         # This process's lot, not the build's (too few file descriptors, memory, rights): a
         # good build was removed to be built again, and the build failed the same way.
         raise StoreError(f"cannot open the store in {folder}: {exc}") from exc
+    terms = Terms.recorded(folder / f"build-{digest}")
+    if terms is None:  # a build made before the record: not known, whatever was said before
+        _TERMS.pop(digest, None)
+    else:
+        _TERMS[digest] = terms
+    return store
