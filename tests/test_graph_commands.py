@@ -201,6 +201,18 @@ def test_csv_holding_a_triple_term_or_an_iri_with_a_comma_reads_back_row_by_row(
          '"x,y""z\nw" )>>', "http://dbpedia.org/resource/Washington,_D.C.", "1"]]
 
 
+@pytest.mark.parametrize("fmt, written", [
+    ("csv", b'x\r\n""\r\n""\r\na\r\n'),
+    # TSV quotes nothing: an unbound value is an empty field, in one column an empty line,
+    # and "" is the empty literal, as Turtle writes it.
+    ("tsv", b'?x\n\n""\n"a"\n')])
+def test_a_one_column_answer_keeps_a_row_for_an_unbound_or_empty_value(run, fmt, written):
+    # The CSV wrote both as empty lines, which Python's csv reads as no field and pandas skips.
+    result = run("query", 'SELECT ?x WHERE { VALUES ?x { UNDEF "" "a" } }', "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == written
+
+
 @pytest.mark.parametrize("query, fmt, ending", [
     ("SELECT ?l WHERE { id:IronDome rdfs:label ?l }", "json", b'"Iron Dome"}}]}}\n'),
     ("SELECT ?l WHERE { id:IronDome rdfs:label ?l }", "xml", b"</results></sparql>\n"),

@@ -103,17 +103,17 @@ class Uncarried(Exception):
 def _written(result, fmt: Format, max_bytes: int, plain) -> tuple[bytes, Format]:
     """Return ``result`` written in ``fmt`` (or its kind's default) and the format written;
     raise Uncarried when that format cannot carry it, Refused for any other failure.  A
-    SELECT's CSV is written by ``csv_results.write`` unless ``plain()`` says Oxigraph's
-    writer writes it right."""
+    SELECT's CSV is written by ``csv_results.write``, by Oxigraph's writer where ``plain()``
+    says it writes the query's terms right."""
     kind = queries.kind_of(result)
     if kind != "graph" and fmt.for_graphs:
         fmt = RESULT_FORMATS["json"]
     elif kind == "graph" and not fmt.for_graphs:
         fmt = GRAPH_FORMATS["turtle"]
     try:
-        if fmt.name == "csv" and kind == "select" and not plain():
+        if fmt.name == "csv" and kind == "select":
             out = limits.Bounded(max_bytes)
-            csv_results.write(result, out)
+            csv_results.write(result, out, oxigraph=plain())
             data = out.value()
         else:
             data = limits.write_bounded(result, fmt.oxigraph, max_bytes,

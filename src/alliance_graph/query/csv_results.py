@@ -7,10 +7,14 @@ literal holds a comma, a double quote or a line break breaks the row anywhere.  
 quotes every field as SPARQL's CSV format says (RFC 4180: a field holding ``"``, ``,``, CR or
 LF in double quotes, a double quote in it doubled) and writes a triple term as SPARQL 1.2's
 CSV draft does, its literal object in double quotes, with RDF 1.2's brackets:
-``"<<( http://e/s http://e/p ""a, b"" )>>"``.  Every other field is the bytes Oxigraph writes.
+``"<<( http://e/s http://e/p ""a, b"" )>>"``.  In an answer of one column it writes an unbound
+or empty value as ``""`` (a quoted empty field, still an empty field to RFC 4180 and SPARQL):
+Oxigraph's writer leaves that row an empty line, which Python's ``csv`` reads as no field and
+pandas passes over, the row lost.  Every other field is the bytes Oxigraph writes.
 
 ``write`` reads each row in Python, three to four times Oxigraph's time on a large
-answer, so it is taken only for an answer that may hold such a term.  ``oxigraph_writes``
+answer, so it is taken only for an answer of one column (its variables are known before a row
+is read) or one that may hold such a term.  ``oxigraph_writes``
 decides that before the query is evaluated, from the places such a term can come from: the
 query's text, the IRIs it is given besides (its prefixes and graphs), and the graph's own
 terms.  Those are known for a build held in this process's Oxigraph store: the build records
@@ -59,12 +63,21 @@ def oxigraph_writes(kg, sparql: str, iris: Iterable[str] = ()) -> bool:
     return terms is not None and not terms.iri_with_comma and not terms.triple_term
 
 
-def write(result, out, batch: int = 1000) -> None:
+def write(result, out, oxigraph: bool = False, batch: int = 1000) -> None:
     """Write a SELECT's solutions (Oxigraph's ``QuerySolutions``) to the binary stream
-    ``out`` as SPARQL CSV, ``batch`` rows at a time."""
-    lines = [",".join(v.value for v in result.variables)]
+    ``out`` as SPARQL CSV: by Oxigraph's writer when ``oxigraph`` says it writes this query's
+    terms right (``oxigraph_writes``) and the answer has other than one column, else in
+    Python, ``batch`` rows at a time."""
+    variables = result.variables
+    if oxigraph and len(variables) != 1:
+        result.serialize(out, format=ox.QueryResultsFormat.CSV)
+        return
+    # A row of one empty field, written "": an empty line is no field to most readers.  (A
+    # row of no column, SELECT * {}'s, is an empty line.)
+    empty = '""' if len(variables) == 1 else ""
+    lines = [",".join(v.value for v in variables)]
     for solution in result:
-        lines.append(",".join([_field(term) for term in solution]))
+        lines.append(",".join([_field(term) for term in solution]) or empty)
         if len(lines) >= batch:
             out.write(("\r\n".join(lines) + "\r\n").encode())
             lines = []

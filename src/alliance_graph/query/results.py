@@ -168,8 +168,9 @@ def to_rdflib(result):
 def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> bytes | None:
     """Write a query result in the named format: into the binary stream ``out`` as the rows
     come (nothing is held), or, without one, as the bytes returned; raise QueryError if the
-    form does not fit.  CSV is written by ``csv_results.write`` unless ``oxigraph_csv`` says
-    Oxigraph's writer writes this answer right (``csv_results.oxigraph_writes``)."""
+    form does not fit.  A SELECT's CSV is written by ``csv_results.write``, by Oxigraph's
+    writer where ``oxigraph_csv`` says it writes this query's terms right
+    (``csv_results.oxigraph_writes``)."""
     kind = kind_of(result)
     table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
     if fmt not in table:
@@ -181,8 +182,8 @@ def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> byte
         if kind == "graph":
             ox.serialize(result, into, format=table[fmt].oxigraph,
                          prefixes=prefixes_for(table[fmt].oxigraph))
-        elif fmt == "csv" and kind == "select" and not oxigraph_csv:
-            csv_results.write(unwrap(result), into)
+        elif fmt == "csv" and kind == "select":
+            csv_results.write(unwrap(result), into, oxigraph=oxigraph_csv)
         else:
             result.serialize(into, format=table[fmt].oxigraph)
     return into.getvalue() if out is None else None
