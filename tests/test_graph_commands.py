@@ -201,6 +201,16 @@ def test_csv_holding_a_triple_term_or_an_iri_with_a_comma_reads_back_row_by_row(
          '"x,y""z\nw" )>>', "http://dbpedia.org/resource/Washington,_D.C.", "1"]]
 
 
+@pytest.mark.parametrize("query, shown", [
+    ("CONSTRUCT { ?s ?p ?o } WHERE { FILTER(false) }", "(0 triples)\n"),
+    ("DESCRIBE <http://example.org/nothing>", "(0 triples)\n"),
+    ("SELECT ?x WHERE { FILTER(false) }", "x\n-\n(0 rows)\n")])
+def test_an_empty_answer_s_table_says_it_is_empty(run, query, shown):
+    # A graph's table is its Turtle, and the empty Turtle document printed nothing at all.
+    result = run("query", query)
+    assert (result.exit_code, result.output) == (0, shown)
+
+
 @pytest.mark.parametrize("fmt, written", [
     ("csv", b'x\r\n""\r\n""\r\na\r\n'),
     # TSV quotes nothing: an unbound value is an empty field, in one column an empty line,

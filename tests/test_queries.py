@@ -57,6 +57,13 @@ def test_ask_and_table(kg):
     assert "claim:" in text  # IRIs shortened with the project's prefixes
 
 
+def test_the_table_of_a_graph_of_no_triple_says_so(kg):
+    # The empty Turtle document: an empty string, nothing on the screen.
+    assert queries.table(queries.run(kg, "CONSTRUCT { ?s ?p ?o } WHERE { FILTER(false) }")) \
+        == queries.NO_TRIPLES == "(0 triples)"
+    assert queries.table(queries.run(kg, CONSTRUCT)).startswith("@prefix")
+
+
 def test_a_streamed_table_holds_a_batch_and_repeats_the_header_when_a_column_widens(kg):
     # Measured whole, a cross product's table took 13 GB before its first line.
     query = 'SELECT ?x WHERE { VALUES ?x { "a" "b" "ccccc" "d" "e" } }'

@@ -104,6 +104,8 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
             # cross product's table took 13 GB before its first line (``table_lines``).
             for line in queries.table_lines(result, encoding=sys.stdout.encoding or "utf-8"):
                 sys.stdout.write(line + "\n")
+        elif fmt == "table" and (result := queries.triples_if_any(result)) is None:
+            sys.stdout.write(queries.NO_TRIPLES + "\n")  # the empty Turtle showed nothing
         else:
             # Streamed as the rows come: `| head` ends a large answer at once, and nothing
             # holds the whole of it (buffered, a cross product took gigabytes before a row).

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 import pyoxigraph as ox
 
@@ -234,13 +234,28 @@ def evaluating() -> Iterator[None]:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
 
+# What a graph's table says when it has no triple (one's is its Turtle), as a SELECT's says
+# "(0 rows)" under its header: the empty Turtle document was nothing at all on the screen.
+NO_TRIPLES = "(0 triples)"
+
+
+def triples_if_any(result):
+    """Return a CONSTRUCT or DESCRIBE result's triples as an iterator, its first read to
+    see there is one (put back), or None when it has none."""
+    triples = iter(unwrap(result))
+    with evaluating():
+        first = next(triples, None)
+    return None if first is None else chain([first], triples)
+
+
 # Rows a streamed table aligns at a time (``table_lines``): what it holds in memory, and the
 # wait before its first line.
 TABLE_BATCH = 1000
 
 
 def table(result) -> str:
-    """Return a result as an aligned text table (SELECT), true/false (ASK), or Turtle."""
+    """Return a result as an aligned text table (SELECT), true/false (ASK), or Turtle
+    (``NO_TRIPLES`` for a graph of none)."""
     return "\n".join(table_lines(result, batch=None))
 
 
@@ -263,7 +278,8 @@ def table_lines(result, batch: int | None = TABLE_BATCH,
         yield "true" if bool(result) else "false"
         return
     if kind == "graph":
-        yield serialize(result, "turtle").decode()
+        triples = triples_if_any(result)
+        yield NO_TRIPLES if triples is None else serialize(triples, "turtle").decode()
         return
     result = unwrap(result)
     names = [v.value for v in result.variables]
