@@ -80,9 +80,8 @@ class IriPathConverter(PathConverter):
 
 @lru_cache(maxsize=8)
 def catalogue(queries_dir: Path, bounds: Bounds) -> list[dict]:
-    """Return the catalogue's example queries within the endpoint's ``bounds``, read once: the
-    folder does not change while the server runs, and the service description reads them the
-    same way."""
+    """Return the catalogue's examples within the endpoint's ``bounds``, read once (the folder
+    does not change while the server runs), as the service description reads them."""
     return service_description.examples(queries_dir, bounds)
 
 
@@ -136,7 +135,6 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/")
     def query_page():
-        # An example the endpoint's bounds refuse (serve --max-query-elements 20) was offered.
         examples = catalogue(get_settings().queries_dir, Bounds.from_settings(get_settings()))
         # A permalink (/?query=...) opens the page with its query in the editor.
         return render_template("query.html", examples=examples,
