@@ -135,6 +135,20 @@ def test_an_ill_typed_literal_is_reported_with_file_and_line(mini):
     assert '"3.8 billion" is not a valid xsd:decimal' in problem.message
 
 
+@pytest.mark.parametrize("content, message", [
+    ("<urn:a> <urn:p> 1 .\n<urn:x> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> .\n", "triple terms"),
+    ("<urn:a> <urn:p> 1 .\n<< <urn:a> <urn:b> <urn:c> >> <urn:p> 1 .\n", "triple terms"),
+    ('<urn:a> <urn:p> 1 .\n<urn:x> <urn:p> "hello"@en--ltr .\n', "base direction (@en--ltr)"),
+], ids=["triple-term", "reified-triple", "direction"])
+def test_rdf12_terms_are_refused_with_their_line_as_the_default_route_does(mini, content,
+                                                                           message):
+    # Regression: the streaming route (inputs over streaming_threshold) took them into the
+    # build, where the default route (test_loading.py) refused them.
+    [problem] = failing_build(mini, "rdf12.ttl", content)
+    assert (problem.file, problem.line) == ("data/rdf12.ttl", 2)
+    assert message in problem.message
+
+
 def test_a_data_check_violation_stops_the_build_with_file_and_line(mini):
     problems = failing_build(mini, "uncited.ttl",
                              "@prefix id: <https://alliance-graph.example/id/> .\n"
