@@ -44,7 +44,8 @@ def test_alignments_and_shapes_are_not_reasoned_over(mini):
 def test_the_check_queries_are_part_of_the_cache_key():
     names = {p.name for p in build.pipeline_files()}
     assert {"pipeline.py", "truthy.py", "reasoning.py", "rules.py", "rule_table.py",
-            "checks.py", "claim-incomplete-violation.rq", "term-unused-violation.rq"} <= names
+            "checks.py", "claim-incomplete-violation.rq", "term-unused-violation.rq",
+            "layout.py"} <= names
     # Every module of build/, so that a new one is part of the key without being listed.
     assert {p.name for p in Path(build.__file__).parent.glob("*.py")} <= names
 

@@ -25,11 +25,14 @@ from ..settings import Settings
 # build import the modules they run.
 _HERE = Path(__file__).parent
 _CHECK_QUERIES = _HERE / "violations"
+_LAYOUT = _HERE.parent / "store" / "layout.py"
 
 
 def pipeline_files() -> list[Path]:
-    """Return the source files of the pipeline's modules and of its check queries."""
-    return sorted(_HERE.glob("*.py")) + sorted(_CHECK_QUERIES.rglob("*.rq"))
+    """Return the source files of the pipeline's modules and of its check queries, and of the
+    store's layout, which writes what a build leaves beside its quads (its terms' record): a
+    build made before that changed would be reused as it was."""
+    return sorted(_HERE.glob("*.py")) + sorted(_CHECK_QUERIES.rglob("*.rq")) + [_LAYOUT]
 
 
 def input_hash(settings: Settings) -> str:
