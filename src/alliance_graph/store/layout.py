@@ -59,7 +59,7 @@ def main_quads(store, graphs: Iterable[ox.NamedNode]) -> Iterator[ox.Quad]:
 class Terms:
     """What a build's terms hold, noted as its quads pass by (``noted``): an IRI holding a
     comma (a subject, predicate, object, literal's datatype or graph name), an RDF 1.2 triple
-    term (the loader refuses them, the streaming build may not)."""
+    term (both routes of the build refuse them: noted all the same, should one get in)."""
 
     FILE = "terms.json"  # the record's name in a build's folder
 
