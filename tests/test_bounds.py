@@ -1,8 +1,9 @@
-"""The bounds on a query's text (query/bounds.py): which bounds are safe to serve, and how each
-refusal names its bound to its reader."""
+"""The bounds on a query's text (query/bounds.py): which bounds are safe to serve, how each
+refusal names its bound to its reader, and what they count."""
 
 import functools
 
+import pyoxigraph as ox
 import pytest
 
 from alliance_graph.query import bounds
@@ -54,3 +55,46 @@ def test_a_query_file_too_long_is_said_as_the_query_is():
                          "100,000 (Settings.max_query_bytes)")
     assert said.worded(QUERY) == ("the query file q.rq is more than 100,000 bytes long; the "
                                   "limit is 100,000")
+
+
+# Queries that crashed pyoxigraph 0.5.13 (SIGSEGV) at 5,000 collection members, measured
+# one at a time in a subprocess (bench/query_bounds.py's runner), and passed the bounds: the
+# members after the name, or after the IRI holding ')', went uncounted.
+MEMBERS = "1 " * 5000
+CRASHED_UNCOUNTED = {
+    # A declared prefix beginning with BY is a name in a group; read as the start of an ORDER
+    # BY clause (ORDERBYex:f()), the collection after it was taken for a call's arguments.
+    "by: verb": "PREFIX by: <http://e/> SELECT * { ?s by:p (" + MEMBERS + ") }",
+    # The lexer read these collections as expressions, so '<http://b)>' as less-than, a name
+    # and a ')' closing the collection the engine had open: 'truefalse' is true and false to
+    # the engine, 'filterx:p' may be a declared name.
+    "IRI after truefalse": "SELECT * { ?s ?p (truefalse (<http://a> <http://b))> " + MEMBERS
+    + ")) }",
+    "IRI after filterx: verb": "PREFIX filterx: <http://e/> SELECT * { ?s filterx:p "
+    "(<http://a> <http://b)> " + MEMBERS + ") }",
+    "IRI after by: verb": "PREFIX by: <http://e/> SELECT * { ?s by:p (<http://a> <http://b)> "
+    + MEMBERS + ") }",
+}
+
+
+@pytest.mark.parametrize("name", CRASHED_UNCOUNTED)
+def test_a_collection_after_a_name_holding_a_keyword_is_counted(name):
+    text = CRASHED_UNCOUNTED[name]
+    ox.Store().query(text.replace(MEMBERS, "1 1 "))  # the engine reads it (a few members)
+    with pytest.raises(Refused) as refused:
+        tokens_within(text, DEFAULT_BOUNDS)
+    assert refused.value.status == 400
+
+
+@pytest.mark.parametrize("text", [
+    # Where a name cannot be, a prefixed name beginning with BY or HAVING is the clause (after
+    # a query's or a subquery's WHERE group, or ORDER): each call in it is one more node.
+    "SELECT * { ?s ?p ?o } ORDERBYex:f() " + "ex:f(?s) " * 100,
+    "SELECT * { { SELECT * { ?s ?p ?o } ORDERBYex:f() " + "ex:f(?s) " * 100 + "} }",
+    "SELECT * { { SELECT * { ?s ?p ?o } ORDER BYex:f() " + "ex:f(?s) " * 100 + "} }",
+    "SELECT * { { SELECT ?s { ?s ?p ?o } GROUP BY ?s HAVINGex:f() " + "ex:f(?s) " * 100
+    + "} }",
+])
+def test_a_clause_glued_to_a_prefixed_name_still_counts_its_conditions(text):
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within("PREFIX ex: <http://e/> " + text, DEFAULT_BOUNDS)

@@ -114,6 +114,18 @@ LESS_THAN = [
     ("{ ?s ?p false.FILTERex:f(?a<?b) }", "{ VAR VAR PNAME_LN ( VAR < VAR ) }"),
     ("{ ?s ?p trueFILTER<f>(?a<?b) }", "{ VAR VAR NAME IRIREF ( VAR < VAR ) }"),
     ("{ SELECT ?x {} ORDERBY?x(?a<?b) }", "{ NAME VAR { } NAME VAR ( VAR < VAR ) }"),
+    ("{ SELECT * {} ORDERBYex:f(?a<?b) }", "{ NAME * { } PNAME_LN ( VAR < VAR ) }"),
+    ("{ SELECT * {} ORDER BYex:f(?a<?b) }", "{ NAME * { } NAME PNAME_LN ( VAR < VAR ) }"),
+    # But in a group a name beginning with BY is a name (a declared by:), and a word is read
+    # as the keywords glued in it: after these "(" opens a collection, of IRIs.  Read as
+    # expressions, "<b)>" was '<', a name and a ')' closing the collection the engine had
+    # open, and the bounds counted none of the members after it (5,000 crashed the engine).
+    ("{ ?s by:p (<a> <b>) }", "{ VAR PNAME_LN ( IRIREF IRIREF ) }"),
+    ("{ ?s ?p (truefalse (<a> <b>)) }", "{ VAR VAR ( NAME ( IRIREF IRIREF ) ) }"),
+    # Where the query declares a prefix holding FILTER, "filterx:p(" may be a name and a
+    # collection or FILTER and a call: a would-be IRI whose brackets do not pair is flagged.
+    ("PREFIX filterx: <x> { ?s filterx:p (<a> <b)>) }",
+     "NAME PNAME_NS IRIREF { VAR PNAME_LN ( IRIREF AMBIGUOUS < NAME ) > ) }"),
     # Read as an operator, the would-be IRI's '#' starts a comment: flagged for the caller.
     ("FILTER(?a<?b#c>)", "NAME ( VAR AMBIGUOUS < VAR"),
 ]

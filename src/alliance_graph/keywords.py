@@ -10,7 +10,20 @@ add to the engine's recursion.
 
 from __future__ import annotations
 
-from .sparql import BUILT_INS, Token
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .sparql import Token
+
+# The built-in functions and aggregates Oxigraph 0.5 reads, by name: a "(" after one opens a
+# call's arguments (``query/bounds.py``), and each is a keyword to the engine (``guard.py``).
+BUILT_INS = frozenset("""
+    STR LANG LANGMATCHES LANGDIR DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT
+    STRLEN UCASE LCASE ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH
+    DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512
+    COALESCE IF STRLANG STRLANGDIR STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX
+    SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT TRIPLE SUBJECT PREDICATE OBJECT
+    ISTRIPLE HASLANG HASLANGDIR ADJUST""".split())
 
 # Every keyword and built-in function name of SPARQL 1.1 and of the 1.2 additions Oxigraph
 # 0.5 reads: a run of them glued together is read by the engine one keyword at a time.
@@ -20,6 +33,17 @@ KEYWORDS = BUILT_INS | frozenset("""
     TO MOVE COPY INSERT DATA DELETE WITH USING DEFAULT GRAPH ALL OPTIONAL SERVICE BIND UNDEF
     MINUS UNION FILTER LATERAL A TRUE FALSE NOT IN EXISTS SEPARATOR""".split())
 _LENGTHS = sorted({len(k) for k in KEYWORDS})
+# Prefixes of prefixed names that begin with keywords the engine reads off them, making the
+# name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
+FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
+BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
+
+
+def glued(prefix: str, keywords: tuple[str, ...]) -> bool:
+    """Return whether an upper-case prefix begins, or goes on after a dot, with one of
+    ``keywords`` (an undeclared ``false.filterex:`` is ``false . FILTER ex:`` to the engine)."""
+    return prefix.startswith(keywords) or ("." in prefix and any(
+        part.startswith(keywords) for part in prefix.split(".")[1:]))
 
 
 def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
@@ -30,7 +54,7 @@ def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
     the start: ``false.serviceex:`` is ``false . SERVICE ex:`` to it.  So the keywords are
     looked for after each dot as well.
     """
-    text = token.text
+    text, make = token.text, type(token)  # a Token (sparql.py imports this module)
     name, colon, local = text.partition(":")
     upper = name.upper()
     if not colon and upper in KEYWORDS:
@@ -51,16 +75,16 @@ def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
             continue
         if not colon:
             last = len(chain) - 1  # a bare word is read as keywords as far as they go
-        pieces = [] if at_part == 0 else [Token("NAME", name[:at_part - 1], token.start),
-                                          Token(".", ".", token.start + at_part - 1)]
-        pieces += [Token("NAME", name[at:at + len(word)], token.start + at)
+        pieces = [] if at_part == 0 else [make("NAME", name[:at_part - 1], token.start),
+                                          make(".", ".", token.start + at_part - 1)]
+        pieces += [make("NAME", name[at:at + len(word)], token.start + at)
                    for word, at in chain[:last + 1]]
         rest_at = chain[last][1] + len(chain[last][0])
         rest = text[rest_at:]
         if rest:
             kind = ("NAME" if not colon else "PNAME_NS" if rest.endswith(":")
                     and rest.count(":") == 1 else "PNAME_LN")
-            pieces.append(Token(kind, rest, token.start + rest_at))
+            pieces.append(make(kind, rest, token.start + rest_at))
         return pieces
     return None
 

@@ -16,17 +16,23 @@ last one: the engine reads no further than that (a syntax error), and reading on
 could cost time quadratic in the text (each quote of ``'\\'\\'\\'...`` or ``"\\"\\"...``
 would start a string scanned to the end of the line and failing there).
 
-One compiled pattern with named alternatives does the work; alternatives that share a first
-character are ordered so the longest terminal wins, as the grammar's tokenization requires.
+One compiled pattern with named alternatives (``terminals.py``) does the work; alternatives
+that share a first character are ordered so the longest terminal wins, as the grammar's
+tokenization requires.
 The grammar is not context-free at one place, and the lexer follows the engine there: a
 ``<`` where an expression expects an operator (after an operand, inside an expression's
 parentheses) is the less-than operator, even where ``<...>`` would also read as an IRI
 (``FILTER(?a<?b&&?c>?d)``), because Oxigraph's parser never tries an IRI at that point.
 Which parentheses hold an expression is told from the words before them, keywords glued to
 a name included (``FILTERex:f(``, ``trueFILTER <f>(``, ``ORDERBY?x(``: the engine matches
-keywords with no word boundary).  Where such a ``<`` would have read as an IRI holding
-``#`` or a quote, the two readings differ in what follows (a comment, a string), so an
-``AMBIGUOUS`` token (the would-be IRI) comes before the ``<`` for the caller to refuse.
+keywords with no word boundary), a word by the last keyword glued in it (``truefalse(`` is
+a collection's), and a prefixed name glued to BY or HAVING only where a name cannot be (a
+query's solution modifiers: in a group ``by:p (`` is a name and a collection).  Where such a
+``<`` would have read as an IRI holding ``#`` or a quote, the two readings differ in what
+follows (a comment, a string), so an ``AMBIGUOUS`` token (the would-be IRI) comes before the
+``<`` for the caller to refuse; so does one whose brackets do not pair, after a prefixed name
+glued to FILTER in a query that declares a prefix holding FILTER (``filterx:p (`` may be a
+name and a collection, whose bracket the ``)`` would close).
 """
 
 from __future__ import annotations
@@ -34,74 +40,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-# PN_CHARS_BASE and friends (grammar rules 164-173), as regular-expression classes.
-_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
-         "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
-         "\U00010000-\U000EFFFF")
-_CHARS_U = _BASE + "_"
-_CHARS = _CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
-_VARNAME = f"[{_CHARS_U}0-9][{_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
-_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-_ECHAR = r"\\[tbnrf\\\"']"
-_EXPONENT = r"[eE][+-]?[0-9]+"
-
-# Punctuation and operators, longest first where one is the start of another.
-PUNCTUATION = ("<<(", ")>>", "<<", ">>", "{|", "|}", "^^", "&&", "||", "!=", "<=", ">=",
-               "{", "}", "(", ")", "[", "]", ".", ",", ";", "*", "/", "+", "-", "!", "=",
-               "<", ">", "^", "|", "?", "~")
-
-# In the order tried: the frequent first, and where one terminal can begin another (a word
-# and a prefixed name, an IRI and '<', a number and '.' or a sign) the longer one first.
-_TERMINALS = [
-    ("VAR", f"[?$]{_VARNAME}"),
-    # A keyword or 'a' followed by nothing a prefixed name could continue with: the common
-    # case, read without trying a prefixed name first.
-    ("NAME", f"[A-Za-z][A-Za-z0-9_]*(?![{_CHARS}.:])"),
-    ("PNAME", f"(?:(?>[{_BASE}][{_CHARS}.]*)(?<!\\.))?:(?:{_LOCAL})?"),
-    ("IRIREF", f'<(?:[^\\x00-\\x20<>"{{}}|^`\\\\]|{_UCHAR})*>'),
-    ("STRING_LITERAL_LONG2", f'"""(?:(?:"|"")?(?:[^"\\\\]|{_ECHAR}|{_UCHAR}))*"""'),
-    ("STRING_LITERAL_LONG1", f"'''(?:(?:'|'')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*'''"),
-    ("STRING_LITERAL2", f'"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*"'),
-    ("STRING_LITERAL1", f"'(?:[^'\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*'"),
-    ("NIL", r"\([ \t\r\n]*\)"),
-    ("ANON", r"\[[ \t\r\n]*\]"),
-    ("DOUBLE", f"[+-]?(?:[0-9]+\\.[0-9]*{_EXPONENT}|\\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT})"),
-    ("DECIMAL", r"[+-]?[0-9]*\.[0-9]+"),
-    ("INTEGER", r"[+-]?[0-9]+"),
-    ("BLANK_NODE_LABEL", f"_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?"),
-    ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?"),
-    ("WORD", r"[A-Za-z][A-Za-z0-9_]*"),  # a word followed by '.', '-', ... ('true.'): NAME
-    ("PUNCT", "|".join(re.escape(p) for p in PUNCTUATION)),
-    ("ERROR", r"[^ \t\r\n#]"),  # any other character but whitespace and '#' (see _SKIP)
-]
-# Whitespace (rule 162: space, tab, CR, LF, nothing else) and comments before each token.
-# Written so that no part can match the same text two ways: a failed match backtracks in
-# linear time, never exponentially, whatever the input.
-_SKIP = r"[ \t\r\n]*(?:#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
-# END matches where only whitespace and comments are left, so a match never fails: a failed
-# match would make ``finditer`` retry at every later offset (quadratic in a long tail).
-MASTER = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _TERMINALS)
-                    + r"|(?P<END>\Z))")
-# The same without prefixed names, for the rest of a run of name characters that a prefixed
-# name already failed to start (see ``tokenize``).
-_NO_PNAME = re.compile(_SKIP + "(?:" + "|".join(
-    f"(?P<{n}>{p})" for n, p in _TERMINALS if n != "PNAME") + r"|(?P<END>\Z))")
-_RUN = re.compile(f"(?>[{_CHARS}.]*)")
-_BASE_CHAR = re.compile(f"[{_BASE}]")
+from .keywords import BY_GLUED, FILTER_GLUED, glued
+from .terminals import BASE_CHAR, KINDS, MASTER, NO_PNAME, NO_PNAME_KINDS, RUN
 
 _SIGNED = {"+": "_POSITIVE", "-": "_NEGATIVE"}
-# The built-in functions and aggregates Oxigraph 0.5 reads, by name: a "(" after one opens a
-# call's arguments (``query/bounds.py``), and each is a keyword to the engine (``guard.py``).
-BUILT_INS = frozenset("""
-    STR LANG LANGMATCHES LANGDIR DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT
-    STRLEN UCASE LCASE ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH
-    DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512
-    COALESCE IF STRLANG STRLANGDIR STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX
-    SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT TRIPLE SUBJECT PREDICATE OBJECT
-    ISTRIPLE HASLANG HASLANGDIR ADJUST""".split())
 OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
 CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
 # Tokens after which an expression expects an operator, not an operand.  '}' is one: inside
@@ -114,21 +56,29 @@ _OPERAND_END = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "STRING_LITER
                           "DECIMAL_POSITIVE", "DOUBLE_POSITIVE", "INTEGER_NEGATIVE",
                           "DECIMAL_NEGATIVE", "DOUBLE_NEGATIVE", "NIL", ")", ")>>", "}",
                           "TRUE", "FALSE"))
-# Words before "(" in a graph pattern that open no expression: a collection or a VALUES list.
-_NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
+# How words before "(" in a graph pattern end when it opens no expression (a collection or a
+# VALUES list): the engine reads a word as the keywords glued in it, and only the last one is
+# before the "(" ("truefalse(" is "true false (").
+_NOT_CALLS = ("A", "VALUES", "TRUE", "FALSE", "UNDEF")
 # Words that end a clause whose "(" holds an expression (SELECT, GROUP/ORDER BY, HAVING).
 _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
-# Prefixes of prefixed names that begin with keywords the engine reads off them, making the
-# name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
-FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
-BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
 
 
-def glued(prefix: str, keywords: tuple[str, ...]) -> bool:
-    """Return whether an upper-case prefix begins, or goes on after a dot, with one of
-    ``keywords`` (an undeclared ``false.filterex:`` is ``false . FILTER ex:`` to the engine)."""
-    return prefix.startswith(keywords) or ("." in prefix and any(
-        part.startswith(keywords) for part in prefix.split(".")[1:]))
+EXPRESSION, MAYBE = 1, 2  # what a bracket holds to ``tokenize`` (0: no expression)
+
+
+def _unpaired_brackets(iri: str) -> bool:
+    """Return whether the brackets in ``iri`` do not pair (read as tokens, a ')' in it would
+    close a bracket the engine has open)."""
+    depth = 0
+    for char in iri:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth < 0:
+                return True
+    return depth != 0
 
 
 class Token(NamedTuple):
@@ -145,14 +95,23 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     new = tuple.__new__
-    # One entry per open bracket: True where it holds an expression (see the module doc).
-    stack: list[bool] = []
+    # One entry per open bracket: EXPRESSION where it holds an expression (see the module
+    # doc), MAYBE where the engine may read either, 0 where it holds none.
+    stack: list[int] = []
     # The last two tokens' kinds, words (NAME) by their upper-case text, and whether the
     # last one was a word.
     prev = prev2 = ""
     word = word2 = False
     prefix = ""  # the upper-case prefix of the last token if it was a prefixed name
     clause = ""  # SELECT (a projection), BY (GROUP/ORDER BY) or HAVING: "(" opens an expression
+    # The levels of the open SELECT's WHERE groups, and the level at which a (sub)query's
+    # solution modifiers may follow the group just closed (-1: none): there a prefixed name
+    # glued to BY is the clause (ORDERBYex:f(...)), anywhere else in a group a name.
+    wheres: list[int] = []
+    modifiers = -1
+    # Whether the query declares a prefix holding FILTER: then "FILTERex:f(" may be a name
+    # and a collection rather than a call (``MAYBE``).
+    filter_prefix = False
     # A prefixed name that failed to start at a name character fails at every later start
     # up to the end of that run of name characters; scanning the run again for each word in
     # it (``a.b.c.d...``) would take time quadratic in its length, so the rest of the run is
@@ -162,9 +121,9 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     left = end + 1 if limit is None else limit + 1  # tokens still to read
     while pos < end:
         guarded = pos < no_pname_until
-        for match in (_NO_PNAME if guarded else MASTER).finditer(text, pos):
+        for match in (NO_PNAME if guarded else MASTER).finditer(text, pos):
             index = match.lastindex
-            kind = (_NO_PNAME_KINDS if guarded else _KINDS)[index]
+            kind = (NO_PNAME_KINDS if guarded else KINDS)[index]
             start = match.start(index)
             if guarded and start >= no_pname_until:
                 no_pname_until = 0  # past the run: read this token again with prefixed names
@@ -183,7 +142,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
             if kind == "PUNCT" or kind == "IRIREF":
                 if value[0] == "<" and stack and stack[-1] and prev in _OPERAND_END:
                     # An operator is expected: '<' or '<=' however the text goes on.
-                    if kind == "IRIREF" and ("#" in value or "'" in value):
+                    if kind == "IRIREF" and ("#" in value or "'" in value or (
+                            stack[-1] == MAYBE and _unpaired_brackets(value))):
                         # Read as operators, the rest of the would-be IRI holds a comment or
                         # a string that can hide what follows; should this guess about the
                         # context ever be wrong, the engine would read other text.
@@ -199,20 +159,30 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                         if value == "(":
                             # Keywords may be glued to what follows (guard.py): FILTER in
                             # "trueFILTER <f>(" or "FILTERex:f(" still makes a call.
-                            stack.append(not stack or stack[-1] or bool(clause)
-                                         or (word and prev not in _NOT_CALLS)
-                                         or (prev in _IRIS and (
-                                             (word2 and "FILTER" in prev2)
-                                             or glued(after_pname, FILTER_GLUED))))
+                            if stack and stack[-1]:
+                                stack.append(stack[-1])
+                            elif (not stack or clause or (word and not prev.endswith(_NOT_CALLS))
+                                  or (prev in _IRIS and word2 and "FILTER" in prev2)):
+                                stack.append(EXPRESSION)
+                            elif prev in _IRIS and glued(after_pname, FILTER_GLUED):
+                                stack.append(MAYBE if filter_prefix else EXPRESSION)
+                            else:
+                                stack.append(0)
                         else:
-                            stack.append(False)
                             if value == "{":
+                                if clause == "SELECT":
+                                    wheres.append(len(stack))
                                 clause = ""
+                            stack.append(0)
                     elif value in CLOSE:
                         if stack:
                             stack.pop()
                         if value == "}":
                             clause = ""
+                        while wheres and wheres[-1] >= len(stack):
+                            modifiers = wheres.pop()  # a WHERE group closed: modifiers next
+                        if modifiers > len(stack):
+                            modifiers = -1
             elif kind == "ERROR":
                 # The end of what the engine reads; going on would rescan (module doc).
                 append(new(Token, (kind, value, start)))
@@ -231,8 +201,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 prev2, prev, word2, word = prev, upper, word, True
                 if not left:
                     return tokens
-                if run and pos < end and pos >= no_pname_until and _BASE_CHAR.match(value):
-                    run_end = _RUN.match(text, pos).end()
+                if run and pos < end and pos >= no_pname_until and BASE_CHAR.match(value):
+                    run_end = RUN.match(text, pos).end()
                     if run_end > pos and (run_end == end or text[run_end] != ":"):
                         no_pname_until = run_end
                         break
@@ -240,9 +210,16 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
             elif kind == "PNAME":
                 kind = "PNAME_NS" if value[-1] == ":" and value.count(":") == 1 \
                     else "PNAME_LN"
-                prefix = value[:value.find(":")].upper()
-                if glued(prefix, BY_GLUED):
-                    clause = "BY"  # ORDERBYex:f(...): the clause a glued keyword starts
+                name = value[:value.find(":")]
+                prefix = name.upper()
+                if glued(prefix, BY_GLUED) and (not stack or clause or len(stack) == modifiers
+                                                or (word and prev in ("ORDER", "GROUP"))):
+                    # ORDERBYex:f(...): the clause a glued keyword starts, where a name cannot
+                    # be (a declared by:p in a group is a name, and a collection may follow)
+                    clause = "BY"
+                if kind == "PNAME_NS" and "FILTER" in prefix and (
+                        (word and prev == "PREFIX") or prefix.startswith("PREFIX")):
+                    filter_prefix = True  # PREFIX filterx: (or glued: PREFIXfilterx:)
                 append(new(Token, (kind, value, start)))
                 prev2, prev, word2, word = prev, kind, word, False
                 if not left:
@@ -261,14 +238,10 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     return tokens
 
 
-_NUMBERS = frozenset(("INTEGER", "DECIMAL", "DOUBLE"))
 _IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
 # Terminals kept as matched, with nothing to track.
 _PLAIN = frozenset(("VAR", "STRING_LITERAL_LONG2", "STRING_LITERAL_LONG1", "STRING_LITERAL2",
                     "STRING_LITERAL1", "NIL", "ANON", "BLANK_NODE_LABEL", "LANGTAG"))
-# Group numbers to terminal names (the terminals' patterns have no capturing groups).
-_KINDS = [""] + [name for name, _ in _TERMINALS] + ["END"]
-_NO_PNAME_KINDS = [""] + [name for name, _ in _TERMINALS if name != "PNAME"] + ["END"]
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..keywords import KEYWORDS, split_glued
+from ..keywords import BUILT_INS, BY_GLUED, KEYWORDS, glued, split_glued
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
-from ..sparql import BUILT_INS, BY_GLUED, CLOSE, OPEN, Token, glued, tokenize, where
+from ..sparql import CLOSE, OPEN, Token, tokenize, where
 from ..wording import Said, aside
 from .refused import Refused
 
@@ -124,6 +124,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # the engine: 2,630 "ORDER BY STR(?s) ..." crashed it); plain variables are a list.
     clause = -1
     conditions = False
+    # The levels of the open SELECT's WHERE groups, and the level at which a (sub)query's
+    # solution modifiers may follow the one just closed (-1: none; sparql.py reads them so).
+    wheres: list[int] = []
+    modifiers = -1
     kind = word = ""
     declared = set(PREFIX_IRIS)  # the prefixes the engine is given, and the query's own
     for token in _as_read(tokens):
@@ -147,8 +151,12 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             elements += prefix.count(".") + prefix.count("FILTER")
             if elements > max_elements:
                 _too_many(text, token, max_elements)
-            if glued(prefix, BY_GLUED):
-                clause, conditions = len(brackets), True  # ORDERBYex:f() is ORDER BY ex:f()
+            if glued(prefix, BY_GLUED) and (not brackets or len(brackets) in (clause, modifiers)
+                                            or word in ("ORDER", "GROUP")):
+                # ORDERBYex:f() is ORDER BY ex:f(), where a name cannot be: in a group a
+                # declared by:p is a name, and the collection after it was read as a call's
+                # arguments (5,000 members crashed the engine).
+                clause, conditions = len(brackets), True
             if kind == "PNAME_NS" and word == "PREFIX":
                 declared.add(token.text[:-1])
             elif name not in declared:
@@ -193,7 +201,9 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 level == clause or not level or brackets[-1] == "call" or word in _CALLS)
                 else kind)
             if kind == "{" and level == clause:
-                clause = -1  # SELECT's WHERE group
+                if not conditions:
+                    wheres.append(level)  # SELECT's WHERE group
+                clause = -1
             # A group, a blank node's property list ([ ... ]) and a reified triple (<< ... >>,
             # the pattern "?r rdf:reifies <<( ... )>>") each hold one more pattern, and an
             # annotation block ({| ... |}) two, its reifier's and its own: 4,097 "{| ?p ?o |}"
@@ -208,6 +218,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 brackets.pop()
                 if len(brackets) < clause:
                     clause = -1  # the subquery the clause is in is closed
+                while wheres and wheres[-1] >= len(brackets):
+                    modifiers = wheres.pop()
+                if modifiers > len(brackets):
+                    modifiers = -1
                 if values and kind == "}" and "{" not in brackets[values - 1:]:
                     values = False  # the VALUES block is closed
         elif kind in _ELEMENTS:
