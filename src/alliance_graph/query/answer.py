@@ -19,6 +19,7 @@ from . import results as queries
 from .dataset import Dataset
 from .refused import Refused
 from .results import GRAPH_FORMATS, RESULT_FORMATS, Format
+from .xml_check import XmlCheck
 
 
 def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
@@ -127,7 +128,7 @@ def _written(result, fmt: Format, max_bytes: int, plain) -> tuple[bytes, Format]
     except StoreError as exc:
         raise Refused(502, f"the store behind this service failed: {exc}") from exc
     if fmt.oxigraph in _XML:
-        data, problem = readable_xml(data)
+        data, problem = readable_xml(data, fmt.oxigraph == ox.RdfFormat.RDF_XML)
         if problem:
             raise Uncarried(fmt, f"{problem}: it holds a character or an IRI XML cannot carry")
     return data, fmt
@@ -149,23 +150,28 @@ def xml_reader():
     return expat.ParserCreate(namespace_separator=" ")
 
 
-def readable_xml(data: bytes) -> tuple[bytes, str | None]:
+def readable_xml(data: bytes, names: bool = True) -> tuple[bytes, str | None]:
     """Return XML as Oxigraph wrote it, made to read back the same (``xml_kept``), and why
     no parser reads it (None if one does): Oxigraph writes a literal's control characters as
     they are (XML 1.0 has no way to carry them) and a property IRI ending in "/" or "#" as an
-    element with no local name."""
+    element with no local name.  ``names``: the XML is RDF/XML, whose element names come
+    from the data (SPARQL results XML's are its own).  A scan finds what can be wrong
+    (``xml_check``), and only then does expat read the whole, to say why in its words."""
     data = xml_kept(data)
     try:
-        xml_reader().Parse(data, True)
-    except expat.ExpatError as exc:
-        return data, str(exc)
+        XmlCheck(names).feed(data, True)
+    except expat.ExpatError:
+        try:
+            xml_reader().Parse(data, True)
+        except expat.ExpatError as exc:
+            return data, str(exc)
     return data, None
 
 
 def well_formed_xml(data: bytes, fmt: Format) -> bytes:
     """Return ``readable_xml``'s bytes, or refuse (406) XML no parser reads: a client must
     never get that as a 200."""
-    data, problem = readable_xml(data)
+    data, problem = readable_xml(data, fmt.oxigraph == ox.RdfFormat.RDF_XML)
     if problem:
         raise Refused(406, str(Uncarried(fmt, f"{problem}: it holds a character or an IRI XML "
                                               "cannot carry")))
