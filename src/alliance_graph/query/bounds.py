@@ -92,6 +92,9 @@ _CALLS = BUILT_INS | frozenset("""
 _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 _AFTER_DESCRIBE = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "ORDER", "VALUES"))
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
+_IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+# How a word ends before the "(" of a GROUP BY or ORDER BY key (not a call's): ASC(?x).
+_KEYS_BEFORE = ("ASC", "DESC", "BY")
 # Keywords an undeclared prefix may begin with that start a group: "trueGRAPHex:g {" is
 # "true GRAPH ex:g {" to the engine.
 _PREFIX_GROUPS = ("GRAPH", "SERVICE")
@@ -122,9 +125,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # The bracket level at which a SELECT, GROUP BY, ORDER BY or HAVING clause is being read
     # (-1: none): a "(" there holds an expression.  Each condition of the last three that is
     # an expression or a call (a bracket or "()" at that level) is one more node (a chain to
-    # the engine: 2,630 "ORDER BY STR(?s) ..." crashed it); plain variables are a list.
+    # the engine: 2,630 "ORDER BY STR(?s) ..." crashed it); plain variables are a list, and
+    # so are GROUP BY and ORDER BY keys that are a variable in brackets (``keys``).
     clause = -1
-    conditions = False
+    conditions = keys = False
     # The levels of the open SELECT's WHERE groups, and the level at which a (sub)query's
     # solution modifiers may follow the one just closed (-1: none; sparql.py reads them so).
     wheres: list[int] = []
@@ -158,7 +162,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # ORDERBYex:f() is ORDER BY ex:f(), where a name cannot be: in a group a
                 # declared by:p is a name, and the collection after it was read as a call's
                 # arguments (5,000 members crashed the engine).
-                clause, conditions = len(brackets), True
+                clause, conditions, keys = len(brackets), True, "HAVING" not in prefix
             if kind == "PNAME_NS" and word == "PREFIX":
                 declared.add(token.text[:-1])
             elif name not in declared or (at < len(read) and read[at].kind == "{"
@@ -197,7 +201,9 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             # "?s a (1 1 ...)" and "(true (1 1 ...))" went uncounted, and 5,000 of them
             # crashed the engine (SIGSEGV).
             level = len(brackets)
-            elements += conditions and level == clause
+            if conditions and level == clause:
+                elements += not _named_or_a_key(read, at, keys and not (
+                    prev in _IRIS or prev == "NAME" and not word.endswith(_KEYS_BEFORE)))
             if level and brackets[-1] == "(" and not values:
                 # A member of a collection that is itself bracketed ([ ], << >>, <<( )>>,
                 # ( )) is a member like any other: 5,000 "[ ?p ?o ]" crashed the engine.
@@ -253,6 +259,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             if "SELECT" in word or "BY" in word or "HAVING" in word:
                 clause = len(brackets)  # glued too, as the engine reads them: ORDERBY
                 conditions = "SELECT" not in word
+                keys = "BY" in word
             elif word in _CLAUSE_END:
                 clause = -1
         else:
@@ -260,6 +267,29 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         if elements > max_elements:
             _too_many(text, token, max_elements)
     return tokens
+
+
+def _named_or_a_key(read: list[Token], at: int, key: bool) -> bool:
+    """Return whether the condition whose "(" is ``read[at - 1]`` builds no node of its own:
+    an expression named with AS (GROUP BY (STR(?s) AS ?k): its AS counts it), or, where it
+    may be a ``key``, a variable in brackets (ORDER BY ASC(?x), GROUP BY (?s): the engine
+    sorts and groups on it as on a plain variable, and a million of them ran)."""
+    depth, variables = 1, 0
+    for token in read[at:]:
+        kind = token.kind
+        if kind in OPEN:
+            depth += 1
+        elif kind in CLOSE:
+            depth -= 1
+            if not depth:
+                return key and variables == 1
+        elif depth == 1 and kind == "NAME" and token.text.upper() == "AS":
+            return True
+        elif kind == "VAR":
+            variables += 1
+        else:
+            key = False
+    return False
 
 
 def _as_read(tokens: list[Token]):
