@@ -144,3 +144,45 @@ def test_a_key_that_is_an_expression_or_a_call_is_counted(condition):
     with pytest.raises(Refused, match="max_query_elements"):  # HAVING joins them with &&
         tokens_within("SELECT * { ?s ?p ?o } GROUP BY ?s HAVING " + "(?s) " * 101,
                       DEFAULT_BOUNDS)
+
+
+P = "<http://e/p>"
+
+
+def reads(text: str) -> None:
+    """Fail unless the engine reads ``text`` (a call it has no function for is read)."""
+    try:
+        ox.Store().query(text)
+    except RuntimeError as exc:
+        assert "custom function" in str(exc)
+
+
+@pytest.mark.parametrize("text", [
+    # A '(' after an IRI a FILTER calls holds its arguments, a list to the engine (a million
+    # ran); read as a collection, each argument counted three.
+    "PREFIX ex: <http://e/> SELECT * { ?s ?p ?o FILTER ex:f(" + ", ".join(["?o"] * 200) + ") }",
+    "SELECT * { ?s ?p ?o FILTER <http://e/f>(" + ", ".join(["?o"] * 200) + ") }",
+    # A '(' where a verb is (after a subject, ';', '[', '{|', '/', '|', '^') is a path's
+    # group: its IRIs counted two each as a collection's members, its '|' once as outside.
+    "SELECT * { ?s (" + "|".join([P] * 90) + ") ?o }",
+    "SELECT * { ?s ?p ?o ; ^(" + "|".join([P] * 90) + ") ?o }",
+    "SELECT * { FILTER(true) [ (" + "|".join([P] * 45) + ")/(" + "|".join([P] * 45) + ") ?o ] }",
+    # A negated property set is a list to the engine, '|' and '^' included (a million ran).
+    "SELECT * { ?s !(" + "|".join([P, "^" + P] * 500) + ") ?o }",
+])
+def test_a_call_a_path_or_a_negated_set_is_not_counted_as_a_collection(text):
+    reads(text)
+    tokens_within(text, DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s (" + "|".join([P] * 101) + ") ?o }",  # its | chain, as outside brackets
+    # After a path, or as a subject, a '(' is a collection all the same.
+    "SELECT * { ?s (" + P + ") (" + "1 " * 51 + ") }",
+    "SELECT * { (" + "1 " * 51 + ") (" + P + ") ?o }",
+    "SELECT * { ?s " + P + "/" + P + " (" + "1 " * 51 + ") }",
+])
+def test_a_path_and_a_collection_after_it_are_counted(text):
+    reads(text.replace("1 " * 51, "1 ").replace("|".join([P] * 101), P))
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(text, DEFAULT_BOUNDS)

@@ -93,6 +93,9 @@ _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 _AFTER_DESCRIBE = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "ORDER", "VALUES"))
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 _IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+# A triple's subject that is one token, and the tokens a verb (a path) comes after.
+_SUBJECTS = _IRIS | frozenset(("VAR", "BLANK_NODE_LABEL", "ANON"))
+_VERB_BEFORE = frozenset((";", "[", "{|", "/", "|", "^"))
 # How a word ends before the "(" of a GROUP BY or ORDER BY key (not a call's): ASC(?x).
 _KEYS_BEFORE = ("ASC", "DESC", "BY")
 # Keywords an undeclared prefix may begin with that start a group: "trueGRAPHex:g {" is
@@ -135,11 +138,19 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     modifiers = -1
     kind = word = ""
     declared = set(PREFIX_IRIS)  # the prefixes the engine is given, and the query's own
+    # Where a triple may begin (after "{", ".", "}" or a FILTER's or BIND's ")"), whether the
+    # token before began one with a term (its subject, so a verb comes next), and whether it
+    # was the IRI a FILTER calls: a "(" after the subject, ";", "[", "{|", "/", "|" or "^"
+    # opens a path's group and one after "!" a negated property set, not a collection.
+    start = subject = function = False
     read = list(_as_read(tokens))
     for at, token in enumerate(read, 1):
         prev, kind = kind, token.kind
         if prev != "NAME":
             word = ""  # the word just before this token, upper-case, if it was one
+        verb, subject = subject or prev in _VERB_BEFORE, start and kind in _SUBJECTS
+        called, function = function, kind in _IRIS and word == "FILTER"
+        start = kind == "{" or kind == "." or kind == "}"
         if kind == "IRIREF" and _BRACKETS.search(token.text):
             # Should the lexer's reading of '<' as an IRI ever differ from the engine's, the
             # brackets in it would be the engine's: they count (an IRI seldom has any).
@@ -196,10 +207,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             depth += 1
             # A "(" after a function's name or a keyword (FILTER, BIND, IN, STR, VALUES,
             # ...), inside another such, or in a SELECT, GROUP BY, ORDER BY or HAVING clause
-            # holds an expression or a list of variables; after a term, punctuation or any
-            # other word it is a collection (or a path).  Read as a call, the members of
-            # "?s a (1 1 ...)" and "(true (1 1 ...))" went uncounted, and 5,000 of them
-            # crashed the engine (SIGSEGV).
+            # holds an expression or a list of variables; where a verb is, a path's group;
+            # after any other word, term or punctuation a collection.  Read as a call, the
+            # members of "?s a (1 1 ...)" and "(true (1 1 ...))" went uncounted, and 5,000
+            # of them crashed the engine (SIGSEGV).
             level = len(brackets)
             if conditions and level == clause:
                 elements += not _named_or_a_key(read, at, keys and not (
@@ -208,9 +219,21 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # A member of a collection that is itself bracketed ([ ], << >>, <<( )>>,
                 # ( )) is a member like any other: 5,000 "[ ?p ?o ]" crashed the engine.
                 elements += 2
-            brackets.append("call" if kind == "(" and (
-                level == clause or not level or brackets[-1] == "call" or word in _CALLS)
-                else kind)
+            if kind != "(":
+                brackets.append(kind)
+            elif (level == clause or not level or brackets[-1] == "call" or word in _CALLS
+                  or called):
+                brackets.append("call")  # FILTER ex:f(...) too: its arguments are a list
+            elif values:
+                brackets.append(kind)
+            elif verb or brackets[-1] == "path":
+                # A path's group: its IRIs are no collection's members (they counted two each);
+                # the engine chains its | and / as it does outside brackets.
+                brackets.append("path")
+            else:
+                # A negated property set: a list to the engine (a million IRIs ran), IRIs,
+                # inverse IRIs and the | between them all, or else a collection.
+                brackets.append("set" if prev == "!" else kind)
             if kind == "{" and level == clause:
                 if not conditions:
                     wheres.append(level)  # SELECT's WHERE group
@@ -226,7 +249,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         elif kind in CLOSE:
             depth -= depth > 0
             if brackets:
-                brackets.pop()
+                if brackets.pop() == "call" and kind == ")" and brackets[-1:] == ["{"]:
+                    start = True  # after FILTER(...) or BIND(...) in a group
                 if len(brackets) < clause:
                     clause = -1  # the subquery the clause is in is closed
                 while wheres and wheres[-1] >= len(brackets):
@@ -236,7 +260,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 if values and kind == "}" and "{" not in brackets[values - 1:]:
                     values = False  # the VALUES block is closed
         elif kind in _ELEMENTS:
-            if kind == "," and brackets and brackets[-1] == "call":
+            if kind == "," and brackets and brackets[-1] == "call" or (
+                    kind == "|" or kind == "^") and brackets and brackets[-1] == "set":
                 # A function's arguments (IN and NOT IN lists, COALESCE, CONCAT) are a list
                 # to the engine, not a chain: a million of them did not crash it
                 # (docs/endpoint.md), and an analyst's IN list of 101 IRIs was refused.
