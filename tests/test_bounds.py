@@ -186,3 +186,34 @@ def test_a_path_and_a_collection_after_it_are_counted(text):
     reads(text.replace("1 " * 51, "1 ").replace("|".join([P] * 101), P))
     with pytest.raises(Refused, match="max_query_elements"):
         tokens_within(text, DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("make,n", [
+    # BIND counted with its AS as two nodes, where the engine makes one (a chain of 2,624
+    # BINDs crashed it as 2,624 projections did, which count one): 49 were refused.
+    (lambda n: "SELECT * { ?s ?p ?o " + " ".join(f"BIND(1 AS ?b{i})" for i in range(n)) + " }",
+     90),
+    (lambda n: "SELECT * { " + " ".join(f"?s ?p trueBIND(1 AS ?b{i})" for i in range(n)) + " }",
+     60),
+    # The '*' of COUNT(*) and SELECT * is no operator (a million COUNT(*) in a CONCAT ran).
+    (lambda n: "SELECT (CONCAT(" + ", ".join(["STR(COUNT(*))"] * n) + ") AS ?c) { ?s ?p ?o }",
+     200),
+    (lambda n: "SELECT " + " ".join(f"(COUNT(DISTINCT *) AS ?a{i})" for i in range(n))
+     + " { ?s ?p ?o }", 90),
+    # A variable to describe is no node (an IRI is one: 2,624 crashed the engine).
+    (lambda n: "DESCRIBE " + " ".join(f"?v{i}" for i in range(n)) + " { ?v0 ?p ?o }", 200),
+], ids=["BIND", "glued BIND", "COUNT(*) arguments", "COUNT(DISTINCT *) AS", "DESCRIBE ?v"])
+def test_bind_the_star_and_described_variables_count_what_the_engine_builds(make, n):
+    reads(make(2))
+    tokens_within(make(n), DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s ?p ?o FILTER(1" + " * 1" * 101 + ") }",
+    "SELECT * { " + " . ".join(["?s a* ?o"] * 51) + " }",
+    "SELECT * { ?s ?p ?o " + " ".join(f"BIND(1 AS ?b{i})" for i in range(101)) + " }",
+    "DESCRIBE " + " ".join(f"<http://e/{i}>" for i in range(101)),
+])
+def test_operators_binds_and_described_iris_are_counted(text):
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(text, DEFAULT_BOUNDS)

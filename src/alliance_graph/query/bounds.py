@@ -77,9 +77,14 @@ _SIGNED = frozenset(("INTEGER_POSITIVE", "INTEGER_NEGATIVE", "DECIMAL_POSITIVE",
 # pattern separators, groups, group keywords, expression and path operators.
 _ELEMENTS = frozenset((".", ";", ",", "{", "{|", "|", "/", "^", "&&", "||", "!", "=", "!=",
                        "<", ">", "<=", ">=", "+", "-", "*", "?", "~")) | _SIGNED
-_ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "BIND", "SERVICE",
-                            "GRAPH", "VALUES", "EXISTS", "LATERAL", "SELECT", "IN",
-                            "AS"))  # AS: each (expression AS ?v) is one more node too
+# AS: each (expression AS ?v) is one more node, BIND's too (BIND is read, not counted: it
+# counted with its AS as two, though a chain of 2,624 crashed the engine as 2,624 projections
+# did).
+_ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "SERVICE", "GRAPH",
+                            "VALUES", "EXISTS", "LATERAL", "SELECT", "IN", "AS"))
+_READ_WORDS = _ELEMENT_WORDS | {"BIND"}
+# The words after which "*" is all the variables (SELECT *, COUNT(DISTINCT *)), no operator.
+_STAR_AFTER = ("SELECT", "DISTINCT", "REDUCED", "DESCRIBE")
 _TERMS = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "BLANK_NODE_LABEL", "ANON", "NIL",
                     "STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1",
                     "STRING_LITERAL_LONG2", "INTEGER", "DECIMAL", "DOUBLE"))
@@ -191,6 +196,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         # A word in a collection is a term too ("true", "false", or both glued: "truefalse").
         if kind in _TERMS or kind == "NAME" and brackets and brackets[-1] == "(":
             if describe and not brackets:
+                if kind == "VAR":
+                    continue  # a variable to describe is no node (65,536 ran)
                 elements += 1
             elif brackets and brackets[-1] == "(" and not values:
                 elements += 2
@@ -266,6 +273,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # to the engine, not a chain: a million of them did not crash it
                 # (docs/endpoint.md), and an analyst's IN list of 101 IRIs was refused.
                 continue
+            if kind == "*" and (prev == "(" or word.endswith(_STAR_AFTER)):
+                continue  # COUNT(*), SELECT *: no operator (a million COUNT(*) in CONCAT ran)
             # A signed number in a collection is a member, elsewhere an operator ("1 -1").
             elements += 2 if kind in _SIGNED and brackets and brackets[-1] == "(" \
                 and not values else 1
@@ -323,7 +332,7 @@ def _as_read(tokens: list[Token]):
     OPTIONAL went uncounted (half of what a chain of them costs the engine)."""
     for token in tokens:
         if token.kind == "NAME" and token.text.upper() not in KEYWORDS:
-            pieces = split_glued(token, _ELEMENT_WORDS)
+            pieces = split_glued(token, _READ_WORDS)
             if pieces is not None:
                 yield from pieces
                 continue
