@@ -309,7 +309,8 @@ def _named_or_a_key(read: list[Token], at: int, key: bool) -> bool:
     may be a ``key``, a variable in brackets (ORDER BY ASC(?x), GROUP BY (?s): the engine
     sorts and groups on it as on a plain variable, and a million of them ran)."""
     depth, variables = 1, 0
-    for token in read[at:]:
+    for i in range(at, len(read)):  # not read[at:], a copy of the rest for each condition
+        token = read[i]
         kind = token.kind
         if kind in OPEN:
             depth += 1
