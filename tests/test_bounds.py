@@ -227,3 +227,15 @@ def test_a_long_list_of_keys_is_read_in_linear_time():
     started = time.perf_counter()
     tokens_within(text, Bounds(max_bytes=1_000_000, max_tokens=200_000))
     assert time.perf_counter() - started < 3
+
+
+def test_group_concats_separator_is_no_pattern_separator_nor_equality():
+    # Its ';' and '=' counted as a triple's separator and an operator: an aggregate named
+    # with AS counted three, where the engine makes one node (2,624 crashed it, as 2,624
+    # COUNT(*) did), and 33 were refused.
+    make = lambda n: "SELECT " + " ".join(f"(GROUP_CONCAT(DISTINCT ?o; SEPARATOR=', ') AS ?a{i})"
+                                          for i in range(n)) + " { ?s ?p ?o }"
+    reads(make(2))
+    tokens_within(make(90), DEFAULT_BOUNDS)
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(make(101), DEFAULT_BOUNDS)

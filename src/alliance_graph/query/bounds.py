@@ -267,11 +267,14 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 if values and kind == "}" and "{" not in brackets[values - 1:]:
                     values = False  # the VALUES block is closed
         elif kind in _ELEMENTS:
-            if kind == "," and brackets and brackets[-1] == "call" or (
+            if (kind == "," or kind == ";") and brackets and brackets[-1] == "call" or (
                     kind == "|" or kind == "^") and brackets and brackets[-1] == "set":
                 # A function's arguments (IN and NOT IN lists, COALESCE, CONCAT) are a list
                 # to the engine, not a chain: a million of them did not crash it
-                # (docs/endpoint.md), and an analyst's IN list of 101 IRIs was refused.
+                # (docs/endpoint.md), and an analyst's IN list of 101 IRIs was refused.  So
+                # is GROUP_CONCAT's "; SEPARATOR=...", no pattern separator nor equality.
+                continue
+            if kind == "=" and word == "SEPARATOR":
                 continue
             if kind == "*" and (prev == "(" or word.endswith(_STAR_AFTER)):
                 continue  # COUNT(*), SELECT *: no operator (a million COUNT(*) in CONCAT ran)
