@@ -94,6 +94,27 @@ FAMILIES = {
     + ") AS ?c) }",
     "IN list": lambda n: "SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(["1"] * n) + ")) }",
     "VALUES": lambda n: "SELECT * { VALUES ?x { " + " ".join(str(i) for i in range(n)) + " } }",
+    # Collections the bounds read as expressions or calls (counted since 11f830f).
+    "collection after a by: verb": lambda n: "PREFIX by: <http://e/> SELECT * { ?s by:p ("
+    + " ".join(["1"] * n) + ") }",
+    "collection after an IRI holding ')'": lambda n: "SELECT * { ?s ?p (truefalse "
+    "(<http://a> <http://b))> " + " ".join(["1"] * n) + ")) }",
+    "GRAPH in a declared prefix": lambda n: "PREFIX graphex: <http://f/> PREFIX ex: "
+    "<http://e/> SELECT * { ?s ?p ?o " + "graphex:g { } " * n + "}",
+    # Lists the bounds counted as chains (not counted since c5f505d, e467e84, a5f8661,
+    # dfc0d0d), and chains beside them that still count.
+    "ORDER BY ASC(?s)": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + "ASC(?s) " * n,
+    "ORDER BY ASC(1)": lambda n: "SELECT * { ?s ?p ?o } ORDER BY " + "ASC(1) " * n,
+    "GROUP BY (?s)": lambda n: "SELECT (COUNT(*) AS ?c) { ?s ?p ?o } GROUP BY " + "(?s) " * n,
+    "FILTER call arguments": lambda n: "SELECT * { ?s ?p ?o FILTER <http://e/f>("
+    + ", ".join(["?o"] * n) + ") }",
+    "path group alternative": lambda n: "SELECT * { ?s (" + "|".join([P] * n) + ") ?o }",
+    "negated property set": lambda n: "SELECT * { ?s !(" + "|".join(["^" + P] * n) + ") ?o }",
+    "COUNT(*) arguments": lambda n: "SELECT (CONCAT(" + ", ".join(["COUNT(*)"] * n)
+    + ") AS ?c) { ?s ?p ?o }",
+    "GROUP_CONCAT chain": lambda n: "SELECT " + " ".join(
+        f"(GROUP_CONCAT(?o; SEPARATOR=',') AS ?a{i})" for i in range(n)) + " { ?s ?p ?o }",
+    "DESCRIBE variables": lambda n: "DESCRIBE " + " ".join(f"?v{i}" for i in range(n)) + " { }",
 }
 
 RUNNER = r"""
