@@ -239,3 +239,28 @@ def test_group_concats_separator_is_no_pattern_separator_nor_equality():
     tokens_within(make(90), DEFAULT_BOUNDS)
     with pytest.raises(Refused, match="max_query_elements"):
         tokens_within(make(101), DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("text", [
+    # A signed number counted as an operator wherever it was not a collection's member: a
+    # VALUES row or an IN list of 97 negative numbers was refused (half a million ran).
+    "SELECT * { VALUES ?x { " + "-1 +2.5 " * 500 + "} }",
+    "SELECT * { VALUES (?x ?y) { " + "(-1 +2) " * 500 + "} }",
+    "SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(["-1"] * 500) + ")) }",
+    "SELECT * { BIND(COALESCE(" + ", ".join(["-1.5e3"] * 500) + ") AS ?c) }",
+    "SELECT * { ?s ?p -1 " + ", -1" * 90 + " }",
+])
+def test_a_negative_number_is_a_number(text):
+    reads(text)
+    tokens_within(text, DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("make,n", [
+    (lambda n: "SELECT * { FILTER(1" + " -1" * n + ") }", 101),  # 1 - 1 - 1 ...: operators
+    (lambda n: "SELECT * { FILTER(STR(?x)" + " +1" * n + ") }", 101),
+    (lambda n: "SELECT * { ?s ?p (" + "-1 " * n + ") }", 51),  # members, two patterns each
+])
+def test_a_signed_number_after_an_operand_or_in_a_collection_is_counted(make, n):
+    reads(make(2))
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(make(n), DEFAULT_BOUNDS)

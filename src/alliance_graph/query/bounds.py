@@ -98,6 +98,8 @@ _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 _AFTER_DESCRIBE = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "ORDER", "VALUES"))
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 _IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+# The tokens an operand in an expression ends with (a name: true, false).
+_OPERAND_ENDS = _TERMS | _SIGNED | frozenset(("LANGTAG", ")", ")>>", "}", "NAME"))
 # A triple's subject that is one token, and the tokens a verb (a path) comes after.
 _SUBJECTS = _IRIS | frozenset(("VAR", "BLANK_NODE_LABEL", "ANON"))
 _VERB_BEFORE = frozenset((";", "[", "{|", "/", "|", "^"))
@@ -278,9 +280,15 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 continue
             if kind == "*" and (prev == "(" or word.endswith(_STAR_AFTER)):
                 continue  # COUNT(*), SELECT *: no operator (a million COUNT(*) in CONCAT ran)
-            # A signed number in a collection is a member, elsewhere an operator ("1 -1").
-            elements += 2 if kind in _SIGNED and brackets and brackets[-1] == "(" \
-                and not values else 1
+            if kind in _SIGNED:
+                # A signed number in a collection is a member, after an operand in an
+                # expression an operator ("1 -1"), elsewhere a number: a VALUES row or an IN
+                # list of 97 negative numbers was refused (a million ran).
+                top = brackets[-1] if brackets else ""
+                elements += 2 if top == "(" and not values else (
+                    top == "call" and prev in _OPERAND_ENDS)
+            else:
+                elements += 1
         elif kind == "NAME":
             word = token.text.upper()
             if word in _ELEMENT_WORDS:
