@@ -95,6 +95,10 @@ def test_a_collection_after_a_name_holding_a_keyword_is_counted(name):
     "SELECT * { { SELECT * { ?s ?p ?o } ORDER BYex:f() " + "ex:f(?s) " * 100 + "} }",
     "SELECT * { { SELECT ?s { ?s ?p ?o } GROUP BY ?s HAVINGex:f() " + "ex:f(?s) " * 100
     + "} }",
+    # After WHERE { } as after { }: read as a name, the '<' was an IRI's, '<?b&&?b&&...>',
+    # and its && chain went uncounted (12,000 of them crashed the engine).
+    "SELECT * { { SELECT * WHERE { } ORDERBYex:f(?a<" + "?b&&" * 101 + "?c>?d) } }",
+    "SELECT * { { SELECT (1 AS ?x) WHERE { } GROUPBYex:f(?a<" + "?b&&" * 101 + "?c>?d) } }",
 ])
 def test_a_clause_glued_to_a_prefixed_name_still_counts_its_conditions(text):
     with pytest.raises(Refused, match="max_query_elements"):

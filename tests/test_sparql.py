@@ -116,6 +116,8 @@ LESS_THAN = [
     ("{ SELECT ?x {} ORDERBY?x(?a<?b) }", "{ NAME VAR { } NAME VAR ( VAR < VAR ) }"),
     ("{ SELECT * {} ORDERBYex:f(?a<?b) }", "{ NAME * { } PNAME_LN ( VAR < VAR ) }"),
     ("{ SELECT * {} ORDER BYex:f(?a<?b) }", "{ NAME * { } NAME PNAME_LN ( VAR < VAR ) }"),
+    ("{ SELECT * WHERE {} ORDERBYex:f(?a<?b&&?c>?d) }",
+     "{ NAME * NAME { } PNAME_LN ( VAR < VAR && VAR > VAR ) }"),
     # But in a group a name beginning with BY is a name (a declared by:), and a word is read
     # as the keywords glued in it: after these "(" opens a collection, of IRIs.  Read as
     # expressions, "<b)>" was '<', a name and a ')' closing the collection the engine had

@@ -104,11 +104,12 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     word = word2 = False
     prefix = ""  # the upper-case prefix of the last token if it was a prefixed name
     clause = ""  # SELECT (a projection), BY (GROUP/ORDER BY) or HAVING: "(" opens an expression
-    # The levels of the open SELECT's WHERE groups, and the level at which a (sub)query's
-    # solution modifiers may follow the group just closed (-1: none): there a prefixed name
-    # glued to BY is the clause (ORDERBYex:f(...)), anywhere else in a group a name.
+    # The level of the SELECT whose WHERE group is the next "{" there (-1: none; WHERE or
+    # FROM may come between), the levels of the open SELECTs' WHERE groups, and the level at
+    # which a (sub)query's solution modifiers may follow the group just closed (-1: none):
+    # there a prefixed name glued to BY is the clause (ORDERBYex:f(...)), in a group a name.
+    selecting = modifiers = -1
     wheres: list[int] = []
-    modifiers = -1
     # Whether the query declares a prefix holding FILTER: then "FILTERex:f(" may be a name
     # and a collection rather than a call (``MAYBE``).
     filter_prefix = False
@@ -170,8 +171,9 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                                 stack.append(0)
                         else:
                             if value == "{":
-                                if clause == "SELECT":
-                                    wheres.append(len(stack))
+                                if len(stack) == selecting:
+                                    wheres.append(selecting)
+                                    selecting = -1
                                 clause = ""
                             stack.append(0)
                     elif value in CLOSE:
@@ -198,6 +200,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 elif "BY" in upper or "HAVING" in upper or "SELECT" in upper:
                     # GROUP BY, ORDER BY, HAVING, SELECT, or glued as in ORDERBY
                     clause = "SELECT" if "SELECT" in upper else "BY"
+                    if clause == "SELECT":
+                        selecting = len(stack)
                 prev2, prev, word2, word = prev, upper, word, True
                 if not left:
                     return tokens

@@ -139,10 +139,11 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # so are GROUP BY and ORDER BY keys that are a variable in brackets (``keys``).
     clause = -1
     conditions = keys = False
-    # The levels of the open SELECT's WHERE groups, and the level at which a (sub)query's
-    # solution modifiers may follow the one just closed (-1: none; sparql.py reads them so).
+    # The level of the SELECT whose WHERE group is the next "{" there, the levels of the open
+    # SELECTs' WHERE groups, and the level at which a (sub)query's solution modifiers may
+    # follow the one just closed (-1: none; sparql.py reads them so).
+    selecting = modifiers = -1
     wheres: list[int] = []
-    modifiers = -1
     kind = word = ""
     declared = set(PREFIX_IRIS)  # the prefixes the engine is given, and the query's own
     # Where a triple may begin (after "{", ".", "}" or a FILTER's or BIND's ")"), whether the
@@ -243,9 +244,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # A negated property set: a list to the engine (a million IRIs ran), IRIs,
                 # inverse IRIs and the | between them all, or else a collection.
                 brackets.append("set" if prev == "!" else kind)
+            if kind == "{" and level == selecting:
+                wheres.append(level)  # SELECT's WHERE group, after WHERE or not
+                selecting = -1
             if kind == "{" and level == clause:
-                if not conditions:
-                    wheres.append(level)  # SELECT's WHERE group
                 clause = -1
             # A group, a blank node's property list ([ ... ]) and a reified triple (<< ... >>,
             # the pattern "?r rdf:reifies <<( ... )>>") each hold one more pattern, and an
@@ -305,6 +307,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 clause = len(brackets)  # glued too, as the engine reads them: ORDERBY
                 conditions = "SELECT" not in word
                 keys = "BY" in word
+                if not conditions:
+                    selecting = clause
             elif word in _CLAUSE_END:
                 clause = -1
         else:
