@@ -10,7 +10,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "alliance_graph"
 # The layers, lowest first: a part may import the parts before it in this list, and itself.
-LAYERS = [{"settings", "project", "namespaces", "rdf", "atomic", "sparql", "keywords", "wording"},
+LAYERS = [{"settings", "project", "namespaces", "rdf", "atomic", "sparql", "keywords", "terminals",
+           "wording"},
           {"build"},
           {"store"}, {"query"}, {"sources"}, {"proposals"}, {"engine"}, {"web"},
           {"cli", "__init__", "__main__"}]
