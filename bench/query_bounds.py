@@ -115,6 +115,10 @@ FAMILIES = {
     "GROUP_CONCAT chain": lambda n: "SELECT " + " ".join(
         f"(GROUP_CONCAT(?o; SEPARATOR=',') AS ?a{i})" for i in range(n)) + " { ?s ?p ?o }",
     "DESCRIBE variables": lambda n: "DESCRIBE " + " ".join(f"?v{i}" for i in range(n)) + " { }",
+    # A '<...>' the lexer read as an IRI where the engine reads '<' and an expression: in a
+    # subquery's clause after a condition holding EXISTS { } (until the fix to sparql.py).
+    "&& chain after EXISTS { } in a subquery's ORDER BY": lambda n: "SELECT * { { SELECT * "
+    "{ } ORDER BY ASC(EXISTS { }) (1 <?b" + "&&?b" * n + "> 1) } }",
 }
 
 RUNNER = r"""

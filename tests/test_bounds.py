@@ -268,3 +268,26 @@ def test_a_signed_number_after_an_operand_or_in_a_collection_is_counted(make, n)
     reads(make(2))
     with pytest.raises(Refused, match="max_query_elements"):
         tokens_within(make(n), DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("make", [
+    # In a subquery's clause, a '(' after one holding EXISTS { } (or a subquery, or VALUES, in
+    # it) was read as no expression, since the lexer ended the clause at any '{' or '}': its
+    # '<?b&&...&&?b>' was an IRI to the checks and a chain of && to the engine (24,832 of them
+    # passed the bounds and crashed it, SIGSEGV).
+    lambda n: "SELECT * { { SELECT (EXISTS { } AS ?e) (1 <?b" + "&&?b" * n + "> 1 AS ?c) { } } }",
+    lambda n: "SELECT * { { SELECT * { } ORDER BY ASC(EXISTS { }) (1 <?b" + "&&?b" * n
+    + "> 1) } }",
+    lambda n: "SELECT * { { SELECT (1 AS ?z) { } GROUP BY (EXISTS { }) (1 <?b" + "&&?b" * n
+    + "> 1) } }",
+    lambda n: "SELECT * { { SELECT (1 AS ?z) { } GROUP BY ?s HAVING (EXISTS { }) (1 <?b"
+    + "&&?b" * n + "> 1) } }",
+    lambda n: "SELECT * { { SELECT * { } ORDER BY ASC(EXISTS { SELECT * { } }) (1 <?b"
+    + "&&?b" * n + "> 1) } }",
+    lambda n: "SELECT * { { SELECT * { } ORDER BY ASC(EXISTS { VALUES ?x { 1 } }) (1 <?b"
+    + "&&?b" * n + "> 1) } }",
+])
+def test_a_clause_goes_on_past_a_group_inside_it(make):
+    reads(make(2))
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(make(101), DEFAULT_BOUNDS)

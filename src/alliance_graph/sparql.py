@@ -103,7 +103,12 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     prev = prev2 = ""
     word = word2 = False
     prefix = ""  # the upper-case prefix of the last token if it was a prefixed name
-    clause = ""  # SELECT (a projection), BY (GROUP/ORDER BY) or HAVING: "(" opens an expression
+    # The levels at which a SELECT (a projection), GROUP/ORDER BY or HAVING clause is open,
+    # innermost last: a "(" at that level opens an expression.  A clause ends at its own
+    # level ("{", WHERE, ...) or when its bracket closes, not at a "{" or "}" deeper in it:
+    # in a subquery's "ORDER BY ASC(EXISTS { }) (1 <?b&&...> 1)" the second "(" was read as
+    # no expression, its '<...>' as an IRI, and the && chain in it crashed the engine.
+    clauses: list[int] = []
     # The level of the SELECT whose WHERE group is the next "{" there (-1: none; WHERE or
     # FROM may come between), the levels of the open SELECTs' WHERE groups, and the level at
     # which a (sub)query's solution modifiers may follow the group just closed (-1: none):
@@ -162,7 +167,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                             # "trueFILTER <f>(" or "FILTERex:f(" still makes a call.
                             if stack and stack[-1]:
                                 stack.append(stack[-1])
-                            elif (not stack or clause or (word and not prev.endswith(_NOT_CALLS))
+                            elif (not stack or clauses[-1:] == [len(stack)]
+                                  or (word and not prev.endswith(_NOT_CALLS))
                                   or (prev in _IRIS and word2 and "FILTER" in prev2)):
                                 stack.append(EXPRESSION)
                             elif prev in _IRIS and glued(after_pname, FILTER_GLUED):
@@ -174,13 +180,14 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                                 if len(stack) == selecting:
                                     wheres.append(selecting)
                                     selecting = -1
-                                clause = ""
+                                if clauses[-1:] == [len(stack)]:
+                                    clauses.pop()
                             stack.append(0)
                     elif value in CLOSE:
                         if stack:
                             stack.pop()
-                        if value == "}":
-                            clause = ""
+                        while clauses and clauses[-1] > len(stack):
+                            clauses.pop()  # the (sub)query the clause is in is closed
                         while wheres and wheres[-1] >= len(stack):
                             modifiers = wheres.pop()  # a WHERE group closed: modifiers next
                         if modifiers > len(stack):
@@ -196,11 +203,12 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 append(new(Token, (kind, value, start)))
                 upper = value.upper()
                 if upper in _CLAUSE_END:
-                    clause = ""
+                    if clauses[-1:] == [len(stack)]:
+                        clauses.pop()
                 elif "BY" in upper or "HAVING" in upper or "SELECT" in upper:
                     # GROUP BY, ORDER BY, HAVING, SELECT, or glued as in ORDERBY
-                    clause = "SELECT" if "SELECT" in upper else "BY"
-                    if clause == "SELECT":
+                    _open_clause(clauses, len(stack))
+                    if "SELECT" in upper:
                         selecting = len(stack)
                 prev2, prev, word2, word = prev, upper, word, True
                 if not left:
@@ -216,11 +224,12 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                     else "PNAME_LN"
                 name = value[:value.find(":")]
                 prefix = name.upper()
-                if glued(prefix, BY_GLUED) and (not stack or clause or len(stack) == modifiers
+                if glued(prefix, BY_GLUED) and (not stack or clauses[-1:] == [len(stack)]
+                                                or len(stack) == modifiers
                                                 or (word and prev in ("ORDER", "GROUP"))):
                     # ORDERBYex:f(...): the clause a glued keyword starts, where a name cannot
                     # be (a declared by:p in a group is a name, and a collection may follow)
-                    clause = "BY"
+                    _open_clause(clauses, len(stack))
                 if kind == "PNAME_NS" and "FILTER" in prefix and (
                         (word and prev == "PREFIX") or prefix.startswith("PREFIX")):
                     filter_prefix = True  # PREFIX filterx: (or glued: PREFIXfilterx:)
@@ -243,6 +252,13 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
 
 
 _IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+
+
+def _open_clause(clauses: list[int], level: int) -> None:
+    """Record a clause opened at ``level``: it replaces one open there, and any deeper."""
+    while clauses and clauses[-1] >= level:
+        clauses.pop()
+    clauses.append(level)
 # Terminals kept as matched, with nothing to track.
 _PLAIN = frozenset(("VAR", "STRING_LITERAL_LONG2", "STRING_LITERAL_LONG1", "STRING_LITERAL2",
                     "STRING_LITERAL1", "NIL", "ANON", "BLANK_NODE_LABEL", "LANGTAG"))
