@@ -119,6 +119,8 @@ FAMILIES = {
     # subquery's clause after a condition holding EXISTS { } (until the fix to sparql.py).
     "&& chain after EXISTS { } in a subquery's ORDER BY": lambda n: "SELECT * { { SELECT * "
     "{ } ORDER BY ASC(EXISTS { }) (1 <?b" + "&&?b" * n + "> 1) } }",
+    "ORDER BY NOW() after a VALUES in EXISTS { }": lambda n: "SELECT * { } ORDER BY "
+    "ASC(EXISTS { VALUES ?x { 1 } }) " + "NOW() " * n,
 }
 
 RUNNER = r"""

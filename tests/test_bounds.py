@@ -291,3 +291,21 @@ def test_a_clause_goes_on_past_a_group_inside_it(make):
     reads(make(2))
     with pytest.raises(Refused, match="max_query_elements"):
         tokens_within(make(101), DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("make", [
+    # The bounds ended a clause at a VALUES or a subquery anywhere in it, so the calls after
+    # a condition holding one in EXISTS { } were not counted: 9,984 "NOW()" passed and
+    # crashed the engine (SIGSEGV), at the top as in a subquery.
+    lambda n: "SELECT * { } ORDER BY ASC(EXISTS { VALUES ?x { 1 } }) " + "NOW() " * n,
+    lambda n: "SELECT * { { SELECT * { } ORDER BY ASC(EXISTS { VALUES ?x { 1 } }) "
+    + "NOW() " * n + "} }",
+    lambda n: "SELECT * { { SELECT * { } ORDER BY ASC(EXISTS { SELECT * { } }) "
+    + "STR(?x) " * n + "} }",
+    lambda n: "SELECT (1 AS ?z) { } GROUP BY (EXISTS { SELECT * { } }) " + "STR(?x) " * n,
+])
+def test_a_clause_goes_on_past_a_values_or_subquery_inside_it(make):
+    reads(make(2))
+    tokens_within(make(80), DEFAULT_BOUNDS)
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(make(101), DEFAULT_BOUNDS)

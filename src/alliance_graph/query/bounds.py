@@ -139,6 +139,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # so are GROUP BY and ORDER BY keys that are a variable in brackets (``keys``).
     clause = -1
     conditions = keys = False
+    # The clauses open outside the one being read (level, conditions, keys), innermost last: a
+    # clause ends at its own level, not at a VALUES or a subquery in a condition's EXISTS
+    # { }; where it did, the calls after it went uncounted (10,000 "NOW()" crashed the engine).
+    outer: list[tuple[int, bool, bool]] = []
     # The level of the SELECT whose WHERE group is the next "{" there, the levels of the open
     # SELECTs' WHERE groups, and the level at which a (sub)query's solution modifiers may
     # follow the one just closed (-1: none; sparql.py reads them so).
@@ -181,7 +185,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # ORDERBYex:f() is ORDER BY ex:f(), where a name cannot be: in a group a
                 # declared by:p is a name, and the collection after it was read as a call's
                 # arguments (5,000 members crashed the engine).
-                clause, conditions, keys = len(brackets), True, "HAVING" not in prefix
+                clause, conditions, keys = _open(outer, clause, conditions, keys, len(brackets))
+                conditions, keys = True, "HAVING" not in prefix
             if kind == "PNAME_NS" and word == "PREFIX":
                 declared.add(token.text[:-1])
             elif name not in declared or (at < len(read) and read[at].kind == "{"
@@ -248,7 +253,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 wheres.append(level)  # SELECT's WHERE group, after WHERE or not
                 selecting = -1
             if kind == "{" and level == clause:
-                clause = -1
+                clause, conditions, keys = outer.pop() if outer else (-1, False, False)
             # A group, a blank node's property list ([ ... ]) and a reified triple (<< ... >>,
             # the pattern "?r rdf:reifies <<( ... )>>") each hold one more pattern, and an
             # annotation block ({| ... |}) two, its reifier's and its own: 4,097 "{| ?p ?o |}"
@@ -262,8 +267,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             if brackets:
                 if brackets.pop() == "call" and kind == ")" and brackets[-1:] == ["{"]:
                     start = True  # after FILTER(...) or BIND(...) in a group
-                if len(brackets) < clause:
-                    clause = -1  # the subquery the clause is in is closed
+                while len(brackets) < clause:  # the subquery the clause is in is closed
+                    clause, conditions, keys = outer.pop() if outer else (-1, False, False)
                 while wheres and wheres[-1] >= len(brackets):
                     modifiers = wheres.pop()
                 if modifiers > len(brackets):
@@ -304,18 +309,30 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             elif describe and word in _AFTER_DESCRIBE:
                 describe = False
             if "SELECT" in word or "BY" in word or "HAVING" in word:
-                clause = len(brackets)  # glued too, as the engine reads them: ORDERBY
+                # Glued too, as the engine reads them: ORDERBY.
+                clause, conditions, keys = _open(outer, clause, conditions, keys, len(brackets))
                 conditions = "SELECT" not in word
                 keys = "BY" in word
                 if not conditions:
                     selecting = clause
-            elif word in _CLAUSE_END:
-                clause = -1
+            elif word in _CLAUSE_END and len(brackets) == clause:
+                clause, conditions, keys = outer.pop() if outer else (-1, False, False)
         else:
             continue
         if elements > max_elements:
             _too_many(text, token, max_elements)
     return tokens
+
+
+def _open(outer: list[tuple[int, bool, bool]], clause: int, conditions: bool, keys: bool,
+          level: int) -> tuple[int, bool, bool]:
+    """Return the clause opened at ``level``, keeping the one being read in ``outer`` if it
+    is open outside it (a SELECT in a condition's EXISTS { }) and dropping it if not."""
+    if 0 <= clause < level:
+        outer.append((clause, conditions, keys))
+    while outer and outer[-1][0] >= level:
+        outer.pop()
+    return level, conditions, keys
 
 
 def _named_or_a_key(read: list[Token], at: int, key: bool) -> bool:
