@@ -280,3 +280,98 @@ def test_a_flood_from_several_addresses_leaves_an_honest_query_the_first_free_sl
                                 "127.0.0.30")
     assert status == 200 and took < FLOOD_TIMEOUT + 1.5, (status, body, took)
     assert set(statuses(held)) <= {200, 503}  # ran to their limit, or found no thread
+
+
+def held_for(shares: Shares, client: str, seconds: float) -> None:
+    """Have ``client`` hold one of ``shares`` for ``seconds``: its recent use."""
+    with shares.share(client, wait=5):
+        time.sleep(seconds)
+
+
+def in_turn(shares: Shares, names: list[str], order: list, ends: dict) -> list:
+    """Start a query for each name (its client the name's first letter), 0.1 s apart, each
+    holding its slot until its event in ``ends`` is set; return the threads."""
+    def query(name):
+        try:
+            with shares.share(name[0], wait=5):
+                order.append(name)
+                ends[name].wait(10)
+        except Refused as exc:
+            order.append(f"{name} {exc.status}")
+    threads = [threading.Thread(target=query, args=(name,)) for name in names]
+    for t in threads:
+        t.start()
+        time.sleep(0.1)
+    return threads
+
+
+def test_the_last_free_slot_is_kept_for_a_light_client_and_taken_by_it_at_once():
+    # Two slots.  Clients a and b each ran a query past light's 0.2 s: heavy.  a's next takes
+    # one slot; b's waits though the other is free, and c, never seen, takes that one at
+    # once.  Before, b's took it, and c waited for a query to end: a whole time limit when
+    # every slot is held by a query running to it.
+    shares = Shares(2, "queries running", slots=2, grace=5, light=0.2, half_life=60)
+    for client in "ab":
+        held_for(shares, client, 0.3)
+    order: list = []
+    ends = {name: threading.Event() for name in ("a1", "b1", "c1")}
+    threads = in_turn(shares, ["a1", "b1"], order, ends)
+    time.sleep(0.2)
+    assert order == ["a1"] and shares.held == {"a": 1}  # the slot kept, though b waits
+    threads += in_turn(shares, ["c1"], order, ends)
+    assert order == ["a1", "c1"]
+    ends["a1"].set()  # the last free slot again: kept
+    time.sleep(0.2)
+    assert order == ["a1", "c1"]
+    ends["c1"].set()  # two free: b's query takes one
+    time.sleep(0.2)
+    assert order == ["a1", "c1", "b1"]
+    for event in ends.values():
+        event.set()
+    for t in threads:
+        t.join()
+    assert not shares.held and not shares.queue.waiting
+
+
+def test_a_light_client_holding_a_slot_does_not_take_the_kept_one_too():
+    # One light client's second query would hold the kept slot as long as its first: it
+    # waits for a slot that is not the last, as the heavy do.
+    shares = Shares(2, "queries running", slots=2, grace=5, light=0.2, half_life=60)
+    order: list = []
+    ends = {name: threading.Event() for name in ("a1", "a2", "b1")}
+    threads = in_turn(shares, ["a1", "a2", "b1"], order, ends)
+    assert order == ["a1", "b1"]
+    for event in ends.values():
+        event.set()
+    for t in threads:
+        t.join()
+    assert order == ["a1", "b1", "a2"]
+
+
+def test_a_heavy_client_that_grows_light_while_it_waits_takes_the_kept_slot():
+    # Nothing else changes: it looks again when its use has halved below light.
+    shares = Shares(2, "queries running", slots=2, grace=5, light=0.2, half_life=0.3)
+    held_for(shares, "b", 0.4)  # light again about 0.3 s * log2(2) after
+    order: list = []
+    ends = {name: threading.Event() for name in ("a1", "b1")}
+    threads = in_turn(shares, ["a1", "b1"], order, ends)
+    assert order == ["a1"]
+    time.sleep(0.5)
+    assert order == ["a1", "b1"]
+    for event in ends.values():
+        event.set()
+    for t in threads:
+        t.join()
+
+
+def test_with_one_slot_none_is_kept_and_a_heavy_client_is_told_which_slots_were_busy():
+    shares = Shares(1, "queries running", slots=1, grace=5, light=0.2, half_life=60)
+    held_for(shares, "a", 0.3)
+    held_for(shares, "a", 0.0)  # heavy, and the only slot is still its to take
+    shares = Shares(2, "queries running", slots=2, grace=0.2, light=0.2, half_life=60)
+    held_for(shares, "a", 0.3)
+    with shares.share("b"), pytest.raises(Refused) as refused:
+        with shares.share("a", wait=0.1):
+            pass
+    assert refused.value.status == 503
+    assert str(refused.value).startswith("all 1 query slots open to this client stayed busy")

@@ -3,10 +3,12 @@ them (a real `alliance-graph serve`, with a 2 s deadline and 4 connections per a
 
 import contextlib
 import http.client
+import json
 import os
 import re
 import signal
 import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -833,6 +835,78 @@ def test_a_flood_from_more_addresses_queued_for_threads_still_leaves_the_next_fr
     status, took = flood_then_lookup(flooded, senders, "127.0.0.41", {})
     assert status == 200 and took < FLOOD_TIMEOUT + 1.5, (status, took)
 
+def answered(held: list[socket.socket]) -> None:
+    """Wait for each connection's answer (200 if its query ran, or 503), and close it."""
+    for sock in held:
+        with sock:
+            assert read_all(sock).split(b" ", 2)[1] in (b"200", b"503")
+
+
+def test_a_flood_asking_slow_query_after_slow_query_leaves_a_light_client_a_slot_at_once(
+        flooded):
+    # Four addresses each ask a query that runs to the time limit, then, answered, another:
+    # each is as alone at the engine as an honest client, and their second queries held all
+    # four slots, so a lookup waited for one to end (2.4-3 s here, a whole time limit at
+    # worst).  Now their engine time of late makes them heavy: their queries hold three
+    # slots, the last is kept for a light client, and the lookup takes it at once.
+    sources = [(f"127.0.0.{70 + k}", {}) for k in range(4)]
+    answered(flood(flooded, sources))
+    again = flood(flooded, sources)
+    time.sleep(0.5)
+    started = time.monotonic()
+    status = sent(flooded, LOOKUP.replace("?l", f"?l{time.time_ns()}"), "127.0.0.80")[0]
+    took = time.monotonic() - started
+    # Not waited for: the fourth, waiting for a slot, is dropped once one frees, its client
+    # gone (abandoned.py), when the three running end at the limit.
+    dropped = waiting_dropped(flooded)
+    for sock in again:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    deadline = time.monotonic() + FLOOD_TIMEOUT + 3
+    while waiting_dropped(flooded) == dropped and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status == 200 and took < 1, (status, took)
+
+
+def waiting_dropped(endpoint) -> int:
+    """Return how many requests the server dropped, their clients gone, waiting for a slot."""
+    with urllib.request.urlopen(f"http://{endpoint[0]}:{endpoint[1]}/status",
+                                timeout=10) as response:
+        return json.load(response)["dropped"]["waiting for a slot"]
+
+
+def test_the_front_s_last_free_thread_is_kept_for_a_light_client_not_a_heavy_one():
+    # Two threads; a's and c's requests held threads past light (0.2 s): heavy.  c's next
+    # takes a thread; a's, with none answered, waits for the last, which b, never seen,
+    # takes.  From as many addresses as threads, each asking one slow query at a time, every
+    # one had none answered when its next came, and took the last free thread.
+    from alliance_graph.web.dispatch import FairDispatcher
+
+    dispatcher = FairDispatcher(lambda job: job.client, reserve=1, light=0.2, half_life=60)
+    dispatcher.set_thread_count(2)
+    started: list = []
+    jobs = {name: Job(name[0], name, started) for name in ("a0", "c0", "c1", "a1", "b1")}
+    try:
+        for name in ("a0", "c0"):
+            dispatcher.add_task(jobs[name])
+            threading.Timer(0.3, jobs[name].done.set).start()
+        time.sleep(0.5)
+        for name in ("c1", "a1", "b1"):
+            dispatcher.add_task(jobs[name])
+            time.sleep(0.1)
+        assert started == ["a0", "c0", "c1", "b1"]
+        jobs["c1"].done.set()  # the last free thread again: kept
+        time.sleep(0.2)
+        assert started == ["a0", "c0", "c1", "b1"]
+        jobs["b1"].done.set()  # two free: a's takes one
+        time.sleep(0.2)
+        assert started == ["a0", "c0", "c1", "b1", "a1"]
+    finally:
+        for job in jobs.values():
+            job.done.set()
+        dispatcher.shutdown()
+
+
 class Job:
     """A task for the dispatcher: it says when it starts and runs until it is let go."""
 
@@ -874,6 +948,48 @@ def test_the_front_s_last_free_thread_is_kept_for_a_client_with_nothing_answered
     finally:
         for job in jobs.values():
             job.done.set()
+        dispatcher.shutdown()
+
+
+class Task:
+    """A task for the dispatcher that runs ``work`` once, for the client ``client``."""
+
+    def __init__(self, client: str, work):
+        self.client, self.work = client, work
+
+    def service(self):
+        self.work()
+
+    def cancel(self):
+        pass
+
+
+def test_the_front_counts_a_request_s_use_of_its_thread_without_its_wait_for_a_slot():
+    # A lookup that waited for an engine slot a flood held, its thread held all along, was
+    # made heavy by the wait, and lost the thread kept for the light: the flood's victims grew
+    # heavy.  Its wait is not its use; a request that keeps its thread busy itself is heavy.
+    from alliance_graph.web.client_share import Shares
+    from alliance_graph.web.dispatch import FairDispatcher
+
+    shares = Shares(1, "queries running", slots=1, grace=5)
+    dispatcher = FairDispatcher(lambda task: task.client, reserve=1, light=0.2, half_life=60)
+    dispatcher.set_thread_count(3)
+
+    def waits():
+        with shares.share("waits", wait=5):
+            pass
+    try:
+        with shares.share("flood"):
+            dispatcher.add_task(Task("waits", waits))
+            dispatcher.add_task(Task("busy", lambda: time.sleep(0.3)))
+            time.sleep(0.3)
+        deadline = time.monotonic() + 5
+        while dispatcher.waiting.held and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not dispatcher.waiting.held
+        assert dispatcher.waiting.light("waits") and dispatcher.waiting.use("waits") < 0.1
+        assert not dispatcher.waiting.light("busy")
+    finally:
         dispatcher.shutdown()
 
 

@@ -1,6 +1,8 @@
 """The order in which waiters for a shared resource are served (web/fair_queue.py): a client
 holding none first, then the one waiting least, the one served longest ago, the first come."""
 
+import pytest
+
 from alliance_graph.web.fair_queue import FairQueue
 
 
@@ -87,3 +89,99 @@ def test_what_a_client_asks_elsewhere_ranks_it_after_what_it_holds():
     queue.grant(queue.first(asks=asks.get))
     queue.join("honest", "honest again")  # now holding one: the others go first
     assert queue.first(asks=asks.get).item == "flood-0"
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def used(queue: FairQueue, clock: Clock, client: str, seconds: float) -> None:
+    """Have ``client`` hold a unit for ``seconds`` of ``clock``, then give it back."""
+    waiter = queue.join(client)
+    queue.grant(waiter)
+    clock.now += seconds
+    queue.release(client, waiter.granted)
+
+
+def test_a_client_that_used_the_resource_of_late_goes_after_a_light_one_holding_as_many():
+    # Each flooding client asked one slow query at a time: holding none and asking one, as
+    # the honest newcomer did, and come first, they went first.  Now their recent use ranks
+    # them after a light client, and the heavy among themselves by how much they used.
+    clock = Clock()
+    queue = FairQueue(light=1.0, half_life=100.0, clock=clock)
+    used(queue, clock, "flood-a", 4.0)
+    used(queue, clock, "flood-b", 3.0)
+    assert not queue.light("flood-a") and queue.light("honest")
+    for client in ("flood-a", "flood-b", "honest"):
+        queue.join(client, client)
+    assert served_in_turn(queue) == ["honest", "flood-b", "flood-a"]
+
+
+def test_what_a_client_holds_still_ranks_it_before_its_recent_use():
+    clock = Clock()
+    queue = FairQueue(light=1.0, half_life=100.0, clock=clock)
+    used(queue, clock, "heavy", 5.0)
+    queue.grant(queue.join("light"))
+    queue.join("light", "light 2")
+    queue.join("heavy", "heavy")
+    assert queue.first().item == "heavy"
+
+
+def test_recent_use_halves_every_half_life_until_the_client_is_light_again():
+    clock = Clock()
+    queue = FairQueue(light=1.0, half_life=10.0, clock=clock)
+    used(queue, clock, "a", 4.0)
+    assert queue.use("a") == 4.0 and queue.light_in("a") == 20.0
+    clock.now += 10.0
+    assert queue.use("a") == 2.0 and not queue.light("a") and queue.light_in("a") == 10.0
+    used(queue, clock, "a", 1.0)  # a second's more use, on top of what is left by its end
+    assert queue.use("a") == pytest.approx(2 * 0.5 ** 0.1 + 1)
+    clock.now += 20.0
+    assert queue.use("a") == pytest.approx((2 * 0.5 ** 0.1 + 1) / 4) and queue.light("a")
+    assert queue.light_in("a") == 0.0
+    assert queue.heaviness("a") == 0.0  # light clients rank alike, whatever they used
+
+
+def test_a_waiter_given_back_without_when_it_was_granted_counts_no_use():
+    clock = Clock()
+    queue = FairQueue(light=1.0, clock=clock)
+    waiter = queue.join("a")
+    queue.grant(waiter)
+    clock.now += 5.0
+    queue.release("a")
+    assert not queue.used and queue.light("a")
+
+
+def test_without_light_no_use_is_counted_and_every_client_is_light():
+    clock = Clock()
+    queue = FairQueue(clock=clock)
+    used(queue, clock, "a", 100.0)
+    assert not queue.used and queue.light("a") and queue.light_in("a") == 0.0
+
+
+def test_the_use_kept_is_bounded_by_the_units_not_by_the_clients_seen():
+    # Clients from ever new addresses, each using a unit a moment: their use is dropped once
+    # the table doubles, and a heavy client's once it has decayed to a quarter of light.
+    clock = Clock()
+    queue = FairQueue(light=1.0, half_life=10.0, clock=clock)
+    for k in range(100_000):
+        used(queue, clock, f"client-{k}", 0.001)
+    assert len(queue.used) <= 2048
+    heavy = [queue.join(f"heavy-{k}") for k in range(5000)]
+    for waiter in heavy:  # 5000 units held at once for 2 s
+        queue.grant(waiter)
+    clock.now += 2.0
+    for waiter in heavy:
+        queue.release(waiter.client, waiter.granted)
+    assert all(not queue.light(f"heavy-{k}") for k in range(5000))  # none forgotten yet
+    clock.now += 40.0  # four half-lives: 2 s is now an eighth of a second
+    for k in range(20_000):
+        used(queue, clock, f"later-{k}", 0.001)
+    assert not any(client.startswith("heavy-") for client in queue.used)
+    assert len(queue.used) <= 2 * 5000 + 2048

@@ -229,6 +229,16 @@ class Settings:
     connections_per_client: int = 32
     requests_per_client: int = 0
     queries_per_client: int = 0
+    # The last free engine slot and front thread are kept for a light client, one whose recent
+    # use of them (seconds from grant to end, halved every ``use_half_life``) is below
+    # ``light_seconds`` (for the engine, half the time limit at most): a lookup is answered at
+    # once while slow queries from many addresses hold the rest (web/fair_queue.py).  2 s and
+    # 300 s: lookups and pages take milliseconds, a client is light below about 0.46% of a
+    # slot on average (a 5 ms lookup every 1.1 s), and one query run to the 30 s limit makes an
+    # address heavy for 20 minutes (to 4 s: 5), so about 40 addresses (75) must take turns
+    # to keep the slot busy.  0: nothing kept.  (The front takes these defaults.)
+    light_seconds: float = 2.0
+    use_half_life: float = 300.0
     # The reverse proxies in front of the server, by address (its IPv4 and IPv6 one, or two
     # proxies in a chain of which the nearer appends the farther's peer).
     trusted_proxies: tuple[str, ...] = ()

@@ -68,11 +68,17 @@ class Service:
         # (client_share.py), so the engine's own queue of calls stays empty; a slot taken by
         # a query running late is free once the engine's watcher (engine_poll) has killed it.
         # A query in this process (LocalEngine) runs on the thread that asked and is not
-        # stopped at its limit: there are no threads to share, only the clients' shares.
+        # stopped at its limit: there are no threads to share, only the clients' shares.  The
+        # last free thread is kept for a client whose recent queries took little engine time:
+        # under light_seconds and half the time limit, so that one query run to the limit
+        # makes a client heavy for a half-life at least.
         local = isinstance(self.engine, LocalEngine)
         self.queries = client_share.Shares(self.settings.client_queries, "queries running",
                                            slots=None if local else self.settings.workers,
-                                           grace=QUERY_GRACE + self.settings.engine_poll)
+                                           grace=QUERY_GRACE + self.settings.engine_poll,
+                                           light=min(self.settings.light_seconds,
+                                                     self.settings.query_timeout / 2),
+                                           half_life=self.settings.use_half_life)
         self.examples = service_description.examples(self.settings.queries_dir)
         self.follow()
 

@@ -21,6 +21,15 @@ bound what it keeps busy.  Without them one client could stall every other:
   takes the first slot to free, about one time limit at worst.  Past its time limit and a
   ``grace`` (the kill that ends a query running late) with no slot, a query is answered 503.
   One whose client reset its connection while it waited is not run (``abandoned.py``).
+- **A slot kept for light clients.** Clients from many addresses each asking one slow query
+  at a time held every slot as an honest client would hold one, and an honest lookup waited
+  a whole time limit.  Given ``light`` seconds, the queue counts each client's recent engine
+  time (``fair_queue.py``: from a query's grant to its end, halved every ``half_life``), the
+  last free slot goes only to a light client holding none, and the heavy wait behind the
+  light: once the flood's queries have run, they hold ``slots`` - 1 slots and a light client
+  takes the last at once.  The slot stays free while only heavy clients wait: lent to one,
+  it would be held a time limit when a light client comes (nothing stops a query early but
+  its time limit: the kill of the engine, which costs every query running beside it).
 
 A client is an address: an IPv4 address, or an IPv6 address's /64, the block a single host or
 site is given (one machine may take any address in it, and would otherwise be as many clients
@@ -46,6 +55,8 @@ from . import abandoned
 from .fair_queue import FairQueue
 
 RETRY_SECONDS = 1
+# The seconds the current thread has waited for a slot another client held (``slot_waited``).
+_slot_waits = threading.local()
 # Said with a 429: a server behind a proxy it was not told of counts all its clients as one.
 PROXY_HINT = " (behind a reverse proxy, name it with --trusted-proxy, or raise --{}-per-client)"
 # What each choice of ``Settings.trusted_proxy_headers`` trusts (waitress's names); the
@@ -98,14 +109,18 @@ class Shares:
     ``slots`` in all (the engine's threads), given to the waiters in ``fair_queue``'s order:
     a client holding none before one holding some."""
 
-    def __init__(self, limit: int, what: str, slots: int | None = None, grace: float = 0.0):
+    def __init__(self, limit: int, what: str, slots: int | None = None, grace: float = 0.0,
+                 light: float | None = None, half_life: float = 300.0):
         self.limit = limit
         self.what = what   # "requests being answered", "queries running"
         self.slots = slots
         # How much longer than for its own share a waiter waits for one of the ``slots``: a
         # slot in use is given back by its holder's time limit and the kill that ends it.
         self.grace = grace
-        self.queue = FairQueue()
+        # With ``slots``, recent use counted (``light`` seconds make a client heavy) and the
+        # last free slot kept for a light client, unless it is the only one.
+        self.queue = FairQueue(light if slots else None, half_life)
+        self.reserve = 1 if slots and slots > 1 and self.queue.light_seconds else 0
         self.changed = threading.Condition()
         # How many requests a client has at the front (``dispatch.FairDispatcher.asks``),
         # once the server has one: a flood's queries waiting for a thread rank it behind a
@@ -137,7 +152,8 @@ class Shares:
                     if self.closed:
                         raise Refused(503, "the server is shutting down; try again later")
                     now = time.monotonic()
-                    if not self._below_limit(client):
+                    below = self._below_limit(client)
+                    if not below:
                         left = started + wait - now
                         if left <= 0:
                             raise Refused(429, f"this client already has its share of "
@@ -146,9 +162,14 @@ class Shares:
                     else:
                         left = started + wait + self.grace - now
                         if left <= 0:
-                            raise Refused(503, f"all {self.slots} query slots stayed busy for "
-                                               "the whole time limit; try again later")
+                            raise Refused(503, self._busy(client))
+                        # A heavy client may grow light while it waits, nothing else changing:
+                        # it looks again then, for the slot kept for the light.
+                        if lighter := self.queue.light_in(client):
+                            left = min(left, lighter + 0.01)
                     self.changed.wait(left)
+                    if below and self.slots is not None:  # for a slot, not one of its own
+                        _slot_waits.seconds = slot_waited() + time.monotonic() - now
                     waited = True
                 if waited:
                     # Its client may have reset the connection meanwhile: nobody would read
@@ -164,7 +185,7 @@ class Shares:
             yield
         finally:
             with self.changed:
-                self.queue.release(client)
+                self.queue.release(client, waiter.granted)
                 self.changed.notify_all()
 
     def close(self) -> None:
@@ -182,9 +203,35 @@ class Shares:
         if self.slots is None:
             return self._below_limit(waiter.client) \
                 and self.queue.waiting[waiter.client][0] is waiter
-        if self.queue.in_use >= self.slots:
+        free = self.slots - self.queue.in_use
+        if free <= 0:
             return False
-        return self.queue.first(self._below_limit, self.front) is waiter
+        may = self._below_limit if free > self.reserve else self._may_take_kept
+        return self.queue.first(may, self.front) is waiter
+
+    def _may_take_kept(self, client) -> bool:
+        """Return whether ``client`` may take the slot kept for the light: it is light and
+        holds none (a light client's second query would take it for as long as the first)."""
+        return not self.queue.held[client] and self.queue.light(client)
+
+    def _busy(self, client) -> str:
+        """Return the 503 of a query that found no slot within its time limit and grace."""
+        if self.reserve and not self._may_take_kept(client):
+            return (f"all {self.slots - self.reserve} query slots open to this client stayed "
+                    "busy for the whole time limit (the last is kept for clients with no "
+                    "query running whose recent queries took little time); try again later")
+        return f"all {self.slots} query slots stayed busy for the whole time limit; " \
+            "try again later"
+
+
+def slot_waited(reset: bool = False) -> float:
+    """Return the seconds this thread has waited for slots that other clients held, since
+    the last reset (``reset``: now).  The front counts a request's use of its thread without
+    them (``dispatch.FairDispatcher``): a lookup kept waiting by a flood is not made heavy."""
+    seconds = getattr(_slot_waits, "seconds", 0.0)
+    if reset:
+        _slot_waits.seconds = 0.0
+    return seconds
 
 
 def proxy_hint(what: str, proxied: bool) -> str:

@@ -5,7 +5,8 @@ addresses, each within its shares, held all 16 threads with queries waiting for 
 an honest request waited a time limit for a thread before it could wait for the engine (8 s at
 ``--timeout 4``).  ``FairDispatcher`` gives each free thread to the connection whose client has
 fewest requests being answered (``fair_queue.py``), and keeps the last free one for a client
-with none; ``dispatched_client`` names the client of a connection whose request has arrived,
+with none whose recent requests took little time (a flood that has kept threads busy is
+heavy); ``dispatched_client`` names the client of a connection whose request has arrived,
 behind a trusted reverse proxy the one its forwarding headers name.  A request whose client
 reset its connection while it waited for a thread is dropped then, unanswered
 (``abandoned.answer``).
@@ -16,8 +17,9 @@ from __future__ import annotations
 from waitress.proxy_headers import MalformedProxyHeader, parse_proxy_headers
 from waitress.task import ThreadedTaskDispatcher
 
+from ..settings import Settings
 from .abandoned import answer
-from .client_share import client_of
+from .client_share import client_of, slot_waited
 from .fair_queue import FairQueue
 
 
@@ -31,14 +33,22 @@ class FairDispatcher(ThreadedTaskDispatcher):
     the engine (8 s at ``--timeout 4``).  Now a client with no request being answered goes
     first, and the last ``reserve`` free threads are kept for such a client: while fewer
     addresses than threads flood, a newcomer is answered at once or waits in the engine's own
-    fair queue, not here.  ``client_of_task`` names the client of a connection whose request
-    has arrived (``dispatched_client``)."""
+    fair queue, not here.  From as many addresses as threads, each asking one slow query at
+    a time, each had none answered when its next came, and took the kept thread: so it is
+    kept for a client that is light too, whose requests held threads for under ``light``
+    seconds of late (``fair_queue.py``, halved every ``half_life``; 0: every client light),
+    not counting their waits for engine slots other clients held (``slot_waited``): a
+    flood's queries make it heavy as they run, and a lookup it kept waiting stays light.
+    ``client_of_task`` names the client of a connection whose request has arrived
+    (``dispatched_client``)."""
 
-    def __init__(self, client_of_task, reserve: int = 1):
+    def __init__(self, client_of_task, reserve: int = 1,
+                 light: float = Settings.light_seconds,
+                 half_life: float = Settings.use_half_life):
         super().__init__()
         self.client_of_task = client_of_task
         self.reserve = reserve
-        self.waiting = FairQueue()
+        self.waiting = FairQueue(light, half_life)
         # Called at shutdown, before the threads are waited for: what they wait on inside a
         # request (the engine's slots, ``client_share.Shares.close``) lets them go.
         self.closing: list = []
@@ -60,15 +70,21 @@ class FairDispatcher(ThreadedTaskDispatcher):
     def _next(self):
         # Called with the lock held, by a thread counted active: it and the idle ones are free.
         free = len(self.threads) - self.stop_count - self.active_count + 1
-        return self.waiting.first(lambda client: free > self.reserve
-                                  or not self.waiting.held[client])
+        return self.waiting.first(lambda client: free > self.reserve or (
+            not self.waiting.held[client] and self.waiting.light(client)))
+
+    def _lighter_in(self) -> float | None:
+        # With the lock held: the seconds until a waiting client grows light (and may take
+        # the kept thread, nothing else changing), or None.
+        return min((t + 0.01 for client in self.waiting.waiting
+                    if (t := self.waiting.light_in(client))), default=None)
 
     def handler_thread(self, thread_no):
         while True:
             with self.lock:
                 while self.stop_count == 0 and (waiter := self._next()) is None:
                     self.active_count -= 1
-                    self.queue_cv.wait()
+                    self.queue_cv.wait(self._lighter_in())
                     self.active_count += 1
                 if self.stop_count > 0:
                     self.active_count -= 1
@@ -77,6 +93,7 @@ class FairDispatcher(ThreadedTaskDispatcher):
                     self.thread_exit_cv.notify()
                     break
                 self.waiting.grant(waiter)
+            slot_waited(reset=True)
             try:
                 # Unless its client reset the connection meanwhile (nobody waits for the
                 # answer: its query would have run for nobody).
@@ -84,8 +101,9 @@ class FairDispatcher(ThreadedTaskDispatcher):
             except BaseException:
                 self.logger.exception("Exception when servicing %r", waiter.item)
             finally:
+                # Its use of the thread: not the time it waited for engine slots others held.
                 with self.lock:
-                    self.waiting.release(waiter.client)
+                    self.waiting.release(waiter.client, waiter.granted + slot_waited(reset=True))
 
     def shutdown(self, cancel_pending=True, timeout=5):
         # Waitress's, then the connections still waiting are cancelled as its were.
