@@ -236,7 +236,7 @@ class Settings:
     # 300 s: lookups and pages take milliseconds, a client is light below about 0.46% of a
     # slot on average (a 5 ms lookup every 1.1 s), and one query run to the 30 s limit makes an
     # address heavy for 20 minutes (to 4 s: 5), so about 40 addresses (75) must take turns
-    # to keep the slot busy.  0: nothing kept.  (The front takes these defaults.)
+    # to keep the slot busy.  0: nothing kept.
     light_seconds: float = 2.0
     use_half_life: float = 300.0
     # The reverse proxies in front of the server, by address (its IPv4 and IPv6 one, or two

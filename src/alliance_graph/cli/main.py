@@ -89,12 +89,13 @@ def _say(message: str) -> None:
 
 
 class Seconds(click.FloatRange):
-    """A positive number of seconds (click's FloatRange alone lets "nan" through)."""
+    """A positive number of seconds, or with ``zero`` one from 0 (click's FloatRange alone
+    lets "nan" through)."""
 
     name = "number of seconds"
 
-    def __init__(self):
-        super().__init__(min=0, min_open=True)
+    def __init__(self, zero: bool = False):
+        super().__init__(min=0, min_open=not zero)
 
     def convert(self, value, param, ctx):
         seconds = super().convert(value, param, ctx)

@@ -100,6 +100,12 @@ def _unworkable(settings: Settings, given: dict) -> None:
               help="Queries from one client address evaluated at once (default: all but one of "
                    "--workers; more wait, 429 past the time limit). Behind a reverse proxy, name "
                    "it with --trusted-proxy.")
+@click.option("--light-seconds", "light_seconds", type=Seconds(zero=True), metavar="SECONDS",
+              help="The last free engine thread and front thread are kept for a light client: "
+                   "one whose requests took under this much time of late (halved every 5 "
+                   "minutes; for the engine, half --timeout at most), so that a lookup is "
+                   "answered while slow queries from many addresses hold the rest (default: "
+                   f"{Settings.light_seconds:g}; 0 keeps none, as for one heavy user).")
 @click.option("--trusted-proxy", "trusted_proxies", metavar="ADDRESS", multiple=True,
               callback=_proxy_addresses,
               help="The address of a reverse proxy in front of the server: its requests are "
@@ -153,7 +159,8 @@ def _unworkable(settings: Settings, given: dict) -> None:
 def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
           response_cache, request_timeout, channel_timeout, connections_per_client,
           requests_per_client,
-          queries_per_client, trusted_proxies, trusted_proxy_headers, connection_limit,
+          queries_per_client, light_seconds, trusted_proxies, trusted_proxy_headers,
+          connection_limit,
           max_query_bytes, max_query_tokens, max_query_depth, max_query_elements,
           allowed_services, follow, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
@@ -166,6 +173,7 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
                               connections_per_client=connections_per_client,
                               requests_per_client=requests_per_client,
                               queries_per_client=queries_per_client,
+                              light_seconds=light_seconds,
                               trusted_proxies=trusted_proxies,
                               trusted_proxy_headers=trusted_proxy_headers,
                               connection_limit=connection_limit,

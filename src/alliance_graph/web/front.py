@@ -8,6 +8,7 @@ from __future__ import annotations
 from waitress.adjustments import Adjustments
 from waitress.server import MultiSocketServer
 
+from ..settings import Settings
 from .client_share import Shares, requests_shared
 from .connections import Occupancy, Server
 from .dispatch import FairDispatcher, dispatched_client
@@ -18,7 +19,8 @@ from .protocol import wsgi_error
 
 def create_server(application, *, request_timeout: float, connections_per_client: int,
                   requests_per_client: int, proxies: tuple[frozenset[str], frozenset[str]] = (
-                      frozenset(), frozenset()), **adjustments):
+                      frozenset(), frozenset()), light: float = Settings.light_seconds,
+                  half_life: float = Settings.use_half_life, **adjustments):
     """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
     as ``waitress.create_server`` does for TCP, with the deadline, the caps per client (on
     connections here, on requests being answered in ``client_share.py``), the Host check and
@@ -31,7 +33,9 @@ def create_server(application, *, request_timeout: float, connections_per_client
     limit = adj.connection_limit
     adj.connection_limit = limit + 2 * connections_per_client + 16
     socket_map: dict = {}
-    dispatcher = FairDispatcher(dispatched_client(proxies), reserve=1 if adj.threads > 1 else 0)
+    # ``light``, ``half_life``: who may take the last free thread (dispatch.FairDispatcher).
+    dispatcher = FairDispatcher(dispatched_client(proxies), reserve=1 if adj.threads > 1 else 0,
+                                light=light, half_life=half_life)
     dispatcher.set_thread_count(adj.threads)
     occupancy = Occupancy()
     # The engine's queue (app.py's Service.queries) ranks its waiters by their clients'

@@ -99,7 +99,8 @@ def create_server(settings: Settings, engine):
     return listen(
         create_app(settings, engine=engine), request_timeout=settings.request_timeout,
         connections_per_client=settings.connections_per_client,
-        requests_per_client=settings.client_requests, host=settings.host, port=settings.port,
+        requests_per_client=settings.client_requests, light=settings.light_seconds,
+        half_life=settings.use_half_life, host=settings.host, port=settings.port,
         threads=settings.http_threads, connection_limit=settings.connection_limit,
         channel_timeout=settings.channel_timeout,
         proxies=client_share.trusted_proxies(settings.trusted_proxies,

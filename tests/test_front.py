@@ -1,0 +1,22 @@
+"""The front assembled (web/front.py): the settings it is given reach its parts."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_graph.engine.local import LocalEngine
+from alliance_graph.web import server
+
+
+@pytest.mark.parametrize("light, kept", [(None, 2.0), (0.5, 0.5), (0, None)])
+def test_the_light_clients_threshold_given_reaches_the_front_s_threads(kg, settings, light,
+                                                                       kept):
+    # Regression: the front's dispatcher took Settings' defaults whatever the server was
+    # given (serve --light-seconds), where the engine's slots took the server's value.
+    given = settings.with_(port=0, light_seconds=light, use_half_life=60.0)
+    front = server.create_server(given, LocalEngine(kg, given))
+    try:
+        waiting = front.task_dispatcher.waiting
+        assert (waiting.light_seconds, waiting.half_life) == (kept, 60.0)
+    finally:
+        front.close()
