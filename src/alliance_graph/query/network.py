@@ -23,6 +23,7 @@ starts with an apostrophe, so that dropping one leading apostrophe always gives 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -220,10 +221,11 @@ def write_to(kg, fmt: str, out, max_bytes: int | None = None) -> int:
     read from the store and written as it goes (the answers read side by side, in the
     order of the IRIs), so that neither the network nor its text is ever held whole; return
     the bytes written.  Refused (422) past ``max_bytes``, ``out`` then holding a part."""
-    read = Read(kg)
     sink = _Sink(out, max_bytes, fmt == "graphml")
-    WRITERS[fmt](sorted(read.attribute.values()), read.nodes(), read.edges(), sink)
-    sink.flush()
+    with contextlib.closing(Read(kg)) as read, contextlib.closing(read.nodes()) as nodes:
+        names = [] if fmt == "edges-csv" else sorted(read.attribute.values())  # nodes' only
+        WRITERS[fmt](names, nodes, read.edges(), sink)
+        sink.flush()
     return sink.size
 
 
