@@ -317,6 +317,13 @@ def test_nodes_come_in_the_order_of_their_iris_whatever_order_the_store_answers_
                 and "?class" not in q]) == 2  # every entity's labels, the properties'
 
 
+def test_sorts_past_their_memory_write_runs_and_give_the_same_network(kg, monkeypatch):
+    nodes, graphml = network.write(kg, "nodes-csv"), network.write(kg, "graphml")
+    monkeypatch.setattr(network_read, "_RUN_BYTES", 2000)  # dozens of runs, in files
+    assert network.write(_Answers(kg), "nodes-csv") == nodes
+    assert network.write(kg, "graphml") == graphml
+
+
 def test_edges_the_store_gives_out_of_order_are_a_store_error_not_a_scrambled_network(kg):
     from alliance_graph.store.errors import StoreError
     with pytest.raises(StoreError, match="ordered"):
