@@ -22,7 +22,8 @@ from ..query import csv_results
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
-from ..query.answer import xml_kept, xml_reader
+from ..query.answer import xml_kept
+from ..query.xml_check import XmlCheck
 from ..settings import Settings
 from ..store import backends
 from .main import (
@@ -110,7 +111,8 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
             # Streamed as the rows come: `| head` ends a large answer at once, and nothing
             # holds the whole of it (buffered, a cross product took gigabytes before a row).
             fmt = "turtle" if fmt == "table" else fmt
-            sink = _Sink(sys.stdout.buffer, xml=fmt == "xml", csv=fmt == "csv")
+            sink = _Sink(sys.stdout.buffer, xml=fmt == "xml", csv=fmt == "csv",
+                         names=kind == "graph")
             if fmt == "jsonld":  # Oxigraph's refusal read as the query's own failure, exit 1
                 result = _no_triple_terms(result)
             try:
@@ -165,14 +167,15 @@ class _Sink(io.RawIOBase):
     """A binary stream in front of another that remembers why a write to it failed: Oxigraph
     reports it as an error of the query's, which a closed pipe (`| head`) is not.  In ``xml``
     a carriage return is written ``&#13;``, as the endpoint writes it (``readable_xml``), and
-    each piece is read by an XML parser before it is written: the endpoint refuses XML no
-    parser reads (406), and the command wrote it and exited 0.  ``end`` ends what was written
+    each piece is read as an XML parser reads it before it is written (``XmlCheck``; RDF/XML's
+    element ``names`` too): the endpoint refuses XML no parser reads (406), and the command
+    wrote it and exited 0.  ``end`` ends what was written
     with a line end (CRLF in ``csv``) unless it ends with a line feed already."""
 
-    def __init__(self, stream, xml: bool = False, csv: bool = False):
+    def __init__(self, stream, xml: bool = False, csv: bool = False, names: bool = True):
         self.stream, self.failed, self.last = stream, None, b"\n"
         self.line_end = b"\r\n" if csv else b"\n"
-        self.parser = xml_reader() if xml else None
+        self.parser = XmlCheck(names) if xml else None
 
     def writable(self) -> bool:
         return True
@@ -194,7 +197,7 @@ class _Sink(io.RawIOBase):
 
     def _read(self, data: bytes, last: bool) -> None:
         try:
-            self.parser.Parse(data, last)
+            self.parser.feed(data, last)
         except expat.ExpatError as exc:
             self.failed = _Uncarried(f"it holds a character or an IRI XML cannot carry (the XML "
                                   f"written would be {exc})")
