@@ -15,22 +15,20 @@ from ..wording import command_line, speak_as
 from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main, who_gave
 
 
-def _proxy_addresses(ctx, param, values):
-    if not values:
-        return None  # the settings' own
-    try:
-        return tuple(dict.fromkeys(map(proxy_address, values)))
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+def _each(read):
+    """Return a callback for a repeatable option: each value ``read`` (a ValueError its
+    usage error), repeats dropped; None when it is not given (the settings' own)."""
+    def callback(ctx, param, values):
+        if not values:
+            return None
+        try:
+            return tuple(dict.fromkeys(map(read, values)))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return callback
 
 
-def _service_iris(ctx, param, values):
-    if not values:
-        return None  # the settings' own
-    try:
-        return tuple(dict.fromkeys(map(service_iri, values)))
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+_proxy_addresses, _service_iris = _each(proxy_address), _each(service_iri)
 
 
 def _served(parameter: str, *values) -> str:
