@@ -348,7 +348,7 @@ def another_build_waiting(mini, folder: Path, lock: str, monkeypatch):
     done: list = []
     locked, real = threading.Event(), directory._build_in
     monkeypatch.setattr(directory, "_build_in",
-                        lambda settings, tmp: (locked.wait(120), real(settings, tmp)))
+                        lambda settings, tmp: (locked.wait(120), real(settings, tmp))[1])
     worker = threading.Thread(target=lambda: done.append(directory.build_directory(mini, folder)))
     worker.start()
     deadline = time.monotonic() + 120
