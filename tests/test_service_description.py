@@ -133,3 +133,20 @@ def test_a_description_xml_cannot_carry_is_a_406_not_a_200_no_parser_reads(setti
     assert b"XML cannot carry" in answer.data
     turtle = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert turtle.status_code == 200 and "\\f" in turtle.get_data(as_text=True)
+
+
+def test_the_description_offers_only_examples_within_the_servers_bounds(settings, kg,
+                                                                        tmp_path):
+    # Regression: the examples were picked with the default bounds, so a server started with
+    # lower ones (serve --max-query-elements 3) described a query it then refused 400.
+    from alliance_graph.web.app import create_app
+
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "small.rq").write_text("# Small\n# One pattern.\nASK { ?s ?p ?o }\n")
+    (queries / "large.rq").write_text("# Large\n# Five patterns.\nASK { ?a ?b ?c . ?c ?d ?e . "
+                                      "?e ?f ?g . ?g ?h ?i . ?i ?j ?k }\n")
+    client = create_app(settings.with_(queries_dir=queries, max_query_elements=3),
+                        kg=kg).test_client()
+    body = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "One pattern." in body and "Five patterns." not in body

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_range_header
 
 from ..engine.local import LocalEngine
+from ..query.bounds import Bounds
 from ..query.refused import Refused
 from ..settings import Settings
 from ..store import backends
@@ -79,7 +80,9 @@ class Service:
                                            light=min(self.settings.light_seconds,
                                                      self.settings.query_timeout / 2),
                                            half_life=self.settings.use_half_life)
-        self.examples = service_description.examples(self.settings.queries_dir)
+        # The examples the service description offers, within the server's own bounds.
+        self.examples = service_description.examples(self.settings.queries_dir,
+                                                     Bounds.from_settings(self.settings))
         self.follow()
 
     def follow(self) -> None:
