@@ -2,10 +2,12 @@
 body is never held whole, or copied, on its way."""
 
 import gc
+import json
 import os
 import socket
 import struct
 import threading
+import time
 import tracemalloc
 
 import pyoxigraph as ox
@@ -192,3 +194,79 @@ def test_a_spooled_result_is_read_from_its_file_and_the_file_closed(big_store):
     assert triples == wire.result_from(kind, data) and len(triples) == 30_000
     quads = ox.serialize(big_store, format=ox.RdfFormat.N_QUADS)
     assert wire.quads_from(spooled(quads)) == list(big_store) and open_files() == files
+
+
+def _framed(header: dict, body: bytes) -> bytes:
+    head = json.dumps(header).encode()
+    return struct.pack(">IQ", len(head), len(body)) + head + body
+
+
+@pytest.mark.parametrize("cuts", [(1,), (5, 12), (12,), (14, 30), (40,), (12, 20, 60)])
+def test_a_message_sent_in_pieces_arrives_whole(cuts):
+    # The first read takes what has come: a frame, header or body cut anywhere is read on.
+    message = _framed({"status": 200, "format": "json"}, b"x" * 100)
+    a, b = socket.socketpair()
+
+    def trickle():
+        start = 0
+        for cut in (*cuts, len(message)):
+            a.sendall(message[start:cut])
+            start = cut
+            time.sleep(0.02)
+
+    with a, b:
+        sender = threading.Thread(target=trickle)
+        sender.start()
+        header, body = wire.receive(b)
+        sender.join()
+    assert header == {"status": 200, "format": "json"} and body == b"x" * 100
+
+
+def test_a_small_message_is_read_in_one_system_call():
+    a, b = socket.socketpair()
+    reads = []
+
+    class Counted:  # the socket, counting the reads made of it
+        def __getattr__(self, name):
+            attribute = getattr(b, name)
+            if name.startswith("recv"):
+                return lambda *args: reads.append(name) or attribute(*args)
+            return attribute
+
+    with a, b:
+        wire.send(a, {"status": 200}, b'{"head":{"vars":["l"]}}')
+        assert wire.receive(Counted()) == ({"status": 200}, b'{"head":{"vars":["l"]}}')
+    assert reads == ["recv"]
+
+
+def test_a_second_message_before_the_first_is_answered_is_a_broken_connection():
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(_framed({"n": 1}, b"one") + _framed({"n": 2}, b"two"))
+        with pytest.raises(wire.Closed, match="before its last was answered"):
+            wire.receive(b)
+
+
+@pytest.mark.parametrize("spool", [False, True])
+def test_a_large_body_partly_read_with_its_header_is_received_without_a_copy(spool):
+    # The first read took in the header and the start of the body; the rest is read into the
+    # bytes returned (or the file), never joined to what was read.
+    body = os.urandom(8 << 20)
+    message = _framed({"status": 200}, body)
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(message[:5000])  # there when the first read is made
+        sender = threading.Thread(target=a.sendall, args=(message[5000:],))
+        tracemalloc.start()
+        try:
+            sender.start()
+            header, received = wire.receive(b, spool=spool)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            sender.join()
+    if spool:
+        assert isinstance(received, wire.Spooled) and len(received) == len(body)
+        received = received.read()
+    assert header == {"status": 200} and received == body
+    assert peak < len(body) + (1 << 20)

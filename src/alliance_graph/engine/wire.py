@@ -10,6 +10,11 @@ from (query answers, Graph Store reads) or a parser reads (the pages' reads).  A
 spooled is read straight into the one bytes object returned (it was read, then copied).
 Query results cross as SPARQL JSON (solutions, booleans) or N-Triples (graphs) and are parsed
 back into pyoxigraph's own result types, so callers cannot tell the engine is elsewhere.
+A message is read with as few system calls as it allows: one read takes in a small one whole
+(frame, header and body), where reading its three parts apart cost three, and under load each
+call on the front's threads is a hand-over of Python's lock (measured in docs/benchmarks.md).
+Reading what has come is safe because a connection carries one message at a time each way (a
+request, then its answer): nothing of a next message can be there yet.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ _FRAME = struct.Struct(">IQ")
 SPOOL_BYTES = 1 << 20
 # Bytes read (and written to the file, and later to the client) at a time.
 CHUNK = 256 << 10
+# What the first read of a message takes in: a lookup's answer or a query whole, with room.
+FIRST_READ = 64 << 10
 
 
 class EngineError(Refused):
@@ -86,18 +93,57 @@ def send(sock: socket.socket, header: dict, body: bytes = b"") -> None:
 def receive(sock: socket.socket, spool: bool = False) -> tuple[dict, bytes | Spooled]:
     """Receive one message; raise Closed if the connection ends first.  With ``spool``, a body
     over ``SPOOL_BYTES`` comes as ``Spooled``, read in chunks of ``CHUNK``."""
-    head_size, body_size = _FRAME.unpack(_exactly(sock, _FRAME.size))
-    header = json.loads(_exactly(sock, head_size))
+    read = sock.recv(FIRST_READ)  # what has come, up to FIRST_READ: a small message whole
+    if len(read) < _FRAME.size:
+        if not read:
+            raise Closed("the engine connection closed mid-message")
+        read += _exactly(sock, _FRAME.size - len(read))
+    head_size, body_size = _FRAME.unpack_from(read)
+    start = _FRAME.size + head_size
+    if len(read) >= start + body_size:
+        if len(read) > start + body_size:  # never: a connection carries one message at a time
+            raise Closed("the engine connection sent a message before its last was answered")
+        return json.loads(read[_FRAME.size:start]), read[start:]
+    if len(read) < start:
+        read += _exactly(sock, start - len(read))
+    header, got = json.loads(read[_FRAME.size:start]), read[start:]
     if spool and body_size > SPOOL_BYTES:
-        return header, _spooled(sock, body_size)
-    return header, _exactly(sock, body_size)
+        return header, _spooled(sock, body_size, got)
+    return header, _rest(sock, body_size, got)
 
 
-def _spooled(sock: socket.socket, size: int) -> Spooled:
+def _rest(sock: socket.socket, size: int, got: bytes) -> bytes:
+    """Return a body of ``size`` bytes whose first ones, ``got``, are read: the rest is read
+    into the bytes returned, never joined to them (a copy of the whole body)."""
+    if not got:
+        return _exactly(sock, size)
+    out = io.BytesIO()
+    out.seek(size - 1)
+    out.write(b"\0")  # sized once
+    view = out.getbuffer()
+    try:
+        view[:len(got)] = got
+        rest = view[len(got):]
+        try:
+            while rest:
+                n = sock.recv_into(rest, len(rest), socket.MSG_WAITALL)
+                if n == 0:
+                    raise Closed("the engine connection closed mid-message")
+                rest = rest[n:]
+        finally:
+            rest.release()
+    finally:
+        view.release()
+    # CPython hands over a BytesIO's own buffer when nothing else holds it: no copy.
+    return out.getvalue()
+
+
+def _spooled(sock: socket.socket, size: int, got: bytes = b"") -> Spooled:
     file = tempfile.TemporaryFile()
     try:
+        file.write(got)
         buffer = bytearray(CHUNK)
-        view, left = memoryview(buffer), size
+        view, left = memoryview(buffer), size - len(got)
         while left:
             n = sock.recv_into(view, min(CHUNK, left))
             if n == 0:

@@ -49,6 +49,9 @@ from waitress.utilities import BadRequest, Error, RequestEntityTooLarge, ServerN
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
 _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
 
+# A head that may name a Transfer-Encoding field (any case), checked then field by field.
+_TRANSFER_ENCODING = re.compile(rb"transfer-encoding", re.IGNORECASE)
+
 # A request line whose version has no minor number (waitress's line needs one): its major.
 _MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
 
@@ -162,7 +165,8 @@ class Parser(HTTPRequestParser):
             raise ParsingError(f"Content-Length is {len(length):,} digits long; a request "
                                f"body here is at most {self.adj.max_request_body_size:,} "
                                "bytes") from None
-        _check_transfer_codings(header_plus)  # after waitress's, so its version answers
+        if _TRANSFER_ENCODING.search(header_plus):  # (splitting every head cost 5 % of the front)
+            _check_transfer_codings(header_plus)  # after waitress's, so its version answers
         _check_absolute_target(self)
         # Content-Length beside Transfer-Encoding: waitress read the body by the latter and
         # kept the connection open, so what a proxy framing by the length took for the body
