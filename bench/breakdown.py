@@ -37,7 +37,9 @@ store each forked process ended up holding alone (a page it writes is copied for
 Part 6, a label lookup alone and the scan alone over HTTP, every text distinct, sent by 1, 2
 and 8 clients for ``--seconds`` each to ``alliance-graph serve`` (memory, response cache off)
 and to ``oxigraph serve`` on the same data: requests per second and each server's CPU
-milliseconds per request (ours: its processes together, and its front's own share).
+milliseconds per request (ours: its processes together, and its front's own share), and how
+many times per request the front's threads gave up a CPU to wait (for a lock, Python's among
+them, or a socket: each a switch of threads, the front's largest cost at eight clients).
 """
 
 from __future__ import annotations
@@ -296,11 +298,11 @@ def scaling(p: dict, kind: str, queries: int) -> list[tuple[str, float, float, f
     return rows
 
 
-def over_http(p: dict, work: Path, kinds: tuple[str, ...],
-              seconds: float) -> list[tuple[str, str, int, float, float, float | None]]:
-    """Return (kind, server, clients, requests/s, CPU ms per request, of which the front's) of
-    each of ``kinds`` alone, every text distinct, sent by 1, 2 and 8 clients to ours (memory,
-    cache off) and ``oxigraph serve``."""
+def over_http(p: dict, work: Path, kinds: tuple[str, ...], seconds: float
+              ) -> list[tuple[str, str, int, float, float, float | None, float | None]]:
+    """Return (kind, server, clients, requests/s, CPU ms per request, of which the front's,
+    the front's threads' waits per request) of each of ``kinds`` alone, every text distinct,
+    sent by 1, 2 and 8 clients to ours (memory, cache off) and ``oxigraph serve``."""
     servers = compare.start_servers(p, work, ("ours memory", "oxigraph memory"))
     rows = []
     names = list(compare.KINDS)
@@ -310,12 +312,15 @@ def over_http(p: dict, work: Path, kinds: tuple[str, ...],
             for name, (process, port, path) in servers.items():
                 paths = [load.query_path(path, t) for t in texts[names.index(kind)::len(names)]]
                 before = [load.cpu_seconds(process.pid, own) for own in (True, False)]
+                waits = load.switches(process.pid)
                 result = load.throughput(port, paths, clients, seconds)
                 used = [load.cpu_seconds(process.pid, own) - b
                         for own, b in zip((True, False), before, strict=True)]
                 answered = max(1.0, result["rps"] * result["seconds"])
+                ours = name.startswith("ours")
                 rows.append((kind, name, clients, result["rps"], 1000 * used[0] / answered,
-                             1000 * used[1] / answered if name.startswith("ours") else None))
+                             1000 * used[1] / answered if ours else None,
+                             (load.switches(process.pid) - waits) / answered if ours else None))
     finally:
         for process, _, _ in servers.values():
             load.stop(process)
@@ -369,11 +374,12 @@ def main(argv=None) -> int:
     if "6" in parts:
         print("\nOne kind alone over HTTP, by clients at once\n")
         print("| kind | server | clients | requests/s | CPU ms per request | of which the front |"
-              "\n|---|---|---|---|---|---|")
-        for kind, name, clients, rps, cpu_ms, front in over_http(
+              " the front's threads' waits per request |\n|---|---|---|---|---|---|---|")
+        for kind, name, clients, rps, cpu_ms, front, waits in over_http(
                 p, args.work, ("lookup", "scan count"), args.seconds):
-            shown = "" if front is None else f"{front:.2f}"
-            print(f"| {kind} | {name} | {clients} | {rps:.1f} | {cpu_ms:.2f} | {shown} |")
+            shown = ("", "") if front is None else (f"{front:.2f}", f"{waits:.1f}")
+            print(f"| {kind} | {name} | {clients} | {rps:.1f} | {cpu_ms:.2f} | {shown[0]} | "
+                  f"{shown[1]} |")
     return 0
 
 

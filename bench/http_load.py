@@ -148,6 +148,20 @@ def cpu_seconds(pid: int, descendants: bool = True) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def switches(pid: int) -> int:
+    """Return how many times a process's threads have so far given up a CPU to wait
+    (voluntary context switches: for a lock, Python's among them, or for a socket)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            status = (task / "status").read_text()
+        except OSError:  # a thread gone since it was listed
+            continue
+        total += sum(int(line.split()[1]) for line in status.splitlines()
+                     if line.startswith("voluntary_ctxt_switches"))
+    return total
+
+
 def latencies(port: int, paths: list[str]) -> list[float]:
     """Send ``paths`` one after another on one connection; return each one's milliseconds."""
     client, times = Client(port), []
