@@ -121,6 +121,13 @@ FAMILIES = {
     "{ } ORDER BY ASC(EXISTS { }) (1 <?b" + "&&?b" * n + "> 1) } }",
     "ORDER BY NOW() after a VALUES in EXISTS { }": lambda n: "SELECT * { } ORDER BY "
     "ASC(EXISTS { VALUES ?x { 1 } }) " + "NOW() " * n,
+    # One word the engine reads as n members (keywords glued: 'truetrue...'), counted as one
+    # until the fix (6,000 crashed the engine, 1,500 took over 40 s), and the same in an
+    # undeclared prefix ('truetrue...:a').
+    "keywords glued in a collection's word": lambda n: "SELECT * { ?s ?p (" + "true" * n
+    + ") }",
+    "keywords glued in an undeclared prefix": lambda n: "PREFIX : <http://e/> SELECT * "
+    "{ ?s ?p (" + "true" * n + ":a) }",
 }
 
 RUNNER = r"""

@@ -309,3 +309,29 @@ def test_a_clause_goes_on_past_a_values_or_subquery_inside_it(make):
     tokens_within(make(80), DEFAULT_BOUNDS)
     with pytest.raises(Refused, match="max_query_elements"):
         tokens_within(make(101), DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("make", [
+    # The engine reads keywords glued into one word one at a time, and an undeclared prefix
+    # as the keywords it begins with and the name after them: in a collection each is a
+    # member.  Counted as one member, a word of 6,000 "true" passed the bounds and crashed the
+    # engine (SIGSEGV, 24 kB), and one of 1,500 took over 40 s.
+    lambda n: "SELECT * { ?s ?p (" + "true" * n + ") }",
+    lambda n: "SELECT * { (" + "false" * n + ") ?p ?o }",
+    lambda n: "SELECT * { ?s ?p (1 " + "truefalse" * (n // 2) + " 1) }",
+    lambda n: "PREFIX : <http://e/> SELECT * { ?s ?p (" + "true" * n + ":a) }",
+], ids=["word", "subject", "among members", "undeclared prefix"])
+def test_each_keyword_glued_in_a_collections_word_is_a_member(make):
+    reads(make(3))
+    tokens_within(make(40), DEFAULT_BOUNDS)
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(make(60), DEFAULT_BOUNDS)
+
+
+def test_a_declared_prefix_in_a_collection_is_one_member():
+    # ag: is given to the engine, truetrue: declared by the query: each name is one member.
+    make = lambda name, n: ("PREFIX truetrue: <http://e/> SELECT * { ?s ?p ("
+                            + " ".join([name] * n) + ") }")
+    for name in ("ag:a", "truetrue:a"):
+        reads("PREFIX ag: <http://a/> " + make(name, 2))
+        tokens_within(make(name, 45), DEFAULT_BOUNDS)

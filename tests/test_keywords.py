@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_graph.keywords import KEYWORDS, split_glued
+from alliance_graph.keywords import KEYWORDS, split_glued, terms_in
 from alliance_graph.sparql import Token
 
 ELEMENTS = frozenset(("OPTIONAL", "FILTER", "GRAPH", "SERVICE"))
@@ -43,3 +43,12 @@ def test_a_word_without_a_wanted_keyword_at_its_start_stays_whole(text):
 def test_every_keyword_is_upper_case_and_one_word():
     assert all(k == k.upper() and k.replace("_", "").isalnum() for k in KEYWORDS)
     assert {"SELECT", "OPTIONAL", "SERVICE", "STR", "GROUP_CONCAT"} <= KEYWORDS
+
+
+@pytest.mark.parametrize("text,terms", [
+    ("true", 1), ("truefalse", 2), ("TrueFalseTrue", 3), ("xyz", 1),
+    ("truetrue:a", 3), ("truetrue:", 3), ("ex:a", 1), (":a", 1), ("a.b:c", 2),
+    ("ag:a", 1),  # declared: a name, though it begins with the keyword a
+])
+def test_a_word_or_an_undeclared_prefix_is_as_many_terms_as_its_keywords(text, terms):
+    assert terms_in(text, {"ag"}) == terms

@@ -89,6 +89,17 @@ def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
     return None
 
 
+def terms_in(text: str, declared: set[str]) -> int:
+    """Return how many terms the engine reads in a word or a prefixed name: a word is the
+    keywords glued in it (``truefalse`` is two: true and false), and a name whose prefix is
+    not ``declared`` the keywords its prefix begins with and the name after them
+    (``truetrue:a`` is three, with ``:`` declared); a declared name is one."""
+    name, colon, _ = text.partition(":")
+    if colon and name in declared:
+        return 1
+    return max(1, len(keyword_run(name.upper())) + bool(colon))
+
+
 def keyword_run(word: str) -> list[tuple[str, int]]:
     """Return the longest run of keywords that ``word`` (upper case) begins with, as
     (keyword, offset) pairs; empty if it begins with none.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..keywords import BUILT_INS, BY_GLUED, KEYWORDS, glued, split_glued
+from ..keywords import BUILT_INS, BY_GLUED, KEYWORDS, glued, split_glued, terms_in
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import CLOSE, OPEN, Token, tokenize, where
@@ -201,14 +201,17 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             if elements > max_elements:
                 _too_many(text, token, max_elements)
             continue
-        # A word in a collection is a term too ("true", "false", or both glued: "truefalse").
+        # A word in a collection is a term too ("true", "false"), or as many as the keywords
+        # glued in it ("truefalse"), and so is a name whose prefix is not declared
+        # ("truetrue:a" is three): counted as one, a word of 6,000 "true" crashed the engine.
         if kind in _TERMS or kind == "NAME" and brackets and brackets[-1] == "(":
             if describe and not brackets:
                 if kind == "VAR":
                     continue  # a variable to describe is no node (65,536 ran)
                 elements += 1
             elif brackets and brackets[-1] == "(" and not values:
-                elements += 2
+                elements += 2 * (terms_in(token.text, declared)
+                                 if kind == "NAME" or kind in _PNAMES else 1)
             else:
                 continue
             if elements > max_elements:
