@@ -335,3 +335,19 @@ def test_a_declared_prefix_in_a_collection_is_one_member():
     for name in ("ag:a", "truetrue:a"):
         reads("PREFIX ag: <http://a/> " + make(name, 2))
         tokens_within(make(name, 45), DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("make", [
+    # Where a query begins no name can be: the engine reads DESCRIBE glued to a prefix,
+    # declared or not, and its targets after it.  Read as a name, nothing after it counted:
+    # 2,624 targets passed the bounds and crashed the engine (SIGSEGV, 13 kB).
+    lambda n: "PREFIX ex: <http://e/> DESCRIBEex:a " + "ex:b " * n,
+    lambda n: "PREFIX : <http://e/> describe:a " + ":b " * n,
+    lambda n: "PREFIX describeex: <http://d/> PREFIX ex: <http://e/> Describeex:a "
+    + "<http://e/b> " * n,
+])
+def test_describe_glued_to_a_prefix_counts_its_targets(make):
+    reads(make(2))
+    tokens_within(make(99), DEFAULT_BOUNDS)
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(make(100), DEFAULT_BOUNDS)
