@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..keywords import BUILT_INS, BY_GLUED, KEYWORDS, glued, split_glued, terms_in
+from ..keywords import BUILT_INS, BY_GLUED, glued, read_glued, terms_in
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import CLOSE, OPEN, Token, tokenize, where
@@ -155,7 +155,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # was the IRI a FILTER calls: a "(" after the subject, ";", "[", "{|", "/", "|" or "^"
     # opens a path's group and one after "!" a negated property set, not a collection.
     start = subject = function = False
-    read = list(_as_read(tokens))
+    read = list(read_glued(tokens, _READ_WORDS))
     for at, token in enumerate(read, 1):
         prev, kind = kind, token.kind
         if prev != "NAME":
@@ -362,19 +362,6 @@ def _named_or_a_key(read: list[Token], at: int, key: bool) -> bool:
         else:
             key = False
     return False
-
-
-def _as_read(tokens: list[Token]):
-    """Yield ``tokens``, each word holding keywords glued together as the keywords the engine
-    reads in it: ``trueOPTIONAL{`` is ``true OPTIONAL {`` to it, and read as one word its
-    OPTIONAL went uncounted (half of what a chain of them costs the engine)."""
-    for token in tokens:
-        if token.kind == "NAME" and token.text.upper() not in KEYWORDS:
-            pieces = split_glued(token, _READ_WORDS)
-            if pieces is not None:
-                yield from pieces
-                continue
-        yield token
 
 
 def _too_deep(text: str, token: Token, limit: int):
