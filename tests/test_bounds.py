@@ -351,3 +351,34 @@ def test_describe_glued_to_a_prefix_counts_its_targets(make):
     tokens_within(make(99), DEFAULT_BOUNDS)
     with pytest.raises(Refused, match="max_query_elements"):
         tokens_within(make(100), DEFAULT_BOUNDS)
+
+
+def elements(text: str) -> int:
+    """Return how many elements the bounds count in ``text``."""
+    low, high = -1, 1_000
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            tokens_within(text, Bounds(max_elements=middle))
+            high = middle
+        except Refused:
+            low = middle
+    return high
+
+
+@pytest.mark.parametrize("with_,without", [
+    # A "." or ";" before a closing bracket, another ";" or a "." separates nothing, and the
+    # engine builds nothing for it; it counted one, so a query ending each group's last
+    # triple with " ." (as the catalogue's do) reached the bound a group sooner.
+    ("{ ?s ?p ?o . }", "{ ?s ?p ?o }"),
+    ("{ ?s ?p ?o ; }", "{ ?s ?p ?o }"),
+    ("{ ?s ?p ?o ;;; ?q ?r ; . ?a ?b ?c . }", "{ ?s ?p ?o ; ?q ?r . ?a ?b ?c }"),
+    ("{ ?s ?p [ ?a ?b ; ] }", "{ ?s ?p [ ?a ?b ] }"),
+    ("{ ?s ?p ?o {| ?a ?b ; |} }", "{ ?s ?p ?o {| ?a ?b |} }"),
+    ("{ OPTIONAL { ?s ?p ?o . } . }", "{ OPTIONAL { ?s ?p ?o } }"),
+])
+def test_a_separator_that_separates_nothing_is_not_counted(with_, without):
+    reads("SELECT * " + with_)
+    assert elements("SELECT * " + with_) == elements("SELECT * " + without)
+    # A separator between two patterns still counts.
+    assert elements("SELECT * { ?s ?p ?o . ?s ?p ?o }") == elements("SELECT * { ?s ?p ?o }") + 1

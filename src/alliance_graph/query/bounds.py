@@ -103,6 +103,7 @@ _OPERAND_ENDS = _TERMS | _SIGNED | frozenset(("LANGTAG", ")", ")>>", "}", "NAME"
 # A triple's subject that is one token, and the tokens a verb (a path) comes after.
 _SUBJECTS = _IRIS | frozenset(("VAR", "BLANK_NODE_LABEL", "ANON"))
 _VERB_BEFORE = frozenset((";", "[", "{|", "/", "|", "^"))
+_ENDS = frozenset(("}", "]", "|}", ".", ";"))  # after which a "." or ";" separates nothing
 # How a word ends before the "(" of a GROUP BY or ORDER BY key (not a call's): ASC(?x).
 _KEYS_BEFORE = ("ASC", "DESC", "BY")
 # Keywords an undeclared prefix may begin with that start a group: "trueGRAPHex:g {" is
@@ -288,8 +289,9 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # (docs/endpoint.md), and an analyst's IN list of 101 IRIs was refused.  So
                 # is GROUP_CONCAT's "; SEPARATOR=...", no pattern separator nor equality.
                 continue
-            if kind == "=" and word == "SEPARATOR":
-                continue
+            if kind == "=" and word == "SEPARATOR" or (kind == "." or kind == ";") and (
+                    at < len(read) and read[at].kind in _ENDS):
+                continue  # nor is a "." or ";" that separates nothing: "{ ?s ?p ?o . }"
             if kind == "*" and (prev == "(" or word.endswith(_STAR_AFTER)):
                 continue  # COUNT(*), SELECT *: no operator (a million COUNT(*) in CONCAT ran)
             if kind in _SIGNED:
