@@ -306,7 +306,9 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         elif kind == "NAME":
             word = token.text.upper()
             if word in _ELEMENT_WORDS:
-                elements += 1
+                # A GROUP BY key (?s AS ?k) is the variable renamed, no node: a million ran.
+                elements += not (word == "AS" and keys and prev == "VAR" and at > 2
+                                 and read[at - 3].kind == "(" and len(brackets) == clause + 1)
                 if word == "VALUES":
                     values = len(brackets) + 1  # one more than the depth it starts at
             elif "FILTER" in word:
