@@ -407,3 +407,25 @@ def test_a_group_key_that_renames_a_variable_is_not_counted(key, n, refused):
         reads(make(2))
         with pytest.raises(Refused, match="max_query_elements"):
             tokens_within(make(101), DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("text", [
+    # Where no "." or FILTER can be, in an expression, a VALUES block or a prefix's
+    # declaration, a declared prefix holding them is a name: each counted one more node.
+    "SELECT * { FILTER(?o IN (" + ", ".join(["filter:a", "a.b:c"] * 60) + ")) }",
+    "SELECT * { FILTER(COALESCE(" + ", ".join(["filter:f(?o)"] * 120) + ")) }",
+    "SELECT * { VALUES ?x { " + "filter:a a.b:c " * 60 + "} }",
+    "SELECT * { VALUES (?x ?y) { " + "(filter:a a.b:c) " * 60 + "} }",
+])
+def test_a_declared_prefix_holding_filter_or_a_dot_is_a_name_in_an_expression(text):
+    reads("PREFIX filter: <http://f/> PREFIX a.b: <http://a/> " + text)
+    assert elements("PREFIX filter: <http://f/> PREFIX a.b: <http://a/> " + text) == elements(
+        "PREFIX : <http://f/> " + text.replace("filter:", ":").replace("a.b:", ":"))
+
+
+@pytest.mark.parametrize("unit", ["filter:f(?o)", "FILTER:()", "?s ?p false.FILTER:()"])
+def test_a_prefix_holding_filter_after_a_pattern_still_counts(unit):
+    # There the engine reads the keyword, declared or not: 9,350 "FILTER:()" crashed it.
+    text = "PREFIX filter: <http://f/> PREFIX : <http://e/> SELECT * { ?s ?p ?o " + unit * 101
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(text + " }", DEFAULT_BOUNDS)

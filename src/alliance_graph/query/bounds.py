@@ -175,10 +175,12 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         if kind in _PNAMES and token.text[0] != ":":
             # The engine reads an undeclared prefix as the keywords and terms it begins with
             # (guard.py): "true.FILTER:()" is "true . FILTER :()", and 9,350 "FILTER:()"
-            # crashed it, read here as names alone.  Its dots and FILTERs count.
+            # crashed it, read here as names alone.  Its dots and FILTERs count, but not in
+            # an expression, a VALUES block or a PREFIX, where no "." or FILTER can be.
             name = token.text[:token.text.find(":")]
             prefix = name.upper()
-            elements += prefix.count(".") + prefix.count("FILTER")
+            if not values and brackets[-1:] != ["call"] and word != "PREFIX":
+                elements += prefix.count(".") + prefix.count("FILTER")
             if glued(prefix, BY_GLUED) and (not brackets or len(brackets) in (clause, modifiers)
                                             or word in ("ORDER", "GROUP")):
                 # ORDERBYex:f() is ORDER BY ex:f(), where a name cannot be: in a group a
