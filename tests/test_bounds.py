@@ -429,3 +429,17 @@ def test_a_prefix_holding_filter_after_a_pattern_still_counts(unit):
     text = "PREFIX filter: <http://f/> PREFIX : <http://e/> SELECT * { ?s ?p ?o " + unit * 101
     with pytest.raises(Refused, match="max_query_elements"):
         tokens_within(text + " }", DEFAULT_BOUNDS)
+
+
+@pytest.mark.parametrize("make,count", [
+    # A subquery is its two groups to the engine, as MINUS { } is its keyword and group: 2,624
+    # of either in a row crashed it, and 2,560 nested subqueries as 2,208 nested groups did.
+    # SELECT counted one more, so 33 subqueries in a row were refused.
+    (lambda n: "SELECT * { " + "{ SELECT * { } } " * n + "}", 2),
+    (lambda n: "SELECT * { " + "MINUS { } " * n + "}", 2),
+    (lambda n: "SELECT * " + "{ SELECT * " * n + "{ }" + " }" * n, 1),
+    (lambda n: "SELECT * " + "{ " * n + "{ }" + " }" * n, 1),
+])
+def test_a_subquery_counts_its_groups(make, count):
+    reads(make(2))
+    assert elements(make(20)) - elements(make(10)) == 10 * count

@@ -79,10 +79,11 @@ _ELEMENTS = frozenset((".", ";", ",", "{", "{|", "|", "/", "^", "&&", "||", "!",
                        "<", ">", "<=", ">=", "+", "-", "*", "?", "~")) | _SIGNED
 # AS: each (expression AS ?v) is one more node, BIND's too (BIND is read, not counted: it
 # counted with its AS as two, though a chain of 2,624 crashed the engine as 2,624 projections
-# did).
+# did).  So is SELECT: a subquery's groups count it, "{ SELECT * { } }" two, as MINUS { }
+# does, and 2,624 of either in a row crashed the engine (it counted three).
 _ELEMENT_WORDS = frozenset(("FILTER", "OPTIONAL", "MINUS", "UNION", "SERVICE", "GRAPH",
-                            "VALUES", "EXISTS", "LATERAL", "SELECT", "IN", "AS"))
-_READ_WORDS = _ELEMENT_WORDS | {"BIND"}
+                            "VALUES", "EXISTS", "LATERAL", "IN", "AS"))
+_READ_WORDS = _ELEMENT_WORDS | {"BIND", "SELECT"}
 # The words after which "*" is all the variables (SELECT *, COUNT(DISTINCT *)), no operator.
 _STAR_AFTER = ("SELECT", "DISTINCT", "REDUCED", "DESCRIBE")
 _TERMS = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "BLANK_NODE_LABEL", "ANON", "NIL",
