@@ -443,3 +443,17 @@ def test_a_prefix_holding_filter_after_a_pattern_still_counts(unit):
 def test_a_subquery_counts_its_groups(make, count):
     reads(make(2))
     assert elements(make(20)) - elements(make(10)) == 10 * count
+
+
+@pytest.mark.parametrize("member", ["-?o", "+?o", "!?o", "-(1)", "- -1"])
+def test_a_sign_opening_a_lists_member_is_not_counted(member):
+    # A list is no chain to the engine, and a sign before one member wraps that member
+    # alone: 200,000 of each in an IN list ran.  Each counted one operator, so an IN list of
+    # 100 negated variables was refused.
+    make = lambda n: "SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join([member] * n) + ")) }"
+    reads(make(2))
+    assert elements(make(300)) == elements(make(1))
+    # A sign after an operand, or on a sign, is an operator all the same.
+    assert elements("SELECT * { FILTER(" + "- " * 101 + "1) }") > 100
+    assert elements("SELECT * { FILTER(" + "!" * 101 + "?o) }") > 100
+    assert elements("SELECT * { FILTER(1" + " - ?o" * 101 + ") }") > 100

@@ -297,6 +297,8 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 continue  # nor is a "." or ";" that separates nothing: "{ ?s ?p ?o . }"
             if kind == "*" and (prev == "(" or word.endswith(_STAR_AFTER)):
                 continue  # COUNT(*), SELECT *: no operator (a million COUNT(*) in CONCAT ran)
+            if kind in ("-", "+", "!") and prev in ("(", ",") and brackets[-1:] == ["call"]:
+                continue  # a sign opening a list's member: 200,000 "-?o" in an IN list ran
             if kind in _SIGNED:
                 # A signed number in a collection is a member, after an operand in an
                 # expression an operator ("1 -1"), elsewhere a number: a VALUES row or an IN
