@@ -3,9 +3,14 @@ a query's text and the SERVICE IRIs a query may call reach the server, values it
 honour are refused before it starts, and its refusals name the options its operator gives.
 
 Before these options the bounds and the allow-list could be changed only from Python, and the
-refusals named "Settings.max_query_depth" and "Settings.allowed_services" to curl's users."""
+refusals named "Settings.max_query_depth" and "Settings.allowed_services" to curl's users.
+
+Each option is read from a variable too (``--port``: ``ALLIANCE_GRAPH_PORT``), for a container
+or a systemd unit, and the refusals of a value a variable gave name the variable;;
+before, only the global options had variables."""
 
 import json
+import os
 import subprocess
 import sys
 import urllib.error
@@ -17,7 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 import servers
-from alliance_graph.cli import main
+from alliance_graph import wording
+from alliance_graph.cli import main, serve_command
+from alliance_graph.web import server
 from conftest import loaded_remote
 
 COMMAND = str(Path(sys.executable).parent / "alliance-graph")
@@ -150,5 +157,122 @@ def test_serve_get_names_the_options_given_in_the_answer_it_prints():
     done = subprocess.run([COMMAND, "serve", "--max-result-bytes", "100", "--get",
                            "/sparql?query=" + urllib.parse.quote("SELECT * { ?s ?p ?o }")],
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.returncode == 1, done.stdout[:300] + done.stderr
     assert done.stdout.startswith("the result is larger than 100 bytes (--max-result-bytes)")
+
+
+def environment(flag: str) -> str:
+    """Return the variable named after the option ``flag``, as the brief for them says."""
+    return "ALLIANCE_GRAPH_" + flag.removeprefix("--").upper().replace("-", "_")
+
+
+def test_each_option_of_serve_has_a_variable_named_after_it_in_its_help(run):
+    shown = " ".join(run("serve", "--help").output.split())
+    flags = [param.opts[0] for param in main.commands["serve"].params
+             if param.opts[0] != "--get"]  # a request to answer, not a setting of the server
+    assert {"--port", "--max-query-bytes", "--trusted-proxy", "--follow"} <= set(flags)
+    for flag in flags:
+        assert f"Env: {environment(flag)}" in shown, flag
+    assert "Env: ALLIANCE_GRAPH_GET" not in shown
+
+
+@pytest.fixture
+def serve_in_process(monkeypatch):
+    """Return a function running `serve` in process up to the server's start, with what the
+    server would have been given: its settings, who gave each option (as the process
+    preparing its graph is told), and what its engine processes are told to say
+    (``wording.spoken``).  No server starts, nor a process preparing its graph."""
+    seen = {}
+
+    def prepare(settings, given):
+        seen["given"] = given
+
+    def serve(settings, announce):
+        seen.update(settings=settings, spoken=wording.spoken())
+
+    monkeypatch.setattr(server, "prepare_elsewhere", prepare)
+    monkeypatch.setattr(server, "serve", serve)
+
+    def invoke(*args, env):
+        seen.clear()
+        return CliRunner().invoke(main, ["serve", *args], env=env), seen
+    return invoke
+
+
+@pytest.fixture
+def started(serve_in_process):
+    """Return a function running `serve` in process (``serve_in_process``) that must reach
+    the server's start, and returning what the server would have been given."""
+    def invoke(*args, env):
+        result, seen = serve_in_process(*args, env=env)
+        assert result.exit_code == 0, result.output
+        return seen
+    return invoke
+
+
+def test_variables_give_serves_options_and_the_command_line_wins(started):
+    seen = started("--port", "9000", "--max-query-bytes", "800", env={
+        "ALLIANCE_GRAPH_PORT": "8123", "ALLIANCE_GRAPH_MAX_QUERY_BYTES": "900",
+        "ALLIANCE_GRAPH_HOST": "0.0.0.0", "ALLIANCE_GRAPH_WORKERS": "2",
+        "ALLIANCE_GRAPH_TIMEOUT": "7.5", "ALLIANCE_GRAPH_QUERY_MEMORY": "512",
+        "ALLIANCE_GRAPH_PROXY_HEADERS": "forwarded", "ALLIANCE_GRAPH_FOLLOW": "false",
+        # A repeatable option's variable is a space-separated list, as click reads one.
+        "ALLIANCE_GRAPH_TRUSTED_PROXY": "127.0.0.1 ::1",
+        # A blank variable sets nothing, as a blank global one.
+        "ALLIANCE_GRAPH_CONNECTION_LIMIT": " "})
+    settings = seen["settings"]
+    assert (settings.port, settings.max_query_bytes) == (9000, 800)
+    assert (settings.host, settings.workers, settings.query_timeout) == ("0.0.0.0", 2, 7.5)
+    assert settings.query_memory == 512 << 20 and settings.follow_poll == 0
+    assert settings.trusted_proxies == ("127.0.0.1", "::1")
+    assert settings.trusted_proxy_headers == "forwarded"
+    assert settings.connection_limit == serve_command.Settings.connection_limit
+    # Who gave each, for the build's process and the engine's to name it so too.
+    assert seen["given"]["--port"] == "option"
+    assert seen["given"]["--host"] == "ALLIANCE_GRAPH_HOST"
+    assert seen["given"]["--trusted-proxy"] == "ALLIANCE_GRAPH_TRUSTED_PROXY"
+    assert "--connection-limit" not in seen["given"]
+    assert seen["spoken"] == seen["given"]
+
+
+@pytest.mark.parametrize("env, says", [
+    ({"ALLIANCE_GRAPH_PORT": "eighty"}, "'ALLIANCE_GRAPH_PORT': 'eighty' is not a valid"),
+    ({"ALLIANCE_GRAPH_TIMEOUT": "nan"}, "'ALLIANCE_GRAPH_TIMEOUT': 'nan' is not a number"),
+    ({"ALLIANCE_GRAPH_FOLLOW": "maybe"}, "'ALLIANCE_GRAPH_FOLLOW': 'maybe' is not a valid"),
+    # Each of the list is read: the one that is no address is named.
+    ({"ALLIANCE_GRAPH_TRUSTED_PROXY": "127.0.0.1 proxy"},
+     "'ALLIANCE_GRAPH_TRUSTED_PROXY': 'proxy' is not an IP address"),
+    ({"ALLIANCE_GRAPH_MAX_QUERY_BYTES": "6000000"},
+     "'ALLIANCE_GRAPH_MAX_QUERY_BYTES': 6,000,000 is more than a request may carry"),
+    ({"ALLIANCE_GRAPH_MAX_QUERY_DEPTH": "400"},
+     "'ALLIANCE_GRAPH_MAX_QUERY_DEPTH': a depth of 400 (ALLIANCE_GRAPH_MAX_QUERY_DEPTH) and "
+     "100 elements (--max-query-elements)"),
+    ({"ALLIANCE_GRAPH_ALLOW_SERVICE": "https://example.org/sparql",
+      "ALLIANCE_GRAPH_STORE": "memory"},
+     "'ALLIANCE_GRAPH_ALLOW_SERVICE': only a remote store (--store http://...) can call a "
+     "SERVICE: over a local store (ALLIANCE_GRAPH_STORE=memory)"),
+])
+def test_a_bad_value_from_a_variable_is_a_usage_error_naming_the_variable(
+        serve_in_process, env, says):
+    result, seen = serve_in_process(env=env)
+    assert not seen  # refused before the server is started
+    assert result.exit_code == 2 and f"Invalid value for {says}" in result.output, result.output
+    assert "Invalid value for '--" not in result.output  # not the option, which nobody gave
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_serve_get_names_the_variable_that_set_a_limit_and_the_option_given_over_it():
+    def get(*options):
+        return subprocess.run(
+            [COMMAND, "serve", *options, "--get",
+             "/sparql?query=" + urllib.parse.quote("SELECT * { ?s ?p ?o }")],
+            capture_output=True, text=True, timeout=120,
+            env={**os.environ, "ALLIANCE_GRAPH_MAX_RESULT_BYTES": "100"})
+
+    done = get()
+    assert done.returncode == 1, done.stdout[:300] + done.stderr
+    assert done.stdout.startswith(
+        "the result is larger than 100 bytes (ALLIANCE_GRAPH_MAX_RESULT_BYTES)")
+    done = get("--max-result-bytes", "200")
+    assert done.returncode == 1, done.stdout[:300] + done.stderr
+    assert done.stdout.startswith("the result is larger than 200 bytes (--max-result-bytes)")

@@ -52,6 +52,14 @@ def who_gave() -> dict[str, str] | None:
     return _given
 
 
+def given_too(given: Mapping[str, str]) -> None:
+    """Add who gave a command's own options (``--port``: ``"option"``, or the variable that
+    set it) to who gave the global ones, for ``option`` and ``who_gave`` to name them so:
+    ``serve``'s, which variables give too."""
+    if _given is not None:
+        _given.update(given)
+
+
 def given_by(options: Mapping, environ: Mapping[str, str]) -> dict[str, str]:
     """Return, per global option, who gave it: ``"option"``, or the variable that set it."""
     given = {command_line(f"settings.{field}"): variable

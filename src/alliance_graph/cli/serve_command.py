@@ -1,10 +1,17 @@
-"""The ``serve`` command: the endpoint and the site, or one request answered without a port."""
+"""The ``serve`` command: the endpoint and the site, or one request answered without a port.
+
+Its options are read from ``ALLIANCE_GRAPH_*`` variables too, as the global ones are, for a
+server started by a container or a systemd unit (``--port``: ``ALLIANCE_GRAPH_PORT``); the
+command line wins.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
+from click.core import ParameterSource
 
 from ..query import bounds
 from ..query.guard import service_iri
@@ -12,7 +19,60 @@ from ..settings import Settings
 from ..store import backends
 from ..web.client_share import PROXY_HEADERS, proxy_address
 from ..wording import command_line, speak_as
-from .main import EXIT_NO, EXIT_OK, Seconds, fail, load_graph, main, who_gave
+from .main import EXIT_NO, EXIT_OK, Seconds, fail, given_too, load_graph, main, who_gave
+
+
+def variable(flag: str) -> str:
+    """Return the variable that gives the option ``flag`` (``--max-query-bytes``:
+    ``ALLIANCE_GRAPH_MAX_QUERY_BYTES``)."""
+    return "ALLIANCE_GRAPH_" + flag.removeprefix("--").upper().replace("-", "_")
+
+
+class _FromEnvironment(click.Option):
+    """An option a variable named after it gives too (``variable``), said in its help as the
+    global options say theirs; a value on the command line wins over it, and a bad value from
+    it is refused naming the variable, where the user wrote it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.envvar = variable(self.opts[0])
+        how = " (several: space-separated)" if self.multiple else \
+            " (true or false)" if self.is_bool_flag else ""
+        self.help = f"{self.help} Env: {self.envvar}{how}."
+
+    def resolve_envvar_value(self, ctx):
+        value = super().resolve_envvar_value(ctx)
+        return value if value is None or value.strip() else None  # blank: unset, as globals
+
+    def get_error_hint(self, ctx):
+        if ctx is not None and \
+                ctx.get_parameter_source(self.name) is ParameterSource.ENVIRONMENT:
+            return repr(self.envvar)  # quoted as click quotes an option's name
+        return super().get_error_hint(ctx)
+
+
+option = functools.partial(click.option, cls=_FromEnvironment)
+
+
+def _given_here(ctx: click.Context) -> dict[str, str]:
+    """Return who gave each of the command's options that was given (``main.given_by``'s
+    form): ``"option"``, or the variable that set it."""
+    given = {}
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name)
+        if source is ParameterSource.COMMANDLINE:
+            given[param.opts[0]] = "option"
+        elif source is ParameterSource.ENVIRONMENT:
+            given[param.opts[0]] = param.envvar
+    return given
+
+
+def _as_given(*flags: str) -> list[str] | None:
+    """Return those of ``flags`` that were given, each as given: the option, or its variable
+    (a usage error's ``param_hint``); None for none."""
+    given = who_gave() or {}
+    return [flag if given[flag] == "option" else given[flag]
+            for flag in flags if flag in given] or None
 
 
 def _each(read):
@@ -36,116 +96,115 @@ def _served(parameter: str, *values) -> str:
     return command_line(parameter, *values, given=who_gave(), serving=True)
 
 
-def _unworkable(settings: Settings, given: dict) -> None:
+def _unworkable(settings: Settings) -> None:
     """Refuse query bounds and SERVICE IRIs the server could not honour, as a usage error
-    (exit 2): bounds that let a query crash the engine or that no request could reach, and
-    SERVICE calls over a store that cannot make them.  ``given`` maps the depth and element
-    options to their values (None: not given), so the refusal names those given."""
+    (exit 2) naming the options given as they were given (``_as_given``): bounds that let a
+    query crash the engine or that no request could reach, and SERVICE calls over a store
+    that cannot make them."""
     limits = bounds.Bounds.from_settings(settings)
     problem = bounds.unsafe(limits)
     if problem is not None:
-        raise click.BadParameter(problem.worded(_served), param_hint=[
-            flag for flag in ("--max-query-depth", "--max-query-elements")
-            if given[flag] is not None] or None)
+        raise click.BadParameter(problem.worded(_served), param_hint=_as_given(
+            "--max-query-depth", "--max-query-elements"))
     if limits.max_bytes > settings.max_request_bytes:
         raise click.BadParameter(
             f"{limits.max_bytes:,} is more than a request may carry "
             f"({settings.max_request_bytes:,} bytes; past it the request is refused 413, its "
             "query unread), so no query would ever meet this limit",
-            param_hint=["--max-query-bytes"])
+            param_hint=_as_given("--max-query-bytes") or ["--max-query-bytes"])
     if settings.allowed_services and backends.kind(settings.store) != "remote":
         raise click.BadParameter(
             "only a remote store (--store http://...) can call a SERVICE: over a local store "
             f"({_served('settings.store', settings.store)}) the query engine is sandboxed and "
             "opens no network connection, so every SERVICE call would fail",
-            param_hint=["--allow-service"])
+            param_hint=_as_given("--allow-service") or ["--allow-service"])
 
 
 @main.command()
-@click.option("--host", help="Interface to listen on (default: 127.0.0.1).")
-@click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: 8000).")
-@click.option("--workers", type=click.IntRange(min=1),
+@option("--host", help="Interface to listen on (default: 127.0.0.1).")
+@option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: 8000).")
+@option("--workers", type=click.IntRange(min=1),
               help="Queries evaluated at once, on the query engine's threads (default: 4).")
-@click.option("--timeout", type=Seconds(), metavar="SECONDS",
+@option("--timeout", type=Seconds(), metavar="SECONDS",
               help="Seconds a query may run (default: 30).")
-@click.option("--query-memory", "query_memory", type=click.IntRange(min=1), metavar="MIB",
+@option("--query-memory", "query_memory", type=click.IntRange(min=1), metavar="MIB",
               help="MiB the query engine may grow by before the longest query is stopped "
                    "(default: 1024).")
-@click.option("--max-result-bytes", "max_result_bytes", type=click.IntRange(min=1),
+@option("--max-result-bytes", "max_result_bytes", type=click.IntRange(min=1),
               metavar="BYTES",
               help="Bytes an answer may take in the format asked for (default: 32 MiB).")
-@click.option("--response-cache", "response_cache", type=click.IntRange(min=0),
+@option("--response-cache", "response_cache", type=click.IntRange(min=0),
               metavar="BYTES",
               help="Bytes of /sparql answers the server caches (default: 32 MiB; 0: off).")
-@click.option("--request-timeout", "request_timeout",
+@option("--request-timeout", "request_timeout",
               type=Seconds(), metavar="SECONDS",
               help="Seconds a request may take to arrive whole, from its first byte "
                    "(default: 30; 408 past it).")
-@click.option("--idle-timeout", "channel_timeout", type=Seconds(), metavar="SECONDS",
+@option("--idle-timeout", "channel_timeout", type=Seconds(), metavar="SECONDS",
               help="Seconds a connection may wait for its client, neither sending nor reading, "
                    "before it is closed (default: 15).")
-@click.option("--connections-per-client", "connections_per_client",
+@option("--connections-per-client", "connections_per_client",
               type=click.IntRange(min=1), metavar="N",
               help="Connections one client address may hold open at once (default: 32; 503 "
                    "past it). Behind a reverse proxy, name it with --trusted-proxy.")
-@click.option("--requests-per-client", "requests_per_client", type=click.IntRange(min=1),
+@option("--requests-per-client", "requests_per_client", type=click.IntRange(min=1),
               metavar="N",
               help="Requests from one client address answered at once (default: 8, half the "
                    "front's threads; 429 past it). Behind a reverse proxy, name it with "
                    "--trusted-proxy.")
-@click.option("--queries-per-client", "queries_per_client", type=click.IntRange(min=1),
+@option("--queries-per-client", "queries_per_client", type=click.IntRange(min=1),
               metavar="N",
               help="Queries from one client address evaluated at once (default: all but one of "
                    "--workers; more wait, 429 past the time limit). Behind a reverse proxy, name "
                    "it with --trusted-proxy.")
-@click.option("--light-seconds", "light_seconds", type=Seconds(zero=True), metavar="SECONDS",
+@option("--light-seconds", "light_seconds", type=Seconds(zero=True), metavar="SECONDS",
               help="The last free engine thread and front thread are kept for a light client: "
                    "one whose requests took under this much time of late (halved every 5 "
                    "minutes; for the engine, half --timeout at most), so that a lookup is "
                    "answered while slow queries from many addresses hold the rest (default: "
                    f"{Settings.light_seconds:g}; 0 keeps none, as for one heavy user).")
-@click.option("--trusted-proxy", "trusted_proxies", metavar="ADDRESS", multiple=True,
+@option("--trusted-proxy", "trusted_proxies", metavar="ADDRESS", multiple=True,
               callback=_proxy_addresses,
               help="The address of a reverse proxy in front of the server: its requests are "
                    "counted for the client its forwarding headers name, and its connections "
                    "are not capped per address. Repeat it for each address the proxy may "
                    "connect from (127.0.0.1 and ::1 for a proxy_pass to localhost).")
-@click.option("--proxy-headers", "trusted_proxy_headers",
+@option("--proxy-headers", "trusted_proxy_headers",
               type=click.Choice(sorted(PROXY_HEADERS)),
               help="The headers --trusted-proxy sets: x-forwarded (X-Forwarded-For, -Host, "
                    "-Proto; the default) or forwarded (RFC 7239).")
-@click.option("--connection-limit", "connection_limit", type=click.IntRange(min=1),
+@option("--connection-limit", "connection_limit", type=click.IntRange(min=1),
               metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "
                    "of the one that has waited longest for its client.")
-@click.option("--max-query-bytes", "max_query_bytes", type=click.IntRange(min=1),
+@option("--max-query-bytes", "max_query_bytes", type=click.IntRange(min=1),
               metavar="BYTES",
               help="Bytes (UTF-8) a query's text may take; a longer one is refused 400, "
                    f"unread by the engine (default: {Settings.max_query_bytes:,}).")
-@click.option("--max-query-tokens", "max_query_tokens", type=click.IntRange(min=1),
+@option("--max-query-tokens", "max_query_tokens", type=click.IntRange(min=1),
               metavar="N",
               help="Tokens (names, terms, punctuation) a query may hold, which bounds the "
                    f"checks' own work (default: {Settings.max_query_tokens:,}; 400 past it).")
-@click.option("--max-query-depth", "max_query_depth", type=click.IntRange(min=1), metavar="N",
+@option("--max-query-depth", "max_query_depth", type=click.IntRange(min=1), metavar="N",
               help="Brackets ({ ( [ << <<( {|) a query may have open at once "
                    f"(default: {Settings.max_query_depth}; 400 past it). The engine parses "
                    f"nesting recursively and crashed at {bounds.CRASH_LEVELS} levels: this and "
                    f"--max-query-elements together may be at most {bounds.MOST_LEVELS}.")
-@click.option("--max-query-elements", "max_query_elements", type=click.IntRange(min=1),
+@option("--max-query-elements", "max_query_elements", type=click.IntRange(min=1),
               metavar="N",
               help="Triple patterns, group keywords (FILTER, OPTIONAL, UNION, ...), operators, "
                    "collection members and DESCRIBE targets a query may hold (default: "
                    f"{Settings.max_query_elements}; 400 past it; VALUES rows and IN lists are "
                    "not counted). Each is a level of the engine's recursion, and planning time "
                    "grows steeply with them.")
-@click.option("--allow-service", "allowed_services", metavar="IRI", multiple=True,
+@option("--allow-service", "allowed_services", metavar="IRI", multiple=True,
               callback=_service_iris,
               help="A SERVICE IRI queries may call, written whole as they write it; repeat it "
                    "for each (default: none, 403 for every SERVICE, no outbound request). "
                    "Only a remote store (--store http://...) makes the call: over a local "
                    "store the query engine is sandboxed, opens no network connection, and "
                    "this option is refused.")
-@click.option("--follow/--no-follow", default=True,
+@option("--follow/--no-follow", default=True,
               help="Go on to each new build made in the --store (by load, or by a command "
                    "reading the graph once the files changed), queries under way finishing on "
                    "the old one (the default); --no-follow serves the build the server "
@@ -153,16 +212,22 @@ def _unworkable(settings: Settings, given: dict) -> None:
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port: print the body, exit 1 on an error status.")
-@click.pass_obj
-def serve(settings: Settings, host, port, workers, timeout, query_memory, max_result_bytes,
+@click.pass_context
+def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
           response_cache, request_timeout, channel_timeout, connections_per_client,
           requests_per_client,
           queries_per_client, light_seconds, trusted_proxies, trusted_proxy_headers,
           connection_limit,
           max_query_bytes, max_query_tokens, max_query_depth, max_query_elements,
           allowed_services, follow, path):
-    """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md)."""
-    settings = settings.with_(host=host, port=port, workers=workers, query_timeout=timeout,
+    """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md).
+
+    Each option but --get may be given by the variable its help names instead (Env: ...);
+    given both ways, the option wins."""
+    # Its messages, its answers' and its processes' name each option as given: the option,
+    # or the variable that set it.
+    given_too(_given_here(ctx))
+    settings = ctx.obj.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
                               max_result_bytes=max_result_bytes,
                               response_cache_bytes=response_cache,
@@ -180,8 +245,7 @@ def serve(settings: Settings, host, port, workers, timeout, query_memory, max_re
                               max_query_depth=max_query_depth,
                               max_query_elements=max_query_elements,
                               allowed_services=allowed_services)
-    _unworkable(settings, {"--max-query-depth": max_query_depth,
-                           "--max-query-elements": max_query_elements})
+    _unworkable(settings)
     if not follow:
         settings = settings.with_(follow_poll=0)
     if path is not None:
