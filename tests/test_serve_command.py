@@ -6,13 +6,17 @@ Before these options the bounds and the allow-list could be changed only from Py
 refusals named "Settings.max_query_depth" and "Settings.allowed_services" to curl's users.
 
 Each option is read from a variable too (``--port``: ``ALLIANCE_GRAPH_PORT``), for a container
-or a systemd unit, and the refusals of a value a variable gave name the variable;;
-before, only the global options had variables."""
+or a systemd unit, and the refusals of a value a variable gave name the variable; and the
+command logs to stderr at ``--log-level``.  Before, only the global options had variables, and
+a request dropped for a client that reset its connection was logged where nobody saw it."""
 
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 import servers
+import test_abandoned as abandoned  # its raw-socket helpers
 from alliance_graph import wording
 from alliance_graph.cli import main, serve_command
 from alliance_graph.web import server
@@ -170,7 +175,7 @@ def test_each_option_of_serve_has_a_variable_named_after_it_in_its_help(run):
     shown = " ".join(run("serve", "--help").output.split())
     flags = [param.opts[0] for param in main.commands["serve"].params
              if param.opts[0] != "--get"]  # a request to answer, not a setting of the server
-    assert {"--port", "--max-query-bytes", "--trusted-proxy", "--follow"} <= set(flags)
+    assert {"--port", "--max-query-bytes", "--trusted-proxy", "--log-level"} <= set(flags)
     for flag in flags:
         assert f"Env: {environment(flag)}" in shown, flag
     assert "Env: ALLIANCE_GRAPH_GET" not in shown
@@ -239,6 +244,7 @@ def test_variables_give_serves_options_and_the_command_line_wins(started):
     ({"ALLIANCE_GRAPH_PORT": "eighty"}, "'ALLIANCE_GRAPH_PORT': 'eighty' is not a valid"),
     ({"ALLIANCE_GRAPH_TIMEOUT": "nan"}, "'ALLIANCE_GRAPH_TIMEOUT': 'nan' is not a number"),
     ({"ALLIANCE_GRAPH_FOLLOW": "maybe"}, "'ALLIANCE_GRAPH_FOLLOW': 'maybe' is not a valid"),
+    ({"ALLIANCE_GRAPH_LOG_LEVEL": "loud"}, "'ALLIANCE_GRAPH_LOG_LEVEL': 'loud' is not one of"),
     # Each of the list is read: the one that is no address is named.
     ({"ALLIANCE_GRAPH_TRUSTED_PROXY": "127.0.0.1 proxy"},
      "'ALLIANCE_GRAPH_TRUSTED_PROXY': 'proxy' is not an IP address"),
@@ -276,3 +282,69 @@ def test_serve_get_names_the_variable_that_set_a_limit_and_the_option_given_over
     done = get("--max-result-bytes", "200")
     assert done.returncode == 1, done.stdout[:300] + done.stderr
     assert done.stdout.startswith("the result is larger than 200 bytes (--max-result-bytes)")
+
+
+LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (\w+) ([\w.]+): (.*)")
+
+
+@pytest.mark.parametrize("level, shown", [(None, {"WARNING"}), ("info", {"INFO", "WARNING"}),
+                                          ("ERROR", set())])
+def test_serve_logs_to_stderr_at_its_level_and_leaves_logging_as_it_found_it(
+        monkeypatch, level, shown):
+    loading = serve_command.load_graph
+
+    def load_graph(settings):  # as the server's front logs them
+        logging.getLogger("waitress").info("Client disconnected while serving /sparql")
+        logging.getLogger("waitress.queue").warning("Task queue depth is 3")
+        return loading(settings)
+
+    monkeypatch.setattr(serve_command, "load_graph", load_graph)
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    result = CliRunner().invoke(main, ["serve", "--get", "/status"],
+                                env={"ALLIANCE_GRAPH_LOG_LEVEL": level})
+    assert result.exit_code == 0, result.output
+    lines = [LINE.fullmatch(line) for line in result.stderr.splitlines()]
+    assert all(lines), result.stderr  # one line each, with its time and logger
+    assert {line[1] for line in lines} == shown
+    said = {line[1]: (line[2], line[3]) for line in lines}
+    if "INFO" in shown:
+        assert said["INFO"] == ("waitress", "Client disconnected while serving /sparql")
+    if "WARNING" in shown:
+        assert said["WARNING"] == ("waitress.queue", "Task queue depth is 3")
+    # The library's own logging is left unconfigured: the command undid what it set up.
+    assert (list(root.handlers), root.level) == before
+
+
+@pytest.mark.server
+def test_a_server_set_up_by_variables_logs_a_request_dropped_for_its_client(
+        tmp_path, monkeypatch):
+    # The process started inherits these; the --port serve_shipped gives wins over this one.
+    for flag, value in {"--port": "1", "--log-level": "info", "--workers": "3",
+                        "--queries-per-client": "1", "--timeout": "2",
+                        "--max-result-bytes": "5000"}.items():
+        monkeypatch.setenv(environment(flag), value)
+    log = tmp_path / "serve.log"
+    port, process = servers.serve_shipped(log)
+    try:
+        # Its engine's refusal names the variable, as the operator gave the limit.
+        status, body = ask(f"http://127.0.0.1:{port}", "SELECT * { ?s ?p ?o }")
+        assert status == 422 and "(ALLIANCE_GRAPH_MAX_RESULT_BYTES)" in body, body[:300]
+        # Three heavy queries take the engine's three threads to the time limit; a lookup
+        # waits for one, and its client resets: it is dropped, and the log says so.
+        busy = [abandoned.sent(port, f"127.0.1.{k}", abandoned.request(abandoned.HEAVY))
+                for k in range(1, 4)]
+        time.sleep(0.5)
+        gone = abandoned.sent(port, "127.0.1.11", abandoned.request(abandoned.LOOKUP))
+        time.sleep(0.5)
+        abandoned.reset(gone)
+        assert set(sum(map(abandoned.statuses, busy), [])) == {503}
+        deadline = time.monotonic() + 10
+        while "Client disconnected" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        servers.stop(process)
+    dropped = [line for line in log.read_text().splitlines() if "Client disconnected" in line]
+    assert len(dropped) == 1, log.read_text()
+    assert LINE.fullmatch(dropped[0])
+    assert dropped[0].endswith(" INFO waitress: Client disconnected while serving /sparql")

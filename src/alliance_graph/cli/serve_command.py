@@ -1,13 +1,15 @@
 """The ``serve`` command: the endpoint and the site, or one request answered without a port.
 
 Its options are read from ``ALLIANCE_GRAPH_*`` variables too, as the global ones are, for a
-server started by a container or a systemd unit (``--port``: ``ALLIANCE_GRAPH_PORT``); the
-command line wins.
+server started by a container or a systemd unit (``--port``: ``ALLIANCE_GRAPH_PORT``; the
+command line wins), and it logs to stderr (``--log-level``), which the library never sets up.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import sys
 
 import click
@@ -20,6 +22,11 @@ from ..store import backends
 from ..web.client_share import PROXY_HEADERS, proxy_address
 from ..wording import command_line, speak_as
 from .main import EXIT_NO, EXIT_OK, Seconds, fail, given_too, load_graph, main, who_gave
+
+# Every line the server logs: its time, its level, the logger saying it (`waitress`: a request
+# dropped for a client gone, a queue backing up; `alliance_graph....`; the app's).
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 def variable(flag: str) -> str:
@@ -73,6 +80,27 @@ def _as_given(*flags: str) -> list[str] | None:
     given = who_gave() or {}
     return [flag if given[flag] == "option" else given[flag]
             for flag in flags if flag in given] or None
+
+
+@contextlib.contextmanager
+def _logging(level: str):
+    """Log what reaches ``level`` (a name of ``LOG_LEVELS``) to stderr, one line a record
+    (``LOG_FORMAT``), while the command runs.
+
+    Here, in the command, not in the library: a notebook or an embedding application keeps
+    its own logging.  Undone at the end, for a caller running the command in its own process
+    (a test)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root = logging.getLogger()
+    before = root.level
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(before)
 
 
 def _each(read):
@@ -209,6 +237,12 @@ def _unworkable(settings: Settings) -> None:
                    "reading the graph once the files changed), queries under way finishing on "
                    "the old one (the default); --no-follow serves the build the server "
                    "started with.")
+@option("--log-level", "log_level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+        default="warning", show_default=False,
+        help="What the server logs to stderr, one line each with its time and logger: "
+             "warning (the default: warnings and errors, such as a queue of requests backing "
+             "up), info (each request dropped because its client reset its connection too), "
+             "debug, or error.")
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port: print the body, exit 1 on an error status.")
@@ -219,7 +253,7 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
           queries_per_client, light_seconds, trusted_proxies, trusted_proxy_headers,
           connection_limit,
           max_query_bytes, max_query_tokens, max_query_depth, max_query_elements,
-          allowed_services, follow, path):
+          allowed_services, follow, log_level, path):
     """Serve the SPARQL endpoint at /sparql and the site (see docs/endpoint.md).
 
     Each option but --get may be given by the variable its help names instead (Env: ...);
@@ -227,6 +261,7 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     # Its messages, its answers' and its processes' name each option as given: the option,
     # or the variable that set it.
     given_too(_given_here(ctx))
+    ctx.with_resource(_logging(log_level))
     settings = ctx.obj.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
                               max_result_bytes=max_result_bytes,
