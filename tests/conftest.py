@@ -18,9 +18,10 @@ from alliance_graph.store import graph as store
 @pytest.fixture(scope="session", autouse=True)
 def clean_environment(tmp_path_factory):
     """Run every test, and every command and server a test starts, without the developer's
-    ALLIANCE_GRAPH_* variables and with a build cache of the session's own."""
+    ALLIANCE_GRAPH_* variables (the settings' and each of serve's options': ALLIANCE_GRAPH_PORT
+    reached the tests' servers) and with a build cache of the session's own."""
     with pytest.MonkeyPatch.context() as patch:
-        for name in ENVIRONMENT:
+        for name in [*ENVIRONMENT, *(v for v in os.environ if v.startswith("ALLIANCE_GRAPH_"))]:
             patch.delenv(name, raising=False)
         patch.setenv("ALLIANCE_GRAPH_CACHE", str(tmp_path_factory.mktemp("cache")))
         yield

@@ -7,7 +7,10 @@ import json
 import os
 import pty
 import re
+import socket
+import struct
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -130,3 +133,48 @@ def on_a_terminal(command: list) -> bytes:
             data += piece
         assert process.wait(timeout=300) == 0, process.stderr.read()
     return data
+
+
+# Raw-socket clients of a real server (test_abandoned.py, test_serve_command.py): a query that
+# holds an engine thread for the time limit, and a lookup.
+HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
+LOOKUP = "SELECT ?l{} WHERE {{ id:IronDome rdfs:label ?l{} }}"
+
+
+def request(query: str, close: bool = True) -> bytes:
+    """Return a GET of ``query`` made new (a variable named for now), so that it is never
+    answered from the response cache: it runs, or it is not answered."""
+    nonce = str(time.time_ns())
+    query = query.format(nonce, nonce)
+    return (b"GET /sparql?" + urllib.parse.urlencode({"query": query}).encode()
+            + b" HTTP/1.1\r\nHost: x\r\n" + (b"Connection: close\r\n" if close else b"")
+            + b"\r\n")
+
+
+def sent(port: int, source: str, data: bytes) -> socket.socket:
+    """Return a connection from the loopback address ``source`` that has sent ``data``."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60,
+                                    source_address=(source, 0))
+    sock.sendall(data)
+    return sock
+
+
+def reset(sock: socket.socket) -> None:
+    """Close ``sock`` with a reset (SO_LINGER 0), as a client giving up at once does."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def statuses(sock: socket.socket) -> list[int]:
+    """Return the status of each answer the server sends before it closes, and close."""
+    with sock:
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    found = []
+    while data:
+        head, _, data = data.partition(b"\r\n\r\n")
+        found.append(int(head.split(b" ", 2)[1]))
+        length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+        data = data[int(length.group(1)) if length else len(data):]
+    return found

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import helpers
 import servers
-import test_abandoned as abandoned  # its raw-socket helpers
 from alliance_graph import wording
 from alliance_graph.cli import main, serve_command
 from alliance_graph.web import server
@@ -332,13 +332,13 @@ def test_a_server_set_up_by_variables_logs_a_request_dropped_for_its_client(
         assert status == 422 and "(ALLIANCE_GRAPH_MAX_RESULT_BYTES)" in body, body[:300]
         # Three heavy queries take the engine's three threads to the time limit; a lookup
         # waits for one, and its client resets: it is dropped, and the log says so.
-        busy = [abandoned.sent(port, f"127.0.1.{k}", abandoned.request(abandoned.HEAVY))
+        busy = [helpers.sent(port, f"127.0.1.{k}", helpers.request(helpers.HEAVY))
                 for k in range(1, 4)]
         time.sleep(0.5)
-        gone = abandoned.sent(port, "127.0.1.11", abandoned.request(abandoned.LOOKUP))
+        gone = helpers.sent(port, "127.0.1.11", helpers.request(helpers.LOOKUP))
         time.sleep(0.5)
-        abandoned.reset(gone)
-        assert set(sum(map(abandoned.statuses, busy), [])) == {503}
+        helpers.reset(gone)
+        assert set(sum(map(helpers.statuses, busy), [])) == {503}
         deadline = time.monotonic() + 10
         while "Client disconnected" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -28,8 +28,8 @@ A request found abandoned is dropped as waitress drops one whose client it saw g
 connection is marked disconnected, so that nothing is written to it and it is closed once the
 thread is done with it (its share of requests, engine slot and connection given back as a
 finished request's are), and it is logged as waitress logs those, "Client disconnected while
-serving PATH" (INFO, on the ``waitress`` logger: ``serve`` configures no logging, so, like
-waitress's own, the line shows only where an embedding application sets INFO up).  Each drop
+serving PATH" (INFO, on the ``waitress`` logger: shown by ``serve --log-level info``, or
+where an application embedding the app sets INFO up).  Each drop
 is counted too, by what the request waited for (``DROPPED``), and ``GET /status`` says the
 counts: an operator sees how many requests were given up, and a test that one was.
 """
