@@ -328,9 +328,11 @@ def test_large_reads_at_once_leave_the_front_as_big_as_it_was(uncached):
         assert servers.settled(pid) == 0  # each answer's temporary file closed once sent
         grown.append((peak - before, servers.rss(pid) - before))
     # Each dump came whole into the front and was copied there, up to four at once (the
-    # engine's threads): the front peaked 15 to 22 MiB higher for these 3.8 MiB dumps.  Now
-    # each passes in 256 KiB chunks: 4 to 8 MiB higher, the front's threads all at work.
-    assert max(peak for peak, _ in grown) < 3 * size, f"the front grew by {grown} bytes"
+    # engine's threads): the front peaked 15 to 22 MiB higher for these 3.8 MiB dumps, every
+    # burst.  Now each passes in 256 KiB chunks: 4 to 8 MiB higher, the front's threads all at
+    # work; a burst taking front threads not yet used grows their arenas once (12 MiB, on a
+    # loaded machine, old code and new alike), so the middle burst of three is what is judged.
+    assert sorted(peak for peak, _ in grown)[1] < 3 * size, f"the front grew by {grown} bytes"
     assert max(after for _, after in grown) < size // 2, f"the front kept {grown} bytes"
 
 
