@@ -4,6 +4,7 @@ body is never held whole, or copied, on its way."""
 import gc
 import json
 import os
+import signal
 import socket
 import struct
 import threading
@@ -270,3 +271,88 @@ def test_a_large_body_partly_read_with_its_header_is_received_without_a_copy(spo
         received = received.read()
     assert header == {"status": 200} and received == body
     assert peak < len(body) + (1 << 20)
+
+
+# The real engine process, its answer cut where the front's first read of it ends: the
+# engine killed (or stopped) with the rest of a large answer unsent, the front must ask the
+# next engine again and hand on its answer whole, or say 503; never the cut answer.
+
+def _sized(n: int) -> str:
+    """A query whose one solution is a string of ``n`` letters (a large answer, cheaply)."""
+    doubled = " ".join(f"BIND(CONCAT(?a{i - 1}, ?a{i - 1}) AS ?a{i})" for i in range(1, 23))
+    return f'SELECT ?x WHERE {{ BIND("a" AS ?a0) {doubled} BIND(SUBSTR(?a22, 1, {n}) AS ?x) }}'
+
+
+@pytest.fixture(scope="module")
+def engine(settings):
+    from alliance_graph.engine.client import ProcessEngine
+    engine = ProcessEngine(settings.with_(workers=2, query_timeout=20, follow_poll=0))
+    yield engine
+    engine.close()
+
+
+class _Cut:
+    """An engine connection that, once the first read of an answer has returned, sends the
+    engine answering ``sent`` (``times`` answers in a row; a new engine's "ready" on its
+    control connection is read as it comes)."""
+
+    def __init__(self, monkeypatch, engine, sent: int, times: int = 1):
+        self.engine, self.sent, self.left, self.pids = engine, sent, times, []
+        receive = wire.receive
+
+        def cut_receive(sock, spool=False):
+            answering = self.left and sock in self.engine.active.connections
+            return receive(self.wrap(sock) if answering else sock, spool)
+        monkeypatch.setattr(wire, "receive", cut_receive)
+
+    def wrap(self, sock):
+        self.left -= 1
+        cut, pid = self, self.engine.info["pid"]
+
+        class Connection:
+            reads = 0
+
+            def __getattr__(self, name):
+                attribute = getattr(sock, name)
+                if not name.startswith("recv"):
+                    return attribute
+
+                def read(*args):
+                    got = attribute(*args)
+                    Connection.reads += 1
+                    if Connection.reads == 1:  # the first read is in: the engine goes
+                        cut.pids.append(pid)
+                        os.kill(pid, cut.sent)
+                    return got
+                return read
+        return Connection()
+
+
+def _answered(engine, n: int):
+    from alliance_graph.namespaces import PREFIX_IRIS
+    from alliance_graph.query.dataset import Dataset
+    from alliance_graph.query.results import RESULT_FORMATS
+    body, _ = engine.answer(_sized(n), Dataset(), [RESULT_FORMATS["csv"]], PREFIX_IRIS)
+    return body.read() if isinstance(body, wire.Spooled) else body
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("size", [900_000, 3_000_000], ids=["in memory", "spooled"])
+@pytest.mark.parametrize("sent", [signal.SIGKILL, signal.SIGSTOP], ids=["killed", "stopped"])
+def test_an_engine_gone_mid_answer_is_asked_again_and_the_answer_comes_whole(
+        engine, monkeypatch, size, sent):
+    assert engine.wait_ready(60)
+    cut = _Cut(monkeypatch, engine, sent)
+    body = _answered(engine, size)
+    assert body == b"x\r\n" + b"a" * size + b"\r\n"  # whole, from the next engine
+    assert cut.pids and engine.info["pid"] != cut.pids[0]
+
+
+@pytest.mark.server
+def test_an_answer_cut_twice_is_a_503_never_the_part_that_came(engine, monkeypatch):
+    assert engine.wait_ready(60)
+    _Cut(monkeypatch, engine, signal.SIGKILL, times=2)
+    with pytest.raises(wire.EngineError, match="stopped twice") as refused:
+        _answered(engine, 3_000_000)
+    assert refused.value.status == 503
+    assert engine.wait_ready(60) and _answered(engine, 10) == b"x\r\n" + b"a" * 10 + b"\r\n"
