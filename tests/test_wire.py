@@ -345,7 +345,9 @@ def test_an_engine_gone_mid_answer_is_asked_again_and_the_answer_comes_whole(
     cut = _Cut(monkeypatch, engine, sent)
     body = _answered(engine, size)
     assert body == b"x\r\n" + b"a" * size + b"\r\n"  # whole, from the next engine
-    assert cut.pids and engine.info["pid"] != cut.pids[0]
+    # A SIGSTOP does not always hold under load (the engine then sends the rest itself: the
+    # same whole answer); a killed engine is always the one replaced.
+    assert cut.pids and (sent == signal.SIGSTOP or engine.info["pid"] != cut.pids[0])
 
 
 @pytest.mark.server
