@@ -13,7 +13,7 @@ from alliance_graph.query.refused import Refused
 from alliance_graph.wording import command_line
 
 # The namers of `serve`'s processes and of any other command (`query`).
-SERVED = functools.partial(command_line, given={}, serving=True)
+SERVED = functools.partial(command_line, given={}, serving={})
 QUERY = functools.partial(command_line, given={})
 
 

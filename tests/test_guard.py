@@ -176,7 +176,7 @@ def test_a_service_refusal_names_what_allows_calls_as_its_reader_gives_it(text, 
         guard.check(text, P, allowed)
     said = refused.value.args[0]
     assert says.format("Settings.allowed_services") in str(refused.value)
-    served = said.worded(lambda *named: command_line(*named, given={}, serving=True))
+    served = said.worded(lambda *named: command_line(*named, given={}, serving={}))
     assert says.format("--allow-service") in served and "Settings" not in served
 
 

@@ -129,10 +129,11 @@ def run():
                                        "more than a request may carry (5,242,880 bytes"),
     # Past the depth that crashes the engine, whichever of the two is raised.
     (("--max-query-depth", "400"), "Invalid value for '--max-query-depth': a depth of 400 "
-                                   "(--max-query-depth) and 100 elements (--max-query-elements) "
-                                   "let a query be 500 levels of recursion deep in the engine"),
+                                   "(--max-query-depth) and 100 elements (--max-query-elements or "
+                                   "ALLIANCE_GRAPH_MAX_QUERY_ELEMENTS) let a query be 500 levels of recursion deep in the engine"),
     (("--max-query-elements", "1000"), "Invalid value for '--max-query-elements': a depth of "
-                                       "32 (--max-query-depth) and 1,000 elements"),
+                                       "32 (--max-query-depth or ALLIANCE_GRAPH_MAX_QUERY_DEPTH) and "
+                                       "1,000 elements"),
     (("--max-query-depth", "300", "--max-query-elements", "300"),
      "'--max-query-depth' / '--max-query-elements': a depth of 300"),
     (("--allow-service", "example.org/sparql"),
@@ -237,7 +238,9 @@ def test_variables_give_serves_options_and_the_command_line_wins(started):
     assert seen["given"]["--host"] == "ALLIANCE_GRAPH_HOST"
     assert seen["given"]["--trusted-proxy"] == "ALLIANCE_GRAPH_TRUSTED_PROXY"
     assert "--connection-limit" not in seen["given"]
-    assert seen["spoken"] == seen["given"]
+    assert seen["spoken"]["given"] == seen["given"]
+    # And each of serve's options with its variable, to name one nobody gave both ways.
+    assert seen["spoken"]["serving"]["--connection-limit"] == "ALLIANCE_GRAPH_CONNECTION_LIMIT"
 
 
 @pytest.mark.parametrize("env, says", [
@@ -252,7 +255,7 @@ def test_variables_give_serves_options_and_the_command_line_wins(started):
      "'ALLIANCE_GRAPH_MAX_QUERY_BYTES': 6,000,000 is more than a request may carry"),
     ({"ALLIANCE_GRAPH_MAX_QUERY_DEPTH": "400"},
      "'ALLIANCE_GRAPH_MAX_QUERY_DEPTH': a depth of 400 (ALLIANCE_GRAPH_MAX_QUERY_DEPTH) and "
-     "100 elements (--max-query-elements)"),
+     "100 elements (--max-query-elements or ALLIANCE_GRAPH_MAX_QUERY_ELEMENTS)"),
     ({"ALLIANCE_GRAPH_ALLOW_SERVICE": "https://example.org/sparql",
       "ALLIANCE_GRAPH_STORE": "memory"},
      "'ALLIANCE_GRAPH_ALLOW_SERVICE': only a remote store (--store http://...) can call a "
@@ -282,6 +285,18 @@ def test_serve_get_names_the_variable_that_set_a_limit_and_the_option_given_over
     done = get("--max-result-bytes", "200")
     assert done.returncode == 1, done.stdout[:300] + done.stderr
     assert done.stdout.startswith("the result is larger than 200 bytes (--max-result-bytes)")
+
+
+def test_serve_names_a_limit_nobody_set_by_its_option_and_its_variable_both():
+    # The default is in force: the operator may raise it either way, as a global option's
+    # message says (`--sources or ALLIANCE_GRAPH_SOURCES`); it named the option alone.
+    deep = "ASK " + "{" * 40 + "}" * 40
+    done = subprocess.run([COMMAND, "serve", "--get",
+                           "/sparql?query=" + urllib.parse.quote(deep)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout[:300] + done.stderr
+    assert "the limit is 32 (--max-query-depth or ALLIANCE_GRAPH_MAX_QUERY_DEPTH)" \
+        in done.stdout, done.stdout
 
 
 LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (\w+) ([\w.]+): (.*)")

@@ -1,5 +1,6 @@
 """Messages naming what their reader gives: the library's words, or another caller's."""
 
+import functools
 import json
 import pickle
 
@@ -129,7 +130,7 @@ def test_a_process_speaking_the_command_line_says_every_said_so_until_told_other
     exc = ValueError(said)
     try:
         wording.speak_as({})
-        assert wording.spoken() == {}
+        assert wording.spoken() == {"given": {}, "serving": {}}
         assert str(said) == f"{said}" == str(exc) == "at most 10 bytes (--max-result-bytes)"
         wording.speak_as({"--store": "ALLIANCE_GRAPH_STORE"})
         assert str(Said(lambda n: n("settings.store"))) == "ALLIANCE_GRAPH_STORE"
@@ -141,6 +142,27 @@ def test_a_process_speaking_the_command_line_says_every_said_so_until_told_other
     assert str(said) == "at most 10 bytes (Settings.max_result_bytes)"
 
 
+def test_serves_options_not_given_are_named_with_their_variables_in_every_process_of_it():
+    serving = {"--max-result-bytes": "ALLIANCE_GRAPH_MAX_RESULT_BYTES"}
+    named = functools.partial(command_line, "settings.max_result_bytes", serving=serving)
+    assert named(given={}) == "--max-result-bytes or ALLIANCE_GRAPH_MAX_RESULT_BYTES"
+    assert named(given={"--max-result-bytes": "option"}) == "--max-result-bytes"
+    assert named(given={"--max-result-bytes": "ALLIANCE_GRAPH_MAX_RESULT_BYTES"}) == \
+        "ALLIANCE_GRAPH_MAX_RESULT_BYTES"
+    assert named(100, given={}) == "--max-result-bytes 100"  # a value: the option, as written
+    said = Said(lambda n: f"at most 10 bytes ({n('settings.max_result_bytes')})")
+    try:
+        wording.speak_as({}, serving)
+        # As the query engine, a process of its own, is started to speak (SPOKEN_VARIABLE).
+        spoken = json.loads(json.dumps(wording.spoken()))
+        wording.speak_as(None)
+        wording.speak_as(**spoken)
+        assert str(said) == "at most 10 bytes (--max-result-bytes or " \
+                            "ALLIANCE_GRAPH_MAX_RESULT_BYTES)"
+    finally:
+        wording.speak_as(None)
+
+
 def test_a_setting_only_serve_sets_is_named_by_its_option_in_serve_and_by_nothing_elsewhere():
     # `query` checks a query against the library's bounds, which no option of its own sets:
     # its refusal named Settings.max_query_depth, and in serve's words it would name
@@ -149,7 +171,7 @@ def test_a_setting_only_serve_sets_is_named_by_its_option_in_serve_and_by_nothin
     assert str(said) == "the limit is 32 (Settings.max_query_depth)"
     assert command_line("settings.max_query_depth", given={}) == ""
     assert said.worded(lambda *named: command_line(*named, given={})) == "the limit is 32"
-    assert command_line("settings.max_query_depth", given={}, serving=True) == \
+    assert command_line("settings.max_query_depth", given={}, serving={}) == \
         "--max-query-depth"
     assert command_line("settings.allowed_services", given={}) == "--allow-service"
     try:

@@ -43,6 +43,7 @@ _in_effect = threading.local()
 # ``serve``'s, whose refusals over HTTP (and its query engine's, in a process of its own) named
 # ``Settings.max_result_bytes`` to the operator who had started it with ``--max-result-bytes``.
 _spoken: dict | None = None
+_serving: dict[str, str] = {}
 _process_namer = None
 # How a process passes ``speak_as`` on to a child it starts (the query engine).
 SPOKEN_VARIABLE = "_ALLIANCE_GRAPH_SPOKEN"
@@ -160,7 +161,7 @@ COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":
 
 
 def command_line(parameter: str, *values, given: Mapping[str, str] | None = None,
-                 serving: bool = False) -> str:
+                 serving: Mapping[str, str] | None = None) -> str:
     """Name what a library message names (``wording.parameter``'s signature) as the command
     line gives it: ``--format nt or --format ttl`` for ``fmt='nt' or fmt='ttl'``, ``--inferred``
     for ``inferred=True``, ``--store x`` for ``Settings(store='x')``, the command for a call.
@@ -172,10 +173,12 @@ def command_line(parameter: str, *values, given: Mapping[str, str] | None = None
     ``--sources or ALLIANCE_GRAPH_SOURCES``.  Without it (who gave what is not known), the
     option.
 
-    A setting only `serve` sets (``SERVE_ONLY``) is named by its option where ``serving`` (in
-    serve's processes, ``speak_as``), else by nothing: an empty string, which ``aside`` leaves
-    out of a message."""
-    if parameter in SERVE_ONLY and not serving:
+    ``serving``, in serve's processes (``speak_as``), maps each of serve's options to the
+    variable that gives it too (``--max-result-bytes``: ``ALLIANCE_GRAPH_MAX_RESULT_BYTES``),
+    for one not given to be named both ways, as a global one is.  A setting only `serve` sets
+    (``SERVE_ONLY``) is named by its option where serving, else by nothing: an empty string,
+    which ``aside`` leaves out of a message."""
+    if parameter in SERVE_ONLY and serving is None:
         return ""
     if parameter in COMMANDS:
         return f"`{COMMANDS[parameter].format(*map(shlex.quote, map(str, values)))}`"
@@ -186,22 +189,26 @@ def command_line(parameter: str, *values, given: Mapping[str, str] | None = None
     how = None if given is None else given.get(flag)
     if how not in (None, "option"):  # set by this variable
         return " or ".join(f"{how}={shlex.quote(str(v))}" for v in values) if values else how
-    if how is None and given is not None and not values and flag in variables():
-        return f"{flag} or {variables()[flag]}"
+    variable = variables().get(flag) or (serving or {}).get(flag)
+    if how is None and given is not None and not values and variable:
+        return f"{flag} or {variable}"
     return " or ".join(flag if v is True else f"{flag} {shlex.quote(str(v))}"
                        for v in values) if values else flag
 
 
-def speak_as(given: Mapping[str, str] | None) -> None:
+def speak_as(given: Mapping[str, str] | None,
+             serving: Mapping[str, str] | None = None) -> None:
     """Make every ``Said`` of this process say the command line's words (``command_line``
-    given ``given``, who gave what, and serve's own options) wherever it is made a string:
-    for ``serve``, whose refusals reach its operator through HTTP answers and logs, not
-    through a caller that words them.  None: the library's words again."""
-    global _spoken, _process_namer
+    given ``given``, who gave what, and ``serving``, serve's own options and their variables)
+    wherever it is made a string: for ``serve``, whose refusals reach its operator through
+    HTTP answers and logs, not through a caller that words them.  None: the library's words
+    again."""
+    global _spoken, _serving, _process_namer
     _spoken = None if given is None else dict(given)
+    _serving = dict(serving or {})
     _process_namer = None if given is None else \
         (lambda parameter, *values: command_line(parameter, *values, given=_spoken,
-                                                 serving=True))
+                                                 serving=_serving))
 
 
 def aside(name: str) -> str:
@@ -211,9 +218,10 @@ def aside(name: str) -> str:
 
 
 def spoken() -> dict | None:
-    """Return what ``speak_as`` was given in this process (None: the library's words), for a
-    child process to be started speaking the same (``SPOKEN_VARIABLE``)."""
-    return None if _spoken is None else dict(_spoken)
+    """Return what ``speak_as`` was given in this process, as its keyword arguments (None: the
+    library's words), for a child process to be started speaking the same
+    (``SPOKEN_VARIABLE``)."""
+    return None if _spoken is None else {"given": dict(_spoken), "serving": dict(_serving)}
 
 
 def variables() -> dict[str, str]:

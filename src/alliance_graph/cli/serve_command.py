@@ -121,7 +121,7 @@ _proxy_addresses, _service_iris = _each(proxy_address), _each(service_iri)
 
 def _served(parameter: str, *values) -> str:
     """Name a setting as `serve`'s processes do (``speak_as``): by serve's own options too."""
-    return command_line(parameter, *values, given=who_gave(), serving=True)
+    return command_line(parameter, *values, given=who_gave(), serving=_variables())
 
 
 def _unworkable(settings: Settings) -> None:
@@ -288,7 +288,7 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
         # Its answer is the command's output: a refusal in it names the options given here
         # (`--max-query-depth`), as the server's do, not the library's settings.
         kg = load_graph(settings)
-        speak_as(who_gave())
+        speak_as(who_gave(), _variables())
         try:
             response = create_app(settings, kg).test_client().get(path)
             body = response.get_data()
@@ -314,13 +314,20 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     # Its refusals reach the operator who started it through HTTP answers and logs, not
     # through a command that words them: said in its options (`--max-result-bytes`), as is
     # its query engine's, where they named `Settings.max_result_bytes`.
-    speak_as(who_gave())
+    speak_as(who_gave(), _variables())
     try:
         server.serve(settings, announce)
     except server.ListenError as exc:
         fail(str(exc))
     finally:  # for a caller running the command in its own process (a test)
         speak_as(None)
+
+
+def _variables() -> dict[str, str]:
+    """Return each of serve's options that a variable gives too, with its variable, for
+    its messages to name one not given both ways (``wording.command_line``)."""
+    return {param.opts[0]: param.envvar for param in serve.params
+            if isinstance(param, _FromEnvironment)}
 
 
 def endpoint_url(host: str, port: int) -> str:

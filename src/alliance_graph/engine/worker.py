@@ -132,7 +132,7 @@ def main(argv: list[str]) -> int:
     settings = Settings.from_json(json.loads(argv[0]))
     spoken = os.environ.get(wording.SPOKEN_VARIABLE)
     if spoken is not None:  # started by `serve`: its refusals in the operator's words
-        wording.speak_as(json.loads(spoken))
+        wording.speak_as(**json.loads(spoken))
     control, *connections = (socket.socket(fileno=int(fd)) for fd in argv[1:])
     refused = None
     if backends.kind(settings.store) != "remote":
