@@ -225,6 +225,25 @@ def test_a_second_kill_during_a_restart_leaves_one_engine_and_one_standby(settin
         engine.close()
 
 
+def test_a_call_answered_as_the_engine_closes_leaves_no_connection_pooled(
+        settings, monkeypatch):
+    # close() empties the pool; a connection a call had out was put back after it, into a
+    # pool nobody takes from again (a closed engine refuses every call).
+    from alliance_graph.engine import client, wire
+    engine = ProcessEngine(settings.with_(workers=1, standby_engine_bytes=0))
+    receive, held = wire.receive, []
+
+    def answered_then_closed(sock, spool=False):
+        reply = receive(sock, spool)
+        held.append(sock)
+        engine.close()  # from another thread in a server: a Ctrl-C, the app's end
+        return reply
+
+    monkeypatch.setattr(client.wire, "receive", answered_then_closed)
+    assert b"Iron Dome" in answer(engine, LOOKUP)[0]  # the answer had come whole: it is given
+    assert engine.pool.empty() and held[0].fileno() == -1
+
+
 def test_without_a_standby_a_killed_engine_is_started_again(settings):
     engine = ProcessEngine(settings.with_(query_timeout=20, standby_engine_bytes=0))
     try:

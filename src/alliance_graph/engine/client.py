@@ -366,9 +366,12 @@ class ProcessEngine:
             finally:
                 with self.lock:
                     self.calls.discard(call)
-                if done and generation == self.generation:
-                    self.pool.put((generation, sock))
-                else:
+                    # Under the lock, as close() sets `closed` before it empties the pool: a
+                    # call ending after it closes its connection rather than pooling it.
+                    kept = done and generation == self.generation and not self.closed
+                    if kept:
+                        self.pool.put((generation, sock))
+                if not kept:
                     sock.close()
         raise AssertionError("unreachable")
 
