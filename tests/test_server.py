@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 import servers
+from alliance_graph.engine import wire
 
 LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -223,6 +224,33 @@ def test_big_answers_at_once_leave_the_front_as_big_as_it_was(big_server):
     assert peak - before < 2 * size, f"the front grew by {(peak - before) >> 20} MiB"
     kept = servers.rss(pid) - before
     assert kept < size // 2, f"the front kept {kept >> 20} MiB"
+
+
+@pytest.mark.parametrize("query, status", [
+    (LOOKUP, 200),
+    # About 2 MB: over wire.SPOOL_BYTES, passed on through a temporary file in chunks.
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 12000", 200),
+    ("SELECT * WHERE { ?s ?p ?o", 400),
+    ("SELECT * WHERE { ?s ?p ?o }", 422),  # past the 50,000 bytes the endpoint fixture allows
+])
+def test_every_answer_is_framed_by_its_length_and_none_is_chunked(request, query, status):
+    # An answer is whole before its first byte goes (docs/endpoint.md): a client reading to
+    # Content-Length has all of it, and a limit met while it was written is a status of its
+    # own, never a 200 whose chunks stop.
+    url = request.getfixturevalue("endpoint") if status == 422 else \
+        request.getfixturevalue("big_server")[0]
+    connection = http.client.HTTPConnection(*address(url), timeout=60)
+    try:
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == status, body[:300]
+        assert response.getheader("Transfer-Encoding") is None
+        assert int(response.getheader("Content-Length")) == len(body) > 0
+        assert query != LOOKUP or len(body) < 1000  # the small and the spooled both met
+        assert "LIMIT" not in query or len(body) > wire.SPOOL_BYTES
+    finally:
+        connection.close()
 
 
 def test_clients_reading_nothing_of_big_answers_hold_no_engine_thread(big_server):
