@@ -133,13 +133,51 @@ def test_a_comment_in_a_group_that_is_no_subject_heading_neither_starts_nor_ends
     assert same_facts(text, placed, [NEW_A.text, NEW_C[0].text])
 
 
-def test_a_one_word_heading_heads_a_group_with_no_claims_yet():
-    text = FILE + "\n# id:C\n"  # with more words it would be a comment: id:C has no claim
+@pytest.mark.parametrize("heading", [
+    "# id:C", "# id:C (soon)", "# id:C — the C fleet", "# id:C: claims to come",
+    "# <https://alliance-graph.example/id/C> (in full)"])
+@pytest.mark.parametrize("where", ["end", "between groups"])
+def test_a_heading_heads_a_group_with_no_claims_yet(heading, where):
+    # With words after its name it was a note when the file had no claim about id:C yet: the
+    # new claim went under a second "# id:C" at the end of the section.
+    if where == "end":
+        text = FILE + "\n" + heading + "\n"
+        expected = text + "\n" + NEW_C[0].text
+    else:
+        text = FILE.replace("# id:B\n", heading + "\n\n# id:B\n")
+        expected = text.replace(heading + "\n", heading + "\n\n" + NEW_C[0].text)
     placed, left = place(text, [NEW_C[0]])
-    assert left == [] and placed == text + "\n" + NEW_C[0].text
-    worded = FILE + "\n# id:C (soon)\n"  # a comment after the section's last claim
-    assert place(worded, [NEW_C[0]])[0] == (FILE + "\n# id:C\n\n" + NEW_C[0].text
-                                            + "\n# id:C (soon)\n")
+    assert left == [] and placed == expected
+    assert same_facts(text, placed, [NEW_C[0].text])
+
+
+NEW_B = Block("claim:B2 a ag:Claim ;\n    rdf:subject id:B .\n", CLAIM, "id:B")
+
+
+@pytest.mark.parametrize("note", [
+    "# id:B is the other group, below", "# id:B: see its own group",
+    "# <https://alliance-graph.example/id/B> (elsewhere)"])
+@pytest.mark.parametrize("where", ["inside", "last"])
+def test_a_note_starting_with_another_claimed_subject_is_no_heading_of_it(note, where):
+    # The note in id:A's group was id:B's heading: claim:B2 went under it (in id:A's group),
+    # and id:A's group ended there, so claim:A2 went before the note, not after claim:A0.
+    later = "claim:A0 a ag:Claim ;\n    rdf:subject id:A .\n"
+    group = f"\n\n{note}\n\n{later}" if where == "inside" else f"\n\n{later}\n{note}\n"
+    text = FILE.replace("rdf:subject id:A .\n", "rdf:subject id:A ." + group, 1)
+    placed, left = place(text, [NEW_A, NEW_B])
+    assert left == []
+    assert placed == (text.replace(later, later + "\n" + NEW_A.text)
+                      + "\n" + NEW_B.text)
+    assert same_facts(text, placed, [NEW_A.text, NEW_B.text])
+
+
+def test_a_heading_naming_the_subject_of_its_group_continues_that_group():
+    # It ended the group: claim:A2 went after claim:A1, above the line, not after claim:A0.
+    later = "claim:A0 a ag:Claim ;\n    rdf:subject id:A .\n"
+    text = FILE.replace("rdf:subject id:A .\n",
+                        f"rdf:subject id:A .\n\n# id:A: the figures below are from 2016\n\n{later}")
+    placed, left = place(text, [NEW_A])
+    assert left == [] and placed == text.replace(later, later + "\n" + NEW_A.text)
 
 
 @pytest.mark.parametrize("before", ["ev:a a ag:Evidence .\n\n", ""])

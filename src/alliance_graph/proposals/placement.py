@@ -23,16 +23,25 @@ group there; a file with no claim block there takes new claims at its end, under
 A subject heading is a comment line of the claims section (not a section heading) whose first
 word names a subject, as an IRI in angle brackets or a prefixed name of a prefix the file
 declares (a final ``.`` or ``:`` is the sentence's, not the name's), and which either is that
-name alone (``# id:F35``: a group may be opened before its first claim) or, with other words
-after it, names the rdf:subject of a claim the file states (``# id:F35 (fighters)``,
-``# id:F35 — F-35 Adir``).  Only one-word headings were read, so a contributor's
+name alone (``# id:F35``) or, with other words after it (``# id:F35 (fighters)``,
+``# id:F35 — F-35 Adir``), stands over that subject's claims: the first claim below it, before
+the next comment line starting with a name, is about that subject.  Words after a name do not
+tell a heading from a note (``# id:F35SalesToIsrael is the sale, below``); what stands under
+the line does.  A line with no claim under it opens a group before its first claim, unless
+another heading of the file heads its subject's group (the line is then a note naming that
+subject, at the end of some group).  A heading naming the subject of the group it stands in
+continues that group.  Only one-word headings were read, so a contributor's
 ``# id:F35 (fighters)`` was none and a new claim about id:F35 went under a second ``# id:F35``
 at the end of the section; and any one-word comment (``# TODO``) was a heading that ended the
-group it stood in.  Other comments are notes inside their group, neither starting one nor
-ending one: ``# the figures below are from 2016``, ``# see also id:F35`` (its first word is no
-name), ``# ag:note values are the source's`` (no claim is about ag:note).  Which subjects the
-claims name is read from the file's parse, made only when a comment or a missing heading
-needs it (a few milliseconds for the largest file of data/).
+group it stood in.  Then a line with words was a heading when the file claimed something of
+its subject, wherever it stood: ``# id:F35 — F-35 Adir`` over a group with no claim yet was a
+note (its first claim went under a second heading at the end), and a note in id:F35's group
+starting ``# id:F35SalesToIsrael`` took that subject's new claims and ended id:F35's group.
+Other comments are notes inside their group, neither starting one nor ending one:
+``# the figures below are from 2016``, ``# see also id:F35`` (its first word is no name),
+``# ag:note values are the source's`` (no claim below it is about ag:note).  What the claims
+are about is read from the file's parse, made only when a comment or a missing heading needs
+it (a few milliseconds for the largest file of data/).
 
 The headings are found by a scan of the file's top-level statements and comments, each
 statement's end by ``amend.statement_end``, so a ``# --- claims`` inside a long string or a
@@ -120,6 +129,10 @@ class Layout:
         ``default``."""
         k = bisect_left(self._starts, hi) - 1
         return self.statements[k][1] if k >= 0 and self.statements[k][0] >= lo else default
+
+    def starting_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Return the statements starting in [lo, hi)."""
+        return self.statements[bisect_left(self._starts, lo):bisect_left(self._starts, hi)]
 
     def __post_init__(self):
         self._starts = [start for start, _, _ in self.statements]
@@ -266,40 +279,50 @@ def _iri(name: str, declared: dict[str, str]) -> str:
     return "<" + declared[prefix] + _ESCAPE.sub(r"\1", local) + ">"
 
 
-def _claims_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+def _claims_of(text: str) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """Return the claims Turtle ``text`` states (nodes of type ag:Claim or with an
-    rdf:subject) and the rdf:subjects it gives them, each as ``<IRI>``; none when it does not
-    parse."""
+    rdf:subject) and, per claim with an rdf:subject, the subjects it gives, each as
+    ``<IRI>``; none when it does not parse."""
     try:
         triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
     except (SyntaxError, ValueError):
-        return frozenset(), frozenset()
-    claims, subjects = set(), set()
+        return frozenset(), {}
+    claims, about = set(), {}
     for t in triples:
         if t.predicate == _RDF_SUBJECT or (t.predicate == _TYPE and t.object == _KIND_NODES[CLAIM]):
             claims.add(str(t.subject))
         if t.predicate == _RDF_SUBJECT and isinstance(t.object, ox.NamedNode):
-            subjects.add(str(t.object))
-    return frozenset(claims), frozenset(subjects)
+            about[str(t.subject)] = about.get(str(t.subject), frozenset()) | {str(t.object)}
+    return frozenset(claims), about
 
 
-def _groups(layout: Layout, claims: tuple[int, int, int] | None, named,
-            claim_subjects) -> dict[str, int]:
+def _groups(layout: Layout, claims: tuple[int, int, int] | None, named, about) -> dict[str, int]:
     """Return, per subject heading of the claims section (module docstring), by the IRI it
     names (``named``), where a block joins its group: after the group's last statement, else
-    after the heading.  ``claim_subjects()`` are the rdf:subjects of the file's claims."""
+    after the heading.  ``about()`` maps each claim of the file to the rdf:subjects it gives."""
     if claims is None:
         return {}
     _, heading_end, stop = claims
-    found = []
+    lines = []  # comment lines starting with a name: (start, end, IRI, the name alone)
     for start, end, line in layout.comments:
         if heading_end <= start < stop and not _SECTION.match(line) \
                 and (m := _GROUP.match(line)):
             name = m[1] if m[1].startswith("<") else m[1].rstrip(".:")
-            iri = named(name)
-            alone = not line[m.start(1) + len(name):].strip()
-            if iri.startswith("<") and (alone or iri in claim_subjects()):
-                found.append((start, end, iri))
+            if (iri := named(name)).startswith("<"):
+                lines.append((start, end, iri, not line[m.start(1) + len(name):].strip()))
+    # A line with words after its name: True when the first claim below it (before the next
+    # such line) is about its subject, False when about another, None when no claim follows.
+    heads = []
+    for k, (_, end, iri, alone) in enumerate(lines):
+        until = lines[k + 1][0] if k + 1 < len(lines) else stop
+        heads.append(True if alone else next(
+            (iri in subjects for _, _, written in layout.starting_in(end, until)
+             if (subjects := about().get(named(written)))), None))
+    headed = {iri for (_, _, iri, _), head in zip(lines, heads) if head}
+    found = []  # a line naming the subject of the group it stands in continues that group
+    for (start, end, iri, _), head in zip(lines, heads):
+        if (head or (head is None and iri not in headed)) and (not found or found[-1][2] != iri):
+            found.append((start, end, iri))
     groups: dict[str, int] = {}
     for k, (_, end, iri) in enumerate(found):
         group_stop = found[k + 1][0] if k + 1 < len(found) else stop
