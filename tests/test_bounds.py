@@ -457,3 +457,15 @@ def test_a_sign_opening_a_lists_member_is_not_counted(member):
     assert elements("SELECT * { FILTER(" + "- " * 101 + "1) }") > 100
     assert elements("SELECT * { FILTER(" + "!" * 101 + "?o) }") > 100
     assert elements("SELECT * { FILTER(1" + " - ?o" * 101 + ") }") > 100
+
+
+def test_no_prefix_the_engine_is_given_reads_as_a_keyword_glued_to_a_name():
+    # The lexer and the bounds read "FILTERex:f(", "ORDERBYex:f()" and "a.b:" by the engine's
+    # reading of an undeclared prefix; they do not ask whether the query's engine was given
+    # that prefix.  A project prefix named "filters" or "by", or holding a dot, would make
+    # them read the project's own names as keywords (sparql.py, bounds.py).
+    from alliance_graph.keywords import BY_GLUED, FILTER_GLUED, glued
+    from alliance_graph.namespaces import PREFIX_IRIS
+    for prefix in PREFIX_IRIS:
+        assert not glued(prefix.upper(), FILTER_GLUED + BY_GLUED), prefix
+        assert "." not in prefix, prefix
