@@ -126,6 +126,55 @@ def test_a_syntax_error_is_reported_with_file_and_line(mini):
     assert "dot" in problem.message
 
 
+# The small route's refusals (loading.read_text); Oxigraph's parser took a NUL or a byte that
+# is not UTF-8 in a comment without a word, and in a term said it in its own words.
+@pytest.mark.parametrize(("content", "said"), [
+    (b"# a NUL \x00 in a comment\n", "data/bad.ttl:3: is a binary file, not Turtle (a NUL byte here)"),
+    (b"<urn:a> \x00 <urn:p> <urn:b> .\n", "data/bad.ttl:3: is a binary file, not Turtle (a NUL byte here)"),
+    (b'<urn:a> <urn:p> "c\x00d" .\n', "data/bad.ttl:3: is a binary file, not Turtle (a NUL byte here)"),
+    (b"<urn:a\x00> <urn:p> <urn:b> .\n", "data/bad.ttl:3: is a binary file, not Turtle (a NUL byte here)"),
+    (b"# caf\xe9\n", "data/bad.ttl:3: is not valid UTF-8 text"),
+    (b'<urn:a> <urn:p> "caf\xe9" .\n', "data/bad.ttl:3: is not valid UTF-8 text"),
+    (b"# \xe2\x80", "data/bad.ttl:3: is not valid UTF-8 text"),  # a sequence cut short
+])
+def test_a_file_that_is_not_utf8_text_is_refused_in_the_default_routes_words(tmp_path, content,
+                                                                              said):
+    # The load alone: a build's data checks may read the text for a line, and so refuse it.
+    head = "<urn:a> <urn:p> <urn:b> .\n# an en dash \u2013 in a comment\n".encode()
+    (tmp_path / "bad.ttl").write_bytes(head + content + b"# after\n")
+    with pytest.raises(loading.LoadError) as err:
+        streaming.load_files(ox.Store(), [(tmp_path / "bad.ttl", "data/bad.ttl")])
+    assert str(err.value) == said
+
+
+def test_a_utf16_file_is_said_to_be_utf16_by_the_streaming_route_too(mini):
+    (mini.data_dir / "bad.ttl").write_bytes("<urn:a> <urn:p> <urn:b> .\n".encode("utf-16"))
+    with pytest.raises(loading.LoadError) as err:
+        build.stream_into(ox.Store(), mini)
+    assert str(err.value) == "data/bad.ttl: is UTF-16 text: save it as UTF-8 (Turtle is UTF-8)"
+
+
+def test_a_nul_byte_in_a_large_input_is_said_with_its_file_and_line(mini):
+    # Through the commands' build, past the threshold as a 5 MB input is.
+    large = mini.with_(streaming_threshold=0)
+    (mini.data_dir / "bad.ttl").write_bytes(b"# one\n# two \x00\n")
+    assert build.is_large(large)
+    with pytest.raises(loading.LoadError) as err:
+        build.cached_build(large)
+    assert str(err.value) == "data/bad.ttl:2: is a binary file, not Turtle (a NUL byte here)"
+
+
+def test_the_text_check_reads_a_sequence_cut_between_chunks(monkeypatch, tmp_path):
+    # An en dash split by the chunk's end, and one whose second half is ASCII: only the
+    # second is not UTF-8.
+    monkeypatch.setattr(streaming, "_CHUNK", 4)
+    good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
+    good.write_bytes(b"abc\xe2\x80\x93 defgh")
+    bad.write_bytes(b"abc\xe2 defgh")
+    with open(good, "rb") as text, open(bad, "rb") as not_text:
+        assert (streaming._is_text(text), streaming._is_text(not_text)) == (True, False)
+
+
 def test_an_ill_typed_literal_is_reported_with_file_and_line(mini):
     [problem] = failing_build(mini, "typed.ttl",
                               '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'

@@ -5,7 +5,8 @@ over: about 13 GB for a million cited facts.  This route never does.  Oxigraph's
 parses each file straight into the store (the target directory store, or an in-memory one that
 is then dumped to the N-Quads cache), and the later steps are SPARQL over that store:
 
-1. load: one named graph per file, all files in one bulk load; syntax errors keep their
+1. load: one named graph per file, all files in one bulk load; each file's bytes are checked
+   to be UTF-8 text before the parser reads them (``_is_text``), syntax errors keep their
    file:line:column, and literals of the checked datatypes are tested as they stream past
    (a file's text is read only when one is wrong, to find its line);
 2. truthy triples: one SELECT with truthy.py's rule (preferred claims, else normal ones),
@@ -21,6 +22,7 @@ field and one graph per claim, this SELECT reads all of them.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,6 +51,33 @@ SELECT ?s ?p ?o ?g WHERE {{
 }}"""
 
 
+# How much of a file ``_is_text`` reads at a time.
+_CHUNK = 1 << 20
+
+
+def _is_text(turtle) -> bool:
+    """Return True when an open file's bytes, from where it stands, are UTF-8 text with no NUL
+    byte: what loading.read_text requires of a smaller input.
+
+    Oxigraph's parser took a NUL or a byte that is not UTF-8 in a comment without a word, and
+    in a term said it in its own words ("Invalid IRI code point", "Invalid UTF-8"), where the
+    default route says "is a binary file, not Turtle (a NUL byte here)" with its line.  One
+    pass in chunks (a search for NUL, and a decode only of chunks that are not ASCII) costs
+    little beside the parse, and the file is in the OS's cache for it afterwards."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := turtle.read(_CHUNK):
+            if b"\x00" in chunk:
+                return False
+            # An ASCII chunk after a sequence cut at the last one's end must go through too.
+            if not chunk.isascii() or decoder.getstate()[0]:
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _parsed(path: Path, name: str, problems: list[loading.Problem]):
     """Yield one file's quads as the parser reads them, noting its problems in ``problems``.
 
@@ -58,6 +87,10 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
     seen, bad, rdf12 = set(), [], []
     try:
         with open(path, "rb") as turtle:
+            if not _is_text(turtle):
+                # The default route's words and line, from its reading of the whole text.
+                loading.read_text(path, name)
+            turtle.seek(0)
             # A byte order mark is skipped, as loading.read_text does; the parser reads the
             # file itself (faster than through Python) when there is none.
             marked = turtle.read(3) == loading.UTF8_BOM
@@ -79,6 +112,9 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
                 yield ox.Quad(t.subject, t.predicate, o, graph)
     except SyntaxError as exc:
         problems.append(loading.syntax_problem(exc, name))
+    except loading.LoadError as exc:
+        problems.extend(exc.problems)
+        return
     except OSError as exc:
         problems.append(loading.Problem(name, None, f"cannot read file: {exc.strerror or exc}"))
     if bad or rdf12:
