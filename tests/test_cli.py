@@ -762,8 +762,9 @@ def test_a_proposal_whose_file_name_is_not_utf8_is_validated(tmp_path):
                            path], capture_output=True, timeout=300,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
     assert done.returncode == 1 and b"Traceback" not in done.stdout + done.stderr, done.stderr
-    # The name as the bytes it is, with the line of the restated fact.
-    assert b"caf\xe9.ttl:16: claim states the fact claim claim:" in done.stdout
+    # The name with its byte as printf reads it (it was the raw byte, which a terminal shows
+    # as U+FFFD), with the line of the restated fact.
+    assert b"caf\\xe9.ttl:16: claim states the fact claim claim:" in done.stdout
 
 
 @pytest.mark.parametrize("folder", ["ontology", "data"])
@@ -775,11 +776,10 @@ def test_an_input_file_whose_name_is_not_utf8_is_one_line_and_exit_2(tmp_path, f
     done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--project",
                            tmp_path, "stats"], capture_output=True, timeout=300)
     assert (done.returncode, done.stdout) == (2, b""), done.stderr
-    # (Standard error writes the name's byte as Python's "\udce9".)
-    [line] = done.stderr.decode("utf-8", "replace").splitlines()
-    assert line.startswith(f"error: {tmp_path}/{folder}/caf") and line.endswith(
-        ".ttl: the file's name is not UTF-8 text, and its graph is named by it "
-        "(graph/<folder>/<name>); rename it")
+    # (Standard error wrote the name's byte as Python's "\udce9".)
+    [line] = done.stderr.decode().splitlines()
+    assert line == (f"error: {tmp_path}/{folder}/caf\\xe9.ttl: the file's name is not UTF-8 "
+                    "text, and its graph is named by it (graph/<folder>/<name>); rename it")
 
 
 @pytest.mark.parametrize(("option", "folder", "setting"), [
@@ -792,8 +792,8 @@ def test_a_store_folder_whose_path_is_not_utf8_is_named_before_any_build(tmp_pat
     done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--project",
                            ROOT, option, given, "stats"], capture_output=True, timeout=300)
     assert (done.returncode, done.stdout) == (2, b""), done.stderr
-    [line] = done.stderr.decode("utf-8", "replace").splitlines()
-    shown = str(given).encode("utf-8", "backslashreplace").decode()  # stderr's "\udce9"
+    [line] = done.stderr.decode().splitlines()
+    shown = f"{tmp_path}/caf\\xe9"  # stderr wrote Python's "\udce9"
     assert line == (f"error: a file or folder could not be used: {shown}{folder}: the folder's "
                     "path is not UTF-8 text, and the store's engine (Oxigraph) opens only a "
                     f"folder whose path is: choose another; {shown} is the {setting}"), line

@@ -1,8 +1,11 @@
 """Messages naming what their reader gives: the library's words, or another caller's."""
 
 import functools
+import io
 import json
+import os
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -179,3 +182,39 @@ def test_a_setting_only_serve_sets_is_named_by_its_option_in_serve_and_by_nothin
         assert str(said) == "the limit is 32 (--max-query-depth)"
     finally:
         wording.speak_as(None)
+
+
+# A name that is not UTF-8, as Python holds it: each byte that does not decode a surrogate.
+NOT_UTF8 = os.fsdecode(b"/tmp/caf\xe9/bad\xff\xfe.ttl")
+
+
+@pytest.mark.parametrize("given", [NOT_UTF8, os.fsencode(NOT_UTF8), Path(NOT_UTF8)])
+def test_a_name_not_utf8_is_shown_with_its_bytes_written_as_printf_reads_them(given):
+    assert wording.shown(given) == "/tmp/caf\\xe9/bad\\xff\\xfe.ttl"
+    assert wording.shown(f"error: no file {os.fsdecode(given)}") == \
+        "error: no file /tmp/caf\\xe9/bad\\xff\\xfe.ttl"
+    # Text that is already UTF-8 is left as it is.
+    assert wording.shown("caf\u00e9 \u2013 \\udcff") == "caf\u00e9 \u2013 \\udcff"
+
+
+def test_a_name_not_utf8_is_quoted_as_repr_quotes_with_its_bytes_shown():
+    assert wording.quoted(os.fsdecode(b"bad\xff\xfe.txt")) == "'bad\\xff\\xfe.txt'"
+    assert wording.quoted("it's\n") == '"it\'s\\n"'  # repr's quoting otherwise
+    # A backslash of the name itself, which repr doubles, is no escape of a byte.
+    assert wording.quoted("a\\udcff") == "'a\\\\udcff'"
+    assert wording.quoted("a\\" + os.fsdecode(b"\xff")) == "'a\\\\\\xff'"
+
+
+@pytest.mark.parametrize(("encoding", "written"), [
+    ("utf-8", "bad\\xff.ttl \u2013 \u00e9".encode()),
+    ("latin-1", b"bad\\xff.ttl \\u2013 \xe9"),
+    ("ascii", b"bad\\xff.ttl \\u2013 \\xe9")])
+def test_the_streams_error_handler_writes_a_name_as_shown_and_other_characters_escaped(
+        encoding, written):
+    # A strict stream refused the name (a traceback); standard error wrote "bad\udcff.ttl".
+    text = os.fsdecode(b"bad\xff.ttl") + " \u2013 \u00e9"
+    assert text.encode(encoding, wording.SHOWN) == written
+    stream = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors=wording.SHOWN)
+    stream.write(text)
+    stream.flush()
+    assert stream.buffer.getvalue() == written

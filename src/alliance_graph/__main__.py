@@ -5,7 +5,6 @@ Kept apart from ``cli/`` so that it runs before the command line's modules are i
 
 from __future__ import annotations
 
-import codecs
 import sys
 
 
@@ -14,17 +13,20 @@ def run() -> None:
 
     - Output that cannot fail on a file's name: a name that is not UTF-8 is held by Python
       as lone surrogates, which a UTF-8 locale's strict stream refused (a traceback in the
-      middle of a report); they are written back as the bytes they were, as ``ls`` does.
-      Nor on a console of another encoding (latin-1, cp437): a character it cannot carry
-      (the sources' en dashes and curly quotes, Hebrew) is written as its escape (``\u2013``),
+      middle of a report); each such byte is written as ``wording.shown`` writes it,
+      ``bad\\xff.ttl``, on both streams, where standard error wrote "bad\\udcff.ttl" and
+      standard output the raw byte, which a terminal shows as a replacement character.  Nor
+      on a console of another encoding (latin-1, cp437): a character it cannot carry (the
+      sources' en dashes and curly quotes, Hebrew) is written as its escape (``\u2013``),
       where the first one stopped the command on a traceback.
     - Ctrl-C while the modules load (about the first tenth of a second) ends the command as
       it does later, "interrupted" and exit 130, not with a traceback.
     """
+    from .wording import SHOWN  # light: no RDF library is imported for it
+
     for stream in (sys.stdout, sys.stderr):
-        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
-            utf8 = codecs.lookup(stream.encoding or "utf-8").name == "utf-8"
-            stream.reconfigure(errors="surrogateescape" if utf8 else "backslashreplace")
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=SHOWN)
     try:
         from .cli import main
     except KeyboardInterrupt:

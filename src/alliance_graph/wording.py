@@ -22,18 +22,26 @@ The command line reads some settings from ``ALLIANCE_GRAPH_*`` variables too
 (``settings.ENVIRONMENT``): its namer (``command_line``, given what the user gave) names the
 option the user gave, the variable that set the value, or, where neither was given, both
 (``point --sources or ALLIANCE_GRAPH_SOURCES at a copy``).
+
+A file's name that is not UTF-8 reaches a message as Python holds it, each byte that does not
+decode a lone surrogate (``bad\\udcff.ttl``): ``shown`` writes each such byte as ``\\xff``
+(``bad\\xff.ttl``, which bash and zsh read back as ``$'bad\\xff.ttl'``), the command line
+applying it to every message it prints (``SHOWN``, its streams' error handler) and to the
+file names of the reports it writes as JSON or Turtle.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 import shlex
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["Said", "Metavar", "aside", "command_line", "folder_of", "parameter",
-           "speak_as", "spoken", "worded"]
+__all__ = ["SHOWN", "Said", "Metavar", "aside", "command_line", "folder_of", "parameter",
+           "quoted", "shown", "speak_as", "spoken", "worded"]
 
 
 # The namer of the ``Said.worded`` call in progress on this thread, if any: a ``Said`` (or an
@@ -255,3 +263,49 @@ def folder_of(settings, filename) -> Said | None:
                 return Said(lambda n, field=field, folder=folder: (
                     f"{folder} is the {FOLDERS[field]} folder ({n(f'settings.{field}')})"))
     return None
+
+
+# A byte of a name that is not UTF-8, as Python holds it (errors="surrogateescape").
+_UNDECODED = re.compile("[\udc80-\udcff]+")
+
+
+def shown(text) -> str:
+    """Return ``text`` (a message, or a path as ``str``, ``bytes`` or ``os.PathLike``) as
+    people read it and can type: each byte of a name that did not decode as UTF-8, held by
+    Python as a lone surrogate (``\\udcff``), written ``\\xff``, as ``printf`` and bash's
+    ``$'...'`` read it.  (A name written with a backslash itself reads the same; such names
+    are rare, and the message stays one a reader follows.)"""
+    if isinstance(text, (bytes, os.PathLike)):
+        text = os.fsdecode(text)
+    return _UNDECODED.sub(lambda m: "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in m.group()),
+                          str(text))
+
+
+# The same byte in ``repr``'s text ("\\udcff"), not after a backslash ``repr`` doubled.
+_REPR_UNDECODED = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")
+
+
+def quoted(text) -> str:
+    """Return ``repr`` of a name (``str``, ``bytes`` or ``os.PathLike``), quoted with its
+    control characters escaped, with each byte that is not UTF-8 written as ``shown`` writes
+    it: 'bad\\xff.txt', where ``repr`` wrote 'bad\\udcff.txt'."""
+    if isinstance(text, (bytes, os.PathLike)):
+        text = os.fsdecode(text)
+    return _REPR_UNDECODED.sub(r"\1\\x\2", repr(str(text)))
+
+
+def _shown_errors(exc: UnicodeError):
+    """Write what a stream's encoding cannot carry: a byte of a name as ``shown`` writes it,
+    any other character as its escape (``\\u2013`` on a latin-1 console)."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    part = exc.object[exc.start:exc.end]
+    return "".join(shown(c) if _UNDECODED.match(c) else c.encode("ascii", "backslashreplace")
+                   .decode("ascii") for c in part), exc.end
+
+
+# The error handler the command line's output streams write with (``__main__``): a strict
+# stream refused a name that is not UTF-8 (a traceback), Python's default for standard error
+# wrote it "\udcff", and standard output its raw byte, which a terminal shows as "\ufffd".
+SHOWN = "alliance_graph.shown"
+codecs.register_error(SHOWN, _shown_errors)

@@ -29,6 +29,7 @@ from ..store import backends
 from .main import (
     EXIT_NO,
     EXIT_OK,
+    PathType,
     Seconds,
     at_once,
     fail,
@@ -224,7 +225,7 @@ class _Sink(io.RawIOBase):
 @click.option("--inferred", is_flag=True, help="Include the OWL 2 RL inferred triples.")
 @click.option("--rdf12", is_flag=True,
               help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output", metavar="FILE", type=PathType(dir_okay=False, allow_dash=True),
               help="File to write, or - for standard output (the default).")
 @click.pass_obj
 def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, output: str | None):
@@ -371,7 +372,7 @@ def check(settings: Settings):
 @click.option("--update-url", help="SPARQL Update URL of a remote store (default: derived).")
 @click.option("--graph-store-url", help="Graph Store Protocol URL of a remote store "
                                         "(default: derived).")
-@click.option("--nquads", "nquads", type=click.Path(dir_okay=False),
+@click.option("--nquads", "nquads", type=PathType(dir_okay=False),
               help="Write what a remote store is filled with (every graph and graph/asserted) "
                    "to this N-Quads file, for the store's own bulk loader, instead.")
 @click.pass_obj

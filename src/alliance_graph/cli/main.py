@@ -21,7 +21,7 @@ from ..proposals import transaction
 from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
-from ..wording import command_line, folder_of, worded
+from ..wording import command_line, folder_of, shown, worded
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
@@ -78,7 +78,7 @@ def said(message) -> str:
 def fail(message, code: int = EXIT_ERROR):
     """Print an error (a string, or an exception: naming options, ``said``) to stderr and
     exit with ``code``."""
-    click.echo(f"error: {said(message)}", err=True)
+    click.echo(shown(f"error: {said(message)}"), err=True)
     sys.exit(code)
 
 
@@ -93,7 +93,7 @@ def stdout_open(what: str = "the answer") -> None:
 
 def _say(message: str) -> None:
     """Print a note to stderr (progress, waiting, a warning), keeping stdout for results."""
-    click.echo(message, err=True)
+    click.echo(shown(message), err=True)
 
 
 class Seconds(click.FloatRange):
@@ -110,6 +110,18 @@ class Seconds(click.FloatRange):
         if math.isnan(seconds):
             self.fail(f"{value!r} is not a number of seconds", param, ctx)
         return seconds
+
+
+class PathType(click.Path):
+    """click's ``Path``, naming a path that is not UTF-8 in its refusals as every message does
+    (``wording.shown``: "Directory 'bad\\xff' is a file."), where click wrote "bad\\ufffd"."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            exc.message = exc.message.replace(click.format_filename(value), shown(value))
+            raise
 
 
 def at_once(work, timeout: float | None = None, over: str = ""):
@@ -132,7 +144,7 @@ def _leave(message: str, code: int):
     # here, or its hidden temporary file would stay beside the user's file.
     atomic.discard_unfinished()
     try:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(shown(message) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -240,20 +252,20 @@ def _whose(settings, filename) -> str:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--project", "root", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--project", "root", type=PathType(file_okay=False, path_type=Path),
               help="Project folder holding ontology/ and data/ (default: the current directory "
                    "if it holds them, else the checkout the package runs from, else the graph "
                    "the installed package carries). Env: ALLIANCE_GRAPH_PROJECT.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--data", "data_dir", type=PathType(file_okay=False, path_type=Path),
               help="Folder of Turtle data files (default: data/ of the project). "
                    "Env: ALLIANCE_GRAPH_DATA.")
-@click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--ontology", "ontology_dir", type=PathType(file_okay=False, path_type=Path),
               help="Folder of ontology files (default: ontology/ of the project). "
                    "Env: ALLIANCE_GRAPH_ONTOLOGY.")
-@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--sources", "sources_dir", type=PathType(file_okay=False, path_type=Path),
               help="Folder of the source texts (default: ../shared/sources beside the project). "
                    "Env: ALLIANCE_GRAPH_SOURCES.")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--cache", "cache_dir", type=PathType(file_okay=False, path_type=Path),
               help="Folder for the build cache (default: .cache/ of the project; for the "
                    "installed package's graph, the user's cache folder). "
                    "Env: ALLIANCE_GRAPH_CACHE.")

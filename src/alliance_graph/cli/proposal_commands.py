@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import traceback
 from pathlib import Path
@@ -11,11 +12,12 @@ import click
 from ..build.loading import LoadError
 from ..settings import Settings
 from ..sources.citations import SourceNotText
-from .main import EXIT_NO, EXIT_OK, _say, fail, main, option, said, stdout_open, verdict
+from ..wording import Said, shown, worded
+from .main import EXIT_NO, EXIT_OK, PathType, _say, fail, main, option, said, stdout_open, verdict
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=PathType(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="turtle is the W3C SHACL validation report graph.")
 @click.option("--max-findings", "max_findings", type=click.IntRange(min=1), metavar="N",
@@ -50,8 +52,18 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
     if fmt != "text":  # the text report shows them itself; keep them off machine output
         for warning in result.warnings:
             _say(f"WARNING: {said(warning)}")
-    click.echo(report.render(result, fmt, option))
+    click.echo(report.render(_names_shown(result), fmt, option))
     sys.exit(code)
+
+
+def _names_shown(result):
+    """Return a report with the files it names as every message names them (``shown``): its
+    JSON wrote a name that is not UTF-8 as "bad\\udcff.ttl", its Turtle as "bad?.ttl"."""
+    return dataclasses.replace(
+        result, files=[shown(f) for f in result.files],
+        findings=[dataclasses.replace(f, file=shown(f.file)) if f.file else f
+                  for f in result.findings],
+        warnings=[Said(lambda n, w=w: shown(worded(w, n))) for w in result.warnings])
 
 
 def _unloadable(exc: LoadError):
@@ -61,8 +73,8 @@ def _unloadable(exc: LoadError):
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--into", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("files", nargs=-1, required=True, type=PathType(path_type=Path))
+@click.option("--into", type=PathType(dir_okay=False, path_type=Path),
               help="Topic file in the data folder to append to (default: the file that "
                    "already describes each entity).")
 @click.pass_obj
@@ -81,10 +93,10 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     for note in result.settled + [f"WARNING: {said(w)}" for w in result.report.warnings]:
         _say(note)
     if result.merged is None:
-        click.echo(report.to_text(result.report, option))
+        click.echo(report.to_text(_names_shown(result.report), option))
         fail("the proposal does not conform: nothing was added", EXIT_NO)
     for path, blocks in result.merged.added.items():
-        click.echo(f"{path}: {blocks} subject block(s) added or amended")
+        click.echo(shown(f"{path}: {blocks} subject block(s) added or amended"))
     if not result.merged.added:
         click.echo("nothing new: every fact is already in the data")
 

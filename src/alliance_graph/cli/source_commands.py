@@ -13,6 +13,7 @@ from ..rdf import turtle_string
 from ..settings import Settings
 from ..sources import citations
 from ..store.errors import StoreError
+from ..wording import quoted
 from .main import EXIT_NO, _say, fail, load_graph, main, stdout_open
 
 
@@ -41,14 +42,14 @@ def cite(settings: Settings, source: str, quote: str, name: str):
         fail(missing_sources(settings.sources_dir))
     # Only a file of the folder is a source: a path would read (and cite) any file at all.
     if "/" in source or "\\" in source or source in ("", ".", ".."):
-        fail(f"SOURCE {source!r} is not a file name: give the name of a file in "
+        fail(f"SOURCE {quoted(source)} is not a file name: give the name of a file in "
              f"{settings.sources_dir}, without a folder")
     path = settings.sources_dir / source
     names = citations.source_names(settings.sources_dir)
     if source not in names:
         twin = citations.case_twin(names, source)
-        fail(f"no source file {source!r} in {settings.sources_dir}"
-             + (f": the file is named {twin!r}" if twin else ""))
+        fail(f"no source file {quoted(source)} in {settings.sources_dir}"
+             + (f": the file is named {quoted(twin)}" if twin else ""))
     if name is None:  # "ev:NAME" was written, and went into data/ as it was
         name = citations.evidence_name(source, quote)
     try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..rdf import turtle_string
+from ..wording import quoted
 
 # How much context to take around a quote that is not unique on its own; grown until unique.
 _CONTEXT_STEP = 16
@@ -161,7 +162,7 @@ def evidence_turtle(evidence_name: str, file_name: str, text: str, exact: str) -
         raise NotALocalName(f"{evidence_name!r} is not a valid evidence name (ev:NAME): "
                             f"use only {LOCAL_NAME_RULE}")
     if not is_local_name(file_name):
-        raise NotALocalName(f"{file_name!r} cannot be cited as src:{file_name}: a source file "
+        raise NotALocalName(f"{quoted(file_name)} cannot be cited as src:{file_name}: a source file "
                             f"name may use only {LOCAL_NAME_RULE}")
     loc = locate(text, exact)
     quote = [f"oa:exact {turtle_string(exact)}"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..namespaces import SRC
-from ..wording import Said
+from ..wording import Said, quoted
 from . import citations
 
 # Line breaks: real newlines, and the literal two characters backslash-n that source 004 has
@@ -154,8 +154,8 @@ def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCover
         twin = citations.case_twin({p.name for p in paths}, only)
         paths = [p for p in paths if p.name == only]
         if not paths:
-            raise FileNotFoundError(f"no source file {only!r} in {sources_dir}"
-                                    + (f": the file is named {twin!r}" if twin else ""))
+            raise FileNotFoundError(f"no source file {quoted(only)} in {sources_dir}"
+                                    + (f": the file is named {quoted(twin)}" if twin else ""))
     texts = {p.name: citations.read_source(p) for p in paths}
     spans, unplaced = evidence_spans(kg, texts)
     result = []
