@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import shutil
 import time
 from collections import Counter
@@ -222,6 +223,16 @@ def test_into_must_name_a_turtle_file_the_build_reads(project, into):
     before = folder_hash(project / "data")
     result = add(project, "--into", into, MERGE / "good.ttl")
     assert result.exit_code == 2 and "named <topic>.ttl" in result.output, result.output
+    assert folder_hash(project / "data") == before
+
+
+def test_into_a_name_that_is_not_utf8_is_refused_before_anything_is_written(project):
+    # Written, data/t\xff.ttl stopped every later command ("the file's name is not UTF-8
+    # text ... rename it"): the build names a file's graph by its name.
+    before = folder_hash(project / "data")
+    result = add(project, "--into", os.fsdecode(b"t\xff.ttl"), MERGE / "good.ttl")
+    assert result.exit_code == 2 and "the file's name is not UTF-8 text" in result.output, \
+        result.output
     assert folder_hash(project / "data") == before
 
 

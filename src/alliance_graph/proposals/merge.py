@@ -253,6 +253,14 @@ def check_into(data_dir: Path, into: Path | str | None) -> None:
         raise MergeError(Said(lambda n: f"{n('into', str(into))}: facts go to a Turtle file of "
                                         "the data folder, named <topic>.ttl (other files are "
                                         "not read by the build)"))
+    try:  # as the build's own check of data/ (Settings.data_files), before it is written
+        into.name.encode("utf-8")
+    except UnicodeEncodeError:
+        # Written, it stopped every later command: the build refuses a data file so named.
+        raise MergeError(Said(lambda n: f"{n('into', str(into))}: the file's name is not "
+                                        "UTF-8 text, and the build names each data file's "
+                                        "graph by it; give a UTF-8 name, such as aid.ttl")) \
+            from None
 
 
 def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
