@@ -78,3 +78,19 @@ def test_remote_stores_figures_of_the_shipped_graph_are_the_memory_stores(kg):
     assert f"| the {graphs} named graphs |" in text
     described = len(ag.run(kg, "DESCRIBE id:IronDome"))
     assert f"| its {described} outgoing triples |" in text
+
+
+def test_endpoint_quotes_the_refusal_of_service_as_serve_words_it(endpoint):
+    # endpoint.md quoted '(no SERVICE IRI is allowed by --allow-service)', where serve names
+    # the option and its variable when neither was given (a796ccc).
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    text = " ".join(_docs("endpoint.md").split())
+    quoted = re.search(r"with none given, [^`]*`(this endpoint makes no outbound requests[^`]*)`",
+                       text)
+    query = urllib.parse.quote("SELECT * { SERVICE <http://x.example/> { ?s ?p ?o } }")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{endpoint}/sparql?query={query}", timeout=30)
+    assert refused.value.code == 403
+    assert quoted and quoted[1] in refused.value.read().decode()
