@@ -579,3 +579,95 @@ def test_validate_waits_for_an_add_committing_in_its_data_folder(tmp_path):
         writer.join()
     assert result.conforms
     assert waited >= 1.0, waited
+
+
+# ag.cite: the evidence block `alliance-graph cite` prints, with the command's checks, where
+# only the command line made it (a notebook could validate and add, not cite).
+CITED = "000_06b6882714cf1880.txt"
+
+
+@pytest.mark.parametrize("name", [None, "000-negev"])
+def test_cite_returns_the_block_the_command_prints(sources_dir, name):
+    from click.testing import CliRunner
+
+    from alliance_graph.cli import main
+    printed = CliRunner().invoke(main, ["--sources", str(sources_dir), "cite", CITED,
+                                        "Negev U.S. Radar Base"]
+                                 + (["--name", name] if name else []))
+    assert printed.exit_code == 0, printed.output
+    block = ag.cite(CITED, "Negev U.S. Radar Base", name=name)  # the default settings' texts
+    assert block + "\n" == printed.stdout
+    assert block.startswith(f"ev:{name or '000-negev-u-s-radar'} a ag:Evidence ;\n")
+    assert ag.cite(Path(CITED), "Negev U.S. Radar Base", name=name,
+                   settings=Settings(sources_dir=sources_dir)) == block
+
+
+def test_readmes_cite_runs_as_printed(sources_dir):
+    [example] = re.findall(r"`(ag\.cite\([^`]*\))`", (ROOT / "README.md").read_text("utf-8"))
+    assert eval(example, {"ag": ag}).startswith("ev:000-negev-u-s-radar a ag:Evidence")
+
+
+@pytest.mark.parametrize("source, quote, name, says", [
+    (CITED, "Negev U.S. Radar Base", "-a", "name='-a' is not a valid evidence name: use only "
+                                           "letters A-Z and a-z"),
+    (CITED, "Negev U.S. Radar Base", "x ; ag:rank ag:PreferredRank . ev:y",
+     "name='x ; ag:rank ag:PreferredRank . ev:y' is not a valid evidence name"),
+    ("{sources}/" + CITED, "Negev", None,
+     "source='{sources}/" + CITED + "' is not a file name: give the name of a file in "
+     "{sources}, without a folder"),
+    ("..", "Negev", None, "source='..' is not a file name"),
+    (CITED.upper(), "Negev", None, f"no source file {CITED.upper()!r} in {{sources}}: the "
+                                   f"file is named {CITED!r}"),
+    ("001_b9e5a7348fac2993.txt", "systems such as Iron Dome, David's Sling", None,
+     "001_b9e5a7348fac2993.txt: not a verbatim substring of the source: \"systems such as "
+     "Iron Dome, David's Sling\"; the text holds its first 32 character(s) ('stems such as "
+     "Iron Dome, David'), then '’' (U+2019 RIGHT SINGLE QUOTATION MARK) where the quote has \"'\" "
+     "(U+0027 APOSTROPHE)"),
+    (CITED, "   ", None, f"{CITED}: the quote is only white space"),
+])
+def test_cite_refuses_in_the_librarys_words(sources_dir, source, quote, name, says):
+    with pytest.raises(ag.CiteError) as refused:
+        ag.cite(source.format(sources=sources_dir), quote, name=name)
+    said = str(refused.value)
+    assert said.startswith(says.format(sources=sources_dir)), said
+    assert "--" not in said and "SOURCE" not in said, said  # no option, no argument's name
+    assert isinstance(refused.value, ValueError)
+
+
+def test_cite_of_a_quote_not_in_the_text_is_its_own_kind_of_refusal(sources_dir):
+    from alliance_graph.sources.citations import QuoteNotFound
+    with pytest.raises(QuoteNotFound, match="not a verbatim substring"):
+        ag.cite(CITED, "a sentence no source has")
+
+
+def test_cite_without_the_source_texts_names_the_setting_to_point_at_them(tmp_path):
+    with pytest.raises(ag.CiteError) as refused:
+        ag.cite(CITED, "Negev", settings=Settings(sources_dir=tmp_path / "nowhere"))
+    assert str(refused.value).startswith(f"no source texts at {tmp_path / 'nowhere'}: ")
+    assert "point Settings.sources_dir at a copy of it" in str(refused.value)
+    with pytest.raises(ag.CiteError, match="is a file, not a folder"):
+        ag.cite(CITED, "Negev", settings=Settings(sources_dir=Path(__file__)))
+    with pytest.raises(ag.CiteError, match="no source texts at"):  # was is_dir's OSError
+        ag.cite(CITED, "Negev", settings=Settings(sources_dir=tmp_path / ("x" * 300)))
+
+
+def test_cite_of_a_source_that_cannot_be_read_says_which_and_why(tmp_path, monkeypatch):
+    (tmp_path / "bad.txt").write_bytes(b"ok \xff bad")
+    with pytest.raises(ag.CiteError) as refused:
+        ag.cite("bad.txt", "ok", settings=Settings(sources_dir=tmp_path))
+    assert str(refused.value) == f"{tmp_path / 'bad.txt'}: not UTF-8 text (byte 3, 0xff, " \
+                                 "does not decode)"
+    # Gone between the folder's listing and its reading: FileNotFoundError's traceback.
+    from alliance_graph.sources import citations
+    monkeypatch.setattr(citations, "source_names", lambda folder: {"gone.txt"})
+    with pytest.raises(ag.CiteError, match=re.escape(f"{tmp_path / 'gone.txt'}: cannot be "
+                                                     "read (No such file or directory)")):
+        ag.cite("gone.txt", "ok", settings=Settings(sources_dir=tmp_path))
+
+
+@pytest.mark.parametrize("source, quote, name", [(None, "q", None), (CITED, None, None),
+                                                  (CITED, b"Negev", None), (CITED, "q", 1)])
+def test_cite_given_what_is_no_text_is_a_type_error_naming_it(source, quote, name):
+    # None as source was "argument of type 'NoneType' is not iterable", from inside.
+    with pytest.raises(TypeError, match=r"cite\(\) takes (source|quote|name) as a string"):
+        ag.cite(source, quote, name=name)

@@ -1,6 +1,6 @@
 """alliance-graph: a citable, validated knowledge graph of U.S.-Israel military cooperation.
 
-What a notebook or a script needs, in five functions over the modules that do the work::
+What a notebook or a script needs, in a few functions over the modules that do the work::
 
     import alliance_graph as ag
     kg = ag.load()                                     # build (or reuse the cache) and open
@@ -9,13 +9,15 @@ What a notebook or a script needs, in five functions over the modules that do th
     turtle = ag.export(kg, "ttl", inferred=True)
     report = ag.validate(["proposal.ttl"])              # report.conforms, report.findings
     ag.add(["proposal.ttl"])                            # merged into data/ if it conforms
+    block = ag.cite("000_06b6882714cf1880.txt", "Negev U.S. Radar Base")  # an evidence block
 
 Each takes ``settings`` (``alliance_graph.settings.Settings``; the defaults when left out).
 Errors: ``ag.QueryError`` (a query that fails, with the parser's message), ``ag.TimedOut`` (a
 query in this process past ``run``'s ``timeout``, no longer waited for), ``ag.EngineError`` (a
 query stopped by ``load``'s ``timeout``), ``ag.ExportError`` (an export that cannot be written
 as asked), ``ag.LoadError`` (inputs that do not build), ``ag.NoGraphFound`` (settings that name
-no Turtle files to build from), ``ag.StoreError`` (a store that cannot be used); Ctrl-C is a KeyboardInterrupt saying what was interrupted.  The modules imported here are loaded on first use, so
+no Turtle files to build from), ``ag.StoreError`` (a store that cannot be used),
+``ag.CiteError`` (a passage that cannot be cited as asked); Ctrl-C is a KeyboardInterrupt saying what was interrupted.  The modules imported here are loaded on first use, so
 ``import alliance_graph`` stays light.
 """
 
@@ -175,6 +177,28 @@ def add(paths, settings=None, into=None):
         return add_files(settings, _paths(paths), into)
 
 
+def cite(source, quote, *, name=None, settings=None) -> str:
+    """Return the Turtle evidence block citing ``quote``, verbatim, in the source file named
+    ``source`` (a file of the sources folder, ``Settings.sources_dir``, by its name alone:
+    ``"000_06b6882714cf1880.txt"``), with its offsets, as node ``ev:NAME`` for ``name``
+    (default: the source's number and the quote's first words, ``000-negev-u-s-radar``); as
+    ``alliance-graph cite`` prints it.
+
+    Raises ``CiteError`` saying what is wrong: a name that is no local name, no sources folder,
+    a path or no file of the folder as ``source``, a source that is not text, or (its
+    ``QuoteNotFound``) a quote the text does not hold, with where it departs from the text."""
+    import os
+
+    from .sources.citations import cite as cite_passage
+    settings = _settings(settings, "cite")
+    if isinstance(source, (bytes, os.PathLike)):
+        source = os.fsdecode(source)
+    for what, given in (("source", source), ("quote", quote), ("name", name)):
+        if not isinstance(given, str) and not (what == "name" and given is None):
+            raise TypeError(f"cite() takes {what} as a string, not {type(given).__name__}")
+    return cite_passage(settings.sources_dir, source, quote, name)
+
+
 def _settings(settings, caller: str):
     """Return ``settings``, the defaults for None; TypeError for what is not a ``Settings``:
     ag.load("/my/project") said "'str' object has no attribute 'root'"."""
@@ -210,7 +234,8 @@ def _paths(paths) -> list:
 _NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
           "NoGraphFound": "settings", "Settings": "settings",
           "StoreError": "store.errors", "LoadError": "build.loading",
-          "ExportError": "query.export", "TimedOut": "waiting", "to_rdflib": "query.results"}
+          "ExportError": "query.export", "TimedOut": "waiting", "to_rdflib": "query.results",
+          "CiteError": "sources.citations"}
 
 
 def __getattr__(name: str):

@@ -13,8 +13,8 @@ from ..rdf import turtle_string
 from ..settings import Settings
 from ..sources import citations
 from ..store.errors import StoreError
-from ..wording import quoted
-from .main import EXIT_NO, _say, fail, load_graph, main, stdout_open
+from ..wording import quoted, worded
+from .main import EXIT_NO, _say, fail, load_graph, main, option, stdout_open
 
 
 @main.command()
@@ -32,37 +32,15 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     000_06b6882714cf1880.txt, not a path.
     """
     stdout_open("the evidence block")
-    # The name is written into the block as it is: anything but a plain local name would
-    # print Turtle that does not parse, or that says more than the one evidence node.
-    if name is not None and not citations.is_local_name(name):
-        fail(f"--name {name!r} is not a valid evidence name: use only "
-             f"{citations.LOCAL_NAME_RULE}")
-    if not settings.sources_dir.is_dir():
-        from ..proposals.quotes import missing_sources
-        fail(missing_sources(settings.sources_dir))
-    # Only a file of the folder is a source: a path would read (and cite) any file at all.
-    if "/" in source or "\\" in source or source in ("", ".", ".."):
-        fail(f"SOURCE {quoted(source)} is not a file name: give the name of a file in "
-             f"{settings.sources_dir}, without a folder")
-    path = settings.sources_dir / source
-    names = citations.source_names(settings.sources_dir)
-    if source not in names:
-        twin = citations.case_twin(names, source)
-        fail(f"no source file {quoted(source)} in {settings.sources_dir}"
-             + (f": the file is named {quoted(twin)}" if twin else ""))
-    if name is None:  # "ev:NAME" was written, and went into data/ as it was
-        name = citations.evidence_name(source, quote)
     try:
-        text = citations.read_source(path)
-        click.echo(citations.evidence_turtle(name, source, text, quote))
-    except (citations.NotALocalName, citations.SourceNotText) as exc:
-        fail(str(exc))
+        block = citations.cite(settings.sources_dir, source, quote, name)
     except citations.QuoteNotFound as exc:
-        # Where it departs from the text, as validate says it: a curly apostrophe, an en
-        # dash, a line break typed as a space look alike in a terminal.
-        from ..proposals.quotes import departure
-        fail(f"{source}: {exc}" + (f"; {where[:-2]}" if (where := departure(text, quote))
-                                   else ""), EXIT_NO)
+        fail(worded(exc, _as_typed), EXIT_NO)
+    except citations.CiteError as exc:
+        fail(worded(exc, _as_typed))
+    click.echo(block)
+    if name is None:  # the name the block was given
+        name = citations.evidence_name(source, quote)
     for cited in _citing(settings, source, quote):
         held = cited.rsplit("/", 1)[-1]
         if held == name:  # the very node data/ holds: the block restates it
@@ -71,6 +49,16 @@ def cite(settings: Settings, source: str, quote: str, name: str):
         else:
             _say(f"note: this passage is already cited as ev:{held}: cite that one "
                  "(prov:wasDerivedFrom takes several) rather than a second evidence node")
+
+
+def _as_typed(parameter: str, *values) -> str:
+    """Name what cite's refusals name as its user typed it: its arguments as
+    ``SOURCE '../x'`` and ``--name 'x'``, a setting as every command names it (``option``)."""
+    if parameter == "source" and values:
+        return f"SOURCE {quoted(values[0])}"
+    if parameter == "name" and values:
+        return f"--name {values[0]!r}"
+    return option(parameter, *values)
 
 
 def _citing(settings: Settings, source: str, quote: str) -> list[str]:
@@ -108,8 +96,7 @@ def coverage(settings: Settings, fmt: str, source: str | None):
 
     stdout_open("the report")
     if not settings.sources_dir.is_dir():  # said as cite and validate say it
-        from ..proposals.quotes import missing_sources
-        fail(missing_sources(settings.sources_dir))
+        fail(citations.missing_sources(settings.sources_dir))
     kg = load_graph(settings)
     try:
         report = coverage_mod.coverage(kg, settings.sources_dir, only=source)

@@ -15,7 +15,6 @@ not its doing.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -27,12 +26,15 @@ from ..sources.citations import (
     QuoteNotFound,
     case_twin,
     locate,
-    occurrences,
     read_source,
     sha256_of,
     source_names,
 )
-from ..wording import Said
+
+# Said by cite too, whose library function (sources/) cannot import this layer: kept here
+# for validation, which says it when the quote checks cannot run.
+from ..sources.citations import missing_sources as missing_sources
+from ..sources.departure import departure
 from .report import CHECK, Finding
 
 CHECKS = {
@@ -66,28 +68,6 @@ SELECT ?graph ?source ?file ?sha WHERE {
   GRAPH ?graph { ?source a ag:SourceDocument ; ag:sha256 ?sha . OPTIONAL { ?source ag:fileName ?file } }
 }"""
 
-def missing_sources(sources_dir: Path) -> Said:
-    """Return what to say when the source texts are not at ``sources_dir``: where they belong,
-    and the setting that points at them (``Settings.sources_dir``; the command line's option).
-    A path that is there but no folder is said to be what it is: "no source texts at
-    texts.txt" read as though the file were missing, where the setting named a file, not the
-    folder holding it."""
-    try:
-        there = sources_dir.exists()
-    except OSError:  # a name no file system holds (over 255 bytes): nothing is there
-        there = False
-    what = "is a file, not a folder" if there and sources_dir.is_file() else \
-        "is not a folder" if there else ""
-    if what:
-        return Said(lambda n: f"the source texts' folder {sources_dir} {what}: point "
-                              f"{n('settings.sources_dir')} at the folder that holds the "
-                              "texts (*.txt), the shared sources folder, expected beside the "
-                              "checkout at ../shared/sources (as CI has it)")
-    return Said(lambda n: f"no source texts at {sources_dir}: they are not part of this "
-                          "repository but the shared sources folder, expected beside the "
-                          "checkout at ../shared/sources (as CI has it); point "
-                          f"{n('settings.sources_dir')} at a copy of it")
-
 
 def _finding(name: str, graph: str, focus: str, message: str, path: str | None = None,
              value: str | None = None) -> Finding:
@@ -107,71 +87,6 @@ def _text(sources_dir: Path, names: set[str], name: str, cache: dict) -> str | N
     if name not in cache:
         cache[name] = read_source(sources_dir / name) if name in names else None
     return cache[name]
-
-
-# Unicode gives the control characters no names.
-_CONTROLS = {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "CHARACTER TABULATION"}
-
-
-def _character(c: str | None, edge: str = "ends") -> str:
-    if c is None:
-        return f"nothing (the text {edge} there)"
-    name = _CONTROLS.get(c) or unicodedata.name(c, "a control character")
-    return f"{c!r} (U+{ord(c):04X} {name})"
-
-
-def _longest(holds, most: int) -> int:
-    """Return the largest n <= ``most`` for which ``holds(n)``, which holds up to some n."""
-    low, high = 0, most
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if holds(middle) else (low, middle - 1)
-    return low
-
-
-def _agree(a: str, b: str) -> int:
-    """Return how many leading characters ``a`` and ``b`` share."""
-    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-
-
-def departure(text: str, exact: str) -> str:
-    """Return where a quote that is not in ``text`` departs from it, as "...; " (empty when the
-    quote is there, or shares too little with the text to say): the characters told apart
-    (a straight apostrophe for the text's curly one, a space for a no-break space, a line
-    break written with a carriage return) look alike in an editor.
-
-    The longest start and the longest end of the quote that the text holds are found; of
-    their places in the text, the one where the quote goes on matching past the character
-    that differs is the one told (one character typed for another).
-    """
-    if not exact or exact in text:
-        return ""
-    size = len(exact)
-    head = _longest(lambda n: exact[:n] in text, size)
-    tail = _longest(lambda n: exact[size - n:] in text, size)
-    if max(head, tail) < 3:
-        return ""
-    ways = []  # (characters matched, from the start, place of the differing character)
-    for at in occurrences(text, exact[:head])[:1000] if head >= 3 else ():
-        ways.append((head + _agree(text[at + head + 1:], exact[head + 1:]), True, at + head))
-    for at in occurrences(text, exact[size - tail:])[:1000] if tail >= 3 else ():
-        before = exact[:size - tail - 1][::-1]
-        ways.append((tail + _agree(text[:max(at - 1, 0)][::-1], before), False, at - 1))
-    _, forward, at = max(ways, key=lambda w: (w[0], w[1]))
-    if forward:
-        theirs, ours = (text[at] if at < len(text) else None), exact[head]
-        said = (f"the text holds its first {head} character(s) "
-                f"({exact[max(0, head - 30):head]!r}), then {_character(theirs)} where the "
-                f"quote has {_character(ours)}")
-    else:
-        theirs, ours = (text[at] if at >= 0 else None), exact[size - tail - 1]
-        said = (f"the text holds its last {tail} character(s) "
-                f"({exact[size - tail:][:30]!r}), after {_character(theirs, 'starts')} where "
-                f"the quote has {_character(ours)}")
-    if ours == "\r":
-        said += (" (a string over several lines in a file saved with Windows line endings "
-                 "holds \\r\\n: write the line breaks as \\n)")
-    return said + "; "
 
 
 def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),

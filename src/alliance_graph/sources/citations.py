@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..rdf import turtle_string
-from ..wording import quoted
+from ..wording import Said, quoted
 
 # How much context to take around a quote that is not unique on its own; grown until unique.
 _CONTEXT_STEP = 16
@@ -31,11 +31,16 @@ LOCAL_NAME_RULE = ("letters A-Z and a-z, digits, '_', '-' and '.', not starting 
                    "and not ending with '.'")
 
 
-class QuoteNotFound(ValueError):
+class CiteError(ValueError):
+    """A passage that cannot be cited as asked (``cite``); the message says what is wrong and
+    what to give instead."""
+
+
+class QuoteNotFound(CiteError):
     """The quote is not a verbatim substring of the source text."""
 
 
-class NotALocalName(ValueError):
+class NotALocalName(CiteError):
     """A name the evidence block would write as a prefixed name (ev:NAME, src:FILE) is not one."""
 
 
@@ -100,6 +105,29 @@ def case_twin(names: set[str], name: str) -> str | None:
     twins = sorted(n for n in names
                    if n != name and unicodedata.normalize("NFC", n).casefold() == key)
     return twins[0] if twins else None
+
+
+def missing_sources(sources_dir: Path) -> Said:
+    """Return what to say when the source texts are not at ``sources_dir``: where they belong,
+    and the setting that points at them (``Settings.sources_dir``; the command line's option).
+    A path that is there but no folder is said to be what it is: "no source texts at
+    texts.txt" read as though the file were missing, where the setting named a file, not the
+    folder holding it."""
+    try:
+        there = sources_dir.exists()
+    except OSError:  # a name no file system holds (over 255 bytes): nothing is there
+        there = False
+    what = "is a file, not a folder" if there and sources_dir.is_file() else \
+        "is not a folder" if there else ""
+    if what:
+        return Said(lambda n: f"the source texts' folder {sources_dir} {what}: point "
+                              f"{n('settings.sources_dir')} at the folder that holds the "
+                              "texts (*.txt), the shared sources folder, expected beside the "
+                              "checkout at ../shared/sources (as CI has it)")
+    return Said(lambda n: f"no source texts at {sources_dir}: they are not part of this "
+                          "repository but the shared sources folder, expected beside the "
+                          "checkout at ../shared/sources (as CI has it); point "
+                          f"{n('settings.sources_dir')} at a copy of it")
 
 
 def sha256_of(path: Path) -> str:
@@ -178,3 +206,59 @@ def evidence_turtle(evidence_name: str, file_name: str, text: str, exact: str) -
         f"            {selector} ] ,\n"
         f"        [ a oa:TextPositionSelector ; oa:start {loc.start} ; oa:end {loc.end} ] .\n"
     )
+
+
+def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) -> str:
+    """Return the Turtle evidence block citing ``quote`` in the file named ``source`` (a file
+    of ``sources_dir``, named exactly, not a path), with its offsets, as node ``ev:NAME``
+    (``name``; by default ``evidence_name``'s).
+
+    Raises CiteError saying what is wrong in its reader's words (``wording.Said``: ``name='x'``
+    to a library caller): a name that is no local name, no sources folder, a ``source`` that
+    is a path or no file of the folder (a name differing only in case is named), a source that
+    cannot be read as text; QuoteNotFound, a CiteError, for a quote the text does not hold,
+    saying where it departs from the text.
+    """
+    sources_dir = Path(sources_dir)
+    # The name is written into the block as it is: anything but a plain local name would
+    # write Turtle that does not parse, or that says more than the one evidence node.
+    if name is not None and not is_local_name(name):
+        raise NotALocalName(Said(lambda n: f"{n('name', name)} is not a valid evidence name: "
+                                           f"use only {LOCAL_NAME_RULE}"))
+    if not _is_folder(sources_dir):
+        raise CiteError(missing_sources(sources_dir))
+    # Only a file of the folder is a source: a path would read (and cite) any file at all.
+    if "/" in source or "\\" in source or source in ("", ".", ".."):
+        raise CiteError(Said(lambda n: f"{n('source', source)} is not a file name: give the "
+                                       f"name of a file in {sources_dir}, without a folder"))
+    names = source_names(sources_dir)
+    if source not in names:
+        twin = case_twin(names, source)
+        raise CiteError(f"no source file {quoted(source)} in {sources_dir}"
+                        + (f": the file is named {quoted(twin)}" if twin else ""))
+    path = sources_dir / source
+    try:
+        text = read_source(path)
+    except SourceNotText as exc:
+        raise CiteError(str(exc)) from None
+    except OSError as exc:  # unreadable, or gone since the folder was listed
+        raise CiteError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return evidence_turtle(evidence_name(source, quote) if name is None else name,
+                               source, text, quote)
+    except QuoteNotFound as exc:
+        # Where it departs from the text, as validate says it: a curly apostrophe, an en
+        # dash, a line break typed as a space look alike.
+        from .departure import departure  # imported here: departure imports this module
+        where = departure(text, quote)
+        raise QuoteNotFound(f"{source}: {exc}" + (f"; {where[:-2]}" if where else "")) \
+            from None
+
+
+def _is_folder(path: Path) -> bool:
+    """Return whether ``path`` is a folder; False for a name no file system holds (over 255
+    bytes), where ``is_dir`` raised."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
