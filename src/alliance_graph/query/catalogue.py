@@ -29,7 +29,7 @@ from ..build.loading import syntax_problem
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..sparql import CLOSE, OPEN, tokenize
 from ..store.errors import QueryError
-from ..store.remote import first_line as _one_line
+from ..store.remote_messages import first_line as _one_line
 from ..wording import Said
 from . import results as queries
 from .compare import differences, not_results

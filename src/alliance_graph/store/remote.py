@@ -14,7 +14,6 @@ the store's own message when it rejects a query as malformed.
 
 from __future__ import annotations
 
-import html
 import http.client
 import random
 import re
@@ -33,6 +32,8 @@ from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
 from .remote_http import OPENER, Watch
+from .remote_messages import first_line, read_error, unshifted
+from .virtuoso_rows import Rows
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
 _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>)*+"
@@ -51,12 +52,6 @@ def _sibling(url: str, name: str) -> str | None:
 
 
 
-def first_line(text: str, limit: int = 300) -> str:
-    """Return the first non-blank line of a store's message, shortened to ``limit`` characters."""
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "(no message)")
-    return line if len(line) <= limit else line[:limit - 3] + "..."
-
-
 class RemoteStore:
     """A remote SPARQL 1.1 store read through the Protocol, shaped like ``pyoxigraph.Store``."""
 
@@ -73,6 +68,7 @@ class RemoteStore:
         self.max_answer_bytes = max_answer_bytes
         self._held: list[ox.NamedNode] | None = None
         self._unnamed_is_all: bool | None = None
+        self._rows = Rows()  # how many triples of a graph answer Virtuoso sends
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -136,7 +132,7 @@ class RemoteStore:
                     pass
                 raise StoreError(f"{url} redirects to {first_line(where)} (HTTP {exc.code}): "
                                  "give the store's own URL") from None
-            message = first_line(_read_error(exc))
+            message = first_line(read_error(exc))
             if exc.code == 400:
                 raise rejected(f"the store rejected the request: {message}") from None
             if exc.code == 500 and " 40001 " in f" {message} ":
@@ -197,9 +193,13 @@ class RemoteStore:
             declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
             prologue += "".join(f"PREFIX {p}: <{iri}> " for p, iri in prefixes.items()
                                 if p not in declared)
-        return self.select(prologue + query,
-                           self._dataset(default_graph, named_graphs, use_default_graph_as_union),
-                           rejected=QueryError)
+        try:
+            return self.select(prologue + query,
+                               self._dataset(default_graph, named_graphs,
+                                             use_default_graph_as_union),
+                               rejected=QueryError)
+        except QueryError as exc:
+            raise QueryError(unshifted(str(exc), len(prologue))) from None
 
     def _dataset(self, default_graph, named_graphs, union: bool) -> list[tuple[str, str]]:
         # The local layout, spelled out for the store (see the module docstring).
@@ -241,6 +241,23 @@ class RemoteStore:
     def select(self, query: str, params: list[tuple[str, str]],
                rejected: type[Exception] = StoreError):
         """Run a query on the dataset that ``params`` (Protocol parameters) name, as given."""
+        result, virtuoso = self._answer(query, params, rejected)
+        if virtuoso and isinstance(result, list):
+            most = self._rows.cut_at(len(result), self._triples_sent)
+            if most is not None:
+                raise StoreError(f"{self.query_url} may have cut the answer at {most:,} "
+                                 "triples: Virtuoso cuts a CONSTRUCT's or DESCRIBE's answer "
+                                 "at its row limit without saying so; raise the limit "
+                                 "(ResultSetMaxRows in [SPARQL])")
+        return result
+
+    def _triples_sent(self, probe: str) -> int:
+        # A graph no store holds, by both parameters: the probe reads no graph (virtuoso_rows).
+        result, _ = self._answer(probe, [("default-graph-uri", EMPTY.value),
+                                         ("named-graph-uri", EMPTY.value)], StoreError)
+        return len(result)
+
+    def _answer(self, query: str, params: list[tuple[str, str]], rejected: type[Exception]):
         body = urllib.parse.urlencode([("query", query), *params]).encode()
         # Ask for the one format that fits the query's form: offered both, Virtuoso writes a
         # CONSTRUCT's triples as a table of ?s ?p ?o.
@@ -267,7 +284,7 @@ class RemoteStore:
             what = {"ASK": "a boolean", "SELECT": "solutions", "CONSTRUCT": "a graph"}[given]
             raise StoreError(f"{self.query_url} answered {'an' if asked == 'ASK' else 'a'} "
                              f"{asked} query with {what}")
-        return result
+        return result, virtuoso
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None) -> list[ox.Quad]:
         """Return the quads matching a pattern (None matches anything), like Oxigraph's: no
@@ -339,20 +356,6 @@ _DEADLOCK_TRIES = 5
 
 class _Deadlocked(Exception):
     """The store rolled the request's transaction back in a deadlock: it may be sent again."""
-
-
-def _read_error(exc: urllib.error.HTTPError) -> str:
-    try:
-        text = exc.read(64_000).decode("utf-8", "replace")
-    except (OSError, http.client.HTTPException):
-        return exc.reason or ""
-    if exc.headers.get_content_type() in ("text/html", "application/xhtml+xml"):
-        # A proxy's or a server's error page: its text, not its first line ("<!DOCTYPE html>")
-        text = html.unescape(_MARKUP.sub("\n", text))
-    return text
-
-
-_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
 
 
 def _refuse_partial(url: str, headers) -> None:

@@ -1,0 +1,46 @@
+"""What a remote store says when it refuses: its message in one line, placed as the user wrote.
+
+A store answers an error with text of its own (a line, a stack trace, a proxy's HTML page);
+``remote`` quotes its first line in a ``StoreError`` or ``QueryError``.
+"""
+
+from __future__ import annotations
+
+import html
+import http.client
+import re
+import urllib.error
+
+
+def first_line(text: str, limit: int = 300) -> str:
+    """Return the first non-blank line of a store's message, shortened to ``limit`` characters."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "(no message)")
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+# A place on a query's first line in a store's message: Oxigraph's "error at 1:38", Jena's
+# "line 1, column 38".
+_FIRST_LINE_PLACE = re.compile(r"(\bat 1:|\bline 1, column )(\d+)")
+
+
+def unshifted(message: str, shift: int) -> str:
+    """Return a store's message with a place on the query's first line told as the user wrote
+    it: the prologue the query was sent with (its prefixes) sits on that line, ``shift``
+    characters long, so that the lines stay the user's."""
+    return _FIRST_LINE_PLACE.sub(lambda m: m[1] + str(int(m[2]) - shift)
+                                 if int(m[2]) > shift else m[0], message)
+
+
+def read_error(exc: urllib.error.HTTPError) -> str:
+    """Return the text of a store's error answer (at most 64 kB), an HTML page's as text."""
+    try:
+        text = exc.read(64_000).decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException):
+        return exc.reason or ""
+    if exc.headers.get_content_type() in ("text/html", "application/xhtml+xml"):
+        # A proxy's or a server's error page: its text, not its first line ("<!DOCTYPE html>")
+        text = html.unescape(_MARKUP.sub("\n", text))
+    return text
+
+
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)

@@ -1,0 +1,24 @@
+"""A remote store's refusals as the user reads them (store/remote_messages.py); against real
+Oxigraph and Virtuoso servers in test_remote.py."""
+
+import pytest
+
+from alliance_graph.store.remote_messages import first_line, unshifted
+
+
+@pytest.mark.parametrize("message, said", [
+    # The prologue of prefixes is 800 characters long, on the query's first line.
+    ("error at 1:821: expected '}'", "error at 1:21: expected '}'"),
+    ("Lexical error at line 1, column 838.", "Lexical error at line 1, column 38."),
+    ("error at 2:5: expected '}'", "error at 2:5: expected '}'"),  # lines stay the user's
+    ("error at 1:400: in the prologue", "error at 1:400: in the prologue"),  # not the user's
+    ("SP030: SPARQL compiler, line 1: syntax error", "SP030: SPARQL compiler, line 1: syntax error"),
+])
+def test_a_place_on_the_first_line_is_told_as_the_user_wrote_it(message, said):
+    assert unshifted(message, 800) == said
+
+
+def test_a_message_is_its_first_line_that_says_something_and_no_longer_than_the_limit():
+    assert first_line("\n  \n  SR186: No permission \n trace") == "SR186: No permission"
+    assert first_line("") == "(no message)"
+    assert first_line("x" * 400, limit=10) == "xxxxxxx..."
