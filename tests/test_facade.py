@@ -671,3 +671,33 @@ def test_cite_given_what_is_no_text_is_a_type_error_naming_it(source, quote, nam
     # None as source was "argument of type 'NoneType' is not iterable", from inside.
     with pytest.raises(TypeError, match=r"cite\(\) takes (source|quote|name) as a string"):
         ag.cite(source, quote, name=name)
+
+
+def test_a_quote_not_verbatim_is_told_how_to_copy_it_in_its_readers_words(settings, sources_dir,
+                                                                          tmp_path):
+    # ag.validate's finding said "copy it from the text (`alliance-graph cite`)" to a notebook.
+    from click.testing import CliRunner
+
+    from alliance_graph.cli import main
+    from alliance_graph.namespaces import turtle_prologue
+    from alliance_graph.proposals import report as report_mod
+    proposal = tmp_path / "typed.ttl"
+    proposal.write_text(turtle_prologue() + f"""
+ev:000-typed a ag:Evidence ;
+    oa:hasSource src:{CITED} ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Negev U.S. Radar base" ] .
+
+claim:BlueFlag-type prov:wasDerivedFrom ev:000-typed .
+""", encoding="utf-8")
+    report = ag.validate(proposal, settings)
+    [finding] = [f for f in report.findings if f.shape.endswith("/quote-not-verbatim")]
+    library = "copy it from the text (ag.cite(source, quote))"
+    assert finding.message.endswith(library) and "alliance-graph" not in finding.message
+    assert library in report_mod.to_text(report)
+    command = "copy it from the text (`alliance-graph cite`)"
+    for fmt in ("text", "json", "turtle"):
+        done = CliRunner().invoke(main, ["--cache", str(settings.cache_dir), "--sources",
+                                         str(sources_dir), "validate", "--format", fmt,
+                                         str(proposal)])
+        assert done.exit_code == 1, done.output
+        assert command in done.stdout and "ag.cite" not in done.stdout, done.stdout

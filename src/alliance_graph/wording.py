@@ -165,7 +165,8 @@ SERVE_ONLY = frozenset(f"settings.max_query_{bound}"
 COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":
             "alliance-graph --store {} load",
             "alliance_graph.query.catalogue.update(kg, queries_dir)":
-            "alliance-graph catalogue --update"}
+            "alliance-graph catalogue --update",
+            "ag.cite(source, quote)": "alliance-graph cite"}
 
 
 def command_line(parameter: str, *values, given: Mapping[str, str] | None = None,

@@ -35,6 +35,7 @@ from ..sources.citations import (
 # for validation, which says it when the quote checks cannot run.
 from ..sources.citations import missing_sources as missing_sources
 from ..sources.departure import departure
+from ..wording import Said
 from .report import CHECK, Finding
 
 CHECKS = {
@@ -59,6 +60,10 @@ SELECT ?graph ?ev ?source ?file ?exact ?prefix ?suffix ?start ?end WHERE {
 # only a proposal's claim does, tells whose doing a passage cited twice is.
 _CITATIONS = sparql_prologue() + """
 SELECT ?graph ?claim ?ev WHERE { GRAPH ?graph { ?claim prov:wasDerivedFrom ?ev } }"""
+
+# What writes an evidence block for a passage, as a library caller calls it (the command line
+# names its command: ``wording.COMMANDS``).
+CITE = "ag.cite(source, quote)"
 
 # The path of a finding on a claim's citation of evidence (located on that line).
 CITING = str(PROV.wasDerivedFrom)
@@ -87,6 +92,15 @@ def _text(sources_dir: Path, names: set[str], name: str, cache: dict) -> str | N
     if name not in cache:
         cache[name] = read_source(sources_dir / name) if name in names else None
     return cache[name]
+
+
+def _not_verbatim(name: str, why: QuoteNotFound, text: str, exact: str) -> Said:
+    """Say that a quote is not in its text, where it departs from it, and what copies it from
+    the text: ``ag.cite`` to a library caller, ``alliance-graph cite`` to the command line's
+    user (``wording.COMMANDS``)."""
+    said, where = str(why), departure(text, exact)
+    return Said(lambda n: f"quote not found in {name}: {said}; {where}copy it from the text "
+                          f"({n(CITE)})")
 
 
 def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
@@ -126,9 +140,7 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
             loc = locate(text, exact, prefix, suffix)
         except QuoteNotFound as exc:
             found.append(_finding("quote-not-verbatim", graph, focus, f"quote of {name}: {exc}"
-                                  if exact.isspace() else
-                                  f"quote not found in {name}: {exc}; {departure(text, exact)}"
-                                  f"copy it from the text (`alliance-graph cite`)",
+                                  if exact.isspace() else _not_verbatim(name, exc, text, exact),
                                   str(OA.exact), str(row["exact"])))
             continue
         if row["start"] is None or row["end"] is None:

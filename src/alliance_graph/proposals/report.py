@@ -170,7 +170,7 @@ def to_text(report: Report, name=parameter) -> str:
             entity = _short(f.focus)
             if f.focus_label:
                 entity = f'"{f.focus_label}" {entity}'
-            lines.append(f"  {f.where()}: {_compact(f.message)}")
+            lines.append(f"  {f.where()}: {_compact(worded(f.message, name))}")
             lines.append(f"      entity: {entity}   property: {_short(f.path)}   "
                          f"value: {_compact(_clipped(f.value)) if f.value is not None else '-'}")
             lines.append(f"      shape: {f.shape_name} ({_short(f.shape)})")
@@ -191,7 +191,8 @@ def to_json(report: Report, name=parameter) -> str:
     return json.dumps({"conforms": report.conforms, "files": report.files,
                        "elsewhere": report.elsewhere, "warnings": _warnings(report, name),
                        "omitted": report.omitted, "counts": report.counts(),
-                       "findings": [asdict(f) for f in report.findings]}, indent=2)
+                       "findings": [asdict(f) | {"message": worded(f.message, name)}
+                                    for f in report.findings]}, indent=2)
 
 
 def from_json(text: str) -> Report:
@@ -228,7 +229,7 @@ def to_graph(report: Report, name=parameter) -> Graph:
         g.add((node, SH.result, r))
         g.add((r, RDF.type, SH.ValidationResult))
         g.add((r, SH.resultSeverity, SH[f.severity]))
-        g.add((r, SH.resultMessage, Literal(f.message)))
+        g.add((r, SH.resultMessage, Literal(worded(f.message, name))))
         g.add((r, SH.sourceShape, URIRef(f.shape)))
         if f.focus:
             g.add((r, SH.focusNode, _term(f.focus)))
