@@ -218,3 +218,17 @@ def test_the_streams_error_handler_writes_a_name_as_shown_and_other_characters_e
     stream.write(text)
     stream.flush()
     assert stream.buffer.getvalue() == written
+
+
+def test_a_setting_read_from_a_variable_alone_is_named_by_it_never_by_an_option():
+    # "(remote_max_answer_bytes)" told a user who had set ALLIANCE_GRAPH_REMOTE_MAX_ANSWER_BYTES
+    # nothing; "--remote-timeout" would name an option no command takes.
+    from alliance_graph.cli.main import main
+    from alliance_graph.settings import ENVIRONMENT
+    options = {flag for param in main.params for flag in param.opts}
+    for field in ENVIRONMENT.values():
+        flag = wording.OPTIONS.get(f"settings.{field}", "--" + field.replace("_", "-"))
+        assert (f"settings.{field}" in wording.VARIABLE_ONLY) == (flag not in options), field
+    assert command_line("settings.remote_timeout", given={}) == "ALLIANCE_GRAPH_REMOTE_TIMEOUT"
+    assert command_line("settings.remote_max_answer_bytes", 10, given={}) == \
+        "ALLIANCE_GRAPH_REMOTE_MAX_ANSWER_BYTES=10"

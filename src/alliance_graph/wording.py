@@ -162,6 +162,9 @@ OPTIONS = {"fmt": "--format", "settings.validate_max_findings": "--max-findings"
 # such option, or Settings.max_query_depth, which no command reads, would tell them nothing.
 SERVE_ONLY = frozenset(f"settings.max_query_{bound}"
                        for bound in ("bytes", "tokens", "depth", "elements"))
+# Settings the command line reads from a variable alone, having no option for them: named by
+# the variable (``ALLIANCE_GRAPH_REMOTE_TIMEOUT``), never by an option nobody can give.
+VARIABLE_ONLY = frozenset({"settings.remote_timeout", "settings.remote_max_answer_bytes"})
 COMMANDS = {"alliance_graph.store.backends.load_into_store(settings)":
             "alliance-graph --store {} load",
             "alliance_graph.query.catalogue.update(kg, queries_dir)":
@@ -193,6 +196,10 @@ def command_line(parameter: str, *values, given: Mapping[str, str] | None = None
         return f"`{COMMANDS[parameter].format(*map(shlex.quote, map(str, values)))}`"
     if "(" in parameter:  # a call with no command of its own: the library's words are right
         return parameter
+    if parameter in VARIABLE_ONLY:
+        from .settings import ENVIRONMENT  # imported here: settings imports this module
+        name = next(v for v, field in ENVIRONMENT.items() if f"settings.{field}" == parameter)
+        return " or ".join(f"{name}={shlex.quote(str(v))}" for v in values) if values else name
     flag = OPTIONS.get(parameter) or \
         "--" + parameter.removeprefix("settings.").replace("_", "-")
     how = None if given is None else given.get(flag)

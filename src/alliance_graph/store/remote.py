@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
+from ..wording import Said
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
@@ -121,8 +122,10 @@ class RemoteStore:
                 _refuse_partial(url, response.headers)
                 return response.headers, body
         except TooLarge:
-            raise StoreError(f"{url} sent an answer over {self.max_answer_bytes:,} bytes "
-                             "(remote_max_answer_bytes): narrow the query") from None
+            most = self.max_answer_bytes
+            raise StoreError(Said(lambda n: f"{url} sent an answer over {most:,} bytes "
+                                            f"({n('settings.remote_max_answer_bytes')}): "
+                                            "narrow the query")) from None
         except urllib.error.HTTPError as exc:
             if 300 <= exc.code < 400 and exc.headers.get("Location"):
                 where = exc.headers["Location"]
