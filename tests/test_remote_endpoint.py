@@ -120,6 +120,8 @@ def test_status_and_the_service_description_follow_a_load_into_the_remote_store(
     try:
         first = state()["version"]
         assert first == backends.build.input_hash(settings)[:32]  # the build loaded
+        # Not sandboxed: it said "internet sockets refused (seccomp)" here too.
+        assert state()["sandbox"] == "none: the engine reaches the remote store over the network"
         assert first in described()
         data = sorted(mini.data_dir.glob("*.ttl"))[0]
         data.write_text(data.read_text().replace('"Iron Dome"', '"Iron Dome (renamed)"'))

@@ -13,6 +13,7 @@ def test_while_an_engine_restarts_status_names_no_dead_process(settings):
     engine = ProcessEngine(settings.with_(standby_engine_bytes=0))
     try:
         client = create_app(settings, engine=engine).test_client()
+        assert client.get("/status").json["sandbox"] == "every socket refused (seccomp)"
         first = client.get("/status").json["engine"]
         assert first["pid"] == engine.info["pid"] and first["restarting"] is False
         os.kill(first["pid"], signal.SIGKILL)

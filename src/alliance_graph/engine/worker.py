@@ -3,7 +3,7 @@
 Started by ``client.ProcessEngine`` as ``python -m alliance_graph.engine.worker SETTINGS FDS``:
 ``SETTINGS`` is the settings as JSON, ``FDS`` the file descriptors of the socket pairs it
 inherited, the first one for control (it says "ready" there, and exits when the front closes
-it), the others for queries.  Before anything else it forbids itself internet sockets (local
+it), the others for queries.  Before anything else it forbids itself every socket (local
 stores only: a remote store is reached over the network) and gives its threads deep stacks (a
 second line behind the checks' nesting bounds: Oxigraph recurses on nested queries).
 """

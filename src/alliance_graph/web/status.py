@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..store import backends
 from . import abandoned
 from .protocol import service
 
@@ -27,7 +28,7 @@ def status():
     restarting = bool(getattr(engine, "restarting", False))
     return jsonify({
         "version": svc.version,
-        "sandbox": engine.info.get("sandbox") or "internet sockets refused (seccomp)",
+        "sandbox": engine.info.get("sandbox") or _sandbox(svc.settings),
         "engine": {"pid": None if restarting else engine.info.get("pid"),
                    "restarting": restarting, "workers": svc.settings.workers,
                    "standby": getattr(engine, "standby", None) is not None},
@@ -39,3 +40,12 @@ def status():
         # their queries never run.
         "dropped": abandoned.dropped(),
     })
+
+
+def _sandbox(settings) -> str:
+    # An engine that says nothing of its sandbox installed it (engine/worker.py): a local
+    # store's refuses every socket, a remote store's is reached over the network and has none.
+    # It said "internet sockets refused" of both.
+    if backends.kind(settings.store) == "remote":
+        return "none: the engine reaches the remote store over the network"
+    return "every socket refused (seccomp)"
