@@ -246,7 +246,9 @@ def test_variables_give_serves_options_and_the_command_line_wins(started):
 @pytest.mark.parametrize("env, says", [
     ({"ALLIANCE_GRAPH_PORT": "eighty"}, "'ALLIANCE_GRAPH_PORT': 'eighty' is not a valid"),
     ({"ALLIANCE_GRAPH_TIMEOUT": "nan"}, "'ALLIANCE_GRAPH_TIMEOUT': 'nan' is not a number"),
-    ({"ALLIANCE_GRAPH_FOLLOW": "maybe"}, "'ALLIANCE_GRAPH_FOLLOW': 'maybe' is not a valid"),
+    # click listed an empty value first among the words it takes (", 0, 1, f, ...").
+    ({"ALLIANCE_GRAPH_FOLLOW": "maybe"}, "'ALLIANCE_GRAPH_FOLLOW': 'maybe' is not true or "
+                                         "false: give one of 0, 1, f, false, n, no, off, on"),
     ({"ALLIANCE_GRAPH_LOG_LEVEL": "loud"}, "'ALLIANCE_GRAPH_LOG_LEVEL': 'loud' is not one of"),
     # Each of the list is read: the one that is no address is named.
     ({"ALLIANCE_GRAPH_TRUSTED_PROXY": "127.0.0.1 proxy"},

@@ -35,6 +35,19 @@ def variable(flag: str) -> str:
     return "ALLIANCE_GRAPH_" + flag.removeprefix("--").upper().replace("-", "_")
 
 
+class _Boolean(click.types.BoolParamType):
+    """click's reading of true or false, refusing a value with the words it takes: click's own
+    list began with an empty one (", 0, 1, f, ..."), which a variable cannot mean here (a blank
+    variable sets nothing)."""
+
+    def convert(self, value, param, ctx):
+        if self.str_to_bool(value) is None or not str(value).strip():
+            words = sorted(word for word in self.bool_states if word)
+            self.fail(f"{value!r} is not true or false: give one of {', '.join(words)}",
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
 class _FromEnvironment(click.Option):
     """An option a variable named after it gives too (``variable``), said in its help as the
     global options say theirs; a value on the command line wins over it, and a bad value from
@@ -43,6 +56,8 @@ class _FromEnvironment(click.Option):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.envvar = variable(self.opts[0])
+        if self.is_bool_flag:
+            self.type = _Boolean()
         how = " (several: space-separated)" if self.multiple else \
             " (true or false)" if self.is_bool_flag else ""
         self.help = f"{self.help} Env: {self.envvar}{how}."
