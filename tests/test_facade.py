@@ -701,3 +701,15 @@ claim:BlueFlag-type prov:wasDerivedFrom ev:000-typed .
                                          str(proposal)])
         assert done.exit_code == 1, done.output
         assert command in done.stdout and "ag.cite" not in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("flag", ["no", "False", None, 1, [False]])
+def test_a_flag_that_is_not_true_or_false_is_a_type_error_naming_it(kg, flag):
+    # inferred="no" was taken as True: the inferred triples were queried and exported unasked.
+    with pytest.raises(TypeError, match=re.escape(f"run() takes inferred as True or False, "
+                                                  f"not {flag!r}")):
+        ag.run(kg, LOOKUP, inferred=flag)
+    for name in ("inferred", "rdf12"):
+        with pytest.raises(TypeError, match=re.escape(f"export() takes {name} as True or "
+                                                      f"False, not {flag!r}")):
+            ag.export(kg, "ttl", **{name: flag})

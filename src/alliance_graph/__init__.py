@@ -80,6 +80,7 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     from .query.held import read_whole
     from .query.results import run as run_query
     _graph(kg, "run")
+    _flags("run", inferred=inferred)
     if isinstance(kg, EngineGraph):
         if timeout is not None:
             raise ValueError("this graph's queries are stopped at the time limit it was loaded "
@@ -105,6 +106,7 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
     from .engine.graph import EngineGraph
     from .query.export import export as export_graph
     _graph(kg, "export")
+    _flags("export", inferred=inferred, rdf12=rdf12)
     if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
         return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
     return _in_process(lambda _: export_graph(kg, fmt, inferred=inferred, rdf12=rdf12),
@@ -138,6 +140,14 @@ def _graph(kg, caller: str) -> None:
     if not (callable(getattr(kg, "query", None)) and hasattr(kg, "asserted")):
         raise TypeError(f"{caller}() takes the graph load() returns (kg = ag.load()), "
                         f"not {type(kg).__name__}")
+
+
+def _flags(caller: str, **given) -> None:
+    """Raise TypeError for a flag that is not True or False: inferred="no" is a string that is
+    not empty, and was taken as True (the inferred triples queried, or exported, unasked)."""
+    for name, value in given.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"{caller}() takes {name} as True or False, not {value!r}")
 
 
 def _seconds(timeout) -> float:
