@@ -713,3 +713,53 @@ def test_a_flag_that_is_not_true_or_false_is_a_type_error_naming_it(kg, flag):
         with pytest.raises(TypeError, match=re.escape(f"export() takes {name} as True or "
                                                       f"False, not {flag!r}")):
             ag.export(kg, "ttl", **{name: flag})
+
+
+@pytest.mark.parametrize("paths, error, says", [
+    (3, TypeError, "takes paths as a path (str, bytes or os.PathLike) or a list of them, not int"),
+    ([None], TypeError, "takes paths as paths (str, bytes or os.PathLike), and one of them is "
+                        "NoneType: None"),
+    ([[str(SHAPES / "domain.pass.ttl")]], TypeError, "takes paths as paths (str, bytes or "
+                                                     "os.PathLike), and one of them is list"),
+    ("", ValueError, "was given an empty path ('') among paths"),
+    ([b""], ValueError, "was given an empty path ('') among paths")])
+def test_proposals_that_are_no_paths_are_refused_naming_the_parameter(settings, paths, error,
+                                                                       says):
+    # 3 was "'int' object is not iterable", [None] "expected str, bytes or os.PathLike object,
+    # not NoneType", and "" a LoadError of the folder ".": "is not a regular file".
+    for call in (ag.validate, ag.add):
+        with pytest.raises(error, match=re.escape(f"{call.__name__}() {says}")):
+            call(paths, settings)
+
+
+@pytest.mark.parametrize("into, says", [(3, "not int"), ([], "not list")])
+def test_add_into_what_is_no_file_name_is_a_type_error_naming_into(settings, into, says):
+    # It was "expected str, bytes or os.PathLike object, not int", from inside the merge.
+    with pytest.raises(TypeError, match=re.escape(f"add() takes into as a topic file's name "
+                                                  f"(such as \"aid.ttl\"), {says}")):
+        ag.add(SHAPES / "domain.pass.ttl", settings, into=into)
+
+
+def test_add_into_a_name_given_as_bytes_is_the_name(tmp_path):
+    # It was "argument should be a str object or an os.PathLike object returning str".
+    project = tmp_path / "project"
+    shutil.copytree(SHAPES / "base", project / "data")
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    settings = Settings.from_json({"root": project})
+    with pytest.raises(ag.MergeError, match=re.escape("into='../x.ttl' is outside the data")):
+        ag.add(SHAPES / "domain.pass.ttl", settings, into=b"../x.ttl")
+
+
+def test_every_error_the_facade_raises_is_reachable_named_and_listed():
+    # ag.add raised MergeError and CommitError (and validate Busy), which no ag.* name reached
+    # and no docstring named; dir(ag) and help(ag) listed none of the lazily loaded names.
+    from alliance_graph.build.data_folder import Busy, CommitError
+    from alliance_graph.proposals.merge import MergeError
+    assert (ag.MergeError, ag.CommitError, ag.Busy) == (MergeError, CommitError, Busy)
+    named = set(re.findall(r"``ag\.(\w+)``", ag.__doc__))
+    assert {"MergeError", "CommitError", "Busy"} <= named
+    assert all(isinstance(getattr(ag, name), type) for name in named)
+    assert named <= set(dir(ag)) and named <= set(ag.__all__)
+    for function in (ag.load, ag.run, ag.rows, ag.export, ag.validate, ag.add, ag.cite):
+        assert re.search(r"\b[Rr]eturn", function.__doc__), function.__name__
+        assert re.search(r"\b[Rr]aises?\b", function.__doc__), function.__name__

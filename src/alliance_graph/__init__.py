@@ -11,14 +11,19 @@ What a notebook or a script needs, in a few functions over the modules that do t
     ag.add(["proposal.ttl"])                            # merged into data/ if it conforms
     block = ag.cite("000_06b6882714cf1880.txt", "Negev U.S. Radar Base")  # an evidence block
 
-Each takes ``settings`` (``alliance_graph.settings.Settings``; the defaults when left out).
-Errors: ``ag.QueryError`` (a query that fails, with the parser's message), ``ag.TimedOut`` (a
-query in this process past ``run``'s ``timeout``, no longer waited for), ``ag.EngineError`` (a
-query stopped by ``load``'s ``timeout``), ``ag.ExportError`` (an export that cannot be written
-as asked), ``ag.LoadError`` (inputs that do not build), ``ag.NoGraphFound`` (settings that name
-no Turtle files to build from), ``ag.StoreError`` (a store that cannot be used),
-``ag.CiteError`` (a passage that cannot be cited as asked); Ctrl-C is a KeyboardInterrupt saying what was interrupted.  The modules imported here are loaded on first use, so
-``import alliance_graph`` stays light.
+``load``, ``validate``, ``add`` and ``cite`` take ``settings`` (``ag.Settings``; the defaults
+when left out; ``ag.Settings(root=DIR)`` for the project in DIR).  Errors: ``ag.QueryError`` (a
+query that fails, with the parser's message), ``ag.TimedOut`` (a query in this process past
+``run``'s ``timeout``, no longer waited for), ``ag.EngineError`` (a query stopped by ``load``'s
+``timeout``), ``ag.ExportError`` (an export that cannot be written as asked), ``ag.LoadError``
+(inputs, or a proposal, that cannot be read), ``ag.NoGraphFound`` (settings that name no
+Turtle files to build from), ``ag.StoreError`` (a store that cannot be used),
+``ag.MergeError`` (conforming facts ``add`` has no file to put in), ``ag.CommitError`` (data
+files ``add`` could not write), ``ag.Busy`` (a data folder an add kept locked past a reader's
+wait), ``ag.CiteError`` (a passage that cannot be cited as asked); TypeError or ValueError,
+naming the parameter, for an argument of the wrong kind.  Ctrl-C is a KeyboardInterrupt
+saying what was interrupted.  The modules imported here are loaded on first use, so ``import
+alliance_graph`` stays light.
 """
 
 from __future__ import annotations
@@ -36,7 +41,11 @@ def load(settings=None, *, timeout=None):
     process of its own, as the server reads it: a query running longer, or needing more than
     ``settings.query_memory``, is stopped there and raises ``EngineError``, and Ctrl-C stops
     a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
-    stops the engine, as does the end of ``with ag.load(timeout=S) as kg:``)."""
+    stops the engine, as does the end of ``with ag.load(timeout=S) as kg:``).
+
+    Raises ``NoGraphFound`` for settings naming no Turtle files, ``LoadError`` for inputs
+    that do not parse (each file and line said), ``StoreError`` for a store that cannot be
+    used, ValueError for a ``timeout`` that is not a number of seconds above 0."""
     from .settings import require_graph
     settings = _settings(settings, "load")
     require_graph(settings)  # as the command line does: an empty folder is no graph
@@ -75,7 +84,11 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     Over a graph in this process, the wait ends at once at Ctrl-C (KeyboardInterrupt) or past
     ``timeout`` seconds (``TimedOut``, a TimeoutError); the query given up goes on in the
     background until its next row or its end (Oxigraph cannot stop a query).  A graph loaded
-    with ``load(timeout=S)`` stops its queries itself, at its own limit."""
+    with ``load(timeout=S)`` stops its queries itself, at its own limit (``EngineError``).
+
+    Raises ``QueryError`` for a query that does not parse (the parser's message, with its
+    line and column in ``position``) or fails, TypeError for a query that is not a str or a
+    ``kg`` that is not what ``load`` returns."""
     from .engine.graph import EngineGraph
     from .query.held import read_whole
     from .query.results import run as run_query
@@ -94,15 +107,21 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
 
 
 def rows(result) -> list[dict]:
-    """Return SELECT solutions as dicts of variable name to Oxigraph term."""
+    """Return the solutions of a SELECT (``run``'s result) as a list of dicts, one per row, of
+    variable name to Oxigraph term (``.value`` is its text), None for a variable the row leaves
+    unbound: what ``pandas.DataFrame`` takes.  An answer with no rows is an empty list (its
+    columns are ``result.variables``).  Raises TypeError for an ASK or CONSTRUCT result."""
     from .query.results import rows as result_rows
     return result_rows(result)
 
 
 def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False) -> bytes:
-    """Return the graph serialized as ``fmt`` (ttl, nt, nq, trig, jsonld, xml, graphml, ...);
-    raise ``ExportError`` for an export that cannot be written as asked.  Ctrl-C ends it at
-    once, as it does a query."""
+    """Return the graph serialized as ``fmt``: ttl, nt, nq, trig, jsonld or xml (RDF/XML), with
+    the inferred triples too for ``inferred=True`` and the claims as RDF 1.2 triple terms for
+    ``rdf12=True``; or the asserted facts alone as graphml, nodes-csv or edges-csv (for graph
+    viewers: Gephi, Cytoscape, networkx).  Raise ``ExportError`` for an export that cannot be
+    written as asked (an unknown format, a flag its format cannot honour), TypeError for a
+    flag that is not True or False.  Ctrl-C ends it at once, as it does a query."""
     from .engine.graph import EngineGraph
     from .query.export import export as export_graph
     _graph(kg, "export")
@@ -163,8 +182,13 @@ _LONGEST = 1.7976931348623157e308  # sys.float_info.max: the longest float() mak
 
 
 def validate(paths, settings=None):
-    """Check proposed Turtle files (a path, or a list of them) with the graph; return the
-    report (``report.conforms``)."""
+    """Check proposed Turtle files (a path, or any iterable of them: str, bytes, Path) with the
+    graph; return the report (``proposals.report.Report``): ``conforms``, ``findings`` (each
+    with ``severity``, ``message``, ``file`` and ``line``), ``warnings`` (checks that could not
+    run).  Findings are data, not errors: raises ``LoadError`` only for a proposal that cannot
+    be read or parsed, ``NoGraphFound`` for settings naming no graph, ``Busy`` when an add
+    keeps the data folder locked past the wait, TypeError or ValueError for ``paths`` that are
+    no paths."""
     from .build import data_folder
     from .proposals.validation import validate as validate_files
     from .settings import require_graph
@@ -173,18 +197,25 @@ def validate(paths, settings=None):
     # The data files are read while no add renames them, as the command line reads them: a
     # report on some files before a commit and some after finds what neither state holds.
     with _folders_named(settings), data_folder.reading(settings.data_dir):
-        return validate_files(settings, _paths(paths))
+        return validate_files(settings, _paths(paths, "validate"))
 
 
 def add(paths, settings=None, into=None):
-    """Validate proposed Turtle files (a path, or a list of them) and, only if they conform,
-    merge them into data/."""
+    """Validate proposed Turtle files (as ``validate`` takes them) and, only if they conform,
+    merge them into the data folder (``settings.data_dir``): into the topic file ``into`` (a
+    file name such as ``"aid.ttl"``), or by default the one describing their subjects.
+
+    Return ``proposals.add.AddResult``: ``report`` (as ``validate``'s) and ``merged`` (what
+    was added where; None when the proposal does not conform, and nothing was written).
+    Raises as ``validate`` does, and ``MergeError`` for facts with no file to go to (or an
+    ``into`` outside the data folder), ``CommitError`` for data files that cannot be
+    written, TypeError for an ``into`` that is no file name."""
     from .proposals.add import add as add_files
     from .settings import require_graph
     settings = _settings(settings, "add")
     require_graph(settings)  # as the command line does: an empty folder is no graph
     with _folders_named(settings):
-        return add_files(settings, _paths(paths), into)
+        return add_files(settings, _paths(paths, "add"), _into(into))
 
 
 def cite(source, quote, *, name=None, settings=None) -> str:
@@ -209,6 +240,18 @@ def cite(source, quote, *, name=None, settings=None) -> str:
     return cite_passage(settings.sources_dir, source, quote, name)
 
 
+def _into(into):
+    """Return ``into`` as a str or PathLike (bytes decoded), or None; TypeError naming it for
+    anything else (into=3 said "expected str, bytes or os.PathLike object, not int")."""
+    import os
+    if isinstance(into, bytes):
+        return os.fsdecode(into)
+    if into is not None and not isinstance(into, (str, os.PathLike)):
+        raise TypeError(f"add() takes into as a topic file's name (such as \"aid.ttl\"), "
+                        f"not {type(into).__name__}")
+    return into
+
+
 def _settings(settings, caller: str):
     """Return ``settings``, the defaults for None; TypeError for what is not a ``Settings``:
     ag.load("/my/project") said "'str' object has no attribute 'root'"."""
@@ -222,7 +265,11 @@ def _settings(settings, caller: str):
     return settings
 
 
-def _paths(paths) -> list:
+def _paths(paths, caller: str) -> list:
+    """Return ``paths`` (one path, or an iterable of them) as a list of Paths; TypeError or
+    ValueError naming ``paths`` for what is not one (ag.validate(3) said "'int' object is not
+    iterable", [None] "expected str, bytes or os.PathLike object", and "" checked the folder
+    ".", "is not a regular file")."""
     import os
     from os import PathLike
     from pathlib import Path
@@ -232,9 +279,20 @@ def _paths(paths) -> list:
         paths = [paths]
     # Read once: a generator tested for emptiness first was empty by the time it was used,
     # and a proposal with findings was reported to conform, no file checked.
-    paths = [] if paths is None else list(paths)
+    try:
+        paths = [] if paths is None else list(paths)
+    except TypeError:
+        raise TypeError(f"{caller}() takes paths as a path (str, bytes or os.PathLike) or a "
+                        f"list of them, not {type(paths).__name__}") from None
     if not paths:
         raise ValueError("give the Turtle file to check (a path), or a list of them")
+    for path in paths:
+        if not isinstance(path, (str, bytes, PathLike)):
+            raise TypeError(f"{caller}() takes paths as paths (str, bytes or os.PathLike), "
+                            f"and one of them is {type(path).__name__}: {path!r}")
+        if not os.fspath(path):
+            raise ValueError(f"{caller}() was given an empty path ('') among paths: give "
+                             "the Turtle file's path")
     return [Path(os.fsdecode(p)) for p in paths]
 
 
@@ -245,11 +303,20 @@ _NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
           "NoGraphFound": "settings", "Settings": "settings",
           "StoreError": "store.errors", "LoadError": "build.loading",
           "ExportError": "query.export", "TimedOut": "waiting", "to_rdflib": "query.results",
-          "CiteError": "sources.citations"}
+          "CiteError": "sources.citations", "MergeError": "proposals.merge",
+          "CommitError": "build.data_folder", "Busy": "build.data_folder"}
+# What help(ag) lists (its classes too, loaded by __getattr__) and ``import *`` takes.
+__all__ = ["load", "run", "rows", "export", "validate", "add", "cite", *_NAMES]
 
 
 def __getattr__(name: str):
+    """Return the exception, class or function ``name`` of ``_NAMES``, imported now."""
     if name in _NAMES:
         from importlib import import_module
         return getattr(import_module(f".{_NAMES[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    """Return the module's names and those ``__getattr__`` gives (a notebook completes them)."""
+    return sorted({*globals(), *_NAMES})
