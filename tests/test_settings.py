@@ -115,3 +115,20 @@ def test_folders_given_as_strings_or_bytes_are_paths_and_a_store_folder_a_string
             f"the data folder {tmp_path / 'data {0}'} does not exist or is not a folder; "
             "make it, or give another with Settings.data_dir")):
         settings_mod.require_graph(settings)
+
+
+@pytest.mark.parametrize("field", ["root", "data_dir", "cache_dir"])
+@pytest.mark.parametrize("given", [3, ["x"]])
+def test_a_folder_that_is_no_path_is_a_type_error_naming_the_setting(field, given):
+    # Settings(root=3) said "expected str, bytes or os.PathLike object, not int" from os.
+    with pytest.raises(TypeError, match=re.escape(f"Settings({field}=...) takes a folder (a str "
+                                                  f"or Path), not {given!r}")):
+        Settings(**{field: given})
+
+
+def test_a_root_of_none_is_refused_rather_than_taken_for_the_default():
+    # Settings(root=os.environ.get("MY_PROJECT")) unset was a TypeError from os.fsdecode;
+    # taken as the default, it would have queried the checkout's graph for another's.
+    with pytest.raises(TypeError, match=re.escape("Settings(root=...) takes a folder (a str or "
+                                                  "Path), not None")):
+        Settings(root=None)

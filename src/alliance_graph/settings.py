@@ -85,6 +85,14 @@ def _typed(declared: str, value):
     return value
 
 
+def _folder(name: str, given) -> Path:
+    """Return a folder setting as a Path; TypeError naming the field for what is no path
+    (Settings(root=None) said "expected str, bytes or os.PathLike object, not NoneType")."""
+    if not isinstance(given, (str, bytes, os.PathLike)):
+        raise TypeError(f"Settings({name}=...) takes a folder (a str or Path), not {given!r}")
+    return Path(os.fsdecode(given))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the graph comes from and how it is served."""
@@ -298,9 +306,9 @@ class Settings:
     def __post_init__(self):
         # The folders not given are the root's (``Settings(root=X)`` kept the checkout's, and
         # ``ag.add`` merged into its data/); one given stays, as a Path (a str had no glob).
-        for name, path in project_paths(Path(os.fsdecode(self.root))).items():
+        for name, path in project_paths(_folder("root", self.root)).items():
             given = getattr(self, name)
-            object.__setattr__(self, name, path if given is None else Path(os.fsdecode(given)))
+            object.__setattr__(self, name, path if given is None else _folder(name, given))
         if isinstance(self.store, os.PathLike):  # a directory store's folder, as a Path
             object.__setattr__(self, "store", os.fspath(self.store))
 
