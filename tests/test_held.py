@@ -59,3 +59,15 @@ def test_an_answer_no_longer_waited_for_stops_being_read():
     graph = held.read_whole(store.query(endless.replace("SELECT *", "CONSTRUCT { ?a ?b ?i }")),
                             abandoned)
     assert graph == []
+
+
+def test_solutions_are_copied_and_pickled_with_their_rows(kg):
+    # copy.copy and copy.deepcopy of ag.run's result ended in a RecursionError, and pickle
+    # (multiprocessing, joblib, a cache) in "args[0] from __newobj__ args has the wrong class".
+    import copy
+    import pickle
+    solutions = held.read_whole(results.run(kg, "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"))
+    for again in (copy.copy(solutions), copy.deepcopy(solutions),
+                  pickle.loads(pickle.dumps(solutions))):
+        assert isinstance(again, ox.QuerySolutions)
+        assert [r["l"].value for r in results.rows(again)] == ["Iron Dome"]

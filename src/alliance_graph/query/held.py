@@ -44,6 +44,12 @@ class Solutions(ThreadBound):
     def __class__(self):
         return ox.QuerySolutions
 
+    def __reduce__(self):
+        # Copied or pickled as what it holds: the ``__class__`` above sent copy.copy into
+        # ThreadBound's __getattr__ (RecursionError) and made pickle refuse it ("args[0]
+        # from __newobj__ args has the wrong class").
+        return Solutions, (self._json,)
+
     def __repr__(self):
         names = " ".join(str(v) for v in self.result().variables)
         return f"<QuerySolutions read whole: {names or 'no variables'}>"
