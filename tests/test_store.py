@@ -65,3 +65,15 @@ def test_a_store_handed_in_gets_a_main_layout_of_its_own():
     assert kg.asserted == [g]
     assert [r["o"].value for r in kg.query("SELECT ?o { ?s ?p ?o }")] == ["v"]
     assert [r["g"] for r in kg.query("SELECT ?g { GRAPH ?g { ?s ?p ?o } }")] == [g]
+
+
+def test_a_graph_in_this_process_is_used_and_closed_as_one_with_an_engine():
+    # with ag.load() as kg: was "'KnowledgeGraph' object does not support the context manager
+    # protocol", and kg.close() an AttributeError, where ag.load(timeout=S)'s graph has both.
+    store = ox.Store()
+    g = ox.NamedNode("https://alliance-graph.example/graph/data/x.ttl")
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("v"), g))
+    with KnowledgeGraph.from_store(store) as kg:
+        assert [r["o"].value for r in kg.query("SELECT ?o { ?s ?p ?o }")] == ["v"]
+    kg.close()
+    assert [r["o"].value for r in kg.query("SELECT ?o { ?s ?p ?o }")] == ["v"]

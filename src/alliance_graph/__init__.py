@@ -41,7 +41,8 @@ def load(settings=None, *, timeout=None):
     process of its own, as the server reads it: a query running longer, or needing more than
     ``settings.query_memory``, is stopped there and raises ``EngineError``, and Ctrl-C stops
     a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
-    stops the engine, as does the end of ``with ag.load(timeout=S) as kg:``).
+    stops the engine, as does the end of ``with ag.load(timeout=S) as kg:``; a graph in this
+    process takes ``with`` and ``close()`` too, and answers on after them).
 
     Raises ``NoGraphFound`` for settings naming no Turtle files, ``LoadError`` for inputs
     that do not parse (each file and line said), ``StoreError`` for a store that cannot be

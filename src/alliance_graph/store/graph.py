@@ -102,6 +102,18 @@ class KnowledgeGraph:
         """Return the quads of the named ``graphs`` of the per-file layout."""
         return [q for g in graphs for q in self.store.quads_for_pattern(None, None, None, g)]
 
+    # ``with ag.load() as kg:`` and ``kg.close()``, as for ``ag.load(timeout=S)``'s graph: the
+    # same code then runs on either (it was "does not support the context manager protocol").
+    def close(self) -> None:
+        """Do nothing: a graph in this process has no engine to stop, and its stores are
+        freed when it is dropped (it keeps answering after a ``with`` block)."""
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
 
 def load(settings: Settings | None = None) -> KnowledgeGraph:
     """Open the graph in the store ``settings.store`` names: in memory (from the build cache),
