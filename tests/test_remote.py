@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import threading
 import time
@@ -216,6 +217,16 @@ def test_virtuoso_without_update_rights_says_what_to_grant(mini, tmp_path):
     assert "No permission" in line and 'GRANT SPARQL_UPDATE TO "SPARQL"' in line
 
 
+def restarted(process, folder, url: str, max_rows: int):
+    """Stop a test Virtuoso and start it again on its database with another row limit."""
+    servers.stop(process)
+    ini = folder / "virtuoso.ini"
+    ini.write_text(re.sub(r"ResultSetMaxRows = \d+", f"ResultSetMaxRows = {max_rows}",
+                          ini.read_text()))
+    return servers.start([servers.VIRTUOSO, "+foreground", "+configfile", str(ini)],
+                         f"{url}?query=ASK%7B%7D", folder / "restarted.log", timeout=120)
+
+
 def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
     # Virtuoso cuts an answer at ResultSetMaxRows with HTTP 200 and says so only in a header;
     # past MaxQueryExecutionTime it gives up.  Neither may pass for a whole answer.
@@ -233,6 +244,14 @@ def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
                         "DESCRIBE ?s WHERE { ?s a ag:Claim }", "--format", "nt")
         few = cli(*project(mini), "--store", url, "query",
                   "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 20", "--format", "nt")
+        # A store read for long (serve's engine) meets the limit the store has now: what a
+        # probe showed was kept, and after a restart at 10 rows an answer cut to 11 triples
+        # passed for whole, as it had come whole at 15 before.
+        remote, fifteen = RemoteStore(url), "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 15"
+        assert len(remote.query(fifteen)) == 15
+        process = restarted(process, tmp_path / "virtuoso", url, max_rows=10)
+        with pytest.raises(StoreError, match="may have cut the answer at 11 triples"):
+            remote.query(fifteen)
     finally:
         servers.stop(process)
     assert "cut the answer at 20 rows" in one_line_error(many, 2)

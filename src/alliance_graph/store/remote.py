@@ -34,7 +34,7 @@ from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
 from .remote_http import OPENER, Watch
 from .remote_messages import first_line, read_error, unshifted
-from .virtuoso_rows import Rows
+from .virtuoso_rows import cut_at
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
 _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>)*+"
@@ -69,7 +69,6 @@ class RemoteStore:
         self.max_answer_bytes = max_answer_bytes
         self._held: list[ox.NamedNode] | None = None
         self._unnamed_is_all: bool | None = None
-        self._rows = Rows()  # how many triples of a graph answer Virtuoso sends
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -246,7 +245,7 @@ class RemoteStore:
         """Run a query on the dataset that ``params`` (Protocol parameters) name, as given."""
         result, virtuoso = self._answer(query, params, rejected)
         if virtuoso and isinstance(result, list):
-            most = self._rows.cut_at(len(result), self._triples_sent)
+            most = cut_at(len(result), self._triples_sent)
             if most is not None:
                 raise StoreError(f"{self.query_url} may have cut the answer at {most:,} "
                                  "triples: Virtuoso cuts a CONSTRUCT's or DESCRIBE's answer "

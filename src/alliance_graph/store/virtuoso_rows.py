@@ -7,15 +7,17 @@ whatever the template), and nothing in the answer tells it from a whole one.  So
 N triples is taken as whole once the store has sent N + 1 triples to a query asking for that
 many: a probe that reads no graph, its triples made from ``VALUES`` digits, ``LIMIT N + 1``.
 
-What probes showed is kept for the store's lifetime: answers under the most triples a probe
-got whole need no probe, and once a probe was cut, the most the store sends is known (a
-Virtuoso restarted with another limit is met again only past what was kept).  An answer of
-exactly that many triples is refused though it may be whole: nothing can tell.
+Each answer is probed, and nothing a probe showed is kept for the next: the limit is the
+running store's, and a Virtuoso restarted with a lower one cut an answer a probe had shown
+whole before the restart (3,001 of 13,246 triples, a 200 from the endpoint), while one
+restarted with a higher limit had its answers refused at the old one until the command ended.
+The probe's triples are short (about 20 bytes each); it costs about half what the answer
+did.  An empty answer needs none (a cut one holds a triple more than the limit).  An answer
+of exactly one triple more than the limit is refused though it may be whole: nothing can tell.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 _DIGITS = " ".join(map(str, range(10)))
@@ -30,27 +32,11 @@ def probe(count: int) -> str:
             f"BIND (IRI(CONCAT(\"p:\", STR({number}))) AS ?s) }} LIMIT {count}")
 
 
-class Rows:
-    """What is known of how many triples a store sends of a graph answer."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.whole_below = 0     # an answer of fewer triples is whole: a probe got this many
-        self.most: int | None = None  # the most triples the store sends, once a probe was cut
-
-    def cut_at(self, count: int, send: Callable[[str], int]) -> int | None:
-        """Return the most triples the store sends if an answer of ``count`` triples may have
-        been cut at it, else None; ``send(query)`` runs a probe and returns its triples."""
-        with self.lock:
-            whole_below, most = self.whole_below, self.most
-        if count < whole_below:
-            return None
-        if most is not None:
-            return most if count >= most else None
-        got = send(probe(count + 1))
-        with self.lock:
-            if got > count:
-                self.whole_below = max(self.whole_below, got)
-                return None
-            self.most = got
-        return got
+def cut_at(count: int, send: Callable[[str], int]) -> int | None:
+    """Return the most triples the store sends if an answer of ``count`` triples may have been
+    cut at it, else None; ``send(query)`` runs a probe on the same store and returns its
+    triples."""
+    if count == 0:
+        return None
+    got = send(probe(count + 1))
+    return None if got > count else got
