@@ -151,3 +151,14 @@ def test_a_refusal_holds_no_result_for_another_thread_to_drop(kg, text, names, m
         written(kg, text, names, RESULT_FORMATS if "SELECT" in text else GRAPH_FORMATS,
                 max_bytes)
     assert results_held(refused.value) == []
+
+
+def test_a_prefix_declared_nowhere_is_a_400_saying_so_and_the_engines_are_declared(kg):
+    # The parser said "expected OPTIONAL" of it; a prefix the engine was given is declared.
+    with pytest.raises(Refused) as refused:
+        written(kg, "SELECT * { ?s ag:p ?o ; wd:P31 ?x }", ["json"], RESULT_FORMATS)
+    assert refused.value.status == 400 and str(refused.value).startswith(
+        "query failed: the prefix wd: at line 1, column 25 is not declared: add PREFIX wd:")
+    with pytest.raises(Refused, match="the prefix ag: at line 1, column 15 is not declared"):
+        answer(kg, "SELECT * { ?s ag:p ?o ; wd:P31 ?x }", Dataset(), [RESULT_FORMATS["json"]],
+               2**20, None)

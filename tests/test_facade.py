@@ -763,3 +763,13 @@ def test_every_error_the_facade_raises_is_reachable_named_and_listed():
     for function in (ag.load, ag.run, ag.rows, ag.export, ag.validate, ag.add, ag.cite):
         assert re.search(r"\b[Rr]eturn", function.__doc__), function.__name__
         assert re.search(r"\b[Rr]aises?\b", function.__doc__), function.__name__
+
+
+def test_a_prefix_declared_nowhere_is_said_first_with_where_it_is(kg):
+    # "expected OPTIONAL" was all the parser said of it, or "Prefix not found" in a page of
+    # Unicode character classes; the project's prefixes (ag:, schema:) are declared.
+    with pytest.raises(ag.QueryError, match=re.escape(
+            "the prefix wd: at line 1, column 38 is not declared: add PREFIX wd: <IRI> (the "
+            "parser: error at")) as refused:
+        ag.run(kg, "SELECT * WHERE { ?s a schema:Thing ; wd:P31 ?o }")
+    assert refused.value.position == (1, 38)

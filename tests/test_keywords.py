@@ -52,3 +52,20 @@ def test_every_keyword_is_upper_case_and_one_word():
 ])
 def test_a_word_or_an_undeclared_prefix_is_as_many_terms_as_its_keywords(text, terms):
     assert terms_in(text, {"ag"}) == terms
+
+
+@pytest.mark.parametrize("text, prefixes, found", [
+    ("SELECT * { ?s wd:P31 ?o }", ["ag"], "wd:P31"),
+    ("SELECT * { ?s :p ?o }", ["ag"], ":p"),
+    ("PREFIX x: <http://x/> SELECT * { ?s x:p y: }", [], "y:"),
+    ("SELECT * { ?s agx:p ?o }", ["ag"], "agx:p"),  # A is a keyword: 'gx:' is no prefix
+    ("SELECT * { ?s graph:p ?o }", ["graph"], None),  # declared, though GRAPH is a keyword
+    ("PREFIX x: <http://x/> SELECT * { ?s x:p ?o }", [], None),
+    ('SELECT * { ?s ?p "wd:P31" }', [], None),
+    # Keywords glued to a declared prefix: FILTER :(1) to the engine.
+    ("PREFIX : <http://e/> SELECT * { ?s ?p ?o FILTER:(1) }", [], None)])
+def test_the_first_prefix_declared_nowhere_is_found(text, prefixes, found):
+    from alliance_graph.keywords import undeclared
+    from alliance_graph.sparql import tokenize
+    token = undeclared(tokenize(text), prefixes)
+    assert (token and token.text) == found

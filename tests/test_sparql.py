@@ -260,6 +260,20 @@ def test_a_syntax_error_leads_with_the_unpaired_bracket_then_the_parsers_message
     assert lexer.syntax_error("ASK {}", "no place") == ("no place", None)
 
 
+@pytest.mark.parametrize("text", ["SELECT * WHERE {\n  ?s  wd:P31 ?o }",
+                                  "SELECT * WHERE {\n  ?s  wd:P31 ?o FILTER(?o > 1) }"])
+def test_a_syntax_error_leads_with_a_prefix_declared_nowhere(text):
+    # The parser said "expected OPTIONAL" of the first, and of the second listed "Prefix not
+    # found" among a page of Unicode character classes.
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text, prefixes={"ag": "https://alliance-graph.example/ontology/"})
+    said, position = lexer.syntax_error(text, str(parsed.value), ["ag"])
+    assert said == ("the prefix wd: at line 2, column 7 is not declared: add PREFIX wd: <IRI> "
+                    f"(the parser: {parsed.value})")
+    assert position == (2, 7)
+    assert lexer.syntax_error(f"PREFIX wd: <http://x/> {text}", "x")[0] == "x"  # declared
+
+
 @pytest.mark.parametrize("text, note", [
     ("", " (the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query)"),
     ("  # only a comment\n", " (the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query)"),

@@ -139,3 +139,18 @@ def keyword_run(word: str) -> list[tuple[str, int]]:
         chain.append((word[at:furthest], at))
         furthest = at
     return chain[::-1]
+
+
+def undeclared(tokens: list[Token], prefixes: Iterable[str]) -> Token | None:
+    """Return the first prefixed name of ``tokens`` whose prefix neither the query nor the
+    engine's ``prefixes`` declares, and that the engine cannot read as keywords glued to a
+    declared one (``FILTER:(...)`` is ``FILTER :(...)`` to it); None if there is none."""
+    declared = {*prefixes, *(b.text[:-1] for a, b in zip(tokens, tokens[1:])
+                             if a.kind == "NAME" and a.text.upper() == "PREFIX")}
+    for token in tokens:
+        if token.kind in ("PNAME_LN", "PNAME_NS"):
+            name = token.text[:token.text.index(":")]
+            run = keyword_run(name.upper())
+            if name not in declared and name[sum(len(k) for k, _ in run):] not in declared:
+                return token
+    return None

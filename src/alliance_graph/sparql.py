@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .keywords import BY_GLUED, FILTER_GLUED, glued
+from .keywords import BY_GLUED, FILTER_GLUED, glued, undeclared
 from .terminals import BASE_CHAR, KINDS, MASTER, NO_PNAME, NO_PNAME_KINDS, RUN
 
 _SIGNED = {"+": "_POSITIVE", "-": "_NEGATIVE"}
@@ -348,12 +348,22 @@ def where(text: str, token: Token) -> str:
 _PARSER_AT = re.compile(r"error at (\d+):(\d+): ")
 
 
-def syntax_error(text: str, message: str) -> tuple[str, tuple[int, int] | None]:
+def _undeclared(text: str, prefixes) -> tuple[str, Token] | None:
+    """Return what to say of a prefix declared nowhere (``keywords.undeclared``), and where."""
+    if (name := undeclared(tokenize(text), prefixes)) is not None:
+        prefix = name.text[:name.text.index(":")]
+        return (f"the prefix {prefix}: {where(text, name)} is not declared: add PREFIX "
+                f"{prefix}: <IRI>"), name
+    return None
+
+
+def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, int] | None]:
     """Return what to say of the parser's ``message`` about ``text``, and where (line,
     column; None when the message gives no place): first an unpaired bracket, where the
-    query has one (the parser's position is then often elsewhere), else the message with
-    ``relative_iri_note``."""
-    unpaired = _unpaired(text)
+    query has one (the parser's position is then often elsewhere), or a prefix declared
+    neither there nor in the engine's ``prefixes`` (the parser said "expected OPTIONAL"),
+    else the message with ``relative_iri_note``."""
+    unpaired = _unpaired(text) or _undeclared(text, prefixes)
     if unpaired:
         return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
     at = _PARSER_AT.match(message)

@@ -28,7 +28,8 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
     try:
         return kg.query(text, prefixes=prefixes or None, **dataset.arguments())
     except SyntaxError as exc:  # the parser's
-        raise Refused(400, f"query failed: {syntax_error(text, str(exc))[0]}") from exc
+        raise Refused(400, f"query failed: {syntax_error(text, str(exc), prefixes or ())[0]}") \
+            from exc
     except queries.QueryError as exc:  # a remote store's
         raise Refused(400, f"query failed: {exc}") from exc
     except (OSError, RuntimeError) as exc:  # Oxigraph's evaluation errors

@@ -97,7 +97,7 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     try:
         return kg.query(sparql, **({"inferred": inferred} | graphs))
     except SyntaxError as exc:
-        raise QueryError(*syntax_error(sparql, str(exc))) from exc
+        raise QueryError(*syntax_error(sparql, str(exc), PREFIX_IRIS)) from exc
     except OSError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
