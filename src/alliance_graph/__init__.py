@@ -88,8 +88,10 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     with ``load(timeout=S)`` stops its queries itself, at its own limit (``EngineError``).
 
     Raises ``QueryError`` for a query that does not parse (the parser's message, with its
-    line and column in ``position``) or fails, TypeError for a query that is not a str or a
-    ``kg`` that is not what ``load`` returns."""
+    line and column in ``position``) or fails, ``StoreError`` for a remote store that does
+    not answer, TypeError for a query that is not a str, a ``kg`` that is not what ``load``
+    returns or an ``inferred`` that is not True or False, ValueError for a ``timeout`` that
+    is not a number of seconds above 0 (or any, over a graph loaded with one)."""
     from .engine.graph import EngineGraph
     from .query.held import read_whole
     from .query.results import run as run_query
