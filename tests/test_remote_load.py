@@ -18,6 +18,7 @@ from alliance_graph.store import backends, load_lock, remote_load
 from alliance_graph.store.errors import StoreError
 from alliance_graph.store.layout import ASSERTED
 from alliance_graph.store.remote import RemoteStore
+from alliance_graph.store.remote_answers import XSD
 from helpers import blank_nodes_erased
 from test_remote import cli, one_line_error, project
 
@@ -246,3 +247,33 @@ def test_the_document_a_killed_load_left_is_removed_by_the_next(mini, monkeypatc
     with pytest.raises(StoreError, match="down"):
         backends.load_into_store(mini.with_(store="http://127.0.0.1:9/query"))
     assert not left.exists() and sending.exists()  # another load's, being sent now
+
+
+def test_a_value_the_store_changed_as_it_kept_it_fails_the_load(virtuoso_server, tmp_path):
+    # Virtuoso keeps a duration's years and months or its days and time, not both ("P1Y2M3D"
+    # came back "P1Y2M"), and a year before 1 as no year ("-0044" as "-044"): the triples
+    # counted right, so load said it had loaded the build.  Read back, they fail it, and the
+    # build in use stays; a duration written otherwise ("PT36H" as "P1DT12H") is the same.
+    remote = RemoteStore(virtuoso_server)
+    before = remote_load.loaded_build(remote)
+    graph, xsd = "https://alliance-graph.example/graph/data/x.ttl", XSD
+    nquads = tmp_path / "build-values.nq"
+    nquads.write_text(f'<urn:x:s> <urn:x:for> "P1Y2M3D"^^<{xsd}duration> <{graph}> .\n'
+                      f'<urn:x:s> <urn:x:for> "PT36H"^^<{xsd}duration> <{graph}> .\n'
+                      f'<urn:x:s> <urn:x:in> "-0044"^^<{xsd}gYear> <{graph}> .\n'
+                      f'<urn:x:s> <urn:x:on> "2016-09-14"^^<{xsd}date> <{graph}> .\n')
+    with pytest.raises(StoreError) as failed:
+        remote_load.load(remote, nquads)
+    assert ('changed 2 value(s) as it kept them: "-0044"^^xsd:gYear, "P1Y2M3D"^^xsd:duration '
+            'read back as "-044"^^xsd:gYear, "P1Y2M"^^xsd:duration') in str(failed.value)
+    assert remote_load.loaded_build(remote) == before and not staged(remote)
+
+
+@pytest.mark.parametrize("sent, kept", [("PT36H", "P1DT12H"), ("P12M", "P1Y"), ("P0D", "PT0S"),
+                                        ("-PT1.50S", "-PT1.5S"), ("P1Y2M3D", "P1Y2M3D")])
+def test_a_duration_is_compared_by_its_value(sent, kept):
+    duration = ox.NamedNode(XSD + "duration")
+    assert remote_load._value(ox.Literal(sent, datatype=duration)) == remote_load._value(
+        ox.Literal(kept, datatype=duration))
+    assert remote_load._value(ox.Literal("P1Y2M3D", datatype=duration)) != remote_load._value(
+        ox.Literal("P1Y2M", datatype=duration))

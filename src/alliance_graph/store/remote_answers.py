@@ -123,6 +123,22 @@ def _lexical(value: str, datatype: str) -> str:
     return value
 
 
+_DURATION = re.compile(r"(-?)P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?"
+                       r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?|\.\d+)S)?)?")
+
+
+def duration_value(lexical: str) -> tuple[int, Decimal] | None:
+    """Return a duration's value as (months, seconds), the same for every form of it ("P1Y"
+    and "P12M", "PT36H" and "P1DT12H"), or None for a form that is none."""
+    form = _DURATION.fullmatch(lexical)
+    if form is None or lexical.endswith(("P", "T")):
+        return None
+    sign = -1 if form[1] else 1
+    years, months, days, hours, minutes = (int(n or 0) for n in form.group(2, 3, 4, 5, 6))
+    seconds = ((days * 24 + hours) * 60 + minutes) * 60 + Decimal(form[7] or 0)
+    return sign * (years * 12 + months), sign * seconds
+
+
 def _months(months: int) -> str:
     sign, months = ("-" if months < 0 else ""), abs(months)
     years, months = divmod(months, 12)

@@ -40,7 +40,7 @@ from .errors import StoreError
 from .layout import ASSERTED, INFERRED
 from .load_lock import Lock, load_lock
 from .remote import RemoteStore
-from .remote_answers import XSD
+from .remote_answers import XSD, duration_value
 
 STAGING = BASE + "loading/"
 LOADED = ox.NamedNode(BASE + "loaded")    # which load swapped the build in use in
@@ -48,6 +48,11 @@ _LOAD = BASE + "load#"                    # its properties
 # Datatypes whose constants Virtuoso changes in a template (see _insert_requests).
 _BOUND = {XSD + "decimal", XSD + "duration"}
 BATCH_QUADS = 1000
+# Datatypes whose values a store may keep otherwise than sent, read back before the swap
+# (_check_values): Virtuoso keeps a duration's months or its seconds, not both ("P1Y2M3D"
+# came back "P1Y2M", and load said it had loaded the build), and a year before year 1 as a
+# form that is none ("-0044" came back "-044").
+_READ_BACK = (XSD + "duration", XSD + "gYear", XSD + "gYearMonth", XSD + "date")
 
 
 def load(remote: RemoteStore, nquads: Path, batch: int = BATCH_QUADS) -> list[ox.NamedNode]:
@@ -69,7 +74,7 @@ def _load_locked(remote: RemoteStore, nquads: Path, batch: int, token: str, lock
     def staged(graph: ox.NamedNode) -> ox.NamedNode:
         return ox.NamedNode(f"{STAGING}{token}/{graph.value[len(PREFIX_IRIS['graph']):]}")
 
-    expected = _expected_counts(nquads)
+    expected, values = _expected_counts(nquads)
     try:
         if remote.graph_store_url:
             _post_document(remote, nquads, staged, timeout)
@@ -77,6 +82,7 @@ def _load_locked(remote: RemoteStore, nquads: Path, batch: int, token: str, lock
             for text in _insert_requests(_with_asserted(nquads), staged, batch):
                 remote.update(text, timeout)
         _check_counts(remote, {staged(g): n for g, n in expected.items()})
+        _check_values(remote, values, [staged(g) for g in expected])
         lock.check()
         stale = [g for g in remote.held_graphs() if g not in expected]
         remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g.value}>" for g in stale] + [
@@ -128,19 +134,55 @@ def _with_asserted(nquads: Path) -> Iterator[ox.Quad]:
             yield ox.Quad(q.subject, q.predicate, q.object, ASSERTED)
 
 
-def _expected_counts(nquads: Path) -> dict[ox.NamedNode, int]:
+def _expected_counts(nquads: Path) -> tuple[dict[ox.NamedNode, int], set[ox.Literal]]:
     # Triples per graph once loaded; graph/asserted holds each distinct asserted triple once
-    # (counted by digest, so memory stays small however big the build).
+    # (counted by digest, so memory stays small however big the build).  And the literals
+    # of the datatypes read back (_READ_BACK), each once.
     counts: Counter = Counter()
     asserted: set[bytes] = set()
+    values: set[ox.Literal] = set()
     for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
         counts[q.graph_name] += 1
+        if isinstance(q.object, ox.Literal) and q.object.datatype.value in _READ_BACK:
+            values.add(q.object)
         if q.graph_name != INFERRED:
             triple = f"{q.subject} {q.predicate} {q.object}".encode()
             asserted.add(hashlib.blake2b(triple, digest_size=12).digest())
     if asserted:
         counts[ASSERTED] = len(asserted)
-    return dict(counts)
+    return dict(counts), values
+
+
+def _value(term) -> tuple:
+    # A literal as its value, so a store writing it in another form (PT36H as P1DT12H) keeps it.
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD + "duration":
+        return term.datatype.value, duration_value(term.value) or term.value
+    return (term.datatype.value, term.value) if isinstance(term, ox.Literal) else (None, str(term))
+
+
+def _shown(term) -> str:
+    return (f"{ox.Literal(term.value)}^^xsd:{term.datatype.value.removeprefix(XSD)}"
+            if isinstance(term, ox.Literal) and term.datatype.value.startswith(XSD) else str(term))
+
+
+def _check_values(remote: RemoteStore, values: set[ox.Literal], graphs: list) -> None:
+    # Counts pass a store that changed a value as it kept it: read those it may change back.
+    if not values:
+        return
+    listed = ", ".join(f"<{d}>" for d in _READ_BACK)
+    held = [r["o"] for r in remote.select("SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+                                          f"FILTER(isLiteral(?o) && DATATYPE(?o) IN ({listed}))"
+                                          " }", remote.dataset_params([], graphs))]
+    kept = {_value(o) for o in held}
+    changed = sorted(_shown(v) for v in values if _value(v) not in kept)
+    if changed:
+        sent = {_value(v) for v in values}
+        instead = sorted(_shown(o) for o in held if _value(o) not in sent)
+        raise StoreError(
+            f"the store changed {len(changed)} value(s) as it kept them: {', '.join(changed[:3])}"
+            f" read back as {', '.join(instead[:3]) or 'nothing'} (Virtuoso keeps a duration's "
+            "years and months or its days and time, not both, and no year before 1): write "
+            "such a value otherwise, or use another store; the build in use is left as it was")
 
 
 def write_document(nquads: Path, out, rename=lambda graph: graph) -> None:
