@@ -236,3 +236,26 @@ def test_a_build_without_its_record_is_not_known(mini, tmp_path):
     directory.open_build(folder, digest)
     assert directory.recorded_terms(digest) is None
     assert directory.recorded_terms(None) is None
+
+
+def test_builds_started_by_threads_at_once_make_one_build(mini):
+    # Threads share the process id that named the build's temporary folder: four ag.load()
+    # at once on a new cache emptied each other's folder and failed ("IO error: lock hold by
+    # current process", "No such file or directory: .../.tmp-<hash>-<pid>").
+    import threading
+    folder, made = mini.cache_dir / "store", []
+
+    def build():
+        try:
+            made.append(directory.build_directory(mini, folder))
+        except Exception as exc:  # noqa: BLE001 - said in the assertion below
+            made.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(made)) == 1 and isinstance(made[0], str), made
+    assert sorted(p.name for p in folder.iterdir()) == [
+        directory.NAMING_LOCK, "CURRENT", f"build-{made[0]}"]

@@ -20,6 +20,7 @@ import gc
 import os
 import re
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,10 +60,21 @@ def current_build(folder: Path) -> str | None:
     return name if _HASH.fullmatch(name) and (folder / f"build-{name}").is_dir() else None
 
 
+# One build at a time in this process: its threads share the process id that names a build's
+# temporary folder, and four ag.load() at once on a new cache emptied each other's
+# ("IO error: lock hold by current process", "No such file or directory: .../.tmp-...").
+_BUILDING = threading.RLock()
+
+
 def build_directory(settings: Settings, folder: Path, repair: bool = False) -> str:
     """Build the graph into ``folder`` unless its current build has the same inputs; return
     the input hash it now serves.  ``repair``: a build of the same inputs that does not open
     is built again (``load`` said it served one that no command could open)."""
+    with _BUILDING:  # the others, once it is built, find it current
+        return _build_directory(settings, folder, repair)
+
+
+def _build_directory(settings: Settings, folder: Path, repair: bool) -> str:
     if folder.resolve() == settings.cache_dir.resolve():
         # It built once; once the inputs changed, the cache's own build-<hash>.nq made the
         # folder look like another program's.
