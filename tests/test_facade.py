@@ -773,3 +773,10 @@ def test_a_prefix_declared_nowhere_is_said_first_with_where_it_is(kg):
             "parser: error at")) as refused:
         ag.run(kg, "SELECT * WHERE { ?s a schema:Thing ; wd:P31 ?o }")
     assert refused.value.position == (1, 38)
+
+
+def test_a_refused_timeout_is_quoted_short(kg):
+    # 10**400 was quoted whole, 401 digits in one message.
+    with pytest.raises(ValueError) as refused:
+        ag.run(kg, LOOKUP, timeout=10**400)
+    assert len(str(refused.value)) < 100 and "...0000" in str(refused.value)

@@ -176,8 +176,10 @@ def _seconds(timeout) -> float:
     """Return ``timeout`` as a number of seconds; ValueError for what is not one above 0."""
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
             or not 0 < timeout < float("inf") or timeout > _LONGEST:
-        # An int past a float's range was an OverflowError from float(), said of no parameter.
-        raise ValueError(f"timeout must be a number of seconds above 0, not {timeout!r}")
+        # An int past a float's range was an OverflowError from float(), said of no parameter
+        # (and said whole here, 400 digits of 10**400: reprlib shortens it).
+        from reprlib import repr as short
+        raise ValueError(f"timeout must be a number of seconds above 0, not {short(timeout)}")
     return float(timeout)
 
 
