@@ -1,6 +1,7 @@
 """The query store: asserted and inferred graphs apart, one named graph per file, and the main
 layout answering exactly as the per-file one."""
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -77,3 +78,17 @@ def test_a_graph_in_this_process_is_used_and_closed_as_one_with_an_engine():
         assert [r["o"].value for r in kg.query("SELECT ?o { ?s ?p ?o }")] == ["v"]
     kg.close()
     assert [r["o"].value for r in kg.query("SELECT ?o { ?s ?p ?o }")] == ["v"]
+
+
+def test_a_graph_in_this_process_cannot_be_pickled_and_says_what_to_do():
+    # pickle said "cannot pickle 'pyoxigraph.Store' object"; a shallow copy still shares the
+    # stores.
+    import copy
+    import pickle
+    kg = KnowledgeGraph.from_store(ox.Store())
+    for send in (pickle.dumps, copy.deepcopy):
+        with pytest.raises(TypeError, match=re.escape(
+                "cannot be pickled or deep-copied; in another process (multiprocessing, say), "
+                "load the graph there")):
+            send(kg)
+    assert copy.copy(kg).main is kg.main

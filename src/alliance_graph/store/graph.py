@@ -25,7 +25,7 @@ store, which is loaded with the same graphs (``remote.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -113,6 +113,16 @@ class KnowledgeGraph:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+    def __copy__(self) -> KnowledgeGraph:
+        return replace(self)  # the same stores: a copy shares them, as before
+
+    def __reduce_ex__(self, protocol):
+        # pickle (a multiprocessing pool's arguments) said "cannot pickle 'pyoxigraph.Store'
+        # object", and nothing of what to do instead.
+        raise TypeError("a graph loaded with ag.load() holds stores opened by this process: "
+                        "it cannot be pickled or deep-copied; in another process "
+                        "(multiprocessing, say), load the graph there")
 
 
 def load(settings: Settings | None = None) -> KnowledgeGraph:
