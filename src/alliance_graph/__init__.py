@@ -42,7 +42,8 @@ def load(settings=None, *, timeout=None):
     ``settings.query_memory``, is stopped there and raises ``EngineError``, and Ctrl-C stops
     a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
     stops the engine, as does the end of ``with ag.load(timeout=S) as kg:``; a graph in this
-    process takes ``with`` and ``close()`` too, and answers on after them).
+    process takes ``with`` and ``close()`` too, and answers on after them).  Neither can be
+    pickled (TypeError): in another process, load the graph there.
 
     Raises ``NoGraphFound`` for settings naming no Turtle files, ``LoadError`` for inputs
     that do not parse (each file and line said), ``StoreError`` for a store that cannot be
