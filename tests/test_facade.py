@@ -140,7 +140,11 @@ def test_validate_and_add_a_proposal(tmp_path):
     shutil.copytree(SHAPES / "base", project / "data")
     shutil.copytree(ROOT / "ontology", project / "ontology")
     settings = Settings.from_json({"root": project})
-    assert not ag.validate([SHAPES / "claim-evidence.fail.ttl"], settings).conforms
+    failed = ag.validate([SHAPES / "claim-evidence.fail.ttl"], settings)
+    assert not failed.conforms
+    # print(report) in a notebook reads as the command's text report, in the library's words.
+    from alliance_graph.proposals.report import to_text
+    assert str(failed) == to_text(failed) and "Violation" in str(failed)
     proposal = SHAPES / "domain.pass.ttl"
     assert ag.validate([proposal], settings).conforms
     before = {p.name: p.read_bytes() for p in (project / "data").glob("*.ttl")}

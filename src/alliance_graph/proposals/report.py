@@ -73,6 +73,11 @@ class Report:
     def conforms(self) -> bool:
         return not any(f.severity == "Violation" for f in self.findings)
 
+    def __str__(self) -> str:
+        # print(report) in a notebook: the text report, in the library's words (``to_text``),
+        # where it printed the dataclass's fields, every finding in one line.
+        return to_text(self)
+
     def by_severity(self) -> dict[str, list[Finding]]:
         """Return the findings per severity, most severe first, each sorted by file and line."""
         groups: dict[str, list[Finding]] = {s: [] for s in SEVERITIES}
