@@ -238,7 +238,8 @@ def second_writer(folder) -> tuple[threading.Thread, list, threading.Event]:
 def test_the_lock_makes_a_second_writer_wait_and_says_so(folder):
     with transaction.DataLock(folder):
         thread, said, got = second_writer(folder)
-        assert said and f"waiting for process {os.getpid()}" in said[0]
+        # Not "waiting for process <its own id>", which read as a process waiting for itself.
+        assert said and f"waiting for another thread of this process ({os.getpid()})" in said[0]
         assert not got.is_set(), "the second writer went ahead while the lock was held"
     thread.join(10)
     assert got.is_set()

@@ -140,6 +140,8 @@ def holder(folder: Path) -> str:
     else:
         with os.fdopen(fd, "rb") as lock:
             pid = lock.read(32).decode("ascii", "replace").strip()
+    if pid == str(os.getpid()):  # two threads of one process (a notebook's pool, say)
+        return f"another thread of this process ({pid})"
     return f"process {pid}" if pid.isdigit() else "another process"
 
 
