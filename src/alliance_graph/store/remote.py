@@ -34,7 +34,7 @@ from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
 from .remote_http import OPENER, Watch
 from .remote_messages import first_line, read_error, unshifted
-from .virtuoso_rows import cut_at
+from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
 _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>)*+"
@@ -69,6 +69,7 @@ class RemoteStore:
         self.max_answer_bytes = max_answer_bytes
         self._held: list[ox.NamedNode] | None = None
         self._unnamed_is_all: bool | None = None
+        self._virtuoso: bool | None = None  # whether the store's last answer was Virtuoso's
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -195,13 +196,22 @@ class RemoteStore:
             declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
             prologue += "".join(f"PREFIX {p}: <{iri}> " for p, iri in prefixes.items()
                                 if p not in declared)
+        params = self._dataset(default_graph, named_graphs, use_default_graph_as_union)
+        # Virtuoso answers an OFFSET without a LIMIT wrongly (virtuoso_rows.limited).
+        if self._virtuoso is None:
+            self._unnamed_means_every_graph()  # an answer of the store's says what it is
+        text, cap = limited(prologue + query) if self._virtuoso else (prologue + query, None)
         try:
-            return self.select(prologue + query,
-                               self._dataset(default_graph, named_graphs,
-                                             use_default_graph_as_union),
-                               rejected=QueryError)
+            return self.select(text, params, rejected=QueryError, cap=cap)
         except QueryError as exc:
             raise QueryError(unshifted(str(exc), len(prologue))) from None
+        except StoreError as exc:
+            if "SR353" not in str(exc) or text == prologue + query:
+                raise
+            raise StoreError(f"{exc} (the query was sent with a LIMIT after its OFFSET, as "
+                             "Virtuoso answers an OFFSET without one wrongly: give the query "
+                             "a LIMIT, at most the store's MaxSortedTopRows less the OFFSET)"
+                             ) from None
 
     def _dataset(self, default_graph, named_graphs, union: bool) -> list[tuple[str, str]]:
         # The local layout, spelled out for the store (see the module docstring).
@@ -241,9 +251,15 @@ class RemoteStore:
         return self._unnamed_is_all
 
     def select(self, query: str, params: list[tuple[str, str]],
-               rejected: type[Exception] = StoreError):
-        """Run a query on the dataset that ``params`` (Protocol parameters) name, as given."""
-        result, virtuoso = self._answer(query, params, rejected)
+               rejected: type[Exception] = StoreError, cap: int | None = None):
+        """Run a query on the dataset that ``params`` (Protocol parameters) name, as given;
+        an answer of ``cap`` rows or more may have been cut (virtuoso_rows.limited)."""
+        result, virtuoso, again = self._answer(query, params, rejected)
+        if cap is not None and sum(1 for _ in again()) >= cap:
+            raise StoreError(f"{self.query_url} may have cut the answer at {cap:,} rows: "
+                             f"Virtuoso sorts at most {SORTED_ROWS:,} rows by default "
+                             "(MaxSortedTopRows), the OFFSET included, and answers an "
+                             "OFFSET without a LIMIT with those alone; give the query a LIMIT")
         if virtuoso and isinstance(result, list):
             most = cut_at(len(result), self._triples_sent)
             if most is not None:
@@ -255,8 +271,8 @@ class RemoteStore:
 
     def _triples_sent(self, probe: str) -> int:
         # A graph no store holds, by both parameters: the probe reads no graph (virtuoso_rows).
-        result, _ = self._answer(probe, [("default-graph-uri", EMPTY.value),
-                                         ("named-graph-uri", EMPTY.value)], StoreError)
+        result, _, _ = self._answer(probe, [("default-graph-uri", EMPTY.value),
+                                            ("named-graph-uri", EMPTY.value)], StoreError)
         return len(result)
 
     def _answer(self, query: str, params: list[tuple[str, str]], rejected: type[Exception]):
@@ -269,7 +285,7 @@ class RemoteStore:
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": answers.NTRIPLES if graph else answers.JSON})
         headers, data = self.send(request, rejected=rejected)
-        virtuoso = headers.get("Server", "").startswith("Virtuoso")
+        virtuoso = self._virtuoso = headers.get("Server", "").startswith("Virtuoso")
         try:
             # No Content-Type is no media type: read as text/plain (email's default), an
             # empty answer passed for a graph.
@@ -286,7 +302,7 @@ class RemoteStore:
             what = {"ASK": "a boolean", "SELECT": "solutions", "CONSTRUCT": "a graph"}[given]
             raise StoreError(f"{self.query_url} answered {'an' if asked == 'ASK' else 'a'} "
                              f"{asked} query with {what}")
-        return result, virtuoso
+        return result, virtuoso, lambda: answers.parse(media, data, virtuoso)
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None) -> list[ox.Quad]:
         """Return the quads matching a pattern (None matches anything), like Oxigraph's: no
