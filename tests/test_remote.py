@@ -10,6 +10,7 @@ import re
 import subprocess
 import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -293,6 +294,9 @@ def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
                         "DESCRIBE ?s WHERE { ?s a ag:Claim }", "--format", "nt")
         few = cli(*project(mini), "--store", url, "query",
                   "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 20", "--format", "nt")
+        # The endpoint's answer too: its 502 (serve --get exits 1 on an error status).
+        served = cli(*project(mini), "--store", url, "serve", "--get", "/sparql?query="
+                     + urllib.parse.quote("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
         # A store read for long (serve's engine) meets the limit the store has now: what a
         # probe showed was kept, and after a restart at 10 rows an answer cut to 11 triples
         # passed for whole, as it had come whole at 15 before.
@@ -308,6 +312,9 @@ def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
     assert "may have cut the answer at 21 triples" in one_line_error(graph, 2)
     assert "may have cut the answer at 21 triples" in one_line_error(described, 2)
     assert few.returncode == 0 and len(few.stdout.splitlines()) == 20, few.stdout + few.stderr
+    assert served.returncode == 1 and served.stdout.startswith(
+        "the store behind this service failed: ") and "may have cut the answer at 21 triples" \
+        in served.stdout, served.stdout + served.stderr
 
 
 def test_a_remote_timeout_that_is_not_a_number_exits_2():
