@@ -1,9 +1,8 @@
 """The data folder's locks, and the commits an interrupted ``add`` left: how ``add`` changes
 data/ while other commands read it, so that each reads the files of one state.
 
-Three locks, each released by the kernel when its holder dies (a ``kill -9`` leaves no stale
-lock, only a file), each held per open file (threads of one process exclude each other as
-processes do):
+Three locks, each released by the kernel when its holder dies (a ``kill -9`` leaves no stale lock,
+only a file), each held per open file (threads of one process exclude each other as processes do):
 
 - the writers' lock (``DataLock``, a byte of the folder's lock file ``.alliance-graph.lock``):
   ``add`` holds it from its first read to its last rename, so two adds never both read the
@@ -19,9 +18,9 @@ processes do):
 The lock file's bytes are Linux's open-file-description locks (each byte its own lock, on NFS
 too); elsewhere the writers' lock is a ``flock`` of the file, and there is no queue.
 
-Every wait is bounded.  A commit waits at most ``COMMIT_WAIT`` seconds for the readers (one
-stopped, or stuck): it then gives up, nothing changed.  A reader waits at most ``READ_WAIT``
-for a commit (one stopped mid-commit), then says which process holds the folder.
+Every wait is bounded. A commit waits at most ``COMMIT_WAIT`` seconds for the readers (one stopped,
+or stuck): it then gives up, nothing changed. A reader waits at most ``READ_WAIT`` for a commit
+(one stopped mid-commit), then says which process holds the folder.
 
 A commit's journal is written and removed under the readers' lock, so a reader that finds it
 has found a commit whose process died: the reader finishes it (``settle``) before reading.
@@ -140,9 +139,9 @@ def holder(folder: Path) -> str:
     else:
         with os.fdopen(fd, "rb") as lock:
             pid = lock.read(32).decode("ascii", "replace").strip()
-    if pid == str(os.getpid()):  # two threads of one process (a notebook's pool, say)
-        return f"another thread of this process ({pid})"
-    return f"process {pid}" if pid.isdigit() else "another process"
+    mine = pid == str(os.getpid())  # two threads of one process (a notebook's pool, say)
+    return f"another thread of this process ({pid})" if mine else \
+        f"process {pid}" if pid.isdigit() else "another process"
 
 
 def open_lock(lock: Path, write: bool = True) -> int:
