@@ -334,3 +334,10 @@ def test_edges_the_store_gives_out_of_order_are_a_store_error_not_a_scrambled_ne
     beside = network_read._Beside(runs)
     assert [beside.rows_of(f"urn:{c}") for c in "bcd"] == [[["v\t\n|\\"]] * 2, [],
                                                            [["v\t\n|\\"]]]
+
+
+@pytest.mark.parametrize("fmt", network.FORMATS)
+def test_the_network_is_the_same_from_every_store(backend_kg, kg, fmt):
+    # Virtuoso answered the facts' GROUP BY of columns it did not select with 34 to 76 of
+    # 649 rows, at random: the viewers' formats lost attributes.
+    assert network.write(backend_kg, fmt) == network.write(kg, fmt)

@@ -242,13 +242,15 @@ def _group_sizes(kg, ref: str) -> dict[tuple[bool, str], tuple[int, int]]:
     point at it (incoming), and for incoming ones from how many subjects."""
     # Each branch starts from the entity: with the claim's type outside the UNION, Oxigraph
     # read every claim of the graph first (0.5 s per page at 100 k facts).
+    # The direction is a string: Virtuoso answers a bound `true` as "1"^^xsd:integer, and the
+    # page of an entity read from it lost every incoming group.
     rows = kg.query(
-        f"SELECT ?p ?in (COUNT(DISTINCT ?c) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) WHERE {{ "
+        f"SELECT ?p ?way (COUNT(DISTINCT ?c) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) WHERE {{ "
         f"{{ ?c rdf:subject {ref} . ?c a ag:Claim ; rdf:predicate ?p ; rdf:object ?o "
-        f"BIND(false AS ?in) }} UNION "
+        f'BIND("out" AS ?way) }} UNION '
         f"{{ ?c rdf:object {ref} . ?c a ag:Claim ; rdf:predicate ?p ; rdf:subject ?s "
-        f"FILTER(?s != {ref}) BIND(true AS ?in) }} }} GROUP BY ?p ?in")
-    return {(r["in"].value == "true", r["p"].value): (int(r["n"].value), int(r["subjects"].value))
+        f'FILTER(?s != {ref}) BIND("in" AS ?way) }} }} GROUP BY ?p ?way')
+    return {(r["way"].value == "in", r["p"].value): (int(r["n"].value), int(r["subjects"].value))
             for r in rows if isinstance(r["p"], ox.NamedNode)}
 
 
