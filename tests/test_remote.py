@@ -297,6 +297,16 @@ def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
         # The endpoint's answer too: its 502 (serve --get exits 1 on an error status).
         served = cli(*project(mini), "--store", url, "serve", "--get", "/sparql?query="
                      + urllib.parse.quote("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+        # A Graph Store read through the engine process, as a server makes it: its 502 said
+        # "the store behind this service failed: the store behind this service failed: ...".
+        from alliance_graph.engine.client import ProcessEngine
+        from alliance_graph.web.app import create_app
+        engine = ProcessEngine(mini.with_(store=url, standby_engine_bytes=0))
+        try:
+            dumped = create_app(mini.with_(store=url), engine=engine).test_client().get(
+                "/rdf-graphs?default")
+        finally:
+            engine.close()
         # A store read for long (serve's engine) meets the limit the store has now: what a
         # probe showed was kept, and after a restart at 10 rows an answer cut to 11 triples
         # passed for whole, as it had come whole at 15 before.
@@ -315,6 +325,12 @@ def test_virtuoso_limits_are_errors_never_short_answers(mini, tmp_path):
     assert served.returncode == 1 and served.stdout.startswith(
         "the store behind this service failed: ") and "may have cut the answer at 21 triples" \
         in served.stdout, served.stdout + served.stderr
+    # Said once: "the store behind this service failed: the store behind this service
+    # failed: ..." from a Graph Store read (wrapped in the engine, and again in the front).
+    said = dumped.get_data(as_text=True)
+    assert dumped.status_code == 502 and said.startswith(
+        "the store behind this service failed: ") and said.count("failed") == 1 and \
+        "cut the answer at" in said, said
 
 
 def test_a_remote_timeout_that_is_not_a_number_exits_2():

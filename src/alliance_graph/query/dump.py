@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..store.errors import StoreError
 from ..wording import Said
 from . import limits
 from .answer import Uncarried, readable_xml
@@ -56,8 +55,6 @@ def dump(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int):
         if fmt.carries_all:
             raise
         raise Uncarried(fmt, str(exc)) from exc
-    except StoreError as exc:
-        raise Refused(502, f"the store behind this service failed: {exc}") from exc
     if fmt.oxigraph == ox.RdfFormat.RDF_XML:
         data, problem = readable_xml(data)
         if problem:
