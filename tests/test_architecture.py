@@ -10,15 +10,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "alliance_graph"
 # The layers, lowest first: a part may import the parts before it in this list, and itself.
-LAYERS = [{"settings", "project", "namespaces", "rdf", "atomic", "sparql", "keywords", "terminals",
-           "wording"},
+LAYERS = [{"settings", "project_files", "project", "namespaces", "rdf", "atomic", "sparql", "lexer",
+           "keywords", "terminals", "wording"},
           {"build"},
           {"store"}, {"query"}, {"sources"}, {"proposals"}, {"engine"}, {"web"},
           {"cli", "__init__", "__main__"}]
 RANK = {part: i for i, layer in enumerate(LAYERS) for part in layer}
 # Parts held to less than their layer allows (docs/architecture.md's table).
 ONLY = {"sources": {"settings", "namespaces", "rdf", "sparql", "sources", "wording"},
-        "settings": {"settings", "rdf", "wording"},
+        "settings": {"settings", "project_files", "rdf"},
+        "project_files": {"project_files", "settings", "wording"},
         "project": {"project", "settings", "wording"}}
 WEB_STACK = {"flask", "werkzeug", "waitress", "jinja2"}
 MODULES = sorted(PACKAGE.rglob("*.py"))

@@ -1,0 +1,100 @@
+"""A project's files: where the package finds its project, the folders a project holds, and
+the Turtle files its graph is built from (refused, ``NoGraphFound``, where there are none).
+
+Paths default to one project folder (``ontology/``, ``data/``, ``queries/``, the build cache in
+``.cache/`` and the source texts in ``../shared/sources`` beside it): the source checkout the
+package runs from, else the graph an installed package carries (``alliance_graph/shipped``,
+package data), whose build cache goes to the user's cache folder.  The command line looks for
+the project first (``project.py``): ``--project DIR`` or ``ALLIANCE_GRAPH_PROJECT``, else the
+current directory if it holds ``ontology/`` and ``data/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import platformdirs
+
+from .wording import Metavar, Said
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The ontology, data and queries a wheel carries (setup.py maps the checkout's folders here).
+SHIPPED = PACKAGE_DIR / "shipped"
+# The checkout the package runs from, if it runs from one (src/alliance_graph/project_files.py).
+CHECKOUT = PACKAGE_DIR.parents[1]
+# The folders a project holds its graph in; the command line takes a folder holding both.
+GRAPH_FOLDERS = ("ontology", "data")
+
+
+def is_project(folder: Path) -> bool:
+    """Return whether ``folder`` holds a project's ``ontology/`` and ``data/`` folders."""
+    return all((folder / name).is_dir() for name in GRAPH_FOLDERS)
+
+
+# A checkout serves the files people edit in it; an installed package the graph it carries.
+PROJECT_ROOT = CHECKOUT if (CHECKOUT / "pyproject.toml").is_file() and is_project(CHECKOUT) \
+    else SHIPPED
+
+
+def project_paths(root: Path) -> dict[str, Path]:
+    """Return the path settings of the project in ``root``: its folders, cache and sources."""
+    # The shipped graph sits in site-packages, which may be read-only and is shared by users.
+    cache = platformdirs.user_cache_path("alliance-graph") if root == SHIPPED else root / ".cache"
+    return {"root": root, "ontology_dir": root / "ontology", "data_dir": root / "data",
+            "sources_dir": root.parent / "shared" / "sources", "cache_dir": cache,
+            "queries_dir": root / "queries"}
+
+
+class NoGraphFound(ValueError):
+    """The project the command line found holds no Turtle file to build a graph from."""
+
+
+def input_files(settings: Settings) -> list[Path]:
+    """Return the Turtle files the graph is built from, ontology first, in stable order;
+    raise ``NoGraphFound`` for one that cannot be an input (checked here, where every
+    command and library call lists them: the library's ``ag.load`` hung on a pipe and
+    stopped on a traceback for a name that is not UTF-8)."""
+    paths = sorted(settings.ontology_dir.glob("*.ttl")) + sorted(settings.data_dir.glob("*.ttl"))
+    for path in paths:
+        if not path.is_file():  # a pipe there would hang whatever reads the inputs
+            if path.is_symlink() and not path.exists():
+                raise NoGraphFound(f"{path} is a symbolic link to {os.readlink(path)}, "
+                                   "which does not exist; restore what it names, or "
+                                   f"remove the link from {path.parent}")
+            raise NoGraphFound(f"{path} is not a regular file; move it out of {path.parent}")
+        try:  # the file's graph is named by an IRI holding its name
+            path.name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise NoGraphFound(f"{path}: the file's name is not UTF-8 text, and its graph "
+                               "is named by it (graph/<folder>/<name>); rename it") from None
+    return paths
+
+
+def require_graph(settings: Settings) -> None:
+    """Raise ``NoGraphFound`` unless ``settings`` name Turtle files to build the graph from:
+    an ontology folder holding some and a data folder, both existing.  The command line and
+    the Python facade both ask (``ag.load`` of an empty folder gave an empty graph, silently,
+    where the command line said "no graph found")."""
+    root = settings.root
+    if not settings.input_files():
+        folders = dict.fromkeys([settings.ontology_dir, settings.data_dir])
+        raise NoGraphFound(Said(lambda n: (
+            f"no graph found in {root} (looked in {' and '.join(str(f) for f in folders)} for "
+            f"*.ttl files); give a project folder holding ontology/ and data/ with "
+            f"{n('settings.root', Metavar('DIR'))}")))
+    for name, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
+        if not folder.is_dir():  # else the graph is quietly built without it; the knob is
+            # named as it was given (a variable set long ago is easily forgotten)
+            raise NoGraphFound(Said(lambda n, name=name, folder=folder: (
+                f"the {name} folder {folder} does not exist or is not a folder; make it, or "
+                f"give another with {n(f'settings.{name}_dir')}")))
+    if not any(settings.ontology_dir.glob("*.ttl")):  # else every term of the data is unknown,
+        # a violation for each use: hundreds of lines that hide the one thing wrong
+        raise NoGraphFound(Said(lambda n: (
+            f"the ontology folder {settings.ontology_dir} holds no *.ttl files; give the "
+            f"project's ontology/ folder (or leave {n('settings.ontology_dir')} out)")))
