@@ -3,7 +3,8 @@
 The result is a list of quads: every file in its own named graph (with the plain triples its
 claims assert), and the inferred triples in ``graph/inferred``.  Building runs owlrl, which is
 the slow step, so the result is cached on disk as N-Quads keyed by a hash of every input; a
-second start with the same inputs only reads the cache.
+second start with the same inputs only reads the cache, and starts at once (threads or
+processes) share one build (``cache_lock.py``).
 """
 
 from __future__ import annotations
@@ -172,11 +173,20 @@ def cached_build(settings: Settings) -> Path:
     """Return the path of an N-Quads file holding the current build, building it if needed.
 
     The file is written to a temporary name and renamed, so a half-written cache is never read.
+    Callers wanting it at once share one build (``cache_lock``): the others wait for it.
     Large inputs take the streaming route: built in an in-memory store, dumped from it.
     """
     path = cache_path(settings)
     if whole(path):
         return path
+    from . import cache_lock  # here: opening a finished build needs none of the build's modules
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with cache_lock.building(path):
+        return path if whole(path) else _build_cache(settings)
+
+
+def _build_cache(settings: Settings) -> Path:
+    from .cache_lock import lock_glob
 
     def make(_digest):
         if is_large(settings):
@@ -188,8 +198,8 @@ def cached_build(settings: Settings) -> Path:
 
     digest, write = while_unchanged(settings, make)
     path = settings.cache_dir / f"build-{digest[:32]}.nq"
-    path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_atomically(path, write)
-    atomic.remove_stale(path.parent, ("build-*.nq", atomic.temp_glob("build-*.nq")), path.name,
+    atomic.remove_stale(path.parent, ("build-*.nq", atomic.temp_glob("build-*.nq"),
+                                      lock_glob("build-*.nq")), path.name,
                         settings.stale_cache_seconds)
     return path

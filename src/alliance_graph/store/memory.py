@@ -23,9 +23,10 @@ def main_file(settings: Settings) -> Path:
     """Return the ``main`` layout file of the current build, writing it first if needed."""
     nquads = build.cached_build(settings)
     path = nquads.with_name(nquads.name.replace("build-", "main-", 1))
-    if not build.whole(path):
-        _write_main(path, nquads)
-        atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq"), ".sort-*"),
+    if not build.whole(path) and _write_main(path, nquads):
+        from ..build.cache_lock import lock_glob
+        atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq"), ".sort-*",
+                                          lock_glob("main-*.nq")),
                             path.name, settings.stale_cache_seconds)
     return path
 
@@ -42,11 +43,18 @@ def built_main_file(settings: Settings, digest: str) -> Path:
     return path
 
 
-def _write_main(path: Path, nquads: Path) -> None:
-    try:
-        atomic.write_atomically(path, partial(write_main, nquads))
-    except ValueError:  # a line of the build with no graph term (``layout.main_line``)
-        raise damaged(nquads, "a line that is no quad") from None
+def _write_main(path: Path, nquads: Path) -> bool:
+    """Write the ``main`` layout file ``path`` of the build ``nquads``; return False when
+    another caller wrote it meanwhile (those wanting it at once write it once: ``cache_lock``)."""
+    from ..build.cache_lock import building  # here: opening a build needs no build module
+    with building(path):
+        if build.whole(path):
+            return False
+        try:
+            atomic.write_atomically(path, partial(write_main, nquads))
+        except ValueError:  # a line of the build with no graph term (``layout.main_line``)
+            raise damaged(nquads, "a line that is no quad") from None
+    return True
 
 
 def open_main(settings: Settings, digest: str | None = None) -> ox.Store:
