@@ -363,11 +363,12 @@ def test_a_reader_finishes_the_commit_of_an_add_killed_after_its_journal(folder)
 def test_readers_arriving_while_a_commit_waits_wait_behind_it(folder):
     # Else readers coming one after another, each before the last is done, hold it off.
     first = hold(folder, "reading")
-    committed, later = threading.Event(), []
+    committed, waits, later = threading.Event(), threading.Event(), []
 
     def add():
         with transaction.DataLock(folder):
-            transaction.commit(folder, {folder / n: t for n, t in NEW.items()})
+            transaction.commit(folder, {folder / n: t for n, t in NEW.items()},
+                               lambda said: waits.set())
         committed.set()
 
     def read():
@@ -375,7 +376,9 @@ def test_readers_arriving_while_a_commit_waits_wait_behind_it(folder):
             later.append(committed.is_set())
     writer = threading.Thread(target=add)
     writer.start()
-    time.sleep(0.3)  # the commit waits for the first reader
+    # The commit waits for the first reader, its place in the queue taken: waited for, not
+    # slept on (a writer thread that had not taken its place 0.3 s on let the reader by).
+    assert waits.wait(30), "the commit did not wait for the first reader"
     reader = threading.Thread(target=read)
     reader.start()
     time.sleep(0.3)
