@@ -264,10 +264,16 @@ def test_clients_reading_nothing_of_big_answers_hold_no_engine_thread(big_server
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
             stuck.append(sock)  # ... and nothing read
-        time.sleep(1)
         # The answers wait in the front for their clients, each in its file; the engine is
-        # free for others.
-        status, body = get(url, LOOKUP, timeout=10, source="127.0.1.9")
+        # free for others.  Waited for, not slept on: 1 s was not always enough on a loaded
+        # machine to have both answered, and the lookup then came before them (no file yet).
+        deadline = time.monotonic() + 30
+        while servers.temporary_files(pid) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # A lookup of its own (an earlier test's is in the response cache, and a hit would
+        # be answered with every engine thread held).
+        status, body = get(url, LOOKUP.replace("?l", f"?l{time.time_ns()}"), timeout=10,
+                           source="127.0.1.9")
         assert status == 200 and b"Iron Dome" in body
         assert servers.temporary_files(pid) == 2
     finally:
