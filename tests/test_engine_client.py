@@ -146,7 +146,11 @@ def test_a_caller_waiting_longer_than_its_time_for_a_free_slot_is_refused(settin
     try:
         thread = threading.Thread(target=lambda: pytest.raises(EngineError, answer, engine, SLOW))
         thread.start()
-        time.sleep(0.3)
+        # Its one slot taken by the slow query: waited for, not slept on (a thread that had
+        # not taken it 0.3 s on, as on a loaded machine, left it to the call below).
+        deadline = time.monotonic() + 30
+        while not engine.calls and time.monotonic() < deadline:
+            time.sleep(0.01)
         with pytest.raises(EngineError, match="query slots stayed busy") as busy:
             engine.call({"op": "info"}, timeout=0.3)
         assert busy.value.status == 503
