@@ -114,6 +114,7 @@ def test_trig_opens_each_graph_block_once(kg):
     ("graph.nt", "nt", "nt"), ("graph.txt", "nq", "nq"), ("-", "jsonld", "jsonld"),
     ("graph.csv", "nodes-csv", "nodes-csv"), ("graph.csv", "edges-csv", "edges-csv"),
     ("graph.xml", "graphml", "graphml"),  # GraphML is XML too
+    ("graph.nquads", None, "nq"), ("graph.json-ld", None, "jsonld"),  # rdflib's names
 ])
 def test_export_file_extension_names_the_format(name, asked, chosen):
     """`export -o graph.nt` wrote Turtle into it: the default ignored the file's name."""
@@ -134,6 +135,28 @@ def test_export_file_extension_names_the_format(name, asked, chosen):
 ])
 def test_export_file_extension_and_format_that_disagree_are_refused(name, asked, says):
     # Said with the command line's --format to a library caller, who has no such option.
+    with pytest.raises(export.ExportError) as refused:
+        export.format_for(name, asked)
+    assert str(refused.value) == says
+
+
+@pytest.mark.parametrize("name, asked, says", [
+    ("graph.nt.gz", None, "graph.nt.gz names a file compressed by gzip, but export writes "
+                          "plain text: export to graph.nt, then compress it (gzip graph.nt)"),
+    ("out/g.NQ.BZ2", "nq", "out/g.NQ.BZ2 names a file compressed by bzip2, but export writes "
+                           "plain text: export to g.NQ, then compress it (bzip2 g.NQ)"),
+    ("graph.xz", "ttl", "graph.xz names a file compressed by xz, but export writes plain text: "
+                        "export to graph, then compress it (xz graph)"),
+    ("graph.rj", None, "graph.rj names a file of RDF/JSON, which export does not write: end "
+                       "its name in the extension of a format it writes (.ttl, .nt, .nq, "
+                       ".trig, .jsonld, .rdf, .graphml, .csv)"),
+    ("onto.owx", "xml", "onto.owx names a file of OWL/XML, which export does not write: end "
+                        "its name in the extension of a format it writes (.ttl, .nt, .nq, "
+                        ".trig, .jsonld, .rdf, .graphml, .csv)"),
+])
+def test_export_refuses_a_compressed_file_or_a_syntax_it_does_not_write(name, asked, says):
+    """`export -o graph.nt.gz` wrote plain Turtle into it (an unknown extension keeps the
+    default), which zcat and every loader reading .gz refused; `-o graph.rj`, Turtle."""
     with pytest.raises(export.ExportError) as refused:
         export.format_for(name, asked)
     assert str(refused.value) == says

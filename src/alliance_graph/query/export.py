@@ -21,7 +21,8 @@ bytes for a library's caller.
 
 ``format_for`` picks the format of a file from its name's extension, as riot and rapper do:
 the RDF extensions are Oxigraph's (but ``.owl`` is RDF/XML and ``.txt`` none), the network
-ones ``network``'s; any other extension keeps DEFAULT_FORMAT.
+ones ``network``'s; a compressed file's (``.gz``) or a syntax's export does not write (``.rj``)
+is refused; any other extension keeps DEFAULT_FORMAT.
 """
 
 from __future__ import annotations
@@ -73,8 +74,17 @@ class ExportError(ValueError):
 
 # Extensions read otherwise than Oxigraph reads them: an ontology file ending in .owl is
 # RDF/XML (Protégé's default, and riot's reading); .txt, N-Triples to Oxigraph (after the W3C
-# test suites), is plain text to everyone else, so it names no format.
-_READ_AS = {"owl": "rdf", "txt": ""}
+# test suites), is plain text to everyone else, so it names no format; .nquads and .json-ld
+# are rdflib's names for N-Quads and JSON-LD.
+_READ_AS = {"owl": "rdf", "txt": "", "nquads": "nq", "json-ld": "jsonld"}
+# Extensions of files that are no plain text in a format export writes: a compressed file
+# (by the program that makes one), or a syntax other tools read that export does not write.
+# Such a name got Turtle, as any unknown extension does: `-o graph.nt.gz` wrote plain Turtle
+# that zcat and every loader decompressing .gz refused, `-o graph.rj` Turtle for RDF/JSON.
+_COMPRESSED = {"gz": "gzip", "bz2": "bzip2", "xz": "xz", "zst": "zstd", "lz4": "lz4",
+               "zip": "zip"}
+_NOT_WRITTEN = {"rj": "RDF/JSON", "trix": "TriX", "hext": "HexTuples", "owx": "OWL/XML",
+                "ofn": "OWL functional syntax", "omn": "OWL Manchester syntax"}
 
 
 def _extension(fmt: str) -> str:
@@ -94,9 +104,26 @@ def formats_named_by(name: str) -> list[str]:
         [f for f in network.FORMATS if network.EXTENSIONS[f] == extension]
 
 
+def _refuse_unwritten(name: str) -> None:
+    """Raise ExportError for a file name whose extension says it holds what export does not
+    write: compressed text (``graph.nt.gz``), or a syntax of ``_NOT_WRITTEN``."""
+    path = PurePath(name)
+    extension = path.suffix[1:].lower()
+    if extension in _COMPRESSED:
+        tool = _COMPRESSED[extension]
+        raise ExportError(f"{name} names a file compressed by {tool}, but export writes plain "
+                          f"text: export to {path.stem}, then compress it ({tool} {path.stem})")
+    if extension in _NOT_WRITTEN:
+        raise ExportError(f"{name} names a file of {_NOT_WRITTEN[extension]}, which export "
+                          "does not write: end its name in the extension of a format it "
+                          "writes (.ttl, .nt, .nq, .trig, .jsonld, .rdf, .graphml, .csv)")
+
+
 def format_for(name: str, fmt: str | None) -> str:
     """Return the format to write the file ``name`` in: ``fmt``, else the one its extension
-    names, else DEFAULT_FORMAT; raise ExportError when they differ or the extension names two."""
+    names, else DEFAULT_FORMAT; raise ExportError when they differ or the extension names two,
+    or names a compressed file or a syntax export does not write (``_refuse_unwritten``)."""
+    _refuse_unwritten(name)
     named = formats_named_by(name)
     if fmt is None and len(named) > 1:
         raise ExportError(Said(lambda n: f"{name} may hold {' or '.join(named)}: give "
