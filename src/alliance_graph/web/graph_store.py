@@ -168,25 +168,47 @@ def rdf_graphs():
                    _graph_candidates(svc, graphs, formats, as_default=not named))
 
 
+def _network_asked(values: list[str], accept: str | None) -> str | None:
+    """Return the network format a request for the dataset names, or None for an RDF one:
+    the first of the ``format`` (or ``output``) ``values`` that names a format of the path,
+    else the Accept header, where GraphML is the one network format a media type names alone
+    (text/csv could be either table)."""
+    for value in values:
+        name = value.split(";", 1)[0].strip().lower()
+        if name in network.FORMATS or name == network.MEDIA_TYPES["graphml"]:
+            return name if name in network.FORMATS else "graphml"
+        if negotiation.by_parameter(value, negotiation.DATASET_OFFERS) is not None:
+            return None
+    if values:
+        return None
+    best = negotiation.choose(accept, _DATASET_OFFERS)
+    return best if best in network.FORMATS else None
+
+
+_DATASET_OFFERS = negotiation.DATASET_OFFERS + [("graphml", [network.MEDIA_TYPES["graphml"]])]
+
+
 @bp.route("/dataset", methods=["GET"])
 def dataset():
     """Return every graph the service holds, one named graph per file, as TriG or N-Quads,
-    or the network of entities and facts for ``?format=graphml|nodes-csv|edges-csv``."""
+    or the network of entities and facts for ``?format=graphml|nodes-csv|edges-csv`` (or
+    Fuseki's ``output``, as the other paths read it; GraphML also by Accept)."""
     svc = service()
-    name = request.args.get("format", "").strip().lower()
-    if name in network.FORMATS:
+    values = format_values(request.args)
+    name = _network_asked(values, request.headers.get("Accept"))
+    if name is not None:
         media = network.MEDIA_TYPES[name]
         filename = "alliance-graph." + name.replace("-csv", ".csv")
         ctype = media + ("; charset=utf-8" if media.startswith("text/") else "")
         return _answer(svc, ("network", name, ()), [(name, lambda: (_network(svc, name), ctype))],
                        {"Content-Disposition": f'inline; filename="{filename}"'})
     try:
-        formats = pick_formats(request.args.getlist("format"), negotiation.DATASET_OFFERS,
-                               queries.GRAPH_FORMATS, request.headers.get("Accept"))
-    except Refused as exc:
-        if request.args.get("format"):  # the network's formats are this path's too
-            exc = Refused(exc.status, f"{exc}, {', '.join(network.FORMATS)}")
-        return error(exc.status, str(exc))
+        formats = pick_formats(values, negotiation.DATASET_OFFERS, queries.GRAPH_FORMATS,
+                               request.headers.get("Accept"))
+    except Refused as exc:  # the network's formats are this path's too
+        also = (", ".join(network.FORMATS) if values
+                else f"{network.MEDIA_TYPES['graphml']} (or ?format={', '.join(network.FORMATS)})")
+        return error(exc.status, f"{exc}, {also}")
     graphs = [svc.graphs[name] for name in sorted(svc.graphs)]
     return _answer(svc, ("dataset", (), tuple(f.name for f in formats)),
                    _graph_candidates(svc, graphs, formats))
