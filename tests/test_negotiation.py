@@ -73,6 +73,13 @@ CASES = [
     # An alias's own weight still counts when it is the better name.
     ("application/json, application/sparql-results+json;q=0.1, text/csv;q=0.5", RESULT_OFFERS,
      "json"),
+    # A comma in a quoted parameter value is no list separator: JSON-LD's q went to a range
+    # 'b"', and JSON-LD was chosen at q=1 over the Turtle the client preferred.
+    ('application/ld+json;profile="http://e/a, http://e/b";q=0.1, text/turtle;q=0.5',
+     GRAPH_OFFERS, "turtle"),
+    ('text/csv;x="a,b";q=0.2, application/sparql-results+xml;q=0.3', RESULT_OFFERS, "xml"),
+    # A weight sent quoted is the number it quotes (it was read as 0: N-Triples refused).
+    ('application/n-triples;q="0.5", text/turtle;q=0.4', GRAPH_OFFERS, "nt"),
 ]
 
 
@@ -83,6 +90,10 @@ def test_choose(accept, offers, expected):
 
 def test_parse_accept_clamps_weights():
     assert parse_accept("text/csv;q=7, text/tsv;q=-1") == [("text/csv", 1.0), ("text/tsv", 0.0)]
+
+
+def test_parse_accept_reads_quoted_strings_whole():
+    assert parse_accept('a/b;p="x\\"y,z;w";q=0.2, c/d;q="0.3"') == [("a/b", 0.2), ("c/d", 0.3)]
 
 
 @pytest.mark.parametrize("value, offers, expected", [

@@ -9,6 +9,7 @@ and ``queries.GRAPH_FORMATS``; only the media types other tools send for the sam
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..query.refused import Refused
@@ -47,14 +48,21 @@ GRAPH_ORDER = ["turtle", "nt", "jsonld", "xml", "trig", "nq"]
 DATASET_ORDER = ["trig", "nq"]
 
 
+# A list element or a parameter: what lies between commas (semicolons), a quoted string (RFC
+# 9110, 5.6.4) holding either whole.  Split at every comma, JSON-LD's
+# 'application/ld+json;profile="a, b";q=0.1' gave its q to a range 'b"', and JSON-LD q=1.
+_ELEMENT = re.compile(r'(?:[^,"]|"(?:[^"\\]|\\.)*"?)+')
+_PARAMETER = re.compile(r'(?:[^;"]|"(?:[^"\\]|\\.)*"?)+')
+
+
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Return ``(media range, q)`` pairs from an Accept header; a missing header means */*."""
     if not header or not header.strip():
         return [("*/*", 1.0)]
     ranges = []
-    for part in header.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
+    for part in _ELEMENT.findall(header):
+        fields = [f.strip() for f in _PARAMETER.findall(part)]
+        media = fields[0].lower() if fields else ""
         if not media:
             continue
         if "/" not in media:
@@ -63,8 +71,8 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
         for param in fields[1:]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
+                try:  # a weight sent quoted ("0.5") is read as the number it quotes
+                    q = min(max(float(value.strip().strip('"')), 0.0), 1.0)
                 except ValueError:
                     q = 0.0  # an unreadable weight must not win over readable ones
         ranges.append((media, q))
