@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from alliance_graph.proc import stat_fields
+
 BIN = Path(sys.executable).parent
 
 
@@ -100,6 +102,23 @@ def settled(pid: int) -> int:
     while temporary_files(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     return temporary_files(pid)
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the processor time a process has used (user and system), as /proc says."""
+    fields = stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
+
+
+def working(pid: int, since: float, seconds: float = 0.2, timeout: float = 30) -> None:
+    """Return once process ``pid`` (an engine) has used ``seconds`` of processor time past
+    ``since``, its ``cpu_seconds`` before a heavy query was sent: the query runs there.  An
+    idle engine uses next to none; a fixed sleep for the query to arrive was not always
+    enough on a loaded machine."""
+    deadline = time.monotonic() + timeout
+    while cpu_seconds(pid) - since < seconds:
+        assert time.monotonic() < deadline, f"no query ran in process {pid} within {timeout} s"
+        time.sleep(0.05)
 
 
 def start_oxigraph(location: Path):

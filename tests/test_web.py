@@ -315,9 +315,9 @@ def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged
     # client holding it was later told 304 for a body that build never gave.
     import http.client
     import threading
-    import time
     import urllib.parse
 
+    import servers
     served = _ServedProject(tmp_path, "directory", ["--workers", "1", "--timeout", "8"])
 
     def ask(query, source):
@@ -332,13 +332,15 @@ def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged
             connection.close()
 
     try:
-        version = served.state()["version"]
+        state = served.state()
+        version, engine = state["version"], state["engine"]["pid"]
         answers = {}
         slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
         label = "SELECT ?l WHERE { id:FxState rdfs:label ?l }"
         holder = threading.Thread(target=lambda: answers.__setitem__("slow", ask(slow, "127.0.0.2")))
+        since = servers.cpu_seconds(engine)
         holder.start()  # the engine's one thread, until the time limit
-        time.sleep(0.5)
+        servers.working(engine, since)  # once it runs there (0.5 s slept was a guess)
         waiter = threading.Thread(target=lambda: answers.__setitem__("label", ask(label, "127.0.0.1")))
         waiter.start()  # waits for a thread of the engine
         served.rename()
