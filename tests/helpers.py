@@ -22,6 +22,17 @@ from alliance_graph.proposals.report import AGSH, CHECK
 from alliance_graph.query import results as queries
 
 
+def until(condition, seconds: float = 10) -> bool:
+    """Return once ``condition()`` holds (True), or False after ``seconds``: what a thread is
+    to do next comes within 0.1-0.2 s on a quiet machine, not always on a loaded one."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def fetch(url, data=None, headers=None, method=None):
     """Return (status, headers, body) of one HTTP request; error statuses are returned too."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)

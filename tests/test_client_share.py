@@ -13,6 +13,7 @@ import pytest
 import servers
 from alliance_graph.query.refused import Refused
 from alliance_graph.web.client_share import Shares, client_of, trusted_proxies
+from helpers import until
 
 TIMEOUT = 4
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -26,17 +27,6 @@ def port(tmp_path_factory):
                                           "--requests-per-client", "3")
     yield port
     servers.stop(process)
-
-
-def until(condition, seconds: float = 10) -> bool:
-    """Return once ``condition()`` holds (True), or False after ``seconds``: what a thread is
-    to do next came within 0.1-0.2 s here, not always on a loaded machine."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def came(shares: Shares, order: list) -> int:

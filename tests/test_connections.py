@@ -17,6 +17,7 @@ import urllib.request
 import pytest
 
 import servers
+from helpers import until
 
 DEADLINE = 2
 CAP = 4
@@ -888,23 +889,35 @@ def test_the_front_s_last_free_thread_is_kept_for_a_light_client_not_a_heavy_one
     jobs = {name: Job(name[0], name, started) for name in ("a0", "c0", "c1", "a1", "b1")}
     try:
         for name in ("a0", "c0"):
-            dispatcher.add_task(jobs[name])
-            threading.Timer(0.3, jobs[name].done.set).start()
-        time.sleep(0.5)
-        for name in ("c1", "a1", "b1"):
-            dispatcher.add_task(jobs[name])
-            time.sleep(0.1)
+            added(dispatcher, jobs[name], starts=True)
+        time.sleep(0.3)
+        for name in ("a0", "c0"):
+            jobs[name].done.set()
+        assert until(lambda: not dispatcher.waiting.held)  # both given back, heavy
+        for name, starts in (("c1", True), ("a1", False), ("b1", True)):
+            added(dispatcher, jobs[name], starts)
         assert started == ["a0", "c0", "c1", "b1"]
         jobs["c1"].done.set()  # the last free thread again: kept
         time.sleep(0.2)
         assert started == ["a0", "c0", "c1", "b1"]
         jobs["b1"].done.set()  # two free: a's takes one
-        time.sleep(0.2)
+        assert until(lambda: len(started) == 5)
         assert started == ["a0", "c0", "c1", "b1", "a1"]
     finally:
         for job in jobs.values():
             job.done.set()
         dispatcher.shutdown()
+
+
+def added(dispatcher, job, starts: bool) -> None:
+    """Add ``job`` to ``dispatcher``; return once it has started if it ``starts``, else after
+    0.1 s, its chance to start wrongly.  (Slept on for 0.1 s either way, a job slow to start,
+    as on a loaded machine, was overtaken by the next one.)"""
+    dispatcher.add_task(job)
+    if starts:
+        assert until(lambda: job.name in job.started), f"{job.name} did not start"
+    else:
+        time.sleep(0.1)
 
 
 class Job:
@@ -932,18 +945,18 @@ def test_the_front_s_last_free_thread_is_kept_for_a_client_with_nothing_answered
     started: list = []
     jobs = {name: Job(name[0], name, started) for name in ("a1", "a2", "a3", "b1")}
     try:
-        for job in jobs.values():
-            dispatcher.add_task(job)
-            time.sleep(0.1)
+        for name, starts in (("a1", True), ("a2", False), ("a3", False), ("b1", True)):
+            added(dispatcher, jobs[name], starts)
         assert started == ["a1", "b1"]
         jobs["b1"].done.set()   # the thread freed is the last one: kept, a has one answered
         time.sleep(0.2)
         assert started == ["a1", "b1"]
         jobs["a1"].done.set()   # a has none answered: its second goes, its third waits
+        assert until(lambda: len(started) == 3)
         time.sleep(0.2)
         assert started == ["a1", "b1", "a2"]
         jobs["a2"].done.set()
-        time.sleep(0.2)
+        assert until(lambda: len(started) == 4)
         assert started == ["a1", "b1", "a2", "a3"]
     finally:
         for job in jobs.values():
