@@ -170,6 +170,30 @@ def sent(port: int, source: str, data: bytes) -> socket.socket:
     return sock
 
 
+def unread(sock: socket.socket) -> int | None:
+    """Return how many bytes sent on ``sock`` (a loopback connection) the server has not read
+    yet, its end's receive queue in /proc/net/tcp; None once its end is gone."""
+    def entry(address) -> str:
+        host, port = address[:2]
+        return f"{socket.inet_aton(host)[::-1].hex().upper()}:{port:04X}"
+    ours, theirs = entry(sock.getsockname()), entry(sock.getpeername())
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == theirs and fields[2] == ours:
+                return int(fields[4].split(":")[1], 16)
+    return None
+
+
+def read_by_server(sock: socket.socket, left: int = 0) -> None:
+    """Return once the server has read all that was sent on ``sock`` but ``left`` bytes (a
+    request it leaves unread, pipelined behind one being answered).  A reset that comes with
+    the request, waitress sees: the request is never queued; a fixed pause before the reset
+    was not always enough on a loaded machine."""
+    assert until(lambda: (unread(sock) or 0) <= left), \
+        f"the server left {unread(sock)} bytes unread on {sock.getsockname()}"
+
+
 def reset(sock: socket.socket) -> None:
     """Close ``sock`` with a reset (SO_LINGER 0), as a client giving up at once does."""
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

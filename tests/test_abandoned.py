@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 import servers
-from helpers import HEAVY, LOOKUP, request, reset, sent, statuses
+from helpers import HEAVY, LOOKUP, read_by_server, request, reset, sent, statuses
 
 TIMEOUT = 3
 
@@ -58,13 +58,17 @@ def test_a_query_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_ru
     # has read its request: a reset read with the request, waitress sees).
     gone = [sent(port, f"127.0.1.{k}", request(LOOKUP)) for k in range(11, 14)]
     time.sleep(0.3)
-    gone[-1].sendall(request(LOOKUP))
+    read_by_server(gone[-1])  # its first request: the second is left in the socket
+    second = request(LOOKUP)
+    gone[-1].sendall(second)
     # Behind them, a client that sends its lookup and half-closes (nc -N), and one that does
     # not: both wait for their answers.
     half_closed = sent(port, "127.0.1.21", request(LOOKUP))
     half_closed.shutdown(socket.SHUT_WR)
     honest = sent(port, "127.0.1.22", request(LOOKUP))
-    time.sleep(0.5)
+    for sock in gone:
+        read_by_server(sock, len(second) if sock is gone[-1] else 0)
+    time.sleep(0.5)  # each read, now waiting for a slot
     for sock in gone:
         reset(sock)
     # The slots free at the time limit: the lookups reset are dropped as each would take
@@ -101,8 +105,11 @@ def test_a_request_whose_client_reset_while_it_waited_for_a_thread_is_not_run(po
     half_closed = sent(port, "127.0.2.22", request(LOOKUP))
     half_closed.shutdown(socket.SHUT_WR)
     time.sleep(0.3)
-    gone[-1].sendall(request(LOOKUP))
+    read_by_server(gone[-1])
+    second = request(LOOKUP)
+    gone[-1].sendall(second)
     for sock in gone:
+        read_by_server(sock, len(second) if sock is gone[-1] else 0)
         reset(sock)
     # Once the flood's waiting queries are refused, threads free, and the engine has one
     # free too: the reset lookups ran at once, for nobody.  Now they are dropped as each is
@@ -128,7 +135,8 @@ def test_a_page_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_rea
     page = sent(port, "127.0.3.11", b"GET /id/IronDome?nonce=%d HTTP/1.1\r\nHost: x\r\n"
                 b"Connection: close\r\n\r\n" % time.time_ns())
     honest = sent(port, "127.0.3.12", request(LOOKUP))
-    time.sleep(0.5)
+    read_by_server(page)
+    time.sleep(0.5)  # read, now waiting for a slot
     reset(page)
     assert statuses(honest) == [200]
     assert set(sum(map(statuses, busy), [])) == {503}
