@@ -1,5 +1,5 @@
 """The SPARQL grammar's terminals as one regular expression, as Oxigraph (pyoxigraph 0.5) reads
-them: ``sparql.tokenize`` matches them one after another and follows the context where the
+them: ``lexer.tokenize`` matches them one after another and follows the context where the
 grammar needs it (``<`` as less-than or an IRI)."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ _SKIP = r"[ \t\r\n]*(?:#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
 MASTER = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _TERMINALS)
                     + r"|(?P<END>\Z))")
 # The same without prefixed names, for the rest of a run of name characters that a prefixed
-# name already failed to start (see ``sparql.tokenize``).
+# name already failed to start (see ``lexer.tokenize``).
 NO_PNAME = re.compile(_SKIP + "(?:" + "|".join(
     f"(?P<{n}>{p})" for n, p in _TERMINALS if n != "PNAME") + r"|(?P<END>\Z))")
 RUN = re.compile(f"(?>[{_CHARS}.]*)")

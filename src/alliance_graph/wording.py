@@ -197,7 +197,7 @@ def command_line(parameter: str, *values, given: Mapping[str, str] | None = None
     if "(" in parameter:  # a call with no command of its own: the library's words are right
         return parameter
     if parameter in VARIABLE_ONLY:
-        from .settings import ENVIRONMENT  # imported here: settings imports this module
+        from .settings import ENVIRONMENT  # here: settings imports this (via project_files)
         name = next(v for v, field in ENVIRONMENT.items() if f"settings.{field}" == parameter)
         return " or ".join(f"{name}={shlex.quote(str(v))}" for v in values) if values else name
     flag = OPTIONS.get(parameter) or \
@@ -243,7 +243,7 @@ def spoken() -> dict | None:
 def variables() -> dict[str, str]:
     """Return the environment variable the command line reads for each option that has one
     (``--sources``: ``ALLIANCE_GRAPH_SOURCES``), from ``settings.ENVIRONMENT``."""
-    from .settings import ENVIRONMENT  # imported here: settings imports this module
+    from .settings import ENVIRONMENT  # here: settings imports this (via project_files)
 
     return {OPTIONS.get(f"settings.{field}", "--" + field.replace("_", "-")): variable
             for variable, field in ENVIRONMENT.items()}
