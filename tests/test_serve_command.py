@@ -353,6 +353,9 @@ def test_a_server_set_up_by_variables_logs_a_request_dropped_for_its_client(
                 for k in range(1, 4)]
         time.sleep(0.5)
         gone = helpers.sent(port, "127.0.1.11", helpers.request(helpers.LOOKUP))
+        # Read by the server before the reset (one read with its request is never queued),
+        # then given the time to wait for a thread.
+        helpers.read_by_server(gone)
         time.sleep(0.5)
         helpers.reset(gone)
         assert set(sum(map(helpers.statuses, busy), [])) == {503}
