@@ -23,6 +23,27 @@ def test_each_file_gets_its_own_named_graph(tmp_path):
     assert set(texts) == {"data/a.ttl", "data/b.ttl"}
 
 
+def test_a_blank_node_label_names_a_node_of_its_own_file_only(tmp_path):
+    # RDF scopes a label to its document: `_:b1` of two files was one node of the graph.
+    a = write(tmp_path, "a.ttl", "<urn:a> <urn:p> _:b1 .\n_:b1 <urn:q> <urn:x> .\n")
+    b = write(tmp_path, "b.ttl", "<urn:c> <urn:p> _:b1 .\n")
+    quads, _ = loading.load_files([(a, "data/a.ttl"), (b, "data/b.ttl")])
+    pointed = {q.graph_name.value.rsplit("/", 1)[1]: q.object for q in quads
+               if q.predicate.value == "urn:p"}
+    assert pointed["a.ttl"] != pointed["b.ttl"]
+    [described] = [q.subject for q in quads if q.predicate.value == "urn:q"]
+    assert described == pointed["a.ttl"]  # within its file, one label is one node
+
+
+def test_blank_nodes_are_named_alike_at_each_build_of_the_same_text(tmp_path):
+    # The parser names each [ ] at random: every build relabelled every blank node of an export.
+    a = write(tmp_path, "a.ttl", "<urn:a> <urn:p> [ <urn:q> [ <urn:r> 1 ] ], _:x .\n")
+    first, _ = loading.load_files([(a, "data/a.ttl")])
+    again, _ = loading.load_files([(a, "data/a.ttl")])
+    assert first == again
+    assert sum(isinstance(q.object, loading.ox.BlankNode) for q in first) == 3
+
+
 def test_syntax_error_names_file_line_and_parser_message(tmp_path):
     path = write(tmp_path, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n<urn:e> <urn:p> <urn:f> .\n")
     with pytest.raises(loading.LoadError) as err:

@@ -54,6 +54,25 @@ def test_streaming_gives_the_default_routes_quads_on_the_mini_fixture(mini):
     assert canonical(got) == canonical(expected)
 
 
+def test_streaming_names_each_blank_node_as_the_default_route(mini):
+    # Not only alike up to renaming: the same names, so the two routes' builds are the same.
+    paths = build.input_paths(mini)
+    store = ox.Store()
+    streaming.load_files(store, paths)
+    assert set(store) == set(loading.load_files(paths)[0])
+
+
+def test_a_blank_node_label_names_a_node_of_its_own_file_only_when_streamed(tmp_path):
+    # RDF scopes a label to its document: `_:b1` of two files was one node.
+    paths = []
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text("<urn:a> <urn:p> _:b1 .\n", encoding="utf-8")
+        paths.append((tmp_path / name, f"data/{name}"))
+    store = ox.Store()
+    streaming.load_files(store, paths)
+    assert len({q.object for q in store}) == 2
+
+
 @pytest.mark.parametrize("which", ["shipped", "mini"])
 def test_the_truthy_insert_derives_what_truthy_quads_does(which, settings, mini):
     chosen = settings if which == "shipped" else mini

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -180,13 +181,38 @@ def ill_typed_problems(quads: list[ox.Quad], text: str, name: str) -> list[Probl
 
 
 def load_file(path: Path, name: str) -> tuple[list[ox.Quad], str]:
-    """Parse one Turtle file and check its literals; return its quads and its text."""
+    """Parse one Turtle file of a build and check its literals; return its quads (its blank
+    nodes named by ``blank_scope``) and its text."""
     text = read_text(path, name)
     quads = parse_turtle(text, name)
     problems = ill_typed_problems(quads, text, name)
     if problems:
         raise LoadError(problems)
-    return quads, text
+    scoped = blank_scope(name)
+    return [ox.Quad(scoped(q.subject), q.predicate, scoped(q.object), q.graph_name)
+            for q in quads], text
+
+
+def blank_scope(name: str):
+    """Return the function naming each blank node of file ``name`` in a build.
+
+    RDF scopes a written label to its document: kept, `_:b1` of two files was one node of the
+    graph.  A node is named here by its file and its place in the file, alike on both routes
+    of a build and at each build of the same text (the parser names each `[ ]` at random; an
+    engine's bulk load of the build names them again, so a store's labels still change).  A
+    proposal's findings keep the labels it wrote: this is the graph built, not
+    ``parse_turtle``."""
+    prefix = "f" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def scoped(term):
+        if not isinstance(term, ox.BlankNode):
+            return term
+        named = names.get(term)
+        if named is None:
+            named = names[term] = ox.BlankNode(f"{prefix}b{len(names)}")
+        return named
+    return scoped
 
 
 def load_files(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, str]]:

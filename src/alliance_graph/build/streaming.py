@@ -83,7 +83,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
 
     Literals of the checked datatypes are tested as they stream past, each distinct one once;
     the file's text is read only when one is wrong, to find its line."""
-    graph = rdf.graph_iri(name)
+    graph, scoped = rdf.graph_iri(name), loading.blank_scope(name)
     seen, bad, rdf12 = set(), [], []
     try:
         with open(path, "rb") as turtle:
@@ -109,7 +109,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
                     rdf12.append(t)
                 if isinstance(t.subject, ox.Triple) and not rdf12:
                     rdf12.append(t)
-                yield ox.Quad(t.subject, t.predicate, o, graph)
+                yield ox.Quad(scoped(t.subject), t.predicate, scoped(o), graph)
     except SyntaxError as exc:
         problems.append(loading.syntax_problem(exc, name))
     except loading.LoadError as exc:
