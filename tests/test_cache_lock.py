@@ -187,3 +187,30 @@ def test_ctrl_c_ends_a_wait_for_another_build(mini, tmp_path):
     assert waiter.returncode != 0 and "KeyboardInterrupt" in err, err
     assert _builds(folder) == 0  # it waited, and built nothing
     assert os.listdir(mini.cache_dir) == []
+
+
+def test_a_caller_reading_the_data_folder_builds_alone_rather_than_wait(mini, tmp_path):
+    # validate holds the data folder's readers' lock while it asks for the build; the build it
+    # waited for reads that folder, which an add's commit queued meanwhile kept from it until
+    # the commit, waiting for validate, gave up (120 s): the three waited on each other.
+    from alliance_graph.build import data_folder
+    folder = tmp_path / "run"
+    folder.mkdir()
+    builder = _process(mini, folder, "a", 60.0)  # holds the build's lock for a minute
+    made = []
+
+    def validate_like():
+        with data_folder.reading(mini.data_dir):
+            made.append(build.cached_build(mini))
+    try:
+        deadline = time.monotonic() + 60
+        while not _builds(folder) and builder.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _builds(folder) == 1, "the builder did not start building"
+        reader = threading.Thread(target=validate_like)
+        reader.start()
+        reader.join(45)
+        assert made == [build.cache_path(mini)] and build.whole(made[0])
+        assert builder.poll() is None  # built while the other build still held its lock
+    finally:
+        _stop(builder)
