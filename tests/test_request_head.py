@@ -68,6 +68,29 @@ def test_good_heads_are_read_whole_and_bare_lf_ones_refused():
     assert bare.error.code == 400 and "bare LF" in bare.error.body
 
 
+@pytest.mark.parametrize("pieces", [
+    (b"GET /sparql HTTP/1.1\r\nHost: x\n\r\n",),      # the last header line's LF bare
+    (b"GET /sparql HTTP/1.1\nHost: x\n\r\n",),
+    (b"GET /sparql HTTP/1.1\r\nHost: x\n", b"\r", b"\n"),
+    (b"GET /sparql HTTP/1.1\r\nHost: x\r\n\n",),
+    # A CR LF CR LF further on (a body's) is not the head's end: the first blank line is.
+    (b"POST /sparql HTTP/1.1\nHost: x\nContent-Length: 6\n\nab\r\n\r\n",),
+])
+def test_a_head_ended_by_a_bare_lf_is_refused_at_once(pieces):
+    # "Host: x\n\r\n" ends the head for a reader taking LF for a line end, never for
+    # waitress: the client heard nothing, and its connection was closed once idle (15 s).
+    parser = parsed(*pieces)
+    assert parser.completed and parser.error.code == 400 and "bare LF" in parser.error.body
+
+
+def test_a_bare_lf_before_a_crlf_head_end_is_left_to_waitress():
+    # Waitress's own refusal ("Bare CR or LF"): the head has ended where it looks.
+    parser = parsed(b"GET /sparql HTTP/1.1\nHost: x\r\n\r\n")
+    assert parser.completed and parser.error.code == 400 and "bare LF" not in parser.error.body
+    fine = parsed(b"GET /sparql HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert fine.completed and fine.error is None
+
+
 def test_two_framings_and_a_chunk_over_the_limit_are_refused():
     both = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
                   b"Transfer-Encoding: chunked\r\n\r\n")

@@ -2,7 +2,8 @@
 request (``connections.py`` reads each connection with this ``Parser``):
 
 - **Lines that end in a bare LF** (typed into nc, or a hand-made client): a 400 once the head
-  has ended, where waitress, looking for CR LF CR LF only, waited for the request deadline.
+  has ended, where waitress, looking for CR LF CR LF only, waited for the request deadline;
+  a head ended by LF CR LF (its last line's LF bare) was closed unanswered once idle.
 - **An HTTP version this server does not speak**, once the request line has arrived: HTTP/2
   and beyond (``HTTP/2.0``: a client taking this port for an HTTP/2 one), a 505 (RFC 9110,
   15.6.6); a request line with no version at all, HTTP/0.9's, whose answer would have no
@@ -52,8 +53,21 @@ _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
 # A head that may name a Transfer-Encoding field (any case), checked then field by field.
 _TRANSFER_ENCODING = re.compile(rb"transfer-encoding", re.IGNORECASE)
 
+# The end of a head as a reader taking a bare LF for a line end sees it: an empty line.
+_LENIENT_HEAD_END = re.compile(rb"\n\r?\n")
+
 # A request line whose version has no minor number (waitress's line needs one): its major.
 _MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
+
+
+def _ends_in_bare_lf(head: bytes) -> bool:
+    """Return True if ``head`` (leading blank lines stripped) has ended at an empty line
+    that is not waitress's CR LF CR LF: ``\\n\\n``, ``\\r\\n\\n``, and ``\\n\\r\\n`` too, a
+    last header line ending in a bare LF before the blank line's CR LF, which waitress never
+    took for an end (the connection was closed unanswered when its client went idle)."""
+    end = _LENIENT_HEAD_END.search(head)
+    return end is not None and not (end.group() == b"\n\r\n"
+                                    and head[end.start() - 1:end.start()] == b"\r")
 
 
 class VersionNotSupported(Error):
@@ -101,7 +115,7 @@ class Parser(HTTPRequestParser):
                 refusal = version_refusal(head.split(b"\n", 1)[0].removesuffix(b"\r"))
                 if refusal is not None:
                     return self.refuse(refusal, data)
-            if b"\r\n\r\n" not in self.header_plus + data and b"\n\n" in head:
+            if _ends_in_bare_lf(head):
                 # A head whose lines end in a bare LF: waitress looks for CR LF CR LF only,
                 # and the client waited for the request deadline's 408 with no word of what
                 # was wrong.
