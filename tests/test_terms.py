@@ -1,6 +1,10 @@
 """Terms as pages show them: where a link may go, which IRIs reach a query, labels."""
 
+import json
+import shutil
+import subprocess
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -58,6 +62,35 @@ def test_an_iri_with_a_dot_segment_links_nowhere(local):
     assert terms.local_path("https://alliance-graph.example/" + local) is None
     assert terms.link_for("https://alliance-graph.example/" + local) is None
     assert terms.link_for("https://alliance-graph.example/id/a..b/.x") == "/id/a..b/.x"
+
+
+@pytest.mark.parametrize("local", ["/evil.example/x", "//evil.example", "/", "/\\evil.example"])
+def test_an_iri_with_an_empty_first_segment_links_nowhere(local):
+    # BASE + "/evil.example/x" linked to //evil.example/x: a link a browser takes to another
+    # site, shown as a project IRI (a query page's answer, a /validate report's focus node).
+    assert terms.local_path("https://alliance-graph.example/" + local) is None
+    assert terms.link_for("https://alliance-graph.example/" + local) is None
+    assert terms.link_for("https://alliance-graph.example/id//x") == "/id//x"
+
+
+QUERY_JS = Path(terms.__file__).parent / "static" / "query.js"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run query.js's href")
+@pytest.mark.parametrize("local, expected", [
+    ("/evil.example/x", None), ("//evil.example", None), ("/", None), ("id/../x", None),
+    ("", "/"), ("id/IronDome", "/id/IronDome"), ("id//x", "/id//x"), ("id/a?b", "/id/a%3Fb"),
+])
+def test_the_query_page_links_a_project_iri_as_the_server_does(local, expected):
+    # query.js's href() draws the answers' links: the same rule as local_path.
+    source = QUERY_JS.read_text(encoding="utf-8")
+    start = source.index("  function href(iri) {")
+    body = source[start:source.index("\n  }\n", start) + 4]
+    script = ("const config = {base: 'https://alliance-graph.example/'};\n" + body
+              + "\nprocess.stdout.write(JSON.stringify(href(process.argv[1])));")
+    out = subprocess.run(["node", "-e", script, "https://alliance-graph.example/" + local],
+                         capture_output=True, text=True, check=True, timeout=30).stdout
+    assert json.loads(out) == expected
 
 
 @pytest.mark.parametrize("value, named", [

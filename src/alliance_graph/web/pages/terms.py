@@ -65,10 +65,15 @@ class Term:
 
 def local_path(iri: str) -> str | None:
     """Return the server path a project IRI is served at (``/id/X``), or None for others and
-    for a project IRI no path can name (one with a ``.`` or ``..`` segment)."""
+    for a project IRI no path can name (one with a ``.`` or ``..`` segment, or an empty first
+    one)."""
     if not iri.startswith(BASE):
         return None
     rest = iri[len(BASE):]
+    # BASE + "/evil.example/x" would link to //evil.example/x, another site (a link with no
+    # scheme keeps only the page's): no page here has a path beginning with two slashes.
+    if rest.startswith("/"):
+        return None
     # A browser resolves a "." or ".." segment away before asking (and reads %2e%2e as ".."
     # too), so /id/../timeline would lead to /timeline: no link rather than another page's.
     if any(segment in (".", "..") for segment in rest.split("/")):

@@ -58,6 +58,8 @@
     if (iri.startsWith(config.base)) {
       const segments = iri.slice(config.base.length).split("/");
       if (segments.some((s) => s === "." || s === "..")) return null;
+      // An empty first segment would make "//evil.example/x", a link to another site.
+      if (segments.length > 1 && segments[0] === "") return null;
       return "/" + segments.map(encodeURIComponent).join("/");
     }
     return /^https?:\/\//i.test(iri) ? iri : null;
