@@ -243,3 +243,18 @@ def test_the_command_names_its_own_option_for_an_unlisted_query(small, tmp_path)
     assert ("FAIL new\n     new.rq is not in manifest.ttl, so no reviewed answer checks it: "
             "`alliance-graph catalogue --update` writes its answer and lists it, for you to "
             "review\n") in result.output
+
+
+@pytest.mark.parametrize("folder", ["My Documents", "caf\u00e9 #1 100%", "a%20b"])
+def test_a_catalogue_in_a_folder_whose_name_an_iri_escapes_is_read(tmp_path, kg, folder):
+    # The manifest's files are IRIs made from the folder's file: URI, where a space is %20:
+    # the catalogue of a project in "My Documents" looked for "My%20Documents/count.srj",
+    # "cannot be read: No such file or directory", and so did every command reading it.
+    queries = tmp_path / folder / "queries"
+    queries.mkdir(parents=True)
+    for name, text in SMALL.items():
+        (queries / f"{name}.rq").write_text(text, encoding="utf-8")
+    catalogue.update(kg, queries)
+    assert [e.query for e in catalogue.read_manifest(queries)] == [
+        queries / f"{name}.rq" for name in sorted(SMALL)]
+    assert catalogue.check(kg, queries) == [(name, []) for name in sorted(SMALL)]

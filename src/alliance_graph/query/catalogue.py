@@ -17,7 +17,9 @@ Results compare as multisets, or as sequences when the query has a top-level ``O
 from __future__ import annotations
 
 import json
+import os
 import re
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,9 +150,13 @@ def read_manifest(queries_dir: Path) -> list[Entry]:
 
 
 def _local_path(manifest: Path, iri: str) -> Path:
+    """Return the file a manifest's ``file:`` IRI names, its percent-escapes read back: the
+    manifest is read with its folder's ``as_uri()`` as base, which writes a space ``%20``
+    (and each byte not ASCII so), and the file of a catalogue in "My Documents" was looked
+    for under "My%20Documents", not found."""
     if not iri.startswith("file://"):
         raise CatalogueError(f"{manifest}: refers to a non-file IRI: {iri}")
-    return Path(iri[len("file://"):])
+    return Path(os.fsdecode(urllib.parse.unquote_to_bytes(urllib.parse.urlsplit(iri).path)))
 
 
 def manifest_text(queries_dir: Path, kinds: dict[str, str]) -> str:
