@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -151,3 +152,20 @@ def test_to_rdflib_takes_a_remote_stores_construct_answer():
     # A remote store's CONSTRUCT answer is the quads its N-Triples parse to (default graph).
     quad = ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))
     assert len(queries.to_rdflib([quad])) == 1
+
+
+@pytest.mark.parametrize("made, says", [
+    ("<<( id:IronDome ag:coFundedBy id:UnitedStates )>>", "triple term, as <<( "),
+    ('"tagged"@he--rtl', 'literal with a base direction, as "tagged"@he--rtl'),
+])
+def test_to_rdflib_of_an_rdf12_term_says_rdflib_has_none(kg, made, says):
+    # rdflib's N-Triples reader refused the line: ParserError 'Invalid line: <<( _:b ... )>> .'
+    # (or '--rtl .'), a message of its parser's about a document the caller never wrote.
+    result = queries.run(kg, f"CONSTRUCT {{ <urn:a> <urn:b> {made} }} WHERE {{}}")
+    with pytest.raises(ValueError, match="rdflib has no term for an RDF 1.2 " + re.escape(says)):
+        queries.to_rdflib(result)
+    # A literal that only reads like one (its text holds "<<(" or "--rtl") crosses as it is.
+    text = 'x <<( y --rtl'
+    graph = queries.to_rdflib(queries.run(kg, f'CONSTRUCT {{ <urn:a> <urn:b> "{text}" }} '
+                                              "WHERE {}"))
+    assert [str(o) for o in graph.objects()] == [text]

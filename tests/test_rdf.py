@@ -102,3 +102,17 @@ def test_turtle_terms_read_back_as_the_same_term(term):
     ox.BlankNode("b0"), ox.NamedNode("mailto:someone@example.org")], ids=str)
 def test_term_text_reads_back(term):
     assert rdf.from_text(rdf.term_text(term)) == term
+
+
+@pytest.mark.parametrize("term", [
+    ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o")),
+    ox.Literal("x", language="ar", direction=ox.BaseDirection.RTL)], ids=str)
+def test_a_term_rdflib_has_none_for_is_refused_not_changed(term):
+    # Term by term, a triple term failed on its missing .language (AttributeError), and a
+    # literal with a base direction became the plain tagged literal: its direction lost.
+    with pytest.raises(ValueError, match="rdflib has no term for an RDF 1.2 "):
+        rdf.to_rdflib_term(term)
+    triple = ox.Triple(ox.BlankNode("b0"), ox.NamedNode("urn:p"), term)
+    for ids in ({}, {"keep_ids": True}, {"skolem": True}):
+        with pytest.raises(ValueError, match="rdflib has no term for an RDF 1.2 "):
+            rdf.to_rdflib([triple], **ids)

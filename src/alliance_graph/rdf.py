@@ -47,13 +47,35 @@ def _quiet_rdflib():
         logger.setLevel(level)
 
 
+def _in_rdflib(term) -> None:
+    """Raise ValueError for an RDF 1.2 term rdflib (7) has no term for: a triple term, which
+    its N-Triples reader refused as an "Invalid line", and a literal with a base direction
+    ("x"@en--rtl), which it refused so too, or (term by term) was copied without its
+    direction, as another literal."""
+    if type(term) is ox.Triple:
+        shown = f"<<( {term} )>>"
+        what = "an RDF 1.2 triple term"
+    elif type(term) is ox.Literal and term.direction is not None:
+        shown = str(term)
+        what = "an RDF 1.2 literal with a base direction"
+    else:
+        return
+    if len(shown) > 200:
+        shown = shown[:200] + "..."
+    raise ValueError(f"rdflib has no term for {what}, as {shown}: keep these triples as "
+                     "pyoxigraph's (pyoxigraph.serialize writes them in Turtle or N-Triples), "
+                     "or leave such terms out of the query's answer")
+
+
 def to_rdflib_term(term, skolem: bool = False):
-    """Return the rdflib term for an Oxigraph term (blank nodes as SKOLEM IRIs if ``skolem``)."""
+    """Return the rdflib term for an Oxigraph term (blank nodes as SKOLEM IRIs if ``skolem``);
+    ValueError for an RDF 1.2 term rdflib has none for (``_in_rdflib``)."""
     import rdflib
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return rdflib.URIRef(SKOLEM + term.value) if skolem else rdflib.BNode(term.value)
+    _in_rdflib(term)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     if term.datatype.value == _XSD_STRING:
@@ -85,13 +107,17 @@ def to_rdflib(quads_or_triples, graph: rdflib.Graph | None = None,
     By default the triples go through N-Triples, rdflib's fastest reader (blank nodes get
     rdflib's own ids); with ``skolem`` or ``keep_ids``, term by term, blank nodes keeping their
     ids, as SKOLEM IRIs or as blank nodes (``sh:nodeKind`` must see a blank node as one, and
-    a finding's node must still find its line).
+    a finding's node must still find its line).  ValueError for an RDF 1.2 term rdflib has
+    none for (``_in_rdflib``).
     """
     import rdflib
     graph = rdflib.Graph() if graph is None else graph
     if not (skolem or keep_ids):
-        data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object)
-                             for q in quads_or_triples], format=ox.RdfFormat.N_TRIPLES)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads_or_triples]
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        if b"<<(" in data or b"--ltr" in data or b"--rtl" in data:  # or in a literal's text
+            for t in triples:
+                _in_rdflib(t.object)  # only an object may be a triple term, or a literal
         return graph.parse(data=data, format="nt")
     with _quiet_rdflib():
         for q in quads_or_triples:

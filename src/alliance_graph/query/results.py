@@ -151,7 +151,9 @@ def _triples(result) -> bool:
 
 
 def to_rdflib(result):
-    """Return a CONSTRUCT or DESCRIBE result as an rdflib graph with the project's prefixes."""
+    """Return a CONSTRUCT or DESCRIBE result as an rdflib graph with the project's prefixes;
+    ValueError for one holding an RDF 1.2 triple term or a literal with a base direction,
+    which rdflib has no term for (``rdf.to_rdflib``)."""
     import rdflib  # here: the query engine's process never needs rdflib
 
     if not _triples(result):  # a SELECT's solutions failed on their missing .subject
