@@ -258,3 +258,19 @@ def test_a_catalogue_in_a_folder_whose_name_an_iri_escapes_is_read(tmp_path, kg,
     assert [e.query for e in catalogue.read_manifest(queries)] == [
         queries / f"{name}.rq" for name in sorted(SMALL)]
     assert catalogue.check(kg, queries) == [(name, []) for name in sorted(SMALL)]
+
+
+def test_a_construct_of_rdf12_terms_is_named_not_a_traceback(small, kg):
+    # Its answer, compared as an rdflib graph, failed in rdflib's N-Triples reader: a
+    # ParserError's traceback on the command line, naming no file.
+    (small / "reifies.rq").write_text(
+        "# Reifies\n# A claim as a triple term.\n"
+        "CONSTRUCT { <urn:c> <urn:reifies> <<( <urn:s> <urn:p> <urn:o> )>> } WHERE {}\n",
+        encoding="utf-8")
+    before = _contents(small)
+    with pytest.raises(catalogue.CatalogueError) as refused:
+        catalogue.update(kg, small)
+    assert str(refused.value).startswith(
+        f"{small / 'reifies.rq'}: its answer cannot be kept as a reviewed graph: rdflib has "
+        "no term for an RDF 1.2 triple term, as <<( <urn:s> <urn:p> <urn:o> )>>")
+    assert _contents(small) == before

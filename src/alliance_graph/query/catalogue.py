@@ -207,7 +207,11 @@ def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
         result = queries.run(kg, text)
         kind = queries.kind_of(result)
         if kind == "graph":
-            return kind, queries.to_rdflib(result)
+            try:
+                return kind, queries.to_rdflib(result)
+            except ValueError as exc:  # RDF 1.2 terms: its answer cannot be compared
+                raise CatalogueError(f"{where or 'query'}: its answer cannot be kept as a "
+                                     f"reviewed graph: {exc}") from None
         return kind, json.loads(queries.serialize(result, "json"))
     except QueryError as exc:
         # Oxigraph's parser ends with every character class it expected: noise on one line.
