@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -274,3 +275,23 @@ def test_a_construct_of_rdf12_terms_is_named_not_a_traceback(small, kg):
         f"{small / 'reifies.rq'}: its answer cannot be kept as a reviewed graph: rdflib has "
         "no term for an RDF 1.2 triple term, as <<( <urn:s> <urn:p> <urn:o> )>>")
     assert _contents(small) == before
+
+
+@pytest.mark.parametrize("bound, says", [
+    ("<<( <urn:s> <urn:p> <urn:o> )>>", "an RDF 1.2 triple term"),
+    ('"x"@ar--rtl', "a literal with a base direction (--rtl)")])
+def test_a_select_of_rdf12_terms_is_refused_not_kept_as_reviewed(small, kg, bound, says):
+    # update wrote the triple term's answer, which every check then refused: "not a SPARQL
+    # JSON results document: binding 1 is not an object of terms ..."; a direction was passed
+    # over by the comparison, so --ltr agreed with a review of --rtl.
+    query = small / "terms.rq"
+    query.write_text(f"# Terms\n# An RDF 1.2 term.\nSELECT ?t WHERE {{ BIND({bound} AS ?t) }}\n",
+                     encoding="utf-8")
+    before = _contents(small)
+    said = (f"{query}: its answer cannot be kept as a reviewed answer: row 1 binds ?t to "
+            f"{says}, which the catalogue does not compare")
+    with pytest.raises(catalogue.CatalogueError, match=re.escape(said)):
+        catalogue.update(kg, small)
+    assert _contents(small) == before
+    with pytest.raises(catalogue.CatalogueError, match=re.escape(said)):
+        catalogue.run(kg, catalogue.Entry("terms", "Terms", "", query, small / "terms.srj"))

@@ -197,7 +197,8 @@ def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
 
     SELECT gives the SPARQL JSON results document, ASK the JSON document with its boolean,
     CONSTRUCT an rdflib graph.  A query that does not parse or fails is a CatalogueError
-    naming its file (the entry's, or ``where``) and the line the parser stopped at.
+    naming its file (the entry's, or ``where``) and the line the parser stopped at; so is an
+    answer holding what the comparison cannot compare (RDF 1.2 terms: ``_uncompared``).
     """
     if isinstance(entry_or_text, Entry):
         text, where = entry_or_text.text(), entry_or_text.query
@@ -212,7 +213,7 @@ def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
             except ValueError as exc:  # RDF 1.2 terms: its answer cannot be compared
                 raise CatalogueError(f"{where or 'query'}: its answer cannot be kept as a "
                                      f"reviewed graph: {exc}") from None
-        return kind, json.loads(queries.serialize(result, "json"))
+        document = json.loads(queries.serialize(result, "json"))
     except QueryError as exc:
         # Oxigraph's parser ends with every character class it expected: noise on one line.
         message = re.sub(r", \[.*", ", ...", _one_line(str(exc)))
@@ -222,6 +223,30 @@ def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
         message = re.sub(r"^error at \d+:\d+: ", "", message)
         raise CatalogueError(f"{where or 'query'}:{line}:{column}: the query does not parse: "
                              f"{message}") from None
+    if kind == "select" and (uncompared := _uncompared(document)):
+        raise CatalogueError(f"{where or 'query'}: its answer cannot be kept as a reviewed "
+                             f"answer: {uncompared}")
+    return kind, document
+
+
+def _uncompared(document: dict) -> str:
+    """Return what in a SELECT's SPARQL JSON answer the comparison of answers (``compare``)
+    cannot compare, said for the user ("" if nothing): an RDF 1.2 triple term, whose value is
+    an object (a reviewed answer holding one was written, then refused by every check as
+    "not a SPARQL JSON results document"), or a literal's base direction, which it passed
+    over (an answer turned from right-to-left to left-to-right agreed with its review)."""
+    for number, row in enumerate(document["results"]["bindings"], 1):
+        for name, term in row.items():
+            if term.get("type") == "triple":
+                what = "an RDF 1.2 triple term"
+            elif "its:dir" in term:
+                what = f"a literal with a base direction (--{term['its:dir']})"
+            else:
+                continue
+            return (f"row {number} binds ?{name} to {what}, which the catalogue does not "
+                    "compare: leave it out of the answer (STR() of a literal, SUBJECT(), "
+                    "PREDICATE() and OBJECT() of a triple term)")
+    return ""
 
 
 def read_expected(path: Path):
