@@ -124,6 +124,30 @@ def test_a_body_a_proxy_may_frame_otherwise_is_refused(head, says):
     assert parser.completed and parser.error.code == 400 and says in parser.error.body
 
 
+@pytest.mark.parametrize("body", [
+    (b"3\nabc\n0\n\n",),                       # every line of the body ends in a bare LF
+    (b"3\r\nabc\r\n0\n\n",),                   # the last chunk's line
+    (b"3\r\nab", b"c\r\n0\r\n", b"\n"),          # the trailer's end, apart
+    (b"3\r\nabc\r\n0\r\nX-A: 1\n\r\n",),        # a trailer field's
+    (b"3;a=b\n",),
+])
+def test_a_chunked_body_whose_lines_end_in_a_bare_lf_is_refused_at_once(body):
+    # Waitress looks for CR LF after a chunk's size and the trailer: the client waited,
+    # told nothing, until its connection was closed once idle.
+    parser = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+                    *body)
+    assert parser.completed and parser.error.code == 400 and "bare LF" in parser.error.body
+
+
+@pytest.mark.parametrize("body", [b"3\r\na\nc\r\n0\r\n\r\n",      # an LF in the data is data
+                                  b"3\r\nabc\r\n0\r\nX-A: 1\r\n\r\n"])
+def test_a_chunked_body_framed_with_crlf_is_read(body):
+    parser = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + body)
+    assert parser.completed and parser.error is None
+    assert len(parser.get_body_stream().read()) == 3
+
+
 def test_chunked_once_is_read():
     parser = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                     b"3\r\nabc\r\n0\r\n\r\n")

@@ -24,7 +24,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **An absolute-form target of another scheme than http and https, or with no host**
   (``GET ftp://h/sparql``, ``GET https:///sparql``), a 400: waitress took the first's host
   for the request's, and answered the second as addressed to its Host header.
-- **A chunk that takes a body over its limit**, a 413 as soon as its size is read.
+- **A chunk that takes a body over its limit**, a 413 as soon as its size is read; a chunk's
+  size line or a trailer ended by a bare LF, a 400 (waitress waited for a CR LF that never
+  came, and the connection was closed unanswered once idle).
 - **A Content-Length too long for Python to read as a number** (over 4,300 digits), or a
   target Python's URL parser refuses (``http://[::1/sparql``), a 400 where the connection was
   closed unanswered.
@@ -139,6 +141,16 @@ class Parser(HTTPRequestParser):
                 and self.body_bytes_received + receiver.chunk_remainder >= limit:
             self.error = RequestEntityTooLarge(f"a chunk of {receiver.chunk_remainder:,} bytes "
                                                f"exceeds max_body of {limit}")
+            self.completed = True
+        # A chunk-size line, or the trailer, ended by a bare LF: waitress looks for CR LF
+        # alone (a CR LF ends what it holds, so an LF in it is bare), and the client heard
+        # nothing until its connection was closed once idle.
+        if self.chunked and receiver is not None and not self.completed \
+                and (b"\n" in receiver.control_line
+                     or _ends_in_bare_lf(b"\r\n" + receiver.trailer)):
+            self.error = BadRequest("the chunked body's lines end in a bare LF: end each "
+                                    "chunk's size line, and the trailer, with CR LF (RFC 9112, "
+                                    "7.1)")
             self.completed = True
         return consumed
 
