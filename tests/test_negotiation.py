@@ -159,3 +159,17 @@ def test_no_format_to_try_is_406():
     with pytest.raises(Refused) as refused:
         pick_formats(None, RESULT_OFFERS, RESULT_FORMATS, "image/png")
     assert refused.value.status == 406
+
+
+def test_a_long_accept_header_is_ranked_without_being_kept():
+    # Any client may send an Accept of 60 KB: 512 of them, each kept by the ranking's cache,
+    # held 36 MB of the front's memory for good.  A browser's few hundred characters are kept.
+    from alliance_graph.web import negotiation
+    offers = [("json", ["application/sparql-results+json"]), ("xml", ["application/xml"])]
+    long = "text/x-never, " * 4000 + "application/xml;q=0.5"
+    asked = negotiation._ranked.cache_info().misses
+    assert negotiation.acceptable(long, offers) == ["xml"]
+    assert choose(long + ", */*;q=0.1", offers) == "xml"
+    assert negotiation._ranked.cache_info().misses == asked  # never looked up, never kept
+    assert choose("application/xml, text/x-kept-by-this-test;q=0.1", offers) == "xml"
+    assert negotiation._ranked.cache_info().misses == asked + 1
