@@ -4,6 +4,7 @@ validated get exit 2 with a clear message, never a traceback."""
 from __future__ import annotations
 
 import json
+import re
 import resource
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from rdflib.namespace import OWL, RDF, SH
 from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.cli import main
-from alliance_graph.namespaces import turtle_prologue
+from alliance_graph.namespaces import shorten, turtle_prologue
 from alliance_graph.proposals import add, validation
 from helpers import blank_nodes_erased, expected, run_cli, short
 
@@ -655,3 +656,98 @@ def test_a_proposal_of_other_line_ends_gets_every_finding_on_its_line(settings, 
     assert [(f.line, f.message) for f in other.findings] == \
         [(f.line, f.message) for f in as_written.findings]
     assert all(f.line for f in other.findings)
+
+
+# --- misspelt names: each finding a slip causes says what was meant ------------------------------
+
+MISSPELT_TERMS = """
+claim:BlueFlag-participant-FxSpelt a ag:Clam ;
+    rdf:subject id:BlueFlag ;
+    rdf:predicate ag:participnt ;
+    rdf:object id:UnitedStates ;
+    ag:rnk ag:NormalRank ;
+    prov:wasDerivedFrom ev:000-blue-flag .
+claim:BlueFlag-type-FxSpelt a ag:Claim ; rdf:subject id:BlueFlag ; rdf:predicate rdf:type ;
+    rdf:object ag:JointExcercise ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flag .
+"""
+MISSPELT_NODES = """
+claim:BlueFlag-participant-FxSpelt a ag:Claim ;
+    rdf:subject id:BlueFlg ;
+    rdf:predicate ag:participant ;
+    rdf:object id:UnitedStates ;
+    ag:rank ag:NormalRnk ;
+    prov:wasDerivedFrom ev:000-blue-flg .
+"""
+
+
+def meant(report) -> dict[int, set[str]]:
+    """Return, per line, the 'did you mean' hints of the report's findings there."""
+    found: dict[int, set[str]] = {}
+    for f in report.findings:
+        for hint in re.findall(r"did you mean <([^>]+)>", f.message):
+            found.setdefault(f.line, set()).add(shorten(hint))
+    return found
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_misspelt_class_or_property_is_named_with_the_term_meant(settings, kg, tmp_path,
+                                                                     route):
+    # `a ag:Clam` gave five "triple ... is not stated by any claim" findings and no word of
+    # the class; ag:rnk and ag:participnt were "not declared", with no name to write instead.
+    text = turtle_prologue() + MISSPELT_TERMS
+    proposal = tmp_path / "spelt.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    assert not report.conforms
+    assert meant(report) == {line_of(text, "ag:Clam"): {"ag:Claim"},
+                             line_of(text, "ag:participnt"): {"ag:participant"},
+                             line_of(text, "ag:rnk"): {"ag:rank"},
+                             line_of(text, "ag:JointExcercise"): {"ag:JointExercise"}}
+    unknown = [f for f in report.findings if short(f.shape) == "check:unknown-term-violation"]
+    assert unknown and all("is not a term of the ontology: did you mean" in f.message
+                           for f in unknown)
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_misspelt_entity_evidence_or_rank_is_named_with_the_node_meant(settings, kg, tmp_path,
+                                                                         route):
+    text = turtle_prologue() + MISSPELT_NODES
+    proposal = tmp_path / "spelt.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    # (an entity lacking its type and label is reported where the claim about it starts)
+    assert meant(report) == {line_of(text, "claim:BlueFlag-"): {"id:BlueFlag"},
+                             line_of(text, "ag:NormalRnk"): {"ag:NormalRank"},
+                             line_of(text, "ev:000-blue-flg"): {"ev:000-blue-flag"}}
+    # Every finding on those lines says it, and a node the graph has is never "misspelt".
+    assert all("did you mean" in f.message for f in report.findings)
+    assert not any("UnitedStates> is not" in f.message for f in report.findings)
+
+
+def test_a_new_entity_and_evidence_of_the_proposal_are_not_taken_for_slips(settings, tmp_path):
+    # A new entity the proposal types and labels, cited from a new evidence node it writes:
+    # names close to the graph's (id:BlueFlags, ev:000-blue-flags) are the proposal's own.
+    text = turtle_prologue() + "".join(
+        f"claim:BlueFlags-{p} a ag:Claim ; rdf:subject id:BlueFlags ; rdf:predicate {q} ; "
+        f"rdf:object {o} ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flags .\n"
+        for p, q, o in (("type", "rdf:type", "ag:JointExercise"), ("label", "rdfs:label", '"X"'),
+                        ("bogus", "ag:participnt", "id:UnitedStates"))) + \
+        "ev:000-blue-flags a ag:Evidence .\n"
+    proposal = tmp_path / "new.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    report = validation.validate(settings, [proposal], prebuilt=None)
+    assert not report.conforms
+    assert set().union(*meant(report).values()) == {"ag:participant"}
+
+
+def test_a_prefix_declared_with_another_namespace_is_said_in_the_report(tmp_path):
+    proposal = tmp_path / "hash.ttl"
+    proposal.write_text(turtle_prologue().replace("/ontology/>", "/ontology#>") + """
+claim:FxStateAcronym ag:note "A note." .
+""", encoding="utf-8")
+    result = run("validate", proposal)
+    assert result.exit_code == 1, result.output
+    assert "did you mean ag:note (its namespace is <https://alliance-graph.example/ontology/>: " \
+        "see the file's @prefix lines)?" in result.output

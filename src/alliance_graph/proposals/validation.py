@@ -29,7 +29,7 @@ from ..build.loading import LoadError, Problem
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
 from ..wording import Said, worded
-from . import context, focus, merge, quotes, redefinition, restated, shacl
+from . import context, focus, merge, quotes, redefinition, restated, shacl, spelling
 from .inputs import Inputs
 from .locate import Locator
 from .report import CHECK, Finding, Report
@@ -208,6 +208,23 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             add(f, node, name=f.file, line=line)
     else:
         warnings.append(sources_missing(settings))
+
+    # A misspelt class or property (ag:rnk, a ag:Clam) is named with the term it most likely
+    # meant, in each finding it causes: the checks said only what the slip broke.
+    # A misspelt node (id:BlueFlg, ev:000-blue-flg) likewise, with the node it most likely
+    # meant, looked for only when a finding names a node nothing describes.
+    proposed = set(inputs.proposals)
+    own = [q for q in inputs.quads if file_of(q.graph_name) in proposed]
+    ontology_terms = [q for q in inputs.quads if is_ontology(q)]
+    terms = spelling.hints(ontology_terms, own)
+    named = {t for f in findings for t in (f.focus, f.value)
+             if t is not None and t.startswith(("http://", "https://", "urn:"))}
+    nodes = spelling.node_hints(named - set(terms) - spelling.named(ontology_terms),
+                                store if prebuilt is None else prebuilt, own)
+    meant = spelling.said(terms, nodes)
+    if meant:
+        findings = [dataclasses.replace(f, message=spelling.hinted(
+            f.message, f.focus, f.path, f.value, meant)) for f in findings]
 
     # A proposal is judged on the findings in its own files; the rest of the graph's problems
     # are counted, not blamed on it (validate data/*.ttl to see them).

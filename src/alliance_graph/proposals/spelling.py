@@ -1,0 +1,178 @@
+"""Say which term or node a misspelt name in a proposal meant.
+
+A class or property the ontology does not declare is most often a slip of the keyboard
+(``ag:rnk``, ``a ag:Clam``, ``ag:participnt``) or of a prefix declaration (``@prefix ag:
+<https://alliance-graph.example/ontology#>``), and a node nothing describes one of a name
+typed again (``id:BlueFlg``, ``ev:000-blue-flg``).  The checks report what the slip breaks
+(an unknown property, a triple no claim states, a rank that is none, an entity with no type,
+a citation of no evidence); ``hints`` and ``node_hints`` find what was meant, which
+``hinted`` adds to those findings: the ontology's term of the same namespace whose name is
+closest (or the term of that name in a namespace a character or two apart), the graph's node
+of the same namespace whose name is closest.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import pyoxigraph as ox
+from rdflib.namespace import RDF
+
+from ..rdf import turtle_string
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_PREDICATE = ox.NamedNode(str(RDF.predicate))
+_SUBJECT = ox.NamedNode(str(RDF.subject))
+_OBJECT = ox.NamedNode(str(RDF.object))
+# A term's namespace and local name: split after its last '/' or '#'.
+_SPLIT = re.compile(r"^(.*[/#])([^/#]*)$")
+# How alike two names must be (difflib's ratio, letter case ignored) to be offered: ag:rnk
+# for ag:rank (0.86), ag:participnt for ag:participant (0.96), not ag:note for ag:rank (0.5).
+_CLOSE = 0.75
+
+
+def _split(iri: str) -> tuple[str, str]:
+    found = _SPLIT.match(iri)
+    return (found.group(1), found.group(2)) if found else (iri, "")
+
+
+def _claims(quads) -> dict:
+    """Return each subject of ``quads`` with its properties (one value each: a claim's
+    rdf:subject, rdf:predicate and rdf:object)."""
+    claims: dict = {}
+    for q in quads:
+        claims.setdefault(q.subject, {})[q.predicate] = q.object
+    return claims
+
+
+def named(quads) -> set[str]:
+    """Return the IRIs ``quads`` name, in any place."""
+    return {t.value for q in quads for t in (q.subject, q.predicate, q.object)
+            if isinstance(t, ox.NamedNode)}
+
+
+def hints(ontology: list[ox.Quad], proposal: list[ox.Quad]) -> dict[str, str]:
+    """Return, for each term a ``proposal`` quad uses as a class or property (its predicate,
+    an rdf:type, a claim's rdf:predicate) or names in one of the ontology's namespaces, and
+    that no ``ontology`` quad names, the IRI of the ontology term it most likely meant; a term
+    with no close match is left out.  A property is matched with the names of properties
+    (lower-case first letter, as ``ag:rank``), a class with those of classes (``ag:Rank``)."""
+    known = named(ontology)
+    by_namespace: dict[str, dict[str, str]] = {}
+    for iri in known:
+        namespace, local = _split(iri)
+        if local:
+            by_namespace.setdefault(namespace, {})[local] = iri
+    used: dict[str, str | None] = {}  # a term and what it is used as: "property", "class"
+    for q in proposal:
+        used[q.predicate.value] = "property"
+        if isinstance(q.object, ox.NamedNode) and q.predicate in (_TYPE, _PREDICATE):
+            used.setdefault(q.object.value, "class" if q.predicate == _TYPE else "property")
+    for claim in _claims(proposal).values():  # a claim typing its subject names a class
+        if claim.get(_PREDICATE) == _TYPE and isinstance(claim.get(_OBJECT), ox.NamedNode):
+            used.setdefault(claim[_OBJECT].value, "class")
+    for q in proposal:
+        for term in (q.subject, q.object):
+            if isinstance(term, ox.NamedNode) and _split(term.value)[0] in by_namespace:
+                used.setdefault(term.value, None)
+    found = {}
+    for iri in sorted(set(used) - known):
+        meant = _closest(iri, used[iri], by_namespace)
+        if meant is not None:
+            found[iri] = meant
+    return found
+
+
+def _closest(iri: str, kind: str | None, by_namespace: dict[str, dict[str, str]]) -> str | None:
+    """Return the known term ``iri`` (used as a ``kind`` of term) most likely meant: of its
+    own namespace by its name, or of the namespace closest to its own (``ontology#`` for
+    ``ontology/``) by the same name."""
+    namespace, local = _split(iri)
+    if not local:
+        return None
+    if namespace not in by_namespace:
+        close = difflib.get_close_matches(namespace, list(by_namespace), n=1, cutoff=0.9)
+        if not close:
+            return None
+        namespace = close[0]
+    names = by_namespace[namespace]
+    if kind is not None:  # properties by the names of properties, classes by those of classes
+        kept = {n: i for n, i in names.items() if n[:1].islower() == (kind == "property")}
+        names = kept or names
+    return _best(local, names)
+
+
+def _best(local: str, names: dict[str, str]) -> str | None:
+    """Return the IRI of the name of ``names`` (name: IRI) closest to ``local``, if close."""
+    # Letter case ignored first (ag:claim is ag:Claim), then heeded to choose among names
+    # alike but for it.
+    lower: dict[str, list[str]] = {}
+    for name in names:
+        lower.setdefault(name.lower(), []).append(name)
+    close = difflib.get_close_matches(local.lower(), list(lower), n=1, cutoff=_CLOSE)
+    if not close:
+        return None
+    best = max(lower[close[0]],
+               key=lambda n: (difflib.SequenceMatcher(None, local, n).ratio(), n))
+    return names[best]
+
+
+def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str]:
+    """Return, for each IRI of ``terms`` (the findings' entities and values) that names a
+    node the graph outside the ``proposal`` does not describe, nor the proposal itself (a
+    node it writes a block of, or types with a claim: a new one), the described node whose
+    IRI is closest (``id:BlueFlg``: ``id:BlueFlag``; ``ev:000-blue-flg``:
+    ``ev:000-blue-flag``).  ``graph`` holds the graph, the proposal's own graphs, and what
+    is derived from them, or only the rest of the graph (the prebuilt store).
+
+    The candidates are the typed nodes of the term's namespace, listed by one query of
+    ``graph`` per namespace: over a million claims, a second or two, and only for a proposal
+    that already fails on such a node.
+    """
+    own = {q.graph_name for q in proposal}
+    described = {q.subject.value for q in proposal if isinstance(q.subject, ox.NamedNode)}
+    described |= {c[_SUBJECT].value for c in _claims(proposal).values()
+                  if c.get(_PREDICATE) == _TYPE and isinstance(c.get(_SUBJECT), ox.NamedNode)}
+    unknown: dict[str, list[str]] = {}
+    for term in sorted(set(terms) - described):
+        namespace, local = _split(term)
+        if local and not any(q.graph_name not in own
+                             for q in graph.quads_for_pattern(ox.NamedNode(term), None, None)):
+            unknown.setdefault(namespace, []).append(term)
+    found = {}
+    for namespace, missing in unknown.items():
+        names = {_split(iri)[1]: iri for iri in described if _split(iri)[0] == namespace}
+        rows = graph.query(f"SELECT DISTINCT ?node WHERE {{ GRAPH ?g {{ ?node a ?kind }} "
+                           f"FILTER(STRSTARTS(STR(?node), {turtle_string(namespace)})) }}")
+        for row in rows:
+            name = row["node"].value[len(namespace):]
+            if name and "/" not in name and "#" not in name:
+                names.setdefault(name, row["node"].value)
+        for term in missing:
+            meant = _best(_split(term)[1], {n: i for n, i in names.items() if i != term})
+            if meant is not None:
+                found[term] = meant
+    return found
+
+
+def said(terms: dict[str, str], nodes: dict[str, str]) -> dict[str, str]:
+    """Return what to say of each misspelt term: ``terms`` from ``hints``, ``nodes`` from
+    ``node_hints``, each a term and the IRI it most likely meant."""
+    found = {}
+    for term, meant in terms.items():
+        namespace = _split(meant)[0]
+        where = "" if _split(term)[0] == namespace else \
+            f" (its namespace is <{namespace}>: see the file's @prefix lines)"
+        found[term] = f"<{term}> is not a term of the ontology: did you mean <{meant}>{where}?"
+    for term, meant in nodes.items():
+        found[term] = f"<{term}> is not in the graph: did you mean <{meant}>?"
+    return found
+
+
+def hinted(message: str, focus: str | None, path: str | None, value: str | None,
+           found: dict[str, str]) -> str:
+    """Return a finding's ``message`` with what ``found`` (``said``) says of each misspelt
+    term among its focus, property and value, or as it is when none is."""
+    hints = [found[t] for t in dict.fromkeys((focus, path, value)) if t in found]
+    return message if not hints else f"{message} ({'; '.join(hints)})"
