@@ -295,3 +295,13 @@ def test_a_select_of_rdf12_terms_is_refused_not_kept_as_reviewed(small, kg, boun
     assert _contents(small) == before
     with pytest.raises(catalogue.CatalogueError, match=re.escape(said)):
         catalogue.run(kg, catalogue.Entry("terms", "Terms", "", query, small / "terms.srj"))
+
+
+def test_files_saved_with_a_byte_order_mark_are_read_as_their_text(small, kg):
+    # A .rq saved by an editor writing UTF-8 with a byte-order mark was refused, "the first
+    # line must be a '# Title' comment", which it was; a reviewed .srj, as "not JSON".
+    for path in small.iterdir():
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert catalogue.check(kg, small) == [(name, []) for name in sorted(SMALL)]
+    catalogue.update(kg, small)
+    assert catalogue.check(kg, small) == [(name, []) for name in sorted(SMALL)]

@@ -48,13 +48,17 @@ class CatalogueError(ValueError):
 
 
 def _read_text(path: Path) -> str:
-    """Return a catalogue file's text, or raise CatalogueError naming the file (and line)."""
+    """Return a catalogue file's text, or raise CatalogueError naming the file (and line).
+
+    A byte-order mark, as some editors begin a UTF-8 file with, is no part of it: a query
+    saved so was refused as not starting with its '# Title' line (which it did), a reviewed
+    answer as no JSON, though the query command reads the same file as the query it is."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise CatalogueError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
