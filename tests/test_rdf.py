@@ -116,3 +116,22 @@ def test_a_term_rdflib_has_none_for_is_refused_not_changed(term):
     for ids in ({}, {"keep_ids": True}, {"skolem": True}):
         with pytest.raises(ValueError, match="rdflib has no term for an RDF 1.2 "):
             rdf.to_rdflib([triple], **ids)
+
+
+def test_a_prefixed_name_is_written_only_where_turtle_reads_one():
+    # Python's \w took ½, ², µ, ª and ① for name characters: `add` wrote an IRI holding one
+    # as id:Atlantis½, which Turtle (and so the merged data file) does not read.
+    prefixes = {"id": "https://alliance-graph.example/id/"}
+    for c in "½²µª①":
+        iri = f"https://alliance-graph.example/id/Atlantis{c}"
+        assert rdf.turtle_iri(iri, prefixes) == f"<{iri}>"
+    assert rdf.turtle_iri("https://alliance-graph.example/id/Caf\u00e9-\u05d0", prefixes) \
+        == "id:Caf\u00e9-\u05d0"
+    for point in [*range(0x80, 0x3100), 0xFDD0, 0xFFFD, 0x1F600, 0xE0100]:
+        iri = f"https://alliance-graph.example/id/A{chr(point)}B"
+        written = rdf.turtle_iri(iri, prefixes)
+        if written == f"<{iri}>":  # some of these are no IRI's either
+            continue
+        [read] = ox.parse(f"@prefix id: <{prefixes['id']}> .\n<urn:s> <urn:p> {written} .",
+                          format=ox.RdfFormat.TURTLE)
+        assert read.object == ox.NamedNode(iri), written

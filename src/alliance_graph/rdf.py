@@ -219,8 +219,14 @@ def is_role(graph: ox.NamedNode, role: str) -> bool:
 
 # --- Turtle terms -------------------------------------------------------------------------------
 
-# A prefixed name's local part as the project writes it (no escapes needed).
-_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[\w.\-]*[\w\-])?$")
+# A prefixed name's local part as the project writes it (no escapes needed): an ASCII letter,
+# digit or "_" first, then Turtle's PN_CHARS (and "." but last).  Python's \w, taken for them,
+# holds characters Turtle's do not (½, ², µ, ª, ①, ...): `add` wrote
+# <https://alliance-graph.example/id/Atlantis½> as id:Atlantis½, and refused its own merge.
+_PN_CHARS = ("A-Z_a-z0-9\xb7\xc0-\xd6\xd8-\xf6\xf8-\u037d\u037f-\u1fff\u200c\u200d"
+             "\u203f\u2040\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
+             "\ufdf0-\ufffd\U00010000-\U000effff\\-")
+_LOCAL = re.compile(f"^[A-Za-z0-9_](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?$")
 # Literals Turtle may write bare, with the lexical forms that read back as the same literal.
 _BARE = {_XSD + "integer": re.compile(r"^[+-]?\d+$"),
          _XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$"),
