@@ -14,12 +14,11 @@ of the same namespace whose name is closest.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
-
-from ..rdf import turtle_string
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
@@ -30,6 +29,8 @@ _SPLIT = re.compile(r"^(.*[/#])([^/#]*)$")
 # How alike two names must be (difflib's ratio, letter case ignored) to be offered: ag:rnk
 # for ag:rank (0.86), ag:participnt for ag:participant (0.96), not ag:note for ag:rank (0.5).
 _CLOSE = 0.75
+# Past this many rdf:type statements in the graph, no node is offered for a misspelt one.
+NODE_LIMIT = 200_000
 
 
 def _split(iri: str) -> tuple[str, str]:
@@ -126,9 +127,10 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
     ``ev:000-blue-flag``).  ``graph`` holds the graph, the proposal's own graphs, and what
     is derived from them, or only the rest of the graph (the prebuilt store).
 
-    The candidates are the typed nodes of the term's namespace, listed by one query of
-    ``graph`` per namespace: over a million claims, a second or two, and only for a proposal
-    that already fails on such a node.
+    The candidates are the typed nodes of the term's namespace.  A graph of more than
+    ``NODE_LIMIT`` rdf:type statements (inferred ones too: a claim has two) gets no node
+    hints: listing every node took 8 s at a million claims, 0.7 s at 150,000, and a hint
+    chosen among some of them may be the wrong node.
     """
     own = {q.graph_name for q in proposal}
     described = {q.subject.value for q in proposal if isinstance(q.subject, ox.NamedNode)}
@@ -140,17 +142,21 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
         if local and not any(q.graph_name not in own
                              for q in graph.quads_for_pattern(ox.NamedNode(term), None, None)):
             unknown.setdefault(namespace, []).append(term)
+    if not unknown:
+        return {}
+    typed = list(itertools.islice(graph.quads_for_pattern(None, _TYPE, None), NODE_LIMIT + 1))
+    if len(typed) > NODE_LIMIT:
+        return {}
+    by_namespace: dict[str, dict[str, str]] = {}
+    for iri in described | {q.subject.value for q in typed if isinstance(q.subject, ox.NamedNode)}:
+        namespace, local = _split(iri)
+        if namespace in unknown and local:
+            by_namespace.setdefault(namespace, {})[local] = iri
     found = {}
     for namespace, missing in unknown.items():
-        names = {_split(iri)[1]: iri for iri in described if _split(iri)[0] == namespace}
-        rows = graph.query(f"SELECT DISTINCT ?node WHERE {{ GRAPH ?g {{ ?node a ?kind }} "
-                           f"FILTER(STRSTARTS(STR(?node), {turtle_string(namespace)})) }}")
-        for row in rows:
-            name = row["node"].value[len(namespace):]
-            if name and "/" not in name and "#" not in name:
-                names.setdefault(name, row["node"].value)
         for term in missing:
-            meant = _best(_split(term)[1], {n: i for n, i in names.items() if i != term})
+            names = {n: i for n, i in by_namespace.get(namespace, {}).items() if i != term}
+            meant = _best(_split(term)[1], names)
             if meant is not None:
                 found[term] = meant
     return found
