@@ -96,6 +96,9 @@ CELLS = [  # (term as a query writes it, as the table shows it)
     ("1.5e3", '"1500"^^xsd:double'),  # Oxigraph keeps doubles in a form SPARQL reads as integer
     ("true", "true"),
     ('"3800000000"^^xsd:decimal', '"3800000000"^^xsd:decimal'),  # bare, it would be an integer
+    # Ill-typed, in digits not ASCII: shown bare, as if an integer a query could write.
+    ('"\u0661\u0662"^^xsd:integer', '"\u0661\u0662"^^xsd:integer'),
+    ('"\u0661.\u0662"^^xsd:decimal', '"\u0661.\u0662"^^xsd:decimal'),
     ('"say \\"no\\"\\nnow"', '"say \\"no\\"\\nnow"'),
     ("<https://example.org/x>", "<https://example.org/x>"),
     ("id:IronDome", "id:IronDome"),

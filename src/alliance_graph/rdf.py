@@ -228,8 +228,9 @@ _PN_CHARS = ("A-Z_a-z0-9\xb7\xc0-\xd6\xd8-\xf6\xf8-\u037d\u037f-\u1fff\u200c\u20
              "\ufdf0-\ufffd\U00010000-\U000effff\\-")
 _LOCAL = re.compile(f"^[A-Za-z0-9_](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?$")
 # Literals Turtle may write bare, with the lexical forms that read back as the same literal.
-_BARE = {_XSD + "integer": re.compile(r"^[+-]?\d+$"),
-         _XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$"),
+# Digits are ASCII ones: \d took "١٢" (Arabic-Indic), an ill-typed integer, for one to write bare.
+_BARE = {_XSD + "integer": re.compile(r"^[+-]?[0-9]+$"),
+         _XSD + "decimal": re.compile(r"^[+-]?[0-9]*\.[0-9]+$"),
          _XSD + "boolean": re.compile(r"^(true|false)$")}
 # Every control character escaped, not only those with a short escape: a NUL written raw
 # parsed back in Oxigraph, but made the file "binary" to the build's loader.
