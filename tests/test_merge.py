@@ -131,6 +131,7 @@ def settings_of(project: Path) -> Settings:
 @pytest.mark.parametrize("proposal, into, says", [
     ("new-entity.ttl", None, "or what it links to; name one with into=FILE"),
     ("good.ttl", "notes.txt", "into='notes.txt': facts go to a Turtle file of the data folder"),
+    ("good.ttl", "bases.ttl", "into='bases.ttl': no data file is so named: did you mean base.ttl?"),
 ])
 def test_add_names_into_as_a_facade_caller_gives_it(project, proposal, into, says):
     # ag.add(into=...) was told "name one with --into FILE", an option it has no way to give.
@@ -234,6 +235,30 @@ def test_into_a_name_that_is_not_utf8_is_refused_before_anything_is_written(proj
     assert result.exit_code == 2 and "the file's name is not UTF-8 text" in result.output, \
         result.output
     assert folder_hash(project / "data") == before
+
+
+@pytest.mark.parametrize("into, says", [
+    (" base.ttl", "--into ' base.ttl': the name begins with blank space, and no data file is so "
+                  "named; give the name alone, such as base.ttl"),
+    ("bases.ttl", "--into bases.ttl: no data file is so named: did you mean base.ttl? (to start "
+                  "a new topic file bases.ttl, create it empty first: "),
+    ("Base.ttl", "--into Base.ttl: no data file is so named: did you mean base.ttl?"),
+])
+def test_into_a_slip_for_a_data_file_s_name_is_refused_before_anything_is_written(project, into,
+                                                                                   says):
+    # `--into " base.ttl"` and `--into bases.ttl` each wrote a new data file of that name, the
+    # facts apart from their entity's block in base.ttl, and said it was done (exit 0).
+    before = folder_hash(project / "data")
+    result = add(project, "--into", into, MERGE / "good.ttl")
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert folder_hash(project / "data") == before
+
+
+def test_a_new_topic_file_named_like_a_data_file_is_taken_once_it_exists(project):
+    (project / "data" / "bases.ttl").write_text("", "utf-8")
+    result = add(project, "--into", "bases.ttl", MERGE / "good.ttl")
+    assert result.exit_code == 0, result.output
+    assert "bases.ttl: 1 subject block(s) added or amended" in result.output
 
 
 def test_only_the_prefixes_a_block_uses_are_added(project, tmp_path):

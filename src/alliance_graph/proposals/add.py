@@ -9,12 +9,14 @@ the commit itself waits for the commands reading the folder, and they for it.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import loading
 from ..settings import Settings
+from ..wording import Said
 from . import context, merge, transaction, validation
 from .inputs import Inputs
 from .report import Report
@@ -42,6 +44,7 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
     if not data_dir.is_dir():
         raise transaction.CommitError(f"no data folder at {data_dir}")
     merge.check_into(data_dir, into)  # before the wait for the lock and the validation
+    check_new_topic(data_dir, into)
     with transaction.DataLock(data_dir, on_wait):
         settled = transaction.recover(data_dir, on_wait)
         # One prebuilt graph (None: the files) for both validating and finding what data/ holds.
@@ -66,3 +69,35 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
                                        f"changed: {exc}") from exc
         transaction.commit(data_dir, new_texts, on_wait)
     return AddResult(report, merge.MergeResult({str(p): n for p, n in counts.items()}), settled)
+
+
+# How alike a new topic file's name and a data file's must be (difflib's ratio of the names
+# without .ttl, letter case ignored) for the new one to be taken for a slip: exercise and
+# exercises (0.94), aids and aid (0.86), not notes and nato (0.67), nor events and entities.
+_SLIP = 0.85
+
+
+def check_new_topic(data_dir: Path, into: Path | str | None) -> None:
+    """Raise ``MergeError`` when ``into`` names no file of ``data_dir`` but looks like a slip
+    for one that is there: blank space at the start of its name (`--into " aid.ttl"`), or a
+    name a letter or two from a data file's (``exercise.ttl`` beside ``exercises.ttl``,
+    ``Aid.ttl`` beside ``aid.ttl``).  Such an add wrote a new topic file of that name, the
+    facts apart from their entity's; a new file so named is taken once it exists (empty)."""
+    if into is None:
+        return
+    name = Path(into).name
+    if (Path(data_dir) / name).exists():
+        return
+    if name != name.strip():
+        raise merge.MergeError(Said(lambda n: f"{n('into', str(into))}: the name begins with "
+                                              "blank space, and no data file is so named; "
+                                              f"give the name alone, such as {name.strip()}"))
+    stems = {p.name[:-len(".ttl")].lower(): p.name for p in Path(data_dir).glob("*.ttl")}
+    close = difflib.get_close_matches(name[:-len(".ttl")].lower(), list(stems), n=1,
+                                      cutoff=_SLIP)
+    if close:
+        meant = stems[close[0]]
+        raise merge.MergeError(Said(
+            lambda n: f"{n('into', str(into))}: no data file is so named: did you mean "
+                      f"{meant}? (to start a new topic file {name}, create it empty first: "
+                      f"{Path(data_dir) / name})"))
