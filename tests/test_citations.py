@@ -10,6 +10,7 @@ from alliance_graph.cli import main
 from alliance_graph.namespaces import turtle_prologue
 from alliance_graph.proposals.quotes import check_quotes
 from alliance_graph.sources import citations
+from alliance_graph.sources.coverage import coverage
 
 TEXT = "The U.S. was the first country. Israel was designated in 1987. The U.S. was first."
 
@@ -156,3 +157,36 @@ ev:t-1 a ag:Evidence ; oa:hasSource src:T.TXT ;
     assert missing.shape.endswith("/source-file-missing")
     assert missing.message == ("source file 'T.TXT' is not in the sources folder: the file is "
                                "named 't.txt'")
+
+
+NAME = "000_06b6882714cf1880.txt"
+
+
+@pytest.mark.parametrize("given, said", [
+    ("000_06b6882714cf1880", f": did you mean '{NAME}'?"),       # without its .txt
+    ("000", f": did you mean '{NAME}'?"),                        # its number alone
+    ("000_06b6882714cf1880.tx", f": did you mean '{NAME}'?"),    # a letter short
+    ("000_06b6882714cf188.txt", f": did you mean '{NAME}'?"),
+    ("000_06B6882714CF1880.TXT", f": the file is named '{NAME}'"),
+    ("00", ""),                                                  # too little to tell
+    ("notes.txt", ""),                                           # like no file there
+])
+def test_a_source_name_typed_short_or_misspelt_is_refused_with_the_name_meant(tmp_path, given,
+                                                                               said):
+    # "no source file '000' in ..." and nothing more: the user was left to list the folder.
+    folder = sources_with(tmp_path, NAME)
+    (folder / "001_b9e5a7348fac2993.txt").write_text(TEXT, "utf-8")
+    cited = CliRunner().invoke(main, ["--sources", str(folder), "cite", given, "1987"])
+    assert cited.exit_code == 2 and "ev:" not in cited.output
+    assert cited.output == f"error: no source file '{given}' in {folder}{said}\n"
+    with pytest.raises(FileNotFoundError) as listed:  # coverage --source says it alike
+        coverage(None, folder, only=given)
+    assert str(listed.value) == f"no source file '{given}' in {folder}{said}"
+    store = ox.Store()
+    store.load(turtle_prologue() + f"""
+ev:t-1 a ag:Evidence ; oa:hasSource src:{given} ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "designated in 1987" ] .
+""", format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:proposal"))
+    [missing] = check_quotes(store, folder, lambda graph: graph.value)
+    assert missing.message == f"source file '{given}' is not in the sources folder" + (
+        said or ": check the src: name or add the text")

@@ -24,8 +24,8 @@ from ..namespaces import AG, OA, PROV, sparql_prologue
 from ..rdf import term_text
 from ..sources.citations import (
     QuoteNotFound,
-    case_twin,
     locate,
+    named_instead,
     read_source,
     sha256_of,
     source_names,
@@ -126,11 +126,10 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
         name = _file_name(row["source"], row["file"])
         text = _text(sources_dir, names, name, texts)
         if text is None:
-            twin = case_twin(names, name)
+            instead = named_instead(names, name)
             found.append(_finding("source-file-missing", graph, focus,
-                                  f"source file {name!r} is not in the sources folder: " + (
-                                      f"the file is named {twin!r}" if twin else
-                                      "check the src: name or add the text"),
+                                  f"source file {name!r} is not in the sources folder"
+                                  + (instead or ": check the src: name or add the text"),
                                   str(OA.hasSource), row["source"].value))
             continue
         exact = row["exact"].value

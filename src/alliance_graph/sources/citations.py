@@ -8,6 +8,7 @@ start/end are character offsets into the decoded text, as the Web Annotation mod
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import re
@@ -105,6 +106,21 @@ def case_twin(names: set[str], name: str) -> str | None:
     twins = sorted(n for n in names
                    if n != name and unicodedata.normalize("NFC", n).casefold() == key)
     return twins[0] if twins else None
+
+
+def named_instead(names: set[str], name: str) -> str:
+    """Return what to add to "no source file NAME": the name among ``names`` that ``name``
+    most likely meant (``: the file is named ...`` for one differing in case, ``: did you mean
+    ...?`` for the one it begins, as ``000`` or a name without its ``.txt``, or one a
+    character or two apart), or nothing."""
+    twin = case_twin(names, name)
+    if twin:
+        return f": the file is named {quoted(twin)}"
+    key = unicodedata.normalize("NFC", name).casefold()
+    begun = [n for n in sorted(names) if unicodedata.normalize("NFC", n).casefold().startswith(key)]
+    close = begun if len(begun) == 1 and len(key) >= 3 else \
+        difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
+    return f": did you mean {quoted(close[0])}?" if close else ""
 
 
 def missing_sources(sources_dir: Path) -> Said:
@@ -233,9 +249,8 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
                                        f"name of a file in {sources_dir}, without a folder"))
     names = source_names(sources_dir)
     if source not in names:
-        twin = case_twin(names, source)
         raise CiteError(f"no source file {quoted(source)} in {sources_dir}"
-                        + (f": the file is named {quoted(twin)}" if twin else ""))
+                        + named_instead(names, source))
     path = sources_dir / source
     try:
         text = read_source(path)

@@ -151,11 +151,11 @@ def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCover
                                                "the folder of the texts the evidence quotes "
                                                f"({n('sources_dir')})"))
     if only is not None:
-        twin = citations.case_twin({p.name for p in paths}, only)
+        instead = citations.named_instead({p.name for p in paths}, only)
         paths = [p for p in paths if p.name == only]
         if not paths:
             raise FileNotFoundError(f"no source file {quoted(only)} in {sources_dir}"
-                                    + (f": the file is named {quoted(twin)}" if twin else ""))
+                                    + instead)
     texts = {p.name: citations.read_source(p) for p in paths}
     spans, unplaced = evidence_spans(kg, texts)
     result = []
