@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import servers
 from alliance_graph.cli import main
-from alliance_graph.query import export
+from alliance_graph.query import export, rdf_xml
 from alliance_graph.query.results import GRAPH_FORMATS, prefixes_for
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
@@ -187,17 +187,21 @@ def test_a_refusal_naming_no_parameter_is_worded_alike(kg):
 # -- hostile data: tests/fixtures/hostile (markup, quotes, line ends, non-ASCII, formulas) ------
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
-def hostile_graph(root: Path, core: Path, *, leave_out=(), extra: str = ""):
+def hostile_graph(root: Path, core: Path, *, leave_out=(), extra: str = "", ontology: str = ""):
     """Build the hostile fixture project in ``root``, without the data files ``leave_out`` and
-    with one more data file holding ``extra`` Turtle if given."""
+    with one more data file holding ``extra`` Turtle, one more ontology file ``ontology``, if
+    given."""
     shutil.copytree(FIXTURE, root)
     shutil.copy(core, root / "ontology" / "core.ttl")
     for name in leave_out:
         (root / "data" / name).unlink()
     if extra:
         (root / "data" / "extra.ttl").write_text(extra, encoding="utf-8")
+    if ontology:
+        (root / "ontology" / "extra.ttl").write_text(ontology, encoding="utf-8")
     return store.load(Settings(root=root, ontology_dir=root / "ontology", data_dir=root / "data",
                                cache_dir=root / "cache", sources_dir=root / "sources",
                                queries_dir=root / "queries"))
@@ -258,6 +262,45 @@ def test_rdf_xml_refuses_a_property_no_xml_name_ends(tmp_path, settings):
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.output.count("\n") == 1 and "does not end in an XML name" in result.output
     assert out.read_bytes() == b"the previous export"
+
+
+@pytest.mark.parametrize("stated, says", [
+    ("ag:System rdf:li ag:State .", "#li> is one of RDF/XML's own syntax names, so RDF/XML "
+                                    "cannot write it as a property"),
+    ("ag:System a rdf:aboutEach .", "#aboutEach> is one of RDF/XML's own syntax names, so "
+                                    "RDF/XML cannot write it as a class")])
+def test_rdf_xml_refuses_a_name_rdf_xml_keeps_for_its_syntax(tmp_path, settings, stated, says):
+    """An ontology stating rdf:ID or rdf:li: Oxigraph's writer refused it with an OSError,
+    which ag.export raised as it was and the command line called "a file or folder could not
+    be used"; rdf:bagID or rdf:aboutEach (RDF/XML's old terms) it wrote as elements no RDF/XML
+    parser reads, and the export said it wrote the file."""
+    kg = hostile_graph(tmp_path / "project", settings.ontology_dir / "core.ttl",
+                       leave_out=["xml-unsafe.ttl"], ontology=(
+                           "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+                           f"@prefix rdf: <{RDF}> .\n{stated}\n"))
+    with pytest.raises(export.ExportError, match=re.escape(says)):
+        export.export(kg, "xml")
+    out = tmp_path / "graph.rdf"
+    result = CliRunner().invoke(main, ["--project", str(tmp_path / "project"), "export",
+                                       "--format", "xml", "-o", str(out)])
+    assert result.exit_code == 2 and "cannot export as RDF/XML: the IRI <" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["RDF", "ID", "about", "parseType", "resource", "nodeID",
+                                  "datatype", "Description", "li", "aboutEach",
+                                  "aboutEachPrefix", "bagID"])
+def test_each_of_rdf_xmls_own_names_is_refused_as_a_property_and_said(name):
+    triple = ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode(RDF + name), ox.Literal("x"))
+    try:  # Oxigraph's writer refuses it, or writes what its own RDF/XML parser refuses
+        list(ox.parse(ox.serialize([triple], format=ox.RdfFormat.RDF_XML),
+                      format=ox.RdfFormat.RDF_XML))
+        pytest.fail(f"RDF/XML carries rdf:{name} as a property now: it need not be refused")
+    except (OSError, SyntaxError):
+        pass
+    assert rdf_xml.not_written([triple]) == (f"the IRI <{RDF}{name}> is one of RDF/XML's own "
+                                             "syntax names, so RDF/XML cannot write it as a "
+                                             "property")
 
 
 # A label holding U+0007 (BEL): Turtle and N-Triples carry it, XML 1.0 cannot.

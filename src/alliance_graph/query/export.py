@@ -4,9 +4,9 @@ Quad formats (N-Quads, TriG) keep the named graphs, so every triple still says w
 came from; triple formats merge the graphs.  ``rdf12`` rewrites each claim's RDF 1.1
 reification (``rdf:subject``/``rdf:predicate``/``rdf:object``) as one RDF 1.2
 ``rdf:reifies`` triple term, by CONSTRUCT queries over each graph: the two forms map one to
-one.  RDF/XML that no XML parser would read (a property or class IRI ending in "/" or "#", a
-control character in a literal) is refused with an ExportError naming the cause, never
-written.  The graph viewers' formats (GraphML, node and edge CSV) are written by
+one.  RDF/XML that no XML or RDF/XML parser would read (a property or class IRI ending in "/"
+or "#", or one of RDF/XML's own names, such as rdf:ID; a control character in a literal) is
+refused with an ExportError naming the cause (``rdf_xml.py``), never written.  The graph viewers' formats (GraphML, node and edge CSV) are written by
 ``network.py``.
 
 ``export_to`` writes into a binary file as the graph is read, never holding it: the export
@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import re
 import shutil
 import tempfile
 from pathlib import PurePath
@@ -44,6 +43,7 @@ from ..store.sorted_lines import LinesFile, LineSorter
 from ..wording import Said
 from . import network
 from .answer import xml_kept
+from .rdf_xml import OLD_ELEMENT, OLD_ELEMENT_BYTES, not_written
 from .results import GRAPH_FORMATS, prefixes_for
 from .xml_check import XmlCheck
 
@@ -52,17 +52,6 @@ DEFAULT_FORMAT = "ttl"
 QUAD_FORMATS = {"nq", "trig"}
 # Every format `export` writes: the RDF syntaxes, then the graph viewers' network formats.
 ALL_FORMATS = FORMATS + network.FORMATS
-
-
-# RDF/XML writes a predicate (and a class, as a typed node) as an element name: namespace plus
-# a local part that is an XML name.  An IRI that does not end in one ("…/", "…#", "…?x=1") has
-# no such split, and Oxigraph then writes an element no XML parser reads.
-_NAME_START = ("A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
-               "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
-               "\U00010000-\U000effff")
-_ENDS_IN_XML_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\xb7\u0300-\u036f"
-                               "\u203f\u2040]*$")
-_TYPE = ox.NamedNode(str(RDF.type))
 _REIFICATION = {ox.NamedNode(str(RDF[p])) for p in ("subject", "predicate", "object")}
 
 
@@ -137,33 +126,6 @@ def format_for(name: str, fmt: str | None) -> str:
             + (f"leave {n('fmt')} out" if len(named) == 1 else f"give {n('fmt', *named)}")
             + f", or end the file name in .{_extension(fmt)}")))
     return fmt
-
-
-def _terms(term):
-    """Yield ``term`` and, for a triple term, the terms inside it."""
-    yield term
-    if isinstance(term, ox.Triple):
-        for part in (term.subject, term.predicate, term.object):
-            yield from _terms(part)
-
-
-def _not_xml(triples) -> str:
-    """Return what in ``triples`` RDF/XML cannot carry, said for the user ("" if nothing)."""
-    for t in triples:
-        for inner in _terms(t):
-            if not isinstance(inner, ox.Triple):
-                continue
-            named = [inner.predicate] + ([inner.object] if inner.predicate == _TYPE else [])
-            for iri in named:
-                if isinstance(iri, ox.NamedNode) and not _ENDS_IN_XML_NAME.search(iri.value):
-                    return (f"the IRI <{iri.value}> does not end in an XML name, so RDF/XML "
-                            "cannot write it as a property or class")
-            bad = isinstance(inner.object, ox.Literal) and network.NOT_XML.search(inner.object.value)
-            if bad:
-                char = bad.group()
-                return (f"a value of {inner.subject} holds the character U+{ord(char):04X}, "
-                        "which XML 1.0 cannot carry")
-    return ""
 
 
 # Lines sorted by their bytes, each once, in runs of this many bytes held (the lines and
@@ -312,21 +274,35 @@ def _write_xml(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> None
     that an export refused writes nothing (the disk holds it meanwhile, not memory)."""
     target = GRAPH_FORMATS["xml"].oxigraph
     with tempfile.TemporaryFile() as held:
-        with _merged(kg, graphs, claims) as lines:
-            ox.serialize(_triples(lines), held, format=target, prefixes=prefixes_for(target))
+        try:
+            with _merged(kg, graphs, claims) as lines:
+                ox.serialize(_triples(lines), held, format=target, prefixes=prefixes_for(target))
+        except OSError as exc:  # the writer refusing a triple, or the temporary file failing
+            raise _refused(kg, graphs, claims, None) or exc from None
         parser = XmlCheck()  # expat reads only what its scan finds odd (xml_check.py)
+        before = b""
         try:
             for chunk in _xml_chunks(held):
                 parser.feed(chunk, False)
+                if OLD_ELEMENT.search(before + chunk):
+                    raise _refused(kg, graphs, claims, "Oxigraph wrote an RDF/XML old term")
+                before = chunk[-OLD_ELEMENT_BYTES:]
             parser.feed(b"", True)
         except expat.ExpatError as exc:
-            with _merged(kg, graphs, claims) as lines:
-                reason = _not_xml(_triples(lines)) or \
-                    f"Oxigraph wrote XML that does not parse ({exc})"
-            raise ExportError(f"cannot export as RDF/XML: {reason}; use ttl, nt, nq, trig or "
-                              "jsonld") from None
+            raise _refused(kg, graphs, claims, f"Oxigraph wrote XML that does not parse ({exc})"
+                           ) from None
         for chunk in _xml_chunks(held):
             out.write(chunk)
+
+
+def _refused(kg, graphs: list[ox.NamedNode], claims: list | None,
+             otherwise: str | None) -> ExportError | None:
+    """Return the ExportError for RDF/XML the graphs cannot be written in, saying why
+    (``rdf_xml.not_written``), else ``otherwise``; None when neither says anything."""
+    with _merged(kg, graphs, claims) as lines:
+        reason = not_written(_triples(lines)) or otherwise
+    return reason and ExportError(f"cannot export as RDF/XML: {reason}; use ttl, nt, nq, trig "
+                                  "or jsonld")
 
 
 class _Counted(io.RawIOBase):
