@@ -957,3 +957,49 @@ def test_text_no_token_starts_is_said_for_what_it_is(text, said):
         guard.check(text, PREFIX_IRIS)
     assert refused.value.status == 400 and said in str(refused.value)
     assert "escape" not in str(refused.value) or "\\u" in text
+
+
+# --- a store's own dialect (the endpoint's checks: standard=True) ---------------------------
+
+@pytest.mark.parametrize("text, status, said", [
+    # Virtuoso runs its SQL built-ins from a query: bif:http_get fetched any URL and answered
+    # with what it read, through the endpoint over a Virtuoso store (Oxigraph runs none).
+    ('SELECT (bif:http_get("http://127.0.0.1:9/") AS ?x) {}', 400, "the prefix bif: at line 1"),
+    ('SELECT * { ?s ?p ?o FILTER(sql:f(?o)) }', 400, "the prefix sql: at line 1"),
+    ('SELECT (<bif:http_get>("http://127.0.0.1:9/") AS ?x) {}', 403, "of the bif: scheme"),
+    ('SELECT (<\\u0062if:http_get>("x") AS ?x) {}', 403, "<bif:http_get> is of the bif:"),
+    ('PREFIX b: <BIF:> SELECT (b:http_get("x") AS ?x) {}', 403, "of the bif: scheme"),
+    ('PREFIX b: <> SELECT (b:bif:http_get("x") AS ?x) {}', 403, "of the bif: scheme"),
+    ('PREFIX b: <bif:> SELECT * { ?s ?p ?o FILTERb:http_get("x") }', 403, "of the bif:"),
+    ('BASE <sql:> SELECT * { ?s ?p ?o }', 403, "of the sql: scheme"),
+    # Virtuoso's pragmas: DEFINE get:soft "replace" sponged FROM IRIs into the store.
+    ('DEFINE get:soft "replace" SELECT * { ?s ?p ?o }', 400,
+     "(at line 1, column 1): 'DEFINE' begins no SPARQL query"),
+    ('PREFIX a: <x:>\nDEFINE input:grab-all "yes" SELECT * {}', 400, "at line 2, column 1"),
+    ("SELEC * { ?s ?p ?o }", 400, "'SELEC' begins no SPARQL query"),
+    ("{ ?s ?p ?o }", 400, "'{' begins no SPARQL query"),
+    ("PREFIX a: <x:> # and nothing else", 400, "holds no SELECT, ASK, CONSTRUCT or DESCRIBE"),
+])
+def test_what_only_a_stores_own_dialect_reads_is_refused_at_the_endpoint(text, status, said):
+    with pytest.raises(guard.Refused) as refused:
+        guard.check(text, P, standard=True)
+    assert refused.value.status == status and said in str(refused.value), str(refused.value)
+    if status == 400:
+        assert not parses_as_query(text)  # not SPARQL: Oxigraph refuses it too
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s ?p ?o }", "select*{?s ?p ?o}", "CONSTRUCTWHERE{?s ?p ?o}",
+    'VERSION "1.2" ASK {}', "PREFIX ex: <http://e/> SELECT * { ?s ex:p ?o }",
+    "SELECT * { ?s ag:p ?o }", 'SELECT (xsd:integer("1") AS ?x) {}',
+    "SELECT * { ?s <sql-x:y> <bifs:z> }", "SELECT * { ?s ?p 'bif:http_get' }",
+])
+def test_standard_queries_pass_the_endpoints_checks(text):
+    assert guard.check(text, P, standard=True).form
+    assert parses_as_query(text)
+
+
+def test_without_standard_the_engine_has_its_say_on_a_dialect():
+    # The command line and the library read their own store: its parser's message stands.
+    assert guard.check("SELEC * {}", P).form == ""
+    assert guard.check('SELECT (bif:http_get("x") AS ?x) {}', P).form == "SELECT"

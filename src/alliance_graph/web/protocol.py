@@ -194,12 +194,13 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
 
 @lru_cache(maxsize=1024)
 def _plan(text: str, allowed: tuple[str, ...], bounds: Bounds) -> guard.QueryPlan:
-    return guard.check(text, PREFIX_IRIS, allowed, bounds)
+    return guard.check(text, PREFIX_IRIS, allowed, bounds, standard=True)
 
 
 def plan_of(text: str, settings) -> guard.QueryPlan:
     """Return ``guard.check``'s plan (raising its Refused) for a query, with the settings'
-    SERVICE allow-list and bounds.
+    SERVICE allow-list and bounds, in standard SPARQL alone: a remote store reads its own
+    dialect too (Virtuoso's ``bif:http_get`` fetches any URL), which is never passed on.
 
     The check is a pure function of the text, so the plans of recent short queries are kept
     (a refusal raises again every time, as it is not cached); callers only read the plan.
@@ -207,7 +208,7 @@ def plan_of(text: str, settings) -> guard.QueryPlan:
     bounds = Bounds.from_settings(settings)
     if len(text) <= 4096:
         return _plan(text, settings.allowed_services, bounds)
-    return guard.check(text, PREFIX_IRIS, settings.allowed_services, bounds)
+    return guard.check(text, PREFIX_IRIS, settings.allowed_services, bounds, standard=True)
 
 
 def etag(version: str, key: tuple) -> str:
@@ -340,7 +341,7 @@ def _formats(form: str, requested: list[str], accept: str | None) -> list:
     """Return the formats to answer a query of ``form`` in (``negotiation.pick_formats``).
 
     A query the checks found no form in (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``)
-    is one the parser refuses: its 400 says what is wrong and where.  Negotiated as a SELECT,
+    is one the parser refuses (the endpoint's checks refuse it first, naming its first word).  Negotiated as a SELECT,
     it was a 406 instead whenever the client asked for a graph format, so a mistyped
     ``CONSTRUC { ... }`` sent with ``Accept: text/turtle`` was told that Turtle cannot be
     produced.  Either kind's formats do for it (the engine writes a result of the other kind
