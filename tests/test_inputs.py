@@ -101,3 +101,27 @@ def test_a_proposal_that_is_a_link_to_nothing_says_what_it_names(tmp_path):
     assert result.exit_code == 2, result.output
     assert f"is a symbolic link to {tmp_path / 'gone.ttl'}, which does not exist" \
         in result.output
+
+
+@pytest.mark.parametrize("written, said", [
+    ("\u00a0", "('\\xa0' is U+00A0 NO-BREAK SPACE, a space Turtle does not read as one (pasted "
+               "from a web page or a word processor): retype it as a plain space)"),
+    ("\u200b", "('\\u200b' is U+200B ZERO WIDTH SPACE, a space Turtle does not read as one"),
+    ("\u201c", "('\u201c' is U+201C LEFT DOUBLE QUOTATION MARK, a curly quotation mark (a word "
+               "processor's): Turtle's strings are written between straight quotes, \" or ')"),
+])
+def test_a_pasted_character_that_looks_like_turtle_s_own_is_named(tmp_path, written, said):
+    # "' ' is not allowed at the beginning of a prefix name" for a no-break space, which
+    # looks like the space Turtle allows there; a zero-width one was quoted as nothing.
+    proposal = tmp_path / "pasted.ttl"
+    proposal.write_text(PREFIXES + f'\nid:FxState ag:note{written}"x" .\n', encoding="utf-8")
+    result = run("validate", proposal)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: could not validate: {proposal}:4:"), result.output
+    assert said in result.output, result.output
+
+
+def test_a_parser_message_quoting_plain_characters_is_left_as_it_is():
+    assert inputs.told_apart("'x' is not allowed") == "'x' is not allowed"
+    assert inputs.told_apart("Triples should be followed by a dot") == \
+        "Triples should be followed by a dot"

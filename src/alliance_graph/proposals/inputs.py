@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -130,7 +132,13 @@ class Inputs:
             too_far = expansion.problem(text, shown)
             if too_far is not None:
                 raise LoadError([too_far])
-        quads = loading.parse_turtle(text, name)
+        try:
+            quads = loading.parse_turtle(text, name)
+        except LoadError as exc:
+            if shown is None:
+                raise
+            raise LoadError([dataclasses.replace(p, message=told_apart(p.message))
+                             for p in exc.problems]) from None
         if shown is not None:
             if not quads:
                 raise LoadError([Problem(shown, None, "is empty: it states no triples to validate")])
@@ -143,6 +151,31 @@ class Inputs:
         self._texts[name] = text
         self._quads[name] = quads
         self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
+
+
+# Characters pasted from a web page or a word processor that look like the ones Turtle reads.
+_BLANK = "a space Turtle does not read as one (pasted from a web page or a word processor): " \
+         "retype it as a plain space"
+_CURLY = "a curly quotation mark (a word processor's): Turtle's strings are written between " \
+         "straight quotes, \" or '"
+_LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _CURLY,
+              "\u201e": _CURLY, "\u00ab": _CURLY, "\u00bb": _CURLY}
+
+
+def told_apart(message: str) -> str:
+    """Return a parser's ``message`` with each character it quotes that is not plain ASCII
+    named, and said what it looks like: "' ' is not allowed at the beginning of a prefix
+    name" was a no-break space, and a zero-width space (U+200B) was quoted as nothing at
+    all."""
+    said = []
+    for c in dict.fromkeys(re.findall(r"'(.)'", message)):
+        if c.isascii() and c.isprintable():
+            continue
+        named = unicodedata.name(c, "a control character")
+        why = _LOOKALIKE.get(c) or (_BLANK if c.isspace() or unicodedata.category(c) == "Cf"
+                                    else "")
+        said.append(f"{c!r} is U+{ord(c):04X} {named}" + (f", {why}" if why else ""))
+    return message if not said else f"{message} ({'; '.join(said)})"
 
 
 def _not_a_file(path: Path) -> str:
