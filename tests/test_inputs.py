@@ -125,3 +125,17 @@ def test_a_parser_message_quoting_plain_characters_is_left_as_it_is():
     assert inputs.told_apart("'x' is not allowed") == "'x' is not allowed"
     assert inputs.told_apart("Triples should be followed by a dot") == \
         "Triples should be followed by a dot"
+
+
+def test_a_project_prefix_left_undeclared_is_said_with_its_declaration(tmp_path):
+    # "The prefix claim: has not been declared", and the user was left to find its IRI.
+    proposal = tmp_path / "undeclared.ttl"
+    proposal.write_text(PREFIXES + '\nclaim:FxState-label ag:note "x" .\n', encoding="utf-8")
+    result = run("validate", proposal)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: could not validate: {proposal}:4:1: The prefix claim: has not been declared: "
+        "a proposal declares the prefixes it uses, as data/*.ttl do "
+        "(@prefix claim: <https://alliance-graph.example/id/claim/> .)\n")
+    assert inputs.told_apart("The prefix foo: has not been declared") == \
+        "The prefix foo: has not been declared"  # not the project's: nothing to add

@@ -22,6 +22,7 @@ from rdflib.namespace import RDF
 from ..build import loading
 from ..build.lines import LineIndex
 from ..build.loading import LoadError, Problem
+from ..namespaces import PREFIX_IRIS
 from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
 from . import expansion
@@ -164,9 +165,15 @@ _LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _C
 
 def told_apart(message: str) -> str:
     """Return a parser's ``message`` with each character it quotes that is not plain ASCII
-    named, and said what it looks like: "' ' is not allowed at the beginning of a prefix
+    named, and said what it looks like (and a project prefix left undeclared, with the line
+    declaring it): "' ' is not allowed at the beginning of a prefix
     name" was a no-break space, and a zero-width space (U+200B) was quoted as nothing at
     all."""
+    undeclared = re.match(r"The prefix ([^\s:]*): has not been declared$", message)
+    if undeclared and undeclared.group(1) in PREFIX_IRIS:  # the project's: say its line
+        prefix = undeclared.group(1)
+        return (f"{message}: a proposal declares the prefixes it uses, as data/*.ttl do "
+                f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
     said = []
     for c in dict.fromkeys(re.findall(r"'(.)'", message)):
         if c.isascii() and c.isprintable():
