@@ -50,6 +50,12 @@ def test_with_none_left_the_answer_is_refused_406_saying_which_format_failed(kg)
      "not well-formed (invalid token)"),  # a name character expat's tables refuse
     ('CONSTRUCT { <http://e/s> <http://www.w3.org/2000/xmlns/p> "x" } {}', GRAPH_FORMATS,
      "unbound prefix"),                     # written <xmlns:p>
+    # XML, but no RDF/XML parser reads an old term's element: it was a 200.
+    ("CONSTRUCT { <http://e/s> rdf:bagID 1 } {}", GRAPH_FORMATS,
+     "the element rdf:bagID is one of RDF/XML's old syntax names, which no RDF/XML parser reads"),
+    ("CONSTRUCT { <http://e/s> a rdf:aboutEach } {}", GRAPH_FORMATS,
+     "the element rdf:aboutEach is one of RDF/XML's old syntax names, which no RDF/XML parser "
+     "reads"),
 ])
 def test_each_kind_of_xml_no_parser_reads_is_refused(kg, text, table, why):
     with pytest.raises(Refused) as refused:

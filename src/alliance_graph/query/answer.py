@@ -156,16 +156,19 @@ def readable_xml(data: bytes, names: bool = True) -> tuple[bytes, str | None]:
     no parser reads it (None if one does): Oxigraph writes a literal's control characters as
     they are (XML 1.0 has no way to carry them) and a property IRI ending in "/" or "#" as an
     element with no local name.  ``names``: the XML is RDF/XML, whose element names come
-    from the data (SPARQL results XML's are its own).  A scan finds what can be wrong
-    (``xml_check``), and only then does expat read the whole, to say why in its words."""
+    from the data (SPARQL results XML's are its own), and one of RDF/XML's old terms is
+    XML no RDF/XML parser reads.  A scan finds what can be wrong (``xml_check``), and only
+    then does expat read the whole, to say why in its words."""
     data = xml_kept(data)
     try:
         XmlCheck(names).feed(data, True)
-    except expat.ExpatError:
+    except expat.ExpatError as refused:
         try:
             xml_reader().Parse(data, True)
         except expat.ExpatError as exc:
             return data, str(exc)
+        if refused.code is None:  # not expat's: an RDF/XML old term (``xml_check``)
+            return data, str(refused)
     return data, None
 
 

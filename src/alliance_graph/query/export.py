@@ -43,7 +43,7 @@ from ..store.sorted_lines import LinesFile, LineSorter
 from ..wording import Said
 from . import network
 from .answer import xml_kept
-from .rdf_xml import OLD_ELEMENT, OLD_ELEMENT_BYTES, not_written
+from .rdf_xml import not_written
 from .results import GRAPH_FORMATS, prefixes_for
 from .xml_check import XmlCheck
 
@@ -280,13 +280,9 @@ def _write_xml(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> None
         except OSError as exc:  # the writer refusing a triple, or the temporary file failing
             raise _refused(kg, graphs, claims, None) or exc from None
         parser = XmlCheck()  # expat reads only what its scan finds odd (xml_check.py)
-        before = b""
         try:
             for chunk in _xml_chunks(held):
                 parser.feed(chunk, False)
-                if OLD_ELEMENT.search(before + chunk):
-                    raise _refused(kg, graphs, claims, "Oxigraph wrote an RDF/XML old term")
-                before = chunk[-OLD_ELEMENT_BYTES:]
             parser.feed(b"", True)
         except expat.ExpatError as exc:
             raise _refused(kg, graphs, claims, f"Oxigraph wrote XML that does not parse ({exc})"

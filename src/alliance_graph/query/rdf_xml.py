@@ -27,14 +27,11 @@ _TYPE = ox.NamedNode(str(RDF.type))
 # RDF/XML's own names, which no property element may have (its grammar's coreSyntaxTerms,
 # rdf:Description, rdf:li and oldTerms): Oxigraph's writer refuses a triple with one of the
 # others (an OSError, which the command line took for a file that could not be used), and
-# writes the old terms, as properties and as classes, as elements every RDF/XML parser refuses.
+# writes the old terms, as properties and as classes, as elements every RDF/XML parser refuses
+# (which ``xml_check`` finds).
 _OLD_TERMS = {ox.NamedNode(str(RDF[n])) for n in ("aboutEach", "aboutEachPrefix", "bagID")}
 _RESERVED = _OLD_TERMS | {ox.NamedNode(str(RDF[n])) for n in (
     "RDF", "ID", "about", "parseType", "resource", "nodeID", "datatype", "Description", "li")}
-# An old term's element as Oxigraph writes it (the project's prefixes bind rdf:, and no literal
-# or IRI holds a raw "<"), and how many bytes of a piece's end to read again with the next.
-OLD_ELEMENT = re.compile(rb"<rdf:(?:aboutEach|aboutEachPrefix|bagID)[\s/>]")
-OLD_ELEMENT_BYTES = 24
 
 
 def _terms(term):

@@ -11,7 +11,10 @@ scans (``bytes.translate``, a regex that stops only at a tag whose name is not p
 find those places, and expat reads only them: a start tag on its own, beside the document's
 root element and its namespaces, which is all Oxigraph's names depend on.  The verdict is
 expat's, and so are the words and the line and column (tests compare them, cut into pieces
-of every size, with expat's over the whole document).
+of every size, with expat's over the whole document).  But for one that is not: in RDF/XML,
+an element named rdf:aboutEach, rdf:aboutEachPrefix or rdf:bagID (RDF/XML's old terms, which
+Oxigraph writes for such a property or class) is XML that every RDF/XML parser refuses, and
+is refused here too, in words of its own.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ _NOT_CONTINUING = bytes(range(0x80)) + bytes(range(0xC0, 0x100))  # all but UTF-
 # xmlns, ended by white space, "/" or ">" (a tag cut at the end of a piece is one too).
 _ODD_TAG = re.compile(rb"<(?![/?]?(?!xmlns:)[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?[\s/>])")
 _NAME = re.compile(rb"</?([^\s/>]*)")
+# An element named with one of RDF/XML's old terms (its grammar's oldTerms), as Oxigraph writes
+# one for such a property or class: the project's prefixes bind rdf:, and no literal or IRI
+# holds a raw "<".  XML, which expat reads, but every RDF/XML parser refuses it.
+_OLD_TERM = re.compile(rb"<rdf:(aboutEach|aboutEachPrefix|bagID)[\s/>]")
 _DECLARATION = re.compile(rb'\sxmlns(?::[^\s=]*)?="[^"]*"')
 _ROOT = re.compile(rb"<[^?!]")
 _INVALID_TOKEN = expat.errors.codes[expat.errors.XML_ERROR_INVALID_TOKEN]
@@ -41,6 +48,15 @@ def _characters(data: bytes) -> int:
     if data.isascii():
         return len(data)
     return len(data) - len(data.translate(None, _NOT_CONTINUING))
+
+
+def _old_term(name: str, line: int, column: int) -> expat.ExpatError:
+    """Return the error of an element named with one of RDF/XML's old terms, at ``line`` and
+    ``column``: XML, but no RDF/XML parser reads it."""
+    exc = expat.ExpatError(f"the element rdf:{name} is one of RDF/XML's old syntax names, "
+                           f"which no RDF/XML parser reads: line {line}, column {column}")
+    exc.code, exc.lineno, exc.offset = None, line, column
+    return exc
 
 
 def _error(code: int, line: int, column: int) -> expat.ExpatError:
@@ -76,8 +92,13 @@ class XmlCheck:
         cut = len(text) if last else self._whole(text)
         seen = text if cut == len(text) else text[:cut]
         wrong = self._first_wrong_character(seen)
+        old = _OLD_TERM.search(seen) if self.names else None
+        if old is not None and wrong is not None and wrong < old.start():
+            old = None  # the character comes first
         if self.names:
-            self._read_tags(text, seen, wrong)
+            self._read_tags(text, seen, wrong if old is None else old.start())
+        if old is not None:
+            raise _old_term(old.group(1).decode(), *self._at(text, old.start()))
         if wrong is not None:
             raise _error(_INVALID_TOKEN, *self._at(text, wrong))
         if not last:
