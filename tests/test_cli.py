@@ -363,6 +363,18 @@ def test_cite_names_the_node_as_the_data_does_and_says_when_the_passage_is_cited
     assert same.stderr.startswith("note: data/ holds this evidence node already (ev:000-blue-flag)")
 
 
+def test_cite_says_when_its_name_is_taken_by_another_passage(run, kg):
+    # --name 000-blue-flag for another passage printed the block and nothing else: added, it
+    # gave data/'s node a second quote, and validate's findings mixed the two passages.
+    taken = run("cite", "000_06b6882714cf1880.txt", "Negev U.S. Radar Base",
+                "--name", "000-blue-flag")
+    assert taken.exit_code == 0 and taken.stdout.startswith("ev:000-blue-flag a ag:Evidence")
+    assert taken.stderr == (
+        "note: data/ has an evidence node ev:000-blue-flag already, quoting 'Blue Flag: Air "
+        "combat training with U.S. and NATO allies.' in 000_06b6882714cf1880.txt: this block "
+        "would add a second quote to it, which validate refuses; give --name another name\n")
+
+
 def test_check_passes_on_the_shipped_graph(run):
     result = run("check")
     assert result.exit_code == 0, result.output

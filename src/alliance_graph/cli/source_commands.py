@@ -41,7 +41,12 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     click.echo(block)
     if name is None:  # the name the block was given
         name = citations.evidence_name(source, quote)
-    for cited in _citing(settings, source, quote):
+    cited_as, taken = _citing(settings, source, quote, name)
+    if taken is not None:
+        _say(f"note: data/ has an evidence node ev:{name} already, quoting {taken}: this "
+             "block would add a second quote to it, which validate refuses; give --name "
+             "another name")
+    for cited in cited_as:
         held = cited.rsplit("/", 1)[-1]
         if held == name:  # the very node data/ holds: the block restates it
             _say(f"note: data/ holds this evidence node already (ev:{name}): a claim may cite it "
@@ -61,8 +66,11 @@ def _as_typed(parameter: str, *values) -> str:
     return option(parameter, *values)
 
 
-def _citing(settings: Settings, source: str, quote: str) -> list[str]:
-    """Return the IRIs of the built graph's evidence nodes quoting ``quote`` in ``source``.
+def _citing(settings: Settings, source: str, quote: str,
+            name: str) -> tuple[list[str], str | None]:
+    """Return the IRIs of the built graph's evidence nodes quoting ``quote`` in ``source``,
+    and what its node ``ev:name`` quotes when that is another passage (else None): a name
+    taken already.
 
     Read from the build validation reads (``context.prebuilt``: the cached build, or the
     directory store of a large graph), not by loading the graph: `cite` must stay quick on a
@@ -74,14 +82,28 @@ def _citing(settings: Settings, source: str, quote: str) -> list[str]:
     try:
         built = context.prebuilt(settings)
     except (StoreError, OSError):
-        return []
+        return [], None
     if built is None:
-        return []
+        return [], None
     rows = built.query(f"""SELECT DISTINCT ?evidence WHERE {{
         ?evidence a ag:Evidence ; oa:hasSource/ag:fileName {turtle_string(source)} ;
                   oa:hasSelector/oa:exact {turtle_string(quote)} }} ORDER BY ?evidence""",
                        prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
-    return [r["evidence"].value for r in rows]
+    held = [r["evidence"].value for r in rows]
+    node = PREFIX_IRIS["ev"] + name
+    if node in held:
+        return held, None
+    quoted_there = built.query(f"""SELECT ?file ?exact WHERE {{
+        <{node}> a ag:Evidence ; oa:hasSelector/oa:exact ?exact .
+        OPTIONAL {{ <{node}> oa:hasSource/ag:fileName ?file }} }} ORDER BY ?file ?exact LIMIT 1""",
+                               prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
+    taken = next((repr(_clipped(r["exact"].value)) + (f" in {r['file'].value}" if r["file"]
+                                                      else "") for r in quoted_there), None)
+    return held, taken
+
+
+def _clipped(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[:most - 3] + "..."
 
 
 @main.command()
