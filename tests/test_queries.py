@@ -89,6 +89,8 @@ def test_format_that_does_not_fit_the_query_form_is_refused(kg):
 CELLS = [  # (term as a query writes it, as the table shows it)
     ('"Iron Dome"', '"Iron Dome"'),
     ('"axis of evil"@en', '"axis of evil"@en'),
+    ('"\u05e9\u05dc\u05d5\u05dd"@he--rtl', '"\u05e9\u05dc\u05d5\u05dd"@he--rtl'),  # was @he
+    ('<<( id:a ag:p "x"@en--ltr )>>', '<<( id:a ag:p "x"@en--ltr )>>'),
     ('"2019"^^xsd:gYear', '"2019"^^xsd:gYear'),
     ('"P10Y"^^xsd:duration', '"P10Y"^^xsd:duration'),
     ("42", "42"),

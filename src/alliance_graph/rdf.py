@@ -297,8 +297,9 @@ def turtle_term(term, prefixes: dict[str, str] | PrefixMap) -> str:
     if dt in _BARE and _BARE[dt].match(term.value):
         return term.value
     quoted = turtle_string(term.value)
-    if term.language:
-        return f"{quoted}@{term.language}"
+    if term.language:  # with its base direction (RDF 1.2), which the table showed not
+        return f"{quoted}@{term.language}" + (f"--{term.direction.value}" if term.direction
+                                             else "")
     if dt != _XSD_STRING:
         return f"{quoted}^^{turtle_iri(dt, prefixes)}"
     return quoted
