@@ -384,6 +384,7 @@ def test_benign_queries_pass(text):
     plan = guard.check(text, P)
     assert plan.form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
     assert not plan.uses_dataset
+    assert guard.check(text, P, standard=True) == plan  # standard SPARQL: the endpoint's too
 
 
 @pytest.mark.parametrize("path", catalogue.query_files(Settings().queries_dir),
@@ -392,6 +393,7 @@ def test_every_catalogue_query_passes(path):
     text = path.read_text(encoding="utf-8")
     assert parses_as_query(text)
     assert guard.check(text, PREFIX_IRIS).form
+    assert guard.check(text, PREFIX_IRIS, standard=True).form  # the endpoint's checks
 
 
 def test_form_prefixes_and_from():
@@ -977,6 +979,11 @@ def test_text_no_token_starts_is_said_for_what_it_is(text, said):
      "(at line 1, column 1): 'DEFINE' begins no SPARQL query"),
     ('PREFIX a: <x:>\nDEFINE input:grab-all "yes" SELECT * {}', 400, "at line 2, column 1"),
     ("SELEC * { ?s ?p ?o }", 400, "'SELEC' begins no SPARQL query"),
+    # Its OPTION (get:soft "replace") sponged the FROM graphs, with get: declared or not.
+    ('PREFIX get: <http://x/> SELECT * FROM <https://alliance-graph.example/graph/data/aid.ttl>'
+     ' OPTION (get:soft "replace") WHERE { ?s ?p ?o }', 400, "'OPTION' is no SPARQL keyword"),
+    ("SELECT * { ?s ?p ?o OPTION (TRANSITIVE, t_in(?s), t_out(?o)) }", 400, "(at line 1, col"),
+    ("SELECT * { ?s ?p ?o } LIMIT 1 FILTERx", 400, "'FILTERx' is no SPARQL keyword"),
     ("{ ?s ?p ?o }", 400, "'{' begins no SPARQL query"),
     ("PREFIX a: <x:> # and nothing else", 400, "holds no SELECT, ASK, CONSTRUCT or DESCRIBE"),
 ])

@@ -392,7 +392,11 @@ def test_a_stores_own_functions_and_pragmas_never_reach_it(settings, remote_kg):
                               (f'PREFIX b: <bif:> SELECT * {{ BIND(b:http_get("{url}") AS ?x) }}',
                                403),
                               (f'DEFINE get:soft "replace" SELECT * FROM <{url}> {{ ?s ?p ?o }}',
-                               400)]:
+                               400),
+                              # a held graph, sponged again from its IRI ("replace" its triples)
+                              ('PREFIX get: <http://x/> SELECT * FROM <https://alliance-graph.'
+                               'example/graph/data/aid.ttl> OPTION (get:soft "replace") '
+                               'WHERE { ?s ?p ?o }', 400)]:
             answer = client.get("/sparql", query_string={"query": query})
             assert answer.status_code == status, (query, answer.data[:300])
         with pytest.raises(socket.timeout):

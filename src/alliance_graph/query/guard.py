@@ -174,17 +174,23 @@ def _dialect(text, tokens, plan: QueryPlan, opening, declared, base, prefixes) -
     query that begins with no query form (Virtuoso's ``DEFINE get:soft "replace"``, whose
     sponger fetches IRIs into the store), a prefix the query does not declare (Virtuoso
     declares ``bif:`` and ``sql:`` itself), and an IRI of Virtuoso's ``bif:`` or ``sql:``
-    schemes, however it is written (``<bif:http_get>``, ``PREFIX b: <bif:>``).  Oxigraph
-    refuses the first two itself, and runs no such function."""
+    schemes, however it is written (``<bif:http_get>``, ``PREFIX b: <bif:>``); a word that
+    is no keyword (Virtuoso's ``OPTION (get:soft "replace")`` sponges the FROM graphs too).
+    Oxigraph refuses all but the IRIs itself, and runs no such function."""
     if not plan.form:
         if opening is None:
             raise Refused(400, "syntax error: the query holds no SELECT, ASK, CONSTRUCT or "
                                "DESCRIBE, only its prologue or comments")
-        shown = opening.text if len(opening.text) <= 40 else opening.text[:39] + "\u2026"
-        raise Refused(400, f"syntax error ({where(text, opening)}): {shown!r} begins no "
-                           "SPARQL query: a query begins with SELECT, ASK, CONSTRUCT or "
-                           "DESCRIBE, after its PREFIX and BASE declarations (a store's own "
+        raise Refused(400, f"syntax error ({where(text, opening)}): {_shown(opening)!r} "
+                           "begins no SPARQL query: a query begins with SELECT, ASK, CONSTRUCT "
+                           "or DESCRIBE, after its PREFIX and BASE declarations (a store's own "
                            "words, such as Virtuoso's DEFINE, are not passed on)")
+    for token in tokens:
+        if token.kind == "NAME" and sum(len(k) for k, _ in keyword_run(token.text.upper())) \
+                < len(token.text):
+            raise Refused(400, f"syntax error ({where(text, token)}): {_shown(token)!r} is no "
+                               "SPARQL keyword nor function (a store's own words, such as "
+                               "Virtuoso's OPTION, are not passed on)")
     name = undeclared(tokens, prefixes)
     if name is not None:
         prefix = name.text[:name.text.index(":")]
@@ -205,6 +211,10 @@ def _dialect(text, tokens, plan: QueryPlan, opening, declared, base, prefixes) -
                                f"the {scheme}: scheme, in which Virtuoso calls its own SQL "
                                "functions and procedures (bif:http_get fetches any URL), and "
                                "this endpoint makes no outbound requests")
+
+
+def _shown(token: Token) -> str:
+    return token.text if len(token.text) <= 40 else token.text[:39] + "\u2026"
 
 
 def _unglued(token: Token) -> Token:
