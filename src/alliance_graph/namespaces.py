@@ -5,6 +5,8 @@ The project's IRIs live under ``https://alliance-graph.example/``: ``.example`` 
 by path (``/id/...``, ``/ontology/...``), whatever host it runs on.
 """
 
+import re
+
 BASE = "https://alliance-graph.example/"
 
 # Prefixes bound in every graph, query and export the project writes, as plain strings: what
@@ -51,12 +53,22 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# A prefixed name's local part that SPARQL and Turtle read with no escape (PN_LOCAL without
+# PLX): any other, such as "Foo(bar)", "x½" or "v1.", was shortened all the same, and the query
+# editor offered ag:Foo(bar) to complete, a name no query parses.
+_PN_CHARS_U = ("A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+               "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+               "\U00010000-\U000effff")
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\xb7\u0300-\u036f\u203f\u2040"
+_LOCAL = re.compile(f"[{_PN_CHARS_U}0-9:](?:[{_PN_CHARS}.:]*[{_PN_CHARS}:])?")
+
+
 def shorten(iri: str, prefixes: dict[str, str] = PREFIX_IRIS) -> str:
-    """Return ``iri`` as a prefixed name if one of ``prefixes`` (the project's) covers it,
-    else as ``<iri>``."""
+    """Return ``iri`` as a prefixed name if one of ``prefixes`` (the project's) covers it
+    with a local part a query reads as it is, else as ``<iri>``."""
     for prefix, ns in prefixes.items():
         local = iri[len(ns):]
-        if iri.startswith(ns) and local and "/" not in local and "#" not in local:
+        if iri.startswith(ns) and _LOCAL.fullmatch(local):
             return f"{prefix}:{local}"
     return f"<{iri}>"
 

@@ -1,0 +1,23 @@
+"""namespaces: the project's prefixes, and IRIs shortened with them as a query reads them."""
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph.namespaces import PREFIX_IRIS, shorten
+
+ID = PREFIX_IRIS["id"]
+
+
+@pytest.mark.parametrize("local, shown", [
+    ("IronDome", "id:IronDome"), ("000-negev", "id:000-negev"), ("a.b", "id:a.b"),
+    ("caf\u00e9", "id:caf\u00e9"), ("claim/IronDome-type", "claim:IronDome-type"),
+    # A local part no query reads unescaped was shortened all the same (the query editor
+    # offered ag:Foo(bar) to complete): the IRI whole.
+    ("Foo(bar)", f"<{ID}Foo(bar)>"), ("x\u00bd", f"<{ID}x\u00bd>"), ("v1.", f"<{ID}v1.>"),
+    ("-x", f"<{ID}-x>"), ("a,b", f"<{ID}a,b>"), ("", f"<{ID}>"), ("a/b", f"<{ID}a/b>")])
+def test_an_iri_is_shortened_only_to_a_name_a_query_reads_as_it(local, shown):
+    assert shorten(ID + local) == shown
+    if not shown.startswith("<"):  # the name, in a query, is the IRI
+        same = ox.Store().query(f"ASK {{ FILTER(sameTerm({shown}, <{ID}{local}>)) }}",
+                                prefixes=PREFIX_IRIS)
+        assert bool(same)
