@@ -764,3 +764,63 @@ def test_no_node_is_offered_past_the_limit_of_a_graph_s_typed_nodes(settings, kg
     proposal.write_text(text, encoding="utf-8")
     report = validation.validate(settings, [proposal], prebuilt=kg.store)
     assert meant(report) == {line_of(text, "ag:NormalRnk"): {"ag:NormalRank"}}
+
+
+# --- a value of a property of one value, against a claim of data/ -------------------------------
+
+OTHER_END = """
+claim:MemorandumOfUnderstanding2016-toYear-2029 a ag:Claim ;
+    rdf:subject id:MemorandumOfUnderstanding2016 ;
+    rdf:predicate ag:toYear ;
+    rdf:object "2029"^^xsd:gYear ;
+    ag:rank ag:PreferredRank ;{links}
+    prov:wasDerivedFrom ev:002-mou .
+"""
+KEPT_END = "claim:MemorandumOfUnderstanding2016-toYear-2028"  # in data/aid.ttl
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_value_disagreeing_with_a_claim_of_data_unlinked_is_said(settings, kg, tmp_path, route):
+    # Ranked preferred, it conformed with no word: added, it took the place of data/'s 2028 in
+    # the plain graph, and the disagreement was recorded nowhere (no ag:disputedBy, no note).
+    assert kg.query(f"ASK {{ {KEPT_END} rdf:object ?o ; ag:rank ag:NormalRank "
+                    "FILTER NOT EXISTS { ?c ag:disputedBy|ag:variantOf ?x "
+                    f"FILTER(?c = {KEPT_END}) }} }}"), f"{KEPT_END} changed: pick another"
+    proposal = tmp_path / "end.ttl"
+    proposal.write_text(turtle_prologue() + OTHER_END.format(links=""), encoding="utf-8")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    said = [w for w in report.warnings if "takes one value" in w]
+    assert report.conforms and len(said) == 1, report.warnings
+    assert said[0].startswith(
+        'claim:MemorandumOfUnderstanding2016-toYear-2029 gives id:MemorandumOfUnderstanding2016 '
+        'ag:toYear "2029"^^xsd:gYear, where claim:MemorandumOfUnderstanding2016-toYear-2028 (')
+    assert "aid.ttl) gives \"2028\"^^xsd:gYear, and the property takes one value (preferred, " \
+        "this claim takes the other's place in the plain graph, unrecorded): if the sources " \
+        "disagree, link the two claims with ag:disputedBy" in said[0]
+    # Linked both ways, each with its note, it is a recorded disagreement: nothing to say.
+    proposal.write_text(turtle_prologue() + OTHER_END.format(links=f"""
+    ag:disputedBy {KEPT_END} ;
+    ag:disagreementNote "2029 here, 2028 there." ;""") + f"""
+{KEPT_END} ag:disputedBy claim:MemorandumOfUnderstanding2016-toYear-2029 ;
+    ag:disagreementNote "2028 here, 2029 there." .
+""", encoding="utf-8")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    assert not [w for w in report.warnings if "takes one value" in w], report.warnings
+
+
+def test_values_of_a_property_an_entity_may_hold_several_of_are_not_taken_for_disagreements(
+        settings, tmp_path):
+    # ag:rangeCategory is one per weapon system (its shape), several for a program of many
+    # systems (id:IsraeliMissileDefenseProgram has three); no shape limits ag:date to one.
+    proposal = tmp_path / "many.ttl"
+    proposal.write_text(turtle_prologue() + """
+claim:UnitedStatesRecognitionOfIsrael-date-1949 a ag:Claim ;
+    rdf:subject id:UnitedStatesRecognitionOfIsrael ; rdf:predicate ag:date ;
+    rdf:object "1949"^^xsd:gYear ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:002-recognition .
+""", encoding="utf-8")
+    report = validation.validate(settings, [proposal], prebuilt=None)
+    assert not [w for w in report.warnings if "takes one value" in w], report.warnings
+    shipped = validation.validate(settings, sorted(settings.data_dir.glob("*.ttl")))
+    assert not [w for w in shipped.warnings if "takes one value" in w], shipped.warnings

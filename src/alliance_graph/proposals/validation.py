@@ -29,7 +29,17 @@ from ..build.loading import LoadError, Problem
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
 from ..wording import Said, worded
-from . import context, focus, merge, quotes, redefinition, restated, shacl, spelling
+from . import (
+    context,
+    focus,
+    merge,
+    quotes,
+    redefinition,
+    restated,
+    shacl,
+    spelling,
+    unlinked,
+)
 from .inputs import Inputs
 from .locate import Locator
 from .report import CHECK, Finding, Report
@@ -196,7 +206,11 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                         str(CHECK["proposal-blank-node"]), EXTRA_CHECKS["proposal-blank-node"],
                         focus=term_text(node)), node, name=name, line=line)
 
-    warnings = []
+    # A claim giving a property of one value another value than a claim of the graph, the
+    # two unlinked: a disagreement of the sources recorded nowhere (``unlinked``).
+    warnings: list = unlinked.unlinked(inputs.quads, set(inputs.proposals),
+                                       unlinked.single_valued(shapes, inputs.quads),
+                                       lambda name: inputs.display.get(name, name))
     if settings.sources_dir.is_dir():
         shown_as = lambda name: inputs.display.get(name, name)  # noqa: E731
         for f in quotes.check_quotes(store, settings.sources_dir, file_of, inputs.new, shown_as):
