@@ -258,6 +258,34 @@ def test_add_into_a_missing_data_folder_exits_2(tmp_path, two_file_proposal):
     assert "Traceback" not in done.stderr
 
 
+def test_add_to_the_graph_an_installed_package_carries_is_refused(tmp_path, cache, monkeypatch,
+                                                                  two_file_proposal):
+    # `pip install .`, then `alliance-graph add proposal.ttl` from any folder but a project's
+    # wrote the facts into site-packages/alliance_graph/shipped/data (exit 0): shared by every
+    # user of the package, lost at its next install.  (A folder stands in for site-packages.)
+    from click.testing import CliRunner
+
+    import alliance_graph as ag
+    from alliance_graph.cli import main
+    from alliance_graph.proposals import add as add_mod
+    installed = make_project(tmp_path / "shipped", cache)
+    monkeypatch.setattr(add_mod, "SHIPPED", installed, raising=False)  # none before
+    before = data_hash(installed)
+    done = CliRunner().invoke(main, ["--project", str(installed), "--cache", str(cache), "add",
+                                     str(two_file_proposal)])
+    assert done.exit_code == 2, done.output
+    assert done.output == (
+        f"error: {installed / 'data'} is the graph the installed package carries, not a "
+        "project's: facts added there would be shared by everyone using the package and lost "
+        "when it is installed again; add them to a project of your own (--project DIR: a "
+        "folder holding ontology/ and data/, such as a checkout of the project), nothing was "
+        "written\n")
+    with pytest.raises(ag.CommitError, match=r"\(Settings\(root=DIR\): a folder holding"):
+        ag.add([two_file_proposal], ag.Settings(root=installed, cache_dir=cache))
+    assert data_hash(installed) == before
+    assert not (installed / "data" / transaction.LOCK).exists(), "not even the lock is written"
+
+
 @pytest.fixture
 def shipped_copy(tmp_path, settings):
     """A copy of the shipped ontology and data, with the settings that point at it."""

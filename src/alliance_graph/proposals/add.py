@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import loading
-from ..settings import Settings
-from ..wording import Said
+from ..settings import SHIPPED, Settings
+from ..wording import Metavar, Said
 from . import context, merge, transaction, validation
 from .inputs import Inputs
 from .report import Report
@@ -43,6 +43,7 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
     data_dir = settings.data_dir
     if not data_dir.is_dir():
         raise transaction.CommitError(f"no data folder at {data_dir}")
+    check_own_project(data_dir)  # before anything is written there, the lock file too
     merge.check_into(data_dir, into)  # before the wait for the lock and the validation
     check_new_topic(data_dir, into)
     with transaction.DataLock(data_dir, on_wait):
@@ -101,3 +102,18 @@ def check_new_topic(data_dir: Path, into: Path | str | None) -> None:
             lambda n: f"{n('into', str(into))}: no data file is so named: did you mean "
                       f"{meant}? (to start a new topic file {name}, create it empty first: "
                       f"{Path(data_dir) / name})"))
+
+
+def check_own_project(data_dir: Path) -> None:
+    """Raise ``CommitError`` when ``data_dir`` is the graph an installed package carries
+    (``SHIPPED``): the command run from any folder but a project's adds there, in
+    site-packages, where the facts are shared by every user of the package and lost when it
+    is installed again."""
+    if Path(data_dir).resolve() != (SHIPPED / "data").resolve():
+        return
+    raise transaction.CommitError(Said(lambda n: (
+        f"{data_dir} is the graph the installed package carries, not a project's: facts "
+        "added there would be shared by everyone using the package and lost when it is "
+        "installed again; add them to a project of your own "
+        f"({n('settings.root', Metavar('DIR'))}: a folder holding ontology/ and data/, such "
+        "as a checkout of the project), nothing was written")))
