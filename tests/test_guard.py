@@ -1006,6 +1006,23 @@ def test_standard_queries_pass_the_endpoints_checks(text):
     assert parses_as_query(text)
 
 
+SMUGGLED = ('SELECT ?x WHERE { BIND( # \r"""\n1 AS ?y) BIND(bif:http_get("http://127.0.0.1:9/")'
+            ' #"""\nAS ?x) }')
+
+
+def test_a_comment_a_carriage_return_alone_ends_is_refused_at_the_endpoint():
+    # Oxigraph (and the checks) end a comment at the CR, and read BIND("""...""" AS ?x);
+    # Virtuoso reads the comment on to the line feed, and ran the bif:http_get in "the string".
+    assert parses_as_query(SMUGGLED) and guard.check(SMUGGLED, P).form == "SELECT"
+    with pytest.raises(guard.Refused) as refused:
+        guard.check(SMUGGLED, P, standard=True)
+    assert refused.value.status == 400 and str(refused.value).startswith(
+        "a comment at line 1, column 25 ends with a carriage return alone")
+    for fine in ["SELECT * {} # a\r\n# b\n", "SELECT * { ?s ?p '''# a\rb''' }",
+                 "SELECT * {} # the end\r  ", "SELECT * {}\r# x\n"]:
+        assert guard.check(fine, P, standard=True).form == "SELECT", repr(fine)
+
+
 def test_without_standard_the_engine_has_its_say_on_a_dialect():
     # The command line and the library read their own store: its parser's message stands.
     assert guard.check("SELEC * {}", P).form == ""

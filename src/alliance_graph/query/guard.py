@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..keywords import KEYWORDS, keyword_run, split_glued, undeclared
+from ..keywords import KEYWORDS, split_glued
 from ..sparql import CLOSE, OPEN, SCHEME, Token, where
 from ..wording import Said
+from . import dialect
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .refused import Refused
 
@@ -73,7 +74,7 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     """Refuse an oversized query, an update, an unlisted SERVICE; return the query's plan.
 
     ``standard`` (the endpoint's): refuse too what only a store's own dialect reads, which a
-    remote store would run (``_dialect``).
+    remote store would run (``dialect.refuse``).
     """
     tokens = tokens_within(text, bounds or DEFAULT_BOUNDS)
     plan = QueryPlan()
@@ -151,7 +152,8 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     if tokens and tokens[-1].kind == "ERROR":
         _unreadable(text, tokens[-1])
     if standard:
-        _dialect(text, tokens, plan, opening, declared, base, prefixes)
+        dialect.refuse(text, tokens, plan.form, opening, prefixes,
+                       lambda token: _resolve(token, declared, base, prefixes))
     # A keyword glued to another is read by the engine as both (``split_glued``), so a word that
     # merely holds a volatile name counts: a false alarm costs only a cache entry.
     plan.volatile = any(t.kind == "NAME" and _VOLATILE.search(t.text) for t in tokens)
@@ -162,67 +164,6 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     plan.prefixes = {p: iri for p, iri in prefixes.items()
                      if p in used or any(u.endswith(p) for u in used)}
     return plan
-
-
-# The schemes in which Virtuoso names its own SQL functions and procedures, callable from a
-# query: bif:http_get("http://...") fetches any URL and answers with what it read.
-_STORE_SCHEMES = frozenset(("bif", "sql"))
-
-
-def _dialect(text, tokens, plan: QueryPlan, opening, declared, base, prefixes) -> None:
-    """Refuse what standard SPARQL does not read but a remote store's own dialect runs: a
-    query that begins with no query form (Virtuoso's ``DEFINE get:soft "replace"``, whose
-    sponger fetches IRIs into the store), a prefix the query does not declare (Virtuoso
-    declares ``bif:`` and ``sql:`` itself), and an IRI of Virtuoso's ``bif:`` or ``sql:``
-    schemes, however it is written (``<bif:http_get>``, ``PREFIX b: <bif:>``); a word that
-    is no keyword (Virtuoso's ``OPTION (get:soft "replace")`` sponges the FROM graphs too).
-    Oxigraph refuses all but the IRIs itself, and runs no such function."""
-    if not plan.form:
-        if opening is None:
-            raise Refused(400, "syntax error: the query holds no SELECT, ASK, CONSTRUCT or "
-                               "DESCRIBE, only its prologue or comments")
-        raise Refused(400, f"syntax error ({where(text, opening)}): {_shown(opening)!r} "
-                           "begins no SPARQL query: a query begins with SELECT, ASK, CONSTRUCT "
-                           "or DESCRIBE, after its PREFIX and BASE declarations (a store's own "
-                           "words, such as Virtuoso's DEFINE, are not passed on)")
-    for token in tokens:
-        if token.kind == "NAME" and sum(len(k) for k, _ in keyword_run(token.text.upper())) \
-                < len(token.text):
-            raise Refused(400, f"syntax error ({where(text, token)}): {_shown(token)!r} is no "
-                               "SPARQL keyword nor function (a store's own words, such as "
-                               "Virtuoso's OPTION, are not passed on)")
-    name = undeclared(tokens, prefixes)
-    if name is not None:
-        prefix = name.text[:name.text.index(":")]
-        raise Refused(400, f"the prefix {prefix}: {where(text, name)} is not declared: add "
-                           f"PREFIX {prefix}: <IRI> (this endpoint declares its own prefixes "
-                           "alone, not those a store may declare)")
-    for token in tokens:
-        if token.kind == "IRIREF":
-            iri = _iri(token.text, base)
-        elif token.kind in _PNAMES:
-            iri = _resolve(token, declared, base, prefixes) or _resolve(
-                _unglued(token), declared, base, prefixes)
-        else:
-            continue
-        scheme = None if iri is None else iri.partition(":")[0].lower()
-        if scheme in _STORE_SCHEMES:
-            raise Refused(403, f"{token.text} ({where(text, token)}) is refused: <{iri}> is of "
-                               f"the {scheme}: scheme, in which Virtuoso calls its own SQL "
-                               "functions and procedures (bif:http_get fetches any URL), and "
-                               "this endpoint makes no outbound requests")
-
-
-def _shown(token: Token) -> str:
-    return token.text if len(token.text) <= 40 else token.text[:39] + "\u2026"
-
-
-def _unglued(token: Token) -> Token:
-    """Return a prefixed name without the keywords glued before its prefix, as the engine
-    reads it (``FILTERb:f`` is ``FILTER b:f``)."""
-    prefix = token.text[:token.text.index(":")]
-    cut = sum(len(k) for k, _ in keyword_run(prefix.upper()))
-    return Token(token.kind, token.text[cut:], token.start + cut)
 
 
 def _unreadable(text: str, token: Token):

@@ -1,0 +1,101 @@
+"""Refuse what standard SPARQL does not read but a remote store's own dialect runs.
+
+The endpoint's checks (``guard.check(standard=True)``) read a query as Oxigraph does, and
+Oxigraph refuses what is not SPARQL.  A remote store reads its own dialect as well, and
+Virtuoso's (the endpoint's user, granted SPARQL_UPDATE as its setup asks) ran what the checks
+passed: ``bif:http_get("http://...")`` fetched any URL and answered with what it read;
+``DEFINE get:soft "replace"`` and ``OPTION (get:soft "replace")`` had its sponger fetch IRIs
+and write what it read into the store; and a comment a carriage return alone ends, which
+Oxigraph (and the checks) end there and Virtuoso reads on to the line feed, hid such a call
+from the checks in what they read as a string.  So a query reaches the store only if it is
+written as standard SPARQL reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..keywords import keyword_run, undeclared
+from ..sparql import Token, where
+from .refused import Refused
+
+# The schemes in which Virtuoso names its own SQL functions and procedures, callable from a
+# query: bif:http_get("http://...") fetches any URL and answers with what it read.
+STORE_SCHEMES = frozenset(("bif", "sql"))
+# A comment a carriage return alone ends: the engine's comment ends there, Virtuoso's at the
+# next line feed, so what follows the CR on its line is read by one and not by the other.
+_CR_ENDED = re.compile(r"#[^\r\n]*\r(?!\n)")
+_PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
+
+
+def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, prefixes,
+           resolve: Callable[[Token], str | None]) -> None:
+    """Raise Refused for what only a store's own dialect reads in ``text`` (its ``tokens``,
+    ``form`` and the first token after its prologue, ``opening``, as the checks read them):
+    a comment a carriage return alone ends; a query that begins with no query form
+    (``DEFINE``); a word that is no keyword nor function (``OPTION``); a prefix neither the
+    query nor the given ``prefixes`` declare (Virtuoso declares ``bif:`` and ``sql:`` itself);
+    an IRI of the ``bif:`` or ``sql:`` schemes, however written (``<bif:http_get>``,
+    ``PREFIX b: <bif:>``, ``\\u`` escapes), as ``resolve`` gives a token's IRI.  Oxigraph
+    refuses all but the IRIs itself, and runs no such function."""
+    _comments_end_alike(text, tokens)
+    if not form:
+        if opening is None:
+            raise Refused(400, "syntax error: the query holds no SELECT, ASK, CONSTRUCT or "
+                               "DESCRIBE, only its prologue or comments")
+        raise Refused(400, f"syntax error ({where(text, opening)}): {_shown(opening)!r} "
+                           "begins no SPARQL query: a query begins with SELECT, ASK, CONSTRUCT "
+                           "or DESCRIBE, after its PREFIX and BASE declarations (a store's own "
+                           "words, such as Virtuoso's DEFINE, are not passed on)")
+    for token in tokens:
+        if token.kind == "NAME" and sum(len(k) for k, _ in keyword_run(token.text.upper())) \
+                < len(token.text):
+            raise Refused(400, f"syntax error ({where(text, token)}): {_shown(token)!r} is no "
+                               "SPARQL keyword nor function (a store's own words, such as "
+                               "Virtuoso's OPTION, are not passed on)")
+    name = undeclared(tokens, prefixes)
+    if name is not None:
+        prefix = name.text[:name.text.index(":")]
+        raise Refused(400, f"the prefix {prefix}: {where(text, name)} is not declared: add "
+                           f"PREFIX {prefix}: <IRI> (this endpoint declares its own prefixes "
+                           "alone, not those a store may declare)")
+    for token in tokens:
+        if token.kind == "IRIREF":
+            iri = resolve(token)
+        elif token.kind in _PNAMES:
+            iri = resolve(token) or resolve(_unglued(token))
+        else:
+            continue
+        scheme = None if iri is None else iri.partition(":")[0].lower()
+        if scheme in STORE_SCHEMES:
+            raise Refused(403, f"{token.text} ({where(text, token)}) is refused: <{iri}> is of "
+                               f"the {scheme}: scheme, in which Virtuoso calls its own SQL "
+                               "functions and procedures (bif:http_get fetches any URL), and "
+                               "this endpoint makes no outbound requests")
+
+
+def _comments_end_alike(text: str, tokens: list[Token]) -> None:
+    """Refuse (400) a comment ended by a carriage return alone, unless only white space
+    follows: a long string opened after the CR holds, to the checks, what a remote store
+    reads as the query's own text."""
+    end = 0
+    for token in [*tokens, Token("END", "", len(text))]:
+        found = _CR_ENDED.search(text, end, token.start)
+        if found is not None and (token.kind != "END" or text[found.end():].strip()):
+            raise Refused(400, f"a comment {where(text, Token('#', '#', found.start()))} ends "
+                               "with a carriage return alone: end its line with a line feed "
+                               "(CR LF or LF), as some stores read a comment on to one")
+        end = max(end, token.start + len(token.text))
+
+
+def _shown(token: Token) -> str:
+    return token.text if len(token.text) <= 40 else token.text[:39] + "\u2026"
+
+
+def _unglued(token: Token) -> Token:
+    """Return a prefixed name without the keywords glued before its prefix, as the engine
+    reads it (``FILTERb:f`` is ``FILTER b:f``)."""
+    prefix = token.text[:token.text.index(":")]
+    cut = sum(len(k) for k, _ in keyword_run(prefix.upper()))
+    return Token(token.kind, token.text[cut:], token.start + cut)
