@@ -286,6 +286,27 @@ def test_add_to_the_graph_an_installed_package_carries_is_refused(tmp_path, cach
     assert not (installed / "data" / transaction.LOCK).exists(), "not even the lock is written"
 
 
+def test_a_proposal_written_into_the_data_folder_is_refused_as_one(tmp_path, cache):
+    # Saved straight into data/, a proposal with a slip was "does not conform: nothing was
+    # added" (exit 1), though the build read it there and stopped on its findings since.
+    from click.testing import CliRunner
+
+    from alliance_graph.cli import main
+    project = make_project(tmp_path / "project", cache)
+    inside = project / "data" / "proposal.ttl"
+    inside.write_text(PREFIXES + "\n" + claim("FxState-acronym", "FxStat", "ag:acronym", '"X"'),
+                      "utf-8")
+    before = data_hash(project)
+    done = CliRunner().invoke(main, ["--project", str(project), "--cache", str(cache), "add",
+                                     str(inside)])
+    assert done.exit_code == 2, done.output
+    assert done.output == (
+        f"error: {inside} is a file of {project / 'data'} already, which the graph is built "
+        "from as it is: add merges a proposal written outside it (move the file out of the "
+        "folder and add it from there; `validate` checks it where it is)\n")
+    assert data_hash(project) == before
+
+
 @pytest.fixture
 def shipped_copy(tmp_path, settings):
     """A copy of the shipped ontology and data, with the settings that point at it."""

@@ -44,6 +44,7 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
     if not data_dir.is_dir():
         raise transaction.CommitError(f"no data folder at {data_dir}")
     check_own_project(data_dir)  # before anything is written there, the lock file too
+    check_not_inputs(settings, paths)
     merge.check_into(data_dir, into)  # before the wait for the lock and the validation
     check_new_topic(data_dir, into)
     with transaction.DataLock(data_dir, on_wait):
@@ -117,3 +118,18 @@ def check_own_project(data_dir: Path) -> None:
         "installed again; add them to a project of your own "
         f"({n('settings.root', Metavar('DIR'))}: a folder holding ontology/ and data/, such "
         "as a checkout of the project), nothing was written")))
+
+
+def check_not_inputs(settings: Settings, paths: list[Path]) -> None:
+    """Raise ``MergeError`` for a proposal that is itself a file the graph is built from:
+    written straight into data/, it is read by the build as it is, and add said "does not
+    conform: nothing was added" of the findings every build then stopped on."""
+    inputs = {p.resolve(): folder for folder in (settings.data_dir, settings.ontology_dir)
+              for p in Path(folder).glob("*.ttl")}
+    for path in paths:
+        folder = inputs.get(Path(path).resolve())
+        if folder is not None:
+            raise merge.MergeError(
+                f"{path} is a file of {folder} already, which the graph is built from as it "
+                "is: add merges a proposal written outside it (move the file out of the "
+                "folder and add it from there; `validate` checks it where it is)")
