@@ -824,3 +824,21 @@ claim:UnitedStatesRecognitionOfIsrael-date-1949 a ag:Claim ;
     assert not [w for w in report.warnings if "takes one value" in w], report.warnings
     shipped = validation.validate(settings, sorted(settings.data_dir.glob("*.ttl")))
     assert not [w for w in shipped.warnings if "takes one value" in w], shipped.warnings
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_second_rank_for_a_claim_of_data_names_the_rank_there(settings, kg, tmp_path, route):
+    # Read as README's amendments are, `claim:X ag:rank ag:PreferredRank .` was to rank the
+    # claim anew; add only adds, and the finding named neither the rank held nor its file.
+    proposal = tmp_path / "rerank.ttl"
+    proposal.write_text(turtle_prologue() + "claim:BlueFlag-participant-UnitedStates ag:rank "
+                        "ag:PreferredRank .\n", encoding="utf-8")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    [finding] = report.findings
+    assert finding.message.endswith(
+        "(data/exercises.ttl gives <https://alliance-graph.example/ontology/NormalRank> "
+        "already: add only adds facts, so to replace a value there, edit that file)"), \
+        finding.message
+    result = run_cli("validate", proposal, data=settings.data_dir)
+    assert "exercises.ttl gives ag:NormalRank already: add only adds facts" in result.output

@@ -36,6 +36,7 @@ from . import (
     quotes,
     redefinition,
     restated,
+    second_value,
     shacl,
     spelling,
     unlinked,
@@ -239,6 +240,11 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     if meant:
         findings = [dataclasses.replace(f, message=spelling.hinted(
             f.message, f.focus, f.path, f.value, meant)) for f in findings]
+    # A second rank (or any value of one) given to a node of data/ names the one held there.
+    findings = [dataclasses.replace(f, message=second_value.second_value(
+        f, inputs.quads, proposed, lambda name: inputs.display.get(name, name),
+        lambda t: f"<{t.value}>" if isinstance(t, ox.NamedNode) else term_text(t)))
+        for f in findings]
 
     # A proposal is judged on the findings in its own files; the rest of the graph's problems
     # are counted, not blamed on it (validate data/*.ttl to see them).
