@@ -76,10 +76,16 @@ def _unloadable(exc: LoadError):
 @click.argument("files", nargs=-1, required=True, type=PathType(path_type=Path))
 @click.option("--into", type=PathType(dir_okay=False, path_type=Path),
               help="Topic file in the data folder to append to (default: the file that "
-                   "already describes each entity).")
+                   "already describes each entity). A name no file has starts a new one; "
+                   "one a letter or two from a data file's is refused as a slip (to start a "
+                   "file so named, create it empty first).")
 @click.pass_obj
 def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
-    """Validate FILES and, only if they conform, merge their facts into the data folder."""
+    """Validate FILES and, only if they conform, merge their facts into the data folder.
+
+    FILES are proposals written outside the data folder (a file in it is read by the build
+    as it is, and is refused here).
+    """
     from ..proposals import add as add_mod
     from ..proposals import merge, report, transaction
     try:
