@@ -139,3 +139,27 @@ def test_a_project_prefix_left_undeclared_is_said_with_its_declaration(tmp_path)
         "(@prefix claim: <https://alliance-graph.example/id/claim/> .)\n")
     assert inputs.told_apart("The prefix foo: has not been declared") == \
         "The prefix foo: has not been declared"  # not the project's: nothing to add
+
+
+def test_a_proposal_saved_in_windows_1252_names_the_byte_and_what_it_is(tmp_path):
+    # "is not valid UTF-8 text" and its line only: the byte was a curly apostrophe, which a
+    # text typed on Windows saves as 0x92.
+    proposal = tmp_path / "cp1252.ttl"
+    proposal.write_bytes((PREFIXES + '\nid:FxState ag:note "Israel’s note" .\n').encode("cp1252"))
+    result = run("validate", proposal)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: could not validate: {proposal}:4: is not valid UTF-8 text (byte 0x92, the "
+        "line's byte 27, is '’', U+2019 RIGHT SINGLE QUOTATION MARK, in Windows-1252: the file "
+        "was saved in another encoding than UTF-8; save it as UTF-8)\n")
+
+
+def test_a_relative_iri_is_said_to_need_the_project_s_prefixes(tmp_path):
+    proposal = tmp_path / "relative.ttl"
+    proposal.write_text(PREFIXES + '\n<FxState> ag:note "x" .\n', encoding="utf-8")
+    result = run("validate", proposal)
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: could not validate: {proposal}:4:1: No scheme found in an absolute IRI: an IRI "
+        "between < > is relative, and a proposal has no base IRI to resolve it against; write "
+        "the project's names with their prefixes, such as id:BlueFlag\n")

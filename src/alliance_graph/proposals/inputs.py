@@ -128,7 +128,14 @@ class Inputs:
                 raise LoadError([Problem(shown, None, f"is {size} bytes, over the "
                                          f"{settings.max_proposal_bytes}-byte limit for a "
                                          "proposal: split it into smaller files")])
-        text = loading.read_text(path, shown or name)
+        try:
+            text = loading.read_text(path, shown or name)
+        except LoadError as exc:
+            if shown is None or not isinstance(exc.__cause__, UnicodeDecodeError):
+                raise
+            raise LoadError([dataclasses.replace(
+                p, message=p.message + _encoding_hint(path, exc.__cause__.start))
+                for p in exc.problems]) from None
         if shown is not None:  # a proposal: its names, written out whole, bounded first
             too_far = expansion.problem(text, shown)
             if too_far is not None:
@@ -163,12 +170,37 @@ _LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _C
               "\u201e": _CURLY, "\u00ab": _CURLY, "\u00bb": _CURLY}
 
 
+def _encoding_hint(path: Path, start: int) -> str:
+    """Return what to add to "is not valid UTF-8 text": the byte at ``start`` (of the file's
+    bytes past a byte order mark), where on its line, and the character it is in Windows-1252,
+    the encoding a file that is not UTF-8 is most often saved in ("Israel\x92s")."""
+    try:
+        data = path.read_bytes().removeprefix(loading.UTF8_BOM)
+    except OSError:
+        return ""
+    if start >= len(data):
+        return ""
+    byte = data[start:start + 1]
+    column = start - data.rfind(b"\n", 0, start)
+    try:
+        c = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        return f" (byte 0x{byte[0]:02X}, the line's byte {column}): save it as UTF-8"
+    return (f" (byte 0x{byte[0]:02X}, the line's byte {column}, is {c!r}, U+{ord(c):04X} "
+            f"{unicodedata.name(c, 'a control character')}, in Windows-1252: the file was saved "
+            "in another encoding than UTF-8; save it as UTF-8)")
+
+
 def told_apart(message: str) -> str:
     """Return a parser's ``message`` with each character it quotes that is not plain ASCII
     named, and said what it looks like (and a project prefix left undeclared, with the line
     declaring it): "' ' is not allowed at the beginning of a prefix
     name" was a no-break space, and a zero-width space (U+200B) was quoted as nothing at
     all."""
+    if message == "No scheme found in an absolute IRI":  # <BlueFlag>, in a file with no @base
+        return (f"{message}: an IRI between < > is relative, and a proposal has no base IRI "
+                "to resolve it against; write the project's names with their prefixes, such "
+                "as id:BlueFlag")
     undeclared = re.match(r"The prefix ([^\s:]*): has not been declared$", message)
     if undeclared and undeclared.group(1) in PREFIX_IRIS:  # the project's: say its line
         prefix = undeclared.group(1)
