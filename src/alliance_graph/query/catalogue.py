@@ -211,13 +211,12 @@ def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
     try:
         result = queries.run(kg, text)
         kind = queries.kind_of(result)
-        if kind == "graph":
-            try:
-                return kind, queries.to_rdflib(result)
-            except ValueError as exc:  # RDF 1.2 terms: its answer cannot be compared
-                raise CatalogueError(f"{where or 'query'}: its answer cannot be kept as a "
-                                     f"reviewed graph: {exc}") from None
-        document = json.loads(queries.serialize(result, "json"))
+        value, uncompared = _graph(result) if kind == "graph" else (
+            json.loads(queries.serialize(result, "json")), "")
+        # Dropped here, on this thread: a refusal below, kept in a reference cycle (a test's
+        # pytest.raises), held it in its frame until the garbage collector ran, on whatever
+        # thread ran it ("PyQueryTriples is unsendable, but is being dropped on another thread").
+        result = None
     except QueryError as exc:
         # Oxigraph's parser ends with every character class it expected: noise on one line.
         message = re.sub(r", \[.*", ", ...", _one_line(str(exc)))
@@ -227,10 +226,21 @@ def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
         message = re.sub(r"^error at \d+:\d+: ", "", message)
         raise CatalogueError(f"{where or 'query'}:{line}:{column}: the query does not parse: "
                              f"{message}") from None
-    if kind == "select" and (uncompared := _uncompared(document)):
+    if kind == "select":
+        uncompared = _uncompared(value)
+    if uncompared:
         raise CatalogueError(f"{where or 'query'}: its answer cannot be kept as a reviewed "
-                             f"answer: {uncompared}")
-    return kind, document
+                             f"{'graph' if kind == 'graph' else 'answer'}: {uncompared}")
+    return kind, value
+
+
+def _graph(result) -> tuple[object, str]:
+    """Return a CONSTRUCT's answer as an rdflib graph and "", or None and why it cannot be
+    one (RDF 1.2 terms, which rdflib has none for: ``results.to_rdflib``)."""
+    try:
+        return queries.to_rdflib(result), ""
+    except ValueError as exc:
+        return None, str(exc)
 
 
 def _uncompared(document: dict) -> str:
