@@ -842,3 +842,16 @@ def test_a_second_rank_for_a_claim_of_data_names_the_rank_there(settings, kg, tm
         finding.message
     result = run_cli("validate", proposal, data=settings.data_dir)
     assert "exercises.ttl gives ag:NormalRank already: add only adds facts" in result.output
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_an_amendment_of_a_misspelt_claim_names_the_claim_meant(settings, kg, tmp_path, route):
+    # A note for a claim of data/, its name a letter short, was "triple with ag:note is not
+    # stated by any claim in this file: write it as a cited claim", the claim unnamed.
+    text = turtle_prologue() + 'claim:BlueFlag-participant-UnitedState ag:note "A note." .\n'
+    proposal = tmp_path / "note.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    assert meant(report) == {line_of(text, "ag:note"):
+                             {"claim:BlueFlag-participant-UnitedStates"}}

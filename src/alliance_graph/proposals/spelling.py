@@ -121,10 +121,10 @@ def _best(local: str, names: dict[str, str]) -> str | None:
 
 def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str]:
     """Return, for each IRI of ``terms`` (the findings' entities and values) that names a
-    node the graph outside the ``proposal`` does not describe, nor the proposal itself (a
-    node it writes a block of, or types with a claim: a new one), the described node whose
-    IRI is closest (``id:BlueFlg``: ``id:BlueFlag``; ``ev:000-blue-flg``:
-    ``ev:000-blue-flag``).  ``graph`` holds the graph, the proposal's own graphs, and what
+    node the graph outside the ``proposal`` does not describe, nor the proposal types (with
+    rdf:type, or a claim: a new node), the described node whose IRI is closest
+    (``id:BlueFlg``: ``id:BlueFlag``; ``ev:000-blue-flg``: ``ev:000-blue-flag``; a note on
+    ``claim:BlueFlag-participant-UnitedState``: the claim of data/ ending in ``States``).  ``graph`` holds the graph, the proposal's own graphs, and what
     is derived from them, or only the rest of the graph (the prebuilt store).
 
     The candidates are the typed nodes of the term's namespace.  A graph of more than
@@ -133,7 +133,10 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
     chosen among some of them may be the wrong node.
     """
     own = {q.graph_name for q in proposal}
-    described = {q.subject.value for q in proposal if isinstance(q.subject, ox.NamedNode)}
+    # A node the proposal types is new; one it only adds to (a note on a claim of data/, as
+    # README's amendments are written) is the graph's, or a slip for one of its names.
+    described = {q.subject.value for q in proposal
+                 if isinstance(q.subject, ox.NamedNode) and q.predicate == _TYPE}
     described |= {c[_SUBJECT].value for c in _claims(proposal).values()
                   if c.get(_PREDICATE) == _TYPE and isinstance(c.get(_SUBJECT), ox.NamedNode)}
     unknown: dict[str, list[str]] = {}
