@@ -227,6 +227,23 @@ def test_into_must_name_a_turtle_file_the_build_reads(project, into):
     assert folder_hash(project / "data") == before
 
 
+def test_into_takes_the_new_blocks_and_an_amended_claim_keeps_its_own(project, tmp_path):
+    # With --into, a note on a claim of data/ went to the named file as a block of its own
+    # (claim:FxState-label ag:note "..." .), the claim's facts then split across two files,
+    # though README has --into take "every new block" and amendments join the claim's block.
+    proposal = tmp_path / "both.ttl"
+    proposal.write_text((MERGE / "good.ttl").read_text("utf-8")
+                        + '\nclaim:FxState-label ag:note "A note on a claim of data/." .\n',
+                        "utf-8")
+    result = add(project, "--into", "notes.ttl", proposal)
+    assert result.exit_code == 0, result.output
+    base = (project / "data" / "base.ttl").read_text("utf-8")
+    notes = (project / "data" / "notes.ttl").read_text("utf-8")
+    assert "claim:FxState-acronym a ag:Claim" in notes and "FxState-label" not in notes
+    label = base[base.index("claim:FxState-label a ag:Claim"):].split("\n\n", 1)[0]
+    assert 'ag:note "A note on a claim of data/." ;' in label, label
+
+
 def test_into_a_name_that_is_not_utf8_is_refused_before_anything_is_written(project):
     # Written, data/t\xff.ttl stopped every later command ("the file's name is not UTF-8
     # text ... rename it"): the build names a file's graph by its name.

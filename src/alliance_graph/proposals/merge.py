@@ -2,8 +2,8 @@
 
 Each subject block of a proposal goes to the topic file that already describes its entity: a
 claim to the file with claims about its rdf:subject, an evidence node to the file of the first
-claim citing it, a source document to the file of the other source documents; or all of them to
-the file named with ``into``.  A block keeps only the facts not already in data/ (so re-adding is
+claim citing it, a source document to the file of the other source documents; or, a node data/
+lacks, to the file named with ``into``.  A block keeps only the facts not already in data/ (so re-adding is
 a no-op) and is written in the project's layout (one subject block per entity, a blank line
 between, the file's own prefixes), where a contributor would write it: new facts of a node the
 file holds inside its block (``amend``), a new block in its section or its subject's group
@@ -295,7 +295,8 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
             if not stated - known:
                 continue  # every fact of this block is already in data/ (or being added)
             planned[subject] |= stated
-            target = into or topic_of(subject, together, data, data_dir)
+            new = into is not None and not stored.by_subject  # --into: new nodes' blocks only
+            target = into if new else topic_of(subject, together, data, data_dir) or into
             if target is None:
                 raise MergeError(Said(lambda n, p=proposal_path, s=subject.value: (
                     f"{p}: no topic file in {data_dir} describes {s} or what it links to; "
@@ -307,9 +308,8 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     for target, items in blocks.items():
         raw = target.read_bytes() if target.exists() else b""
         # As the loader reads it: a byte-order mark is not the text's (kept, "add" failed on
-        # every such file), but it is the file's, and is written back (it was dropped, a
-        # change to the file's first line that nobody asked for); its line endings are kept,
-        # CRLF ones too.
+        # every such file), but it is the file's, and is written back (it was dropped, a change
+        # to the file's first line that nobody asked for); its line endings, CRLF ones too.
         crlf, bom = b"\r\n" in raw, raw.startswith(codecs.BOM_UTF8)
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
         # The file's own declarations, not an "@prefix" line inside one of its strings.
