@@ -75,6 +75,25 @@ def test_over_the_size_of_an_answer_a_dump_is_refused_never_cut(kg):
     with pytest.raises(Refused) as refused:
         dump(kg, [g.value for g in kg.default_graph()], GRAPH_FORMATS["nt"], True, 10_000)
     assert refused.value.status == 422 and "larger than 10,000 bytes" in str(refused.value)
+    # Kept in a cycle by pytest.raises, its frames held the CONSTRUCT's result until the
+    # garbage collector dropped it, on the query thread of test_facade's first ag.run:
+    # "PyQueryTriples is unsendable, but is being dropped on another thread".
+    assert results_held(refused.value) == []
+
+
+def results_held(exc) -> list:
+    """Return the Oxigraph results the frames of ``exc``'s traceback (and of the exceptions
+    it was raised from) still hold."""
+    found, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        tb = exc.__traceback__
+        while tb is not None:
+            found += [v for v in tb.tb_frame.f_locals.values()
+                      if isinstance(v, (ox.QuerySolutions, ox.QueryTriples))]
+            tb = tb.tb_next
+        exc = exc.__cause__ or exc.__context__
+    return found
 
 
 def test_what_rdf_xml_cannot_carry_is_uncarried_so_the_next_format_is_tried():

@@ -48,16 +48,16 @@ def answer(kg, text: str, dataset: Dataset, formats: list[Format], max_bytes: in
     JSON-LD, SPARQL XML: ``Format.carries_all``) is evaluated again and written in the next
     one; when none is left it is refused (406), unless the query itself failed, as a format
     that carries every answer shows (400).  An answer over ``max_bytes`` is refused (422),
-    never cut short.  A refusal holds no result (``_cleared``).
+    never cut short.  A refusal holds no result (``cleared``).
     """
     try:
         return _answer(kg, text, dataset, formats, max_bytes, prefixes)
     except Refused as exc:
-        _cleared(exc)
+        cleared(exc)
         raise
 
 
-def _cleared(exc: BaseException | None) -> None:
+def cleared(exc: BaseException | None) -> None:
     """Clear the frames a refusal, and the exceptions it was raised from, passed through.
 
     They held the query's result, which pyoxigraph forbids dropping on another thread; a

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..wording import Said
 from . import limits
-from .answer import Uncarried, readable_xml
+from .answer import Uncarried, cleared, readable_xml
 from .refused import Refused
 from .results import Format, prefixes_for
 
@@ -33,10 +33,21 @@ def dump(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int):
     the default graph; else each quad stays in its graph (a quad format; a triple format
     writes the merge whatever ``as_one`` says).  ``kg`` is a graph in this process, or the
     engine's graph of another, which writes the dump in the engine (``EngineGraph.dump``).
+    A refusal holds no query result: the 422's frames held the CONSTRUCT's, which the garbage
+    collector dropped on another thread, a refusal kept in a cycle (``answer.cleared``).
     """
     written_elsewhere = getattr(kg, "dump", None)
     if written_elsewhere is not None:
         return written_elsewhere(graphs, fmt.name, as_one, max_bytes)
+    try:
+        return _written(kg, graphs, fmt, as_one, max_bytes)
+    except (Refused, Uncarried) as exc:
+        cleared(exc)
+        raise
+
+
+def _written(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int) -> bytes:
+    """``dump``'s work in this process, its refusals raised with the result in their frames."""
     names = [ox.NamedNode(g) for g in graphs]
     quads = fmt.oxigraph in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
     try:

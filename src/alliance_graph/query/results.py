@@ -164,7 +164,7 @@ def to_rdflib(result):
             f"{type(result).__name__}: give it what run() returns for a CONSTRUCT query"))
     with evaluating():
         triples = list(unwrap(result))
-    del result  # not held by the frame of a refusal below (``answer._cleared`` says why)
+    del result  # not held by the frame of a refusal below (``answer.cleared`` says why)
     return rdf.to_rdflib(triples, bind_prefixes(rdflib.Graph()))
 
 
