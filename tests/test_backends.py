@@ -409,3 +409,23 @@ def test_a_store_that_is_a_file_is_said_to_be_one(mini, tmp_path):
     afile.write_text("# not a store\n")
     with pytest.raises(StoreError, match="is a file, not a folder for a directory store"):
         directory.open_directory(mini, afile)
+
+
+@pytest.mark.parametrize("backend", ["memory", "directory"])
+def test_a_triple_two_files_state_is_one_triple_of_the_default_graph(mini, backend):
+    # A query writing GRAPH (or FILTER EXISTS { GRAPH ?g {} }) ran over the list of file
+    # graphs, which Oxigraph reads as a bag: a triple stated in two files came out twice
+    # there, once otherwise, where SPARQL's default graph is the files' merge.
+    (mini.data_dir / "second.ttl").write_text(
+        "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+        "@prefix src: <https://alliance-graph.example/id/source/> .\n"
+        "src:test.txt a ag:SourceDocument .\n")
+    settings = mini.with_(store="memory" if backend == "memory" else str(mini.root / "store"))
+    kg = store.load(settings)
+    count = "SELECT (COUNT(*) AS ?n) WHERE {{ ?s a ag:SourceDocument {} }}"
+    for inferred in (False, True):
+        counts = [int(next(iter(kg.query(count.format(extra), inferred=inferred)))["n"].value)
+                  for extra in ("", "FILTER EXISTS { GRAPH ?g {} }")]
+        assert counts == [1, 1]
+    in_files = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ag:SourceDocument } }"
+    assert next(iter(kg.query(in_files)))["n"].value == "2"  # once in each file's graph

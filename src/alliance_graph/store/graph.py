@@ -13,8 +13,10 @@ graph (issue 14's measurements).  So the graph is kept in two layouts:
 - ``store``: the complete build, every file in its own named graph (with ``graph/inferred``):
   queries that name graphs (``GRAPH``, ``FROM``, ``FROM NAMED``, ``SERVICE``, or a protocol
   request's ``default-graph-uri``/``named-graph-uri``), TriG and N-Quads exports and Graph Store
-  reads see the files here, the default graph being the list of file graphs as before the
-  layout changed, so they answer as they always did (at the list's speed).
+  reads see the files here.  Its default graph is ``graph/asserted`` too, which each
+  backend's per-file store also holds: the list of file graphs, which it was before, is read
+  by Oxigraph as a bag, a triple two files state counted twice.  A query's own list (two
+  ``FROM``, or two ``default-graph-uri``) is still read so (docs/endpoint.md).
 
 Which store is which depends on the backend (``backends.py``): in memory, ``main`` is an
 in-memory Oxigraph store and ``store`` the on-disk store of the same build in the cache folder
@@ -33,7 +35,7 @@ from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import uses_dataset
 from . import backends
-from .layout import ASSERTED, INFERRED, file_graphs, main_quads
+from .layout import ASSERTED, INFERRED, asserted_copy, file_graphs, main_quads
 
 
 @dataclass
@@ -58,7 +60,12 @@ class KnowledgeGraph:
         asserted = file_graphs(store)
         main = ox.Store()
         main.bulk_extend(main_quads(store, asserted))
-        return cls(main, store, asserted, main_is_split=True)
+        # The per-file layout holds graph/asserted beside the files, as every backend's does
+        # (``query``); a copy, so that the store handed in is not written to.
+        files = ox.Store()
+        files.bulk_extend(store)
+        files.bulk_extend(asserted_copy(store, asserted))
+        return cls(main, files, asserted, main_is_split=True)
 
     def default_graph(self, inferred: bool = False) -> list[ox.NamedNode]:
         """Return the file graphs (and graph/inferred) a per-file query's default graph joins."""
@@ -85,9 +92,11 @@ class KnowledgeGraph:
                                            use_default_graph_as_union=True)
                 return self.main.query(sparql, prefixes=prefixes,
                                        default_graph=[ASSERTED, self.inferred])
-            # The files' union, as before the layout changed: the per-file store answers
-            # exactly as the single store did.
-            default_graph = self.default_graph(inferred)
+            # The files' union as one graph, graph/asserted, which the per-file store holds
+            # too: Oxigraph reads a list of graphs as a bag, so over the file graphs a triple
+            # two files state came out twice (and a count moved when the query wrote GRAPH),
+            # where SPARQL's default graph is their merge.
+            default_graph = [ASSERTED, self.inferred] if inferred else [ASSERTED]
         if named_graphs is None:  # every graph a GRAPH pattern may see; never graph/asserted
             named_graphs = self.default_graph(True)
         return self.store.query(sparql, prefixes=prefixes,
