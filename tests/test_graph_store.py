@@ -79,6 +79,14 @@ def test_one_named_graph_and_an_unknown_one(endpoint, settings):
     assert status == 404 and b"http://example.org/none" in body
 
 
+def test_a_graphs_name_is_echoed_with_its_control_characters_escaped(endpoint):
+    # The 404 repeated the name as sent: ESC [ 31 m turned the reader's terminal red, and any
+    # escape sequence a client chose reached the terminal of whoever read the answer.
+    status, _, body = read(endpoint, "/rdf-graphs?graph=%1B%5B31mx%0Dy%C2%9B")
+    assert status == 404 and b"<\\x1b[31mx\\x0dy\\x9b>" in body
+    assert not [c for c in body.decode() if c not in "\n\t" and (c < " " or "\x7f" <= c < "\xa0")]
+
+
 @pytest.mark.parametrize("accept, fmt", [(None, ox.RdfFormat.TRIG),
                                          ("application/n-quads", ox.RdfFormat.N_QUADS)])
 def test_dataset_dump_holds_every_quad(endpoint, accept, fmt):

@@ -232,3 +232,7 @@ def test_a_setting_read_from_a_variable_alone_is_named_by_it_never_by_an_option(
     assert command_line("settings.remote_timeout", given={}) == "ALLIANCE_GRAPH_REMOTE_TIMEOUT"
     assert command_line("settings.remote_max_answer_bytes", 10, given={}) == \
         "ALLIANCE_GRAPH_REMOTE_MAX_ANSWER_BYTES=10"
+
+
+def test_printable_escapes_control_characters_but_line_feeds_and_tabs():
+    assert wording.printable("a\x1b[31m\tb\nc\r\x7f\x9b\u00e9") == "a\\x1b[31m\tb\nc\\x0d\\x7f\\x9b\u00e9"

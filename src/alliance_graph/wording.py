@@ -289,6 +289,17 @@ def shown(text) -> str:
                           str(text))
 
 
+# A control character but the line feed and the tab (C0, DEL, C1).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with each control character but the line feed and the tab written as
+    its escape (``\\x1b``).  A refusal echoing what a request carried (a graph's name ``ESC [
+    31 m``) would otherwise send a command to the terminal of whoever reads it."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 # The same byte in ``repr``'s text ("\\udcff"), not after a backslash ``repr`` doubled.
 _REPR_UNDECODED = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")
 

@@ -33,6 +33,7 @@ from ..query.bounds import Bounds
 from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
+from ..wording import printable
 from . import client_share, fields, negotiation, service_description
 from .fields import form_charset, format_values, parse_params, plain_body, read_body
 
@@ -87,13 +88,13 @@ def _retry(status: int) -> list[tuple[str, str]]:
 
 def error(status: int, message: str) -> Response:
     """Return a plain-text error response."""
-    return Response(message.rstrip() + "\n", status, _retry(status), mimetype="text/plain")
+    return Response(printable(message.rstrip()) + "\n", status, _retry(status), mimetype="text/plain")
 
 
 def error_answer(status: int, message: str) -> tuple[int, list, bytes]:
     """Return a plain-text error as (status, headers, body)."""
     return status, [("Content-Type", "text/plain; charset=utf-8"), *_retry(status), *HEADERS], \
-        (message.rstrip() + "\n").encode()
+        (printable(message.rstrip()) + "\n").encode()
 
 
 def wsgi_error(exc: Refused, start_response) -> list[bytes]:
