@@ -1278,3 +1278,13 @@ def test_serve_get_to_a_terminal_ends_its_last_line():
     data = on_a_terminal([Path(sys.executable).parent / "alliance-graph", "serve", "--get",
                           "/sparql?query=ASK%7B%7D"])
     assert data == b'{"head":{},"boolean":true}\r\n', data
+
+
+@pytest.mark.parametrize("command", [
+    ("export", "--format", "TriG"), ("query", "ASK {}", "--format", "JSON"),
+    ("stats", "--format", "Json"), ("coverage", "--format", "JSON")])
+def test_a_format_is_named_in_any_letter_case(run, in_mini, command):
+    # --format TTL was "'TTL' is not one of 'ttl', ...", exit 2: a name the command knew.
+    lower = run(*in_mini, *command[:-1], command[-1].lower())
+    result = run(*in_mini, *command)
+    assert result.exit_code == lower.exit_code and result.output == lower.output

@@ -43,7 +43,8 @@ from .query_text import read_query
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False),
+              default="text",
               show_default=True)
 @click.pass_obj
 def stats(settings: Settings, fmt: str):
@@ -69,7 +70,8 @@ def stats(settings: Settings, fmt: str):
 @main.command()
 @click.argument("query_or_file")
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "nt", "jsonld"]),
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "nt", "jsonld"],
+                                case_sensitive=False),
               help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT).")
 @click.option("--inferred/--asserted", default=False, show_default=True,
               help="Include the OWL 2 RL inferred triples in the default graph.")
@@ -217,7 +219,7 @@ class _Sink(io.RawIOBase):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(export_mod.ALL_FORMATS),
+@click.option("--format", "fmt", type=click.Choice(export_mod.ALL_FORMATS, case_sensitive=False),
               help="An RDF syntax, or for graph viewers (Gephi, Cytoscape, networkx): graphml, "
                    "nodes-csv or edges-csv (entities and the plain facts between them).  "
                    "Default: the one the -o file's extension names (.nt, .jsonld, .graphml, "

@@ -18,7 +18,8 @@ from .main import EXIT_NO, EXIT_OK, PathType, _say, fail, main, option, said, st
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=PathType(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+@click.option("--format", "fmt",
+              type=click.Choice(["text", "json", "turtle"], case_sensitive=False), default="text",
               show_default=True, help="turtle is the W3C SHACL validation report graph.")
 @click.option("--max-findings", "max_findings", type=click.IntRange(min=1), metavar="N",
               help="Report at most N findings, the most severe first, and how many more there "

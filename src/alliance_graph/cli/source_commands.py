@@ -107,7 +107,8 @@ def _clipped(text: str, most: int = 60) -> str:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False),
+              default="text",
               show_default=True)
 @click.option("--source", "source", metavar="FILE",
               help="Report only this source file (default: every source).")
