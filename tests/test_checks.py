@@ -1,5 +1,9 @@
 """The *-violation.rq checks: silent on the shipped graph, and each fires with file and line."""
 
+import re
+import shutil
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -8,6 +12,7 @@ from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.namespaces import turtle_prologue
 from alliance_graph.rdf import graph_iri
+from helpers import expected
 
 ALL = [c.name for c in checks.all_checks()]
 
@@ -41,7 +46,8 @@ def test_mini_project_builds(mini):
 
 
 # Each case: a line to replace in tests/fixtures/mini/data/facts.ttl, its replacement, the
-# check that must fire, and the line it must report.
+# check that must fire, and the line it must report: validate's (docs/validation.md), the line
+# of a claim's offending rdf:subject, rdf:predicate or rdf:object, of an entity's type claim.
 BREAKAGES = [
     ("    rdf:object id:UnitedStates ;\n", "", "claim-incomplete-violation", "claim has no rdf:object", 31),
     ("    prov:wasDerivedFrom ev:test-iron-dome .\n\nclaim:IronDome-label",
@@ -57,7 +63,7 @@ BREAKAGES = [
      "claim:Lemuria-type a ag:Claim ;\n    rdf:subject id:Lemuria ;\n    rdf:predicate rdf:type ;\n"
      "    rdf:object ag:State ;\n    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:test-iron-dome .\n\n"
      "claim:Atlantis-type a ag:Claim ;\n",
-     "entity-unlabelled-violation", "no cited rdfs:label", 67),
+     "entity-unlabelled-violation", "no cited rdfs:label", 66),
     # A second claim of a fact: it was accepted, and add wrote it beside the first.
     ("claim:Atlantis-type a ag:Claim ;\n",
      "claim:Atlantis-type-again a ag:Claim ;\n    rdf:subject id:Atlantis ;\n"
@@ -79,28 +85,28 @@ def added_claim(s, p, o, name="claim:Added", extra=""):
 # (a second label on an ontology term) or nothing did.
 BREAKAGES += [
     (*added_claim("ag:coFundedBy", "rdfs:label", '"hijacked"'), "claim-subject-violation",
-     "an ontology term", 66),
+     "an ontology term", 67),
     (*added_claim("claim:IronDome-label", "rdfs:label", '"x"'), "claim-subject-violation",
-     "a claim", 66),
+     "a claim", 67),
     (*added_claim("ev:test-iron-dome", "rdfs:label", '"x"'), "claim-subject-violation",
-     "an evidence node", 66),
+     "an evidence node", 67),
     (*added_claim("[ ]", "ag:coFundedBy", "id:UnitedStates"), "claim-subject-violation",
-     "a blank node", 66),
+     "a blank node", 67),
     (*added_claim("<http://evil.example/Thing>", "rdf:type", "ag:State"),
-     "claim-subject-violation", "outside the entities' namespace", 66),
+     "claim-subject-violation", "outside the entities' namespace", 67),
     (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
                   name="<http://evil.example/claim/X>"),
      "node-namespace-violation", "named outside its namespace", 66),
     (*added_claim("id:Atlantis", "ag:coFundedBy", "[ ]"), "claim-value-violation",
-     "is a blank node", 66),
+     "is a blank node", 69),
     (*added_claim("id:Atlantis", "ag:rank", "ag:PreferredRank"), "claim-predicate-violation",
-     "a property of claims", 66),
+     "a property of claims", 68),
     (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
                   extra="    ag:disputedBy claim:Added ;\n"),
-     "claim-self-link-violation", "linked to itself by ag:disputedBy", 66),
+     "claim-self-link-violation", "linked to itself by ag:disputedBy", 70),
     (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
                   extra="    ag:coFundedBy id:IronDome ;\n"),
-     "uncited-triple-violation", "is not one of a claim's properties", 66),
+     "uncited-triple-violation", "is not one of a claim's properties", 68),
 ]
 
 
@@ -110,7 +116,7 @@ NOTE = '    ag:disagreementNote "What differs." ;\n'
 BREAKAGES += [
     (*added_claim("id:IronDome", "rdfs:label", '"Iron Dome system"',
                   extra="    ag:variantOf claim:IronDome-label ;\n" + NOTE),
-     "claim-link-violation", "which does not link back", 66),
+     "claim-link-violation", "which does not link back", 70),
     # both ways, a note on the first claim only: the second (line 38, 40 after two added lines)
     ("    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:test-iron-dome .\n\n"
      "claim:IronDome-coFundedBy-Atlantis a ag:Claim ;\n",
@@ -121,7 +127,7 @@ BREAKAGES += [
      "claim-link-violation", "has no ag:disagreementNote", 40),
     (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
                   extra="    ag:disputedBy claim:IronDome-coFundedBy-UnitedStates ;\n" + NOTE),
-     "claim-link-violation", "and that claim about", 66),
+     "claim-link-violation", "and that claim about", 70),
 ]
 
 
@@ -139,6 +145,37 @@ def test_broken_data_stops_the_build_with_file_and_line(mini, old, new, check, m
     assert hits[0].file == "data/facts.ttl"
     if line is not None:
         assert hits[0].line == line, str(err.value)
+
+
+SHAPE_FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+
+
+def test_the_build_places_each_finding_on_the_line_validate_gives(settings, tmp_path):
+    """Regression: a claim about a misspelt entity (rdf:subject id:BlueFlg) was on line 17 in
+    validate's report and 18 in the build's, a claim's wrong rdf:predicate on the claim's
+    first line: the build placed every finding on its node's line alone.  Each shape fixture,
+    built as a data file, must have the build's data checks find what its '# expect:' lines
+    ask of them, on those lines (the lines validate gives, tests/test_shapes.py)."""
+    data = tmp_path / "data"
+    shutil.copytree(SHAPE_FIXTURES / "base", data)
+    # The build stops at an ill-typed literal before any check runs.
+    fixtures = [p for p in sorted(SHAPE_FIXTURES.glob("*.fail.ttl")) if "ill-typed" not in p.name]
+    for path in fixtures:
+        shutil.copy(path, data / path.name)
+    parsed = build.asserted(settings.with_(data_dir=data))
+    names = {f"check:{c.name}" for c in checks.all_checks(("data",))}
+    found: dict[str, set] = {}
+    for p in checks.problems(parsed.quads, parsed.texts, kinds=("data",)):
+        check = "check:" + re.search(r"\[([\w-]+)\]$", p.message).group(1)
+        found.setdefault(p.file, set()).add((check, p.line))
+    compared = 0
+    for path in fixtures:
+        want = {(name, line) for name, line in expected(path) if name in names}
+        if "_:" in path.read_text(encoding="utf-8"):
+            continue  # validate places a blank node by its label, which the build renames
+        assert found.get(f"data/{path.name}", set()) == want, path.name
+        compared += bool(want)
+    assert compared > 20
 
 
 # Ontology quality checks on the mini project: (text appended to ontology/mini.ttl, check).

@@ -21,6 +21,7 @@ from ..namespaces import sparql_prologue
 from ..rdf import file_of
 from .lines import LineIndex
 from .loading import Problem
+from .places import Places
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,20 @@ def store_of(quads) -> ox.Store:
     return store
 
 
-def run_check(store: ox.Store, check: Check, lines: LineIndex) -> list[Problem]:
-    """Run one violation query and return a Problem per row, with file and line."""
+def run_check(store: ox.Store, check: Check, lines: LineIndex,
+              places: Places | None = None) -> list[Problem]:
+    """Run one violation query and return a Problem per row, with file and line: the line
+    ``validate`` gives the same finding (``places.py``)."""
+    places = places or Places(store, lines)
     problems = []
-    for row in store.query(check.sparql, use_default_graph_as_union=True):
+    solutions = store.query(check.sparql, use_default_graph_as_union=True)
+    # Checks about one property of a node project ?path and ?value; the others do not.
+    has_path = any(v.value == "path" for v in solutions.variables)
+    for row in solutions:
         name = file_of(row["graph"])
         focus = row["focus"]
-        line = lines.line_of(name, focus.value) if isinstance(focus, ox.NamedNode) else None
+        path, value = (row["path"], row["value"]) if has_path else (None, None)
+        line = places.line(name, focus, path, value)
         problems.append(Problem(name, line, f"{check.message_of(row)}: {focus.value} [{check.name}]"))
     return problems
 
@@ -87,5 +95,6 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     The streaming build passes a ``LineIndex`` that reads the files only if a check finds
     something.
     """
-    found = [p for check in all_checks(kinds) for p in run_check(store, check, lines)]
+    places = Places(store, lines)
+    found = [p for check in all_checks(kinds) for p in run_check(store, check, lines, places)]
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

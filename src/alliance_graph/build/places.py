@@ -1,0 +1,112 @@
+"""Place a check's finding in its file the way ``validate`` places it (docs/validation.md).
+
+A finding about one triple (a row with ``?path`` and ``?value``: a claim's ``rdf:predicate``, a
+triple no claim states) is on the line writing that property in its node's block, a literal
+value on its own line; a finding about a node alone is on the first line of its type claim in
+the row's file, else of another claim about it, else where the node is written.  The build
+placed every finding on its node's line alone: a claim's wrong ``rdf:predicate`` was its first
+line, and an entity known by claims only was where its name first appeared (``rdf:subject
+id:BlueFlg``), one line off what ``validate`` said of the same file (proposals/locate.py,
+whose rules these are).  It works over the store the checks ran on, so the streaming build,
+which holds no quads in Python, places alike.  Blank nodes are placed by the triple pointing
+at them, up the chain of parents, iteratively.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..namespaces import AG, RDF
+from ..rdf import file_of, graph_iri
+from .lines import LineIndex
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_SUBJECT = ox.NamedNode(str(RDF.subject))
+_PREDICATE = ox.NamedNode(str(RDF.predicate))
+_OBJECT = ox.NamedNode(str(RDF.object))
+_CLAIM = ox.NamedNode(str(AG.Claim))
+
+
+class Places:
+    """Find the line of a check's finding in a file of the store it was found in."""
+
+    def __init__(self, store: ox.Store, lines: LineIndex):
+        self.store = store
+        self.lines = lines
+        # blank node -> (line, column) just past the predicate that opens it, or None
+        self._blank_at: dict[ox.BlankNode, tuple[int, int] | None] = {}
+
+    def line(self, name: str, focus, path=None, value=None) -> int | None:
+        """Return the line in file ``name`` of a finding on ``focus`` (and on its triple
+        ``focus path value`` when the check names one)."""
+        if path is not None and value is not None:
+            return self.triple_line(name, focus, path, value)
+        claim = self._claim_about(name, focus)
+        return self.node_line(name, claim if claim is not None else focus)
+
+    def _claim_about(self, name: str, focus):
+        """Return the claim of file ``name`` about ``focus`` a finding on it points at: its
+        type claim first, then the others by name (as ``validate``), or None."""
+        if not isinstance(focus, (ox.NamedNode, ox.BlankNode)):
+            return None
+        graph = graph_iri(name)
+        found = []
+        for q in self.store.quads_for_pattern(None, _SUBJECT, focus, graph):
+            claim = q.subject
+            if not any(True for _ in self.store.quads_for_pattern(claim, _TYPE, _CLAIM, graph)):
+                continue
+            if not self._has(claim, _PREDICATE) or not self._has(claim, _OBJECT):
+                continue
+            predicate = next(self.store.quads_for_pattern(claim, _PREDICATE, None, None)).object
+            found.append((predicate != _TYPE, claim.value, claim))
+        return min(found, key=lambda f: f[:2])[2] if found else None
+
+    def _has(self, node, predicate) -> bool:
+        return any(True for _ in self.store.quads_for_pattern(node, predicate, None, None))
+
+    def triple_line(self, name: str, s, p, o) -> int | None:
+        """Return the line of ``s p o`` in file ``name``: the property's line in s's block
+        (a literal value's own line when it is written further down)."""
+        start = self.node_line(name, s)
+        if start is None or not isinstance(p, ox.NamedNode):
+            return start
+        line = self.lines.property_line(name, start, p.value)
+        if isinstance(o, ox.Literal):
+            return self.lines.value_line(name, line, o.value)
+        return line
+
+    def node_line(self, name: str, node) -> int | None:
+        """Return the line where ``node`` is described in file ``name`` (a blank node: where
+        the triple pointing at it is written)."""
+        if isinstance(node, ox.NamedNode):
+            return self.lines.line_of(name, node.value)
+        if isinstance(node, ox.BlankNode):
+            at = self._blank_position(node, graph_iri(name))
+            return None if at is None else at[0]
+        return None
+
+    def _parent(self, node: ox.BlankNode, graph: ox.NamedNode):
+        return next(iter(self.store.quads_for_pattern(None, None, node, graph)), None)
+
+    def _blank_position(self, node: ox.BlankNode, graph) -> tuple[int, int] | None:
+        # Up the chain of parents to a named node or a blank node already placed ...
+        chain, seen, top = [], set(), node
+        while isinstance(top, ox.BlankNode) and top not in self._blank_at and top not in seen:
+            parent = self._parent(top, graph)
+            if parent is None:
+                break
+            seen.add(top)
+            chain.append((top, parent))
+            top = parent.subject
+        # ... then down again, each found after the predicate that opens its parent.
+        for child, parent in reversed(chain):
+            name = file_of(parent.graph_name)
+            s = parent.subject
+            if isinstance(s, ox.BlankNode):
+                start = self._blank_at.get(s)
+            else:
+                line = self.lines.line_of(name, s.value) if isinstance(s, ox.NamedNode) else None
+                start = None if line is None else (line, 0)
+            self._blank_at[child] = None if start is None else \
+                self.lines.property_position(name, *start, parent.predicate.value)
+        return self._blank_at.get(node)
