@@ -538,6 +538,26 @@ def test_pages_fit_a_narrow_phone_screen(page, shipped_server, width):
     assert wider() <= 0, "the validation report scrolls sideways"
 
 
+def test_a_label_of_one_long_word_wraps_on_the_timeline_and_in_search(page, shipped_server):
+    # A label is data: one of 10,000 letters (no shipped label is, a contributor's may be)
+    # made the timeline, the search page and the search box's list 158,000 px wide. The
+    # label is put in the page as the server would write it, so the shared data stays as is.
+    page.set_viewport_size({"width": 800, "height": 740})
+    long = "W" * 10_000
+    wider = lambda: page.evaluate(  # noqa: E731
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    for path, label in [("/timeline", "ol.timeline .what a"),
+                        ("/search?q=iron+dome", "ol.search-list li.hit a")]:
+        page.goto(shipped_server + path)
+        page.locator(label).first.evaluate("(a, text) => { a.textContent = text; }", long)
+        assert wider() <= 0, f"{path} scrolls sideways"
+    page.locator("#search").fill("iron do")
+    suggestion = page.locator("#search-results a").first
+    suggestion.wait_for()
+    suggestion.evaluate("(a, text) => { a.textContent = text; }", long)
+    assert wider() <= 0, "the search box's suggestions scroll sideways"
+
+
 def test_search_box_keys_and_closing(page, shipped_server):
     page.goto(shipped_server + "/timeline")
     box = page.locator("#search")
