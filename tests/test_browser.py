@@ -662,6 +662,21 @@ def test_errors_the_endpoint_words_as_a_line_and_column_are_marked_too(page, shi
     assert page.locator(".cm-line").nth(line - 1).locator(".cm-lintRange-error").count() == 1
 
 
+@pytest.mark.parametrize("before, column", [("😀😀", 19), ("𝔸", 18), ("ab", 19)])
+def test_an_error_after_a_character_past_u_ffff_is_marked_where_the_server_says(
+        page, shipped_server, before, column):
+    # The server counts columns in characters, the editor in UTF-16 units: each emoji before
+    # the place on its line moved the mark a character to the left, onto "?s".
+    page.goto(shipped_server + "/")
+    set_query(page, f'SELECT * WHERE {{\n  ?s ?p "{before}" . ?s foo:bar ?o }}')
+    page.click("#run")
+    page.locator("#error").wait_for()
+    assert f"at line 2, column {column}" in page.text_content("#error")
+    mark = page.locator(".cm-line").nth(1).locator(".cm-lintRange-error")
+    mark.wait_for()
+    assert mark.text_content() == "f"
+
+
 def test_a_query_too_long_for_a_link_runs_downloads_and_says_so(page, shipped_server):
     # ~70 KB: under the endpoint's 100,000 bytes, over the 64 KiB a request's head may hold.
     query = 'SELECT ?n WHERE { VALUES ?n { "long" } }\n#' + "x" * 70_000

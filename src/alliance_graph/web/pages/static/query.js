@@ -292,13 +292,25 @@
     return null;
   }
 
+  // The server counts a column in characters, the editor in UTF-16 units, of which a
+  // character past U+FFFF (an emoji, a rare CJK ideograph) takes two: each one before the
+  // place on its line moved the mark a character to the left. Return the editor's column.
+  function editorColumn(line, column) {
+    const text = editor.value.split("\n")[line - 1];
+    if (text === undefined) return column;
+    const chars = Array.from(text);  // by code point
+    const before = chars.slice(0, column - 1).join("");
+    return before.length + 1 + Math.max(0, column - 1 - chars.length);
+  }
+
   // Show the server's own words, and mark where it says the query goes wrong. The editor
   // bundle reads a place in Oxigraph's wording only, so the place is handed to it so worded.
   // The server's words are isolated (bdi): a bidi control in the query they quote must not
   // reorder the text around them.
   function showError(response, text) {
     const where = place(text);
-    editor.markError(where ? "error at " + where.line + ":" + where.column + ": " + text : "");
+    editor.markError(where ? "error at " + where.line + ":" +
+      editorColumn(where.line, where.column) + ": " + text : "");
     const words = document.createElement("bdi");
     words.textContent = text;
     errorBox.replaceChildren(response.status + " " + response.statusText + "\n" +
