@@ -82,6 +82,28 @@ def test_a_property_written_with_escapes_is_found_in_its_block():
         "data/x.ttl", 7, "https://alliance-graph.example/ontology/odd-name") == 8
 
 
+
+@pytest.mark.parametrize("block, line", [
+    # A value naming the property (a claim's rdf:predicate) is not where the property is
+    # written: a finding on the triple was placed on the rdf:predicate line.
+    ("claim:X a ag:Claim ;\n    rdf:predicate ag:region ;\n    ag:region id:B .", 9),
+    ("claim:X rdf:predicate ag:region ; ag:region id:B .", 7),
+    ("claim:X rdf:predicate ag:region ;\n    ag:note 'ag:region' ;\n    ag:region id:B .", 9),
+    ("claim:X ag:region id:B .", 7),                        # after the subject
+    ("claim:X ag:p [ ag:region id:B ] .", 7),               # in a blank node
+    ("claim:X ag:p ag:region .", 7),                        # none: the block's line
+])
+def test_a_property_is_found_where_it_is_a_predicate_not_a_value(block, line):
+    text = PREFIXES + "\n" + block + "\n"
+    assert LineIndex({"data/x.ttl": text}).property_position(
+        "data/x.ttl", 7, 0, "https://alliance-graph.example/ontology/region")[0] == line
+
+
+def test_the_keyword_a_in_a_string_is_not_the_type():
+    text = PREFIXES + "\nid:A ag:note \"is a place\" ;\n    a ag:Place .\n"
+    assert LineIndex({"data/x.ttl": text}).property_line("data/x.ttl", 7, RDF + "type") == 8
+
+
 @pytest.mark.parametrize("body, iri, line", [
     # A list writes rdf:first, rdf:rest and rdf:nil with its "(": findings on them (terms the
     # ontology does not declare) had no line.

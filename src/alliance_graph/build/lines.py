@@ -59,12 +59,16 @@ def _spelled(form: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _mention(forms: tuple[str, ...]) -> re.Pattern:
-    """Return the pattern of a name, in any of its spellings, written as a term in a line.
+    """Return the pattern of a property, in any of its spellings, written as the predicate of
+    a line: after the subject opening a block, first on a line, or after a ";", a "[" or a "{|".
 
-    One pattern for all spellings, so a search stops at the first of them: searching for each
-    in turn scanned a long line to its end for every spelling not on it."""
+    Written anywhere else it is a value: ``rdf:predicate ag:participant ;`` above the line
+    ``ag:participant id:Israel ;`` was taken for that triple, a finding on it placed two
+    lines up, on the claim's rdf:predicate.  One pattern for all spellings, so a search stops
+    at the first of them: searching for each in turn scanned a long line to its end for every
+    spelling not on it."""
     spelled = "|".join(_spelled(f) for f in forms)
-    return re.compile(rf"(^|[\s;\[])(?:{spelled})(?=[\s;,.\]]|$)")
+    return re.compile(rf"(?:^\S+[ \t]+|(?:^|[;\[]|\{{\|)[ \t]*)(?:{spelled})(?=[\s;,.\]]|$)")
 
 
 # Turtle's tokens, as far as finding terms needs them: comments (passed over), strings (what
