@@ -44,6 +44,14 @@ def test_blank_nodes_are_named_alike_at_each_build_of_the_same_text(tmp_path):
     assert sum(isinstance(q.object, loading.ox.BlankNode) for q in first) == 3
 
 
+def test_a_blank_node_keeps_the_label_its_file_wrote(tmp_path):
+    a = write(tmp_path, "a.ttl", "_:loose <urn:p> [ <urn:q> ( 1 ) ], _:b0 .\n")
+    quads, _ = loading.load_files([(a, "data/a.ttl")])
+    nodes = {t for q in quads for t in (q.subject, q.object) if isinstance(t, loading.ox.BlankNode)}
+    assert sorted(filter(None, map(loading.written_label, nodes))) == ["b0", "loose"]
+    assert len(nodes) == 4  # and [ ] and the list's node have none
+
+
 def test_syntax_error_names_file_line_and_parser_message(tmp_path):
     path = write(tmp_path, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n<urn:e> <urn:p> <urn:f> .\n")
     with pytest.raises(loading.LoadError) as err:

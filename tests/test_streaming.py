@@ -226,6 +226,31 @@ def test_a_data_check_violation_stops_the_build_with_file_and_line(mini):
         ("data/uncited.ttl", 4)]
 
 
+LOOSE = ("@prefix id: <https://alliance-graph.example/id/> .\n"
+         "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+         "@prefix ev: <https://alliance-graph.example/id/evidence/> .\n"
+         "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+         "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n\n"
+         "_:loose a ag:Claim ;\n    rdf:subject id:Atlantis ;\n"
+         "    rdf:predicate ag:coFundedBy ;\n    rdf:object id:UnitedStates ;\n"
+         "    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:test-iron-dome .\n")
+
+
+@pytest.mark.parametrize("route", ["default", "streaming"])
+def test_a_finding_on_a_labelled_blank_node_names_its_label_and_line(mini, route):
+    # Regression: "data/loose.ttl: claim is a blank node: ...: f3c5...b0": the build named the
+    # node by its place alone, which the file does not hold, and gave no line.
+    (mini.data_dir / "loose.ttl").write_text(LOOSE, encoding="utf-8")
+    with pytest.raises(loading.LoadError) as err:
+        if route == "default":
+            build.build_quads(mini)
+        else:
+            build.stream_into(ox.Store(), mini)
+    [problem] = [p for p in err.value.problems if "node-namespace" in p.message]
+    assert (problem.file, problem.line) == ("data/loose.ttl", 7)
+    assert problem.message.endswith(": _:loose [node-namespace-violation]")
+
+
 CASES = [("urn:a", rdflib.OWL.sameAs, "urn:a"), ("urn:a", rdflib.OWL.sameAs, "urn:b"),
          ("urn:a", rdflib.RDF.type, rdflib.OWL.Thing), ("urn:a", rdflib.RDF.type, "urn:C"),
          (rdflib.OWL.Thing, rdflib.RDF.type, "urn:C"), ("urn:A", rdflib.RDFS.subClassOf, "urn:A"),

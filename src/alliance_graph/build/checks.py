@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from ..namespaces import sparql_prologue
 from ..rdf import file_of
 from .lines import LineIndex
-from .loading import Problem
+from .loading import Problem, written_label
 from .places import Places
 
 
@@ -80,8 +80,15 @@ def run_check(store: ox.Store, check: Check, lines: LineIndex,
         focus = row["focus"]
         path, value = (row["path"], row["value"]) if has_path else (None, None)
         line = places.line(name, focus, path, value)
-        problems.append(Problem(name, line, f"{check.message_of(row)}: {focus.value} [{check.name}]"))
+        problems.append(Problem(name, line, f"{check.message_of(row)}: {_shown(focus)} "
+                                            f"[{check.name}]"))
     return problems
+
+
+def _shown(node) -> str:
+    """Return a node as a finding names it: a blank node by the label its file wrote."""
+    label = written_label(node) if isinstance(node, ox.BlankNode) else None
+    return node.value if label is None else f"_:{label}"
 
 
 def problems(quads, texts: dict[str, str], kinds=KINDS) -> list[Problem]:

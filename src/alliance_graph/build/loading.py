@@ -201,7 +201,9 @@ def blank_scope(name: str):
     of a build and at each build of the same text (the parser names each `[ ]` at random; an
     engine's bulk load of the build names them again, so a store's labels still change).  A
     proposal's findings keep the labels it wrote: this is the graph built, not
-    ``parse_turtle``."""
+    ``parse_turtle``.  A node the file writes ``_:label`` keeps its label in its name
+    (``written_label``): named by its place alone, a data check's finding on it (a claim left
+    ``_:loose``) named a node the file does not hold and had no line."""
     prefix = "f" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     names: dict[ox.BlankNode, ox.BlankNode] = {}
 
@@ -210,9 +212,24 @@ def blank_scope(name: str):
             return term
         named = names.get(term)
         if named is None:
-            named = names[term] = ox.BlankNode(f"{prefix}b{len(names)}")
+            place = f"b{len(names)}" if _UNWRITTEN.fullmatch(term.value) else f"l{term.value}"
+            named = names[term] = ox.BlankNode(prefix + place)
         return named
     return scoped
+
+
+# The parser's name for a node it was not given one for (``[ ]``, a list's): 128 random bits
+# in hex without leading zeros, the first digit a letter; shorter than 25 digits about once
+# in four billion.  A label written so is taken for one, and not kept (``_:b0`` is kept).
+_UNWRITTEN = re.compile(r"[a-f][0-9a-f]{24,31}")
+_KEPT = re.compile(r"f[0-9a-f]{16}l(.+)")
+
+
+def written_label(node: ox.BlankNode) -> str | None:
+    """Return the label a file wrote a blank node of a build with (``loose`` of ``_:loose``),
+    or None for a node it wrote without one."""
+    kept = _KEPT.fullmatch(node.value)
+    return kept.group(1) if kept else None
 
 
 def load_files(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, str]]:

@@ -8,17 +8,21 @@ placed every finding on its node's line alone: a claim's wrong ``rdf:predicate``
 line, and an entity known by claims only was where its name first appeared (``rdf:subject
 id:BlueFlg``), one line off what ``validate`` said of the same file (proposals/locate.py,
 whose rules these are).  It works over the store the checks ran on, so the streaming build,
-which holds no quads in Python, places alike.  Blank nodes are placed by the triple pointing
-at them, up the chain of parents, iteratively.
+which holds no quads in Python, places alike.  A blank node is placed where its label is
+written as a subject (``_:loose a ag:Claim``), else by the triple pointing at it, up the chain
+of parents, iteratively.
 """
 
 from __future__ import annotations
+
+import re
 
 import pyoxigraph as ox
 
 from ..namespaces import AG, RDF
 from ..rdf import file_of, graph_iri
 from .lines import LineIndex
+from .loading import written_label
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBJECT = ox.NamedNode(str(RDF.subject))
@@ -81,9 +85,22 @@ class Places:
         if isinstance(node, ox.NamedNode):
             return self.lines.line_of(name, node.value)
         if isinstance(node, ox.BlankNode):
+            label = self._label_line(name, node)
+            if label is not None:
+                return label
             at = self._blank_position(node, graph_iri(name))
             return None if at is None else at[0]
         return None
+
+    def _label_line(self, name: str, node: ox.BlankNode) -> int | None:
+        """Return the line where the file first writes ``_:label`` of ``node`` as a subject,
+        if it wrote it so (as ``validate`` finds a proposal's)."""
+        label = written_label(node)
+        text = self.lines.texts().get(name) if label is not None else None
+        if text is None:
+            return None
+        found = re.search(rf"^[ \t]*_:{re.escape(label)}(?![-\w]|\.[-\w])", text, re.M)
+        return None if found is None else text.count("\n", 0, found.start()) + 1
 
     def _parent(self, node: ox.BlankNode, graph: ox.NamedNode):
         return next(iter(self.store.quads_for_pattern(None, None, node, graph)), None)
