@@ -287,6 +287,20 @@ def test_query_page_offers_the_catalogue_examples(pages_kg, pages_settings, tmp_
     assert "<textarea" in page and 'action="/sparql"' in page
 
 
+@pytest.mark.parametrize("query", ["\nSELECT ?x WHERE {\n  ?x foo:bar ?y }", "\n\nASK {}",
+                                   "ASK {}"])
+def test_a_permalink_fills_the_editor_with_its_query_whole(client, query):
+    # HTML drops a line break right after <textarea>: a permalink to a query starting with
+    # one opened it a line short, its errors a line off from the sender's, and running it
+    # unchanged added a history entry for another address.
+    import html as html_mod
+    import urllib.parse
+    page = html(client, "/?" + urllib.parse.urlencode({"query": query}))
+    held = html_mod.unescape(re.search(r'<textarea id="query"[^>]*>(.*?)</textarea>', page,
+                                       re.S).group(1))
+    assert (held[1:] if held.startswith("\n") else held) == query  # as a browser reads it
+
+
 def test_query_page_offers_only_examples_within_the_endpoints_bounds(pages_kg, pages_settings,
                                                                     tmp_path):
     # Regression: the examples were picked with the default bounds, so a server started with
