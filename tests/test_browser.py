@@ -677,6 +677,20 @@ def test_an_error_after_a_character_past_u_ffff_is_marked_where_the_server_says(
     assert mark.text_content() == "f"
 
 
+def test_a_result_iri_is_shortened_only_to_a_name_a_query_reads(page, shipped_server):
+    # The table wrote id:Foo(bar) and ag:v1., names no query parses (namespaces.shorten was
+    # fixed, the page's own script was not): copied into a query, they were a syntax error.
+    page.goto(shipped_server + "/")
+    base = "https://alliance-graph.example/"
+    set_query(page, f"SELECT ?x WHERE {{ VALUES ?x {{ <{base}id/Foo(bar)> <{base}ontology/v1.> "
+                    f"<{base}id/x½> <{base}id/source/003.txt> id:IronDome ag:v1.2 id:Ω }} }}")
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    assert page.locator("table.results tbody td").all_text_contents() == [
+        f"<{base}id/Foo(bar)>", f"<{base}ontology/v1.>", f"<{base}id/x½>", "src:003.txt",
+        "id:IronDome", "ag:v1.2", "id:Ω"]
+
+
 def test_a_query_too_long_for_a_link_runs_downloads_and_says_so(page, shipped_server):
     # ~70 KB: under the endpoint's 100,000 bytes, over the 64 KiB a request's head may hold.
     query = 'SELECT ?n WHERE { VALUES ?n { "long" } }\n#' + "x" * 70_000

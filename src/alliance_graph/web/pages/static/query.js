@@ -65,10 +65,20 @@
     return /^https?:\/\//i.test(iri) ? iri : null;
   }
 
+  // A local part SPARQL reads as it is (PN_LOCAL without escapes, as namespaces.py tests it):
+  // any other was shortened all the same, id:Foo(bar) or ag:v1., names no query parses.
+  const PN_CHARS_U = "A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D" +
+    "\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF" +
+    "\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}";
+  const PN_CHARS = PN_CHARS_U + "\\-0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040";
+  const LOCAL = new RegExp(
+    "^[" + PN_CHARS_U + "0-9:](?:[" + PN_CHARS + ".:]*[" + PN_CHARS + ":])?$", "u");
+
   function shorten(iri) {
     for (const [prefix, ns] of Object.entries(config.prefixes)) {
-      const local = iri.slice(ns.length);
-      if (iri.startsWith(ns) && local && !/[/#]/.test(local)) return prefix + ":" + local;
+      if (iri.startsWith(ns) && LOCAL.test(iri.slice(ns.length))) {
+        return prefix + ":" + iri.slice(ns.length);
+      }
     }
     return "<" + iri + ">";
   }
