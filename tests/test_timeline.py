@@ -1,6 +1,12 @@
 """The timeline: dated facts in order, each with the precision its source gives."""
 
-from alliance_graph.web.pages import timeline
+import re
+
+import pyoxigraph as ox
+from flask import Flask, render_template
+
+from alliance_graph.store.graph import KnowledgeGraph
+from alliance_graph.web.pages import timeline, views
 from alliance_graph.web.pages.entity import Term
 
 
@@ -18,9 +24,9 @@ def test_a_year_sorts_before_the_days_within_it():
     def event(value):
         t = Term("literal", value, value)
         return timeline.Event(t, "", t, t, t, t, "")
-    dates = ["2016-09-14", "2016", "2015-12", "2016-01", "-0586"]
+    dates = ["2016-09-14", "2016", "2015-12", "2016-01", "-0586", "-1000", "-0586-03"]
     assert [e.date.value for e in sorted(map(event, dates), key=lambda e: e.sort_key)] == [
-        "-0586", "2015-12", "2016", "2016-01", "2016-09-14"]
+        "-1000", "-0586", "-0586-03", "2015-12", "2016", "2016-01", "2016-09-14"]
 
 
 def test_the_timeline_is_paged_by_its_query_each_fact_on_one_page(pages_kg):
@@ -44,3 +50,34 @@ def test_on_the_shipped_data_the_dated_properties_of_the_shapes_miss_no_dated_fa
     shown = {(e.claim.value, e.date.value) for e in page.events if not e.role}
     assert every and shown == every
     assert page.total == len(page.events) > len(every)  # and the qualifiers' dates besides
+
+
+# Claims dated before the common era, in a graph of their own.
+_ANCIENT = "".join(f"""
+<urn:x:{n}> a ag:Claim ; rdf:subject <https://alliance-graph.example/id/T{n}> ;
+    rdf:predicate ag:date ; rdf:object "{date}"^^xsd:{kind} .""" for n, (date, kind) in
+    enumerate([("-0586", "gYear"), ("2011", "gYear"), ("-1000", "gYear"),
+               ("-0586-03", "gYearMonth"), ("-0050-01-02", "date")]))
+
+
+def test_years_before_the_common_era_come_earliest_first_under_their_own_heading(
+        pages_settings):
+    # "-0586" sorted before "-1000" as text, in the query and in the template's groupby
+    # (which sorts its groups), and was headed "0586", a year of the common era.
+    store = ox.Store()
+    store.load(("@prefix ag: <https://alliance-graph.example/ontology/> . "
+                "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . "
+                "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . " + _ANCIENT).encode(),
+               format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://alliance-graph.example/graph/data/a.ttl"))
+    page = timeline.events(KnowledgeGraph.from_store(store))
+    assert [e.date.value for e in page.events] == [
+        "-1000", "-0586", "-0586-03", "-0050-01-02", "2011"]
+    app = Flask(__name__)
+    app.register_blueprint(views.create_blueprint(lambda: None, pages_settings))
+    with app.test_request_context("/timeline"):
+        text = render_template("timeline.html", page=page, events=page.events)
+    assert re.findall(r"<h2>(.*?)</h2>", text) == ["-1000", "-0586", "-0050", "2011"]
+    # A year of five digits was headed by its first four.
+    t = Term("literal", "12016-05", "12016-05")
+    assert timeline.Event(t, "", t, t, t, t, "").year == "12016"

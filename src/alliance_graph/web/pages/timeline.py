@@ -14,7 +14,9 @@ a fact is on one page only, whatever page is asked for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import groupby
 
 import pyoxigraph as ox
 
@@ -24,6 +26,7 @@ from .terms import Labeller, Term
 DATE_TYPES = ("xsd:date", "xsd:gYearMonth", "xsd:gYear", "xsd:dateTime")
 
 PAGE = 500  # dated facts a page shows
+_YEAR = re.compile(r"-?[0-9]+")
 _FILTER = f"FILTER(isLiteral(?d) && DATATYPE(?d) IN ({', '.join(DATE_TYPES)}))"
 # The properties whose values are dates, as the shapes type them (the data checks hold every
 # value to its shape): their facts are looked up by predicate, where looking at every claim's
@@ -44,10 +47,13 @@ _DATED = f"""
   FILTER EXISTS {{ ?c a ag:Claim }}
 """
 _COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ {_DATED} }}"
-# Years before the common era ("-0586") first: as text they would sort after "0001".
+# Years before the common era ("-0586") first, the earliest (the largest number) first: as
+# text they would sort after "0001", and "-0586" before "-1000".  Then the date as text.
 _PAGE = f"""
-SELECT ?c ?which ?d WHERE {{ {_DATED} }}
-ORDER BY (!STRSTARTS(STR(?d), "-")) STR(?d) ?c ?which
+SELECT ?c ?which ?d WHERE {{ {_DATED}
+  BIND(IF(STRSTARTS(STR(?d), "-"), -xsd:integer(REPLACE(STR(?d), "^-([0-9]+).*$", "$1")), 0)
+       AS ?before) }}
+ORDER BY (!STRSTARTS(STR(?d), "-")) ?before STR(?d) ?c ?which
 LIMIT %d OFFSET %d
 """
 _PARTS = """
@@ -71,14 +77,20 @@ class Event:
 
     @property
     def year(self) -> str:
-        """Return the year part of the date, for headings."""
-        return self.date.value.lstrip("-")[:4]
+        """Return the year part of the date, for headings: its sign too ("-0586" was headed
+        "0586", a year of the common era), and every digit (a year may have more than four)."""
+        found = _YEAR.match(self.date.value)
+        return found.group() if found else self.date.value[:4]
 
     @property
     def sort_key(self) -> tuple:
-        # The page query's order: negative years first, then the date as text and the
-        # claim's IRI (named by its subject, so one entity's facts of a date stay together).
-        return (not self.date.value.startswith("-"), self.date.value, self.claim.value)
+        # The page query's order: negative years first, the earliest first, then the date as
+        # text and the claim's IRI (named by its subject, so one entity's facts of a date
+        # stay together).
+        value = self.date.value
+        year = _YEAR.match(value)
+        before = -int(year.group()[1:]) if year and value.startswith("-") else 0
+        return (not value.startswith("-"), before, value, self.claim.value)
 
 
 @dataclass
@@ -99,6 +111,11 @@ class Page:
     def first(self) -> int:
         """Return the position of the page's first fact, from 1."""
         return (self.number - 1) * self.size + 1
+
+    def by_year(self) -> list[tuple[str, list[Event]]]:
+        """Return the page's facts grouped by year, in the page's order: Jinja's groupby
+        sorts the groups as text, which put "-0586" before "-1000"."""
+        return [(year, list(group)) for year, group in groupby(self.events, lambda e: e.year)]
 
 
 def events(kg, number: int = 1, size: int = PAGE) -> Page:
