@@ -1,10 +1,12 @@
 """The OWL 2 RL closure: what the ontology adds is kept, tautologies are dropped."""
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from alliance_graph.build import loading, reasoning
+from alliance_graph.build import checks, loading, reasoning
+from alliance_graph.build import pipeline as build
 
 TTL = """@prefix ag: <https://alliance-graph.example/ontology/> .
 @prefix id: <https://alliance-graph.example/id/> .
@@ -46,3 +48,40 @@ def test_tautology_filter_cases():
     assert reasoning.is_tautology(thing, RDF.type, OWL.Thing)
     assert reasoning.is_tautology(RDFS.Class, RDF.type, RDFS.Class)
     assert not reasoning.is_tautology(thing, RDF.type, rdflib.URIRef(AG + "State"))
+
+
+CYCLE = """@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix ag: <https://alliance-graph.example/ontology/> .
+
+ag:Loop owl:intersectionOf _:l1 .
+_:l1 rdf:first ag:State ; rdf:rest _:l2 .
+_:l2 rdf:first ag:State ;
+    rdf:rest _:l1 .
+"""
+
+
+@pytest.mark.parametrize("route", ["default", "streaming"])
+def test_a_list_that_never_ends_stops_the_build_with_its_line(mini, route):
+    # Regression: an ontology file writing a list round a cycle stopped the build in owlrl
+    # with a traceback (ValueError: List contains a recursive rdf:rest reference).
+    (mini.ontology_dir / "cycle.ttl").write_text(CYCLE, encoding="utf-8")
+    with pytest.raises(loading.LoadError) as err:
+        if route == "default":
+            build.build_quads(mini)
+        else:
+            build.stream_into(ox.Store(), mini)
+    [problem] = err.value.problems
+    assert (problem.file, problem.line) == ("ontology/cycle.ttl", 8)
+    assert problem.message.startswith("the rdf:rest of _:l2 leads back to _:l1")
+
+
+def test_each_cycle_of_lists_is_found_once_however_long(mini):
+    # A list of 20,000 nodes round to its first, another to itself, a third ending well.
+    nodes = " ".join(f"ag:n{i} rdf:rest ag:n{i + 1} ." for i in range(20_000))
+    text = CYCLE.split("\nag:Loop")[0] + f"\n{nodes}\nag:n20000 rdf:rest ag:n0 .\n" \
+        "ag:self rdf:rest ag:self .\nag:fine rdf:rest ag:end .\nag:end rdf:rest rdf:nil .\n"
+    found = checks.problems(loading.parse_turtle(text, "ontology/c.ttl"), {"ontology/c.ttl": text})
+    assert sorted((p.line, p.message.split(",")[0]) for p in found) == [
+        (6, f"the rdf:rest of <{AG}n20000> leads back to <{AG}n0>"),
+        (7, f"the rdf:rest of <{AG}self> leads back to <{AG}self>")]

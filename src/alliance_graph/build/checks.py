@@ -6,7 +6,8 @@ quoted, no unknown term, no uncited triple, each node named in its namespace and
 of a claim holding the kind of node the data model fixes) run in every build and stop it, and
 ``validate`` runs them on proposals, so the two refuse the same data; ``ontology`` checks
 (labels, definitions, unused terms, in the style of ROBOT's report) are run by
-``alliance-graph check`` and the tests.  Both run over the asserted quads (files plus the triples
+``alliance-graph check`` and the tests.  With the data checks, the build looks for lists that
+never end (``lists.py``) in every file, which no query says well.  Both run over the asserted quads (files plus the triples
 their claims assert), and every row becomes a Problem with the file and line of the node.
 """
 
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 
 from ..namespaces import sparql_prologue
 from ..rdf import file_of
+from . import lists
 from .lines import LineIndex
 from .loading import Problem, written_label
 from .places import Places
@@ -104,4 +106,6 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     """
     places = Places(store, lines)
     found = [p for check in all_checks(kinds) for p in run_check(store, check, lines, places)]
+    if "data" in kinds:
+        found += lists.cycles(store, places)  # over every file: reasoning reads the ontology's
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))
