@@ -262,6 +262,20 @@ def test_a_triple_term_in_an_answer_is_written_as_sparql_writes_it(page, shipped
         '<<( id:IronDome rdfs:label "Iron <b>Dome</b>"@en )>>'
 
 
+def test_a_literal_with_a_base_direction_is_shown_with_it(page, shipped_server):
+    # The table dropped RDF 1.2's base direction ("its:dir" in SPARQL JSON): "שלום"@he--rtl
+    # was shown as "שלום"@he, a term the answer does not hold, in a cell and in a triple term.
+    page.goto(shipped_server + "/")
+    set_query(page, 'SELECT ?x ?t WHERE { BIND("שלום"@he--rtl AS ?x) '
+                    'BIND(<<( id:IronDome rdfs:label "Iron Dome"@en--ltr )>> AS ?t) }')
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    cells = page.locator("table.results tbody td")
+    assert cells.nth(0).text_content() == "שלום @he--rtl"
+    assert cells.nth(0).locator("bdi").get_attribute("dir") == "rtl"
+    assert cells.nth(1).text_content() == '<<( id:IronDome rdfs:label "Iron Dome"@en--ltr )>>'
+
+
 def test_a_right_to_left_override_in_a_value_leaves_its_tag_in_place(page, shipped_server):
     # Regression: the override reversed the language tag after the value too ("cba @he"
     # drawn as "eh@ cba"): the value is isolated in a bdi of its own.

@@ -83,9 +83,13 @@
     return "<" + iri + ">";
   }
 
-  // A literal's tag as the table shows it: its language, or its datatype unless xsd:string.
+  // A literal's tag as the table shows it: its language (and base direction, RDF 1.2's
+  // "its:dir": "שלום"@he--rtl was shown as "שלום"@he, a term the answer does not hold), or
+  // its datatype unless xsd:string.
   function tagOf(term) {
-    const tag = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? shorten(term.datatype) : "";
+    const dir = term["its:dir"] ? "--" + term["its:dir"] : "";
+    const tag = term["xml:lang"] ? "@" + term["xml:lang"] + dir
+      : term.datatype ? shorten(term.datatype) : "";
     return tag === "xsd:string" ? "" : tag;
   }
 
@@ -123,6 +127,8 @@
       // The value is isolated (bdi): a right-to-left override in it reordered its tag too.
       const value = document.createElement("bdi");
       value.textContent = term.value;
+      // Its base direction, where it has one, is the direction it is shown in.
+      if (term["its:dir"] === "ltr" || term["its:dir"] === "rtl") value.dir = term["its:dir"];
       td.appendChild(value);
       const tag = tagOf(term);
       if (tag) {
