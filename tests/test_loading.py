@@ -52,6 +52,27 @@ def test_a_blank_node_keeps_the_label_its_file_wrote(tmp_path):
     assert len(nodes) == 4  # and [ ] and the list's node have none
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+@pytest.mark.parametrize("third, message", [
+    ('<urn:a> <urn:p> "12x"^^<http://www.w3.org/2001/XMLSchema#integer> .', "ill-typed"),
+    ('<urn:a> <urn:p> "x"@en--rtl .', "base direction"),
+    ("<urn:a> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> .", "triple terms"),
+    ('<urn:a> <urn:p> "caf\udce9" .', "not valid UTF-8"),
+    ('<urn:a> <urn:p> "\x00" .', "NUL byte"),
+])
+def test_a_problem_is_on_its_line_whatever_ends_the_lines(tmp_path, end, third, message):
+    # Regression: a file whose lines end in a carriage return alone had each of these on
+    # line 1 (only line feeds were counted), though its syntax errors had their lines.
+    text = end.join(["<urn:a> <urn:p> 1 .", "", third, "<urn:a> <urn:p> 2 ."]) + end
+    path = tmp_path / "x.ttl"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "data/x.ttl")])
+    [problem] = err.value.problems
+    assert message in problem.message
+    assert problem.line == 3
+
+
 def test_syntax_error_names_file_line_and_parser_message(tmp_path):
     path = write(tmp_path, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n<urn:e> <urn:p> <urn:f> .\n")
     with pytest.raises(loading.LoadError) as err:

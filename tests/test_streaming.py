@@ -203,6 +203,15 @@ def test_an_ill_typed_literal_is_reported_with_file_and_line(mini):
     assert '"3.8 billion" is not a valid xsd:decimal' in problem.message
 
 
+def test_an_ill_typed_literal_in_a_file_of_carriage_returns_keeps_its_line(mini):
+    # Regression: counted by its line feeds alone, the file was one line.
+    [problem] = failing_build(mini, "typed.ttl",
+                              '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\r'
+                              '<urn:a> <urn:year> "1987"^^xsd:gYear .\r'
+                              '<urn:a> <urn:amount> "3.8 billion"^^xsd:decimal .\r')
+    assert (problem.file, problem.line) == ("data/typed.ttl", 3)
+
+
 @pytest.mark.parametrize("content, message", [
     ("<urn:a> <urn:p> 1 .\n<urn:x> <urn:p> <<( <urn:a> <urn:b> <urn:c> )>> .\n", "triple terms"),
     ("<urn:a> <urn:p> 1 .\n<< <urn:a> <urn:b> <urn:c> >> <urn:p> 1 .\n", "triple terms"),

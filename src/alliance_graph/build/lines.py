@@ -37,10 +37,24 @@ def prefix_block_end(text: str) -> int:
     return text.find("\n", last) + 1 if last else 0
 
 
+# Where a line ends: at a line feed, a carriage return, or the two together, as Turtle and the
+# parser's own positions read it.  Counting line feeds alone put every finding of a file whose
+# lines end in a carriage return (an old Mac editor's) on line 1, where its syntax errors had
+# their lines.
+_BREAK = re.compile(r"\r\n?|\n")
+_BYTE_BREAK = re.compile(rb"\r\n?|\n")
+
+
+def line_number(text: str | bytes, at: int) -> int:
+    """Return the 1-based line of offset ``at`` of a text (or of its bytes)."""
+    breaks = _BYTE_BREAK if isinstance(text, bytes) else _BREAK
+    return sum(1 for _ in breaks.finditer(text, 0, at)) + 1
+
+
 def line_at(text: str, needle: str) -> int | None:
     """Return the 1-based line of the first occurrence of ``needle`` in ``text``, if any."""
     at = text.find(needle)
-    return None if at == -1 else text.count("\n", 0, at) + 1
+    return None if at == -1 else line_number(text, at)
 
 
 # The characters a prefixed name's local part may write escaped (``id:No\~Sea``).
@@ -119,7 +133,7 @@ class StringLines:
 
     def __init__(self, text: str):
         self.text = text
-        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._newlines = [m.start() for m in _BREAK.finditer(text)]
         self._first: dict[str, int] = {}
         for at, kind, token in _tokens(text):
             if kind == "string":
@@ -155,7 +169,7 @@ def triple_term_line(text: str) -> int | None:
     (``<<``, ``<<(``, an annotation ``{|``, a reifier ``~``), if any."""
     for at, kind, token in _tokens(text):
         if kind == "punct" and token in _RDF12:
-            return text.count("\n", 0, at) + 1
+            return line_number(text, at)
     return None
 
 

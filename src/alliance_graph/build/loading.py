@@ -21,7 +21,7 @@ from rdflib.namespace import XSD
 
 from ..rdf import DATA, graph_iri
 from . import data_folder
-from .lines import StringLines, line_at, triple_term_line
+from .lines import StringLines, line_at, line_number, triple_term_line
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's
 # own cast reads its lexical form (an XSD 1.1 parser), since a form it cannot read leaves
@@ -89,7 +89,7 @@ def read_text(path: Path, name: str) -> str:
             raise LoadError([Problem(name, None, utf16)])
         # Its line: one NUL in a text file (what a crash can leave) was said as "a binary
         # file", leaving the reader to search the whole file for it.
-        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        line = line_number(data, data.index(b"\x00"))
         raise LoadError([Problem(name, line, "is a binary file, not Turtle (a NUL byte here)")])
     # A byte order mark, as some editors on Windows write, is no part of the Turtle: left in,
     # it was reported as "is not a valid subject" at 1:1, invisible in the message.
@@ -97,7 +97,7 @@ def read_text(path: Path, name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = line_number(data, exc.start)
         raise LoadError([Problem(name, line, "is not valid UTF-8 text")]) from exc
 
 
