@@ -471,6 +471,28 @@ def test_back_and_forward_restore_the_query_and_its_results(page, shipped_server
     poll(page, lambda: shown(page) == ran[0], "Forward to show the first query again")
 
 
+def test_back_from_a_results_page_shows_the_query_and_its_results_again(page, shipped_server):
+    # Following a result to its page and coming Back reloads the query page (the browser did
+    # not keep it): the editor held the query and no results, as if it had never been run.
+    page.goto(shipped_server + "/")
+    query = "SELECT ?x WHERE { VALUES ?x { id:IronDome } }"
+    set_query(page, query)
+    page.click("#run")
+    page.locator("table.results tbody a").first.click()
+    page.wait_for_url("**/id/IronDome")
+    page.go_back()
+    poll(page, lambda: shown(page) == (query, ["id:IronDome"], "1 row", False),
+         "Back to show the query and its results")
+    # So does a reload of an entry a run made, even one whose address cannot hold its query.
+    long = "SELECT ?x WHERE { VALUES ?x { id:IronDome } }" + " " * 70_000 + "# long"
+    set_query(page, long)
+    page.click("#run")
+    page.locator("#no-link").wait_for()
+    page.reload()
+    poll(page, lambda: shown(page) == (long, ["id:IronDome"], "1 row", False),
+         "a reload to show the long query and its results")
+
+
 def test_running_a_permalink_unchanged_adds_no_history_entry(page, shipped_server):
     # quote() writes a space as %20 where the page writes +: the same query all the same.
     permalink = shipped_server + "/?query=" + urllib.parse.quote("ASK { id:IronDome ?p ?o }")

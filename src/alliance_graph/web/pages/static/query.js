@@ -399,4 +399,13 @@
       setDownloads("graph", query);
     }
   });
+
+  // An entry a run made, loaded again (Back from a result's page, where the browser does not
+  // keep the page as it was; a reload): its query runs again, as it does when Back stays on
+  // this page. The editor showed the query with no results, as if it had never been run.
+  if (window.history.state && typeof window.history.state.query === "string") {
+    editor.value = window.history.state.query;
+    matchExample();
+    run();
+  }
 })();
