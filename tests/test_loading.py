@@ -73,6 +73,26 @@ def test_a_problem_is_on_its_line_whatever_ends_the_lines(tmp_path, end, third, 
     assert problem.line == 3
 
 
+@pytest.mark.parametrize("written", [
+    "'12x'^^xsd:integer", '"""12x"""^^xsd:integer', "'''12x'''^^xsd:integer",
+    '"1\\u0032x"^^xsd:integer', '"12x"^^<http://www.w3.org/2001/XMLSchema#integer>',
+    '"12x" ^^ xsd:integer', '"12\\\\x"^^xsd:integer',
+])
+def test_an_ill_typed_literal_is_on_its_line_however_it_is_written(tmp_path, written):
+    # Regression: searched for as "12x", it was placed on line 3, a plain string of that
+    # value (or had no line, written with an escape).
+    value = "12\\\\x" if "\\x" in written else "12x"
+    text = ("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n# \"12x\" and '12x'\n"
+            f'<urn:a> <urn:p> "{value}", "{value}"^^xsd:string, "{value}"@en .\n\n'
+            f"<urn:a> <urn:q> {written} .\n")
+    path = write(tmp_path, "x.ttl", text)
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "data/x.ttl")])
+    [problem] = err.value.problems
+    assert "is not a valid xsd:integer" in problem.message
+    assert problem.line == 5
+
+
 def test_syntax_error_names_file_line_and_parser_message(tmp_path):
     path = write(tmp_path, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n<urn:e> <urn:p> <urn:f> .\n")
     with pytest.raises(loading.LoadError) as err:

@@ -123,21 +123,66 @@ def _tokens(text: str):
             yield m.start(), m.lastgroup, m.group()
 
 
+# A string's escapes: \uXXXX, \UXXXXXXXX and a character's.
+_STRING_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_CHARACTERS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def string_value(token: str) -> str:
+    """Return the value a Turtle string token writes: its quotes off, its escapes undone."""
+    quotes = 3 if token[:3] in ('"""', "'''") else 1
+    body = token[quotes:-quotes]
+    if "\\" not in body:
+        return body
+    return _STRING_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16))
+                              if m.group(3) is None else _CHARACTERS.get(m.group(3), m.group(3)),
+                              body)
+
+
 class StringLines:
     """Answer "on which line is this quoted string first written?" for many strings at once.
 
     The text's string literals are indexed in one pass, as the Turtle tokens they are (a scan
     for quotes alone started again at every escaped quote of a long string and ran to its line's
     end each time: hours for a 5 MB one); a string the index misses is searched for in the text.
+    Typed literals are indexed by their value and datatype too (``typed_line``), however they
+    are quoted and escaped.
     """
 
     def __init__(self, text: str):
         self.text = text
         self._newlines = [m.start() for m in _BREAK.finditer(text)]
         self._first: dict[str, int] = {}
+        self._typed: dict[tuple[str, str], int] = {}
+        declared = prefixes(text)
+        string = None  # the (offset, token) of a string just read, until its datatype
+        typed = False  # a "^^" of its own just read (before an <IRI>, or spaced out)
         for at, kind, token in _tokens(text):
+            if string is not None and not typed and token.startswith("^^"):
+                typed = token == "^^"
+                if not typed:
+                    self._type(string, kind, token[2:], declared)
+                    string = None
+                continue
+            if string is not None and typed:  # the datatype after a "^^" of its own
+                self._type(string, kind, token, declared)
+            string, typed = ((at, token) if kind == "string" else None), False
             if kind == "string":
                 self._first.setdefault(token, at)
+
+    def _type(self, string: tuple[int, str], kind: str, datatype: str, declared) -> None:
+        forms = _forms(kind, datatype)
+        if not forms:
+            return
+        datatype = forms[-1]
+        if kind == "iri":
+            datatype = datatype[1:-1]
+        else:
+            prefix, colon, local = datatype.partition(":")
+            if not colon or prefix not in declared:
+                return
+            datatype = declared[prefix] + local
+        self._typed.setdefault((string_value(string[1]), datatype), string[0])
 
     def line(self, needle: str) -> int | None:
         """Return the 1-based line of the first occurrence of ``needle``, if any."""
@@ -146,6 +191,14 @@ class StringLines:
             at = self.text.find(needle)
             if at == -1:
                 return None
+        return bisect.bisect_left(self._newlines, at) + 1
+
+    def typed_line(self, value: str, datatype: str) -> int | None:
+        """Return the 1-based line of the first literal of ``value`` and ``datatype`` (written
+        "...", '...', with triple quotes or escapes), else of the string ``"value"``."""
+        at = self._typed.get((value, datatype))
+        if at is None:
+            return self.line(f'"{value}"')
         return bisect.bisect_left(self._newlines, at) + 1
 
 

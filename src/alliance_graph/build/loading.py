@@ -117,7 +117,7 @@ def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
     problems = []
     for literal in literals:
         local = literal.datatype.value.removeprefix(str(XSD))
-        problems.append(Problem(name, strings.line(f'"{literal.value}"'),
+        problems.append(Problem(name, strings.typed_line(literal.value, literal.datatype.value),
                                 f'ill-typed literal "{literal.value}" is not a valid xsd:{local}'
                                 f' (written {FORMS[local]})'))
     return problems
