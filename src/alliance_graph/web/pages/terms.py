@@ -96,8 +96,9 @@ def link_for(iri: str) -> str | None:
 
 
 def query_link(sparql: str) -> str:
-    """Return the query page's link that opens (and runs) ``sparql``: where a page shows part
-    of a long list, the query listing it all."""
+    """Return the query page's link that opens ``sparql`` in its editor, for the reader to
+    run (a permalink is not run as it loads): where a page shows part of a long list, the
+    query listing it all."""
     return "/?" + urlencode({"query": sparql})
 
 
