@@ -41,6 +41,23 @@ def test_alignments_and_shapes_are_not_reasoned_over(mini):
     assert kg.query("ASK { id:IronDome a ag:System }", inferred=True)
 
 
+def test_a_build_reasoning_over_other_files_is_another_build(mini):
+    # Regression: Settings(unreasoned_files=...) was served the default build cached before
+    # it, and stamped with its version, though its closure holds other triples.
+    (mini.ontology_dir / "alignments.ttl").write_text(
+        "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ag:State rdfs:subClassOf <http://dbpedia.org/ontology/Country> .\n")
+    assert not store.load(mini).query(
+        "ASK { id:UnitedStates a <http://dbpedia.org/ontology/Country> }", inferred=True)
+    aligned = mini.with_(unreasoned_files=("shapes.ttl",))
+    assert build.input_hash(aligned) != build.input_hash(mini)
+    assert store.load(aligned).query(
+        "ASK { id:UnitedStates a <http://dbpedia.org/ontology/Country> }", inferred=True)
+    assert build.input_hash(mini.with_(unreasoned_files=("shapes.ttl", "alignments.ttl"))) \
+        == build.input_hash(mini), "the same files in another order are the same build"
+
+
 def test_the_check_queries_are_part_of_the_cache_key():
     names = {p.name for p in build.pipeline_files()}
     assert {"pipeline.py", "truthy.py", "reasoning.py", "rules.py", "rule_table.py",

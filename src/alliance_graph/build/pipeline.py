@@ -37,10 +37,13 @@ def pipeline_files() -> list[Path]:
 
 
 def input_hash(settings: Settings) -> str:
-    """Return a hash of every input file's name and bytes and of the pipeline's code."""
+    """Return a hash of every input file's name and bytes, of the pipeline's code and of which
+    ontology files are not reasoned over (``Settings.unreasoned_files``): a build reasoning
+    over the alignments was served, and named, the default build made before it."""
     digest = hashlib.sha256(__version__.encode())
     for path in pipeline_files():
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(b"\0".join(n.encode() for n in sorted(set(settings.unreasoned_files))) + b"\0")
     for path in settings.input_files():
         digest.update(settings.graph_name(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
