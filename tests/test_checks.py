@@ -111,6 +111,19 @@ BREAKAGES += [
 ]
 
 
+# A claim of two values: the plain graph asserted one (the first read) and dropped the other,
+# and the streaming route asserted both; only validate's shapes refused it.
+BREAKAGES += [
+    (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates, id:IronDome"),
+     "claim-multiple-violation", "more than one rdf:object", 69),
+    (*added_claim("id:Atlantis, id:IronDome", "ag:coFundedBy", "id:UnitedStates"),
+     "claim-multiple-violation", "more than one rdf:subject", 67),
+    (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
+                  extra="    ag:rank ag:PreferredRank ;\n"),
+     "claim-multiple-violation", "more than one ag:rank", 70),
+]
+
+
 # Links between claims, which only tests of the shipped data held: written on one claim, without
 # a note on a linked claim, between claims about different subjects.
 NOTE = '    ag:disagreementNote "What differs." ;\n'

@@ -260,6 +260,16 @@ def test_a_finding_on_a_labelled_blank_node_names_its_label_and_line(mini, route
     assert problem.message.endswith(": _:loose [node-namespace-violation]")
 
 
+def test_a_claim_of_two_values_stops_the_streaming_build_too(mini):
+    # Regression: this route asserted both values, the default route the first alone.
+    problems = failing_build(mini, "two.ttl", "@prefix claim: <https://alliance-graph.example/"
+                             "id/claim/> .\n" + LOOSE.replace("_:loose", "claim:Two").replace(
+                                 "rdf:object id:UnitedStates",
+                                 "rdf:object id:UnitedStates, id:IronDome"))
+    assert [(p.file, p.line) for p in problems if "claim-multiple" in p.message] == [
+        ("data/two.ttl", 11)]
+
+
 CASES = [("urn:a", rdflib.OWL.sameAs, "urn:a"), ("urn:a", rdflib.OWL.sameAs, "urn:b"),
          ("urn:a", rdflib.RDF.type, rdflib.OWL.Thing), ("urn:a", rdflib.RDF.type, "urn:C"),
          (rdflib.OWL.Thing, rdflib.RDF.type, "urn:C"), ("urn:A", rdflib.RDFS.subClassOf, "urn:A"),

@@ -6,8 +6,9 @@ quoted, no unknown term, no uncited triple, each node named in its namespace and
 of a claim holding the kind of node the data model fixes) run in every build and stop it, and
 ``validate`` runs them on proposals, so the two refuse the same data; ``ontology`` checks
 (labels, definitions, unused terms, in the style of ROBOT's report) are run by
-``alliance-graph check`` and the tests.  With the data checks, the build looks for lists that
-never end (``lists.py``) in every file, which no query says well.  Both run over the asserted quads (files plus the triples
+``alliance-graph check`` and the tests.  ``build`` checks run in every build and in ``check``,
+not in ``validate``, whose shapes find the same (a claim of two objects), and so do lists
+that never end (``lists.py``, in every file), which no query says well.  Both run over the asserted quads (files plus the triples
 their claims assert), and every row becomes a Problem with the file and line of the node.
 """
 
@@ -42,7 +43,9 @@ class Check:
         return message.value if message is not None else self.title
 
 
-KINDS = ("data", "ontology")
+KINDS = ("data", "build", "ontology")
+# The checks every build runs, and stops on.
+BUILD = ("data", "build")
 
 
 def all_checks(kinds=KINDS) -> list[Check]:
@@ -106,6 +109,6 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     """
     places = Places(store, lines)
     found = [p for check in all_checks(kinds) for p in run_check(store, check, lines, places)]
-    if "data" in kinds:
+    if "build" in kinds:
         found += lists.cycles(store, places)  # over every file: reasoning reads the ontology's
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

@@ -111,7 +111,7 @@ def build_quads(settings: Settings, extra: list[Path] = ()) -> list[ox.Quad]:
     """
     from . import checks, loading
     parsed = asserted(settings, extra)
-    problems = checks.problems(parsed.quads, parsed.texts, kinds=("data",))
+    problems = checks.problems(parsed.quads, parsed.texts, kinds=checks.BUILD)
     if problems:
         raise loading.LoadError(problems)
     return parsed.quads + closure(reasoned_quads(parsed.quads, settings), settings)

@@ -156,7 +156,7 @@ def build_into(store: ox.Store, paths: list[tuple[Path, str]], reasoned: list[st
     load_files(store, paths)
     add_truthy(store)
     problems = checks.run_checks(
-        store, LineIndex(lambda: {n: loading.read_text(p, n) for p, n in paths}), kinds=("data",))
+        store, LineIndex(lambda: {n: loading.read_text(p, n) for p, n in paths}), kinds=checks.BUILD)
     if problems:
         raise loading.LoadError(problems)
     rules.infer_in_store(store, reasoned)
