@@ -93,6 +93,18 @@ def test_an_ill_typed_literal_is_on_its_line_however_it_is_written(tmp_path, wri
     assert problem.line == 5
 
 
+@pytest.mark.parametrize("text", ['<urn:a> <urn:b> "x" \x1b[31m .\n',
+                                  '<urn:a> <urn:b> "\\u001b[31m"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'])
+def test_a_control_character_of_the_file_is_said_by_its_escape(tmp_path, text):
+    # Regression: the parser's message (or the ill-typed literal) quoted the ESC byte as it
+    # was, a command to the terminal the error was printed on.
+    path = write(tmp_path, "x.ttl", text)
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "data/x.ttl")])
+    assert "\x1b" not in str(err.value) and "\\x1b" in str(err.value)
+    assert str(err.value).startswith("data/x.ttl:1:")
+
+
 def test_syntax_error_names_file_line_and_parser_message(tmp_path):
     path = write(tmp_path, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n<urn:e> <urn:p> <urn:f> .\n")
     with pytest.raises(loading.LoadError) as err:

@@ -20,6 +20,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..rdf import DATA, graph_iri
+from ..wording import printable
 from . import data_folder
 from .lines import StringLines, line_at, line_number, triple_term_line
 
@@ -58,12 +59,15 @@ class Problem:
     column: int | None = None
 
     def __str__(self) -> str:
+        """Return ``file:line:column: message``, each control character in it but the line
+        feed and the tab written as its escape: a parser's message quotes the file's text
+        (an ESC byte written there colored the terminal of whoever read the error)."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
 
 
 class LoadError(Exception):
