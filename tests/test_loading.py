@@ -105,6 +105,20 @@ def test_a_control_character_of_the_file_is_said_by_its_escape(tmp_path, text):
     assert str(err.value).startswith("data/x.ttl:1:")
 
 
+@pytest.mark.parametrize("tag", ["@en--rtl", "@EN--rtl"])
+def test_a_base_direction_is_on_the_line_of_its_literal(tmp_path, tag):
+    # Regression: searched for in the text, it was found in a comment first (line 1), or,
+    # written in capitals (the parser lowers a tag), not at all.
+    text = (f'# no "x"{tag} here\n<urn:a> <urn:p> "not {tag} either" .\n\n'
+            f'<urn:a> <urn:p> "x"{tag}.\n')
+    path = write(tmp_path, "x.ttl", text)
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "data/x.ttl")])
+    [problem] = err.value.problems
+    assert "base direction" in problem.message
+    assert problem.line == 4
+
+
 def test_syntax_error_names_file_line_and_parser_message(tmp_path):
     path = write(tmp_path, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n<urn:e> <urn:p> <urn:f> .\n")
     with pytest.raises(loading.LoadError) as err:

@@ -226,6 +226,18 @@ def triple_term_line(text: str) -> int | None:
     return None
 
 
+def tag_line(text: str, tag: str) -> int | None:
+    """Return the line of the first literal a Turtle text writes with language ``tag``
+    (``@en--rtl``, in any case, as the parser reads a tag), if any: a search of the text found
+    it in a comment or a string first, and missed ``@EN--rtl``."""
+    after_string, tag = False, tag.lower()
+    for at, kind, token in _tokens(text):
+        if after_string and kind == "name" and re.sub(r"\.+$", "", token).lower() == tag:
+            return line_number(text, at)
+        after_string = kind == "string"
+    return None
+
+
 def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
     """Return, for a file's text, the line of the first subject block each term opens, the
     line each term first appears on, and the line each term the syntax writes without naming

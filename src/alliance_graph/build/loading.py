@@ -22,7 +22,7 @@ from rdflib.namespace import XSD
 from ..rdf import DATA, graph_iri
 from ..wording import printable
 from . import data_folder
-from .lines import StringLines, line_at, line_number, triple_term_line
+from .lines import StringLines, line_number, tag_line, triple_term_line
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's
 # own cast reads its lexical form (an XSD 1.1 parser), since a form it cannot read leaves
@@ -150,7 +150,7 @@ def rdf12_problem(triples, text: str, name: str) -> Problem | None:
                            "and rdf:object (docs/data-model.md)")
         if isinstance(t.object, ox.Literal) and t.object.direction is not None:
             spelled = f"@{t.object.language}--{t.object.direction}"
-            return Problem(name, line_at(text, spelled), f"a base direction ({spelled}) is RDF "
+            return Problem(name, tag_line(text, spelled), f"a base direction ({spelled}) is RDF "
                            "1.2, not used here: write the language tag alone")
     return None
 
