@@ -94,6 +94,18 @@ def test_a_pipe_among_the_inputs_is_named_not_read(tmp_path):
         project_mod.for_command_line({"root": full}, {}, None)
 
 
+def test_an_editors_hidden_files_among_the_inputs_are_not_inputs(tmp_path):
+    # Emacs' lock of an edited file (.#aid.ttl, a link to user@host.pid) stopped every
+    # command with "is a symbolic link to ..., which does not exist"; macOS's ._aid.ttl (its
+    # metadata) would have been read as Turtle.
+    full = project(tmp_path / "full")
+    (full / "data" / ".#aid.ttl").symlink_to("u@host.1:1")
+    (full / "data" / "._aid.ttl").write_bytes(b"\x00\x05\x16\x07")
+    settings = project_mod.for_command_line({"root": full}, {}, None)
+    assert [p.name for p in settings.input_files()] == [
+        "ontology.ttl", "data.ttl"]
+
+
 def test_a_link_to_nothing_among_the_inputs_says_what_it_names(tmp_path):
     # It was "not a regular file", which a link to a file that moved does not look like.
     full = project(tmp_path / "full")

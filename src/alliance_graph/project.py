@@ -18,6 +18,7 @@ from .settings import (
     from_environment,
     is_project,
     require_graph,
+    turtle_files,
 )
 from .wording import Said
 
@@ -35,7 +36,7 @@ def half_a_project(cwd: Path | None) -> tuple[str, str] | None:
     if cwd is None:
         return None
     held = [name for name in GRAPH_FOLDERS if (cwd / name).is_dir()]
-    if len(held) != 1 or not any((cwd / held[0]).glob("*.ttl")):
+    if len(held) != 1 or not turtle_files(cwd / held[0]):
         return None
     return held[0], next(name for name in GRAPH_FOLDERS if name not in held)
 

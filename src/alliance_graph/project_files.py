@@ -54,12 +54,19 @@ class NoGraphFound(ValueError):
     """The project the command line found holds no Turtle file to build a graph from."""
 
 
+def turtle_files(folder: Path) -> list[Path]:
+    """Return the Turtle files of ``folder`` the graph is built from, in stable order: every
+    ``*.ttl`` but a hidden one.  An editor's lock (Emacs' ``.#aid.ttl``, a link to nowhere) or
+    macOS's ``._aid.ttl`` (its metadata, not Turtle) stopped every command."""
+    return sorted(p for p in Path(folder).glob("*.ttl") if not p.name.startswith("."))
+
+
 def input_files(settings: Settings) -> list[Path]:
     """Return the Turtle files the graph is built from, ontology first, in stable order;
     raise ``NoGraphFound`` for one that cannot be an input (checked here, where every
     command and library call lists them: the library's ``ag.load`` hung on a pipe and
     stopped on a traceback for a name that is not UTF-8)."""
-    paths = sorted(settings.ontology_dir.glob("*.ttl")) + sorted(settings.data_dir.glob("*.ttl"))
+    paths = turtle_files(settings.ontology_dir) + turtle_files(settings.data_dir)
     for path in paths:
         if not path.is_file():  # a pipe there would hang whatever reads the inputs
             if path.is_symlink() and not path.exists():
@@ -93,7 +100,7 @@ def require_graph(settings: Settings) -> None:
             raise NoGraphFound(Said(lambda n, name=name, folder=folder: (
                 f"the {name} folder {folder} does not exist or is not a folder; make it, or "
                 f"give another with {n(f'settings.{name}_dir')}")))
-    if not any(settings.ontology_dir.glob("*.ttl")):  # else every term of the data is unknown,
+    if not turtle_files(settings.ontology_dir):  # else every term of the data is unknown,
         # a violation for each use: hundreds of lines that hide the one thing wrong
         raise NoGraphFound(Said(lambda n: (
             f"the ontology folder {settings.ontology_dir} holds no *.ttl files; give the "

@@ -31,11 +31,12 @@ from .project_files import (
     is_project,
     project_paths,
     require_graph,
+    turtle_files,
 )
 
 __all__ = ["CHECKOUT", "ENVIRONMENT", "GRAPH_FOLDERS", "PACKAGE_DIR", "PROJECT_ROOT", "SHIPPED",
            "NoGraphFound", "Settings", "from_environment", "is_project", "project_paths",
-           "require_graph"]
+           "require_graph", "turtle_files"]
 
 _DEFAULT_PATHS = project_paths(PROJECT_ROOT)
 

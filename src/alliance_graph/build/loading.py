@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from ..project_files import turtle_files
 from ..rdf import DATA, graph_iri
 from ..wording import printable
 from . import data_folder
@@ -254,7 +255,7 @@ def load_files(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, 
             except OSError as exc:  # its lock, or a journal a dead add left, unusable
                 raise LoadError([Problem(str(folder), None, f"cannot be read: {exc}")]) from exc
             listed = {path.name for path, _ in paths if path.parent == folder}
-            if {p.name for p in folder.glob("*.ttl")} != listed:
+            if {p.name for p in turtle_files(folder)} != listed:
                 raise LoadError([Problem(str(folder), None, "its files changed while they were "
                                          "read (an add committed meanwhile): run it again")])
         return _load_each(paths)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import loading
+from ..project_files import turtle_files
 from ..settings import SHIPPED, Settings
 from ..wording import Metavar, Said
 from . import context, merge, transaction, validation
@@ -94,7 +95,7 @@ def check_new_topic(data_dir: Path, into: Path | str | None) -> None:
         raise merge.MergeError(Said(lambda n: f"{n('into', str(into))}: the name begins with "
                                               "blank space, and no data file is so named; "
                                               f"give the name alone, such as {name.strip()}"))
-    stems = {p.name[:-len(".ttl")].lower(): p.name for p in Path(data_dir).glob("*.ttl")}
+    stems = {p.name[:-len(".ttl")].lower(): p.name for p in turtle_files(data_dir)}
     close = difflib.get_close_matches(name[:-len(".ttl")].lower(), list(stems), n=1,
                                       cutoff=_SLIP)
     if close:
@@ -125,7 +126,7 @@ def check_not_inputs(settings: Settings, paths: list[Path]) -> None:
     written straight into data/, it is read by the build as it is, and add said "does not
     conform: nothing was added" of the findings every build then stopped on."""
     inputs = {p.resolve(): folder for folder in (settings.data_dir, settings.ontology_dir)
-              for p in Path(folder).glob("*.ttl")}
+              for p in turtle_files(folder)}
     for path in paths:
         folder = inputs.get(Path(path).resolve())
         if folder is not None:

@@ -23,6 +23,7 @@ from ..build import loading
 from ..build.lines import LineIndex
 from ..build.loading import LoadError, Problem
 from ..namespaces import PREFIX_IRIS
+from ..project_files import turtle_files
 from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
 from . import expansion
@@ -56,9 +57,9 @@ class Inputs:
         self._texts: dict[str, str] = {}
         self._problems: dict[str, list[Problem]] = {}
         self.ontology = [(p, in_role(ONTOLOGY, p.name), None)
-                         for p in sorted(settings.ontology_dir.glob("*.ttl"))]
+                         for p in turtle_files(settings.ontology_dir)]
         self.data = [(p, in_role(DATA, p.name), None)
-                     for p in sorted(settings.data_dir.glob("*.ttl"))]
+                     for p in turtle_files(settings.data_dir)]
         named = {p.resolve(): name for p, name, _ in self.ontology + self.data}
         self.proposed = []
         self.paths = [Path(p) for p in paths]

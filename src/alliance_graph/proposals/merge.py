@@ -25,6 +25,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 from ..build import loading
 from ..build.lines import prefix_block_end, prefixes
 from ..namespaces import AG, OA, PREFIX_IRIS
+from ..project_files import turtle_files
 from ..rdf import (
     DATA,
     PrefixMap,
@@ -231,7 +232,7 @@ def unplaceable_blank_nodes(triples: Triples) -> list[tuple[ox.BlankNode, int]]:
 def _parsed(data_dir: Path) -> ox.Store:
     """Return a store of the data files, each in its named graph, as the build parses them."""
     store = ox.Store()
-    for path in sorted(data_dir.glob("*.ttl")):
+    for path in turtle_files(data_dir):
         name = in_role(DATA, path.name)
         store.extend(loading.parse_turtle(loading.read_text(path, name), name))
     return store
