@@ -22,6 +22,23 @@ from alliance_graph.proposals.report import AGSH, CHECK
 from alliance_graph.query import results as queries
 
 
+def results_held(exc) -> list:
+    """Return the Oxigraph results the frames of ``exc``'s traceback, and of the exceptions it
+    was raised from, still hold: kept in a cycle by pytest.raises, they were dropped by the
+    garbage collector on another test's thread, which pyoxigraph refuses ("PyQueryTriples is
+    unsendable, but is being dropped on another thread")."""
+    found, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        tb = exc.__traceback__
+        while tb is not None:
+            found += [v for v in tb.tb_frame.f_locals.values()
+                      if isinstance(v, (ox.QuerySolutions, ox.QueryTriples, ox.QueryBoolean))]
+            tb = tb.tb_next
+        exc = exc.__cause__ or exc.__context__
+    return found
+
+
 def until(condition, seconds: float = 10) -> bool:
     """Return once ``condition()`` holds (True), or False after ``seconds``: what a thread is
     to do next comes within 0.1-0.2 s on a quiet machine, not always on a loaded one."""

@@ -15,7 +15,7 @@ from alliance_graph.query.answer import answer
 from alliance_graph.query.dataset import Dataset
 from alliance_graph.query.refused import Refused
 from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
-from helpers import fetch
+from helpers import fetch, results_held
 
 LI = "CONSTRUCT { <http://e/s> rdf:li <http://e/o> } {}"
 
@@ -127,20 +127,6 @@ def test_a_one_column_csv_answer_at_the_endpoint_keeps_a_row_for_an_empty_value(
                                   headers={"Accept": "text/csv"})
     assert (status, headers["Content-Type"], data) == (200, "text/csv; charset=utf-8", body)
 
-
-def results_held(exc) -> list:
-    """Return the Oxigraph results the frames of ``exc``'s traceback (and of the exceptions
-    it was raised from) still hold."""
-    found, seen = [], set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        tb = exc.__traceback__
-        while tb is not None:
-            found += [v for v in tb.tb_frame.f_locals.values()
-                      if isinstance(v, (ox.QuerySolutions, ox.QueryTriples, ox.QueryBoolean))]
-            tb = tb.tb_next
-        exc = exc.__cause__ or exc.__context__
-    return found
 
 
 @pytest.mark.parametrize("text, names, max_bytes", [

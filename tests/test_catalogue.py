@@ -7,13 +7,13 @@ import re
 import shutil
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import main
 from alliance_graph.query import catalogue, compare
 from alliance_graph.settings import Settings
+from helpers import results_held
 
 QUERIES = Settings().queries_dir
 ENTRIES = catalogue.read_manifest(QUERIES)
@@ -276,24 +276,8 @@ def test_a_construct_of_rdf12_terms_is_named_not_a_traceback(small, kg):
         f"{small / 'reifies.rq'}: its answer cannot be kept as a reviewed graph: rdflib has "
         "no term for an RDF 1.2 triple term, as <<( <urn:s> <urn:p> <urn:o> )>>")
     assert _contents(small) == before
-    assert _results_held(refused.value) == []
+    assert results_held(refused.value) == []
 
-
-def _results_held(exc) -> list:
-    """Return the Oxigraph results the frames of ``exc``'s traceback, and of the exceptions
-    it was raised from, hold: kept in a cycle by pytest.raises, they were dropped by the
-    garbage collector on another test's thread, which pyoxigraph refuses ("PyQueryTriples is
-    unsendable, but is being dropped on another thread")."""
-    found, seen = [], set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        tb = exc.__traceback__
-        while tb is not None:
-            found += [v for v in tb.tb_frame.f_locals.values()
-                      if isinstance(v, (ox.QuerySolutions, ox.QueryTriples))]
-            tb = tb.tb_next
-        exc = exc.__cause__ or exc.__context__
-    return found
 
 
 @pytest.mark.parametrize("bound, says", [
@@ -314,7 +298,7 @@ def test_a_select_of_rdf12_terms_is_refused_not_kept_as_reviewed(small, kg, boun
     assert _contents(small) == before
     with pytest.raises(catalogue.CatalogueError, match=re.escape(said)) as refused:
         catalogue.run(kg, catalogue.Entry("terms", "Terms", "", query, small / "terms.srj"))
-    assert _results_held(refused.value) == []
+    assert results_held(refused.value) == []
 
 
 def test_files_saved_with_a_byte_order_mark_are_read_as_their_text(small, kg):

@@ -11,7 +11,7 @@ from alliance_graph.query.answer import Uncarried
 from alliance_graph.query.dump import dump
 from alliance_graph.query.refused import Refused
 from alliance_graph.query.results import GRAPH_FORMATS
-from helpers import blank_nodes_erased
+from helpers import blank_nodes_erased, results_held
 
 BIG = 1 << 30
 
@@ -80,20 +80,6 @@ def test_over_the_size_of_an_answer_a_dump_is_refused_never_cut(kg):
     # "PyQueryTriples is unsendable, but is being dropped on another thread".
     assert results_held(refused.value) == []
 
-
-def results_held(exc) -> list:
-    """Return the Oxigraph results the frames of ``exc``'s traceback (and of the exceptions
-    it was raised from) still hold."""
-    found, seen = [], set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        tb = exc.__traceback__
-        while tb is not None:
-            found += [v for v in tb.tb_frame.f_locals.values()
-                      if isinstance(v, (ox.QuerySolutions, ox.QueryTriples))]
-            tb = tb.tb_next
-        exc = exc.__cause__ or exc.__context__
-    return found
 
 
 def test_what_rdf_xml_cannot_carry_is_uncarried_so_the_next_format_is_tried():
