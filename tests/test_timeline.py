@@ -52,25 +52,52 @@ def test_on_the_shipped_data_the_dated_properties_of_the_shapes_miss_no_dated_fa
     assert page.total == len(page.events) > len(every)  # and the qualifiers' dates besides
 
 
-# Claims dated before the common era, in a graph of their own.
-_ANCIENT = "".join(f"""
+def _dated_graph(turtle: str) -> KnowledgeGraph:
+    store = ox.Store()
+    store.load(("@prefix ag: <https://alliance-graph.example/ontology/> . "
+                "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . "
+                "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . " + turtle).encode(),
+               format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://alliance-graph.example/graph/data/a.ttl"))
+    return KnowledgeGraph.from_store(store)
+
+
+def _claims(dates) -> str:
+    return "".join(f"""
 <urn:x:{n}> a ag:Claim ; rdf:subject <https://alliance-graph.example/id/T{n}> ;
     rdf:predicate ag:date ; rdf:object "{date}"^^xsd:{kind} .""" for n, (date, kind) in
-    enumerate([("-0586", "gYear"), ("2011", "gYear"), ("-1000", "gYear"),
-               ("-0586-03", "gYearMonth"), ("-0050-01-02", "date")]))
+        enumerate(dates))
+
+
+def test_a_year_of_five_digits_comes_after_the_years_of_four():
+    # The page's query sorted the dates as text after the years before the common era:
+    # "12016" came before "2011", and "-10000" after "-0586" (its sign sorted, not its size).
+    kg = _dated_graph(_claims([("12016", "gYear"), ("2011", "gYear"),
+                               ("10000-01-02", "date"), ("9999-12", "gYearMonth"),
+                               ("-10000", "gYear"), ("-0586", "gYear"),
+                               ("2011-05", "gYearMonth")]))
+    order = ["-10000", "-0586", "2011", "2011-05", "9999-12", "10000-01-02", "12016"]
+    page = timeline.events(kg)
+    assert [e.date.value for e in page.events] == order
+    assert [year for year, _ in page.by_year()] == ["-10000", "-0586", "2011", "9999",
+                                                    "10000", "12016"]
+    # Cut into pages by the query, each fact once, in the same order.
+    assert [e.date.value for n in (1, 2, 3) for e in timeline.events(kg, n, size=3).events] \
+        == order
+    shuffled = page.events[3:] + page.events[:3]
+    assert [e.date.value for e in sorted(shuffled, key=lambda e: e.sort_key)] == order
+
+
+# Claims dated before the common era, in a graph of their own.
+_ANCIENT = _claims([("-0586", "gYear"), ("2011", "gYear"), ("-1000", "gYear"),
+                    ("-0586-03", "gYearMonth"), ("-0050-01-02", "date")])
 
 
 def test_years_before_the_common_era_come_earliest_first_under_their_own_heading(
         pages_settings):
     # "-0586" sorted before "-1000" as text, in the query and in the template's groupby
     # (which sorts its groups), and was headed "0586", a year of the common era.
-    store = ox.Store()
-    store.load(("@prefix ag: <https://alliance-graph.example/ontology/> . "
-                "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . "
-                "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . " + _ANCIENT).encode(),
-               format=ox.RdfFormat.TURTLE,
-               to_graph=ox.NamedNode("https://alliance-graph.example/graph/data/a.ttl"))
-    page = timeline.events(KnowledgeGraph.from_store(store))
+    page = timeline.events(_dated_graph(_ANCIENT))
     assert [e.date.value for e in page.events] == [
         "-1000", "-0586", "-0586-03", "-0050-01-02", "2011"]
     app = Flask(__name__)
