@@ -70,8 +70,8 @@ def _claims(dates) -> str:
 
 
 def test_a_year_of_five_digits_comes_after_the_years_of_four():
-    # The page's query sorted the dates as text after the years before the common era:
-    # "12016" came before "2011", and "-10000" after "-0586" (its sign sorted, not its size).
+    # The page's query sorted the dates of the common era as text: "10000-01-02" and "12016"
+    # came before "2011".
     kg = _dated_graph(_claims([("12016", "gYear"), ("2011", "gYear"),
                                ("10000-01-02", "date"), ("9999-12", "gYearMonth"),
                                ("-10000", "gYear"), ("-0586", "gYear"),
