@@ -65,3 +65,10 @@ def test_validate_refuses_it_before_reading_it_whole(tmp_path):
     assert done.returncode == 2, done.stderr
     assert f"error: could not validate: {bomb}:2: the prefix p: names an IRI of 99,020 " \
         "characters" in done.stderr
+
+
+def test_the_prefix_line_of_a_file_of_carriage_returns_is_its_own(expansion):
+    # Line feeds alone were counted: a proposal whose lines end in a carriage return alone
+    # (an old Mac editor's) had its long prefix on line 1.
+    found = expansion.problem(prefix_bomb(99_000, 2_000).decode().replace("\n", "\r"), "p.ttl")
+    assert (found.file, found.line) == ("p.ttl", 2)

@@ -163,3 +163,34 @@ def test_a_relative_iri_is_said_to_need_the_project_s_prefixes(tmp_path):
         f"error: could not validate: {proposal}:4:1: No scheme found in an absolute IRI: an IRI "
         "between < > is relative, and a proposal has no base IRI to resolve it against; write "
         "the project's names with their prefixes, such as id:BlueFlag\n")
+
+
+def old_mac(text: str) -> str:
+    """Return ``text`` with each line ended by a carriage return alone (an old Mac editor's)."""
+    return text.replace("\n", "\r")
+
+
+def test_findings_of_a_file_of_carriage_returns_are_on_their_lines(settings, tmp_path):
+    # Line feeds alone were counted: in a file whose lines end in a carriage return, a term
+    # too long, a byte that is not UTF-8 (and its column) and a _:label were placed on line 1,
+    # or on none, where the build's own findings on such a file had their lines.
+    long_term = tmp_path / "long.ttl"
+    long_term.write_text(old_mac(PREFIXES + '\nid:FxState ag:note "' + "a" * 100_001 + '" .\n'),
+                         encoding="utf-8", newline="")
+    with pytest.raises(LoadError, match=r"long.ttl:4: holds a literal of 100,001 characters"):
+        validation.validate(settings.with_(data_dir=BASE), [long_term], prebuilt=None)
+    cp1252 = tmp_path / "cp1252.ttl"
+    cp1252.write_bytes(old_mac(PREFIXES + '\nid:FxState ag:note "Israel’s note" .\n')
+                       .encode("cp1252"))
+    with pytest.raises(LoadError, match=r"cp1252.ttl:4: is not valid UTF-8 text \(byte 0x92, "
+                                        r"the line's byte 27, is '’'"):
+        validation.validate(settings.with_(data_dir=BASE), [cp1252], prebuilt=None)
+    loose = tmp_path / "loose.ttl"
+    loose.write_text(old_mac(PREFIXES + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-"
+                             'ns#> .\n\nid:FxState ag:note "x" .\n\n_:loose a ag:Claim ;\n'
+                             '    rdf:subject id:FxState ;\n    rdf:predicate ag:note ;\n'
+                             '    rdf:object "x" ;\n    ag:rank ag:NormalRank .\n'),
+                     encoding="utf-8", newline="")
+    report = validation.validate(settings.with_(data_dir=BASE), [loose], prebuilt=None)
+    blank = [f for f in report.findings if "claim is a blank node" in f.message]
+    assert [f.line for f in blank] == [7], [f"{f.where()}: {f.message}" for f in blank]

@@ -51,6 +51,12 @@ def line_number(text: str | bytes, at: int) -> int:
     return sum(1 for _ in breaks.finditer(text, 0, at)) + 1
 
 
+def column_number(text: str | bytes, at: int) -> int:
+    """Return the 1-based column of offset ``at`` on its line (of a text, or of its bytes)."""
+    breaks = _BYTE_BREAK if isinstance(text, bytes) else _BREAK
+    return at - max((m.end() for m in breaks.finditer(text, 0, at)), default=0) + 1
+
+
 def line_at(text: str, needle: str) -> int | None:
     """Return the 1-based line of the first occurrence of ``needle`` in ``text``, if any."""
     at = text.find(needle)

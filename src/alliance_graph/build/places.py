@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..namespaces import AG, RDF
 from ..rdf import file_of, graph_iri
-from .lines import LineIndex
+from .lines import LineIndex, line_number
 from .loading import written_label
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -29,6 +29,13 @@ _SUBJECT = ox.NamedNode(str(RDF.subject))
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
 _OBJECT = ox.NamedNode(str(RDF.object))
 _CLAIM = ox.NamedNode(str(AG.Claim))
+
+
+def label_line(text: str, label: str) -> int | None:
+    """Return the line where blank node ``_:label`` is first written as a subject, if it is
+    (a line ending in a carriage return alone ends one too)."""
+    found = re.search(rf"(?:^|(?<=\r))[ \t]*_:{re.escape(label)}(?![-\w]|\.[-\w])", text, re.M)
+    return None if found is None else line_number(text, found.start())
 
 
 class Places:
@@ -97,10 +104,7 @@ class Places:
         if it wrote it so (as ``validate`` finds a proposal's)."""
         label = written_label(node)
         text = self.lines.texts().get(name) if label is not None else None
-        if text is None:
-            return None
-        found = re.search(rf"^[ \t]*_:{re.escape(label)}(?![-\w]|\.[-\w])", text, re.M)
-        return None if found is None else text.count("\n", 0, found.start()) + 1
+        return None if text is None else label_line(text, label)
 
     def _parent(self, node: ox.BlankNode, graph: ox.NamedNode):
         return next(iter(self.store.quads_for_pattern(None, None, node, graph)), None)

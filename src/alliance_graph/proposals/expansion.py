@@ -18,6 +18,7 @@ import re
 
 import pyoxigraph as ox
 
+from ..build.lines import line_number
 from ..build.loading import Problem
 
 # The characters a proposal's IRIs and literals may hold in all, each prefixed name written out
@@ -63,4 +64,4 @@ def _too_far(parser, text: str, count: int, shown: str) -> Problem:
                  "an IRI of the graph is a few dozen characters long; shorten it")
     if where is None:
         return Problem(shown, None, f"expands too far: {named_iri}")
-    return Problem(shown, text.count("\n", 0, where.start()) + 1, named_iri)
+    return Problem(shown, line_number(text, where.start()), named_iri)

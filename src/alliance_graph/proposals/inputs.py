@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from ..build import loading
-from ..build.lines import LineIndex
+from ..build.lines import LineIndex, column_number, line_number
 from ..build.loading import LoadError, Problem
 from ..namespaces import PREFIX_IRIS
 from ..project_files import turtle_files
@@ -182,7 +182,7 @@ def _encoding_hint(path: Path, start: int) -> str:
     if start >= len(data):
         return ""
     byte = data[start:start + 1]
-    column = start - data.rfind(b"\n", 0, start)
+    column = column_number(data, start)
     try:
         c = byte.decode("cp1252")
     except UnicodeDecodeError:
@@ -242,7 +242,7 @@ def long_term_problem(quads: list[ox.Quad], text: str, shown: str) -> Problem | 
             a = "an" if kind == "IRI" else "a"
             # An IRI written as a prefixed name holds its end as written; a literal, its start.
             at = text.find(term.value[:100] if kind == "literal" else term.value[-100:])
-            line = None if at < 0 else text.count("\n", 0, at) + 1
+            line = None if at < 0 else line_number(text, at)
             return Problem(shown, line, f"holds {a} {kind} of {len(term.value):,} characters, "
                            f"over the {MAX_TERM_CHARS:,} a proposal may hold (a text of the "
                            "graph is at most 2,000 characters, a name far less): shorten it")

@@ -17,7 +17,6 @@ above then run as they do over the files, so the findings in the proposals are t
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +25,7 @@ from rdflib.namespace import RDFS
 
 from ..build import checks, truthy
 from ..build.loading import LoadError, Problem
+from ..build.places import label_line
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
 from ..wording import Said, worded
@@ -179,7 +179,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             if path is None and isinstance(node, ox.BlankNode) and name in inputs.texts:
                 # A blank node written as _:x (a claim or evidence node named so): where it is
                 # described, not where a triple points at it (nothing may).
-                line = _label_line(inputs.texts[name], node.value) or line
+                line = label_line(inputs.texts[name], node.value) or line
             add(Finding("Violation", check.message_of(row), str(CHECK[check.name]), check.title,
                         focus=term_text(node), path=path.value if path is not None else None,
                         value=term_text(value) if value is not None else None),
@@ -201,7 +201,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         for node, parents in merge.unplaceable_blank_nodes(own):
             where = "nothing points at it" if not parents else f"{parents} subjects point at it"
             # Where its _:label describes it; a [ ... ] nothing points at has no line to give.
-            line = _label_line(inputs.texts[name], node.value) or \
+            line = label_line(inputs.texts[name], node.value) or \
                 (locator.node_line(name, node) if parents else None)
             add(Finding("Violation", f"{merge.BLANK_NODE_RULE} ({where})",
                         str(CHECK["proposal-blank-node"]), EXTRA_CHECKS["proposal-blank-node"],
@@ -267,12 +267,6 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                                 and f.shape != restated
                                 and (seen is None or f.focus in seen)),
                   warnings=warnings)
-
-
-def _label_line(text: str, label: str) -> int | None:
-    """Return the line where blank node ``_:label`` is first written as a subject, if it is."""
-    found = re.search(rf"^[ \t]*_:{re.escape(label)}(?![-\w]|\.[-\w])", text, re.M)
-    return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
 def _leave_out_restated(inputs: Inputs) -> None:
