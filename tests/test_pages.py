@@ -3,6 +3,7 @@
 import json
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pyoxigraph as ox
@@ -539,3 +540,26 @@ def test_a_class_of_many_instances_shows_a_bounded_page_linking_the_query_of_the
     assert "SELECT ?claim ?subject ?rank" in html(client, link.replace("&amp;", "&"))
     answer = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     assert len(answer.text.strip().splitlines()) == MANY + 1
+
+
+@pytest.mark.parametrize("bare", [True, False])
+def test_a_graph_iri_not_held_is_a_404_and_a_held_one_leads_to_its_read(pages_kg,
+                                                                        pages_settings, bare):
+    # /graph/nope.ttl was sent on (303) to the Graph Store read, which then answered 404.
+    from alliance_graph.web.app import create_app
+    app = make_app(pages_kg, pages_settings) if bare else create_app(pages_settings, kg=pages_kg)
+    client = app.test_client()
+    for path in ("/graph/nope.ttl", "/graph/data/nope.ttl", "/graph/data/", "/graph/",
+                 "/graph/data/facts.ttl/x", "/graph/data/facts.ttl%0A"):
+        for accept in ("text/html", "text/turtle"):
+            response = client.get(path, headers={"Accept": accept})
+            assert response.status_code == 404, (path, response.status_code)
+            assert response.mimetype == "text/plain" and "no graph <" in response.text
+    for name in ("data/facts.ttl", "inferred"):
+        response = client.get(f"/graph/{name}?format=nt")
+        iri = f"https://alliance-graph.example/graph/{name}"
+        assert response.status_code == 303 and response.headers["Location"] == \
+            "/rdf-graphs?" + urllib.parse.urlencode({"format": "nt", "graph": iri})
+        if not bare:
+            read = client.get(response.headers["Location"])
+            assert read.status_code == 200 and read.mimetype == "application/n-triples"

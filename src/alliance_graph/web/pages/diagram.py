@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
+
+from ...namespaces import AG, RDF
+
+if TYPE_CHECKING:
+    from .entity import Entity
 
 # Beyond this many neighbours the drawing stops being readable; the rest are counted.
 MAX_NEIGHBOURS = 16
@@ -41,6 +47,35 @@ def _node(x: float, y: float, text: str, href: str | None, css: str) -> str:
     if href:
         return f'<a href={quoteattr(href)}>{body}</a>'
     return f"<g>{body}</g>"
+
+
+def edges_of(ent: Entity) -> list[Edge]:
+    """Return the links a diagram shows: asserted (non-deprecated) claims between entities."""
+    edges, seen = [], set()
+    for group in ent.groups:
+        if group.predicate.value in (str(RDF.type),):
+            continue  # types are in the page's heading; as edges they crowd out real links
+        for c in group.claims:
+            if c.rank_iri == str(AG.DeprecatedRank):
+                continue
+            other = c.subject if group.incoming else c.object
+            if other.kind != "iri":
+                continue
+            key = (group.predicate.value, other.value, group.incoming)
+            if key not in seen:
+                seen.add(key)
+                edges.append(Edge(group.predicate.label, other.label, other.href,
+                                  group.incoming))
+    # Ontology terms and sources have no claims: draw their plain links instead.
+    for prop, values in ent.statements:
+        for v in values:
+            if v.kind == "iri" and prop.value != str(RDF.type):
+                edges.append(Edge(prop.label, v.label, v.href, False))
+    for prop, subjects, _ in ent.incoming:
+        for s in subjects[:4]:
+            if s.kind == "iri":
+                edges.append(Edge(prop.label, s.label, s.href, True))
+    return edges
 
 
 def merged(edges: list[Edge]) -> list[Edge]:

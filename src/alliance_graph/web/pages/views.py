@@ -27,7 +27,7 @@ from flask import (
 )
 from werkzeug.routing import PathConverter
 
-from ...namespaces import AG, BASE, PREFIX_IRIS, RDF
+from ...namespaces import BASE, PREFIX_IRIS
 from ...query.answer import well_formed_xml
 from ...query.bounds import Bounds
 from ...query.refused import Refused
@@ -85,35 +85,6 @@ def catalogue(queries_dir: Path, bounds: Bounds) -> list[dict]:
     return service_description.examples(queries_dir, bounds)
 
 
-def diagram_edges(ent: entity_mod.Entity) -> list[diagram.Edge]:
-    """Return the links a diagram shows: asserted (non-deprecated) claims between entities."""
-    edges, seen = [], set()
-    for group in ent.groups:
-        if group.predicate.value in (str(RDF.type),):
-            continue  # types are in the page's heading; as edges they crowd out real links
-        for c in group.claims:
-            if c.rank_iri == str(AG.DeprecatedRank):
-                continue
-            other = c.subject if group.incoming else c.object
-            if other.kind != "iri":
-                continue
-            key = (group.predicate.value, other.value, group.incoming)
-            if key not in seen:
-                seen.add(key)
-                edges.append(diagram.Edge(group.predicate.label, other.label, other.href,
-                                          group.incoming))
-    # Ontology terms and sources have no claims: draw their plain links instead.
-    for prop, values in ent.statements:
-        for v in values:
-            if v.kind == "iri" and prop.value != str(RDF.type):
-                edges.append(diagram.Edge(prop.label, v.label, v.href, False))
-    for prop, subjects, _ in ent.incoming:
-        for s in subjects[:4]:
-            if s.kind == "iri":
-                edges.append(diagram.Edge(prop.label, s.label, s.href, True))
-    return edges
-
-
 def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint:
     """Return the pages blueprint, reading the graph from ``get_kg()`` at each request.
 
@@ -122,6 +93,10 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     """
     if get_kg is None:
         get_kg = lambda: current_app.extensions["alliance_graph"].kg  # noqa: E731
+        # The graphs the Graph Store read serves, known without a query (or a query slot).
+        held_graphs = lambda: current_app.extensions["alliance_graph"].graphs  # noqa: E731
+    else:
+        held_graphs = lambda: {g.value for g in get_kg().default_graph(True)}  # noqa: E731
     get_settings = (lambda: settings) if settings is not None else \
         (lambda: current_app.extensions["alliance_graph"].settings)
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
@@ -212,11 +187,16 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         return _respond(get_kg(), BASE + "shapes/" + rest)
 
     # The named graphs' IRIs (one per file, in every TriG and N-Quads export) dereference
-    # too: to the Graph Store read of the graph, which negotiates its format.
+    # too: to the Graph Store read of the graph, which negotiates its format.  A graph not
+    # held is a 404 here: it was sent on to a read answering 404 (a 303 first, as if found).
     @bp.route("/graph/<iri:rest>")
     def graph_page(rest: str):
         # The path comes decoded: the graph's IRI is made from it as from a file's name.
-        query = {**request.args.to_dict(), "graph": graph_iri(rest).value}
+        iri = graph_iri(rest).value
+        if iri not in held_graphs():
+            return Response(f"no graph <{iri}> here; GET {SPARQL_PATH} lists the graphs\n",
+                            404, mimetype="text/plain")
+        query = {**request.args.to_dict(), "graph": iri}
         return redirect(f"{request.script_root}/rdf-graphs?{urllib.parse.urlencode(query)}",
                         303)
 
@@ -393,7 +373,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if ent is None:
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
         return render_template("404.html", iri=iri), 404, {"Vary": "Accept"}
-    svg = diagram.neighbourhood(ent.label, diagram_edges(ent))
+    svg = diagram.neighbourhood(ent.label, diagram.edges_of(ent))
     resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"
     return resp
