@@ -1023,6 +1023,22 @@ def test_a_comment_a_carriage_return_alone_ends_is_refused_at_the_endpoint():
         assert guard.check(fine, P, standard=True).form == "SELECT", repr(fine)
 
 
+@pytest.mark.parametrize("text", [
+    "#" * 99_000,  # one comment of 99 kB: no query, once read
+    "SELECT * { ?s ?p ?o FILTER(?o <" + "#" * 98_000 + "\n) }",
+    "SELECT * {" + "#\r" * 49_000 + "}",  # a CR-ended comment in each of 49,000 lines
+])
+def test_comments_are_read_for_a_lone_carriage_return_in_linear_time(text):
+    """A run of '#' was searched for a comment a CR alone ends from each '#' (quadratic):
+    99 kB of them, within the size bound, held the front (and every client) for 26 s."""
+    started = time.perf_counter()
+    try:
+        guard.check(text, P, standard=True)
+    except guard.Refused:
+        pass
+    assert time.perf_counter() - started < 1
+
+
 def test_without_standard_the_engine_has_its_say_on_a_dialect():
     # The command line and the library read their own store: its parser's message stands.
     assert guard.check("SELEC * {}", P).form == ""
