@@ -145,6 +145,9 @@ def test_a_syntax_error_is_reported_with_file_and_line(mini):
     assert "dot" in problem.message
 
 
+SAVED = ", in Windows-1252: the file was saved in another encoding than UTF-8; save it as UTF-8)"
+
+
 # The small route's refusals (loading.read_text); Oxigraph's parser took a NUL or a byte that
 # is not UTF-8 in a comment without a word, and in a term said it in its own words.
 @pytest.mark.parametrize(("content", "said"), [
@@ -152,9 +155,13 @@ def test_a_syntax_error_is_reported_with_file_and_line(mini):
     (b"<urn:a> \x00 <urn:p> <urn:b> .\n", "data/bad.ttl:3: is a binary file, not Turtle (a NUL byte here)"),
     (b'<urn:a> <urn:p> "c\x00d" .\n', "data/bad.ttl:3: is a binary file, not Turtle (a NUL byte here)"),
     (b"<urn:a\x00> <urn:p> <urn:b> .\n", "data/bad.ttl:3: is a binary file, not Turtle (a NUL byte here)"),
-    (b"# caf\xe9\n", "data/bad.ttl:3: is not valid UTF-8 text"),
-    (b'<urn:a> <urn:p> "caf\xe9" .\n', "data/bad.ttl:3: is not valid UTF-8 text"),
-    (b"# \xe2\x80", "data/bad.ttl:3: is not valid UTF-8 text"),  # a sequence cut short
+    (b"# caf\xe9\n", "data/bad.ttl:3: is not valid UTF-8 text (byte 0xE9, the line's byte 6, "
+                     f"is 'é', U+00E9 LATIN SMALL LETTER E WITH ACUTE{SAVED}"),
+    (b'<urn:a> <urn:p> "caf\xe9" .\n', "data/bad.ttl:3: is not valid UTF-8 text (byte 0xE9, the "
+                                      "line's byte 21, is 'é', U+00E9 LATIN SMALL LETTER E WITH "
+                                      f"ACUTE{SAVED}"),
+    (b"# \xe2\x80", "data/bad.ttl:3: is not valid UTF-8 text (byte 0xE2, the line's byte 3, is "
+                   f"'â', U+00E2 LATIN SMALL LETTER A WITH CIRCUMFLEX{SAVED}"),  # cut short
 ])
 def test_a_file_that_is_not_utf8_text_is_refused_in_the_default_routes_words(tmp_path, content,
                                                                               said):

@@ -13,14 +13,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from ..build import loading
-from ..build.lines import LineIndex, column_number, line_number
+from ..build.lines import LineIndex, line_number
 from ..build.loading import LoadError, Problem
 from ..namespaces import PREFIX_IRIS
 from ..project_files import turtle_files
@@ -129,14 +128,7 @@ class Inputs:
                 raise LoadError([Problem(shown, None, f"is {size} bytes, over the "
                                          f"{settings.max_proposal_bytes}-byte limit for a "
                                          "proposal: split it into smaller files")])
-        try:
-            text = loading.read_text(path, shown or name)
-        except LoadError as exc:
-            if shown is None or not isinstance(exc.__cause__, UnicodeDecodeError):
-                raise
-            raise LoadError([dataclasses.replace(
-                p, message=p.message + _encoding_hint(path, exc.__cause__.start))
-                for p in exc.problems]) from None
+        text = loading.read_text(path, shown or name)
         if shown is not None:  # a proposal: its names, written out whole, bounded first
             too_far = expansion.problem(text, shown)
             if too_far is not None:
@@ -162,42 +154,11 @@ class Inputs:
         self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
 
 
-# Characters pasted from a web page or a word processor that look like the ones Turtle reads.
-_BLANK = "a space Turtle does not read as one (pasted from a web page or a word processor): " \
-         "retype it as a plain space"
-_CURLY = "a curly quotation mark (a word processor's): Turtle's strings are written between " \
-         "straight quotes, \" or '"
-_LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _CURLY,
-              "\u201e": _CURLY, "\u00ab": _CURLY, "\u00bb": _CURLY}
-
-
-def _encoding_hint(path: Path, start: int) -> str:
-    """Return what to add to "is not valid UTF-8 text": the byte at ``start`` (of the file's
-    bytes past a byte order mark), where on its line, and the character it is in Windows-1252,
-    the encoding a file that is not UTF-8 is most often saved in ("Israel\x92s")."""
-    try:
-        data = path.read_bytes().removeprefix(loading.UTF8_BOM)
-    except OSError:
-        return ""
-    if start >= len(data):
-        return ""
-    byte = data[start:start + 1]
-    column = column_number(data, start)
-    try:
-        c = byte.decode("cp1252")
-    except UnicodeDecodeError:
-        return f" (byte 0x{byte[0]:02X}, the line's byte {column}): save it as UTF-8"
-    return (f" (byte 0x{byte[0]:02X}, the line's byte {column}, is {c!r}, U+{ord(c):04X} "
-            f"{unicodedata.name(c, 'a control character')}, in Windows-1252: the file was saved "
-            "in another encoding than UTF-8; save it as UTF-8)")
-
-
 def told_apart(message: str) -> str:
-    """Return a parser's ``message`` with each character it quotes that is not plain ASCII
-    named, and said what it looks like (and a project prefix left undeclared, with the line
-    declaring it): "' ' is not allowed at the beginning of a prefix
-    name" was a no-break space, and a zero-width space (U+200B) was quoted as nothing at
-    all."""
+    """Return a parser's ``message`` with what a proposal writes instead: a project prefix
+    left undeclared, with the line declaring it; an IRI between < >, with the project's
+    prefixed names (a character it quotes is named by ``loading.syntax_problem``, as in
+    every file read)."""
     if message == "No scheme found in an absolute IRI":  # <BlueFlag>, in a file with no @base
         return (f"{message}: an IRI between < > is relative, and a proposal has no base IRI "
                 "to resolve it against; write the project's names with their prefixes, such "
@@ -207,15 +168,7 @@ def told_apart(message: str) -> str:
         prefix = undeclared.group(1)
         return (f"{message}: a proposal declares the prefixes it uses, as data/*.ttl do "
                 f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
-    said = []
-    for c in dict.fromkeys(re.findall(r"'(.)'", message)):
-        if c.isascii() and c.isprintable():
-            continue
-        named = unicodedata.name(c, "a control character")
-        why = _LOOKALIKE.get(c) or (_BLANK if c.isspace() or unicodedata.category(c) == "Cf"
-                                    else "")
-        said.append(f"{c!r} is U+{ord(c):04X} {named}" + (f", {why}" if why else ""))
-    return message if not said else f"{message} ({'; '.join(said)})"
+    return message
 
 
 def _not_a_file(path: Path) -> str:

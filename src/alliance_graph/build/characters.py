@@ -1,0 +1,55 @@
+"""Say what a character the parser quoted is, or a byte that is not UTF-8, and what to type.
+
+A Turtle file written in a word processor or pasted from a web page holds characters that
+look like Turtle's own (a no-break space, a curly quotation mark), and one saved in another
+encoding than UTF-8 holds bytes that do not decode ("Israel\\x92s", Windows-1252's apostrophe):
+the parser quotes such a character as it is ("'“' is not allowed at the beginning of a prefix
+name", a zero-width space quoted as nothing at all), and the decoder gives an offset.  Every
+file read is told so, the data and ontology files of a build as a proposal
+(``loading.read_text``, ``loading.syntax_problem``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .lines import column_number
+
+_BLANK = "a space Turtle does not read as one (pasted from a web page or a word processor): " \
+         "retype it as a plain space"
+_CURLY = "a curly quotation mark (a word processor's): Turtle's strings are written between " \
+         "straight quotes, \" or '"
+_LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _CURLY,
+              "\u201e": _CURLY, "\u00ab": _CURLY, "\u00bb": _CURLY}
+
+
+def named(message: str) -> str:
+    """Return a parser's ``message`` with each character it quotes that is not plain ASCII
+    named, and said what it looks like and what to type instead."""
+    said = []
+    for c in dict.fromkeys(re.findall(r"'(.)'", message)):
+        if c.isascii() and c.isprintable():
+            continue
+        name = unicodedata.name(c, "a control character")
+        why = _LOOKALIKE.get(c) or (_BLANK if c.isspace() or unicodedata.category(c) == "Cf"
+                                    else "")
+        said.append(f"{c!r} is U+{ord(c):04X} {name}" + (f", {why}" if why else ""))
+    return message if not said else f"{message} ({'; '.join(said)})"
+
+
+def encoding_hint(data: bytes, start: int) -> str:
+    """Return what to add to "is not valid UTF-8 text": the byte at ``start`` of ``data`` (a
+    file's bytes past a byte order mark), where on its line, and the character it is in
+    Windows-1252, the encoding a file that is not UTF-8 is most often saved in."""
+    if start >= len(data):
+        return ""
+    byte = data[start:start + 1]
+    column = column_number(data, start)
+    try:
+        c = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        return f" (byte 0x{byte[0]:02X}, the line's byte {column}): save it as UTF-8"
+    return (f" (byte 0x{byte[0]:02X}, the line's byte {column}, is {c!r}, U+{ord(c):04X} "
+            f"{unicodedata.name(c, 'a control character')}, in Windows-1252: the file was saved "
+            "in another encoding than UTF-8; save it as UTF-8)")
