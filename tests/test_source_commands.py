@@ -1,0 +1,32 @@
+"""cite, as the command line says it: a file of the sources folder that the graph declares no
+source document for is cited with a note saying so, and naming the sources it declares."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph.cli import main
+
+
+@pytest.fixture
+def run():
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args])
+    return invoke
+
+
+def test_a_file_the_graph_declares_no_source_for_is_said_so(run, kg, sources_dir):
+    # kg: cite reads the declared sources from the build cache, which it does not make.
+    # `cite README.md "x"` cited the sources folder's README as a source without a word, and
+    # validate then refused the evidence ("names no described source document").
+    readme = run("cite", "README.md", "Source documents", "--name", "readme-x")
+    assert readme.exit_code == 0 and readme.stdout.startswith("ev:readme-x a ag:Evidence")
+    declared = sorted(p.name for p in sources_dir.glob("0*.txt"))
+    assert readme.stderr == (
+        f"note: the graph declares no source document 'README.md', only {', '.join(declared)}: "
+        "evidence citing it is refused by validate unless the proposal declares it too "
+        "(src:README.md a ag:SourceDocument, with its ag:fileName, title, kind, SHA-256 and "
+        "grade, as data/sources.ttl does)\n")
+    source = run("cite", declared[0], "Negev U.S. Radar Base", "--name", "000-negev")
+    assert source.exit_code == 0 and source.stderr == ""
