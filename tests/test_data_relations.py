@@ -1,0 +1,47 @@
+"""Relations a node's cited label states, held by the shipped data.
+
+A label says what a node is: "preceding U.S.–Israel defense agreement" (003's "their
+preceding defense agreement with Israel") is an agreement with the United States and Israel
+for parties.  An analyst asking which agreements the United States is party to reads the
+plain triples, so a relation the label states and no claim records is a fact the graph
+silently lacks.  Each test reads the labels the data cites and fails when such a relation has
+no asserted triple.
+"""
+
+from __future__ import annotations
+
+import re
+
+US, ISRAEL = "https://alliance-graph.example/id/UnitedStates", "https://alliance-graph.example/id/Israel"
+
+# How the sources name each state inside a name: "U.S.–Israel", "United States–Israel",
+# "US-Israel", "Israeli Air Force", "American ...".
+STATE_WORDS = {
+    US: re.compile(r"\b(U\.S\.|US|United States|American)(?=[\s–-])"),
+    ISRAEL: re.compile(r"\b(Israel|Israeli)\b"),
+}
+
+def _labelled(kg, cls: str) -> dict[str, str]:
+    """Return every node of ``cls`` (or a subclass) with its label."""
+    rows = kg.query(f"""SELECT ?node ?label WHERE {{
+        ?node a ?class ; rdfs:label ?label . ?class rdfs:subClassOf* {cls} }}""", inferred=True)
+    return {r["node"].value: r["label"].value for r in rows}
+
+
+def _objects(kg, node: str, prop: str) -> set[str]:
+    return {r["o"].value for r in kg.query(f"SELECT ?o WHERE {{ <{node}> {prop} ?o }}")}
+
+
+def test_an_agreement_named_between_states_has_each_of_them_as_a_party(kg):
+    agreements = _labelled(kg, "ag:Agreement")
+    assert "https://alliance-graph.example/id/PrecedingUnitedStatesIsraelDefenseAgreement" in agreements
+    missing = []
+    for node, label in sorted(agreements.items()):
+        named = {state for state, words in STATE_WORDS.items() if words.search(label)}
+        if len(named) < 2:
+            continue  # one state in the name ("Israel's ..."): not said to be a party
+        parties = _objects(kg, node, "ag:party")
+        missing += [f"{label!r} ({node}) names {state} but has no ag:party for it"
+                    for state in sorted(named - parties)]
+    assert missing == []
+
