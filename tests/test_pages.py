@@ -563,3 +563,37 @@ def test_a_graph_iri_not_held_is_a_404_and_a_held_one_leads_to_its_read(pages_kg
         if not bare:
             read = client.get(response.headers["Location"])
             assert read.status_code == 200 and read.mimetype == "application/n-triples"
+
+
+BIDI_GRAPH = """
+@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://alliance-graph.example/id/A> rdfs:label "\\u202eEvil" .
+<https://alliance-graph.example/id/B> rdfs:label "x\\u2069\\u202eEvil" .
+<https://alliance-graph.example/id/C> rdfs:label "\\u2067\\u202eEvil" .
+<https://alliance-graph.example/id/source/s.txt> a ag:SourceDocument ;
+    dcterms:title "\\u202eEvil" ; ag:fileName "s.txt" .
+"""
+
+
+@pytest.mark.parametrize("path, title", [
+    ("/id/A", "\u2068\u202eEvil\u2069"),
+    # A PDI of the label's own would have closed the isolate round it: it is left out.
+    ("/id/B", "\u2068x\u202eEvil\u2069"),
+    # An isolate the label opens is closed, so that the last PDI closes the page's own.
+    ("/id/C", "\u2068\u2067\u202eEvil\u2069\u2069"),
+    ("/id/source/s.txt", "\u2068\u202eEvil\u2069"),
+])
+def test_a_label_in_the_title_is_isolated_so_an_override_reverses_only_itself(
+        pages_settings, path, title):
+    # A right-to-left override in a label reversed "· alliance-graph" in the tab's title,
+    # where no <bdi> can go.
+    from alliance_graph.store.graph import KnowledgeGraph
+    store = ox.Store()
+    store.load(BIDI_GRAPH.encode(), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://alliance-graph.example/graph/data/bidi.ttl"))
+    client = make_app(KnowledgeGraph.from_store(store), pages_settings).test_client()
+    page = html(client, path)
+    assert re.search(r"<title>(.*?)</title>", page, re.S).group(1) == \
+        f"{title} · alliance-graph"

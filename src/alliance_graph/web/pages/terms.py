@@ -63,6 +63,27 @@ class Term:
         return shorten(self.datatype) if self.datatype else ""
 
 
+# Unicode's directional isolates: LRI, RLI and FSI open one, PDI closes the last one open.
+_OPENS, _CLOSE = "\u2066\u2067\u2068", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """Return ``text`` between FSI and PDI, for where no ``<bdi>`` can go (a ``<title>``): a
+    right-to-left override in a label reversed the rest of the tab's title.  A PDI of the text
+    closing no isolate of its own is left out (it would close this one), and every isolate
+    it leaves open is closed (this PDI would close that one, not its own)."""
+    kept, open_ = [], 0
+    for char in text:
+        if char in _OPENS:
+            open_ += 1
+        elif char == _CLOSE:
+            if not open_:
+                continue
+            open_ -= 1
+        kept.append(char)
+    return "\u2068" + "".join(kept) + _CLOSE * (open_ + 1)
+
+
 def local_path(iri: str) -> str | None:
     """Return the server path a project IRI is served at (``/id/X``), or None for others and
     for a project IRI no path can name (one with a ``.`` or ``..`` segment, or an empty first

@@ -105,6 +105,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.add_app_template_filter(terms.link_for, "link")
     bp.add_app_template_filter(terms.shorten, "short")
     bp.add_app_template_filter(terms.query_link, "query_link")
+    bp.add_app_template_filter(terms.isolated, "isolated")
     # Registered before the routes below, which are compiled with it.
     bp.record_once(lambda state: state.app.url_map.converters.setdefault("iri", IriPathConverter))
 
