@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 import servers
 from alliance_graph.cli import main
+from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query import export, rdf_xml
 from alliance_graph.query.results import GRAPH_FORMATS, prefixes_for
 from alliance_graph.settings import Settings
@@ -93,6 +94,23 @@ def test_jsonld_cannot_carry_rdf12(kg):
 def test_unknown_format(kg):
     with pytest.raises(export.ExportError, match="unknown export format"):
         export.export(kg, "csv")
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "xml"])
+def test_turtle_and_rdf_xml_declare_the_prefixes_they_use_alone(kg, fmt):
+    """Turtle declared graph:, which none of its triples uses, and RDF/XML id:, claim:, ev:,
+    src:, grade:, graph:, xsd: and schema:, which it writes no property or class in."""
+    data = export.export(kg, fmt)
+    target = GRAPH_FORMATS[fmt].oxigraph
+    triples = list(ox.parse(data, format=target))
+    head = data.decode().split(">", 2)[1] if fmt == "xml" else data.decode()  # the root's
+    declared = set(re.findall(r"^@prefix (\w+):" if fmt == "ttl" else r' xmlns:(\w+)="', head,
+                              re.M))
+    used = set(used_prefixes(triples, target)) | ({"rdf", "its"} if fmt == "xml" else set())
+    assert declared == used
+    assert "graph" not in declared
+    if fmt == "xml":
+        assert not {"id", "claim", "ev", "src"} & declared
 
 
 def test_trig_opens_each_graph_block_once(kg):
@@ -392,8 +410,25 @@ def previous_export(kg, fmt: str, inferred: bool = False, rdf12: bool = False) -
                                              str(q.predicate), str(q.object)))
     else:
         items = sorted({q.triple for q in quads}, key=str)
-    data = ox.serialize(items, format=target, prefixes=prefixes_for(target))
+    prefixes = prefixes_for(target)
+    if fmt in ("ttl", "xml"):  # the prefixes the triples use, declared alone
+        prefixes = used_prefixes(items, target)
+    data = ox.serialize(items, format=target, prefixes=prefixes)
     return data.replace(b"\r", b"&#13;") if fmt == "xml" else data
+
+
+def _body(data: bytes) -> bytes:
+    """Return Turtle or RDF/XML without its prefix declarations."""
+    return re.sub(rb'@prefix [^\n]*\n| xmlns:\w+="[^"]*"', b"", data)
+
+
+def used_prefixes(triples, target) -> dict:
+    """Return the project's prefixes that Oxigraph's writer uses writing ``triples`` whole: the
+    ones whose absence changes what it writes (besides the declarations)."""
+    every = _body(ox.serialize(triples, format=target, prefixes=PREFIX_IRIS))
+    return {p: ns for p, ns in PREFIX_IRIS.items() if _body(ox.serialize(
+        triples, format=target, prefixes={o: n for o, n in PREFIX_IRIS.items() if o != p}))
+        != every}
 
 
 @pytest.mark.parametrize("args", [

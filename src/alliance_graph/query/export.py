@@ -16,8 +16,10 @@ store writes each graph's triples as N-Triples into a sort in bounded memory
 (``store.sorted_lines``, runs spilled to temporary files), whose lines come out in the order
 exports always had (the terms' N-Triples text, graph first in the quad formats), so the same
 graph still gives the same bytes; N-Triples and N-Quads are those lines (a graph
-name put in), the other syntaxes Oxigraph's writer fed from them.  ``export`` returns the
-bytes for a library's caller.
+name put in), the other syntaxes Oxigraph's writer fed from them.  Turtle and RDF/XML declare
+the project's prefixes their triples use, found in the lines as they are sorted
+(``used_prefixes``); TriG, written a graph at a time as its lines are sorted, declares them
+all.  ``export`` returns the bytes for a library's caller.
 
 ``format_for`` picks the format of a file from its name's extension, as riot and rapper do:
 the RDF extensions are Oxigraph's (but ``.owl`` is RDF/XML and ``.txt`` none), the network
@@ -45,6 +47,7 @@ from . import network
 from .answer import xml_kept
 from .rdf_xml import not_written
 from .results import GRAPH_FORMATS, prefixes_for
+from .used_prefixes import UsedPrefixes
 from .xml_check import XmlCheck
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
@@ -227,9 +230,14 @@ def _sorted(fill):
         yield io.BufferedReader(LinesFile(sorter.lines()), _CHUNK)
 
 
-def _merged(kg, graphs: list[ox.NamedNode], claims: list | None):
-    """Return ``_sorted``'s lines of the triples of every one of ``graphs``, each once."""
-    return _sorted(lambda into: [_graph_lines(kg, g, graphs, claims, into) for g in graphs])
+def _merged(kg, graphs: list[ox.NamedNode], claims: list | None, used=None):
+    """Return ``_sorted``'s lines of the triples of every one of ``graphs``, each once; with
+    ``used`` (a ``UsedPrefixes``), its ``prefixes()`` then name the ones they use."""
+    def fill(into):
+        into = into if used is None else used.watching(into)
+        for g in graphs:
+            _graph_lines(kg, g, graphs, claims, into)
+    return _sorted(fill)
 
 
 def _triples(lines):
@@ -273,10 +281,11 @@ def _write_xml(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> None
     parser reads: written first into a temporary file and read back by an XML parser, so
     that an export refused writes nothing (the disk holds it meanwhile, not memory)."""
     target = GRAPH_FORMATS["xml"].oxigraph
+    used = UsedPrefixes(target)
     with tempfile.TemporaryFile() as held:
         try:
-            with _merged(kg, graphs, claims) as lines:
-                ox.serialize(_triples(lines), held, format=target, prefixes=prefixes_for(target))
+            with _merged(kg, graphs, claims, used) as lines:
+                ox.serialize(_triples(lines), held, format=target, prefixes=used.prefixes())
         except OSError as exc:  # the writer refusing a triple, or the temporary file failing
             raise _refused(kg, graphs, claims, None) or exc from None
         parser = XmlCheck()  # expat reads only what its scan finds odd (xml_check.py)
@@ -344,9 +353,11 @@ def export_to(kg, fmt: str, out, *, inferred: bool = False, rdf12: bool = False)
     elif fmt == "trig":
         ox.serialize(_quads(kg, graphs, claims), counted, format=target,
                      prefixes=prefixes_for(target))
-    else:
-        with _merged(kg, graphs, claims) as lines:
-            ox.serialize(_triples(lines), counted, format=target, prefixes=prefixes_for(target))
+    else:  # Turtle, declaring the prefixes its lines use; JSON-LD, none
+        used = UsedPrefixes(target) if prefixes_for(target) else None
+        with _merged(kg, graphs, claims, used) as lines:
+            ox.serialize(_triples(lines), counted, format=target,
+                         prefixes=used and used.prefixes())
     return counted.size
 
 

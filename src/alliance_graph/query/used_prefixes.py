@@ -1,0 +1,114 @@
+"""Which of the project's prefixes a Turtle or RDF/XML export writes: the ones it declares.
+
+Oxigraph's writers stream, so they declare every prefix they are given before the first
+triple: an export given all sixteen declared ``graph:`` in Turtle, which no triple uses, and
+``id:``, ``claim:``, ``ev:`` ... in RDF/XML, which names only properties and classes with
+them.  rdflib's writers scan the graph first, which the export cannot afford (it never holds
+the graph).  Here the N-Triples lines the export sorts are watched as the store writes them:
+a line holding a namespace's IRI where the writer may shorten it (anywhere in Turtle but
+``rdf:type`` as a predicate, written ``a``; as a property or a class in RDF/XML) is written
+by the writer itself, alone, with the prefixes under names the line cannot hold, and the
+namespace is used if its name is.  So what is declared is what Oxigraph's writer shortens
+(which IRI it shortens with which prefix, the longest namespace winning; a number's datatype
+left out), not a copy of its rules.  Giving the writer a prefix too few only writes an IRI
+whole (and RDF/XML declares its namespace on the element), never a document that does not
+parse; after ``_MISSES`` lines a namespace did not turn out used in, it is declared as before,
+so that a graph writing a namespace only where it is never shortened costs no more.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIX_IRIS
+
+_MISSES = 256
+_NT = ox.RdfFormat.N_TRIPLES
+_TYPE = re.escape(f"<{PREFIX_IRIS['rdf']}type>")
+
+
+def _pattern(prefixes: dict[str, str], ns: str, xml: bool) -> re.Pattern:
+    """Return the pattern of an N-Triples line's IRI in namespace ``ns``, where it may be
+    written shortened: not in a longer namespace of ``prefixes`` (``claim:``'s IRIs are no
+    ``id:``'s), nor ``rdf:type`` as a predicate in Turtle; a property or class in RDF/XML."""
+    longer = "|".join(re.escape(o[len(ns):]) for o in prefixes.values()
+                      if o != ns and o.startswith(ns))
+    iri = "<" + re.escape(ns) + (f"(?!{longer})" if longer else "")
+    if xml:  # a line's predicate, or its class, also inside a triple term
+        return re.compile(f"(?:^|<<\\( )[^ ]+ (?:{_TYPE} )?{iri}".encode(), re.M)
+    if ns == PREFIX_IRIS["rdf"]:
+        iri += "(?!type> [<\"_])"
+    return re.compile(iri.encode())
+
+
+class UsedPrefixes:
+    """A binary file in front of another (``watching``: where the export's N-Triples lines
+    go) that finds in those lines the prefixes Oxigraph's writer of ``rdf_format`` uses;
+    ``prefixes()`` then gives them, to declare."""
+
+    def __init__(self, rdf_format, prefixes: dict[str, str] = PREFIX_IRIS):
+        self.out, self.format, self.all = None, rdf_format, prefixes
+        xml = rdf_format == ox.RdfFormat.RDF_XML
+        # RDF/XML's writer names the rdf namespace rdf: whatever it is given, and declares it.
+        self._used = {p for p, ns in prefixes.items() if xml and ns == PREFIX_IRIS["rdf"]}
+        self._pending = {p: _pattern(prefixes, ns, xml) for p, ns in prefixes.items()
+                         if p not in self._used}
+        self._misses = dict.fromkeys(prefixes, 0)
+        self._partial = b""
+        # Names no line holds, by chance or by design: a literal writing "ag:" is no use.
+        salt = "x" + secrets.token_hex(8)
+        self._disguised = {p: f"{p}{salt}" for p in prefixes}
+
+    def watching(self, out) -> UsedPrefixes:
+        """Return this file, writing into ``out`` from now on."""
+        self.out = out
+        return self
+
+    def writable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        pass
+
+    def write(self, data) -> int:
+        """Write ``data`` into ``out``, looking for the prefixes in its whole lines."""
+        self.out.write(data)
+        if self._pending:
+            held = self._partial + bytes(data)
+            end = held.rfind(b"\n") + 1
+            self._partial = held[end:]
+            self._look(held[:end])
+        return len(data)
+
+    def _look(self, lines: bytes) -> None:
+        for prefix, pattern in list(self._pending.items()):
+            for match in pattern.finditer(lines):
+                start = lines.rfind(b"\n", 0, match.start()) + 1
+                line = lines[start:lines.find(b"\n", match.end()) + 1]
+                self._misses[prefix] += 1
+                if self._shortened(line, prefix) or self._misses[prefix] > _MISSES:
+                    self._used.add(prefix)
+                    del self._pending[prefix]
+                    break
+
+    def _shortened(self, line: bytes, prefix: str) -> bool:
+        """Return whether the writer writes ``line`` with ``prefix``'s namespace shortened."""
+        try:
+            triples = list(ox.parse(line, format=_NT))
+        except SyntaxError:  # not a line the store writes: said used, as before
+            return True
+        name = self._disguised[prefix]
+        written = ox.serialize(triples, format=self.format, prefixes={
+            self._disguised[p]: ns for p, ns in self.all.items()}).decode()
+        return written.count(f"{name}:") > written.count(f"@prefix {name}:")
+
+    def prefixes(self) -> dict[str, str]:
+        """Return the prefixes used in the lines written so far (the last, unended, too),
+        in the order of the prefixes given."""
+        if self._partial:
+            self._look(self._partial + b"\n")
+            self._partial = b""
+        return {p: ns for p, ns in self.all.items() if p in self._used}

@@ -1,0 +1,87 @@
+"""The prefixes a Turtle or RDF/XML export declares: those Oxigraph's writer uses, no other."""
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph.namespaces import PREFIX_IRIS
+from alliance_graph.query import used_prefixes
+from alliance_graph.query.used_prefixes import UsedPrefixes
+from test_export import used_prefixes as used_held_whole
+
+TTL, XML = ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML
+AG, ID, RDF, XSD = (PREFIX_IRIS[p] for p in ("ag", "id", "rdf", "xsd"))
+GRAPH = PREFIX_IRIS["graph"]
+
+
+class Sink:
+    def __init__(self):
+        self.data = b""
+
+    def write(self, data):
+        self.data += bytes(data)
+        return len(data)
+
+
+def declared(lines: str, fmt, piece: int | None = None) -> set[str]:
+    """Return the prefixes ``UsedPrefixes`` finds in N-Triples ``lines``, written whole or
+    ``piece`` bytes at a time; the lines pass through unchanged."""
+    sink, data = Sink(), lines.encode()
+    used = UsedPrefixes(fmt).watching(sink)
+    step = piece or len(data) or 1
+    for start in range(0, len(data), step):
+        used.write(data[start:start + step])
+    assert sink.data == data
+    return set(used.prefixes())
+
+
+CASES = {
+    "claims are no id:'s": f"<{ID}claim/A> <{AG}rank> <{AG}NormalRank> .\n",
+    "an IRI in a literal": f'<urn:s> <urn:p> "see <{GRAPH}aid.ttl>, <{ID}A>" .\n',
+    "rdf:type as a predicate": f"<urn:s> <{RDF}type> <urn:C> .\n",
+    "rdf:type as an object": f"<urn:s> <urn:p> <{RDF}type> .\n",
+    "a number's datatype": f'<urn:s> <urn:p> "5"^^<{XSD}integer> .\n'
+                           f'<urn:s> <urn:p> "1.5"^^<{XSD}decimal> .\n',
+    "a year's datatype": f'<urn:s> <urn:p> "2020"^^<{XSD}gYear> .\n',
+    "an entity as subject": f'<{ID}IronDome> <urn:p> "x" .\n',
+    "a class": f"<urn:s> <{RDF}type> <{AG}Claim> .\n",
+    "a property in a triple term": f"<urn:r> <{RDF}reifies> <<( <{ID}A> <{AG}partner> "
+                                   f"<{ID}B> )>> .\n",
+    "a graph name as object": f"<urn:s> <urn:p> <{GRAPH}aid.ttl> .\n",
+    "no line end": f"<urn:s> <{AG}p> <urn:o> .",
+    "nothing": "",
+}
+
+
+@pytest.mark.parametrize("fmt", [TTL, XML], ids=["ttl", "xml"])
+@pytest.mark.parametrize("case", CASES)
+def test_declared_are_the_prefixes_the_writer_uses(case, fmt):
+    """Turtle declared all sixteen prefixes (graph: too, which no triple of an export uses)
+    and RDF/XML as many, though it names only properties and classes with them."""
+    lines = CASES[case]
+    triples = list(ox.parse(lines.encode(), format=ox.RdfFormat.N_TRIPLES))
+    expected = set(used_held_whole(triples, fmt))
+    if fmt == XML:  # its writer declares rdf: (as rdf) whatever it is given
+        expected.add("rdf")
+    assert declared(lines, fmt) == expected
+    assert declared(lines, fmt, piece=7) == expected  # lines cut anywhere, IRIs too
+
+
+def test_what_the_cases_declare():
+    """The cases above say what they should: a mistake in the reference would pass them."""
+    assert declared(CASES["claims are no id:'s"], TTL) == {"claim", "ag"}
+    assert declared(CASES["an IRI in a literal"], TTL) == set()
+    assert declared(CASES["rdf:type as a predicate"], TTL) == set()
+    assert declared(CASES["a number's datatype"], TTL) == set()
+    assert declared(CASES["a year's datatype"], TTL) == {"xsd"}
+    assert declared(CASES["an entity as subject"], XML) == {"rdf"}
+    assert declared(CASES["a class"], XML) == {"rdf", "ag"}
+    assert declared(CASES["a property in a triple term"], XML) == {"rdf", "ag"}
+
+
+def test_a_namespace_never_shortened_is_declared_past_the_lines_looked_at(monkeypatch):
+    """Each candidate line is written by the writer to see: past ``_MISSES`` of them a
+    namespace is declared as before, so that no graph makes the scan cost without end."""
+    monkeypatch.setattr(used_prefixes, "_MISSES", 3)
+    numbers = "".join(f'<urn:s> <urn:p> "{n}"^^<{XSD}integer> .\n' for n in range(3))
+    assert declared(numbers, TTL) == set()
+    assert declared(numbers + f'<urn:s> <urn:p> "9"^^<{XSD}integer> .\n', TTL) == {"xsd"}
