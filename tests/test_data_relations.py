@@ -2,7 +2,8 @@
 
 A label says what a node is: "preceding U.S.–Israel defense agreement" (003's "their
 preceding defense agreement with Israel") is an agreement with the United States and Israel
-for parties.  An analyst asking which agreements the United States is party to reads the
+for parties, and "Israeli Air Force" (000) is an armed force of Israel.  An analyst asking
+which agreements the United States is party to, or which bodies are Israel's, reads the
 plain triples, so a relation the label states and no claim records is a fact the graph
 silently lacks.  Each test reads the labels the data cites and fails when such a relation has
 no asserted triple.
@@ -20,6 +21,10 @@ STATE_WORDS = {
     US: re.compile(r"\b(U\.S\.|US|United States|American)(?=[\s–-])"),
     ISRAEL: re.compile(r"\b(Israel|Israeli)\b"),
 }
+
+# A name's first word saying whose body it is: "Israeli Ministry of Defense" (002).
+OWNERS = {"Israeli": ISRAEL, "Israel’s": ISRAEL, "U.S.": US, "US": US, "American": US}
+
 
 def _labelled(kg, cls: str) -> dict[str, str]:
     """Return every node of ``cls`` (or a subclass) with its label."""
@@ -45,3 +50,14 @@ def test_an_agreement_named_between_states_has_each_of_them_as_a_party(kg):
                     for state in sorted(named - parties)]
     assert missing == []
 
+
+def test_an_agency_named_for_its_state_is_an_agency_of_that_state(kg):
+    agencies = _labelled(kg, "ag:GovernmentAgency")
+    assert "https://alliance-graph.example/id/IsraeliAirForce" in agencies
+    missing = []
+    for node, label in sorted(agencies.items()):
+        # The name's first word names the state it belongs to: "Israeli Air Force".
+        state = OWNERS.get(label.split()[0])
+        if state and state not in _objects(kg, node, "ag:agencyOf"):
+            missing.append(f"{label!r} ({node}) is named for {state} but is no ag:agencyOf it")
+    assert missing == []
