@@ -6,9 +6,10 @@ value on its own line; a finding about a node alone is on the first line of its 
 the row's file, else of another claim about it, else where the node is written.  The build
 placed every finding on its node's line alone: a claim's wrong ``rdf:predicate`` was its first
 line, and an entity known by claims only was where its name first appeared (``rdf:subject
-id:BlueFlg``), one line off what ``validate`` said of the same file (proposals/locate.py,
-whose rules these are).  It works over the store the checks ran on, so the streaming build,
-which holds no quads in Python, places alike.  A blank node is placed where its label is
+id:BlueFlg``), one line off what ``validate`` said of the same file.  These rules are
+``validate``'s too (proposals/locate.py reads the graph from its parsed quads); the build's
+``Places`` works over the store the checks ran on, so the streaming build, which holds no
+quads in Python, places alike.  A blank node is placed where its label is
 written as a subject (``_:loose a ag:Claim``), else by the triple pointing at it, up the chain
 of parents, iteratively.
 """
@@ -39,27 +40,26 @@ def label_line(text: str, label: str) -> int | None:
 
 
 class Places:
-    """Find the line of a check's finding in a file of the store it was found in."""
+    """Find the line of a finding in a file: of its triple, of its node, or of the claim about
+    its node that a finding on the node points at.
 
-    def __init__(self, store: ox.Store, lines: LineIndex):
+    The rules are here alone; what they read of the graph (the claims about a node, the triple
+    pointing at a blank node, the label a file wrote a blank node with) is asked of a store,
+    the one the build's checks ran on.  ``validate`` reads it from the quads it parsed
+    (proposals/locate.py's ``Locator`` answers those three questions and chooses the file).
+    """
+
+    def __init__(self, store: ox.Store | None, lines: LineIndex):
         self.store = store
         self.lines = lines
         # blank node -> (line, column) just past the predicate that opens it, or None
         self._blank_at: dict[ox.BlankNode, tuple[int, int] | None] = {}
 
-    def line(self, name: str, focus, path=None, value=None) -> int | None:
-        """Return the line in file ``name`` of a finding on ``focus`` (and on its triple
-        ``focus path value`` when the check names one)."""
-        if path is not None and value is not None:
-            return self.triple_line(name, focus, path, value)
-        claim = self._claim_about(name, focus)
-        return self.node_line(name, claim if claim is not None else focus)
+    # What the rules read of the graph.
 
-    def _claim_about(self, name: str, focus):
-        """Return the claim of file ``name`` about ``focus`` a finding on it points at: its
-        type claim first, then the others by name (as ``validate``), or None."""
-        if not isinstance(focus, (ox.NamedNode, ox.BlankNode)):
-            return None
+    def claims(self, name: str, focus) -> list[tuple[bool, ox.Node]]:
+        """Return (is not a type claim, claim) for each claim of file ``name`` about ``focus``
+        (typed ag:Claim there, with an rdf:predicate and an rdf:object)."""
         graph = graph_iri(name)
         found = []
         for q in self.store.quads_for_pattern(None, _SUBJECT, focus, graph):
@@ -69,65 +69,89 @@ class Places:
             if not self._has(claim, _PREDICATE) or not self._has(claim, _OBJECT):
                 continue
             predicate = next(self.store.quads_for_pattern(claim, _PREDICATE, None, None)).object
-            found.append((predicate != _TYPE, claim.value, claim))
-        return min(found, key=lambda f: f[:2])[2] if found else None
+            found.append((predicate != _TYPE, claim))
+        return found
+
+    def parent(self, node: ox.BlankNode, name: str) -> tuple | None:
+        """Return (subject, predicate, file) of the triple of file ``name`` pointing at
+        ``node``, or None."""
+        q = next(iter(self.store.quads_for_pattern(None, None, node, graph_iri(name))), None)
+        return None if q is None else (q.subject, q.predicate, file_of(q.graph_name))
+
+    def label(self, node: ox.BlankNode) -> str | None:
+        """Return the label the file wrote ``node`` with (``loose`` of ``_:loose``), if any."""
+        return written_label(node)
 
     def _has(self, node, predicate) -> bool:
         return any(True for _ in self.store.quads_for_pattern(node, predicate, None, None))
+
+    # The rules.
+
+    def line(self, name: str, focus, path=None, value=None) -> int | None:
+        """Return the line in file ``name`` of a finding on ``focus`` (and on its triple
+        ``focus path value`` when the check names one)."""
+        if path is not None and value is not None:
+            return self.triple_line(name, focus, path, value)
+        claim = self.claim_about(name, focus)
+        return self.node_line(name, claim if claim is not None else focus)
+
+    def claim_about(self, name: str, focus):
+        """Return the claim of file ``name`` about ``focus`` a finding on it points at: its
+        type claim first, then the others by name, or None."""
+        if not isinstance(focus, (ox.NamedNode, ox.BlankNode)):
+            return None
+        found = self.claims(name, focus)
+        return min(found, key=lambda f: (f[0], f[1].value))[1] if found else None
 
     def triple_line(self, name: str, s, p, o) -> int | None:
         """Return the line of ``s p o`` in file ``name``: the property's line in s's block
         (a literal value's own line when it is written further down)."""
         start = self.node_line(name, s)
-        if start is None or not isinstance(p, ox.NamedNode):
+        if start is None:
             return start
-        line = self.lines.property_line(name, start, p.value)
+        line = self.lines.property_line(name, start, p.value) if isinstance(p, ox.NamedNode) \
+            else start
         if isinstance(o, ox.Literal):
             return self.lines.value_line(name, line, o.value)
         return line
 
     def node_line(self, name: str, node) -> int | None:
         """Return the line where ``node`` is described in file ``name`` (a blank node: where
-        the triple pointing at it is written)."""
+        its label is written as a subject, else where the triple pointing at it is)."""
         if isinstance(node, ox.NamedNode):
             return self.lines.line_of(name, node.value)
         if isinstance(node, ox.BlankNode):
             label = self._label_line(name, node)
             if label is not None:
                 return label
-            at = self._blank_position(node, graph_iri(name))
+            at = self._blank_position(node, name)
             return None if at is None else at[0]
         return None
 
     def _label_line(self, name: str, node: ox.BlankNode) -> int | None:
         """Return the line where the file first writes ``_:label`` of ``node`` as a subject,
-        if it wrote it so (as ``validate`` finds a proposal's)."""
-        label = written_label(node)
+        if it wrote it so."""
+        label = self.label(node)
         text = self.lines.texts().get(name) if label is not None else None
         return None if text is None else label_line(text, label)
 
-    def _parent(self, node: ox.BlankNode, graph: ox.NamedNode):
-        return next(iter(self.store.quads_for_pattern(None, None, node, graph)), None)
-
-    def _blank_position(self, node: ox.BlankNode, graph) -> tuple[int, int] | None:
+    def _blank_position(self, node: ox.BlankNode, name: str) -> tuple[int, int] | None:
         # Up the chain of parents to a named node or a blank node already placed ...
         chain, seen, top = [], set(), node
         while isinstance(top, ox.BlankNode) and top not in self._blank_at and top not in seen:
-            parent = self._parent(top, graph)
+            parent = self.parent(top, name)
             if parent is None:
                 break
             seen.add(top)
             chain.append((top, parent))
-            top = parent.subject
+            top = parent[0]
         # ... then down again, each found after the predicate that opens its parent.
-        for child, parent in reversed(chain):
-            name = file_of(parent.graph_name)
-            s = parent.subject
+        for child, (s, p, file) in reversed(chain):
             if isinstance(s, ox.BlankNode):
                 start = self._blank_at.get(s)
             else:
-                line = self.lines.line_of(name, s.value) if isinstance(s, ox.NamedNode) else None
+                line = self.lines.line_of(file, s.value) if isinstance(s, ox.NamedNode) else None
                 start = None if line is None else (line, 0)
             self._blank_at[child] = None if start is None else \
-                self.lines.property_position(name, *start, parent.predicate.value)
+                self.lines.property_position(file, *start, p.value)
         return self._blank_at.get(node)
