@@ -2,8 +2,9 @@
 
 A label says what a node is: "preceding U.S.–Israel defense agreement" (003's "their
 preceding defense agreement with Israel") is an agreement with the United States and Israel
-for parties, and "Israeli Air Force" (000) is an armed force of Israel.  An analyst asking
-which agreements the United States is party to, or which bodies are Israel's, reads the
+for parties, "Israeli Air Force" (000) is an armed force of Israel, and the "Arab-Israeli
+conflicts" (000) are conflicts Israel took part in.  An analyst asking which agreements the
+United States is party to, which bodies are Israel's or which conflicts it fought, reads the
 plain triples, so a relation the label states and no claim records is a fact the graph
 silently lacks.  Each test reads the labels the data cites and fails when such a relation has
 no asserted triple.
@@ -60,4 +61,17 @@ def test_an_agency_named_for_its_state_is_an_agency_of_that_state(kg):
         state = OWNERS.get(label.split()[0])
         if state and state not in _objects(kg, node, "ag:agencyOf"):
             missing.append(f"{label!r} ({node}) is named for {state} but is no ag:agencyOf it")
+    assert missing == []
+
+
+def test_a_conflict_named_for_a_state_has_it_as_a_participant(kg):
+    conflicts = _labelled(kg, "ag:ArmedConflict")
+    assert "https://alliance-graph.example/id/ArabIsraeliConflicts" in conflicts
+    missing = []
+    for node, label in sorted(conflicts.items()):
+        # "Arab-Israeli conflicts", "Israeli-Palestinian conflict", "2014 Israel–Hamas war".
+        participants = _objects(kg, node, "ag:participant")
+        missing += [f"{label!r} ({node}) is named for {state} but has no ag:participant for it"
+                    for state, words in sorted(STATE_WORDS.items())
+                    if words.search(label) and state not in participants]
     assert missing == []
