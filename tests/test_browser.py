@@ -832,3 +832,24 @@ def test_without_javascript_a_file_over_the_limit_keeps_the_text_pasted(browser,
             tab.text_content("#no-script", timeout=1000)
     finally:
         context.close()
+
+
+def test_a_column_sorts_infinities_nan_long_integers_and_text_in_a_set_order(page,
+                                                                             shipped_server):
+    # "INF" and "NaN" doubles were read as NaN, and sorted in no set order; an unbound cell
+    # came first once the column was reversed; integers past 2^53 were alike; a number stood
+    # anywhere among text.
+    page.goto(shipped_server + "/")
+    set_query(page, 'SELECT ?n WHERE { VALUES ?n { "NaN"^^xsd:double 2.5 "INF"^^xsd:double '
+                    '"b" 9007199254740993 "-INF"^^xsd:double UNDEF "a" 9007199254740992 '
+                    '"+INF"^^xsd:double -1 } }')
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    cells = lambda: [c.split(" ")[0] for c in  # noqa: E731
+                     page.locator("table.results tbody td").all_text_contents()]
+    page.click("table.results th button")
+    order = ["-INF", "-1", "2.5", "9007199254740992", "9007199254740993", "INF", "INF",
+             "NaN", "a", "b", ""]
+    assert cells() == order
+    page.click("table.results th button")
+    assert cells() == ["b", "a", "NaN", "INF", "INF", *order[4::-1], ""]

@@ -5,6 +5,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -597,3 +598,14 @@ def test_a_label_in_the_title_is_isolated_so_an_override_reverses_only_itself(
     page = html(client, path)
     assert re.search(r"<title>(.*?)</title>", page, re.S).group(1) == \
         f"{title} · alliance-graph"
+
+
+SCRIPTS = sorted((Path(pages.__file__).parent / "static").glob("*.js")) + \
+    sorted((Path(__file__).parents[1] / "editor" / "src").glob("*.js"))
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
+def test_the_pages_scripts_stay_small(path):
+    # test_architecture counts the Python modules only: query.js had grown to 411 lines.
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= 400, f"{path.name} has {lines} lines: split it by what its parts do"

@@ -74,7 +74,7 @@ def test_an_iri_with_an_empty_first_segment_links_nowhere(local):
     assert terms.link_for("https://alliance-graph.example/id//x") == "/id//x"
 
 
-QUERY_JS = Path(terms.__file__).parent / "static" / "query.js"
+RESULTS_JS = Path(terms.__file__).parent / "static" / "results.js"
 
 
 @pytest.mark.parametrize("local, expected", [
@@ -82,12 +82,12 @@ QUERY_JS = Path(terms.__file__).parent / "static" / "query.js"
     ("", "/"), ("id/IronDome", "/id/IronDome"), ("id//x", "/id//x"), ("id/a?b", "/id/a%3Fb"),
 ])
 def test_the_query_page_links_a_project_iri_as_the_server_does(local, expected):
-    # query.js's href() draws the answers' links: the same rule as local_path.
+    # results.js's href() draws the answers' links: the same rule as local_path.
     if shutil.which("node") is None:
         if os.environ.get("CI"):  # .ci/run installs it: a green CI run has run this
-            pytest.fail("node is needed to run query.js's href (Debian's nodejs)")
-        pytest.skip("needs node to run query.js's href")
-    source = QUERY_JS.read_text(encoding="utf-8")
+            pytest.fail("node is needed to run results.js's href (Debian's nodejs)")
+        pytest.skip("needs node to run results.js's href")
+    source = RESULTS_JS.read_text(encoding="utf-8")
     start = source.index("  function href(iri) {")
     body = source[start:source.index("\n  }\n", start) + 4]
     script = ("const config = {base: 'https://alliance-graph.example/'};\n" + body

@@ -1,7 +1,8 @@
 // The query page: pick an example, edit it (CodeMirror when its bundle loaded, else the plain
-// textarea), run it against the SPARQL endpoint, show the results as a sortable table (its
-// first rows: the downloads hold them all). Every value from the server is put in the page
-// with textContent, never as markup.
+// textarea), run it against the SPARQL endpoint, keep it in the address bar and the history,
+// mark where the server says it goes wrong, and show its answer (a table: results.js) with
+// its downloads. Every value from the server is put in the page with textContent, never as
+// markup.
 "use strict";
 
 (function () {
@@ -17,6 +18,7 @@
   const examplePicker = document.getElementById("example");
   const leftRunning = document.getElementById("left-running");
   const noLink = document.getElementById("no-link");
+  const answers = window.AllianceResults(config);
 
   // The editor: CodeMirror (editor.js), or the textarea itself with the same few calls.
   const run = () => form.requestSubmit();
@@ -48,170 +50,6 @@
     examplePicker.value = held ? held.name : "";
   }
   matchExample();  // a reload may have kept the picker's choice and not the editor's text
-
-  // Project IRIs link to their page on this server, other http(s) IRIs to themselves; any
-  // other scheme (javascript:, data:, ...) is shown as text, never as a link.
-  // The server decodes a path once, so each segment is encoded: as text, a "?", "#" or "%41"
-  // in the IRI would have led to another page. A "." or ".." segment cannot be encoded (a
-  // browser reads %2e%2e as ".." too) and would lead to another page: no link for it.
-  function href(iri) {
-    if (iri.startsWith(config.base)) {
-      const segments = iri.slice(config.base.length).split("/");
-      if (segments.some((s) => s === "." || s === "..")) return null;
-      // An empty first segment would make "//evil.example/x", a link to another site.
-      if (segments.length > 1 && segments[0] === "") return null;
-      return "/" + segments.map(encodeURIComponent).join("/");
-    }
-    return /^https?:\/\//i.test(iri) ? iri : null;
-  }
-
-  // A local part SPARQL reads as it is (PN_LOCAL without escapes, as namespaces.py tests it):
-  // any other was shortened all the same, id:Foo(bar) or ag:v1., names no query parses.
-  const PN_CHARS_U = "A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D" +
-    "\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF" +
-    "\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}";
-  const PN_CHARS = PN_CHARS_U + "\\-0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040";
-  const LOCAL = new RegExp(
-    "^[" + PN_CHARS_U + "0-9:](?:[" + PN_CHARS + ".:]*[" + PN_CHARS + ":])?$", "u");
-
-  function shorten(iri) {
-    for (const [prefix, ns] of Object.entries(config.prefixes)) {
-      if (iri.startsWith(ns) && LOCAL.test(iri.slice(ns.length))) {
-        return prefix + ":" + iri.slice(ns.length);
-      }
-    }
-    return "<" + iri + ">";
-  }
-
-  // A literal's tag as the table shows it: its language (and base direction, RDF 1.2's
-  // "its:dir": "שלום"@he--rtl was shown as "שלום"@he, a term the answer does not hold), or
-  // its datatype unless xsd:string.
-  function tagOf(term) {
-    const dir = term["its:dir"] ? "--" + term["its:dir"] : "";
-    const tag = term["xml:lang"] ? "@" + term["xml:lang"] + dir
-      : term.datatype ? shorten(term.datatype) : "";
-    return tag === "xsd:string" ? "" : tag;
-  }
-
-  // An RDF 1.2 triple term (a query may make one: BIND(<<( ?s ?p ?o )>> AS ?t)) written as
-  // SPARQL writes it, its parts as text: its value is an object, which was shown as
-  // "[object Object]".
-  function asText(term) {
-    if (term.type === "triple") {
-      const v = term.value;
-      return "<<( " + [v.subject, v.predicate, v.object].map(asText).join(" ") + " )>>";
-    }
-    if (term.type === "uri") return shorten(term.value);
-    if (term.type === "bnode") return "_:" + term.value;
-    const tag = tagOf(term);
-    return JSON.stringify(term.value) + (tag.startsWith("@") || !tag ? tag : "^^" + tag);
-  }
-
-  function cell(term) {
-    const td = document.createElement("td");
-    if (!term) return td;
-    if (term.type === "triple") {
-      td.textContent = asText(term);
-      td.className = "triple";
-    } else if (term.type === "uri") {
-      const link = href(term.value);
-      const a = document.createElement(link === null ? "span" : "a");
-      if (link !== null) a.href = link;
-      a.textContent = shorten(term.value);
-      a.title = term.value;
-      td.appendChild(a);
-    } else if (term.type === "bnode") {
-      td.textContent = "_:" + term.value;
-      td.className = "bnode";
-    } else {
-      // The value is isolated (bdi): a right-to-left override in it reordered its tag too.
-      const value = document.createElement("bdi");
-      value.textContent = term.value;
-      // Its base direction, where it has one, is the direction it is shown in.
-      if (term["its:dir"] === "ltr" || term["its:dir"] === "rtl") value.dir = term["its:dir"];
-      td.appendChild(value);
-      const tag = tagOf(term);
-      if (tag) {
-        const small = document.createElement("span");
-        small.className = "dtype";
-        small.textContent = " " + tag;
-        td.appendChild(small);
-      }
-    }
-    return td;
-  }
-
-  // Sort keys: numbers as numbers, everything else as text; unbound cells last. One collator
-  // for every comparison: localeCompare with options builds one per call, which made sorting
-  // 13,000 rows take seconds.
-  const NUMERIC = /#(integer|decimal|double|float|int|long|short|nonNegativeInteger|positiveInteger)$/;
-  const collator = new Intl.Collator(undefined, { numeric: true });
-  function compare(a, b) {
-    if (!a || !b) return !a && !b ? 0 : !a ? 1 : -1;
-    if (NUMERIC.test(a.datatype || "") && NUMERIC.test(b.datatype || "")) {
-      return Number(a.value) - Number(b.value);
-    }
-    return collator.compare(a.type === "triple" ? asText(a) : a.value,
-                            b.type === "triple" ? asText(b) : b.value);
-  }
-
-  // Only the first config.maxRows rows are drawn: laying out every row froze the tab for
-  // seconds at 13,000 rows and never ended at 150,000. The downloads hold every row.
-  function fillBody(body, vars, bindings) {
-    const rows = document.createDocumentFragment();
-    for (const binding of bindings.slice(0, config.maxRows)) {
-      const row = document.createElement("tr");
-      for (const name of vars) row.appendChild(cell(binding[name]));
-      rows.appendChild(row);
-    }
-    body.replaceChildren(rows);
-  }
-
-  const count = (n) => n.toLocaleString("en");
-
-  // Said above a table cut short: how many rows the answer has, how many are shown, and
-  // where the rest are.
-  function cutShort(n) {
-    const p = document.createElement("p");
-    p.className = "cut-short";
-    p.textContent = "The answer has " + count(n) + " rows; only the first " +
-      count(config.maxRows) + " are shown (sorting sorts all " + count(n) + "). " +
-      "The downloads above hold every row.";
-    return p;
-  }
-
-  function showTable(data) {
-    const table = document.createElement("table");
-    table.className = "results";
-    const vars = data.head.vars;
-    const bindings = data.results.bindings.slice();
-    const head = table.createTHead().insertRow();
-    const body = table.createTBody();
-    for (const name of vars) {
-      const th = document.createElement("th");
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "sort";
-      button.textContent = name;
-      button.title = "sort by " + name;
-      button.addEventListener("click", () => {
-        // Click once: ascending; again: descending.
-        const ascending = th.getAttribute("aria-sort") !== "ascending";
-        for (const other of head.cells) other.removeAttribute("aria-sort");
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        bindings.sort((x, y) => (ascending ? 1 : -1) * compare(x[name], y[name]));
-        fillBody(body, vars, bindings);
-      });
-      th.appendChild(button);
-      head.appendChild(th);
-    }
-    fillBody(body, vars, bindings);
-    const n = bindings.length;
-    if (n > config.maxRows) results.appendChild(cutShort(n));
-    results.appendChild(table);
-    status.textContent = count(n) + (n === 1 ? " row" : " rows") +
-      (n > config.maxRows ? ", the first " + count(config.maxRows) + " shown" : "");
-  }
 
   // A URL the server takes whole: its head (the URL and the browser's own headers) has a
   // limit, and the page offers no address it would refuse. URLSearchParams writes ASCII, so
@@ -384,7 +222,7 @@
         results.appendChild(p);
         status.textContent = "";
       } else {
-        showTable(data);
+        status.textContent = answers.show(data, results);
       }
       setDownloads("select", query);
     } else if (noTriples(text)) {
