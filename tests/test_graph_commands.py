@@ -266,3 +266,48 @@ def test_an_export_to_a_terminal_ends_its_last_line(mini, fmt, ending):
     data = on_a_terminal([COMMAND, "--data", mini.data_dir, "--ontology", mini.ontology_dir,
                           "--cache", mini.cache_dir, "export", "--format", fmt])
     assert data.endswith(ending) and not data.endswith(b"\r\n\r\n")
+
+
+def _makes_no_file(folder: str) -> bool:
+    """Return whether ``folder`` exists but refuses a new file with ENOENT, as Linux's /proc
+    does (to root too)."""
+    try:
+        os.close(os.open(os.path.join(folder, ".probe"), os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+    except FileNotFoundError:
+        return os.path.isdir(folder)
+    except OSError:
+        return False
+    os.unlink(os.path.join(folder, ".probe"))
+    return False
+
+
+@pytest.mark.skipif(not _makes_no_file("/proc"), reason="no /proc refusing new files here")
+@pytest.mark.parametrize("args", [["export", "-o", "{out}"], ["load", "--nquads", "{out}"]])
+@pytest.mark.parametrize("through_a_link", [False, True], ids=["file", "link"])
+def test_a_folder_that_makes_no_file_is_said_so_not_to_be_missing(run, tmp_path, args,
+                                                                   through_a_link):
+    # It said "a file or folder could not be used: [Errno 2] No such file or directory:
+    # '/proc/nope.ttl'" (load: "cannot write /proc/nope.ttl: No such file or directory") of
+    # a folder that exists.
+    out = Path("/proc/nope.ttl")
+    if through_a_link:
+        (tmp_path / "out.ttl").symlink_to(out)
+    given = tmp_path / "out.ttl" if through_a_link else out
+    result = run(*[a.format(out=given) for a in args])
+    link = f" (the symbolic link {given} leads there)" if through_a_link else ""
+    assert (result.exit_code, result.output) == (2, (
+        f"error: cannot write {given}: no file can be made in the folder /proc{link}, which "
+        "exists (making one there says: No such file or directory); write to a file in "
+        "another folder\n"))
+
+
+@pytest.mark.parametrize("args", [["export", "-o", "{out}"], ["load", "--nquads", "{out}"]])
+def test_a_link_to_a_file_in_a_missing_folder_says_the_folder_is_missing(run, tmp_path, args):
+    # The check before the export saw the link's own folder, which exists; the write then
+    # said "[Errno 2] No such file or directory" of the link.
+    link = tmp_path / "out.ttl"
+    link.symlink_to(tmp_path / "gone" / "out.ttl")
+    result = run(*[a.format(out=link) for a in args])
+    assert (result.exit_code, result.output) == (2, (
+        f"error: cannot write {link}: the folder {tmp_path}/gone does not exist (the symbolic "
+        f"link {link} leads there)\n"))

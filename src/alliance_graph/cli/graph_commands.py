@@ -39,6 +39,7 @@ from .main import (
     stdout_open,
     verdict,
 )
+from .output_file import cannot_write, file_name, not_an_input, output_file
 from .query_text import read_query
 
 
@@ -233,7 +234,7 @@ class _Sink(io.RawIOBase):
 def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, output: str | None):
     """Export the graph as RDF (quad formats keep one named graph per file) or as a network."""
     # All checked before the graph is loaded: a refusal comes at once, and nothing is written.
-    target = _output_file(settings, output)
+    target = output_file(settings, output)
     if target is None:
         stdout_open("the export: give -o FILE")
     try:
@@ -259,68 +260,15 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
                     raise sink.failed from None
                 raise
         else:  # replaced whole or not at all: a full disk leaves the previous export intact
-            at_once(lambda: write_output(target, write))
+            try:
+                at_once(lambda: write_output(target, write))
+            except OSError as exc:
+                if exc.filename != str(target):
+                    raise
+                fail(cannot_write(target, exc))
             click.echo(f"wrote {size} bytes to {target}", err=True)
     except export_mod.ExportError as exc:
         fail(exc)
-
-
-def _output_file(settings: Settings, output: str | None) -> Path | None:
-    """Return the file ``export -o`` names, or None for standard output (``-``, or no -o);
-    exit 2 for an empty name, or a name that would change the files the graph is built from."""
-    if output is None or output == "-":
-        return None
-    if not output:  # Path("") is ".", and the write failed with "Is a directory: '.'"
-        fail("-o needs a file name (or - for standard output)")
-    _file_name(output)
-    folder = Path(output).parent
-    if not folder.is_dir():  # said before the export is made, and as what it is
-        fail(f"cannot write {output}: the folder {folder} does not exist" if not folder.exists()
-             else f"cannot write {output}: {folder} is not a folder")
-    return _not_an_input(settings, Path(output), "-o")
-
-
-def _file_name(given: str) -> None:
-    """Exit 2 for a name ending in a slash, a folder's: Path() drops the slash, so
-    ``-o out/`` wrote a file named ``out`` where the user meant a folder."""
-    if given.endswith(("/", os.sep)):
-        fail(f"cannot write {given}: it names a folder (it ends in {given[-1]}); give a file "
-             "name")
-
-
-def _not_an_input(settings: Settings, path: Path, option: str) -> Path:
-    """Return ``path``, or exit 2 when writing it would change the graph's own input files
-    (``export -o data/aid.ttl`` and ``load --nquads data/aid.ttl`` replaced one) or a file of
-    the build cache; compared resolved, so ``..``, links and relative names count."""
-    try:
-        clash = _input_clash(settings, path)
-    except RuntimeError:  # Python 3.11's word for a link that leads back to itself
-        fail(f"cannot write {path}: Too many levels of symbolic links")
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
-    if clash:
-        fail(f"{option} {path} {clash}: write to a file outside {settings.data_dir} and "
-             f"{settings.ontology_dir}")
-    cache = settings.cache_dir.resolve()
-    if cache == path.resolve() or cache in path.resolve().parents:
-        # ``load --nquads`` given the cache's own build-<hash>.nq wrote the store's document
-        # over the build it was reading from: every later command read that as the build.
-        fail(f"{option} {path} is in the build cache {settings.cache_dir}, whose files the "
-             f"commands read as the graph: write to a file outside it")
-    return path
-
-
-def _input_clash(settings: Settings, path: Path) -> str:
-    """Return how writing ``path`` would change the build's inputs, the data and ontology
-    *.ttl files ("" if it would not); compared resolved, so ``..`` and links count."""
-    target = path.resolve()
-    for source in settings.input_files():
-        if source.resolve() == target:
-            return f"would overwrite {source}, one of the files the graph is built from"
-    folders = {settings.data_dir.resolve(), settings.ontology_dir.resolve()}
-    if target.parent in folders and target.suffix == ".ttl":  # read by the next build
-        return f"would add {target} to the files the graph is built from"
-    return ""
 
 
 @main.command()
@@ -385,8 +333,7 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
     if nquads is not None:
         if not nquads:  # Path("") is ".": "cannot write .: Is a directory"
             fail("--nquads needs a file name")
-        _file_name(nquads)
-        nquads = _not_an_input(settings, Path(nquads), "--nquads")
+        nquads = not_an_input(settings, Path(file_name(nquads)), "--nquads")
     try:
         if nquads:
             summary = backends.write_remote_document(settings, nquads)
@@ -395,5 +342,7 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
     except OSError as exc:  # --nquads names a file that cannot be written, or a full disk
+        if nquads and exc.filename == str(nquads):
+            fail(cannot_write(nquads, exc))
         fail(f"cannot write {exc.filename or nquads or settings.store}: {exc.strerror or exc}")
     click.echo(said(summary))

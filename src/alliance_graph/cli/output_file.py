@@ -1,0 +1,88 @@
+"""The file a command writes as its user names it (``export -o``, ``load --nquads``): checked
+before the graph is read, and its failure said as what it is."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from ..settings import Settings
+from .main import fail
+
+
+def output_file(settings: Settings, output: str | None) -> Path | None:
+    """Return the file ``export -o`` names, or None for standard output (``-``, or no -o);
+    exit 2 for an empty name, or a name that would change the files the graph is built from."""
+    if output is None or output == "-":
+        return None
+    if not output:  # Path("") is ".", and the write failed with "Is a directory: '.'"
+        fail("-o needs a file name (or - for standard output)")
+    file_name(output)
+    folder = Path(output).parent
+    if not folder.is_dir():  # said before the export is made, and as what it is
+        fail(f"cannot write {output}: the folder {folder} does not exist" if not folder.exists()
+             else f"cannot write {output}: {folder} is not a folder")
+    return not_an_input(settings, Path(output), "-o")
+
+
+def file_name(given: str) -> str:
+    """Return ``given``; exit 2 for a name ending in a slash, a folder's: Path() drops the slash, so
+    ``-o out/`` wrote a file named ``out`` where the user meant a folder."""
+    if given.endswith(("/", os.sep)):
+        fail(f"cannot write {given}: it names a folder (it ends in {given[-1]}); give a file "
+             "name")
+    return given
+
+
+def not_an_input(settings: Settings, path: Path, option: str) -> Path:
+    """Return ``path``, or exit 2 when writing it would change the graph's own input files
+    (``export -o data/aid.ttl`` and ``load --nquads data/aid.ttl`` replaced one) or a file of
+    the build cache; compared resolved, so ``..``, links and relative names count."""
+    try:
+        clash = input_clash(settings, path)
+    except RuntimeError:  # Python 3.11's word for a link that leads back to itself
+        fail(f"cannot write {path}: Too many levels of symbolic links")
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    if clash:
+        fail(f"{option} {path} {clash}: write to a file outside {settings.data_dir} and "
+             f"{settings.ontology_dir}")
+    cache = settings.cache_dir.resolve()
+    if cache == path.resolve() or cache in path.resolve().parents:
+        # ``load --nquads`` given the cache's own build-<hash>.nq wrote the store's document
+        # over the build it was reading from: every later command read that as the build.
+        fail(f"{option} {path} is in the build cache {settings.cache_dir}, whose files the "
+             f"commands read as the graph: write to a file outside it")
+    return path
+
+
+def input_clash(settings: Settings, path: Path) -> str:
+    """Return how writing ``path`` would change the build's inputs, the data and ontology
+    *.ttl files ("" if it would not); compared resolved, so ``..`` and links count."""
+    target = path.resolve()
+    for source in settings.input_files():
+        if source.resolve() == target:
+            return f"would overwrite {source}, one of the files the graph is built from"
+    folders = {settings.data_dir.resolve(), settings.ontology_dir.resolve()}
+    if target.parent in folders and target.suffix == ".ttl":  # read by the next build
+        return f"would add {target} to the files the graph is built from"
+    return ""
+
+
+def cannot_write(path: Path, exc: OSError) -> str:
+    """Return why ``path`` could not be written (``exc``, raised naming it), for the user.
+
+    A folder that exists may make no file: /proc and /sys, a FUSE or network mount, refuse
+    one with "No such file or directory" (/proc) of a folder that is there, which was said
+    as it came ("[Errno 2] No such file or directory: '/proc/nope.ttl'").  A symbolic link
+    is written through to the file it names, whose folder may be missing."""
+    folder = path.resolve().parent if path.is_symlink() else path.parent
+    leads = f" (the symbolic link {path} leads there)" if path.is_symlink() else ""
+    if not folder.is_dir():
+        return f"cannot write {path}: the folder {folder} does not exist{leads}"
+    if exc.errno == errno.ENOENT:
+        return (f"cannot write {path}: no file can be made in the folder {folder}{leads}, "
+                f"which exists (making one there says: {exc.strerror}); write to a file "
+                "in another folder")
+    return f"cannot write {path}: {exc.strerror or exc}"
