@@ -124,3 +124,20 @@ def test_an_annotation_is_refused_on_its_line(settings):
     # The line the annotation opens on (after its "# written here: {|"), not the comment
     # above that mentions "<<".
     assert problem.line == 2 + lines.index("# written here: {|")
+
+
+def test_a_shape_s_finding_on_a_labelled_blank_node_is_on_its_line(settings, tmp_path):
+    # A claim left _:loose: the checks' findings on it were on its line, the shapes' (a
+    # claim with no evidence, its rdf:predicate) and those on the entity it is about on none.
+    path = tmp_path / "loose.ttl"
+    path.write_text(TEXT.split("\n\n")[0] + '\n\nid:FxState ag:note "x" .\n\n'
+                    '_:loose a ag:Claim ;\n    rdf:subject id:FxState ;\n'
+                    '    rdf:predicate ag:note ;\n    rdf:object "x" ;\n'
+                    '    ag:rank ag:NormalRank .\n', encoding="utf-8")
+    report = validation.validate(settings.with_(data_dir=BASE), [path], prebuilt=None)
+    found = [f for f in report.findings if f.file == str(path)]
+    assert found and all(f.line for f in found), \
+        [f"{f.where()}: {f.message} ({f.focus})" for f in found if not f.line]
+    on_loose = {(f.path, f.line) for f in found if f.focus == "_:loose"}
+    assert ("http://www.w3.org/ns/prov#wasDerivedFrom", 8) in on_loose, on_loose
+    assert ("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate", 10) in on_loose, on_loose

@@ -59,7 +59,9 @@ class Locator(Places):
         return self._parents.get(node)
 
     def label(self, node: ox.BlankNode) -> str | None:
-        return None
+        # A proposal's nodes keep the labels it wrote (``[ ]``'s are the parser's, written
+        # nowhere).
+        return node.value
 
     def _prefer(self, names: list[str]) -> str:
         for name in names:

@@ -201,8 +201,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         for node, parents in merge.unplaceable_blank_nodes(own):
             where = "nothing points at it" if not parents else f"{parents} subjects point at it"
             # Where its _:label describes it; a [ ... ] nothing points at has no line to give.
-            line = label_line(inputs.texts[name], node.value) or \
-                (locator.node_line(name, node) if parents else None)
+            line = locator.node_line(name, node)
             add(Finding("Violation", f"{merge.BLANK_NODE_RULE} ({where})",
                         str(CHECK["proposal-blank-node"]), EXTRA_CHECKS["proposal-blank-node"],
                         focus=term_text(node)), node, name=name, line=line)
