@@ -2,10 +2,11 @@
 
 A label says what a node is: "preceding U.S.–Israel defense agreement" (003's "their
 preceding defense agreement with Israel") is an agreement with the United States and Israel
-for parties, "Israeli Air Force" (000) is an armed force of Israel, and the "Arab-Israeli
-conflicts" (000) are conflicts Israel took part in.  An analyst asking which agreements the
-United States is party to, which bodies are Israel's or which conflicts it fought, reads the
-plain triples, so a relation the label states and no claim records is a fact the graph
+for parties, "Israeli Air Force" (000) is an armed force of Israel, the "Arab-Israeli
+conflicts" (000) are conflicts Israel took part in, and "NATO allies" (000) are members of
+NATO.  An analyst asking which agreements the United States is party to, which bodies are
+Israel's, which conflicts it fought or which NATO members exercised with it reads the plain
+triples, so a relation the label states and no claim records is a fact the graph
 silently lacks.  Each test reads the labels the data cites and fails when such a relation has
 no asserted triple.
 """
@@ -74,4 +75,20 @@ def test_a_conflict_named_for_a_state_has_it_as_a_participant(kg):
         missing += [f"{label!r} ({node}) is named for {state} but has no ag:participant for it"
                     for state, words in sorted(STATE_WORDS.items())
                     if words.search(label) and state not in participants]
+    assert missing == []
+
+
+def test_a_group_named_for_an_organization_is_a_member_of_it(kg):
+    groups = _labelled(kg, "ag:ActorGroup")
+    assert "https://alliance-graph.example/id/NATOAllies" in groups
+    names = [(r["org"].value, r["name"].value) for r in kg.query("""SELECT ?org ?name WHERE {
+        ?org a/rdfs:subClassOf* ag:Organization .
+        { ?org rdfs:label ?name } UNION { ?org ag:acronym ?name } }""", inferred=True)]
+    missing = []
+    for node, label in sorted(groups.items()):
+        # "NATO allies", "Obama administration officials", "some Republican leaders in Congress".
+        named = {org for org, name in names
+                 if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", label)}
+        missing += [f"{label!r} ({node}) is named for {org} but is no ag:memberOf it"
+                    for org in sorted(named - _objects(kg, node, "ag:memberOf"))]
     assert missing == []
