@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -276,11 +278,32 @@ print(sum(map(alive, pids)))
 
 
 # 10**400 was an OverflowError from float(), naming no parameter.
-@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), "10", True,
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"),
                                      pytest.param(10**400, id="10**400")])
 def test_a_timeout_that_is_not_a_positive_number_of_seconds_is_refused(settings, timeout):
     with pytest.raises(ValueError, match="timeout must be a number of seconds above 0"):
         ag.load(settings, timeout=timeout)
+
+
+# "10" and True were ValueErrors, as a number out of range is (this test's cases were in the
+# one above): a value of the wrong type is a TypeError, as every other argument's is.
+@pytest.mark.parametrize("timeout, kind", [("10", "str: '10'"), (True, "bool: True"),
+                                           (Decimal("5"), "Decimal: Decimal('5')"),
+                                           ([5], "list: [5]")])
+@pytest.mark.parametrize("call", ["load", "run"])
+def test_a_timeout_that_is_no_number_is_a_type_error(kg, settings, timeout, kind, call):
+    with pytest.raises(TypeError) as refused:
+        ag.load(settings, timeout=timeout) if call == "load" else ag.run(kg, LOOKUP,
+                                                                         timeout=timeout)
+    assert str(refused.value) == ("timeout must be a number of seconds above 0 (an int or a "
+                                  f"float), not {kind}")
+
+
+def test_a_timeout_may_be_any_real_number(kg):
+    # A number that is neither int nor float (numpy's int64 from a DataFrame's cell, a
+    # Fraction) was refused as no number of seconds.
+    assert [r["l"].value for r in ag.rows(ag.run(kg, LOOKUP, timeout=Fraction(61, 2)))] == \
+        ["Iron Dome"]
 
 
 NOTEBOOK = """
@@ -414,8 +437,7 @@ def test_a_timeout_for_a_query_over_an_engine_is_the_one_it_was_loaded_with(isol
         ag.run(isolated, LOOKUP, timeout=5)
 
 
-@pytest.mark.parametrize("timeout", [0, -1, float("nan"), "10", True,
-                                     pytest.param(10**400, id="10**400")])
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), pytest.param(10**400, id="10**400")])
 def test_a_query_timeout_that_is_not_a_positive_number_of_seconds_is_refused(kg, timeout):
     with pytest.raises(ValueError, match="timeout must be a number of seconds above 0"):
         ag.run(kg, LOOKUP, timeout=timeout)

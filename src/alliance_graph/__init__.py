@@ -47,7 +47,7 @@ def load(settings=None, *, timeout=None):
 
     Raises ``NoGraphFound`` for settings naming no Turtle files, ``LoadError`` for inputs
     that do not parse (each file and line said), ``StoreError`` for a store that cannot be
-    used, ValueError for a ``timeout`` that is not a number of seconds above 0."""
+    used, TypeError for a ``timeout`` that is no number, ValueError for one not above 0."""
     from .settings import require_graph
     settings = _settings(settings, "load")
     require_graph(settings)  # as the command line does: an empty folder is no graph
@@ -91,8 +91,8 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     Raises ``QueryError`` for a query that does not parse (the parser's message, with its
     line and column in ``position``) or fails, ``StoreError`` for a remote store that does
     not answer, TypeError for a query that is not a str, a ``kg`` that is not what ``load``
-    returns or an ``inferred`` that is not True or False, ValueError for a ``timeout`` that
-    is not a number of seconds above 0 (or any, over a graph loaded with one)."""
+    returns, an ``inferred`` that is not True or False or a ``timeout`` that is no number,
+    ValueError for a ``timeout`` not above 0 (or any, over a graph loaded with one)."""
     from .engine.graph import EngineGraph
     from .query.held import read_whole
     from .query.results import run as run_query
@@ -174,12 +174,17 @@ def _flags(caller: str, **given) -> None:
 
 
 def _seconds(timeout) -> float:
-    """Return ``timeout`` as a number of seconds; ValueError for what is not one above 0."""
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
-            or not 0 < timeout < float("inf") or timeout > _LONGEST:
-        # An int past a float's range was an OverflowError from float(), said of no parameter
-        # (and said whole here, 400 digits of 10**400: reprlib shortens it).
-        from reprlib import repr as short
+    """Return ``timeout`` as a number of seconds: TypeError for what is no number (a str, a
+    bool), ValueError for a number not above 0 or past a float's range.  Any real number is
+    one (numbers.Real): numpy's int64, from a DataFrame's cell, was refused as no number."""
+    from numbers import Real
+    from reprlib import repr as short  # 10**400 was quoted whole, 401 digits
+    # timeout="5" was a ValueError, said as a number would be that is out of range.
+    if isinstance(timeout, bool) or not isinstance(timeout, Real):
+        raise TypeError(f"timeout must be a number of seconds above 0 (an int or a float), "
+                        f"not {type(timeout).__name__}: {short(timeout)}")
+    if not 0 < timeout < float("inf") or timeout > _LONGEST:
+        # An int past a float's range was an OverflowError from float(), said of no parameter.
         raise ValueError(f"timeout must be a number of seconds above 0, not {short(timeout)}")
     return float(timeout)
 
