@@ -853,3 +853,19 @@ def test_a_column_sorts_infinities_nan_long_integers_and_text_in_a_set_order(pag
     assert cells() == order
     page.click("table.results th button")
     assert cells() == ["b", "a", "NaN", "INF", "INF", *order[4::-1], ""]
+
+
+def test_a_variable_named_as_an_objects_member_is_unbound_where_the_answer_says_so(
+        page, shipped_server):
+    # An unbound ?constructor was read as the row's Object.prototype.constructor: its cell
+    # sorted as the text "undefined", between the letters, not last.
+    page.goto(shipped_server + "/")
+    set_query(page, 'SELECT ?constructor ?__proto__ WHERE { VALUES (?constructor ?__proto__) '
+                    '{ ("z" "z") (UNDEF UNDEF) ("a" "a") ("v" "v") } }')
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    column = lambda n: [  # noqa: E731
+        c.strip() for c in page.locator(f"table.results tbody td:nth-child({n})").all_text_contents()]
+    for n in (1, 2):
+        page.click(f"table.results th:nth-child({n}) button")
+        assert column(n) == ["a", "v", "z", ""], n

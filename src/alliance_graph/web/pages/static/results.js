@@ -143,9 +143,13 @@ window.AllianceResults = function (config) {
     return a.rank === NUMBER_CLASS ? compareNumbers(a, b) : collator.compare(a.text, b.text);
   }
 
+  // A row's value of a variable, or undefined where it is unbound: an unbound ?constructor
+  // or ?__proto__ was the row's own Object.prototype member, sorted as the text "undefined".
+  const bound = (binding, name) => (Object.hasOwn(binding, name) ? binding[name] : undefined);
+
   // Sort ``bindings`` in place by the column ``name``, unbound cells last.
   function sortBy(bindings, name, ascending) {
-    const keyed = bindings.map((binding) => [sortKey(binding[name]), binding]);
+    const keyed = bindings.map((binding) => [sortKey(bound(binding, name)), binding]);
     keyed.sort(([a], [b]) => {
       if (!a || !b) return !a && !b ? 0 : !a ? 1 : -1;
       return (ascending ? 1 : -1) * compare(a, b);
@@ -159,7 +163,7 @@ window.AllianceResults = function (config) {
     const rows = document.createDocumentFragment();
     for (const binding of bindings.slice(0, config.maxRows)) {
       const row = document.createElement("tr");
-      for (const name of vars) row.appendChild(cell(binding[name]));
+      for (const name of vars) row.appendChild(cell(bound(binding, name)));
       rows.appendChild(row);
     }
     body.replaceChildren(rows);
