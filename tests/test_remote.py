@@ -118,6 +118,9 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
                  (), (), id="FROM NAMED"),
     pytest.param(EVERY_GRAPH, (), (), id="no dataset"),
     pytest.param(COUNT, (AID,), (AID,), id="both"),
+    # Two default graphs, read as their merge (store/merged.py asks the store whether the
+    # files share a triple, by two counts).
+    pytest.param(COUNT, (AID, G + "data/nato.ttl"), (), id="two default graphs"),
 ])
 def test_a_remote_store_runs_a_query_over_the_dataset_asked_for(remote_kg, kg, text,
                                                                 default, named):

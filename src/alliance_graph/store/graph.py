@@ -16,7 +16,8 @@ graph (issue 14's measurements).  So the graph is kept in two layouts:
   reads see the files here.  Its default graph is ``graph/asserted`` too, which each
   backend's per-file store also holds: the list of file graphs, which it was before, is read
   by Oxigraph as a bag, a triple two files state counted twice.  A query's own list (two
-  ``FROM``, or two ``default-graph-uri``) is still read so (docs/endpoint.md).
+  ``FROM``, or two ``default-graph-uri``) is made one that reads as their merge
+  (``merged.py``).
 
 Which store is which depends on the backend (``backends.py``): in memory, ``main`` is an
 in-memory Oxigraph store and ``store`` the on-disk store of the same build in the cache folder
@@ -34,7 +35,7 @@ import pyoxigraph as ox
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import uses_dataset
-from . import backends
+from . import backends, merged
 from .layout import ASSERTED, INFERRED, asserted_copy, file_graphs, main_quads
 
 
@@ -52,6 +53,10 @@ class KnowledgeGraph:
     # The input hash of the build opened (``backends.dataset_version``); None for a remote
     # store, whose content is anyone's to change, and for a graph made from a store handed in.
     version: str | None = None
+    # Whether a triple is stated by two files (``merged.files_share_triples``), found when a
+    # query first lists two file graphs; kept for a build's graph (``version``), asked again
+    # of a remote store, which anyone may change.
+    _files_share: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_store(cls, store) -> KnowledgeGraph:
@@ -99,9 +104,19 @@ class KnowledgeGraph:
             default_graph = [ASSERTED, self.inferred] if inferred else [ASSERTED]
         if named_graphs is None:  # every graph a GRAPH pattern may see; never graph/asserted
             named_graphs = self.default_graph(True)
-        return self.store.query(sparql, prefixes=prefixes,
-                                default_graph=default_graph or ox.DefaultGraph(),
-                                named_graphs=named_graphs)
+        store, default_graph, named_graphs = merged.dataset(
+            self.store, default_graph, named_graphs, self._share_triples)
+        return store.query(sparql, prefixes=prefixes,
+                           default_graph=default_graph or ox.DefaultGraph(),
+                           named_graphs=named_graphs)
+
+    def _share_triples(self) -> bool:
+        if self._files_share is not None:
+            return self._files_share
+        shared = merged.files_share_triples(self.store, self.asserted)
+        if self.version is not None:
+            self._files_share = shared
+        return shared
 
     def quads(self, inferred: bool = False) -> list[ox.Quad]:
         """Return the quads of the file graphs (and of graph/inferred if asked)."""
