@@ -37,7 +37,10 @@ _CLAIMED_ENTITIES = "SELECT DISTINCT ?x WHERE { ?c a ag:Claim ; rdf:subject ?x }
 
 
 def read_graphml(data: bytes) -> nx.MultiDiGraph:
-    return nx.read_graphml(io.BytesIO(data), force_multigraph=True)
+    """Return the GraphML's network, its nodes keyed by IRI (their ``iri``), as
+    network.py's docstring tells a networkx user to."""
+    graph = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
+    return nx.relabel_nodes(graph, {n: d["iri"] for n, d in graph.nodes(data=True)})
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +257,7 @@ def whole_tree_graphml(net: network.Network) -> bytes:
         ET.SubElement(parent, f"{{{ns}}}data", {"key": key}).text = network._xml(str(value))
 
     for node in net.nodes.values():
-        element = ET.SubElement(graph, f"{{{ns}}}node", {"id": network._xml(node.iri)})
+        element = ET.SubElement(graph, f"{{{ns}}}node", {"id": network.graphml_id(node.iri)})
         for key, value in (("label", node.label), ("class", network._classes(node)),
                            ("iri", node.iri)):
             data(element, key, value)
@@ -262,8 +265,8 @@ def whole_tree_graphml(net: network.Network) -> bytes:
             data(element, f"v{names.index(name)}", network.join_values(values))
     for e in net.edges:
         element = ET.SubElement(graph, f"{{{ns}}}edge", {
-            "id": network._xml(e.claim), "source": network._xml(e.source),
-            "target": network._xml(e.target)})
+            "id": network.graphml_id(e.claim), "source": network.graphml_id(e.source),
+            "target": network.graphml_id(e.target)})
         for (key, _), value in zip(edge_keys, (e.label, e.property, e.rank, e.sources, e.claim)):
             data(element, key, value)
     ET.indent(root)
@@ -341,3 +344,49 @@ def test_the_network_is_the_same_from_every_store(backend_kg, kg, fmt):
     # Virtuoso answered the facts' GROUP BY of columns it did not select with 34 to 76 of
     # 649 rows, at random: the viewers' formats lost attributes.
     assert network.write(backend_kg, fmt) == network.write(kg, fmt)
+
+
+# GraphML's schema (graphml.xsd) makes node.id.type and edge.id.type an xs:NMTOKEN: XML 1.0's
+# name characters, written out here from the XML specification rather than taken from
+# network.py.
+NMTOKEN = re.compile("[-.0-9:A-Z_a-z\xb7\xc0-\xd6\xd8-\xf6\xf8-\u037d\u037f-\u1fff\u200c\u200d"
+                     "\u203f\u2040\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
+                     "\ufdf0-\ufffd\U00010000-\U000effff]+")
+
+
+@pytest.mark.parametrize("which", ["shipped", "hostile"])
+def test_graphml_ids_are_the_xml_name_tokens_its_schema_asks_for(kg, hostile_kg, which):
+    """Node and edge ids were IRIs, whose "/" no NMTOKEN holds: a validating reader (JGraphT's
+    importer, by default) refused the file.  They are prefixed names now, the IRI each node's
+    iri attribute."""
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(export.export(kg if which == "shipped" else hostile_kg, "graphml"))
+    ns = {"g": network.GRAPHML_NS}
+    nodes, edges = root.findall(".//g:node", ns), root.findall(".//g:edge", ns)
+    ids = [n.get("id") for n in nodes]
+    edge_ids = [e.get("id") for e in edges]
+    assert nodes and edges
+    assert [i for i in ids + edge_ids if not NMTOKEN.fullmatch(i)] == []
+    assert len(set(ids)) == len(ids) and len(set(edge_ids)) == len(edge_ids)
+    assert {e.get(end) for e in edges for end in ("source", "target")} <= set(ids)
+    iri = {n.get("id"): n.find("g:data[@key='iri']", ns).text for n in nodes}
+    assert all(network.graphml_id(i) == node for node, i in iri.items())
+    if which == "shipped":
+        assert iri["id:IronDome"] == "https://alliance-graph.example/id/IronDome"
+        assert "claim:IronDome-coFundedBy-UnitedStates" in edge_ids
+
+
+def test_an_iri_no_prefix_shortens_has_an_id_of_its_own():
+    """Encoded, an IRI holds no ":", so it is never a prefixed name, and its "_" is encoded
+    too, so no two IRIs share one; decoding gives the IRI back."""
+    iris = ["urn:x", "ag:x", "https://alliance-graph.example/ontology/x",
+            "http://dbpedia.org/resource/Washington,_D.C.", "urn:a_x003A_b", "urn:a:b",
+            "https://alliance-graph.example/id/Foo(bar)", "https://alliance-graph.example/id/",
+            "urn:\U000f0000 \u00e9"]
+    ids = [network.graphml_id(i) for i in iris]
+    assert ids[:3] == ["urn_x003A_x", "ag_x003A_x", "ag:x"]
+    assert all(NMTOKEN.fullmatch(i) for i in ids) and len(set(ids)) == len(ids)
+    encoded = [(iri, i) for iri, i in zip(iris, ids) if ":" not in i]
+    assert len(encoded) == len(iris) - 1
+    assert all(re.sub("_x([0-9A-F]+)_", lambda c: chr(int(c.group(1), 16)), i) == iri
+               for iri, i in encoded)

@@ -15,6 +15,15 @@ can be exported.
 An attribute is named by its property's label alone only where that names one thing: a label
 two properties share, or one the node's own fields use (``label``, ``class``, ``iri``, ``id``),
 gets the property's short IRI after it (``date (ag:date)``), so no value overwrites another.
+A GraphML node's id is its IRI's prefixed name (``id:IronDome``), and an edge's its claim's:
+GraphML's schema makes an id an XML name token (``NMTOKEN``), which an IRI, holding "/", is
+not (JGraphT's importer, validating by default, refused the file; networkx, Gephi, Cytoscape
+and yEd read any string).  An IRI no project prefix shortens gets its own text, each ":", "_"
+and character no XML name holds written ``_xHHHH_`` (its code point, as .NET's
+``XmlConvert.EncodeName`` writes one), so it is never taken for a prefixed name.  The IRI is
+the node's ``iri`` attribute (an edge's claim, its ``claim``): networkx keys the nodes by it
+with ``nx.relabel_nodes(g, {n: d["iri"] for n, d in g.nodes(data=True)})``.  The CSV pair
+keeps the IRIs as its ``Id``, ``Source`` and ``Target``: CSV has no such rule.
 CSV cells are RFC 4180 (CRLF between records).  A cell a spreadsheet would run as a formula
 (text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, but not a number
 such as ``-5``) is written with an apostrophe in front, as OWASP advises; so is text that
@@ -31,6 +40,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from ..namespaces import shorten
 from ..wording import Said
 from .answer import xml_kept
 from .network_read import Edge, Node, Read
@@ -45,6 +55,10 @@ GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 # Characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, lone surrogates,
 # U+FFFE/U+FFFF): a label holding one would make the whole file unreadable.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What an XML name token may hold but ":" and "_" (XML 1.0's NameChar): the rest is encoded.
+_NOT_NAME_CHAR = re.compile("[^-.0-9A-Za-z\xb7\xc0-\xd6\xd8-\xf6\xf8-\u037d\u037f-\u1fff"
+                            "\u200c\u200d\u203f\u2040\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff"
+                            "\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff]")
 _JOIN = " | "
 # A separator, an escaped character, or any other character: read left to right, a "|" that
 # no backslash escapes is always a separator's.
@@ -66,6 +80,15 @@ class Network:
 
     nodes: dict[str, Node]
     edges: list[Edge]
+
+
+def graphml_id(iri: str) -> str:
+    """Return the GraphML id of what ``iri`` names: its prefixed name, else its encoded text
+    (see the module's docstring); an XML name token either way, one IRI's alone."""
+    short = shorten(iri)
+    if not short.startswith("<"):  # a prefixed name holds XML name characters only
+        return short
+    return _NOT_NAME_CHAR.sub(lambda c: f"_x{ord(c.group()):04X}_", iri)
 
 
 def join_values(values) -> str:
@@ -153,12 +176,13 @@ def _graphml(names: list[str], nodes, edges, sink: _Sink) -> None:
     for key, kind, name, typed in keys:
         sink.write("\n  " + ET.tostring(ET.Element("key", {
             "id": key, "for": kind, "attr.name": name, "attr.type": typed}), encoding="unicode"))
-    elements = (_element("node", {"id": node.iri},
+    elements = (_element("node", {"id": graphml_id(node.iri)},
                          [("label", node.label), ("class", _classes(node)), ("iri", node.iri)]
                          + [(value_key[name], join_values(values))
                             for name, values in sorted(node.values.items())]) for node in nodes)
     elements = itertools.chain(elements, (_element(
-        "edge", {"id": e.claim, "source": e.source, "target": e.target},
+        "edge", {"id": graphml_id(e.claim), "source": graphml_id(e.source),
+                 "target": graphml_id(e.target)},
         zip((k for k, _ in _EDGE_KEYS), (e.label, e.property, e.rank, e.sources, e.claim)))
         for e in edges))
     run = list(itertools.islice(elements, _ELEMENTS))
