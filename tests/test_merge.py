@@ -495,6 +495,23 @@ def test_a_crlf_file_with_a_byte_order_mark_gets_its_blocks_placed_and_keeps_crl
                   .replace("\r\n", "\n"))
 
 
+def test_a_file_of_carriage_returns_gets_its_blocks_placed_and_keeps_them(tmp_path, cache):
+    # An old Mac editor's file, one line to the placement: every new block went to its end,
+    # its prefixes were declared again, and the lines added ended in line feeds among its
+    # carriage returns.
+    project = copy_project(tmp_path / "project", ROOT / "data", cache)
+    aid = project / "data" / "aid.ttl"
+    before = aid.read_text("utf-8")
+    aid.write_bytes(before.replace("\n", "\r").encode("utf-8"))
+    proposal = tmp_path / "placed.ttl"
+    proposal.write_text(PLACED, "utf-8")
+    result = add(project, "--into", "aid.ttl", proposal)
+    assert result.exit_code == 0, result.output
+    written = aid.read_bytes()
+    assert b"\n" not in written  # every line still ends in a carriage return alone
+    assert_placed(before, written.decode("utf-8").replace("\r", "\n"))
+
+
 # A note whose long string holds lines that read like the file's headings.
 FAKE_HEADINGS = '"""As the file would write it:\n\n# --- claims ---\n\n# id:F35\n"""'
 

@@ -14,7 +14,6 @@ prebuilt graph the proposal was validated against, else the data files parsed by
 
 from __future__ import annotations
 
-import codecs
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -307,12 +306,8 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
             blocks.setdefault(target, []).append((proposal, subject, known, kind))
     new_texts, counts = {}, {}
     for target, items in blocks.items():
-        raw = target.read_bytes() if target.exists() else b""
-        # As the loader reads it: a byte-order mark is not the text's (kept, "add" failed on
-        # every such file), but it is the file's, and is written back (it was dropped, a change
-        # to the file's first line that nobody asked for); its line endings, CRLF ones too.
-        crlf, bom = b"\r\n" in raw, raw.startswith(codecs.BOM_UTF8)
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+        # As the loader reads it, its byte-order mark and line ends written back as they were.
+        text, written = placement.read_file(target.read_bytes() if target.exists() else b"")
         # The file's own declarations, not an "@prefix" line inside one of its strings.
         found = placement.declarations(text)
         declared = prefixes(text) if found is None else found[0]
@@ -334,8 +329,7 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
                                              sources)
             if merged is not None:
                 break
-        new_texts[target] = ("\ufeff" if bom else "") \
-            + (merged.replace("\n", "\r\n") if crlf else merged)
+        new_texts[target] = written(merged)
         counts[target] = blocks_written
     return new_texts, counts
 

@@ -51,8 +51,10 @@ exactly the old facts and the new ones, and appends at the end when it does not.
 
 from __future__ import annotations
 
+import codecs
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -83,6 +85,21 @@ _RDF_SUBJECT = ox.NamedNode(str(RDF.subject))
 _KINDS = {ox.NamedNode(str(AG.Claim)): CLAIM, ox.NamedNode(str(AG.Evidence)): EVIDENCE,
           ox.NamedNode(str(AG.SourceDocument)): SOURCE}
 _KIND_NODES = {k: node for node, k in _KINDS.items()}
+
+
+def read_file(raw: bytes) -> tuple[str, Callable[[str], str]]:
+    """Return a data file's text as placement reads it, past its byte-order mark and each line
+    ended by a line feed, and the function writing a merged text back as the file was written.
+
+    A byte-order mark is not the text's (kept, "add" failed on every such file), but it is the
+    file's, and is written back (it was dropped, a change to the file's first line that nobody
+    asked for); so are its line ends, CR LF or a carriage return alone (an old Mac editor's:
+    one line to the placement, such a file took an amendment at its end, its prefixes declared
+    again, in lines ended by line feeds among its own)."""
+    bom, crlf = raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw
+    end = "\r\n" if crlf else "\r" if b"\r" in raw and b"\n" not in raw else "\n"
+    text = raw.decode("utf-8-sig").replace(end, "\n")
+    return text, lambda merged: ("\ufeff" if bom else "") + merged.replace("\n", end)
 
 
 def kind(subject, proposal, stored) -> tuple[str | None, ox.Node | None]:
