@@ -1,5 +1,6 @@
 """The pages blueprint through Flask's test client: HTML for browsers, RDF for RDF clients."""
 
+import html as html_text
 import json
 import re
 import urllib.error
@@ -609,3 +610,44 @@ def test_the_pages_scripts_stay_small(path):
     # test_architecture counts the Python modules only: query.js had grown to 411 lines.
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= 400, f"{path.name} has {lines} lines: split it by what its parts do"
+
+
+BIDI_PROPOSAL = """@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+claim:x a ag:Claim ; rdf:subject id:IronDome ; rdf:predicate rdfs:label ;
+    rdf:object "\u202eabc def"@en ; ag:rank ag:NormalRank ; ag:note "%s" .
+""" % ("long " * 600)
+
+
+def test_a_findings_value_in_the_validation_report_keeps_its_quotes_and_tag_in_place(kg,
+                                                                                        settings):
+    # A right-to-left override in a proposed literal reversed its closing quote and language
+    # tag in the report's value column ('"cba ne@"fed'), and a note of thousands of
+    # characters was shown whole: the text is isolated from its quotes and tag, and cut.
+    from alliance_graph.web.app import create_app
+    client = create_app(settings, kg=kg).test_client()
+    response = client.post("/validate", data={"turtle": BIDI_PROPOSAL},
+                           headers={"Accept": "text/html"})
+    assert response.status_code == 200, response.text
+    values = [html_text.unescape(re.sub(r"\s+", " ", cells[4])) for cells in
+              re.findall(r'<tr class="finding[^"]*">\s*' + r"<td[^>]*>(.*?)</td>\s*" * 6,
+                         response.text, re.S)]
+    assert '"<bdi>\u202eabc def</bdi>"@en' in values, values
+    long = [v for v in values if "long long" in v]
+    assert long and all(v == '"<bdi>' + ("long " * 32) + '…</bdi>" (3,000 characters in all)'
+                        for v in long), long
+    assert "long " * 40 not in response.text[response.text.index('id="report"'):]
+
+
+def test_a_value_is_split_into_its_quotes_its_text_and_its_tag():
+    from alliance_graph.web.pages.terms import value_parts
+    assert value_parts('"a"@en--rtl') == ('"', "a", '"@en--rtl')
+    assert value_parts('"a \\" b"^^<http://www.w3.org/2001/XMLSchema#integer>') == \
+        ('"', 'a \\" b', '"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    assert value_parts('"x"') == ('"', "x", '"')
+    assert value_parts("https://alliance-graph.example/id/A") == \
+        ("", "https://alliance-graph.example/id/A", "")
+    assert value_parts("_:b1") == ("", "_:b1", "")

@@ -9,6 +9,7 @@ Oxigraph's own IRI parser accepts it, and ``iri_problem`` names what keeps a tex
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -82,6 +83,25 @@ def isolated(text: str) -> str:
             open_ -= 1
         kept.append(char)
     return "\u2068" + "".join(kept) + _CLOSE * (open_ + 1)
+
+
+# A literal as N-Triples writes it: its quotes, its text, and its language tag or datatype.
+_LITERAL_TEXT = re.compile(r'(")(.*)("(?:@[A-Za-z0-9-]+|\^\^\S+)?)\Z', re.S)
+# Characters of a value's text a page shows (the text report's rule): a note of 50,000
+# characters filled a /validate report with pages of it.
+SHOWN_VALUE = 200
+
+
+def value_parts(text: str) -> tuple[str, str, str]:
+    """Return a finding's value (a term as N-Triples writes it) as what comes before its text,
+    its text, and what comes after, for a page to isolate the text alone: a right-to-left
+    override in a literal reversed its closing quote and tag ('"cba ne@"fed').  A text longer
+    than SHOWN_VALUE is cut, what comes after saying how long it is."""
+    found = _LITERAL_TEXT.match(text)
+    before, inner, after = found.groups() if found else ("", text, "")
+    if len(inner) > SHOWN_VALUE:
+        inner, after = inner[:SHOWN_VALUE - 40] + "…", f"{after} ({len(inner):,} characters in all)"
+    return before, inner, after
 
 
 def local_path(iri: str) -> str | None:

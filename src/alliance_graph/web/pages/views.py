@@ -106,6 +106,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.add_app_template_filter(terms.shorten, "short")
     bp.add_app_template_filter(terms.query_link, "query_link")
     bp.add_app_template_filter(terms.isolated, "isolated")
+    bp.add_app_template_filter(terms.value_parts, "value_parts")
     # Registered before the routes below, which are compiled with it.
     bp.record_once(lambda state: state.app.url_map.converters.setdefault("iri", IriPathConverter))
 
