@@ -92,3 +92,16 @@ def test_a_group_named_for_an_organization_is_a_member_of_it(kg):
         missing += [f"{label!r} ({node}) is named for {org} but is no ag:memberOf it"
                     for org in sorted(named - _objects(kg, node, "ag:memberOf"))]
     assert missing == []
+
+
+def test_an_amount_says_the_aid_program_of_its_giver_receiver_and_purpose(kg):
+    """An amount and an aid program with the same provider, recipient and focus area are one
+    stream of money: '$5 billion in US aid for Israel’s missile defense' (003) is given through
+    'US missile defense aid to Israel' and is an amount it provides, as the $3.8 billion a year
+    is through, and of, Foreign Military Financing."""
+    rows = kg.query("""SELECT ?amount ?program WHERE {
+        ?amount a ag:MonetaryAmount ; ag:provider ?giver ; ag:recipient ?receiver ; ag:focusArea ?area .
+        ?program a ag:AidProgram ; ag:provider ?giver ; ag:recipient ?receiver ; ag:focusArea ?area .
+        FILTER NOT EXISTS { ?amount ag:throughProgram ?program . ?program ag:fundingAmount ?amount } }""")
+    assert sorted((r["amount"].value, r["program"].value) for r in rows) == []
+    assert kg.query("ASK { ?amount a ag:MonetaryAmount ; ag:focusArea ?area ; ag:throughProgram ?p }")
