@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_graph.build.lines import LineIndex, StringLines, triple_term_line
+from alliance_graph.build.lines import LineIndex, StringLines, prefixes, triple_term_line
 
 TEXT = """@prefix id: <https://alliance-graph.example/id/> .
 @prefix claim: <https://alliance-graph.example/id/claim/> .
@@ -242,3 +242,14 @@ def test_a_text_of_carriage_returns_alone_has_its_lines():
     assert (index.line_of("f.ttl", "http://e/A"), index.line_of("f.ttl", "http://e/C")) == (3, 5)
     assert LineIndex(lambda: {"f.ttl": text.replace("\r", "\r\n")}).line_of(
         "f.ttl", "http://e/C") == 5
+
+
+def test_every_prefix_of_a_text_of_carriage_returns_alone_is_read():
+    # Only the first line's was: a literal ill-typed as xsd:integer, written with an escape
+    # under the file's third declaration, had no line in validate nor in the build.
+    text = ('@prefix ag: <http://e/ag#> .\r@prefix id: <http://e/id#> .\r'
+            '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\r\r'
+            'id:A ag:note "see" .\rid:A ag:rangeKm "1\\u00322x"^^xsd:integer .\r')
+    assert set(prefixes(text)) == {"ag", "id", "xsd"}
+    integer = "http://www.w3.org/2001/XMLSchema#integer"
+    assert StringLines(text).typed_line("122x", integer) == 6

@@ -21,7 +21,9 @@ from rdflib.namespace import RDF
 
 from ..rdf import turtle_string
 
-_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.M | re.I)
+# A declaration opens a line, one ended by a carriage return alone too (``_BREAK``).
+_PREFIX = re.compile(r"(?:^|(?<=\r))\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>",
+                     re.M | re.I)
 # How many lines after a property's line a literal value may be written on.
 _VALUE_LINES = 20
 
