@@ -869,3 +869,21 @@ def test_a_variable_named_as_an_objects_member_is_unbound_where_the_answer_says_
     for n in (1, 2):
         page.click(f"table.results th:nth-child({n}) button")
         assert column(n) == ["a", "v", "z", ""], n
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * WHERE {\n  ?s ?p "😀😀" . ?s foo:bar ?o }',  # Oxigraph's words: "error at 2:19"
+    'SELECT * WHERE {\n  ?s ?p "😀" . ?s \u00a4 ?o }',     # the endpoint's: "at line 2, column"
+])
+def test_an_error_marks_hover_says_the_servers_words_once(page, shipped_server, query):
+    # The page handed the editor its place in Oxigraph's wording, before the server's words:
+    # the hover said "error at 2:21: ... error at 2:19: ...", two places for one.
+    page.goto(shipped_server + "/")
+    set_query(page, query)
+    page.click("#run")
+    page.locator("#error").wait_for()
+    said = page.text_content("#error bdi")
+    page.locator(".cm-lintRange-error").hover()
+    hover = page.locator(".cm-tooltip-lint .cm-diagnosticText")
+    hover.wait_for()
+    assert hover.text_content() == said.split("\n")[0]

@@ -55,16 +55,19 @@ function vocabularySource(url) {
   };
 }
 
-// Mark the server's "error at LINE:COLUMN" in the text (1-based, as Oxigraph reports it).
-function markError(view, message) {
-  const found = /error at (\d+):(\d+)/.exec(message);
-  if (!found) {
+// Mark `place` ({line, column}, 1-based, the column in the editor's UTF-16 units) with the
+// server's `message`, or clear the marks when there is no place.  The page reads the place
+// from the message, in whichever wording the server gave it: handed over in Oxigraph's
+// wording ("error at 1:35: ..." before the message), the mark's hover said its place twice,
+// and two places when a character past U+FFFF stood before it on its line.
+function markError(view, place, message) {
+  if (!place) {
     view.dispatch(setDiagnostics(view.state, []));
     return null;
   }
   const doc = view.state.doc;
-  const line = doc.line(Math.min(Math.max(1, Number(found[1])), doc.lines));
-  const from = Math.min(line.from + Math.max(0, Number(found[2]) - 1), line.to);
+  const line = doc.line(Math.min(Math.max(1, place.line), doc.lines));
+  const from = Math.min(line.from + Math.max(0, place.column - 1), line.to);
   const to = from < line.to ? from + 1 : from;
   view.dispatch(setDiagnostics(view.state, [{
     from, to, severity: "error", message: message.split("\n", 1)[0],
@@ -101,7 +104,7 @@ function create(textarea, config) {
     set value(text) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     },
-    markError: (message) => markError(view, message),
+    markError: (place, message) => markError(view, place, message),
     focus: () => view.focus(),
   };
 }

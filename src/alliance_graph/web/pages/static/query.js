@@ -157,14 +157,13 @@
     return before.length + 1 + Math.max(0, column - 1 - chars.length);
   }
 
-  // Show the server's own words, and mark where it says the query goes wrong. The editor
-  // bundle reads a place in Oxigraph's wording only, so the place is handed to it so worded.
-  // The server's words are isolated (bdi): a bidi control in the query they quote must not
-  // reorder the text around them.
+  // Show the server's own words, and mark where it says the query goes wrong (the mark's
+  // hover holds the words too). The server's words are isolated (bdi): a bidi control in the
+  // query they quote must not reorder the text around them.
   function showError(response, text) {
     const where = place(text);
-    editor.markError(where ? "error at " + where.line + ":" +
-      editorColumn(where.line, where.column) + ": " + text : "");
+    editor.markError(where ? { line: where.line, column: editorColumn(where.line, where.column) }
+      : null, text);
     const words = document.createElement("bdi");
     words.textContent = text;
     errorBox.replaceChildren(response.status + " " + response.statusText + "\n" +
