@@ -651,3 +651,18 @@ def test_a_value_is_split_into_its_quotes_its_text_and_its_tag():
     assert value_parts("https://alliance-graph.example/id/A") == \
         ("", "https://alliance-graph.example/id/A", "")
     assert value_parts("_:b1") == ("", "_:b1", "")
+
+
+@pytest.mark.parametrize("path, named", [
+    ("/graph/!%5B%3E@", "'[' (U+005B LEFT SQUARE BRACKET)"),
+    ("/graph/data/a%5D.ttl", "']' (U+005D RIGHT SQUARE BRACKET)"),
+    ("/graph/data/%9D.ttl", "U+FFFD REPLACEMENT CHARACTER, what a percent-encoding that is not"),
+])
+def test_a_graph_path_no_iri_can_hold_is_a_400_naming_the_character(client, path, named):
+    # graph_iri raised ValueError on a character a file's name keeps as it is: a 500 and a
+    # traceback in the server's log.
+    for accept in ("text/html", "text/turtle"):
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 400, response.text
+        assert response.mimetype == "text/plain" and "does not name a valid IRI" in response.text
+        assert named in response.text, response.text

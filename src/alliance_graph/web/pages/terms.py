@@ -184,6 +184,11 @@ def _named(char: str) -> str:
     return f"{char!r} (U+{ord(char):04X} {name})"
 
 
+def character_problem(char: str) -> str:
+    """Return that ``char`` may not be in an IRI, naming it."""
+    return f"the character {_named(char)} may not be in an IRI"
+
+
 def iri_problem(value: str) -> str | None:
     """Return what keeps ``value`` from being an IRI, naming the character at fault (the
     first an IRI may not hold, or a ``%`` not followed by two hex digits); None for an IRI.
@@ -196,7 +201,7 @@ def iri_problem(value: str) -> str | None:
         parser_says = f"Oxigraph's IRI parser says: {exc.__cause__}"
     for i, char in enumerate(value):
         if not _may_hold(char):
-            return f"the character {_named(char)} may not be in an IRI"
+            return character_problem(char)
         hex_digits = value[i + 1:i + 3]
         if char == "%" and not (len(hex_digits) == 2 and all(
                 c in "0123456789abcdefABCDEF" for c in hex_digits)):

@@ -194,7 +194,15 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/graph/<iri:rest>")
     def graph_page(rest: str):
         # The path comes decoded: the graph's IRI is made from it as from a file's name.
-        iri = graph_iri(rest).value
+        try:
+            iri = graph_iri(rest).value
+        except ValueError as exc:
+            # A character the name keeps as it is, which no IRI may hold ("[", a byte that is
+            # not UTF-8): no graph is named so (a 500 and a traceback before).
+            bad = next((c for c in rest if not _in_graph_name(c)), None)
+            problem = terms.character_problem(bad) if bad else f"Oxigraph says: {exc}"
+            return Response(f"{request.path!r} does not name a valid IRI: {problem}\n", 400,
+                            mimetype="text/plain")
         if iri not in held_graphs():
             return Response(f"no graph <{iri}> here; GET {SPARQL_PATH} lists the graphs\n",
                             404, mimetype="text/plain")
@@ -213,6 +221,15 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                         308)
 
     return bp
+
+
+def _in_graph_name(char: str) -> bool:
+    """Return whether a graph's name (a file's path) may hold ``char``."""
+    try:
+        graph_iri(char)
+        return True
+    except ValueError:
+        return False
 
 
 def _rdf_formats() -> list[tuple[str, str]]:
