@@ -121,12 +121,6 @@ def test_a_pasted_character_that_looks_like_turtle_s_own_is_named(tmp_path, writ
     assert said in result.output, result.output
 
 
-def test_a_parser_message_quoting_plain_characters_is_left_as_it_is():
-    assert inputs.told_apart("'x' is not allowed") == "'x' is not allowed"
-    assert inputs.told_apart("Triples should be followed by a dot") == \
-        "Triples should be followed by a dot"
-
-
 def test_a_project_prefix_left_undeclared_is_said_with_its_declaration(tmp_path):
     # "The prefix claim: has not been declared", and the user was left to find its IRI.
     proposal = tmp_path / "undeclared.ttl"
@@ -135,10 +129,8 @@ def test_a_project_prefix_left_undeclared_is_said_with_its_declaration(tmp_path)
     assert result.exit_code == 2, result.output
     assert result.output == (
         f"error: could not validate: {proposal}:4:1: The prefix claim: has not been declared: "
-        "a proposal declares the prefixes it uses, as data/*.ttl do "
+        "a file declares the prefixes it uses, as data/*.ttl do "
         "(@prefix claim: <https://alliance-graph.example/id/claim/> .)\n")
-    assert inputs.told_apart("The prefix foo: has not been declared") == \
-        "The prefix foo: has not been declared"  # not the project's: nothing to add
 
 
 def test_a_proposal_saved_in_windows_1252_names_the_byte_and_what_it_is(tmp_path):
@@ -161,8 +153,8 @@ def test_a_relative_iri_is_said_to_need_the_project_s_prefixes(tmp_path):
     assert result.exit_code == 2, result.output
     assert result.output == (
         f"error: could not validate: {proposal}:4:1: No scheme found in an absolute IRI: an IRI "
-        "between < > is relative, and a proposal has no base IRI to resolve it against; write "
-        "the project's names with their prefixes, such as id:BlueFlag\n")
+        "between < > is relative, and the project's files have no base IRI to resolve it "
+        "against; write the project's names with their prefixes, such as id:BlueFlag\n")
 
 
 def old_mac(text: str) -> str:

@@ -23,7 +23,7 @@ from ..project_files import turtle_files
 from ..rdf import DATA, graph_iri
 from ..wording import printable
 from . import data_folder
-from .characters import encoding_hint, named
+from .hints import encoding_hint, told_apart
 from .lines import StringLines, line_number, tag_line, triple_term_line
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's
@@ -114,7 +114,7 @@ def syntax_problem(exc: SyntaxError, name: str) -> Problem:
     message = re.sub(r"^Parser error (at line \d+ (between columns \d+ and \d+|column \d+)|"
                      r"between line \d+ column \d+ and line \d+ column \d+): ", "", str(exc))
     message = re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
-    return Problem(name, exc.lineno, named(message), exc.offset)
+    return Problem(name, exc.lineno, told_apart(message), exc.offset)
 
 
 def ill_typed_report(literals, text: str, name: str) -> list[Problem]:

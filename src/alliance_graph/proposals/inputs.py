@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,7 +20,6 @@ from rdflib.namespace import RDF
 from ..build import loading
 from ..build.lines import LineIndex, line_number
 from ..build.loading import LoadError, Problem
-from ..namespaces import PREFIX_IRIS
 from ..project_files import turtle_files
 from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
@@ -133,13 +131,7 @@ class Inputs:
             too_far = expansion.problem(text, shown)
             if too_far is not None:
                 raise LoadError([too_far])
-        try:
-            quads = loading.parse_turtle(text, name)
-        except LoadError as exc:
-            if shown is None:
-                raise
-            raise LoadError([dataclasses.replace(p, message=told_apart(p.message))
-                             for p in exc.problems]) from None
+        quads = loading.parse_turtle(text, name)
         if shown is not None:
             if not quads:
                 raise LoadError([Problem(shown, None, "is empty: it states no triples to validate")])
@@ -152,23 +144,6 @@ class Inputs:
         self._texts[name] = text
         self._quads[name] = quads
         self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
-
-
-def told_apart(message: str) -> str:
-    """Return a parser's ``message`` with what a proposal writes instead: a project prefix
-    left undeclared, with the line declaring it; an IRI between < >, with the project's
-    prefixed names (a character it quotes is named by ``loading.syntax_problem``, as in
-    every file read)."""
-    if message == "No scheme found in an absolute IRI":  # <BlueFlag>, in a file with no @base
-        return (f"{message}: an IRI between < > is relative, and a proposal has no base IRI "
-                "to resolve it against; write the project's names with their prefixes, such "
-                "as id:BlueFlag")
-    undeclared = re.match(r"The prefix ([^\s:]*): has not been declared$", message)
-    if undeclared and undeclared.group(1) in PREFIX_IRIS:  # the project's: say its line
-        prefix = undeclared.group(1)
-        return (f"{message}: a proposal declares the prefixes it uses, as data/*.ttl do "
-                f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
-    return message
 
 
 def _not_a_file(path: Path) -> str:

@@ -1,12 +1,13 @@
-"""Say what a character the parser quoted is, or a byte that is not UTF-8, and what to type.
+"""Say what a parser's or a decoder's refusal leaves unsaid, and what to type instead.
 
 A Turtle file written in a word processor or pasted from a web page holds characters that
 look like Turtle's own (a no-break space, a curly quotation mark), and one saved in another
 encoding than UTF-8 holds bytes that do not decode ("Israel\\x92s", Windows-1252's apostrophe):
 the parser quotes such a character as it is ("'“' is not allowed at the beginning of a prefix
-name", a zero-width space quoted as nothing at all), and the decoder gives an offset.  Every
-file read is told so, the data and ontology files of a build as a proposal
-(``loading.read_text``, ``loading.syntax_problem``).
+name", a zero-width space quoted as nothing at all), and the decoder gives an offset.  A
+project prefix used undeclared, and a name written between < > (a relative IRI), the parser
+refuses without the line to write instead.  Every file read is told so, the data and ontology
+files of a build as a proposal (``loading.read_text``, ``loading.syntax_problem``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..namespaces import PREFIX_IRIS
 from .lines import column_number
 
 _BLANK = "a space Turtle does not read as one (pasted from a web page or a word processor): " \
@@ -24,9 +26,19 @@ _LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _C
               "\u201e": _CURLY, "\u00ab": _CURLY, "\u00bb": _CURLY}
 
 
-def named(message: str) -> str:
-    """Return a parser's ``message`` with each character it quotes that is not plain ASCII
-    named, and said what it looks like and what to type instead."""
+def told_apart(message: str) -> str:
+    """Return a parser's ``message`` with what to write instead: a project prefix left
+    undeclared, with the line declaring it; an IRI between < >, with the project's prefixed
+    names; each character it quotes that is not plain ASCII, named, with what it looks like."""
+    if message == "No scheme found in an absolute IRI":  # <BlueFlag>, in a file with no @base
+        return (f"{message}: an IRI between < > is relative, and the project's files have no "
+                "base IRI to resolve it against; write the project's names with their "
+                "prefixes, such as id:BlueFlag")
+    undeclared = re.match(r"The prefix ([^\s:]*): has not been declared$", message)
+    if undeclared and undeclared.group(1) in PREFIX_IRIS:  # the project's: say its line
+        prefix = undeclared.group(1)
+        return (f"{message}: a file declares the prefixes it uses, as data/*.ttl do "
+                f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
     said = []
     for c in dict.fromkeys(re.findall(r"'(.)'", message)):
         if c.isascii() and c.isprintable():

@@ -1,12 +1,13 @@
-"""characters: a data file's pasted look-alike character, and its byte of another encoding than
-UTF-8, are named with what to type instead, on both routes of a build as in a proposal."""
+"""hints: a data file's pasted look-alike character, its byte of another encoding than UTF-8,
+its project prefix left undeclared and its relative IRI are said with what to type instead, on
+both routes of a build as in a proposal."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph.build import characters, loading, streaming
+from alliance_graph.build import hints, loading, streaming
 from alliance_graph.build.loading import LoadError
 
 PREFIXES = ("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
@@ -31,11 +32,20 @@ def streaming_route(path):
     ('id:FxState ag:note \u201cx\u201d .\n', f"data/aid.ttl:4:20: '\u201c' is not allowed at "
                                              f"the beginning of a prefix name {CURLY}"),
     ('id:FxState ag:note "Israel\u2019s note" .\n', f"data/aid.ttl:4: {CP1252}"),
+    ('claim:FxState-note ag:note "x" .\n', "data/aid.ttl:4:1: The prefix claim: has not been "
+                                         "declared: a file declares the prefixes it uses, as "
+                                         "data/*.ttl do (@prefix claim: <https://alliance-graph."
+                                         "example/id/claim/> .)"),
+    ('<FxState> ag:note "x" .\n', "data/aid.ttl:4:1: No scheme found in an absolute IRI: an "
+                                  "IRI between < > is relative, and the project's files have no "
+                                  "base IRI to resolve it against; write the project's names "
+                                  "with their prefixes, such as id:BlueFlag"),
 ])
 def test_a_data_file_is_told_what_a_proposal_is(tmp_path, build, written, said):
-    # The build said "'“' is not allowed at the beginning of a prefix name" and "is not valid
-    # UTF-8 text" with its line alone, where validate named the character and the byte, and
-    # said what to type instead.
+    # The build said "'“' is not allowed at the beginning of a prefix name", "is not valid
+    # UTF-8 text", "The prefix claim: has not been declared" and "No scheme found in an
+    # absolute IRI" with their lines alone, where validate named the character, the byte, the
+    # line declaring the prefix or the prefixed names to write, as it does.
     path = tmp_path / "aid.ttl"
     path.write_bytes((PREFIXES + written).encode("cp1252" if "\u2019" in written else "utf-8"))
     with pytest.raises(LoadError) as refused:
@@ -43,15 +53,19 @@ def test_a_data_file_is_told_what_a_proposal_is(tmp_path, build, written, said):
     assert [str(p) for p in refused.value.problems] == [said]
 
 
-def test_only_a_character_past_plain_ascii_is_named():
-    assert characters.named("'x' is not allowed") == "'x' is not allowed"
-    assert characters.named("'\u200b' is not allowed").endswith(
+def test_only_a_character_past_plain_ascii_and_a_project_prefix_are_told():
+    assert hints.told_apart("'x' is not allowed") == "'x' is not allowed"
+    assert hints.told_apart("Triples should be followed by a dot") == \
+        "Triples should be followed by a dot"
+    assert hints.told_apart("The prefix foo: has not been declared") == \
+        "The prefix foo: has not been declared"  # not the project's: nothing to add
+    assert hints.told_apart("'\u200b' is not allowed").endswith(
         "('\\u200b' is U+200B ZERO WIDTH SPACE, a space Turtle does not read as one (pasted "
         "from a web page or a word processor): retype it as a plain space)")
 
 
 def test_a_byte_of_no_windows_1252_character_is_named_with_its_column():
     # 0x81 is no character of Windows-1252; lines end at a carriage return too.
-    assert characters.encoding_hint(b"ab\rc\x81", 4) == \
+    assert hints.encoding_hint(b"ab\rc\x81", 4) == \
         " (byte 0x81, the line's byte 2): save it as UTF-8"
-    assert characters.encoding_hint(b"ab", 2) == ""
+    assert hints.encoding_hint(b"ab", 2) == ""
