@@ -151,3 +151,14 @@ def test_a_source_named_in_another_case_is_told_the_files_name(tmp_path):
     with pytest.raises(FileNotFoundError) as refused:
         coverage(KnowledgeGraph.from_store(ox.Store()), tmp_path, only="DOC.txt")
     assert str(refused.value) == f"no source file 'DOC.txt' in {tmp_path}: the file is named 'doc.txt'"
+
+
+def test_a_file_of_the_folder_that_is_no_source_text_is_said_to_be_none(tmp_path):
+    # "no source file 'README.md' in <folder>", of a file the folder holds: coverage reads
+    # its *.txt files alone.
+    (tmp_path / "doc.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "README.md").write_text("# The sources\n", encoding="utf-8")
+    with pytest.raises(FileNotFoundError) as refused:
+        coverage(KnowledgeGraph.from_store(ox.Store()), tmp_path, only="README.md")
+    assert str(refused.value) == \
+        f"'README.md' is no source text of {tmp_path}: its source texts are its *.txt files"

@@ -153,6 +153,9 @@ def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCover
     if only is not None:
         instead = citations.named_instead({p.name for p in paths}, only)
         paths = [p for p in paths if p.name == only]
+        if not paths and only in citations.source_names(sources_dir):  # the folder's README.md
+            raise FileNotFoundError(f"{quoted(only)} is no source text of {sources_dir}: its "
+                                    "source texts are its *.txt files")
         if not paths:
             raise FileNotFoundError(f"no source file {quoted(only)} in {sources_dir}"
                                     + instead)
