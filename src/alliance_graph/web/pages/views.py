@@ -25,7 +25,6 @@ from flask import (
     render_template,
     request,
 )
-from werkzeug.routing import PathConverter
 
 from ...namespaces import BASE, PREFIX_IRIS
 from ...query.answer import well_formed_xml
@@ -34,7 +33,7 @@ from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from ...rdf import graph_iri
 from .. import negotiation, service_description
-from . import completions, diagram, entity_rdf, safety, terms
+from . import addresses, completions, diagram, entity_rdf, safety, terms
 from . import entity as entity_mod
 from . import search as search_mod
 from . import source as source_mod
@@ -69,15 +68,6 @@ SELECT ?property ?value ?quote ?source WHERE {
 """
 
 
-class IriPathConverter(PathConverter):
-    """The rest of a path, whatever it holds: werkzeug's ``path`` stops at a newline and at a
-    leading slash, so ``/id/a%0Ab`` fell through to its bare 404 page instead of being refused
-    as no IRI, and ``/id//x`` was not looked up at all."""
-
-    regex = "(?s:.)*?"
-    part_isolating = False  # it spans slashes; werkzeug would infer True from the regex
-
-
 @lru_cache(maxsize=8)
 def catalogue(queries_dir: Path, bounds: Bounds) -> list[dict]:
     """Return the catalogue's examples within the endpoint's ``bounds``, read once (the folder
@@ -93,10 +83,14 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     """
     if get_kg is None:
         get_kg = lambda: current_app.extensions["alliance_graph"].kg  # noqa: E731
-        # The graphs the Graph Store read serves, known without a query (or a query slot).
-        held_graphs = lambda: current_app.extensions["alliance_graph"].graphs  # noqa: E731
-    else:
-        held_graphs = lambda: {g.value for g in get_kg().default_graph(True)}  # noqa: E731
+
+    def held_graphs():
+        # The graphs the Graph Store read serves: the app's service knows them without
+        # taking one of the client's query slots (a graph's redirect waited for one).
+        service = current_app.extensions.get("alliance_graph")
+        return service.graphs if service is not None else \
+            {g.value for g in get_kg().default_graph(True)}
+
     get_settings = (lambda: settings) if settings is not None else \
         (lambda: current_app.extensions["alliance_graph"].settings)
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
@@ -108,7 +102,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.add_app_template_filter(terms.isolated, "isolated")
     bp.add_app_template_filter(terms.value_parts, "value_parts")
     # Registered before the routes below, which are compiled with it.
-    bp.record_once(lambda state: state.app.url_map.converters.setdefault("iri", IriPathConverter))
+    bp.record_once(lambda state: state.app.url_map.converters.setdefault(
+        "iri", addresses.IriPathConverter))
 
     @bp.route("/")
     def query_page():
@@ -147,7 +142,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                             mimetype="text/plain", headers={"Vary": "Accept"})
         page = chosen == "html"
         # From 1 to MAX_LIMIT, or a 400 saying so: 0 was taken as 1 and 1,000 as 100.
-        limit = _counted(request.args.get("limit", str(SEARCH_PAGE if page else SEARCH_BOX)))
+        limit = addresses.counted(request.args.get("limit",
+                                                   str(SEARCH_PAGE if page else SEARCH_BOX)))
         if limit is None or limit > search_mod.MAX_LIMIT:
             return Response(f"limit must be a whole number from 1 to {search_mod.MAX_LIMIT}\n",
                             400, mimetype="text/plain")
@@ -163,7 +159,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/timeline")
     def timeline():
-        number = _counted(request.args.get("page", "1"))
+        number = addresses.counted(request.args.get("page", "1"))
         if number is None:
             return Response("page must be a whole number from 1\n", 400, mimetype="text/plain")
         page = timeline_mod.events(get_kg(), number)
@@ -199,7 +195,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         except ValueError as exc:
             # A character the name keeps as it is, which no IRI may hold ("[", a byte that is
             # not UTF-8): no graph is named so (a 500 and a traceback before).
-            bad = next((c for c in rest if not _in_graph_name(c)), None)
+            bad = next((c for c in rest if not addresses.in_graph_name(c)), None)
             problem = terms.character_problem(bad) if bad else f"Oxigraph says: {exc}"
             return Response(f"{request.path!r} does not name a valid IRI: {problem}\n", 400,
                             mimetype="text/plain")
@@ -221,15 +217,6 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                         308)
 
     return bp
-
-
-def _in_graph_name(char: str) -> bool:
-    """Return whether a graph's name (a file's path) may hold ``char``."""
-    try:
-        graph_iri(char)
-        return True
-    except ValueError:
-        return False
 
 
 def _rdf_formats() -> list[tuple[str, str]]:
@@ -258,29 +245,12 @@ def _chosen_formats() -> list[str]:
     return media
 
 
-# Past any page there can be.  Python reads no more than 4,300 digits as a number (a
-# ValueError: ?page=999... of 4,301 digits was a 500 and a traceback), so a longer one is
-# taken for this, a page past the last, answered 404 as any such page is.
-_PAST_ANY_PAGE = 10**18
-
-
-def _counted(asked: str) -> int | None:
-    """Return ``asked`` as a count from 1 (a page number, a number of hits), or None when it
-    is not one: only ASCII digits (int() reads "٣", " 3 " and "1_0" too), and not 0."""
-    if not asked.isascii() or not asked.isdigit():
-        return None
-    digits = asked.lstrip("0")
-    if not digits:
-        return None
-    return int(digits) if len(digits) < 18 else _PAST_ANY_PAGE
-
-
 def _asked_page() -> int | None:
     """Return the ``?page=`` asked for (None: none), or abort with a 400 naming what is wrong."""
     asked = request.args.get("page")
     if asked is None:
         return None
-    number = _counted(asked)
+    number = addresses.counted(asked)
     if number is None:
         abort(Response("page must be a whole number from 1\n", 400, mimetype="text/plain"))
     return number
