@@ -144,8 +144,9 @@ window.AllianceResults = function (config) {
   }
 
   // A row's value of a variable, or undefined where it is unbound: an unbound ?constructor
-  // or ?__proto__ was the row's own Object.prototype member, sorted as the text "undefined".
-  const bound = (binding, name) => (Object.hasOwn(binding, name) ? binding[name] : undefined);
+  // or ?__proto__ was read from Object.prototype, and sorted as the text "undefined".
+  const own = Object.prototype.hasOwnProperty;
+  const bound = (binding, name) => (own.call(binding, name) ? binding[name] : undefined);
 
   // Sort ``bindings`` in place by the column ``name``, unbound cells last.
   function sortBy(bindings, name, ascending) {
