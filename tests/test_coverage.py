@@ -162,3 +162,14 @@ def test_a_file_of_the_folder_that_is_no_source_text_is_said_to_be_none(tmp_path
         coverage(KnowledgeGraph.from_store(ox.Store()), tmp_path, only="README.md")
     assert str(refused.value) == \
         f"'README.md' is no source text of {tmp_path}: its source texts are its *.txt files"
+
+
+def test_offsets_that_are_no_integers_place_the_quote_by_its_text(tmp_path):
+    # A data file's oa:start "abc" builds (the build runs no shapes), and coverage stopped on
+    # it with a traceback (ValueError: invalid literal for int()).
+    (tmp_path / "doc.txt").write_text(TEXT, encoding="utf-8")
+    store = ox.Store()
+    _evidence(store, "stored", "is cited", ("abc", "1e3"))
+    [report] = coverage(KnowledgeGraph.from_store(store), tmp_path)
+    assert (report.cited, report.unplaced) == (1, [])
+    assert [s.text for s in report.uncited][0] == "Beta is not."
