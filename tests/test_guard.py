@@ -1039,6 +1039,36 @@ def test_comments_are_read_for_a_lone_carriage_return_in_linear_time(text):
     assert time.perf_counter() - started < 1
 
 
+@pytest.mark.parametrize("text, said", [
+    # A JSON-escaped emoji pasted into a string: the engine said "expected ENCODE_FOR_URI".
+    (r'SELECT ("\uD83D\uDE00" AS ?x) {}', r"(at line 1, column 10): \uD83D names no "
+     r"character but half of a UTF-16 surrogate pair, as JSON writes one: write the character "
+     r"itself, or a \U escape of eight digits (\uD83D\uDE00 is \U0001F600)"),
+    (r"SELECT ('''a\uDE00''' AS ?x) {}", r"(at line 1, column 13): \uDE00 names no character"),
+    # Decoded in a FROM, FROM NAMED or PREFIX IRI, the half made a string no answer could be
+    # written in: a 500, with a traceback in the log.
+    (r"SELECT * FROM <http://e/\uD800> {}", r"(at line 1, column 25): \uD800 names no"),
+    (r"SELECT * FROM NAMED <\uDFFF> {}", r"(at line 1, column 22): \uDFFF names no"),
+    (r"PREFIX b: <bif:\uD800> SELECT * { ?s b:x ?o }", r"column 16): \uD800 names no"),
+    (r"SELECT * FROM <http://e/\U00110000> {}",
+     r"(at line 1, column 25): \U00110000 names no character (the last is \U0010FFFF)"),
+])
+def test_an_escape_naming_no_character_is_a_400_saying_where(text, said):
+    assert not parses_as_query(text)  # the engine refuses it too
+    for standard in (True, False):
+        with pytest.raises(guard.Refused) as refused:
+            guard.check(text, P, standard=standard)
+        assert refused.value.status == 400 and said in str(refused.value), str(refused.value)
+
+
+@pytest.mark.parametrize("text", [
+    r'SELECT ("\\uD800 \U0001F600 \u00E9 \uFFFF" AS ?x) {}',  # an escaped backslash, then text
+    r"SELECT * { ?s ?p <http://e/\U0001F600> }",
+])
+def test_escapes_naming_characters_pass(text):
+    assert parses_as_query(text) and guard.check(text, P, standard=True).form == "SELECT"
+
+
 def test_without_standard_the_engine_has_its_say_on_a_dialect():
     # The command line and the library read their own store: its parser's message stands.
     assert guard.check("SELEC * {}", P).form == ""

@@ -300,6 +300,18 @@ def test_graphs_the_service_does_not_hold_are_400(endpoint, params, query):
     assert status == 400 and b"http://example.org/elsewhere" in body and b"not held" in body
 
 
+@pytest.mark.parametrize("query", [
+    r"SELECT * FROM <http://e/\uD800> WHERE { ?s ?p ?o }",
+    r"SELECT * FROM NAMED <http://e/\U00110000> WHERE { ?s ?p ?o }",
+    r'SELECT ("\uD83D\uDE00" AS ?x) WHERE {}',
+])
+def test_an_escape_naming_no_character_is_a_400_not_a_500(endpoint, query):
+    # Decoded in a FROM IRI, a surrogate's escape made a string the refusal of the graph
+    # could not be written in (UnicodeEncodeError: a 500, a traceback in the log).
+    status, _, body = get(endpoint, query)
+    assert status == 400 and b"names no character" in body, body
+
+
 def test_the_requests_graphs_replace_the_querys_from_and_from_named_whole(endpoint, graphs):
     # SPARQL 1.1 Protocol 2.1.4: the request's dataset is the dataset.  Each part used to
     # replace only its own: FROM stayed beside named-graph-uri, FROM NAMED beside

@@ -67,6 +67,11 @@ _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 _QUIET = KEYWORDS - UPDATE - _ANYWHERE - _TOP_LEVEL - {"GRAPH"}
 _LOUD = re.compile("SERVICE|SILENT|FROM|NAMED|GRAPH", re.IGNORECASE)
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# An escape in an IRI or a string, read from its start so that ``\\u0041`` is a backslash
+# and a letter, and the tokens that may hold \u escapes.
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|.)", re.S)
+_ESCAPED = frozenset(("IRIREF", "STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1",
+                      "STRING_LITERAL_LONG2"))
 
 
 def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...] = (),
@@ -77,6 +82,9 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     remote store would run (``dialect.refuse``).
     """
     tokens = tokens_within(text, bounds or DEFAULT_BOUNDS)
+    for token in tokens:
+        if token.kind in _ESCAPED and "\\" in token.text:
+            _no_character(text, token)
     plan = QueryPlan()
     declared: dict[str, str] = {}  # the query's own PREFIX declarations
     base: str | None = None
@@ -182,6 +190,33 @@ def _what_is_wrong(text: str, token: Token) -> str:
                 "text")
     name = unicodedata.name(char, "")
     return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''}) starts no SPARQL token here"
+
+
+def _no_character(text: str, token: Token) -> None:
+    """Refuse (400) an IRI or a string whose \\u or \\U escape names no character: a UTF-16
+    surrogate (as JSON and Java write a character past U+FFFF, in two halves) or a number
+    past U+10FFFF.  The engine refuses it too, saying only "expected ENCODE_FOR_URI" after
+    the string, and decoded in a FROM, PREFIX or BASE IRI it made a Python string that no
+    answer could be written in (a 500)."""
+    written = token.text
+    for escape in _ESCAPE.finditer(written):
+        digits = escape.group(1) or escape.group(2)
+        point = -1 if digits is None else int(digits, 16)
+        if not (0xD800 <= point <= 0xDFFF or point > 0x10FFFF):
+            continue
+        at = where(text, Token("\\", "\\", token.start + escape.start()))
+        if point > 0x10FFFF:
+            raise Refused(400, f"syntax error ({at}): {escape.group()} names no character "
+                               "(the last is \\U0010FFFF)")
+        low = _UCHAR.match(written, escape.end())
+        low_point = int(low.group(1), 16) if low and low.group(1) else -1
+        pair = ""
+        if point < 0xDC00 and 0xDC00 <= low_point <= 0xDFFF:  # a high half, then a low one
+            whole = 0x10000 + (point - 0xD800) * 0x400 + (low_point - 0xDC00)
+            pair = f" ({escape.group()}{low.group()} is \\U{whole:08X})"
+        raise Refused(400, f"syntax error ({at}): {escape.group()} names no character but "
+                           "half of a UTF-16 surrogate pair, as JSON writes one: write the "
+                           f"character itself, or a \\U escape of eight digits{pair}")
 
 
 def _declaration(text, tokens, i, declared, base):
