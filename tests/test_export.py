@@ -1,5 +1,6 @@
 """Exports: every format parses back in pyoxigraph and rdflib; RDF 1.2 maps claims one to one."""
 
+import errno
 import hashlib
 import os
 import re
@@ -518,3 +519,54 @@ def test_the_export_needs_no_program_on_the_path(generated, tmp_path):
                           env={**os.environ, "PATH": str(tmp_path / "nothing")})
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == export.export(kg, "nt")
+
+
+# -- the temporary folder full: said of it, not of the output file -----------------------------
+
+def _full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+class _FullFile:
+    """A temporary file on a full disk: every write fails, as the kernel says."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    write = _full
+
+
+@pytest.mark.parametrize("fmt, where", [("ttl", "runs"), ("nt", "runs"), ("nq", "runs"),
+                                        ("trig", "runs"), ("xml", "runs"), ("xml", "held")])
+def test_a_full_temporary_folder_is_said_not_taken_for_the_output_file(
+        kg, tmp_path, monkeypatch, fmt, where):
+    """The sort's runs, or the RDF/XML held before it is written, failing in a full TMPDIR
+    said 'cannot write OUT: No space left on device' (to standard output, 'a file or folder
+    could not be used: [Errno 28] ...'): the user was sent to free a disk that had room."""
+    import tempfile
+
+    from alliance_graph.store.sorted_lines import LineSorter
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    if where == "runs":
+        monkeypatch.setattr(export, "_RUN_BYTES", 4096)  # the shipped graph spills runs
+        monkeypatch.setattr(LineSorter, "_write_run", _full)
+    else:
+        monkeypatch.setattr(tempfile, "TemporaryFile", _FullFile)
+    said = (f"cannot export: the temporary folder {tmp_path / 'tmp'} could not hold the "
+            "export's temporary files (No space left on device): free space there, or point "
+            "TMPDIR at a folder with room (an export holds about the graph's N-Triples size "
+            "there)")
+    out = tmp_path / f"graph.{fmt}"
+    result = CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(out)])
+    assert (result.exit_code, result.output) == (2, f"error: {said}\n")
+    assert not out.exists()
+    result = CliRunner().invoke(main, ["export", "--format", fmt])
+    assert (result.exit_code, result.output) == (2, f"error: {said}\n")
+    with pytest.raises(export.ExportError) as refused:
+        export.export(kg, fmt)
+    assert str(refused.value) == said
+    assert isinstance(refused.value.__cause__, OSError)

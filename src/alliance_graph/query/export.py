@@ -33,7 +33,6 @@ import contextlib
 import functools
 import io
 import shutil
-import tempfile
 from pathlib import PurePath
 from xml.parsers import expat
 
@@ -47,6 +46,7 @@ from . import network
 from .answer import xml_kept
 from .rdf_xml import not_written
 from .results import GRAPH_FORMATS, prefixes_for
+from .temporary import SpillFailed, Temporary, held_file, spilled
 from .used_prefixes import UsedPrefixes
 from .xml_check import XmlCheck
 
@@ -226,8 +226,8 @@ def _sorted(fill):
     label), and a sort in memory holds every line.  The caller may stop reading before the
     end (the runs are removed all the same)."""
     with LineSorter(unique=True, run_bytes=_RUN_BYTES) as sorter:
-        fill(sorter)
-        yield io.BufferedReader(LinesFile(sorter.lines()), _CHUNK)
+        fill(Temporary(sorter))  # the runs' files failing is SpillFailed (temporary.py)
+        yield io.BufferedReader(LinesFile(spilled(sorter.lines())), _CHUNK)
 
 
 def _merged(kg, graphs: list[ox.NamedNode], claims: list | None, used=None):
@@ -282,11 +282,11 @@ def _write_xml(kg, graphs: list[ox.NamedNode], claims: list | None, out) -> None
     that an export refused writes nothing (the disk holds it meanwhile, not memory)."""
     target = GRAPH_FORMATS["xml"].oxigraph
     used = UsedPrefixes(target)
-    with tempfile.TemporaryFile() as held:
+    with held_file() as held:
         try:
             with _merged(kg, graphs, claims, used) as lines:
                 ox.serialize(_triples(lines), held, format=target, prefixes=used.prefixes())
-        except OSError as exc:  # the writer refusing a triple, or the temporary file failing
+        except OSError as exc:  # the writer refusing a triple (a temporary file: SpillFailed)
             raise _refused(kg, graphs, claims, None) or exc from None
         parser = XmlCheck()  # expat reads only what its scan finds odd (xml_check.py)
         try:
@@ -334,11 +334,20 @@ def export_to(kg, fmt: str, out, *, inferred: bool = False, rdf12: bool = False)
     first in the quad formats), and written from the sorted lines as they come: each graph's
     triples are written by the store into an external merge sort (``_sorted``), so what this
     process holds is one run of ``_RUN_BYTES``, whatever the graph's size.  RDF/XML alone is
-    held whole before it is written, in a temporary file (``_write_xml``).  The network formats are written as
-    ``network.write_to`` reads them."""
+    held whole before it is written, in a temporary file (``_write_xml``); a temporary folder
+    that cannot hold them is an ExportError saying so (``temporary.py``).  The network
+    formats are written as ``network.write_to`` reads them."""
     _refuse_asked(fmt, inferred, rdf12)
     if fmt in network.FORMATS:
         return network.write_to(kg, fmt, out)
+    try:
+        return _written(kg, fmt, out, inferred, rdf12)
+    except SpillFailed as exc:
+        raise ExportError(f"cannot export: {exc.said()}") from exc.cause
+
+
+def _written(kg, fmt: str, out, inferred: bool, rdf12: bool) -> int:
+    """``export_to``'s work for the RDF formats."""
     counted = _Counted(out)
     graphs = kg.default_graph(inferred)
     claims = _claims_graph(kg) if rdf12 else None
