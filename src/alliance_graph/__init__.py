@@ -124,9 +124,10 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
     the inferred triples too for ``inferred=True`` and the claims as RDF 1.2 triple terms for
     ``rdf12=True``; or the asserted facts alone as graphml, nodes-csv or edges-csv (for graph
     viewers: Gephi, Cytoscape, networkx; a GraphML node's id is its prefixed name,
-    ``id:IronDome``, its IRI the node's ``iri`` attribute).  Raise ``ExportError`` for an export that cannot be
-    written as asked (an unknown format, a flag its format cannot honour, a temporary folder
-    too full to sort the graph in), TypeError for a flag that is not True or False.  Ctrl-C ends it at once, as it does a query."""
+    ``id:IronDome``, its IRI the node's ``iri`` attribute).  Raise ``ExportError`` for an
+    export that cannot be written as asked (an unknown format, a flag its format cannot
+    honour, a temporary folder too full to sort the graph in), TypeError for a flag that is
+    not True or False.  Ctrl-C ends it at once, as it does a query."""
     from .engine.graph import EngineGraph
     from .query.export import export as export_graph
     _graph(kg, "export")
