@@ -105,3 +105,16 @@ def test_an_amount_says_the_aid_program_of_its_giver_receiver_and_purpose(kg):
         FILTER NOT EXISTS { ?amount ag:throughProgram ?program . ?program ag:fundingAmount ?amount } }""")
     assert sorted((r["amount"].value, r["program"].value) for r in rows) == []
     assert kg.query("ASK { ?amount a ag:MonetaryAmount ; ag:focusArea ?area ; ag:throughProgram ?p }")
+
+
+def test_the_speaker_of_a_statement_took_part_in_its_occasion(kg):
+    """A statement made at an occasion ('said during the signing ceremony', 003) puts its
+    speaker there: the occasion has the speaker, or a group the speaker belongs to, among its
+    participants, so 'who took part in the signing ceremony' finds Jacob Nagel."""
+    rows = kg.query("""SELECT ?statement ?occasion ?speaker WHERE {
+        ?statement ag:occasion ?occasion ; ag:speaker ?speaker .
+        FILTER NOT EXISTS { ?occasion ag:participant ?speaker }
+        FILTER NOT EXISTS { ?speaker ag:memberOf ?group . ?occasion ag:participant ?group } }""",
+                    inferred=True)
+    assert sorted((r["statement"].value, r["occasion"].value, r["speaker"].value) for r in rows) == []
+    assert kg.query("ASK { ?statement ag:occasion ?occasion }")
