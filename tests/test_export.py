@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import servers
 from alliance_graph.cli import main
 from alliance_graph.namespaces import PREFIX_IRIS
-from alliance_graph.query import export, rdf_xml
+from alliance_graph.query import export, network_read, rdf_xml
 from alliance_graph.query.results import GRAPH_FORMATS, prefixes_for
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
@@ -540,7 +540,8 @@ class _FullFile:
 
 
 @pytest.mark.parametrize("fmt, where", [("ttl", "runs"), ("nt", "runs"), ("nq", "runs"),
-                                        ("trig", "runs"), ("xml", "runs"), ("xml", "held")])
+                                        ("trig", "runs"), ("xml", "runs"), ("xml", "held"),
+                                        ("graphml", "runs"), ("nodes-csv", "runs")])
 def test_a_full_temporary_folder_is_said_not_taken_for_the_output_file(
         kg, tmp_path, monkeypatch, fmt, where):
     """The sort's runs, or the RDF/XML held before it is written, failing in a full TMPDIR
@@ -553,6 +554,7 @@ def test_a_full_temporary_folder_is_said_not_taken_for_the_output_file(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     if where == "runs":
         monkeypatch.setattr(export, "_RUN_BYTES", 4096)  # the shipped graph spills runs
+        monkeypatch.setattr(network_read, "_RUN_BYTES", 4096)  # as do its network's
         monkeypatch.setattr(LineSorter, "_write_run", _full)
     else:
         monkeypatch.setattr(tempfile, "TemporaryFile", _FullFile)
@@ -560,7 +562,7 @@ def test_a_full_temporary_folder_is_said_not_taken_for_the_output_file(
             "export's temporary files (No space left on device): free space there, or point "
             "TMPDIR at a folder with room (an export holds about the graph's N-Triples size "
             "there)")
-    out = tmp_path / f"graph.{fmt}"
+    out = tmp_path / f"graph.{export._extension(fmt)}"
     result = CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(out)])
     assert (result.exit_code, result.output) == (2, f"error: {said}\n")
     assert not out.exists()

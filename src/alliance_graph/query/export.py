@@ -338,9 +338,9 @@ def export_to(kg, fmt: str, out, *, inferred: bool = False, rdf12: bool = False)
     that cannot hold them is an ExportError saying so (``temporary.py``).  The network
     formats are written as ``network.write_to`` reads them."""
     _refuse_asked(fmt, inferred, rdf12)
-    if fmt in network.FORMATS:
-        return network.write_to(kg, fmt, out)
     try:
+        if fmt in network.FORMATS:
+            return network.write_to(kg, fmt, out)
         return _written(kg, fmt, out, inferred, rdf12)
     except SpillFailed as exc:
         raise ExportError(f"cannot export: {exc.said()}") from exc.cause

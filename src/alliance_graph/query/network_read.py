@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from ..namespaces import shorten
 from ..store.errors import StoreError
-from ..store.sorted_lines import LineSorter
+from .temporary import Sorter  # a LineSorter whose failing runs are SpillFailed
 
 # The names the node's own fields take in GraphML and CSV, compared without case.
 _OWN_FIELDS = {"id", "label", "class", "iri"}
@@ -120,8 +120,8 @@ class Read:
         self.kg = kg
         self.label: dict[str, str] = {}
         self._attribute: dict[str, str] | None = None
-        self._values = LineSorter(run_bytes=_RUN_BYTES)  # literal-valued facts by subject
-        self._entities = LineSorter(unique=True, run_bytes=_RUN_BYTES)
+        self._values = Sorter(run_bytes=_RUN_BYTES)  # literal-valued facts by subject
+        self._entities = Sorter(unique=True, run_bytes=_RUN_BYTES)
 
     def _labelled(self, properties) -> None:
         """Look up the labels of ``properties`` not looked up yet."""
@@ -153,7 +153,7 @@ class Read:
         a time."""
         attribute = self.attribute
         with self._values as facts, self._entities as found, \
-                LineSorter(run_bytes=_RUN_BYTES) as labelled:
+                Sorter(run_bytes=_RUN_BYTES) as labelled:
             found.add(_line(r["x"].value) for r in self.kg.query(_SUBJECTS))
             labelled.add(_line(r["x"].value, r["label"].value)
                          for r in self.kg.query(_ALL_LABELS))

@@ -3,7 +3,8 @@
 ``export`` sorts the graph's lines in runs spilled to temporary files and holds RDF/XML in one
 before writing it, in the temporary folder (``TMPDIR``, else the system's).  When that folder
 was full, the OSError came out of Oxigraph's writer as a new OSError naming no file, and
-``atomic.write_output`` named the output file in it: ``export -o /big/disk/graph.ttl`` said
+``atomic.write_output`` named the output file in it (the graph viewers' formats sort too,
+``network_read``): ``export -o /big/disk/graph.ttl`` said
 "cannot write /big/disk/graph.ttl: No space left on device", sending the user to free a disk
 that had room.  Here an OSError of a temporary file becomes ``SpillFailed``, which is no
 OSError, so Oxigraph's writers and ``write_output`` pass it on as it is, for the export to say.
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+
+from ..store.sorted_lines import LineSorter
 
 
 class SpillFailed(Exception):
@@ -66,6 +69,24 @@ class Temporary:
                 flush()
             except OSError as exc:
                 raise SpillFailed(exc) from exc
+
+
+class Sorter(LineSorter):
+    """A LineSorter whose runs' files failing is SpillFailed: the graph viewers' formats sort
+    with one, fed by Python rather than by Oxigraph's writers, so that an OSError of the
+    store's answers read within ``add`` stays the store's."""
+
+    def _write_run(self) -> None:
+        try:
+            super()._write_run()
+        except OSError as exc:
+            raise SpillFailed(exc) from exc
+
+    def _merge(self, files, runs):
+        try:
+            return spilled(super()._merge(files, runs))
+        except OSError as exc:  # a run's file that does not open
+            raise SpillFailed(exc) from exc
 
 
 def spilled(lines):
