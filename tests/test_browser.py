@@ -887,3 +887,20 @@ def test_an_error_marks_hover_says_the_servers_words_once(page, shipped_server, 
     hover = page.locator(".cm-tooltip-lint .cm-diagnosticText")
     hover.wait_for()
     assert hover.text_content() == said.split("\n")[0]
+
+
+def test_a_search_the_server_refuses_leaves_no_suggestions_of_the_text_before(page,
+                                                                             shipped_server):
+    # The list of the text before stayed open under the new text, when the server refused
+    # its lookup (busy, 503) or it never arrived (an uncaught error besides).
+    page.goto(shipped_server + "/timeline")
+    page.route("**/search?q=iron%20dox", lambda route: route.fulfill(status=503, body="busy"))
+    page.route("**/search?q=iron%20doy", lambda route: route.abort())
+    box, listed = page.locator("#search"), page.locator("#search-results")
+    for refused, outcome in (("iron dox", "requestfinished"), ("iron doy", "requestfailed")):
+        box.fill("iron do")
+        page.locator("#search-results a").first.wait_for()
+        with page.expect_event(outcome):
+            box.fill(refused)
+        page.wait_for_timeout(200)  # the script's turn after the lookup
+        assert listed.is_hidden(), refused

@@ -16,10 +16,17 @@
       list.hidden = true;
       return;
     }
-    const response = await fetch(input.form.action + "?q=" + encodeURIComponent(q),
-                                 { headers: { "Accept": "application/json" } });
-    if (!response.ok) return;
-    const found = await response.json();
+    // A lookup the server refuses (busy: 503) or that never arrives empties the list: the
+    // suggestions for the text before stayed open under this one, a click away. (A failed
+    // fetch was also an uncaught error.)
+    let found = [];
+    try {
+      const response = await fetch(input.form.action + "?q=" + encodeURIComponent(q),
+                                   { headers: { "Accept": "application/json" } });
+      if (response.ok) found = await response.json();
+    } catch (err) {
+      found = [];
+    }
     if (q !== asked) return;  // a newer keystroke (or a close) has taken over
     list.replaceChildren();
     for (const item of found) {
