@@ -678,3 +678,17 @@ def test_a_graph_path_no_iri_can_hold_is_a_400_naming_the_character(client, path
         assert response.status_code == 400, response.text
         assert response.mimetype == "text/plain" and "does not name a valid IRI" in response.text
         assert named in response.text, response.text
+
+
+def test_a_literals_base_direction_is_shown_with_its_language(pages_settings):
+    # "שלום"@he--rtl (RDF 1.2) was shown as "שלום" @he, a term the graph does not hold, in
+    # whatever direction its letters suggested.
+    from alliance_graph.store.graph import KnowledgeGraph
+    store = ox.Store()
+    store.load(b'<https://alliance-graph.example/id/A> <http://www.w3.org/2000/01/rdf-schema#'
+               b'comment> "abc"@he--rtl , "def"@en .', format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://alliance-graph.example/graph/data/a.ttl"))
+    client = make_app(KnowledgeGraph.from_store(store), pages_settings).test_client()
+    page = html(client, "/id/A")
+    assert '<span class="literal" dir="rtl">abc</span> <span class="lang">@he--rtl</span>' in page
+    assert '<span class="literal" dir="auto">def</span> <span class="lang">@en</span>' in page

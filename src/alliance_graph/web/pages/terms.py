@@ -50,6 +50,7 @@ class Term:
     # with their values, or the members of the list it starts.
     parts: tuple[tuple[Term, tuple[Term, ...]], ...] = ()
     items: tuple[Term, ...] | None = None
+    direction: str | None = None  # a literal's base direction (RDF 1.2): "ltr" or "rtl"
 
     @property
     def precision(self) -> str | None:
@@ -244,5 +245,6 @@ class Labeller:
             return Term("iri", iri, self.labels.get(iri) or shorten(iri), link_for(iri))
         if isinstance(node, ox.Literal):
             datatype = node.datatype.value if node.datatype else None
-            return Term("literal", node.value, node.value, None, datatype, node.language)
+            return Term("literal", node.value, node.value, None, datatype, node.language,
+                        direction=getattr(node, "direction", None))
         return Term("bnode", str(node), "_:" + getattr(node, "value", str(node)))
