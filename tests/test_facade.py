@@ -1,5 +1,7 @@
 """The package's facade: what a notebook does with it, end to end."""
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -806,3 +808,45 @@ def test_a_refused_timeout_is_quoted_short(kg):
     with pytest.raises(ValueError) as refused:
         ag.run(kg, LOOKUP, timeout=10**400)
     assert len(str(refused.value)) < 100 and "...0000" in str(refused.value)
+
+
+COMMA_AND_TRIPLE = """SELECT ?iri ?n ?t ?unbound WHERE {
+  BIND(<http://dbpedia.org/resource/Washington,_D.C.> AS ?iri) BIND(1 AS ?n)
+  BIND(<<( id:a rdfs:label "x, \\"y\\"\\nz" )>> AS ?t) }"""
+
+
+@pytest.mark.parametrize("into", ["bytes", "path", "file", "path by its extension"])
+def test_a_select_answer_serialized_as_csv_reads_back_row_by_row(kg, tmp_path, into):
+    """ag.run's answer reads as a QuerySolutions, whose serialize wrote CSV by Oxigraph's
+    writer: the IRI's comma and the triple term were left unquoted, and the one row read back
+    as two rows of five and two fields (the command line and the endpoint quote them)."""
+    result = ag.run(kg, COMMA_AND_TRIPLE)
+    path = tmp_path / "answer.csv"
+    if into == "bytes":
+        data = result.serialize(format=ox.QueryResultsFormat.CSV)
+    elif into == "file":
+        with open(path, "wb") as out:
+            assert result.serialize(out, ox.QueryResultsFormat.CSV) is None
+        data = path.read_bytes()
+    else:
+        given = path if into == "path" else str(path)
+        fmt = ox.QueryResultsFormat.CSV if into == "path" else None
+        assert result.serialize(given, fmt) is None
+        data = path.read_bytes()
+    assert list(csv.reader(io.StringIO(data.decode(), newline=""))) == [
+        ["iri", "n", "t", "unbound"],
+        ["http://dbpedia.org/resource/Washington,_D.C.", "1",
+         '<<( https://alliance-graph.example/id/a http://www.w3.org/2000/01/rdf-schema#label '
+         '"x, ""y""\nz" )>>', ""]]
+
+
+def test_a_one_column_csv_answer_keeps_its_unbound_rows_and_other_formats_are_oxigraphs(kg):
+    # Oxigraph's writer wrote the unbound row as an empty line, which csv and pandas skip.
+    result = ag.run(kg, "SELECT ?x WHERE { VALUES ?x { 1 UNDEF 2 } }")
+    data = result.serialize(format=ox.QueryResultsFormat.CSV)
+    assert list(csv.reader(io.StringIO(data.decode(), newline=""))) == [["x"], ["1"], [""],
+                                                                          ["2"]]
+    for fmt in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.TSV,
+                ox.QueryResultsFormat.XML):
+        assert result.serialize(format=fmt) == kg.query(
+            "SELECT ?x WHERE { VALUES ?x { 1 UNDEF 2 } }").serialize(format=fmt)

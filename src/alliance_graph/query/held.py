@@ -13,14 +13,16 @@ them afresh for each reading, on the reader's thread.
 from __future__ import annotations
 
 import io
+import os
 import threading
 
 import pyoxigraph as ox
 
-from . import results
+from . import csv_results, results
 from .thread_bound import ThreadBound, unwrap
 
 _JSON = ox.QueryResultsFormat.JSON
+_CSV = ox.QueryResultsFormat.CSV
 
 
 class Solutions(ThreadBound):
@@ -29,7 +31,9 @@ class Solutions(ThreadBound):
 
     A ``ThreadBound`` (``thread_bound.unwrap`` gives the ``QuerySolutions`` to the functions
     of ``results``); ``__class__`` names the class it stands for, as proxies do.  One iterator
-    of it is still Oxigraph's: read it on the thread that made it."""
+    of it is still Oxigraph's: read it on the thread that made it.  ``serialize`` writes CSV
+    as the command line and the endpoint do (``csv_results.write``), every other format by
+    Oxigraph's writer."""
 
     __slots__ = ("_json",)
 
@@ -39,6 +43,27 @@ class Solutions(ThreadBound):
     def result(self, consume: bool = True) -> ox.QuerySolutions:
         """Return the solutions as Oxigraph's ``QuerySolutions``, made now on this thread."""
         return ox.parse_query_results(self._json, format=_JSON)
+
+    def serialize(self, output=None, format=None):  # pyoxigraph's own parameter names
+        """Write the solutions as ``QuerySolutions.serialize`` does (into ``output``, a binary
+        file or a path, else returned as bytes; in ``format``, else the one the path's
+        extension names), but CSV by ``csv_results.write``: Oxigraph's writer left an IRI
+        holding a comma, and a triple term, unquoted (``dbr:Washington,_D.C.`` split its row
+        into one field more, a literal's line break into two rows) and an unbound value of a
+        one-column answer an empty line, which readers pass over."""
+        named = format if format is not None else _extension_format(output)
+        if named != _CSV:
+            return self.result().serialize(output, format)
+        if output is None:
+            out = io.BytesIO()
+            csv_results.write(self.result(), out)
+            return out.getvalue()
+        if isinstance(output, (str, os.PathLike)):
+            with open(output, "wb") as out:
+                csv_results.write(self.result(), out)
+            return None
+        csv_results.write(self.result(), output)
+        return None
 
     @property
     def __class__(self):
@@ -53,6 +78,15 @@ class Solutions(ThreadBound):
     def __repr__(self):
         names = " ".join(str(v) for v in self.result().variables)
         return f"<QuerySolutions read whole: {names or 'no variables'}>"
+
+
+def _extension_format(output):
+    """Return the results format a path's extension names, as pyoxigraph reads it (None for
+    a file object, or a name with no known extension)."""
+    if not isinstance(output, (str, os.PathLike)):
+        return None
+    extension = os.path.splitext(os.fspath(output))[1][1:]
+    return ox.QueryResultsFormat.from_extension(extension) if extension else None
 
 
 class _Written(io.BytesIO):
