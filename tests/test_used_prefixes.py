@@ -85,3 +85,13 @@ def test_a_namespace_never_shortened_is_declared_past_the_lines_looked_at(monkey
     numbers = "".join(f'<urn:s> <urn:p> "{n}"^^<{XSD}integer> .\n' for n in range(3))
     assert declared(numbers, TTL) == set()
     assert declared(numbers + f'<urn:s> <urn:p> "9"^^<{XSD}integer> .\n', TTL) == {"xsd"}
+
+
+def test_a_line_the_writer_refuses_is_left_to_the_export_to_refuse():
+    """rdf:ID as a property is no RDF/XML: asked of that line, the writer's refusal (an
+    OSError) came out of the scan, in the middle of the store's writing; the export refuses
+    it itself, saying why (test_export)."""
+    line = f'<urn:r> <{AG}p> <<( <urn:s> <{RDF}ID> "x" )>> .\n'  # looked at for ag:
+    with pytest.raises(OSError):
+        ox.serialize(ox.parse(line.encode(), format=ox.RdfFormat.N_TRIPLES), format=XML)
+    assert declared(line, XML) == {"rdf", "ag"}

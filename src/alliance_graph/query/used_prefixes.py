@@ -97,12 +97,13 @@ class UsedPrefixes:
     def _shortened(self, line: bytes, prefix: str) -> bool:
         """Return whether the writer writes ``line`` with ``prefix``'s namespace shortened."""
         try:
-            triples = list(ox.parse(line, format=_NT))
-        except SyntaxError:  # not a line the store writes: said used, as before
+            written = ox.serialize(ox.parse(line, format=_NT), format=self.format, prefixes={
+                self._disguised[p]: ns for p, ns in self.all.items()}).decode()
+        except (SyntaxError, OSError, ValueError, RuntimeError):
+            # Not a line the store writes, or one the writer refuses (rdf:ID as a property
+            # in RDF/XML): said used, as before, the export's own writing saying the rest.
             return True
         name = self._disguised[prefix]
-        written = ox.serialize(triples, format=self.format, prefixes={
-            self._disguised[p]: ns for p, ns in self.all.items()}).decode()
         return written.count(f"{name}:") > written.count(f"@prefix {name}:")
 
     def prefixes(self) -> dict[str, str]:
