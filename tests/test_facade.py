@@ -743,6 +743,15 @@ def test_a_flag_that_is_not_true_or_false_is_a_type_error_naming_it(kg, flag):
             ag.export(kg, "ttl", **{name: flag})
 
 
+@pytest.mark.parametrize("fmt", [None, b"ttl", ["ttl"], 3])
+def test_a_format_that_is_no_str_is_a_type_error(kg, fmt):
+    # It was an ExportError, a ValueError: "unknown export format None; choose one of: ...".
+    with pytest.raises(TypeError) as refused:
+        ag.export(kg, fmt)
+    assert str(refused.value) == ("export() takes fmt as a format's name, a str such as "
+                                  f"\"ttl\", not {type(fmt).__name__}")
+
+
 @pytest.mark.parametrize("paths, error, says", [
     (3, TypeError, "takes paths as a path (str, bytes or os.PathLike) or a list of them, not int"),
     ([None], TypeError, "takes paths as paths (str, bytes or os.PathLike), and one of them is "

@@ -126,11 +126,15 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
     viewers: Gephi, Cytoscape, networkx; a GraphML node's id is its prefixed name,
     ``id:IronDome``, its IRI the node's ``iri`` attribute).  Raise ``ExportError`` for an
     export that cannot be written as asked (an unknown format, a flag its format cannot
-    honour, a temporary folder too full to sort the graph in), TypeError for a flag that is
-    not True or False.  Ctrl-C ends it at once, as it does a query."""
+    honour, a temporary folder too full to sort the graph in), TypeError for a ``fmt`` that
+    is no str or a flag that is not True or False.  Ctrl-C ends it at once, as it does a
+    query."""
     from .engine.graph import EngineGraph
     from .query.export import export as export_graph
     _graph(kg, "export")
+    if not isinstance(fmt, str):  # None, b"ttl": "unknown export format None", a ValueError
+        raise TypeError(f"export() takes fmt as a format's name, a str such as \"ttl\", not "
+                        f"{type(fmt).__name__}")
     _flags("export", inferred=inferred, rdf12=rdf12)
     if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
         return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
