@@ -904,3 +904,17 @@ def test_a_search_the_server_refuses_leaves_no_suggestions_of_the_text_before(pa
             box.fill(refused)
         page.wait_for_timeout(200)  # the script's turn after the lookup
         assert listed.is_hidden(), refused
+
+
+def test_a_column_of_dates_sorts_by_their_years_number(page, shipped_server):
+    # Dates were sorted as text (with numbers read as numbers): "-1000" after "-0586".
+    page.goto(shipped_server + "/")
+    set_query(page, 'SELECT ?d WHERE { VALUES ?d { "2011"^^xsd:gYear "-0586"^^xsd:gYear '
+                    '"12016-05"^^xsd:gYearMonth "-1000-01-02"^^xsd:date "2011-05"^^xsd:gYearMonth '
+                    '"2011-04-30T10:00:00Z"^^xsd:dateTime "-0586-03"^^xsd:gYearMonth } }')
+    page.click("#run")
+    page.locator("table.results tbody tr").first.wait_for()
+    page.click("table.results th button")
+    assert [c.split(" ")[0] for c in page.locator("table.results tbody td").all_text_contents()] \
+        == ["-1000-01-02", "-0586", "-0586-03", "2011", "2011-04-30T10:00:00Z", "2011-05",
+            "12016-05"]

@@ -100,7 +100,8 @@ window.AllianceResults = function (config) {
 
   // A cell's place in its column: numbers by value (xsd:double's INF and -INF at the ends,
   // NaN after every number: read as numbers they were NaN, and sorted in no set order), then
-  // any other term by its text; an unbound cell is last whichever way the column is sorted.
+  // dates by their year's number and then as text (as text, "-1000" came after "-0586"),
+  // then any other term by its text; an unbound cell is last whichever way it is sorted.
   // Keys are made once a sort: one collator for every comparison (localeCompare with options
   // builds one per call, which made sorting 13,000 rows take seconds).
   const XSD = "http://www.w3.org/2001/XMLSchema#";
@@ -108,7 +109,9 @@ window.AllianceResults = function (config) {
     "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
     "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"]);
   const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;  // as XSD writes one
-  const NUMBER_CLASS = 0, NAN_CLASS = 1, TEXT_CLASS = 2;
+  const DATES = new Set(["date", "dateTime", "gYear", "gYearMonth"]);
+  const YEAR = /^\s*(-?\d+)(.*)$/s;
+  const NUMBER_CLASS = 0, NAN_CLASS = 1, DATE_CLASS = 2, TEXT_CLASS = 3;
   const collator = new Intl.Collator(undefined, { numeric: true });
 
   function numberOf(text) {
@@ -121,11 +124,14 @@ window.AllianceResults = function (config) {
   function sortKey(term) {
     if (!term) return null;
     const type = term.datatype || "";
-    if (term.type === "literal" && type.startsWith(XSD) && NUMERIC.has(type.slice(XSD.length))) {
+    const local = term.type === "literal" && type.startsWith(XSD) ? type.slice(XSD.length) : "";
+    if (NUMERIC.has(local)) {
       const n = numberOf(term.value);
       return Number.isNaN(n) ? { rank: NAN_CLASS, text: term.value }
         : { rank: NUMBER_CLASS, number: n, text: term.value.trim() };
     }
+    const year = DATES.has(local) && YEAR.exec(term.value);
+    if (year) return { rank: DATE_CLASS, number: Number(year[1]), text: year[2] };
     return { rank: TEXT_CLASS, text: term.type === "triple" ? asText(term) : term.value };
   }
 
@@ -140,7 +146,12 @@ window.AllianceResults = function (config) {
 
   function compare(a, b) {
     if (a.rank !== b.rank) return a.rank - b.rank;
-    return a.rank === NUMBER_CLASS ? compareNumbers(a, b) : collator.compare(a.text, b.text);
+    if (a.rank === NUMBER_CLASS) return compareNumbers(a, b);
+    if (a.rank === DATE_CLASS) {
+      if (a.number !== b.number) return a.number < b.number ? -1 : 1;
+      return a.text === b.text ? 0 : a.text < b.text ? -1 : 1;  // the rest of the date as text
+    }
+    return collator.compare(a.text, b.text);
   }
 
   // A row's value of a variable, or undefined where it is unbound: an unbound ?constructor
