@@ -918,3 +918,27 @@ def test_a_column_of_dates_sorts_by_their_years_number(page, shipped_server):
     assert [c.split(" ")[0] for c in page.locator("table.results tbody td").all_text_contents()] \
         == ["-1000-01-02", "-0586", "-0586-03", "2011", "2011-04-30T10:00:00Z", "2011-05",
             "12016-05"]
+
+
+def test_a_vocabulary_the_server_refused_once_is_asked_for_again(page, shipped_server):
+    # A refusal (busy, 503) was kept: the editor completed nothing of the ontology's until the
+    # page was reloaded.
+    asked = []
+
+    def once_busy(route):
+        asked.append(route.request.url)
+        if len(asked) == 1:
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    page.route("**/vocabulary.json", once_busy)
+    page.goto(shipped_server + "/")
+    set_query(page, "SELECT ?s WHERE { ?s ag:coFun")
+    with page.expect_response("**/vocabulary.json"):
+        page.keyboard.press("Control+Space")
+    page.wait_for_timeout(200)  # the editor's turn with the refusal
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+Space")
+    page.locator(".cm-tooltip-autocomplete li", has_text="ag:coFundedBy").first.wait_for()
+    assert len(asked) == 2

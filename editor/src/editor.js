@@ -39,7 +39,9 @@ function options(vocabulary) {
   return out;
 }
 
-// A completion source over prefixed names and keywords; the vocabulary is fetched once.
+// A completion source over prefixed names and keywords; the vocabulary is fetched once it
+// comes: a refusal (the server busy, 503) is asked again at the next completion, where it
+// was kept, and the page completed nothing but keywords until it was reloaded.
 function vocabularySource(url) {
   let loaded = null;
   return async (context) => {
@@ -47,9 +49,12 @@ function vocabularySource(url) {
     if (!word || (word.from === word.to && !context.explicit)) return null;
     if (loaded === null) {
       loaded = fetch(url, { headers: { Accept: "application/json" } })
-        .then((r) => (r.ok ? r.json() : { prefixes: {}, terms: [] }))
+        .then((r) => {
+          if (!r.ok) throw new Error("vocabulary: " + r.status);
+          return r.json();
+        })
         .then(options)
-        .catch(() => { loaded = null; return []; });
+        .catch(() => { loaded = null; return options({ prefixes: {}, terms: [] }); });
     }
     return { from: word.from, options: await loaded, validFor: /^[\w.-]*:?[\w.-]*$/ };
   };
