@@ -512,6 +512,24 @@ def test_a_file_of_carriage_returns_gets_its_blocks_placed_and_keeps_them(tmp_pa
     assert_placed(before, written.decode("utf-8").replace("\r", "\n"))
 
 
+def test_a_line_feed_alone_in_a_crlf_file_s_string_is_written_back_as_it_was(tmp_path, cache):
+    # A CR LF file with a long string holding a line feed alone: every line feed was written
+    # back as a CR LF, so the note of a claim the add did not touch took another value.
+    project = copy_project(tmp_path / "project", ROOT / "data", cache)
+    aid = project / "data" / "aid.ttl"
+    before = aid.read_text("utf-8").replace("\n", "\r\n").replace(
+        'ag:note "000 has the 1987', 'ag:note """000 has\nthe 1987', 1).replace(
+        'not linked as a dispute." ;', 'not linked as a dispute.""" ;', 1)
+    aid.write_bytes(before.encode("utf-8"))
+    proposal = tmp_path / "placed.ttl"
+    proposal.write_text(PLACED, "utf-8")
+    result = add(project, "--into", "aid.ttl", proposal)
+    assert result.exit_code == 0, result.output
+    after = aid.read_bytes().decode("utf-8")
+    assert '"""000 has\nthe 1987' in after
+    assert facts_of(after) == facts_of(before) + facts_of(PLACED)
+
+
 # A note whose long string holds lines that read like the file's headings.
 FAKE_HEADINGS = '"""As the file would write it:\n\n# --- claims ---\n\n# id:F35\n"""'
 

@@ -95,9 +95,11 @@ def read_file(raw: bytes) -> tuple[str, Callable[[str], str]]:
     file's, and is written back (it was dropped, a change to the file's first line that nobody
     asked for); so are its line ends, CR LF or a carriage return alone (an old Mac editor's:
     one line to the placement, such a file took an amendment at its end, its prefixes declared
-    again, in lines ended by line feeds among its own)."""
-    bom, crlf = raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw
-    end = "\r\n" if crlf else "\r" if b"\r" in raw and b"\n" not in raw else "\n"
+    again, in lines ended by line feeds among its own).  A file ending lines both ways is read
+    and written as it is: a line feed alone in a CR LF file, inside a long string, was written
+    back as a CR LF, another value of a fact the add did not touch."""
+    bom, lf, cr = raw.startswith(codecs.BOM_UTF8), raw.count(b"\n"), raw.count(b"\r")
+    end = "\r\n" if lf and lf == cr == raw.count(b"\r\n") else "\r" if cr and not lf else "\n"
     text = raw.decode("utf-8-sig").replace(end, "\n")
     return text, lambda merged: ("\ufeff" if bom else "") + merged.replace("\n", end)
 
