@@ -10,7 +10,8 @@ predicates, in property paths, in VALUES of a variable standing as a predicate, 
 ``rdf:predicate`` of a claim) from rdflib's algebra of the query, and fails on a sub-property
 the ontology declares of one of them that the query reads nowhere, unless the query reads the
 hierarchy itself (``?via rdfs:subPropertyOf* ag:fundingAmount``) or the gap is one listed below
-with its reason.
+with its reason.  Likewise a query reading one property of a family that constrains itself
+(``ag:constrains``: a first year, last year and duration) reads the others.
 """
 
 from __future__ import annotations
@@ -105,3 +106,29 @@ def test_a_query_reading_a_property_reads_its_sub_properties(kg, query):
 def test_each_sub_property_left_out_is_left_out_still():
     for name, sub in LEFT_OUT:
         assert sub not in reads(Settings().queries_dir / name)[0], (name, sub)
+
+
+# Members of a property family a query leaves out on purpose, with why.
+FAMILY_LEFT_OUT = {
+    ("timeline.rq", AG + "duration"): "a duration dates nothing: the timeline lists dates",
+}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
+def test_a_query_reading_a_span_reads_its_whole_property_family(kg, query):
+    # Properties that constrain each other (ag:constrains: an agreement's first year, last
+    # year and duration) are ranked across their family: the MOU's first year, 2016, is
+    # deprecated against 003's 'decade', so a query reading spans by their years alone showed
+    # the MOU ending in 2028 from no start, and the $5 billion 'over the next decade' (a
+    # duration, no years) as a total of no span at all.
+    properties = reads(query)[0]
+    rows = kg.query("""SELECT DISTINCT ?a ?b WHERE {
+        { ?a ag:constrains ?b } UNION { ?b ag:constrains ?a } }""")
+    left_out = sorted({r["b"].value for r in rows if r["a"].value in properties}
+                      - properties - {p for q, p in FAMILY_LEFT_OUT if q == query.name})
+    assert left_out == [], f"{query.name} reads a span without {left_out}"
+
+
+def test_each_family_member_left_out_is_left_out_still():
+    for name, member in FAMILY_LEFT_OUT:
+        assert member not in reads(Settings().queries_dir / name)[0], (name, member)
