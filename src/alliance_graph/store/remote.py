@@ -243,6 +243,12 @@ class RemoteStore:
             named = [EMPTY]
         return params + [("named-graph-uri", g.value) for g in named]
 
+    def is_virtuoso(self) -> bool:
+        """Return whether the store is Virtuoso (its answers' ``Server``), asking it if need be."""
+        if self._virtuoso is None:
+            self.select("ASK { }", [])
+        return bool(self._virtuoso)
+
     def _unnamed_means_every_graph(self) -> bool:
         # Asked of the store, once: does a query naming no named graphs see some all the same?
         if self._unnamed_is_all is None:
