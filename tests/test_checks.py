@@ -124,6 +124,20 @@ BREAKAGES += [
 ]
 
 
+# A misspelt rank: the truthy step asserts preferred and normal claims' facts only, so the
+# fact was dropped from the graph, and the build, stats and check said nothing.
+BREAKAGES += [
+    (added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates")[0],
+     added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates")[1].replace(
+         "ag:rank ag:NormalRank", "ag:rank ag:NormalRnk"),
+     "claim-rank-violation", "none of the three ranks", 70),
+    (added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates")[0],
+     added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates")[1].replace(
+         "ag:rank ag:NormalRank", 'ag:rank "normal"'),
+     "claim-rank-violation", "normal, none of the three", 70),
+]
+
+
 # Links between claims, which only tests of the shipped data held: written on one claim, without
 # a note on a linked claim, between claims about different subjects.
 NOTE = '    ag:disagreementNote "What differs." ;\n'
