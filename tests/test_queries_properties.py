@@ -33,6 +33,8 @@ LEFT_OUT = {
         "the editor's note says why the claim is ranked so; what differs is source-disagreements'",
     ("preferred-claims.rq", AG + "disagreementNote"):
         "the editor's note says why the claim is ranked so; what differs is source-disagreements'",
+    ("qualified-claims.rq", AG + "disagreementNote"):
+        "the editor's note says how a date was read; what differs is source-disagreements'",
 }
 
 
