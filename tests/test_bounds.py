@@ -469,3 +469,32 @@ def test_no_prefix_the_engine_is_given_reads_as_a_keyword_glued_to_a_name():
     for prefix in PREFIX_IRIS:
         assert not glued(prefix.upper(), FILTER_GLUED + BY_GLUED), prefix
         assert "." not in prefix, prefix
+
+
+@pytest.mark.parametrize("text, where", [
+    ("ASK" * 33_000, "'ASKASKASK"),  # 33,000 keywords, one word to the lexer
+    ("SELECT * { ?s ?p " + "a" * 90_000 + " }", "line 1, column 18"),
+    ("SELECT * { ?s ?p ?o } ORDER BY " + "truetrue" * 12_000 + ":x", "'truetruetrue"),
+])
+def test_a_word_of_glued_keywords_counts_as_the_tokens_the_engine_reads(text, where):
+    # The checks split such a word into its keywords, token by token: 99 kB of "AAA..."
+    # held the front's interpreter for 0.3 s, passed as one token.  Over the bound, it is
+    # refused before anything splits it.
+    started = time.process_time()
+    with pytest.raises(Refused, match="more than 20,000 tokens") as refused:
+        tokens_within(text, DEFAULT_BOUNDS)
+    assert refused.value.status == 400
+    assert where in str(refused.value) and "(Settings.max_query_tokens)" in str(refused.value)
+    assert time.process_time() - started < 1
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("ASK { ?s ?p trueFALSEtrue }", 8),  # three keywords for one word: ten
+    ("ASK { ?s ?p truetrue:x }", 8),  # an undeclared prefix: true, true and :x
+    ("ASK { ?s ?p ag:x . ?s ?p ag:y }", 10),  # declared: one each, though a begins them
+    ("PREFIX aa: <http://e/> ASK { ?s ?p aa:x }", 9),  # declared by the query
+])
+def test_glued_keywords_count_as_many_tokens_declared_prefixes_as_one(text, tokens):
+    tokens_within(text, Bounds(max_tokens=tokens))
+    with pytest.raises(Refused, match=f"more than {tokens - 1:,} tokens"):
+        tokens_within(text, Bounds(max_tokens=tokens - 1))

@@ -10,6 +10,7 @@ add to the engine's recursion.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,34 @@ KEYWORDS = BUILT_INS | frozenset("""
     GROUP BY HAVING ORDER ASC DESC LIMIT OFFSET VALUES LOAD SILENT INTO CLEAR DROP CREATE ADD
     TO MOVE COPY INSERT DATA DELETE WITH USING DEFAULT GRAPH ALL OPTIONAL SERVICE BIND UNDEF
     MINUS UNION FILTER LATERAL A TRUE FALSE NOT IN EXISTS SEPARATOR""".split())
-_LENGTHS = sorted({len(k) for k in KEYWORDS})
+
+
+def _longest_first(words: Iterable[str]) -> str:
+    """Return a pattern matching the longest of ``words`` that begins at a position: the
+    words as a tree of their letters, where each letter's branches are tried before the word
+    that may end at it (a plain alternation tries its words one by one, at every offset)."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        after = [re.escape(letter) + branches(rest) for letter, rest in sorted(node.items())
+                 if letter]
+        if not after:
+            return ""
+        return "(?:" + "|".join(after) + (")?" if "" in node else ")")
+    return branches(tree)
+
+
+# The longest keyword at a position, and the lengths of the keywords a keyword begins with
+# (itself included), shortest first: the keywords at a position are those the longest
+# begins with.
+_LONGEST = re.compile(_longest_first(KEYWORDS))
+_STARTING = {word: tuple(sorted(len(k) for k in KEYWORDS if word.startswith(k)))
+             for word in KEYWORDS}
 # Prefixes of prefixed names that begin with keywords the engine reads off them, making the
 # name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
 FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
@@ -115,24 +143,53 @@ def terms_in(text: str, declared: set[str]) -> int:
     return max(1, len(keyword_run(name.upper())) + bool(colon))
 
 
+def past(tokens: list[Token], most: int, prefixes: Iterable[str]) -> Token | None:
+    """Return the word or prefixed name with which ``tokens`` hold more than ``most`` terms
+    as the engine reads them (``terms_in``: ``truefalse`` is two; a name whose prefix neither
+    the query nor ``prefixes`` declares is its prefix's keywords and the name); None if they
+    hold no more.  One word of keywords glued together is as many tokens to the checks, which
+    split it (``split_glued``): "ASKASK..." of 99 kB was 33,000 of them, read one by one."""
+    count = len(tokens)
+    declared = {*prefixes, *(b.text[:-1] for a, b in zip(tokens, tokens[1:])
+                             if a.kind == "NAME" and a.text.upper() == "PREFIX")}
+    terms: dict[str, int] = {}  # by text: a query repeats its names
+    for token in tokens:
+        if token.kind not in ("NAME", "PNAME_LN", "PNAME_NS") or token.text.upper() in KEYWORDS:
+            continue
+        colon = token.text.find(":")
+        name = token.text if colon < 0 else token.text[:colon + 1]  # a prefix is read alone
+        if name not in terms:
+            terms[name] = terms_in(name, declared) - 1
+        count += terms[name]
+        if count > most:
+            return token
+    return None
+
+
 def keyword_run(word: str) -> list[tuple[str, int]]:
     """Return the longest run of keywords that ``word`` (upper case) begins with, as
     (keyword, offset) pairs; empty if it begins with none.
 
     Each offset a run can reach is visited once, remembering the keyword that first reached
     it, so the time is linear in the word ("ASASAS..." of 100 kB is 50,000 keywords; copying
-    the run so far at each step took minutes).
+    the run so far at each step took minutes).  The keywords at an offset are found by one
+    match of ``_LONGEST`` (trying each keyword's length there cost 0.16 s for 99 kB of
+    "AAA...", and the checks read a word several times).
     """
     came_from: dict[int, int] = {0: 0}
-    todo, furthest, size = [0], 0, len(word)
+    todo, furthest, longest = [0], 0, _LONGEST.match
     while todo:
         at = todo.pop()
-        for length in _LENGTHS:
+        found = longest(word, at)
+        if found is None:
+            continue
+        for length in _STARTING[found.group()]:
             end = at + length
-            if end <= size and end not in came_from and word[at:end] in KEYWORDS:
+            if end not in came_from:
                 came_from[end] = at
                 todo.append(end)
-                furthest = max(furthest, end)
+                if end > furthest:
+                    furthest = end
     chain = []
     while furthest:
         at = came_from[furthest]
@@ -150,7 +207,9 @@ def undeclared(tokens: list[Token], prefixes: Iterable[str]) -> Token | None:
     for token in tokens:
         if token.kind in ("PNAME_LN", "PNAME_NS"):
             name = token.text[:token.text.index(":")]
+            if name in declared:
+                continue
             run = keyword_run(name.upper())
-            if name not in declared and name[sum(len(k) for k, _ in run):] not in declared:
+            if name[sum(len(k) for k, _ in run):] not in declared:
                 return token
     return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..keywords import BUILT_INS, BY_GLUED, glued, read_glued, terms_in
+from ..keywords import BUILT_INS, BY_GLUED, glued, past, read_glued, terms_in
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import CLOSE, OPEN, Token, tokenize, where
@@ -121,11 +121,14 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > bounds.max_bytes:
             raise Refused(400, too_long("the query", size, bounds.max_bytes))
-    tokens = tokenize(text, bounds.max_tokens)
-    if len(tokens) > bounds.max_tokens:
-        limit = bounds.max_tokens
+    tokens, limit = tokenize(text, bounds.max_tokens), bounds.max_tokens
+    run = None if len(tokens) > limit else past(tokens, limit, PREFIX_IRIS)
+    if len(tokens) > limit or run is not None:
+        some = "" if run is None else (f" (the engine reads each keyword of {run.text[:30]!r}"
+                                       f"{'...' * (len(run.text) > 30)}, {where(text, run)}, "
+                                       "as one)")
         raise Refused(400, Said(lambda n: (
-            f"the query has more than {limit:,} tokens; the limit is {limit:,}"
+            f"the query has more than {limit:,} tokens{some}; the limit is {limit:,}"
             f"{aside(n('settings.max_query_tokens'))}")))
     depth = elements = 0
     max_depth, max_elements = bounds.max_depth, bounds.max_elements

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..keywords import keyword_run, undeclared
+from ..keywords import KEYWORDS, keyword_run, undeclared
 from ..sparql import Token, where
 from .refused import Refused
 
@@ -30,6 +30,7 @@ STORE_SCHEMES = frozenset(("bif", "sql"))
 # held the front for 26 s).
 _COMMENT = re.compile(r"#[^\r\n]*")
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
+_RESOLVED = _PNAMES | {"IRIREF"}
 
 
 def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, prefixes,
@@ -52,8 +53,8 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
                            "or DESCRIBE, after its PREFIX and BASE declarations (a store's own "
                            "words, such as Virtuoso's DEFINE, are not passed on)")
     for token in tokens:
-        if token.kind == "NAME" and sum(len(k) for k, _ in keyword_run(token.text.upper())) \
-                < len(token.text):
+        if token.kind == "NAME" and token.text.upper() not in KEYWORDS \
+                and sum(len(k) for k, _ in keyword_run(token.text.upper())) < len(token.text):
             raise Refused(400, f"syntax error ({where(text, token)}): {_shown(token)!r} is no "
                                "SPARQL keyword nor function (a store's own words, such as "
                                "Virtuoso's OPTION, are not passed on)")
@@ -63,13 +64,14 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
         raise Refused(400, f"the prefix {prefix}: {where(text, name)} is not declared: add "
                            f"PREFIX {prefix}: <IRI> (this endpoint declares its own prefixes "
                            "alone, not those a store may declare)")
+    resolved: dict[str, str | None] = {}  # by text: resolving a relative IRI parses it
     for token in tokens:
-        if token.kind == "IRIREF":
-            iri = resolve(token)
-        elif token.kind in _PNAMES:
-            iri = resolve(token) or resolve(_unglued(token))
-        else:
+        if token.kind not in _RESOLVED:
             continue
+        if token.text not in resolved:
+            resolved[token.text] = resolve(token) if token.kind == "IRIREF" else (
+                resolve(token) or resolve(_unglued(token)))
+        iri = resolved[token.text]
         scheme = None if iri is None else iri.partition(":")[0].lower()
         if scheme in STORE_SCHEMES:
             raise Refused(403, f"{token.text} ({where(text, token)}) is refused: <{iri}> is of "
