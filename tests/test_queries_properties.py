@@ -11,14 +11,16 @@ predicates, in property paths, in VALUES of a variable standing as a predicate, 
 the ontology declares of one of them that the query reads nowhere, unless the query reads the
 hierarchy itself (``?via rdfs:subPropertyOf* ag:fundingAmount``) or the gap is one listed below
 with its reason.  Likewise a query reading one property of a family that constrains itself
-(``ag:constrains``: a first year, last year and duration) reads the others.
+(``ag:constrains``: a first year, last year and duration) reads the others, and one reading a
+symmetric property (``ag:cooperatesWith``) or one of two inverses (``ag:operates``,
+``ag:operatedBy``) reads it both ways.
 """
 
 from __future__ import annotations
 
 import pytest
 from rdflib import RDF, RDFS, URIRef, Variable
-from rdflib.paths import Path
+from rdflib.paths import InvPath, Path
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -60,11 +62,17 @@ def _walk(node, triples: list, values: list) -> None:
             _walk(child, triples, values)
 
 
-def reads(path) -> tuple[set[str], bool]:
-    """Return the properties a query reads, and whether it reads rdfs:subPropertyOf."""
+def _patterns(path) -> tuple[list, list]:
+    """Return a query's triple patterns and VALUES rows."""
     triples: list = []
     values: list = []
     _walk(prepareQuery(path.read_text(encoding="utf-8")).algebra, triples, values)
+    return triples, values
+
+
+def reads(path) -> tuple[set[str], bool]:
+    """Return the properties a query reads, and whether it reads rdfs:subPropertyOf."""
+    triples, values = _patterns(path)
 
     def named(term) -> set[URIRef]:
         if isinstance(term, Variable):
@@ -81,6 +89,25 @@ def reads(path) -> tuple[set[str], bool]:
     return {str(p) for p in properties}, RDFS.subPropertyOf in properties
 
 
+def _inverted(path) -> set[URIRef]:
+    """Return the IRIs a property path reads backwards (under ^)."""
+    if isinstance(path, InvPath):
+        return _path_iris(path.arg)
+    if isinstance(path, URIRef):
+        return set()
+    parts = getattr(path, "args", None) or [getattr(path, "path", None)]
+    return set().union(*(_inverted(p) for p in parts))
+
+
+def reads_backwards(path) -> set[str]:
+    """Return the properties a query reads from object to subject too: under ^ in a path, or
+    in two patterns of one property with subject and object swapped."""
+    triples, _ = _patterns(path)
+    backwards = set().union(*(_inverted(p) for _, p, _ in triples if isinstance(p, Path)))
+    backwards |= {p for s, p, o in triples if isinstance(p, URIRef) and (o, p, s) in triples}
+    return {str(p) for p in backwards}
+
+
 def test_the_reader_finds_what_queries_read():
     assert AG + "counters" in reads(Settings().queries_dir / "threats.rq")[0]
     # VALUES of a variable standing as a predicate, and of a claim's rdf:predicate.
@@ -89,6 +116,8 @@ def test_the_reader_finds_what_queries_read():
     # A property path's alternatives, and the hierarchy read by the query itself.
     assert AG + "location" in reads(Settings().queries_dir / "stockpiles.rq")[0]
     assert reads(Settings().queries_dir / "aid-amounts.rq")[1]
+    assert AG + "cooperatesWith" in reads_backwards(
+        Settings().queries_dir / "intelligence-cooperation.rq")
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
@@ -134,3 +163,23 @@ def test_a_query_reading_a_span_reads_its_whole_property_family(kg, query):
 def test_each_family_member_left_out_is_left_out_still():
     for name, member in FAMILY_LEFT_OUT:
         assert member not in reads(Settings().queries_dir / name)[0], (name, member)
+
+
+# Symmetric links the data checks hold written both ways (claim-link: on both claims).
+BOTH_WAYS = {AG + "disputedBy", AG + "variantOf", AG + "opposedBy"}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
+def test_a_query_reading_a_symmetric_or_inverse_property_reads_it_both_ways(kg, query):
+    # The asserted graph holds a symmetric link the way its claim is written: the CIA and the
+    # NSA cooperate with Mossad, and intelligence-cooperation had Mossad cooperating with no
+    # one; of two inverse properties (operates, operatedBy) it holds the one its claim uses.
+    properties = reads(query)[0]
+    backwards = reads_backwards(query)
+    symmetric = {r["p"].value for r in kg.query("SELECT ?p { ?p a owl:SymmetricProperty }")}
+    one_way = sorted((symmetric & properties) - backwards - BOTH_WAYS)
+    assert one_way == [], f"{query.name} reads the symmetric {one_way} one way only"
+    inverses = kg.query("SELECT ?a ?b { { ?a owl:inverseOf ?b } UNION { ?b owl:inverseOf ?a } }")
+    missing = sorted({(r["a"].value, r["b"].value) for r in inverses
+                      if r["a"].value in properties and r["b"].value not in properties})
+    assert missing == [], f"{query.name} reads a property without its inverse: {missing}"
