@@ -19,12 +19,9 @@ symmetric property (``ag:cooperatesWith``) or one of two inverses (``ag:operates
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, RDFS, URIRef, Variable
-from rdflib.paths import InvPath, Path
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from alliance_graph.settings import Settings
+from query_reading import reads, reads_backwards
 
 QUERIES = sorted(Settings().queries_dir.glob("*.rq"))
 AG = "https://alliance-graph.example/ontology/"
@@ -38,74 +35,6 @@ LEFT_OUT = {
     ("qualified-claims.rq", AG + "disagreementNote"):
         "the editor's note says how a date was read; what differs is source-disagreements'",
 }
-
-
-def _path_iris(path) -> set[URIRef]:
-    """Return the IRIs a property path is made of."""
-    if isinstance(path, URIRef):
-        return {path}
-    parts = getattr(path, "args", None) or [getattr(path, "path", None) or path.arg]
-    return set().union(*(_path_iris(p) for p in parts))
-
-
-def _walk(node, triples: list, values: list) -> None:
-    """Gather the triple patterns and VALUES rows anywhere in an algebra expression."""
-    if isinstance(node, CompValue):
-        if node.name == "BGP":
-            triples.extend(node.triples)
-        if node.name == "values":
-            values.extend(node.res)
-        for child in node.values():
-            _walk(child, triples, values)
-    elif isinstance(node, (list, tuple)):
-        for child in node:
-            _walk(child, triples, values)
-
-
-def _patterns(path) -> tuple[list, list]:
-    """Return a query's triple patterns and VALUES rows."""
-    triples: list = []
-    values: list = []
-    _walk(prepareQuery(path.read_text(encoding="utf-8")).algebra, triples, values)
-    return triples, values
-
-
-def reads(path) -> tuple[set[str], bool]:
-    """Return the properties a query reads, and whether it reads rdfs:subPropertyOf."""
-    triples, values = _patterns(path)
-
-    def named(term) -> set[URIRef]:
-        if isinstance(term, Variable):
-            return {row[term] for row in values if isinstance(row.get(term), URIRef)}
-        if isinstance(term, Path):
-            return _path_iris(term)
-        return {term} if isinstance(term, URIRef) else set()
-
-    properties: set[URIRef] = set()
-    for _, predicate, obj in triples:
-        properties |= named(predicate)
-        if predicate == RDF.predicate:  # a claim of that property
-            properties |= named(obj)
-    return {str(p) for p in properties}, RDFS.subPropertyOf in properties
-
-
-def _inverted(path) -> set[URIRef]:
-    """Return the IRIs a property path reads backwards (under ^)."""
-    if isinstance(path, InvPath):
-        return _path_iris(path.arg)
-    if isinstance(path, URIRef):
-        return set()
-    parts = getattr(path, "args", None) or [getattr(path, "path", None)]
-    return set().union(*(_inverted(p) for p in parts))
-
-
-def reads_backwards(path) -> set[str]:
-    """Return the properties a query reads from object to subject too: under ^ in a path, or
-    in two patterns of one property with subject and object swapped."""
-    triples, _ = _patterns(path)
-    backwards = set().union(*(_inverted(p) for _, p, _ in triples if isinstance(p, Path)))
-    backwards |= {p for s, p, o in triples if isinstance(p, URIRef) and (o, p, s) in triples}
-    return {str(p) for p in backwards}
 
 
 def test_the_reader_finds_what_queries_read():
