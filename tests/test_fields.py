@@ -7,10 +7,11 @@ import urllib.request
 
 import pytest
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
 
 import servers
 from alliance_graph.query.refused import Refused
-from alliance_graph.web import fields
+from alliance_graph.web import fields, protocol
 
 
 def test_a_long_run_of_percent_escapes_is_decoded_in_little_memory():
@@ -43,6 +44,50 @@ def test_fields_are_counted_before_any_is_decoded():
         fields.parse_params(form, "form body")
     assert len(fields.parse_params(b"a&" * (fields.MAX_PARAMS - 1) + b"a", "form body")["a"]) \
         == fields.MAX_PARAMS
+
+
+@pytest.mark.parametrize("form, says", [
+    (b"query=" + b"%41" * 1_700_000, "the query is 1,700,000 bytes long"),
+    (b"format=csv&query=" + b"a+" * 60_000, "the query is 120,000 bytes long"),
+    (b"query=ASK%7B%7D&default-graph-uri=" + b"%C3%A9" * 60_000,
+     "the parameter 'default-graph-uri' is 120,000 bytes long"),
+    (b"%41" * 100_001 + b"=1", "a parameter's name in the form body is 100,001 bytes long"),
+])
+def test_a_field_over_the_query_bytes_is_refused_before_it_is_decoded(form, says, monkeypatch):
+    # 5 MB of "%41..." was decoded (0.4 s of the front's time, holding the interpreter) to
+    # be refused by the checks for its length: its length is known from its escapes.
+    decoded = []
+    unescaped = fields._unescaped
+    monkeypatch.setattr(fields, "_unescaped", lambda raw: decoded.append(len(raw)) or
+                        unescaped(raw))
+    with pytest.raises(Refused) as refused:
+        fields.parse_params(form, "form body", 100_000)
+    assert refused.value.status == 400
+    assert str(refused.value).startswith(says) and "the limit is 100,000" in str(refused.value)
+    assert max(decoded, default=0) < 100
+
+
+def test_a_query_of_the_most_bytes_is_read_whole_a_byte_order_mark_not_counted():
+    for query in (b"%41" * 100_000, b"%EF%BB%BF" + b"%41" * 100_000,
+                  b"\xef\xbb\xbf" + b"A" * 100_000):
+        text = fields.parse_params(b"query=" + query, "form body", 100_000)["query"][0]
+        assert text.removeprefix("\ufeff") == "A" * 100_000
+    with pytest.raises(Refused, match="the query is 100,001 bytes long"):
+        fields.parse_params(b"query=%EF%BB%BF" + b"%41" * 100_001, "form body", 100_000)
+    assert fields.parse_params(b"turtle=" + b"%41" * 100_001, "form body")  # no bound given
+
+
+def test_a_long_form_query_is_refused_by_sparql_as_the_checks_refuse_it(monkeypatch):
+    decoded = []
+    unescaped = fields._unescaped
+    monkeypatch.setattr(fields, "_unescaped", lambda raw: decoded.append(len(raw)) or
+                        unescaped(raw))
+    body = b"query=" + b"%41" * 1_000_000
+    environ = EnvironBuilder(method="POST", data=body,
+                             content_type="application/x-www-form-urlencoded").get_environ()
+    with pytest.raises(Refused, match="the query is 1,000,000 bytes long") as refused:
+        protocol.read_request(environ, 5 * 2**20, 100_000)
+    assert refused.value.status == 400 and max(decoded, default=0) < 100
 
 
 @pytest.mark.parametrize("size", [fields._DECODE_SLICE - 1, fields._DECODE_SLICE,

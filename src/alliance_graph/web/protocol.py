@@ -109,8 +109,9 @@ def service():
     return current_app.extensions["alliance_graph"]
 
 
-def read_request(environ, limit: int) -> QueryRequest | None:
-    """Return the query a request carries (None if it carries none); refuse updates."""
+def read_request(environ, limit: int, most: int | None = None) -> QueryRequest | None:
+    """Return the query a request carries (None if it carries none); refuse updates, a body
+    over ``limit`` bytes and a form's field over ``most`` (``fields.parse_params``)."""
     method = environ["REQUEST_METHOD"]
     args = parse_params(environ.get("QUERY_STRING", "").encode("latin-1"), "URL's query string")
     if method == "POST":
@@ -124,7 +125,7 @@ def read_request(environ, limit: int) -> QueryRequest | None:
                                "or send it by GET")
         if ctype == "application/x-www-form-urlencoded":
             form_charset(environ.get("CONTENT_TYPE", ""))
-            form = parse_params(read_body(environ, limit), "form body")
+            form = parse_params(read_body(environ, limit), "form body", most)
             if "update" in form:
                 raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
             texts = form.get("query", [])
@@ -181,7 +182,8 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
     """
     svc.follow()
     try:
-        req = read_request(environ, svc.settings.max_request_bytes)
+        req = read_request(environ, svc.settings.max_request_bytes,
+                           svc.settings.max_query_bytes)
         if req is None:
             if environ["REQUEST_METHOD"] == "POST":
                 raise Refused(400, "the request carries no query")
