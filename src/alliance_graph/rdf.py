@@ -191,12 +191,19 @@ def in_role(role: str, file_name: str) -> str:
     return f"{role}/{file_name}"
 
 
-# What a file name may hold that an IRI may not (or may only with another meaning: "%", "#",
-# "?"): percent-encoded in its graph's IRI, so "my notes.ttl" is a graph like any other (it
-# was a traceback in every command).  So are the bytes of a name that is not UTF-8, which
-# Python holds as lone surrogates ("caf\udce9.ttl"): as the byte itself, %E9, which
-# ``file_of`` reads back.  Every other name is its IRI as it is.
-_NOT_IN_IRI = re.compile('[\x00-\x20<>"{}|\\\\^`%#?\x7f\ud800-\udfff]')
+# A graph's IRI holds its file's name as path segments: every character RFC 3987 lets a path
+# segment hold (ipchar: unreserved ASCII, the sub-delimiters, ":", "@", and ucschar, the
+# Unicode characters an IRI may hold) and "/" is kept, every other one percent-encoded as its
+# UTF-8 bytes, so that any name is a graph like any other.  A list of what to encode missed
+# some: "my notes.ttl" was a traceback in every command, then "facts[1].ttl" ("[" is for an IPv6
+# host), a C1 control, a private-use or a noncharacter code point.  The bytes of a name that is
+# not UTF-8, which Python holds as lone surrogates ("caf\udce9.ttl"), are encoded as the byte
+# itself, %E9, which ``file_of`` reads back.
+_NOT_IN_IRI = re.compile(
+    "[^A-Za-z0-9\\-._~!$&'()*+,;=:@/"
+    "\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    + "".join(f"\\U{p:04x}0000-\\U{p:04x}fffd" for p in range(1, 14))
+    + "\\U000e1000-\\U000efffd]")
 
 
 def graph_iri(name: str) -> ox.NamedNode:

@@ -1,12 +1,9 @@
-"""What a page's address holds: the rest of a path, read whole as part of an IRI, the
-counts a query string asks for (a page, a number of hits), and the characters a graph's name
-may hold."""
+"""What a page's address holds: the rest of a path, read whole as part of an IRI, and the
+counts a query string asks for (a page, a number of hits)."""
 
 from __future__ import annotations
 
 from werkzeug.routing import PathConverter
-
-from ...rdf import graph_iri
 
 
 class IriPathConverter(PathConverter):
@@ -34,11 +31,3 @@ def counted(asked: str) -> int | None:
         return None
     return int(digits) if len(digits) < 18 else _PAST_ANY_PAGE
 
-
-def in_graph_name(char: str) -> bool:
-    """Return whether a graph's name (a file's path) may hold ``char``."""
-    try:
-        graph_iri(char)
-        return True
-    except ValueError:
-        return False

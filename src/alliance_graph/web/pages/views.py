@@ -189,16 +189,11 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     # held is a 404 here: it was sent on to a read answering 404 (a 303 first, as if found).
     @bp.route("/graph/<iri:rest>")
     def graph_page(rest: str):
-        # The path comes decoded: the graph's IRI is made from it as from a file's name.
-        try:
-            iri = graph_iri(rest).value
-        except ValueError as exc:
-            # A character the name keeps as it is, which no IRI may hold ("[", a byte that is
-            # not UTF-8): no graph is named so (a 500 and a traceback before).
-            bad = next((c for c in rest if not addresses.in_graph_name(c)), None)
-            problem = terms.character_problem(bad) if bad else f"Oxigraph says: {exc}"
-            return Response(f"{request.path!r} does not name a valid IRI: {problem}\n", 400,
-                            mimetype="text/plain")
+        # The graph's IRI is made from the path as from a file's name, read from the path's
+        # bytes (WSGI's PATH_INFO, one character a byte): werkzeug's decoded path holds
+        # U+FFFD for a byte that is not UTF-8, where a file's name holds the byte (%9D).
+        path = request.environ["PATH_INFO"].encode("latin-1")
+        iri = graph_iri(path.decode("utf-8", "surrogateescape").removeprefix("/graph/")).value
         if iri not in held_graphs():
             return Response(f"no graph <{iri}> here; GET {SPARQL_PATH} lists the graphs\n",
                             404, mimetype="text/plain")
