@@ -407,6 +407,29 @@ def test_a_redirect_to_a_malformed_location_is_one_line():
             RemoteStore(url).select("ASK {}", [])
 
 
+def test_a_key_in_the_store_s_url_is_never_shown():
+    # A store's failures named it by its whole URL: a key in its query string (a hosted
+    # store's api_key) was in every message, and the endpoint's 502 showed it to any client
+    # ("the store behind this service failed: cannot reach http://...?token=SECRET: ...").
+    # A redirect from http to https keeps the query string in its Location.
+    down = f"http://127.0.0.1:{servers.free_port()}/query?token=SECRET"
+    line = one_line_error(cli("--store", down, "stats"), 2)
+    assert "SECRET" not in line and "cannot reach http://127.0.0.1:" in line
+    assert "/query?...: [Errno 111]" in line
+
+    def respond(handler):
+        handler.send_response(301)
+        handler.send_header("Location", f"https://store.example{handler.path}")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with answering(respond) as url:
+        with pytest.raises(StoreError) as failed:
+            RemoteStore(f"{url}?token=SECRET").select("ASK {}", [])
+    assert str(failed.value) == (f"{url}?... redirects to https://store.example/query?... "
+                                 "(HTTP 301): give the store's own URL")
+
+
 def test_a_store_dripping_its_headers_is_stopped_at_the_time_limit():
     # Each read came within the socket's timeout, and the deadline was checked only once the
     # headers were in: a store sending its headers a byte every 0.2 s held the command 45 s

@@ -3,7 +3,7 @@ Oxigraph and Virtuoso servers in test_remote.py."""
 
 import pytest
 
-from alliance_graph.store.remote_messages import first_line, unshifted
+from alliance_graph.store.remote_messages import first_line, shown, unshifted
 
 
 @pytest.mark.parametrize("message, said", [
@@ -22,3 +22,16 @@ def test_a_message_is_its_first_line_that_says_something_and_no_longer_than_the_
     assert first_line("\n  \n  SR186: No permission \n trace") == "SR186: No permission"
     assert first_line("") == "(no message)"
     assert first_line("x" * 400, limit=10) == "xxxxxxx..."
+
+
+@pytest.mark.parametrize("url, said", [
+    ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/query"),
+    ("https://store.example/sparql?api_key=SECRET", "https://store.example/sparql?..."),
+    ("http://[::1]:8890/sparql?key=SECRET#part", "http://[::1]:8890/sparql?..."),
+    ("http://user:SECRET@store.example/sparql", "http://store.example/sparql"),
+    ("http://[bad/x?key=SECRET", "http://[bad/x"),  # a Location no parser reads
+])
+def test_a_store_s_url_is_named_without_what_may_hold_a_key(url, said):
+    # Messages named the store by its whole URL: a key in its query string was shown to
+    # every client of the endpoint (its 502 says the store's failure) and in every log.
+    assert shown(url) == said

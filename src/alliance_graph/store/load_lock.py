@@ -32,6 +32,7 @@ from ..namespaces import BASE
 from ..proc import stat_fields
 from .errors import StoreError
 from .remote import RemoteStore
+from .remote_messages import shown
 
 LOCK = ox.NamedNode(BASE + "load-lock")   # the claims of loads running, one node each
 _LOAD = BASE + "load#"                    # their properties
@@ -103,9 +104,9 @@ def _take(remote: RemoteStore, claim: ox.NamedNode, who: str) -> None:
                       "WHERE { BIND(NOW() AS ?now) }")
         claims = _claims(remote)
         if claim not in claims:
-            raise StoreError(f"the store did not keep this load's lock: {remote.update_url} "
-                             "answers updates without making them (a page in front of the "
-                             "store?); nothing was changed")
+            raise StoreError("the store did not keep this load's lock: "
+                             f"{shown(remote.update_url)} answers updates without making them "
+                             "(a page in front of the store?); nothing was changed")
         if len(claims) == 1:
             return
         _release(remote, claim)

@@ -33,7 +33,7 @@ from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
 from .remote_http import OPENER, Watch
-from .remote_messages import first_line, read_error, unshifted
+from .remote_messages import first_line, read_error, shown, unshifted
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
@@ -88,7 +88,7 @@ class RemoteStore:
         its message (``QueryError`` for a query, so the user sees what to fix).
         """
         timeout = timeout or self.timeout
-        url, deadline = request.full_url, time.monotonic() + timeout
+        url, deadline = shown(request.full_url), time.monotonic() + timeout
         for attempt in range(_DEADLOCK_TRIES):
             try:
                 return self._send_once(request, url, timeout, deadline, rejected)
@@ -130,10 +130,11 @@ class RemoteStore:
             if 300 <= exc.code < 400 and exc.headers.get("Location"):
                 where = exc.headers["Location"]
                 try:
-                    where = urllib.parse.urljoin(url, where)
+                    where = urllib.parse.urljoin(request.full_url, where)
                 except ValueError:  # "http://[bad": said as the store gave it, not a traceback
                     pass
-                raise StoreError(f"{url} redirects to {first_line(where)} (HTTP {exc.code}): "
+                raise StoreError(f"{url} redirects to {shown(first_line(where))} "
+                                 f"(HTTP {exc.code}): "
                                  "give the store's own URL") from None
             message = first_line(read_error(exc))
             if exc.code == 400:
@@ -262,14 +263,14 @@ class RemoteStore:
         an answer of ``cap`` rows or more may have been cut (virtuoso_rows.limited)."""
         result, virtuoso, again = self._answer(query, params, rejected)
         if cap is not None and sum(1 for _ in again()) >= cap:
-            raise StoreError(f"{self.query_url} may have cut the answer at {cap:,} rows: "
+            raise StoreError(f"{shown(self.query_url)} may have cut the answer at {cap:,} rows: "
                              f"Virtuoso sorts at most {SORTED_ROWS:,} rows by default "
                              "(MaxSortedTopRows), the OFFSET included, and answers an "
                              "OFFSET without a LIMIT with those alone; give the query a LIMIT")
         if virtuoso and isinstance(result, list):
             most = cut_at(len(result), self._triples_sent)
             if most is not None:
-                raise StoreError(f"{self.query_url} may have cut the answer at {most:,} "
+                raise StoreError(f"{shown(self.query_url)} may have cut the answer at {most:,} "
                                  "triples: Virtuoso cuts a CONSTRUCT's or DESCRIBE's answer "
                                  "at its row limit without saying so; raise the limit "
                                  "(ResultSetMaxRows in [SPARQL])")
@@ -298,7 +299,8 @@ class RemoteStore:
             media = headers.get_content_type() if headers.get("Content-Type") else None
             result = answers.parse(media, data, virtuoso)
         except answers.MalformedAnswer as exc:
-            raise StoreError(f"{self.query_url} answered with {first_line(str(exc))}") from None
+            raise StoreError(f"{shown(self.query_url)} answered with "
+                             f"{first_line(str(exc))}") from None
         # An answer of another form than the query's (a boolean to a SELECT) was passed on as
         # the answer, or failed as a traceback in whoever read it.
         given = ("ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
@@ -306,7 +308,8 @@ class RemoteStore:
         asked = form.group(1).upper() if form else given
         if {asked, given} - _GRAPH_FORMS and asked != given:
             what = {"ASK": "a boolean", "SELECT": "solutions", "CONSTRUCT": "a graph"}[given]
-            raise StoreError(f"{self.query_url} answered {'an' if asked == 'ASK' else 'a'} "
+            raise StoreError(f"{shown(self.query_url)} answered "
+                             f"{'an' if asked == 'ASK' else 'a'} "
                              f"{asked} query with {what}")
         return result, virtuoso, lambda: answers.parse(media, data, virtuoso)
 

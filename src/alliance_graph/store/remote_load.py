@@ -42,6 +42,7 @@ from .layout import ASSERTED, INFERRED
 from .load_lock import Lock, load_lock
 from .remote import RemoteStore
 from .remote_answers import XSD, duration_value
+from .remote_messages import shown
 
 STAGING = BASE + "loading/"
 LOADED = ox.NamedNode(BASE + "loaded")    # which load swapped the build in use in
@@ -126,9 +127,9 @@ def _check_marker(remote: RemoteStore, token: str) -> None:
     held = remote.select(f"ASK {{ GRAPH <{LOADED.value}> {{ <{LOADED.value}> <{_LOAD}token> "
                          f"{ox.Literal(token)} }} }}", remote.dataset_params([], [LOADED]))
     if not bool(held):
-        raise StoreError(f"the swap did not take: {remote.update_url} answered the update "
-                         "without making it (a page in front of the store?); the build in "
-                         "use is left as it was")
+        raise StoreError(f"the swap did not take: {shown(remote.update_url)} answered the "
+                         "update without making it (a page in front of the store?); the build "
+                         "in use is left as it was")
 
 
 def _with_asserted(nquads: Path) -> Iterator[ox.Quad]:

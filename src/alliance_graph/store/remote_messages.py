@@ -10,6 +10,19 @@ import html
 import http.client
 import re
 import urllib.error
+import urllib.parse
+
+
+def shown(url: str) -> str:
+    """Return a store's URL as a message names it: its query string and login left out, since
+    either may hold a key, and the endpoint's 502 shows the message to any client."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # "http://[bad": a redirect's Location, said as far as it reads
+        return url.partition("?")[0].rpartition("@")[2]
+    where = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit((parts.scheme, where, parts.path,
+                                    "..." if parts.query else "", ""))
 
 
 def first_line(text: str, limit: int = 300) -> str:
