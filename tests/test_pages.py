@@ -21,6 +21,8 @@ from alliance_graph.web.pages import views as pages
 from helpers import get_with_host
 
 IRON_DOME = "/id/IronDome"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def make_app(kg, settings):
@@ -156,6 +158,32 @@ def test_source_page_highlights_the_cited_spans_of_its_text(pages_kg, pages_sett
     assert marks == ["Iron Dome, co-funded by the U.S., first intercepted rockets in 2011.",
                      "The MOU was signed on 14 September 2016 and runs from fiscal year 2019."]
     assert 'id="q-1"' in text and 'href="#q-1"' in page
+
+
+def test_source_page_places_a_quote_whose_offsets_are_no_integers_by_its_text(
+        pages_kg, pages_settings, tmp_path):
+    # A data file's oa:start "abc" builds (the build runs no shapes): the page was a 500, a
+    # ValueError of int() and a traceback in the log.
+    from alliance_graph.store.graph import KnowledgeGraph
+    oa, integer = "http://www.w3.org/ns/oa#", ox.NamedNode(XSD + "integer")
+    held = ox.Store()
+    held.bulk_extend(q for g in pages_kg.asserted
+                     for q in pages_kg.store.quads_for_pattern(None, None, None, g))
+    for q in list(held.quads_for_pattern(None, ox.NamedNode(oa + "hasSource"), None, None)):
+        if q.object.value.endswith("/news.txt"):
+            position = ox.BlankNode()
+            held.extend([ox.Quad(q.subject, ox.NamedNode(oa + "hasSelector"), position, q.graph_name),
+                         ox.Quad(position, ox.NamedNode(RDF + "type"),
+                                 ox.NamedNode(oa + "TextPositionSelector"), q.graph_name),
+                         ox.Quad(position, ox.NamedNode(oa + "start"),
+                                 ox.Literal("abc", datatype=integer), q.graph_name),
+                         ox.Quad(position, ox.NamedNode(oa + "end"),
+                                 ox.Literal("1e3", datatype=integer), q.graph_name)])
+    (tmp_path / "news.txt").write_text(NEWS, encoding="utf-8")
+    kg = KnowledgeGraph.from_store(held)
+    page = html(make_app(kg, pages_settings.with_(sources_dir=tmp_path)).test_client(),
+                "/id/source/news.txt")
+    assert "2 of 4 sentences cited (50%)" in page
 
 
 def test_source_text_holding_markup_stays_text(pages_kg, pages_settings, tmp_path):

@@ -151,6 +151,17 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def offsets(start, end) -> tuple[int, int] | None:
+    """Return a position selector's (start, end), from its terms as a query binds them; None
+    when it has none or they are no integers: the build runs no shapes, and a data file's
+    ``oa:start "abc"`` stopped coverage and the source's page with a traceback.  The quote
+    is then placed by its text, as one without offsets is."""
+    try:
+        return None if start is None or end is None else (int(start.value), int(end.value))
+    except ValueError:
+        return None
+
+
 def occurrences(text: str, exact: str) -> list[int]:
     """Return every start offset of ``exact`` in ``text`` (overlapping ones included)."""
     found, at = [], text.find(exact)

@@ -113,16 +113,6 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
-def _offsets(start, end) -> tuple[int, int] | None:
-    """Return a position selector's (start, end), None when it has none or they are no
-    integers: the build runs no shapes, and a data file's ``oa:start "abc"`` stopped
-    coverage with a traceback; its quote is then placed by its text."""
-    try:
-        return None if start is None or end is None else (int(start.value), int(end.value))
-    except ValueError:
-        return None
-
-
 def evidence_spans(kg, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int, int]]],
                                                        dict[str, list[str]]]:
     """Return, per source file name, the [start, end) spans its evidence quotes cover.
@@ -135,7 +125,7 @@ def evidence_spans(kg, texts: dict[str, str]) -> tuple[dict[str, list[tuple[int,
         name = _value(row["fileName"]) or row["source"].value.removeprefix(str(SRC))
         if name not in texts:
             continue
-        offsets = _offsets(row["start"], row["end"])
+        offsets = citations.offsets(row["start"], row["end"])
         if offsets is not None:
             spans[name].append(offsets)
             continue

@@ -164,7 +164,9 @@ def describe(kg, iri: str, sources_dir: Path | None) -> Source:
         exact.setdefault(r["e"].value, r)  # a second quote selector: the first is shown
     spans = {}
     for r in kg.query(_POSITION % args):
-        spans.setdefault(r["e"].value, (int(r["start"].value), int(r["end"].value)))
+        offsets = citations.offsets(r["start"], r["end"])
+        if offsets is not None:
+            spans.setdefault(r["e"].value, offsets)
     facts = list(kg.query(_FACTS % args))
     lab.fetch({n.value for n in evidence if isinstance(n, ox.NamedNode)}
               | {r[v].value for r in facts for v in ("c", "s", "p", "o", "rank")
