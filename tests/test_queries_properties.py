@@ -112,3 +112,15 @@ def test_a_query_reading_a_symmetric_or_inverse_property_reads_it_both_ways(kg, 
     missing = sorted({(r["a"].value, r["b"].value) for r in inverses
                       if r["a"].value in properties and r["b"].value not in properties})
     assert missing == [], f"{query.name} reads a property without its inverse: {missing}"
+
+
+def test_the_timeline_reads_every_property_the_shapes_type_as_a_date(kg):
+    # "Every dated fact in time order": a date property the timeline does not name would leave
+    # its facts off it, with nothing to say so (the site's timeline reads them from the shapes).
+    dated = {r["p"].value for r in kg.query("""PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT DISTINCT ?p WHERE {
+          ?shape sh:path ?p .
+          { ?shape sh:datatype ?d } UNION { ?shape sh:or/rdf:rest*/rdf:first/sh:datatype ?d }
+          FILTER (isIRI(?p) && ?d IN (xsd:date, xsd:gYearMonth, xsd:gYear, xsd:dateTime)) }""")}
+    assert AG + "date" in dated
+    assert sorted(dated - reads(Settings().queries_dir / "timeline.rq")[0]) == []
