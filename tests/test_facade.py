@@ -743,6 +743,11 @@ def test_a_flag_that_is_not_true_or_false_is_a_type_error_naming_it(kg, flag):
             ag.export(kg, "ttl", **{name: flag})
 
 
+def test_a_formats_name_is_read_in_any_case_as_the_command_line_reads_it(kg):
+    # ag.export(kg, "TTL") was "unknown export format 'TTL'", where --format TTL is ttl.
+    assert ag.export(kg, "NT") == ag.export(kg, "nt")
+
+
 @pytest.mark.parametrize("fmt", [None, b"ttl", ["ttl"], 3])
 def test_a_format_that_is_no_str_is_a_type_error(kg, fmt):
     # It was an ExportError, a ValueError: "unknown export format None; choose one of: ...".

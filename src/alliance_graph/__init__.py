@@ -136,6 +136,7 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
         raise TypeError(f"export() takes fmt as a format's name, a str such as \"ttl\", not "
                         f"{type(fmt).__name__}")
     _flags("export", inferred=inferred, rdf12=rdf12)
+    fmt = fmt.lower()  # "TTL" was unknown, where the command line's --format TTL is ttl
     if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
         return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
     return _in_process(lambda _: export_graph(kg, fmt, inferred=inferred, rdf12=rdf12),
