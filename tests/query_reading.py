@@ -95,3 +95,55 @@ def classes(path) -> tuple[set[str], bool]:
             found |= ({row[obj] for row in values if isinstance(row.get(obj), URIRef)}
                       if isinstance(obj, Variable) else {obj} if isinstance(obj, URIRef) else set())
     return {str(c) for c in found}, hierarchy
+
+
+def _variables(node) -> set[Variable]:
+    """Return the variables anywhere in an algebra expression."""
+    if isinstance(node, Variable):
+        return {node}
+    if isinstance(node, CompValue):
+        return set().union(*(_variables(c) for k, c in node.items() if k != "_vars"))
+    if isinstance(node, (list, tuple)):
+        return set().union(*(_variables(c) for c in node))
+    return set()
+
+
+def _bound(node) -> set[Variable]:
+    """Return the variables every solution of an algebra expression binds (a safe guess)."""
+    if not isinstance(node, CompValue):
+        return set()
+    if node.name == "LeftJoin":
+        return _bound(node.p1)
+    if node.name == "Union":
+        return _bound(node.p1) & _bound(node.p2)
+    if node.name == "Join":
+        return _bound(node.p1) | _bound(node.p2)
+    if node.name == "BGP":
+        return _variables(node.triples)
+    if node.name == "Extend":
+        return _bound(node.p) | {node.var}
+    return _bound(node.p) if "p" in node else set()
+
+
+def optional_joins(path) -> list[str]:
+    """Return the variables an OPTIONAL joins on that only an earlier OPTIONAL may bind.
+
+    ``OPTIONAL { ?agreement ag:toYear ?to }`` after an OPTIONAL that may leave ``?agreement``
+    unbound matches any node that has a last year where it did."""
+    found: list[str] = []
+
+    def visit(node) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "LeftJoin":
+                maybe = _variables(node.p1) - _bound(node.p1)
+                joined = _variables(node.p2) | _variables(node.get("expr"))
+                found.extend(sorted(str(v) for v in maybe & joined))
+            for key, child in node.items():
+                if key != "_vars":
+                    visit(child)
+        elif isinstance(node, (list, tuple)):
+            for child in node:
+                visit(child)
+
+    visit(prepareQuery(path.read_text(encoding="utf-8")).algebra)
+    return found
