@@ -124,3 +124,17 @@ def test_the_timeline_reads_every_property_the_shapes_type_as_a_date(kg):
           FILTER (isIRI(?p) && ?d IN (xsd:date, xsd:gYearMonth, xsd:gYear, xsd:dateTime)) }""")}
     assert AG + "date" in dated
     assert sorted(dated - reads(Settings().queries_dir / "timeline.rq")[0]) == []
+
+
+# How precisely a source gives a figure: about it, at most it, at least it.
+PRECISION = {AG + "approximate", AG + "upperBound", AG + "lowerBound"}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
+def test_a_query_reading_how_precise_a_figure_is_reads_each_way(query):
+    # mou-terms ("each amount's value, period and bounds") and budget-shares read whether a
+    # figure is approximate or a ceiling, not whether it is a floor ('more than', 'at least'):
+    # such a figure would have read as the value itself.
+    properties = reads(query)[0]
+    if properties & PRECISION:
+        assert sorted(PRECISION - properties) == [], f"{query.name} reads no {PRECISION - properties}"
