@@ -757,7 +757,7 @@ def test_no_node_is_offered_past_the_limit_of_a_graph_s_typed_nodes(settings, kg
                                                                     monkeypatch):
     # Listing every typed node took 8 s at a million claims: past the limit none is offered
     # (a node chosen among some of them may be the wrong one); the ontology's terms still are.
-    from alliance_graph.proposals import spelling
+    from alliance_graph.build import spelling
     monkeypatch.setattr(spelling, "NODE_LIMIT", 100)
     text = turtle_prologue() + MISSPELT_NODES
     proposal = tmp_path / "spelt.ttl"

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from ..namespaces import sparql_prologue
-from ..rdf import file_of
-from . import lists
+from ..rdf import DATA, ONTOLOGY, file_of, is_role
+from . import lists, spelling
 from .lines import LineIndex
 from .loading import Problem, written_label
 from .places import Places
@@ -75,19 +76,62 @@ def run_check(store: ox.Store, check: Check, lines: LineIndex,
               places: Places | None = None) -> list[Problem]:
     """Run one violation query and return a Problem per row, with file and line: the line
     ``validate`` gives the same finding (``places.py``)."""
-    places = places or Places(store, lines)
-    problems = []
+    return [_problem(finding) for finding in _found(store, check, places or Places(store, lines))]
+
+
+class _Finding(NamedTuple):
+    """A row of a check, placed: the node, property and value it is about."""
+
+    check: Check
+    row: ox.QuerySolution
+    file: str
+    line: int | None
+    focus: object
+    path: object
+    value: object
+
+
+def _found(store: ox.Store, check: Check, places: Places) -> list[_Finding]:
     solutions = store.query(check.sparql, use_default_graph_as_union=True)
     # Checks about one property of a node project ?path and ?value; the others do not.
     has_path = any(v.value == "path" for v in solutions.variables)
+    found = []
     for row in solutions:
         name = file_of(row["graph"])
-        focus = row["focus"]
         path, value = (row["path"], row["value"]) if has_path else (None, None)
-        line = places.line(name, focus, path, value)
-        problems.append(Problem(name, line, f"{check.message_of(row)}: {_shown(focus)} "
-                                            f"[{check.name}]"))
-    return problems
+        found.append(_Finding(check, row, name, places.line(name, row["focus"], path, value),
+                              row["focus"], path, value))
+    return found
+
+
+def _problem(finding: _Finding, meant: dict[str, str] | None = None) -> Problem:
+    message = finding.check.message_of(finding.row)
+    if meant:
+        message = spelling.hinted(message, *map(_iri, (finding.focus, finding.path,
+                                                       finding.value)), meant)
+    return Problem(finding.file, finding.line,
+                   f"{message}: {_shown(finding.focus)} [{finding.check.name}]")
+
+
+def _iri(term) -> str | None:
+    return term.value if isinstance(term, ox.NamedNode) else None
+
+
+def _meant(store: ox.Store, findings: list[_Finding]) -> dict[str, str]:
+    """Return what to say of each misspelt term the findings name (``spelling.said``): a
+    class or property the ontology does not declare, a node no file types, each with the
+    name most likely meant, as ``validate`` says of a proposal's, the data files standing
+    for the proposal.  None past ``spelling.NODE_LIMIT`` types, as there."""
+    typed = store.quads_for_pattern(None, ox.NamedNode(spelling.RDF_TYPE), None)
+    if not findings or sum(1 for _ in zip(typed, range(spelling.NODE_LIMIT + 1))) > \
+            spelling.NODE_LIMIT:
+        return {}
+    ontology, data = ([q for q in store if isinstance(q.graph_name, ox.NamedNode)
+                       and is_role(q.graph_name, role)] for role in (ONTOLOGY, DATA))
+    terms = spelling.hints(ontology, data)
+    named = {_iri(t) for f in findings for t in (f.focus, f.value)} - {None}
+    nodes = spelling.node_hints(named - set(terms) - spelling.named(ontology), store, data)
+    return spelling.said(terms, nodes)
 
 
 def _shown(node) -> str:
@@ -108,7 +152,9 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     something.
     """
     places = Places(store, lines)
-    found = [p for check in all_checks(kinds) for p in run_check(store, check, lines, places)]
+    findings = [f for check in all_checks(kinds) for f in _found(store, check, places)]
+    meant = _meant(store, findings)
+    found = [_problem(f, meant) for f in findings]
     if "build" in kinds:
         found += lists.cycles(store, places)  # over every file: reasoning reads the ontology's
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDFS
 
-from ..build import checks, truthy
+from ..build import checks, spelling, truthy
 from ..build.loading import LoadError, Problem
 from ..build.places import label_line
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
@@ -38,7 +38,6 @@ from . import (
     restated,
     second_value,
     shacl,
-    spelling,
     unlinked,
 )
 from .inputs import Inputs

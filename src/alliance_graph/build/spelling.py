@@ -1,4 +1,4 @@
-"""Say which term or node a misspelt name in a proposal meant.
+"""Say which term or node a misspelt name in a proposal, or in a data file, meant.
 
 A class or property the ontology does not declare is most often a slip of the keyboard
 (``ag:rnk``, ``a ag:Clam``, ``ag:participnt``) or of a prefix declaration (``@prefix ag:
@@ -8,7 +8,8 @@ typed again (``id:BlueFlg``, ``ev:000-blue-flg``).  The checks report what the s
 a citation of no evidence); ``hints`` and ``node_hints`` find what was meant, which
 ``hinted`` adds to those findings: the ontology's term of the same namespace whose name is
 closest (or the term of that name in a namespace a character or two apart), the graph's node
-of the same namespace whose name is closest.
+of the same namespace whose name is closest.  ``validate`` asks it of a proposal's findings,
+the build of its own (``checks.run_checks``), the data files standing for the proposal.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import re
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-_TYPE = ox.NamedNode(str(RDF.type))
+RDF_TYPE = str(RDF.type)
+_TYPE = ox.NamedNode(RDF_TYPE)
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
 _SUBJECT = ox.NamedNode(str(RDF.subject))
 _OBJECT = ox.NamedNode(str(RDF.object))
