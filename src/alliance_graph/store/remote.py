@@ -81,22 +81,23 @@ class RemoteStore:
     # -- HTTP ----------------------------------------------------------------------------
 
     def send(self, request: urllib.request.Request, timeout: float | None = None,
-             rejected: type[Exception] = StoreError) -> tuple[Message, bytes]:
+             rejected: type[Exception] = StoreError, tries: int = 5) -> tuple[Message, bytes]:
         """Send a request; return the answer's headers and body, or raise one-line errors.
 
         A 400 answer means the store refused the request itself: ``rejected`` is raised with
-        its message (``QueryError`` for a query, so the user sees what to fix).
+        its message (``QueryError`` for a query, so the user sees what to fix).  ``tries``:
+        how often a request the store rolled back in a deadlock is sent.
         """
         timeout = timeout or self.timeout
         url, deadline = shown(request.full_url), time.monotonic() + timeout
-        for attempt in range(_DEADLOCK_TRIES):
+        for attempt in range(tries):
             try:
                 return self._send_once(request, url, timeout, deadline, rejected)
             except _Deadlocked as exc:
                 # Virtuoso rolls back one of two transactions that deadlock (SQLSTATE 40001,
                 # "SR172: Transaction deadlocked") and says to try it again: two loads taking
                 # the lock at once got the error, not the other's name.
-                if attempt == _DEADLOCK_TRIES - 1 or time.monotonic() >= deadline:
+                if attempt == tries - 1 or time.monotonic() >= deadline:
                     raise StoreError(str(exc)) from None
                 time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
         raise AssertionError("unreachable")
@@ -331,12 +332,12 @@ class RemoteStore:
 
     # -- writing -------------------------------------------------------------------------
 
-    def update(self, update: str, timeout: float | None = None) -> None:
+    def update(self, update: str, timeout: float | None = None, tries: int = 5) -> None:
         """Run a SPARQL Update on the remote store; a refusal is a ``StoreError``."""
         body = urllib.parse.urlencode({"update": update}).encode()
         try:
             self.send(urllib.request.Request(self.update_url, data=body, method="POST", headers={
-                "Content-Type": "application/x-www-form-urlencoded"}), timeout)
+                "Content-Type": "application/x-www-form-urlencoded"}), timeout, tries=tries)
         except StoreError as exc:
             if "permission" not in str(exc).lower():
                 raise
@@ -375,10 +376,6 @@ def _read_within(response, deadline: float, limit: int) -> bytes:
     if response.length:  # the connection ended before the Content-Length it announced
         raise http.client.IncompleteRead(b"".join(chunks), response.length)
     return b"".join(chunks)
-
-
-# Times a request the store rolled back in a deadlock is sent (within its time limit).
-_DEADLOCK_TRIES = 5
 
 
 class _Deadlocked(Exception):

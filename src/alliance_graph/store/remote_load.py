@@ -91,9 +91,9 @@ def _load_locked(remote: RemoteStore, nquads: Path, batch: int, token: str, lock
         _check_values(remote, values, [staged(g) for g in expected])
         lock.check()
         stale = [g for g in remote.held_graphs() if g not in expected]
-        remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g.value}>" for g in stale] + [
-            f"MOVE <{staged(g).value}> TO <{g.value}>" for g in sorted(expected, key=str)]
-            + _marker(token, nquads)), timeout)
+        _swap(remote, f"{STAGING}{token}/", stale, [(staged(g), g) for g in
+                                                    sorted(expected, key=str)],
+              _marker(token, nquads), timeout)
         # The swap is checked, not trusted: an update URL answering 200 without updating (a
         # login page in front of the store) reported success before, the old build in use.
         _check_marker(remote, token)
@@ -104,6 +104,37 @@ def _load_locked(remote: RemoteStore, nquads: Path, batch: int, token: str, lock
         _drop_staging(remote, token, timeout)
         raise
     return sorted(expected, key=lambda g: g.value)
+
+
+def _swap(remote: RemoteStore, staging: str, stale: list, moves: list[tuple],
+          marker: list[str], timeout: float) -> None:
+    """Drop the stale graphs, move each staging graph onto its name and write the marker, in
+    one update.  Virtuoso 7.2 makes an update's operations one by one, and one failing leaves
+    those before it made (a NaN failed a MOVE: the graphs moved before it were in use, beside
+    the old build's others and marker); sent again whole, its MOVEs of the graphs already
+    moved would empty them (Virtuoso moves a graph it does not hold as an empty one).  So a
+    failed swap is sent once more with only the staging graphs still there, and the build in
+    use is then one build, or the failure says how much of the new one it holds."""
+    left = {s for s, _ in moves}
+    for _ in range(2):
+        try:
+            remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g.value}>" for g in stale] + [
+                f"MOVE <{s.value}> TO <{g.value}>" for s, g in moves if s in left] + marker),
+                timeout, tries=1)
+            return
+        except StoreError as exc:
+            failed = exc
+        try:
+            left = set(remote.graphs_under(staging))
+            held = set(remote.held_graphs())
+        except StoreError:
+            raise StoreError(f"{failed}; whether the store made part of the swap is not known: "
+                             "run load again") from None
+    if not left.symmetric_difference(s for s, _ in moves) and set(stale) <= held:
+        raise StoreError(f"{failed}; the build in use is left as it was")
+    raise StoreError(f"{failed}; the store made part of the swap ({len(moves) - len(left)} of "
+                     f"{len(moves)} graphs moved): it serves part of this build until load is "
+                     "run again")
 
 
 def _marker(token: str, nquads: Path) -> list[str]:
