@@ -199,3 +199,19 @@ def test_connect_is_a_501_and_closes():
     parser = parsed(b"CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n")
     assert parser.completed and parser.error.code == 501 and "not a proxy" in parser.error.body
     assert parser.connection_close
+
+
+@pytest.mark.parametrize("line, code", [
+    (b"GET status HTTP/1.1", 400), (b"GET %2Fstatus HTTP/1.1", 400),
+    (b"GET sparql?query=ASK%7B%7D HTTP/1.1", 400), (b"GET ?query=ASK%7B%7D HTTP/1.1", 400),
+    (b"GET * HTTP/1.1", 400), (b"POST * HTTP/1.1", 400), (b"OPTIONS * HTTP/1.1", None),
+    (b"GET /status HTTP/1.1", None), (b"GET //e/sparql HTTP/1.1", None),
+    (b"OPTIONS /sparql HTTP/1.1", None),
+])
+def test_a_target_with_no_scheme_is_a_path_from_its_root(line, code):
+    # "GET status" and "GET %2Fstatus" were answered as /status: a proxy in front whose
+    # rules match paths reads no path in either (RFC 9112, 3.2.1).
+    parser = parsed(line + b"\r\nHost: x\r\n\r\n")
+    assert parser.completed and (parser.error and parser.error.code) == code
+    if code:
+        assert "is no path: a path begins with '/'" in parser.error.body

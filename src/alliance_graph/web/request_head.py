@@ -23,7 +23,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
   400.
 - **An absolute-form target of another scheme than http and https, or with no host**
   (``GET ftp://h/sparql``, ``GET https:///sparql``), a 400: waitress took the first's host
-  for the request's, and answered the second as addressed to its Host header.
+  for the request's, and answered the second as addressed to its Host header.  So is a
+  target that is no path beginning with "/" (``GET status``, ``GET %2Fstatus``), which was
+  answered as ``/status``, and a "*" but an ``OPTIONS *``.
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read; a chunk's
   size line or a trailer ended by a bare LF, a 400 (waitress waited for a CR LF that never
   came, and the connection was closed unanswered once idle).
@@ -259,7 +261,10 @@ def _check_absolute_target(request) -> None:
     (``https:///sparql``, which RFC 9110, 4.2.1, asks a recipient to reject; the Host header
     was used instead)."""
     scheme = request.proxy_scheme.lower()
-    if not scheme or request.command == "CONNECT":  # origin form, or CONNECT's authority
+    if request.command == "CONNECT":  # its authority: refused after the head (501)
+        return
+    if not scheme:
+        _check_origin_target(request.request_uri, request.command)
         return
     if scheme not in ("http", "https"):
         raise ParsingError(f"the request's target is a URL of scheme {scheme}:, this server "
@@ -268,3 +273,14 @@ def _check_absolute_target(request) -> None:
     if not request.proxy_netloc.rpartition("@")[2].split(":")[0]:
         raise ParsingError(f"the request's target {scheme}://... names no host (RFC 9110, "
                            "4.2.1): name one, or send the path alone with a Host header")
+
+
+def _check_origin_target(target: str, method: str) -> None:
+    """Raise ParsingError for a target with no scheme that is no path beginning with "/"
+    (RFC 9112, 3.2.1), nor the "*" of an OPTIONS (3.2.4): "GET status", "GET %2Fstatus" and
+    "GET sparql?query=..." were answered as /status and /sparql, where a proxy in front,
+    whose rules match paths, reads no path in them."""
+    if target.startswith("/") or (target == "*" and method == "OPTIONS"):
+        return
+    raise ParsingError(f"the request's target {target[:200]!r} is no path: a path begins with "
+                       "'/', as in 'GET /sparql?query=... HTTP/1.1' (RFC 9112, 3.2.1)")
