@@ -49,6 +49,7 @@ def test_fields_are_counted_before_any_is_decoded():
 @pytest.mark.parametrize("form, says", [
     (b"query=" + b"%41" * 1_700_000, "the query is 1,700,000 bytes long"),
     (b"format=csv&query=" + b"a+" * 60_000, "the query is 120,000 bytes long"),
+    (b"%71uery=%EF%BB%BF" + b"a" * 100_001, "the query is 100,001 bytes long"),  # query
     (b"query=ASK%7B%7D&default-graph-uri=" + b"%C3%A9" * 60_000,
      "the parameter 'default-graph-uri' is 120,000 bytes long"),
     (b"%41" * 100_001 + b"=1", "a parameter's name in the form body is 100,001 bytes long"),

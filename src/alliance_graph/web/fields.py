@@ -110,11 +110,10 @@ def _within(where: str, name: bytes, value: bytes, most: int) -> None:
         size = len(part) - 2 * part.count(b"%")  # every "%" begins an escape (_escapes_whole)
         if size <= most:
             continue
-        if what is None and name == b"query":
-            what = "the query"
-            size -= 3 * _unescaped(value[:9]).startswith(_BOM)
-        elif what is None:
-            what = f"the parameter {_unescaped(name).decode('utf-8', 'replace')[:60]!r}"
+        if what is None:  # the value: its name is within the bound, checked first
+            named = _unescaped(name).decode("utf-8", "replace")
+            what = "the query" if named == "query" else f"the parameter {named[:60]!r}"
+            size -= 3 * (named == "query" and _unescaped(value[:9]).startswith(_BOM))
         if size > most:
             raise Refused(400, too_long(what, size, most))
 
