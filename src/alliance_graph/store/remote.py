@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
+from ..sparql import tokenize
 from ..wording import Said
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
@@ -40,7 +41,6 @@ from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>)*+"
                    r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.I)
 # A graph no store holds (nothing is ever written to it): naming it says "this graph is empty".
 EMPTY = ox.NamedNode(BASE + "empty-graph")
 
@@ -193,9 +193,12 @@ class RemoteStore:
         if base_iri:
             prologue += f"BASE <{base_iri}> "
         if prefixes:
-            # The query's own PREFIX lines win; the prologue stays on the query's first line,
-            # so the line numbers in the store's error messages are the user's.
-            declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
+            # The query's own PREFIX lines win, read on its tokens (one in a comment or a
+            # string declares nothing); the prologue stays on the query's first line, so the
+            # line numbers in the store's error messages are the user's.
+            tokens = tokenize(query)
+            declared = {b.text[:-1] for a, b in zip(tokens, tokens[1:]) if b.kind == "PNAME_NS"
+                        and a.kind == "NAME" and a.text.upper() == "PREFIX"}
             prologue += "".join(f"PREFIX {p}: <{iri}> " for p, iri in prefixes.items()
                                 if p not in declared)
         params = self._dataset(default_graph, named_graphs, use_default_graph_as_union)
