@@ -94,3 +94,15 @@ def test_endpoint_quotes_the_refusal_of_service_as_serve_words_it(endpoint):
         urllib.request.urlopen(f"{endpoint}/sparql?query={query}", timeout=30)
     assert refused.value.code == 403
     assert quoted and quoted[1] in refused.value.read().decode()
+
+
+def test_stores_says_the_main_layouts_sort_runs_as_layout_has_them():
+    # stores.md said the main layout was sorted 'in runs of two million lines' long after the
+    # runs came to be counted in bytes (MAIN_RUN_BYTES, 320 MiB: 45e2f2d).
+    from alliance_graph.store.layout import MAIN_RUN_BYTES
+    text = " ".join(_docs("stores.md").split())
+    said = re.search(r"\*\*Memory store\.\*\*[^(]*\(in runs of ([\d,]+) MiB, "
+                     r"`layout\.MAIN_RUN_BYTES`", text)
+    assert said, "stores.md says how the main layout's lines are sorted, in runs of N MiB"
+    assert int(said[1].replace(",", "")) << 20 == MAIN_RUN_BYTES
+    assert "two million lines" not in text
