@@ -150,6 +150,25 @@ def test_a_value_serve_could_not_honour_is_refused_before_it_starts(run, args, s
     assert isinstance(result.exception, SystemExit)  # said, not a traceback
 
 
+# "inf" (or "1e400", past a float's range) was taken as seconds: --idle-timeout inf stopped the
+# server's start with a traceback (OverflowError: waitress keeps its seconds as an int), the
+# others served with no limit, where the variables of the global options and ag.load refuse it.
+@pytest.mark.parametrize("flag", ["--timeout", "--request-timeout", "--idle-timeout",
+                                  "--light-seconds"])
+@pytest.mark.parametrize("value", ["inf", "1e400"])
+@pytest.mark.parametrize("given", ["option", "variable"])
+def test_seconds_that_are_not_finite_are_refused_before_serve_starts(flag, value, given):
+    variable = serve_command.variable(flag)
+    args, env = (["serve", flag, value], {}) if given == "option" else \
+        (["serve"], {variable: value})
+    # --get: the old code answered it (exit 0) rather than serve on a port.
+    result = CliRunner().invoke(main, [*args, "--get", "/status"], env=env)
+    named = f"'{flag}'" if given == "option" else f"'{variable}'"
+    assert result.exit_code == 2 and f"Invalid value for {named}: '{value}' is not a finite " \
+        "number of seconds" in result.output, result.output
+    assert isinstance(result.exception, SystemExit)  # said, not a traceback
+
+
 def test_the_crash_margin_is_said_by_the_command_itself_with_no_traceback():
     done = subprocess.run([COMMAND, "serve", "--max-query-depth", "1000"], capture_output=True,
                           text=True, timeout=120)

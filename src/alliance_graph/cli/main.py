@@ -98,7 +98,8 @@ def _say(message: str) -> None:
 
 class Seconds(click.FloatRange):
     """A positive number of seconds, or with ``zero`` one from 0 (click's FloatRange alone
-    lets "nan" through)."""
+    lets "nan" and "inf" through: ``serve --idle-timeout inf`` was a traceback, waitress
+    taking its seconds as an int)."""
 
     name = "number of seconds"
 
@@ -109,6 +110,8 @@ class Seconds(click.FloatRange):
         seconds = super().convert(value, param, ctx)
         if math.isnan(seconds):
             self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if math.isinf(seconds):  # "inf", or a number past a float's range ("1e400")
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
         return seconds
 
 
