@@ -137,3 +137,21 @@ def test_data_models_examples_give_what_their_data_files_hold():
                 f"{prop.n3(shown.namespace_manager)} otherwise than {named[-1]} does"
         checked += 1
     assert checked >= 3, "data-model.md quotes its worked examples from the data files"
+
+
+def test_readme_says_what_the_installed_package_carries_as_pyproject_has_it():
+    # README said only that the package 'carries the graph', and a user of it met 'no source
+    # texts at .../site-packages/alliance_graph/shared/sources' at the first cite: the wheel
+    # carries the folders pyproject's package-data names, and no source texts.
+    import tomllib
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = sorted(name.rsplit(".", 1)[1] for name in
+                     data["tool"]["setuptools"]["package-data"]
+                     if name.startswith("alliance_graph.shipped."))
+    text = " ".join(README.split())
+    said = re.search(r"`pip install \.`: the package carries the graph \(its ([^)]*)\)", text)
+    assert said, "README says which folders the installed package carries"
+    assert sorted(re.findall(r"`(\w+)/`", said[1])) == shipped
+    assert "sources" not in shipped
+    assert re.search(r"It carries no source texts[^.]*`--sources DIR` or `ALLIANCE_GRAPH_SOURCES`",
+                     text)
