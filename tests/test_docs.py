@@ -155,3 +155,28 @@ def test_readme_says_what_the_installed_package_carries_as_pyproject_has_it():
     assert "sources" not in shipped
     assert re.search(r"It carries no source texts[^.]*`--sources DIR` or `ALLIANCE_GRAPH_SOURCES`",
                      text)
+
+
+def _anchors(page: Path) -> set[str]:
+    """Return the anchors GitHub makes of a page's headings (lower case, punctuation dropped,
+    spaces as dashes, a repeated one numbered), code blocks aside."""
+    text = re.sub(r"^```.*?^```", "", page.read_text(encoding="utf-8"), flags=re.S | re.M)
+    anchors, seen = set(), {}
+    for heading in re.findall(r"^#{1,6} +(.+?) *$", text, re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        anchors.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+        seen[slug] = seen.get(slug, 0) + 1
+    return anchors
+
+
+@pytest.mark.parametrize("page", [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))],
+                         ids=lambda p: p.name)
+def test_every_anchor_a_page_links_to_is_a_heading_of_its_page(page):
+    # The file check above reads no anchor: a heading renamed leaves its links leading to the
+    # top of the page.
+    for target in re.findall(r"\]\(([^)\s]*#[^)\s]+)\)", page.read_text(encoding="utf-8")):
+        path, anchor = target.split("#", 1)
+        if re.match(r"[a-z]+:", path):
+            continue
+        linked = page.parent / path if path else page
+        assert anchor in _anchors(linked), f"{page.name} links to {target}, no heading of it"
