@@ -180,3 +180,19 @@ def test_every_anchor_a_page_links_to_is_a_heading_of_its_page(page):
             continue
         linked = page.parent / path if path else page
         assert anchor in _anchors(linked), f"{page.name} links to {target}, no heading of it"
+
+
+def test_validation_names_every_field_of_the_json_report():
+    # The JSON report's fields were listed in pages.md alone, and eight of its findings'
+    # eleven (file, shape_name and component missing); validation.md, the command's own page,
+    # named none. Its 'The report' section names them all.
+    import json
+
+    from alliance_graph.proposals.report import Finding, Report, to_json
+    finding = Finding("Violation", "m", "https://x.example/s", "s", file="p.ttl", line=1)
+    written = json.loads(to_json(Report([finding], ["p.ttl"])))
+    section = _docs("validation.md").split("## The report", 1)
+    assert len(section) == 2, "validation.md has a section on the report"
+    named = set(re.findall(r"`(\w+)`", section[1].split("\n## ", 1)[0]))
+    missing = (set(written) | set(written["findings"][0])) - named
+    assert not missing, f"validation.md's 'The report' does not name {sorted(missing)}"
