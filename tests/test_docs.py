@@ -196,3 +196,15 @@ def test_validation_names_every_field_of_the_json_report():
     named = set(re.findall(r"`(\w+)`", section[1].split("\n## ", 1)[0]))
     missing = (set(written) | set(written["findings"][0])) - named
     assert not missing, f"validation.md's 'The report' does not name {sorted(missing)}"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_option_of_a_command_is_in_its_reference_row(command):
+    # The table is checked for its commands and the group's options; an option added to a
+    # command (serve has 27) could go unlisted. One of its names will do (-o, --no-follow).
+    row = re.search(rf"^\| `alliance-graph (?:\[[^]]*\] )?{command}\b(.*?)` \|", README, re.M)
+    missing = [p.opts[0] for p in main.commands[command].params
+               if p.opts[0].startswith("-") and p.opts[0] != "--help"
+               and not any(re.search(rf"{re.escape(name)}\b", row[1])
+                           for name in p.opts + p.secondary_opts)]
+    assert not missing, f"README's row of {command} does not list {missing}"
