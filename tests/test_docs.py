@@ -208,3 +208,12 @@ def test_every_option_of_a_command_is_in_its_reference_row(command):
                and not any(re.search(rf"{re.escape(name)}\b", row[1])
                            for name in p.opts + p.secondary_opts)]
     assert not missing, f"README's row of {command} does not list {missing}"
+
+
+def test_architecture_gives_no_count_of_the_suite_that_goes_stale():
+    # architecture.md said the quick run was 'about 3,750 of the 4,350 tests' when the suite
+    # had 5,408 (4,711 of them quick): a count of the suite is stale at the next commit, and
+    # counting it here would collect the whole suite. A count said of a past run may stay.
+    text = " ".join(_docs("architecture.md").split())
+    assert not re.search(r"[\d,]+ of the [\d,]+ tests", text)
+    assert '-m "not server and not browser"' in text
