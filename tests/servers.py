@@ -23,14 +23,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(command: list[str], ready_url: str, log: Path, timeout: float = 60) -> subprocess.Popen:
-    """Start ``command`` logging to ``log`` and return it once ``ready_url`` answers.
+def start(command: list[str], ready_url: str, log: Path, timeout: float = 60,
+          preexec_fn=None) -> subprocess.Popen:
+    """Start ``command`` logging to ``log`` and return it once ``ready_url`` answers;
+    ``preexec_fn`` runs in the child before it does (limits to set, say).
 
     The log is a file, not a pipe: nobody has to drain it while the tests run, and its tail
     explains a server that did not start.
     """
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=preexec_fn)
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -44,12 +47,13 @@ def start(command: list[str], ready_url: str, log: Path, timeout: float = 60) ->
             time.sleep(0.1)
 
 
-def serve_shipped(log: Path, *options: str) -> tuple[int, subprocess.Popen]:
+def serve_shipped(log: Path, *options: str, preexec_fn=None) -> tuple[int, subprocess.Popen]:
     """Start `alliance-graph serve` (with ``options``) on the shipped data, on a free port,
     logging to ``log``; return its port and process once it answers."""
     port = free_port()
     process = start([str(BIN / "alliance-graph"), "serve", "--port", str(port), *options],
-                    f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", log)
+                    f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", log,
+                    preexec_fn=preexec_fn)
     return port, process
 
 

@@ -479,3 +479,33 @@ def test_networks_at_once_leave_the_front_far_below_what_they_weigh(generated):
     assert len(body) > 1 << 20 and all(got == body for _, got in answers)
     assert servers.settled(pid) == 0  # each answer's temporary file closed once sent
     assert peak - before < 3 * 4 * len(body), f"the front grew by {peak - before:,} bytes"
+
+
+def _small_files() -> None:
+    # No file of the server's past 256 KiB: its temporary folder "full" for a large answer, as
+    # a small TMPDIR would be (Python ignores SIGXFSZ, so a write past it fails with EFBIG).
+    import resource
+    resource.setrlimit(resource.RLIMIT_FSIZE, (256 << 10, 256 << 10))
+
+
+def test_a_full_temporary_folder_is_a_503_and_stops_no_engine(kg, tmp_path):
+    # A large answer is spooled into a temporary file by the front; where it could not be,
+    # the OSError was read as the engine's connection failing: the engine was killed and
+    # restarted twice, and the client told "the query engine was stopped twice".  The
+    # network (?format=graphml), written into a temporary file too, was a 500 and a traceback.
+    port, process = servers.serve_shipped(tmp_path / "serve.log", "--response-cache", "0",
+                                          preexec_fn=_small_files)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        every = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }")
+        for path in (f"/sparql?query={every}&format=json", "/dataset?format=graphml"):
+            status, _, body = fetch(base + path)
+            assert status == 503, body[:300]
+            assert b"temporary folder could not hold this answer" in body, body[:300]
+        status, _, body = fetch(base + "/status")
+        assert status == 200 and b'"restarts":0' in body.replace(b" ", b""), body
+        status, _, body = fetch(base + "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+        assert status == 200 and b"true" in body
+    finally:
+        servers.stop(process)
+    assert "Traceback" not in (tmp_path / "serve.log").read_text(errors="replace")

@@ -352,6 +352,10 @@ class ProcessEngine:
                     self._kill(generation, "interrupted")
                 finally:  # a second Ctrl-C within says no more than the first
                     raise interrupted(header.get("op"), sent=True) from None
+            except wire.SpoolFailed as exc:
+                # The front's disk, not the engine: its connection, left mid-message, is
+                # closed (not pooled) and the engine kept.
+                raise EngineError(503, exc.said()) from exc
             except (wire.Closed, OSError) as exc:
                 if call.blamed:
                     raise EngineError(503, call.blamed) from exc

@@ -49,6 +49,21 @@ class Closed(ConnectionError):
     """The other end closed the connection (or died) before a whole message arrived."""
 
 
+class SpoolFailed(Exception):
+    """A large reply could not be put in its temporary file (``cause``: the temporary folder
+    full, say).  No OSError, which a caller reads as the engine's connection failing: a full
+    disk of the front's stopped the engine twice (restarted each time) and was said as
+    "the query engine was stopped twice"."""
+
+    def __init__(self, cause: OSError):
+        super().__init__(str(cause))
+        self.cause = cause
+
+    def said(self) -> str:
+        return (f"the server's temporary folder could not hold this answer "
+                f"({self.cause.strerror or self.cause}); try again later, or ask for less")
+
+
 class Spooled:
     """A message's body in an unnamed temporary file (gone when closed, or if the process
     dies): ``len()`` is its size, ``rewound()`` the file ready to read from its start."""
@@ -139,22 +154,37 @@ def _rest(sock: socket.socket, size: int, got: bytes) -> bytes:
 
 
 def _spooled(sock: socket.socket, size: int, got: bytes = b"") -> Spooled:
-    file = tempfile.TemporaryFile()
     try:
-        file.write(got)
+        file = tempfile.TemporaryFile()
+    except OSError as exc:
+        raise SpoolFailed(exc) from exc
+    try:
+        _to_file(file, got)
         buffer = bytearray(CHUNK)
         view, left = memoryview(buffer), size - len(got)
         while left:
             n = sock.recv_into(view, min(CHUNK, left))
             if n == 0:
                 raise Closed("the engine connection closed mid-message")
-            file.write(view[:n])
+            _to_file(file, view[:n])
             left -= n
-        file.flush()
+        _to_file(file, b"")
     except BaseException:
         file.close()
         raise
     return Spooled(file, size)
+
+
+def _to_file(file, data) -> None:
+    """Write ``data`` into a spool file (flushed when ``data`` is empty), its OSErrors raised
+    as SpoolFailed: the socket's stay the connection's."""
+    try:
+        if data:
+            file.write(data)
+        else:
+            file.flush()
+    except OSError as exc:
+        raise SpoolFailed(exc) from exc
 
 
 def _exactly(sock: socket.socket, size: int) -> bytes:

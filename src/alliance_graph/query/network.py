@@ -246,9 +246,13 @@ def write_to(kg, fmt: str, out, max_bytes: int | None = None) -> int:
     order of the IRIs), so that neither the network nor its text is ever held whole; return
     the bytes written.  Refused (422) past ``max_bytes``, ``out`` then holding a part."""
     sink = _Sink(out, max_bytes, fmt == "graphml")
-    with contextlib.closing(Read(kg)) as read, contextlib.closing(read.nodes()) as nodes:
+    # Each reading closed here, on this thread, however the writing ends: a generator left
+    # to the garbage collector dropped its query's answer on another thread, which pyoxigraph
+    # refuses ("PyQuerySolutions is unsendable"), a traceback in a server's log.
+    with contextlib.closing(Read(kg)) as read, contextlib.closing(read.nodes()) as nodes, \
+            contextlib.closing(read.edges()) as edges:
         names = [] if fmt == "edges-csv" else sorted(read.attribute.values())  # nodes' only
-        WRITERS[fmt](names, nodes, read.edges(), sink)
+        WRITERS[fmt](names, nodes, edges, sink)
         sink.flush()
     return sink.size
 

@@ -24,12 +24,13 @@ import tempfile
 
 from flask import Blueprint, Response, request
 
-from ..engine.wire import Spooled
+from ..engine.wire import Spooled, SpoolFailed
 from ..query import network
 from ..query import results as queries
 from ..query.answer import Uncarried
 from ..query.dump import dump
 from ..query.refused import Refused
+from ..query.temporary import SpillFailed
 from . import negotiation, protocol
 from .fields import format_values
 from .negotiation import media_type, pick_formats
@@ -125,10 +126,17 @@ def _network(svc, name: str) -> Spooled:
     it is read from the store (``network.write_to``), within the answers' size (422 past
     it); it is then answered as a dump is (sent from the file, or read back if the response
     cache may keep it)."""
-    file = tempfile.TemporaryFile()
+    try:
+        file = tempfile.TemporaryFile()
+    except OSError as exc:
+        raise Refused(503, SpoolFailed(exc).said()) from exc
     try:
         size = network.write_to(svc.kg, name, file, svc.settings.max_result_bytes)
         file.flush()
+    except (OSError, SpillFailed) as exc:  # the temporary folder full: a 500 and a traceback
+        file.close()
+        cause = exc.cause if isinstance(exc, SpillFailed) else exc
+        raise Refused(503, SpoolFailed(cause).said()) from exc
     except BaseException:
         file.close()
         raise
