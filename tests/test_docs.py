@@ -217,3 +217,62 @@ def test_architecture_gives_no_count_of_the_suite_that_goes_stale():
     text = " ".join(_docs("architecture.md").split())
     assert not re.search(r"[\d,]+ of the [\d,]+ tests", text)
     assert '-m "not server and not browser"' in text
+
+
+_UNITS = {"": 1, " s": 1, " KiB": 1 << 10, " MiB": 1 << 20, " GiB": 1 << 30, " MB": 10 ** 6}
+
+
+def _module_constants(imported: dict | None = None) -> dict[str, set[tuple[str, float]]]:
+    """Return each upper-case name a module of the package sets to a number, with its module's
+    name: ``{"SORTED_MAX": {("entity", 2000)}, ...}``; a name one module imports from another
+    (``PAGE = MAX_INCOMING``) is read through on a second pass, given the first's."""
+    import ast
+    found: dict[str, set[tuple[str, float]]] = {}
+    for path in (ROOT / "src" / "alliance_graph").rglob("*.py"):
+        names: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and imported:
+                names.update({a.asname or a.name: next(iter(imported[a.name]))[1]
+                              for a in node.names if len(imported.get(a.name, ())) == 1})
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)):
+                continue
+            try:
+                value = eval(compile(ast.Expression(node.value), str(path), "eval"),
+                             {"__builtins__": {}}, dict(names))
+            except Exception:  # noqa: BLE001 - anything but plain arithmetic is no figure
+                continue
+            names[node.targets[0].id] = value
+            if node.targets[0].id.isupper() and type(value) in (int, float):
+                found.setdefault(node.targets[0].id, set()).add((path.stem, value))
+    return found
+
+
+def test_each_setting_and_constant_a_doc_gives_a_value_has_that_value():
+    # A figure given beside its name (`SORTED_MAX` (2,000), `validations` (2),
+    # `Settings.max_nesting` (10,000), `max_result_bytes` (32 MiB)) is the one a reader
+    # changes or relies on; each is compared with the code's, so a default changed in the
+    # code fails here until the doc says it.
+    import dataclasses
+
+    from alliance_graph.settings import Settings
+    defaults = {f.name: getattr(Settings(), f.name) for f in dataclasses.fields(Settings)}
+    constants = _module_constants(_module_constants())
+    checked, wrong = 0, []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        for said in re.finditer(r"`(?:(\w+)\.)?(\w+)` \(([\d,.]*\d)( s| [KMG]iB| MB)?[),;]",
+                                text):
+            module, name, figure, unit = said.groups()
+            value = float(figure.replace(",", "")) * _UNITS[unit or ""]
+            if module in (None, "Settings", "settings") and name in defaults:
+                values = {defaults[name]}
+            elif name in constants:
+                values = {v for stem, v in constants[name] if module in (None, stem)}
+            else:
+                continue
+            checked += 1
+            if value not in values:
+                wrong.append(f"{page.name}: {said[0]} where the code has {sorted(values)}")
+    assert checked >= 20, "the docs give the figures of settings and constants by name"
+    assert not wrong, wrong
