@@ -276,3 +276,19 @@ def test_each_setting_and_constant_a_doc_gives_a_value_has_that_value():
                 wrong.append(f"{page.name}: {said[0]} where the code has {sorted(values)}")
     assert checked >= 20, "the docs give the figures of settings and constants by name"
     assert not wrong, wrong
+
+
+def test_readme_lists_every_extension_export_reads_a_format_from():
+    # README's export row named .nt, .nq/.nquads, .jsonld/.json-ld and .graphml as the
+    # extensions that choose a format, where -o graph.trig, .rdf, .xml, .owl and .json each
+    # choose one too (the tour's own `--format trig -o graph.trig` needs no --format).
+    from alliance_graph.query.export import formats_named_by
+    row = re.search(r"^\| `alliance-graph export .*?else in the format FILE's extension names "
+                    r"\(([^)]*)\)", README, re.M)
+    assert row, "README's export row says which extensions name a format"
+    listed = set(re.findall(r"`\.([\w-]+)`", row[1]))
+    common = {"ttl", "turtle", "nt", "ntriples", "nq", "nquads", "trig", "jsonld", "json-ld",
+              "json", "rdf", "xml", "owl", "graphml", "n3", "txt", "csv"}
+    named = {e for e in common | listed if len(formats_named_by(f"graph.{e}")) == 1}
+    assert listed - {"csv"} == named
+    assert len(formats_named_by("graph.csv")) == 2 and "csv" in listed
