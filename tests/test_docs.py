@@ -292,3 +292,19 @@ def test_readme_lists_every_extension_export_reads_a_format_from():
     named = {e for e in common | listed if len(formats_named_by(f"graph.{e}")) == 1}
     assert listed - {"csv"} == named
     assert len(formats_named_by("graph.csv")) == 2 and "csv" in listed
+
+
+def test_validation_gives_the_longest_shipped_texts_as_the_graph_holds_them(kg):
+    # The shapes' table measures the 2,000-character limit against the longest texts of the
+    # shipped data, which grow as facts are added.
+    import alliance_graph as ag
+    text = " ".join(_docs("validation.md").split())
+    said = re.search(r"The longest shipped texts are a note of (\d+) characters, a disagreement "
+                     r"note of (\d+), a quote of (\d+) and a claim value of (\d+)", text)
+    assert said, "validation.md gives the longest shipped texts"
+    def longest(pattern: str) -> int:
+        return int(ag.rows(ag.run(kg, f"SELECT (MAX(STRLEN(STR(?text))) AS ?n) WHERE {{ {pattern} "
+                                      "FILTER(isLiteral(?text)) }"))[0]["n"].value)
+    assert [int(n) for n in said.groups()] == [
+        longest("?s ag:note ?text"), longest("?s ag:disagreementNote ?text"),
+        longest("?s oa:exact ?text"), longest("?s a ag:Claim ; rdf:object ?text")]
