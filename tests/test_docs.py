@@ -78,6 +78,8 @@ def test_remote_stores_figures_of_the_shipped_graph_are_the_memory_stores(kg):
     assert f"| the {graphs} named graphs |" in text
     described = len(ag.run(kg, "DESCRIBE id:IronDome"))
     assert f"| its {described} outgoing triples |" in text
+    labels = len(ag.rows(ag.run(kg, "SELECT ?label WHERE { ?s rdfs:label ?label }")))
+    assert f"over the labels: no rows, where the others keep all {labels})" in text
 
 
 def test_endpoint_quotes_the_refusal_of_service_as_serve_words_it(endpoint):
