@@ -310,3 +310,15 @@ def test_validation_gives_the_longest_shipped_texts_as_the_graph_holds_them(kg):
     assert [int(n) for n in said.groups()] == [
         longest("?s ag:note ?text"), longest("?s ag:disagreementNote ?text"),
         longest("?s oa:exact ?text"), longest("?s a ag:Claim ; rdf:object ?text")]
+
+
+def test_pages_names_the_editors_pinned_versions_as_package_json_has_them():
+    # pages.md names each package the editor bundle pins, with its version: a bump of
+    # editor/package.json leaves the page naming the old one.
+    import json
+    package = json.loads((ROOT / "editor" / "package.json").read_text(encoding="utf-8"))
+    text = " ".join(_docs("pages.md").split())
+    said = re.search(r"`editor/package\.json` pins (.*?) to bundle them", text)
+    assert said, "pages.md says which versions editor/package.json pins"
+    named = dict(re.findall(r"`?([@\w/.-]+?)`? (\d+\.\d+\.\d+)", said[1]))
+    assert named == {**package["dependencies"], **package["devDependencies"]}
