@@ -322,3 +322,16 @@ def test_pages_names_the_editors_pinned_versions_as_package_json_has_them():
     assert said, "pages.md says which versions editor/package.json pins"
     named = dict(re.findall(r"`?([@\w/.-]+?)`? (\d+\.\d+\.\d+)", said[1]))
     assert named == {**package["dependencies"], **package["devDependencies"]}
+
+
+def test_readmes_load_row_says_what_load_does_with_the_default_store():
+    # The row said load builds 'into a directory store, or push it to a remote SPARQL store',
+    # where with the default store (memory) it builds the cache the memory store loads at
+    # start ('built .cache/build-....nq and main-....nq'), as README's own 'load after add' has
+    # it, and --nquads writes a file instead of pushing.
+    row = re.search(r"^\| `alliance-graph \[--store [^]]*\] load [^|]*` \| ([^|]*) \|$", README,
+                    re.M)
+    assert row, "README's reference has a row for load"
+    assert "for `memory` (the default) the build cache it loads at start" in row[1]
+    assert "a directory store" in row[1] and "remote SPARQL store" in row[1]
+    assert "`--nquads FILE`" in row[1]
