@@ -350,3 +350,13 @@ def test_readmes_check_row_names_the_checks_check_runs():
     assert set(re.findall(r"`(?:violations/)?(\w+)/`", run)) == set(checks.KINDS)
     assert set(re.findall(r"`violations/(\w+)/`", left)) == folders - set(checks.KINDS)
     assert "every `*-violation.rq`" not in README
+
+
+def test_every_variable_the_command_line_reads_is_in_readme():
+    # README lists the variables beside the group's options ('..._REMOTE_TIMEOUT'); one added
+    # to settings.ENVIRONMENT could go unlisted, as an option could.
+    from alliance_graph.settings import ENVIRONMENT
+    text = " ".join(README.split())
+    missing = [v for v in ENVIRONMENT
+               if f"`{v}`" not in text and f"`..._{v.removeprefix('ALLIANCE_GRAPH_')}`" not in text]
+    assert not missing, f"README does not name {missing}"
