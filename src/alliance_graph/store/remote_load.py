@@ -123,7 +123,7 @@ def _swap(remote: RemoteStore, staging: str, stale: list, moves: list[tuple],
                 timeout, tries=1)
             return
         except StoreError as exc:
-            failed = exc
+            failed = str(exc)  # not the error itself: its traceback holds this frame
         try:
             left = set(remote.graphs_under(staging))
             held = set(remote.held_graphs())
