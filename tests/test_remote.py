@@ -469,6 +469,25 @@ def test_a_key_in_the_store_s_url_is_never_shown():
                                  "(HTTP 301): give the store's own URL")
 
 
+@pytest.mark.parametrize("code, body", [(301, b""), (500, b"x" * 100_000)])
+def test_an_error_kept_holds_no_connection_open(code, body):
+    # The store's HTTP error is the StoreError's context: kept (pytest.raises(...) as info, a
+    # notebook's last error), it held the connection of a redirect, or of an error page past
+    # the 64 kB read, open until the collector found it, and a ResourceWarning then failed
+    # whichever test was running.
+    def respond(handler):
+        handler.send_response(code)
+        handler.send_header("Location", "/moved")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    with answering(respond) as url:
+        with pytest.raises(StoreError) as failed:
+            RemoteStore(url).select("ASK {}", [])
+    assert failed.value.__context__.fp is None or failed.value.__context__.fp.closed
+
+
 def test_a_store_dripping_its_headers_is_stopped_at_the_time_limit():
     # Each read came within the socket's timeout, and the deadline was checked only once the
     # headers were in: a store sending its headers a byte every 0.2 s held the command 45 s

@@ -128,16 +128,16 @@ class RemoteStore:
                                             f"({n('settings.remote_max_answer_bytes')}): "
                                             "narrow the query")) from None
         except urllib.error.HTTPError as exc:
-            if 300 <= exc.code < 400 and exc.headers.get("Location"):
-                where = exc.headers["Location"]
-                try:
-                    where = urllib.parse.urljoin(request.full_url, where)
-                except ValueError:  # "http://[bad": said as the store gave it, not a traceback
-                    pass
-                raise StoreError(f"{url} redirects to {shown(first_line(where))} "
-                                 f"(HTTP {exc.code}): "
-                                 "give the store's own URL") from None
-            message = first_line(read_error(exc))
+            with exc:  # its connection, closed now: an error kept (its context) held it open
+                if 300 <= exc.code < 400 and exc.headers.get("Location"):
+                    where = exc.headers["Location"]
+                    try:
+                        where = urllib.parse.urljoin(request.full_url, where)
+                    except ValueError:  # "http://[bad": said as given, not a traceback
+                        pass
+                    raise StoreError(f"{url} redirects to {shown(first_line(where))} "
+                                     f"(HTTP {exc.code}): give the store's own URL") from None
+                message = first_line(read_error(exc))
             if exc.code == 400:
                 raise rejected(f"the store rejected the request: {message}") from None
             if exc.code == 500 and " 40001 " in f" {message} ":
