@@ -1,5 +1,9 @@
 """What `alliance-graph query` is given (cli/query_text.py): a query past the size bound is
-refused before it is read whole, in words its user can act on."""
+refused before it is read whole, a pipe read as a file is, a folder or text that is not UTF-8
+said to be one, in words its user can act on."""
+
+import os
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -27,3 +31,64 @@ def test_a_query_past_the_size_bound_names_no_setting_its_user_cannot_set(run, t
     assert (stdin.exit_code, stdin.stderr) == (1, (
         "error: query failed: the query on standard input is more than 100,000 bytes long; "
         "the limit is 100,000\n"))
+
+
+def test_a_query_is_read_from_a_pipe_named_as_a_file(run, tmp_path):
+    # `query <(make-query)` names the pipe /dev/fd/63: "no query file /dev/fd/63", exit 2, as
+    # /dev/stdin and a named pipe (mkfifo) were, all being no regular file.
+    read, write = os.pipe()
+    os.write(write, b"ASK {}")
+    os.close(write)
+    try:
+        piped = run("query", f"/dev/fd/{read}")
+    finally:
+        os.close(read)
+    assert (piped.exit_code, piped.stdout) == (0, "true\n"), piped.output
+    fifo = tmp_path / "query.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(b"ASK {}",))
+    writer.start()
+    named = run("query", fifo)
+    if writer.is_alive():  # the query never opened the pipe: free the writer waiting for it
+        with fifo.open("rb") as unread:
+            writer.join()
+            unread.read()
+    writer.join()
+    assert (named.exit_code, named.stdout) == (0, "true\n"), named.output
+
+
+@pytest.mark.parametrize("name", ["saved.rq", "my queries"])
+def test_a_folder_given_as_the_query_is_said_to_be_one(run, tmp_path, name):
+    # "saved.rq" was "no query file .../saved.rq", of a folder that is there; "my queries" (a
+    # space: no path, it was thought) was parsed as SPARQL: "error at 1:1: expected [_]".
+    folder = tmp_path / name
+    folder.mkdir()
+    result = run("query", folder)
+    assert (result.exit_code, result.stderr) == (2, (
+        f"error: {folder} is a folder: give a query file (.rq) in it, a catalogue name, or the "
+        "query's text\n"))
+
+
+def test_a_folder_named_as_a_catalogue_query_leaves_the_name_to_the_catalogue(run, tmp_path,
+                                                                            monkeypatch):
+    (tmp_path / "aid-amounts").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run("query", "aid-amounts", "--format", "csv")
+    assert result.exit_code == 0 and result.stdout.startswith("amount,"), result.output
+
+
+def test_a_query_in_utf16_is_said_to_be_utf16(run, tmp_path):
+    # What Windows' PowerShell writes with `>`: "'utf-8' codec can't decode byte 0xff in
+    # position 0: invalid start byte" of a file, "not valid UTF-8 text (byte 0)" of stdin.
+    path = tmp_path / "saved.rq"
+    path.write_bytes("ASK {}".encode("utf-16"))
+    result = run("query", path)
+    assert (result.exit_code, result.stderr) == (2, (
+        f"error: cannot read the query file {path}: it is UTF-16 text: save it as UTF-8\n"))
+    stdin = run("query", "-", input="ASK {}".encode("utf-16"))
+    assert (stdin.exit_code, stdin.stderr) == (2, (
+        "error: the query on standard input is UTF-16 text: save it as UTF-8\n"))
+    path.write_bytes(b"ASK { \xff }")
+    latin = run("query", path)
+    assert (latin.exit_code, latin.stderr) == (2, (
+        f"error: cannot read the query file {path}: it is not valid UTF-8 text (byte 6)\n"))

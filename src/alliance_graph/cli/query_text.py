@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -37,6 +38,30 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def _readable(path: Path) -> bool:
+    """Return whether ``path`` names something a query may be read from: a file, or what is
+    not a folder, such as a pipe (``query <(...)``'s ``/dev/fd/63``, ``/dev/stdin``)."""
+    try:
+        return not stat.S_ISDIR(path.stat().st_mode)
+    except (OSError, ValueError):  # no such path, too long, or holding a NUL byte
+        return False
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
+        return False
+
+
+def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
+    """Say why ``data`` is no query text: UTF-16 (what Windows' PowerShell writes with ``>``,
+    told by its byte-order mark), else the first byte that is not UTF-8."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "is UTF-16 text: save it as UTF-8"
+    return f"is not valid UTF-8 text (byte {error.start})"
+
+
 # A catalogue name: one word of letters, digits, "-" and "_" (a query has at least braces).
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 # One word holding nothing a query without a space needs (``ASK{}``, ``DESCRIBE<x>``,
@@ -46,14 +71,7 @@ _PATH = re.compile(r".*(/|\\|\.[A-Za-z0-9]+$).*")
 
 
 def _no_query_file(word: str) -> None:
-    """Exit 2 for a query argument that is a folder, or a path naming no file."""
-    try:
-        folder = Path(word).is_dir()
-    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
-        folder = False
-    if folder:
-        fail(f"{word} is a folder: give a query file (.rq) in it, a catalogue name, or the "
-             "query's text")
+    """Exit 2 for a query argument that is a path naming no file."""
     if _PATH.fullmatch(word):
         beside = f"{word}.rq"
         fail(f"no query file {word}" + (f"; did you mean {beside}?" if _is_file(Path(beside))
@@ -74,22 +92,31 @@ def read_query(settings: Settings, query_or_file: str) -> str:
             # which failed later with a traceback.  utf-8-sig: a byte-order mark, which some
             # editors write, is not the query's.
             stream = getattr(sys.stdin, "buffer", None)
-            text = _within(stream.read(_MOST + 1), "the query on standard input") \
-                .decode("utf-8-sig") if stream else sys.stdin.read(_MOST + 1)
+            data = _within(stream.read(_MOST + 1), "the query on standard input") \
+                if stream else None
+            text = data.decode("utf-8-sig") if stream else sys.stdin.read(_MOST + 1)
             return text.removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
-            fail(f"the query on standard input is not valid UTF-8 text (byte {exc.start})")
+            fail(f"the query on standard input {_not_utf8(data, exc)}")
     # A catalogue name is a file's name in queries/, not a path (queries/ / "/x/q" is "/x/q").
     named = [] if re.search(r"[/\\]", query_or_file) else \
         [settings.queries_dir / f"{query_or_file}.rq"]
+    # Not only a file: a pipe too, which "no query file /dev/fd/63" said did not exist.
     for candidate in [Path(query_or_file), *named]:
-        if _is_file(candidate):
+        if _readable(candidate):
             try:
                 with candidate.open("rb") as file:
                     data = _within(file.read(_MOST + 1), f"the query file {candidate}")
                 return data.decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
+            except OSError as exc:
                 fail(f"cannot read the query file {candidate}: {exc}")
+            except UnicodeDecodeError as exc:
+                fail(f"cannot read the query file {candidate}: it {_not_utf8(data, exc)}")
+    # A folder, once no catalogue name (a folder "aid-amounts" here still runs the catalogue's):
+    # "dir.rq" was "no query file dir.rq", and "my queries" was parsed ("expected CONSTRUCT").
+    if _is_folder(Path(query_or_file)):
+        fail(f"{query_or_file} is a folder: give a query file (.rq) in it, a catalogue name, "
+             "or the query's text")
     if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse
         # A catalogue file named from elsewhere ("aid-amounts.rq" outside the checkout).
         catalogued = settings.queries_dir / Path(query_or_file).name
