@@ -1,5 +1,6 @@
 """The project and settings a command runs with: option, variable, directory (project.py)."""
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from alliance_graph import project as project_mod
 from alliance_graph import settings as settings_mod
+from alliance_graph import wording
 
 
 def project(folder: Path, files=True) -> Path:
@@ -176,3 +178,37 @@ def test_a_folder_named_tilde_may_be_given_by_its_whole_path(tmp_path):
     given = tmp_path / "~" / "cache"
     settings = project_mod.for_command_line({"cache_dir": given}, {}, tmp_path)
     assert settings.cache_dir == given
+
+
+@pytest.mark.parametrize("name, option, variable", [
+    ("root", "--project", "ALLIANCE_GRAPH_PROJECT"), ("store", "--store", "ALLIANCE_GRAPH_STORE"),
+    ("cache_dir", "--cache", "ALLIANCE_GRAPH_CACHE"),
+    ("sources_dir", "--sources", "ALLIANCE_GRAPH_SOURCES"),
+    ("data_dir", "--data", "ALLIANCE_GRAPH_DATA")])
+@pytest.mark.parametrize("given", ["option", "variable"])
+def test_a_folder_whose_links_loop_is_refused_naming_it(tmp_path, name, option, variable,
+                                                        given):
+    # --project and --store so named were tracebacks (RuntimeError: Symlink loop, from
+    # Path.resolve), --cache "[Errno 17] File exists", --sources "no source texts at ...".
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    looping = tmp_path / "a" / "sub"
+    options, environ = ({name: looping}, {}) if given == "option" else \
+        ({}, {variable: str(looping)})
+    with pytest.raises(ValueError) as refused:
+        project_mod.for_command_line(options, environ, project(tmp_path / "here"))
+    named = f"{option} {looping}" if given == "option" else f"{variable}={looping}"
+    who = {option: "option" if given == "option" else variable}
+    assert wording.worded(refused.value, functools.partial(wording.command_line,
+                                                           given=who)) == (
+        f"{named}: its symbolic links lead round in a loop (too many levels of symbolic "
+        "links): give the folder's real path")
+
+
+def test_a_store_named_memory_or_a_url_is_no_folder_to_look_at(tmp_path, monkeypatch):
+    # Even where a link of that name loops: the store is what the word says.
+    (tmp_path / "memory").symlink_to(tmp_path / "memory")
+    monkeypatch.chdir(tmp_path)
+    here = project(tmp_path / "here")
+    for store in ("memory", "http://127.0.0.1:1/sparql"):
+        assert project_mod.for_command_line({"store": store}, {}, here).store == store
