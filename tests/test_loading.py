@@ -178,6 +178,22 @@ def test_a_literal_is_ill_typed_when_the_engine_cannot_read_its_value(tmp_path, 
     assert f'"{value}" is not a valid xsd:{datatype} (written ' in problem.message
 
 
+@pytest.mark.parametrize("value, datatype, said", [
+    ("12345678901234567890", "integer", "past what the query engine computes with (64 bits"),
+    ("1.0000000000000000001", "decimal", "past what the query engine computes with (about"),
+])
+def test_a_valid_number_past_the_engines_range_is_said_to_be_one(tmp_path, value, datatype,
+                                                                  said):
+    # It was refused as 'ill-typed literal ... is not a valid xsd:integer (written 42)', of a
+    # valid integer: the engine holds 64 bits, and its sums and comparisons leave it unbound.
+    path = write(tmp_path, "typed.ttl", '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                 f'<urn:a> <urn:v> "{value}"^^xsd:{datatype} .\n')
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "data/typed.ttl")])
+    [problem] = err.value.problems
+    assert problem.line == 2 and said in problem.message and "not a valid" not in problem.message
+
+
 def test_a_byte_order_mark_is_not_read_as_turtle(tmp_path):
     # Editors on Windows write one; it was "1:1: \ufeff is not a valid subject", exit 2.
     text = "<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:q> \"caf\xe9\" .\n"

@@ -124,10 +124,26 @@ def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
     problems = []
     for literal in literals:
         local = literal.datatype.value.removeprefix(str(XSD))
-        problems.append(Problem(name, strings.typed_line(literal.value, literal.datatype.value),
-                                f'ill-typed literal "{literal.value}" is not a valid xsd:{local}'
-                                f' (written {FORMS[local]})'))
+        line = strings.typed_line(literal.value, literal.datatype.value)
+        if local in _RANGED and _RANGED[local].fullmatch(literal.value.strip()):
+            # A valid form the engine has no number for (it was "is not a valid xsd:integer").
+            message = (f'"{literal.value}" is an xsd:{local} past what the query engine '
+                       f"computes with ({_RANGE[local][0]}): its sums and comparisons would be "
+                       f"unbound; write it {_RANGE[local][1]}")
+        else:
+            message = (f'ill-typed literal "{literal.value}" is not a valid xsd:{local}'
+                       f" (written {FORMS[local]})")
+        problems.append(Problem(name, line, message))
     return problems
+
+
+# The forms of valid numbers that Oxigraph holds in fixed sizes, and the range of each.
+_RANGED = {"integer": re.compile(r"[+-]?[0-9]+"),
+           "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")}
+_RANGE = {"integer": ("64 bits, up to 9223372036854775807",
+                      "as an xsd:decimal or xsd:double, or in a larger unit"),
+          "decimal": ("about 1.7E20, to 18 decimal places",
+                      "with fewer digits, as an xsd:double, or in a larger unit")}
 
 
 def parse_turtle(text: str, name: str) -> list[ox.Quad]:
