@@ -387,3 +387,18 @@ def test_a_server_set_up_by_variables_logs_a_request_dropped_for_its_client(
     assert len(dropped) == 1, log.read_text()
     assert LINE.fullmatch(dropped[0])
     assert dropped[0].endswith(" INFO waitress: Client disconnected while serving /sparql")
+
+
+# A redirect's answer was printed as it came: werkzeug's "Redirecting..." page, exit 0, in place
+# of a graph's Turtle (/graph/data/..., 303 to the Graph Store), of the ontology's page (/ontology,
+# 308 to its slash) or of the query page (an empty path, 308 to /).
+@pytest.mark.parametrize("path, begins", [
+    ("/graph/data/missile-defense.ttl", "@prefix "),
+    ("/ontology", "<!doctype html>"),
+    ("", "<!doctype html>"),
+])
+def test_get_follows_a_redirect_to_what_it_names(path, begins):
+    result = CliRunner().invoke(main, ["serve", "--get", path])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(begins) and "Redirecting..." not in result.stdout, \
+        result.stdout[:300]

@@ -260,7 +260,7 @@ def _unworkable(settings: Settings) -> None:
              "debug, or error.")
 @click.option("--get", "path", metavar="PATH",
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
-                   "port: print the body, exit 1 on an error status.")
+                   "port, following redirects: print the body, exit 1 on an error status.")
 @click.pass_context
 def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
           response_cache, request_timeout, channel_timeout, connections_per_client,
@@ -299,14 +299,21 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     if not follow:
         settings = settings.with_(follow_poll=0)
     if path is not None:
+        from werkzeug.test import ClientRedirectError
+
         from ..web.app import create_app
         # Its answer is the command's output: a refusal in it names the options given here
         # (`--max-query-depth`), as the server's do, not the library's settings.
         kg = load_graph(settings)
         speak_as(who_gave(), _variables())
         try:
-            response = create_app(settings, kg).test_client().get(path)
+            # Redirects followed, as a browser or `curl -L` does: a graph's page
+            # (/graph/data/aid.ttl), /ontology without its slash, an empty path, printed
+            # werkzeug's "Redirecting..." page and exit 0 in place of what they name.
+            response = create_app(settings, kg).test_client().get(path, follow_redirects=True)
             body = response.get_data()
+        except ClientRedirectError as exc:  # a loop, or to another host: no answer here
+            fail(f"--get {path}: {exc}")
         finally:
             speak_as(None)
         sys.stdout.buffer.write(body)
