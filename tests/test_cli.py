@@ -1262,6 +1262,27 @@ def test_a_command_writing_a_report_refuses_a_closed_standard_output(args, what)
         2, f"error: standard output is closed: nowhere to write {what}\n")
 
 
+def test_serve_get_refuses_a_closed_standard_output():
+    # It answered the request, then stopped on a traceback (AttributeError: 'NoneType' object
+    # has no attribute 'buffer').
+    done = subprocess.run([str(BIN), "serve", "--get", "/status"], cwd=ROOT,
+                          stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          timeout=300, preexec_fn=lambda: os.close(1))
+    assert (done.returncode, done.stderr) == (
+        2, "error: standard output is closed: nowhere to write the answer\n")
+
+
+@pytest.mark.parametrize("args", [("--help",), ("--version",), ("serve", "--help")])
+def test_help_to_a_full_standard_output_is_one_line_and_exit_2(args):
+    # Written while click reads the command line, before any command runs (outside the
+    # group's invoke, which words a full disk): a traceback ending in OSError, exit 1.
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(BIN), *args], stdin=subprocess.DEVNULL, stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (
+        2, "error: a file or folder could not be used: [Errno 28] No space left on device\n")
+
+
 def test_a_console_of_another_encoding_gets_escapes_not_a_traceback(tmp_path):
     # cite prints the passage's en dash; on a latin-1 console (or cp437) the first character
     # it has no byte for stopped the command on a UnicodeEncodeError.

@@ -177,6 +177,10 @@ class _Group(click.Group):
             super().main(**kwargs)
         except SystemExit as exc:
             _end(exc.code)
+        except OSError as exc:  # writing the help or the version, before any command ran
+            # (`--help > /dev/full`: a traceback); a reader gone is click's own exit 1.
+            _say(f"error: a file or folder could not be used: {exc}")
+            _end(EXIT_ERROR)
         _end(0)
 
     def invoke(self, ctx):

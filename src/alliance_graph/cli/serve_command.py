@@ -21,7 +21,17 @@ from ..settings import Settings
 from ..store import backends
 from ..web.client_share import PROXY_HEADERS, proxy_address
 from ..wording import command_line, speak_as
-from .main import EXIT_NO, EXIT_OK, Seconds, fail, given_too, load_graph, main, who_gave
+from .main import (
+    EXIT_NO,
+    EXIT_OK,
+    Seconds,
+    fail,
+    given_too,
+    load_graph,
+    main,
+    stdout_open,
+    who_gave,
+)
 
 # Every line the server logs: its time, its level, the logger saying it (`waitress`: a request
 # dropped for a client gone, a queue backing up; `alliance_graph....`; the app's).
@@ -299,6 +309,7 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     if not follow:
         settings = settings.with_(follow_poll=0)
     if path is not None:
+        stdout_open()  # else the answer, made, had nowhere to go: a traceback (`>&-`)
         from werkzeug.test import ClientRedirectError
 
         from ..web.app import create_app
