@@ -1328,3 +1328,21 @@ def test_an_editors_lock_beside_the_data_files_is_not_read(run, in_mini, mini, s
         judged = run(*in_mini, command, proposal)
         assert judged.exit_code == 1 and "Violations" in judged.output, judged.output
         assert "facts.ttl" not in judged.output.replace(str(proposal), ""), judged.output
+
+
+@pytest.mark.parametrize("args, option, command", [
+    (("serve", "--store", "/tmp/store", "--port", "8001"), "--store", "serve"),
+    (("query", "--project=/tmp", "ASK {}"), "--project", "query"),
+    (("stats", "--data", "data"), "--data", "stats")])
+def test_a_global_option_given_after_its_command_says_where_it_goes(args, option, command):
+    # click said "No such option '--store'. (Did you mean one of: '--host', '--port',
+    # '--workers'?)", of an option the command line has.
+    result = CliRunner().invoke(main, args, prog_name="alliance-graph")
+    assert result.exit_code == 2 and result.output.endswith(
+        f"Error: {option} is an option of alliance-graph itself, not of {command}: give it "
+        f"before the command (alliance-graph {option} ... {command} ...)\n"), result.output
+
+
+def test_an_option_nobody_has_is_refused_as_click_refuses_it(run):
+    result = run("stats", "--nope")
+    assert result.exit_code == 2 and result.output.endswith("No such option '--nope'.\n")

@@ -187,6 +187,8 @@ class _Group(click.Group):
         global _given
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as exc:
+            raise self._misplaced(ctx, exc) from None
         except backends.StoreError as exc:
             fail(f"the store could not be used: {said(exc)}")
         except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
@@ -201,6 +203,19 @@ class _Group(click.Group):
             _given = None
             if self.own_process:
                 _note_ctrl_c()
+
+
+    def _misplaced(self, ctx, refused: click.NoSuchOption) -> click.NoSuchOption:
+        """Return the refusal of an option of the group given after its command (``serve
+        --store x``), saying where it goes: click said "No such option '--store'. (Did you
+        mean one of: '--host', '--port', '--workers'?)"; else ``refused`` itself."""
+        option = refused.option_name
+        if not any(option in param.opts and not param.is_eager for param in self.params):
+            return refused  # (--version is no setting for a command to run with)
+        command = refused.ctx.info_name if refused.ctx is not None else "the command"
+        return click.NoSuchOption(option, (
+            f"{option} is an option of {ctx.info_name} itself, not of {command}: give it before "
+            f"the command ({ctx.info_name} {option} ... {command} ...)"), ctx=refused.ctx)
 
 
 _ctrl_c: list[bool] = []  # a Ctrl-C since the command ended
