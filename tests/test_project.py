@@ -212,3 +212,15 @@ def test_a_store_named_memory_or_a_url_is_no_folder_to_look_at(tmp_path, monkeyp
     here = project(tmp_path / "here")
     for store in ("memory", "http://127.0.0.1:1/sparql"):
         assert project_mod.for_command_line({"store": store}, {}, here).store == store
+
+
+@pytest.mark.parametrize("value", ["1e10", "99999999999"])
+def test_a_time_past_what_python_can_wait_is_refused(value):
+    # ALLIANCE_GRAPH_REMOTE_TIMEOUT=1e10 ended in a traceback at the remote store's first
+    # request (OverflowError: timestamp out of range for platform time_t, from settimeout).
+    with pytest.raises(ValueError, match=re.escape(
+            f"ALLIANCE_GRAPH_REMOTE_TIMEOUT={value!r} is more seconds than a time limit may be "
+            "(1,000,000,000, some 31 years)")):
+        project_mod.for_command_line({}, {"ALLIANCE_GRAPH_REMOTE_TIMEOUT": value}, None)
+    settings = project_mod.for_command_line({}, {"ALLIANCE_GRAPH_REMOTE_TIMEOUT": "1e9"}, None)
+    assert settings.remote_timeout == 1e9

@@ -34,11 +34,15 @@ from .project_files import (
     turtle_files,
 )
 
-__all__ = ["CHECKOUT", "ENVIRONMENT", "GRAPH_FOLDERS", "PACKAGE_DIR", "PROJECT_ROOT", "SHIPPED",
-           "NoGraphFound", "Settings", "from_environment", "is_project", "project_paths",
-           "require_graph", "turtle_files"]
+__all__ = ["CHECKOUT", "ENVIRONMENT", "GRAPH_FOLDERS", "MOST_SECONDS", "PACKAGE_DIR",
+           "PROJECT_ROOT", "SHIPPED", "NoGraphFound", "Settings", "from_environment",
+           "is_project", "project_paths", "require_graph", "turtle_files"]
 
 _DEFAULT_PATHS = project_paths(PROJECT_ROOT)
+
+# The most seconds a time setting may hold, some 31 years: past about 9.2e9 s Python's socket
+# and thread waits overflow (OverflowError: timestamp out of range for platform time_t).
+MOST_SECONDS = 10**9
 
 # Environment variables the command line reads, and the field each one sets.  A project folder
 # sets every path field not given on its own (``Settings.from_json``).
@@ -330,6 +334,9 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, str]:
             # slips.
             if isinstance(number, float) and not 0 < number < math.inf:
                 raise ValueError(f"{var}={environ[var]!r} is not a positive number of seconds")
+            if isinstance(number, float) and number > MOST_SECONDS:
+                raise ValueError(f"{var}={environ[var]!r} is more seconds than a time limit may "
+                                 f"be ({MOST_SECONDS:,}, some 31 years)")
             if isinstance(number, int) and number <= 0:
                 raise ValueError(f"{var}={environ[var]!r} is not a positive number of bytes")
             given[name] = environ[var]

@@ -112,6 +112,9 @@ class Seconds(click.FloatRange):
             self.fail(f"{value!r} is not a number of seconds", param, ctx)
         if math.isinf(seconds):  # "inf", or a number past a float's range ("1e400")
             self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        if seconds > settings_mod.MOST_SECONDS:  # past what Python's waits can take
+            self.fail(f"{value!r} is more seconds than a time limit may be "
+                      f"({settings_mod.MOST_SECONDS:,}, some 31 years)", param, ctx)
         return seconds
 
 
