@@ -402,3 +402,14 @@ def test_get_follows_a_redirect_to_what_it_names(path, begins):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(begins) and "Redirecting..." not in result.stdout, \
         result.stdout[:300]
+
+
+@pytest.mark.parametrize("host", ["", " "])
+def test_an_empty_host_is_refused_before_serve_starts(host):
+    # `--host "$HOST"` with HOST unset: "cannot listen on  port 8000: not a host name or
+    # address this machine resolves, or not a port (0 to 65535)", after the build.
+    result = CliRunner().invoke(main, ["serve", "--host", host, "--port", "1"])
+    assert result.exit_code == 2 and result.output.endswith(
+        "Error: Invalid value for '--host': no address is given: give the one to listen on "
+        "(127.0.0.1, the default; 0.0.0.0 or :: for every interface)\n"), result.output
+    assert isinstance(result.exception, SystemExit)  # said, not a traceback

@@ -286,6 +286,11 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     # Its messages, its answers' and its processes' name each option as given: the option,
     # or the variable that set it.
     given_too(_given_here(ctx))
+    if host is not None and not host.strip():  # `--host "$HOST"` with HOST unset
+        # (it was "cannot listen on  port 8000: not a host name or address ...")
+        raise click.BadParameter("no address is given: give the one to listen on (127.0.0.1, "
+                                 "the default; 0.0.0.0 or :: for every interface)",
+                                 param_hint="'--host'")
     ctx.with_resource(_logging(log_level))
     settings = ctx.obj.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
