@@ -1346,3 +1346,16 @@ def test_a_global_option_given_after_its_command_says_where_it_goes(args, option
 def test_an_option_nobody_has_is_refused_as_click_refuses_it(run):
     result = run("stats", "--nope")
     assert result.exit_code == 2 and result.output.endswith("No such option '--nope'.\n")
+
+
+@pytest.mark.parametrize("option", ["--project", "--data", "--ontology", "--sources", "--cache"])
+@pytest.mark.parametrize("value", ["", " "])
+def test_a_folder_option_left_empty_is_refused(run, tmp_path, monkeypatch, option, value):
+    # `--cache "$CACHE"` with CACHE unset: Path("") is ".", so the build cache (8 MB) was
+    # written into the current directory, and --data "" read that directory as the data.
+    monkeypatch.chdir(tmp_path)
+    result = run(option, value, "stats")
+    assert result.exit_code == 2 and result.output.endswith(
+        f"Error: Invalid value for '{option}': no folder is given: give one (for the current "
+        "directory, .)\n"), result.output
+    assert list(tmp_path.iterdir()) == []

@@ -123,6 +123,11 @@ class PathType(click.Path):
     (``wording.shown``: "Directory 'bad\\xff' is a file."), where click wrote "bad\\ufffd"."""
 
     def convert(self, value, param, ctx):
+        if not self.file_okay and isinstance(value, (str, bytes)) and not value.strip():
+            # A folder option left empty (`--cache "$CACHE"`, CACHE unset): Path("") is ".",
+            # so the build cache was written into the current directory, and --data "" read
+            # it as the data folder.  (A file's own commands say what an empty one is.)
+            self.fail("no folder is given: give one (for the current directory, .)", param, ctx)
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:
