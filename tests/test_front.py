@@ -20,3 +20,15 @@ def test_the_light_clients_threshold_given_reaches_the_front_s_threads(kg, setti
         assert (waiting.light_seconds, waiting.half_life) == (kept, 60.0)
     finally:
         front.close()
+
+
+@pytest.mark.parametrize("idle, kept", [(1.9, 2), (0.5, 1), (15.0, 15)])
+def test_an_idle_timeout_is_never_kept_shorter_than_given(kg, settings, idle, kept):
+    # waitress keeps whole seconds: --idle-timeout 1.9 closed an idle connection after 1 s,
+    # and 0.5 at the first look.
+    given = settings.with_(port=0, channel_timeout=idle)
+    front = server.create_server(given, LocalEngine(kg, given))
+    try:
+        assert front.adj.channel_timeout == kept
+    finally:
+        front.close()

@@ -29,6 +29,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import json
+import math
 import signal
 import subprocess
 import sys
@@ -102,7 +103,9 @@ def create_server(settings: Settings, engine):
         requests_per_client=settings.client_requests, light=settings.light_seconds,
         half_life=settings.use_half_life, host=settings.host, port=settings.port,
         threads=settings.http_threads, connection_limit=settings.connection_limit,
-        channel_timeout=settings.channel_timeout,
+        # waitress keeps whole seconds (int()): --idle-timeout 1.9 closed an idle connection
+        # after 1 s, 0.5 at once.  Rounded up, a connection is never dropped sooner than said.
+        channel_timeout=math.ceil(settings.channel_timeout),
         proxies=client_share.trusted_proxies(settings.trusted_proxies,
                                              settings.trusted_proxy_headers),
         # Idle and overdue connections are looked for this often: a tenth of the time allowed.
