@@ -30,28 +30,31 @@ def _within(data: bytes, what: str) -> bytes:
     return data
 
 
-def _is_file(path: Path) -> bool:
-    """Return whether ``path`` names an existing file; a name no file can have is not one."""
+def _mode(path: Path) -> int | None:
+    """Return the mode of what ``path`` names (links followed), or None where it names nothing
+    a query could be read from: no such path, or a name no file can have (too long for the
+    file system, holding a NUL byte)."""
     try:
-        return path.is_file()
-    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
-        return False
+        return path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    mode = _mode(path)
+    return mode is not None and stat.S_ISREG(mode)
 
 
 def _readable(path: Path) -> bool:
     """Return whether ``path`` names something a query may be read from: a file, or what is
     not a folder, such as a pipe (``query <(...)``'s ``/dev/fd/63``, ``/dev/stdin``)."""
-    try:
-        return not stat.S_ISDIR(path.stat().st_mode)
-    except (OSError, ValueError):  # no such path, too long, or holding a NUL byte
-        return False
+    mode = _mode(path)
+    return mode is not None and not stat.S_ISDIR(mode)
 
 
 def _is_folder(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except (OSError, ValueError):  # too long for the file system, or holding a NUL byte
-        return False
+    mode = _mode(path)
+    return mode is not None and stat.S_ISDIR(mode)
 
 
 def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
