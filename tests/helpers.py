@@ -230,3 +230,19 @@ def statuses(sock: socket.socket) -> list[int]:
         length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
         data = data[int(length.group(1)) if length else len(data):]
     return found
+
+
+def build_problems(settings, route: str) -> list:
+    """Return the problems a build of ``settings`` stops on, by the ``route`` named: the
+    default one ("default", the graph in memory) or the streaming one ("streaming", into an
+    Oxigraph store); fail the test if it builds."""
+    from alliance_graph.build import loading
+    from alliance_graph.build import pipeline as build
+    try:
+        if route == "default":
+            build.build_quads(settings)
+        else:
+            build.stream_into(ox.Store(), settings)
+    except loading.LoadError as err:
+        return err.problems
+    raise AssertionError(f"the {route} route built what it should have refused")
