@@ -4,6 +4,7 @@ said in one line."""
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import os
 import resource
@@ -259,3 +260,17 @@ def test_builds_started_by_threads_at_once_make_one_build(mini):
     assert len(set(made)) == 1 and isinstance(made[0], str), made
     assert sorted(p.name for p in folder.iterdir()) == [
         directory.NAMING_LOCK, "CURRENT", f"build-{made[0]}"]
+
+
+@pytest.mark.parametrize("field", ["store", "cache_dir"])
+def test_a_folder_whose_links_lead_round_in_a_loop_is_said_in_one_line(mini, tmp_path, field):
+    # Settings(store=<a symlink loop>) stopped in Path.resolve with "RuntimeError: Symlink
+    # loop", a traceback to a library caller; a directory store's cache folder so made too.
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    settings = dataclasses.replace(mini, **{"store": tmp_path / "store", field: loop})
+    with pytest.raises(StoreError) as raised:
+        graph.load(settings)
+    assert str(raised.value) == (f"Settings({field}={str(loop)!r}): its symbolic links lead "
+                                 "round in a loop (too many levels of symbolic links): give "
+                                 "the folder's real path")

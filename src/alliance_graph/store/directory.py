@@ -75,6 +75,8 @@ def build_directory(settings: Settings, folder: Path, repair: bool = False) -> s
 
 
 def _build_directory(settings: Settings, folder: Path, repair: bool) -> str:
+    _no_loop(settings.cache_dir, "cache_dir")
+    _no_loop(folder, "store" if folder == Path(settings.store) else "cache_dir")
     if folder.resolve() == settings.cache_dir.resolve():
         # It built once; once the inputs changed, the cache's own build-<hash>.nq made the
         # folder look like another program's.
@@ -143,6 +145,23 @@ def _build_directory(settings: Settings, folder: Path, repair: bool) -> str:
     # nothing has written one for a while it is no other command's (nothing else removes it).
     remove_stale(folder, (temp_glob(CURRENT),), CURRENT, settings.stale_cache_seconds)
     return digest
+
+
+def _no_loop(folder: Path, field: str) -> None:
+    """Raise StoreError for a folder whose symbolic links lead round in a loop, naming the
+    setting that gave it: ``Settings(store=<a loop>)`` was a RuntimeError ("Symlink loop",
+    from ``Path.resolve``) and a traceback to a library caller (the command line's options
+    are checked before: ``project``)."""
+    try:
+        os.stat(folder)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            return  # a folder not made yet, or one said where it is used
+        raise StoreError(Said(lambda n: f"{n(f'settings.{field}', str(folder))}: its symbolic "
+                                        "links lead round in a loop (too many levels of "
+                                        "symbolic links): give the folder's real path")) from None
+    except ValueError:  # a NUL byte: said where the folder is used
+        return
 
 
 @contextmanager
