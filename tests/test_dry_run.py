@@ -123,6 +123,12 @@ def test_bad_turtle_is_400_with_the_parsers_line_and_no_temporary_path(endpoint)
     (b"# only a comment\n", "text/turtle", 400, "the proposal is empty: it states no triples"),
     ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16"), "text/turtle", 400,
      "the proposal is UTF-16 text: save it as UTF-8"),
+    # UTF-16 holding no NUL byte (Hebrew alone) was described byte by byte as Windows-1252:
+    # "byte 0xFF, the line's byte 1, is 'ÿ', ... in Windows-1252".
+    ("\ufeffהצעהחדשה".encode("utf-16-le"), "text/turtle", 400,
+     "(it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"),
+    ("הצעהחדשה".encode("utf-16-be"), "text/turtle", 400,
+     "(it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"),
     # Forms that carry no proposal were all "the proposal is empty".
     (b"turtle=%ZZ%00\xff", "application/x-www-form-urlencoded", 400,
      "the form body is not valid UTF-8 (byte 13)"),

@@ -12,6 +12,7 @@ files of a build as a proposal (``loading.read_text``, ``loading.syntax_problem`
 
 from __future__ import annotations
 
+import collections
 import re
 import unicodedata
 
@@ -50,12 +51,46 @@ def told_apart(message: str) -> str:
     return message if not said else f"{message} ({'; '.join(said)})"
 
 
+# The least share of a text's characters in its two commonest blocks of 256 code points for
+# bytes to be evidently UTF-16 without a byte order mark: text in one script and ASCII (its
+# spaces, newlines and Turtle's punctuation) is all but wholly in two; other bytes read two at
+# a time, such as Windows-1252's, scatter over the blocks their letters' pairs name.
+_UTF16_SHARE = 0.9
+
+
+def is_utf16(data: bytes) -> bool:
+    """Return whether ``data`` is evidently UTF-16 text: a byte order mark and what follows it
+    read as UTF-16 in that order, or, with no mark, at least four characters read so in either
+    order, printable or spaces, nearly all in two blocks of 256 code points (``_UTF16_SHARE``).
+    Text in Hebrew or Cyrillic saved as UTF-16 may hold no NUL byte at all, and was then
+    described byte by byte as Windows-1252."""
+    marks = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+    orders = [marks[data[:2]]] if data[:2] in marks else ["utf-16-le", "utf-16-be"]
+    body = data[2:] if data[:2] in marks else data
+    for order in orders:
+        try:
+            text = body.decode(order)
+        except UnicodeDecodeError:
+            continue
+        if data[:2] in marks:
+            return True
+        if len(text) < 4 or not all(c.isprintable() or c.isspace() for c in text):
+            continue
+        blocks = collections.Counter(ord(c) >> 8 for c in text).most_common(2)
+        if sum(n for _, n in blocks) >= _UTF16_SHARE * len(text):
+            return True
+    return False
+
+
 def encoding_hint(data: bytes, start: int) -> str:
-    """Return what to add to "is not valid UTF-8 text": the byte at ``start`` of ``data`` (a
-    file's bytes past a byte order mark), where on its line, and the character it is in
-    Windows-1252, the encoding a file that is not UTF-8 is most often saved in."""
+    """Return what to add to "is not valid UTF-8 text": that ``data`` (a file's bytes past a
+    UTF-8 byte order mark) is UTF-16 text where it evidently is (``is_utf16``), else the byte at
+    ``start``, where on its line, and the character it is in Windows-1252, the encoding a file
+    that is not UTF-8 is most often saved in."""
     if start >= len(data):
         return ""
+    if is_utf16(data):
+        return " (it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"
     byte = data[start:start + 1]
     column = column_number(data, start)
     try:
