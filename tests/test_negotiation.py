@@ -92,6 +92,27 @@ def test_parse_accept_clamps_weights():
     assert parse_accept("text/csv;q=7, text/tsv;q=-1") == [("text/csv", 1.0), ("text/tsv", 0.0)]
 
 
+# A weight Python's float() reads but no qvalue is (nan, inf, an exponent, an underscore) is
+# unreadable, so 0 as "q=abc" is: "nan" was a weight every comparison took as false, so the
+# JSON that application/json;q=0.5 accepts was refused (406) after a nan for its own name,
+# and "inf" or "1e400" outranked the client's q=0.9.
+@pytest.mark.parametrize("accept, expected", [
+    ("application/sparql-results+json;q=nan, application/json;q=0.5", "json"),
+    ("application/json;q=0.5, application/sparql-results+json;q=NaN", "json"),
+    ("application/sparql-results+json;q=abc, application/json;q=0.5", "json"),
+    ("text/csv;q=inf, application/json;q=0.9", "json"),
+    ("text/csv;q=1e400, application/json;q=0.9", "json"),
+    ("text/csv;q=1_0, application/json;q=0.9", "json"),
+    ("text/csv;q=-inf, application/json;q=0.9", "json"),
+    ("text/csv;q=nan", None),
+    ("text/csv;q=1.000, application/json;q=0.9", "csv"),
+    ("text/csv;q=.95, application/json;q=0.9", "csv"),
+    ("text/csv;q= 1. , application/json;q=0.9", "csv"),
+])
+def test_a_weight_no_qvalue_spells_is_unreadable(accept, expected):
+    assert choose(accept, RESULT_OFFERS) == expected
+
+
 def test_parse_accept_reads_quoted_strings_whole():
     assert parse_accept('a/b;p="x\\"y,z;w";q=0.2, c/d;q="0.3"') == [("a/b", 0.2), ("c/d", 0.3)]
 

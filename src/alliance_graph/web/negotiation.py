@@ -71,14 +71,27 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
         for param in fields[1:]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
-                try:  # a weight sent quoted ("0.5") is read as the number it quotes
-                    q = min(max(float(value.strip().strip('"')), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0  # an unreadable weight must not win over readable ones
+                q = _weight_of(value)
         ranges.append((media, q))
     # Empty list elements are to be ignored (RFC 9110, 5.6.1): "Accept: ," names no range at
     # all, as an empty header does, rather than refusing every one.
     return ranges or [("*/*", 1.0)]
+
+
+# A weight as RFC 9110 writes one (12.4.2), read leniently: any digits, a point, digits
+# (``q=7`` is clamped to 1, not refused).  Python's float() reads more: "nan" (which every
+# comparison then took as false, so "application/sparql-results+json;q=nan,
+# application/json;q=0.5" was a 406 where "q=junk" gave JSON), "inf", "1e400", "1_0".
+_QVALUE = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def _weight_of(value: str) -> float:
+    """Return the weight a ``q`` parameter's value gives, between 0 and 1; an unreadable
+    one is 0, so that it never wins over readable ones."""
+    value = value.strip().strip('"')  # a weight sent quoted ("0.5") is the number it quotes
+    if not _QVALUE.fullmatch(value):
+        return 0.0
+    return min(float(value), 1.0)
 
 
 def _specificity(media_range: str, media_type: str) -> int:
