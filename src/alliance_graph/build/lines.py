@@ -20,6 +20,7 @@ from functools import lru_cache
 from rdflib.namespace import RDF
 
 from ..rdf import turtle_string
+from . import turtle_tokens as turtle
 
 # A declaration opens a line, one ended by a carriage return alone too (``_BREAK``).
 _PREFIX = re.compile(r"(?:^|(?<=\r))\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>",
@@ -93,60 +94,6 @@ def _mention(forms: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?:^\S+[ \t]+|(?:^|[;\[]|\{{\|)[ \t]*)(?:{spelled})(?=[\s;,.\]]|$)")
 
 
-# Turtle's tokens, as far as finding terms needs them: comments (passed over), strings (what
-# they hold is no term: "see id:A" is not where id:A is written), an <IRI> whole (it may hold
-# "(", ")" and ","; cut at them, <http://e/a(b)> had no line), the punctuation that writes a
-# term without naming it, and any other run of characters: a prefixed name with its
-# backslash escapes (cut at an escaped ",", claim:A\,b had no line), a keyword, a number.
-# Strings and names are runs between escapes, each run taken whole (possessive): repeating one
-# character at a time cost Python's matcher about 120 bytes a character, 580 MB for a 4.9 MB note.
-_TOKEN = re.compile(r"""
-    (?P<comment> \#[^\n]* )
-  | (?P<string> "{3}(?:[^"\\]++|\\.|"(?!""))*+"{3} | '{3}(?:[^'\\]++|\\.|'(?!''))*+'{3}
-      | "[^"\\\n]*+(?:\\.[^"\\\n]*+)*+" | '[^'\\\n]*+(?:\\.[^'\\\n]*+)*+' )
-  | (?P<iri> <[^<>\s]*> )
-  | (?P<punct> <<\(? | \{\| | [~()] )
-  | (?P<name> (?:[^\s;,\[\](){}<>"'\#~|\\]++|\\.)++ )
-""", re.X)
-# A \u or \U escape, which an <IRI> may be written with.
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# RDF 1.2's reification syntax: << s p o >>, the triple term <<( s p o )>>, an annotation
-# {| ... |}, a reifier ~ name.
-_RDF12 = ("<<", "<<(", "{|", "~")
-# The terms a file writes with punctuation or a keyword rather than by name.
-_REIFIES = str(RDF) + "reifies"  # RDF 1.2's, which rdflib does not name
-_IMPLIED = {
-    "a": [str(RDF.type)],
-    "<<": [_REIFIES], "{|": [_REIFIES], "~": [_REIFIES],
-    "(": [str(RDF.first), str(RDF.rest), str(RDF.nil)],  # a list with members
-    "()": [str(RDF.nil)],                                   # the empty list
-}
-
-
-def _tokens(text: str):
-    """Yield (offset, kind, token) for the strings, terms and punctuation of a Turtle text in
-    order, passing over comments."""
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup != "comment":
-            yield m.start(), m.lastgroup, m.group()
-
-
-# A string's escapes: \uXXXX, \UXXXXXXXX and a character's.
-_STRING_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
-_CHARACTERS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
-
-
-def string_value(token: str) -> str:
-    """Return the value a Turtle string token writes: its quotes off, its escapes undone."""
-    quotes = 3 if token[:3] in ('"""', "'''") else 1
-    body = token[quotes:-quotes]
-    if "\\" not in body:
-        return body
-    return _STRING_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16))
-                              if m.group(3) is None else _CHARACTERS.get(m.group(3), m.group(3)),
-                              body)
-
-
 class StringLines:
     """Answer "on which line is this quoted string first written?" for many strings at once.
 
@@ -165,7 +112,7 @@ class StringLines:
         declared = prefixes(text)
         string = None  # the (offset, token) of a string just read, until its datatype
         typed = False  # a "^^" of its own just read (before an <IRI>, or spaced out)
-        for at, kind, token in _tokens(text):
+        for at, kind, token in turtle.tokens(text):
             if string is not None and not typed and token.startswith("^^"):
                 typed = token == "^^"
                 if not typed:
@@ -179,10 +126,10 @@ class StringLines:
                 self._first.setdefault(token, at)
 
     def _type(self, string: tuple[int, str], kind: str, datatype: str, declared) -> None:
-        forms = _forms(kind, datatype)
-        if not forms:
+        names = turtle.forms(kind, datatype)
+        if not names:
             return
-        datatype = forms[-1]
+        datatype = names[-1]
         if kind == "iri":
             datatype = datatype[1:-1]
         else:
@@ -190,7 +137,7 @@ class StringLines:
             if not colon or prefix not in declared:
                 return
             datatype = declared[prefix] + local
-        self._typed.setdefault((string_value(string[1]), datatype), string[0])
+        self._typed.setdefault((turtle.string_value(string[1]), datatype), string[0])
 
     def line(self, needle: str) -> int | None:
         """Return the 1-based line of the first occurrence of ``needle``, if any."""
@@ -210,26 +157,11 @@ class StringLines:
         return bisect.bisect_left(self._newlines, at) + 1
 
 
-def _forms(kind: str, token: str) -> list[str]:
-    """Return the names a term token stands for: as written and with its escapes undone (an
-    <IRI>'s \\u and \\U, a prefixed name's backslashes)."""
-    if kind == "iri":
-        if "\\" not in token:
-            return [token]
-        return [token, _ESCAPE.sub(lambda e: chr(int(e.group(1) or e.group(2), 16)), token)]
-    # A statement's final dot may touch its last term (a local name ends in a dot only
-    # escaped), and a literal's "^^" its datatype.
-    token = re.sub(r"(?<!\\)\.+$", "", token.removeprefix("^^"))
-    if "\\" not in token:
-        return [token] if token else []
-    return [token, re.sub(r"\\(.)", r"\1", token)]
-
-
 def triple_term_line(text: str) -> int | None:
     """Return the line of the first RDF 1.2 reification or triple term a Turtle text writes
     (``<<``, ``<<(``, an annotation ``{|``, a reifier ``~``), if any."""
-    for at, kind, token in _tokens(text):
-        if kind == "punct" and token in _RDF12:
+    for at, kind, token in turtle.tokens(text):
+        if kind == "punct" and token in turtle.RDF12:
             return line_number(text, at)
     return None
 
@@ -239,7 +171,7 @@ def tag_line(text: str, tag: str) -> int | None:
     (``@en--rtl``, in any case, as the parser reads a tag), if any: a search of the text found
     it in a comment or a string first, and missed ``@EN--rtl``."""
     after_string, tag = False, tag.lower()
-    for at, kind, token in _tokens(text):
+    for at, kind, token in turtle.tokens(text):
         if after_string and kind == "name" and re.sub(r"\.+$", "", token).lower() == tag:
             return line_number(text, at)
         after_string = kind == "string"
@@ -249,7 +181,7 @@ def tag_line(text: str, tag: str) -> int | None:
 def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
     """Return, for a file's text, the line of the first subject block each term opens, the
     line each term first appears on, and the line each term the syntax writes without naming
-    it (``_IMPLIED``) first appears on: one pass over the text, so that finding thousands of
+    it (``turtle_tokens.IMPLIED``) first appears on: one pass over the text, so that finding thousands of
     nodes costs a lookup each instead of a search of the whole file each."""
     if text is None:
         return None
@@ -258,19 +190,19 @@ def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
     mentions: dict[str, int] = {}
     implied: dict[str, int] = {}
     opened: int | None = None  # the line of a "(" not yet known to open an empty list
-    for at, kind, token in _tokens(text):
+    for at, kind, token in turtle.tokens(text):
         line = bisect.bisect_left(newlines, at) + 1
         if opened is not None:
-            for iri in _IMPLIED["()" if token == ")" else "("]:
+            for iri in turtle.IMPLIED["()" if token == ")" else "("]:
                 implied.setdefault(iri, opened)
             opened = None
         if token == "(":
             opened = line
         elif kind == "punct" or token == "a":
-            for iri in _IMPLIED.get(token, ()):
+            for iri in turtle.IMPLIED.get(token, ()):
                 implied.setdefault(iri, line)
         elif kind != "string":
-            for form in _forms(kind, token):
+            for form in turtle.forms(kind, token):
                 mentions.setdefault(form, line)
                 if at == 0 or text[at - 1] == "\n":
                     starts.setdefault(form, line)

@@ -1,0 +1,81 @@
+"""Turtle text split into the tokens finding a term's line needs (``lines.py``): comments
+passed over, strings, ``<IRI>``s, the punctuation that writes a term without naming it, and
+every other run of characters; the names a term token stands for, and the value a string
+token writes.  Not a parser: the files were parsed before anything looks for a line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib.namespace import RDF
+
+# Turtle's tokens, as far as finding terms needs them: comments (passed over), strings (what
+# they hold is no term: "see id:A" is not where id:A is written), an <IRI> whole (it may hold
+# "(", ")" and ","; cut at them, <http://e/a(b)> had no line), the punctuation that writes a
+# term without naming it, and any other run of characters: a prefixed name with its
+# backslash escapes (cut at an escaped ",", claim:A\,b had no line), a keyword, a number.
+# Strings and names are runs between escapes, each run taken whole (possessive): repeating one
+# character at a time cost Python's matcher about 120 bytes a character, 580 MB for a 4.9 MB note.
+_TOKEN = re.compile(r"""
+    (?P<comment> \#[^\n]* )
+  | (?P<string> "{3}(?:[^"\\]++|\\.|"(?!""))*+"{3} | '{3}(?:[^'\\]++|\\.|'(?!''))*+'{3}
+      | "[^"\\\n]*+(?:\\.[^"\\\n]*+)*+" | '[^'\\\n]*+(?:\\.[^'\\\n]*+)*+' )
+  | (?P<iri> <[^<>\s]*> )
+  | (?P<punct> <<\(? | \{\| | [~()] )
+  | (?P<name> (?:[^\s;,\[\](){}<>"'\#~|\\]++|\\.)++ )
+""", re.X)
+# A \u or \U escape, which an <IRI> may be written with.
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# RDF 1.2's reification syntax: << s p o >>, the triple term <<( s p o )>>, an annotation
+# {| ... |}, a reifier ~ name.
+RDF12 = ("<<", "<<(", "{|", "~")
+# The terms a file writes with punctuation or a keyword rather than by name.
+REIFIES = str(RDF) + "reifies"  # RDF 1.2's, which rdflib does not name
+IMPLIED = {
+    "a": [str(RDF.type)],
+    "<<": [REIFIES], "{|": [REIFIES], "~": [REIFIES],
+    "(": [str(RDF.first), str(RDF.rest), str(RDF.nil)],  # a list with members
+    "()": [str(RDF.nil)],                                   # the empty list
+}
+
+
+def tokens(text: str):
+    """Yield (offset, kind, token) for the strings, terms and punctuation of a Turtle text in
+    order, passing over comments."""
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup != "comment":
+            yield m.start(), m.lastgroup, m.group()
+
+
+# A string's escapes: \uXXXX, \UXXXXXXXX and a character's.
+_STRING_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_CHARACTERS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def string_value(token: str) -> str:
+    """Return the value a Turtle string token writes: its quotes off, its escapes undone."""
+    quotes = 3 if token[:3] in ('"""', "'''") else 1
+    body = token[quotes:-quotes]
+    if "\\" not in body:
+        return body
+    return _STRING_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16))
+                              if m.group(3) is None else _CHARACTERS.get(m.group(3), m.group(3)),
+                              body)
+
+
+def forms(kind: str, token: str) -> list[str]:
+    """Return the names a term token stands for: as written and with its escapes undone (an
+    <IRI>'s \\u and \\U, a prefixed name's backslashes)."""
+    if kind == "iri":
+        if "\\" not in token:
+            return [token]
+        return [token, _ESCAPE.sub(lambda e: chr(int(e.group(1) or e.group(2), 16)), token)]
+    # A statement's final dot may touch its last term (a local name ends in a dot only
+    # escaped), and a literal's "^^" its datatype.
+    token = re.sub(r"(?<!\\)\.+$", "", token.removeprefix("^^"))
+    if "\\" not in token:
+        return [token] if token else []
+    return [token, re.sub(r"\\(.)", r"\1", token)]
+
+
