@@ -10,10 +10,12 @@ or a systemd unit, and the refusals of a value a variable gave name the variable
 command logs to stderr at ``--log-level``.  Before, only the global options had variables, and
 a request dropped for a client that reset its connection was logged where nobody saw it."""
 
+import contextlib
 import json
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -411,5 +413,78 @@ def test_an_empty_host_is_refused_before_serve_starts(host):
     result = CliRunner().invoke(main, ["serve", "--host", host, "--port", "1"])
     assert result.exit_code == 2 and result.output.endswith(
         "Error: Invalid value for '--host': no address is given: give the one to listen on "
-        "(127.0.0.1, the default; 0.0.0.0 or :: for every interface)\n"), result.output
+        "(127.0.0.1, the default; 0.0.0.0 for every IPv4 interface, :: for every IPv6 one, "
+        "* for every interface of both)\n"), result.output
     assert isinstance(result.exception, SystemExit)  # said, not a traceback
+
+
+def _ipv6() -> bool:
+    """Return whether this machine can listen on IPv6 (its loopback, ::1)."""
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def _free_on_both() -> int:
+    """Return a port nothing listens on, in IPv4 or IPv6, right now."""
+    while True:
+        port = servers.free_port()
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET6) as probe:
+            probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            probe.bind(("::", port))
+            return port
+
+
+def _answers(family: int, address: str, port: int) -> bool:
+    """Return whether the endpoint answers an ASK over ``family`` at ``address``."""
+    with socket.socket(family) as sock:
+        sock.settimeout(60)
+        try:
+            sock.connect((address, port))
+        except ConnectionRefusedError:
+            return False
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+                     b"Connection: close\r\n\r\n")
+        return sock.recv(20).startswith(b"HTTP/1.1 200")
+
+
+def test_the_help_of_host_says_which_families_each_wildcard_takes(run):
+    # `--host ::` listens on IPv6 alone, where gunicorn, uvicorn and http.server take IPv4
+    # through it too; the help said only "Interface to listen on".
+    shown = " ".join(run("serve", "--help").output.split())
+    assert "0.0.0.0: every IPv4 interface; ::, every IPv6 one, IPv6 only; *, every " \
+           "interface of both" in shown, shown
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not _ipv6(), reason="this machine has no IPv6")
+def test_serving_on_every_ipv6_interface_says_it_takes_no_ipv4_client(tmp_path):
+    # 127.0.0.1 was refused by a server announcing "serving http://[::]:PORT/sparql" alone.
+    port, log = _free_on_both(), tmp_path / "serve.log"
+    process = servers.start([COMMAND, "serve", "--host", "::", "--port", str(port)],
+                            f"http://[::1]:{port}/sparql?query=ASK%7B%7D", log)
+    try:
+        assert f"serving http://[::]:{port}/sparql (IPv6 only: --host '*' listens on IPv4 " \
+               "too)\n" in log.read_text()
+        assert not _answers(socket.AF_INET, "127.0.0.1", port)
+    finally:
+        servers.stop(process)
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not _ipv6(), reason="this machine has no IPv6")
+def test_serving_on_every_interface_of_both_families_takes_either(tmp_path):
+    port, log = _free_on_both(), tmp_path / "serve.log"
+    process = servers.start([COMMAND, "serve", "--host", "*", "--port", str(port)],
+                            f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", log)
+    try:
+        assert _answers(socket.AF_INET6, "::1", port) and _answers(socket.AF_INET, "127.0.0.1",
+                                                                   port)
+        said = log.read_text()
+        assert f"serving http://0.0.0.0:{port}/sparql\n" in said and \
+            f"serving http://[::]:{port}/sparql\n" in said, said
+    finally:
+        servers.stop(process)

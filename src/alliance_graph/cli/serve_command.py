@@ -174,7 +174,8 @@ def _unworkable(settings: Settings) -> None:
 
 
 @main.command()
-@option("--host", help="Interface to listen on (default: 127.0.0.1).")
+@option("--host", help="Interface to listen on (default: 127.0.0.1; 0.0.0.0: every IPv4 "
+                        "interface; ::, every IPv6 one, IPv6 only; *, every interface of both).")
 @option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: 8000).")
 @option("--workers", type=click.IntRange(min=1),
               help="Queries evaluated at once, on the query engine's threads (default: 4).")
@@ -288,8 +289,7 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     given_too(_given_here(ctx))
     if host is not None and not host.strip():  # `--host "$HOST"` with HOST unset
         # (it was "cannot listen on  port 8000: not a host name or address ...")
-        raise click.BadParameter("no address is given: give the one to listen on (127.0.0.1, "
-                                 "the default; 0.0.0.0 or :: for every interface)",
+        raise click.BadParameter(f"no address is given: give the one to listen on {_HOSTS}",
                                  param_hint="'--host'")
     ctx.with_resource(_logging(log_level))
     settings = ctx.obj.with_(host=host, port=port, workers=workers, query_timeout=timeout,
@@ -348,7 +348,8 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
 
     def announce(listening):  # once listening, so a port in use is never announced
         for host, port in listening:
-            click.echo(f"serving {endpoint_url(host, port)}", err=True)
+            click.echo(f"serving {endpoint_url(host, port)}{_only_ipv6(host, listening)}",
+                       err=True)
     # Its refusals reach the operator who started it through HTTP answers and logs, not
     # through a command that words them: said in its options (`--max-result-bytes`), as is
     # its query engine's, where they named `Settings.max_result_bytes`.
@@ -366,6 +367,21 @@ def _variables() -> dict[str, str]:
     its messages to name one not given both ways (``wording.command_line``)."""
     return {param.opts[0]: param.envvar for param in serve.params
             if isinstance(param, _FromEnvironment)}
+
+
+# The addresses --host takes for the interfaces it listens on, said where none is given.
+_HOSTS = ("(127.0.0.1, the default; 0.0.0.0 for every IPv4 interface, :: for every IPv6 one, "
+          "* for every interface of both)")
+
+
+def _only_ipv6(host: str, listening) -> str:
+    """Return what to add to the line announcing ``host``: that :: takes no IPv4 client, when
+    nothing else listens for one.  Users of other servers (gunicorn, uvicorn, Python's
+    http.server) expect :: to take IPv4 too, through the IPv6 socket; waitress makes its IPv6
+    sockets IPv6 only (IPV6_V6ONLY), and 127.0.0.1:8000 was refused without a word."""
+    if host != "::" or any(":" not in other for other, _ in listening):
+        return ""
+    return " (IPv6 only: --host '*' listens on IPv4 too)"
 
 
 def endpoint_url(host: str, port: int) -> str:
