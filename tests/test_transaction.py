@@ -17,7 +17,7 @@ import pytest
 
 import alliance_graph as ag
 from alliance_graph import atomic
-from alliance_graph.build import data_folder, loading
+from alliance_graph.build import data_folder, file_locks, loading
 from alliance_graph.proposals import transaction
 from alliance_graph.settings import Settings
 
@@ -249,7 +249,7 @@ def test_a_holder_that_has_not_written_its_id_is_another_process(folder):
     # Caught between its lock and its id, the first of two adds at once was "process another".
     fd = os.open(folder / transaction.LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        assert data_folder._lock(fd, fcntl.F_WRLCK, data_folder._WRITERS)
+        assert file_locks.take(fd, fcntl.F_WRLCK, data_folder._WRITERS)
         thread, said, got = second_writer(folder)
         assert said and said[0].startswith("waiting for another process, which is changing")
     finally:

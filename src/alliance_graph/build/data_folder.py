@@ -35,7 +35,6 @@ import json
 import logging
 import os
 import stat
-import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -43,6 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import atomic
+from .file_locks import OFD, flocked, take, wait_for
 
 LOCK = ".alliance-graph.lock"
 JOURNAL = ".alliance-graph.journal"
@@ -51,11 +51,9 @@ TAG = "add-"
 _WRITERS, _QUEUE = 0, 1   # the byte of the lock file each lock is
 COMMIT_WAIT = 120.0   # seconds a commit waits for the readers before giving up
 READ_WAIT = 300.0     # seconds a reader waits for a commit (longer: a commit may first wait)
-_OFD = hasattr(fcntl, "F_OFD_SETLK")
 # A wait said with no ``on_wait`` (a build's reading of data/ waited up to READ_WAIT without a
 # word): a warning with no handler configured is printed to stderr (``logging.lastResort``).
 _LOG = logging.getLogger("alliance_graph.data")
-_FLOCK = struct.Struct("hhqqi")  # Linux's struct flock: type, whence, start, len, pid
 
 
 class CommitError(Exception):
@@ -64,58 +62,6 @@ class CommitError(Exception):
 
 class Busy(Exception):
     """The data folder stayed locked by a change longer than a reader waits."""
-
-
-# What a file system without such locks answers (some network and FUSE ones): there the
-# readers' lock and the queue are not taken, and the writers' lock is a flock.
-_UNSUPPORTED = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
-
-
-def _lock(fd: int, kind: int, byte: int) -> bool | None:
-    """Try to take the lock ``byte`` (F_RDLCK: shared, F_WRLCK: alone); return whether it is
-    taken, None where the file system has no such locks."""
-    try:
-        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, _FLOCK.pack(kind, os.SEEK_SET, byte, 1, 0) + bytes(8))
-    except OSError as exc:
-        if exc.errno in (errno.EAGAIN, errno.EACCES):
-            return False
-        if exc.errno in _UNSUPPORTED:
-            return None
-        raise
-    return True
-
-
-def _wait(fd: int, kind: int, byte: int, deadline: float | None, said: Callable[[], None]) -> bool:
-    """Take the lock ``byte``, calling ``said`` once if it must wait; return False past
-    ``deadline`` (None: no limit), True at once where there are no such locks."""
-    return _polled(lambda: _lock(fd, kind, byte) is not False, deadline, said)
-
-
-def _flocked(fd: int, operation: int, deadline: float | None, said: Callable[[], None],
-             strict: bool = False) -> bool:
-    """Take the ``flock`` ``operation`` (LOCK_SH, LOCK_EX) of ``fd`` as ``_wait`` does
-    (``strict``: raising OSError where the file system has no such locks)."""
-    def attempt():
-        try:
-            fcntl.flock(fd, operation | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        except OSError as exc:
-            if strict or exc.errno not in _UNSUPPORTED:
-                raise
-        return True
-    return _polled(attempt, deadline, said)
-
-
-def _polled(attempt: Callable[[], bool], deadline: float | None, said: Callable[[], None]) -> bool:
-    pause = 0.005
-    while not attempt():
-        said()
-        if deadline is not None and time.monotonic() >= deadline:
-            return False
-        time.sleep(pause)  # a Ctrl-C ends the wait
-        pause = min(pause * 1.5, 0.1)
-    return True
 
 
 def _once(on_wait: Callable[[str], None] | None, message: Callable[[], str]):
@@ -187,10 +133,10 @@ class DataLock:
                                            f"{folder} (lock {self.path.name}) ..."))
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         try:
-            if _OFD and _lock(fd, fcntl.F_UNLCK, _WRITERS) is not None:
-                taken = _wait(fd, fcntl.F_WRLCK, _WRITERS, deadline, say)
+            if OFD and take(fd, fcntl.F_UNLCK, _WRITERS) is not None:
+                taken = wait_for(fd, fcntl.F_WRLCK, _WRITERS, deadline, say)
             else:
-                taken = _flocked(fd, fcntl.LOCK_EX, deadline, say, strict=True)
+                taken = flocked(fd, fcntl.LOCK_EX, deadline, say, strict=True)
             if not taken:
                 raise Busy(f"{folder} has been locked by {holder(folder)} for "
                            f"{self.timeout:g} s, changing it (a stopped add?): nothing was read")
@@ -219,7 +165,7 @@ def _open_folder(folder: Path) -> int | None:
 def _open_queue(lock: Path) -> int | None:
     """Open the lock file for a reader's pass through the queue; None where it is missing (no
     writer has been here) or there is no queue."""
-    if not _OFD:
+    if not OFD:
         return None
     try:
         return open_lock(lock, write=False)
@@ -271,8 +217,8 @@ def _enter(fd: int, folder: Path, key: str, on_wait) -> None:
             # wait for the other until the commit gave up).
             queue = None if _readers.get(key) else _open_queue(folder / LOCK)
         try:
-            if queue is not None and not _wait(queue, fcntl.F_RDLCK, _QUEUE, deadline, say) \
-                    or not _flocked(fd, fcntl.LOCK_SH, deadline, say):
+            if queue is not None and not wait_for(queue, fcntl.F_RDLCK, _QUEUE, deadline, say) \
+                    or not flocked(fd, fcntl.LOCK_SH, deadline, say):
                 raise Busy(f"{folder} has been locked by {holder(folder)} for {READ_WAIT:g} s, "
                            "changing it (a stopped add?): nothing was read")
         finally:
@@ -297,12 +243,12 @@ def changing(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> It
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     queue = None
     try:
-        if _OFD:
+        if OFD:
             queue = open_lock(folder / LOCK)
         say = _once(on_wait, lambda: f"waiting for the commands reading {folder} to finish ...")
         deadline = time.monotonic() + COMMIT_WAIT
-        if not ((queue is None or _wait(queue, fcntl.F_WRLCK, _QUEUE, deadline, say))
-                and _flocked(fd, fcntl.LOCK_EX, deadline, say)):
+        if not ((queue is None or wait_for(queue, fcntl.F_WRLCK, _QUEUE, deadline, say))
+                and flocked(fd, fcntl.LOCK_EX, deadline, say)):
             raise CommitError(f"nothing changed: commands reading {folder} held it for "
                               f"{COMMIT_WAIT:g} s (a stopped or stuck validate or check?); "
                               "run it again once they are done")
