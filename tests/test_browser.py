@@ -942,3 +942,65 @@ def test_a_vocabulary_the_server_refused_once_is_asked_for_again(page, shipped_s
     page.keyboard.press("Control+Space")
     page.locator(".cm-tooltip-autocomplete li", has_text="ag:coFundedBy").first.wait_for()
     assert len(asked) == 2
+
+
+PREFIX = "/graph"
+
+
+@pytest.fixture(scope="module")
+def prefixed_server(tmp_path_factory):
+    # The site under a prefix, as a reverse proxy at /graph/ or a WSGI host mounting it there
+    # serves it: waitress's url_prefix sets SCRIPT_NAME and takes it off each path.
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}{PREFIX}"
+    process = servers.start([str(servers.BIN / "waitress-serve"),
+                             f"--listen=127.0.0.1:{port}", f"--url-prefix={PREFIX}",
+                             "--call", "alliance_graph.web.app:create_app"], url + "/timeline",
+                            tmp_path_factory.mktemp("prefixed") / "waitress.log",
+                            timeout=STARTUP_SECONDS)
+    yield url
+    servers.stop(process)
+
+
+def test_pages_served_under_a_prefix_link_load_and_send_under_it(page, prefixed_server):
+    # Every address the pages ask for (a link followed, a form sent, a script's fetch, a style
+    # sheet) is under the prefix: one at the server's root is off the site behind the proxy.
+    origin = prefixed_server.removesuffix(PREFIX)
+    asked, failed = [], []
+    page.on("request", lambda r: asked.append(r.url) if r.url.startswith(origin) else None)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
+    page.goto(prefixed_server + "/")
+    # The style sheet applied, the editor's script ran.
+    assert page.locator(".cm-content").count() == 1
+    set_query(page, "SELECT ?x WHERE { VALUES ?x { id:IronDome } }")
+    page.keyboard.press("Control+Enter")
+    link = page.locator("table.results tbody a").first
+    link.wait_for()
+    assert link.get_attribute("href") == PREFIX + "/id/IronDome"
+    csv = page.get_attribute("#download-select a[data-format=csv]", "href")
+    assert csv.startswith(PREFIX + "/sparql?query=")
+    link.click()
+    page.wait_for_url(prefixed_server + "/id/IronDome")
+    page.locator("svg.diagram a").first.click()
+    page.wait_for_url(prefixed_server + "/id/**")
+    page.fill("#search", "iron do")
+    suggestion = page.locator("#search-results a", has_text="Iron Dome").first
+    suggestion.wait_for()
+    assert suggestion.get_attribute("href") == PREFIX + "/id/IronDome"
+    page.keyboard.press("Enter")
+    page.wait_for_url(prefixed_server + "/search?q=iron+do")
+    page.locator("main a[href$='/id/IronDome']").first.click()
+    page.wait_for_url(prefixed_server + "/id/IronDome")
+    page.locator("nav a", has_text="Validate").click()
+    page.wait_for_url(prefixed_server + "/validate")
+    page.fill("#turtle", PROPOSAL)
+    page.click("#validate")
+    page.locator("#report").wait_for()
+    page.locator("nav a", has_text="Ontology").click()
+    page.wait_for_url(prefixed_server + "/ontology/")
+    page.locator("main a[href*='?query=']").first.click()
+    page.wait_for_url(prefixed_server + "/?query=**")
+    outside = [u for u in asked if not u.startswith(prefixed_server + "/")]
+    assert outside == [], f"pages asked for addresses off the site's prefix: {outside}"
+    assert failed == []

@@ -7,6 +7,7 @@ import subprocess
 import urllib.parse
 from pathlib import Path
 
+import flask
 import pytest
 
 from alliance_graph.web.pages import terms
@@ -25,6 +26,16 @@ def test_a_local_link_decodes_to_its_iri(local):
     # BASE + that path, so a link must encode exactly what decoding undoes.
     path = terms.local_path("https://alliance-graph.example/" + local)
     assert urllib.parse.unquote(path) == "/" + local
+
+
+def test_links_drawn_while_answering_carry_the_prefix_the_site_is_served_at():
+    # Behind a proxy at /graph/ (SCRIPT_NAME /graph) a link to /id/X left the site.
+    with flask.Flask(__name__).test_request_context("/id/X",
+                                                    base_url="http://localhost/graph/"):
+        assert terms.link_for("https://alliance-graph.example/id/IronDome") == \
+            "/graph/id/IronDome"
+        assert terms.query_link("ASK {}").startswith("/graph/?query=")
+        assert terms.link_for("https://example.org/x") == "https://example.org/x"
 
 
 def test_only_http_iris_become_links():
@@ -81,8 +92,10 @@ RESULTS_JS = Path(terms.__file__).parent / "static" / "results.js"
     ("/evil.example/x", None), ("//evil.example", None), ("/", None), ("id/../x", None),
     ("", "/"), ("id/IronDome", "/id/IronDome"), ("id//x", "/id//x"), ("id/a?b", "/id/a%3Fb"),
 ])
-def test_the_query_page_links_a_project_iri_as_the_server_does(local, expected):
-    # results.js's href() draws the answers' links: the same rule as local_path.
+@pytest.mark.parametrize("root", ["", "/graph"])
+def test_the_query_page_links_a_project_iri_as_the_server_does(local, expected, root):
+    # results.js's href() draws the answers' links: the same rule as local_path, under the
+    # prefix the site is served at (the page's config.root).
     if shutil.which("node") is None:
         if os.environ.get("CI"):  # .ci/run installs it: a green CI run has run this
             pytest.fail("node is needed to run results.js's href (Debian's nodejs)")
@@ -90,11 +103,12 @@ def test_the_query_page_links_a_project_iri_as_the_server_does(local, expected):
     source = RESULTS_JS.read_text(encoding="utf-8")
     start = source.index("  function href(iri) {")
     body = source[start:source.index("\n  }\n", start) + 4]
-    script = ("const config = {base: 'https://alliance-graph.example/'};\n" + body
+    script = (f"const config = {{base: 'https://alliance-graph.example/', root: '{root}'}};\n"
+              + body
               + "\nprocess.stdout.write(JSON.stringify(href(process.argv[1])));")
     out = subprocess.run(["node", "-e", script, "https://alliance-graph.example/" + local],
                          capture_output=True, text=True, check=True, timeout=30).stdout
-    assert json.loads(out) == expected
+    assert json.loads(out) == (expected and root + expected)
 
 
 @pytest.mark.parametrize("value, named", [

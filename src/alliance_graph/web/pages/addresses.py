@@ -1,9 +1,19 @@
 """What a page's address holds: the rest of a path, read whole as part of an IRI, and the
-counts a query string asks for (a page, a number of hits)."""
+counts a query string asks for (a page, a number of hits); and where a path of the site is
+when the site is served under a prefix."""
 
 from __future__ import annotations
 
+from flask import has_request_context, request
 from werkzeug.routing import PathConverter
+
+
+def rooted(path: str) -> str:
+    """Return the site's ``path`` (``/id/X``, ``/sparql``) as linked from the page being
+    answered: under the prefix the site is served at (WSGI's ``SCRIPT_NAME``, ``/graph``
+    behind a proxy at ``/graph/``), which every link, form and script's address must carry.
+    Outside a request (a test drawing a term), the path as it is."""
+    return (request.script_root if has_request_context() else "") + path
 
 
 class IriPathConverter(PathConverter):

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ... import namespaces
 from ...namespaces import BASE, PREFIX_IRIS, XSD
+from .addresses import rooted
 
 # What pages write IRIs with: the project's prefixes, and those of the vocabularies that only
 # the ontology's files use (the shapes', the alignments'). SHACL terms and shapes written whole
@@ -106,9 +107,9 @@ def value_parts(text: str) -> tuple[str, str, str]:
 
 
 def local_path(iri: str) -> str | None:
-    """Return the server path a project IRI is served at (``/id/X``), or None for others and
-    for a project IRI no path can name (one with a ``.`` or ``..`` segment, or an empty first
-    one)."""
+    """Return the server path a project IRI is served at (``/id/X``, under the prefix the
+    site is served at: ``addresses.rooted``), or None for others and for a project IRI no
+    path can name (one with a ``.`` or ``..`` segment, or an empty first one)."""
     if not iri.startswith(BASE):
         return None
     rest = iri[len(BASE):]
@@ -122,7 +123,7 @@ def local_path(iri: str) -> str | None:
         return None
     # "%" is quoted too: the server decodes the path once, so the IRI .../id/a%41 must be
     # linked as /id/a%2541 (as /id/a%41 its link led to .../id/aA).
-    return "/" + quote(rest, safe="/:@!$&'()*+,;=-._~")
+    return rooted("/" + quote(rest, safe="/:@!$&'()*+,;=-._~"))
 
 
 def link_for(iri: str) -> str | None:
@@ -141,7 +142,7 @@ def query_link(sparql: str) -> str:
     """Return the query page's link that opens ``sparql`` in its editor, for the reader to
     run (a permalink is not run as it loads): where a page shows part of a long list, the
     query listing it all."""
-    return "/?" + urlencode({"query": sparql})
+    return rooted("/?" + urlencode({"query": sparql}))
 
 
 def sparql_iri(value: str) -> str:

@@ -100,6 +100,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.add_app_template_filter(terms.shorten, "short")
     bp.add_app_template_filter(terms.query_link, "query_link")
     bp.add_app_template_filter(terms.isolated, "isolated")
+    bp.add_app_template_global(addresses.rooted, "rooted")
     bp.add_app_template_filter(terms.value_parts, "value_parts")
     # Registered before the routes below, which are compiled with it.
     bp.record_once(lambda state: state.app.url_map.converters.setdefault(
@@ -112,7 +113,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         return render_template("query.html", examples=examples,
                                default_query=request.args.get("query") or DEFAULT_QUERY,
                                result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
-                               base=BASE, prefixes=PREFIX_IRIS, sparql_path=SPARQL_PATH,
+                               base=BASE, prefixes=PREFIX_IRIS,
+                               sparql_path=addresses.rooted(SPARQL_PATH),
                                format_param=FORMAT_PARAM, shown_rows=SHOWN_ROWS,
                                max_link=get_settings().max_request_header_bytes - BROWSER_HEADERS,
                                query_timeout=get_settings().query_timeout)

@@ -4,7 +4,8 @@
 // heading. Every value from the server is put in the page with textContent, never as markup.
 "use strict";
 
-// ``config``: the page's (its base IRI, prefixes and how many rows to draw).
+// ``config``: the page's (its base IRI, the prefix the site is served at, the IRI prefixes
+// and how many rows to draw).
 window.AllianceResults = function (config) {
   // Project IRIs link to their page on this server, other http(s) IRIs to themselves; any
   // other scheme (javascript:, data:, ...) is shown as text, never as a link.
@@ -17,7 +18,8 @@ window.AllianceResults = function (config) {
       if (segments.some((s) => s === "." || s === "..")) return null;
       // An empty first segment would make "//evil.example/x", a link to another site.
       if (segments.length > 1 && segments[0] === "") return null;
-      return "/" + segments.map(encodeURIComponent).join("/");
+      // Under the prefix the site is served at (config.root: /graph behind a proxy at /graph/).
+      return config.root + "/" + segments.map(encodeURIComponent).join("/");
     }
     return /^https?:\/\//i.test(iri) ? iri : null;
   }
