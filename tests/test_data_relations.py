@@ -53,6 +53,27 @@ def test_an_agreement_named_between_states_has_each_of_them_as_a_party(kg):
     assert missing == []
 
 
+
+def test_an_agreement_the_graph_describes_as_between_states_has_each_of_them_as_a_party(kg):
+    """What the graph says an agreement is counts as much as its name: 002's 'Defense
+    Cooperation Act (1952)', 'early arms and training agreements that formed the basis of
+    institutional U.S.–Israel cooperation' among the milestones of the U.S.–Israel relationship,
+    is an agreement of the United States and Israel, so 'which agreements is the United States
+    party to' lists it beside the MOU."""
+    agreements = _labelled(kg, "ag:Agreement")
+    described = {r["node"].value: r["text"].value for r in kg.query(
+        "SELECT ?node ?text WHERE { ?node a ag:Agreement ; ag:characterization ?text }")}
+    assert "https://alliance-graph.example/id/DefenseCooperationAct1952" in described
+    missing = []
+    for node, text in sorted(described.items()):
+        named = {state for state, words in STATE_WORDS.items() if words.search(text)}
+        if len(named) < 2:
+            continue  # one state named ("expanding Israel’s diplomatic ties"): not said to be a party
+        parties = _objects(kg, node, "ag:party")
+        missing += [f"{agreements.get(node, node)!r} ({node}) is described as {text!r} but has "
+                    f"no ag:party {state}" for state in sorted(named - parties)]
+    assert missing == []
+
 def test_an_agency_named_for_its_state_is_an_agency_of_that_state(kg):
     agencies = _labelled(kg, "ag:GovernmentAgency")
     assert "https://alliance-graph.example/id/IsraeliAirForce" in agencies
