@@ -22,7 +22,7 @@ import alliance_graph as ag
 from alliance_graph.build import loading
 from alliance_graph.build import pipeline as build
 from alliance_graph.cli import main
-from alliance_graph.proposals import merge, transaction
+from alliance_graph.proposals import blocks, merge, transaction
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
 
@@ -321,9 +321,9 @@ def test_a_type_claim_is_written_with_the_files_prefix():
     # own rdf:type everywhere else.
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     claim = ox.NamedNode("https://alliance-graph.example/id/claim/FxNew-type")
-    triples = merge.Triples([ox.Triple(claim, ox.NamedNode(
+    triples = blocks.Triples([ox.Triple(claim, ox.NamedNode(
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"), rdf_type)])
-    writer = merge.Writer(triples, {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    writer = blocks.Writer(triples, {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
                                     "claim": "https://alliance-graph.example/id/claim/"})
     assert writer.pairs(claim) == [("rdf:predicate", "rdf:type")]
 

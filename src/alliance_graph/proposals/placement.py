@@ -106,7 +106,7 @@ def read_file(raw: bytes) -> tuple[str, Callable[[str], str]]:
 
 def kind(subject, proposal, stored) -> tuple[str | None, ox.Node | None]:
     """Return what kind of block ``subject``'s is (and a claim's rdf:subject), from the
-    proposal's triples and those data/ holds of it (each a ``merge.Triples``)."""
+    proposal's triples and those data/ holds of it (each a ``blocks.Triples``)."""
     kinds = {_KINDS[t] for t in (*proposal.objects(subject, _TYPE),
                                  *stored.objects(subject, _TYPE)) if t in _KINDS}
     if kinds != {CLAIM}:

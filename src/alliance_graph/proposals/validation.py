@@ -30,6 +30,7 @@ from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_
 from ..settings import Settings
 from ..wording import Said, worded
 from . import (
+    blocks,
     context,
     focus,
     merge,
@@ -196,7 +197,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             subject, name=name, line=locator.node_line(name, subject))
 
     for name in sorted(inputs.new):
-        own = merge.Triples(q for q in inputs.quads if file_of(q.graph_name) == name)
+        own = blocks.Triples(q for q in inputs.quads if file_of(q.graph_name) == name)
         for node, parents in merge.unplaceable_blank_nodes(own):
             where = "nothing points at it" if not parents else f"{parents} subjects point at it"
             # Where its _:label describes it; a [ ... ] nothing points at has no line to give.
