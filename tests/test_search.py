@@ -1,5 +1,9 @@
 """search.search: labels, alternative labels, descriptions and quotes, ranked and bounded."""
 
+import re
+import urllib.parse
+import urllib.request
+
 import pytest
 
 from alliance_graph.web.pages import search
@@ -65,7 +69,28 @@ def test_hostile_text_finds_nothing_or_matches_as_text(pages_kg, text):
 def test_results_are_bounded(pages_kg):
     assert len(search.search(pages_kg, "e", limit=2)) == 2
     assert len(search.search(pages_kg, "e", limit=10**6)) <= search.MAX_LIMIT
-    assert len(search.words(" ".join("w" * 3 for _ in range(50)))) == search.MAX_WORDS
+    many = [f"w{n}" for n in range(search.MAX_WORDS + 5)]
+    assert search.words(" ".join(many)) == many[:search.MAX_WORDS]
+    assert search.left_out(" ".join(many)) == many[search.MAX_WORDS:]
+
+
+def test_every_word_of_a_sentence_is_searched_for(pages_kg):
+    # Only the first 8 words were read: the ninth, found nowhere, was dropped unsaid, and
+    # Iron Dome was listed as holding the text; a word typed twice took another's place.
+    assert found(pages_kg, "iron dome in on it is at by nowhere-at-all") == []
+    assert found(pages_kg, "iron " * 9 + "nowhere-at-all") == []
+    assert ("label", "Iron Dome") in found(pages_kg, "dome iron dome iron dome iron dome iron dome")
+
+
+def test_the_search_page_names_the_words_it_did_not_search_for(endpoint):
+    many = " ".join(f"w{n}" for n in range(search.MAX_WORDS)) + " iron dome"
+    request = urllib.request.Request(f"{endpoint}/search?{urllib.parse.urlencode({'q': many})}",
+                                     headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        page = response.read().decode()
+    said = re.search(r'<p class="note" id="left-out">(.*?)</p>', page, re.S).group(1)
+    assert f"Only the first {search.MAX_WORDS} different words" in " ".join(said.split())
+    assert "<bdi>iron dome</bdi>" in said and "2 more were not" in " ".join(said.split())
 
 
 def test_markup_in_a_quote_is_found_as_text(pages_kg):
@@ -115,7 +140,7 @@ KIND_PATTERNS = [
 def ranked_in_python(kg, text):
     """Return (kind, IRI, text) of every hit for ``text``, ranked as pages.md says, by reading
     every text of each kind and sorting it here."""
-    phrase, ws, rows = " ".join(search.words(text)), search.words(text), set()
+    phrase, ws, rows = search.phrase(text), search.words(text), set()
     for kind, pattern in enumerate(KIND_PATTERNS):
         for r in kg.query(f"SELECT DISTINCT ?x ?text WHERE {{ {pattern} FILTER(isIRI(?x) "
                           "&& isLiteral(?text)) }"):

@@ -21,7 +21,10 @@ import pyoxigraph as ox
 from .terms import Labeller, Term, shorten, sparql_iri
 
 KINDS = ("label", "alternative label", "description", "quote")
-MAX_WORDS = 8          # words of the search text that must all occur
+# Different words of the search text that must all occur: each is one more CONTAINS per text
+# that held the words before it (the first alone reads every text), so a pasted sentence costs
+# little more than a word.  Words past them are named on the page as not searched for.
+MAX_WORDS = 32
 MAX_LIMIT = 100        # hits one request may ask for
 CLAIMS_PER_QUOTE = 5   # claims listed under one quote
 
@@ -75,21 +78,39 @@ class Hit:
         return out
 
 
+def _distinct_words(text: str) -> list[str]:
+    # A word typed twice asks for nothing more: it took one of the words searched for.
+    return list(dict.fromkeys(text.lower().split()))
+
+
 def words(text: str) -> list[str]:
-    """Return the lower-cased words of a search text (at most MAX_WORDS)."""
-    return text.lower().split()[:MAX_WORDS]
+    """Return the different lower-cased words of a search text searched for (the first
+    MAX_WORDS): every one must occur in a text found."""
+    return _distinct_words(text)[:MAX_WORDS]
+
+
+def left_out(text: str) -> list[str]:
+    """Return the different words of a search text past MAX_WORDS, not searched for: a page
+    says so (only the first 8 were read, and nothing said the rest were not)."""
+    return _distinct_words(text)[MAX_WORDS:]
+
+
+def phrase(text: str) -> str:
+    """Return the search text as one phrase to rank by (lower-cased, one space between its
+    words): a text holding it whole matches better than one holding its words apart."""
+    return " ".join(text.lower().split())
 
 
 def query(text: str, limit: int, kind: int) -> str:
     """Return the SPARQL query finding the ``limit`` best rows of one kind for ``text``, best
     first: by how the text matches, its length, then the IRI (a quote's evidence node)."""
-    phrase = ox.Literal(" ".join(words(text)))
+    whole = ox.Literal(phrase(text))
     contains = " && ".join(f"CONTAINS(LCASE(STR(?text)), {ox.Literal(w)})" for w in words(text))
     match = f"FILTER(isLiteral(?text) && {contains})"
     # 0: the whole text, 1: its start, 2: the phrase somewhere, 3: the words apart; the length
     # bound once per row, where ORDER BY STRLEN(?text) read the text at every comparison.
-    quality = (f"BIND(LCASE(STR(?text)) AS ?lower) BIND(IF(?lower = {phrase}, 0, "
-               f"IF(STRSTARTS(?lower, {phrase}), 1, IF(CONTAINS(?lower, {phrase}), 2, 3))) "
+    quality = (f"BIND(LCASE(STR(?text)) AS ?lower) BIND(IF(?lower = {whole}, 0, "
+               f"IF(STRSTARTS(?lower, {whole}), 1, IF(CONTAINS(?lower, {whole}), 2, 3))) "
                "AS ?quality) BIND(STRLEN(?text) AS ?len)")
     if kind == 3:
         best = _QUOTES.format(match=match, quality=quality, ranked=RANKED)

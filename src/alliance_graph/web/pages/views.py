@@ -153,6 +153,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         if page:
             resp = Response(render_template("search.html", q=q, hits=hits,
                                             kinds=search_mod.KINDS,
+                                            left_out=search_mod.left_out(q),
+                                            max_words=search_mod.MAX_WORDS,
                                             segments=lambda text: search_mod.segments(text, q)))
         else:
             resp = jsonify([h.as_json() for h in hits])
