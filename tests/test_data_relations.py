@@ -139,3 +139,27 @@ def test_the_speaker_of_a_statement_took_part_in_its_occasion(kg):
                     inferred=True)
     assert sorted((r["statement"].value, r["occasion"].value, r["speaker"].value) for r in rows) == []
     assert kg.query("ASK { ?statement ag:occasion ?occasion }")
+
+
+def test_a_threat_a_quote_says_comes_from_an_actor_is_posed_by_it(kg):
+    """'The US and Israel have worked together for years to mitigate missile threats from Iran
+    and North Korea' (003): a quote naming a threat as coming from, or posed by, an actor the
+    graph knows states who poses it, so the threats query ('each threat with the actor posing
+    it') answers 'who poses missile threats' with Iran and North Korea."""
+    threats = {r["t"].value: r["l"].value
+               for r in kg.query("SELECT ?t ?l WHERE { ?t a ag:Threat ; rdfs:label ?l }")}
+    actors = {r["a"].value: r["l"].value for r in kg.query(
+        "SELECT ?a ?l WHERE { ?a a/rdfs:subClassOf* ag:Actor ; rdfs:label ?l }", inferred=True)}
+    quotes = {r["q"].value for r in kg.query(
+        "SELECT DISTINCT ?q WHERE { ?selector a oa:TextQuoteSelector ; oa:exact ?q }")}
+    stated = set()
+    for threat, label in threats.items():
+        for quote in quotes:
+            # The clause after 'from' / 'posed by', up to the next punctuation: "Iran and North Korea".
+            for m in re.finditer(rf"\b{re.escape(label)}\s+(?:from|posed by)\s+([^,.;:–]+)", quote, re.IGNORECASE):
+                stated |= {(threat, actor) for actor, name in actors.items()
+                           if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", m.group(1))}
+    assert ("https://alliance-graph.example/id/MissileThreats", "https://alliance-graph.example/id/Iran") in stated
+    missing = sorted(f"{threats[t]!r} ({t}) is said to come from {a} but is not ag:posedBy it"
+                     for t, a in stated if a not in _objects(kg, t, "ag:posedBy"))
+    assert missing == []
