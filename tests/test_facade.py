@@ -864,3 +864,38 @@ def test_a_one_column_csv_answer_keeps_its_unbound_rows_and_other_formats_are_ox
                 ox.QueryResultsFormat.XML):
         assert result.serialize(format=fmt) == kg.query(
             "SELECT ?x WHERE { VALUES ?x { 1 UNDEF 2 } }").serialize(format=fmt)
+
+
+CALLS = {"load": lambda s: ag.load(s), "validate": lambda s: ag.validate(SHAPES, s),
+         "add": lambda s: ag.add(SHAPES, s),
+         "cite": lambda s: ag.cite("000_06b6882714cf1880.txt", "Negev", settings=s)}
+
+
+@pytest.mark.parametrize("call", sorted(CALLS))
+@pytest.mark.parametrize("field", ["cache_dir", "root", "sources_dir"])
+def test_a_folder_beginning_with_a_tilde_is_refused_and_no_folder_called_tilde_made(
+        tmp_path, monkeypatch, call, field):
+    # Settings(cache_dir="~/cache") made a folder called ~ in the current directory, and
+    # ag.load wrote its 8 MB build there without a word, as --cache=~/cache once did.
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=re.escape(
+            f"Settings({field}='~/x'): Python expands no ~ in a path (Path(...).expanduser() "
+            f"does), so it names a folder called ~: give the folder's whole path (for a folder "
+            f"of that name, {tmp_path}/~/x)")):
+        CALLS[call](Settings(**{field: "~/x"}))
+    assert not (tmp_path / "~").exists()
+
+
+@pytest.mark.parametrize("call", ["load", "cite"])
+@pytest.mark.parametrize("field", ["store", "cache_dir", "root", "sources_dir"])
+def test_a_folder_whose_links_loop_is_refused_naming_its_setting(tmp_path, call, field):
+    # Settings(store=<a loop>) stopped ag.load on a traceback (RuntimeError: Symlink loop),
+    # cache_dir on "[Errno 17] File exists", and root and sources_dir were taken for
+    # folders holding no graph or no text.
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    looping = tmp_path / "a" / "sub"
+    with pytest.raises(ValueError, match=re.escape(
+            f"Settings({field}={str(looping)!r}): its symbolic links lead round in a loop (too "
+            "many levels of symbolic links): give the folder's real path")):
+        CALLS[call](Settings(**{field: looping}))

@@ -132,3 +132,13 @@ def test_a_root_of_none_is_refused_rather_than_taken_for_the_default():
     with pytest.raises(TypeError, match=re.escape("Settings(root=...) takes a folder (a str or "
                                                   "Path), not None")):
         Settings(root=None)
+
+
+@pytest.mark.parametrize("given", [3, None, b"memory"])
+def test_a_store_that_is_no_str_or_path_is_a_type_error_naming_it(given):
+    # Settings(store=3) was built, and ag.load stopped on "'int' object has no attribute
+    # 'startswith'", a traceback from the store's module.
+    with pytest.raises(TypeError, match=re.escape(
+            f"Settings(store=...) takes \"memory\", a directory store's folder (a str or Path) "
+            f"or a store's http(s) URL, not {given!r}")):
+        Settings(store=given)

@@ -272,14 +272,20 @@ def _into(into):
 
 def _settings(settings, caller: str):
     """Return ``settings``, the defaults for None; TypeError for what is not a ``Settings``:
-    ag.load("/my/project") said "'str' object has no attribute 'root'"."""
-    from .settings import Settings
+    ag.load("/my/project") said "'str' object has no attribute 'root'"; ValueError for a
+    folder that cannot be the one meant (``settings.meant_folders``)."""
+    from .settings import FOLDER_FIELDS, Settings, meant_folders
     if settings is None:
         return Settings()
     if not isinstance(settings, Settings):
         raise TypeError(f"{caller}() takes its settings as a Settings "
                         f"(ag.Settings, or from alliance_graph.settings import Settings; "
                         f"{caller}(settings=Settings(root=...))), not {type(settings).__name__}")
+    # As the command line's are: Settings(cache_dir="~/cache") made a folder called ~ in the
+    # current directory, 8 MB of build written there without a word, and a folder whose
+    # links loop stopped on a traceback (RuntimeError: Symlink loop).
+    meant_folders({name: getattr(settings, name) for name in (*FOLDER_FIELDS, "store")},
+                  "Python expands no ~ in a path (Path(...).expanduser() does)")
     return settings
 
 

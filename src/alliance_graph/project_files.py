@@ -11,7 +11,9 @@ current directory if it holds ``ontology/`` and ``data/``.
 
 from __future__ import annotations
 
+import errno
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +50,57 @@ def project_paths(root: Path) -> dict[str, Path]:
     return {"root": root, "ontology_dir": root / "ontology", "data_dir": root / "data",
             "sources_dir": root.parent / "shared" / "sources", "cache_dir": cache,
             "queries_dir": root / "queries"}
+
+
+# The folders a caller may name (the store's own check is ``backends.kind``'s).
+FOLDER_FIELDS = ("root", "data_dir", "ontology_dir", "sources_dir", "cache_dir")
+
+
+def meant_folders(given: Mapping, unexpanded: str) -> None:
+    """Raise ValueError for a folder of ``given`` (settings' fields and values) that cannot be
+    the one meant: one beginning with a ~ nothing expanded (``unexpanded`` says what did not),
+    or a folder or directory store whose symbolic links lead round in a loop.  The command
+    line and the Python facade both ask, each where it reads its settings."""
+    _no_tilde(given, unexpanded)
+    _no_loop(given)
+
+
+def _no_tilde(given: Mapping, unexpanded: str) -> None:
+    """Raise ValueError for a folder beginning with a ~ nothing expanded (``--cache=~/x``, a
+    variable set in a service's unit file, ``Settings(cache_dir="~/x")``): it named a folder
+    called ~ here, which the cache was then made in, and each other folder was said not to
+    exist at ./~/..."""
+    for name in FOLDER_FIELDS:
+        value = given.get(name)
+        if isinstance(value, (str, os.PathLike)) and os.fsdecode(value).startswith("~"):
+            value = os.fsdecode(value)
+            raise ValueError(Said(lambda n, name=name, value=value: (
+                f"{n(f'settings.{name}', value)}: {unexpanded}, so it names a "
+                f"folder called ~: give the folder's whole path (for a folder of that name, "
+                f"{Path(value).absolute()})")))
+
+
+def _no_loop(given: Mapping) -> None:
+    """Raise ValueError for a folder, or a directory store, whose path runs into symbolic links
+    leading round in a loop: ``--project`` and ``--store`` so named stopped with a traceback
+    (RuntimeError: Symlink loop, from ``Path.resolve``), ``--cache`` was "[Errno 17] File
+    exists", ``--sources`` was taken for one holding no text."""
+    for name in (*FOLDER_FIELDS, "store"):
+        value = given.get(name)
+        if not isinstance(value, (str, os.PathLike)) or not os.fspath(value) or \
+                name == "store" and (value == "memory" or "://" in os.fsdecode(value)):
+            continue
+        try:
+            os.stat(value)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                continue  # said where the folder is used, as before
+            value = os.fsdecode(value)
+            raise ValueError(Said(lambda n, name=name, value=value: (
+                f"{n(f'settings.{name}', value)}: its symbolic links lead round in a loop "
+                "(too many levels of symbolic links): give the folder's real path"))) from None
+        except ValueError:  # a NUL byte: said where the folder is used
+            continue
 
 
 class NoGraphFound(ValueError):

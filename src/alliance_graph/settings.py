@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .project_files import (
     CHECKOUT,
+    FOLDER_FIELDS,
     GRAPH_FOLDERS,
     PACKAGE_DIR,
     PROJECT_ROOT,
@@ -29,14 +30,15 @@ from .project_files import (
     NoGraphFound,
     input_files,
     is_project,
+    meant_folders,
     project_paths,
     require_graph,
     turtle_files,
 )
 
-__all__ = ["CHECKOUT", "ENVIRONMENT", "GRAPH_FOLDERS", "MOST_SECONDS", "PACKAGE_DIR",
+__all__ = ["CHECKOUT", "ENVIRONMENT", "FOLDER_FIELDS", "GRAPH_FOLDERS", "MOST_SECONDS", "PACKAGE_DIR",
            "PROJECT_ROOT", "SHIPPED", "NoGraphFound", "Settings", "from_environment",
-           "is_project", "project_paths", "require_graph", "turtle_files"]
+           "is_project", "meant_folders", "project_paths", "require_graph", "turtle_files"]
 
 _DEFAULT_PATHS = project_paths(PROJECT_ROOT)
 
@@ -295,6 +297,10 @@ class Settings:
             object.__setattr__(self, name, path if given is None else _folder(name, given))
         if isinstance(self.store, os.PathLike):  # a directory store's folder, as a Path
             object.__setattr__(self, "store", os.fspath(self.store))
+        if not isinstance(self.store, str):  # store=3 was "'int' object has no attribute
+            # 'startswith'", from the store's module, once a graph was loaded
+            raise TypeError(f"Settings(store=...) takes \"memory\", a directory store's folder "
+                            f"(a str or Path) or a store's http(s) URL, not {self.store!r}")
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored); a new
