@@ -1004,3 +1004,30 @@ def test_pages_served_under_a_prefix_link_load_and_send_under_it(page, prefixed_
     outside = [u for u in asked if not u.startswith(prefixed_server + "/")]
     assert outside == [], f"pages asked for addresses off the site's prefix: {outside}"
     assert failed == []
+
+
+def in_view(locator) -> bool:
+    """Whether any of ``locator``'s box is inside the window (not scrolled out of sight)."""
+    return locator.evaluate("e => { const r = e.getBoundingClientRect(); "
+                            "return r.height > 0 && r.top < window.innerHeight && r.bottom > 0; }")
+
+
+def test_on_a_phone_a_run_says_its_outcome_where_the_run_button_is(page, shipped_server):
+    # Below the editor on a phone, the error box was out of sight and the status beside Run
+    # was left empty: a failed run, or an ASK's bare "true", seemed to do nothing.
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(shipped_server + "/")
+    set_query(page, "SELECT ?x WHERE {\n  ?x foo:bar ?y }")
+    page.keyboard.press("Control+Enter")
+    page.locator("#error").wait_for()
+    assert page.text_content("#status") == "failed (400 Bad Request): the error is below"
+    poll(page, lambda: in_view(page.locator("#error")), "the error box scrolled into view")
+    assert page.locator(".cm-content").evaluate("e => e.contains(document.activeElement)")
+    set_query(page, "ASK { id:IronDome ?p ?o }")
+    page.keyboard.press("Control+Enter")
+    page.locator("#results p.boolean").wait_for()
+    assert page.text_content("#status") == "answer: true"
+    set_query(page, "DESCRIBE id:IronDome")
+    page.keyboard.press("Control+Enter")
+    page.locator("#results pre.graph").wait_for()
+    assert page.text_content("#status") == "a graph, as Turtle below"

@@ -169,7 +169,16 @@
     errorBox.replaceChildren(response.status + " " + response.statusText + "\n" +
       (where && !where.inWords ? "at line " + where.line + ", column " + where.column + ": " : ""),
       words);
+    failed(response.status + " " + response.statusText);
+  }
+
+  // A run that failed says so beside the Run button, and the error box is brought into view:
+  // on a narrow screen it lay below the editor, and the button's status was left empty, so
+  // Run seemed to do nothing. The scroll moves no focus: the editor keeps the caret.
+  function failed(what) {
+    status.textContent = "failed (" + what + "): the error is below";
     errorBox.hidden = false;
+    errorBox.scrollIntoView({ block: "nearest" });
   }
 
   // A graph answer with no triple holds nothing but prefixes, comments and blank lines.
@@ -200,15 +209,13 @@
     } catch (err) {
       if (controller.signal.aborted) return;  // superseded: the newer run shows its own outcome
       running = null;
-      status.textContent = "";
       errorBox.textContent = "The server could not be reached: " + err;
-      errorBox.hidden = false;
+      failed("no answer");
       return;
     }
     running = null;
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok) {
-      status.textContent = "";
       showError(response, text);
       return;
     }
@@ -219,7 +226,9 @@
         p.className = "boolean";
         p.textContent = data.boolean ? "true" : "false";
         results.appendChild(p);
-        status.textContent = "";
+        // Said beside the Run button too, where a narrow screen shows it (the table's rows
+        // are counted there; a bare true or false below the fold went unseen).
+        status.textContent = "answer: " + p.textContent;
       } else {
         status.textContent = answers.show(data, results);
       }
@@ -232,7 +241,7 @@
       pre.className = "graph";
       pre.textContent = text;
       results.appendChild(pre);
-      status.textContent = "";
+      status.textContent = "a graph, as Turtle below";
       setDownloads("graph", query);
     }
   });
