@@ -117,3 +117,24 @@ claim:BlueFlag-type prov:wasDerivedFrom ev:001-nothing .
 def ag_string(text: str) -> str:
     from alliance_graph.rdf import turtle_string
     return turtle_string(text)
+
+
+def test_offsets_a_proposal_gives_an_evidence_node_of_data_are_its_own_finding(settings,
+                                                                               sources_dir,
+                                                                               tmp_path):
+    # A proposal restating ev:000-blue-flag with other offsets kept only its position
+    # selector (its quote selector is data/'s, restated): 'offsets 5-2222 do not hold the
+    # quote' was said of data/exercises.ttl, counted among the findings in files not
+    # proposed, the proposal conformed, and add wrote the wrong offsets into data/.
+    block = next(b for b in (settings.data_dir / "exercises.ttl").read_text("utf-8")
+                 .split("\n\n") if b.startswith("ev:000-blue-flag "))
+    start = int(block.split("oa:start ")[1].split()[0])
+    proposal = tmp_path / "offsets.ttl"
+    proposal.write_text(turtle_prologue() + "\n" + block.replace(f"oa:start {start} ",
+                                                                  f"oa:start {start - 7} ")
+                        + "\n", encoding="utf-8")
+    report = ag.validate(proposal, settings.with_(cache_dir=tmp_path / "cache"))
+    [finding] = [f for f in report.findings if f.shape.endswith("/quote-offsets-wrong")]
+    assert not report.conforms
+    assert finding.file == str(proposal) and finding.focus.endswith("000-blue-flag")
+    assert f"offsets {start - 7}-" in finding.message

@@ -46,14 +46,16 @@ CHECKS = {
     "evidence-duplicate": "evidence node cited for a passage another evidence node quotes",
 }
 
+# A quote and the offsets said of it may be in two files: a proposal restating an evidence
+# block of data/ with other offsets keeps only its position selector (``restated``).
 _EVIDENCE = sparql_prologue() + """
-SELECT ?graph ?ev ?source ?file ?exact ?prefix ?suffix ?start ?end WHERE {
+SELECT ?graph ?ev ?source ?file ?exact ?prefix ?suffix ?positionGraph ?start ?end WHERE {
   GRAPH ?graph { ?ev a ag:Evidence ; oa:hasSource ?source ; oa:hasSelector ?sel .
                  ?sel a oa:TextQuoteSelector ; oa:exact ?exact .
                  OPTIONAL { ?sel oa:prefix ?prefix } OPTIONAL { ?sel oa:suffix ?suffix } }
   OPTIONAL { GRAPH ?g2 { ?source ag:fileName ?file } }
-  OPTIONAL { GRAPH ?g3 { ?ev oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ;
-                         oa:start ?start ; oa:end ?end } }
+  OPTIONAL { GRAPH ?positionGraph { ?ev oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ;
+                                    oa:start ?start ; oa:end ?end } }
 }"""
 
 # Which claims cite which evidence, in which file: whether a claim of data/ cites a node, or
@@ -153,7 +155,11 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
         except ValueError:
             continue  # not integers: the position selector's shape reports that
         if text[start:end] != exact:
-            found.append(_finding("quote-offsets-wrong", graph, focus,
+            # The file that brings the offsets, or the quote, new is at fault: offsets 5-2222
+            # a proposal gave an evidence node of data/ were said of data/'s file, and the
+            # proposal conformed, and add wrote them there.
+            said = graph_of(row["positionGraph"])
+            found.append(_finding("quote-offsets-wrong", said if said in new else graph, focus,
                                   f"offsets {start}-{end} of {name} do not hold the quote "
                                   f"(it is at {loc.start}-{loc.end})", str(OA.start),
                                   str(row["start"])))
