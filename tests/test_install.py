@@ -176,3 +176,11 @@ def test_the_python_it_needs_is_said_alike_everywhere():
     assert project["tool"]["ruff"]["target-version"] == f"py3{minor}"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert set(re.findall(r"Python ≥ (3\.\d+)", readme)) == {f"3.{minor}"}
+
+
+def test_the_installed_commands_help_says_it_carries_no_source_texts(run):
+    # --sources said "default: ../shared/sources beside the project", a folder inside
+    # site-packages for the installed package, which carries no texts.
+    shown = " ".join(run("--help").stdout.split())
+    assert "--sources DIRECTORY Folder of the source texts (default: ../shared/sources beside " \
+           "the project; the installed package carries none: give a copy)." in shown, shown

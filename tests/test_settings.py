@@ -142,3 +142,13 @@ def test_a_store_that_is_no_str_or_path_is_a_type_error_naming_it(given):
             f"Settings(store=...) takes \"memory\", a directory store's folder (a str or Path) "
             f"or a store's http(s) URL, not {given!r}")):
         Settings(store=given)
+
+
+def test_where_the_source_texts_belong_is_said_of_a_checkout_or_the_installed_package(tmp_path):
+    # The installed package's missing texts were said to be "not part of this repository",
+    # "expected beside the checkout": it has neither.
+    shipped = settings_mod.project_paths(settings_mod.SHIPPED)["sources_dir"]
+    assert settings_mod.where_sources_belong(shipped) == (
+        "the installed package carries none, and there is no checkout for them to sit beside")
+    assert "beside the checkout at ../shared/sources" in settings_mod.where_sources_belong(
+        Settings(root=tmp_path).sources_dir)

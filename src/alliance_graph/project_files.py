@@ -103,6 +103,18 @@ def _no_loop(given: Mapping) -> None:
             continue
 
 
+def where_sources_belong(sources_dir: Path) -> str:
+    """Return where the source texts belong, for a message saying they are not at
+    ``sources_dir``: beside the checkout, unless that is the default of the graph an installed
+    package carries, which has no checkout and no texts (a message speaking of "this
+    repository" and "the checkout" sent its user looking for what it does not have)."""
+    if Path(sources_dir) == project_paths(SHIPPED)["sources_dir"]:
+        return ("the installed package carries none, and there is no checkout for them to "
+                "sit beside")
+    return ("they are not part of this repository but the shared sources folder, expected "
+            "beside the checkout at ../shared/sources (as CI has it)")
+
+
 class NoGraphFound(ValueError):
     """The project the command line found holds no Turtle file to build a graph from."""
 

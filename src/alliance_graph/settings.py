@@ -34,11 +34,13 @@ from .project_files import (
     project_paths,
     require_graph,
     turtle_files,
+    where_sources_belong,
 )
 
 __all__ = ["CHECKOUT", "ENVIRONMENT", "FOLDER_FIELDS", "GRAPH_FOLDERS", "MOST_SECONDS", "PACKAGE_DIR",
            "PROJECT_ROOT", "SHIPPED", "NoGraphFound", "Settings", "from_environment",
-           "is_project", "meant_folders", "project_paths", "require_graph", "turtle_files"]
+           "is_project", "meant_folders", "project_paths", "require_graph", "turtle_files",
+           "where_sources_belong"]
 
 _DEFAULT_PATHS = project_paths(PROJECT_ROOT)
 

@@ -293,7 +293,8 @@ def _whose(settings, filename) -> str:
               help="Folder of ontology files (default: ontology/ of the project). "
                    "Env: ALLIANCE_GRAPH_ONTOLOGY.")
 @click.option("--sources", "sources_dir", type=PathType(file_okay=False, path_type=Path),
-              help="Folder of the source texts (default: ../shared/sources beside the project). "
+              help="Folder of the source texts (default: ../shared/sources beside the project; "
+                   "the installed package carries none: give a copy). "
                    "Env: ALLIANCE_GRAPH_SOURCES.")
 @click.option("--cache", "cache_dir", type=PathType(file_okay=False, path_type=Path),
               help="Folder for the build cache (default: .cache/ of the project; for the "
