@@ -129,6 +129,10 @@ def test_bad_turtle_is_400_with_the_parsers_line_and_no_temporary_path(endpoint)
      "(it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"),
     ("הצעהחדשה".encode("utf-16-be"), "text/turtle", 400,
      "(it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"),
+    # A page saved from a browser was told "an IRI between < > is relative ... write the
+    # project's names with their prefixes".
+    (b"<!DOCTYPE html>\n<html><body>Iron Dome</body></html>\n", "text/turtle", 400,
+     "the proposal is an HTML page (saved from a browser?), not Turtle"),
     # Forms that carry no proposal were all "the proposal is empty".
     (b"turtle=%ZZ%00\xff", "application/x-www-form-urlencoded", 400,
      "the form body is not valid UTF-8 (byte 13)"),

@@ -186,3 +186,36 @@ def test_findings_of_a_file_of_carriage_returns_are_on_their_lines(settings, tmp
     report = validation.validate(settings.with_(data_dir=BASE), [loose], prebuilt=None)
     blank = [f for f in report.findings if "claim is a blank node" in f.message]
     assert [f.line for f in blank] == [7], [f"{f.where()}: {f.message}" for f in blank]
+
+
+@pytest.mark.parametrize("written, said", [
+    ('{"@context": {"ag": "https://alliance-graph.example/ontology/"}, "@id": "ag:x"}\n',
+     "is JSON (JSON-LD?), not Turtle"),
+    ('[{"@id": "urn:a"}]', "is JSON (JSON-LD?), not Turtle"),
+    ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+     "is XML (RDF/XML?), not Turtle"),
+    ("\n<!DOCTYPE html>\n<html><body>Iron Dome</body></html>\n",
+     "is an HTML page (saved from a browser?), not Turtle"),
+])
+def test_a_proposal_of_another_format_is_said_to_be_one(settings, tmp_path, written, said):
+    # Said in Turtle's words: "{ is not a valid subject or graph name" of JSON-LD, "Invalid
+    # IRI code point ' '" of RDF/XML, and of a saved page "No scheme found in an absolute
+    # IRI: an IRI between < > is relative ... write the project's names with their prefixes".
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text(written, encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        validation.validate(settings, [proposal])
+    [problem] = refused.value.problems
+    assert problem.line is None and problem.message.startswith(said)
+    assert "a proposal is Turtle, written as data/*.ttl are" in problem.message
+
+
+@pytest.mark.parametrize("written", ["[ a <urn:C> ] .\n", "[] <urn:p> <urn:o>\n",
+                                     "{ <urn:a> <urn:p> <urn:o> }\n"])
+def test_turtle_opening_with_a_bracket_keeps_the_parsers_message(settings, tmp_path, written):
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text(written, encoding="utf-8")
+    try:
+        validation.validate(settings, [proposal])
+    except LoadError as refused:
+        assert "not Turtle" not in str(refused)

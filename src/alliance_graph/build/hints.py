@@ -13,6 +13,7 @@ files of a build as a proposal (``loading.read_text``, ``loading.syntax_problem`
 from __future__ import annotations
 
 import collections
+import json
 import re
 import unicodedata
 
@@ -49,6 +50,32 @@ def told_apart(message: str) -> str:
                                     else "")
         said.append(f"{c!r} is U+{ord(c):04X} {name}" + (f", {why}" if why else ""))
     return message if not said else f"{message} ({'; '.join(said)})"
+
+
+# What a text opens with when it is a page or a document of another RDF syntax, not Turtle.
+_MARKUP = [(re.compile(r"<!doctype\s+html|<html[\s>]", re.I), "an HTML page (saved from a "
+            "browser?)"),
+           (re.compile(r"<\?xml|<rdf:RDF[\s>]"), "XML (RDF/XML?)")]
+
+
+def other_format(text: str) -> str:
+    """Return what to say of a text that Turtle's parser refused and that is evidently of
+    another format ("" when it is not): JSON (JSON-LD, say), XML (RDF/XML) or an HTML page.
+    Their parser's first words ("{ is not a valid subject or graph name", a relative IRI for
+    an HTML page's <html>) spoke of Turtle's syntax, as if a character were wrong."""
+    opening = text.lstrip()[:64]
+    what = next((said for pattern, said in _MARKUP if pattern.match(opening)), "")
+    if not what and opening[:1] in "{[":
+        try:
+            json.loads(text)
+        except ValueError:
+            pass
+        else:
+            what = "JSON (JSON-LD?)"
+    if not what:
+        return ""
+    return (f"is {what}, not Turtle: a proposal is Turtle, written as data/*.ttl are (another "
+            "RDF syntax converts to Turtle with any RDF tool)")
 
 
 # The least share of a text's characters in its two commonest blocks of 256 code points for

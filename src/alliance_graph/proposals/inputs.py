@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from ..build import loading
+from ..build import hints, loading
 from ..build.lines import LineIndex, line_number
 from ..build.loading import LoadError, Problem
 from ..project_files import turtle_files
@@ -131,7 +131,13 @@ class Inputs:
             too_far = expansion.problem(text, shown)
             if too_far is not None:
                 raise LoadError([too_far])
-        quads = loading.parse_turtle(text, name)
+        try:
+            quads = loading.parse_turtle(text, name)
+        except LoadError as exc:
+            other = hints.other_format(text) if shown is not None else ""
+            if other:  # a whole file of another format: no line of it is the one to fix
+                raise LoadError([Problem(shown, None, other)]) from exc
+            raise
         if shown is not None:
             if not quads:
                 raise LoadError([Problem(shown, None, "is empty: it states no triples to validate")])
