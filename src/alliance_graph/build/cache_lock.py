@@ -28,7 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import data_folder
-from .data_folder import _flocked, open_lock
+from .data_folder import open_lock
+from .file_locks import flocked
 from .loading import LoadError, Problem
 
 
@@ -72,10 +73,10 @@ def building(path: Path) -> Iterator[None]:
         # from it until the commit, itself waiting for this caller, gave up.  It builds alone,
         # as every caller did before (the file is written atomically).
         if getattr(data_folder._mine, "folders", None) and \
-                not _flocked(fd, fcntl.LOCK_EX, 0, lambda: None):
+                not flocked(fd, fcntl.LOCK_EX, 0, lambda: None):
             yield
             return
-        _flocked(fd, fcntl.LOCK_EX, None, waiting)  # where the file system has no locks: at once
+        flocked(fd, fcntl.LOCK_EX, None, waiting)  # where the file system has no locks: at once
         record = _record(fd)
         if record.get("token") in seen and isinstance(record.get("problems"), list):
             raise LoadError([Problem(**problem) for problem in record["problems"]])

@@ -44,8 +44,6 @@ from pathlib import Path
 from .. import atomic
 from .file_locks import OFD, flocked, take, wait_for
 
-_flocked = flocked  # the name cache_lock.py imports it by (file_locks.flocked is the one)
-
 LOCK = ".alliance-graph.lock"
 JOURNAL = ".alliance-graph.journal"
 # The tag in a data file's temporary name (``atomic.temp_name``): ``.<name>.add-<random>.tmp``.
