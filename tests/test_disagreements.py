@@ -274,7 +274,7 @@ def test_no_cooperation_or_countering_rests_only_on_hedged_passages(kg):
 
 # Words by which a passage says something is done against a threat or actor.
 AGAINST = re.compile(r"counter|against|deter|mitigat|diminish|combat|disrupt|intercept|fight|"
-                     r"neutraliz|prevent|protect|defen[cs]|stay ahead", re.IGNORECASE)
+                     r"neutraliz|prevent|protect|defen[cs]|stay ahead|tackl", re.IGNORECASE)
 
 
 def test_every_countering_cites_a_passage_saying_something_is_done_against_it(kg):
@@ -286,6 +286,23 @@ def test_every_countering_cites_a_passage_saying_something_is_done_against_it(kg
     unsaid = sorted(c.rsplit("/", 1)[1] for c, qs in quotes.items() if not any(AGAINST.search(q) for q in qs))
     assert unsaid == [], "countering claims with no passage saying so"
 
+
+
+def test_every_source_counted_for_a_countering_says_something_is_done_against_it(kg):
+    """A source a countering cites is one more source for it (corroborated-facts counts them), so
+    each source must say so in one of the passages cited from it: 002's 'The global threat
+    environment is changing rapidly, from hypersonic weapons to cyber warfare and gray-zone
+    tactics', which only names cyber warfare among the dangers of the day (docs/data-model.md),
+    does not make 002 a source for the U.S.–Israel alliance countering it."""
+    rows = kg.query("""SELECT ?c ?source ?quote WHERE {
+        ?c a ag:Claim ; rdf:predicate ?p ; prov:wasDerivedFrom ?ev . ?p rdfs:subPropertyOf* ag:counters .
+        ?ev oa:hasSource ?source ; oa:hasSelector ?sel . ?sel a oa:TextQuoteSelector ; oa:exact ?quote }""")
+    quotes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in rows:
+        quotes[(r["c"].value.rsplit("/", 1)[1], r["source"].value.rsplit("/", 1)[1])].append(r["quote"].value)
+    assert quotes
+    unsaid = sorted(pair for pair, qs in quotes.items() if not any(AGAINST.search(q) for q in qs))
+    assert unsaid == [], "sources cited for a countering with no passage saying so"
 
 # --- the catalogue's list of disagreements -----------------------------------------------------
 
