@@ -597,3 +597,19 @@ def test_a_format_no_report_has_is_named_with_the_formats_there_are(kg, settings
     response = client.post("/validate", data=PASSES.read_bytes(), content_type="text/turtle",
                            headers={"Accept": "application/pdf"})
     assert response.status_code == 406 and response.text.startswith("a report can be had as ")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_utf16_file_comes_back_readable_in_the_box_to_validate_from_there(endpoint, encoding):
+    # The page refused it (rightly: Turtle is UTF-8) and put its bytes in the box read as
+    # UTF-8, a NUL between every two characters: nothing the user could validate again.
+    written = PASSES.read_text("utf-8")
+    body, ctype = form(("turtle", None, b""), ("file", "p.ttl", written.encode(encoding)))
+    status, _, page = post(endpoint, body, ctype, accept="text/html")
+    assert status == 400 and "is UTF-16 text" in page.decode()
+    assert "Its text, read as UTF-16, is in the box: validate it from there" in \
+        html.unescape(page.decode())
+    assert textarea(page.decode()) == written
+    again, ctype = form(("turtle", None, textarea(page.decode()).encode("utf-8")))
+    status, _, report = post(endpoint, again, ctype)
+    assert status == 200 and json.loads(report)["conforms"] is True

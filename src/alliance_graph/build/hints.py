@@ -85,12 +85,12 @@ def other_format(text: str) -> str:
 _UTF16_SHARE = 0.9
 
 
-def is_utf16(data: bytes) -> bool:
-    """Return whether ``data`` is evidently UTF-16 text: a byte order mark and what follows it
-    read as UTF-16 in that order, or, with no mark, at least four characters read so in either
-    order, printable or spaces, nearly all in two blocks of 256 code points (``_UTF16_SHARE``).
-    Text in Hebrew or Cyrillic saved as UTF-16 may hold no NUL byte at all, and was then
-    described byte by byte as Windows-1252."""
+def utf16_text(data: bytes) -> str | None:
+    """Return the text of ``data`` when it is evidently UTF-16 text (else None): a byte order
+    mark and what follows it read as UTF-16 in that order, or, with no mark, at least four
+    characters read so in either order, printable or spaces, nearly all in two blocks of 256
+    code points (``_UTF16_SHARE``).  Text in Hebrew or Cyrillic saved as UTF-16 may hold no
+    NUL byte at all, and was then described byte by byte as Windows-1252."""
     marks = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
     orders = [marks[data[:2]]] if data[:2] in marks else ["utf-16-le", "utf-16-be"]
     body = data[2:] if data[:2] in marks else data
@@ -100,13 +100,18 @@ def is_utf16(data: bytes) -> bool:
         except UnicodeDecodeError:
             continue
         if data[:2] in marks:
-            return True
+            return text
         if len(text) < 4 or not all(c.isprintable() or c.isspace() for c in text):
             continue
         blocks = collections.Counter(ord(c) >> 8 for c in text).most_common(2)
         if sum(n for _, n in blocks) >= _UTF16_SHARE * len(text):
-            return True
-    return False
+            return text
+    return None
+
+
+def is_utf16(data: bytes) -> bool:
+    """Return whether ``data`` is evidently UTF-16 text (``utf16_text``)."""
+    return utf16_text(data) is not None
 
 
 def encoding_hint(data: bytes, start: int) -> str:

@@ -39,6 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from ..build import hints
 from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
@@ -141,6 +142,14 @@ def run(settings, data: bytes, name: str):
         warnings=[w.replace(str(path), name) for w in report.warnings])
 
 
+def _box_text(data: bytes) -> str:
+    """Return a proposal's bytes as the page's box shows them: UTF-16 (what Windows saves as
+    Unicode) read as such, so that the box, sent as UTF-8, validates; else as UTF-8, a byte
+    that is not shown as U+FFFD.  A UTF-16 file came back as its bytes read as UTF-8, a NUL
+    between every two characters."""
+    return hints.utf16_text(data) or data.decode("utf-8", "replace")
+
+
 def _format() -> str | None:
     name = request.args.get("format")
     if name:
@@ -212,7 +221,7 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
         try:
             proposal = proposal_body.read(current.max_proposal_bytes)
             # The box keeps what was pasted; else it shows the file validated.
-            text = proposal.unvalidated_text or proposal.data.decode("utf-8", "replace")
+            text = proposal.unvalidated_text or _box_text(proposal.data)
             proposal_body.check_readable(proposal)
             with shares.share(client_of(request.remote_addr)):
                 if not slots.acquire(blocking=False):
@@ -225,6 +234,10 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
         except Refused as exc:
             if isinstance(exc, proposal_body.FormTooBig) and exc.pasted is not None:
                 text = exc.pasted  # the box keeps what was pasted, the file refused
+            elif fmt == "html" and proposal is not None and not proposal.unvalidated_text \
+                    and hints.is_utf16(proposal.data):
+                exc = Refused(exc.status, f"{exc}\nIts text, read as UTF-16, is in the box: "
+                                          "validate it from there (the box is sent as UTF-8)")
             return _answer(fmt, current, error=exc, text=text, proposal=proposal)
         except StoreError as exc:
             return _answer(fmt, current, text=text, proposal=proposal,
