@@ -974,6 +974,13 @@ def test_text_no_token_starts_is_said_for_what_it_is(text, said):
     ('PREFIX b: <> SELECT (b:bif:http_get("x") AS ?x) {}', 403, "of the bif: scheme"),
     ('PREFIX b: <bif:> SELECT * { ?s ?p ?o FILTERb:http_get("x") }', 403, "of the bif:"),
     ('BASE <sql:> SELECT * { ?s ?p ?o }', 403, "of the sql: scheme"),
+    # A relative IRI no BASE resolves: Virtuoso called <TTLP>(...) as its SQL procedure
+    # DB.DBA.TTLP, which wrote the Turtle it was given into the store.
+    ('SELECT (<TTLP>("<urn:a> <urn:b> <urn:c> .", "", "urn:g") AS ?x) {}', 400,
+     "the query writes the relative IRI <TTLP> at line 1, column 9, and no BASE"),
+    ('PREFIX v: <> SELECT (v:TTLP("x") AS ?x) {}', 400, "the relative IRI <> at line 1, col"),
+    ('BASE <TTLP> SELECT (<>("x") AS ?x) {}', 400, "BASE <TTLP> at line 1, column 6 is itself"),
+    ('SELECT * { ?s ?p <\\u0054TLP> }', 400, "expected an IRI with its scheme"),
     # Virtuoso's pragmas: DEFINE get:soft "replace" sponged FROM IRIs into the store.
     ('DEFINE get:soft "replace" SELECT * { ?s ?p ?o }', 400,
      "(at line 1, column 1): 'DEFINE' begins no SPARQL query"),

@@ -5,10 +5,13 @@ Oxigraph refuses what is not SPARQL.  A remote store reads its own dialect as we
 Virtuoso's (the endpoint's user, granted SPARQL_UPDATE as its setup asks) ran what the checks
 passed: ``bif:http_get("http://...")`` fetched any URL and answered with what it read;
 ``DEFINE get:soft "replace"`` and ``OPTION (get:soft "replace")`` had its sponger fetch IRIs
-and write what it read into the store; and a comment a carriage return alone ends, which
+and write what it read into the store; a comment a carriage return alone ends, which
 Oxigraph (and the checks) end there and Virtuoso reads on to the line feed, hid such a call
-from the checks in what they read as a string.  So a query reaches the store only if it is
-written as standard SPARQL reads it.
+from the checks in what they read as a string; and a function named by a relative IRI with
+no BASE to resolve it, ``<TTLP>("<urn:a> <urn:b> <urn:c> .", "", "urn:g")``, called
+Virtuoso's SQL procedure of that name (DB.DBA.TTLP), which wrote the triple into the store
+(``<SPARUL_CLEAR>`` emptied a graph).  So a query reaches the store only if it is written as
+standard SPARQL reads it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import re
 from collections.abc import Callable
 
 from ..keywords import KEYWORDS, keyword_run, undeclared
-from ..sparql import Token, where
+from ..sparql import SCHEME, Token, where
 from .refused import Refused
 
 # The schemes in which Virtuoso names its own SQL functions and procedures, callable from a
@@ -34,15 +37,17 @@ _RESOLVED = _PNAMES | {"IRIREF"}
 
 
 def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, prefixes,
-           resolve: Callable[[Token], str | None]) -> None:
+           resolve: Callable[[Token], str | None], decoded: Callable[[str], str]) -> None:
     """Raise Refused for what only a store's own dialect reads in ``text`` (its ``tokens``,
     ``form`` and the first token after its prologue, ``opening``, as the checks read them):
     a comment a carriage return alone ends; a query that begins with no query form
     (``DEFINE``); a word that is no keyword nor function (``OPTION``); a prefix neither the
     query nor the given ``prefixes`` declare (Virtuoso declares ``bif:`` and ``sql:`` itself);
     an IRI of the ``bif:`` or ``sql:`` schemes, however written (``<bif:http_get>``,
-    ``PREFIX b: <bif:>``, ``\\u`` escapes), as ``resolve`` gives a token's IRI.  Oxigraph
-    refuses all but the IRIs itself, and runs no such function."""
+    ``PREFIX b: <bif:>``, ``\\u`` escapes), as ``resolve`` gives a token's IRI; an IRI
+    written relative (``decoded`` gives an IRIREF's text, its escapes decoded) where no BASE
+    written whole resolves it.  Oxigraph refuses all but the IRIs itself, and runs no such
+    function."""
     _comments_end_alike(text, tokens)
     if not form:
         if opening is None:
@@ -78,6 +83,33 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
                                f"the {scheme}: scheme, in which Virtuoso calls its own SQL "
                                "functions and procedures (bif:http_get fetches any URL), and "
                                "this endpoint makes no outbound requests")
+    _no_relative_iri(text, tokens, decoded)
+
+
+def _no_relative_iri(text: str, tokens: list[Token], decoded: Callable[[str], str]) -> None:
+    """Refuse (400) an IRI written relative before any BASE written whole (the BASE's own
+    IRI too), as Oxigraph does; Virtuoso read ``<TTLP>(...)`` as its procedure DB.DBA.TTLP,
+    ``PREFIX x: <>`` and ``BASE <TTLP>`` giving ``x:TTLP`` and ``<>`` the same name.  Once a
+    BASE is whole, every IRI after it resolves to one with a scheme."""
+    previous = None
+    for token in tokens:
+        if token.kind == "IRIREF":
+            is_base = previous is not None and previous.kind == "NAME" \
+                and previous.text.upper() == "BASE"
+            if SCHEME.match(decoded(token.text)):
+                if is_base:
+                    return
+            else:
+                at = where(text, token)
+                said = (f"BASE {token.text} {at} is itself relative, and no BASE before it "
+                        "resolves it" if is_base else
+                        f"the query writes the relative IRI {token.text} {at}, and no BASE "
+                        "to resolve it against")
+                raise Refused(400, f"syntax error ({at}): expected an IRI with its scheme "
+                                   f"({said}: write the IRI whole, or declare a BASE; a store "
+                                   "may read a relative one as a name of its own, Virtuoso "
+                                   "as its SQL procedure's)")
+        previous = token
 
 
 def _comments_end_alike(text: str, tokens: list[Token]) -> None:

@@ -161,7 +161,8 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
         _unreadable(text, tokens[-1])
     if standard:
         dialect.refuse(text, tokens, plan.form, opening, prefixes,
-                       lambda token: _resolve(token, declared, base, prefixes))
+                       lambda token: _resolve(token, declared, base, prefixes),
+                       lambda written: _iri(written, None))
     # A keyword glued to another is read by the engine as both (``split_glued``), so a word that
     # merely holds a volatile name counts: a false alarm costs only a cache entry.
     plan.volatile = any(t.kind == "NAME" and _VOLATILE.search(t.text) for t in tokens)

@@ -1,0 +1,70 @@
+"""What only a store's own dialect reads, refused at the endpoint (query/dialect.py), met
+over a real `serve` process in front of a real Virtuoso server."""
+
+import json
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import servers
+from conftest import loaded_remote
+
+COMMAND = str(Path(sys.executable).parent / "alliance-graph")
+WRITTEN = "urn:alliance-graph-test:written"
+
+
+def ask(url: str, query: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(f"{url}?query={urllib.parse.quote(query)}",
+                                     headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
+
+
+def written(store: str) -> int:
+    """Return how many triples the store holds in the graph a test tried to write."""
+    status, body = ask(store, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{WRITTEN}> {{ ?s ?p ?o }} }}")
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture
+def over_virtuoso(request, settings, tmp_path):
+    """(the endpoint's /sparql URL, the Virtuoso's) for a real `serve` over the session's
+    Virtuoso, the shipped graph loaded into it."""
+    loaded_remote(request, settings, "virtuoso")
+    store = request.getfixturevalue("virtuoso_server")
+    port = servers.free_port()
+    process = servers.start([COMMAND, "--store", store, "serve", "--port", str(port)],
+                            f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
+                            tmp_path / "serve.log", timeout=120)
+    yield f"http://127.0.0.1:{port}/sparql", store
+    servers.stop(process)
+
+
+@pytest.mark.server
+def test_a_function_named_by_a_relative_iri_never_calls_a_stores_procedure(over_virtuoso):
+    # Virtuoso calls a function IRI it does not know as its SQL procedure DB.DBA.<the IRI>:
+    # a relative one, which no BASE resolved, named any procedure, and TTLP (granted with
+    # the SPARQL_UPDATE the setup asks for) wrote the triple given into the store through
+    # this read-only endpoint: 200, and the triple was there.
+    endpoint, store = over_virtuoso
+    turtle = f'"<urn:a> <urn:b> <urn:c> .", "", "{WRITTEN}"'
+    for query in (f"SELECT (<TTLP>({turtle}) AS ?x) {{}}",
+                  f"SELECT ?x {{ BIND(<TTLP>({turtle}) AS ?x) }}",
+                  f"PREFIX v: <> SELECT (v:TTLP({turtle}) AS ?x) {{}}",
+                  f"BASE <TTLP> SELECT (<>({turtle}) AS ?x) {{}}"):
+        status, body = ask(endpoint, query)
+        assert status == 400 and body.startswith(b"syntax error (at line 1, column "), body
+        assert b"expected an IRI with its scheme" in body and b"relative" in body, body
+    assert written(store) == 0
+    # With a BASE written whole the IRI is whole, the store's procedure name is not.
+    status, body = ask(endpoint, f"BASE <http://example.org/> SELECT (<TTLP>({turtle}) AS ?x) {{}}")
+    assert status != 200 and b"Undefined procedure DB.DBA.http://example.org/TTLP" in body, body
+    assert written(store) == 0
