@@ -1031,3 +1031,20 @@ def test_on_a_phone_a_run_says_its_outcome_where_the_run_button_is(page, shipped
     page.keyboard.press("Control+Enter")
     page.locator("#results pre.graph").wait_for()
     assert page.text_content("#status") == "a graph, as Turtle below"
+
+
+@pytest.mark.parametrize("proposal, verdict", [(PROPOSAL, "does not conform"),
+                                               ("id:A id:b", "could not be validated")])
+def test_on_a_phone_the_validation_report_opens_in_view(page, shipped_server, proposal,
+                                                        verdict):
+    # The answer opened at its top: the proposal sent back in its box filled the screen, and
+    # the verdict (or the parse error) lay below it, out of sight.
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(shipped_server + "/validate")
+    page.fill("#turtle", proposal)
+    page.locator("#validate").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert verdict in page.text_content("#report")
+    assert page.locator("#turtle").input_value() == proposal
+    poll(page, lambda: in_view(page.locator("#report .verdict")), "the verdict in view")
