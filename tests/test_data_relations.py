@@ -163,3 +163,18 @@ def test_a_threat_a_quote_says_comes_from_an_actor_is_posed_by_it(kg):
     missing = sorted(f"{threats[t]!r} ({t}) is said to come from {a} but is not ag:posedBy it"
                      for t, a in stated if a not in _objects(kg, t, "ag:posedBy"))
     assert missing == []
+
+
+def test_a_threat_named_for_a_place_has_it_as_its_region(kg):
+    """'Ongoing instability in the Middle East' (002) is a threat of the Middle East, as 'Soviet
+    influence in the Middle East' (001) is: 'which threats concern the Middle East' reads
+    ag:region, so a threat whose cited label names a place the graph knows has it there."""
+    places = {r["p"].value: r["l"].value for r in kg.query(
+        "SELECT ?p ?l WHERE { ?p a/rdfs:subClassOf* ag:Place ; rdfs:label ?l }", inferred=True)}
+    threats = _labelled(kg, "ag:Threat")
+    assert "https://alliance-graph.example/id/SovietInfluenceInTheMiddleEast" in threats
+    missing = [f"{label!r} ({node}) names {place} but has no ag:region for it"
+               for node, label in sorted(threats.items()) for place, name in sorted(places.items())
+               if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", label)
+               and place not in _objects(kg, node, "ag:region")]
+    assert missing == []
