@@ -92,3 +92,13 @@ def test_a_query_in_utf16_is_said_to_be_utf16(run, tmp_path):
     latin = run("query", path)
     assert (latin.exit_code, latin.stderr) == (2, (
         f"error: cannot read the query file {path}: it is not valid UTF-8 text (byte 6)\n"))
+
+
+@pytest.mark.parametrize("given", ["aid-amounts ", "\naid-amounts\n", " aid-amount"])
+def test_a_catalogue_name_with_spaces_around_it_is_said_to_be_one(run, given):
+    # Pasted with a space or a line's end, it was parsed as SPARQL: "query failed: error at
+    # 1:10: expected CONSTRUCT", which said nothing of the name.
+    result = run("query", given)
+    assert result.exit_code == 2 and result.stderr.startswith(
+        f"error: no query named {given!r} in ") and result.stderr.endswith(
+        "; did you mean aid-amounts?\n"), result.stderr

@@ -126,15 +126,19 @@ def read_query(settings: Settings, query_or_file: str) -> str:
         fail(f"no query file {query_or_file}" + (
             f"; the catalogue's is {catalogued}, run by its name: query {catalogued.stem}"
             if _is_file(catalogued) else ""))
-    if _WORD.fullmatch(query_or_file):  # a path, which no query is: "expected CONSTRUCT"
-        _no_query_file(query_or_file)
-    if _NAME.fullmatch(query_or_file):
+    # A word pasted with a space or a line's end around it ("aid-amounts ") is the same slip:
+    # it was parsed as SPARQL ("expected CONSTRUCT", of no name).
+    word = query_or_file.strip()
+    if _WORD.fullmatch(word):  # a path, which no query is: "expected CONSTRUCT"
+        _no_query_file(word)
+    if _NAME.fullmatch(word):
         # One word, which no query is: a catalogue name mistyped, not SPARQL to parse
         # ("expected CONSTRUCT" at 1:10 said nothing of the name).
         names = sorted(p.stem for p in settings.queries_dir.glob("*.rq"))
         # Compared in lower case: AID-AMOUNTS is as close to aid-amounts as a name can be.
         lower = {name.lower(): name for name in names}
-        close = [lower[n] for n in difflib.get_close_matches(query_or_file.lower(), lower, n=3)]
+        close = [word] if word in names else \
+            [lower[n] for n in difflib.get_close_matches(word.lower(), lower, n=3)]
         fail(f"no query named {query_or_file!r} in {settings.queries_dir}"
              + (f"; did you mean {', '.join(close)}?" if close else
                 f"; the named queries are: {', '.join(names)}" if names else ""))
