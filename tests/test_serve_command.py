@@ -461,30 +461,21 @@ def test_the_help_of_host_says_which_families_each_wildcard_takes(run):
 
 @pytest.mark.server
 @pytest.mark.skipif(not _ipv6(), reason="this machine has no IPv6")
-def test_serving_on_every_ipv6_interface_says_it_takes_no_ipv4_client(tmp_path):
+@pytest.mark.parametrize("host, ready, ipv4, announced", [
     # 127.0.0.1 was refused by a server announcing "serving http://[::]:PORT/sparql" alone.
+    ("::", "[::1]", False, ["http://[::]:{}/sparql (IPv6 only: --host '*' listens on IPv4 "
+                            "too)"]),
+    ("*", "127.0.0.1", True, ["http://0.0.0.0:{}/sparql", "http://[::]:{}/sparql"])])
+def test_each_wildcard_host_serves_the_families_it_announces(tmp_path, host, ready, ipv4,
+                                                              announced):
     port, log = _free_on_both(), tmp_path / "serve.log"
-    process = servers.start([COMMAND, "serve", "--host", "::", "--port", str(port)],
-                            f"http://[::1]:{port}/sparql?query=ASK%7B%7D", log)
+    process = servers.start([COMMAND, "serve", "--host", host, "--port", str(port)],
+                            f"http://{ready}:{port}/sparql?query=ASK%7B%7D", log)
     try:
-        assert f"serving http://[::]:{port}/sparql (IPv6 only: --host '*' listens on IPv4 " \
-               "too)\n" in log.read_text()
-        assert not _answers(socket.AF_INET, "127.0.0.1", port)
-    finally:
-        servers.stop(process)
-
-
-@pytest.mark.server
-@pytest.mark.skipif(not _ipv6(), reason="this machine has no IPv6")
-def test_serving_on_every_interface_of_both_families_takes_either(tmp_path):
-    port, log = _free_on_both(), tmp_path / "serve.log"
-    process = servers.start([COMMAND, "serve", "--host", "*", "--port", str(port)],
-                            f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", log)
-    try:
-        assert _answers(socket.AF_INET6, "::1", port) and _answers(socket.AF_INET, "127.0.0.1",
-                                                                   port)
         said = log.read_text()
-        assert f"serving http://0.0.0.0:{port}/sparql\n" in said and \
-            f"serving http://[::]:{port}/sparql\n" in said, said
+        for line in announced:
+            assert f"serving {line.format(port)}\n" in said, said
+        assert _answers(socket.AF_INET6, "::1", port)
+        assert _answers(socket.AF_INET, "127.0.0.1", port) is ipv4
     finally:
         servers.stop(process)
