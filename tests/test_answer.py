@@ -3,6 +3,7 @@ that carries it, over the shipped graph in process."""
 
 import csv
 import io
+import re
 import socket
 import urllib.parse
 
@@ -154,3 +155,21 @@ def test_a_prefix_declared_nowhere_is_a_400_saying_so_and_the_engines_are_declar
     with pytest.raises(Refused, match="the prefix ag: at line 1, column 15 is not declared"):
         answer(kg, "SELECT * { ?s ag:p ?o ; wd:P31 ?x }", Dataset(), [RESULT_FORMATS["json"]],
                2**20, None)
+
+
+@pytest.mark.parametrize("accept, declared", [
+    ("text/turtle", {"ag", "id"}), ("application/rdf+xml", {"rdf", "ag"})])
+def test_a_construct_answer_declares_only_the_prefixes_it_uses(endpoint, accept, declared):
+    """Every CONSTRUCT answer declared the sixteen prefixes, graph:, prov:, schema: ... in an
+    answer of one triple: it declares those its triples are written with."""
+    text = "CONSTRUCT { id:IronDome ag:coFundedBy id:UnitedStates } {}"
+    status, headers, data = fetch(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': text})}",
+                                  headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"].startswith(accept)
+    names = {n.decode() for pair in re.findall(rb'@prefix ([\w-]+):| xmlns:([\w-]+)="', data)
+             for n in pair if n}
+    assert names & set(PREFIX_IRIS) == declared, data[:600]
+    fmt = ox.RdfFormat.from_media_type(accept)
+    assert [str(q.triple) for q in ox.parse(data, format=fmt)] == [
+        f"<{PREFIX_IRIS['id']}IronDome> <{PREFIX_IRIS['ag']}coFundedBy> "
+        f"<{PREFIX_IRIS['id']}UnitedStates>"]

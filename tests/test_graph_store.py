@@ -107,6 +107,30 @@ def test_dataset_trig_opens_each_graph_block_once(endpoint):
     assert status == 200 and len(openings) == len(set(openings)) > 1
 
 
+AID = "https%3A%2F%2Falliance-graph.example%2Fgraph%2Fdata%2Faid.ttl"
+
+
+@pytest.mark.parametrize("path, accept, used", [
+    (f"/rdf-graphs?graph={AID}", "text/turtle", {"graph": False, "ag": True, "schema": False}),
+    (f"/rdf-graphs?graph={AID}", "application/rdf+xml", {"graph": False, "ag": True,
+                                                         "schema": False}),
+    ("/rdf-graphs?default", "application/trig", {"graph": False, "ag": True}),
+    ("/dataset", "application/trig", {"graph": True, "ag": True})])
+def test_a_read_declares_the_prefixes_it_uses(endpoint, path, accept, used):
+    """Every read declared the sixteen prefixes: graph: in a graph's Turtle, where only TriG's
+    graph names use it.  It declares those its triples are written with, and reads back."""
+    status, ctype, body = read(endpoint, path, accept)
+    assert status == 200 and ctype.startswith(accept)
+    for prefix, declared in used.items():
+        assert (f"@prefix {prefix}: <".encode() in body
+                or f' xmlns:{prefix}="'.encode() in body) == declared, (prefix, body[:800])
+    fmt = ox.RdfFormat.from_media_type(accept)
+    whole = read(endpoint, path, "application/n-quads" if "dataset" in path
+                 else "application/n-triples")[2]
+    assert canonical(ox.parse(body, format=fmt)) == canonical(ox.parse(
+        whole, format=ox.RdfFormat.N_QUADS))
+
+
 @pytest.mark.parametrize("path", ["/rdf-graphs?default", "/dataset?format=nq",
                                   "/dataset?format=graphml"])
 def test_dumps_carry_an_etag_and_a_client_holding_it_gets_304(endpoint, path):

@@ -43,6 +43,23 @@ def test_turtle_by_default_describes_the_endpoint_and_its_graphs(endpoint, setti
     assert int(triples[0]) == int(counted)
 
 
+@pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml"])
+def test_the_description_is_written_with_its_vocabularies_prefixes(endpoint, accept):
+    """The description declared the project's sixteen prefixes and wrote every term of its own
+    vocabularies whole (<http://www.w3.org/ns/sparql-service-description#endpoint>, on every
+    line): sd:, void: and sh: are declared now, as are the project's prefixes it uses, and it
+    reads back as the same graph."""
+    _, body = described(endpoint, accept)
+    text = body.decode()
+    for name, iri in (("sd", SD), ("void", VOID), ("sh", SH)):
+        assert f"@prefix {name}: <{iri}>" in text or f'xmlns:{name}="{iri}"' in text, name
+    if accept == "text/turtle":  # the declarations alone name them whole
+        assert text.count(str(SD)) == 1 and text.count(str(VOID)) == 1, text[:2000]
+    fmt = "turtle" if accept == "text/turtle" else "xml"
+    assert len(rdflib.Graph().parse(data=body, format=fmt)) == len(
+        rdflib.Graph().parse(data=described(endpoint, "application/n-triples")[1], format="nt"))
+
+
 def test_the_dataset_states_its_version(endpoint):
     _, body = described(endpoint, "application/n-triples")
     graph = rdflib.Graph().parse(data=body, format="nt")

@@ -1,5 +1,7 @@
 """The prefixes a Turtle or RDF/XML export declares: those Oxigraph's writer uses, no other."""
 
+import re
+
 import pyoxigraph as ox
 import pytest
 
@@ -95,3 +97,52 @@ def test_a_line_the_writer_refuses_is_left_to_the_export_to_refuse():
     with pytest.raises(OSError):
         ox.serialize(ox.parse(line.encode(), format=ox.RdfFormat.N_TRIPLES), format=XML)
     assert declared(line, XML) == {"rdf", "ag"}
+
+
+# --- an answer or a Graph Store read, written whole: its body read once written -------------
+
+def written_whole(triples, fmt) -> bytes:
+    """Return ``triples`` (or quads) written as the endpoint writes an answer in ``fmt``."""
+    return used_prefixes.written(triples, fmt, 2**20)
+
+
+def declarations(data: bytes) -> set[str]:
+    """Return the prefixes a Turtle, TriG or RDF/XML document declares."""
+    return {m.decode() for m in re.findall(rb'@prefix ([\w.-]+):| xmlns:([\w.-]+)="', data)
+            for m in m if m} - {"its"}
+
+
+@pytest.mark.parametrize("fmt", [TTL, XML], ids=["ttl", "xml"])
+@pytest.mark.parametrize("case", CASES)
+def test_an_answer_declares_the_prefixes_the_writer_uses(case, fmt):
+    """A CONSTRUCT's answer and a Graph Store read declared all sixteen prefixes, used or
+    not (graph: in every answer, though only TriG's graph names use it): they declare what
+    the writer uses now, as an export does, and read back as the same triples."""
+    triples = list(ox.parse(CASES[case].encode(), format=ox.RdfFormat.N_TRIPLES))
+    expected = set(used_held_whole(triples, fmt))
+    if fmt == XML:
+        expected.add("rdf")
+    data = written_whole(triples, fmt)
+    assert declarations(data) == expected
+    assert {q.triple for q in ox.parse(data, format=fmt)} == {q.triple for q in triples}
+
+
+def test_a_trig_read_declares_graph_for_its_graph_names_alone():
+    graph = ox.NamedNode(f"{GRAPH}data/aid.ttl")
+    quads = [ox.Quad(ox.NamedNode(f"{ID}A"), ox.NamedNode(f"{AG}partner"),
+                     ox.Literal("prev: in a literal"), graph)]
+    data = written_whole(quads, ox.RdfFormat.TRIG)
+    assert declarations(data) == {"graph", "id", "ag"}  # "prev:" is no ev:
+    assert set(ox.parse(data, format=ox.RdfFormat.TRIG)) == set(quads)
+    default = written_whole([ox.Quad(*quads[0].triple, ox.DefaultGraph())], ox.RdfFormat.TRIG)
+    assert declarations(default) == {"id", "ag"}
+
+
+def test_a_prefixs_name_in_a_literal_keeps_it_declared_never_one_used_left_out():
+    """The body is read as text: "see ag:Claim" in a literal keeps ag: declared, unused, as
+    every prefix was; a prefix the writer used is never left out."""
+    triples = [ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("see ag:Claim"))]
+    assert declarations(written_whole(triples, TTL)) == {"ag"}
+    assert written_whole([], TTL) == b""
+    empty = written_whole([], XML)
+    assert declarations(empty) == {"rdf"} and list(ox.parse(empty, format=XML)) == []

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..sparql import syntax_error
 from ..store.errors import StoreError
-from . import csv_results, limits
+from . import csv_results, limits, used_prefixes
 from . import results as queries
 from .dataset import Dataset
 from .refused import Refused
@@ -118,8 +118,7 @@ def _written(result, fmt: Format, max_bytes: int, plain) -> tuple[bytes, Format]
             csv_results.write(result, out, oxigraph=plain())
             data = out.value()
         else:
-            data = limits.write_bounded(result, fmt.oxigraph, max_bytes,
-                                        queries.prefixes_for(fmt.oxigraph))
+            data = used_prefixes.written(result, fmt.oxigraph, max_bytes)
     except limits.TooManyResults as exc:
         raise Refused(422, str(exc)) from exc
     except (OSError, RuntimeError) as exc:  # evaluation errors surface while rows are written

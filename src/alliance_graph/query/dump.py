@@ -15,10 +15,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..wording import Said
-from . import limits
+from . import limits, used_prefixes
 from .answer import Uncarried, cleared, readable_xml
 from .refused import Refused
-from .results import Format, prefixes_for
+from .results import Format
 
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -56,7 +56,7 @@ def _written(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int) -
             items = (ox.Quad(*t, ox.DefaultGraph()) for t in triples) if quads else triples
         else:
             items = (q for g in names for q in kg.store.quads_for_pattern(None, None, None, g))
-        data = limits.write_bounded(items, fmt.oxigraph, max_bytes, prefixes_for(fmt.oxigraph))
+        data = used_prefixes.written(items, fmt.oxigraph, max_bytes)
     except limits.TooManyResults as exc:
         raise Refused(422, Said(lambda n: (
             f"the graph is larger than {max_bytes:,} bytes, the largest answer this server "

@@ -1,4 +1,8 @@
-"""Which of the project's prefixes a Turtle or RDF/XML export writes: the ones it declares.
+"""Which of the project's prefixes a document declares: the ones its writer uses, no other.
+
+An export is never held, so its lines are watched as they are sorted (``UsedPrefixes``); a
+query answer or a Graph Store read is held within the answers' size anyway, so its body is
+read once written, and its declarations kept to the prefixes named there (``written``).
 
 Oxigraph's writers stream, so they declare every prefix they are given before the first
 triple: an export given all sixteen declared ``graph:`` in Turtle, which no triple uses, and
@@ -24,6 +28,8 @@ import secrets
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
+from . import limits
+from .results import prefixes_for
 
 _MISSES = 256
 _NT = ox.RdfFormat.N_TRIPLES
@@ -113,3 +119,64 @@ class UsedPrefixes:
             self._look(self._partial + b"\n")
             self._partial = b""
         return {p: ns for p, ns in self.all.items() if p in self._used}
+
+
+# What Oxigraph's writers put before the first triple: Turtle's and TriG's @prefix lines, and
+# RDF/XML's declaration and rdf:RDF start tag with its xmlns attributes.
+_PREFIX_LINES = re.compile(rb"(?:@prefix ([A-Za-z][\w.-]*)?: <[^>\n]*> \.\n)*")
+_XML_HEAD = re.compile(rb'(<\?xml[^>]*\?>\s*<rdf:RDF)((?:\s+xmlns:[\w.-]+="[^"]*")*)(\s*/?>)')
+_XMLNS = re.compile(rb'\s+xmlns:([\w.-]+)="[^"]*"')
+# A byte that may come just before a prefix's name in a name it is part of ("prev:" is no
+# "ev:", "p.ag:" no "ag:"): before a prefixed name the writers put a space, "<", "/", "^^"...
+_NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def _named(data: bytes, name: bytes, start: int) -> bool:
+    """Return whether ``name:`` stands in ``data`` past ``start`` as a prefixed name does."""
+    token = name + b":"
+    at = data.find(token, start)
+    while at != -1:
+        if data[at - 1] not in _NAME_BYTES:
+            return True
+        at = data.find(token, at + 1)
+    return False
+
+
+def declaring_used(data: bytes, rdf_format, prefixes: dict[str, str] = PREFIX_IRIS) -> bytes:
+    """Return a Turtle, TriG or RDF/XML document Oxigraph wrote (``data``, given every one of
+    ``prefixes``) declaring only those of ``prefixes`` its triples are written with.
+
+    A query answer or a Graph Store read is written whole within the answers' size (held
+    anyway), so its body is read once written, rather than watched as ``UsedPrefixes`` watches
+    the export's lines: a prefix is used if its name stands before a colon as a prefixed name
+    does.  The same text in a literal ("see ag:Claim") keeps a prefix that is then declared
+    and unused, as every one was; a prefix the writer used is never left out, which would
+    make a document that does not parse.  The rest of the bytes is kept as written."""
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        head = _XML_HEAD.match(data)
+        if head is None:  # not Oxigraph's start tag: left as it is
+            return data
+        body = head.end()
+        kept = b"".join(a.group(0) for a in _XMLNS.finditer(head.group(2))
+                        if a.group(1).decode() not in prefixes or _named(data, a.group(1), body))
+        new_head = head.group(1) + kept + head.group(3)
+    else:
+        head = _PREFIX_LINES.match(data)
+        body = head.end()
+        lines = ((line, line[len(b"@prefix "):line.index(b":")])
+                 for line in data[:body].splitlines(keepends=True))
+        new_head = b"".join(line for line, name in lines
+                            if name.decode() not in prefixes or _named(data, name, body))
+    if body == len(new_head):
+        return data
+    return b"".join((new_head, memoryview(data)[body:]))
+
+
+def written(result, rdf_format, max_bytes: int, prefixes: dict[str, str] = PREFIX_IRIS) -> bytes:
+    """Return a query's result (an answer's solutions, or triples or quads to write) written
+    in the Oxigraph format ``rdf_format`` within ``max_bytes`` (``limits.write_bounded``),
+    a document declaring those of ``prefixes`` (the project's) it uses (``declaring_used``),
+    no other: the one writing of query answers, Graph Store reads and the description."""
+    prefixes = prefixes if prefixes_for(rdf_format) else None
+    data = limits.write_bounded(result, rdf_format, max_bytes, prefixes)
+    return declaring_used(data, rdf_format, prefixes) if prefixes else data

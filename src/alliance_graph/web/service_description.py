@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Response, request
 
 from ..namespaces import DCTERMS, PREFIX_IRIS, RDF, RDFS, SCHEMA
-from ..query import catalogue, guard
+from ..query import catalogue, guard, used_prefixes
 from ..query import results as queries
 from ..query.answer import well_formed_xml
 from ..query.bounds import Bounds
@@ -26,6 +26,8 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 SH = "http://www.w3.org/ns/shacl#"
 FORMATS = "http://www.w3.org/ns/formats/"
+# The description's vocabularies beside the project's, for its Turtle, TriG and RDF/XML.
+DESCRIPTION_PREFIXES = {**PREFIX_IRIS, "sd": SD, "void": VOID, "sh": SH}
 XSD_INTEGER = ox.NamedNode(PREFIX_IRIS["xsd"] + "integer")
 # The W3C format IRI of each of our formats, keyed by queries.py's short names.
 RESULT_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
@@ -146,7 +148,9 @@ def respond(svc) -> Response:
     key = (endpoint, fmt.name)
     body = svc.descriptions.get(key)
     if body is None:
-        body = queries.serialize(describe(svc, endpoint), fmt.name)
+        # Written as answers are, declaring the prefixes it uses (sd:, void:, sh: too).
+        body = used_prefixes.written(describe(svc, endpoint), fmt.oxigraph, 1 << 62,
+                                     DESCRIPTION_PREFIXES)
         if fmt.oxigraph == ox.RdfFormat.RDF_XML:
             # The catalogue's texts are a contributor's: a .rq file with CRLF line ends read
             # back without its CRs, and one holding a control character was a 200 no parser
