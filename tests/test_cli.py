@@ -1343,6 +1343,19 @@ def test_a_global_option_given_after_its_command_says_where_it_goes(args, option
         f"before the command (alliance-graph {option} ... {command} ...)\n"), result.output
 
 
+@pytest.mark.parametrize("args, said", [
+    (("--format", "json", "stats"), "--format is an option of stats, not of alliance-graph "
+     "itself: give it after the command (alliance-graph stats --format ...)"),
+    (("-o", "x.ttl", "export"), "-o is an option of export, not of alliance-graph itself: "
+     "give it after the command (alliance-graph export -o ...)"),
+    (("--inferred", "cite", "a.txt", "q"), "--inferred is an option of export and query, not "
+     "of alliance-graph itself: give it after the command it is for")])
+def test_a_commands_option_given_before_it_says_where_it_goes(args, said):
+    # click said "No such option '--format'", as though no command had one.
+    result = CliRunner().invoke(main, args, prog_name="alliance-graph")
+    assert result.exit_code == 2 and result.output.endswith(f"Error: {said}\n"), result.output
+
+
 def test_an_option_nobody_has_is_refused_as_click_refuses_it(run):
     result = run("stats", "--nope")
     assert result.exit_code == 2 and result.output.endswith("No such option '--nope'.\n")
@@ -1359,3 +1372,17 @@ def test_a_folder_option_left_empty_is_refused(run, tmp_path, monkeypatch, optio
         f"Error: Invalid value for '{option}': no folder is given: give one (for the current "
         "directory, .)\n"), result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("variable, meant", [
+    ("ALLIANCE_GRAPH_CACHE", "give the folder to keep the build cache in"),
+    ("ALLIANCE_GRAPH_PROJECT", "give a project folder holding ontology/ and data/")])
+def test_a_folder_variable_naming_a_file_says_it_is_a_file(tmp_path, variable, meant):
+    # ALLIANCE_GRAPH_CACHE=FILE was "a file or folder could not be used: [Errno 17] File
+    # exists", and ALLIANCE_GRAPH_PROJECT=FILE "no graph found in FILE (looked in
+    # FILE/ontology ...)", where --cache FILE and --project FILE said it was a file.
+    text = tmp_path / "a.txt"
+    text.write_text("not a folder\n", encoding="utf-8")
+    done = in_fresh_directory(tmp_path, "stats", **{variable: str(text)})
+    says(done, 2, f"error: {variable}={text}: that is a file, not a folder: {meant}\n")
+    assert "Errno" not in done.stderr and "no graph found" not in done.stderr

@@ -899,3 +899,16 @@ def test_a_folder_whose_links_loop_is_refused_naming_its_setting(tmp_path, call,
             f"Settings({field}={str(looping)!r}): its symbolic links lead round in a loop (too "
             "many levels of symbolic links): give the folder's real path")):
         CALLS[call](Settings(**{field: looping}))
+
+
+@pytest.mark.parametrize("field, meant", [
+    ("cache_dir", "give the folder to keep the build cache in"),
+    ("root", "give a project folder holding ontology/ and data/")])
+def test_a_project_or_cache_folder_that_is_a_file_is_refused_saying_so(tmp_path, field, meant):
+    # Settings(cache_dir=FILE) stopped ag.load on "[Errno 17] File exists: FILE", and
+    # Settings(root=FILE) said "no graph found in FILE (looked in FILE/ontology ...)".
+    text = tmp_path / "a.txt"
+    text.write_text("not a folder\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(
+            f"Settings({field}={str(text)!r}): that is a file, not a folder: {meant}")):
+        ag.load(Settings(**{field: text}))

@@ -59,10 +59,12 @@ FOLDER_FIELDS = ("root", "data_dir", "ontology_dir", "sources_dir", "cache_dir")
 def meant_folders(given: Mapping, unexpanded: str) -> None:
     """Raise ValueError for a folder of ``given`` (settings' fields and values) that cannot be
     the one meant: one beginning with a ~ nothing expanded (``unexpanded`` says what did not),
-    or a folder or directory store whose symbolic links lead round in a loop.  The command
+    a folder or directory store whose symbolic links lead round in a loop, or a project or
+    cache folder that is a file (``_no_file``).  The command
     line and the Python facade both ask, each where it reads its settings."""
     _no_tilde(given, unexpanded)
     _no_loop(given)
+    _no_file(given)
 
 
 def _no_tilde(given: Mapping, unexpanded: str) -> None:
@@ -113,6 +115,32 @@ def where_sources_belong(sources_dir: Path) -> str:
                 "sit beside")
     return ("they are not part of this repository but the shared sources folder, expected "
             "beside the checkout at ../shared/sources (as CI has it)")
+
+
+# What a project or cache folder named by a file is to be instead.
+_FOLDERS_MEANT = {"root": "a project folder holding ontology/ and data/",
+                  "cache_dir": "the folder to keep the build cache in"}
+
+
+def _no_file(given: Mapping) -> None:
+    """Raise ValueError for a project or cache folder that is something else: the cache's
+    was "[Errno 17] File exists" from ALLIANCE_GRAPH_CACHE or Settings(cache_dir=...), and a
+    project's "no graph found in FILE (looked in FILE/ontology ...)".  (The command line's
+    options are refused so by click; the data, ontology and sources folders say it where
+    they are read, the sources' as a warning to validate.)"""
+    for name, meant in _FOLDERS_MEANT.items():
+        value = given.get(name)
+        if not isinstance(value, (str, os.PathLike)) or not os.fspath(value):
+            continue
+        try:
+            if os.path.isdir(value) or not os.path.lexists(value):
+                continue
+        except ValueError:  # a NUL byte: said where the folder is used
+            continue
+        value = os.fsdecode(value)
+        what = "is a file, not a folder" if os.path.isfile(value) else "is not a folder"
+        raise ValueError(Said(lambda n, name=name, value=value, what=what, meant=meant: (
+            f"{n(f'settings.{name}', value)}: that {what}: give {meant}")))
 
 
 class NoGraphFound(ValueError):

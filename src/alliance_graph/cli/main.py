@@ -213,6 +213,30 @@ class _Group(click.Group):
                 _note_ctrl_c()
 
 
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            raise self._early(ctx, exc, args) from None
+
+    def _early(self, ctx, refused: click.NoSuchOption, args) -> click.NoSuchOption:
+        """Return the refusal of a command's option given before the command (``--format json
+        stats``), saying where it goes: click said "No such option '--format'", as though no
+        command had one; else ``refused`` itself."""
+        option = refused.option_name
+        owners = [name for name, command in sorted(self.commands.items())
+                  if any(option in param.opts for param in command.params)]
+        if not owners:
+            return refused
+        command = next((arg for arg in args if arg in self.commands), None)
+        if command not in owners:  # (no command given, or one without it)
+            command = f"{', '.join(owners[:-1])} and {owners[-1]}" if owners[1:] else owners[0]
+            how = "the command it is for"
+        else:
+            how = f"the command ({ctx.info_name} {command} {option} ...)"
+        return click.NoSuchOption(option, f"{option} is an option of {command}, not of "
+                                          f"{ctx.info_name} itself: give it after {how}", ctx=ctx)
+
     def _misplaced(self, ctx, refused: click.NoSuchOption) -> click.NoSuchOption:
         """Return the refusal of an option of the group given after its command (``serve
         --store x``), saying where it goes: click said "No such option '--store'. (Did you
