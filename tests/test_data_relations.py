@@ -39,6 +39,11 @@ def _objects(kg, node: str, prop: str) -> set[str]:
     return {r["o"].value for r in kg.query(f"SELECT ?o WHERE {{ <{node}> {prop} ?o }}")}
 
 
+def _names(name: str, text: str) -> bool:
+    """Return True when ``text`` names ``name`` as a whole word ("NATO" in "NATO allies", not
+    in "NATO-led" or "NATOS")."""
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
 def test_an_agreement_named_between_states_has_each_of_them_as_a_party(kg):
     agreements = _labelled(kg, "ag:Agreement")
     assert "https://alliance-graph.example/id/PrecedingUnitedStatesIsraelDefenseAgreement" in agreements
@@ -109,7 +114,7 @@ def test_a_group_named_for_an_organization_is_a_member_of_it(kg):
     for node, label in sorted(groups.items()):
         # "NATO allies", "Obama administration officials", "some Republican leaders in Congress".
         named = {org for org, name in names
-                 if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", label)}
+                 if _names(name, label)}
         missing += [f"{label!r} ({node}) is named for {org} but is no ag:memberOf it"
                     for org in sorted(named - _objects(kg, node, "ag:memberOf"))]
     assert missing == []
@@ -158,7 +163,7 @@ def test_a_threat_a_quote_says_comes_from_an_actor_is_posed_by_it(kg):
             # The clause after 'from' / 'posed by', up to the next punctuation: "Iran and North Korea".
             for m in re.finditer(rf"\b{re.escape(label)}\s+(?:from|posed by)\s+([^,.;:–]+)", quote, re.IGNORECASE):
                 stated |= {(threat, actor) for actor, name in actors.items()
-                           if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", m.group(1))}
+                           if _names(name, m.group(1))}
     assert ("https://alliance-graph.example/id/MissileThreats", "https://alliance-graph.example/id/Iran") in stated
     missing = sorted(f"{threats[t]!r} ({t}) is said to come from {a} but is not ag:posedBy it"
                      for t, a in stated if a not in _objects(kg, t, "ag:posedBy"))
@@ -175,6 +180,6 @@ def test_a_threat_named_for_a_place_has_it_as_its_region(kg):
     assert "https://alliance-graph.example/id/SovietInfluenceInTheMiddleEast" in threats
     missing = [f"{label!r} ({node}) names {place} but has no ag:region for it"
                for node, label in sorted(threats.items()) for place, name in sorted(places.items())
-               if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", label)
+               if _names(name, label)
                and place not in _objects(kg, node, "ag:region")]
     assert missing == []
