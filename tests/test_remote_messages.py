@@ -3,7 +3,7 @@ Oxigraph and Virtuoso servers in test_remote.py."""
 
 import pytest
 
-from alliance_graph.store.remote_messages import first_line, shown, unshifted
+from alliance_graph.store.remote_messages import first_line, shown, unaddressed, unshifted
 
 
 @pytest.mark.parametrize("message, said", [
@@ -35,3 +35,20 @@ def test_a_store_s_url_is_named_without_what_may_hold_a_key(url, said):
     # Messages named the store by its whole URL: a key in its query string was shown to
     # every client of the endpoint (its 502 says the store's failure) and in every log.
     assert shown(url) == said
+
+
+@pytest.mark.parametrize("message, said", [
+    ("cannot reach http://store.internal:8890/sparql: certificate is not valid for "
+     "'store.internal'", "cannot reach the store: certificate is not valid for "
+                         "'the store's host'"),
+    ("http://store.internal:8890/sparql?... answered HTTP 502 Bad Gateway: no upstream "
+     "store.internal:8890", "the store answered HTTP 502 Bad Gateway: no upstream the "
+                            "store's host"),
+    # Another host, or one that only begins or ends as the store's does, is not the store's.
+    ("see store.internal.example and my-store.internal", "see store.internal.example and "
+                                                         "my-store.internal"),
+])
+def test_a_message_for_a_servers_clients_says_not_where_the_store_lives(message, said):
+    # A server's 502 named its store's host and path ("cannot reach http://10.0.0.5:8890/
+    # sparql: ...") to any client asking while the store was down.
+    assert unaddressed(message, "http://user:key@store.internal:8890/sparql?key=1") == said

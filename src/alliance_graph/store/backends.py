@@ -75,9 +75,10 @@ def kind(spec: str) -> str:
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def open_graph(settings: Settings):
+def open_graph(settings: Settings, anonymous: bool = False):
     """Return the ``KnowledgeGraph`` in the store ``settings.store`` names, filled with the
-    current build: both layouts of ``graph.py`` for each backend."""
+    current build: both layouts of ``graph.py`` for each backend.  ``anonymous``: a remote
+    store's messages do not say where it is (``RemoteStore.anonymous``)."""
     from .graph import KnowledgeGraph
     backend = kind(settings.store)
     if backend == "memory":
@@ -96,13 +97,15 @@ def open_graph(settings: Settings):
     if backend == "directory":
         store, digest = directory.open_current(settings, Path(settings.store))
         return KnowledgeGraph(store, store, file_graphs(store), version=digest)
-    remote = RemoteStore.from_settings(settings)
+    remote = RemoteStore.from_settings(settings, anonymous)
     held = remote.held_graphs()
     if ASSERTED not in held:
         what = ("an alliance-graph build of an older layout (no graph/asserted)" if held
                 else "no alliance-graph graphs")
-        raise StoreError(Said(lambda n: f"{settings.store} holds {what}; fill it with "
-                                        f"{n(LOAD, settings.store)}"))
+        # Named without its query string (a key, perhaps), as every remote message names it.
+        raise StoreError(Said(lambda n: f"{remote.named(settings.store)} holds {what}; fill "
+                                        "it with " + ("`load`" if anonymous else
+                                                      n(LOAD, settings.store))))
     return KnowledgeGraph(remote, remote, file_graphs(remote))
 
 
@@ -131,7 +134,10 @@ def reopen_graph(settings: Settings):
                 return KnowledgeGraph(store, store, file_graphs(store), version=chosen), chosen
             return KnowledgeGraph(memory.open_main(settings, chosen), store, file_graphs(store),
                                   main_is_split=True, version=chosen), chosen
-    kg = open_graph(settings)
+    # A remote store's messages reach the server's clients, in its 502s: they do not say
+    # where the store lives (the server's log names --store; its address named a store's
+    # host and path to anyone who asked while it was down).
+    kg = open_graph(settings, anonymous=True)
     return kg, dataset_version(settings, kg)
 
 

@@ -33,8 +33,8 @@ from ..wording import Said
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
-from .remote_http import OPENER, Watch
-from .remote_messages import first_line, read_error, shown, unshifted
+from .remote_http import OPENER, TooLarge, Watch, read_within
+from .remote_messages import first_line, read_error, shown, unaddressed, unshifted
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
@@ -58,7 +58,8 @@ class RemoteStore:
 
     def __init__(self, query_url: str, update_url: str | None = None,
                  graph_store_url: str | None = None, timeout: float = 60.0,
-                 load_timeout: float = 3600.0, max_answer_bytes: int = 2**30):
+                 load_timeout: float = 3600.0, max_answer_bytes: int = 2**30,
+                 anonymous: bool = False):
         self.query_url = query_url
         self.update_url = update_url or _sibling(query_url, "update") or query_url
         # None: derive it; "": the store has none, so load with SPARQL Update instead.
@@ -67,16 +68,24 @@ class RemoteStore:
         self.timeout = timeout
         self.load_timeout = load_timeout
         self.max_answer_bytes = max_answer_bytes
+        # Its messages call it "the store", its address (and its host, in the store's own
+        # words) left out: a server's clients read them in its 502s (``backends.reopen_graph``).
+        self.anonymous = anonymous
         self._held: list[ox.NamedNode] | None = None
         self._unnamed_is_all: bool | None = None
         self._virtuoso: bool | None = None  # whether the store's last answer was Virtuoso's
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RemoteStore:
+    def from_settings(cls, settings: Settings, anonymous: bool = False) -> RemoteStore:
         """Return the remote store ``settings.store`` names, with its URLs and time limits."""
         return cls(settings.store, settings.store_update_url, settings.store_graph_store_url,
                    settings.remote_timeout, settings.remote_load_timeout,
-                   settings.remote_max_answer_bytes)
+                   settings.remote_max_answer_bytes, anonymous)
+
+    def named(self, url: str) -> str:
+        """Return how a message names the store at ``url``: by its address, shown without a
+        key (``remote_messages.shown``), or, anonymous, as "the store"."""
+        return "the store" if self.anonymous else shown(url)
 
     # -- HTTP ----------------------------------------------------------------------------
 
@@ -89,7 +98,17 @@ class RemoteStore:
         how often a request the store rolled back in a deadlock is sent.
         """
         timeout = timeout or self.timeout
-        url, deadline = shown(request.full_url), time.monotonic() + timeout
+        url, deadline = self.named(request.full_url), time.monotonic() + timeout
+        try:
+            return self._send(request, url, timeout, deadline, rejected, tries)
+        except (StoreError, QueryError) as exc:
+            if not self.anonymous:
+                raise
+            # The store's own words (its error page, a proxy's, the OS's) may name its host.
+            raise type(exc)(unaddressed(str(exc), self.query_url, self.update_url,
+                                        self.graph_store_url)) from None
+
+    def _send(self, request, url: str, timeout: float, deadline: float, rejected, tries: int):
         for attempt in range(tries):
             try:
                 return self._send_once(request, url, timeout, deadline, rejected)
@@ -119,7 +138,7 @@ class RemoteStore:
     def _exchange(self, request, url: str, timeout: float, deadline: float, rejected):
         try:
             with OPENER.open(request, timeout=timeout) as response:
-                body = _read_within(response, deadline, self.max_answer_bytes)
+                body = read_within(response, deadline, self.max_answer_bytes)
                 _refuse_partial(url, response.headers)
                 return response.headers, body
         except TooLarge:
@@ -135,8 +154,9 @@ class RemoteStore:
                         where = urllib.parse.urljoin(request.full_url, where)
                     except ValueError:  # "http://[bad": said as given, not a traceback
                         pass
-                    raise StoreError(f"{url} redirects to {shown(first_line(where))} "
-                                     f"(HTTP {exc.code}): give the store's own URL") from None
+                    where = "elsewhere" if self.anonymous else f"to {shown(first_line(where))}"
+                    raise StoreError(f"{url} redirects {where} (HTTP {exc.code}): give the "
+                                     "store's own URL") from None
                 message = first_line(read_error(exc))
             if exc.code == 400:
                 raise rejected(f"the store rejected the request: {message}") from None
@@ -267,14 +287,14 @@ class RemoteStore:
         an answer of ``cap`` rows or more may have been cut (virtuoso_rows.limited)."""
         result, virtuoso, again = self._answer(query, params, rejected)
         if cap is not None and sum(1 for _ in again()) >= cap:
-            raise StoreError(f"{shown(self.query_url)} may have cut the answer at {cap:,} rows: "
+            raise StoreError(f"{self.named(self.query_url)} may have cut the answer at {cap:,} rows: "
                              f"Virtuoso sorts at most {SORTED_ROWS:,} rows by default "
                              "(MaxSortedTopRows), the OFFSET included, and answers an "
                              "OFFSET without a LIMIT with those alone; give the query a LIMIT")
         if virtuoso and isinstance(result, list):
             most = cut_at(len(result), self._triples_sent)
             if most is not None:
-                raise StoreError(f"{shown(self.query_url)} may have cut the answer at {most:,} "
+                raise StoreError(f"{self.named(self.query_url)} may have cut the answer at {most:,} "
                                  "triples: Virtuoso cuts a CONSTRUCT's or DESCRIBE's answer "
                                  "at its row limit without saying so; raise the limit "
                                  "(ResultSetMaxRows in [SPARQL])")
@@ -303,7 +323,7 @@ class RemoteStore:
             media = headers.get_content_type() if headers.get("Content-Type") else None
             result = answers.parse(media, data, virtuoso)
         except answers.MalformedAnswer as exc:
-            raise StoreError(f"{shown(self.query_url)} answered with "
+            raise StoreError(f"{self.named(self.query_url)} answered with "
                              f"{first_line(str(exc))}") from None
         # An answer of another form than the query's (a boolean to a SELECT) was passed on as
         # the answer, or failed as a traceback in whoever read it.
@@ -312,7 +332,7 @@ class RemoteStore:
         asked = form.group(1).upper() if form else given
         if {asked, given} - _GRAPH_FORMS and asked != given:
             what = {"ASK": "a boolean", "SELECT": "solutions", "CONSTRUCT": "a graph"}[given]
-            raise StoreError(f"{shown(self.query_url)} answered "
+            raise StoreError(f"{self.named(self.query_url)} answered "
                              f"{'an' if asked == 'ASK' else 'a'} "
                              f"{asked} query with {what}")
         return result, virtuoso, lambda: answers.parse(media, data, virtuoso)
@@ -358,27 +378,6 @@ class RemoteStore:
                          "Content-Length": str(path.stat().st_size)})
             self.send(request, timeout)
         self._held = None
-
-
-class TooLarge(Exception):
-    """A store's answer was larger than the settings allow."""
-
-
-def _read_within(response, deadline: float, limit: int) -> bytes:
-    """Read an answer whole by ``deadline`` and within ``limit`` bytes: the socket's timeout
-    bounds each read alone, and a store sending a byte now and then would never reach it; a
-    store sending without end would fill this process's memory."""
-    chunks, size = [], 0
-    while chunk := response.read1(1 << 20):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge
-        if time.monotonic() > deadline:
-            raise TimeoutError
-    if response.length:  # the connection ended before the Content-Length it announced
-        raise http.client.IncompleteRead(b"".join(chunks), response.length)
-    return b"".join(chunks)
 
 
 class _Deadlocked(Exception):

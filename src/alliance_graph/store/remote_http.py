@@ -1,8 +1,10 @@
 """How a request reaches a remote store: a redirect is reported, never followed, and the
-whole exchange, from connecting to the answer's last byte, is bounded by its deadline."""
+whole exchange, from connecting to the answer's last byte, is bounded by its deadline and the
+answer by its size."""
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 import time
@@ -83,3 +85,24 @@ class _HTTPS(_Watched, urllib.request.HTTPSHandler):
 
 
 OPENER = urllib.request.build_opener(_Unredirected, _HTTP, _HTTPS)
+
+
+class TooLarge(Exception):
+    """A store's answer was larger than the settings allow."""
+
+
+def read_within(response, deadline: float, limit: int) -> bytes:
+    """Read an answer whole by ``deadline`` and within ``limit`` bytes: the socket's timeout
+    bounds each read alone, and a store sending a byte now and then would never reach it; a
+    store sending without end would fill this process's memory."""
+    chunks, size = [], 0
+    while chunk := response.read1(1 << 20):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        if time.monotonic() > deadline:
+            raise TimeoutError
+    if response.length:  # the connection ended before the Content-Length it announced
+        raise http.client.IncompleteRead(b"".join(chunks), response.length)
+    return b"".join(chunks)

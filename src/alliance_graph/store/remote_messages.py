@@ -25,6 +25,28 @@ def shown(url: str) -> str:
                                     "..." if parts.query else "", ""))
 
 
+def unaddressed(message: str, *urls: str | None) -> str:
+    """Return a message with the store's addresses, ``urls`` (each as ``shown`` names it, then
+    its host and port, then its host), said as "the store" and "the store's host": the words
+    of a store, a proxy or the OS quoted in it may name the host ("certificate is not valid
+    for 'store.internal'"), and a public endpoint should not tell its clients where its store
+    lives."""
+    for url in filter(None, urls):
+        message = message.replace(shown(url), "the store").replace(
+            shown(url).removesuffix("?..."), "the store")
+    for url in filter(None, urls):
+        try:
+            parts = urllib.parse.urlsplit(url)
+            host = parts.hostname
+        except ValueError:
+            continue
+        where = parts.netloc.rpartition("@")[2]
+        for name in filter(None, (where, host, f"[{host}]" if host and ":" in host else None)):
+            message = re.sub(rf"(?<![\w.-]){re.escape(name)}(?![\w-]|\.\w)",
+                             "the store's host", message, flags=re.I)
+    return message
+
+
 def first_line(text: str, limit: int = 300) -> str:
     """Return the first non-blank line of a store's message, shortened to ``limit`` characters."""
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "(no message)")
