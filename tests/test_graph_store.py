@@ -270,6 +270,10 @@ def test_a_dump_over_the_answers_size_is_refused_as_an_answer_is(settings, path)
     response = client.get(path)
     assert response.status_code == 422, response.text[:200]
     assert "larger than 5,000 bytes" in response.text and "alliance-graph export" in response.text
+    # The whole dataset was "the graph is larger than ...", of one graph it is not.
+    what = ("the graph " if path.startswith("/rdf-graphs") else
+            "the dataset " if path == "/dataset?format=nq" else "the network ")
+    assert response.text.startswith(what), response.text[:200]
     assert create_app(settings).test_client().get(path).status_code == 200
 
 

@@ -58,8 +58,10 @@ def _written(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int) -
             items = (q for g in names for q in kg.store.quads_for_pattern(None, None, None, g))
         data = used_prefixes.written(items, fmt.oxigraph, max_bytes)
     except limits.TooManyResults as exc:
+        # Every graph, each in its own (/dataset), is the dataset: "the graph" named none.
+        what = "the dataset" if quads and not as_one and len(names) > 1 else "the graph"
         raise Refused(422, Said(lambda n: (
-            f"the graph is larger than {max_bytes:,} bytes, the largest answer this server "
+            f"{what} is larger than {max_bytes:,} bytes, the largest answer this server "
             f"gives ({n('settings.max_result_bytes')}): `alliance-graph export` writes it "
             "whole, or a CONSTRUCT query reads a part"))) from exc
     except (OSError, RuntimeError) as exc:  # the writer refused what its format cannot carry
