@@ -320,6 +320,16 @@ def test_an_empty_remote_store_names_the_call_that_fills_it(mini, empty_store):
            "load_into_store(settings)" in said and "--store" not in said, said
 
 
+@pytest.mark.server
+def test_an_empty_remote_store_is_named_without_its_query_string(mini, empty_oxigraph):
+    # Its query string may hold a key: every other remote message leaves it out, this one
+    # said the URL as given.
+    with pytest.raises(ag.StoreError) as refused:
+        ag.load(mini.with_(store=f"{empty_oxigraph}/query?key=secret"))
+    said = str(refused.value)
+    assert said.startswith(f"{empty_oxigraph}/query?... holds no alliance-graph graphs"), said
+
+
 def test_first_runs_at_once_share_one_build(mini):
     # Two commands building the same inputs at once: the second rename found the first's
     # build in place and failed with "Directory not empty".
