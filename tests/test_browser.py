@@ -1048,3 +1048,22 @@ def test_on_a_phone_the_validation_report_opens_in_view(page, shipped_server, pr
     assert verdict in page.text_content("#report")
     assert page.locator("#turtle").input_value() == proposal
     poll(page, lambda: in_view(page.locator("#report .verdict")), "the verdict in view")
+
+
+def test_text_typed_before_the_editor_arrives_keeps_its_focus_and_caret(page, shipped_server):
+    # On a slow network the plain textarea is there first, and typed in; the editor took its
+    # place with the focus lost: the keys typed next went nowhere.
+    held = []
+    page.route("**/editor.js", lambda route: held.append(route))  # let through below
+    page.goto(shipped_server + "/?query=" + urllib.parse.quote("ASK {  }"),
+              wait_until="commit")
+    box = page.locator("#query")
+    box.wait_for(state="visible")
+    box.focus()
+    box.evaluate("t => t.setSelectionRange(6, 6)")  # between the braces
+    page.keyboard.type("?s")
+    poll(page, lambda: held, "the page to ask for the editor")
+    held[0].continue_()
+    page.locator(".cm-content").wait_for()
+    page.keyboard.type(" ?p ?o")
+    assert editor_text(page) == "ASK { ?s ?p ?o }"

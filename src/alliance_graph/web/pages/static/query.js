@@ -22,6 +22,11 @@
 
   // The editor: CodeMirror (editor.js), or the textarea itself with the same few calls.
   const run = () => form.requestSubmit();
+  // On a slow network the textarea is there, and typed in, before the bundle arrives: the
+  // editor then took its place with the focus lost, and the next keys typed went nowhere. It
+  // takes the focus and the caret (or selection) the textarea had.
+  const typing = document.activeElement === textarea;
+  const caret = { anchor: textarea.selectionStart, head: textarea.selectionEnd };
   const editor = window.AllianceEditor
     ? window.AllianceEditor.create(textarea, { vocabulary: config.vocabulary, onRun: run })
     : {
@@ -29,6 +34,10 @@
         set value(text) { textarea.value = text; },
         markError: () => null,
       };
+  if (editor.view && typing) {
+    editor.view.dispatch({ selection: caret, scrollIntoView: true });
+    editor.view.focus();
+  }
   if (!window.AllianceEditor) {
     textarea.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
