@@ -34,8 +34,8 @@ def written(store: str) -> int:
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
-@pytest.fixture
-def over_virtuoso(request, settings, tmp_path):
+@pytest.fixture(scope="module")
+def over_virtuoso(request, settings, tmp_path_factory):
     """(the endpoint's /sparql URL, the Virtuoso's) for a real `serve` over the session's
     Virtuoso, the shipped graph loaded into it."""
     loaded_remote(request, settings, "virtuoso")
@@ -43,7 +43,7 @@ def over_virtuoso(request, settings, tmp_path):
     port = servers.free_port()
     process = servers.start([COMMAND, "--store", store, "serve", "--port", str(port)],
                             f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                            tmp_path / "serve.log", timeout=120)
+                            tmp_path_factory.mktemp("serve") / "serve.log", timeout=120)
     yield f"http://127.0.0.1:{port}/sparql", store
     servers.stop(process)
 
@@ -68,3 +68,20 @@ def test_a_function_named_by_a_relative_iri_never_calls_a_stores_procedure(over_
     status, body = ask(endpoint, f"BASE <http://example.org/> SELECT (<TTLP>({turtle}) AS ?x) {{}}")
     assert status != 200 and b"Undefined procedure DB.DBA.http://example.org/TTLP" in body, body
     assert written(store) == 0
+
+
+@pytest.mark.server
+def test_xpaths_functions_never_reach_the_store(over_virtuoso):
+    # Virtuoso runs XPath's functions called by their IRIs (under the 2004 draft's namespace
+    # and ".../xpath-functions/#" too): fn:doc("x") ended a Virtuoso process, the store gone
+    # for every user (502, "cannot reach the store") until someone restarted it; in this
+    # one only its SPARQL user's want of permission on the procedure fetching a URI (502,
+    # "No permission to execute procedure DB.DBA.XML_URI_GET_STRING_OR_ENT") stopped it.
+    endpoint, store = over_virtuoso
+    for query in ('SELECT (<http://www.w3.org/2005/xpath-functions#doc>("x") AS ?x) {}',
+                  'PREFIX f: <http://www.w3.org/2004/07/xpath-functions#> '
+                  'SELECT (f:doc("x") AS ?x) {}',
+                  'SELECT ?x { BIND(<http://www.w3.org/2005/xpath-functions/#doc>("x") AS ?x) }'):
+        status, body = ask(endpoint, query)
+        assert status == 403 and b"is of XPath's functions" in body, body
+    assert written(store) == 0  # the store still answers

@@ -981,6 +981,11 @@ def test_text_no_token_starts_is_said_for_what_it_is(text, said):
     ('PREFIX v: <> SELECT (v:TTLP("x") AS ?x) {}', 400, "the relative IRI <> at line 1, col"),
     ('BASE <TTLP> SELECT (<>("x") AS ?x) {}', 400, "BASE <TTLP> at line 1, column 6 is itself"),
     ('SELECT * { ?s ?p <\\u0054TLP> }', 400, "expected an IRI with its scheme"),
+    # XPath's functions, which Virtuoso runs: fn:doc("x") ended its process.
+    ('SELECT (<http://www.w3.org/2005/xpath-functions#doc>("x") AS ?x) {}', 403,
+     "is of XPath's functions"),
+    ('PREFIX f: <http://www.w3.org/2004/07/xpath-functions#> SELECT (f:concat("a") AS ?x) {}',
+     403, "<http://www.w3.org/2004/07/xpath-functions#> is of XPath's functions"),
     # Virtuoso's pragmas: DEFINE get:soft "replace" sponged FROM IRIs into the store.
     ('DEFINE get:soft "replace" SELECT * { ?s ?p ?o }', 400,
      "(at line 1, column 1): 'DEFINE' begins no SPARQL query"),

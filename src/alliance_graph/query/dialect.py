@@ -26,6 +26,13 @@ from .refused import Refused
 # The schemes in which Virtuoso names its own SQL functions and procedures, callable from a
 # query: bif:http_get("http://...") fetches any URL and answers with what it read.
 STORE_SCHEMES = frozenset(("bif", "sql"))
+# XPath's function namespaces, whose functions Virtuoso runs when a query calls one by its
+# IRI (fn:concat, fn:upper-case), under more names than the one the XPath standard gives
+# (the 2004 draft's, and ".../xpath-functions/#"): fn:doc("x") ended a Virtuoso 7.2 process,
+# and in another was stopped only by its SPARQL user's want of permission to run the
+# procedure that fetches a URI (DB.DBA.XML_URI_GET_STRING_OR_ENT).
+# Oxigraph runs none of them, so a standard query has no use for their IRIs.
+XPATH_FUNCTIONS = re.compile("xpath-functions", re.IGNORECASE)
 # A comment, to the end of its line, whose end is checked: the engine's comment ends at a
 # carriage return alone, Virtuoso's at the next line feed, so what follows such a CR on its
 # line is read by one and not by the other.  Each match consumes its comment, so a run of
@@ -43,8 +50,9 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
     a comment a carriage return alone ends; a query that begins with no query form
     (``DEFINE``); a word that is no keyword nor function (``OPTION``); a prefix neither the
     query nor the given ``prefixes`` declare (Virtuoso declares ``bif:`` and ``sql:`` itself);
-    an IRI of the ``bif:`` or ``sql:`` schemes, however written (``<bif:http_get>``,
-    ``PREFIX b: <bif:>``, ``\\u`` escapes), as ``resolve`` gives a token's IRI; an IRI
+    an IRI of the ``bif:`` or ``sql:`` schemes or of XPath's functions, however written
+    (``<bif:http_get>``, ``PREFIX b: <bif:>``, ``\\u`` escapes), as ``resolve`` gives a
+    token's IRI; an IRI
     written relative (``decoded`` gives an IRIREF's text, its escapes decoded) where no BASE
     written whole resolves it.  Oxigraph refuses all but the IRIs itself, and runs no such
     function."""
@@ -78,6 +86,11 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
                 resolve(token) or resolve(_unglued(token)))
         iri = resolved[token.text]
         scheme = None if iri is None else iri.partition(":")[0].lower()
+        if iri is not None and XPATH_FUNCTIONS.search(iri):
+            raise Refused(403, f"{token.text} ({where(text, token)}) is refused: <{iri}> is "
+                               "of XPath's functions, which Virtuoso runs from a query "
+                               "(fn:doc fetches a document, and ended its process), and a "
+                               "standard SPARQL query does not call")
         if scheme in STORE_SCHEMES:
             raise Refused(403, f"{token.text} ({where(text, token)}) is refused: <{iri}> is of "
                                f"the {scheme}: scheme, in which Virtuoso calls its own SQL "
