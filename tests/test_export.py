@@ -134,6 +134,7 @@ def test_trig_opens_each_graph_block_once(kg):
     ("graph.csv", "nodes-csv", "nodes-csv"), ("graph.csv", "edges-csv", "edges-csv"),
     ("graph.xml", "graphml", "graphml"),  # GraphML is XML too
     ("graph.nquads", None, "nq"), ("graph.json-ld", None, "jsonld"),  # rdflib's names
+    ("schema.rdfs", None, "xml"),  # rdflib's too: it was Turtle, which rdflib read as RDF/XML
 ])
 def test_export_file_extension_names_the_format(name, asked, chosen):
     """`export -o graph.nt` wrote Turtle into it: the default ignored the file's name."""
@@ -171,7 +172,16 @@ def test_export_file_extension_and_format_that_disagree_are_refused(name, asked,
                        ".trig, .jsonld, .rdf, .graphml, .csv)"),
     ("onto.owx", "xml", "onto.owx names a file of OWL/XML, which export does not write: end "
                         "its name in the extension of a format it writes (.ttl, .nt, .nq, "
-                        ".trig, .jsonld, .rdf, .graphml, .csv)"),
+                        ".trig, .jsonld, .rdf, .graphml, .csv)"),    # A query's answers, no graph: each got Turtle.
+    ("answers.srj", None, "answers.srj names a file of SPARQL JSON results, which export does "
+                          "not write: end its name in the extension of a format it writes "
+                          "(.ttl, .nt, .nq, .trig, .jsonld, .rdf, .graphml, .csv)"),
+    ("answers.SRX", None, "answers.SRX names a file of SPARQL XML results, which export does "
+                          "not write: end its name in the extension of a format it writes "
+                          "(.ttl, .nt, .nq, .trig, .jsonld, .rdf, .graphml, .csv)"),
+    ("edges.tsv", "edges-csv", "edges.tsv names a file of tab-separated values, which export "
+                               "does not write: end its name in the extension of a format it "
+                               "writes (.ttl, .nt, .nq, .trig, .jsonld, .rdf, .graphml, .csv)"),
 ])
 def test_export_refuses_a_compressed_file_or_a_syntax_it_does_not_write(name, asked, says):
     """`export -o graph.nt.gz` wrote plain Turtle into it (an unknown extension keeps the

@@ -22,9 +22,10 @@ the project's prefixes their triples use, found in the lines as they are sorted
 all.  ``export`` returns the bytes for a library's caller.
 
 ``format_for`` picks the format of a file from its name's extension, as riot and rapper do:
-the RDF extensions are Oxigraph's (but ``.owl`` is RDF/XML and ``.txt`` none), the network
-ones ``network``'s; a compressed file's (``.gz``) or a syntax's export does not write (``.rj``)
-is refused; any other extension keeps DEFAULT_FORMAT.
+the RDF extensions are Oxigraph's (but ``.owl`` and ``.rdfs`` are RDF/XML and ``.txt`` none),
+the network ones ``network``'s; a compressed file's (``.gz``) or a syntax's export does not
+write (``.rj``; a query's answers, ``.srj``, ``.tsv``) is refused; any other extension keeps
+DEFAULT_FORMAT.
 """
 
 from __future__ import annotations
@@ -67,16 +68,21 @@ class ExportError(ValueError):
 # Extensions read otherwise than Oxigraph reads them: an ontology file ending in .owl is
 # RDF/XML (Protégé's default, and riot's reading); .txt, N-Triples to Oxigraph (after the W3C
 # test suites), is plain text to everyone else, so it names no format; .nquads and .json-ld
-# are rdflib's names for N-Quads and JSON-LD.
-_READ_AS = {"owl": "rdf", "txt": "", "nquads": "nq", "json-ld": "jsonld"}
+# are rdflib's names for N-Quads and JSON-LD, and .rdfs (a schema) its name for RDF/XML: such
+# a file got Turtle, which rdflib's guess_format then read as RDF/XML and refused.
+_READ_AS = {"owl": "rdf", "rdfs": "rdf", "txt": "", "nquads": "nq", "json-ld": "jsonld"}
 # Extensions of files that are no plain text in a format export writes: a compressed file
 # (by the program that makes one), or a syntax other tools read that export does not write.
 # Such a name got Turtle, as any unknown extension does: `-o graph.nt.gz` wrote plain Turtle
 # that zcat and every loader decompressing .gz refused, `-o graph.rj` Turtle for RDF/JSON.
 _COMPRESSED = {"gz": "gzip", "bz2": "bzip2", "xz": "xz", "zst": "zstd", "lz4": "lz4",
                "zip": "zip"}
+# A query's answers (`alliance-graph query --format json|xml|tsv` writes them) are no graph:
+# `-o answers.srj` or `-o edges.tsv` got Turtle as well.
 _NOT_WRITTEN = {"rj": "RDF/JSON", "trix": "TriX", "hext": "HexTuples", "owx": "OWL/XML",
-                "ofn": "OWL functional syntax", "omn": "OWL Manchester syntax"}
+                "ofn": "OWL functional syntax", "omn": "OWL Manchester syntax",
+                "srj": "SPARQL JSON results", "srx": "SPARQL XML results",
+                "tsv": "tab-separated values"}
 
 
 def _extension(fmt: str) -> str:
