@@ -274,3 +274,44 @@ def test_a_folder_whose_links_lead_round_in_a_loop_is_said_in_one_line(mini, tmp
     assert str(raised.value) == (f"Settings({field}={str(loop)!r}): its symbolic links lead "
                                  "round in a loop (too many levels of symbolic links): give "
                                  "the folder's real path")
+
+
+@pytest.mark.server
+def test_two_servers_over_one_store_folder_both_follow_a_load_into_it(mini, tmp_path):
+    # docs/stores.md: servers may share a directory store's folder, and a `load` beside them
+    # is safe: builds are opened read-only and never written once named, and a build a
+    # server holds open is removed only from the folder (POSIX keeps its files).
+    import time
+    import urllib.parse
+
+    import servers
+    from helpers import fetch
+
+    store = tmp_path / "store"
+    options = [str(o) for o in ("--ontology", mini.ontology_dir, "--data", mini.data_dir,
+                                "--cache", mini.cache_dir, "--store", store)]
+    ports, started = [servers.free_port(), servers.free_port()], []
+    query = urllib.parse.quote("SELECT ?l WHERE { id:Atlantis rdfs:label ?l }")
+    try:
+        for n, port in enumerate(ports):
+            started.append(servers.start(
+                [str(servers.BIN / "alliance-graph"), *options, "serve", "--port", str(port),
+                 "--response-cache", "0"], f"http://127.0.0.1:{port}/status",
+                tmp_path / f"serve-{n}.log"))
+        facts = mini.data_dir / "facts.ttl"
+        facts.write_text(facts.read_text().replace('"Atlantis"', '"Atlantis the lost"'))
+        done = subprocess.run([str(servers.BIN / "alliance-graph"), *options, "load"],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        for port in ports:
+            deadline = time.monotonic() + 60
+            while b"Atlantis the lost" not in fetch(f"http://127.0.0.1:{port}/sparql?query="
+                                                    f"{query}", headers={"Accept": "text/csv"})[2]:
+                assert time.monotonic() < deadline, f"the server on {port} kept the old build"
+                time.sleep(0.1)
+        assert len(list(store.glob("build-*"))) == 1
+        for n in range(2):
+            assert "Traceback" not in (tmp_path / f"serve-{n}.log").read_text()
+    finally:
+        for process in started:
+            servers.stop(process)
