@@ -117,6 +117,11 @@ def test_bad_turtle_is_400_with_the_parsers_line_and_no_temporary_path(endpoint)
     (b"", "text/turtle", 400, "empty"),
     (b"   \n", "text/turtle", 400, "empty"),
     (b"{}", "application/json", 415, "text/turtle"),
+    # Read as UTF-8 whatever the client said, and then said to be no UTF-8 text (400).
+    ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16"), "text/turtle; charset=utf-16", 415,
+     "Turtle is UTF-8 (its registration says so), not utf-16: send the proposal in UTF-8"),
+    ("<urn:a> <urn:p> \"caf\u00e9\" .\n".encode("latin-1"), 'text/turtle; charset="ISO-8859-1"',
+     415, "not iso-8859-1: send the proposal in UTF-8"),
     (b"\x00\x01binary", "text/turtle", 400, "binary"),
     (b"\xff\xfe not utf-8", "text/turtle", 400, "UTF-8"),
     # Said as "the proposal: is ...", the temporary file's name replaced but not its colon.

@@ -47,6 +47,12 @@ def read(limit: int) -> Proposal:
     ctype = (request.mimetype or "").lower()
     length = request.content_length
     if ctype in TURTLE_TYPES:
+        charset = fields.charset(request.content_type or "")
+        if charset not in fields.UTF8_NAMES:
+            # As /sparql refuses a query so sent: its bytes were read as UTF-8 all the same,
+            # and said to be no UTF-8 text, as if the client had not said what they were.
+            raise Refused(415, f"Turtle is UTF-8 (its registration says so), not {charset}: "
+                               "send the proposal in UTF-8")
         if length is not None and length > limit:
             raise _too_big(limit)
         proposal = Proposal(request.stream.read(limit + 1), DEFAULT_NAME)
