@@ -184,3 +184,21 @@ def test_the_installed_commands_help_says_it_carries_no_source_texts(run):
     shown = " ".join(run("--help").stdout.split())
     assert "--sources DIRECTORY Folder of the source texts (default: ../shared/sources beside " \
            "the project; the installed package carries none: give a copy)." in shown, shown
+
+
+def test_catalogue_update_leaves_the_catalogue_the_package_carries_alone(run, tmp_path):
+    # It rewrote the reviewed answers in site-packages, answered from whatever --data was
+    # given, where add refuses to write the data folder the package carries.
+    root = Path(run("-c", "import alliance_graph.settings as s; print(s.SHIPPED)",
+                    program="python").stdout.strip())
+    before = {p.name: p.read_bytes() for p in (root / "queries").iterdir()}
+    done = run("catalogue", "--update")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == (
+        f"error: {root / 'queries'} is the catalogue the installed package carries, not a "
+        "project's: answers rewritten there would be shared by everyone using the package and "
+        "lost when it is installed again; update the catalogue of a project of your own "
+        "(--project DIR: a folder holding ontology/, data/ and queries/, such as a checkout "
+        "of the project), nothing was written\n"), done.stderr
+    assert {p.name: p.read_bytes() for p in (root / "queries").iterdir()} == before
+    assert run("catalogue").returncode == 0  # checking them is no change

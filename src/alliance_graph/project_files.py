@@ -43,6 +43,13 @@ PROJECT_ROOT = CHECKOUT if (CHECKOUT / "pyproject.toml").is_file() and is_projec
     else SHIPPED
 
 
+def carried(path: Path) -> bool:
+    """Return whether ``path`` is in the graph an installed package carries (``SHIPPED``),
+    which no command may change: it is shared by every user of the package and lost when it
+    is installed again."""
+    return Path(path).resolve().is_relative_to(SHIPPED.resolve())
+
+
 def project_paths(root: Path) -> dict[str, Path]:
     """Return the path settings of the project in ``root``: its folders, cache and sources."""
     # The shipped graph sits in site-packages, which may be read-only and is shared by users.

@@ -28,6 +28,7 @@ from .project_files import (
     PROJECT_ROOT,
     SHIPPED,
     NoGraphFound,
+    carried,
     input_files,
     is_project,
     meant_folders,
@@ -37,8 +38,9 @@ from .project_files import (
     where_sources_belong,
 )
 
-__all__ = ["CHECKOUT", "ENVIRONMENT", "FOLDER_FIELDS", "GRAPH_FOLDERS", "MOST_SECONDS", "PACKAGE_DIR",
-           "PROJECT_ROOT", "SHIPPED", "NoGraphFound", "Settings", "from_environment",
+__all__ = ["CHECKOUT", "ENVIRONMENT", "FOLDER_FIELDS", "GRAPH_FOLDERS", "MOST_SECONDS",
+           "PACKAGE_DIR", "PROJECT_ROOT", "SHIPPED", "NoGraphFound", "Settings", "carried",
+           "from_environment",
            "is_project", "meant_folders", "project_paths", "require_graph", "turtle_files",
            "where_sources_belong"]
 

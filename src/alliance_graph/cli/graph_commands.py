@@ -24,8 +24,9 @@ from ..query import results as queries
 from ..query import stats as stats_mod
 from ..query.answer import xml_kept
 from ..query.xml_check import XmlCheck
-from ..settings import Settings
+from ..settings import Settings, carried
 from ..store import backends
+from ..wording import Metavar, Said
 from .main import (
     EXIT_NO,
     EXIT_OK,
@@ -280,6 +281,13 @@ def catalogue(settings: Settings, update: bool):
     """Run the named queries in queries/ and compare them with their reviewed answers."""
     from ..query import catalogue as catalogue_mod
     stdout_open("the report")
+    if update and carried(settings.queries_dir):  # as add refuses to write its data/
+        fail(Said(lambda n: (
+            f"{settings.queries_dir} is the catalogue the installed package carries, not a "
+            "project's: answers rewritten there would be shared by everyone using the package "
+            "and lost when it is installed again; update the catalogue of a project of your "
+            f"own ({n('settings.root', Metavar('DIR'))}: a folder holding ontology/, data/ "
+            "and queries/, such as a checkout of the project), nothing was written")))
     kg = load_graph(settings)
     try:
         if update:
