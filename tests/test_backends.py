@@ -413,11 +413,19 @@ def test_a_build_being_opened_is_not_removed_by_a_build_of_other_inputs(mini, mo
     assert len(directory.open_directory(mini, folder)) > 0  # the new build, now in use
 
 
-def test_a_store_that_is_a_file_is_said_to_be_one(mini, tmp_path):
-    # It was "[Errno 20] Not a directory: '.../aid.ttl/CURRENT'".
+@pytest.mark.parametrize("kind", ["file", "device", "pipe"])
+def test_a_store_that_is_a_file_is_said_to_be_one(mini, tmp_path, kind):
+    # It was "[Errno 20] Not a directory: '.../aid.ttl/CURRENT'"; for --store /dev/null, or a
+    # named pipe, it still was.
     afile = tmp_path / "a-file.ttl"
-    afile.write_text("# not a store\n")
-    with pytest.raises(StoreError, match="is a file, not a folder for a directory store"):
+    if kind == "file":
+        afile.write_text("# not a store\n")
+    elif kind == "pipe":
+        os.mkfifo(afile)
+    else:
+        afile = Path(os.devnull)
+    with pytest.raises(StoreError, match=f"^{afile} is a file, not a folder for a directory "
+                                         "store$"):
         directory.open_directory(mini, afile)
 
 

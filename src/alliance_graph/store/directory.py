@@ -54,7 +54,7 @@ def current_build(folder: Path) -> str | None:
     except FileNotFoundError:
         return None
     except NotADirectoryError as exc:  # it said "[Errno 20] Not a directory: '.../CURRENT'"
-        if folder.is_file():
+        if folder.exists():  # a file, a device (/dev/null), a pipe: not a folder at all
             raise StoreError(f"{folder} is a file, not a folder for a directory store") from exc
         raise  # a folder above it is a file: said as any path that cannot be used
     return name if _HASH.fullmatch(name) and (folder / f"build-{name}").is_dir() else None
