@@ -97,6 +97,18 @@ def test_dataset_dump_holds_every_quad(endpoint, accept, fmt):
     assert any(q.graph_name.value.endswith("/graph/inferred") for q in quads)
 
 
+@pytest.mark.parametrize("path, accept, filename", [
+    ("/dataset", None, "alliance-graph.trig"), ("/dataset?format=nq", None, "alliance-graph.nq"),
+    ("/dataset", "application/n-quads", "alliance-graph.nq"),
+    ("/dataset?format=edges-csv", None, "alliance-graph.edges.csv")])
+def test_the_dataset_is_saved_under_a_name_its_format_ends(endpoint, path, accept, filename):
+    """A browser saved the TriG or N-Quads dump as "dataset", with no extension to tell a
+    loader what it holds; the network's formats were named already."""
+    status, headers, _ = fetch(endpoint + path, headers={"Accept": accept} if accept else {})
+    assert status == 200
+    assert headers["Content-Disposition"] == f'inline; filename="{filename}"'
+
+
 def test_dataset_as_turtle_is_406(endpoint):
     assert read(endpoint, "/dataset", "text/turtle")[0] == 406
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import tempfile
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from ..engine.wire import Spooled, SpoolFailed
@@ -41,11 +42,11 @@ bp = Blueprint("graph_store", __name__)
 bp.after_request(safety.protect)
 
 
-def _answer(svc, key, candidates, headers: dict | None = None) -> Response:
+def _answer(svc, key, candidates, headers=lambda ctype: {}) -> Response:
     """Answer the dump ``key`` with its ETag, or 304 (412 for an If-Match naming another);
     ``candidates`` are ``(format name, make)`` in the client's order, ``make()`` returning the
     body (bytes, or ``Spooled``) and its Content-Type, or raising Uncarried for a format that
-    cannot carry it."""
+    cannot carry it; ``headers(Content-Type)`` are the answer's others."""
     body = None
     if not svc.settled:  # a remote store, which may change while served: made each time
         try:
@@ -74,10 +75,10 @@ def _answer(svc, key, candidates, headers: dict | None = None) -> Response:
         except Refused as exc:
             return error(exc.status, str(exc))
         if svc.version != version:  # made while the server went on to another build
-            return protocol.as_response(200, {**(headers or {}), "Content-Type": ctype,
+            return protocol.as_response(200, {**headers(ctype), "Content-Type": ctype,
                                               "Cache-Control": "no-store", "Vary": "Accept"},
                                         body)
-    return protocol.as_response(200, {**(headers or {}), "Content-Type": ctype, "ETag": tag,
+    return protocol.as_response(200, {**headers(ctype), "Content-Type": ctype, "ETag": tag,
                                       "Vary": "Accept"}, body)
 
 
@@ -209,7 +210,7 @@ def dataset():
         filename = "alliance-graph." + name.replace("-csv", ".csv")
         ctype = media + ("; charset=utf-8" if media.startswith("text/") else "")
         return _answer(svc, ("network", name, ()), [(name, lambda: (_network(svc, name), ctype))],
-                       {"Content-Disposition": f'inline; filename="{filename}"'})
+                       lambda _: _file_named(filename))
     try:
         formats = pick_formats(values, negotiation.DATASET_OFFERS, queries.GRAPH_FORMATS,
                                request.headers.get("Accept"))
@@ -218,5 +219,14 @@ def dataset():
                 else f"{network.MEDIA_TYPES['graphml']} (or ?format={', '.join(network.FORMATS)})")
         return error(exc.status, f"{exc}, {also}")
     graphs = [svc.graphs[name] for name in sorted(svc.graphs)]
+    # Named for a download as the network is: a browser saved the dump as "dataset", no
+    # extension to tell a loader (or the desktop) it is TriG or N-Quads.
     return _answer(svc, ("dataset", (), tuple(f.name for f in formats)),
-                   _graph_candidates(svc, graphs, formats))
+                   _graph_candidates(svc, graphs, formats),
+                   lambda ctype: _file_named("alliance-graph." + ox.RdfFormat.from_media_type(
+                       ctype.split(";", 1)[0]).file_extension))
+
+
+def _file_named(filename: str) -> dict:
+    """Return the header naming the file a download of the answer is saved as."""
+    return {"Content-Disposition": f'inline; filename="{filename}"'}
