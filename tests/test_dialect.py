@@ -72,16 +72,18 @@ def test_a_function_named_by_a_relative_iri_never_calls_a_stores_procedure(over_
 
 @pytest.mark.server
 def test_xpaths_functions_never_reach_the_store(over_virtuoso):
-    # Virtuoso runs XPath's functions called by their IRIs (under the 2004 draft's namespace
-    # and ".../xpath-functions/#" too): fn:doc("x") ended a Virtuoso process, the store gone
-    # for every user (502, "cannot reach the store") until someone restarted it; in this
-    # one only its SPARQL user's want of permission on the procedure fetching a URI (502,
-    # "No permission to execute procedure DB.DBA.XML_URI_GET_STRING_OR_ENT") stopped it.
+    # Virtuoso runs XPath's functions called by their IRIs (under the 2004 draft's namespace,
+    # ".../xpath-functions/#" and the scheme xpath: too): fn:doc("x") ended a Virtuoso
+    # process, the store gone for every user (502, "cannot reach the store") until someone
+    # restarted it; in this one only its SPARQL user's want of permission on the procedure
+    # fetching a URI (502, "No permission to execute procedure
+    # DB.DBA.XML_URI_GET_STRING_OR_ENT") stopped it.
     endpoint, store = over_virtuoso
     for query in ('SELECT (<http://www.w3.org/2005/xpath-functions#doc>("x") AS ?x) {}',
                   'PREFIX f: <http://www.w3.org/2004/07/xpath-functions#> '
                   'SELECT (f:doc("x") AS ?x) {}',
-                  'SELECT ?x { BIND(<http://www.w3.org/2005/xpath-functions/#doc>("x") AS ?x) }'):
+                  'SELECT ?x { BIND(<http://www.w3.org/2005/xpath-functions/#doc>("x") AS ?x) }',
+                  'SELECT (<xpath:doc>("x") AS ?x) {}'):
         status, body = ask(endpoint, query)
         assert status == 403 and b"is of XPath's functions" in body, body
     assert written(store) == 0  # the store still answers

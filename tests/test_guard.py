@@ -986,6 +986,7 @@ def test_text_no_token_starts_is_said_for_what_it_is(text, said):
      "is of XPath's functions"),
     ('PREFIX f: <http://www.w3.org/2004/07/xpath-functions#> SELECT (f:concat("a") AS ?x) {}',
      403, "<http://www.w3.org/2004/07/xpath-functions#> is of XPath's functions"),
+    ('SELECT (<xpath:doc>("x") AS ?x) {}', 403, "<xpath:doc> is of XPath's functions"),
     # Virtuoso's pragmas: DEFINE get:soft "replace" sponged FROM IRIs into the store.
     ('DEFINE get:soft "replace" SELECT * { ?s ?p ?o }', 400,
      "(at line 1, column 1): 'DEFINE' begins no SPARQL query"),

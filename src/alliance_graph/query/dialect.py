@@ -28,11 +28,12 @@ from .refused import Refused
 STORE_SCHEMES = frozenset(("bif", "sql"))
 # XPath's function namespaces, whose functions Virtuoso runs when a query calls one by its
 # IRI (fn:concat, fn:upper-case), under more names than the one the XPath standard gives
-# (the 2004 draft's, and ".../xpath-functions/#"): fn:doc("x") ended a Virtuoso 7.2 process,
+# (the 2004 draft's, ".../xpath-functions/#", and the scheme xpath:, <xpath:concat>):
+# fn:doc("x") ended a Virtuoso 7.2 process,
 # and in another was stopped only by its SPARQL user's want of permission to run the
 # procedure that fetches a URI (DB.DBA.XML_URI_GET_STRING_OR_ENT).
 # Oxigraph runs none of them, so a standard query has no use for their IRIs.
-XPATH_FUNCTIONS = re.compile("xpath-functions", re.IGNORECASE)
+XPATH_FUNCTIONS = re.compile("^xpath:|xpath-functions", re.IGNORECASE)
 # A comment, to the end of its line, whose end is checked: the engine's comment ends at a
 # carriage return alone, Virtuoso's at the next line feed, so what follows such a CR on its
 # line is read by one and not by the other.  Each match consumes its comment, so a run of
