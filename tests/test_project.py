@@ -224,3 +224,21 @@ def test_a_time_past_what_python_can_wait_is_refused(value):
         project_mod.for_command_line({}, {"ALLIANCE_GRAPH_REMOTE_TIMEOUT": value}, None)
     settings = project_mod.for_command_line({}, {"ALLIANCE_GRAPH_REMOTE_TIMEOUT": "1e9"}, None)
     assert settings.remote_timeout == 1e9
+
+
+@pytest.mark.parametrize("options, environ, who, said", [
+    ({"root": Path(".")}, {}, {"--project": "option"}, "--project ."),
+    ({"cache_dir": Path("c")}, {}, {"--cache": "option"}, "--cache c"),
+    ({}, {"ALLIANCE_GRAPH_DATA": "d"}, {"--data": "ALLIANCE_GRAPH_DATA"},
+     "ALLIANCE_GRAPH_DATA=d")])
+def test_a_relative_folder_once_the_current_directory_is_removed_is_refused_saying_so(
+        options, environ, who, said):
+    # --project . there was "a file or folder could not be used: [Errno 2] No such file or
+    # directory", naming nothing (os.getcwd failed); the command line finds no cwd (None).
+    with pytest.raises(ValueError) as refused:
+        project_mod.for_command_line(options, environ, None)
+    assert wording.worded(refused.value, functools.partial(wording.command_line,
+                                                           given=who)) == (
+        f"{said}: the current directory no longer exists (it was removed), so a path "
+        "relative to it names nothing: give the folder's whole path, or cd to a folder that "
+        "exists")

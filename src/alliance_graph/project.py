@@ -7,10 +7,12 @@ command line's reading of its surroundings lives, and what it refuses there.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from .settings import (
+    FOLDER_FIELDS,
     GRAPH_FOLDERS,
     PROJECT_ROOT,
     Settings,
@@ -20,6 +22,7 @@ from .settings import (
     require_graph,
     turtle_files,
 )
+from .wording import Said
 
 
 def find_project(cwd: Path | None) -> Path:
@@ -47,7 +50,25 @@ def for_command_line(options: Mapping, environ: Mapping[str, str], cwd: Path | N
     given = from_environment(environ)
     given.update({name: value for name, value in options.items() if value is not None})
     meant_folders(given, "no shell expanded its ~")
+    if cwd is None:  # the current directory was removed (main found none)
+        _nothing_relative(given)
     root = Path(given["root"]).resolve() if given.get("root") else find_project(cwd)
     settings = Settings.from_json({**given, "root": root})
     require_graph(settings)
     return settings
+
+
+def _nothing_relative(given: Mapping) -> None:
+    """Raise ValueError for a folder given as a relative path while the current directory no
+    longer exists: ``--project .`` there was "a file or folder could not be used: [Errno 2]
+    No such file or directory", naming nothing (from ``os.getcwd``)."""
+    for name in (*FOLDER_FIELDS, "store"):
+        value = given.get(name)
+        if not isinstance(value, (str, os.PathLike)) or os.path.isabs(value) or \
+                name == "store" and (value == "memory" or "://" in os.fsdecode(value)):
+            continue
+        value = os.fsdecode(value)
+        raise ValueError(Said(lambda n, name=name, value=value: (
+            f"{n(f'settings.{name}', value)}: the current directory no longer exists (it was "
+            "removed), so a path relative to it names nothing: give the folder's whole path, "
+            "or cd to a folder that exists")))
