@@ -1067,3 +1067,20 @@ def test_text_typed_before_the_editor_arrives_keeps_its_focus_and_caret(page, sh
     page.locator(".cm-content").wait_for()
     page.keyboard.type(" ?p ?o")
     assert editor_text(page) == "ASK { ?s ?p ?o }"
+
+
+def test_the_search_boxs_suggestions_are_said_to_a_screen_reader(page, shipped_server):
+    # The list opens beside the box and takes no focus: nothing told a screen reader that it
+    # was there, how many it held, or how to reach it.
+    page.goto(shipped_server + "/timeline")
+    said = page.locator("header [role=status]")
+    page.fill("#search", "iron do")
+    page.locator("#search-results a").first.wait_for()
+    count = page.locator("#search-results li").count()
+    assert said.text_content() == (f"{count} suggestions: the down arrow goes through them, "
+                                   "Enter searches")
+    assert said.is_hidden() is False and said.bounding_box()["width"] <= 1  # read, not seen
+    page.keyboard.press("Escape")
+    assert said.text_content() == ""
+    page.fill("#search", "nowhere-at-all")
+    poll(page, lambda: said.text_content() == "no suggestions", "no suggestions said")

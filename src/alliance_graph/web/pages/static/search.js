@@ -5,7 +5,12 @@
 (function () {
   const input = document.getElementById("search");
   const list = document.getElementById("search-results");
+  const said = document.getElementById("search-said");
   if (!input || !list) return;
+  // What a screen reader is told of the list, which takes no focus as it opens.
+  function say(text) {
+    if (said) said.textContent = text;
+  }
   let timer = null;
   let asked = "";
 
@@ -14,6 +19,7 @@
     asked = q;
     if (q.length < 2) {
       list.hidden = true;
+      say("");
       return;
     }
     // A lookup the server refuses (busy: 503) or that never arrives empties the list: the
@@ -53,6 +59,9 @@
       list.appendChild(li);
     }
     list.hidden = found.length === 0;
+    say(found.length === 0 ? "no suggestions"
+      : found.length + (found.length === 1 ? " suggestion" : " suggestions") +
+        ": the down arrow goes through them, Enter searches");
   }
 
   // Close the list, and forget a lookup still on its way so that it does not reopen it.
@@ -60,6 +69,7 @@
     clearTimeout(timer);
     asked = null;
     list.hidden = true;
+    say("");
   }
 
   input.addEventListener("input", () => {
