@@ -224,6 +224,8 @@ def test_a_number_reads_as_every_store_writes_it(remote_kg, kg, query):
     ('?x WHERE { VALUES ?v { "1.5" } BIND(xsd:integer(?v) AS ?x) }', '"1"^^<{xsd}integer>',
      '?x WHERE { VALUES ?v { "1.5" } '
      'BIND(IF(REGEX(?v, "^[+-]?[0-9]+$"), xsd:integer(?v), "no") AS ?x) }'),
+    ('?x WHERE { BIND(STRAFTER("abc", "") AS ?x) }', '""',
+     '?x WHERE { VALUES ?w { "" } BIND(IF(?w = "", "abc", STRAFTER("abc", ?w)) AS ?x) }'),
     # A language tag's case kept as written: LANG(?l) = "en-us" fails for a tag written EN-US.
     ('(LANG("a"@EN-us) AS ?x) WHERE {}', '"EN-us"', '(LCASE(LANG("a"@EN-us)) AS ?x) WHERE {}'),
     # A double's own form: STR(?d) is "1.5e+10" (the others: "15000000000").
