@@ -242,3 +242,22 @@ def test_a_relative_folder_once_the_current_directory_is_removed_is_refused_sayi
         f"{said}: the current directory no longer exists (it was removed), so a path "
         "relative to it names nothing: give the folder's whole path, or cd to a folder that "
         "exists")
+
+
+@pytest.mark.parametrize("given, environ, who, said", [
+    ({}, {"ALLIANCE_GRAPH_PROJECT": "{}\n"}, {"--project": "ALLIANCE_GRAPH_PROJECT"},
+     "ALLIANCE_GRAPH_PROJECT='{}\n'"),
+    ({"cache_dir": "{} "}, {}, {"--cache": "option"}, "--cache '{} '")])
+def test_a_folder_named_with_spaces_around_it_is_refused_naming_the_one_meant(
+        tmp_path, given, environ, who, said):
+    # It was "no graph found in /x/proj" and a line break, naming a folder that looked like
+    # the one that exists.
+    here = project(tmp_path / "proj")
+    given = {name: value.format(here) for name, value in given.items()}
+    environ = {name: value.format(here) for name, value in environ.items()}
+    with pytest.raises(ValueError) as refused:
+        project_mod.for_command_line(given, environ, here)
+    assert wording.worded(refused.value, functools.partial(wording.command_line,
+                                                           given=who)) == (
+        f"{said.format(here)}: no such folder, but {here} is one: leave out the spaces or line "
+        "end around its path")

@@ -66,10 +66,11 @@ FOLDER_FIELDS = ("root", "data_dir", "ontology_dir", "sources_dir", "cache_dir")
 def meant_folders(given: Mapping, unexpanded: str) -> None:
     """Raise ValueError for a folder of ``given`` (settings' fields and values) that cannot be
     the one meant: one beginning with a ~ nothing expanded (``unexpanded`` says what did not),
-    a folder or directory store whose symbolic links lead round in a loop, or a project or
-    cache folder that is a file (``_no_file``).  The command
+    one named with spaces around it, a folder or directory store whose symbolic links lead
+    round in a loop, or a project or cache folder that is a file (``_no_file``).  The command
     line and the Python facade both ask, each where it reads its settings."""
     _no_tilde(given, unexpanded)
+    _no_spaces(given)
     _no_loop(given)
     _no_file(given)
 
@@ -87,6 +88,28 @@ def _no_tilde(given: Mapping, unexpanded: str) -> None:
                 f"{n(f'settings.{name}', value)}: {unexpanded}, so it names a "
                 f"folder called ~: give the folder's whole path (for a folder of that name, "
                 f"{Path(value).absolute()})")))
+
+
+def _no_spaces(given: Mapping) -> None:
+    """Raise ValueError for a folder that does not exist only for the spaces or line end
+    around its path (``ALLIANCE_GRAPH_PROJECT="$(cat project.txt)"`` keeps no line end, but
+    one read otherwise does): it was "no graph found in /x/proj" followed by a line break,
+    naming a folder that looked like the one that exists."""
+    for name in FOLDER_FIELDS:
+        value = given.get(name)
+        if not isinstance(value, (str, os.PathLike)):
+            continue
+        value = os.fsdecode(value)
+        if value == value.strip() or not value.strip():
+            continue
+        try:
+            if os.path.lexists(value) or not os.path.lexists(value.strip()):
+                continue
+        except ValueError:  # a NUL byte: said where the folder is used
+            continue
+        raise ValueError(Said(lambda n, name=name, value=value: (
+            f"{n(f'settings.{name}', value)}: no such folder, but {value.strip()} is one: "
+            "leave out the spaces or line end around its path")))
 
 
 def _no_loop(given: Mapping) -> None:
