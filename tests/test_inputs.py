@@ -3,6 +3,8 @@ nesting is refused before any library walks it, or validated in linear time when
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -219,3 +221,27 @@ def test_turtle_opening_with_a_bracket_keeps_the_parsers_message(settings, tmp_p
         validation.validate(settings, [proposal])
     except LoadError as refused:
         assert "not Turtle" not in str(refused)
+
+
+@pytest.mark.parametrize("written, line, said", [
+    ('claim:BlueFlag-participant-UnitedStates ag:note _:l1 .\n'
+     '_:l1 rdf:first "a" ; rdf:rest _:l1 .\n', 2, "the rdf:rest of _:l1 leads back to _:l1"),
+    ('claim:BlueFlag-participant-UnitedStates ag:note _:a .\n_:a rdf:first "a" ;\n'
+     '    rdf:rest _:b .\n_:b rdf:first "b" ;\n    rdf:rest _:a .\n', 5,
+     "the rdf:rest of _:b leads back to _:a"),
+])
+def test_a_list_round_a_cycle_is_refused_on_the_line_closing_it(settings, tmp_path, written,
+                                                                 line, said):
+    # The shapes read the list to its end: validate stopped on pyshacl's traceback
+    # ("ValueError: List contains a recursive rdf:rest reference"), POST /validate on a 503.
+    prefixes = ("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+                "@prefix claim: <https://alliance-graph.example/id/claim/> .\n"
+                "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n")
+    proposal = tmp_path / "cycle.ttl"
+    proposal.write_text(prefixes + written, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "alliance_graph", "--cache",
+                           str(settings.cache_dir), "validate", str(proposal)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"error: could not validate: {proposal}:{line + 3}: {said}, "
+                                  "earlier in its own list"), done.stderr

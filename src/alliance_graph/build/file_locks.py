@@ -38,7 +38,8 @@ def take(fd: int, kind: int, byte: int) -> bool | None:
     return True
 
 
-def wait_for(fd: int, kind: int, byte: int, deadline: float | None, said: Callable[[], None]) -> bool:
+def wait_for(fd: int, kind: int, byte: int, deadline: float | None,
+             said: Callable[[], None]) -> bool:
     """Take the lock ``byte``, calling ``said`` once if it must wait; return False past
     ``deadline`` (None: no limit), True at once where there are no such locks."""
     return _polled(lambda: take(fd, kind, byte) is not False, deadline, said)

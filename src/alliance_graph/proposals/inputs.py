@@ -17,15 +17,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from ..build import hints, loading
+from ..build import hints, lists, loading
 from ..build.lines import LineIndex, line_number
 from ..build.loading import LoadError, Problem
+from ..build.places import Places
 from ..project_files import turtle_files
 from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
 from . import expansion
 
 _FIRST = ox.NamedNode(str(RDF.first))
+_REST = ox.NamedNode(str(RDF.rest))
 # The longest literal or IRI a proposal may hold: fifty times the longest text the shapes
 # allow (agsh:short-text, 2,000 characters), so a text over that limit is the shapes'
 # finding, and one past this is refused before anything looks at it.  Finding a finding's
@@ -147,6 +149,9 @@ class Inputs:
             too_long = long_term_problem(quads, text, shown)
             if too_long is not None:
                 raise LoadError([too_long])
+            round_a_cycle = list_cycle_problem(quads, text, name)
+            if round_a_cycle is not None:
+                raise LoadError([dataclasses.replace(round_a_cycle, file=shown)])
         self._texts[name] = text
         self._quads[name] = quads
         self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
@@ -163,6 +168,21 @@ def _not_a_file(path: Path) -> str:
                 "file:line and for add to merge what was validated): save it to a file, "
                 "such as proposal.ttl, and name that")
     return "no such file"
+
+
+def list_cycle_problem(quads: list[ox.Quad], text: str, name: str) -> Problem | None:
+    """Return the Problem of the first list of the proposal (file ``name``) whose rdf:rest
+    leads back into itself (``lists.cycles``, on the line that closes it); None if none.
+    The shapes read such a list to its end: validate stopped on a traceback from pyshacl
+    ("ValueError: List contains a recursive rdf:rest reference"), POST /validate on a 503."""
+    if not any(q.predicate == _REST for q in quads):
+        return None
+    scoped = loading.blank_scope(name)  # its nodes named as a build names them, labels kept
+    store = ox.Store()
+    store.extend(ox.Quad(scoped(q.subject), q.predicate, scoped(q.object), q.graph_name)
+                 for q in quads)
+    found = lists.cycles(store, Places(store, LineIndex({name: text})))
+    return found[0] if found else None
 
 
 def long_term_problem(quads: list[ox.Quad], text: str, shown: str) -> Problem | None:
