@@ -3,6 +3,9 @@ refused before it is read whole, a pipe read as a file is, a folder or text that
 said to be one, in words its user can act on."""
 
 import os
+import pty
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -102,3 +105,19 @@ def test_a_catalogue_name_with_spaces_around_it_is_said_to_be_one(run, given):
     assert result.exit_code == 2 and result.stderr.startswith(
         f"error: no query named {given!r} in ") and result.stderr.endswith(
         "; did you mean aid-amounts?\n"), result.stderr
+
+
+def test_a_query_read_from_the_terminal_says_how_to_end_it(tmp_path):
+    # `query -` typed at a prompt waited for standard input without a word.
+    main_end, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "alliance_graph", "query", "-"],
+                                   stdin=terminal, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, cwd=tmp_path)
+        os.write(main_end, b"ASK {}\n\x04")
+        out, err = process.communicate(timeout=300)
+    finally:
+        os.close(main_end)
+        os.close(terminal)
+    assert (process.returncode, out) == (0, b"true\n"), err
+    assert err == b"reading the query from the terminal: end it with Ctrl-D\n", err

@@ -9,6 +9,8 @@ import stat
 import sys
 from pathlib import Path
 
+import click
+
 from ..query.bounds import DEFAULT_BOUNDS, too_long
 from ..settings import Settings
 from ..wording import Said
@@ -90,6 +92,8 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     if query_or_file == "-":
         if sys.stdin is None:
             fail("standard input is closed: give the query as text or a file")
+        if sys.stdin.isatty():  # else `query -` typed at a prompt waited, without a word
+            click.echo("reading the query from the terminal: end it with Ctrl-D", err=True)
         try:
             # Bytes, decoded here: the text layer made bytes that are not UTF-8 surrogates,
             # which failed later with a traceback.  utf-8-sig: a byte-order mark, which some
