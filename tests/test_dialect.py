@@ -87,3 +87,12 @@ def test_xpaths_functions_never_reach_the_store(over_virtuoso):
         status, body = ask(endpoint, query)
         assert status == 403 and b"is of XPath's functions" in body, body
     assert written(store) == 0  # the store still answers
+
+
+@pytest.mark.server
+def test_a_stores_own_variables_never_reach_it(over_virtuoso):
+    # Virtuoso reads ?:uid as a variable of the SQL it runs the query in: the query reached
+    # it, and its answer (502, "No column UID") showed what it had looked for.
+    endpoint, _ = over_virtuoso
+    status, body = ask(endpoint, "PREFIX : <http://e/> SELECT (?:uid AS ?y) {}")
+    assert status == 400 and b"'?:uid' is read by a store as a variable of its own" in body

@@ -987,6 +987,8 @@ def test_text_no_token_starts_is_said_for_what_it_is(text, said):
     ('PREFIX f: <http://www.w3.org/2004/07/xpath-functions#> SELECT (f:concat("a") AS ?x) {}',
      403, "<http://www.w3.org/2004/07/xpath-functions#> is of XPath's functions"),
     ('SELECT (<xpath:doc>("x") AS ?x) {}', 403, "<xpath:doc> is of XPath's functions"),
+    # Virtuoso's ?:name, a variable of the SQL it runs the query in ("No column UID").
+    ('PREFIX : <http://e/> SELECT (?:uid AS ?y) {}', 400, "(at line 1, column 30): '?:uid' is"),
     # Virtuoso's pragmas: DEFINE get:soft "replace" sponged FROM IRIs into the store.
     ('DEFINE get:soft "replace" SELECT * { ?s ?p ?o }', 400,
      "(at line 1, column 1): 'DEFINE' begins no SPARQL query"),
@@ -1006,6 +1008,16 @@ def test_what_only_a_stores_own_dialect_reads_is_refused_at_the_endpoint(text, s
     assert refused.value.status == status and said in str(refused.value), str(refused.value)
     if status == 400:
         assert not parses_as_query(text)  # not SPARQL: Oxigraph refuses it too
+
+
+def test_a_paths_question_mark_glued_to_a_name_is_refused_though_oxigraph_reads_it():
+    # A path's zero-or-one then an object to Oxigraph; Virtuoso reads ?:o, a SQL variable.
+    text = "PREFIX : <http://e/> SELECT * { ?s :p?:o }"
+    assert parses_as_query(text)
+    with pytest.raises(guard.Refused) as refused:
+        guard.check(text, P, standard=True)
+    assert "write a space after a path's '?'" in str(refused.value)
+    guard.check(text.replace("?:o", "? :o"), P, standard=True)
 
 
 @pytest.mark.parametrize("text", [

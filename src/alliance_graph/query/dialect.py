@@ -55,8 +55,8 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
     (``<bif:http_get>``, ``PREFIX b: <bif:>``, ``\\u`` escapes), as ``resolve`` gives a
     token's IRI; an IRI
     written relative (``decoded`` gives an IRIREF's text, its escapes decoded) where no BASE
-    written whole resolves it.  Oxigraph refuses all but the IRIs itself, and runs no such
-    function."""
+    written whole resolves it; a ``?`` glued to a prefixed name.  Oxigraph refuses all but
+    the IRIs itself and the glued ``?`` (a path's), and runs no such function."""
     _comments_end_alike(text, tokens)
     if not form:
         if opening is None:
@@ -98,6 +98,7 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
                                "functions and procedures (bif:http_get fetches any URL), and "
                                "this endpoint makes no outbound requests")
     _no_relative_iri(text, tokens, decoded)
+    _no_glued_parameter(text, tokens)
 
 
 def _no_relative_iri(text: str, tokens: list[Token], decoded: Callable[[str], str]) -> None:
@@ -124,6 +125,17 @@ def _no_relative_iri(text: str, tokens: list[Token], decoded: Callable[[str], st
                                    "may read a relative one as a name of its own, Virtuoso "
                                    "as its SQL procedure's)")
         previous = token
+
+
+def _no_glued_parameter(text: str, tokens: list[Token]) -> None:
+    """Refuse (400) a ``?`` with a prefixed name glued after it: to Oxigraph a path's
+    zero-or-one and a name (``:p?:o``), to Virtuoso ``?:name``, a variable of the SQL it
+    runs the query in (``SELECT (?:uid AS ?y) {}``: "No column UID")."""
+    for token, after in zip(tokens, tokens[1:]):
+        if token.kind == "?" and after.kind in _PNAMES and after.start == token.start + 1:
+            raise Refused(400, f"syntax error ({where(text, token)}): '?{_shown(after)}' is "
+                               "read by a store as a variable of its own (Virtuoso's ?:name): "
+                               "write a space after a path's '?'")
 
 
 def _comments_end_alike(text: str, tokens: list[Token]) -> None:
