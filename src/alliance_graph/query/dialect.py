@@ -29,10 +29,10 @@ STORE_SCHEMES = frozenset(("bif", "sql"))
 # XPath's function namespaces, whose functions Virtuoso runs when a query calls one by its
 # IRI (fn:concat, fn:upper-case), under more names than the one the XPath standard gives
 # (the 2004 draft's, ".../xpath-functions/#", and the scheme xpath:, <xpath:concat>):
-# fn:doc("x") ended a Virtuoso 7.2 process,
-# and in another was stopped only by its SPARQL user's want of permission to run the
-# procedure that fetches a URI (DB.DBA.XML_URI_GET_STRING_OR_ENT).
-# Oxigraph runs none of them, so a standard query has no use for their IRIs.
+# fn:doc("x") ended a Virtuoso 7.2 process, and in another was stopped only by its SPARQL
+# user's want of permission to run the procedure that fetches a URI
+# (DB.DBA.XML_URI_GET_STRING_OR_ENT).  Oxigraph runs none of them, so a standard query has
+# no use for their IRIs.
 XPATH_FUNCTIONS = re.compile("^xpath:|xpath-functions", re.IGNORECASE)
 # A comment, to the end of its line, whose end is checked: the engine's comment ends at a
 # carriage return alone, Virtuoso's at the next line feed, so what follows such a CR on its
@@ -53,9 +53,8 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
     query nor the given ``prefixes`` declare (Virtuoso declares ``bif:`` and ``sql:`` itself);
     an IRI of the ``bif:`` or ``sql:`` schemes or of XPath's functions, however written
     (``<bif:http_get>``, ``PREFIX b: <bif:>``, ``\\u`` escapes), as ``resolve`` gives a
-    token's IRI; an IRI
-    written relative (``decoded`` gives an IRIREF's text, its escapes decoded) where no BASE
-    written whole resolves it; a ``?`` glued to a prefixed name.  Oxigraph refuses all but
+    token's IRI; an IRI written relative (``decoded`` gives an IRIREF's text, its escapes
+    decoded) where no BASE written whole resolves it; a ``?`` glued to a prefixed name.  Oxigraph refuses all but
     the IRIs itself and the glued ``?`` (a path's), and runs no such function."""
     _comments_end_alike(text, tokens)
     if not form:
