@@ -183,3 +183,27 @@ def test_a_threat_named_for_a_place_has_it_as_its_region(kg):
                if _names(name, label)
                and place not in _objects(kg, node, "ag:region")]
     assert missing == []
+
+
+def test_a_quote_cited_for_a_system_names_it_or_no_other_system(kg):
+    """'Missile Defense Cooperation: Iron Dome' (000) was cited for the alliance's joint
+    programs David's Sling, Arrow 2 and Arrow 3 too: their claim cards showed a quote naming
+    another system.  A quote cited for a claim about a weapon system names that system (its
+    label's first word: 000's 'Arrow 2 &3' names Arrow-3) or no other system at all ('Missile
+    Defense Cooperation:')."""
+    systems = _labelled(kg, "ag:WeaponSystem")
+    assert "https://alliance-graph.example/id/DavidsSling" in systems
+    rows = kg.query("""SELECT ?claim ?node ?quote WHERE {
+        ?claim a ag:Claim ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quote .
+        { ?claim rdf:subject ?node } UNION { ?claim rdf:object ?node } }""")
+    wrong = set()
+    for r in rows:
+        node, quote = r["node"].value, r["quote"].value
+        if node not in systems or any(_names(name, quote) for name in
+                                      (systems[node], re.split(r"[\s-]", systems[node])[0])):
+            continue
+        others = sorted(name for other, name in systems.items()
+                        if other != node and _names(name, quote))
+        if others:
+            wrong.add(f"{r['claim'].value} ({systems[node]}) cites {quote!r}, naming {others}")
+    assert sorted(wrong) == []
