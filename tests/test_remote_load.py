@@ -269,6 +269,23 @@ def test_a_value_the_store_changed_as_it_kept_it_fails_the_load(virtuoso_server,
     assert remote_load.loaded_build(remote) == before and not staged(remote)
 
 
+def test_a_decimal_the_store_rounded_as_it_kept_it_fails_the_load(virtuoso_server, tmp_path):
+    # Virtuoso keeps 15 digits of a decimal after its point: 0.000000000000000001 came back 0
+    # and load said it had loaded the build.  "3.0" kept as "3" is the same value.
+    remote = RemoteStore(virtuoso_server)
+    before = remote_load.loaded_build(remote)
+    graph, xsd = "https://alliance-graph.example/graph/data/x.ttl", XSD
+    nquads = tmp_path / "build-decimals.nq"
+    nquads.write_text(f'<urn:x:s> <urn:x:share> "0.000000000000000001"^^<{xsd}decimal> '
+                      f'<{graph}> .\n<urn:x:s> <urn:x:amount> "3.0"^^<{xsd}decimal> <{graph}> .\n')
+    with pytest.raises(StoreError) as failed:
+        remote_load.load(remote, nquads)
+    assert ('changed 1 value(s) as it kept them: "0.000000000000000001"^^xsd:decimal read '
+            'back as "0"^^xsd:decimal') in str(failed.value)
+    assert "15 digits of a decimal after its point" in str(failed.value)
+    assert remote_load.loaded_build(remote) == before and not staged(remote)
+
+
 @pytest.mark.parametrize("sent, kept", [("PT36H", "P1DT12H"), ("P12M", "P1Y"), ("P0D", "PT0S"),
                                         ("-PT1.50S", "-PT1.5S"), ("P1Y2M3D", "P1Y2M3D")])
 def test_a_duration_is_compared_by_its_value(sent, kept):

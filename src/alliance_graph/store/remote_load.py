@@ -32,6 +32,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -53,8 +54,9 @@ BATCH_QUADS = 1000
 # Datatypes whose values a store may keep otherwise than sent, read back before the swap
 # (_check_values): Virtuoso keeps a duration's months or its seconds, not both ("P1Y2M3D"
 # came back "P1Y2M", and load said it had loaded the build), and a year before year 1 as a
-# form that is none ("-0044" came back "-044").
-_READ_BACK = (XSD + "duration", XSD + "gYear", XSD + "gYearMonth", XSD + "date")
+# form that is none ("-0044" came back "-044"), and a decimal rounded to 15 digits after its
+# point ("0.000000000000000001" came back "0").
+_READ_BACK = (XSD + "duration", XSD + "gYear", XSD + "gYearMonth", XSD + "date", XSD + "decimal")
 # Datatypes with a NaN, which Virtuoso 7.2 cannot keep (_refuse_unkept).
 _NAN_TYPES = (XSD + "double", XSD + "float")
 
@@ -220,6 +222,11 @@ def _value(term) -> tuple:
     # A literal as its value, so a store writing it in another form (PT36H as P1DT12H) keeps it.
     if isinstance(term, ox.Literal) and term.datatype.value == XSD + "duration":
         return term.datatype.value, duration_value(term.value) or term.value
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD + "decimal":
+        try:  # "3.0" kept as "3" is the same value (equal Decimals hash alike)
+            return term.datatype.value, Decimal(term.value)
+        except InvalidOperation:
+            return term.datatype.value, term.value
     return (term.datatype.value, term.value) if isinstance(term, ox.Literal) else (None, str(term))
 
 
@@ -244,7 +251,8 @@ def _check_values(remote: RemoteStore, values: set[ox.Literal], graphs: list) ->
         raise StoreError(
             f"the store changed {len(changed)} value(s) as it kept them: {', '.join(changed[:3])}"
             f" read back as {', '.join(instead[:3]) or 'nothing'} (Virtuoso keeps a duration's "
-            "years and months or its days and time, not both, and no year before 1): write "
+            "years and months or its days and time, not both, no year before 1, and 15 digits "
+            "of a decimal after its point): write "
             "such a value otherwise, or use another store; the build in use is left as it was")
 
 
