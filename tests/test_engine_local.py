@@ -25,5 +25,6 @@ def test_serve_get_answers_a_query_past_the_timeout_503_and_exits():
     except subprocess.TimeoutExpired:
         raise AssertionError("serve --get went on past its 1 s limit") from None
     assert done.returncode == 1, done.stderr
-    assert done.stdout.startswith("the query ran longer than the 1 s limit and was stopped")
+    assert done.stdout.startswith("the query ran longer than the 1 s limit and its answer "
+                                   "was given up")
     assert "Traceback" not in done.stderr

@@ -39,8 +39,9 @@ class LocalEngine:
                                           self.settings.max_result_bytes, prefixes),
                            limit)
         except TimedOut:
-            raise EngineError(503, f"the query ran longer than the {limit:g} s limit and was "
-                                   "stopped; narrow it or add a LIMIT") from None
+            # Not "stopped", as the engine process says: nothing here can stop it.
+            raise EngineError(503, f"the query ran longer than the {limit:g} s limit and its "
+                                   "answer was given up; narrow it or add a LIMIT") from None
 
     def close(self) -> None:
         """Nothing to stop: the graph lives as long as this process."""

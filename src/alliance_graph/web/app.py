@@ -68,8 +68,8 @@ class Service:
         # The engine process's threads are given here, fairly across clients
         # (client_share.py), so the engine's own queue of calls stays empty; a slot taken by
         # a query running late is free once the engine's watcher (engine_poll) has killed it.
-        # A query in this process (LocalEngine) runs on the thread that asked and is not
-        # stopped at its limit: there are no threads to share, only the clients' shares.  The
+        # A query in this process (LocalEngine) is given up at its limit but runs on to its
+        # end (nothing can stop it): there are no threads to share, only the clients' shares.  The
         # last free thread is kept for a client whose recent queries took little engine time:
         # under light_seconds and half the time limit, so that one query run to the limit
         # makes a client heavy for a half-life at least.
