@@ -1,5 +1,6 @@
 """search.search: labels, alternative labels, descriptions and quotes, ranked and bounded."""
 
+import html
 import re
 import urllib.parse
 import urllib.request
@@ -175,3 +176,18 @@ def test_past_ranked_rows_the_best_matches_still_come_first(pages_kg, monkeypatc
     keys = [(search.KINDS.index(h.match), h.text.lower() != "iron dome",
              not h.text.lower().startswith("iron dome")) for h in hits]
     assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("q, title", [
+    ("iron  dome", "Search: \u2068iron dome\u2069 · alliance-graph"),
+    ("", "Search · alliance-graph"),
+    ("w " * 80, "Search: \u2068" + ("w " * 50).strip() + "…\u2069 · alliance-graph"),
+])
+def test_a_search_pages_title_names_what_was_searched_for(endpoint, q, title):
+    # Every search page was titled "Search": the tabs, Back's list and bookmarks could not
+    # tell one search from another.
+    request = urllib.request.Request(f"{endpoint}/search?{urllib.parse.urlencode({'q': q})}",
+                                     headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        page = response.read().decode()
+    assert html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1)) == title

@@ -40,6 +40,24 @@ def test_the_timeline_is_paged_by_its_query_each_fact_on_one_page(pages_kg):
     assert pages[1].first == 3 and timeline.events(pages_kg, 3, size=2).events == []
 
 
+def test_a_timeline_pages_title_says_which_page_it_is(pages_kg, pages_settings):
+    # Every page was titled "Timeline": the tabs, Back's list and bookmarks of pages 1 and 2
+    # could not be told apart.
+    app = Flask(__name__)
+    app.register_blueprint(views.create_blueprint(lambda: None, pages_settings))
+    titles = []
+    for page in (timeline.events(pages_kg, n, size=2) for n in (1, 2)):
+        with app.test_request_context("/timeline"):
+            text = render_template("timeline.html", page=page, events=page.events)
+        titles.append(re.search(r"<title>(.*?)</title>", text).group(1))
+    assert titles == ["Timeline, page 1 of 2 · alliance-graph",
+                      "Timeline, page 2 of 2 · alliance-graph"]
+    whole = timeline.events(pages_kg)
+    with app.test_request_context("/timeline"):
+        text = render_template("timeline.html", page=whole, events=whole.events)
+    assert "<title>Timeline · alliance-graph</title>" in text
+
+
 def test_on_the_shipped_data_the_dated_properties_of_the_shapes_miss_no_dated_fact(kg):
     # The facts are looked up by the properties the shapes type as dates: every dated value
     # of the shipped data, looked for in every claim, is among them.
