@@ -142,12 +142,22 @@ def run(settings, data: bytes, name: str):
         warnings=[w.replace(str(path), name) for w in report.warnings])
 
 
-def _box_text(data: bytes) -> str:
-    """Return a proposal's bytes as the page's box shows them: UTF-16 (what Windows saves as
-    Unicode) read as such, so that the box, sent as UTF-8, validates; else as UTF-8, a byte
-    that is not shown as U+FFFD.  A UTF-16 file came back as its bytes read as UTF-8, a NUL
-    between every two characters."""
-    return hints.utf16_text(data) or data.decode("utf-8", "replace")
+def _box_text(data: bytes) -> tuple[str, bool]:
+    """Return a proposal's bytes as the page's box shows them, and whether they were read as
+    UTF-16: UTF-8 text as it is; UTF-16 (what Windows saves as Unicode) read as such, so that
+    the box, sent as UTF-8, validates; else a byte that is not UTF-8 shown as U+FFFD.  A UTF-16
+    file came back as its bytes read as UTF-8, a NUL between every two characters.  (UTF-16 is
+    looked for only in bytes that are not UTF-8: any text of even length reads as UTF-16, and
+    this runs on the threads answering everyone's requests; UTF-16 of ASCII alone is UTF-8
+    but for its NUL bytes.)"""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    utf16 = hints.utf16_text(data) if text is None or "\x00" in text else None
+    if utf16:
+        return utf16, True
+    return (data.decode("utf-8", "replace") if text is None else text), False
 
 
 def _format() -> str | None:
@@ -217,11 +227,13 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
                 said = "a report can be had as " + ", ".join(types[0] for _, types in OFFERS)
             return Response(said + "\n", 406, mimetype="text/plain")
         current = get_settings()
-        text, proposal = "", None
+        text, proposal, as_utf16 = "", None, False
         try:
             proposal = proposal_body.read(current.max_proposal_bytes)
             # The box keeps what was pasted; else it shows the file validated.
-            text = proposal.unvalidated_text or _box_text(proposal.data)
+            text = proposal.unvalidated_text
+            if text is None:
+                text, as_utf16 = _box_text(proposal.data)
             proposal_body.check_readable(proposal)
             with shares.share(client_of(request.remote_addr)):
                 if not slots.acquire(blocking=False):
@@ -234,8 +246,7 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
         except Refused as exc:
             if isinstance(exc, proposal_body.FormTooBig) and exc.pasted is not None:
                 text = exc.pasted  # the box keeps what was pasted, the file refused
-            elif fmt == "html" and proposal is not None and not proposal.unvalidated_text \
-                    and hints.is_utf16(proposal.data):
+            elif fmt == "html" and as_utf16:
                 exc = Refused(exc.status, f"{exc}\nIts text, read as UTF-16, is in the box: "
                                           "validate it from there (the box is sent as UTF-8)")
             return _answer(fmt, current, error=exc, text=text, proposal=proposal)
