@@ -203,14 +203,16 @@ def test_a_prefix_declared_in_a_comment_or_a_string_declares_nothing(remote_kg, 
 @pytest.mark.parametrize("query", [
     "SELECT (1e0 AS ?a) (1.5e10 AS ?b) (1e-7 AS ?c) (-0.0e0 AS ?d) (0.25e0 * 4 AS ?e) "
     '("1.0E3"^^xsd:float AS ?f) ("INF"^^xsd:double AS ?g) (CEIL(-0.5) AS ?h) '
-    "(ROUND(-0.4) AS ?i) WHERE {}",
+    "(ROUND(-0.4) AS ?i) ('2016-01-01T10:00:00.500+02:00'^^xsd:dateTime AS ?j) "
+    '("2016-01-01T10:00:00.000Z"^^xsd:dateTime AS ?k) WHERE {}',
     "CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) { (id:x ag:n 1e0) (id:x ag:n 1.5e10) "
     "(id:x ag:n -0.0e0) } }",
 ])
 def test_a_number_reads_as_every_store_writes_it(remote_kg, kg, query):
     # Virtuoso wrote a double as C's %g with a ".0" after a whole number (1e0 came back "1.0",
-    # 1.5e10 "1.5e+10", -0.0e0 "-0.0") and CEIL(-0.5) as "-0"^^xsd:decimal: the same numbers
-    # as the other stores' "1", "15000000000", "-0" and "0", but an answer that differed.
+    # 1.5e10 "1.5e+10", -0.0e0 "-0.0"), CEIL(-0.5) as "-0"^^xsd:decimal and a time's seconds
+    # as "00.500": the same values as the other stores' "1", "15000000000", "-0", "0" and
+    # "00.5", but an answer that differed.
     assert normalized(remote_kg.query(query)) == normalized(kg.query(query))
 
 

@@ -5,7 +5,8 @@ nodes as ``nodeID://b10000`` (no blank node label), literals with the 2005 draft
 ``typed-literal`` and ``lang`` keys, an ASK answer as a one-column table (``__ASK_RETVAL``),
 booleans as ``1``/``0``, and durations as a bare number of months (year-month durations) or
 seconds (day-time durations), because it stores them as SQL numbers, doubles and floats as
-C's ``%g`` (``1.0``, ``1.5e+10``), and a decimal rounded to zero from below as ``-0``.  Each is
+C's ``%g`` (``1.0``, ``1.5e+10``), a decimal rounded to zero from below as ``-0``, and a
+time's seconds with zeros after their last digit (``10:00:00.500Z``).  Each is
 rewritten here into the standard form of the same value, so an answer from a remote store
 reads like one from the local store; for booleans and durations that is the canonical lexical
 form, for numbers Oxigraph's.
@@ -126,10 +127,17 @@ def _lexical(value: str, datatype: str) -> str:
         return _months(int(number)) if re.fullmatch(r"-?\d+", value) else _seconds(number)
     if datatype in (XSD + "double", XSD + "float"):
         return _shortest(value, datatype == XSD + "float")
+    if datatype in (XSD + "dateTime", XSD + "time"):
+        # Its seconds' fraction to the microsecond, zeros and all ("10:00:00.500Z"), where
+        # Oxigraph writes none past the last digit ("10:00:00.5Z").
+        return _FRACTION_ZEROS.sub(lambda m: f".{m[1]}" if m[1] else "", value)
     if datatype == XSD + "decimal" and re.fullmatch(r"-0*(\.0*)?", value):
         # CEIL(-0.5), ROUND(-0.4): a decimal has no negative zero, and Oxigraph writes 0.
         return "0"
     return value
+
+
+_FRACTION_ZEROS = re.compile(r"\.(\d*?)0+(?=(?:Z|[+-]\d\d:\d\d)?$)")
 
 
 def _shortest(value: str, single: bool) -> str:
