@@ -912,3 +912,33 @@ def test_a_project_or_cache_folder_that_is_a_file_is_refused_saying_so(tmp_path,
     with pytest.raises(ValueError, match=re.escape(
             f"Settings({field}={str(text)!r}): that is a file, not a folder: {meant}")):
         ag.load(Settings(**{field: text}))
+
+
+_LOADING = """
+import sys, alliance_graph as ag
+try:
+    ag.load(ag.Settings(root=sys.argv[1], cache_dir=sys.argv[2]))
+except KeyboardInterrupt as exc:
+    print(f"{type(exc).__name__}: {exc}")
+"""
+
+
+def test_ctrl_c_while_the_graph_is_built_says_what_it_interrupted(tmp_path):
+    # A notebook's interrupt of ag.load() was a bare KeyboardInterrupt, its traceback ending
+    # deep in rdflib's N-Triples parser, saying nothing of the load or of the cache.
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(project)],
+                   check=True, capture_output=True)
+    with subprocess.Popen([sys.executable, "-c", _LOADING, str(project), str(cache)],
+                          stdout=subprocess.PIPE, text=True) as process:
+        try:
+            deadline = time.monotonic() + 120
+            while not cache.exists():  # the build has begun: it takes seconds at 3,000 facts
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            out, _ = process.communicate(timeout=120)
+        finally:
+            process.kill()
+    assert out == ("KeyboardInterrupt: loading the graph was interrupted: a build cut short "
+                   "is never used, so ag.load() builds it again\n"), out

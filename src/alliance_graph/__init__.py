@@ -51,12 +51,19 @@ def load(settings=None, *, timeout=None):
     from .settings import require_graph
     settings = _settings(settings, "load")
     require_graph(settings)  # as the command line does: an empty folder is no graph
-    with _folders_named(settings):
-        if timeout is None:
-            from .store.graph import load as load_graph
-            return load_graph(settings)
-        from .engine.graph import isolated_graph
-        return isolated_graph(settings.with_(query_timeout=_seconds(timeout)))
+    timeout = None if timeout is None else _seconds(timeout)
+    try:
+        with _folders_named(settings):
+            if timeout is None:
+                from .store.graph import load as load_graph
+                return load_graph(settings)
+            from .engine.graph import isolated_graph
+            return isolated_graph(settings.with_(query_timeout=timeout))
+    except KeyboardInterrupt:
+        # Not re-raised as it came: its traceback ended deep in rdflib's parser or owlrl,
+        # which says nothing of what was interrupted, nor whether the cache was harmed.
+        raise KeyboardInterrupt("loading the graph was interrupted: a build cut short is "
+                                "never used, so ag.load() builds it again") from None
 
 
 class _folders_named:
