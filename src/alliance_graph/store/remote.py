@@ -35,6 +35,7 @@ from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
 from .remote_http import OPENER, TooLarge, Watch, read_within
 from .remote_messages import first_line, read_error, shown, unaddressed, unshifted
+from .virtuoso_concat import separated
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
@@ -222,16 +223,18 @@ class RemoteStore:
             prologue += "".join(f"PREFIX {p}: <{iri}> " for p, iri in prefixes.items()
                                 if p not in declared)
         params = self._dataset(default_graph, named_graphs, use_default_graph_as_union)
-        # Virtuoso answers an OFFSET without a LIMIT wrongly (virtuoso_rows.limited).
+        # Virtuoso answers an OFFSET without a LIMIT wrongly (virtuoso_rows.limited), and
+        # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated).
         if self._virtuoso is None:
             self._unnamed_means_every_graph()  # an answer of the store's says what it is
-        text, cap = limited(prologue + query) if self._virtuoso else (prologue + query, None)
+        sent = separated(prologue + query) if self._virtuoso else prologue + query
+        text, cap = limited(sent) if self._virtuoso else (sent, None)
         try:
             return self.select(text, params, rejected=QueryError, cap=cap)
         except QueryError as exc:
             raise QueryError(unshifted(str(exc), len(prologue))) from None
         except StoreError as exc:
-            if "SR353" not in str(exc) or text == prologue + query:
+            if "SR353" not in str(exc) or text == sent:
                 raise
             raise StoreError(f"{exc} (the query was sent with a LIMIT after its OFFSET, as "
                              "Virtuoso answers an OFFSET without one wrongly: give the query "
