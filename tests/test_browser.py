@@ -13,7 +13,9 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -1084,3 +1086,13 @@ def test_the_search_boxs_suggestions_are_said_to_a_screen_reader(page, shipped_s
     assert said.text_content() == ""
     page.fill("#search", "nowhere-at-all")
     poll(page, lambda: said.text_content() == "no suggestions", "no suggestions said")
+
+
+def test_under_a_prefix_a_graph_not_held_names_the_listing_under_it(prefixed_server):
+    # A graph's address not held says where the graphs are listed: it named /sparql, off the
+    # site behind a proxy at /graph/.
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(prefixed_server + "/graph/nowhere.ttl", timeout=30)
+    assert missing.value.code == 404
+    said = missing.value.read().decode()
+    assert f"GET {PREFIX}/sparql lists the graphs" in said, said

@@ -199,8 +199,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         path = request.environ["PATH_INFO"].encode("latin-1")
         iri = graph_iri(path.decode("utf-8", "surrogateescape").removeprefix("/graph/")).value
         if iri not in held_graphs():
-            return Response(f"no graph <{iri}> here; GET {SPARQL_PATH} lists the graphs\n",
-                            404, mimetype="text/plain")
+            return Response(f"no graph <{iri}> here; GET {addresses.rooted(SPARQL_PATH)} lists "
+                            "the graphs\n", 404, mimetype="text/plain")
         query = {**request.args.to_dict(), "graph": iri}
         return redirect(f"{request.script_root}/rdf-graphs?{urllib.parse.urlencode(query)}",
                         303)
