@@ -152,3 +152,21 @@ def test_where_the_source_texts_belong_is_said_of_a_checkout_or_the_installed_pa
         "the installed package carries none, and there is no checkout for them to sit beside")
     assert "beside the checkout at ../shared/sources" in settings_mod.where_sources_belong(
         Settings(root=tmp_path).sources_dir)
+
+
+@pytest.mark.parametrize("field, given, said", [
+    ("query_memory", "1G", "a whole number (an int)"),
+    ("max_result_bytes", 1e6, "a whole number (an int)"),
+    ("port", True, "a whole number (an int)"),
+    ("query_timeout", "5", "a number (an int or a float)")])
+def test_a_number_setting_given_no_number_of_its_kind_is_a_type_error_naming_it(field, given,
+                                                                               said):
+    # Settings(query_memory="1G") was built, and ag.load(settings, timeout=5) stopped its
+    # engine on a traceback and said "the query engine did not start: the engine connection
+    # closed mid-message".
+    with pytest.raises(TypeError, match=re.escape(f"Settings({field}=...) takes {said}, not "
+                                                  f"{given!r}")):
+        Settings(**{field: given})
+    with pytest.raises(TypeError, match=re.escape(f"Settings({field}=...)")):
+        Settings().with_(**{field: given})
+    assert Settings(query_timeout=5).query_timeout == 5  # an int is a number of seconds

@@ -18,6 +18,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from numbers import Integral, Real
 from pathlib import Path
 
 from .project_files import (
@@ -81,6 +82,21 @@ def _folder(name: str, given) -> Path:
     if not isinstance(given, (str, bytes, os.PathLike)):
         raise TypeError(f"Settings({name}=...) takes a folder (a str or Path), not {given!r}")
     return Path(os.fsdecode(given))
+
+
+def _numbers(settings) -> None:
+    """Raise TypeError naming a number setting given what is no number of its kind:
+    Settings(query_memory="1G") was built, and ag.load(settings, timeout=5) stopped its query
+    engine on a traceback (ValueError: invalid literal for int()) and said "the query engine
+    did not start: the engine connection closed mid-message"."""
+    for field in fields(settings):
+        if field.type not in ("int", "float"):
+            continue
+        value = getattr(settings, field.name)
+        kind, said = (Integral, "a whole number (an int)") if field.type == "int" else \
+            (Real, "a number (an int or a float)")
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise TypeError(f"Settings({field.name}=...) takes {said}, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -301,6 +317,7 @@ class Settings:
             object.__setattr__(self, name, path if given is None else _folder(name, given))
         if isinstance(self.store, os.PathLike):  # a directory store's folder, as a Path
             object.__setattr__(self, "store", os.fspath(self.store))
+        _numbers(self)
         if not isinstance(self.store, str):  # store=3 was "'int' object has no attribute
             # 'startswith'", from the store's module, once a graph was loaded
             raise TypeError(f"Settings(store=...) takes \"memory\", a directory store's folder "
