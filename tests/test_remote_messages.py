@@ -52,3 +52,14 @@ def test_a_message_for_a_servers_clients_says_not_where_the_store_lives(message,
     # A server's 502 named its store's host and path ("cannot reach http://10.0.0.5:8890/
     # sparql: ...") to any client asking while the store was down.
     assert unaddressed(message, "http://user:key@store.internal:8890/sparql?key=1") == said
+
+
+def test_a_host_of_one_label_is_left_in_the_stores_words():
+    # A compose file's service name: "virtuoso" made Virtuoso's own "Virtuoso 37000 Error"
+    # "the store's host 37000 Error", and "store" made "the store" "the the store's host".
+    message = ("http://virtuoso:8890/sparql answered HTTP 500: Virtuoso 37000 Error SP031 at "
+               "virtuoso:8890")
+    assert unaddressed(message, "http://virtuoso:8890/sparql") == (
+        "the store answered HTTP 500: Virtuoso 37000 Error SP031 at the store's host")
+    assert unaddressed("the store rejected the request: no store", "http://store/sparql") == \
+        "the store rejected the request: no store"

@@ -41,7 +41,11 @@ def unaddressed(message: str, *urls: str | None) -> str:
         except ValueError:
             continue
         where = parts.netloc.rpartition("@")[2]
-        for name in filter(None, (where, host, f"[{host}]" if host and ":" in host else None)):
+        # A host of one label (a compose file's service name, "virtuoso", "store") reaches
+        # nothing from outside, and is a word of the messages too ("Virtuoso 37000 Error",
+        # "the store rejected"): only an address or a dotted name is said otherwise.
+        names = (where, host, f"[{host}]" if host and ":" in host else None)
+        for name in (n for n in names if n and ("." in n or ":" in n)):
             message = re.sub(rf"(?<![\w.-]){re.escape(name)}(?![\w-]|\.\w)",
                              "the store's host", message, flags=re.I)
     return message
