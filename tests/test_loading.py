@@ -250,6 +250,11 @@ def test_every_bad_file_is_reported_not_just_the_first(tmp_path):
     ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16"), "is UTF-16 text: save it as UTF-8"),
     ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16-le"), "is UTF-16 text: save it as UTF-8"),
     ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16-be"), "is UTF-16 text: save it as UTF-8"),
+    # No mark and a Hebrew word: both halves of its bytes hold something, and it was "a
+    # binary file"; UTF-32's mark begins as UTF-16's, and it was called UTF-16.
+    ('<urn:a> <urn:p> "\u05ea\u05e8\u05d2\u05d9\u05dc" .\n'.encode("utf-16-le"),
+     "is UTF-16 text: save it as UTF-8"),
+    ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-32"), "is UTF-32 text: save it as UTF-8"),
 ])
 def test_non_text_files_are_refused_clearly(tmp_path, content, message):
     path = write(tmp_path, "x.ttl", content)
