@@ -119,6 +119,17 @@ def test_a_path_nothing_serves_is_a_plain_text_404(settings):
     assert response.get_data(as_text=True).startswith("nothing is served at /nothing-here")
 
 
+def test_a_404_under_a_prefix_names_the_paths_under_it(settings):
+    # Behind a proxy at /graph/ it said 'the endpoint is at /sparql, the site starts at /',
+    # paths off the site.
+    response = tiny_app(settings).test_client().get(
+        "/nothing-here", environ_overrides={"SCRIPT_NAME": "/graph"})
+    assert response.status_code == 404
+    assert response.get_data(as_text=True) == (
+        "nothing is served at /graph/nothing-here; the endpoint is at /graph/sparql, the site "
+        "starts at /graph/\n")
+
+
 def test_werkzeugs_other_errors_are_plain_text_too(settings):
     # A host werkzeug's routing cannot encode was its HTML "400 Bad Request" page (the front
     # refuses such a host first; this is the app's own second line).

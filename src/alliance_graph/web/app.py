@@ -231,8 +231,10 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     def not_found(exc):
         # Plain text like every other error of the API, not werkzeug's HTML page (which a
         # client asking for RDF would have had to read).
-        return protocol.error(404, f"nothing is served at {request.path}; the endpoint is at "
-                                   "/sparql, the site starts at /")
+        # Under the prefix the site is served at (SCRIPT_NAME), as every page's links are.
+        root = request.script_root
+        return protocol.error(404, f"nothing is served at {root}{request.path}; the endpoint "
+                                   f"is at {root}/sparql, the site starts at {root}/")
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
