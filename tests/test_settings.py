@@ -170,3 +170,16 @@ def test_a_number_setting_given_no_number_of_its_kind_is_a_type_error_naming_it(
     with pytest.raises(TypeError, match=re.escape(f"Settings({field}=...)")):
         Settings().with_(**{field: given})
     assert Settings(query_timeout=5).query_timeout == 5  # an int is a number of seconds
+
+
+@pytest.mark.parametrize("field, given, said", [
+    ("workers", 0, "a whole number (an int) of at least 1"),
+    ("max_result_bytes", -5, "a whole number (an int) of at least 0"),
+    ("query_timeout", float("nan"), "a number (an int or a float) of at least 0")])
+def test_a_number_setting_below_what_it_may_be_is_a_value_error_naming_it(field, given, said):
+    # Settings(workers=0) answered every query "all 0 query slots stayed busy for the whole
+    # time limit"; a negative size or a NaN time was taken as given.
+    with pytest.raises(ValueError, match=re.escape(f"Settings({field}=...) takes {said}, not "
+                                                   f"{given!r}")):
+        Settings(**{field: given})
+    assert Settings(port=0, response_cache_bytes=0, follow_poll=0).port == 0  # 0 means one

@@ -85,7 +85,8 @@ def _folder(name: str, given) -> Path:
 
 
 def _numbers(settings) -> None:
-    """Raise TypeError naming a number setting given what is no number of its kind:
+    """Raise TypeError naming a number setting given what is no number of its kind, and
+    ValueError for one below what it may be:
     Settings(query_memory="1G") was built, and ag.load(settings, timeout=5) stopped its query
     engine on a traceback (ValueError: invalid literal for int()) and said "the query engine
     did not start: the engine connection closed mid-message"."""
@@ -97,6 +98,16 @@ def _numbers(settings) -> None:
             (Real, "a number (an int or a float)")
         if isinstance(value, bool) or not isinstance(value, kind):
             raise TypeError(f"Settings({field.name}=...) takes {said}, not {value!r}")
+        # No size, count or time is below 0 (0 is "none" or "off" where it means anything);
+        # Settings(workers=0) answered every query "all 0 query slots stayed busy".
+        least = 1 if field.name in _AT_LEAST_ONE else 0
+        if not value >= least:  # NaN too
+            raise ValueError(f"Settings({field.name}=...) takes {said} of at least {least}, "
+                             f"not {value!r}")
+
+
+# The number settings of which 0 would mean nothing could be done at all.
+_AT_LEAST_ONE = frozenset({"workers", "http_threads", "connection_limit", "validations"})
 
 
 @dataclass(frozen=True)
