@@ -1,5 +1,6 @@
 """entity_rdf: an entity page's RDF, with the claims about it and their evidence, in pages."""
 
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 import servers
-from alliance_graph.namespaces import ID
+from alliance_graph.namespaces import ID, PREFIX_IRIS
 from alliance_graph.web.pages import entity_rdf
 from helpers import fetch
 
@@ -156,3 +157,22 @@ def test_a_bad_page_is_a_client_error_saying_what_is_wrong(big, asked, status):
     got, _, body = fetch(f"{big}/ontology/State?page={asked}", headers=TURTLE)
     assert got == status, body
     assert (b"whole number" if status == 400 else b"has 2 page(s)") in body
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("fmt", ["ttl", "xml"])
+def test_a_description_declares_only_the_prefixes_it_uses(big, fmt):
+    # It declared all sixteen of the project's (graph:, oa:, schema: ...) before an entity
+    # using four, where answers and Graph Store reads declare those they use.
+    status, _, body = fetch(f"{big}/id/E0000100?format={fmt}")
+    text = body.decode()
+    assert status == 200
+    if fmt == "ttl":
+        declared = re.findall(r"^@prefix (\w*):", text, re.M)
+        used = {name for name in declared if re.search(rf"(?<![\w:<]){name}:\w", text.split(
+            "\n", len(declared))[-1])}
+    else:
+        # Oxigraph's writer declares its: (base directions) itself, of no project prefix.
+        declared = [n for n in re.findall(r'xmlns:(\w+)="', text) if n in PREFIX_IRIS]
+        used = {name for name in declared if f"<{name}:" in text or f" {name}:" in text}
+    assert declared and set(declared) == used

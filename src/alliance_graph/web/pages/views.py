@@ -31,6 +31,7 @@ from ...query.answer import well_formed_xml
 from ...query.bounds import Bounds
 from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
+from ...query.used_prefixes import declaring_used
 from ...rdf import graph_iri
 from .. import negotiation, service_description
 from . import addresses, completions, diagram, entity_rdf, safety, terms
@@ -304,8 +305,10 @@ def _rdf_response(triples, formats) -> Response:
     refused = None
     for fmt in formats:
         out = io.BytesIO()
-        ox.serialize(triples, out, format=fmt.oxigraph, prefixes=prefixes_for(fmt.oxigraph))
-        data = out.getvalue()
+        prefixes = prefixes_for(fmt.oxigraph)
+        ox.serialize(triples, out, format=fmt.oxigraph, prefixes=prefixes)
+        # As answers and Graph Store reads: only the prefixes the description uses declared.
+        data = declaring_used(out.getvalue(), fmt.oxigraph) if prefixes else out.getvalue()
         if fmt.oxigraph == ox.RdfFormat.RDF_XML:
             # The endpoint's rule: XML that no parser reads (a control character, a predicate
             # with no local name) is never a 200; the next format the client accepts, or 406.
