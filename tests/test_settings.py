@@ -183,3 +183,14 @@ def test_a_number_setting_below_what_it_may_be_is_a_value_error_naming_it(field,
                                                    f"{given!r}")):
         Settings(**{field: given})
     assert Settings(port=0, response_cache_bytes=0, follow_poll=0).port == 0  # 0 means one
+
+
+@pytest.mark.parametrize("field", ["trusted_proxies", "allowed_services", "unreasoned_files"])
+def test_a_string_given_for_a_tuple_of_them_is_a_type_error_naming_it(field):
+    # Settings(trusted_proxies="127.0.0.1") kept the str, which its readers took a character
+    # at a time ("1", "2", "7", ...); unreasoned_files="shapes.ttl" matched any name in it.
+    with pytest.raises(TypeError, match=re.escape(
+            f"Settings({field}=...) takes a tuple of strings, such as ('x',), not the string "
+            "'x'")):
+        Settings(**{field: "x"})
+    assert Settings(**{field: ("x",)}).to_json()[field] == ["x"]

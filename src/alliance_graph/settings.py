@@ -91,6 +91,11 @@ def _numbers(settings) -> None:
     engine on a traceback (ValueError: invalid literal for int()) and said "the query engine
     did not start: the engine connection closed mid-message"."""
     for field in fields(settings):
+        if field.type.startswith("tuple") and isinstance(getattr(settings, field.name), str):
+            # trusted_proxies="127.0.0.1" was kept as a str, and read a character at a time
+            value = getattr(settings, field.name)
+            raise TypeError(f"Settings({field.name}=...) takes a tuple of strings, such as "
+                            f"({value!r},), not the string {value!r}")
         if field.type not in ("int", "float"):
             continue
         value = getattr(settings, field.name)
