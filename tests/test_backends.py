@@ -311,6 +311,18 @@ def test_the_document_for_a_bulk_loader_says_which_setting_names_the_store(mini,
     assert said.endswith("then point Settings.store at its query URL"), said
 
 
+def test_the_document_for_a_bulk_loader_says_a_nan_virtuoso_cannot_keep(mini, tmp_path):
+    # `load` into a Virtuoso refuses a NaN, which breaks its indexes; `load --nquads` wrote it
+    # for a bulk loader without a word.
+    with open(mini.ontology_dir / "core.ttl", "a", encoding="utf-8") as f:
+        f.write('\nag: rdfs:comment "NaN"^^xsd:double .\n')
+    said = str(backends.write_remote_document(mini, tmp_path / "all.nq"))
+    assert said.endswith('the build holds NaN ("NaN"^^xsd:double in ontology/core.ttl), which '
+                         "Virtuoso 7.2 cannot keep (inserting one breaks its indexes): leave it "
+                         "out before loading the file into a Virtuoso"), said
+    assert '"NaN"^^<http://www.w3.org/2001/XMLSchema#double>' in (tmp_path / "all.nq").read_text()
+
+
 @pytest.mark.server
 def test_an_empty_remote_store_names_the_call_that_fills_it(mini, empty_store):
     with pytest.raises(ag.StoreError) as refused:

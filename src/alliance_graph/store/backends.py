@@ -210,9 +210,16 @@ def write_remote_document(settings: Settings, out: Path) -> str:
     graph/asserted) to ``out``, for a store's own bulk loader; return a summary."""
     # Written aside and renamed, so a failed write never leaves half a file at ``out``.
     nquads = build.cached_build(settings)
+    nans: set[str] = set()
     try:
-        atomic.write_output(out, lambda stream: remote_load.write_document(nquads, stream))
+        atomic.write_output(out, lambda stream: remote_load.write_document(nquads, stream,
+                                                                           nans=nans))
     except SyntaxError as exc:
         raise damaged(nquads, exc.msg) from None
+    # `load` into a Virtuoso refuses a NaN (remote_load._refuse_unkept); its bulk loader is
+    # not ours to stop, so the file's reader is told before loading it there.
+    caution = (f"; the build holds NaN ({'; '.join(sorted(nans)[:3])}), which Virtuoso 7.2 "
+               "cannot keep (inserting one breaks its indexes): leave it out before loading "
+               "the file into a Virtuoso") if nans else ""
     return Said(lambda n: f"wrote {out}: load it with the store's own bulk loader, then point "
-                          f"{n('settings.store')} at its query URL")
+                          f"{n('settings.store')} at its query URL{caution}")

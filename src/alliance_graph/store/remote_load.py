@@ -186,16 +186,23 @@ def _expected_counts(nquads: Path) -> tuple[dict[ox.NamedNode, int], set[ox.Lite
         counts[q.graph_name] += 1
         if isinstance(q.object, ox.Literal) and q.object.datatype.value in _READ_BACK:
             values.add(q.object)
-        elif isinstance(q.object, ox.Literal) and q.object.datatype.value in _NAN_TYPES \
-                and _is_nan(q.object.value):
-            nans.add(f"{_shown(q.object)} in "
-                     f"{q.graph_name.value.removeprefix(PREFIX_IRIS['graph'])}")
+        elif (nan := nan_of(q)) is not None:
+            nans.add(nan)
         if q.graph_name != INFERRED:
             triple = f"{q.subject} {q.predicate} {q.object}".encode()
             asserted.add(hashlib.blake2b(triple, digest_size=12).digest())
     if asserted:
         counts[ASSERTED] = len(asserted)
     return dict(counts), values, nans
+
+
+def nan_of(q: ox.Quad) -> str | None:
+    """Return how to name ``q``'s object if it is a NaN (which Virtuoso 7.2 cannot keep), with
+    the graph that holds it; else None."""
+    if isinstance(q.object, ox.Literal) and q.object.datatype.value in _NAN_TYPES \
+            and _is_nan(q.object.value):
+        return f"{_shown(q.object)} in {q.graph_name.value.removeprefix(PREFIX_IRIS['graph'])}"
+    return None
 
 
 def _is_nan(lexical: str) -> bool:
@@ -256,12 +263,18 @@ def _check_values(remote: RemoteStore, values: set[ox.Literal], graphs: list) ->
             "such a value otherwise, or use another store; the build in use is left as it was")
 
 
-def write_document(nquads: Path, out, rename=lambda graph: graph) -> None:
+def write_document(nquads: Path, out, rename=lambda graph: graph,
+                   nans: set[str] | None = None) -> None:
     """Write the N-Quads document a remote store is filled with to ``out`` (a path or a binary
     stream): the build in ``nquads`` and graph/asserted, each graph named by ``rename`` (for a
-    store's own bulk loader as is)."""
-    ox.serialize((ox.Quad(q.subject, q.predicate, q.object, rename(q.graph_name))
-                  for q in _with_asserted(nquads)),
+    store's own bulk loader as is).  ``nans``, if given, gets each NaN written (``nan_of``)."""
+    def seen(q: ox.Quad) -> ox.Quad:
+        # Named by the file holding it, not again by its copy in graph/asserted.
+        if nans is not None and q.graph_name != ASSERTED and (nan := nan_of(q)) is not None:
+            nans.add(nan)
+        return ox.Quad(q.subject, q.predicate, q.object, rename(q.graph_name))
+
+    ox.serialize((seen(q) for q in _with_asserted(nquads)),
                  output=str(out) if isinstance(out, Path) else out, format=ox.RdfFormat.N_QUADS)
 
 
