@@ -1,6 +1,7 @@
 """Quotes: located in their source, and every shipped quote verbatim in its source text."""
 
 import hashlib
+import os
 
 import pyoxigraph as ox
 import pytest
@@ -144,6 +145,16 @@ def test_a_source_named_in_another_case_is_refused_with_the_files_name(tmp_path)
     assert said.exit_code == 2 and "ev:" not in said.output
     assert f"no source file 'T.TXT' in {folder}: the file is named 't.txt'" in said.output
     assert citations.source_names(folder) == {"t.txt"}
+
+
+@pytest.mark.parametrize("make", [os.mkfifo, os.mkdir], ids=["named pipe", "folder"])
+def test_a_source_name_that_is_no_regular_file_is_said_to_be_none(tmp_path, make):
+    # "no source file 'p.txt' in DIR", though p.txt was there to be seen: a named pipe.
+    folder = sources_with(tmp_path, "t.txt")
+    make(folder / "p.txt")
+    said = CliRunner().invoke(main, ["--sources", str(folder), "cite", "p.txt", "1987"])
+    assert said.exit_code == 2 and "ev:" not in said.output
+    assert f"{folder / 'p.txt'} is not a regular file: a source is a text file" in said.output
 
 
 def test_validate_names_the_source_file_a_src_name_differs_from_in_case(tmp_path):

@@ -75,6 +75,15 @@ def test_the_shipped_data_cites_no_passage_twice(settings, sources_dir):
     assert len(evidence) > 100, "the shipped data's evidence was not read"
 
 
+def test_missing_source_texts_of_the_installed_package_speak_of_no_checkout():
+    # The installed package's default folder: the message sent its user looking for 'this
+    # repository' and 'the checkout', which it does not have.
+    from alliance_graph.project_files import SHIPPED, project_paths
+    said = str(missing_sources(project_paths(SHIPPED)["sources_dir"]))
+    assert "the installed package carries none" in said, said
+    assert "checkout at" not in said and "this repository" not in said, said
+
+
 def test_missing_source_texts_name_the_setting_to_a_facade_caller(settings, tmp_path):
     # "point --sources or ALLIANCE_GRAPH_SOURCES at a copy": neither is anything ag.validate's
     # caller gives (Settings() reads no variable).

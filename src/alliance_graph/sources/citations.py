@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..project_files import where_sources_belong
 from ..rdf import turtle_string
 from ..wording import Said, quoted
 
@@ -140,9 +141,9 @@ def missing_sources(sources_dir: Path) -> Said:
                               f"{n('settings.sources_dir')} at the folder that holds the "
                               "texts (*.txt), the shared sources folder, expected beside the "
                               "checkout at ../shared/sources (as CI has it)")
-    return Said(lambda n: f"no source texts at {sources_dir}: they are not part of this "
-                          "repository but the shared sources folder, expected beside the "
-                          "checkout at ../shared/sources (as CI has it); point "
+    # Where they belong said by project_files: the installed package has no checkout.
+    return Said(lambda n: f"no source texts at {sources_dir}: "
+                          f"{where_sources_belong(sources_dir)}; point "
                           f"{n('settings.sources_dir')} at a copy of it")
 
 
@@ -260,6 +261,11 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
                                        f"name of a file in {sources_dir}, without a folder"))
     names = source_names(sources_dir)
     if source not in names:
+        # There, but no file (a named pipe, a folder): "no source file" sent its user looking
+        # for one that was in the folder's listing.
+        if os.path.lexists(sources_dir / source):
+            raise CiteError(f"{sources_dir / source} is not a regular file: a source is a "
+                            "text file (*.txt)")
         raise CiteError(f"no source file {quoted(source)} in {sources_dir}"
                         + named_instead(names, source))
     path = sources_dir / source
