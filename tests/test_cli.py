@@ -381,6 +381,21 @@ def test_check_passes_on_the_shipped_graph(run):
     assert "0 violation(s)" in result.output
 
 
+def test_check_finds_an_end_before_its_start_in_the_data(run, project):
+    # check passed data/ with a designation ending in 1980 that began in 1987: the date-order
+    # check was validate's alone, run over proposals.
+    aid = project / "data" / "aid.ttl"
+    text = aid.read_text(encoding="utf-8")
+    began = '    ag:validFrom "1987"^^xsd:gYear ;\n    ag:rank ag:NormalRank ;\n    ' \
+            "prov:wasDerivedFrom ev:000-mnna ."
+    assert began in text
+    aid.write_text(text.replace(began, began.replace(
+        "ag:rank", 'ag:validUntil "1980"^^xsd:gYear ;\n    ag:rank')), encoding="utf-8")
+    result = run("--project", project, "--cache", project / "cache", "check")
+    assert result.exit_code == 1, result.output
+    assert "date-order" in result.output and "data/aid.ttl:" in result.output, result.output
+
+
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 

@@ -44,7 +44,9 @@ class Check:
         return message.value if message is not None else self.title
 
 
-KINDS = ("data", "build", "ontology")
+# What `check` runs: the validation checks too (dates in order, values in their range), which
+# the build does not stop on, so that data/ with an end before its start is not passed.
+KINDS = ("data", "build", "ontology", "validation")
 # The checks every build runs, and stops on.
 BUILD = ("data", "build")
 
