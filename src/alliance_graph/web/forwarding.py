@@ -8,11 +8,17 @@ own parser reads the headers.  From any other address the forwarding headers are
 unread: they are the client's own words, and would let it choose its address.  The proxy
 must append its peer to X-Forwarded-For (or Forwarded) rather than pass a client's own on
 alone: the last address is the one read.
+
+A proxy serving the site under a path of its own (``/graph/``) and passing requests on
+without it says the path in ``X-Forwarded-Prefix``, as werkzeug's ProxyFix and Traefik read
+it: it becomes the request's ``SCRIPT_NAME``, under which every page writes its links
+(``pages/addresses.py``).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from waitress.proxy_headers import PROXY_HEADERS as FORWARDING
 from waitress.proxy_headers import (
@@ -37,6 +43,25 @@ def _address_or_name(client: str) -> bool:
     return True
 
 
+# A path of one or more segments as RFC 3986 writes them: a prefix is written into every
+# link of a page, so nothing that could end an attribute or a URL's path is taken.
+_PREFIX = re.compile(r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+")
+
+
+def _prefix(environ, trusted: frozenset[str]) -> Refused | None:
+    """Set ``SCRIPT_NAME`` to the trusted proxy's ``X-Forwarded-Prefix`` (a path, a slash at
+    its end dropped); return the 400 of one that is none."""
+    given = environ.pop("HTTP_X_FORWARDED_PREFIX", None)
+    if given is None or "x-forwarded-host" not in trusted:
+        return None
+    given = given.strip().rstrip("/")
+    if given and not _PREFIX.fullmatch(given):
+        return Refused(400, "the X-Forwarded-Prefix header from the reverse proxy is no path "
+                            f"(such as /graph): {given[:200]!r}")
+    environ["SCRIPT_NAME"] = given + environ.get("SCRIPT_NAME", "")
+    return None
+
+
 def forwarded(application, proxies: frozenset[str], trusted: frozenset[str]):
     """Return ``application`` seeing, in a request from a reverse proxy at ``proxies``, the
     client's address, host and scheme the ``trusted`` headers name (read by waitress's
@@ -45,6 +70,9 @@ def forwarded(application, proxies: frozenset[str], trusted: frozenset[str]):
     def translated(environ, start_response):
         untrusted = FORWARDING
         if environ.get("REMOTE_ADDR") in proxies:
+            refused = _prefix(environ, trusted)
+            if refused is not None:
+                return wsgi_error(refused, start_response)
             try:
                 untrusted = parse_proxy_headers(environ, trusted_proxy_count=1,
                                                 trusted_proxy_headers=trusted)
@@ -66,5 +94,6 @@ def forwarded(application, proxies: frozenset[str], trusted: frozenset[str]):
                                                'and bracketed (for="[2001:db8::1]")'),
                                   start_response)
         clear_untrusted_headers(environ, untrusted)
+        environ.pop("HTTP_X_FORWARDED_PREFIX", None)  # a client's own words, as the rest
         return application(environ, start_response)
     return translated
