@@ -375,6 +375,15 @@ def test_cite_says_when_its_name_is_taken_by_another_passage(run, kg):
         "would add a second quote to it, which validate refuses; give --name another name\n")
 
 
+def test_query_takes_ttl_for_turtle_as_export_does(run):
+    # 'ttl' is not one of 'table', ..., 'turtle', ...: export's name for it, refused here.
+    text = "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o FILTER(isIRI(?s)) } ORDER BY ?s ?o LIMIT 3"
+    as_ttl, as_turtle = run("query", text, "--format", "ttl"), run("query", text, "--format",
+                                                                    "turtle")
+    assert as_ttl.exit_code == 0, as_ttl.output
+    assert as_ttl.output == as_turtle.output and "@prefix" in as_ttl.output
+
+
 def test_check_passes_on_the_shipped_graph(run):
     result = run("check")
     assert result.exit_code == 0, result.output

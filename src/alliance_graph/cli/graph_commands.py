@@ -72,9 +72,10 @@ def stats(settings: Settings, fmt: str):
 @main.command()
 @click.argument("query_or_file")
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "nt", "jsonld"],
-                                case_sensitive=False),
-              help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT).")
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt",
+                                 "jsonld"], case_sensitive=False),
+              help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT; "
+                   "ttl is turtle, as export names it).")
 @click.option("--inferred/--asserted", default=False, show_default=True,
               help="Include the OWL 2 RL inferred triples in the default graph.")
 @click.option("--timeout", type=Seconds(), metavar="SECONDS",
@@ -87,6 +88,7 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
     text = read_query(settings, query_or_file)
     stdout_open()
     kg = load_graph(settings)
+    fmt = "turtle" if fmt.lower() == "ttl" else fmt.lower()
     at_once(lambda: _answer(kg, text, fmt, inferred), timeout,
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
 
