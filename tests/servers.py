@@ -16,6 +16,16 @@ from alliance_graph.proc import stat_fields
 BIN = Path(sys.executable).parent
 
 
+def ipv6_loopback() -> bool:
+    """Return whether this machine can listen on IPv6 (its loopback, ::1)."""
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     """Return a loopback port nothing listens on right now."""
     with socket.socket() as probe:

@@ -175,16 +175,7 @@ def test_a_client_gone_halfway_through_its_request_leaves_the_server_answering(e
         assert lookup(endpoint) == 200
 
 
-def ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6) as probe:
-            probe.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not ipv6_loopback(), reason="this machine has no IPv6 loopback (::1)")
+@pytest.mark.skipif(not servers.ipv6_loopback(), reason="this machine has no IPv6 loopback (::1)")
 def test_an_ipv6_address_is_served_and_its_url_printed_in_brackets(tmp_path):
     with socket.socket(socket.AF_INET6) as probe:
         probe.bind(("::1", 0))

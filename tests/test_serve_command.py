@@ -418,16 +418,6 @@ def test_an_empty_host_is_refused_before_serve_starts(host):
     assert isinstance(result.exception, SystemExit)  # said, not a traceback
 
 
-def _ipv6() -> bool:
-    """Return whether this machine can listen on IPv6 (its loopback, ::1)."""
-    try:
-        with socket.socket(socket.AF_INET6) as probe:
-            probe.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
 def _free_on_both() -> int:
     """Return a port nothing listens on, in IPv4 or IPv6, right now."""
     while True:
@@ -460,7 +450,7 @@ def test_the_help_of_host_says_which_families_each_wildcard_takes(run):
 
 
 @pytest.mark.server
-@pytest.mark.skipif(not _ipv6(), reason="this machine has no IPv6")
+@pytest.mark.skipif(not servers.ipv6_loopback(), reason="this machine has no IPv6")
 @pytest.mark.parametrize("host, ready, ipv4, announced", [
     # 127.0.0.1 was refused by a server announcing "serving http://[::]:PORT/sparql" alone.
     ("::", "[::1]", False, ["http://[::]:{}/sparql (IPv6 only: --host '*' listens on IPv4 "
