@@ -163,7 +163,11 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                     path=str(path) if path is not None else None,
                     value=term_text(v) if v is not None else None, component=comp), f, p, v)
 
-    store = checks.store_of(file_quads + derived)
+    # The shapes go in too, as they are in the build's store: value-datatype leaves a
+    # property whose shape gives its datatype to that shape.
+    shapes_graph = in_role(ONTOLOGY, settings.shapes_file)
+    store = checks.store_of(file_quads + derived + [
+        q for q in inputs.quads if file_of(q.graph_name) == shapes_graph])
     for check in checks.all_checks(CHECK_KINDS):
         solutions = store.query(check.sparql, use_default_graph_as_union=True)
         # Checks about one property of a node project ?path and ?value; the others do not.
