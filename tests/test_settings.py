@@ -9,6 +9,7 @@ import pytest
 
 from alliance_graph import settings as settings_mod
 from alliance_graph.settings import ENVIRONMENT, Settings
+from alliance_graph.store import backends
 
 
 def test_building_settings_reads_no_environment(monkeypatch):
@@ -194,3 +195,13 @@ def test_a_string_given_for_a_tuple_of_them_is_a_type_error_naming_it(field):
             "'x'")):
         Settings(**{field: "x"})
     assert Settings(**{field: ("x",)}).to_json()[field] == ["x"]
+
+
+@pytest.mark.parametrize("given, kept", [
+    ("HTTP://127.0.0.1:7878/query", "http://127.0.0.1:7878/query"),
+    ("Https://store.example/sparql?x=A", "https://store.example/sparql?x=A"),
+])
+def test_a_store_url_s_scheme_in_capitals_is_the_same_url(given, kept):
+    # Refused as "not an http:// or https:// URL" before: a scheme is case-insensitive.
+    settings = Settings(store=given)
+    assert settings.store == kept and backends.kind(settings.store) == "remote"

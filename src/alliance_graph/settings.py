@@ -338,6 +338,12 @@ class Settings:
             # 'startswith'", from the store's module, once a graph was loaded
             raise TypeError(f"Settings(store=...) takes \"memory\", a directory store's folder "
                             f"(a str or Path) or a store's http(s) URL, not {self.store!r}")
+        # A URL's scheme is case-insensitive (RFC 3986): "HTTP://host/query", as some tools
+        # print it, was refused as another scheme.  Written in lower case once, here, every
+        # reader of ``store`` (backends.kind, the wording of errors) sees the one spelling.
+        scheme, sep, rest = self.store.partition("://")
+        if sep and scheme.lower() in ("http", "https") and scheme != scheme.lower():
+            object.__setattr__(self, "store", f"{scheme.lower()}://{rest}")
 
     def with_(self, **changes) -> Settings:
         """Return a copy with the given fields changed (None values are ignored); a new
