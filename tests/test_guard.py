@@ -951,6 +951,10 @@ def test_volatile(text, volatile):
     ('ASK { ?s ?p "abc }', 'at line 1, column 13): this " opens a string that is not closed'),
     ("ASK { ?s ?p 'abc }", "at line 1, column 13): this ' opens a string that is not closed"),
     ("ASK { \\u0053ERVICE }", "a \\u escape is read only inside IRIs and strings"),
+    # The escape as a clause's argument: "SERVICE \\ ... is refused" (403), the backslash
+    # taken for the target, where the engine reads a syntax error.
+    ("ASK { SERVICE\\u0020<http://e/> { } }", "column 14): a \\u escape is read only inside"),
+    ("SELECT * FROM\\u0020<http://e/g> { }", "column 14): a \\u escape is read only inside"),
     ("ASK { ¤ }", "'¤' (U+00A4 CURRENCY SIGN) starts no SPARQL token here"),
     ("ASK { \ufeff }", "(U+FEFF ZERO WIDTH NO-BREAK SPACE) starts no SPARQL token here"),
 ])

@@ -237,6 +237,8 @@ def _target(tokens, i, text):
     """Return the token at ``i`` (after splitting a glued keyword off it), or None at the end."""
     if i >= len(tokens):
         return None
+    if tokens[i].kind == "ERROR":  # SERVICE\u0020<x>: refused as the engine's syntax error,
+        _unreadable(text, tokens[i])  # not as a call to an IRI written "\\"
     pieces = split_glued(tokens[i], _ANYWHERE | _TOP_LEVEL)
     if pieces is not None:
         tokens[i:i + 1] = pieces
