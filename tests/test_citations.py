@@ -129,6 +129,17 @@ def test_a_source_that_is_not_utf8_is_named_with_its_byte(tmp_path):
     assert str(raised.value) == f"{path}: not UTF-8 text (byte 3, 0xe9, does not decode)"
 
 
+def test_a_source_saved_as_utf16_is_said_to_be_utf16(tmp_path):
+    # It was "not UTF-8 text (byte 0, 0xff, does not decode)": a byte order mark named, the
+    # encoding not.
+    path = tmp_path / "saved-by-notepad.txt"
+    path.write_bytes(TEXT.encode("utf-16"))
+    with pytest.raises(citations.SourceNotText) as raised:
+        citations.read_source(path)
+    assert str(raised.value) == (f"{path}: not UTF-8 text (it is UTF-16 text, what Windows "
+                                 "calls Unicode): save it as UTF-8")
+
+
 def sources_with(tmp_path, name: str):
     folder = tmp_path / "sources"
     folder.mkdir()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from alliance_graph import utf16
 from alliance_graph.build import hints, loading, streaming
 from alliance_graph.build.loading import LoadError
 
@@ -80,17 +81,7 @@ def test_a_byte_of_no_windows_1252_character_is_named_with_its_column():
 def test_utf16_is_said_so_not_described_as_windows_1252(data):
     # Said "byte 0xFF, the line's byte 1, is 'ÿ', U+00FF ... in Windows-1252: the file was
     # saved in another encoding than UTF-8" of a Hebrew proposal Windows saved as Unicode.
-    assert hints.is_utf16(data)
+    assert utf16.is_utf16(data)
     start = data.decode("utf-8", "replace").index("\ufffd")
     said = hints.encoding_hint(data, start)
     assert said == " (it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"
-
-
-@pytest.mark.parametrize("data", [
-    'id:FxState ag:note "Israel\u2019s note" .\n'.encode("cp1252"),
-    "Israel\u2019s".encode("cp1252"),                  # even length, read two bytes at a time
-    "\u00e9t\u00e9 caf\u00e9 na\u00efve".encode("latin-1"),
-    b"\xff\xfe\x00",                                   # a mark, then half a character
-])
-def test_other_encodings_are_not_taken_for_utf16(data):
-    assert not hints.is_utf16(data)

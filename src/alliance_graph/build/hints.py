@@ -12,12 +12,12 @@ files of a build as a proposal (``loading.read_text``, ``loading.syntax_problem`
 
 from __future__ import annotations
 
-import collections
 import json
 import re
 import unicodedata
 
 from ..namespaces import PREFIX_IRIS
+from ..utf16 import is_utf16
 from .lines import column_number
 
 _BLANK = "a space Turtle does not read as one (pasted from a web page or a word processor): " \
@@ -76,42 +76,6 @@ def other_format(text: str) -> str:
         return ""
     return (f"is {what}, not Turtle: a proposal is Turtle, written as data/*.ttl are (another "
             "RDF syntax converts to Turtle with any RDF tool)")
-
-
-# The least share of a text's characters in its two commonest blocks of 256 code points for
-# bytes to be evidently UTF-16 without a byte order mark: text in one script and ASCII (its
-# spaces, newlines and Turtle's punctuation) is all but wholly in two; other bytes read two at
-# a time, such as Windows-1252's, scatter over the blocks their letters' pairs name.
-_UTF16_SHARE = 0.9
-
-
-def utf16_text(data: bytes) -> str | None:
-    """Return the text of ``data`` when it is evidently UTF-16 text (else None): a byte order
-    mark and what follows it read as UTF-16 in that order, or, with no mark, at least four
-    characters read so in either order, printable or spaces, nearly all in two blocks of 256
-    code points (``_UTF16_SHARE``).  Text in Hebrew or Cyrillic saved as UTF-16 may hold no
-    NUL byte at all, and was then described byte by byte as Windows-1252."""
-    marks = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
-    orders = [marks[data[:2]]] if data[:2] in marks else ["utf-16-le", "utf-16-be"]
-    body = data[2:] if data[:2] in marks else data
-    for order in orders:
-        try:
-            text = body.decode(order)
-        except UnicodeDecodeError:
-            continue
-        if data[:2] in marks:
-            return text
-        if len(text) < 4 or not all(c.isprintable() or c.isspace() for c in text):
-            continue
-        blocks = collections.Counter(ord(c) >> 8 for c in text).most_common(2)
-        if sum(n for _, n in blocks) >= _UTF16_SHARE * len(text):
-            return text
-    return None
-
-
-def is_utf16(data: bytes) -> bool:
-    """Return whether ``data`` is evidently UTF-16 text (``utf16_text``)."""
-    return utf16_text(data) is not None
 
 
 def encoding_hint(data: bytes, start: int) -> str:

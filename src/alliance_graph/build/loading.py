@@ -21,9 +21,10 @@ from rdflib.namespace import XSD
 
 from ..project_files import turtle_files
 from ..rdf import DATA, graph_iri
+from ..utf16 import is_utf16
 from ..wording import printable
 from . import data_folder
-from .hints import encoding_hint, is_utf16, told_apart
+from .hints import encoding_hint, told_apart
 from .lines import StringLines, line_number, tag_line, triple_term_line
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's
@@ -307,7 +308,7 @@ def _utf16(data: bytes) -> str:
     """Return what to say of a file of UTF-16 text ("" if it is not one): what Windows
     editors save as "Unicode", which is neither binary nor Turtle's UTF-8.  Told by its byte
     order mark, or, without one, by every other byte being NUL (text in Latin script) or by
-    what ``hints.is_utf16`` reads in it (a word of Hebrew beside the Latin).  UTF-32's mark
+    what ``utf16.is_utf16`` reads in it (a word of Hebrew beside the Latin).  UTF-32's mark
     begins as UTF-16's: it is looked for first."""
     if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
         return "is UTF-32 text: save it as UTF-8 (Turtle is UTF-8)"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..project_files import where_sources_belong
 from ..rdf import turtle_string
+from ..utf16 import is_utf16
 from ..wording import Said, quoted
 
 # How much context to take around a quote that is not unique on its own; grown until unique.
@@ -83,6 +84,9 @@ def read_source(path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if is_utf16(data):  # its first byte said nothing of what it is: "byte 0, 0xff"
+            raise SourceNotText(f"{path}: not UTF-8 text (it is UTF-16 text, what Windows "
+                                "calls Unicode): save it as UTF-8") from None
         raise SourceNotText(f"{path}: not UTF-8 text (byte {exc.start}, "
                             f"0x{data[exc.start]:02x}, does not decode)") from None
 

@@ -39,10 +39,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..build import hints
 from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
+from ..utf16 import utf16_text
 from . import negotiation, proposal_body
 from .client_share import Shares, client_of
 from .pages import safety
@@ -154,7 +154,7 @@ def _box_text(data: bytes) -> tuple[str, bool]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
-    utf16 = hints.utf16_text(data) if text is None or "\x00" in text else None
+    utf16 = utf16_text(data) if text is None or "\x00" in text else None
     if utf16:
         return utf16, True
     return (data.decode("utf-8", "replace") if text is None else text), False
