@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import servers
 from alliance_graph.engine.local import LocalEngine
 from alliance_graph.web import server
 
@@ -30,5 +31,21 @@ def test_an_idle_timeout_is_never_kept_shorter_than_given(kg, settings, idle, ke
     front = server.create_server(given, LocalEngine(kg, given))
     try:
         assert front.adj.channel_timeout == kept
+    finally:
+        front.close()
+
+
+@pytest.mark.skipif(not servers.ipv6_loopback(), reason="this machine has no IPv6")
+@pytest.mark.parametrize("host", ["*", "localhost"])
+def test_port_0_on_several_addresses_is_one_port_for_all(kg, settings, host):
+    # --host '*' --port 0 listened on IPv4 and IPv6 at two different ports, announced as two
+    # endpoints where a client of either family expects the one.
+    given = settings.with_(host=host, port=0)
+    front = server.create_server(given, LocalEngine(kg, given))
+    try:
+        listening = server.addresses(front)
+        if host == "localhost" and len(listening) < 2:
+            pytest.skip("localhost names one address here")
+        assert len(listening) >= 2 and len({port for _, port in listening}) == 1, listening
     finally:
         front.close()

@@ -51,11 +51,19 @@ def create_server(application, *, request_timeout: float, connections_per_client
                                                    "requests being answered"), wsgi_error,
                                             proxied=bool(proxies[0])),
                             *proxies)
-    servers = [Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
-                      sockinfo=sockinfo, request_timeout=request_timeout,
-                      connections_per_client=connections_per_client,
-                      connection_limit=limit, occupancy=occupancy, proxies=proxies[0])
-               for sockinfo in adj.listen]
+    servers: list = []
+    for family, kind, proto, address in adj.listen:
+        if servers and address[1] == 0:
+            # Port 0 on several addresses (--host '*' or localhost): each socket got a port
+            # of its own, so the one announced for IPv4 was not IPv6's.  The first one's is
+            # asked for on the others, as a client of either family expects.
+            address = (address[0], int(servers[0].effective_port), *address[2:])
+        servers.append(Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
+                              sockinfo=(family, kind, proto, address),
+                              request_timeout=request_timeout,
+                              connections_per_client=connections_per_client,
+                              connection_limit=limit, occupancy=occupancy,
+                              proxies=proxies[0]))
     if len(servers) == 1:
         return servers[0]
     return MultiSocketServer(socket_map, adj, [(s.effective_host, s.effective_port)
