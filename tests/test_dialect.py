@@ -64,10 +64,28 @@ def test_a_function_named_by_a_relative_iri_never_calls_a_stores_procedure(over_
         assert status == 400 and body.startswith(b"syntax error (at line 1, column "), body
         assert b"expected an IRI with its scheme" in body and b"relative" in body, body
     assert written(store) == 0
-    # With a BASE written whole the IRI is whole, the store's procedure name is not.
-    status, body = ask(endpoint, f"BASE <http://example.org/> SELECT (<TTLP>({turtle}) AS ?x) {{}}")
-    assert status != 200 and b"Undefined procedure DB.DBA.http://example.org/TTLP" in body, body
     assert written(store) == 0
+
+
+@pytest.mark.server
+def test_a_function_oxigraph_does_not_know_never_reaches_the_store(over_virtuoso, endpoint):
+    # An absolute IRI called as a function reached Virtuoso, which looked it up among its SQL
+    # procedures ("Undefined procedure DB.DBA.http://example.org/TTLP", a 502 naming the
+    # store's internals; a procedure of that name, if a DBA made one, would have run).  Now
+    # the query is read as Oxigraph reads it first, and refused as the memory store's
+    # endpoint refuses it.
+    over, store = over_virtuoso
+    turtle = f'"<urn:a> <urn:b> <urn:c> .", "", "{WRITTEN}"'
+    for query in (f"BASE <http://example.org/> SELECT (<TTLP>({turtle}) AS ?x) {{}}",
+                  'SELECT ?x { BIND(<urn:alliance-graph-test:f>("a") AS ?x) }',
+                  'PREFIX f: <urn:f:> ASK { ?s ?p ?o FILTER(f:g(?o)) }'):
+        status, body = ask(over, query)
+        assert status == 400 and b"custom function <" in body and b"is not supported" in body
+        assert (status, body) == ask(f"{endpoint}/sparql", query)  # the memory store's answer, word for word
+    assert written(store) == 0
+    # A predicate before a collection is no call: the store answers it.
+    status, body = ask(over, "ASK { ?s <urn:alliance-graph-test:p> (1 2) }")
+    assert status == 200 and json.loads(body)["boolean"] is False, body
 
 
 @pytest.mark.server

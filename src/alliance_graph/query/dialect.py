@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pyoxigraph as ox
+
 from ..keywords import KEYWORDS, keyword_run, undeclared
 from ..sparql import SCHEME, Token, where
 from .refused import Refused
@@ -42,6 +44,20 @@ XPATH_FUNCTIONS = re.compile("^xpath:|xpath-functions", re.IGNORECASE)
 _COMMENT = re.compile(r"#[^\r\n]*")
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 _RESOLVED = _PNAMES | {"IRIREF"}
+# A store holding nothing: Oxigraph plans a query, its function calls included, before it
+# reads any data, so asking this one costs about the parse alone.
+_NOTHING = ox.Store()
+
+
+def read_as_oxigraph(text: str, prefixes: dict | None) -> None:
+    """Raise what Oxigraph raises for ``text`` it would not run (SyntaxError, or RuntimeError
+    for a function it does not know), for a query about to go to a remote store, which reads
+    its own dialect too: ``<urn:x>("a")``, a function called by an IRI that names none,
+    Virtuoso looks up among its SQL procedures (``DB.DBA.urn:x``), where Oxigraph says "The
+    custom function <urn:x> is not supported".  The grammar, not a scan of the tokens, tells
+    such a call (``ex:f (`` in an expression) from a predicate before a collection
+    (``?s ex:f (1 2)``), so Oxigraph's reading is asked, on a store that holds nothing."""
+    _NOTHING.query(text, prefixes=prefixes or None)
 
 
 def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, prefixes,
