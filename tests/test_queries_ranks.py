@@ -53,6 +53,12 @@ claim:IronDome-coFundedBy-Other a ag:Claim ; rdf:subject id:IronDome ;
     prov:wasDerivedFrom ev:deprecated .
 ev:held a ag:Evidence ; oa:hasSource src:held.txt .
 ev:deprecated a ag:Evidence ; oa:hasSource src:deprecated.txt .
+
+# A fact two sources give, and a deprecated claim two sources give (the MOU's first year 2016).
+claim:Israel-acronym-IL a ag:Claim ; rdf:subject id:Israel ; rdf:predicate ag:acronym ;
+    rdf:object "IL" ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:held, ev:deprecated .
+claim:Israel-acronym-ISR a ag:Claim ; rdf:subject id:Israel ; rdf:predicate ag:acronym ;
+    rdf:object "ISR" ; ag:rank ag:DeprecatedRank ; prov:wasDerivedFrom ev:held, ev:deprecated .
 """
 
 
@@ -81,3 +87,10 @@ def test_the_iron_dome_card_gives_the_sources_of_the_facts_it_holds():
     sources = {t.object.value.rsplit("/", 1)[1] for t in _query("iron-dome-card")
                if t.predicate.value == "http://purl.org/dc/terms/source"}
     assert sources == {"held.txt"}
+
+
+def test_corroborated_facts_are_facts_the_graph_holds():
+    # The MOU's first year 2016, which the graph deprecates (its note says why), was listed
+    # among the facts two sources corroborate.
+    assert {(row["object"].value, int(row["sources"].value))
+            for row in _query("corroborated-facts")} == {("IL", 2)}
