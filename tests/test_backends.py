@@ -379,9 +379,23 @@ def another_build_waiting(mini, folder: Path, lock: str, monkeypatch):
         time.sleep(0.05)
     with directory._naming(folder, shared=lock == "shared"):
         locked.set()
-        time.sleep(3)  # the build of the mini project takes about a second
+        # Built (about a second), it waits for the lock: seen in /proc/locks, where a flock
+        # waited for is listed with "->" (3 s were slept, a guess on a loaded machine).
+        inode = os.stat(folder / directory.NAMING_LOCK).st_ino
+        deadline = time.monotonic() + 120
+        while not flock_waited_for(inode):
+            assert time.monotonic() < deadline and worker.is_alive(), "the build never waited"
+            time.sleep(0.05)
         yield first, done
     worker.join(120)
+
+
+def flock_waited_for(inode: int) -> bool:
+    """Whether a process waits to take a flock on the file of ``inode``, as /proc/locks says
+    ("1: -> FLOCK  ADVISORY  WRITE pid major:minor:inode 0 EOF")."""
+    with open("/proc/locks") as locks:
+        return any(fields[1:3] == ["->", "FLOCK"] and fields[6].endswith(f":{inode}")
+                   for fields in (line.split() for line in locks))
 
 
 def test_naming_a_build_and_removing_the_others_waits_for_the_command_doing_it(mini,
