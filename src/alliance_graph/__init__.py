@@ -252,17 +252,31 @@ def cite(source, quote, *, name=None, settings=None) -> str:
 
     Raises ``CiteError`` saying what is wrong: a name that is no local name, no sources folder,
     a path or no file of the folder as ``source``, a source that is not text, or (its
-    ``QuoteNotFound``) a quote the text does not hold, with where it departs from the text."""
+    ``QuoteNotFound``) a quote the text does not hold, with where it departs from the text.
+    Warns (``CitationNote``) where the built graph cites the passage already, gives the name
+    to another quote, or declares no such source document, as the command's notes say."""
     import os
+    import warnings
 
+    from .proposals import citing
     from .sources.citations import cite as cite_passage
+    from .sources.citations import evidence_name
     settings = _settings(settings, "cite")
     if isinstance(source, (bytes, os.PathLike)):
         source = os.fsdecode(source)
     for what, given in (("source", source), ("quote", quote), ("name", name)):
         if not isinstance(given, str) and not (what == "name" and given is None):
             raise TypeError(f"cite() takes {what} as a string, not {type(given).__name__}")
-    return cite_passage(settings.sources_dir, source, quote, name)
+    block = cite_passage(settings.sources_dir, source, quote, name)
+    for note in citing.notes(settings, source, quote, name or evidence_name(source, quote)):
+        warnings.warn(note, CitationNote, stacklevel=2)
+    return block
+
+
+class CitationNote(UserWarning):
+    """What ``cite`` tells of the block it returns: its passage cited already, its name given
+    to another quote, its source declared by no source document (``warnings`` shows each
+    once; ``warnings.simplefilter("ignore", ag.CitationNote)`` silences them)."""
 
 
 def _into(into):
@@ -337,7 +351,7 @@ _NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
           "CiteError": "sources.citations", "MergeError": "proposals.merge",
           "CommitError": "build.data_folder", "Busy": "build.data_folder"}
 # What help(ag) lists (its classes too, loaded by __getattr__) and ``import *`` takes.
-__all__ = ["load", "run", "rows", "export", "validate", "add", "cite", *_NAMES]
+__all__ = ["load", "run", "rows", "export", "validate", "add", "cite", "CitationNote", *_NAMES]
 
 
 def __getattr__(name: str):

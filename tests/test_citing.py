@@ -1,0 +1,54 @@
+"""What the built graph says of an evidence block about to be added (proposals/citing.py), as
+``cite``'s notes and ``ag.cite``'s warnings."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import alliance_graph as ag
+from alliance_graph.proposals import citing
+from alliance_graph.wording import worded
+
+SOURCE = "000_06b6882714cf1880.txt"
+CITED = "Iron Dome (Short-range rocket defense system, co-funded by the U.S.)"  # ev:000-iron-dome
+
+
+@pytest.fixture
+def built(kg, settings):
+    """The settings of a graph whose build is cached: the notes read it, and build nothing."""
+    return settings
+
+
+def test_a_passage_cited_already_is_said_with_the_node_citing_it(built):
+    assert citing.notes(built, SOURCE, CITED, "000-again") == [
+        "this passage is already cited as ev:000-iron-dome: cite that one (prov:wasDerivedFrom "
+        "takes several) rather than a second evidence node"]
+    assert citing.notes(built, SOURCE, CITED, "000-iron-dome") == [
+        "data/ holds this evidence node already (ev:000-iron-dome): a claim may cite it as it is"]
+
+
+def test_a_name_given_to_another_quote_is_said_in_the_callers_words(built):
+    [note] = citing.notes(built, SOURCE, "Negev U.S. Radar Base", "000-iron-dome")
+    assert note.startswith("data/ has an evidence node ev:000-iron-dome already, quoting "
+                           "'Iron Dome (Short-range rocket defense system, co-funded b...' in "
+                           f"{SOURCE}: this block would add a second quote to it")
+    assert note.endswith("which validate refuses; give name another name")
+    assert worded(note, lambda p, *v: "--" + p).endswith("give --name another name")
+
+
+def test_nothing_is_said_of_a_new_passage_or_before_anything_is_built(built, tmp_path):
+    assert citing.notes(built, SOURCE, "Negev U.S. Radar Base", "000-negev-new") == []
+    assert citing.notes(built.with_(cache_dir=tmp_path), SOURCE, CITED, "000-again") == []
+
+
+def test_ag_cite_warns_what_the_command_notes(built, sources_dir):
+    # The command said "note: this passage is already cited as ev:000-iron-dome"; ag.cite
+    # returned the block without a word, and a notebook added a second evidence node.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        block = ag.cite(SOURCE, CITED, name="000-again", settings=built)
+    assert block.startswith("ev:000-again a ag:Evidence")
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (ag.CitationNote, citing.notes(built, SOURCE, CITED, "000-again")[0])]
