@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from alliance_graph.proposals.amend import same_facts
-from alliance_graph.proposals.placement import CLAIM, EVIDENCE, SOURCE, Block, place, scan
+from alliance_graph.proposals.placement import CLAIM, EVIDENCE, SOURCE, Block, new_file, place, scan
+from alliance_graph.settings import Settings
 
 PREFIXES = ("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
             "@prefix id: <https://alliance-graph.example/id/> .\n"
@@ -217,3 +218,21 @@ def test_a_file_with_an_evidence_heading_and_no_claim_gets_a_claims_heading_for_
     # A section heading, then new claims' groups: a later add finds them.
     again, left = place(placed, [Block(NEW_C[0].text.replace("C1", "C3"), CLAIM, "id:C")])
     assert left == [] and again == placed + "\n" + NEW_C[0].text.replace("C1", "C3")
+
+
+def test_a_new_file_is_laid_out_as_the_data_files_are():
+    # `add --into new.ttl` wrote the blocks in the order of their IRIs, evidence among the
+    # claims, under no heading: the file read like none of data/.
+    text, left = place(PREFIXES + new_file({EVIDENCE, CLAIM}), [*NEW_C, NEW_EVIDENCE, NEW_A])
+    assert left == []
+    headings = [line for line in text.splitlines() if line.startswith("# ")]
+    shipped = (Settings().data_dir / "aid.ttl").read_text("utf-8").splitlines()
+    assert headings[:3] == [line for line in shipped if line.startswith(("# Written per",
+                                                                          "# --- "))]
+    assert headings[3:] == ["# id:C", "# id:A"]
+    assert text.index("ev:c a") < text.index("# --- claims") < text.index("claim:C1") \
+        < text.index("claim:C2") < text.index("# id:A") < text.index("claim:A2")
+    assert same_facts(PREFIXES, text, [b.text for b in (*NEW_C, NEW_EVIDENCE, NEW_A)])
+    # Claims alone: no evidence heading over nothing.
+    claims_only, _ = place(PREFIXES + new_file({CLAIM}), [NEW_A])
+    assert "# --- evidence" not in claims_only and "# --- claims" in claims_only

@@ -169,6 +169,8 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     for target, items in blocks.items():
         # As the loader reads it, its byte-order mark and line ends written back as they were.
         text, written = placement.read_file(target.read_bytes() if target.exists() else b"")
+        if not target.exists():
+            text = placement.new_file({item[3][0] for item in items})
         # The file's own declarations, not an "@prefix" line inside one of its strings.
         found = placement.declarations(text)
         declared = prefixes(text) if found is None else found[0]

@@ -87,6 +87,22 @@ _KINDS = {ox.NamedNode(str(AG.Claim)): CLAIM, ox.NamedNode(str(AG.Evidence)): EV
 _KIND_NODES = {k: node for node, k in _KINDS.items()}
 
 
+# A section heading as data/*.ttl write it: the section's name, then dashes to column 95.
+_HEADING_WIDTH = 95
+
+
+def new_file(kinds) -> str:
+    """Return the text a new topic file starts from (``add --into new.ttl``), to go below its
+    prefixes: the line the data files open with saying their layout, and a heading for each
+    section the blocks of ``kinds`` go to, so that ``place`` writes them as in the others
+    (evidence, then claims under a heading per subject; they came in the order of their IRIs,
+    claims and evidence mixed, no heading at all)."""
+    names = [name for kind, name in ((EVIDENCE, _EVIDENCE), (CLAIM, _CLAIMS)) if kind in kinds]
+    return "\n# Written per docs/data-model.md: evidence blocks, then claim blocks grouped by " \
+        "subject.\n" + "".join(f"\n{f'# --- {name} '.ljust(_HEADING_WIDTH, '-')}\n"
+                               for name in names)
+
+
 def read_file(raw: bytes) -> tuple[str, Callable[[str], str]]:
     """Return a data file's text as placement reads it, past its byte-order mark and each line
     ended by a line feed, and the function writing a merged text back as the file was written.
