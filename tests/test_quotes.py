@@ -51,7 +51,7 @@ ev:001-typed-by-hand a ag:Evidence ;
 
 claim:BlueFlag-type prov:wasDerivedFrom ev:001-typed-by-hand .
 """, encoding="utf-8")
-    result = CliRunner().invoke(main, ["--cache", str(tmp_path / "cache"), "validate",
+    result = CliRunner().invoke(main, ["--cache", str(settings.cache_dir), "validate",
                                        str(proposal)])
     assert result.exit_code == 1, result.output
     assert f"{proposal}:" in result.output and "quote not found" in result.output
@@ -114,7 +114,7 @@ ev:001-nothing a ag:Evidence ;
 
 claim:BlueFlag-type prov:wasDerivedFrom ev:001-nothing .
 """, encoding="utf-8")
-    report = ag.validate(proposal, settings.with_(cache_dir=tmp_path / "cache"))
+    report = ag.validate(proposal, settings)
     [finding] = [f for f in report.findings if f.shape.endswith("/quote-not-verbatim")]
     assert not report.conforms and finding.line == turtle_prologue().count("\n") + 2
     assert "the quote is only white space" in finding.message
@@ -142,7 +142,7 @@ def test_offsets_a_proposal_gives_an_evidence_node_of_data_are_its_own_finding(s
     proposal.write_text(turtle_prologue() + "\n" + block.replace(f"oa:start {start} ",
                                                                   f"oa:start {start - 7} ")
                         + "\n", encoding="utf-8")
-    report = ag.validate(proposal, settings.with_(cache_dir=tmp_path / "cache"))
+    report = ag.validate(proposal, settings)
     [finding] = [f for f in report.findings if f.shape.endswith("/quote-offsets-wrong")]
     assert not report.conforms
     assert finding.file == str(proposal) and finding.focus.endswith("000-blue-flag")
