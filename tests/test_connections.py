@@ -26,13 +26,22 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HEAD = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
 
 
+class Address(tuple):
+    """A server's (host, port), and its process."""
+
+    def __new__(cls, host: str, port: int, process):
+        address = super().__new__(cls, (host, port))
+        address.process = process
+        return address
+
+
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     """(host, port) of a server with a short request deadline and a small cap per client."""
     port, process = servers.serve_shipped(tmp_path_factory.mktemp("connections") / "serve.log",
                                           "--timeout", "4", "--request-timeout", str(DEADLINE),
                                           "--connections-per-client", str(CAP))
-    yield "127.0.0.1", port
+    yield Address("127.0.0.1", port, process)
     servers.stop(process)
 
 
@@ -225,7 +234,7 @@ def test_clients_that_never_read_their_answers_free_their_threads(endpoint):
             sock.connect(endpoint)
             sock.sendall(b"GET /dataset?format=nq HTTP/1.1\r\nHost: x\r\n\r\n" * requests)
             hogs.append(sock)
-        time.sleep(3)  # every thread is now waiting for a client that does not read
+        stalled(endpoint.process.pid)  # every thread waiting for a client that does not read
         started = time.monotonic()
         with connect(endpoint, source="127.0.0.2", timeout=40) as sock:
             sock.sendall(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -234,6 +243,24 @@ def test_clients_that_never_read_their_answers_free_their_threads(endpoint):
     finally:
         for sock in hogs:
             sock.close()
+
+
+def stalled(pid: int, still: float = 1.0, timeout: float = 30) -> None:
+    """Return once server ``pid`` has begun answers (each in a temporary file) and then, for
+    ``still`` seconds, begun none and used next to no processor time: what its threads could
+    do they have done, and each waits.  (Here within 1 s of the requests; slept on for 3 s,
+    as before, on a loaded machine some threads could still be writing.)"""
+    deadline = time.monotonic() + timeout
+    last = (-1, 0.0)
+    since = time.monotonic()
+    while True:
+        now = (servers.temporary_files(pid), servers.cpu_seconds(pid))
+        if now[0] != last[0] or now[1] - last[1] > 0.05:
+            last, since = now, time.monotonic()
+        elif now[0] and time.monotonic() - since >= still:
+            return
+        assert time.monotonic() < deadline, f"server {pid} was still busy after {timeout} s"
+        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("head, status", [
@@ -407,15 +434,6 @@ def crowded(tmp_path_factory):
                                           "--connection-limit", str(LIMIT))
     yield Address("127.0.0.1", port, process)
     servers.stop(process)
-
-
-class Address(tuple):
-    """A server's (host, port), and its process."""
-
-    def __new__(cls, host: str, port: int, process):
-        address = super().__new__(cls, (host, port))
-        address.process = process
-        return address
 
 
 @contextlib.contextmanager
