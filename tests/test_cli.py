@@ -1032,11 +1032,20 @@ def test_load_nquads_names_the_store_option(in_mini, tmp_path):
         "then point --store or ALLIANCE_GRAPH_STORE at its query URL"), done.stdout
 
 
+@pytest.fixture(scope="module")
+def base_cache(tmp_path_factory):
+    """One build cache for the module's copies of the small data below: the shapes' meta-SHACL
+    check and the build (keyed by the files' contents) are made once, not per test."""
+    return tmp_path_factory.mktemp("base-cache")
+
+
 @pytest.fixture
-def base_project(tmp_path):
-    """The ontology and the shape fixtures' small data, as options naming them."""
+def base_project(tmp_path, base_cache):
+    """The ontology and the shape fixtures' small data, as options naming them; its cache
+    folder (``tmp_path / "cache"``) is the module's ``base_cache``."""
     shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
     shutil.copytree(ROOT / "tests" / "fixtures" / "shapes" / "base", tmp_path / "data")
+    (tmp_path / "cache").symlink_to(base_cache, target_is_directory=True)
     return tmp_path, ("--project", tmp_path, "--cache", tmp_path / "cache")
 
 
