@@ -246,3 +246,19 @@ def build_problems(settings, route: str) -> list:
     except loading.LoadError as err:
         return err.problems
     raise AssertionError(f"the {route} route built what it should have refused")
+
+
+def with_shipped_build(cache: Path, settings) -> Path:
+    """Return the folder ``cache`` (made) holding a copy of the shipped graph's build and of
+    the shapes' meta-SHACL verdict from ``settings``' cache (the session's, made there first
+    if need be): a copy of the shipped data builds nothing then, keyed as it is by the files'
+    contents, and what a test builds from its own edits stays out of the session's cache."""
+    import shutil
+
+    from alliance_graph.build import pipeline
+    built = pipeline.cached_build(settings)
+    cache.mkdir(parents=True, exist_ok=True)
+    for path in [built, *built.parent.glob("shapes-meta-ok-*")]:
+        if not (cache / path.name).exists():
+            shutil.copy(path, cache / path.name)
+    return cache
