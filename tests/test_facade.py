@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 import alliance_graph as ag
+import servers
 from alliance_graph.engine.wire import EngineError
 from alliance_graph.query.results import kind_of
 from alliance_graph.settings import Settings
@@ -314,7 +315,7 @@ from alliance_graph.settings import Settings
 import os
 kg = ag.load(Settings.from_json(json.loads(sys.argv[1])), timeout=600)
 engine = kg.engine.info["pid"]
-print("running", flush=True)
+print("running", engine, flush=True)
 try:
     ag.rows(ag.run(kg, sys.argv[2]))
 except KeyboardInterrupt as exc:
@@ -335,8 +336,10 @@ def test_ctrl_c_stops_a_running_query_at_once_and_the_graph_answers_on(settings)
     with subprocess.Popen([sys.executable, "-c", NOTEBOOK, json.dumps(settings.to_json()),
                            ENDLESS, LOOKUP], stdout=subprocess.PIPE, text=True) as process:
         try:
-            assert process.stdout.readline() == "running\n"
-            time.sleep(1)   # the query is running in the engine
+            said, engine = process.stdout.readline().split()
+            assert said == "running"
+            # The query is running in the engine once it works (1 s was slept on it).
+            servers.working(int(engine), servers.cpu_seconds(int(engine)))
             process.send_signal(signal.SIGINT)
             interrupted = time.monotonic()
             # What was interrupted, and what became of it; it said nothing, its traceback
@@ -468,7 +471,8 @@ def test_ctrl_c_ends_the_wait_for_a_query_in_this_process_at_once(settings):
                            ENDLESS, LOOKUP], stdout=subprocess.PIPE, text=True) as process:
         try:
             assert process.stdout.readline() == "running\n"
-            time.sleep(1)  # inside Oxigraph
+            # Inside Oxigraph once the process works past its load (1 s was slept on it).
+            servers.working(process.pid, servers.cpu_seconds(process.pid))
             process.send_signal(signal.SIGINT)
             sent = time.time()
             out, _ = process.communicate(timeout=60)
@@ -535,11 +539,12 @@ def test_folders_given_as_strings_are_said_missing_not_a_traceback(tmp_path):
 
 
 _FORKED = """
-import json, os, sys, time, alliance_graph as ag
+import json, os, select, sys, time, alliance_graph as ag
 from alliance_graph.settings import Settings
 kg = ag.load(Settings.from_json(json.loads(sys.argv[1])), timeout=20)
 ask = lambda who: ag.rows(ag.run(kg, f"SELECT ?who WHERE {{ BIND('{who}' AS ?who) }}"))
 ask("parent")
+parent_closed, closing = os.pipe()
 child = os.fork()
 if child == 0:  # as multiprocessing's workers are made
     try:
@@ -547,12 +552,15 @@ if child == 0:  # as multiprocessing's workers are made
         print("the child was answered", flush=True)
     except ag.EngineError as exc:
         print(exc, flush=True)
-    time.sleep(2)  # alive, holding what it was given, while the parent closes its graph
+    # Alive, holding what it was given, while the parent closes its graph: until it has
+    # (told through the pipe), or for 2 s, which a close waiting for the child would take.
+    select.select([parent_closed], [], [], 2)
     os._exit(0)
 wrong = sum(ask("parent")[0]["who"].value != "parent" for _ in range(200))
 started = time.monotonic()
 kg.close()
 print(wrong, round(time.monotonic() - started), flush=True)
+os.write(closing, b"closed")
 os.waitpid(child, 0)
 """
 
