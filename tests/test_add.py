@@ -27,6 +27,7 @@ import pytest
 from alliance_graph.build import loading
 from alliance_graph.proposals import transaction
 from alliance_graph.sources import citations
+from helpers import with_shipped_build
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "tests" / "fixtures" / "shapes" / "base" / "base.ttl"
@@ -111,10 +112,11 @@ def outcomes(tmp_path_factory, cache, two_file_proposal):
     return old, data_hash(project)
 
 
-def assert_old_or_new(project: Path, outcomes) -> str:
-    """Check that the next command settles the folder, that it builds, and that it holds
-    exactly the old files or exactly the new ones; return which."""
-    checked = run(project, "stats")
+def assert_old_or_new(project: Path, outcomes, checked=None) -> str:
+    """Check that the next command (``checked``, the ``stats`` run, else run here) settles
+    the folder, that it builds, and that it holds exactly the old files or exactly the new
+    ones; return which."""
+    checked = checked or run(project, "stats")
     assert checked.returncode == 0, checked.stderr + checked.stdout
     assert hidden(project) == [], "the next command should clean what the kill left"
     old, new = outcomes
@@ -172,6 +174,7 @@ def test_a_proposal_edited_during_the_add_is_merged_as_validated(tmp_path, cache
 
 def test_killed_at_random_moments(tmp_path, cache, two_file_proposal, outcomes):
     rng = random.Random(12)
+    checks = []
     for attempt in range(8):
         project = make_project(tmp_path / f"try-{attempt}", cache)
         process = subprocess.Popen(command(project, "add", two_file_proposal),
@@ -179,7 +182,13 @@ def test_killed_at_random_moments(tmp_path, cache, two_file_proposal, outcomes):
         time.sleep(rng.uniform(0.2, 2.0))
         process.kill()
         process.wait(60)
-        assert_old_or_new(project, outcomes)
+        # The next command, on the other processor while the next add runs and is killed.
+        checks.append((project, subprocess.Popen(command(project, "stats"), text=True,
+                                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
+    for project, check in checks:
+        out, err = check.communicate(timeout=300)
+        assert_old_or_new(project, outcomes,
+                          subprocess.CompletedProcess(check.args, check.returncode, out, err))
 
 
 # `alliance-graph add` commands forked from one process that has imported the command's
@@ -376,9 +385,11 @@ def test_a_proposal_written_into_the_data_folder_is_refused_as_one(tmp_path, cac
 
 @pytest.fixture
 def shipped_copy(tmp_path, settings):
-    """A copy of the shipped ontology and data, with the settings that point at it."""
+    """A copy of the shipped ontology and data, with the settings that point at it; its cache
+    holds the shipped graph's build already (helpers.with_shipped_build)."""
     shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    with_shipped_build(tmp_path / "cache", settings)
     return tmp_path, settings.with_(root=tmp_path, ontology_dir=tmp_path / "ontology",
                                     data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
 
