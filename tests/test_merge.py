@@ -25,6 +25,7 @@ from alliance_graph.cli import main
 from alliance_graph.proposals import blocks, merge, transaction
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
+from helpers import with_shipped_build
 
 ROOT = Path(__file__).parents[1]
 MERGE = ROOT / "tests" / "fixtures" / "merge"
@@ -45,9 +46,10 @@ def folder_hash(folder: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    """One cache for the module, so the shapes' meta-SHACL check runs once, not per test."""
-    return tmp_path_factory.mktemp("cache")
+def cache(tmp_path_factory, settings):
+    """One cache for the module, so the shapes' meta-SHACL check runs once, not per test; it
+    holds the shipped graph's build from the start (helpers.with_shipped_build)."""
+    return with_shipped_build(tmp_path_factory.mktemp("cache"), settings)
 
 
 def copy_project(tmp_path: Path, data: Path, cache: Path) -> Path:
