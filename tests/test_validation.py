@@ -501,7 +501,7 @@ def test_a_new_evidence_node_for_a_passage_already_cited_is_refused(settings, kg
 
 def test_the_cli_names_the_evidence_node_to_cite(settings, sources_dir, tmp_path):
     proposal, _ = cited_again(settings, tmp_path)
-    result = CliRunner().invoke(main, ["--cache", str(tmp_path / "cache"), "validate",
+    result = CliRunner().invoke(main, ["--cache", str(settings.cache_dir), "validate",
                                        str(proposal)])
     assert result.exit_code == 1, result.output
     assert "already quoted by ev:000-blue-flag (data/exercises.ttl): cite ev:000-blue-flag" \
