@@ -138,3 +138,37 @@ def test_a_query_reading_how_precise_a_figure_is_reads_each_way(query):
     properties = reads(query)[0]
     if properties & PRECISION:
         assert sorted(PRECISION - properties) == [], f"{query.name} reads no {PRECISION - properties}"
+
+
+# Super-properties a query leaves out on purpose, with why.
+SUPER_LEFT_OUT = {
+    ("source-disagreements.rq", AG + "note"):
+        "its notes say what differs (ag:disagreementNote); an editor's note says why a claim is "
+        "ranked so, which preferred-claims and deprecated-claims give",
+}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
+def test_a_query_reading_every_sub_property_of_a_property_reads_it_too(kg, query):
+    # assessments listed who takes each position on a proposition (affirmedBy, deniedBy,
+    # questionedBy) and missed an assessment written as ag:assessedBy, a position taken and not
+    # said which, which the ontology allows and the shapes accept beside a stated one: a query
+    # reading a property's every sub-property means the property, and a fact written with the
+    # property itself is one of what it asks for.
+    properties, reads_hierarchy = reads(query)
+    if reads_hierarchy or not properties:
+        return
+    rows = kg.query("""SELECT ?super ?sub WHERE {
+        ?sub rdfs:subPropertyOf ?super . FILTER (?sub != ?super && isIRI(?super)) }""")
+    subs: dict[str, set[str]] = {}
+    for r in rows:
+        subs.setdefault(r["super"].value, set()).add(r["sub"].value)
+    missed = sorted(p for p, s in subs.items()
+                    if p.startswith(AG) and s <= properties and p not in properties
+                    and (query.name, p) not in SUPER_LEFT_OUT)
+    assert missed == [], f"{query.name} reads every sub-property of {missed} but not the property"
+
+
+def test_each_super_property_left_out_is_left_out_still():
+    for name, prop in SUPER_LEFT_OUT:
+        assert prop not in reads(Settings().queries_dir / name)[0], (name, prop)
