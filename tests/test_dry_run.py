@@ -248,12 +248,15 @@ def test_an_uploaded_file_keeps_a_name_in_any_script_and_loses_its_folders(kg, s
 
 
 def test_a_validation_past_its_time_is_stopped_and_frees_its_slot(kg, settings):
+    # A 413 without Retry-After: sent again, the same proposal would be stopped again (a 503
+    # with Retry-After told a client to do just that).
     from alliance_graph.web.app import create_app
     app = create_app(settings.with_(validate_timeout=0.01, validations=1), kg=kg)
     for _ in range(2):  # the second one finds the slot free again
         response = app.test_client().post("/validate", data=FAILS.read_bytes(),
                                           content_type="text/turtle")
-        assert response.status_code == 503 and "longer than" in response.text
+        assert response.status_code == 413 and "longer than" in response.text
+        assert "Retry-After" not in response.headers
 
 
 def test_a_validation_past_its_memory_is_stopped_and_frees_its_slot(kg, settings):
@@ -264,7 +267,8 @@ def test_a_validation_past_its_memory_is_stopped_and_frees_its_slot(kg, settings
     for _ in range(2):
         response = app.test_client().post("/validate", data=FAILS.read_bytes(),
                                           content_type="text/turtle")
-        assert response.status_code == 503, response.text
+        assert response.status_code == 413, response.text
+        assert "Retry-After" not in response.headers
         assert "needed more than 20 MiB of memory and was stopped" in response.text
 
 
@@ -585,7 +589,8 @@ def test_a_report_too_big_for_the_front_is_refused_and_its_process_stopped(kg, s
     body = f"@prefix p: <{long}> .\n" + "".join(f"p:a{i} p:b p:c{i} .\n" for i in range(300))
     client = create_app(settings, kg=kg).test_client()
     response = client.post("/validate", data=body, content_type="text/turtle")
-    assert response.status_code == 503, (response.status_code, len(response.data))
+    assert response.status_code == 413, (response.status_code, len(response.data))
+    assert "Retry-After" not in response.headers  # the same proposal, sent again, would be too
     assert response.text.startswith("validating gave a report of more than 1 MiB (its findings "
                                      "repeat the IRIs and values they name")
     assert response.text.endswith("split the proposal\n")

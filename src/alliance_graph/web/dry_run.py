@@ -12,8 +12,11 @@ proposal that cannot be read is a 400 whose body says ``line N: what is wrong``;
 
 Validation takes seconds of pure Python (pyshacl), so each runs in a process of its own,
 ``alliance-graph validate --format json`` over the server's graph, never holding up the server's
-threads, and stopped past ``validate_timeout`` seconds or ``validate_memory`` bytes; at most
-``settings.validations`` run at once, and past that the answer is 503 with ``Retry-After``.
+threads, and stopped past ``validate_timeout`` seconds, ``validate_memory`` bytes or a report of
+``MAX_REPORT_BYTES``: a 413, as the proposal asks more than the server gives one, and sent again
+it would be stopped again (a 503 with ``Retry-After`` told clients to send it again as it was).
+At most ``settings.validations`` run at once, and past that the answer is 503 with
+``Retry-After``: that one passes.
 This process never parses the proposal: whether it is Turtle, and whether its prefixed names
 expand too far (``proposals.expansion``), the validating process says.  The expansion check
 ran here, a triple at a time (0.2 s for 5 MB), on the interpreter the front's threads share:
@@ -68,8 +71,9 @@ _MAX_ERROR_BYTES = 2**20
 
 def _bounded(command: list[str], settings, env, folder: Path) -> subprocess.CompletedProcess:
     """Run ``command`` to its end and return what it did, its output kept in files in
-    ``folder``; stop it, and raise Refused (503), past ``settings.validate_timeout`` seconds,
-    ``settings.validate_memory`` bytes or a report of ``MAX_REPORT_BYTES``."""
+    ``folder``; stop it, and raise Refused (413: the same proposal would be stopped again),
+    past ``settings.validate_timeout`` seconds, ``settings.validate_memory`` bytes or a report
+    of ``MAX_REPORT_BYTES``."""
     deadline = time.monotonic() + settings.validate_timeout
     too_long = f"gave a report of more than {MAX_REPORT_BYTES >> 20} MiB (its findings " \
         "repeat the IRIs and values they name: an IRI of the graph is a few dozen characters)"
@@ -92,11 +96,11 @@ def _bounded(command: list[str], settings, env, folder: Path) -> subprocess.Comp
                 continue
             process.kill()
             process.wait()
-            raise Refused(503, f"validating {why} and was stopped; split the proposal")
+            raise Refused(413, f"validating {why} and was stopped; split the proposal")
         out.seek(0)
         report = out.read(MAX_REPORT_BYTES + 1)
         if len(report) > MAX_REPORT_BYTES:
-            raise Refused(503, f"validating {too_long}; split the proposal")
+            raise Refused(413, f"validating {too_long}; split the proposal")
         err.seek(max(0, os.fstat(err.fileno()).st_size - _MAX_ERROR_BYTES))
         return subprocess.CompletedProcess(command, process.returncode,
                                            report.decode("utf-8", "replace"),
@@ -106,8 +110,8 @@ def _bounded(command: list[str], settings, env, folder: Path) -> subprocess.Comp
 def run(settings, data: bytes, name: str):
     """Validate ``data`` (Turtle) with the current graph, in a process of its own; return the
     report, its files shown as ``name``.  Raise ``Refused``: 400 when the proposal cannot be
-    read, 503 when validating fails, takes longer than ``settings.validate_timeout`` or more
-    memory than ``settings.validate_memory``."""
+    read, 413 when validating takes longer than ``settings.validate_timeout``, more memory
+    than ``settings.validate_memory`` or gives too big a report, 503 when it fails."""
     from ..proposals import report as report_mod
 
     with tempfile.TemporaryDirectory(prefix="alliance-graph-validate-") as folder:
