@@ -207,3 +207,22 @@ def test_a_quote_cited_for_a_system_names_it_or_no_other_system(kg):
         if others:
             wrong.add(f"{r['claim'].value} ({systems[node]}) cites {quote!r}, naming {others}")
     assert sorted(wrong) == []
+
+
+# What a partner does in a system's making: pays part of it, develops it, produces it.
+SHARES_IN = ("ag:coFundedBy", "ag:jointlyDevelopedWith", "ag:coProducedWith", "ag:developedBy")
+
+
+def test_a_joint_program_one_partner_shares_in_has_every_partner_sharing_in_it(kg):
+    """Iron Dome, David's Sling and Arrow are the U.S.–Israel alliance's joint programs, co-funded,
+    jointly developed and co-produced by the two countries (001: 'joint development and funding';
+    002: 'Joint investment and co-production ... both nations’'), yet only the United States was
+    linked to them, so 'which systems does Israel fund, develop or produce' found none of them.
+    A system a partnership's partner shares in is shared in by each of its partners."""
+    shares = " ".join(SHARES_IN)
+    rows = kg.query(f"""SELECT DISTINCT ?program ?partner WHERE {{
+        ?partnership ag:jointProgram ?program ; ag:partner ?partner, ?other .
+        VALUES ?share {{ {shares} }} ?program ?share ?other .
+        FILTER NOT EXISTS {{ VALUES ?any {{ {shares} }} ?program ?any ?partner }} }}""")
+    missing = sorted((r["program"].value, r["partner"].value) for r in rows)
+    assert missing == [], "joint programs no claim says these partners share in (program, partner)"
