@@ -800,13 +800,17 @@ def test_the_validation_form_refuses_a_proposal_over_the_limit_before_sending(pa
     assert problem.is_visible() and f"big.ttl is {limit + 1:,} bytes" in problem.text_content()
     page.click("#validate")
     assert seen == ["GET"] and page.input_value("#turtle") == PROPOSAL
-    # Pasted text over the limit, no file: the same, before sending.
+    # Pasted text over the limit, no file: the same, said as it is pasted (it was said only on
+    # pressing Validate, and stayed in view, its size stale, once the text was cut to fit).
     page.set_input_files("#file", files=[])
     page.fill("#turtle", "#" * limit + "\n")
+    problem.wait_for(state="visible", timeout=5000)
+    assert f"The pasted text is {limit + 2:,} bytes" in problem.text_content()
     page.click("#validate")
     assert "The pasted text is" in problem.text_content() and seen == ["GET"]
-    # Within the limit, the form is sent.
+    # Cut to fit, the refusal goes; within the limit, the form is sent.
     page.fill("#turtle", PROPOSAL)
+    problem.wait_for(state="hidden", timeout=5000)
     page.click("#validate")
     page.locator("#report").wait_for()
     assert seen == ["GET", "POST"] and problem.is_hidden()

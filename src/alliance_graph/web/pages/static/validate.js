@@ -52,4 +52,13 @@
     if (!check()) event.preventDefault();
   });
   file.addEventListener("change", check);  // said as soon as the file is chosen
+  // And as the text is pasted or cut: a refusal stayed in view, its size stale, after the text
+  // was cut to fit, until Validate was pressed again. Counting the bytes walks the whole text,
+  // so it is done only where they may be over (at most 3 bytes a character, a line's CR
+  // included) or a refusal is in view.
+  textarea.addEventListener("input", () => {
+    if (!problem.hidden || textarea.value.length * 3 > Math.min(maxProposal, maxRequest)) {
+      check();
+    }
+  });
 })();
