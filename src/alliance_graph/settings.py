@@ -280,9 +280,10 @@ class Settings:
     validations: int = 2
     validate_timeout: float = 120.0
     validate_max_findings: int = 1000
-    # Bytes of resident memory one such process may hold before it is stopped (503): nothing
-    # bounded it but the machine, and a 4.9 MB proposal of 48,000 failing claims took 1.9 GB
-    # (the shipped graph's validations take about 150 MB).
+    # Bytes of resident memory one such process may hold before it is stopped (413: the same
+    # proposal would be stopped again; split it): nothing bounded it but the machine, and a
+    # 4.9 MB proposal of 48,000 failing claims took 1.9 GB (the shipped graph's validations
+    # take about 150 MB).
     validate_memory: int = 2 << 30
     # Bytes a request's head and body may hold: the largest body is a proposal to validate
     # (max_proposal_bytes, and a form's boundaries around it); past these the server answers
