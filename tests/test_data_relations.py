@@ -226,3 +226,18 @@ def test_a_joint_program_one_partner_shares_in_has_every_partner_sharing_in_it(k
         FILTER NOT EXISTS {{ VALUES ?any {{ {shares} }} ?program ?any ?partner }} }}""")
     missing = sorted((r["program"].value, r["partner"].value) for r in rows)
     assert missing == [], "joint programs no claim says these partners share in (program, partner)"
+
+
+def test_a_system_supplied_from_one_actor_to_another_is_the_item_of_a_transfer_between_them(kg):
+    """000 says the U.S. became Israel's primary arms supplier 'particularly with F-4 Phantom
+    jets': the jets had the United States for provider and Israel for recipient, but no arms
+    transfer held them, so arms-transfers ('the item, who provides and receives it') listed the
+    F-35 sales and the Gulf sales, and not the F-4s. A weapon system with a provider and a
+    recipient is the item of an arms transfer from the one to the other."""
+    rows = kg.query("""SELECT ?system ?provider ?recipient WHERE {
+        ?system a ag:WeaponSystem ; ag:provider ?provider ; ag:recipient ?recipient .
+        FILTER NOT EXISTS { ?transfer a ag:ArmsTransfer ; ag:item ?system ;
+                                      ag:provider ?provider ; ag:recipient ?recipient } }""",
+                    inferred=True)
+    missing = sorted((r["system"].value, r["provider"].value, r["recipient"].value) for r in rows)
+    assert missing == [], "supplied systems no arms transfer holds (system, provider, recipient)"
