@@ -162,7 +162,11 @@ class Channel(HTTPChannel):
         self.queued = queued
         if len(info) >= _BYTES_ACKED + 8:
             acked, = struct.unpack_from("=Q", info, _BYTES_ACKED)
-            if self.acked is not None and acked > self.acked:
+            # The first look has nothing to compare with: the client is watched from it, not
+            # judged at it.  Judged then on the time since the last send, a steady reader was
+            # dropped at --idle-timeout 1, the first look coming a second after the send
+            # that filled the kernel's buffer (the loop waits that long for an event).
+            if self.acked is None or acked > self.acked:
                 self.last_activity = time.time()
             self.acked = acked
 
@@ -361,9 +365,13 @@ class Server(TcpWSGIServer):
                 channel.read_progress()
                 # Idle with bytes on their way: waitress would close it once its socket is
                 # writable, which a full send buffer never is.  (One lingering after its last
-                # answer is closing already, the kernel sending what it holds.)
-                if channel.lingering is None and not channel.requests \
-                        and channel.last_activity < cutoff:
+                # answer is closing already, the kernel sending what it holds.)  So would it
+                # one dropped by its thread (``_flush_outbufs_below_high_watermark``), whose
+                # pipelined requests stay unanswered: it held its place and a temporary file
+                # of 16 MB for as long as its client stayed connected.
+                if channel.lingering is None and (
+                        channel.will_close and not channel.connected
+                        or not channel.requests and channel.last_activity < cutoff):
                     channel.abort()
         super().maintenance(now)
         clock = time.monotonic()
