@@ -1354,8 +1354,37 @@ def test_help_to_a_full_standard_output_is_one_line_and_exit_2(args):
     with open("/dev/full", "w") as full:
         done = subprocess.run([str(BIN), *args], stdin=subprocess.DEVNULL, stdout=full,
                               stderr=subprocess.PIPE, text=True, timeout=60)
-    assert (done.returncode, done.stderr) == (
-        2, "error: a file or folder could not be used: [Errno 28] No space left on device\n")
+    assert (done.returncode, done.stderr) == (2, FULL)
+
+
+FULL = ("error: standard output is full (No space left on device): what was written to it is "
+        "cut short\n")
+
+
+@pytest.mark.parametrize("args", [("export",), ("query", "ASK {}"), ("stats",)])
+def test_an_answer_to_a_full_standard_output_says_so_and_exits_2(args):
+    # export said "a file or folder could not be used: [Errno 28] No space left on device",
+    # like a full cache folder; an answer short enough to stay in the buffer (a shell's
+    # standard output is buffered) was lost at the end without a word, exit 0.
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(BIN), *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
+                              env={k: v for k, v in os.environ.items()
+                                   if k != "PYTHONUNBUFFERED"})
+    assert (done.returncode, done.stderr) == (2, FULL)
+
+
+@pytest.mark.parametrize("args", [("--help",), ("--version",)])
+def test_a_reader_gone_before_the_help_is_no_error(args):
+    # `alliance-graph --help | head -0` exited 1 (click's word for a broken pipe).
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([str(BIN), *args], stdin=subprocess.DEVNULL, stdout=write,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_a_console_of_another_encoding_gets_escapes_not_a_traceback(tmp_path):

@@ -327,4 +327,7 @@ def _shown_errors(exc: UnicodeError):
 # stream refused a name that is not UTF-8 (a traceback), Python's default for standard error
 # wrote it "\udcff", and standard output its raw byte, which a terminal shows as "\ufffd".
 SHOWN = "alliance_graph.shown"
+# The attribute of an OSError naming the stream whose write failed ("standard output"), set
+# where the command line writes it (``__main__``): the OS names no file for a descriptor.
+STREAM = "alliance_graph_stream"
 codecs.register_error(SHOWN, _shown_errors)

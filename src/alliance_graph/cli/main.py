@@ -4,6 +4,7 @@ command uses to print and to fail with the right exit code."""
 from __future__ import annotations
 
 import atexit
+import errno
 import math
 import os
 import signal
@@ -21,7 +22,7 @@ from ..proposals import transaction
 from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
-from ..wording import command_line, folder_of, shown, worded
+from ..wording import STREAM, command_line, folder_of, shown, worded
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
@@ -186,10 +187,16 @@ class _Group(click.Group):
         except SystemExit as exc:
             _end(exc.code)
         except OSError as exc:  # writing the help or the version, before any command ran
-            # (`--help > /dev/full`: a traceback); a reader gone is click's own exit 1.
-            _say(f"error: a file or folder could not be used: {exc}")
+            # (`--help > /dev/full`: a traceback)
+            _say(f"error: {unusable(exc)}")
             _end(EXIT_ERROR)
         _end(0)
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:  # the help or the version's reader went (`--help | head -0`):
+            sys.exit(EXIT_OK)    # nothing left to say, and no error (click's exit 1)
 
     def invoke(self, ctx):
         global _given
@@ -206,7 +213,7 @@ class _Group(click.Group):
             click.echo("interrupted", err=True)
             sys.exit(130)
         except OSError as exc:
-            fail(f"a file or folder could not be used: {exc}{_whose(ctx.obj, exc.filename)}")
+            fail(unusable(exc, ctx.obj))
         finally:  # a test runs commands one after another in one process
             _given = None
             if self.own_process:
@@ -280,7 +287,20 @@ def _end(code) -> None:
         if thread is not threading.current_thread() and not thread.daemon:
             thread.join()
     atexit._run_exitfuncs()
-    _flush(sys.stdout)
+    try:  # what the command wrote last may still be in the buffer
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went (`| head`): the verdict stands
+        pass
+    except OSError as exc:  # (`query 'ASK {}' > /dev/full` exited 0, nothing written)
+        if status in (EXIT_OK, EXIT_NO):  # the answer or the report did not reach its reader
+            # (else the command failed already, on this write or on another error, and said so)
+            status = EXIT_ERROR
+            try:
+                sys.stderr.write(shown(f"error: {unusable(exc)}") + "\n")
+            except (AttributeError, OSError, ValueError):
+                pass
+    except (AttributeError, ValueError):  # no stream (`>&-`), or closed
+        pass
     if _ctrl_c and status != 130:  # (the command said it already)
         try:
             sys.stderr.write("interrupted\n")
@@ -296,6 +316,18 @@ def _flush(stream) -> None:
         stream.flush()
     except (AttributeError, OSError, ValueError):  # no stream (`>&-`), or closed
         pass
+
+
+def unusable(exc: OSError, settings=None) -> str:
+    """Return what an OSError no command caught says: standard output full or failing (its
+    writes are named so, ``STREAM``), else the file or folder and the setting giving it."""
+    stream = getattr(exc, STREAM, None)
+    if stream is not None and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{stream} is full ({exc.strerror}): what was written to it is cut short"
+    if stream is not None:
+        return f"{stream} could not be written ({exc.strerror or exc}): what was written to " \
+               "it is cut short"
+    return f"a file or folder could not be used: {exc}{_whose(settings, exc.filename)}"
 
 
 def _whose(settings, filename) -> str:
