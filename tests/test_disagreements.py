@@ -24,7 +24,7 @@ from collections import defaultdict
 import pytest
 
 from alliance_graph.sources import citations
-from alliance_graph.sources.coverage import coverage
+from alliance_graph.sources.coverage import coverage, evidence_spans, split_sentences
 
 AG = "https://alliance-graph.example/ontology/"
 CLAIM = "https://alliance-graph.example/id/claim/"
@@ -481,3 +481,79 @@ def test_every_uncited_sentence_is_reviewed_and_states_no_checkable_fact(kg, sou
         assert sorted(uncited - set(reviewed)) == [], f"{source}: uncited and not reviewed"
         assert sorted(set(reviewed) - uncited) == [], f"{source}: reviewed as uncited but now cited"
         assert all(reason.strip() for reason in reviewed.values())
+
+
+# What the quotes of a partly cited sentence leave out, six words or more, with the reason it
+# states no fact the graph lacks.  Coverage counts a sentence cited when any quote touches it,
+# so a fact in the rest of one went unseen: 001's 'Annual aid packages and long-term memoranda
+# of understanding have helped Israel maintain a qualitative military edge' was cited, and its
+# ', while giving the U.S. a reliable regional partner with advanced military capabilities and
+# battlefield experience' was in the graph nowhere.
+SUMS_UP = "sums up the facts cited from the same sentence"
+PARTLY_CITED = {
+    "001_b9e5a7348fac2993.txt": {
+        "creating a mutually reinforcing cycle of innovation and economic benefit.": SUMS_UP,
+        "that could have affected both American and Israeli interests.":
+            "a hypothetical: attacks prevented, so no effect took place",
+        "At the global level, this alliance reflects how modern military partnerships function":
+            "a lead-in to the list cited after its colon",
+    },
+    "002_25e8079df6f006ed.txt": {
+        "with lessons shared between military, government, and private-sector entities.":
+            "how the cyber coordination cited before it is spread; no party or act named",
+        "creating mutual benefits that extend beyond the region.": SUMS_UP,
+        "we understand that the strength of this alliance lies not only in capability but in "
+        "communication, culture, and continuity.": "the company's view of its own mission",
+    },
+    "003_fe4a065aad1a80df.txt": {
+        "(photo credit: KNS / KCNA / AFP)": "the credit line of the page's photo",
+        "might in the eyes of its advocates in Washington":
+            "a hedge ('might'): who might see an aid increase justified, not a position taken",
+    },
+    "004_584d350a9faa3132.txt": {
+        "This isn’t just about high-level politics; it’s about understanding": CHATTER,
+        "that’s the famous “an attack on one is an attack on all” bit.":
+            "a gloss on Article 5, whose lack for Israel is cited",
+        "it’s certainly a highly valued and deeply integrated partner in many crucial operational "
+        "and strategic discussions.": "praise restating the partnership's characterizations",
+        "and its innovative approaches to security challenges, from border protection to cyber "
+        "defense, are incredibly valuable to NATO.":
+            "praise; border management and cyber defense are cited as cooperation areas",
+        "In today’s digital age, cyber threats are borderless, and": "a truism leading in",
+        "This makes it an ideal partner for": "praise; the cyber cooperation is cited",
+        "Alright, team, let’s zoom in on the recent developments shaping the Israel-NATO "
+        "relationship, because": CHATTER,
+        "While formal NATO summits usually involve member states": "a lead-in; the meetings are cited",
+        "So, while the headlines might focus on big political events":
+            "about news coverage of the topic, not the topic",
+        "ensuring Israel-NATO news remains a topic of significant global interest.":
+            "about news coverage of the topic, not the topic",
+        "it’s clear that this isn’t just any ordinary partnership.": CHATTER,
+        "While there are certainly political nuances and ongoing challenges to navigate":
+            "a lead-in; the challenges are cited",
+    },
+}
+
+
+def _left_out(kg, sources_dir) -> dict[str, set[str]]:
+    """Return, per source, the runs of six words or more of partly cited sentences no quote covers."""
+    texts = {p.name: citations.read_source(p) for p in sorted(sources_dir.glob("*.txt"))}
+    spans, _ = evidence_spans(kg, texts)
+    left: dict[str, set[str]] = defaultdict(set)
+    for name, text in texts.items():
+        for sentence in split_sentences(text):
+            covered = {i for a, b in spans[name] for i in range(max(a, sentence.start), min(b, sentence.end))}
+            if not covered:
+                continue  # wholly uncited: UNCITED's business
+            runs = re.split("\x00+", "".join("\x00" if i in covered else text[i]
+                                              for i in range(sentence.start, sentence.end)))
+            left[name].update(r for r in (run.strip(" ,;:–-") for run in runs) if len(r.split()) >= 6)
+    return left
+
+
+def test_what_quotes_leave_out_of_a_sentence_is_reviewed_and_states_no_missing_fact(kg, sources_dir):
+    left = _left_out(kg, sources_dir)
+    for source in sorted(set(left) | set(PARTLY_CITED)):
+        reviewed = PARTLY_CITED.get(source, {})
+        assert sorted(left[source] - set(reviewed)) == [], f"{source}: left out of its quotes, not reviewed"
+        assert sorted(set(reviewed) - left[source]) == [], f"{source}: reviewed as left out but now quoted"
