@@ -617,6 +617,59 @@ def test_validate_waits_for_an_add_committing_in_its_data_folder(tmp_path):
     assert waited >= 1.0, waited
 
 
+def test_ctrl_c_during_adds_commit_leaves_the_data_folder_whole_and_says_so(tmp_path,
+                                                                            monkeypatch):
+    # A Ctrl-C between the journal (the commit point) and the renames raised a bare
+    # KeyboardInterrupt, leaving the journal and the file unchanged: the notebook, and a
+    # server following the files, saw the old facts until some later command settled them.
+    # Now the commit is finished before the interrupt is raised, saying so.
+    import os
+
+    from alliance_graph.build.data_folder import JOURNAL
+    project = tmp_path / "project"
+    shutil.copytree(SHAPES / "base", project / "data")
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    settings = Settings.from_json({"root": project})
+    into = sorted((project / "data").glob("*.ttl"))[0]
+    before = into.read_bytes()
+    rename = os.replace
+
+    def ctrl_c_before_a_data_files_rename(source, target):
+        if Path(target) == into:  # the journal written: the renames' turn
+            monkeypatch.setattr(os, "replace", rename)
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, raised before the rename is made
+        return rename(source, target)
+
+    monkeypatch.setattr(os, "replace", ctrl_c_before_a_data_files_rename)
+    with pytest.raises(KeyboardInterrupt, match="the commit was finished: the proposal's facts "
+                                                f"are in {re.escape(str(project / 'data'))}"):
+        ag.add([SHAPES / "domain.pass.ttl"], settings, into=into)
+    assert not (project / "data" / JOURNAL).exists()
+    assert into.read_bytes() != before
+    assert not [p.name for p in (project / "data").iterdir() if p.name.startswith(".")
+                and p.name.endswith(".tmp")]
+
+
+def test_ctrl_c_during_validate_says_what_was_interrupted(tmp_path, monkeypatch):
+    # It was a bare KeyboardInterrupt whose traceback ended deep inside pyshacl.
+    import os
+
+    import pyshacl
+    project = tmp_path / "project"
+    shutil.copytree(SHAPES / "base", project / "data")
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    shapes = pyshacl.validate
+
+    def ctrl_c_in_the_shapes(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return shapes(*args, **kwargs)
+
+    monkeypatch.setattr(pyshacl, "validate", ctrl_c_in_the_shapes)
+    with pytest.raises(KeyboardInterrupt, match=r"validate\(\) was interrupted: it writes "
+                                                "nothing in the project"):
+        ag.validate([SHAPES / "domain.pass.ttl"], Settings.from_json({"root": project}))
+
+
 # ag.cite: the evidence block `alliance-graph cite` prints, with the command's checks, where
 # only the command line made it (a notebook could validate and add, not cite).
 CITED = "000_06b6882714cf1880.txt"

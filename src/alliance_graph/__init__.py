@@ -22,7 +22,8 @@ Turtle files to build from), ``ag.StoreError`` (a store that cannot be used),
 files ``add`` could not write), ``ag.Busy`` (a data folder an add kept locked past a reader's
 wait), ``ag.CiteError`` (a passage that cannot be cited as asked); TypeError or ValueError,
 naming the parameter, for an argument of the wrong kind.  Ctrl-C is a KeyboardInterrupt
-saying what was interrupted.  The modules imported here are loaded on first use, so ``import
+saying what was interrupted (during ``add``, once the data folder holds all of the proposal's
+facts or none of them, and which).  The modules imported here are loaded on first use, so ``import
 alliance_graph`` stays light.
 """
 
@@ -221,8 +222,14 @@ def validate(paths, settings=None):
     require_graph(settings)  # as the command line does: an empty folder is no graph
     # The data files are read while no add renames them, as the command line reads them: a
     # report on some files before a commit and some after finds what neither state holds.
-    with _folders_named(settings), data_folder.reading(settings.data_dir):
-        return validate_files(settings, _paths(paths, "validate"))
+    try:
+        with _folders_named(settings), data_folder.reading(settings.data_dir):
+            return validate_files(settings, _paths(paths, "validate"))
+    except KeyboardInterrupt:
+        # Not re-raised as it came: its traceback ended deep in pyshacl or rdflib, which says
+        # nothing of what was interrupted, nor whether anything was left half-written.
+        raise KeyboardInterrupt("validate() was interrupted: it writes nothing in the project, "
+                                "and a build it cut short is never used") from None
 
 
 def add(paths, settings=None, into=None):
@@ -239,8 +246,43 @@ def add(paths, settings=None, into=None):
     from .settings import require_graph
     settings = _settings(settings, "add")
     require_graph(settings)  # as the command line does: an empty folder is no graph
-    with _folders_named(settings):
-        return add_files(settings, _paths(paths, "add"), _into(into))
+    before = _data_files(settings.data_dir)
+    try:
+        with _folders_named(settings):
+            return add_files(settings, _paths(paths, "add"), _into(into))
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(_add_interrupted(settings.data_dir, before)) from None
+
+
+def _data_files(data_dir) -> dict:
+    """Return each data file's identity (device and inode of the file it names): a commit
+    renames a new file over each file it changes, so an identity that differs is a change."""
+    identities = {}
+    for path in sorted(data_dir.glob("*.ttl")) if data_dir.is_dir() else ():
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        identities[path.name] = (status.st_dev, status.st_ino)
+    return identities
+
+
+def _add_interrupted(data_dir, before: dict) -> str:
+    """Return what an add interrupted by Ctrl-C did, its data folder brought to a committed
+    state first: a commit past its journal is finished now, so the notebook's next call (or
+    a server following the files) never sees some files changed and others not, and the
+    temporary files of one before it are removed (``transaction.settle``)."""
+    from .proposals import transaction
+    try:
+        transaction.settle(data_dir, timeout=transaction.data_folder.READ_WAIT)
+    except (OSError, transaction.CommitError, transaction.Busy) as exc:
+        return (f"add() was interrupted in the middle of its commit, which could not be "
+                f"finished now ({exc}): the next command or call reading {data_dir} "
+                "finishes it")
+    if _data_files(data_dir) != before:
+        return (f"add() was interrupted once its commit was under way, and the commit was "
+                f"finished: the proposal's facts are in {data_dir}")
+    return f"add() was interrupted before its commit: nothing in {data_dir} changed"
 
 
 def cite(source, quote, *, name=None, settings=None) -> str:
