@@ -121,6 +121,20 @@ def test_export_into_a_folder_that_is_not_one_says_so_before_exporting(tmp_path,
     assert done.stderr == f"error: cannot write {tmp_path / where}: {says.format(tmp=tmp_path)}\n"
 
 
+def test_a_path_holding_a_line_break_is_named_on_one_line(run, tmp_path):
+    # Written raw, the message was two lines: "cannot write .../no" and "such/x.ttl: ...".
+    result = run("export", "-o", tmp_path / "no\nsuch" / "x.ttl")
+    assert result.exit_code == 2
+    assert result.output == (f"error: cannot write {tmp_path}/no\\nsuch/x.ttl: the folder "
+                             f"{tmp_path}/no\\nsuch does not exist\n")
+    # A data file found in the data folder, named in the build's message.
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "bad\nname.ttl").write_text("<urn:a> <urn:b> .\n")
+    result = run("--project", tmp_path, "--ontology", ROOT / "ontology", "--cache",
+                 tmp_path / "cache", "stats")
+    assert result.exit_code == 2 and "data/bad\\nname.ttl:1:" in result.output, result.output
+
+
 def test_serve_reports_broken_data_with_its_file_and_line_and_exits_2(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "ontology", project / "ontology")

@@ -236,3 +236,11 @@ def test_a_setting_read_from_a_variable_alone_is_named_by_it_never_by_an_option(
 
 def test_printable_escapes_control_characters_but_line_feeds_and_tabs():
     assert wording.printable("a\x1b[31m\tb\nc\r\x7f\x9b\u00e9") == "a\\x1b[31m\tb\nc\\x0d\\x7f\\x9b\u00e9"
+
+
+def test_a_name_holding_a_control_character_is_shown_escaped_wherever_a_message_holds_it():
+    # A path holding a line break was written raw: one message on two lines.
+    wording.odd_names("/tmp/out\nput/x.ttl", b"e\x1bsc.ttl", None)
+    message = "cannot write /tmp/out\nput/x.ttl: the folder /tmp/out\nput is missing\ne\x1bsc.ttl"
+    assert wording.shown(message) == ("cannot write /tmp/out\\nput/x.ttl: the folder "
+                                      "/tmp/out\\nput is missing\ne\\x1bsc.ttl")

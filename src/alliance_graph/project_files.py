@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from .wording import Metavar, Said
+from .wording import Metavar, Said, odd_names
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -181,7 +181,9 @@ def turtle_files(folder: Path) -> list[Path]:
     """Return the Turtle files of ``folder`` the graph is built from, in stable order: every
     ``*.ttl`` but a hidden one.  An editor's lock (Emacs' ``.#aid.ttl``, a link to nowhere) or
     macOS's ``._aid.ttl`` (its metadata, not Turtle) stopped every command."""
-    return sorted(p for p in Path(folder).glob("*.ttl") if not p.name.startswith("."))
+    files = sorted(p for p in Path(folder).glob("*.ttl") if not p.name.startswith("."))
+    odd_names(*(p.name for p in files))  # a message naming one writes it on one line
+    return files
 
 
 def input_files(settings: Settings) -> list[Path]:

@@ -40,8 +40,8 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["SHOWN", "Said", "Metavar", "aside", "command_line", "folder_of", "parameter",
-           "quoted", "shown", "speak_as", "spoken", "worded"]
+__all__ = ["SHOWN", "Said", "Metavar", "aside", "command_line", "folder_of", "odd_names",
+           "parameter", "quoted", "shown", "speak_as", "spoken", "worded"]
 
 
 # The namer of the ``Said.worded`` call in progress on this thread, if any: a ``Said`` (or an
@@ -281,12 +281,42 @@ def shown(text) -> str:
     """Return ``text`` (a message, or a path as ``str``, ``bytes`` or ``os.PathLike``) as
     people read it and can type: each byte of a name that did not decode as UTF-8, held by
     Python as a lone surrogate (``\\udcff``), written ``\\xff``, as ``printf`` and bash's
-    ``$'...'`` read it.  (A name written with a backslash itself reads the same; such names
-    are rare, and the message stays one a reader follows.)"""
+    ``$'...'`` read it; each name noted by ``odd_names`` with its control characters so
+    (``a\\nb``).  (A name written with a backslash itself reads the same; such names are
+    rare, and the message stays one a reader follows.)"""
     if isinstance(text, (bytes, os.PathLike)):
         text = os.fsdecode(text)
+    text = str(text)
+    for name in sorted(_ODD_NAMES, key=len, reverse=True):  # (a copy: noted on any thread)
+        text = text.replace(name, _ODD_CHARACTER.sub(_escape, name))
     return _UNDECODED.sub(lambda m: "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in m.group()),
-                          str(text))
+                          text)
+
+
+# Names of files and folders holding a control character, a line feed or a tab too: a message
+# naming one (`export -o $'out\\nx/a.ttl'`) was written as it came, one message on two lines,
+# or sent the terminal a command (ESC).  Noted where the names come in (``odd_names``): the
+# command line's arguments and variables, and the Turtle files a folder holds; a message,
+# whose own line ends are meant, is written with these escaped wherever it holds them.
+_ODD_NAMES: set[str] = set()
+_ODD_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match) -> str:
+    return _ESCAPES.get(match.group(), f"\\x{ord(match.group()):02x}")
+
+
+def odd_names(*paths) -> None:
+    """Note each name in ``paths`` (str, bytes or os.PathLike; None is skipped) holding a
+    control character, for ``shown`` to write escaped (``a\\nb``) wherever a message holds it."""
+    for path in paths:
+        if path is None:
+            continue
+        text = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
+        if _ODD_CHARACTER.search(text):
+            _ODD_NAMES.update(part for part in text.split(os.sep)
+                              if _ODD_CHARACTER.search(part))
 
 
 # A control character but the line feed and the tab (C0, DEL, C1).

@@ -26,7 +26,7 @@ from ..query.answer import xml_kept
 from ..query.xml_check import XmlCheck
 from ..settings import Settings, carried
 from ..store import backends
-from ..wording import Metavar, Said
+from ..wording import Metavar, Said, shown
 from .main import (
     EXIT_NO,
     EXIT_OK,
@@ -269,7 +269,7 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
                 if exc.filename != str(target):
                     raise
                 fail(cannot_write(target, exc))
-            click.echo(f"wrote {size} bytes to {target}", err=True)
+            click.echo(shown(f"wrote {size} bytes to {target}"), err=True)
     except export_mod.ExportError as exc:
         fail(exc)
 
@@ -295,7 +295,7 @@ def catalogue(settings: Settings, update: bool):
         if update:
             written = catalogue_mod.update(kg, settings.queries_dir)
             for path in written:
-                click.echo(f"{'wrote' if path.exists() else 'removed'} {path}")
+                click.echo(shown(f"{'wrote' if path.exists() else 'removed'} {path}"))
             if not written:
                 click.echo("every answer and the manifest are as the graph answers now: "
                            "nothing written")
@@ -307,7 +307,7 @@ def catalogue(settings: Settings, update: bool):
     for name, problems in results:
         click.echo(f"{'FAIL' if problems else 'ok  '} {name}")
         for problem in problems:
-            click.echo(f"     {said(problem)}")
+            click.echo(shown(f"     {said(problem)}"))
     sys.exit(code)
 
 
@@ -323,7 +323,7 @@ def check(settings: Settings):
     found = at_once(lambda: checks.problems(parsed.quads, parsed.texts))
     code = verdict(EXIT_NO if found else EXIT_OK)
     for problem in found:
-        click.echo(str(problem))
+        click.echo(shown(problem))
     click.echo(f"{len(found)} violation(s) from {len(checks.all_checks())} checks")
     sys.exit(code)
 
@@ -355,4 +355,4 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
         if nquads and exc.filename == str(nquads):
             fail(cannot_write(nquads, exc))
         fail(f"cannot write {exc.filename or nquads or settings.store}: {exc.strerror or exc}")
-    click.echo(said(summary))
+    click.echo(shown(said(summary)))

@@ -22,7 +22,7 @@ from ..proposals import transaction
 from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
-from ..wording import STREAM, command_line, folder_of, shown, worded
+from ..wording import STREAM, command_line, folder_of, odd_names, shown, worded
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
@@ -221,6 +221,9 @@ class _Group(click.Group):
 
 
     def parse_args(self, ctx, args):
+        # The names a message may repeat, as given: every argument (files, folders) and the
+        # variables the command line reads (``wording.odd_names``).
+        odd_names(*args, *(os.environ.get(variable) for variable in settings_mod.ENVIRONMENT))
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
