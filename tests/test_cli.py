@@ -399,6 +399,42 @@ def test_query_takes_ttl_for_turtle_as_export_does(run):
     assert as_ttl.output == as_turtle.output and "@prefix" in as_ttl.output
 
 
+def _declared(document: str) -> set[str]:
+    return set(re.findall(r"^@prefix (\w*):", document, re.M)) | set(
+        re.findall(r'xmlns:(\w+)="', document))
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "xml", "table"])
+def test_a_graph_answer_declares_only_the_prefixes_it_uses(run, fmt):
+    # Oxigraph's writer declared all sixteen project prefixes (graph:, schema:, ...) before
+    # two triples, where /sparql and export declare the ones used.
+    result = run("query", "CONSTRUCT { ?c a ag:Claim } WHERE { ?c a ag:Claim } LIMIT 2",
+                 "--format", fmt)
+    assert result.exit_code == 0, result.output
+    # (RDF/XML names only classes and properties so; rdf: and Oxigraph's its: it declares)
+    used = {"ag"} if fmt == "xml" else {"ag", "claim"}
+    assert _declared(result.output) - {"rdf", "its"} == used, result.output
+    syntax = ox.RdfFormat.RDF_XML if fmt == "xml" else ox.RdfFormat.TURTLE
+    assert len(list(ox.parse(result.stdout_bytes, format=syntax))) == 2
+
+
+def test_a_long_graph_answer_declares_each_prefix_before_the_triples_using_it(run, monkeypatch):
+    # Past what is held, Turtle is written a piece at a time, each declaring the prefixes it
+    # uses that no piece before declared; it reads back as the answer.
+    from alliance_graph.cli import graph_commands
+    monkeypatch.setattr(graph_commands, "HELD_TRIPLES", 1)
+    text = ("CONSTRUCT { ?s rdfs:label ?l } WHERE { VALUES ?s { ag:Claim id:IronDome } "
+            "?s rdfs:label ?l } ORDER BY DESC(?s)")  # ag:Claim first
+    turtle, nt = (run("query", text, "--format", fmt) for fmt in ("turtle", "nt"))
+    assert turtle.exit_code == nt.exit_code == 0, turtle.output
+    assert canonical(ox.parse(turtle.stdout_bytes, format=ox.RdfFormat.TURTLE)) == canonical(
+        ox.parse(nt.stdout_bytes, format=ox.RdfFormat.N_TRIPLES))
+    assert turtle.output.count("@prefix") == 3, turtle.output
+    first, second = turtle.output.split("@prefix id:")  # declared with the triple using it
+    assert _declared(first) == {"ag", "rdfs"} and "ag:Claim rdfs:label" in first
+    assert second.count("\nid:IronDome rdfs:label") == 1, turtle.output
+
+
 def test_check_passes_on_the_shipped_graph(run):
     result = run("check")
     assert result.exit_code == 0, result.output
