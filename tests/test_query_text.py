@@ -121,3 +121,12 @@ def test_a_query_read_from_the_terminal_says_how_to_end_it(tmp_path):
         os.close(terminal)
     assert (process.returncode, out) == (0, b"true\n"), err
     assert err == b"reading the query from the terminal: end it with Ctrl-D\n", err
+
+
+@pytest.mark.parametrize("given", ["", "  \n"])
+def test_an_empty_query_argument_is_said_to_be_empty(run, given):
+    # `query "$Q"`, Q unset: "" is Path("."), a folder, said "error:  is a folder: ...".
+    result = run("query", given)
+    assert (result.exit_code, result.stderr) == (2, (
+        "error: no query is given (the argument is empty): give the query's text, a .rq file, "
+        "a catalogue name, or - for standard input\n"))
