@@ -149,3 +149,11 @@ def test_a_write_the_disk_refuses_names_the_file_it_was_for(tmp_path):
         atomic.write_atomically(path, disk_full)
     assert raised.value.errno == 28 and raised.value.filename == str(path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_write_output_into_a_device_that_refuses_it_names_the_device():
+    # A write names no file: `export -o /dev/full` said "a file or folder could not be used:
+    # [Errno 28] No space left on device".
+    with pytest.raises(OSError) as refused:
+        atomic.write_output(Path("/dev/full"), b"x" * 100_000)
+    assert (refused.value.errno, refused.value.filename) == (28, "/dev/full")

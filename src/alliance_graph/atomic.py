@@ -150,8 +150,15 @@ def write_output(path: Path, data: Data) -> None:
     except FileNotFoundError:
         regular = True  # a new file (or a link to one)
     if not regular:
-        with open(path, "wb") as out:
-            _write(out, data)
+        try:
+            with open(path, "wb") as out:
+                _write(out, data)
+        except OSError as exc:
+            if exc.errno is None or exc.filename is not None:
+                raise
+            # A write names no file: `export -o /dev/full` said "a file or folder could not
+            # be used: [Errno 28] No space left on device", of no file.
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         return
     try:
         write_atomically(path.resolve() if path.is_symlink() else path, data, tracked=True)
