@@ -1106,6 +1106,30 @@ def test_add_names_the_into_option(base_project, args, said):
     says(command(*base_project[1], "add", *args), 2, said)
 
 
+def test_ctrl_c_during_adds_commit_finishes_it_before_the_command_ends(base_project, run,
+                                                                       monkeypatch):
+    # Interrupted between its journal (the commit point) and its renames, add ended with the
+    # journal and the old file left in data/ until the next command read the folder.
+    from alliance_graph.build.data_folder import JOURNAL
+    data = base_project[0] / "data"
+    into = sorted(data.glob("*.ttl"))[0]
+    before, rename = into.read_bytes(), os.replace
+
+    def ctrl_c_before_a_data_files_rename(source, target):
+        if Path(target) == into:  # the journal written: the renames' turn
+            monkeypatch.setattr(os, "replace", rename)
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, raised before the rename is made
+        return rename(source, target)
+
+    monkeypatch.setattr(os, "replace", ctrl_c_before_a_data_files_rename)
+    result = run(*base_project[1], "add", "--into", into.name,
+                 ROOT / "tests" / "fixtures" / "shapes" / "domain.pass.ttl")
+    assert result.exit_code == 130, result.output
+    assert result.stderr == (f"interrupted\nthe add's commit was under way: it was finished, "
+                             f"the proposal's facts are in {data}\n")
+    assert not (data / JOURNAL).exists() and into.read_bytes() != before
+
+
 def test_a_read_only_data_file_names_the_into_option(base_project):
     for path in (base_project[0] / "data").glob("*.ttl"):
         os.chmod(path, 0o444)

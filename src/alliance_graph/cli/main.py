@@ -211,6 +211,7 @@ class _Group(click.Group):
             sys.exit(ctx.meta.get(VERDICT, EXIT_OK))
         except KeyboardInterrupt:  # not "the answer is no" (1), which click's Abort gives
             click.echo("interrupted", err=True)
+            _finish_commit(ctx.obj)
             sys.exit(130)
         except OSError as exc:
             fail(unusable(exc, ctx.obj))
@@ -319,6 +320,21 @@ def _flush(stream) -> None:
         stream.flush()
     except (AttributeError, OSError, ValueError):  # no stream (`>&-`), or closed
         pass
+
+
+def _finish_commit(settings) -> None:
+    """Finish the commit of an add interrupted past its commit point (its journal written),
+    saying so: else data/ held its journal and some files new, some old, until the next
+    command read it (``transaction.settle``).  A commit of another process, holding the
+    folder, is left to it."""
+    if not isinstance(settings, Settings) or not (settings.data_dir / transaction.JOURNAL).exists():
+        return
+    try:
+        transaction.settle(settings.data_dir, timeout=0.5)
+        _say(f"the add's commit was under way: it was finished, the proposal's facts are in "
+             f"{settings.data_dir}")
+    except (OSError, transaction.CommitError, transaction.Busy):
+        pass  # the next command reading the folder finishes it, saying so
 
 
 def unusable(exc: OSError, settings=None) -> str:
