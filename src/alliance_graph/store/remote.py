@@ -36,6 +36,7 @@ from .layout import ASSERTED, INFERRED
 from .remote_http import OPENER, TooLarge, Watch, read_within
 from .remote_messages import first_line, read_error, shown, unaddressed, unshifted
 from .virtuoso_concat import separated
+from .virtuoso_errors import of_the_query, refuse_partial
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
@@ -50,8 +51,6 @@ def _sibling(url: str, name: str) -> str | None:
     # Oxigraph and Fuseki put update and graph store endpoints beside /query.
     head, sep, _ = url.rpartition("/query")
     return f"{head}/{name}" if sep and url.endswith("/query") else None
-
-
 
 
 class RemoteStore:
@@ -94,8 +93,10 @@ class RemoteStore:
              rejected: type[Exception] = StoreError, tries: int = 5) -> tuple[Message, bytes]:
         """Send a request; return the answer's headers and body, or raise one-line errors.
 
-        A 400 answer means the store refused the request itself: ``rejected`` is raised with
-        its message (``QueryError`` for a query, so the user sees what to fix).  ``tries``:
+        A 400 answer means the store refused the request itself, and so does a 500 whose SQL
+        state says the query made the error (``virtuoso_errors``: a division by zero):
+        ``rejected`` is raised with its message (``QueryError`` for a query, so the user sees
+        what to fix).  ``tries``:
         how often a request the store rolled back in a deadlock is sent.
         """
         timeout = timeout or self.timeout
@@ -140,7 +141,7 @@ class RemoteStore:
         try:
             with OPENER.open(request, timeout=timeout) as response:
                 body = read_within(response, deadline, self.max_answer_bytes)
-                _refuse_partial(url, response.headers)
+                refuse_partial(url, response.headers)
                 return response.headers, body
         except TooLarge:
             most = self.max_answer_bytes
@@ -159,8 +160,13 @@ class RemoteStore:
                     raise StoreError(f"{url} redirects {where} (HTTP {exc.code}): give the "
                                      "store's own URL") from None
                 message = first_line(read_error(exc))
+            hint = of_the_query(message)
             if exc.code == 400:
-                raise rejected(f"the store rejected the request: {message}") from None
+                raise rejected(f"the store rejected the request: {message}{hint or ''}") \
+                    from None
+            if hint is not None and rejected is not StoreError:  # a query's, not an update's
+                raise rejected(f"the store could not evaluate the query: {message}{hint}") \
+                    from None
             if exc.code == 500 and " 40001 " in f" {message} ":
                 raise _Deadlocked(f"{url} answered HTTP {exc.code} {exc.reason}: {message}") \
                     from None
@@ -386,14 +392,3 @@ class RemoteStore:
 class _Deadlocked(Exception):
     """The store rolled the request's transaction back in a deadlock: it may be sent again."""
 
-
-def _refuse_partial(url: str, headers) -> None:
-    # Virtuoso answers a query that hit its time or row limit with HTTP 200 and what it had
-    # so far, saying so only in headers: an answer that is not the whole answer is an error.
-    state = headers.get("X-SQL-State")
-    if state:
-        raise StoreError(f"{url} returned a partial answer ({state}: "
-                         f"{first_line(headers.get('X-SQL-Message', ''))})")
-    if headers.get("X-SPARQL-MaxRows"):
-        raise StoreError(f"{url} cut the answer at {headers['X-SPARQL-MaxRows']} rows; raise "
-                         "its result row limit (Virtuoso: ResultSetMaxRows in [SPARQL])")
