@@ -173,3 +173,40 @@ def test_a_construct_answer_declares_only_the_prefixes_it_uses(endpoint, accept,
     assert [str(q.triple) for q in ox.parse(data, format=fmt)] == [
         f"<{PREFIX_IRIS['id']}IronDome> <{PREFIX_IRIS['ag']}coFundedBy> "
         f"<{PREFIX_IRIS['id']}UnitedStates>"]
+
+
+@pytest.mark.server
+def test_over_a_remote_store_an_allowed_service_is_called_by_the_store_alone(request, settings):
+    # A query for a remote store was first read by Oxigraph over an empty store (unknown
+    # functions refused as the memory store refuses them), which evaluates an ASK at once:
+    # with `--allow-service`, Oxigraph called the SERVICE, then the store called it again.
+    import http.server
+    import threading
+
+    from conftest import loaded_remote
+    calls = []
+
+    class Service(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the handler's name is http.server's
+            calls.append(self.path)
+            body = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        do_POST = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Service)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        kg = loaded_remote(request, settings, "oxigraph")
+        query = f"ASK {{ SERVICE <http://127.0.0.1:{server.server_port}/sparql> {{ }} }}"
+        result = answer_module.run(kg, query, Dataset(), PREFIX_IRIS)
+        assert bool(result) and len(calls) == 1, calls
+    finally:
+        server.shutdown()
+        server.server_close()

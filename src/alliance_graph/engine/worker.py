@@ -90,7 +90,7 @@ class Worker:
             # refuse that before; a graph read through ``ag.load(timeout=...)`` has none).  A
             # SERVICE naming a host fails its name lookup instead ("Temporary failure in name
             # resolution", as if the network were down), the lookup's sockets refused.
-            if isinstance(exc, PermissionError) or self.sandboxed and _calls_service(
+            if isinstance(exc, PermissionError) or self.sandboxed and guard.calls_service(
                     body.decode(errors="replace"), prefixes):
                 return {"status": 403, "message": "the query engine opens no network "
                         f"connection, and this query needed one (a SERVICE call): {exc}"}, b""
@@ -116,15 +116,6 @@ class Worker:
                     wire.send(sock, reply, data)
                 except OSError:
                     return
-
-
-def _calls_service(text: str, prefixes: dict | None) -> bool:
-    """Return whether the query ``text`` calls a SERVICE, as the query checks read it."""
-    try:
-        guard.check(text, prefixes or {})
-    except Refused as exc:
-        return exc.status == 403  # a SERVICE call (an update never reaches evaluation)
-    return False
 
 
 def main(argv: list[str]) -> int:

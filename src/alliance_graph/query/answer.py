@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..sparql import syntax_error
 from ..store.errors import StoreError
-from . import csv_results, dialect, limits, used_prefixes
+from . import csv_results, dialect, guard, limits, used_prefixes
 from . import results as queries
 from .dataset import Dataset
 from .refused import Refused
@@ -26,8 +26,10 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
     """Return Oxigraph's result for ``text`` over ``dataset``; raise Refused (with the HTTP
     status that says why) when it cannot be had."""
     try:
-        if not isinstance(kg.main, ox.Store):  # a remote store: it is sent only what Oxigraph
-            dialect.read_as_oxigraph(text, prefixes)  # runs, and is refused as Oxigraph says
+        # A remote store is sent only what Oxigraph runs, refused as Oxigraph says; not with
+        # an allowed SERVICE call, which Oxigraph would make too (ASK: at once), the store again.
+        if not isinstance(kg.main, ox.Store) and not guard.calls_service(text, prefixes):
+            dialect.read_as_oxigraph(text, prefixes)
         return kg.query(text, prefixes=prefixes or None, **dataset.arguments())
     except SyntaxError as exc:  # the parser's
         raise Refused(400, f"query failed: {syntax_error(text, str(exc), prefixes or ())[0]}") \

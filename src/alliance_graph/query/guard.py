@@ -283,6 +283,16 @@ def _outbound(n, allowed: tuple[str, ...]) -> str:
 _NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
+def calls_service(text: str, prefixes: dict | None) -> bool:
+    """Return whether the query ``text`` calls a SERVICE, as the checks read it (glued forms
+    too): one that reached the engine was allowed (or is refused by its sandbox)."""
+    try:
+        check(text, prefixes or {})
+    except Refused as exc:
+        return exc.status == 403  # a SERVICE call (an update never reaches evaluation)
+    return False
+
+
 def service_iri(value: str) -> str:
     """Return ``value`` if a query's SERVICE may be allowed to call it: an absolute http(s)
     IRI naming a host, compared as a query writes it whole (``_service``); else raise
