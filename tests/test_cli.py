@@ -22,6 +22,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+import ctrl_c
 import servers
 from alliance_graph.build import pipeline
 from alliance_graph.cli import main, serve_command
@@ -421,8 +422,8 @@ def test_a_graph_answer_declares_only_the_prefixes_it_uses(run, fmt):
 def test_a_long_graph_answer_declares_each_prefix_before_the_triples_using_it(run, monkeypatch):
     # Past what is held, Turtle is written a piece at a time, each declaring the prefixes it
     # uses that no piece before declared; it reads back as the answer.
-    from alliance_graph.cli import graph_commands
-    monkeypatch.setattr(graph_commands, "HELD_TRIPLES", 1)
+    from alliance_graph.cli import graph_answer
+    monkeypatch.setattr(graph_answer, "HELD_TRIPLES", 1)
     text = ("CONSTRUCT { ?s rdfs:label ?l } WHERE { VALUES ?s { ag:Claim id:IronDome } "
             "?s rdfs:label ?l } ORDER BY DESC(?s)")  # ag:Claim first
     turtle, nt = (run("query", text, "--format", fmt) for fmt in ("turtle", "nt"))
@@ -1113,15 +1114,8 @@ def test_ctrl_c_during_adds_commit_finishes_it_before_the_command_ends(base_proj
     from alliance_graph.build.data_folder import JOURNAL
     data = base_project[0] / "data"
     into = sorted(data.glob("*.ttl"))[0]
-    before, rename = into.read_bytes(), os.replace
-
-    def ctrl_c_before_a_data_files_rename(source, target):
-        if Path(target) == into:  # the journal written: the renames' turn
-            monkeypatch.setattr(os, "replace", rename)
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, raised before the rename is made
-        return rename(source, target)
-
-    monkeypatch.setattr(os, "replace", ctrl_c_before_a_data_files_rename)
+    before = into.read_bytes()
+    ctrl_c.before_renaming_onto(into, monkeypatch)
     result = run(*base_project[1], "add", "--into", into.name,
                  ROOT / "tests" / "fixtures" / "shapes" / "domain.pass.ttl")
     assert result.exit_code == 130, result.output

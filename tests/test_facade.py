@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 import alliance_graph as ag
+import ctrl_c
 import servers
 from alliance_graph.engine.wire import EngineError
 from alliance_graph.query.results import kind_of
@@ -623,8 +624,6 @@ def test_ctrl_c_during_adds_commit_leaves_the_data_folder_whole_and_says_so(tmp_
     # KeyboardInterrupt, leaving the journal and the file unchanged: the notebook, and a
     # server following the files, saw the old facts until some later command settled them.
     # Now the commit is finished before the interrupt is raised, saying so.
-    import os
-
     from alliance_graph.build.data_folder import JOURNAL
     project = tmp_path / "project"
     shutil.copytree(SHAPES / "base", project / "data")
@@ -632,15 +631,7 @@ def test_ctrl_c_during_adds_commit_leaves_the_data_folder_whole_and_says_so(tmp_
     settings = Settings.from_json({"root": project})
     into = sorted((project / "data").glob("*.ttl"))[0]
     before = into.read_bytes()
-    rename = os.replace
-
-    def ctrl_c_before_a_data_files_rename(source, target):
-        if Path(target) == into:  # the journal written: the renames' turn
-            monkeypatch.setattr(os, "replace", rename)
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, raised before the rename is made
-        return rename(source, target)
-
-    monkeypatch.setattr(os, "replace", ctrl_c_before_a_data_files_rename)
+    ctrl_c.before_renaming_onto(into, monkeypatch)
     with pytest.raises(KeyboardInterrupt, match="the commit was finished: the proposal's facts "
                                                 f"are in {re.escape(str(project / 'data'))}"):
         ag.add([SHAPES / "domain.pass.ttl"], settings, into=into)

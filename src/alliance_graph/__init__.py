@@ -255,30 +255,20 @@ def add(paths, settings=None, into=None):
 
 
 def _data_files(data_dir) -> dict:
-    """Return each data file's identity (device and inode of the file it names): a commit
-    renames a new file over each file it changes, so an identity that differs is a change."""
-    identities = {}
-    for path in sorted(data_dir.glob("*.ttl")) if data_dir.is_dir() else ():
-        try:
-            status = path.stat()
-        except OSError:
-            continue
-        identities[path.name] = (status.st_dev, status.st_ino)
-    return identities
+    """Return each data file's inode: a commit renames a new file over each file it changes."""
+    files = data_dir.glob("*.ttl") if data_dir.is_dir() else ()
+    return {path.name: path.stat().st_ino for path in files if path.exists()}
 
 
 def _add_interrupted(data_dir, before: dict) -> str:
-    """Return what an add interrupted by Ctrl-C did, its data folder brought to a committed
-    state first: a commit past its journal is finished now, so the notebook's next call (or
-    a server following the files) never sees some files changed and others not, and the
-    temporary files of one before it are removed (``transaction.settle``)."""
+    """Return what an add interrupted by Ctrl-C did, once a commit past its journal is finished
+    (``transaction.settle``): the notebook's next call, or a server, never sees it half done."""
     from .proposals import transaction
     try:
         transaction.settle(data_dir, timeout=transaction.data_folder.READ_WAIT)
     except (OSError, transaction.CommitError, transaction.Busy) as exc:
-        return (f"add() was interrupted in the middle of its commit, which could not be "
-                f"finished now ({exc}): the next command or call reading {data_dir} "
-                "finishes it")
+        return (f"add() was interrupted in the middle of its commit, which could not be finished "
+                f"now ({exc}): the next command or call reading {data_dir} finishes it")
     if _data_files(data_dir) != before:
         return (f"add() was interrupted once its commit was under way, and the commit was "
                 f"finished: the proposal's facts are in {data_dir}")

@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import sys
 from dataclasses import asdict
-from itertools import chain, islice
 from pathlib import Path
 from xml.parsers import expat
 
@@ -25,11 +23,11 @@ from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
 from ..query.answer import xml_kept
-from ..query.used_prefixes import declaring_used
 from ..query.xml_check import XmlCheck
 from ..settings import Settings, carried
 from ..store import backends
 from ..wording import Metavar, Said, shown
+from . import graph_answer
 from .main import (
     EXIT_NO,
     EXIT_OK,
@@ -128,8 +126,8 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
             try:
                 plain = fmt == "csv" and kind == "select" and csv_results.oxigraph_writes(
                     kg, text, PREFIX_IRIS.values())  # no triple term, no IRI with a comma
-                pieces, result = _graph_answer(result, fmt) if kind == "graph" else (None,
-                                                                                      result)
+                pieces, result = graph_answer.pieces(result, fmt) if kind == "graph" else (
+                    None, result)
                 if pieces is not None:  # declaring the prefixes it uses
                     for piece in pieces:
                         sink.write(piece)
@@ -151,50 +149,6 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
     except _Uncarried as exc:
         fail(f"the answer cannot be written as --format {fmt}: {exc}; give --format "
              + ("turtle or nt" if kind == "graph" else "json"))
-
-
-# Triples of a graph answer held at a time, to declare only the prefixes its Turtle or RDF/XML
-# uses, as /sparql and export declare them: Oxigraph's writers declare every prefix given
-# before the first triple (a CONSTRUCT of two triples came under sixteen @prefix lines).
-HELD_TRIPLES = 10_000
-_PREFIX_LINES = re.compile(rb"(?:@prefix [^\n]*\n)*")
-
-
-def _graph_answer(triples, fmt: str):
-    """Return ``(pieces, None)``, the pieces of a graph answer's document in ``fmt``
-    declaring only the prefixes it uses (``used_prefixes.declaring_used``), or ``(None,
-    triples)`` to write as they come: in a format declaring none, or in RDF/XML past
-    ``HELD_TRIPLES``, whose namespaces are all declared on its first element.  Turtle past
-    ``HELD_TRIPLES`` is written that many triples at a time, a prefix declared before the
-    first that uses it (Turtle declares prefixes anywhere)."""
-    rdf_format = queries.GRAPH_FORMATS[fmt].oxigraph
-    if queries.prefixes_for(rdf_format) is None:
-        return None, triples
-    triples = iter(queries.unwrap(triples))
-    with queries.evaluating():
-        head = list(islice(triples, HELD_TRIPLES + 1))
-    if len(head) <= HELD_TRIPLES:
-        return [declaring_used(queries.serialize(head, fmt), rdf_format)], None
-    if fmt != "turtle":
-        return None, chain(head, triples)
-    return _turtle_pieces(chain(head, triples)), None
-
-
-def _turtle_pieces(triples):
-    """Yield a graph answer's Turtle ``HELD_TRIPLES`` triples at a time, each piece with the
-    @prefix lines it uses that no piece before declared."""
-    declared: set[bytes] = set()
-    while True:
-        with queries.evaluating():
-            chunk = list(islice(triples, HELD_TRIPLES))
-        if not chunk:
-            return
-        data = declaring_used(queries.serialize(chunk, "turtle"), ox.RdfFormat.TURTLE)
-        prefixes = _PREFIX_LINES.match(data).end()
-        lines = [line for line in data[:prefixes].splitlines(keepends=True)
-                 if line not in declared]
-        declared.update(lines)
-        yield b"".join(lines) + data[prefixes:]
 
 
 def _written_whole(kg, text: str, inferred: bool, kind: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import atexit
 import errno
-import math
 import os
 import signal
 import sys
@@ -23,6 +22,7 @@ from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
 from ..wording import STREAM, command_line, folder_of, odd_names, shown, worded
+from .param_types import PathType, Seconds  # noqa: F401 - the commands' types, named here too
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
@@ -95,45 +95,6 @@ def stdout_open(what: str = "the answer") -> None:
 def _say(message: str) -> None:
     """Print a note to stderr (progress, waiting, a warning), keeping stdout for results."""
     click.echo(shown(message), err=True)
-
-
-class Seconds(click.FloatRange):
-    """A positive number of seconds, or with ``zero`` one from 0 (click's FloatRange alone
-    lets "nan" and "inf" through: ``serve --idle-timeout inf`` was a traceback, waitress
-    taking its seconds as an int)."""
-
-    name = "number of seconds"
-
-    def __init__(self, zero: bool = False):
-        super().__init__(min=0, min_open=not zero)
-
-    def convert(self, value, param, ctx):
-        seconds = super().convert(value, param, ctx)
-        if math.isnan(seconds):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        if math.isinf(seconds):  # "inf", or a number past a float's range ("1e400")
-            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
-        if seconds > settings_mod.MOST_SECONDS:  # past what Python's waits can take
-            self.fail(f"{value!r} is more seconds than a time limit may be "
-                      f"({settings_mod.MOST_SECONDS:,}, some 31 years)", param, ctx)
-        return seconds
-
-
-class PathType(click.Path):
-    """click's ``Path``, naming a path that is not UTF-8 in its refusals as every message does
-    (``wording.shown``: "Directory 'bad\\xff' is a file."), where click wrote "bad\\ufffd"."""
-
-    def convert(self, value, param, ctx):
-        if not self.file_okay and isinstance(value, (str, bytes)) and not value.strip():
-            # A folder option left empty (`--cache "$CACHE"`, CACHE unset): Path("") is ".",
-            # so the build cache was written into the current directory, and --data "" read
-            # it as the data folder.  (A file's own commands say what an empty one is.)
-            self.fail("no folder is given: give one (for the current directory, .)", param, ctx)
-        try:
-            return super().convert(value, param, ctx)
-        except click.BadParameter as exc:
-            exc.message = exc.message.replace(click.format_filename(value), shown(value))
-            raise
 
 
 def at_once(work, timeout: float | None = None, over: str = ""):

@@ -1,0 +1,50 @@
+"""The types of the command line's values that click's own do not say as this command does:
+seconds (``Seconds``) and paths (``PathType``)."""
+
+from __future__ import annotations
+
+import math
+
+import click
+
+from .. import settings as settings_mod
+from ..wording import shown
+
+
+class Seconds(click.FloatRange):
+    """A positive number of seconds, or with ``zero`` one from 0 (click's FloatRange alone
+    lets "nan" and "inf" through: ``serve --idle-timeout inf`` was a traceback, waitress
+    taking its seconds as an int)."""
+
+    name = "number of seconds"
+
+    def __init__(self, zero: bool = False):
+        super().__init__(min=0, min_open=not zero)
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if math.isinf(seconds):  # "inf", or a number past a float's range ("1e400")
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        if seconds > settings_mod.MOST_SECONDS:  # past what Python's waits can take
+            self.fail(f"{value!r} is more seconds than a time limit may be "
+                      f"({settings_mod.MOST_SECONDS:,}, some 31 years)", param, ctx)
+        return seconds
+
+
+class PathType(click.Path):
+    """click's ``Path``, naming a path that is not UTF-8 in its refusals as every message does
+    (``wording.shown``: "Directory 'bad\\xff' is a file."), where click wrote "bad\\ufffd"."""
+
+    def convert(self, value, param, ctx):
+        if not self.file_okay and isinstance(value, (str, bytes)) and not value.strip():
+            # A folder option left empty (`--cache "$CACHE"`, CACHE unset): Path("") is ".",
+            # so the build cache was written into the current directory, and --data "" read
+            # it as the data folder.  (A file's own commands say what an empty one is.)
+            self.fail("no folder is given: give one (for the current directory, .)", param, ctx)
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            exc.message = exc.message.replace(click.format_filename(value), shown(value))
+            raise
