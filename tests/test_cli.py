@@ -1442,6 +1442,16 @@ def test_an_answer_to_a_full_standard_output_says_so_and_exits_2(args):
     assert (done.returncode, done.stderr) == (2, FULL)
 
 
+@pytest.mark.parametrize("args, stdout", [(("query", "no-such-query"), None),
+                                          (("export",), "/dev/full")])
+def test_a_full_standard_error_leaves_the_exit_code_as_it_is(args, stdout):
+    # The message's write failed on a traceback, written nowhere: every failure exited 1.
+    with open("/dev/full", "w") as full, open(stdout or os.devnull, "w") as out:
+        done = subprocess.run([str(BIN), *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+                              stdout=out, stderr=full, timeout=300)
+    assert done.returncode == 2
+
+
 @pytest.mark.parametrize("args", [("--help",), ("--version",)])
 def test_a_reader_gone_before_the_help_is_no_error(args):
     # `alliance-graph --help | head -0` exited 1 (click's word for a broken pipe).

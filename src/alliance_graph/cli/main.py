@@ -79,7 +79,7 @@ def said(message) -> str:
 def fail(message, code: int = EXIT_ERROR):
     """Print an error (a string, or an exception: naming options, ``said``) to stderr and
     exit with ``code``."""
-    click.echo(shown(f"error: {said(message)}"), err=True)
+    _say(f"error: {said(message)}")
     sys.exit(code)
 
 
@@ -94,7 +94,10 @@ def stdout_open(what: str = "the answer") -> None:
 
 def _say(message: str) -> None:
     """Print a note to stderr (progress, waiting, a warning), keeping stdout for results."""
-    click.echo(shown(message), err=True)
+    try:
+        click.echo(shown(message), err=True)
+    except OSError:  # standard error full or gone (`2>/dev/full`): the exit code still says it
+        pass         # (a traceback, written nowhere, made every failure exit 1)
 
 
 def at_once(work, timeout: float | None = None, over: str = ""):
