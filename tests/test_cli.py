@@ -1465,6 +1465,32 @@ def test_a_reader_gone_before_the_help_is_no_error(args):
     assert (done.returncode, done.stderr) == (0, "")
 
 
+@pytest.mark.parametrize("args", [("export", "-o", "/dev/stdout"),
+                                  ("load", "--nquads", "/dev/stdout")])
+def test_a_reader_gone_from_an_output_named_as_a_file_is_no_error(args):
+    # `export -o /dev/stdout | head` said "cannot write /dev/stdout: Broken pipe", exit 2,
+    # where `export | head` ends quietly.
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([str(BIN), *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=300)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_load_nquads_dash_is_refused_not_written_as_a_file_named_so(run, tmp_path, monkeypatch):
+    # It wrote the store's 7 MB document into a file named "-", where export's -o - is
+    # standard output.
+    monkeypatch.chdir(tmp_path)
+    result = run("load", "--nquads", "-")
+    assert (result.exit_code, result.stderr) == (2, (
+        "error: --nquads - would write a file named -: give the N-Quads file's name (./- for "
+        "a file so named)\n"))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_console_of_another_encoding_gets_escapes_not_a_traceback(tmp_path):
     # cite prints the passage's en dash; on a latin-1 console (or cp437) the first character
     # it has no byte for stopped the command on a UnicodeEncodeError.

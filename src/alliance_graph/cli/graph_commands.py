@@ -273,8 +273,8 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
             try:
                 at_once(lambda: write_output(target, write))
             except OSError as exc:
-                if exc.filename != str(target):
-                    raise
+                if exc.filename != str(target) or isinstance(exc, BrokenPipeError):
+                    raise  # (`-o /dev/stdout | head`: the reader went, as `| head` does)
                 fail(cannot_write(target, exc))
             click.echo(shown(f"wrote {size} bytes to {target}"), err=True)
     except export_mod.ExportError as exc:
@@ -350,6 +350,9 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
     if nquads is not None:
         if not nquads:  # Path("") is ".": "cannot write .: Is a directory"
             fail("--nquads needs a file name")
+        if nquads == "-":  # written to a file named "-", where export's -o - is its output
+            fail("--nquads - would write a file named -: give the N-Quads file's name (./- "
+                 "for a file so named)")
         nquads = not_an_input(settings, Path(file_name(nquads)), "--nquads")
     try:
         if nquads:
@@ -358,6 +361,8 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
             summary = backends.load_into_store(settings)
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
+    except BrokenPipeError:  # `--nquads /dev/stdout | head`: the reader went, no error
+        raise
     except OSError as exc:  # --nquads names a file that cannot be written, or a full disk
         if nquads and exc.filename == str(nquads):
             fail(cannot_write(nquads, exc))
