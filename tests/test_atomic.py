@@ -157,3 +157,14 @@ def test_write_output_into_a_device_that_refuses_it_names_the_device():
     with pytest.raises(OSError) as refused:
         atomic.write_output(Path("/dev/full"), b"x" * 100_000)
     assert (refused.value.errno, refused.value.filename) == (28, "/dev/full")
+
+
+def test_write_output_into_a_descriptor_appends_to_what_it_names(tmp_path):
+    # `export -o /dev/stdout >> log` replaced the log with the export: /dev/stdout leads to
+    # the log, a regular file, which was replaced by a new one.
+    log = tmp_path / "log"
+    log.write_bytes(b"earlier\n")
+    with open(log, "ab") as appending:
+        atomic.write_output(Path(f"/dev/fd/{appending.fileno()}"), b"export\n")
+    assert log.read_bytes() == b"earlier\nexport\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["log"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -144,14 +145,17 @@ def write_output(path: Path, data: Data) -> None:
     """Write a file a user named (``export -o``, ``load --nquads``): a regular file, or a new
     one, is replaced atomically (a failed write, a full disk, leaves the old one whole); a
     symbolic link is followed, so the file it names is replaced and the link kept; anything
-    else (``/dev/stdout``, a pipe) is written into as it is, never replaced by a file."""
+    else (a pipe, a device) is written into as it is, never replaced by a file; and so is one of
+    this process's descriptors (``/dev/stdout``, ``/dev/fd/3``), appended to: it is where the
+    shell pointed it, and ``-o /dev/stdout >> log`` replaced the log with the export."""
     try:
         regular = stat.S_ISREG(path.stat().st_mode)  # of what a link names
     except FileNotFoundError:
         regular = True  # a new file (or a link to one)
-    if not regular:
+    descriptor = _descriptor(path)
+    if not regular or descriptor:
         try:
-            with open(path, "wb") as out:
+            with open(path, "ab" if descriptor else "wb") as out:
                 _write(out, data)
         except OSError as exc:
             if exc.errno is None or exc.filename is not None:
@@ -167,6 +171,24 @@ def write_output(path: Path, data: Data) -> None:
             raise
         # Named as the user gave it, not as the hidden temporary file beside it that failed.
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
+
+
+# A path naming an open descriptor: this process's, or (as /proc/self reads) another's.
+_DESCRIPTOR = re.compile(r"/(?:proc/(?:self|thread-self|\d+)|dev)/fd/\d+")
+
+
+def _descriptor(path: Path) -> bool:
+    """Return whether ``path``, or a link it leads through, names an open descriptor
+    (``/dev/stdout`` is a link to ``/proc/self/fd/1``)."""
+    hop = os.path.abspath(path)
+    for _ in range(40):  # as the kernel follows links
+        if _DESCRIPTOR.fullmatch(hop):
+            return True
+        try:
+            hop = os.path.normpath(os.path.join(os.path.dirname(hop), os.readlink(hop)))
+        except OSError:  # no link: an ordinary path
+            return False
+    return False
 
 
 def remove_stale(folder: Path, patterns: tuple[str, ...], keep: str, grace: float) -> None:
