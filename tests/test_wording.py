@@ -244,3 +244,10 @@ def test_a_name_holding_a_control_character_is_shown_escaped_wherever_a_message_
     message = "cannot write /tmp/out\nput/x.ttl: the folder /tmp/out\nput is missing\ne\x1bsc.ttl"
     assert wording.shown(message) == ("cannot write /tmp/out\\nput/x.ttl: the folder "
                                       "/tmp/out\\nput is missing\ne\\x1bsc.ttl")
+
+
+def test_a_text_longer_than_any_name_is_not_noted_as_one():
+    # A query given on the command line, lines and all, is no file's name.
+    query = "SELECT ?label WHERE {\n  ?s rdfs:label ?label\n}" + " " * 255
+    wording.odd_names(query)
+    assert wording.shown(f"query failed: {query}") == f"query failed: {query}"

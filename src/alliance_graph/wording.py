@@ -314,9 +314,9 @@ def odd_names(*paths) -> None:
         if path is None:
             continue
         text = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
-        if _ODD_CHARACTER.search(text):
-            _ODD_NAMES.update(part for part in text.split(os.sep)
-                              if _ODD_CHARACTER.search(part))
+        if _ODD_CHARACTER.search(text):  # (no name is longer than 255 bytes: a query's text)
+            _ODD_NAMES.update(part for part in text.split(os.sep) if _ODD_CHARACTER.search(part)
+                              and len(os.fsencode(part)) <= 255)
 
 
 # A control character but the line feed and the tab (C0, DEL, C1).
