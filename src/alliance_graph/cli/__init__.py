@@ -7,7 +7,9 @@ not run (bad usage, an unreadable or malformed input file, a graph that cannot b
 The group and its shared helpers are in ``main.py``; the commands, by what they work on, in
 ``graph_commands.py`` (read, query, export, check, load; what query is given, a file,
 ``-``, a catalogue name or the text, is read in ``query_text.py``), ``source_commands.py``
-(cite, coverage), ``proposal_commands.py`` (validate, add) and ``serve_command.py``.
+(cite, coverage), ``proposal_commands.py`` (validate, add) and ``serve_command.py``; a graph
+answer written declaring only the prefixes it uses in ``graph_answer.py``, the click types of
+their options in ``param_types.py``.
 """
 
 # Imported for what importing them does: each registers its commands with ``main``.
