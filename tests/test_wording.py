@@ -238,7 +238,15 @@ def test_printable_escapes_control_characters_but_line_feeds_and_tabs():
     assert wording.printable("a\x1b[31m\tb\nc\r\x7f\x9b\u00e9") == "a\\x1b[31m\tb\nc\\x0d\\x7f\\x9b\u00e9"
 
 
-def test_a_name_holding_a_control_character_is_shown_escaped_wherever_a_message_holds_it():
+@pytest.fixture
+def no_names_noted(monkeypatch):
+    """The names noted by ``odd_names`` are the process's: here, only the test's own (other
+    tests' commands, run in this process, noted theirs)."""
+    monkeypatch.setattr(wording, "_ODD_NAMES", set())
+
+
+def test_a_name_holding_a_control_character_is_shown_escaped_wherever_a_message_holds_it(
+        no_names_noted):
     # A path holding a line break was written raw: one message on two lines.
     wording.odd_names("/tmp/out\nput/x.ttl", b"e\x1bsc.ttl", None)
     message = "cannot write /tmp/out\nput/x.ttl: the folder /tmp/out\nput is missing\ne\x1bsc.ttl"
@@ -246,8 +254,14 @@ def test_a_name_holding_a_control_character_is_shown_escaped_wherever_a_message_
                                       "/tmp/out\\nput is missing\ne\\x1bsc.ttl")
 
 
-def test_a_text_longer_than_any_name_is_not_noted_as_one():
+def test_a_text_longer_than_any_name_is_not_noted_as_one(no_names_noted):
     # A query given on the command line, lines and all, is no file's name.
     query = "SELECT ?label WHERE {\n  ?s rdfs:label ?label\n}" + " " * 255
     wording.odd_names(query)
     assert wording.shown(f"query failed: {query}") == f"query failed: {query}"
+
+
+def test_a_part_of_line_breaks_alone_is_no_name(no_names_noted):
+    # Noted (an argument "a/\n/b"), it had every line break of every later message escaped.
+    wording.odd_names("a/\n/b", "\t \n")
+    assert wording.shown("one\ntwo") == "one\ntwo"

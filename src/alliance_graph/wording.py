@@ -314,9 +314,13 @@ def odd_names(*paths) -> None:
         if path is None:
             continue
         text = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
-        if _ODD_CHARACTER.search(text):  # (no name is longer than 255 bytes: a query's text)
+        # No name is longer than 255 bytes (a longer part is a query's text), and a part of
+        # control characters and spaces alone ("\n") is none: noted, it had every line break
+        # of every later message written escaped.
+        if _ODD_CHARACTER.search(text):
             _ODD_NAMES.update(part for part in text.split(os.sep) if _ODD_CHARACTER.search(part)
-                              and len(os.fsencode(part)) <= 255)
+                              and len(os.fsencode(part)) <= 255
+                              and _ODD_CHARACTER.sub("", part).strip())
 
 
 # A control character but the line feed and the tab (C0, DEL, C1).
