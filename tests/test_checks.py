@@ -290,3 +290,17 @@ def test_a_blank_node_claim_restating_a_fact_is_reported_not_a_traceback():
 def test_ontology_checks_are_silent_on_the_mini_project(mini):
     parsed = build.asserted(mini)
     assert checks.problems(parsed.quads, parsed.texts, kinds=("ontology",)) == []
+
+
+def test_a_blank_node_claim_opening_a_statement_has_its_line():
+    # [ a ag:Claim ; ... ] . is named by the parser and pointed at by nothing: the build's
+    # findings on it had no line.
+    text = turtle_prologue() + (
+        "\n[ a ag:Claim ;\n    rdf:subject id:JuniperCobra ;\n    rdf:predicate ag:region ;\n"
+        "    rdf:object id:Mediterranean ] .\n")
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    [check] = [c for c in checks.all_checks() if c.name == "claim-incomplete-violation"]
+    found = checks.run_check(store, check, checks.LineIndex({"data/x.ttl": text}))
+    assert found and {p.line for p in found} == {text.splitlines().index("[ a ag:Claim ;") + 1}, \
+        found

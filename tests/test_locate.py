@@ -141,3 +141,21 @@ def test_a_shape_s_finding_on_a_labelled_blank_node_is_on_its_line(settings, tmp
     on_loose = {(f.path, f.line) for f in found if f.focus == "_:loose"}
     assert ("http://www.w3.org/ns/prov#wasDerivedFrom", 8) in on_loose, on_loose
     assert ("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate", 10) in on_loose, on_loose
+
+
+def test_a_blank_node_opening_a_statement_is_placed_by_what_it_writes(tmp_path):
+    # A top-level [ a ag:Claim ; ... ] . is pointed at by nothing and its name is the
+    # parser's: every finding on it had no line.  Two such claims, told apart by their objects,
+    # and a node nested in the second, found from its "[".
+    text = TEXT.split("\n\n")[0] + (
+        "\n\n[ a ag:Claim ;\n    rdf:subject id:Thing ;\n    rdf:object id:One ] .\n"
+        "\nPREFIX ex: <https://alliance-graph.example/id/>\n"
+        "[ a ag:Claim ;\n    rdf:subject id:Thing ;\n    rdf:object ex:Two ;\n"
+        "    ag:part [ ag:note \"inner\" ] ] .\n")
+    loc, inputs = locator(tmp_path, text)
+    [name] = inputs.proposals
+    by_object = {q.object.value: q.subject for q in inputs.quads}
+    assert loc.locate(by_object[ID + "One"], None, None) == (name, 6)
+    assert loc.locate(by_object[ID + "Two"], None, None) == (name, 11)
+    inner = by_object["inner"]
+    assert loc.locate(inner, ox.NamedNode(AG + "note"), ox.Literal("inner")) == (name, 14)

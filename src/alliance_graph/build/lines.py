@@ -233,6 +233,8 @@ class LineIndex:
         self._found: dict[tuple, int | None] = {}
         # file -> (term -> line of the first block it opens, term -> line it first appears on)
         self._terms: dict[str, tuple[dict, dict] | None] = {}
+        # file -> (line, column of its "[", the names it writes) of each [ ... ] subject
+        self._blanks: dict[str, list[tuple[int, int, set[str]]]] = {}
 
     def texts(self) -> dict[str, str]:
         """Return the texts, reading them first if they were given as a function."""
@@ -281,6 +283,30 @@ class LineIndex:
         if iri in implied:
             found.append(implied[iri])
         return min(found, default=None)
+
+    def blank_subject(self, name: str, iris: list[str]) -> tuple[int, int] | None:
+        """Return (line, column of its "[") of the statement of file ``name`` whose subject is
+        a ``[ ... ]`` writing the predicates and objects ``iris``, else of the one writing most
+        of them; None when the file opens no statement so.
+
+        The parser gives such a node a name written nowhere, and no triple points at it: a
+        top-level ``[ a ag:Claim ; ... ] .``'s findings had no line."""
+        if name not in self._blanks:
+            text = self.texts().get(name, "")
+            self._blanks[name] = [
+                (line_number(text, at), column_number(text, at) - 1,
+                 {f for kind, token in written for f in turtle.forms(kind, token)})
+                for at, written in turtle.blank_subjects(text)]
+        best, most = None, -1
+        for line, column, written in self._blanks[name]:
+            found = sum(1 for iri in iris
+                        if any(f in written for f in self.spellings(name, iri))
+                        or (iri == str(RDF.type) and "a" in written))
+            if found == len(iris):
+                return line, column
+            if found > most:
+                best, most = (line, column), found
+        return best
 
     def property_line(self, name: str, start: int, predicate: str) -> int:
         """Return the line of ``predicate`` in the subject block that opens on line ``start``

@@ -11,7 +11,8 @@ id:BlueFlg``), one line off what ``validate`` said of the same file.  These rule
 ``Places`` works over the store the checks ran on, so the streaming build, which holds no
 quads in Python, places alike.  A blank node is placed where its label is
 written as a subject (``_:loose a ag:Claim``), else by the triple pointing at it, up the chain
-of parents, iteratively.
+of parents, iteratively, to a named node or a ``[ ... ]`` opening a statement (found in the
+text by what it writes).
 """
 
 from __future__ import annotations
@@ -82,6 +83,11 @@ class Places:
         """Return the label the file wrote ``node`` with (``loose`` of ``_:loose``), if any."""
         return written_label(node)
 
+    def described(self, node: ox.BlankNode, name: str) -> list[str]:
+        """Return the IRIs of the predicates and objects file ``name`` states of ``node``."""
+        return [t.value for q in self.store.quads_for_pattern(node, None, None, graph_iri(name))
+                for t in (q.predicate, q.object) if isinstance(t, ox.NamedNode)]
+
     def _has(self, node, predicate) -> bool:
         return any(True for _ in self.store.quads_for_pattern(node, predicate, None, None))
 
@@ -145,6 +151,10 @@ class Places:
             seen.add(top)
             chain.append((top, parent))
             top = parent[0]
+        if isinstance(top, ox.BlankNode) and top not in self._blank_at and top not in seen:
+            # A [ ... ] opening a statement: no triple points at it, so its text tells where.
+            file = chain[-1][1][2] if chain else name
+            self._blank_at[top] = self.lines.blank_subject(file, self.described(top, file))
         # ... then down again, each found after the predicate that opens its parent.
         for child, (s, p, file) in reversed(chain):
             if isinstance(s, ox.BlankNode):

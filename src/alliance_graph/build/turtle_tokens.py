@@ -23,6 +23,7 @@ _TOKEN = re.compile(r"""
       | "[^"\\\n]*+(?:\\.[^"\\\n]*+)*+" | '[^'\\\n]*+(?:\\.[^'\\\n]*+)*+' )
   | (?P<iri> <[^<>\s]*> )
   | (?P<punct> <<\(? | \{\| | [~()] )
+  | (?P<bracket> [\[\]] )
   | (?P<name> (?:[^\s;,\[\](){}<>"'\#~|\\]++|\\.)++ )
 """, re.X)
 # A \u or \U escape, which an <IRI> may be written with.
@@ -40,12 +41,47 @@ IMPLIED = {
 }
 
 
-def tokens(text: str):
+def tokens(text: str, brackets: bool = False):
     """Yield (offset, kind, token) for the strings, terms and punctuation of a Turtle text in
-    order, passing over comments."""
+    order, passing over comments (and a blank node's square brackets, unless asked for)."""
     for m in _TOKEN.finditer(text):
-        if m.lastgroup != "comment":
+        if m.lastgroup != "comment" and (brackets or m.lastgroup != "bracket"):
             yield m.start(), m.lastgroup, m.group()
+
+
+# A statement's final dot, touching its last term or not (a local name ends in a dot only
+# escaped).
+_END = re.compile(r"(?<!\\)\.$")
+
+
+def blank_subjects(text: str):
+    """Yield (offset of its "[", the tokens after it) for each statement of a Turtle text whose
+    subject is a blank node written ``[ ... ]``: the one node the parser names nowhere and no
+    triple points at, so that only the text tells where it is."""
+    depth, expect, directive = 0, True, 0  # expect: the next token opens a statement
+    opened, written = None, []
+    for at, kind, token in tokens(text, brackets=True):
+        if directive:  # SPARQL's PREFIX p: <iri> and BASE <iri> end without a dot
+            directive -= 1
+            expect = directive == 0
+            continue
+        if expect and kind == "name" and token.lower() in ("prefix", "base"):
+            directive = 2 if token.lower() == "prefix" else 1
+            continue
+        if kind == "bracket":
+            if token == "[" and depth == 0 and expect:
+                opened, written = at, []
+            depth = depth + 1 if token == "[" else max(depth - 1, 0)
+            expect = False
+            continue
+        if opened is not None:
+            written.append((kind, token))
+        expect = depth == 0 and kind == "name" and bool(_END.search(token))
+        if expect and opened is not None:
+            yield opened, written
+            opened = None
+    if opened is not None:
+        yield opened, written
 
 
 # A string's escapes: \uXXXX, \UXXXXXXXX and a character's.

@@ -31,12 +31,16 @@ class Locator(Places):
         self.proposals = inputs.proposals
         self.graphs_of: dict[tuple, list[str]] = defaultdict(list)
         self._parents: dict[ox.BlankNode, tuple] = {}
+        # blank node -> (file, predicate, object) of the triples stating something of it
+        self._of_blank: dict[ox.BlankNode, list[tuple]] = defaultdict(list)
         # node -> the files stating something of it, in the order first met
         self.stated_in: dict[ox.Node, dict[str, None]] = defaultdict(dict)
         for q in inputs.quads:
             g = file_of(q.graph_name)
             self.graphs_of[(q.subject, q.predicate, q.object)].append(g)
             self.stated_in[q.subject][g] = None
+            if isinstance(q.subject, ox.BlankNode):
+                self._of_blank[q.subject].append((g, q.predicate, q.object))
             if isinstance(q.object, ox.BlankNode):
                 self._parents[q.object] = (q.subject, q.predicate, g)
         self._claims: dict[tuple, list[tuple[str, ox.Node]]] = defaultdict(list)
@@ -57,6 +61,10 @@ class Locator(Places):
         # The triple pointing at it in whichever file states it (a proposal's blank node is
         # its own file's alone).
         return self._parents.get(node)
+
+    def described(self, node: ox.BlankNode, name: str) -> list[str]:
+        return [t.value for g, p, o in self._of_blank.get(node, ()) if g == name
+                for t in (p, o) if isinstance(t, ox.NamedNode)]
 
     def label(self, node: ox.BlankNode) -> str | None:
         # A proposal's nodes keep the labels it wrote (``[ ]``'s are the parser's, written
