@@ -235,6 +235,15 @@ def test_export_without_format_writes_graphml_into_a_graphml_file(run, in_mini, 
     assert b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">' in out.read_bytes()
 
 
+def test_export_takes_turtle_as_query_does(run, in_mini):
+    # `query --format turtle` was taken and `export --format turtle` refused ("'turtle' is not
+    # one of 'ttl', ..."), where both took ttl.
+    ttl = run(*in_mini, "export", "--format", "ttl")
+    turtle = run(*in_mini, "export", "--format", "Turtle")
+    assert turtle.exit_code == 0, turtle.output
+    assert turtle.stdout_bytes == ttl.stdout_bytes and b"@prefix" in ttl.stdout_bytes
+
+
 @pytest.mark.parametrize("args, says", [
     (("-o", "{tmp}/graph.csv"), "graph.csv may hold nodes-csv or edges-csv: give --format "
                                 "nodes-csv or --format edges-csv"),

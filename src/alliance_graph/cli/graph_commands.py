@@ -89,7 +89,7 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
     text = read_query(settings, query_or_file)
     stdout_open()
     kg = load_graph(settings)
-    fmt = "turtle" if fmt.lower() == "ttl" else fmt.lower()
+    fmt = "turtle" if fmt.lower() in _TTL else fmt.lower()
     at_once(lambda: _answer(kg, text, fmt, inferred), timeout,
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
 
@@ -229,12 +229,20 @@ class _Sink(io.RawIOBase):
             self.write(self.line_end)
 
 
+# The names both --format options take for one syntax: `query --format turtle` was taken and
+# `export --format turtle` refused, where each took ttl.
+_TTL = ("ttl", "turtle")
+_EXPORT_FORMATS = [name for fmt in export_mod.ALL_FORMATS
+                   for name in (_TTL if fmt == "ttl" else (fmt,))]
+
+
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(export_mod.ALL_FORMATS, case_sensitive=False),
+@click.option("--format", "fmt", type=click.Choice(_EXPORT_FORMATS, case_sensitive=False),
               help="An RDF syntax, or for graph viewers (Gephi, Cytoscape, networkx): graphml, "
                    "nodes-csv or edges-csv (entities and the plain facts between them).  "
                    "Default: the one the -o file's extension names (.nt, .jsonld, .graphml, "
-                   f"...), else {export_mod.DEFAULT_FORMAT}.")
+                   f"...), else {export_mod.DEFAULT_FORMAT} (turtle is ttl, as query "
+                   "names it).")
 @click.option("--inferred", is_flag=True, help="Include the OWL 2 RL inferred triples.")
 @click.option("--rdf12", is_flag=True,
               help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
@@ -248,7 +256,7 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
     if target is None:
         stdout_open("the export: give -o FILE")
     try:
-        fmt = export_mod.format_for(output or "-", fmt)
+        fmt = export_mod.format_for(output or "-", "ttl" if fmt in _TTL else fmt)
     except export_mod.ExportError as exc:
         fail(exc)
     kg = load_graph(settings)
