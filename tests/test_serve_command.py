@@ -123,7 +123,7 @@ def run():
     (("--max-query-bytes", "0"), "0 is not in the range x>=1"),
     (("--max-query-tokens", "-5"), "-5 is not in the range x>=1"),
     (("--max-query-depth", "0"), "0 is not in the range x>=1"),
-    (("--max-query-elements", "many"), "'many' is not a valid integer"),
+    (("--max-query-elements", "many"), "'many' is not a valid whole number"),
     (("--light-seconds", "-1"), "-1.0 is not in the range x>=0"),
     (("--light-seconds", "nan"), "'nan' is not a number of seconds"),
     # More than a request may carry: never met, a slip.
@@ -265,7 +265,7 @@ def test_variables_give_serves_options_and_the_command_line_wins(started):
 
 
 @pytest.mark.parametrize("env, says", [
-    ({"ALLIANCE_GRAPH_PORT": "eighty"}, "'ALLIANCE_GRAPH_PORT': 'eighty' is not a valid"),
+    ({"ALLIANCE_GRAPH_PORT": "eighty"}, "'ALLIANCE_GRAPH_PORT': 'eighty' is not a port"),
     ({"ALLIANCE_GRAPH_TIMEOUT": "nan"}, "'ALLIANCE_GRAPH_TIMEOUT': 'nan' is not a number"),
     # click listed an empty value first among the words it takes (", 0, 1, f, ...").
     ({"ALLIANCE_GRAPH_FOLLOW": "maybe"}, "'ALLIANCE_GRAPH_FOLLOW': 'maybe' is not true or "

@@ -1,5 +1,5 @@
 """The types of the command line's values that click's own do not say as this command does:
-seconds (``Seconds``) and paths (``PathType``)."""
+seconds (``Seconds``), counts (``Count``), a port (``Port``) and paths (``PathType``)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,33 @@ class Seconds(click.FloatRange):
             self.fail(f"{value!r} is more seconds than a time limit may be "
                       f"({settings_mod.MOST_SECONDS:,}, some 31 years)", param, ctx)
         return seconds
+
+
+class Count(click.IntRange):
+    """A whole number from ``least`` on: click's IntRange refused a word as "'x' is not a
+    valid integer range", a range being what the option has, not what it was to be given."""
+
+    name = "whole number"
+
+    def __init__(self, least: int = 1):
+        super().__init__(min=least)
+
+
+class Port(click.IntRange):
+    """A port to listen on, 0 to 65535 (0: one the system picks): ``--port x`` was "'x' is not
+    a valid integer range", and ``--port 70000`` "is not in the range 0<=x<=65535"."""
+
+    name = "port"
+
+    def __init__(self):
+        super().__init__(0, 65535)
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(f"{value!r} is not a port: give a whole number from 0 to 65535 (0 "
+                      "takes a free one, which the server prints)", param, ctx)
 
 
 class PathType(click.Path):

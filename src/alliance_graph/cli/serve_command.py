@@ -32,6 +32,7 @@ from .main import (
     stdout_open,
     who_gave,
 )
+from .param_types import Count, Port
 
 # Every line the server logs: its time, its level, the logger saying it (`waitress`: a request
 # dropped for a client gone, a queue backing up; `alliance_graph....`; the app's).
@@ -176,18 +177,18 @@ def _unworkable(settings: Settings) -> None:
 @main.command()
 @option("--host", help="Interface to listen on (default: 127.0.0.1; 0.0.0.0: every IPv4 "
                         "interface; ::, every IPv6 one, IPv6 only; *, every interface of both).")
-@option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: 8000).")
-@option("--workers", type=click.IntRange(min=1),
+@option("--port", type=Port(), help="Port to listen on (default: 8000).")
+@option("--workers", type=Count(), metavar="N",
               help="Queries evaluated at once, on the query engine's threads (default: 4).")
 @option("--timeout", type=Seconds(), metavar="SECONDS",
               help="Seconds a query may run (default: 30).")
-@option("--query-memory", "query_memory", type=click.IntRange(min=1), metavar="MIB",
+@option("--query-memory", "query_memory", type=Count(), metavar="MIB",
               help="MiB the query engine may grow by before the longest query is stopped "
                    "(default: 1024).")
-@option("--max-result-bytes", "max_result_bytes", type=click.IntRange(min=1),
+@option("--max-result-bytes", "max_result_bytes", type=Count(),
               metavar="BYTES",
               help="Bytes an answer may take in the format asked for (default: 32 MiB).")
-@option("--response-cache", "response_cache", type=click.IntRange(min=0),
+@option("--response-cache", "response_cache", type=Count(0),
               metavar="BYTES",
               help="Bytes of /sparql answers the server caches (default: 32 MiB; 0: off).")
 @option("--request-timeout", "request_timeout",
@@ -198,15 +199,15 @@ def _unworkable(settings: Settings) -> None:
               help="Seconds a connection may wait for its client, neither sending nor reading, "
                    "before it is closed (default: 15).")
 @option("--connections-per-client", "connections_per_client",
-              type=click.IntRange(min=1), metavar="N",
+              type=Count(), metavar="N",
               help="Connections one client address may hold open at once (default: 32; 503 "
                    "past it). Behind a reverse proxy, name it with --trusted-proxy.")
-@option("--requests-per-client", "requests_per_client", type=click.IntRange(min=1),
+@option("--requests-per-client", "requests_per_client", type=Count(),
               metavar="N",
               help="Requests from one client address answered at once (default: 8, half the "
                    "front's threads; 429 past it). Behind a reverse proxy, name it with "
                    "--trusted-proxy.")
-@option("--queries-per-client", "queries_per_client", type=click.IntRange(min=1),
+@option("--queries-per-client", "queries_per_client", type=Count(),
               metavar="N",
               help="Queries from one client address evaluated at once (default: all but one of "
                    "--workers; more wait, 429 past the time limit). Behind a reverse proxy, name "
@@ -227,24 +228,24 @@ def _unworkable(settings: Settings) -> None:
               type=click.Choice(sorted(PROXY_HEADERS)),
               help="The headers --trusted-proxy sets: x-forwarded (X-Forwarded-For, -Host, "
                    "-Proto; the default) or forwarded (RFC 7239).")
-@option("--connection-limit", "connection_limit", type=click.IntRange(min=1),
+@option("--connection-limit", "connection_limit", type=Count(),
               metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "
                    "of the one that has waited longest for its client.")
-@option("--max-query-bytes", "max_query_bytes", type=click.IntRange(min=1),
+@option("--max-query-bytes", "max_query_bytes", type=Count(),
               metavar="BYTES",
               help="Bytes (UTF-8) a query's text may take; a longer one is refused 400, "
                    f"unread by the engine (default: {Settings.max_query_bytes:,}).")
-@option("--max-query-tokens", "max_query_tokens", type=click.IntRange(min=1),
+@option("--max-query-tokens", "max_query_tokens", type=Count(),
               metavar="N",
               help="Tokens (names, terms, punctuation) a query may hold, which bounds the "
                    f"checks' own work (default: {Settings.max_query_tokens:,}; 400 past it).")
-@option("--max-query-depth", "max_query_depth", type=click.IntRange(min=1), metavar="N",
+@option("--max-query-depth", "max_query_depth", type=Count(), metavar="N",
               help="Brackets ({ ( [ << <<( {|) a query may have open at once "
                    f"(default: {Settings.max_query_depth}; 400 past it). The engine parses "
                    f"nesting recursively and crashed at {bounds.CRASH_LEVELS} levels: this and "
                    f"--max-query-elements together may be at most {bounds.MOST_LEVELS}.")
-@option("--max-query-elements", "max_query_elements", type=click.IntRange(min=1),
+@option("--max-query-elements", "max_query_elements", type=Count(),
               metavar="N",
               help="Triple patterns, group keywords (FILTER, OPTIONAL, UNION, ...), operators, "
                    "collection members and DESCRIBE targets a query may hold (default: "

@@ -1,0 +1,33 @@
+"""The command line's own value types (cli/param_types.py): what a value that is not one is
+told, on the command line and from a variable."""
+
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph.cli import main
+
+
+def refusal(*args, env=None) -> str:
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exit_code == 2, result.output
+    return result.output.splitlines()[-1]
+
+
+@pytest.mark.parametrize("port", ["x", "70000", "-1", "80.5"])
+def test_a_port_that_is_none_says_what_a_port_is(port):
+    # --port x was "'x' is not a valid integer range": the option's range, not what to give.
+    assert refusal("serve", "--port", port) == (
+        f"Error: Invalid value for '--port': '{port}' is not a port: give a whole number from "
+        "0 to 65535 (0 takes a free one, which the server prints)")
+
+
+def test_a_port_from_the_variable_is_refused_naming_the_variable():
+    assert refusal("serve", env={"ALLIANCE_GRAPH_PORT": "http"}).startswith(
+        "Error: Invalid value for 'ALLIANCE_GRAPH_PORT': 'http' is not a port: give a whole "
+        "number from 0 to 65535")
+
+
+@pytest.mark.parametrize("flag", ["--workers", "--connection-limit", "--response-cache"])
+def test_a_count_that_is_no_number_is_said_to_be_none(flag):
+    assert refusal("serve", flag, "many") == \
+        f"Error: Invalid value for '{flag}': 'many' is not a valid whole number."
