@@ -329,6 +329,32 @@ def test_a_chunk_over_the_body_limit_is_refused_when_its_size_is_read(endpoint, 
     assert body.endswith(b" bytes exceeds the limit of 5,242,880 bytes\n"), body
 
 
+BROWSER = b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("path, accept, framing, kind", [
+    (b"/validate", BROWSER, b"Content-Length: 6000000", b"text/html"),
+    (b"/validate", BROWSER, b"Transfer-Encoding: chunked\r\n\r\n600000", b"text/html"),
+    (b"/sparql", BROWSER, b"Content-Length: 6000000", b"text/html"),
+    (b"/validate", b"*/*", b"Content-Length: 6000000", b"text/plain"),
+])
+def test_a_body_over_the_limit_is_a_page_for_a_browser(endpoint, path, accept, framing, kind):
+    # A form posted without JavaScript showed the front's one line of text bare, with no way
+    # back and no word of what to do; curl (*/*) keeps the line.
+    with connect(endpoint, timeout=10) as sock:
+        sock.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nAccept: " + accept
+                     + b"\r\nContent-Type: multipart/form-data; boundary=b\r\n" + framing
+                     + b"\r\n\r\n")
+        head, _, body = read_all(sock).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b"\r\nContent-Type: " + kind in head, head
+    assert b"Content-Security-Policy: " in head or kind == b"text/plain"
+    assert b"5,242,880 bytes" in body
+    if kind == b"text/html":
+        assert body.startswith(b"<!DOCTYPE html>") and (b"6,000,000 bytes" in body) \
+            == framing.startswith(b"Content-Length")
+        assert (b"alliance-graph validate FILE" in body) == (path == b"/validate"), body
+
+
 def send_then_read(endpoint, head: bytes, body: bytes, source="127.0.0.1",
                    pause: float = 0) -> bytes:
     """Send a request's head, then after ``pause`` seconds its whole body, then read the

@@ -60,7 +60,8 @@ from ..wording import Said
 from .client_share import client_of
 from .protocol import HEADERS
 from .request_head import Parser
-from .tasks import Refusal, Task
+from .tasks import Task
+from .too_large import PageRefusal
 
 # What Linux says of a connection: the bytes its send queue holds (SIOCOUTQ), and in its
 # tcp_info (since Linux 4.1) the bytes its client has acknowledged; elsewhere a slow reader is
@@ -85,7 +86,7 @@ class Channel(HTTPChannel):
 
     parser_class = Parser
     task_class = Task
-    error_task_class = Refusal
+    error_task_class = PageRefusal
 
     reading: tuple[object, float] | None = None  # (the request being read, when it began)
     counted = False  # this connection counts towards its address's cap
