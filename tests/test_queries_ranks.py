@@ -94,3 +94,38 @@ def test_corroborated_facts_are_facts_the_graph_holds():
     # among the facts two sources corroborate.
     assert {(row["object"].value, int(row["sources"].value))
             for row in _query("corroborated-facts")} == {("IL", 2)}
+
+
+# The MOU's span: a decade preferred over a first year 2016 (deprecated across the family
+# ag:constrains links, docs/data-model.md), the last year 2028 asserted beside both readings.
+SPAN = """
+@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+ag:fromYear ag:constrains ag:toYear, ag:duration .
+ag:toYear ag:constrains ag:duration .
+claim:MOU-duration a ag:Claim ; rdf:subject id:MOU ; rdf:predicate ag:duration ;
+    rdf:object "P10Y"^^xsd:duration ; ag:rank ag:PreferredRank ; ag:disputedBy claim:MOU-fromYear .
+claim:MOU-fromYear a ag:Claim ; rdf:subject id:MOU ; rdf:predicate ag:fromYear ;
+    rdf:object "2016"^^xsd:gYear ; ag:rank ag:DeprecatedRank ; ag:disputedBy claim:MOU-duration .
+claim:MOU-toYear a ag:Claim ; rdf:subject id:MOU ; rdf:predicate ag:toYear ;
+    rdf:object "2028"^^xsd:gYear ; ag:rank ag:NormalRank .
+claim:MOU-label a ag:Claim ; rdf:subject id:MOU ; rdf:predicate ag:acronym ;
+    rdf:object "MOU" ; ag:rank ag:NormalRank .
+"""
+
+
+def test_preferred_claims_shows_the_rival_reading_of_a_property_family():
+    # The MOU's preferred decade was listed with no other claim, as if nothing were ranked
+    # under it: its rival, the first year 2016 it disputes, is a claim of another property of
+    # its family (ag:fromYear constrains ag:duration), and only the same property was read.
+    store = ox.Store()
+    store.load(SPAN.encode(), ox.RdfFormat.TURTLE)
+    rows = store.query((QUERIES / "preferred-claims.rq").read_text(encoding="utf-8"))
+    others = {tuple(row[v] and row[v].value.rsplit("/", 1)[1] for v in ("claim", "otherClaim", "otherRank"))
+              for row in rows}
+    assert others == {("MOU-duration", "MOU-fromYear", "DeprecatedRank"),
+                      ("MOU-duration", "MOU-toYear", "NormalRank")}
