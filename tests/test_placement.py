@@ -156,12 +156,13 @@ NEW_B = Block("claim:B2 a ag:Claim ;\n    rdf:subject id:B .\n", CLAIM, "id:B")
 
 
 @pytest.mark.parametrize("note", [
-    "# id:B is the other group, below", "# id:B: see its own group",
+    "# id:B", "# id:B is the other group, below", "# id:B: see its own group",
     "# <https://alliance-graph.example/id/B> (elsewhere)"])
 @pytest.mark.parametrize("where", ["inside", "last"])
 def test_a_note_starting_with_another_claimed_subject_is_no_heading_of_it(note, where):
     # The note in id:A's group was id:B's heading: claim:B2 went under it (in id:A's group),
     # and id:A's group ended there, so claim:A2 went before the note, not after claim:A0.
+    # A name alone ("# id:B") stayed a heading wherever it stood, whatever stood under it.
     later = "claim:A0 a ag:Claim ;\n    rdf:subject id:A .\n"
     group = f"\n\n{note}\n\n{later}" if where == "inside" else f"\n\n{later}\n{note}\n"
     text = FILE.replace("rdf:subject id:A .\n", "rdf:subject id:A ." + group, 1)

@@ -22,12 +22,12 @@ group there; a file with no claim block there takes new claims at its end, under
 
 A subject heading is a comment line of the claims section (not a section heading) whose first
 word names a subject, as an IRI in angle brackets or a prefixed name of a prefix the file
-declares (a final ``.`` or ``:`` is the sentence's, not the name's), and which either is that
-name alone (``# id:F35``) or, with other words after it (``# id:F35 (fighters)``,
+declares (a final ``.`` or ``:`` is the sentence's, not the name's), and which, that name
+alone (``# id:F35``) or with other words after it (``# id:F35 (fighters)``,
 ``# id:F35 — F-35 Adir``), stands over that subject's claims: the first claim below it, before
-the next comment line starting with a name, is about that subject.  Words after a name do not
-tell a heading from a note (``# id:F35SalesToIsrael is the sale, below``); what stands under
-the line does.  A line with no claim under it opens a group before its first claim, unless
+the next comment line starting with a name, is about that subject.  Words after a name, or
+none, do not tell a heading from a note (``# id:F35SalesToIsrael is the sale, below``); what
+stands under the line does.  A line with no claim under it opens a group before its first claim, unless
 another heading of the file heads its subject's group (the line is then a note naming that
 subject, at the end of some group).  A heading naming the subject of the group it stands in
 continues that group.  Only one-word headings were read, so a contributor's
@@ -36,7 +36,8 @@ at the end of the section; and any one-word comment (``# TODO``) was a heading t
 group it stood in.  Then a line with words was a heading when the file claimed something of
 its subject, wherever it stood: ``# id:F35 — F-35 Adir`` over a group with no claim yet was a
 note (its first claim went under a second heading at the end), and a note in id:F35's group
-starting ``# id:F35SalesToIsrael`` took that subject's new claims and ended id:F35's group.
+starting ``# id:F35SalesToIsrael`` took that subject's new claims and ended id:F35's group;
+a name alone (``# id:F35SalesToIsrael`` over id:F35's claims) did so wherever it stood.
 Other comments are notes inside their group, neither starting one nor ending one:
 ``# the figures below are from 2016``, ``# see also id:F35`` (its first word is no name),
 ``# ag:note values are the source's`` (no claim below it is about ag:note).  What the claims
@@ -338,24 +339,24 @@ def _groups(layout: Layout, claims: tuple[int, int, int] | None, named, about) -
     if claims is None:
         return {}
     _, heading_end, stop = claims
-    lines = []  # comment lines starting with a name: (start, end, IRI, the name alone)
+    lines = []  # comment lines starting with a name: (start, end, IRI)
     for start, end, line in layout.comments:
         if heading_end <= start < stop and not _SECTION.match(line) \
                 and (m := _GROUP.match(line)):
             name = m[1] if m[1].startswith("<") else m[1].rstrip(".:")
             if (iri := named(name)).startswith("<"):
-                lines.append((start, end, iri, not line[m.start(1) + len(name):].strip()))
-    # A line with words after its name: True when the first claim below it (before the next
-    # such line) is about its subject, False when about another, None when no claim follows.
+                lines.append((start, end, iri))
+    # A line naming a subject, alone or with words after it: True when the first claim below
+    # it (before the next such line) is about its subject, False when about another, None
+    # when no claim follows.
     heads = []
-    for k, (_, end, iri, alone) in enumerate(lines):
+    for k, (_, end, iri) in enumerate(lines):
         until = lines[k + 1][0] if k + 1 < len(lines) else stop
-        heads.append(True if alone else next(
-            (iri in subjects for _, _, written in layout.starting_in(end, until)
-             if (subjects := about().get(named(written)))), None))
-    headed = {iri for (_, _, iri, _), head in zip(lines, heads) if head}
+        heads.append(next((iri in subjects for _, _, written in layout.starting_in(end, until)
+                           if (subjects := about().get(named(written)))), None))
+    headed = {iri for (_, _, iri), head in zip(lines, heads) if head}
     found = []  # a line naming the subject of the group it stands in continues that group
-    for (start, end, iri, _), head in zip(lines, heads):
+    for (start, end, iri), head in zip(lines, heads):
         if (head or (head is None and iri not in headed)) and (not found or found[-1][2] != iri):
             found.append((start, end, iri))
     groups: dict[str, int] = {}
