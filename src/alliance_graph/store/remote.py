@@ -30,6 +30,7 @@ from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import tokenize
 from ..wording import Said
+from . import oxigraph_errors
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
@@ -93,11 +94,10 @@ class RemoteStore:
              rejected: type[Exception] = StoreError, tries: int = 5) -> tuple[Message, bytes]:
         """Send a request; return the answer's headers and body, or raise one-line errors.
 
-        A 400 answer means the store refused the request itself, and so does a 500 whose SQL
-        state says the query made the error (``virtuoso_errors``: a division by zero):
-        ``rejected`` is raised with its message (``QueryError`` for a query, so the user sees
-        what to fix).  ``tries``:
-        how often a request the store rolled back in a deadlock is sent.
+        A 400 answer means the store refused the request itself, and so does a 500 that says
+        the query made the error (``virtuoso_errors``, ``oxigraph_errors``): ``rejected`` is
+        raised with its message (``QueryError`` for a query, so the user sees what to fix).
+        ``tries``: how often a request the store rolled back in a deadlock is sent.
         """
         timeout = timeout or self.timeout
         url, deadline = self.named(request.full_url), time.monotonic() + timeout
@@ -160,7 +160,8 @@ class RemoteStore:
                     raise StoreError(f"{url} redirects {where} (HTTP {exc.code}): give the "
                                      "store's own URL") from None
                 message = first_line(read_error(exc))
-            hint = of_the_query(message)
+            hint = "" if oxigraph_errors.of_the_query(message, exc.headers, request.data) \
+                else of_the_query(message)
             if exc.code == 400:
                 raise rejected(f"the store rejected the request: {message}{hint or ''}") \
                     from None
@@ -332,8 +333,13 @@ class RemoteStore:
             media = headers.get_content_type() if headers.get("Content-Type") else None
             result = answers.parse(media, data, virtuoso)
         except answers.MalformedAnswer as exc:
-            raise StoreError(f"{self.named(self.query_url)} answered with "
-                             f"{first_line(str(exc))}") from None
+            said = oxigraph_errors.streamed(headers, data)
+            if said is None:
+                raise StoreError(f"{self.named(self.query_url)} answered with "
+                                 f"{first_line(str(exc))}") from None
+            raise oxigraph_errors.broken_off(
+                unaddressed(said, self.query_url) if self.anonymous else said, headers, body,
+                rejected, self.named(self.query_url)) from None
         # An answer of another form than the query's (a boolean to a SELECT) was passed on as
         # the answer, or failed as a traceback in whoever read it.
         given = ("ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"

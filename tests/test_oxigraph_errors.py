@@ -1,0 +1,166 @@
+"""Whose each of an Oxigraph server's errors is, the query's or the store's, and the error it
+writes into an answer it had begun (store/oxigraph_errors.py): read from its messages, then
+met through the command line, ``run`` and the endpoint over the session's real Oxigraph
+server."""
+
+import subprocess
+import sys
+import urllib.parse
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+import servers
+from alliance_graph.query import results as queries
+from alliance_graph.store.errors import QueryError, StoreError
+from alliance_graph.store.oxigraph_errors import broken_off, of_the_query, streamed
+from alliance_graph.store.remote import RemoteStore
+from conftest import loaded_remote
+from helpers import fetch
+
+
+def headers(server: str = "Oxigraph/0.5.13", media: str = "text/plain") -> Message:
+    said = Message()
+    said["Server"], said["Content-Type"] = server, media
+    return said
+
+
+def sent(query: str) -> bytes:
+    return urllib.parse.urlencode({"query": query}).encode()
+
+
+SELECT = "SELECT * WHERE { ?s ?p ?o }"
+SERVICE = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+
+
+@pytest.mark.parametrize("message, query, whose", [
+    ("The custom function <urn:f> is not supported", SELECT, "query"),
+    ("The custom function <urn:f> requires between 1 and 2 arguments, but 3 were given",
+     SELECT, "query"),
+    ("The variable encoding the service name is unbound", SELECT, "query"),
+    ("The service <urn:x> is not supported", SELECT, "query"),
+    ('"x" is not a valid service name', SELECT, "query"),
+    # A SERVICE call that failed says so in the words of whatever failed.
+    ("Connection refused (os error 111)", SERVICE, "query"),
+    ("Error 404 Not Found returned by http://127.0.0.1:1/sparql with payload:", SERVICE,
+     "query"),
+    ("Connection refused (os error 111)", SELECT, "store"),
+    # The store's own, a SERVICE called or not: its time limit (--timeout-s), its storage.
+    ("The SPARQL operation has been cancelled", SERVICE, "store"),
+    ("IO error: No space left on device: While appending to file", SERVICE, "store"),
+    ("Corruption: block checksum mismatch", SELECT, "store"),
+    # "SERVICE" in a string or a comment calls nothing.
+    ("Connection refused (os error 111)", 'SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE',
+     "store"),
+])
+def test_whose_an_oxigraph_error_is(message, query, whose):
+    assert of_the_query(message, headers(), sent(query)) == (whose == "query")
+
+
+def test_only_an_oxigraph_servers_answer_and_a_querys_are_read_so():
+    message = "The custom function <urn:f> is not supported"
+    assert not of_the_query(message, headers("Apache/2.4"), sent(SELECT))
+    assert not of_the_query(message, headers(), urllib.parse.urlencode({"update": "x"}).encode())
+
+
+# The bodies an Oxigraph 0.5.13 server sent with HTTP 200 for a query whose evaluation failed
+# once its answer had begun.
+@pytest.mark.parametrize("media, body, said", [
+    ("application/sparql-results+json", '{"head":{"vars":["o","p","s"]},"results":'
+     '{"bindings":[The port 1 is not allowed for HTTP(S)', "The port 1 is not allowed"),
+    ("application/sparql-results+json", '{"head":{"vars":["x"]},"results":{"bindings":['
+     '{"x":{"type":"literal","value":"a],[b"}},{"x":{"type":"uri","value":"urn:a"}}'
+     "Connection refused (os error 111)", "Connection refused (os error 111)"),
+    ("application/n-triples", '<urn:a> <urn:b> "c. d" .\n_:b <urn:b> <urn:c> .\nError 404 Not '
+     "Found returned by http://x/ with payload:\nPOST / is not supported", "Error 404 Not Found"),
+    ("application/n-triples", "The variable encoding the service name is unbound",
+     "The variable encoding the service name is unbound"),
+    # What no error broke off is none: a document cut short, another server's.
+    ("application/sparql-results+json", '{"head":{"vars":["x"]},"results":{"bindings":[{"x":',
+     None),
+    ("application/sparql-results+json", '{"head":{"vars":["x"]},"results":{"bindings":[]}',
+     None),
+    ("application/n-triples", "<urn:a> <urn:b> <urn:c> .\n", None),
+])
+def test_the_error_written_into_a_begun_answer(media, body, said):
+    found = streamed(headers(media=media), body.encode())
+    assert (found is None) if said is None else found.startswith(said)
+    assert streamed(headers("Virtuoso/07.20", media), body.encode()) is None
+
+
+@pytest.fixture(scope="module")
+def over_oxigraph(request, settings):
+    """The session's Oxigraph server, the shipped graph loaded into it: (its --store URL, the
+    graph read through it)."""
+    kg = loaded_remote(request, settings, "oxigraph")
+    assert isinstance(kg.main, RemoteStore)
+    return kg.main.query_url, kg
+
+
+# Port 1 is refused by Oxigraph's own HTTP client at once: no request leaves the machine.
+UNREACHABLE = "http://127.0.0.1:1/sparql"
+QUERY_S = [
+    # Its 500: an unknown function, a SERVICE that fails before any row.
+    ("SELECT ?x WHERE { ?s ?p ?o BIND(<urn:f>(1) AS ?x) }", "The custom function <urn:f>"),
+    (f"ASK {{ SERVICE <{UNREACHABLE}> {{ ?s ?p ?o }} }}", "The port 1 is not allowed"),
+    # Its 200, then the error, where the rows would be.
+    (f"SELECT * WHERE {{ SERVICE <{UNREACHABLE}> {{ ?s ?p ?o }} }}",
+     "The port 1 is not allowed"),
+    (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{UNREACHABLE}> {{ ?s ?p ?o }} }}",
+     "The port 1 is not allowed"),
+]
+
+
+@pytest.mark.parametrize("query, said", QUERY_S)
+def test_run_over_oxigraph_says_the_querys_own_error(over_oxigraph, query, said):
+    _, kg = over_oxigraph
+    with pytest.raises(QueryError, match="the store could not evaluate the query: ") as caught:
+        queries.run(kg, query)
+    assert said in str(caught.value)
+
+
+def test_the_command_line_exits_1_for_the_querys_error_over_oxigraph(over_oxigraph, settings):
+    url, _ = over_oxigraph
+    for query, said in QUERY_S[::2]:
+        done = subprocess.run([str(servers.BIN / "alliance-graph"), "--ontology",
+                               settings.ontology_dir, "--data", settings.data_dir, "--cache",
+                               settings.cache_dir, "--store", url, "query", query],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, done.stderr
+        line, = done.stderr.strip().splitlines()
+        assert line.startswith("error: query failed: the store could not evaluate") and said \
+            in line, line
+
+
+def test_the_stores_own_error_in_a_begun_answer_is_the_stores():
+    # A storage error written into the rows: the store's failure, said as such.
+    error = broken_off("IO error: No space left on device", headers(), sent(SERVICE),
+                       QueryError, "the store")
+    assert isinstance(error, StoreError) and "broke off its answer" in str(error)
+    assert isinstance(broken_off("Connection refused (os error 111)", headers(), sent(SERVICE),
+                                 QueryError, "the store"), QueryError)
+
+
+@pytest.fixture(scope="module")
+def serving_oxigraph(over_oxigraph, tmp_path_factory):
+    """The /sparql URL of a real `serve` over the session's Oxigraph, calling UNREACHABLE
+    allowed."""
+    url, _ = over_oxigraph
+    port = servers.free_port()
+    ask = urllib.parse.quote("ASK {}")
+    process = servers.start([str(Path(sys.executable).parent / "alliance-graph"), "--store",
+                             url, "serve", "--port", str(port), "--allow-service", UNREACHABLE],
+                            f"http://127.0.0.1:{port}/sparql?query={ask}",
+                            tmp_path_factory.mktemp("serve") / "serve.log", timeout=120)
+    yield f"http://127.0.0.1:{port}/sparql"
+    servers.stop(process)
+
+
+def test_the_endpoint_answers_400_for_the_querys_error_over_oxigraph(serving_oxigraph):
+    # A failing SERVICE call, before and after the store began its answer: a 502, "the store
+    # behind this service failed", as if the store were down.
+    for query, said in QUERY_S[1:]:
+        status, _, body = fetch(f"{serving_oxigraph}?query={urllib.parse.quote(query)}")
+        assert status == 400 and said in body.decode(), (query, status, body)
+        assert body.decode().startswith("query failed: the store could not evaluate")
