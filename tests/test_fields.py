@@ -159,6 +159,17 @@ def test_a_form_with_a_malformed_escape_is_a_400_naming_the_field(endpoint):
            "'default-graph-uri'" in body, body
 
 
+def test_a_form_sent_as_typed_is_told_to_encode_the_whole_value():
+    # curl --data 'query=... "50%" ...': "write a percent sign as %25" led to a query that
+    # still lost every "+" to a space (1+1 read as "1 1"), the form never encoded.
+    with pytest.raises(Refused) as refused:
+        fields.parse_params(b'query=SELECT (1+1 AS ?n) { BIND("50%" AS ?x) }', "form body")
+    assert str(refused.value).endswith(
+        "write a percent sign as %25; a form's values are percent-encoded, and one sent as "
+        "typed has its \"+\" read as a space too: let the client encode the value (curl "
+        "--data-urlencode), or POST the query as application/sparql-query"), refused.value
+
+
 def test_well_formed_escapes_are_read_as_before(endpoint):
     status, body = fetch(endpoint + "/sparql?query=ASK%7B%7D&x=100%25")
     assert status == 200 and '"boolean":true' in body.replace(" ", ""), body

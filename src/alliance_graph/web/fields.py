@@ -97,9 +97,16 @@ def _escapes_whole(where: str, name: bytes, value: bytes) -> None:
             shown = _unescaped(of).decode("utf-8", "replace")  # shown, not read
             said = f"the parameter {shown[:60]!r}" + ("..." if len(shown) > 60 else "")
         escape = part[bad.start():bad.start() + 3].decode("utf-8", "replace")
+        # Refused, not kept as text as Oxigraph's server keeps it: a form sent as typed
+        # (curl --data) is read with its "+" as spaces and its "%20" as one, the query changed
+        # silently; this "%" is the one sign of that the server can see.
+        advice = ("; a form's values are percent-encoded, and one sent as typed has its "
+                  "\"+\" read as a space too: let the client encode the value (curl "
+                  "--data-urlencode), or POST the query as application/sparql-query"
+                  if where == "form body" else "")
         raise Refused(400, f"the {where} has a malformed percent escape in {said}: "
                            f"{escape!r} at its character {bad.start() + 1} as sent; \"%\" begins an "
-                           "escape of two hex digits: write a percent sign as %25")
+                           f"escape of two hex digits: write a percent sign as %25{advice}")
 
 
 def _within(where: str, name: bytes, value: bytes, most: int) -> None:
