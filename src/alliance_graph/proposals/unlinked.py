@@ -15,6 +15,7 @@ qualified in time (``ag:validFrom``, ``ag:validUntil``, ``ag:asOf``) may both ho
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -34,6 +35,12 @@ _QUALIFIERS = {ox.NamedNode(str(AG[p])) for p in ("validFrom", "validUntil", "as
 # Properties of one value that sources name more than once by design: a preferred label and
 # others ranked below it (agsh:entity-label-single), a type.
 _MANY = {str(RDFS.label), str(RDF.type)}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# The numeric datatypes, whose values compare as numbers (SPARQL's "=").
+_NUMERIC = {_XSD + t for t in (
+    "decimal", "integer", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte")}
 
 
 def single_valued(shapes: Graph, ontology: list[ox.Quad]) -> dict[str, set[str]]:
@@ -96,7 +103,8 @@ def unlinked(quads: list[ox.Quad], proposed: set[str], one: dict[str, set[str]],
         for new in [n for n in nodes if claims[n]["files"] & proposed]:
             for other in nodes:
                 a, b = claims[new], claims[other]
-                if a[_OBJECT] == b[_OBJECT] or other in a["links"] or new in b["links"] \
+                if _value(a[_OBJECT]) == _value(b[_OBJECT]) or other in a["links"] \
+                        or new in b["links"] \
                         or frozenset((new, other)) in pairs:
                     continue
                 pairs.add(frozenset((new, other)))
@@ -111,6 +119,19 @@ def unlinked(quads: list[ox.Quad], proposed: set[str], one: dict[str, set[str]],
                     "for one fact at another precision), both ways, each with an "
                     "ag:disagreementNote (docs/data-model.md, Disagreements)")
     return said
+
+
+def _value(term):
+    """Return what a value is, to compare two: a number by its value, however written
+    (3800000000.0 and "3800000000"^^xsd:decimal are one value: the same fact restated, which
+    the duplicate-claim check names, not a disagreement to link), any other term as it is."""
+    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC:
+        try:
+            number = Decimal(term.value.strip())
+        except InvalidOperation:
+            return term
+        return term if number.is_nan() else number  # NaN equals nothing, sNaN raises
+    return term
 
 
 def _short(term) -> str:

@@ -1,0 +1,48 @@
+"""unlinked: a claim giving a property of one value another value than a claim of the graph,
+the two not linked, is warned of; the same value written another way is no disagreement."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from alliance_graph.namespaces import turtle_prologue
+from alliance_graph.proposals.unlinked import unlinked
+from alliance_graph.rdf import graph_iri
+
+AGREEMENT = "https://alliance-graph.example/ontology/Agreement"
+TO_YEAR = "https://alliance-graph.example/ontology/toYear"
+ONE = {AGREEMENT: {TO_YEAR}}
+HELD = """
+claim:Mou-type a ag:Claim ; rdf:subject id:Mou ; rdf:predicate rdf:type ;
+    rdf:object ag:Agreement ; ag:rank ag:NormalRank .
+claim:Mou-toYear a ag:Claim ; rdf:subject id:Mou ; rdf:predicate ag:toYear ;
+    rdf:object {held} ; ag:rank ag:NormalRank .
+"""
+PROPOSED = """
+claim:Mou-toYear-again a ag:Claim ; rdf:subject id:Mou ; rdf:predicate ag:toYear ;
+    rdf:object {given} ; ag:rank ag:NormalRank .
+"""
+
+
+def said(held: str, given: str) -> list[str]:
+    quads = []
+    for name, text in (("data/aid.ttl", HELD.format(held=held)),
+                       ("proposal.ttl", PROPOSED.format(given=given))):
+        quads += [ox.Quad(t.subject, t.predicate, t.object, graph_iri(name)) for t in
+                  ox.parse(turtle_prologue() + text, format=ox.RdfFormat.TURTLE)]
+    return unlinked(quads, {"proposal.ttl"}, ONE)
+
+
+def test_another_value_unlinked_is_said():
+    [warning] = said("2028", "2029")
+    assert "claim:Mou-toYear-again gives id:Mou ag:toYear" in warning
+    assert "takes one value" in warning
+
+
+def test_one_number_written_another_way_is_no_disagreement():
+    # 2028.0 and "2028"^^xsd:decimal are one value: the duplicate-claim check says the fact is
+    # stated twice, and this warning told the analyst to link the two as a disagreement.
+    assert said('"2028"^^xsd:decimal', "2028.0") == []
+    assert said('"2028"^^xsd:decimal', '"2.028E3"^^xsd:double') == []
+    assert said('"NaN"^^xsd:double', '"NaN"^^xsd:double') == []
+    assert len(said('"2028"^^xsd:decimal', "2028.5")) == 1
