@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import servers
+from alliance_graph.engine import instance
 from alliance_graph.engine.client import EngineError, ProcessEngine
 from alliance_graph.engine.local import LocalEngine
 from alliance_graph.namespaces import PREFIX_IRIS
@@ -120,13 +121,34 @@ def test_the_engine_runs_with_the_configured_malloc_arenas(engine, settings):
         settings.engine_malloc_arenas)
 
 
-def test_a_malloc_arena_max_set_by_the_user_wins(settings, monkeypatch):
+def test_the_engine_asks_for_huge_pages(engine):
+    assert engine_environment(engine.info["pid"])["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=1"
+
+
+def test_malloc_tuning_set_by_the_user_wins(settings, monkeypatch):
     monkeypatch.setenv("MALLOC_ARENA_MAX", "7")
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0")
     engine = ProcessEngine(settings.with_(standby_engine_bytes=0))
     try:
         assert engine_environment(engine.info["pid"])["MALLOC_ARENA_MAX"] == "7"
+        assert engine_environment(engine.info["pid"])["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=0"
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize(("inherited", "expected"), [
+    ({}, "glibc.malloc.hugetlb=1"),
+    ({"GLIBC_TUNABLES": "glibc.malloc.tcache_count=0"},
+     "glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1"),  # the user's other tunables kept
+    ({"GLIBC_TUNABLES": "glibc.malloc.hugetlb=2"}, "glibc.malloc.hugetlb=2"),
+])
+def test_huge_pages_join_the_users_tunables(settings, inherited, expected):
+    assert instance.environment(settings, inherited)["GLIBC_TUNABLES"] == expected
+
+
+def test_huge_pages_can_be_turned_off(settings):
+    assert "GLIBC_TUNABLES" not in instance.environment(
+        settings.with_(engine_huge_pages=False), {})
 
 
 def test_an_engine_that_dies_is_restarted_and_the_query_in_flight_sent_again(engine):

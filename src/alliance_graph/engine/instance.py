@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -87,17 +88,31 @@ def let_go_when_forked(engine: ProcessEngine) -> None:
     os.register_at_fork(after_in_child=forked)
 
 
+# glibc reads its tunables from this variable, colon-separated (Settings.engine_huge_pages).
+HUGE_PAGES_VARIABLE, HUGE_PAGES_TUNABLE = "GLIBC_TUNABLES", "glibc.malloc.hugetlb"
+
+
+def environment(settings: Settings, inherited: Mapping[str, str]) -> dict[str, str]:
+    """Return the engine process's environment: ``inherited`` with the settings' malloc
+    tuning added where the user set none, and the server's wording passed on."""
+    env = {"MALLOC_ARENA_MAX": str(settings.engine_malloc_arenas), **inherited}
+    tunables = env.get(HUGE_PAGES_VARIABLE, "")
+    if settings.engine_huge_pages and HUGE_PAGES_TUNABLE not in tunables:
+        env[HUGE_PAGES_VARIABLE] = ":".join(filter(None, [tunables, HUGE_PAGES_TUNABLE + "=1"]))
+    env.pop(wording.SPOKEN_VARIABLE, None)
+    if wording.spoken() is not None:  # the engine's refusals in its server's words
+        env[wording.SPOKEN_VARIABLE] = json.dumps(wording.spoken())
+    return env
+
+
 def start(settings: Settings) -> Instance:
     """Start an engine process and return it once it says it is ready."""
     pairs = [socket.socketpair() for _ in range(settings.workers + 1)]
     theirs = [b.fileno() for _, b in pairs]
     command = [sys.executable, "-m", "alliance_graph.engine.worker",
                json.dumps(settings.to_json()), *map(str, theirs)]
-    env = {"MALLOC_ARENA_MAX": str(settings.engine_malloc_arenas), **os.environ}
-    env.pop(wording.SPOKEN_VARIABLE, None)
-    if wording.spoken() is not None:  # the engine's refusals in its server's words
-        env[wording.SPOKEN_VARIABLE] = json.dumps(wording.spoken())
-    process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL,
+                               env=environment(settings, os.environ))
     for _, b in pairs:
         b.close()
     instance = Instance(process, pairs[0][0], [ours for ours, _ in pairs[1:]])
