@@ -46,3 +46,11 @@ def test_one_number_written_another_way_is_no_disagreement():
     assert said('"2028"^^xsd:decimal', '"2.028E3"^^xsd:double') == []
     assert said('"NaN"^^xsd:double', '"NaN"^^xsd:double') == []
     assert len(said('"2028"^^xsd:decimal', "2028.5")) == 1
+
+
+def test_two_values_for_the_same_time_are_said_for_different_times_not():
+    # Every qualified claim was let through: two values as of one year cannot both hold.
+    as_of = ' ; ag:asOf "{}"^^xsd:gYear'
+    assert len(said("2028" + as_of.format(2020), "2029" + as_of.format(2020))) == 1
+    assert said("2028" + as_of.format(2020), "2029" + as_of.format(2021)) == []
+    assert said("2028", "2029" + as_of.format(2021)) == []

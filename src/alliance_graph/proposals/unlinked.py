@@ -9,7 +9,9 @@ precision), written both ways with a note.  Left unlinked, nothing records it: r
 preferred, the new claim takes the other's place in the plain graph and the catalogue's
 ``source-disagreements`` does not list the pair; ranked normal, the shapes refuse a second
 value without saying why.  ``unlinked`` says it, as a warning: two values of such a property
-qualified in time (``ag:validFrom``, ``ag:validUntil``, ``ag:asOf``) may both hold.
+qualified in time differently (``ag:validFrom``, ``ag:validUntil``, ``ag:asOf``; one of them
+only) may both hold, two given for the same time cannot (both ``ag:asOf "2020"``: every
+qualified pair was let through, the one-value shape then refusing the second value unsaid).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def unlinked(quads: list[ox.Quad], proposed: set[str], one: dict[str, set[str]],
     its subject takes one value of (``one``: ``single_valued``, by the classes the claims of
     ``quads`` type it with) that another claim of ``quads`` gives another value, the two
     claims linked neither way; ``shown`` names a file as the report does."""
-    claims: dict[ox.Node, dict] = defaultdict(lambda: {"links": set(), "qualified": False,
+    claims: dict[ox.Node, dict] = defaultdict(lambda: {"links": set(), "qualified": set(),
                                                        "files": set()})
     for q in quads:
         claim = claims[q.subject]
@@ -85,7 +87,7 @@ def unlinked(quads: list[ox.Quad], proposed: set[str], one: dict[str, set[str]],
         elif q.predicate in _LINKS:
             claim["links"].add(q.object)
         elif q.predicate in _QUALIFIERS:
-            claim["qualified"] = True
+            claim["qualified"].add((q.predicate, _value(q.object)))
         claim["files"].add(file_of(q.graph_name))
     stated = [(n, c) for n, c in claims.items()
               if all(k in c for k in (_SUBJECT, _PREDICATE, _OBJECT))]
@@ -96,7 +98,7 @@ def unlinked(quads: list[ox.Quad], proposed: set[str], one: dict[str, set[str]],
     by_fact = defaultdict(list)
     for node, claim in stated:
         single = set().union(*(one.get(c, set()) for c in types.get(claim[_SUBJECT], ())))
-        if claim[_PREDICATE].value in single and not claim["qualified"]:
+        if claim[_PREDICATE].value in single:
             by_fact[(claim[_SUBJECT], claim[_PREDICATE])].append(node)
     said, pairs = [], set()
     for (subject, predicate), nodes in by_fact.items():
@@ -104,7 +106,7 @@ def unlinked(quads: list[ox.Quad], proposed: set[str], one: dict[str, set[str]],
             for other in nodes:
                 a, b = claims[new], claims[other]
                 if _value(a[_OBJECT]) == _value(b[_OBJECT]) or other in a["links"] \
-                        or new in b["links"] \
+                        or new in b["links"] or a["qualified"] != b["qualified"] \
                         or frozenset((new, other)) in pairs:
                     continue
                 pairs.add(frozenset((new, other)))
