@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "alliance_graph"
 LAYERS = [{"settings", "project_files", "project", "namespaces", "rdf", "atomic", "sparql", "lexer",
            "keywords", "terminals", "wording", "utf16"},
           {"build"},
-          {"store"}, {"query"}, {"sources"}, {"proposals"}, {"engine"}, {"web"},
+          {"store"}, {"query"}, {"sources"}, {"proposals"}, {"engine"}, {"web"}, {"facade"},
           {"cli", "__init__", "__main__"}]
 RANK = {part: i for i, layer in enumerate(LAYERS) for part in layer}
 # Parts held to less than their layer allows (docs/architecture.md's table).
@@ -21,7 +21,11 @@ ONLY = {"sources": {"settings", "project_files", "namespaces", "rdf", "sparql", 
                     "wording", "utf16"},
         "settings": {"settings", "project_files", "rdf"},
         "project_files": {"project_files", "settings", "wording"},
-        "project": {"project", "settings", "wording"}}
+        "project": {"project", "settings", "wording"},
+        # The notebook's functions: everything a query, an export or a proposal needs but the
+        # web (a notebook starts no server).
+        "facade": {path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+                   for path in PACKAGE.rglob("*.py")} - {"web", "cli", "__init__", "__main__"}}
 WEB_STACK = {"flask", "werkzeug", "waitress", "jinja2"}
 MODULES = sorted(PACKAGE.rglob("*.py"))
 

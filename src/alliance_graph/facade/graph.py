@@ -1,0 +1,129 @@
+"""The facade's graph: ``load`` it, ``run`` a query over it, read a SELECT's ``rows``, and
+``export`` it; each waited for so that Ctrl-C (and a timeout) ends the wait at once."""
+
+from __future__ import annotations
+
+from .arguments import flags, folders_named, graph_given, seconds, settings_given
+
+
+def load(settings=None, *, timeout=None):
+    """Return the built graph (``store.graph.KnowledgeGraph``), building it first if needed.
+
+    Queries then run in this process, each on a thread of its own (``waiting.at_once``), so
+    that Ctrl-C, or ``run``'s ``timeout``, ends the wait at once; but Oxigraph cannot stop a
+    query, so the one given up goes on in the background, on that thread, until its next row
+    or its end.  With ``timeout`` (seconds) the graph is read through a query engine in a
+    process of its own, as the server reads it: a query running longer, or needing more than
+    ``settings.query_memory``, is stopped there and raises ``EngineError``, and Ctrl-C stops
+    a running query, its engine restarted (``engine.graph.EngineGraph``; its ``close()``
+    stops the engine, as does the end of ``with ag.load(timeout=S) as kg:``; a graph in this
+    process takes ``with`` and ``close()`` too, and answers on after them).  Neither can be
+    pickled (TypeError): in another process, load the graph there.
+
+    Raises ``NoGraphFound`` for settings naming no Turtle files, ``LoadError`` for inputs
+    that do not parse (each file and line said), ``StoreError`` for a store that cannot be
+    used, TypeError for a ``timeout`` that is no number, ValueError for one not above 0."""
+    from ..settings import require_graph
+    settings = settings_given(settings, "load")
+    require_graph(settings)  # as the command line does: an empty folder is no graph
+    timeout = None if timeout is None else seconds(timeout)
+    try:
+        with folders_named(settings):
+            if timeout is None:
+                from ..store.graph import load as load_graph
+                return load_graph(settings)
+            from ..engine.graph import isolated_graph
+            return isolated_graph(settings.with_(query_timeout=timeout))
+    except KeyboardInterrupt:
+        # Not re-raised as it came: its traceback ended deep in rdflib's parser or owlrl,
+        # which says nothing of what was interrupted, nor whether the cache was harmed.
+        raise KeyboardInterrupt("loading the graph was interrupted: a build cut short is "
+                                "never used, so ag.load() builds it again") from None
+
+
+def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
+    """Run a SPARQL query (project prefixes may stay undeclared); return its answer, read whole:
+    for a SELECT, what reads as a ``pyoxigraph.QuerySolutions`` (``isinstance`` holds; iterate
+    over its solutions, as often as you like, on any thread; ``variables``); for an ASK, a
+    ``pyoxigraph.QueryBoolean`` (``bool(result)``); for a CONSTRUCT or DESCRIBE, a list of
+    ``pyoxigraph.Triple``.  ``rows(result)`` gives a SELECT's solutions as dicts.
+
+    Over a graph in this process, the wait ends at once at Ctrl-C (KeyboardInterrupt) or past
+    ``timeout`` seconds (``TimedOut``, a TimeoutError); the query given up goes on in the
+    background until its next row or its end (Oxigraph cannot stop a query).  A graph loaded
+    with ``load(timeout=S)`` stops its queries itself, at its own limit (``EngineError``).
+
+    Raises ``QueryError`` for a query that does not parse (the parser's message, with its
+    line and column in ``position``) or fails, ``StoreError`` for a remote store that does
+    not answer, TypeError for a query that is not a str, a ``kg`` that is not what ``load``
+    returns, an ``inferred`` that is not True or False or a ``timeout`` that is no number,
+    ValueError for a ``timeout`` not above 0 (or any, over a graph loaded with one)."""
+    from ..engine.graph import EngineGraph
+    from ..query.held import read_whole
+    from ..query.results import run as run_query
+    graph_given(kg, "run")
+    flags("run", inferred=inferred)
+    if isinstance(kg, EngineGraph):
+        if timeout is not None:
+            raise ValueError("this graph's queries are stopped at the time limit it was loaded "
+                             "with (load(timeout=S)): load it again with the timeout to apply "
+                             "to them, rather than give run a timeout")
+        return read_whole(run_query(kg, sparql, inferred=inferred))
+    timeout = None if timeout is None else seconds(timeout)
+    return _in_process(lambda abandoned: read_whole(run_query(kg, sparql, inferred=inferred),
+                                                    abandoned),
+                       "the query", timeout, "its next row or its end")
+
+
+def rows(result) -> list[dict]:
+    """Return the solutions of a SELECT (``run``'s result) as a list of dicts, one per row, of
+    variable name to Oxigraph term (``.value`` is its text), None for a variable the row leaves
+    unbound: what ``pandas.DataFrame`` takes.  An answer with no rows is an empty list (its
+    columns are ``result.variables``).  Raises TypeError for an ASK or CONSTRUCT result."""
+    from ..query.results import rows as result_rows
+    return result_rows(result)
+
+
+def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False) -> bytes:
+    """Return the graph serialized as ``fmt``: ttl, nt, nq, trig, jsonld or xml (RDF/XML), with
+    the inferred triples too for ``inferred=True`` and the claims as RDF 1.2 triple terms for
+    ``rdf12=True``; or the asserted facts alone as graphml, nodes-csv or edges-csv (for graph
+    viewers: Gephi, Cytoscape, networkx; a GraphML node's id is its prefixed name,
+    ``id:IronDome``, its IRI the node's ``iri`` attribute).  Raise ``ExportError`` for an
+    export that cannot be written as asked (an unknown format, a flag its format cannot
+    honour, a temporary folder too full to sort the graph in), TypeError for a ``fmt`` that
+    is no str or a flag that is not True or False.  Ctrl-C ends it at once, as it does a
+    query."""
+    from ..engine.graph import EngineGraph
+    from ..query.export import export as export_graph
+    graph_given(kg, "export")
+    if not isinstance(fmt, str):  # None, b"ttl": "unknown export format None", a ValueError
+        raise TypeError(f"export() takes fmt as a format's name, a str such as \"ttl\", not "
+                        f"{type(fmt).__name__}")
+    flags("export", inferred=inferred, rdf12=rdf12)
+    fmt = fmt.lower()  # "TTL" was unknown, where the command line's --format TTL is ttl
+    if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
+        return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
+    return _in_process(lambda _: export_graph(kg, fmt, inferred=inferred, rdf12=rdf12),
+                       "the export")
+
+
+def _in_process(work, what: str, timeout: float | None = None, until: str = "its end"):
+    """Return ``work(abandoned)``, waited for so that Ctrl-C and ``timeout`` end the wait at
+    once, saying that the work goes on in the background until ``until``."""
+    import threading
+
+    from ..waiting import at_once
+    abandoned = threading.Event()
+    goes_on = (f"Oxigraph cannot stop it, so {what} goes on in the background, in this "
+               f"process, until {until}; a graph loaded with "
+               "ag.load(timeout=S) runs queries in a process of its own, where they are stopped")
+    try:
+        return at_once(lambda: work(abandoned), timeout, abandoned=abandoned,
+                       over=f"{what} did not finish within {timeout:g} s (timeout={timeout:g}) "
+                            f"and is no longer waited for: {goes_on}" if timeout else "")
+    except KeyboardInterrupt:
+        # Not re-raised as it came: its traceback ended in threading's join, which says
+        # nothing of what was interrupted.
+        raise KeyboardInterrupt(f"{what} was interrupted and is no longer waited for: "
+                                f"{goes_on}") from None
