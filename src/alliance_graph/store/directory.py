@@ -30,6 +30,7 @@ from ..atomic import remove_stale, temp_glob, write_atomically
 from ..build import pipeline as build
 from ..settings import Settings
 from ..wording import Said
+from . import build_folders
 from .errors import StoreError, damaged
 from .layout import Terms, copy_noting, file_graphs
 
@@ -38,11 +39,7 @@ CURRENT = "CURRENT"
 # names its own command for it: ``wording``).
 LOAD = "alliance_graph.store.backends.load_into_store(settings)"
 NAMING_LOCK = ".naming.lock"
-# What a directory store holds: CURRENT, builds named by a 32-digit hash, the temporary
-# folders of builds under way (their writer's pid last), and the lock for naming a build.
 _HASH = re.compile(r"[0-9a-f]{32}")
-_OURS = re.compile(r"CURRENT|build-[0-9a-f]{32}|\.tmp-[0-9a-f]{32}-[0-9]+|\.CURRENT\..*\.tmp"
-                   r"|\.naming\.lock")
 
 
 def current_build(folder: Path) -> str | None:
@@ -101,11 +98,11 @@ def _build_directory(settings: Settings, folder: Path, repair: bool) -> str:
                 # What killed builds left (a large graph's: gigabytes each) goes before this
                 # one is written, not only once a build is made: builds killed again and
                 # again (the out-of-memory killer, a service restarted) filled the disk.
-                _remove_dead_builds(folder)
-                held = _hold(tmp)
+                build_folders.remove_dead(folder)
+                held = build_folders.hold(tmp)
             try:
                 def make(_digest):
-                    _empty(tmp)
+                    build_folders.empty(tmp)
                     terms = _build_in(settings, tmp)
                     gc.collect()  # drop the store so RocksDB closes its files before the rename
                     terms.write(tmp)
@@ -137,7 +134,7 @@ def _build_directory(settings: Settings, folder: Path, repair: bool) -> str:
                     if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
                         raise
             write_atomically(folder / CURRENT, digest + "\n")
-            _remove_old_builds(folder, keep=target.name)
+            build_folders.remove_old(folder, keep=target.name)
     finally:
         if held is not None:
             os.close(held)
@@ -188,7 +185,7 @@ def _check_ours(folder: Path) -> None:
     else's (another program's Oxigraph store, whose own CURRENT file this one would replace,
     or a folder whose build-* entries old builds' clean-up would delete)."""
     try:
-        foreign = sorted(e.name for e in folder.iterdir() if not _OURS.fullmatch(e.name))
+        foreign = sorted(e.name for e in folder.iterdir() if not build_folders.OURS.fullmatch(e.name))
     except FileNotFoundError:
         return
     except NotADirectoryError as exc:
@@ -229,56 +226,6 @@ def _fill(store: ox.Store, nquads: Path) -> None:
 def _compact(store: ox.Store) -> None:
     store.flush()
     store.optimize()
-
-
-def _remove_old_builds(folder: Path, keep: str) -> None:
-    # Old builds may still be open read-only by a running server: POSIX keeps their files
-    # alive until closed, so removing them here is safe.
-    for entry in folder.glob("build-*"):
-        if entry.name != keep and _OURS.fullmatch(entry.name):
-            shutil.rmtree(entry, ignore_errors=True)
-    _remove_dead_builds(folder)
-
-
-def _hold(tmp: Path) -> int:
-    """Make the folder of a build under way and return a descriptor locking it, held until
-    the build is named; called under the naming lock, which ``_remove_dead_builds`` takes,
-    so no command finds the folder made and not yet locked."""
-    shutil.rmtree(tmp, ignore_errors=True)  # a killed command's of the same name
-    tmp.mkdir()
-    held = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
-    fcntl.flock(held, fcntl.LOCK_EX)
-    return held
-
-
-def _empty(tmp: Path) -> None:
-    # The folder itself is kept: its lock says the build in it is under way.
-    for entry in tmp.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-
-
-def _remove_dead_builds(folder: Path) -> None:
-    """Remove the temporary folders of builds no command is writing (the naming lock held):
-    a live build's is locked (``_hold``).  The process id in its name was the test once, and
-    a process given that id since (a container's every first process is 1) kept the folder
-    for good."""
-    for entry in folder.glob(".tmp-*"):
-        if not _OURS.fullmatch(entry.name):
-            continue
-        try:
-            probe = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:  # gone meanwhile, or not a folder
-            continue
-        try:
-            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue  # a command is building in it
-        finally:
-            os.close(probe)
-        shutil.rmtree(entry, ignore_errors=True)
 
 
 def cache_folder(settings: Settings) -> Path:

@@ -1,0 +1,68 @@
+"""The folders of a directory store's builds: the temporary folder of a build under way,
+locked while it is written, and the removal of builds no longer in use and of those a killed
+command left half-written (``directory`` names the builds and opens them)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+from pathlib import Path
+
+# What a directory store holds: CURRENT, builds named by a 32-digit hash, the temporary
+# folders of builds under way (their writer's pid last), and the lock for naming a build.
+OURS = re.compile(r"CURRENT|build-[0-9a-f]{32}|\.tmp-[0-9a-f]{32}-[0-9]+|\.CURRENT\..*\.tmp"
+                  r"|\.naming\.lock")
+
+
+def remove_old(folder: Path, keep: str) -> None:
+    """Remove every build of ``folder`` but ``keep``, and the folders of dead builds."""
+    # Old builds may still be open read-only by a running server: POSIX keeps their files
+    # alive until closed, so removing them here is safe.
+    for entry in folder.glob("build-*"):
+        if entry.name != keep and OURS.fullmatch(entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+    remove_dead(folder)
+
+
+def hold(tmp: Path) -> int:
+    """Make the folder of a build under way and return a descriptor locking it, held until
+    the build is named; called under the naming lock, which ``remove_dead`` takes, so
+    no command finds the folder made and not yet locked."""
+    shutil.rmtree(tmp, ignore_errors=True)  # a killed command's of the same name
+    tmp.mkdir()
+    held = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    return held
+
+
+def empty(tmp: Path) -> None:
+    """Remove what a build under way wrote into its folder ``tmp``, to write it anew."""
+    # The folder itself is kept: its lock says the build in it is under way.
+    for entry in tmp.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def remove_dead(folder: Path) -> None:
+    """Remove the temporary folders of builds no command is writing (the naming lock held):
+    a live build's is locked (``hold``).  The process id in its name was the test once, and
+    a process given that id since (a container's every first process is 1) kept the folder
+    for good."""
+    for entry in folder.glob(".tmp-*"):
+        if not OURS.fullmatch(entry.name):
+            continue
+        try:
+            probe = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:  # gone meanwhile, or not a folder
+            continue
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a command is building in it
+        finally:
+            os.close(probe)
+        shutil.rmtree(entry, ignore_errors=True)
