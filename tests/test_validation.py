@@ -726,6 +726,21 @@ def test_a_misspelt_entity_evidence_or_rank_is_named_with_the_node_meant(setting
     assert not any("UnitedStates> is not" in f.message for f in report.findings)
 
 
+def test_a_source_named_by_its_path_is_named_with_the_source_document_meant(settings, kg,
+                                                                           tmp_path):
+    # oa:hasSource <file:///.../000_x.txt>: "needs exactly one oa:hasSource, a described
+    # ag:SourceDocument", the document meant unnamed (no node of that namespace is close).
+    source = next(settings.sources_dir.glob("000_*.txt"))
+    text = turtle_prologue() + (
+        f"ev:000-by-path a ag:Evidence ;\n    oa:hasSource <{source.resolve().as_uri()}> ;\n"
+        '    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Israel" ] .\n')
+    proposal = tmp_path / "path.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    report = validation.validate(settings, [proposal], prebuilt=kg.store)
+    assert meant(report) == {line_of(text, "oa:hasSource"): {f"src:{source.name}"}}, \
+        [f.message for f in report.findings]
+
+
 def test_a_new_entity_and_evidence_of_the_proposal_are_not_taken_for_slips(settings, tmp_path):
     # A new entity the proposal types and labels, cited from a new evidence node it writes:
     # names close to the graph's (id:BlueFlags, ev:000-blue-flags) are the proposal's own.

@@ -153,15 +153,22 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
     if len(typed) > NODE_LIMIT:
         return {}
     by_namespace: dict[str, dict[str, str]] = {}
+    by_local: dict[str, set[str]] = {}  # a name, and the nodes of any namespace it ends
     for iri in described | {q.subject.value for q in typed if isinstance(q.subject, ox.NamedNode)}:
         namespace, local = _split(iri)
         if namespace in unknown and local:
             by_namespace.setdefault(namespace, {})[local] = iri
+        by_local.setdefault(local, set()).add(iri)
     found = {}
     for namespace, missing in unknown.items():
         for term in missing:
             names = {n: i for n, i in by_namespace.get(namespace, {}).items() if i != term}
             meant = _best(_split(term)[1], names)
+            # Else the one node of that very name in another namespace: a source file named
+            # by its path (<file:///.../000_x.txt>, a relative <000_x.txt>) for src:000_x.txt.
+            elsewhere = by_local.get(_split(term)[1], set()) - {term}
+            if meant is None and len(elsewhere) == 1:
+                meant = next(iter(elsewhere))
             if meant is not None:
                 found[term] = meant
     return found

@@ -236,7 +236,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     ontology_terms = [q for q in inputs.quads if is_ontology(q)]
     terms = spelling.hints(ontology_terms, own)
     named = {t for f in findings for t in (f.focus, f.value)
-             if t is not None and t.startswith(("http://", "https://", "urn:"))}
+             if t is not None and t.startswith(("http://", "https://", "urn:", "file:"))}
     nodes = spelling.node_hints(named - set(terms) - spelling.named(ontology_terms),
                                 store if prebuilt is None else prebuilt, own)
     meant = spelling.said(terms, nodes)
