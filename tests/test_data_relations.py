@@ -241,3 +241,14 @@ def test_a_system_supplied_from_one_actor_to_another_is_the_item_of_a_transfer_b
                     inferred=True)
     missing = sorted((r["system"].value, r["provider"].value, r["recipient"].value) for r in rows)
     assert missing == [], "supplied systems no arms transfer holds (system, provider, recipient)"
+
+
+def test_a_period_named_after_an_event_follows_it(kg):
+    # 000's 'Post-9/11 Counterterrorism Cooperation (2000s–Present)' names the event the period
+    # followed, as 'Following the 1967 Six-Day War' does for the Cold War Realignment; the
+    # graph had the Cold War Realignment after the Six-Day War and the Post-9/11 period after
+    # nothing, so historical-periods gave the one and not the other.
+    periods = _labelled(kg, "ag:HistoricalPeriod")
+    named = {node: label for node, label in periods.items() if label.startswith("Post-")}
+    assert named, "no period named 'Post-...': review the test"
+    assert sorted(label for node, label in named.items() if not _objects(kg, node, "ag:after")) == []
