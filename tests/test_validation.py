@@ -741,6 +741,22 @@ def test_a_source_named_by_its_path_is_named_with_the_source_document_meant(sett
         [f.message for f in report.findings]
 
 
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_plain_triple_a_claim_of_data_states_names_that_claim(settings, kg, tmp_path, route):
+    # "not stated by any claim in this file: write it as a cited claim", and the claim written
+    # was then refused as a second claim of the fact: the one in data/ went unnamed.
+    proposal = tmp_path / "plain.ttl"
+    proposal.write_text(turtle_prologue() + "id:BlueFlag ag:participant id:UnitedStates .\n",
+                        encoding="utf-8")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    [finding] = report.findings
+    assert finding.message.endswith(
+        "(claim <https://alliance-graph.example/id/claim/BlueFlag-participant-UnitedStates> in "
+        "data/exercises.ttl states it already: leave the triple out, the fact is in the graph; "
+        "to cite more evidence for it, add a prov:wasDerivedFrom to that claim)"), finding.message
+
+
 def test_a_new_entity_and_evidence_of_the_proposal_are_not_taken_for_slips(settings, tmp_path):
     # A new entity the proposal types and labels, cited from a new evidence node it writes:
     # names close to the graph's (id:BlueFlags, ev:000-blue-flags) are the proposal's own.

@@ -66,6 +66,10 @@ class Locator(Places):
         return [t.value for g, p, o in self._of_blank.get(node, ()) if g == name
                 for t in (p, o) if isinstance(t, ox.NamedNode)]
 
+    def claims_stating(self, s, p, o) -> list[tuple[str, ox.Node]]:
+        """Return (file, claim) for each claim stating the triple ``s p o``."""
+        return self._claims.get((s, p, o), [])
+
     def label(self, node: ox.BlankNode) -> str | None:
         # A proposal's nodes keep the labels it wrote (``[ ]``'s are the parser's, written
         # nowhere).

@@ -184,7 +184,11 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                 # A blank node written as _:x (a claim or evidence node named so): where it is
                 # described, not where a triple points at it (nothing may).
                 line = label_line(inputs.texts[name], node.value) or line
-            add(Finding("Violation", check.message_of(row), str(CHECK[check.name]), check.title,
+            message = check.message_of(row)
+            if check.name == "uncited-triple-violation" and value is not None:
+                message += _stated_elsewhere(locator.claims_stating(node, path, value), name,
+                                             inputs.display)
+            add(Finding("Violation", message, str(CHECK[check.name]), check.title,
                         focus=term_text(node), path=path.value if path is not None else None,
                         value=term_text(value) if value is not None else None),
                 node, name=name, line=line)
@@ -204,7 +208,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         own = blocks.Triples(q for q in inputs.quads if file_of(q.graph_name) == name)
         for node, parents in merge.unplaceable_blank_nodes(own):
             where = "nothing points at it" if not parents else f"{parents} subjects point at it"
-            # Where its _:label describes it; a [ ... ] nothing points at has no line to give.
+            # Where its _:label describes it, or where its [ opens a statement.
             line = locator.node_line(name, node)
             add(Finding("Violation", f"{merge.BLANK_NODE_RULE} ({where})",
                         str(CHECK["proposal-blank-node"]), EXTRA_CHECKS["proposal-blank-node"],
@@ -284,3 +288,17 @@ def _leave_out_restated(inputs: Inputs) -> None:
         if dropped:
             inputs.drop(name, dropped)
         others += [q for q in own if q not in dropped]
+
+
+def _stated_elsewhere(claims: list[tuple[str, ox.Node]], name: str, display: dict) -> str:
+    """Return what to add to an uncited triple's finding when a claim of another file states
+    it: the fact is in the graph already.  The finding alone said to write it as a cited
+    claim, which would then be refused as a second claim of one fact."""
+    held = [(display.get(g, g), node) for g, node in claims if g != name]
+    if not held:
+        return ""
+    file, node = min(held, key=lambda h: (h[0], str(h[1])))
+    claim = f"<{node.value}>" if isinstance(node, ox.NamedNode) else "a blank-node claim"
+    return (f" (claim {claim} in {file} states it already: leave the triple out, the fact is "
+            "in the graph; to cite more evidence for it, add a prov:wasDerivedFrom to that "
+            "claim)")
