@@ -1,5 +1,6 @@
 """Reading a query string or form: as urllib reads it, within bounds on its fields and memory."""
 
+import http.client
 import tracemalloc
 import urllib.error
 import urllib.parse
@@ -168,6 +169,49 @@ def test_a_form_sent_as_typed_is_told_to_encode_the_whole_value():
         "write a percent sign as %25; a form's values are percent-encoded, and one sent as "
         "typed has its \"+\" read as a space too: let the client encode the value (curl "
         "--data-urlencode), or POST the query as application/sparql-query"), refused.value
+
+
+def sent(endpoint: str, method: str, path: str, body: bytes, headers: dict) -> tuple[int, str]:
+    """Return the status and body of one request sent as given (duplicate headers too:
+    ``headers`` maps a name to its values)."""
+    connection = http.client.HTTPConnection(endpoint.removeprefix("http://"), timeout=30)
+    try:
+        connection.putrequest(method, path)
+        for name, values in {"Content-Length": [str(len(body))], **headers}.items():
+            for value in values:
+                connection.putheader(name, value)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+FORM = {"Content-Type": ["application/x-www-form-urlencoded"]}
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/sparql"), ("GET", "/sparql?query=ASK%7B%7D"),
+                                          ("HEAD", "/sparql")])
+def test_a_get_with_a_body_is_a_400_not_the_service_description(endpoint, method, path):
+    # curl -X GET --data-urlencode query=... sends the query in a GET's body: it was dropped
+    # unread, and the answer was the service description (or the URL's query), 200.
+    status, body = sent(endpoint, method, path, b"query=SELECT+*+%7B%3Fs+%3Fp+%3Fo%7D", FORM)
+    assert status == 400, body
+    assert method == "HEAD" or body.startswith(f"a {method} request carries its query in the "
+                                               "URL (?query=...), and its body is not read"), body
+    assert sent(endpoint, method, path, b"", FORM)[0] == 200
+
+
+def test_two_content_types_are_a_400_saying_so(endpoint):
+    # Joined as "application/sparql-query, text/plain", and refused 415 as a type the client
+    # had not sent.
+    status, body = sent(endpoint, "POST", "/sparql", b"ASK {}", {
+        "Content-Type": ["application/sparql-query", "application/sparql-query"]})
+    assert (status, body) == (400, "the request has more than one Content-Type (application/"
+                                   "sparql-query, application/sparql-query): send one\n")
+    # A comma inside a quoted parameter is no second type.
+    assert sent(endpoint, "POST", "/sparql", b"ASK {}", {
+        "Content-Type": ['application/sparql-query; x="a,b"']})[0] == 200
 
 
 def test_well_formed_escapes_are_read_as_before(endpoint):

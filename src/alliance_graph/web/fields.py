@@ -30,6 +30,8 @@ _DECODE_SLICE = 1 << 16
 # /search?q=%zz searched for "%zz", and a mistyped escape was answered as if meant.
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _BOM = "\ufeff".encode()
+# A quoted string of a header field's parameter (RFC 9110, 5.6.4), which may hold a comma.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"?')
 
 
 def _unescaped(raw: bytes) -> bytes:
@@ -163,6 +165,28 @@ def read_body(environ, limit: int) -> bytes:
     if len(data) > limit:
         raise Refused(413, f"the request body is over the {limit}-byte limit")
     return data
+
+
+def one_content_type(content_type: str) -> None:
+    """Refuse (400) a Content-Type of more than one value: two header fields, which the server
+    joins with a comma (a media type holds none outside a quoted string).  They were read as
+    one type, "application/sparql-query, text/plain", and refused as unsupported, 415, the
+    client told its own type was not the one it sent."""
+    if "," in _QUOTED.sub("", content_type):
+        raise Refused(400, f"the request has more than one Content-Type ({content_type}): "
+                           "send one")
+
+
+def body_unread(environ) -> None:
+    """Refuse (400) a GET or HEAD with a body: its query is read from its URL.  A body was
+    dropped unread, and a query sent in it (``curl -X GET --data-urlencode query=...``) was
+    answered with the service description, 200, as if no query had been asked."""
+    length = environ.get("CONTENT_LENGTH") or ""
+    if length.isdigit() and int(length) > 0:
+        method = environ["REQUEST_METHOD"]
+        raise Refused(400, f"a {method} request carries its query in the URL (?query=...), and "
+                           f"its body is not read: send the query in the URL (curl -G "
+                           "--data-urlencode 'query=...'), or POST the body")
 
 
 def charset(content_type: str) -> str | None:

@@ -116,6 +116,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
     args = parse_params(environ.get("QUERY_STRING", "").encode("latin-1"), "URL's query string")
     if method == "POST":
         plain_body(environ)
+        fields.one_content_type(environ.get("CONTENT_TYPE") or "")
         ctype = (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
         if ctype == "application/sparql-update":
             raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -148,6 +149,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
             raise Refused(415, f"POST a query as application/x-www-form-urlencoded or "
                                f"application/sparql-query, not {ctype or 'no content type'}")
     else:
+        fields.body_unread(environ)
         params = args
         texts = args.get("query", [])
     if "update" in params:
