@@ -22,8 +22,9 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from ..keywords import KEYWORDS, keyword_run, undeclared
-from ..sparql import SCHEME, Token, where
+from ..sparql import SCHEME, Token, tokenize, where
 from .refused import Refused
+from .values_stand_in import stand_ins
 
 # The schemes in which Virtuoso names its own SQL functions and procedures, callable from a
 # query: bif:http_get("http://...") fetches any URL and answers with what it read.
@@ -45,12 +46,9 @@ _COMMENT = re.compile(r"#[^\r\n]*")
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 _RESOLVED = _PNAMES | {"IRIREF"}
 # A store holding nothing: Oxigraph plans a query, its function calls included, before it
-# reads any data.  It then evaluates at once what it must to return: an ASK's first row,
-# and the rows an aggregate, GROUP BY, ORDER BY or MINUS gathers, which over nothing come
-# only from the query's own VALUES, BIND and constants (two VALUES of 1,000 values each:
-# 0.1-0.2 s).  Such work is the engine's like any query's, bounded by its time and memory
-# limits (503), as it is over a local store.
+# reads any data, and evaluates at once only what it must to return (``values_stand_in``).
 _NOTHING = ox.Store()
+_FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
 
 
 def read_as_oxigraph(text: str, prefixes: dict | None) -> None:
@@ -60,8 +58,23 @@ def read_as_oxigraph(text: str, prefixes: dict | None) -> None:
     Virtuoso looks up among its SQL procedures (``DB.DBA.urn:x``), where Oxigraph says "The
     custom function <urn:x> is not supported".  The grammar, not a scan of the tokens, tells
     such a call (``ex:f (`` in an expression) from a predicate before a collection
-    (``?s ex:f (1 2)``), so Oxigraph's reading is asked, on a store that holds nothing."""
-    _NOTHING.query(text, prefixes=prefixes or None)
+    (``?s ex:f (1 2)``), so Oxigraph's reading is asked, on a store that holds nothing: of
+    the query with its VALUES rows stood in for (``values_stand_in``), which it evaluates
+    in no time; of the query itself only to say the error that reading met, as it says it
+    and where (a parse's or a plan's, met before any evaluation)."""
+    prefixes = prefixes or None
+    tokens = tokenize(text)
+    form = next((n for n, t in enumerate(tokens)
+                 if t.kind == "NAME" and t.text.upper() in _FORMS), None)
+    stood_in = None if form is None else stand_ins(text, tokens, form)
+    if stood_in is not None:
+        try:
+            _NOTHING.query(stood_in[0], prefixes=prefixes)
+            _NOTHING.query(stood_in[1], prefixes=prefixes)  # read lazily: a plain SELECT
+            return
+        except (SyntaxError, OSError, RuntimeError):
+            pass
+    _NOTHING.query(text, prefixes=prefixes)
 
 
 def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, prefixes,
