@@ -265,6 +265,10 @@ def test_into_a_name_that_is_not_utf8_is_refused_before_anything_is_written(proj
     # The topic's name without its extension was told only that files are named <topic>.ttl.
     ("base", "--into base: facts go to a Turtle file of the data folder, named <topic>.ttl "
              "(other files are not read by the build); did you mean base.ttl?"),
+    # With another extension, or the right one in capitals, the file meant went unnamed.
+    ("base.txt", "--into base.txt: facts go to a Turtle file of the data folder, named "
+                 "<topic>.ttl (other files are not read by the build); did you mean base.ttl?"),
+    ("base.TTL", "(other files are not read by the build); did you mean base.ttl?"),
 ])
 def test_into_a_slip_for_a_data_file_s_name_is_refused_before_anything_is_written(project, into,
                                                                                    says):

@@ -108,9 +108,12 @@ def check_into(data_dir: Path, into: Path | str | None) -> None:
                                         f"{data_dir}; give a topic file's name, such as "
                                         "aid.ttl"))
     if not into.name.endswith(".ttl") or into.name.startswith("."):
-        # The topic's name alone (--into installations) is a slip for its file's.
-        meant = f"{into.name}.ttl"
-        slip = f"; did you mean {meant}?" if (Path(data_dir) / meant).is_file() else ""
+        # The topic's name alone (--into installations), or with another extension
+        # (installations.txt, installations.TTL), is a slip for its file's.
+        stems = {into.name.lower(), Path(into.name).stem.lower()}
+        meant = next((path.name for path in turtle_files(data_dir)
+                      if path.name[:-len(".ttl")].lower() in stems), None)
+        slip = f"; did you mean {meant}?" if meant else ""
         raise MergeError(Said(lambda n: f"{n('into', str(into))}: facts go to a Turtle file of "
                                         "the data folder, named <topic>.ttl (other files are "
                                         f"not read by the build){slip}"))
