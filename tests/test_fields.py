@@ -214,6 +214,17 @@ def test_two_content_types_are_a_400_saying_so(endpoint):
         "Content-Type": ['application/sparql-query; x="a,b"']})[0] == 200
 
 
+@pytest.mark.parametrize("ctype, body", [
+    ("application/sparql-query; charset=", b"ASK {}"),
+    ('application/sparql-query; charset=""', b"ASK {}"),
+    ("application/x-www-form-urlencoded; charset", b"query=ASK+%7B%7D"),
+])
+def test_an_empty_charset_names_no_other_encoding(endpoint, ctype, body):
+    # Refused 415 as "... is UTF-8, not : send the query in UTF-8".
+    status, said = sent(endpoint, "POST", "/sparql", body, {"Content-Type": [ctype]})
+    assert status == 200 and '"boolean":true' in said, said
+
+
 def test_well_formed_escapes_are_read_as_before(endpoint):
     status, body = fetch(endpoint + "/sparql?query=ASK%7B%7D&x=100%25")
     assert status == 200 and '"boolean":true' in body.replace(" ", ""), body

@@ -190,11 +190,12 @@ def body_unread(environ) -> None:
 
 
 def charset(content_type: str) -> str | None:
-    """Return a Content-Type's charset parameter, lower-cased (None without one)."""
+    """Return a Content-Type's charset parameter, lower-cased (None without one, or with an
+    empty one: "charset=" names no other encoding, and was refused as "not : send ...")."""
     for param in content_type.split(";")[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset":
-            return value.strip().strip('"').lower()
+            return value.strip().strip('"').lower() or None
     return None
 
 
