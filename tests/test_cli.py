@@ -564,7 +564,7 @@ def test_a_folder_holding_half_a_project_is_said_not_to_be_read(kg, tmp_path, he
     assert done.stderr == (f"note: {tmp_path / held} is not read: {tmp_path} holds no "
                            f"{missing}/, so it is no project; the graph is built from "
                            f"{ROOT / 'ontology'} and {ROOT / 'data'} (give --project DIR, or "
-                           "--data and --ontology)\n")
+                           "--data DIR and --ontology DIR)\n")
     # Read, it is not said to be unread.
     used = subprocess.run([*command[:1], f"--{held}", held, *command[1:]], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)

@@ -994,3 +994,35 @@ def test_ctrl_c_while_the_graph_is_built_says_what_it_interrupted(tmp_path):
             process.kill()
     assert out == ("KeyboardInterrupt: loading the graph was interrupted: a build cut short "
                    "is never used, so ag.load() builds it again\n"), out
+
+
+def test_a_call_given_no_settings_reads_the_project_in_the_current_directory(mini, kg,
+                                                                            monkeypatch):
+    # ag.load() in a notebook opened in a project read the checkout's graph, where
+    # `alliance-graph stats` there read the project's: the facts just added there were missing.
+    from click.testing import CliRunner
+
+    from alliance_graph.cli import main
+    monkeypatch.delenv("ALLIANCE_GRAPH_CACHE")  # the command line's, which ag.load never reads
+    monkeypatch.chdir(mini.root)
+    claims = "SELECT (COUNT(*) AS ?n) WHERE { ?c a ag:Claim }"
+    counted = int(ag.rows(ag.run(ag.load(), claims))[0]["n"].value)
+    stats = CliRunner().invoke(main, ["stats", "--format", "json"])
+    assert stats.exit_code == 0, stats.output
+    assert counted == json.loads(stats.output)["claims"]
+    assert counted == int(ag.rows(ag.run(ag.load(mini), claims))[0]["n"].value)
+    assert counted != int(ag.rows(ag.run(kg, claims))[0]["n"].value)  # the checkout's
+
+
+def test_a_folder_holding_half_a_project_is_warned_of_as_the_command_line_notes_it(
+        tmp_path, monkeypatch):
+    from alliance_graph.facade.arguments import settings_given
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "data" / "aid.ttl", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(UserWarning) as warned:
+        assert settings_given(None, "load") == Settings()
+    assert str(warned[0].message) == (
+        f"{tmp_path / 'data'} is not read: {tmp_path} holds no ontology/, so it is no project; "
+        f"the graph is built from {ROOT / 'ontology'} and {ROOT / 'data'} (give "
+        "Settings(root=DIR), or Settings(data_dir=DIR) and Settings(ontology_dir=DIR))")

@@ -11,20 +11,21 @@ What a notebook or a script needs, in a few functions over the modules that do t
     ag.add(["proposal.ttl"])                            # merged into data/ if it conforms
     block = ag.cite("000_06b6882714cf1880.txt", "Negev U.S. Radar Base")  # an evidence block
 
-``load``, ``validate``, ``add`` and ``cite`` take ``settings`` (``ag.Settings``; the defaults
-when left out; ``ag.Settings(root=DIR)`` for the project in DIR).  Errors: ``ag.QueryError`` (a
-query that fails, with the parser's message), ``ag.TimedOut`` (a query in this process past
-``run``'s ``timeout``, no longer waited for), ``ag.EngineError`` (a query stopped by ``load``'s
-``timeout``), ``ag.ExportError`` (an export that cannot be written as asked), ``ag.LoadError``
-(inputs, or a proposal, that cannot be read), ``ag.NoGraphFound`` (settings that name no
-Turtle files to build from), ``ag.StoreError`` (a store that cannot be used),
-``ag.MergeError`` (conforming facts ``add`` has no file to put in), ``ag.CommitError`` (data
-files ``add`` could not write), ``ag.Busy`` (a data folder an add kept locked past a reader's
-wait), ``ag.CiteError`` (a passage that cannot be cited as asked); TypeError or ValueError,
-naming the parameter, for an argument of the wrong kind.  Ctrl-C is a KeyboardInterrupt
-saying what was interrupted (during ``add``, once the data folder holds all of the proposal's
-facts or none of them, and which).  The modules imported here are loaded on first use, so ``import
-alliance_graph`` stays light.
+``load``, ``validate``, ``add`` and ``cite`` take ``settings`` (``ag.Settings``;
+``ag.Settings(root=DIR)`` for the project in DIR; left out, the project in the current directory
+if it holds ontology/ and data/, as the command line finds it, else the defaults). Errors:
+``ag.QueryError`` (a query that fails, with the parser's message), ``ag.TimedOut`` (a query in
+this process past ``run``'s ``timeout``, no longer waited for), ``ag.EngineError`` (a query
+stopped by ``load``'s ``timeout``), ``ag.ExportError`` (an export that cannot be written as
+asked), ``ag.LoadError`` (inputs, or a proposal, that cannot be read), ``ag.NoGraphFound``
+(settings that name no Turtle files to build from), ``ag.StoreError`` (a store that cannot be
+used), ``ag.MergeError`` (conforming facts ``add`` has no file to put in), ``ag.CommitError``
+(data files ``add`` could not write), ``ag.Busy`` (a data folder an add kept locked past a
+reader's wait), ``ag.CiteError`` (a passage that cannot be cited as asked); TypeError or
+ValueError, naming the parameter, for an argument of the wrong kind. Ctrl-C is a
+KeyboardInterrupt saying what was interrupted (during ``add``, once the data folder holds all of
+the proposal's facts or none of them, and which). The modules imported here are loaded on first
+use, so ``import alliance_graph`` stays light.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """The project and settings a command runs with: its options, else the ``ALLIANCE_GRAPH_*``
-variables, else the project found from the current directory (``for_command_line``).
+variables, else the project found from the current directory (``for_command_line``); and the
+project a notebook's call given no settings reads, found from the current directory alone
+(``found_from``), as the command line finds it when given nothing.
 
 ``settings.py`` holds the defaults and ``Settings``, which reads nothing; this is where the
 command line's reading of its surroundings lives, and what it refuses there.
@@ -22,13 +24,45 @@ from .settings import (
     require_graph,
     turtle_files,
 )
-from .wording import Said
+from .wording import Metavar, Said
 
 
 def find_project(cwd: Path | None) -> Path:
     """Return the project folder a command uses when none is given: ``cwd`` if it holds
     ``ontology/`` and ``data/``, else the checkout the package runs from, else the shipped graph."""
     return cwd.resolve() if cwd is not None and is_project(cwd) else PROJECT_ROOT
+
+
+def current_directory() -> Path | None:
+    """Return the current directory, or None where it was removed (``os.getcwd`` fails)."""
+    try:
+        return Path.cwd()
+    except OSError:
+        return None
+
+
+def found_from(cwd: Path | None) -> Settings:
+    """Return the settings of the project found from ``cwd`` (``find_project``), reading no
+    variable: what the facade's calls given no settings use, so that ``ag.load()`` in a
+    notebook opened in a project reads the graph ``alliance-graph stats`` there reads (it read
+    the checkout's, the facts just added there missing without a word)."""
+    root = find_project(cwd)
+    return Settings() if root == PROJECT_ROOT else Settings(root=root)
+
+
+def unread(cwd: Path | None, settings: Settings) -> Said | None:
+    """Return a note for a ``cwd`` holding half a project (``half_a_project``) that ``settings``
+    do not read, else None: the answers come from another graph, while the folder here looks
+    meant to be the graph."""
+    half = half_a_project(cwd)
+    if not half or (cwd / half[0]).resolve() in (settings.data_dir.resolve(),
+                                                 settings.ontology_dir.resolve()):
+        return None
+    return Said(lambda n: (
+        f"{cwd / half[0]} is not read: {cwd} holds no {half[1]}/, so it is no project; the "
+        f"graph is built from {settings.ontology_dir} and {settings.data_dir} (give "
+        f"{n('settings.root', Metavar('DIR'))}, or {n('settings.data_dir', Metavar('DIR'))} "
+        f"and {n('settings.ontology_dir', Metavar('DIR'))})"))
 
 
 def half_a_project(cwd: Path | None) -> tuple[str, str] | None:

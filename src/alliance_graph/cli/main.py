@@ -350,22 +350,13 @@ def main(ctx, **options):
     """Query, export and check the alliance-graph knowledge graph."""
     global _given
     _given = given_by(options, os.environ)
-    try:
-        cwd = Path.cwd()
-    except OSError:  # the current directory was removed: no project there
-        cwd = None
+    cwd = project.current_directory()  # None: removed, no project there
     try:
         ctx.obj = project.for_command_line(options, os.environ, cwd)
     except (settings_mod.NoGraphFound, ValueError) as exc:  # ValueError: a variable that
         fail(exc)                                           # does not parse
-    half = project.half_a_project(cwd)
-    if half and (cwd / half[0]).resolve() not in (ctx.obj.data_dir.resolve(),
-                                                  ctx.obj.ontology_dir.resolve()):
-        # Else the answers come from another graph without a word (the checkout's, or the
-        # one the package carries), while the folder here looks meant to be the graph.
-        _say(f"note: {cwd / half[0]} is not read: {cwd} holds no {half[1]}/, so it is no "
-             f"project; the graph is built from {ctx.obj.ontology_dir} and "
-             f"{ctx.obj.data_dir} (give --project DIR, or --data and --ontology)")
+    if note := project.unread(cwd, ctx.obj):
+        _say(f"note: {said(note)}")
     # An add killed mid-commit leaves a journal: finish it before anything reads data/.
     try:
         for note in transaction.settle(ctx.obj.data_dir, on_wait=_say,

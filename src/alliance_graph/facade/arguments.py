@@ -69,12 +69,20 @@ def into_name(into):
 
 
 def settings_given(settings, caller: str):
-    """Return ``settings``, the defaults for None; TypeError for what is not a ``Settings``:
-    ag.load("/my/project") said "'str' object has no attribute 'root'"; ValueError for a
-    folder that cannot be the one meant (``settings.meant_folders``)."""
+    """Return ``settings``; for None, those of the project in the current directory, else the
+    defaults, as the command line given no option nor variable finds it (``project.found_from``,
+    warning as its note does of a folder holding half a project); TypeError for what is not a
+    ``Settings``: ag.load("/my/project") said "'str' object has no attribute 'root'";
+    ValueError for a folder that cannot be the one meant (``settings.meant_folders``)."""
+    from .. import project
     from ..settings import FOLDER_FIELDS, Settings, meant_folders
     if settings is None:
-        return Settings()
+        cwd = project.current_directory()
+        settings = project.found_from(cwd)
+        if note := project.unread(cwd, settings):
+            import warnings
+            warnings.warn(str(note), UserWarning, stacklevel=3)  # at the caller's call
+        return settings
     if not isinstance(settings, Settings):
         raise TypeError(f"{caller}() takes its settings as a Settings "
                         f"(ag.Settings, or from alliance_graph.settings import Settings; "
