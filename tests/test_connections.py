@@ -236,6 +236,10 @@ def test_a_304_and_a_204_keep_the_connection_for_the_request_behind_them(endpoin
     # An absolute URL names the host (RFC 9112, 3.2.2), whatever the Host header says.
     (b"GET http://a..b/status HTTP/1.1\r\nHost: example.org\r\n", 400),
     (b"GET http://example.org/status HTTP/1.1\r\nHost: a..b\r\n", 200),
+    # A port past 65535: the service description named <http://a:99999/sparql>.
+    (b"GET /sparql HTTP/1.1\r\nHost: a:99999\r\n", 400),
+    (b"GET /sparql HTTP/1.1\r\nHost: [::1]:65536\r\n", 400),
+    (b"GET /status HTTP/1.1\r\nHost: a:65535\r\n", 200),
 ])
 def test_a_request_needs_one_valid_host(endpoint, head, status):
     with connect(endpoint) as sock:

@@ -13,11 +13,15 @@ from .protocol import wsgi_error
 
 # A Host header's value: a bracketed IP literal or a name (RFC 3986's reg-name, less the comma
 # with which waitress joins repeated headers), and a port.
-_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%!$&'()*+;=-]+)(?::[0-9]{0,5})?")
+_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%!$&'()*+;=-]+)(?::(?P<port>[0-9]{0,5}))?")
+# The highest TCP port: "a:99999" gave the service description <http://a:99999/sparql>, an
+# address no client can reach.
+_MOST_PORT = 65535
 
 
 def _valid_host(host: str) -> bool:
-    if not _HOST.fullmatch(host):
+    match = _HOST.fullmatch(host)
+    if not match or int(match["port"] or 0) > _MOST_PORT:
         return False
     if host.startswith("["):
         return True
