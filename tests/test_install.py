@@ -87,6 +87,7 @@ def environment(tmp_path_factory) -> dict[str, str]:
     """The environment a user's shell has: no ALLIANCE_GRAPH_* variable, a cache folder."""
     env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
     env["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    env["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))  # no source texts there
     return env
 
 
@@ -100,6 +101,7 @@ def run(installed, environment, tmp_path):
         return subprocess.run([str(installed / program), *map(str, args)], cwd=cwd,
                               env=environment, capture_output=True, text=True, timeout=600)
     invoke.user_cache = Path(environment["XDG_CACHE_HOME"]) / "alliance-graph"
+    invoke.user_data = Path(environment["XDG_DATA_HOME"]) / "alliance-graph"
     return invoke
 
 
@@ -183,7 +185,20 @@ def test_the_installed_commands_help_says_it_carries_no_source_texts(run):
     # site-packages for the installed package, which carries no texts.
     shown = " ".join(run("--help").stdout.split())
     assert "--sources DIRECTORY Folder of the source texts (default: ../shared/sources beside " \
-           "the project; the installed package carries none: give a copy)." in shown, shown
+           "the project; the installed package carries none, and looks for a copy in the " \
+           "user's data folder: alliance-graph/sources there, as errors name it)." in shown, shown
+
+
+def test_the_installed_commands_missing_source_texts_are_looked_for_in_the_users_data(run):
+    # They were "no source texts at .../site-packages/alliance_graph/shared/sources", a folder
+    # no one makes, the message saying only to point --sources at a copy.
+    done = run("cite", "000_06b6882714cf1880.txt", "Negev U.S. Radar Base")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == (
+        f"error: no source texts at {run.user_data / 'sources'}: the installed package carries "
+        "none, and looks for them in this folder of the user's data: copy the project's shared "
+        "sources folder's texts (*.txt) here; point --sources or ALLIANCE_GRAPH_SOURCES at a "
+        "copy of it\n")
 
 
 def test_catalogue_update_leaves_the_catalogue_the_package_carries_alone(run, tmp_path):

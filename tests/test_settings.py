@@ -75,6 +75,15 @@ def test_the_shipped_graph_keeps_its_cache_in_the_users_cache_folder():
     assert paths["data_dir"] == settings_mod.PACKAGE_DIR / "shipped" / "data"
 
 
+def test_the_shipped_graph_looks_for_the_source_texts_in_the_users_data_folder(tmp_path,
+                                                                             monkeypatch):
+    # They were looked for beside the package's graph, at .../site-packages/alliance_graph/
+    # shared/sources, a folder no one makes, which every message then named.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert settings_mod.project_paths(settings_mod.SHIPPED)["sources_dir"] == \
+        tmp_path / "alliance-graph" / "sources"
+
+
 def test_a_root_given_in_python_takes_its_folders_along(tmp_path):
     # Settings(root=X) and .with_(root=X) kept the checkout's folders: ag.add(...,
     # Settings(root=X)) merged into the checkout's data/, not X's.
@@ -150,7 +159,8 @@ def test_where_the_source_texts_belong_is_said_of_a_checkout_or_the_installed_pa
     # "expected beside the checkout": it has neither.
     shipped = settings_mod.project_paths(settings_mod.SHIPPED)["sources_dir"]
     assert settings_mod.where_sources_belong(shipped) == (
-        "the installed package carries none, and there is no checkout for them to sit beside")
+        "the installed package carries none, and looks for them in this folder of the user's "
+        "data: copy the project's shared sources folder's texts (*.txt) here")
     assert "beside the checkout at ../shared/sources" in settings_mod.where_sources_belong(
         Settings(root=tmp_path).sources_dir)
 

@@ -4,7 +4,8 @@ the Turtle files its graph is built from (refused, ``NoGraphFound``, where there
 Paths default to one project folder (``ontology/``, ``data/``, ``queries/``, the build cache in
 ``.cache/`` and the source texts in ``../shared/sources`` beside it): the source checkout the
 package runs from, else the graph an installed package carries (``alliance_graph/shipped``,
-package data), whose build cache goes to the user's cache folder.  The command line looks for
+package data), whose build cache goes to the user's cache folder and whose source texts
+(it carries none) are looked for in the user's data folder.  The command line looks for
 the project first (``project.py``): ``--project DIR`` or ``ALLIANCE_GRAPH_PROJECT``, else the
 current directory if it holds ``ontology/`` and ``data/``.
 """
@@ -52,11 +53,21 @@ def carried(path: Path) -> bool:
 
 def project_paths(root: Path) -> dict[str, Path]:
     """Return the path settings of the project in ``root``: its folders, cache and sources."""
-    # The shipped graph sits in site-packages, which may be read-only and is shared by users.
-    cache = platformdirs.user_cache_path("alliance-graph") if root == SHIPPED else root / ".cache"
+    # The shipped graph sits in site-packages, which may be read-only and is shared by users;
+    # nor is there a checkout for the texts to sit beside (its ../shared/sources named a folder
+    # inside site-packages, which no one makes): they are looked for in the user's data folder.
+    if root == SHIPPED:
+        cache, sources = platformdirs.user_cache_path("alliance-graph"), shipped_sources()
+    else:
+        cache, sources = root / ".cache", root.parent / "shared" / "sources"
     return {"root": root, "ontology_dir": root / "ontology", "data_dir": root / "data",
-            "sources_dir": root.parent / "shared" / "sources", "cache_dir": cache,
-            "queries_dir": root / "queries"}
+            "sources_dir": sources, "cache_dir": cache, "queries_dir": root / "queries"}
+
+
+def shipped_sources() -> Path:
+    """Return where the installed package's graph looks for the source texts it does not carry:
+    ``sources/`` in the user's data folder (``~/.local/share/alliance-graph/sources``)."""
+    return platformdirs.user_data_path("alliance-graph") / "sources"
 
 
 # The folders a caller may name (the store's own check is ``backends.kind``'s).
@@ -139,10 +150,12 @@ def where_sources_belong(sources_dir: Path) -> str:
     """Return where the source texts belong, for a message saying they are not at
     ``sources_dir``: beside the checkout, unless that is the default of the graph an installed
     package carries, which has no checkout and no texts (a message speaking of "this
-    repository" and "the checkout" sent its user looking for what it does not have)."""
-    if Path(sources_dir) == project_paths(SHIPPED)["sources_dir"]:
-        return ("the installed package carries none, and there is no checkout for them to "
-                "sit beside")
+    repository" and "the checkout" sent its user looking for what it does not have): the
+    folder it looks in then, the user's own."""
+    if Path(sources_dir) == shipped_sources():
+        return ("the installed package carries none, and looks for them in this folder of "
+                "the user's data: copy the project's shared sources folder's texts (*.txt) "
+                "here")
     return ("they are not part of this repository but the shared sources folder, expected "
             "beside the checkout at ../shared/sources (as CI has it)")
 

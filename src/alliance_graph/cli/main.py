@@ -333,7 +333,8 @@ def _whose(settings, filename) -> str:
                    "Env: ALLIANCE_GRAPH_ONTOLOGY.")
 @click.option("--sources", "sources_dir", type=PathType(file_okay=False, path_type=Path),
               help="Folder of the source texts (default: ../shared/sources beside the project; "
-                   "the installed package carries none: give a copy). "
+                   "the installed package carries none, and looks for a copy in the user's "
+                   "data folder: alliance-graph/sources there, as errors name it). "
                    "Env: ALLIANCE_GRAPH_SOURCES.")
 @click.option("--cache", "cache_dir", type=PathType(file_okay=False, path_type=Path),
               help="Folder for the build cache (default: .cache/ of the project; for the "
