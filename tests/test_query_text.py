@@ -130,3 +130,16 @@ def test_an_empty_query_argument_is_said_to_be_empty(run, given):
     assert (result.exit_code, result.stderr) == (2, (
         "error: no query is given (the argument is empty): give the query's text, a .rq file, "
         "a catalogue name, or - for standard input\n"))
+
+
+def test_a_query_given_as_text_is_not_noted_as_a_name_to_escape(run, monkeypatch):
+    # Every argument is noted as a name (wording.odd_names) whose control characters a message
+    # writes escaped; a multi-line query under 255 bytes was one, and a message repeating it
+    # whole wrote "SELECT ?s WHERE {\n  ..." on one line.
+    from alliance_graph import wording
+    monkeypatch.setattr(wording, "_ODD_NAMES", set())  # this test's own (other tests noted)
+    query = "SELECT ?s WHERE {\n  ?s a ag:JointExercise\n} LIMIT 1"
+    file = "q\n1.rq"  # a name it is: its lines are written escaped
+    assert run("query", query, "--format", "json").exit_code == 0
+    assert run("query", file).exit_code == 2
+    assert wording.shown(f"{query} {file}") == f"{query} q\\n1.rq"

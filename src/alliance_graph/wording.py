@@ -40,8 +40,8 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["SHOWN", "Said", "Metavar", "aside", "command_line", "folder_of", "odd_names",
-           "parameter", "quoted", "shown", "speak_as", "spoken", "worded"]
+__all__ = ["SHOWN", "Said", "Metavar", "aside", "command_line", "folder_of", "no_names",
+           "odd_names", "parameter", "quoted", "shown", "speak_as", "spoken", "worded"]
 
 
 # The namer of the ``Said.worded`` call in progress on this thread, if any: a ``Said`` (or an
@@ -314,13 +314,26 @@ def odd_names(*paths) -> None:
         if path is None:
             continue
         text = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
-        # No name is longer than 255 bytes (a longer part is a query's text), and a part of
-        # control characters and spaces alone ("\n") is none: noted, it had every line break
-        # of every later message written escaped.
-        if _ODD_CHARACTER.search(text):
-            _ODD_NAMES.update(part for part in text.split(os.sep) if _ODD_CHARACTER.search(part)
-                              and len(os.fsencode(part)) <= 255
-                              and _ODD_CHARACTER.sub("", part).strip())
+        _ODD_NAMES.update(_odd_parts(text))
+
+
+def no_names(*texts: str) -> None:
+    """Forget the parts ``odd_names`` noted of each of ``texts``, an argument read as a text,
+    not a name: a query given on the command line, whose lines a message repeating it wrote
+    escaped ("SELECT ?s WHERE {\\n ...") when it was under 255 bytes, as short as a name."""
+    for text in texts:
+        _ODD_NAMES.difference_update(_odd_parts(text))
+
+
+def _odd_parts(text: str) -> set[str]:
+    """Return the parts of a path ``text`` that are names holding a control character."""
+    # No name is longer than 255 bytes (a longer part is a query's text), and a part of
+    # control characters and spaces alone ("\n") is none: noted, it had every line break of
+    # every later message written escaped.
+    if not _ODD_CHARACTER.search(text):
+        return set()
+    return {part for part in text.split(os.sep) if _ODD_CHARACTER.search(part)
+            and len(os.fsencode(part)) <= 255 and _ODD_CHARACTER.sub("", part).strip()}
 
 
 # A control character but the line feed and the tab (C0, DEL, C1).

@@ -13,7 +13,7 @@ import click
 
 from ..query.bounds import DEFAULT_BOUNDS, too_long
 from ..settings import Settings
-from ..wording import Said
+from ..wording import Said, no_names
 from .main import EXIT_NO, fail
 
 # The most bytes of a query file or standard input read: more than any query the bounds let
@@ -154,4 +154,5 @@ def read_query(settings: Settings, query_or_file: str) -> str:
         query_or_file.encode("utf-8")
     except UnicodeEncodeError:  # bytes that were not UTF-8 arrive as lone surrogates
         fail("the query is not valid UTF-8 text")
+    no_names(query_or_file)  # noted as every argument is (main's parse_args): a text, not a name
     return query_or_file
