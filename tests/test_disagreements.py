@@ -217,6 +217,8 @@ COMPATIBLE = [
     ("ForeignMilitaryFinancing-characterization", "Proposition-AidAtUSExpense-affirmedBy-Source003"),
     ("Proposition-PartnershipEndures-affirmedBy-Source001", "Proposition-PartnershipEndures-affirmedBy-CrossedArrowsGlobalPartners"),
     ("UnitedStatesIsraelAlliance-counters-NorthKoreanMissileProgram", "IsraeliMissileDefenseProgram-purpose"),
+    ("IsraeliMissileDefenseProgram-characterization-4", "IsraeliMissileDefenseProgram-characterization-3"),
+    ("IsraeliMissileDefenseProgram-characterization-4", "Proposition-MissileDefenseLessonsTransfer-questionedBy-Source003"),
     ("UnitedStatesIsraelAlliance-counters-NorthKoreanMissileProgram",
      "Proposition-IsraelWidensMissileDefenseWork-affirmedBy-Source003"),
 ]
@@ -232,6 +234,17 @@ def test_compatible_facts_are_not_linked(kg, claims, a, b):
     # is not linked. 000's exercises and 002's (Juniper Cobra beside Juniper Oak) said nothing,
     # so a reader of either claim could not tell a reviewed pair from an overlooked one.
     assert claims[a]["editor_notes"] or claims[b]["editor_notes"], "neither claim says why they are not linked"
+
+
+def test_a_source_weighing_a_program_is_recorded_on_both_sides(kg):
+    # 003 doubts that Israel's programs carry over to the US and its Asia-Pacific allies, and
+    # says in its own voice 'Israel’s program provides the US with some clear strategic
+    # benefits' (a tested battlefield, technology shared with the Pentagon): the graph held the
+    # doubt, twice, and cited the benefits for no more than who develops the program.
+    said = {r["c"].value for r in kg.query(
+        "SELECT ?c WHERE { id:IsraeliMissileDefenseProgram ag:characterization ?c }")}
+    assert any("unclear whether" in c for c in said)
+    assert any("clear strategic benefits" in c for c in said)
 
 
 def test_no_value_of_an_amount_is_stated_without_a_figure_in_its_quotes(kg):
