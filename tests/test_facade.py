@@ -800,6 +800,12 @@ def test_a_formats_name_is_read_in_any_case_as_the_command_line_reads_it(kg):
     assert ag.export(kg, "NT") == ag.export(kg, "nt")
 
 
+def test_turtle_is_a_name_for_ttl_as_on_the_command_line(mini):
+    # "unknown export format 'turtle'", where export --format turtle and query's take it.
+    kg = ag.load(mini)
+    assert ag.export(kg, "Turtle") == ag.export(kg, "ttl")
+
+
 @pytest.mark.parametrize("fmt", [None, b"ttl", ["ttl"], 3])
 def test_a_format_that_is_no_str_is_a_type_error(kg, fmt):
     # It was an ExportError, a ValueError: "unknown export format None; choose one of: ...".

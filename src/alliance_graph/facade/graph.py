@@ -85,7 +85,7 @@ def rows(result) -> list[dict]:
 
 
 def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False) -> bytes:
-    """Return the graph serialized as ``fmt``: ttl, nt, nq, trig, jsonld or xml (RDF/XML), with
+    """Return the graph serialized as ``fmt``: ttl (or turtle), nt, nq, trig, jsonld or xml (RDF/XML), with
     the inferred triples too for ``inferred=True`` and the claims as RDF 1.2 triple terms for
     ``rdf12=True``; or the asserted facts alone as graphml, nodes-csv or edges-csv (for graph
     viewers: Gephi, Cytoscape, networkx; a GraphML node's id is its prefixed name,
@@ -102,6 +102,7 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
                         f"{type(fmt).__name__}")
     flags("export", inferred=inferred, rdf12=rdf12)
     fmt = fmt.lower()  # "TTL" was unknown, where the command line's --format TTL is ttl
+    fmt = "ttl" if fmt == "turtle" else fmt  # as --format turtle is
     if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
         return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
     return _in_process(lambda _: export_graph(kg, fmt, inferred=inferred, rdf12=rdf12),
