@@ -85,9 +85,9 @@ def rows(result) -> list[dict]:
 
 
 def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False) -> bytes:
-    """Return the graph serialized as ``fmt``: ttl (or turtle), nt, nq, trig, jsonld or xml (RDF/XML), with
-    the inferred triples too for ``inferred=True`` and the claims as RDF 1.2 triple terms for
-    ``rdf12=True``; or the asserted facts alone as graphml, nodes-csv or edges-csv (for graph
+    """Return the graph serialized as ``fmt``: ttl (or turtle), nt, nq, trig, jsonld or xml
+    (RDF/XML), with the inferred triples too for ``inferred=True`` and the claims as RDF 1.2
+    triple terms for ``rdf12=True``; or the asserted facts alone as graphml, nodes-csv or edges-csv (for graph
     viewers: Gephi, Cytoscape, networkx; a GraphML node's id is its prefixed name,
     ``id:IronDome``, its IRI the node's ``iri`` attribute).  Raise ``ExportError`` for an
     export that cannot be written as asked (an unknown format, a flag its format cannot
