@@ -251,6 +251,26 @@ def test_a_request_needs_one_valid_host(endpoint, head, status):
         assert b"Content-Type: text/plain" in answer
 
 
+@pytest.mark.parametrize("line, location", [
+    (b"GET //sparql?query=ASK%7B%7D", b"/sparql?query=ASK%7B%7D"),
+    (b"GET ///status", b"/status"),
+    (b"POST //sparql?a=%C3%A9", b"/sparql?a=%C3%A9"),
+    (b"GET //id/Iron%20Dome", b"/id/Iron%20Dome"),
+    (b"GET http://x//status", b"/status"),
+])
+def test_a_path_with_more_than_one_leading_slash_is_redirected_to_its_own(endpoint, line,
+                                                                          location):
+    # Answered as /sparql and /status: a proxy in front that does not merge slashes matched
+    # its rules ("deny /status") against a path that was not theirs.
+    with connect(endpoint) as sock:
+        sock.sendall(line + b" HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                     b"Connection: close\r\n\r\n")
+        head, _, body = read_all(sock).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 308 ") and b"\r\nLocation: " + location + b"\r\n" in head, \
+        head
+    assert body.startswith(b"the path '/") and b"begins with more than one slash" in body
+
+
 @pytest.mark.parametrize("head", [
     b"GET /sparql?query=ASK%7B%7D HTTP/1.1\nHost: x\n\n",
     b"GET /status HTTP/1.1\r\nHost: x\n\n",        # a CR LF line, then bare LFs

@@ -15,6 +15,7 @@ from .dispatch import FairDispatcher, dispatched_client
 from .forwarding import forwarded
 from .hosts import one_host
 from .protocol import wsgi_error
+from .slashes import one_leading_slash
 
 
 def create_server(application, *, request_timeout: float, connections_per_client: int,
@@ -46,7 +47,7 @@ def create_server(application, *, request_timeout: float, connections_per_client
         dispatcher.closing.append(service.queries.close)
     # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
     # loop, sharing the threads and the counts.
-    application = forwarded(requests_shared(one_host(application),
+    application = forwarded(requests_shared(one_host(one_leading_slash(application)),
                                             Shares(requests_per_client,
                                                    "requests being answered"), wsgi_error,
                                             proxied=bool(proxies[0])),
