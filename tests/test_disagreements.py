@@ -396,6 +396,32 @@ def test_a_label_a_source_spells_is_spelled_so_in_every_passage_its_claim_cites(
 
 # --- coverage --------------------------------------------------------------------------------------
 
+# Words by which a passage ranks or compares what it speaks of ('one of the most advanced',
+# 'few alliances ... are as enduring', 'unparalleled', 'the only', 'the first').
+RANKING = re.compile(r"\b(one of the most|few \w+ in the modern era are as|among the (closest|first|most)|"
+                     r"unparalleled|the only|the first|the largest)\b", re.IGNORECASE)
+# Properties that say what a passage says of a thing in its words or its rank among others.
+DESCRIBING = {AG + p for p in ("characterization", "precedence", "purpose", "means", "provision",
+                                "statementContent", "affirmedBy", "deniedBy", "questionedBy")}
+
+
+def test_a_passage_ranking_what_it_speaks_of_is_cited_for_it(kg):
+    """A superlative or comparison is the checkable part of its passage (ag:characterization:
+    'a superlative, a first or only, a comparison'). 002's 'Few alliances in the modern era are
+    as enduring or strategically significant as that between the United States and Israel' was
+    cited for the alliance's partners alone, and its 'one of the most advanced and resilient
+    defense partnerships in the world' for the year of recognition: the rank was in no claim."""
+    rows = kg.query("""SELECT ?ev ?quote ?p WHERE {
+        ?c a ag:Claim ; rdf:predicate ?p ; prov:wasDerivedFrom ?ev .
+        ?ev oa:hasSelector ?sel . ?sel a oa:TextQuoteSelector ; oa:exact ?quote }""")
+    cited: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        cited[(r["ev"].value.rsplit("/", 1)[1], r["quote"].value)].add(r["p"].value)
+    ranking = {key for key in cited if RANKING.search(key[1])}
+    assert ranking, "no passage ranks anything: review the test"
+    assert sorted(key[0] for key in ranking if not cited[key] & DESCRIBING) == []
+
+
 HEADING = "a heading: it names a section, the section's sentences are cited"
 FURNITURE = "page furniture, not part of the text's content"
 TITLE = "the document's title (recorded on its source node)"
