@@ -991,6 +991,29 @@ def test_ctrl_c_during_an_export_leaves_the_old_file_and_no_temporary_one(tmp_pa
     assert interrupted == 3, "the export ended before it could be interrupted"
 
 
+def test_sigterm_or_sighup_during_an_export_leaves_no_temporary_file(tmp_path, kg):
+    # `timeout`, `kill` or a closed terminal ended the process by the signal, no cleanup run:
+    # the hidden file the export was being written into stayed beside the user's.  It still
+    # ends by the signal, as a script or a shell expects.  (``kg``: the build is cached.)
+    target = tmp_path / "out.ttl"
+    command = [str(Path(sys.executable).parent / "alliance-graph"), "export", "--inferred",
+               "-o", str(target)]
+    ended = []
+    for number in [signal.SIGTERM, signal.SIGHUP] * 5:  # caught as the write runs
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while process.poll() is None and not list(tmp_path.glob(".out.ttl.*.tmp")):
+            time.sleep(0.002)
+        if process.poll() is None:
+            process.send_signal(number)
+        out, err = process.communicate(timeout=120)
+        assert not list(tmp_path.glob(".*")), (number, err)
+        if process.returncode == -number:  # (0: done before the signal came)
+            ended.append(number)
+        if set(ended) == {signal.SIGTERM, signal.SIGHUP}:
+            break
+    assert set(ended) == {signal.SIGTERM, signal.SIGHUP}, "the export ended before the signal"
+
+
 @pytest.mark.parametrize("command", [
     ["validate", "tests/fixtures/shapes/claim-dispute.fail.ttl"],
     ["check"],

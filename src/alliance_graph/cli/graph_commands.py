@@ -41,7 +41,7 @@ from .main import (
     stdout_open,
     verdict,
 )
-from .output_file import cannot_write, file_name, not_an_input, output_file
+from .output_file import cannot_write, ended_by_signals, file_name, not_an_input, output_file
 from .query_text import read_query
 
 
@@ -279,7 +279,8 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
                 raise
         else:  # replaced whole or not at all: a full disk leaves the previous export intact
             try:
-                at_once(lambda: write_output(target, write))
+                with ended_by_signals():
+                    at_once(lambda: write_output(target, write))
             except OSError as exc:
                 if exc.filename != str(target) or isinstance(exc, BrokenPipeError):
                     raise  # (`-o /dev/stdout | head`: the reader went, as `| head` does)
@@ -364,7 +365,8 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
         nquads = not_an_input(settings, Path(file_name(nquads)), "--nquads")
     try:
         if nquads:
-            summary = backends.write_remote_document(settings, nquads)
+            with ended_by_signals():
+                summary = backends.write_remote_document(settings, nquads)
         else:
             summary = backends.load_into_store(settings)
     except LoadError as exc:

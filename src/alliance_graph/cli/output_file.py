@@ -1,12 +1,17 @@
 """The file a command writes as its user names it (``export -o``, ``load --nquads``): checked
-before the graph is read, and its failure said as what it is."""
+before the graph is read, its failure said as what it is, and no temporary file of it left
+behind by a signal ending the command (``ended_by_signals``)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import signal
+import threading
 from pathlib import Path
 
+from .. import atomic
 from ..settings import Settings
 from .main import fail
 
@@ -86,3 +91,29 @@ def cannot_write(path: Path, exc: OSError) -> str:
                 f"which exists (making one there says: {exc.strerror}); write to a file "
                 "in another folder")
     return f"cannot write {path}: {exc.strerror or exc}"
+
+
+@contextlib.contextmanager
+def ended_by_signals():
+    """While an output is written (``export -o``, ``load --nquads``), have SIGTERM (``kill``,
+    ``timeout``, a service stopped) and SIGHUP (the terminal closed) remove its hidden
+    temporary file, then end the process by the signal as before: it stayed beside the user's
+    file, as large as the export had grown.  A signal ignored (``nohup``) stays ignored.  Only
+    then: a Python handler runs once the main thread is back from the engine, and a `load`
+    into a directory store is killed at once, as ever."""
+    before = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP)}
+    for number, handler in before.items():
+        if handler is signal.SIG_DFL and threading.current_thread() is threading.main_thread():
+            signal.signal(number, _end_by)
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            if handler is signal.SIG_DFL and signal.getsignal(number) is _end_by:
+                signal.signal(number, handler)
+
+
+def _end_by(number, frame) -> None:
+    atomic.discard_unfinished()
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)
