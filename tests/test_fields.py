@@ -225,6 +225,30 @@ def test_an_empty_charset_names_no_other_encoding(endpoint, ctype, body):
     assert status == 200 and '"boolean":true' in said, said
 
 
+@pytest.mark.parametrize("body", [b"ASK {}", b"SELECT * { FILTER(1 = 1) }",
+                                  b"PREFIX ex: <urn:x#>\nASK { }", b"select+*+%7B%7D"])
+def test_a_query_sent_as_a_form_as_curl_data_sends_it_is_told_so(endpoint, body):
+    # curl --data 'SELECT ...' sends the text as a form: "the request carries no query".
+    status, said = sent(endpoint, "POST", "/sparql", body, FORM)
+    assert status == 400 and said.startswith("the form body holds no query= field: it reads "
+                                             "as a query's text, sent as a form"), said
+    assert "application/sparql-query" in said and "--data-urlencode" in said
+
+
+def test_a_form_sent_as_a_direct_query_is_told_so(endpoint):
+    # curl -H 'Content-Type: application/sparql-query' --data-urlencode 'query=ASK {}':
+    # "'%' (U+0025 PERCENT SIGN) starts no SPARQL token here".
+    status, said = sent(endpoint, "POST", "/sparql", b"query=ASK%20%7B%7D",
+                        {"Content-Type": ["application/sparql-query"]})
+    assert (status, said) == (400, "the body is a form (query=...) but is sent as application/"
+                                   "sparql-query, which is the query's text alone: send the "
+                                   "form as application/x-www-form-urlencoded, or the text "
+                                   "alone\n")
+    # Nor is a form without a query taken for one (format=csv alone, as before).
+    assert sent(endpoint, "POST", "/sparql", b"format=csv", FORM) == \
+        (400, "the request carries no query\n")
+
+
 def test_well_formed_escapes_are_read_as_before(endpoint):
     status, body = fetch(endpoint + "/sparql?query=ASK%7B%7D&x=100%25")
     assert status == 200 and '"boolean":true' in body.replace(" ", ""), body

@@ -30,6 +30,10 @@ _DECODE_SLICE = 1 << 16
 # /search?q=%zz searched for "%zz", and a mistyped escape was answered as if meant.
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _BOM = "\ufeff".encode()
+# What a query's text begins with (a form's fields never do): a comment, or the keyword of a
+# prologue or a query form, in any case.
+_QUERY_TEXT = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:#|(?:PREFIX|BASE|VERSION|SELECT|ASK|CONSTRUCT|"
+                         rb"DESCRIBE)\b)", re.IGNORECASE)
 # A quoted string of a header field's parameter (RFC 9110, 5.6.4), which may hold a comma.
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"?')
 
@@ -84,6 +88,31 @@ def parse_params(data: bytes, where: str, most: int | None = None) -> dict[str, 
                                "UTF-8") from exc
         params.setdefault(pair[0], []).append(pair[1])
     return params
+
+
+def query_form(body: bytes, most: int | None) -> dict[str, list[str]]:
+    """Return the fields of a /sparql form body (``parse_params``), refusing (400) one that is
+    a query's text sent as a form, as ``curl --data 'SELECT ...'`` sends it: it was read as a
+    field named by the query, and answered "the request carries no query"."""
+    form = parse_params(body, "form body", most)
+    if not ({"query", "update"} & form.keys()) and _QUERY_TEXT.match(body):
+        raise Refused(400, "the form body holds no query= field: it reads as a query's text, "
+                           "sent as a form (curl --data's default type); send the text as "
+                           "application/sparql-query (curl -H 'Content-Type: application/"
+                           "sparql-query' --data-binary @query.rq), or in the field query= "
+                           "(curl --data-urlencode 'query=...')")
+    return form
+
+
+def no_form(body: bytes) -> bytes:
+    """Return an application/sparql-query body, refusing (400) one that is a form (``query=``
+    then the query, as ``curl -H 'Content-Type: application/sparql-query' --data-urlencode
+    query=...`` sends it): it was parsed as a query, "'query' begins no SPARQL query"."""
+    if body.removeprefix(_BOM).lstrip().startswith(b"query="):
+        raise Refused(400, "the body is a form (query=...) but is sent as application/"
+                           "sparql-query, which is the query's text alone: send the form as "
+                           "application/x-www-form-urlencoded, or the text alone")
+    return body
 
 
 def _escapes_whole(where: str, name: bytes, value: bytes) -> None:

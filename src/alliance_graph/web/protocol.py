@@ -126,7 +126,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
                                "or send it by GET")
         if ctype == "application/x-www-form-urlencoded":
             form_charset(environ.get("CONTENT_TYPE", ""))
-            form = parse_params(read_body(environ, limit), "form body", most)
+            form = fields.query_form(read_body(environ, limit), most)
             if "update" in form:
                 raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
             texts = form.get("query", [])
@@ -141,7 +141,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
                                    f"so), not {charset}: send the query in UTF-8")
             try:
                 # An empty body carries no query (400, as an empty form), not an empty one.
-                texts = [t for t in [read_body(environ, limit).decode("utf-8")]
+                texts = [t for t in [fields.no_form(read_body(environ, limit)).decode("utf-8")]
                          if t.removeprefix(_BOM).strip()]
             except UnicodeDecodeError as exc:
                 raise Refused(400, f"the query is not valid UTF-8 (byte {exc.start})") from exc
