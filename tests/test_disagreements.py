@@ -260,6 +260,33 @@ def test_no_value_of_an_amount_is_stated_without_a_figure_in_its_quotes(kg):
             f"amount {value} is not stated in {r['quote'].value!r}"
 
 
+# --- theses the sources disagree on --------------------------------------------------------------
+
+# Characterizations citing a passage that a position on an opposed thesis cites, reviewed: each
+# says what no source disputes, or says the doubt as a doubt, so the plain graph asserts no side.
+BESIDE_A_THESIS = {
+    "MissileDefense-characterization": "'threat-specific': the premise of 003's doubt, disputed by no source",
+    "IsraeliMissileDefenseProgram-characterization-2": "the doubt said as one ('an open question')",
+    "IsraeliMissileDefenseProgram-characterization-3": "the doubt said as one ('unclear whether')",
+    "Israel-characterization-8": "the renown of Israel's defense industry, disputed by no source",
+    "IranNorthKoreaMilitaryCooperation-characterization-2": "the doubt said as one ('still unseen')",
+}
+
+
+def test_a_thesis_the_sources_disagree_on_is_no_plain_characterization(kg):
+    """A thesis the sources disagree on is a proposition with attributed positions and no plain
+    fact beside it (docs/data-model.md). 003's subhead was also the plain 'comes at the expense
+    of Washington's own missile defense research' of U.S. missile defense aid to Israel, though
+    Rebeccah Heinrichs denies it, and 001's 'lessons learned from these systems inform U.S.
+    missile defense programs' a plain characterization of the alliance, though 003 doubts it:
+    the plain graph took one side of each."""
+    rows = kg.query("""SELECT DISTINCT ?c WHERE {
+        ?position ag:opposedBy ?other ; prov:wasDerivedFrom ?ev .
+        ?c a ag:Claim ; rdf:predicate ag:characterization ; prov:wasDerivedFrom ?ev }""")
+    beside = sorted(r["c"].value.rsplit("/", 1)[1] for r in rows)
+    assert beside == sorted(BESIDE_A_THESIS)
+
+
 # --- hedged passages ------------------------------------------------------------------------------
 
 # Words by which a passage offers a possibility, a forecast, a view or hearsay rather than an
