@@ -14,7 +14,7 @@ import pytest
 import servers
 from alliance_graph.query import results as queries
 from alliance_graph.store.errors import QueryError, StoreError
-from alliance_graph.store.oxigraph_errors import broken_off, of_the_query, streamed
+from alliance_graph.store.oxigraph_errors import broken_off, of_the_query, streamed, the_stores
 from alliance_graph.store.remote import RemoteStore
 from conftest import loaded_remote
 from helpers import fetch
@@ -140,6 +140,17 @@ def test_the_stores_own_error_in_a_begun_answer_is_the_stores():
     assert isinstance(error, StoreError) and "broke off its answer" in str(error)
     assert isinstance(broken_off("Connection refused (os error 111)", headers(), sent(SERVICE),
                                  QueryError, "the store"), QueryError)
+
+
+def test_the_stores_time_limit_is_said_to_be_its_own():
+    # `oxigraph serve --timeout-s 1` stopped a COUNT of a three-way product so, 200 sent
+    # (and a query before its first row with a 500): said bare, nothing told whose limit it was.
+    error = broken_off("The SPARQL operation has been cancelled", headers(), sent(SERVICE),
+                       QueryError, "the store")
+    assert isinstance(error, StoreError) and "oxigraph serve --timeout-s" in str(error)
+    assert "own time limit" in the_stores("The SPARQL operation has been cancelled", headers())
+    assert the_stores("The SPARQL operation has been cancelled", headers("Apache/2.4")) == ""
+    assert the_stores("IO error: No space left on device", headers()) == ""
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,8 @@ _THE_QUERYS = re.compile(r"The custom function <[^>]*> (is not supported|require
                          r"|.* is not a valid service name$")
 # The store's, even in a query calling SERVICE: its time limit, and its storage (RocksDB's
 # status words) or the data it read there.
-_THE_STORES = re.compile(r"The SPARQL operation has been cancelled|The SPARQL dataset "
+_CANCELLED = "The SPARQL operation has been cancelled"
+_THE_STORES = re.compile(rf"{_CANCELLED}|The SPARQL dataset "
                          r"|(IO error|Corruption|Invalid argument|Not implemented|Resource "
                          r"busy|Operation aborted|Operation timed out|Result incomplete|"
                          r"Shutdown in progress|No space|Operation failed)\b")
@@ -67,7 +68,17 @@ def broken_off(said: str, headers, sent, rejected: type[Exception], store: str) 
     if rejected is not StoreError and of_the_query(said, headers, sent):
         return rejected(f"the store could not evaluate the query: {said} (written into its "
                         "answer after HTTP 200, as Oxigraph does)")
-    return StoreError(f"{store} broke off its answer, begun with HTTP 200, with an error: {said}")
+    return StoreError(f"{store} broke off its answer, begun with HTTP 200, with an error: {said}"
+                      f"{the_stores(said, headers)}")
+
+
+def the_stores(message: str, headers) -> str:
+    """Return what to add to an Oxigraph server's error ``message`` of its own: its time
+    limit says nothing of whose it is ("The SPARQL operation has been cancelled")."""
+    if is_oxigraph(headers) and message.startswith(_CANCELLED):
+        return (" (the store's own time limit, oxigraph serve --timeout-s, stopped the query: "
+                "narrow it, or raise the limit)")
+    return ""
 
 
 def streamed(headers, data: bytes) -> str | None:

@@ -14,14 +14,9 @@ the store's own message when it rejects a query as malformed.
 
 from __future__ import annotations
 
-import http.client
-import random
 import re
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
-from email.message import Message
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,15 +24,13 @@ import pyoxigraph as ox
 from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import tokenize
-from ..wording import Said
 from . import oxigraph_errors
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
-from .remote_http import OPENER, TooLarge, Watch, read_within
-from .remote_messages import first_line, read_error, shown, unaddressed, unshifted
+from .remote_client import StoreClient
+from .remote_messages import first_line, unaddressed, unshifted
 from .virtuoso_concat import separated
-from .virtuoso_errors import of_the_query, refuse_partial
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
@@ -54,7 +47,7 @@ def _sibling(url: str, name: str) -> str | None:
     return f"{head}/{name}" if sep and url.endswith("/query") else None
 
 
-class RemoteStore:
+class RemoteStore(StoreClient):
     """A remote SPARQL 1.1 store read through the Protocol, shaped like ``pyoxigraph.Store``."""
 
     def __init__(self, query_url: str, update_url: str | None = None,
@@ -69,9 +62,7 @@ class RemoteStore:
         self.timeout = timeout
         self.load_timeout = load_timeout
         self.max_answer_bytes = max_answer_bytes
-        # Its messages call it "the store", its address (and its host, in the store's own
-        # words) left out: a server's clients read them in its 502s (``backends.reopen_graph``).
-        self.anonymous = anonymous
+        self.anonymous = anonymous  # its messages' name for it (``StoreClient``)
         self._held: list[ox.NamedNode] | None = None
         self._unnamed_is_all: bool | None = None
         self._virtuoso: bool | None = None  # whether the store's last answer was Virtuoso's
@@ -82,106 +73,6 @@ class RemoteStore:
         return cls(settings.store, settings.store_update_url, settings.store_graph_store_url,
                    settings.remote_timeout, settings.remote_load_timeout,
                    settings.remote_max_answer_bytes, anonymous)
-
-    def named(self, url: str) -> str:
-        """Return how a message names the store at ``url``: by its address, shown without a
-        key (``remote_messages.shown``), or, anonymous, as "the store"."""
-        return "the store" if self.anonymous else shown(url)
-
-    # -- HTTP ----------------------------------------------------------------------------
-
-    def send(self, request: urllib.request.Request, timeout: float | None = None,
-             rejected: type[Exception] = StoreError, tries: int = 5) -> tuple[Message, bytes]:
-        """Send a request; return the answer's headers and body, or raise one-line errors.
-
-        A 400 answer means the store refused the request itself, and so does a 500 that says
-        the query made the error (``virtuoso_errors``, ``oxigraph_errors``): ``rejected`` is
-        raised with its message (``QueryError`` for a query, so the user sees what to fix).
-        ``tries``: how often a request the store rolled back in a deadlock is sent.
-        """
-        timeout = timeout or self.timeout
-        url, deadline = self.named(request.full_url), time.monotonic() + timeout
-        try:
-            return self._send(request, url, timeout, deadline, rejected, tries)
-        except (StoreError, QueryError) as exc:
-            if not self.anonymous:
-                raise
-            # The store's own words (its error page, a proxy's, the OS's) may name its host.
-            raise type(exc)(unaddressed(str(exc), self.query_url, self.update_url,
-                                        self.graph_store_url)) from None
-
-    def _send(self, request, url: str, timeout: float, deadline: float, rejected, tries: int):
-        for attempt in range(tries):
-            try:
-                return self._send_once(request, url, timeout, deadline, rejected)
-            except _Deadlocked as exc:
-                # Virtuoso rolls back one of two transactions that deadlock (SQLSTATE 40001,
-                # "SR172: Transaction deadlocked") and says to try it again: two loads taking
-                # the lock at once got the error, not the other's name.
-                if attempt == tries - 1 or time.monotonic() >= deadline:
-                    raise StoreError(str(exc)) from None
-                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
-        raise AssertionError("unreachable")
-
-    def _send_once(self, request, url: str, timeout: float, deadline: float, rejected):
-        with Watch(deadline) as expired:
-            try:
-                answer = self._exchange(request, url, timeout, deadline, rejected)
-            except StoreError:
-                if not expired.is_set():
-                    raise
-            else:
-                if not expired.is_set():
-                    return answer
-        # Its sockets were shut at the deadline: what the exchange met then (an answer cut
-        # short, a connection reset, an end read as the answer's end) is the time limit.
-        raise StoreError(f"{url} did not answer within {timeout:g} s")
-
-    def _exchange(self, request, url: str, timeout: float, deadline: float, rejected):
-        try:
-            with OPENER.open(request, timeout=timeout) as response:
-                body = read_within(response, deadline, self.max_answer_bytes)
-                refuse_partial(url, response.headers)
-                return response.headers, body
-        except TooLarge:
-            most = self.max_answer_bytes
-            raise StoreError(Said(lambda n: f"{url} sent an answer over {most:,} bytes "
-                                            f"({n('settings.remote_max_answer_bytes')}): "
-                                            "narrow the query")) from None
-        except urllib.error.HTTPError as exc:
-            with exc:  # its connection, closed now: an error kept (its context) held it open
-                if 300 <= exc.code < 400 and exc.headers.get("Location"):
-                    where = exc.headers["Location"]
-                    try:
-                        where = urllib.parse.urljoin(request.full_url, where)
-                    except ValueError:  # "http://[bad": said as given, not a traceback
-                        pass
-                    where = "elsewhere" if self.anonymous else f"to {shown(first_line(where))}"
-                    raise StoreError(f"{url} redirects {where} (HTTP {exc.code}): give the "
-                                     "store's own URL") from None
-                message = first_line(read_error(exc))
-            hint = "" if oxigraph_errors.of_the_query(message, exc.headers, request.data) \
-                else of_the_query(message)
-            if exc.code == 400:
-                raise rejected(f"the store rejected the request: {message}{hint or ''}") \
-                    from None
-            if hint is not None and rejected is not StoreError:  # a query's, not an update's
-                raise rejected(f"the store could not evaluate the query: {message}{hint}") \
-                    from None
-            if exc.code == 500 and " 40001 " in f" {message} ":
-                raise _Deadlocked(f"{url} answered HTTP {exc.code} {exc.reason}: {message}") \
-                    from None
-            raise StoreError(f"{url} answered HTTP {exc.code} {exc.reason}: {message}") from None
-        except TimeoutError:
-            raise StoreError(f"{url} did not answer within {timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise StoreError(f"{url} did not answer within {timeout:g} s") from None
-            raise StoreError(f"cannot reach {url}: {exc.reason}") from None
-        except http.client.HTTPException as exc:  # a cut-short body, a garbled status line
-            raise StoreError(f"{url} broke off its answer: {exc!r}") from None
-        except OSError as exc:
-            raise StoreError(f"cannot reach {url}: {exc or type(exc).__name__}") from None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -393,8 +284,3 @@ class RemoteStore:
                          "Content-Length": str(path.stat().st_size)})
             self.send(request, timeout)
         self._held = None
-
-
-class _Deadlocked(Exception):
-    """The store rolled the request's transaction back in a deadlock: it may be sent again."""
-
