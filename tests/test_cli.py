@@ -159,12 +159,13 @@ def test_the_endpoint_url_is_written_as_a_client_writes_it(host, url):
 
 
 @pytest.mark.parametrize("option, value, says", [
-    ("--port", "70000", "70000 is not in the range 0<=x<=65535"),  # it wrapped to 4464
+    ("--port", "70000", "'70000' is not a port: give a whole number from 0 to 65535"),  # it wrapped to 4464
     ("--workers", "0", "0 is not in the range x>=1"),
-    ("--timeout", "-1", "-1.0 is not in the range x>0"),
+    ("--timeout", "-1", "'-1' is not a number of seconds above 0"),
     ("--timeout", "nan", "'nan' is not a number of seconds"),
     ("--request-timeout", "abc", "'abc' is not a valid number of seconds"),
-    ("--idle-timeout", "0", "0.0 is not in the range x>0"),
+    ("--idle-timeout", "0", "'0' is not a number of seconds above 0"),
+    ("--light-seconds", "-1", "'-1' is not a number of seconds from 0"),
     ("--query-memory", "-3", "-3 is not in the range x>=1"),
     ("--max-result-bytes", "0", "0 is not in the range x>=1"),
     ("--response-cache", "-1", "-1 is not in the range x>=0"),

@@ -31,3 +31,13 @@ def test_a_port_from_the_variable_is_refused_naming_the_variable():
 def test_a_count_that_is_no_number_is_said_to_be_none(flag):
     assert refusal("serve", flag, "many") == \
         f"Error: Invalid value for '{flag}': 'many' is not a valid whole number."
+
+
+@pytest.mark.parametrize("flag, value, says", [
+    ("--timeout", "0", "'0' is not a number of seconds above 0"),
+    ("--idle-timeout", "-2", "'-2' is not a number of seconds above 0"),
+    ("--light-seconds", "-1", "'-1' is not a number of seconds from 0"),
+    ("--timeout", "soon", "'soon' is not a valid number of seconds.")])
+def test_seconds_below_their_range_are_said_as_typed(flag, value, says):
+    # "0.0 is not in the range x>0." of the 0 typed: a float the user never wrote, and a range.
+    assert refusal("serve", flag, value) == f"Error: Invalid value for '{flag}': {says}"

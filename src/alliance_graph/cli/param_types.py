@@ -22,7 +22,16 @@ class Seconds(click.FloatRange):
         super().__init__(min=0, min_open=not zero)
 
     def convert(self, value, param, ctx):
-        seconds = super().convert(value, param, ctx)
+        try:
+            seconds = super().convert(value, param, ctx)
+        except click.BadParameter as refused:
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                raise refused from None  # no number: "'x' is not a valid number of seconds."
+            # Below the range: click said "0.0 is not in the range x>0." of the 0 typed.
+            self.fail(f"{value!r} is not a number of seconds "
+                      f"{'above' if self.min_open else 'from'} 0", param, ctx)
         if math.isnan(seconds):
             self.fail(f"{value!r} is not a number of seconds", param, ctx)
         if math.isinf(seconds):  # "inf", or a number past a float's range ("1e400")
