@@ -111,6 +111,9 @@ class StoreClient:
                     raise StoreError(f"{url} redirects {where} (HTTP {exc.code}): give the "
                                      "store's own URL") from None
                 message = first_line(read_error(exc))
+            if exc.code == 401:  # its login asked for (WWW-Authenticate), which is never sent
+                message += (" (the store asks for a login, which alliance-graph does not "
+                            "send: put the store behind a proxy on loopback that adds it)")
             hint = "" if oxigraph_errors.of_the_query(message, exc.headers, request.data) \
                 else of_the_query(message)
             if exc.code == 400:
