@@ -212,6 +212,18 @@ def test_every_option_of_a_command_is_in_its_reference_row(command):
     assert not missing, f"README's row of {command} does not list {missing}"
 
 
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_the_formats_a_reference_row_lists_are_the_ones_its_command_takes(command):
+    # export --format turtle was refused where query's took it: a row listing the names as
+    # each command takes them keeps two commands' differences in sight.
+    import click
+    row = re.search(rf"^\| `alliance-graph (?:\[[^]]*\] )?{command}\b(.*?)` \|", README, re.M)
+    for param in main.commands[command].params:
+        listed = re.search(rf"{re.escape(param.opts[0])} ([\w\\|-]+)", row[1])
+        if isinstance(param.type, click.Choice) and listed and "|" in listed[1]:
+            assert listed[1].split("\\|") == list(param.type.choices), (command, param.opts)
+
+
 def test_architecture_gives_no_count_of_the_suite_that_goes_stale():
     # architecture.md said the quick run was 'about 3,750 of the 4,350 tests' when the suite
     # had 5,408 (4,711 of them quick): a count of the suite is stale at the next commit, and
