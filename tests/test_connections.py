@@ -308,6 +308,16 @@ def test_a_request_in_an_http_version_other_than_1_is_refused_and_closed(endpoin
         assert b"Connection: close" in answer and b"Content-Type: text/plain" in answer
 
 
+@pytest.mark.parametrize("before", [b"\r\n\r\n", b"\r\n" * 50])
+def test_blank_lines_before_a_request_are_skipped_and_it_is_answered(endpoint, before):
+    # As a client that ends a POST's body with an extra CRLF sends them before its next
+    # request: read as a request, they raised in the front, which closed the connection
+    # unanswered (and logged the error as an uncaptured exception).
+    with connect(endpoint) as sock:
+        sock.sendall(before + HEAD + b"Connection: close\r\n\r\n")
+        assert read_all(sock).startswith(b"HTTP/1.1 200 ")
+
+
 def test_a_later_minor_version_of_http1_is_answered_as_http11_and_kept_open(endpoint):
     with connect(endpoint) as sock:
         for _ in range(2):

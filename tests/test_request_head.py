@@ -91,6 +91,13 @@ def test_a_bare_lf_before_a_crlf_head_end_is_left_to_waitress():
     assert fine.completed and fine.error is None
 
 
+def test_blank_lines_before_a_request_are_an_empty_one_skipped():
+    # "\r\n\r\n" read as an empty request raised AttributeError (no command): the front
+    # dropped the connection unanswered, the request after the blank lines with it.
+    parser = parsed(b"\r\n\r\nGET /status HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert parser.completed and parser.empty and parser.error is None
+
+
 def test_two_framings_and_a_chunk_over_the_limit_are_refused():
     both = parsed(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
                   b"Transfer-Encoding: chunked\r\n\r\n")

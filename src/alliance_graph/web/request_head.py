@@ -130,7 +130,10 @@ class Parser(HTTPRequestParser):
                                               "line, and the head, with CR LF (RFC 9112, 2.2)"),
                                    data)
         consumed = super().received(data)
-        if self.completed and self.error is None and self.command == "CONNECT":
+        # An empty request (blank lines where one was awaited, which waitress skips) has no
+        # command: read as one, it raised, and the connection was dropped unanswered.
+        if self.completed and self.error is None and not self.empty \
+                and self.command == "CONNECT":
             # Its target is an authority (host:port), which waitress read as a path: "404
             # nothing is served at /443".  A tunnel is a proxy's to open (RFC 9110, 9.3.6).
             self.error = ServerNotImplemented("CONNECT: this server is a SPARQL endpoint, not "
