@@ -529,6 +529,15 @@ def test_a_cache_folder_that_cannot_be_made_is_one_line_and_exit_2(run, tmp_path
     assert line.startswith("error: a file or folder could not be used:") and "a-file" in line
 
 
+def test_a_folder_that_cannot_be_made_is_said_as_the_os_says_it(run, tmp_path):
+    # Python's "[Errno 20] Not a directory: '/x/a-file/cache'": a number and a quoted repr.
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    line = run("--cache", blocked / "cache", "stats").output.strip()
+    assert line == (f"error: a file or folder could not be used: {blocked / 'cache'}: Not a "
+                    f"directory; {blocked / 'cache'} is the cache folder (--cache)")
+
+
 def test_a_query_holding_a_nul_byte_is_a_query_error_not_a_traceback(run):
     result = run("query", "ASK { ?c a ag:Claim \0 }")
     assert result.exit_code == 1 and "query failed:" in result.output

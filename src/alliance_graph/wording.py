@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["SHOWN", "Said", "Metavar", "aside", "command_line", "folder_of", "no_names",
-           "odd_names", "parameter", "quoted", "shown", "speak_as", "spoken", "worded"]
+           "odd_names", "os_error", "parameter", "quoted", "shown", "speak_as", "spoken", "worded"]
 
 
 # The namer of the ``Said.worded`` call in progress on this thread, if any: a ``Said`` (or an
@@ -271,6 +271,16 @@ def folder_of(settings, filename) -> Said | None:
                 return Said(lambda n, field=field, folder=folder: (
                     f"{folder} is the {FOLDERS[field]} folder ({n(f'settings.{field}')})"))
     return None
+
+
+def os_error(exc: OSError) -> str:
+    """Return what an OSError says as the OS says it, "/x/cache: Not a directory", where Python
+    writes "[Errno 20] Not a directory: '/x/cache'" (a quoted repr, and its number); an error
+    of two files (a rename), or one saying itself otherwise, as Python writes it."""
+    if exc.filename is None or not exc.strerror or exc.filename2 is not None \
+            or type(exc).__str__ is not OSError.__str__:
+        return str(exc)
+    return f"{os.fsdecode(exc.filename)}: {exc.strerror}"
 
 
 # A byte of a name that is not UTF-8, as Python holds it (errors="surrogateescape").

@@ -21,7 +21,7 @@ from ..proposals import transaction
 from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
-from ..wording import STREAM, command_line, folder_of, odd_names, shown, worded
+from ..wording import STREAM, command_line, folder_of, odd_names, os_error, shown, worded
 from .param_types import PathType, Seconds  # noqa: F401 - the commands' types, named here too
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
@@ -310,7 +310,7 @@ def unusable(exc: OSError, settings=None) -> str:
     if stream is not None:
         return f"{stream} could not be written ({exc.strerror or exc}): what was written to " \
                "it is cut short"
-    return f"a file or folder could not be used: {exc}{_whose(settings, exc.filename)}"
+    return f"a file or folder could not be used: {os_error(exc)}{_whose(settings, exc.filename)}"
 
 
 def _whose(settings, filename) -> str:
