@@ -1606,6 +1606,16 @@ def test_a_commands_option_given_before_it_says_where_it_goes(args, said):
     assert result.exit_code == 2 and result.output.endswith(f"Error: {said}\n"), result.output
 
 
+@pytest.mark.parametrize("args, said", [
+    (("query", "-o", "out.csv", "ASK {}"), "-o is an option of export, not of query"),
+    (("check", "--format", "json"), "--format is an option of coverage, export, query, stats "
+                                    "and validate, not of check")])
+def test_another_commands_option_says_whose_it_is(args, said):
+    # click said "No such option '-o'", as though no command had one.
+    result = CliRunner().invoke(main, args, prog_name="alliance-graph")
+    assert result.exit_code == 2 and result.output.endswith(f"Error: {said}\n"), result.output
+
+
 def test_an_option_nobody_has_is_refused_as_click_refuses_it(run):
     result = run("stats", "--nope")
     assert result.exit_code == 2 and result.output.endswith("No such option '--nope'.\n")

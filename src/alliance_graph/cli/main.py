@@ -217,9 +217,18 @@ class _Group(click.Group):
         --store x``), saying where it goes: click said "No such option '--store'. (Did you
         mean one of: '--host', '--port', '--workers'?)"; else ``refused`` itself."""
         option = refused.option_name
-        if not any(option in param.opts and not param.is_eager for param in self.params):
-            return refused  # (--version is no setting for a command to run with)
         command = refused.ctx.info_name if refused.ctx is not None else "the command"
+        if not any(option in param.opts and not param.is_eager for param in self.params):
+            # (--version is no setting for a command to run with.)  Another command's option
+            # (`query -o out.csv`) was "No such option '-o'", as though no command had one.
+            owners = [name for name, other in sorted(self.commands.items()) if name != command
+                      and any(option in param.opts for param in other.params)]
+            if not owners or option in ("-h", "--help"):
+                return refused
+            return click.NoSuchOption(option, (
+                f"{option} is an option of {', '.join(owners[:-1])} and {owners[-1]}"
+                if owners[1:] else f"{option} is an option of {owners[0]}")
+                + f", not of {command}", ctx=refused.ctx)
         return click.NoSuchOption(option, (
             f"{option} is an option of {ctx.info_name} itself, not of {command}: give it before "
             f"the command ({ctx.info_name} {option} ... {command} ...)"), ctx=refused.ctx)
