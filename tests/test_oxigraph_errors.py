@@ -76,6 +76,10 @@ def test_only_an_oxigraph_servers_answer_and_a_querys_are_read_so():
      "Found returned by http://x/ with payload:\nPOST / is not supported", "Error 404 Not Found"),
     ("application/n-triples", "The variable encoding the service name is unbound",
      "The variable encoding the service name is unbound"),
+    # A message whose first word reads as JSON (a service name that is a literal).
+    ("application/sparql-results+json", '{"head":{"vars":["s"]},"results":{"bindings":['
+     '{"s":{"type":"literal","value":"x"}}"x" is not a valid service name',
+     '"x" is not a valid service name'),
     # What no error broke off is none: a document cut short, another server's.
     ("application/sparql-results+json", '{"head":{"vars":["x"]},"results":{"bindings":[{"x":',
      None),

@@ -96,9 +96,12 @@ def streamed(headers, data: bytes) -> str | None:
         while True:
             start = at + 1 if at > head.end() and text.startswith(",", at) else at
             try:
-                _, at = decoder.raw_decode(text, start)
+                row, end = decoder.raw_decode(text, start)
             except json.JSONDecodeError:
                 break
+            if not isinstance(row, dict):  # the error's first word: '"x" is not a valid ...'
+                break
+            at = end
         rest = text[at:]
     elif media == NTRIPLES:
         lines = text.split("\n")
