@@ -295,7 +295,9 @@ def test_a_thesis_the_sources_disagree_on_is_no_plain_characterization(kg):
 HEDGE = re.compile(r"\b(might|may|could|would|likely|potential(ly)?|possibl[ey]|expect(s|ed)?|"
                    r"fertile ground|capable of|said to|unclear|unproven|unseen)\b", re.IGNORECASE)
 # Properties whose plain triple says partners do something together or work against something.
-ACTIVITY = ("cooperationArea", "counters", "cooperatesWith", "jointExercise", "jointProgram")
+# ag:partner too: Iran and North Korea were partners of a military cooperation 003 reports only
+# as 'said to have peaked', beside the proposition whose doubt ('still unseen') opposes it.
+ACTIVITY = ("cooperationArea", "counters", "cooperatesWith", "jointExercise", "jointProgram", "partner")
 
 
 def _quotes_by_claim(kg, properties) -> dict[str, list[str]]:
