@@ -886,3 +886,20 @@ def test_an_amendment_of_a_misspelt_claim_names_the_claim_meant(settings, kg, tm
                                  prebuilt=None if route == "files" else kg.store)
     assert meant(report) == {line_of(text, "ag:note"):
                              {"claim:BlueFlag-participant-UnitedStates"}}
+
+
+def test_the_graph_s_quads_are_listed_a_few_times_not_once_per_finding(settings, kg, tmp_path,
+                                                                       monkeypatch):
+    # Each finding listed every quad of the graph anew (Inputs.quads makes its list each
+    # time it is read) to name a value held elsewhere: 3,000 blank claims, 24,000 findings.
+    from alliance_graph.proposals.inputs import Inputs
+    read = []
+    quads = Inputs.quads.fget
+    monkeypatch.setattr(Inputs, "quads", property(lambda self: read.append(1) or quads(self)))
+    proposal = tmp_path / "many.ttl"
+    proposal.write_text(turtle_prologue() + "".join(
+        f"claim:FxMany{i} a ag:Claim ; rdf:subject id:BlueFlag .\n" for i in range(30)),
+        encoding="utf-8")
+    report = validation.validate(settings, [proposal], prebuilt=kg.store)
+    assert len(report.findings) >= 30
+    assert len(read) < 20, len(read)

@@ -54,6 +54,12 @@ def line_number(text: str | bytes, at: int) -> int:
     return sum(1 for _ in breaks.finditer(text, 0, at)) + 1
 
 
+def line_numbers(text: str, offsets) -> list[int]:
+    """Return the 1-based line of each of ``offsets`` of a text, its line breaks counted once."""
+    breaks = [m.start() for m in _BREAK.finditer(text)]
+    return [bisect.bisect_left(breaks, at) + 1 for at in offsets]
+
+
 def column_number(text: str | bytes, at: int) -> int:
     """Return the 1-based column of offset ``at`` on its line (of a text, or of its bytes)."""
     breaks = _BYTE_BREAK if isinstance(text, bytes) else _BREAK
@@ -233,8 +239,9 @@ class LineIndex:
         self._found: dict[tuple, int | None] = {}
         # file -> (term -> line of the first block it opens, term -> line it first appears on)
         self._terms: dict[str, tuple[dict, dict] | None] = {}
-        # file -> (line, column of its "[", the names it writes) of each [ ... ] subject
-        self._blanks: dict[str, list[tuple[int, int, set[str]]]] = {}
+        # file -> ((line, column of its "[") of each [ ... ] subject, the subjects by the
+        # names they write)
+        self._blanks: dict[str, tuple[list[tuple[int, int]], dict[str, set[int]]]] = {}
 
     def texts(self) -> dict[str, str]:
         """Return the texts, reading them first if they were given as a function."""
@@ -285,28 +292,48 @@ class LineIndex:
         return min(found, default=None)
 
     def blank_subject(self, name: str, iris: list[str]) -> tuple[int, int] | None:
-        """Return (line, column of its "[") of the statement of file ``name`` whose subject is
-        a ``[ ... ]`` writing the predicates and objects ``iris``, else of the one writing most
-        of them; None when the file opens no statement so.
+        """Return (line, column of its "[") of the first statement of file ``name`` whose
+        subject is a ``[ ... ]`` writing the predicates and objects ``iris``, else of the first
+        writing most of the rarest of them; None when the file opens no statement so.
 
         The parser gives such a node a name written nowhere, and no triple points at it: a
-        top-level ``[ a ag:Claim ; ... ] .``'s findings had no line."""
+        top-level ``[ a ag:Claim ; ... ] .``'s findings had no line.  The statements are
+        indexed by the names they write, so that placing thousands of them costs a lookup
+        each, not a pass over all of them."""
         if name not in self._blanks:
             text = self.texts().get(name, "")
-            self._blanks[name] = [
-                (line_number(text, at), column_number(text, at) - 1,
-                 {f for kind, token in written for f in turtle.forms(kind, token)})
-                for at, written in turtle.blank_subjects(text)]
-        best, most = None, -1
-        for line, column, written in self._blanks[name]:
-            found = sum(1 for iri in iris
-                        if any(f in written for f in self.spellings(name, iri))
-                        or (iri == str(RDF.type) and "a" in written))
-            if found == len(iris):
-                return line, column
-            if found > most:
-                best, most = (line, column), found
-        return best
+            found = list(turtle.blank_subjects(text))
+            at = [a for a, _ in found]
+            by_form: dict[str, set[int]] = {}
+            for k, (_, written) in enumerate(found):
+                for kind, token in written:
+                    for form in turtle.forms(kind, token):
+                        by_form.setdefault(form, set()).add(k)
+            # (the texts here end their lines in line feeds: _line_feeds)
+            self._blanks[name] = (list(zip(line_numbers(text, at),
+                                           (a - text.rfind("\n", 0, a) - 1 for a in at))),
+                                  by_form)
+        places, by_form = self._blanks[name]
+        if not places:
+            return None
+        sets = []
+        for iri in set(iris):
+            present = [by_form[f] for f in self._forms(name, iri) if f in by_form]
+            if present:  # (a set of the index itself where it can be: no copy, never changed)
+                sets.append(present[0] if len(present) == 1 else set().union(*present))
+        kept = None
+        for candidates in sorted(sets, key=len):  # the rarest first; one that would leave
+            both = candidates if kept is None else kept & candidates  # none is passed over
+            if both:
+                kept = both
+        return places[min(kept) if kept else 0]
+
+    def _forms(self, name: str, iri: str) -> list[str]:
+        """Return the spellings of ``iri`` in file ``name``, ``a`` too for rdf:type."""
+        key = ("forms", name, iri)
+        if key not in self._found:
+            self._found[key] = self.spellings(name, iri) + (["a"] if iri == str(RDF.type) else [])
+        return self._found[key]
 
     def property_line(self, name: str, start: int, predicate: str) -> int:
         """Return the line of ``predicate`` in the subject block that opens on line ``start``

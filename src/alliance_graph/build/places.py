@@ -18,12 +18,13 @@ text by what it writes).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pyoxigraph as ox
 
 from ..namespaces import AG, RDF
 from ..rdf import file_of, graph_iri
-from .lines import LineIndex, line_number
+from .lines import LineIndex, line_numbers
 from .loading import written_label
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -33,11 +34,25 @@ _OBJECT = ox.NamedNode(str(RDF.object))
 _CLAIM = ox.NamedNode(str(AG.Claim))
 
 
+# A blank node's label written first on a line (one ending in a carriage return alone too): its
+# characters, and dots between them.
+_SUBJECT_LABEL = re.compile(r"(?:^|(?<=\r))[ \t]*_:((?:[-\w]|\.(?=[-\w]))+)", re.M)
+
+
+@lru_cache(maxsize=8)
+def _subject_labels(text: str) -> dict[str, int]:
+    """Return the line each blank node label is first written on as a subject, in one pass:
+    a search of the whole text per node made a proposal of 3,000 blank nodes take minutes."""
+    found: dict[str, int] = {}
+    for m in _SUBJECT_LABEL.finditer(text):
+        found.setdefault(m.group(1), m.start())
+    return dict(zip(found, line_numbers(text, found.values())))
+
+
 def label_line(text: str, label: str) -> int | None:
     """Return the line where blank node ``_:label`` is first written as a subject, if it is
     (a line ending in a carriage return alone ends one too)."""
-    found = re.search(rf"(?:^|(?<=\r))[ \t]*_:{re.escape(label)}(?![-\w]|\.[-\w])", text, re.M)
-    return None if found is None else line_number(text, found.start())
+    return _subject_labels(text).get(label)
 
 
 class Places:

@@ -248,8 +248,10 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         findings = [dataclasses.replace(f, message=spelling.hinted(
             f.message, f.focus, f.path, f.value, meant)) for f in findings]
     # A second rank (or any value of one) given to a node of data/ names the one held there.
+    # (``inputs.quads`` makes its list anew each time: once, not once per finding.)
+    quads = inputs.quads
     findings = [dataclasses.replace(f, message=second_value.second_value(
-        f, inputs.quads, proposed, lambda name: inputs.display.get(name, name),
+        f, quads, proposed, lambda name: inputs.display.get(name, name),
         lambda t: f"<{t.value}>" if isinstance(t, ox.NamedNode) else term_text(t)))
         for f in findings]
 
