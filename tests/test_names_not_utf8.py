@@ -37,7 +37,8 @@ def error_line(result) -> str:
 
 def test_a_project_folder_not_utf8_is_named_as_shown(tmp_path):
     line = error_line(run("--project", named(tmp_path, b"caf\xe9"), "stats"))
-    assert line.startswith(f"error: no graph found in {tmp_path}/caf\\xe9 (looked in ")
+    assert line.startswith(f"error: no graph found: the project folder {tmp_path}/caf\\xe9 "
+                           "does not exist")
 
 
 def test_a_data_file_not_utf8_is_named_as_shown(tmp_path):

@@ -39,9 +39,12 @@ def test_a_project_without_turtle_files_is_no_graph(tmp_path, where):
     options = {"root": tmp_path / "nowhere"} if where == "missing" else \
         {"root": empty} if where == "option" else {}
     root = options.get("root", empty)
-    with pytest.raises(settings_mod.NoGraphFound,
-                       match=re.escape(f"no graph found in {root} (looked in {root / 'ontology'} "
-                                       f"and {root / 'data'}")):
+    # A folder that is not there is said so: it was "no graph found in /x/nowhere (looked in
+    # /x/nowhere/ontology ...)", as though a mistyped path were an empty project.
+    said = f"no graph found: the project folder {root} does not exist; give" \
+        if where == "missing" else \
+        f"no graph found in {root} (looked in {root / 'ontology'} and {root / 'data'}"
+    with pytest.raises(settings_mod.NoGraphFound, match=re.escape(said)):
         project_mod.for_command_line(options, {}, empty)
 
 

@@ -228,9 +228,12 @@ def require_graph(settings: Settings) -> None:
     root = settings.root
     if not settings.input_files():
         folders = dict.fromkeys([settings.ontology_dir, settings.data_dir])
+        # A project folder mistyped was "no graph found in /x/projet (looked in
+        # /x/projet/ontology ... for *.ttl files)", as though it were there and empty.
+        where = f": the project folder {root} does not exist" if not os.path.lexists(root) \
+            else f" in {root} (looked in {' and '.join(str(f) for f in folders)} for *.ttl files)"
         raise NoGraphFound(Said(lambda n: (
-            f"no graph found in {root} (looked in {' and '.join(str(f) for f in folders)} for "
-            f"*.ttl files); give a project folder holding ontology/ and data/ with "
+            f"no graph found{where}; give a project folder holding ontology/ and data/ with "
             f"{n('settings.root', Metavar('DIR'))}")))
     for name, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
         if not folder.is_dir():  # else the graph is quietly built without it; the knob is
