@@ -153,6 +153,21 @@ def test_a_source_named_in_another_case_is_told_the_files_name(tmp_path):
     assert str(refused.value) == f"no source file 'DOC.txt' in {tmp_path}: the file is named 'doc.txt'"
 
 
+@pytest.mark.parametrize("given", ["{folder}/doc.txt", "../sources/doc.txt", "sources\\doc.txt"])
+def test_a_source_named_by_its_path_is_told_to_give_the_file_s_name(tmp_path, given):
+    # A path, as a shell completes it: "no source file" of a file that is in the folder.
+    (tmp_path / "doc.txt").write_text(TEXT, encoding="utf-8")
+    given = given.format(folder=tmp_path)
+    with pytest.raises(FileNotFoundError) as refused:
+        coverage(KnowledgeGraph.from_store(ox.Store()), tmp_path, only=given)
+    assert str(refused.value) == (f"no source file {given!r} in {tmp_path}: give the file's "
+                                  "name alone, without a folder: did you mean 'doc.txt'?")
+    with pytest.raises(citations.CiteError) as refused:
+        citations.cite(tmp_path, given, "Alpha")
+    assert str(refused.value).endswith("without a folder: did you mean 'doc.txt'?"), \
+        str(refused.value)
+
+
 def test_a_file_of_the_folder_that_is_no_source_text_is_said_to_be_none(tmp_path):
     # "no source file 'README.md' in <folder>", of a file the folder holds: coverage reads
     # its *.txt files alone.

@@ -118,6 +118,10 @@ def named_instead(names: set[str], name: str) -> str:
     most likely meant (``: the file is named ...`` for one differing in case, ``: did you mean
     ...?`` for the one it begins, as ``000`` or a name without its ``.txt``, or one a
     character or two apart), or nothing."""
+    folder, _, base = name.replace("\\", "/").rpartition("/")
+    if folder and base:  # a path (tab-completed in a shell): the file's name was meant
+        return f": give the file's name alone, without a folder: did you mean {quoted(base)}?" \
+            if base in names else named_instead(names, base)
     twin = case_twin(names, name)
     if twin:
         return f": the file is named {quoted(twin)}"
@@ -260,10 +264,13 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
     if not _is_folder(sources_dir):
         raise CiteError(missing_sources(sources_dir))
     # Only a file of the folder is a source: a path would read (and cite) any file at all.
-    if "/" in source or "\\" in source or source in ("", ".", ".."):
-        raise CiteError(Said(lambda n: f"{n('source', source)} is not a file name: give the "
-                                       f"name of a file in {sources_dir}, without a folder"))
     names = source_names(sources_dir)
+    if "/" in source or "\\" in source or source in ("", ".", ".."):
+        base = source.replace("\\", "/").rpartition("/")[2]
+        meant = f": did you mean {quoted(base)}?" if base in names else ""
+        raise CiteError(Said(lambda n: f"{n('source', source)} is not a file name: give the "
+                                       f"name of a file in {sources_dir}, without a "
+                                       f"folder{meant}"))
     if source not in names:
         # There, but no file (a named pipe, a folder): "no source file" sent its user looking
         # for one that was in the folder's listing.
