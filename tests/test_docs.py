@@ -347,6 +347,9 @@ def test_readmes_load_row_says_what_load_does_with_the_default_store():
     assert "for `memory` (the default) the build cache it loads at start" in row[1]
     assert "a directory store" in row[1] and "remote SPARQL store" in row[1]
     assert "`--nquads FILE`" in row[1]
+    # And its --help, which still said "a directory store, or push it to a remote store".
+    assert "for memory (the default) the build cache it loads at start" in \
+        " ".join(main.commands["load"].help.split())
 
 
 def test_readmes_check_row_names_the_checks_check_runs():

@@ -354,7 +354,8 @@ def check(settings: Settings):
 @click.pass_obj
 def load(settings: Settings, update_url: str | None, graph_store_url: str | None,
          nquads: str | None):
-    """Build the graph into the --store: a directory store, or push it to a remote store."""
+    """Build the graph into the --store: for memory (the default) the build cache it loads at
+    start, a directory store, or a remote store it is pushed to."""
     settings = settings.with_(store_update_url=update_url, store_graph_store_url=graph_store_url)
     if nquads is not None:
         if not nquads:  # Path("") is ".": "cannot write .: Is a directory"
