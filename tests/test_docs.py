@@ -352,6 +352,13 @@ def test_readmes_load_row_says_what_load_does_with_the_default_store():
         " ".join(main.commands["load"].help.split())
 
 
+def test_stats_help_names_the_dataset_version_as_readmes_row_does():
+    # The row gave the dataset version first, which --help left out.
+    row = re.search(r"^\| `alliance-graph stats\b.*?` \| (.*) \|$", README, re.M)
+    assert "the dataset version (as in ETags)" in row[1]
+    assert "the dataset version (as in ETags)" in " ".join(main.commands["stats"].help.split())
+
+
 def test_readmes_check_row_names_the_checks_check_runs():
     # The row said check runs 'every *-violation.rq check', where it ran those of the data,
     # build and ontology folders alone; it names the folders checks.KINDS runs, and a folder
