@@ -41,3 +41,9 @@ def test_a_count_that_is_no_number_is_said_to_be_none(flag):
 def test_seconds_below_their_range_are_said_as_typed(flag, value, says):
     # "0.0 is not in the range x>0." of the 0 typed: a float the user never wrote, and a range.
     assert refusal("serve", flag, value) == f"Error: Invalid value for '{flag}': {says}"
+
+
+def test_the_ports_help_says_what_0_does_as_its_refusal_does():
+    shown = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    assert "--port PORT Port to listen on (default: 8000; 0: a free one, which the server " \
+           "prints)." in shown, shown

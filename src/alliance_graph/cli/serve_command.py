@@ -177,7 +177,8 @@ def _unworkable(settings: Settings) -> None:
 @main.command()
 @option("--host", help="Interface to listen on (default: 127.0.0.1; 0.0.0.0: every IPv4 "
                         "interface; ::, every IPv6 one, IPv6 only; *, every interface of both).")
-@option("--port", type=Port(), help="Port to listen on (default: 8000).")
+@option("--port", type=Port(),
+        help="Port to listen on (default: 8000; 0: a free one, which the server prints).")
 @option("--workers", type=Count(), metavar="N",
               help="Queries evaluated at once, on the query engine's threads (default: 4).")
 @option("--timeout", type=Seconds(), metavar="SECONDS",
