@@ -757,6 +757,21 @@ def test_a_plain_triple_a_claim_of_data_states_names_that_claim(settings, kg, tm
         "to cite more evidence for it, add a prov:wasDerivedFrom to that claim)"), finding.message
 
 
+def test_a_misspelt_xml_schema_datatype_is_named_with_the_datatype_meant(settings, kg, tmp_path):
+    # "2029"^^xsd:gyear: "ag:toYear is at most one xsd:gYear", the slip of case unnamed (no
+    # parser calls a literal of a datatype it does not know ill-typed).
+    text = turtle_prologue() + OTHER_END.format(links="").replace(
+        '"2029"^^xsd:gYear', '"2029"^^xsd:gyear')
+    proposal = tmp_path / "gyear.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    report = validation.validate(settings, [proposal], prebuilt=kg.store)
+    hinted = [f for f in report.findings if "is no XML Schema datatype" in f.message]
+    assert hinted and all(f.message.endswith(
+        "(<http://www.w3.org/2001/XMLSchema#gyear> is no XML Schema datatype: did you mean "
+        "<http://www.w3.org/2001/XMLSchema#gYear>?)") for f in hinted), \
+        [f.message for f in report.findings]
+
+
 def test_a_new_entity_and_evidence_of_the_proposal_are_not_taken_for_slips(settings, tmp_path):
     # A new entity the proposal types and labels, cited from a new evidence node it writes:
     # names close to the graph's (id:BlueFlags, ev:000-blue-flags) are the proposal's own.

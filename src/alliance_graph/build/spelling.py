@@ -87,6 +87,35 @@ def hints(ontology: list[ox.Quad], proposal: list[ox.Quad]) -> dict[str, str]:
     return found
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# The XML Schema datatypes RDF 1.1 uses (RDF 1.1 Concepts, 5.1).
+_XSD_TYPES = {XSD + n: n for n in (
+    "string", "boolean", "decimal", "integer", "double", "float", "date", "time", "dateTime",
+    "dateTimeStamp", "gYear", "gMonth", "gDay", "gYearMonth", "gMonthDay", "duration",
+    "yearMonthDuration", "dayTimeDuration", "byte", "short", "int", "long", "unsignedByte",
+    "unsignedShort", "unsignedInt", "unsignedLong", "positiveInteger", "nonNegativeInteger",
+    "negativeInteger", "nonPositiveInteger", "hexBinary", "base64Binary", "anyURI", "language",
+    "normalizedString", "token", "NMTOKEN", "Name", "NCName")}
+# A literal as a finding's value gives it: "2029"^^<http://www.w3.org/2001/XMLSchema#gyear>.
+_DATATYPE = re.compile(r"\^\^<([^<>]*)>$")
+
+
+def datatype_hints(proposal: list[ox.Quad]) -> dict[str, str]:
+    """Return, for each datatype of the XML Schema namespace that a ``proposal`` literal is
+    typed with and that is no XML Schema datatype (``xsd:gyear``), the datatype it most
+    likely meant (``xsd:gYear``).  Such a literal is no ill-typed one to a parser (its
+    datatype is one it does not know), so the shapes said only that the value is not of the
+    property's datatype, the slip unnamed."""
+    found = {}
+    for q in proposal:
+        datatype = q.object.datatype.value if isinstance(q.object, ox.Literal) else ""
+        if datatype.startswith(XSD) and datatype not in _XSD_TYPES and datatype not in found:
+            meant = _best(datatype[len(XSD):], {n: iri for iri, n in _XSD_TYPES.items()})
+            if meant is not None:
+                found[datatype] = meant
+    return found
+
+
 def _closest(iri: str, kind: str | None, by_namespace: dict[str, dict[str, str]]) -> str | None:
     """Return the known term ``iri`` (used as a ``kind`` of term) most likely meant: of its
     own namespace by its name, or of the namespace closest to its own (``ontology#`` for
@@ -174,10 +203,13 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
     return found
 
 
-def said(terms: dict[str, str], nodes: dict[str, str]) -> dict[str, str]:
+def said(terms: dict[str, str], nodes: dict[str, str],
+         datatypes: dict[str, str] | None = None) -> dict[str, str]:
     """Return what to say of each misspelt term: ``terms`` from ``hints``, ``nodes`` from
-    ``node_hints``, each a term and the IRI it most likely meant."""
-    found = {}
+    ``node_hints``, ``datatypes`` from ``datatype_hints``, each a term and the IRI it most
+    likely meant."""
+    found = {term: f"<{term}> is no XML Schema datatype: did you mean <{meant}>?"
+             for term, meant in (datatypes or {}).items()}
     for term, meant in terms.items():
         namespace = _split(meant)[0]
         where = "" if _split(term)[0] == namespace else \
@@ -192,5 +224,7 @@ def hinted(message: str, focus: str | None, path: str | None, value: str | None,
            found: dict[str, str]) -> str:
     """Return a finding's ``message`` with what ``found`` (``said``) says of each misspelt
     term among its focus, property and value, or as it is when none is."""
-    hints = [found[t] for t in dict.fromkeys((focus, path, value)) if t in found]
+    typed = _DATATYPE.search(value) if value else None  # a literal's datatype
+    named = (focus, path, value, typed.group(1) if typed else None)
+    hints = [found[t] for t in dict.fromkeys(named) if t in found]
     return message if not hints else f"{message} ({'; '.join(hints)})"

@@ -243,7 +243,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
              if t is not None and t.startswith(("http://", "https://", "urn:", "file:"))}
     nodes = spelling.node_hints(named - set(terms) - spelling.named(ontology_terms),
                                 store if prebuilt is None else prebuilt, own)
-    meant = spelling.said(terms, nodes)
+    meant = spelling.said(terms, nodes, spelling.datatype_hints(own))
     if meant:
         findings = [dataclasses.replace(f, message=spelling.hinted(
             f.message, f.focus, f.path, f.value, meant)) for f in findings]
