@@ -172,6 +172,19 @@ def test_a_query_failing_in_xml_is_still_the_querys_failure(run):
     assert result.output.startswith("error: query failed: query evaluation failed: ")
 
 
+@pytest.mark.parametrize(("query", "message"), [
+    ("SELECT ?x WHERE { BIND(<urn:f>(1) AS ?x) }", "The custom function <urn:f> is not supported"),
+    ("SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }", "The variable encoding the service name is "
+                                                   "unbound")])
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_a_query_oxigraph_cannot_evaluate_is_the_querys_failure(run, query, message, fmt):
+    # Oxigraph raises these as RuntimeError, at once or as the rows are read: a traceback.
+    # (A streamed format may have written its head by then: the exit status says it failed.)
+    result = run("query", query, "--format", fmt)
+    assert (result.exit_code, result.stderr) == (
+        1, f"error: query failed: query evaluation failed: {message}\n")
+
+
 @pytest.mark.parametrize("args", [["export", "-o", "{tmp}/graphs/"],
                                   ["load", "--nquads", "{tmp}/graphs/"]])
 def test_an_output_name_ending_in_a_slash_is_a_folder_not_a_file_to_write(run, tmp_path, args):

@@ -66,6 +66,12 @@ def prefixes_for(rdf_format) -> dict | None:
     return PREFIX_IRIS if rdf_format in _PREFIXED else None
 
 
+# What Oxigraph raises for a query it read but could not evaluate: OSError for a store or a
+# SERVICE that fails, RuntimeError for the query's own (an unsupported function, a SERVICE
+# named by a variable left unbound), which went up as a traceback.
+EVALUATION_ERRORS = (OSError, RuntimeError)
+
+
 def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None,
         **graphs):
     """Run ``sparql`` on the knowledge graph; raise QueryError with the parser's message.
@@ -98,7 +104,7 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
         return kg.query(sparql, **({"inferred": inferred} | graphs))
     except SyntaxError as exc:
         raise QueryError(*syntax_error(sparql, str(exc), PREFIX_IRIS)) from exc
-    except OSError as exc:
+    except EVALUATION_ERRORS as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
 
@@ -229,11 +235,11 @@ def evaluating() -> Iterator[None]:
     """Turn an error Oxigraph raises while a result is read into a QueryError.
 
     Results are lazy: a failure during evaluation (a SERVICE that cannot be reached, a
-    store that stops answering) surfaces only when the rows are read, after ``run``, as the
-    OSError ``run`` itself turns into a QueryError."""
+    store that stops answering) surfaces only when the rows are read, after ``run``, as one
+    of the errors ``run`` itself turns into a QueryError."""
     try:
         yield
-    except OSError as exc:
+    except EVALUATION_ERRORS as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
 
