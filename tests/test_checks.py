@@ -304,3 +304,28 @@ def test_a_blank_node_claim_opening_a_statement_has_its_line():
     found = checks.run_check(store, check, checks.LineIndex({"data/x.ttl": text}))
     assert found and {p.line for p in found} == {text.splitlines().index("[ a ag:Claim ;") + 1}, \
         found
+
+
+def test_a_text_value_with_white_space_at_an_end_is_found_a_quote_s_is_not():
+    # "Blue Flag " was a second label beside "Blue Flag", and a pasted line break went in
+    # unseen: nothing looked at a value's ends.
+    text = turtle_prologue() + (
+        '\nclaim:A-label a ag:Claim ;\n    rdf:subject id:A ;\n    rdf:predicate rdfs:label ;\n'
+        '    rdf:object "Blue Flag " .\n'
+        'claim:A-acronym a ag:Claim ; rdf:subject id:A ; rdf:predicate ag:acronym ;\n'
+        '    rdf:object "BF" .\n'
+        'ev:a a ag:Evidence ; oa:hasSelector [ a oa:TextQuoteSelector ;\n'
+        '    oa:exact " Blue Flag" ; oa:suffix ":\\n" ] .\n'
+        'id:A ag:note """\nA note.""" .\n')
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    [check] = [c for c in checks.all_checks() if c.name == "value-whitespace-violation"]
+    found = checks.run_check(store, check, checks.LineIndex({"data/x.ttl": text}))
+    lines = text.splitlines()
+    assert sorted((p.line, p.message.split(": write")[0]) for p in found) == [
+        (lines.index('    rdf:object "Blue Flag " .') + 1,
+         "value of http://www.w3.org/1999/02/22-rdf-syntax-ns#object ends with white space "
+         "(a space, a tab, a line break)"),
+        (lines.index('id:A ag:note """') + 1,
+         "value of https://alliance-graph.example/ontology/note starts with white space "
+         "(a space, a tab, a line break)")], found
