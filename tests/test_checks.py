@@ -269,6 +269,14 @@ def test_each_claim_of_a_fact_stated_many_times_is_reported_once():
     assert all(f"and {n - 2} more also state" in p.message for p in found)
 
 
+def found_in(text: str, name: str) -> list:
+    """Return what check ``name`` finds in ``text``, read as the data file data/x.ttl."""
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    [check] = [c for c in checks.all_checks() if c.name == name]
+    return checks.run_check(store, check, checks.LineIndex({"data/x.ttl": text}))
+
+
 def test_a_blank_node_claim_restating_a_fact_is_reported_not_a_traceback():
     # The message named the other claim with STR(), an error for a blank node: the row came
     # back with no message and the build (every command) ended in an AttributeError.
@@ -277,10 +285,7 @@ def test_a_blank_node_claim_restating_a_fact_is_reported_not_a_traceback():
         "rdf:object id:Mediterranean .\n"
         "_:twin a ag:Claim ; rdf:subject id:JuniperCobra ; rdf:predicate ag:region ; "
         "rdf:object id:Mediterranean .\n")
-    store = ox.Store()
-    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
-    [check] = [c for c in checks.all_checks() if c.name == "claim-duplicate-violation"]
-    found = checks.run_check(store, check, checks.LineIndex({"data/x.ttl": text}))
+    found = found_in(text, "claim-duplicate-violation")
     messages = sorted(p.message for p in found)
     assert len(messages) == 2
     assert "claim states the fact a blank-node claim also states" in messages[0]
@@ -298,10 +303,7 @@ def test_a_blank_node_claim_opening_a_statement_has_its_line():
     text = turtle_prologue() + (
         "\n[ a ag:Claim ;\n    rdf:subject id:JuniperCobra ;\n    rdf:predicate ag:region ;\n"
         "    rdf:object id:Mediterranean ] .\n")
-    store = ox.Store()
-    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
-    [check] = [c for c in checks.all_checks() if c.name == "claim-incomplete-violation"]
-    found = checks.run_check(store, check, checks.LineIndex({"data/x.ttl": text}))
+    found = found_in(text, "claim-incomplete-violation")
     assert found and {p.line for p in found} == {text.splitlines().index("[ a ag:Claim ;") + 1}, \
         found
 
@@ -317,10 +319,7 @@ def test_a_text_value_with_white_space_at_an_end_is_found_a_quote_s_is_not():
         'ev:a a ag:Evidence ; oa:hasSelector [ a oa:TextQuoteSelector ;\n'
         '    oa:exact " Blue Flag" ; oa:suffix ":\\n" ] .\n'
         'id:A ag:note """\nA note.""" .\n')
-    store = ox.Store()
-    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
-    [check] = [c for c in checks.all_checks() if c.name == "value-whitespace-violation"]
-    found = checks.run_check(store, check, checks.LineIndex({"data/x.ttl": text}))
+    found = found_in(text, "value-whitespace-violation")
     lines = text.splitlines()
     assert sorted((p.line, p.message.split(": write")[0]) for p in found) == [
         (lines.index('    rdf:object "Blue Flag " .') + 1,
