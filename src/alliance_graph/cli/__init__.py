@@ -9,7 +9,9 @@ The group and its shared helpers are in ``main.py``; the commands, by what they 
 ``-``, a catalogue name or the text, is read in ``query_text.py``), ``source_commands.py``
 (cite, coverage), ``proposal_commands.py`` (validate, add) and ``serve_command.py``; a graph
 answer written declaring only the prefixes it uses in ``graph_answer.py``, the click types of
-their options in ``param_types.py``.
+their options (seconds, counts, a port, paths) in ``param_types.py``, the file ``export -o`` or
+``load --nquads`` names, checked before the work and left no temporary file by a SIGTERM or
+SIGHUP, in ``output_file.py``.
 """
 
 # Imported for what importing them does: each registers its commands with ``main``.
