@@ -169,6 +169,11 @@ def test_a_form_sent_as_typed_is_told_to_encode_the_whole_value():
         "write a percent sign as %25; a form's values are percent-encoded, and one sent as "
         "typed has its \"+\" read as a space too: let the client encode the value (curl "
         "--data-urlencode), or POST the query as application/sparql-query"), refused.value
+    # A form carrying no query (/validate's turtle=) is not told to POST one.
+    with pytest.raises(Refused) as refused:
+        fields.parse_params(b"turtle=ex:a ex:b \"50%\" .", "form body")
+    assert str(refused.value).endswith("let the client encode the value (curl "
+                                       "--data-urlencode)"), refused.value
 
 
 def sent(endpoint: str, method: str, path: str, body: bytes, headers: dict) -> tuple[int, str]:

@@ -133,8 +133,9 @@ def _escapes_whole(where: str, name: bytes, value: bytes) -> None:
         # silently; this "%" is the one sign of that the server can see.
         advice = ("; a form's values are percent-encoded, and one sent as typed has its "
                   "\"+\" read as a space too: let the client encode the value (curl "
-                  "--data-urlencode), or POST the query as application/sparql-query"
-                  if where == "form body" else "")
+                  "--data-urlencode)" if where == "form body" else "")
+        if advice and of == b"query":  # /validate's form carries a proposal, no query
+            advice += ", or POST the query as application/sparql-query"
         raise Refused(400, f"the {where} has a malformed percent escape in {said}: "
                            f"{escape!r} at its character {bad.start() + 1} as sent; \"%\" begins an "
                            f"escape of two hex digits: write a percent sign as %25{advice}")
