@@ -247,6 +247,19 @@ def test_an_unpaired_bracket_is_said_where_it_is(text, said):
                                                              lexer.unpaired_bracket(text))
 
 
+@pytest.mark.parametrize("clause", ["LIMIT", "OFFSET"])
+def test_a_limit_past_what_the_parser_reads_is_said_so(clause):
+    # The parser's "expected one of The query limit should be a non negative integer,
+    # ['0'..='9']" read as if a number were missing.
+    text = f"SELECT * {{}} {clause} 18446744073709551616"
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    said, _ = lexer.syntax_error(text, str(parsed.value))
+    assert said == f"{parsed.value} ({clause} takes a whole number of at most " \
+                   "18,446,744,073,709,551,615, written without its commas)"
+    ox.Store().query(f"SELECT * {{}} {clause} 18446744073709551615")  # the largest is read
+
+
 def test_a_syntax_error_leads_with_the_unpaired_bracket_then_the_parsers_message():
     text = "SELECT ?s WHERE {\n  ?s rdfs:label ?l ) \n}"
     with pytest.raises(SyntaxError) as parsed:

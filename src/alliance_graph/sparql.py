@@ -3,8 +3,8 @@ whether it names graphs itself, and what to add to the parser's message when it 
 
 ``uses_dataset`` tells the store (``store/graph.py``) which queries must see the files' named
 graphs; ``syntax_error`` says where a query's brackets fail to pair, which prefix it declares
-nowhere, or that it writes a relative IRI, an update or no query at all, beside the parser's
-message.  The lexer's names (``tokenize``, ``Token``, ``where``, ...) are importable from here
+nowhere, or that it writes a relative IRI, an update, a LIMIT or OFFSET too large to read or
+no query at all, beside the parser's message.  The lexer's names (``tokenize``, ``Token``, ``where``, ...) are importable from here
 too.
 """
 
@@ -109,7 +109,21 @@ def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, 
         return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
     at = _PARSER_AT.match(message)
     place = (int(at[1]), int(at[2])) if at else None
-    return message + (_unfinished(text, place) or relative_iri_note(text)), place
+    return message + (_too_large(message) or _unfinished(text, place)
+                      or relative_iri_note(text)), place
+
+
+# The parser's words for a LIMIT or OFFSET past what it reads (a 64-bit count), said as one
+# of the tokens it expected: "expected one of The query limit should be ..., ['0'..='9']".
+_TOO_LARGE = re.compile(r"The query (limit|offset) should be a non negative integer")
+MOST_LIMIT = 2**64 - 1
+
+
+def _too_large(message: str) -> str:
+    """Return a note for a LIMIT or OFFSET too large for the parser ("" otherwise)."""
+    named = _TOO_LARGE.search(message)
+    return (f" ({named[1].upper()} takes a whole number of at most {MOST_LIMIT:,}, written "
+            "without its commas)" if named else "")
 
 
 _FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
