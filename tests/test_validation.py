@@ -918,3 +918,27 @@ def test_the_graph_s_quads_are_listed_a_few_times_not_once_per_finding(settings,
     report = validation.validate(settings, [proposal], prebuilt=kg.store)
     assert len(report.findings) >= 30
     assert len(read) < 20, len(read)
+
+
+ID_NS = "https://alliance-graph.example/id/"
+
+
+@pytest.mark.parametrize("route", ["files", "prebuilt"])
+def test_a_label_given_where_an_entity_belongs_names_the_entity(settings, kg, tmp_path, route):
+    # rdf:subject "Blue Flag": "a claim's rdf:subject is an entity of the graph, an IRI in
+    # id:", the entity so labelled left for the contributor to find.
+    proposal = tmp_path / "labels.ttl"
+    proposal.write_text(turtle_prologue() + """
+claim:BlueFlag-participant-FxByLabel a ag:Claim ;
+    rdf:subject "Blue Flag" ; rdf:predicate ag:participant ; rdf:object "Israel" ;
+    ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flag .
+""", encoding="utf-8")
+    report = validation.validate(settings, [proposal],
+                                 prebuilt=None if route == "files" else kg.store)
+    said = {f.path.rpartition("#")[2]: f.message for f in report.findings
+            if f.shape.endswith("check/claim-subject-violation")
+            or f.shape.endswith("check/claim-value-violation")}
+    assert said["subject"].endswith(f'(<{ID_NS}BlueFlag> is labelled "Blue Flag" in the graph: '
+                                    "write its IRI)"), said
+    assert said["object"].endswith(f'(<{ID_NS}Israel> is labelled "Israel" in the graph: '
+                                   "write its IRI)"), said

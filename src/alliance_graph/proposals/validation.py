@@ -33,6 +33,7 @@ from . import (
     blocks,
     context,
     focus,
+    labelled,
     merge,
     quotes,
     redefinition,
@@ -254,6 +255,9 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         f, quads, proposed, lambda name: inputs.display.get(name, name),
         lambda t: f"<{t.value}>" if isinstance(t, ox.NamedNode) else term_text(t)))
         for f in findings]
+    # A label where an entity's IRI belongs (rdf:subject "Blue Flag") names the entity.
+    graph = store if prebuilt is None else prebuilt
+    findings = [dataclasses.replace(f, message=labelled.labelled(f, graph)) for f in findings]
 
     # A proposal is judged on the findings in its own files; the rest of the graph's problems
     # are counted, not blamed on it (validate data/*.ttl to see them).

@@ -1,0 +1,48 @@
+"""Name the entity a claim gives by its label where its IRI belongs.
+
+A contributor who writes what the source says writes ``rdf:subject "Blue Flag"`` or
+``rdf:object "Israel"`` for a property linking entities.  The checks say a claim's subject is
+an entity ``id:<Name>``, or that the property links to one, and leave the contributor to find
+which IRI that is; ``labelled`` adds the entity the graph labels so (``id:BlueFlag``), when
+the label names one or a few.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIX_IRIS
+from ..rdf import from_text
+from .report import AGSH, CHECK, Finding
+
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_RDF = PREFIX_IRIS["rdf"]
+_PATHS = {_RDF + "subject", _RDF + "object"}
+# The rules whose finding on a literal says an entity's IRI belongs there.
+_WANT_AN_ENTITY = {str(CHECK["claim-subject-violation"]), str(CHECK["claim-value-violation"]),
+                   str(AGSH["claim-subject"])}
+# More entities of one label than this name none: the label tells them apart no better.
+_AT_MOST = 3
+
+
+def labelled(finding: Finding, graph: ox.Store) -> str:
+    """Return ``finding``'s message, with the entities ``graph`` labels as its literal value
+    when it says a claim's subject or object should be an entity's IRI."""
+    if finding.shape not in _WANT_AN_ENTITY or finding.path not in _PATHS \
+            or not (finding.value or "").startswith('"'):
+        return finding.message
+    try:
+        value = from_text(finding.value)
+    except (SyntaxError, ValueError):
+        return finding.message
+    entities = sorted({q.subject.value for q in graph.quads_for_pattern(
+        None, _LABEL, ox.Literal(value.value), None)
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(PREFIX_IRIS["id"])})
+    if not entities or len(entities) > _AT_MOST:
+        return finding.message
+    label = finding.value  # as the report writes a literal
+    if len(entities) == 1:
+        return f"{finding.message} (<{entities[0]}> is labelled {label} in the graph: write its IRI)"
+    named = " and ".join(f"<{iri}>" for iri in entities)
+    return (f"{finding.message} ({named} are labelled {label} in the graph: write the IRI of "
+            "the one meant)")
