@@ -389,6 +389,17 @@ def test_a_body_over_the_limit_is_a_page_for_a_browser(endpoint, path, accept, f
         assert (b"alliance-graph validate FILE" in body) == (path == b"/validate"), body
 
 
+@pytest.mark.parametrize("accept", [BROWSER, b"*/*"])
+def test_a_head_refused_413_gets_no_body(endpoint, accept):
+    # The refusal's body followed its head, as a GET's would.
+    with connect(endpoint, timeout=10) as sock:
+        sock.sendall(b"HEAD /validate HTTP/1.1\r\nHost: x\r\nAccept: " + accept
+                     + b"\r\nContent-Length: 6000000\r\n\r\n")
+        head, _, body = read_all(sock).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b"\r\nContent-Length: " in head
+    assert body == b""
+
+
 def send_then_read(endpoint, head: bytes, body: bytes, source="127.0.0.1",
                    pause: float = 0) -> bytes:
     """Send a request's head, then after ``pause`` seconds its whole body, then read the

@@ -5,7 +5,8 @@ line of plain text (``tasks.Refusal``).  A browser without JavaScript posting th
 form showed that line bare, with no way back to the form and no word of what to do.  So a
 413 to a request that asks for HTML by name (a browser's form post: ``text/html`` in its
 ``Accept``, never through ``*/*``) is a short page saying the limit and what to do; every
-other client keeps the line of text.
+other client keeps the line of text.  And a refusal of a HEAD, the page or the line, carries
+no body (RFC 9110, 9.3.2), where waitress's refusals wrote one after the head.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ _OTHER = "<p>Send less in one request.</p>"
 
 class PageRefusal(Refusal):
     """Waitress's refusal of a request it could not read, with a 413 answered as a page to a
-    request asking for HTML."""
+    request asking for HTML, and no body to a HEAD."""
 
     def execute(self):
         request = self.request
@@ -63,6 +64,11 @@ class PageRefusal(Refusal):
         self.content_length = len(body)
         self.write(body)
         return None
+
+
+    def write(self, data):
+        # The head's Content-Length stays the body's, as a HEAD's answer says (9.3.2).
+        super().write(b"" if getattr(self.request, "command", None) == "HEAD" else data)
 
 
 def page(path: str, length: int, limit: int) -> str:
