@@ -124,7 +124,7 @@ def run():
     (("--max-query-tokens", "-5"), "-5 is not in the range x>=1"),
     (("--max-query-depth", "0"), "0 is not in the range x>=1"),
     (("--max-query-elements", "many"), "'many' is not a valid whole number"),
-    (("--light-seconds", "-1"), "-1.0 is not in the range x>=0"),
+    (("--light-seconds", "-1"), "'-1' is not a number of seconds from 0"),
     (("--light-seconds", "nan"), "'nan' is not a number of seconds"),
     # More than a request may carry: never met, a slip.
     (("--max-query-bytes", "6000000"), "Invalid value for '--max-query-bytes': 6,000,000 is "
