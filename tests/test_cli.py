@@ -243,6 +243,11 @@ def test_export_takes_turtle_as_query_does(run, in_mini):
     turtle = run(*in_mini, "export", "--format", "Turtle")
     assert turtle.exit_code == 0, turtle.output
     assert turtle.stdout_bytes == ttl.stdout_bytes and b"@prefix" in ttl.stdout_bytes
+    # Refused, it is named as given ("--format ttl was asked", of turtle).
+    refused = run(*in_mini, "export", "--format", "turtle", "-o", "graph.nt")
+    assert refused.exit_code == 2 and refused.stderr == (
+        "error: graph.nt is a name for --format nt, but --format turtle was asked: leave "
+        "--format out, or end the file name in .ttl\n"), refused.stderr
 
 
 @pytest.mark.parametrize("args, says", [

@@ -26,7 +26,7 @@ from ..query.answer import xml_kept
 from ..query.xml_check import XmlCheck
 from ..settings import Settings, carried
 from ..store import backends
-from ..wording import Metavar, Said, shown
+from ..wording import Metavar, Said, shown, worded
 from . import graph_answer
 from .main import (
     EXIT_NO,
@@ -37,6 +37,7 @@ from .main import (
     fail,
     load_graph,
     main,
+    option,
     said,
     stdout_open,
     verdict,
@@ -259,6 +260,9 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
     try:
         fmt = export_mod.format_for(output or "-", "ttl" if fmt in _TTL else fmt)
     except export_mod.ExportError as exc:
+        if fmt == "turtle":  # named as given: "--format turtle was asked", not ttl
+            fail(worded(exc, lambda name, *values: option(
+                name, *("turtle" if value == "ttl" else value for value in values))))
         fail(exc)
     kg = load_graph(settings)
     size = 0
