@@ -236,7 +236,7 @@ def test_export_without_format_writes_graphml_into_a_graphml_file(run, in_mini, 
     assert b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">' in out.read_bytes()
 
 
-def test_export_takes_turtle_as_query_does(run, in_mini):
+def test_export_takes_turtle_as_query_does(run, in_mini, tmp_path):
     # `query --format turtle` was taken and `export --format turtle` refused ("'turtle' is not
     # one of 'ttl', ..."), where both took ttl.
     ttl = run(*in_mini, "export", "--format", "ttl")
@@ -244,10 +244,10 @@ def test_export_takes_turtle_as_query_does(run, in_mini):
     assert turtle.exit_code == 0, turtle.output
     assert turtle.stdout_bytes == ttl.stdout_bytes and b"@prefix" in ttl.stdout_bytes
     # Refused, it is named as given ("--format ttl was asked", of turtle).
-    refused = run(*in_mini, "export", "--format", "turtle", "-o", "graph.nt")
+    refused = run(*in_mini, "export", "--format", "turtle", "-o", tmp_path / "graph.nt")
     assert refused.exit_code == 2 and refused.stderr == (
-        "error: graph.nt is a name for --format nt, but --format turtle was asked: leave "
-        "--format out, or end the file name in .ttl\n"), refused.stderr
+        f"error: {tmp_path / 'graph.nt'} is a name for --format nt, but --format turtle was "
+        "asked: leave --format out, or end the file name in .ttl\n"), refused.stderr
 
 
 @pytest.mark.parametrize("args, says", [
