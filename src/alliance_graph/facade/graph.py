@@ -7,7 +7,9 @@ from .arguments import flags, folders_named, graph_given, seconds, settings_give
 
 
 def load(settings=None, *, timeout=None):
-    """Return the built graph (``store.graph.KnowledgeGraph``), building it first if needed.
+    """Return the built graph (``store.graph.KnowledgeGraph``), building it first if needed:
+    the graph of ``settings``, else of the project in the current directory if it holds
+    ``ontology/`` and ``data/``, as the command line finds it, else the defaults'.
 
     Queries then run in this process, each on a thread of its own (``waiting.at_once``), so
     that Ctrl-C, or ``run``'s ``timeout``, ends the wait at once; but Oxigraph cannot stop a
