@@ -143,3 +143,13 @@ def test_a_query_given_as_text_is_not_noted_as_a_name_to_escape(run, monkeypatch
     assert run("query", query, "--format", "json").exit_code == 0
     assert run("query", file).exit_code == 2
     assert wording.shown(f"{query} {file}") == f"{query} q\\n1.rq"
+
+
+def test_a_name_in_a_project_without_a_catalogue_says_there_is_none(run, mini):
+    # "no query named 'source-disagreements' in /x/queries", a folder that is not there, read
+    # as one holding other queries.
+    result = run("--project", mini.root, "query", "source-disagreements")
+    assert (result.exit_code, result.stderr) == (2, (
+        "error: no query named 'source-disagreements': the project has no catalogue of named "
+        f"queries ({mini.root / 'queries'} does not exist); give the query's text or a .rq "
+        "file\n"))

@@ -147,6 +147,10 @@ def read_query(settings: Settings, query_or_file: str) -> str:
         lower = {name.lower(): name for name in names}
         close = [word] if word in names else \
             [lower[n] for n in difflib.get_close_matches(word.lower(), lower, n=3)]
+        if not settings.queries_dir.is_dir():  # it read as a folder there without queries
+            fail(f"no query named {query_or_file!r}: the project has no catalogue of named "
+                 f"queries ({settings.queries_dir} does not exist); give the query's text or "
+                 "a .rq file")
         fail(f"no query named {query_or_file!r} in {settings.queries_dir}"
              + (f"; did you mean {', '.join(close)}?" if close else
                 f"; the named queries are: {', '.join(names)}" if names else ""))
