@@ -418,6 +418,19 @@ def test_an_empty_host_is_refused_before_serve_starts(host):
     assert isinstance(result.exception, SystemExit)  # said, not a traceback
 
 
+@pytest.mark.parametrize("args, env, named", [
+    (["--host", "localhost "], {}, "'--host'"),
+    ([], {"ALLIANCE_GRAPH_HOST": "::1\n"}, "'ALLIANCE_GRAPH_HOST'")])
+def test_a_host_with_spaces_around_it_is_refused_before_serve_starts(args, env, named):
+    # "cannot listen on localhost  port 8000: not a host name or address this machine
+    # resolves", after the build, the space unseen.
+    result = CliRunner().invoke(main, ["serve", *args, "--port", "1"], env=env)
+    host = args[1] if args else env["ALLIANCE_GRAPH_HOST"]
+    assert result.exit_code == 2 and result.output.endswith(
+        f"Error: Invalid value for {named}: {host!r} has spaces or a line end around it: give "
+        f"{host.strip()}\n"), result.output
+
+
 def _free_on_both() -> int:
     """Return a port nothing listens on, in IPv4 or IPv6, right now."""
     while True:

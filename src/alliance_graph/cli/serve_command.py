@@ -293,6 +293,10 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
         # (it was "cannot listen on  port 8000: not a host name or address ...")
         raise click.BadParameter(f"no address is given: give the one to listen on {_HOSTS}",
                                  param_hint="'--host'")
+    if host is not None and host != host.strip():  # ALLIANCE_GRAPH_HOST="localhost " from a
+        # unit's environment file: "cannot listen on localhost  port 8000: not a host name"
+        raise click.BadParameter(f"{host!r} has spaces or a line end around it: give "
+                                 f"{host.strip()}", param_hint=_as_given("--host"))
     ctx.with_resource(_logging(log_level))
     settings = ctx.obj.with_(host=host, port=port, workers=workers, query_timeout=timeout,
                               query_memory=query_memory << 20 if query_memory else None,
