@@ -328,3 +328,19 @@ def test_a_text_value_with_white_space_at_an_end_is_found_a_quote_s_is_not():
         (lines.index('id:A ag:note """') + 1,
          "value of https://alliance-graph.example/ontology/note starts with white space "
          "(a space, a tab, a line break)")], found
+
+
+def test_two_claims_linked_as_two_kinds_of_disagreement_are_found_on_each_link():
+    # claim:A ag:variantOf claim:B beside claim:B ag:disputedBy claim:A: "both can be true"
+    # and "cannot both be true" of one pair, each link passing its own rules.
+    text = turtle_prologue() + (
+        "\nclaim:A ag:variantOf claim:B .\nclaim:B ag:disputedBy claim:A .\n"
+        "claim:C ag:variantOf claim:D .\nclaim:D ag:variantOf claim:C .\n")
+    found = found_in(text, "link-kind-violation")
+    assert sorted((p.line, p.message.split(" too:")[0]) for p in found) == [
+        (18, "claim is linked to <https://alliance-graph.example/id/claim/B> by "
+             "<https://alliance-graph.example/ontology/variantOf> and by "
+             "<https://alliance-graph.example/ontology/disputedBy>"),
+        (19, "claim is linked to <https://alliance-graph.example/id/claim/A> by "
+             "<https://alliance-graph.example/ontology/disputedBy> and by "
+             "<https://alliance-graph.example/ontology/variantOf>")], found
