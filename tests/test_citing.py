@@ -52,3 +52,13 @@ def test_ag_cite_warns_what_the_command_notes(built, sources_dir):
     assert block.startswith("ev:000-again a ag:Evidence")
     assert [(w.category, str(w.message)) for w in caught] == [
         (ag.CitationNote, citing.notes(built, SOURCE, CITED, "000-again")[0])]
+
+
+def test_a_quote_with_white_space_at_an_end_is_said(built, tmp_path):
+    # " Negev U.S. Radar Base " was cited, spaces and all, without a word: a paste's edge.
+    said = citing.notes(built.with_(cache_dir=tmp_path), SOURCE, " Negev U.S. Radar Base ",
+                        "000-negev-new")
+    assert said == ["the quote starts and ends with white space, which the evidence quotes too: "
+                    "leave it out unless the passage needs it"]
+    assert citing.notes(built, SOURCE, "Negev U.S. Radar Base\n", "000-negev-new")[0].startswith(
+        "the quote ends with white space")

@@ -1,5 +1,6 @@
 """What the built graph says of an evidence block about to be added: its passage cited
-already, its node's name taken by another quote, its source declared by no source document.
+already, its node's name taken by another quote, its source declared by no source document;
+and a quote starting or ending with white space (a paste's edge, cited with it).
 
 ``alliance-graph cite`` prints these as notes after the block, and ``ag.cite`` warns with
 them (``CitationNote``): a notebook's user is told what the command's is.
@@ -22,6 +23,12 @@ def notes(settings: Settings, source: str, quote: str, name: str) -> list[str]:
     the command line to word as its options."""
     cited_as, taken, declared = _citing(settings, source, quote, name)
     said = []
+    if quote != quote.strip():
+        # Verbatim, so cited as given; most often a paste's edge, which the quote then keeps.
+        ends = "starts and ends" if quote[:1].isspace() and quote[-1:].isspace() else \
+            "starts" if quote[:1].isspace() else "ends"
+        said.append(f"the quote {ends} with white space, which the evidence quotes too: "
+                    "leave it out unless the passage needs it")
     if declared and source not in declared:
         said.append(f"the graph declares no source document {quoted(source)}, only "
                     f"{', '.join(sorted(declared))}: evidence citing it is refused by validate "
