@@ -438,6 +438,15 @@ def test_cors_on_reads_and_preflight(endpoint):
         assert (status, headers["Access-Control-Allow-Methods"]) == (204, "GET, OPTIONS"), path
 
 
+def test_options_says_what_a_path_takes_and_a_missing_path_is_404(endpoint):
+    # Without an Origin it had no Allow header; a path that does not exist was a 204.
+    status, headers, _ = fetch(f"{endpoint}/sparql", method="OPTIONS")
+    assert (status, headers["Allow"]) == (204, "GET, POST, OPTIONS")
+    status, _, _ = fetch(f"{endpoint}/nope", method="OPTIONS", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
+    assert status == 404
+
+
 @pytest.mark.parametrize("asked, allowed", [
     ("if-match", "if-match"),
     ("content-type, queryid", "content-type, queryid"),  # a client's own header (a query id)

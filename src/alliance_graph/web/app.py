@@ -207,9 +207,12 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
                 taken = app.url_map.bind_to_environ(request.environ).allowed_methods()
             except HTTPException:
                 taken = []
-            methods = [m for m in ("GET", "POST") if m in taken] or ["GET"]
+            if not taken:  # no such path: routing's 404, as a GET of it gets (it was a 204)
+                return None
+            methods = ", ".join([*(m for m in ("GET", "POST") if m in taken), "OPTIONS"])
             response = Response(status=204, headers={
-                "Access-Control-Allow-Methods": ", ".join([*methods, "OPTIONS"]),
+                "Allow": methods,  # RFC 9110 9.3.7: what the path takes, CORS or not
+                "Access-Control-Allow-Methods": methods,
                 "Access-Control-Allow-Headers": protocol.allowed_headers(
                     request.headers.get("Access-Control-Request-Headers")),
                 "Access-Control-Max-Age": "86400"})
