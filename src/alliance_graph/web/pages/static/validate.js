@@ -1,6 +1,6 @@
 // The validation form: a proposal over the server's limits is refused here, before it is sent,
 // saying why, with the text kept in its box. Sent, a body over the server's limit for a
-// request is refused before the app reads it: a bare "413" page, and the text typed was lost.
+// request is refused before the app reads it (the front's 413 page), and the text typed is lost.
 "use strict";
 
 (function () {
