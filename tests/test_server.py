@@ -333,3 +333,13 @@ def test_connect_is_answered_501_and_nothing_after_it_read(endpoint):
         answer = b"".join(iter(lambda: sock.recv(65536), b""))
     assert answer.startswith(b"HTTP/1.1 501 ") and b"not a proxy" in answer
     assert len(re.findall(rb"(?m)^HTTP/1\.1 \d{3} ", answer)) == 1
+
+
+def test_a_folder_serve_cannot_use_is_said_as_the_os_says_it(tmp_path, settings):
+    # It was "[Errno 20] Not a directory: '.../cache'", Python's way, where the command line's
+    # other commands say "/x/cache: Not a directory".
+    from alliance_graph.web.server import _prepare
+    (tmp_path / "a-file").write_text("x")
+    cache = tmp_path / "a-file" / "cache"
+    said = _prepare(settings.with_(cache_dir=cache).to_json())
+    assert said.startswith(f"a file or folder could not be used: {cache}: Not a directory"), said

@@ -39,7 +39,7 @@ from ..engine.client import ProcessEngine
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
-from ..wording import command_line, folder_of, worded
+from ..wording import command_line, folder_of, os_error, worded
 from . import client_share
 from .app import create_app
 from .front import create_server as listen
@@ -90,7 +90,7 @@ def _prepare(settings_json: dict, given: dict[str, str] | None = None) -> str | 
         return f"the store could not be used: {worded(exc, namer)}"
     except OSError as exc:  # an unwritable cache folder, a full disk
         note = folder_of(settings, exc.filename)
-        return f"a file or folder could not be used: {exc}" + (
+        return f"a file or folder could not be used: {os_error(exc)}" + (
             f"; {worded(note, namer)}" if note else "")
     return None
 
