@@ -27,9 +27,12 @@ def test_a_port_from_the_variable_is_refused_naming_the_variable():
         "number from 0 to 65535")
 
 
-@pytest.mark.parametrize("flag", ["--workers", "--connection-limit", "--response-cache"])
-def test_a_count_that_is_no_number_is_said_to_be_none(flag):
-    assert refusal("serve", flag, "many") == \
+@pytest.mark.parametrize("command, flag", [("serve", "--workers"),
+                                           ("serve", "--connection-limit"),
+                                           ("serve", "--response-cache"),
+                                           ("validate", "--max-findings")])
+def test_a_count_that_is_no_number_is_said_to_be_none(command, flag):
+    assert refusal(command, flag, "many", *(["p.ttl"] if command == "validate" else [])) == \
         f"Error: Invalid value for '{flag}': 'many' is not a valid whole number."
 
 

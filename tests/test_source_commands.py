@@ -30,3 +30,14 @@ def test_a_file_the_graph_declares_no_source_for_is_said_so(run, kg, sources_dir
         "grade, as data/sources.ttl does)\n")
     source = run("cite", declared[0], "Negev U.S. Radar Base", "--name", "000-negev")
     assert source.exit_code == 0 and source.stderr == ""
+
+
+def test_a_quote_is_not_noted_as_a_name_to_escape(run, monkeypatch):
+    # Every argument is noted as a name whose control characters a message writes escaped
+    # (wording.odd_names): a quote of two lines, once cited, had "\n" written escaped in every
+    # later message repeating it.
+    from alliance_graph import wording
+    monkeypatch.setattr(wording, "_ODD_NAMES", set())  # this test's own (other tests noted)
+    quote = "no such\nwords"
+    assert run("cite", "000_06b6882714cf1880.txt", quote).exit_code == 1  # not in the text
+    assert wording.shown(quote) == quote

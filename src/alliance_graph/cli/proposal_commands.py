@@ -14,6 +14,7 @@ from ..settings import Settings
 from ..sources.citations import SourceNotText
 from ..wording import Said, shown, worded
 from .main import EXIT_NO, EXIT_OK, PathType, _say, fail, main, option, said, stdout_open, verdict
+from .param_types import Count
 
 
 @main.command()
@@ -21,7 +22,7 @@ from .main import EXIT_NO, EXIT_OK, PathType, _say, fail, main, option, said, st
 @click.option("--format", "fmt",
               type=click.Choice(["text", "json", "turtle"], case_sensitive=False), default="text",
               show_default=True, help="turtle is the W3C SHACL validation report graph.")
-@click.option("--max-findings", "max_findings", type=click.IntRange(min=1), metavar="N",
+@click.option("--max-findings", "max_findings", type=Count(), metavar="N",
               help="Report at most N findings, the most severe first, and how many more there "
                    "are (default: all).")
 @click.pass_obj

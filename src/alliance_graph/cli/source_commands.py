@@ -11,7 +11,7 @@ import click
 from ..proposals import citing
 from ..settings import Settings
 from ..sources import citations
-from ..wording import quoted, worded
+from ..wording import no_names, quoted, worded
 from .main import EXIT_NO, _say, fail, load_graph, main, option, stdout_open
 
 
@@ -30,6 +30,7 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     000_06b6882714cf1880.txt, not a path.
     """
     stdout_open("the evidence block")
+    no_names(quote)  # noted as every argument is (main's parse_args): a text, not a name
     try:
         block = citations.cite(settings.sources_dir, source, quote, name)
     except citations.QuoteNotFound as exc:
