@@ -1,7 +1,7 @@
 """entity.describe: an IRI's claims with quotes and grades, disagreements, plain statements."""
 
 from alliance_graph.namespaces import AG, ID
-from alliance_graph.web.pages import entity
+from alliance_graph.web.pages import diagram, entity
 
 IRON_DOME = str(ID.IronDome)
 
@@ -152,3 +152,14 @@ def test_an_entity_s_claim_groups_are_the_same_from_every_store(backend_kg, kg):
     groups = entity._group_sizes(kg, ref)
     assert any(incoming for incoming, _ in groups) and any(not i for i, _ in groups)
     assert entity._group_sizes(backend_kg, ref) == groups
+
+
+def test_a_source_document_a_claim_points_at_is_named_by_its_title(kg):
+    # A proposition affirmed or questioned by a source in its own voice read
+    # 'affirmed by src:003_fe4a065aad1a80df.txt' in its cards and diagram: a source has a
+    # dcterms:title and no rdfs:label, and the title is what its own page and quotes name it by.
+    e = entity.describe(kg, str(ID["Proposition-IranNorthKoreaCooperation"]))
+    title = "Korean crisis raises stakes of US-Israel missile cooperation"
+    assert title in [c.object.label for c in group(e, "affirmed by").claims]
+    assert [c.object.label for c in group(e, "questioned by").claims] == [title]
+    assert title in [edge.other for edge in diagram.edges_of(e)]

@@ -219,23 +219,26 @@ class Labeller:
         self.labels: dict[str, str] = {}
 
     def fetch(self, iris) -> None:
-        """Look up the rdfs:label (or skos:prefLabel) of every IRI not looked up yet."""
+        """Look up the rdfs:label (or skos:prefLabel) of every IRI not looked up yet, or else
+        its dcterms:title: a source document has a title and no label, and a claim may point at
+        one (a proposition affirmed by a source in its own voice)."""
         todo = sorted({i for i in iris if i not in self.labels and valid_iri(i)})
         for start in range(0, len(todo), 200):
             chunk = todo[start:start + 200]
             values = " ".join(sparql_iri(i) for i in chunk)
-            found: dict[str, tuple[int, str]] = {}
+            found: dict[str, tuple[int, int, str]] = {}
             for row in self.kg.query(
-                    f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
-                    f"{{ ?x rdfs:label ?l }} UNION {{ ?x skos:prefLabel ?l }} }}"):
+                    f"SELECT ?x ?l ?title WHERE {{ VALUES ?x {{ {values} }} "
+                    f"{{ ?x rdfs:label ?l }} UNION {{ ?x skos:prefLabel ?l }} "
+                    f"UNION {{ ?x dcterms:title ?l BIND(true AS ?title) }} }}"):
                 lit = row["l"]
-                # English or untagged labels win over other languages.
-                score = 0 if (lit.language in (None, "en")) else 1
+                # A label wins over a title; English or untagged over other languages.
+                score = (1 if row["title"] else 0, 0 if (lit.language in (None, "en")) else 1)
                 x = row["x"].value
-                if x not in found or (score, lit.value) < found[x]:
-                    found[x] = (score, lit.value)
+                if x not in found or (*score, lit.value) < found[x]:
+                    found[x] = (*score, lit.value)
             for i in chunk:
-                self.labels[i] = found[i][1] if i in found else ""
+                self.labels[i] = found[i][-1] if i in found else ""
 
     def term(self, node) -> Term:
         """Return a Term for an Oxigraph node (its label must have been fetched for IRIs)."""
