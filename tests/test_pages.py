@@ -742,3 +742,12 @@ def test_a_literals_base_direction_is_shown_with_its_language(pages_settings):
     page = html(client, "/id/A")
     assert '<span class="literal" dir="rtl">abc</span> <span class="lang">@he--rtl</span>' in page
     assert '<span class="literal" dir="auto">def</span> <span class="lang">@en</span>' in page
+
+
+def test_an_entity_page_links_the_names_its_notes_give(kg, settings):
+    # Iran's cooperation with North Korea: its type claim's note sends the reader to the
+    # proposition on whether they cooperate, which was text to copy and expand by hand.
+    page = make_app(kg, settings).test_client().get(
+        "/id/IranNorthKoreaMilitaryCooperation", headers={"Accept": "text/html"}).text
+    assert ('<a href="/id/Proposition-IranNorthKoreaCooperation">'
+            "id:Proposition-IranNorthKoreaCooperation</a>") in page

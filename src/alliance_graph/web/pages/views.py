@@ -34,7 +34,7 @@ from ...query.results import GRAPH_FORMATS, prefixes_for
 from ...query.used_prefixes import declaring_used
 from ...rdf import graph_iri
 from .. import negotiation, service_description
-from . import addresses, completions, diagram, entity_rdf, safety, terms
+from . import addresses, completions, diagram, entity_rdf, note_links, safety, terms
 from . import entity as entity_mod
 from . import search as search_mod
 from . import source as source_mod
@@ -103,6 +103,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.add_app_template_filter(terms.isolated, "isolated")
     bp.add_app_template_global(addresses.rooted, "rooted")
     bp.add_app_template_filter(terms.value_parts, "value_parts")
+    bp.add_app_template_filter(note_links.parts, "note_parts")
     # Registered before the routes below, which are compiled with it.
     bp.record_once(lambda state: state.app.url_map.converters.setdefault(
         "iri", addresses.IriPathConverter))
