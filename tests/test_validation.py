@@ -21,7 +21,7 @@ from rdflib.namespace import OWL, RDF, SH
 from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.cli import main
-from alliance_graph.namespaces import shorten, turtle_prologue
+from alliance_graph.namespaces import AG, shorten, turtle_prologue
 from alliance_graph.proposals import add, validation
 from helpers import blank_nodes_erased, expected, run_cli, short
 
@@ -770,6 +770,28 @@ def test_a_misspelt_xml_schema_datatype_is_named_with_the_datatype_meant(setting
         "(<http://www.w3.org/2001/XMLSchema#gyear> is no XML Schema datatype: did you mean "
         "<http://www.w3.org/2001/XMLSchema#gYear>?)") for f in hinted), \
         [f.message for f in report.findings]
+
+
+def test_a_second_year_by_claim_is_one_finding_on_the_count_naming_the_claim_held(
+        settings, kg, tmp_path):
+    # "2029"^^xsd:gyear on the memorandum's ag:toYear, which a claim of data/ gives 2028: the
+    # count and the datatype gave two findings of one message word for word, the claim
+    # giving the other value unnamed.
+    proposal = tmp_path / "toyear.ttl"
+    proposal.write_text(turtle_prologue() + """
+claim:MemorandumOfUnderstanding2016-toYear-2029 a ag:Claim ;
+    rdf:subject id:MemorandumOfUnderstanding2016 ; rdf:predicate ag:toYear ;
+    rdf:object "2029"^^xsd:gyear ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flag .
+""", encoding="utf-8")
+    report = validation.validate(settings, [proposal], prebuilt=kg.store)
+    on_year = [f for f in report.findings if f.path == str(AG.toYear)]
+    assert len(on_year) == 2 and len({f.message for f in on_year}) == 2, \
+        [f.message for f in on_year]
+    count = next(f for f in on_year if f.value is None)
+    assert "(claim <https://alliance-graph.example/id/claim/MemorandumOfUnderstanding2016-" \
+        "toYear-2028> in data/aid.ttl gives \"2028\"^^<http://www.w3.org/2001/XMLSchema#gYear> " \
+        "already: for one value in the plain graph, rank" in count.message, count.message
+    assert "did you mean" not in count.message
 
 
 def test_a_new_entity_and_evidence_of_the_proposal_are_not_taken_for_slips(settings, tmp_path):

@@ -4,13 +4,17 @@ README's amendments add to a claim of data/ (a note, a link, a qualifier), and a
 reads them as a way to change one too: ``claim:X ag:rank ag:PreferredRank .`` to rank a claim
 anew.  ``add`` only adds, so the claim then has two ranks, and the shapes say "A claim needs
 exactly one ag:rank" of the proposal's line, the rank already there unnamed.  ``second_value``
-names it and its file, and says how a value is replaced.
+names it and its file, and says how a value is replaced.  A value a claim of data/ gives
+(``ag:toYear`` of an agreement known by claims) is named with its claim: a proposal's claim of
+another value made the plain graph hold two, and the finding on the count read as the finding
+on the new value's datatype did, word for word; the two claims are ranked, not edited away.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..build import truthy
 from ..rdf import file_of
 from .report import Finding
 
@@ -33,8 +37,32 @@ def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
                 added = True
             else:
                 held.append((shown(file_of(q.graph_name)), short(q.object)))
+    if held:
+        if not added:
+            return finding.message
+        there = "; ".join(f"{file} gives {value}" for file, value in sorted(set(held)))
+        return (f"{finding.message} ({there} already: add only adds facts, so to replace a "
+                "value there, edit that file)")
+    return _claimed(finding.message, node, path, quads, proposed, shown, short)
+
+
+def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str], shown,
+             short) -> str:
+    """Return ``message`` naming the claims of data/ that give ``node`` a value of ``path``
+    the plain graph holds, when a proposal's claim gives it one more."""
+    held, added = [], False
+    for claim, c in truthy.claims_of(quads).items():
+        if c.get("s") != node or c.get("p") != path or "o" not in c \
+                or c.get("rank") not in (truthy.PREFERRED, truthy.NORMAL):
+            continue
+        if file_of(c["graph"]) in proposed:
+            added = True
+        else:
+            held.append((shown(file_of(c["graph"])), short(claim), short(c["o"])))
     if not added or not held:
-        return finding.message
-    there = "; ".join(f"{file} gives {value}" for file, value in sorted(set(held)))
-    return (f"{finding.message} ({there} already: add only adds facts, so to replace a value "
-            "there, edit that file)")
+        return message
+    there = "; ".join(f"claim {claim} in {file} gives {value}"
+                      for file, claim, value in sorted(set(held)))
+    return (f"{message} ({there} already: for one value in the plain graph, rank the better "
+            "supported claim ag:PreferredRank or the other ag:DeprecatedRank, linked with "
+            "ag:disputedBy if the sources disagree (docs/data-model.md, Disagreements))")
