@@ -178,12 +178,74 @@ def test_thousands_of_blank_nodes_are_placed_by_lookups_not_by_passes(tmp_path, 
     monkeypatch.setattr(LineIndex, "spellings",
                         lambda self, *a: asked.append(a) or spellings(self, *a))
     by_object = {q.object.value: q.subject for q in inputs.quads}
-    searched = places._subject_labels.cache_info().misses
+    passes = []
+    subject_labels = places.subject_labels
+    monkeypatch.setattr(places, "subject_labels",
+                        lambda text: passes.append(1) or subject_labels(text))
     for i in (0, n // 2, n - 1):
         assert loc.node_line(name, by_object[f"{ID}T{i}"]) == 6 + 4 * i
-        assert places.label_line(loc.lines.texts()[name], f"n{i}") == 9 + 4 * i
+        assert loc.label_line(name, f"n{i}") == 9 + 4 * i
     for i in range(n):
         loc.node_line(name, by_object[f"{ID}T{i}"])
-        places.label_line(loc.lines.texts()[name], f"n{i}")
+        loc.label_line(name, f"n{i}")
     assert len(asked) <= n + 10, "each name's spellings once (n + 5 names), not once per statement"
-    assert places._subject_labels.cache_info().misses == searched + 1, "one pass per text"
+    assert len(passes) == 1, "one pass per text"
+
+
+class _Text(str):
+    """A file text a weak reference can follow (a str cannot be referred to weakly)."""
+
+
+def test_a_placed_text_is_not_kept_once_its_validation_is_done(tmp_path):
+    # A cache of the module's, keyed by the text, kept the last 8 texts placed (and the
+    # lines of their labels) alive for as long as the process: a notebook calling
+    # ag.validate held every large proposal it had validated.
+    import gc
+    import weakref
+    loc, inputs = locator(tmp_path, TEXT + '_:loose ag:note "x" .\n')
+    [name] = inputs.proposals
+    loose = next(q.subject for q in inputs.quads if q.object == ox.Literal("x"))
+    text = _Text(loc.lines.texts()[name])
+    loc.lines.texts()[name] = text
+    assert loc.node_line(name, loose) == 15
+    kept = weakref.ref(text)
+    del loc, inputs, text
+    gc.collect()
+    assert kept() is None, "the text outlived the validation that placed its blank nodes"
+
+
+PROPOSAL = """@prefix ag: <https://alliance-graph.example/ontology/> .
+@prefix id: <https://alliance-graph.example/id/> .
+@prefix claim: <https://alliance-graph.example/id/claim/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+claim:{name} a ag:Claim ;
+    rdf:subject id:BlueFlag ;
+    rdf:predicate {predicate} ;
+    rdf:object {value} ;
+    ag:rank ag:NormalRank .
+"""
+
+
+def test_a_finding_on_one_property_is_on_the_proposal_giving_it(tmp_path):
+    # Two proposals about id:BlueFlag, the second adding a label: "more than one asserted
+    # label" (a count of rdfs:label, no value) was placed on the first proposal, whichever
+    # claim it made, as a finding about the node alone is.
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "data").mkdir()
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.write_text(PROPOSAL.format(name="BlueFlag-participant", predicate="ag:participant",
+                                     value="id:Israel"), encoding="utf-8")
+    second.write_text("# a second label\n" + PROPOSAL.format(
+        name="BlueFlag-label", predicate="rdfs:label", value='"Blue Flag exercise"'),
+        encoding="utf-8")
+    inputs = Inputs(Settings(root=tmp_path, ontology_dir=tmp_path / "ontology",
+                             data_dir=tmp_path / "data"), [first, second])
+    inputs.read(inputs.proposed)
+    loc = Locator(inputs)
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    name, line = loc.locate(ox.NamedNode(ID + "BlueFlag"), label, None)
+    assert (Path(name).name, line) == ("b.ttl", 8)
+    assert Path(loc.locate(ox.NamedNode(ID + "BlueFlag"), None, None)[0]).name == "a.ttl", \
+        "a finding on the node alone is still on the first proposal's claim"

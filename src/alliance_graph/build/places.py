@@ -2,8 +2,10 @@
 
 A finding about one triple (a row with ``?path`` and ``?value``: a claim's ``rdf:predicate``, a
 triple no claim states) is on the line writing that property in its node's block, a literal
-value on its own line; a finding about a node alone is on the first line of its type claim in
-the row's file, else of another claim about it, else where the node is written.  The build
+value on its own line; a finding about one property of a node and no value (a count) is on the
+first claim of the row's file giving that property; a finding about a node alone is on the
+first line of its type claim in the row's file, else of another claim about it, else where the
+node is written.  The build
 placed every finding on its node's line alone: a claim's wrong ``rdf:predicate`` was its first
 line, and an entity known by claims only was where its name first appeared (``rdf:subject
 id:BlueFlg``), one line off what ``validate`` said of the same file.  These rules are
@@ -18,7 +20,6 @@ text by what it writes).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -39,20 +40,16 @@ _CLAIM = ox.NamedNode(str(AG.Claim))
 _SUBJECT_LABEL = re.compile(r"(?:^|(?<=\r))[ \t]*_:((?:[-\w]|\.(?=[-\w]))+)", re.M)
 
 
-@lru_cache(maxsize=8)
-def _subject_labels(text: str) -> dict[str, int]:
-    """Return the line each blank node label is first written on as a subject, in one pass:
-    a search of the whole text per node made a proposal of 3,000 blank nodes take minutes."""
+def subject_labels(text: str) -> dict[str, int]:
+    """Return the line each blank node label is first written on as a subject (a line ending
+    in a carriage return alone ends one too), in one pass: a search of the whole text per node
+    made a proposal of 3,000 blank nodes take minutes.  ``Places`` keeps the answer per file
+    for as long as it lives; a cache of the module's, keyed by the text, kept the last 8 texts
+    validated (and their labels) alive as long as the process, a notebook's for hours."""
     found: dict[str, int] = {}
     for m in _SUBJECT_LABEL.finditer(text):
         found.setdefault(m.group(1), m.start())
     return dict(zip(found, line_numbers(text, found.values())))
-
-
-def label_line(text: str, label: str) -> int | None:
-    """Return the line where blank node ``_:label`` is first written as a subject, if it is
-    (a line ending in a carriage return alone ends one too)."""
-    return _subject_labels(text).get(label)
 
 
 class Places:
@@ -70,12 +67,14 @@ class Places:
         self.lines = lines
         # blank node -> (line, column) just past the predicate that opens it, or None
         self._blank_at: dict[ox.BlankNode, tuple[int, int] | None] = {}
+        # file -> the line each blank node label is first written on as a subject
+        self._labels: dict[str, dict[str, int]] = {}
 
     # What the rules read of the graph.
 
-    def claims(self, name: str, focus) -> list[tuple[bool, ox.Node]]:
-        """Return (is not a type claim, claim) for each claim of file ``name`` about ``focus``
-        (typed ag:Claim there, with an rdf:predicate and an rdf:object)."""
+    def claims(self, name: str, focus) -> list[tuple[bool, ox.Node, ox.Node]]:
+        """Return (is not a type claim, claim, its predicate) for each claim of file ``name``
+        about ``focus`` (typed ag:Claim there, with an rdf:predicate and an rdf:object)."""
         graph = graph_iri(name)
         found = []
         for q in self.store.quads_for_pattern(None, _SUBJECT, focus, graph):
@@ -85,7 +84,7 @@ class Places:
             if not self._has(claim, _PREDICATE) or not self._has(claim, _OBJECT):
                 continue
             predicate = next(self.store.quads_for_pattern(claim, _PREDICATE, None, None)).object
-            found.append((predicate != _TYPE, claim))
+            found.append((predicate != _TYPE, claim, predicate))
         return found
 
     def parent(self, node: ox.BlankNode, name: str) -> tuple | None:
@@ -113,15 +112,20 @@ class Places:
         ``focus path value`` when the check names one)."""
         if path is not None and value is not None:
             return self.triple_line(name, focus, path, value)
-        claim = self.claim_about(name, focus)
+        claim = self.claim_about(name, focus, path)
         return self.node_line(name, claim if claim is not None else focus)
 
-    def claim_about(self, name: str, focus):
-        """Return the claim of file ``name`` about ``focus`` a finding on it points at: its
-        type claim first, then the others by name, or None."""
+    def claim_about(self, name: str, focus, path=None):
+        """Return the claim of file ``name`` about ``focus`` a finding on it points at: one
+        giving the finding's property ``path`` first, the first written (a second label is on
+        a label claim, not on the entity's type claim), then its type claim, then the others
+        by name, or None."""
         if not isinstance(focus, (ox.NamedNode, ox.BlankNode)):
             return None
         found = self.claims(name, focus)
+        giving = [claim for _, claim, p in found if p == path]
+        if path is not None and giving:  # the first written, as the file is read
+            return min(giving, key=lambda c: (self.node_line(name, c) or 0, c.value))
         return min(found, key=lambda f: (f[0], f[1].value))[1] if found else None
 
     def triple_line(self, name: str, s, p, o) -> int | None:
@@ -149,12 +153,19 @@ class Places:
             return None if at is None else at[0]
         return None
 
+    def label_line(self, name: str, label: str) -> int | None:
+        """Return the line where file ``name`` first writes blank node ``_:label`` as a
+        subject, if it does."""
+        if name not in self._labels:
+            text = self.lines.texts().get(name)
+            self._labels[name] = {} if text is None else subject_labels(text)
+        return self._labels[name].get(label)
+
     def _label_line(self, name: str, node: ox.BlankNode) -> int | None:
         """Return the line where the file first writes ``_:label`` of ``node`` as a subject,
         if it wrote it so."""
         label = self.label(node)
-        text = self.lines.texts().get(name) if label is not None else None
-        return None if text is None else label_line(text, label)
+        return None if label is None else self.label_line(name, label)
 
     def _blank_position(self, node: ox.BlankNode, name: str) -> tuple[int, int] | None:
         # Up the chain of parents to a named node or a blank node already placed ...

@@ -44,18 +44,20 @@ class Locator(Places):
             if isinstance(q.object, ox.BlankNode):
                 self._parents[q.object] = (q.subject, q.predicate, g)
         self._claims: dict[tuple, list[tuple[str, ox.Node]]] = defaultdict(list)
-        # subject -> (is not a type claim, file, claim node), for entities known by claims
-        self.about: dict[ox.Node, list[tuple[bool, str, ox.Node]]] = defaultdict(list)
+        # subject -> (is not a type claim, file, claim node, its predicate), for entities
+        # known by claims
+        self.about: dict[ox.Node, list[tuple[bool, str, ox.Node, ox.Node]]] = defaultdict(list)
         for node, c in truthy.claims_of(inputs.quads).items():
             if {"s", "p", "o"} <= c.keys():
                 g = file_of(c["graph"])
                 self._claims[(c["s"], c["p"], c["o"])].append((g, node))
-                self.about[c["s"]].append((c["p"].value != _TYPE, g, node))
+                self.about[c["s"]].append((c["p"].value != _TYPE, g, node, c["p"]))
 
     # What the rules of ``Places`` read of the graph, from the parsed quads.
 
-    def claims(self, name: str, focus) -> list[tuple[bool, ox.Node]]:
-        return [(not_type, node) for not_type, g, node in self.about.get(focus, ()) if g == name]
+    def claims(self, name: str, focus) -> list[tuple[bool, ox.Node, ox.Node]]:
+        return [(not_type, node, p) for not_type, g, node, p in self.about.get(focus, ())
+                if g == name]
 
     def parent(self, node: ox.BlankNode, name: str) -> tuple | None:
         # The triple pointing at it in whichever file states it (a proposal's blank node is
@@ -100,10 +102,14 @@ class Locator(Places):
             return g, self.node_line(g, focus)
         # An entity described only through claims: point at its type claim, else any claim
         # about it, else any mention.
-        about = sorted(self.about.get(focus, ()), key=lambda a: (a[0], a[1], str(a[2])))
+        # A finding on one property of it (a second label) is in a file whose claim gives that
+        # property: the proposal adding the label, not whichever proposal came first.
+        about = sorted(self.about.get(focus, ()), key=lambda a: (a[3] != path, a[0], a[1],
+                                                                  str(a[2])))
         if about:
-            name = self._prefer([g for _, g, _ in about])
-            return name, self.line(name, focus)
+            giving = [g for _, g, _, p in about if p == path]
+            name = self._prefer(giving or [g for _, g, _, _ in about])
+            return name, self.line(name, focus, path)
         # The file stating something of it, though its name be found nowhere in the text: a
         # finding placed by a text search alone went to no file where the search failed (a
         # file of carriage returns alone), and so out of its proposal's report.

@@ -25,7 +25,6 @@ from rdflib.namespace import RDFS
 
 from ..build import checks, spelling, truthy
 from ..build.loading import LoadError, Problem
-from ..build.places import label_line
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
 from ..wording import Said, worded
@@ -184,7 +183,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             if path is None and isinstance(node, ox.BlankNode) and name in inputs.texts:
                 # A blank node written as _:x (a claim or evidence node named so): where it is
                 # described, not where a triple points at it (nothing may).
-                line = label_line(inputs.texts[name], node.value) or line
+                line = locator.label_line(name, node.value) or line
             message = check.message_of(row)
             if check.name == "uncited-triple-violation" and value is not None:
                 message += _stated_elsewhere(locator.claims_stating(node, path, value), name,
