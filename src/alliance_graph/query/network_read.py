@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import shorten
+from ..store import numbers
 from ..store.errors import StoreError
 from .temporary import Sorter  # a LineSorter whose failing runs are SpillFailed
 
@@ -184,7 +185,7 @@ class Read:
             if p not in self.label:
                 self._labelled([p])
             yield Edge(s, o, p, self.label[p], r["rank"].value if r["rank"] is not None else "",
-                       int(r["sources"].value), r["claim"].value)
+                       numbers.count(r["sources"]), r["claim"].value)
 
     def close(self) -> None:
         self._values.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..namespaces import shorten
+from ..store import numbers
 
 _COUNTS = """
 SELECT ?triples ?claims ?evidence ?sources ?contested WHERE {
@@ -43,18 +44,14 @@ class Stats:
     version: str = ""
 
 
-def _int(term) -> int:
-    return int(term.value) if term is not None else 0
-
-
 def compute(kg, version: str = "") -> Stats:
     """Return the graph's statistics, labelled with the dataset's ``version``."""
     row = next(iter(kg.query(_COUNTS)))
-    stats = Stats(triples=_int(row["triples"]), claims=_int(row["claims"]),
-                  evidence=_int(row["evidence"]), sources=_int(row["sources"]),
-                  contested_claims=_int(row["contested"]), version=version)
-    stats.entities_by_class = {shorten(r["class"].value): _int(r["n"])
+    stats = Stats(triples=numbers.count(row["triples"]), claims=numbers.count(row["claims"]),
+                  evidence=numbers.count(row["evidence"]), sources=numbers.count(row["sources"]),
+                  contested_claims=numbers.count(row["contested"]), version=version)
+    stats.entities_by_class = {shorten(r["class"].value): numbers.count(r["n"])
                                for r in kg.query(_BY_CLASS)}
-    stats.graphs = {r["g"].value: _int(r["n"]) for r in kg.query(_BY_GRAPH)}
+    stats.graphs = {r["g"].value: numbers.count(r["n"]) for r in kg.query(_BY_GRAPH)}
     stats.inferred_triples = stats.graphs.get(kg.inferred.value, 0)
     return stats

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from . import numbers
 from .layout import ASSERTED, INFERRED
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -30,7 +31,7 @@ def files_share_triples(store, files: list[ox.NamedNode]) -> bool:
     ``store``, which holds ``graph/asserted``, their merge, too)."""
     def count(graphs) -> int:
         rows = store.query(_COUNT, default_graph=ox.DefaultGraph(), named_graphs=graphs)
-        return int(next(iter(rows))["n"].value)
+        return numbers.count(next(iter(rows))["n"])
     return bool(files) and count(files) != count([ASSERTED])
 
 

@@ -47,13 +47,12 @@ def parse(media_type: str | None, data: bytes, virtuoso: bool):
             results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             if isinstance(results, ox.QuerySolutions):
                 # pyoxigraph reads rows lazily: read them all once here, so a broken document
-                # fails now as the store's fault, not later in whoever iterates the rows; and
-                # a number that is none (a count of "lots") fails here too, not as a
-                # traceback in whoever reads it as one.
-                for row in results:
-                    for term in row:
-                        if isinstance(term, ox.Literal):
-                            _well_typed(term)
+                # fails now as the store's fault, not later in whoever iterates the rows.  An
+                # ill-formed number ("x"^^xsd:integer) is an answer, given as the store wrote
+                # it, as the local store gives it: the project's own readers of a count read
+                # it through store/numbers.py, which refuses one that is none.
+                for _ in results:
+                    pass
                 results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             return results
         if media_type in (NTRIPLES, "text/plain"):
@@ -65,19 +64,6 @@ def parse(media_type: str | None, data: bytes, virtuoso: bool):
     except (SyntaxError, ValueError) as exc:
         raise MalformedAnswer(f"a malformed {media_type} document: {exc}") from None
     raise MalformedAnswer(f"an unexpected media type, {media_type}")
-
-
-# Lexical forms of the numbers and booleans a store's answers are read as such.
-_NUMERIC = {XSD + "integer": re.compile(r"[+-]?\d+"),
-            XSD + "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
-            XSD + "double": re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)|NaN"),
-            XSD + "boolean": re.compile(r"true|false|1|0")}
-
-
-def _well_typed(term: ox.Literal) -> None:
-    form = _NUMERIC.get(term.datatype.value)
-    if form is not None and not form.fullmatch(term.value):
-        raise ValueError(f"{term} is not a valid {term.datatype.value.removeprefix(XSD)}")
 
 
 def _standard_json(data: bytes, virtuoso: bool) -> bytes:

@@ -38,6 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import BASE, PREFIX_IRIS
+from . import numbers
 from .errors import StoreError
 from .layout import ASSERTED, INFERRED
 from .load_lock import Lock, load_lock
@@ -358,7 +359,7 @@ def _check_counts(remote: RemoteStore, expected: dict[ox.NamedNode, int],
     # A store that took the request but kept less than was sent must not replace a good build.
     rows = remote.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                          [("named-graph-uri", g.value) for g in expected])
-    held = {r["g"]: int(r["n"].value) for r in rows}
+    held = {r["g"]: numbers.count(r["n"]) for r in rows}
     wrong = [f"{g.value}: {held.get(g, 0)}, not {n}" for g, n in expected.items()
              if held.get(g, 0) != n]
     if wrong and after_swap:

@@ -19,6 +19,7 @@ from ..query import results as queries
 from ..query.answer import well_formed_xml
 from ..query.bounds import Bounds
 from ..query.refused import Refused
+from ..store import numbers
 from . import negotiation
 from .fields import format_values
 
@@ -49,13 +50,13 @@ def count(value: int) -> ox.Literal:
 
 def statistics(kg) -> dict:
     """Count triples per named graph, and the VoID figures of the default (asserted) graph."""
-    per_graph = {s["g"].value: int(s["n"].value) for s in kg.query(
+    per_graph = {s["g"].value: numbers.count(s["n"]) for s in kg.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", per_file=True)}
     [row] = kg.query("""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
         (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects)
         WHERE { ?s ?p ?o }""")
     classes = len(list(kg.query("SELECT DISTINCT ?c WHERE { ?x a ?c }")))
-    default = {v: int(row[v].value) for v in
+    default = {v: numbers.count(row[v]) for v in
                ("triples", "distinctSubjects", "properties", "distinctObjects")}
     default["classes"] = classes
     return {"graphs": per_graph, "default": default}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ...namespaces import AG, OWL, RDF, RDFS, SKOS
+from ...store import numbers
 from . import blank_nodes
 from .claim_cards import Claim, Evidence, claims, evidence_nodes
 from .terms import Labeller, Term, shorten, sparql_iri, valid_iri
@@ -221,7 +222,7 @@ def _count_where(kg, pattern: str) -> int:
     """Return how many claims match ``pattern`` (which binds ``?c``)."""
     row = next(iter(kg.query(
         f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {pattern} . ?c a ag:Claim }}")))
-    return int(row["n"].value)
+    return numbers.count(row["n"])
 
 
 def _claims_where(kg, pattern: str, lab: Labeller, count: int) -> list[Claim]:
@@ -250,7 +251,7 @@ def _group_sizes(kg, ref: str) -> dict[tuple[bool, str], tuple[int, int]]:
         f'BIND("out" AS ?way) }} UNION '
         f"{{ ?c rdf:object {ref} . ?c a ag:Claim ; rdf:predicate ?p ; rdf:subject ?s "
         f'FILTER(?s != {ref}) BIND("in" AS ?way) }} }} GROUP BY ?p ?way')
-    return {(r["way"].value == "in", r["p"].value): (int(r["n"].value), int(r["subjects"].value))
+    return {(r["way"].value == "in", r["p"].value): (numbers.count(r["n"]), numbers.count(r["subjects"]))
             for r in rows if isinstance(r["p"], ox.NamedNode)}
 
 
@@ -296,7 +297,7 @@ def _incoming(kg, iri: str, lab: Labeller, claimed: dict[str, int]
     (``claimed``: per property, how many subjects claims point at it from); a blank node
     pointing at it is shown as the IRI it hangs from (a shape, for a list member)."""
     ref = sparql_iri(iri)
-    counts = {r["p"].value: int(r["n"].value) for r in kg.query(
+    counts = {r["p"].value: numbers.count(r["n"]) for r in kg.query(
         f"SELECT ?p (COUNT(?s) AS ?n) WHERE {{ ?s ?p {ref} "
         f"FILTER(?p NOT IN (rdf:subject, rdf:object)) }} GROUP BY ?p")}
     held = blank_nodes.holders(kg, iri, lab)

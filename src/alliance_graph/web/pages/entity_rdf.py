@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ...namespaces import PREFIX_IRIS, shorten
 from ...rdf import ONTOLOGY, file_of, is_role
+from ...store import numbers
 from .entity import MAX_INCOMING, SORTED_MAX
 from .terms import sparql_iri
 
@@ -77,7 +78,7 @@ class Description:
 def page(kg, iri: str, number: int = 1) -> Description:
     """Return page ``number`` (from 1) of ``iri``'s description; no triples past the last."""
     e = sparql_iri(iri)
-    sizes = {r["p"].value if r["p"] is not None else None: int(r["n"].value)
+    sizes = {r["p"].value if r["p"] is not None else None: numbers.count(r["n"])
              for r in kg.query(_SIZES % {"e": e})}
     cut = {p: n for p, n in sizes.items() if n > PAGE}
     pages = max([1] + [-(-n // PAGE) for n in cut.values()])

@@ -22,6 +22,7 @@ from itertools import groupby
 import pyoxigraph as ox
 
 from ...namespaces import RDF
+from ...store import numbers
 from .terms import Labeller, Term
 
 DATE_TYPES = ("xsd:date", "xsd:gYearMonth", "xsd:gYear", "xsd:dateTime")
@@ -121,7 +122,7 @@ def events(kg, number: int = 1, size: int = PAGE) -> Page:
     """Return page ``number`` (from 1) of the graph's dated facts, in date order."""
     dated = " ".join(f"<{r['p'].value}>" for r in kg.query(_DATED_PROPERTIES))
     by_predicate = f"VALUES ?p {{ {dated} }} ?c rdf:predicate ?p ." if dated else ""
-    total = int(next(iter(kg.query(_COUNT % by_predicate)))["n"].value)
+    total = numbers.count(next(iter(kg.query(_COUNT % by_predicate)))["n"])
     # A page past the last is not asked of the engine: its OFFSET may be over what the
     # engine reads as a number (?page=99999999999999999999999 was a 500 and a traceback).
     offset = (number - 1) * size
