@@ -130,6 +130,34 @@ def test_pick_an_example_run_it_and_follow_a_result_to_its_quotes(page, shipped_
     assert page.locator(".evidence .source-title").count() >= 1
 
 
+# What covers what in the page's diagram, as drawn: two boxes or two edge labels that overlap,
+# or an edge crossing a box (a few pixels in from its sides, where edges end).
+DIAGRAM_OVERLAPS = """() => {
+  const svg = document.querySelector('svg.diagram');
+  const boxes = [...svg.querySelectorAll('rect, text.edge-label')].map(e => {
+    const b = e.getBBox();
+    return {what: e.tagName === 'rect' ? e.nextElementSibling.textContent : e.textContent,
+            x: b.x, y: b.y, r: b.x + b.width, b: b.y + b.height};
+  });
+  const out = [];
+  boxes.forEach((p, i) => boxes.slice(i + 1).forEach(q => {
+    if (p.x < q.r && q.x < p.r && p.y < q.b && q.y < p.b) out.push(p.what + ' / ' + q.what);
+  }));
+  for (const l of svg.querySelectorAll('line')) {
+    const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map(a => +l.getAttribute(a));
+    for (const box of boxes) {
+      for (let t = 0; t <= 1; t += 0.01) {
+        const x = x1 + (x2 - x1) * t, y = y1 + (y2 - y1) * t;
+        if (x > box.x + 3 && x < box.r - 3 && y > box.y + 3 && y < box.b - 3) {
+          out.push('an edge crosses ' + box.what); break;
+        }
+      }
+    }
+  }
+  return out;
+}"""
+
+
 def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     page.goto(shipped_server + "/id/IronDome")
     assert page.text_content("h1") == "Iron Dome"
@@ -144,6 +172,9 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     # A neighbour in the diagram is a link to its own page.
     diagram.locator("a[href='/id/UnitedStates']").first.click()
     page.wait_for_url("**/id/UnitedStates")
+    # The United States has 16 neighbours drawn: around a circle their boxes covered each
+    # other and their edge labels piled up round the centre, unreadable.
+    assert page.evaluate(DIAGRAM_OVERLAPS) == []
 
 
 def test_query_errors_are_shown_as_the_server_says(page, shipped_server):

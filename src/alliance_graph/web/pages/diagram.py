@@ -1,13 +1,12 @@
 """Draw an entity's neighbourhood as a small SVG: the entity in the middle, its links around it.
 
-The server draws it, so a page needs no script to show it.  The layout is radial: neighbours
-evenly spaced on a circle, each edge labelled with the ``rdfs:label`` of its property and
-pointing from subject to object.  Every piece of text comes from data and is escaped.
+The server draws it, so a page needs no script to show it.  The neighbours stand in two
+columns either side of it, each box with the ``rdfs:label`` of its properties under it, and
+each edge points from subject to object.  Every piece of text comes from data and is escaped.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
@@ -19,8 +18,12 @@ if TYPE_CHECKING:
 
 # Beyond this many neighbours the drawing stops being readable; the rest are counted.
 MAX_NEIGHBOURS = 16
-WIDTH, HEIGHT = 760, 520
-RADIUS = 190
+WIDTH = 760                 # the height follows the neighbours' labels
+# Where the columns' boxes end towards the centre, from the sides: boxes and their labels are
+# aligned on it, so no edge crosses a box of its column. Space above and below.
+INNER, MARGIN_Y = 228, 16
+BOX, LINE, GAP = 28, 13, 12   # a node's height, a property label's line, space between rows
+ARROW_GAP = 14              # between the ends of two edges at the centre's side
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,16 @@ def _clip(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[:n - 1] + "\u2026"
 
 
-def _node(x: float, y: float, text: str, href: str | None, css: str) -> str:
+def _width(text: str) -> float:
+    """Return the width of the box that holds ``text`` (clipped) in the diagram's font."""
+    return max(60, 7.2 * len(_clip(text)) + 16)
+
+
+def _node(x: float, y: float, text: str, href: str | None, css: str, height: float = BOX) -> str:
     shown = escape(_clip(text))
-    width = max(60, 7.2 * len(_clip(text)) + 16)
-    body = (f'<rect x="{x - width / 2:.1f}" y="{y - 14:.1f}" width="{width:.1f}" height="28" '
-            f'rx="6" class="{css}"/>'
+    width = _width(text)
+    body = (f'<rect x="{x - width / 2:.1f}" y="{y - height / 2:.1f}" width="{width:.1f}" '
+            f'height="{height:.1f}" rx="6" class="{css}"/>'
             f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">{shown}</text>'
             f'<title>{escape(text)}</title>')
     if href:
@@ -94,43 +102,68 @@ def merged(edges: list[Edge]) -> list[Edge]:
     return [Edge("\n".join(labels[k]), e.other, e.href, e.incoming) for k, e in first.items()]
 
 
+def _rows(edges: list[Edge], inner: float, side: int, top: float
+          ) -> list[tuple[Edge, float, float]]:
+    """Return each edge with its neighbour's box centre, stacked down a column from ``top``
+    with their inner sides at ``inner``: each box with its property labels under it, so no
+    two labels or boxes share a spot."""
+    out, y = [], top
+    for edge in edges:
+        out.append((edge, inner + side * _width(edge.other) / 2, y + BOX / 2))
+        y += BOX + LINE * len(edge.label.split("\n")) + GAP
+    return out
+
+
+def _column_height(edges: list[Edge]) -> float:
+    return sum(BOX + LINE * len(e.label.split("\n")) + GAP for e in edges) - GAP
+
+
 def neighbourhood(centre: str, edges: list[Edge]) -> str:
     """Return an SVG document showing ``centre`` and its edges, at most MAX_NEIGHBOURS of them."""
     edges = merged(edges)
     shown, hidden = edges[:MAX_NEIGHBOURS], len(edges) - MAX_NEIGHBOURS
-    cx, cy = WIDTH / 2, HEIGHT / 2
+    # The first half down the left, the rest down the right (read as a page is). Around a
+    # circle, 16 neighbours' boxes covered each other at the top and bottom, and their edge
+    # labels piled up unreadably round the centre (the United States' page).
+    half = (len(shown) + 1) // 2
+    columns = [(shown[:half], INNER, -1), (shown[half:], WIDTH - INNER, 1)]
+    tallest = max([_column_height(c) for c, _, _ in columns] + [BOX])
+    height = tallest + 2 * MARGIN_Y + (LINE + 4 if hidden > 0 else 0)
+    cx, cy = WIDTH / 2, MARGIN_Y + tallest / 2
+    # The centre's box is tall enough for the arrows reaching it to end apart.
+    centre_height = max(BOX, ARROW_GAP * max(len(c) for c, _, _ in columns))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" role="img" '
-             f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}">',
+             f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}">',
              f"<title>Links of {escape(centre)}</title>",
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
              'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
              '<path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
     nodes = []
-    for i, edge in enumerate(shown):
-        # Start at the top and go clockwise, so the first (most important) link is read first.
-        angle = -math.pi / 2 + 2 * math.pi * i / max(len(shown), 1)
-        x, y = cx + RADIUS * 1.35 * math.cos(angle), cy + RADIUS * math.sin(angle)
-        # Stop the line short of both boxes so the arrow head stays visible.
-        sx, sy = cx + (x - cx) * 0.12, cy + (y - cy) * 0.12
-        ex, ey = cx + (x - cx) * 0.84, cy + (y - cy) * 0.84
-        a, b = ((ex, ey), (sx, sy)) if edge.incoming else ((sx, sy), (ex, ey))
-        parts.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" '
-                     f'class="edge{" incoming" if edge.incoming else ""}" '
-                     'marker-end="url(#arrow)"/>')
-        # Labels sit nearer the centre than the middle: wide neighbour boxes would cover them.
-        mx, my = cx + (x - cx) * 0.4, cy + (y - cy) * 0.4
-        # One line per property, stacked above the edge's midpoint.
-        lines = edge.label.split("\n")
-        spans = "".join(f'<tspan x="{mx:.1f}" dy="{0 if i == 0 else 12}">'
-                        f"{escape(_clip(text, 24))}</tspan>" for i, text in enumerate(lines))
-        parts.append(f'<text x="{mx:.1f}" y="{my - 4 - 12 * (len(lines) - 1):.1f}" '
-                     f'text-anchor="middle" class="edge-label">{spans}'
-                     f'<title>{escape(", ".join(lines))}</title></text>')
-        nodes.append(_node(x, y, edge.other, edge.href, "node"))
+    centre_width = _width(centre)
+    for column, inner, side in columns:  # side: -1 left of the centre, 1 right
+        placed = _rows(column, inner, side, cy - _column_height(column) / 2)
+        for i, (edge, nx, ny) in enumerate(placed):
+            # From the neighbour's inner side to the centre's, the ends spread down its side.
+            near = (inner, ny)
+            far = (cx + side * centre_width / 2,
+                   cy + ARROW_GAP * (i - (len(placed) - 1) / 2))
+            a, b = (near, far) if edge.incoming else (far, near)
+            parts.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" '
+                         f'y2="{b[1]:.1f}" class="edge{" incoming" if edge.incoming else ""}" '
+                         'marker-end="url(#arrow)"/>')
+            # One line per property, under the neighbour's box and aligned with its inner side.
+            lines = edge.label.split("\n")
+            spans = "".join(f'<tspan x="{inner:.1f}" dy="{0 if j == 0 else LINE}">'
+                            f"{escape(_clip(text, 30))}</tspan>" for j, text in enumerate(lines))
+            parts.append(f'<text x="{inner:.1f}" y="{ny + BOX / 2 + LINE - 2:.1f}" '
+                         f'text-anchor="{"end" if side < 0 else "start"}" '
+                         f'class="edge-label">{spans}'
+                         f'<title>{escape(", ".join(lines))}</title></text>')
+            nodes.append(_node(nx, ny, edge.other, edge.href, "node"))
     parts.extend(nodes)
-    parts.append(_node(cx, cy, centre, None, "node centre"))
+    parts.append(_node(cx, cy, centre, None, "node centre", centre_height))
     if hidden > 0:
-        parts.append(f'<text x="{WIDTH - 10}" y="{HEIGHT - 10}" text-anchor="end" '
+        parts.append(f'<text x="{WIDTH - 10}" y="{height - 10:.0f}" text-anchor="end" '
                      f'class="more">and {hidden} more links</text>')
     parts.append("</svg>")
     return "".join(parts)
