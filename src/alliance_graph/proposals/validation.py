@@ -40,6 +40,7 @@ from . import (
     second_value,
     shacl,
     unlinked,
+    untyped,
 )
 from .inputs import Inputs
 from .locate import Locator
@@ -257,6 +258,9 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     # A label where an entity's IRI belongs (rdf:subject "Blue Flag") names the entity.
     graph = store if prebuilt is None else prebuilt
     findings = [dataclasses.replace(f, message=labelled.labelled(f, graph)) for f in findings]
+    # A claim written without `a ag:Claim`: one finding saying so, not one per line of it.
+    findings = untyped.merged(findings, untyped.untyped_claims(quads, proposed),
+                              lambda name: inputs.display.get(name, name), locator.node_line)
 
     # A proposal is judged on the findings in its own files; the rest of the graph's problems
     # are counted, not blamed on it (validate data/*.ttl to see them).
