@@ -163,3 +163,12 @@ def test_a_source_document_a_claim_points_at_is_named_by_its_title(kg):
     assert title in [c.object.label for c in group(e, "affirmed by").claims]
     assert [c.object.label for c in group(e, "questioned by").claims] == [title]
     assert title in [edge.other for edge in diagram.edges_of(e)]
+
+
+def test_claims_are_listed_a_to_z_whatever_the_case_of_their_first_letter(kg):
+    # The alliance's characterizations read 'Israel’s feedback...', 'U.S. security...', then
+    # 'a deep, institutionalized relationship...': every capital before every small letter.
+    e = entity.describe(kg, str(ID.UnitedStatesIsraelAlliance))
+    labels = [c.object.label for c in group(e, "characterization").claims]
+    assert {label[0].isupper() for label in labels} == {True, False}
+    assert labels == sorted(labels, key=str.casefold)

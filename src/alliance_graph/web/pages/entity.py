@@ -18,7 +18,7 @@ from ...namespaces import AG, OWL, RDF, RDFS, SKOS
 from ...store import numbers
 from . import blank_nodes
 from .claim_cards import Claim, Evidence, claims, evidence_nodes
-from .terms import Labeller, Term, shorten, sparql_iri, valid_iri
+from .terms import Labeller, Term, by_text, shorten, sparql_iri, valid_iri
 
 # How many incoming statements of one property a page lists before it only counts them.
 MAX_INCOMING = 200
@@ -114,7 +114,8 @@ def _group(claim_list: list[Claim], iri: str) -> list[Group]:
         key = (incoming, c.predicate.value)
         groups.setdefault(key, Group(c.predicate, incoming, [])).claims.append(c)
     for g in groups.values():
-        g.claims.sort(key=lambda c: (RANK_ORDER.get(c.rank_iri, 3), c.object.label, c.iri.value))
+        g.claims.sort(key=lambda c: (RANK_ORDER.get(c.rank_iri, 3), by_text(c.object.label),
+                                     c.iri.value))
     # rdf:type and rdfs:label first, then the others by label; incoming after outgoing.
     first = {str(RDF.type): 0, str(RDFS.label): 1}
     return sorted(groups.values(), key=lambda g: (g.incoming, first.get(g.predicate.value, 2),
@@ -134,7 +135,7 @@ def describe(kg, iri: str) -> Entity | None:
     lab.fetch([iri, *own, *(o.value for os in own.values() for o in os
                             if isinstance(o, ox.NamedNode))])
     types = [lab.term(o) for o in own.get(str(RDF.type), []) if isinstance(o, ox.NamedNode)]
-    types.sort(key=lambda t: t.label)
+    types.sort(key=lambda t: by_text(t.label))
     definitions = []
     for t in types:
         for row in kg.query(f"SELECT ?d WHERE {{ {sparql_iri(t.value)} skos:definition ?d }}"):
@@ -184,7 +185,8 @@ def describe(kg, iri: str) -> Entity | None:
         values = [lab.term(o) for o in own[p] if (p, o.value) not in claimed
                   and not isinstance(o, ox.BlankNode)] + blanks.get(p, [])
         if values:
-            entity.statements.append((lab.term(ox.NamedNode(p)), sorted(values, key=lambda t: t.label)))
+            entity.statements.append((lab.term(ox.NamedNode(p)),
+                                      sorted(values, key=lambda t: by_text(t.label))))
     entity.incoming = _incoming(kg, iri, lab, {p: subjects for (incoming, p), (_, subjects)
                                                in sizes.items() if incoming})
 
@@ -234,8 +236,8 @@ def _claims_where(kg, pattern: str, lab: Labeller, count: int) -> list[Claim]:
     iris = [r["c"].value for r in kg.query(
         f"SELECT DISTINCT ?c WHERE {{ {pattern} . ?c a ag:Claim }}{order} LIMIT {MAX_INCOMING}")]
     found = claims(kg, iris, lab)
-    return sorted(found.values(), key=lambda c: (c.subject.label, c.predicate.label,
-                                                 c.object.label))
+    return sorted(found.values(), key=lambda c: (by_text(c.subject.label), c.predicate.label,
+                                                 by_text(c.object.label)))
 
 
 def _group_sizes(kg, ref: str) -> dict[tuple[bool, str], tuple[int, int]]:
@@ -316,9 +318,10 @@ def _incoming(kg, iri: str, lab: Labeller, claimed: dict[str, int]
         if not subjects and not holders:
             continue
         lab.fetch([s.value for s in subjects if isinstance(s, ox.NamedNode)])
-        terms = sorted((lab.term(s) for s in subjects[:MAX_INCOMING]), key=lambda t: t.label)
+        terms = sorted((lab.term(s) for s in subjects[:MAX_INCOMING]),
+                       key=lambda t: by_text(t.label))
         out.append((lab.term(ox.NamedNode(p)), terms + holders, n - hidden - blank + len(holders)))
-    return sorted(out, key=lambda x: x[0].label)
+    return sorted(out, key=lambda x: by_text(x[0].label))
 
 
 def _claimed_subjects(kg, ref: str, p: str, subjects) -> set[str]:

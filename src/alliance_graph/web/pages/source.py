@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from ...namespaces import GRAPH
 from ...sources import citations
 from ...sources.coverage import split_sentences
-from .terms import Labeller, Term, sparql_iri
+from .terms import Labeller, Term, by_text, sparql_iri
 
 _META = """
 SELECT ?title ?file ?kind ?grade ?gradeLabel ?rationale ?sha ?date ?publisher WHERE {
@@ -198,7 +198,8 @@ def describe(kg, iri: str, sources_dir: Path | None) -> Source:
     ordered = sorted(quotes.values(), key=lambda q: (q.span or (10**12, 0), q.exact))
     for number, quote in enumerate(ordered, 1):
         quote.number = number
-        quote.facts.sort(key=lambda f: (f.subject.label, f.predicate.label, f.object.label))
+        quote.facts.sort(key=lambda f: (by_text(f.subject.label), f.predicate.label,
+                                         by_text(f.object.label)))
     source.quotes = ordered
     by_topic: dict[str, list[tuple[Quote, list[Fact]]]] = defaultdict(list)
     for quote in ordered:

@@ -37,6 +37,12 @@ def shorten(iri: str) -> str:
     return namespaces.shorten(iri, DISPLAY_PREFIXES)
 
 
+def by_text(label: str) -> tuple[str, str]:
+    """Return the key a page orders labels by: A to Z whatever their case ('a deep
+    relationship' beside 'An enduring...', not after every capital), then as written."""
+    return label.casefold(), label
+
+
 @dataclass(frozen=True)
 class Term:
     """An RDF term ready to show: its text, and where a link to it goes."""
