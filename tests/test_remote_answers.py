@@ -110,3 +110,12 @@ def test_an_ill_formed_number_is_an_answer_as_the_store_wrote_it(virtuoso):
     assert [(t.value, t.datatype.value.removeprefix(XSD)) for t in values(result)] == [
         ("x", "integer"), ("1.2.3", "decimal"), ("lots", "double"), ("maybe", "boolean"),
         ("1_000", "integer")]
+
+
+@pytest.mark.parametrize("virtuoso", [False, True])
+def test_two_blank_nodes_stay_two_whatever_their_labels(virtuoso):
+    # A label that is none in N-Triples ("b.") was written "x" and its hex, "x622e": a store's
+    # own "x622e" in the same answer was then the same blank node, two rows' nodes joined.
+    rows = [{"x": {"type": "bnode", "value": label}} for label in ("b.", "x622e", "x622e", "0a")]
+    found = values(answers.parse(answers.JSON, table(*rows), virtuoso=virtuoso))
+    assert [found[0] == found[1], found[1] == found[2], found[3].value] == [False, True, "0a"]

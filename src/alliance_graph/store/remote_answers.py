@@ -89,11 +89,20 @@ def _standard_json(data: bytes, virtuoso: bool) -> bytes:
                 term["type"] = kind = "literal"
             if "lang" in term:
                 term["xml:lang"] = term.pop("lang")
-            if kind == "bnode" and not _LABEL.fullmatch(term.get("value", "")):
-                term["value"] = "x" + term.get("value", "").encode().hex()
+            if kind == "bnode":
+                term["value"] = _label(term.get("value", ""))
             elif kind == "literal" and virtuoso and "datatype" in term:
                 term["value"] = _lexical(term["value"], term["datatype"])
     return json.dumps(document).encode()
+
+
+def _label(label: str) -> str:
+    # A label that is none in N-Triples ("nodeID://b10000", "b.") is written in hex after an
+    # "x"; so is every label starting with "x", so that no two labels become one (a store's
+    # "x622e" and "b." were one blank node, two rows' different nodes joined).
+    if _LABEL.fullmatch(label) and not label.startswith("x"):
+        return label
+    return "x" + label.encode().hex()
 
 
 def _literal(term: ox.Literal) -> ox.Literal:
