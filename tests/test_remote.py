@@ -224,6 +224,17 @@ def test_an_ill_formed_number_is_answered_as_the_local_store_answers_it(request,
     assert normalized(remote.query(query)) == normalized(kg.query(query))
 
 
+def test_an_integer_past_64_bits_is_refused_by_virtuoso_never_misread(remote_kg, kg, request):
+    # Virtuoso 7.2 answered (99999999999999999999999 AS ?z) with 140355494580456, exit 0.
+    query = "SELECT (99999999999999999999999 AS ?z) (9223372036854775807.0 AS ?y) WHERE {}"
+    if "virtuoso" in request.node.callspec.id:
+        with pytest.raises(QueryError, match=r"an integer past 9,223,372,036,854,775,807 .*"
+                                             r"\(99999999999999999999999 at line 1, column 9\)"):
+            remote_kg.query(query)
+    else:
+        assert normalized(remote_kg.query(query)) == normalized(kg.query(query))
+
+
 def test_a_group_concat_without_a_separator_joins_with_a_space(remote_kg, kg):
     # SPARQL's default separator: Virtuoso 7.2 failed on it ("SR183: Required argument DELIM
     # (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC", exit 2; a 502 from the endpoint).

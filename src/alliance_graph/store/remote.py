@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import tokenize
-from . import oxigraph_errors
+from . import oxigraph_errors, virtuoso_integers
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
@@ -125,6 +125,8 @@ class RemoteStore(StoreClient):
         # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated).
         if self._virtuoso is None:
             self._unnamed_means_every_graph()  # an answer of the store's says what it is
+        if self._virtuoso:
+            virtuoso_integers.check(query)
         sent = separated(prologue + query) if self._virtuoso else prologue + query
         text, cap = limited(sent) if self._virtuoso else (sent, None)
         try:

@@ -1,0 +1,34 @@
+"""An integer constant Virtuoso would read as another number, refused before it is sent
+(store/virtuoso_integers.py); over a real Virtuoso in tests/test_remote.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_graph.store import virtuoso_integers
+from alliance_graph.store.errors import QueryError
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT (9223372036854775807 AS ?z) (-9223372036854775807 AS ?y) {}",
+    "SELECT (99999999999999999999999.0 AS ?z) (1e30 AS ?y) {}",
+    'SELECT ?s { ?s ?p "99999999999999999999999" } # 99999999999999999999999',
+    "SELECT (000000000000000000001 AS ?z) {}",
+])
+def test_what_virtuoso_reads_exactly_is_sent(query):
+    virtuoso_integers.check(query)
+
+
+@pytest.mark.parametrize("query, text, position", [
+    ("SELECT (99999999999999999999999 AS ?z) {}", "99999999999999999999999", (1, 9)),
+    ("SELECT ?z {\n  VALUES ?z { 9223372036854775808 } }", "9223372036854775808", (2, 15)),
+    ("ASK { ?s ?p -9223372036854775808 }", "-9223372036854775808", (1, 13)),
+    ("SELECT (+" + "9" * 5000 + " AS ?z) {}", "+" + "9" * 5000, (1, 9)),
+])
+def test_an_integer_past_64_bits_is_refused_saying_where(query, text, position):
+    with pytest.raises(QueryError) as refused:
+        virtuoso_integers.check(query)
+    assert str(refused.value).startswith("Virtuoso reads an integer past 9,223,372,036,854,775,"
+                                         f"807 as another number, without a word ({text} at "
+                                         f"line {position[0]}, column {position[1]})")
+    assert refused.value.position == position
