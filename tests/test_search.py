@@ -191,3 +191,24 @@ def test_a_search_pages_title_names_what_was_searched_for(endpoint, q, title):
     with urllib.request.urlopen(request, timeout=30) as response:
         page = response.read().decode()
     assert html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1)) == title
+
+
+def test_a_quote_supporting_more_claims_than_are_listed_says_so_and_links_them_all(kg, endpoint):
+    # 000's Post-9/11 bullet supports 9/11's, the period's and the alliance's claims: the
+    # first five claim IRIs (9/11, cyber warfare, missile threats) were listed as if they were
+    # all, and the period it names went unsaid.
+    hit = next(h for h in search.search(kg, "Post-9/11 Counterterrorism Cooperation (2000s")
+               if h.match == "quote")
+    supported = [r["c"].value for r in kg.query(
+        "SELECT DISTINCT ?c WHERE { ?c prov:wasDerivedFrom ev:000-post-911 }")]
+    assert len(hit.claims) == search.CLAIMS_PER_QUOTE < len(supported)
+    assert hit.more == len(supported) - search.CLAIMS_PER_QUOTE
+    assert hit.evidence == "/id/evidence/000-post-911"
+    subjects = [c["subject"]["label"] for c in hit.claims]
+    assert subjects == sorted(subjects, key=str.casefold)
+    query = urllib.parse.urlencode({"q": "Post-9/11 Counterterrorism Cooperation (2000s"})
+    request = urllib.request.Request(f"{endpoint}/search?{query}", headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        page = response.read().decode()
+    assert (f'and {hit.more} more facts: <a href="/id/evidence/000-post-911">all the facts '
+            "this quote supports</a>") in page
