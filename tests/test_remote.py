@@ -392,11 +392,7 @@ def test_a_store_counting_lots_exits_2_and_a_user_s_odd_number_is_an_answer():
             graph = {"type": "uri", "value": ASSERTED.value}
             body = json.dumps({"head": {"vars": ["g", *names]}, "results": {"bindings": [
                 {"g": graph, **dict.fromkeys(names, lots)}]}}).encode()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/sparql-results+json")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        reply(handler, 200, "application/sparql-results+json", body)
 
     with answering(respond) as url:
         done = cli("--store", url, "stats")
@@ -560,6 +556,15 @@ def answering(respond):
         server.server_close()
 
 
+def reply(handler, status: int, media_type: str, body: bytes) -> None:
+    """Answer ``answering``'s request with ``body``, of ``media_type``."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", media_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 def test_a_redirect_to_a_malformed_location_is_one_line():
     # urljoin raised ValueError ("Invalid IPv6 URL") for it: a traceback and exit 1.
     def respond(handler):
@@ -656,11 +661,7 @@ def test_an_answer_without_a_media_type_is_no_answer():
 def test_an_error_page_in_html_is_said_by_its_text(page, said):
     # Its first line was the message: "answered HTTP 502 Bad Gateway: <!DOCTYPE html>".
     def respond(handler):
-        handler.send_response(502)
-        handler.send_header("Content-Type", "text/html; charset=utf-8")
-        handler.send_header("Content-Length", str(len(page)))
-        handler.end_headers()
-        handler.wfile.write(page)
+        reply(handler, 502, "text/html; charset=utf-8", page)
 
     with answering(respond) as url:
         with pytest.raises(StoreError, match=f"answered HTTP 502 Bad Gateway: {said}"):
