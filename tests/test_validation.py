@@ -794,6 +794,23 @@ claim:MemorandumOfUnderstanding2016-toYear-2029 a ag:Claim ;
     assert "did you mean" not in count.message
 
 
+def test_an_ill_typed_date_is_one_finding_on_its_line(settings, kg, tmp_path):
+    # "2019-13-01"^^xsd:date was two findings: ill-typed on the rdf:object line, and the
+    # shape's "ag:date must be an xsd:date, ..." of a value typed xsd:date, on another line.
+    text = turtle_prologue() + """
+claim:BlueFlag-date-2019 a ag:Claim ;
+    rdf:subject id:BlueFlag ; rdf:predicate ag:date ;
+    rdf:object "2019-13-01"^^xsd:date ;
+    ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flag .
+"""
+    proposal = tmp_path / "date.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    report = validation.validate(settings, [proposal], prebuilt=kg.store)
+    [finding] = report.findings
+    assert finding.shape.endswith("/ill-typed-literal"), finding
+    assert finding.line == text.splitlines().index('    rdf:object "2019-13-01"^^xsd:date ;') + 1
+
+
 def test_a_new_entity_and_evidence_of_the_proposal_are_not_taken_for_slips(settings, tmp_path):
     # A new entity the proposal types and labels, cited from a new evidence node it writes:
     # names close to the graph's (id:BlueFlags, ev:000-blue-flags) are the proposal's own.
