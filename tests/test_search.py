@@ -212,3 +212,9 @@ def test_a_quote_supporting_more_claims_than_are_listed_says_so_and_links_them_a
         page = response.read().decode()
     assert (f'and {hit.more} more facts: <a href="/id/evidence/000-post-911">all the facts '
             "this quote supports</a>") in page
+
+
+def test_a_quote_of_one_claim_more_than_the_five_lists_all_six(kg):
+    # 'and 1 more fact: all the facts this quote supports' took the line the sixth would.
+    hit = next(h for h in search.search(kg, "proven effective in real combat") if h.match == "quote")
+    assert (len(hit.claims), hit.more) == (search.CLAIMS_PER_QUOTE + 1, 0)

@@ -224,8 +224,9 @@ def _quote_claims(kg, evidence: list[str], lab: Labeller
     for listed in claims.values():
         listed.sort(key=lambda c: (by_text(c["subject"]["label"]), c["property"],
                                    by_text(c["value"])))
-    return {e: (listed[:CLAIMS_PER_QUOTE], sources.get(e), len(listed))
-            for e, listed in claims.items()}
+    # One more is listed rather than a line saying there is one more.
+    return {e: (listed if len(listed) <= CLAIMS_PER_QUOTE + 1 else listed[:CLAIMS_PER_QUOTE],
+                sources.get(e), len(listed)) for e, listed in claims.items()}
 
 
 def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
