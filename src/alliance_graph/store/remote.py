@@ -85,13 +85,18 @@ class RemoteStore(StoreClient):
     def graphs_under(self, prefix: str) -> list[ox.NamedNode]:
         """Return the graphs the store holds whose names start with ``prefix``."""
         # `GRAPH ?g {}` lists graphs without reading them; Virtuoso answers it with nothing,
-        # so then scan the triples, as every store understands.  No dataset is named: this
-        # one question is about every graph the store holds (staging graphs included).
-        for pattern in ("{ }", "{ ?s ?p ?o }"):
-            rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} "
-                               f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', [])
-            graphs = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)),
-                            key=lambda g: g.value)
+        # so then ask for the triples' graphs, as every store understands.  No dataset is
+        # named: this one question is about every graph the store holds (staging graphs
+        # included).  Grouped, and filtered here: Virtuoso 7.2 answers GROUP BY ?g from its
+        # graph index (0.04 s beside 507,000 quads of other graphs), but a DISTINCT ?g or a
+        # FILTER on ?g, even after the grouping, read every quad (1-2.6 s; without the FILTER,
+        # no answer within 60 s), every command's first question on a store holding more.
+        for query in ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } "
+                      f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}',
+                      "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+            graphs = sorted((r["g"] for r in self.select(query, [])
+                             if isinstance(r["g"], ox.NamedNode)
+                             and r["g"].value.startswith(prefix)), key=lambda g: g.value)
             if graphs:
                 break
         return graphs
