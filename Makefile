@@ -18,9 +18,12 @@ run: setup
 	$(BIN)/alliance-graph stats
 	$(BIN)/alliance-graph serve --port $(PORT)
 
+# Two worker processes, each test file whole in one (its module's servers start once): most of
+# the suite waits on servers, stores and browsers, so two halve its time (about 20 minutes
+# alone on a 2-CPU machine); its timing tests wait for states, with margins for a busy machine.
 test: setup
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: setup
 	$(BIN)/python bench/run.py
