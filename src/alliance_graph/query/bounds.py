@@ -11,7 +11,6 @@ which has none, says the limit alone.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..keywords import BUILT_INS, BY_GLUED, glued, past, read_glued, terms_in
@@ -111,7 +110,6 @@ _KEYS_BEFORE = ("ASC", "DESC", "BY")
 # "true GRAPH ex:g {" to the engine.
 _PREFIX_GROUPS = ("GRAPH", "SERVICE")
 _GRAPH_NAMED = ("GRAPH", "SERVICE", "SILENT")  # the words a graph's name follows
-_BRACKETS = re.compile(r"[()\[\]]")
 
 
 def tokens_within(text: str, bounds: Bounds) -> list[Token]:
@@ -168,14 +166,6 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         verb, subject = subject or prev in _VERB_BEFORE, start and kind in _SUBJECTS
         called, function = function, kind in _IRIS and word == "FILTER"
         start = kind == "{" or kind == "." or kind == "}"
-        if kind == "IRIREF" and _BRACKETS.search(token.text):
-            # Should the lexer's reading of '<' as an IRI ever differ from the engine's, the
-            # brackets in it would be the engine's: they count (an IRI seldom has any).
-            for char in token.text:
-                depth += char in "(["
-                depth -= char in ")]" and depth > 0
-                if depth > max_depth:
-                    _too_deep(text, token, max_depth)
         if kind in _PNAMES and token.text[0] != ":":
             # The engine reads an undeclared prefix as the keywords and terms it begins with
             # (guard.py): "true.FILTER:()" is "true . FILTER :()", and 9,350 "FILTER:()"
