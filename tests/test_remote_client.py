@@ -2,19 +2,24 @@
 against a store played by an HTTP server on a thread of this process: what no real store
 plays here (tests/test_remote.py meets Oxigraph's and Virtuoso's own)."""
 
+import socket
+import ssl
+import subprocess
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+import servers
 from alliance_graph.store.errors import StoreError
 from alliance_graph.store.remote import RemoteStore
 
 
 @contextmanager
-def answering(status: int, headers: dict, body: bytes):
-    """Answer every request with ``status``, ``headers`` and ``body``; yield the query URL."""
+def answering(status: int, headers: dict, body: bytes, wrap: ssl.SSLContext | None = None):
+    """Answer every request with ``status``, ``headers`` and ``body`` (over TLS, ``wrap``
+    given); yield the query URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -30,6 +35,8 @@ def answering(status: int, headers: dict, body: bytes):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if wrap:
+        server.socket = wrap.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/query"
@@ -50,3 +57,85 @@ def test_a_store_asking_for_a_login_is_said_to_and_what_to_do():
             said = str(refused.value)
             assert "HTTP 401" in said and "asks for a login" in said, said
             assert "proxy on loopback" in said
+
+
+# A store that cannot be reached was said in the OS's words ("cannot reach http://...:
+# [Errno 111] Connection refused", "[Errno -2] Name or service not known", "[SSL:
+# WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"): each is now said as what to
+# check, met through a real socket.
+
+def refused(url: str, timeout: float = 5) -> str:
+    with pytest.raises(StoreError) as failed:
+        RemoteStore(url, timeout=timeout).select("ASK {}", [])
+    said = str(failed.value)
+    assert said.startswith(f"cannot reach {url}: ") or "did not answer" in said, said
+    assert "[Errno" not in said and "_ssl.c" not in said, said
+    return said
+
+
+def test_a_closed_port_is_said_as_nothing_listening_there():
+    port = servers.free_port()
+    said = refused(f"http://127.0.0.1:{port}/query")
+    assert f"nothing listens at 127.0.0.1:{port} (connection refused): is the store " \
+           "started" in said, said
+
+
+def test_a_host_no_name_service_knows_is_named():
+    # .invalid is never a name (RFC 6761); a machine with no name service at all cannot look
+    # it up for now, said as such.
+    said = refused("http://alliance-graph-store.invalid:7878/query")
+    assert ("no address is known for alliance-graph-store.invalid" in said
+            or "alliance-graph-store.invalid could not be looked up" in said), said
+
+
+def test_a_listener_that_takes_no_connection_is_no_connection_within_the_time_limit():
+    # Its queue of connections full, a listener's kernel drops what comes next: the connection
+    # is never made, which is the host's or a firewall's matter, not a slow store's.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port, queued = listener.getsockname()[1], []
+    with listener:
+        while True:  # fill its queue, until a connection is not made
+            queued.append(socket.socket())
+            queued[-1].settimeout(0.2)
+            try:
+                queued[-1].connect(("127.0.0.1", port))
+            except TimeoutError:
+                break
+        try:
+            said = refused(f"http://127.0.0.1:{port}/query", timeout=1)
+        finally:
+            for sock in queued:
+                sock.close()
+    assert f"no connection to 127.0.0.1:{port} within 1 s: is the host up" in said, said
+
+
+def test_https_to_a_plain_http_store_says_to_write_http():
+    with answering(200, {"Content-Type": "application/sparql-results+json"},
+                   b'{"boolean": true}') as url:
+        said = refused(url.replace("http://", "https://"))
+    assert "the TLS handshake with 127.0.0.1:" in said and "WRONG_VERSION_NUMBER" in said
+    assert "URL begins with http://" in said, said
+
+
+def test_a_certificate_this_machine_does_not_trust_is_said_to_be_refused(tmp_path):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with answering(200, {}, b"", wrap=context) as url:
+        said = refused(url.replace("http://", "https://"))
+    assert "its TLS certificate was refused (self-signed certificate)" in said, said
+
+
+def test_a_tls_handshake_never_answered_is_a_store_that_did_not_answer():
+    # The connection is made (its host is up, its port open): the store did not answer.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        said = refused(f"https://127.0.0.1:{listener.getsockname()[1]}/query", timeout=1)
+    assert said.endswith("/query did not answer within 1 s"), said

@@ -19,7 +19,7 @@ from ..wording import Said
 from . import oxigraph_errors
 from .errors import QueryError, StoreError
 from .remote_http import OPENER, TooLarge, Watch, read_within
-from .remote_messages import first_line, read_error, shown, unaddressed
+from .remote_messages import first_line, read_error, shown, unaddressed, unreachable
 from .virtuoso_errors import of_the_query, refuse_partial
 
 
@@ -75,14 +75,15 @@ class StoreClient:
         raise AssertionError("unreachable")
 
     def _send_once(self, request, url: str, timeout: float, deadline: float, rejected):
-        with Watch(deadline) as expired:
+        with Watch(deadline) as watch:
             try:
                 answer = self._exchange(request, url, timeout, deadline, rejected)
             except StoreError:
-                if not expired.is_set():
+                # A connection not made by the deadline failed on its own: its words stand.
+                if not watch.expired.is_set() or not watch.connected:
                     raise
             else:
-                if not expired.is_set():
+                if not watch.expired.is_set():
                     return answer
         # Its sockets were shut at the deadline: what the exchange met then (an answer cut
         # short, a connection reset, an end read as the answer's end) is the time limit.
@@ -130,13 +131,14 @@ class StoreClient:
         except TimeoutError:
             raise StoreError(f"{url} did not answer within {timeout:g} s") from None
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
+            # Sending fails so (urllib's URLError): connecting, or sending the request on.
+            if isinstance(exc.reason, TimeoutError) and Watch.current.watch.connected:
                 raise StoreError(f"{url} did not answer within {timeout:g} s") from None
-            raise StoreError(f"cannot reach {url}: {exc.reason}") from None
+            raise StoreError(unreachable(url, exc.reason, timeout)) from None
         except http.client.HTTPException as exc:  # a cut-short body, a garbled status line
             raise StoreError(f"{url} broke off its answer: {exc!r}") from None
         except OSError as exc:
-            raise StoreError(f"cannot reach {url}: {exc or type(exc).__name__}") from None
+            raise StoreError(unreachable(url, exc, timeout)) from None
 
 
 

@@ -35,14 +35,20 @@ class Watch:
         self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._shut)
         self._timer.daemon = True
 
-    def __enter__(self) -> threading.Event:
+    def __enter__(self) -> Watch:
         Watch.current.watch = self
         self._timer.start()
-        return self.expired
+        return self
 
     def __exit__(self, *exc) -> None:
         self._timer.cancel()
         Watch.current.watch = None
+
+    @property
+    def connected(self) -> bool:
+        """Whether the request's connection was made: a time limit met before it is the
+        connection's, said as such (``remote_messages.unreachable``), not the answer's."""
+        return bool(self._sockets)
 
     def add(self, sock) -> None:
         with self._lock:
@@ -61,17 +67,24 @@ class Watch:
 
 
 class _Watched:
-    # Each connection urllib opens gives its socket to the watch of the request it sends.
+    # Each connection urllib opens gives its socket to the watch of the request it sends: its
+    # plain socket once connected, before a TLS handshake (a handshake never answered is a
+    # store that did not answer, its connection made), and the TLS socket wrapping it.
     def do_open(self, http_class, req, **kwargs):
         def connection(*args, **options):
             made = http_class(*args, **options)
-            connect = made.connect
+            connect, create = made.connect, made._create_connection
+
+            def watched(sock):
+                if watch := getattr(Watch.current, "watch", None):
+                    watch.add(sock)
+                return sock
 
             def watched_connect():
                 connect()
-                if watch := getattr(Watch.current, "watch", None):
-                    watch.add(made.sock)
+                watched(made.sock)
             made.connect = watched_connect
+            made._create_connection = lambda *a, **k: watched(create(*a, **k))
             return made
         return super().do_open(connection, req, **kwargs)
 

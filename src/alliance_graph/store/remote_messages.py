@@ -6,9 +6,12 @@ A store answers an error with text of its own (a line, a stack trace, a proxy's 
 
 from __future__ import annotations
 
+import errno
 import html
 import http.client
 import re
+import socket
+import ssl
 import urllib.error
 import urllib.parse
 
@@ -83,3 +86,60 @@ def read_error(exc: urllib.error.HTTPError) -> str:
 
 
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
+
+
+def unreachable(url: str, reason: BaseException | str, timeout: float) -> str:
+    """Return why the store at ``url`` (as ``shown`` names it, or "the store") could not be
+    reached, in words an analyst acts on: the OS's "[Errno 111] Connection refused" said as
+    nothing listening at that host and port, an unknown host as a name to check, a
+    connection not made within ``timeout`` seconds, a TLS handshake that failed."""
+    place = _place(url)
+    if isinstance(reason, ConnectionRefusedError):
+        why = (f"nothing listens at {place} (connection refused): is the store started, and "
+               "are the URL's host and port its own?")
+    elif isinstance(reason, socket.gaierror) and reason.errno in _UNKNOWN_NAME:
+        why = (f"no address is known for {_host(url)} ({reason.strerror}): is the URL's "
+               "host spelled right, and known to this machine's DNS or /etc/hosts?")
+    elif isinstance(reason, socket.gaierror):
+        why = (f"{_host(url)} could not be looked up ({reason.strerror}): is this machine's "
+               "network, and its DNS, up?")
+    elif isinstance(reason, TimeoutError):
+        why = (f"no connection to {place} within {timeout:g} s: is the host up, and its port "
+               "open to this machine (a firewall drops what it refuses)?")
+    elif isinstance(reason, ssl.SSLCertVerificationError):
+        why = (f"its TLS certificate was refused ({reason.verify_message}): is the URL's "
+               "host the one the certificate names, and its issuer one this machine trusts "
+               "(SSL_CERT_FILE names a file of the issuers to trust)?")
+    elif isinstance(reason, ssl.SSLError):
+        why = (f"the TLS handshake with {place} failed ({reason.reason or reason}): if the "
+               "store serves plain HTTP there, its URL begins with http://")
+    elif isinstance(reason, OSError) and reason.errno in _NO_ROUTE:
+        why = (f"no route to {place} ({reason.strerror}): is this machine's network up, and "
+               "the URL's host the store's?")
+    else:
+        why = str(reason) or type(reason).__name__
+    return f"cannot reach {url}: {why}"
+
+
+def _host(url: str) -> str:
+    place = _place(url)
+    return place if place == "its host" else place.rpartition(":")[0].strip("[]")
+
+
+def _place(url: str) -> str:
+    # The host and port connected to, the port the scheme's own where the URL gives none.
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "its host"
+    if not host:  # "the store" (anonymous): its address is not said
+        return "its host"
+    port = port or (443 if parts.scheme == "https" else 80)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+# getaddrinfo's "no such name" (EAI_NONAME), and "no address for it" where the C library
+# has that (EAI_NODATA); EAI_AGAIN, a lookup that failed for now, is another matter.
+_UNKNOWN_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+_NO_ROUTE = {errno.ENETUNREACH, errno.EHOSTUNREACH}
