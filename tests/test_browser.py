@@ -575,6 +575,34 @@ def test_every_control_on_the_query_page_shows_keyboard_focus(page, shipped_serv
     assert [v[0] for v in visited if not v[1]] == []
 
 
+def test_a_skip_link_takes_the_keyboard_past_the_header(page, shipped_server):
+    # Without one, Tab went through the brand, four links and the search box on every page
+    # before reaching the content.
+    page.goto(shipped_server + "/")
+    set_query(page, 'SELECT ?a WHERE { VALUES ?a { "kept" } }')
+    page.keyboard.press("Control+Enter")
+    page.locator("table.results tbody tr").wait_for()
+    for path in ["/", "/id/IronDome"]:
+        if path == "/":
+            page.locator(".brand").focus()  # back up to it from the header, past the editor
+            page.keyboard.press("Shift+Tab")
+        else:
+            page.goto(shipped_server + path)  # a page as loaded: the first Tab reaches it
+            page.keyboard.press("Tab")
+        skip = page.locator("a.skip")
+        assert skip.evaluate("a => a === document.activeElement") and skip.is_visible()
+        assert skip.text_content() == "Skip to content"
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        page.keyboard.press("Enter")
+        # The next Tab goes on inside the content, not at the header's first link.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('main') !== null"), path
+        if path == "/":
+            # On the query page the jump is no step of its history: the results stay.
+            assert page.locator("table.results td").first.text_content() == "kept"
+            assert editor_text(page) == 'SELECT ?a WHERE { VALUES ?a { "kept" } }'
+
+
 NARROW_PAGES = ["/id/source/003_fe4a065aad1a80df.txt", "/ontology/", "/ontology/coFundedBy",
                 "/id/IronDome", "/timeline", "/validate", "/search?q=iron",
                 # Whole SHACL IRIs and shapes' IRIs, and long notes, pushed these sideways.

@@ -131,6 +131,18 @@
     }
   }
 
+  // The skip link (base.html) moves the focus without a step in the history: followed as a
+  // link, its #main entry came back to this page's popstate as the page as loaded, and the
+  // query run and its results were cleared.
+  const skip = document.querySelector("a.skip");
+  const main = document.getElementById("main");
+  if (skip && main) {
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      main.focus();
+    });
+  }
+
   // Back and forward: the editor takes the entry's query, and the results follow it. An
   // entry a run made runs again; the entry the page was loaded as shows its query (the
   // address's, else the page's default, which the textarea was served with) and no results,
