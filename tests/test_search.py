@@ -105,6 +105,27 @@ def test_segments_mark_each_word_where_it_occurs():
     assert "".join(p for p, _ in search.segments("İİ iron", "iron")) == "İİ iron"
 
 
+def test_segments_mark_a_word_where_a_word_starts_with_it():
+    # Searching "aid" marked it inside "said" and "paid" too, beside the word that was meant.
+    assert search.segments("US aid, he said; paid", "aid") == [
+        ("US ", False), ("aid", True), (", he said; paid", False)]
+    assert search.segments("Aided, as he said", "aid") == [
+        ("Aid", True), ("ed, as he said", False)]
+    # Found only inside a word, it is marked there: that is where the search matched it.
+    assert search.segments("as he said", "aid") == [("as he s", False), ("aid", True)]
+    # A word starting with no letter starts where it is found.
+    assert search.segments("x<b>", "<b>") == [("x", False), ("<b>", True)]
+
+
+def test_segments_mark_the_phrase_whole_and_the_words_elsewhere():
+    assert search.segments("The Iron Dome; a dome of iron", "iron dome") == [
+        ("The ", False), ("Iron Dome", True), ("; a ", False), ("dome", True),
+        (" of ", False), ("iron", True)]
+    # The phrase found only inside words: its words, as they are marked alone.
+    assert search.segments("hairon domes", "iron dome") == [
+        ("ha", False), ("iron", True), (" ", False), ("dome", True), ("s", False)]
+
+
 class Recording:
     """The graph, with every query it is asked kept in order (the real graph answers them)."""
 

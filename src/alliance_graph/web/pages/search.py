@@ -230,15 +230,23 @@ def _quote_claims(kg, evidence: list[str], lab: Labeller
 
 
 def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
-    """Split ``text`` into (piece, matched) pairs, marking every occurrence of a search word."""
+    """Split ``text`` into (piece, matched) pairs, marking what the search matched: the phrase
+    and each word where a word of ``text`` starts with it, and a word found only inside words
+    (``aid`` in ``said`` alone) there, where it matched."""
     # Lower-cased one character at a time, so offsets stay those of ``text`` ("İ" lowers to two).
     lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     marks = [False] * len(text)
-    for word in words(search_text):
-        at = lower.find(word)
-        while at != -1:
-            marks[at:at + len(word)] = [True] * len(word)
-            at = lower.find(word, at + 1)
+    searched = words(search_text)
+    # The phrase first: a text holding it whole ranks first, and is marked as one ("Iron Dome",
+    # not "Iron" and "Dome" apart); found only inside words, its words are marked as they are.
+    for needle in ([phrase(search_text)] if len(searched) > 1 else []) + searched:
+        found = _occurrences(lower, needle)
+        # Every occurrence was marked: searching "aid" marked it in "said", "paid", "aided"
+        # beside the word "aid" itself, and the marks no longer showed why the text was found.
+        starts = [at for at in found if _starts_a_word(lower, at, needle)]
+        if needle in searched or starts:
+            for at in starts or found:
+                marks[at:at + len(needle)] = [True] * len(needle)
     out: list[tuple[str, bool]] = []
     for ch, mark in zip(text, marks):
         if out and out[-1][1] == mark:
@@ -246,3 +254,17 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
         else:
             out.append((ch, mark))
     return out
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    """Return where ``needle`` starts in ``text``, overlapping occurrences included."""
+    found, at = [], text.find(needle)
+    while at != -1:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
+
+
+def _starts_a_word(text: str, at: int, needle: str) -> bool:
+    """Say whether ``needle`` at ``at`` starts a word of ``text`` (or starts with no letter)."""
+    return at == 0 or not text[at - 1].isalnum() or not needle[0].isalnum()
