@@ -50,6 +50,21 @@ def until(condition, seconds: float = 10) -> bool:
     return True
 
 
+def load(port: int) -> dict:
+    """Return the server's ``load`` in /status: queries running and waiting for a slot,
+    requests being answered and waiting for a thread."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=60) as response:
+        return json.load(response)["load"]
+
+
+def loaded(port: int, part: str, state: str, count: int) -> None:
+    """Return once /status counts ``count`` in ``load[part][state]`` (``"queries"``,
+    ``"waiting for a slot"``): the requests a test sent have reached the state it sets up,
+    where a fixed pause was a guess, too short on a loaded machine."""
+    assert until(lambda: load(port)[part][state] == count, 30), \
+        f"/status never counted {count} {part} {state}: {load(port)}"
+
+
 def fetch(url, data=None, headers=None, method=None):
     """Return (status, headers, body) of one HTTP request; error statuses are returned too."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)

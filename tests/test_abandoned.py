@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 import servers
-from helpers import HEAVY, LOOKUP, read_by_server, request, reset, sent, statuses
+from helpers import HEAVY, LOOKUP, loaded, read_by_server, request, reset, sent, statuses
 
 TIMEOUT = 3
 
@@ -62,13 +62,13 @@ def test_a_query_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_ru
     kept, before = answers_kept(port), dropped(port, "a slot")
     # Three heavy queries take the engine's three threads until the time limit.
     busy = [sent(port, f"127.0.1.{k}", request(HEAVY)) for k in range(1, 4)]
-    time.sleep(0.5)
+    loaded(port, "queries", "running", 3)
     # Three clients send a lookup each, which takes a front thread and waits for an engine
     # slot; the third pipelines a second lookup behind it, left unread in the socket (a peek
     # finds those bytes, not the reset).  Then each resets its connection (once the server
     # has read its request: a reset read with the request, waitress sees).
     gone = [sent(port, f"127.0.1.{k}", request(LOOKUP)) for k in range(11, 14)]
-    time.sleep(0.3)
+    loaded(port, "queries", "waiting for a slot", 3)
     read_by_server(gone[-1])  # its first request: the second is left in the socket
     second = request(LOOKUP)
     gone[-1].sendall(second)
@@ -79,7 +79,7 @@ def test_a_query_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_ru
     honest = sent(port, "127.0.1.22", request(LOOKUP))
     for sock in gone:
         read_by_server(sock, len(second) if sock is gone[-1] else 0)
-    time.sleep(0.5)  # each read, now waiting for a slot
+    loaded(port, "queries", "waiting for a slot", 5)  # the honest two as well
     for sock in gone:
         reset(sock)
     # The slots free at the time limit: the lookups reset are dropped as each would take
@@ -104,9 +104,11 @@ def test_a_request_whose_client_reset_while_it_waited_for_a_thread_is_not_run(po
     # (kept for a client with nothing answered), and a second engine thread.  The third
     # engine thread stays free.
     flood = [sent(port, "127.0.2.1", request(HEAVY)) for _ in range(15)]
-    time.sleep(0.5)
+    loaded(port, "requests", "being answered", 16)  # and /status's own, on the kept thread
     last = sent(port, "127.0.2.2", request(HEAVY))
-    time.sleep(0.5)
+    # Every thread is busy from here on: /status itself would wait for one.  A request the
+    # server has read is queued (waitress reads it in its loop, then hands it on).
+    read_by_server(last)
     # Clients sending lookups now wait for a thread: three reset once the server has read
     # their requests (a reset it reads with the request, waitress sees), one of them after
     # a second lookup pipelined; a client pipelining two lookups on a kept-alive connection
@@ -115,7 +117,6 @@ def test_a_request_whose_client_reset_while_it_waited_for_a_thread_is_not_run(po
     pipelined = sent(port, "127.0.2.21", request(LOOKUP, close=False) + request(LOOKUP))
     half_closed = sent(port, "127.0.2.22", request(LOOKUP))
     half_closed.shutdown(socket.SHUT_WR)
-    time.sleep(0.3)
     read_by_server(gone[-1])
     second = request(LOOKUP)
     gone[-1].sendall(second)
@@ -142,12 +143,12 @@ def test_a_page_whose_client_reset_while_it_waited_for_an_engine_slot_is_not_rea
     # it by hand only, until /status counted the requests dropped.
     before = dropped(port, "a slot")
     busy = [sent(port, f"127.0.3.{k}", request(HEAVY)) for k in range(1, 4)]
-    time.sleep(0.5)
+    loaded(port, "queries", "running", 3)
     page = sent(port, "127.0.3.11", b"GET /id/IronDome?nonce=%d HTTP/1.1\r\nHost: x\r\n"
                 b"Connection: close\r\n\r\n" % time.time_ns())
     honest = sent(port, "127.0.3.12", request(LOOKUP))
     read_by_server(page)
-    time.sleep(0.5)  # read, now waiting for a slot
+    loaded(port, "queries", "waiting for a slot", 2)  # the page and the honest lookup
     reset(page)
     assert statuses(honest) == [200]
     assert set(sum(map(statuses, busy), [])) == {503}

@@ -13,7 +13,7 @@ import pytest
 import servers
 from alliance_graph.query.refused import Refused
 from alliance_graph.web.client_share import Shares, client_of, trusted_proxies
-from helpers import until
+from helpers import loaded, until
 
 TIMEOUT = 4
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -64,7 +64,8 @@ def test_a_client_running_its_share_leaves_an_engine_thread_for_the_others(port)
     # waits for it rather than take the other one, which a lookup from elsewhere finds free.
     # Both engine threads were taken before, and the lookup waited for the time limit.
     threads, answers = in_background(port, SLOW, "127.0.0.1", 2)
-    time.sleep(1)
+    loaded(port, "queries", "running", 1)
+    loaded(port, "queries", "waiting for a slot", 1)
     status, _, _, took = ask(port, LOOKUP, "127.0.0.2")
     assert status == 200 and took < 2, (status, took)
     for t in threads:
@@ -102,7 +103,7 @@ def test_a_page_reads_the_engine_within_its_client_s_share_of_queries(port):
 
     threads = [threading.Thread(target=heavy)]
     threads[0].start()
-    time.sleep(1)
+    loaded(port, "queries", "running", 1)
     threads += [threading.Thread(target=reader, args=(s,)) for s in ("127.0.0.5", "127.0.0.6")]
     for t in threads[1:]:
         t.start()
@@ -114,7 +115,7 @@ def test_a_page_reads_the_engine_within_its_client_s_share_of_queries(port):
 
 def test_past_its_share_of_requests_a_client_is_answered_429_at_once(port):
     threads, answers = in_background(port, SLOW, "127.0.0.3", 3)
-    time.sleep(1)
+    loaded(port, "requests", "being answered", 4)  # and /status's own
     status, headers, body, took = ask(port, LOOKUP, "127.0.0.3")
     assert status == 429 and took < 2, (status, body)
     assert headers["Retry-After"] == "1" and headers["Content-Type"].startswith("text/plain")

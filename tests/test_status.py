@@ -1,10 +1,13 @@
 """GET /status over the engine process: the state an operator reads, during a restart too."""
 
+import json
 import os
 import signal
 import time
+import urllib.request
 
 from alliance_graph.engine.client import ProcessEngine
+from alliance_graph.engine.local import LocalEngine
 from alliance_graph.web.app import create_app
 
 
@@ -31,3 +34,17 @@ def test_while_an_engine_restarts_status_names_no_dead_process(settings):
         assert seen[-1]["pid"] == engine.info["pid"] != first["pid"]
     finally:
         engine.close()
+
+
+def test_status_says_what_is_busy_and_what_waits(endpoint):
+    # A served app knows its front's threads too: at rest the one busy is /status's own.
+    with urllib.request.urlopen(f"{endpoint}/status", timeout=60) as response:
+        load = json.load(response)["load"]
+    assert load == {"queries": {"running": 0, "waiting for a slot": 0},
+                    "requests": {"being answered": 1, "waiting for a thread": 0}}
+
+
+def test_an_app_under_another_wsgi_server_says_nothing_of_threads_it_does_not_know(kg, settings):
+    client = create_app(settings, engine=LocalEngine(kg, settings)).test_client()
+    assert client.get("/status").json["load"] == {
+        "queries": {"running": 0, "waiting for a slot": 0}}

@@ -133,6 +133,11 @@ class Shares:
         """Return how many each client holds now."""
         return self.queue.held
 
+    def load(self) -> dict[str, int]:
+        """Return how many shares are held now and how many requests wait for one."""
+        with self.changed:
+            return {"held": self.queue.in_use, "waiting": len(self.queue)}
+
     def _below_limit(self, client) -> bool:
         return self.queue.held[client] < self.limit
 

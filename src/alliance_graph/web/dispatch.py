@@ -67,6 +67,11 @@ class FairDispatcher(ThreadedTaskDispatcher):
         with self.lock:
             return self.waiting.asks(client)
 
+    def load(self) -> dict[str, int]:
+        """Return how many requests are being answered now and how many wait for a thread."""
+        with self.lock:
+            return {"held": self.waiting.in_use, "waiting": len(self.waiting)}
+
     def _next(self):
         # Called with the lock held, by a thread counted active: it and the idle ones are free.
         free = len(self.threads) - self.stop_count - self.active_count + 1

@@ -44,6 +44,7 @@ def create_server(application, *, request_timeout: float, connections_per_client
     service = getattr(application, "extensions", {}).get("alliance_graph")
     if service is not None:
         service.queries.front = dispatcher.asks
+        service.threads = dispatcher  # its load, for /status
         dispatcher.closing.append(service.queries.close)
     # A host name may stand for several addresses (IPv4 and IPv6): one listener each, in one
     # loop, sharing the threads and the counts.

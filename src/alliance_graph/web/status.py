@@ -3,7 +3,9 @@
 The dataset's version, whether the engine is sandboxed, and how often an engine was stopped and
 why (time, memory, crash) and restarted: a crash count above zero means a query got past the
 checks and killed Oxigraph, which the checks exist to prevent.  And how many requests were
-dropped unanswered, their client gone while they waited (``abandoned.py``).
+dropped unanswered, their client gone while they waited (``abandoned.py``).  And what is
+busy now: queries running and waiting for an engine slot, requests being answered and
+waiting for a front thread.
 """
 
 from __future__ import annotations
@@ -39,7 +41,24 @@ def status():
         # Requests whose client reset the connection while they waited: never answered, and
         # their queries never run.
         "dropped": abandoned.dropped(),
+        "load": _load(svc),
     })
+
+
+def _load(svc) -> dict:
+    # What is busy now and what waits for it: an operator sees a queue build up (a flood, a
+    # slow store), and a test waits for the state it sets up rather than for a fixed time.
+    # The front's threads are known only to a server started by ``front.py`` (which sets
+    # ``threads``); an app run by another WSGI server says nothing of them.
+    load = {"queries": _named(svc.queries.load(), "running", "waiting for a slot")}
+    threads = getattr(svc, "threads", None)
+    if threads is not None:
+        load["requests"] = _named(threads.load(), "being answered", "waiting for a thread")
+    return load
+
+
+def _named(load: dict, held: str, waiting: str) -> dict:
+    return {held: load["held"], waiting: load["waiting"]}
 
 
 def _sandbox(settings) -> str:
