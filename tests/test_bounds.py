@@ -511,3 +511,46 @@ def test_brackets_inside_an_iri_are_no_depth():
     opened = "SELECT * { VALUES ?x { " + "<http://e/a(> <http://e/b((> " * 40 + "} }"
     assert len(list(ox.Store().query(opened))) == 80  # the engine reads it
     tokens_within(opened, DEFAULT_BOUNDS)
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _fewest_elements(text: str) -> int:
+    """Return the smallest element bound ``text`` passes."""
+    for most in range(200):
+        try:
+            tokens_within(text, Bounds(max_elements=most))
+            return most
+        except Refused:
+            pass
+    raise AssertionError(f"no bound under 200 lets {text!r} through")
+
+
+@pytest.mark.parametrize("prefix, text", [
+    # Where no FILTER or "." can be read (an ORDER BY or GROUP BY condition, a projection),
+    # a name is a name: ORDER BY filter:string() counted one FILTER more than ORDER BY ex:string().
+    ("filter", "SELECT * { ?s ?p ?o } ORDER BY filter:string(?o) DESC(filter:integer(?s)) filter:double(1)"),
+    ("a.b", "SELECT ?k { ?s ?p ?o } GROUP BY (a.b:string(?o) AS ?k) a.b:integer(?s) ORDER BY a.b:string(?k)"),
+    ("filter.x", "SELECT (filter.x:string(?s) AS ?k) { ?s ?p ?o } ORDER BY filter.x:string(?o)"),
+    # A dot is read as a separator only after a part that is keywords alone (an undeclared
+    # "true.x:" is "true . x:"): "dc.terms" is a name wherever it is, declared or not.
+    ("dc.terms", "SELECT * { ?s dc.terms:title ?o ; dc.terms:date ?d . ?d dc.terms:p ?e }"),
+    ("myfilter", "SELECT * { ?s myfilter:p ?o . ?o myfilter:q ?e }"),
+    # DESCRIBE is read only where a query begins, not in a prefix after the WHERE group: the
+    # LIMIT and OFFSET after it counted as DESCRIBE's targets.
+    ("describex", "SELECT * { ?s ?p ?o } ORDER BY describex:string(?o) LIMIT 1 OFFSET 2"),
+])
+def test_a_declared_prefix_holding_a_keyword_counts_as_any_name_where_it_is_one(prefix, text):
+    # XML Schema's casts: functions the engine runs.
+    declared = f"PREFIX {prefix}: <{XSD}> PREFIX ex: <{XSD}> "
+    ox.Store().query(declared + text)  # the engine reads it
+    plain = text.replace(f"{prefix}:", "ex:")
+    assert _fewest_elements(declared + text) == _fewest_elements(declared + plain)
+
+
+def test_a_dot_after_keywords_in_a_prefix_still_counts():
+    # Undeclared, "true.x:p" is "true . x:p" to the engine: its dot separates two triples.
+    glued = "PREFIX x: <http://e/> SELECT * { ?s ?p true.x:p ?o }"
+    apart = "PREFIX x: <http://e/> SELECT * { ?s ?p true . x:p ?p ?o }"
+    assert _fewest_elements(glued) == _fewest_elements(apart) > 1

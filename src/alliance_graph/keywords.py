@@ -118,6 +118,25 @@ def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
     return None
 
 
+def separators_in(prefix: str) -> tuple[int, int]:
+    """Return how many dots and FILTERs the engine may read as such in an upper-case prefix.
+
+    Read again from its start (where it is not declared, or where no name can be), a prefix
+    is the keywords its first part begins with, a dot only if they are the whole part
+    (``true.x:`` is ``true . x:``), and so on: in ``dc.terms:`` or ``myfilter:``, whose first
+    part is no keyword, the engine can read neither a dot nor a FILTER, only a name.
+    """
+    dots = filters = 0
+    parts = prefix.split(".")
+    for n, part in enumerate(parts):
+        run = keyword_run(part)
+        filters += sum(word == "FILTER" for word, _ in run)
+        if n + 1 == len(parts) or sum(len(word) for word, _ in run) < len(part):
+            break
+        dots += 1
+    return dots, filters
+
+
 def read_glued(tokens: Iterable[Token], wanted: frozenset[str]) -> Iterator[Token]:
     """Yield ``tokens``, each word holding one of the ``wanted`` keywords glued to others as
     the keywords the engine reads in it (``split_glued``): ``trueOPTIONAL{`` is ``true

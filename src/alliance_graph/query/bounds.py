@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..keywords import BUILT_INS, BY_GLUED, glued, past, read_glued, terms_in
+from ..keywords import BUILT_INS, BY_GLUED, glued, past, read_glued, separators_in, terms_in
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import CLOSE, OPEN, Token, tokenize, where
@@ -159,6 +159,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # opens a path's group and one after "!" a negated property set, not a collection.
     start = subject = function = False
     read = list(read_glued(tokens, _READ_WORDS))
+    opening = _opening(read)
     for at, token in enumerate(read, 1):
         prev, kind = kind, token.kind
         if prev != "NAME":
@@ -173,8 +174,9 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             # an expression, a VALUES block or a PREFIX, where no "." or FILTER can be.
             name = token.text[:token.text.find(":")]
             prefix = name.upper()
-            if not values and brackets[-1:] != ["call"] and word != "PREFIX":
-                elements += prefix.count(".") + prefix.count("FILTER")
+            if not values and brackets[-1:] != ["call"] and word != "PREFIX" \
+                    and len(brackets) != clause:  # nor in a clause: ORDER BY filter:f()
+                elements += sum(separators_in(prefix))
             if glued(prefix, BY_GLUED) and (not brackets or len(brackets) in (clause, modifiers)
                                             or word in ("ORDER", "GROUP")):
                 # ORDERBYex:f() is ORDER BY ex:f(), where a name cannot be: in a group a
@@ -189,7 +191,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # A declared one before "{" is a keyword too, where the engine cannot read
                 # a name: 97 "graphex:g { }" on one subject took 0.4 s, 194 took 7 s.
                 elements += sum(map(prefix.count, _PREFIX_GROUPS))
-            if prefix.startswith("DESCRIBE") and not brackets and word != "PREFIX":
+            if prefix.startswith("DESCRIBE") and at == opening:
                 # Where a query begins no name can be: "DESCRIBEex:a ex:b ..." is DESCRIBE
                 # and its targets, declared or not (2,624 passed and crashed the engine).
                 describe = True
@@ -329,6 +331,17 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         if elements > max_elements:
             _too_many(text, token, max_elements)
     return tokens
+
+
+def _opening(read: list[Token]) -> int:
+    """Return the place (counted from 1) of the token after the prologue: the query's form."""
+    at = 0
+    while at < len(read) and read[at].kind == "NAME":
+        word = read[at].text.upper()
+        if word not in ("PREFIX", "BASE", "VERSION"):
+            break
+        at += 3 if word == "PREFIX" else 2
+    return at + 1
 
 
 def _open(outer: list[tuple[int, bool, bool]], clause: int, conditions: bool, keys: bool,
