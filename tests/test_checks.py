@@ -205,7 +205,11 @@ def test_the_build_places_each_finding_on_the_line_validate_gives(settings, tmp_
     validate's report and 18 in the build's, a claim's wrong rdf:predicate on the claim's
     first line: the build placed every finding on its node's line alone.  Each shape fixture,
     built as a data file, must have the build's data checks find what its '# expect:' lines
-    ask of them, on those lines (the lines validate gives, tests/test_shapes.py)."""
+    ask of them, on those lines (the lines validate gives, tests/test_shapes.py).  The
+    validation checks too, which `check` runs: a value outside its property's range, given by
+    a claim, was on the first line of another claim about its subject (`rdf:subject
+    id:JuniperCobra` of its type claim), where validate gave the claim's own first line; both
+    now give the claim's rdf:object line, the one to change."""
     data = tmp_path / "data"
     shutil.copytree(SHAPE_FIXTURES / "base", data)
     # The build stops at an ill-typed literal before any check runs.
@@ -213,9 +217,10 @@ def test_the_build_places_each_finding_on_the_line_validate_gives(settings, tmp_
     for path in fixtures:
         shutil.copy(path, data / path.name)
     parsed = build.asserted(settings.with_(data_dir=data))
-    names = {f"check:{c.name}" for c in checks.all_checks(("data",))}
+    kinds = ("data", "validation")
+    names = {f"check:{c.name}" for c in checks.all_checks(kinds)}
     found: dict[str, set] = {}
-    for p in checks.problems(parsed.quads, parsed.texts, kinds=("data",)):
+    for p in checks.problems(parsed.quads, parsed.texts, kinds=kinds):
         check = "check:" + re.search(r"\[([\w-]+)\]$", p.message).group(1)
         found.setdefault(p.file, set()).add((check, p.line))
     compared = 0

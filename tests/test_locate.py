@@ -56,8 +56,9 @@ def test_triples_blank_nodes_and_derived_triples_have_lines(tmp_path):
     assert loc.node_line(name, inner) == 8, "a blank node sits where its parent points at it"
     assert loc.locate(inner, note, ox.Literal("three")) == (name, 8)
     [derived] = truthy.truthy_quads(inputs.quads)
-    assert loc.locate(derived.subject, derived.predicate, derived.object) == (name, 10), \
-        "a derived plain triple points at the claim that asserts it"
+    # On the claim's rdf:object line, the one to change (it was the claim's first line).
+    assert loc.locate(derived.subject, derived.predicate, derived.object) == (name, 13), \
+        "a derived plain triple points at the value of the claim that asserts it"
 
 
 def test_a_chain_thousands_deep_is_placed_without_recursion(tmp_path):

@@ -2,7 +2,8 @@
 
 A finding about one triple (a row with ``?path`` and ``?value``: a claim's ``rdf:predicate``, a
 triple no claim states) is on the line writing that property in its node's block, a literal
-value on its own line; a finding about one property of a node and no value (a count) is on the
+value on its own line, and one about a plain triple a claim of the file derives on that claim's
+``rdf:object`` line; a finding about one property of a node and no value (a count) is on the
 first claim of the row's file giving that property; a finding about a node alone is on the
 first line of its type claim in the row's file, else of another claim about it, else where the
 node is written.  The build
@@ -102,6 +103,18 @@ class Places:
         return [t.value for q in self.store.quads_for_pattern(node, None, None, graph_iri(name))
                 for t in (q.predicate, q.object) if isinstance(t, ox.NamedNode)]
 
+    def stating(self, name: str, s, p, o):
+        """Return a claim of file ``name`` stating ``s p o`` (with that rdf:subject,
+        rdf:predicate and rdf:object), the first by name, or None."""
+        graph = graph_iri(name)
+        found = [q.subject for q in self.store.quads_for_pattern(None, _SUBJECT, s, graph)
+                 if self._states(q.subject, _PREDICATE, p, graph)
+                 and self._states(q.subject, _OBJECT, o, graph)]
+        return min(found, key=lambda c: c.value) if found else None
+
+    def _states(self, node, predicate, value, graph) -> bool:
+        return any(True for _ in self.store.quads_for_pattern(node, predicate, value, graph))
+
     def _has(self, node, predicate) -> bool:
         return any(True for _ in self.store.quads_for_pattern(node, predicate, None, None))
 
@@ -129,8 +142,18 @@ class Places:
         return min(found, key=lambda f: (f[0], f[1].value))[1] if found else None
 
     def triple_line(self, name: str, s, p, o) -> int | None:
-        """Return the line of ``s p o`` in file ``name``: the property's line in s's block
-        (a literal value's own line when it is written further down)."""
+        """Return the line of ``s p o`` in file ``name``: the ``rdf:object`` line of the claim
+        of the file stating it, the line the analyst changes (a plain triple the claim
+        derives; the claim's first line said nothing of which of its lines was wrong, and the
+        build placed it on the first line of another claim about ``s``), else the property's
+        line in s's block (a literal value's own line when it is written further down)."""
+        if isinstance(p, ox.NamedNode) and o is not None and s is not None:
+            claim = self.stating(name, s, p, o)
+            if claim is not None:
+                return self._property_line(name, claim, _OBJECT, o)
+        return self._property_line(name, s, p, o)
+
+    def _property_line(self, name: str, s, p, o) -> int | None:
         start = self.node_line(name, s)
         if start is None:
             return start

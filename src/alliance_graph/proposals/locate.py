@@ -68,6 +68,10 @@ class Locator(Places):
         return [t.value for g, p, o in self._of_blank.get(node, ()) if g == name
                 for t in (p, o) if isinstance(t, ox.NamedNode)]
 
+    def stating(self, name: str, s, p, o):
+        found = [node for g, node in self._claims.get((s, p, o), ()) if g == name]
+        return min(found, key=lambda c: c.value) if found else None
+
     def claims_stating(self, s, p, o) -> list[tuple[str, ox.Node]]:
         """Return (file, claim) for each claim stating the triple ``s p o``."""
         return self._claims.get((s, p, o), [])
@@ -93,10 +97,9 @@ class Locator(Places):
                 name = self._prefer(names)
                 return name, self.triple_line(name, focus, path, value)
             claims = self._claims.get((focus, path, value))
-            if claims:  # a derived plain triple: point at the claim that asserts it
+            if claims:  # a derived plain triple: at the claim's rdf:object, which asserts it
                 name = self._prefer([c[0] for c in claims])
-                node = next(n for g, n in claims if g == name)
-                return name, self.node_line(name, node)
+                return name, self.triple_line(name, focus, path, value)
         if isinstance(focus, ox.BlankNode) and focus in self._parents:
             _, _, g = self._parents[focus]
             return g, self.node_line(g, focus)
