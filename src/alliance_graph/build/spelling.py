@@ -224,7 +224,15 @@ def hinted(message: str, focus: str | None, path: str | None, value: str | None,
            found: dict[str, str]) -> str:
     """Return a finding's ``message`` with what ``found`` (``said``) says of each misspelt
     term among its focus, property and value, or as it is when none is."""
-    typed = _DATATYPE.search(value) if value else None  # a literal's datatype
-    named = (focus, path, value, typed.group(1) if typed else None)
-    hints = [found[t] for t in dict.fromkeys(named) if t in found]
+    hints = said_of((focus, path, value), found)
     return message if not hints else f"{message} ({'; '.join(hints)})"
+
+
+def said_of(terms, found: dict[str, str]) -> list[str]:
+    """Return what ``found`` (``said``) says of each misspelt term among ``terms`` (IRIs, or
+    literals as term text, whose datatype is looked at), each once."""
+    named = []
+    for term in terms:
+        typed = _DATATYPE.search(term) if term else None  # a literal's datatype
+        named += [term, typed.group(1) if typed else None]
+    return [found[t] for t in dict.fromkeys(named) if t in found]

@@ -263,8 +263,9 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     graph = store if prebuilt is None else prebuilt
     findings = [dataclasses.replace(f, message=labelled.labelled(f, graph)) for f in findings]
     # A claim written without `a ag:Claim`: one finding saying so, not one per line of it.
-    findings = untyped.merged(findings, untyped.untyped_claims(quads, proposed),
-                              lambda name: inputs.display.get(name, name), locator.node_line)
+    findings = untyped.merged(findings, untyped.untyped_claims(quads, proposed, terms),
+                              lambda name: inputs.display.get(name, name), locator.node_line,
+                              meant)
 
     # A proposal is judged on the findings in its own files; the rest of the graph's problems
     # are counted, not blamed on it (validate data/*.ttl to see them).
