@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import pyoxigraph as ox
 import pytest
 
 from alliance_graph.sources import citations
@@ -221,6 +222,7 @@ COMPATIBLE = [
     ("IsraeliMissileDefenseProgram-characterization-4", "Proposition-MissileDefenseLessonsTransfer-questionedBy-Source003"),
     ("UnitedStatesIsraelAlliance-counters-NorthKoreanMissileProgram",
      "Proposition-IsraelWidensMissileDefenseWork-affirmedBy-Source003"),
+    ("MemorandumOfUnderstanding2016-acronym-MOU", "MemorandumOfUnderstanding2016-acronym-MoU"),
 ]
 
 
@@ -234,6 +236,27 @@ def test_compatible_facts_are_not_linked(kg, claims, a, b):
     # is not linked. 000's exercises and 002's (Juniper Cobra beside Juniper Oak) said nothing,
     # so a reader of either claim could not tell a reviewed pair from an overlooked one.
     assert claims[a]["editor_notes"] or claims[b]["editor_notes"], "neither claim says why they are not linked"
+
+
+# Properties whose values are a source's words about a thing: several stand side by side.
+WORDED = {AG + p for p in ("characterization", "purpose", "means", "provision", "statementContent",
+                           "quotedText")}
+
+
+def test_two_values_of_one_property_are_linked_or_say_why_not(claims):
+    """Two claims giving one subject two values of one property (two acronyms, two years, two
+    sums) are where a reader looks for a disagreement: they are linked as one, or one of them
+    says in its ag:note why they are not. 000 writes the MOU's acronym 'MOU', 003 'MoU': both
+    stood asserted side by side, neither linked nor explained."""
+    values: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for iri, claim in claims.items():
+        if claim["p"] not in WORDED and isinstance(claim["o"], ox.Literal):
+            values[(str(claim["s"]), claim["p"])].append(iri)
+    several = {key: group for key, group in values.items() if len(group) > 1}
+    assert several, "no subject has two values of one property: review the test"
+    silent = sorted(key for key, group in several.items()
+                    if not any(claims[c]["editor_notes"] or claims[c]["notes"] for c in group))
+    assert silent == []
 
 
 def test_a_source_weighing_a_program_is_recorded_on_both_sides(kg):
