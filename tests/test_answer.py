@@ -207,6 +207,17 @@ def test_over_a_remote_store_an_allowed_service_is_called_by_the_store_alone(req
         query = f"ASK {{ SERVICE <http://127.0.0.1:{server.server_port}/sparql> {{ }} }}"
         result = answer_module.run(kg, query, Dataset(), PREFIX_IRIS)
         assert bool(result) and len(calls) == 1, calls
+        # Read all the same, its service called by none: a query calling an allowed SERVICE
+        # went unread, and its call of a function no store should run reached the store
+        # (Virtuoso looks one up among its SQL procedures); it is refused as the memory
+        # store refuses it.
+        query = query.replace("{ } }", "{ } BIND(<urn:alliance-graph-test:f>(1) AS ?y) }")
+        with pytest.raises(Refused) as refused:
+            answer_module.run(kg, query, Dataset(), PREFIX_IRIS)
+        with pytest.raises(Refused) as memory:
+            answer_module.run(request.getfixturevalue("kg"), query, Dataset(), PREFIX_IRIS)
+        assert (refused.value.status, str(refused.value)) == (400, str(memory.value))
+        assert len(calls) == 1, calls
     finally:
         server.shutdown()
         server.server_close()

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..sparql import syntax_error
 from ..store.errors import StoreError
-from . import csv_results, dialect, guard, limits, used_prefixes
+from . import csv_results, dialect, limits, used_prefixes
 from . import results as queries
 from .dataset import Dataset
 from .refused import Refused
@@ -26,9 +26,9 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
     """Return Oxigraph's result for ``text`` over ``dataset``; raise Refused (with the HTTP
     status that says why) when it cannot be had."""
     try:
-        # A remote store is sent only what Oxigraph runs, refused as Oxigraph says; not with
-        # an allowed SERVICE call, which Oxigraph would make too (ASK: at once), the store again.
-        if not isinstance(kg.main, ox.Store) and not guard.calls_service(text, prefixes):
+        # A remote store is sent only what Oxigraph runs, refused as Oxigraph says (read
+        # calling no SERVICE: the store makes the calls).
+        if not isinstance(kg.main, ox.Store):
             dialect.read_as_oxigraph(text, prefixes)
         return kg.query(text, prefixes=prefixes or None, **dataset.arguments())
     except SyntaxError as exc:  # the parser's

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from ..keywords import KEYWORDS, keyword_run, undeclared
 from ..sparql import SCHEME, Token, tokenize, where
 from .refused import Refused
+from .service_stand_in import UNCALLED, uncalled
 from .values_stand_in import stand_ins
 
 # The schemes in which Virtuoso names its own SQL functions and procedures, callable from a
@@ -64,17 +65,24 @@ def read_as_oxigraph(text: str, prefixes: dict | None) -> None:
     and where (a parse's or a plan's, met before any evaluation)."""
     prefixes = prefixes or None
     tokens = tokenize(text)
+    if (stood_for := uncalled(text, tokens, prefixes)) != text:
+        text, tokens = stood_for, tokenize(stood_for)
     form = next((n for n, t in enumerate(tokens)
                  if t.kind == "NAME" and t.text.upper() in _FORMS), None)
     stood_in = None if form is None else stand_ins(text, tokens, form)
-    if stood_in is not None:
-        try:
-            _NOTHING.query(stood_in[0], prefixes=prefixes)
-            _NOTHING.query(stood_in[1], prefixes=prefixes)  # read lazily: a plain SELECT
-            return
-        except (SyntaxError, OSError, RuntimeError):
-            pass
-    _NOTHING.query(text, prefixes=prefixes)
+    try:
+        if stood_in is not None:
+            try:
+                _NOTHING.query(stood_in[0], prefixes=prefixes)
+                _NOTHING.query(stood_in[1], prefixes=prefixes)  # read lazily: a plain SELECT
+                return
+            except (SyntaxError, OSError, RuntimeError) as exc:
+                if str(exc) == UNCALLED:
+                    return
+        _NOTHING.query(text, prefixes=prefixes)
+    except RuntimeError as exc:
+        if str(exc) != UNCALLED:  # a SERVICE stood in for, reached: read, and called by none
+            raise
 
 
 def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, prefixes,
