@@ -132,8 +132,8 @@ def test_pick_an_example_run_it_and_follow_a_result_to_its_quotes(page, shipped_
 
 # What covers what in the page's diagram, as drawn: two boxes or two edge labels that overlap,
 # or an edge crossing a box (a few pixels in from its sides, where edges end).
-DIAGRAM_OVERLAPS = """() => {
-  const svg = document.querySelector('svg.diagram');
+DIAGRAM_OVERLAPS = """(selector) => {
+  const svg = document.querySelector(selector);
   const boxes = [...svg.querySelectorAll('rect, text.edge-label')].map(e => {
     const b = e.getBBox();
     return {what: e.tagName === 'rect' ? e.nextElementSibling.textContent : e.textContent,
@@ -163,7 +163,8 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     assert page.text_content("h1") == "Iron Dome"
     assert page.locator("blockquote.quote").count() >= 2
     assert "reliability" in page.text_content(".evidence .grade")
-    diagram = page.locator("svg.diagram")
+    diagram = page.locator("svg.diagram.wide")
+    assert page.locator("svg.diagram.narrow").is_hidden()  # drawn for a phone's screen
     assert diagram.locator("line").count() >= 1
     labels = diagram.locator("text.edge-label tspan").all_text_contents()
     assert "co-funded by" in labels
@@ -174,7 +175,31 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     page.wait_for_url("**/id/UnitedStates")
     # The United States has 16 neighbours drawn: around a circle their boxes covered each
     # other and their edge labels piled up round the centre, unreadable.
-    assert page.evaluate(DIAGRAM_OVERLAPS) == []
+    assert page.evaluate(DIAGRAM_OVERLAPS, "svg.diagram.wide") == []
+
+
+def test_on_a_phone_the_diagram_is_drawn_for_its_width(page, shipped_server):
+    # Two columns either side of the entity, 760 units wide, were scaled to the phone's width:
+    # at 320 px their text was 5 px high. There the neighbours are drawn one under another.
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(shipped_server + "/id/UnitedStates")
+    assert page.locator("svg.diagram.wide").is_hidden()
+    diagram = page.locator("svg.diagram.narrow")
+    assert diagram.is_visible()
+    scale = diagram.evaluate("s => s.getBoundingClientRect().width / s.viewBox.baseVal.width")
+    sizes = diagram.evaluate("""s => [...s.querySelectorAll('text')].map(
+        t => parseFloat(getComputedStyle(t).fontSize))""")
+    assert min(sizes) * scale >= 10, f"text {min(sizes) * scale:.1f} px high"
+    assert page.evaluate(DIAGRAM_OVERLAPS, "svg.diagram.narrow") == []
+    assert page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    # Every neighbour of the wide drawing is there, a link to its page.
+    wide = page.locator("svg.diagram.wide a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert len(wide) >= 8
+    assert diagram.locator("a").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))") == wide
+    diagram.locator("a").first.click()
+    page.wait_for_url(shipped_server + wide[0])
 
 
 def test_query_errors_are_shown_as_the_server_says(page, shipped_server):

@@ -24,6 +24,9 @@ WIDTH = 760                 # the height follows the neighbours' labels
 INNER, MARGIN_Y = 228, 16
 BOX, LINE, GAP = 28, 13, 12   # a node's height, a property label's line, space between rows
 ARROW_GAP = 14              # between the ends of two edges at the centre's side
+# The narrow drawing: its width (a 320 px phone's, less the page's margins), the line down its
+# left side the edges leave from, and where the neighbours' boxes and labels start.
+NARROW_WIDTH, SPINE, NARROW_INDENT, LABEL_GAP = 290, 12, 48, 4
 
 
 @dataclass(frozen=True)
@@ -132,12 +135,7 @@ def neighbourhood(centre: str, edges: list[Edge]) -> str:
     cx, cy = WIDTH / 2, MARGIN_Y + tallest / 2
     # The centre's box is tall enough for the arrows reaching it to end apart.
     centre_height = max(BOX, ARROW_GAP * max(len(c) for c, _, _ in columns))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" role="img" '
-             f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}">',
-             f"<title>Links of {escape(centre)}</title>",
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
-             'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-             '<path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
+    parts = _start(centre, "wide", WIDTH, height)
     nodes = []
     centre_width = _width(centre)
     for column, inner, side in columns:  # side: -1 left of the centre, 1 right
@@ -150,7 +148,7 @@ def neighbourhood(centre: str, edges: list[Edge]) -> str:
             a, b = (near, far) if edge.incoming else (far, near)
             parts.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" '
                          f'y2="{b[1]:.1f}" class="edge{" incoming" if edge.incoming else ""}" '
-                         'marker-end="url(#arrow)"/>')
+                         'marker-end="url(#arrow-wide)"/>')
             # One line per property, under the neighbour's box and aligned with its inner side.
             lines = edge.label.split("\n")
             spans = "".join(f'<tspan x="{inner:.1f}" dy="{0 if j == 0 else LINE}">'
@@ -162,8 +160,63 @@ def neighbourhood(centre: str, edges: list[Edge]) -> str:
             nodes.append(_node(nx, ny, edge.other, edge.href, "node"))
     parts.extend(nodes)
     parts.append(_node(cx, cy, centre, None, "node centre", centre_height))
+    return _end(parts, hidden, WIDTH, height)
+
+
+def _start(centre: str, layout: str, width: float, height: float) -> list[str]:
+    """Return the opening of a drawing: the svg element, its title and its arrowhead."""
+    # The marker's id names the layout: a page holds both drawings (the narrow one for a
+    # phone), and one id twice would leave one drawing's arrows to the other's marker.
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram {layout}" role="img" '
+            f'viewBox="0 0 {width} {height:.0f}" width="{width}" height="{height:.0f}">',
+            f"<title>Links of {escape(centre)}</title>",
+            f'<defs><marker id="arrow-{layout}" viewBox="0 0 10 10" refX="10" refY="5" '
+            'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+            '<path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
+
+
+def _end(parts: list[str], hidden: int, width: float, height: float) -> str:
+    """Return the drawing, saying how many links were left out."""
     if hidden > 0:
-        parts.append(f'<text x="{WIDTH - 10}" y="{height - 10:.0f}" text-anchor="end" '
+        parts.append(f'<text x="{width - 10}" y="{height - 10:.0f}" text-anchor="end" '
                      f'class="more">and {hidden} more links</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def narrow(centre: str, edges: list[Edge]) -> str:
+    """Return ``neighbourhood``'s drawing laid out for a phone: the entity at the top, its
+    neighbours one under another, each reached from a line down the left side."""
+    # Two columns either side of the entity are 760 units wide: scaled to a phone's 320 px,
+    # their 12-unit text was 5 px high. One column fits NARROW_WIDTH, shown at about full size.
+    edges = merged(edges)
+    shown, hidden = edges[:MAX_NEIGHBOURS], len(edges) - MAX_NEIGHBOURS
+    y = MARGIN_Y + BOX + GAP
+    rows = []
+    for edge in shown:
+        lines = edge.label.split("\n")
+        # The labels above their box, clear of it by LABEL_GAP (a descender reaches below).
+        rows.append((edge, lines, y, y + LINE * len(lines) + LABEL_GAP + BOX / 2))
+        y += LINE * len(lines) + LABEL_GAP + BOX + GAP
+    height = y - GAP + MARGIN_Y + (LINE + 4 if hidden > 0 else 0)
+    parts = _start(centre, "narrow", NARROW_WIDTH, height)
+    centre_width = _width(centre)
+    nodes = [_node(SPINE / 2 + centre_width / 2, MARGIN_Y + BOX / 2, centre, None,
+                   "node centre")]
+    if rows:
+        parts.append(f'<line x1="{SPINE}" y1="{MARGIN_Y + BOX}" x2="{SPINE}" '
+                     f'y2="{rows[-1][3]:.1f}" class="edge spine"/>')
+    for edge, lines, top, ny in rows:
+        near, far = (NARROW_INDENT, ny), (SPINE, ny)
+        a, b = (near, far) if edge.incoming else (far, near)
+        parts.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" '
+                     f'class="edge{" incoming" if edge.incoming else ""}" '
+                     'marker-end="url(#arrow-narrow)"/>')
+        spans = "".join(f'<tspan x="{NARROW_INDENT}" dy="{0 if j == 0 else LINE}">'
+                        f"{escape(_clip(text, 30))}</tspan>" for j, text in enumerate(lines))
+        parts.append(f'<text x="{NARROW_INDENT}" y="{top + LINE - 3:.1f}" class="edge-label">'
+                     f'{spans}<title>{escape(", ".join(lines))}</title></text>')
+        nodes.append(_node(NARROW_INDENT + _width(edge.other) / 2, ny, edge.other, edge.href,
+                           "node"))
+    parts.extend(nodes)
+    return _end(parts, hidden, NARROW_WIDTH, height)

@@ -365,7 +365,9 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if ent is None:
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
         return render_template("404.html", iri=iri), 404, {"Vary": "Accept"}
-    svg = diagram.neighbourhood(ent.label, diagram.edges_of(ent))
+    # Both layouts: the style sheet shows the narrow one on a phone's screen.
+    edges = diagram.edges_of(ent)
+    svg = diagram.neighbourhood(ent.label, edges) + diagram.narrow(ent.label, edges)
     resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
     resp.headers["Vary"] = "Accept"
     return resp
