@@ -369,6 +369,12 @@ BENIGN = [
     "SELECT * { ?s ag:SERVICE ag:from . ?s id:insert ?o }",
     "PREFIX myservice: <http://e/> SELECT * { ?s myservice:x ?o }",
     "PREFIX from: <http://e/> SELECT * { ?s from:x ?o }",
+    # SILENT matters only after SERVICE and NAMED only after FROM: split off a declared
+    # silent: or named: anywhere else, they left ":x", refused as an undeclared prefix.
+    "PREFIX silent: <http://e/> SELECT * { ?s silent:x ?o }",
+    "PREFIX silent: <http://e/> SELECT (silent:f(1) AS ?x) { }",
+    "PREFIX named: <http://e/> SELECT * { ?s ?p ?o } ORDER BY named:f(?o)",
+    "PREFIX named: <http://e/> DESCRIBE named:x",
     "SELECT * { ?s ?p ?o FILTER(?a<?b&&?c>?d) }",
     "SELECT * { ?s ?p ?o } # INSERT DATA { }",
     "SELECT * { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'SERVICE')) }",

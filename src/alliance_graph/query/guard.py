@@ -10,10 +10,11 @@ are mirrored on purpose, each stricter than a plain tokenizer:
   ``FROMNAMEDex:g``, ``?o trueSERVICE <x> {`` and ``[] ?p false.serviceex: {`` all parse as
   keywords followed by the rest.  So a bare word, or the prefix of a prefixed name (from
   its start or after a dot in it), that begins with a run of SPARQL keywords ending in
-  SERVICE (anywhere), FROM or NAMED (outside all brackets), or in a prologue, form or
-  update keyword (where a query or operation starts) is read as those keywords and the rest.  A prefix such as ``service:`` or
-  ``fromage:`` is therefore refused or read as FROM even where Oxigraph would have read a
-  prefixed name; that is deliberate.
+  SERVICE (anywhere), FROM (outside all brackets), or a prologue, form or update keyword
+  (where a query or operation starts) is read as those keywords and the rest, and so is the
+  target after SERVICE and FROM (``SILENTex:q``, ``NAMEDex:g``).  A prefix such as
+  ``service:`` or ``fromage:`` is therefore refused or read as FROM even where Oxigraph would
+  have read a prefixed name; that is deliberate.  (``silent:`` and ``named:`` are names.)
 - The bounds (``Bounds``) are checked on the tokens before anything else, because pyoxigraph
   0.5 parses and plans recursively and ends the process (SIGSEGV, a stack overflow) on a few
   kilobytes of deeply nested or long-chained query; see docs/endpoint.md for the thresholds.
@@ -60,6 +61,7 @@ FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
 PROLOGUE = frozenset(("PREFIX", "BASE", "VERSION"))
 _ANYWHERE = frozenset(("SERVICE", "SILENT"))
 _TOP_LEVEL = frozenset(("FROM", "NAMED"))
+_CALLING, _FROM = frozenset(("SERVICE",)), frozenset(("FROM",))
 _START = UPDATE | FORMS | PROLOGUE
 _PNAMES = frozenset(("PNAME_LN", "PNAME_NS"))
 # Keywords no check looks at once a query has begun, and the keywords within a name that
@@ -117,8 +119,10 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
                 elif not _LOUD.search(token.text, 0, token.text.find(":")):
                     i += 1
                     continue
-            wanted = (KEYWORDS if start else _ANYWHERE | _TOP_LEVEL if depth == 0
-                      else _ANYWHERE)
+            # SILENT and NAMED matter only after SERVICE and FROM, which read their own
+            # targets (``_target``): split off a declared silent: or named: anywhere else,
+            # they left ":x", and the endpoint refused it as an undeclared prefix.
+            wanted = (KEYWORDS if start else _CALLING | _FROM if depth == 0 else _CALLING)
             pieces = split_glued(token, wanted)
             if pieces is not None:
                 tokens[i:i + 1] = pieces
