@@ -24,9 +24,9 @@ CODES = {"USD"}
 
 
 @pytest.fixture(scope="module")
-def worded() -> list[tuple[str, str, str]]:
-    """Return (claim, its words, the quotes of its evidence) for each claim whose object is a
-    plain string."""
+def worded() -> list[tuple[str, str, str, str]]:
+    """Return (claim, its property, its words, the quotes of its evidence) for each claim whose
+    object is a plain string."""
     graph = rdflib.Graph()
     for path in sorted((ROOT / "data").glob("*.ttl")):
         graph.parse(path)
@@ -38,7 +38,8 @@ def worded() -> list[tuple[str, str, str]]:
         quotes = " ".join(str(exact) for evidence in graph.objects(claim, PROV.wasDerivedFrom)
                           for selector in graph.objects(evidence, OA.hasSelector)
                           for exact in graph.objects(selector, OA.exact))
-        found.append((claim.rsplit("/", 1)[1], str(words), quotes))
+        found.append((claim.rsplit("/", 1)[1], str(graph.value(claim, RDF.predicate)), str(words),
+                      quotes))
     assert len(found) > 300, "few worded claims: did the data move?"
     return found
 
@@ -48,7 +49,7 @@ def test_every_number_a_claim_words_is_stated_by_its_quotes(worded):
     ceremony's note declines to date it; its label, 'signing ceremony of the 2016 memorandum of
     understanding', gave it the year 2016 all the same, from no passage it cites (and the year
     the graph deprecates as the MOU's first)."""
-    unstated = sorted((claim, number) for claim, words, quotes in worded
+    unstated = sorted((claim, number) for claim, _, words, quotes in worded
                       for number in re.findall(r"\d+(?:[.,]\d+)*", words) if number not in quotes)
     assert unstated == []
 
@@ -66,7 +67,7 @@ def test_every_name_a_claim_writes_is_spelled_as_a_source_spells_it(worded, sour
     written = {_spelt(w).strip(".") for w in re.findall(r"[\w’'.-]+", text)}
     lowered = {w.lower() for w in written}
     unspelt = set()
-    for claim, words, _ in worded:
+    for claim, _, words, _ in worded:
         for match in re.finditer(r"\b[A-Z][\w’'.-]*", words):
             name = _spelt(match.group()).strip(".")
             if name in written or name in CODES:
@@ -84,4 +85,15 @@ def test_a_claims_words_write_the_apostrophe_the_sources_write(worded, sources_d
     ("Israel’s", "Mattis’s")."""
     text = "\n".join(citations.read_source(p) for p in sorted(sources_dir.glob("*.txt")))
     assert "’" in text and "'" not in text, "the sources' apostrophes changed: review the test"
-    assert sorted(claim for claim, words, _ in worded if "'" in words) == []
+    assert sorted(claim for claim, _, words, _ in worded if "'" in words) == []
+
+
+def test_a_speakers_quoted_words_are_verbatim_in_a_quote_and_end_as_the_speaker_ends(worded):
+    """ag:quotedText is the speaker's own words, which an analyst quotes as they stand: each is
+    in a passage its claim cites, and ends without the comma the reporting sentence puts before
+    'said' (003: '... to the Pentagon,” said Jonathan Schanzer'). Schanzer's and Heinrichs'
+    words ended in that comma; Mattis's, reported the same way, did not."""
+    quoted = [(claim, words, quotes) for claim, p, words, quotes in worded if p == str(AG.quotedText)]
+    assert quoted, "no quoted words: review the test"
+    assert sorted(claim for claim, words, quotes in quoted if words not in quotes) == []
+    assert sorted(claim for claim, words, _ in quoted if words.rstrip().endswith(",")) == []
