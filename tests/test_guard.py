@@ -375,6 +375,10 @@ BENIGN = [
     "PREFIX silent: <http://e/> SELECT (silent:f(1) AS ?x) { }",
     "PREFIX named: <http://e/> SELECT * { ?s ?p ?o } ORDER BY named:f(?o)",
     "PREFIX named: <http://e/> DESCRIBE named:x",
+    # Keywords glued to a declared prefix are read up to where the rest is one, not as far
+    # as they go: "aag:x" is "a ag:x", "aschema:x" "a schema:x" (as "ASC", "hema:" was left,
+    # and the endpoint refused it as undeclared), "GRAPHgraph:g" "GRAPH graph:g".
+    "SELECT * { ?s aag:Agreement . ?o aschema:Thing }",
     "SELECT * { ?s ?p ?o FILTER(?a<?b&&?c>?d) }",
     "SELECT * { ?s ?p ?o } # INSERT DATA { }",
     "SELECT * { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'SERVICE')) }",
@@ -705,6 +709,12 @@ def test_a_declared_prefix_named_like_a_keyword_is_a_name():
     # graph: is one of the project's prefixes, given to the engine: graph:asserted is a name.
     assert longest_passing("GRAPH graph:x {}") == longest_passing("GRAPH ex:x {}")
     assert longest_passing("?s ?p graph:x") == longest_passing("?s ?p ex:x")
+
+
+def test_a_keyword_glued_to_a_declared_prefix_is_read_as_far_as_the_prefix():
+    text = "SELECT * { ?s ?p ?o FILTER NOT EXISTS { GRAPHgraph:x { ?s ?p ?o } } }"
+    assert parses_as_query(text)
+    assert guard.check(text, P, standard=True).uses_dataset
 
 
 def test_a_long_order_by_of_variables_passes():

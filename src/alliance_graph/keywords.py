@@ -195,8 +195,21 @@ def keyword_run(word: str) -> list[tuple[str, int]]:
     match of ``_LONGEST`` (trying each keyword's length there cost 0.16 s for 99 kB of
     "AAA...", and the checks read a word several times).
     """
+    came_from = _reached(word)
+    furthest = max(came_from)
+    chain = []
+    while furthest:
+        at = came_from[furthest]
+        chain.append((word[at:furthest], at))
+        furthest = at
+    return chain[::-1]
+
+
+def _reached(word: str) -> dict[int, int]:
+    """Return the offsets a run of keywords from the start of ``word`` (upper case) can end
+    at, 0 included, each with the offset of the keyword that first reached it."""
     came_from: dict[int, int] = {0: 0}
-    todo, furthest, longest = [0], 0, _LONGEST.match
+    todo, longest = [0], _LONGEST.match
     while todo:
         at = todo.pop()
         found = longest(word, at)
@@ -207,14 +220,7 @@ def keyword_run(word: str) -> list[tuple[str, int]]:
             if end not in came_from:
                 came_from[end] = at
                 todo.append(end)
-                if end > furthest:
-                    furthest = end
-    chain = []
-    while furthest:
-        at = came_from[furthest]
-        chain.append((word[at:furthest], at))
-        furthest = at
-    return chain[::-1]
+    return came_from
 
 
 def undeclared(tokens: list[Token], prefixes: Iterable[str]) -> Token | None:
@@ -228,7 +234,8 @@ def undeclared(tokens: list[Token], prefixes: Iterable[str]) -> Token | None:
             name = token.text[:token.text.index(":")]
             if name in declared:
                 continue
-            run = keyword_run(name.upper())
-            if name[sum(len(k) for k, _ in run):] not in declared:
+            # Read as far as the rest is a declared prefix, not as far as keywords go:
+            # "aschema:x" is "a schema:x" to the engine, though "ASC" reaches further.
+            if not any(name[at:] in declared for at in _reached(name.upper())):
                 return token
     return None
