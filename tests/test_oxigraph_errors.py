@@ -124,6 +124,35 @@ def test_run_over_oxigraph_says_the_querys_own_error(over_oxigraph, query, said)
     assert said in str(caught.value)
 
 
+# Each error of the query's own making the installed Oxigraph server says, provoked: its
+# wording is what ``oxigraph_errors`` reads, and another version may word them otherwise.
+OXIGRAPH = "0.5.13"
+PROVOKED = [
+    ("SELECT ?x WHERE { BIND(<urn:f>(1) AS ?x) }", "The custom function <urn:f> is not supported"),
+    ('SELECT ?x WHERE { BIND(xsd:integer("1", 2) AS ?x) }',
+     "The custom function <http://www.w3.org/2001/XMLSchema#integer> requires between 1 and 1 "
+     "arguments, but 2 were given"),
+    ("ASK { SERVICE ?s { } }", "The variable encoding the service name is unbound"),
+    ('SELECT * WHERE { BIND("x" AS ?s) LATERAL { SERVICE ?s { } } }',
+     '"x" is not a valid service name'),
+    ("ASK { SERVICE <urn:x> { } }", "A URI scheme must be set, found urn:x"),
+    ("ASK { SERVICE <ftp://127.0.0.1/> { } }", "Not supported URL scheme: ftp"),
+    (f"ASK {{ SERVICE <{UNREACHABLE}> {{ }} }}", "The port 1 is not allowed for HTTP(S)"),
+]
+
+
+@pytest.mark.parametrize("query, said", PROVOKED)
+def test_oxigraph_0_5_13_says_each_error_of_the_querys_making_so(over_oxigraph, query, said):
+    url, kg = over_oxigraph
+    status, answered, _ = fetch(f"{url}?query=ASK%7B%7D")
+    assert status == 200 and answered["Server"] == f"Oxigraph/{OXIGRAPH}", (
+        f"the Oxigraph server is {answered['Server']}, not {OXIGRAPH}: provoke each of its "
+        "errors again, and read their wording in store/oxigraph_errors.py")
+    with pytest.raises(QueryError, match="the store could not evaluate the query: ") as caught:
+        queries.run(kg, query)
+    assert said in str(caught.value)
+
+
 def test_the_command_line_exits_1_for_the_querys_error_over_oxigraph(over_oxigraph, settings):
     url, _ = over_oxigraph
     for query, said in QUERY_S[::2]:

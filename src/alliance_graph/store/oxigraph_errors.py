@@ -9,6 +9,12 @@ refuses as its own failure (exit 1, a 400) was "the store failed" (exit 2, a 502
 And an error met once it has begun a SELECT's or CONSTRUCT's answer (HTTP 200 sent, the
 rows streaming as they come) it writes into the body, where the next row would be: read as
 a results document, that was "a malformed answer".
+
+The wording is Oxigraph 0.5.13's, each error of the query's making provoked over a real
+server by tests/test_oxigraph_errors.py; it says "The service <...> is not supported" of no
+SERVICE (its HTTP client's words instead: "A URI scheme must be set, found urn:x"), a wording
+kept for the versions that do.  Its ``--timeout-s`` cancels a query reading the store (a
+COUNT over a product of its triples, the error written after HTTP 200).
 """
 
 from __future__ import annotations
