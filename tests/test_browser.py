@@ -702,13 +702,32 @@ def test_pages_fit_a_narrow_phone_screen(page, shipped_server, width):
     page.locator("table.results tbody tr").first.wait_for()
     assert wider() <= 0, "the query page scrolls sideways"
     # A report's six columns, one holding a long value (127,000 px wide, whatever the screen),
-    # scroll in the report's own box.
+    # are each finding's block of cells.
     page.goto(shipped_server + "/validate")
     page.fill("#turtle", "@prefix id: <https://alliance-graph.example/id/> .\n"
                          f'id:A id:note "{"a" * 3000}" .\n')
     page.click("#validate")
     page.locator("#report table.findings").wait_for()
     assert wider() <= 0, "the validation report scrolls sideways"
+
+
+def test_on_a_phone_each_finding_of_a_report_is_read_without_scrolling(page, shipped_server):
+    # Six columns at 320 px were 100 px wider than the screen: the report's box scrolled to
+    # the property, value and rule by touch, and a keyboard could not reach them at all.
+    page.set_viewport_size({"width": 320, "height": 740})
+    page.goto(shipped_server + "/validate")
+    page.fill("#turtle", PROPOSAL)
+    page.click("#validate")
+    report = page.locator("#report")
+    report.locator("table.findings").wait_for()
+    assert report.evaluate("r => r.scrollWidth - r.clientWidth") <= 0
+    # Each cell is named by its column, as the table's heading (not drawn there) named it.
+    finding = report.locator("tr.finding", has_text="must point at").first
+    named = finding.locator("td").evaluate_all(
+        "tds => tds.filter(td => td.getClientRects().length).map("
+        "td => getComputedStyle(td, '::before').content)")
+    assert named == ['"line: "', '"message: "', '"entity: "', '"property: "', '"value: "',
+                     '"rule: "']
 
 
 def test_a_label_of_one_long_word_wraps_on_the_timeline_and_in_search(page, shipped_server):
