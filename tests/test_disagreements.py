@@ -347,6 +347,26 @@ def test_no_cooperation_or_countering_rests_only_on_hedged_passages(kg):
     assert hedged == [], "claims citing only hedged passages: record them as possibilities or positions"
 
 
+# Words by which a passage forecasts ('will ensure', 'likely holds', 'we can expect').
+FORECAST = re.compile(r"\b(will|likely|expect\w*|prospects?)\b", re.IGNORECASE)
+# How a characterization says it is not what is, but what a source expects or deems possible.
+SAID_AS_HEDGED = re.compile(r"^(expected|possible): ")
+
+
+def test_a_characterization_of_a_forecast_says_it_is_one(kg):
+    """docs/data-model.md: a source's forecast that no source disputes is a characterization
+    that says what it is ('expected: ...'). 004's forecasts were; 002's 'Continued investment in
+    innovation, interoperability, and cultural fluency will ensure that both nations ... are
+    prepared for whatever challenges lie ahead' was the alliance's plain characterization, as if
+    it were so."""
+    quotes = _quotes_by_claim(kg, ("characterization",))
+    rows = kg.query("SELECT ?c ?words WHERE { ?c a ag:Claim ; rdf:predicate ag:characterization ; "
+                    "rdf:object ?words }")
+    words = {r["c"].value: r["words"].value for r in rows}
+    forecasts = [c for c, qs in quotes.items() if all(FORECAST.search(q) for q in qs)]
+    assert forecasts, "no characterization cites a forecast: review the test"
+    assert sorted(c.rsplit("/", 1)[1] for c in forecasts if not SAID_AS_HEDGED.match(words[c])) == []
+
 # Words by which a passage says something is done against a threat or actor.
 AGAINST = re.compile(r"counter|against|deter|mitigat|diminish|combat|disrupt|intercept|fight|"
                      r"neutraliz|prevent|protect|defen[cs]|stay ahead|tackl", re.IGNORECASE)
