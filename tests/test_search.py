@@ -117,6 +117,13 @@ def test_segments_mark_a_word_where_a_word_starts_with_it():
     assert search.segments("x<b>", "<b>") == [("x", False), ("<b>", True)]
 
 
+def test_segments_mark_a_greek_word_in_capitals_as_the_search_found_it():
+    # LCASE lowers a final capital sigma to "ς", as Python's lower() of a whole text does; a
+    # text lowered one character at a time held "σ" there, and the word found went unmarked.
+    for typed in ["οδυσσευς", "ΟΔΥΣΣΕΥΣ"]:
+        assert search.segments("ΟΔΥΣΣΕΥΣ ΣΑΣ", typed) == [("ΟΔΥΣΣΕΥΣ", True), (" ΣΑΣ", False)]
+
+
 def test_segments_mark_the_phrase_whole_and_the_words_elsewhere():
     assert search.segments("The Iron Dome; a dome of iron", "iron dome") == [
         ("The ", False), ("Iron Dome", True), ("; a ", False), ("dome", True),

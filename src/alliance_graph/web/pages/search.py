@@ -233,8 +233,13 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
     """Split ``text`` into (piece, matched) pairs, marking what the search matched: the phrase
     and each word where a word of ``text`` starts with it, and a word found only inside words
     (``aid`` in ``said`` alone) there, where it matched."""
-    # Lower-cased one character at a time, so offsets stay those of ``text`` ("İ" lowers to two).
-    lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    # Lower-cased whole, as the query's LCASE does: a capital sigma ending a word lowers to "ς"
+    # there, and lowered one character at a time it was "σ", so a Greek word in capitals that
+    # the search found was not marked. Whole, no character lowers to fewer, so an unchanged
+    # length keeps the offsets those of ``text``; else (an "İ" lowers to two) one at a time.
+    lower = text.lower()
+    if len(lower) != len(text):
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     marks = [False] * len(text)
     searched = words(search_text)
     # The phrase first: a text holding it whole ranks first, and is marked as one ("Iron Dome",
