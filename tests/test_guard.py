@@ -379,6 +379,9 @@ BENIGN = [
     # as they go: "aag:x" is "a ag:x", "aschema:x" "a schema:x" (as "ASC", "hema:" was left,
     # and the endpoint refused it as undeclared), "GRAPHgraph:g" "GRAPH graph:g".
     "SELECT * { ?s aag:Agreement . ?o aschema:Thing }",
+    # After PREFIX the engine reads the name declared, whatever keywords it begins with:
+    # "PREFIXasx:" is "PREFIX asx:", not "PREFIX AS x:".
+    "PREFIXasx: <http://e/> PREFIXa.b: <http://e/> SELECT * { ?s asx:p ?o ; a.b:q ?r }",
     "SELECT * { ?s ?p ?o FILTER(?a<?b&&?c>?d) }",
     "SELECT * { ?s ?p ?o } # INSERT DATA { }",
     "SELECT * { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'SERVICE')) }",

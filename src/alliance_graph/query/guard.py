@@ -124,6 +124,11 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
             # they left ":x", and the endpoint refused it as an undeclared prefix.
             wanted = (KEYWORDS if start else _CALLING | _FROM if depth == 0 else _CALLING)
             pieces = split_glued(token, wanted)
+            if pieces is not None and start and kind == "PNAME_NS" \
+                    and pieces[0].text.upper() == "PREFIX":
+                # The name declared follows PREFIX whole: PREFIXasx: is PREFIX asx:, where
+                # read as keywords as far as they go it was PREFIX AS x:, and no query.
+                pieces = [pieces[0], Token(kind, token.text[6:], token.start + 6)]
             if pieces is not None:
                 tokens[i:i + 1] = pieces
                 token, kind = pieces[0], pieces[0].kind
