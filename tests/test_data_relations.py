@@ -91,6 +91,27 @@ def test_an_agency_named_for_its_state_is_an_agency_of_that_state(kg):
     assert missing == []
 
 
+# Agencies no source ties to a state or administration (reviewed): whose they are is unsaid.
+UNOWNED = {
+    "CIA": "000 names 'CIA, NSA, and Mossad' together, none said to be whose",
+    "NSA": "000 names 'CIA, NSA, and Mossad' together, none said to be whose",
+    "Mossad": "000 names 'CIA, NSA, and Mossad' together, none said to be whose",
+    "WhiteHouse": "003 speaks of the White House's 'first days on the job' and 'a new White House "
+                  "website', not of whose it is",
+}
+
+
+def test_an_agency_says_whose_it_is_or_is_reviewed_as_unsaid(kg):
+    """'Which bodies are the United States'' missed the Pentagon, which 003 plainly makes the
+    US's ('Israel’s program provides the US with some clear strategic benefits: ... the Jewish
+    state shares with the Pentagon much of the technology it produces'), so 'which U.S. bodies
+    work with Israel's' found nothing beside the Israeli Ministry of Defense."""
+    agencies = _labelled(kg, "ag:GovernmentAgency")
+    unowned = sorted(node.rsplit("/", 1)[1] for node in agencies
+                     if not _objects(kg, node, "ag:agencyOf"))
+    assert unowned == sorted(UNOWNED)
+
+
 def test_a_conflict_named_for_a_state_has_it_as_a_participant(kg):
     conflicts = _labelled(kg, "ag:ArmedConflict")
     assert "https://alliance-graph.example/id/ArabIsraeliConflicts" in conflicts
