@@ -112,6 +112,16 @@ def test_an_agency_says_whose_it_is_or_is_reviewed_as_unsaid(kg):
     assert unowned == sorted(UNOWNED)
 
 
+def test_every_role_says_what_it_is_held_in(kg):
+    """'Who held office in the United States' found President Trump and not President Bush,
+    though 003 calls up 'the era of president George W. Bush' in the sentence where Liberman
+    speaks to the 'US Secretary of Defense', as it says 'President Donald Trump' beside 'the
+    Trump administration': his role ('president') was held in nothing."""
+    roles = _labelled(kg, "ag:Role")
+    assert "https://alliance-graph.example/id/GeorgeWBush-President" in roles
+    assert sorted(label for node, label in roles.items() if not _objects(kg, node, "ag:roleIn")) == []
+
+
 def test_a_conflict_named_for_a_state_has_it_as_a_participant(kg):
     conflicts = _labelled(kg, "ag:ArmedConflict")
     assert "https://alliance-graph.example/id/ArabIsraeliConflicts" in conflicts
