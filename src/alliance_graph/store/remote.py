@@ -32,6 +32,7 @@ from .remote_client import StoreClient
 from .remote_messages import first_line, unaddressed, unshifted
 from .virtuoso_concat import separated
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
+from .virtuoso_tags import lowered
 
 # The query form, after the prologue (comments, BASE and PREFIX declarations).
 _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>)*+"
@@ -127,12 +128,13 @@ class RemoteStore(StoreClient):
                                 if p not in declared)
         params = self._dataset(default_graph, named_graphs, use_default_graph_as_union)
         # Virtuoso answers an OFFSET without a LIMIT wrongly (virtuoso_rows.limited), and
-        # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated).
+        # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated); it keeps a
+        # language tag in the case written (virtuoso_tags.lowered).
         if self._virtuoso is None:
             self._unnamed_means_every_graph()  # an answer of the store's says what it is
         if self._virtuoso:
             virtuoso_integers.check(query)
-        sent = separated(prologue + query) if self._virtuoso else prologue + query
+        sent = separated(lowered(prologue + query)) if self._virtuoso else prologue + query
         text, cap = limited(sent) if self._virtuoso else (sent, None)
         try:
             return self.select(text, params, rejected=QueryError, cap=cap)
