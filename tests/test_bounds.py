@@ -500,17 +500,21 @@ def test_glued_keywords_count_as_many_tokens_declared_prefixes_as_one(text, toke
         tokens_within(text, Bounds(max_tokens=tokens - 1))
 
 
-def test_brackets_inside_an_iri_are_no_depth():
-    # An IRI is one terminal: its brackets are characters, not the engine's brackets.  Counted
-    # as depth, a ')' in an IRI lowered the depth of the real brackets around it, and 6,500
-    # calls "<e:)>(" nested in one FILTER (about 45 KB) passed and crashed the engine
-    # (SIGSEGV); a '(' in 33 IRIs was 33 levels that never closed, and the query was refused.
+def test_brackets_inside_an_iri_count_only_while_it_lasts():
+    # An IRI is one terminal: its brackets are the engine's only should the lexer misread a
+    # '<', so they count while the IRI lasts.  Counted as depth, a ')' in an IRI lowered the
+    # depth of the real brackets around it, and 6,500 calls "<e:)>(" nested in one FILTER
+    # (about 45 KB) passed and crashed the engine (SIGSEGV); a '(' in 33 IRIs was 33 levels
+    # that never closed, and the query was refused.
     deep = "SELECT * { FILTER(" + "<e:)>(" * 40 + "1" + ")" * 40 + ") }"
     with pytest.raises(Refused, match="max_query_depth"):
         tokens_within(deep, DEFAULT_BOUNDS)
     opened = "SELECT * { VALUES ?x { " + "<http://e/a(> <http://e/b((> " * 40 + "} }"
     assert len(list(ox.Store().query(opened))) == 80  # the engine reads it
     tokens_within(opened, DEFAULT_BOUNDS)
+    with pytest.raises(Refused, match="max_query_depth"):
+        tokens_within("ASK { VALUES ?x { <http://e/" + "(" * 33 + ")" * 33 + "> } }",
+                      DEFAULT_BOUNDS)
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

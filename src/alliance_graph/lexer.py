@@ -79,6 +79,18 @@ def _unpaired_brackets(iri: str) -> bool:
     return depth != 0
 
 
+def deepest(iri: str) -> int:
+    """Return how deep the brackets in ``iri`` nest, a ')' never below where it began."""
+    depth = most = 0
+    for char in iri:
+        if char in "([":
+            depth += 1
+            most = max(most, depth)
+        elif char in ")]" and depth:
+            depth -= 1
+    return most
+
+
 class Token(NamedTuple):
     """One terminal: its kind (a grammar terminal's name, or the punctuation itself), its
     text as written, and its offset in the query."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..keywords import BUILT_INS, BY_GLUED, glued, past, read_glued, separators_in, terms_in
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
-from ..sparql import CLOSE, OPEN, Token, tokenize, where
+from ..sparql import CLOSE, OPEN, Token, after_prologue, deepest, tokenize, where
 from ..wording import Said, aside
 from .refused import Refused
 
@@ -159,7 +159,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # opens a path's group and one after "!" a negated property set, not a collection.
     start = subject = function = False
     read = list(read_glued(tokens, _READ_WORDS))
-    opening = _opening(read)
+    opening = after_prologue(read) + 1  # where the query's form is (counted from 1)
     for at, token in enumerate(read, 1):
         prev, kind = kind, token.kind
         if prev != "NAME":
@@ -167,6 +167,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         verb, subject = subject or prev in _VERB_BEFORE, start and kind in _SUBJECTS
         called, function = function, kind in _IRIS and word == "FILTER"
         start = kind == "{" or kind == "." or kind == "}"
+        if kind == "IRIREF" and depth + deepest(token.text) > max_depth:
+            # Should the lexer's '<' ever differ from the engine's, an IRI's brackets would be
+            # the engine's: they count while it lasts, never lowering the depth around it.
+            _too_deep(text, token, max_depth)
         if kind in _PNAMES and token.text[0] != ":":
             # The engine reads an undeclared prefix as the keywords and terms it begins with
             # (guard.py): "true.FILTER:()" is "true . FILTER :()", and 9,350 "FILTER:()"
@@ -331,17 +335,6 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         if elements > max_elements:
             _too_many(text, token, max_elements)
     return tokens
-
-
-def _opening(read: list[Token]) -> int:
-    """Return the place (counted from 1) of the token after the prologue: the query's form."""
-    at = 0
-    while at < len(read) and read[at].kind == "NAME":
-        word = read[at].text.upper()
-        if word not in ("PREFIX", "BASE", "VERSION"):
-            break
-        at += 3 if word == "PREFIX" else 2
-    return at + 1
 
 
 def _open(outer: list[tuple[int, bool, bool]], clause: int, conditions: bool, keys: bool,
