@@ -32,6 +32,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 SCREENSHOTS = bool(os.environ.get("ALLIANCE_GRAPH_SCREENSHOTS"))
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "pages" / "data"
 STARTUP_SECONDS = 180  # a first start builds the graph (owlrl) before it can answer
+SMALL_REQUESTS = 200_000  # the prefixed site's limit for a request's body (max_request_bytes)
 
 
 def serve(tmp_path: Path, *options: str):
@@ -970,6 +971,32 @@ def test_the_validation_form_refuses_a_proposal_over_the_limit_before_sending(pa
     assert seen == ["GET", "POST"] and problem.is_hidden()
 
 
+def test_pasted_text_over_a_servers_request_limit_is_refused_before_sending(page,
+                                                                           prefixed_server):
+    # A site whose limit for a request is under a proposal's: pasted text was held to the
+    # proposal's limit alone, so text between the two was sent, refused in a 413 page, and
+    # lost.
+    seen = []
+    page.on("request", lambda r: seen.append(r.method) if r.url.endswith("/validate") else None)
+    page.goto(prefixed_server + "/validate")
+    text = "#" * SMALL_REQUESTS + "\n"
+    page.fill("#turtle", text)
+    page.click("#validate")
+    problem = page.locator("#too-big")
+    assert problem.is_visible() and seen == ["GET"] and page.input_value("#turtle") == text
+    # The limit said, on the page and in the refusal, is what the request leaves of it.
+    most = SMALL_REQUESTS - int(page.get_attribute("#validate-form", "data-form-overhead"))
+    assert f"A proposal may be at most {most:,} bytes" in page.text_content("#validate-form")
+    assert (f"The pasted text is {SMALL_REQUESTS + 2:,} bytes; a proposal may be at most "
+            f"{most:,} bytes" in problem.text_content())
+    # Within it, the form is sent and the text validated.
+    page.fill("#turtle", PROPOSAL)
+    problem.wait_for(state="hidden", timeout=5000)
+    page.click("#validate")
+    page.locator("#report").wait_for()
+    assert seen == ["GET", "POST"]
+
+
 def test_without_javascript_a_file_over_the_limit_keeps_the_text_pasted(browser, shipped_server):
     # Regression: with no script to stop it, a file over the limit sent with pasted text was
     # refused with the box empty: the text typed was lost.
@@ -1111,13 +1138,21 @@ PREFIX = "/graph"
 def prefixed_server(tmp_path_factory):
     # The site under a prefix, as a reverse proxy at /graph/ or a WSGI host mounting it there
     # serves it: waitress's url_prefix sets SCRIPT_NAME and takes it off each path.
+    # Its app is made with settings of its own, as a site embedding it may: a limit for a
+    # request's body under a proposal's, which the validation form must then hold text to.
+    tmp = tmp_path_factory.mktemp("prefixed")
+    (tmp / "embedded.py").write_text(
+        "from alliance_graph.settings import Settings\n"
+        "from alliance_graph.web.app import create_app\n\n\n"
+        "def app():\n"
+        f"    return create_app(Settings(max_request_bytes={SMALL_REQUESTS}))\n")
     port = servers.free_port()
     url = f"http://127.0.0.1:{port}{PREFIX}"
-    process = servers.start([str(servers.BIN / "waitress-serve"),
+    path = os.pathsep.join(p for p in [str(tmp), os.environ.get("PYTHONPATH")] if p)
+    process = servers.start(["env", f"PYTHONPATH={path}", str(servers.BIN / "waitress-serve"),
                              f"--listen=127.0.0.1:{port}", f"--url-prefix={PREFIX}",
-                             "--call", "alliance_graph.web.app:create_app"], url + "/timeline",
-                            tmp_path_factory.mktemp("prefixed") / "waitress.log",
-                            timeout=STARTUP_SECONDS)
+                             "--call", "embedded:app"], url + "/timeline",
+                            tmp / "waitress.log", timeout=STARTUP_SECONDS)
     yield url
     servers.stop(process)
 

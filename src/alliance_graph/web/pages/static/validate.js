@@ -12,7 +12,10 @@
   const maxProposal = Number(form.dataset.maxProposalBytes);
   const maxRequest = Number(form.dataset.maxRequestBytes);
   // What a multipart form adds around its two fields: boundaries, field names, a file name.
-  const FORM_OVERHEAD = 1024;
+  const overhead = Number(form.dataset.formOverhead);
+  // The most a proposal sent alone may hold: a proposal's limit, or the server's for a whole
+  // request (less the form around it) where that is the smaller.
+  const most = Math.min(maxProposal, maxRequest - overhead);
 
   const count = (n) => n.toLocaleString("en");
 
@@ -25,15 +28,17 @@
   function tooBig() {
     const pasted = pastedBytes();
     const chosen = file.files.length ? file.files[0] : null;
-    const limit = count(maxProposal) + " bytes: split it into smaller files.";
-    if (chosen && chosen.size > maxProposal) {
+    // Pasted text was held to a proposal's limit alone: under it, but over the server's limit
+    // for a request (set lower than it), it was sent, refused in the front's 413 page, and lost.
+    const limit = count(most) + " bytes: split it into smaller files.";
+    if (chosen && chosen.size > most) {
       return "The file " + chosen.name + " is " + count(chosen.size) +
         " bytes; a proposal may be at most " + limit;
     }
-    if (!chosen && pasted > maxProposal) {
+    if (!chosen && pasted > most) {
       return "The pasted text is " + count(pasted) + " bytes; a proposal may be at most " + limit;
     }
-    if (chosen && pasted + chosen.size + FORM_OVERHEAD > maxRequest) {
+    if (chosen && pasted + chosen.size + overhead > maxRequest) {
       return "The pasted text and the file together are " + count(pasted + chosen.size) +
         " bytes, more than the server takes in one request (" + count(maxRequest) +
         "). Only the file would be validated: empty the text box, or choose no file.";
@@ -57,7 +62,7 @@
   // so it is done only where they may be over (at most 3 bytes a character, a line's CR
   // included) or a refusal is in view.
   textarea.addEventListener("input", () => {
-    if (!problem.hidden || textarea.value.length * 3 > Math.min(maxProposal, maxRequest)) {
+    if (!problem.hidden || textarea.value.length * 3 > most) {
       check();
     }
   });
