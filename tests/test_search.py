@@ -206,12 +206,16 @@ def test_past_ranked_rows_the_best_matches_still_come_first(pages_kg, monkeypatc
     assert keys == sorted(keys)
 
 
-@pytest.mark.parametrize("q, title", [
-    ("iron  dome", "Search: \u2068iron dome\u2069 · alliance-graph"),
-    ("", "Search · alliance-graph"),
-    ("w " * 80, "Search: \u2068" + ("w " * 50).strip() + "…\u2069 · alliance-graph"),
+@pytest.mark.parametrize("q, title, heading", [
+    ("iron  dome", "Search: \u2068iron dome\u2069 · alliance-graph",
+     "Search: “<bdi>iron  dome</bdi>”"),
+    # Nothing searched for: the heading was "Search: “”", quoting nothing.
+    ("", "Search · alliance-graph", "Search"),
+    (" ", "Search · alliance-graph", "Search"),
+    ("w " * 80, "Search: \u2068" + ("w " * 50).strip() + "…\u2069 · alliance-graph",
+     f"Search: “<bdi>{'w ' * 80}</bdi>”"),
 ])
-def test_a_search_pages_title_names_what_was_searched_for(endpoint, q, title):
+def test_a_search_pages_title_names_what_was_searched_for(endpoint, q, title, heading):
     # Every search page was titled "Search": the tabs, Back's list and bookmarks could not
     # tell one search from another.
     request = urllib.request.Request(f"{endpoint}/search?{urllib.parse.urlencode({'q': q})}",
@@ -219,6 +223,7 @@ def test_a_search_pages_title_names_what_was_searched_for(endpoint, q, title):
     with urllib.request.urlopen(request, timeout=30) as response:
         page = response.read().decode()
     assert html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1)) == title
+    assert re.search(r"<h1>(.*?)</h1>", page, re.S).group(1) == heading
 
 
 def test_a_quote_supporting_more_claims_than_are_listed_says_so_and_links_them_all(kg, endpoint):
