@@ -359,13 +359,21 @@ def test_a_store_that_is_down_exits_2():
 
 
 def test_a_wrong_endpoint_exits_2(empty_oxigraph):
-    line = one_line_error(cli("--store", f"{empty_oxigraph}/no-such-endpoint", "stats"), 2)
-    assert "HTTP 404" in line
+    # Said as what to check: an Oxigraph server's root (no /query) was "answered HTTP 404
+    # Not Found: POST / is not supported by this server", and no more.
+    for wrong in (empty_oxigraph, f"{empty_oxigraph}/no-such-endpoint"):
+        line = one_line_error(cli("--store", wrong, "stats"), 2)
+        assert "HTTP 404" in line
+        assert "(nothing answers SPARQL at that path: is the URL the store's SPARQL " \
+               "endpoint? An Oxigraph server's end in /query and /update, a Virtuoso's in " \
+               "/sparql)" in line, line
 
 
 @pytest.mark.parametrize("mode, message", [
     ("malformed", "answered with a malformed application/sparql-results+json document"),
-    ("html", "answered with an unexpected media type, text/html"),
+    ("html", "answered with an unexpected media type, text/html, a web page: is the URL the "
+             "store's SPARQL endpoint? An Oxigraph server's ends in /query, a Virtuoso's in "
+             "/sparql"),
     ("cut", "broke off its answer"),
     ("slow", "did not answer within 1 s"),
     ("drip", "did not answer within 1 s"),  # each read took less than the timeout

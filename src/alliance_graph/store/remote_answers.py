@@ -63,7 +63,14 @@ def parse(media_type: str | None, data: bytes, virtuoso: bool):
                     if isinstance(t.object, ox.Literal) else t for t in triples]
     except (SyntaxError, ValueError) as exc:
         raise MalformedAnswer(f"a malformed {media_type} document: {exc}") from None
+    if media_type in _PAGES:  # a web server's page, a store's own home page: not its SPARQL
+        raise MalformedAnswer(f"an unexpected media type, {media_type}, a web page: is the URL "
+                              "the store's SPARQL endpoint? An Oxigraph server's ends in "
+                              "/query, a Virtuoso's in /sparql")
     raise MalformedAnswer(f"an unexpected media type, {media_type}")
+
+
+_PAGES = frozenset(("text/html", "application/xhtml+xml"))
 
 
 def _standard_json(data: bytes, virtuoso: bool) -> bytes:

@@ -112,6 +112,10 @@ class StoreClient:
                     raise StoreError(f"{url} redirects {where} (HTTP {exc.code}): give the "
                                      "store's own URL") from None
                 message = first_line(read_error(exc))
+            if exc.code == 404 and request.full_url in (self.query_url, self.update_url):
+                message += (" (nothing answers SPARQL at that path: is the URL the store's "
+                            "SPARQL endpoint? An Oxigraph server's end in /query and /update, "
+                            "a Virtuoso's in /sparql)")
             if exc.code == 401:  # its login asked for (WWW-Authenticate), which is never sent
                 message += (" (the store asks for a login, which alliance-graph does not "
                             "send: put the store behind a proxy on loopback that adds it)")
