@@ -558,3 +558,15 @@ def test_a_dot_after_keywords_in_a_prefix_still_counts():
     glued = "PREFIX x: <http://e/> SELECT * { ?s ?p true.x:p ?o }"
     apart = "PREFIX x: <http://e/> SELECT * { ?s ?p true . x:p ?p ?o }"
     assert _fewest_elements(glued) == _fewest_elements(apart) > 1
+
+
+@pytest.mark.parametrize("prologue", ["PREFIXex:<http://e/>", "PREFIX ex:<http://e/>",
+                                      "BASE<http://e/>PREFIX ex:<http://e/>",
+                                      "VERSION'1.2'PREFIX ex:<http://e/>"])
+def test_describe_glued_to_a_prefix_counts_its_targets_after_any_prologue(prologue):
+    # Read as the query's first token after a prologue of plain tokens, DESCRIBEex:a after a
+    # glued PREFIXex: was taken for a name, and its 200 targets went uncounted.
+    text = prologue + " DESCRIBEex:a" + " ex:b" * 200
+    ox.Store().query(text.replace(" ex:b" * 200, " ex:b"))  # the engine reads it
+    with pytest.raises(Refused, match="max_query_elements"):
+        tokens_within(text, DEFAULT_BOUNDS)

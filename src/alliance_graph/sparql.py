@@ -15,24 +15,12 @@ import re
 from .keywords import undeclared
 from .lexer import CLOSE, EXPRESSION, MAYBE, OPEN, Token, deepest, line_col, tokenize, where
 
-__all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "SCHEME", "Token", "after_prologue",
-           "deepest", "line_col", "relative_iri_note", "syntax_error", "tokenize",
+__all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "SCHEME", "Token", "deepest",
+           "line_col", "relative_iri_note", "syntax_error", "tokenize",
            "unpaired_bracket", "uses_dataset", "where"]
 
 _GRAPH_WORDS = ("GRAPH", "FROM", "SERVICE")
 _NAMES = frozenset(("NAME", "WORD", "PNAME_LN", "PNAME_NS"))
-
-
-def after_prologue(tokens: list[Token]) -> int:
-    """Return the index of the first token after the query's PREFIX, BASE and VERSION
-    declarations (its form's, in a query that has one)."""
-    at = 0
-    while at < len(tokens) and tokens[at].kind == "NAME":
-        word = tokens[at].text.upper()
-        if word not in ("PREFIX", "BASE", "VERSION"):
-            break
-        at += 3 if word == "PREFIX" else 2
-    return at
 
 
 def uses_dataset(text: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..keywords import BUILT_INS, BY_GLUED, glued, past, read_glued, separators_in, terms_in
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
-from ..sparql import CLOSE, OPEN, Token, after_prologue, deepest, tokenize, where
+from ..sparql import CLOSE, OPEN, Token, deepest, tokenize, where
 from ..wording import Said, aside
 from .refused import Refused
 
@@ -159,7 +159,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # opens a path's group and one after "!" a negated property set, not a collection.
     start = subject = function = False
     read = list(read_glued(tokens, _READ_WORDS))
-    opening = after_prologue(read) + 1  # where the query's form is (counted from 1)
+    grouped = False  # whether a group has begun: the query's form is read by then
     for at, token in enumerate(read, 1):
         prev, kind = kind, token.kind
         if prev != "NAME":
@@ -167,6 +167,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
         verb, subject = subject or prev in _VERB_BEFORE, start and kind in _SUBJECTS
         called, function = function, kind in _IRIS and word == "FILTER"
         start = kind == "{" or kind == "." or kind == "}"
+        grouped = grouped or start
         if kind == "IRIREF" and depth + deepest(token.text) > max_depth:
             # Should the lexer's '<' ever differ from the engine's, an IRI's brackets would be
             # the engine's: they count while it lasts, never lowering the depth around it.
@@ -195,9 +196,10 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 # A declared one before "{" is a keyword too, where the engine cannot read
                 # a name: 97 "graphex:g { }" on one subject took 0.4 s, 194 took 7 s.
                 elements += sum(map(prefix.count, _PREFIX_GROUPS))
-            if prefix.startswith("DESCRIBE") and at == opening:
+            if prefix.startswith("DESCRIBE") and not (brackets or grouped or word == "PREFIX"):
                 # Where a query begins no name can be: "DESCRIBEex:a ex:b ..." is DESCRIBE
-                # and its targets, declared or not (2,624 passed and crashed the engine).
+                # and its targets, declared or not (2,624 passed and crashed the engine); after
+                # its first group a query begins no more (ORDER BY describex:f() is a call).
                 describe = True
             if elements > max_elements:
                 _too_many(text, token, max_elements)
