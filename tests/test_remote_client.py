@@ -9,6 +9,7 @@ import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pyoxigraph as ox
 import pytest
 
 import servers
@@ -139,3 +140,38 @@ def test_a_tls_handshake_never_answered_is_a_store_that_did_not_answer():
         listener.listen(1)
         said = refused(f"https://127.0.0.1:{listener.getsockname()[1]}/query", timeout=1)
     assert said.endswith("/query did not answer within 1 s"), said
+
+
+XML_ROWS = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            b'<head><variable name="x"/></head><results><result><binding name="x">'
+            b'<literal datatype="http://www.w3.org/2001/XMLSchema#integer">7</literal>'
+            b'</binding></result></results></sparql>')
+
+
+@pytest.mark.parametrize("media, body, query, read", [
+    # A store (or a proxy before it) answering in a format of its own choosing that keeps
+    # every term: it was "answered with an unexpected media type", and nothing read.
+    ("application/sparql-results+xml", XML_ROWS, "SELECT ?x {}", ['"7"^^<http://www.w3.org/'
+                                                                   '2001/XMLSchema#integer>']),
+    ("application/sparql-results+xml", b'<?xml version="1.0"?><sparql xmlns="http://www.w3'
+     b'.org/2005/sparql-results#"><head/><boolean>true</boolean></sparql>', "ASK {}", True),
+    ("application/json", b'{"head": {}, "boolean": false}', "ASK {}", False),
+    ("text/turtle; charset=utf-8", b"@prefix e: <urn:e:> . e:a e:b 7 .",
+     "CONSTRUCT { ?s ?p ?o } {}", ["<urn:e:a> <urn:e:b> \"7\"^^<http://www.w3.org/2001/"
+                                    "XMLSchema#integer>"]),
+])
+def test_an_answer_in_another_format_keeping_every_term_is_read(media, body, query, read):
+    with answering(200, {"Content-Type": media}, body) as url:
+        result = RemoteStore(url).select(query, [])
+    if isinstance(read, bool):
+        assert bool(result) is read
+    elif query.startswith("SELECT"):
+        assert [str(row["x"]) for row in result] == read
+    else:
+        assert [str(t.triple if isinstance(t, ox.Quad) else t) for t in result] == read
+
+
+def test_an_answer_in_csv_is_refused_as_it_drops_the_terms_kinds():
+    with answering(200, {"Content-Type": "text/csv"}, b"x\r\n7\r\n") as url:
+        with pytest.raises(StoreError, match=r"answered with an unexpected media type, text/csv$"):
+            RemoteStore(url).select("SELECT ?x {}", [])

@@ -38,13 +38,17 @@ class MalformedAnswer(ValueError):
 
 def parse(media_type: str | None, data: bytes, virtuoso: bool):
     """Return a store's answer as pyoxigraph solutions, a boolean, or a list of triples
-    (``media_type`` None: the answer named none)."""
+    (``media_type`` None: the answer named none).  Asked for SPARQL JSON or N-Triples, a store
+    may answer in another format that keeps every term (a proxy's or an older store's choice:
+    SPARQL XML, JSON as ``application/json``, Turtle, RDF/XML), read as that; CSV, which
+    drops the terms' kinds and datatypes, is not an answer to read."""
     if media_type is None:
         raise MalformedAnswer("no media type (no Content-Type header)")
     try:
-        if media_type == JSON:
-            data = _standard_json(data, virtuoso)
-            results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        if media_type in _RESULTS:
+            if _RESULTS[media_type] == ox.QueryResultsFormat.JSON:
+                data = _standard_json(data, virtuoso)
+            results = ox.parse_query_results(data, format=_RESULTS[media_type])
             if isinstance(results, ox.QuerySolutions):
                 # pyoxigraph reads rows lazily: read them all once here, so a broken document
                 # fails now as the store's fault, not later in whoever iterates the rows.  An
@@ -53,10 +57,10 @@ def parse(media_type: str | None, data: bytes, virtuoso: bool):
                 # it through store/numbers.py, which refuses one that is none.
                 for _ in results:
                     pass
-                results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+                results = ox.parse_query_results(data, format=_RESULTS[media_type])
             return results
-        if media_type in (NTRIPLES, "text/plain"):
-            triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        if media_type in _GRAPHS:
+            triples = ox.parse(data, format=_GRAPHS[media_type])
             if not virtuoso:
                 return list(triples)
             return [ox.Triple(t.subject, t.predicate, _literal(t.object))
@@ -70,6 +74,10 @@ def parse(media_type: str | None, data: bytes, virtuoso: bool):
     raise MalformedAnswer(f"an unexpected media type, {media_type}")
 
 
+_RESULTS = {JSON: ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
+            "application/sparql-results+xml": ox.QueryResultsFormat.XML}
+_GRAPHS = {NTRIPLES: ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+           "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
 _PAGES = frozenset(("text/html", "application/xhtml+xml"))
 
 
