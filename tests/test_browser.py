@@ -1189,6 +1189,7 @@ def test_pages_served_under_a_prefix_link_load_and_send_under_it(page, prefixed_
     page.wait_for_url(prefixed_server + "/id/IronDome")
     page.locator("nav a", has_text="Validate").click()
     page.wait_for_url(prefixed_server + "/validate")
+    assert page.locator("nav a[aria-current=page]").all_text_contents() == ["Validate"]
     page.fill("#turtle", PROPOSAL)
     page.click("#validate")
     page.locator("#report").wait_for()

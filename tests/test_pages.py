@@ -751,3 +751,14 @@ def test_an_entity_page_links_the_names_its_notes_give(kg, settings):
         "/id/IranNorthKoreaMilitaryCooperation", headers={"Accept": "text/html"}).text
     assert ('<a href="/id/Proposition-IranNorthKoreaCooperation">'
             "id:Proposition-IranNorthKoreaCooperation</a>") in page
+
+
+@pytest.mark.parametrize("path, current", [
+    ("/", "Query"), ("/timeline", "Timeline"), ("/timeline?page=1", "Timeline"),
+    ("/ontology/", "Ontology"), ("/id/IronDome", None), ("/search?q=iron", None)])
+def test_the_header_names_the_page_one_is_on(client, path, current):
+    # Nothing told a screen reader (or the eye) which of the four pages was shown.
+    page = html(client, path)
+    nav = page[page.index('<nav aria-label="Pages">'):]
+    nav = nav[:nav.index("</nav>")]
+    assert re.findall(r'aria-current="page">([^<]*)</a>', nav) == ([current] if current else [])
