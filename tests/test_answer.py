@@ -180,31 +180,12 @@ def test_over_a_remote_store_an_allowed_service_is_called_by_the_store_alone(req
     # A query for a remote store was first read by Oxigraph over an empty store (unknown
     # functions refused as the memory store refuses them), which evaluates an ASK at once:
     # with `--allow-service`, Oxigraph called the SERVICE, then the store called it again.
-    import http.server
-    import threading
-
     from conftest import loaded_remote
-    calls = []
+    from test_service_stand_in import service
 
-    class Service(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the handler's name is http.server's
-            calls.append(self.path)
-            body = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        do_POST = do_GET  # noqa: N815
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Service)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with service() as (url, calls):
         kg = loaded_remote(request, settings, "oxigraph")
-        query = f"ASK {{ SERVICE <http://127.0.0.1:{server.server_port}/sparql> {{ }} }}"
+        query = f"ASK {{ SERVICE <{url}> {{ }} }}"
         result = answer_module.run(kg, query, Dataset(), PREFIX_IRIS)
         assert bool(result) and len(calls) == 1, calls
         # Read all the same, its service called by none: a query calling an allowed SERVICE
@@ -218,6 +199,3 @@ def test_over_a_remote_store_an_allowed_service_is_called_by_the_store_alone(req
             answer_module.run(request.getfixturevalue("kg"), query, Dataset(), PREFIX_IRIS)
         assert (refused.value.status, str(refused.value)) == (400, str(memory.value))
         assert len(calls) == 1, calls
-    finally:
-        server.shutdown()
-        server.server_close()
