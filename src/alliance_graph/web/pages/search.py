@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
+from ...sources.citations import occurrences
 from .terms import Labeller, Term, by_text, shorten, sparql_iri
 
 KINDS = ("label", "alternative label", "description", "quote")
@@ -245,7 +246,7 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
     # The phrase first: a text holding it whole ranks first, and is marked as one ("Iron Dome",
     # not "Iron" and "Dome" apart); found only inside words, its words are marked as they are.
     for needle in ([phrase(search_text)] if len(searched) > 1 else []) + searched:
-        found = _occurrences(lower, needle)
+        found = occurrences(lower, needle)
         # Every occurrence was marked: searching "aid" marked it in "said", "paid", "aided"
         # beside the word "aid" itself, and the marks no longer showed why the text was found.
         starts = [at for at in found if _starts_a_word(lower, at, needle)]
@@ -259,15 +260,6 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
         else:
             out.append((ch, mark))
     return out
-
-
-def _occurrences(text: str, needle: str) -> list[int]:
-    """Return where ``needle`` starts in ``text``, overlapping occurrences included."""
-    found, at = [], text.find(needle)
-    while at != -1:
-        found.append(at)
-        at = text.find(needle, at + 1)
-    return found
 
 
 def _starts_a_word(text: str, at: int, needle: str) -> bool:
