@@ -39,3 +39,14 @@ def test_no_speaker_both_supports_and_doubts_or_opposes_one_thing(kg):
         ?against ag:speaker ?speaker ; ag:stance ?stance ; ag:about ?about .
         VALUES ?stance { ag:OpposingStance ag:SkepticalStance } }""")
     assert both == []
+
+
+def test_a_supportive_statement_is_about_what_it_argues_for_not_what_it_would_exceed(kg):
+    """Some Republican leaders 'are prepared to write in more funding for Israel’s missile
+    defense than the MoU allows – and believe that President Donald Trump would sign off on
+    it' (003): supportive of that funding, and about the MoU and Trump too, so the graph had
+    them argue for the MoU whose limit they would pass, and for Trump, whose signature they
+    only expect."""
+    about = {row[0] for row in _rows(kg, """SELECT ?about WHERE {
+        id:Statement-RepublicanLeaders-MoreFunding ag:stance ag:SupportiveStance ; ag:about ?about }""")}
+    assert about == {"IsraeliMissileDefenseProgram"}
