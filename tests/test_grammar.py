@@ -3,7 +3,8 @@
 Each ``tests/fixtures/grammar/*.rq`` writes one construct of the SPARQL 1.1 grammar (and the
 RDF 1.2 terms Oxigraph reads) and its corner cases; the endpoint (a real `serve` process, its
 checks in front of the engine) must answer it exactly as pyoxigraph answers it in process over
-the same graph, never refuse it.  Each ``invalid/*.rq`` is a query the engine cannot read: a
+the same graph, never refuse it, and so must the library's path (``results.run``: ``ag.run``
+and `query`).  Each ``invalid/*.rq`` is a query the engine cannot read: a
 400 carrying the parser's own message and position.
 """
 
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_graph.namespaces import PREFIX_IRIS
+from alliance_graph.query import results as queries
 from helpers import fetch, normalized
 
 GRAMMAR = Path(__file__).parent / "fixtures" / "grammar"
@@ -54,7 +56,9 @@ def test_a_valid_query_is_answered_as_the_engine_answers_it(endpoint, kg, path):
     text = path.read_bytes().decode("utf-8")  # as written: CR LF line ends kept
     status, body, content_type = _served(endpoint, text)
     assert status == 200, body.decode("utf-8", "replace")
-    assert normalized(_parsed(body, content_type)) == normalized(_in_process(kg, text))
+    engine = normalized(_in_process(kg, text))
+    assert normalized(_parsed(body, content_type)) == engine
+    assert normalized(queries.run(kg, text)) == engine  # the library's and `query`'s path
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
