@@ -111,6 +111,10 @@ def test_segments_mark_a_word_where_a_word_starts_with_it():
         ("US ", False), ("aid", True), (", he said; paid", False)]
     assert search.segments("Aided, as he said", "aid") == [
         ("Aid", True), ("ed, as he said", False)]
+    # The word itself first: "in" was marked in "intercept" beside the word "in".
+    assert search.segments("to intercept, in combat", "in combat") == [
+        ("to intercept, ", False), ("in combat", True)]
+    assert search.segments("aided aid", "aid") == [("aided ", False), ("aid", True)]
     # Found only inside a word, it is marked there: that is where the search matched it.
     assert search.segments("as he said", "aid") == [("as he s", False), ("aid", True)]
     # A word starting with no letter starts where it is found.

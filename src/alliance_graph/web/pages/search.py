@@ -232,8 +232,8 @@ def _quote_claims(kg, evidence: list[str], lab: Labeller
 
 def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
     """Split ``text`` into (piece, matched) pairs, marking what the search matched: the phrase
-    and each word where a word of ``text`` starts with it, and a word found only inside words
-    (``aid`` in ``said`` alone) there, where it matched."""
+    and each word where they are words of ``text``, else where words start with them, and a
+    word found only inside words (``aid`` in ``said`` alone) there, where it matched."""
     # Lower-cased whole, as the query's LCASE does: a capital sigma ending a word lowers to "ς"
     # there, and lowered one character at a time it was "σ", so a Greek word in capitals that
     # the search found was not marked. Whole, no character lowers to fewer, so an unchanged
@@ -248,11 +248,12 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
     for needle in ([phrase(search_text)] if len(searched) > 1 else []) + searched:
         found = occurrences(lower, needle)
         # Every occurrence was marked: searching "aid" marked it in "said", "paid", "aided"
-        # beside the word "aid" itself, and the marks no longer showed why the text was found.
+        # beside the word "aid" itself (and "in" in "intercept" beside the word "in"), and the
+        # marks no longer showed why the text was found. Whole words first, then word starts.
         starts = [at for at in found if _starts_a_word(lower, at, needle)]
-        if needle in searched or starts:
-            for at in starts or found:
-                marks[at:at + len(needle)] = [True] * len(needle)
+        whole = [at for at in starts if _ends_a_word(lower, at, needle)]
+        for at in whole or starts or (found if needle in searched else []):
+            marks[at:at + len(needle)] = [True] * len(needle)
     out: list[tuple[str, bool]] = []
     for ch, mark in zip(text, marks):
         if out and out[-1][1] == mark:
@@ -265,3 +266,9 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
 def _starts_a_word(text: str, at: int, needle: str) -> bool:
     """Say whether ``needle`` at ``at`` starts a word of ``text`` (or starts with no letter)."""
     return at == 0 or not text[at - 1].isalnum() or not needle[0].isalnum()
+
+
+def _ends_a_word(text: str, at: int, needle: str) -> bool:
+    """Say whether ``needle`` at ``at`` ends a word of ``text`` (or ends with no letter)."""
+    end = at + len(needle)
+    return end == len(text) or not text[end].isalnum() or not needle[-1].isalnum()
