@@ -110,7 +110,9 @@ def test_every_finding_on_what_a_proposal_writes_has_its_line(settings, fixture)
     assert found and all(f.line for f in found), \
         [f"{f.where()}: {f.message} ({f.focus})" for f in found if not f.line]
     written = written_here(path)
-    on_them = {(f.focus, f.line) for f in found if f.focus in written and f.path is None}
+    # On the node, or on a property it lacks (the claim's missing evidence: the shape's
+    # finding, which says which property, where the check's said "claim cites no evidence").
+    on_them = {(f.focus, f.line) for f in found if f.focus in written and f.value is None}
     assert {focus for focus, _ in on_them} == set(written), "each named node has a finding"
     assert on_them == set(written.items())
 

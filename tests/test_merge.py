@@ -77,7 +77,7 @@ def test_bad_proposal_changes_nothing_in_a_copy_of_the_shipped_data(tmp_path, ca
     result = add(project, MERGE / "bad.ttl")
     assert result.exit_code == 1, result.output
     assert "nothing was added" in result.output
-    assert "claim has no ag:rank" in result.output
+    assert "A claim needs exactly one ag:rank" in result.output
     assert folder_hash(project / "data") == before
 
 

@@ -37,6 +37,7 @@ from . import (
     quotes,
     redefinition,
     restated,
+    said_once,
     second_value,
     shacl,
     unlinked,
@@ -266,6 +267,8 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     findings = untyped.merged(findings, untyped.untyped_claims(quads, proposed, terms),
                               lambda name: inputs.display.get(name, name), locator.node_line,
                               meant)
+    # A check's finding that a shape's says too (a missing rank, a misspelt ev: or src:).
+    findings = said_once.said_once(findings)
 
     # A proposal is judged on the findings in its own files; the rest of the graph's problems
     # are counted, not blamed on it (validate data/*.ttl to see them).
