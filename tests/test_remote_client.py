@@ -4,6 +4,7 @@ plays here (tests/test_remote.py meets Oxigraph's and Virtuoso's own)."""
 
 import socket
 import ssl
+import struct
 import subprocess
 import threading
 from contextlib import contextmanager
@@ -175,3 +176,31 @@ def test_an_answer_in_csv_is_refused_as_it_drops_the_terms_kinds():
     with answering(200, {"Content-Type": "text/csv"}, b"x\r\n7\r\n") as url:
         with pytest.raises(StoreError, match=r"answered with an unexpected media type, text/csv$"):
             RemoteStore(url).select("SELECT ?x {}", [])
+
+
+def test_a_store_whose_connection_is_reset_mid_answer_broke_off_its_answer():
+    # Its process ended while it answered (killed, out of memory): it was "cannot reach URL:
+    # [Errno 104] Connection reset by peer", as if it had never been started.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+
+        def answer_then_reset():
+            conn, _ = listener.accept()
+            with conn.makefile("rb") as request:  # the request whole: reset mid-answer
+                length = next(int(line.split(b":")[1]) for line in iter(request.readline, b"")
+                              if line.lower().startswith(b"content-length:"))
+                while request.readline() not in (b"\r\n", b""):
+                    pass
+                request.read(length)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json"
+                         b"\r\nContent-Length: 1000\r\n\r\n{\"head\": {\"vars\": [")
+            # A close with unread data and no lingering sends a reset, not an end.
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
+
+        threading.Thread(target=answer_then_reset, daemon=True).start()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+        with pytest.raises(StoreError) as failed:
+            RemoteStore(url, timeout=10).select("SELECT * {}", [])
+    assert str(failed.value) == f"{url} broke off its answer: its connection was reset"

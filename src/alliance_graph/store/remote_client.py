@@ -136,14 +136,26 @@ class StoreClient:
             raise StoreError(f"{url} did not answer within {timeout:g} s") from None
         except urllib.error.URLError as exc:
             # Sending fails so (urllib's URLError): connecting, or sending the request on.
-            if isinstance(exc.reason, TimeoutError) and Watch.current.watch.connected:
-                raise StoreError(f"{url} did not answer within {timeout:g} s") from None
-            raise StoreError(unreachable(url, exc.reason, timeout)) from None
+            raise _failed(url, exc.reason, timeout) from None
         except http.client.HTTPException as exc:  # a cut-short body, a garbled status line
             raise StoreError(f"{url} broke off its answer: {exc!r}") from None
         except OSError as exc:
-            raise StoreError(unreachable(url, exc, timeout)) from None
+            raise _failed(url, exc, timeout) from None
 
+
+def _failed(url: str, exc: BaseException, timeout: float) -> StoreError:
+    """Return the failure of an exchange that ended on ``exc``: the store not reached
+    (``remote_messages.unreachable``), or, once connected, its answer not had."""
+    watch = Watch.current.watch
+    if isinstance(exc, TimeoutError) and watch.connected:  # a TLS handshake's too
+        return StoreError(f"{url} did not answer within {timeout:g} s")
+    if not watch.ready:
+        return StoreError(unreachable(url, exc, timeout))
+    # A store whose process ended mid-answer (killed, out of memory) was "cannot reach URL:
+    # [Errno 104] Connection reset by peer", as if it had never been started.
+    said = "its connection was reset" if isinstance(exc, ConnectionResetError) \
+        else str(exc) or type(exc).__name__
+    return StoreError(f"{url} broke off its answer: {said}")
 
 
 class _Deadlocked(Exception):

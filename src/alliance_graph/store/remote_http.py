@@ -32,6 +32,7 @@ class Watch:
 
     def __init__(self, deadline: float):
         self.expired, self._sockets, self._lock = threading.Event(), [], threading.Lock()
+        self.ready = False  # whether the connection is made, TLS included (``_Watched``)
         self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._shut)
         self._timer.daemon = True
 
@@ -46,8 +47,9 @@ class Watch:
 
     @property
     def connected(self) -> bool:
-        """Whether the request's connection was made: a time limit met before it is the
-        connection's, said as such (``remote_messages.unreachable``), not the answer's."""
+        """Whether the request's TCP connection was made (its TLS handshake may be under
+        way, ``ready`` once done): a time limit met before it is the connection's, said as
+        such (``remote_messages.unreachable``), not the answer's."""
         return bool(self._sockets)
 
     def add(self, sock) -> None:
@@ -83,6 +85,8 @@ class _Watched:
             def watched_connect():
                 connect()
                 watched(made.sock)
+                if watch := getattr(Watch.current, "watch", None):
+                    watch.ready = True  # connected, its TLS handshake (if any) done
             made.connect = watched_connect
             made._create_connection = lambda *a, **k: watched(create(*a, **k))
             return made
