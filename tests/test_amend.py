@@ -4,6 +4,8 @@ but the old facts and the new ones."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from alliance_graph.proposals.amend import insert, same_facts, statement_end
@@ -109,3 +111,22 @@ def test_a_comment_right_after_the_dot_ends_the_statement():
     statement = 'ev:b ag:note "x" ; ag:n 2.# evidence ends here'
     text = statement + "\n# --- claims ---\n\nclaim:B ag:note \"next\" .\n"
     assert statement_end(text, 0) == statement.index(".#")
+
+
+def test_comparing_the_facts_of_a_large_text_leaves_the_garbage_collector_idle():
+    # Each fact was counted as a tuple of terms: a hundred thousand objects for the collector
+    # to track, and it walked every object the add held, over and over, for 3,500 new blocks
+    # (0.3 s of the 0.35 s placing cost over appending). Counted by the collections, not by
+    # the clock.
+    blocks = [f'claim:N{i} a ag:Claim ;\n    ag:note "note {i}" ;\n    ag:x [ ag:note "{i}" ] .'
+              for i in range(5000)]
+    text = PREFIXES + "\n" + "\n".join(blocks) + "\n"
+    runs = []
+    gc.callbacks.append(lambda phase, info: phase == "start" and runs.append(info))
+    try:
+        gc.collect()
+        runs.clear()
+        assert same_facts(PREFIXES, text, blocks)
+    finally:
+        gc.callbacks.pop()
+    assert len(runs) < 5, f"{len(runs)} collections while comparing 20,000 facts"

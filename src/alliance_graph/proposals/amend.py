@@ -19,8 +19,9 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-from ..build import loading
 from ..build.lines import prefixes
+
+_BLANK = "_"  # a blank node, as a fact counts it: each parse names them anew
 
 
 def statement_end(text: str, start: int) -> int | None:
@@ -103,10 +104,21 @@ def _amended(block: str, lines: list[tuple[str, str]], cites: str) -> str:
 
 
 def _facts(text: str) -> Counter:
-    """Return what ``text`` states, blank nodes unnamed (each parse names them anew)."""
-    blank = lambda t: "_" if isinstance(t, ox.BlankNode) else str(t)  # noqa: E731
-    return Counter((blank(q.subject), str(q.predicate), blank(q.object))
-                   for q in loading.parse_turtle(text, "amended"))
+    """Return what ``text`` states, each fact as N-Triples text, blank nodes unnamed (each
+    parse names them anew).
+
+    Text, not a tuple of terms, for each fact: strings are no work for the garbage collector,
+    where a tuple per fact, a hundred thousand for 3,500 new blocks, set it walking every
+    object the add holds, time and again; the check that a placed text states the right facts
+    was then most of what placing cost over appending (0.3 of 0.35 s)."""
+    return Counter(str(t) if not isinstance(t.subject, ox.BlankNode)
+                   and not isinstance(t.object, ox.BlankNode) else _unnamed(t)
+                   for t in ox.parse(text, format=ox.RdfFormat.TURTLE))
+
+
+def _unnamed(t: ox.Triple) -> str:
+    blank = lambda term: _BLANK if isinstance(term, ox.BlankNode) else str(term)  # noqa: E731
+    return f"{blank(t.subject)} {t.predicate} {blank(t.object)}"
 
 
 def same_facts(before: str, after: str, blocks: list[str]) -> bool:
@@ -123,5 +135,5 @@ def same_facts(before: str, after: str, blocks: list[str]) -> bool:
     head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in declared.items())
     try:
         return _facts(after) == _facts(before) + _facts(head + "\n".join(blocks))
-    except loading.LoadError:
+    except (SyntaxError, ValueError):
         return False
