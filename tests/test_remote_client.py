@@ -121,17 +121,24 @@ def test_https_to_a_plain_http_store_says_to_write_http():
     assert "URL begins with http://" in said, said
 
 
-def test_a_certificate_this_machine_does_not_trust_is_said_to_be_refused(tmp_path):
+def test_a_certificate_this_machine_does_not_trust_is_said_to_be_refused(tmp_path,
+                                                                         monkeypatch):
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-keyout", key, "-out", cert],
-                   check=True, capture_output=True)
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key,
+                    "-out", cert], check=True, capture_output=True)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    with answering(200, {}, b"", wrap=context) as url:
-        said = refused(url.replace("http://", "https://"))
-    assert "its TLS certificate was refused (self-signed certificate)" in said, said
+    with answering(200, {"Content-Type": "application/sparql-results+json"},
+                   b'{"head": {}, "boolean": true}', wrap=context) as url:
+        url = url.replace("http://", "https://")
+        said = refused(url)
+        assert "its TLS certificate was refused (self-signed certificate)" in said, said
+        assert "(SSL_CERT_FILE names a file of the issuers to trust)?" in said
+        # What it says to do: the certificate's issuer (itself) trusted, the store answers.
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        assert bool(RemoteStore(url).select("ASK {}", [])) is True
 
 
 def test_a_tls_handshake_never_answered_is_a_store_that_did_not_answer():
