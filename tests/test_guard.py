@@ -382,6 +382,10 @@ BENIGN = [
     # After PREFIX the engine reads the name declared, whatever keywords it begins with:
     # "PREFIXasx:" is "PREFIX asx:", not "PREFIX AS x:".
     "PREFIXasx: <http://e/> PREFIXa.b: <http://e/> SELECT * { ?s asx:p ?o ; a.b:q ?r }",
+    # A number glued to a keyword is a number to the engine: LIMIT5 is LIMIT 5 (the endpoint
+    # refused it as a word of a store's own).
+    "SELECT * { ?s ?p ?o } ORDER BY ?s LIMIT5 OFFSET1",
+    "ASK { VALUES ?x { true1 false2e3 } }",
     "SELECT * { ?s ?p ?o FILTER(?a<?b&&?c>?d) }",
     "SELECT * { ?s ?p ?o } # INSERT DATA { }",
     "SELECT * { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'SERVICE')) }",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 
 import pytest
@@ -75,14 +76,17 @@ def test_the_first_prefix_declared_nowhere_is_found(text, prefixes, found):
 
 
 def read_every_length(word):
-    """keyword_run as it was written first: each keyword's length tried at each offset."""
+    """keyword_run as it was written first: each keyword's length tried at each offset (and a
+    number, as the engine reads one in a word: digits, then maybe E and digits)."""
     came_from, todo, furthest = {0: 0}, [0], 0
     lengths = sorted({len(k) for k in KEYWORDS})
     while todo:
         at = todo.pop()
-        for length in lengths:
+        number = re.match(r"[0-9]+(?:E[0-9]+)?", word[at:])
+        for length in lengths + ([number.end()] if number else []):
             end = at + length
-            if end <= len(word) and end not in came_from and word[at:end] in KEYWORDS:
+            if end <= len(word) and end not in came_from and (
+                    word[at:end] in KEYWORDS or number and length == number.end()):
                 came_from[end] = at
                 todo.append(end)
                 furthest = max(furthest, end)
@@ -98,13 +102,16 @@ def test_a_run_of_keywords_is_read_as_trying_every_keyword_at_every_offset_reads
     # reads are the same, down to which keywords reach an offset two ways (INTO, IN TO).
     rng = random.Random(12)
     words = sorted(KEYWORDS)
-    pieces = words + [w[:i] for w in words for i in range(1, len(w))] + list("XYZ_.-0ß")
+    pieces = words + [w[:i] for w in words for i in range(1, len(w))] + list("XYZ_.-0ß") + [
+        "12", "1E3", "E"]
     for _ in range(4_000):
         word = "".join(rng.choice(pieces if rng.random() < 0.5 else words)
                        for _ in range(rng.randint(0, 12)))
         assert keyword_run(word) == read_every_length(word), word
     assert keyword_run("INTOINTO") == [("INTO", 0), ("INTO", 4)]
     assert keyword_run("ASCOUNTX") == [("AS", 0), ("COUNT", 2)]
+    assert keyword_run("LIMIT5") == [("LIMIT", 0), ("5", 5)]
+    assert keyword_run("TRUE1E3FALSE") == [("TRUE", 0), ("1E3", 4), ("FALSE", 7)]
 
 
 def test_a_long_word_of_keywords_is_read_in_a_fraction_of_a_second():

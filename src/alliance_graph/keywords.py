@@ -65,6 +65,9 @@ _STARTING = {word: tuple(sorted(len(k) for k in KEYWORDS if word.startswith(k)))
 # Prefixes of prefixed names that begin with keywords the engine reads off them, making the
 # name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
 FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
+# A number within a word (whose characters are letters, digits and "_"), as the engine reads
+# one: an INTEGER or a DOUBLE with its exponent.
+_NUMBER = re.compile("[0-9]+(?:E[0-9]+)?")
 BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
 
 
@@ -106,7 +109,7 @@ def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
             last = len(chain) - 1  # a bare word is read as keywords as far as they go
         pieces = [] if at_part == 0 else [make("NAME", name[:at_part - 1], token.start),
                                           make(".", ".", token.start + at_part - 1)]
-        pieces += [make("NAME", name[at:at + len(word)], token.start + at)
+        pieces += [make(_kind(word), name[at:at + len(word)], token.start + at)
                    for word, at in chain[:last + 1]]
         rest_at = chain[last][1] + len(chain[last][0])
         rest = text[rest_at:]
@@ -116,6 +119,11 @@ def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
             pieces.append(make(kind, rest, token.start + rest_at))
         return pieces
     return None
+
+
+def _kind(word: str) -> str:
+    """Return the kind of a token the engine reads in a word: a keyword, or a number."""
+    return "NAME" if not word[0].isdigit() else "DOUBLE" if "E" in word else "INTEGER"
 
 
 def separators_in(prefix: str) -> tuple[int, int]:
@@ -207,15 +215,21 @@ def keyword_run(word: str) -> list[tuple[str, int]]:
 
 def _reached(word: str) -> dict[int, int]:
     """Return the offsets a run of keywords from the start of ``word`` (upper case) can end
-    at, 0 included, each with the offset of the keyword that first reached it."""
+    at, 0 included, each with the offset of the keyword that first reached it.
+
+    A number is read in the run as a keyword is (a word's letters and digits are one token
+    here, two to the engine): ``true1true1`` is four members of a collection to it, and
+    read as one, 10,000 of them in one word passed the bounds and crashed the engine;
+    ``LIMIT5`` is LIMIT 5."""
     came_from: dict[int, int] = {0: 0}
     todo, longest = [0], _LONGEST.match
     while todo:
         at = todo.pop()
         found = longest(word, at)
-        if found is None:
-            continue
-        for length in _STARTING[found.group()]:
+        number = _NUMBER.match(word, at)
+        lengths = (_STARTING[found.group()] if found else ()) + (
+            (number.end() - at,) if number else ())
+        for length in lengths:
             end = at + length
             if end not in came_from:
                 came_from[end] = at

@@ -122,9 +122,9 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     tokens, limit = tokenize(text, bounds.max_tokens), bounds.max_tokens
     run = None if len(tokens) > limit else past(tokens, limit, PREFIX_IRIS)
     if len(tokens) > limit or run is not None:
-        some = "" if run is None else (f" (the engine reads each keyword of {run.text[:30]!r}"
-                                       f"{'...' * (len(run.text) > 30)}, {where(text, run)}, "
-                                       "as one)")
+        some = "" if run is None else (f" (the engine reads each keyword and number of "
+                                       f"{run.text[:30]!r}{'...' * (len(run.text) > 30)}, "
+                                       f"{where(text, run)}, as one)")
         raise Refused(400, Said(lambda n: (
             f"the query has more than {limit:,} tokens{some}; the limit is {limit:,}"
             f"{aside(n('settings.max_query_tokens'))}")))
