@@ -82,6 +82,10 @@ def nesting() -> list[str]:
         "SELECT * WHERE { ?s ?p [ " + "ag:p [ " * 3000 + "ag:p ?o" + " ]" * 3000 + " ] }",
         "SELECT * WHERE { ?s ?p ?o }" + " " * 2_000_000,
         "SELECT (" + "+".join(["1"] * 20000) + " AS ?x) {}",
+        # Shapes the bounds misread once: a ')' in an IRI lowering the depth around it, and
+        # numbers glued to keywords in one word, each a collection member to the engine.
+        "SELECT * WHERE { FILTER(" + "<e:)>(" * 6500 + "1" + ")" * 6500 + ") }",
+        "SELECT * WHERE { ?s ?p (" + "true1" * 10000 + ") }",
     ]
 
 
