@@ -1084,12 +1084,16 @@ def test_a_search_the_server_refuses_leaves_no_suggestions_of_the_text_before(pa
     page.route("**/search?q=iron%20dox", lambda route: route.fulfill(status=503, body="busy"))
     page.route("**/search?q=iron%20doy", lambda route: route.abort())
     box, listed = page.locator("#search"), page.locator("#search-results")
-    for refused, outcome in (("iron dox", "requestfinished"), ("iron doy", "requestfailed")):
+    said = page.locator("header [role=status]")
+    for refused, outcome, why in (("iron dox", "requestfinished", "was refused (503)"),
+                                  ("iron doy", "requestfailed", "got no answer")):
         box.fill("iron do")
         page.locator("#search-results a").first.wait_for()
         with page.expect_event(outcome):
             box.fill(refused)
-        page.wait_for_timeout(200)  # the script's turn after the lookup
+        # A screen reader was told "no suggestions", as if nothing held the text.
+        poll(page, lambda: said.text_content().startswith("no suggestions: "), "a refusal said")
+        assert said.text_content() == f"no suggestions: the lookup {why}; Enter searches"
         assert listed.is_hidden(), refused
 
 

@@ -26,12 +26,15 @@
     // suggestions for the text before stayed open under this one, a click away. (A failed
     // fetch was also an uncaught error.)
     let found = [];
+    let failed = null;  // why there are no suggestions, when it is not that nothing was found
     try {
       const response = await fetch(input.form.action + "?q=" + encodeURIComponent(q),
                                    { headers: { "Accept": "application/json" } });
       if (response.ok) found = await response.json();
+      else failed = "the lookup was refused (" + response.status + ")";
     } catch (err) {
       found = [];
+      failed = "the lookup got no answer";
     }
     if (q !== asked) return;  // a newer keystroke (or a close) has taken over
     list.replaceChildren();
@@ -59,7 +62,9 @@
       list.appendChild(li);
     }
     list.hidden = found.length === 0;
-    say(found.length === 0 ? "no suggestions"
+    // A refused lookup was said as "no suggestions", as if nothing held the text.
+    say(failed ? "no suggestions: " + failed + "; Enter searches"
+      : found.length === 0 ? "no suggestions"
       : found.length + (found.length === 1 ? " suggestion" : " suggestions") +
         ": the down arrow goes through them, Enter searches");
   }
