@@ -31,6 +31,7 @@ from ..wording import Said, worded
 from . import (
     blocks,
     context,
+    datatyped,
     focus,
     labelled,
     merge,
@@ -260,6 +261,8 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         f, quads, proposed, lambda name: inputs.display.get(name, name),
         lambda t: f"<{t.value}>" if isinstance(t, ox.NamedNode) else term_text(t)))
         for f in findings]
+    # A value of another datatype than the shape's ("1948" for a founding date): how to write it.
+    findings = [dataclasses.replace(f, message=datatyped.datatyped(f, shapes)) for f in findings]
     # A label where an entity's IRI belongs (rdf:subject "Blue Flag") names the entity.
     graph = store if prebuilt is None else prebuilt
     findings = [dataclasses.replace(f, message=labelled.labelled(f, graph)) for f in findings]

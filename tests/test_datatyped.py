@@ -1,0 +1,60 @@
+"""datatyped: a value of another datatype than its shape's is told how to be written."""
+
+from __future__ import annotations
+
+from alliance_graph.namespaces import turtle_prologue
+from alliance_graph.proposals import validation
+
+FOUNDED = """
+claim:FxFounded-type a ag:Claim ;
+    rdf:subject id:FxFounded ;
+    rdf:predicate rdf:type ;
+    rdf:object ag:State ;
+    ag:rank ag:NormalRank ;
+    prov:wasDerivedFrom ev:000-mnna .
+
+claim:FxFounded-label a ag:Claim ;
+    rdf:subject id:FxFounded ;
+    rdf:predicate rdfs:label ;
+    rdf:object "Founded" ;
+    ag:rank ag:NormalRank ;
+    prov:wasDerivedFrom ev:000-mnna .
+
+claim:FxFounded-foundingDate a ag:Claim ;
+    rdf:subject id:FxFounded ;
+    rdf:predicate ag:foundingDate ;
+    rdf:object VALUE ;
+    ag:rank ag:NormalRank ;
+    prov:wasDerivedFrom ev:000-mnna .
+"""
+
+
+def findings(settings, kg, tmp_path, value: str):
+    text = turtle_prologue() + FOUNDED.replace("VALUE", value)
+    proposal = tmp_path / "founded.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    found = validation.validate(settings, [proposal], prebuilt=kg.store).findings
+    return text, [f for f in found if f.shape.endswith("/actor-foundingDate")]
+
+
+def test_a_year_written_as_a_string_is_told_its_datatype(settings, kg, tmp_path):
+    # "ag:foundingDate is at most one xsd:date, xsd:gYearMonth or xsd:gYear literal." of
+    # "1948": read as a count, and neither the value's datatype nor the form to write named.
+    text, [finding] = findings(settings, kg, tmp_path, '"1948"')
+    assert finding.message.endswith(
+        '("1948" is a plain string: write "1948"^^<http://www.w3.org/2001/XMLSchema#gYear>)')
+    assert finding.line == text.splitlines().index('    rdf:object "1948" ;') + 1
+
+
+def test_a_value_of_no_form_the_shape_takes_is_told_the_forms(settings, kg, tmp_path):
+    _, [finding] = findings(settings, kg, tmp_path, '"May 1948"@en')
+    assert finding.message.endswith(
+        '("May 1948"@en is a string tagged @en; an <http://www.w3.org/2001/XMLSchema#date> is '
+        "written 2016-05-31, an <http://www.w3.org/2001/XMLSchema#gYearMonth> is written "
+        "2016-05, an <http://www.w3.org/2001/XMLSchema#gYear> is written 2016)"), \
+        finding.message
+
+
+def test_a_value_the_shape_takes_is_said_as_it_was(settings, kg, tmp_path):
+    _, found = findings(settings, kg, tmp_path, '"1948"^^xsd:gYear')
+    assert found == []
