@@ -192,6 +192,7 @@ def test_on_a_phone_the_diagram_is_drawn_for_its_width(page, shipped_server):
         t => parseFloat(getComputedStyle(t).fontSize))""")
     assert min(sizes) * scale >= 10, f"text {min(sizes) * scale:.1f} px high"
     assert page.evaluate(DIAGRAM_OVERLAPS, "svg.diagram.narrow") == []
+    screenshot(diagram, "diagram-phone")
     assert page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     # Every neighbour of the wide drawing is there, a link to its page.
