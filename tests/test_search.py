@@ -24,6 +24,18 @@ def test_a_label_hit_ranks_exact_then_prefix_then_inside(pages_kg):
         "label", "Iron Dome", "/id/IronDome", "missile defense system")
 
 
+@pytest.mark.parametrize("typed", ['"iron dome"', "\u201ciron dome\u201d", "'iron  dome'"])
+def test_a_text_in_quotation_marks_is_searched_for_as_a_phrase(pages_kg, typed):
+    # Typed as a web search engine takes a phrase, the marks were searched for as characters
+    # and nothing was found.
+    assert found(pages_kg, typed) == found(pages_kg, "iron dome") != []
+    assert search.phrase(typed) == "iron dome"
+    assert search.segments("The Iron Dome", typed) == [("The ", False), ("Iron Dome", True)]
+    # A quotation inside a text pasted whole stays in its phrase, as in its source.
+    assert search.phrase('the "axis of evil" Iran') == 'the "axis of evil" iran'
+    assert search.words('the "axis of evil" Iran') == ["the", "axis", "of", "evil", "iran"]
+
+
 def test_alternative_labels_come_from_subproperties_of_skos_altlabel(pages_kg):
     hit = search.search(pages_kg, "u.s.")[0]
     assert (hit.match, hit.label, hit.property, hit.text) == (

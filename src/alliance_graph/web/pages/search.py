@@ -81,9 +81,16 @@ class Hit:
         return out
 
 
+# Quotation marks around a search text or its words: typed to ask for a phrase, as a web
+# search engine takes them, they were searched for as characters ('"iron dome"' found nothing).
+QUOTATION_MARKS = "\"'\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a"
+
+
 def _distinct_words(text: str) -> list[str]:
-    # A word typed twice asks for nothing more: it took one of the words searched for.
-    return list(dict.fromkeys(text.lower().split()))
+    # A word typed twice asks for nothing more: it took one of the words searched for. A word
+    # is searched for without the quotation marks at its ends: what holds "axis" holds axis.
+    bare = (word.strip(QUOTATION_MARKS) for word in text.lower().split())
+    return list(dict.fromkeys(word for word in bare if word))
 
 
 def words(text: str) -> list[str]:
@@ -100,8 +107,11 @@ def left_out(text: str) -> list[str]:
 
 def phrase(text: str) -> str:
     """Return the search text as one phrase to rank by (lower-cased, one space between its
-    words): a text holding it whole matches better than one holding its words apart."""
-    return " ".join(text.lower().split())
+    words, without quotation marks around it): a text holding it whole matches better than one
+    holding its words apart."""
+    # Only around the whole: a sentence pasted with a quotation inside keeps it, as its
+    # source text does.
+    return " ".join(text.lower().split()).strip(QUOTATION_MARKS).strip()
 
 
 def query(text: str, limit: int, kind: int) -> str:
