@@ -39,7 +39,7 @@ def answering(status: int, headers: dict, body: bytes, wrap: ssl.SSLContext | No
     server.daemon_threads = True
     if wrap:
         server.socket = wrap.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/query"
     finally:
