@@ -208,3 +208,31 @@ def test_the_endpoint_answers_400_for_the_querys_error_over_oxigraph(serving_oxi
         status, _, body = fetch(f"{serving_oxigraph}?query={urllib.parse.quote(query)}")
         assert status == 400 and said in body.decode(), (query, status, body)
         assert body.decode().startswith("query failed: the store could not evaluate")
+
+
+@pytest.mark.server
+def test_oxigraph_0_5_13_says_its_own_time_limit_so(tmp_path):
+    # The store's error, provoked as the query's are above: a server started with a time
+    # limit of its own (the session's has none) stops a COUNT over 2,000^3 rows of its data
+    # once it has begun the answer, and writes the error into it.
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([str(servers.BIN / "oxigraph"), "serve", "--location",
+                             str(tmp_path / "store"), "--bind", f"127.0.0.1:{port}",
+                             "--timeout-s", "1"], f"{url}/query?query=ASK%7B%7D",
+                            tmp_path / "oxigraph.log")
+    try:
+        triples = "".join(f"<urn:s{n}> <urn:p> <urn:o{n}> .\n" for n in range(2000))
+        status, answered, _ = fetch(f"{url}/store?default", triples.encode(),
+                                    {"Content-Type": "application/n-triples"}, "POST")
+        assert status in (200, 201, 204) and answered["Server"] == f"Oxigraph/{OXIGRAPH}"
+        with pytest.raises(StoreError) as stopped:
+            RemoteStore(f"{url}/query", timeout=60).select(
+                "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", [],
+                rejected=QueryError)
+    finally:
+        servers.stop(process)
+    assert str(stopped.value) == (
+        f"{url}/query broke off its answer, begun with HTTP 200, with an error: The SPARQL "
+        "operation has been cancelled (the store's own time limit, oxigraph serve "
+        "--timeout-s, stopped the query: narrow it, or raise the limit)")
