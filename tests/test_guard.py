@@ -526,6 +526,12 @@ FAMILIES = {
     # counted here: a name's prefix, or a word, is no keyword.
     "FILTER glued to a name": (lambda n: "PREFIX : <http://e/> SELECT * { " + "FILTER:()" * n
                                + " }", 9350),
+    # Sizes that crashed it (not searched down to the smallest): a ')' in an IRI lowered the
+    # depth counted around it, and a number glued to a keyword went uncounted as a member.
+    "nested calls of an IRI holding ')'": (lambda n: "SELECT * { FILTER(" + "<e:)>(" * n + "1"
+                                           + ")" * n + ") }", 6500),
+    "a word of true1 in a collection": (lambda n: "SELECT * { ?s ?p (" + "true1" * n + ") }",
+                                        10000),
 }
 # Families that take minutes rather than crash at a few hundred (their crash size is not
 # known); they are bounded all the same.
