@@ -145,14 +145,10 @@ def neighbourhood(centre: str, edges: list[Edge]) -> str:
             near = (inner, ny)
             far = (cx + side * centre_width / 2,
                    cy + ARROW_GAP * (i - (len(placed) - 1) / 2))
-            a, b = (near, far) if edge.incoming else (far, near)
-            parts.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" '
-                         f'y2="{b[1]:.1f}" class="edge{" incoming" if edge.incoming else ""}" '
-                         'marker-end="url(#arrow-wide)"/>')
+            parts.append(_edge_line(near, far, edge.incoming, "wide"))
             # One line per property, under the neighbour's box and aligned with its inner side.
             lines = edge.label.split("\n")
-            spans = "".join(f'<tspan x="{inner:.1f}" dy="{0 if j == 0 else LINE}">'
-                            f"{escape(_clip(text, 30))}</tspan>" for j, text in enumerate(lines))
+            spans = _spans(inner, lines)
             parts.append(f'<text x="{inner:.1f}" y="{ny + BOX / 2 + LINE - 2:.1f}" '
                          f'text-anchor="{"end" if side < 0 else "start"}" '
                          f'class="edge-label">{spans}'
@@ -161,6 +157,21 @@ def neighbourhood(centre: str, edges: list[Edge]) -> str:
     parts.extend(nodes)
     parts.append(_node(cx, cy, centre, None, "node centre", centre_height))
     return _end(parts, hidden, WIDTH, height)
+
+
+def _edge_line(near: tuple[float, float], far: tuple[float, float], incoming: bool,
+               layout: str) -> str:
+    """Return the line between a neighbour's side (``near``) and the entity's (``far``),
+    its arrow pointing at the entity when ``incoming``, dashed then."""
+    a, b = (near, far) if incoming else (far, near)
+    return (f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" '
+            f'class="edge{" incoming" if incoming else ""}" marker-end="url(#arrow-{layout})"/>')
+
+
+def _spans(x: float, lines: list[str]) -> str:
+    """Return a label's lines (one property each) as tspans starting at ``x``."""
+    return "".join(f'<tspan x="{x:.1f}" dy="{0 if j == 0 else LINE}">'
+                   f"{escape(_clip(text, 30))}</tspan>" for j, text in enumerate(lines))
 
 
 def _start(centre: str, layout: str, width: float, height: float) -> list[str]:
@@ -207,15 +218,10 @@ def narrow(centre: str, edges: list[Edge]) -> str:
         parts.append(f'<line x1="{SPINE}" y1="{MARGIN_Y + BOX}" x2="{SPINE}" '
                      f'y2="{rows[-1][3]:.1f}" class="edge spine"/>')
     for edge, lines, top, ny in rows:
-        near, far = (NARROW_INDENT, ny), (SPINE, ny)
-        a, b = (near, far) if edge.incoming else (far, near)
-        parts.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" '
-                     f'class="edge{" incoming" if edge.incoming else ""}" '
-                     'marker-end="url(#arrow-narrow)"/>')
-        spans = "".join(f'<tspan x="{NARROW_INDENT}" dy="{0 if j == 0 else LINE}">'
-                        f"{escape(_clip(text, 30))}</tspan>" for j, text in enumerate(lines))
+        parts.append(_edge_line((NARROW_INDENT, ny), (SPINE, ny), edge.incoming, "narrow"))
         parts.append(f'<text x="{NARROW_INDENT}" y="{top + LINE - 3:.1f}" class="edge-label">'
-                     f'{spans}<title>{escape(", ".join(lines))}</title></text>')
+                     f'{_spans(NARROW_INDENT, lines)}'
+                     f'<title>{escape(", ".join(lines))}</title></text>')
         nodes.append(_node(NARROW_INDENT + _width(edge.other) / 2, ny, edge.other, edge.href,
                            "node"))
     parts.extend(nodes)
