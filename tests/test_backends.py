@@ -267,11 +267,21 @@ def test_a_folder_that_is_not_a_directory_store_is_refused_and_left_alone(mini, 
 
 
 @pytest.mark.parametrize("spec", ["", " ", " memory", "memory ", "MEMORY", "ftp://x/y",
-                                  "http:/localhost:7878/query", "localhost:7878/query", "~/s"])
+                                  "http:/localhost:7878/query", "localhost:7878/query", "~/s",
+                                  # An address with no scheme, a scheme with no colon: each
+                                  # was a folder, the command answering from a store built
+                                  # here as if from the remote one.
+                                  "127.0.0.1:7878/query", "10.0.0.5:8890", "[::1]:7878/query",
+                                  "http//127.0.0.1:7878/query", "HTTPS//store.example/sparql"])
 def test_a_store_value_that_is_likely_a_slip_is_refused(spec):
     # Each named a folder to make a store in (an empty one: the current folder).
     with pytest.raises(StoreError, match=re.escape(f"Settings(store={spec!r})")):
         backends.kind(spec)
+
+
+@pytest.mark.parametrize("spec", ["./127.0.0.1:7878/query", "1.2.3.4", "http/data", "https"])
+def test_a_folder_named_like_an_address_is_one_written_as_a_path(spec):
+    assert backends.kind(spec) == "directory"
 
 
 @pytest.mark.parametrize("spec", ["Memory", " x", "http://h:99999/q", "https://",

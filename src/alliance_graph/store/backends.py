@@ -59,12 +59,20 @@ def kind(spec: str) -> str:
     if "://" in spec or spec.lower() == "memory":
         raise StoreError(Said(lambda n: f"{store(n)}: give memory (lower case), a folder, or a "
                                         "store's http:// or https:// query URL"))
-    # A URL mistyped ("http:/host/query", "localhost:7878/query") or a "~" no shell expanded
-    # (a variable in a service's unit file) made folders named "http:" or "~" here.
-    if _SCHEME.match(spec):
+    # A URL mistyped ("http:/host/query", "http//host/query", "localhost:7878/query") or a
+    # "~" no shell expanded (a variable in a service's unit file) made folders named "http:"
+    # or "~" here.
+    if _SCHEME.match(spec) or _SLIPPED_SCHEME.match(spec):
         raise StoreError(Said(lambda n: f"{store(n)} looks like a URL, but not an http:// or "
                                         "https:// one: give the store's whole query URL, or "
                                         f"./{spec} for a folder of that name"))
+    # An address without its scheme ("127.0.0.1:7878/query", "[::1]:7878") named a folder
+    # here too, and the command answered from a store built from this machine's data, as if
+    # from the remote one.
+    if _ADDRESS.match(spec):
+        raise StoreError(Said(lambda n: f"{store(n)} looks like a store's address without an "
+                                        "http:// or https:// before it: give the store's whole "
+                                        f"query URL, or ./{spec} for a folder of that name"))
     if spec.startswith("~"):
         raise StoreError(Said(lambda n: f"{store(n)}: no shell expanded its ~, so it names a "
                                         "folder called ~: give the folder's whole path, or "
@@ -73,6 +81,9 @@ def kind(spec: str) -> str:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# An IPv4 or IPv6 address, then a port: where a folder's name would hardly begin so.
+_ADDRESS = re.compile(r"(\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Fa-f:.]*\]):\d+(/|$)")
+_SLIPPED_SCHEME = re.compile(r"https?//", re.IGNORECASE)  # its colon left out
 
 
 def open_graph(settings: Settings, anonymous: bool = False):
