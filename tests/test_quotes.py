@@ -116,7 +116,8 @@ claim:BlueFlag-type prov:wasDerivedFrom ev:001-nothing .
 """, encoding="utf-8")
     report = ag.validate(proposal, settings)
     [finding] = [f for f in report.findings if f.shape.endswith("/quote-not-verbatim")]
-    assert not report.conforms and finding.line == turtle_prologue().count("\n") + 2
+    # On the line of the quote (the evidence node's first line said nothing of which).
+    assert not report.conforms and finding.line == turtle_prologue().count("\n") + 4
     assert "the quote is only white space" in finding.message
     cited = CliRunner().invoke(main, ["--sources", str(sources_dir), "cite", source, blank])
     assert cited.exit_code == 1 and "the quote is only white space" in cited.output

@@ -49,6 +49,8 @@ from .locate import Locator
 from .report import CHECK, Finding, Report
 
 _LABEL = ox.NamedNode(str(RDFS.label))
+# A copy of another evidence node: the finding is on its whole block, not on a line of it.
+_DUPLICATE = str(CHECK["evidence-duplicate"])
 # The extra checks run by validate: the build's data checks plus those in violations/validation.
 CHECK_KINDS = ("data", "validation")
 EXTRA_CHECKS = {
@@ -230,7 +232,10 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         shown_as = lambda name: inputs.display.get(name, name)  # noqa: E731
         for f in quotes.check_quotes(store, settings.sources_dir, file_of, inputs.new, shown_as):
             node = from_text(f.focus)
-            if f.path == quotes.CITING:  # a claim's citation: the line naming the evidence
+            if f.path == quotes.CITING or (f.value is not None and f.shape != _DUPLICATE):
+                # The line to change: a claim's citation naming the evidence, the quote, its
+                # offset, its source, a hash (they were on the evidence node's first line);
+                # a copy of another node is its whole block.
                 line = locator.triple_line(f.file, node, ox.NamedNode(f.path), from_text(f.value))
             else:
                 line = locator.node_line(f.file, node)
