@@ -4,6 +4,7 @@ and a broken answer refused at once."""
 from __future__ import annotations
 
 import json
+from email.message import Message
 
 import pyoxigraph as ox
 import pytest
@@ -119,3 +120,27 @@ def test_two_blank_nodes_stay_two_whatever_their_labels(virtuoso):
     rows = [{"x": {"type": "bnode", "value": label}} for label in ("b.", "x622e", "x622e", "0a")]
     found = values(answers.parse(answers.JSON, table(*rows), virtuoso=virtuoso))
     assert [found[0] == found[1], found[1] == found[2], found[3].value] == [False, True, "0a"]
+
+
+def said(**headers) -> Message:
+    message = Message()
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    return message
+
+
+VIRTUOSO_ASK = (b'\n{ "head": { "link": [], "vars": ["__ASK_RETVAL"] },\n  "results": { "distinct":'
+                b' false, "ordered": true, "bindings": [ ] } }')
+
+
+@pytest.mark.parametrize("headers, data, seen", [
+    ({"Server": "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu"}, b"", True),
+    # Behind nginx, which writes its own Server: the headers Virtuoso alone sends, its head.
+    ({"Server": "nginx", "X-SPARQL-default-graph": "urn:x"}, b"", True),
+    ({"Server": "nginx"}, VIRTUOSO_ASK, True),
+    ({"Server": "Oxigraph/0.5.13"}, b'{"head":{"vars":[]},"results":{"bindings":[]}}', False),
+    ({"Server": "nginx"}, b"<urn:a> <urn:b> <urn:c> .\n", None),  # nothing in it tells
+])
+def test_an_answer_is_virtuoso_s_by_its_server_else_by_what_virtuoso_alone_writes(
+        headers, data, seen):
+    assert answers.from_virtuoso(said(**headers), data) is seen

@@ -226,7 +226,8 @@ class RemoteStore(StoreClient):
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": answers.NTRIPLES if graph else answers.JSON})
         headers, data = self.send(request, rejected=rejected)
-        virtuoso = self._virtuoso = headers.get("Server", "").startswith("Virtuoso")
+        seen = answers.from_virtuoso(headers, data)
+        virtuoso = self._virtuoso = bool(self._virtuoso) if seen is None else seen
         try:
             # No Content-Type is no media type: read as text/plain (email's default), an
             # empty answer passed for a graph.

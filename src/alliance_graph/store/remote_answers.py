@@ -36,6 +36,23 @@ class MalformedAnswer(ValueError):
     """A store's answer could not be read as the format it claimed."""
 
 
+def from_virtuoso(headers, data: bytes) -> bool | None:
+    """Return whether an answer is Virtuoso's (None: nothing in it tells): its ``Server``
+    header says so, or, behind a proxy writing its own (nginx's default), the headers Virtuoso
+    alone sends (``X-SPARQL-default-graph``, ``X-SQL-State``), or its JSON results' head, as it
+    writes it; an N-Triples answer through a proxy that keeps none of them tells nothing.  Told
+    by the ``Server`` header alone, a Virtuoso behind nginx was read as any store: its GROUP_
+    CONCAT without a separator failed, its graph answers cut at its row limit passed as whole."""
+    if headers.get("Server", "").startswith("Virtuoso") or any(
+            name.lower().startswith(("x-sparql-", "x-sql-")) for name in headers.keys()):
+        return True
+    start = data[:80].lstrip()
+    return start.startswith(_VIRTUOSO_HEAD) if start.startswith(b"{") else None
+
+
+_VIRTUOSO_HEAD = b'{ "head": { "link": [], "vars": ['
+
+
 def parse(media_type: str | None, data: bytes, virtuoso: bool):
     """Return a store's answer as pyoxigraph solutions, a boolean, or a list of triples
     (``media_type`` None: the answer named none).  Asked for SPARQL JSON or N-Triples, a store
