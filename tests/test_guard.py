@@ -84,6 +84,10 @@ SERVICE = [
     f"PREFIX ex: <{HOST}> SELECT * {{ [] ?p false.serviceex: {{ }} }}",  # found by generator
     f"PREFIX ex: <{HOST}> SELECT * {{ [] ?p true.SERVICE ex:q {{ }} }}",
     f"SELECT * {{ ?x ?p 1.5e3SERVICE{E}{{ }} }}",
+    # A local name holds one run of dots to the engine: "ex:a.b.SERVICE" is "ex:a.b", "." and
+    # SERVICE, which the lexer read as one name, hiding the call.
+    f"PREFIX ex: <http://e/> SELECT * {{ ?x ?p ex:a.b.SERVICE {E} {{ }} }}",
+    f"PREFIX ex: <http://e/> SELECT * {{ ?x ?p ex:a..b.SERVICE{E}{{ }} }}",
     f"SELECT * {{ BIND(1 AS ?z)SERVICE{E}{{ }} }}",
     f"SELECT * {{ VALUES ?x {{ UNDEF }} SERVICE {E} {{ }} }}",
     # the IRI written another way
@@ -532,6 +536,11 @@ FAMILIES = {
                                            + ")" * n + ") }", 6500),
     "a word of true1 in a collection": (lambda n: "SELECT * { ?s ?p (" + "true1" * n + ") }",
                                         10000),
+    "numbers in an undeclared prefix": (lambda n: "PREFIX ex: <http://e/> SELECT * { ?s ?p "
+                                        "(false" + "-1" * n + "ex:a) }", 10000),
+    # ".5" after a local name's one run of dots is a member of its own to the engine.
+    "decimals after a local name": (lambda n: "PREFIX ex: <http://e/> SELECT * { ?s ?p (ex:a1"
+                                    + ".5" * n + ") }", 10000),
 }
 # Families that take minutes rather than crash at a few hundred (their crash size is not
 # known); they are bounded all the same.

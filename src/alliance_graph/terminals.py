@@ -14,7 +14,10 @@ _CHARS_U = _BASE + "_"
 _CHARS = _CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+# Oxigraph's local name holds one run of dots at most (its rule 169): "ex:a.b.c" is "ex:a.b"
+# and ".c" to it, and "ex:a1.5.5.5" is "ex:a1.5", ".5" and ".5", each a collection's member.
+_LOCAL = (f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:[{_CHARS}:]|{_PLX})*"
+          f"(?:\\.+(?:[{_CHARS}:]|{_PLX})+)?")
 _VARNAME = f"[{_CHARS_U}0-9][{_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _ECHAR = r"\\[tbnrf\\\"']"
