@@ -82,7 +82,7 @@ def read_every_length(word):
     lengths = sorted({len(k) for k in KEYWORDS})
     while todo:
         at = todo.pop()
-        number = re.match(r"[0-9]+(?:E[0-9]+)?", word[at:])
+        number = re.match(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:E-?[0-9]+)?", word[at:])
         for length in lengths + ([number.end()] if number else []):
             end = at + length
             if end <= len(word) and end not in came_from and (
@@ -103,7 +103,7 @@ def test_a_run_of_keywords_is_read_as_trying_every_keyword_at_every_offset_reads
     rng = random.Random(12)
     words = sorted(KEYWORDS)
     pieces = words + [w[:i] for w in words for i in range(1, len(w))] + list("XYZ_.-0ß") + [
-        "12", "1E3", "E"]
+        "12", "1E3", "E", "-1", ".5", "-", "1.5E-3"]
     for _ in range(4_000):
         word = "".join(rng.choice(pieces if rng.random() < 0.5 else words)
                        for _ in range(rng.randint(0, 12)))

@@ -65,9 +65,9 @@ _STARTING = {word: tuple(sorted(len(k) for k in KEYWORDS if word.startswith(k)))
 # Prefixes of prefixed names that begin with keywords the engine reads off them, making the
 # name a function called in FILTER or the start of GROUP/ORDER BY or HAVING.
 FILTER_GLUED = ("FILTER", "TRUEFILTER", "FALSEFILTER")
-# A number within a word (whose characters are letters, digits and "_"), as the engine reads
-# one: an INTEGER or a DOUBLE with its exponent.
-_NUMBER = re.compile("[0-9]+(?:E[0-9]+)?")
+# A number within a word or a prefix (whose characters are letters, digits, "_", "-" and
+# "."), as the engine reads one: an integer, a decimal or a double, with a minus sign or not.
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:E-?[0-9]+)?")
 BY_GLUED = ("BY", "ORDERBY", "GROUPBY", "HAVING")
 
 
@@ -123,7 +123,10 @@ def split_glued(token: Token, wanted: frozenset[str]) -> list[Token] | None:
 
 def _kind(word: str) -> str:
     """Return the kind of a token the engine reads in a word: a keyword, or a number."""
-    return "NAME" if not word[0].isdigit() else "DOUBLE" if "E" in word else "INTEGER"
+    if word[0].isalpha():
+        return "NAME"
+    kind = "DOUBLE" if "E" in word else "DECIMAL" if "." in word else "INTEGER"
+    return kind + "_NEGATIVE" * (word[0] == "-")
 
 
 def separators_in(prefix: str) -> tuple[int, int]:
@@ -219,8 +222,9 @@ def _reached(word: str) -> dict[int, int]:
 
     A number is read in the run as a keyword is (a word's letters and digits are one token
     here, two to the engine): ``true1true1`` is four members of a collection to it, and
-    read as one, 10,000 of them in one word passed the bounds and crashed the engine;
-    ``LIMIT5`` is LIMIT 5."""
+    read as one, 10,000 of them in one word passed the bounds and crashed the engine, as
+    did an undeclared prefix ``false-1-1...ex:`` (false, -1, -1, ... and ex:); ``LIMIT5``
+    is LIMIT 5."""
     came_from: dict[int, int] = {0: 0}
     todo, longest = [0], _LONGEST.match
     while todo:
