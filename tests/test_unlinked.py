@@ -20,14 +20,16 @@ claim:Mou-toYear a ag:Claim ; rdf:subject id:Mou ; rdf:predicate ag:toYear ;
 """
 PROPOSED = """
 claim:Mou-toYear-again a ag:Claim ; rdf:subject id:Mou ; rdf:predicate ag:toYear ;
-    rdf:object {given} ; ag:rank ag:NormalRank .
+    rdf:object {given} ; ag:rank {rank} .
 """
 
 
-def said(held: str, given: str) -> list[str]:
+def said(held: str, given: str, rank: str = "ag:PreferredRank") -> list[str]:
+    """Return the warnings of a proposal's claim of ``given`` for a claim of data/ of ``held``
+    (preferred: it takes the other's place in the plain graph, unsaid but for the warning)."""
     quads = []
     for name, text in (("data/aid.ttl", HELD.format(held=held)),
-                       ("proposal.ttl", PROPOSED.format(given=given))):
+                       ("proposal.ttl", PROPOSED.format(given=given, rank=rank))):
         quads += [ox.Quad(t.subject, t.predicate, t.object, graph_iri(name)) for t in
                   ox.parse(turtle_prologue() + text, format=ox.RdfFormat.TURTLE)]
     return unlinked(quads, {"proposal.ttl"}, ONE)
@@ -37,6 +39,15 @@ def test_another_value_unlinked_is_said():
     [warning] = said("2028", "2029")
     assert "claim:Mou-toYear-again gives id:Mou ag:toYear" in warning
     assert "takes one value" in warning
+
+
+def test_two_values_the_plain_graph_both_asserts_are_left_to_the_count_s_finding():
+    # Both ranked normal, both asserted: the one-value shape's finding names the claim of
+    # data/ and says to rank and link them (second_value), and this warning said it again, at
+    # the top and the end of the report, with no line.
+    assert said("2028", "2029", rank="ag:NormalRank") == []
+    # Ranked deprecated, the proposal's claim is not asserted: no count says it.
+    assert len(said("2028", "2029", rank="ag:DeprecatedRank")) == 1
 
 
 def test_one_number_written_another_way_is_no_disagreement():

@@ -12,6 +12,10 @@ value without saying why.  ``unlinked`` says it, as a warning: two values of suc
 qualified in time differently (``ag:validFrom``, ``ag:validUntil``, ``ag:asOf``; one of them
 only) may both hold, two given for the same time cannot (both ``ag:asOf "2020"``: every
 qualified pair was let through, the one-value shape then refusing the second value unsaid).
+Two claims the plain graph both asserts (both ranked normal, none preferred) are not warned of:
+the one-value shape refuses the second value, and its finding names the claim giving the other
+and says to rank and link them (``second_value``); the warning said it again, at the top and
+the end of the report, with no line.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ _RANK = ox.NamedNode(str(AG.rank))
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 _PREFERRED = ox.NamedNode(str(AG.PreferredRank))
+_NORMAL = ox.NamedNode(str(AG.NormalRank))
 _LINKS = {ox.NamedNode(str(AG[p])) for p in ("disputedBy", "variantOf", "opposedBy")}
 _QUALIFIERS = {ox.NamedNode(str(AG[p])) for p in ("validFrom", "validUntil", "asOf")}
 # Properties of one value that sources name more than once by design: a preferred label and
@@ -102,12 +107,16 @@ def unlinked(quads: list[ox.Quad], proposed: set[str], one: dict[str, set[str]],
             by_fact[(claim[_SUBJECT], claim[_PREDICATE])].append(node)
     said, pairs = [], set()
     for (subject, predicate), nodes in by_fact.items():
+        ranks = {claims[n].get(_RANK) for n in nodes}
+        best = _PREFERRED if _PREFERRED in ranks else _NORMAL
+        asserted = {n for n in nodes if claims[n].get(_RANK) == best}
         for new in [n for n in nodes if claims[n]["files"] & proposed]:
             for other in nodes:
                 a, b = claims[new], claims[other]
                 if _value(a[_OBJECT]) == _value(b[_OBJECT]) or other in a["links"] \
                         or new in b["links"] or a["qualified"] != b["qualified"] \
-                        or frozenset((new, other)) in pairs:
+                        or frozenset((new, other)) in pairs \
+                        or (new in asserted and other in asserted):
                     continue
                 pairs.add(frozenset((new, other)))
                 where = ", ".join(sorted(shown(f) for f in b["files"]))
