@@ -350,3 +350,11 @@ def test_two_claims_linked_as_two_kinds_of_disagreement_are_found_on_each_link()
         (19, "claim is linked to <https://alliance-graph.example/id/claim/A> by "
              "<https://alliance-graph.example/ontology/disputedBy> and by "
              "<https://alliance-graph.example/ontology/variantOf>")], found
+
+
+def test_each_check_is_named_by_a_whole_sentence():
+    # A query's first comment line going on with a second sentence, cut at the line's end,
+    # named the check in every report: "A claim's rank is none of the three ranks.  The
+    # truthy step asserts the fact of a claim".
+    for check in checks.all_checks():
+        assert check.title.endswith(".") and ".  " not in check.title, (check.name, check.title)

@@ -14,6 +14,7 @@ their claims assert), and every row becomes a Problem with the file and line of 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import NamedTuple
@@ -44,6 +45,9 @@ class Check:
         return message.value if message is not None else self.title
 
 
+# Where a query's first comment line ends its first sentence (the style's two spaces).
+_SENTENCE_END = re.compile(r"(?<=\.)\s{2,}")
+
 # What `check` runs: the validation checks too (dates in order, values in their range), which
 # the build does not stop on, so that data/ with an end before its start is not passed.
 KINDS = ("data", "build", "ontology", "validation")
@@ -62,9 +66,17 @@ def _checks_in(kind: str) -> list[Check]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith("-violation.rq"):
             text = entry.read_text(encoding="utf-8")
-            title = text.splitlines()[0].lstrip("# ").strip()
+            title = _title(text.splitlines()[0])
             checks.append(Check(entry.name.removesuffix(".rq"), title, sparql_prologue() + text))
     return checks
+
+
+def _title(line: str) -> str:
+    """Return what a query's first comment line says it looks for: its first sentence.  A
+    line going on with a second one, cut at the line's end, named the check in every report
+    ("A claim's rank is none of the three ranks.  The truthy step asserts the fact of a
+    claim")."""
+    return _SENTENCE_END.split(line.lstrip("# ").strip(), maxsplit=1)[0]
 
 
 def store_of(quads) -> ox.Store:
