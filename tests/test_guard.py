@@ -909,7 +909,8 @@ def _generated(seed: int, count: int):
                                  r"<\u0068ttp://127.0.0.1:9/>"])
     term = lambda: rng.choice(["?s", "?o", "true", "1", "1.5e3", "'s'", '"s"', "'''a''b'''",
                                r"id:a\#", r"id:a\.b", "id:b%41", "_:b", "[]", "()", "-1",
-                               "'x'@en", "'1'^^id:t"])
+                               "'x'@en", "'1'^^id:t", "id:a.b", "id:a..b", "id:a1.5",
+                               "true1"])
 
     def elems(depth):
         return sep().join(elem(depth) for _ in range(rng.randint(1, 3)))
@@ -921,8 +922,10 @@ def _generated(seed: int, count: int):
             lambda: f"{term()} {rng.choice(['?p', 'a', '<http://e/p>'])} {term()}"
                     + rng.choice(["", " .", "."]),
             lambda: f"{term()} ?p {term()} .",
-            lambda: case("SERVICE") + sep() + (case("SILENT") + sep() if rng.random() < .3
-                                               else "") + target() + sep() + group(),
+            # After a local name ending its one run of dots ("id:a.b.SERVICE"), or not.
+            lambda: rng.choice(["", "", "?s ?p id:a.b.", "?s ?p id:a..b."]) + case("SERVICE")
+                    + sep() + (case("SILENT") + sep() if rng.random() < .3 else "") + target()
+                    + sep() + group(),
             lambda: case("OPTIONAL") + sep() + group(),
             lambda: case("FILTER") + sep() + (case("NOT") + sep() if rng.random() < .3
                                               else "") + case("EXISTS") + sep() + group(),
