@@ -7,7 +7,11 @@ exactly one ag:rank" of the proposal's line, the rank already there unnamed.  ``
 names it and its file, and says how a value is replaced.  A value a claim of data/ gives
 (``ag:toYear`` of an agreement known by claims) is named with its claim: a proposal's claim of
 another value made the plain graph hold two, and the finding on the count read as the finding
-on the new value's datatype did, word for word; the two claims are ranked, not edited away.
+on the new value's datatype did, word for word; the two claims are ranked, not edited away.  A node of data/ a proposal describes again as
+if new (``ev:000-stockpiles``, an evidence node's name taken for a new one's) gets a second
+quote, said "needs exactly one oa:hasSelector [ a oa:TextQuoteSelector ... ]" of the proposal's
+block, the node of data/ unnamed: the finding says the node is described there already and
+that a new one needs a name of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ..rdf import file_of
 from .report import Finding
 
 _MAX_COUNT = "http://www.w3.org/ns/shacl#MaxCountConstraintComponent"
+_QUALIFIED_MAX = "http://www.w3.org/ns/shacl#QualifiedMaxCountConstraintComponent"
 
 
 def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
@@ -26,8 +31,8 @@ def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
     """Return ``finding``'s message, with the values the rest of the graph gives its node for
     its property when it is a count past a maximum that a proposal made so by adding one
     (``shown`` names a file, ``short`` a term, as the report does)."""
-    if finding.component != _MAX_COUNT or not finding.path or not finding.focus \
-            or finding.focus.startswith(("_:", '"')):
+    if finding.component not in (_MAX_COUNT, _QUALIFIED_MAX) or not finding.path \
+            or not finding.focus or finding.focus.startswith(("_:", '"')):
         return finding.message
     node, path = ox.NamedNode(finding.focus), ox.NamedNode(finding.path)
     held, added = [], False
@@ -40,6 +45,11 @@ def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
     if held:
         if not added:
             return finding.message
+        if finding.component == _QUALIFIED_MAX:  # values that are blank nodes: the node's
+            files = ", ".join(sorted({file for file, _ in held}))
+            return (f"{finding.message} ({short(node)} is described in {files} already: a "
+                    "proposal's facts about it are added to that node, so to describe another "
+                    "one, give it a name of its own)")
         there = "; ".join(f"{file} gives {value}" for file, value in sorted(set(held)))
         return (f"{finding.message} ({there} already: add only adds facts, so to replace a "
                 "value there, edit that file)")
