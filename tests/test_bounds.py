@@ -584,3 +584,12 @@ def test_numbers_glued_to_keywords_in_a_word_are_members_as_the_engine_reads_the
     ox.Store().query(text)  # the engine reads it
     with pytest.raises(Refused, match="max_query_elements"):
         tokens_within(text.replace(word * 2, word * 100), DEFAULT_BOUNDS)
+
+
+def test_a_blank_node_after_keywords_in_a_prefix_is_a_member_too():
+    # "true_:b:x" is true, the blank node _:b and :x to the engine, three members: read as
+    # the keywords and one name, it counted two.
+    built = ox.Store().query("PREFIX : <http://e/> CONSTRUCT { <u:s> <u:p> (true_:b:x) } {}")
+    assert sum(t.predicate.value.endswith("#first") for t in built) == 3
+    glued = "PREFIX : <http://e/> SELECT * { ?s ?p (true_:b:x) }"
+    assert _fewest_elements(glued) >= _fewest_elements(glued.replace("true_:b:x", "1 2 3"))

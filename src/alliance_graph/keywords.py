@@ -166,11 +166,14 @@ def terms_in(text: str, declared: set[str]) -> int:
     """Return how many terms the engine reads in a word or a prefixed name: a word is the
     keywords glued in it (``truefalse`` is two: true and false), and a name whose prefix is
     not ``declared`` the keywords its prefix begins with and the name after them
-    (``truetrue:a`` is three, with ``:`` declared); a declared name is one."""
+    (``truetrue:a`` is three, with ``:`` declared), or a blank node and a name after them
+    (``true_:b:x`` is true, ``_:b`` and ``:x``); a declared name is one."""
     name, colon, _ = text.partition(":")
     if colon and name in declared:
         return 1
-    return max(1, len(keyword_run(name.upper())) + bool(colon))
+    run = keyword_run(name.upper())
+    blank = bool(colon) and name[sum(len(word) for word, _ in run):] == "_"
+    return max(1, len(run) + bool(colon) + blank)
 
 
 def past(tokens: list[Token], most: int, prefixes: Iterable[str]) -> Token | None:
