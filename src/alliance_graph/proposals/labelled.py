@@ -4,7 +4,8 @@ A contributor who writes what the source says writes ``rdf:subject "Blue Flag"``
 ``rdf:object "Israel"`` for a property linking entities.  The checks say a claim's subject is
 an entity ``id:<Name>``, or that the property links to one, and leave the contributor to find
 which IRI that is; ``labelled`` adds the entity the graph labels so (``id:BlueFlag``), when
-the label names one or a few.
+the label names one or a few.  Likewise a source's file name where its IRI belongs
+(``oa:hasSource "000_06b6882714cf1880.txt"``): the source document of that ``ag:fileName``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ _PATHS = {_RDF + "subject", _RDF + "object"}
 # The rules whose finding on a literal says an entity's IRI belongs there.
 _WANT_AN_ENTITY = {str(CHECK["claim-subject-violation"]), str(CHECK["claim-value-violation"]),
                    str(AGSH["claim-subject"])}
+_FILE_NAME = ox.NamedNode(PREFIX_IRIS["ag"] + "fileName")
+_SOURCE = PREFIX_IRIS["oa"] + "hasSource"
+_WANT_A_SOURCE = str(AGSH["evidence-source"])
 # More entities of one label than this name none: the label tells them apart no better.
 _AT_MOST = 3
 
@@ -28,6 +32,8 @@ _AT_MOST = 3
 def labelled(finding: Finding, graph: ox.Store) -> str:
     """Return ``finding``'s message, with the entities ``graph`` labels as its literal value
     when it says a claim's subject or object should be an entity's IRI."""
+    if finding.shape == _WANT_A_SOURCE and finding.path == _SOURCE:
+        return _file_named(finding, graph)
     if finding.shape not in _WANT_AN_ENTITY or finding.path not in _PATHS \
             or not (finding.value or "").startswith('"'):
         return finding.message
@@ -46,3 +52,20 @@ def labelled(finding: Finding, graph: ox.Store) -> str:
     named = " and ".join(f"<{iri}>" for iri in entities)
     return (f"{finding.message} ({named} are labelled {label} in the graph: write the IRI of "
             "the one meant)")
+
+
+def _file_named(finding: Finding, graph: ox.Store) -> str:
+    """Return ``finding``'s message, with the source document whose file name its literal
+    value is."""
+    try:
+        value = from_text(finding.value)
+    except (SyntaxError, ValueError):
+        return finding.message
+    if not isinstance(value, ox.Literal):
+        return finding.message
+    sources = sorted({q.subject.value for q in graph.quads_for_pattern(
+        None, _FILE_NAME, ox.Literal(value.value), None) if isinstance(q.subject, ox.NamedNode)})
+    if len(sources) != 1:
+        return finding.message
+    return (f"{finding.message} (<{sources[0]}> is the source document of the file "
+            f"{finding.value}: write its IRI)")
