@@ -86,6 +86,8 @@ def nesting() -> list[str]:
         # numbers glued to keywords in one word, each a collection member to the engine.
         "SELECT * WHERE { FILTER(" + "<e:)>(" * 6500 + "1" + ")" * 6500 + ") }",
         "SELECT * WHERE { ?s ?p (" + "true1" * 10000 + ") }",
+        # A local name holds one run of dots to the engine: each ".5" after it is a member.
+        "SELECT * WHERE { ?s ?p (ag:a1" + ".5" * 20000 + ") }",
     ]
 
 
