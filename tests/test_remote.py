@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import ssl
 import subprocess
 import threading
 import time
@@ -559,10 +560,10 @@ def test_writing_the_document_where_it_cannot_be_written_exits_2(mini, tmp_path)
 
 
 @contextmanager
-def answering(respond):
-    """Serve ``respond(handler)`` to every request on a free loopback port, on a thread of
-    this process; yield the query URL.  A store misbehaving in ways tests/servers.py's does
-    not play."""
+def answering(respond, wrap: ssl.SSLContext | None = None):
+    """Serve ``respond(handler)`` to every request on a free loopback port (over TLS, ``wrap``
+    given), on a thread of this process; yield the query URL.  A store misbehaving in ways
+    tests/servers.py's does not play."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -574,8 +575,9 @@ def answering(respond):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    if wrap:
+        server.socket = wrap.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/query"
     finally:
@@ -695,41 +697,28 @@ def test_an_error_page_in_html_is_said_by_its_text(page, said):
             RemoteStore(url).select("ASK {}", [])
 
 
-@contextmanager
 def proxied(store: str):
     """A reverse proxy before ``store`` writing its own Server header, as nginx does by
-    default; yield its URL."""
+    default, for ``answering``."""
 
-    class Proxy(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the handler's name is http.server's
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            sent = urllib.request.Request(store, data=body, headers={
-                name: self.headers[name] for name in ("Content-Type", "Accept")})
-            try:
-                with urllib.request.urlopen(sent, timeout=60) as answer:
-                    status, headers, data = answer.status, answer.headers, answer.read()
-            except urllib.error.HTTPError as exc:
-                status, headers, data = exc.code, exc.headers, exc.read()
-            self.send_response_only(status)
-            self.send_header("Server", "nginx")
-            for name, value in headers.items():
-                if name.lower() not in ("server", "date", "connection", "content-length"):
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def respond(handler):
+        sent = urllib.request.Request(store, data=handler.body, headers={
+            name: handler.headers[name] for name in ("Content-Type", "Accept")})
+        try:
+            with urllib.request.urlopen(sent, timeout=60) as answer:
+                status, headers, data = answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as exc:
+            status, headers, data = exc.code, exc.headers, exc.read()
+        handler.send_response_only(status)
+        handler.send_header("Server", "nginx")
+        for name, value in headers.items():
+            if name.lower() not in ("server", "date", "connection", "content-length"):
+                handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return answering(respond)
 
 
 @pytest.mark.server

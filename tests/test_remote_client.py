@@ -7,44 +7,28 @@ import ssl
 import struct
 import subprocess
 import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 import pytest
 
 import servers
+import test_remote
 from alliance_graph.store.errors import StoreError
 from alliance_graph.store.remote import RemoteStore
 
 
-@contextmanager
 def answering(status: int, headers: dict, body: bytes, wrap: ssl.SSLContext | None = None):
     """Answer every request with ``status``, ``headers`` and ``body`` (over TLS, ``wrap``
     given); yield the query URL."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            self.send_response(status)
-            for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(handler):
+        handler.send_response(status)
+        for name, value in {**headers, "Content-Length": str(len(body))}.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    if wrap:
-        server.socket = wrap.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/query"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return test_remote.answering(respond, wrap)
 
 
 def test_a_store_asking_for_a_login_is_said_to_and_what_to_do():
