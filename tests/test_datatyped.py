@@ -58,3 +58,16 @@ def test_a_value_of_no_form_the_shape_takes_is_told_the_forms(settings, kg, tmp_
 def test_a_value_the_shape_takes_is_said_as_it_was(settings, kg, tmp_path):
     _, found = findings(settings, kg, tmp_path, '"1948"^^xsd:gYear')
     assert found == []
+
+
+def test_an_ill_typed_value_is_one_finding_though_rdflib_rewrites_it(settings, kg, tmp_path):
+    # "1948-05-14"^^xsd:dateTime, which Oxigraph does not read, rdflib reads as midnight and
+    # wrote "1948-05-14T00:00:00": the shape's finding on that value was not taken for one on
+    # an ill-typed literal, and was a second finding, on the claim's first line.
+    text, found = findings(settings, kg, tmp_path, '"1948-05-14"^^xsd:dateTime')
+    assert found == [], [(f.line, f.message) for f in found]
+    proposal = tmp_path / "founded.ttl"
+    report = validation.validate(settings, [proposal], prebuilt=kg.store)
+    [ill_typed] = [f for f in report.findings if f.shape.endswith("/ill-typed-literal")]
+    assert ill_typed.line == text.splitlines().index(
+        '    rdf:object "1948-05-14"^^xsd:dateTime ;') + 1
