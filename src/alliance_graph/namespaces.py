@@ -60,7 +60,10 @@ _PN_CHARS_U = ("A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u
                "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
                "\U00010000-\U000effff")
 _PN_CHARS = _PN_CHARS_U + "\\-0-9\xb7\u0300-\u036f\u203f\u2040"
-_LOCAL = re.compile(f"[{_PN_CHARS_U}0-9:](?:[{_PN_CHARS}.:]*[{_PN_CHARS}:])?")
+# One run of dots at most, as Oxigraph reads a local name (its rule 169, terminals.py): with
+# two, "id:a.b.c" was offered, and a query using it read "id:a.b" and failed on ".c".
+_LOCAL = re.compile(f"[{_PN_CHARS_U}0-9:][{_PN_CHARS}:]*"
+                    f"(?:\\.+[{_PN_CHARS}:]+)?")
 
 
 def shorten(iri: str, prefixes: dict[str, str] = PREFIX_IRIS) -> str:
