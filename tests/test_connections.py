@@ -387,6 +387,8 @@ def test_a_body_over_the_limit_is_a_page_for_a_browser(endpoint, path, accept, f
         assert body.startswith(b"<!DOCTYPE html>") and (b"6,000,000 bytes" in body) \
             == framing.startswith(b"Content-Length")
         assert (b"alliance-graph validate FILE" in body) == (path == b"/validate"), body
+        # Back refills the form (tests/test_browser.py): its link opened an empty one.
+        assert (b"Back button: it fills the form again" in body) == (path == b"/validate")
 
 
 @pytest.mark.parametrize("accept", [BROWSER, b"*/*"])

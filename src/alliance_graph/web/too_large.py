@@ -35,10 +35,14 @@ _PAGE = """<!DOCTYPE html>
 </html>
 """
 
-_PROPOSAL = """<p>Split the proposal into smaller files and validate each in turn, or validate it
-on your own machine, where no such limit applies:</p>
+# The server keeps none of the text, but the browser may: Back returns to the form filled
+# again where the browser keeps a form's fields in its history (Chromium does:
+# tests/test_browser.py), where a link to the form opened an empty one.
+_PROPOSAL = """<p>Go back with your browser's Back button: it fills the form again with the text
+you sent, in most browsers. Split the proposal into smaller parts and validate each in turn, or validate it on
+your own machine, where no such limit applies:</p>
 <pre><code>alliance-graph validate FILE</code></pre>
-<p><a href="validate">Back to the form</a> (the text sent is not kept: paste it again).</p>"""
+<p>Or start again with <a href="validate">an empty form</a>.</p>"""
 
 _OTHER = "<p>Send less in one request.</p>"
 
