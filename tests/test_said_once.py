@@ -44,6 +44,10 @@ SLIPS = [
                                                "rdf:object id:AirDomain").replace(
         "ag:region", "ag:participant"),
      "    rdf:object id:AirDomain ;", "event-participant", "must point at an ag:Actor"),
+    ("misspelt entity", CLAIM.replace("rdf:object id:Mediterranean",
+                                      "rdf:object id:Mediteranean"),
+     "    rdf:object id:Mediteranean ;", "check/entity-unlabelled-violation",
+     "did you mean <https://alliance-graph.example/id/Mediterranean>?"),
     # The check's words say more here: which ranks, what a subject is.
     ("a rank that is none", CLAIM.replace("ag:rank ag:NormalRank", "ag:rank ag:Normal"),
      "    ag:rank ag:Normal ;", "check/claim-rank-violation",
@@ -65,7 +69,9 @@ def test_a_slip_is_one_finding_on_its_line(slip, text, line, shape, words, setti
     # shape's; the claim's unknown property and its plain triple's; "not typed as its range
     # ag:Actor" and "must point at an ag:Actor"; "claim's ag:rank is ag:Normal, none of the
     # three ranks: write ..." and "A claim needs exactly one ag:rank"; "claim is about a
-    # literal ..." and "A claim needs exactly one rdf:subject, the IRI ...".
+    # literal ..." and "A claim needs exactly one rdf:subject, the IRI ..."; of a misspelt
+    # entity, no cited type, no cited label and a value outside the range, each with the
+    # same "did you mean".
     text = turtle_prologue() + text
     proposal = tmp_path / "proposal.ttl"
     proposal.write_text(text, encoding="utf-8")

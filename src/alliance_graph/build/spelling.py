@@ -203,6 +203,10 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
     return found
 
 
+# What a hint says of a node nothing describes, between its name and the one meant.
+NOT_IN_GRAPH = " is not in the graph: did you mean "
+
+
 def said(terms: dict[str, str], nodes: dict[str, str],
          datatypes: dict[str, str] | None = None) -> dict[str, str]:
     """Return what to say of each misspelt term: ``terms`` from ``hints``, ``nodes`` from
@@ -216,7 +220,7 @@ def said(terms: dict[str, str], nodes: dict[str, str],
             f" (its namespace is <{namespace}>: see the file's @prefix lines)"
         found[term] = f"<{term}> is not a term of the ontology: did you mean <{meant}>{where}?"
     for term, meant in nodes.items():
-        found[term] = f"<{term}> is not in the graph: did you mean <{meant}>?"
+        found[term] = f"<{term}>{NOT_IN_GRAPH}<{meant}>?"
     return found
 
 

@@ -14,13 +14,17 @@ the shape's finding on the same triple, "A claim needs exactly one ag:rank", is 
 A finding is left out only where one at least as severe says the same of the same node, so a
 proposal conforms exactly when it did.  A claim's unknown property was also
 said twice by one check (as a claim's property and as the property of the plain triple the
-claim derives): the claim's is kept.
+claim derives): the claim's is kept.  A misspelt name of a node (``rdf:object id:Mediteranean``)
+is one finding on its line, the first, with the name meant: the node nothing describes had no
+cited type, no cited label and was outside its property's range, three findings of one slip
+each saying "did you mean id:Mediterranean?".
 """
 
 from __future__ import annotations
 
 from rdflib.namespace import RDF
 
+from ..build.spelling import NOT_IN_GRAPH
 from ..namespaces import AG, OA, PROV
 from .report import CHECK, SEVERITIES, Finding
 
@@ -71,6 +75,23 @@ def said_once(findings: list[Finding]) -> list[Finding]:
         if f.shape == _UNKNOWN and f.message.startswith(_PLAIN_PROPERTY) \
                 and (f.file, f.line, f.focus) in claimed:
             continue
+        kept.append(f)
+    return _one_per_misspelling(kept)
+
+
+def _one_per_misspelling(findings: list[Finding]) -> list[Finding]:
+    """Return ``findings`` with one finding per line naming a node nothing describes, with the
+    node meant: the first, and only beside one as severe."""
+    first: dict[tuple, int] = {}  # (file, line, misspelt node) -> the kept finding's severity
+    kept = []
+    for f in findings:
+        names = [part.rsplit("<", 1)[-1].rstrip(">")
+                 for part in f.message.split(NOT_IN_GRAPH)[:-1]]
+        keys = [(f.file, f.line, name) for name in names]
+        if keys and all(k in first and first[k] <= _rank(f) for k in keys):
+            continue
+        for k in keys:
+            first[k] = min(first.get(k, len(SEVERITIES)), _rank(f))
         kept.append(f)
     return kept
 
