@@ -380,3 +380,24 @@ def test_every_variable_the_command_line_reads_is_in_readme():
     missing = [v for v in ENVIRONMENT
                if f"`{v}`" not in text and f"`..._{v.removeprefix('ALLIANCE_GRAPH_')}`" not in text]
     assert not missing, f"README does not name {missing}"
+
+
+def _keys(value) -> set[str]:
+    """Return every key of a JSON value's objects, however deep."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    return set()
+
+
+def test_endpoints_status_row_names_every_field_status_answers(endpoint):
+    # The row said what /status tells in words, and its engine's `restarting`, `workers` and
+    # `standby` (whether a twin waits to take over) were named nowhere: a field added to
+    # status.py went unsaid. The row names each key of the answer, as written.
+    import json
+    import urllib.request
+    row = re.search(r"^\| `GET /status` \| (.*) \|$", _docs("endpoint.md"), re.M)
+    assert row, "endpoint.md's table of paths has a row for GET /status"
+    with urllib.request.urlopen(f"{endpoint}/status", timeout=30) as answer:
+        status = json.load(answer)
+    missing = sorted(k for k in _keys(status) if f"`{k}`" not in row[1])
+    assert not missing, f"endpoint.md's /status row does not name {missing}"
