@@ -4,6 +4,7 @@ and a broken answer refused at once."""
 from __future__ import annotations
 
 import json
+import traceback
 from email.message import Message
 
 import pyoxigraph as ox
@@ -144,3 +145,18 @@ VIRTUOSO_ASK = (b'\n{ "head": { "link": [], "vars": ["__ASK_RETVAL"] },\n  "resu
 def test_an_answer_is_virtuoso_s_by_its_server_else_by_what_virtuoso_alone_writes(
         headers, data, seen):
     assert answers.from_virtuoso(said(**headers), data) is seen
+
+
+def test_a_malformed_answer_s_failure_holds_none_of_its_solutions():
+    # Its traceback kept parse's locals, the solutions read among them: freed in a cycle (an
+    # error kept, as pytest.raises keeps it) by whichever thread collected, pyoxigraph's
+    # solutions raised "unsendable, but is being dropped on another thread" there.
+    cut = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"uri","value":"urn:a"}},'
+    with pytest.raises(answers.MalformedAnswer) as caught:
+        answers.parse(answers.JSON, cut + b"Connection refused", virtuoso=False)
+    error, held = caught.value, []
+    while error is not None:
+        held += [value for frame, _ in traceback.walk_tb(error.__traceback__)
+                 for value in frame.f_locals.values()]
+        error = error.__context__
+    assert not [value for value in held if isinstance(value, ox.QuerySolutions)]

@@ -63,19 +63,22 @@ def parse(media_type: str | None, data: bytes, virtuoso: bool):
         raise MalformedAnswer("no media type (no Content-Type header)")
     try:
         if media_type in _RESULTS:
-            if _RESULTS[media_type] == ox.QueryResultsFormat.JSON:
+            fmt = _RESULTS[media_type]
+            if fmt == ox.QueryResultsFormat.JSON:
                 data = _standard_json(data, virtuoso)
-            results = ox.parse_query_results(data, format=_RESULTS[media_type])
-            if isinstance(results, ox.QuerySolutions):
-                # pyoxigraph reads rows lazily: read them all once here, so a broken document
-                # fails now as the store's fault, not later in whoever iterates the rows.  An
-                # ill-formed number ("x"^^xsd:integer) is an answer, given as the store wrote
-                # it, as the local store gives it: the project's own readers of a count read
-                # it through store/numbers.py, which refuses one that is none.
-                for _ in results:
+            # pyoxigraph reads rows lazily: read them all once here, so a broken document
+            # fails now as the store's fault, not later in whoever iterates the rows.  An
+            # ill-formed number ("x"^^xsd:integer) is an answer, given as the store wrote
+            # it, as the local store gives it: the project's own readers of a count read
+            # it through store/numbers.py, which refuses one that is none.  The solutions
+            # read are named by no local: the failure's traceback keeps this frame's locals,
+            # and pyoxigraph's solutions, freed in a cycle with it by whichever thread
+            # collects (a server's other request), raised "unsendable ... dropped on
+            # another thread" there.
+            if isinstance(ox.parse_query_results(data, format=fmt), ox.QuerySolutions):
+                for _ in ox.parse_query_results(data, format=fmt):
                     pass
-                results = ox.parse_query_results(data, format=_RESULTS[media_type])
-            return results
+            return ox.parse_query_results(data, format=fmt)
         if media_type in _GRAPHS:
             triples = ox.parse(data, format=_GRAPHS[media_type])
             if not virtuoso:
