@@ -5,6 +5,7 @@ argues for, welcomes or proposes what the statement is about').
 One statement has one stance, so what it is about is what that stance is toward: an analyst
 asking who supports Iran's missile program, or who doubts U.S. missile defense aid to Israel,
 reads ``?s ag:stance ag:SupportiveStance ; ag:about ?x`` and takes the answer at its word.
+What else its words name, toward which it takes no stance, it ``ag:mentions``.
 """
 
 from __future__ import annotations
@@ -50,3 +51,55 @@ def test_a_supportive_statement_is_about_what_it_argues_for_not_what_it_would_ex
     about = {row[0] for row in _rows(kg, """SELECT ?about WHERE {
         id:Statement-RepublicanLeaders-MoreFunding ag:stance ag:SupportiveStance ; ag:about ?about }""")}
     assert about == {"IsraeliMissileDefenseProgram"}
+
+
+def test_what_a_statements_words_name_beside_what_its_stance_is_toward_it_mentions(kg):
+    """A statement whose words name something its stance is not toward lost it (e39791f,
+    6b4e17d): Trump's intention to fund missile defense 'to counter threats from Iran and North
+    Korea' (003) was about missile defense and nothing linked it to Iran or North Korea, so
+    'which statements name Iran' missed it. What the stance is not toward, it mentions."""
+    mentions = _rows(kg, """SELECT ?statement ?named WHERE {
+        ?statement a ag:AttributedStatement ; ag:mentions ?named }""")
+    assert mentions == sorted([
+        ("Statement-Heinrichs-PrettyRich", "ObamaAdministration"),
+        ("Statement-Heinrichs-QuestionsCompetition", "UnitedStatesMissileDefenseAidToIsrael"),
+        ("Statement-Mattis-GulfMissileDefense", "IranianMissileProgram"),
+        ("Statement-Nagel-EmergencyFunding", "Israel"),
+        ("Statement-RepublicanLeaders-MoreFunding", "DonaldTrump"),
+        ("Statement-RepublicanLeaders-MoreFunding", "MemorandumOfUnderstanding2016"),
+        ("Statement-Schanzer-RaiseNorthKorea", "NorthKorea"),
+        ("Statement-Schanzer-RaiseNorthKorea", "UnitedStates"),
+        ("Statement-Trump-StateOfTheArtMissileDefense", "Iran"),
+        ("Statement-Trump-StateOfTheArtMissileDefense", "NorthKorea"),
+        ("Statement-TrumpAdministration-IsraeliArabCooperation", "Iran"),
+    ])
+
+
+def test_a_statement_mentions_nothing_it_is_about(kg):
+    """Its stance holds toward what it is about and not toward what it mentions: one thing
+    both would say the stance both holds and does not."""
+    both = _rows(kg, "SELECT ?statement ?x WHERE { ?statement ag:about ?x ; ag:mentions ?x }")
+    assert kg.query("ASK { ?s a ag:AttributedStatement ; ag:mentions ?x }"), "no mention"
+    assert both == []
+
+
+def test_a_mention_is_cited_by_the_passage_of_the_statements_words(kg):
+    """What a statement names is read in its words: the mention's claim cites a passage its
+    stance's claim cites (a quote elsewhere naming the thing is not the statement naming it)."""
+    elsewhere = _rows(kg, """SELECT ?mention WHERE {
+        ?mention rdf:subject ?statement ; rdf:predicate ag:mentions .
+        ?stance rdf:subject ?statement ; rdf:predicate ag:stance .
+        FILTER NOT EXISTS { ?mention prov:wasDerivedFrom ?passage .
+                            ?stance prov:wasDerivedFrom ?passage } }""")
+    assert kg.query("ASK { ?m rdf:predicate ag:mentions ; prov:wasDerivedFrom ?e }"), "no cited mention"
+    assert elsewhere == []
+
+
+def test_who_said_what_lists_what_a_statement_is_about_and_what_it_mentions(kg, settings):
+    """The named query 'Who said what' gave speaker, stance and words, and nothing of what a
+    statement is about or names: its reader saw Trump supportive with no object at all."""
+    text = (settings.queries_dir / "attributed-statements.rq").read_text(encoding="utf-8")
+    rows = {(row["relation"].value.rsplit("/", 1)[1], row["subject"].value.rsplit("/", 1)[1])
+            for row in kg.query(text)
+            if row["statement"].value.endswith("/Statement-Trump-StateOfTheArtMissileDefense")}
+    assert rows == {("about", "MissileDefense"), ("mentions", "Iran"), ("mentions", "NorthKorea")}
