@@ -712,7 +712,9 @@ def proxied(store: str):
         handler.send_response_only(status)
         handler.send_header("Server", "nginx")
         for name, value in headers.items():
-            if name.lower() not in ("server", "date", "connection", "content-length"):
+            # Its body is sent whole, its length said: a chunked store's own framing goes.
+            if name.lower() not in ("server", "date", "connection", "content-length",
+                                    "transfer-encoding"):
                 handler.send_header(name, value)
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()

@@ -47,18 +47,30 @@ _TRIPLE = re.compile(r"(<|_:).* \.")
 _OWN = ("]", ",", "{", "<", "_:")
 
 
-def is_oxigraph(headers) -> bool:
-    """Return whether an answer's headers name Oxigraph's server."""
-    return headers.get("Server", "").startswith("Oxigraph/")
+def from_oxigraph(headers, data: bytes) -> bool | None:
+    """Return whether an answer is an Oxigraph server's (None: nothing in it tells): its
+    ``Server`` header says so, or, behind a proxy writing its own (nginx's default), its JSON
+    results as Oxigraph writes them, from their first byte without a space
+    (``{"head":{"vars":[...``, ``{"head":{},"boolean":...``; Virtuoso spaces its own).  An
+    error's plain text, an N-Triples answer tell nothing.  Told by the ``Server`` header
+    alone, an Oxigraph behind nginx was any store: an error of the query's own making was
+    the store's failing (exit 2), one written into a begun answer "malformed"."""
+    server = headers.get("Server", "")
+    if server.startswith("Oxigraph/"):
+        return True
+    if server.startswith("Virtuoso"):
+        return False
+    return data.startswith(b'{"head":{') if data.lstrip().startswith(b"{") else None
 
 
-def of_the_query(message: str, headers, sent) -> bool:
+def of_the_query(message: str, oxigraph: bool, sent) -> bool:
     """Return whether an Oxigraph server's error ``message`` (its first line) is of the
     query's own making, the query as ``sent`` (the request's form-encoded body): what it
     calls that Oxigraph does not know, and, for a query that calls a SERVICE, any error but
     its storage's or its time limit's (a service failing says so in words of its own:
-    "Connection refused (os error 111)")."""
-    if not is_oxigraph(headers) or not isinstance(sent, bytes) or _THE_STORES.match(message):
+    "Connection refused (os error 111)").  ``oxigraph``: whether the error is an Oxigraph
+    server's (``StoreClient.from_oxigraph``)."""
+    if not oxigraph or not isinstance(sent, bytes) or _THE_STORES.match(message):
         return False
     query = urllib.parse.parse_qs(sent.decode("utf-8", "replace")).get("query")
     if not query:  # an update's (``RemoteStore.update``): the store's to say
@@ -67,31 +79,32 @@ def of_the_query(message: str, headers, sent) -> bool:
         t.kind == "NAME" and t.text.upper() == "SERVICE" for t in tokenize(query[0]))
 
 
-def broken_off(said: str, headers, sent, rejected: type[Exception], store: str) -> Exception:
+def broken_off(said: str, oxigraph: bool, sent, rejected: type[Exception],
+               store: str) -> Exception:
     """Return what to raise for an answer an Oxigraph server broke off with the error
     ``said`` (``streamed``): ``rejected`` (``QueryError`` for a query) if the error is the
     query's, as ``of_the_query`` tells, else a ``StoreError``."""
-    if rejected is not StoreError and of_the_query(said, headers, sent):
+    if rejected is not StoreError and of_the_query(said, oxigraph, sent):
         return rejected(f"the store could not evaluate the query: {said} (written into its "
                         "answer after HTTP 200, as Oxigraph does)")
     return StoreError(f"{store} broke off its answer, begun with HTTP 200, with an error: {said}"
-                      f"{the_stores(said, headers)}")
+                      f"{the_stores(said, oxigraph)}")
 
 
-def the_stores(message: str, headers) -> str:
+def the_stores(message: str, oxigraph: bool) -> str:
     """Return what to add to an Oxigraph server's error ``message`` of its own: its time
     limit says nothing of whose it is ("The SPARQL operation has been cancelled")."""
-    if is_oxigraph(headers) and message.startswith(_CANCELLED):
+    if oxigraph and message.startswith(_CANCELLED):
         return (" (the store's own time limit, oxigraph serve --timeout-s, stopped the query: "
                 "narrow it, or raise the limit)")
     return ""
 
 
-def streamed(headers, data: bytes) -> str | None:
-    """Return the error an Oxigraph server wrote into an answer it had begun (its first
-    line), or None if the answer holds none: after the rows it sent whole, where the next
-    would be, its message as plain text."""
-    if not is_oxigraph(headers):
+def streamed(headers, data: bytes, oxigraph: bool) -> str | None:
+    """Return the error an Oxigraph server (``oxigraph``) wrote into an answer it had begun
+    (its first line), or None if the answer holds none: after the rows it sent whole, where
+    the next would be, its message as plain text."""
+    if not oxigraph:
         return None
     text, media = data.decode("utf-8", "replace"), headers.get_content_type()
     if media == JSON:

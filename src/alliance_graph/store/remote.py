@@ -226,6 +226,7 @@ class RemoteStore(StoreClient):
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": answers.NTRIPLES if graph else answers.JSON})
         headers, data = self.send(request, rejected=rejected)
+        oxigraph = self.from_oxigraph(headers, data)
         seen = answers.from_virtuoso(headers, data)
         virtuoso = self._virtuoso = bool(self._virtuoso) if seen is None else seen
         try:
@@ -234,12 +235,12 @@ class RemoteStore(StoreClient):
             media = headers.get_content_type() if headers.get("Content-Type") else None
             result = answers.parse(media, data, virtuoso)
         except answers.MalformedAnswer as exc:
-            said = oxigraph_errors.streamed(headers, data)
+            said = oxigraph_errors.streamed(headers, data, oxigraph)
             if said is None:
                 raise StoreError(f"{self.named(self.query_url)} answered with "
                                  f"{first_line(str(exc))}") from None
             raise oxigraph_errors.broken_off(
-                unaddressed(said, self.query_url) if self.anonymous else said, headers, body,
+                unaddressed(said, self.query_url) if self.anonymous else said, oxigraph, body,
                 rejected, self.named(self.query_url)) from None
         # An answer of another form than the query's (a boolean to a SELECT) was passed on as
         # the answer, or failed as a traceback in whoever read it.

@@ -35,6 +35,16 @@ class StoreClient:
     timeout: float
     max_answer_bytes: int
     anonymous: bool
+    _oxigraph: bool | None = None  # whether the store's answers so far were an Oxigraph's
+
+    def from_oxigraph(self, headers, data: bytes = b"") -> bool:
+        """Return whether an answer (its headers, its body) is an Oxigraph server's, as it
+        tells (``oxigraph_errors.from_oxigraph``), else as the store's earlier answers told:
+        behind a proxy writing its own ``Server``, an error's plain text tells nothing."""
+        seen = oxigraph_errors.from_oxigraph(headers, data)
+        if seen is not None:
+            self._oxigraph = seen
+        return bool(self._oxigraph)
 
     def named(self, url: str) -> str:
         """Return how a message names the store at ``url``: by its address, shown without a
@@ -119,7 +129,11 @@ class StoreClient:
             if exc.code == 401:  # its login asked for (WWW-Authenticate), which is never sent
                 message += (" (the store asks for a login, which alliance-graph does not "
                             "send: put the store behind a proxy on loopback that adds it)")
-            hint = "" if oxigraph_errors.of_the_query(message, exc.headers, request.data) \
+            # Oxigraph answers an error met evaluating a query with HTTP 500 and its message
+            # as plain text; a proxy's own page (nginx's 502 when the store is down) is not.
+            oxigraph = exc.code == 500 and exc.headers.get_content_type() == "text/plain" \
+                and self.from_oxigraph(exc.headers)
+            hint = "" if oxigraph_errors.of_the_query(message, oxigraph, request.data) \
                 else of_the_query(message)
             if exc.code == 400:
                 raise rejected(f"the store rejected the request: {message}{hint or ''}") \
@@ -131,7 +145,7 @@ class StoreClient:
                 raise _Deadlocked(f"{url} answered HTTP {exc.code} {exc.reason}: {message}") \
                     from None
             raise StoreError(f"{url} answered HTTP {exc.code} {exc.reason}: {message}"
-                             f"{oxigraph_errors.the_stores(message, exc.headers)}") from None
+                             f"{oxigraph_errors.the_stores(message, oxigraph)}") from None
         except TimeoutError:
             raise StoreError(f"{url} did not answer within {timeout:g} s") from None
         except urllib.error.URLError as exc:
