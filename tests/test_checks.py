@@ -188,6 +188,20 @@ def test_broken_data_stops_the_build_with_file_and_line(mini, old, new, check, m
         assert hits[0].line == line, str(err.value)
 
 
+def test_a_claim_of_an_undeclared_property_is_one_finding(mini):
+    # The plain triple the claim states was a second finding ("data file uses ..."), the
+    # same slip said twice on the same line.
+    facts = mini.data_dir / "facts.ttl"
+    facts.write_text(facts.read_text().replace("rdf:predicate ag:coFundedBy ;",
+                                               "rdf:predicate ag:fundedBy ;", 1))
+    with pytest.raises(LoadError) as err:
+        build.build_quads(mini)
+    said = [p.message for p in err.value.problems
+            if "[unknown-term-violation]" in p.message and "fundedBy" in p.message]
+    assert len(said) == 1, said
+    assert "claim uses a property the ontology does not declare" in said[0]
+
+
 def test_the_streaming_route_names_what_a_slip_meant_too(mini):
     # The streaming build (inputs over streaming_threshold) runs the same checks in its store.
     facts = mini.data_dir / "facts.ttl"
