@@ -700,7 +700,7 @@ def test_readmes_cite_runs_as_printed(sources_dir):
                                    f"file is named {CITED!r}"),
     ("001_b9e5a7348fac2993.txt", "systems such as Iron Dome, David's Sling", None,
      "001_b9e5a7348fac2993.txt: not a verbatim substring of the source: \"systems such as "
-     "Iron Dome, David's Sling\"; the text holds its first 32 character(s) ('stems such as "
+     "Iron Dome, David's Sling\"; the text holds its first 32 character(s) ('…stems such as "
      "Iron Dome, David'), then '’' (U+2019 RIGHT SINGLE QUOTATION MARK) where the quote has \"'\" "
      "(U+0027 APOSTROPHE)"),
     (CITED, "   ", None, f"{CITED}: the quote is only white space"),

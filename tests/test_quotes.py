@@ -26,7 +26,11 @@ TEXT = "One of the most visible aspects of\xa0U.S.–Israel\xa0military ties: Is
     ("“One of the most", "its last 15 character(s) ('One of the most'), after nothing (the text "
                          "starts there) where the quote has '“' (U+201C LEFT DOUBLE QUOTATION MARK)"),
     ("plans. More", "its first 6 character(s) ('plans.'), then nothing (the text ends there)"),
-], ids=["no-break-space", "en-dash", "apostrophe", "crlf", "opening-quote", "past-the-end"])
+    # Past 30 characters the part shown is cut, and says so: it read as a count off by one.
+    ("One of the most visible aspects of\xa0U.S.–Israel military", "its first 46 "
+     "character(s) ('…visible aspects of\\xa0U.S.–Israel'), then"),
+], ids=["no-break-space", "en-dash", "apostrophe", "crlf", "opening-quote", "past-the-end",
+        "cut"])
 def test_a_quote_that_is_not_verbatim_says_where_it_departs(quote, said):
     assert said in departure(TEXT, quote)
 

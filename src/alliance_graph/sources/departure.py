@@ -64,14 +64,23 @@ def departure(text: str, exact: str) -> str:
     if forward:
         theirs, ours = (text[at] if at < len(text) else None), exact[head]
         said = (f"the text holds its first {head} character(s) "
-                f"({exact[max(0, head - 30):head]!r}), then {_character(theirs)} where the "
+                f"({_cut(exact[:head], -30)!r}), then {_character(theirs)} where the "
                 f"quote has {_character(ours)}")
     else:
         theirs, ours = (text[at] if at >= 0 else None), exact[size - tail - 1]
         said = (f"the text holds its last {tail} character(s) "
-                f"({exact[size - tail:][:30]!r}), after {_character(theirs, 'starts')} where "
+                f"({_cut(exact[size - tail:], 30)!r}), after {_character(theirs, 'starts')} where "
                 f"the quote has {_character(ours)}")
     if ours == "\r":
         said += (" (a string over several lines in a file saved with Windows line endings "
                  "holds \\r\\n: write the line breaks as \\n)")
     return said + "; "
+
+
+def _cut(part: str, keep: int) -> str:
+    """Return ``part`` whole, or its last (``keep`` < 0) or first ``keep`` characters with an
+    ellipsis where it was cut: "its first 31 character(s) ('he U.S. ...')" read as a count
+    off by one, the cut start shown as the start."""
+    if len(part) <= abs(keep):
+        return part
+    return "…" + part[keep:] if keep < 0 else part[:keep] + "…"
