@@ -61,14 +61,19 @@ def test_what_a_statements_words_name_beside_what_its_stance_is_toward_it_mentio
     mentions = _rows(kg, """SELECT ?statement ?named WHERE {
         ?statement a ag:AttributedStatement ; ag:mentions ?named }""")
     assert mentions == sorted([
+        ("Statement-AmericanIsraelPublicAffairsCommittee-ConsideringLobbying", "Washington"),
+        ("Statement-DefenseMinistry-BeyondMiddleEast", "MiddleEast"),
         ("Statement-Heinrichs-PrettyRich", "ObamaAdministration"),
         ("Statement-Heinrichs-QuestionsCompetition", "UnitedStatesMissileDefenseAidToIsrael"),
         ("Statement-Mattis-GulfMissileDefense", "IranianMissileProgram"),
         ("Statement-Nagel-EmergencyFunding", "Israel"),
+        ("Statement-ObamaOfficial-GrowingShare", "Israel"),
+        ("Statement-ObamaOfficials-MDARunningDry", "UnitedStates"),
         ("Statement-RepublicanLeaders-MoreFunding", "DonaldTrump"),
         ("Statement-RepublicanLeaders-MoreFunding", "MemorandumOfUnderstanding2016"),
         ("Statement-Schanzer-RaiseNorthKorea", "NorthKorea"),
         ("Statement-Schanzer-RaiseNorthKorea", "UnitedStates"),
+        ("Statement-SeniorOfficial-MissileDefenseFunding", "ObamaAdministration"),
         ("Statement-Trump-StateOfTheArtMissileDefense", "Iran"),
         ("Statement-Trump-StateOfTheArtMissileDefense", "NorthKorea"),
         ("Statement-TrumpAdministration-IsraeliArabCooperation", "Iran"),
