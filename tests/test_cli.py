@@ -1087,6 +1087,22 @@ def test_a_store_slip_names_the_option(in_mini, spec, said):
     says(command(*in_mini, "--store", spec, "stats"), 2, f"the store could not be used: {said}")
 
 
+@pytest.mark.parametrize("option, url, said", [
+    ("--update-url", "127.0.0.1:7878/update",
+     "--update-url 127.0.0.1:7878/update is not an http:// or https:// URL"),
+    ("--graph-store-url", "http://u:s3cret@h/store",
+     "--graph-store-url http://h...: a login in the URL is not supported")])
+def test_a_load_url_slip_names_its_option_before_the_build(mini, tmp_path, option, url, said):
+    # Unchecked, the build was made, then sent nowhere: "cannot reach 127.0.0.1:7878/update:
+    # unknown url type: 127.0.0.1".
+    cache = tmp_path / "cache"
+    done = command("--data", mini.data_dir, "--ontology", mini.ontology_dir, "--cache", cache,
+                   "--store", f"http://127.0.0.1:{servers.free_port()}/query", "load", option,
+                   url)
+    assert "s3cret" not in says(done, 2, f"the store could not be used: {said}")
+    assert not list(cache.glob("**/*.nq"))
+
+
 def test_serve_names_the_store_option_for_a_slip():
     # The build's own process said it in the library's words (Settings(store=...)).
     says(command("--store", "ftp://h", "serve", "--port", "0"), 2, "--store ftp://h: give memory")

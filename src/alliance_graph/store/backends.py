@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import urllib.parse
 from pathlib import Path
 
 from .. import atomic
 from ..build import pipeline as build
 from ..settings import Settings
 from ..wording import Said
-from . import directory, memory, remote_load
+from . import addresses, directory, memory, remote_load
 from .directory import LOAD, build_directory
 from .errors import StoreError, damaged
 from .layout import ASSERTED, file_graphs
@@ -36,22 +35,8 @@ def kind(spec: str) -> str:
 
     if spec == "memory":
         return "memory"
-    if spec.startswith(("http://", "https://")):
-        try:
-            parts = urllib.parse.urlsplit(spec)
-            _ = parts.port  # reading it checks the port's digits and range
-        except ValueError as exc:
-            raise StoreError(Said(lambda n, why=exc: f"{store(n)} is not a valid URL: "
-                                                     f"{why}")) from exc
-        if not parts.hostname:
-            raise StoreError(Said(lambda n: f"{store(n)} names no host"))
-        if parts.username is not None or parts.password is not None:
-            # urllib does not log in with them: it took "user:pass@host" for a host name and
-            # said it could not be resolved, the password in the message.
-            raise StoreError(Said(lambda n: (
-                f"{n('settings.store')} {parts.scheme}://{parts.hostname}...: a login in the "
-                "URL is not supported (and not shown here); put the store behind a proxy on "
-                "loopback that adds it")))
+    if spec.startswith(addresses.SCHEMES):
+        addresses.check(spec, "settings.store")
         return "remote"
     if not spec.strip() or spec != spec.strip():
         raise StoreError(Said(lambda n: f"{store(n)}: give memory, a folder, or a store's "
@@ -204,13 +189,15 @@ def load_into_store(settings: Settings) -> str:
     if backend == "directory":
         digest = build_directory(settings, Path(settings.store), repair=True)
         return f"directory store {settings.store} serves build {digest}"
+    # Its URLs checked before the build is made (addresses.check), not once it is.
+    remote = RemoteStore.from_settings(settings)
     nquads = build.cached_build(settings)
     # The documents killed loads left beside the cache (one each, the size of two builds):
     # nothing else removes them.
     atomic.remove_stale(nquads.parent, (remote_load.STAGED_GLOB,), "",
                         settings.stale_cache_seconds)
     try:
-        graphs = remote_load.load(RemoteStore.from_settings(settings), nquads)
+        graphs = remote_load.load(remote, nquads)
     except SyntaxError as exc:  # read whole before a quad is sent: the build in use is kept
         raise damaged(nquads, exc.msg) from None
     return f"loaded {len(graphs)} named graphs into {settings.store}"

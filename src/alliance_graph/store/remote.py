@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import tokenize
-from . import oxigraph_errors, virtuoso_integers
+from . import addresses, oxigraph_errors, virtuoso_integers
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
@@ -55,6 +55,9 @@ class RemoteStore(StoreClient):
                  graph_store_url: str | None = None, timeout: float = 60.0,
                  load_timeout: float = 3600.0, max_answer_bytes: int = 2**30,
                  anonymous: bool = False):
+        for url, name in ((update_url, "update_url"), (graph_store_url, "graph_store_url")):
+            if url:  # None: derived; a graph store URL of "": none
+                addresses.check(url, name)
         self.query_url = query_url
         self.update_url = update_url or _sibling(query_url, "update") or query_url
         # None: derive it; "": the store has none, so load with SPARQL Update instead.
