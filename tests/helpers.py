@@ -147,11 +147,14 @@ def short(iri: str) -> str:
     return iri.replace(str(CHECK), "check:").replace(str(AGSH), "agsh:")
 
 
-def expected(path: Path) -> set[tuple[str, int]]:
-    """Return the (shape, line) pairs a fixture's ``# expect:`` comments ask for."""
+def expected(path: Path, mark: str = "expect") -> set[tuple[str, int]]:
+    """Return the (shape, line) pairs a fixture's ``# expect:`` comments ask for; with
+    ``mark="build"``, the checks its ``# build:`` comments name (what the build's checks find
+    there, which validate leaves to a shape's finding saying the same).  A line may hold both,
+    each comment ending where the next begins."""
     found = set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        m = re.search(r"# expect: (.*)$", line)
+        m = re.search(rf"# {mark}: (.*?)(?:  # \w+:|$)", line)
         if m:
             found.update((name, number) for name in m.group(1).split())
     return found

@@ -13,7 +13,6 @@ from alliance_graph.build.loading import LoadError
 from alliance_graph.namespaces import turtle_prologue
 from alliance_graph.rdf import graph_iri
 from helpers import expected
-from test_shapes import built
 
 ALL = [c.name for c in checks.all_checks()]
 
@@ -240,7 +239,7 @@ def test_the_build_places_each_finding_on_the_line_validate_gives(settings, tmp_
         found.setdefault(p.file, set()).add((check, p.line))
     compared = 0
     for path in fixtures:
-        want = {(name, line) for name, line in expected(path) | built(path) if name in names}
+        want = {(name, line) for name, line in expected(path) | expected(path, "build") if name in names}
         assert found.get(f"data/{path.name}", set()) == want, path.name
         compared += bool(want)
     assert compared > 20

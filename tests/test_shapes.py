@@ -27,17 +27,6 @@ FILES = sorted(FIXTURES.glob("*.ttl"))
 SOURCE_CHECKS = {f"check:{name}" for name in quotes.CHECKS}
 
 
-def built(path: Path) -> set[tuple[str, int]]:
-    """Return the (check, line) pairs a fixture's ``# build:`` comments name: findings the
-    build's checks give there, which validate leaves to a shape's finding saying the same."""
-    found = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        m = re.search(r"# build: (.*?)(?:  # expect:|$)", line)
-        if m:
-            found.update((name, number) for name in m.group(1).split())
-    return found
-
-
 def exercised(path: Path) -> set[str]:
     m = re.search(r"^# passes: (.*)$", path.read_text(encoding="utf-8"), re.M)
     return set(m.group(1).split()) if m else set()
@@ -90,7 +79,7 @@ def test_every_shape_and_check_has_fixtures(kind):
     rules = shape_iris() | check_names()
     if kind == "failing":
         covered = {name for p in FILES if ".fail" in p.name
-                   for name, _ in expected(p) | built(p)}
+                   for name, _ in expected(p) | expected(p, "build")}
     else:
         covered = set().union(*(exercised(p) for p in FILES if ".pass" in p.name))
     assert sorted(rules - covered) == [], f"shapes/checks without a {kind} fixture"
