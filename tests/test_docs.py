@@ -421,3 +421,146 @@ def test_pages_gives_the_shipped_source_pages_sizes_as_the_server_serves_them(en
             served = len(page.read())
         assert abs(served - int(kb) * 1000) <= served * 0.02, \
             f"pages.md gives source {name}'s page as {kb} KB, where it is {served} bytes"
+
+
+def _shell_commands(page: Path) -> list[str]:
+    """Return the commands of a page's ``sh`` blocks as their words: a line continued by a
+    backslash, or by a quotation left open (a query over several lines), joined to the next, a
+    comment after ``#`` dropped."""
+    import shlex
+    commands = []
+    for block in re.findall(r"^ *```sh\n(.*?)^ *```", page.read_text(encoding="utf-8"),
+                            re.S | re.M):
+        pending = ""
+        for line in block.replace("\\\n", " ").splitlines():
+            pending += line + "\n"
+            lexer = shlex.shlex(pending, posix=True, punctuation_chars="|")
+            lexer.whitespace_split, lexer.commenters = True, "#"
+            try:
+                words = list(lexer)
+            except ValueError:  # no closing quotation yet
+                continue
+            pending = ""
+            if words:
+                commands.append(words)
+        assert not pending, f"{page.name}: a quotation is never closed: {pending!r}"
+    return commands
+
+
+def _readme_proposal() -> str:
+    """Return README's proposal.ttl as step 2 has it written: the data files' prefixes, then
+    its claim."""
+    prefixes = sorted({line for path in (ROOT / "data").glob("*.ttl")
+                       for line in path.read_text(encoding="utf-8").splitlines()
+                       if line.startswith("@prefix")})
+    [claim] = re.findall(r"Write `proposal\.ttl`.*?```turtle\n(.*?)```", README, re.S)
+    return "\n".join(prefixes) + "\n\n" + "\n".join(line.strip() for line in claim.splitlines())
+
+
+_CURLS = [(page.name, words) for page in [ROOT / "README.md", ROOT / "docs" / "endpoint.md",
+                                          ROOT / "docs" / "pages.md", ROOT / "docs" / "stores.md"]
+          for words in _shell_commands(page) if words[0] == "curl"]
+
+
+@pytest.mark.parametrize("page, words", _CURLS, ids=[f"{p}-{i}" for i, (p, _) in
+                                                     enumerate(_CURLS)])
+def test_every_curl_of_the_docs_is_answered_as_printed(endpoint, tmp_path, page, words):
+    # The curl lines were read by eye alone: each is sent, as written, to a server on the
+    # shipped data, and must be answered 200 (a piped one as the text says it prints).
+    import urllib.parse
+    import urllib.request
+    assert len(_CURLS) >= 5, "the docs show curl lines"
+    words, piped = (words[:words.index("|")], words[words.index("|") + 1:]) \
+        if "|" in words else (words, [])
+    headers, data, method, url = {}, None, None, None
+    arguments = iter(words[1:])
+    for word in arguments:
+        if word == "-H":
+            name, value = next(arguments).split(":", 1)
+            headers[name] = value.strip()
+        elif word == "--data-urlencode":
+            name, value = next(arguments).split("=", 1)
+            data = f"{name}={urllib.parse.quote(value, safe='')}".encode()
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif word == "--data-binary":
+            file = next(arguments).removeprefix("@")
+            assert file == "proposal.ttl", f"{page}: curl sends {file}, which no step writes"
+            data = _readme_proposal().encode()
+        elif word in ("-s", "-sI", "-I"):
+            method = "HEAD" if "I" in word else method
+        else:
+            assert word.startswith("http://127.0.0.1:8000/") and url is None, (page, word)
+            url = endpoint + word.removeprefix("http://127.0.0.1:8000")
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        assert answer.status == 200
+        body = answer.read()
+        if piped:
+            # `| grep -i '^link'`: the shipped graph's descriptions fit one page, and the text
+            # says the command prints nothing here.
+            assert piped == ["grep", "-i", "^link"], (page, piped)
+            assert answer.headers.get("Link") is None
+        elif url.endswith("/validate"):
+            # README's proposal restates a fact of data/: it conforms ("nothing new").
+            assert b'"conforms": true' in body or b"sh:conforms true" in body, body
+        else:
+            assert body.strip(), (page, words)
+
+
+_COMMAND_LINES = [(page.name, words) for page in [
+    ROOT / "README.md", *(ROOT / "docs" / name for name in (
+        "endpoint.md", "stores.md", "pages.md", "validation.md", "benchmarks.md"))]
+    for words in _shell_commands(page)]
+_ALLIANCE_GRAPH = [(page, [w for w in words[i + 1:] if w != "&"])
+                   for page, words in _COMMAND_LINES
+                   for i in [next((i for i, w in enumerate(words)
+                                   if not re.match(r"[A-Z_]+=", w)), len(words))]
+                   # the synopsis of serve, `[--port 8000]`, is held by the next test
+                   if words[i:i + 1] == ["alliance-graph"]
+                   and not any(w.startswith("[") for w in words)]
+
+
+@pytest.mark.parametrize("page, args", _ALLIANCE_GRAPH,
+                         ids=[f"{p}-{i}" for i, (p, _) in enumerate(_ALLIANCE_GRAPH)])
+def test_every_command_line_of_the_docs_is_one_the_command_reads(page, args):
+    # A command copied from a page must name options and values the command takes: each is
+    # read by the command line's own parser (nothing run), as `alliance-graph` would read it.
+    import click
+    assert len(_ALLIANCE_GRAPH) >= 20, "the docs show alliance-graph command lines"
+    try:
+        context = main.make_context("alliance-graph", list(args))
+        command = main.commands[(context.protected_args + context.args)[0]]
+        command.make_context(command.name, (context.protected_args + context.args)[1:],
+                             parent=context)
+    except click.ClickException as refused:
+        pytest.fail(f"{page}: alliance-graph {' '.join(args)}: {refused.format_message()}")
+
+
+def test_endpoints_synopsis_of_serve_gives_the_options_defaults():
+    # The synopsis at the top of endpoint.md writes `[--workers 4]`: each option it shows is
+    # one of serve's, and a value it shows is the default serve --help gives.
+    import click
+    synopsis = re.search(r"^alliance-graph serve (\[.*?)\n(?!\s+\[)", _docs("endpoint.md"),
+                         re.M | re.S)
+    assert synopsis, "endpoint.md opens with the synopsis of serve"
+    shown = re.findall(r"\[(--[\w-]+)(?: ([^]\s]+))?", synopsis[1])
+    options = {name: param for param in main.commands["serve"].params for name in param.opts}
+    assert len(shown) >= 10
+    for option, value in shown:
+        assert option in options, f"endpoint.md's synopsis shows {option}, which serve lacks"
+        if value and not value.isupper():
+            default = re.search(r"\(default: ([^;)]+)", " ".join(options[option].help.split()))
+            assert default and default[1].replace(",", "") == value, \
+                f"endpoint.md's synopsis shows [{option} {value}], where serve --help says " \
+                f"{default[0] if default else 'no default'}"
+            assert isinstance(options[option], click.Option)
+
+
+@pytest.mark.parametrize("text", [args[1] for page, args in _ALLIANCE_GRAPH
+                                  if args[0] == "query" and " " in args[1]],
+                         ids=lambda text: text.split("WHERE")[0].strip()[:40])
+def test_every_query_the_docs_print_runs_on_the_shipped_graph_with_an_answer(kg, text):
+    # A query written out in a command (not a catalogue name) is one an analyst copies: it
+    # runs with the project's prefixes undeclared, as the text says, and answers something.
+    import alliance_graph as ag
+    assert ag.rows(ag.run(kg, text)), f"no rows for {text!r}"
