@@ -108,3 +108,15 @@ def test_who_said_what_lists_what_a_statement_is_about_and_what_it_mentions(kg, 
             for row in kg.query(text)
             if row["statement"].value.endswith("/Statement-Trump-StateOfTheArtMissileDefense")}
     assert rows == {("about", "MissileDefense"), ("mentions", "Iran"), ("mentions", "NorthKorea")}
+
+
+def test_the_ontology_says_the_rule_where_about_and_mentions_are_defined(kg):
+    """An analyst reading ag:about's definition ('what it concerns') took what a statement's
+    words name for what it is about, stance and all: each term's definition now points to
+    the other."""
+    definitions = {row[0]: row[1] for row in (
+        (r["term"].value.rsplit("/", 1)[1], r["definition"].value) for r in kg.query(
+            """SELECT ?term ?definition WHERE {
+                VALUES ?term { ag:about ag:mentions } ?term skos:definition ?definition }"""))}
+    assert "stance" in definitions["about"] and "ag:mentions" in definitions["about"]
+    assert "stance" in definitions["mentions"] and "ag:about" in definitions["mentions"]
