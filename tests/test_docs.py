@@ -564,3 +564,15 @@ def test_every_query_the_docs_print_runs_on_the_shipped_graph_with_an_answer(kg,
     # runs with the project's prefixes undeclared, as the text says, and answers something.
     import alliance_graph as ag
     assert ag.rows(ag.run(kg, text)), f"no rows for {text!r}"
+
+
+def test_readmes_stats_row_names_every_field_stats_writes():
+    # The row listed the dataset version, triples, claims, evidence, sources and classes;
+    # stats printed how many claims are contested, and its JSON each named graph's triples,
+    # which the row did not say. It names every field of the JSON.
+    import dataclasses
+
+    from alliance_graph.query.stats import Stats
+    row = re.search(r"^\| `alliance-graph stats\b.*?` \| (.*) \|$", README, re.M)
+    missing = [f.name for f in dataclasses.fields(Stats) if f"`{f.name}`" not in row[1]]
+    assert not missing, f"README's stats row does not name {missing}"
