@@ -8,7 +8,14 @@ import time
 
 import pytest
 
-from alliance_graph.keywords import KEYWORDS, keyword_run, past, split_glued, terms_in
+from alliance_graph.keywords import (
+    KEYWORDS,
+    declared,
+    keyword_run,
+    past,
+    split_glued,
+    terms_in,
+)
 from alliance_graph.sparql import Token, tokenize
 
 ELEMENTS = frozenset(("OPTIONAL", "FILTER", "GRAPH", "SERVICE"))
@@ -130,3 +137,11 @@ def test_past_names_the_word_whose_keywords_pass_the_count():
     assert past(tokens, 8, ["ag"]).text == "truetruetrue"
     assert past(tokenize("ASK { ?s ag:p ag:o }"), 6, ["ag"]) is None
     assert past(tokenize("ASK { ?s ag:p ag:o }"), 7, []).text == "ag:o"  # a g:p, a g:o
+
+
+def test_the_prefixes_known_to_a_query_are_read_on_its_tokens():
+    # One function for the checks, the SERVICE stand-in and a remote store's prologue, each of
+    # which read them once on its own (only the last asked for a prefix after PREFIX).
+    tokens = tokenize('PREFIX ex: <urn:x#> prefix : <urn:y#> # PREFIX no: <urn:z>\n'
+                      'SELECT ("PREFIX str: <urn:s>" AS ?x) { PREFIX <urn:w> }')
+    assert declared(tokens, ["ag"]) == {"ex", "", "ag"}

@@ -162,6 +162,14 @@ def read_glued(tokens: Iterable[Token], wanted: frozenset[str]) -> Iterator[Toke
         yield token
 
 
+def declared(tokens: list[Token], prefixes: Iterable[str] = ()) -> set[str]:
+    """Return the prefixes known to a query of ``tokens``: those it declares (``PREFIX ex:
+    <...>``, read on its tokens: one in a comment or a string declares nothing) and
+    ``prefixes``, the engine's own."""
+    return {*prefixes, *(b.text[:-1] for a, b in zip(tokens, tokens[1:]) if b.kind == "PNAME_NS"
+                         and a.kind == "NAME" and a.text.upper() == "PREFIX")}
+
+
 def terms_in(text: str, declared: set[str]) -> int:
     """Return how many terms the engine reads in a word or a prefixed name: a word is the
     keywords glued in it (``truefalse`` is two: true and false), and a name whose prefix is
@@ -182,9 +190,7 @@ def past(tokens: list[Token], most: int, prefixes: Iterable[str]) -> Token | Non
     the query nor ``prefixes`` declares is its prefix's keywords and the name); None if they
     hold no more.  One word of keywords glued together is as many tokens to the checks, which
     split it (``split_glued``): "ASKASK..." of 99 kB was 33,000 of them, read one by one."""
-    count = len(tokens)
-    declared = {*prefixes, *(b.text[:-1] for a, b in zip(tokens, tokens[1:])
-                             if a.kind == "NAME" and a.text.upper() == "PREFIX")}
+    count, known = len(tokens), declared(tokens, prefixes)
     terms: dict[str, int] = {}  # by text: a query repeats its names
     for token in tokens:
         if token.kind not in ("NAME", "PNAME_LN", "PNAME_NS") or token.text.upper() in KEYWORDS:
@@ -192,7 +198,7 @@ def past(tokens: list[Token], most: int, prefixes: Iterable[str]) -> Token | Non
         colon = token.text.find(":")
         name = token.text if colon < 0 else token.text[:colon + 1]  # a prefix is read alone
         if name not in terms:
-            terms[name] = terms_in(name, declared) - 1
+            terms[name] = terms_in(name, known) - 1
         count += terms[name]
         if count > most:
             return token
@@ -248,15 +254,14 @@ def undeclared(tokens: list[Token], prefixes: Iterable[str]) -> Token | None:
     """Return the first prefixed name of ``tokens`` whose prefix neither the query nor the
     engine's ``prefixes`` declares, and that the engine cannot read as keywords glued to a
     declared one (``FILTER:(...)`` is ``FILTER :(...)`` to it); None if there is none."""
-    declared = {*prefixes, *(b.text[:-1] for a, b in zip(tokens, tokens[1:])
-                             if a.kind == "NAME" and a.text.upper() == "PREFIX")}
+    known = declared(tokens, prefixes)
     for token in tokens:
         if token.kind in ("PNAME_LN", "PNAME_NS"):
             name = token.text[:token.text.index(":")]
-            if name in declared:
+            if name in known:
                 continue
             # Read as far as the rest is a declared prefix, not as far as keywords go:
             # "aschema:x" is "a schema:x" to the engine, though "ASC" reaches further.
-            if not any(name[at:] in declared for at in _reached(name.upper())):
+            if not any(name[at:] in known for at in _reached(name.upper())):
                 return token
     return None

@@ -14,7 +14,7 @@ place the user wrote.
 
 from __future__ import annotations
 
-from ..keywords import split_glued
+from ..keywords import declared, split_glued
 from ..sparql import Token
 
 # What Oxigraph says evaluating a SERVICE whose target variable is bound to nothing.
@@ -56,10 +56,9 @@ def uncalled(text: str, tokens: list[Token], prefixes) -> str:
 def _as_read(tokens: list[Token], prefixes):
     """Yield ``tokens`` as Oxigraph reads the SERVICE and SILENT keywords glued in them: a
     prefixed name whose prefix is declared is a name to it."""
-    declared = {*(prefixes or ()), *(b.text[:-1] for a, b in zip(tokens, tokens[1:])
-                                     if a.kind == "NAME" and a.text.upper() == "PREFIX")}
+    known = declared(tokens, prefixes or ())
     for token in tokens:
-        if token.kind in _NAMES and token.text.partition(":")[0] not in declared:
+        if token.kind in _NAMES and token.text.partition(":")[0] not in known:
             pieces = split_glued(token, _WANTED)
             if pieces is not None:
                 yield from pieces

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..keywords import declared
 from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import tokenize
@@ -124,11 +125,9 @@ class RemoteStore(StoreClient):
             # The query's own PREFIX lines win, read on its tokens (one in a comment or a
             # string declares nothing); the prologue stays on the query's first line, so the
             # line numbers in the store's error messages are the user's.
-            tokens = tokenize(query)
-            declared = {b.text[:-1] for a, b in zip(tokens, tokens[1:]) if b.kind == "PNAME_NS"
-                        and a.kind == "NAME" and a.text.upper() == "PREFIX"}
+            own = declared(tokenize(query))
             prologue += "".join(f"PREFIX {p}: <{iri}> " for p, iri in prefixes.items()
-                                if p not in declared)
+                                if p not in own)
         params = self._dataset(default_graph, named_graphs, use_default_graph_as_union)
         # Virtuoso answers an OFFSET without a LIMIT wrongly (virtuoso_rows.limited), and
         # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated); it keeps a
