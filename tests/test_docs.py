@@ -1,5 +1,6 @@
 """The README stays in step with the CLI, the catalogue, the Makefile and CI."""
 
+import functools
 import re
 from pathlib import Path
 
@@ -576,3 +577,38 @@ def test_readmes_stats_row_names_every_field_stats_writes():
     row = re.search(r"^\| `alliance-graph stats\b.*?` \| (.*) \|$", README, re.M)
     missing = [f.name for f in dataclasses.fields(Stats) if f"`{f.name}`" not in row[1]]
     assert not missing, f"README's stats row does not name {missing}"
+
+
+@functools.cache
+def _names_of_modules() -> dict[str, set[str]]:
+    """Return, for each module name of the package (its file's stem), the names its modules of
+    that name define or import, at any depth (functions, classes, methods, assignments)."""
+    import ast
+    names: dict[str, set[str]] = {}
+    for path in (ROOT / "src" / "alliance_graph").rglob("*.py"):
+        defined = names.setdefault(path.stem, set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                for target in getattr(node, "targets", [getattr(node, "target", None)]):
+                    defined.add(getattr(target, "id", getattr(target, "attr", "")))
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                defined.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("page", [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))],
+                         ids=lambda p: p.name)
+def test_every_module_name_a_doc_gives_is_defined_there(page):
+    # endpoint.md sent the reader to `connections.FairDispatcher`, which moved to dispatch.py
+    # when connections.py was split (5661f22): a `module.name` of the package a page gives
+    # must be a name that module defines.
+    modules = _names_of_modules()
+    files = {"json", "js", "py", "css", "html", "txt", "ttl", "nq", "md", "rq", "srj", "lock",
+             "mjs", "ini", "toml", "cfg", "png", "log", "tmp", "trig", "nt", "csv", "graphml", "rs"}
+    text = page.read_text(encoding="utf-8")
+    wrong = sorted({f"{module}.{name}" for module, name in
+                    re.findall(r"`(?:[\w/]+/)?(\w+)\.(\w+)(?:\(|`)", text)
+                    if module in modules and name not in files and name not in modules[module]})
+    assert not wrong, f"{page.name} names what its module does not define: {wrong}"
