@@ -31,3 +31,18 @@ def test_derived_or_no_graph_store_url_is_no_slip():
     store = RemoteStore(QUERY, graph_store_url="")
     assert (store.update_url, store.graph_store_url) == ("http://127.0.0.1:7878/update", None)
     assert RemoteStore(QUERY).graph_store_url == "http://127.0.0.1:7878/store"
+
+
+@pytest.mark.parametrize("query_url, update_url, graph_store_url", [
+    ("http://h:7878/query", "http://h:7878/update", "http://h:7878/store"),
+    # A gateway's key goes with them: read as no /query, `load` sent the build as updates to
+    # the query URL ("The URL query parameter query must be set").
+    ("https://h/ds/query?key=k", "https://h/ds/update?key=k", "https://h/ds/store?key=k"),
+    ("http://h/query#top", "http://h/update", "http://h/store"),
+    ("http://h/sparql", "http://h/sparql", None),
+    ("http://h/query/", "http://h/query/", None),
+])
+def test_the_update_and_graph_store_urls_are_derived_beside_query(query_url, update_url,
+                                                                    graph_store_url):
+    store = RemoteStore(query_url)
+    assert (store.update_url, store.graph_store_url) == (update_url, graph_store_url)

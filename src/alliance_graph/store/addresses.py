@@ -1,5 +1,6 @@
 """What a remote store's URL must be before anything is sent to it: an ``http://`` or
-``https://`` URL, with a host, a port that is one, and no login in it.
+``https://`` URL, with a host, a port that is one, and no login in it; and its update and
+Graph Store URLs, when not given, derived from its query URL (``beside``).
 
 Each of a store's three URLs is checked here: its query URL (``Settings.store``, read by
 ``backends.kind``), its SPARQL Update and Graph Store URLs (``RemoteStore``'s ``update_url``
@@ -40,3 +41,16 @@ def check(url: str, name: str) -> None:
             f"{n(name)} {parts.scheme}://{parts.hostname}...: a login in the URL is not "
             "supported (and not shown here); put the store behind a proxy on loopback that "
             "adds it")))
+
+
+def beside(query_url: str, name: str) -> str | None:
+    """Return the URL of the endpoint ``name`` (``update``, ``store``) beside a query URL
+    ending in ``/query``, as Oxigraph and Fuseki place them; None for another query URL.  A
+    query string (a gateway's key: ``/query?key=...``) goes with it: read as no ``/query``,
+    the build was sent as updates to the query URL, and Oxigraph said "The URL query
+    parameter query must be set"."""
+    parts = urllib.parse.urlsplit(query_url)
+    if not parts.path.endswith("/query"):
+        return None
+    return urllib.parse.urlunsplit(parts._replace(path=parts.path[:-len("query")] + name,
+                                                  fragment=""))

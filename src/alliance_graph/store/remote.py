@@ -43,12 +43,6 @@ _GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
 EMPTY = ox.NamedNode(BASE + "empty-graph")
 
 
-def _sibling(url: str, name: str) -> str | None:
-    # Oxigraph and Fuseki put update and graph store endpoints beside /query.
-    head, sep, _ = url.rpartition("/query")
-    return f"{head}/{name}" if sep and url.endswith("/query") else None
-
-
 class RemoteStore(StoreClient):
     """A remote SPARQL 1.1 store read through the Protocol, shaped like ``pyoxigraph.Store``."""
 
@@ -60,9 +54,9 @@ class RemoteStore(StoreClient):
             if url:  # None: derived; a graph store URL of "": none
                 addresses.check(url, name)
         self.query_url = query_url
-        self.update_url = update_url or _sibling(query_url, "update") or query_url
+        self.update_url = update_url or addresses.beside(query_url, "update") or query_url
         # None: derive it; "": the store has none, so load with SPARQL Update instead.
-        self.graph_store_url = (_sibling(query_url, "store") if graph_store_url is None
+        self.graph_store_url = (addresses.beside(query_url, "store") if graph_store_url is None
                                 else graph_store_url or None)
         self.timeout = timeout
         self.load_timeout = load_timeout
