@@ -234,7 +234,8 @@ def test_architecture_gives_no_count_of_the_suite_that_goes_stale():
     assert '-m "not server and not browser"' in text
 
 
-_UNITS = {"": 1, " s": 1, " KiB": 1 << 10, " MiB": 1 << 20, " GiB": 1 << 30, " MB": 10 ** 6}
+_UNITS = {"": 1, " s": 1, " ms": 0.001, " KiB": 1 << 10, " MiB": 1 << 20, " GiB": 1 << 30,
+          " MB": 10 ** 6}
 
 
 def _module_constants(imported: dict | None = None) -> dict[str, set[tuple[str, float]]]:
@@ -612,3 +613,31 @@ def test_every_module_name_a_doc_gives_is_defined_there(page):
                     re.findall(r"`(?:[\w/]+/)?(\w+)\.(\w+)(?:\(|`)", text)
                     if module in modules and name not in files and name not in modules[module]})
     assert not wrong, f"{page.name} names what its module does not define: {wrong}"
+
+
+def test_each_figure_given_before_a_settings_name_has_that_value():
+    # The figures the test above reads follow their name, `SORTED_MAX` (2,000); as many come
+    # first, the name in brackets after them: "1,000 rows (`SHOWN_ROWS` in `views.py`)",
+    # "50 ms (`engine_poll`)", "32 different words (`MAX_WORDS`; ...". Those were unread.
+    import dataclasses
+
+    from alliance_graph.settings import Settings
+    defaults = {f.name: getattr(Settings(), f.name) for f in dataclasses.fields(Settings)}
+    constants = _module_constants(_module_constants())
+    checked, wrong = 0, []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        for said in re.finditer(r"\b(\d[\d,.]*\d|\d)( s| ms| [KMG]iB| MB)?(?: [a-z]+){0,3} "
+                                r"\([^()`]*?`(?:(\w+)\.)?(\w+)`(?: in `[\w/.]+`)?[;,)]", text):
+            figure, unit, module, name = said.groups()
+            if module in (None, "Settings", "settings") and name in defaults:
+                values = {defaults[name]}
+            elif name in constants:
+                values = {v for stem, v in constants[name] if module in (None, stem)}
+            else:
+                continue
+            checked += 1
+            if float(figure.replace(",", "")) * _UNITS[unit or ""] not in values:
+                wrong.append(f"{page.name}: {said[0]} where the code has {sorted(values)}")
+    assert checked >= 5, "the docs give figures before the names of settings and constants"
+    assert not wrong, wrong
