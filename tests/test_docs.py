@@ -641,3 +641,19 @@ def test_each_figure_given_before_a_settings_name_has_that_value():
                 wrong.append(f"{page.name}: {said[0]} where the code has {sorted(values)}")
     assert checked >= 5, "the docs give figures before the names of settings and constants"
     assert not wrong, wrong
+
+
+def test_endpoints_status_row_says_what_serve_get_answers(kg):
+    # serve --get runs the engine in its own process: /status gives no pid and no sandbox
+    # ("in-process engine: not sandboxed"), which the row, saying the pid is none only while
+    # an engine restarts, did not tell.
+    import json
+
+    from click.testing import CliRunner
+    row = re.search(r"^\| `GET /status` \| (.*) \|$", _docs("endpoint.md"), re.M)[1]
+    result = CliRunner().invoke(main, ["serve", "--get", "/status"])
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.stdout)
+    assert status["engine"]["pid"] is None and "not sandboxed" in status["sandbox"]
+    assert "none while it is `restarting` and under `serve --get`" in row
+    assert "(`serve --get`'s engine, in its own process, has none)" in row
