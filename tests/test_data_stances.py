@@ -120,3 +120,17 @@ def test_the_ontology_says_the_rule_where_about_and_mentions_are_defined(kg):
                 VALUES ?term { ag:about ag:mentions } ?term skos:definition ?definition }"""))}
     assert "stance" in definitions["about"] and "ag:mentions" in definitions["about"]
     assert "stance" in definitions["mentions"] and "ag:about" in definitions["mentions"]
+
+
+def test_a_mention_names_what_it_mentions_in_its_passage_or_says_how(kg):
+    """A mention is read in the words: its passage holds the thing's label or acronym, or the
+    claim's note says which words name it ('the US', 'Iran’s increasingly sophisticated
+    program'), so a mention cannot stand on a reading nobody wrote down."""
+    unnamed = _rows(kg, """SELECT ?mention WHERE {
+        ?mention rdf:predicate ag:mentions ; rdf:object ?named .
+        FILTER NOT EXISTS { ?mention ag:note ?note }
+        FILTER NOT EXISTS { ?mention prov:wasDerivedFrom/oa:hasSelector/oa:exact ?passage .
+                            ?named rdfs:label|ag:acronym ?name
+                            FILTER(CONTAINS(?passage, ?name)) } }""")
+    assert unnamed == []
+    assert kg.query("ASK { ?m rdf:predicate ag:mentions ; ag:note ?note }"), "no noted mention"
