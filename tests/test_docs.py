@@ -264,11 +264,9 @@ def _module_constants(imported: dict | None = None) -> dict[str, set[tuple[str, 
     return found
 
 
-def test_each_setting_and_constant_a_doc_gives_a_value_has_that_value():
-    # A figure given beside its name (`SORTED_MAX` (2,000), `validations` (2),
-    # `Settings.max_nesting` (10,000), `max_result_bytes` (32 MiB)) is the one a reader
-    # changes or relies on; each is compared with the code's, so a default changed in the
-    # code fails here until the doc says it.
+def _figures_said(pattern: str) -> tuple[int, list[str]]:
+    """Return how many figures of the docs' settings and constants ``pattern`` finds (its groups
+    ``module``, ``name``, ``figure`` and ``unit``), and those that are not the code's value."""
     import dataclasses
 
     from alliance_graph.settings import Settings
@@ -277,10 +275,9 @@ def test_each_setting_and_constant_a_doc_gives_a_value_has_that_value():
     checked, wrong = 0, []
     for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         text = " ".join(page.read_text(encoding="utf-8").split())
-        for said in re.finditer(r"`(?:(\w+)\.)?(\w+)` \(([\d,.]*\d)( s| [KMG]iB| MB)?[),;]",
-                                text):
-            module, name, figure, unit = said.groups()
-            value = float(figure.replace(",", "")) * _UNITS[unit or ""]
+        for said in re.finditer(pattern, text):
+            module, name = said["module"], said["name"]
+            value = float(said["figure"].replace(",", "")) * _UNITS[said["unit"] or ""]
             if module in (None, "Settings", "settings") and name in defaults:
                 values = {defaults[name]}
             elif name in constants:
@@ -290,6 +287,16 @@ def test_each_setting_and_constant_a_doc_gives_a_value_has_that_value():
             checked += 1
             if value not in values:
                 wrong.append(f"{page.name}: {said[0]} where the code has {sorted(values)}")
+    return checked, wrong
+
+
+def test_each_setting_and_constant_a_doc_gives_a_value_has_that_value():
+    # A figure given beside its name (`SORTED_MAX` (2,000), `validations` (2),
+    # `Settings.max_nesting` (10,000), `max_result_bytes` (32 MiB)) is the one a reader
+    # changes or relies on; each is compared with the code's, so a default changed in the
+    # code fails here until the doc says it.
+    checked, wrong = _figures_said(r"`(?:(?P<module>\w+)\.)?(?P<name>\w+)` "
+                                   r"\((?P<figure>[\d,.]*\d)(?P<unit> s| [KMG]iB| MB)?[),;]")
     assert checked >= 20, "the docs give the figures of settings and constants by name"
     assert not wrong, wrong
 
@@ -619,26 +626,9 @@ def test_each_figure_given_before_a_settings_name_has_that_value():
     # The figures the test above reads follow their name, `SORTED_MAX` (2,000); as many come
     # first, the name in brackets after them: "1,000 rows (`SHOWN_ROWS` in `views.py`)",
     # "50 ms (`engine_poll`)", "32 different words (`MAX_WORDS`; ...". Those were unread.
-    import dataclasses
-
-    from alliance_graph.settings import Settings
-    defaults = {f.name: getattr(Settings(), f.name) for f in dataclasses.fields(Settings)}
-    constants = _module_constants(_module_constants())
-    checked, wrong = 0, []
-    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
-        text = " ".join(page.read_text(encoding="utf-8").split())
-        for said in re.finditer(r"\b(\d[\d,.]*\d|\d)( s| ms| [KMG]iB| MB)?(?: [a-z]+){0,3} "
-                                r"\([^()`]*?`(?:(\w+)\.)?(\w+)`(?: in `[\w/.]+`)?[;,)]", text):
-            figure, unit, module, name = said.groups()
-            if module in (None, "Settings", "settings") and name in defaults:
-                values = {defaults[name]}
-            elif name in constants:
-                values = {v for stem, v in constants[name] if module in (None, stem)}
-            else:
-                continue
-            checked += 1
-            if float(figure.replace(",", "")) * _UNITS[unit or ""] not in values:
-                wrong.append(f"{page.name}: {said[0]} where the code has {sorted(values)}")
+    checked, wrong = _figures_said(r"\b(?P<figure>\d[\d,.]*\d|\d)(?P<unit> s| ms| [KMG]iB| MB)?"
+                                   r"(?: [a-z]+){0,3} \([^()`]*?`(?:(?P<module>\w+)\.)?"
+                                   r"(?P<name>\w+)`(?: in `[\w/.]+`)?[;,)]")
     assert checked >= 5, "the docs give figures before the names of settings and constants"
     assert not wrong, wrong
 
