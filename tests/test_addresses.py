@@ -3,8 +3,10 @@ Graph Store URLs as its query URL is."""
 
 import pytest
 
+from alliance_graph.store import backends
 from alliance_graph.store.errors import StoreError
 from alliance_graph.store.remote import RemoteStore
+from test_remote import answering, reply
 
 QUERY = "http://127.0.0.1:7878/query"
 
@@ -46,3 +48,33 @@ def test_the_update_and_graph_store_urls_are_derived_beside_query(query_url, upd
                                                                     graph_store_url):
     store = RemoteStore(query_url)
     assert (store.update_url, store.graph_store_url) == (update_url, graph_store_url)
+
+
+@pytest.mark.parametrize("url, said", [
+    # urllib strips the spaces around a URL: another name for the same store.
+    ("http://127.0.0.1:7878/query ", "holds a space or a control character"),
+    # ... and refused one inside it once sent: "broke off its answer: InvalidURL(...)".
+    ("http://127.0.0.1:7878/ query", "holds a space or a control character"),
+    ("http://127.0.0.1:7878/qu\x1bery", "holds a space or a control character"),
+    # Read as no port: "cannot reach ...:0/query: nothing listens at 127.0.0.1:80".
+    ("http://127.0.0.1:0/query", "names port 0"),
+])
+def test_a_store_url_urllib_would_send_otherwise_is_refused(url, said):
+    with pytest.raises(StoreError, match=said):
+        backends.kind(url)
+    with pytest.raises(StoreError, match=f"update_url=.* {said}"):
+        RemoteStore(QUERY, update_url=url)
+
+
+def test_a_store_under_a_path_that_is_not_ascii_is_sent_its_path_escaped():
+    # Sent as given, the request failed as a traceback: UnicodeEncodeError: 'ascii' codec.
+    asked = []
+
+    def respond(handler):
+        asked.append(handler.path)
+        reply(handler, 200, "application/sparql-results+json", b'{"head":{},"boolean":true}')
+
+    with answering(respond) as url:
+        store = RemoteStore(url.replace("/query", "/données/query?clé=1"))
+        assert bool(store.select("ASK {}", [])) and store.update_url.endswith("/update?cl%C3%A9=1")
+    assert asked == ["/donn%C3%A9es/query?cl%C3%A9=1"]

@@ -1,6 +1,7 @@
 """What a remote store's URL must be before anything is sent to it: an ``http://`` or
 ``https://`` URL, with a host, a port that is one, and no login in it; and its update and
-Graph Store URLs, when not given, derived from its query URL (``beside``).
+Graph Store URLs, when not given, derived from its query URL (``beside``); each sent as
+``sendable`` writes it.
 
 Each of a store's three URLs is checked here: its query URL (``Settings.store``, read by
 ``backends.kind``), its SPARQL Update and Graph Store URLs (``RemoteStore``'s ``update_url``
@@ -12,12 +13,14 @@ build after it was made, and said "cannot reach 127.0.0.1:7878/update: unknown u
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 from ..wording import Said
 from .errors import StoreError
 
 SCHEMES = ("http://", "https://")
+_UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")  # what http.client refuses in a URL, and a space
 
 
 def check(url: str, name: str) -> None:
@@ -34,6 +37,15 @@ def check(url: str, name: str) -> None:
                                                  f"{why}")) from exc
     if not parts.hostname:
         raise StoreError(Said(lambda n: f"{n(name, url)} names no host"))
+    # urllib strips the spaces around a URL and refuses one inside it only once it sends it:
+    # "/query " was another store's name for the same one, "/ query" "broke off its answer:
+    # InvalidURL(...)"; and it reads port 0 as none, the message naming port 80.
+    if _UNSENDABLE.search(url):
+        raise StoreError(Said(lambda n: f"{n(name, url)} holds a space or a control "
+                                        "character: give the URL alone, a space in it as %20"))
+    if parts.port == 0:
+        raise StoreError(Said(lambda n: f"{n(name, url)} names port 0, which no store "
+                                        "listens at"))
     if parts.username is not None or parts.password is not None:
         # urllib does not log in with them: it took "user:pass@host" for a host name and said
         # it could not be resolved, the password in the message.
@@ -41,6 +53,12 @@ def check(url: str, name: str) -> None:
             f"{n(name)} {parts.scheme}://{parts.hostname}...: a login in the URL is not "
             "supported (and not shown here); put the store behind a proxy on loopback that "
             "adds it")))
+
+
+def given(url: str, name: str) -> str:
+    """Return ``url`` as it is sent (``sendable``), having checked it (``check``)."""
+    check(url, name)
+    return sendable(url)
 
 
 def beside(query_url: str, name: str) -> str | None:
@@ -54,3 +72,20 @@ def beside(query_url: str, name: str) -> str | None:
         return None
     return urllib.parse.urlunsplit(parts._replace(path=parts.path[:-len("query")] + name,
                                                   fragment=""))
+
+
+def sendable(url: str) -> str:
+    """Return ``url`` as a request can name it: each character of its path and query string
+    that is not ASCII written as its UTF-8 bytes, %-escaped, as a browser sends an IRI (its
+    host is encoded when connecting).  Sent as given, a store under a path such as
+    ``/données/query`` failed as a traceback (UnicodeEncodeError: 'ascii' codec ...)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=_escaped(parts.path),
+                                                  query=_escaped(parts.query)))
+
+
+def _escaped(text: str) -> str:
+    return _NOT_ASCII.sub(lambda m: urllib.parse.quote(m.group()), text)
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")

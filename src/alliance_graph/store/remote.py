@@ -50,14 +50,16 @@ class RemoteStore(StoreClient):
                  graph_store_url: str | None = None, timeout: float = 60.0,
                  load_timeout: float = 3600.0, max_answer_bytes: int = 2**30,
                  anonymous: bool = False):
-        for url, name in ((update_url, "update_url"), (graph_store_url, "graph_store_url")):
-            if url:  # None: derived; a graph store URL of "": none
-                addresses.check(url, name)
-        self.query_url = query_url
-        self.update_url = update_url or addresses.beside(query_url, "update") or query_url
-        # None: derive it; "": the store has none, so load with SPARQL Update instead.
-        self.graph_store_url = (addresses.beside(query_url, "store") if graph_store_url is None
-                                else graph_store_url or None)
+        # Each checked (addresses.given); none given, the update and Graph Store URLs are
+        # derived beside the query URL.
+        self.query_url = addresses.given(query_url, "query_url")
+        self.update_url = addresses.given(update_url, "update_url") if update_url \
+            else addresses.beside(self.query_url, "update") or self.query_url
+        if graph_store_url is None:
+            graph_store_url = addresses.beside(self.query_url, "store")
+        elif graph_store_url:
+            graph_store_url = addresses.given(graph_store_url, "graph_store_url")
+        self.graph_store_url = graph_store_url or None  # "": none, so load with SPARQL Update
         self.timeout = timeout
         self.load_timeout = load_timeout
         self.max_answer_bytes = max_answer_bytes
