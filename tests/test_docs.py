@@ -647,3 +647,26 @@ def test_endpoints_status_row_says_what_serve_get_answers(kg):
     assert status["engine"]["pid"] is None and "not sandboxed" in status["sandbox"]
     assert "none while it is `restarting` and under `serve --get`" in row
     assert "(`serve --get`'s engine, in its own process, has none)" in row
+
+
+def test_each_figure_a_doc_gives_beside_an_option_is_its_default():
+    # `--workers` (4), `--max-query-bytes` (100,000), `--light-seconds` (2 s): an option's
+    # default given beside it is held to the one its --help gives, as settings' are above (a
+    # default derived from another, "all but one of --workers", is no figure to compare).
+    helps: dict[str, set[str]] = {}
+    for command in main.commands.values():
+        for param in command.params:
+            for default in re.findall(r"\(default: ([\d,.]+)", " ".join((getattr(
+                    param, "help", "") or "").split())):
+                for name in param.opts:
+                    helps.setdefault(name, set()).add(default.replace(",", ""))
+    checked, wrong = 0, []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        for said in re.finditer(r"`(--[\w-]+)`(?: \(`\w+`\))? \((\d[\d,.]*)[ ),;]", text):
+            if said[1] in helps:
+                checked += 1
+                if said[2].replace(",", "") not in helps[said[1]]:
+                    wrong.append(f"{page.name}: {said[0]} where --help says {helps[said[1]]}")
+    assert checked >= 8, "the docs give options' defaults beside them"
+    assert not wrong, wrong
