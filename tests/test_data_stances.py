@@ -61,6 +61,8 @@ def test_what_a_statements_words_name_beside_what_its_stance_is_toward_it_mentio
     mentions = _rows(kg, """SELECT ?statement ?named WHERE {
         ?statement a ag:AttributedStatement ; ag:mentions ?named }""")
     assert mentions == sorted([
+        ("Statement-AmericanIsraelPublicAffairsCommittee-ConsideringLobbying",
+         "AmericanIsraelPublicAffairsCommitteePolicyConference"),
         ("Statement-AmericanIsraelPublicAffairsCommittee-ConsideringLobbying", "Washington"),
         ("Statement-DefenseMinistry-BeyondMiddleEast", "MiddleEast"),
         ("Statement-Heinrichs-PrettyRich", "ObamaAdministration"),
@@ -134,3 +136,12 @@ def test_a_mention_names_what_it_mentions_in_its_passage_or_says_how(kg):
                             FILTER(CONTAINS(?passage, ?name)) } }""")
     assert unnamed == []
     assert kg.query("ASK { ?m rdf:predicate ag:mentions ; ag:note ?note }"), "no noted mention"
+
+
+def test_a_statement_is_not_about_the_event_it_names_as_its_time(kg):
+    """AIPAC 'is considering whether or not to lobby for more aid ahead of its annual policy
+    conference' (003): the statement was about that conference as much as the aid, so asking
+    what was said about the conference returned it; the conference only dates it."""
+    about = {row[0] for row in _rows(kg, """SELECT ?about WHERE {
+        id:Statement-AmericanIsraelPublicAffairsCommittee-ConsideringLobbying ag:about ?about }""")}
+    assert about == {"MemorandumOfUnderstanding2016"}
