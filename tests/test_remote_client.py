@@ -74,6 +74,19 @@ def test_a_host_no_name_service_knows_is_named():
             or "alliance-graph-store.invalid could not be looked up" in said), said
 
 
+def test_a_proxy_the_environment_names_is_said_to_be_what_could_not_be_reached():
+    # urllib sends each request to the proxy http_proxy names: one that refused was "nothing
+    # listens at" the store's own host and port, which did listen, and one no name service
+    # knew "no address is known for 127.0.0.1".
+    with test_remote.answering(lambda handler: None) as store:
+        proxy = f"127.0.0.1:{servers.free_port()}"
+        line = test_remote.one_line_error(test_remote.cli("--store", store, "stats", env={
+            "http_proxy": f"http://{proxy}", "no_proxy": "", "NO_PROXY": ""}), 2)
+    assert line.endswith(f"cannot reach {store}: the proxy {proxy}, which http_proxy names "
+                         "for it, could not be reached (Connection refused): is that proxy "
+                         "up? To reach the store directly, add its host to no_proxy"), line
+
+
 def test_a_listener_that_takes_no_connection_is_no_connection_within_the_time_limit():
     # Its queue of connections full, a listener's kernel drops what comes next: the connection
     # is never made, which is the host's or a firewall's matter, not a slow store's.

@@ -150,21 +150,30 @@ class StoreClient:
             raise StoreError(f"{url} did not answer within {timeout:g} s") from None
         except urllib.error.URLError as exc:
             # Sending fails so (urllib's URLError): connecting, or sending the request on.
-            raise _failed(url, exc.reason, timeout) from None
+            raise _failed(url, exc.reason, timeout, self._proxy(request)) from None
         except http.client.HTTPException as exc:  # a cut-short body, a garbled status line
             raise StoreError(f"{url} broke off its answer: {exc!r}") from None
         except OSError as exc:
-            raise _failed(url, exc, timeout) from None
+            raise _failed(url, exc, timeout, self._proxy(request)) from None
+
+    def _proxy(self, request: urllib.request.Request) -> str | None:
+        # urllib sends a request to the proxy its environment names (http_proxy,
+        # https_proxy), the request's host then the proxy's; its address is not said to a
+        # server's clients.
+        if request.host == urllib.parse.urlsplit(request.full_url).netloc:
+            return None
+        return "a proxy" if self.anonymous else f"the proxy {request.host}"
 
 
-def _failed(url: str, exc: BaseException, timeout: float) -> StoreError:
+def _failed(url: str, exc: BaseException, timeout: float, proxy: str | None) -> StoreError:
     """Return the failure of an exchange that ended on ``exc``: the store not reached
-    (``remote_messages.unreachable``), or, once connected, its answer not had."""
+    (``remote_messages.unreachable``), through ``proxy`` if one was named, or, once
+    connected, its answer not had."""
     watch = Watch.current.watch
     if isinstance(exc, TimeoutError) and watch.connected:  # a TLS handshake's too
         return StoreError(f"{url} did not answer within {timeout:g} s")
     if not watch.ready:
-        return StoreError(unreachable(url, exc, timeout))
+        return StoreError(unreachable(url, exc, timeout, proxy))
     # A store whose process ended mid-answer (killed, out of memory) was "cannot reach URL:
     # [Errno 104] Connection reset by peer", as if it had never been started.
     said = "its connection was reset" if isinstance(exc, ConnectionResetError) \

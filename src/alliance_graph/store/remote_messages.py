@@ -88,11 +88,21 @@ def read_error(exc: urllib.error.HTTPError) -> str:
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
 
 
-def unreachable(url: str, reason: BaseException | str, timeout: float) -> str:
+def unreachable(url: str, reason: BaseException | str, timeout: float,
+                proxy: str | None = None) -> str:
     """Return why the store at ``url`` (as ``shown`` names it, or "the store") could not be
     reached, in words an analyst acts on: the OS's "[Errno 111] Connection refused" said as
     nothing listening at that host and port, an unknown host as a name to check, a
-    connection not made within ``timeout`` seconds, a TLS handshake that failed."""
+    connection not made within ``timeout`` seconds, a TLS handshake that failed.  ``proxy``:
+    the proxy the environment names for the URL's scheme (``http_proxy``), which the request
+    went to instead, as a message names it; what failed was reaching it, said as such (a
+    refusal was "nothing listens at" the store's own host and port, which did listen)."""
+    if proxy is not None:
+        said = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
+        scheme = url.partition("://")[0] if "://" in url else "http"
+        return (f"cannot reach {url}: {proxy}, which {scheme}_proxy names for it, could not "
+                f"be reached ({said}): is that proxy up? To reach the store directly, add its "
+                "host to no_proxy")
     place = _place(url)
     if isinstance(reason, ConnectionRefusedError):
         why = (f"nothing listens at {place} (connection refused): is the store started, and "
