@@ -87,6 +87,21 @@ def test_a_proxy_the_environment_names_is_said_to_be_what_could_not_be_reached()
                          "up? To reach the store directly, add its host to no_proxy"), line
 
 
+def test_a_proxy_s_own_refusal_is_not_said_to_be_the_store_s_alone():
+    # "answered HTTP 403 Forbidden: Access Denied": a proxy's rules, read as the store's.
+    def respond(handler):
+        test_remote.reply(handler, 403, "text/html", b"<title>ERROR: Access Denied</title>")
+
+    with test_remote.answering(respond) as proxy:
+        proxy = proxy.removesuffix("/query").removeprefix("http://")
+        line = test_remote.one_line_error(test_remote.cli(
+            "--store", "http://10.0.0.9:7878/query", "stats",
+            env={"http_proxy": f"http://{proxy}", "no_proxy": "", "NO_PROXY": ""}), 2)
+    assert line.endswith("answered HTTP 403 Forbidden: ERROR: Access Denied (sent through the "
+                         f"proxy {proxy}, which http_proxy names: its answer may be the "
+                         "proxy's own; add the store's host to no_proxy to reach it directly)")
+
+
 def test_a_listener_that_takes_no_connection_is_no_connection_within_the_time_limit():
     # Its queue of connections full, a listener's kernel drops what comes next: the connection
     # is never made, which is the host's or a firewall's matter, not a slow store's.

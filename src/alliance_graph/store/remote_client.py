@@ -144,8 +144,16 @@ class StoreClient:
             if exc.code == 500 and " 40001 " in f" {message} ":
                 raise _Deadlocked(f"{url} answered HTTP {exc.code} {exc.reason}: {message}") \
                     from None
+            # Through a proxy the environment names, its own refusal (a 403 of its rules, a
+            # 502 when it cannot reach the store) read as the store's.
+            proxy = self._proxy(request)
+            scheme = urllib.parse.urlsplit(request.full_url).scheme
+            through = f" (sent through {proxy}, which {scheme}_proxy names: its answer " \
+                "may be the proxy's own; add the store's host to no_proxy to reach it " \
+                "directly)" if proxy else ""
             raise StoreError(f"{url} answered HTTP {exc.code} {exc.reason}: {message}"
-                             f"{oxigraph_errors.the_stores(message, oxigraph)}") from None
+                             f"{oxigraph_errors.the_stores(message, oxigraph)}{through}") \
+                from None
         except TimeoutError:
             raise StoreError(f"{url} did not answer within {timeout:g} s") from None
         except urllib.error.URLError as exc:
