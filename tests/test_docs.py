@@ -696,3 +696,13 @@ def test_endpoint_gives_the_catalogues_largest_query_as_the_bounds_count_it():
     texts = [path.read_text(encoding="utf-8") for path in (ROOT / "queries").glob("*.rq")]
     assert (int(said[1]), int(said[2])) == (max(least(t, "max_depth") for t in texts),
                                             max(least(t, "max_elements") for t in texts))
+
+
+def test_endpoint_counts_the_families_the_bounds_tests_run():
+    # endpoint.md said the tests run the largest allowed query of 53 families, where
+    # test_guard runs 57 (its ALL: the crashing families, the slow ones, the long argument
+    # lists and the mix), taken from there, the module that builds them.
+    from test_guard import ALL
+    said = re.search(r"The tests run the largest query each bound allows for (\d+) families",
+                     " ".join(_docs("endpoint.md").split()))
+    assert said and int(said[1]) == len(ALL)
