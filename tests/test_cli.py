@@ -1103,6 +1103,16 @@ def test_a_load_url_slip_names_its_option_before_the_build(mini, tmp_path, optio
     assert not list(cache.glob("**/*.nq"))
 
 
+def test_a_remote_store_s_url_given_for_a_local_store_is_refused(mini, tmp_path):
+    # Ignored, a `load --update-url ...` that forgot --store built the memory store, exit 0.
+    cache = tmp_path / "cache"
+    done = command("--data", mini.data_dir, "--ontology", mini.ontology_dir, "--cache", cache,
+                   "load", "--update-url", "http://127.0.0.1:7878/update")
+    says(done, 2, "--update-url is a remote store's: give --store or ALLIANCE_GRAPH_STORE its "
+                  "http:// or https:// query URL (the store is memory)")
+    assert not list(cache.glob("**/*.nq"))
+
+
 def test_serve_names_the_store_option_for_a_slip():
     # The build's own process said it in the library's words (Settings(store=...)).
     says(command("--store", "ftp://h", "serve", "--port", "0"), 2, "--store ftp://h: give memory")

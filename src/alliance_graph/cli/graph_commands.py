@@ -362,6 +362,14 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
     """Build the graph into the --store: for memory (the default) the build cache it loads at
     start, a directory store, or a remote store it is pushed to."""
     settings = settings.with_(store_update_url=update_url, store_graph_store_url=graph_store_url)
+    # Given for a local store they were ignored: a `load --update-url ...` that forgot --store
+    # built the memory store and exited 0, the remote store untouched.
+    given = [name for name, value in (("--update-url", update_url),
+                                      ("--graph-store-url", graph_store_url)) if value is not None]
+    if given and backends.kind(settings.store) != "remote":
+        fail(f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} a remote store's: give "
+             f"{option('settings.store')} its http:// or https:// query URL (the store is "
+             f"{shown(settings.store)})")
     if nquads is not None:
         if not nquads:  # Path("") is ".": "cannot write .: Is a directory"
             fail("--nquads needs a file name")
