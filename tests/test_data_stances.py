@@ -25,7 +25,7 @@ def test_no_statement_supports_what_the_graph_has_countered_or_posing_a_threat(k
     supported = _rows(kg, """SELECT ?statement ?about WHERE {
         ?statement ag:stance ag:SupportiveStance ; ag:about ?about .
         { ?actor ag:counters|ag:deters|ag:conductsOperationsAgainst ?about }
-        UNION { ?about a ag:Threat } UNION { ?threat ag:posedBy ?about } }""")
+        UNION { ?about a/rdfs:subClassOf* ag:Threat } UNION { ?threat ag:posedBy ?about } }""")
     assert kg.query("ASK { ?s ag:stance ag:SupportiveStance ; ag:about ?x }"), "no supportive statement"
     assert sorted(set(supported)) == []
 
@@ -68,6 +68,7 @@ def test_what_a_statements_words_name_beside_what_its_stance_is_toward_it_mentio
         ("Statement-Heinrichs-PrettyRich", "ObamaAdministration"),
         ("Statement-Heinrichs-QuestionsCompetition", "UnitedStatesMissileDefenseAidToIsrael"),
         ("Statement-Mattis-GulfMissileDefense", "IranianMissileProgram"),
+        ("Statement-Mattis-InternationalEffort", "KoreanPeninsula"),
         ("Statement-Nagel-EmergencyFunding", "Israel"),
         ("Statement-ObamaOfficial-GrowingShare", "Israel"),
         ("Statement-ObamaOfficials-MDARunningDry", "UnitedStates"),
@@ -145,3 +146,16 @@ def test_a_statement_is_not_about_the_event_it_names_as_its_time(kg):
     about = {row[0] for row in _rows(kg, """SELECT ?about WHERE {
         id:Statement-AmericanIsraelPublicAffairsCommittee-ConsideringLobbying ag:about ?about }""")}
     assert about == {"MemorandumOfUnderstanding2016"}
+
+
+def test_no_statement_argues_for_or_against_a_place(kg):
+    """Mattis, asked how to 'improve its strategy on the Korean Peninsula', said 'It is going
+    to take an international effort' (003): supportive, and about the Korean Peninsula, so the
+    graph had him argue for a region. For or against a place says nothing; what a statement
+    argues for or against is a program, policy, proposal or actor, and the place it names, it
+    mentions."""
+    places = _rows(kg, """SELECT ?statement ?place WHERE {
+        ?statement ag:stance ?stance ; ag:about ?place . ?place a/rdfs:subClassOf* ag:Place .
+        VALUES ?stance { ag:SupportiveStance ag:OpposingStance } }""")
+    assert kg.query("ASK { ?s ag:stance ag:SupportiveStance ; ag:about ?x }"), "no supportive statement"
+    assert places == []
