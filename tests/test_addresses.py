@@ -78,3 +78,9 @@ def test_a_store_under_a_path_that_is_not_ascii_is_sent_its_path_escaped():
         store = RemoteStore(url.replace("/query", "/données/query?clé=1"))
         assert bool(store.select("ASK {}", [])) and store.update_url.endswith("/update?cl%C3%A9=1")
     assert asked == ["/donn%C3%A9es/query?cl%C3%A9=1"]
+
+
+def test_a_scheme_in_capitals_is_a_scheme():
+    # Refused as "not an http:// or https:// URL", as Settings once refused a store's.
+    store = RemoteStore(QUERY, update_url="HTTP://h/update", graph_store_url="Https://h/store")
+    assert (store.update_url, store.graph_store_url) == ("http://h/update", "https://h/store")

@@ -26,7 +26,9 @@ _UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")  # what http.client refuses in a UR
 def check(url: str, name: str) -> None:
     """Raise StoreError if ``url`` cannot be a store's URL; ``name`` is what gives it, as a
     namer names it: a settings field (``settings.store``) or a parameter (``update_url``)."""
-    if not url.startswith(SCHEMES):
+    # A scheme is case-insensitive (RFC 3986): "HTTP://host/update", as some tools print it,
+    # is sent in lower case (``sendable``), as Settings writes a store's.
+    if not url[:8].lower().startswith(SCHEMES):
         raise StoreError(Said(lambda n: f"{n(name, url)} is not an http:// or https:// URL: "
                                         "give the store's whole URL"))
     try:
