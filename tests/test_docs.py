@@ -520,7 +520,8 @@ _COMMAND_LINES = [(page.name, words) for page in [
     ROOT / "README.md", *(ROOT / "docs" / name for name in (
         "endpoint.md", "stores.md", "pages.md", "validation.md", "benchmarks.md"))]
     for words in _shell_commands(page)]
-_ALLIANCE_GRAPH = [(page, [w for w in words[i + 1:] if w != "&"])
+_ALLIANCE_GRAPH = [(page, dict(w.split("=", 1) for w in words[:i]),
+                    [w for w in words[i + 1:] if w != "&"])
                    for page, words in _COMMAND_LINES
                    for i in [next((i for i, w in enumerate(words)
                                    if not re.match(r"[A-Z_]+=", w)), len(words))]
@@ -529,13 +530,17 @@ _ALLIANCE_GRAPH = [(page, [w for w in words[i + 1:] if w != "&"])
                    and not any(w.startswith("[") for w in words)]
 
 
-@pytest.mark.parametrize("page, args", _ALLIANCE_GRAPH,
-                         ids=[f"{p}-{i}" for i, (p, _) in enumerate(_ALLIANCE_GRAPH)])
-def test_every_command_line_of_the_docs_is_one_the_command_reads(page, args):
-    # A command copied from a page must name options and values the command takes: each is
-    # read by the command line's own parser (nothing run), as `alliance-graph` would read it.
+@pytest.mark.parametrize("page, variables, args", _ALLIANCE_GRAPH,
+                         ids=[f"{p}-{i}" for i, (p, _, _) in enumerate(_ALLIANCE_GRAPH)])
+def test_every_command_line_of_the_docs_is_one_the_command_reads(monkeypatch, page, variables,
+                                                                  args):
+    # A command copied from a page must name options and values the command takes, and the
+    # variables set before it (ALLIANCE_GRAPH_WORKERS=8) values they take: each is read by the
+    # command line's own parser (nothing run), as `alliance-graph` would read it.
     import click
     assert len(_ALLIANCE_GRAPH) >= 20, "the docs show alliance-graph command lines"
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
     try:
         context = main.make_context("alliance-graph", list(args))
         command = main.commands[(context.protected_args + context.args)[0]]
@@ -565,7 +570,7 @@ def test_endpoints_synopsis_of_serve_gives_the_options_defaults():
             assert isinstance(options[option], click.Option)
 
 
-@pytest.mark.parametrize("text", [args[1] for page, args in _ALLIANCE_GRAPH
+@pytest.mark.parametrize("text", [args[1] for page, _, args in _ALLIANCE_GRAPH
                                   if args[0] == "query" and " " in args[1]],
                          ids=lambda text: text.split("WHERE")[0].strip()[:40])
 def test_every_query_the_docs_print_runs_on_the_shipped_graph_with_an_answer(kg, text):
