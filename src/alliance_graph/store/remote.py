@@ -177,7 +177,8 @@ class RemoteStore(StoreClient):
         return params + [("named-graph-uri", g.value) for g in named]
 
     def is_virtuoso(self) -> bool:
-        """Return whether the store is Virtuoso (its answers' ``Server``), asking it if need be."""
+        """Return whether the store is Virtuoso (``remote_answers.from_virtuoso``: its
+        answers' ``Server``, else what Virtuoso alone writes), asking it if need be."""
         if self._virtuoso is None:
             self.select("ASK { }", [])
         return bool(self._virtuoso)
