@@ -711,3 +711,15 @@ def test_endpoint_counts_the_families_the_bounds_tests_run():
     said = re.search(r"The tests run the largest query each bound allows for (\d+) families",
                      " ".join(_docs("endpoint.md").split()))
     assert said and int(said[1]) == len(ALL)
+
+
+def test_readmes_cite_row_gives_the_rule_names_are_held_to():
+    # The row gave NAME as "letters, digits, `_`, `-`, `.`", and `cite ... --name -x`, `x.`
+    # or `café` was refused: the letters are ASCII's, and a name neither starts with `-` or
+    # `.` nor ends with `.` (sources.citations.LOCAL_NAME_RULE).
+    from alliance_graph.sources.citations import is_local_name
+    row = re.search(r"^\| `alliance-graph cite\b.*?` \| (.*) \|$", README, re.M)[1]
+    assert ("NAME: ASCII letters, digits, `_`, `-` and `.`, not starting with `-` or `.` nor "
+            "ending with `.`") in row
+    assert is_local_name("000_blue-flag.2") and is_local_name("Az09")
+    assert not any(map(is_local_name, ["-x", ".x", "x.", "café", "a b", ""]))
