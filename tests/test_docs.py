@@ -723,3 +723,31 @@ def test_readmes_cite_row_gives_the_rule_names_are_held_to():
             "ending with `.`") in row
     assert is_local_name("000_blue-flag.2") and is_local_name("Az09")
     assert not any(map(is_local_name, ["-x", ".x", "x.", "café", "a b", ""]))
+
+
+def _bench_options(script: str) -> set[str]:
+    """Return the options a bench script's argparse parser adds (read from its source)."""
+    import ast
+    tree = ast.parse((ROOT / "bench" / f"{script}.py").read_text(encoding="utf-8"))
+    return {arg.value for call in ast.walk(tree) if isinstance(call, ast.Call)
+            and getattr(call.func, "attr", "") == "add_argument"
+            for arg in call.args if isinstance(arg, ast.Constant)
+            and str(arg.value).startswith("--")}
+
+
+def test_every_option_a_doc_gives_a_bench_script_is_one_it_takes():
+    # The benchmarks' command lines are not run here (they take minutes to hours); each option
+    # a page gives one (`bench/run.py --sizes 10000 --requests 50`, `add_10k.py`'s `--facts`,
+    # `--depth`) must be one the script's parser adds.
+    checked, wrong = 0, []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8").replace("\\\n", " ")
+        for said in re.finditer(r"(?:bench/|\.\./\.venv/bin/python )(\w+)\.py((?: +[^\s`|)]+)*)",
+                                text):
+            # Its comment's options too: "# or --send nothing", "# --facts, --depth to ...".
+            for option in re.findall(r"(?<![\w-])(--[a-z][\w-]*)", said[2]):
+                checked += 1
+                if option not in _bench_options(said[1]):
+                    wrong.append(f"{page.name}: bench/{said[1]}.py {option}")
+    assert checked >= 30, "the docs give the benchmarks' command lines"
+    assert not wrong, f"options the scripts do not take: {wrong}"
