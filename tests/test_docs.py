@@ -1,5 +1,6 @@
 """The README stays in step with the CLI, the catalogue, the Makefile and CI."""
 
+import dataclasses
 import functools
 import re
 from pathlib import Path
@@ -767,3 +768,26 @@ def test_readme_names_every_error_the_package_raises():
     assert "LoadError" in exported and "StoreError" in exported
     missing = [name for name in exported if f"`ag.{name}`" not in README]
     assert not missing, f"README does not name {missing}"
+
+
+def test_readmes_python_block_shows_every_function_of_the_package():
+    # README's notebook block showed load, run, rows and export; ag.validate and ag.add, the
+    # dry run and the merge of a proposal, were named only as taking `settings`, with nothing
+    # of what they return. The block parses, uses only what the package has, and shows each of
+    # its functions but those the prose after it calls (`ag.to_rdflib(result)`, `ag.cite(...)`).
+    import ast
+
+    import alliance_graph as ag
+    from alliance_graph.proposals.add import AddResult
+    from alliance_graph.proposals.report import Report
+    [block] = re.findall(r"```python\n(.*?)```", README, re.S)
+    used = {node.attr for node in ast.walk(ast.parse(block))
+            if isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "ag"}
+    functions = {name for name in dir(ag) if not name.startswith("_")
+                 and callable(getattr(ag, name)) and not isinstance(getattr(ag, name), type)}
+    assert used <= set(dir(ag))
+    assert {"validate", "add"} <= used
+    assert not [name for name in functions - used if f"`ag.{name}(" not in README]
+    # What the comments say the two return.
+    for cls, fields in ((Report, ("conforms", "findings")), (AddResult, ("report", "merged"))):
+        assert set(fields) <= {f.name for f in dataclasses.fields(cls)} | set(dir(cls))
