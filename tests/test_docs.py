@@ -791,3 +791,31 @@ def test_readmes_python_block_shows_every_function_of_the_package():
     # What the comments say the two return.
     for cls, fields in ((Report, ("conforms", "findings")), (AddResult, ("report", "merged"))):
         assert set(fields) <= {f.name for f in dataclasses.fields(cls)} | set(dir(cls))
+
+
+def test_every_option_a_doc_gives_a_command_inline_is_one_it_takes():
+    # The prose gives commands inline as well (`serve --allow-service IRI`, `alliance-graph
+    # validate --max-findings N`, `load --nquads remote.nq`): each option is one the command
+    # (or the group before it) takes, as the sh blocks' command lines are held above.
+    group = {name for param in main.params for name in param.opts + param.secondary_opts}
+    checked, wrong = 0, []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = re.sub(r"^ *```.*?^ *```", "", page.read_text(encoding="utf-8"),
+                      flags=re.S | re.M)
+        for span in re.findall(r"`([^`]+)`", " ".join(text.split())):
+            words = span.split("|")[0].split()  # `... | wc -c`: what follows is another's
+            if words[:1] == ["alliance-graph"]:
+                words = words[1:]
+            elif not (len(words) > 1 and words[0] in main.commands and words[1][:1] == "-"):
+                continue
+            named = [word for word in words if word in main.commands]
+            if not named:
+                continue
+            takes = group | {"--help"} | {name for param in main.commands[named[0]].params
+                                          for name in param.opts + param.secondary_opts}
+            for option in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", " ".join(words)):
+                checked += 1
+                if option not in takes:
+                    wrong.append(f"{page.name}: `{span}` ({option})")
+    assert checked >= 50, "the docs give commands with their options inline"
+    assert not wrong, wrong
