@@ -291,3 +291,14 @@ def test_a_proxys_own_error_before_an_oxigraph_is_the_stores(status, page):
     with answering(respond) as url:
         with pytest.raises(StoreError, match=f"answered HTTP {status} "):
             RemoteStore(url).query(SERVICE)
+
+
+def test_an_answer_is_told_by_its_first_bytes_alone():
+    # lstrip() of the whole answer copied it, up to remote_max_answer_bytes (a GiB), to read
+    # its first byte.
+    class Whole(bytes):
+        def lstrip(self, *chars):
+            raise AssertionError("the whole answer was copied")
+
+    rows = Whole(b'{"head":{"vars":["s"]},"results":{"bindings":[' + b" " * 1000 + b"]}}")
+    assert from_oxigraph(headers("nginx"), rows) is True
