@@ -819,3 +819,23 @@ def test_every_option_a_doc_gives_a_command_inline_is_one_it_takes():
                     wrong.append(f"{page.name}: `{span}` ({option})")
     assert checked >= 50, "the docs give commands with their options inline"
     assert not wrong, wrong
+
+
+def test_every_variable_a_doc_names_is_one_something_reads():
+    # README is held to name every variable the command line reads; the other way round, a
+    # variable a page names (ALLIANCE_GRAPH_FOLLOW, ..._CHROMIUM) must be read by the command
+    # line (settings.ENVIRONMENT, an option's envvar), the package, or the tests.
+    from alliance_graph.settings import ENVIRONMENT
+    read = set(ENVIRONMENT) | {name for command in main.commands.values()
+                               for param in command.params
+                               for name in ([param.envvar] if isinstance(param.envvar, str)
+                                            else param.envvar or [])}
+    code = " ".join(path.read_text(encoding="utf-8")
+                    for folder in ("src", "tests") for path in (ROOT / folder).rglob("*.py")
+                    if path.name != "test_docs.py")  # this file names them all
+    named = {name for page in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+             for name in re.findall(r"ALLIANCE_GRAPH_[A-Z_]*[A-Z]",
+                                    page.read_text(encoding="utf-8"))}
+    assert len(named) >= 15
+    missing = sorted(name for name in named - read if not re.search(rf"\b{name}\b", code))
+    assert not missing, f"the docs name variables nothing reads: {missing}"
