@@ -839,3 +839,25 @@ def test_every_variable_a_doc_names_is_one_something_reads():
     assert len(named) >= 15
     missing = sorted(name for name in named - read if not re.search(rf"\b{name}\b", code))
     assert not missing, f"the docs name variables nothing reads: {missing}"
+
+
+def test_pages_gives_the_ranges_of_the_properties_search_reads_as_descriptions(kg):
+    # pages.md said search reads as descriptions every property of range rdf:langString, where
+    # the ontology gives none that range (the data's strings are plain, xsd:string) and
+    # search.py reads both: the page names the ranges the query reads, and the properties it
+    # gives as examples are of them.
+    import alliance_graph as ag
+    from alliance_graph.web.pages import search
+    [pattern] = [p for kind, p in search._BRANCHES if kind == 2]
+    ranges = set(re.search(r"VALUES \?range \{ ([^}]*) \}", pattern)[1].split())
+    text = " ".join(_docs("pages.md").split())
+    said = re.search(r"3\. descriptions: .*? every property the ontology gives a string range, "
+                     r"(.*?) \((.*?)\), its prose;", text)
+    assert said, "pages.md says which properties search reads as descriptions"
+    assert set(re.findall(r"`(\w+:\w+)`", said[1])) == ranges
+    examples = re.findall(r"`(ag:\w+)`", said[2])
+    values = " ".join(ranges)
+    held = {row["p"].value for row in ag.rows(ag.run(
+        kg, f"SELECT ?p WHERE {{ VALUES ?range {{ {values} }} ?p rdfs:range ?range }}"))}
+    assert examples and {e.replace("ag:", "https://alliance-graph.example/ontology/")
+                         for e in examples} <= held
