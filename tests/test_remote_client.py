@@ -223,3 +223,18 @@ def test_a_store_whose_connection_is_reset_mid_answer_broke_off_its_answer():
         with pytest.raises(StoreError) as failed:
             RemoteStore(url, timeout=10).select("SELECT * {}", [])
     assert str(failed.value) == f"{url} broke off its answer: its connection was reset"
+
+
+def test_a_graph_store_url_that_takes_no_graph_says_which_option_to_give(tmp_path):
+    # The /store derived beside /query is Oxigraph's; Fuseki's /DATASET/store answered 404,
+    # said with nothing of --graph-store-url.
+    from alliance_graph.cli.main import said
+    nquads = tmp_path / "build.nq"
+    nquads.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n")
+    with answering(404, {"Content-Type": "text/plain"}, b"Not Found") as url:
+        with pytest.raises(StoreError) as refused:
+            RemoteStore(url).post_quads(nquads)
+    assert said(refused.value) == (
+        f"{url.removesuffix('query')}store answered HTTP 404 Not Found: Not Found (nothing "
+        "takes a graph at that path: give the store's Graph Store URL (--graph-store-url), or "
+        "none (--graph-store-url '') to load through SPARQL Update)")

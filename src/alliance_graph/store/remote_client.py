@@ -151,8 +151,10 @@ class StoreClient:
             through = f" (sent through {proxy}, which {scheme}_proxy names: its answer " \
                 "may be the proxy's own; add the store's host to no_proxy to reach it " \
                 "directly)" if proxy else ""
-            raise StoreError(f"{url} answered HTTP {exc.code} {exc.reason}: {message}"
-                             f"{oxigraph_errors.the_stores(message, oxigraph)}{through}") \
+            said = f"{url} answered HTTP {exc.code} {exc.reason}: {message}" \
+                f"{oxigraph_errors.the_stores(message, oxigraph)}{through}"
+            code = exc.code  # (the lambda is called past this block, where exc is gone)
+            raise StoreError(Said(lambda n: said + self._no_graph_store(code, request, n))) \
                 from None
         except TimeoutError:
             raise StoreError(f"{url} did not answer within {timeout:g} s") from None
@@ -163,6 +165,15 @@ class StoreClient:
             raise StoreError(f"{url} broke off its answer: {exc!r}") from None
         except OSError as exc:
             raise _failed(url, exc, timeout, self._proxy(request)) from None
+
+    def _no_graph_store(self, code: int, request: urllib.request.Request, n) -> str:
+        # The Graph Store URL derived beside /query is Oxigraph's; Fuseki's is the dataset's
+        # /data, where its /store answered 404 with nothing said of the option to give.
+        if code != 404 or request.full_url != self.graph_store_url:
+            return ""
+        return (f" (nothing takes a graph at that path: give the store's Graph Store URL "
+                f"({n('graph_store_url')}), or none ({n('graph_store_url', '')}) to load "
+                "through SPARQL Update)")
 
     def _proxy(self, request: urllib.request.Request) -> str | None:
         # urllib sends a request to the proxy its environment names (http_proxy,
