@@ -226,8 +226,8 @@ def test_a_store_whose_connection_is_reset_mid_answer_broke_off_its_answer():
 
 
 def test_a_graph_store_url_that_takes_no_graph_says_which_option_to_give(tmp_path):
-    # The /store derived beside /query is Oxigraph's; Fuseki's /DATASET/store answered 404,
-    # said with nothing of --graph-store-url.
+    # The /store derived beside /query is Oxigraph's; another store's answered 404, said
+    # with nothing of --graph-store-url.
     from alliance_graph.cli.main import said
     nquads = tmp_path / "build.nq"
     nquads.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n")

@@ -167,8 +167,9 @@ class StoreClient:
             raise _failed(url, exc, timeout, self._proxy(request)) from None
 
     def _no_graph_store(self, code: int, request: urllib.request.Request, n) -> str:
-        # The Graph Store URL derived beside /query is Oxigraph's; Fuseki's is the dataset's
-        # /data, where its /store answered 404 with nothing said of the option to give.
+        # The Graph Store URL derived beside /query is Oxigraph's; Fuseki and GraphDB take
+        # N-Quads at other URLs (docs/stores.md), where the derived one answered 404 with
+        # nothing said of the option to give.
         if code != 404 or request.full_url != self.graph_store_url:
             return ""
         return (f" (nothing takes a graph at that path: give the store's Graph Store URL "
