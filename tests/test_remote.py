@@ -190,6 +190,19 @@ def test_a_boolean_the_query_computes_is_a_number_to_virtuoso(remote_kg, kg, req
     assert normalized(remote_kg.query(cast)) == normalized(kg.query(cast)) == expected
 
 
+@pytest.mark.server
+@pytest.mark.parametrize("query", [
+    'VERSION "1.2" CONSTRUCT { ?c a ag:Claim } WHERE { ?c a ag:Claim } ORDER BY ?c LIMIT 3',
+    "# a note\nVERSION '1.2' BASE <urn:x> ASK { ?c a ag:Claim }",
+])
+def test_a_query_declaring_its_sparql_version_is_asked_in_its_form_s_format(
+        request, settings, kg, query):
+    # Read as no form, a CONSTRUCT after VERSION "1.2" was sent asking for JSON: Oxigraph
+    # answered HTTP 406 (exit 2), where the local store answers it.
+    oxigraph = loaded_remote(request, settings, "oxigraph")
+    assert normalized(oxigraph.query(query)) == normalized(kg.query(query))
+
+
 @pytest.mark.parametrize("query", [
     "# PREFIX ag: <http://old.example/>\nSELECT (COUNT(*) AS ?n) WHERE { ?c a ag:Claim }",
     'SELECT (COUNT(*) AS ?n) WHERE { ?c a ag:Claim FILTER(?c != "PREFIX ag: x") }',
