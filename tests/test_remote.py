@@ -194,8 +194,10 @@ def test_a_boolean_the_query_computes_is_a_number_to_virtuoso(remote_kg, kg, req
 @pytest.mark.parametrize("query", [
     'VERSION "1.2" CONSTRUCT { ?c a ag:Claim } WHERE { ?c a ag:Claim } ORDER BY ?c LIMIT 3',
     "# a note\nVERSION '1.2' BASE <urn:x> ASK { ?c a ag:Claim }",
+    # The form glued to what follows, as the engine reads keywords: the same 406.
+    "CONSTRUCTWHERE{?c a ag:Claim}ORDER BY ?c LIMIT 3",
 ])
-def test_a_query_declaring_its_sparql_version_is_asked_in_its_form_s_format(
+def test_a_query_is_asked_in_its_form_s_format_as_the_engine_reads_the_form(
         request, settings, kg, query):
     # Read as no form, a CONSTRUCT after VERSION "1.2" was sent asking for JSON: Oxigraph
     # answered HTTP 406 (exit 2), where the local store answers it.

@@ -37,10 +37,11 @@ from .virtuoso_tags import lowered
 
 # The query form, after the prologue (comments, BASE, PREFIX and VERSION declarations: a
 # query beginning with SPARQL 1.2's VERSION "1.2", read as no form, was sent asking for JSON,
-# and Oxigraph answered its CONSTRUCT with HTTP 406).
+# and Oxigraph answered its CONSTRUCT with HTTP 406), glued to what follows it as the engine
+# reads keywords (``CONSTRUCTWHERE{...}``, which had the same 406).
 _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>"
                    r"""|VERSION\s*+(?:"[^"\n]*+"|'[^'\n]*+'))*+"""
-                   r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+                   r"(SELECT|ASK|CONSTRUCT|DESCRIBE)", re.I)
 _GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
 # A graph no store holds (nothing is ever written to it): naming it says "this graph is empty".
 EMPTY = ox.NamedNode(BASE + "empty-graph")
