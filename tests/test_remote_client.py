@@ -7,6 +7,7 @@ import ssl
 import struct
 import subprocess
 import threading
+import traceback
 
 import pyoxigraph as ox
 import pytest
@@ -238,3 +239,16 @@ def test_a_graph_store_url_that_takes_no_graph_says_which_option_to_give(tmp_pat
         f"{url.removesuffix('query')}store answered HTTP 404 Not Found: Not Found (nothing "
         "takes a graph at that path: give the store's Graph Store URL (--graph-store-url), or "
         "none (--graph-store-url '') to load through SPARQL Update)")
+
+
+def test_an_answer_of_another_form_leaves_none_of_its_solutions_in_the_failure():
+    # Solutions to an ASK: the failure's traceback kept them in _answer's locals, and freed
+    # in a cycle by another thread, pyoxigraph raised "unsendable ... dropped on another
+    # thread" there (a test's server thread, a server's other request).
+    table = b'{"head":{"vars":["x"]},"results":{"bindings":[]}}'
+    with answering(200, {"Content-Type": "application/sparql-results+json"}, table) as url:
+        with pytest.raises(StoreError, match="answered an ASK query with solutions") as caught:
+            RemoteStore(url).select("ASK {}", [])
+    held = [value for frame, _ in traceback.walk_tb(caught.value.__traceback__)
+            for value in frame.f_locals.values()]
+    assert not [value for value in held if isinstance(value, ox.QuerySolutions)]

@@ -252,6 +252,9 @@ class RemoteStore(StoreClient):
         asked = form.group(1).upper() if form else given
         if {asked, given} - _GRAPH_FORMS and asked != given:
             what = {"ASK": "a boolean", "SELECT": "solutions", "CONSTRUCT": "a graph"}[given]
+            # The failure's traceback keeps this frame's locals: pyoxigraph's solutions, freed
+            # by whichever thread collects, raise "unsendable" there (remote_answers.parse).
+            del result
             raise StoreError(f"{self.named(self.query_url)} answered "
                              f"{'an' if asked == 'ASK' else 'a'} "
                              f"{asked} query with {what}")
