@@ -200,6 +200,7 @@ class RemoteStore(StoreClient):
         an answer of ``cap`` rows or more may have been cut (virtuoso_rows.limited)."""
         result, virtuoso, again = self._answer(query, params, rejected)
         if cap is not None and sum(1 for _ in again()) >= cap:
+            del result  # not kept by the failure's traceback (the "unsendable" note below)
             raise StoreError(f"{self.named(self.query_url)} may have cut the answer at {cap:,} rows: "
                              f"Virtuoso sorts at most {SORTED_ROWS:,} rows by default "
                              "(MaxSortedTopRows), the OFFSET included, and answers an "
