@@ -52,8 +52,9 @@ from .query_text import read_query
               show_default=True)
 @click.pass_obj
 def stats(settings: Settings, fmt: str):
-    """Print the dataset version (as in ETags) and count triples, entities by class, claims,
-    evidence and sources."""
+    """Print the dataset version (as in ETags) and count triples, inferred triples, claims
+    and the contested ones, evidence, sources and entities by class; in JSON each named
+    graph's triples too."""
     stdout_open()
     kg = load_graph(settings)
     figures = at_once(lambda: stats_mod.compute(kg, backends.dataset_version(settings, kg)))
