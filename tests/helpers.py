@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.proposals.report import AGSH, CHECK
 from alliance_graph.query import results as queries
 
@@ -280,3 +281,17 @@ def with_shipped_build(cache: Path, settings) -> Path:
         if not (cache / path.name).exists():
             shutil.copy(path, cache / path.name)
     return cache
+
+
+def _body(data: bytes) -> bytes:
+    """Return Turtle or RDF/XML without its prefix declarations."""
+    return re.sub(rb'@prefix [^\n]*\n| xmlns:\w+="[^"]*"', b"", data)
+
+
+def used_prefixes(triples, target) -> dict:
+    """Return the project's prefixes that Oxigraph's writer uses writing ``triples`` whole: the
+    ones whose absence changes what it writes (besides the declarations)."""
+    every = _body(ox.serialize(triples, format=target, prefixes=PREFIX_IRIS))
+    return {p: ns for p, ns in PREFIX_IRIS.items() if _body(ox.serialize(
+        triples, format=target, prefixes={o: n for o, n in PREFIX_IRIS.items() if o != p}))
+        != every}

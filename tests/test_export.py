@@ -18,13 +18,12 @@ from click.testing import CliRunner
 
 import servers
 from alliance_graph.cli import main
-from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query import export, network_read, rdf_xml
 from alliance_graph.query.results import GRAPH_FORMATS, prefixes_for
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
 from alliance_graph.wording import worded
-from helpers import canonical
+from helpers import canonical, used_prefixes
 
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig",
                  "jsonld": "json-ld", "xml": "xml"}
@@ -426,20 +425,6 @@ def previous_export(kg, fmt: str, inferred: bool = False, rdf12: bool = False) -
         prefixes = used_prefixes(items, target)
     data = ox.serialize(items, format=target, prefixes=prefixes)
     return data.replace(b"\r", b"&#13;") if fmt == "xml" else data
-
-
-def _body(data: bytes) -> bytes:
-    """Return Turtle or RDF/XML without its prefix declarations."""
-    return re.sub(rb'@prefix [^\n]*\n| xmlns:\w+="[^"]*"', b"", data)
-
-
-def used_prefixes(triples, target) -> dict:
-    """Return the project's prefixes that Oxigraph's writer uses writing ``triples`` whole: the
-    ones whose absence changes what it writes (besides the declarations)."""
-    every = _body(ox.serialize(triples, format=target, prefixes=PREFIX_IRIS))
-    return {p: ns for p, ns in PREFIX_IRIS.items() if _body(ox.serialize(
-        triples, format=target, prefixes={o: n for o, n in PREFIX_IRIS.items() if o != p}))
-        != every}
 
 
 @pytest.mark.parametrize("args", [

@@ -8,7 +8,7 @@ import pytest
 from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query import used_prefixes
 from alliance_graph.query.used_prefixes import UsedPrefixes
-from test_export import used_prefixes as used_held_whole
+from helpers import used_prefixes as used_held_whole
 
 TTL, XML = ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML
 AG, ID, RDF, XSD = (PREFIX_IRIS[p] for p in ("ag", "id", "rdf", "xsd"))
