@@ -84,3 +84,25 @@ def test_a_scheme_in_capitals_is_a_scheme():
     # Refused as "not an http:// or https:// URL", as Settings once refused a store's.
     store = RemoteStore(QUERY, update_url="HTTP://h/update", graph_store_url="Https://h/store")
     assert (store.update_url, store.graph_store_url) == ("http://h/update", "https://h/store")
+
+
+@pytest.mark.parametrize("field, value, library, command_line", [
+    ("store_update_url", "127.0.0.1:7878/update",
+     "Settings(store_update_url='127.0.0.1:7878/update') is not an http:// or https:// URL",
+     "--update-url 127.0.0.1:7878/update is not an http:// or https:// URL"),
+    ("store_graph_store_url", "https:///store",
+     "Settings(store_graph_store_url='https:///store') names no host",
+     "--graph-store-url https:///store names no host"),
+])
+def test_a_slip_in_a_url_the_settings_give_names_the_setting(field, value, library,
+                                                             command_line):
+    # A notebook's Settings(store_update_url=...) was refused as "update_url='...'", the
+    # parameter of RemoteStore, which its user never wrote; the command line names its option.
+    from alliance_graph import Settings
+    from alliance_graph.cli.main import said
+    settings = Settings(store=QUERY, **{field: value})
+    with pytest.raises(StoreError) as refused:
+        RemoteStore.from_settings(settings)
+    assert str(refused.value).startswith(library)
+    assert said(refused.value).startswith(command_line)
+

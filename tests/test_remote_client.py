@@ -241,6 +241,21 @@ def test_a_graph_store_url_that_takes_no_graph_says_which_option_to_give(tmp_pat
         "none (--graph-store-url '') to load through SPARQL Update)")
 
 
+def test_a_graph_store_url_the_settings_give_that_takes_no_graph_names_the_setting(tmp_path):
+    # Settings(store=...) gave the URL: the hint named RemoteStore's graph_store_url.
+    from alliance_graph import Settings
+    nquads = tmp_path / "build.nq"
+    nquads.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n")
+    with answering(404, {"Content-Type": "text/plain"}, b"Not Found") as url:
+        with pytest.raises(StoreError) as refused:
+            RemoteStore.from_settings(Settings(store=url)).post_quads(nquads)
+    assert str(refused.value).endswith(
+        "give the store's Graph Store URL (Settings.store_graph_store_url), or none "
+        "(Settings(store_graph_store_url='')) to load through SPARQL Update)")
+    from alliance_graph.cli.main import said
+    assert "(--graph-store-url), or none (--graph-store-url '')" in said(refused.value)
+
+
 def test_an_answer_of_another_form_leaves_none_of_its_solutions_in_the_failure():
     # Solutions to an ASK: the failure's traceback kept them in _answer's locals, and freed
     # in a cycle by another thread, pyoxigraph raised "unsendable ... dropped on another

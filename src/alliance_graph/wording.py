@@ -154,7 +154,9 @@ def worded(message, name, handling: BaseException | None = None) -> str:
 OPTIONS = {"fmt": "--format", "settings.validate_max_findings": "--max-findings",
            "settings.root": "--project", "settings.data_dir": "--data", "settings.ontology_dir": "--ontology",
            "settings.sources_dir": "--sources", "sources_dir": "--sources",
-           "settings.cache_dir": "--cache", "settings.allowed_services": "--allow-service"}
+           "settings.cache_dir": "--cache", "settings.allowed_services": "--allow-service",
+           "settings.store_update_url": "--update-url",
+           "settings.store_graph_store_url": "--graph-store-url"}
 # Settings only `serve` has options for whose refusals other commands give too: `query` checks
 # a query against the library's bounds (``query.bounds``), which no option of its own sets.
 # The command line names them by serve's options in serve's processes (``speak_as``), and by

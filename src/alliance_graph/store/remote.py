@@ -43,6 +43,9 @@ _FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>
                    r"""|VERSION\s*+(?:"[^"\n]*+"|'[^'\n]*+'))*+"""
                    r"(SELECT|ASK|CONSTRUCT|DESCRIBE)", re.I)
 _GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
+# The settings fields giving a store's URLs, as its messages name them (``from_settings``).
+SETTINGS_NAMES = {"query_url": "settings.store", "update_url": "settings.store_update_url",
+                  "graph_store_url": "settings.store_graph_store_url"}
 # A graph no store holds (nothing is ever written to it): naming it says "this graph is empty".
 EMPTY = ox.NamedNode(BASE + "empty-graph")
 
@@ -53,16 +56,20 @@ class RemoteStore(StoreClient):
     def __init__(self, query_url: str, update_url: str | None = None,
                  graph_store_url: str | None = None, timeout: float = 60.0,
                  load_timeout: float = 3600.0, max_answer_bytes: int = 2**30,
-                 anonymous: bool = False):
+                 anonymous: bool = False, names: dict[str, str] | None = None):
+        # How a message names each URL as its caller gave it (``wording.Said``): by these
+        # parameters, or by the settings fields ``from_settings`` read them from.
+        self.names = {"query_url": "query_url", "update_url": "update_url",
+                      "graph_store_url": "graph_store_url", **(names or {})}
         # Each checked (addresses.given); none given, the update and Graph Store URLs are
         # derived beside the query URL.
-        self.query_url = addresses.given(query_url, "query_url")
-        self.update_url = addresses.given(update_url, "update_url") if update_url \
+        self.query_url = addresses.given(query_url, self.names["query_url"])
+        self.update_url = addresses.given(update_url, self.names["update_url"]) if update_url \
             else addresses.beside(self.query_url, "update") or self.query_url
         if graph_store_url is None:
             graph_store_url = addresses.beside(self.query_url, "store")
         elif graph_store_url:
-            graph_store_url = addresses.given(graph_store_url, "graph_store_url")
+            graph_store_url = addresses.given(graph_store_url, self.names["graph_store_url"])
         self.graph_store_url = graph_store_url or None  # "": none, so load with SPARQL Update
         self.timeout = timeout
         self.load_timeout = load_timeout
@@ -74,10 +81,13 @@ class RemoteStore(StoreClient):
 
     @classmethod
     def from_settings(cls, settings: Settings, anonymous: bool = False) -> RemoteStore:
-        """Return the remote store ``settings.store`` names, with its URLs and time limits."""
+        """Return the remote store ``settings.store`` names, with its URLs and time limits;
+        a message names each URL by the field it was given in (``Settings(store_update_url=
+        ...)``, ``--update-url`` to the command line), not by this class's parameter: a
+        notebook's user read ``update_url='...'``, a name they never wrote."""
         return cls(settings.store, settings.store_update_url, settings.store_graph_store_url,
                    settings.remote_timeout, settings.remote_load_timeout,
-                   settings.remote_max_answer_bytes, anonymous)
+                   settings.remote_max_answer_bytes, anonymous, names=SETTINGS_NAMES)
 
     # -- reading -------------------------------------------------------------------------
 

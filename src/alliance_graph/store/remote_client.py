@@ -32,6 +32,7 @@ class StoreClient:
     query_url: str
     update_url: str
     graph_store_url: str | None
+    names: dict[str, str]  # how a message names each URL (``RemoteStore``'s ``names``)
     timeout: float
     max_answer_bytes: int
     anonymous: bool
@@ -173,7 +174,8 @@ class StoreClient:
         if code != 404 or request.full_url != self.graph_store_url:
             return ""
         return (f" (nothing takes a graph at that path: give the store's Graph Store URL "
-                f"({n('graph_store_url')}), or none ({n('graph_store_url', '')}) to load "
+                f"({n(self.names['graph_store_url'])}), or none "
+                f"({n(self.names['graph_store_url'], '')}) to load "
                 "through SPARQL Update)")
 
     def _proxy(self, request: urllib.request.Request) -> str | None:
