@@ -2,23 +2,28 @@
 
 import html
 import re
+import unicodedata
 import urllib.parse
 import urllib.request
 
+import pyoxigraph as ox
 import pytest
 
+from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.web.pages import search
 
 IRON_DOME = "https://alliance-graph.example/id/IronDome"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def found(kg, text, limit=20):
     return [(h.match, h.label) for h in search.search(kg, text, limit)]
 
 
-def test_a_label_hit_ranks_exact_then_prefix_then_inside(pages_kg):
-    labels = [label for kind, label in found(pages_kg, "i") if kind == "label"]
-    assert labels.index("Iron Dome") < labels.index("United States")
+def test_a_label_hit_is_found_by_the_start_of_a_word(pages_kg):
+    labels = [label for kind, label in found(pages_kg, "i", 100) if kind == "label"]
+    # "United States" holds an "i", but no word of it starts with one.
+    assert "Iron Dome" in labels and "United States" not in labels
     hit = search.search(pages_kg, "iron dome")[0]
     assert (hit.match, hit.label, hit.href, hit.type) == (
         "label", "Iron Dome", "/id/IronDome", "missile defense system")
@@ -79,6 +84,17 @@ def test_hostile_text_finds_nothing_or_matches_as_text(pages_kg, text):
     assert all(w in h.text.lower() for h in hits for w in search.words(text))
 
 
+@pytest.mark.parametrize("text", ["u.s.", "(2011", "co-funded", "[a-z]", "a|b", "a{2}", "$3",
+                                  "\\", "^iron", "dome$", "a*", "x+y?", "#&~"])
+def test_a_word_holding_what_regular_expressions_read_as_syntax_is_found_as_text(pages_kg, text):
+    # The word is escaped into the query's regular expression: read as syntax it would find
+    # other texts, or be an error the page answered 500.
+    hits = search.search(pages_kg, text, search.MAX_LIMIT)
+    assert all(w in h.text.lower() for h in hits for w in search.words(text))
+    assert [(h.match, h.text) for h in hits] == \
+        [(k, t) for k, _, t in ranked_in_python(pages_kg, text)[:search.MAX_LIMIT]]
+
+
 def test_results_are_bounded(pages_kg):
     assert len(search.search(pages_kg, "e", limit=2)) == 2
     assert len(search.search(pages_kg, "e", limit=10**6)) <= search.MAX_LIMIT
@@ -127,10 +143,54 @@ def test_segments_mark_a_word_where_a_word_starts_with_it():
     assert search.segments("to intercept, in combat", "in combat") == [
         ("to intercept, ", False), ("in combat", True)]
     assert search.segments("aided aid", "aid") == [("aided ", False), ("aid", True)]
-    # Found only inside a word, it is marked there: that is where the search matched it.
-    assert search.segments("as he said", "aid") == [("as he s", False), ("aid", True)]
+    # Inside a word the search matches nothing (below), and nothing is marked there.
+    assert search.segments("as he said", "aid") == [("as he said", False)]
     # A word starting with no letter starts where it is found.
     assert search.segments("x<b>", "<b>") == [("x", False), ("<b>", True)]
+    # A mark (Hebrew's points, a combining accent) is part of its word: no word starts after it.
+    assert search.segments("\u05e9\u05b8\u05dc\u05d5\u05dd", "\u05dc\u05d5\u05dd") == [
+        ("\u05e9\u05b8\u05dc\u05d5\u05dd", False)]
+
+
+@pytest.mark.parametrize("typed, inside", [("aid", "Atlantis paid for"), ("ntercept", "intercept"),
+                                           ("tlantis", "Atlantis")])
+def test_a_word_is_found_where_a_word_starts_not_inside_one(pages_kg, typed, inside):
+    # CONTAINS found "aid" in every text holding "said" or "paid" ("war" in "forward"), ranked
+    # as if they held the word: the quote "Atlantis paid for Iron Dome" was a hit for "aid".
+    assert [h.text for h in search.search(pages_kg, typed, search.MAX_LIMIT)
+            if inside in h.text] == []
+    # The start of a word is found, a whole word above it: "intercept" in "intercepting".
+    hits = search.search(pages_kg, "intercept", search.MAX_LIMIT)
+    assert any("intercepting" in h.text for h in hits)
+
+
+class Labels:
+    """A real Oxigraph store holding only the given labels, queried as the graph is (with the
+    project's prefixes undeclared)."""
+
+    def __init__(self, labels):
+        self.store = ox.Store()
+        for n, label in enumerate(labels):
+            self.store.add(ox.Quad(ox.NamedNode(f"{IRON_DOME}-{n}"), ox.NamedNode(RDFS_LABEL),
+                                   ox.Literal(label)))
+
+    def query(self, sparql):
+        return self.store.query(sparql, prefixes=PREFIX_IRIS)
+
+
+def test_a_whole_word_ranks_above_the_start_of_one():
+    # The text itself, then the text starting with the word (whole, then as a word's start),
+    # then the word where a later word starts (whole, then a start); shorter first within each.
+    # "paid" and "forward" hold the letters, inside a word: they are not found.
+    labels = ["first aider", "aids and", "first aid kit", "aided", "said aid", "aid for", "aid",
+              "paid", "Aid"]
+    assert [h.text for h in search.search(Labels(labels), "aid")] == [
+        "aid", "Aid", "aid for", "aided", "aids and", "said aid", "first aid kit", "first aider"]
+    labels = ["the dome of iron", "iron domes", "an iron dome", "ironclad domes", "ironic"]
+    assert [h.text for h in search.search(Labels(labels), "iron dome")] == [
+        "iron domes", "an iron dome", "ironclad domes", "the dome of iron"]
+    assert search.search(Labels(["forward", "warfare", "war"]), "war")[0].text == "war"
+    assert len(search.search(Labels(["forward", "warfare", "war"]), "war")) == 2
 
 
 def test_segments_mark_a_greek_word_in_capitals_as_the_search_found_it():
@@ -144,9 +204,9 @@ def test_segments_mark_the_phrase_whole_and_the_words_elsewhere():
     assert search.segments("The Iron Dome; a dome of iron", "iron dome") == [
         ("The ", False), ("Iron Dome", True), ("; a ", False), ("dome", True),
         (" of ", False), ("iron", True)]
-    # The phrase found only inside words: its words, as they are marked alone.
+    # The phrase found only inside words: its words, where they start words.
     assert search.segments("hairon domes", "iron dome") == [
-        ("ha", False), ("iron", True), (" ", False), ("dome", True), ("s", False)]
+        ("hairon ", False), ("dome", True), ("s", False)]
 
 
 class Recording:
@@ -164,7 +224,7 @@ def test_enough_label_hits_leave_descriptions_and_quotes_unread(pages_kg):
     # A single letter is in most of the graph's text: ranking all of it took 1.8 s at 100 k
     # facts, for a page that only shows labels.
     spy = Recording(pages_kg)
-    hits = search.search(spy, "e", limit=2)
+    hits = search.search(spy, "s", limit=2)
     assert [h.match for h in hits] == ["label", "label"]
     assert not [q for q in spy.queries if "oa:exact" in q or "skos:definition" in q]
     # Fewer labels than asked for: the other kinds are read, in order.
@@ -182,6 +242,22 @@ KIND_PATTERNS = [
 ]
 
 
+def at_word_starts(lower: str, needle: str, whole: bool = False) -> list[int]:
+    """Return where ``needle`` is in ``lower`` where a word starts (and ends, ``whole``): a word
+    is letters, marks and digits (Unicode's L, M and N); a needle starting or ending with none
+    of them needs no word there."""
+    def word(ch):
+        return unicodedata.category(ch)[0] in "LMN"
+    out = []
+    for at in range(len(lower) - len(needle) + 1):
+        end = at + len(needle)
+        if lower[at:end] == needle \
+                and (at == 0 or not word(lower[at - 1]) or not word(needle[0])) \
+                and (not whole or end == len(lower) or not word(lower[end]) or not word(needle[-1])):
+            out.append(at)
+    return out
+
+
 def ranked_in_python(kg, text):
     """Return (kind, IRI, text) of every hit for ``text``, ranked as pages.md says, by reading
     every text of each kind and sorting it here."""
@@ -190,9 +266,11 @@ def ranked_in_python(kg, text):
         for r in kg.query(f"SELECT DISTINCT ?x ?text WHERE {{ {pattern} FILTER(isIRI(?x) "
                           "&& isLiteral(?text)) }"):
             lower = r["text"].value.lower()
-            if all(w in lower for w in ws):
-                quality = (0 if lower == phrase else 1 if lower.startswith(phrase)
-                           else 2 if phrase in lower else 3)
+            if all(at_word_starts(lower, w) for w in ws):
+                whole, starts = (at_word_starts(lower, phrase, True),
+                                 at_word_starts(lower, phrase))
+                quality = (0 if lower == phrase else 1 if 0 in whole else 2 if 0 in starts
+                           else 3 if whole else 4 if starts else 5)
                 rows.add((kind, quality, len(r["text"].value), r["x"].value, r["text"].value))
     out, seen = [], set()
     for kind, _, _, x, t in sorted(rows):
@@ -202,7 +280,8 @@ def ranked_in_python(kg, text):
     return out
 
 
-@pytest.mark.parametrize("text", ["o", "e", "i", "dome", "the", "u.s.", "co-funded by"])
+@pytest.mark.parametrize("text", ["o", "e", "i", "dome", "the", "u.s.", "co-funded by", "aid",
+                                  "in", "intercept", "iron dome", ".", "fund"])
 def test_ranking_is_kind_then_match_then_length_then_iri(pages_kg, text):
     hits = search.search(pages_kg, text, limit=search.MAX_LIMIT)
     expected = ranked_in_python(pages_kg, text)[:search.MAX_LIMIT]

@@ -1,19 +1,22 @@
 """Search the graph's text: labels, alternative labels, descriptions and evidence quotes, ranked.
 
 One SPARQL query finds every literal of those kinds that holds each word of the search text
-(case-insensitive), so any backend answers it.  Which properties count is read from the
+where a word of it starts (case-insensitive: "aid" finds "aid" and "aided", not "said"), so
+any backend answers it.  Which properties count is read from the
 ontology, not listed here: labels are ``rdfs:label``, ``skos:prefLabel`` and ``dcterms:title``;
 alternative labels ``skos:altLabel`` and its subproperties (``ag:acronym``); descriptions
 ``skos:definition``, ``dcterms:description``, ``rdfs:comment`` and every property whose range
 is a string, tagged or not (the ontology's prose: purposes, characterizations, statements); quotes
 are the evidence nodes' ``oa:exact``.  Hits rank by kind (a label above an alternative label
 above a description above a quote), then by how well the text matches (the whole text, its
-start, the phrase, the words apart), then shorter texts first.  A quote hit carries the claims
+start, the phrase, the words apart; whole words above the starts of words), then shorter texts
+first.  A quote hit carries the claims
 the quote supports, so a page can link the quote to its claims and their entities.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
@@ -114,17 +117,59 @@ def phrase(text: str) -> str:
     return " ".join(text.lower().split()).strip(QUOTATION_MARKS).strip()
 
 
+# What a word is made of: letters, marks and digits (Unicode's categories L, M and N), for the
+# query's regular expressions and for is_word_character alike, so that the marks say where the
+# query matched.  Written as categories, which XPath's regular expressions (SPARQL's), Rust's
+# (Oxigraph's) and PCRE read alike: XPath's \w holds symbols ("$", "+") where Rust's does not.
+WORD_CLASS = r"\p{L}\p{M}\p{N}"
+_BOUNDARY = f"[^{WORD_CLASS}]"
+# The characters XPath's regular expressions read as syntax, escaped to stand for themselves
+# (escaping others, as Python's re.escape does "#" and "&", is an error there).
+_SYNTAX = set("\\.?*+{}()[]|^$-")
+
+
+def is_word_character(ch: str) -> bool:
+    """Say whether ``ch`` is part of a word (a letter, mark or digit), as the query reads it."""
+    return unicodedata.category(ch)[0] in "LMN"
+
+
+def _regex(needle: str, at_start: bool = False, whole: bool = False) -> ox.Literal:
+    """Return a regular expression finding ``needle`` where a word starts (where the text
+    starts, ``at_start``), and where one ends too (``whole``).  A needle starting (ending) with
+    no letter needs no word to start (end) there: "$3" and "<b>" are found anywhere."""
+    escaped = "".join("\\" + ch if ch in _SYNTAX else ch for ch in needle)
+    start = "^" if at_start else f"(^|{_BOUNDARY})" if is_word_character(needle[0]) else ""
+    end = f"($|{_BOUNDARY})" if whole and is_word_character(needle[-1]) else ""
+    return ox.Literal(start + escaped + end)
+
+
+def _word_found(word: str) -> str:
+    # CONTAINS first, which is cheap, so that the regular expression only reads the texts
+    # holding the word somewhere; a word starting with no letter is found anywhere.
+    found = f"CONTAINS(LCASE(STR(?text)), {ox.Literal(word)})"
+    if is_word_character(word[0]):
+        found += f" && REGEX(LCASE(STR(?text)), {_regex(word)})"
+    return found
+
+
 def query(text: str, limit: int, kind: int) -> str:
     """Return the SPARQL query finding the ``limit`` best rows of one kind for ``text``, best
     first: by how the text matches, its length, then the IRI (a quote's evidence node)."""
-    whole = ox.Literal(phrase(text))
-    contains = " && ".join(f"CONTAINS(LCASE(STR(?text)), {ox.Literal(w)})" for w in words(text))
-    match = f"FILTER(isLiteral(?text) && {contains})"
-    # 0: the whole text, 1: its start, 2: the phrase somewhere, 3: the words apart; the length
-    # bound once per row, where ORDER BY STRLEN(?text) read the text at every comparison.
+    said = phrase(text)
+    whole = ox.Literal(said)
+    # Each word where a word of the text starts: CONTAINS alone found "aid" in "said" and
+    # "war" in "forward", every text holding the letters ranked as if it held the word.
+    match = f"FILTER(isLiteral(?text) && {' && '.join(_word_found(w) for w in words(text))})"
+    # 0: the whole text; the phrase at its start, 1: as whole words, 2: as the start of a
+    # word; the phrase where a word starts, 3: as whole words, 4: as the start of one; 5: the
+    # words apart.  The length bound once per row, where ORDER BY STRLEN(?text) read the text
+    # at every comparison.
     quality = (f"BIND(LCASE(STR(?text)) AS ?lower) BIND(IF(?lower = {whole}, 0, "
-               f"IF(STRSTARTS(?lower, {whole}), 1, IF(CONTAINS(?lower, {whole}), 2, 3))) "
-               "AS ?quality) BIND(STRLEN(?text) AS ?len)")
+               f"IF(REGEX(?lower, {_regex(said, at_start=True, whole=True)}), 1, "
+               f"IF(STRSTARTS(?lower, {whole}), 2, "
+               f"IF(REGEX(?lower, {_regex(said, whole=True)}), 3, "
+               f"IF(REGEX(?lower, {_regex(said)}), 4, 5))))) AS ?quality) "
+               "BIND(STRLEN(?text) AS ?len)")
     if kind == 3:
         best = _QUOTES.format(match=match, quality=quality, ranked=RANKED)
         rows = _QUOTE_ROWS.format(best=best, limit=limit)
@@ -242,8 +287,7 @@ def _quote_claims(kg, evidence: list[str], lab: Labeller
 
 def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
     """Split ``text`` into (piece, matched) pairs, marking what the search matched: the phrase
-    and each word where they are words of ``text``, else where words start with them, and a
-    word found only inside words (``aid`` in ``said`` alone) there, where it matched."""
+    and each word where they are whole words of ``text``, else where words start with them."""
     # Lower-cased whole, as the query's LCASE does: a capital sigma ending a word lowers to "ς"
     # there, and lowered one character at a time it was "σ", so a Greek word in capitals that
     # the search found was not marked. Whole, no character lowers to fewer, so an unchanged
@@ -254,15 +298,14 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
     marks = [False] * len(text)
     searched = words(search_text)
     # The phrase first: a text holding it whole ranks first, and is marked as one ("Iron Dome",
-    # not "Iron" and "Dome" apart); found only inside words, its words are marked as they are.
+    # not "Iron" and "Dome" apart); found only apart, its words are marked as they are.
     for needle in ([phrase(search_text)] if len(searched) > 1 else []) + searched:
         found = occurrences(lower, needle)
-        # Every occurrence was marked: searching "aid" marked it in "said", "paid", "aided"
-        # beside the word "aid" itself (and "in" in "intercept" beside the word "in"), and the
-        # marks no longer showed why the text was found. Whole words first, then word starts.
+        # Where the search matches: whole words first, then the starts of words. Inside a
+        # word ("aid" in "said", "in" in "intercept") it matches nothing, and is not marked.
         starts = [at for at in found if _starts_a_word(lower, at, needle)]
         whole = [at for at in starts if _ends_a_word(lower, at, needle)]
-        for at in whole or starts or (found if needle in searched else []):
+        for at in whole or starts:
             marks[at:at + len(needle)] = [True] * len(needle)
     out: list[tuple[str, bool]] = []
     for ch, mark in zip(text, marks):
@@ -275,10 +318,11 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
 
 def _starts_a_word(text: str, at: int, needle: str) -> bool:
     """Say whether ``needle`` at ``at`` starts a word of ``text`` (or starts with no letter)."""
-    return at == 0 or not text[at - 1].isalnum() or not needle[0].isalnum()
+    return at == 0 or not is_word_character(text[at - 1]) or not is_word_character(needle[0])
 
 
 def _ends_a_word(text: str, at: int, needle: str) -> bool:
     """Say whether ``needle`` at ``at`` ends a word of ``text`` (or ends with no letter)."""
     end = at + len(needle)
-    return end == len(text) or not text[end].isalnum() or not needle[-1].isalnum()
+    return (end == len(text) or not is_word_character(text[end])
+            or not is_word_character(needle[-1]))
