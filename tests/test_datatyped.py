@@ -71,3 +71,62 @@ def test_an_ill_typed_value_is_one_finding_though_rdflib_rewrites_it(settings, k
     [ill_typed] = [f for f in report.findings if f.shape.endswith("/ill-typed-literal")]
     assert ill_typed.line == text.splitlines().index(
         '    rdf:object "1948-05-14"^^xsd:dateTime ;') + 1
+
+
+ASOF = """
+claim:BlueFlag-participant-UnitedStates a ag:Claim ;
+    rdf:subject id:BlueFlag ;
+    rdf:predicate ag:participant ;
+    rdf:object id:UnitedStates ;
+    ag:rank ag:NormalRank ;
+    ag:asOf VALUE ;
+    prov:wasDerivedFrom ev:000-blue-flag .
+"""
+
+
+def ill_typed_finding(settings, kg, tmp_path, value: str):
+    text = turtle_prologue() + ASOF.replace("VALUE", value)
+    proposal = tmp_path / "as-of.ttl"
+    proposal.write_text(text, encoding="utf-8")
+    [finding] = validation.validate(settings, [proposal], prebuilt=kg.store).findings
+    assert finding.shape.endswith("/ill-typed-literal"), finding
+    assert finding.line == text.splitlines().index(f"    ag:asOf {value} ;") + 1
+    return finding
+
+
+def test_an_ill_typed_value_is_told_the_datatype_its_shape_takes(settings, kg, tmp_path):
+    # "2021-05-01"^^xsd:dateTime for ag:asOf was told "(written 2016-05-31T14:00:00Z)": the
+    # form of an xsd:dateTime, which the shape, taking dates, refuses in turn.
+    finding = ill_typed_finding(settings, kg, tmp_path, '"2021-05-01"^^xsd:dateTime')
+    assert finding.message == (
+        'ill-typed literal "2021-05-01" is not a valid xsd:dateTime, and ag:asOf takes an '
+        'xsd:date, xsd:gYearMonth or xsd:gYear: write "2021-05-01"^^xsd:date'), finding.message
+    assert finding.path == "https://alliance-graph.example/ontology/asOf"
+    assert finding.focus == "https://alliance-graph.example/id/claim/BlueFlag-participant-UnitedStates"
+    assert finding.value == '"2021-05-01"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+
+
+def test_an_ill_typed_value_of_no_form_the_shape_takes_is_told_the_forms(settings, kg, tmp_path):
+    finding = ill_typed_finding(settings, kg, tmp_path, '"May 2021"^^xsd:dateTime')
+    assert finding.message.endswith(
+        "and ag:asOf takes an xsd:date, xsd:gYearMonth or xsd:gYear (an xsd:date is written "
+        "2016-05-31, an xsd:gYearMonth is written 2016-05, an xsd:gYear is written 2016)"), \
+        finding.message
+    assert "T14:00:00Z" not in finding.message
+
+
+def test_an_ill_typed_value_of_a_datatype_the_shape_takes_is_told_its_form(settings, kg, tmp_path):
+    finding = ill_typed_finding(settings, kg, tmp_path, '"2021-13-01"^^xsd:date')
+    assert finding.message == 'ill-typed literal "2021-13-01" is not a valid xsd:date ' \
+        "(written 2016-05-31)"
+
+
+def test_an_ill_typed_claim_value_names_the_entity_and_property(settings, kg, tmp_path):
+    text, found = findings(settings, kg, tmp_path, '"1948-05"^^xsd:dateTime')
+    assert found == []
+    report = validation.validate(settings, [tmp_path / "founded.ttl"], prebuilt=kg.store)
+    [ill_typed] = [f for f in report.findings if f.shape.endswith("/ill-typed-literal")]
+    assert ill_typed.message.endswith(
+        'ag:foundingDate takes an xsd:date, xsd:gYearMonth or xsd:gYear: write '
+        '"1948-05"^^xsd:gYearMonth'), ill_typed.message
+    assert ill_typed.focus == "https://alliance-graph.example/id/FxFounded"

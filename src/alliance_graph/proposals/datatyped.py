@@ -5,6 +5,11 @@ most one xsd:date, xsd:gYearMonth or xsd:gYear literal", which read as a count, 
 neither the value's datatype nor the form to write.  ``datatyped`` adds both: the value as it
 should be written when its text is a valid value of a datatype the shape takes
 (``"1948"^^xsd:gYear``), else how each of them is written (``loading.FORMS``).
+
+An ill-typed literal (``"2021-05-01"^^xsd:dateTime``) has one finding, the ill-typed one; it
+said how its own datatype is written (``2016-05-31T14:00:00Z``), which the shape refuses in
+turn when the property takes other datatypes (``ag:asOf``: a date, a year and month, a year).
+``ill_typed`` says what the property takes and how to write the value as one of them.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
 from ..build.loading import FORMS, is_ill_typed
-from ..rdf import from_text
+from ..namespaces import shorten
+from ..rdf import from_text, turtle_term
 from .report import Finding
 
 _COMPONENTS = {str(SH.DatatypeConstraintComponent), str(SH.OrConstraintComponent)}
@@ -45,6 +51,28 @@ def datatyped(finding: Finding, shapes: Graph) -> str:
     forms = ", ".join(f"an <{d}> is written {FORMS[d.removeprefix(str(XSD))]}"
                       for d in wanted if d.removeprefix(str(XSD)) in FORMS)
     return f"{finding.message} ({finding.value} is {typed}" + (f"; {forms})" if forms else ")")
+
+
+def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph,
+              shape: str | None) -> str:
+    """Return the message of ill-typed ``literal``'s finding, saying what the shape that
+    refused it (``shape``, on property ``path``) takes instead when that is another datatype:
+    the form of the literal's own datatype, which the message gives, would be refused next."""
+    wanted = _datatypes(shapes, URIRef(shape)) if shape is not None else []
+    if not wanted or literal.datatype.value in wanted:
+        return message
+    names = [shorten(d) for d in wanted]
+    takes = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    said = message.split(" (written ", 1)[0]
+    prop = shorten(path) if path is not None else "its property"
+    fits = [d for d in wanted if not is_ill_typed(ox.Literal(literal.value, datatype=ox.NamedNode(d)))]
+    if fits:
+        written = turtle_term(ox.Literal(literal.value, datatype=ox.NamedNode(fits[0])),
+                              {"xsd": str(XSD)})
+        return f"{said}, and {prop} takes an {takes}: write {written}"
+    forms = ", ".join(f"an {shorten(d)} is written {FORMS[d.removeprefix(str(XSD))]}"
+                      for d in wanted if d.removeprefix(str(XSD)) in FORMS)
+    return f"{said}, and {prop} takes an {takes}" + (f" ({forms})" if forms else "")
 
 
 def _datatypes(shapes: Graph, shape: URIRef) -> list[str]:

@@ -49,7 +49,9 @@ class Inputs:
         self.display: dict[str, str] = {}      # graph name -> file name shown to people
         self.proposals: list[str] = []          # graph names of the proposed files
         self.new: set[str] = set()              # proposals that are not already inputs
-        self.ill_typed: list[Problem] = []
+        # Each ill-typed literal's Problem and the triple stating it (its shape is asked
+        # what datatype the property takes: ``datatyped.ill_typed``).
+        self.ill_typed: list[tuple[Problem, ox.Quad]] = []
         self.context: list[ox.Quad] = []        # quads of the prebuilt graph standing in for data/
         self.shapes_name = in_role(ONTOLOGY, settings.shapes_file)
         self._quads: dict[str, list[ox.Quad]] = {}
@@ -154,7 +156,11 @@ class Inputs:
                 raise LoadError([dataclasses.replace(round_a_cycle, file=shown)])
         self._texts[name] = text
         self._quads[name] = quads
-        self.ill_typed.extend(loading.ill_typed_problems(quads, text, name))
+        bad = [q for q in quads
+               if isinstance(q.object, ox.Literal) and loading.is_ill_typed(q.object)]
+        if bad:
+            problems = loading.ill_typed_report([q.object for q in bad], text, name)
+            self.ill_typed.extend(zip(problems, bad))
 
 
 def _not_a_file(path: Path) -> str:

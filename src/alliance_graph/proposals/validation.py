@@ -160,6 +160,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             finding, file=inputs.display.get(name, name), line=line,
             focus_label=labels.get(node)))
 
+    refused: dict = {}  # (file, line, ill-typed literal) -> (shape, node, property) refusing it
     focus_set = focus.proposal_focus(inputs.new, file_quads + derived)
     data = to_rdflib(data_quads if focus_set is None else focus.described(focus_set, data_quads),
                      keep_ids=True)
@@ -171,7 +172,11 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             continue  # a node SHACL saw only by its type, for sh:class
         if isinstance(v, ox.Literal) and (is_ill_typed(v) or _rewritten(v, literals[(f, p)])):
             # "2019-13-01"^^xsd:date: the ill-typed-literal finding says what is wrong, on its
-            # line; the shape said it must be an xsd:date, of a value typed so.
+            # line; the shape said it must be an xsd:date, of a value typed so.  What the
+            # shape takes is kept for that finding to say ("2021-05-01"^^xsd:dateTime of
+            # ag:asOf, a date: it said how to write an xsd:dateTime).
+            for stated in [v] if is_ill_typed(v) else literals[(f, p)]:
+                refused[(*locator.locate(f, p, stated), stated)] = (str(shape), f, p)
             continue
         add(Finding(sev, msg, str(shape), sname, focus=term_text(f),
                     path=str(path) if path is not None else None,
@@ -207,9 +212,16 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                         value=term_text(value) if value is not None else None),
                 node, name=name, line=line)
 
-    for problem in inputs.ill_typed:
-        add(Finding("Violation", problem.message, str(CHECK["ill-typed-literal"]),
-                    EXTRA_CHECKS["ill-typed-literal"]), name=problem.file, line=problem.line)
+    for problem, quad in inputs.ill_typed:
+        shape, node, path = refused.get((problem.file, problem.line, quad.object),
+                                        (None, None, None))
+        if path is None:  # no shape's finding, or one on a path of no one property
+            node, path = quad.subject, quad.predicate
+        message = datatyped.ill_typed(problem.message, quad.object, path.value, shapes, shape)
+        add(Finding("Violation", message, str(CHECK["ill-typed-literal"]),
+                    EXTRA_CHECKS["ill-typed-literal"], focus=term_text(node), path=path.value,
+                    value=term_text(quad.object)),
+            node, name=problem.file, line=problem.line)
 
     for name, subject in redefinition.redefinitions(inputs.quads, inputs.new):
         add(Finding("Violation", f"a proposal may not declare or alter ontology terms "
