@@ -72,6 +72,10 @@ class Locator(Places):
         found = [node for g, node in self._claims.get((s, p, o), ()) if g == name]
         return min(found, key=lambda c: c.value) if found else None
 
+    def holds(self, s, p, o) -> bool:
+        """Return whether the inputs state ``s p o`` or a claim of theirs derives it."""
+        return (s, p, o) in self.graphs_of or (s, p, o) in self._claims
+
     def claims_stating(self, s, p, o) -> list[tuple[str, ox.Node]]:
         """Return (file, claim) for each claim stating the triple ``s p o``."""
         return self._claims.get((s, p, o), [])

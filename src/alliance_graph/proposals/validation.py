@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
 from ..build import checks, spelling, truthy
 from ..build.loading import LoadError, Problem, is_ill_typed
@@ -42,6 +42,7 @@ from . import (
     said_once,
     second_value,
     shacl,
+    shape_triples,
     unlinked,
     untyped,
 )
@@ -50,6 +51,7 @@ from .locate import Locator
 from .report import CHECK, Finding, Report
 
 _LABEL = ox.NamedNode(str(RDFS.label))
+_TYPE = str(RDF.type)
 # A copy of another evidence node: the finding is on its whole block, not on a line of it.
 _DUPLICATE = str(CHECK["evidence-duplicate"])
 # The extra checks run by validate: the build's data checks plus those in violations/validation.
@@ -178,9 +180,14 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             for stated in [v] if is_ill_typed(v) else literals[(f, p)]:
                 refused[(*locator.locate(f, p, stated), stated)] = (str(shape), f, p)
             continue
+        # A shape naming no one property (a closed list's, an alternative path's): the
+        # triple at fault, which pyshacl does not name, is where the finding goes.
+        at = (p, v) if p is not None else shape_triples.about(shapes, shape, f, v, locator.holds)
+        if at[0] is not None and at[0].value != _TYPE:
+            p = at[0]  # the property of an alternative path giving the value
         add(Finding(sev, msg, str(shape), sname, focus=term_text(f),
-                    path=str(path) if path is not None else None,
-                    value=term_text(v) if v is not None else None, component=comp), f, p, v)
+                    path=p.value if p is not None else None,
+                    value=term_text(v) if v is not None else None, component=comp), f, *at)
 
     # The shapes go in too, as they are in the build's store: value-datatype leaves a
     # property whose shape gives its datatype to that shape.
