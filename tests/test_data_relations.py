@@ -283,3 +283,19 @@ def test_a_period_named_after_an_event_follows_it(kg):
     named = {node: label for node, label in periods.items() if label.startswith("Post-")}
     assert named, "no period named 'Post-...': review the test"
     assert sorted(label for node, label in named.items() if not _objects(kg, node, "ag:after")) == []
+
+
+def test_an_event_a_passage_dates_after_another_event_follows_it(kg):
+    """'What followed the Six-Day War?' found the Cold War Realignment and not the F-4 Phantom
+    supply, though one passage of 000 dates both: 'Following the 1967 Six-Day War, the U.S.
+    became Israel’s primary arms supplier, particularly with F-4 Phantom jets'. An event typed
+    from a passage that dates another event after a third follows that third too."""
+    rows = kg.query("""SELECT DISTINCT ?event ?earlier WHERE {
+        ?dated rdf:subject ?other ; rdf:predicate ag:after ; rdf:object ?earlier ;
+               prov:wasDerivedFrom ?evidence .
+        ?typed rdf:subject ?event ; rdf:predicate rdf:type ; prov:wasDerivedFrom ?evidence .
+        ?event a/rdfs:subClassOf* ag:Event .
+        FILTER (?event != ?other && ?event != ?earlier)
+        FILTER NOT EXISTS { ?event ag:after ?earlier } }""")
+    assert sorted((r["event"].value, r["earlier"].value) for r in rows) == []
+    assert kg.query("ASK { id:F4PhantomSupplyToIsrael ag:after id:SixDayWar }")
