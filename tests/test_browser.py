@@ -929,7 +929,22 @@ def test_a_result_iri_with_a_dot_segment_is_not_a_link(page, shipped_server):
 
 def test_the_example_picker_follows_the_query_back_and_forward(page, shipped_server):
     page.goto(shipped_server + "/")
+    page.locator(".cm-content").wait_for()
     names = page.locator("#example option").evaluate_all("os => os.map(o => o.value)")[1:3]
+    # The arrow keys go through the list and leave the editor's text: each step replaced it
+    # (Chromium fires "change" at every step of a closed select). Enter puts the example in.
+    written = editor_text(page)
+    page.focus("#example")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#example") == names[1] and editor_text(page) == written
+    page.keyboard.press("Tab")  # left unchosen: the picker names what the editor holds
+    assert page.input_value("#example") == "" and editor_text(page) == written
+    page.focus("#example")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert editor_text(page) != written and page.input_value("#example") == names[0]
+    assert page.text_content("#status") == ""  # Enter loads, it does not run
     for name in names:
         page.select_option("#example", name)
         page.click("#run")

@@ -47,10 +47,30 @@
     });
   }
 
-  examplePicker.addEventListener("change", (event) => {
-    const chosen = examples.find((q) => q.name === event.target.value);
+  // An example is put in the editor when it is chosen: a click on it in the open list, or
+  // Enter. Chromium changes a closed select's value at each arrow key (or letter typed), and
+  // fires "change" for each: every step replaced the editor's text, so a keyboard user walking
+  // the list lost what they wrote at the first step. A change made by such a key only moves
+  // through the list; leaving it without Enter names again the query the editor holds.
+  function loadExample() {
+    const chosen = examples.find((q) => q.name === examplePicker.value);
     if (chosen) editor.value = chosen.text;
+  }
+  let stepping = false;
+  examplePicker.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      loadExample();
+      return;
+    }
+    // The key's own change comes before the next task: it is this step's.
+    stepping = true;
+    setTimeout(() => { stepping = false; }, 0);
   });
+  examplePicker.addEventListener("change", () => {
+    if (!stepping) loadExample();
+  });
+  examplePicker.addEventListener("blur", () => matchExample());
 
   // The picker names the example the editor holds, or none: after Back, or an edit, it
   // named the last example picked beside another query.
