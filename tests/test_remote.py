@@ -196,6 +196,9 @@ def test_a_boolean_the_query_computes_is_a_number_to_virtuoso(remote_kg, kg, req
     "# a note\nVERSION '1.2' BASE <urn:x> ASK { ?c a ag:Claim }",
     # The form glued to what follows, as the engine reads keywords: the same 406.
     "CONSTRUCTWHERE{?c a ag:Claim}ORDER BY ?c LIMIT 3",
+    # A comment a carriage return alone ends, as the engine ends it: read on to a line feed
+    # by a text pattern, the CONSTRUCT after it was no form, and asked as JSON (406).
+    "# a note\rCONSTRUCT WHERE {?c a ag:Claim} ORDER BY ?c LIMIT 3",
 ])
 def test_a_query_is_asked_in_its_form_s_format_as_the_engine_reads_the_form(
         request, settings, kg, query):

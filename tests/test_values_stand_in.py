@@ -82,7 +82,12 @@ def test_the_values_of_a_query_are_not_evaluated_by_the_reading():
     # ends: the reading ends at once.
     values = " ".join(f"VALUES ?{v} {{ {' '.join(map(str, range(1000)))} }}" for v in "abcd")
     for text in (f"SELECT (COUNT(*) AS ?n) WHERE {{ {values} }}",
-                 f"ASK {{ {values} FILTER(?a + ?b + ?c + ?d < 0) }}"):
+                 f"ASK {{ {values} FILTER(?a + ?b + ?c + ?d < 0) }}",
+                 # The form glued to what follows, as the engine reads it (store/query_form):
+                 # read as no form, or as the subquery's, the VALUES were evaluated in full.
+                 f"SELECTDISTINCT(COUNT(*) AS ?n) WHERE {{ {values} }}",
+                 f"ASKWHERE{{ {values} FILTER(?a + ?b + ?c + ?d < 0) }}",
+                 f"SELECTREDUCED* {{ {{ SELECT (COUNT(*) AS ?n) {{ {values} }} }} }}"):
         done = subprocess.run([sys.executable, "-c", "import sys\n"
                                "from alliance_graph.query.dialect import read_as_oxigraph\n"
                                "read_as_oxigraph(sys.stdin.read(), None)"],

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from ..keywords import KEYWORDS, keyword_run, undeclared
 from ..sparql import SCHEME, Token, tokenize, where
+from ..store.query_form import form_of
 from .refused import Refused
 from .service_stand_in import UNCALLED, uncalled
 from .values_stand_in import stand_ins
@@ -49,7 +50,6 @@ _RESOLVED = _PNAMES | {"IRIREF"}
 # A store holding nothing: Oxigraph plans a query, its function calls included, before it
 # reads any data, and evaluates at once only what it must to return (``values_stand_in``).
 _NOTHING = ox.Store()
-_FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
 
 
 def read_as_oxigraph(text: str, prefixes: dict | None) -> None:
@@ -67,9 +67,8 @@ def read_as_oxigraph(text: str, prefixes: dict | None) -> None:
     tokens = tokenize(text)
     if (stood_for := uncalled(text, tokens, prefixes)) != text:
         text, tokens = stood_for, tokenize(stood_for)
-    form = next((n for n, t in enumerate(tokens)
-                 if t.kind == "NAME" and t.text.upper() in _FORMS), None)
-    stood_in = None if form is None else stand_ins(text, tokens, form)
+    form = form_of(tokens)
+    stood_in = None if form is None else stand_ins(text, tokens, form[0])
     try:
         if stood_in is not None:
             try:

@@ -14,7 +14,6 @@ the store's own message when it rejects a query as malformed.
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -29,20 +28,13 @@ from . import addresses, oxigraph_errors, virtuoso_integers
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
+from .query_form import GRAPH_FORMS, form_of
 from .remote_client import StoreClient
 from .remote_messages import first_line, unaddressed, unshifted
 from .virtuoso_concat import separated
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 from .virtuoso_tags import lowered
 
-# The query form, after the prologue (comments, BASE, PREFIX and VERSION declarations: a
-# query beginning with SPARQL 1.2's VERSION "1.2", read as no form, was sent asking for JSON,
-# and Oxigraph answered its CONSTRUCT with HTTP 406), glued to what follows it as the engine
-# reads keywords (``CONSTRUCTWHERE{...}``, which had the same 406).
-_FORM = re.compile(r"(?:\s|#[^\n]*+|BASE\s*+<[^>]*+>|PREFIX\s*+[^\s:]*+:\s*+<[^>]*+>"
-                   r"""|VERSION\s*+(?:"[^"\n]*+"|'[^'\n]*+'))*+"""
-                   r"(SELECT|ASK|CONSTRUCT|DESCRIBE)", re.I)
-_GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
 # The settings fields giving a store's URLs, as its messages name them (``from_settings``).
 SETTINGS_NAMES = {"query_url": "settings.store", "update_url": "settings.store_update_url",
                   "graph_store_url": "settings.store_graph_store_url"}
@@ -234,8 +226,11 @@ class RemoteStore(StoreClient):
         body = urllib.parse.urlencode([("query", query), *params]).encode()
         # Ask for the one format that fits the query's form: offered both, Virtuoso writes a
         # CONSTRUCT's triples as a table of ?s ?p ?o.
-        form = _FORM.match(query)
-        graph = bool(form) and form.group(1).upper() in _GRAPH_FORMS
+        # The form as the engine reads it (query_form): after VERSION "1.2", glued to what
+        # follows (CONSTRUCTWHERE{...}), read as none it was asked as JSON, and Oxigraph
+        # answered a CONSTRUCT with HTTP 406.
+        form = form_of(tokenize(query))
+        graph = form is not None and form[1] in GRAPH_FORMS
         request = urllib.request.Request(self.query_url, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": answers.NTRIPLES if graph else answers.JSON})
@@ -260,8 +255,8 @@ class RemoteStore(StoreClient):
         # the answer, or failed as a traceback in whoever read it.
         given = ("ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
                  if isinstance(result, ox.QuerySolutions) else "CONSTRUCT")
-        asked = form.group(1).upper() if form else given
-        if {asked, given} - _GRAPH_FORMS and asked != given:
+        asked = form[1] if form else given
+        if {asked, given} - GRAPH_FORMS and asked != given:
             what = {"ASK": "a boolean", "SELECT": "solutions", "CONSTRUCT": "a graph"}[given]
             # The failure's traceback keeps this frame's locals: pyoxigraph's solutions, freed
             # by whichever thread collects, raise "unsendable" there (remote_answers.parse).

@@ -1,0 +1,35 @@
+"""A query's form read as the engine reads it, from its tokens (store/query_form.py)."""
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph.sparql import tokenize
+from alliance_graph.store.query_form import form_of
+
+
+@pytest.mark.parametrize("text, form", [
+    ("SELECT * {}", "SELECT"),
+    # Glued to what follows: Oxigraph matches keywords with no word boundary.
+    ("SELECTDISTINCT ?x { VALUES ?x { 1 } }", "SELECT"),
+    ("selectreduced*{}", "SELECT"),
+    ("SELECT*{}", "SELECT"),
+    ("ASKWHERE{}", "ASK"),
+    ("CONSTRUCTWHERE{?s ?p ?o}", "CONSTRUCT"),
+    ("DESCRIBE<urn:x>", "DESCRIBE"),
+    # After the prologue, however written; a comment a CR alone ends, as the engine ends it.
+    ('PREFIXex:<urn:>VERSION"1.2"BASE<urn:b>ASK{}', "ASK"),
+    ("# a note\rCONSTRUCT WHERE {}", "CONSTRUCT"),
+    # The outer query's form, not a subquery's.
+    ("SELECTDISTINCT ?n { { SELECT (COUNT(*) AS ?n) {} } }", "SELECT"),
+])
+def test_the_form_is_the_engine_s(text, form):
+    at, found = form_of(tokenize(text))
+    assert found == form and text[tokenize(text)[at].start:].upper().startswith(form)
+    kinds = {"SELECT": ox.QuerySolutions, "ASK": ox.QueryBoolean}
+    assert isinstance(ox.Store().query(text), kinds.get(form, ox.QueryTriples))
+
+
+@pytest.mark.parametrize("text", ["", "# nothing", "PREFIX ex: <urn:>", "DEFINE x SELECT * {}",
+                                  "INSERT DATA {}"])
+def test_no_form_is_none(text):
+    assert form_of(tokenize(text)) is None
