@@ -761,9 +761,28 @@ def test_a_virtuoso_behind_a_proxy_writing_its_own_server_header_is_read_as_virt
     'SELECT (LANG("a"@EN-us) AS ?l) {}',  # Virtuoso: "EN-us"
     'SELECT (COUNT(*) AS ?n) { FILTER(sameTerm("a"@en, "a"@EN)) }',  # 0
     'SELECT (COUNT(*) AS ?n) { BIND("a"@En AS ?x) FILTER(LANG(?x) = "en") }',  # 0
+    # A tag in a string: Virtuoso's STRLANG stopped the query at "en-us", "EN" (SR: "needs a
+    # valid language ID"), taking "en-US" alone (virtuoso_tags.strlang_cased) ...
+    'SELECT ?t (STRLANG("a", ?t) AS ?x) '
+    '{ VALUES ?t { "en" "EN" "en-us" "en-US" "EN-us" "x-Foo" } } ORDER BY ?t',
+    'SELECT (STRLANG("a", "de-ch") AS ?x) (STRLANG(STR(STRLANG("b", "EN")), "fr") AS ?y) {}',
+    # ... and a tag LANG gives, in lower case, of any literal with a region.
+    'SELECT (STRLANG(UCASE(STR(?l)), LANG(?l)) AS ?x) { BIND("b"@en-GB AS ?l) }',
 ])
 def test_a_tag_written_in_another_case_is_answered_over_virtuoso_as_oxigraph_does(
         request, settings, kg, query):
     # sent to Virtuoso in lower case (store/virtuoso_tags.py), as Oxigraph reads a tag
     virtuoso = loaded_remote(request, settings, "virtuoso")
     assert [list(r) for r in virtuoso.query(query)] == [list(r) for r in kg.query(query)]
+
+
+@pytest.mark.server
+def test_a_tag_virtuoso_s_strlang_cannot_make_is_refused_saying_so(request, settings, kg):
+    # Virtuoso 7.2's STRLANG makes no tag of another shape than en or en-US (or x-...): the
+    # query's error (exit 1, a 400), saying which tags it makes and what to write instead.
+    virtuoso = loaded_remote(request, settings, "virtuoso")
+    query = 'SELECT (STRLANG("a", "zh-Hant") AS ?x) {}'
+    assert [r["x"] for r in kg.query(query)] == [ox.Literal("a", language="zh-hant")]
+    with pytest.raises(QueryError, match=r"STRLANG makes a tag of a language of two letters.*"
+                                         r"zh-Hant"):
+        virtuoso.query(query)

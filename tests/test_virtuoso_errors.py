@@ -13,6 +13,8 @@ from alliance_graph.store.virtuoso_errors import of_the_query
     ("Virtuoso 37000 Error TR...: transitive start not given", "one end of a + or * path"),
     ("Virtuoso 37000 Error SP031: SPARQL compiler: Internal error: Built-in function is not "
      "implemented", "no BNODE()"),
+    ("Virtuoso 22007 Error Function rdf_strlang_impl needs a valid language ID as its second "
+     "argument", "STRLANG makes a tag of a language of two letters"),
     ("Virtuoso 42001 Error SR185: Undefined procedure DB.DBA.urn:x.", ""),
     ("Virtuoso S0022 Error SQ200: No column UID.", ""),
 ])

@@ -33,7 +33,7 @@ from .remote_client import StoreClient
 from .remote_messages import first_line, unaddressed, unshifted
 from .virtuoso_concat import separated
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
-from .virtuoso_tags import lowered
+from .virtuoso_tags import lowered, strlang_cased
 
 # The settings fields giving a store's URLs, as its messages name them (``from_settings``).
 SETTINGS_NAMES = {"query_url": "settings.store", "update_url": "settings.store_update_url",
@@ -133,12 +133,14 @@ class RemoteStore(StoreClient):
         params = self._dataset(default_graph, named_graphs, use_default_graph_as_union)
         # Virtuoso answers an OFFSET without a LIMIT wrongly (virtuoso_rows.limited), and
         # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated); it keeps a
-        # language tag in the case written (virtuoso_tags.lowered).
+        # language tag in the case written (virtuoso_tags.lowered), and its STRLANG takes a
+        # tag in one case alone (virtuoso_tags.strlang_cased).
         if self._virtuoso is None:
             self._unnamed_means_every_graph()  # an answer of the store's says what it is
         if self._virtuoso:
             virtuoso_integers.check(query)
-        sent = separated(lowered(prologue + query)) if self._virtuoso else prologue + query
+        sent = separated(strlang_cased(lowered(prologue + query))) if self._virtuoso \
+            else prologue + query
         text, cap = limited(sent) if self._virtuoso else (sent, None)
         try:
             return self.select(text, params, rejected=QueryError, cap=cap)

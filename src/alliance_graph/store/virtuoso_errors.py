@@ -24,6 +24,11 @@ _THE_QUERYS = ("22", "37", "42", "S0")
 # of its permissions (SR186) and other refusals of how it is set up.
 _THE_STORES = re.compile(r"^Virtuoso (42000 Error|22023 Error SR353:)")
 _HINTS = (
+    ("22", "rdf_strlang_impl needs a valid language ID",
+     " (Virtuoso 7.2's STRLANG makes a tag of a language of two letters, with a region of two "
+     "or not (en, en-US), or a private one (x-...), and no other (zh-Hant, es-419, "
+     "en-Latn-US): write the literal with its tag (\"...\"@zh-Hant), or use another store; "
+     "docs/remote-stores.md)"),
     ("22", "", " (Virtuoso stops the whole query at an error in an expression, where SPARQL "
                "leaves the expression unbound: docs/remote-stores.md gives a portable form)"),
     ("37", "transitive start not given", " (Virtuoso needs one end of a + or * path bound "
