@@ -299,3 +299,26 @@ def test_an_event_a_passage_dates_after_another_event_follows_it(kg):
         FILTER NOT EXISTS { ?event ag:after ?earlier } }""")
     assert sorted((r["event"].value, r["earlier"].value) for r in rows) == []
     assert kg.query("ASK { id:F4PhantomSupplyToIsrael ag:after id:SixDayWar }")
+
+
+def test_the_officials_met_as_an_administrations_are_its_members(kg):
+    """'Which Trump administration officials does the graph name?' found none: 003 has Liberman
+    'Meeting with senior Trump administration officials in Washington' and, in the next
+    sentence, speaking there to 'US Secretary of Defense James Mattis and Secretary of State Rex
+    Tillerson', and the graph had all three (the administration, Mattis, Tillerson) take part in
+    that meeting with nothing tying the two secretaries to the administration. The officials a
+    visitor addresses at a meeting with an administration's officials (Liberman's 'axis of
+    evil', said to the two secretaries) are members of that administration."""
+    rows = kg.query("""SELECT DISTINCT ?person ?administration WHERE {
+        ?meeting a ag:Meeting ; ag:participant ?administration, ?person .
+        ?administration a ag:Administration .
+        ?statement ag:occasion ?meeting ; ag:addressee ?person .
+        ?person a ag:Person ; ag:holdsRole ?role .
+        FILTER NOT EXISTS { ?person ag:memberOf ?administration } }""")
+    assert kg.query("""ASK { ?statement ag:occasion id:LibermanWashingtonMeeting ;
+                                        ag:addressee id:JamesMattis }""")
+    assert sorted((r["person"].value, r["administration"].value) for r in rows) == []
+    members = {r["person"].value for r in kg.query(
+        "SELECT ?person WHERE { ?person ag:memberOf id:TrumpAdministration }")}
+    assert members == {"https://alliance-graph.example/id/JamesMattis",
+                       "https://alliance-graph.example/id/RexTillerson"}
