@@ -360,3 +360,23 @@ def test_a_swap_virtuoso_made_partway_is_finished_or_said(empty_virtuoso, tmp_pa
     held = remote.select("SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
                          remote.dataset_params([], remote.held_graphs()))
     assert [r["o"].value for r in held] == ["new"]
+
+
+@pytest.mark.server
+def test_an_integer_of_19_digits_is_kept_an_integer_by_virtuoso(virtuoso_server):
+    # Sent as a constant, Virtuoso kept 9223372036854775807 as an xsd:decimal, written back
+    # without a fraction (DATATYPE(?n) = xsd:integer false over it alone); load said nothing.
+    remote = RemoteStore(virtuoso_server)
+    graph = ox.NamedNode("urn:x:integers")
+    sent = {ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+            for value in ("9223372036854775807", "-1000000000000000000", "999999999999999999")}
+    quads = [ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode(f"urn:x:p{n}"), value, graph)
+             for n, value in enumerate(sorted(sent, key=str))]
+    try:
+        for update in remote_load._insert_requests(quads, lambda g: g, remote_load.BATCH_QUADS):
+            remote.update(update)
+        kept = remote.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+                             remote.dataset_params([], [graph]))
+        assert {row["o"] for row in kept} == sent
+    finally:
+        remote.update(f"DROP SILENT GRAPH {graph}")

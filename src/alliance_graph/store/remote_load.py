@@ -346,12 +346,24 @@ def _insert_requests(quads: Iterable[ox.Quad], staged, size: int) -> Iterator[st
                 obj = f"?v{len(binds)}"
                 binds.append(f"BIND(STRDT({ox.Literal(q.object.value)}, "
                              f"<{q.object.datatype.value}>) AS {obj})")
+            elif _nineteen_digits(q.object):
+                # Virtuoso keeps an integer constant of 19 digits (10^18 to 2^63 - 1) as an
+                # xsd:decimal, and writes it back without a fraction, so no answer told it
+                # from one; cast in the WHERE, it keeps an integer.
+                obj = f"?v{len(binds)}"
+                binds.append(f"BIND(<{XSD}integer>({ox.Literal(q.object.value)}) AS {obj})")
             by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {obj} .")
         names = list(by_graph)
         template = "\n".join(f"GRAPH ?g{i} {{\n" + "\n".join(by_graph[g]) + "\n}"
                              for i, g in enumerate(names))
         binds += [f"BIND(<{staged(g).value}> AS ?g{i})" for i, g in enumerate(names)]
         yield f"INSERT {{\n{template}\n}} WHERE {{\n" + "\n".join(binds) + "\n}"
+
+
+def _nineteen_digits(term) -> bool:
+    """Return whether ``term`` is an xsd:integer of 19 digits, as Virtuoso 7.2 keeps none."""
+    return isinstance(term, ox.Literal) and term.datatype.value == XSD + "integer" \
+        and len(term.value.lstrip("+-").lstrip("0")) == 19
 
 
 def _check_counts(remote: RemoteStore, expected: dict[ox.NamedNode, int],
