@@ -47,9 +47,11 @@ class Locator(Places):
         # subject -> (is not a type claim, file, claim node, its predicate), for entities
         # known by claims
         self.about: dict[ox.Node, list[tuple[bool, str, ox.Node, ox.Node]]] = defaultdict(list)
+        self.fact_of: dict[ox.Node, tuple] = {}  # claim -> its (subject, predicate, object)
         for node, c in truthy.claims_of(inputs.quads).items():
             if {"s", "p", "o"} <= c.keys():
                 g = file_of(c["graph"])
+                self.fact_of[node] = (c["s"], c["p"], c["o"])
                 self._claims[(c["s"], c["p"], c["o"])].append((g, node))
                 self.about[c["s"]].append((c["p"].value != _TYPE, g, node, c["p"]))
 

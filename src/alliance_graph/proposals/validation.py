@@ -36,6 +36,7 @@ from . import (
     focus,
     labelled,
     merge,
+    one_fact,
     quotes,
     redefinition,
     restated,
@@ -301,6 +302,10 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                               meant)
     # A check's finding that a shape's says too (a missing rank, a misspelt ev: or src:).
     findings = said_once.said_once(findings)
+    # Claims of one fact: one finding naming them all, where each claim had one.
+    findings = one_fact.merged(findings, locator.fact_of, locator.claims_stating,
+                               inputs.proposals, lambda name: inputs.display.get(name, name),
+                               locator.node_line)
 
     # A proposal is judged on the findings in its own files; the rest of the graph's problems
     # are counted, not blamed on it (validate data/*.ttl to see them).
