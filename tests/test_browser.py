@@ -236,6 +236,17 @@ def test_timeline_shows_dates_in_order_with_precision(page, shipped_server):
     assert set(page.locator("ol.timeline .precision").all_text_contents()) <= {
         "year", "month", "day", "time"}
     screenshot(page, "timeline", full_page=False)
+    # A page of the timeline that is none (a link cut short, a typed address) is told in a
+    # page of the site, with its status, and a link back: it was a bare line of plain text.
+    for asked, status, words in [("abc", 400, "page must be a whole number from 1"),
+                                 ("99", 404, "the timeline has 1 page(s)")]:
+        response = page.goto(shipped_server + "/timeline?page=" + asked)
+        assert response.status == status
+        assert page.text_content("main [role=alert]").strip() == words
+        assert page.locator("header form.search input").is_visible()
+    page.click("main .error-links a[href='/timeline']")
+    page.wait_for_url("**/timeline")
+    assert page.locator("ol.timeline time").count() == len(dates)
 
 
 def test_markup_in_the_data_stays_text(page, markup_server):

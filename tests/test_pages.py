@@ -14,9 +14,12 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+import servers
 from alliance_graph.cli import main
 from alliance_graph.namespaces import BASE
 from alliance_graph.store import graph as store
+from alliance_graph.store.graph import KnowledgeGraph
+from alliance_graph.store.remote import RemoteStore
 from alliance_graph.web.pages import views as pages
 from helpers import get_with_host
 
@@ -265,7 +268,7 @@ def test_a_search_limit_out_of_range_is_a_400_saying_what_is_allowed(client, lim
     response = client.get("/search", query_string={"q": "e", "limit": limit},
                           headers={"Accept": accept})
     assert response.status_code == 400, (limit, response.status_code)
-    assert response.text == "limit must be a whole number from 1 to 100\n"
+    assert said(response) == "limit must be a whole number from 1 to 100"
 
 
 @pytest.mark.parametrize("page, status", [("1", 200), ("2", 404), ("0", 400), ("x", 400),
@@ -276,6 +279,63 @@ def test_a_timeline_page_is_a_whole_number_within_its_pages(client, page, status
     assert response.status_code == status
     if status != 200:
         assert response.mimetype == "text/plain" and b"page" in response.data
+
+
+def said(response) -> str:
+    """Return what an error says: its plain text, or the words of the site's error page
+    (which must be one, with the site's header and its search box)."""
+    if response.mimetype == "text/plain":
+        return response.text.rstrip("\n")
+    assert response.mimetype == "text/html", response.mimetype
+    assert '<form class="search"' in response.text and 'role="alert"' in response.text
+    found = re.search(r'<p class="error" role="alert"><bdi>(.*?)</bdi></p>', response.text, re.S)
+    return html_text.unescape(found.group(1))
+
+
+# What a browser sends (Chromium's, for a page it navigates to).
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("page, status, words, link", [
+    ("x", 400, "page must be a whole number from 1", '<a href="/timeline">'),
+    ("0", 400, "page must be a whole number from 1", '<a href="/timeline">'),
+    ("2", 404, "the timeline has 1 page(s)", '<a href="/timeline">'),
+    ("9" * 4301, 404, "the timeline has 1 page(s)", '<a href="/timeline">')])
+def test_a_browser_is_told_a_timeline_pages_error_in_a_page_of_the_site(client, page, status,
+                                                                       words, link):
+    # A bad ?page= was a bare line of plain text in the browser, with no header, no search
+    # box and no way back into the site, where an unknown entity is a page of its own.
+    response = client.get("/timeline", query_string={"page": page},
+                          headers={"Accept": BROWSER})
+    assert (response.status_code, response.mimetype) == (status, "text/html")
+    assert said(response) == words and link in response.text
+    heading = {400: "Bad request", 404: "Not found"}[status]
+    assert f"<title>{heading} ({status}) · alliance-graph</title>" in response.text
+    assert response.headers["Vary"] == "Accept"
+    # Other clients (curl's */*, a script) get the plain text they had.
+    for accept in ("*/*", "text/plain", None):
+        plain = client.get("/timeline", query_string={"page": page},
+                           headers={"Accept": accept} if accept else {})
+        assert (plain.status_code, plain.mimetype, plain.text) == (status, "text/plain",
+                                                                    words + "\n")
+
+
+def test_a_store_that_fails_under_a_page_is_its_error_502_in_a_page_of_the_site(pages_settings):
+    # A store that is down (nothing listens at its address): the timeline, an entity and a
+    # search were plain text to a browser (a 500 where only the blueprint is mounted).
+    down = RemoteStore(f"http://127.0.0.1:{servers.free_port()}/query", timeout=5)
+    app = make_app(KnowledgeGraph(down, down, []), pages_settings)
+    app.logger.disabled = True  # the one line it logs is the app's to keep
+    client = app.test_client()
+    for path in ("/timeline", IRON_DOME, "/search?q=iron"):
+        response = client.get(path, headers={"Accept": BROWSER})
+        assert (response.status_code, response.mimetype) == (502, "text/html"), path
+        assert said(response).startswith("the store behind this service failed: ") \
+            and "cannot reach" in said(response), said(response)
+        assert "Traceback" not in response.text
+        plain = client.get(path, headers={"Accept": "*/*"})
+        assert (plain.status_code, plain.mimetype) == (502, "text/plain")
+        assert plain.text.rstrip("\n") == said(response)
 
 
 # Python reads no more than 4,300 digits as a number: past that, ?page= was a 500.
@@ -367,11 +427,12 @@ def test_the_app_factory_serves_the_pages_beside_the_endpoint(pages_kg, pages_se
                                   "/id/%ED%A0%80", "/id/a%00b", "/id/a%0Ab", "/ontology/a%0A",
                                   "/shapes/a%0Ab"])
 def test_paths_no_iri_can_hold_are_400_with_a_plain_message(client, path):
-    for accept in ("text/html", "text/turtle"):
+    # Plain text to an RDF client, the site's error page to a browser.
+    for accept, media in (("text/html", "text/html"), ("text/turtle", "text/plain")):
         response = client.get(path, headers={"Accept": accept})
         assert response.status_code == 400, response.text
-        assert response.mimetype == "text/plain"
-        assert "does not name a valid IRI" in response.text
+        assert response.mimetype == media
+        assert "does not name a valid IRI" in said(response)
 
 
 def test_links_to_shapes_lead_to_their_pages(kg, settings):
@@ -540,7 +601,7 @@ def test_text_a_reader_sent_is_isolated_where_a_page_echoes_it(client, path, ech
 ])
 def test_a_path_no_iri_can_hold_is_told_which_character_is_at_fault(client, path, named):
     response = client.get(path, headers={"Accept": "text/html"})
-    assert response.status_code == 400 and named in response.text, response.text
+    assert response.status_code == 400 and named in said(response), response.text
 
 
 def test_the_query_page_tells_its_script_how_many_rows_to_draw_and_how_long_a_link_may_be(

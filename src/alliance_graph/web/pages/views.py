@@ -24,6 +24,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    url_for,
 )
 
 from ...namespaces import BASE, PREFIX_IRIS
@@ -34,7 +35,7 @@ from ...query.results import GRAPH_FORMATS, prefixes_for
 from ...query.used_prefixes import declaring_used
 from ...rdf import graph_iri
 from .. import negotiation, service_description
-from . import addresses, completions, diagram, entity_rdf, note_links, safety, terms
+from . import addresses, completions, diagram, entity_rdf, errors, note_links, safety, terms
 from . import entity as entity_mod
 from . import search as search_mod
 from . import source as source_mod
@@ -97,6 +98,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/pages")
     bp.after_request(safety.protect)
+    errors.register(bp)
     bp.add_app_template_filter(terms.link_for, "link")
     bp.add_app_template_filter(terms.shorten, "short")
     bp.add_app_template_filter(terms.query_link, "query_link")
@@ -149,8 +151,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         limit = addresses.counted(request.args.get("limit",
                                                    str(SEARCH_PAGE if page else SEARCH_BOX)))
         if limit is None or limit > search_mod.MAX_LIMIT:
-            return Response(f"limit must be a whole number from 1 to {search_mod.MAX_LIMIT}\n",
-                            400, mimetype="text/plain")
+            return errors.refusal(400, "limit must be a whole number from 1 to "
+                                       f"{search_mod.MAX_LIMIT}")
         hits = search_mod.search(get_kg(), q, limit)
         if page:
             resp = Response(render_template("search.html", q=q, hits=hits,
@@ -165,13 +167,16 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/timeline")
     def timeline():
+        here = url_for("pages.timeline")
         number = addresses.counted(request.args.get("page", "1"))
         if number is None:
-            return Response("page must be a whole number from 1\n", 400, mimetype="text/plain")
+            return errors.refusal(400, "page must be a whole number from 1",
+                                  (("The timeline's first page", here),))
         page = timeline_mod.events(get_kg(), number)
         if page.number > page.pages:
-            return Response(f"the timeline has {page.pages} page(s)\n", 404,
-                            mimetype="text/plain")
+            last = here + (f"?page={page.pages}" if page.pages > 1 else "")
+            return errors.refusal(404, f"the timeline has {page.pages} page(s)",
+                                  (("The timeline's last page", last),))
         return render_template("timeline.html", page=page, events=page.events)
 
     @bp.route("/id/")
@@ -232,8 +237,8 @@ def _chosen_formats() -> list[str]:
     if name:
         chosen = negotiation.by_parameter(name, PAGE_OFFERS)
         if chosen is None:
-            abort(Response(f"unknown format {name!r}; choose html, turtle, jsonld, nt or xml\n",
-                           400, mimetype="text/plain"))
+            abort(errors.refusal(400, f"unknown format {name!r}; choose html, turtle, jsonld, "
+                                      "nt or xml"))
         names = [chosen]
     else:
         # The endpoint's negotiation; on equal quality HTML comes first, so browsers get pages.
@@ -330,8 +335,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         # The path decoded to something no IRI can hold (a control character, a space, "<",
         # a byte that is not UTF-8): no entity has it, and it must not reach the query engine.
         # The character at fault is named: a list of what might be wrong left one guessing.
-        return Response(f"{request.path!r} does not name a valid IRI: {problem}\n", 400,
-                        mimetype="text/plain")
+        return errors.refusal(400, f"{request.path!r} does not name a valid IRI: {problem}")
     chosen = _chosen_formats()
     if not chosen:
         return Response("this page can be had as text/html, " + ", ".join(ENTITY_FORMATS)
