@@ -63,6 +63,11 @@ def service_spellings(port: int) -> list[str]:
         # hid the SERVICE call in a string (the sandbox alone stopped it).
         f"SELECT * {{ ?s ?p ?o BIND(EXISTS{{}}<?s+'>' AS ?z) SERVICE <{url}/exists> "
         "{ ?a ?b ?c } FILTER(') #' != '')\n} LIMIT 1",
+        # "true1(" is true, 1 and a collection to the engine, '<...>' in it an IRI; read as a
+        # call's arguments, '<' was less-than and the quote hid the call (the '<' refused it).
+        f"SELECT * {{ ?s ?p (true1(?a<http://x/'>)) SERVICE <{url}/glued-number> {{}} #'\n}}",
+        # And compact, with nothing ambiguous left to refuse: the comparison and the call.
+        f"SELECT * {{ ?s ?p ?o FILTER(?o<'m'&&?o>'a') SERVICE <{url}/compact> {{ }} }}",
     ]
 
 

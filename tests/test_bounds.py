@@ -593,3 +593,45 @@ def test_a_blank_node_after_keywords_in_a_prefix_is_a_member_too():
     assert sum(t.predicate.value.endswith("#first") for t in built) == 3
     glued = "PREFIX : <http://e/> SELECT * { ?s ?p (true_:b:x) }"
     assert _fewest_elements(glued) >= _fewest_elements(glued.replace("true_:b:x", "1 2 3"))
+
+
+@pytest.mark.parametrize("glued,apart", [
+    # Where an object is (after a verb, or a ","), a declared "graph:x {" is a name and a
+    # group to the engine, and counted no GRAPH: it counted one, as after a whole triple.
+    ("SELECT * { ?s ?p graph:x { ?a ?b ?c } }", "SELECT * { ?s ?p id:x { ?a ?b ?c } }"),
+    ("SELECT * { ?s ?p ?o, graph:x { ?a ?b ?c } }", "SELECT * { ?s ?p ?o, id:x { ?a ?b ?c } }"),
+    ("SELECT * { ?s a graph:x { ?a ?b ?c } }", "SELECT * { ?s a id:x { ?a ?b ?c } }"),
+    # FILTERex:f( is FILTER ex:f( to the engine (ex: declared, filterex: not): its arguments
+    # are a list, and counted as a collection's members, two each and a "," between.
+    ("PREFIX ex: <http://e/> SELECT * { ?s ?p ?o FILTERex:f(?a, ?b, ?c) }",
+     "PREFIX ex: <http://e/> SELECT * { ?s ?p ?o FILTER ex:f(?a, ?b, ?c) }"),
+    ("PREFIX ex: <http://e/> SELECT * { ?s ?p trueFILTERex:f(?a, ?b) }",
+     "PREFIX ex: <http://e/> SELECT * { ?s ?p true FILTER ex:f(?a, ?b) }"),
+])
+def test_a_name_glued_to_a_keyword_counts_as_the_engine_reads_it(glued, apart):
+    declared = "PREFIX graph: <http://g/> PREFIX id: <http://i/> "
+    reads(declared + glued)
+    reads(declared + apart)
+    assert elements(declared + glued) == elements(declared + apart)
+
+
+def test_a_graph_name_glued_after_a_triple_still_counts():
+    # After a whole triple no name can be: there "graph:x {" is GRAPH :x { to the engine.
+    text = "PREFIX : <http://e/> PREFIX graph: <http://g/> SELECT * { ?s ?p ?o graph:x { } }"
+    reads(text)
+    assert elements(text) == elements(text.replace("graph:x", "GRAPH :x"))
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s ?p 'x }",
+    "SELECT * { ?s ?p ?o } \u00a7",
+    "SELECT * { \\u0053ERVICE <http://e/> { } }",
+])
+def test_text_no_token_starts_is_refused_by_the_bounds_on_every_path(text):
+    # The lexer reads no further than such a character, and the bounds relied on the engine
+    # failing there too: on the library's path nothing else refused it.
+    with pytest.raises(SyntaxError):
+        ox.Store().query(text)
+    with pytest.raises(Refused, match=r"syntax error \(at line 1, column \d+\)") as refused:
+        tokens_within(text, DEFAULT_BOUNDS)
+    assert refused.value.status == 400

@@ -71,3 +71,17 @@ def test_an_invalid_query_is_refused_with_the_parsers_message(endpoint, path):
     said = body.decode("utf-8")
     assert str(parser.value) in said  # "error at LINE:COLUMN: expected ..."
     assert "Traceback" not in said
+
+
+def test_the_librarys_path_reads_past_no_character_the_engine_reads(kg):
+    # "true1(" is true, 1 and a collection to the engine, its '<...>' an IRI: read as a call,
+    # the lexer took '<' for less-than and stopped at the '%', and given its graphs the
+    # library's path checked nothing after it (its depth here), relying on the engine to fail
+    # there; it read on, and a deep enough query crashed the process.
+    text = ("SELECT * { ?s ?p (true1(?a<http://x/%41>)) " + "{ " * 40 + "}" * 40 + " }")
+    kg.query(text.replace("{ " * 40 + "}" * 40, ""), per_file=False)  # the engine reads it
+    with pytest.raises(queries.QueryError, match="max_query_depth"):
+        queries.run(kg, text, per_file=False)
+    # And where the lexer does stop, the library refuses what it could not read, saying where.
+    with pytest.raises(queries.QueryError, match=r"syntax error \(at line 1, column 18\)"):
+        queries.run(kg, "SELECT * { ?s ?p 'x }", per_file=False)

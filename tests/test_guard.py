@@ -615,20 +615,46 @@ def test_nesting_behind_a_glued_keyword_is_counted(name):
 
 
 @pytest.mark.parametrize("text", [
-    "SELECT * { ?s ?p ?o FILTER(?a<?b#c>) }\n",
     "SELECT * { ?s ?p ?o FILTER(?a<'x'&&?b>'y') }",
+    "SELECT * { ?s ?p ?o FILTER(?a<='x'&&?b>='y') }",
+    "SELECT * { ?s ?p ?o FILTER(?a<?b)#c>\n}",
+    "SELECT * { ?s ?p ?o BIND(IF(?a<'m','x','y')>'a' AS ?z) }",
+    "SELECT * { ?s ?p ?o FILTER(STRLEN(?a)<5&&?b>'x') }",
+])
+def test_a_compact_comparison_is_read_as_the_engine_reads_it(text):
+    # Where an operator is expected, '<' is less-than to the engine however the text goes
+    # on; these were refused ("put a space after '<'") for what an IRI would have held.
+    assert parses_as_query(text)
+    guard.check(text, P)
+
+
+@pytest.mark.parametrize("text", [
     # After EXISTS { } (an operand) as after any other: read as an IRI, the quote in it hid a
     # SERVICE call in what the checks took for a string, and Oxigraph called it.
     f"SELECT * {{ ?s ?p ?o BIND(EXISTS{{}}<?s+'>' AS ?z) SERVICE {E} {{ ?a ?b ?c }} "
     "FILTER(') #' != '')\n}",
     f"SELECT * {{ ?s ?p ?o FILTER(NOT EXISTS{{}}<?s&&'>') SERVICE {E} {{ }} FILTER(') #')\n}}",
+    # "true1(" is true, 1 and a collection to the engine, whose '<...>' is an IRI: read as a
+    # call's, '<' was less-than, the quote opened a string, and the call was in it.
+    f"SELECT * {{ ?s ?p (true1(?a<http://x/'>)) SERVICE {E} {{}} #'\n}}",
 ])
-def test_a_less_than_that_also_reads_as_an_iri_hiding_text_is_refused(text):
-    with pytest.raises(guard.Refused, match="put a space after '<'") as refused:
+def test_a_service_call_after_a_compact_less_than_or_iri_is_seen(text):
+    assert parses_as_query(text)  # Oxigraph reads it, SERVICE call and all
+    with pytest.raises(guard.Refused, match="SERVICE") as refused:
+        guard.check(text, P)
+    assert refused.value.status == 403
+
+
+def test_a_less_than_the_engine_may_read_as_an_iri_is_refused_saying_so():
+    # With a prefix holding FILTER declared, "filterx:p (" is a name and a collection where
+    # a triple's term can be (the engine reads an IRI), and FILTER and a call elsewhere.
+    text = ("PREFIX filterx: <http://x/> PREFIX x: <http://e/> "
+            "SELECT * { ?s filterx:p (?a<http://b/'>) }")
+    assert parses_as_query(text)
+    with pytest.raises(guard.Refused, match="is an IRI to the engine if") as refused:
         guard.check(text, P)
     assert refused.value.status == 400
-    if "SERVICE" in text:
-        assert parses_as_query(text)  # Oxigraph reads it, SERVICE call and all
+    assert "put a space after '<'" in str(refused.value)
 
 
 @pytest.mark.parametrize("text", [

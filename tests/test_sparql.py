@@ -132,8 +132,22 @@ LESS_THAN = [
     # collection or FILTER and a call: a would-be IRI whose brackets do not pair is flagged.
     ("PREFIX filterx: <x> { ?s filterx:p (<a> <b)>) }",
      "NAME PNAME_NS IRIREF { VAR PNAME_LN ( IRIREF AMBIGUOUS < NAME ) > ) }"),
-    # Read as an operator, the would-be IRI's '#' starts a comment: flagged for the caller.
-    ("FILTER(?a<?b#c>)", "NAME ( VAR AMBIGUOUS < VAR"),
+    # Where an operator is expected '<' is one however the text goes on, as the engine reads
+    # it: the would-be IRI's quotes are strings, its '#' a comment (they were refused).
+    ("FILTER(?a<?b#c>)", "NAME ( VAR < VAR"),
+    ("FILTER(?a<'m'&&?a>'a')",
+     "NAME ( VAR < STRING_LITERAL1 && VAR > STRING_LITERAL1 )"),
+    ("FILTER(?a<='m'||?a>='z')",
+     "NAME ( VAR <= STRING_LITERAL1 || VAR >= STRING_LITERAL1 )"),
+    ("FILTER(STRLEN(?a)<5&&?b>'x')",
+     "NAME ( NAME ( VAR ) < INTEGER && VAR > STRING_LITERAL1 )"),
+    # A word before "(" is read by the last keyword or number glued in it: "true1(" is true,
+    # 1 and a collection, whose '<...>' is an IRI (read as a call, '<' hid a SERVICE call
+    # behind the quote in "<http://x/'>").
+    ("{ ?s ?p (true1(?a<http://x/'>)) }", "{ VAR VAR ( NAME ( VAR IRIREF ) ) }"),
+    ("{ ?s ?p (false2e5(?a<http://x/>)) }", "{ VAR VAR ( NAME ( VAR IRIREF ) ) }"),
+    ("{ ?s ?p ?o trueFILTER(?a<'m') }", "{ VAR VAR VAR NAME ( VAR < STRING_LITERAL1 ) }"),
+    ("SELECT (SHA1(?a)<'m' AS ?b)", "NAME ( NAME ( VAR ) < STRING_LITERAL1 NAME VAR )"),
 ]
 
 

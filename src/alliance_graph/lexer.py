@@ -24,21 +24,23 @@ parentheses) is the less-than operator, even where ``<...>`` would also read as 
 (``FILTER(?a<?b&&?c>?d)``), because Oxigraph's parser never tries an IRI at that point.
 Which parentheses hold an expression is told from the words before them, keywords glued to
 a name included (``FILTERex:f(``, ``trueFILTER <f>(``, ``ORDERBY?x(``: the engine matches
-keywords with no word boundary), a word by the last keyword glued in it (``truefalse(`` is
-a collection's), and a prefixed name glued to BY or HAVING only where a name cannot be (a
-query's solution modifiers: in a group ``by:p (`` is a name and a collection).  Where such a
-``<`` would have read as an IRI holding ``#`` or a quote, the two readings differ in what
-follows (a comment, a string), so an ``AMBIGUOUS`` token (the would-be IRI) comes before the
-``<`` for the caller to refuse; so does one whose brackets do not pair, after a prefixed name
-glued to FILTER in a query that declares a prefix holding FILTER (``filterx:p (`` may be a
-name and a collection, whose bracket the ``)`` would close).
+keywords with no word boundary), a word by the last keyword or number glued in it
+(``truefalse(`` and ``true1(`` are a collection's), and a prefixed name glued to BY or HAVING
+only where a name cannot be (a query's solution modifiers: in a group ``by:p (`` is a name and
+a collection).  There ``<`` is less-than however the text goes on (``FILTER(?a<'m'&&?a>'a')``
+compares, as it does to the engine).  One place is left open: after a prefixed name glued to
+FILTER in a query that declares a prefix holding FILTER, ``filterx:p (`` is a name and a
+collection where a triple's term can be, and FILTER and a call elsewhere, which the lexer does
+not follow; there a would-be IRI after an operand is an ``AMBIGUOUS`` token, before the
+``<``, for the caller to refuse (the two readings differ in what follows: a quote in the IRI
+opens a string, a ``#`` a comment).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from .keywords import BY_GLUED, FILTER_GLUED, glued
+from .keywords import BY_GLUED, FILTER_GLUED, KEYWORDS, glued, keyword_run
 from .terminals import BASE_CHAR, KINDS, MASTER, NO_PNAME, NO_PNAME_KINDS, RUN
 
 _SIGNED = {"+": "_POSITIVE", "-": "_NEGATIVE"}
@@ -54,29 +56,15 @@ _OPERAND_END = frozenset(("VAR", "IRIREF", "PNAME_LN", "PNAME_NS", "STRING_LITER
                           "DECIMAL_POSITIVE", "DOUBLE_POSITIVE", "INTEGER_NEGATIVE",
                           "DECIMAL_NEGATIVE", "DOUBLE_NEGATIVE", "NIL", ")", ")>>", "}",
                           "TRUE", "FALSE"))
-# How words before "(" in a graph pattern end when it opens no expression (a collection or a
-# VALUES list): the engine reads a word as the keywords glued in it, and only the last one is
-# before the "(" ("truefalse(" is "true false (").
-_NOT_CALLS = ("A", "VALUES", "TRUE", "FALSE", "UNDEF")
+# The words before "(" in a graph pattern when it opens no expression (a collection or a
+# VALUES list): the engine reads a word as the keywords and numbers glued in it, and only the
+# last one is before the "(" ("truefalse(" is "true false (", "true1(" is "true 1 (").
+_NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
 # Words that end a clause whose "(" holds an expression (SELECT, GROUP/ORDER BY, HAVING).
 _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 
 
 EXPRESSION, MAYBE = 1, 2  # what a bracket holds to ``tokenize`` (0: no expression)
-
-
-def _unpaired_brackets(iri: str) -> bool:
-    """Return whether the brackets in ``iri`` do not pair (read as tokens, a ')' in it would
-    close a bracket the engine has open)."""
-    depth = 0
-    for char in iri:
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-            if depth < 0:
-                return True
-    return depth != 0
 
 
 def deepest(iri: str) -> int:
@@ -161,12 +149,13 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
             after_pname, prefix = prefix, ""  # the prefix of the token before, if any
             if kind == "PUNCT" or kind == "IRIREF":
                 if value[0] == "<" and stack and stack[-1] and prev in _OPERAND_END:
-                    # An operator is expected: '<' or '<=' however the text goes on.
-                    if kind == "IRIREF" and ("#" in value or "'" in value or (
-                            stack[-1] == MAYBE and _unpaired_brackets(value))):
-                        # Read as operators, the rest of the would-be IRI holds a comment or
-                        # a string that can hide what follows; should this guess about the
-                        # context ever be wrong, the engine would read other text.
+                    # An operator is expected: '<' or '<=' however the text goes on, as the
+                    # engine's parser reads it ("FILTER(?a<'m'&&?a>'a')" compares).
+                    if kind == "IRIREF" and stack[-1] == MAYBE:
+                        # Where the engine may read an IRI (a name glued to FILTER may be a
+                        # name and a collection), whose text read as tokens may hold a
+                        # comment, a string, a bracket closing another or a character no
+                        # token starts: refused (``query/bounds.py``).
                         append(new(Token, ("AMBIGUOUS", value, start)))
                     value = "<=" if value.startswith("<=") else "<"
                     append(new(Token, (value, value, start)))
@@ -182,7 +171,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                             if stack and stack[-1]:
                                 stack.append(stack[-1])
                             elif (not stack or clauses[-1:] == [len(stack)]
-                                  or (word and not prev.endswith(_NOT_CALLS))
+                                  or (word and _opens_call(prev))
                                   or (prev in _IRIS and word2 and "FILTER" in prev2)):
                                 stack.append(EXPRESSION)
                             elif prev in _IRIS and glued(after_pname, FILTER_GLUED):
@@ -266,6 +255,19 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
 
 
 _IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+
+
+def _opens_call(word: str) -> bool:
+    """Return whether a "(" after the upper-case ``word`` opens an expression (a call's
+    arguments, FILTER's or BIND's): the last keyword or number the engine reads in the word
+    is one a "(" may follow in an expression, not a term (TRUE, FALSE, UNDEF, a number) nor
+    A or VALUES.  Read by its end alone, "true1(" was a call, '<' in it less-than where the
+    engine reads a collection and an IRI (``<http://e/x'>`` and a string after it)."""
+    if word in KEYWORDS:  # the common case: a keyword as written
+        return word not in _NOT_CALLS
+    run = keyword_run(word)
+    last = run[-1][0] if run else word  # a word of no keyword is a syntax error anyway
+    return last[0].isalpha() and last not in _NOT_CALLS
 
 
 def _open_clause(clauses: list[int], level: int) -> None:

@@ -4,7 +4,8 @@ pyoxigraph 0.5 parses and plans recursively and ends the process (SIGSEGV, a sta
 a few kilobytes of deeply nested or long-chained query, so these bounds are checked on the
 tokens first, far below the sizes that crash it (docs/endpoint.md has the thresholds).
 ``tokens_within`` is the check; the server's guard runs it first, and so does the library and
-CLI path (``results.run``), which refuses nothing else.  Its refusals name each bound by its
+CLI path (``results.run``), which refuses nothing else; it refuses too the text the lexer
+cannot read as the engine does (``unreadable.py``).  Its refusals name each bound by its
 setting to a library caller and by its option to `serve`'s operator (``wording``); `query`,
 which has none, says the limit alone.
 """
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import keywords
 from ..keywords import BUILT_INS, BY_GLUED, glued, past, read_glued, separators_in, terms_in
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
 from ..sparql import CLOSE, OPEN, Token, deepest, tokenize, where
 from ..wording import Said, aside
 from .refused import Refused
+from .unreadable import refuse_ambiguous, refuse_unreadable
 
 
 @dataclass(frozen=True)
@@ -157,13 +160,14 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     # token before began one with a term (its subject, so a verb comes next), and whether it
     # was the IRI a FILTER calls: a "(" after the subject, ";", "[", "{|", "/", "|" or "^"
     # opens a path's group and one after "!" a negated property set, not a collection.
-    start = subject = function = False
+    start = subject = function = verb = False
     read = list(read_glued(tokens, _READ_WORDS))
     grouped = False  # whether a group has begun: the query's form is read by then
     for at, token in enumerate(read, 1):
         prev, kind = kind, token.kind
         if prev != "NAME":
             word = ""  # the word just before this token, upper-case, if it was one
+        objected = verb or prev == ","  # an object: there a declared "graph:x {" is a name
         verb, subject = subject or prev in _VERB_BEFORE, start and kind in _SUBJECTS
         called, function = function, kind in _IRIS and word == "FILTER"
         start = kind == "{" or kind == "." or kind == "}"
@@ -192,10 +196,12 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             if kind == "PNAME_NS" and word == "PREFIX":
                 declared.add(token.text[:-1])
             elif name not in declared or (at < len(read) and read[at].kind == "{"
-                                          and not word.endswith(_GRAPH_NAMED)):
+                                          and not word.endswith(_GRAPH_NAMED) and not objected):
                 # A declared one before "{" is a keyword too, where the engine cannot read
                 # a name: 97 "graphex:g { }" on one subject took 0.4 s, 194 took 7 s.
                 elements += sum(map(prefix.count, _PREFIX_GROUPS))
+            if name not in declared and glued(prefix, keywords.FILTER_GLUED):
+                function = True  # FILTERex:f( is FILTER ex:f(: its arguments are a list
             if prefix.startswith("DESCRIBE") and not (brackets or grouped or word == "PREFIX"):
                 # Where a query begins no name can be: "DESCRIBEex:a ex:b ..." is DESCRIBE
                 # and its targets, declared or not (2,624 passed and crashed the engine); after
@@ -225,9 +231,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
                 _too_many(text, token, max_elements)
             continue
         if kind == "AMBIGUOUS":
-            raise Refused(400, f"{token.text} ({where(text, token)}) reads both as '<' and as "
-                               "an IRI, and the two readings differ in what follows; put a "
-                               "space after '<' when it means less-than")
+            refuse_ambiguous(text, token)
         if kind in OPEN:
             depth += 1
             # A "(" after a function's name or a keyword (FILTER, BIND, IN, STR, VALUES,
@@ -336,6 +340,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             continue
         if elements > max_elements:
             _too_many(text, token, max_elements)
+    refuse_unreadable(text, tokens)  # where the lexer read no further
     return tokens
 
 

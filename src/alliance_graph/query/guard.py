@@ -2,8 +2,8 @@
 
 The checks read the query's terminals (``lexer.tokenize``), so a keyword inside a string, an
 IRI, a comment or a prefixed name's escapes (``id:a\\#``) is never taken for one, and text
-that the engine would not read as a token is refused here too.  Two things the engine does
-are mirrored on purpose, each stricter than a plain tokenizer:
+that the engine would not read as a token is refused (by the bounds, ``unreadable.py``).
+Two things the engine does are mirrored on purpose, each stricter than a plain tokenizer:
 
 - Oxigraph matches keywords with no word boundary, and reads a prefixed name whose prefix
   is not declared again from its start: ``SERVICE:q {``, ``SERVICEex:q {``, ``ASKFROM<g>``,
@@ -18,13 +18,13 @@ are mirrored on purpose, each stricter than a plain tokenizer:
 - The bounds (``Bounds``) are checked on the tokens before anything else, because pyoxigraph
   0.5 parses and plans recursively and ends the process (SIGSEGV, a stack overflow) on a few
   kilobytes of deeply nested or long-chained query; see docs/endpoint.md for the thresholds.
-  ``tokens_within`` is that check alone, for the library and CLI path (``results.run``).
+  ``tokens_within`` is that check alone (with the refusal of text the lexer cannot read), for
+  the library and CLI path (``results.run``).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -97,8 +97,6 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     while i < len(tokens):
         token = tokens[i]
         kind = token.kind
-        if kind == "ERROR":
-            _unreadable(text, token)
         if start and opening is None and not (kind == "NAME"
                                               and token.text.upper() in PROLOGUE):
             opening = token
@@ -163,11 +161,6 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
         else:
             start = False
         i += 1
-    # The lexer stops at text the engine cannot read; the loop may have stepped over it as
-    # the argument of a clause (VERSION, SERVICE, FROM), so it is refused here all the same:
-    # what follows it was never read, nor checked.
-    if tokens and tokens[-1].kind == "ERROR":
-        _unreadable(text, tokens[-1])
     if standard:
         dialect.refuse(text, tokens, plan.form, opening, prefixes,
                        lambda token: _resolve(token, declared, base, prefixes),
@@ -182,24 +175,6 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     plan.prefixes = {p: iri for p, iri in prefixes.items()
                      if p in used or any(u.endswith(p) for u in used)}
     return plan
-
-
-def _unreadable(text: str, token: Token):
-    raise Refused(400, f"syntax error ({where(text, token)}): {_what_is_wrong(text, token)}")
-
-
-def _what_is_wrong(text: str, token: Token) -> str:
-    """Say what the character no SPARQL token starts with is doing there: an unclosed string,
-    an escape outside IRIs and strings, or a character by its code point."""
-    char = token.text
-    if char in "\"'":
-        return (f"this {char} opens a string that is not closed where SPARQL allows: before "
-                f"its line ends ({char * 3} for a string of several lines)")
-    if char == "\\" and text.startswith(("\\u", "\\U"), token.start):
-        return ("a \\u escape is read only inside IRIs and strings, not as the query's own "
-                "text")
-    name = unicodedata.name(char, "")
-    return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''}) starts no SPARQL token here"
 
 
 def _no_character(text: str, token: Token) -> None:
@@ -246,8 +221,6 @@ def _target(tokens, i, text):
     """Return the token at ``i`` (after splitting a glued keyword off it), or None at the end."""
     if i >= len(tokens):
         return None
-    if tokens[i].kind == "ERROR":  # SERVICE\u0020<x>: refused as the engine's syntax error,
-        _unreadable(text, tokens[i])  # not as a call to an IRI written "\\"
     pieces = split_glued(tokens[i], _ANYWHERE | _TOP_LEVEL)
     if pieces is not None:
         tokens[i:i + 1] = pieces
