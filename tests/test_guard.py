@@ -6,6 +6,7 @@ catch), and each benign one a query the engine really runs.  SERVICE targets are
 127.0.0.1 port 9, which Oxigraph's HTTP client refuses to call: nothing leaves the machine.
 """
 
+import itertools
 import os
 import re
 import subprocess
@@ -626,6 +627,22 @@ def test_a_compact_comparison_is_read_as_the_engine_reads_it(text):
     # on; these were refused ("put a space after '<'") for what an IRI would have held.
     assert parses_as_query(text)
     guard.check(text, P)
+
+
+def test_every_compact_comparison_the_engine_reads_passes():
+    # Operands and operators written without spaces, each with a comparison after it whose
+    # would-be IRI ("<'m'&&?c>") holds a quote: 1,908 of 28,644 such forms in five clauses
+    # were refused.
+    left = ["?a", "5", "STR(?a)", "(?a)", "'a'", "ag:x", "?a*2"]
+    right = ["5", "-1", ".5", "STR(?b)", "(?b+1)", "?b", '"m"', "'m'", "'m'@en", "<http://e/x>"]
+    tails = ["", "&&?c>'z'", "||?c>'z'", "&&'>'!=?c"]
+    read = 0
+    for a, op, b, tail in itertools.product(left, ("<", "<=", ">"), right, tails):
+        text = f"SELECT * {{ ?a ?b ?c FILTER({a}{op}{b}{tail}) }}"
+        if parses_as_query(text):
+            read += 1
+            guard.check(text, P)
+    assert read > 500
 
 
 @pytest.mark.parametrize("text", [
