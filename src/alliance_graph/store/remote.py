@@ -34,6 +34,7 @@ from .remote_messages import first_line, unaddressed, unshifted
 from .virtuoso_concat import separated
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 from .virtuoso_tags import lowered, strlang_cased
+from .virtuoso_words import parted
 
 # The settings fields giving a store's URLs, as its messages name them (``from_settings``).
 SETTINGS_NAMES = {"query_url": "settings.store", "update_url": "settings.store_update_url",
@@ -134,13 +135,14 @@ class RemoteStore(StoreClient):
         # Virtuoso answers an OFFSET without a LIMIT wrongly (virtuoso_rows.limited), and
         # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated); it keeps a
         # language tag in the case written (virtuoso_tags.lowered), and its STRLANG takes a
-        # tag in one case alone (virtuoso_tags.strlang_cased).
+        # tag in one case alone (virtuoso_tags.strlang_cased); it reads keywords glued
+        # together as none (virtuoso_words.parted).
         if self._virtuoso is None:
             self._unnamed_means_every_graph()  # an answer of the store's says what it is
         if self._virtuoso:
             virtuoso_integers.check(query)
-        sent = separated(strlang_cased(lowered(prologue + query))) if self._virtuoso \
-            else prologue + query
+        sent = separated(strlang_cased(lowered(parted(prologue + query)))) \
+            if self._virtuoso else prologue + query
         text, cap = limited(sent) if self._virtuoso else (sent, None)
         try:
             return self.select(text, params, rejected=QueryError, cap=cap)
