@@ -152,3 +152,29 @@ def test_offsets_a_proposal_gives_an_evidence_node_of_data_are_its_own_finding(s
     assert not report.conforms
     assert finding.file == str(proposal) and finding.focus.endswith("000-blue-flag")
     assert f"offsets {start - 7}-" in finding.message
+
+
+def test_a_quote_of_another_source_names_the_source_holding_it(settings, sources_dir, tmp_path):
+    # A claim citing a quote of 000 as 001's: the finding said where the quote departs from
+    # 001's text (at the words they happen to share), and to copy it from that text, where
+    # the slip is the source named.
+    quote = "The only permanent U.S. military installation in Israel"
+    holding = [p.name for p in sorted(sources_dir.glob("*.txt"))
+               if quote in p.read_text("utf-8")]
+    assert holding == ["000_06b6882714cf1880.txt"], "the sources changed: pick another quote"
+    start = (sources_dir / holding[0]).read_text("utf-8").index(quote)
+    proposal = tmp_path / "elsewhere.ttl"
+    proposal.write_text(turtle_prologue() + f"""
+ev:001-elsewhere a ag:Evidence ;
+    oa:hasSource src:001_b9e5a7348fac2993.txt ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{quote}" ] .
+
+claim:NegevRadarBase-type prov:wasDerivedFrom ev:001-elsewhere .
+""", encoding="utf-8")
+    report = ag.validate(proposal, settings)
+    [finding] = [f for f in report.findings if f.shape.endswith("/quote-not-verbatim")]
+    assert finding.message.endswith(
+        f"it is word for word in 000_06b6882714cf1880.txt, characters {start}-"
+        f"{start + len(quote)}: the evidence's oa:hasSource should be "
+        "src:000_06b6882714cf1880.txt, the text quoted"), finding.message
+    assert "copy it from the text" not in finding.message

@@ -24,6 +24,7 @@ from ..namespaces import AG, OA, PROV, sparql_prologue
 from ..rdf import term_text
 from ..sources.citations import (
     QuoteNotFound,
+    SourceNotText,
     locate,
     named_instead,
     read_source,
@@ -96,13 +97,41 @@ def _text(sources_dir: Path, names: set[str], name: str, cache: dict) -> str | N
     return cache[name]
 
 
-def _not_verbatim(name: str, why: QuoteNotFound, text: str, exact: str) -> Said:
+def _not_verbatim(name: str, why: QuoteNotFound, text: str, exact: str,
+                  elsewhere: str = "") -> Said:
     """Say that a quote is not in its text, where it departs from it, and what copies it from
     the text: ``ag.cite`` to a library caller, ``alliance-graph cite`` to the command line's
-    user (``wording.COMMANDS``)."""
+    user (``wording.COMMANDS``); or, when another source holds it word for word
+    (``elsewhere``, from ``_found_in``), that its source is the one to change."""
+    if elsewhere:
+        return Said(lambda n: f"quote not found in {name}: {why}; {elsewhere}")
     said, where = str(why), departure(text, exact)
     return Said(lambda n: f"quote not found in {name}: {said}; {where}copy it from the text "
                           f"({n(CITE)})")
+
+
+def _found_in(sources_dir: Path, names: set[str], name: str, exact: str, cache: dict) -> str:
+    """Return what to say of a quote its source does not hold when other source texts hold
+    it word for word: its source named wrong (a claim citing a quote of another text), not
+    the quote copied wrong, where the finding said where it departs from the wrong text."""
+    holding = []
+    for other in sorted(n for n in names - {name} if n.endswith(".txt")):
+        try:
+            if exact in (_text(sources_dir, names, other, cache) or ""):
+                holding.append(other)
+        except (SourceNotText, OSError):
+            cache[other] = None  # not a text to quote: no source, and said of none here
+    if not holding:
+        return ""
+    if len(holding) > 1:
+        return (f"it is word for word in {', '.join(holding)}: its oa:hasSource names "
+                "another text than the one quoted")
+    other = holding[0]
+    text = _text(sources_dir, names, other, cache)
+    start = text.find(exact)
+    at = f", characters {start}-{start + len(exact)}" if text.count(exact) == 1 else ""
+    return (f"it is word for word in {other}{at}: the evidence's oa:hasSource should be "
+            f"src:{other}, the text quoted")
 
 
 def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
@@ -148,7 +177,9 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
             loc = locate(text, exact, prefix, suffix)
         except QuoteNotFound as exc:
             found.append(_finding("quote-not-verbatim", graph, focus, f"quote of {name}: {exc}"
-                                  if exact.isspace() else _not_verbatim(name, exc, text, exact),
+                                  if exact.isspace() else _not_verbatim(
+                                      name, exc, text, exact,
+                                      _found_in(sources_dir, names, name, exact, texts)),
                                   str(OA.exact), str(row["exact"])))
             continue
         if len(quoted[row["ev"]]) > 1:
