@@ -346,3 +346,26 @@ def test_a_quote_of_one_claim_more_than_the_five_lists_all_six(kg):
     # 'and 1 more fact: all the facts this quote supports' took the line the sixth would.
     hit = next(h for h in search.search(kg, "proven effective in real combat") if h.match == "quote")
     assert (len(hit.claims), hit.more) == (search.CLAIMS_PER_QUOTE + 1, 0)
+
+
+def test_a_search_page_says_when_more_texts_match_than_it_shows(pages_kg, endpoint):
+    # The page listed the 50 best hits and said nothing of the others, as if they were all.
+    hits, more = search.search_more(pages_kg, "s", 3)
+    assert len(hits) == 3 and more and hits == search.search(pages_kg, "s", 3)
+    every = search.search(pages_kg, "s", search.MAX_LIMIT)
+    assert search.search_more(pages_kg, "s", len(every)) == (every, False)
+
+    def note(query):
+        request = urllib.request.Request(f"{endpoint}/search?{urllib.parse.urlencode(query)}",
+                                         headers={"Accept": "text/html"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            page = response.read().decode()
+        found = re.search(r'<p class="note" id="more">(.*?)</p>', page, re.S)
+        return found and " ".join(html.unescape(found.group(1)).split())
+
+    assert note({"q": "the"}) == ('These are the 50 best matches: more texts hold this word. '
+                                  '<a href="/search?q=the&limit=100">Show the 100 best</a>, or '
+                                  'add a word to the search to narrow it.')
+    assert note({"q": "the", "limit": "100"}).startswith("These are the 100 best matches")
+    assert "<a " not in note({"q": "the", "limit": "100"})
+    assert note({"q": "iron dome"}) is None

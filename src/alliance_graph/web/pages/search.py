@@ -193,9 +193,19 @@ _TYPES = "SELECT ?x ?t WHERE { VALUES ?x { %s } ?x a ?t FILTER(isIRI(?t)) } ORDE
 
 def search(kg, text: str, limit: int = 20) -> list[Hit]:
     """Return at most ``limit`` hits for ``text``, best first; one per entity, one per quote."""
+    return _search(kg, text, max(1, min(limit, MAX_LIMIT)))
+
+
+def search_more(kg, text: str, limit: int) -> tuple[list[Hit], bool]:
+    """Return what ``search`` does, and whether more than ``limit`` hits hold the text: a page
+    of the first 50 said nothing of the others, as if those were all there is."""
+    hits = _search(kg, text, max(1, min(limit, MAX_LIMIT)) + 1)
+    return hits[:limit], len(hits) > limit
+
+
+def _search(kg, text: str, limit: int) -> list[Hit]:
     if not words(text):
         return []
-    limit = max(1, min(limit, MAX_LIMIT))
     # Several rows may fall on one entity (a label and a description): fetch more than shown.
     # Kinds rank first, so they are asked for in order, and no further once the rows so far
     # hold enough entities: a single letter is in enough labels that its descriptions and

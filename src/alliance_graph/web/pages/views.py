@@ -153,9 +153,10 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         if limit is None or limit > search_mod.MAX_LIMIT:
             return errors.refusal(400, "limit must be a whole number from 1 to "
                                        f"{search_mod.MAX_LIMIT}")
-        hits = search_mod.search(get_kg(), q, limit)
+        hits, more = search_mod.search_more(get_kg(), q, limit)
         if page:
-            resp = Response(render_template("search.html", q=q, hits=hits,
+            resp = Response(render_template("search.html", q=q, hits=hits, more=more,
+                                            limit=limit, max_limit=search_mod.MAX_LIMIT,
                                             kinds=search_mod.KINDS,
                                             left_out=search_mod.left_out(q),
                                             max_words=search_mod.MAX_WORDS,
