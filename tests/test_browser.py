@@ -953,6 +953,10 @@ def test_the_example_picker_follows_the_query_back_and_forward(page, shipped_ser
     assert page.input_value("#example") == "" and editor_text(page) == written
     page.focus("#example")
     page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")  # so does Escape
+    assert page.input_value("#example") == "" and editor_text(page) == written
+    page.focus("#example")
+    page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     assert editor_text(page) != written and page.input_value("#example") == names[0]
     assert page.text_content("#status") == ""  # Enter loads, it does not run

@@ -51,7 +51,8 @@
   // Enter. Chromium changes a closed select's value at each arrow key (or letter typed), and
   // fires "change" for each: every step replaced the editor's text, so a keyboard user walking
   // the list lost what they wrote at the first step. A change made by such a key only moves
-  // through the list; leaving it without Enter names again the query the editor holds.
+  // through the list; Escape, or leaving it without Enter, names again the query the editor
+  // holds.
   function loadExample() {
     const chosen = examples.find((q) => q.name === examplePicker.value);
     if (chosen) editor.value = chosen.text;
@@ -61,6 +62,10 @@
     if (event.key === "Enter") {
       event.preventDefault();
       loadExample();
+      return;
+    }
+    if (event.key === "Escape") {  // steps taken back: the list names what the editor holds
+      matchExample();
       return;
     }
     // The key's own change comes before the next task: it is this step's.
