@@ -133,30 +133,49 @@ def is_word_character(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LMN"
 
 
-def _regex(needle: str, at_start: bool = False, whole: bool = False) -> ox.Literal:
-    """Return a regular expression finding ``needle`` where a word starts (where the text
-    starts, ``at_start``), and where one ends too (``whole``).  A needle starting (ending) with
-    no letter needs no word to start (end) there: "$3" and "<b>" are found anywhere."""
-    escaped = "".join("\\" + ch if ch in _SYNTAX else ch for ch in needle)
-    start = "^" if at_start else f"(^|{_BOUNDARY})" if is_word_character(needle[0]) else ""
-    end = f"($|{_BOUNDARY})" if whole and is_word_character(needle[-1]) else ""
-    return ox.Literal(start + escaped + end)
+# Characters typed one way and written another: a keyboard types "'" and "-", the sources
+# write "Israel’s" (39 hits for "israel’s", 4 for "israel's") and "2016–2028" (none for
+# "2016-2028").  Each is matched by any of its kind, in the query and in the marks.
+FOLDED = {"'": "'\u2019\u2018\u02bc", "-": "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"}
+_FOLD = {ch: kind for kind, chars in FOLDED.items() for ch in chars}
+
+
+def fold(text: str) -> str:
+    """Return ``text`` with each apostrophe written "'" and each hyphen or dash "-" (one
+    character for one, so that offsets hold)."""
+    return "".join(_FOLD.get(ch, ch) for ch in text)
+
+
+def _regex(needle: str, start: str = "word", end: str = "") -> ox.Literal:
+    """Return a regular expression finding ``needle`` where a word starts (``start="text"``:
+    where the text starts), and, ``end`` "word" or "text", where a word or the text ends.  A
+    needle starting (ending) with no letter needs no word to start (end) there: "$3" and "<b>"
+    are found anywhere.  An apostrophe or a dash in it matches any of its kind."""
+    escaped = "".join(
+        "[" + "".join("\\" + c if c in _SYNTAX else c for c in FOLDED[_FOLD[ch]]) + "]"
+        if ch in _FOLD else "\\" + ch if ch in _SYNTAX else ch for ch in needle)
+    before = "^" if start == "text" else \
+        f"(^|{_BOUNDARY})" if is_word_character(needle[0]) else ""
+    after = "$" if end == "text" else \
+        f"($|{_BOUNDARY})" if end == "word" and is_word_character(needle[-1]) else ""
+    return ox.Literal(before + escaped + after)
 
 
 def _word_found(word: str) -> str:
     # CONTAINS first, which is cheap, so that the regular expression only reads the texts
-    # holding the word somewhere; a word starting with no letter is found anywhere.
-    found = f"CONTAINS(LCASE(STR(?text)), {ox.Literal(word)})"
-    if is_word_character(word[0]):
-        found += f" && REGEX(LCASE(STR(?text)), {_regex(word)})"
-    return found
+    # holding the word's longest piece without an apostrophe or a dash; a word starting with
+    # no letter and holding neither is found anywhere, by CONTAINS alone.
+    piece = max("".join(" " if ch in _FOLD else ch for ch in word).split(" "), key=len)
+    found = [f"CONTAINS(LCASE(STR(?text)), {ox.Literal(piece)})"] if piece else []
+    if is_word_character(word[0]) or piece != word:
+        found.append(f"REGEX(LCASE(STR(?text)), {_regex(word)})")
+    return " && ".join(found)
 
 
 def query(text: str, limit: int, kind: int) -> str:
     """Return the SPARQL query finding the ``limit`` best rows of one kind for ``text``, best
     first: by how the text matches, its length, then the IRI (a quote's evidence node)."""
     said = phrase(text)
-    whole = ox.Literal(said)
     # Each word where a word of the text starts: CONTAINS alone found "aid" in "said" and
     # "war" in "forward", every text holding the letters ranked as if it held the word.
     match = f"FILTER(isLiteral(?text) && {' && '.join(_word_found(w) for w in words(text))})"
@@ -164,10 +183,15 @@ def query(text: str, limit: int, kind: int) -> str:
     # word; the phrase where a word starts, 3: as whole words, 4: as the start of one; 5: the
     # words apart.  The length bound once per row, where ORDER BY STRLEN(?text) read the text
     # at every comparison.
-    quality = (f"BIND(LCASE(STR(?text)) AS ?lower) BIND(IF(?lower = {whole}, 0, "
-               f"IF(REGEX(?lower, {_regex(said, at_start=True, whole=True)}), 1, "
-               f"IF(STRSTARTS(?lower, {whole}), 2, "
-               f"IF(REGEX(?lower, {_regex(said, whole=True)}), 3, "
+    # (Compared as text where no character folds: a regular expression for each took "aid"
+    # from 0.2 to 0.3 s at 100 k facts.)
+    plain = not any(ch in _FOLD for ch in said)
+    equal, starts = (f"?lower = {ox.Literal(said)}", f"STRSTARTS(?lower, {ox.Literal(said)})") \
+        if plain else (f"REGEX(?lower, {_regex(said, 'text', 'text')})",
+                       f"REGEX(?lower, {_regex(said, 'text')})")
+    quality = (f"BIND(LCASE(STR(?text)) AS ?lower) BIND(IF({equal}, 0, "
+               f"IF(REGEX(?lower, {_regex(said, 'text', 'word')}), 1, IF({starts}, 2, "
+               f"IF(REGEX(?lower, {_regex(said, end='word')}), 3, "
                f"IF(REGEX(?lower, {_regex(said)}), 4, 5))))) AS ?quality) "
                "BIND(STRLEN(?text) AS ?len)")
     if kind == 3:
@@ -309,7 +333,9 @@ def segments(text: str, search_text: str) -> list[tuple[str, bool]]:
     searched = words(search_text)
     # The phrase first: a text holding it whole ranks first, and is marked as one ("Iron Dome",
     # not "Iron" and "Dome" apart); found only apart, its words are marked as they are.
+    lower = fold(lower)  # an apostrophe or a dash matched any of its kind
     for needle in ([phrase(search_text)] if len(searched) > 1 else []) + searched:
+        needle = fold(needle)
         found = occurrences(lower, needle)
         # Where the search matches: whole words first, then the starts of words. Inside a
         # word ("aid" in "said", "in" in "intercept") it matches nothing, and is not marked.
