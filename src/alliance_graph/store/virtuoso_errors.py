@@ -28,6 +28,8 @@ _HINTS = (
      " (Virtuoso 7.2's STRLANG makes a tag of a language of two letters, with a region of two "
      "or not (en, en-US), or a private one (x-...), and no other (zh-Hant, es-419, "
      "en-Latn-US): write the literal with its tag (\"...\"@zh-Hant), or use another store; "
+     "and it stops the whole query at an empty or unbound tag (LANG of a plain string), "
+     "where SPARQL leaves STRLANG unbound: test it first, IF(LANG(?l) != \"\", ...); "
      "docs/remote-stores.md)"),
     ("22", "", " (Virtuoso stops the whole query at an error in an expression, where SPARQL "
                "leaves the expression unbound: docs/remote-stores.md gives a portable form)"),
