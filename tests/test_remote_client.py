@@ -267,3 +267,22 @@ def test_an_answer_of_another_form_leaves_none_of_its_solutions_in_the_failure()
     held = [value for frame, _ in traceback.walk_tb(caught.value.__traceback__)
             for value in frame.f_locals.values()]
     assert not [value for value in held if isinstance(value, ox.QuerySolutions)]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("path, said", [
+    ("update", "The URL query parameter update must be set (a URL ending in /update is a "
+               "store's update endpoint, which takes no query: give its query URL, an Oxigraph "
+               "server's ending in /query)"),
+    ("store", "HTTP 415 Unsupported Media Type: No supported content Content-Type given: "
+              "application/x-www-form-urlencoded (a URL ending in /store is a store's Graph "
+              "Store endpoint, which takes no query: give its query URL, an Oxigraph server's "
+              "ending in /query)"),
+])
+def test_an_update_or_graph_store_url_given_as_the_store_says_to_give_its_query_url(
+        oxigraph_server, path, said):
+    # Given as --store, an Oxigraph server's /update answered "The URL query parameter update
+    # must be set", and its /store HTTP 415, with nothing said of /query.
+    with pytest.raises(StoreError) as refused:
+        RemoteStore(f"{oxigraph_server}/{path}").select("ASK {}", [])
+    assert str(refused.value).endswith(said)

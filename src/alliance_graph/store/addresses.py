@@ -5,7 +5,8 @@ Graph Store URLs, when not given, derived from its query URL (``beside``); each 
 
 Each of a store's three URLs is checked here: its query URL (``Settings.store``, read by
 ``backends.kind``), its SPARQL Update and Graph Store URLs (``RemoteStore``'s ``update_url``
-and ``graph_store_url``, the command line's ``--update-url`` and ``--graph-store-url``).
+and ``graph_store_url``, the settings' ``store_update_url`` and ``store_graph_store_url``, the
+command line's ``--update-url`` and ``--graph-store-url``).
 Unchecked, an update URL without its scheme (``127.0.0.1:7878/update``) was sent the whole
 build after it was made, and said "cannot reach 127.0.0.1:7878/update: unknown url type:
 127.0.0.1".  A message names the setting as its reader gives it (``wording.Said``).

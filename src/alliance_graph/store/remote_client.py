@@ -127,6 +127,7 @@ class StoreClient:
                 message += (" (nothing answers SPARQL at that path: is the URL the store's "
                             "SPARQL endpoint? An Oxigraph server's end in /query and /update, "
                             "a Virtuoso's in /sparql)")
+            message += _not_for_queries(exc.code, request, self.query_url)
             if exc.code == 401:  # its login asked for (WWW-Authenticate), which is never sent
                 message += (" (the store asks for a login, which alliance-graph does not "
                             "send: put the store behind a proxy on loopback that adds it)")
@@ -201,6 +202,19 @@ def _failed(url: str, exc: BaseException, timeout: float, proxy: str | None) -> 
     said = "its connection was reset" if isinstance(exc, ConnectionResetError) \
         else str(exc) or type(exc).__name__
     return StoreError(f"{url} broke off its answer: {said}")
+
+
+def _not_for_queries(code: int, request: urllib.request.Request, query_url: str) -> str:
+    """Return what to add to a refusal of a query sent to a query URL that is an Oxigraph
+    server's update or Graph Store URL: given as the store, /update answered "The URL query
+    parameter update must be set" and /store HTTP 415, with nothing said of /query."""
+    path = urllib.parse.urlsplit(query_url).path
+    if code not in (400, 405, 415) or request.full_url != query_url \
+            or not path.endswith(("/update", "/store")):
+        return ""
+    return (f" (a URL ending in /{path.rpartition('/')[2]} is a store's "
+            f"{'update' if path.endswith('/update') else 'Graph Store'} endpoint, which takes "
+            "no query: give its query URL, an Oxigraph server's ending in /query)")
 
 
 class _Deadlocked(Exception):
