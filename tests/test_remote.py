@@ -833,3 +833,15 @@ def test_a_tag_virtuoso_s_strlang_cannot_make_is_refused_saying_so(request, sett
     with pytest.raises(QueryError, match=r"STRLANG makes a tag of a language of two letters.*"
                                          r"zh-Hant"):
         virtuoso.query(query)
+
+
+@pytest.mark.server
+def test_virtuoso_s_graph_store_url_given_as_the_store_says_to_give_its_query_url(
+        virtuoso_server):
+    # (An Oxigraph server's: test_remote_client.py, whose store is Oxigraph alone.)
+    with pytest.raises(StoreError) as refused:
+        RemoteStore(virtuoso_server + "-graph-crud").select("ASK {}", [])
+    assert str(refused.value).endswith(
+        "(a URL ending in /sparql-graph-crud is a store's Graph Store endpoint, which takes no "
+        "query: give its query URL, an Oxigraph server's ending in /query, a Virtuoso's in "
+        "/sparql)")

@@ -273,11 +273,11 @@ def test_an_answer_of_another_form_leaves_none_of_its_solutions_in_the_failure()
 @pytest.mark.parametrize("path, said", [
     ("update", "The URL query parameter update must be set (a URL ending in /update is a "
                "store's update endpoint, which takes no query: give its query URL, an Oxigraph "
-               "server's ending in /query)"),
+               "server's ending in /query, a Virtuoso's in /sparql)"),
     ("store", "HTTP 415 Unsupported Media Type: No supported content Content-Type given: "
               "application/x-www-form-urlencoded (a URL ending in /store is a store's Graph "
               "Store endpoint, which takes no query: give its query URL, an Oxigraph server's "
-              "ending in /query)"),
+              "ending in /query, a Virtuoso's in /sparql)"),
 ])
 def test_an_update_or_graph_store_url_given_as_the_store_says_to_give_its_query_url(
         oxigraph_server, path, said):
@@ -286,3 +286,4 @@ def test_an_update_or_graph_store_url_given_as_the_store_says_to_give_its_query_
     with pytest.raises(StoreError) as refused:
         RemoteStore(f"{oxigraph_server}/{path}").select("ASK {}", [])
     assert str(refused.value).endswith(said)
+

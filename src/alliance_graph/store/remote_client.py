@@ -205,16 +205,19 @@ def _failed(url: str, exc: BaseException, timeout: float, proxy: str | None) -> 
 
 
 def _not_for_queries(code: int, request: urllib.request.Request, query_url: str) -> str:
-    """Return what to add to a refusal of a query sent to a query URL that is an Oxigraph
-    server's update or Graph Store URL: given as the store, /update answered "The URL query
-    parameter update must be set" and /store HTTP 415, with nothing said of /query."""
+    """Return what to add to a refusal of a query sent to a query URL that is a store's update
+    or Graph Store URL: given as the store, an Oxigraph server's /update answered "The URL
+    query parameter update must be set", its /store HTTP 415 and Virtuoso's
+    /sparql-graph-crud HTTP 406, with nothing said of the query URL to give."""
     path = urllib.parse.urlsplit(query_url).path
-    if code not in (400, 405, 415) or request.full_url != query_url \
-            or not path.endswith(("/update", "/store")):
+    end = path.rpartition("/")[2]
+    if code not in (400, 405, 406, 415) or request.full_url != query_url \
+            or end not in ("update", "store", "sparql-graph-crud"):
         return ""
-    return (f" (a URL ending in /{path.rpartition('/')[2]} is a store's "
-            f"{'update' if path.endswith('/update') else 'Graph Store'} endpoint, which takes "
-            "no query: give its query URL, an Oxigraph server's ending in /query)")
+    return (f" (a URL ending in /{end} is a store's "
+            f"{'update' if end == 'update' else 'Graph Store'} endpoint, which takes no query: "
+            "give its query URL, an Oxigraph server's ending in /query, a Virtuoso's in "
+            "/sparql)")
 
 
 class _Deadlocked(Exception):
