@@ -41,13 +41,16 @@ RANKED = 1000
 
 _BRANCHES = [
     # (kind, the pattern binding ?x, ?p and ?text; {match} is where the text filter goes: right
-    # after ?text is bound, so that the joins after it only see the literals that match)
+    # after ?text is bound, so that the joins after it only see the literals that match).
+    # The texts are read inside each branch of a UNION: Virtuoso joined "{ ... } UNION { ... }
+    # ?x ?p ?text" to nothing, and a Virtuoso store's search found no alternative label and no
+    # description (Oxigraph's the same rows either way).
     (0, "VALUES ?p { rdfs:label skos:prefLabel dcterms:title } ?x ?p ?text . {match}"),
-    (1, "{ VALUES ?p { skos:altLabel } } UNION { ?p rdfs:subPropertyOf+ skos:altLabel } "
-        "?x ?p ?text . {match}"),
-    (2, "{ VALUES ?p { skos:definition dcterms:description rdfs:comment } } "
-        "UNION { VALUES ?range { xsd:string rdf:langString } ?p rdfs:range ?range } "
-        "?x ?p ?text . {match}"),
+    (1, "{ VALUES ?p { skos:altLabel } ?x ?p ?text . {match} } "
+        "UNION { ?p rdfs:subPropertyOf+ skos:altLabel . ?x ?p ?text . {match} }"),
+    (2, "{ VALUES ?p { skos:definition dcterms:description rdfs:comment } ?x ?p ?text . {match} } "
+        "UNION { VALUES ?range { xsd:string rdf:langString } ?p rdfs:range ?range . "
+        "?x ?p ?text . {match} }"),
 ]
 # Quotes: the best matching quotes are picked first, and only those are joined to their
 # evidence node.  At 100 k facts joining every quote to its evidence before filtering took
