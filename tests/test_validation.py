@@ -883,8 +883,14 @@ claim:FxStateAcronym ag:note "A note." .
 """, encoding="utf-8")
     result = run("validate", proposal)
     assert result.exit_code == 1, result.output
-    assert "did you mean ag:note (its namespace is <https://alliance-graph.example/ontology/>: " \
-        "see the file's @prefix lines)?" in result.output
+    # On the line of the declaration, once (proposals/prefix_slips.py), where each name it
+    # misread was a finding of its own, saying "did you mean ag:note (its namespace is ...)".
+    assert f"{proposal}:1: @prefix ag: <https://alliance-graph.example/ontology#> is not the " \
+        "namespace of ag: (<https://alliance-graph.example/ontology/>, as the data files " \
+        "declare it): each ag: name of this file is another term, which the graph does not " \
+        "have (ag:note reads <https://alliance-graph.example/ontology#note>); write @prefix " \
+        "ag: <https://alliance-graph.example/ontology/> ." in result.output, result.output
+    assert "Violations (1)" in result.output
 
 
 def test_no_node_is_offered_past_the_limit_of_a_graph_s_typed_nodes(settings, kg, tmp_path,

@@ -37,6 +37,7 @@ from . import (
     labelled,
     merge,
     one_fact,
+    prefix_slips,
     quotes,
     redefinition,
     restated,
@@ -302,6 +303,20 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                               meant)
     # A check's finding that a shape's says too (a missing rank, a misspelt ev: or src:).
     findings = said_once.said_once(findings)
+    # A project prefix declared with another namespace: one finding on its line, not one on
+    # each name it misread (after said_once: those it leaves out for a shape's are misread too).
+    for name in inputs.proposals:
+        own_quads = [q for q in own if file_of(q.graph_name) == name]
+        slipped = prefix_slips.slips(inputs.texts[name], own_quads)
+        if not slipped:
+            continue
+        wrong = [(written, meant) for _, _, written, meant, _ in slipped]
+        shown_name = inputs.display.get(name, name)
+        findings = [f for f in findings if f.file != shown_name
+                    or not prefix_slips.misread(f.focus, f.path, f.value, wrong)]
+        findings += [Finding("Violation", prefix_slips.message(*slip[1:]),
+                             str(CHECK["prefix-namespace"]), prefix_slips.TITLE,
+                             file=shown_name, line=slip[0]) for slip in slipped]
     # Claims of one fact: one finding naming them all, where each claim had one.
     findings = one_fact.merged(findings, locator.fact_of, locator.claims_stating,
                                inputs.proposals, lambda name: inputs.display.get(name, name),
