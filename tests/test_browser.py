@@ -960,6 +960,13 @@ def test_the_example_picker_follows_the_query_back_and_forward(page, shipped_ser
     page.keyboard.press("Enter")
     assert editor_text(page) != written and page.input_value("#example") == names[0]
     assert page.text_content("#status") == ""  # Enter loads, it does not run
+    # Edited, the query is no example's: the list said the example it was loaded from.
+    page.click(".cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" ")
+    assert page.input_value("#example") == ""
+    page.keyboard.press("Control+z")
+    assert page.input_value("#example") == names[0]
     for name in names:
         page.select_option("#example", name)
         page.click("#run")

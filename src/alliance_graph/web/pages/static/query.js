@@ -84,6 +84,9 @@
     examplePicker.value = held ? held.name : "";
   }
   matchExample();  // a reload may have kept the picker's choice and not the editor's text
+  // And as the query is edited (an undo too): the list went on naming the example put in the
+  // editor beside a query changed since, and stepped on from it.
+  (editor.view ? editor.view.dom : textarea).addEventListener("keyup", matchExample);
 
   // A URL the server takes whole: its head (the URL and the browser's own headers) has a
   // limit, and the page offers no address it would refuse. URLSearchParams writes ASCII, so
