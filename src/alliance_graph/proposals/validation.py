@@ -62,6 +62,7 @@ EXTRA_CHECKS = {
     "ill-typed-literal": "literal is not valid for its datatype",
     "proposal-redefines-ontology": "proposal declares or alters ontology terms",
     "proposal-blank-node": "blank node that add cannot write under one subject",
+    "prefix-namespace": prefix_slips.TITLE,
 }
 # ``validate``'s default: look for the prebuilt graph (``context.prebuilt``).
 FIND = "find"
@@ -315,7 +316,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         findings = [f for f in findings if f.file != shown_name
                     or not prefix_slips.misread(f.focus, f.path, f.value, wrong)]
         findings += [Finding("Violation", prefix_slips.message(*slip[1:]),
-                             str(CHECK["prefix-namespace"]), prefix_slips.TITLE,
+                             str(CHECK["prefix-namespace"]), EXTRA_CHECKS["prefix-namespace"],
                              file=shown_name, line=slip[0]) for slip in slipped]
     # Claims of one fact: one finding naming them all, where each claim had one.
     findings = one_fact.merged(findings, locator.fact_of, locator.claims_stating,
