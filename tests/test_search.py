@@ -178,6 +178,12 @@ def test_an_apostrophe_or_a_dash_typed_finds_the_ones_the_texts_write():
         "2016\u20132028 package"]
     assert search.segments("Israel\u2019s aid, 2016\u20132028", "israel's 2016-2028") == [
         ("Israel\u2019s", True), (" aid, ", False), ("2016\u20132028", True)]
+    # A phrase's spaces match the no-break spaces and line breaks between a text's words: the
+    # text held the phrase whole and ranked as holding its words apart.
+    spaced = Labels(["iron domes", "Iron\u00a0Dome", "the iron\ndome"])
+    assert [h.text for h in search.search(spaced, "iron dome")] == [
+        "Iron\u00a0Dome", "iron domes", "the iron\ndome"]
+    assert search.segments("Iron\u00a0Dome", "iron dome") == [("Iron\u00a0Dome", True)]
     # A word of nothing but a dash: any dash, anywhere.
     assert [h.text for h in search.search(labels, "\u2013")] == ["co\u2011funded",
                                                                   "2016\u20132028 package"]
@@ -279,7 +285,8 @@ def at_word_starts(lower: str, needle: str, whole: bool = False) -> list[int]:
 
 # An apostrophe or a dash matches any of its kind (pages.md).
 TYPED = str.maketrans({**dict.fromkeys("\u2019\u2018\u02bc", "'"),
-                       **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")})
+                       **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+                       **dict.fromkeys("\t\n\r\u00a0\u2009\u202f", " ")})
 
 
 def ranked_in_python(kg, text):
