@@ -363,13 +363,17 @@ def test_a_swap_virtuoso_made_partway_is_finished_or_said(empty_virtuoso, tmp_pa
 
 
 @pytest.mark.server
-def test_an_integer_of_19_digits_is_kept_an_integer_by_virtuoso(virtuoso_server):
+def test_an_integer_of_19_digits_or_of_a_derived_datatype_is_kept_so_by_virtuoso(
+        virtuoso_server):
     # Sent as a constant, Virtuoso kept 9223372036854775807 as an xsd:decimal, written back
-    # without a fraction (DATATYPE(?n) = xsd:integer false over it alone); load said nothing.
+    # without a fraction (DATATYPE(?n) = xsd:integer false over it alone), "5"^^xsd:long as an
+    # xsd:integer and "5"^^xsd:nonNegativeInteger as an xsd:int; load said nothing.
     remote = RemoteStore(virtuoso_server)
     graph = ox.NamedNode("urn:x:integers")
-    sent = {ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
-            for value in ("9223372036854775807", "-1000000000000000000", "999999999999999999")}
+    sent = {ox.Literal(value, datatype=ox.NamedNode(XSD + kind)) for value, kind in (
+        ("9223372036854775807", "integer"), ("-1000000000000000000", "integer"),
+        ("999999999999999999", "integer"), ("5", "long"), ("9223372036854775807", "long"),
+        ("5", "nonNegativeInteger"), ("-5", "negativeInteger"), ("5", "unsignedByte"))}
     quads = [ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode(f"urn:x:p{n}"), value, graph)
              for n, value in enumerate(sorted(sent, key=str))]
     try:

@@ -49,8 +49,12 @@ from .remote_messages import shown
 STAGING = BASE + "loading/"
 LOADED = ox.NamedNode(BASE + "loaded")    # which load swapped the build in use in
 _LOAD = BASE + "load#"                    # its properties
-# Datatypes whose constants Virtuoso changes in a template (see _insert_requests).
-_BOUND = {XSD + "decimal", XSD + "duration"}
+# Datatypes whose constants Virtuoso changes in a template (see _insert_requests): an
+# integral decimal, a duration, and the integers' derived datatypes ("5"^^xsd:long was kept
+# as an xsd:integer, "5"^^xsd:nonNegativeInteger as an xsd:int).
+_BOUND = {XSD + name for name in """decimal duration long int short byte nonNegativeInteger
+    positiveInteger nonPositiveInteger negativeInteger unsignedLong unsignedInt unsignedShort
+    unsignedByte""".split()}
 BATCH_QUADS = 1000
 # Datatypes whose values a store may keep otherwise than sent, read back before the swap
 # (_check_values): Virtuoso keeps a duration's months or its seconds, not both ("P1Y2M3D"
@@ -339,31 +343,23 @@ def _insert_requests(quads: Iterable[ox.Quad], staged, size: int) -> Iterator[st
         binds: list[str] = []
         for q in batch:
             obj = str(q.object)
-            if isinstance(q.object, ox.Literal) and q.object.datatype.value in _BOUND:
+            kind = q.object.datatype.value if isinstance(q.object, ox.Literal) else None
+            long = kind == XSD + "integer" and len(q.object.value.lstrip("+-").lstrip("0")) == 19
+            if kind in _BOUND or long:
                 # Virtuoso reads these constants in a template as SQL numbers (an integral
                 # decimal comes back an integer, a duration fails); built with STRDT they keep
-                # their type.  (STRDT would not do for all: it makes a big integer a decimal.)
-                obj = f"?v{len(binds)}"
-                binds.append(f"BIND(STRDT({ox.Literal(q.object.value)}, "
-                             f"<{q.object.datatype.value}>) AS {obj})")
-            elif _nineteen_digits(q.object):
-                # Virtuoso keeps an integer constant of 19 digits (10^18 to 2^63 - 1) as an
-                # xsd:decimal, and writes it back without a fraction, so no answer told it
-                # from one; cast in the WHERE, it keeps an integer.
-                obj = f"?v{len(binds)}"
-                binds.append(f"BIND(<{XSD}integer>({ox.Literal(q.object.value)}) AS {obj})")
+                # their type.  An xsd:integer of 19 digits (10^18 to 2^63 - 1) it kept as an
+                # xsd:decimal (written back without a fraction: no answer told it from one),
+                # and made so by STRDT too; cast, it keeps an integer.
+                obj, value = f"?v{len(binds)}", ox.Literal(q.object.value)
+                made = f"<{kind}>({value})" if long else f"STRDT({value}, <{kind}>)"
+                binds.append(f"BIND({made} AS {obj})")
             by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {obj} .")
         names = list(by_graph)
         template = "\n".join(f"GRAPH ?g{i} {{\n" + "\n".join(by_graph[g]) + "\n}"
                              for i, g in enumerate(names))
         binds += [f"BIND(<{staged(g).value}> AS ?g{i})" for i, g in enumerate(names)]
         yield f"INSERT {{\n{template}\n}} WHERE {{\n" + "\n".join(binds) + "\n}"
-
-
-def _nineteen_digits(term) -> bool:
-    """Return whether ``term`` is an xsd:integer of 19 digits, as Virtuoso 7.2 keeps none."""
-    return isinstance(term, ox.Literal) and term.datatype.value == XSD + "integer" \
-        and len(term.value.lstrip("+-").lstrip("0")) == 19
 
 
 def _check_counts(remote: RemoteStore, expected: dict[ox.NamedNode, int],
