@@ -35,6 +35,7 @@ from . import (
     datatyped,
     focus,
     labelled,
+    line_ends,
     merge,
     one_fact,
     prefix_slips,
@@ -63,6 +64,7 @@ EXTRA_CHECKS = {
     "proposal-redefines-ontology": "proposal declares or alters ontology terms",
     "proposal-blank-node": "blank node that add cannot write under one subject",
     "prefix-namespace": prefix_slips.TITLE,
+    "text-line-ends": line_ends.TITLE,
 }
 # ``validate``'s default: look for the prebuilt graph (``context.prebuilt``).
 FIND = "find"
@@ -232,6 +234,12 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                     EXTRA_CHECKS["ill-typed-literal"], focus=term_text(node), path=path.value,
                     value=term_text(quad.object)),
             node, name=problem.file, line=problem.line)
+
+    for q in line_ends.windows_breaks(inputs.quads, set(inputs.proposals)):
+        add(Finding("Warning", line_ends.MESSAGE, str(CHECK["text-line-ends"]),
+                    EXTRA_CHECKS["text-line-ends"], focus=term_text(q.subject),
+                    path=q.predicate.value, value=term_text(q.object)),
+            q.subject, q.predicate, q.object)
 
     for name, subject in redefinition.redefinitions(inputs.quads, inputs.new):
         add(Finding("Violation", f"a proposal may not declare or alter ontology terms "
