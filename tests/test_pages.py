@@ -93,6 +93,18 @@ def test_text_from_the_data_is_isolated_so_an_override_reverses_only_itself(clie
     assert '<a href="/id/IronDome" dir="auto">Iron Dome</a>' in html(client, "/search?q=iron")
 
 
+def test_a_404_page_links_the_search_for_the_names_words(client):
+    # A link mistyped (or to an entity since renamed): the page said to try the search box,
+    # and the reader retyped the name. It links the search for its words, which finds it.
+    page = html(client, "/id/IronDom", status=404)
+    link = re.search(r'<a id="search-name" href="([^"]+)">Search for “<bdi>Iron Dom</bdi>”</a>',
+                     page).group(1)
+    assert html_text.unescape(link) == "/search?q=Iron+Dom"
+    assert '<a href="/id/IronDome" dir="auto">Iron Dome</a>' in html(client, link)
+    # A name of no word links no empty search.
+    assert 'id="search-name"' not in html(client, "/id/---", status=404)
+
+
 def test_unknown_iri_is_a_404_page(client):
     page = html(client, "/id/Nowhere", status=404)
     assert "https://alliance-graph.example/id/Nowhere" in page

@@ -136,3 +136,16 @@ def test_pages_write_shacl_terms_and_shapes_as_prefixed_names_queries_do_not_get
         "agsh:evidence-quote"
     assert terms.shorten("https://alliance-graph.example/id/IronDome") == "id:IronDome"
     assert "sh" not in PREFIX_IRIS  # a query declares sh: itself, as at any other endpoint
+
+
+@pytest.mark.parametrize("iri, words", [
+    ("https://alliance-graph.example/id/IronDom", "Iron Dom"),
+    ("https://alliance-graph.example/id/USAid", "US Aid"),
+    ("https://alliance-graph.example/id/F35_sales", "F35 sales"),
+    ("https://alliance-graph.example/id/claim/IronDome-coFundedBy-UnitedStates",
+     "Iron Dome co Funded By United States"),
+    ("https://alliance-graph.example/id/%D7%A9%D7%9C%D7%95%D7%9D", "\u05e9\u05dc\u05d5\u05dd"),
+    ("https://alliance-graph.example/id/---", ""),
+])
+def test_a_names_words_are_its_last_segment_cut_at_capitals_and_punctuation(iri, words):
+    assert terms.name_words(iri) == words

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import pyoxigraph as ox
 
@@ -130,6 +130,15 @@ def local_path(iri: str) -> str | None:
     # "%" is quoted too: the server decodes the path once, so the IRI .../id/a%41 must be
     # linked as /id/a%2541 (as /id/a%41 its link led to .../id/aA).
     return rooted("/" + quote(rest, safe="/:@!$&'()*+,;=-._~"))
+
+
+def name_words(iri: str) -> str:
+    """Return the words an IRI's last segment is made of, to search for: "IronDom" is "Iron
+    Dom", "f-35_sales" "f 35 sales" (a 404 page offers the search, for a link mistyped or
+    one to an entity since renamed)."""
+    last = unquote(iri.rstrip("/").rpartition("/")[2].rpartition("#")[2])
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", last)
+    return " ".join(re.split(r"[\W_]+", spaced)).strip()
 
 
 def link_for(iri: str) -> str | None:

@@ -369,7 +369,8 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     ent = entity_mod.describe(kg, iri)
     if ent is None:
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
-        return render_template("404.html", iri=iri), 404, {"Vary": "Accept"}
+        return render_template("404.html", iri=iri, named=terms.name_words(iri)), 404, \
+            {"Vary": "Accept"}
     # Both layouts: the style sheet shows the narrow one on a phone's screen.
     edges = diagram.edges_of(ent)
     svg = diagram.neighbourhood(ent.label, edges) + diagram.narrow(ent.label, edges)
