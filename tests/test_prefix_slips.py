@@ -62,3 +62,17 @@ def test_a_prefix_of_another_namespace_the_file_does_not_use_is_no_finding(setti
                                          "@prefix skos: <http://www.w3.org/2004/02/skos/core/>")
     assert prologue != turtle_prologue()
     assert validated(settings, kg, tmp_path, prologue).findings == []
+
+
+def test_a_datatypes_prefix_of_another_namespace_is_one_finding(settings, kg, tmp_path):
+    # "1987"^^xsd:gYear under xsd: <...XMLSchema>, the # left out: its datatype was
+    # <http://www.w3.org/2001/XMLSchemagYear>, and the shape's finding said to write
+    # "1987"^^xsd:gYear, as the proposal had.
+    prologue = turtle_prologue().replace("<http://www.w3.org/2001/XMLSchema#>",
+                                         "<http://www.w3.org/2001/XMLSchema>")
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text(prologue + '\nclaim:MajorNonNATOAlly-type ag:asOf "1987"^^xsd:gYear .\n',
+                        encoding="utf-8")
+    [finding] = validation.validate(settings, [proposal], prebuilt=kg.store).findings
+    assert finding.shape.endswith("/prefix-namespace"), finding
+    assert "(xsd:gYear reads <http://www.w3.org/2001/XMLSchemagYear>)" in finding.message

@@ -37,6 +37,8 @@ def slips(text: str, quads: list[ox.Quad]) -> list[tuple[int, str, str, str, str
         return []
     iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object)
             if isinstance(t, ox.NamedNode)}
+    # A datatype's too: "2016"^^xsd:gYear under xsd: <...XMLSchema> (its # left out).
+    iris |= {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
     found = []
     for start, _ in layout.directives:
         m = _DECLARATION.match(text, start)
@@ -64,5 +66,7 @@ def misread(focus, path, value, wrong: list[tuple[str, str]]) -> bool:
     one of a namespace meant (an evidence node "needs exactly one oa:hasSource", which the
     file wrote, misread)."""
     terms = [t.strip("<>") for t in (focus, path, value) if t is not None]
+    if value is not None and value.startswith('"') and value.endswith(">") and "^^<" in value:
+        terms.append(value.rsplit("^^<", 1)[1][:-1])  # a literal's datatype
     return any(t.startswith(w) and not t.startswith(m) for t in terms for w, m in wrong) or \
         any(path is not None and path.startswith(m) for _, m in wrong)
