@@ -322,3 +322,21 @@ def test_the_officials_met_as_an_administrations_are_its_members(kg):
         "SELECT ?person WHERE { ?person ag:memberOf id:TrumpAdministration }")}
     assert members == {"https://alliance-graph.example/id/JamesMattis",
                        "https://alliance-graph.example/id/RexTillerson"}
+
+
+def test_a_state_a_source_places_in_a_region_lies_in_it(kg):
+    """'Which states of the Mediterranean or the Middle East does the graph name?' found none:
+    004 calls the Mediterranean Dialogue's members 'six other non-NATO countries in the
+    Mediterranean region' beside Israel, and Israel 'a key player in the Middle East', and
+    ag:locatedIn was said of sites, regions and stockpiles alone. Each member of an initiative
+    whose members a passage places in its region lies in that region."""
+    rows = kg.query("""SELECT DISTINCT ?state ?region WHERE {
+        ?state a ag:State ; ag:memberOf ?initiative .
+        ?initiative ag:region ?region .
+        ?claim rdf:subject ?other ; rdf:predicate ag:memberOf ; rdf:object ?initiative ;
+               prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quote .
+        FILTER (CONTAINS(?quote, "countries in the Mediterranean region"))
+        FILTER NOT EXISTS { ?state ag:locatedIn ?region } }""")
+    assert sorted((r["state"].value, r["region"].value) for r in rows) == []
+    assert kg.query("ASK { id:Israel ag:locatedIn id:MiddleEast, id:Mediterranean }")
+    assert kg.query("ASK { id:Mauritania ag:locatedIn id:Mediterranean }")
