@@ -447,6 +447,15 @@ def test_without_javascript_the_query_form_still_works(browser, shipped_server):
         with tab.expect_download() as download:
             tab.click("#run")
         assert Path(download.value.path()).read_text().strip() == "true"  # ASK as CSV
+        # The example list needs the script, and was there doing nothing: the examples are
+        # links instead, each opening the page with its query (/?example=NAME).
+        assert not tab.locator("#example").is_visible()
+        tab.click("#no-script-examples summary")
+        first = tab.locator("#no-script-examples a").first
+        title = first.text_content()
+        first.click()
+        tab.wait_for_url("**/?example=*")
+        assert tab.input_value("#query").startswith("# " + title)
     finally:
         context.close()
 

@@ -105,6 +105,25 @@ def test_a_404_page_links_the_search_for_the_names_words(client):
     assert 'id="search-name"' not in html(client, "/id/---", status=404)
 
 
+def test_an_examples_link_opens_the_query_page_with_its_query(client, pages_settings):
+    (pages_settings.queries_dir / "one-label.rq").write_text(
+        "# One label\n# Iron Dome's label.\nSELECT ?l WHERE { id:IronDome rdfs:label ?l }\n",
+        encoding="utf-8")
+    pages.catalogue.cache_clear()
+    try:
+        page = html(client, "/?example=one-label")
+        assert "SELECT ?l WHERE { id:IronDome rdfs:label ?l }\n</textarea>" in page
+        assert '<a href="?example=one-label">One label</a>' in page  # listed without a script
+        # A query given beside it wins, as the permalink it is.
+        assert "ASK {}</textarea>" in html(client, "/?example=one-label&query=ASK+%7B%7D")
+        response = client.get("/?example=nope", headers={"Accept": "text/html"})
+        assert response.status_code == 404 and said(response) == \
+            "no example query is named 'nope'"
+    finally:
+        (pages_settings.queries_dir / "one-label.rq").unlink()
+        pages.catalogue.cache_clear()
+
+
 def test_unknown_iri_is_a_404_page(client):
     page = html(client, "/id/Nowhere", status=404)
     assert "https://alliance-graph.example/id/Nowhere" in page

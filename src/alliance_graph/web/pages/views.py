@@ -113,9 +113,16 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/")
     def query_page():
         examples = catalogue(get_settings().queries_dir, Bounds.from_settings(get_settings()))
-        # A permalink (/?query=...) opens the page with its query in the editor.
+        # A permalink (/?query=...) opens the page with its query in the editor, and so does
+        # an example's (/?example=NAME): without a script the example list could not be used.
+        named = request.args.get("example")
+        example = next((q["text"] for q in examples if q["name"] == named), None)
+        if named and example is None:
+            return errors.refusal(404, f"no example query is named {named!r}",
+                                  (("The query page and its examples", url_for(".query_page")),))
         return render_template("query.html", examples=examples,
-                               default_query=request.args.get("query") or DEFAULT_QUERY,
+                               default_query=request.args.get("query") or example
+                               or DEFAULT_QUERY,
                                result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
                                base=BASE, prefixes=PREFIX_IRIS,
                                sparql_path=addresses.rooted(SPARQL_PATH),

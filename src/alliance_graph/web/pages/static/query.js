@@ -18,6 +18,7 @@
   const examplePicker = document.getElementById("example");
   const leftRunning = document.getElementById("left-running");
   const noLink = document.getElementById("no-link");
+  document.getElementById("example-list").hidden = false;  // it needs this script
   const answers = window.AllianceResults(config);
 
   // The editor: CodeMirror (editor.js), or the textarea itself with the same few calls.
