@@ -150,3 +150,18 @@ def test_each_event_but_an_exercise_is_listed_with_who_where_and_when(kg):
     # An event with a row of its own has no blank one beside it.
     blank = {event for event, prop, _ in rows if prop is None}
     assert not blank & {event for event, prop, _ in rows if prop}
+
+
+# --- people-roles: 'which Trump administration officials does the graph name?' -----------------
+# people-roles gave each person's roles and the state they are held in, and no membership: Mattis
+# and Tillerson, senior officials of the Trump administration Liberman met (003), showed as
+# holders of U.S. offices alone.
+
+
+def test_people_roles_names_the_administration_an_official_serves_in(kg):
+    rows = set(_answer(kg, "people-roles", "person", "memberOf"))
+    members = {(r["p"].value, r["o"].value) for r in kg.query(
+        "SELECT ?p ?o WHERE { ?p a ag:Person ; ag:memberOf ?o }")}
+    assert {row for row in rows if row[1]} == members
+    assert {(ID + "JamesMattis", ID + "TrumpAdministration"),
+            (ID + "RexTillerson", ID + "TrumpAdministration")} <= members
