@@ -62,3 +62,15 @@ def client_app(pages_kg, pages_settings):
     app = Flask(__name__)
     app.register_blueprint(views.create_blueprint(lambda: pages_kg, pages_settings))
     return app.test_client()
+
+
+@pytest.mark.parametrize("backend_kg", ["virtuoso"], indirect=True)
+def test_vocabulary_lists_terms_in_one_order_whatever_the_store(backend_kg, kg):
+    # Sorted on the folded name alone, names told apart by case alone (ag:Headquarters, the
+    # class, and ag:headquarters, the property) came in the store's order: Virtuoso's put the
+    # property first, the local store the class, and /vocabulary.json changed with the store.
+    from alliance_graph.web.pages import completions
+    local = completions.vocabulary(kg)["terms"]
+    names = [t["name"] for t in local]
+    assert names.index("ag:Headquarters") + 1 == names.index("ag:headquarters")
+    assert completions.vocabulary(backend_kg)["terms"] == local
