@@ -41,6 +41,13 @@ def streaming_route(path):
                                   "IRI between < > is relative, and the project's files have no "
                                   "base IRI to resolve it against; write the project's names "
                                   "with their prefixes, such as id:BlueFlag"),
+    # A quote pasted across a line break of its source: the parser's words alone.
+    ('id:FxState ag:note "Israel\nwas designated" .\n', "data/aid.ttl:4:27: Line jumps are not "
+     "allowed in string literals, use \\n: a string opened with one quotation mark, not three, "
+     "ends on the line it starts on. A quote pasted across a line break: join its lines with "
+     "the space the source has (a break the source itself has is written \\n), or let "
+     "`alliance-graph cite SOURCE QUOTE` write its evidence block; a string left unclosed: "
+     "close it on this line"),
 ])
 def test_a_data_file_is_told_what_a_proposal_is(tmp_path, build, written, said):
     # The build said "'“' is not allowed at the beginning of a prefix name", "is not valid
@@ -85,3 +92,19 @@ def test_utf16_is_said_so_not_described_as_windows_1252(data):
     start = data.decode("utf-8", "replace").index("\ufffd")
     said = hints.encoding_hint(data, start)
     assert said == " (it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"
+
+
+def test_a_proposals_quote_pasted_across_a_line_break_is_told_how_to_join_it(settings, tmp_path):
+    # validate said only "Line jumps are not allowed in string literals, use \n" of an
+    # oa:exact pasted with the source's line break in it.
+    from alliance_graph.proposals import validation
+
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text('@prefix oa: <http://www.w3.org/ns/oa#> .\n\n[] oa:exact "the U.S.\n'
+                        'military" .\n', encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        validation.validate(settings, [proposal])
+    [problem] = refused.value.problems
+    assert (problem.line, problem.column) == (3, 22)
+    assert "join its lines with the space the source has" in problem.message
+    assert "`alliance-graph cite SOURCE QUOTE`" in problem.message

@@ -24,6 +24,13 @@ _BLANK = "a space Turtle does not read as one (pasted from a web page or a word 
          "retype it as a plain space"
 _CURLY = "a curly quotation mark (a word processor's): Turtle's strings are written between " \
          "straight quotes, \" or '"
+# A string opened with one quotation mark ends on its line: most often a quote pasted from a
+# source across one of its line breaks, else a string left unclosed.
+_LINE_JUMP = ("a string opened with one quotation mark, not three, ends on the line it starts "
+              "on. A quote pasted across a line break: join its lines with the space the source "
+              "has (a break the source itself has is written \\n), or let `alliance-graph cite "
+              "SOURCE QUOTE` write its evidence block; a string left unclosed: close it on this "
+              "line")
 _LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _CURLY,
               "\u201e": _CURLY, "\u00ab": _CURLY, "\u00bb": _CURLY}
 
@@ -31,11 +38,14 @@ _LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _C
 def told_apart(message: str) -> str:
     """Return a parser's ``message`` with what to write instead: a project prefix left
     undeclared, with the line declaring it; an IRI between < >, with the project's prefixed
-    names; each character it quotes that is not plain ASCII, named, with what it looks like."""
+    names; a string's line break, with how to join a quote pasted across one; each character
+    it quotes that is not plain ASCII, named, with what it looks like."""
     if message == "No scheme found in an absolute IRI":  # <BlueFlag>, in a file with no @base
         return (f"{message}: an IRI between < > is relative, and the project's files have no "
                 "base IRI to resolve it against; write the project's names with their "
                 "prefixes, such as id:BlueFlag")
+    if message.startswith("Line jumps are not allowed in string literals"):
+        return f"{message}: {_LINE_JUMP}"
     undeclared = re.match(r"The prefix ([^\s:]*): has not been declared$", message)
     if undeclared and undeclared.group(1) in PREFIX_IRIS:  # the project's: say its line
         prefix = undeclared.group(1)
