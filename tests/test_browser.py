@@ -229,6 +229,31 @@ def test_search_box_suggests_entities_by_label(page, shipped_server):
     page.wait_for_url("**/id/IronDome")
 
 
+def test_back_to_a_page_gives_the_search_box_its_text_again(page, shipped_server):
+    # The box is autocomplete="off" (the browser's own list of past entries covered the
+    # suggestions), which also kept Chromium from filling it again: typed, a suggestion
+    # picked, Back showed the box empty, the text to retype.
+    page.goto(shipped_server + "/timeline")
+    page.fill("#search", "iron do")
+    page.locator("#search-results a", has_text="Iron Dome").first.click()
+    page.wait_for_url("**/id/IronDome")
+    page.go_back()
+    page.wait_for_url("**/timeline")
+    poll(page, lambda: page.input_value("#search") == "iron do", "the text typed back")
+    # Sent with Enter before any suggestion came, too; the search page's own words are
+    # given back where they were changed there.
+    page.fill("#search", "arrow")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=arrow")
+    page.fill("#search", "iron dome")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=iron+dome")
+    page.go_back()
+    page.wait_for_url("**/search?q=arrow")
+    poll(page, lambda: page.input_value("#search") == "iron dome", "the text typed back")
+    assert page.locator("#search-results").is_hidden()
+
+
 def test_timeline_shows_dates_in_order_with_precision(page, shipped_server):
     page.goto(shipped_server + "/timeline")
     dates = page.locator("ol.timeline time").evaluate_all("els => els.map(e => e.dateTime)")

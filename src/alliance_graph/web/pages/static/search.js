@@ -14,9 +14,25 @@
   let timer = null;
   let asked = "";
 
+  // The box is autocomplete="off", so that the browser's own list of past entries does not
+  // cover the suggestions; that also keeps the browser from filling it again on Back, and
+  // the text typed before a suggestion was picked (or the search sent) was gone. It is kept
+  // in this page's history entry, each entry its own, and given back when the entry is.
+  function keep() {
+    const state = window.history.state;
+    if (state && typeof state === "object" && state.search === input.value) return;
+    window.history.replaceState(Object.assign({}, state, { search: input.value }), "");
+  }
+  const kept = window.history.state;
+  if (kept && typeof kept === "object" && typeof kept.search === "string") {
+    input.value = kept.search;
+  }
+  input.form.addEventListener("submit", keep);
+
   async function suggest() {
     const q = input.value.trim();
     asked = q;
+    keep();  // here, not on each key: a browser refuses a page that replaces its entry too often
     if (q.length < 2) {
       list.hidden = true;
       say("");
@@ -71,7 +87,9 @@
 
   // Close the list, and forget a lookup still on its way so that it does not reopen it.
   function close() {
+    if (timer !== null) keep();  // text typed just before the focus left, no lookup yet
     clearTimeout(timer);
+    timer = null;
     asked = null;
     list.hidden = true;
     say("");
