@@ -9,6 +9,7 @@ that leaves out or invents rows fails, and names the rows the question was asked
 
 from __future__ import annotations
 
+from alliance_graph.query import results
 from alliance_graph.settings import Settings
 
 QUERIES = Settings().queries_dir
@@ -150,6 +151,17 @@ def test_each_event_but_an_exercise_is_listed_with_who_where_and_when(kg):
     # An event with a row of its own has no blank one beside it.
     blank = {event for event, prop, _ in rows if prop is None}
     assert not blank & {event for event, prop, _ in rows if prop}
+
+
+def test_events_lists_no_exercise_over_the_inferred_graph(kg):
+    # The exercise classes were left out by name: over the inferred graph an exercise is an
+    # ag:Event too, and events listed Juniper Cobra, Blue Flag and the others as events.
+    text = (QUERIES / "events.rq").read_text(encoding="utf-8")
+    listed = {row["event"].value for row in results.run(kg, text, inferred=True)}
+    exercises = {r["e"].value for r in kg.query(
+        "SELECT ?e WHERE { ?e a/rdfs:subClassOf* ag:MilitaryExercise }")}
+    assert ID + "JuniperCobra" in exercises and not listed & exercises
+    assert ID + "MattisConfirmationHearing" in listed
 
 
 # --- people-roles: 'which Trump administration officials does the graph name?' -----------------
