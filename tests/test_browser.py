@@ -164,6 +164,7 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     assert page.text_content("h1") == "Iron Dome"
     assert page.locator("blockquote.quote").count() >= 2
     assert "reliability" in page.text_content(".evidence .grade")
+    assert_claim_links_say_which_claim(page, "article.claim header a.small")
     diagram = page.locator("svg.diagram.wide")
     assert page.locator("svg.diagram.narrow").is_hidden()  # drawn for a phone's screen
     assert diagram.locator("line").count() >= 1
@@ -229,6 +230,31 @@ def test_search_box_suggests_entities_by_label(page, shipped_server):
     page.wait_for_url("**/id/IronDome")
 
 
+def link_names(page, links: str) -> dict[str, set]:
+    """Each accessible name of the links matched, with the addresses links of that name go to
+    (checked against the page's accessibility tree for one of them)."""
+    found = page.locator(links).evaluate_all(
+        "els => els.map(a => [a.textContent.replace(/\\s+/g, ' ').trim(), a.getAttribute('href')])")
+    names: dict[str, set] = {}
+    for name, href in found:
+        names.setdefault(name, set()).add(href)
+    if found:
+        name, href = found[0]
+        named = page.get_by_role("link", name=name, exact=True)
+        assert {named.nth(i).get_attribute("href") for i in range(named.count())} == {href}
+    return names
+
+
+def assert_claim_links_say_which_claim(page, links: str) -> None:
+    # Every link to a claim read "claim": a screen reader's list of the page's links was a
+    # column of identical entries (WCAG 2.4.4). Each now says which claim, one name for one
+    # claim, the visible word first (WCAG 2.5.3, label in name).
+    names = link_names(page, links)
+    assert len(names) > 1, names
+    assert all(name.startswith("claim of ") and len(hrefs) == 1 for name, hrefs in names.items()), \
+        [(name, hrefs) for name, hrefs in names.items() if len(hrefs) > 1][:5]
+
+
 def test_back_to_a_page_gives_the_search_box_its_text_again(page, shipped_server):
     # The box is autocomplete="off" (the browser's own list of past entries covered the
     # suggestions), which also kept Chromium from filling it again: typed, a suggestion
@@ -260,6 +286,8 @@ def test_timeline_shows_dates_in_order_with_precision(page, shipped_server):
     assert dates and dates == sorted(dates)
     assert set(page.locator("ol.timeline .precision").all_text_contents()) <= {
         "year", "month", "day", "time"}
+    assert_claim_links_say_which_claim(page, "ol.timeline a.small")
+    assert "claim of Israel designated as Major Non-NATO Ally valid from 1987" in link_names(page, "ol.timeline a.small")
     screenshot(page, "timeline", full_page=False)
     # A page of the timeline that is none (a link cut short, a typed address) is told in a
     # page of the site, with its status, and a link back: it was a bare line of plain text.
@@ -401,6 +429,7 @@ def test_search_page_finds_quotes_and_links_their_claims(page, shipped_server):
     assert "proven effective in real combat" in hit.locator("blockquote").text_content().lower()
     assert hit.locator("mark").count() >= 1
     screenshot(page, "search", full_page=False)
+    assert_claim_links_say_which_claim(page, "ul.quote-claims a.small")
     claim = hit.locator("ul.quote-claims a", has_text="claim").first
     target = claim.get_attribute("href")
     assert target.startswith("/id/claim/")
