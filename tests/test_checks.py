@@ -223,7 +223,9 @@ def test_the_build_places_each_finding_on_the_line_validate_gives(settings, tmp_
     validation checks too, which `check` runs: a value outside its property's range, given by
     a claim, was on the first line of another claim about its subject (`rdf:subject
     id:JuniperCobra` of its type claim), where validate gave the claim's own first line; both
-    now give the claim's rdf:object line, the one to change."""
+    now give the claim's rdf:object line, the one to change.  A project prefix declared with
+    another namespace was a finding on each name it misread in the build, one on its line in
+    validate: one on its line in both."""
     data = tmp_path / "data"
     shutil.copytree(SHAPE_FIXTURES / "base", data)
     # The build stops at an ill-typed literal before any check runs.
@@ -232,7 +234,8 @@ def test_the_build_places_each_finding_on_the_line_validate_gives(settings, tmp_
         shutil.copy(path, data / path.name)
     parsed = build.asserted(settings.with_(data_dir=data))
     kinds = ("data", "validation")
-    names = {f"check:{c.name}" for c in checks.all_checks(kinds)}
+    # A project prefix of another namespace too: one finding on its line, as validate's.
+    names = {f"check:{c.name}" for c in checks.all_checks(kinds)} | {"check:prefix-namespace"}
     found: dict[str, set] = {}
     for p in checks.problems(parsed.quads, parsed.texts, kinds=kinds):
         check = "check:" + re.search(r"\[([\w-]+)\]$", p.message).group(1)

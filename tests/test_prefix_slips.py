@@ -1,9 +1,13 @@
-"""prefix_slips: a project prefix declared with another namespace is one finding, on its line."""
+"""prefix_slips: a project prefix declared with another namespace is one finding, on its line,
+in a proposal and in a data file."""
 
 from __future__ import annotations
 
 import pytest
 
+from alliance_graph.build import pipeline as build
+from alliance_graph.build import prefix_slips
+from alliance_graph.build.loading import LoadError
 from alliance_graph.namespaces import turtle_prologue
 from alliance_graph.proposals import validation
 
@@ -76,3 +80,52 @@ def test_a_datatypes_prefix_of_another_namespace_is_one_finding(settings, kg, tm
     [finding] = validation.validate(settings, [proposal], prebuilt=kg.store).findings
     assert finding.shape.endswith("/prefix-namespace"), finding
     assert "(xsd:gYear reads <http://www.w3.org/2001/XMLSchemagYear>)" in finding.message
+
+
+@pytest.mark.parametrize("declared, said", [
+    # Quoted back as "@prefix prov: <...> ... write @prefix prov: <...#> .", a line the file
+    # did not write, in a syntax other than its own.
+    ("PREFIX prov: <http://www.w3.org/ns/prov>",
+     "PREFIX prov: <http://www.w3.org/ns/prov> is not the namespace of prov:"),
+    # Not found at all: the declaration's <prov> was read as written, not as the parser read
+    # it against the base, and the finding on the citation had no line.
+    ("@base <http://www.w3.org/ns/> .\n@prefix prov: <prov> .",
+     "@prefix prov: <prov> (read against the base as <http://www.w3.org/ns/prov>) is not the "
+     "namespace of prov:"),
+], ids=["sparql-prefix", "relative-to-base"])
+def test_a_slip_is_quoted_as_written(settings, kg, tmp_path, declared, said):
+    prologue = turtle_prologue().replace("@prefix prov: <http://www.w3.org/ns/prov#> .", declared)
+    assert prologue != turtle_prologue()
+    [finding] = validated(settings, kg, tmp_path, prologue).findings
+    assert finding.line == prologue.splitlines().index(declared.splitlines()[-1]) + 1
+    assert finding.message.startswith(said), finding.message
+    write = "PREFIX prov: <http://www.w3.org/ns/prov#>" if declared.startswith("PREFIX") else \
+        "@prefix prov: <http://www.w3.org/ns/prov#> ."
+    assert finding.message.endswith(f"; write {write}"), finding.message
+
+
+def test_only_a_top_level_declaration_is_read():
+    # A string's "@prefix" line, a comment's and a language tag named "prefix" declare nothing.
+    text = ('# @prefix prov: <http://e/> .\n<http://e/s> <http://e/p> """\n@prefix oa: <http://e/> .\n'
+            '""", "x"@prefix .\nBASE <http://w/ns/>\nprefix prov: <prov>\n')
+    assert [d[1:] for d in prefix_slips.declarations(text)] == [
+        ("BASE", None, "http://w/ns/", "http://w/ns/"),
+        ("prefix", "prov", "prov", "http://w/ns/prov")]
+
+
+def test_a_data_files_slip_is_one_problem_on_its_line_in_the_build(mini):
+    # The build said one finding on each name the prefix misread (each claim "cites no
+    # evidence (prov:wasDerivedFrom)", the citations uncited triples of an unknown property),
+    # none on the @prefix line, where validate gave one there.
+    facts = mini.data_dir / "facts.ttl"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("<http://www.w3.org/ns/prov#>", "<http://www.w3.org/ns/prov>"),
+                     encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        build.build_quads(mini)
+    [problem] = refused.value.problems
+    assert (problem.file, problem.line) == ("data/facts.ttl", 7)
+    assert problem.message.startswith("@prefix prov: <http://www.w3.org/ns/prov> is not the "
+                                      "namespace of prov:"), problem.message
+    assert problem.message.endswith("write @prefix prov: <http://www.w3.org/ns/prov#> . "
+                                    "[prefix-namespace]"), problem.message

@@ -22,8 +22,8 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from ..namespaces import sparql_prologue
-from ..rdf import DATA, ONTOLOGY, file_of, is_role
-from . import lists, spelling
+from ..rdf import DATA, ONTOLOGY, file_of, graph_iri, is_role, term_text
+from . import lists, prefix_slips, spelling
 from .lines import LineIndex
 from .loading import Problem, written_label
 from .places import Places
@@ -127,6 +127,28 @@ def _problem(finding: _Finding, meant: dict[str, str] | None = None) -> Problem:
                    f"{message}: {_shown(finding.focus)} [{finding.check.name}]")
 
 
+def _slips(store: ox.Store, lines: LineIndex,
+           findings: list[_Finding]) -> tuple[list[_Finding], list[Problem]]:
+    """Return the findings a project prefix declared with another namespace did not cause,
+    and a Problem on the line of each such declaration (``prefix_slips``), as ``validate``
+    says of a proposal: the build said one finding on each name it misread, none on the
+    ``@prefix`` line to change."""
+    said = []
+    for name in sorted({f.file for f in findings}):
+        text = lines.texts().get(name)
+        slipped = prefix_slips.slips(text, list(store.quads_for_pattern(
+            None, None, None, graph_iri(name)))) if text else []
+        if not slipped:
+            continue
+        findings = [f for f in findings if f.file != name or not prefix_slips.misread(
+            term_text(f.focus), None if f.path is None else f.path.value,
+            None if f.value is None else term_text(f.value), slipped,
+            f.check.message_of(f.row))]
+        said += [Problem(name, slip.line, f"{slip.message()} [{prefix_slips.CHECK}]")
+                 for slip in slipped]
+    return findings, said
+
+
 def _iri(term) -> str | None:
     return term.value if isinstance(term, ox.NamedNode) else None
 
@@ -167,8 +189,9 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     """
     places = Places(store, lines)
     findings = [f for check in all_checks(kinds) for f in _found(store, check, places)]
+    findings, slipped = _slips(store, lines, findings)
     meant = _meant(store, findings)
-    found = [_problem(f, meant) for f in findings]
+    found = [_problem(f, meant) for f in findings] + slipped
     if "build" in kinds:
         found += lists.cycles(store, places)  # over every file: reasoning reads the ontology's
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS
 
-from ..build import checks, spelling, truthy
+from ..build import checks, prefix_slips, spelling, truthy
 from ..build.loading import LoadError, Problem, is_ill_typed
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
@@ -38,7 +38,6 @@ from . import (
     line_ends,
     merge,
     one_fact,
-    prefix_slips,
     quotes,
     redefinition,
     restated,
@@ -319,13 +318,13 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         slipped = prefix_slips.slips(inputs.texts[name], own_quads)
         if not slipped:
             continue
-        wrong = [(written, meant) for _, _, written, meant, _ in slipped]
         shown_name = inputs.display.get(name, name)
         findings = [f for f in findings if f.file != shown_name
-                    or not prefix_slips.misread(f.focus, f.path, f.value, wrong)]
-        findings += [Finding("Violation", prefix_slips.message(*slip[1:]),
-                             str(CHECK["prefix-namespace"]), EXTRA_CHECKS["prefix-namespace"],
-                             file=shown_name, line=slip[0]) for slip in slipped]
+                    or not prefix_slips.misread(f.focus, f.path, f.value, slipped,
+                                                f.message)]
+        findings += [Finding("Violation", slip.message(), str(CHECK[prefix_slips.CHECK]),
+                             EXTRA_CHECKS[prefix_slips.CHECK], file=shown_name, line=slip.line)
+                     for slip in slipped]
     # Claims of one fact: one finding naming them all, where each claim had one.
     findings = one_fact.merged(findings, locator.fact_of, locator.claims_stating,
                                inputs.proposals, lambda name: inputs.display.get(name, name),

@@ -1,0 +1,115 @@
+"""Say a project prefix declared with another namespace once, on its declaration's line.
+
+``@prefix oa: <http://www.w3.org/ns/oa/> .`` (a slash for the ``#``), ``@prefix prov:
+<http://www.w3.org/ns/prov> .`` (the ``#`` left out), or ``@prefix prov: <prov> .`` under
+``@base <http://www.w3.org/ns/>`` makes every ``oa:`` or ``prov:`` name of the file a term the
+graph does not have: one slip was fifteen findings (each triple of an evidence block "not one
+of an evidence node's properties", each selector's type uncited, ...), none on the line to
+change, and of ``prov:`` none said a word of the prefix (the citation
+``<http://www.w3.org/ns/provwasDerivedFrom>`` was told to be written "as a cited claim").
+``slips`` finds each top-level declaration of a prefix the project names
+(``namespaces.PREFIX_IRIS``: ``ag:``, ``oa:``, ``prov:``, ...) bound to another namespace that
+the file's names use; the build's checks (``checks.run_checks``) and ``validate`` report it
+on its line, in the words it was written in (``@prefix`` or SPARQL's ``PREFIX``), saying what
+to write, and leave out the findings on the names it misread.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIX_IRIS
+from .lines import line_number
+from .turtle_tokens import tokens
+
+TITLE = "a project prefix declared with another namespace"
+CHECK = "prefix-namespace"
+
+
+class Slip(NamedTuple):
+    """A project prefix declared with another namespace, and a name of the file it misread."""
+
+    line: int
+    keyword: str   # as written: @prefix, PREFIX, prefix
+    prefix: str
+    written: str   # between the < >
+    read: str      # what the parser read it as: ``written`` against the base in effect
+    meant: str     # the project's namespace
+    misread: str   # an IRI of the file written in ``read``
+
+    def message(self) -> str:
+        """Return what to say of the slip, and the declaration to write instead."""
+        local = self.misread[len(self.read):]
+        end = " ." if self.keyword.startswith("@") else ""
+        based = "" if self.read == self.written else f" (read against the base as <{self.read}>)"
+        return (f"{self.keyword} {self.prefix}: <{self.written}>{based} is not the namespace "
+                f"of {self.prefix}: (<{self.meant}>, as the data files declare it): each "
+                f"{self.prefix}: name of this file is another term, which the graph does not "
+                f"have ({self.prefix}:{local} reads <{self.misread}>); write {self.keyword} "
+                f"{self.prefix}: <{self.meant}>{end}")
+
+
+def declarations(text: str):
+    """Yield (offset, keyword, prefix or None for a base, IRI as written, as read) for each
+    top-level ``@prefix``, ``PREFIX``, ``@base`` and ``BASE`` of Turtle ``text`` (a file the
+    parser read), a relative IRI resolved against the base in effect.  Comments and strings are
+    passed over (an "@prefix" line inside a long string is the string's), and so is a
+    language tag (``"x"@prefix``)."""
+    base, after = None, -1  # after: where the last string ended
+    found = list(tokens(text))
+    for i, (at, kind, token) in enumerate(found):
+        if kind == "string":
+            after = at + len(token)
+            continue
+        keyword = token.lower()
+        if kind != "name" or at == after or keyword not in ("@prefix", "prefix", "@base", "base") \
+                or (keyword.startswith("@") and token != keyword):
+            continue
+        rest = found[i + 1:i + 3]
+        if keyword.endswith("base") and rest and rest[0][1] == "iri":
+            base = urljoin(base, rest[0][2][1:-1]) if base else rest[0][2][1:-1]
+            yield at, token, None, base, base
+        elif len(rest) == 2 and rest[0][1] == "name" and rest[0][2].endswith(":") \
+                and rest[1][1] == "iri":
+            written = rest[1][2][1:-1]
+            yield at, token, rest[0][2][:-1], written, (urljoin(base, written) if base else written)
+
+
+def slips(text: str, quads) -> list[Slip]:
+    """Return the slips of ``text``: each declaration binding a project prefix to another
+    namespace that an IRI of ``quads`` (the text's parse: its terms, and its literals'
+    datatypes) is written in."""
+    if "prefix" not in text.lower():
+        return []
+    iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object)
+            if isinstance(t, ox.NamedNode)}
+    # A datatype's too: "2016"^^xsd:gYear under xsd: <...XMLSchema> (its # left out).
+    iris |= {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
+    found = []
+    for at, keyword, prefix, written, read in declarations(text):
+        meant = PREFIX_IRIS.get(prefix or "")
+        if meant is None or read == meant:
+            continue
+        misread = sorted(i for i in iris if i.startswith(read) and not i.startswith(meant))
+        if misread:
+            found.append(Slip(line_number(text, at), keyword, prefix, written, read, meant,
+                              misread[0]))
+    return found
+
+
+def misread(focus, path, value, wrong: list[Slip], message: str = "") -> bool:
+    """Return whether a finding is one the slips ``wrong`` caused: its focus, property or
+    value (as term text: an IRI, a literal in N-Triples) is an IRI written in a wrong
+    namespace, or its property, or a term its ``message`` names under the prefix (a claim
+    "cites no evidence (prov:wasDerivedFrom)", which the file wrote, misread), is one of a
+    namespace meant."""
+    terms = [t.strip("<>") for t in (focus, path, value) if t is not None]
+    if value is not None and value.startswith('"') and value.endswith(">") and "^^<" in value:
+        terms.append(value.rsplit("^^<", 1)[1][:-1])  # a literal's datatype
+    return any(t.startswith(s.read) and not t.startswith(s.meant) for t in terms for s in wrong) \
+        or any(path is not None and path.startswith(s.meant) for s in wrong) \
+        or any(re.search(rf"(?<![\w.-]){re.escape(s.prefix)}:\w", message) for s in wrong)
