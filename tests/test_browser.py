@@ -165,6 +165,9 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     assert page.locator("blockquote.quote").count() >= 2
     assert "reliability" in page.text_content(".evidence .grade")
     assert_claim_links_say_which_claim(page, "article.claim header a.small")
+    assert_claim_links_say_which_claim(page, "article.claim .evidence a.small", "evidence")
+    assert ("evidence 3 of 3 for Iron Dome co-funded by United States, from Building United "
+            "States-Israel Partnerships in Defense") in link_names(page, ".evidence a.small")
     diagram = page.locator("svg.diagram.wide")
     assert page.locator("svg.diagram.narrow").is_hidden()  # drawn for a phone's screen
     assert diagram.locator("line").count() >= 1
@@ -245,13 +248,13 @@ def link_names(page, links: str) -> dict[str, set]:
     return names
 
 
-def assert_claim_links_say_which_claim(page, links: str) -> None:
-    # Every link to a claim read "claim": a screen reader's list of the page's links was a
-    # column of identical entries (WCAG 2.4.4). Each now says which claim, one name for one
-    # claim, the visible word first (WCAG 2.5.3, label in name).
+def assert_claim_links_say_which_claim(page, links: str, shown: str = "claim") -> None:
+    # Every link to a claim read "claim" (to its evidence "evidence"): a screen reader's list
+    # of the page's links was a column of identical entries (WCAG 2.4.4). Each now says which,
+    # one name for one address, the visible word first (WCAG 2.5.3, label in name).
     names = link_names(page, links)
     assert len(names) > 1, names
-    assert all(name.startswith("claim of ") and len(hrefs) == 1 for name, hrefs in names.items()), \
+    assert all(name.startswith(shown + " ") and len(hrefs) == 1 for name, hrefs in names.items()), \
         [(name, hrefs) for name, hrefs in names.items() if len(hrefs) > 1][:5]
 
 
