@@ -130,6 +130,27 @@ def test_each_partnership_is_listed_with_what_it_covers(kg):
     assert (ID + "UnitedStatesIsraelAlliance", AG + "deters", ID + "Iran") in rows
 
 
+# --- cyber-cooperation: 'what do the U.S. and Israel do together in cyber?' --------------------
+# The query matched "cyber" in IRIs: threat intelligence, incident response and critical
+# infrastructure protection, which 002 names in its cyber section, were in no row of it.
+
+
+def test_cyber_cooperation_follows_the_links_to_the_cyber_domain(kg):
+    rows = set(_answer(kg, "cyber-cooperation", "subject", "predicate", "object"))
+    linked = {(r["s"].value, r["p"].value, r["o"].value) for r in kg.query("""
+        SELECT ?s ?p ?o WHERE {
+            { ?o ag:inDomain id:CyberDomain } UNION { VALUES ?o { id:CyberDomain } }
+            ?s ?p ?o . FILTER (?p != ag:inDomain) FILTER NOT EXISTS { ?s a ag:Claim } }""")}
+    assert rows == linked
+    alliance = ID + "UnitedStatesIsraelAlliance"
+    assert {(alliance, AG + "cooperationArea", ID + area)
+            for area in ("ThreatIntelligence", "IncidentResponse",
+                         "CriticalInfrastructureProtection", "CyberInnovation",
+                         "Cybersecurity")} <= rows
+    assert (ID + "UnitedStatesIsraelJointExercises", AG + "operationalDomain",
+            ID + "CyberDomain") in rows
+
+
 # --- events: 'who took part in the 2016 negotiations, the signing, Mattis's hearing?' ------------
 # exercise-participants lists exercises alone: the Obama administration at the negotiations,
 # Jacob Nagel at the ceremony, the Senate Armed Services Committee holding the hearing (003).
