@@ -1406,6 +1406,13 @@ def test_the_search_boxs_suggestions_are_said_to_a_screen_reader(page, shipped_s
     assert said.text_content() == (f"{count} suggestions: the down arrow goes through them, "
                                    "Enter searches")
     assert said.is_hidden() is False and said.bounding_box()["width"] <= 1  # read, not seen
+    # Each suggestion's link is described by what is shown beside it: the suggestions for
+    # "iron do" were read "Iron Dome" alike (its label and its quotes), nothing telling which.
+    items = page.locator("#search-results li").all()
+    described = [" ".join(li.locator(".type, .hint").all_text_contents()) for li in items]
+    assert any(d.count("“") for d in described), described
+    for li, description in zip(items, described):
+        sync_api.expect(li.locator("a")).to_have_accessible_description(description)
     page.keyboard.press("Escape")
     assert said.text_content() == ""
     page.fill("#search", "nowhere-at-all")

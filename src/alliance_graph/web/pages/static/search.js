@@ -54,7 +54,7 @@
     }
     if (q !== asked) return;  // a newer keystroke (or a close) has taken over
     list.replaceChildren();
-    for (const item of found) {
+    for (const [n, item] of found.entries()) {
       const li = document.createElement("li");
       // The server gives links only for http(s) IRIs and its own pages (null otherwise).
       const a = document.createElement(item.href ? "a" : "span");
@@ -62,10 +62,19 @@
       a.textContent = item.label;
       a.dir = "auto";  // isolated: a right-to-left override in a label reversed its type after it
       li.appendChild(a);
+      // What is shown beside the link describes it to a screen reader, which read the link
+      // alone as the arrow keys reached it: three suggestions for "iron" were "Iron Dome",
+      // "Iron Dome", "Iron Dome" (its label and two quotes), nothing saying which was which.
+      const described = [];
+      function describe(span, what) {
+        span.id = "search-" + what + "-" + n;
+        described.push(span.id);
+      }
       if (item.type) {
         const span = document.createElement("span");
         span.className = "type";
         span.textContent = item.type;
+        describe(span, "type");
         li.appendChild(span);
       }
       if (item.match !== "label") {
@@ -73,8 +82,10 @@
         const hint = document.createElement("span");
         hint.className = "hint";
         hint.textContent = (item.match === "quote" ? "“" + item.text + "”" : item.property + ": " + item.text);
+        describe(hint, "hint");
         li.appendChild(hint);
       }
+      if (item.href) a.setAttribute("aria-describedby", described.join(" "));
       list.appendChild(li);
     }
     list.hidden = found.length === 0;
