@@ -11,6 +11,7 @@ from alliance_graph.build import checks
 from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.namespaces import turtle_prologue
+from alliance_graph.proposals import validation
 from alliance_graph.rdf import graph_iri
 from helpers import expected
 
@@ -199,6 +200,28 @@ def test_a_claim_of_an_undeclared_property_is_one_finding(mini):
             if "[unknown-term-violation]" in p.message and "fundedBy" in p.message]
     assert len(said) == 1, said
     assert "claim uses a property the ontology does not declare" in said[0]
+
+
+def test_an_undeclared_property_no_term_is_near_is_named(mini, settings, kg, tmp_path):
+    # rdf:predicate rdfs:comment: "claim uses a property the ontology does not declare", in
+    # validate's message with no word of which (the build named the claim's property after
+    # it, a bare IRI); a property near one of the ontology's was named only by its hint.
+    facts = mini.data_dir / "facts.ttl"
+    old, new = added_claim("id:Atlantis", "rdfs:comment", '"a note"')
+    facts.write_text(facts.read_text().replace(old, new, 1))
+    with pytest.raises(LoadError) as err:
+        build.build_quads(mini)
+    said = [str(p) for p in err.value.problems if "[unknown-term-violation]" in p.message]
+    assert said == ["data/facts.ttl:68: claim uses a property the ontology does not declare "
+                    "(<http://www.w3.org/2000/01/rdf-schema#comment>) [unknown-term-violation]"]
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text(turtle_prologue() + added_claim(
+        "id:NegevRadarBase", "rdfs:comment", '"a note"', "claim:NegevRadarBase-comment")[1]
+        .replace("ev:test-iron-dome", "ev:000-negev-radar").replace(
+            "claim:Atlantis-type a ag:Claim ;\n", ""), encoding="utf-8")
+    [finding] = validation.validate(settings, [proposal], prebuilt=kg.store).findings
+    assert finding.message == ("claim uses a property the ontology does not declare "
+                               "(<http://www.w3.org/2000/01/rdf-schema#comment>)")
 
 
 def test_the_streaming_route_names_what_a_slip_meant_too(mini):

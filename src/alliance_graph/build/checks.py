@@ -123,8 +123,9 @@ def _problem(finding: _Finding, meant: dict[str, str] | None = None) -> Problem:
     if meant:
         message = spelling.hinted(message, *map(_iri, (finding.focus, finding.path,
                                                        finding.value)), meant)
-    return Problem(finding.file, finding.line,
-                   f"{message}: {_shown(finding.focus)} [{finding.check.name}]")
+    # A message naming its node already (an unknown term's) is not followed by it again.
+    shown = "" if f"<{_shown(finding.focus)}>" in message else f": {_shown(finding.focus)}"
+    return Problem(finding.file, finding.line, f"{message}{shown} [{finding.check.name}]")
 
 
 def _slips(store: ox.Store, lines: LineIndex,

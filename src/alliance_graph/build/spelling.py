@@ -229,7 +229,13 @@ def hinted(message: str, focus: str | None, path: str | None, value: str | None,
     """Return a finding's ``message`` with what ``found`` (``said``) says of each misspelt
     term among its focus, property and value, or as it is when none is."""
     hints = said_of((focus, path, value), found)
-    return message if not hints else f"{message} ({'; '.join(hints)})"
+    if not hints:
+        return message
+    # A message ending with the term it names, "(<ag:rnk>)", has it named by its hint there.
+    named = re.search(r" \(<([^<>\s]+)>\)$", message)
+    if named and named.group(1) in found and found[named.group(1)] in hints:
+        message = message[:named.start()]
+    return f"{message} ({'; '.join(hints)})"
 
 
 def said_of(terms, found: dict[str, str]) -> list[str]:
