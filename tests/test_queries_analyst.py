@@ -105,6 +105,23 @@ def test_each_exercise_is_listed_with_the_places_the_graph_gives_it(kg):
     assert not {e for e, place in rows if place is None} & {e for e, _ in placed}
 
 
+# --- exercises: 'what are Juniper Oak and Juniper Falcon?' --------------------------------------
+# 002 gives them as examples of 'Regular bilateral exercises' (id:UnitedStatesIsraelJointExercises);
+# nothing linked them to it, so exercises showed two exercises with no domain and no context.
+
+
+def test_exercises_shows_the_series_an_example_is_one_of_not_its_domains(kg):
+    rows = set(_answer(kg, "exercises", "exercise", "domain", "series"))
+    series = ID + "UnitedStatesIsraelJointExercises"
+    for example in ("JuniperOak", "JuniperFalcon"):
+        # The domains 002 says of the series are not carried over to each example.
+        assert {row for row in rows if row[0] == ID + example} == {(ID + example, None, series)}
+    assert (series, ID + "CyberDomain", None) in rows
+    linked = {(r["e"].value, r["s"].value) for r in kg.query(
+        "SELECT ?e ?s WHERE { ?e ag:inSeries ?s }")}
+    assert {(e, s) for e, _, s in rows if s} == linked
+
+
 # --- partnerships: 'on what do the U.S. and Israel share intelligence?' --------------------------
 # nato-partnership covers Israel–NATO's alone; the intelligence cooperation's focus areas (001:
 # 'terrorism, regional military developments, cyber threats, and weapons proliferation') were in
