@@ -433,6 +433,11 @@ def test_search_page_finds_quotes_and_links_their_claims(page, shipped_server):
     assert hit.locator("mark").count() >= 1
     screenshot(page, "search", full_page=False)
     assert_claim_links_say_which_claim(page, "ul.quote-claims a.small")
+    page.goto(shipped_server + "/search?q=iron")
+    names = link_names(page, "ul.quote-claims li.more a")
+    assert len(names) > 1 and all(len(hrefs) == 1 for hrefs in names.values()), names
+    assert all(name.startswith("all the facts this quote supports (“") for name in names), names
+    page.go_back()
     claim = hit.locator("ul.quote-claims a", has_text="claim").first
     target = claim.get_attribute("href")
     assert target.startswith("/id/claim/")
