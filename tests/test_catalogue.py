@@ -70,6 +70,22 @@ def test_manifest_entry_matches_query_header(entry):
             assert f"PREFIX {prefix}" in text, f"{entry.name} uses {prefix} undeclared"
 
 
+# String functions that read a term's text: a query choosing rows by the words of an IRI or
+# label (cyber-cooperation kept facts whose IRIs held "cyber") misses what the graph links and
+# takes in what a name happens to hold; it follows the graph's links instead.
+TEXT_MATCH = re.compile(r"\b(CONTAINS|STRSTARTS|STRENDS|REGEX|STRAFTER|STRBEFORE)\s*\(\s*"
+                        r"(LCASE\s*\(\s*|UCASE\s*\(\s*)?STR\s*\(", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_no_query_chooses_rows_by_the_text_of_a_term(entry):
+    body = "\n".join(line.split("#", 1)[0] if line.lstrip().startswith("#") else line
+                     for line in entry.text().splitlines())
+    assert not TEXT_MATCH.search(body), (
+        f"{entry.name} reads the text of a term ({TEXT_MATCH.search(body)[0]}...): follow the "
+        "graph's links (a class, a property, an entity) instead")
+
+
 HEADER_CASES = [
     ("# Title\n# What it answers.\n\nSELECT * {}", ("Title", "What it answers.")),
     ("# Title\n# Two lines\n# of comment.\nASK {}", ("Title", "Two lines of comment.")),
