@@ -148,6 +148,12 @@ BREAKAGES += [
     (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
                   extra="    ag:rnk ag:NormalRank ;\n"),
      "unknown-term-violation", "did you mean <https://alliance-graph.example/ontology/rank>?", 70),
+    # A datatype of the XML Schema namespace that is none: the build passed it (a parser takes
+    # it for one it does not know), and the value was no year to a query.
+    (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
+                  extra='    ag:asOf "2020"^^<http://www.w3.org/2001/XMLSchema#gyear> ;\n'),
+     "literal-datatype-violation",
+     "did you mean <http://www.w3.org/2001/XMLSchema#gYear>?", 70),
 ]
 
 

@@ -121,8 +121,9 @@ def _found(store: ox.Store, check: Check, places: Places) -> list[_Finding]:
 def _problem(finding: _Finding, meant: dict[str, str] | None = None) -> Problem:
     message = finding.check.message_of(finding.row)
     if meant:
-        message = spelling.hinted(message, *map(_iri, (finding.focus, finding.path,
-                                                       finding.value)), meant)
+        value = term_text(finding.value) if isinstance(finding.value, ox.Literal) else \
+            _iri(finding.value)  # a literal's datatype is looked at
+        message = spelling.hinted(message, _iri(finding.focus), _iri(finding.path), value, meant)
     # A message naming its node already (an unknown term's) is not followed by it again.
     shown = "" if f"<{_shown(finding.focus)}>" in message else f": {_shown(finding.focus)}"
     return Problem(finding.file, finding.line, f"{message}{shown} [{finding.check.name}]")
@@ -168,7 +169,7 @@ def _meant(store: ox.Store, findings: list[_Finding]) -> dict[str, str]:
     terms = spelling.hints(ontology, data)
     named = {_iri(t) for f in findings for t in (f.focus, f.value)} - {None}
     nodes = spelling.node_hints(named - set(terms) - spelling.named(ontology), store, data)
-    return spelling.said(terms, nodes)
+    return spelling.said(terms, nodes, spelling.datatype_hints(data))
 
 
 def _shown(node) -> str:
