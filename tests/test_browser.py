@@ -485,6 +485,17 @@ def test_source_page_collapses_topics_and_highlights_its_text(page, shipped_serv
     jump.click()
     assert page.url.endswith(jump.get_attribute("href"))
     screenshot(page, "source", full_page=False)
+    # Each quote's "in the text" and "evidence" was named so on every quote (38 times each on
+    # source 001's page), each to another place.
+    page.goto(shipped_server + "/id/source/001_b9e5a7348fac2993.txt")
+    page.locator("details.topic").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    for links, shown in [("details.topic a[href^='#q-']", "in the text"),
+                         ("details.topic a[href*='/evidence/']", "evidence")]:
+        names = link_names(page, links)
+        assert len(names) > 1 and all(len(hrefs) == 1 for hrefs in names.values()), \
+            [(name, hrefs) for name, hrefs in names.items() if len(hrefs) > 1][:5]
+        assert all(name.startswith(shown) for name in names), names
+    assert "evidence (quote 2)" in names
 
 
 def test_without_javascript_the_query_form_still_works(browser, shipped_server):
