@@ -108,3 +108,51 @@ def test_a_proposals_quote_pasted_across_a_line_break_is_told_how_to_join_it(set
     assert (problem.line, problem.column) == (3, 22)
     assert "join its lines with the space the source has" in problem.message
     assert "`alliance-graph cite SOURCE QUOTE`" in problem.message
+
+
+# A careless hand edit of a data file: each slip on its line, with what to write instead (the
+# parser's words alone said what it could not read, not the slip that made it).
+HAND_SLIPS = [
+    ('id:FxState a ag:State\n\nid:FxOther a ag:State .\n',
+     "6:1: A dot is expected at the end of statements: the statement before this point has no "
+     "final ' .'"),
+    ('id:FxState a ag:State ;\n\nid:FxOther a ag:State .\n',
+     "6:12: a is not a valid RDF object: 'a' where a value belongs: the statement before "
+     "ended with ' ;' where its last line ends with ' .'"),
+    ('id:FxState ag:note ; a ag:State .\n', "4:20: ; is not a valid RDF object: a property is "
+     "given no value before this ';'"),
+    ('id:FxState ag:approximate True .\n', "4:27: True is not a valid RDF object: a boolean is "
+     "written true, in lower case"),
+    ('id:FxState ag:note "Israel"s note" .\n', "4:28: s is not a valid subject or graph name: a word with "
+     "no prefix: a name is written with its prefix (id:BlueFlag), a text between quotation "
+     "marks; the word may follow a quotation mark that ended a string early"),
+    ('id:FxState an ag:State .\n', "4:12: an is not a valid predicate: a type is given with a "
+     "(rdf:type)"),
+    ('@Prefix x: <http://e/> .\n', "4:1: @Prefix is not a valid subject or graph name: "
+     "Turtle's directives are @prefix and @base, in lower case"),
+    ('INSERT DATA { id:FxState a ag:State . }\n', "4:1: INSERT is not a valid subject or graph "
+     "name: a data file is Turtle, not SPARQL"),
+    ('id:FxState ag:note """open .\n', "4:20: Unexpected end of file: the file ends inside "
+     "what opens here, never closed (a string of three quotation marks"),
+    ('id:FxState ag:note "a\\q" .\n', "4:22: Unexpected escape character '\\q': a backslash in "
+     "a string is written \\\\"),
+    ('id:FxState rdsf:label "x" .\n', "4:12: The prefix rdsf: has not been declared: did you "
+     "mean rdfs:?"),
+    ('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema# .\n', "4:15: Unexpected end of "
+     "file: the file ends inside what opens here, never closed (a string of three quotation "
+     "marks, an IRI's <"),
+    ('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema# .\n@prefix rdf: <http://e/> .\n',
+     "4:15: Invalid IRI code point ' ': an IRI between < > holds a space: its closing > is "
+     "missing"),
+]
+
+
+@pytest.mark.parametrize("build", [default_route, streaming_route])
+@pytest.mark.parametrize("written, said", HAND_SLIPS, ids=[s[0][:24] for s in HAND_SLIPS])
+def test_a_hand_edits_slip_is_told_what_to_write(tmp_path, build, written, said):
+    path = tmp_path / "aid.ttl"
+    path.write_text(PREFIXES + written, encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        build(path)
+    [problem] = refused.value.problems
+    assert str(problem).startswith(f"data/aid.ttl:{said}"), str(problem)

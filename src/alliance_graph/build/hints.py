@@ -12,6 +12,7 @@ files of a build as a proposal (``loading.read_text``, ``loading.syntax_problem`
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -35,6 +36,57 @@ _LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _C
               "\u201e": _CURLY, "\u00ab": _CURLY, "\u00bb": _CURLY}
 
 
+# A hand edit's slips, by the parser's words, with what to write instead: its message said
+# what it could not read ("; is not a valid RDF object"), not the slip that made it.
+_SLIPS = [
+    (re.compile(r"A dot is expected at the end of statements$"), lambda m:
+     "the statement before this point has no final ' .' (a block's last line ends with ' .', "
+     "the lines before it with ' ;'), or two of its values have no ';' or ',' between them"),
+    (re.compile(r"([;.,\]]) is not a valid RDF object$"), lambda m:
+     f"a property is given no value before this '{m[1]}': write its value, or leave out the "
+     "property, or the ',' or ';' before it"),
+    (re.compile(r"(?i)(true|false) is not a valid RDF object$"), lambda m:
+     f"a boolean is written {m[1].lower()}, in lower case"),
+    (re.compile(r"(@?[A-Za-z][\w-]*) is not a valid (RDF object|subject or graph name|"
+                r"predicate)$"), lambda m: _bare_word(m[1], m[2])),
+    (re.compile(r"([;.,]) is not a valid subject or graph name$"), lambda m:
+     f"a '{m[1]}' where a statement begins: the statement before ended early (a ' .' for a "
+     "' ;', or a name ending with a dot, which ends the statement: escape it as \\.)"),
+    (re.compile(r"Unexpected end of file$"), lambda m:
+     "the file ends inside what opens here, never closed (a string of three quotation marks, "
+     "an IRI's <, a [ or a (): close it"),
+    (re.compile(r"Invalid IRI code point ' '$"), lambda m:
+     "an IRI between < > holds a space: its closing > is missing, or write the space as %20"),
+    (re.compile(r"Unexpected escape character '\\.'$"), lambda m:
+     "a backslash in a string is written \\\\ (\\n, \\t, \\\" and \\' are the other escapes "
+     "Turtle reads)"),
+    (re.compile(r"The PREFIX keyword should be followed by a prefix like 'ex:'$"), lambda m:
+     "a prefix is declared with its colon, as @prefix ag: <https://alliance-graph.example/"
+     "ontology/> ."),
+    (re.compile(r"The prefix : has not been declared$"), lambda m:
+     "a name begins with its prefix: the project's are written id:Name, ag:term, claim:Name"),
+]
+_SPARQL = ("GRAPH", "INSERT", "DELETE", "DATA", "WHERE", "SELECT", "CONSTRUCT")
+
+
+def _bare_word(word: str, place: str) -> str:
+    """Return what to say of a word the parser could not read as a term where it stands."""
+    if word.lower().lstrip("@") in ("prefix", "base"):
+        return "Turtle's directives are @prefix and @base, in lower case (or PREFIX and BASE)"
+    if word.upper() in _SPARQL:
+        return (f"a data file is Turtle, not SPARQL: write its triples alone, without "
+                f"{word.upper()} and braces")
+    if word == "a" and place == "RDF object":  # the next block's subject read as a property
+        return ("'a' where a value belongs: the statement before ended with ' ;' where its "
+                "last line ends with ' .'")
+    if place == "predicate" and word.lower() in ("an", "is", "type"):
+        return "a type is given with a (rdf:type), as in id:Israel a ag:State"
+    return ("a word with no prefix: a name is written with its prefix (id:BlueFlag), a text "
+            "between quotation marks; the word may follow a quotation mark that ended a "
+            "string early (inside a string, write \\\" or \\', or write the string between "
+            "the other kind of marks), or a space inside a name")
+
+
 def told_apart(message: str) -> str:
     """Return a parser's ``message`` with what to write instead: a project prefix left
     undeclared, with the line declaring it; an IRI between < >, with the project's prefixed
@@ -46,11 +98,20 @@ def told_apart(message: str) -> str:
                 "prefixes, such as id:BlueFlag")
     if message.startswith("Line jumps are not allowed in string literals"):
         return f"{message}: {_LINE_JUMP}"
+    fix = next((said(m) for pattern, said in _SLIPS if (m := pattern.match(message))), None)
+    if fix:
+        return f"{message}: {fix}"
     undeclared = re.match(r"The prefix ([^\s:]*): has not been declared$", message)
     if undeclared and undeclared.group(1) in PREFIX_IRIS:  # the project's: say its line
         prefix = undeclared.group(1)
         return (f"{message}: a file declares the prefixes it uses, as data/*.ttl do "
                 f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
+    if undeclared:  # another's: a project prefix mistyped (rdsf:)?
+        written = undeclared.group(1)
+        meant = [p for p in PREFIX_IRIS if sorted(p) == sorted(written)] or \
+            difflib.get_close_matches(written, list(PREFIX_IRIS), n=1, cutoff=0.6)
+        if meant:
+            return f"{message}: did you mean {meant[0]}:?"
     said = []
     for c in dict.fromkeys(re.findall(r"'(.)'", message)):
         if c.isascii() and c.isprintable():
