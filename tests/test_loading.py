@@ -266,3 +266,14 @@ def test_rdf12_terms_are_refused_with_their_line(tmp_path, content, message):
     with pytest.raises(loading.LoadError, match=re.escape(message)) as err:
         loading.load_files([(path, "x.ttl")])
     assert err.value.problems[0].line == 2
+
+
+def test_a_merge_conflicts_markers_are_named_on_their_line():
+    # "<<<<<<< HEAD" was "Invalid IRI code point ' '" on its column, the conflict unnamed.
+    text = ("@prefix id: <https://alliance-graph.example/id/> .\n<<<<<<< HEAD\n"
+            "id:A id:b id:C .\n=======\nid:A id:b id:D .\n>>>>>>> other\n")
+    with pytest.raises(loading.LoadError) as refused:
+        loading.parse_turtle(text, "data/aid.ttl")
+    assert [str(p) for p in refused.value.problems] == [
+        "data/aid.ttl:2: a merge conflict's marker (<<<<<<<, ======= or >>>>>>>): keep the side "
+        "wanted, and delete the other and the markers"]

@@ -153,11 +153,20 @@ _RANGE = {"integer": ("64 bits, up to 9223372036854775807",
                       "with fewer digits, as an xsd:double, or in a larger unit")}
 
 
+# A line git writes into a file whose merge conflicted.
+_CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?:[ \t].*)?$", re.M)
+
+
 def parse_turtle(text: str, name: str) -> list[ox.Quad]:
     """Parse Turtle text into quads in the file's named graph, or raise LoadError."""
     try:
         triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=None))
     except SyntaxError as exc:
+        conflict = _CONFLICT.search(text)
+        if conflict:  # the parser read "<<<<<<< HEAD" as an IRI holding a space
+            raise LoadError([Problem(name, line_number(text, conflict.start()), "a merge "
+                                     "conflict's marker (<<<<<<<, ======= or >>>>>>>): keep the "
+                                     "side wanted, and delete the other and the markers")]) from exc
         raise LoadError([syntax_problem(exc, name)]) from exc
     problem = rdf12_problem(triples, text, name)
     if problem is not None:
