@@ -372,7 +372,7 @@ def test_a_quote_supporting_more_claims_than_are_listed_says_so_and_links_them_a
     with urllib.request.urlopen(request, timeout=30) as response:
         page = response.read().decode()
     assert (f'and {hit.more} more facts: <a href="/id/evidence/000-post-911">all the facts '
-            "this quote supports</a>") in page
+            "this quote supports<span class=\"unseen\"> (“<bdi>") in page
 
 
 def test_a_quote_of_one_claim_more_than_the_five_lists_all_six(kg):
