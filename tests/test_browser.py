@@ -173,6 +173,11 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     assert diagram.locator("line").count() >= 1
     labels = diagram.locator("text.edge-label tspan").all_text_contents()
     assert "co-funded by" in labels
+    # Its neighbours' links are links of a group named for the entity: in an img, whose
+    # children are presentational, a screen reader was shown a picture that Tab went into.
+    group = page.get_by_role("group", name="Links of Iron Dome")
+    assert group.count() == 1  # the narrow drawing is not shown at this width
+    assert group.get_by_role("link", name="United States", exact=True).count() == 1
     screenshot(page, "entity", full_page=True)
     screenshot(diagram, "diagram")
     # A neighbour in the diagram is a link to its own page.

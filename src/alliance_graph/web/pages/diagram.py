@@ -178,7 +178,10 @@ def _start(centre: str, layout: str, width: float, height: float) -> list[str]:
     """Return the opening of a drawing: the svg element, its title and its arrowhead."""
     # The marker's id names the layout: a page holds both drawings (the narrow one for a
     # phone), and one id twice would leave one drawing's arrows to the other's marker.
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram {layout}" role="img" '
+    # A group, not an img: an img's children are presentational (ARIA), so its neighbours'
+    # links, which Tab reaches, were inside a picture to a screen reader, which could not list
+    # or name them as links there (axe: nested-interactive).
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram {layout}" role="group" '
             f'viewBox="0 0 {width} {height:.0f}" width="{width}" height="{height:.0f}">',
             f"<title>Links of {escape(centre)}</title>",
             f'<defs><marker id="arrow-{layout}" viewBox="0 0 10 10" refX="10" refY="5" '
