@@ -136,6 +136,9 @@ HAND_SLIPS = [
      "what opens here, never closed (a string of three quotation marks"),
     ('id:FxState ag:note "a\\q" .\n', "4:22: Unexpected escape character '\\q': a backslash in "
      "a string is written \\\\"),
+    ('id:FxState ag:note "x"@en- .\n', "4:26: An integer should not be empty: a '-' or '+' "
+     "with no digits after it: a number is written 42 or -7, and a language tag ends with a "
+     "letter or a digit"),
     ('id:FxState rdsf:label "x" .\n', "4:12: The prefix rdsf: has not been declared: did you "
      "mean rdfs:?"),
     ('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema# .\n', "4:15: Unexpected end of "

@@ -63,6 +63,10 @@ _SLIPS = [
     (re.compile(r"The PREFIX keyword should be followed by a prefix like 'ex:'$"), lambda m:
      "a prefix is declared with its colon, as @prefix ag: <https://alliance-graph.example/"
      "ontology/> ."),
+    # "x"@en- (a language tag ending with its hyphen) is read as "x"@en and then a number "-".
+    (re.compile(r"An integer should not be empty$"), lambda m:
+     "a '-' or '+' with no digits after it: a number is written 42 or -7, and a language tag "
+     "ends with a letter or a digit (@en, @en-US)"),
     (re.compile(r"The prefix : has not been declared$"), lambda m:
      "a name begins with its prefix: the project's are written id:Name, ag:term, claim:Name"),
 ]
