@@ -371,6 +371,9 @@ def test_results_sort_by_a_column(page, shipped_server):
     page.click("table.results th button")
     assert [c.split()[0] for c in cells()] == ["100", "10", "9", "2"]
     assert page.get_attribute("table.results th", "aria-sort") == "descending"
+    # Said in the status line, a live region: the table changed and nothing was said.
+    assert page.text_content("#status") == "4 rows, sorted by n, descending"
+    assert page.get_attribute("#status", "role") == "status"
 
 
 def test_iris_of_other_schemes_are_not_links(page, shipped_server):

@@ -280,7 +280,7 @@
         // are counted there; a bare true or false below the fold went unseen).
         status.textContent = "answer: " + p.textContent;
       } else {
-        status.textContent = answers.show(data, results);
+        status.textContent = answers.show(data, results, (text) => { status.textContent = text; });
       }
       setDownloads("select", query);
     } else if (noTriples(text)) {

@@ -197,8 +197,10 @@ window.AllianceResults = function (config) {
   }
 
   // Put the answer's table in ``into`` (said to be cut short above it, where it is); return
-  // what the status line says of it.
-  function show(data, into) {
+  // what the status line says of it. ``say`` (optional) puts a sort in the status line: a
+  // column sorted changed the table and nothing was said to a screen reader, whose
+  // reading of aria-sort waits for the focus to move to the heading.
+  function show(data, into, say) {
     const table = document.createElement("table");
     table.className = "results";
     const vars = data.head.vars;
@@ -219,6 +221,7 @@ window.AllianceResults = function (config) {
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         sortBy(bindings, name, ascending);
         fillBody(body, vars, bindings);
+        if (say) say(summary + ", sorted by " + name + (ascending ? ", ascending" : ", descending"));
       });
       th.appendChild(button);
       head.appendChild(th);
@@ -227,8 +230,9 @@ window.AllianceResults = function (config) {
     const n = bindings.length;
     if (n > config.maxRows) into.appendChild(cutShort(n));
     into.appendChild(table);
-    return count(n) + (n === 1 ? " row" : " rows") +
+    const summary = count(n) + (n === 1 ? " row" : " rows") +
       (n > config.maxRows ? ", the first " + count(config.maxRows) + " shown" : "");
+    return summary;
   }
 
   return { show: show };
