@@ -139,6 +139,8 @@ HAND_SLIPS = [
     ('id:FxState ag:note "x"@en- .\n', "4:26: An integer should not be empty: a '-' or '+' "
      "with no digits after it: a number is written 42 or -7, and a language tag ends with a "
      "letter or a digit"),
+    ('id:Fx/State a ag:State .\n', "4:6: '/' is not allowed at the beginning of a prefix "
+     "name: a name holding '/' ends before it: write it escaped (\\/) or leave it out"),
     ('id:FxState rdsf:label "x" .\n', "4:12: The prefix rdsf: has not been declared: did you "
      "mean rdfs:?"),
     ('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema# .\n', "4:15: Unexpected end of "

@@ -67,6 +67,10 @@ _SLIPS = [
     (re.compile(r"An integer should not be empty$"), lambda m:
      "a '-' or '+' with no digits after it: a number is written 42 or -7, and a language tag "
      "ends with a letter or a digit (@en, @en-US)"),
+    # id:Negev/Radar: the name ends before the slash, which begins no term.
+    (re.compile(r"'([~!$&()*+=/?#@%])' is not allowed at the beginning of a prefix name$"),
+     lambda m: f"a name holding '{m[1]}' ends before it: write it escaped (\\{m[1]}) or leave "
+               "it out of the name"),
     (re.compile(r"The prefix : has not been declared$"), lambda m:
      "a name begins with its prefix: the project's are written id:Name, ag:term, claim:Name"),
 ]
