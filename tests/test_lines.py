@@ -253,3 +253,20 @@ def test_every_prefix_of_a_text_of_carriage_returns_alone_is_read():
     assert set(prefixes(text)) == {"ag", "id", "xsd"}
     integer = "http://www.w3.org/2001/XMLSchema#integer"
     assert StringLines(text).typed_line("122x", integer) == 6
+
+
+@pytest.mark.parametrize("declared, written", [
+    # A prefix relative to the base: its names' findings (an unknown property of a data file)
+    # had no line, the prefix read as written (<vocab/>), not as the parser read it.
+    ("@base <https://example.org/> .\n@prefix ex: <vocab/> .", "ex:note"),
+    ("BASE <https://example.org/>\nPREFIX ex: <vocab/>", "ex:note"),
+    # A base given in two steps, the second relative to the first.
+    ("@base <https://example.org/a/> .\n@base <../> .\n@prefix ex: <vocab/> .", "ex:note"),
+    # An IRI written relative to the base.
+    ("@base <https://example.org/> .", "<vocab/note>"),
+], ids=["prefix", "sparql-style", "base-of-base", "relative-iri"])
+def test_a_name_relative_to_the_base_is_found_where_it_is_written(declared, written):
+    text = f"{declared}\n\nclaim:A a ag:Claim .\n\nclaim:B {written} \"x\" .\n"
+    line = text.splitlines().index(f'claim:B {written} "x" .') + 1
+    assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl",
+                                                   "https://example.org/vocab/note") == line

@@ -16,6 +16,7 @@ import bisect
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import urljoin
 
 from rdflib.namespace import RDF
 
@@ -30,8 +31,17 @@ _VALUE_LINES = 20
 
 
 def prefixes(text: str) -> dict[str, str]:
-    """Return the prefixes a Turtle text declares ("" for the default one)."""
-    return {p or "": ns for p, ns in _PREFIX.findall(text)}
+    """Return the prefixes a Turtle text declares ("" for the default one), each namespace as
+    the parser reads it: against the base in effect (``@prefix ex: <vocab/>``)."""
+    return dict(_declared(text))
+
+
+def _declared(text: str) -> list[tuple[str, str]]:
+    """Return (prefix, namespace as read) for each prefix declaration of a Turtle text, in
+    order: the namespace written relative to an ``@base`` resolved (read as written, a name
+    of such a prefix was found nowhere, and its findings had no line)."""
+    return [(prefix, read) for _, _, prefix, _, read in turtle.declarations(text)
+            if prefix is not None]
 
 
 def prefix_block_end(text: str) -> int:
@@ -196,8 +206,16 @@ def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
     mentions: dict[str, int] = {}
     implied: dict[str, int] = {}
     opened: int | None = None  # the line of a "(" not yet known to open an empty list
+    # Where each @base takes effect, and the base it sets: an <IRI> written relative to it is
+    # found by the IRI the parser read too.
+    bases = [(at, read) for at, _, prefix, _, read in turtle.declarations(text)
+             if prefix is None]
     for at, kind, token in turtle.tokens(text):
         line = bisect.bisect_left(newlines, at) + 1
+        names = turtle.forms(kind, token) if kind not in ("punct", "string") else []
+        if kind == "iri" and bases and bases[0][0] < at:
+            base = bases[bisect.bisect_left(bases, (at,)) - 1][1]
+            names += [f"<{urljoin(base, form[1:-1])}>" for form in names]
         if opened is not None:
             for iri in turtle.IMPLIED["()" if token == ")" else "("]:
                 implied.setdefault(iri, opened)
@@ -208,7 +226,7 @@ def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
             for iri in turtle.IMPLIED.get(token, ()):
                 implied.setdefault(iri, line)
         elif kind != "string":
-            for form in turtle.forms(kind, token):
+            for form in names:
                 mentions.setdefault(form, line)
                 if at == 0 or text[at - 1] == "\n":
                     starts.setdefault(form, line)
@@ -261,7 +279,7 @@ class LineIndex:
         "#" last."""
         if name not in self._prefixes:
             by_ns: dict[str, list[tuple[int, str]]] = {}
-            for order, (prefix, ns) in enumerate(_PREFIX.findall(self.texts().get(name, ""))):
+            for order, (prefix, ns) in enumerate(_declared(self.texts().get(name, ""))):
                 if ns:
                     by_ns.setdefault(ns, []).append((order, prefix))  # "" is the default
             self._prefixes[name] = by_ns

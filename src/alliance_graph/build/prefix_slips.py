@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
-from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
 from .lines import line_number
-from .turtle_tokens import tokens
+from .turtle_tokens import declarations
 
 TITLE = "a project prefix declared with another namespace"
 CHECK = "prefix-namespace"
@@ -51,32 +50,6 @@ class Slip(NamedTuple):
                 f"{self.prefix}: name of this file is another term, which the graph does not "
                 f"have ({self.prefix}:{local} reads <{self.misread}>); write {self.keyword} "
                 f"{self.prefix}: <{self.meant}>{end}")
-
-
-def declarations(text: str):
-    """Yield (offset, keyword, prefix or None for a base, IRI as written, as read) for each
-    top-level ``@prefix``, ``PREFIX``, ``@base`` and ``BASE`` of Turtle ``text`` (a file the
-    parser read), a relative IRI resolved against the base in effect.  Comments and strings are
-    passed over (an "@prefix" line inside a long string is the string's), and so is a
-    language tag (``"x"@prefix``)."""
-    base, after = None, -1  # after: where the last string ended
-    found = list(tokens(text))
-    for i, (at, kind, token) in enumerate(found):
-        if kind == "string":
-            after = at + len(token)
-            continue
-        keyword = token.lower()
-        if kind != "name" or at == after or keyword not in ("@prefix", "prefix", "@base", "base") \
-                or (keyword.startswith("@") and token != keyword):
-            continue
-        rest = found[i + 1:i + 3]
-        if keyword.endswith("base") and rest and rest[0][1] == "iri":
-            base = urljoin(base, rest[0][2][1:-1]) if base else rest[0][2][1:-1]
-            yield at, token, None, base, base
-        elif len(rest) == 2 and rest[0][1] == "name" and rest[0][2].endswith(":") \
-                and rest[1][1] == "iri":
-            written = rest[1][2][1:-1]
-            yield at, token, rest[0][2][:-1], written, (urljoin(base, written) if base else written)
 
 
 def slips(text: str, quads) -> list[Slip]:

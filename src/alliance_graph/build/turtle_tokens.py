@@ -7,6 +7,7 @@ token writes.  Not a parser: the files were parsed before anything looks for a l
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 from rdflib.namespace import RDF
 
@@ -115,3 +116,27 @@ def forms(kind: str, token: str) -> list[str]:
     return [token, re.sub(r"\\(.)", r"\1", token)]
 
 
+def declarations(text: str):
+    """Yield (offset, keyword, prefix or None for a base, IRI as written, as read) for each
+    top-level ``@prefix``, ``PREFIX``, ``@base`` and ``BASE`` of Turtle ``text`` (a file the
+    parser read), a relative IRI resolved against the base in effect.  Comments and strings are
+    passed over (an "@prefix" line inside a long string is the string's), and so is a
+    language tag (``"x"@prefix``)."""
+    base, after = None, -1  # after: where the last string ended
+    found = list(tokens(text))
+    for i, (at, kind, token) in enumerate(found):
+        if kind == "string":
+            after = at + len(token)
+            continue
+        keyword = token.lower()
+        if kind != "name" or at == after or keyword not in ("@prefix", "prefix", "@base", "base") \
+                or (keyword.startswith("@") and token != keyword):
+            continue
+        rest = found[i + 1:i + 3]
+        if keyword.endswith("base") and rest and rest[0][1] == "iri":
+            base = urljoin(base, rest[0][2][1:-1]) if base else rest[0][2][1:-1]
+            yield at, token, None, base, base
+        elif len(rest) == 2 and rest[0][1] == "name" and rest[0][2].endswith(":") \
+                and rest[1][1] == "iri":
+            written = rest[1][2][1:-1]
+            yield at, token, rest[0][2][:-1], written, (urljoin(base, written) if base else written)
