@@ -291,3 +291,14 @@ def test_rules_closure_still_runs_on_quads():
     quads = [ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode(str(rdflib.RDF.type)), ox.NamedNode("urn:A"), graph),
              ox.Quad(ox.NamedNode("urn:A"), ox.NamedNode(str(rdflib.RDFS.subClassOf)), ox.NamedNode("urn:B"), graph)]
     assert [str(q.object) for q in rules.closure(quads)] == ["<urn:B>"]
+
+
+def test_a_merge_conflicts_markers_are_named_on_their_line_when_streamed(mini):
+    # The streaming route gave the parser's words alone ("Invalid IRI code point ' '"), where
+    # the default route names the conflict.
+    text = ("@prefix id: <https://alliance-graph.example/id/> .\n<<<<<<< HEAD\n"
+            "id:A id:b id:C .\n=======\nid:A id:b id:D .\n>>>>>>> other\n")
+    [problem] = failing_build(mini, "bad.ttl", text)
+    assert str(problem) == (
+        "data/bad.ttl:2: a merge conflict's marker (<<<<<<<, ======= or >>>>>>>): keep the side "
+        "wanted, and delete the other and the markers")

@@ -157,17 +157,25 @@ _RANGE = {"integer": ("64 bits, up to 9223372036854775807",
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?:[ \t].*)?$", re.M)
 
 
+def syntax_refusal(exc: SyntaxError, text: str, name: str) -> Problem:
+    """Return what to say of a syntax error in file ``name`` of ``text``: a merge conflict's
+    first marker where the file holds one (the parser read "<<<<<<< HEAD" as an IRI holding a
+    space), else the parser's words (``syntax_problem``).  Both routes of a build and
+    ``validate`` say it so."""
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        return Problem(name, line_number(text, conflict.start()), "a merge conflict's marker "
+                       "(<<<<<<<, ======= or >>>>>>>): keep the side wanted, and delete the "
+                       "other and the markers")
+    return syntax_problem(exc, name)
+
+
 def parse_turtle(text: str, name: str) -> list[ox.Quad]:
     """Parse Turtle text into quads in the file's named graph, or raise LoadError."""
     try:
         triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=None))
     except SyntaxError as exc:
-        conflict = _CONFLICT.search(text)
-        if conflict:  # the parser read "<<<<<<< HEAD" as an IRI holding a space
-            raise LoadError([Problem(name, line_number(text, conflict.start()), "a merge "
-                                     "conflict's marker (<<<<<<<, ======= or >>>>>>>): keep the "
-                                     "side wanted, and delete the other and the markers")]) from exc
-        raise LoadError([syntax_problem(exc, name)]) from exc
+        raise LoadError([syntax_refusal(exc, text, name)]) from exc
     problem = rdf12_problem(triples, text, name)
     if problem is not None:
         raise LoadError([problem])

@@ -111,7 +111,12 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
                     rdf12.append(t)
                 yield ox.Quad(scoped(t.subject), t.predicate, scoped(o), graph)
     except SyntaxError as exc:
-        problems.append(loading.syntax_problem(exc, name))
+        # The text is read only now, as the default route reads it: a merge conflict's
+        # marker named (the parser's words alone were "Invalid IRI code point ' '").
+        try:
+            problems.append(loading.syntax_refusal(exc, loading.read_text(path, name), name))
+        except loading.LoadError:  # unreadable since: the parser's words, on its line
+            problems.append(loading.syntax_problem(exc, name))
     except loading.LoadError as exc:
         problems.extend(exc.problems)
         return
