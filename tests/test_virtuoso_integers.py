@@ -14,6 +14,7 @@ from alliance_graph.store.errors import QueryError
     "SELECT (99999999999999999999999.0 AS ?z) (1e30 AS ?y) {}",
     'SELECT ?s { ?s ?p "99999999999999999999999" } # 99999999999999999999999',
     "SELECT (000000000000000000001 AS ?z) {}",
+    "SELECT * { ?s ex:true99999999999999999999 ?o } LIMIT3 # OFFSET99999999999999999999",
 ])
 def test_what_virtuoso_reads_exactly_is_sent(query):
     virtuoso_integers.check(query)
@@ -24,6 +25,10 @@ def test_what_virtuoso_reads_exactly_is_sent(query):
     ("SELECT ?z {\n  VALUES ?z { 9223372036854775808 } }", "9223372036854775808", (2, 15)),
     ("ASK { ?s ?p -9223372036854775808 }", "-9223372036854775808", (1, 13)),
     ("SELECT (+" + "9" * 5000 + " AS ?z) {}", "+" + "9" * 5000, (1, 9)),
+    # Glued to a keyword, as the engine reads it and Virtuoso is sent it written apart:
+    # VALUES ?x {true99999999999999999999} came back 139843667828808 from Virtuoso, exit 0.
+    ("SELECT ?x { VALUES ?x {true99999999999999999999} }", "99999999999999999999", (1, 28)),
+    ("SELECT * {}\nLIMIT3OFFSET99999999999999999999", "99999999999999999999", (2, 13)),
 ])
 def test_an_integer_past_64_bits_is_refused_saying_where(query, text, position):
     with pytest.raises(QueryError) as refused:
