@@ -242,7 +242,10 @@ def link_names(page, links: str) -> dict[str, set]:
     """Each accessible name of the links matched, with the addresses links of that name go to
     (checked against the page's accessibility tree for one of them)."""
     found = page.locator(links).evaluate_all(
-        "els => els.map(a => [a.textContent.replace(/\\s+/g, ' ').trim(), a.getAttribute('href')])")
+        "els => els.map(a => [(a.hasAttribute('aria-labelledby')"
+        " ? a.getAttribute('aria-labelledby').split(' ').map(i => document.getElementById(i)"
+        ".textContent).join(' ') : a.textContent).replace(/\\s+/g, ' ').trim(),"
+        " a.getAttribute('href')])")
     names: dict[str, set] = {}
     for name, href in found:
         names.setdefault(name, set()).add(href)
@@ -504,6 +507,12 @@ def test_source_page_collapses_topics_and_highlights_its_text(page, shipped_serv
             [(name, hrefs) for name, hrefs in names.items() if len(hrefs) > 1][:5]
         assert all(name.startswith(shown) for name in names), names
     assert "evidence (quote 2)" in names
+    # Each fact's link to its claim was named by its property alone ("party", "party", ...,
+    # each to another claim): it is named by the fact, its subject, property and value.
+    facts = link_names(page, "details.topic a.pred")
+    assert len(facts) > 20 and all(len(hrefs) == 1 for hrefs in facts.values()), \
+        [(name, hrefs) for name, hrefs in facts.items() if len(hrefs) > 1][:5]
+    assert "Foreign Military Financing provider United States" in facts, list(facts)[:10]
 
 
 def test_without_javascript_the_query_form_still_works(browser, shipped_server):
