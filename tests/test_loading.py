@@ -277,3 +277,33 @@ def test_a_merge_conflicts_markers_are_named_on_their_line():
     assert [str(p) for p in refused.value.problems] == [
         "data/aid.ttl:2: a merge conflict's marker (<<<<<<<, ======= or >>>>>>>): keep the side "
         "wanted, and delete the other and the markers"]
+
+
+PREFIXES = ("@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+            "@prefix id: <https://alliance-graph.example/id/> .\n")
+
+
+@pytest.mark.parametrize("written, said", [
+    # Two values to Turtle, 2 and 582: the build let it pass, validate said oa:start was
+    # "exactly one integer offset", the comma unnamed.
+    ("oa:start 2,582 ;", '2,582 is read as 2 numbers (2 and 582): in Turtle a comma separates '
+                         'values, and a number is written without one: write 2582, or 2.582 '
+                         'for a decimal'),
+    ("oa:start 3,800,000,000 ;", '3,800,000,000 is read as 4 numbers (3, 800, 000 and 000): in '
+                                 'Turtle a comma separates values, and a number is written '
+                                 'without one: write 3800000000'),
+    ("oa:start 9,83.", '9,83 is read as 2 numbers (9 and 83): in Turtle a comma separates '
+                       'values, and a number is written without one: write 983, or 9.83 for '
+                       'a decimal'),
+], ids=["thousands", "billions", "statement-end"])
+def test_a_number_written_with_a_comma_is_refused_naming_the_comma(written, said):
+    text = f'{PREFIXES}\nid:A oa:exact "2,582 in a quote" ;  # 1,2 in a comment\n    {written}'
+    text += "\n" if written.endswith(".") else " oa:end 3 .\n"
+    with pytest.raises(loading.LoadError) as refused:
+        loading.parse_turtle(text, "data/aid.ttl")
+    assert [str(p) for p in refused.value.problems] == [f"data/aid.ttl:5: {said}"]
+
+
+def test_values_a_comma_and_a_space_separate_are_two_values():
+    text = f"{PREFIXES}\nid:A oa:start 2, 582 ; oa:exact \"2,582\" .\n"
+    assert len(loading.parse_turtle(text, "data/aid.ttl")) == 3

@@ -302,3 +302,11 @@ def test_a_merge_conflicts_markers_are_named_on_their_line_when_streamed(mini):
     assert str(problem) == (
         "data/bad.ttl:2: a merge conflict's marker (<<<<<<<, ======= or >>>>>>>): keep the side "
         "wanted, and delete the other and the markers")
+
+
+def test_a_number_written_with_a_comma_is_refused_when_streamed(mini):
+    # Two values to Turtle (2 and 582), which the build let pass.
+    text = ("@prefix oa: <http://www.w3.org/ns/oa#> .\n@prefix id: <https://alliance-graph.example/id/> .\n"
+            "id:A oa:start 2,582 ; oa:end 2603 .\n")
+    [problem] = failing_build(mini, "bad.ttl", text)
+    assert str(problem).startswith("data/bad.ttl:3: 2,582 is read as 2 numbers (2 and 582)")

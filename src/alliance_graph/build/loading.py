@@ -26,6 +26,7 @@ from ..wording import printable
 from . import data_folder
 from .hints import encoding_hint, told_apart
 from .lines import StringLines, line_number, tag_line, triple_term_line
+from .turtle_tokens import glued_numbers
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's
 # own cast reads its lexical form (an XSD 1.1 parser), since a form it cannot read leaves
@@ -179,8 +180,32 @@ def parse_turtle(text: str, name: str) -> list[ox.Quad]:
     problem = rdf12_problem(triples, text, name)
     if problem is not None:
         raise LoadError([problem])
+    glued = comma_problems(text, name)
+    if glued:
+        raise LoadError(glued)
     graph = graph_iri(name)
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+# Where a comma may join two numbers: the text is read token by token only where one does.
+_GLUED = re.compile(r"[0-9],[0-9]")
+
+
+def comma_problems(text: str, name: str) -> list[Problem]:
+    """Return a Problem for each number of ``text`` written with a comma (``oa:start 2,582``):
+    two values to Turtle, 2 and 582, which the build let pass as two offsets."""
+    if not _GLUED.search(text):
+        return []
+    problems = []
+    for at, parts in glued_numbers(text):
+        written = ",".join(parts)
+        listed = f"{', '.join(parts[:-1])} and {parts[-1]}"
+        decimal = f", or {'.'.join(parts)} for a decimal" if len(parts) == 2 \
+            and parts[0].lstrip("+-").isdigit() else ""
+        problems.append(Problem(name, line_number(text, at), (
+            f"{written} is read as {len(parts)} numbers ({listed}): in Turtle a comma separates "
+            f"values, and a number is written without one: write {''.join(parts)}{decimal}")))
+    return problems
 
 
 def rdf12_problem(triples, text: str, name: str) -> Problem | None:

@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import rdf
-from ..namespaces import AG, RDF
+from ..namespaces import AG, PREFIX_IRIS, RDF
 from . import checks, loading, rules
 from .lines import LineIndex
 
@@ -50,6 +50,9 @@ SELECT ?s ?p ?o ?g WHERE {{
   FILTER(?rank = <{AG.PreferredRank}> || (?rank = <{AG.NormalRank}> && !BOUND(?preferred)))
 }}"""
 
+
+# The datatypes of the numbers Turtle writes bare (42, 7.5, 1.5E3).
+_NUMBERS = {PREFIX_IRIS["xsd"] + t for t in ("integer", "decimal", "double")}
 
 # How much of a file ``_is_text`` reads at a time.
 _CHUNK = 1 << 20
@@ -85,6 +88,9 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
     the file's text is read only when one is wrong, to find its line."""
     graph, scoped = rdf.graph_iri(name), loading.blank_scope(name)
     seen, bad, rdf12 = set(), [], []
+    # Two numbers of one subject and property in a row, as "2,582" is read: the text is read
+    # to tell that from "2, 582" (``loading.comma_problems``) only then.
+    glued, last = False, None
     try:
         with open(path, "rb") as turtle:
             if not _is_text(turtle):
@@ -99,6 +105,9 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
             for t in triples:
                 o = t.object
                 if isinstance(o, ox.Literal):
+                    if o.datatype.value in _NUMBERS:
+                        glued = glued or last == (t.subject, t.predicate)
+                        last = (t.subject, t.predicate)
                     if o.datatype.value in loading.CHECKED_DATATYPES and o not in seen:
                         seen.add(o)
                         if loading.is_ill_typed(o):
@@ -122,13 +131,14 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
         return
     except OSError as exc:
         problems.append(loading.Problem(name, None, f"cannot read file: {exc.strerror or exc}"))
-    if bad or rdf12:
+    if bad or rdf12 or glued:
         # The default route's refusals, on the line they find in the text: the graph is RDF
         # 1.1 (a triple term here went into the build, which a smaller input refused).
         text = loading.read_text(path, name)
         problems.extend(loading.ill_typed_report(bad, text, name) if bad else ())
         if rdf12:
             problems.append(loading.rdf12_problem(rdf12, text, name))
+        problems.extend(loading.comma_problems(text, name) if glued else ())
 
 
 def load_files(store: ox.Store, paths: list[tuple[Path, str]]) -> None:

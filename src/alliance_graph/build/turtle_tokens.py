@@ -140,3 +140,27 @@ def declarations(text: str):
                 and rest[1][1] == "iri":
             written = rest[1][2][1:-1]
             yield at, token, rest[0][2][:-1], written, (urljoin(base, written) if base else written)
+
+
+# A number as Turtle writes one, and the digits a comma touching it goes on with.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def glued_numbers(text: str):
+    """Yield (offset, the numbers as written) of each run of numbers a comma joins with no
+    space (``2,582``): two values to Turtle, which a comma separates, written as one number
+    with a thousands separator.  Strings and comments are passed over."""
+    run: list[str] = []
+    start = end = -1
+    for at, kind, token in tokens(text):
+        written = re.sub(r"\.$", "", token) if kind == "name" else ""
+        if run and at == end + 1 and text[end] == "," and _DIGITS.fullmatch(written):
+            run.append(written)
+        else:
+            if len(run) > 1:
+                yield start, run
+            run, start = ([written], at) if _NUMBER.fullmatch(written) else ([], -1)
+        end = at + len(written)
+    if len(run) > 1:
+        yield start, run
