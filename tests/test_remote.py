@@ -295,6 +295,20 @@ def test_the_project_s_graphs_are_found_beside_a_store_s_other_graphs(remote_kg)
         remote.update(f"DROP SILENT GRAPH <{other.value}>")
 
 
+@pytest.mark.parametrize("query", [
+    # A UNION branch of VALUES alone: Virtuoso 7.2 answered no row (the other stores: the
+    # cyber domain and the six areas in it), and a pattern joined after it matched nothing.
+    "SELECT ?o WHERE { { ?o ag:inDomain id:CyberDomain } UNION { VALUES ?o { id:CyberDomain } } }",
+    "SELECT (COUNT(*) AS ?n) WHERE { { ?o ag:inDomain id:CyberDomain } "
+    "UNION { { VALUES ?o { id:CyberDomain } } } ?s ?p ?o }",
+    # Of two variables, the block's row alone was lost.
+    "SELECT ?o ?x WHERE { { ?o ag:inDomain id:CyberDomain } "
+    "UNION { VALUES (?o ?x) { (id:CyberDomain 1) } } }",
+])
+def test_a_union_branch_of_values_alone_keeps_its_rows(remote_kg, kg, query):
+    assert normalized(remote_kg.query(query)) == normalized(kg.query(query))
+
+
 def test_a_group_concat_without_a_separator_joins_with_a_space(remote_kg, kg):
     # SPARQL's default separator: Virtuoso 7.2 failed on it ("SR183: Required argument DELIM
     # (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC", exit 2; a 502 from the endpoint).

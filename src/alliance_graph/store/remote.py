@@ -34,6 +34,7 @@ from .remote_messages import first_line, unaddressed, unshifted
 from .virtuoso_concat import separated
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 from .virtuoso_tags import lowered, strlang_cased
+from .virtuoso_values import filled
 from .virtuoso_words import parted
 
 # The settings fields giving a store's URLs, as its messages name them (``from_settings``).
@@ -136,12 +137,13 @@ class RemoteStore(StoreClient):
         # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated); it keeps a
         # language tag in the case written (virtuoso_tags.lowered), and its STRLANG takes a
         # tag in one case alone (virtuoso_tags.strlang_cased); it reads keywords glued
-        # together as none (virtuoso_words.parted).
+        # together as none (virtuoso_words.parted), and loses the rows of a UNION branch of
+        # VALUES alone (virtuoso_values.filled).
         if self._virtuoso is None:
             self._unnamed_means_every_graph()  # an answer of the store's says what it is
         if self._virtuoso:
             virtuoso_integers.check(query)
-        sent = separated(strlang_cased(lowered(parted(prologue + query)))) \
+        sent = filled(separated(strlang_cased(lowered(parted(prologue + query))))) \
             if self._virtuoso else prologue + query
         text, cap = limited(sent) if self._virtuoso else (sent, None)
         try:
