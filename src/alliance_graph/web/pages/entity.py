@@ -18,7 +18,7 @@ from ...namespaces import AG, OWL, RDF, RDFS, SKOS
 from ...store import numbers
 from . import blank_nodes
 from .claim_cards import Claim, Evidence, claims, evidence_nodes
-from .terms import Labeller, Term, by_text, shorten, sparql_iri, valid_iri
+from .terms import Labeller, Term, by_text, shorten, sparql_iri, told_apart, valid_iri
 
 # How many incoming statements of one property a page lists before it only counts them.
 MAX_INCOMING = 200
@@ -189,6 +189,11 @@ def describe(kg, iri: str) -> Entity | None:
                                       sorted(values, key=lambda t: by_text(t.label))))
     entity.incoming = _incoming(kg, iri, lab, {p: subjects for (incoming, p), (_, subjects)
                                                in sizes.items() if incoming})
+    # One page's lists of values told apart as a whole: its links are listed together.
+    lists = told_apart([v for _, v in entity.statements] + [v for _, v, _ in entity.incoming])
+    entity.statements = [(p, v) for (p, _), v in zip(entity.statements, lists)]
+    entity.incoming = [(p, v, n) for (p, _, n), v in
+                       zip(entity.incoming, lists[len(entity.statements):])]
 
     kinds = {t.value for t in types}
     if str(AG.Claim) in kinds:

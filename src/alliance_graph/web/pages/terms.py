@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlencode
 
 import pyoxigraph as ox
@@ -70,6 +70,18 @@ class Term:
         if self.kind == "iri":
             return shorten(self.value)
         return shorten(self.datatype) if self.datatype else ""
+
+
+def told_apart(lists: list[list[Term]]) -> list[list[Term]]:
+    """Return ``lists`` with each IRI whose label another IRI in them shares labelled with its
+    prefixed name too, 'cooperation area (ag:CooperationArea)': nine labels name a class and
+    a property both, and /ontology/ listed two links of one name, each to another term."""
+    iris: dict[str, set] = {}
+    for t in (t for terms in lists for t in terms if t.kind == "iri"):
+        iris.setdefault(t.label, set()).add(t.value)
+    shared = {label for label, named in iris.items() if len(named) > 1}
+    return [[replace(t, label=f"{t.label} ({t.short})") if t.kind == "iri" and t.label in shared
+             else t for t in terms] for terms in lists]
 
 
 # Unicode's directional isolates: LRI, RLI and FSI open one, PDI closes the last one open.
