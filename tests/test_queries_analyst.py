@@ -215,3 +215,16 @@ def test_people_roles_names_the_administration_an_official_serves_in(kg):
     assert {row for row in rows if row[1]} == members
     assert {(ID + "JamesMattis", ID + "TrumpAdministration"),
             (ID + "RexTillerson", ID + "TrumpAdministration")} <= members
+
+
+# --- missile-defense-systems: 'is Arrow-3 one of the Arrow systems?' -----------------------------
+# Arrow (001), Arrow 2 (000) and Arrow-3 (000, 002) stood as three unrelated systems, the family
+# the graph records (ag:versionOf) left out, so what 001 says of Arrow read as said of none of them.
+
+
+def test_missile_defense_systems_names_the_family_a_version_belongs_to(kg):
+    rows = set(_answer(kg, "missile-defense-systems", "system", "versionOf"))
+    versions = {(r["s"].value, r["f"].value) for r in kg.query(
+        "SELECT ?s ?f WHERE { ?s a ag:MissileDefenseSystem ; ag:versionOf ?f }")}
+    assert {row for row in rows if row[1]} == versions
+    assert {(ID + "Arrow2", ID + "Arrow"), (ID + "Arrow3", ID + "Arrow")} <= versions
