@@ -467,6 +467,14 @@ def test_search_box_explains_a_description_hit(page, shipped_server):
 
 def test_validation_form_reports_findings_and_parse_errors(page, shipped_server):
     page.goto(shipped_server + "/validate")
+    # The text box was named for a screen reader alone (aria-label): a sighted reader saw a
+    # box with no label, its purpose told only by the paragraph above it. Its label is shown,
+    # and names it (a click on it puts the focus in the box).
+    label = page.locator("label[for='turtle']")
+    assert label.is_visible() and label.text_content().strip()
+    assert page.get_by_role("textbox", name=label.text_content().strip()).get_attribute("id") == "turtle"
+    label.click()
+    assert page.evaluate("document.activeElement.id") == "turtle"
     page.fill("#turtle", PROPOSAL)
     page.click("#validate")
     report = page.locator("#report")

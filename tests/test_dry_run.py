@@ -472,7 +472,7 @@ def form(*parts: tuple[str, str | None, bytes]) -> tuple[bytes, str]:
 def textarea(page: str) -> str:
     """Return what the page's text box holds, as a browser reads it (HTML drops a line break
     right after the opening tag)."""
-    text = html.unescape(page.split('aria-label="Proposal in Turtle">', 1)[1]
+    text = html.unescape(page.split('<textarea id="turtle"', 1)[1].split(">", 1)[1]
                          .split("</textarea>", 1)[0])
     return text[1:] if text.startswith("\n") else text
 
