@@ -13,7 +13,7 @@ from alliance_graph.store.errors import QueryError
     "SELECT (9223372036854775807 AS ?z) (-9223372036854775807 AS ?y) {}",
     "SELECT (99999999999999999999999.0 AS ?z) (1e30 AS ?y) {}",
     'SELECT ?s { ?s ?p "99999999999999999999999" } # 99999999999999999999999',
-    "SELECT (000000000000000000001 AS ?z) {}",
+    "SELECT (0000000000000000001 AS ?z) (0999999999999999999 AS ?y) {}",
     "SELECT * { ?s ex:true99999999999999999999 ?o } LIMIT3 # OFFSET99999999999999999999",
 ])
 def test_what_virtuoso_reads_exactly_is_sent(query):
@@ -37,3 +37,17 @@ def test_an_integer_past_64_bits_is_refused_saying_where(query, text, position):
                                          f"807 as another number, without a word ({text} at "
                                          f"line {position[0]}, column {position[1]})")
     assert refused.value.position == position
+
+
+@pytest.mark.parametrize("query, text, written", [
+    # Virtuoso counts the digits written: these came back 139843447215024, 139843447214696.
+    ("SELECT (000000000000000000001 AS ?z) {}", "000000000000000000001", "1"),
+    ("SELECT ?z { VALUES ?z { -00000000000000000000 } }", "-00000000000000000000", "-0"),
+    ("SELECT (09223372036854775807 AS ?z) {}", "09223372036854775807", "9223372036854775807"),
+])
+def test_an_integer_of_more_than_19_digits_with_leading_zeros_is_refused(query, text, written):
+    with pytest.raises(QueryError) as refused:
+        virtuoso_integers.check(query)
+    assert f"more than 19 digits, leading zeros counted, as another number, without a word " \
+           f"({text} at line 1, column " in str(refused.value)
+    assert str(refused.value).endswith(f"write it without its leading zeros, {written}")

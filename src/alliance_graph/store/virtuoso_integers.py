@@ -3,8 +3,10 @@
 Virtuoso 7.2 reads an integer written in a query past 9223372036854775807 (2^63 - 1) either
 way as some other number, and says nothing: ``SELECT (99999999999999999999999 AS ?z) {}``
 came back 140355494580456, in ``VALUES`` and as a pattern's object alike, where the other
-stores answer the number written.  The same number written as a decimal (``...0``) it reads
-exactly, so the query is refused, saying so, rather than answered wrongly.  A number glued to
+stores answer the number written.  It counts the digits written, leading zeros too: one of
+more than 19 it misreads whatever its value (``000000000000000000001`` came back
+139843447215024).  The same number written as a decimal (``...0``), or without its leading
+zeros, it reads exactly, so the query is refused, saying so, rather than answered wrongly.  A number glued to
 a keyword (``LIMIT99999999999999999999``, ``{true99999999999999999999}``) is sent to it
 written apart (``virtuoso_words.parted``), and so is read here as one too.
 """
@@ -29,12 +31,20 @@ def check(query: str) -> None:
     if not _LONG.search(query):
         return
     for token in _integers(query):
-        digits = token.text.lstrip("+-").lstrip("0")  # int() reads at most 4,300 digits
-        if len(digits) > 19 or len(digits) == 19 and int(digits) > MOST:
-            raise QueryError(f"Virtuoso reads an integer past {MOST:,} as another number, "
-                             f"without a word ({token.text} {where(query, token)}): write it "
-                             f"as a decimal, {token.text}.0, which it reads exactly",
+        digits = token.text.lstrip("+-")  # int() reads at most 4,300 digits: none past 19
+        if len(digits) < 19 or len(digits) == 19 and int(digits) <= MOST:
+            continue
+        value = digits.lstrip("0")
+        if len(value) < 19 or len(value) == 19 and int(value) <= MOST:
+            raise QueryError(f"Virtuoso reads an integer of more than 19 digits, leading zeros "
+                             f"counted, as another number, without a word ({token.text} "
+                             f"{where(query, token)}): write it without its leading zeros, "
+                             f"{token.text[:-len(digits)]}{value or 0}",
                              line_col(query, token.start))
+        raise QueryError(f"Virtuoso reads an integer past {MOST:,} as another number, "
+                         f"without a word ({token.text} {where(query, token)}): write it "
+                         f"as a decimal, {token.text}.0, which it reads exactly",
+                         line_col(query, token.start))
 
 
 def _integers(query: str) -> Iterator[Token]:
