@@ -129,3 +129,46 @@ def test_a_data_files_slip_is_one_problem_on_its_line_in_the_build(mini):
                                       "namespace of prov:"), problem.message
     assert problem.message.endswith("write @prefix prov: <http://www.w3.org/ns/prov#> . "
                                     "[prefix-namespace]"), problem.message
+
+
+UNCITED = """
+claim:NegevRadarBase-partner-UnitedStates a ag:Claim ;
+    rdf:subject id:NegevRadarBase ;
+    rdf:predicate ag:partner ;
+    rdf:object id:UnitedStates ;
+    ag:rank ag:NormalRank .
+"""
+
+
+def test_a_slip_leaves_out_only_the_findings_it_explains(settings, kg, tmp_path, sources_dir):
+    # A claim citing nothing at all, in the file of a prov: slip: its finding (a claim needs
+    # a prov:wasDerivedFrom) was left out with the misread citation's, its property being
+    # under the prefix, and the proposal was told of the @prefix line alone.
+    prologue = turtle_prologue().replace("<http://www.w3.org/ns/prov#>",
+                                         "<http://www.w3.org/ns/prov>")
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text(prologue + BLOCK + UNCITED, encoding="utf-8")
+    text = proposal.read_text(encoding="utf-8").splitlines()
+    findings = validation.validate(settings, [proposal], prebuilt=kg.store).findings
+    uncited = text.index("claim:NegevRadarBase-partner-UnitedStates a ag:Claim ;") + 1
+    assert {(f.shape.rsplit("/", 1)[-1], f.line) for f in findings} >= {
+        ("prefix-namespace", text.index("@prefix prov: <http://www.w3.org/ns/prov> .") + 1),
+        ("claim-evidence", uncited)}, findings
+    # The misread citation of the amended claim says nothing of its own.
+    assert all("NegevRadarBase-locatedIn-Israel" not in (f.focus or "") for f in findings)
+
+
+def test_a_data_files_slip_leaves_a_claim_citing_nothing_said_in_the_build(mini):
+    facts = mini.data_dir / "facts.ttl"
+    text = facts.read_text(encoding="utf-8").replace("<http://www.w3.org/ns/prov#>",
+                                                     "<http://www.w3.org/ns/prov>")
+    facts.write_text(text + "\nclaim:Atlantis-uncited a ag:Claim ;\n    rdf:subject id:Atlantis ;\n"
+                     "    rdf:predicate ag:coFundedBy ;\n    rdf:object id:UnitedStates ;\n"
+                     "    ag:rank ag:NormalRank .\n", encoding="utf-8")
+    line = facts.read_text(encoding="utf-8").splitlines().index(
+        "claim:Atlantis-uncited a ag:Claim ;") + 1
+    with pytest.raises(LoadError) as refused:
+        build.build_quads(mini)
+    said = [(p.line, p.message.rsplit("[", 1)[-1]) for p in refused.value.problems]
+    assert (7, "prefix-namespace]") in said, said
+    assert any(at == line for at, _ in said), said

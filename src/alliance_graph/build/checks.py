@@ -138,14 +138,15 @@ def _slips(store: ox.Store, lines: LineIndex,
     said = []
     for name in sorted({f.file for f in findings}):
         text = lines.texts().get(name)
-        slipped = prefix_slips.slips(text, list(store.quads_for_pattern(
-            None, None, None, graph_iri(name)))) if text else []
+        quads = list(store.quads_for_pattern(None, None, None, graph_iri(name))) if text else []
+        slipped = prefix_slips.slips(text, quads) if text else []
         if not slipped:
             continue
+        stated = prefix_slips.written(quads, slipped)
         findings = [f for f in findings if f.file != name or not prefix_slips.misread(
             term_text(f.focus), None if f.path is None else f.path.value,
             None if f.value is None else term_text(f.value), slipped,
-            f.check.message_of(f.row))]
+            f.check.message_of(f.row), stated)]
         said += [Problem(name, slip.line, f"{slip.message()} [{prefix_slips.CHECK}]")
                  for slip in slipped]
     return findings, said

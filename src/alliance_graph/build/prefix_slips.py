@@ -74,15 +74,40 @@ def slips(text: str, quads) -> list[Slip]:
     return found
 
 
-def misread(focus, path, value, wrong: list[Slip], message: str = "") -> bool:
+def written(quads, wrong: list[Slip]) -> set[tuple[str, str]]:
+    """Return (node, IRI) for each triple of ``quads`` stating of a node a property, a value or
+    a datatype in a namespace the slips ``wrong`` misread: the node as term text (an IRI bare,
+    a blank node ``_:id``), as a finding names its focus."""
+    found = set()
+    for q in quads:
+        node = q.subject.value if isinstance(q.subject, ox.NamedNode) else f"_:{q.subject.value}"
+        o = q.object
+        for term in (q.predicate, o.datatype if isinstance(o, ox.Literal) else o):
+            if isinstance(term, ox.NamedNode) and any(
+                    term.value.startswith(s.read) and not term.value.startswith(s.meant)
+                    for s in wrong):
+                found.add((node, term.value))
+    return found
+
+
+def misread(focus, path, value, wrong: list[Slip], message: str = "",
+            stated: set[tuple[str, str]] = frozenset()) -> bool:
     """Return whether a finding is one the slips ``wrong`` caused: its focus, property or
     value (as term text: an IRI, a literal in N-Triples) is an IRI written in a wrong
-    namespace, or its property, or a term its ``message`` names under the prefix (a claim
-    "cites no evidence (prov:wasDerivedFrom)", which the file wrote, misread), is one of a
-    namespace meant."""
+    namespace; or its property, or a term its ``message`` names under the prefix (a claim
+    "cites no evidence (prov:wasDerivedFrom)"), is one of a namespace meant that its node
+    wrote misread (``stated``, from ``written``).  A finding on a node that did not write it
+    is its own (a claim citing nothing at all, in the file of a prov: slip, was left out
+    with the misread citations, and the file said to need its @prefix line alone)."""
     terms = [t.strip("<>") for t in (focus, path, value) if t is not None]
     if value is not None and value.startswith('"') and value.endswith(">") and "^^<" in value:
         terms.append(value.rsplit("^^<", 1)[1][:-1])  # a literal's datatype
-    return any(t.startswith(s.read) and not t.startswith(s.meant) for t in terms for s in wrong) \
-        or any(path is not None and path.startswith(s.meant) for s in wrong) \
-        or any(re.search(rf"(?<![\w.-]){re.escape(s.prefix)}:\w", message) for s in wrong)
+    if any(t.startswith(s.read) and not t.startswith(s.meant) for t in terms for s in wrong):
+        return True
+    node = None if focus is None else focus.strip("<>")
+    for s in wrong:
+        meant = [path[len(s.meant):]] if path is not None and path.startswith(s.meant) else []
+        meant += re.findall(rf"(?<![\w.-]){re.escape(s.prefix)}:(\w[\w-]*(?:\.[\w-]+)*)", message)
+        if any((node, s.read + local) in stated for local in meant):
+            return True
+    return False

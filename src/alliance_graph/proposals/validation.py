@@ -318,10 +318,10 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         slipped = prefix_slips.slips(inputs.texts[name], own_quads)
         if not slipped:
             continue
-        shown_name = inputs.display.get(name, name)
+        shown_name, stated = inputs.display.get(name, name), prefix_slips.written(own_quads, slipped)
         findings = [f for f in findings if f.file != shown_name
                     or not prefix_slips.misread(f.focus, f.path, f.value, slipped,
-                                                f.message)]
+                                                f.message, stated)]
         findings += [Finding("Violation", slip.message(), str(CHECK[prefix_slips.CHECK]),
                              EXTRA_CHECKS[prefix_slips.CHECK], file=shown_name, line=slip.line)
                      for slip in slipped]
