@@ -86,3 +86,30 @@ def test_the_means_and_purpose_are_the_policys_own(kg):
         said = _pairs(kg, f"SELECT ?p ?v WHERE {{ ?p a ag:Policy ; ag:{prop} ?v }}")
         assert {(row[0], row[column]) for row in rows if row[column]} == said
     assert any(row[1] == "exclusive access to advanced U.S. weaponry" for row in rows)
+
+
+# --- what-each-partner-gives: 'what does the United States get back?' ---------------------------
+# aid-relations reads aid and arms supply, from the United States to Israel; what 000 and 003 say
+# Israel gives back (a strategic foothold, technology shared with the Pentagon) had no named query.
+
+EXCHANGES = ("providesAidTo", "primaryArmsSupplierOf", "strategicFootholdFor",
+             "sharesTechnologyWith")
+
+
+def test_every_exchange_between_actors_has_its_row(kg):
+    values = " ".join(f"ag:{name}" for name in EXCHANGES)
+    said = _pairs(kg, f"""SELECT ?g ?r ?x WHERE {{ VALUES ?r {{ {values} }} ?g ?r ?x }}""")
+    rows = _answer(kg, "what-each-partner-gives", "giver", "relation", "receiver")
+    assert set(rows) == said and len(rows) == len(said)
+
+
+def test_the_exchange_runs_both_ways_and_a_body_is_given_its_state(kg):
+    rows = _answer(kg, "what-each-partner-gives", "giver", "receiver", "receiverState")
+    states = dict(_pairs(kg, "SELECT ?a ?s WHERE { ?a ag:agencyOf ?s }"))
+    assert {(giver, receiver, states.get(receiver)) for giver, receiver, _ in rows} == set(rows)
+    to_the_us = {giver for giver, receiver, state in rows
+                 if ID + "UnitedStates" in (receiver, state)}
+    assert ID + "Israel" in to_the_us
+    assert (ID + "Israel", ID + "Pentagon", ID + "UnitedStates") in rows
+    assert any(giver == ID + "UnitedStates" and receiver == ID + "Israel"
+               for giver, receiver, _ in rows)
