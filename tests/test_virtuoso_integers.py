@@ -51,3 +51,30 @@ def test_an_integer_of_more_than_19_digits_with_leading_zeros_is_refused(query, 
     assert f"more than 19 digits, leading zeros counted, as another number, without a word " \
            f"({text} at line 1, column " in str(refused.value)
     assert str(refused.value).endswith(f"write it without its leading zeros, {written}")
+
+
+CAST = '<http://www.w3.org/2001/XMLSchema#integer>("{}")'
+
+
+@pytest.mark.parametrize("query, sent", [
+    ("SELECT (1000000000000000000 AS ?z) {}", "SELECT ({0} AS ?z) {{}}"),
+    # A sign stays an operator, as the grammar reads it: ?x -N is ?x + -N.
+    ("SELECT (?x -9223372036854775807 AS ?z) {} ORDER BY (+1000000000000000000)",
+     "SELECT (?x - {1} AS ?z) {{}} ORDER BY (+ {0})"),
+    ('PREFIX x: <http://www.w3.org/2001/XMLSchema#> SELECT * { FILTER(?a IN '
+     '("1000000000000000000"^^x:integer, "-1000000000000000000"^^<http://www.w3.org/2001/'
+     'XMLSchema#integer>)) }',
+     "PREFIX x: <http://www.w3.org/2001/XMLSchema#> SELECT * {{ FILTER(?a IN ({0}, - {0})) }}"),
+    # Where no expression can be (a pattern, VALUES, a collection, a template, LIMIT), a
+    # number of 18 digits or of another datatype: as written.
+    ("CONSTRUCT { ?s ?p 1000000000000000000 } WHERE { ?s ?p ( 1000000000000000000 ) "
+     "VALUES ?z { 1000000000000000000 } BIND(999999999999999999 AS ?y) } "
+     "LIMIT 1000000000000000000", None),
+    ('SELECT ("1000000000000000000"^^xsd:long AS ?z) ("01000000000000000000"^^xsd:integer '
+     'AS ?y) ("1000000000000000000"^^<urn:integer> AS ?w) (1000000000000000000.0 AS ?v) {}',
+     None),
+])
+def test_an_integer_of_19_digits_in_an_expression_is_sent_cast(query, sent):
+    expected = query if sent is None else sent.format(
+        CAST.format("1000000000000000000"), CAST.format("9223372036854775807"))
+    assert virtuoso_integers.cast(query) == expected

@@ -32,6 +32,7 @@ from .query_form import GRAPH_FORMS, form_of
 from .remote_client import StoreClient
 from .remote_messages import first_line, unaddressed, unshifted
 from .virtuoso_concat import separated
+from .virtuoso_integers import cast
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
 from .virtuoso_tags import lowered, strlang_cased
 from .virtuoso_values import filled
@@ -138,12 +139,13 @@ class RemoteStore(StoreClient):
         # language tag in the case written (virtuoso_tags.lowered), and its STRLANG takes a
         # tag in one case alone (virtuoso_tags.strlang_cased); it reads keywords glued
         # together as none (virtuoso_words.parted), and loses the rows of a UNION branch of
-        # VALUES alone (virtuoso_values.filled).
+        # VALUES alone (virtuoso_values.filled); it keeps an integer of 19 digits as a
+        # decimal, but cast (virtuoso_integers.cast).
         if self._virtuoso is None:
             self._unnamed_means_every_graph()  # an answer of the store's says what it is
         if self._virtuoso:
             virtuoso_integers.check(query)
-        sent = filled(separated(strlang_cased(lowered(parted(prologue + query))))) \
+        sent = filled(separated(strlang_cased(lowered(cast(parted(prologue + query)))))) \
             if self._virtuoso else prologue + query
         text, cap = limited(sent) if self._virtuoso else (sent, None)
         try:

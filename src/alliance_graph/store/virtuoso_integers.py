@@ -54,3 +54,69 @@ def _integers(query: str) -> Iterator[Token]:
     for token, run in glued(query):
         yield from (Token("INTEGER", word, token.start + at)
                     for word, at in run if _INTEGER.fullmatch(word))
+
+
+# Virtuoso 7.2 keeps an integer of 19 digits (10^18 to MOST) written in a query as an
+# xsd:decimal of the same value (1000000000000000000 AS ?z: DATATYPE xsd:decimal), and writes
+# a whole decimal without its fraction, so its answer cannot be told from the integer's; cast
+# from a string it keeps it an integer.  A cast is an expression: in a pattern, VALUES or a
+# template the number is left as written (a pattern matches it by value all the same).
+_CAST = '{0}<http://www.w3.org/2001/XMLSchema#integer>("{1}")'
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_DIGITS = re.compile(r"[0-9]{19}")
+
+
+def cast(query: str) -> str:
+    """Return ``query`` with each integer of 19 digits in an expression, written bare or
+    typed ``xsd:integer``, sent as a cast of its digits, which Virtuoso keeps an integer."""
+    if not _LONG.search(query):
+        return query
+    tokens = tokenize(query)
+    found = []  # (where the number begins, where it ends, its sign, its digits)
+    for at, token in enumerate(tokens):
+        if token.kind in _INTEGERS:
+            sign, digits, last = token.text[:-19], token.text[-19:], token
+        elif token.kind in ("STRING_LITERAL1", "STRING_LITERAL2") and _typed_integer(tokens, at):
+            sign, digits, last = token.text[1:-1][:-19], token.text[1:-1][-19:], tokens[at + 2]
+        else:
+            continue
+        end = last.start + len(last.text)
+        if sign in ("", "+", "-") and _DIGITS.fullmatch(digits) and 10**18 <= int(digits) <= MOST \
+                and "\n" not in query[token.start:end]:  # the lines stay the user's
+            found.append((token.start, end, sign, digits))
+    pieces, done = [], 0
+    for start, end, sign, digits in _in_expressions(query, found):
+        pieces += [query[done:start], _CAST.format(f"{sign} " if sign else "", digits)]
+        done = end
+    return "".join(pieces) + query[done:]
+
+
+def _typed_integer(tokens: list[Token], at: int) -> bool:
+    """Return whether the string at ``at`` is typed xsd:integer (``^^`` and its datatype, a
+    full IRI or a name of a prefix the query declares)."""
+    if at + 2 >= len(tokens) or tokens[at + 1].kind != "^^":
+        return False
+    datatype = tokens[at + 2]
+    if datatype.kind == "IRIREF":
+        return datatype.text[1:-1] == _XSD_INTEGER
+    prefix, _, local = datatype.text.partition(":")
+    return datatype.kind == "PNAME_LN" and any(
+        a.kind == "NAME" and a.text.upper() == "PREFIX" and b.text == f"{prefix}:"
+        and c.kind == "IRIREF" and c.text[1:-1] + local == _XSD_INTEGER
+        for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
+
+
+def _in_expressions(query: str, found: list[tuple]) -> list[tuple]:
+    """Return those of ``found`` that are operands of an expression, as the engine reads
+    the query: the lexer (``lexer.py``) reads a '<' after an operand there as less-than, and
+    elsewhere as an IRI's start.  One probe, a '<a:>' after each: it opens no bracket, so
+    what holds an expression stays as it was."""
+    if not found:
+        return []
+    parts, done, marks = [], 0, []
+    for _, end, _, _ in found:
+        parts += [query[done:end], "<a:>"]
+        marks.append(end + 4 * len(marks))
+        done = end
+    less = {t.start for t in tokenize("".join(parts) + query[done:]) if t.kind == "<"}
+    return [one for one, mark in zip(found, marks) if mark in less]
