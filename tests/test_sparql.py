@@ -128,10 +128,20 @@ LESS_THAN = [
     # open, and the bounds counted none of the members after it (5,000 crashed the engine).
     ("{ ?s by:p (<a> <b>) }", "{ VAR PNAME_LN ( IRIREF IRIREF ) }"),
     ("{ ?s ?p (truefalse (<a> <b>)) }", "{ VAR VAR ( NAME ( IRIREF IRIREF ) ) }"),
-    # Where the query declares a prefix holding FILTER, "filterx:p(" may be a name and a
-    # collection or FILTER and a call: a would-be IRI whose brackets do not pair is flagged.
+    # Where the query declares a prefix holding FILTER, "filterx:p(" is a name and a
+    # collection where a verb must follow, FILTER and a call where a pattern may begin or
+    # an object ended one; where a verb may follow (after ";"), either: a would-be IRI whose
+    # brackets do not pair is flagged.
     ("PREFIX filterx: <x> { ?s filterx:p (<a> <b)>) }",
-     "NAME PNAME_NS IRIREF { VAR PNAME_LN ( IRIREF AMBIGUOUS < NAME ) > ) }"),
+     "NAME PNAME_NS IRIREF { VAR PNAME_LN ( IRIREF IRIREF ) }"),
+    ("PREFIX filterx: <x> { [ filterx:p (?a <b)>) ] }",
+     "NAME PNAME_NS IRIREF { [ PNAME_LN ( VAR IRIREF ) ] }"),
+    ("PREFIX filterx: <x> { ?s ?p ?o filterx:p (?a <b)>) }",
+     "NAME PNAME_NS IRIREF { VAR VAR VAR PNAME_LN ( VAR < NAME ) > ) }"),
+    ("PREFIX filterx: <x> { filterx:p (?a <b)>) }",
+     "NAME PNAME_NS IRIREF { PNAME_LN ( VAR < NAME ) > ) }"),
+    ("PREFIX filterx: <x> { ?s ?p ?o ; filterx:p (<a> <b)>) }",
+     "NAME PNAME_NS IRIREF { VAR VAR VAR ; PNAME_LN ( IRIREF AMBIGUOUS < NAME ) > ) }"),
     # Where an operator is expected '<' is one however the text goes on, as the engine reads
     # it: the would-be IRI's quotes are strings, its '#' a comment (they were refused).
     ("FILTER(?a<?b#c>)", "NAME ( VAR < VAR"),

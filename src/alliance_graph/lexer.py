@@ -28,12 +28,16 @@ keywords with no word boundary), a word by the last keyword or number glued in i
 (``truefalse(`` and ``true1(`` are a collection's), and a prefixed name glued to BY or HAVING
 only where a name cannot be (a query's solution modifiers: in a group ``by:p (`` is a name and
 a collection).  There ``<`` is less-than however the text goes on (``FILTER(?a<'m'&&?a>'a')``
-compares, as it does to the engine).  One place is left open: after a prefixed name glued to
-FILTER in a query that declares a prefix holding FILTER, ``filterx:p (`` is a name and a
-collection where a triple's term can be, and FILTER and a call elsewhere, which the lexer does
-not follow; there a would-be IRI after an operand is an ``AMBIGUOUS`` token, before the
-``<``, for the caller to refuse (the two readings differ in what follows: a quote in the IRI
-opens a string, a ``#`` a comment).
+compares, as it does to the engine).
+In a query that declares a prefix holding FILTER, ``filterx:p (`` is read by its place in the
+triple (``_Places``), as the engine's parser, which tries a triple's parts first and FILTER
+where they fail to parse, reads it: a name and a collection where a verb must follow (after a
+subject term, ``[`` or ``{|``), FILTER and a call where a pattern may begin or an object
+ended it.  Where a verb may follow but need not (after ``;``, or a bracketed subject such as
+``(1)``), the engine reads a name if the rest of the triple parses and FILTER if not, which
+the lexer does not follow; there a would-be IRI after an operand is an ``AMBIGUOUS`` token,
+before the ``<``, for the caller to refuse (the two readings differ in what follows: a quote
+in the IRI opens a string, a ``#`` a comment).
 """
 
 from __future__ import annotations
@@ -117,9 +121,9 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     # there a prefixed name glued to BY is the clause (ORDERBYex:f(...)), in a group a name.
     selecting = modifiers = -1
     wheres: list[int] = []
-    # Whether the query declares a prefix holding FILTER: then "FILTERex:f(" may be a name
-    # and a collection rather than a call (``MAYBE``).
-    filter_prefix = False
+    # Where a triple's parts are, read once the query declares a prefix holding FILTER:
+    # then "filterx:p (" may be a name and a collection rather than FILTER and a call.
+    places: _Places | None = None
     # A prefixed name that failed to start at a name character fails at every later start
     # up to the end of that run of name characters; scanning the run again for each word in
     # it (``a.b.c.d...``) would take time quadratic in its length, so the rest of the run is
@@ -142,6 +146,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
             if kind in _PLAIN:
                 prefix = ""
                 append(new(Token, (kind, value, start)))
+                if places is not None:
+                    places.step(kind, stack)
                 prev2, prev, word2, word = prev, kind, word, False
                 if not left:
                     return tokens
@@ -175,7 +181,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                                   or (prev in _IRIS and word2 and "FILTER" in prev2)):
                                 stack.append(EXPRESSION)
                             elif prev in _IRIS and glued(after_pname, FILTER_GLUED):
-                                stack.append(MAYBE if filter_prefix else EXPRESSION)
+                                stack.append(EXPRESSION if places is None else places.reading())
                             else:
                                 stack.append(0)
                         else:
@@ -214,6 +220,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                     if "SELECT" in upper:
                         selecting = len(stack)
                 prev2, prev, word2, word = prev, upper, word, True
+                if places is not None:
+                    places.step(upper, stack)
                 if not left:
                     return tokens
                 if run and pos < end and pos >= no_pname_until and BASE_CHAR.match(value):
@@ -235,9 +243,12 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                     _open_clause(clauses, len(stack))
                 if kind == "PNAME_NS" and "FILTER" in prefix and (
                         (word and prev == "PREFIX") or prefix.startswith("PREFIX")):
-                    filter_prefix = True  # PREFIX filterx: (or glued: PREFIXfilterx:)
+                    # PREFIX filterx: (or glued: PREFIXfilterx:)
+                    places = places or _Places(len(stack))
                 append(new(Token, (kind, value, start)))
                 prev2, prev, word2, word = prev, kind, word, False
+                if places is not None:
+                    places.step(kind, stack)
                 if not left:
                     return tokens
                 continue
@@ -247,6 +258,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 kind += _SIGNED[value[0]]
             append(new(Token, (kind, value, start)))
             prev2, prev, word2, word = prev, kind, word, False
+            if places is not None:
+                places.step(kind, stack)
             if not left:
                 return tokens
         else:
@@ -255,6 +268,88 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
 
 
 _IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+# The places of a triple's parts in a group (a state of ``_Places``): where a pattern may
+# begin, where a verb must follow, where one may (after ";" or a bracketed subject, whose
+# properties are optional), where an object must, and after an object.
+_START, _VERB, _MAY_VERB, _OBJECT, _DONE = range(5)
+# What a term or a bracketed term makes of each place, and the places a verb's "/", "|",
+# "^" or "!" leaves a verb to follow.
+_AFTER_TERM = {_START: _VERB, _VERB: _OBJECT, _MAY_VERB: _OBJECT, _OBJECT: _DONE}
+_AFTER_BRACKETED = {_START: _MAY_VERB, _VERB: _OBJECT, _MAY_VERB: _OBJECT, _OBJECT: _DONE}
+
+
+class _Places:
+    """Where a triple's parts are at each open bracket, for a "(" after a name glued to
+    FILTER: the engine's parser reads a triple's parts first, FILTER where they fail, so the
+    name is a verb where one must follow, FILTER where a pattern may begin or an object
+    ended one, and either where a verb may follow (``MAYBE``)."""
+
+    __slots__ = ("levels", "before", "skip")
+
+    def __init__(self, depth: int):
+        # Per open bracket, [what it is, the place in it]: "{" a group, "[" or "{|" a
+        # property list, "(" a collection, a path's group or a VALUES row, "" an
+        # expression's or a bracket the places are not followed in (place None).
+        self.levels: list[list] = [["", None] for _ in range(depth)]
+        self.before = None  # the place before the last token
+        self.skip = False  # the next term is a datatype (^^) or a reifier (~), no part
+
+    def step(self, kind: str, stack: list[int]) -> None:
+        """Follow the token of ``kind`` (a word by its upper-case text) at the top level,
+        after ``stack`` took its bracket if it is one."""
+        levels = self.levels
+        if kind in OPEN:
+            opened = "" if stack[-1] or kind in ("<<", "<<(") else kind
+            levels.append([opened, {"{": _START, "[": _VERB, "{|": _VERB}.get(opened)])
+            self.before = None
+            return
+        if kind in CLOSE:
+            closed = levels.pop()[0] if levels else ""
+            if not levels:
+                return
+            level = levels[-1]
+            place, self.before = level[1], level[1]
+            if kind == "}" or (kind == ")" and not closed):
+                level[1] = _START  # a group, or a call (FILTER's, BIND's) or a MAYBE's
+            elif kind == ")>>":
+                level[1] = _AFTER_TERM.get(place)  # a triple term is a term
+            elif kind != "|}":  # an annotation leaves the object's place
+                level[1] = _AFTER_BRACKETED.get(place)
+            return
+        if not levels:
+            return
+        level = levels[-1]
+        place = self.before = level[1]
+        if kind in _TERMS:
+            if self.skip:
+                self.skip = False
+            else:
+                level[1] = _AFTER_TERM.get(place)
+        elif kind in ("^^", "~", "LANGTAG", "*", "+", "?"):
+            self.skip = kind == "^^" or kind == "~"
+        elif kind == "." and level[0] == "{":
+            level[1] = _START
+        elif kind == ";" and level[0] in ("{", "[", "{|"):
+            level[1] = _MAY_VERB
+        elif kind == ",":
+            level[1] = _OBJECT if place == _DONE else None
+        elif kind in ("/", "|", "^", "!"):
+            level[1] = _VERB if place in (_VERB, _MAY_VERB, _OBJECT) else None
+        elif "SELECT" in kind:
+            level[0], level[1] = "", None  # a subquery's level holds no pattern
+        else:
+            level[1] = None  # a keyword (FILTER, BIND, ...) until its bracket closes
+
+    def reading(self) -> int:
+        """Return what the "(" after a name glued to FILTER holds (to ``tokenize``)."""
+        if not self.levels:
+            return EXPRESSION
+        bracket = self.levels[-1][0]
+        if bracket == "(" or (bracket and self.before == _VERB):
+            return 0  # a name and a collection, or no query at all
+        if bracket == "{" and self.before in (_START, _DONE):
+            return EXPRESSION  # FILTER and a call, or a path's group (the same tokens)
+        return MAYBE
 
 
 def _opens_call(word: str) -> bool:
@@ -280,6 +375,9 @@ def _open_clause(clauses: list[int], level: int) -> None:
 # Terminals kept as matched, with nothing to track.
 _PLAIN = frozenset(("VAR", "STRING_LITERAL_LONG2", "STRING_LITERAL_LONG1", "STRING_LITERAL2",
                     "STRING_LITERAL1", "NIL", "ANON", "BLANK_NODE_LABEL", "LANGTAG"))
+# A triple's terms, to ``_Places`` (TRUE, FALSE and A as words; numbers with their sign).
+_TERMS = _IRIS | _PLAIN - {"LANGTAG"} | {"TRUE", "FALSE", "A"} | {
+    kind + sign for kind in ("INTEGER", "DECIMAL", "DOUBLE") for sign in ("", *_SIGNED.values())}
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
