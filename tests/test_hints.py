@@ -161,3 +161,30 @@ def test_a_hand_edits_slip_is_told_what_to_write(tmp_path, build, written, said)
         build(path)
     [problem] = refused.value.problems
     assert str(problem).startswith(f"data/aid.ttl:{said}"), str(problem)
+
+
+# A file cut short (saved half-written, an editor or a copy stopped midway): the parser's words
+# spoke of the cut as a slip ("ag is not a valid RDF object", "r is not a valid predicate",
+# "claim:FxSt is not a valid subject or graph name", and of 'a' of "ag:rank a", "the
+# statement before ended with ' ;'"), or said "Unexpected end" alone, on the line after.
+BLOCK = ("@prefix claim: <https://alliance-graph.example/id/claim/> .\n"
+         "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n\n"
+         "id:FxState a ag:State ;\n    ag:note \"a note\" .\n\n"
+         "claim:FxState-type a ag:Claim ;\n    rdf:subject id:FxState ;\n"
+         "    rdf:predicate rdf:type ;\n    ag:rank ag:NormalRank .\n")
+CUTS = ["    ag:rank a", "    ag:rank ag", "    rd", "    rdf:predicat", "claim:FxSt",
+        "    rdf:predicate rdf:type ;", "    rdf:subject id:FxState ;\n   # more to come\n\n"]
+
+
+@pytest.mark.parametrize("build", [default_route, streaming_route])
+@pytest.mark.parametrize("cut", CUTS)
+def test_a_file_cut_short_is_said_to_end_inside_its_last_statement(tmp_path, build, cut):
+    last, _, after = cut.partition("\n")
+    text = PREFIXES + BLOCK[:BLOCK.index(last) + len(last)]
+    path = tmp_path / "aid.ttl"
+    path.write_text(text + (after and "\n" + after), encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        build(path)
+    [problem] = refused.value.problems
+    assert problem.message.endswith(f": {hints.CUT_SHORT}"), str(problem)
+    assert problem.line == text.count("\n") + 1, str(problem)

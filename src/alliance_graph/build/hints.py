@@ -74,6 +74,11 @@ _SLIPS = [
     (re.compile(r"The prefix : has not been declared$"), lambda m:
      "a name begins with its prefix: the project's are written id:Name, ag:term, claim:Name"),
 ]
+# What the parser says of a file ending inside a statement, read as a slip where the text stops
+# ("ag is not a valid RDF object" of "ag:rank ag", "Unexpected end"): said of the cut.
+CUT_SHORT = ("the file ends inside its last statement: it was cut short (saved half-written, or "
+             "a copy or an edit stopped midway: restore it whole), or that statement is "
+             "unfinished (finish it, ending it with ' .')")
 _SPARQL = ("GRAPH", "INSERT", "DELETE", "DATA", "WHERE", "SELECT", "CONSTRUCT")
 
 

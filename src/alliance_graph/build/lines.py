@@ -23,7 +23,7 @@ from rdflib.namespace import RDF
 from ..rdf import turtle_string
 from . import turtle_tokens as turtle
 
-# A declaration opens a line, one ended by a carriage return alone too (``_BREAK``).
+# A declaration opens a line, one ended by a carriage return alone too (``BREAK``).
 _PREFIX = re.compile(r"(?:^|(?<=\r))\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>",
                      re.M | re.I)
 # How many lines after a property's line a literal value may be written on.
@@ -54,25 +54,25 @@ def prefix_block_end(text: str) -> int:
 # parser's own positions read it.  Counting line feeds alone put every finding of a file whose
 # lines end in a carriage return (an old Mac editor's) on line 1, where its syntax errors had
 # their lines.
-_BREAK = re.compile(r"\r\n?|\n")
+BREAK = re.compile(r"\r\n?|\n")
 _BYTE_BREAK = re.compile(rb"\r\n?|\n")
 
 
 def line_number(text: str | bytes, at: int) -> int:
     """Return the 1-based line of offset ``at`` of a text (or of its bytes)."""
-    breaks = _BYTE_BREAK if isinstance(text, bytes) else _BREAK
+    breaks = _BYTE_BREAK if isinstance(text, bytes) else BREAK
     return sum(1 for _ in breaks.finditer(text, 0, at)) + 1
 
 
 def line_numbers(text: str, offsets) -> list[int]:
     """Return the 1-based line of each of ``offsets`` of a text, its line breaks counted once."""
-    breaks = [m.start() for m in _BREAK.finditer(text)]
+    breaks = [m.start() for m in BREAK.finditer(text)]
     return [bisect.bisect_left(breaks, at) + 1 for at in offsets]
 
 
 def column_number(text: str | bytes, at: int) -> int:
     """Return the 1-based column of offset ``at`` on its line (of a text, or of its bytes)."""
-    breaks = _BYTE_BREAK if isinstance(text, bytes) else _BREAK
+    breaks = _BYTE_BREAK if isinstance(text, bytes) else BREAK
     return at - max((m.end() for m in breaks.finditer(text, 0, at)), default=0) + 1
 
 
@@ -122,7 +122,7 @@ class StringLines:
 
     def __init__(self, text: str):
         self.text = text
-        self._newlines = [m.start() for m in _BREAK.finditer(text)]
+        self._newlines = [m.start() for m in BREAK.finditer(text)]
         self._first: dict[str, int] = {}
         self._typed: dict[tuple[str, str], int] = {}
         declared = prefixes(text)

@@ -24,8 +24,8 @@ from ..rdf import DATA, graph_iri
 from ..utf16 import is_utf16
 from ..wording import printable
 from . import data_folder
-from .hints import encoding_hint, told_apart
-from .lines import StringLines, line_number, tag_line, triple_term_line
+from .hints import CUT_SHORT, encoding_hint, told_apart
+from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
 from .turtle_tokens import glued_numbers
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's
@@ -116,13 +116,46 @@ def read_text(path: Path, name: str) -> str:
                                  + encoding_hint(data, exc.start))]) from exc
 
 
-def syntax_problem(exc: SyntaxError, name: str) -> Problem:
-    """Return the Problem an Oxigraph parser's SyntaxError describes, in file ``name``."""
-    # Oxigraph prefixes its message with the position, which Problem already shows.
+def _parser_words(exc: SyntaxError) -> str:
+    """Return an Oxigraph parser's message without the position it starts with, which a
+    Problem shows."""
     message = re.sub(r"^Parser error (at line \d+ (between columns \d+ and \d+|column \d+)|"
                      r"between line \d+ column \d+ and line \d+ column \d+): ", "", str(exc))
-    message = re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
-    return Problem(name, exc.lineno, told_apart(message), exc.offset)
+    return re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
+
+
+def syntax_problem(exc: SyntaxError, name: str) -> Problem:
+    """Return the Problem an Oxigraph parser's SyntaxError describes, in file ``name``."""
+    return Problem(name, exc.lineno, told_apart(_parser_words(exc)), exc.offset)
+
+
+# What may follow the end of a file's last statement: blanks and comments.
+_TRAILING = re.compile(r"(?:\s|#[^\r\n]*)*")
+
+
+def _cut_short(exc: SyntaxError, text: str) -> tuple[int, int] | None:
+    """Return (line, column just past it) of the last thing a text writes when the parser's
+    error ends where the text does (nothing but blanks and comments after it), else None: a
+    file cut short, whose last word the parser read as a slip ("ag is not a valid RDF
+    object" of "ag:rank ag").  "Unexpected end of file" keeps its own words: a string, an
+    IRI or a bracket opened and never closed."""
+    if exc.end_lineno is None or exc.end_offset is None or \
+            _parser_words(exc).startswith("Unexpected end of file"):
+        return None
+    lines = BREAK.split(text)
+    if exc.end_lineno > len(lines):
+        return None
+    end = sum(len(m.group()) + len(line) for line, m in
+              zip(lines[:exc.end_lineno - 1], BREAK.finditer(text))) + exc.end_offset - 1
+    if not _TRAILING.fullmatch(text, min(end, len(text))):
+        return None
+    # The error of a file ending after a comment is on the line past it: said on the last
+    # line writing something, where the statement stops.
+    at = next((i for i in range(len(lines) - 1, -1, -1)
+               if lines[i].strip() and not lines[i].strip().startswith("#")), 0)
+    if exc.lineno == at + 1:
+        return at + 1, exc.offset
+    return at + 1, len(lines[at].rstrip()) + 1
 
 
 def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
@@ -161,13 +194,16 @@ _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?:[ \t].*)?$", re.M)
 def syntax_refusal(exc: SyntaxError, text: str, name: str) -> Problem:
     """Return what to say of a syntax error in file ``name`` of ``text``: a merge conflict's
     first marker where the file holds one (the parser read "<<<<<<< HEAD" as an IRI holding a
-    space), else the parser's words (``syntax_problem``).  Both routes of a build and
-    ``validate`` say it so."""
+    space), a file cut short inside its last statement (``_cut_short``), else the parser's
+    words (``syntax_problem``).  Both routes of a build and ``validate`` say it so."""
     conflict = _CONFLICT.search(text)
     if conflict:
         return Problem(name, line_number(text, conflict.start()), "a merge conflict's marker "
                        "(<<<<<<<, ======= or >>>>>>>): keep the side wanted, and delete the "
                        "other and the markers")
+    cut = _cut_short(exc, text)
+    if cut is not None:
+        return Problem(name, cut[0], f"{_parser_words(exc)}: {CUT_SHORT}", cut[1])
     return syntax_problem(exc, name)
 
 
