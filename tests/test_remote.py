@@ -356,6 +356,12 @@ def test_a_group_concat_without_a_separator_joins_with_a_space(remote_kg, kg):
      "could not evaluate the query: Virtuoso 22012 Error SR084: Division by 0. .*SPARQL "
      "leaves the expression unbound", "SELECT (IF(?v != 0, 1 / ?v, -1) AS ?x) "
      "WHERE { VALUES ?v { 0 } }"),
+    # && and || outside a FILTER evaluate both sides on Virtuoso: the right side's error
+    # stopped the query where the left decides; IF leaves its other branch alone.
+    ('SELECT ?v (IF(?v != 0 && 4 / ?v > 0, "pos", "not") AS ?x) '
+     '(IF(?v = 0 || 4 / ?v > 0, "in", "out") AS ?y) WHERE { VALUES ?v { 0 2 } }',
+     "Division by 0", 'SELECT ?v (IF(IF(?v != 0, 4 / ?v > 0, false), "pos", "not") AS ?x) '
+     '(IF(IF(?v = 0, true, 4 / ?v > 0), "in", "out") AS ?y) WHERE { VALUES ?v { 0 2 } }'),
 ])
 def test_virtuoso_refuses_and_the_portable_form_it_answers(
         remote_kg, kg, request, query, said, portable):
