@@ -97,3 +97,23 @@ def test_a_speakers_quoted_words_are_verbatim_in_a_quote_and_end_as_the_speaker_
     assert quoted, "no quoted words: review the test"
     assert sorted(claim for claim, words, quotes in quoted if words not in quotes) == []
     assert sorted(claim for claim, words, _ in quoted if words.rstrip().endswith(",")) == []
+
+
+def test_every_acronym_stands_in_a_passage_its_claim_cites(worded):
+    """An acronym is an abbreviation a source writes for the name (data model, 'Labels as the
+    sources spell them'): its claim cites a passage that writes it, as a word of its own."""
+    acronyms = [(claim, words, quotes) for claim, prop, words, quotes in worded
+                if prop == str(AG.acronym)]
+    assert len(acronyms) >= 10, "few acronyms: did the data move?"
+    unwritten = [(claim, words) for claim, words, quotes in acronyms
+                 if not re.search(rf"(?<!\w){re.escape(words)}(?!\w)", quotes)]
+    assert unwritten == []
+
+
+def test_the_united_states_is_named_by_the_abbreviations_the_sources_write(worded):
+    """The sources name the United States 'U.S.' (000, 001, 002) and 'US' (003) far more often
+    than in full, yet it had no acronym: an analyst reading skos:altLabel, or the search box,
+    found 'U.S. F-35 sales to Israel' and 'US Secretary of Defense' but not the state itself."""
+    written = {words for claim, prop, words, _ in worded
+               if prop == str(AG.acronym) and claim.startswith("UnitedStates-")}
+    assert written == {"U.S.", "US"}

@@ -223,6 +223,7 @@ COMPATIBLE = [
     ("UnitedStatesIsraelAlliance-counters-NorthKoreanMissileProgram",
      "Proposition-IsraelWidensMissileDefenseWork-affirmedBy-Source003"),
     ("MemorandumOfUnderstanding2016-acronym-MOU", "MemorandumOfUnderstanding2016-acronym-MoU"),
+    ("UnitedStates-acronym", "UnitedStates-acronym-2"),
 ]
 
 
