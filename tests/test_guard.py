@@ -692,6 +692,9 @@ FILTER_NAME_PLACES = [
     "SELECT * { ?s X", "{ SELECT * {} } X", "{ SELECT * {} } ?t X",
     "?s ?p ?o FILTER s:f(?o) X", "?s ?p ?o MINUS { } ?t X",
     "?s ?p ?o . << ?a ?b ?c >> ?q ?r . [ X", "?s ?p ?o FILTER(?o) ; X",
+    # FILTER calling a function with no arguments ("()"), glued or not, ends there.
+    "filters: () ?t X", "filters: () X", "?s ?p ?o filters: () ?t X", "FILTER s:f() ?t X",
+    "FILTER s:f() X", "FILTERs:f() ?t X", "?s ?p ?o FILTER <http://e/f>() ?t X",
 ]
 # Where a verb may follow but need not (after ";", or a subject whose properties are
 # optional): the engine reads a name if the rest of the triple parses, else FILTER.

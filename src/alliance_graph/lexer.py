@@ -248,7 +248,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 append(new(Token, (kind, value, start)))
                 prev2, prev, word2, word = prev, kind, word, False
                 if places is not None:
-                    places.step(kind, stack)
+                    places.step(kind, stack, prefix)
                 if not left:
                     return tokens
                 continue
@@ -284,7 +284,7 @@ class _Places:
     name is a verb where one must follow, FILTER where a pattern may begin or an object
     ended one, and either where a verb may follow (``MAYBE``)."""
 
-    __slots__ = ("levels", "before", "skip")
+    __slots__ = ("levels", "before", "skip", "call")
 
     def __init__(self, depth: int):
         # Per open bracket, [what it is, the place in it]: "{" a group, "[" or "{|" a
@@ -293,11 +293,15 @@ class _Places:
         self.levels: list[list] = [["", None] for _ in range(depth)]
         self.before = None  # the place before the last token
         self.skip = False  # the next term is a datatype (^^) or a reifier (~), no part
+        # The last token named the function FILTER calls (FILTER ex:f, or a name glued to
+        # FILTER where FILTER may be): a "()" after it is the call's, and ends the FILTER.
+        self.call = False
 
-    def step(self, kind: str, stack: list[int]) -> None:
-        """Follow the token of ``kind`` (a word by its upper-case text) at the top level,
-        after ``stack`` took its bracket if it is one."""
+    def step(self, kind: str, stack: list[int], prefix: str = "") -> None:
+        """Follow the token of ``kind`` (a word by its upper-case text, a prefixed name with
+        its upper-case ``prefix``) at the top level, after ``stack`` took its bracket."""
         levels = self.levels
+        call, self.call = self.call, False
         if kind in OPEN:
             opened = "" if stack[-1] or kind in ("<<", "<<(") else kind
             levels.append([opened, {"{": _START, "[": _VERB, "{|": _VERB}.get(opened)])
@@ -320,11 +324,14 @@ class _Places:
             return
         level = levels[-1]
         place = self.before = level[1]
-        if kind in _TERMS:
-            if self.skip:
-                self.skip = False
-            else:
+        skip, self.skip = self.skip, False
+        if kind == "NIL" and call:
+            level[1] = _START
+        elif kind in _TERMS:
+            if not skip:
                 level[1] = _AFTER_TERM.get(place)
+            self.call = kind in _IRIS and (place is None and call or level[0] == "{" and (
+                place in (_START, _DONE) and glued(prefix, FILTER_GLUED)))
         elif kind in ("^^", "~", "LANGTAG", "*", "+", "?"):
             self.skip = kind == "^^" or kind == "~"
         elif kind == "." and level[0] == "{":
@@ -339,6 +346,7 @@ class _Places:
             level[0], level[1] = "", None  # a subquery's level holds no pattern
         else:
             level[1] = None  # a keyword (FILTER, BIND, ...) until its bracket closes
+            self.call = kind.endswith("FILTER")
 
     def reading(self) -> int:
         """Return what the "(" after a name glued to FILTER holds (to ``tokenize``)."""
