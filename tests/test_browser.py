@@ -1188,6 +1188,33 @@ def test_without_javascript_back_from_a_form_too_large_fills_it_again(browser, p
         context.close()
 
 
+def test_without_javascript_a_form_over_the_servers_limit_is_refused_in_a_page_of_the_site(
+        browser, shipped_server):
+    # The front refuses a body over its limit unread (waitress, before the app): its 413 was a
+    # bare page, no header, no search box, no style, saying to go Back. It is the form's page,
+    # saying the limits, what to do, and how to get the text back.
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(shipped_server + "/validate")
+        limit = int(tab.get_attribute("#validate-form", "data-max-request-bytes"))
+        tab.set_input_files("#file", files=[{"name": "big.ttl", "mimeType": "text/turtle",
+                                             "buffer": b"#" * (limit + 1)}])
+        with tab.expect_navigation() as answer:
+            tab.click("#validate")
+        assert answer.value.status == 413
+        assert tab.locator("header #search").is_visible()  # the site's header, its search box
+        assert tab.locator("label[for='turtle']").is_visible()  # the form, to start again
+        report = " ".join(tab.text_content("#report").split())
+        most = min(int(tab.get_attribute("#validate-form", "data-max-proposal-bytes")),
+                   limit - int(tab.get_attribute("#validate-form", "data-form-overhead")))
+        assert f"over this server's limit of {limit:,} bytes" in report, report
+        assert f"A proposal may be at most {most:,} bytes" in report, report
+        assert "Back button" in report and "alliance-graph validate FILE" in report, report
+    finally:
+        context.close()
+
+
 def test_a_column_sorts_infinities_nan_long_integers_and_text_in_a_set_order(page,
                                                                              shipped_server):
     # "INF" and "NaN" doubles were read as NaN, and sorted in no set order; an unbound cell

@@ -46,9 +46,9 @@ from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from ..utf16 import utf16_text
-from . import negotiation, proposal_body
+from . import negotiation, proposal_body, too_large
 from .client_share import Shares, client_of
-from .pages import safety
+from .pages import errors, safety
 
 # What a report can be written as, in order of preference: JSON when anything goes.
 OFFERS = [("json", ["application/json"]), ("html", ["text/html", "application/xhtml+xml"]),
@@ -175,7 +175,7 @@ def _page(settings, **values) -> str:
     """Return the form's page: its limits (which its script checks before sending), and
     ``values`` (a report or an error, the text for the box, the proposal validated)."""
     return render_template("validate.html", **{
-        "report": None, "error": None, "text": "", "proposal": None, **values,
+        "report": None, "error": None, "text": "", "proposal": None, "unread": False, **values,
         "max_proposal_bytes": settings.max_proposal_bytes,
         "max_request_bytes": settings.max_request_bytes})
 
@@ -184,8 +184,10 @@ def _answer(fmt: str, settings, report=None, error: Refused | None = None, text:
             proposal: proposal_body.Proposal | None = None):
     if fmt == "html":
         status = error.status if error else 200
+        # A form over a limit, none of it read: the page says how to get the text back.
+        unread = status == 413 and proposal is None and not text
         return Response(_page(settings, report=report, error=error, text=text,
-                              proposal=proposal), status)
+                              proposal=proposal, unread=unread), status)
     if error is not None:
         return Response(str(error).rstrip() + "\n", error.status, mimetype="text/plain",
                         headers={"Retry-After": str(RETRY_SECONDS)}
@@ -212,6 +214,21 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
     # One address's share: all but one slot, so that a client sending proposals one after
     # another for minutes leaves one to the others (client_share.py).
     shares = bp.shares = Shares(max(1, count - 1), "validations running")
+
+    @bp.before_app_request
+    def refused_unread():
+        # A request the front refused unread, over its limit (too_large.py), asked again
+        # with nothing sent, for the site's page: the form's, or the error page elsewhere.
+        asked = request.environ.get(too_large.ASKED)
+        if asked is None:
+            return None
+        length, limit = asked
+        said = (f"the request's body is {length:,} bytes, over" if length else
+                "the request's body is over") + \
+            f" this server's limit of {limit:,} bytes for a request, so none of it was read"
+        if request.endpoint == "dry_run.form":
+            return _answer("html", get_settings(), error=Refused(413, said))
+        return errors.refusal(413, f"{said}: send less in one request")
 
     @bp.route("/validate", methods=["GET"])
     def form():

@@ -1,6 +1,6 @@
 // The validation form: a proposal over the server's limits is refused here, before it is sent,
 // saying why, with the text kept in its box. Sent, a body over the server's limit for a
-// request is refused before the app reads it (the front's 413 page), and the text typed is lost.
+// request is refused before the app reads it (too_large.py), and the text typed is lost.
 "use strict";
 
 (function () {
@@ -29,7 +29,7 @@
     const pasted = pastedBytes();
     const chosen = file.files.length ? file.files[0] : null;
     // Pasted text was held to a proposal's limit alone: under it, but over the server's limit
-    // for a request (set lower than it), it was sent, refused in the front's 413 page, and lost.
+    // for a request (set lower than it), it was sent, refused unread, and lost.
     const limit = count(most) + " bytes: split it into smaller files.";
     if (chosen && chosen.size > most) {
       return "The file " + chosen.name + " is " + count(chosen.size) +
