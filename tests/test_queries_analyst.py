@@ -228,3 +228,21 @@ def test_missile_defense_systems_names_the_family_a_version_belongs_to(kg):
         "SELECT ?s ?f WHERE { ?s a ag:MissileDefenseSystem ; ag:versionOf ?f }")}
     assert {row for row in rows if row[1]} == versions
     assert {(ID + "Arrow2", ID + "Arrow"), (ID + "Arrow3", ID + "Arrow")} <= versions
+
+
+# --- attributed-statements: 'what was said at Mattis's confirmation hearing, and says who?' ------
+# The statements' occasions (the hearing, the MoU's signing ceremony, Liberman's meeting) and who
+# the source heard them through ('according to the Defense Ministry', the White House website)
+# were in the graph and in no named query: who said what gave neither when nor on whose word.
+
+
+def test_attributed_statements_give_the_occasion_and_whom_the_source_heard_it_through(kg):
+    rows = set(_answer(kg, "attributed-statements", "statement", "occasion", "reportedBy"))
+    said = {(r["s"].value, r["o"].value if r["o"] else None, r["r"].value if r["r"] else None)
+            for r in kg.query("""SELECT ?s ?o ?r WHERE { ?s a ag:AttributedStatement .
+                OPTIONAL { ?s ag:occasion ?o } OPTIONAL { ?s ag:reportedBy ?r } }""")}
+    assert rows == said
+    assert (ID + "Statement-Liberman-AxisOfEvil", ID + "LibermanWashingtonMeeting",
+            ID + "IsraeliMinistryOfDefense") in rows
+    assert (ID + "Statement-Nagel-EmergencyFunding", ID + "MemorandumOfUnderstanding2016SigningCeremony",
+            None) in rows
