@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "alliance_graph"
 # The layers, lowest first: a part may import the parts before it in this list, and itself.
 LAYERS = [{"settings", "project_files", "project", "namespaces", "rdf", "atomic", "sparql", "lexer",
-           "keywords", "terminals", "wording", "utf16"},
+           "brackets", "keywords", "terminals", "wording", "utf16"},
           {"build"},
           {"store"}, {"query"}, {"sources"}, {"proposals"}, {"engine"}, {"web"}, {"facade"},
           {"cli", "__init__", "__main__"}]
