@@ -25,6 +25,15 @@ ev:000-prepositioned a ag:Evidence ;
             oa:exact "U.S. Military Stockpiles in Israel:" ] ,
         [ a oa:TextPositionSelector ; oa:start 2229 ; oa:end 2264 ] .
 """
+NEGEV = """
+ev:000-negev-permanent a ag:Evidence ;
+    oa:hasSource src:000_06b6882714cf1880.txt ;
+    oa:hasSelector [ a oa:TextQuoteSelector ;
+            oa:exact "The only permanent U.S. military installation in Israel" ] ,
+        [ a oa:TextPositionSelector ; oa:start 2605 ; oa:end 2660 ] .
+
+claim:NegevRadarBase-locatedIn-Israel prov:wasDerivedFrom ev:000-negev-permanent .
+"""
 # (what the analyst got wrong, the proposal, the line that says it, the shape or check that
 # says it, words of the message saying what to write instead)
 SLIPS = [
@@ -52,6 +61,12 @@ SLIPS = [
     ("a rank that is none", CLAIM.replace("ag:rank ag:NormalRank", "ag:rank ag:Normal"),
      "    ag:rank ag:Normal ;", "check/claim-rank-violation",
      "did you mean <https://alliance-graph.example/ontology/NormalRank>?"),
+    # A value no number, refused by its datatype, was refused again by each bound it cannot
+    # be compared with ("at least 0"; of "5 billion" as an amount, a warning that it is ten
+    # trillion or more).
+    ("a number written as a string", NEGEV.replace("oa:start 2605", 'oa:start "2605"'),
+     '        [ a oa:TextPositionSelector ; oa:start "2605" ; oa:end 2660 ] .', "position-start",
+     'is a plain string'),
     ("an entity by its label", CLAIM.replace("rdf:subject id:JuniperCobra",
                                               'rdf:subject "Juniper Cobra"'),
      '    rdf:subject "Juniper Cobra" ;', "check/claim-subject-violation",
@@ -100,3 +115,21 @@ def test_a_check_is_left_out_only_for_a_finding_as_severe():
     other_value = _finding("Violation", "https://alliance-graph.example/shapes/s", focus="x",
                            path="p", value="w")
     assert said_once([other_value, check]) == [other_value, check]
+
+
+def test_a_bounds_finding_on_a_value_of_no_number_is_left_out_only_beside_one_as_severe():
+    bound = _finding("Violation", "https://alliance-graph.example/shapes/s", focus="x", path="p",
+                     value='"2605"', component="http://www.w3.org/ns/shacl#MinInclusiveConstraintComponent")
+    datatype = _finding("Warning", "https://alliance-graph.example/shapes/s", focus="x", path="p",
+                        value='"2605"', component="http://www.w3.org/ns/shacl#DatatypeConstraintComponent")
+    assert said_once([datatype, bound]) == [datatype, bound]
+    severe = _finding("Violation", "https://alliance-graph.example/shapes/s", focus="x", path="p",
+                      value='"2605"', component="http://www.w3.org/ns/shacl#DatatypeConstraintComponent")
+    assert said_once([severe, bound]) == [severe]
+    # A number out of its bounds is a finding of its own, whatever else is said of it.
+    number = '"-1"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    out = _finding("Violation", "https://alliance-graph.example/shapes/s", focus="x", path="p",
+                   value=number, component="http://www.w3.org/ns/shacl#MinInclusiveConstraintComponent")
+    other = _finding("Violation", "https://alliance-graph.example/shapes/t", focus="x", path="p",
+                     value=number)
+    assert said_once([other, out]) == [other, out]

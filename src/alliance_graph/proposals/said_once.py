@@ -17,12 +17,13 @@ said twice by one check (as a claim's property and as the property of the plain 
 claim derives): the claim's is kept.  A misspelt name of a node (``rdf:object id:Mediteranean``)
 is one finding on its line, the first, with the name meant: the node nothing describes had no
 cited type, no cited label and was outside its property's range, three findings of one slip
-each saying "did you mean id:Mediterranean?".
+each saying "did you mean id:Mediterranean?".  A value no bound compares with (a string where
+a number belongs) is told so by its datatype's finding alone, not also by each bound.
 """
 
 from __future__ import annotations
 
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from ..build.spelling import NOT_IN_GRAPH
 from ..namespaces import AG, OA, PROV
@@ -76,7 +77,35 @@ def said_once(findings: list[Finding]) -> list[Finding]:
                 and (f.file, f.line, f.focus) in claimed:
             continue
         kept.append(f)
-    return _one_per_misspelling(kept)
+    return _one_per_misspelling(_compared_once(kept))
+
+
+# The components comparing a value with a bound (sh:minInclusive 0) or with another
+# property's values (sh:lessThan oa:end), and the datatypes whose values compare with a
+# number's or a date's.
+_RANGES = {f"http://www.w3.org/ns/shacl#{c}ConstraintComponent" for c in (
+    "MinInclusive", "MinExclusive", "MaxInclusive", "MaxExclusive", "LessThan",
+    "LessThanOrEquals")}
+_ORDERED = tuple(f"^^<{XSD}{t}>" for t in (
+    "decimal", "integer", "double", "float", "int", "long", "short", "byte",
+    "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
+    "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "date", "dateTime",
+    "gYear", "gYearMonth", "time", "duration"))
+
+
+def _compared_once(findings: list[Finding]) -> list[Finding]:
+    """Return ``findings`` without a bound's finding on a value that no bound compares with
+    (``oa:start "2605"``, a string: "at least 0" beside its datatype's finding; of an amount
+    "5 billion", a warning that it is ten trillion or more), where another finding as severe
+    on the same triple says what the value must be."""
+    other: dict[tuple, int] = {}  # (file, node, property, value) -> its most severe finding
+    for f in findings:
+        if f.component not in _RANGES and f.value is not None:
+            key = (f.file, f.focus, f.path, f.value)
+            other[key] = min(other.get(key, len(SEVERITIES)), _rank(f))
+    return [f for f in findings if f.component not in _RANGES or f.value is None
+            or f.value.endswith(_ORDERED)
+            or other.get((f.file, f.focus, f.path, f.value), len(SEVERITIES)) > _rank(f)]
 
 
 def _one_per_misspelling(findings: list[Finding]) -> list[Finding]:
