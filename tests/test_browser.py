@@ -333,6 +333,14 @@ def test_markup_in_the_data_stays_text(page, markup_server):
 
 def test_editor_completes_prefixes_and_ontology_terms(page, shipped_server):
     page.goto(shipped_server + "/")
+    # The editor was named for a screen reader alone (aria-label): a sighted reader saw a box
+    # with no label. Its label is shown, names it, and a click on it puts the focus in it.
+    label = page.locator("label[for='query']")
+    assert label.is_visible()
+    page.locator(".cm-content").wait_for()
+    assert page.get_by_role("textbox", name=label.text_content().strip()).count() == 1
+    label.click()
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')")
     set_query(page, "SELECT ?s WHERE { ?s ag:coFun")
     page.keyboard.press("Control+Space")
     option = page.locator(".cm-tooltip-autocomplete li", has_text="ag:coFundedBy").first

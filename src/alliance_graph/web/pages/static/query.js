@@ -39,6 +39,13 @@
     editor.view.dispatch({ selection: caret, scrollIntoView: true });
     editor.view.focus();
   }
+  if (editor.view) {
+    // The label is the hidden textarea's, which a click on it would focus, to no end.
+    document.querySelector("label[for='query']").addEventListener("click", (event) => {
+      event.preventDefault();
+      editor.view.focus();
+    });
+  }
   if (!window.AllianceEditor) {
     textarea.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
