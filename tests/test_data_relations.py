@@ -340,3 +340,25 @@ def test_a_state_a_source_places_in_a_region_lies_in_it(kg):
     assert sorted((r["state"].value, r["region"].value) for r in rows) == []
     assert kg.query("ASK { id:Israel ag:locatedIn id:MiddleEast, id:Mediterranean }")
     assert kg.query("ASK { id:Mauritania ag:locatedIn id:Mediterranean }")
+
+
+def test_what_nato_does_is_said_of_nato_not_only_of_its_nations(kg):
+    """004 keeps NATO apart from its members ('direct joint military exercises between NATO as
+    an entity and Israel are rare compared to bilateral agreements Israel has with individual
+    NATO members'), yet 'Both Israel and NATO nations have faced the brutal reality of
+    terrorism, and both have developed advanced tactics and technologies to combat it' made NATO
+    itself counter terrorism. A claim of what NATO does or is cites a passage naming NATO itself,
+    not only its nations, members or allies."""
+    rows = kg.query("""SELECT ?claim ?quote WHERE {
+        ?claim rdf:subject id:NATO ; prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quote }""")
+    quotes: dict[str, list[str]] = {}
+    for r in rows:
+        quotes.setdefault(r["claim"].value.rsplit("/", 1)[1], []).append(r["quote"].value)
+    itself = re.compile(r"\bNATO\b(?! (nations|members?\b|member states|member navies|allies))"
+                        r"|North Atlantic Treaty Organization")
+    assert len(quotes) >= 5, "few claims about NATO: did the data move?"
+    assert [claim for claim, said in sorted(quotes.items())
+            if not any(itself.search(q) for q in said)] == []
+    members = {r["o"].value for r in kg.query(
+        "SELECT ?o WHERE { id:IndividualNATOMemberStates ag:counters ?o }")}
+    assert "https://alliance-graph.example/id/Terrorism" in members
