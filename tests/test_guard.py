@@ -698,8 +698,11 @@ FILTER_NAME_PLACES = [
 ]
 # Where a verb may follow but need not (after ";", or a subject whose properties are
 # optional): the engine reads a name if the rest of the triple parses, else FILTER.
+# So is a name whose prefix the query does not declare, after keywords glued before it
+# ("trueas:x" is "true a s:x", a whole triple, and "truefilters:p" a term and a verb).
 FILTER_NAME_UNDECIDED = ["?s ?p ?o ; X", "(1) X", "<< ?a ?b ?c >> X", "[ ?q ?r ] X",
-                         "?s s:a/s:b ?o ; X", "?s !(s:a|^s:b) ?o ; X", "?s ?p 'x'^^s:d ; X"]
+                         "?s s:a/s:b ?o ; X", "?s !(s:a|^s:b) ?o ; X", "?s ?p 'x'^^s:d ; X",
+                         "trueas:x X", "?s as:x X", "trueX", "?s ?p ?o . trueX"]
 FILTER_NAME_BRACKETS = ["(?a<s:b'>)", "(?a<s:b&&'>'!=' ')", "(?a<s:b&&?c>?d)",
                         "(<http://e/a> <http://e/b>)"]
 

@@ -30,26 +30,22 @@ only where a name cannot be (a query's solution modifiers: in a group ``by:p (``
 a collection).  There ``<`` is less-than however the text goes on (``FILTER(?a<'m'&&?a>'a')``
 compares, as it does to the engine).
 In a query that declares a prefix holding FILTER, ``filterx:p (`` is read by its place in the
-triple (``_Places``), as the engine's parser, which tries a triple's parts first and FILTER
-where they fail to parse, reads it: a name and a collection where a verb must follow (after a
-subject term, ``[`` or ``{|``), FILTER and a call where a pattern may begin or an object
-ended it.  Where a verb may follow but need not (after ``;``, or a bracketed subject such as
-``(1)``), the engine reads a name if the rest of the triple parses and FILTER if not, which
-the lexer does not follow; there a would-be IRI after an operand is an ``AMBIGUOUS`` token,
-before the ``<``, for the caller to refuse (the two readings differ in what follows: a quote
-in the IRI opens a string, a ``#`` a comment).
+triple (``brackets.Places``); where that leaves it undecided, a would-be IRI after an operand
+is an ``AMBIGUOUS`` token, before the ``<``, for the caller to refuse (the two readings differ
+in what follows: a quote in the IRI opens a string, a ``#`` a comment).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from .brackets import CLOSE, EXPRESSION, IRIS, MAYBE, OPEN, Places
 from .keywords import BY_GLUED, FILTER_GLUED, KEYWORDS, glued, keyword_run
 from .terminals import BASE_CHAR, KINDS, MASTER, NO_PNAME, NO_PNAME_KINDS, RUN
 
+__all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "Token", "deepest", "line_col", "tokenize",
+           "where"]
 _SIGNED = {"+": "_POSITIVE", "-": "_NEGATIVE"}
-OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
-CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
 # Tokens after which an expression expects an operator, not an operand.  '}' is one: inside
 # an expression's brackets it can only close [NOT] EXISTS { ... }, an operand like any call
 # ("FILTER(EXISTS{}<?s+'>' ..." is less-than to the engine, and read as an IRI the quote in
@@ -67,8 +63,6 @@ _NOT_CALLS = frozenset(("A", "VALUES", "TRUE", "FALSE", "UNDEF"))
 # Words that end a clause whose "(" holds an expression (SELECT, GROUP/ORDER BY, HAVING).
 _CLAUSE_END = frozenset(("WHERE", "FROM", "LIMIT", "OFFSET", "VALUES"))
 
-
-EXPRESSION, MAYBE = 1, 2  # what a bracket holds to ``tokenize`` (0: no expression)
 
 
 def deepest(iri: str) -> int:
@@ -123,7 +117,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     wheres: list[int] = []
     # Where a triple's parts are, read once the query declares a prefix holding FILTER:
     # then "filterx:p (" may be a name and a collection rather than FILTER and a call.
-    places: _Places | None = None
+    places: Places | None = None
+    names: set[str] = set()  # the prefixes the query declares
     # A prefixed name that failed to start at a name character fails at every later start
     # up to the end of that run of name characters; scanning the run again for each word in
     # it (``a.b.c.d...``) would take time quadratic in its length, so the rest of the run is
@@ -241,14 +236,16 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                     # ORDERBYex:f(...): the clause a glued keyword starts, where a name cannot
                     # be (a declared by:p in a group is a name, and a collection may follow)
                     _open_clause(clauses, len(stack))
+                if kind == "PNAME_NS" and word and prev == "PREFIX":
+                    names.add(name)
                 if kind == "PNAME_NS" and "FILTER" in prefix and (
                         (word and prev == "PREFIX") or prefix.startswith("PREFIX")):
                     # PREFIX filterx: (or glued: PREFIXfilterx:)
-                    places = places or _Places(len(stack))
+                    places = places or Places(len(stack), names)
                 append(new(Token, (kind, value, start)))
                 prev2, prev, word2, word = prev, kind, word, False
                 if places is not None:
-                    places.step(kind, stack, prefix)
+                    places.step(kind, stack, name)
                 if not left:
                     return tokens
                 continue
@@ -267,97 +264,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     return tokens
 
 
-_IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
-# The places of a triple's parts in a group (a state of ``_Places``): where a pattern may
-# begin, where a verb must follow, where one may (after ";" or a bracketed subject, whose
-# properties are optional), where an object must, and after an object.
-_START, _VERB, _MAY_VERB, _OBJECT, _DONE = range(5)
-# What a term or a bracketed term makes of each place, and the places a verb's "/", "|",
-# "^" or "!" leaves a verb to follow.
-_AFTER_TERM = {_START: _VERB, _VERB: _OBJECT, _MAY_VERB: _OBJECT, _OBJECT: _DONE}
-_AFTER_BRACKETED = {_START: _MAY_VERB, _VERB: _OBJECT, _MAY_VERB: _OBJECT, _OBJECT: _DONE}
-
-
-class _Places:
-    """Where a triple's parts are at each open bracket, for a "(" after a name glued to
-    FILTER: the engine's parser reads a triple's parts first, FILTER where they fail, so the
-    name is a verb where one must follow, FILTER where a pattern may begin or an object
-    ended one, and either where a verb may follow (``MAYBE``)."""
-
-    __slots__ = ("levels", "before", "skip", "call")
-
-    def __init__(self, depth: int):
-        # Per open bracket, [what it is, the place in it]: "{" a group, "[" or "{|" a
-        # property list, "(" a collection, a path's group or a VALUES row, "" an
-        # expression's or a bracket the places are not followed in (place None).
-        self.levels: list[list] = [["", None] for _ in range(depth)]
-        self.before = None  # the place before the last token
-        self.skip = False  # the next term is a datatype (^^) or a reifier (~), no part
-        # The last token named the function FILTER calls (FILTER ex:f, or a name glued to
-        # FILTER where FILTER may be): a "()" after it is the call's, and ends the FILTER.
-        self.call = False
-
-    def step(self, kind: str, stack: list[int], prefix: str = "") -> None:
-        """Follow the token of ``kind`` (a word by its upper-case text, a prefixed name with
-        its upper-case ``prefix``) at the top level, after ``stack`` took its bracket."""
-        levels = self.levels
-        call, self.call = self.call, False
-        if kind in OPEN:
-            opened = "" if stack[-1] or kind in ("<<", "<<(") else kind
-            levels.append([opened, {"{": _START, "[": _VERB, "{|": _VERB}.get(opened)])
-            self.before = None
-            return
-        if kind in CLOSE:
-            closed = levels.pop()[0] if levels else ""
-            if not levels:
-                return
-            level = levels[-1]
-            place, self.before = level[1], level[1]
-            if kind == "}" or (kind == ")" and not closed):
-                level[1] = _START  # a group, or a call (FILTER's, BIND's) or a MAYBE's
-            elif kind == ")>>":
-                level[1] = _AFTER_TERM.get(place)  # a triple term is a term
-            elif kind != "|}":  # an annotation leaves the object's place
-                level[1] = _AFTER_BRACKETED.get(place)
-            return
-        if not levels:
-            return
-        level = levels[-1]
-        place = self.before = level[1]
-        skip, self.skip = self.skip, False
-        if kind == "NIL" and call:
-            level[1] = _START
-        elif kind in _TERMS:
-            if not skip:
-                level[1] = _AFTER_TERM.get(place)
-            self.call = kind in _IRIS and (place is None and call or level[0] == "{" and (
-                place in (_START, _DONE) and glued(prefix, FILTER_GLUED)))
-        elif kind in ("^^", "~", "LANGTAG", "*", "+", "?"):
-            self.skip = kind == "^^" or kind == "~"
-        elif kind == "." and level[0] == "{":
-            level[1] = _START
-        elif kind == ";" and level[0] in ("{", "[", "{|"):
-            level[1] = _MAY_VERB
-        elif kind == ",":
-            level[1] = _OBJECT if place == _DONE else None
-        elif kind in ("/", "|", "^", "!"):
-            level[1] = _VERB if place in (_VERB, _MAY_VERB, _OBJECT) else None
-        elif "SELECT" in kind:
-            level[0], level[1] = "", None  # a subquery's level holds no pattern
-        else:
-            level[1] = None  # a keyword (FILTER, BIND, ...) until its bracket closes
-            self.call = kind.endswith("FILTER")
-
-    def reading(self) -> int:
-        """Return what the "(" after a name glued to FILTER holds (to ``tokenize``)."""
-        if not self.levels:
-            return EXPRESSION
-        bracket = self.levels[-1][0]
-        if bracket == "(" or (bracket and self.before == _VERB):
-            return 0  # a name and a collection, or no query at all
-        if bracket == "{" and self.before in (_START, _DONE):
-            return EXPRESSION  # FILTER and a call, or a path's group (the same tokens)
-        return MAYBE
+_IRIS = IRIS
 
 
 def _opens_call(word: str) -> bool:
@@ -383,9 +290,6 @@ def _open_clause(clauses: list[int], level: int) -> None:
 # Terminals kept as matched, with nothing to track.
 _PLAIN = frozenset(("VAR", "STRING_LITERAL_LONG2", "STRING_LITERAL_LONG1", "STRING_LITERAL2",
                     "STRING_LITERAL1", "NIL", "ANON", "BLANK_NODE_LABEL", "LANGTAG"))
-# A triple's terms, to ``_Places`` (TRUE, FALSE and A as words; numbers with their sign).
-_TERMS = _IRIS | _PLAIN - {"LANGTAG"} | {"TRUE", "FALSE", "A"} | {
-    kind + sign for kind in ("INTEGER", "DECIMAL", "DOUBLE") for sign in ("", *_SIGNED.values())}
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

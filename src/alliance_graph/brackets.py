@@ -1,0 +1,131 @@
+"""The brackets of SPARQL text and what each holds to the lexer (``lexer.tokenize``): an
+expression (where ``<`` after an operand is less-than), maybe one, or none; and, in a query
+that declares a prefix holding FILTER, where a triple's parts are in each (``Places``).
+
+There ``filterx:p (`` is read by its place in the triple as the engine's parser reads it: it
+tries a triple's parts first, and FILTER where they fail to parse (a PEG parser's ordered
+choice).  So it is a name and a collection where a verb must follow (after a subject term,
+``[`` or ``{|``), FILTER and a call where a pattern may begin or an object ended one.  Where
+a verb may follow but need not (after ``;``, or a bracketed subject such as ``(1)``, whose
+properties are optional), the engine reads a name if the rest of the triple parses and
+FILTER if not, which is left undecided (``MAYBE``).  A name whose prefix the query does not
+declare and that begins with keywords (``trueas:x`` is ``true a s:x`` to the engine, a
+whole triple) leaves its place unknown, and so undecided.
+"""
+
+from __future__ import annotations
+
+from .keywords import FILTER_GLUED, glued, keyword_run
+
+OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
+CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
+EXPRESSION, MAYBE = 1, 2  # what a bracket holds to ``tokenize`` (0: no expression)
+IRIS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS"))
+# A triple's terms (TRUE, FALSE and A as words; numbers with their sign).
+_TERMS = IRIS | {"VAR", "STRING_LITERAL_LONG2", "STRING_LITERAL_LONG1", "STRING_LITERAL2",
+                 "STRING_LITERAL1", "NIL", "ANON", "BLANK_NODE_LABEL", "TRUE", "FALSE", "A"} | {
+    kind + sign for kind in ("INTEGER", "DECIMAL", "DOUBLE")
+    for sign in ("", "_POSITIVE", "_NEGATIVE")}
+# The places of a triple's parts in a group (a state of ``Places``): where a pattern may
+# begin, where a verb must follow, where one may (after ";" or a bracketed subject, whose
+# properties are optional), where an object must, and after an object.
+_START, _VERB, _MAY_VERB, _OBJECT, _DONE = range(5)
+# What a term or a bracketed term makes of each place, and the places a verb's "/", "|",
+# "^" or "!" leaves a verb to follow.
+_AFTER_TERM = {_START: _VERB, _VERB: _OBJECT, _MAY_VERB: _OBJECT, _OBJECT: _DONE}
+_AFTER_BRACKETED = {_START: _MAY_VERB, _VERB: _OBJECT, _MAY_VERB: _OBJECT, _OBJECT: _DONE}
+
+
+class Places:
+    """Where a triple's parts are at each open bracket, for a "(" after a name glued to
+    FILTER: the engine's parser reads a triple's parts first, FILTER where they fail, so the
+    name is a verb where one must follow, FILTER where a pattern may begin or an object
+    ended one, and either where a verb may follow (``MAYBE``)."""
+
+    __slots__ = ("levels", "before", "skip", "call", "names", "whole")
+
+    def __init__(self, depth: int, names: set[str]):
+        # Per open bracket, [what it is, the place in it]: "{" a group, "[" or "{|" a
+        # property list, "(" a collection, a path's group or a VALUES row, "" an
+        # expression's or a bracket the places are not followed in (place None).
+        self.levels: list[list] = [["", None] for _ in range(depth)]
+        self.before = None  # the place before the last token
+        self.skip = False  # the next term is a datatype (^^) or a reifier (~), no part
+        # The last token named the function FILTER calls (FILTER ex:f, or a name glued to
+        # FILTER where FILTER may be): a "()" after it is the call's, and ends the FILTER.
+        self.call = False
+        self.names = names  # the prefixes the query declares, as it goes on
+        # The last token is one term, or FILTER and a name, to the engine: not keywords
+        # glued before either ("truefilterx:p" is "true filterx:p" where x: is declared).
+        self.whole = True
+
+    def step(self, kind: str, stack: list[int], prefix: str = "") -> None:
+        """Follow the token of ``kind`` (a word by its upper-case text, a prefixed name with
+        its ``prefix``) at the top level, after ``stack`` took its bracket."""
+        levels = self.levels
+        call, self.call = self.call, False
+        if kind in OPEN:
+            opened = "" if stack[-1] or kind in ("<<", "<<(") else kind
+            levels.append([opened, {"{": _START, "[": _VERB, "{|": _VERB}.get(opened)])
+            self.before = None
+            return
+        if kind in CLOSE:
+            closed = levels.pop()[0] if levels else ""
+            if not levels:
+                return
+            level = levels[-1]
+            place, self.before = level[1], level[1]
+            if kind == "}" or (kind == ")" and not closed):
+                level[1] = _START  # a group, or a call (FILTER's, BIND's) or a MAYBE's
+            elif kind == ")>>":
+                level[1] = _AFTER_TERM.get(place)  # a triple term is a term
+            elif kind != "|}":  # an annotation leaves the object's place
+                level[1] = _AFTER_BRACKETED.get(place)
+            return
+        if not levels:
+            return
+        level = levels[-1]
+        place = self.before = level[1]
+        skip, self.skip = self.skip, False
+        if kind == "NIL" and call:
+            level[1] = _START
+        elif kind in _TERMS:
+            upper = prefix.upper()
+            self.whole = prefix in self.names or not keyword_run(upper)
+            if skip:
+                pass
+            elif self.whole:
+                level[1] = _AFTER_TERM.get(place)
+            else:  # keywords and a name, where the query does not declare the prefix
+                level[1] = None  # ("trueas:x" is "true a s:x", a whole triple)
+                self.whole = upper.startswith("FILTER")
+            self.call = kind in IRIS and (place is None and call or level[0] == "{" and (
+                place in (_START, _DONE) and glued(upper, FILTER_GLUED)))
+        elif kind in ("^^", "~", "LANGTAG", "*", "+", "?"):
+            self.skip = kind == "^^" or kind == "~"
+        elif kind == "." and level[0] == "{":
+            level[1] = _START
+        elif kind == ";" and level[0] in ("{", "[", "{|"):
+            level[1] = _MAY_VERB
+        elif kind == ",":
+            level[1] = _OBJECT if place == _DONE else None
+        elif kind in ("/", "|", "^", "!"):
+            level[1] = _VERB if place in (_VERB, _MAY_VERB, _OBJECT) else None
+        elif "SELECT" in kind:
+            level[0], level[1] = "", None  # a subquery's level holds no pattern
+        else:
+            level[1] = None  # a keyword (FILTER, BIND, ...) until its bracket closes
+            self.call = kind.endswith("FILTER")
+
+    def reading(self) -> int:
+        """Return what the "(" after a name glued to FILTER holds (to ``tokenize``)."""
+        if not self.levels:
+            return EXPRESSION
+        bracket = self.levels[-1][0]
+        if not self.whole:
+            return MAYBE  # the name's place is after the keywords glued before it
+        if bracket == "(" or (bracket and self.before == _VERB):
+            return 0  # a name and a collection, or no query at all
+        if bracket == "{" and self.before in (_START, _DONE):
+            return EXPRESSION  # FILTER and a call, or a path's group (the same tokens)
+        return MAYBE

@@ -1,0 +1,82 @@
+"""What a bracket after a name glued to FILTER holds, by the name's place in the triple
+(``brackets.Places``), compared with the reading Oxigraph makes of the same text."""
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph.brackets import EXPRESSION, MAYBE, Places
+from alliance_graph.lexer import tokenize
+
+PROLOGUE = "PREFIX filters: <http://e/> PREFIX s: <http://s/> SELECT * { "
+
+
+def held(group: str) -> str:
+    """Return how the lexer reads '<' after an operand in the brackets after filters:p in
+    ``group``: 'IRI', 'less-than', or 'undecided' (an ``AMBIGUOUS`` token)."""
+    kinds = [t.kind for t in tokenize(PROLOGUE + group + " }")]
+    if "AMBIGUOUS" in kinds:
+        return "undecided"
+    return "less-than" if "<" in kinds else "IRI"
+
+
+def parses(text: str) -> bool:
+    try:
+        ox.Store().query(text)
+    except SyntaxError:
+        return False
+    except RuntimeError:  # a call of s:p, a function Oxigraph does not know: read
+        pass
+    return True
+
+
+def engine_reads(group: str) -> set[str]:
+    """Return how Oxigraph reads the brackets after filters:p in ``group``, told by two
+    texts each legal in one reading alone: "(?a<s:b'>)" a collection of an IRI, and
+    "(?a<s:b&&'>'!=' ')" FILTER calling s:p."""
+    return {reading for reading, brackets in (("IRI", "(?a<s:b'>)"),
+                                              ("less-than", "(?a<s:b&&'>'!=' ')"))
+            if parses(PROLOGUE + group.replace(BRACKETS, brackets) + " }")}
+
+
+BRACKETS = "(?a<s:b&&?c>?d)"  # legal in both readings
+X = "filters:p " + BRACKETS
+
+
+@pytest.mark.parametrize("group,reading", [
+    # A verb must follow a subject term, "[" and "{|": a name and a collection.
+    (f"?s {X}", "IRI"),
+    (f"[ {X} ]", "IRI"),
+    (f"?s ?p ?o {{| {X} |}}", "IRI"),
+    (f"?s s:a/{X}", "IRI"),
+    (f"?s ?p (1 {X})", "IRI"),
+    # A pattern may begin, or an object ended one: FILTER and a call.
+    (X, "less-than"),
+    (f"?s ?p ?o {X}", "less-than"),
+    (f"?s ?p ?o . {X}", "less-than"),
+    (f"?s ?p 'x'^^s:d {X}", "less-than"),
+    (f"?s ?p ?o ~ ?r {X}", "less-than"),
+    (f"FILTER s:f() ?t {X}", "IRI"),  # "()" ends the FILTER: ?t is a subject
+    (f"filters:f() ?t {X}", "IRI"),
+    # A verb may follow: the engine reads a name if the triple parses, FILTER if not.
+    (f"?s ?p ?o ; {X}", "undecided"),
+    (f"(1) {X}", "undecided"),
+    # Keywords glued before an undeclared prefix move the place ("true a s:x").
+    (f"trueas:x {X}", "undecided"),
+    (f"true{X}", "undecided"),
+])
+def test_the_bracket_after_a_name_glued_to_filter_is_read_by_its_place(group, reading):
+    assert held(group) == reading
+    read = engine_reads(group)
+    assert read == {reading} if reading != "undecided" else read, group
+
+
+def test_without_a_prefix_holding_filter_no_places_are_followed():
+    kinds = [t.kind for t in tokenize("SELECT * { ?s ?p ?o ; FILTERs:p (?a<?b) }")]
+    assert "AMBIGUOUS" not in kinds and "<" in kinds
+
+
+def test_places_read_a_bracket_they_do_not_follow_as_undecided():
+    places = Places(1, set())  # a bracket opened before the prefix was declared
+    places.step("PNAME_LN", [0], "filters")
+    assert places.reading() == MAYBE
+    assert Places(0, set()).reading() == EXPRESSION
