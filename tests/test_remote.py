@@ -389,6 +389,9 @@ def test_virtuoso_refuses_and_the_portable_form_it_answers(
      'BIND(IF(REGEX(?v, "^[+-]?[0-9]+$"), xsd:integer(?v), "no") AS ?x) }'),
     ('?x WHERE { BIND(STRAFTER("abc", "") AS ?x) }', '""',
      '?x WHERE { VALUES ?w { "" } BIND(IF(?w = "", "abc", STRAFTER("abc", ?w)) AS ?x) }'),
+    # A language-tagged string has no datatype to Virtuoso (rdf:langString elsewhere).
+    ('(DATATYPE("Iron Dome"@en) AS ?x) WHERE {}', "None",
+     '(IF(LANG("Iron Dome"@en) != "", "tagged", "plain") AS ?x) WHERE {}'),
     # A sum (or an average) of no values is 0: to Virtuoso, nothing.
     ("(SUM(?v) AS ?x) WHERE { VALUES ?v { } }", "None",
      "(COALESCE(SUM(?v), 0) AS ?x) WHERE { VALUES ?v { } }"),
