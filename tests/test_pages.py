@@ -861,3 +861,12 @@ def test_the_header_names_the_page_one_is_on(client, path, current):
     nav = page[page.index('<nav aria-label="Pages">'):]
     nav = nav[:nav.index("</nav>")]
     assert re.findall(r'aria-current="page">([^<]*)</a>', nav) == ([current] if current else [])
+
+
+@pytest.mark.parametrize("path", ["/id/evidence/blog-atlantis", "/id/claim/IronDome-coFundedBy-UnitedStates"])
+def test_a_claim_or_evidence_page_does_not_link_to_itself(client, path):
+    # The quote's card on its own page linked "evidence" to the page itself (beside the type's
+    # link "evidence", to ag:Evidence), the claim's card "claim of ..." to its own: a link a
+    # screen reader lists that goes nowhere.
+    page = html(client, path)
+    assert f'href="{path}"' not in page
