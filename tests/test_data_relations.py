@@ -362,3 +362,23 @@ def test_what_nato_does_is_said_of_nato_not_only_of_its_nations(kg):
     members = {r["o"].value for r in kg.query(
         "SELECT ?o WHERE { id:IndividualNATOMemberStates ag:counters ?o }")}
     assert "https://alliance-graph.example/id/Terrorism" in members
+
+
+def test_every_source_giving_a_sum_of_aid_is_counted_for_the_aid(kg):
+    """000 ('Israel receives approximately $3.8 billion annually in U.S. military assistance')
+    and 003 ('The MoU guarantees $5 billion in US aid for Israel’s missile defense') each give
+    a sum the United States provides Israel, yet 'the United States provides aid to Israel' cited
+    001 and 002 alone, so corroborated-facts and facts-by-source undercounted it. Every source an
+    amount's giver and receiver are cited from is a source of the aid between them."""
+    stated = {(r["g"].value, r["r"].value, r["src"].value) for r in kg.query("""
+        SELECT ?g ?r ?src WHERE {
+          ?amount a ag:MonetaryAmount ; ag:provider ?g ; ag:recipient ?r .
+          ?c rdf:subject ?amount ; rdf:predicate ag:provider ; rdf:object ?g ;
+             prov:wasDerivedFrom/oa:hasSource ?src .
+          ?d rdf:subject ?amount ; rdf:predicate ag:recipient ; rdf:object ?r ;
+             prov:wasDerivedFrom/oa:hasSource ?src }""")}
+    counted = {(r["g"].value, r["r"].value, r["src"].value) for r in kg.query("""
+        SELECT ?g ?r ?src WHERE { ?c rdf:predicate ag:providesAidTo ; rdf:subject ?g ;
+                                     rdf:object ?r ; prov:wasDerivedFrom/oa:hasSource ?src }""")}
+    assert len({src for _, _, src in stated}) >= 3, "few sources give sums: did the data move?"
+    assert sorted(stated - counted) == []
