@@ -63,6 +63,9 @@ X = "filters:p " + BRACKETS
     # Keywords glued before an undeclared prefix move the place ("true a s:x").
     (f"trueas:x {X}", "undecided"),
     (f"true{X}", "undecided"),
+    # A subject and a path's group to the engine, or FILTER and a call: the place after it
+    # is unknown (read as FILTER's, ?o was a subject, and X a verb).
+    (f"filters:q (s:a) ?o {X}", "undecided"),
 ])
 def test_the_bracket_after_a_name_glued_to_filter_is_read_by_its_place(group, reading):
     assert held(group) == reading

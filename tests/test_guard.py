@@ -702,7 +702,10 @@ FILTER_NAME_PLACES = [
 # ("trueas:x" is "true a s:x", a whole triple, and "truefilters:p" a term and a verb).
 FILTER_NAME_UNDECIDED = ["?s ?p ?o ; X", "(1) X", "<< ?a ?b ?c >> X", "[ ?q ?r ] X",
                          "?s s:a/s:b ?o ; X", "?s !(s:a|^s:b) ?o ; X", "?s ?p 'x'^^s:d ; X",
-                         "trueas:x X", "?s as:x X", "trueX", "?s ?p ?o . trueX"]
+                         "trueas:x X", "?s as:x X", "trueX", "?s ?p ?o . trueX",
+                         # Where a pattern may begin, "filters:p (" is FILTER and a call, or
+                         # a subject and a path's group: the place after it is unknown.
+                         "filters:p (s:a) ?o X", "?s ?p ?o . filters:p (s:a) ?o X"]
 FILTER_NAME_BRACKETS = ["(?a<s:b'>)", "(?a<s:b&&'>'!=' ')", "(?a<s:b&&?c>?d)",
                         "(<http://e/a> <http://e/b>)"]
 

@@ -42,7 +42,7 @@ class Places:
     name is a verb where one must follow, FILTER where a pattern may begin or an object
     ended one, and either where a verb may follow (``MAYBE``)."""
 
-    __slots__ = ("levels", "before", "skip", "call", "names", "whole")
+    __slots__ = ("levels", "before", "skip", "call", "names", "whole", "unsure")
 
     def __init__(self, depth: int, names: set[str]):
         # Per open bracket, [what it is, the place in it]: "{" a group, "[" or "{|" a
@@ -58,6 +58,9 @@ class Places:
         # The last token is one term, or FILTER and a name, to the engine: not keywords
         # glued before either ("truefilterx:p" is "true filterx:p" where x: is declared).
         self.whole = True
+        # The "(" about to open may be FILTER's call or a triple's part (a path's group
+        # after a subject, a collection after a verb): after it the place is unknown.
+        self.unsure = False
 
     def step(self, kind: str, stack: list[int], prefix: str = "") -> None:
         """Follow the token of ``kind`` (a word by its upper-case text, a prefixed name with
@@ -66,6 +69,8 @@ class Places:
         call, self.call = self.call, False
         if kind in OPEN:
             opened = "" if stack[-1] or kind in ("<<", "<<(") else kind
+            if self.unsure:
+                opened, self.unsure = "?", False
             levels.append([opened, {"{": _START, "[": _VERB, "{|": _VERB}.get(opened)])
             self.before = None
             return
@@ -75,8 +80,10 @@ class Places:
                 return
             level = levels[-1]
             place, self.before = level[1], level[1]
-            if kind == "}" or (kind == ")" and not closed):
-                level[1] = _START  # a group, or a call (FILTER's, BIND's) or a MAYBE's
+            if closed == "?":
+                level[1] = None
+            elif kind == "}" or (kind == ")" and not closed):
+                level[1] = _START  # a group, or a call (FILTER's, BIND's)
             elif kind == ")>>":
                 level[1] = _AFTER_TERM.get(place)  # a triple term is a term
             elif kind != "|}":  # an annotation leaves the object's place
@@ -121,11 +128,13 @@ class Places:
         """Return what the "(" after a name glued to FILTER holds (to ``tokenize``)."""
         if not self.levels:
             return EXPRESSION
-        bracket = self.levels[-1][0]
-        if not self.whole:
-            return MAYBE  # the name's place is after the keywords glued before it
-        if bracket == "(" or (bracket and self.before == _VERB):
+        bracket, whole = self.levels[-1][0], self.whole
+        if whole and (bracket == "(" or (bracket and self.before == _VERB)):
             return 0  # a name and a collection, or no query at all
-        if bracket == "{" and self.before in (_START, _DONE):
-            return EXPRESSION  # FILTER and a call, or a path's group (the same tokens)
+        # FILTER and a call, or where a pattern may begin a path's group (the same tokens,
+        # but a triple's verb: "filterx:p (ex:a) ?o" is a triple to the engine); or, where a
+        # keyword is glued before the name, either (its place is after the keyword).
+        self.unsure = not whole or self.before != _DONE
+        if whole and bracket == "{" and self.before in (_START, _DONE):
+            return EXPRESSION
         return MAYBE
