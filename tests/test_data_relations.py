@@ -382,3 +382,20 @@ def test_every_source_giving_a_sum_of_aid_is_counted_for_the_aid(kg):
                                      rdf:object ?r ; prov:wasDerivedFrom/oa:hasSource ?src }""")}
     assert len({src for _, _, src in stated}) >= 3, "few sources give sums: did the data move?"
     assert sorted(stated - counted) == []
+
+
+def test_every_source_giving_a_sum_through_a_program_is_counted_for_its_giver_and_receiver(kg):
+    """000 gives the yearly $3.8 billion as Foreign Military Financing 'in U.S. military
+    assistance', yet 'Foreign Military Financing is provided by the United States' did not
+    cite it, while the sum's own giver did: a program's giver and receiver are cited from every
+    source giving a sum through it."""
+    missing = [tuple(term.value.rsplit("/", 1)[1] for term in row) for row in kg.query("""
+        SELECT ?program ?role ?who ?src WHERE {
+          ?amount ag:throughProgram ?program .
+          VALUES ?role { ag:provider ag:recipient }
+          ?c rdf:subject ?amount ; rdf:predicate ?role ; rdf:object ?who ;
+             prov:wasDerivedFrom/oa:hasSource ?src .
+          FILTER NOT EXISTS { ?d rdf:subject ?program ; rdf:predicate ?role ; rdf:object ?who ;
+                                 prov:wasDerivedFrom/oa:hasSource ?src } }""")]
+    assert kg.query("ASK { ?amount ag:throughProgram ?program ; ag:provider ?who }")
+    assert sorted(missing) == []
