@@ -22,7 +22,7 @@ import pytest
 
 import servers
 from alliance_graph.namespaces import PREFIX_IRIS
-from alliance_graph.query import guard
+from alliance_graph.query import guard, results
 from alliance_graph.query.dataset import Dataset
 from alliance_graph.store.errors import QueryError, StoreError
 from alliance_graph.store.layout import ASSERTED, INFERRED
@@ -477,6 +477,24 @@ def test_a_query_the_store_rejects_exits_1_with_its_message(mini, empty_store):
     assert ("SP030" if kind == "virtuoso" else "1:") in line
     if kind != "virtuoso":  # the place in the query as the user wrote it, not 800 further
         assert "error at 1:21:" in line, line  # as `query` over a local store says
+
+
+@pytest.mark.parametrize("query, said, place", [
+    # The store's words alone were "SP030: SPARQL compiler, line 2: syntax error" (Virtuoso)
+    # or the parser's list of tokens expected (Oxigraph), where the local store names the
+    # bracket never closed or the prefix never declared, and where.
+    ("SELECT * WHERE {\n  ?s ?p ?o ", "'{' at line 1, column 16 is never closed", (1, 16)),
+    ("SELECT * WHERE { ?s foo:bar ?o }",
+     "the prefix foo: at line 1, column 21 is not declared: add PREFIX foo: <IRI>", (1, 21)),
+])
+def test_a_query_a_store_rejects_is_told_as_the_local_store_tells_it(
+        remote_kg, kg, query, said, place):
+    for graph in (kg, remote_kg):
+        with pytest.raises(QueryError) as rejected:
+            results.run(graph, query)
+        assert said in str(rejected.value)
+        assert rejected.value.position == place
+    assert str(rejected.value).startswith(f"the store rejected the request: {said} (the parser: ")
 
 
 def test_an_empty_store_says_to_load_it(empty_store):

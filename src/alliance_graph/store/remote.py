@@ -30,7 +30,7 @@ from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
 from .query_form import GRAPH_FORMS, form_of
 from .remote_client import StoreClient
-from .remote_messages import first_line, unaddressed, unshifted
+from .remote_messages import first_line, rejection, unaddressed, unshifted
 from .virtuoso_concat import separated
 from .virtuoso_integers import cast
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
@@ -151,7 +151,8 @@ class RemoteStore(StoreClient):
         try:
             return self.select(text, params, rejected=QueryError, cap=cap)
         except QueryError as exc:
-            raise QueryError(unshifted(str(exc), len(prologue))) from None
+            raise QueryError(*rejection(query, unshifted(str(exc), len(prologue)),
+                                        prefixes)) from None
         except StoreError as exc:
             if "SR353" not in str(exc) or text == sent:
                 raise

@@ -19,7 +19,7 @@ from ..wording import Said
 from . import oxigraph_errors
 from .errors import QueryError, StoreError
 from .remote_http import OPENER, TooLarge, Watch, read_within
-from .remote_messages import first_line, read_error, shown, unaddressed, unreachable
+from .remote_messages import REJECTED, first_line, read_error, shown, unaddressed, unreachable
 from .virtuoso_errors import of_the_query, refuse_partial
 
 
@@ -138,7 +138,7 @@ class StoreClient:
             hint = "" if oxigraph_errors.of_the_query(message, oxigraph, request.data) \
                 else of_the_query(message)
             if exc.code == 400:
-                raise rejected(f"the store rejected the request: {message}{hint or ''}") \
+                raise rejected(f"{REJECTED}{message}{hint or ''}") \
                     from None
             if hint is not None and rejected is not StoreError:  # a query's, not an update's
                 raise rejected(f"the store could not evaluate the query: {message}{hint}") \

@@ -15,6 +15,8 @@ import ssl
 import urllib.error
 import urllib.parse
 
+from ..sparql import syntax_error
+
 
 def shown(url: str) -> str:
     """Return a store's URL as a message names it: its query string and login left out, since
@@ -71,6 +73,21 @@ def unshifted(message: str, shift: int) -> str:
     characters long, so that the lines stay the user's."""
     return _FIRST_LINE_PLACE.sub(lambda m: m[1] + str(int(m[2]) - shift)
                                  if int(m[2]) > shift else m[0], message)
+
+
+REJECTED = "the store rejected the request: "
+
+
+def rejection(query: str, message: str, prefixes) -> tuple[str, tuple[int, int] | None]:
+    """Return a store's refusal of ``query`` told as the local store tells its parser's
+    (``sparql.syntax_error``), and where: the bracket never closed or the prefix never
+    declared (``prefixes`` being the engine's own), first, the store's words after it.  A
+    store's words alone were "SP030: SPARQL compiler, line 2: syntax error" (Virtuoso) or
+    the tokens the parser expected (Oxigraph), naming neither."""
+    if not message.startswith(REJECTED):
+        return message, None
+    said, place = syntax_error(query, message[len(REJECTED):], prefixes or ())
+    return REJECTED + said, place
 
 
 def read_error(exc: urllib.error.HTTPError) -> str:
