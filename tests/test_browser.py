@@ -178,6 +178,14 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     group = page.get_by_role("group", name="Links of Iron Dome")
     assert group.count() == 1  # the narrow drawing is not shown at this width
     assert group.get_by_role("link", name="United States", exact=True).count() == 1
+    # The property labels under the boxes were read as one run of text, apart from the links
+    # and glued together ("co-funded byco-produced with..."): each link is described by its
+    # fact instead, and the labels drawn are not read.
+    sync_api.expect(group.get_by_role("link", name="United States", exact=True)
+                    ).to_have_accessible_description(
+        "Iron Dome co-funded by, co-produced with, jointly developed with, supported by "
+        "United States")
+    assert "co-funded by" not in group.aria_snapshot()
     screenshot(page, "entity", full_page=True)
     screenshot(diagram, "diagram")
     # A neighbour in the diagram is a link to its own page.

@@ -48,15 +48,22 @@ def _width(text: str) -> float:
     return max(60, 7.2 * len(_clip(text)) + 16)
 
 
-def _node(x: float, y: float, text: str, href: str | None, css: str, height: float = BOX) -> str:
+def _node(x: float, y: float, text: str, href: str | None, css: str, height: float = BOX,
+          fact: tuple[str, str] = ("", "")) -> str:
+    """Return a box holding ``text``, a link where ``href``, described by ``fact`` (the id of
+    its text, unique on the page, and the text)."""
+    ident, fact = fact
     shown = escape(_clip(text))
     width = _width(text)
     body = (f'<rect x="{x - width / 2:.1f}" y="{y - height / 2:.1f}" width="{width:.1f}" '
             f'height="{height:.1f}" rx="6" class="{css}"/>'
             f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">{shown}</text>'
-            f'<title>{escape(text)}</title>')
+            f'<title>{escape(text)}</title>'
+            + (f'<desc id="{ident}">{escape(fact)}</desc>' if fact else ""))
     if href:
-        return f'<a href={quoteattr(href)}>{body}</a>'
+        # Described through aria-describedby too: not every reader takes an SVG's desc.
+        described = f' aria-describedby="{ident}"' if fact else ""
+        return f'<a href={quoteattr(href)}{described}>{body}</a>'
     return f"<g>{body}</g>"
 
 
@@ -147,16 +154,31 @@ def neighbourhood(centre: str, edges: list[Edge]) -> str:
                    cy + ARROW_GAP * (i - (len(placed) - 1) / 2))
             parts.append(_edge_line(near, far, edge.incoming, "wide"))
             # One line per property, under the neighbour's box and aligned with its inner side.
-            lines = edge.label.split("\n")
-            spans = _spans(inner, lines)
-            parts.append(f'<text x="{inner:.1f}" y="{ny + BOX / 2 + LINE - 2:.1f}" '
-                         f'text-anchor="{"end" if side < 0 else "start"}" '
-                         f'class="edge-label">{spans}'
-                         f'<title>{escape(", ".join(lines))}</title></text>')
-            nodes.append(_node(nx, ny, edge.other, edge.href, "node"))
+            parts.append(_label(inner, ny + BOX / 2 + LINE - 2, edge.label.split("\n"),
+                                "end" if side < 0 else "start"))
+            nodes.append(_node(nx, ny, edge.other, edge.href, "node",
+                               fact=_fact(centre, edge, f"wide-fact-{len(nodes)}")))
     parts.extend(nodes)
     parts.append(_node(cx, cy, centre, None, "node centre", centre_height))
     return _end(parts, hidden, WIDTH, height)
+
+
+def _fact(centre: str, edge: Edge, ident: str) -> tuple[str, str]:
+    """Return what a neighbour's link is described by: the fact its edge draws ('Iron Dome
+    co-funded by, developed by Israel'). The property labels drawn under the boxes were read
+    by a screen reader as one run of text apart from the links, glued together ('co-funded
+    byco-produced with'), and are hidden from it (_label)."""
+    said = ", ".join(edge.label.split("\n"))
+    return ident, (f"{edge.other} {said} {centre}" if edge.incoming
+                   else f"{centre} {said} {edge.other}")
+
+
+def _label(x: float, y: float, lines: list[str], anchor: str = "") -> str:
+    """Return an edge's property labels, one a line, shown (with the whole as a tooltip) and
+    not read: each neighbour's link is described by its fact (_fact)."""
+    placed = f' text-anchor="{anchor}"' if anchor else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}"{placed} class="edge-label" aria-hidden="true">'
+            f'{_spans(x, lines)}<title>{escape(", ".join(lines))}</title></text>')
 
 
 def _edge_line(near: tuple[float, float], far: tuple[float, float], incoming: bool,
@@ -222,10 +244,8 @@ def narrow(centre: str, edges: list[Edge]) -> str:
                      f'y2="{rows[-1][3]:.1f}" class="edge spine"/>')
     for edge, lines, top, ny in rows:
         parts.append(_edge_line((NARROW_INDENT, ny), (SPINE, ny), edge.incoming, "narrow"))
-        parts.append(f'<text x="{NARROW_INDENT}" y="{top + LINE - 3:.1f}" class="edge-label">'
-                     f'{_spans(NARROW_INDENT, lines)}'
-                     f'<title>{escape(", ".join(lines))}</title></text>')
+        parts.append(_label(NARROW_INDENT, top + LINE - 3, lines))
         nodes.append(_node(NARROW_INDENT + _width(edge.other) / 2, ny, edge.other, edge.href,
-                           "node"))
+                           "node", fact=_fact(centre, edge, f"narrow-fact-{len(nodes)}")))
     parts.extend(nodes)
     return _end(parts, hidden, NARROW_WIDTH, height)
