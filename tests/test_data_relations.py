@@ -399,3 +399,21 @@ def test_every_source_giving_a_sum_through_a_program_is_counted_for_its_giver_an
                                  prov:wasDerivedFrom/oa:hasSource ?src } }""")]
     assert kg.query("ASK { ?amount ag:throughProgram ?program ; ag:provider ?who }")
     assert sorted(missing) == []
+
+
+def test_a_source_saying_what_a_partnership_does_is_counted_for_its_partners(kg):
+    """003 ('The US and Israel have worked together for years to mitigate missile threats from
+    Iran and North Korea') is cited for what the U.S.–Israel alliance counters, yet neither
+    partner of the alliance cited it: facts-by-source and corroborated-facts read the partners
+    as stated by 000, 001 and 002 alone. A source cited for a partnership's countering is cited
+    for one of its partners at least (the intelligence cooperation's CIA, NSA and Mossad are
+    000's words, its United States and Israel 001's)."""
+    uncounted = [tuple(t.value.rsplit("/", 1)[1] for t in row) for row in kg.query("""
+        SELECT DISTINCT ?partnership ?src WHERE {
+          ?partnership ag:partner ?anyone .
+          ?c rdf:subject ?partnership ; rdf:predicate ag:counters ;
+             prov:wasDerivedFrom/oa:hasSource ?src .
+          FILTER NOT EXISTS { ?d rdf:subject ?partnership ; rdf:predicate ag:partner ;
+                                 prov:wasDerivedFrom/oa:hasSource ?src } }""")]
+    assert kg.query("ASK { ?p ag:partner ?x ; ag:counters ?t }")
+    assert sorted(uncounted) == []
