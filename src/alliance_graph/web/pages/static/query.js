@@ -39,9 +39,10 @@
     editor.view.dispatch({ selection: caret, scrollIntoView: true });
     editor.view.focus();
   }
-  if (editor.view) {
-    // The label is the hidden textarea's, which a click on it would focus, to no end.
-    document.querySelector("label[for='query']").addEventListener("click", (event) => {
+  // The label is the hidden textarea's, which a click on it would focus, to no end.
+  const label = document.querySelector("label[for='query']");
+  if (editor.view && label) {
+    label.addEventListener("click", (event) => {
       event.preventDefault();
       editor.view.focus();
     });
