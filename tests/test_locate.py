@@ -17,6 +17,7 @@ from alliance_graph.settings import Settings
 
 AG = "https://alliance-graph.example/ontology/"
 ID = "https://alliance-graph.example/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 TEXT = """@prefix ag: <https://alliance-graph.example/ontology/> .
 @prefix id: <https://alliance-graph.example/id/> .
 @prefix claim: <https://alliance-graph.example/id/claim/> .
@@ -252,3 +253,21 @@ def test_a_finding_on_one_property_is_on_the_proposal_giving_it(tmp_path):
     assert (Path(name).name, line) == ("b.ttl", 8)
     assert Path(loc.locate(ox.NamedNode(ID + "BlueFlag"), None, None)[0]).name == "a.ttl", \
         "a finding on the node alone is still on the first proposal's claim"
+
+
+def test_a_triple_of_a_subjects_second_block_is_on_its_line(tmp_path):
+    # A node written in two statements (its block, and a line added below): a finding on a
+    # triple of the second was on the first's opening line, which does not write it.
+    text = TEXT + ('\nid:Other ag:note "x" .\n\nclaim:Thing-acronym ag:note "added" ;\n'
+                   "    a ag:Statement .\n")
+    loc, inputs = locator(tmp_path, text)
+    [name] = inputs.proposals
+    claim = ox.NamedNode(ID + "claim/Thing-acronym")
+    lines = text.splitlines()
+    assert loc.locate(claim, ox.NamedNode(AG + "note"), ox.Literal("added")) == (
+        name, lines.index('claim:Thing-acronym ag:note "added" ;') + 1)
+    # Of a property both write, the block writing the value.
+    assert loc.locate(claim, ox.NamedNode(RDF + "type"), ox.NamedNode(AG + "Statement")) == (
+        name, lines.index("    a ag:Statement .") + 1)
+    assert loc.locate(claim, ox.NamedNode(RDF + "type"), ox.NamedNode(AG + "Claim")) == (
+        name, lines.index("claim:Thing-acronym a ag:Claim ;") + 1)

@@ -194,17 +194,19 @@ def tag_line(text: str, tag: str) -> int | None:
     return None
 
 
-def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
+def _term_lines(text: str | None) -> tuple[dict, dict, dict, dict] | None:
     """Return, for a file's text, the line of the first subject block each term opens, the
-    line each term first appears on, and the line each term the syntax writes without naming
-    it (``turtle_tokens.IMPLIED``) first appears on: one pass over the text, so that finding thousands of
-    nodes costs a lookup each instead of a search of the whole file each."""
+    line each term first appears on, the line each term the syntax writes without naming
+    it (``turtle_tokens.IMPLIED``) first appears on, and the lines of the other blocks each
+    term opens: one pass over the text, so that finding thousands of nodes costs a lookup
+    each instead of a search of the whole file each."""
     if text is None:
         return None
     newlines = [m.start() for m in re.finditer("\n", text)]
     starts: dict[str, int] = {}
     mentions: dict[str, int] = {}
     implied: dict[str, int] = {}
+    later: dict[str, list[int]] = {}  # the lines of the blocks a term opens after its first
     opened: int | None = None  # the line of a "(" not yet known to open an empty list
     # Where each @base takes effect, and the base it sets: an <IRI> written relative to it is
     # found by the IRI the parser read too.
@@ -230,7 +232,9 @@ def _term_lines(text: str | None) -> tuple[dict, dict, dict] | None:
                 mentions.setdefault(form, line)
                 if at == 0 or text[at - 1] == "\n":
                     starts.setdefault(form, line)
-    return starts, mentions, implied
+                    if starts[form] != line:
+                        later.setdefault(form, []).append(line)
+    return starts, mentions, implied, later
 
 
 def _line_feeds(texts: dict[str, str]) -> dict[str, str]:
@@ -297,7 +301,7 @@ class LineIndex:
         index = self._terms[name]
         if index is None:
             return None
-        starts, mentions, implied = index
+        starts, mentions, implied, _ = index
         forms = self.spellings(name, iri)
         for form in forms:
             if form in starts:
@@ -308,6 +312,14 @@ class LineIndex:
         if iri in implied:
             found.append(implied[iri])
         return min(found, default=None)
+
+    def block_lines(self, name: str, iri: str) -> list[int]:
+        """Return the lines of the subject blocks ``iri`` opens in file ``name`` after the
+        one ``line_of`` gives, in order: a node written in several statements."""
+        if self.line_of(name, iri) is None:
+            return []
+        later = self._terms[name][3]
+        return sorted({line for form in self.spellings(name, iri) for line in later.get(form, ())})
 
     def blank_subject(self, name: str, iris: list[str]) -> tuple[int, int] | None:
         """Return (line, column of its "[") of the first statement of file ``name`` whose

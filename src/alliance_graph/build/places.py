@@ -157,11 +157,32 @@ class Places:
         start = self.node_line(name, s)
         if start is None:
             return start
-        line = self.lines.property_line(name, start, p.value) if isinstance(p, ox.NamedNode) \
+        line = self._in_blocks(name, s, start, p.value, o) if isinstance(p, ox.NamedNode) \
             else start
         if isinstance(o, ox.Literal):
             return self.lines.value_line(name, line, o.value)
         return line
+
+    def _in_blocks(self, name: str, s, start: int, p: str, o) -> int:
+        """Return the line writing property ``p`` in a block of ``s`` in file ``name``: of the
+        block writing ``o`` there too where several write ``p``, else of the first writing
+        ``p``, else ``start``.  A node written in several statements (its block, a line added
+        below) had each finding on a triple of the others on its first block's first line."""
+        blocks = [start] + (self.lines.block_lines(name, s.value)
+                            if isinstance(s, ox.NamedNode) else [])
+        found = []
+        for block in blocks:
+            line, column = self.lines.property_position(name, block, 0, p)
+            if column:
+                found.append(line)
+        if len(found) > 1 and isinstance(o, (ox.NamedNode, ox.Literal)):
+            written = self.lines.spellings(name, o.value) if isinstance(o, ox.NamedNode) else \
+                [o.value]
+            lines = self.lines.lines(name)
+            for line in found:
+                if any(w in lines[line - 1] for w in written):
+                    return line
+        return found[0] if found else start
 
     def node_line(self, name: str, node) -> int | None:
         """Return the line where ``node`` is described in file ``name`` (a blank node: where
