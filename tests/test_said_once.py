@@ -25,15 +25,6 @@ ev:000-prepositioned a ag:Evidence ;
             oa:exact "U.S. Military Stockpiles in Israel:" ] ,
         [ a oa:TextPositionSelector ; oa:start 2229 ; oa:end 2264 ] .
 """
-NEGEV = """
-ev:000-negev-permanent a ag:Evidence ;
-    oa:hasSource src:000_06b6882714cf1880.txt ;
-    oa:hasSelector [ a oa:TextQuoteSelector ;
-            oa:exact "The only permanent U.S. military installation in Israel" ] ,
-        [ a oa:TextPositionSelector ; oa:start 2605 ; oa:end 2660 ] .
-
-claim:NegevRadarBase-locatedIn-Israel prov:wasDerivedFrom ev:000-negev-permanent .
-"""
 # (what the analyst got wrong, the proposal, the line that says it, the shape or check that
 # says it, words of the message saying what to write instead)
 SLIPS = [
@@ -64,8 +55,11 @@ SLIPS = [
     # A value no number, refused by its datatype, was refused again by each bound it cannot
     # be compared with ("at least 0"; of "5 billion" as an amount, a warning that it is ten
     # trillion or more).
-    ("a number written as a string", NEGEV.replace("oa:start 2605", 'oa:start "2605"'),
-     '        [ a oa:TextPositionSelector ; oa:start "2605" ; oa:end 2660 ] .', "position-start",
+    ("a number written as a string",
+     EVIDENCE.replace("1881", "1880").replace("oa:start 2229 ; oa:end 2264",
+                                                'oa:start "2227" ; oa:end 2262')
+     + CLAIM.replace("ev:000-juniper-cobra", "ev:000-prepositioned"),
+     '        [ a oa:TextPositionSelector ; oa:start "2227" ; oa:end 2262 ] .', "position-start",
      'is a plain string'),
     ("an entity by its label", CLAIM.replace("rdf:subject id:JuniperCobra",
                                               'rdf:subject "Juniper Cobra"'),
