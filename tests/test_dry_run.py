@@ -122,8 +122,10 @@ def test_bad_turtle_is_400_with_the_parsers_line_and_no_temporary_path(endpoint)
      "Turtle is UTF-8 (its registration says so), not utf-16: send the proposal in UTF-8"),
     ("<urn:a> <urn:p> \"caf\u00e9\" .\n".encode("latin-1"), 'text/turtle; charset="ISO-8859-1"',
      415, "not iso-8859-1: send the proposal in UTF-8"),
-    (b"\x00\x01binary", "text/turtle", 400, "binary"),
-    (b"\xff\xfe not utf-8", "text/turtle", 400, "UTF-8"),
+    # Said as "line 1: is a binary file", the file named by its place alone, no subject left.
+    (b"\x00\x01binary", "text/turtle", 400,
+     "line 1: the proposal is a binary file, not Turtle"),
+    (b"\xff\xfe not utf-8", "text/turtle", 400, "line 1: the proposal is not valid UTF-8"),
     # Said as "the proposal: is ...", the temporary file's name replaced but not its colon.
     (b"# only a comment\n", "text/turtle", 400, "the proposal is empty: it states no triples"),
     ("<urn:a> <urn:p> <urn:o> .\n".encode("utf-16"), "text/turtle", 400,

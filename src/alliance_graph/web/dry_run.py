@@ -127,9 +127,14 @@ def run(settings, data: bytes, name: str):
         if done.returncode == 2 and "error: could not validate:" in done.stderr:
             # The proposal cannot be read: its problems as "line N: message", the temporary
             # path being nothing the client sent.
-            where = re.compile(rf"^{re.escape(str(path))}:(\d+)(?::\d+)?: ", re.M)
+            where = re.compile(rf"^{re.escape(str(path))}:(\d+)(?::\d+)?: "
+                               r"(?:(?=(?:is|holds|has) )())?", re.M)
             problems = done.stderr.split("error: could not validate:", 1)[1].strip()
-            problems = where.sub(r"line \1: ", problems).replace(f"{path}: ", "the proposal ")
+            # A message whose subject is the file ("FILE:1: is a binary file") keeps one: it
+            # was "line 1: is a binary file".
+            problems = where.sub(lambda m: f"line {m[1]}: " + (
+                "the proposal " if m[2] is not None else ""), problems)
+            problems = problems.replace(f"{path}: ", "the proposal ")
             raise Refused(400, problems.replace(str(path), "the proposal"))
         if done.returncode not in (0, 1):
             # Its last line: the error it gave, or a failure's own message, never the
