@@ -4,7 +4,7 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_graph.sparql import tokenize
-from alliance_graph.store.query_form import form_of
+from alliance_graph.store.query_form import form_of, update_of
 
 
 @pytest.mark.parametrize("text, form", [
@@ -33,3 +33,16 @@ def test_the_form_is_the_engine_s(text, form):
                                   "INSERT DATA {}"])
 def test_no_form_is_none(text):
     assert form_of(tokenize(text)) is None
+
+
+@pytest.mark.parametrize("text, word", [
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "INSERT"),
+    ("PREFIX ex: <urn:>\ndropsilent graph ex:g", "dropsilent"),
+    ("BASE <urn:> WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH"),
+    ("SELECT * {}", None),
+    ("# INSERT\nASK {}", None),
+    ("", None),
+])
+def test_an_update_is_told_by_its_first_word_as_the_engine_reads_it(text, word):
+    update = update_of(tokenize(text))
+    assert (update and update.text) == word

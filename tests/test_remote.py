@@ -492,6 +492,22 @@ def test_a_query_a_store_rejects_is_told_as_the_local_store_tells_it(
     assert str(rejected.value).startswith(f"the store rejected the request: {said} (the parser: ")
 
 
+@pytest.mark.parametrize("update, word", [
+    ("INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }", "INSERT"),
+    # Glued, as the engine reads it, and sent to Virtuoso written apart.
+    ("PREFIX x: <urn:x:>\nINSERTDATA { GRAPH x:g { x:a x:b x:c } }", "INSERTDATA"),
+    ("DROP SILENT GRAPH <urn:x:h>", "DROP"),
+])
+def test_an_update_given_as_a_query_is_refused_never_run(remote_kg, update, word):
+    # Virtuoso runs an update sent as a query: `query` wrote the triple into the store, then
+    # exited 2 ("a malformed ... document: Invalid variable name 'callret-0'").
+    with pytest.raises(QueryError, match=f"^{word} at line (1|2), column 1 starts a "
+                                         "SPARQL Update, which is never run: the graph is "
+                                         "read-only"):
+        remote_kg.query(update)
+    assert list(remote_kg.main.select("SELECT ?s WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }", [])) == []
+
+
 def test_an_empty_store_says_to_load_it(empty_store):
     url = empty_store.url
     line = one_line_error(cli("--store", url, "stats"), 2)

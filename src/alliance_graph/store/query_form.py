@@ -18,12 +18,29 @@ from ..sparql import Token
 FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
 GRAPH_FORMS = frozenset(("CONSTRUCT", "DESCRIBE"))
 _PROLOGUE = frozenset(("PREFIX", "BASE", "VERSION"))
+# The words a SPARQL Update operation begins with.
+UPDATES = frozenset(("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
+                     "COPY", "WITH"))
 
 
 def form_of(tokens: list[Token]) -> tuple[int, str] | None:
     """Return where the query of ``tokens`` begins its form (the token's index) and which
     form it is, as the engine reads the first word after the prologue; None if that word
     begins with no form (or there is none)."""
+    at, word = _first_word(tokens)
+    return (at, word) if word in FORMS else None
+
+
+def update_of(tokens: list[Token]) -> Token | None:
+    """Return the word with which ``tokens`` begin a SPARQL Update after the prologue, as the
+    engine reads it (``INSERTDATA`` too); None if they do not."""
+    at, word = _first_word(tokens)
+    return tokens[at] if word in UPDATES else None
+
+
+def _first_word(tokens: list[Token]) -> tuple[int, str | None]:
+    """Return the index of the first word after the prologue and the first keyword the
+    engine reads in it (None: no keyword, or no word)."""
     for at, token in enumerate(tokens):
         if token.kind != "NAME":
             continue  # a prologue's prefix, IRI or version string
@@ -31,5 +48,5 @@ def form_of(tokens: list[Token]) -> tuple[int, str] | None:
         if word in _PROLOGUE:
             continue
         run = keyword_run(word)
-        return (at, run[0][0]) if run and run[0][0] in FORMS else None
-    return None
+        return at, run[0][0] if run else None
+    return -1, None

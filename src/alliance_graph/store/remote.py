@@ -23,12 +23,12 @@ import pyoxigraph as ox
 from ..keywords import declared
 from ..namespaces import BASE, PREFIX_IRIS
 from ..settings import Settings
-from ..sparql import tokenize
+from ..sparql import line_col, tokenize, where
 from . import addresses, oxigraph_errors, virtuoso_integers
 from . import remote_answers as answers
 from .errors import QueryError, StoreError
 from .layout import ASSERTED, INFERRED
-from .query_form import GRAPH_FORMS, form_of
+from .query_form import GRAPH_FORMS, form_of, update_of
 from .remote_client import StoreClient
 from .remote_messages import first_line, rejection, unaddressed, unshifted
 from .virtuoso_concat import separated
@@ -133,6 +133,12 @@ class RemoteStore(StoreClient):
             own = declared(tokenize(query))
             prologue += "".join(f"PREFIX {p}: <{iri}> " for p, iri in prefixes.items()
                                 if p not in own)
+        # A store taking updates at its query URL (Virtuoso) runs one sent as a query: the
+        # graph is read-only to every command but load, so none is sent.
+        if (update := update_of(tokenize(query))) is not None:
+            raise QueryError(f"{update.text} {where(query, update)} starts a SPARQL Update, "
+                             "which is never run: the graph is read-only, changed only "
+                             "through its files", line_col(query, update.start))
         params = self._dataset(default_graph, named_graphs, use_default_graph_as_union)
         # Virtuoso answers an OFFSET without a LIMIT wrongly (virtuoso_rows.limited), and
         # fails on a GROUP_CONCAT without a SEPARATOR (virtuoso_concat.separated); it keeps a
