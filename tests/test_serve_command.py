@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -482,3 +483,20 @@ def test_each_wildcard_host_serves_the_families_it_announces(tmp_path, host, rea
         assert _answers(socket.AF_INET, "127.0.0.1", port) is ipv4
     finally:
         servers.stop(process)
+
+
+@pytest.mark.server
+def test_ctrl_c_in_a_terminal_stops_serve_without_a_traceback(tmp_path):
+    # A terminal's Ctrl-C signals its whole foreground process group: the engine, a child of
+    # the same group, was interrupted too and printed two tracebacks ending in a socket's
+    # read, under the server's last line.
+    log = tmp_path / "serve.log"
+    port, process = servers.serve_shipped(log, preexec_fn=os.setsid)
+    try:
+        assert ask(f"http://127.0.0.1:{port}", "ASK {}")[0] == 200
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(30) == 0
+    finally:
+        servers.stop(process)
+    said = log.read_text()
+    assert "Traceback" not in said and "KeyboardInterrupt" not in said, said

@@ -111,8 +111,11 @@ def start(settings: Settings) -> Instance:
     theirs = [b.fileno() for _, b in pairs]
     command = [sys.executable, "-m", "alliance_graph.engine.worker",
                json.dumps(settings.to_json()), *map(str, theirs)]
+    # A group of its own: a terminal's Ctrl-C, sent to its whole foreground group, reached the
+    # engine too, which printed its traceback under the server's or script's own message; its
+    # caller stops it (and it ends when its control connection closes).
     process = subprocess.Popen(command, pass_fds=theirs, stdin=subprocess.DEVNULL,
-                               env=environment(settings, os.environ))
+                               env=environment(settings, os.environ), process_group=0)
     for _, b in pairs:
         b.close()
     instance = Instance(process, pairs[0][0], [ours for ours, _ in pairs[1:]])
