@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance_graph.build.lines import LineIndex, StringLines, prefixes, triple_term_line
+from alliance_graph.build.lines import LineIndex, StringLines, triple_term_line
+from alliance_graph.build.turtle_tokens import prefixes
 
 TEXT = """@prefix id: <https://alliance-graph.example/id/> .
 @prefix claim: <https://alliance-graph.example/id/claim/> .

@@ -30,20 +30,6 @@ _PREFIX = re.compile(r"(?:^|(?<=\r))\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\
 _VALUE_LINES = 20
 
 
-def prefixes(text: str) -> dict[str, str]:
-    """Return the prefixes a Turtle text declares ("" for the default one), each namespace as
-    the parser reads it: against the base in effect (``@prefix ex: <vocab/>``)."""
-    return dict(_declared(text))
-
-
-def _declared(text: str) -> list[tuple[str, str]]:
-    """Return (prefix, namespace as read) for each prefix declaration of a Turtle text, in
-    order: the namespace written relative to an ``@base`` resolved (read as written, a name
-    of such a prefix was found nowhere, and its findings had no line)."""
-    return [(prefix, read) for _, _, prefix, _, read in turtle.declarations(text)
-            if prefix is not None]
-
-
 def prefix_block_end(text: str) -> int:
     """Return the offset just past the line of the text's last prefix declaration (0: none)."""
     last = max((m.end() for m in _PREFIX.finditer(text)), default=0)
@@ -74,12 +60,6 @@ def column_number(text: str | bytes, at: int) -> int:
     """Return the 1-based column of offset ``at`` on its line (of a text, or of its bytes)."""
     breaks = _BYTE_BREAK if isinstance(text, bytes) else BREAK
     return at - max((m.end() for m in breaks.finditer(text, 0, at)), default=0) + 1
-
-
-def line_at(text: str, needle: str) -> int | None:
-    """Return the 1-based line of the first occurrence of ``needle`` in ``text``, if any."""
-    at = text.find(needle)
-    return None if at == -1 else line_number(text, at)
 
 
 # The characters a prefixed name's local part may write escaped (``id:No\~Sea``).
@@ -125,7 +105,7 @@ class StringLines:
         self._newlines = [m.start() for m in BREAK.finditer(text)]
         self._first: dict[str, int] = {}
         self._typed: dict[tuple[str, str], int] = {}
-        declared = prefixes(text)
+        declared = turtle.prefixes(text)
         string = None  # the (offset, token) of a string just read, until its datatype
         typed = False  # a "^^" of its own just read (before an <IRI>, or spaced out)
         for at, kind, token in turtle.tokens(text):
@@ -283,7 +263,7 @@ class LineIndex:
         "#" last."""
         if name not in self._prefixes:
             by_ns: dict[str, list[tuple[int, str]]] = {}
-            for order, (prefix, ns) in enumerate(_declared(self.texts().get(name, ""))):
+            for order, (prefix, ns) in enumerate(turtle.declared(self.texts().get(name, ""))):
                 if ns:
                     by_ns.setdefault(ns, []).append((order, prefix))  # "" is the default
             self._prefixes[name] = by_ns

@@ -164,3 +164,17 @@ def glued_numbers(text: str):
         end = at + len(written)
     if len(run) > 1:
         yield start, run
+
+
+def prefixes(text: str) -> dict[str, str]:
+    """Return the prefixes a Turtle text declares ("" for the default one), each namespace as
+    the parser reads it: against the base in effect (``@prefix ex: <vocab/>``)."""
+    return dict(declared(text))
+
+
+def declared(text: str) -> list[tuple[str, str]]:
+    """Return (prefix, namespace as read) for each prefix declaration of a Turtle text, in
+    order: the namespace written relative to an ``@base`` resolved (read as written, a name
+    of such a prefix was found nowhere, and its findings had no line)."""
+    return [(prefix, read) for _, _, prefix, _, read in declarations(text)
+            if prefix is not None]

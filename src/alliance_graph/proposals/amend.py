@@ -19,7 +19,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-from ..build.lines import prefixes
+from ..build.turtle_tokens import prefixes
 
 _BLANK = "_"  # a blank node, as a fact counts it: each parse names them anew
 

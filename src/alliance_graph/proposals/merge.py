@@ -23,7 +23,8 @@ import pyoxigraph as ox
 from rdflib.namespace import PROV
 
 from ..build import loading
-from ..build.lines import prefix_block_end, prefixes
+from ..build.lines import prefix_block_end
+from ..build.turtle_tokens import prefixes
 from ..namespaces import PREFIX_IRIS
 from ..project_files import turtle_files
 from ..rdf import DATA, PrefixMap, in_role
