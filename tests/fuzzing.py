@@ -68,6 +68,17 @@ def service_spellings(port: int) -> list[str]:
         f"SELECT * {{ ?s ?p (true1(?a<http://x/'>)) SERVICE <{url}/glued-number> {{}} #'\n}}",
         # And compact, with nothing ambiguous left to refuse: the comparison and the call.
         f"SELECT * {{ ?s ?p ?o FILTER(?o<'m'&&?o>'a') SERVICE <{url}/compact> {{ }} }}",
+        # With a prefix holding FILTER declared, a name glued to FILTER is read by its place
+        # in the triple; three places were misread, FILTER read as a verb's collection, and
+        # the strings in it hid the call: after keywords glued to an undeclared prefix
+        # ("trueas:x" is "true a s:x"), after a subject and a path's group, and after a
+        # FILTER calling a function with no arguments.
+        *(f"PREFIX filters: <http://e/> PREFIX s: <http://s/> SELECT * {{ {group} "
+          f"filters:q {brackets} SERVICE <{url}/{name}> {{}} #'\n}}"
+          for name, group, brackets in (
+              ("glued", "trueas:x", "(?a<s:b&&'>'!=' ')"),
+              ("path", "filters:p (s:a) ?o", "(?a<s:b&&'>'!=' ')"),
+              ("no-arguments", "FILTERs:f() ?t", "(?a<s:b'>)"))),
     ]
 
 
