@@ -63,3 +63,33 @@ def test_a_source_saying_what_a_partnership_does_is_counted_for_its_partners(kg)
                                  prov:wasDerivedFrom/oa:hasSource ?src } }""")]
     assert kg.query("ASK { ?p ag:partner ?x ; ag:counters ?t }")
     assert sorted(uncounted) == []
+
+
+# What a partnership does, read as the field it cooperates in: a joint missile defense system is
+# missile defense cooperation, a countering of terrorism counterterrorism cooperation.
+AREAS = {
+    "MissileDefense": "?c rdf:predicate ag:jointProgram ; rdf:object ?x . ?x a ag:MissileDefenseSystem",
+    "Counterterrorism": "?c rdf:predicate ag:counters ; rdf:object ?x . "
+                        "VALUES ?x { id:Terrorism id:TerroristNetworks }",
+}
+
+
+def test_a_source_saying_what_a_partnership_does_is_counted_for_the_field_it_cooperates_in(kg):
+    """The U.S.–Israel alliance's counterterrorism cooperation cited 002 alone, though 000 ('Post-
+    9/11 Counterterrorism Cooperation (2000s–Present): The U.S.-Israel alliance deepened with
+    joint efforts against terrorism') and 001 are cited for its countering of terrorism, and its
+    missile defense cooperation left out 002's 'Joint investment and co-production of systems
+    like Iron Dome', cited for its joint programs: single-source-claims listed the first as the
+    company blog's word alone."""
+    uncounted = []
+    for area, does in AREAS.items():
+        uncounted += [(area, *(t.value.rsplit("/", 1)[1] for t in row)) for row in kg.query(f"""
+            SELECT DISTINCT ?partnership ?src WHERE {{
+              ?partnership ag:cooperationArea id:{area} .
+              ?c rdf:subject ?partnership ; prov:wasDerivedFrom/oa:hasSource ?src .
+              {does}
+              FILTER NOT EXISTS {{ ?d rdf:subject ?partnership ; rdf:predicate ag:cooperationArea ;
+                                     rdf:object id:{area} ; prov:wasDerivedFrom/oa:hasSource ?src }}
+            }}""")]
+    assert kg.query("ASK { ?p ag:cooperationArea id:Counterterrorism ; ag:counters id:Terrorism }")
+    assert sorted(uncounted) == []
