@@ -168,6 +168,12 @@ def test_entity_page_shows_quotes_grades_and_its_diagram(page, shipped_server):
     assert_claim_links_say_which_claim(page, "article.claim .evidence a.small", "evidence")
     assert ("evidence 3 of 3 for Iron Dome co-funded by United States, from Building United "
             "States-Israel Partnerships in Defense") in link_names(page, ".evidence a.small")
+    # A group of the claims pointing at the entity was headed "← joint program (of)", read
+    # "leftwards arrow joint program of" in a screen reader's list of headings: the arrow is
+    # drawn only, and the heading says whose ("joint program (of Iron Dome)").
+    assert page.get_by_role("heading", name="joint program (of Iron Dome)", exact=True
+                            ).count() == 1
+    assert "←" not in page.locator("section.facts").aria_snapshot()
     diagram = page.locator("svg.diagram.wide")
     assert page.locator("svg.diagram.narrow").is_hidden()  # drawn for a phone's screen
     assert diagram.locator("line").count() >= 1
