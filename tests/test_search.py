@@ -413,3 +413,18 @@ def test_a_virtuoso_store_finds_what_the_local_store_finds(backend_kg, kg):
         local = [(h.match, h.iri, h.text) for h in search.search(kg, text, 30)]
         assert {kind for kind, _, _ in local} >= {"description"} or text == "aid", text
         assert [(h.match, h.iri, h.text) for h in search.search(backend_kg, text, 30)] == local
+
+
+def test_the_search_page_tells_apart_terms_of_one_label(endpoint):
+    # 'cooperation area' names a class and a property: the page listed two links of that one
+    # name, each to another term (the type beside each is not part of the link's name).
+    request = urllib.request.Request(f"{endpoint}/search?q=cooperation+area",
+                                     headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        page = response.read().decode()
+    names: dict[str, set] = {}
+    for href, text in re.findall(r'<a href="(/ontology/[^"]*)"[^>]*>(.*?)</a>', page, re.S):
+        names.setdefault(html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), set()).add(href)
+    assert names["cooperation area (ag:CooperationArea)"] == {"/ontology/CooperationArea"}
+    assert names["cooperation area (ag:cooperationArea)"] == {"/ontology/cooperationArea"}
+    assert all(len(hrefs) == 1 for hrefs in names.values()), names

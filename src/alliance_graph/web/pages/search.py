@@ -17,12 +17,12 @@ the quote supports, so a page can link the quote to its claims and their entitie
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import pyoxigraph as ox
 
 from ...sources.citations import occurrences
-from .terms import Labeller, Term, by_text, shorten, sparql_iri
+from .terms import Labeller, Term, apart, by_text, shared_labels, shorten, sparql_iri
 
 KINDS = ("label", "alternative label", "description", "quote")
 # Different words of the search text that must all occur: each is one more CONTAINS per text
@@ -231,6 +231,15 @@ def search_more(kg, text: str, limit: int) -> tuple[list[Hit], bool]:
     of the first 50 said nothing of the others, as if those were all there is."""
     hits = _search(kg, text, max(1, min(limit, MAX_LIMIT)) + 1)
     return hits[:limit], len(hits) > limit
+
+
+def told_apart(hits: list[Hit]) -> list[Hit]:
+    """Return ``hits`` with each entity whose label another hit's entity shares labelled with
+    its prefixed name too, for a page's links ('cooperation area (ag:CooperationArea)'; the
+    type shown beside it is no part of the link's name). A quote's hit links no entity."""
+    shared = shared_labels((h.label, h.iri) for h in hits if h.match != "quote")
+    return [replace(h, label=apart(h.label, h.iri)) if h.match != "quote" and h.label in shared
+            else h for h in hits]
 
 
 def _search(kg, text: str, limit: int) -> list[Hit]:

@@ -72,15 +72,27 @@ class Term:
         return shorten(self.datatype) if self.datatype else ""
 
 
+def shared_labels(named) -> set[str]:
+    """Return the labels of ``named`` ((label, IRI) pairs) that name more than one IRI: nine
+    labels name a class and a property both ('cooperation area'), and a page listing both
+    had two links of one name, each to another term."""
+    iris: dict[str, set] = {}
+    for label, iri in named:
+        iris.setdefault(label, set()).add(iri)
+    return {label for label, held in iris.items() if len(held) > 1}
+
+
+def apart(label: str, iri: str) -> str:
+    """Return ``label`` told apart from another IRI's by ``iri``'s prefixed name."""
+    return f"{label} ({shorten(iri)})"
+
+
 def told_apart(lists: list[list[Term]]) -> list[list[Term]]:
     """Return ``lists`` with each IRI whose label another IRI in them shares labelled with its
-    prefixed name too, 'cooperation area (ag:CooperationArea)': nine labels name a class and
-    a property both, and /ontology/ listed two links of one name, each to another term."""
-    iris: dict[str, set] = {}
-    for t in (t for terms in lists for t in terms if t.kind == "iri"):
-        iris.setdefault(t.label, set()).add(t.value)
-    shared = {label for label, named in iris.items() if len(named) > 1}
-    return [[replace(t, label=f"{t.label} ({t.short})") if t.kind == "iri" and t.label in shared
+    prefixed name too, 'cooperation area (ag:CooperationArea)' (/ontology/'s lists)."""
+    shared = shared_labels((t.label, t.value) for terms in lists for t in terms
+                           if t.kind == "iri")
+    return [[replace(t, label=apart(t.label, t.value)) if t.kind == "iri" and t.label in shared
              else t for t in terms] for terms in lists]
 
 

@@ -162,7 +162,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                                        f"{search_mod.MAX_LIMIT}")
         hits, more = search_mod.search_more(get_kg(), q, limit)
         if page:
-            resp = Response(render_template("search.html", q=q, hits=hits, more=more,
+            resp = Response(render_template("search.html", q=q,
+                                            hits=search_mod.told_apart(hits), more=more,
                                             limit=limit, max_limit=search_mod.MAX_LIMIT,
                                             kinds=search_mod.KINDS,
                                             left_out=search_mod.left_out(q),
