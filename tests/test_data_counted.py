@@ -66,8 +66,11 @@ def test_a_source_saying_what_a_partnership_does_is_counted_for_its_partners(kg)
 
 
 # What a partnership does, read as the field it cooperates in: a joint missile defense system is
-# missile defense cooperation, a countering of terrorism counterterrorism cooperation.
+# missile defense cooperation, a countering of terrorism counterterrorism cooperation, a joint
+# exercise joint training (000's 'Blue Flag: Air combat training', 001's 'Joint Training and
+# Military Exercises').
 AREAS = {
+    "JointTraining": "?c rdf:predicate ag:jointExercise",
     "MissileDefense": "?c rdf:predicate ag:jointProgram ; rdf:object ?x . ?x a ag:MissileDefenseSystem",
     "Counterterrorism": "?c rdf:predicate ag:counters ; rdf:object ?x . "
                         "VALUES ?x { id:Terrorism id:TerroristNetworks }",
