@@ -240,8 +240,8 @@ def test_shipped_source_pages_are_small_and_agree_with_coverage(endpoint, source
         with urllib.request.urlopen(f"{endpoint}/id/source/{entry['source']}", timeout=60) as r:
             page = r.read().decode()
         # 003's was 582 KB; the ids naming each fact's link by its fact took it from 186 KB
-        # to 215 KB (the words written again hidden, to 296 KB).
-        assert len(page) < 225_000, (entry["source"], len(page))
+        # to 215 KB (the words written again hidden, to 296 KB), and facts cited since grow it.
+        assert len(page) < 240_000, (entry["source"], len(page))
         assert f"{entry['cited']} of {entry['total']} sentences cited" in page
         assert "matches the text on this server" in page
 
