@@ -1037,3 +1037,31 @@ def test_a_folder_holding_half_a_project_is_warned_of_as_the_command_line_notes_
         f"{tmp_path / 'data'} is not read: {tmp_path} holds no ontology/, so it is no project; "
         f"the graph is built from {ROOT / 'ontology'} and {ROOT / 'data'} (give "
         "Settings(root=DIR), or Settings(data_dir=DIR) and Settings(ontology_dir=DIR))")
+
+
+
+def test_a_graph_loaded_with_a_timeout_over_a_remote_store_names_the_store_its_caller_gave(
+        mini, tmp_path):
+    # Its engine spoke as a server's does, whose clients are not told where the store lives:
+    # "cannot reach the store: nothing listens at its host", to the caller who named it, where
+    # ag.load() without a timeout names it by its URL.
+    from alliance_graph.store import backends
+    process, url = servers.start_oxigraph(tmp_path / "oxigraph")
+    try:
+        remote = mini.with_(store=f"{url}/query")
+        backends.load_into_store(remote)
+        graphs = ag.load(remote), ag.load(remote, timeout=30)
+        ask = "ASK { ?c a ag:Claim }"
+        assert all(bool(ag.run(kg, ask)) for kg in graphs)
+    finally:
+        servers.stop(process)
+    said = []
+    for kg in graphs:
+        with pytest.raises(ag.StoreError) as refused:
+            ag.run(kg, ask)
+        said.append(str(refused.value))
+    graphs[1].close()
+    where = url.removeprefix("http://")
+    assert said[0] == said[1] == (
+        f"cannot reach {url}/query: nothing listens at {where} (connection refused): is the "
+        "store started, and are the URL's host and port its own?")

@@ -132,8 +132,9 @@ def reopen_graph(settings: Settings):
                                   main_is_split=True, version=chosen), chosen
     # A remote store's messages reach the server's clients, in its 502s: they do not say
     # where the store lives (the server's log names --store; its address named a store's
-    # host and path to anyone who asked while it was down).
-    kg = open_graph(settings, anonymous=True)
+    # host and path to anyone who asked while it was down).  A graph's own engine
+    # (``ag.load(timeout=S)``) names it to its caller, who gave it.
+    kg = open_graph(settings, anonymous=not settings.engine_names_store)
     return kg, dataset_version(settings, kg)
 
 
