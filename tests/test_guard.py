@@ -116,6 +116,12 @@ SERVICE = [
     f"DESCRIBE ?x WHERE {{ SERVICE {E} {{ ?x ?p ?o }} }}",
     f"ASK {{ SERVICE {E} {{ }} }}",
     f"SELECT * {{ LATERAL {{ SERVICE {E} {{ ?x ?p ?o }} }} }}",
+    # An undeclared prefix is the keywords it begins with and a name: "atruefilterxsd:b(" is
+    # "a true FILTER xsd:b(", whose '<' is less-than; read as a collection after a name (FILTER
+    # was looked for only first or after TRUE or FALSE), its IRI's quote hid the call.
+    f"SELECT * {{ ?s atruefilterxsd:boolean(true||?s<ok:b&&'>'!=' ') SERVICE {E} {{}} #'\n}}",
+    f"SELECT * {{ ?s ?p ?o . ?s afalsefilterxsd:boolean(?s<ok:b&&'>'!=' ') SERVICE {E} {{}} #'\n}}",
+    f"SELECT * {{ ?s ?p 1filterxsd:boolean(?s<ok:b&&'>'!=' ') SERVICE {E} {{}} #'\n}}",
 ]
 
 

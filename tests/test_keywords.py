@@ -13,6 +13,7 @@ from alliance_graph.keywords import (
     declared,
     keyword_run,
     past,
+    reads_filter,
     split_glued,
     terms_in,
 )
@@ -145,3 +146,14 @@ def test_the_prefixes_known_to_a_query_are_read_on_its_tokens():
     tokens = tokenize('PREFIX ex: <urn:x#> prefix : <urn:y#> # PREFIX no: <urn:z>\n'
                       'SELECT ("PREFIX str: <urn:s>" AS ?x) { PREFIX <urn:w> }')
     assert declared(tokens, ["ag"]) == {"ex", "", "ag"}
+
+
+@pytest.mark.parametrize("prefix,reads", [
+    ("FILTERX", True), ("TRUEFILTERX", True), ("ATRUEFILTERXSD", True), ("AFALSEFILTER", True),
+    ("TRUE.FILTERX", True), ("A.TRUE.AFILTERX", True), ("TRUE1FILTERX", True),
+    ("MYFILTER", False), ("S.FILTERX", False), ("TRUEX.FILTERY", False), ("FILTRE", False),
+])
+def test_the_engine_may_read_filter_where_a_run_of_keywords_reaches_it(prefix, reads):
+    # FILTER was looked for first or after TRUE or FALSE only: "atruefilterxsd:b(" is "a true
+    # FILTER xsd:b(" to the engine, and was read as a name and a collection.
+    assert reads_filter(prefix) is reads

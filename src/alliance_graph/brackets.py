@@ -15,7 +15,7 @@ whole triple) leaves its place unknown, and so undecided.
 
 from __future__ import annotations
 
-from .keywords import FILTER_GLUED, glued, keyword_run
+from .keywords import keyword_run, reads_filter
 
 OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
 CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
@@ -107,7 +107,7 @@ class Places:
                 level[1] = None  # ("trueas:x" is "true a s:x", a whole triple)
                 self.whole = upper.startswith("FILTER")
             self.call = kind in IRIS and (place is None and call or level[0] == "{" and (
-                place in (_START, _DONE) and glued(upper, FILTER_GLUED)))
+                place in (_START, _DONE) and "FILTER" in upper and reads_filter(upper)))
         elif kind in ("^^", "~", "LANGTAG", "*", "+", "?"):
             self.skip = kind == "^^" or kind == "~"
         elif kind == "." and level[0] == "{":

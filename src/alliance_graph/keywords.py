@@ -129,6 +129,20 @@ def _kind(word: str) -> str:
     return kind + "_NEGATIVE" * (word[0] == "-")
 
 
+def reads_filter(prefix: str) -> bool:
+    """Return whether the engine may read FILTER in an upper-case prefix it does not know:
+    where a run of keywords and numbers from its start reaches FILTER, each part before a
+    dot read whole (``atruefilterx:`` is ``a true FILTER x:``, ``true.filterx:`` is ``true .
+    FILTER x:``, a name in ``myfilter:``)."""
+    for part in prefix.split("."):
+        reached = _reached(part)
+        if any(part.startswith("FILTER", at) for at in reached):
+            return True
+        if len(part) not in reached:
+            return False
+    return False
+
+
 def separators_in(prefix: str) -> tuple[int, int]:
     """Return how many dots and FILTERs the engine may read as such in an upper-case prefix.
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .brackets import CLOSE, EXPRESSION, IRIS, MAYBE, OPEN, Places
-from .keywords import BY_GLUED, FILTER_GLUED, KEYWORDS, glued, keyword_run
+from .keywords import BY_GLUED, KEYWORDS, glued, keyword_run, reads_filter
 from .terminals import BASE_CHAR, KINDS, MASTER, NO_PNAME, NO_PNAME_KINDS, RUN
 
 __all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "Token", "deepest", "line_col", "tokenize",
@@ -175,7 +175,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                                   or (word and _opens_call(prev))
                                   or (prev in _IRIS and word2 and "FILTER" in prev2)):
                                 stack.append(EXPRESSION)
-                            elif prev in _IRIS and glued(after_pname, FILTER_GLUED):
+                            elif prev in _IRIS and "FILTER" in after_pname \
+                                    and reads_filter(after_pname):
                                 stack.append(EXPRESSION if places is None else places.reading())
                             else:
                                 stack.append(0)
