@@ -254,6 +254,10 @@ def test_a_prefix_declared_in_a_comment_or_a_string_declares_nothing(remote_kg, 
     # Of two variables, the block's row alone was lost.
     "SELECT ?o ?x WHERE { { ?o ag:inDomain id:CyberDomain } "
     "UNION { VALUES (?o ?x) { (id:CyberDomain 1) } } }",
+    # A string typed xsd:string matched no label, in a pattern, VALUES, = or sameTerm.
+    'SELECT ?s ?t WHERE { ?s rdfs:label "Iron Dome"^^xsd:string '
+    'VALUES ?l { "Iron Dome"^^xsd:string } ?t rdfs:label ?m FILTER(sameTerm(?m, ?l)) }',
+    'SELECT DISTINCT ?x WHERE { VALUES ?x { "a" "a"^^xsd:string } }',
 ])
 def test_what_virtuoso_reads_otherwise_is_answered_as_the_local_store_answers(
         remote_kg, kg, query):

@@ -34,6 +34,7 @@ from .remote_messages import first_line, rejection, unaddressed, unshifted
 from .virtuoso_concat import separated
 from .virtuoso_integers import cast
 from .virtuoso_rows import SORTED_ROWS, cut_at, limited
+from .virtuoso_strings import untyped
 from .virtuoso_tags import lowered, strlang_cased
 from .virtuoso_values import filled
 from .virtuoso_words import parted
@@ -43,6 +44,11 @@ SETTINGS_NAMES = {"query_url": "settings.store", "update_url": "settings.store_u
                   "graph_store_url": "settings.store_graph_store_url"}
 # A graph no store holds (nothing is ever written to it): naming it says "this graph is empty".
 EMPTY = ox.NamedNode(BASE + "empty-graph")
+
+
+# What Virtuoso is sent in place of a query, in this order: the keywords apart first, as the
+# others read the words they make.
+_FOR_VIRTUOSO = (parted, cast, untyped, lowered, strlang_cased, separated, filled)
 
 
 class RemoteStore(StoreClient):
@@ -146,13 +152,15 @@ class RemoteStore(StoreClient):
         # tag in one case alone (virtuoso_tags.strlang_cased); it reads keywords glued
         # together as none (virtuoso_words.parted), and loses the rows of a UNION branch of
         # VALUES alone (virtuoso_values.filled); it keeps an integer of 19 digits as a
-        # decimal, but cast (virtuoso_integers.cast).
+        # decimal, but cast (virtuoso_integers.cast), and a string typed xsd:string as
+        # another term than the plain string (virtuoso_strings.untyped).
         if self._virtuoso is None:
             self._unnamed_means_every_graph()  # an answer of the store's says what it is
         if self._virtuoso:
             virtuoso_integers.check(query)
-        sent = filled(separated(strlang_cased(lowered(cast(parted(prologue + query)))))) \
-            if self._virtuoso else prologue + query
+        sent = prologue + query
+        for rewritten in _FOR_VIRTUOSO if self._virtuoso else ():
+            sent = rewritten(sent)
         text, cap = limited(sent) if self._virtuoso else (sent, None)
         try:
             return self.select(text, params, rejected=QueryError, cap=cap)

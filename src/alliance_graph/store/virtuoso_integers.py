@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from ..sparql import Token, line_col, tokenize, where
 from .errors import QueryError
+from .virtuoso_strings import XSD, datatype_of
 from .virtuoso_words import glued
 
 MOST = 2**63 - 1
@@ -62,7 +63,7 @@ def _integers(query: str) -> Iterator[Token]:
 # from a string it keeps it an integer.  A cast is an expression: in a pattern, VALUES or a
 # template the number is left as written (a pattern matches it by value all the same).
 _CAST = '{0}<http://www.w3.org/2001/XMLSchema#integer>("{1}")'
-_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD_INTEGER = XSD + "integer"
 _DIGITS = re.compile(r"[0-9]{19}")
 
 
@@ -76,7 +77,8 @@ def cast(query: str) -> str:
     for at, token in enumerate(tokens):
         if token.kind in _INTEGERS:
             sign, digits, last = token.text[:-19], token.text[-19:], token
-        elif token.kind in ("STRING_LITERAL1", "STRING_LITERAL2") and _typed_integer(tokens, at):
+        elif token.kind in ("STRING_LITERAL1", "STRING_LITERAL2") \
+                and datatype_of(tokens, at) == _XSD_INTEGER:
             sign, digits, last = token.text[1:-1][:-19], token.text[1:-1][-19:], tokens[at + 2]
         else:
             continue
@@ -89,21 +91,6 @@ def cast(query: str) -> str:
         pieces += [query[done:start], _CAST.format(f"{sign} " if sign else "", digits)]
         done = end
     return "".join(pieces) + query[done:]
-
-
-def _typed_integer(tokens: list[Token], at: int) -> bool:
-    """Return whether the string at ``at`` is typed xsd:integer (``^^`` and its datatype, a
-    full IRI or a name of a prefix the query declares)."""
-    if at + 2 >= len(tokens) or tokens[at + 1].kind != "^^":
-        return False
-    datatype = tokens[at + 2]
-    if datatype.kind == "IRIREF":
-        return datatype.text[1:-1] == _XSD_INTEGER
-    prefix, _, local = datatype.text.partition(":")
-    return datatype.kind == "PNAME_LN" and any(
-        a.kind == "NAME" and a.text.upper() == "PREFIX" and b.text == f"{prefix}:"
-        and c.kind == "IRIREF" and c.text[1:-1] + local == _XSD_INTEGER
-        for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
 
 
 def _in_expressions(query: str, found: list[tuple]) -> list[tuple]:
