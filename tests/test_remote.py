@@ -434,6 +434,9 @@ def test_virtuoso_computes_otherwise_and_the_portable_form_does_not(
     ("SELECT (COUNT(*) AS ?n) WHERE { ?a ag:coFundedBy|ag:developedBy ?b }",
      "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?b "
      "WHERE { ?a ag:coFundedBy|ag:developedBy ?b } }"),
+    # A MINUS sharing no variable with a group of VALUES alone removed every row.
+    ("SELECT ?x WHERE { VALUES ?x { 1 2 } MINUS { id:IronDome ag:coFundedBy ?y } }",
+     "SELECT ?x WHERE { VALUES ?x { 1 2 } MINUS { id:IronDome ag:coFundedBy ?x } }"),
     # A duration is a number to Virtuoso.
     ('SELECT (IF(isNumeric("P10Y"^^xsd:duration), "number", "not") AS ?x) {}',
      'SELECT (IF(DATATYPE("P10Y"^^xsd:duration) IN (xsd:integer, xsd:decimal, xsd:double, '
