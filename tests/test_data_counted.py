@@ -68,14 +68,17 @@ def test_a_source_saying_what_a_partnership_does_is_counted_for_its_partners(kg)
 # What a partnership does, read as the field it cooperates in: a joint missile defense system is
 # missile defense cooperation, a countering of terrorism counterterrorism cooperation, a joint
 # exercise joint training (000's 'Blue Flag: Air combat training', 001's 'Joint Training and
-# Military Exercises').
+# Military Exercises'), aid one partner gives another military aid (003's 'US aid for Israel’s
+# missile defense'). ?c is the claim saying it.
 AREAS = {
-    "JointTraining": "?c rdf:predicate ag:jointExercise",
-    "MissileDefense": "?c rdf:predicate ag:jointProgram ; rdf:object ?x . ?x a ag:MissileDefenseSystem",
-    "Counterterrorism": "?c rdf:predicate ag:counters ; rdf:object ?x . "
-                        "VALUES ?x { id:Terrorism id:TerroristNetworks }",
+    "JointTraining": "?c rdf:subject ?partnership ; rdf:predicate ag:jointExercise",
+    "MissileDefense": "?c rdf:subject ?partnership ; rdf:predicate ag:jointProgram ; rdf:object ?x ."
+                      " ?x a ag:MissileDefenseSystem",
+    "Counterterrorism": "?c rdf:subject ?partnership ; rdf:predicate ag:counters ; rdf:object ?x ."
+                        " VALUES ?x { id:Terrorism id:TerroristNetworks }",
+    "MilitaryAid": "?partnership ag:partner ?giver, ?receiver . ?c rdf:subject ?giver ;"
+                   " rdf:predicate ag:providesAidTo ; rdf:object ?receiver",
 }
-
 
 def test_a_source_saying_what_a_partnership_does_is_counted_for_the_field_it_cooperates_in(kg):
     """The U.S.–Israel alliance's counterterrorism cooperation cited 002 alone, though 000 ('Post-
@@ -89,8 +92,8 @@ def test_a_source_saying_what_a_partnership_does_is_counted_for_the_field_it_coo
         uncounted += [(area, *(t.value.rsplit("/", 1)[1] for t in row)) for row in kg.query(f"""
             SELECT DISTINCT ?partnership ?src WHERE {{
               ?partnership ag:cooperationArea id:{area} .
-              ?c rdf:subject ?partnership ; prov:wasDerivedFrom/oa:hasSource ?src .
-              {does}
+              {does} .
+              ?c prov:wasDerivedFrom/oa:hasSource ?src .
               FILTER NOT EXISTS {{ ?d rdf:subject ?partnership ; rdf:predicate ag:cooperationArea ;
                                      rdf:object id:{area} ; prov:wasDerivedFrom/oa:hasSource ?src }}
             }}""")]
