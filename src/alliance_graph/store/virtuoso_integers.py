@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from ..sparql import Token, line_col, tokenize, where
 from .errors import QueryError
-from .virtuoso_strings import XSD, datatype_of
+from .virtuoso_strings import XSD, datatype_of, declarations
 from .virtuoso_words import glued
 
 MOST = 2**63 - 1
@@ -73,12 +73,13 @@ def cast(query: str) -> str:
     if not _LONG.search(query):
         return query
     tokens = tokenize(query)
+    declared = declarations(tokens)
     found = []  # (where the number begins, where it ends, its sign, its digits)
     for at, token in enumerate(tokens):
         if token.kind in _INTEGERS:
             sign, digits, last = token.text[:-19], token.text[-19:], token
         elif token.kind in ("STRING_LITERAL1", "STRING_LITERAL2") \
-                and datatype_of(tokens, at) == _XSD_INTEGER:
+                and datatype_of(tokens, at, declared) == _XSD_INTEGER:
             sign, digits, last = token.text[1:-1][:-19], token.text[1:-1][-19:], tokens[at + 2]
         else:
             continue

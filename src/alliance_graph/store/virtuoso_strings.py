@@ -16,21 +16,25 @@ _STRINGS = frozenset(("STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG
                       "STRING_LITERAL_LONG2"))
 
 
-def datatype_of(tokens: list[Token], at: int) -> str | None:
+def declarations(tokens: list[Token]) -> dict[str, str]:
+    """Return the namespace each prefix names in the query of ``tokens`` (its last
+    declaration's, as the engine keeps it)."""
+    return {b.text[:-1]: c.text[1:-1] for a, b, c in zip(tokens, tokens[1:], tokens[2:])
+            if a.kind == "NAME" and a.text.upper() == "PREFIX" and b.kind == "PNAME_NS"
+            and c.kind == "IRIREF"}
+
+
+def datatype_of(tokens: list[Token], at: int, declared: dict[str, str]) -> str | None:
     """Return the datatype IRI of the literal whose string is ``tokens[at]`` (``^^`` and a
-    full IRI, or a name of a prefix the query declares), None if it is given none known."""
+    full IRI, or a name of a prefix ``declared``), None if it is given none known."""
     if at + 2 >= len(tokens) or tokens[at + 1].kind != "^^":
         return None
     datatype = tokens[at + 2]
     if datatype.kind == "IRIREF":
         return datatype.text[1:-1]
     prefix, _, local = datatype.text.partition(":")
-    if datatype.kind != "PNAME_LN":
-        return None
-    declared = [c.text[1:-1] for a, b, c in zip(tokens, tokens[1:], tokens[2:])
-                if a.kind == "NAME" and a.text.upper() == "PREFIX" and b.text == f"{prefix}:"
-                and c.kind == "IRIREF"]
-    return declared[-1] + local if declared else None
+    return declared[prefix] + local if datatype.kind == "PNAME_LN" and prefix in declared \
+        else None
 
 
 def untyped(query: str) -> str:
@@ -38,9 +42,10 @@ def untyped(query: str) -> str:
     if "string" not in query:
         return query
     tokens = tokenize(query)
+    declared = declarations(tokens)
     pieces, done = [], 0
     for at, token in enumerate(tokens):
-        if token.kind in _STRINGS and datatype_of(tokens, at) == XSD + "string":
+        if token.kind in _STRINGS and datatype_of(tokens, at, declared) == XSD + "string":
             end = tokens[at + 2].start + len(tokens[at + 2].text)
             if "\n" not in query[token.start:end]:  # the lines stay the user's
                 pieces += [query[done:token.start], token.text]
