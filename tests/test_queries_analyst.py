@@ -246,3 +246,16 @@ def test_attributed_statements_give_the_occasion_and_whom_the_source_heard_it_th
             ID + "IsraeliMinistryOfDefense") in rows
     assert (ID + "Statement-Nagel-EmergencyFunding", ID + "MemorandumOfUnderstanding2016SigningCeremony",
             None) in rows
+
+
+# --- installations: 'whose is NATO's headquarters?' ----------------------------------------------
+# installations said it lists 'the headquarters organizations are run from (NATO's)', and gave
+# NATO headquarters a location and no organization: ag:headquarters points from NATO to it.
+
+
+def test_installations_names_the_organization_a_headquarters_is_of(kg):
+    rows = set(_answer(kg, "installations", "installation", "headquartersOf"))
+    said = {(r["h"].value, r["o"].value) for r in kg.query(
+        "SELECT ?h ?o WHERE { ?o ag:headquarters ?h }")}
+    assert {row for row in rows if row[1]} == said
+    assert (ID + "NATOHeadquarters", ID + "NATO") in said
