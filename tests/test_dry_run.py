@@ -625,3 +625,16 @@ def test_a_utf16_file_comes_back_readable_in_the_box_to_validate_from_there(endp
     again, ctype = form(("turtle", None, textarea(page.decode()).encode("utf-8")))
     status, _, report = post(endpoint, again, ctype)
     assert status == 200 and json.loads(report)["conforms"] is True
+
+
+@pytest.mark.parametrize("body, title", [
+    (PASSES, "Validate a proposal: conforms"),
+    (FAILS, "Validate a proposal: does not conform"),
+    (b"@prefix x: <urn:x> .\nx:a x:b .\n x:c", "Validate a proposal: could not be validated (400)"),
+], ids=["conforms", "fails", "unreadable"])
+def test_the_report_pages_title_says_its_verdict(endpoint, body, title):
+    # Every answer's title was "Validate a proposal", the verdict said in the page only: a
+    # screen reader, which reads the title as the page loads, said nothing of it.
+    data = body.read_bytes() if isinstance(body, Path) else body
+    _, _, page = post(endpoint, data, accept="text/html")
+    assert f"<title>{title} · alliance-graph</title>" in page.decode()
