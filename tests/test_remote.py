@@ -16,6 +16,7 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -311,6 +312,18 @@ def test_an_integer_of_19_digits_in_an_expression_is_an_integer_and_in_values_a_
     assert row["t"].value.endswith("#decimal" if "virtuoso" in request.node.callspec.id
                                    else "#integer")
     assert row["same"].value in ("true", "1")
+
+
+def test_virtuoso_answers_over_the_inferred_triples_wrongly_as_the_docs_say(remote_kg, kg,
+                                                                            request):
+    # docs/remote-stores.md: with graph/asserted and graph/inferred as its default graph,
+    # Virtuoso 7.2 left out one of the two amounts in force in 2020 (exit 0). Held here so
+    # that the doc's warning goes when the answer is right.
+    query = (Path(__file__).parent.parent / "queries" / "aid-in-force-2020.rq").read_text()
+    local = normalized(kg.query(query, inferred=True))
+    remote = normalized(remote_kg.query(query, inferred=True))
+    assert (remote != local) == ("virtuoso" in request.node.callspec.id)
+    assert normalized(remote_kg.query(query)) == normalized(kg.query(query))
 
 
 def test_the_project_s_graphs_are_found_beside_a_store_s_other_graphs(remote_kg):
