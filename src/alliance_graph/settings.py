@@ -218,9 +218,7 @@ class Settings:
     # server then starts an engine on it and switches to it, queries under way finishing on
     # the old one (engine/client.py).  0: serve the build the server started with.
     follow_poll: float = 1.0
-    # Whether the engine's messages name a remote store by its URL: a server's engine says
-    # "the store", its messages reaching any client of the server, who is not told where the
-    # store lives; a graph's own (ag.load(timeout=S)) names it to the caller who gave it.
+    # ag.load(timeout=S)'s engine names a remote store by its URL; a server's, to its clients: "the store".
     engine_names_store: bool = False
     # glibc malloc arenas of the engine process (MALLOC_ARENA_MAX; an arena per thread by
     # default).  Its threads spend their time in Oxigraph, not in malloc, so two arenas cost
