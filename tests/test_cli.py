@@ -1,5 +1,6 @@
 """The command line: each command, its formats, and its documented exit codes."""
 
+import codecs
 import contextlib
 import csv
 import io
@@ -66,6 +67,47 @@ def test_query_result_formats(run, fmt):
         assert len(list(ox.parse_query_results(
             result.stdout_bytes, format=RESULT_FORMATS[fmt].oxigraph))) == 3
 
+
+
+@pytest.mark.parametrize("fmt, delimiter", [("csv", ","), ("tsv", "\t")])
+def test_bom_begins_a_csv_or_tsv_answer_for_excel(run, fmt, delimiter):
+    # Excel on Windows reads a CSV file without a byte order mark in the system's code page:
+    # "David’s Sling" was "Davidâ€™s Sling", and nothing asked for the mark.  Opt-in: Python's
+    # csv module reading UTF-8 takes it for part of the first column's name.
+    text = "SELECT ?label WHERE { id:DavidsSling rdfs:label ?label }"
+    plain = run("query", text, "--format", fmt)
+    marked = run("query", text, "--format", fmt, "--bom")
+    assert marked.exit_code == 0, marked.output
+    assert not plain.stdout_bytes.startswith(codecs.BOM_UTF8)
+    assert marked.stdout_bytes == codecs.BOM_UTF8 + plain.stdout_bytes
+    rows = list(csv.reader(io.StringIO(marked.stdout_bytes.decode("utf-8-sig"), newline=""),
+                           delimiter=delimiter))
+    assert rows[0] == ["label" if fmt == "csv" else "?label"]
+    assert rows[1][0] in ("David’s Sling", '"David’s Sling"')
+    assert run("query", "ASK {}", "--format", fmt, "--bom").stdout_bytes.startswith(
+        codecs.BOM_UTF8)
+
+
+@pytest.mark.parametrize("args, says", [
+    (("query", "ASK {}", "--format", "json", "--bom"),
+     "--bom applies to --format csv and --format tsv, not to --format json"),
+    (("query", "ASK {}", "--bom"),
+     "--bom applies to --format csv and --format tsv, not to --format table"),
+    (("export", "--format", "nt", "--bom"),
+     "--bom applies to --format nodes-csv and --format edges-csv, not to --format nt")])
+def test_bom_is_refused_for_a_format_that_is_not_csv(run, args, says):
+    result = run(*args)
+    assert result.exit_code == 2 and result.stderr == f"error: {says}\n", result.output
+
+
+@pytest.mark.parametrize("fmt", ["nodes-csv", "edges-csv"])
+def test_export_bom_begins_the_network_csv_for_excel(run, in_mini, tmp_path, fmt):
+    plain = run(*in_mini, "export", "--format", fmt).stdout_bytes
+    out = tmp_path / "network.csv"
+    result = run(*in_mini, "export", "--format", fmt, "--bom", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == codecs.BOM_UTF8 + plain and not plain.startswith(codecs.BOM_UTF8)
+    assert run(*in_mini, "export", "--format", fmt, "--bom").stdout_bytes == out.read_bytes()
 
 def test_query_table_from_file_and_stdin(run, tmp_path):
     path = tmp_path / "q.rq"

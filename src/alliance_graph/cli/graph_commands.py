@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from xml.parsers import expat
 
 import click
 import pyoxigraph as ox
@@ -22,8 +20,6 @@ from ..query import csv_results
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
-from ..query.answer import xml_kept
-from ..query.xml_check import XmlCheck
 from ..settings import Settings, carried
 from ..store import backends
 from ..wording import Metavar, Said, shown, worded
@@ -42,7 +38,16 @@ from .main import (
     stdout_open,
     verdict,
 )
-from .output_file import cannot_write, ended_by_signals, file_name, not_an_input, output_file
+from .output_file import (
+    Sink,
+    Uncarried,
+    byte_order_mark,
+    cannot_write,
+    ended_by_signals,
+    file_name,
+    not_an_input,
+    output_file,
+)
 from .query_text import read_query
 
 
@@ -73,6 +78,12 @@ def stats(settings: Settings, fmt: str):
         click.echo(f"  {cls:<32} {n}")
 
 
+# Excel on Windows reads a CSV file without a byte order mark in the system's code page.
+_BOM_HELP = ("Begin a {} answer with a UTF-8 byte order mark, which Excel on Windows needs to "
+             "read its text as UTF-8 (not by default: Python's csv module reading UTF-8, for "
+             "one, takes the mark for part of the first column's name).")
+
+
 @main.command()
 @click.argument("query_or_file")
 @click.option("--format", "fmt", default="table", show_default=True,
@@ -85,15 +96,17 @@ def stats(settings: Settings, fmt: str):
 @click.option("--timeout", type=Seconds(), metavar="SECONDS",
               help="Stop the query after this many seconds, exit 1 (default: no limit; "
                    "Ctrl-C stops it at any time, exit 130).")
+@click.option("--bom", is_flag=True, help=_BOM_HELP.format("csv or tsv"))
 @click.pass_obj
 def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
-          timeout: float | None):
+          timeout: float | None, bom: bool):
     """Run a SPARQL query given as text, a .rq file, a catalogue name, or - for stdin."""
+    fmt = "turtle" if fmt.lower() in _TTL else fmt.lower()
+    mark = byte_order_mark(bom, fmt, ("csv", "tsv"))
     text = read_query(settings, query_or_file)
     stdout_open()
     kg = load_graph(settings)
-    fmt = "turtle" if fmt.lower() in _TTL else fmt.lower()
-    at_once(lambda: _answer(kg, text, fmt, inferred), timeout,
+    at_once(lambda: _answer(kg, text, fmt, inferred, mark), timeout,
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
 
 
@@ -102,7 +115,7 @@ _FORMATS_OF = {"select": "json, xml, csv, tsv or table", "ask": "json, xml, csv,
                "graph": "turtle, nt, jsonld, xml or table"}
 
 
-def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
+def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"") -> None:
     try:
         result = queries.run(kg, text, inferred=inferred)
         kind = queries.kind_of(result)
@@ -122,8 +135,8 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
             # Streamed as the rows come: `| head` ends a large answer at once, and nothing
             # holds the whole of it (buffered, a cross product took gigabytes before a row).
             fmt = "turtle" if fmt == "table" else fmt
-            sink = _Sink(sys.stdout.buffer, xml=fmt == "xml", csv=fmt == "csv",
-                         names=kind == "graph")
+            sink = Sink(sys.stdout.buffer, xml=fmt == "xml", csv=fmt == "csv",
+                        names=kind == "graph", first=mark)
             if fmt == "jsonld":  # Oxigraph's refusal read as the query's own failure, exit 1
                 result = _no_triple_terms(result)
             try:
@@ -145,11 +158,11 @@ def _answer(kg, text: str, fmt: str, inferred: bool) -> None:
                     # Oxigraph's writer refused the answer (rdf:about as a predicate in
                     # RDF/XML), which was said as the query's failure, exit 1.
                     reason = str(exc).removeprefix("query evaluation failed: ")
-                    raise _Uncarried(f"Oxigraph's writer refused it ({reason})") from None
+                    raise Uncarried(f"Oxigraph's writer refused it ({reason})") from None
                 raise
     except queries.QueryError as exc:
         fail(f"query failed: {exc}", EXIT_NO)
-    except _Uncarried as exc:
+    except Uncarried as exc:
         fail(f"the answer cannot be written as --format {fmt}: {exc}; give --format "
              + ("turtle or nt" if kind == "graph" else "json"))
 
@@ -166,70 +179,12 @@ def _written_whole(kg, text: str, inferred: bool, kind: str) -> bool:
         return False
 
 
-class _Uncarried(Exception):
-    """The answer holds what its format cannot carry: in XML a control character or an IRI
-    with no element name (Oxigraph writes them all the same, as XML no parser reads), in
-    JSON-LD an RDF 1.2 triple term."""
-
-
 def _no_triple_terms(triples):
-    """Yield ``triples``; raise _Uncarried at the first holding an RDF 1.2 triple term."""
+    """Yield ``triples``; raise Uncarried at the first holding an RDF 1.2 triple term."""
     for triple in triples:
         if isinstance(triple.subject, ox.Triple) or isinstance(triple.object, ox.Triple):
-            raise _Uncarried("it holds an RDF 1.2 triple term, which JSON-LD has no syntax for")
+            raise Uncarried("it holds an RDF 1.2 triple term, which JSON-LD has no syntax for")
         yield triple
-
-
-class _Sink(io.RawIOBase):
-    """A binary stream in front of another that remembers why a write to it failed: Oxigraph
-    reports it as an error of the query's, which a closed pipe (`| head`) is not.  In ``xml``
-    a carriage return is written ``&#13;``, as the endpoint writes it (``readable_xml``), and
-    each piece is read as an XML parser reads it before it is written (``XmlCheck``; RDF/XML's
-    element ``names`` too): the endpoint refuses XML no parser reads (406), and the command
-    wrote it and exited 0.  ``end`` ends what was written
-    with a line end (CRLF in ``csv``) unless it ends with a line feed already."""
-
-    def __init__(self, stream, xml: bool = False, csv: bool = False, names: bool = True):
-        self.stream, self.failed, self.last = stream, None, b"\n"
-        self.line_end = b"\r\n" if csv else b"\n"
-        self.parser = XmlCheck(names) if xml else None
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        if self.failed is not None:  # Oxigraph may write again what a failed write held
-            raise self.failed
-        size, data = len(data), bytes(data)
-        if self.parser is not None:
-            data = xml_kept(data)
-            self._read(data, False)
-        try:
-            self.stream.write(data)
-            self.last = data[-1:] or self.last
-            return size
-        except OSError as exc:
-            self.failed = exc
-            raise
-
-    def _read(self, data: bytes, last: bool) -> None:
-        try:
-            self.parser.feed(data, last)
-        except expat.ExpatError as exc:
-            self.failed = _Uncarried(f"it holds a character or an IRI XML cannot carry (the XML "
-                                  f"written would be {exc})")
-            raise self.failed from None
-
-    def end(self) -> None:
-        """Check that the XML written is whole, once the answer is written, and end its last
-        line: Oxigraph's JSON, XML, JSON-LD and RDF/XML, and its CSV and TSV of an ASK
-        (``true``), end with none, and the shell's prompt came on that line.  Nothing written
-        (a graph of no triples) stays nothing."""
-        if self.parser is not None:
-            self._read(b"", True)
-            self.parser = None  # the line end comes after the document, not in it
-        if self.last != b"\n":
-            self.write(self.line_end)
 
 
 # The names both --format options take for one syntax: `query --format turtle` was taken and
@@ -251,8 +206,10 @@ _EXPORT_FORMATS = [name for fmt in export_mod.ALL_FORMATS
               help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
 @click.option("-o", "--output", metavar="FILE", type=PathType(dir_okay=False, allow_dash=True),
               help="File to write, or - for standard output (the default).")
+@click.option("--bom", is_flag=True, help=_BOM_HELP.format("nodes-csv or edges-csv"))
 @click.pass_obj
-def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, output: str | None):
+def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, output: str | None,
+           bom: bool):
     """Export the graph as RDF (quad formats keep one named graph per file) or as a network."""
     # All checked before the graph is loaded: a refusal comes at once, and nothing is written.
     target = output_file(settings, output)
@@ -265,16 +222,18 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
             fail(worded(exc, lambda name, *values: option(
                 name, *("turtle" if value == "ttl" else value for value in values))))
         fail(exc)
+    mark = byte_order_mark(bom, fmt, ("nodes-csv", "edges-csv"))
     kg = load_graph(settings)
     size = 0
 
     def write(out) -> None:  # written as the graph is read, never held whole (export_to)
         nonlocal size
-        size = export_mod.export_to(kg, fmt, out, inferred=inferred, rdf12=rdf12)
+        out.write(mark)
+        size = len(mark) + export_mod.export_to(kg, fmt, out, inferred=inferred, rdf12=rdf12)
 
     try:
         if target is None:  # standard output gets the bytes as they are written
-            sink = _Sink(sys.stdout.buffer)
+            sink = Sink(sys.stdout.buffer)
             try:
                 at_once(lambda: write(sink))
                 if sys.stdout.isatty():  # JSON-LD and RDF/XML end on the prompt's line

@@ -1,17 +1,23 @@
 """The file a command writes as its user names it (``export -o``, ``load --nquads``): checked
 before the graph is read, its failure said as what it is, and no temporary file of it left
-behind by a signal ending the command (``ended_by_signals``)."""
+behind by a signal ending the command (``ended_by_signals``); standard output written through
+``Sink``; and the byte order mark ``--bom`` begins a CSV with (``byte_order_mark``)."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
+import io
 import os
 import signal
 import threading
 from pathlib import Path
+from xml.parsers import expat
 
 from .. import atomic
+from ..query.answer import xml_kept
+from ..query.xml_check import XmlCheck
 from ..settings import Settings
 from .main import fail
 
@@ -117,3 +123,74 @@ def _end_by(number, frame) -> None:
     atomic.discard_unfinished()
     signal.signal(number, signal.SIG_DFL)
     os.kill(os.getpid(), number)
+
+
+class Uncarried(Exception):
+    """The answer holds what its format cannot carry: in XML a control character or an IRI
+    with no element name (Oxigraph writes them all the same, as XML no parser reads), in
+    JSON-LD an RDF 1.2 triple term."""
+
+
+class Sink(io.RawIOBase):
+    """A binary stream in front of another that remembers why a write to it failed: Oxigraph
+    reports it as an error of the query's, which a closed pipe (`| head`) is not.  In ``xml``
+    a carriage return is written ``&#13;``, as the endpoint writes it (``readable_xml``), and
+    each piece is read as an XML parser reads it before it is written (``XmlCheck``; RDF/XML's
+    element ``names`` too): the endpoint refuses XML no parser reads (406), and the command
+    wrote it and exited 0.  ``end`` ends what was written
+    with a line end (CRLF in ``csv``) unless it ends with a line feed already.  ``first``
+    comes before the first bytes written (``byte_order_mark``), none if nothing is."""
+
+    def __init__(self, stream, xml: bool = False, csv: bool = False, names: bool = True,
+                 first: bytes = b""):
+        self.stream, self.failed, self.last, self.first = stream, None, b"\n", first
+        self.line_end = b"\r\n" if csv else b"\n"
+        self.parser = XmlCheck(names) if xml else None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if self.failed is not None:  # Oxigraph may write again what a failed write held
+            raise self.failed
+        size, data = len(data), bytes(data)
+        if self.parser is not None:
+            data = xml_kept(data)
+            self._read(data, False)
+        data, self.first = self.first + data, b""
+        try:
+            self.stream.write(data)
+            self.last = data[-1:] or self.last
+            return size
+        except OSError as exc:
+            self.failed = exc
+            raise
+
+    def _read(self, data: bytes, last: bool) -> None:
+        try:
+            self.parser.feed(data, last)
+        except expat.ExpatError as exc:
+            self.failed = Uncarried(f"it holds a character or an IRI XML cannot carry (the XML "
+                                 f"written would be {exc})")
+            raise self.failed from None
+
+    def end(self) -> None:
+        """Check that the XML written is whole, once the answer is written, and end its last
+        line: Oxigraph's JSON, XML, JSON-LD and RDF/XML, and its CSV and TSV of an ASK
+        (``true``), end with none, and the shell's prompt came on that line.  Nothing written
+        (a graph of no triples) stays nothing."""
+        if self.parser is not None:
+            self._read(b"", True)
+            self.parser = None  # the line end comes after the document, not in it
+        if self.last != b"\n":
+            self.write(self.line_end)
+
+
+def byte_order_mark(asked: bool, fmt: str, formats: tuple[str, ...]) -> bytes:
+    """Return the UTF-8 byte order mark ``--bom`` asked for (Excel on Windows reads a CSV file
+    without one in the system's code page: "David’s Sling" as "Davidâ€™s Sling"), else b"";
+    exit 2 where ``fmt`` is none of ``formats``, the CSV and TSV ones it applies to."""
+    if asked and fmt not in formats:
+        fail(f"--bom applies to {' and '.join(f'--format {f}' for f in formats)}, not to "
+             f"--format {fmt}")
+    return codecs.BOM_UTF8 if asked else b""
