@@ -4,6 +4,7 @@ import html as html_text
 import json
 import re
 import shutil
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -870,3 +871,19 @@ def test_a_claim_or_evidence_page_does_not_link_to_itself(client, path):
     # screen reader lists that goes nowhere.
     page = html(client, path)
     assert f'href="{path}"' not in page
+
+
+def test_a_page_refused_unread_for_its_size_is_headed_so(endpoint):
+    # The front's refusal of a body over its limit is the site's error page for a browser,
+    # which was headed "Error 413", its title "Error 413 (413)".
+    host, port = urllib.parse.urlsplit(endpoint).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nContent-Type: "
+                     b"application/x-www-form-urlencoded\r\nContent-Length: 99000000\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.decode().partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 413 "), head
+    assert "<h1>Too large</h1>" in body and "<title>Too large (413)" in body, body
+    assert "99,000,000 bytes, over this server's limit" in html_text.unescape(body)

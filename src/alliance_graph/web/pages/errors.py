@@ -18,7 +18,8 @@ from .. import negotiation, protocol
 
 # Plain text first: a client taking anything (*/*) gets what it got before.
 _OFFERS = [("text", ["text/plain"]), ("html", ["text/html", "application/xhtml+xml"])]
-HEADINGS = {400: "Bad request", 404: "Not found", 429: "Too many requests at once",
+HEADINGS = {400: "Bad request", 404: "Not found", 413: "Too large",
+            429: "Too many requests at once",
             502: "The store failed", 503: "The server is busy"}
 
 
