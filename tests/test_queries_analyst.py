@@ -259,3 +259,16 @@ def test_installations_names_the_organization_a_headquarters_is_of(kg):
         "SELECT ?h ?o WHERE { ?o ag:headquarters ?h }")}
     assert {row for row in rows if row[1]} == said
     assert (ID + "NATOHeadquarters", ID + "NATO") in said
+
+
+# --- aid-programs: 'who else gains from Foreign Military Financing?' ----------------------------
+# 001: 'Much of the funding is spent on U.S. defense manufacturers, supporting American jobs';
+# the program's beneficiary was in the graph and aid-programs gave its provider and recipient only.
+
+
+def test_aid_programs_name_whom_else_a_program_benefits(kg):
+    rows = set(_answer(kg, "aid-programs", "program", "beneficiary"))
+    said = {(r["p"].value, r["b"].value) for r in kg.query(
+        "SELECT ?p ?b WHERE { ?p a ag:AidProgram ; ag:beneficiary ?b }")}
+    assert {row for row in rows if row[1]} == said
+    assert (ID + "ForeignMilitaryFinancing", ID + "UnitedStatesDefenseManufacturers") in said
