@@ -678,6 +678,7 @@ def test_a_less_than_the_engine_may_read_as_an_iri_is_refused_saying_so():
         guard.check(text, P)
     assert refused.value.status == 400
     assert "put a space after '<'" in str(refused.value)
+    assert "write it as a whole IRI" in str(refused.value)  # a verb's collection of IRIs
 
 
 # A name glued to FILTER ("filters:p" to a query declaring filters:) before "(" in each

@@ -46,4 +46,6 @@ def refuse_ambiguous(text: str, token: Token):
                        "name glued to FILTER before its bracket is a triple's term (a name "
                        "and a collection), and '<' if it is FILTER and a call (the query "
                        "declares a prefix holding FILTER); the two differ in what follows: "
-                       "put a space after '<' if it means less-than, or write FILTER apart")
+                       "put a space after '<' if it means less-than, or write FILTER apart; "
+                       "if the name is a verb, write it as a whole IRI (<...>) or with a "
+                       "prefix not beginning with FILTER")
