@@ -7,11 +7,14 @@ import pty
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -153,3 +156,23 @@ def test_a_name_in_a_project_without_a_catalogue_says_there_is_none(run, mini):
         "error: no query named 'source-disagreements': the project has no catalogue of named "
         f"queries ({mini.root / 'queries'} does not exist); give the query's text or a .rq "
         "file\n"))
+
+
+@pytest.mark.parametrize("name, syntax", [("data/aid.ttl", "Turtle"),
+                                          ("ontology/core.ttl", "Turtle")])
+def test_a_data_file_given_as_the_query_is_said_to_be_rdf_not_a_query(run, name, syntax):
+    # `query data/aid.ttl` (to see the file's facts) was parsed as SPARQL: "query failed: the
+    # query has more than 100 triple patterns ... (at line 79, column 160)", exit 1, as though
+    # a long query had been written.
+    path = ROOT / name
+    result = run("query", path)
+    assert (result.exit_code, result.stderr) == (2, (
+        f"error: {path} is RDF data ({syntax}), not a SPARQL query: give the query's text, a "
+        f".rq file or a catalogue name (the graph is built from data/ and ontology/; "
+        f"`alliance-graph validate {path}` checks the facts a proposal holds)\n"))
+
+
+def test_a_query_file_of_another_extension_is_still_read(run, tmp_path):
+    for name in ("q.sparql", "q.txt", "q"):
+        (tmp_path / name).write_text("ASK {}")
+        assert run("query", tmp_path / name).stdout == "true\n"

@@ -67,6 +67,18 @@ def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
     return f"is not valid UTF-8 text (byte {error.start})"
 
 
+def _not_rdf(path: Path) -> None:
+    """Exit 2 for a file its extension says is RDF data (``data/aid.ttl``): it was parsed as
+    SPARQL, and refused as a query of too many triple patterns, or for a word at its line."""
+    from ..query.export import FORMATS, formats_named_by
+    from ..query.results import GRAPH_FORMATS
+    syntax = [GRAPH_FORMATS[f].oxigraph.name for f in formats_named_by(str(path)) if f in FORMATS]
+    if syntax:
+        fail(f"{path} is RDF data ({syntax[0]}), not a SPARQL query: give the query's text, a "
+             ".rq file or a catalogue name (the graph is built from data/ and ontology/; "
+             f"`alliance-graph validate {path}` checks the facts a proposal holds)")
+
+
 # A catalogue name: one word of letters, digits, "-" and "_" (a query has at least braces).
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 # One word holding nothing a query without a space needs (``ASK{}``, ``DESCRIBE<x>``,
@@ -115,6 +127,7 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     # Not only a file: a pipe too, which "no query file /dev/fd/63" said did not exist.
     for candidate in [Path(query_or_file), *named]:
         if _readable(candidate):
+            _not_rdf(candidate)
             try:
                 with candidate.open("rb") as file:
                     data = _within(file.read(_MOST + 1), f"the query file {candidate}")
