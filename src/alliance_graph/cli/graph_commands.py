@@ -79,7 +79,7 @@ def stats(settings: Settings, fmt: str):
 
 
 # Excel on Windows reads a CSV file without a byte order mark in the system's code page.
-_BOM_HELP = ("Begin a {} answer with a UTF-8 byte order mark, which Excel on Windows needs to "
+_BOM_HELP = ("Begin a {} with a UTF-8 byte order mark, which Excel on Windows needs to "
              "read its text as UTF-8 (not by default: Python's csv module reading UTF-8, for "
              "one, takes the mark for part of the first column's name).")
 
@@ -96,7 +96,7 @@ _BOM_HELP = ("Begin a {} answer with a UTF-8 byte order mark, which Excel on Win
 @click.option("--timeout", type=Seconds(), metavar="SECONDS",
               help="Stop the query after this many seconds, exit 1 (default: no limit; "
                    "Ctrl-C stops it at any time, exit 130).")
-@click.option("--bom", is_flag=True, help=_BOM_HELP.format("csv or tsv"))
+@click.option("--bom", is_flag=True, help=_BOM_HELP.format("csv or tsv answer"))
 @click.pass_obj
 def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
           timeout: float | None, bom: bool):
@@ -206,7 +206,7 @@ _EXPORT_FORMATS = [name for fmt in export_mod.ALL_FORMATS
               help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
 @click.option("-o", "--output", metavar="FILE", type=PathType(dir_okay=False, allow_dash=True),
               help="File to write, or - for standard output (the default).")
-@click.option("--bom", is_flag=True, help=_BOM_HELP.format("nodes-csv or edges-csv"))
+@click.option("--bom", is_flag=True, help=_BOM_HELP.format("nodes-csv or edges-csv export"))
 @click.pass_obj
 def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, output: str | None,
            bom: bool):
