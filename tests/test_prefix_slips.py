@@ -172,3 +172,20 @@ def test_a_data_files_slip_leaves_a_claim_citing_nothing_said_in_the_build(mini)
     said = [(p.line, p.message.rsplit("[", 1)[-1]) for p in refused.value.problems]
     assert (7, "prefix-namespace]") in said, said
     assert any(at == line for at, _ in said), said
+
+
+def test_a_finding_naming_the_prefix_in_its_advice_is_kept(mini):
+    # Two claims of one fact, in the file of a prov: slip: "keep one claim per fact and cite
+    # all its evidence on it (prov:wasDerivedFrom takes several)" names a prov: term in its
+    # advice, and was left out as the slip's.
+    facts = mini.data_dir / "facts.ttl"
+    text = facts.read_text(encoding="utf-8").replace("<http://www.w3.org/ns/prov#>",
+                                                     "<http://www.w3.org/ns/prov>")
+    facts.write_text(text + "\nclaim:IronDome-coFundedBy-UnitedStates-again a ag:Claim ;\n"
+                     "    rdf:subject id:IronDome ;\n    rdf:predicate ag:coFundedBy ;\n"
+                     "    rdf:object id:UnitedStates ;\n    ag:rank ag:NormalRank ;\n"
+                     "    prov:wasDerivedFrom ev:test-iron-dome .\n", encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        build.build_quads(mini)
+    said = [p.message.rsplit("[", 1)[-1] for p in refused.value.problems]
+    assert "prefix-namespace]" in said and "claim-duplicate-violation]" in said, said

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from ..namespaces import sparql_prologue
+from ..namespaces import PREFIX_IRIS, sparql_prologue
 from ..rdf import DATA, ONTOLOGY, file_of, graph_iri, is_role, term_text
 from . import lists, prefix_slips, spelling
 from .lines import LineIndex
@@ -53,6 +53,28 @@ _SENTENCE_END = re.compile(r"(?<=\.)\s{2,}")
 KINDS = ("data", "build", "ontology", "validation")
 # The checks every build runs, and stops on.
 BUILD = ("data", "build")
+
+
+_RDF, _AG, _OA = PREFIX_IRIS["rdf"], PREFIX_IRIS["ag"], PREFIX_IRIS["oa"]
+# What an absence check's finding says its node does not have, by its message's first words.
+_MISSING = {
+    "claim has no rdf:subject": _RDF + "subject",
+    "claim has no rdf:predicate": _RDF + "predicate",
+    "claim has no rdf:object": _RDF + "object",
+    "claim has no ag:rank": _AG + "rank",
+    "claim cites no evidence": PREFIX_IRIS["prov"] + "wasDerivedFrom",
+    "evidence has no oa:hasSource": _OA + "hasSource",
+    "evidence has no oa:TextQuoteSelector": _OA + "hasSelector",
+}
+
+
+def missing(message: str) -> str | None:
+    """Return the IRI of the property a finding's ``message`` says its node does not have
+    (``claim cites no evidence (prov:wasDerivedFrom)``), if it says one: what a shape's
+    finding on that property says too (``said_once``), and what a prefix slip explains only
+    where the node wrote it misread (its words' advice naming a term under the prefix is no
+    such finding)."""
+    return next((iri for words, iri in _MISSING.items() if message.startswith(words)), None)
 
 
 def all_checks(kinds=KINDS) -> list[Check]:
@@ -146,7 +168,7 @@ def _slips(store: ox.Store, lines: LineIndex,
         findings = [f for f in findings if f.file != name or not prefix_slips.misread(
             term_text(f.focus), None if f.path is None else f.path.value,
             None if f.value is None else term_text(f.value), slipped,
-            f.check.message_of(f.row), stated)]
+            missing(f.check.message_of(f.row)), stated)]
         said += [Problem(name, slip.line, f"{slip.message()} [{prefix_slips.CHECK}]")
                  for slip in slipped]
     return findings, said

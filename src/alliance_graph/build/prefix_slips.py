@@ -16,7 +16,6 @@ to write, and leave out the findings on the names it misread.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -90,24 +89,23 @@ def written(quads, wrong: list[Slip]) -> set[tuple[str, str]]:
     return found
 
 
-def misread(focus, path, value, wrong: list[Slip], message: str = "",
+def misread(focus, path, value, wrong: list[Slip], missing: str | None = None,
             stated: set[tuple[str, str]] = frozenset()) -> bool:
     """Return whether a finding is one the slips ``wrong`` caused: its focus, property or
     value (as term text: an IRI, a literal in N-Triples) is an IRI written in a wrong
-    namespace; or its property, or a term its ``message`` names under the prefix (a claim
-    "cites no evidence (prov:wasDerivedFrom)"), is one of a namespace meant that its node
-    wrote misread (``stated``, from ``written``).  A finding on a node that did not write it
-    is its own (a claim citing nothing at all, in the file of a prov: slip, was left out
-    with the misread citations, and the file said to need its @prefix line alone)."""
+    namespace; or its property, or the property it says its node does not have
+    (``missing``: a claim "cites no evidence (prov:wasDerivedFrom)"), is one of a namespace
+    meant that its node wrote misread (``stated``, from ``written``).  A finding on a node
+    that did not write it is its own (a claim citing nothing at all, in the file of a prov:
+    slip), and so is one naming a term under the prefix in its advice (two claims of one
+    fact, "cite all its evidence on it (prov:wasDerivedFrom takes several)"): both were left
+    out with the misread citations, the file told of its @prefix line alone."""
     terms = [t.strip("<>") for t in (focus, path, value) if t is not None]
     if value is not None and value.startswith('"') and value.endswith(">") and "^^<" in value:
         terms.append(value.rsplit("^^<", 1)[1][:-1])  # a literal's datatype
     if any(t.startswith(s.read) and not t.startswith(s.meant) for t in terms for s in wrong):
         return True
     node = None if focus is None else focus.strip("<>")
-    for s in wrong:
-        meant = [path[len(s.meant):]] if path is not None and path.startswith(s.meant) else []
-        meant += re.findall(rf"(?<![\w.-]){re.escape(s.prefix)}:(\w[\w-]*(?:\.[\w-]+)*)", message)
-        if any((node, s.read + local) in stated for local in meant):
-            return True
-    return False
+    return any((node, s.read + meant[len(s.meant):]) in stated
+               for meant in (path, missing) if meant is not None
+               for s in wrong if meant.startswith(s.meant))

@@ -23,22 +23,13 @@ a number belongs) is told so by its datatype's finding alone, not also by each b
 
 from __future__ import annotations
 
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 
+from ..build.checks import missing
 from ..build.spelling import NOT_IN_GRAPH
-from ..namespaces import AG, OA, PROV
+from ..namespaces import PROV
 from .report import CHECK, SEVERITIES, Finding
 
-# What a claim-incomplete finding says is missing, by the words of the check's message.
-_MISSING = {
-    "claim has no rdf:subject": str(RDF.subject),
-    "claim has no rdf:predicate": str(RDF.predicate),
-    "claim has no rdf:object": str(RDF.object),
-    "claim has no ag:rank": str(AG.rank),
-    "claim cites no evidence": str(PROV.wasDerivedFrom),
-    "evidence has no oa:hasSource": str(OA.hasSource),
-    "evidence has no oa:TextQuoteSelector": str(OA.hasSelector),
-}
 _CITED = "cited node is not described as ag:Evidence"
 # Checks about a value that a shape's sh:class on the same triple says as well.
 _OF_A_VALUE = {str(CHECK["value-outside-range-violation"]), str(CHECK["source-file-missing"])}
@@ -144,7 +135,5 @@ def _key_of_check(f: Finding) -> tuple | None:
         return None
     if f.message.startswith(_CITED):  # the node a claim cites, the claim's finding's value
         return ("cited", f.file, str(PROV.wasDerivedFrom), f.focus)
-    for words, path in _MISSING.items():
-        if f.message.startswith(words):
-            return ("property", f.file, f.focus, path)
-    return None
+    path = missing(f.message)
+    return None if path is None else ("property", f.file, f.focus, path)

@@ -321,7 +321,7 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
         shown_name, stated = inputs.display.get(name, name), prefix_slips.written(own_quads, slipped)
         findings = [f for f in findings if f.file != shown_name
                     or not prefix_slips.misread(f.focus, f.path, f.value, slipped,
-                                                f.message, stated)]
+                                                checks.missing(f.message), stated)]
         findings += [Finding("Violation", slip.message(), str(CHECK[prefix_slips.CHECK]),
                              EXTRA_CHECKS[prefix_slips.CHECK], file=shown_name, line=slip.line)
                      for slip in slipped]
