@@ -272,3 +272,26 @@ def test_aid_programs_name_whom_else_a_program_benefits(kg):
         "SELECT ?p ?b WHERE { ?p a ag:AidProgram ; ag:beneficiary ?b }")}
     assert {row for row in rows if row[1]} == said
     assert (ID + "ForeignMilitaryFinancing", ID + "UnitedStatesDefenseManufacturers") in said
+
+
+# --- threats, agreements, attributed-statements: the last facts no named query read ---------------
+# North Korea 'already nuclear-armed' (003), the alliance's role in the Abraham Accords (000) and
+# whom Liberman spoke to (Mattis and Tillerson, 003) were facts of the graph no query gave.
+
+
+def test_the_threat_agreement_and_statement_queries_give_the_facts_they_lacked(kg):
+    armed = {(r["t"].value, r["a"].value, r["w"].value) for r in kg.query(
+        "SELECT ?t ?a ?w WHERE { ?t a ag:Threat ; ag:posedBy ?a . ?a ag:armedWith ?w }")}
+    rows = _answer(kg, "threats", "threat", "posedBy", "posedByArmedWith")
+    assert {row for row in rows if row[2]} == armed
+    assert (ID + "MissileThreats", ID + "NorthKorea", ID + "Nukes") in armed
+    furthered = {(r["g"].value, r["x"].value) for r in kg.query(
+        "SELECT ?g ?x WHERE { ?x ag:contributedTo ?g }")}
+    rows = _answer(kg, "agreements", "agreement", "furtheredBy")
+    assert {row for row in rows if row[1]} == furthered
+    assert (ID + "AbrahamAccords", ID + "UnitedStatesIsraelAlliance") in furthered
+    told = {(r["s"].value, r["a"].value) for r in kg.query(
+        "SELECT ?s ?a WHERE { ?s a ag:AttributedStatement ; ag:addressee ?a }")}
+    rows = _answer(kg, "attributed-statements", "statement", "addressee")
+    assert {row for row in rows if row[1]} == told
+    assert (ID + "Statement-Liberman-AxisOfEvil", ID + "RexTillerson") in told

@@ -172,3 +172,27 @@ def test_a_query_reading_every_sub_property_of_a_property_reads_it_too(kg, query
 def test_each_super_property_left_out_is_left_out_still():
     for name, prop in SUPER_LEFT_OUT:
         assert prop not in reads(Settings().queries_dir / name)[0], (name, prop)
+
+
+# Properties the data's facts use that no named query names, with how they are asked after.
+UNNAMED = {
+    AG + "fundingAmount": "aid-amounts and aid-in-force-2020 read it through its hierarchy "
+                          "(?via rdfs:subPropertyOf* ag:fundingAmount), mou-terms by ?term",
+    AG + "annualAssistance": "a sub-property of ag:fundingAmount, read through its hierarchy",
+    AG + "missileDefenseFunding": "a sub-property of ag:fundingAmount, read through its hierarchy",
+    AG + "throughProgram": "an amount's program, which aid-amounts gives the other way round "
+                           "(the program's ag:fundingAmount, its providedBy column)",
+}
+
+
+def test_every_property_a_fact_uses_is_asked_after_by_a_named_query(kg):
+    # An analyst asking what the MoU binds Israel to (ag:provision), what the United States
+    # gets back (ag:strategicFootholdFor), whose NATO's headquarters is (ag:headquarters) or who
+    # else FMF benefits (ag:beneficiary) found no named query: the facts were in the graph and
+    # no query read their property. A property a fact uses is read by one, or said above how.
+    read = set().union(*(reads(query)[0] for query in QUERIES))
+    used = {r["p"].value for r in kg.query(
+        "SELECT DISTINCT ?p WHERE { ?c a ag:Claim ; rdf:predicate ?p }")}
+    assert AG + "provision" in used
+    assert sorted(used - read - set(UNNAMED)) == []
+    assert sorted(set(UNNAMED) & read) == [], "a property listed as unnamed is read: drop it"
