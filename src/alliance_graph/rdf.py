@@ -37,7 +37,7 @@ SKOLEM = "urn:bnode:"
 
 
 @contextmanager
-def _quiet_rdflib():
+def quiet_rdflib():
     """Silence rdflib's traceback per ill-typed literal: those are reported as findings."""
     logger = logging.getLogger("rdflib.term")
     level, logger.level = logger.level, logging.CRITICAL
@@ -119,7 +119,7 @@ def to_rdflib(quads_or_triples, graph: rdflib.Graph | None = None,
             for t in triples:
                 _in_rdflib(t.object)  # only an object may be a triple term, or a literal
         return graph.parse(data=data, format="nt")
-    with _quiet_rdflib():
+    with quiet_rdflib():
         for q in quads_or_triples:
             graph.add((to_rdflib_term(q.subject, skolem), to_rdflib_term(q.predicate, skolem),
                        to_rdflib_term(q.object, skolem)))
