@@ -59,3 +59,23 @@ ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
     [row] = shacl.shacl_rows(report, shapes)
     assert str(row[4]) == "urn:ex:a"
     assert to_ox(row[6]) in blanks, "the blank value keeps the id it was parsed with"
+
+
+def test_an_ill_typed_literal_of_a_finding_prints_no_traceback(settings, kg, tmp_path, caplog):
+    # pyshacl copies each value it reports into its report graph, and rdflib logged a
+    # warning with a whole traceback ("Failed to convert Literal lexical form to value ...
+    # ValueError: invalid literal for int()") for an ill-typed one, on validate's stderr,
+    # above its report.
+    from alliance_graph.namespaces import turtle_prologue
+    from alliance_graph.proposals import validation
+
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text(turtle_prologue() + (
+        '\nev:000-x a ag:Evidence ;\n    oa:hasSource src:000_06b6882714cf1880.txt ;\n'
+        '    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Noble Dina" ] ,\n'
+        '        [ a oa:TextPositionSelector ; oa:start "12x"^^xsd:integer ; oa:end 2095 ] .\n'
+        "\nclaim:NobleDina-label prov:wasDerivedFrom ev:000-x .\n"), encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        report = validation.validate(settings, [proposal], prebuilt=kg.store)
+    assert any("ill-typed" in f.message for f in report.findings), report.findings
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("rdflib")] == []

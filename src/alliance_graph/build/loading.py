@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..project_files import turtle_files
-from ..rdf import DATA, graph_iri
+from ..rdf import DATA, graph_iri, quiet_rdflib
 from ..utf16 import is_utf16
 from ..wording import printable
 from . import data_folder
@@ -268,13 +267,8 @@ def is_ill_typed(literal: ox.Literal) -> bool:
         return not _engine_reads(literal.value, datatype)
     if datatype not in CHECKED_DATATYPES:
         return False
-    # rdflib logs a traceback for every ill-typed literal it builds; the flag is all we need.
-    logger = logging.getLogger("rdflib.term")
-    level, logger.level = logger.level, logging.CRITICAL
-    try:
+    with quiet_rdflib():  # a traceback for each ill-typed literal rdflib builds
         return bool(Literal(literal.value, datatype=URIRef(literal.datatype.value)).ill_typed)
-    finally:
-        logger.setLevel(level)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -21,7 +21,7 @@ from rdflib.namespace import SH
 
 from ..atomic import write_atomically
 from ..build.loading import LoadError, Problem
-from ..rdf import ONTOLOGY, in_role
+from ..rdf import ONTOLOGY, in_role, quiet_rdflib
 from ..settings import Settings
 
 
@@ -32,10 +32,13 @@ def run_shacl(data: Graph, ontology: Graph, shapes: Graph, meta_shacl: bool = Tr
     Raises ``LoadError`` when ``meta_shacl`` finds the shapes themselves ill-formed.
     """
     try:
-        _conforms, report_graph, _text = pyshacl.validate(
-            data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-            meta_shacl=meta_shacl, allow_warnings=True, advanced=False, iterate_rules=False,
-            inplace=True)  # the ontology is mixed into ``data``, built for this run alone
+        # pyshacl copies each value it reports into its report, and rdflib logged a whole
+        # traceback for an ill-typed one on validate's stderr (its finding says it).
+        with quiet_rdflib():
+            _conforms, report_graph, _text = pyshacl.validate(
+                data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                meta_shacl=meta_shacl, allow_warnings=True, advanced=False,
+                iterate_rules=False, inplace=True)  # the ontology mixed into ``data``
     except ReportableRuntimeError as exc:
         raise LoadError([Problem(shapes_name, None,
                                  f"the shapes are not valid SHACL: {exc.message}")]) from exc
