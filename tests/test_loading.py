@@ -307,3 +307,14 @@ def test_a_number_written_with_a_comma_is_refused_naming_the_comma(written, said
 def test_values_a_comma_and_a_space_separate_are_two_values():
     text = f"{PREFIXES}\nid:A oa:start 2, 582 ; oa:exact \"2,582\" .\n"
     assert len(loading.parse_turtle(text, "data/aid.ttl")) == 3
+
+
+def test_an_ill_typed_number_written_with_commas_is_told_to_leave_them_out(tmp_path):
+    path = tmp_path / "x.ttl"
+    path.write_text(PREFIXES + '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    'id:A oa:start "2,582"^^xsd:integer .\n', encoding="utf-8")
+    with pytest.raises(loading.LoadError) as refused:
+        loading.load_files([(path, "data/x.ttl")])
+    assert [str(p) for p in refused.value.problems] == [
+        'data/x.ttl:4: ill-typed literal "2,582" is not a valid xsd:integer (written 42): '
+        "a number is written without commas, 2582"]

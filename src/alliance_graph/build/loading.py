@@ -173,6 +173,9 @@ def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
         else:
             message = (f'ill-typed literal "{literal.value}" is not a valid xsd:{local}'
                        f" (written {FORMS[local]})")
+            bare = literal.value.replace(",", "")  # "2,582": a thousands separator
+            if bare != literal.value and not is_ill_typed(ox.Literal(bare, datatype=literal.datatype)):
+                message += f": a number is written without commas, {bare}"
         problems.append(Problem(name, line, message))
     return problems
 
