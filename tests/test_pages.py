@@ -887,3 +887,18 @@ def test_a_page_refused_unread_for_its_size_is_headed_so(endpoint):
     assert head.startswith("HTTP/1.1 413 "), head
     assert "<h1>Too large</h1>" in body and "<title>Too large (413)" in body, body
     assert "99,000,000 bytes, over this server's limit" in html_text.unescape(body)
+
+
+@pytest.mark.parametrize("path", ["/ontology/", "/id/MissileDefense", "/id/JuniperOak"])
+def test_terms_of_one_label_on_a_page_are_links_of_their_own_names(endpoint, path):
+    # A class and a property of one label ('cooperation area', 'joint exercise') named on one
+    # page (the ontology's list of terms; an entity's type and a property pointing at it)
+    # were two links of that name, each to another term.
+    request = urllib.request.Request(endpoint + path, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        page = response.read().decode()
+    names: dict[str, set] = {}
+    for href, text in re.findall(r'<a href="(/ontology/[^"#]*)"[^>]*>(.*?)</a>', page, re.S):
+        names.setdefault(html_text.unescape(re.sub(r"<[^>]+>", "", text)).strip(), set()).add(href)
+    assert len(names) > 1 and all(len(hrefs) == 1 for hrefs in names.values()), \
+        {name: hrefs for name, hrefs in names.items() if len(hrefs) > 1}

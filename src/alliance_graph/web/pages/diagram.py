@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from ...namespaces import AG, RDF
+from .terms import apart
 
 if TYPE_CHECKING:
     from .entity import Entity
@@ -68,8 +69,10 @@ def _node(x: float, y: float, text: str, href: str | None, css: str, height: flo
 
 
 def edges_of(ent: Entity) -> list[Edge]:
-    """Return the links a diagram shows: asserted (non-deprecated) claims between entities."""
+    """Return the links a diagram shows: asserted (non-deprecated) claims between entities,
+    a neighbour whose label another named on the page shares named as the page names it."""
     edges, seen = [], set()
+    named = lambda t: apart(t.label, t.value) if t.value in ent.shared else t.label  # noqa: E731
     for group in ent.groups:
         if group.predicate.value in (str(RDF.type),):
             continue  # types are in the page's heading; as edges they crowd out real links
@@ -82,17 +85,17 @@ def edges_of(ent: Entity) -> list[Edge]:
             key = (group.predicate.value, other.value, group.incoming)
             if key not in seen:
                 seen.add(key)
-                edges.append(Edge(group.predicate.label, other.label, other.href,
+                edges.append(Edge(group.predicate.label, named(other), other.href,
                                   group.incoming))
     # Ontology terms and sources have no claims: draw their plain links instead.
     for prop, values in ent.statements:
         for v in values:
             if v.kind == "iri" and prop.value != str(RDF.type):
-                edges.append(Edge(prop.label, v.label, v.href, False))
+                edges.append(Edge(prop.label, named(v), v.href, False))
     for prop, subjects, _ in ent.incoming:
         for s in subjects[:4]:
             if s.kind == "iri":
-                edges.append(Edge(prop.label, s.label, s.href, True))
+                edges.append(Edge(prop.label, named(s), s.href, True))
     return edges
 
 

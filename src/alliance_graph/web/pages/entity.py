@@ -18,7 +18,7 @@ from ...namespaces import AG, OWL, RDF, RDFS, SKOS
 from ...store import numbers
 from . import blank_nodes
 from .claim_cards import Claim, Evidence, claims, evidence_nodes
-from .terms import Labeller, Term, by_text, shorten, sparql_iri, told_apart, valid_iri
+from .terms import Labeller, Term, by_text, shared_labels, shorten, sparql_iri, valid_iri
 
 # How many incoming statements of one property a page lists before it only counts them.
 MAX_INCOMING = 200
@@ -63,6 +63,7 @@ class Entity:
     statements: list[tuple[Term, list[Term]]] = field(default_factory=list)
     incoming: list[tuple[Term, list[Term], int]] = field(default_factory=list)
     supported: list[Claim] = field(default_factory=list)      # for sources and evidence
+    shared: set[str] = field(default_factory=set)   # IRIs named with their prefixed names too
     supported_count: int = 0
     supported_query: str = ""                                 # lists them all, when cut
     usage: list[Claim] = field(default_factory=list)          # for properties
@@ -189,11 +190,6 @@ def describe(kg, iri: str) -> Entity | None:
                                       sorted(values, key=lambda t: by_text(t.label))))
     entity.incoming = _incoming(kg, iri, lab, {p: subjects for (incoming, p), (_, subjects)
                                                in sizes.items() if incoming})
-    # One page's lists of values told apart as a whole: its links are listed together.
-    lists = told_apart([v for _, v in entity.statements] + [v for _, v, _ in entity.incoming])
-    entity.statements = [(p, v) for (p, _), v in zip(entity.statements, lists)]
-    entity.incoming = [(p, v, n) for (p, _, n), v in
-                       zip(entity.incoming, lists[len(entity.statements):])]
 
     kinds = {t.value for t in types}
     if str(AG.Claim) in kinds:
@@ -215,6 +211,12 @@ def describe(kg, iri: str) -> Entity | None:
         entity.usage = _claims_where(kg, uses, lab, entity.usage_count)
         if entity.usage_count > len(entity.usage):
             entity.usage_query = _listing(f"Every claim by {shorten(iri)}.", uses)
+    # The IRIs the page names whose label another of them shares, which it writes with their
+    # prefixed names too (_macros.term): nine labels name a class and a property both, and a
+    # page naming both ('cooperation area', a type and a property pointing at the entity)
+    # had two links of one name, each to another term.
+    shared = shared_labels((label, i) for i, label in lab.labels.items() if label)
+    entity.shared = {i for i, label in lab.labels.items() if label in shared}
     return entity
 
 

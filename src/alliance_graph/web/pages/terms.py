@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlencode
 
 import pyoxigraph as ox
@@ -85,15 +85,6 @@ def shared_labels(named) -> set[str]:
 def apart(label: str, iri: str) -> str:
     """Return ``label`` told apart from another IRI's by ``iri``'s prefixed name."""
     return f"{label} ({shorten(iri)})"
-
-
-def told_apart(lists: list[list[Term]]) -> list[list[Term]]:
-    """Return ``lists`` with each IRI whose label another IRI in them shares labelled with its
-    prefixed name too, 'cooperation area (ag:CooperationArea)' (/ontology/'s lists)."""
-    shared = shared_labels((t.label, t.value) for terms in lists for t in terms
-                           if t.kind == "iri")
-    return [[replace(t, label=apart(t.label, t.value)) if t.kind == "iri" and t.label in shared
-             else t for t in terms] for terms in lists]
 
 
 # Unicode's directional isolates: LRI, RLI and FSI open one, PDI closes the last one open.

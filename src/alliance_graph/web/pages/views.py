@@ -382,6 +382,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     # Both layouts: the style sheet shows the narrow one on a phone's screen.
     edges = diagram.edges_of(ent)
     svg = diagram.neighbourhood(ent.label, edges) + diagram.narrow(ent.label, edges)
-    resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats()))
+    resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats(),
+                                    shared=ent.shared))
     resp.headers["Vary"] = "Accept"
     return resp
