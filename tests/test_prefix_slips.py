@@ -158,19 +158,24 @@ def test_a_slip_leaves_out_only_the_findings_it_explains(settings, kg, tmp_path,
     assert all("NegevRadarBase-locatedIn-Israel" not in (f.focus or "") for f in findings)
 
 
-def test_a_data_files_slip_leaves_a_claim_citing_nothing_said_in_the_build(mini):
-    facts = mini.data_dir / "facts.ttl"
+def slipped_build(settings, added: str) -> tuple[list[tuple[int, str]], str]:
+    """Return (line, check) of each problem of a build whose data file declares prov: without
+    its # and holds ``added`` too, and that file's text."""
+    facts = settings.data_dir / "facts.ttl"
     text = facts.read_text(encoding="utf-8").replace("<http://www.w3.org/ns/prov#>",
-                                                     "<http://www.w3.org/ns/prov>")
-    facts.write_text(text + "\nclaim:Atlantis-uncited a ag:Claim ;\n    rdf:subject id:Atlantis ;\n"
-                     "    rdf:predicate ag:coFundedBy ;\n    rdf:object id:UnitedStates ;\n"
-                     "    ag:rank ag:NormalRank .\n", encoding="utf-8")
-    line = facts.read_text(encoding="utf-8").splitlines().index(
-        "claim:Atlantis-uncited a ag:Claim ;") + 1
+                                                     "<http://www.w3.org/ns/prov>") + added
+    facts.write_text(text, encoding="utf-8")
     with pytest.raises(LoadError) as refused:
-        build.build_quads(mini)
-    said = [(p.line, p.message.rsplit("[", 1)[-1]) for p in refused.value.problems]
-    assert (7, "prefix-namespace]") in said, said
+        build.build_quads(settings)
+    return [(p.line, p.message.rsplit("[", 1)[-1][:-1]) for p in refused.value.problems], text
+
+
+def test_a_data_files_slip_leaves_a_claim_citing_nothing_said_in_the_build(mini):
+    said, text = slipped_build(mini, "\nclaim:Atlantis-uncited a ag:Claim ;\n"
+                               "    rdf:subject id:Atlantis ;\n    rdf:predicate ag:coFundedBy ;\n"
+                               "    rdf:object id:UnitedStates ;\n    ag:rank ag:NormalRank .\n")
+    line = text.splitlines().index("claim:Atlantis-uncited a ag:Claim ;") + 1
+    assert (7, "prefix-namespace") in said, said
     assert any(at == line for at, _ in said), said
 
 
@@ -178,14 +183,9 @@ def test_a_finding_naming_the_prefix_in_its_advice_is_kept(mini):
     # Two claims of one fact, in the file of a prov: slip: "keep one claim per fact and cite
     # all its evidence on it (prov:wasDerivedFrom takes several)" names a prov: term in its
     # advice, and was left out as the slip's.
-    facts = mini.data_dir / "facts.ttl"
-    text = facts.read_text(encoding="utf-8").replace("<http://www.w3.org/ns/prov#>",
-                                                     "<http://www.w3.org/ns/prov>")
-    facts.write_text(text + "\nclaim:IronDome-coFundedBy-UnitedStates-again a ag:Claim ;\n"
-                     "    rdf:subject id:IronDome ;\n    rdf:predicate ag:coFundedBy ;\n"
-                     "    rdf:object id:UnitedStates ;\n    ag:rank ag:NormalRank ;\n"
-                     "    prov:wasDerivedFrom ev:test-iron-dome .\n", encoding="utf-8")
-    with pytest.raises(LoadError) as refused:
-        build.build_quads(mini)
-    said = [p.message.rsplit("[", 1)[-1] for p in refused.value.problems]
-    assert "prefix-namespace]" in said and "claim-duplicate-violation]" in said, said
+    said, _ = slipped_build(mini, "\nclaim:IronDome-coFundedBy-UnitedStates-again a ag:Claim ;\n"
+                            "    rdf:subject id:IronDome ;\n    rdf:predicate ag:coFundedBy ;\n"
+                            "    rdf:object id:UnitedStates ;\n    ag:rank ag:NormalRank ;\n"
+                            "    prov:wasDerivedFrom ev:test-iron-dome .\n")
+    checks = [check for _, check in said]
+    assert "prefix-namespace" in checks and "claim-duplicate-violation" in checks, said
