@@ -218,8 +218,8 @@ class Settings:
     # server then starts an engine on it and switches to it, queries under way finishing on
     # the old one (engine/client.py).  0: serve the build the server started with.
     follow_poll: float = 1.0
-    # ag.load(timeout=S)'s engine names a remote store by its URL; a server's: "the store".
-    engine_names_store: bool = False
+    # True for ag.load(timeout=S)'s engine: it names a remote store by URL and logs no retries.
+    caller_engine: bool = False
     # glibc malloc arenas of the engine process (MALLOC_ARENA_MAX; an arena per thread by
     # default).  Its threads spend their time in Oxigraph, not in malloc, so two arenas cost
     # no measurable throughput and keep 9 MiB of freed query memory from staying resident at

@@ -155,7 +155,9 @@ class ProcessEngine:
             except StoreError as exc:
                 self.unstarted = str(exc)
                 pause = min(30.0, pause * 2)
-                print(f"alliance-graph: {exc}; trying again in {pause:g} s", file=sys.stderr)
+                if not self.settings.caller_engine:  # a server's log; a graph's caller is
+                    # told at its next query (``unstarted``), not in a notebook's every cell
+                    print(f"alliance-graph: {exc}; trying again in {pause:g} s", file=sys.stderr)
                 time.sleep(pause)
                 continue
             with self.lock:

@@ -37,7 +37,7 @@ def isolated_graph(settings: Settings) -> EngineGraph:
     another (a server's do: ``follow_poll``)."""
     from .client import ProcessEngine  # here: client imports this module
     backends.prepare(settings)
-    engine = ProcessEngine(settings.with_(follow_poll=0, engine_names_store=True))
+    engine = ProcessEngine(settings.with_(follow_poll=0, caller_engine=True))
     # A graph of its own, not ``engine.kg``: the engine's threads hold the engine, and so
     # whatever it holds, for ever.  A notebook loading the graph again in a cell run again
     # would otherwise leave one more engine process (two, with the standby) each time.

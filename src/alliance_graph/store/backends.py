@@ -134,7 +134,7 @@ def reopen_graph(settings: Settings):
     # where the store lives (the server's log names --store; its address named a store's
     # host and path to anyone who asked while it was down).  A graph's own engine
     # (``ag.load(timeout=S)``) names it to its caller, who gave it.
-    kg = open_graph(settings, anonymous=not settings.engine_names_store)
+    kg = open_graph(settings, anonymous=not settings.caller_engine)
     return kg, dataset_version(settings, kg)
 
 
