@@ -406,9 +406,11 @@ def test_large_reads_at_once_leave_the_front_as_big_as_it_was(uncached):
     # engine's threads): the front peaked 15 to 22 MiB higher for these 3.8 MiB dumps, every
     # burst.  Now each passes in 256 KiB chunks: 4 to 8 MiB higher, the front's threads all at
     # work; a burst taking front threads not yet used grows their arenas once (12 MiB, on a
-    # loaded machine, old code and new alike), so the middle burst of three is what is judged.
+    # loaded machine, old code and new alike), so the middle burst of three is what is judged,
+    # for what it kept as for its peak (CI once saw the first of three keep 2.0 MiB, the others
+    # 0.1 and 0.2); a leak would keep its share at every burst.
     assert sorted(peak for peak, _ in grown)[1] < 3 * size, f"the front grew by {grown} bytes"
-    assert max(after for _, after in grown) < size // 2, f"the front kept {grown} bytes"
+    assert sorted(after for _, after in grown)[1] < size // 2, f"the front kept {grown} bytes"
 
 
 @pytest.mark.server  # an engine process of its own
