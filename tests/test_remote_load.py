@@ -14,7 +14,7 @@ import pytest
 
 import servers
 from alliance_graph.build import pipeline as build
-from alliance_graph.store import backends, load_lock, remote_load
+from alliance_graph.store import backends, load_lock, remote_load, remote_quads
 from alliance_graph.store.errors import StoreError
 from alliance_graph.store.layout import ASSERTED
 from alliance_graph.store.remote import RemoteStore
@@ -54,7 +54,7 @@ def claims_of_loads(remote: RemoteStore) -> list:
 
 def test_batches_keep_blank_node_groups_whole_and_lose_nothing(settings):
     quads = list(ox.parse(path=str(build.cached_build(settings)), format=ox.RdfFormat.N_QUADS))
-    batches = remote_load.batches(quads, 200)
+    batches = remote_quads.batches(quads, 200)
     assert sorted(map(str, (q for b in batches for q in b))) == sorted(map(str, quads))
     home: dict[str, int] = {}
     for i, batch in enumerate(batches):
@@ -72,7 +72,7 @@ def test_a_group_bigger_than_a_batch_travels_whole():
              for i in range(50)]
     plain = [ox.Quad(ox.NamedNode(f"urn:x:s{i}"), p, ox.Literal(str(i)), ox.NamedNode("urn:x:g"))
              for i in range(25)]
-    batches = remote_load.batches(chain + plain, 10)
+    batches = remote_quads.batches(chain + plain, 10)
     assert [len(b) for b in batches] == [50, 10, 10, 5]
     assert set(map(str, batches[0])) == set(map(str, chain))
 
@@ -377,7 +377,7 @@ def test_an_integer_of_19_digits_or_of_a_derived_datatype_is_kept_so_by_virtuoso
     quads = [ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode(f"urn:x:p{n}"), value, graph)
              for n, value in enumerate(sorted(sent, key=str))]
     try:
-        for update in remote_load._insert_requests(quads, lambda g: g, remote_load.BATCH_QUADS):
+        for update in remote_quads.insert_requests(quads, lambda g: g, remote_quads.BATCH_QUADS):
             remote.update(update)
         kept = remote.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
                              remote.dataset_params([], [graph]))

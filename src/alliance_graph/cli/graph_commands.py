@@ -314,8 +314,9 @@ def check(settings: Settings):
 @click.option("--graph-store-url", help="Graph Store Protocol URL of a remote store "
                                         "(default: derived).")
 @click.option("--nquads", "nquads", type=PathType(dir_okay=False),
-              help="Write what a remote store is filled with (every graph and graph/asserted) "
-                   "to this N-Quads file, for the store's own bulk loader, instead.")
+              help="Write what a remote store is filled with (every graph, graph/asserted "
+                   "and graph/asserted-and-inferred) to this N-Quads file, for the store's "
+                   "own bulk loader, instead.")
 @click.pass_obj
 def load(settings: Settings, update_url: str | None, graph_store_url: str | None,
          nquads: str | None):

@@ -15,7 +15,7 @@ from .. import atomic
 from ..build import pipeline as build
 from ..settings import Settings
 from ..wording import Said
-from . import addresses, directory, memory, remote_load
+from . import addresses, directory, memory, remote_load, remote_quads
 from .directory import LOAD, build_directory
 from .errors import StoreError, damaged
 from .layout import ASSERTED, file_graphs
@@ -195,7 +195,7 @@ def load_into_store(settings: Settings) -> str:
     nquads = build.cached_build(settings)
     # The documents killed loads left beside the cache (one each, the size of two builds):
     # nothing else removes them.
-    atomic.remove_stale(nquads.parent, (remote_load.STAGED_GLOB,), "",
+    atomic.remove_stale(nquads.parent, (remote_quads.STAGED_GLOB,), "",
                         settings.stale_cache_seconds)
     try:
         graphs = remote_load.load(remote, nquads)
@@ -205,14 +205,15 @@ def load_into_store(settings: Settings) -> str:
 
 
 def write_remote_document(settings: Settings, out: Path) -> str:
-    """Write the N-Quads a remote store is filled with (every graph of the build and
-    graph/asserted) to ``out``, for a store's own bulk loader; return a summary."""
+    """Write the N-Quads a remote store is filled with (every graph of the build, and
+    graph/asserted and graph/asserted-and-inferred: ``remote_quads``) to ``out``, for a
+    store's own bulk loader; return a summary."""
     # Written aside and renamed, so a failed write never leaves half a file at ``out``.
     nquads = build.cached_build(settings)
     nans: set[str] = set()
     try:
-        atomic.write_output(out, lambda stream: remote_load.write_document(nquads, stream,
-                                                                           nans=nans))
+        atomic.write_output(out, lambda stream: remote_quads.write_document(nquads, stream,
+                                                                            nans=nans))
     except SyntaxError as exc:
         raise damaged(nquads, exc.msg) from None
     # `load` into a Virtuoso refuses a NaN (remote_load._refuse_unkept); its bulk loader is

@@ -29,6 +29,9 @@ from .sorted_lines import sorted_lines
 
 ASSERTED = ox.NamedNode(ASSERTED_GRAPH_IRI)
 INFERRED = ox.NamedNode(INFERRED_GRAPH_IRI)
+# A remote store's third copy, the asserted and the inferred triples in one graph, which a
+# query over the inferred triples reads there (``remote_quads.py`` says why); never local.
+WITH_INFERRED = ox.NamedNode(ASSERTED_GRAPH_IRI + "-and-inferred")
 _INFERRED_TAIL = f" <{INFERRED_GRAPH_IRI}> .\n".encode()
 _ASSERTED_TAIL = f" <{ASSERTED_GRAPH_IRI}> .\n".encode()
 # The main layout's runs: some 1.4 M lines of the generated graph's 210 bytes (a run was 2 M
