@@ -118,6 +118,11 @@ def generate(n_facts: int, out: Path, seed: int = 8) -> dict:
             members = by_class[target_cls]
             taken = {v.removeprefix("id:") for p, v, _ in facts if p == f"ag:{prop}"}
             facts.append((f"ag:{prop}", f"id:{other(members, rng.choice(members), *taken)}", None))
+        if cls == "JointExercise" and all(p != "ag:participant" for p, _, _ in facts):
+            # An exercise needs a cited participant (agsh:exercise-participants), which the build
+            # now refuses the lack of, as validate did; no draw of its own, as other() makes none.
+            states = by_class["State"]
+            facts.append(("ag:participant", f"id:{states[index % len(states)]}", None))
 
         sentence = f"{label} is a {cls} cited in synthetic source {source}."
         text = source_texts.setdefault(source, [])

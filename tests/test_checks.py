@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph.build import checks
+from alliance_graph.build import checks, shape_checks
 from alliance_graph.build import pipeline as build
 from alliance_graph.build.loading import LoadError
 from alliance_graph.namespaces import turtle_prologue
@@ -265,16 +265,27 @@ def test_the_build_places_each_finding_on_the_line_validate_gives(settings, tmp_
     kinds = ("data", "validation")
     # A project prefix of another namespace too: one finding on its line, as validate's.
     names = {f"check:{c.name}" for c in checks.all_checks(kinds)} | {"check:prefix-namespace"}
+    # And the shapes' violations, which the data checks compile (shape_checks.py): each on a
+    # line validate gives, and each line validate gives one on found, by the shape or by a
+    # check saying the same there (its finding is then the build's one).
+    shapes = {c.name for c in shape_checks.shape_checks(checks.store_of(parsed.quads))}
     found: dict[str, set] = {}
     for p in checks.problems(parsed.quads, parsed.texts, kinds=kinds):
-        check = "check:" + re.search(r"\[([\w-]+)\]$", p.message).group(1)
-        found.setdefault(p.file, set()).add((check, p.line))
-    compared = 0
+        check = re.search(r"\[([\w:-]+)\]$", p.message).group(1)
+        found.setdefault(p.file, set()).add((check if ":" in check else f"check:{check}", p.line))
+    compared = shaped = 0
     for path in fixtures:
-        want = {(name, line) for name, line in expected(path) | expected(path, "build") if name in names}
-        assert found.get(f"data/{path.name}", set()) == want, path.name
+        marked = expected(path) | expected(path, "build")
+        want = {(name, line) for name, line in marked if name in names}
+        got = found.get(f"data/{path.name}", set())
+        assert {f for f in got if f[0] not in shapes} == want, path.name
+        assert {line for name, line in got if name in shapes} <= {line for _, line in marked}, \
+            path.name
+        assert {line for name, line in marked if name in shapes} <= {line for _, line in got}, \
+            path.name
         compared += bool(want)
-    assert compared > 20
+        shaped += any(name in shapes for name, _ in marked)
+    assert compared > 20 and shaped > 40
 
 
 # Ontology quality checks on the mini project: (text appended to ontology/mini.ttl, check).

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS, sparql_prologue
 from ..rdf import DATA, ONTOLOGY, file_of, graph_iri, is_role, term_text
-from . import lists, prefix_slips, spelling
+from . import lists, prefix_slips, shape_checks, spelling
 from .lines import LineIndex
 from .loading import Problem, written_label
 from .places import Places
@@ -174,6 +174,17 @@ def _slips(store: ox.Store, lines: LineIndex,
     return findings, said
 
 
+def _not_said(said: list[_Finding], shaped: list[_Finding]) -> list[_Finding]:
+    """Return the shapes' findings on a line no check's finding is on: a claim with no rank is
+    "claim has no ag:rank" there already, which says more than "A claim needs exactly one
+    ag:rank" beside it (``validate`` keeps one of two such findings too, ``said_once``).  One
+    on another line stays: a source that is no source document is "evidence has no
+    oa:hasSource naming a described source document" on the evidence's first line, and the
+    shape's finding is on the ``oa:hasSource`` line to change, where ``validate`` gives it."""
+    lines = {(f.file, f.line) for f in said}
+    return [f for f in shaped if (f.file, f.line) not in lines]
+
+
 def _iri(term) -> str | None:
     return term.value if isinstance(term, ox.NamedNode) else None
 
@@ -214,6 +225,9 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     """
     places = Places(store, lines)
     findings = [f for check in all_checks(kinds) for f in _found(store, check, places)]
+    if "data" in kinds:  # the shapes say what data must be too: validate's, compiled
+        findings += _not_said(findings, [f for check in shape_checks.shape_checks(store)
+                                         for f in _found(store, check, places)])
     findings, slipped = _slips(store, lines, findings)
     meant = _meant(store, findings)
     found = [_problem(f, meant) for f in findings] + slipped
