@@ -834,6 +834,18 @@ def test_cite_refuses_a_name_that_is_no_local_name(run, sources, name):
     assert "letters A-Z and a-z, digits, '_', '-' and '.'" in line
 
 
+@pytest.mark.parametrize("name, without", [
+    ("ev:alpha-1", "ev:"), ("https://alliance-graph.example/id/evidence/alpha-1",
+                            "the evidence namespace"),
+    ("<https://alliance-graph.example/id/evidence/alpha-1>", "the evidence namespace")])
+def test_cite_of_a_name_given_with_ev_says_to_drop_it(run, sources, name, without):
+    # The name as the block writes it was refused as holding a character a name may not,
+    # the letters it may hold listed, with no word of the ev: the block adds itself.
+    line = one_error_line(run("--sources", sources, "cite", "doc.txt", "Alpha", "--name", name))
+    assert line == (f"error: --name {name!r} is not a valid evidence name: give the name "
+                    f"alone, --name 'alpha-1', without {without} (the block writes ev:alpha-1)")
+
+
 @pytest.mark.parametrize("source", ["../outside.txt", "{sources}/doc.txt", "..", "."])
 def test_cite_reads_only_a_file_of_the_sources_folder(run, sources, source):
     source = source.format(sources=sources)

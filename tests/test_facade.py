@@ -697,6 +697,8 @@ def test_readmes_cite_runs_as_printed(sources_dir):
                                            "letters A-Z and a-z"),
     (CITED, "Negev U.S. Radar Base", "x ; ag:rank ag:PreferredRank . ev:y",
      "name='x ; ag:rank ag:PreferredRank . ev:y' is not a valid evidence name"),
+    (CITED, "Negev U.S. Radar Base", "ev:000-x", "name='ev:000-x' is not a valid evidence "
+     "name: give the name alone, name='000-x', without ev: (the block writes ev:000-x)"),
     ("{sources}/" + CITED, "Negev", None,
      "source='{sources}/" + CITED + "' is not a file name: give the name of a file in "
      "{sources}, without a folder"),

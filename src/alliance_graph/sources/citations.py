@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..namespaces import PREFIX_IRIS
 from ..project_files import where_sources_belong
 from ..rdf import turtle_string
 from ..utf16 import is_utf16
@@ -57,6 +58,20 @@ def evidence_name(file_name: str, exact: str) -> str:
     (``000-negev-u-s-radar``)."""
     words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", exact)[:4]]
     return "-".join(re.findall(r"[A-Za-z0-9]+", file_name)[:1] + words) or "evidence"
+
+
+_EVIDENCE = PREFIX_IRIS["ev"]
+
+
+def _without_prefix(name: str) -> str | None:
+    """Return the local name of ``name`` given with the evidence namespace (``ev:000-x``,
+    ``<https://.../evidence/000-x>``), or None: ``--name ev:000-x`` was told only which
+    characters a name may hold, with no word of the ``ev:`` the block itself writes."""
+    for written in ("ev:", _EVIDENCE, f"<{_EVIDENCE}"):
+        if name.startswith(written):
+            local = name[len(written):].removesuffix(">" if written.startswith("<") else "")
+            return local if is_local_name(local) else None
+    return None
 
 
 def is_local_name(name: str) -> bool:
@@ -259,6 +274,13 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
     # The name is written into the block as it is: anything but a plain local name would
     # write Turtle that does not parse, or that says more than the one evidence node.
     if name is not None and not is_local_name(name):
+        local = _without_prefix(name)
+        if local is not None:  # ev:000-x, written as the block writes it, said to drop ev:
+            given = "ev:" if name.startswith("ev:") else "the evidence namespace"
+            raise NotALocalName(Said(lambda n: f"{n('name', name)} is not a valid evidence "
+                                               f"name: give the name alone, "
+                                               f"{n('name', local)}, without {given} (the "
+                                               f"block writes ev:{local})"))
         raise NotALocalName(Said(lambda n: f"{n('name', name)} is not a valid evidence name: "
                                            f"use only {LOCAL_NAME_RULE}"))
     if not _is_folder(sources_dir):
