@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from click.testing import CliRunner
 from flask import Flask
 
@@ -484,6 +485,18 @@ def test_links_to_shapes_lead_to_their_pages(kg, settings):
     for path in shapes:
         assert 'title="http://www.w3.org/ns/shacl#message"' in html(client, path)
         assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 200
+
+
+def test_the_shapes_page_lists_every_shape(kg, settings):
+    # /ontology/ lists its terms (each rdfs:isDefinedBy ag:); /shapes/ listed none, its shapes
+    # naming no vocabulary, so a reader had no way from it to any shape.
+    shapes = rdflib.Graph().parse(Path(__file__).parent.parent / "ontology" / "shapes.ttl")
+    named = {str(s) for kind in (rdflib.SH.NodeShape, rdflib.SH.PropertyShape)
+             for s in shapes.subjects(rdflib.RDF.type, kind) if isinstance(s, rdflib.URIRef)}
+    assert len(named) > 100
+    page = html(make_app(kg, settings).test_client(), "/shapes/")
+    listed = {BASE + path.lstrip("/") for path in re.findall(r'href="(/shapes/[^"]+)"', page)}
+    assert named == listed, sorted(named ^ listed)
 
 
 def test_a_404_page_varies_by_accept(client):
