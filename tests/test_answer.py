@@ -157,6 +157,13 @@ def test_a_prefix_declared_nowhere_is_a_400_saying_so_and_the_engines_are_declar
                2**20, None)
 
 
+def test_a_misspelt_keyword_is_a_400_naming_it(kg):
+    with pytest.raises(Refused) as refused:
+        written(kg, "SELECT ?s WHER { ?s ?p ?o }", ["json"], RESULT_FORMATS)
+    assert refused.value.status == 400 and str(refused.value).startswith(
+        "query failed: WHER at line 1, column 11 is no SPARQL keyword: did you mean WHERE?")
+
+
 @pytest.mark.parametrize("accept, declared", [
     ("text/turtle", {"ag", "id"}), ("application/rdf+xml", {"rdf", "ag"})])
 def test_a_construct_answer_declares_only_the_prefixes_it_uses(endpoint, accept, declared):

@@ -317,6 +317,38 @@ def test_a_syntax_error_leads_with_a_prefix_declared_nowhere(text):
     assert lexer.syntax_error(f"PREFIX wd: <http://x/> {text}", "x")[0] == "x"  # declared
 
 
+@pytest.mark.parametrize("text, word, keyword, place", [
+    ("SELEC * { ?s ?p ?o }", "SELEC", "SELECT", (1, 1)),
+    ("SELECT *\nWHER { ?s ?p ?o }", "WHER", "WHERE", (2, 1)),
+    ("select distint ?s { ?s ?p ?o }", "distint", "DISTINCT", (1, 8)),
+    ("SELECT * { ?s ?p ?o OPTINAL { ?o ?q ?r } }", "OPTINAL", "OPTIONAL", (1, 21)),
+    ("SELECT * { ?s ?p ?o FILTR(?o) }", "FILTR", "FILTER", (1, 21)),
+    ("SELECT * { ?s ?p ?o } LIMT 1", "LIMT", "LIMIT", (1, 23)),
+    ("PREFX ag: <http://x/> SELECT * {}", "PREFX", "PREFIX", (1, 1))])
+def test_a_misspelt_keyword_is_named_with_the_keyword_it_is_closest_to(text, word, keyword,
+                                                                       place):
+    # The parser said "expected CONSTRUCT" of SELEC, "expected DISTINCT" of WHER, "expected
+    # OPTIONAL" of FILTR: each the last keyword it tried, at a place past the word.
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    said, position = lexer.syntax_error(text, str(parsed.value))
+    line, column = place
+    assert said == (f"{word} at line {line}, column {column} is no SPARQL keyword: did you "
+                    f"mean {keyword}? (the parser: {parsed.value})")
+    assert position == place
+
+
+@pytest.mark.parametrize("text", [
+    "ASK { ?s ?p ?o } foo",  # close to no keyword (FLOOR is the nearest)
+    "SELECT * { ?s ?p ?o } ORDER BT ?s",  # too short to guess
+    "SELECT * { ?s ?p ?o } GROUPBY ?s",  # keywords glued, read as the engine reads them
+    "SELECT * { ?s ?p true1 ; ?q ?o . FILTER(?o) } LIMIT"])  # true 1; no word at fault
+def test_a_word_close_to_no_keyword_leaves_the_parsers_message(text):
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    assert "no SPARQL keyword" not in lexer.syntax_error(text, str(parsed.value))[0]
+
+
 @pytest.mark.parametrize("text, note", [
     ("", " (the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query)"),
     ("  # only a comment\n", " (the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query)"),

@@ -3,16 +3,17 @@ whether it names graphs itself, and what to add to the parser's message when it 
 
 ``uses_dataset`` tells the store (``store/graph.py``) which queries must see the files' named
 graphs; ``syntax_error`` says where a query's brackets fail to pair, which prefix it declares
-nowhere, or that it writes a relative IRI, an update, a LIMIT or OFFSET too large to read or
+nowhere, which keyword it misspells, or that it writes a relative IRI, an update, a LIMIT or OFFSET too large to read or
 no query at all, beside the parser's message.  The lexer's names (``tokenize``, ``Token``, ``where``, ...) are importable from here
 too.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 
-from .keywords import undeclared
+from .keywords import KEYWORDS, keyword_run, undeclared
 from .lexer import CLOSE, EXPRESSION, MAYBE, OPEN, Token, deepest, line_col, tokenize, where
 
 __all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "SCHEME", "Token", "deepest",
@@ -98,13 +99,31 @@ def _undeclared(text: str, prefixes) -> tuple[str, Token] | None:
     return None
 
 
+def _misspelt(text: str) -> tuple[str, Token] | None:
+    """Return what to say of the first bare word of ``text`` that is neither a keyword nor
+    keywords glued together (the only bare words the engine reads), when a keyword is close
+    to it, and where it is; None otherwise."""
+    for token in tokenize(text):
+        if token.kind != "NAME":
+            continue
+        upper = token.text.upper()
+        run = keyword_run(upper)
+        if upper in KEYWORDS or (run and run[-1][1] + len(run[-1][0]) == len(upper)):
+            continue
+        close = difflib.get_close_matches(upper, KEYWORDS, n=1, cutoff=0.8)
+        return (f"{token.text} {where(text, token)} is no SPARQL keyword: did you mean "
+                f"{close[0]}?", token) if close else None
+    return None
+
+
 def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, int] | None]:
     """Return what to say of the parser's ``message`` about ``text``, and where (line,
     column; None when the message gives no place): first an unpaired bracket, where the
-    query has one (the parser's position is then often elsewhere), or a prefix declared
-    neither there nor in the engine's ``prefixes`` (the parser said "expected OPTIONAL"),
-    else the message with ``relative_iri_note``."""
-    unpaired = _unpaired(text) or _undeclared(text, prefixes)
+    query has one (the parser's position is then often elsewhere), or a misspelt keyword
+    (the parser said "expected CONSTRUCT" of ``SELEC``; of ``PREFX ag: <...>`` the prefix
+    was said undeclared), or a prefix declared neither there nor in the engine's
+    ``prefixes`` (the parser said "expected OPTIONAL"), else the message with ``relative_iri_note``."""
+    unpaired = _unpaired(text) or _misspelt(text) or _undeclared(text, prefixes)
     if unpaired:
         return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
     at = _PARSER_AT.match(message)
