@@ -9,7 +9,7 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph.namespaces import PREFIX_IRIS
+from alliance_graph.namespaces import BASE, PREFIX_IRIS
 from alliance_graph.web.pages import search
 
 IRON_DOME = "https://alliance-graph.example/id/IronDome"
@@ -305,7 +305,9 @@ def ranked_in_python(kg, text):
                            else 3 if whole else 4 if starts else 5)
                 rows.add((kind, quality, len(r["text"].value), r["x"].value, r["text"].value))
     out, seen = [], set()
-    for kind, _, _, x, t in sorted(rows):
+    # A label or alternative label that is the whole text first, then by kind.
+    for _, kind, _, _, x, t in sorted((not (k <= 1 and q == 0), k, q, n, x, t)
+                                      for k, q, n, x, t in rows):
         if (x, kind == 3 and t) not in seen:
             seen.add((x, kind == 3 and t))
             out.append((search.KINDS[kind], x, t))
@@ -315,12 +317,20 @@ def ranked_in_python(kg, text):
 @pytest.mark.parametrize("text", ["o", "e", "i", "dome", "the", "u.s.", "co-funded by", "aid",
                                   "in", "intercept", "iron dome", ".", "fund", "co\u2010funded",
                                   "-", "u.s.\u2019"])
-def test_ranking_is_kind_then_match_then_length_then_iri(pages_kg, text):
+def test_ranking_is_name_then_kind_then_match_then_length_then_iri(pages_kg, text):
     hits = search.search(pages_kg, text, limit=search.MAX_LIMIT)
     expected = ranked_in_python(pages_kg, text)[:search.MAX_LIMIT]
     assert [(h.match, h.text) for h in hits] == [(k, t) for k, _, t in expected]
     assert [h.iri for h in hits if h.match != "quote"] == \
         [x for k, x, _ in expected if k != "quote"]
+
+
+@pytest.mark.parametrize("typed", ["U.S.", "us", "US", "u.s."])
+def test_an_alternative_label_that_is_the_whole_text_ranks_first(kg, typed):
+    # "U.S." is the United States' alternative label, and in 40 labels ("U.S. European
+    # Command", ...): ranked by kind alone it came 19th, below every label holding it; "US" 7th.
+    hits = search.search(kg, typed, limit=20)
+    assert (hits[0].iri, hits[0].match) == (BASE + "id/UnitedStates", "alternative label")
 
 
 def test_past_ranked_rows_the_best_matches_still_come_first(pages_kg, monkeypatch):

@@ -8,7 +8,8 @@ alternative labels ``skos:altLabel`` and its subproperties (``ag:acronym``); des
 ``skos:definition``, ``dcterms:description``, ``rdfs:comment`` and every property whose range
 is a string, tagged or not (the ontology's prose: purposes, characterizations, statements); quotes
 are the evidence nodes' ``oa:exact``.  Hits rank by kind (a label above an alternative label
-above a description above a quote), then by how well the text matches (the whole text, its
+above a description above a quote; first of all a label or alternative label that is the whole
+text), then by how well the text matches (the whole text, its
 start, the phrase, the words apart; whole words above the starts of words), then shorter texts
 first.  A quote hit carries the claims
 the quote supports, so a page can link the quote to its claims and their entities.
@@ -254,9 +255,13 @@ def _search(kg, text: str, limit: int) -> list[Hit]:
     for kind in range(len(KINDS)):
         # All ``wanted`` asked for, then cut: a quote's rows are its evidence nodes in IRI
         # order, and the best quotes by text hold the first of them only when all are read.
-        rows += [(r, kind) for r in kg.query(query(text, wanted, kind))][:wanted - len(rows)]
-        if len(rows) >= wanted or len(_distinct(rows)) >= limit:
+        found = [(r, kind) for r in kg.query(query(text, wanted, kind))]
+        rows += [row for n, row in enumerate(found) if n < wanted - len(rows) or _named(row)]
+        # The alternative labels are read even when labels are enough: one may be the whole
+        # search text (the United States' "U.S." ranked 19th, below every label holding it).
+        if kind >= 1 and (len(rows) >= wanted or len(_distinct(rows)) >= limit):
             break
+    rows.sort(key=lambda row: not _named(row))  # stable: the rest keep their rank
     lab = Labeller(kg)
     lab.fetch({r["x"].value for r, _ in rows} | {r["p"].value for r, _ in rows})
     chosen = _distinct(rows)[:limit]
@@ -277,6 +282,13 @@ def _search(kg, text: str, limit: int) -> list[Hit]:
             hits.append(Hit(x, term.label, term.href, types.get(x), KINDS[kind], prop.label,
                             r["text"].value))
     return hits
+
+
+def _named(row: tuple) -> bool:
+    """Say whether a row is a label or an alternative label that is the whole search text:
+    the entity so named ranks first, whatever the rank of its text's kind."""
+    r, kind = row
+    return kind <= 1 and r["quality"].value == "0"
 
 
 def _distinct(rows: list[tuple]) -> list[tuple]:
