@@ -217,6 +217,14 @@ def problems(quads, texts: dict[str, str], kinds=KINDS) -> list[Problem]:
     return run_checks(store_of(quads), LineIndex(texts), kinds)
 
 
+def shapes_run(quads) -> int:
+    """Return how many shapes the data checks run compiled (``shape_checks``), from the
+    ontology's quads alone: what `check` says it ran beside its queries."""
+    ontology = [q for q in quads if isinstance(q.graph_name, ox.NamedNode)
+                and is_role(q.graph_name, ONTOLOGY)]
+    return len(shape_checks.shape_checks(store_of(ontology)))
+
+
 def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     """Run the violation queries of ``kinds`` over a store of asserted quads, sorted by place.
 
