@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS, sparql_prologue
 from ..rdf import DATA, ONTOLOGY, file_of, graph_iri, is_role, term_text
-from . import lists, prefix_slips, shape_checks, spelling
+from . import lists, prefix_slips, spelling
 from .lines import LineIndex
 from .loading import Problem, written_label
 from .places import Places
@@ -220,6 +220,7 @@ def problems(quads, texts: dict[str, str], kinds=KINDS) -> list[Problem]:
 def shapes_run(quads) -> int:
     """Return how many shapes the data checks run compiled (``shape_checks``), from the
     ontology's quads alone: what `check` says it ran beside its queries."""
+    from . import shape_checks  # it builds on Check, defined here
     ontology = [q for q in quads if isinstance(q.graph_name, ox.NamedNode)
                 and is_role(q.graph_name, ONTOLOGY)]
     return len(shape_checks.shape_checks(store_of(ontology)))
@@ -231,6 +232,7 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
     The streaming build passes a ``LineIndex`` that reads the files only if a check finds
     something.
     """
+    from . import shape_checks  # it builds on Check, defined here
     places = Places(store, lines)
     findings = [f for check in all_checks(kinds) for f in _found(store, check, places)]
     if "data" in kinds:  # the shapes say what data must be too: validate's, compiled

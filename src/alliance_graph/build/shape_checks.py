@@ -17,11 +17,12 @@ Warnings (``sh:Warning``, ``sh:Info``) do not stop a build and are not compiled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pyoxigraph as ox
 
+# A shape's query is a violation query like the others (its rows carry no ?message: each
+# finding says the shape's message); checks.py imports this module where it runs them.
 from ..rdf import ONTOLOGY, is_role
+from .checks import Check
 
 SH = "http://www.w3.org/ns/shacl#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -50,18 +51,6 @@ _OTHER_TARGETS = {"targetNode", "targetSubjectsOf", "targetObjectsOf", "target"}
 
 class Unsupported(Exception):
     """A shape uses a path or component not compiled here: ``validate`` alone checks it."""
-
-
-@dataclass(frozen=True)
-class ShapeCheck:
-    """One shape as a check: the name a finding carries, its message, its SPARQL text."""
-
-    name: str
-    title: str
-    sparql: str
-
-    def message_of(self, row) -> str:
-        return self.title
 
 
 class _Shapes:
@@ -271,7 +260,7 @@ def _violations(shapes: _Shapes, shape) -> bool:
         not (deactivated is not None and deactivated.value == "true")
 
 
-def _compiled(shapes: _Shapes) -> tuple[list[ShapeCheck], list[str]]:
+def _compiled(shapes: _Shapes) -> tuple[list[Check], list[str]]:
     targets: dict[object, list] = {}  # a shape -> the classes whose instances it checks
     for node in list(shapes.about):
         classes = shapes.values(node, SH + "targetClass")
@@ -295,11 +284,11 @@ def _compiled(shapes: _Shapes) -> tuple[list[ShapeCheck], list[str]]:
             refused.append(f"{_named(shapes, shape)}: {exc}")
             continue
         if sparql is not None:
-            found.append(ShapeCheck(_named(shapes, shape), _said(shapes, shape), sparql))
+            found.append(Check(_named(shapes, shape), _said(shapes, shape), sparql))
     return found, refused
 
 
-def shape_checks(store: ox.Store) -> list[ShapeCheck]:
+def shape_checks(store: ox.Store) -> list[Check]:
     """Return a check per ``sh:Violation`` shape of the store's ontology graphs."""
     return _compiled(_Shapes(store))[0]
 
