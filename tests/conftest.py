@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -25,6 +26,18 @@ def clean_environment(tmp_path_factory):
             patch.delenv(name, raising=False)
         patch.setenv("ALLIANCE_GRAPH_CACHE", str(tmp_path_factory.mktemp("cache")))
         yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def garbage_collected_here():
+    """Collect what a test file left in reference cycles, on the main thread that made it.
+
+    A query result kept in a cycle (a refusal's frames in ``pytest.raises``, say) is freed by
+    whichever thread next collects garbage, and pyoxigraph refuses to drop a result on another
+    thread: the directory store's build collects on the CLI's worker thread, and a later file's
+    test failed on 24 results an earlier file had left (the cycles' makers not found)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
