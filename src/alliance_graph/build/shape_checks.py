@@ -21,10 +21,12 @@ import pyoxigraph as ox
 
 # A shape's query is a violation query like the others (its rows carry no ?message: each
 # finding says the shape's message); checks.py imports this module where it runs them.
+from ..namespaces import BASE
 from ..rdf import ONTOLOGY, is_role
 from .checks import Check
 
 SH = "http://www.w3.org/ns/shacl#"
+_SHAPES = BASE + "shapes/"  # the shapes' IRIs, named agsh: as validate's findings name them
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _NIL = _RDF + "nil"
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -234,8 +236,7 @@ def _node_query(shapes: _Shapes, shape, classes: list) -> str | None:
 
 
 def _short(iri: str) -> str:
-    return "agsh:" + iri.rsplit("/", 1)[-1] if iri.startswith(
-        "https://alliance-graph.example/shapes/") else iri
+    return "agsh:" + iri[len(_SHAPES):] if iri.startswith(_SHAPES) else iri
 
 
 def _named(shapes: _Shapes, shape) -> str:
