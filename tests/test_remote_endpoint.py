@@ -193,6 +193,9 @@ REFUSED = [
      "37000 Error TR...: transitive start not given"),
     ("| `BNODE()`", "SELECT ?n WHERE { BIND(BNODE() AS ?n) }",
      "37000 Error SP031: SPARQL compiler: Internal error: Built-in function is not implemented"),
+    ("| `YEAR(?y)`, `MONTH(?y)` of a year or a month written",
+     'SELECT (YEAR("2016"^^xsd:gYear) AS ?x) {}',
+     "22007 Error DT001: Function year needs a datetime, date or time as argument 1"),
 ]
 
 
