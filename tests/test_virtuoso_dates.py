@@ -96,6 +96,9 @@ CASES = [
      ["id:claim/Israel-foundingDate-1948", "id:claim/UnitedStatesRecognitionOfIsrael-date-1948"],
      '?c rdf:object ?d FILTER(DATATYPE(?d) = xsd:date && STR(?d) = "1948-01-01")',
      "SELECT ?c WHERE { {} }"),
+    ("| `STR(?d)` of a duration", "SELECT ?x WHERE { ?a ag:duration ?d BIND(STR(?d) AS ?x) }",
+     ['"P10Y"'] * 2, ['"120"'] * 2, '?d = STRDT(CONCAT("P", STR(?years), "Y"), xsd:duration)',
+     "SELECT ?years WHERE { ?a ag:duration ?d VALUES ?years { 9 10 11 } FILTER({}) }"),
     ('| `VALUES ?y { "2016"^^xsd:gYear "2016-01"^^xsd:gYearMonth }`',
      'SELECT ?y WHERE { VALUES ?y { "2016"^^xsd:gYear "2016-01"^^xsd:gYearMonth } }',
      ['"2016"^^xsd:gYear', '"2016-01"^^xsd:gYearMonth'], ['"2016"^^xsd:gYear'] * 2,
@@ -163,3 +166,19 @@ def test_stored_years_are_matched_compared_and_sorted_alike(remote_kg, kg, query
         return lines if "ORDER BY" in query else sorted(lines)
     assert ordered(remote_kg) == ordered(kg)
     assert ordered(kg)  # a query answering nothing would pass on any store
+
+
+AID_IN_FORCE = (Path(__file__).parents[1] / "queries" / "aid-in-force-2020.rq").read_text(
+    encoding="utf-8")
+
+
+@pytest.mark.parametrize("year, amounts", [(2018, 0), (2019, 2), (2028, 2), (2029, 0)])
+def test_aid_in_force_counts_a_duration_s_years_alike_on_every_store(remote_kg, kg, year,
+                                                                      amounts):
+    # The 2016 memorandum runs to 2028 for ten years ("P10Y", no first year given). The
+    # query read the years from the duration's text, which Virtuoso writes as its months
+    # ("120"): it counted back 120 years, and listed the memorandum's amounts as in force in
+    # 2018 (2020, the catalogue's year, was right by chance).
+    query = AID_IN_FORCE.replace("2020", str(year))
+    assert len(answer(kg, query)) == amounts
+    assert answer(remote_kg, query) == answer(kg, query)
