@@ -1,7 +1,9 @@
 """What a catalogue query reads, from rdflib's algebra of it: the properties and the classes.
 
 Shared by the tests holding the catalogue's queries to the ontology (test_queries_properties,
-test_queries_classes): a query runs over the asserted graph, where a fact holds only the
+test_queries_classes), and, with ``nodes``, by those reading the checks' and the catalogue's
+queries for a cost that grows with the square of the graph (test_checks_scale,
+test_queries_scale): a query runs over the asserted graph, where a fact holds only the
 property and the class its claim gives it, so what it reads must name each one it means.
 """
 
@@ -11,6 +13,18 @@ from rdflib import RDF, RDFS, URIRef, Variable
 from rdflib.paths import InvPath, Path
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+
+
+def nodes(node):
+    """Yield every algebra node under ``node``, itself first."""
+    if isinstance(node, CompValue):
+        yield node
+        for key, child in node.items():
+            if key != "_vars":
+                yield from nodes(child)
+    elif isinstance(node, (list, tuple)):
+        for child in node:
+            yield from nodes(child)
 
 
 def _path_iris(path) -> set[URIRef]:

@@ -17,31 +17,19 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from alliance_graph.build import checks, pipeline
 from alliance_graph.namespaces import turtle_prologue
 from alliance_graph.rdf import graph_iri
 from alliance_graph.settings import Settings
+from query_reading import nodes
 from test_checks import found_in
-
-
-def _nodes(node):
-    """Yield every algebra node under ``node``, itself first."""
-    if isinstance(node, CompValue):
-        yield node
-        for key, child in node.items():
-            if key != "_vars":
-                yield from _nodes(child)
-    elif isinstance(node, (list, tuple)):
-        for child in node:
-            yield from _nodes(child)
 
 
 def _scans(pattern) -> bool:
     """Return True for a group that matches one triple of three variables (in a GRAPH or not)
     and no subquery binds any of them first: a scan of every triple."""
-    found = list(_nodes(pattern))
+    found = list(nodes(pattern))
     return not any(n.name == "ToMultiSet" for n in found) and any(
         n.name == "BGP" and any(all(isinstance(term, Variable) for term in triple)
                                 for triple in n.triples) for n in found)
@@ -49,9 +37,9 @@ def _scans(pattern) -> bool:
 
 def not_exists_over_every_triple(sparql: str) -> int:
     """Return how many FILTERs holding a NOT EXISTS filter a scan of every triple."""
-    return sum(1 for n in _nodes(prepareQuery(sparql).algebra)
+    return sum(1 for n in nodes(prepareQuery(sparql).algebra)
                if n.name == "Filter" and _scans(n.p)
-               and any(e.name == "Builtin_NOTEXISTS" for e in _nodes(n.expr)))
+               and any(e.name == "Builtin_NOTEXISTS" for e in nodes(n.expr)))
 
 
 OLD_LANGUAGE_TAG = """SELECT ?focus WHERE {

@@ -19,34 +19,22 @@ from __future__ import annotations
 import pytest
 from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from alliance_graph.settings import Settings
+from query_reading import nodes
 
 QUERIES = sorted(Settings().queries_dir.glob("*.rq"))
 
 
-def _nodes(node):
-    """Yield every algebra node under ``node``, itself first."""
-    if isinstance(node, CompValue):
-        yield node
-        for key, child in node.items():
-            if key != "_vars":
-                yield from _nodes(child)
-    elif isinstance(node, (list, tuple)):
-        for child in node:
-            yield from _nodes(child)
-
-
 def _pattern_variables(node) -> set[Variable]:
     """Return the variables of the triple patterns under ``node``."""
-    return {term for n in _nodes(node) if n.name == "BGP" for triple in n.triples
+    return {term for n in nodes(node) if n.name == "BGP" for triple in n.triples
             for term in triple if isinstance(term, Variable)}
 
 
 def required_after_optional(text: str) -> int:
     """Return how many groups join required triple patterns after an OPTIONAL of theirs."""
-    return sum(1 for n in _nodes(prepareQuery(text).algebra)
+    return sum(1 for n in nodes(prepareQuery(text).algebra)
                if n.name == "Join" and getattr(n.p1, "name", None) == "LeftJoin"
                and getattr(n.p2, "name", None) == "BGP" and n.p2.triples)
 
@@ -55,10 +43,10 @@ def other_than_outside(text: str) -> int:
     """Return how many NOT EXISTS compare a variable of their own patterns, with !=, to one
     bound outside them: "no other than this one", asked again of every row."""
     found = 0
-    for n in _nodes(prepareQuery(text).algebra):
+    for n in nodes(prepareQuery(text).algebra):
         if n.name == "Builtin_NOTEXISTS":
             own = _pattern_variables(n.graph)
-            found += sum(1 for rel in _nodes(n.graph) if rel.name == "RelationalExpression"
+            found += sum(1 for rel in nodes(n.graph) if rel.name == "RelationalExpression"
                          and rel.op == "!=" and isinstance(rel.expr, Variable)
                          and isinstance(rel.other, Variable)
                          and (rel.expr in own) != (rel.other in own))
