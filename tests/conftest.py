@@ -34,8 +34,10 @@ def garbage_collected_here():
 
     A query result kept in a cycle (a refusal's frames in ``pytest.raises``, say) is freed by
     whichever thread next collects garbage, and pyoxigraph refuses to drop a result on another
-    thread: the directory store's build collects on the CLI's worker thread, and a later file's
-    test failed on 24 results an earlier file had left (the cycles' makers not found)."""
+    thread: the directory store's build collected on the CLI's worker thread, and a later
+    file's test failed on 24 results an earlier file had left (the cycles' makers not found).
+    The build no longer collects, but Python's own collections still run on whichever thread
+    allocates when one is due."""
     yield
     gc.collect()
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import gc
 import os
 import resource
 import signal
 import subprocess
 import sys
+import threading
+import weakref
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -315,3 +318,29 @@ def test_two_servers_over_one_store_folder_both_follow_a_load_into_it(mini, tmp_
     finally:
         for process in started:
             servers.stop(process)
+
+
+def test_a_build_on_another_thread_frees_none_of_this_thread_s_garbage(mini, tmp_path):
+    # The build collected garbage to close its store, on whichever thread built: query results
+    # a notebook or a test had left in reference cycles were freed there, and pyoxigraph
+    # refuses to drop a result off its own thread ("unsendable, but is being dropped on
+    # another thread"; a failed test in CI, twice).
+    class Left:
+        pass
+
+    left = Left()
+    left.itself = left
+    alive = weakref.ref(left)
+    del left
+    gc.disable()  # only a collection the build asks for can free it
+    try:
+        building = threading.Thread(target=directory.build_directory,
+                                    args=(mini, tmp_path / "store"))
+        building.start()
+        building.join()
+        assert alive() is not None, "the build collected this thread's garbage"
+    finally:
+        gc.enable()
+        gc.collect()
+    store, _digest = directory.open_current(mini, tmp_path / "store")  # its store was closed
+    assert len(store) > 0

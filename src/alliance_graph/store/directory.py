@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import gc
 import os
 import re
 import shutil
@@ -103,9 +102,11 @@ def _build_directory(settings: Settings, folder: Path, repair: bool) -> str:
             try:
                 def make(_digest):
                     build_folders.empty(tmp)
-                    terms = _build_in(settings, tmp)
-                    gc.collect()  # drop the store so RocksDB closes its files before the rename
-                    terms.write(tmp)
+                    # _build_in's store is closed when it returns (RocksDB's files too), before
+                    # the rename. No garbage collection here: a full one on this thread (the
+                    # CLI's worker, ag.load's) freed other threads' garbage, query results
+                    # among them, which pyoxigraph refuses to drop off their own thread.
+                    _build_in(settings, tmp).write(tmp)
 
                 # Named by the hash of the inputs it was built from, checked again after.
                 digest = build.while_unchanged(settings, make)[0][:32]
