@@ -129,6 +129,17 @@ def test_query_syntax_error_exits_1_with_the_parser_message(run):
     assert "query failed: error at 1:" in result.output
 
 
+@pytest.mark.parametrize("text", ["SELECT * WHERE { ?s ?p ?o", "SELECT * { ?s rdsf:label ?o }"])
+def test_a_query_that_does_not_parse_is_one_line_on_stderr(text):
+    # The real command: the parser's lists of Unicode character classes, broken over lines,
+    # made the error five lines, four of them ranges such as '\u{3001}'..='\u{D7FF}'.
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "query", text],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("error: query failed: ") and done.stderr.count("\n") == 1, \
+        done.stderr
+
+
 def test_broken_data_exits_2_with_file_and_line(run, mini):
     (mini.data_dir / "broken.ttl").write_text("@prefix ag: <https://alliance-graph.example/ontology/> .\n\nag:x ag:y .\n")
     result = run("--data", mini.data_dir, "--ontology", mini.ontology_dir, "--cache", mini.cache_dir, "stats")

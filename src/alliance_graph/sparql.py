@@ -122,7 +122,10 @@ def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, 
     query has one (the parser's position is then often elsewhere), or a misspelt keyword
     (the parser said "expected CONSTRUCT" of ``SELEC``; of ``PREFX ag: <...>`` the prefix
     was said undeclared), or a prefix declared neither there nor in the engine's
-    ``prefixes`` (the parser said "expected OPTIONAL"), else the message with ``relative_iri_note``."""
+    ``prefixes`` (the parser said "expected OPTIONAL"), else the message with ``relative_iri_note``.
+    The parser's message is said on one line: it breaks its lists of Unicode character
+    classes over several, which made the command line's one-line error five."""
+    message = " ".join(part.strip() for part in message.splitlines())
     unpaired = _unpaired(text) or _misspelt(text) or _undeclared(text, prefixes)
     if unpaired:
         return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
