@@ -177,6 +177,32 @@ def test_the_speaker_of_a_statement_took_part_in_its_occasion(kg):
     assert kg.query("ASK { ?statement ag:occasion ?occasion }")
 
 
+def test_a_passage_cited_for_an_occasion_or_who_was_there_names_the_occasion(kg):
+    """'At the same hearing, Mattis was asked ... “It is going to take an international
+    effort,” Mattis said.' (003): a claim putting a statement at an occasion, or someone at or
+    in charge of it, cites a passage naming that kind of occasion (a hearing, a meeting, a
+    ceremony, negotiations), else its quotes show what was said or who was named and not that
+    it was there.  The kind is read from the occasion's class: Hearing, Meeting, Ceremony,
+    Negotiation, less a closing 'ing' or 'ion' ('meet' in 'frequently meet with')."""
+    rows = kg.query("""SELECT ?claim ?class ?quote WHERE {
+        ?statement ag:occasion ?event . ?event a ?class . FILTER(STRSTARTS(STR(?class), STR(ag:)))
+        { ?claim rdf:predicate ag:occasion ; rdf:object ?event }
+        UNION { ?claim rdf:subject ?event ; rdf:predicate ?p
+                VALUES ?p { ag:participant ag:performedBy ag:location } }
+        ?claim a ag:Claim ; prov:wasDerivedFrom/oa:hasSelector ?selector .
+        ?selector a oa:TextQuoteSelector ; oa:exact ?quote }""")
+    kinds: dict[str, str] = {}
+    named: dict[str, bool] = {}
+    for r in rows:
+        claim, kind = r["claim"].value.rsplit("/", 1)[1], r["class"].value.rsplit("/", 1)[1]
+        kinds[claim] = kind
+        word = re.sub("(ing|ion)$", "", kind).lower()
+        named[claim] = named.get(claim, False) or word in r["quote"].value.lower()
+    assert {"Hearing", "Meeting", "Ceremony", "Negotiation"} <= set(kinds.values())
+    assert sorted(f"{claim}: no passage it cites names the {kind.lower()}"
+                  for claim, kind in kinds.items() if not named[claim]) == []
+
+
 def test_a_threat_a_quote_says_comes_from_an_actor_is_posed_by_it(kg):
     """'The US and Israel have worked together for years to mitigate missile threats from Iran
     and North Korea' (003): a quote naming a threat as coming from, or posed by, an actor the
