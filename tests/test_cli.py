@@ -140,6 +140,15 @@ def test_a_query_that_does_not_parse_is_one_line_on_stderr(text):
         done.stderr
 
 
+def test_a_misspelt_prefix_is_named_with_the_one_meant():
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "query",
+                           "SELECT ?x WHERE { ?x rdsf:label ?l }"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and done.stderr.startswith(
+        "error: query failed: the prefix rdsf: at line 1, column 22 is not declared: did you "
+        "mean rdf: or rdfs:? Else add PREFIX rdsf: <IRI> (the parser: "), done.stderr
+
+
 def test_broken_data_exits_2_with_file_and_line(run, mini):
     (mini.data_dir / "broken.ttl").write_text("@prefix ag: <https://alliance-graph.example/ontology/> .\n\nag:x ag:y .\n")
     result = run("--data", mini.data_dir, "--ontology", mini.ontology_dir, "--cache", mini.cache_dir, "stats")

@@ -317,6 +317,24 @@ def test_a_syntax_error_leads_with_a_prefix_declared_nowhere(text):
     assert lexer.syntax_error(f"PREFIX wd: <http://x/> {text}", "x")[0] == "x"  # declared
 
 
+@pytest.mark.parametrize("text, meant", [
+    ("SELECT * { ?s rdsf:label ?o }", "rdf: or rdfs:"),  # transposed: as close to either
+    ("SELECT * { ?s xds:string ?o }", "xsd:"),
+    ("SELECT * { ?s Ag:rank ?o }", "ag:"),  # prefixes are case-sensitive
+    ("SELECT * { ?s shema:name ?o }", "schema:"),
+    ("PREFIX geo: <http://g/> SELECT * { ?s gep:at ?o }", "geo:"),  # the query's own
+    ("SELECT * { ?s wd:P31 ?o }", None)])
+def test_an_undeclared_prefix_close_to_a_declared_one_is_named(text, meant):
+    # "the prefix rdsf: ... is not declared: add PREFIX rdsf: <IRI>" left the user to see
+    # the slip; keywords were already named so (WHER: did you mean WHERE?).
+    known = ["ag", "rdf", "rdfs", "xsd", "schema", "owl"]
+    said, token = lexer.undeclared_prefix(text, known)
+    prefix = token.text.split(":")[0]
+    hint = f"did you mean {meant}? Else " if meant else ""
+    assert said.endswith(f"is not declared: {hint}add PREFIX {prefix}: <IRI>"), said
+    assert lexer.undeclared_prefix("SELECT * { ?s rdfs:label ?o }", known) is None
+
+
 def one_line(message):
     return " ".join(part.strip() for part in message.splitlines())
 

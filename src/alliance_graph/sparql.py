@@ -13,12 +13,12 @@ from __future__ import annotations
 import difflib
 import re
 
-from .keywords import KEYWORDS, keyword_run, undeclared
+from .keywords import KEYWORDS, declared, keyword_run, undeclared
 from .lexer import CLOSE, EXPRESSION, MAYBE, OPEN, Token, deepest, line_col, tokenize, where
 
 __all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "SCHEME", "Token", "deepest",
            "line_col", "relative_iri_note", "syntax_error", "tokenize",
-           "unpaired_bracket", "uses_dataset", "where"]
+           "unpaired_bracket", "undeclared_prefix", "uses_dataset", "where"]
 
 _GRAPH_WORDS = ("GRAPH", "FROM", "SERVICE")
 _NAMES = frozenset(("NAME", "WORD", "PNAME_LN", "PNAME_NS"))
@@ -90,13 +90,25 @@ def _unpaired(text: str) -> tuple[str, Token] | None:
 _PARSER_AT = re.compile(r"error at (\d+):(\d+): ")
 
 
-def _undeclared(text: str, prefixes) -> tuple[str, Token] | None:
-    """Return what to say of a prefix declared nowhere (``keywords.undeclared``), and where."""
-    if (name := undeclared(tokenize(text), prefixes)) is not None:
-        prefix = name.text[:name.text.index(":")]
-        return (f"the prefix {prefix}: {where(text, name)} is not declared: add PREFIX "
-                f"{prefix}: <IRI>"), name
-    return None
+def undeclared_prefix(text: str, prefixes=(), tokens: list[Token] | None = None
+                      ) -> tuple[str, Token] | None:
+    """Return what to say of the first prefix ``text`` uses that neither it nor the engine's
+    ``prefixes`` declares (``keywords.undeclared``), and the name using it; None if there is
+    none.  A prefix close to a declared one is named as the slip it likely is (``rdsf:``
+    for ``rdfs:`` or ``rdf:``), as a misspelt keyword is.  ``tokens``: the text's, when
+    already read."""
+    tokens = tokenize(text) if tokens is None else tokens
+    if (name := undeclared(tokens, prefixes)) is None:
+        return None
+    prefix = name.text[:name.text.index(":")]
+    # Compared in lower case (Ag: for ag:); two, closest first: a transposition (rdsf:) is
+    # as close to rdfs: as to rdf:.
+    known = {k.lower(): k for k in sorted(declared(tokens, prefixes))}
+    close = difflib.get_close_matches(prefix.lower(), list(known), n=2, cutoff=0.6)
+    meant = (f"did you mean {' or '.join(known[c] + ':' for c in close)}? Else "
+             if close else "")
+    return (f"the prefix {prefix}: {where(text, name)} is not declared: {meant}add PREFIX "
+            f"{prefix}: <IRI>"), name
 
 
 def _misspelt(text: str) -> tuple[str, Token] | None:
@@ -126,7 +138,7 @@ def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, 
     The parser's message is said on one line: it breaks its lists of Unicode character
     classes over several, which made the command line's one-line error five."""
     message = " ".join(part.strip() for part in message.splitlines())
-    unpaired = _unpaired(text) or _misspelt(text) or _undeclared(text, prefixes)
+    unpaired = _unpaired(text) or _misspelt(text) or undeclared_prefix(text, prefixes)
     if unpaired:
         return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
     at = _PARSER_AT.match(message)

@@ -21,8 +21,8 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from ..keywords import KEYWORDS, keyword_run, undeclared
-from ..sparql import SCHEME, Token, tokenize, where
+from ..keywords import KEYWORDS, keyword_run
+from ..sparql import SCHEME, Token, tokenize, undeclared_prefix, where
 from ..store.query_form import form_of
 from .refused import Refused
 from .service_stand_in import UNCALLED, uncalled
@@ -111,12 +111,9 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
             raise Refused(400, f"syntax error ({where(text, token)}): {_shown(token)!r} is no "
                                "SPARQL keyword nor function (a store's own words, such as "
                                "Virtuoso's OPTION, are not passed on)")
-    name = undeclared(tokens, prefixes)
-    if name is not None:
-        prefix = name.text[:name.text.index(":")]
-        raise Refused(400, f"the prefix {prefix}: {where(text, name)} is not declared: add "
-                           f"PREFIX {prefix}: <IRI> (this endpoint declares its own prefixes "
-                           "alone, not those a store may declare)")
+    if (unsaid := undeclared_prefix(text, prefixes, tokens)) is not None:
+        raise Refused(400, f"{unsaid[0]} (this endpoint declares its own prefixes alone, not "
+                           "those a store may declare)")
     resolved: dict[str, str | None] = {}  # by text: resolving a relative IRI parses it
     for token in tokens:
         if token.kind not in _RESOLVED:
