@@ -11,11 +11,14 @@ The group and its shared helpers are in ``main.py``; the commands, by what they 
 answer written declaring only the prefixes it uses in ``graph_answer.py``, the click types of
 their options (seconds, counts, a port, paths) in ``param_types.py``, the file ``export -o`` or
 ``load --nquads`` names, checked before the work and left no temporary file by a SIGTERM or
-SIGHUP, in ``output_file.py``.
+SIGHUP, in ``output_file.py``; the examples each command's help ends with in ``examples.py``.
 """
 
 # Imported for what importing them does: each registers its commands with ``main``.
 from . import graph_commands, proposal_commands, serve_command, source_commands  # noqa: F401
+from .examples import add_examples
 from .main import main
+
+add_examples(main)
 
 __all__ = ["main"]
