@@ -97,7 +97,27 @@ def test_a_query_in_utf16_is_said_to_be_utf16(run, tmp_path):
     path.write_bytes(b"ASK { \xff }")
     latin = run("query", path)
     assert (latin.exit_code, latin.stderr) == (2, (
-        f"error: cannot read the query file {path}: it is not valid UTF-8 text (byte 6)\n"))
+        f"error: cannot read the query file {path}: it is not valid UTF-8 text at line 1 "
+        "(byte 0xFF, the line's byte 7, is 'ÿ', U+00FF LATIN SMALL LETTER Y WITH DIAERESIS, "
+        "in Windows-1252: the file was saved in another encoding than UTF-8; save it as "
+        "UTF-8)\n"))
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_query_saved_as_latin1_is_said_with_its_line_and_character(tmp_path, bom):
+    # The real command: "it is not valid UTF-8 text (byte 61)", a count from the file's start
+    # (past a byte order mark it did not count), where a data file's is told by its line and
+    # the character the byte is in Windows-1252.
+    path = tmp_path / "labels.rq"
+    path.write_bytes(bom + 'SELECT ?s WHERE {\r\n  ?s rdfs:label "Caf\xe9" }\r\n'.encode("latin-1"))
+    command = [str(Path(sys.executable).parent / "alliance-graph"), "query"]
+    for args, stdin, said in ([[str(path)], None, f"cannot read the query file {path}: it"],
+                              [["-"], path.read_bytes(), "the query on standard input"]):
+        done = subprocess.run(command + args, input=stdin, capture_output=True, timeout=300)
+        assert done.returncode == 2 and done.stderr.decode() == (
+            f"error: {said} is not valid UTF-8 text at line 2 (byte 0xE9, the line's byte 21, "
+            "is 'é', U+00E9 LATIN SMALL LETTER E WITH ACUTE, in Windows-1252: the file was saved "
+            "in another encoding than UTF-8; save it as UTF-8)\n")
 
 
 @pytest.mark.parametrize("given", ["aid-amounts ", "\naid-amounts\n", " aid-amount"])

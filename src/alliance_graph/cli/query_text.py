@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from ..build.hints import encoding_hint
+from ..build.lines import line_number
 from ..query.bounds import DEFAULT_BOUNDS, too_long
 from ..settings import Settings
 from ..wording import Said, no_names
@@ -61,10 +63,14 @@ def _is_folder(path: Path) -> bool:
 
 def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
     """Say why ``data`` is no query text: UTF-16 (what Windows' PowerShell writes with ``>``,
-    told by its byte-order mark), else the first byte that is not UTF-8."""
+    told by its byte-order mark), else the line of the first byte that is not UTF-8, as the
+    build says a data file's (``build.hints.encoding_hint``): "(byte 29)", counted from the
+    file's start, left the user to find it, and the Latin-1 character it is unnamed."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "is UTF-16 text: save it as UTF-8"
-    return f"is not valid UTF-8 text (byte {error.start})"
+    body = error.object  # past a byte order mark, which utf-8-sig read
+    return (f"is not valid UTF-8 text at line {line_number(body, error.start)}"
+            + encoding_hint(body, error.start))
 
 
 def _not_rdf(path: Path) -> None:
