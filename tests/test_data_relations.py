@@ -207,7 +207,9 @@ def test_a_threat_a_quote_says_comes_from_an_actor_is_posed_by_it(kg):
     """'The US and Israel have worked together for years to mitigate missile threats from Iran
     and North Korea' (003): a quote naming a threat as coming from, or posed by, an actor the
     graph knows states who poses it, so the threats query ('each threat with the actor posing
-    it') answers 'who poses missile threats' with Iran and North Korea."""
+    it') answers 'who poses missile threats' with Iran and North Korea, and 'who poses regional
+    threats' with 004's 'regional threats, including those posed by extremist groups and
+    state-sponsored actors' (the threats query left them with no one before)."""
     threats = {r["t"].value: r["l"].value
                for r in kg.query("SELECT ?t ?l WHERE { ?t a ag:Threat ; rdfs:label ?l }")}
     actors = {r["a"].value: r["l"].value for r in kg.query(
@@ -217,11 +219,15 @@ def test_a_threat_a_quote_says_comes_from_an_actor_is_posed_by_it(kg):
     stated = set()
     for threat, label in threats.items():
         for quote in quotes:
-            # The clause after 'from' / 'posed by', up to the next punctuation: "Iran and North Korea".
-            for m in re.finditer(rf"\b{re.escape(label)}\s+(?:from|posed by)\s+([^,.;:–]+)", quote, re.IGNORECASE):
+            # The clause after 'from' / 'posed by', up to the next punctuation: "Iran and North
+            # Korea"; also after ', including those posed by' (004's regional threats).
+            for m in re.finditer(rf"\b{re.escape(label)}(?:,\s+including\s+those)?\s+(?:from|posed by)\s+([^,.;:–]+)",
+                                 quote, re.IGNORECASE):
                 stated |= {(threat, actor) for actor, name in actors.items()
                            if _names(name, m.group(1))}
     assert ("https://alliance-graph.example/id/MissileThreats", "https://alliance-graph.example/id/Iran") in stated
+    assert ("https://alliance-graph.example/id/RegionalThreats",
+            "https://alliance-graph.example/id/ExtremistGroups") in stated
     missing = sorted(f"{threats[t]!r} ({t}) is said to come from {a} but is not ag:posedBy it"
                      for t, a in stated if a not in _objects(kg, t, "ag:posedBy"))
     assert missing == []
