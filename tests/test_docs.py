@@ -520,7 +520,7 @@ def test_every_curl_of_the_docs_is_answered_as_printed(endpoint, tmp_path, page,
 
 _COMMAND_LINES = [(page.name, words) for page in [
     ROOT / "README.md", *(ROOT / "docs" / name for name in (
-        "endpoint.md", "stores.md", "pages.md", "validation.md", "benchmarks.md"))]
+        "endpoint.md", "stores.md", "pages.md", "validation.md", "benchmarks.md", "catalogue.md"))]
     for words in _shell_commands(page)]
 _ALLIANCE_GRAPH = [(page, dict(w.split("=", 1) for w in words[:i]),
                     [w for w in words[i + 1:] if w != "&"])
@@ -552,6 +552,20 @@ def test_every_command_line_of_the_docs_is_one_the_command_reads(monkeypatch, pa
         command.make_context(command.name, rest[1:], parent=context)
     except click.ClickException as refused:
         pytest.fail(f"{page}: alliance-graph {' '.join(args)}: {refused.format_message()}")
+
+
+@pytest.mark.parametrize("page", ["catalogue.md", "benchmarks.md"])
+def test_the_loops_over_the_catalogue_run_every_query_as_printed(page):
+    # Both timed `query NAME --format csv` of every queries/*.rq: the two CONSTRUCT queries
+    # exit 2 (a graph has no CSV), and the loop's figures held two errors.
+    from click.testing import CliRunner
+    loops = re.findall(r"for q in queries/\*\.rq; do .*? query \$\(basename \$q \.rq\)([^;>]*)",
+                       (ROOT / "docs" / page).read_text(encoding="utf-8"), re.S)
+    assert loops, f"{page} has no loop over the catalogue"
+    for options in loops:
+        for query in sorted((ROOT / "queries").glob("*.rq")):
+            done = CliRunner().invoke(main, ["query", query.stem, *options.split()])
+            assert done.exit_code == 0, (page, query.name, done.output)
 
 
 def test_endpoints_synopsis_of_serve_gives_the_options_defaults():
