@@ -126,6 +126,13 @@ HAND_SLIPS = [
     ('id:FxState ag:note "Israel"s note" .\n', "4:28: s is not a valid subject or graph name: a word with "
      "no prefix: a name is written with its prefix (id:BlueFlag), a text between quotation "
      "marks; the word may follow a quotation mark that ended a string early"),
+    # A value after another with nothing between: read as the next statement's subject.
+    *[(f'id:FxState {prop} {a} {b} .\n', f"4:{col}: {b} is not a valid subject or graph name: "
+       "a value (a text, a number or a boolean) cannot begin a statement: the value before it "
+       "needs a ',' between them") for prop, a, b, col in [
+        ("ag:note", '"a"', '"b"', 24), ("ag:note", '"a"@en', "'b'", 27),
+        ("ag:value", "3", "8.5", 23), ("ag:approximate", "true", "false", 32),
+        ("ag:note", '"a"', '"""b\nc"""', 24)]],
     ('id:FxState an ag:State .\n', "4:12: an is not a valid predicate: a type is given with a "
      "(rdf:type)"),
     ('@Prefix x: <http://e/> .\n', "4:1: @Prefix is not a valid subject or graph name: "

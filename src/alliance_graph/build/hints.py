@@ -47,6 +47,13 @@ _SLIPS = [
      "property, or the ',' or ';' before it"),
     (re.compile(r"(?i)(true|false) is not a valid RDF object$"), lambda m:
      f"a boolean is written {m[1].lower()}, in lower case"),
+    # A value right after another, with nothing between: the parser reads it as the next
+    # statement's subject ('"b" is not a valid subject' of 'ag:note "a" "b"').
+    (re.compile(r"(\".*\"|'.*'|[-+]?[0-9.][\w.+-]*|true|false) is not a valid subject or "
+                r"graph name$", re.S), lambda m:
+     "a value (a text, a number or a boolean) cannot begin a statement: the value before it "
+     "needs a ',' between them (two values of one property: \"a\" , \"b\") or a ';' and the "
+     "property it is a value of; a statement's subject is a name, such as id:BlueFlag"),
     (re.compile(r"(@?[A-Za-z][\w-]*) is not a valid (RDF object|subject or graph name|"
                 r"predicate)$"), lambda m: _bare_word(m[1], m[2])),
     (re.compile(r"([;.,]) is not a valid subject or graph name$"), lambda m:
