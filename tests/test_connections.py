@@ -786,22 +786,39 @@ def test_a_client_that_reads_nothing_of_its_answer_is_dropped(idle_endpoint):
     # Waitress marked it to close and waited for its socket to be writable, which a full send
     # buffer never is: the connection stayed open for good (150 s and counting, megabytes in
     # the kernel), closed only once its client read again.
-    def held() -> int:  # the front's connections from this test's address
-        return sum(1 for fd in os.listdir(f"/proc/{idle_endpoint.process.pid}/fd")
-                   if _peer_of(idle_endpoint.process.pid, fd) == "127.0.0.77")
+    assert _dropped_reading_nothing(idle_endpoint, BIG, "127.0.0.77")
+
+
+def test_a_client_that_reads_nothing_of_an_answer_the_kernel_took_whole_is_dropped(
+        idle_endpoint):
+    # An answer of 2.5 MB went to the kernel at once (its send buffer grows to 4 MB), leaving
+    # waitress nothing to send: the connection was never looked at, and a client reading
+    # nothing held it for good (40 s and counting at --idle-timeout 2).  Six such clients
+    # from two addresses, each within its cap, held a server at --connection-limit 6, every
+    # newcomer answered 503; 256 from eight addresses would hold one with the defaults.
+    whole = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    assert _dropped_reading_nothing(idle_endpoint, whole, "127.0.0.78")
+
+
+def _dropped_reading_nothing(endpoint, query: str, source: str) -> bool:
+    """Ask for ``query``'s answer as N-Triples from ``source`` with a 4 KB receive buffer,
+    read none of it, and return whether the front drops the connection within 10 s."""
+    def held() -> int:  # the front's connections from ``source``
+        return sum(1 for fd in os.listdir(f"/proc/{endpoint.process.pid}/fd")
+                   if _peer_of(endpoint.process.pid, fd) == source)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.bind(("127.0.0.77", 0))
+    sock.bind((source, 0))
     with sock:
-        sock.connect(idle_endpoint)
-        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": BIG}).encode()
+        sock.connect(endpoint)
+        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": query}).encode()
                      + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n")
         time.sleep(1)
         assert held() == 1
         ends = time.monotonic() + 10  # reading nothing: dropped after the 1 s, give or take
         while held() and time.monotonic() < ends:
             time.sleep(0.2)
-        assert held() == 0
+        return held() == 0
 
 
 def test_clients_that_never_read_their_answers_free_their_threads(idle_endpoint):

@@ -93,6 +93,10 @@ class Channel(HTTPChannel):
     lingering: float | None = None  # closing: until when (monotonic) its client's bytes are read
     queued = 0  # bytes the kernel held for the client at the last look (``read_progress``)
     acked: int | None = None  # bytes the client had acknowledged then
+    # Bytes sent since then: an answer the kernel took whole between two looks (2.5 MB on
+    # loopback) left waitress nothing and no look saw it queued, so the connection was never
+    # looked at again, and a client reading nothing of it held it for good.
+    unseen = False
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
@@ -147,6 +151,12 @@ class Channel(HTTPChannel):
                 self.server.pull_trigger()
                 self.outbuf_lock.wait(1.0)
 
+    def _flush_some(self, do_close=True):
+        sent = super()._flush_some(do_close)
+        if sent:
+            self.unseen = True
+        return sent
+
     def read_progress(self) -> None:
         """Count the client's reading as activity: it has acknowledged bytes since the last
         look, which once its receive buffer is full it does only as it reads.  (The send
@@ -154,6 +164,7 @@ class Channel(HTTPChannel):
         the next though the client had read, and a steady reader was taken for idle.)"""
         if not _LINUX or self.socket is None or self.lingering is not None:
             return
+        self.unseen = False  # before the look: a send during it is seen at the next
         try:
             queued, = struct.unpack("i", fcntl.ioctl(self.socket.fileno(), termios.TIOCOUTQ,
                                                      b"\0\0\0\0"))
@@ -166,8 +177,9 @@ class Channel(HTTPChannel):
             # The first look has nothing to compare with: the client is watched from it, not
             # judged at it.  Judged then on the time since the last send, a steady reader was
             # dropped at --idle-timeout 1, the first look coming a second after the send
-            # that filled the kernel's buffer (the loop waits that long for an event).
-            if self.acked is None or acked > self.acked:
+            # that filled the kernel's buffer (the loop waits that long for an event).  One
+            # finding nothing on its way judges by that send: the client has it all.
+            if self.acked is None and queued or self.acked is not None and acked > self.acked:
                 self.last_activity = time.time()
             self.acked = acked
 
@@ -362,7 +374,8 @@ class Server(TcpWSGIServer):
         # kernel or waitress holds for it is not idle, however long since a send succeeded.
         cutoff = now - self.adj.channel_timeout
         for channel in list(self.active_channels.values()):
-            if isinstance(channel, Channel) and (channel.total_outbufs_len or channel.queued):
+            if isinstance(channel, Channel) and (channel.total_outbufs_len or channel.queued
+                                                 or channel.unseen):
                 channel.read_progress()
                 # Idle with bytes on their way: waitress would close it once its socket is
                 # writable, which a full send buffer never is.  (One lingering after its last
