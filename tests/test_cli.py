@@ -146,7 +146,7 @@ def test_a_misspelt_prefix_is_named_with_the_one_meant():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and done.stderr.startswith(
         "error: query failed: the prefix rdsf: at line 1, column 22 is not declared: did you "
-        "mean rdf: or rdfs:? Else add PREFIX rdsf: <IRI> (the parser: "), done.stderr
+        "mean rdfs:? Else add PREFIX rdsf: <IRI> (the parser: "), done.stderr
 
 
 def test_broken_data_exits_2_with_file_and_line(run, mini):

@@ -3,6 +3,7 @@
 import pyoxigraph as ox
 import pytest
 
+from alliance_graph import namespaces
 from alliance_graph.namespaces import PREFIX_IRIS, shorten
 
 ID = PREFIX_IRIS["id"]
@@ -24,3 +25,14 @@ def test_an_iri_is_shortened_only_to_a_name_a_query_reads_as_it(local, shown):
         same = ox.Store().query(f"ASK {{ FILTER(sameTerm({shown}, <{ID}{local}>)) }}",
                                 prefixes=PREFIX_IRIS)
         assert bool(same)
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("rdsf", "rdfs"),   # its letters: difflib alone found rdf, closer by its count
+    ("Ag", "ag"),       # case: prefixes are case-sensitive, a slip of case is still a slip
+    ("xds", "xsd"), ("shema", "schema"), ("claims", "claim"), ("prv", "prov"),
+    ("wd", None), ("foo", None), ("", None)])
+def test_a_prefix_slip_is_named_with_the_prefix_meant(written, meant):
+    # One rule for Turtle's undeclared prefix (build/hints.py) and a query's (sparql.py): the
+    # query said "did you mean rdf: or rdfs:?" of rdsf:, Turtle "rdfs:", Ag: neither.
+    assert namespaces.prefix_meant(written, namespaces.PREFIX_IRIS) == meant

@@ -373,7 +373,7 @@ def test_syntax_errors_say_where(endpoint):
 def test_a_prefix_a_slip_from_a_declared_one_is_a_400_naming_it(endpoint):
     status, _, body = get(endpoint, "SELECT * WHERE { ?s rdsf:label ?l }")
     assert status == 400 and body.startswith(
-        b"the prefix rdsf: at line 1, column 21 is not declared: did you mean rdf: or rdfs:? "
+        b"the prefix rdsf: at line 1, column 21 is not declared: did you mean rdfs:? "
         b"Else add PREFIX rdsf: <IRI>"), body
 
 

@@ -5,7 +5,9 @@ The project's IRIs live under ``https://alliance-graph.example/``: ``.example`` 
 by path (``/id/...``, ``/ontology/...``), whatever host it runs on.
 """
 
+import difflib
 import re
+from collections.abc import Iterable
 
 BASE = "https://alliance-graph.example/"
 
@@ -74,6 +76,17 @@ def shorten(iri: str, prefixes: dict[str, str] = PREFIX_IRIS) -> str:
         if iri.startswith(ns) and _LOCAL.fullmatch(local):
             return f"{prefix}:{local}"
     return f"<{iri}>"
+
+
+def prefix_meant(written: str, known: Iterable[str]) -> str | None:
+    """Return the prefix of ``known`` that ``written`` (undeclared) is a slip for, or None:
+    the one of the same letters first (``rdsf`` is ``rdfs``, though ``rdf`` is closer to
+    difflib), else the closest, compared in lower case (``Ag`` is ``ag``).  Turtle's
+    undeclared prefix (``build/hints.py``) and a query's (``sparql.py``) say it alike."""
+    lower = {k.lower(): k for k in sorted(known)}
+    same = [k for w, k in lower.items() if sorted(w) == sorted(written.lower())]
+    close = difflib.get_close_matches(written.lower(), list(lower), n=1, cutoff=0.6)
+    return same[0] if same else lower[close[0]] if close else None
 
 
 def turtle_prologue() -> str:

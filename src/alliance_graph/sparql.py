@@ -15,6 +15,7 @@ import re
 
 from .keywords import KEYWORDS, declared, keyword_run, undeclared
 from .lexer import CLOSE, EXPRESSION, MAYBE, OPEN, Token, deepest, line_col, tokenize, where
+from .namespaces import prefix_meant
 
 __all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "SCHEME", "Token", "deepest",
            "line_col", "relative_iri_note", "syntax_error", "tokenize",
@@ -95,18 +96,14 @@ def undeclared_prefix(text: str, prefixes=(), tokens: list[Token] | None = None
     """Return what to say of the first prefix ``text`` uses that neither it nor the engine's
     ``prefixes`` declares (``keywords.undeclared``), and the name using it; None if there is
     none.  A prefix close to a declared one is named as the slip it likely is (``rdsf:``
-    for ``rdfs:`` or ``rdf:``), as a misspelt keyword is.  ``tokens``: the text's, when
-    already read."""
+    for ``rdfs:``, ``namespaces.prefix_meant``), as a misspelt keyword is.  ``tokens``: the
+    text's, when already read."""
     tokens = tokenize(text) if tokens is None else tokens
     if (name := undeclared(tokens, prefixes)) is None:
         return None
     prefix = name.text[:name.text.index(":")]
-    # Compared in lower case (Ag: for ag:); two, closest first: a transposition (rdsf:) is
-    # as close to rdfs: as to rdf:.
-    known = {k.lower(): k for k in sorted(declared(tokens, prefixes))}
-    close = difflib.get_close_matches(prefix.lower(), list(known), n=2, cutoff=0.6)
-    meant = (f"did you mean {' or '.join(known[c] + ':' for c in close)}? Else "
-             if close else "")
+    meant = prefix_meant(prefix, declared(tokens, prefixes))
+    meant = f"did you mean {meant}:? Else " if meant else ""
     return (f"the prefix {prefix}: {where(text, name)} is not declared: {meant}add PREFIX "
             f"{prefix}: <IRI>"), name
 

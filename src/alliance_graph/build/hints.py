@@ -12,12 +12,11 @@ files of a build as a proposal (``loading.read_text``, ``loading.syntax_problem`
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import unicodedata
 
-from ..namespaces import PREFIX_IRIS
+from ..namespaces import PREFIX_IRIS, prefix_meant
 from ..utf16 import is_utf16
 from .lines import column_number
 
@@ -127,11 +126,9 @@ def told_apart(message: str) -> str:
         return (f"{message}: a file declares the prefixes it uses, as data/*.ttl do "
                 f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
     if undeclared:  # another's: a project prefix mistyped (rdsf:)?
-        written = undeclared.group(1)
-        meant = [p for p in PREFIX_IRIS if sorted(p) == sorted(written)] or \
-            difflib.get_close_matches(written, list(PREFIX_IRIS), n=1, cutoff=0.6)
+        meant = prefix_meant(undeclared.group(1), PREFIX_IRIS)
         if meant:
-            return f"{message}: did you mean {meant[0]}:?"
+            return f"{message}: did you mean {meant}:?"
     said = []
     for c in dict.fromkeys(re.findall(r"'(.)'", message)):
         if c.isascii() and c.isprintable():
