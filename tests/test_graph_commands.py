@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import main
+from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query.answer import xml_reader
 from helpers import on_a_terminal
 
@@ -324,3 +325,12 @@ def test_a_link_to_a_file_in_a_missing_folder_says_the_folder_is_missing(run, tm
     assert (result.exit_code, result.output) == (2, (
         f"error: cannot write {link}: the folder {tmp_path}/gone does not exist (the symbolic "
         f"link {link} leads there)\n"))
+
+
+def test_querys_help_names_the_prefixes_a_query_may_leave_undeclared():
+    # The examples write ag:, id: and rdfs: undeclared, and the help said nowhere they may.
+    shown = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "query", "--help"],
+                           capture_output=True, text=True, timeout=120)
+    said = " ".join(shown.stdout.split("Options:")[0].split())
+    assert "The project's prefixes are declared for it: " \
+        + ", ".join(f"{p}:" for p in PREFIX_IRIS) + "." in said, said

@@ -84,7 +84,11 @@ _BOM_HELP = ("Begin a {} with a UTF-8 byte order mark, which Excel on Windows ne
              "one, takes the mark for part of the first column's name).")
 
 
-@main.command()
+# The prefixes a query may use undeclared, in its help: a new user's first query wrote
+# PREFIX lines the README's tour leaves out, or left one out and read "is not declared".
+@main.command(help="Run a SPARQL query given as text, a .rq file, a catalogue name, or - for "
+                   "stdin.\n\nThe project's prefixes are declared for it: "
+                   + ", ".join(f"{p}:" for p in PREFIX_IRIS) + ".")
 @click.argument("query_or_file")
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt",
@@ -100,7 +104,6 @@ _BOM_HELP = ("Begin a {} with a UTF-8 byte order mark, which Excel on Windows ne
 @click.pass_obj
 def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
           timeout: float | None, bom: bool):
-    """Run a SPARQL query given as text, a .rq file, a catalogue name, or - for stdin."""
     fmt = "turtle" if fmt.lower() in _TTL else fmt.lower()
     mark = byte_order_mark(bom, fmt, ("csv", "tsv"))
     text = read_query(settings, query_or_file)
