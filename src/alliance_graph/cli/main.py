@@ -22,6 +22,7 @@ from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
 from ..wording import STREAM, command_line, folder_of, odd_names, os_error, shown, worded
+from .option_slips import option_meant
 from .param_types import PathType, Seconds  # noqa: F401 - the commands' types, named here too
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
@@ -189,6 +190,7 @@ class _Group(click.Group):
         # The names a message may repeat, as given: every argument (files, folders) and the
         # variables the command line reads (``wording.odd_names``).
         odd_names(*args, *(os.environ.get(variable) for variable in settings_mod.ENVIRONMENT))
+        ctx.meta[_ARGS] = list(args)  # for what a refused option was meant as
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
@@ -224,7 +226,9 @@ class _Group(click.Group):
             owners = [name for name, other in sorted(self.commands.items()) if name != command
                       and any(option in param.opts for param in other.params)]
             if not owners or option in ("-h", "--help"):
-                return refused
+                meant = refused.ctx and option_meant(refused.ctx.command, option,
+                                                     ctx.meta.get(_ARGS, []))
+                return click.NoSuchOption(option, meant, ctx=refused.ctx) if meant else refused
             return click.NoSuchOption(option, (
                 f"{option} is an option of {', '.join(owners[:-1])} and {owners[-1]}"
                 if owners[1:] else f"{option} is an option of {owners[0]}")
@@ -234,6 +238,7 @@ class _Group(click.Group):
             f"the command ({ctx.info_name} {option} ... {command} ...)"), ctx=refused.ctx)
 
 
+_ARGS = "alliance_graph.args"  # the command line as given, in the group's context's meta
 _ctrl_c: list[bool] = []  # a Ctrl-C since the command ended
 
 

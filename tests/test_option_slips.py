@@ -1,0 +1,34 @@
+"""An option a command does not have, told as what it was plainly meant as (cli/option_slips.py),
+by the real command."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMMAND = str(Path(sys.executable).parent / "alliance-graph")
+
+
+@pytest.mark.parametrize("args, said", [
+    # A choice written as an option: click said "No such option '--json'", and of export's
+    # --ttl "Did you mean '--output'?".
+    (["stats", "--json"], "--json is no option of stats: did you mean --format json?"),
+    (["export", "--ttl"], "--ttl is no option of export: did you mean --format ttl?"),
+    (["query", "--CSV", "aid-amounts"], "--CSV is no option of query: did you mean --format csv?"),
+    (["validate", "--turtle", "proposal.ttl"],
+     "--turtle is no option of validate: did you mean --format turtle?"),
+    # One dash: click read -format as -f -o -r ... and said "No such option '-f'".
+    (["query", "-format", "csv", "aid-amounts"],
+     "-format is no option of query: a long option takes two dashes, --format"),
+    (["coverage", "-source=x.txt"],
+     "-source=x.txt is no option of coverage: a long option takes two dashes, --source"),
+    # Nothing plain: click's own words, its guess included.
+    (["query", "--xyz", "aid-amounts"], "No such option '--xyz'."),
+    (["query", "--timout", "5", "ASK {}"], "No such option '--timout'. Did you mean '--timeout'?"),
+    (["query", "-x", "aid-amounts"], "No such option '-x'."),
+])
+def test_an_option_the_command_lacks_is_told_as_the_one_meant(args, said):
+    done = subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines()[-1] == f"Error: {said}", done.stderr
