@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import os
@@ -23,6 +24,27 @@ from alliance_graph.proposals.report import AGSH, CHECK
 from alliance_graph.query import results as queries
 
 
+def results_left_in_cycles(call) -> list:
+    """Run ``call()`` and return the Oxigraph results it left in reference cycles, which only
+    the garbage collector frees, on whichever thread it then runs, and pyoxigraph refuses to
+    drop a result off its own thread."""
+    gc.collect()
+    gc.disable()  # no collection but the one below
+    try:
+        call()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        # type(), not isinstance: a weak proxy in the garbage raises on isinstance
+        return [o for o in gc.garbage if type(o) in _RESULTS]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+
+_RESULTS = (ox.QuerySolutions, ox.QueryTriples, ox.QueryBoolean)
+
+
 def results_held(exc) -> list:
     """Return the Oxigraph results the frames of ``exc``'s traceback, and of the exceptions it
     was raised from, still hold: kept in a cycle by pytest.raises, they were dropped by the
@@ -33,8 +55,7 @@ def results_held(exc) -> list:
         seen.add(id(exc))
         tb = exc.__traceback__
         while tb is not None:
-            found += [v for v in tb.tb_frame.f_locals.values()
-                      if isinstance(v, (ox.QuerySolutions, ox.QueryTriples, ox.QueryBoolean))]
+            found += [v for v in tb.tb_frame.f_locals.values() if isinstance(v, _RESULTS)]
             tb = tb.tb_next
         exc = exc.__cause__ or exc.__context__
     return found

@@ -9,12 +9,16 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 
 import pyoxigraph as ox
 import pytest
 
 import servers
 from alliance_graph.query import network
+from alliance_graph.query.answer import Uncarried
+from alliance_graph.query.results import GRAPH_FORMATS
+from alliance_graph.web import graph_store
 from helpers import canonical, count, fetch
 
 
@@ -556,3 +560,25 @@ def test_a_full_temporary_folder_is_a_503_and_stops_no_engine(kg, tmp_path):
     finally:
         servers.stop(process)
     assert "Traceback" not in (tmp_path / "serve.log").read_text(errors="replace")
+
+
+def test_a_format_passed_over_frees_what_it_made_at_once():
+    # The first format's refusal was kept, to be told if none carried the graph: through its
+    # traceback it held what that format's writing had made (a dump, spooled to a temporary
+    # file) in a reference cycle, until the garbage collector ran.
+    class Made:
+        pass
+
+    made = []
+
+    def uncarried():
+        dump = Made()
+        made.append(weakref.ref(dump))
+        raise Uncarried(GRAPH_FORMATS["xml"], "a control character")
+
+    gc.disable()  # only reference counts free anything here
+    try:
+        body = graph_store._first_carried([("xml", uncarried), ("ttl", lambda: (b".", "ttl"))])
+        assert body == (b".", "ttl") and made[0]() is None
+    finally:
+        gc.enable()

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_graph.query import results as queries
+from helpers import results_left_in_cycles
 
 SELECT = "SELECT ?claim ?s WHERE { ?claim a ag:Claim ; rdf:subject ?s } ORDER BY ?claim LIMIT 5"
 CONSTRUCT = """CONSTRUCT { ?s rdfs:label ?l } WHERE {
@@ -142,6 +143,23 @@ def test_to_rdflib_of_a_select_or_an_ask_says_what_to_use_instead(kg, query, say
     assert str(caught.value) == f"to_rdflib() reads the triples of a CONSTRUCT or DESCRIBE query, {says}"
     with pytest.raises(TypeError, match="not str: give it what run\\(\\) returns"):
         queries.to_rdflib("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize("read, query", [
+    (queries.to_rdflib, "SELECT ?s WHERE { ?s a ag:State }"),
+    (queries.to_rdflib, "ASK { ?s a ag:State }"),
+    (queries.rows, "ASK { ?s a ag:State }"),
+    (queries.rows, "CONSTRUCT WHERE { ?s a ag:State }")])
+def test_a_result_of_the_wrong_kind_is_not_held_by_its_refusal(kg, read, query):
+    # The refusal's frame held the result: caught and kept (pytest.raises, a notebook's
+    # except clause keeping the error), it stayed in a cycle until the garbage collector freed
+    # it on whichever thread then ran it, which pyoxigraph refuses.
+    def caught():
+        with pytest.raises(TypeError) as refusal:
+            read(queries.run(kg, query))
+        assert str(refusal.value).startswith(f"{read.__name__}() reads the ")
+
+    assert results_left_in_cycles(caught) == []
 
 
 def test_a_query_holding_a_lone_surrogate_is_a_query_error_with_its_place(kg):

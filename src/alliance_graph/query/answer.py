@@ -82,19 +82,22 @@ def _answer(kg, text: str, dataset: Dataset, formats: list[Format], max_bytes: i
     # Asked only of a SELECT written as CSV: whether Oxigraph's writer writes it right.
     plain = lambda: csv_results.oxigraph_writes(
         kg, text, [*(prefixes or {}).values(), *(dataset.default or ()), *(dataset.named or ())])
-    first: Uncarried | None = None
+    # Why the first format could not carry it, as text: the exception itself, kept here, held
+    # this frame and, through its traceback, the result, in a reference cycle that only the
+    # garbage collector broke, on whatever thread it ran.
+    first: str | None = None
     for fmt in formats:
         try:
             return _written(run(kg, text, dataset, prefixes), fmt, max_bytes, plain)
         except Uncarried as exc:
-            first = first or exc
+            first = first or str(exc)
     assert first is not None  # the last format tried carries every answer, or raised
     # Every format tried may fail on this answer: written in one that carries all, the query's
     # own failure (an evaluation error streamed with the rows) says itself.
     result = run(kg, text, dataset, prefixes)
     _written(result, GRAPH_FORMATS["nt"] if queries.kind_of(result) == "graph"
              else RESULT_FORMATS["json"], max_bytes, plain)
-    raise Refused(406, str(first))
+    raise Refused(406, first)
 
 
 class Uncarried(Exception):

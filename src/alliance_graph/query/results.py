@@ -138,11 +138,12 @@ def rows(result) -> list[dict]:
     """Return SELECT solutions as dicts of variable name to Oxigraph term (None if unbound)."""
     kind = kind_of(result)
     if kind != "select":
-        raise TypeError("rows() reads the solutions of a SELECT query, not " + (
-            "an ASK result: bool(result) is its answer" if kind == "ask" else
-            "a CONSTRUCT or DESCRIBE result: iterate over its triples, or use to_rdflib(result)"
-            if _triples(result) else
-            f"{type(result).__name__}: give it what run() returns for a SELECT query"))
+        said = ("an ASK result: bool(result) is its answer" if kind == "ask" else
+                "a CONSTRUCT or DESCRIBE result: iterate over its triples, or use "
+                "to_rdflib(result)" if _triples(result) else
+                f"{type(result).__name__}: give it what run() returns for a SELECT query")
+        del result  # not held by the refusal's frame (``answer.cleared`` says why)
+        raise TypeError("rows() reads the solutions of a SELECT query, not " + said)
     result = unwrap(result)
     names = [v.value for v in result.variables]
     with evaluating():
@@ -164,10 +165,12 @@ def to_rdflib(result):
 
     if not _triples(result):  # a SELECT's solutions failed on their missing .subject
         kind = kind_of(result)
-        raise TypeError("to_rdflib() reads the triples of a CONSTRUCT or DESCRIBE query, not " + (
-            "a SELECT result: rows(result) gives its solutions" if kind == "select" else
-            "an ASK result: bool(result) is its answer" if kind == "ask" else
-            f"{type(result).__name__}: give it what run() returns for a CONSTRUCT query"))
+        said = ("a SELECT result: rows(result) gives its solutions" if kind == "select" else
+                "an ASK result: bool(result) is its answer" if kind == "ask" else
+                f"{type(result).__name__}: give it what run() returns for a CONSTRUCT query")
+        del result  # as in rows()
+        raise TypeError("to_rdflib() reads the triples of a CONSTRUCT or DESCRIBE query, not "
+                        + said)
     with evaluating():
         triples = list(unwrap(result))
     del result  # not held by the frame of a refusal below (``answer.cleared`` says why)

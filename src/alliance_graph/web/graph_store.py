@@ -101,13 +101,13 @@ def _kept(svc, version, key, make) -> tuple[bytes | Spooled, str]:
 
 def _first_carried(candidates) -> tuple[bytes | Spooled, str]:
     """Return the first candidate's dump that its format carries; 406 when none does."""
-    first = None
+    first = None  # its text: kept, the exception held this frame in a cycle (query/answer.py)
     for _, make in candidates:
         try:
             return make()
         except Uncarried as exc:
-            first = first or exc
-    raise Refused(406, str(first))
+            first = first or str(exc)
+    raise Refused(406, first)
 
 
 def _written(svc, graphs, fmt, as_default: bool = False) -> tuple[bytes | Spooled, str]:

@@ -317,7 +317,7 @@ def _entity_rdf(kg, iri: str, formats) -> Response:
 
 def _rdf_response(triples, formats) -> Response:
     """Answer with ``triples`` in the first RDF format of ``formats`` that carries them."""
-    refused = None
+    refused = None  # the first refusal's status and text (kept, it held this frame in a cycle)
     for fmt in formats:
         out = io.BytesIO()
         prefixes = prefixes_for(fmt.oxigraph)
@@ -330,11 +330,11 @@ def _rdf_response(triples, formats) -> Response:
             try:
                 data = well_formed_xml(data, fmt)
             except Refused as exc:
-                refused = refused or exc
+                refused = refused or (exc.status, str(exc))
                 continue
         return Response(data, content_type=negotiation.media_type(fmt),
                         headers={"Vary": "Accept"})
-    return Response(f"{refused}\n", refused.status, mimetype="text/plain",
+    return Response(f"{refused[1]}\n", refused[0], mimetype="text/plain",
                     headers={"Vary": "Accept"})
 
 
