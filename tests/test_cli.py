@@ -906,7 +906,8 @@ def test_a_mistyped_query_name_is_named_with_the_names_it_may_mean(run):
 def test_standard_input_that_is_not_utf8_is_one_line_and_exit_2(run):
     # It was a traceback (UnicodeEncodeError: surrogates not allowed), exit 1.
     line = one_error_line(run("query", "-", input=b"ASK { \xff }"))
-    assert line == "error: the query on standard input is not valid UTF-8 text (byte 6)"
+    assert line.startswith("error: the query on standard input is not valid UTF-8 text at "
+                           "line 1 (byte 0xFF, the line's byte 7, ")
 
 
 def test_a_byte_order_mark_before_a_query_is_not_read_as_its_first_character(run, tmp_path):
