@@ -32,3 +32,24 @@ def test_an_option_the_command_lacks_is_told_as_the_one_meant(args, said):
     done = subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.splitlines()[-1] == f"Error: {said}", done.stderr
+
+
+@pytest.mark.parametrize("args, said", [
+    # A word left over: click said "Got unexpected extra argument (csv)" and no more.
+    (["query", "aid-amounts", "csv"],
+     "Got unexpected extra argument (csv): did you mean --format csv?"),
+    (["stats", "JSON", "x"], "Got unexpected extra arguments (JSON x): did you mean --format json?"),
+    (["catalogue", "update"], "Got unexpected extra argument (update): did you mean --update?"),
+    (["export", "graph.ttl"], "Got unexpected extra argument (graph.ttl): export takes no "
+                              "argument; did you mean --output graph.ttl?"),
+    (["coverage", "000_06b6882714cf1880.txt"], "Got unexpected extra argument "
+     "(000_06b6882714cf1880.txt): coverage takes no argument; did you mean --source "
+     "000_06b6882714cf1880.txt?"),
+    # Nothing plain: as click says it.
+    (["load", "x"], "Got unexpected extra argument (x)"),
+    (["cite", "000_06b6882714cf1880.txt", "Negev", "Radar"], "Got unexpected extra argument (Radar)"),
+])
+def test_a_word_left_over_is_told_as_the_option_meant(args, said):
+    done = subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines()[-1] == f"Error: {said}", done.stderr

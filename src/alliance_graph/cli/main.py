@@ -22,7 +22,7 @@ from ..settings import Settings
 from ..store import backends
 from ..store import graph as store
 from ..wording import STREAM, command_line, folder_of, odd_names, os_error, shown, worded
-from .option_slips import option_meant
+from .option_slips import SlipCommand, option_meant
 from .param_types import PathType, Seconds  # noqa: F401 - the commands' types, named here too
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
@@ -142,6 +142,7 @@ class _Group(click.Group):
     process's own command line, it ends the process itself (``_end``)."""
 
     own_process = False
+    command_class = SlipCommand  # each command's words left over told as the option meant
 
     def main(self, *args, **kwargs):
         if args or kwargs.get("args") is not None:  # a caller's command line (a test's)

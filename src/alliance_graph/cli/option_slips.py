@@ -2,7 +2,9 @@
 choices written as an option (``stats --json`` for ``--format json``: click offered
 "Did you mean '--output'?" of ``export --ttl``), or a long option written with one dash
 (``query -format csv``, which click reads as the short options ``-f -o -r ...`` run
-together, refusing "No such option '-f'", a letter the user never typed alone).
+together, refusing "No such option '-f'", a letter the user never typed alone); and a word
+left over that is such a choice, a flag's name or an option's value (``query aid-amounts
+csv``, ``catalogue update``, ``export graph.ttl``: "Got unexpected extra argument").
 """
 
 from __future__ import annotations
@@ -32,3 +34,40 @@ def option_meant(command: click.Command, option: str, args: list[str]) -> str | 
     if any(name in param.opts for param in command.params):
         return f"{glued} is no option of {command.name}: a long option takes two dashes, {name}"
     return None
+
+
+def extra_meant(command: click.Command, extra: list[str]) -> str:
+    """Return what to add to "Got unexpected extra argument" of ``extra``: the flag a word of
+    it names, or the option it is a choice of (``query aid-amounts csv``: ``--format csv``),
+    else the one option
+    taking a value of a command that takes no argument (``coverage 000_x.txt``:
+    ``--source 000_x.txt``); "" where neither is plain."""
+    for word in extra:
+        for param in command.params:
+            if isinstance(param, click.Option) and param.is_flag and f"--{word}" in param.opts:
+                return f": did you mean --{word}?"  # catalogue update
+            if isinstance(param, click.Option) and isinstance(param.type, click.Choice):
+                choices = {str(c).lower(): c for c in param.type.choices}
+                if word.lower() in choices:
+                    return f": did you mean {max(param.opts, key=len)} {choices[word.lower()]}?"
+    valued = [p for p in command.params if isinstance(p, click.Option) and not p.is_flag
+              and not p.is_eager and not isinstance(p.type, click.Choice)]
+    if len(extra) == 1 and len(valued) == 1 and \
+            not any(isinstance(p, click.Argument) for p in command.params):
+        return (f": {command.name} takes no argument; did you mean "
+                f"{max(valued[0].opts, key=len)} {extra[0]}?")
+    return ""
+
+
+class SlipCommand(click.Command):
+    """A command whose words left over are told as the option they were plainly meant for:
+    click said "Got unexpected extra argument (csv)" of ``query aid-amounts csv``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.allow_extra_args = True  # kept, to be told here rather than refused by click
+        rest = super().parse_args(ctx, args)
+        if ctx.args and not ctx.resilient_parsing:
+            s = "s" if ctx.args[1:] else ""
+            ctx.fail(f"Got unexpected extra argument{s} ({' '.join(ctx.args)})"
+                     + extra_meant(self, ctx.args))
+        return rest
