@@ -31,6 +31,11 @@ KINDS = ("label", "alternative label", "description", "quote")
 # little more than a word.  Words past them are named on the page as not searched for.
 MAX_WORDS = 32
 MAX_LIMIT = 100        # hits one request may ask for
+# The characters of a search text: its phrase is one regular expression each text is matched
+# against, and past a few thousand characters the engine matched it slowly (16,000 of
+# "a-a-...", a GET of 16 KB: 41 s for one page, over the query time limit; 60,000 stopped at
+# it, the engine killed).  1,000 is a long paragraph, three times 32 words (0.1 s at worst).
+MAX_CHARACTERS = 1000
 CLAIMS_PER_QUOTE = 5   # claims listed under one quote
 
 # Rows of one kind ranked in full (to the IRI, or a quote's text, among texts that match as

@@ -160,6 +160,10 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         if limit is None or limit > search_mod.MAX_LIMIT:
             return errors.refusal(400, "limit must be a whole number from 1 to "
                                        f"{search_mod.MAX_LIMIT}")
+        if len(q) > search_mod.MAX_CHARACTERS:
+            return errors.refusal(400, f"the search text is {len(q):,} characters, over the "
+                                       f"{search_mod.MAX_CHARACTERS:,} a search reads: search "
+                                       "for fewer words")
         hits, more = search_mod.search_more(get_kg(), q, limit)
         if page:
             resp = Response(render_template("search.html", q=q,
