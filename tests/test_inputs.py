@@ -245,3 +245,16 @@ def test_a_list_round_a_cycle_is_refused_on_the_line_closing_it(settings, tmp_pa
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith(f"error: could not validate: {proposal}:{line + 3}: {said}, "
                                   "earlier in its own list"), done.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "add"])
+def test_a_folder_given_as_a_proposal_is_told_to_name_its_files(tmp_path, command):
+    # The real command: "could not validate: proposals: is not a regular file", as of a
+    # device or a pipe, left its user to guess that the files in it were wanted.
+    (tmp_path / "proposals").mkdir()
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), command,
+                           "proposals"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("error: could not validate: proposals: is a folder, not a proposal: "
+                           "name the Turtle files in it (proposals/*.ttl)\n"), done.stderr

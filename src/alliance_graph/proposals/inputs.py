@@ -165,6 +165,9 @@ class Inputs:
 
 def _not_a_file(path: Path) -> str:
     """Return why ``path``, which is no regular file, cannot be read as a proposal."""
+    if path.is_dir():  # "is not a regular file" left a folder of proposals to guess at
+        return (f"is a folder, not a proposal: name the Turtle files in it "
+                f"({(path / '*.ttl').as_posix()})")
     if path.exists():
         return "is not a regular file"
     if path.is_symlink():
