@@ -1,8 +1,12 @@
 """The project and settings a command runs with: option, variable, directory (project.py)."""
 
 import functools
+import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,7 @@ from alliance_graph import project as project_mod
 from alliance_graph import settings as settings_mod
 from alliance_graph import wording
 
+ROOT = settings_mod.PROJECT_ROOT
 
 def project(folder: Path, files=True) -> Path:
     for name in settings_mod.GRAPH_FOLDERS:
@@ -264,3 +269,27 @@ def test_a_folder_named_with_spaces_around_it_is_refused_naming_the_one_meant(
                                                            given=who)) == (
         f"{said.format(here)}: no such folder, but {here} is one: leave out the spaces or line "
         "end around its path")
+
+
+@pytest.mark.parametrize("folder", ["data", "ontology"])
+def test_a_command_run_inside_a_projects_graph_folder_says_that_project_is_not_read(
+        tmp_path, folder):
+    # The real command, run in a project's data/ (gone into to edit a file): it answered from
+    # the checkout's graph without a word, the project's own facts missing.
+    mine = tmp_path / "my-graph"
+    shutil.copytree(ROOT / "ontology", mine / "ontology")
+    (mine / "data").mkdir()
+    shutil.copy(ROOT / "data" / "aid.ttl", mine / "data")
+    command = [str(Path(sys.executable).parent / "alliance-graph"), "stats", "--format", "json"]
+    done = subprocess.run(command, cwd=mine / folder, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and json.loads(done.stdout)["claims"] > 0, done.stderr
+    assert done.stderr == (
+        f"note: {mine / folder} is the {folder}/ folder of the project {mine}, which is "
+        f"not read: the graph is built from {ROOT / 'ontology'} and {ROOT / 'data'} (run from "
+        f"{mine}, or give --project {mine})\n")
+    # The project read, by its folder or by the one here: nothing to say.
+    for given in (["--project", ".."], [f"--{folder}", "."]):
+        read = subprocess.run([command[0], *given, *command[1:]], cwd=mine / folder,
+                              capture_output=True, text=True, timeout=300)
+        assert read.returncode in (0, 2) and "not read" not in read.stderr, read.stderr

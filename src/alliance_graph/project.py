@@ -54,15 +54,29 @@ def unread(cwd: Path | None, settings: Settings) -> Said | None:
     """Return a note for a ``cwd`` holding half a project (``half_a_project``) that ``settings``
     do not read, else None: the answers come from another graph, while the folder here looks
     meant to be the graph."""
+    read = (settings.data_dir.resolve(), settings.ontology_dir.resolve())
+    if _in_a_project(cwd) and not any((cwd.parent / name).resolve() in read
+                                      for name in GRAPH_FOLDERS):
+        return Said(lambda n: (
+            f"{cwd} is the {cwd.name}/ folder of the project {cwd.parent}, which is not read: "
+            f"the graph is built from {settings.ontology_dir} and {settings.data_dir} (run "
+            f"from {cwd.parent}, or give {n('settings.root', str(cwd.parent))})"))
     half = half_a_project(cwd)
-    if not half or (cwd / half[0]).resolve() in (settings.data_dir.resolve(),
-                                                 settings.ontology_dir.resolve()):
+    if not half or (cwd / half[0]).resolve() in read:
         return None
     return Said(lambda n: (
         f"{cwd / half[0]} is not read: {cwd} holds no {half[1]}/, so it is no project; the "
         f"graph is built from {settings.ontology_dir} and {settings.data_dir} (give "
         f"{n('settings.root', Metavar('DIR'))}, or {n('settings.data_dir', Metavar('DIR'))} "
         f"and {n('settings.ontology_dir', Metavar('DIR'))})"))
+
+
+def _in_a_project(cwd: Path | None) -> bool:
+    """Return whether ``cwd`` is the ``data/`` or ``ontology/`` folder of a project, holding
+    Turtle files: a user who went into it (to edit a file) and ran a command there was
+    answered from the checkout's graph without a word."""
+    return cwd is not None and cwd.name in GRAPH_FOLDERS and bool(turtle_files(cwd)) \
+        and is_project(cwd.parent)
 
 
 def half_a_project(cwd: Path | None) -> tuple[str, str] | None:
