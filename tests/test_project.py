@@ -293,3 +293,18 @@ def test_a_command_run_inside_a_projects_graph_folder_says_that_project_is_not_r
         read = subprocess.run([command[0], *given, *command[1:]], cwd=mine / folder,
                               capture_output=True, text=True, timeout=300)
         assert read.returncode in (0, 2) and "not read" not in read.stderr, read.stderr
+
+
+@pytest.mark.parametrize("option", ["--data", "--ontology"])
+def test_a_project_given_as_its_data_or_ontology_folder_is_told_to_be_given_as_one(
+        tmp_path, option):
+    # The real command: `--data ~/my-graph` built the graph of the ontology alone (an empty
+    # data folder is one), 0 claims, without a word.
+    mine = project(tmp_path / "my-graph")
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), option,
+                           str(mine), "stats"], capture_output=True, text=True, timeout=300)
+    name = option.removeprefix("--")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (f"error: the {name} folder {mine} holds no *.ttl files: it is a "
+                           f"project, holding ontology/ and data/; give it with --project "
+                           f"{mine}\n"), done.stderr

@@ -241,6 +241,12 @@ def require_graph(settings: Settings) -> None:
             raise NoGraphFound(Said(lambda n, name=name, folder=folder: (
                 f"the {name} folder {folder} does not exist or is not a folder; make it, or "
                 f"give another with {n(f'settings.{name}_dir')}")))
+    for name, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
+        if is_project(folder) and not turtle_files(folder):  # --data ~/my-graph: an empty
+            # data folder is a graph of the ontology alone, built without a word
+            raise NoGraphFound(Said(lambda n, name=name, folder=folder: (
+                f"the {name} folder {folder} holds no *.ttl files: it is a project, holding "
+                f"ontology/ and data/; give it with {n('settings.root', str(folder))}")))
     if not turtle_files(settings.ontology_dir):  # else every term of the data is unknown,
         # a violation for each use: hundreds of lines that hide the one thing wrong
         raise NoGraphFound(Said(lambda n: (
