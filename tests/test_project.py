@@ -308,3 +308,17 @@ def test_a_project_given_as_its_data_or_ontology_folder_is_told_to_be_given_as_o
     assert done.stderr == (f"error: the {name} folder {mine} holds no *.ttl files: it is a "
                            f"project, holding ontology/ and data/; give it with --project "
                            f"{mine}\n"), done.stderr
+
+
+@pytest.mark.parametrize("folder", ["data", "ontology"])
+def test_a_projects_data_or_ontology_folder_given_as_the_project_names_the_project(
+        tmp_path, folder):
+    # The real command: `--project my-graph/data` was "no graph found in my-graph/data
+    # (looked in my-graph/data/ontology and my-graph/data/data ...)", the project unnamed.
+    mine = project(tmp_path / "my-graph")
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--project",
+                           str(mine / folder), "stats"], capture_output=True, text=True,
+                          timeout=300)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(f" for *.ttl files): {mine / folder} is the {folder}/ folder "
+                                f"of the project {mine}; give --project {mine}\n"), done.stderr

@@ -232,6 +232,10 @@ def require_graph(settings: Settings) -> None:
         # /x/projet/ontology ... for *.ttl files)", as though it were there and empty.
         where = f": the project folder {root} does not exist" if not os.path.lexists(root) \
             else f" in {root} (looked in {' and '.join(str(f) for f in folders)} for *.ttl files)"
+        if root.name in GRAPH_FOLDERS and is_project(root.parent):  # --project my-graph/data
+            raise NoGraphFound(Said(lambda n: (
+                f"no graph found{where}: {root} is the {root.name}/ folder of the project "
+                f"{root.parent}; give {n('settings.root', str(root.parent))}")))
         raise NoGraphFound(Said(lambda n: (
             f"no graph found{where}; give a project folder holding ontology/ and data/ with "
             f"{n('settings.root', Metavar('DIR'))}")))
