@@ -23,8 +23,14 @@ COMMAND = str(Path(sys.executable).parent / "alliance-graph")
      "-format is no option of query: a long option takes two dashes, --format"),
     (["coverage", "-source=x.txt"],
      "-source=x.txt is no option of coverage: a long option takes two dashes, --source"),
+    # Before the command: alliance-graph's own with one dash (click said "No such option
+    # '-p'"), and the command's choice as an option.
+    (["-project", ".", "stats"],
+     "-project is no option of alliance-graph: a long option takes two dashes, --project"),
+    (["--json", "stats"], "--json is no option of stats: did you mean --format json?"),
     # Nothing plain: click's own words, its guess included.
     (["query", "--xyz", "aid-amounts"], "No such option '--xyz'."),
+    (["--xyz", "stats"], "No such option '--xyz'."),
     (["query", "--timout", "5", "ASK {}"], "No such option '--timout'. Did you mean '--timeout'?"),
     (["query", "-x", "aid-amounts"], "No such option '-x'."),
 ])

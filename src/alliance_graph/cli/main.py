@@ -195,7 +195,7 @@ class _Group(click.Group):
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
-            raise self._early(ctx, exc, args) from None
+            raise self._early(ctx, exc, ctx.meta[_ARGS]) from None  # (args: consumed)
 
     def _early(self, ctx, refused: click.NoSuchOption, args) -> click.NoSuchOption:
         """Return the refusal of a command's option given before the command (``--format json
@@ -204,9 +204,11 @@ class _Group(click.Group):
         option = refused.option_name
         owners = [name for name, command in sorted(self.commands.items())
                   if any(option in param.opts for param in command.params)]
-        if not owners:
-            return refused
         command = next((arg for arg in args if arg in self.commands), None)
+        if not owners:  # -project (one dash), or the command's --json for --format json
+            meant = option_meant(self, option, args, ctx.info_name) or \
+                (command and option_meant(self.commands[command], option, args))
+            return click.NoSuchOption(option, meant, ctx=ctx) if meant else refused
         if command not in owners:  # (no command given, or one without it)
             command = f"{', '.join(owners[:-1])} and {owners[-1]}" if owners[1:] else owners[0]
             how = "the command it is for"

@@ -12,17 +12,19 @@ from __future__ import annotations
 import click
 
 
-def option_meant(command: click.Command, option: str, args: list[str]) -> str | None:
-    """Return what to say of ``option``, which ``command`` refused, given the command line's
-    ``args``: the option and choice it writes, or the option its one dash stands for; None
-    where neither is plain."""
+def option_meant(command: click.Command, option: str, args: list[str],
+                 name: str | None = None) -> str | None:
+    """Return what to say of ``option``, which ``command`` (called ``name``, else its own)
+    refused, given the command line's ``args``: the option and choice it writes, or the
+    option its one dash stands for; None where neither is plain."""
+    name = name or command.name
     if option.startswith("--"):
         word = option[2:].lower()
         for param in command.params:
             if isinstance(param, click.Option) and isinstance(param.type, click.Choice):
                 choices = {str(c).lower(): c for c in param.type.choices}
                 if word in choices:
-                    return (f"{option} is no option of {command.name}: did you mean "
+                    return (f"{option} is no option of {name}: did you mean "
                             f"{max(param.opts, key=len)} {choices[word]}?")
         return None
     # The word click read its first letter from: "-format", "-format=csv".
@@ -30,9 +32,9 @@ def option_meant(command: click.Command, option: str, args: list[str]) -> str | 
                   and len(a.split("=")[0]) > 2), None)
     if glued is None:
         return None
-    name = "-" + glued.split("=")[0]
-    if any(name in param.opts for param in command.params):
-        return f"{glued} is no option of {command.name}: a long option takes two dashes, {name}"
+    long = "-" + glued.split("=")[0]
+    if any(long in param.opts for param in command.params):
+        return f"{glued} is no option of {name}: a long option takes two dashes, {long}"
     return None
 
 
