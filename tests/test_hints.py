@@ -195,3 +195,25 @@ def test_a_file_cut_short_is_said_to_end_inside_its_last_statement(tmp_path, bui
     [problem] = refused.value.problems
     assert problem.message.endswith(f": {hints.CUT_SHORT}"), str(problem)
     assert problem.line == text.count("\n") + 1, str(problem)
+
+
+@pytest.mark.parametrize("build", [default_route, streaming_route])
+@pytest.mark.parametrize("written, what", [
+    ('{"@context": {"ag": "https://alliance-graph.example/ontology/"}, "@id": "x"}\n',
+     "JSON (JSON-LD?)"),
+    ("<!DOCTYPE html>\n<html><body>Iron Dome</body></html>\n", "an HTML page (saved from a "
+                                                               "browser?)"),
+    ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+     '/>\n', "XML (RDF/XML?)")])
+def test_a_data_file_of_another_format_is_said_to_be_one(tmp_path, build, written, what):
+    # A proposal was told so; a data file was told in Turtle's words, of its first character:
+    # "data/aid.ttl:1:1: { is not a valid subject or graph name", and of a saved page "No
+    # scheme found in an absolute IRI: ... write the project's names with their prefixes".
+    path = tmp_path / "aid.ttl"
+    path.write_text(written, encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        build(path)
+    [problem] = refused.value.problems
+    assert str(problem) == (f"data/aid.ttl: is {what}, not Turtle: every file of data/ and "
+                            "ontology/ is Turtle (another RDF syntax converts to Turtle with "
+                            "any RDF tool)")

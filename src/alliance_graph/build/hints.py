@@ -146,9 +146,11 @@ _MARKUP = [(re.compile(r"<!doctype\s+html|<html[\s>]", re.I), "an HTML page (sav
            (re.compile(r"<\?xml|<rdf:RDF[\s>]"), "XML (RDF/XML?)")]
 
 
-def other_format(text: str) -> str:
+def other_format(text: str, rule: str = "a proposal is Turtle, written as data/*.ttl are"
+                 ) -> str:
     """Return what to say of a text that Turtle's parser refused and that is evidently of
-    another format ("" when it is not): JSON (JSON-LD, say), XML (RDF/XML) or an HTML page.
+    another format ("" when it is not): JSON (JSON-LD, say), XML (RDF/XML) or an HTML page,
+    with the ``rule`` it breaks (a proposal's, by default; a build's files say their own).
     Their parser's first words ("{ is not a valid subject or graph name", a relative IRI for
     an HTML page's <html>) spoke of Turtle's syntax, as if a character were wrong."""
     opening = text.lstrip()[:64]
@@ -162,8 +164,8 @@ def other_format(text: str) -> str:
             what = "JSON (JSON-LD?)"
     if not what:
         return ""
-    return (f"is {what}, not Turtle: a proposal is Turtle, written as data/*.ttl are (another "
-            "RDF syntax converts to Turtle with any RDF tool)")
+    return (f"is {what}, not Turtle: {rule} (another RDF syntax converts to Turtle with any "
+            "RDF tool)")
 
 
 def encoding_hint(data: bytes, start: int) -> str:

@@ -23,7 +23,7 @@ from ..rdf import DATA, graph_iri, quiet_rdflib
 from ..utf16 import is_utf16
 from ..wording import printable
 from . import data_folder
-from .hints import CUT_SHORT, encoding_hint, told_apart
+from .hints import CUT_SHORT, encoding_hint, other_format, told_apart
 from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
 from .turtle_tokens import glued_numbers
 
@@ -196,13 +196,18 @@ _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?:[ \t].*)?$", re.M)
 def syntax_refusal(exc: SyntaxError, text: str, name: str) -> Problem:
     """Return what to say of a syntax error in file ``name`` of ``text``: a merge conflict's
     first marker where the file holds one (the parser read "<<<<<<< HEAD" as an IRI holding a
-    space), a file cut short inside its last statement (``_cut_short``), else the parser's
-    words (``syntax_problem``).  Both routes of a build and ``validate`` say it so."""
+    space), a file of another format (``hints.other_format``), a file cut short inside its
+    last statement (``_cut_short``), else the parser's words (``syntax_problem``).  Both routes of a build and ``validate`` say it so."""
     conflict = _CONFLICT.search(text)
     if conflict:
         return Problem(name, line_number(text, conflict.start()), "a merge conflict's marker "
                        "(<<<<<<<, ======= or >>>>>>>): keep the side wanted, and delete the "
                        "other and the markers")
+    # A whole file of another format (a JSON-LD export, a saved page): no line of it is the
+    # one to fix, where the parser spoke of a character ("{ is not a valid subject ...").
+    other = other_format(text, "every file of data/ and ontology/ is Turtle")
+    if other:
+        return Problem(name, None, other)
     cut = _cut_short(exc, text)
     if cut is not None:
         return Problem(name, cut[0], f"{_parser_words(exc)}: {CUT_SHORT}", cut[1])
