@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 import servers  # tests/servers.py: start and stop real server processes
 from alliance_graph.settings import ENVIRONMENT, Settings
 from alliance_graph.store import graph as store
+from helpers import results_in_garbage
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -37,9 +37,12 @@ def garbage_collected_here():
     thread: the directory store's build collected on the CLI's worker thread, and a later
     file's test failed on 24 results an earlier file had left (the cycles' makers not found).
     The build no longer collects, but Python's own collections still run on whichever thread
-    allocates when one is due."""
+    allocates when one is due, so a file leaving any fails here, where it is found."""
     yield
-    gc.collect()
+    left = results_in_garbage()
+    assert left == 0, (f"this file's tests left {left} query result(s) in reference cycles "
+                       "(a refusal or a frame keeping one): find them with "
+                       "helpers.results_left_in_cycles")
 
 
 @pytest.fixture(scope="session")

@@ -24,22 +24,32 @@ from alliance_graph.proposals.report import AGSH, CHECK
 from alliance_graph.query import results as queries
 
 
-def results_left_in_cycles(call) -> list:
-    """Run ``call()`` and return the Oxigraph results it left in reference cycles, which only
+def results_left_in_cycles(call) -> int:
+    """Run ``call()`` and return how many Oxigraph results it left in reference cycles, which only
     the garbage collector frees, on whichever thread it then runs, and pyoxigraph refuses to
     drop a result off its own thread."""
     gc.collect()
     gc.disable()  # no collection but the one below
     try:
         call()
-        gc.set_debug(gc.DEBUG_SAVEALL)
+        return results_in_garbage()
+    finally:
+        gc.enable()
+
+
+def results_in_garbage() -> int:
+    """Collect garbage here, on this thread, and return how many Oxigraph results it held
+    (freed here: none is kept, which would keep its cycle alive for another thread)."""
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage, to be read
+    try:
         gc.collect()
-        # type(), not isinstance: a weak proxy in the garbage raises on isinstance
-        return [o for o in gc.garbage if type(o) in _RESULTS]
     finally:
         gc.set_debug(0)
-        gc.garbage.clear()
-        gc.enable()
+    # type(), not isinstance: a weak proxy in the garbage raises on isinstance
+    found = sum(type(o) in _RESULTS for o in gc.garbage)
+    gc.garbage.clear()
+    gc.collect()  # the cycles kept only by gc.garbage, freed now on this thread
+    return found
 
 
 _RESULTS = (ox.QuerySolutions, ox.QueryTriples, ox.QueryBoolean)

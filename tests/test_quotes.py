@@ -10,6 +10,7 @@ import alliance_graph as ag
 from alliance_graph.cli import main
 from alliance_graph.namespaces import turtle_prologue
 from alliance_graph.proposals.quotes import check_quotes, departure, missing_sources
+from helpers import results_left_in_cycles
 
 TEXT = "One of the most visible aspects of\xa0U.S.–Israel\xa0military ties: Israel’s\nplans."
 
@@ -178,3 +179,6 @@ claim:NegevRadarBase-type prov:wasDerivedFrom ev:001-elsewhere .
         f"{start + len(quote)}: the evidence's oa:hasSource should be "
         "src:000_06b6882714cf1880.txt, the text quoted"), finding.message
     assert "copy it from the text" not in finding.message
+    # Its message kept the exception that found the quote missing, whose traceback held the
+    # validation's query result in a reference cycle.
+    assert results_left_in_cycles(lambda: ag.validate(proposal, settings)) == 0

@@ -357,9 +357,11 @@ def test_a_swap_virtuoso_made_partway_is_finished_or_said(empty_virtuoso, tmp_pa
     assert remote_load.load(remote, new) == [ASSERTED, *(ox.NamedNode(graph.format(f))
                                                          for f in "xy")]
     assert remote_load.loaded_build(remote) == "new" and not staged(remote)
-    held = remote.select("SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
-                         remote.dataset_params([], remote.held_graphs()))
-    assert [r["o"].value for r in held] == ["new"]
+    # (Not kept in this frame, which ``failed`` holds in a cycle: conftest's check of results
+    # left to the garbage collector.)
+    assert [r["o"].value for r in remote.select(
+        "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+        remote.dataset_params([], remote.held_graphs()))] == ["new"]
 
 
 @pytest.mark.server

@@ -103,9 +103,12 @@ def _not_verbatim(name: str, why: QuoteNotFound, text: str, exact: str,
     the text: ``ag.cite`` to a library caller, ``alliance-graph cite`` to the command line's
     user (``wording.COMMANDS``); or, when another source holds it word for word
     (``elsewhere``, from ``_found_in``), that its source is the one to change."""
+    # The text of ``why``, not the exception: a message keeping it kept its traceback, and the
+    # frames there the validation's query result, in a reference cycle (query/answer.py).
+    said = str(why)
     if elsewhere:
-        return Said(lambda n: f"quote not found in {name}: {why}; {elsewhere}")
-    said, where = str(why), departure(text, exact)
+        return Said(lambda n: f"quote not found in {name}: {said}; {elsewhere}")
+    where = departure(text, exact)
     return Said(lambda n: f"quote not found in {name}: {said}; {where}copy it from the text "
                           f"({n(CITE)})")
 
