@@ -1353,6 +1353,8 @@ def test_missing_source_texts_name_the_option_and_the_variable(tmp_path, sourcel
     assert done.returncode == (0 if args[0] == "validate" else 2), said
     assert "point --sources or ALLIANCE_GRAPH_SOURCES at a copy of it" in said, said
     assert "Settings" not in said, said
+    # Looked for beside the project given, which the message said was "beside the checkout".
+    assert "looks for at ../shared/sources beside its own folder" in said, said
 
 
 @pytest.mark.parametrize("args", [("cite", "x.txt", "q"), ("coverage",)])

@@ -146,6 +146,12 @@ def _no_loop(given: Mapping) -> None:
             continue
 
 
+# Where a project's source texts are looked for unless told. "Beside the checkout" misled a
+# user whose --project or --sources named a folder elsewhere: it is beside the project's.
+SHARED_SOURCES = ("the shared sources folder, which a project looks for at ../shared/sources "
+                  "beside its own folder (as CI has it beside the checkout)")
+
+
 def where_sources_belong(sources_dir: Path) -> str:
     """Return where the source texts belong, for a message saying they are not at
     ``sources_dir``: beside the checkout, unless that is the default of the graph an installed
@@ -156,8 +162,7 @@ def where_sources_belong(sources_dir: Path) -> str:
         return ("the installed package carries none, and looks for them in this folder of "
                 "the user's data: copy the project's shared sources folder's texts (*.txt) "
                 "here")
-    return ("they are not part of this repository but the shared sources folder, expected "
-            "beside the checkout at ../shared/sources (as CI has it)")
+    return f"they are no part of a project but {SHARED_SOURCES}"
 
 
 # What a project or cache folder named by a file is to be instead.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..namespaces import PREFIX_IRIS
-from ..project_files import where_sources_belong
+from ..project_files import SHARED_SOURCES, where_sources_belong
 from ..rdf import turtle_string
 from ..utf16 import is_utf16
 from ..wording import Said, quoted
@@ -162,8 +162,7 @@ def missing_sources(sources_dir: Path) -> Said:
     if what:
         return Said(lambda n: f"the source texts' folder {sources_dir} {what}: point "
                               f"{n('settings.sources_dir')} at the folder that holds the "
-                              "texts (*.txt), the shared sources folder, expected beside the "
-                              "checkout at ../shared/sources (as CI has it)")
+                              f"texts (*.txt), {SHARED_SOURCES}")
     # Where they belong said by project_files: the installed package has no checkout.
     return Said(lambda n: f"no source texts at {sources_dir}: "
                           f"{where_sources_belong(sources_dir)}; point "
