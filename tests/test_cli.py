@@ -138,6 +138,10 @@ def test_a_query_that_does_not_parse_is_one_line_on_stderr(text):
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("error: query failed: ") and done.stderr.count("\n") == 1, \
         done.stderr
+    # And short: joined, that line was the parser's whole list of what it expected, 500
+    # characters of tokens and Unicode ranges; its first few are said, the rest counted.
+    assert len(done.stderr) < 250 and "\\u{" not in done.stderr and " more)" in done.stderr, \
+        done.stderr
 
 
 def test_a_misspelt_prefix_is_named_with_the_one_meant():

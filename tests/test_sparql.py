@@ -224,6 +224,17 @@ def test_hostile_text_is_read_in_linear_time(text):
     assert time.perf_counter() - started < 5
 
 
+@pytest.mark.parametrize("message", [
+    "error at 1:1: expected one of " + "a, " * 30_000 + "[", "expected one of x, " * 20_000,
+    "error at 1:1: expected one of " + '"\\' * 50_000, "error at 1:1: expected one of " +
+    "['" * 50_000])
+def test_a_hostile_message_is_said_in_linear_time(message):
+    # A store's message may quote the query: its list of what was expected read so too.
+    started = time.perf_counter()
+    lexer.one_line(message)
+    assert time.perf_counter() - started < 5
+
+
 @pytest.mark.parametrize("text", [
     "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
     "SELECT * FROM <https://alliance-graph.example/graph/data/aid.ttl> { ?s ?p ?o }",
@@ -312,7 +323,7 @@ def test_a_syntax_error_leads_with_a_prefix_declared_nowhere(text):
         ox.Store().query(text, prefixes={"ag": "https://alliance-graph.example/ontology/"})
     said, position = lexer.syntax_error(text, str(parsed.value), ["ag"])
     assert said == ("the prefix wd: at line 2, column 7 is not declared: add PREFIX wd: <IRI> "
-                    f"(the parser: {one_line(str(parsed.value))})")
+                    f"(the parser: {lexer.one_line(str(parsed.value))})")
     assert position == (2, 7)
     assert lexer.syntax_error(f"PREFIX wd: <http://x/> {text}", "x")[0] == "x"  # declared
 
@@ -335,10 +346,6 @@ def test_an_undeclared_prefix_close_to_a_declared_one_is_named(text, meant):
     assert lexer.undeclared_prefix("SELECT * { ?s rdfs:label ?o }", known) is None
 
 
-def one_line(message):
-    return " ".join(part.strip() for part in message.splitlines())
-
-
 @pytest.mark.parametrize("text", ["SELECT * WHERE { ?s ?p ?o", "SELECT * { ?s rdsf:label ?o }",
                                   "PREFIX e: <http://e/> SELECT * { ?s e:p ?o"])
 def test_the_parsers_message_is_said_on_one_line(text):
@@ -348,8 +355,29 @@ def test_the_parsers_message_is_said_on_one_line(text):
         ox.Store().query(text, prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"})
     assert "\n" in str(parsed.value)  # what is said of it, not the parser's wording
     said, _ = lexer.syntax_error(text, str(parsed.value), ["rdfs"])
-    assert "\n" not in said and f"(the parser: {one_line(str(parsed.value))})" in said
-    assert "'\\u{00B7}' | '\\u{0300}'..='\\u{036F}' | '\\u{203F}'" in said  # joined with a space
+    assert "\n" not in said and f"(the parser: {lexer.one_line(str(parsed.value))})" in said
+
+
+@pytest.mark.parametrize("text, said", [
+    ("SELECT * {?s ?p ?o} ORDER BY", 'error at 1:29: expected one of "$", "(", ":", "<", "?", '
+                                     "or 2 more"),
+    ("SELECT ?", "error at 1:9: expected one of DESCRIBE, ['0'..='9'], ['_'], [_], or 1 more"),
+    # Its reasons first, whatever their place in its list (which is sorted).
+    ("SELECT * { ?s rdsf:label ?o }", "error at 1:25: expected one of Prefix not found, ['%'], "
+                                      "['.'], [':'], ['\\\\'], or 3 more"),
+    ("SELECT * { ?s <a b> ?o }", "error at 1:20: expected one of IRI parsing failed, OPTIONAL"),
+    # A short list, or one thing expected, as the parser says it.
+    ("SELECT * { ?s ?p ?o } GROUP", "error at 1:28: expected one of LATERAL, LIMIT, ORDER, "
+                                    "SERVICE, [_]"),
+    ('SELECT * WHERE { ?s ?p "x\\q" }',
+     "error at 1:27: expected ['t' | 'b' | 'n' | 'r' | 'f' | '\"' |'\\'' | '\\\\']"),
+])
+def test_the_parsers_list_of_what_it_expected_is_said_short(text, said):
+    # Its whole list was said: dozens of tokens and character classes, one of them 13
+    # Unicode ranges ('\u{3001}'..='\u{D7FF}' | ...), 400 characters and more of a line.
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    assert lexer.one_line(str(parsed.value)) == said
 
 
 @pytest.mark.parametrize("text, word, keyword, place", [

@@ -4,7 +4,8 @@ whether it names graphs itself, and what to add to the parser's message when it 
 ``uses_dataset`` tells the store (``store/graph.py``) which queries must see the files' named
 graphs; ``syntax_error`` says where a query's brackets fail to pair, which prefix it declares
 nowhere, which keyword it misspells, or that it writes a relative IRI, an update, a LIMIT or OFFSET too large to read or
-no query at all, beside the parser's message.  The lexer's names (``tokenize``, ``Token``, ``where``, ...) are importable from here
+no query at all, beside the parser's message, which ``one_line`` says on one line and short.
+The lexer's names (``tokenize``, ``Token``, ``where``, ...) are importable from here
 too.
 """
 
@@ -18,7 +19,7 @@ from .lexer import CLOSE, EXPRESSION, MAYBE, OPEN, Token, deepest, line_col, tok
 from .namespaces import prefix_meant
 
 __all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "SCHEME", "Token", "deepest",
-           "line_col", "relative_iri_note", "syntax_error", "tokenize",
+           "line_col", "one_line", "relative_iri_note", "syntax_error", "tokenize",
            "unpaired_bracket", "undeclared_prefix", "uses_dataset", "where"]
 
 _GRAPH_WORDS = ("GRAPH", "FROM", "SERVICE")
@@ -133,8 +134,8 @@ def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, 
     was said undeclared), or a prefix declared neither there nor in the engine's
     ``prefixes`` (the parser said "expected OPTIONAL"), else the message with ``relative_iri_note``.
     The parser's message is said on one line: it breaks its lists of Unicode character
-    classes over several, which made the command line's one-line error five."""
-    message = " ".join(part.strip() for part in message.splitlines())
+    classes over several, which made the command line's one-line error five (``one_line``)."""
+    message = one_line(message)
     unpaired = _unpaired(text) or _misspelt(text) or undeclared_prefix(text, prefixes)
     if unpaired:
         return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
@@ -142,6 +143,36 @@ def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, 
     place = (int(at[1]), int(at[2])) if at else None
     return message + (_too_large(message) or _unfinished(text, place)
                       or relative_iri_note(text)), place
+
+
+# An item of the parser's list of what it expected: a token in quotes ("\\"" escaped), a
+# character class ('A' ..= 'Z' | '\\u{00C0}'..='\\u{00D6}' | ...), or words (a keyword, a
+# reason: "Prefix not found").
+_ITEM = r"""(?:"(?:[^"\\]|\\.)*"|\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]|[^\s,"\[][^,]*)"""
+# Read from the message's start alone: a store's message may quote a query's text at length.
+_EXPECTED = re.compile(rf"(error at \d+:\d+: expected one of )({_ITEM}(?:, {_ITEM})*)")
+_ITEMS = re.compile(_ITEM)
+_SHOWN = 5  # items of the list said; a class longer than _CLASS is never one
+_CLASS = 12
+
+
+def one_line(message: str) -> str:
+    """Return a SPARQL parser's ``message`` on one line, its list of what it expected short.
+
+    Oxigraph's parser breaks its lists over lines, and lists dozens of tokens and character
+    classes (Unicode ranges, '\\u{3001}'..='\\u{D7FF}', hundreds of characters): kept are
+    its reasons first ("Prefix not found", "The query limit should be ..."), then its first
+    tokens and short classes, up to ``_SHOWN``, and the rest counted ("or 3 more")."""
+    message = " ".join(part.strip() for part in message.splitlines())
+    listed = _EXPECTED.fullmatch(message)
+    if listed is None:
+        return message
+    items = [m[0] for m in _ITEMS.finditer(listed[2])]
+    reasons = [i for i in items if " " in i and i[0] not in "\"["]
+    shown = (reasons + [i for i in items if i not in reasons
+                        and not (i.startswith("[") and len(i) > _CLASS)])[:max(_SHOWN, len(reasons))]
+    rest = len(items) - len(shown)
+    return listed[1] + ", ".join(shown) + (f", or {rest} more" if rest else "")
 
 
 # The parser's words for a LIMIT or OFFSET past what it reads (a 64-bit count), said as one
