@@ -803,6 +803,49 @@ def test_a_client_that_reads_nothing_of_an_answer_the_kernel_took_whole_is_dropp
     assert _dropped_reading_nothing(idle_endpoint, whole, f"127.0.0.{78 + close}", close)
 
 
+SEND_DEADLINE = 3
+
+
+@pytest.fixture(scope="module")
+def send_endpoint(tmp_path_factory):
+    """(host, port) of a server giving a client 3 s to read its answers (the idle time the
+    default's 15 s)."""
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("send") / "serve.log",
+                                          "--send-timeout", str(SEND_DEADLINE))
+    yield Address("127.0.0.1", port, process)
+    servers.stop(process)
+
+
+def test_a_client_reading_a_trickle_of_its_answer_is_dropped_at_the_send_deadline(
+        send_endpoint):
+    # Reading a few bytes every half second (well within the idle time) is activity: a client
+    # reading 2.5 MB of N-Triples at 1 KB/s held its connection, and the kernel's send buffer,
+    # for as long as it liked (still reading 15 s on: some 40 minutes for this one answer,
+    # then the next).  Meanwhile another client is served as ever.
+    whole = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(10)
+    sock.bind(("127.0.0.91", 0))
+    with sock:
+        sock.connect(send_endpoint)
+        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": whole}).encode()
+                     + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n")
+        started, read, chunk = time.monotonic(), 0, b"x"
+        assert sock.recv(12) == b"HTTP/1.1 200"
+        while chunk and time.monotonic() - started < SEND_DEADLINE + 12:
+            try:
+                chunk = sock.recv(512)
+            except ConnectionResetError:  # dropped, what was left for it with it
+                break
+            read += len(chunk)
+            time.sleep(0.5)
+            if read < 4096:  # the other client, once this one is reading
+                assert served(send_endpoint, "127.0.0.92")
+        took = time.monotonic() - started
+    assert read < 100_000 and SEND_DEADLINE < took < SEND_DEADLINE + 8, (read, took)
+
+
 def _dropped_reading_nothing(endpoint, query: str, source: str, close: bool = False) -> bool:
     """Ask for ``query``'s answer as N-Triples from ``source`` with a 4 KB receive buffer
     (``close``: with Connection: close), read none of it, and return whether the front drops

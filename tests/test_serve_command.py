@@ -157,7 +157,7 @@ def test_a_value_serve_could_not_honour_is_refused_before_it_starts(run, args, s
 # server's start with a traceback (OverflowError: waitress keeps its seconds as an int), the
 # others served with no limit, where the variables of the global options and ag.load refuse it.
 @pytest.mark.parametrize("flag", ["--timeout", "--request-timeout", "--idle-timeout",
-                                  "--light-seconds"])
+                                  "--send-timeout", "--light-seconds"])
 @pytest.mark.parametrize("value", ["inf", "1e400"])
 @pytest.mark.parametrize("given", ["option", "variable"])
 def test_seconds_that_are_not_finite_are_refused_before_serve_starts(flag, value, given):

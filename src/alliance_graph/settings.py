@@ -238,24 +238,24 @@ class Settings:
     # Only a remote store can call one: over a local store the engine's sandbox refuses
     # every internet socket whatever the checks let through (engine/sandbox.py).
     allowed_services: tuple[str, ...] = ()
-    # Server (web/server.py).  ``workers``: queries evaluated at once, on the engine's threads
-    # over its one store; more wait for a free one, up to their time limit.  ``http_threads``:
-    # requests handled at once by the front (pages, errors, waiting for the engine); requests
-    # are read whole before a thread takes them, so a slow client holds a connection, not a
-    # thread.  A connection idle for ``channel_timeout`` seconds is closed; at most
-    # ``connection_limit`` are open at once (a newcomer takes the place of the one that has
-    # waited longest for its client, or is answered 503 when all are being answered).  A client sending
-    # a byte now and then is never idle, so a request must also arrive whole within
-    # ``request_timeout`` seconds of its first byte (408 past it), and one client address may
-    # hold at most ``connections_per_client`` connections (503 past it): otherwise one client
-    # could hold every connection (web/connections.py).  Nor may it keep every thread busy:
+    # Server (web/server.py).  ``workers``: queries evaluated at once, on the engine's threads over
+    # its one store; more wait for a free one, up to their time limit.  ``http_threads``: requests
+    # handled at once by the front (pages, errors, waiting for the engine); requests are read whole
+    # before a thread takes them, so a slow client holds a connection, not a thread.  A connection
+    # idle for ``channel_timeout`` seconds is closed; at most ``connection_limit`` are open at once
+    # (a newcomer takes the place of the one that has waited longest for its client, or is answered
+    # 503 when all are being answered).  A client sending or reading a few bytes now and then is
+    # never idle, so a request must arrive whole within ``request_timeout`` seconds of its first
+    # byte (408 past it), its answers be read within ``send_timeout`` of being found on their way
+    # (reset past it), and an address hold at most ``connections_per_client`` connections (503 past
+    # it): otherwise one client could hold every connection (web/connections.py).  Nor every thread:
     # one address has at most ``requests_per_client`` requests being answered (0: half of
-    # ``http_threads``) and ``queries_per_client`` queries evaluated at once (0: all but one
-    # of ``workers``), 429 past them (web/client_share.py).  Behind a reverse proxy every
-    # connection comes from the proxy's address: name it in ``trusted_proxies`` and requests
-    # are counted for the client its ``trusted_proxy_headers`` name ("x-forwarded":
-    # X-Forwarded-For, -Host, -Proto and -Port; "forwarded": RFC 7239's Forwarded), its own
-    # connections not capped per address; without one those headers are dropped unread.
+    # ``http_threads``) and ``queries_per_client`` queries evaluated at once (0: all but one of
+    # ``workers``), 429 past them (web/client_share.py).  Behind a reverse proxy every connection
+    # comes from the proxy's address: name it in ``trusted_proxies`` and requests are counted for
+    # the client its ``trusted_proxy_headers`` name ("x-forwarded": X-Forwarded-For, -Host, -Proto
+    # and -Port; "forwarded": RFC 7239's Forwarded), its own connections not capped per address;
+    # without one those headers are dropped unread.
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 4
@@ -263,6 +263,7 @@ class Settings:
     connection_limit: int = 256
     channel_timeout: float = 15.0
     request_timeout: float = 30.0
+    send_timeout: float = 300.0
     connections_per_client: int = 32
     requests_per_client: int = 0
     queries_per_client: int = 0
@@ -321,7 +322,6 @@ class Settings:
         if "root" in given:
             given = {**project_paths(given["root"]), **given}
         return replace(cls(), **given)
-
 
     @property
     def client_requests(self) -> int:

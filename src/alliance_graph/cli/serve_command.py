@@ -199,6 +199,9 @@ def _unworkable(settings: Settings) -> None:
 @option("--idle-timeout", "channel_timeout", type=Seconds(), metavar="SECONDS",
               help="Seconds a connection may wait for its client, neither sending nor reading, "
                    "before it is closed (default: 15).")
+@option("--send-timeout", "send_timeout", type=Seconds(), metavar="SECONDS",
+              help="Seconds a client may take to read its answers once they are on their way, "
+                   "however steadily it reads (default: 300; its connection reset past it).")
 @option("--connections-per-client", "connections_per_client",
               type=Count(), metavar="N",
               help="Connections one client address may hold open at once (default: 32; 503 "
@@ -276,7 +279,7 @@ def _unworkable(settings: Settings) -> None:
                    "port, following redirects: print the body, exit 1 on an error status.")
 @click.pass_context
 def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
-          response_cache, request_timeout, channel_timeout, connections_per_client,
+          response_cache, request_timeout, channel_timeout, send_timeout, connections_per_client,
           requests_per_client,
           queries_per_client, light_seconds, trusted_proxies, trusted_proxy_headers,
           connection_limit,
@@ -303,7 +306,7 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
                               max_result_bytes=max_result_bytes,
                               response_cache_bytes=response_cache,
                               request_timeout=request_timeout,
-                              channel_timeout=channel_timeout,
+                              channel_timeout=channel_timeout, send_timeout=send_timeout,
                               connections_per_client=connections_per_client,
                               requests_per_client=requests_per_client,
                               queries_per_client=queries_per_client,

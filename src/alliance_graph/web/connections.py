@@ -21,6 +21,10 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   the kernel its 4 MB, for good.  Now the bytes the client has acknowledged are read at each
   idle check (``Channel.read_progress``): more than at the last look is activity; and an idle
   connection with bytes still on their way is reset (``Channel.abort``).
+- **No answer read without end.** A client reading a few bytes of a large answer each idle
+  period is never idle: it held its connection, and the kernel its send buffer, as long as it
+  liked.  Bytes may be on their way to a client (in waitress or the kernel) for at most
+  ``send_timeout`` seconds at a stretch; past that the connection is reset (``sending``).
 - **A head read as it arrives** (``request_head.py``): lines ending in a bare LF, an HTTP
   version other than 1 (505; HTTP/0.9's line without one, 400), a body framed two ways, or a
   chunk over the limit are refused at once, the connection closed.
@@ -51,13 +55,13 @@ import struct
 import sys
 import termios
 import time
-from collections import Counter, OrderedDict
 
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
 from ..wording import Said
 from .client_share import client_of
+from .occupancy import Occupancy
 from .protocol import HEADERS
 from .request_head import Parser
 from .tasks import Task
@@ -97,6 +101,7 @@ class Channel(HTTPChannel):
     # loopback) left waitress nothing and no look saw it queued, so the connection was never
     # looked at again, and a client reading nothing of it held it for good.
     unseen = False
+    sending: float | None = None  # since when (monotonic) bytes have been on their way
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
@@ -144,7 +149,8 @@ class Channel(HTTPChannel):
                 return
             while self.connected and self.total_outbufs_len > self.adj.outbuf_high_watermark:
                 self.read_progress()
-                if time.time() - self.last_activity > self.adj.channel_timeout:
+                if time.time() - self.last_activity > self.adj.channel_timeout \
+                        or self.sent_too_long(time.monotonic()):
                     self.will_close, self.connected = True, False
                     self.server.pull_trigger()
                     return
@@ -156,6 +162,17 @@ class Channel(HTTPChannel):
         if sent:
             self.unseen = True
         return sent
+
+    def sent_too_long(self, now: float) -> bool:
+        """Return whether bytes have been on their way to the client (in waitress, or in the
+        kernel at the last look), with no look finding it had them all, for more than
+        ``send_timeout`` seconds since the first look that found them."""
+        if not self.total_outbufs_len and not self.queued:
+            self.sending = None
+            return False
+        if self.sending is None:
+            self.sending = now
+        return now - self.sending > self.server.send_timeout
 
     def read_progress(self) -> None:
         """Count the client's reading as activity: it has acknowledged bytes since the last
@@ -292,37 +309,15 @@ class Channel(HTTPChannel):
         super().del_channel(map)
 
 
-class Occupancy:
-    """What the listeners of one server share: the connections counted, in all and per client
-    address, and the connections lingering (``Channel.handle_close``), the oldest first."""
-
-    def __init__(self):
-        self.open = 0  # kept as connections come and go, not summed at each newcomer
-        self.clients: Counter = Counter()
-        # An OrderedDict, not a dict: taking its first item stays O(1) however many were
-        # taken before (a dict's iteration skips each deleted entry at its front).
-        self.lingering: OrderedDict[Channel, None] = OrderedDict()
-
-    def opened(self, client: str | None) -> None:
-        self.open += 1
-        self.clients[client] += 1
-
-    def closed(self, client: str | None) -> None:
-        self.open -= 1
-        self.clients[client] -= 1
-        if not self.clients[client]:
-            del self.clients[client]  # the counter stays as small as the clients now
-
-
 class Server(TcpWSGIServer):
     """Waitress's TCP server on one address, with ``Channel``'s deadline, cap and limit."""
 
     channel_class = Channel
 
-    def __init__(self, application, *, request_timeout: float, connections_per_client: int,
-                 connection_limit: int, occupancy: Occupancy, proxies: frozenset[str],
-                 **options):
-        self.request_timeout = request_timeout
+    def __init__(self, application, *, request_timeout: float, send_timeout: float,
+                 connections_per_client: int, connection_limit: int, occupancy: Occupancy,
+                 proxies: frozenset[str], **options):
+        self.request_timeout, self.send_timeout = request_timeout, send_timeout
         self.proxies = proxies
         self.connections_per_client = connections_per_client
         self.connection_limit = connection_limit
@@ -372,11 +367,12 @@ class Server(TcpWSGIServer):
     def maintenance(self, now):
         # Before waitress's idle check: a connection whose client is still reading what the
         # kernel or waitress holds for it is not idle, however long since a send succeeded.
-        cutoff = now - self.adj.channel_timeout
+        cutoff, clock = now - self.adj.channel_timeout, time.monotonic()
         for channel in list(self.active_channels.values()):
             if isinstance(channel, Channel) and (channel.total_outbufs_len or channel.queued
                                                  or channel.unseen):
                 channel.read_progress()
+                overdue = channel.sent_too_long(clock)  # at each look: it ends a stretch too
                 # Idle with bytes on their way: waitress would close it once its socket is
                 # writable, which a full send buffer never is.  (One lingering after its last
                 # answer is closing already, the kernel sending what it holds.)  So would it
@@ -385,7 +381,8 @@ class Server(TcpWSGIServer):
                 # of 16 MB for as long as its client stayed connected.
                 if channel.lingering is None and (
                         channel.will_close and not channel.connected
-                        or not channel.requests and channel.last_activity < cutoff):
+                        or not channel.requests and (channel.last_activity < cutoff
+                                                     or overdue)):
                     channel.abort()
         super().maintenance(now)
         clock = time.monotonic()

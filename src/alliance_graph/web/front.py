@@ -10,20 +10,22 @@ from waitress.server import MultiSocketServer
 
 from ..settings import Settings
 from .client_share import Shares, requests_shared
-from .connections import Occupancy, Server
+from .connections import Server
 from .dispatch import FairDispatcher, dispatched_client
 from .forwarding import forwarded
 from .hosts import one_host
+from .occupancy import Occupancy
 from .protocol import wsgi_error
 from .slashes import one_leading_slash
 
 
-def create_server(application, *, request_timeout: float, connections_per_client: int,
-                  requests_per_client: int, proxies: tuple[frozenset[str], frozenset[str]] = (
-                      frozenset(), frozenset()), light: float = Settings.light_seconds,
+def create_server(application, *, request_timeout: float, send_timeout: float,
+                  connections_per_client: int, requests_per_client: int,
+                  proxies: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+                  light: float = Settings.light_seconds,
                   half_life: float = Settings.use_half_life, **adjustments):
     """Return a server for ``application`` listening where ``adjustments`` (waitress's) say,
-    as ``waitress.create_server`` does for TCP, with the deadline, the caps per client (on
+    as ``waitress.create_server`` does for TCP, with the deadlines, the caps per client (on
     connections here, on requests being answered in ``client_share.py``), the Host check and
     the reverse ``proxies`` trusted (their addresses and headers, ``client_share.trusted_proxies``)."""
     # The forwarding headers are ours to read (``forwarded``), not waitress's: its refusal of
@@ -62,7 +64,7 @@ def create_server(application, *, request_timeout: float, connections_per_client
             address = (address[0], int(servers[0].effective_port), *address[2:])
         servers.append(Server(application, map=socket_map, dispatcher=dispatcher, adj=adj,
                               sockinfo=(family, kind, proto, address),
-                              request_timeout=request_timeout,
+                              request_timeout=request_timeout, send_timeout=send_timeout,
                               connections_per_client=connections_per_client,
                               connection_limit=limit, occupancy=occupancy,
                               proxies=proxies[0]))

@@ -12,8 +12,9 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
   connection, never a thread, and a connection idle for ``channel_timeout`` seconds is closed.
   Connections are persistent (HTTP/1.1 keep-alive).  At most ``connection_limit`` are open at
   once (a newcomer takes the place of the one that has waited longest for its client), at most ``connections_per_client`` from one address (but a trusted reverse proxy),
-  and a request must arrive whole within ``request_timeout`` seconds of its first byte
-  (``connections.py``): a client trickling half-sent requests cannot hold every connection.
+  and a request must arrive whole within ``request_timeout`` seconds of its first byte, an
+  answer be read within ``send_timeout`` (``connections.py``): a client trickling half-sent
+  requests, or reading a trickle of its answer, cannot hold every connection.
 - A heavy query holds one of ``workers`` engine threads: that many heavy queries at once make
   the others wait for a free one, up to their time limit (503 then).
 - **Memory given back.** A large answer goes from the engine to a temporary file in chunks
@@ -99,6 +100,7 @@ def create_server(settings: Settings, engine):
     """Return a waitress server for the app over ``engine``, bound to host and port."""
     return listen(
         create_app(settings, engine=engine), request_timeout=settings.request_timeout,
+        send_timeout=settings.send_timeout,
         connections_per_client=settings.connections_per_client,
         requests_per_client=settings.client_requests, light=settings.light_seconds,
         half_life=settings.use_half_life, host=settings.host, port=settings.port,
@@ -109,7 +111,8 @@ def create_server(settings: Settings, engine):
         proxies=client_share.trusted_proxies(settings.trusted_proxies,
                                              settings.trusted_proxy_headers),
         # Idle and overdue connections are looked for this often: a tenth of the time allowed.
-        cleanup_interval=max(1, int(min(settings.channel_timeout, settings.request_timeout) / 10)),
+        cleanup_interval=max(1, int(min(settings.channel_timeout, settings.request_timeout,
+                                        settings.send_timeout) / 10)),
         max_request_header_size=settings.max_request_header_bytes,
         max_request_body_size=settings.max_request_bytes,
         asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
