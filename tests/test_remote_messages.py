@@ -24,6 +24,24 @@ def test_a_message_is_its_first_line_that_says_something_and_no_longer_than_the_
     assert first_line("x" * 400, limit=10) == "xxxxxxx..."
 
 
+@pytest.mark.parametrize("message, said", [
+    # Oxigraph's parser breaks its list over lines: the first alone ended inside a class.
+    ("error at 1:9: expected one of DESCRIBE, ['0'..='9'], ['A' ..= 'Z' | 'a' ..= 'z'\n"
+     "| '\\u{00F8}'..='\\u{02FF}' | '\\u{0370}'..='\\u{037D}'], ['_'], [_]",
+     "error at 1:9: expected one of DESCRIBE, ['0'..='9'], ['_'], [_], or 1 more"),
+    # Virtuoso's query after a blank line, a stack trace's indented frames: not its message.
+    ("Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error at '?' before '}'\n\n"
+     "SPARQL query:\nSELECT ?",
+     "Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error at '?' before '}'"),
+    ("java.lang.IllegalStateException: closed\n\tat org.store.Query.run(Query.java:12)",
+     "java.lang.IllegalStateException: closed"),
+    ("Parse error:\nunexpected '}' at line 1, column 20", "Parse error: unexpected '}' at line 1, "
+                                                       "column 20"),
+])
+def test_a_message_is_its_first_line_with_the_lines_going_on_from_it(message, said):
+    assert first_line(message) == said
+
+
 @pytest.mark.parametrize("url, said", [
     ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/query"),
     ("https://store.example/sparql?api_key=SECRET", "https://store.example/sparql?..."),

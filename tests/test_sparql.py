@@ -378,6 +378,7 @@ def test_the_parsers_list_of_what_it_expected_is_said_short(text, said):
     with pytest.raises(SyntaxError) as parsed:
         ox.Store().query(text)
     assert lexer.one_line(str(parsed.value)) == said
+    assert lexer.one_line(said) == said  # said short by a store, and again by the local path
 
 
 @pytest.mark.parametrize("text, word, keyword, place", [

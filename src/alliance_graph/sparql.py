@@ -150,7 +150,10 @@ def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, 
 # reason: "Prefix not found").
 _ITEM = r"""(?:"(?:[^"\\]|\\.)*"|\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]|[^\s,"\[][^,]*)"""
 # Read from the message's start alone: a store's message may quote a query's text at length.
-_EXPECTED = re.compile(rf"(error at \d+:\d+: expected one of )({_ITEM}(?:, {_ITEM})*)")
+# Its list, said short once already (a store's, by ``store/remote_messages.first_line``), is
+# said so again: the rest it counted is no reason of the parser's.
+_EXPECTED = re.compile(rf"(error at \d+:\d+: expected one of )({_ITEM}(?:, {_ITEM})*?)"
+                       r"(?:, or (\d+) more)?")
 _ITEMS = re.compile(_ITEM)
 _SHOWN = 5  # items of the list said; a class longer than _CLASS is never one
 _CLASS = 12
@@ -162,7 +165,8 @@ def one_line(message: str) -> str:
     Oxigraph's parser breaks its lists over lines, and lists dozens of tokens and character
     classes (Unicode ranges, '\\u{3001}'..='\\u{D7FF}', hundreds of characters): kept are
     its reasons first ("Prefix not found", "The query limit should be ..."), then its first
-    tokens and short classes, up to ``_SHOWN``, and the rest counted ("or 3 more")."""
+    tokens and short classes, up to ``_SHOWN``, and the rest counted ("or 3 more").  An Oxigraph
+    server's message is this parser's, said so too (``store/remote_messages.first_line``)."""
     message = " ".join(part.strip() for part in message.splitlines())
     listed = _EXPECTED.fullmatch(message)
     if listed is None:
@@ -171,7 +175,7 @@ def one_line(message: str) -> str:
     reasons = [i for i in items if " " in i and i[0] not in "\"["]
     shown = (reasons + [i for i in items if i not in reasons
                         and not (i.startswith("[") and len(i) > _CLASS)])[:max(_SHOWN, len(reasons))]
-    rest = len(items) - len(shown)
+    rest = len(items) - len(shown) + int(listed[3] or 0)
     return listed[1] + ", ".join(shown) + (f", or {rest} more" if rest else "")
 
 

@@ -1,7 +1,8 @@
 """What a remote store says when it refuses: its message in one line, placed as the user wrote.
 
 A store answers an error with text of its own (a line, a stack trace, a proxy's HTML page);
-``remote`` quotes its first line in a ``StoreError`` or ``QueryError``.
+``remote`` quotes its first line (with the lines going on from it) in a ``StoreError`` or
+``QueryError``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import ssl
 import urllib.error
 import urllib.parse
 
-from ..sparql import syntax_error
+from ..sparql import one_line, syntax_error
 
 
 def shown(url: str) -> str:
@@ -57,8 +58,21 @@ def unaddressed(message: str, *urls: str | None) -> str:
 
 
 def first_line(text: str, limit: int = 300) -> str:
-    """Return the first non-blank line of a store's message, shortened to ``limit`` characters."""
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "(no message)")
+    """Return the first line of a store's message that says something, with the lines that
+    go on from it (up to a blank or an indented one: Virtuoso's echo of the query after a
+    blank line, a stack trace's frames), on one line and shortened to ``limit`` characters.
+
+    An Oxigraph server's message is its parser's, which breaks its list of what it expected
+    over lines: its first line alone was cut inside a character class ("... '\\u{00F6}'"),
+    the rest of the list lost.  The lines are joined, and that list said short, as the local
+    store says its parser's (``sparql.one_line``), before the limit cuts anything."""
+    lines = text.splitlines()
+    start = next((n for n, ln in enumerate(lines) if ln.strip()), None)
+    if start is None:
+        return "(no message)"
+    end = next((n for n in range(start + 1, len(lines))
+                if not lines[n].strip() or lines[n][0].isspace()), len(lines))
+    line = one_line("\n".join(lines[start:end]).strip())
     return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
