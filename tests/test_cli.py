@@ -144,6 +144,27 @@ def test_a_query_that_does_not_parse_is_one_line_on_stderr(text):
         done.stderr
 
 
+@pytest.mark.parametrize("args, argument, blank", [
+    (["cite", "000_06b6882714cf1880.txt", ""], "QUOTE", "the argument is empty"),
+    (["cite", "000_06b6882714cf1880.txt", "  "], "QUOTE", "only white space, '  '"),
+    (["cite", "", "Negev"], "SOURCE", "the argument is empty"),
+    (["cite", "\t", "Negev"], "SOURCE", "only white space, '\\t'"),
+    (["query", ""], "QUERY_OR_FILE", "the argument is empty"),
+    (["validate", ""], "FILES...", "the argument is empty"),
+    (["add", "", "x.ttl"], "FILES...", "the argument is empty"),
+])
+def test_an_empty_or_blank_argument_is_a_usage_error(args, argument, blank):
+    # `cite "$SRC" "$QUOTE"`, QUOTE unset, exited 1 ("the quote is empty"), as a quote looked
+    # for and not found does; `validate ""` said ".: is a folder, not a proposal" (Path("")
+    # is "."). A value a command cannot take is a usage error: exit 2, the argument named.
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), *args],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and done.stdout == "", done.stderr
+    assert done.stderr.startswith(f"Usage: alliance-graph {args[0]} [OPTIONS] ")
+    assert f"\nError: Invalid value for '{argument}': no " in done.stderr, done.stderr
+    assert f" ({blank}): " in done.stderr and "Traceback" not in done.stderr
+
+
 def test_a_misspelt_prefix_is_named_with_the_one_meant():
     done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "query",
                            "SELECT ?x WHERE { ?x rdsf:label ?l }"],

@@ -146,13 +146,15 @@ def test_a_query_read_from_the_terminal_says_how_to_end_it(tmp_path):
     assert err == b"reading the query from the terminal: end it with Ctrl-D\n", err
 
 
-@pytest.mark.parametrize("given", ["", "  \n"])
-def test_an_empty_query_argument_is_said_to_be_empty(run, given):
+@pytest.mark.parametrize("given, said", [("", "the argument is empty"),
+                                         ("  \n", "only white space, '  \\n'")])
+def test_an_empty_query_argument_is_said_to_be_empty(run, given, said):
     # `query "$Q"`, Q unset: "" is Path("."), a folder, said "error:  is a folder: ...".
+    # A usage error, as any value a command cannot take (cli/param_types.Text).
     result = run("query", given)
-    assert (result.exit_code, result.stderr) == (2, (
-        "error: no query is given (the argument is empty): give the query's text, a .rq file, "
-        "a catalogue name, or - for standard input\n"))
+    assert result.exit_code == 2 and result.stderr.endswith(
+        f"Error: Invalid value for 'QUERY_OR_FILE': no query is given ({said}): give the "
+        "query's text, a .rq file, a catalogue name, or - for standard input\n")
 
 
 def test_a_query_given_as_text_is_not_noted_as_a_name_to_escape(run, monkeypatch):

@@ -48,6 +48,7 @@ from .output_file import (
     not_an_input,
     output_file,
 )
+from .param_types import Text
 from .query_text import read_query
 
 
@@ -89,7 +90,8 @@ _BOM_HELP = ("Begin a {} with a UTF-8 byte order mark, which Excel on Windows ne
 @main.command(help="Run a SPARQL query given as text, a .rq file, a catalogue name, or - for "
                    "stdin.\n\nThe project's prefixes are declared for it: "
                    + ", ".join(f"{p}:" for p in PREFIX_IRIS) + ".")
-@click.argument("query_or_file")
+@click.argument("query_or_file", type=Text("no query is given", "give the query's text, a .rq "
+                                           "file, a catalogue name, or - for standard input"))
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt",
                                  "jsonld"], case_sensitive=False),

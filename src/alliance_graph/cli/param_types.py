@@ -1,5 +1,6 @@
 """The types of the command line's values that click's own do not say as this command does:
-seconds (``Seconds``), counts (``Count``), a port (``Port``) and paths (``PathType``)."""
+seconds (``Seconds``), counts (``Count``), a port (``Port``), paths (``PathType``) and an
+argument's text (``Text``)."""
 
 from __future__ import annotations
 
@@ -69,6 +70,25 @@ class Port(click.IntRange):
                       "takes a free one, which the server prints)", param, ctx)
 
 
+class Text(click.ParamType):
+    """An argument's text, which an empty or blank value does not give: a usage error (exit
+    2, naming the argument) as any other value a command cannot take.  ``cite SOURCE ""``
+    (`cite "$SRC" "$QUOTE"`, QUOTE unset) exited 1, as though the quote had been looked for
+    in the text and not found.  ``nothing``: what is not given ("no quote is given"),
+    ``give``: what to give instead."""
+
+    name = "text"
+
+    def __init__(self, nothing: str, give: str):
+        self.nothing, self.give = nothing, give
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            blank = f"only white space, {value!r}" if value else "the argument is empty"
+            self.fail(f"{self.nothing} ({blank}): {self.give}", param, ctx)
+        return value
+
+
 class PathType(click.Path):
     """click's ``Path``, naming a path that is not UTF-8 in its refusals as every message does
     (``wording.shown``: "Directory 'bad\\xff' is a file."), where click wrote "bad\\ufffd"."""
@@ -79,6 +99,10 @@ class PathType(click.Path):
             # so the build cache was written into the current directory, and --data "" read
             # it as the data folder.  (A file's own commands say what an empty one is.)
             self.fail("no folder is given: give one (for the current directory, .)", param, ctx)
+        if value == "" and isinstance(param, click.Argument):
+            # `validate "$F"`, F unset: Path("") is ".", said ".: is a folder, not a proposal".
+            # (An option's own command says what an empty file name is: -o, --nquads.)
+            self.fail("no file is given (the argument is empty): name one", param, ctx)
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:

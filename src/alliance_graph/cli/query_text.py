@@ -107,10 +107,6 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     An argument is a query unless it names an existing file (or catalogue entry), whatever its
     length: a long inline query is never taken for a file name.
     """
-    if not query_or_file.strip():
-        # `query "$Q"`, Q unset: Path("") is ".", a folder, and it said "error:  is a folder".
-        fail("no query is given (the argument is empty): give the query's text, a .rq file, a "
-             "catalogue name, or - for standard input")
     if query_or_file == "-":
         if sys.stdin is None:
             fail("standard input is closed: give the query as text or a file")

@@ -13,11 +13,15 @@ from ..settings import Settings
 from ..sources import citations
 from ..wording import no_names, quoted, worded
 from .main import EXIT_NO, _say, fail, load_graph, main, option, stdout_open
+from .param_types import Text
 
 
 @main.command()
-@click.argument("source")
-@click.argument("quote")
+@click.argument("source", type=Text("no source is given", "give the name of a file in the "
+                                    "sources folder (--sources), such as "
+                                    "000_06b6882714cf1880.txt"))
+@click.argument("quote", type=Text("no quote is given", "give the words of SOURCE that support "
+                                   "the claim, as it writes them"))
 @click.option("--name",
               help="Local name of the evidence node (ev:NAME): "
                    f"{citations.LOCAL_NAME_RULE} (default: the source's number and the quote's "
