@@ -347,6 +347,34 @@ def test_a_request_without_a_body_expecting_100_continue_is_answered(endpoint, f
     assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answers) == [b"200", b"200"], answers[:300]
 
 
+@pytest.mark.parametrize("expect", [b"200-ok", b"100-continue, x-fast", b"100-continue=1"])
+@pytest.mark.parametrize("framing", [b"", b"Content-Length: 5\r\n"])
+def test_an_expectation_other_than_100_continue_is_answered_417(endpoint, expect, framing):
+    # Waitress ignored it and answered 200, as if met; RFC 9110 (10.1.1) answers 417.  The
+    # body is neither invited (a "100 Continue") nor read: the connection is closed.
+    with connect(endpoint, timeout=10) as sock:
+        sock.sendall(HEAD + b"Expect: " + expect + b"\r\n" + framing + b"\r\n")
+        answer = read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 417 Expectation Failed\r\n"), answer[:300]
+    unmet = expect.split(b",")[-1].strip()
+    assert answer.endswith(b"\r\n\r\nexpectation failed: Expect: " + unmet + b": this server "
+                           b"meets no expectation but 100-continue (RFC 9110, 10.1.1); send the "
+                           b"request without it\n"), answer[-300:]
+
+
+@pytest.mark.parametrize("expect", [b"100-continue", b"100-Continue", b"100-CONTINUE",
+                                    b" 100-continue ", b"100-continue, 100-continue"])
+def test_100_continue_in_any_case_still_invites_the_body(endpoint, expect):
+    body = b"query=ASK%7B%7D"
+    with connect(endpoint, timeout=10) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\nExpect:" + expect
+                     + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        assert sock.recv(25) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        assert read_all(sock).startswith(b"HTTP/1.1 200 OK\r\n")
+
+
 @pytest.mark.parametrize("size", [b"FFFFFFFFFFFFFFFF", b"600000", b"100000;x=y"])
 def test_a_chunk_over_the_body_limit_is_refused_when_its_size_is_read(endpoint, size):
     # It was waited for, the client told nothing until the deadline's 408 blamed it for being

@@ -32,6 +32,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read; a chunk's
   size line or a trailer ended by a bare LF, a 400 (waitress waited for a CR LF that never
   came, and the connection was closed unanswered once idle).
+- **An expectation other than 100-continue** (``Expect: 200-ok``, in any case), a 417
+  (RFC 9110, 10.1.1): waitress ignored it and answered 200, the client's expectation unmet
+  without a word.
 - **A Content-Length too long for Python to read as a number** (over 4,300 digits), or a
   target Python's URL parser refuses (``http://[::1/sparql``), a 400 where the connection was
   closed unanswered.
@@ -107,6 +110,28 @@ def version_refusal(line: bytes) -> Error | None:
         return VersionNotSupported(f"HTTP/{version.decode()}: this server speaks HTTP/1.1 "
                                    "(and HTTP/1.0); send the request in HTTP/1.1")
     return None
+
+
+class ExpectationFailed(Error):
+    """417: the request expects something of the server that it does not do."""
+
+    code = 417
+    reason = "Expectation Failed"
+
+
+def expectation_refusal(expect: str) -> Error | None:
+    """Return the refusal of a request whose Expect field (its fields' values joined by
+    commas, as waitress joins them) names an expectation other than 100-continue, or None."""
+    unmet = [member for member in _members(expect) if member.lower() != "100-continue"]
+    if not unmet:
+        return None
+    return ExpectationFailed(f"Expect: {unmet[0][:200]}: this server meets no expectation but "
+                             "100-continue (RFC 9110, 10.1.1); send the request without it")
+
+
+def _members(field: str) -> list[str]:
+    """Return the members of a list field's value (RFC 9110, 5.6.1), empty ones left out."""
+    return [member for member in (m.strip(" \t") for m in field.split(",")) if member]
 
 
 class Parser(HTTPRequestParser):
@@ -221,6 +246,15 @@ class Parser(HTTPRequestParser):
         if self.chunked and "CONTENT_LENGTH" in self.headers:
             raise ParsingError("a request may not carry both Content-Length and "
                                "Transfer-Encoding (RFC 9112, 6.1)")
+        # Refused before its body is read or invited: the connection is closed after the 417.
+        # Else 100-continue is met, however many times named (waitress compared the whole
+        # field with "100-continue": named twice, the body was never invited, a 408).
+        expect = self.headers.get("EXPECT", "")
+        refusal = expectation_refusal(expect)
+        if refusal is not None:
+            self.error, self.completed, self.expect_continue = refusal, True, False
+        elif self.version == "1.1":  # an HTTP/1.0 client's 100-continue is ignored (10.1.1)
+            self.expect_continue = bool(_members(expect))
 
 
 def _transfer_codings(header_plus: bytes) -> tuple[bytes, list[bytes] | None]:
