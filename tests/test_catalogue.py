@@ -230,6 +230,10 @@ def test_update_refuses_a_folder_without_queries(tmp_path, kg):
     ("count.srj", b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": 1}]}}',
      r"count\.srj: not a SPARQL JSON results document: binding 1"),
     ("count.rq", b"SELECT * WHERE {\n", r"count\.rq:1:16: the query does not parse"),
+    # What the parser expected, said short by the one reading of its message, whole: a cut at
+    # the first class (", [") dropped the one that says a number was wanted.
+    ("count.rq", b"SELECT * WHERE { ?s ?p ?o } LIMIT x\n",
+     r"count\.rq:1:35: the query does not parse: expected one of .*\['0'\.\.='9'\]$"),
     ("count.rq", b"# caf\xe9\n", r"count\.rq:1: not UTF-8 text"),
 ])
 def test_a_damaged_catalogue_file_is_named_with_its_line(small, kg, file, data, says):

@@ -218,8 +218,7 @@ def run(kg, entry_or_text, where: Path | None = None) -> tuple[str, object]:
         # thread ran it ("PyQueryTriples is unsendable, but is being dropped on another thread").
         result = None
     except QueryError as exc:
-        # Oxigraph's parser ends with every character class it expected: noise on one line.
-        message = re.sub(r", \[.*", ", ...", _one_line(str(exc)))
+        message = _one_line(str(exc))  # the parser's list of what it expected said short
         if exc.position is None:
             raise CatalogueError(f"{where or 'query'}: the query failed: {message}") from None
         line, column = exc.position  # where in the text, as file:line:column
