@@ -874,6 +874,33 @@ def test_a_client_reading_a_trickle_of_its_answer_is_dropped_at_the_send_deadlin
     assert read < 100_000 and SEND_DEADLINE < took < SEND_DEADLINE + 8, (read, took)
 
 
+def test_answers_read_whole_one_after_another_are_each_given_the_send_deadline(send_endpoint):
+    # The deadline is for bytes on their way without a pause: a kept-alive client reading
+    # each answer whole, then asking for the next, is never timed across answers.
+    # Each answer (2.5 MB) is read in about 1.5 s, so the idle checks see it on its way.
+    whole = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(10)
+    sock.bind(("127.0.0.93", 0))
+    with sock:
+        sock.connect(send_endpoint)
+        for _ in range(4):  # twice the deadline in all
+            sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": whole}).encode()
+                         + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n")
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += sock.recv(4096)
+            head, _, body = data.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200 ")
+            left = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1)) - len(body)
+            started = time.monotonic()
+            while left:
+                left -= len(sock.recv(min(left, 65536)))
+                # 1.7 MB/s at most
+                time.sleep(max(0.0, started + (2_500_000 - left) / 1_700_000 - time.monotonic()))
+
+
 def _dropped_reading_nothing(endpoint, query: str, source: str, close: bool = False) -> bool:
     """Ask for ``query``'s answer as N-Triples from ``source`` with a 4 KB receive buffer
     (``close``: with Connection: close), read none of it, and return whether the front drops

@@ -200,7 +200,7 @@ def _unworkable(settings: Settings) -> None:
               help="Seconds a connection may wait for its client, neither sending nor reading, "
                    "before it is closed (default: 15).")
 @option("--send-timeout", "send_timeout", type=Seconds(), metavar="SECONDS",
-              help="Seconds a client may take to read its answers once they are on their way, "
+              help="Seconds a client may take to read an answer once it is on its way, "
                    "however steadily it reads (default: 300; its connection reset past it).")
 @option("--connections-per-client", "connections_per_client",
               type=Count(), metavar="N",

@@ -23,8 +23,8 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   connection with bytes still on their way is reset (``Channel.abort``).
 - **No answer read without end.** A client reading a few bytes of a large answer each idle
   period is never idle: it held its connection, and the kernel its send buffer, as long as it
-  liked.  Bytes may be on their way to a client (in waitress or the kernel) for at most
-  ``send_timeout`` seconds at a stretch; past that the connection is reset (``sending``).
+  liked.  What an idle check finds on its way to a client (in waitress or the kernel) must be
+  read within ``send_timeout`` seconds; past that the connection is reset (``sending``).
 - **A head read as it arrives** (``request_head.py``): lines ending in a bare LF, an HTTP
   version other than 1 (505; HTTP/0.9's line without one, 400), a body framed two ways, or a
   chunk over the limit are refused at once, the connection closed.
@@ -101,7 +101,9 @@ class Channel(HTTPChannel):
     # loopback) left waitress nothing and no look saw it queued, so the connection was never
     # looked at again, and a client reading nothing of it held it for good.
     unseen = False
-    sending: float | None = None  # since when (monotonic) bytes have been on their way
+    # When (monotonic) a look found bytes on their way, and the client's count of bytes
+    # acknowledged once it has them all, to reach within ``send_timeout``.
+    sending: tuple[float, int] | None = None
 
     def __init__(self, server, sock, addr, adj, map=None):
         super().__init__(server, sock, addr, adj, map)
@@ -164,15 +166,16 @@ class Channel(HTTPChannel):
         return sent
 
     def sent_too_long(self, now: float) -> bool:
-        """Return whether bytes have been on their way to the client (in waitress, or in the
-        kernel at the last look), with no look finding it had them all, for more than
-        ``send_timeout`` seconds since the first look that found them."""
-        if not self.total_outbufs_len and not self.queued:
+        """Return whether bytes a look found on their way (in waitress, or the kernel at the
+        last look) are not all read ``send_timeout`` seconds later; those after them are timed
+        from the look finding them, answer by answer (not on Linux: until a look finds none)."""
+        pending = self.total_outbufs_len + self.queued
+        if not pending or self.sending is not None and self.acked is not None \
+                and self.acked >= self.sending[1]:
             self.sending = None
-            return False
-        if self.sending is None:
-            self.sending = now
-        return now - self.sending > self.server.send_timeout
+        if pending and self.sending is None:
+            self.sending = (now, (self.acked or 0) + pending)
+        return self.sending is not None and now - self.sending[0] > self.server.send_timeout
 
     def read_progress(self) -> None:
         """Count the client's reading as activity: it has acknowledged bytes since the last
@@ -372,7 +375,7 @@ class Server(TcpWSGIServer):
             if isinstance(channel, Channel) and (channel.total_outbufs_len or channel.queued
                                                  or channel.unseen):
                 channel.read_progress()
-                overdue = channel.sent_too_long(clock)  # at each look: it ends a stretch too
+                overdue = channel.sent_too_long(clock)  # at each look, to see what it finds
                 # Idle with bytes on their way: waitress would close it once its socket is
                 # writable, which a full send buffer never is.  (One lingering after its last
                 # answer is closing already, the kernel sending what it holds.)  So would it
