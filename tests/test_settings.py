@@ -189,10 +189,15 @@ def test_a_number_setting_given_no_number_of_its_kind_is_a_type_error_naming_it(
 @pytest.mark.parametrize("field, given, said", [
     ("workers", 0, "a whole number (an int) of at least 1"),
     ("max_result_bytes", -5, "a whole number (an int) of at least 0"),
-    ("query_timeout", float("nan"), "a number (an int or a float) of at least 0")])
+    ("query_timeout", float("nan"), "a number (an int or a float) above 0"),
+    ("query_timeout", 0, "a number (an int or a float) above 0"),
+    ("send_timeout", 0, "a number (an int or a float) above 0"),
+    ("channel_timeout", 0.0, "a number (an int or a float) above 0"),
+    ("engine_poll", -1, "a number (an int or a float) above 0")])
 def test_a_number_setting_below_what_it_may_be_is_a_value_error_naming_it(field, given, said):
     # Settings(workers=0) answered every query "all 0 query slots stayed busy for the whole
-    # time limit"; a negative size or a NaN time was taken as given.
+    # time limit"; a negative size or a NaN time was taken as given; send_timeout=0 (which
+    # the command line refuses) reset every answer at the first idle check.
     with pytest.raises(ValueError, match=re.escape(f"Settings({field}=...) takes {said}, not "
                                                    f"{given!r}")):
         Settings(**{field: given})

@@ -105,6 +105,11 @@ def _numbers(settings) -> None:
             raise TypeError(f"Settings({field.name}=...) takes {said}, not {value!r}")
         # No size, count or time is below 0 (0 is "none" or "off" where it means anything);
         # Settings(workers=0) answered every query "all 0 query slots stayed busy".
+        if field.name in _ABOVE_ZERO:
+            if not value > 0:  # NaN too
+                raise ValueError(f"Settings({field.name}=...) takes {said} above 0, not "
+                                 f"{value!r}")
+            continue
         least = 1 if field.name in _AT_LEAST_ONE else 0
         if not value >= least:  # NaN too
             raise ValueError(f"Settings({field.name}=...) takes {said} of at least {least}, "
@@ -113,6 +118,13 @@ def _numbers(settings) -> None:
 
 # The number settings of which 0 would mean nothing could be done at all.
 _AT_LEAST_ONE = frozenset({"workers", "http_threads", "connection_limit", "validations"})
+# The times of which 0 would mean none at all, as the command line's options refuse it
+# (``cli/param_types.Seconds``): Settings(send_timeout=0) reset every answer at the first idle
+# check, query_timeout=0 stopped every query, engine_poll=0 had the watcher spin.
+_ABOVE_ZERO = frozenset({"remote_timeout", "remote_load_timeout", "query_timeout",
+                         "engine_poll", "engine_start_timeout", "channel_timeout",
+                         "request_timeout", "send_timeout", "use_half_life",
+                         "validate_timeout"})
 
 
 @dataclass(frozen=True)
