@@ -43,3 +43,18 @@ def utf16_text(data: bytes) -> str | None:
 def is_utf16(data: bytes) -> bool:
     """Return whether ``data`` is evidently UTF-16 text (``utf16_text``)."""
     return utf16_text(data) is not None
+
+
+def utf16_said(data: bytes) -> str:
+    """Return what to say of a file of UTF-16 text ("" if it is not one): what Windows
+    editors save as "Unicode", which is neither binary nor Turtle's UTF-8.  Told by its byte
+    order mark, or, without one, by every other byte being NUL (text in Latin script) or by
+    what ``is_utf16`` reads in it (a word of Hebrew beside the Latin).  UTF-32's mark
+    begins as UTF-16's: it is looked for first."""
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "is UTF-32 text: save it as UTF-8 (Turtle is UTF-8)"
+    marked = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    halves = (data[0::2].strip(b"\x00"), data[1::2].strip(b"\x00"))
+    if marked or (len(data) >= 4 and any(halves) and not all(halves)) or is_utf16(data):
+        return "is UTF-16 text: save it as UTF-8 (Turtle is UTF-8)"
+    return ""

@@ -65,8 +65,8 @@ def add(settings: Settings, paths: list[Path], into: Path | None = None,
         for path, text in new_texts.items():
             try:
                 # Never write what does not parse back (read past a byte-order mark, as the
-                # loader reads the file).
-                loading.parse_turtle(text.removeprefix("\ufeff"), path.name)
+                # loader reads the file); parsed only, its quads are not needed.
+                loading.parse_turtle(text.removeprefix("\ufeff"), path.name, keep=False)
             except loading.LoadError as exc:
                 raise merge.MergeError(f"the merged {path.name} would not parse, nothing "
                                        f"changed: {exc}") from exc
