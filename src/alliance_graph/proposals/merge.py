@@ -139,6 +139,16 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
     What data/ already holds is looked up in ``prebuilt``, a store holding the build of
     data_dir (validation's prebuilt graph), or else in the data files parsed by Oxigraph.
     """
+    return _written(*destinations(data_dir, proposals, into, prebuilt, texts))
+
+
+def destinations(data_dir: Path, proposals: list[Path], into: Path | None = None,
+                 prebuilt: ox.Store | None = None, texts: dict[Path, str] | None = None):
+    """Return, per data file, the subject blocks of the proposals that add facts to it (as
+    ``plan`` takes them), and the store of what data/ holds they were judged by (``plan``'s
+    arguments); raise ``MergeError`` where ``plan`` would, for a block with no file to go to.
+    The data files themselves are not read (with a ``prebuilt`` graph): ``validate`` asks
+    this alone, where writing the merged text of a 14 MB file to drop it was 0.3 s."""
     check_into(data_dir, into)
     data = prebuilt if prebuilt is not None else _parsed(data_dir)
     blocks: dict[Path, list[tuple]] = {}
@@ -169,6 +179,11 @@ def plan(data_dir: Path, proposals: list[Path], into: Path | None = None,
             target = data_dir / Path(target).name
             kind = placement.kind(subject, together, stored)
             blocks.setdefault(target, []).append((proposal, subject, known, kind))
+    return blocks, data
+
+
+def _written(blocks: dict[Path, list[tuple]], data: ox.Store):
+    """Return ``plan``'s new texts and counts for the ``destinations`` of the blocks."""
     new_texts, counts = {}, {}
     for target, items in blocks.items():
         # As the loader reads it, its byte-order mark and line ends written back as they were.

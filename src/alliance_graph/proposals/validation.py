@@ -118,8 +118,8 @@ def _placement(settings: Settings, inputs: Inputs, prebuilt) -> list[str]:
     """Return why ``add`` could not place a conforming proposal's facts in data/ as it stands
     (no topic file describes an entity it is about): said now, not first by ``add``."""
     try:
-        merge.plan(settings.data_dir, inputs.paths, None, prebuilt,
-                   texts=inputs.proposal_texts())
+        merge.destinations(settings.data_dir, inputs.paths, None, prebuilt,
+                           texts=inputs.proposal_texts())
     except merge.MergeError as exc:
         return [Said(lambda n, why=exc: f"add would refuse this as it stands: {worded(why, n)}")]
     except OSError:  # a data file unreadable now: add will say so itself
