@@ -46,8 +46,10 @@ it (a few milliseconds for the largest file of data/).
 
 The headings are found by a scan of the file's top-level statements and comments, each
 statement's end by ``amend.statement_end``, so a ``# --- claims`` inside a long string or a
-comment line inside a block is not a heading.  The caller checks that the placed text states
-exactly the old facts and the new ones, and appends at the end when it does not.
+comment line inside a block is not a heading; a file with no line reading like a section
+heading anywhere is not scanned unless a source document is to go after its others.  The
+caller checks that the placed text states exactly the old facts and the new ones, and appends
+at the end when it does not.
 """
 
 from __future__ import annotations
@@ -73,6 +75,9 @@ _EVIDENCE, _CLAIMS = "evidence", "claims"  # sections, by their headings' first 
 # "# --- claims -----": a section heading; "# id:F35", "# <https://...> (fighters)": the name a
 # subject heading of the claims section starts with (a prefixed name or an IRI).
 _SECTION = re.compile(r"#\s*-{3,}\s*([A-Za-z]+)")
+# A line starting as a section heading does, wherever it stands (in a string too): a file with
+# none has no section, so no place for a block but a source document's.
+_SECTION_LINE = re.compile(r"^#\s*-{3,}\s*[A-Za-z]", re.M)
 _GROUP = re.compile(r"#\s+(<[^<>\s]*>|(?:[\w.:%-]|\\.)+)")
 # SPARQL-style PREFIX and BASE lines end without a dot.
 _SPARQL_DIRECTIVE = re.compile(r"(?i)(?:PREFIX|BASE)\s")
@@ -240,7 +245,11 @@ def place(text: str, blocks: list[Block], sources: frozenset[str] = frozenset())
     ``sources`` are the source documents the file holds, as it writes them: a new source
     document goes after the last of their blocks.
     """
-    layout = scan(text) if any(b.kind for b in blocks) else None
+    # Scanned only where a block may have a place: a file with no line like a section
+    # heading has none but after its source documents (a generated 14 MB file: 0.17 s).
+    placed = any(b.kind == SOURCE for b in blocks) \
+        or any(b.kind for b in blocks) and _SECTION_LINE.search(text)
+    layout = scan(text) if placed else None
     if layout is None:
         return text, list(blocks)
     # name -> (start of its heading line, end of that line, the section's end)
