@@ -125,7 +125,8 @@ claim:BlueFlag-type prov:wasDerivedFrom ev:001-nothing .
     assert not report.conforms and finding.line == turtle_prologue().count("\n") + 4
     assert "the quote is only white space" in finding.message
     cited = CliRunner().invoke(main, ["--sources", str(sources_dir), "cite", source, blank])
-    assert cited.exit_code == 1 and "the quote is only white space" in cited.output
+    # A usage error on the command line, as an empty quote is (exit 2, naming QUOTE).
+    assert cited.exit_code == 2 and "'QUOTE': no quote is given (only white space" in cited.output
     assert "ev:" not in cited.output
 
 
