@@ -901,6 +901,38 @@ def test_answers_read_whole_one_after_another_are_each_given_the_send_deadline(s
                 time.sleep(max(0.0, started + (2_500_000 - left) / 1_700_000 - time.monotonic()))
 
 
+def test_a_client_pipelining_answers_and_reading_a_trickle_frees_its_thread_at_the_deadline(
+        send_endpoint):
+    # Pipelined requests behind answers it reads slowly: past 16 MB buffered, waitress holds
+    # a thread until the client has read them down, and reading a few bytes every half second
+    # is activity, so only the send deadline ends that wait (the idle checks pass over a
+    # connection with requests still pending).  Its thread and connection are freed after
+    # it, while the client still reads what the kernel took.
+    source = "127.0.0.94"
+    pid = send_endpoint.process.pid
+    dump = urllib.request.urlopen(f"http://{send_endpoint[0]}:{send_endpoint[1]}"
+                                  "/dataset?format=nq", timeout=60).read()
+    requests = (16 * 2**20) // len(dump) + 3  # over waitress's 16 MB watermark
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(10)
+    sock.bind((source, 0))
+    with sock:
+        sock.connect(send_endpoint)
+        sock.sendall(b"GET /dataset?format=nq HTTP/1.1\r\nHost: x\r\n\r\n" * requests)
+        assert sock.recv(12) == b"HTTP/1.1 200"
+        started = time.monotonic()
+        while _held_from(pid, {source}) and time.monotonic() - started < SEND_DEADLINE + 15:
+            try:
+                sock.recv(512)
+            except (ConnectionResetError, TimeoutError):
+                break
+            time.sleep(0.5)
+        took = time.monotonic() - started
+        assert _held_from(pid, {source}) == 0 and took < SEND_DEADLINE + 15, took
+    assert served(send_endpoint, "127.0.0.95")
+
+
 def _dropped_reading_nothing(endpoint, query: str, source: str, close: bool = False) -> bool:
     """Ask for ``query``'s answer as N-Triples from ``source`` with a 4 KB receive buffer
     (``close``: with Connection: close), read none of it, and return whether the front drops
