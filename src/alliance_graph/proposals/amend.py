@@ -123,14 +123,33 @@ def _facts(text: str) -> Counter:
     where a tuple per fact, a hundred thousand for 3,500 new blocks, set it walking every
     object the add holds, time and again; the check that a placed text states the right facts
     was then most of what placing cost over appending (0.3 of 0.35 s)."""
-    return Counter(str(t) if not isinstance(t.subject, ox.BlankNode)
-                   and not isinstance(t.object, ox.BlankNode) else _unnamed(t)
-                   for t in ox.parse(text, format=ox.RdfFormat.TURTLE))
+    return Counter(map(_fact, ox.parse(text, format=ox.RdfFormat.TURTLE)))
 
 
-def _unnamed(t: ox.Triple) -> str:
+def _fact(t: ox.Triple) -> str:
+    """Return a fact as ``_facts`` counts it."""
+    if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode):
+        return str(t)
     blank = lambda term: _BLANK if isinstance(term, ox.BlankNode) else str(term)  # noqa: E731
     return f"{blank(t.subject)} {t.predicate} {blank(t.object)}"
+
+
+def _added(before: str, after: str) -> Counter | None:
+    """Return the facts of ``after`` (as ``_facts`` counts them) that are not ``before``'s,
+    when ``after`` states every fact of ``before`` in ``before``'s order with others among
+    them (as a text with blocks put in it does), else None.
+
+    The two parses are read side by side, a fact made text only where they differ: counting
+    every fact of both texts was 2 s of placing one fact in a 14 MB data file."""
+    old = ox.parse(before, format=ox.RdfFormat.TURTLE)
+    added: Counter = Counter()
+    expected = next(old, None)
+    for t in ox.parse(after, format=ox.RdfFormat.TURTLE):
+        if expected is not None and (t == expected or _fact(t) == _fact(expected)):
+            expected = next(old, None)
+        else:
+            added[_fact(t)] += 1
+    return added if expected is None else None
 
 
 def same_facts(before: str, after: str, blocks: list[str]) -> bool:
@@ -146,6 +165,12 @@ def same_facts(before: str, after: str, blocks: list[str]) -> bool:
     declared = prefixes(after) if found is None else found[0]
     head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in declared.items())
     try:
-        return _facts(after) == _facts(before) + _facts(head + "\n".join(blocks))
+        stated = _facts(head + "\n".join(blocks))
+        # In order, the facts put in are all that differ: what they are is the whole answer
+        # (the one below, in fewer steps); else every fact of both texts is counted.
+        added = _added(before, after)
+        if added is not None:
+            return added == stated
+        return _facts(after) == _facts(before) + stated
     except (SyntaxError, ValueError):
         return False
