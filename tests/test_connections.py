@@ -844,21 +844,35 @@ def send_endpoint(tmp_path_factory):
     servers.stop(process)
 
 
+# The whole shipped graph as N-Triples (2.5 MB), asked on a connection kept alive.
+WHOLE_AS_NT = (b"GET /sparql?" + urllib.parse.urlencode(
+    {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"}).encode()
+    + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n")
+
+
+def small_reader(endpoint, source: str) -> socket.socket:
+    """Return a connection to ``endpoint`` from ``source`` with a 4 KB receive buffer, so that
+    what its client has not read stays on the server's side."""
+    sock = socket.socket()
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(10)
+        sock.bind((source, 0))
+        sock.connect(endpoint)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def test_a_client_reading_a_trickle_of_its_answer_is_dropped_at_the_send_deadline(
         send_endpoint):
     # Reading a few bytes every half second (well within the idle time) is activity: a client
     # reading 2.5 MB of N-Triples at 1 KB/s held its connection, and the kernel's send buffer,
     # for as long as it liked (still reading 15 s on: some 40 minutes for this one answer,
     # then the next).  Meanwhile another client is served as ever.
-    whole = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.settimeout(10)
-    sock.bind(("127.0.0.91", 0))
-    with sock:
-        sock.connect(send_endpoint)
-        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": whole}).encode()
-                     + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n")
+    with small_reader(send_endpoint, "127.0.0.91") as sock:
+        sock.sendall(WHOLE_AS_NT)
         started, read, chunk = time.monotonic(), 0, b"x"
         assert sock.recv(12) == b"HTTP/1.1 200"
         while chunk and time.monotonic() - started < SEND_DEADLINE + 12:
@@ -878,16 +892,9 @@ def test_answers_read_whole_one_after_another_are_each_given_the_send_deadline(s
     # The deadline is for bytes on their way without a pause: a kept-alive client reading
     # each answer whole, then asking for the next, is never timed across answers.
     # Each answer (2.5 MB) is read in about 1.5 s, so the idle checks see it on its way.
-    whole = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.settimeout(10)
-    sock.bind(("127.0.0.93", 0))
-    with sock:
-        sock.connect(send_endpoint)
+    with small_reader(send_endpoint, "127.0.0.93") as sock:
         for _ in range(4):  # twice the deadline in all
-            sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": whole}).encode()
-                         + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n")
+            sock.sendall(WHOLE_AS_NT)
             data = b""
             while b"\r\n\r\n" not in data:
                 data += sock.recv(4096)
@@ -913,12 +920,7 @@ def test_a_client_pipelining_answers_and_reading_a_trickle_frees_its_thread_at_t
     dump = urllib.request.urlopen(f"http://{send_endpoint[0]}:{send_endpoint[1]}"
                                   "/dataset?format=nq", timeout=60).read()
     requests = (16 * 2**20) // len(dump) + 3  # over waitress's 16 MB watermark
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.settimeout(10)
-    sock.bind((source, 0))
-    with sock:
-        sock.connect(send_endpoint)
+    with small_reader(send_endpoint, source) as sock:
         sock.sendall(b"GET /dataset?format=nq HTTP/1.1\r\nHost: x\r\n\r\n" * requests)
         assert sock.recv(12) == b"HTTP/1.1 200"
         started = time.monotonic()
