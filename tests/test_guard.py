@@ -364,6 +364,34 @@ def test_uses_dataset(text, uses):
     assert guard.check(text, P).uses_dataset is uses
 
 
+@pytest.mark.parametrize("text", [
+    # Where an object is (after a verb or a ","), the project's graph:x before "{" is a name
+    # and a group to the engine: no graph is named (it was taken for GRAPH :x).
+    "SELECT * { ?s ?p graph:x { ?a ?b ?c } }",
+    "SELECT * { ?s ?p ?o, graph:x { ?a ?b ?c } }",
+    "SELECT * { ?s a graph:x { ?a ?b ?c } }",
+    "SELECT * { ?s ?p ?o ; ?q graph:x { ?a ?b ?c } }",
+    "SELECT * { ?s <http://e/a>|rdf:type graph:x { ?a ?b ?c } }",
+    # Where a pattern may begin no name can be followed by "{": there it is GRAPH :x.
+    "SELECT * { ?s ?p ?o graph:x { ?a ?b ?c } }",
+    "SELECT * { graph:x { ?a ?b ?c } }",
+    "SELECT * { ?s ?p ?o ; . graph:x { ?a ?b ?c } }",
+    "SELECT * { ?s ?p ?o . graph:x { ?a ?b ?c } }",
+])
+def test_a_declared_prefix_holding_graph_names_graphs_where_the_engine_reads_graph(text):
+    # The store's default graph states <urn:s> a graph:x, its named graph graph:x another
+    # triple: the engine read GRAPH where the group's ?a is that triple's subject.
+    text = f"PREFIX : <{PREFIX_IRIS['graph']}> " + text
+    graph = ox.NamedNode(PREFIX_IRIS["graph"] + "x")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode(PREFIX_IRIS["rdf"] + "type"), graph))
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c"), graph))
+    solutions = list(store.query(text, prefixes=P))
+    assert solutions  # the engine reads it, and the pattern before the group matches
+    reads_graph = any(s["a"] == ox.NamedNode("urn:a") for s in solutions)
+    assert guard.check(text, P).uses_dataset is reads_graph
+
+
 # --- benign queries ----------------------------------------------------------------------------
 
 BENIGN = [

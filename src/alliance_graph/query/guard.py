@@ -131,9 +131,12 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
                 tokens[i:i + 1] = pieces
                 token, kind = pieces[0], pieces[0].kind
             if kind != "NAME":
-                if "GRAPH" in token.text.partition(":")[0].upper() \
-                        and i + 1 < len(tokens) and tokens[i + 1].kind == "{":
-                    plan.uses_dataset = True  # GRAPHex:g { ... } is GRAPH ex:g to the engine
+                name = token.text.partition(":")[0]
+                if "GRAPH" in name.upper() and i + 1 < len(tokens) and tokens[i + 1].kind == "{" \
+                        and not ((name in declared or name in prefixes) and _object(tokens, i)):
+                    # GRAPHex:g { ... } is GRAPH ex:g to the engine, and so is a declared
+                    # graph:x { where no name can be followed by a group (after a triple)
+                    plan.uses_dataset = True
                 start = False
                 i += 1
                 continue
@@ -175,6 +178,27 @@ def check(text: str, prefixes: dict[str, str], services_allowed: tuple[str, ...]
     plan.prefixes = {p: iri for p, iri in prefixes.items()
                      if p in used or any(u.endswith(p) for u in used)}
     return plan
+
+
+# The tokens a triple's verb follows (bounds.py reads verbs so too), the one-token verbs and
+# subjects, and the tokens a pattern may begin after.
+_VERB_BEFORE = frozenset((";", "[", "{|", "/", "|", "^"))
+_VERBS = frozenset(("IRIREF", "PNAME_LN", "PNAME_NS", "VAR"))
+_SUBJECTS = _VERBS | {"BLANK_NODE_LABEL", "ANON"}
+_PATTERN_START = frozenset(("{", ".", "}"))
+
+
+def _object(tokens: list[Token], i: int) -> bool:
+    """Return whether ``tokens[i]`` is certainly where a triple's object is: after a "," or a
+    one-token verb (after a subject where a pattern begins, or after ";", "[", "/", ...).
+    There a declared ``graph:x {`` is a name and a group to the engine, no GRAPH."""
+    if i >= 1 and tokens[i - 1].kind == ",":
+        return True
+    if i < 2 or not (tokens[i - 1].kind in _VERBS or tokens[i - 1].text == "a"):
+        return False
+    before = tokens[i - 2].kind
+    return before in _VERB_BEFORE or (before in _SUBJECTS and i >= 3
+                                      and tokens[i - 3].kind in _PATTERN_START)
 
 
 def _no_character(text: str, token: Token) -> None:
