@@ -541,6 +541,13 @@ def _fewest_elements(text: str) -> int:
     # "true.x:" is "true . x:"): "dc.terms" is a name wherever it is, declared or not.
     ("dc.terms", "SELECT * { ?s dc.terms:title ?o ; dc.terms:date ?d . ?d dc.terms:p ?e }"),
     ("myfilter", "SELECT * { ?s myfilter:p ?o . ?o myfilter:q ?e }"),
+    # Where a triple's verb or object is, the engine reads a triple's parts before FILTER: a
+    # declared "filters:p" or "true.x:p" is a name there, and each counted a FILTER or a "."
+    # more than "ex:p" (after ";" too, where the object after it parses).
+    ("filters", "SELECT * { ?s filters:p ?o ; filters:q filters:r . [ filters:p ?o ] ?p ?o, "
+                "filters:o . ?s ?p ?o ; ?q filters:o ; filters:p 1 ; filters:q ?e }"),
+    ("true.x", "SELECT * { ?s true.x:p ?o . ?o ?p true.x:o ; ?q true.x:o ; true.x:p 'x' . "
+               "?s ^true.x:p/true.x:q|true.x:r ?o }"),
     # DESCRIBE is read only where a query begins, not in a prefix after the WHERE group: the
     # LIMIT and OFFSET after it counted as DESCRIBE's targets.
     ("describex", "SELECT * { ?s ?p ?o } ORDER BY describex:string(?o) LIMIT 1 OFFSET 2"),

@@ -178,13 +178,14 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
             _too_deep(text, token, max_depth)
         if kind in _PNAMES and token.text[0] != ":":
             # The engine reads an undeclared prefix as the keywords and terms it begins with
-            # (guard.py): "true.FILTER:()" is "true . FILTER :()", and 9,350 "FILTER:()"
-            # crashed it, read here as names alone.  Its dots and FILTERs count, but not in
-            # an expression, a VALUES block or a PREFIX, where no "." or FILTER can be.
-            name = token.text[:token.text.find(":")]
-            prefix = name.upper()
+            # (guard.py): 9,350 "FILTER:()" crashed it.  Its dots and FILTERs count, but not
+            # where none can be (an expression, a VALUES block, a PREFIX, a clause: ORDER BY
+            # filter:f()), nor in a declared one where a triple's verb or object is, read
+            # first there ("?s filters:p ?o" counted a FILTER; after ";" if an object follows).
+            prefix = (name := token.text[:token.text.find(":")]).upper()
+            named = objected or (at < len(read) and read[at].kind in _TERMS if prev == ";" else verb)
             if not values and brackets[-1:] != ["call"] and word != "PREFIX" \
-                    and len(brackets) != clause:  # nor in a clause: ORDER BY filter:f()
+                    and len(brackets) != clause and not (named and name in declared):
                 elements += sum(separators_in(prefix))
             if glued(prefix, BY_GLUED) and (not brackets or len(brackets) in (clause, modifiers)
                                             or word in ("ORDER", "GROUP")):
@@ -380,11 +381,10 @@ def _named_or_a_key(read: list[Token], at: int, key: bool) -> bool:
 
 
 def _too_deep(text: str, token: Token, limit: int):
-    at = where(text, token)
     raise Refused(400, Said(lambda n: (
-        f"the query nests brackets ({{ ( [ <<) more than {limit} deep ({at}); the limit is "
-        f"{limit}{aside(n('settings.max_query_depth'))}: the engine parses nesting "
-        "recursively and a deeper query can crash it")))
+        f"the query nests brackets ({{ ( [ <<) more than {limit} deep ({where(text, token)}); "
+        f"the limit is {limit}{aside(n('settings.max_query_depth'))}: the engine parses "
+        "nesting recursively and a deeper query can crash it")))
 
 
 def _too_many(text: str, token: Token, limit: int):
