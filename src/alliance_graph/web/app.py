@@ -38,6 +38,7 @@ from . import (
     service_description,
     status,
 )
+from .echoed import clipped
 from .fast_path import FastPath
 from .pages import safety
 from .pages import views as pages
@@ -225,7 +226,8 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         # Plain text like every other error of the API, not werkzeug's HTML page; its Allow
         # header says what the path takes.
         allowed = exc.valid_methods or []
-        response = protocol.error(405, f"{request.method} is not allowed on {request.path}; "
+        response = protocol.error(405, f"{clipped(request.method)} is not allowed on "
+                                       f"{clipped(request.path)}; "
                                        f"it takes {', '.join(sorted(allowed))}")
         response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
@@ -236,8 +238,8 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         # client asking for RDF would have had to read).
         # Under the prefix the site is served at (SCRIPT_NAME), as every page's links are.
         root = request.script_root
-        return protocol.error(404, f"nothing is served at {root}{request.path}; the endpoint "
-                                   f"is at {root}/sparql, the site starts at {root}/")
+        return protocol.error(404, f"nothing is served at {clipped(root + request.path)}; the "
+                                   f"endpoint is at {root}/sparql, the site starts at {root}/")
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

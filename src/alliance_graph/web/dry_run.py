@@ -48,6 +48,7 @@ from ..store.backends import StoreError
 from ..utf16 import utf16_text
 from . import negotiation, proposal_body, too_large
 from .client_share import Shares, client_of
+from .echoed import clipped
 from .pages import errors, safety
 
 # What a report can be written as, in order of preference: JSON when anything goes.
@@ -247,8 +248,8 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
             # media types there are, not that the name was the trouble, nor the names.
             asked = request.args.get("format")
             if asked:
-                said = f"format {asked!r} cannot be produced here; choose one of: " + \
-                    ", ".join(name for name, _ in OFFERS)
+                said = f"format {clipped(asked, show=repr)} cannot be produced here; choose " \
+                    "one of: " + ", ".join(name for name, _ in OFFERS)
             else:
                 said = "a report can be had as " + ", ".join(types[0] for _, types in OFFERS)
             return Response(said + "\n", 406, mimetype="text/plain")

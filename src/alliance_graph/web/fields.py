@@ -14,6 +14,7 @@ import urllib.parse
 
 from ..query.bounds import too_long
 from ..query.refused import Refused
+from .echoed import clipped
 
 # What a charset parameter may name for a body read as UTF-8 (ASCII is a subset).
 UTF8_NAMES = (None, "utf-8", "utf8", "us-ascii")
@@ -126,7 +127,7 @@ def _escapes_whole(where: str, name: bytes, value: bytes) -> None:
             said = "a parameter's name"
         else:
             shown = _unescaped(of).decode("utf-8", "replace")  # shown, not read
-            said = f"the parameter {shown[:60]!r}" + ("..." if len(shown) > 60 else "")
+            said = f"the parameter {clipped(shown, 60, repr)}"
         escape = part[bad.start():bad.start() + 3].decode("utf-8", "replace")
         # Refused, not kept as text as Oxigraph's server keeps it: a form sent as typed
         # (curl --data) is read with its "+" as spaces and its "%20" as one, the query changed
@@ -151,7 +152,7 @@ def _within(where: str, name: bytes, value: bytes, most: int) -> None:
             continue
         if what is None:  # the value: its name is within the bound, checked first
             named = _unescaped(name).decode("utf-8", "replace")
-            what = "the query" if named == "query" else f"the parameter {named[:60]!r}"
+            what = "the query" if named == "query" else f"the parameter {clipped(named, 60, repr)}"
             size -= 3 * (named == "query" and _unescaped(value[:9]).startswith(_BOM))
         if size > most:
             raise Refused(400, too_long(what, size, most))
@@ -165,8 +166,9 @@ def plain_body(environ) -> None:
     codings = [c.strip().lower() for c in (environ.get("HTTP_CONTENT_ENCODING") or "").split(",")]
     if any(c not in ("", "identity") for c in codings):
         raise Refused(415, f"the request body is sent with Content-Encoding "
-                           f"{environ['HTTP_CONTENT_ENCODING'].strip()}; this server reads "
-                           "bodies as they are, uncompressed: send it without a content coding")
+                           f"{clipped(environ['HTTP_CONTENT_ENCODING'].strip())}; this server "
+                           "reads bodies as they are, uncompressed: send it without a content "
+                           "coding")
 
 
 def form_charset(content_type: str) -> None:
@@ -174,8 +176,8 @@ def form_charset(content_type: str) -> None:
     read as percent-encoded UTF-8 (a UTF-16 form was said to carry no query)."""
     named = charset(content_type)
     if named not in UTF8_NAMES:
-        raise Refused(415, f"a form is read as percent-encoded UTF-8, not {named}: send its "
-                           "fields in UTF-8")
+        raise Refused(415, f"a form is read as percent-encoded UTF-8, not {clipped(named)}: "
+                           "send its fields in UTF-8")
 
 
 def read_body(environ, limit: int) -> bytes:
@@ -184,7 +186,8 @@ def read_body(environ, limit: int) -> bytes:
     stream = environ["wsgi.input"]
     if length:
         if not length.isdigit():
-            raise Refused(400, f"Content-Length {length!r} is not a number of bytes")
+            raise Refused(400, f"Content-Length {clipped(length, show=repr)} is not a number of "
+                               "bytes")
         if int(length) > limit:
             raise Refused(413, f"the request body is {length} bytes, over the {limit}-byte limit")
         return stream.read(int(length))
@@ -203,7 +206,7 @@ def one_content_type(content_type: str) -> None:
     one type, "application/sparql-query, text/plain", and refused as unsupported, 415, the
     client told its own type was not the one it sent."""
     if "," in _QUOTED.sub("", content_type):
-        raise Refused(400, f"the request has more than one Content-Type ({content_type}): "
+        raise Refused(400, f"the request has more than one Content-Type ({clipped(content_type)}): "
                            "send one")
 
 

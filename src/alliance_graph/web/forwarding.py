@@ -28,6 +28,7 @@ from waitress.proxy_headers import (
 )
 
 from ..query.refused import Refused
+from .echoed import clipped
 from .protocol import wsgi_error
 
 
@@ -57,7 +58,7 @@ def _prefix(environ, trusted: frozenset[str]) -> Refused | None:
     given = given.strip().rstrip("/")
     if given and not _PREFIX.fullmatch(given):
         return Refused(400, "the X-Forwarded-Prefix header from the reverse proxy is no path "
-                            f"(such as /graph): {given[:200]!r}")
+                            f"(such as /graph): {clipped(given, show=repr)}")
     environ["SCRIPT_NAME"] = given + environ.get("SCRIPT_NAME", "")
     return None
 
@@ -79,7 +80,7 @@ def forwarded(application, proxies: frozenset[str], trusted: frozenset[str]):
             except MalformedProxyHeader as exc:
                 return wsgi_error(Refused(400, f"the {exc.header} header from the reverse "
                                                f"proxy is malformed ({exc.reason}): "
-                                               f"{exc.value!r}"), start_response)
+                                               f"{clipped(exc.value, show=repr)}"), start_response)
             except (IndexError, ValueError):
                 # Waitress's parser fails so on a blank address (Forwarded: for=" ", for=":"):
                 # it was a 500 with a traceback.
@@ -88,10 +89,11 @@ def forwarded(application, proxies: frozenset[str], trusted: frozenset[str]):
             if not _address_or_name(environ.get("REMOTE_ADDR", "")):
                 # An IPv6 address written unquoted in Forwarded (for=2001:db8::1:2) is read as
                 # an address and a port: a client taken for another, its /64 share escaped.
-                return wsgi_error(Refused(400, "the reverse proxy named the client "
-                                               f"{environ.get('REMOTE_ADDR')!r}, which is no "
-                                               "address: an IPv6 address in Forwarded is quoted "
-                                               'and bracketed (for="[2001:db8::1]")'),
+                named = clipped(environ.get("REMOTE_ADDR", ""), show=repr)
+                return wsgi_error(Refused(400, f"the reverse proxy named the client {named}, "
+                                               "which is no address: an IPv6 address in "
+                                               "Forwarded is quoted and bracketed "
+                                               '(for="[2001:db8::1]")'),
                                   start_response)
         clear_untrusted_headers(environ, untrusted)
         environ.pop("HTTP_X_FORWARDED_PREFIX", None)  # a client's own words, as the rest

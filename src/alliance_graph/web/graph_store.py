@@ -33,6 +33,7 @@ from ..query.dump import dump
 from ..query.refused import Refused
 from ..query.temporary import SpillFailed
 from . import negotiation, protocol
+from .echoed import bracketed
 from .fields import format_values
 from .negotiation import media_type, pick_formats
 from .pages import safety
@@ -163,7 +164,7 @@ def rdf_graphs():
             if not iri:
                 raise Refused(400, "?graph= needs a graph's IRI; GET /sparql lists the graphs")
             if iri not in svc.graphs:
-                raise Refused(404, f"no graph <{iri}> here; GET /sparql lists the graphs")
+                raise Refused(404, f"no graph {bracketed(iri)} here; GET /sparql lists the graphs")
             graphs = [svc.graphs[iri]]
         elif "default" in request.args:
             graphs = svc.names.default_graph(request.args.get("inferred", "").lower() in TRUE)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
+from .echoed import clipped
 
 # Media types clients send that mean one of our formats, as (media type, format) pairs; the
 # canonical type is in queries.py.  A type may stand for a results format and a graph one.
@@ -217,7 +218,8 @@ def pick_formats(requested, offered, table, accept: str | None) -> list[Format]:
             name = by_parameter(value, offered)
             if name is not None:
                 return [table[name]]
-        raise Refused(406, f"format {' / '.join(map(repr, values))} cannot be produced here; "
+        named = " / ".join(clipped(v, show=repr) for v in values)
+        raise Refused(406, f"format {named} cannot be produced here; "
                            f"choose one of: {', '.join(n for n, _ in offered)}")
     names = acceptable(accept, offered)
     if not names:

@@ -23,6 +23,7 @@ from werkzeug.sansio.multipart import NEED_DATA, Data, Epilogue, Field, File, Mu
 
 from ..query.refused import Refused
 from . import fields
+from .echoed import clipped
 
 TURTLE_TYPES = {"text/turtle", "application/x-turtle"}
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
@@ -51,8 +52,8 @@ def read(limit: int) -> Proposal:
         if charset not in fields.UTF8_NAMES:
             # As /sparql refuses a query so sent: its bytes were read as UTF-8 all the same,
             # and said to be no UTF-8 text, as if the client had not said what they were.
-            raise Refused(415, f"Turtle is UTF-8 (its registration says so), not {charset}: "
-                               "send the proposal in UTF-8")
+            raise Refused(415, "Turtle is UTF-8 (its registration says so), not "
+                               f"{clipped(charset)}: send the proposal in UTF-8")
         if length is not None and length > limit:
             raise _too_big(limit)
         proposal = Proposal(request.stream.read(limit + 1), DEFAULT_NAME)
@@ -77,7 +78,8 @@ def read(limit: int) -> Proposal:
         proposal = _from_form(ctype, limit)
     else:
         raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
-                           f"sends it (multipart/form-data), not {ctype or 'no content type'}")
+                           "sends it (multipart/form-data), not "
+                           f"{clipped(ctype) or 'no content type'}")
     return proposal
 
 

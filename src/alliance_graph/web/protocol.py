@@ -33,8 +33,8 @@ from ..query.bounds import Bounds
 from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
-from ..wording import printable
 from . import client_share, fields, negotiation, service_description
+from .echoed import clipped, said
 from .fields import form_charset, format_values, parse_params, plain_body, read_body
 
 bp = Blueprint("sparql", __name__)
@@ -88,14 +88,13 @@ def _retry(status: int) -> list[tuple[str, str]]:
 
 def error(status: int, message: str) -> Response:
     """Return a plain-text error response."""
-    return Response(printable(message.rstrip()) + "\n", status, _retry(status), mimetype="text/plain")
+    return Response(said(message), status, _retry(status), mimetype="text/plain")
 
 
 def error_answer(status: int, message: str) -> tuple[int, list, bytes]:
     """Return a plain-text error as (status, headers, body)."""
     return status, [("Content-Type", "text/plain; charset=utf-8"), *_retry(status), *HEADERS], \
-        (printable(message.rstrip()) + "\n").encode()
-
+        said(message).encode()
 
 def wsgi_error(exc: Refused, start_response) -> list[bytes]:
     """Answer a WSGI request with a refusal, spelled as ``error_answer`` spells it."""
@@ -138,7 +137,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
             charset = fields.charset(environ.get("CONTENT_TYPE", ""))
             if charset not in fields.UTF8_NAMES:
                 raise Refused(415, f"application/sparql-query is UTF-8 (its registration says "
-                                   f"so), not {charset}: send the query in UTF-8")
+                                   f"so), not {clipped(charset)}: send the query in UTF-8")
             try:
                 # An empty body carries no query (400, as an empty form), not an empty one.
                 texts = [t for t in [fields.no_form(read_body(environ, limit)).decode("utf-8")]
@@ -146,8 +145,8 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
             except UnicodeDecodeError as exc:
                 raise Refused(400, f"the query is not valid UTF-8 (byte {exc.start})") from exc
         else:
-            raise Refused(415, f"POST a query as application/x-www-form-urlencoded or "
-                               f"application/sparql-query, not {ctype or 'no content type'}")
+            raise Refused(415, "POST a query as application/x-www-form-urlencoded or application/"
+                               f"sparql-query, not {clipped(ctype) or 'no content type'}")
     else:
         fields.body_unread(environ)
         params = args

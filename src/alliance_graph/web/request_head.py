@@ -57,6 +57,8 @@ from waitress.parser import (
 )
 from waitress.utilities import BadRequest, Error, RequestEntityTooLarge, ServerNotImplemented
 
+from .echoed import clipped
+
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
 _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
 
@@ -226,8 +228,8 @@ class Parser(HTTPRequestParser):
             try:
                 split_uri(target.encode("latin-1"))
             except ValueError:
-                raise ParsingError(f"the request's target {target[:200]!r} is not a URL this "
-                                   f"server can read ({exc})") from None
+                raise ParsingError(f"the request's target {clipped(target, show=repr)} is not a "
+                                   f"URL this server can read ({exc})") from None
             # Waitress reads Content-Length with int(), which refuses more than 4,300 digits:
             # the ValueError escaped the parser, and the connection was closed unanswered.
             length = self.headers.get("CONTENT_LENGTH", "")
@@ -334,5 +336,6 @@ def _check_origin_target(target: str, method: str) -> None:
     whose rules match paths, reads no path in them."""
     if target.startswith("/") or (target == "*" and method == "OPTIONS"):
         return
-    raise ParsingError(f"the request's target {target[:200]!r} is no path: a path begins with "
-                       "'/', as in 'GET /sparql?query=... HTTP/1.1' (RFC 9112, 3.2.1)")
+    raise ParsingError(f"the request's target {clipped(target, show=repr)} is no path: a path "
+                       "begins with '/', as in 'GET /sparql?query=... HTTP/1.1' (RFC 9112, "
+                       "3.2.1)")

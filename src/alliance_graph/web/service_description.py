@@ -21,6 +21,7 @@ from ..query.bounds import Bounds
 from ..query.refused import Refused
 from ..store import numbers
 from . import negotiation
+from .echoed import clipped
 from .fields import format_values
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -145,7 +146,8 @@ def respond(svc) -> Response:
     try:
         ox.NamedNode(endpoint)
     except ValueError as exc:
-        raise Refused(400, f"the Host header {host!r} makes no IRI for this endpoint") from exc
+        raise Refused(400, f"the Host header {clipped(host, show=repr)} makes no IRI for this "
+                           "endpoint") from exc
     key = (endpoint, fmt.name)
     body = svc.descriptions.get(key)
     if body is None:

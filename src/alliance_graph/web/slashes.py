@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
+from .echoed import clipped
 from .protocol import STATUS, error_answer
 
 
@@ -30,9 +31,9 @@ def one_leading_slash(application):
         if environ.get("QUERY_STRING"):
             location += "?" + quote(environ["QUERY_STRING"].encode("latin-1"),
                                     safe="/?%!$&'()*+,;=:@-._~")
-        status, headers, body = error_answer(308, f"the path {path[:200]!r} begins with "
-                                                  "more than one slash; what it names is at "
-                                                  f"{location[:200]}")
+        status, headers, body = error_answer(308, f"the path {clipped(path, show=repr)} begins "
+                                                  "with more than one slash; what it names is "
+                                                  f"at {clipped(location)}")
         start_response(STATUS[status], [*headers, ("Location", location),
                                         ("Content-Length", str(len(body)))])
         return [body]

@@ -34,7 +34,8 @@ from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from ...query.used_prefixes import declaring_used
 from ...rdf import graph_iri
-from .. import negotiation, service_description
+from .. import echoed, negotiation, service_description
+from ..echoed import bracketed, clipped
 from . import addresses, completions, diagram, entity_rdf, errors, note_links, safety, terms
 from . import entity as entity_mod
 from . import search as search_mod
@@ -103,6 +104,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.add_app_template_filter(terms.shorten, "short")
     bp.add_app_template_filter(terms.query_link, "query_link")
     bp.add_app_template_filter(terms.isolated, "isolated")
+    bp.add_app_template_filter(echoed.clipped, "clipped")
     bp.add_app_template_global(addresses.rooted, "rooted")
     bp.add_app_template_filter(terms.value_parts, "value_parts")
     bp.add_app_template_filter(note_links.parts, "note_parts")
@@ -118,7 +120,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         named = request.args.get("example")
         example = next((q["text"] for q in examples if q["name"] == named), None)
         if named and example is None:
-            return errors.refusal(404, f"no example query is named {named!r}",
+            return errors.refusal(404, f"no example query is named {clipped(named, show=repr)}",
                                   (("The query page and its examples", url_for(".query_page")),))
         return render_template("query.html", examples=examples,
                                default_query=request.args.get("query") or example
@@ -219,8 +221,9 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
         path = request.environ["PATH_INFO"].encode("latin-1")
         iri = graph_iri(path.decode("utf-8", "surrogateescape").removeprefix("/graph/")).value
         if iri not in held_graphs():
-            return Response(f"no graph <{iri}> here; GET {addresses.rooted(SPARQL_PATH)} lists "
-                            "the graphs\n", 404, mimetype="text/plain")
+            return Response(f"no graph {bracketed(iri)} here; GET "
+                            f"{addresses.rooted(SPARQL_PATH)} lists the graphs\n", 404,
+                            mimetype="text/plain")
         query = {**request.args.to_dict(), "graph": iri}
         return redirect(f"{request.script_root}/rdf-graphs?{urllib.parse.urlencode(query)}",
                         303)
@@ -250,8 +253,8 @@ def _chosen_formats() -> list[str]:
     if name:
         chosen = negotiation.by_parameter(name, PAGE_OFFERS)
         if chosen is None:
-            abort(errors.refusal(400, f"unknown format {name!r}; choose html, turtle, jsonld, "
-                                      "nt or xml"))
+            abort(errors.refusal(400, f"unknown format {clipped(name, show=repr)}; choose html, "
+                                      "turtle, jsonld, nt or xml"))
         names = [chosen]
     else:
         # The endpoint's negotiation; on equal quality HTML comes first, so browsers get pages.
@@ -290,8 +293,8 @@ def _page_urls(number: int) -> tuple[str, Callable[[int], str]]:
     try:
         ox.NamedNode(url(number))
     except ValueError:
-        abort(Response(f"the Host header {host!r} makes no IRI for this page\n", 400,
-                       mimetype="text/plain"))
+        abort(Response(f"the Host header {clipped(host, show=repr)} makes no IRI for this "
+                       "page\n", 400, mimetype="text/plain"))
     # The page as asked for names itself, where its query is an IRI's (else as linked).
     asked = request.query_string.decode("latin-1")
     here = base + (f"?{asked}" if asked else "")
@@ -308,7 +311,7 @@ def _entity_rdf(kg, iri: str, formats) -> Response:
     number = _asked_page() or 1
     d = entity_rdf.page(kg, iri, number)
     if number > d.pages:
-        return Response(f"the description of <{iri}> has {d.pages} page(s)\n", 404,
+        return Response(f"the description of {bracketed(iri)} has {d.pages} page(s)\n", 404,
                         mimetype="text/plain", headers={"Vary": "Accept"})
     if d.pages == 1:
         return _rdf_response(d.triples, formats)
@@ -348,7 +351,8 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
         # The path decoded to something no IRI can hold (a control character, a space, "<",
         # a byte that is not UTF-8): no entity has it, and it must not reach the query engine.
         # The character at fault is named: a list of what might be wrong left one guessing.
-        return errors.refusal(400, f"{request.path!r} does not name a valid IRI: {problem}")
+        return errors.refusal(400, f"{clipped(request.path, show=repr)} does not name a valid "
+                                   f"IRI: {problem}")
     chosen = _chosen_formats()
     if not chosen:
         return Response("this page can be had as text/html, " + ", ".join(ENTITY_FORMATS)
@@ -375,14 +379,16 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if media in ENTITY_FORMATS:
         # The triples alone: what the page would show of them is not gathered.
         if not entity_mod.exists(kg, iri):
-            return Response(f"no statement about <{iri}> in this graph\n", 404,
+            return Response(f"no statement about {bracketed(iri)} in this graph\n", 404,
                             mimetype="text/plain", headers={"Vary": "Accept"})
         return _entity_rdf(kg, iri, rdf)
     ent = entity_mod.describe(kg, iri)
     if ent is None:
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
-        return render_template("404.html", iri=iri, named=terms.name_words(iri)), 404, \
-            {"Vary": "Accept"}
+        # The search it offers reads the name's first words (a search reads at most
+        # search.MAX_CHARACTERS): a name of 60,000 characters was written in the link whole.
+        return render_template("404.html", iri=iri, named=echoed.words(terms.name_words(iri))), \
+            404, {"Vary": "Accept"}
     # Both layouts: the style sheet shows the narrow one on a phone's screen.
     edges = diagram.edges_of(ent)
     svg = diagram.neighbourhood(ent.label, edges) + diagram.narrow(ent.label, edges)
