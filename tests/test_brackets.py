@@ -57,9 +57,6 @@ X = "filters:p " + BRACKETS
     (f"?s ?p ?o ~ ?r {X}", "less-than"),
     (f"FILTER s:f() ?t {X}", "IRI"),  # "()" ends the FILTER: ?t is a subject
     (f"filters:f() ?t {X}", "IRI"),
-    # A verb may follow: the engine reads a name if the triple parses, FILTER if not.
-    (f"?s ?p ?o ; {X}", "undecided"),
-    (f"(1) {X}", "undecided"),
     # Keywords glued before an undeclared prefix move the place ("true a s:x").
     (f"trueas:x {X}", "undecided"),
     (f"true{X}", "undecided"),
@@ -73,6 +70,35 @@ def test_the_bracket_after_a_name_glued_to_filter_is_read_by_its_place(group, re
     assert read == {reading} if reading != "undecided" else read, group
 
 
+def engine_reading(text: str) -> str:
+    """Return how Oxigraph reads the brackets after filters:p in ``text``: "IRI" where ?a is a
+    collection's member (a variable of the pattern), "less-than" where FILTER calls s:p (a
+    function it does not know, refused when the query is planned)."""
+    try:
+        variables = ox.Store().query(PROLOGUE + text + " }").variables
+    except RuntimeError as error:
+        assert "custom function" in str(error)
+        return "less-than"
+    return "IRI" if "a" in {v.value for v in variables} else "neither"
+
+
+@pytest.mark.parametrize("group", [f"?s ?p ?o ; {X}", f"(1) {X}", f"[ ?q ?r ] {X}",
+                                   f"<< ?x ?y ?z >> {X}", f"?s s:a ?o ; s:b ?e ; {X}"])
+@pytest.mark.parametrize("brackets,reading", [
+    (BRACKETS, "IRI"), ("(?a<s:b'>)", "IRI"), ("(?a <s:b> 'x'@en 1 (?c) s:d)", "IRI"),
+    ("(?a<s:b&&'>'!=' ')", "less-than"), ("(?a<s:b&&?c>?d && ?e)", "less-than"),
+    ("(?a<s:b&&?c>STR(?d))", "less-than"), ("(?a<s:b&&?c>?d, ?e)", "less-than"),
+])
+def test_where_a_verb_may_follow_the_bracket_is_read_by_whether_it_is_a_collection(
+        group, brackets, reading):
+    # A verb may follow (after ";", or a subject whose properties are optional): the engine
+    # reads one and a collection where the collection parses, FILTER and a call where it
+    # does not.  Both were left undecided, a '<' after an operand refused.
+    text = group.replace(BRACKETS, brackets)
+    assert held(text) == reading
+    assert engine_reading(text) == reading
+
+
 def test_without_a_prefix_holding_filter_no_places_are_followed():
     kinds = [t.kind for t in tokenize("SELECT * { ?s ?p ?o ; FILTERs:p (?a<?b) }")]
     assert "AMBIGUOUS" not in kinds and "<" in kinds
@@ -81,8 +107,8 @@ def test_without_a_prefix_holding_filter_no_places_are_followed():
 def test_places_read_a_bracket_they_do_not_follow_as_undecided():
     places = Places(1, set())  # a bracket opened before the prefix was declared
     places.step("PNAME_LN", [0], "filters")
-    assert places.reading() == MAYBE
-    assert Places(0, set()).reading() == EXPRESSION
+    assert places.reading(lambda: True) == MAYBE
+    assert Places(0, set()).reading(lambda: True) == EXPRESSION
 
 
 def _groups(seed: int, count: int):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from alliance_graph import sparql
 from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query import catalogue, guard
 from alliance_graph.settings import Settings
@@ -731,13 +732,10 @@ FILTER_NAME_PLACES = [
     "filters: () ?t X", "filters: () X", "?s ?p ?o filters: () ?t X", "FILTER s:f() ?t X",
     "FILTER s:f() X", "FILTERs:f() ?t X", "?s ?p ?o FILTER <http://e/f>() ?t X",
 ]
-# Where a verb may follow but need not (after ";", or a subject whose properties are
-# optional): the engine reads a name if the rest of the triple parses, else FILTER.
-# So is a name whose prefix the query does not declare, after keywords glued before it
-# ("trueas:x" is "true a s:x", a whole triple, and "truefilters:p" a term and a verb).
-FILTER_NAME_UNDECIDED = ["?s ?p ?o ; X", "(1) X", "<< ?a ?b ?c >> X", "[ ?q ?r ] X",
-                         "?s s:a/s:b ?o ; X", "?s !(s:a|^s:b) ?o ; X", "?s ?p 'x'^^s:d ; X",
-                         "trueas:x X", "?s as:x X", "trueX", "?s ?p ?o . trueX",
+# After a name whose prefix the query does not declare, after keywords glued before it
+# ("trueas:x" is "true a s:x", a whole triple, and "truefilters:p" a term and a verb), the
+# place is left undecided.
+FILTER_NAME_UNDECIDED = ["trueas:x X", "?s as:x X", "trueX", "?s ?p ?o . trueX",
                          # Where a pattern may begin, "filters:p (" is FILTER and a call, or
                          # a subject and a path's group: the place after it is unknown.
                          "filters:p (s:a) ?o X", "?s ?p ?o . filters:p (s:a) ?o X"]
@@ -781,6 +779,49 @@ def test_a_name_glued_to_filter_is_read_by_its_place_in_the_triple():
             else:
                 guard.check(text, P)
     assert read > 100
+
+
+# Where a verb may follow but need not (after ";", or a subject whose properties are
+# optional: "(1)", "[ ?q ?r ]", "<< ... >>"), the engine's parser reads a verb and its
+# objects if they parse, FILTER and a call if not (an ordered choice, committed once it
+# succeeds): "filters:string (" is a verb and a collection where the collection parses as one,
+# IRIs and all, and FILTER xsd:string( where it does not.  In a blank node's property list or
+# an annotation no FILTER can be.
+FILTER_NAME_MAY_VERB = ["?s ?p ?o ; X", "(1) X", "<< ?x ?y ?z >> X", "[ ?q ?r ] X",
+                        "?s s:a/s:b ?o ; X", "?s !(s:a|^s:b) ?o ; X", "?s ?p 'x'^^s:d ; X",
+                        "?s ?p ?o ; ?q ?r ; X", "(1 2) X", "?s ?p [ ?q ?r ; X",
+                        "?s ?p ?o {| ?q ?r ; X"]
+FILTER_NAME_MAY_VERB_BRACKETS = FILTER_NAME_BRACKETS[:3] + [
+    "(?a<s:b>?c)", "(?a <s:b> s:c 'x'@en 1 -2.5 true ((?d)) ())", "(?a<s:b>'x'^^s:d)",
+    "(?a<s:b&&?c>?d && (?e))", "(?a<s:b&&?c>?d || ?e)", "(?a<s:b&&?c>STR(?d))"]
+
+
+def test_a_name_glued_to_filter_where_a_verb_may_follow_is_read_as_the_engine_reads_it():
+    # Left undecided, every '<' after an operand there was refused ("is an IRI to the engine
+    # if ..."), a collection of IRIs after "?s ?p ?o ;" too.  A BIND after the brackets,
+    # hidden by a quote in one reading and not in the other, shows which the engine read.
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    read = {}
+    for place, brackets in itertools.product(FILTER_NAME_MAY_VERB, FILTER_NAME_MAY_VERB_BRACKETS):
+        start = (f"PREFIX filters: <http://e/> PREFIX s: <{xsd}> SELECT * {{ "
+                 + place.replace("X", "filters:string " + brackets) + _closing(place))
+        for tail in (" BIND(1 AS ?hidden) #'\n}", " }"):
+            try:
+                variables = {v.value for v in ox.Store().query(start + tail, prefixes=P).variables}
+            except SyntaxError:
+                continue
+            plan = guard.check(start + tail, P)  # no longer refused as ambiguous
+            tokens = sparql.tokenize(start + tail)
+            collection = any(t.kind == "IRIREF" and t.text.startswith("<s:b") for t in tokens)
+            assert collection == ("a" in variables), start + tail  # a verb's object
+            assert any(t.text == "?hidden" for t in tokens) == ("hidden" in variables)
+            assert plan.form == "SELECT"
+            read[collection] = read.get(collection, 0) + 1
+            calling = start + tail.replace("BIND(1 AS ?hidden)", f"SERVICE {E} {{}}")
+            if "hidden" in variables:  # a SERVICE there is called, and refused
+                with pytest.raises(guard.Refused, match="SERVICE"):
+                    guard.check(calling, P)
+    assert read[True] > 50 and read[False] > 20, read
 
 
 @pytest.mark.parametrize("text", [

@@ -4,18 +4,25 @@ that declares a prefix holding FILTER, where a triple's parts are in each (``Pla
 
 There ``filterx:p (`` is read by its place in the triple as the engine's parser reads it: it
 tries a triple's parts first, and FILTER where they fail to parse (a PEG parser's ordered
-choice).  So it is a name and a collection where a verb must follow (after a subject term,
-``[`` or ``{|``), FILTER and a call where a pattern may begin or an object ended one.  Where
-a verb may follow but need not (after ``;``, or a bracketed subject such as ``(1)``, whose
-properties are optional), the engine reads a name if the rest of the triple parses and
-FILTER if not, which is left undecided (``MAYBE``).  A name whose prefix the query does not
-declare and that begins with keywords (``trueas:x`` is ``true a s:x`` to the engine, a
-whole triple) leaves its place unknown, and so undecided.
+choice, committed once it succeeds).  So it is a name and a collection where a verb must
+follow (after a subject term, ``[`` or ``{|``), FILTER and a call where a pattern may begin or
+an object ended one.  Where a verb may follow but need not (after ``;``, or a bracketed
+subject such as ``(1)``, whose properties are optional), the engine reads a verb and its
+object if the object parses, and FILTER if not: the bracket is read ahead as a collection
+(``collection_parses``), and where that cannot tell, left undecided (``MAYBE``).  A name
+whose prefix the query does not declare and that begins with keywords (``trueas:x`` is
+``true a s:x`` to the engine, a whole triple) leaves its place unknown, and so undecided.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+import pyoxigraph as ox
+
 from .keywords import keyword_run, reads_filter
+from .terminals import KINDS, MASTER
 
 OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
 CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
@@ -124,8 +131,9 @@ class Places:
             level[1] = None  # a keyword (FILTER, BIND, ...) until its bracket closes
             self.call = kind.endswith("FILTER")
 
-    def reading(self) -> int:
-        """Return what the "(" after a name glued to FILTER holds (to ``tokenize``)."""
+    def reading(self, collection: Callable[[], bool | None]) -> int:
+        """Return what the "(" after a name glued to FILTER holds (to ``tokenize``);
+        ``collection`` tells whether it parses as a collection (``collection_parses``)."""
         if not self.levels:
             return EXPRESSION
         bracket, whole = self.levels[-1][0], self.whole
@@ -137,4 +145,89 @@ class Places:
         self.unsure = not whole or self.before != _DONE
         if whole and bracket == "{" and self.before in (_START, _DONE):
             return EXPRESSION
+        if whole and bracket and self.before == _MAY_VERB:
+            # A verb may follow: the engine reads one, and a collection after it, where the
+            # collection parses, else FILTER and a call, which no property list holds.
+            parses = collection() if bracket == "{" else True
+            if parses is not None:
+                self.unsure = False
+                return 0 if parses else EXPRESSION
         return MAYBE
+
+
+# How far a collection is read ahead (characters): past it, whether it parses is undecided.
+AHEAD = 2048
+# What a collection's members are made of, and what no collection holds (where it is, the
+# engine's collection fails): the operators and separators of expressions and patterns.
+_MEMBERS = frozenset(("VAR", "NIL", "ANON", "INTEGER", "DECIMAL", "DOUBLE"))
+_STRINGS = frozenset(("STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1",
+                      "STRING_LITERAL_LONG2"))
+_NOT_MEMBERS = frozenset((",", ";", ".", "&&", "||", "=", "!=", ">", "<=", ">=", "*", "/", "+",
+                          "-", "!", "|", "^", "^^", "?", "{", "}", "]", "{|", "|}", ">>", ")>>",
+                          "~"))
+# Language tags the engine certainly reads (it refuses some well-formed-looking ones: en-a).
+_TAG = re.compile(r"@[a-zA-Z]{2,3}(?:-[a-zA-Z]{2})?")
+_IRIREF = re.compile(r'<(?:[^\x00-\x20<>"{}|^`\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>')
+
+
+def collection_parses(text: str, at: int, names: set[str]) -> bool | None:
+    """Return whether the engine reads the bracket "(" at ``at`` in ``text`` as a collection,
+    its IRIs and all (``<`` opens an IRI in one): True where every token to its ")" is a member
+    it reads, False where a token no collection holds comes first (an operator, a separator, a
+    string never closed), None where the check cannot tell (a member it does not follow: [ ],
+    << >>, a blank node, a name whose prefix the query does not declare, a word, an escape; or
+    more than ``AHEAD`` characters to read)."""
+    end = min(len(text), at + AHEAD)
+    whole = end == len(text)  # else a token at the window's end may go on past it
+    depth, before = 0, ""
+    for match in MASTER.finditer(text, at, end):
+        index = match.lastindex
+        kind, value = KINDS[index], match.group(index)
+        if not whole and match.end() == end:
+            return None
+        kind = value if kind == "PUNCT" else kind
+        if before == "^^" and kind != "IRIREF" and kind != "PNAME":
+            return False  # a datatype is an IRI
+        if kind == "(" or kind == ")":
+            if before == "(" and kind == ")":
+                return None  # "( #c\n )": no NIL, the engine's collection holds nothing
+            depth += 1 if kind == "(" else -1
+            if not depth:
+                return True
+        elif kind == "IRIREF" or kind == "PNAME":
+            if not _iri(value, names):
+                return None
+        elif kind in _MEMBERS or kind in _STRINGS:
+            if "\\u" in value or "\\U" in value:
+                return None  # an escape the engine may refuse (half a surrogate pair)
+        elif kind == "LANGTAG" or kind == "^^" and before in _STRINGS:
+            if before not in _STRINGS or kind == "LANGTAG" and not _TAG.fullmatch(value):
+                return None
+        elif kind == "<":  # no IRI here: less-than, unless the IRI goes on past the window
+            return None if not whole and _IRIREF.match(text, match.start(index)) else False
+        elif kind in _NOT_MEMBERS or kind == "ERROR" or kind == "END":
+            return False if whole or kind in _NOT_MEMBERS else None
+        elif kind == "NAME" and value not in ("true", "false"):
+            run = keyword_run(value.upper())  # a keyword is no member (true and false are)
+            return False if run and run[0][0][0].isalpha() and run[0][0] not in (
+                "TRUE", "FALSE") else None
+        elif kind != "NAME":
+            return None  # [ ], << >>, <<( )>>, a blank node, a word in a run of name characters
+        before = kind
+    return None
+
+
+def _iri(value: str, names: set[str]) -> bool:
+    """Return whether the engine certainly reads an IRIREF or a prefixed name as an IRI: an
+    IRI written whole that its IRI parser takes (``NamedNode``, the same parser), or a name
+    whose prefix the query declares and begins with no keyword."""
+    if value[0] == "<":
+        if "\\" in value:
+            return False
+        try:
+            ox.NamedNode(value[1:-1])
+        except ValueError:
+            return False
+        return True
+    prefix = value[:value.find(":")]
+    return prefix in names and not keyword_run(prefix.upper())

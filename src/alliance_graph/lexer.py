@@ -30,16 +30,18 @@ only where a name cannot be (a query's solution modifiers: in a group ``by:p (``
 a collection).  There ``<`` is less-than however the text goes on (``FILTER(?a<'m'&&?a>'a')``
 compares, as it does to the engine).
 In a query that declares a prefix holding FILTER, ``filterx:p (`` is read by its place in the
-triple (``brackets.Places``); where that leaves it undecided, a would-be IRI after an operand
-is an ``AMBIGUOUS`` token, before the ``<``, for the caller to refuse (the two readings differ
-in what follows: a quote in the IRI opens a string, a ``#`` a comment).
+triple (``brackets.Places``), and where a verb may follow by whether the bracket parses as a
+collection (``brackets.collection_parses``); where that leaves it undecided, a would-be IRI
+after an operand is an ``AMBIGUOUS`` token, before the ``<``, for the caller to refuse (the
+two readings differ in what follows: a quote in the IRI opens a string, a ``#`` a comment).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
-from .brackets import CLOSE, EXPRESSION, IRIS, MAYBE, OPEN, Places
+from .brackets import CLOSE, EXPRESSION, IRIS, MAYBE, OPEN, Places, collection_parses
 from .keywords import BY_GLUED, KEYWORDS, glued, keyword_run, reads_filter
 from .terminals import BASE_CHAR, KINDS, MASTER, NO_PNAME, NO_PNAME_KINDS, RUN
 
@@ -177,7 +179,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                                 stack.append(EXPRESSION)
                             elif prev in _IRIS and "FILTER" in after_pname \
                                     and reads_filter(after_pname):
-                                stack.append(EXPRESSION if places is None else places.reading())
+                                stack.append(EXPRESSION if places is None else places.reading(
+                                    partial(collection_parses, text, start, names)))
                             else:
                                 stack.append(0)
                         else:
