@@ -793,7 +793,10 @@ FILTER_NAME_MAY_VERB = ["?s ?p ?o ; X", "(1) X", "<< ?x ?y ?z >> X", "[ ?q ?r ] 
                         "?s ?p ?o {| ?q ?r ; X"]
 FILTER_NAME_MAY_VERB_BRACKETS = FILTER_NAME_BRACKETS[:3] + [
     "(?a<s:b>?c)", "(?a <s:b> s:c 'x'@en 1 -2.5 true ((?d)) ())", "(?a<s:b>'x'^^s:d)",
-    "(?a<s:b&&?c>?d && (?e))", "(?a<s:b&&?c>?d || ?e)", "(?a<s:b&&?c>STR(?d))"]
+    "(?a<s:b&&?c>?d && (?e))", "(?a<s:b&&?c>?d || ?e)", "(?a<s:b&&?c>STR(?d))",
+    # The project's prefixes, given to the engine, not declared: read alike in both readings
+    # before the first '<' after an operand.
+    "(?a ag:x<s:b>?c)", "(id:x ?a <s:b> ?c)"]
 
 
 def test_a_name_glued_to_filter_where_a_verb_may_follow_is_read_as_the_engine_reads_it():

@@ -175,11 +175,14 @@ def collection_parses(text: str, at: int, names: set[str]) -> bool | None:
     its IRIs and all (``<`` opens an IRI in one): True where every token to its ")" is a member
     it reads, False where a token no collection holds comes first (an operator, a separator, a
     string never closed), None where the check cannot tell (a member it does not follow: [ ],
-    << >>, a blank node, a name whose prefix the query does not declare, a word, an escape; or
-    more than ``AHEAD`` characters to read)."""
+    << >>, a blank node, a word, an escape, a name whose prefix the query does not declare
+    after the first IRI after an operand; or more than ``AHEAD`` characters to read)."""
     end = min(len(text), at + AHEAD)
     whole = end == len(text)  # else a token at the window's end may go on past it
-    depth, before = 0, ""
+    # Up to the first IRI after an operand both readings read the same tokens: an IRI or a
+    # name there that the engine refuses (a prefix it is not given) fails both, and nothing
+    # runs, so it is taken for a member; past it, only one the engine certainly reads.
+    depth, before, apart = 0, "", False
     for match in MASTER.finditer(text, at, end):
         index = match.lastindex
         kind, value = KINDS[index], match.group(index)
@@ -195,7 +198,8 @@ def collection_parses(text: str, at: int, names: set[str]) -> bool | None:
             if not depth:
                 return True
         elif kind == "IRIREF" or kind == "PNAME":
-            if not _iri(value, names):
+            apart = apart or kind == "IRIREF" and before not in ("", "(", "^^")
+            if not _iri(value, names, apart):
                 return None
         elif kind in _MEMBERS or kind in _STRINGS:
             if "\\u" in value or "\\U" in value:
@@ -217,10 +221,13 @@ def collection_parses(text: str, at: int, names: set[str]) -> bool | None:
     return None
 
 
-def _iri(value: str, names: set[str]) -> bool:
-    """Return whether the engine certainly reads an IRIREF or a prefixed name as an IRI: an
-    IRI written whole that its IRI parser takes (``NamedNode``, the same parser), or a name
-    whose prefix the query declares and begins with no keyword."""
+def _iri(value: str, names: set[str], apart: bool) -> bool:
+    """Return whether the engine reads an IRIREF or a prefixed name as an IRI, or as nothing
+    in both readings (not ``apart``): an IRI written whole that its IRI parser takes
+    (``NamedNode``, the same parser), or a name whose prefix the query declares and does not
+    begin with true or false (``truex:y``, undeclared, is two members to the engine)."""
+    if not apart and value[0] == "<":
+        return True
     if value[0] == "<":
         if "\\" in value:
             return False
@@ -229,5 +236,5 @@ def _iri(value: str, names: set[str]) -> bool:
         except ValueError:
             return False
         return True
-    prefix = value[:value.find(":")]
-    return prefix in names and not keyword_run(prefix.upper())
+    prefix = value[:value.find(":")]  # true and false glued before a name are members
+    return (prefix in names or not apart) and not prefix.upper().startswith(("TRUE", "FALSE"))
