@@ -384,7 +384,8 @@ def test_export_to_an_empty_name_says_a_file_name_is_needed(run, in_mini):
     """`export -o ''` said "[Errno 21] Is a directory: '.'"."""
     result = run(*in_mini, "export", "-o", "")
     assert result.exit_code == 2
-    assert result.output == "error: -o needs a file name (or - for standard output)\n"
+    assert result.output.endswith("Error: Invalid value for '-o' / '--output': no file is given "
+                                  "(the option is empty): name one (or - for standard output)\n")
 
 
 def test_export_never_writes_over_the_files_the_graph_is_built_from(run, in_mini, mini,
@@ -874,7 +875,7 @@ def sources(tmp_path):
 
 @pytest.mark.parametrize("name", [
     "x ; ag:rank ag:PreferredRank . id:Evil a ag:State ; rdfs:label \"pwned\" . ev:y",
-    "", "a b", "-a", "a.", "a:b"])
+    "a b", "-a", "a.", "a:b"])  # an empty one: a usage error, as every option's (test_param_types)
 def test_cite_refuses_a_name_that_is_no_local_name(run, sources, name):
     line = one_error_line(run("--sources", sources, "cite", "doc.txt", "Alpha", "--name", name))
     assert f"--name {name!r} is not a valid evidence name" in line
@@ -1764,9 +1765,10 @@ def test_a_folder_option_left_empty_is_refused(run, tmp_path, monkeypatch, optio
     # written into the current directory, and --data "" read that directory as the data.
     monkeypatch.chdir(tmp_path)
     result = run(option, value, "stats")
+    blank = f"only white space, {value!r}" if value else "the option is empty"
     assert result.exit_code == 2 and result.output.endswith(
-        f"Error: Invalid value for '{option}': no folder is given: give one (for the current "
-        "directory, .)\n"), result.output
+        f"Error: Invalid value for '{option}': no folder is given ({blank}): give one (for the "
+        "current directory, .)\n"), result.output
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,6 +1,7 @@
 """The command line's own value types (cli/param_types.py): what a value that is not one is
 told, on the command line and from a variable."""
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -50,3 +51,29 @@ def test_the_ports_help_says_what_0_does_as_its_refusal_does():
     shown = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
     assert "--port PORT Port to listen on (default: 8000; 0: a free one, which the server " \
            "prints)." in shown, shown
+
+
+# The options an empty value means something to: `serve --get ""` asks for the site's root, as
+# a request's empty path does (redirected to /).
+TAKE_EMPTY = {"--get"}
+
+
+def _valued_options():
+    """Every option of every command that takes a value: (the command's words, the option)."""
+    for words, command in [((), main), *(((name,), sub) for name, sub in main.commands.items())]:
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.is_flag and not param.count \
+                    and param.opts[0] not in TAKE_EMPTY:
+                yield pytest.param(words, param, id=" ".join([*words, param.opts[0]]))
+
+
+@pytest.mark.parametrize("words, param", list(_valued_options()))
+def test_an_option_left_empty_is_a_usage_error_saying_so(words, param):
+    # `coverage --source "$F"`, F unset, said "no source file ''" (exit 2) as though a file
+    # had been looked for, `serve --host ""` listened on every interface, and each option said
+    # an empty value its own way, or took it: every one is refused as click refuses a value,
+    # naming the option and saying it is empty. (Given before the command, a global option's.)
+    args = [*words, param.opts[0], ""] if words else [param.opts[0], "", "stats"]
+    said = refusal(*args)
+    assert said.startswith("Error: Invalid value for ") and f"'{param.opts[0]}'" in said, said
+    assert " (the option is empty): " in said, said

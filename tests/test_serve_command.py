@@ -412,10 +412,11 @@ def test_an_empty_host_is_refused_before_serve_starts(host):
     # `--host "$HOST"` with HOST unset: "cannot listen on  port 8000: not a host name or
     # address this machine resolves, or not a port (0 to 65535)", after the build.
     result = CliRunner().invoke(main, ["serve", "--host", host, "--port", "1"])
+    blank = f"only white space, {host!r}" if host else "the option is empty"
     assert result.exit_code == 2 and result.output.endswith(
-        "Error: Invalid value for '--host': no address is given: give the one to listen on "
-        "(127.0.0.1, the default; 0.0.0.0 for every IPv4 interface, :: for every IPv6 one, "
-        "* for every interface of both)\n"), result.output
+        f"Error: Invalid value for '--host': no address is given ({blank}): give the one to "
+        "listen on (127.0.0.1, the default; 0.0.0.0 for every IPv4 interface, :: for every IPv6 "
+        "one, * for every interface of both)\n"), result.output
     assert isinstance(result.exception, SystemExit)  # said, not a traceback
 
 

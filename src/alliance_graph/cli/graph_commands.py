@@ -48,12 +48,12 @@ from .output_file import (
     not_an_input,
     output_file,
 )
-from .param_types import Text
+from .param_types import Choice, Text
 from .query_text import read_query
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False),
+@click.option("--format", "fmt", type=Choice(["text", "json"], case_sensitive=False),
               default="text",
               show_default=True)
 @click.pass_obj
@@ -93,7 +93,7 @@ _BOM_HELP = ("Begin a {} with a UTF-8 byte order mark, which Excel on Windows ne
 @click.argument("query_or_file", type=Text("no query is given", "give the query's text, a .rq "
                                            "file, a catalogue name, or - for standard input"))
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt",
+              type=Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt",
                                  "jsonld"], case_sensitive=False),
               help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT; "
                    "ttl is turtle, as export names it).")
@@ -200,7 +200,7 @@ _EXPORT_FORMATS = [name for fmt in export_mod.ALL_FORMATS
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(_EXPORT_FORMATS, case_sensitive=False),
+@click.option("--format", "fmt", type=Choice(_EXPORT_FORMATS, case_sensitive=False),
               help="An RDF syntax, or for graph viewers (Gephi, Cytoscape, networkx): graphml, "
                    "nodes-csv or edges-csv (entities and the plain facts between them).  "
                    "Default: the one the -o file's extension names (.nt, .jsonld, .graphml, "
@@ -318,9 +318,13 @@ def check(settings: Settings):
 
 
 @main.command()
-@click.option("--update-url", help="SPARQL Update URL of a remote store (default: derived).")
-@click.option("--graph-store-url", help="Graph Store Protocol URL of a remote store "
-                                        "(default: derived).")
+@click.option("--update-url", type=Text("no URL is given", "give the store's SPARQL Update "
+                                         "URL, or leave the option out to derive it"),
+              help="SPARQL Update URL of a remote store (default: derived).")
+@click.option("--graph-store-url",
+              type=Text("no URL is given", "give the store's Graph Store Protocol URL, or "
+                        "leave the option out to derive it"),
+              help="Graph Store Protocol URL of a remote store (default: derived).")
 @click.option("--nquads", "nquads", type=PathType(dir_okay=False),
               help="Write what a remote store is filled with (every graph, graph/asserted "
                    "and graph/asserted-and-inferred) to this N-Quads file, for the store's "
@@ -340,8 +344,6 @@ def load(settings: Settings, update_url: str | None, graph_store_url: str | None
              f"{option('settings.store')} its http:// or https:// query URL (the store is "
              f"{shown(settings.store)})")
     if nquads is not None:
-        if not nquads:  # Path("") is ".": "cannot write .: Is a directory"
-            fail("--nquads needs a file name")
         if nquads == "-":  # written to a file named "-", where export's -o - is its output
             fail("--nquads - would write a file named -: give the N-Quads file's name (./- "
                  "for a file so named)")

@@ -23,7 +23,7 @@ from ..store import backends
 from ..store import graph as store
 from ..wording import STREAM, command_line, folder_of, odd_names, os_error, shown, worded
 from .option_slips import SlipCommand, option_meant
-from .param_types import PathType, Seconds  # noqa: F401 - the commands' types, named here too
+from .param_types import PathType, Seconds, Text  # noqa: F401 - the commands' types, named here too
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
 VERDICT = "alliance_graph.verdict"  # the exit code a command has decided, in click's meta
@@ -358,6 +358,8 @@ def _whose(settings, filename) -> str:
                    "installed package's graph, the user's cache folder). "
                    "Env: ALLIANCE_GRAPH_CACHE.")
 @click.option("--store", "store",
+              type=Text("no store is given", "give memory, a directory, or a remote store's "
+                        "query URL"),
               help="Where the graph lives: memory (default; built at start), a directory "
                    "(on-disk Oxigraph store, rebuilt when the inputs change) or the query URL "
                    "of a remote SPARQL 1.1 store (filled by `alliance-graph load`). "

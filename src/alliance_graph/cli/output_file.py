@@ -24,11 +24,10 @@ from .main import fail
 
 def output_file(settings: Settings, output: str | None) -> Path | None:
     """Return the file ``export -o`` names, or None for standard output (``-``, or no -o);
-    exit 2 for an empty name, or a name that would change the files the graph is built from."""
+    exit 2 for a name that would change the files the graph is built from (an empty one is
+    refused as a usage error by its type, ``PathType``)."""
     if output is None or output == "-":
         return None
-    if not output:  # Path("") is ".", and the write failed with "Is a directory: '.'"
-        fail("-o needs a file name (or - for standard output)")
     file_name(output)
     folder = Path(output).parent
     if not folder.is_dir():  # said before the export is made, and as what it is

@@ -1,6 +1,7 @@
 """The types of the command line's values that click's own do not say as this command does:
-seconds (``Seconds``), counts (``Count``), a port (``Port``), paths (``PathType``) and an
-argument's text (``Text``)."""
+seconds (``Seconds``), counts (``Count``), a port (``Port``), paths (``PathType``), a choice
+(``Choice``) and the text of an argument or an option (``Text``).  Each refuses an empty or
+blank value as a usage error naming the option or argument and saying so (``refuse_blank``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Seconds(click.FloatRange):
         super().__init__(min=0, min_open=not zero)
 
     def convert(self, value, param, ctx):
+        refuse_blank(self, value, param, ctx, "no number of seconds is given", "give one")
         try:
             seconds = super().convert(value, param, ctx)
         except click.BadParameter as refused:
@@ -52,6 +54,11 @@ class Count(click.IntRange):
     def __init__(self, least: int = 1):
         super().__init__(min=least)
 
+    def convert(self, value, param, ctx):
+        refuse_blank(self, value, param, ctx, "no number is given",
+                     f"give a whole number from {self.min}")
+        return super().convert(value, param, ctx)
+
 
 class Port(click.IntRange):
     """A port to listen on, 0 to 65535 (0: one the system picks): ``--port x`` was "'x' is not
@@ -63,6 +70,8 @@ class Port(click.IntRange):
         super().__init__(0, 65535)
 
     def convert(self, value, param, ctx):
+        refuse_blank(self, value, param, ctx, "no port is given", "give a whole number from 0 "
+                     "to 65535 (0 takes a free one)")
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
@@ -70,12 +79,24 @@ class Port(click.IntRange):
                       "takes a free one, which the server prints)", param, ctx)
 
 
+def refuse_blank(kind: click.ParamType, value, param, ctx, nothing: str, give: str) -> None:
+    """Refuse an empty or blank ``value`` as a usage error (exit 2) naming the option or the
+    argument and saying it is empty: ``--source ""`` (``--source "$F"``, F unset) was looked
+    for as a file named '' (exit 2, "no source file ''"), and each option said an empty value
+    its own way (``-o``, ``--nquads``, ``--host``), as the name it did not find, or not at
+    all.  ``nothing``: what is not given ("no quote is given"), ``give``: what to give
+    instead."""
+    if isinstance(value, (str, bytes)) and not value.strip():
+        kind_of = "option" if isinstance(param, click.Option) else "argument"
+        blank = f"only white space, {value!r}" if value else f"the {kind_of} is empty"
+        kind.fail(f"{nothing} ({blank}): {give}", param, ctx)
+
+
 class Text(click.ParamType):
-    """An argument's text, which an empty or blank value does not give: a usage error (exit
-    2, naming the argument) as any other value a command cannot take.  ``cite SOURCE ""``
-    (`cite "$SRC" "$QUOTE"`, QUOTE unset) exited 1, as though the quote had been looked for
-    in the text and not found.  ``nothing``: what is not given ("no quote is given"),
-    ``give``: what to give instead."""
+    """An argument's or an option's text, which an empty or blank value does not give: a
+    usage error (``refuse_blank``) as any other value a command cannot take.  ``cite SOURCE
+    ""`` (`cite "$SRC" "$QUOTE"`, QUOTE unset) exited 1, as though the quote had been looked
+    for in the text and not found."""
 
     name = "text"
 
@@ -83,10 +104,18 @@ class Text(click.ParamType):
         self.nothing, self.give = nothing, give
 
     def convert(self, value, param, ctx):
-        if isinstance(value, str) and not value.strip():
-            blank = f"only white space, {value!r}" if value else "the argument is empty"
-            self.fail(f"{self.nothing} ({blank}): {self.give}", param, ctx)
+        refuse_blank(self, value, param, ctx, self.nothing, self.give)
         return value
+
+
+class Choice(click.Choice):
+    """click's ``Choice``, saying of an empty value that it is empty (``refuse_blank``), where
+    click said "'' is not one of 'text', 'json'"."""
+
+    def convert(self, value, param, ctx):
+        refuse_blank(self, value, param, ctx, "nothing is chosen",
+                     "choose one of " + ", ".join(map(str, self.choices)))
+        return super().convert(value, param, ctx)
 
 
 class PathType(click.Path):
@@ -94,15 +123,18 @@ class PathType(click.Path):
     (``wording.shown``: "Directory 'bad\\xff' is a file."), where click wrote "bad\\ufffd"."""
 
     def convert(self, value, param, ctx):
-        if not self.file_okay and isinstance(value, (str, bytes)) and not value.strip():
+        if not self.file_okay:
             # A folder option left empty (`--cache "$CACHE"`, CACHE unset): Path("") is ".",
             # so the build cache was written into the current directory, and --data "" read
-            # it as the data folder.  (A file's own commands say what an empty one is.)
-            self.fail("no folder is given: give one (for the current directory, .)", param, ctx)
-        if value == "" and isinstance(param, click.Argument):
-            # `validate "$F"`, F unset: Path("") is ".", said ".: is a folder, not a proposal".
-            # (An option's own command says what an empty file name is: -o, --nquads.)
-            self.fail("no file is given (the argument is empty): name one", param, ctx)
+            # it as the data folder.
+            refuse_blank(self, value, param, ctx, "no folder is given",
+                         "give one (for the current directory, .)")
+        elif not value:
+            # `validate "$F"` or `-o "$F"`, F unset: Path("") is ".", said ".: is a folder, not
+            # a proposal", and each command said an empty option's file its own way.  (A blank
+            # name is a file's, if an odd one.)
+            refuse_blank(self, value, param, ctx, "no file is given", "name one" + (
+                " (or - for standard output)" if self.allow_dash else ""))
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:

@@ -14,13 +14,13 @@ from ..settings import Settings
 from ..sources.citations import SourceNotText
 from ..wording import Said, shown, worded
 from .main import EXIT_NO, EXIT_OK, PathType, _say, fail, main, option, said, stdout_open, verdict
-from .param_types import Count
+from .param_types import Choice, Count
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=PathType(path_type=Path))
 @click.option("--format", "fmt",
-              type=click.Choice(["text", "json", "turtle"], case_sensitive=False), default="text",
+              type=Choice(["text", "json", "turtle"], case_sensitive=False), default="text",
               show_default=True, help="turtle is the W3C SHACL validation report graph.")
 @click.option("--max-findings", "max_findings", type=Count(), metavar="N",
               help="Report at most N findings, the most severe first, and how many more there "

@@ -32,12 +32,16 @@ from .main import (
     stdout_open,
     who_gave,
 )
-from .param_types import Count, Port
+from .param_types import Choice, Count, Port, Text
 
 # Every line the server logs: its time, its level, the logger saying it (`waitress`: a request
 # dropped for a client gone, a queue backing up; `alliance_graph....`; the app's).
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_LEVELS = ("debug", "info", "warning", "error")
+# The addresses --host takes for the interfaces it listens on, said where none is given (`--host
+# "$HOST"` with HOST unset was "cannot listen on  port 8000: not a host name ...").
+_HOSTS = ("(127.0.0.1, the default; 0.0.0.0 for every IPv4 interface, :: for every IPv6 one, "
+          "* for every interface of both)")
 
 
 def variable(flag: str) -> str:
@@ -175,7 +179,8 @@ def _unworkable(settings: Settings) -> None:
 
 
 @main.command()
-@option("--host", help="Interface to listen on (default: 127.0.0.1; 0.0.0.0: every IPv4 "
+@option("--host", type=Text("no address is given", f"give the one to listen on {_HOSTS}"),
+        help="Interface to listen on (default: 127.0.0.1; 0.0.0.0: every IPv4 "
                         "interface; ::, every IPv6 one, IPv6 only; *, every interface of both).")
 @option("--port", type=Port(),
         help="Port to listen on (default: 8000; 0: a free one, which the server prints).")
@@ -223,13 +228,13 @@ def _unworkable(settings: Settings) -> None:
                    "answered while slow queries from many addresses hold the rest (default: "
                    f"{Settings.light_seconds:g}; 0 keeps none, as for one heavy user).")
 @option("--trusted-proxy", "trusted_proxies", metavar="ADDRESS", multiple=True,
-              callback=_proxy_addresses,
+              type=Text("no address is given", "give the proxy's"), callback=_proxy_addresses,
               help="The address of a reverse proxy in front of the server: its requests are "
                    "counted for the client its forwarding headers name, and its connections "
                    "are not capped per address. Repeat it for each address the proxy may "
                    "connect from (127.0.0.1 and ::1 for a proxy_pass to localhost).")
 @option("--proxy-headers", "trusted_proxy_headers",
-              type=click.Choice(sorted(PROXY_HEADERS)),
+              type=Choice(sorted(PROXY_HEADERS)),
               help="The headers --trusted-proxy sets: x-forwarded (X-Forwarded-For, -Host, "
                    "-Proto; the default) or forwarded (RFC 7239).")
 @option("--connection-limit", "connection_limit", type=Count(),
@@ -257,7 +262,7 @@ def _unworkable(settings: Settings) -> None:
                    "not counted). Each is a level of the engine's recursion, and planning time "
                    "grows steeply with them.")
 @option("--allow-service", "allowed_services", metavar="IRI", multiple=True,
-              callback=_service_iris,
+              type=Text("no IRI is given", "give one queries may call"), callback=_service_iris,
               help="A SERVICE IRI queries may call, written whole as they write it; repeat it "
                    "for each (default: none, 403 for every SERVICE, no outbound request). "
                    "Only a remote store (--store http://...) makes the call: over a local "
@@ -268,7 +273,7 @@ def _unworkable(settings: Settings) -> None:
                    "reading the graph once the files changed), queries under way finishing on "
                    "the old one (the default); --no-follow serves the build the server "
                    "started with.")
-@option("--log-level", "log_level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+@option("--log-level", "log_level", type=Choice(LOG_LEVELS, case_sensitive=False),
         default="warning", show_default=False,
         help="What the server logs to stderr, one line each with its time and logger: "
              "warning (the default: warnings and errors, such as a queue of requests backing "
@@ -292,10 +297,6 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     # Its messages, its answers' and its processes' name each option as given: the option,
     # or the variable that set it.
     given_too(_given_here(ctx))
-    if host is not None and not host.strip():  # `--host "$HOST"` with HOST unset
-        # (it was "cannot listen on  port 8000: not a host name or address ...")
-        raise click.BadParameter(f"no address is given: give the one to listen on {_HOSTS}",
-                                 param_hint="'--host'")
     if host is not None and host != host.strip():  # ALLIANCE_GRAPH_HOST="localhost " from a
         # unit's environment file: "cannot listen on localhost  port 8000: not a host name"
         raise click.BadParameter(f"{host!r} has spaces or a line end around it: give "
@@ -376,11 +377,6 @@ def _variables() -> dict[str, str]:
     its messages to name one not given both ways (``wording.command_line``)."""
     return {param.opts[0]: param.envvar for param in serve.params
             if isinstance(param, _FromEnvironment)}
-
-
-# The addresses --host takes for the interfaces it listens on, said where none is given.
-_HOSTS = ("(127.0.0.1, the default; 0.0.0.0 for every IPv4 interface, :: for every IPv6 one, "
-          "* for every interface of both)")
 
 
 def _only_ipv6(host: str, listening) -> str:

@@ -13,7 +13,7 @@ from ..settings import Settings
 from ..sources import citations
 from ..wording import no_names, quoted, worded
 from .main import EXIT_NO, _say, fail, load_graph, main, option, stdout_open
-from .param_types import Text
+from .param_types import Choice, Text
 
 
 @main.command()
@@ -22,7 +22,8 @@ from .param_types import Text
                                     "000_06b6882714cf1880.txt"))
 @click.argument("quote", type=Text("no quote is given", "give the words of SOURCE that support "
                                    "the claim, as it writes them"))
-@click.option("--name",
+@click.option("--name", type=Text("no name is given", "give the evidence node's local name, "
+                                  "or leave the option out for the default one"),
               help="Local name of the evidence node (ev:NAME): "
                    f"{citations.LOCAL_NAME_RULE} (default: the source's number and the quote's "
                    "first words, 000-negev-u-s-radar).")
@@ -59,10 +60,12 @@ def _as_typed(parameter: str, *values) -> str:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False),
+@click.option("--format", "fmt", type=Choice(["text", "json"], case_sensitive=False),
               default="text",
               show_default=True)
 @click.option("--source", "source", metavar="FILE",
+              type=Text("no source file is given", "name a file in the sources folder, or "
+                        "leave the option out to report every source"),
               help="Report only this source file (default: every source).")
 @click.pass_obj
 def coverage(settings: Settings, fmt: str, source: str | None):
