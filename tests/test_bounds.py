@@ -622,6 +622,18 @@ def test_a_name_glued_to_a_keyword_counts_as_the_engine_reads_it(glued, apart):
     assert elements(declared + glued) == elements(declared + apart)
 
 
+@pytest.mark.parametrize("name,keyword", [("filter:f(?o)", "FILTER :f(?o)"),
+                                          ("graph:x { }", "GRAPH :x { }")])
+def test_a_declared_prefix_holding_a_keyword_after_a_separator_still_counts(name, keyword):
+    # After "; ." a pattern begins, where the engine reads the keyword in a declared
+    # filter:f( or graph:x {: the token before followed a verb, and the name was taken for
+    # an object, its FILTER or GRAPH uncounted.
+    text = "PREFIX filter: <http://f/> PREFIX graph: <http://g/> PREFIX : <http://e/> SELECT * "
+    glued, apart = (text + "{ ?s ?p ?o ; . " + unit + " }" for unit in (name, keyword))
+    reads(glued)
+    assert elements(glued) == elements(apart)
+
+
 def test_a_graph_name_glued_after_a_triple_still_counts():
     # After a whole triple no name can be: there "graph:x {" is GRAPH :x { to the engine.
     text = "PREFIX : <http://e/> PREFIX graph: <http://g/> SELECT * { ?s ?p ?o graph:x { } }"

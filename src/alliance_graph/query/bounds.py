@@ -165,9 +165,9 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     grouped = False  # whether a group has begun: the query's form is read by then
     for at, token in enumerate(read, 1):
         prev, kind = kind, token.kind
-        if prev != "NAME":
-            word = ""  # the word just before this token, upper-case, if it was one
-        objected = verb or prev == ","  # an object: there a declared "graph:x {" is a name
+        word = word if prev == "NAME" else ""  # the word just before, upper-case, if one
+        # An object (after "," or a one-token verb): a declared "graph:x {" is a name there.
+        objected = prev == "," or verb and (prev in _SUBJECTS or word == "A")
         verb, subject = subject or prev in _VERB_BEFORE, start and kind in _SUBJECTS
         called, function = function, kind in _IRIS and word == "FILTER"
         start = kind == "{" or kind == "." or kind == "}"
