@@ -105,6 +105,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.add_app_template_filter(terms.query_link, "query_link")
     bp.add_app_template_filter(terms.isolated, "isolated")
     bp.add_app_template_filter(echoed.clipped, "clipped")
+    bp.add_app_template_global(echoed.MESSAGE, "message_most")
     bp.add_app_template_global(addresses.rooted, "rooted")
     bp.add_app_template_filter(terms.value_parts, "value_parts")
     bp.add_app_template_filter(note_links.parts, "note_parts")
