@@ -57,9 +57,12 @@ X = "filters:p " + BRACKETS
     (f"?s ?p ?o ~ ?r {X}", "less-than"),
     (f"FILTER s:f() ?t {X}", "IRI"),  # "()" ends the FILTER: ?t is a subject
     (f"filters:f() ?t {X}", "IRI"),
-    # Keywords glued before an undeclared prefix move the place ("true a s:x").
-    (f"trueas:x {X}", "undecided"),
-    (f"true{X}", "undecided"),
+    # Keywords glued before an undeclared prefix move the place ("true a s:x", a whole
+    # triple; "true filters:p", a subject and a verb).
+    (f"trueas:x {X}", "less-than"),
+    (f"true{X}", "IRI"),
+    (f"?s ?p true{X}", "less-than"),
+    (f"?s as:x {X}", "less-than"),
     # A subject and a path's group to the engine, or FILTER and a call: the place after it
     # is unknown (read as FILTER's, ?o was a subject, and X a verb).
     (f"filters:q (s:a) ?o {X}", "undecided"),

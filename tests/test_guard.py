@@ -732,10 +732,10 @@ FILTER_NAME_PLACES = [
     "filters: () ?t X", "filters: () X", "?s ?p ?o filters: () ?t X", "FILTER s:f() ?t X",
     "FILTER s:f() X", "FILTERs:f() ?t X", "?s ?p ?o FILTER <http://e/f>() ?t X",
 ]
-# After a name whose prefix the query does not declare, after keywords glued before it
-# ("trueas:x" is "true a s:x", a whole triple, and "truefilters:p" a term and a verb), the
-# place is left undecided.
-FILTER_NAME_UNDECIDED = ["trueas:x X", "?s as:x X", "trueX", "?s ?p ?o . trueX",
+# After a name whose prefix is neither declared nor one of the project's, after keywords
+# glued before it ("trueaag:x" is "true a ag:x" if ag: is given to the engine), the place is
+# left undecided.
+FILTER_NAME_UNDECIDED = ["trueaag:x X", "?s aag:x X",
                          # Where a pattern may begin, "filters:p (" is FILTER and a call, or
                          # a subject and a path's group: the place after it is unknown.
                          "filters:p (s:a) ?o X", "?s ?p ?o . filters:p (s:a) ?o X"]
@@ -791,6 +791,11 @@ FILTER_NAME_MAY_VERB = ["?s ?p ?o ; X", "(1) X", "<< ?x ?y ?z >> X", "[ ?q ?r ] 
                         "?s s:a/s:b ?o ; X", "?s !(s:a|^s:b) ?o ; X", "?s ?p 'x'^^s:d ; X",
                         "?s ?p ?o ; ?q ?r ; X", "(1 2) X", "?s ?p [ ?q ?r ; X",
                         "?s ?p ?o {| ?q ?r ; X"]
+# Keywords glued before a name whose prefix the query does not declare are read off it as
+# the engine reads them at each place ("trueas:x" is "true a s:x", a whole triple, and
+# "truefilters:string" a subject and a verb); these were left undecided.
+FILTER_NAME_GLUED = ["trueas:x X", "?s as:x X", "trueX", "?s ?p ?o . trueX", "?s ?p trueX",
+                     "(1) as:x X", "?s ?p ?o ; as:x X", "?s ?p falsetrue:x X", "?s atrue:x X"]
 FILTER_NAME_MAY_VERB_BRACKETS = FILTER_NAME_BRACKETS[:3] + [
     "(?a<s:b>?c)", "(?a <s:b> s:c 'x'@en 1 -2.5 true ((?d)) ())", "(?a<s:b>'x'^^s:d)",
     "(?a<s:b&&?c>?d && (?e))", "(?a<s:b&&?c>?d || ?e)", "(?a<s:b&&?c>STR(?d))",
@@ -805,8 +810,9 @@ def test_a_name_glued_to_filter_where_a_verb_may_follow_is_read_as_the_engine_re
     # hidden by a quote in one reading and not in the other, shows which the engine read.
     xsd = "http://www.w3.org/2001/XMLSchema#"
     read = {}
-    for place, brackets in itertools.product(FILTER_NAME_MAY_VERB, FILTER_NAME_MAY_VERB_BRACKETS):
-        start = (f"PREFIX filters: <http://e/> PREFIX s: <{xsd}> SELECT * {{ "
+    for place, brackets in itertools.product(FILTER_NAME_MAY_VERB + FILTER_NAME_GLUED,
+                                             FILTER_NAME_MAY_VERB_BRACKETS):
+        start = (f"PREFIX filters: <http://e/> PREFIX s: <{xsd}> PREFIX : <{xsd}> SELECT * {{ "
                  + place.replace("X", "filters:string " + brackets) + _closing(place))
         for tail in (" BIND(1 AS ?hidden) #'\n}", " }"):
             try:

@@ -9,9 +9,10 @@ follow (after a subject term, ``[`` or ``{|``), FILTER and a call where a patter
 an object ended one.  Where a verb may follow but need not (after ``;``, or a bracketed
 subject such as ``(1)``, whose properties are optional), the engine reads a verb and its
 object if the object parses, and FILTER if not: the bracket is read ahead as a collection
-(``collection_parses``), and where that cannot tell, left undecided (``MAYBE``).  A name
-whose prefix the query does not declare and that begins with keywords (``trueas:x`` is
-``true a s:x`` to the engine, a whole triple) leaves its place unknown, and so undecided.
+(``collection_parses``), and where that cannot tell, left undecided (``MAYBE``).  Keywords
+glued before a name whose prefix the query does not declare are read off it as the engine
+reads them at each place (``trueas:x`` is ``true a s:x``, a whole triple, ``_glued``); where
+it may read otherwise (a rest that may be a prefix it is given) the place is unknown.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from .keywords import keyword_run, reads_filter
+from .namespaces import PREFIX_IRIS
 from .terminals import KINDS, MASTER
 
 OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
@@ -106,12 +108,16 @@ class Places:
         elif kind in _TERMS:
             upper = prefix.upper()
             self.whole = prefix in self.names or not keyword_run(upper)
+            glued = None if self.whole or skip else _glued(prefix, place, self.names)
             if skip:
                 pass
             elif self.whole:
                 level[1] = _AFTER_TERM.get(place)
-            else:  # keywords and a name, where the query does not declare the prefix
-                level[1] = None  # ("trueas:x" is "true a s:x", a whole triple)
+            elif glued is not None:  # keywords and a name: "trueas:x" is "true a s:x"
+                self.before, self.whole, level[1] = glued, True, _AFTER_TERM.get(glued)
+                return
+            else:  # keywords the engine may read otherwise, or a prefix it may know
+                level[1] = None
                 self.whole = upper.startswith("FILTER")
             self.call = kind in IRIS and (place is None and call or level[0] == "{" and (
                 place in (_START, _DONE) and "FILTER" in upper and reads_filter(upper)))
@@ -153,6 +159,26 @@ class Places:
                 self.unsure = False
                 return 0 if parses else EXPRESSION
         return MAYBE
+
+
+def _glued(prefix: str, place: int | None, names: set[str]) -> int | None:
+    """Return the place at which the engine reads the name in a prefix the query does not
+    declare, after the keywords glued before it, as its parser reads them at each place (a
+    name whose prefix it knows first, then true or false where a term is, a where a verb is):
+    "trueas:x" where a pattern begins is "true a s:x".  None where it may read otherwise: a
+    rest it may know though the query does not declare it (the project's prefixes, given to
+    it), or a keyword it cannot read there."""
+    rest = prefix
+    while rest not in names:
+        if rest in PREFIX_IRIS:
+            return None
+        if (place == _START or place == _OBJECT) and rest.startswith(("true", "false")):
+            rest, place = rest[4 if rest[0] == "t" else 5:], _AFTER_TERM[place]
+        elif (place == _VERB or place == _MAY_VERB) and rest.startswith("a"):
+            rest, place = rest[1:], _OBJECT
+        else:
+            return None
+    return place
 
 
 # How far a collection is read ahead (characters): past it, whether it parses is undecided.
