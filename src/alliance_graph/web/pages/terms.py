@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ... import namespaces
 from ...namespaces import BASE, PREFIX_IRIS, XSD
+from ..echoed import words
 from .addresses import rooted
 
 # What pages write IRIs with: the project's prefixes, and those of the vocabularies that only
@@ -150,10 +151,11 @@ def local_path(iri: str) -> str | None:
 def name_words(iri: str) -> str:
     """Return the words an IRI's last segment is made of, to search for: "IronDom" is "Iron
     Dom", "f-35_sales" "f 35 sales" (a 404 page offers the search, for a link mistyped or
-    one to an entity since renamed)."""
+    one to an entity since renamed); of a long one, its first words (``echoed.words``: a
+    search reads at most 1,000 characters, and a name of 60,000 was written in the link whole)."""
     last = unquote(iri.rstrip("/").rpartition("/")[2].rpartition("#")[2])
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", last)
-    return " ".join(re.split(r"[\W_]+", spaced)).strip()
+    return words(" ".join(re.split(r"[\W_]+", spaced)).strip())
 
 
 def link_for(iri: str) -> str | None:

@@ -285,7 +285,9 @@ def _page_urls(number: int) -> tuple[str, Callable[[int], str]]:
     host = request.environ.get("HTTP_HOST") or request.host
     path = urllib.parse.quote(request.root_path + request.path, safe="/:@!$&'()*+,;=")
     base = f"{request.scheme}://{host}{path}"
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    # Of the query, what the answer reads (the format, and the page by number): another
+    # parameter, of any length, was written into every link and control, several times over.
+    args = [(k, v) for k, v in request.args.items(multi=True) if k == FORMAT_PARAM]
 
     def url(n: int) -> str:
         query = urllib.parse.urlencode(args + ([("page", str(n))] if n > 1 else []))
@@ -296,14 +298,15 @@ def _page_urls(number: int) -> tuple[str, Callable[[int], str]]:
     except ValueError:
         abort(Response(f"the Host header {clipped(host, show=repr)} makes no IRI for this "
                        "page\n", 400, mimetype="text/plain"))
-    # The page as asked for names itself, where its query is an IRI's (else as linked).
+    # The page as asked for names itself, where its query is an IRI's holding no other
+    # parameter (else as linked).
     asked = request.query_string.decode("latin-1")
     here = base + (f"?{asked}" if asked else "")
     try:
         ox.NamedNode(here)
     except ValueError:
         here = url(number)
-    return here, url
+    return (here if set(request.args) <= {FORMAT_PARAM, "page"} else url(number)), url
 
 
 def _entity_rdf(kg, iri: str, formats) -> Response:
@@ -386,10 +389,8 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     ent = entity_mod.describe(kg, iri)
     if ent is None:
         # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
-        # The search it offers reads the name's first words (a search reads at most
-        # search.MAX_CHARACTERS): a name of 60,000 characters was written in the link whole.
-        return render_template("404.html", iri=iri, named=echoed.words(terms.name_words(iri))), \
-            404, {"Vary": "Accept"}
+        return render_template("404.html", iri=iri, named=terms.name_words(iri)), 404, \
+            {"Vary": "Accept"}
     # Both layouts: the style sheet shows the narrow one on a phone's screen.
     edges = diagram.edges_of(ent)
     svg = diagram.neighbourhood(ent.label, edges) + diagram.narrow(ent.label, edges)
