@@ -32,7 +32,7 @@ def test_a_passage_cited_already_is_said_with_the_node_citing_it(built):
 def test_a_name_given_to_another_quote_is_said_in_the_callers_words(built):
     [note] = citing.notes(built, SOURCE, "Negev U.S. Radar Base", "000-iron-dome")
     assert note.startswith("data/ has an evidence node ev:000-iron-dome already, quoting "
-                           "'Iron Dome (Short-range rocket defense system, co-funded b...' in "
+                           "'Iron Dome (Short-range rocket defense system, co-funded by t…' (68 characters) in "
                            f"{SOURCE}: this block would add a second quote to it")
     assert note.endswith("which validate refuses; give name another name")
     assert worded(note, lambda p, *v: "--" + p).endswith("give --name another name")

@@ -1,14 +1,19 @@
-"""What an answer repeats of its request (web/echoed.py): a long value said by its start, an
-ellipsis and its length, so that an answer is never several times the bytes sent.  A real
-server answers each request twice, with a short value and with one of 60,000 characters."""
+"""What an answer repeats of its request (clipping.py, web/echoed.py): a long value said by its
+start, an ellipsis and its length, so that an answer is never several times the bytes sent.  A
+real server answers each request twice, with a short value and with one of 60,000 characters."""
 
 import http.client
 import re
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
 
 import pytest
 
 import servers
-from alliance_graph.web.echoed import MESSAGE, bracketed, clipped, said, words
+from alliance_graph.clipping import bracketed, clipped, counted, cut, words, written
+from alliance_graph.web.echoed import MESSAGE, said
 
 LONG = "a" * 60_000
 COUNTED = re.compile(r"\(6\d,\d{3} characters\)")
@@ -20,6 +25,13 @@ def test_a_short_value_is_said_whole_and_a_long_one_by_its_start_and_length():
     assert clipped("x" * 201, show=repr) == repr("x" * 200 + "…") + " (201 characters)"
     assert bracketed("https://x/" + "a" * 20_000) == \
         "<https://x/" + "a" * 190 + "…> (20,010 characters)"
+
+
+def test_a_term_of_a_query_keeps_its_brackets_and_a_cut_alone_leaves_the_count_to_its_message():
+    assert written("<https://x/" + "a" * 20_000 + ">") == bracketed("https://x/" + "a" * 20_000)
+    assert written("?x") == "?x" and written("ex:" + "a" * 300).endswith("… (303 characters)")
+    assert cut("abcdef", 3) == "abc…" and cut("abcdef", -3) == "…def" and cut("abc", 3) == "abc"
+    assert counted("abc", 3) == "" and counted("abcd", 3) == " (4 characters)"
 
 
 def test_a_link_searches_for_the_first_whole_words_that_fit():
@@ -88,12 +100,45 @@ def test_an_answer_names_a_long_value_by_its_start_and_stays_small(server, metho
     assert "a" * 50 in long and COUNTED.search(long), long  # still named, by its start
 
 
-def test_a_message_quoting_what_the_query_writes_is_bounded_whole(server):
-    # The parser's message names the relative IRI a query writes, whole: 60 KB of it.
-    target = "/sparql?query=SELECT%20*%20%7B%20%3C{}%3E%20?p%20?o%20%7D"
-    status, long = answer(server, "GET", target.format(LONG), PLAIN)
-    assert status == 400 and long.startswith("syntax error (at line 1, column 12): ")
-    assert len(long) <= MESSAGE + 30 and COUNTED.search(long), long
+def query(text: str, **parameters: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": text, **parameters})
+
+
+# Refusals of the query's checks (below web/) naming an IRI the request sent, and what their
+# message ends with, the advice the 2,000 characters a plain-text error is bounded at cut off
+# when the IRI was quoted whole: (target, SEGMENT standing for the IRI's end; status; advice).
+REFUSALS = [
+    (query("ASK {}", **{"default-graph-uri": "https://x/SEGMENT"}), 400, "list the graphs held"),
+    (query("ASK {}", **{"named-graph-uri": "https://x/SEGMENT"}), 400, "list the graphs held"),
+    (query("SELECT * FROM <https://x/SEGMENT> { ?s ?p ?o }"), 400, "list the graphs held"),
+    (query("SELECT * { SERVICE <https://x/SEGMENT> { ?s ?p ?o } }"), 403,
+     "(no SERVICE IRI is allowed by --allow-service or ALLIANCE_GRAPH_ALLOW_SERVICE)"),
+    (query("SELECT * { <SEGMENT> ?p ?o }"), 400, "Virtuoso as its SQL procedure's)"),  # relative
+    (query("SELECT * { ?s ?p <bif:SEGMENT> }"), 403, "this endpoint makes no outbound requests"),
+]
+
+
+@pytest.mark.parametrize("target, status, advice", REFUSALS)
+def test_a_refusal_naming_a_long_iri_keeps_its_advice(server, target, status, advice):
+    # Said whole, the IRI took the 2,000 characters the message is bounded at, its advice
+    # cut off: it is said by its start where the refusal is written.
+    for segment in ("abc", LONG):
+        got, message = answer(server, "GET", target.replace("SEGMENT", segment), PLAIN)
+        assert got == status, message[:300]
+        assert message.rstrip("\n").endswith(advice), message[-300:]
+        assert len(message) < MESSAGE and ("a" * 50 not in message or COUNTED.search(message))
+    assert COUNTED.search(message), message[:400]
+
+
+def test_the_command_lines_note_on_a_relative_iri_keeps_its_advice():
+    # The parser's error on a query the command line runs, with sparql.relative_iri_note's
+    # advice after it (the endpoint refuses such a query before parsing it: above).
+    command = [str(Path(sys.executable).parent / "alliance-graph"), "query"]
+    result = subprocess.run(command + [f"SELECT * {{ <{LONG}> ?p ?o }}"], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 1 and COUNTED.search(result.stderr), result.stderr[:400]
+    assert result.stderr.rstrip().endswith("write the IRI whole, or declare a BASE)")
+    assert len(result.stderr) < MESSAGE, result.stderr[:400]
 
 
 def test_the_404_pages_search_link_searches_for_the_names_first_words(server):

@@ -67,7 +67,7 @@ def test_a_long_value_is_shown_by_its_start_and_its_length():
     text = to_text(report)
     assert len(text) < 2_000, "the long value is printed whole"
     assert 'value: "Said at length. Said at length.' in text
-    assert f"... ({len(note):,} characters in all)" in text
+    assert f"… ({len(note):,} characters)" in text
     assert 'value: "2028"\n' in text
     assert json.loads(to_json(report))["findings"][0]["value"] == note  # machine-read: whole
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from .clipping import clipped
 from .namespaces import PREFIX_IRIS
 
 if TYPE_CHECKING:
@@ -60,9 +61,7 @@ def _in_rdflib(term) -> None:
         what = "an RDF 1.2 literal with a base direction"
     else:
         return
-    if len(shown) > 200:
-        shown = shown[:200] + "..."
-    raise ValueError(f"rdflib has no term for {what}, as {shown}: keep these triples as "
+    raise ValueError(f"rdflib has no term for {what}, as {clipped(shown)}: keep these triples as "
                      "pyoxigraph's (pyoxigraph.serialize writes them in Turtle or N-Triples), "
                      "or leave such terms out of the query's answer")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from .clipping import written
 from .keywords import KEYWORDS, declared, keyword_run, undeclared
 from .lexer import CLOSE, EXPRESSION, MAYBE, OPEN, Token, deepest, line_col, tokenize, where
 from .namespaces import prefix_meant
@@ -52,7 +53,7 @@ def relative_iri_note(text: str) -> str:
     for t in tokens:
         if t.kind == "IRIREF" and not SCHEME.match(t.text, 1):
             line, col = line_col(text, t.start)
-            return (f" (the query writes the relative IRI {t.text} at line {line}, column "
+            return (f" (the query writes the relative IRI {written(t.text)} at line {line}, column "
                     f"{col}, and no BASE to resolve it against: write the IRI whole, or "
                     "declare a BASE)")
     return ""

@@ -8,6 +8,7 @@ them (``CitationNote``): a notebook's user is told what the command's is.
 
 from __future__ import annotations
 
+from ..clipping import clipped
 from ..namespaces import PREFIX_IRIS
 from ..rdf import turtle_string
 from ..settings import Settings
@@ -87,10 +88,6 @@ def _citing(settings: Settings, source: str, quote: str,
         <{node}> a ag:Evidence ; oa:hasSelector/oa:exact ?exact .
         OPTIONAL {{ <{node}> oa:hasSource/ag:fileName ?file }} }} ORDER BY ?file ?exact LIMIT 1""",
                                prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
-    taken = next((repr(_clipped(r["exact"].value)) + (f" in {r['file'].value}" if r["file"]
+    taken = next((clipped(r["exact"].value, 60, repr) + (f" in {r['file'].value}" if r["file"]
                                                       else "") for r in quoted_there), None)
     return held, taken, declared
-
-
-def _clipped(text: str, most: int = 60) -> str:
-    return text if len(text) <= most else text[:most - 3] + "..."

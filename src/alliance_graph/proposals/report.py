@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from ..clipping import clipped
 from ..namespaces import bind_prefixes, shorten
 from ..rdf import from_text, to_rdflib_term
 from ..wording import Said, parameter, worded
@@ -150,18 +151,6 @@ def _compact(text: str) -> str:
     return _IRI_IN_TEXT.sub(short, text)
 
 
-# A value longer than this is shown by its start and its length: a finding about a note of
-# 50,000 characters printed the note, pages of it, in the middle of the report.
-_SHOWN_VALUE = 200
-
-
-def _clipped(value: str) -> str:
-    """Return a finding's value as the text report shows it: whole, or its start and length."""
-    if len(value) <= _SHOWN_VALUE:
-        return value
-    return f"{value[:_SHOWN_VALUE - 40]}... ({len(value):,} characters in all)"
-
-
 def to_text(report: Report, name=parameter) -> str:
     """Return a report a contributor reads top to bottom: severity groups, then file:line.
     ``name`` names the parameters its notes name (``wording``; the library's by default)."""
@@ -177,7 +166,7 @@ def to_text(report: Report, name=parameter) -> str:
                 entity = f'"{f.focus_label}" {entity}'
             lines.append(f"  {f.where()}: {_compact(worded(f.message, name))}")
             lines.append(f"      entity: {entity}   property: {_short(f.path)}   "
-                         f"value: {_compact(_clipped(f.value)) if f.value is not None else '-'}")
+                         f"value: {_compact(clipped(f.value)) if f.value is not None else '-'}")
             lines.append(f"      shape: {f.shape_name} ({_short(f.shape)})")
     lines.append(f"{', '.join(report.files) or 'the graph'}: {verdict(report)}")
     if report.omitted:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..clipping import bracketed
 from .refused import Refused
 
 
@@ -67,7 +68,7 @@ class Dataset:
         default_iris, named_iris = list(dict.fromkeys(default_iris)), list(dict.fromkeys(named_iris))
         for iri in default_iris + named_iris:
             if iri not in held:
-                raise Refused(400, f"graph <{iri}> is not held here, and nothing is ever "
+                raise Refused(400, f"graph {bracketed(iri)} is not held here, and nothing is ever "
                                    "fetched; the service description (GET /sparql) and "
                                    "SELECT DISTINCT ?g WHERE { GRAPH ?g {} } list the graphs held")
         if inferred and inferred_graph not in default_iris:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from .. import clipping
 from ..keywords import KEYWORDS, keyword_run
 from ..sparql import SCHEME, Token, tokenize, undeclared_prefix, where
 from ..store.query_form import form_of
@@ -101,14 +102,14 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
         if opening is None:
             raise Refused(400, "syntax error: the query holds no SELECT, ASK, CONSTRUCT or "
                                "DESCRIBE, only its prologue or comments")
-        raise Refused(400, f"syntax error ({where(text, opening)}): {_shown(opening)!r} "
+        raise Refused(400, f"syntax error ({where(text, opening)}): {_shown(opening)} "
                            "begins no SPARQL query: a query begins with SELECT, ASK, CONSTRUCT "
                            "or DESCRIBE, after its PREFIX and BASE declarations (a store's own "
                            "words, such as Virtuoso's DEFINE, are not passed on)")
     for token in tokens:
         if token.kind == "NAME" and token.text.upper() not in KEYWORDS \
                 and sum(len(k) for k, _ in keyword_run(token.text.upper())) < len(token.text):
-            raise Refused(400, f"syntax error ({where(text, token)}): {_shown(token)!r} is no "
+            raise Refused(400, f"syntax error ({where(text, token)}): {_shown(token)} is no "
                                "SPARQL keyword nor function (a store's own words, such as "
                                "Virtuoso's OPTION, are not passed on)")
     if (unsaid := undeclared_prefix(text, prefixes, tokens)) is not None:
@@ -124,17 +125,23 @@ def refuse(text: str, tokens: list[Token], form: str, opening: Token | None, pre
         iri = resolved[token.text]
         scheme = None if iri is None else iri.partition(":")[0].lower()
         if iri is not None and XPATH_FUNCTIONS.search(iri):
-            raise Refused(403, f"{token.text} ({where(text, token)}) is refused: <{iri}> is "
-                               "of XPath's functions, which Virtuoso runs from a query "
-                               "(fn:doc fetches a document, and ended its process), and a "
-                               "standard SPARQL query does not call")
+            raise Refused(403, f"{_named(text, token, iri)} is of XPath's functions, which "
+                               "Virtuoso runs from a query (fn:doc fetches a document, and "
+                               "ended its process), and a standard SPARQL query does not call")
         if scheme in STORE_SCHEMES:
-            raise Refused(403, f"{token.text} ({where(text, token)}) is refused: <{iri}> is of "
-                               f"the {scheme}: scheme, in which Virtuoso calls its own SQL "
-                               "functions and procedures (bif:http_get fetches any URL), and "
-                               "this endpoint makes no outbound requests")
+            raise Refused(403, f"{_named(text, token, iri)} is of the {scheme}: scheme, in "
+                               "which Virtuoso calls its own SQL functions and procedures "
+                               "(bif:http_get fetches any URL), and this endpoint makes no "
+                               "outbound requests")
     _no_relative_iri(text, tokens, decoded)
     _no_glued_parameter(text, tokens)
+
+
+def _named(text: str, token: Token, iri: str) -> str:
+    """Say which name a refusal is of and its IRI, each short (``clipping``): the advice
+    after them is what its reader needs, never cut off by the bound on a whole message."""
+    return (f"{clipping.written(token.text)} ({where(text, token)}) is refused: "
+            f"{clipping.bracketed(iri)}")
 
 
 def _no_relative_iri(text: str, tokens: list[Token], decoded: Callable[[str], str]) -> None:
@@ -152,10 +159,10 @@ def _no_relative_iri(text: str, tokens: list[Token], decoded: Callable[[str], st
                     return
             else:
                 at = where(text, token)
-                said = (f"BASE {token.text} {at} is itself relative, and no BASE before it "
-                        "resolves it" if is_base else
-                        f"the query writes the relative IRI {token.text} {at}, and no BASE "
-                        "to resolve it against")
+                iri = clipping.written(token.text)  # short: the advice after it is kept
+                said = (f"BASE {iri} {at} is itself relative, and no BASE before it resolves "
+                        "it" if is_base else f"the query writes the relative IRI {iri} {at}, "
+                        "and no BASE to resolve it against")
                 raise Refused(400, f"syntax error ({at}): expected an IRI with its scheme "
                                    f"({said}: write the IRI whole, or declare a BASE; a store "
                                    "may read a relative one as a name of its own, Virtuoso "
@@ -169,7 +176,7 @@ def _no_glued_parameter(text: str, tokens: list[Token]) -> None:
     runs the query in (``SELECT (?:uid AS ?y) {}``: "No column UID")."""
     for token, after in zip(tokens, tokens[1:]):
         if token.kind == "?" and after.kind in _PNAMES and after.start == token.start + 1:
-            raise Refused(400, f"syntax error ({where(text, token)}): '?{_shown(after)}' is "
+            raise Refused(400, f"syntax error ({where(text, token)}): {_shown(after, '?')} is "
                                "read by a store as a variable of its own (Virtuoso's ?:name): "
                                "write a space after a path's '?'")
 
@@ -198,8 +205,10 @@ def _cr_ended(text: str, start: int, end: int) -> re.Match | None:
     return None
 
 
-def _shown(token: Token) -> str:
-    return token.text if len(token.text) <= 40 else token.text[:39] + "\u2026"
+def _shown(token: Token, before: str = "") -> str:
+    """Return a word of the query, quoted, as a syntax error names it (``clipping``): 40
+    characters rather than 200, a keyword or a name being told by fewer."""
+    return clipping.clipped(before + token.text, 40, repr)
 
 
 def _unglued(token: Token) -> Token:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .. import clipping
 from ..keywords import KEYWORDS, split_glued
 from ..sparql import CLOSE, OPEN, SCHEME, Token, where
 from ..wording import Said
@@ -259,7 +260,7 @@ def _service(text, tokens, i, declared, base, prefixes, allowed) -> int:
     if target is not None and target.kind == "NAME" and target.text.upper() == "SILENT":
         i += 1
         target = _target(tokens, i, text)
-    written = "(nothing)" if target is None else target.text
+    written = "(nothing)" if target is None else clipping.written(target.text)
     refused = f"SERVICE {written} ({where(text, keyword)}) is refused"
     if target is not None and target.kind == "VAR":
         raise Refused(403, Said(lambda n: (
@@ -329,7 +330,7 @@ def _from(text, tokens, i, declared, base, prefixes, plan: QueryPlan) -> int:
         target = _target(tokens, i, text)
     iri = None if target is None else _resolve(target, declared, base, prefixes)
     if iri is None:
-        written = "(nothing)" if target is None else target.text
+        written = "(nothing)" if target is None else clipping.written(target.text)
         raise Refused(400, f"FROM{' NAMED' if named else ''} {written} "
                            f"({where(text, keyword)}): not an IRI this endpoint can resolve "
                            "(an IRI, or a prefixed name whose prefix is declared)")

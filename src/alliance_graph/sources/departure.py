@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..clipping import cut
 from .citations import occurrences
 
 # Unicode gives the control characters no names.
@@ -61,26 +62,19 @@ def departure(text: str, exact: str) -> str:
         before = exact[:size - tail - 1][::-1]
         ways.append((tail + _agree(text[:max(at - 1, 0)][::-1], before), False, at - 1))
     _, forward, at = max(ways, key=lambda w: (w[0], w[1]))
+    # A part of the quote cut as every message cuts a value (clipping.cut), but without the
+    # count clipping.clipped adds: the sentence says how many characters the part holds.
     if forward:
         theirs, ours = (text[at] if at < len(text) else None), exact[head]
         said = (f"the text holds its first {head} character(s) "
-                f"({_cut(exact[:head], -30)!r}), then {_character(theirs)} where the "
+                f"({cut(exact[:head], -30)!r}), then {_character(theirs)} where the "
                 f"quote has {_character(ours)}")
     else:
         theirs, ours = (text[at] if at >= 0 else None), exact[size - tail - 1]
         said = (f"the text holds its last {tail} character(s) "
-                f"({_cut(exact[size - tail:], 30)!r}), after {_character(theirs, 'starts')} where "
+                f"({cut(exact[size - tail:], 30)!r}), after {_character(theirs, 'starts')} where "
                 f"the quote has {_character(ours)}")
     if ours == "\r":
         said += (" (a string over several lines in a file saved with Windows line endings "
                  "holds \\r\\n: write the line breaks as \\n)")
     return said + "; "
-
-
-def _cut(part: str, keep: int) -> str:
-    """Return ``part`` whole, or its last (``keep`` < 0) or first ``keep`` characters with an
-    ellipsis where it was cut: "its first 31 character(s) ('he U.S. ...')" read as a count
-    off by one, the cut start shown as the start."""
-    if len(part) <= abs(keep):
-        return part
-    return "…" + part[keep:] if keep < 0 else part[:keep] + "…"

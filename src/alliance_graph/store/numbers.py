@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..clipping import clipped
 from .errors import StoreError
 
 # A count as a SPARQL engine writes one: ASCII digits, a sign at most.  Python's int() reads
@@ -25,5 +26,5 @@ def count(term, none: int = 0) -> int:
             return int(value)
         except ValueError:  # past Python's 4,300 digits: no count is that long either
             pass
-    shown = str(term) if len(str(term)) <= 80 else str(term)[:77] + "..."
-    raise StoreError(f"the store answered {shown} where a count was asked for: no whole number")
+    # 80 characters: the message stays one line of a terminal whatever the store sent.
+    raise StoreError(f"the store answered {clipped(str(term), 80)} where a count was asked for: no whole number")

@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_range_header
 
+from ..clipping import clipped
 from ..engine.local import LocalEngine
 from ..query.bounds import Bounds
 from ..query.refused import Refused
@@ -38,7 +39,6 @@ from . import (
     service_description,
     status,
 )
-from .echoed import clipped
 from .fast_path import FastPath
 from .pages import safety
 from .pages import views as pages

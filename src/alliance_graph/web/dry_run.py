@@ -42,13 +42,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from ..clipping import clipped
 from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from ..utf16 import utf16_text
 from . import negotiation, proposal_body, too_large
 from .client_share import Shares, client_of
-from .echoed import clipped
 from .pages import errors, safety
 
 # What a report can be written as, in order of preference: JSON when anything goes.
@@ -141,7 +141,7 @@ def run(settings, data: bytes, name: str):
             # Its last line: the error it gave, or a failure's own message, never the
             # traceback above it.
             last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-            raise Refused(503, f"validation failed: {last.removeprefix('error: ')[:500]}")
+            raise Refused(503, f"validation failed: {clipped(last.removeprefix('error: '), 500)}")
     report = report_mod.from_json(done.stdout)
     shown = lambda f: name if f == str(path) else f  # noqa: E731
     # A warning names the file as the command line does: here, by the name the client gave it,

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 import urllib.parse
 
+from ..clipping import clipped
 from ..query.bounds import too_long
 from ..query.refused import Refused
-from .echoed import clipped
 
 # What a charset parameter may name for a body read as UTF-8 (ASCII is a subset).
 UTF8_NAMES = (None, "utf-8", "utf8", "us-ascii")

@@ -27,8 +27,8 @@ from waitress.proxy_headers import (
     parse_proxy_headers,
 )
 
+from ..clipping import clipped
 from ..query.refused import Refused
-from .echoed import clipped
 from .protocol import wsgi_error
 
 

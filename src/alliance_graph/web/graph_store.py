@@ -25,6 +25,7 @@ import tempfile
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
+from ..clipping import bracketed
 from ..engine.wire import Spooled, SpoolFailed
 from ..query import network
 from ..query import results as queries
@@ -33,7 +34,6 @@ from ..query.dump import dump
 from ..query.refused import Refused
 from ..query.temporary import SpillFailed
 from . import negotiation, protocol
-from .echoed import bracketed
 from .fields import format_values
 from .negotiation import media_type, pick_formats
 from .pages import safety

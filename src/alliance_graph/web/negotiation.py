@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..clipping import clipped
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
-from .echoed import clipped
 
 # Media types clients send that mean one of our formats, as (media type, format) pairs; the
 # canonical type is in queries.py.  A type may stand for a results format and a graph one.

@@ -21,9 +21,9 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import NEED_DATA, Data, Epilogue, Field, File, MultipartDecoder
 
+from ..clipping import clipped
 from ..query.refused import Refused
 from . import fields
-from .echoed import clipped
 
 TURTLE_TYPES = {"text/turtle", "application/x-turtle"}
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}

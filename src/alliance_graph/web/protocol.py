@@ -26,6 +26,7 @@ from http import HTTPStatus
 from flask import Blueprint, Response, current_app, request
 from werkzeug.wsgi import wrap_file
 
+from ..clipping import clipped
 from ..engine.wire import CHUNK, Spooled
 from ..namespaces import PREFIX_IRIS
 from ..query import guard
@@ -34,7 +35,7 @@ from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
 from . import client_share, fields, negotiation, service_description
-from .echoed import clipped, said
+from .echoed import said
 from .fields import form_charset, format_values, parse_params, plain_body, read_body
 
 bp = Blueprint("sparql", __name__)

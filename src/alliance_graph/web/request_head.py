@@ -57,7 +57,7 @@ from waitress.parser import (
 )
 from waitress.utilities import BadRequest, Error, RequestEntityTooLarge, ServerNotImplemented
 
-from .echoed import clipped
+from ..clipping import clipped
 
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
 _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
@@ -127,7 +127,7 @@ def expectation_refusal(expect: str) -> Error | None:
     unmet = [member for member in _members(expect) if member.lower() != "100-continue"]
     if not unmet:
         return None
-    return ExpectationFailed(f"Expect: {unmet[0][:200]}: this server meets no expectation but "
+    return ExpectationFailed(f"Expect: {clipped(unmet[0])}: this server meets no expectation but "
                              "100-continue (RFC 9110, 10.1.1); send the request without it")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Response, request
 
+from ..clipping import clipped
 from ..namespaces import DCTERMS, PREFIX_IRIS, RDF, RDFS, SCHEMA
 from ..query import catalogue, guard, used_prefixes
 from ..query import results as queries
@@ -21,7 +22,6 @@ from ..query.bounds import Bounds
 from ..query.refused import Refused
 from ..store import numbers
 from . import negotiation
-from .echoed import clipped
 from .fields import format_values
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

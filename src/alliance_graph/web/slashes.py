@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from .echoed import clipped
+from ..clipping import clipped
 from .protocol import STATUS, error_answer
 
 

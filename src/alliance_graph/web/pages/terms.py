@@ -17,8 +17,8 @@ from urllib.parse import quote, unquote, urlencode
 import pyoxigraph as ox
 
 from ... import namespaces
+from ...clipping import SHOWN, counted, cut, words
 from ...namespaces import BASE, PREFIX_IRIS, XSD
-from ..echoed import words
 from .addresses import rooted
 
 # What pages write IRIs with: the project's prefixes, and those of the vocabularies that only
@@ -111,21 +111,15 @@ def isolated(text: str) -> str:
 
 # A literal as N-Triples writes it: its quotes, its text, and its language tag or datatype.
 _LITERAL_TEXT = re.compile(r'(")(.*)("(?:@[A-Za-z0-9-]+|\^\^\S+)?)\Z', re.S)
-# Characters of a value's text a page shows (the text report's rule): a note of 50,000
-# characters filled a /validate report with pages of it.
-SHOWN_VALUE = 200
-
-
 def value_parts(text: str) -> tuple[str, str, str]:
     """Return a finding's value (a term as N-Triples writes it) as what comes before its text,
     its text, and what comes after, for a page to isolate the text alone: a right-to-left
     override in a literal reversed its closing quote and tag ('"cba ne@"fed').  A text longer
-    than SHOWN_VALUE is cut, what comes after saying how long it is."""
+    than ``clipping.SHOWN`` is cut as every message cuts one (a note of 50,000 characters
+    filled a /validate report with pages of it), what comes after saying how long it is."""
     found = _LITERAL_TEXT.match(text)
     before, inner, after = found.groups() if found else ("", text, "")
-    if len(inner) > SHOWN_VALUE:
-        inner, after = inner[:SHOWN_VALUE - 40] + "…", f"{after} ({len(inner):,} characters in all)"
-    return before, inner, after
+    return before, cut(inner, SHOWN), after + counted(inner, SHOWN)
 
 
 def local_path(iri: str) -> str | None:
@@ -151,7 +145,7 @@ def local_path(iri: str) -> str | None:
 def name_words(iri: str) -> str:
     """Return the words an IRI's last segment is made of, to search for: "IronDom" is "Iron
     Dom", "f-35_sales" "f 35 sales" (a 404 page offers the search, for a link mistyped or
-    one to an entity since renamed); of a long one, its first words (``echoed.words``: a
+    one to an entity since renamed); of a long one, its first words (``clipping.words``: a
     search reads at most 1,000 characters, and a name of 60,000 was written in the link whole)."""
     last = unquote(iri.rstrip("/").rpartition("/")[2].rpartition("#")[2])
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", last)

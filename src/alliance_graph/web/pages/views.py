@@ -27,6 +27,7 @@ from flask import (
     url_for,
 )
 
+from ...clipping import bracketed, clipped
 from ...namespaces import BASE, PREFIX_IRIS
 from ...query.answer import well_formed_xml
 from ...query.bounds import Bounds
@@ -35,7 +36,6 @@ from ...query.results import GRAPH_FORMATS, prefixes_for
 from ...query.used_prefixes import declaring_used
 from ...rdf import graph_iri
 from .. import echoed, negotiation, service_description
-from ..echoed import bracketed, clipped
 from . import addresses, completions, diagram, entity_rdf, errors, note_links, safety, terms
 from . import entity as entity_mod
 from . import search as search_mod
@@ -104,7 +104,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     bp.add_app_template_filter(terms.shorten, "short")
     bp.add_app_template_filter(terms.query_link, "query_link")
     bp.add_app_template_filter(terms.isolated, "isolated")
-    bp.add_app_template_filter(echoed.clipped, "clipped")
+    bp.add_app_template_filter(clipped, "clipped")
     bp.add_app_template_global(echoed.MESSAGE, "message_most")
     bp.add_app_template_global(addresses.rooted, "rooted")
     bp.add_app_template_filter(terms.value_parts, "value_parts")
