@@ -21,7 +21,7 @@ def test_a_place_on_the_first_line_is_told_as_the_user_wrote_it(message, said):
 def test_a_message_is_its_first_line_that_says_something_and_no_longer_than_the_limit():
     assert first_line("\n  \n  SR186: No permission \n trace") == "SR186: No permission"
     assert first_line("") == "(no message)"
-    assert first_line("x" * 400, limit=10) == "xxxxxxx..."
+    assert first_line("x" * 400, limit=10) == "xxxxxxxxxx… (400 characters)"
 
 
 @pytest.mark.parametrize("message, said", [

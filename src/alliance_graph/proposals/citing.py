@@ -88,6 +88,8 @@ def _citing(settings: Settings, source: str, quote: str,
         <{node}> a ag:Evidence ; oa:hasSelector/oa:exact ?exact .
         OPTIONAL {{ <{node}> oa:hasSource/ag:fileName ?file }} }} ORDER BY ?file ?exact LIMIT 1""",
                                prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
+    # The quote's first 60 characters, not 200: it is one part of a note that goes on to say
+    # what to do, and 60 tell a quote from the others of its source.
     taken = next((clipped(r["exact"].value, 60, repr) + (f" in {r['file'].value}" if r["file"]
                                                       else "") for r in quoted_there), None)
     return held, taken, declared

@@ -127,7 +127,7 @@ def tokens_within(text: str, bounds: Bounds) -> list[Token]:
     run = None if len(tokens) > limit else past(tokens, limit, PREFIX_IRIS)
     if len(tokens) > limit or run is not None:
         some = "" if run is None else (f" (the engine reads each keyword and number of "
-                                       f"{clipped(run.text, 30, repr)}, {where(text, run)}, as one)")
+                                       f"{clipped(run.text, show=repr)}, {where(text, run)}, as one)")
         raise Refused(400, Said(lambda n: (
             f"the query has more than {limit:,} tokens{some}; the limit is {limit:,}"
             f"{aside(n('settings.max_query_tokens'))}")))

@@ -16,6 +16,7 @@ import ssl
 import urllib.error
 import urllib.parse
 
+from ..clipping import clipped
 from ..sparql import one_line, syntax_error
 
 
@@ -60,7 +61,8 @@ def unaddressed(message: str, *urls: str | None) -> str:
 def first_line(text: str, limit: int = 300) -> str:
     """Return the first line of a store's message that says something, with the lines that
     go on from it (up to a blank or an indented one: Virtuoso's echo of the query after a
-    blank line, a stack trace's frames), on one line and shortened to ``limit`` characters.
+    blank line, a stack trace's frames), on one line, past ``limit`` characters by its start,
+    an ellipsis and its length (``clipping.clipped``).
 
     An Oxigraph server's message is its parser's, which breaks its list of what it expected
     over lines: its first line alone was cut inside a character class ("... '\\u{00F6}'"),
@@ -73,7 +75,7 @@ def first_line(text: str, limit: int = 300) -> str:
     end = next((n for n in range(start + 1, len(lines))
                 if not lines[n].strip() or lines[n][0].isspace()), len(lines))
     line = one_line("\n".join(lines[start:end]).strip())
-    return line if len(line) <= limit else line[:limit - 3] + "..."
+    return clipped(line, limit)
 
 
 # A place on a query's first line in a store's message: Oxigraph's "error at 1:38", Jena's

@@ -139,7 +139,8 @@ def run(settings, data: bytes, name: str):
             raise Refused(400, problems.replace(str(path), "the proposal"))
         if done.returncode not in (0, 1):
             # Its last line: the error it gave, or a failure's own message, never the
-            # traceback above it.
+            # traceback above it; its first 500 characters (a line of the process's own,
+            # not the request's: more than any message it writes, less than an answer).
             last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
             raise Refused(503, f"validation failed: {clipped(last.removeprefix('error: '), 500)}")
     report = report_mod.from_json(done.stdout)

@@ -41,6 +41,9 @@ class Edge:
 
 
 def _clip(text: str, n: int = 28) -> str:
+    """Return a label as a box of the diagram holds it: its start and an ellipsis, with no
+    count (``clipping.clipped``'s), which would not fit the box; the whole label is its
+    ``<title>``, shown on hovering."""
     return text if len(text) <= n else text[:n - 1] + "\u2026"
 
 
