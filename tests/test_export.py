@@ -292,6 +292,21 @@ def test_rdf_xml_refuses_a_property_no_xml_name_ends(tmp_path, settings):
     assert out.read_bytes() == b"the previous export"
 
 
+def test_rdf_xml_names_a_long_iri_it_cannot_write_by_its_start(tmp_path, settings):
+    # Named whole, a property of 60,000 characters made the refusal 60 KB, its advice (the
+    # formats that can) at its very end.
+    long = "https://alliance-graph.example/ontology/" + "a" * 60_000 + "/"
+    kg = hostile_graph(tmp_path / "project", settings.ontology_dir / "core.ttl",
+                       leave_out=["xml-unsafe.ttl"], ontology=(
+                           "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+                           f"ag:System <{long}> ag:State .\n"))
+    with pytest.raises(export.ExportError) as refused:
+        export.export(kg, "xml")
+    said = str(refused.value)
+    assert said.endswith("; use ttl, nt, nq, trig or jsonld") and len(said) < 2_000, said[:300]
+    assert "a…> (60,041 characters) does not end in an XML name" in said
+
+
 @pytest.mark.parametrize("stated, says", [
     ("ag:System rdf:li ag:State .", "#li> is one of RDF/XML's own syntax names, so RDF/XML "
                                     "cannot write it as a property"),

@@ -13,6 +13,7 @@ import re
 
 import pyoxigraph as ox
 
+from ..clipping import bracketed, clipped
 from ..namespaces import RDF
 from .network import NOT_XML
 
@@ -51,16 +52,16 @@ def not_written(triples) -> str:
             typed = inner.predicate == _TYPE and inner.object in _OLD_TERMS
             if typed or inner.predicate in _RESERVED:
                 iri, what = (inner.object, "class") if typed else (inner.predicate, "property")
-                return (f"the IRI <{iri.value}> is one of RDF/XML's own syntax names, so "
+                return (f"the IRI {bracketed(iri.value)} is one of RDF/XML's own syntax names, so "
                         f"RDF/XML cannot write it as a {what}")
             named = [inner.predicate] + ([inner.object] if inner.predicate == _TYPE else [])
             for iri in named:
                 if isinstance(iri, ox.NamedNode) and not _ENDS_IN_XML_NAME.search(iri.value):
-                    return (f"the IRI <{iri.value}> does not end in an XML name, so RDF/XML "
+                    return (f"the IRI {bracketed(iri.value)} does not end in an XML name, so RDF/XML "
                             "cannot write it as a property or class")
             bad = isinstance(inner.object, ox.Literal) and NOT_XML.search(inner.object.value)
             if bad:
                 char = bad.group()
-                return (f"a value of {inner.subject} holds the character U+{ord(char):04X}, "
+                return (f"a value of {clipped(str(inner.subject))} holds the character U+{ord(char):04X}, "
                         "which XML 1.0 cannot carry")
     return ""
