@@ -79,6 +79,10 @@ def service_spellings(port: int) -> list[str]:
               ("glued", "trueas:x", "(?a<s:b&&'>'!=' ')"),
               ("path", "filters:p (s:a) ?o", "(?a<s:b&&'>'!=' ')"),
               ("no-arguments", "FILTERs:f() ?t", "(?a<s:b'>)"))),
+        # FILTER glued to a prefix neither the query nor the engine knows is no verb where one
+        # may follow: FILTER and a call, whose '<' and strings were read ahead as a collection's.
+        f"PREFIX filters: <http://e/> SELECT * {{ ?s ?p ?o ; FILTERxsd:boolean (?a<xsd:b&&'>') "
+        f"SERVICE <{url}/no-name> {{}} #')\n}}",
     ]
 
 

@@ -833,6 +833,36 @@ def test_a_name_glued_to_filter_where_a_verb_may_follow_is_read_as_the_engine_re
     assert read[True] > 50 and read[False] > 20, read
 
 
+# FILTER glued to a prefix that neither the query nor the engine knows (FILTERs:, where the
+# query declares filters:) is no name: FILTER and a call wherever a verb may follow, whatever
+# the bracket holds.  Read ahead as a collection, "(?a<s:b&&'>')" was taken for one (an IRI and a string),
+# and the SERVICE call after it, out of FILTER's strings to the engine, passed the checks.
+FILTER_GLUED_TO_NO_NAME = ["FILTERs:string", "Filters:string", "fILTERs:string"]
+
+
+@pytest.mark.parametrize("name", FILTER_GLUED_TO_NO_NAME)
+def test_filter_glued_to_a_prefix_the_engine_does_not_know_is_no_verb(name):
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    read = called = 0
+    for place, brackets in itertools.product(FILTER_NAME_MAY_VERB, FILTER_NAME_MAY_VERB_BRACKETS
+                                             + ["(?a<s:b&&'>')"]):
+        start = (f"PREFIX filters: <http://e/> PREFIX s: <{xsd}> SELECT * {{ "
+                 + place.replace("X", f"{name} {brackets}") + _closing(place))
+        for text in (start + f" SERVICE {E} {{}} #')\n}}", start + " }"):
+            if not parses_as_query(text):
+                continue
+            read += 1
+            if "SERVICE" in text and not parses_as_query(text.replace("SERVICE", "SERVICX")):
+                called += 1  # the engine reads the call: refused
+                with pytest.raises(guard.Refused, match="SERVICE"):
+                    guard.check(text, P)
+                continue
+            guard.check(text, P)  # FILTER's comparison, its '<' less-than as to the engine
+            tokens = sparql.tokenize(text)
+            assert not any(t.kind == "IRIREF" and t.text.startswith("<s:b") for t in tokens)
+    assert read > 30 and called > 5, (read, called)
+
+
 @pytest.mark.parametrize("text", [
     "SELECT * { ?s ?p (false (" + "1 " * 51 + ")) }",
     # Keywords glued into one word are read one at a time: true false.

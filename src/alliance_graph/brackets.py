@@ -51,7 +51,7 @@ class Places:
     name is a verb where one must follow, FILTER where a pattern may begin or an object
     ended one, and either where a verb may follow (``MAYBE``)."""
 
-    __slots__ = ("levels", "before", "skip", "call", "names", "whole", "unsure")
+    __slots__ = ("levels", "before", "skip", "call", "names", "whole", "named", "unsure")
 
     def __init__(self, depth: int, names: set[str]):
         # Per open bracket, [what it is, the place in it]: "{" a group, "[" or "{|" a
@@ -67,6 +67,10 @@ class Places:
         # The last token is one term, or FILTER and a name, to the engine: not keywords
         # glued before either ("truefilterx:p" is "true filterx:p" where x: is declared).
         self.whole = True
+        # The last token is a name to the engine, one whose prefix it knows, not FILTER glued
+        # to one it does not ("FILTERs:p" where the query declares filters:), which it cannot
+        # read as a verb: there it reads FILTER and a call, whatever the bracket holds.
+        self.named = True
         # The "(" about to open may be FILTER's call or a triple's part (a path's group
         # after a subject, a collection after a verb): after it the place is unknown.
         self.unsure = False
@@ -107,18 +111,20 @@ class Places:
             level[1] = _START
         elif kind in _TERMS:
             upper = prefix.upper()
-            self.whole = prefix in self.names or not keyword_run(upper)
+            self.whole = self.named = prefix in self.names or not keyword_run(upper)
             glued = None if self.whole or skip else _glued(prefix, place, self.names)
             if skip:
                 pass
             elif self.whole:
                 level[1] = _AFTER_TERM.get(place)
             elif glued is not None:  # keywords and a name: "trueas:x" is "true a s:x"
-                self.before, self.whole, level[1] = glued, True, _AFTER_TERM.get(glued)
+                self.before, self.whole, self.named = glued, True, True
+                level[1] = _AFTER_TERM.get(glued)
                 return
             else:  # keywords the engine may read otherwise, or a prefix it may know
                 level[1] = None
                 self.whole = upper.startswith("FILTER")
+                self.named = prefix in PREFIX_IRIS  # given to the engine: a name to it
             self.call = kind in IRIS and (place is None and call or level[0] == "{" and (
                 place in (_START, _DONE) and "FILTER" in upper and reads_filter(upper)))
         elif kind in ("^^", "~", "LANGTAG", "*", "+", "?"):
@@ -153,8 +159,11 @@ class Places:
             return EXPRESSION
         if whole and bracket and self.before == _MAY_VERB:
             # A verb may follow: the engine reads one, and a collection after it, where the
-            # collection parses, else FILTER and a call, which no property list holds.
-            parses = collection() if bracket == "{" else True
+            # collection parses, else FILTER and a call, which no property list holds; a name
+            # whose prefix it does not know is no verb, so FILTER and a call however the
+            # collection would parse (read ahead, "FILTERs:p (?a<s:b&&'>')" was an IRI and
+            # a string, the engine's comparison, and a SERVICE call after it went unseen).
+            parses = (collection() if bracket == "{" else True) if self.named else False
             if parses is not None:
                 self.unsure = False
                 return 0 if parses else EXPRESSION
