@@ -801,7 +801,10 @@ FILTER_NAME_MAY_VERB_BRACKETS = FILTER_NAME_BRACKETS[:3] + [
     "(?a<s:b&&?c>?d && (?e))", "(?a<s:b&&?c>?d || ?e)", "(?a<s:b&&?c>STR(?d))",
     # The project's prefixes, given to the engine, not declared: read alike in both readings
     # before the first '<' after an operand.
-    "(?a ag:x<s:b>?c)", "(id:x ?a <s:b> ?c)"]
+    "(?a ag:x<s:b>?c)", "(id:x ?a <s:b> ?c)",
+    # A sign, spaces or a comment, and a number are one member to the engine: "- 1" was read
+    # ahead as an operator, and the IRI after it as less-than and a string.
+    "(?a - 1 <s:b'>)", "(- 1 ?a <s:b'>)", "(?a +#c\n.5 <s:b'>)", "(?a - ?b<s:b&&'>'!=' ')"]
 
 
 def test_a_name_glued_to_filter_where_a_verb_may_follow_is_read_as_the_engine_reads_it():

@@ -194,7 +194,8 @@ def _glued(prefix: str, place: int | None, names: set[str]) -> int | None:
 AHEAD = 2048
 # What a collection's members are made of, and what no collection holds (where it is, the
 # engine's collection fails): the operators and separators of expressions and patterns.
-_MEMBERS = frozenset(("VAR", "NIL", "ANON", "INTEGER", "DECIMAL", "DOUBLE"))
+_NUMBERS = frozenset(("INTEGER", "DECIMAL", "DOUBLE"))
+_MEMBERS = _NUMBERS | {"VAR", "NIL", "ANON"}
 _STRINGS = frozenset(("STRING_LITERAL1", "STRING_LITERAL2", "STRING_LITERAL_LONG1",
                       "STRING_LITERAL_LONG2"))
 _NOT_MEMBERS = frozenset((",", ";", ".", "&&", "||", "=", "!=", ">", "<=", ">=", "*", "/", "+",
@@ -217,13 +218,23 @@ def collection_parses(text: str, at: int, names: set[str]) -> bool | None:
     # Up to the first IRI after an operand both readings read the same tokens: an IRI or a
     # name there that the engine refuses (a prefix it is not given) fails both, and nothing
     # runs, so it is taken for a member; past it, only one the engine certainly reads.
-    depth, before, apart = 0, "", False
+    depth, before, apart, sign = 0, "", False, False
     for match in MASTER.finditer(text, at, end):
         index = match.lastindex
         kind, value = KINDS[index], match.group(index)
         if not whole and match.end() == end:
             return None
         kind = value if kind == "PUNCT" else kind
+        if sign:  # a sign read apart: a member only with a number after it
+            sign = False
+            if kind not in _NUMBERS or value[0] in "+-":
+                return False
+        elif (kind == "+" or kind == "-") and before != "^^":
+            # The engine reads a sign, spaces or comments, and a number as one signed number
+            # ("- 1", "+#c\n.5"): read as an operator, the collection "(?a - 1 <s:b'>)" was
+            # FILTER's, its IRI less-than and a string, and a SERVICE call after it unseen.
+            sign = True
+            continue
         if before == "^^" and kind != "IRIREF" and kind != "PNAME":
             return False  # a datatype is an IRI
         if kind == "(" or kind == ")":
