@@ -65,6 +65,23 @@ def test_the_default_graph_as_quads_is_in_the_default_graph(endpoint, accept, fm
     assert {q.graph_name.value for q in ox.parse(body, format=fmt)} == {name}
 
 
+@pytest.mark.parametrize("value, meant", [("true", True), ("ON", True), ("1", True),
+                                          ("false", False), ("no", False),
+                                          (["true", "yes"], True)])
+def test_inferred_is_read_as_yes_or_no(endpoint, value, meant):
+    # Any value but a yes was read as no; one saying neither is a 400 (test_protocol.py).
+    def lines(query):
+        status, _, body = fetch(f"{endpoint}/rdf-graphs?default{query}",
+                                headers={"Accept": "application/n-triples"})
+        assert status == 200
+        return body.count(b"\n")
+
+    asserted, both = lines(""), lines("&inferred=true")
+    assert asserted < both
+    assert lines(f"&{urllib.parse.urlencode({'inferred': value}, True)}") \
+        == (both if meant else asserted)
+
+
 def test_an_unknown_dataset_format_is_406_listing_every_format_of_the_path(endpoint):
     status, _, body = read(endpoint, "/dataset?format=bogus")
     assert status == 406

@@ -332,6 +332,36 @@ def test_inferred_parameter_adds_the_inferred_graph(endpoint):
     assert count(endpoint, inferred="true") > count(endpoint)
 
 
+@pytest.mark.parametrize("value, meant", [("true", True), ("ON", True), ("1", True),
+                                          ("yes", True), ("false", False), ("0", False),
+                                          ("Off", False), (["true", "yes"], True)])
+def test_inferred_is_read_as_yes_or_no(endpoint, value, meant):
+    with_inferred = count(endpoint, inferred="true")
+    assert count(endpoint, inferred=value) == (with_inferred if meant else count(endpoint))
+
+
+@pytest.mark.parametrize("value, said", [
+    ("ture", "inferred=ture says neither yes nor no"),
+    ("", "inferred= says neither yes nor no"),
+    (["true", "false"], "inferred is given both true and false"),
+    ("x" * 60_000, "(60,000 characters) says neither yes nor no")])
+def test_inferred_saying_neither_yes_nor_no_is_a_400(endpoint, value, said):
+    # Every value but a yes was read as no: inferred=ture, or ?default&inferred (a flag, as
+    # default is one), was answered without the inferred graph, as though it was left out.
+    params = urllib.parse.urlencode({"inferred": value}, True)
+    form = urllib.parse.urlencode({"query": COUNT, "inferred": value}, True).encode()
+    for url, data in [(f"{endpoint}/sparql?query=ASK%7B%7D&{params}", None),
+                      (f"{endpoint}/sparql", form),
+                      (f"{endpoint}/rdf-graphs?default&{params}", None)]:
+        status, _, body = fetch(url, data=data)
+        assert status == 400, (url[:80], body[:200])
+        assert said in body.decode() and "give inferred=true" in body.decode() \
+            or "give it once" in body.decode()
+        assert len(body) < 500
+    status, _, body = fetch(f"{endpoint}/rdf-graphs?default&inferred")
+    assert status == 400 and b"inferred= says neither yes nor no" in body
+
+
 # --- refusals -----------------------------------------------------------------------------
 
 def test_updates_are_refused_and_change_nothing(endpoint):

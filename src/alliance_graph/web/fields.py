@@ -241,3 +241,28 @@ def format_values(params) -> list[str]:
     listed = params.getlist if hasattr(params, "getlist") else \
         (lambda name: params.get(name, []))
     return [v for v in listed("format") if v] or [v for v in listed("output") if v]
+
+
+# How ``inferred`` may say yes (an HTML checkbox sends "on") and no.
+_INFERRED = {"true": True, "1": True, "yes": True, "on": True,
+             "false": False, "0": False, "no": False, "off": False}
+
+
+def inferred(params) -> bool:
+    """Return whether a request's parameters ask for the inferred graph (no ``inferred``: no),
+    as ``format_values`` takes ``params``.  A value saying neither yes nor no, an empty one,
+    and values saying both are refused (400): any value but the four yeses read as no, so
+    ``inferred=ture`` and ``?default&inferred`` (a flag, as ``default`` is one) were answered
+    without the inferred graph, as though it had been left out, and ``inferred=true&inferred=
+    false`` by the first alone."""
+    listed = params.getlist if hasattr(params, "getlist") else \
+        (lambda name: params.get(name, []))
+    said = {v: _INFERRED.get(v.strip().lower()) for v in listed("inferred")}
+    unread = [v for v, meant in said.items() if meant is None]
+    if unread:
+        raise Refused(400, f"inferred={clipped(unread[0])} says neither yes nor no: give "
+                           "inferred=true to add the inferred graph, or inferred=false (or "
+                           "no inferred) to leave it out")
+    if len(set(said.values())) > 1:
+        raise Refused(400, "inferred is given both true and false: give it once")
+    return any(said.values())

@@ -34,10 +34,10 @@ from ..query.dump import dump
 from ..query.refused import Refused
 from ..query.temporary import SpillFailed
 from . import negotiation, protocol
-from .fields import format_values
+from .fields import format_values, inferred
 from .negotiation import media_type, pick_formats
 from .pages import safety
-from .protocol import TRUE, content_tag, error, etag, matches, precondition_failed, service
+from .protocol import content_tag, error, etag, matches, precondition_failed, service
 
 bp = Blueprint("graph_store", __name__)
 bp.after_request(safety.protect)
@@ -167,7 +167,7 @@ def rdf_graphs():
                 raise Refused(404, f"no graph {bracketed(iri)} here; GET /sparql lists the graphs")
             graphs = [svc.graphs[iri]]
         elif "default" in request.args:
-            graphs = svc.names.default_graph(request.args.get("inferred", "").lower() in TRUE)
+            graphs = svc.names.default_graph(inferred(request.args))
         else:
             raise Refused(400, "ask for ?default or ?graph=IRI")
         formats = pick_formats(format_values(request.args), negotiation.GRAPH_OFFERS,

@@ -40,7 +40,6 @@ from .fields import form_charset, format_values, parse_params, plain_body, read_
 
 bp = Blueprint("sparql", __name__)
 
-TRUE = {"true", "1", "yes", "on"}
 _BOM = "\ufeff"
 # Headers every response carries (the app adds them to Flask's, connections.py to its own):
 # CORS, so that browser applications on other origins can query and read the ETag they may
@@ -166,7 +165,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
                            "query parameter at all for the service description")
     return QueryRequest(text, params.get("default-graph-uri", []),
                         params.get("named-graph-uri", []),
-                        params.get("inferred", [""])[0].lower() in TRUE, format_values(params))
+                        fields.inferred(params), format_values(params))
 
 
 def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
