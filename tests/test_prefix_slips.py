@@ -189,3 +189,27 @@ def test_a_finding_naming_the_prefix_in_its_advice_is_kept(mini):
                             "    prov:wasDerivedFrom ev:test-iron-dome .\n")
     checks = [check for _, check in said]
     assert "prefix-namespace" in checks and "claim-duplicate-violation" in checks, said
+
+
+@pytest.mark.parametrize("written, added", [
+    # A namespace pasted whole from somewhere, 60,000 characters long.
+    ("http://www.w3.org/ns/prov/" + "a" * 60_000, ""),
+    # The # left out, and a name of 60,000 characters the slip misread (the first it names).
+    ("http://www.w3.org/ns/prov", "\nid:IronDome prov:" + "a" * 60_000 + " id:UnitedStates .\n"),
+], ids=["long-namespace", "long-name"])
+def test_a_slip_quoting_a_long_iri_says_it_clipped(mini, written, added):
+    # The declaration and the name it misread were said whole: a message of 120 KB, its
+    # advice at the end of it.
+    facts = mini.data_dir / "facts.ttl"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("<http://www.w3.org/ns/prov#>", f"<{written}>") + added,
+                     encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        build.build_quads(mini)
+    [problem] = refused.value.problems
+    assert (problem.file, problem.line) == ("data/facts.ttl", 7)
+    assert len(str(problem)) < 2_000, str(problem)[:3_000]
+    assert problem.message.startswith(f"@prefix prov: <{written[:200]}"), problem.message[:300]
+    assert "characters)" in problem.message
+    assert problem.message.endswith("write @prefix prov: <http://www.w3.org/ns/prov#> . "
+                                    "[prefix-namespace]"), problem.message

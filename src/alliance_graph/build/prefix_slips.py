@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from ..clipping import bracketed, clipped
 from ..namespaces import PREFIX_IRIS
 from .lines import line_number
 from .turtle_tokens import declarations
@@ -40,15 +41,19 @@ class Slip(NamedTuple):
     misread: str   # an IRI of the file written in ``read``
 
     def message(self) -> str:
-        """Return what to say of the slip, and the declaration to write instead."""
+        """Return what to say of the slip, and the declaration to write instead: each value
+        of the file it repeats ``clipped`` (a declaration of a 60,000-character IRI, or a
+        name of 5 MB, was said whole, twice, its advice past it)."""
         local = self.misread[len(self.read):]
         end = " ." if self.keyword.startswith("@") else ""
-        based = "" if self.read == self.written else f" (read against the base as <{self.read}>)"
-        return (f"{self.keyword} {self.prefix}: <{self.written}>{based} is not the namespace "
-                f"of {self.prefix}: (<{self.meant}>, as the data files declare it): each "
-                f"{self.prefix}: name of this file is another term, which the graph does not "
-                f"have ({self.prefix}:{local} reads <{self.misread}>); write {self.keyword} "
-                f"{self.prefix}: <{self.meant}>{end}")
+        based = "" if self.read == self.written else \
+            f" (read against the base as {bracketed(self.read)})"
+        return (f"{self.keyword} {self.prefix}: {bracketed(self.written)}{based} is not the "
+                f"namespace of {self.prefix}: (<{self.meant}>, as the data files declare it): "
+                f"each {self.prefix}: name of this file is another term, which the graph does "
+                f"not have ({clipped(f'{self.prefix}:{local}')} reads "
+                f"{bracketed(self.misread)}); write {self.keyword} {self.prefix}: "
+                f"<{self.meant}>{end}")
 
 
 def slips(text: str, quads) -> list[Slip]:
