@@ -414,3 +414,44 @@ def test_each_check_is_named_by_a_whole_sentence():
     # truthy step asserts the fact of a claim".
     for check in checks.all_checks():
         assert check.title.endswith(".") and ".  " not in check.title, (check.name, check.title)
+
+
+LONG = "a" * 60_000
+# A check's finding naming a term of 60,000 characters said it whole, twice or three times:
+# each is said by its start, an ellipsis and its length (clipping.py), the advice kept last.
+LONG_TERMS = [
+    # a term the row holds, between < > (an unknown property) and bare (its uncited triple)
+    (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
+                  extra=f"    ag:rnk{LONG} ag:NormalRank ;\n"),
+     "unknown-term-violation", "does not declare (<https://alliance-graph.example/ontology/rnk",
+     "ag:rnk"),
+    # a text of many words (the row's value), written bare
+    (added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates")[0],
+     added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates")[1].replace(
+         "ag:rank ag:NormalRank", 'ag:rank "' + " ".join(["word"] * 12_000) + '"'),
+     "claim-rank-violation", "none of the three ranks: write ag:PreferredRank", "ag:rank"),
+    # a term no row holds: the other claim of a fact, named by the first
+    (*added_claim("id:Atlantis", "rdf:type", "ag:State", name=f"claim:{LONG}"),
+     "claim-duplicate-violation", "cite all its evidence on it", "claim:Atlantis-type a"),
+    # a node nothing describes, named with the node most likely meant (spelling.said)
+    ("claim:Atlantis-type a ag:Claim ;\n",
+     f"id:{LONG}x a ag:State .\n\n" + added_claim(f"id:{LONG}y", "ag:coFundedBy",
+                                                 "id:UnitedStates")[1],
+     "entity-unlabelled-violation", "is not in the graph: did you mean", "claim:Added a"),
+]
+
+
+@pytest.mark.parametrize("old, new, check, said, line_of", LONG_TERMS,
+                         ids=[f"{t[2]}-{i}" for i, t in enumerate(LONG_TERMS)])
+def test_a_finding_naming_a_long_term_says_it_clipped(mini, old, new, check, said, line_of):
+    facts = mini.data_dir / "facts.ttl"
+    text = facts.read_text().replace(old, new, 1)
+    facts.write_text(text)
+    with pytest.raises(LoadError) as err:
+        build.build_quads(mini)
+    hits = [p for p in err.value.problems if p.message.endswith(f"[{check}]")]
+    assert hits, str(err.value)[:3_000]
+    assert all(len(str(p)) < 2_000 for p in err.value.problems), str(err.value)[:3_000]
+    lines = text.splitlines()
+    assert any(p.file == "data/facts.ttl" and lines[p.line - 1].lstrip().startswith(line_of)
+               and said in p.message and "characters)" in p.message for p in hits), hits

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from ..clipping import SHOWN, bracketed, clipped
 from ..namespaces import PREFIX_IRIS, sparql_prologue
 from ..rdf import DATA, ONTOLOGY, file_of, graph_iri, is_role, term_text
 from . import lists, prefix_slips, spelling
@@ -38,11 +39,42 @@ class Check:
     sparql: str
 
     def message_of(self, row) -> str:
-        """Return what a row of the query says it found; the check's title where the query
-        made no message (one built with STR() of a blank node is unbound, an error in
-        SPARQL: a row with no message was an AttributeError, in the build and in validate)."""
+        """Return what a row of the query says it found, each long term of the file it names
+        ``clipped`` (``_clipped``); the check's title where the query made no message (one
+        built with STR() of a blank node is unbound, an error in SPARQL: a row with no
+        message was an AttributeError, in the build and in validate)."""
         message = row["message"]
-        return message.value if message is not None else self.title
+        return _clipped(message.value, row) if message is not None else self.title
+
+
+# A term a query's message writes between < > or bare, past what a message shows of one: each
+# run begins where no other of its characters is before it, so that a search tries it once.
+_LONG = re.compile(rf"<([^<>\s\0]{{{SHOWN + 1},}})>|(?<![^\s<>\"\0])[^\s<>\"\0]{{{SHOWN + 1},}}")
+_HELD = re.compile(r"\0(\d+)\0")
+
+
+def _clipped(message: str, row) -> str:
+    """Return a query's ``message`` with each term over ``SHOWN`` characters it names (an IRI
+    between < > or bare, a literal's text between quotes or bare) ``clipped``: a message
+    is SPARQL's CONCAT of the file's terms, and one naming an IRI of 60,000 characters was
+    said whole, its advice at the end of it.  The row's own terms (its node, value, ...)
+    first, a text of many words among them; then any other (a claim's twin, a datatype).
+    Each term clipped is held out of the message (a NUL no file holds, around its number)
+    until the others are, so that none is clipped twice."""
+    if len(message) <= SHOWN:
+        return message
+    said: list[str] = []
+    long = sorted({t.value for t in row if isinstance(t, (ox.NamedNode, ox.Literal))
+                   and len(t.value) > SHOWN} - {message}, key=len, reverse=True)
+    for value in long:
+        for written, shown in ((f"<{value}>", bracketed(value)),
+                               (f'"{value}"', clipped(value, show='"{}"'.format)),
+                               (value, clipped(value))):
+            if written in message:
+                said.append(shown)
+                message = message.replace(written, f"\0{len(said) - 1}\0")
+    message = _LONG.sub(lambda m: bracketed(m[1]) if m[1] else clipped(m[0]), message)
+    return _HELD.sub(lambda m: said[int(m[1])], message)
 
 
 # Where a query's first comment line ends its first sentence (the style's two spaces).
@@ -147,7 +179,8 @@ def _problem(finding: _Finding, meant: dict[str, str] | None = None) -> Problem:
             _iri(finding.value)  # a literal's datatype is looked at
         message = spelling.hinted(message, _iri(finding.focus), _iri(finding.path), value, meant)
     # A message naming its node already (an unknown term's) is not followed by it again.
-    shown = "" if f"<{_shown(finding.focus)}>" in message else f": {_shown(finding.focus)}"
+    node = _shown(finding.focus)
+    shown = "" if bracketed(node) in message else f": {clipped(node)}"
     return Problem(finding.file, finding.line, f"{message}{shown} [{finding.check.name}]")
 
 

@@ -21,6 +21,8 @@ import re
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
+from ..clipping import bracketed
+
 RDF_TYPE = str(RDF.type)
 _TYPE = ox.NamedNode(RDF_TYPE)
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
@@ -212,15 +214,18 @@ def said(terms: dict[str, str], nodes: dict[str, str],
     """Return what to say of each misspelt term: ``terms`` from ``hints``, ``nodes`` from
     ``node_hints``, ``datatypes`` from ``datatype_hints``, each a term and the IRI it most
     likely meant."""
-    found = {term: f"<{term}> is no XML Schema datatype: did you mean <{meant}>?"
+    found = {term: f"{bracketed(term)} is no XML Schema datatype: did you mean <{meant}>?"
              for term, meant in (datatypes or {}).items()}
+    # A term of the file, and a node meant, are said clipped: a misspelt name of 60,000
+    # characters was said whole in each finding naming it.
     for term, meant in terms.items():
         namespace = _split(meant)[0]
         where = "" if _split(term)[0] == namespace else \
-            f" (its namespace is <{namespace}>: see the file's @prefix lines)"
-        found[term] = f"<{term}> is not a term of the ontology: did you mean <{meant}>{where}?"
+            f" (its namespace is {bracketed(namespace)}: see the file's @prefix lines)"
+        found[term] = (f"{bracketed(term)} is not a term of the ontology: did you mean "
+                       f"{bracketed(meant)}{where}?")
     for term, meant in nodes.items():
-        found[term] = f"<{term}>{NOT_IN_GRAPH}<{meant}>?"
+        found[term] = f"{bracketed(term)}{NOT_IN_GRAPH}{bracketed(meant)}?"
     return found
 
 
