@@ -217,3 +217,35 @@ def test_a_data_file_of_another_format_is_said_to_be_one(tmp_path, build, writte
     assert str(problem) == (f"data/aid.ttl: is {what}, not Turtle: every file of data/ and "
                             "ontology/ is Turtle (another RDF syntax converts to Turtle with "
                             "any RDF tool)")
+
+
+LONG = "x" * 60_000
+WORDS = " ".join(["word"] * 20_000)
+
+
+@pytest.mark.parametrize("build", [default_route, streaming_route])
+@pytest.mark.parametrize("written, at, advice", [
+    # a text of 100 KB where a statement begins: a value after a value
+    (f'id:FxState ag:note "a" "{WORDS}" .\n', "4:24", "a statement's subject is a name, such as "
+                                                      "id:BlueFlag"),
+    # a name of 60,000 characters the parser read as a bare word
+    (f"id:FxState ag:note id:a {LONG} .\n", "4:25", "or a space inside a name"),
+    # a prefix of 60,000 characters, and one a letter from rdfs:
+    (f'id:FxState {LONG}:label "x" .\n', "4:12", "has not been declared"),
+    (f'id:FxState rdsf{LONG}:label "x" .\n', "4:12", "has not been declared"),
+    # the file cut short after a name of 60,000 characters
+    (f"id:FxState ag:note id:a ; ag{LONG}", "4:27", hints.CUT_SHORT),
+], ids=["text", "word", "prefix", "rdsf-prefix", "cut-short"])
+def test_a_parsers_error_quoting_a_long_text_says_it_clipped(tmp_path, build, written, at,
+                                                             advice):
+    # The parser quotes the text it could not read: said whole, the error was 60-100 KB, its
+    # advice at the end of it.
+    path = tmp_path / "aid.ttl"
+    path.write_text(PREFIXES + written, encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        build(path)
+    [problem] = refused.value.problems
+    said = str(problem)
+    assert len(said) < 2_000, said[:3_000]
+    assert said.startswith(f"data/aid.ttl:{at}: "), said[:300]
+    assert "characters)" in said and said.endswith(advice), said

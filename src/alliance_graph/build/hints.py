@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 
+from ..clipping import SHOWN, clipped
 from ..namespaces import PREFIX_IRIS, prefix_meant
 from ..utf16 import is_utf16
 from .lines import column_number
@@ -106,29 +107,51 @@ def _bare_word(word: str, place: str) -> str:
             "the other kind of marks), or a space inside a name")
 
 
+# How a parser's message ends that begins with the file's text it could not read.
+_QUOTING = (" is not a valid RDF object", " is not a valid subject or graph name",
+            " is not a valid predicate")
+_UNDECLARED = re.compile(r"The prefix (.*): has not been declared$", re.S)
+
+
+def shown(message: str) -> str:
+    """Return a parser's ``message`` with the file's text it quotes ``clipped``: a string of
+    100 KB written where a statement begins was quoted whole ('"..." is not a valid subject
+    or graph name'), and so was a name of 60,000 characters, the advice after them."""
+    if len(message) <= SHOWN:
+        return message
+    end = next((end for end in _QUOTING if message.endswith(end)), None)
+    if end is not None:
+        return clipped(message[:-len(end)]) + end
+    undeclared = _UNDECLARED.match(message)
+    if undeclared:
+        return f"The prefix {clipped(undeclared[1])}: has not been declared"
+    return clipped(message)
+
+
 def told_apart(message: str) -> str:
-    """Return a parser's ``message`` with what to write instead: a project prefix left
-    undeclared, with the line declaring it; an IRI between < >, with the project's prefixed
-    names; a string's line break, with how to join a quote pasted across one; each character
-    it quotes that is not plain ASCII, named, with what it looks like."""
+    """Return a parser's ``message``, ``shown``, with what to write instead: a project prefix
+    left undeclared, with the line declaring it; an IRI between < >, with the project's
+    prefixed names; a string's line break, with how to join a quote pasted across one; each
+    character it quotes that is not plain ASCII, named, with what it looks like."""
+    words = shown(message)
     if message == "No scheme found in an absolute IRI":  # <BlueFlag>, in a file with no @base
         return (f"{message}: an IRI between < > is relative, and the project's files have no "
                 "base IRI to resolve it against; write the project's names with their "
                 "prefixes, such as id:BlueFlag")
     if message.startswith("Line jumps are not allowed in string literals"):
-        return f"{message}: {_LINE_JUMP}"
+        return f"{words}: {_LINE_JUMP}"
     fix = next((said(m) for pattern, said in _SLIPS if (m := pattern.match(message))), None)
     if fix:
-        return f"{message}: {fix}"
+        return f"{words}: {fix}"
     undeclared = re.match(r"The prefix ([^\s:]*): has not been declared$", message)
     if undeclared and undeclared.group(1) in PREFIX_IRIS:  # the project's: say its line
         prefix = undeclared.group(1)
-        return (f"{message}: a file declares the prefixes it uses, as data/*.ttl do "
+        return (f"{words}: a file declares the prefixes it uses, as data/*.ttl do "
                 f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
     if undeclared:  # another's: a project prefix mistyped (rdsf:)?
         meant = prefix_meant(undeclared.group(1), PREFIX_IRIS)
         if meant:
-            return f"{message}: did you mean {meant}:?"
+            return f"{words}: did you mean {meant}:?"
     said = []
     for c in dict.fromkeys(re.findall(r"'(.)'", message)):
         if c.isascii() and c.isprintable():
@@ -137,7 +160,7 @@ def told_apart(message: str) -> str:
         why = _LOOKALIKE.get(c) or (_BLANK if c.isspace() or unicodedata.category(c) == "Cf"
                                     else "")
         said.append(f"{c!r} is U+{ord(c):04X} {name}" + (f", {why}" if why else ""))
-    return message if not said else f"{message} ({'; '.join(said)})"
+    return words if not said else f"{words} ({'; '.join(said)})"
 
 
 # What a text opens with when it is a page or a document of another RDF syntax, not Turtle.

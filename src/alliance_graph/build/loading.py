@@ -23,7 +23,7 @@ from ..rdf import DATA, graph_iri, quiet_rdflib
 from ..utf16 import utf16_said
 from ..wording import printable
 from . import data_folder
-from .hints import CUT_SHORT, encoding_hint, other_format, told_apart
+from .hints import CUT_SHORT, encoding_hint, other_format, shown, told_apart
 from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
 from .turtle_tokens import glued_numbers
 
@@ -210,7 +210,7 @@ def syntax_refusal(exc: SyntaxError, text: str, name: str) -> Problem:
         return Problem(name, None, other)
     cut = _cut_short(exc, text)
     if cut is not None:
-        return Problem(name, cut[0], f"{_parser_words(exc)}: {CUT_SHORT}", cut[1])
+        return Problem(name, cut[0], f"{shown(_parser_words(exc))}: {CUT_SHORT}", cut[1])
     return syntax_problem(exc, name)
 
 
