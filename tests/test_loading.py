@@ -354,3 +354,41 @@ def test_checking_a_large_text_builds_none_of_its_quads():
     finally:
         tracemalloc.stop()
     assert checked < parsed / 20, (checked, parsed)
+
+
+DIGITS = "1" * 60_000
+
+
+@pytest.mark.parametrize("written, said", [
+    # A number of 60,000 digits written bare: said whole, and on no line (it is no string).
+    (f"<urn:a> <urn:v> {DIGITS} .\n", "is an xsd:integer past what the query engine computes "
+                                      "with (64 bits, up to 9223372036854775807): its sums and "
+                                      "comparisons would be unbound; write it as an xsd:decimal "
+                                      "or xsd:double, or in a larger unit"),
+    (f'<urn:a> <urn:v> "{DIGITS}x"^^xsd:integer .\n', "is not a valid xsd:integer (written 42)"),
+    (f'<urn:a> <urn:v> "{" ".join(["1x"] * 30_000)}"^^xsd:integer .\n',
+     "is not a valid xsd:integer (written 42)"),
+    (f'<urn:a> <urn:v> "1,{DIGITS}x"^^xsd:integer .\n', "is not a valid xsd:integer (written 42)"),
+    (f'<urn:a> <urn:v> "1,{DIGITS}"^^xsd:double .\n', "a number is written without commas, "
+                                                      f"{DIGITS[:200]}… (60,001 characters)"),
+], ids=["bare", "digits", "words", "comma-ill-typed", "commas"])
+def test_a_long_literal_is_said_clipped_on_its_line(tmp_path, written, said):
+    path = write(tmp_path, "typed.ttl", '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n'
+                 + written)
+    with pytest.raises(loading.LoadError) as err:
+        loading.load_files([(path, "data/typed.ttl")])
+    [problem] = err.value.problems
+    assert problem.line == 3, str(problem)[:300]
+    assert len(str(problem)) < 2_000 and "characters)" in problem.message, str(problem)[:3_000]
+    assert problem.message.endswith(said), problem.message
+
+
+def test_numbers_of_many_digits_glued_by_commas_are_said_clipped():
+    # Two numbers of 60,000 digits, said whole four times: a message of 480 KB.
+    text = f"{PREFIXES}\nid:A oa:start {DIGITS},{DIGITS} ; oa:end 3 .\n"
+    with pytest.raises(loading.LoadError) as refused:
+        loading.parse_turtle(text, "data/aid.ttl")
+    [problem] = refused.value.problems
+    assert problem.line == 4 and len(str(problem)) < 2_000, str(problem)[:3_000]
+    assert problem.message.endswith("(120,000 characters), or 1" + "1" * 199 + "… (120,001 "
+                                    "characters) for a decimal"), problem.message

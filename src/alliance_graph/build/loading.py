@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from ..clipping import clipped
 from ..project_files import turtle_files
 from ..rdf import DATA, graph_iri, quiet_rdflib
 from ..utf16 import utf16_said
@@ -164,18 +165,22 @@ def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
     problems = []
     for literal in literals:
         local = literal.datatype.value.removeprefix(str(XSD))
-        line = strings.typed_line(literal.value, literal.datatype.value)
+        # A number written bare is no string: searched for as written (it had no line); its
+        # value said clipped (clipping.py): one of 60,000 digits was said whole.
+        line = strings.typed_line(literal.value, literal.datatype.value) or \
+            strings.line(literal.value)
+        value = clipped(literal.value, show='"{}"'.format)
         if local in _RANGED and _RANGED[local].fullmatch(literal.value.strip()):
             # A valid form the engine has no number for (it was "is not a valid xsd:integer").
-            message = (f'"{literal.value}" is an xsd:{local} past what the query engine '
+            message = (f"{value} is an xsd:{local} past what the query engine "
                        f"computes with ({_RANGE[local][0]}): its sums and comparisons would be "
                        f"unbound; write it {_RANGE[local][1]}")
         else:
-            message = (f'ill-typed literal "{literal.value}" is not a valid xsd:{local}'
+            message = (f"ill-typed literal {value} is not a valid xsd:{local}"
                        f" (written {FORMS[local]})")
             bare = literal.value.replace(",", "")  # "2,582": a thousands separator
             if bare != literal.value and not is_ill_typed(ox.Literal(bare, datatype=literal.datatype)):
-                message += f": a number is written without commas, {bare}"
+                message += f": a number is written without commas, {clipped(bare)}"
         problems.append(Problem(name, line, message))
     return problems
 
@@ -244,13 +249,14 @@ def comma_problems(text: str, name: str) -> list[Problem]:
         return []
     problems = []
     for at, parts in glued_numbers(text):
-        written = ",".join(parts)
-        listed = f"{', '.join(parts[:-1])} and {parts[-1]}"
-        decimal = f", or {'.'.join(parts)} for a decimal" if len(parts) == 2 \
+        # Each said clipped (clipping.py): two of 60,000 digits were said whole, four times.
+        written = clipped(",".join(parts))
+        listed = f"{clipped(', '.join(parts[:-1]))} and {clipped(parts[-1])}"
+        decimal = f", or {clipped('.'.join(parts))} for a decimal" if len(parts) == 2 \
             and parts[0].lstrip("+-").isdigit() else ""
         problems.append(Problem(name, line_number(text, at), (
-            f"{written} is read as {len(parts)} numbers ({listed}): in Turtle a comma separates "
-            f"values, and a number is written without one: write {''.join(parts)}{decimal}")))
+            f"{written} is read as {len(parts):,} numbers ({listed}): in Turtle a comma separates"
+            f" values, and a number is written without one: write {clipped(''.join(parts))}{decimal}")))
     return problems
 
 
