@@ -15,13 +15,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from urllib.parse import urljoin
 
 from rdflib.namespace import RDF
 
 from ..rdf import turtle_string
 from . import turtle_tokens as turtle
+from .predicates import predicate_end
 
 # A declaration opens a line, one ended by a carriage return alone too (``BREAK``).
 _PREFIX = re.compile(r"(?:^|(?<=\r))\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>",
@@ -60,34 +60,6 @@ def column_number(text: str | bytes, at: int) -> int:
     """Return the 1-based column of offset ``at`` on its line (of a text, or of its bytes)."""
     breaks = _BYTE_BREAK if isinstance(text, bytes) else BREAK
     return at - max((m.end() for m in breaks.finditer(text, 0, at)), default=0) + 1
-
-
-# The characters a prefixed name's local part may write escaped (``id:No\~Sea``).
-_LOCAL_ESCAPES = set("_~.-!$&'()*+,;=/?#@%")
-
-
-def _spelled(form: str) -> str:
-    """Return the pattern of one spelling: a prefixed name's characters each with or without
-    the backslash a file may escape them with."""
-    prefix, colon, local = form.partition(":")
-    if form.startswith("<") or not colon:
-        return re.escape(form)
-    return re.escape(prefix + colon) + "".join(
-        (r"\\?" if c in _LOCAL_ESCAPES else "") + re.escape(c) for c in local)
-
-
-@lru_cache(maxsize=4096)
-def _mention(forms: tuple[str, ...]) -> re.Pattern:
-    """Return the pattern of a property, in any of its spellings, written as the predicate of
-    a line: after the subject opening a block, first on a line, or after a ";", a "[" or a "{|".
-
-    Written anywhere else it is a value: ``rdf:predicate ag:participant ;`` above the line
-    ``ag:participant id:Israel ;`` was taken for that triple, a finding on it placed two
-    lines up, on the claim's rdf:predicate.  One pattern for all spellings, so a search stops
-    at the first of them: searching for each in turn scanned a long line to its end for every
-    spelling not on it."""
-    spelled = "|".join(_spelled(f) for f in forms)
-    return re.compile(rf"(?:^\S+[ \t]+|(?:^|[;\[]|\{{\|)[ \t]*)(?:{spelled})(?=[\s;,.\]]|$)")
 
 
 class StringLines:
@@ -365,14 +337,13 @@ class LineIndex:
     def _property_position(self, name: str, start: int, column: int,
                            predicate: str) -> tuple[int, int]:
         lines = self.lines(name)
-        forms = ["a"] if predicate == str(RDF.type) else self.spellings(name, predicate)
-        pattern = _mention(tuple(forms))
+        forms = ("a",) if predicate == str(RDF.type) else tuple(self.spellings(name, predicate))
         for i in range(start - 1, len(lines)):
             if i > start - 1 and lines[i][:1] not in ("", " ", "\t"):
                 break  # the next subject block
-            m = pattern.search(lines[i], column if i == start - 1 else 0)
-            if m:
-                return i + 1, m.end()
+            end = predicate_end(lines[i], column if i == start - 1 else 0, forms)
+            if end is not None:
+                return i + 1, end
         return start, column
 
     def value_line(self, name: str, line: int, value: str) -> int:
