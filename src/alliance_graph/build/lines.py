@@ -239,12 +239,15 @@ class LineIndex:
                 if ns:
                     by_ns.setdefault(ns, []).append((order, prefix))  # "" is the default
             self._prefixes[name] = by_ns
-        # A local name holds a "/" or "#" only escaped (id:claim\/A), a rarer spelling.
-        found = sorted((any(c in "/#" for c in iri[len(ns):]), order, prefix, iri[len(ns):])
-                       for ns, declared in self._prefixes[name].items()
-                       if len(iri) > len(ns) and iri.startswith(ns)
-                       for order, prefix in declared)
-        return [f"<{iri}>"] + [f"{prefix}:{local}" for _, _, prefix, local in found]
+        found = []
+        for ns, declared in self._prefixes[name].items():
+            if len(iri) > len(ns) and iri.startswith(ns):
+                local = iri[len(ns):]
+                # A local name holds a "/" or "#" only escaped (id:claim\/A), a rarer spelling
+                # (looked for by str's own search: a character at a time, 1.6 s for 5 MB).
+                found += [("/" in local or "#" in local, order, prefix, local)
+                          for order, prefix in declared]
+        return [f"<{iri}>"] + [f"{prefix}:{local}" for _, _, prefix, local in sorted(found)]
 
     def line_of(self, name: str, iri: str) -> int | None:
         """Return the 1-based line in file ``name`` where ``iri`` is described, if found."""
