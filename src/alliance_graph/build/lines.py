@@ -350,13 +350,17 @@ class LineIndex:
         return start, column
 
     def value_line(self, name: str, line: int, value: str) -> int:
-        """Return the line at or just after ``line`` where a literal ``value`` is written."""
+        """Return the line at or just after ``line`` where a literal ``value`` is written.
+
+        The lines after ``line`` are searched first: ``line`` is the answer whether it holds
+        the value or none does, so it is searched only when a later line does.  Searched
+        first, a line of 2 MB holding a file's every statement was scanned again for each
+        finding on it (5,000 findings: 4 s)."""
         needle = turtle_string(value)[1:-1]
         lines = self.lines(name)
-        for i in range(line - 1, min(len(lines), line + _VALUE_LINES)):
-            if needle in lines[i]:
-                return i + 1
-        return line
+        later = next((i for i in range(line, min(len(lines), line + _VALUE_LINES))
+                      if needle in lines[i]), None)
+        return line if later is None or needle in lines[line - 1] else later + 1
 
     def locate(self, iri: str, prefer: str | None = None) -> tuple[str | None, int | None]:
         """Return (file, line) where ``iri`` is described, trying file ``prefer`` first."""
