@@ -80,3 +80,15 @@ def test_each_cycle_of_lists_is_found_once_however_long(mini):
     assert sorted((p.line, p.message.split(",")[0]) for p in found) == [
         (6, f"the rdf:rest of <{AG}n20000> leads back to <{AG}n0>"),
         (7, f"the rdf:rest of <{AG}self> leads back to <{AG}self>")]
+
+
+@pytest.mark.parametrize("node", ["ag:" + "n" * 60_000, "_:" + "l" * 60_000])
+def test_a_cycle_of_a_node_named_at_length_names_it_clipped(mini, node):
+    # Named whole, twice: a message of 120 KB, its advice at the end of it.
+    text = CYCLE.split("\nag:Loop")[0] + f"\nag:Loop owl:intersectionOf {node} .\n" \
+        f"{node} rdf:first ag:State ;\n    rdf:rest {node} .\n"
+    (mini.ontology_dir / "cycle.ttl").write_text(text, encoding="utf-8")
+    [problem] = build_problems(mini, "default")
+    assert (problem.file, problem.line) == ("ontology/cycle.ttl", 7)
+    assert len(str(problem)) < 2_000 and "(60,0" in problem.message, str(problem)[:3_000]
+    assert problem.message.endswith("(write it with ( ... ))"), problem.message

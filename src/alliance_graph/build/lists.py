@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..clipping import bracketed, clipped
 from ..namespaces import RDF
 from ..rdf import file_of
 from .loading import Problem, written_label
@@ -22,10 +23,12 @@ _REST = ox.NamedNode(str(RDF.rest))
 
 
 def _shown(node) -> str:
+    """Return a list node as a message names it, ``clipped`` (a node named by 60,000
+    characters was named whole, twice)."""
     label = written_label(node) if isinstance(node, ox.BlankNode) else None
     if label is not None:
-        return f"_:{label}"
-    return f"<{node.value}>" if isinstance(node, ox.NamedNode) else "a list node"
+        return clipped(f"_:{label}")
+    return bracketed(node.value) if isinstance(node, ox.NamedNode) else "a list node"
 
 
 def cycles(store: ox.Store, places: Places) -> list[Problem]:
