@@ -491,6 +491,31 @@ def test_a_proposal_kept_in_its_box_keeps_its_first_line_break(kg, settings, pas
     assert textarea(page) == pasted
 
 
+@pytest.mark.parametrize("parts, words", [
+    ([("file", "a.ttl", b"#"), ("file", "b c.ttl", b"#")], "2 files (a.ttl, b_c.ttl)"),
+    ([("file", f"{n}.ttl", b"#") for n in range(5)], "5 files (0.ttl, 1.ttl, 2.ttl, ...)"),
+    ([("turtle", None, b"#"), ("turtle", None, b"#")], "2 texts in its field turtle"),
+    ([("file", "a.ttl", b"#"), ("turtle", None, b"# x"), ("turtle", None, b"#")],
+     "2 texts in its field turtle")])
+def test_a_form_of_several_proposals_is_a_400_not_the_first_ones_report(endpoint, parts,
+                                                                        words):
+    # The first file (or text) alone was validated, and "conforms" said of the form: the
+    # second, whatever it held, was never read.
+    first = PASSES.read_bytes()
+    body, ctype = form(*[(name, filename, first + data) for name, filename, data in parts])
+    status, _, text = post(endpoint, body, ctype, accept="application/json")
+    assert status == 400, text[:300]
+    assert text.decode() == (f"the form carries {words}, and one proposal is validated at a "
+                             "time: send each in a request of its own (alliance-graph validate "
+                             "checks several files together)\n")
+    form_body = urllib.parse.urlencode({"turtle": [first, first]}, doseq=True).encode()
+    status, _, text = post(endpoint, form_body, "application/x-www-form-urlencoded")
+    assert status == 400 and b"the form carries 2 texts in its field turtle" in text
+    # A file and a blank text beside it, as the page's form sends them, are read as before.
+    body, ctype = form(("turtle", None, b" "), ("turtle", None, b""), ("file", "a.ttl", first))
+    assert post(endpoint, body, ctype, accept="application/json")[0] == 200
+
+
 def test_a_file_over_the_limit_keeps_the_text_pasted_beside_it(endpoint, settings):
     # Regression: without the form's script, a file over the limit sent with pasted text
     # came back as a page with an empty box: the text typed was lost.

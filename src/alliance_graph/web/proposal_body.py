@@ -104,7 +104,7 @@ def _from_form(ctype: str, limit: int) -> Proposal:
         # Read as /sparql reads a form: werkzeug dropped a field that was not UTF-8, and the
         # proposal was then said to be empty.
         pasted = fields.parse_params(request.get_data(cache=False), "form body").get("turtle")
-        upload = None
+        upload, chosen = None, []
     else:
         # Flask's default for a pasted field is 500 kB; a proposal may be as big as a file,
         # and one over the limit is kept for its box.  (The body is at most twice the limit:
@@ -113,10 +113,12 @@ def _from_form(ctype: str, limit: int) -> Proposal:
         request.max_form_memory_size = 2 * limit + FORM_OVERHEAD
         try:
             upload = request.files.get("file")
+            chosen = [f.filename for f in request.files.getlist("file") if f.filename]
             pasted = request.form.getlist("turtle")
         except RequestEntityTooLarge:  # werkzeug's 413 said "exceeds the capacity limit"
             raise Refused(400, f"the form has more than {request.max_form_parts:,} parts; "
                                "the form at /validate sends two") from None
+    _one_of_each(chosen, [p for p in pasted or () if p.strip()])
     if upload is not None and upload.filename:
         # Text pasted as well is not validated: the page says so, and keeps it in its box.
         beside = pasted[0] if pasted and pasted[0].strip() else None
@@ -136,6 +138,22 @@ def _from_form(ctype: str, limit: int) -> Proposal:
     if len(proposal.data) > limit:
         raise _too_big(limit)
     return proposal
+
+
+def _one_of_each(chosen: list[str], pasted: list[str]) -> None:
+    """Refuse (400) a form carrying several files, or several texts, to validate: the first
+    alone was validated, and its report read as the others' too (``curl -F file=@a.ttl -F
+    file=@b.ttl`` said "conforms" of a.ttl, whatever b.ttl held)."""
+    if len(chosen) > 1:
+        names = ", ".join(clipped(shown_name(name)) for name in chosen[:3])
+        several = f"{len(chosen)} files ({names}{', ...' if len(chosen) > 3 else ''})"
+    elif len(pasted) > 1:
+        several = f"{len(pasted)} texts in its field turtle"
+    else:
+        return
+    raise Refused(400, f"the form carries {several}, and one proposal is validated at a time: "
+                       "send each in a request of its own (alliance-graph validate checks "
+                       "several files together)")
 
 
 def shown_name(filename: str) -> str:
