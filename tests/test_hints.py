@@ -4,6 +4,8 @@ both routes of a build as in a proposal."""
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 import pytest
 
@@ -249,3 +251,16 @@ def test_a_parsers_error_quoting_a_long_text_says_it_clipped(tmp_path, build, wr
     assert len(said) < 2_000, said[:3_000]
     assert said.startswith(f"data/aid.ttl:{at}: "), said[:300]
     assert "characters)" in said and said.endswith(advice), said
+
+
+def test_an_undeclared_prefix_of_megabytes_is_offered_no_project_prefix_in_a_moment(tmp_path):
+    # difflib read it into a table to compare it with rdfs: and the others: 0.6 s a megabyte,
+    # for none can be close to a prefix of a few letters.
+    path = tmp_path / "aid.ttl"
+    path.write_text(PREFIXES + f'id:FxState rdsf{"s" * 8_000_000}:label "x" .\n', encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(LoadError) as refused:
+        default_route(path)
+    assert time.perf_counter() - start < 2, "a prefix of more than 200 characters is no slip"
+    [problem] = refused.value.problems
+    assert str(problem).endswith("(8,000,004 characters): has not been declared"), str(problem)

@@ -35,6 +35,11 @@ _SPLIT = re.compile(r"^(.*[/#])([^/#]*)$")
 _CLOSE = 0.75
 # Past this many rdf:type statements in the graph, no node is offered for a misspelt one.
 NODE_LIMIT = 200_000
+# Past this many characters, a name or namespace is offered nothing: difflib reads the name
+# compared into a table and compares it in time growing with both lengths (a misspelt node
+# of 5 MB took 6 s to be offered one of 5 MB), and a name pasted at such length is no slip
+# of the keyboard.
+_LONGEST = 1_000
 
 
 def _split(iri: str) -> tuple[str, str]:
@@ -123,7 +128,7 @@ def _closest(iri: str, kind: str | None, by_namespace: dict[str, dict[str, str]]
     own namespace by its name, or of the namespace closest to its own (``ontology#`` for
     ``ontology/``) by the same name."""
     namespace, local = _split(iri)
-    if not local:
+    if not local or len(namespace) > _LONGEST:
         return None
     if namespace not in by_namespace:
         close = difflib.get_close_matches(namespace, list(by_namespace), n=1, cutoff=0.9)
@@ -138,7 +143,10 @@ def _closest(iri: str, kind: str | None, by_namespace: dict[str, dict[str, str]]
 
 
 def _best(local: str, names: dict[str, str]) -> str | None:
-    """Return the IRI of the name of ``names`` (name: IRI) closest to ``local``, if close."""
+    """Return the IRI of the name of ``names`` (name: IRI) closest to ``local``, if close
+    (none for a name past ``_LONGEST``)."""
+    if len(local) > _LONGEST:
+        return None
     # Letter case ignored first (ag:claim is ag:Claim), then heeded to choose among names
     # alike but for it.
     lower: dict[str, list[str]] = {}
