@@ -516,6 +516,37 @@ def test_a_form_of_several_proposals_is_a_400_not_the_first_ones_report(endpoint
     assert post(endpoint, body, ctype, accept="application/json")[0] == 200
 
 
+def test_a_data_file_broken_under_a_running_server_is_a_503_not_the_proposals_400(
+        tmp_path):
+    # The server goes on serving the build it loaded; a validation builds the files as they
+    # are now. A data file broken since was a 400, "line 3: ..." of data/base.ttl said as
+    # the proposal's (the page: "The proposal could not be validated"), for any proposal.
+    data = tmp_path / "data"
+    shutil.copytree(BASE, data)
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([str(BIN), "--data", str(data), "--cache", str(tmp_path / "cache"),
+                             "serve", "--port", str(port)], url + "/validate",
+                            tmp_path / "serve.log", timeout=180)
+    try:
+        good = (data / "base.ttl").read_bytes()
+        (data / "base.ttl").write_bytes(good + b"\n@@@ not Turtle\n")
+        for accept in ("application/json", "text/html"):
+            status, headers, body = post(url, PASSES.read_bytes(), accept=accept)
+            assert status == 503, body[:300]
+            said = html.unescape(body.decode())
+            assert "validation failed: the server's graph does not load, so no proposal can " \
+                   "be validated against it until its files are mended (the proposal was " \
+                   "not read): " in said
+            assert "base.ttl:" in said and "line " not in said
+        (data / "base.ttl").write_bytes(good)
+        assert post(url, PASSES.read_bytes())[0] == 200
+        status, _, body = post(url, b"@prefix x: <y> .\nx:a x:b x:c .\n")
+        assert status == 400 and body.startswith(b"line 1: ")  # the proposal's, as before
+    finally:
+        servers.stop(process)
+
+
 def test_a_file_over_the_limit_keeps_the_text_pasted_beside_it(endpoint, settings):
     # Regression: without the form's script, a file over the limit sent with pasted text
     # came back as a page with an empty box: the text typed was lost.

@@ -131,6 +131,15 @@ def run(settings, data: bytes, name: str):
             where = re.compile(rf"^{re.escape(str(path))}:(\d+)(?::\d+)?: "
                                r"(?:(?=(?:is|holds|has) )())?", re.M)
             problems = done.stderr.split("error: could not validate:", 1)[1].strip()
+            if not any(line.startswith(str(path)) for line in problems.splitlines()):
+                # None of it the proposal's: the graph's own files no longer load (one broken
+                # since the server started, which goes on serving the build it loaded).  It
+                # was a 400, "could not be validated: data/aid.ttl:893:2: ...", as though the
+                # client had sent that file and could mend it.
+                raise Refused(503, "validation failed: the server's graph does not load, so "
+                                   "no proposal can be validated against it until its files "
+                                   "are mended (the proposal was not read): "
+                                   f"{clipped(problems.splitlines()[0], 500)}")
             # A message whose subject is the file ("FILE:1: is a binary file") keeps one: it
             # was "line 1: is a binary file".
             problems = where.sub(lambda m: f"line {m[1]}: " + (
