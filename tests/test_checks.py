@@ -472,3 +472,17 @@ def test_a_node_of_megabytes_nothing_describes_is_offered_no_name_in_a_moment(mi
     assert time.perf_counter() - start < 3, "no name past 1,000 characters is compared"
     said = [p for p in err.value.problems if p.message.endswith("[entity-unlabelled-violation]")]
     assert said and all(spelling.NOT_IN_GRAPH not in p.message for p in said), said
+
+
+def test_a_message_naming_a_text_that_writes_nuls_is_clipped_whole():
+    # A term clipped is held out of the message between NULs until the rest is: a text
+    # writing "\u00000\u0000" (a NUL, a digit, a NUL) beside a long IRI was read as one held.
+    store = ox.Store()
+    long = ox.NamedNode("https://alliance-graph.example/id/" + "a" * 60_000)
+    store.add(ox.Quad(long, ox.NamedNode("urn:p"), ox.Literal("\x000\x00 and \x001\x00"),
+                      ox.NamedNode("urn:g")))
+    check = checks.Check("t", "a test", 'SELECT ?focus ?value (CONCAT("node <", STR(?focus), '
+                         '"> says \\"", ?value, "\\"") AS ?message) { ?focus <urn:p> ?value }')
+    [row] = store.query(check.sparql, use_default_graph_as_union=True)
+    assert check.message_of(row) == (f'node <{long.value[:200]}…> (60,034 characters) says '
+                                     '"\x000\x00 and \x001\x00"')

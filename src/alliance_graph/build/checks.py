@@ -50,7 +50,6 @@ class Check:
 # A term a query's message writes between < > or bare, past what a message shows of one: each
 # run begins where no other of its characters is before it, so that a search tries it once.
 _LONG = re.compile(rf"<([^<>\s\0]{{{SHOWN + 1},}})>|(?<![^\s<>\"\0])[^\s<>\"\0]{{{SHOWN + 1},}}")
-_HELD = re.compile(r"\0(\d+)\0")
 
 
 def _clipped(message: str, row) -> str:
@@ -59,10 +58,14 @@ def _clipped(message: str, row) -> str:
     is SPARQL's CONCAT of the file's terms, and one naming an IRI of 60,000 characters was
     said whole, its advice at the end of it.  The row's own terms (its node, value, ...)
     first, a text of many words among them; then any other (a claim's twin, a datatype).
-    Each term clipped is held out of the message (a NUL no file holds, around its number)
-    until the others are, so that none is clipped twice."""
+    Each term clipped is held out of the message (NULs the message does not hold, around its
+    number: a literal may write one, as \\u0000) until the others are, so that none is
+    clipped twice."""
     if len(message) <= SHOWN:
         return message
+    mark = "\0"
+    while mark in message:
+        mark += "\0"
     said: list[str] = []
     long = sorted({t.value for t in row if isinstance(t, (ox.NamedNode, ox.Literal))
                    and len(t.value) > SHOWN} - {message}, key=len, reverse=True)
@@ -72,9 +75,12 @@ def _clipped(message: str, row) -> str:
                                (value, clipped(value))):
             if written in message:
                 said.append(shown)
-                message = message.replace(written, f"\0{len(said) - 1}\0")
+                message = message.replace(written, f"{mark}{len(said) - 1}{mark}")
     message = _LONG.sub(lambda m: bracketed(m[1]) if m[1] else clipped(m[0]), message)
-    return _HELD.sub(lambda m: said[int(m[1])], message)
+    if not said:
+        return message
+    held = re.compile(rf"{mark}(\d+){mark}")
+    return held.sub(lambda m: said[int(m[1])] if int(m[1]) < len(said) else m[0], message)
 
 
 # Where a query's first comment line ends its first sentence (the style's two spaces).
