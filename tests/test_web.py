@@ -190,14 +190,17 @@ class _ServedProject:
     server: ``url``, ``data`` (the copied folder), ``load()`` to build it again, ``state()``
     (the server's /status), and ``rename()``, which renames the fixture state's label."""
 
-    def __init__(self, tmp_path, store: str, serve_options=()):
+    def __init__(self, tmp_path, store: str, serve_options=(), own_ontology=False):
         import shutil
 
         import servers
         from helpers import FIXTURE_BASE, ROOT
         self.data = tmp_path / "data"
         shutil.copytree(FIXTURE_BASE, self.data)
-        self.options = ["--data", str(self.data), "--ontology", str(ROOT / "ontology"),
+        self.ontology = ROOT / "ontology"
+        if own_ontology:  # a copy to edit
+            self.ontology = shutil.copytree(self.ontology, tmp_path / "ontology")
+        self.options = ["--data", str(self.data), "--ontology", str(self.ontology),
                         "--cache", str(tmp_path / "cache"), "--store",
                         str(tmp_path / "store") if store == "directory" else store]
         self.cli = str(servers.BIN / "alliance-graph")
@@ -281,6 +284,44 @@ def test_a_server_follows_load_to_the_next_build(tmp_path, store):
                 (accept, after, now)
         _, _, dump_after = fetch(f"{url}/rdf-graphs?default")
         assert b"Renamed State" in dump_after and b"Renamed State" not in dump_before
+    finally:
+        served.stop()
+
+
+@pytest.mark.parametrize("store", ["directory", "memory"])
+def test_the_editors_vocabulary_follows_load_to_the_next_build(tmp_path, store):
+    # /vocabulary.json (the query editor's completions) was kept per graph object, which a
+    # server following a new build keeps: it went on giving the first build's terms (a class
+    # relabelled, added or removed) while every query and page gave the new build's.
+    import time
+
+    from helpers import fetch
+
+    served = _ServedProject(tmp_path, store, own_ontology=True)
+
+    def label() -> list[str]:
+        terms = json.loads(fetch(f"{served.url}/vocabulary.json")[2])["terms"]
+        return [t["label"] for t in terms if t["name"] == "ag:JointExercise"]
+
+    try:
+        assert label() == ["joint exercise"]
+        version = served.state()["version"]
+        domain = served.ontology / "domain.ttl"
+        text = domain.read_text("utf-8")
+        relabelled = text.replace('ag:JointExercise a owl:Class ;\n'
+                                  '    rdfs:subClassOf ag:MilitaryExercise ;\n'
+                                  '    rdfs:label "joint exercise"@en ;',
+                                  'ag:JointExercise a owl:Class ;\n'
+                                  '    rdfs:subClassOf ag:MilitaryExercise ;\n'
+                                  '    rdfs:label "joint drill"@en ;')
+        assert relabelled != text
+        domain.write_text(relabelled, "utf-8")
+        served.load()
+        deadline = time.monotonic() + 60
+        while served.state()["version"] == version:
+            assert time.monotonic() < deadline, "the server kept the old build"
+            time.sleep(0.2)
+        assert label() == ["joint drill"]
     finally:
         served.stop()
 

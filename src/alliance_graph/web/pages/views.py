@@ -133,16 +133,16 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                                max_link=get_settings().max_request_header_bytes - BROWSER_HEADERS,
                                query_timeout=get_settings().query_timeout)
 
-    vocabularies: dict[int, dict] = {}
+    kept = [(None, None)]  # the build whose vocabulary is kept, and that vocabulary
 
     @bp.route("/vocabulary.json")
     def vocabulary():
-        # The graph does not change while the server runs: one answer per graph.
-        kg = get_kg()
-        if id(kg) not in vocabularies:
-            vocabularies.clear()
-            vocabularies[id(kg)] = completions.vocabulary(kg)
-        return jsonify(vocabularies[id(kg)])
+        # Per build served: kept per graph, it outlived a build followed (`load`) in the editor.
+        kg, service = get_kg(), current_app.extensions.get("alliance_graph")
+        key = id(kg) if service is None else service.version
+        if (got := kept[0])[0] != key:
+            got = kept[0] = key, completions.vocabulary(kg)
+        return jsonify(got[1])
 
     @bp.route("/search")
     def search():
