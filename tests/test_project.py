@@ -322,3 +322,31 @@ def test_a_projects_data_or_ontology_folder_given_as_the_project_names_the_proje
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.endswith(f" for *.ttl files): {mine / folder} is the {folder}/ folder "
                                 f"of the project {mine}; give --project {mine}\n"), done.stderr
+
+
+@pytest.mark.parametrize("folder", ["data", "ontology"])
+def test_a_cache_folder_that_is_the_data_or_ontology_folder_is_refused(tmp_path, folder):
+    # --cache data wrote the build's N-Quads (two copies of the graph) and its RocksDB store
+    # in among the files the graph is built from, without a word (17 MB for the shipped
+    # graph), there for `git add data` to commit.
+    here = project(tmp_path / "here")
+    (tmp_path / "link").symlink_to(here / folder)
+    said = (f"is the {folder} folder {here / folder}: the build cache would be written in "
+            "among the files the graph is built from; give the cache a folder of its own, or "
+            "leave --cache out for its default")
+    for given in (here / folder, Path(f"{here / folder}/"), tmp_path / "link"):
+        with pytest.raises(ValueError) as refused:
+            project_mod.for_command_line({"cache_dir": given}, {}, here)
+        assert wording.worded(refused.value, wording.command_line) == f"--cache {given} {said}"
+    import alliance_graph as ag
+    with pytest.raises(ValueError, match=f"Settings.cache_dir=.* is the {folder} folder"):
+        ag.load(ag.Settings(root=here, cache_dir=here / folder))
+    before = sorted(p.name for p in (here / folder).iterdir())
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--cache",
+                           folder, "stats"], cwd=here, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and done.stderr == f"error: --cache {folder} {said}\n"
+    assert sorted(p.name for p in (here / folder).iterdir()) == before
+    # A folder inside it is the user's to choose: the build reads the files of data/ alone.
+    inside = project_mod.for_command_line({"cache_dir": here / folder / "cache"}, {}, here)
+    assert inside.cache_dir == here / folder / "cache"

@@ -229,7 +229,8 @@ def require_graph(settings: Settings) -> None:
     """Raise ``NoGraphFound`` unless ``settings`` name Turtle files to build the graph from:
     an ontology folder holding some and a data folder, both existing.  The command line and
     the Python facade both ask (``ag.load`` of an empty folder gave an empty graph, silently,
-    where the command line said "no graph found")."""
+    where the command line said "no graph found"); ValueError for a cache folder that is the
+    data or the ontology folder."""
     root = settings.root
     if not settings.input_files():
         folders = dict.fromkeys([settings.ontology_dir, settings.data_dir])
@@ -261,3 +262,19 @@ def require_graph(settings: Settings) -> None:
         raise NoGraphFound(Said(lambda n: (
             f"the ontology folder {settings.ontology_dir} holds no *.ttl files; give the "
             f"project's ontology/ folder (or leave {n('settings.ontology_dir')} out)")))
+    _cache_apart(settings)
+
+
+def _cache_apart(settings: Settings) -> None:
+    """Raise ValueError for a cache folder that is the data or the ontology folder: the
+    build's N-Quads (two copies of the graph) and its store were written in among the files
+    the graph is built from (``--cache data``: 17 MB in two N-Quads files and a RocksDB folder
+    for the shipped graph, hundreds of MB at 100 k facts), for `git add data` to commit."""
+    cache = Path(settings.cache_dir).resolve()
+    for name in ("data", "ontology"):
+        if cache == Path(getattr(settings, f"{name}_dir")).resolve():
+            raise ValueError(Said(lambda n, name=name: (
+                f"{n('settings.cache_dir', str(settings.cache_dir))} is the {name} folder "
+                f"{cache}: the build cache would be written in among the files the graph is "
+                f"built from; give the cache a folder of its own, or leave "
+                f"{n('settings.cache_dir')} out for its default")))
