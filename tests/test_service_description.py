@@ -167,3 +167,44 @@ def test_the_description_offers_only_examples_within_the_servers_bounds(settings
                         kg=kg).test_client()
     body = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
     assert "One pattern." in body and "Five patterns." not in body
+
+
+def test_a_catalogue_file_no_example_can_be_read_from_leaves_serve_listening(tmp_path):
+    # A query saved in Latin-1 stopped `serve` before it listened, said to be "not a host
+    # name or address this machine resolves" (the examples read with a UnicodeDecodeError, a
+    # ValueError, taken for waitress's), and `serve --get` printed the traceback; a named
+    # pipe there was waited on for good, by `serve` and by `catalogue`.
+    import os
+    import shutil
+    import subprocess
+
+    import servers
+    from helpers import ROOT, fetch
+    project = tmp_path / "project"
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / folder, project / folder)
+    queries = project / "queries"
+    (queries / "latin.rq").write_bytes(b"# Caf\xe9\n# Latin-1.\nASK { ?s ?p ?o }\n")
+    (queries / "folder.rq").mkdir()
+    os.mkfifo(queries / "pipe.rq")
+    (queries / "fine.rq").write_text("# Fine\n# UTF-8, read.\nASK { ?s ?p ?o }\n")
+    cli = [str(servers.BIN / "alliance-graph"), "--project", str(project), "--cache",
+           str(tmp_path / "cache")]
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([*cli, "serve", "--port", str(port)], url + "/status",
+                            tmp_path / "serve.log", timeout=180)
+    try:
+        status, _, body = fetch(f"{url}/sparql", headers={"Accept": "text/turtle"})
+        assert status == 200 and "UTF-8, read." in body.decode()
+        assert "Latin-1." not in body.decode()
+        assert fetch(f"{url}/?example=fine")[0] == 200
+    finally:
+        servers.stop(process)
+    got = subprocess.run([*cli, "serve", "--get", "/?example=fine"], capture_output=True,
+                         timeout=120)
+    assert got.returncode == 0 and b"UTF-8, read." in got.stdout, got.stderr[-500:]
+    done = subprocess.run([*cli, "catalogue", "--update"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and "is not a regular file: a catalogue file is a text " \
+        "file; move it out of" in done.stderr, done.stderr

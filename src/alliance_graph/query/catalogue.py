@@ -47,13 +47,18 @@ class CatalogueError(ValueError):
     manifest entry without a file, a file that does not parse; the message says which file."""
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     """Return a catalogue file's text, or raise CatalogueError naming the file (and line).
 
     A byte-order mark, as some editors begin a UTF-8 file with, is no part of it: a query
     saved so was refused as not starting with its '# Title' line (which it did), a reviewed
-    answer as no JSON, though the query command reads the same file as the query it is."""
+    answer as no JSON, though the query command reads the same file as the query it is.
+    What is no regular file is refused unread: a named pipe there was waited on for good (by
+    ``catalogue``, and by ``serve`` reading its examples before it listened)."""
     try:
+        if path.exists() and not path.is_file():
+            raise CatalogueError(f"{path}: is not a regular file: a catalogue file is a "
+                                 f"text file; move it out of {path.parent}")
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
@@ -76,7 +81,7 @@ class Entry:
 
     def text(self) -> str:
         """Return the query text."""
-        return _read_text(self.query)
+        return read_text(self.query)
 
     def ordered(self) -> bool:
         """Return True when the query orders its results (then order is compared too)."""
@@ -97,7 +102,7 @@ def has_order_by(sparql: str) -> bool:
 
 def header(path: Path) -> tuple[str, str]:
     """Return a query file's title (first line) and comment (the comment lines after it)."""
-    lines = _read_text(path).splitlines()
+    lines = read_text(path).splitlines()
     if not lines or not lines[0].startswith("# "):
         raise CatalogueError(f"{path}:1: the first line must be a '# Title' comment")
     comment = []
@@ -131,7 +136,7 @@ def read_manifest(queries_dir: Path) -> list[Entry]:
         raise CatalogueError(f"{queries_dir}: no query catalogue here (no such folder)")
     store = ox.Store()
     try:
-        store.load(_read_text(path), format=ox.RdfFormat.TURTLE,
+        store.load(read_text(path), format=ox.RdfFormat.TURTLE,
                    base_iri=path.resolve().as_uri())
     except SyntaxError as exc:
         raise CatalogueError(_one_line(str(syntax_problem(exc, str(path))))) from None
@@ -268,7 +273,7 @@ def read_expected(path: Path):
     A file that is missing, not UTF-8, not Turtle or not a SPARQL JSON results document is a
     CatalogueError naming it (and the line); comparing against it would only raise later.
     """
-    text = _read_text(path)
+    text = read_text(path)
     if path.suffix == ".ttl":
         # Oxigraph's parser first, for its located message; rdflib's then builds the graph
         # compared with isomorphic(), as it always has.
@@ -301,7 +306,7 @@ def expected_text(kg, path: Path) -> tuple[str, str]:
     SELECT results of unordered queries are written in a canonical row order, so that a
     regenerated file differs from the reviewed one only where the answer changed.
     """
-    text = _read_text(path)
+    text = read_text(path)
     kind, value = run(kg, text, where=path)
     if kind == "graph":
         return kind, bind_prefixes(value).serialize(format="turtle")

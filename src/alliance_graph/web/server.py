@@ -96,10 +96,11 @@ def _prepare(settings_json: dict, given: dict[str, str] | None = None) -> str | 
     return None
 
 
-def create_server(settings: Settings, engine):
-    """Return a waitress server for the app over ``engine``, bound to host and port."""
+def create_server(settings: Settings, engine, app=None):
+    """Return a waitress server for ``app`` (by default the app over ``engine``), bound to
+    host and port."""
     return listen(
-        create_app(settings, engine=engine), request_timeout=settings.request_timeout,
+        app or create_app(settings, engine=engine), request_timeout=settings.request_timeout,
         send_timeout=settings.send_timeout,
         connections_per_client=settings.connections_per_client,
         requests_per_client=settings.client_requests, light=settings.light_seconds,
@@ -138,8 +139,11 @@ def serve(settings: Settings, announce=None) -> None:
     return_freed_memory()
     engine = ProcessEngine(settings)
     try:
+        # Made before the bind, whose errors alone are a place it cannot listen on: the app's
+        # own ValueError was said to be a host name this machine does not resolve.
+        app = create_app(settings, engine=engine)
         try:
-            server = create_server(settings, engine)
+            server = create_server(settings, engine, app)
         except OSError as exc:  # waitress binds here: a port in use, a host that is not ours
             raise ListenError(f"cannot listen on {settings.host} port {settings.port}: "
                               f"{exc.strerror or exc}") from exc

@@ -68,8 +68,10 @@ def examples(queries_dir: Path, bounds: Bounds | None = None) -> list[dict]:
     endpoint's ``bounds`` (``serve --max-query-*``; the defaults without) would refuse left out."""
     found = []
     for path in catalogue.query_files(queries_dir) if queries_dir.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
         try:
+            # Read as the catalogue reads it: a file that is not UTF-8 text stopped `serve`
+            # before it listened, said to be a host name it could not resolve.
+            text = catalogue.read_text(path)
             title, comment = catalogue.header(path)
             form = guard.check(text, {}, bounds=bounds).form
         except (catalogue.CatalogueError, Refused):
