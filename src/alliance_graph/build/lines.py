@@ -244,7 +244,8 @@ class LineIndex:
             if len(iri) > len(ns) and iri.startswith(ns):
                 local = iri[len(ns):]
                 # A local name holds a "/" or "#" only escaped (id:claim\/A), a rarer spelling
-                # (looked for by str's own search: a character at a time, 0.12-0.25 s a call for 5 MB).
+                # (looked for by str's own search: a character at a time, 0.12-0.25 s a call
+                # for 5 MB).
                 found += [("/" in local or "#" in local, order, prefix, local)
                           for order, prefix in declared]
         return [f"<{iri}>"] + [f"{prefix}:{local}" for _, _, prefix, local in sorted(found)]

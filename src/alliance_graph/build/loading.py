@@ -165,11 +165,10 @@ def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
     problems = []
     for literal in literals:
         local = literal.datatype.value.removeprefix(str(XSD))
-        # A number written bare is no string: searched for as written (it had no line); its
-        # value said clipped (clipping.py): one of 60,000 digits was said whole.
+        # A number written bare is no string: searched for as written (it had no line).
         line = strings.typed_line(literal.value, literal.datatype.value) or \
             strings.line(literal.value)
-        value = clipped(literal.value, show='"{}"'.format)
+        value = clipped(literal.value, show='"{}"'.format)  # 60,000 digits were said whole
         if local in _RANGED and _RANGED[local].fullmatch(literal.value.strip()):
             # A valid form the engine has no number for (it was "is not a valid xsd:integer").
             message = (f"{value} is an xsd:{local} past what the query engine "
@@ -254,9 +253,10 @@ def comma_problems(text: str, name: str) -> list[Problem]:
         listed = f"{clipped(', '.join(parts[:-1]))} and {clipped(parts[-1])}"
         decimal = f", or {clipped('.'.join(parts))} for a decimal" if len(parts) == 2 \
             and parts[0].lstrip("+-").isdigit() else ""
+        whole = clipped("".join(parts))
         problems.append(Problem(name, line_number(text, at), (
             f"{written} is read as {len(parts):,} numbers ({listed}): in Turtle a comma separates"
-            f" values, and a number is written without one: write {clipped(''.join(parts))}{decimal}")))
+            f" values, and a number is written without one: write {whole}{decimal}")))
     return problems
 
 
