@@ -366,3 +366,34 @@ def test_files_saved_with_a_byte_order_mark_are_read_as_their_text(small, kg):
     assert catalogue.check(kg, small) == [(name, []) for name in sorted(SMALL)]
     catalogue.update(kg, small)
     assert catalogue.check(kg, small) == [(name, []) for name in sorted(SMALL)]
+
+
+@pytest.mark.parametrize("kind", ["pipe", "folder"])
+def test_update_refuses_an_answer_that_is_no_file_before_writing_any(small, kg, kind):
+    # A named pipe where an answer goes was waited on for good (`catalogue --update` hung),
+    # and a folder stopped the update once the answers before it were written.
+    import os
+    import threading
+    answer = small / "yes.srj"
+    answer.unlink()
+    os.mkfifo(answer) if kind == "pipe" else answer.mkdir()
+    (small / "card.ttl").write_text("stale")  # before yes.srj: it would be written first
+    before = {p.name: p.read_bytes() for p in small.iterdir() if p.is_file()}
+    raised = []
+
+    def update():
+        try:
+            catalogue.update(kg, small)
+        except catalogue.CatalogueError as exc:
+            raised.append(str(exc))
+
+    worker = threading.Thread(target=update, daemon=True)
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():
+        os.close(os.open(answer, os.O_WRONLY | os.O_NONBLOCK))  # lets the reader go
+        worker.join(30)
+        pytest.fail("the update waited on the named pipe")
+    assert raised == [f"{answer}: is not a regular file: a catalogue file is a text file; "
+                      f"move it out of {small}"]
+    assert {p.name: p.read_bytes() for p in small.iterdir() if p.is_file()} == before

@@ -56,9 +56,7 @@ def read_text(path: Path) -> str:
     What is no regular file is refused unread: a named pipe there was waited on for good (by
     ``catalogue``, and by ``serve`` reading its examples before it listened)."""
     try:
-        if path.exists() and not path.is_file():
-            raise CatalogueError(f"{path}: is not a regular file: a catalogue file is a "
-                                 f"text file; move it out of {path.parent}")
+        _regular(path)
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
@@ -67,6 +65,13 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise CatalogueError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _regular(path: Path) -> None:
+    """Raise CatalogueError for a catalogue file that is there but is no regular file."""
+    if path.exists() and not path.is_file():
+        raise CatalogueError(f"{path}: is not a regular file: a catalogue file is a text "
+                             f"file; move it out of {path.parent}")
 
 
 @dataclass(frozen=True)
@@ -339,6 +344,11 @@ def update(kg, queries_dir: Path) -> list[Path]:
         header(path)
     answers = {path: expected_text(kg, path) for path in paths}
     manifest = manifest_text(queries_dir, {p.stem: kind for p, (kind, _) in answers.items()})
+    # Each file to be replaced is looked at before any is: a named pipe there was waited on
+    # for good, and a folder stopped the update once the answers before it were written.
+    for out in [result_path(p, kind) for p, (kind, _) in answers.items()] + \
+            [queries_dir / MANIFEST]:
+        _regular(out)
     written = []
     for path, (kind, text) in answers.items():
         out = result_path(path, kind)
