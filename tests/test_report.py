@@ -67,9 +67,34 @@ def test_a_long_value_is_shown_by_its_start_and_its_length():
     text = to_text(report)
     assert len(text) < 2_000, "the long value is printed whole"
     assert 'value: "Said at length. Said at length.' in text
-    assert f"… ({len(note):,} characters)" in text
+    assert f'…" ({len(note) - 2:,} characters)' in text  # its text's length, its quote kept
     assert 'value: "2028"\n' in text
     assert json.loads(to_json(report))["findings"][0]["value"] == note  # machine-read: whole
+
+
+def test_long_nodes_and_a_long_typed_value_are_shown_clipped_with_their_datatype():
+    # A proposal naming a subject, a property and an object of 60,000 characters had their
+    # entity and property printed whole: a line of 120 KB; a long typed value lost its datatype.
+    long_id = "https://alliance-graph.example/id/" + "S" * 60_000
+    digits = "0" * 59_997 + "983"
+    report = Report([
+        dataclasses.replace(finding("uncited", "https://alliance-graph.example/id/" + "O" * 60_000),
+                            focus=long_id, focus_label="L" * 60_000, path=AG + "p" * 60_000),
+        finding("typed", f'"{digits}"^^<http://www.w3.org/2001/XMLSchema#date>'),
+        finding("tagged", f'"{digits}"@en'),
+        dataclasses.replace(finding("blank"), focus="_:b" + "x" * 60_000)],
+        files=["proposal.ttl"])
+    text = to_text(report)
+    assert max(map(len, text.splitlines())) < 1_000, "a long node is printed whole"
+    assert f'entity: "{"L" * 200}…" (60,000 characters) id:{"S" * 197}… (60,003 characters)' \
+        in text
+    assert f"property: ag:{'p' * 197}… (60,003 characters)" in text
+    assert f"value: id:{'O' * 197}… (60,003 characters)" in text
+    assert f'value: "{"0" * 200}…"^^xsd:date (60,000 characters)' in text
+    assert f'value: "{"0" * 200}…"@en (60,000 characters)' in text
+    assert f"entity: _:b{'x' * 197}… (60,003 characters)" in text
+    # Machine-read forms name each node whole.
+    assert json.loads(to_json(report))["findings"][0]["focus"] == long_id
 
 
 def test_a_capped_report_names_the_limit_as_its_caller_gives_it():

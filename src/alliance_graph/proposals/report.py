@@ -12,10 +12,11 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from ..clipping import clipped
+from ..clipping import clipped, written
 from ..namespaces import bind_prefixes, shorten
 from ..rdf import from_text, to_rdflib_term
 from ..wording import Said, parameter, worded
@@ -128,12 +129,41 @@ def _warnings(report: Report, name) -> list[str]:
     return [worded(w, name) for w in report.warnings]
 
 
+def literal_said(literal: ox.Literal, write=str) -> str:
+    """Return ``literal`` as ``write`` writes it, its text clipped (``clipping.py``), its
+    quotes and its datatype or language kept: ``"0000…"^^xsd:integer (60,002 characters)``,
+    the datatype a finding's advice is about said however long the text."""
+    def like(text: str) -> ox.Literal:
+        return ox.Literal(text, datatype=literal.datatype) if literal.language is None else \
+            ox.Literal(text, language=literal.language, direction=literal.direction)
+    return clipped(literal.value, show=lambda text: write(like(text)))
+
+
 def _short(term: str | None) -> str:
+    """Return a finding's node or property as a column writes it: a prefixed name where one
+    covers it, clipped (``clipping.py``): an entity or property of 60,000 characters made a
+    line of the report 60-120 KB long."""
     if term is None:
         return "-"
     if term.startswith(("http://", "https://", "urn:")):
-        return shorten(term)
-    return term
+        return written(shorten(term))
+    return clipped(term)
+
+
+def _value(text: str | None) -> str:
+    """Return a finding's value as its column writes it: an IRI as a node is (``_short``), a
+    literal with its text clipped and its datatype or language kept (``literal_said``: cut
+    as one text, a long value lost its closing quote and its datatype), as the validation
+    page shows one (``web/pages/terms.value_parts``)."""
+    if text is None:
+        return "-"
+    try:
+        term = from_text(text)
+    except (ValueError, SyntaxError):  # a value that is not a term (rare): as text
+        return clipped(text)
+    if isinstance(term, ox.Literal):
+        return _compact(literal_said(term))
+    return _short(text)
 
 
 # An IRI in a finding's text, bracketed or bare (the checks' messages write STR(?p)); a bare
@@ -163,10 +193,10 @@ def to_text(report: Report, name=parameter) -> str:
         for f in group:
             entity = _short(f.focus)
             if f.focus_label:
-                entity = f'"{f.focus_label}" {entity}'
+                entity = clipped(f.focus_label, show='"{}"'.format) + " " + entity
             lines.append(f"  {f.where()}: {_compact(worded(f.message, name))}")
             lines.append(f"      entity: {entity}   property: {_short(f.path)}   "
-                         f"value: {_compact(clipped(f.value)) if f.value is not None else '-'}")
+                         f"value: {_value(f.value)}")
             lines.append(f"      shape: {f.shape_name} ({_short(f.shape)})")
     lines.append(f"{', '.join(report.files) or 'the graph'}: {verdict(report)}")
     if report.omitted:
