@@ -130,3 +130,38 @@ def test_an_ill_typed_claim_value_names_the_entity_and_property(settings, kg, tm
         'ag:foundingDate takes an xsd:date, xsd:gYearMonth or xsd:gYear: write '
         '"1948-05"^^xsd:gYearMonth'), ill_typed.message
     assert ill_typed.focus == "https://alliance-graph.example/id/FxFounded"
+
+
+# A selector's offset written as 60,000 digits (983 with leading zeros): an integer's text.
+DIGITS = "0" * 59_997 + "983"
+START = "\nev:000-blue-flag oa:hasSelector [ a oa:TextPositionSelector ; oa:start VALUE ; " \
+    "oa:end 1136 ] .\n"
+
+
+def start_finding(settings, kg, tmp_path, value: str, shape: str):
+    proposal = tmp_path / "start.ttl"
+    proposal.write_text(turtle_prologue() + START.replace("VALUE", value), encoding="utf-8")
+    found = validation.validate(settings, [proposal], prebuilt=kg.store).findings
+    [finding] = [f for f in found if f.shape.endswith(shape)]
+    return finding
+
+
+def test_a_long_value_of_another_datatype_is_told_its_datatype_clipped(settings, kg, tmp_path):
+    # The value and the literal to write were said whole: a message of 120 KB.
+    finding = start_finding(settings, kg, tmp_path, f'"{DIGITS}"', "/position-start")
+    assert finding.message.endswith(
+        f'("{"0" * 200}…" (60,000 characters) is a plain string: write '
+        f'"{"0" * 200}…"^^<http://www.w3.org/2001/XMLSchema#integer> (60,000 characters))'), \
+        finding.message[-600:]
+    assert len(finding.message) < 1_000
+    assert finding.value == f'"{DIGITS}"'  # the node whole, for the JSON and Turtle reports
+
+
+def test_a_long_ill_typed_value_is_told_the_datatype_to_write_clipped(settings, kg, tmp_path):
+    # "write 000...983", the value to write, was said whole: 60 KB.
+    finding = start_finding(settings, kg, tmp_path, f'"{DIGITS}"^^xsd:date',
+                            "/ill-typed-literal")
+    assert finding.message.endswith(
+        f'and oa:start takes an xsd:integer: write "{"0" * 200}…"^^xsd:integer '
+        "(60,000 characters)"), finding.message[-600:]
+    assert len(finding.message) < 1_000

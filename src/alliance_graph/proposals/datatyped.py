@@ -22,7 +22,7 @@ from rdflib.namespace import SH, XSD
 from ..build.loading import FORMS, is_ill_typed
 from ..namespaces import shorten
 from ..rdf import from_text, turtle_term
-from .report import Finding
+from .report import Finding, literal_said
 
 _COMPONENTS = {str(SH.DatatypeConstraintComponent), str(SH.OrConstraintComponent)}
 _STRING = str(XSD.string)
@@ -45,12 +45,15 @@ def datatyped(finding: Finding, shapes: Graph) -> str:
         f"typed <{value.datatype.value}>" if value.language is None else \
         f"a string tagged @{value.language}"
     fits = [d for d in wanted if not is_ill_typed(ox.Literal(value.value, datatype=ox.NamedNode(d)))]
+    # The value and the literal to write said with their text clipped (``literal_said``), the
+    # datatype to write kept: a value of 60,000 characters was said twice, 120 KB.
+    said = literal_said(value)
     if fits:
-        written = str(ox.Literal(value.value, datatype=ox.NamedNode(fits[0])))
-        return f"{finding.message} ({finding.value} is {typed}: write {written})"
+        written = literal_said(ox.Literal(value.value, datatype=ox.NamedNode(fits[0])))
+        return f"{finding.message} ({said} is {typed}: write {written})"
     forms = ", ".join(f"an <{d}> is written {FORMS[d.removeprefix(str(XSD))]}"
                       for d in wanted if d.removeprefix(str(XSD)) in FORMS)
-    return f"{finding.message} ({finding.value} is {typed}" + (f"; {forms})" if forms else ")")
+    return f"{finding.message} ({said} is {typed}" + (f"; {forms})" if forms else ")")
 
 
 def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph,
@@ -67,8 +70,9 @@ def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph
     prop = shorten(path) if path is not None else "its property"
     fits = [d for d in wanted if not is_ill_typed(ox.Literal(literal.value, datatype=ox.NamedNode(d)))]
     if fits:
-        written = turtle_term(ox.Literal(literal.value, datatype=ox.NamedNode(fits[0])),
-                              {"xsd": str(XSD)})
+        # Its text clipped, the datatype kept (``literal_said``): 60,000 digits were said whole.
+        written = literal_said(ox.Literal(literal.value, datatype=ox.NamedNode(fits[0])),
+                               lambda term: turtle_term(term, {"xsd": str(XSD)}))
         return f"{said}, and {prop} takes an {takes}: write {written}"
     forms = ", ".join(f"an {shorten(d)} is written {FORMS[d.removeprefix(str(XSD))]}"
                       for d in wanted if d.removeprefix(str(XSD)) in FORMS)
