@@ -547,6 +547,62 @@ def test_a_data_file_broken_under_a_running_server_is_a_503_not_the_proposals_40
         servers.stop(process)
 
 
+def validating_children(parent: int | None = None) -> dict[int, int]:
+    """Return the validating processes running (pid: parent's pid), of ``parent`` alone if
+    given: those whose command line names a validation's temporary folder."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"alliance-graph-validate-" in command and parent in (None, ppid):
+            found[int(entry.name)] = ppid
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's parent-death signal")
+def test_a_validation_ends_with_the_server_killed_under_it(tmp_path):
+    # The validating process outlived a server killed (kill -9), running on its own past
+    # validate_timeout and validate_memory, which only the server enforced.
+    import contextlib
+    import os
+    import signal
+    import threading
+    data = tmp_path / "data"
+    shutil.copytree(BASE, data)
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([str(BIN), "--data", str(data), "--cache", str(tmp_path / "cache"),
+                             "serve", "--port", str(port)], url + "/validate",
+                            tmp_path / "serve.log", timeout=180)
+    slow = b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + b"".join(
+        b'[] rdfs:label "x%d" .\n' % i for i in range(40_000))   # about a minute's work
+
+    def send():
+        with contextlib.suppress(OSError):  # the server is killed under it
+            post(url, slow)
+
+    threading.Thread(target=send, daemon=True).start()
+    children = {}
+    try:
+        deadline = time.monotonic() + 60
+        while not (children := validating_children(process.pid)):
+            assert time.monotonic() < deadline, "no validation started"
+            time.sleep(0.1)
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 10
+        while set(children) & set(validating_children()):
+            assert time.monotonic() < deadline, "the validation ran on without its server"
+            time.sleep(0.1)
+    finally:
+        servers.stop(process)
+        for pid in set(children) & set(validating_children()):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_a_file_over_the_limit_keeps_the_text_pasted_beside_it(endpoint, settings):
     # Regression: without the form's script, a file over the limit sent with pasted text
     # came back as a page with an empty box: the text typed was lost.

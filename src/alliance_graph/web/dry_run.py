@@ -59,6 +59,20 @@ MEDIA = {"json": "application/json", "turtle": "text/turtle; charset=utf-8",
          "jsonld": "application/ld+json"}
 RETRY_SECONDS = 5
 
+# The validating process, `alliance-graph` tied to the server: killed when the thread that
+# started it ends (Linux's parent-death signal, asked for by the process itself, not in a
+# preexec_fn, which is unsafe in a process of threads), and ended at once if the server was
+# gone before it asked.  A server killed (kill -9) left it running on its own, past
+# validate_timeout and validate_memory, which only the server enforced.
+_TIED = ("import ctypes, os, signal, sys\n"
+         "if sys.platform == 'linux':\n"
+         "    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+         "if os.getppid() != int(sys.argv[1]):\n"
+         "    os._exit(1)\n"
+         "sys.argv[0:2] = ['alliance-graph']\n"
+         "from alliance_graph.__main__ import run\n"
+         "run()\n")
+
 # Seconds between looks at a validating process's memory.
 _POLL = 0.1
 # The largest report this process reads: a report of 1,000 findings takes about 530 KB, but
@@ -118,7 +132,7 @@ def run(settings, data: bytes, name: str):
     with tempfile.TemporaryDirectory(prefix="alliance-graph-validate-") as folder:
         path = Path(folder) / "proposal.ttl"
         path.write_bytes(data)
-        command = [sys.executable, "-m", "alliance_graph", "--data", str(settings.data_dir),
+        command = [sys.executable, "-c", _TIED, str(os.getpid()), "--data", str(settings.data_dir),
                    "--ontology", str(settings.ontology_dir), "--sources",
                    str(settings.sources_dir), "--cache", str(settings.cache_dir), "--store",
                    settings.store, "validate", "--format", "json", "--max-findings",
