@@ -73,3 +73,17 @@ def test_an_untyped_claim_with_a_misspelt_part_is_still_a_claim(settings, kg, tm
     [unknown] = [f for f in findings if "unknown-term" in f.shape]
     assert "did you mean <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate>?" in \
         unknown.message
+
+
+def test_an_untyped_claim_of_a_long_name_is_named_clipped(settings, kg, tmp_path):
+    # A claim named by 60,000 characters was named whole: a message of 60 KB, its advice after.
+    name = "C" * 60_000
+    proposal = tmp_path / "untyped.ttl"
+    proposal.write_text(turtle_prologue() + CLAIM.replace(
+        "BlueFlag-participant-Israel-again", name), encoding="utf-8")
+    [finding] = validation.validate(settings, [proposal], prebuilt=kg.store).findings
+    assert finding.message == (
+        f"<https://alliance-graph.example/id/claim/{name[:160]}…> (60,040 characters) states a "
+        "fact (rdf:subject, rdf:predicate, rdf:object) but is not typed ag:Claim: write "
+        "`a ag:Claim ;` after its name, as a claim's first line does"), finding.message[-300:]
+    assert finding.focus.endswith(name)  # the node whole, for the JSON and Turtle reports

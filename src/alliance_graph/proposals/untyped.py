@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from ..build import spelling
+from ..clipping import bracketed, clipped
 from ..rdf import file_of, term_text
 from .report import CHECK, Finding
 
@@ -89,4 +90,6 @@ def merged(findings: list[Finding], untyped: dict[tuple[str, str], ox.Node], sho
 
 
 def _named(node: ox.Node) -> str:
-    return f"<{node.value}>" if isinstance(node, ox.NamedNode) else term_text(node)
+    # Clipped (clipping.py): a claim named by 60,000 characters made a message of 60 KB, the
+    # advice after it.
+    return bracketed(node.value) if isinstance(node, ox.NamedNode) else clipped(term_text(node))
