@@ -392,6 +392,25 @@ def test_copies_of_one_fact_are_one_finding(settings, tmp_path):
         "per fact" in found.message
 
 
+def test_claims_of_one_fact_named_at_length_are_named_clipped(settings, tmp_path):
+    # Two claims of 60,000 characters of a fact whose value is as long were each named whole:
+    # a finding of 180 KB, its advice (keep one claim per fact) at its end.
+    value = "X" * 60_000
+    proposal = tmp_path / "long.ttl"
+    proposal.write_text(turtle_prologue() + "".join(
+        f"claim:{c * 60_000} a ag:Claim ; rdf:subject id:FxState ; rdf:predicate ag:acronym ; "
+        f'rdf:object "{value}" ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:fx-base .\n'
+        for c in "CD"))
+    report = validation.validate(settings.with_(data_dir=BASE), [proposal])
+    [found] = [f for f in report.findings if short(f.shape) == "check:claim-duplicate-violation"]
+    assert f"claim states the fact claim claim:{'D' * 194}… (60,006 characters) " \
+        f"({proposal}:" in found.message, found.message[:600]
+    assert found.message.endswith(
+        f'also states (id:FxState ag:acronym "{"X" * 200}…" (60,000 characters)): keep one '
+        "claim per fact and cite all its evidence on it (prov:wasDerivedFrom takes several)"), \
+        found.message[-600:]
+
+
 @pytest.mark.parametrize("route", ["files", "prebuilt"])
 def test_two_claims_of_one_fact_are_one_finding_naming_both(base_graph, tmp_path, route):
     # Two claims of one fact in a proposal were two findings, each naming the other: two

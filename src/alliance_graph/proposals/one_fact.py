@@ -17,9 +17,10 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from ..clipping import clipped, written
 from ..namespaces import shorten
 from ..rdf import from_text, term_text
-from .report import CHECK, Finding
+from .report import CHECK, Finding, literal_said
 
 _DUPLICATE = str(CHECK["claim-duplicate-violation"])
 # The claims named with their lines in one finding; past it, how many more (a thousand copies
@@ -75,7 +76,7 @@ def _message(finding: Finding, fact: tuple, claims: list, proposals: list[str],
         return (f"{said}: keep one claim per fact and cite all its evidence on it "
                 "(prov:wasDerivedFrom takes several)")
     kept = held[0][1]
-    kept = shorten(kept.value) if isinstance(kept, ox.NamedNode) else "that blank-node claim"
+    kept = _term(kept) if isinstance(kept, ox.NamedNode) else "that blank-node claim"
     return (f"{said}: the graph holds it already: leave this claim "
             f"{'and its copies ' if own else ''}out, and to cite more evidence for the fact "
             f"add a prov:wasDerivedFrom to {kept}")
@@ -87,9 +88,12 @@ def _listed(names: list[str]) -> str:
 
 
 def _claim(node) -> str:
-    return f"claim {shorten(node.value)}" if isinstance(node, ox.NamedNode) else \
-        "a blank-node claim"
+    return f"claim {_term(node)}" if isinstance(node, ox.NamedNode) else "a blank-node claim"
 
 
 def _term(term) -> str:
-    return shorten(term.value) if isinstance(term, ox.NamedNode) else term_text(term)
+    """Return a claim or a term of its fact as the message names it, clipped (``clipping.py``):
+    two claims named by 60,000 characters made a message of 120 KB, its advice at the end."""
+    if isinstance(term, ox.NamedNode):
+        return written(shorten(term.value))
+    return literal_said(term) if isinstance(term, ox.Literal) else clipped(term_text(term))
