@@ -209,6 +209,19 @@ def test_redefining_the_ontology_does_not_conform():
         in result.output
 
 
+def test_redefining_an_ontology_term_of_a_long_name_names_it_clipped(tmp_path):
+    # ag:zzz... of 60,000 characters declared a class was named whole: a finding of 60 KB.
+    proposal = tmp_path / "redefines.ttl"
+    proposal.write_text(turtle_prologue() + f"ag:{'z' * 60_000} a owl:Class .\n")
+    result = run("validate", proposal)
+    assert result.exit_code == 1
+    assert ("a proposal may not declare or alter ontology terms (<https://alliance-graph."
+            "example/ontology/" + "z" * 160 + "…> (60,040 characters)): ontology changes go to "
+            "ontology/*.ttl by review") \
+        in result.output, result.output[:600]
+    assert max(map(len, result.output.splitlines())) < 1_000
+
+
 def test_broken_shapes_are_caught_by_meta_shacl(tmp_path):
     ontology = tmp_path / "ontology"
     shutil.copytree(ROOT / "ontology", ontology)

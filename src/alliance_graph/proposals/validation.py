@@ -26,6 +26,7 @@ from rdflib.namespace import RDF, RDFS
 
 from ..build import checks, prefix_slips, spelling, truthy
 from ..build.loading import LoadError, Problem, is_ill_typed
+from ..clipping import bracketed
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
 from ..settings import Settings
 from ..wording import Said, worded
@@ -241,8 +242,10 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             q.subject, q.predicate, q.object)
 
     for name, subject in redefinition.redefinitions(inputs.quads, inputs.new):
+        # The term clipped (clipping.py): one of 60,000 characters was a finding of 60 KB.
         add(Finding("Violation", f"a proposal may not declare or alter ontology terms "
-                    f"({subject.value}): ontology changes go to ontology/*.ttl by review",
+                    f"({bracketed(subject.value)}): ontology changes go to ontology/*.ttl by "
+                    "review",
                     str(CHECK["proposal-redefines-ontology"]),
                     EXTRA_CHECKS["proposal-redefines-ontology"], focus=term_text(subject)),
             subject, name=name, line=locator.node_line(name, subject))
