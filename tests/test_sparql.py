@@ -328,6 +328,18 @@ def test_a_syntax_error_leads_with_a_prefix_declared_nowhere(text):
     assert lexer.syntax_error(f"PREFIX wd: <http://x/> {text}", "x")[0] == "x"  # declared
 
 
+@pytest.mark.parametrize("name", ["a" * 200_000, "limit" * 40_000, "x" * 5_000_000])
+def test_a_long_undeclared_prefix_is_read_in_linear_time_and_said_short(name):
+    # Keywords reach every offset of "aaa..." ("a" is one): the rest of the name was copied
+    # at each to look it up, 8 s for 200,000 characters; and the message said it whole,
+    # twice (difflib read one of 5 MB for 1.4 s looking for the prefix it was a slip of).
+    started = time.perf_counter()
+    said, token = lexer.undeclared_prefix(f"SELECT * {{ ?s ?p {name}:x }}", ["ag", "rdfs"])
+    assert time.perf_counter() - started < 1
+    assert token.text == name + ":x" and len(said) < 1_000
+    assert said.endswith(": <IRI>") and f"({len(name):,} characters) at line 1, column 18" in said
+
+
 @pytest.mark.parametrize("text, meant", [
     ("SELECT * { ?s rdsf:label ?o }", "rdfs:"),  # its letters, though rdf: is closer
     ("SELECT * { ?s xds:string ?o }", "xsd:"),

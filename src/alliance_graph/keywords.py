@@ -275,7 +275,10 @@ def undeclared(tokens: list[Token], prefixes: Iterable[str]) -> Token | None:
             if name in known:
                 continue
             # Read as far as the rest is a declared prefix, not as far as keywords go:
-            # "aschema:x" is "a schema:x" to the engine, though "ASC" reaches further.
-            if not any(name[at:] in known for at in _reached(name.upper())):
+            # "aschema:x" is "a schema:x" to the engine, though "ASC" reaches further.  Each
+            # prefix's end tried, not each reached offset's rest: keywords reach every offset
+            # of "aaa...", and a copy of the rest at each made a 100 KB name 2 s of the front.
+            reached = _reached(name.upper())
+            if not any(name.endswith(k) and len(name) - len(k) in reached for k in known):
                 return token
     return None

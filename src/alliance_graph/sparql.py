@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .clipping import written
+from .clipping import counted, cut, written
 from .keywords import KEYWORDS, declared, keyword_run, undeclared
 from .lexer import CLOSE, EXPRESSION, MAYBE, OPEN, Token, deepest, line_col, tokenize, where
 from .namespaces import prefix_meant
@@ -106,8 +106,8 @@ def undeclared_prefix(text: str, prefixes=(), tokens: list[Token] | None = None
     prefix = name.text[:name.text.index(":")]
     meant = prefix_meant(prefix, declared(tokens, prefixes))
     meant = f"did you mean {meant}:? Else " if meant else ""
-    return (f"the prefix {prefix}: {where(text, name)} is not declared: {meant}add PREFIX "
-            f"{prefix}: <IRI>"), name
+    return (f"the prefix {cut(prefix)}:{counted(prefix)} {where(text, name)} is not declared: "
+            f"{meant}add PREFIX {cut(prefix)}: <IRI>"), name
 
 
 def _misspelt(text: str) -> tuple[str, Token] | None:

@@ -148,9 +148,8 @@ def told_apart(message: str) -> str:
         prefix = undeclared.group(1)
         return (f"{words}: a file declares the prefixes it uses, as data/*.ttl do "
                 f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
-    # Another's: a project prefix mistyped (rdsf:)?  Not one of more than 200 characters,
-    # which difflib's cutoff could not find close to one, and read at 1.4 s for 5 MB.
-    if undeclared and len(undeclared.group(1)) <= SHOWN:
+    # Another's: a project prefix mistyped (rdsf:)?
+    if undeclared:
         meant = prefix_meant(undeclared.group(1), PREFIX_IRIS)
         if meant:
             return f"{words}: did you mean {meant}:?"
