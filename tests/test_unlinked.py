@@ -41,6 +41,14 @@ def test_another_value_unlinked_is_said():
     assert "takes one value" in warning
 
 
+def test_a_long_value_is_said_clipped():
+    # A year written with 60,000 digits was said whole: a warning of 60 KB, its advice (link
+    # the two claims with ag:disputedBy) after it.
+    [warning] = said("2028", f'"{"0" * 59_996}2029"^^xsd:gYear')
+    assert f'ag:toYear "{"0" * 200}…"^^xsd:gYear (60,000 characters), where ' in warning
+    assert len(warning) < 1_000 and "link the two claims with ag:disputedBy" in warning
+
+
 def test_two_values_the_plain_graph_both_asserts_are_left_to_the_count_s_finding():
     # Both ranked normal, both asserted: the one-value shape's finding names the claim of
     # data/ and says to rank and link them (second_value), and this warning said it again, at

@@ -27,8 +27,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 
+from ..clipping import clipped, written
 from ..namespaces import AG, shorten
 from ..rdf import file_of, term_text, turtle_string
+from .report import literal_said
 
 _SUBJECT, _PREDICATE, _OBJECT = (ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate,
                                                                 RDF.object))
@@ -146,8 +148,12 @@ def _value(term):
 
 
 def _short(term) -> str:
-    """Return a term as the report writes it: ``id:X``, ``"2028"^^xsd:gYear``."""
+    """Return a term as the report writes it: ``id:X``, ``"2028"^^xsd:gYear``, clipped
+    (``clipping.py``): a claim or a value of 60,000 characters was said whole, 60 KB of a
+    warning whose advice comes after it."""
+    if isinstance(term, ox.NamedNode):
+        return written(shorten(term.value))
     if isinstance(term, ox.Literal) and not term.language:
-        return f"{turtle_string(term.value)}^^{shorten(term.datatype.value)}"
-    text = term_text(term)
-    return shorten(text) if isinstance(term, ox.NamedNode) else text
+        return literal_said(
+            term, lambda t: f"{turtle_string(t.value)}^^{shorten(t.datatype.value)}")
+    return literal_said(term) if isinstance(term, ox.Literal) else clipped(term_text(term))
