@@ -3,6 +3,9 @@ source document for is cited with a note saying so, and naming the sources it de
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from click.testing import CliRunner
 
@@ -41,3 +44,17 @@ def test_a_quote_is_not_noted_as_a_name_to_escape(run, monkeypatch):
     quote = "no such\nwords"
     assert run("cite", "000_06b6882714cf1880.txt", quote).exit_code == 1  # not in the text
     assert wording.shown(quote) == quote
+
+
+@pytest.mark.parametrize("args, said", [
+    ([b"Negev \xff\xfe"], "Invalid value for 'QUOTE': not UTF-8 text: byte 0xff at character 7"),
+    ([b"Negev U.S. Radar Base", b"--name", b"a\xe9"],
+     "Invalid value for '--name': not UTF-8 text: byte 0xe9 at character 2")])
+def test_words_that_are_not_utf8_are_a_usage_error_saying_which_byte(sources_dir, args, said):
+    # The real command, given the bytes a Latin-1 terminal or script sends: the quote was
+    # looked for as '\udcff\udcfe' and said not to be in the source (exit 1).
+    done = subprocess.run([sys.executable.encode(), b"-m", b"alliance_graph", b"--sources",
+                           bytes(sources_dir), b"cite", b"000_06b6882714cf1880.txt", *args],
+                          capture_output=True, timeout=60)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert said in done.stderr.decode() and "write it in UTF-8" in done.stderr.decode()

@@ -100,11 +100,20 @@ class Text(click.ParamType):
 
     name = "text"
 
-    def __init__(self, nothing: str, give: str):
-        self.nothing, self.give = nothing, give
+    def __init__(self, nothing: str, give: str, words: bool = False):
+        # words: the value is words to read (a quote, a name), never a path, so bytes that
+        # are not UTF-8 (Python's lone surrogates for them) are a slip to say, not a file's
+        # name: `cite SOURCE $'\xff'` was "not a verbatim substring ...: '\udcff'".
+        self.nothing, self.give, self.words = nothing, give, words
 
     def convert(self, value, param, ctx):
         refuse_blank(self, value, param, ctx, self.nothing, self.give)
+        if self.words and isinstance(value, str):
+            at = next((i for i, c in enumerate(value) if "\udc80" <= c <= "\udcff"), None)
+            if at is not None:
+                self.fail(f"not UTF-8 text: byte 0x{ord(value[at]) - 0xDC00:02x} at character "
+                          f"{at + 1} (the terminal's or the script's encoding): write it in "
+                          "UTF-8", param, ctx)
         return value
 
 

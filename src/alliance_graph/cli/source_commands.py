@@ -21,9 +21,9 @@ from .param_types import Choice, Text
                                     "sources folder (--sources), such as "
                                     "000_06b6882714cf1880.txt"))
 @click.argument("quote", type=Text("no quote is given", "give the words of SOURCE that support "
-                                   "the claim, as it writes them"))
+                                   "the claim, as it writes them", words=True))
 @click.option("--name", type=Text("no name is given", "give the evidence node's local name, "
-                                  "or leave the option out for the default one"),
+                                  "or leave the option out for the default one", words=True),
               help="Local name of the evidence node (ev:NAME): "
                    f"{citations.LOCAL_NAME_RULE} (default: the source's number and the quote's "
                    "first words, 000-negev-u-s-radar).")
