@@ -350,3 +350,19 @@ def test_a_cache_folder_that_is_the_data_or_ontology_folder_is_refused(tmp_path,
     # A folder inside it is the user's to choose: the build reads the files of data/ alone.
     inside = project_mod.for_command_line({"cache_dir": here / folder / "cache"}, {}, here)
     assert inside.cache_dir == here / folder / "cache"
+
+
+def test_a_data_folder_that_is_the_ontology_folder_is_refused(tmp_path):
+    # --data ontology built a graph of the ontology alone, its files read twice (their
+    # graphs named graph/ontology/... and as data): 0 claims, exit 0, without a word.
+    here = project(tmp_path / "here")
+    said = (f"is the ontology folder {here / 'ontology'}: the facts would be the ontology's "
+            "own files, read twice; give the project's data/ folder, or leave --data out for it")
+    for given in ("ontology", "./ontology/"):
+        with pytest.raises(ValueError) as refused:
+            project_mod.for_command_line({"data_dir": here / given}, {}, here)
+        assert wording.worded(refused.value, wording.command_line).endswith(said)
+    done = subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), "--data",
+                           "ontology", "stats"], cwd=here, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and done.stderr == f"error: --data ontology {said}\n"

@@ -230,7 +230,7 @@ def require_graph(settings: Settings) -> None:
     an ontology folder holding some and a data folder, both existing.  The command line and
     the Python facade both ask (``ag.load`` of an empty folder gave an empty graph, silently,
     where the command line said "no graph found"); ValueError for a cache folder that is the
-    data or the ontology folder."""
+    data or the ontology folder, or a data folder that is the ontology folder."""
     root = settings.root
     if not settings.input_files():
         folders = dict.fromkeys([settings.ontology_dir, settings.data_dir])
@@ -262,14 +262,23 @@ def require_graph(settings: Settings) -> None:
         raise NoGraphFound(Said(lambda n: (
             f"the ontology folder {settings.ontology_dir} holds no *.ttl files; give the "
             f"project's ontology/ folder (or leave {n('settings.ontology_dir')} out)")))
-    _cache_apart(settings)
+    _folders_apart(settings)
 
 
-def _cache_apart(settings: Settings) -> None:
-    """Raise ValueError for a cache folder that is the data or the ontology folder: the
-    build's N-Quads (two copies of the graph) and its store were written in among the files
-    the graph is built from (``--cache data``: 17 MB in two N-Quads files and a RocksDB folder
-    for the shipped graph, hundreds of MB at 100 k facts), for `git add data` to commit."""
+def _folders_apart(settings: Settings) -> None:
+    """Raise ValueError for a data folder that is the ontology folder, and for a cache
+    folder that is the data or the ontology folder: the build's N-Quads (two copies of the
+    graph) and its store were written in among the files the graph is built from (``--cache
+    data``: 17 MB in two N-Quads files and a RocksDB folder for the shipped graph, hundreds of
+    MB at 100 k facts), for `git add data` to commit."""
+    data, ontology = Path(settings.data_dir).resolve(), Path(settings.ontology_dir).resolve()
+    if data == ontology:
+        # --data ontology built the ontology alone, its files read twice (their graphs named
+        # graph/ontology/... and as data), with 0 claims and exit 0.
+        raise ValueError(Said(lambda n: (
+            f"{n('settings.data_dir', str(settings.data_dir))} is the ontology folder "
+            f"{ontology}: the facts would be the ontology's own files, read twice; give the "
+            f"project's data/ folder, or leave {n('settings.data_dir')} out for it")))
     cache = Path(settings.cache_dir).resolve()
     for name in ("data", "ontology"):
         if cache == Path(getattr(settings, f"{name}_dir")).resolve():
