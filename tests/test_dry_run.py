@@ -516,18 +516,25 @@ def test_a_form_of_several_proposals_is_a_400_not_the_first_ones_report(endpoint
     assert post(endpoint, body, ctype, accept="application/json")[0] == 200
 
 
-def test_a_data_file_broken_under_a_running_server_is_a_503_not_the_proposals_400(
+def test_a_graph_broken_under_a_running_server_is_a_503_that_names_nothing_of_the_server(
         tmp_path):
     # The server goes on serving the build it loaded; a validation builds the files as they
     # are now. A data file broken since was a 400, "line 3: ..." of data/base.ttl said as
-    # the proposal's (the page: "The proposal could not be validated"), for any proposal.
-    data = tmp_path / "data"
+    # the proposal's, for any proposal; then a 503 that told the client the server's files
+    # and folders, absolute paths and all, with advice for the operator ("give another with
+    # --ontology"). The client is now told only that the graph cannot be validated against;
+    # the detail is in the server's log.
+    data, ontology = tmp_path / "data", tmp_path / "ontology"
     shutil.copytree(BASE, data)
+    shutil.copytree(Path(__file__).parent.parent / "ontology", ontology)
     port = servers.free_port()
     url = f"http://127.0.0.1:{port}"
-    process = servers.start([str(BIN), "--data", str(data), "--cache", str(tmp_path / "cache"),
-                             "serve", "--port", str(port)], url + "/validate",
-                            tmp_path / "serve.log", timeout=180)
+    log = tmp_path / "serve.log"
+    process = servers.start([str(BIN), "--data", str(data), "--ontology", str(ontology),
+                             "--cache", str(tmp_path / "cache"), "serve", "--port", str(port)],
+                            url + "/validate", log, timeout=180)
+    said_503 = ("validation failed: the server's graph cannot be read to validate against "
+                "(the proposal was not read); try again later, or tell the server's operator")
     try:
         good = (data / "base.ttl").read_bytes()
         (data / "base.ttl").write_bytes(good + b"\n@@@ not Turtle\n")
@@ -535,11 +542,19 @@ def test_a_data_file_broken_under_a_running_server_is_a_503_not_the_proposals_40
             status, headers, body = post(url, PASSES.read_bytes(), accept=accept)
             assert status == 503, body[:300]
             said = html.unescape(body.decode())
-            assert "validation failed: the server's graph does not load, so no proposal can " \
-                   "be validated against it until its files are mended (the proposal was " \
-                   "not read): " in said
-            assert "base.ttl:" in said and "line " not in said
+            assert said_503 in said and "base.ttl" not in said and "line " not in said
+        assert "POST /validate failed on the server's side: data/base.ttl:" in log.read_text()
         (data / "base.ttl").write_bytes(good)
+        # A folder gone: its absolute path, and the command line's advice, were the body.
+        for folder, option in ((ontology, "--ontology"), (data, "--data")):
+            folder.rename(folder.with_name("away"))
+            try:
+                status, headers, body = post(url, PASSES.read_bytes())
+            finally:
+                folder.with_name("away").rename(folder)
+            assert (status, body.decode(), headers["Retry-After"]) == \
+                (503, said_503 + "\n", "5")
+            assert f"{folder} does not exist" in log.read_text() and option in log.read_text()
         assert post(url, PASSES.read_bytes())[0] == 200
         status, _, body = post(url, b"@prefix x: <y> .\nx:a x:b x:c .\n")
         assert status == 400 and body.startswith(b"line 1: ")  # the proposal's, as before

@@ -122,6 +122,20 @@ def _bounded(command: list[str], settings, env, folder: Path) -> subprocess.Comp
                                            err.read().decode("utf-8", "replace"))
 
 
+def _server_failed(detail: str) -> Refused:
+    """Log why a validation failed on the server's side (``detail``: its graph's files no
+    longer load, a folder is gone, the process crashed); return the 503 the client gets.
+
+    The client is told only that the server's graph cannot be validated against: the detail
+    named the server's absolute paths ("the data folder /srv/... does not exist") and gave
+    advice for its operator ("give another with --data"), neither the client's to know or
+    act on.  The operator finds it in the server's log."""
+    current_app.logger.error("POST /validate failed on the server's side: %s", detail)
+    return Refused(503, "validation failed: the server's graph cannot be read to validate "
+                        "against (the proposal was not read); try again later, or tell the "
+                        "server's operator")
+
+
 def run(settings, data: bytes, name: str):
     """Validate ``data`` (Turtle) with the current graph, in a process of its own; return the
     report, its files shown as ``name``.  Raise ``Refused``: 400 when the proposal cannot be
@@ -150,10 +164,7 @@ def run(settings, data: bytes, name: str):
                 # since the server started, which goes on serving the build it loaded).  It
                 # was a 400, "could not be validated: data/aid.ttl:893:2: ...", as though the
                 # client had sent that file and could mend it.
-                raise Refused(503, "validation failed: the server's graph does not load, so "
-                                   "no proposal can be validated against it until its files "
-                                   "are mended (the proposal was not read): "
-                                   f"{clipped(problems.splitlines()[0], 500)}")
+                raise _server_failed(clipped(problems.splitlines()[0], 2000))
             # A message whose subject is the file ("FILE:1: is a binary file") keeps one: it
             # was "line 1: is a binary file".
             problems = where.sub(lambda m: f"line {m[1]}: " + (
@@ -162,10 +173,10 @@ def run(settings, data: bytes, name: str):
             raise Refused(400, problems.replace(str(path), "the proposal"))
         if done.returncode not in (0, 1):
             # Its last line: the error it gave, or a failure's own message, never the
-            # traceback above it; its first 500 characters (a line of the process's own,
-            # not the request's: more than any message it writes, less than an answer).
+            # traceback above it; its first 2,000 characters (a line of the process's own,
+            # not the request's: more than any message it writes).
             last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-            raise Refused(503, f"validation failed: {clipped(last.removeprefix('error: '), 500)}")
+            raise _server_failed(clipped(last.removeprefix("error: "), 2000))
     report = report_mod.from_json(done.stdout)
     shown = lambda f: name if f == str(path) else f  # noqa: E731
     # A warning names the file as the command line does: here, by the name the client gave it,
