@@ -809,6 +809,18 @@ def test_a_value_is_split_into_its_quotes_its_text_and_its_tag():
     assert value_parts("_:b1") == ("", "_:b1", "")
 
 
+def test_a_long_value_is_cut_in_the_text_reports_words():
+    # The page cut and counted a value's N-Triples text, escapes and all (an escape cut in
+    # two, '\\…', and a longer count than the text report's): one wording now, the report's
+    # (clipping.literal_parts), the text cut and counted as the value holds it.
+    from alliance_graph.clipping import literal_said
+    from alliance_graph.web.pages.terms import value_parts
+    literal = ox.Literal("a" * 199 + '"' + "b" * 1000, language="en")
+    parts = value_parts(str(literal))
+    assert parts == ('"', "a" * 199 + '\\"…', '"@en (1,200 characters)')
+    assert "".join(parts) == literal_said(literal)
+
+
 @pytest.mark.parametrize("path, iri", [
     ("/graph/!%5B%3E@", "!%5B%3E@"),
     ("/graph/data/a%5D.ttl", "data/a%5D.ttl"),

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["SHOWN", "bracketed", "clipped", "counted", "cut", "words", "written"]
+import pyoxigraph as ox
+
+__all__ = ["SHOWN", "bracketed", "clipped", "counted", "cut", "literal_parts", "literal_said",
+           "words", "written"]
 
 # Characters of a value a message repeats: enough to tell an IRI, a value or a path by (the
 # start of an IRI names its host and its kind of page), a small part of the 64 KiB a
@@ -39,8 +42,7 @@ def clipped(text: str, most: int = SHOWN, show: Callable[[str], str] = str) -> s
 
 def counted(text: str, most: int = SHOWN) -> str:
     """Return what follows a value ``cut`` at ``most`` characters: `` (60,004 characters)``
-    where it was cut, else nothing, for a message showing the value its own way (a page's
-    literal, its text isolated between its quotes: ``web/pages/terms.value_parts``)."""
+    where it was cut, else nothing, for a message showing the value its own way."""
     return f" ({len(text):,} characters)" if len(text) > most else ""
 
 
@@ -55,6 +57,38 @@ def written(term: str) -> str:
     if len(term) > 2 and term.startswith("<") and term.endswith(">"):
         return bracketed(term[1:-1])
     return clipped(term)
+
+
+# What a literal is written with in place of its text, to tell the writer's quotes and tag
+# from the text: a private-use character, which no writer escapes and no tag holds.
+_TEXT = "\ue000"
+
+
+def literal_parts(literal: ox.Literal, write: Callable[[ox.Literal], str] = str,
+                  most: int = SHOWN) -> tuple[str, str, str]:
+    """Return ``literal`` as ``write`` writes it (N-Triples by default), its text ``cut``, in
+    three parts: what comes before its text (its quote), its text, and what comes after (its
+    quote, its datatype or language tag, and its length where it was cut), for the validation
+    page to isolate the text alone (``web/pages/terms.value_parts``) and a message to say it
+    whole (``literal_said``): ``"0000…"^^xsd:integer (60,002 characters)``, the datatype a
+    finding is about kept however long the text.  A literal ``write`` writes bare (an
+    integer's digits in Turtle) is its text alone."""
+    def like(text: str) -> ox.Literal:
+        return ox.Literal(text, datatype=literal.datatype) if literal.language is None else \
+            ox.Literal(text, language=literal.language, direction=literal.direction)
+    shown = write(like(cut(literal.value, most)))
+    before, found, after = write(like(_TEXT)).partition(_TEXT)
+    if not (found and shown.startswith(before) and shown.endswith(after)
+            and len(shown) >= len(before) + len(after)):
+        before, after = "", ""
+    return (before, shown[len(before):len(shown) - len(after)],
+            after + counted(literal.value, most))
+
+
+def literal_said(literal: ox.Literal, write: Callable[[ox.Literal], str] = str) -> str:
+    """Return ``literal`` as ``write`` writes it, its text clipped, its quotes and datatype or
+    language tag kept (``literal_parts``, joined)."""
+    return "".join(literal_parts(literal, write))
 
 
 def words(text: str, most: int = SHOWN) -> str:

@@ -20,9 +20,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
 from ..build.loading import FORMS, is_ill_typed
+from ..clipping import literal_said
 from ..namespaces import shorten
 from ..rdf import from_text, turtle_term
-from .report import Finding, literal_said
+from .report import Finding
 
 _COMPONENTS = {str(SH.DatatypeConstraintComponent), str(SH.OrConstraintComponent)}
 _STRING = str(XSD.string)

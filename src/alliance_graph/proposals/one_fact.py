@@ -17,10 +17,10 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from ..clipping import clipped, written
+from ..clipping import clipped, literal_said, written
 from ..namespaces import shorten
 from ..rdf import from_text, term_text
-from .report import CHECK, Finding, literal_said
+from .report import CHECK, Finding
 
 _DUPLICATE = str(CHECK["claim-duplicate-violation"])
 # The claims named with their lines in one finding; past it, how many more (a thousand copies

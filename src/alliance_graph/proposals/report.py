@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from ..clipping import clipped, written
+from ..clipping import clipped, literal_said, written
 from ..namespaces import bind_prefixes, shorten
 from ..rdf import from_text, to_rdflib_term
 from ..wording import Said, parameter, worded
@@ -129,16 +129,6 @@ def _warnings(report: Report, name) -> list[str]:
     return [worded(w, name) for w in report.warnings]
 
 
-def literal_said(literal: ox.Literal, write=str) -> str:
-    """Return ``literal`` as ``write`` writes it, its text clipped (``clipping.py``), its
-    quotes and its datatype or language kept: ``"0000…"^^xsd:integer (60,002 characters)``,
-    the datatype a finding's advice is about said however long the text."""
-    def like(text: str) -> ox.Literal:
-        return ox.Literal(text, datatype=literal.datatype) if literal.language is None else \
-            ox.Literal(text, language=literal.language, direction=literal.direction)
-    return clipped(literal.value, show=lambda text: write(like(text)))
-
-
 def _short(term: str | None) -> str:
     """Return a finding's node or property as a column writes it: a prefixed name where one
     covers it, clipped (``clipping.py``): an entity or property of 60,000 characters made a
@@ -152,9 +142,9 @@ def _short(term: str | None) -> str:
 
 def _value(text: str | None) -> str:
     """Return a finding's value as its column writes it: an IRI as a node is (``_short``), a
-    literal with its text clipped and its datatype or language kept (``literal_said``: cut
-    as one text, a long value lost its closing quote and its datatype), as the validation
-    page shows one (``web/pages/terms.value_parts``)."""
+    literal with its text clipped and its datatype or language kept (``clipping.literal_said``:
+    cut as one text, a long value lost its closing quote and its datatype), in the validation
+    page's words (``clipping.literal_parts``)."""
     if text is None:
         return "-"
     try:

@@ -27,10 +27,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 
-from ..clipping import clipped, written
+from ..clipping import clipped, literal_said, written
 from ..namespaces import AG, shorten
 from ..rdf import file_of, term_text, turtle_string
-from .report import literal_said
 
 _SUBJECT, _PREDICATE, _OBJECT = (ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate,
                                                                 RDF.object))

@@ -17,8 +17,9 @@ from urllib.parse import quote, unquote, urlencode
 import pyoxigraph as ox
 
 from ... import namespaces
-from ...clipping import SHOWN, counted, cut, words
+from ...clipping import SHOWN, counted, cut, literal_parts, words
 from ...namespaces import BASE, PREFIX_IRIS, XSD
+from ...rdf import from_text
 from .addresses import rooted
 
 # What pages write IRIs with: the project's prefixes, and those of the vocabularies that only
@@ -109,17 +110,20 @@ def isolated(text: str) -> str:
     return "\u2068" + "".join(kept) + _CLOSE * (open_ + 1)
 
 
-# A literal as N-Triples writes it: its quotes, its text, and its language tag or datatype.
-_LITERAL_TEXT = re.compile(r'(")(.*)("(?:@[A-Za-z0-9-]+|\^\^\S+)?)\Z', re.S)
 def value_parts(text: str) -> tuple[str, str, str]:
     """Return a finding's value (a term as N-Triples writes it) as what comes before its text,
     its text, and what comes after, for a page to isolate the text alone: a right-to-left
     override in a literal reversed its closing quote and tag ('"cba ne@"fed').  A text longer
-    than ``clipping.SHOWN`` is cut as every message cuts one (a note of 50,000 characters
-    filled a /validate report with pages of it), what comes after saying how long it is."""
-    found = _LITERAL_TEXT.match(text)
-    before, inner, after = found.groups() if found else ("", text, "")
-    return before, cut(inner, SHOWN), after + counted(inner, SHOWN)
+    than ``clipping.SHOWN`` is cut as every message cuts one, the validate report's text too
+    (``clipping.literal_parts``: a note of 50,000 characters filled a /validate report with
+    pages of it), what comes after saying how long it is."""
+    try:
+        term = from_text(text)
+    except (ValueError, SyntaxError):  # a value that is not a term (rare): as text
+        term = None
+    if isinstance(term, ox.Literal):
+        return literal_parts(term)
+    return "", cut(text, SHOWN), counted(text, SHOWN)
 
 
 def local_path(iri: str) -> str | None:
