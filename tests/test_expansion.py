@@ -72,3 +72,17 @@ def test_the_prefix_line_of_a_file_of_carriage_returns_is_its_own(expansion):
     # (an old Mac editor's) had its long prefix on line 1.
     found = expansion.problem(prefix_bomb(99_000, 2_000).decode().replace("\n", "\r"), "p.ttl")
     assert (found.file, found.line) == ("p.ttl", 2)
+
+
+def test_a_long_prefix_name_is_said_by_its_start_and_length(expansion, monkeypatch):
+    # A prefix named by 60,000 characters was said whole, 60 KB before the advice to shorten
+    # the IRI it names; it is said clipped (clipping.py), its line and advice kept.
+    monkeypatch.setattr(expansion, "MAX_EXPANDED_CHARS", 2_000)
+    name = "p" * 60_000
+    found = expansion.problem(f"@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+                              f"@prefix {name}: <http://example.org/{'a' * 1_000}#> .\n"
+                              f"{name}: {name}: {name}: .\n", "p.ttl")
+    assert (found.file, found.line) == ("p.ttl", 2)
+    assert found.message.startswith(f"the prefix {'p' * 200}…: (60,000 characters) names an "
+                                    "IRI of 1,020 characters, and "), found.message[:300]
+    assert found.message.endswith("; shorten it") and len(found.message) < 1_000

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from ..build.lines import line_number
 from ..build.loading import Problem
+from ..clipping import counted, cut
 
 # The characters a proposal's IRIs and literals may hold in all, each prefixed name written out
 # whole.
@@ -50,15 +51,18 @@ def _chars(term) -> int:
 
 def _too_far(parser, text: str, count: int, shown: str) -> Problem:
     """Say that a proposal expands too far, naming its longest prefix (or base) and its line."""
-    named = {f"the prefix {name}:": iri for name, iri in parser.prefixes.items()}
+    named: dict[str | None, str] = dict(parser.prefixes)
     if parser.base_iri:
-        named["the base"] = parser.base_iri
-    what, iri = max(named.items(), key=lambda item: len(item[1]), default=("", ""))
+        named[None] = parser.base_iri
+    name, iri = max(named.items(), key=lambda item: len(item[1]), default=("", ""))
+    # The prefix said by its start and length (``clipping.py``), as a query's undeclared one is:
+    # a name of 60,000 characters was said whole, before the advice to shorten its IRI.
+    what = "the base" if name is None else f"the prefix {cut(name)}:{counted(name)}"
     said = (f"IRIs and literals, each prefixed name written out whole, come to more than "
             f"{MAX_EXPANDED_CHARS:,} characters by its triple number {count:,}")
     if len(iri) < 1000:
         return Problem(shown, None, f"expands too far: its {said}: split it into smaller files")
-    declared = "@?base" if what == "the base" else rf"@?prefix\s+{re.escape(what[11:])}"
+    declared = "@?base" if name is None else rf"@?prefix\s+{re.escape(name)}:"
     where = re.search(rf"(?i){declared}\s*<", text)
     named_iri = (f"{what} names an IRI of {len(iri):,} characters, and the proposal's {said}: "
                  "an IRI of the graph is a few dozen characters long; shorten it")
