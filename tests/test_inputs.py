@@ -34,7 +34,7 @@ run = run_cli
 def test_lists_of_lists_are_refused_with_exit_2(tmp_path):
     result = run("validate", nested(tmp_path, 5000, "( ", " )"))
     assert result.exit_code == 2, result.output
-    assert "nested.ttl:4: lists nested 4999 deep, over the limit of 32" in result.output
+    assert "nested.ttl:4: lists nested 4,999 deep, over the limit of 32" in result.output
     assert "Traceback" not in result.output and "RecursionError" not in result.output
 
 
@@ -43,6 +43,37 @@ def test_blank_nodes_past_the_limit_are_refused(settings, tmp_path):
                                         r"the limit of 100 under https://alliance-graph"):
         validation.validate(settings.with_(data_dir=BASE, max_nesting=100),
                             [nested(tmp_path, 101)])
+
+
+def test_a_long_flat_list_is_said_as_a_list_not_as_nesting(tmp_path):
+    # A list's rest after each item is a blank node inside the one before, so 100,000 items
+    # are as deep as 100,000 nested [ ... ]; they were refused as "blank nodes ([ ... ] or
+    # lists) nested 100000 deep", to a user who wrote no nesting.
+    path = tmp_path / "long.ttl"
+    path.write_text(PREFIXES + "\nid:Deep ag:note ( " + " ".join(map(str, range(100_000)))
+                    + " ) .\n", encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code == 2, result.output
+    assert ("long.ttl:4: a list of 100,000 items under https://alliance-graph.example/id/Deep, "
+            "over the limit of 10,000 a list may hold (its rest after each item is a blank "
+            "node inside the one before it): split it into shorter lists") in result.output
+    assert "nested" not in result.output
+
+
+@pytest.mark.parametrize("items, said", [(100, None), (101, "a list of 101 items under"),
+                                         (99, "blank nodes ([ ... ], or a list's items) "
+                                              "nested 101 deep")])
+def test_a_list_is_counted_as_a_list_alone_and_as_nesting_under_blank_nodes(
+        settings, items, said):
+    # The same limit: 100 items pass, 101 are a list too long; 99 under two [ ... ] are
+    # nesting (the list alone is within it), said as such.
+    wrap = 0 if items >= 100 else 2
+    text = (PREFIXES + "id:Deep ag:note " + "[ ag:note " * wrap + "( "
+            + " ".join(map(str, range(items))) + " )" + " ]" * wrap + " .\n")
+    quads = loading.parse_turtle(text, "data/x.ttl")
+    problem = inputs.nesting_problem(quads, text, "data/x.ttl",
+                                     settings.with_(max_nesting=100))
+    assert (problem is None) if said is None else said in problem.message, problem
 
 
 def test_5000_nested_blank_nodes_validate_in_seconds(settings, tmp_path):

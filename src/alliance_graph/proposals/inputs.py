@@ -214,8 +214,9 @@ def long_term_problem(quads: list[ox.Quad], text: str, shown: str) -> Problem | 
 
 def nesting_problem(quads: list[ox.Quad], text: str, name: str,
                     settings: Settings) -> Problem | None:
-    """Return the Problem of blank nodes nested past ``settings.max_nesting`` levels, or of lists
-    nested in lists past ``settings.max_list_nesting``; None when the file stays within both.
+    """Return the Problem of blank nodes nested past ``settings.max_nesting`` levels (a list of
+    more items than that, said as a list), or of lists nested in lists past
+    ``settings.max_list_nesting``; None when the file stays within both.
 
     Depths are counted on the parsed triples, walking each chain once, so the check itself
     takes linear time however deep the input goes.
@@ -224,7 +225,12 @@ def nesting_problem(quads: list[ox.Quad], text: str, name: str,
     for q in quads:
         if isinstance(q.object, ox.BlankNode):
             parent[q.object] = q
-    depth: dict[ox.BlankNode, tuple[int, int]] = {}   # blank node -> (nesting, list nesting)
+    # A list's rest is a blank node inside the one before it, so a flat list of 100,000 items
+    # is as deep as 100,000 nested [ ... ], and is walked as deep; but it was said as
+    # "blank nodes ... nested 100000 deep" to a user who wrote no nesting.  So each chain
+    # also counts the longest list on it: the items of a list, one rdf:rest after another.
+    # blank node -> (nesting, list nesting, rdf:rest links just above it, longest list above)
+    depth: dict[ox.BlankNode, tuple[int, int, int, int]] = {}
     for start in parent:
         chain, on_chain, node = [], set(), start
         while isinstance(node, ox.BlankNode) and node in parent and node not in depth:
@@ -233,24 +239,32 @@ def nesting_problem(quads: list[ox.Quad], text: str, name: str,
             chain.append(node)
             on_chain.add(node)
             node = parent[node].subject
-        nesting, lists = depth.get(node, (0, 0))
+        nesting, lists, rests, longest = depth.get(node, (0, 0, 0, 0))
         for node in reversed(chain):
             nesting += 1
             lists += parent[node].predicate == _FIRST
-            depth[node] = (nesting, lists)
+            rests = rests + 1 if parent[node].predicate == _REST else 0
+            longest = max(longest, rests + 1 if rests else 0)
+            depth[node] = (nesting, lists, rests, longest)
     if not depth:
         return None
     deepest = max(depth, key=lambda n: depth[n][0])
     in_lists = max(depth, key=lambda n: depth[n][1])
+    advice = ": give the inner nodes IRIs of their own"  # after the node they hang under
     if depth[in_lists][1] > settings.max_list_nesting:
         deepest = in_lists
-        what = (f"lists nested {depth[in_lists][1]} deep, over the limit of "
-                f"{settings.max_list_nesting} (no fact of this graph needs lists of lists)")
-    elif depth[deepest][0] > settings.max_nesting:
-        what = (f"blank nodes ([ ... ] or lists) nested {depth[deepest][0]} deep, over the "
-                f"limit of {settings.max_nesting}")
-    else:
+        what = (f"lists nested {depth[in_lists][1]:,} deep, over the limit of "
+                f"{settings.max_list_nesting:,} (no fact of this graph needs lists of lists)")
+    elif depth[deepest][0] <= settings.max_nesting:
         return None
+    elif depth[deepest][3] > settings.max_nesting:
+        what = f"a list of {depth[deepest][3]:,} items"
+        advice = (f", over the limit of {settings.max_nesting:,} a list may hold (its rest after "
+                  "each item is a blank node inside the one before it): split it into "
+                  "shorter lists")
+    else:
+        what = (f"blank nodes ([ ... ], or a list's items) nested {depth[deepest][0]:,} deep, "
+                f"over the limit of {settings.max_nesting:,}")
     root = deepest
     for _ in range(depth[deepest][0]):  # up the chain to the node it hangs under
         if not isinstance(root, ox.BlankNode) or root not in parent:
@@ -259,4 +273,4 @@ def nesting_problem(quads: list[ox.Quad], text: str, name: str,
     named = isinstance(root, ox.NamedNode)
     line = LineIndex({name: text}).line_of(name, root.value) if named else None
     under = f" under {root.value}" if named else ""
-    return Problem(name, line, f"{what}{under}: give the inner nodes IRIs of their own")
+    return Problem(name, line, f"{what}{under}{advice}")
