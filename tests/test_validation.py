@@ -870,6 +870,23 @@ def test_a_plain_triple_a_claim_of_data_states_names_that_claim(settings, kg, tm
         "to cite more evidence for it, add a prov:wasDerivedFrom to that claim)"), finding.message
 
 
+def test_a_long_claim_stating_a_plain_triple_is_named_clipped(settings, kg, tmp_path):
+    # The claim of another file stating a plain triple was named whole: a claim of 60,000
+    # characters made the finding 60 KB, its advice (leave the triple out) after it.
+    claims, plain = tmp_path / "claims.ttl", tmp_path / "plain.ttl"
+    claims.write_text(turtle_prologue() + f"claim:{'C' * 60_000} a ag:Claim ; rdf:subject "
+                      "id:BlueFlag ;\n    rdf:predicate ag:participant ; rdf:object id:FxLong ; "
+                      "ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:000-blue-flag .\n",
+                      encoding="utf-8")
+    plain.write_text(turtle_prologue() + "id:BlueFlag ag:participant id:FxLong .\n",
+                     encoding="utf-8")
+    report = validation.validate(settings, [claims, plain], prebuilt=kg.store)
+    [finding] = [f for f in report.findings if "states it already" in f.message]
+    assert f"(claim <{ID_NS}claim/{'C' * 160}…> (60,040 characters) in " in finding.message
+    assert finding.message.endswith("add a prov:wasDerivedFrom to that claim)")
+    assert len(finding.message) < 1_000, finding.message[:300]
+
+
 def test_a_misspelt_xml_schema_datatype_is_named_with_the_datatype_meant(settings, kg, tmp_path):
     # "2029"^^xsd:gyear: "ag:toYear is at most one xsd:gYear", the slip of case unnamed (no
     # parser calls a literal of a datatype it does not know ill-typed).

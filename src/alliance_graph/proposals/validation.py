@@ -386,7 +386,9 @@ def _stated_elsewhere(claims: list[tuple[str, ox.Node]], name: str, display: dic
     if not held:
         return ""
     file, node = min(held, key=lambda h: (h[0], str(h[1])))
-    claim = f"<{node.value}>" if isinstance(node, ox.NamedNode) else "a blank-node claim"
+    # Named clipped (``clipping.py``): a claim of 60,000 characters was said whole, 60 KB before
+    # the advice.
+    claim = bracketed(node.value) if isinstance(node, ox.NamedNode) else "a blank-node claim"
     return (f" (claim {claim} in {file} states it already: leave the triple out, the fact is "
             "in the graph; to cite more evidence for it, add a prov:wasDerivedFrom to that "
             "claim)")
