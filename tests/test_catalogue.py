@@ -397,3 +397,42 @@ def test_update_refuses_an_answer_that_is_no_file_before_writing_any(small, kg, 
     assert raised == [f"{answer}: is not a regular file: a catalogue file is a text file; "
                       f"move it out of {small}"]
     assert {p.name: p.read_bytes() for p in small.iterdir() if p.is_file()} == before
+
+
+def test_update_that_cannot_write_one_answer_changes_none(tmp_path):
+    # Each answer was written in turn: a write failing part-way (a full disk; here a
+    # file-size limit under the real command) left the answers before it rewritten and
+    # those after it, and the manifest, as they were, though the update is all or nothing.
+    import resource
+    import subprocess
+    import sys
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "shapes" / "base", project / "data")
+    shutil.copytree(Settings().ontology_dir, project / "ontology")
+    queries = project / "queries"
+    queries.mkdir()
+    (queries / "count.rq").write_text("# Count\n# How many.\nSELECT (COUNT(*) AS ?n) "
+                                      "WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    (queries / "zall.rq").write_text("# All\n# Every triple.\nCONSTRUCT { ?s ?p ?o } "
+                                     "WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    command = [str(Path(sys.executable).parent / "alliance-graph"), "--project", str(project),
+               "--sources", str(Settings().sources_dir), "--cache", str(tmp_path / "cache"),
+               "catalogue", "--update"]
+    subprocess.run(command, check=True, capture_output=True)  # the graph built, cached
+    assert (queries / "zall.ttl").stat().st_size > 64 * 1024
+    for stale in ("count.srj", "zall.ttl"):  # count.srj is written first, zall.ttl next
+        (queries / stale).write_text("stale\n")
+    before = _contents(queries)
+
+    def limited():  # zall.ttl's answer is more than the limit, count.srj's far less
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    done = subprocess.run(command, capture_output=True, text=True, preexec_fn=limited)
+    assert done.returncode == 2, done
+    assert _contents(queries) == before  # count.srj too, and no temporary file left
+    assert done.stderr == (f"error: {queries / 'zall.ttl'}: could not be written (File too "
+                           "large); no answer was changed, nor the manifest\n")
+    assert done.stdout == ""
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.stdout.splitlines() == [f"wrote {queries / 'count.srj'}",
+                                        f"wrote {queries / 'zall.ttl'}"], done

@@ -1,6 +1,7 @@
 """Atomic file writes: a file is replaced so that readers see the old one or the new one, never
 a half-written one, and a crash leaves one of the two.  Used by the build cache, the stores'
-marker and layout files, and ``add``'s commit (which renames several files as one unit)."""
+marker and layout files, ``catalogue --update`` (several files, all or none: ``replace_all``),
+and ``add``'s commit (which renames several files as one unit, with a journal)."""
 
 from __future__ import annotations
 
@@ -100,6 +101,27 @@ def write_atomically(path: Path, data: Data, *, tracked: bool = False) -> None:
     finally:
         _untrack(tmp)
     fsync_folder(path.parent)
+
+
+def replace_all(files: dict[Path, Data]) -> None:
+    """Replace every file of ``files`` with its data (see ``write_temp``), all or none: each
+    new text is written to a temporary file beside its target first, and only once every one
+    is on disk are they renamed over their targets.  A write that fails (a full disk, a
+    file-size limit) leaves every target as it was and no temporary file; written one by one,
+    the files before it were new and those after it old.  (No journal: a crash between the
+    renames, a matter of microseconds, can still leave some renamed; ``add``'s commit,
+    ``proposals.transaction``, keeps one for that.)"""
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            temps.append((path, write_temp(path, data)))
+        for path, tmp in temps:
+            os.replace(tmp, path)
+    finally:
+        for _, tmp in temps:  # those not renamed: every one, when a write failed
+            tmp.unlink(missing_ok=True)
+    for folder in {path.parent for path in files}:
+        fsync_folder(folder)
 
 
 # The temporary files of outputs a user named, while they are written (``write_output``): a

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from ..atomic import write_atomically
+from ..atomic import replace_all
 from ..build.loading import syntax_problem
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..sparql import CLOSE, OPEN, tokenize
@@ -325,8 +325,9 @@ def update(kg, queries_dir: Path) -> list[Path]:
     whose text changed (each was written, and said written, whether or not it had).
 
     Every query is run before any file is written, so that one failing query (a CatalogueError
-    naming it) leaves the reviewed answers and the manifest as they were; each file is then
-    replaced atomically.  The results are what the graph answers now: review the diff against
+    naming it) leaves the reviewed answers and the manifest as they were; the files that
+    changed are then replaced together (``atomic.replace_all``): a write that fails, a full
+    disk, leaves every one as it was.  The results are what the graph answers now: review the diff against
     the sources before committing it.
     """
     if not queries_dir.is_dir():
@@ -349,20 +350,24 @@ def update(kg, queries_dir: Path) -> list[Path]:
     for out in [result_path(p, kind) for p, (kind, _) in answers.items()] + \
             [queries_dir / MANIFEST]:
         _regular(out)
-    written = []
-    for path, (kind, text) in answers.items():
-        out = result_path(path, kind)
-        if _changed(out, text):
-            write_atomically(out, text)
-            written.append(out)
-        other = result_path(path, "select" if kind == "graph" else "graph")
-        if other.exists():  # the query's form changed: its old answer goes
-            other.unlink()
-            written.append(other)
-    if _changed(queries_dir / MANIFEST, manifest):
-        write_atomically(queries_dir / MANIFEST, manifest)
-        written.append(queries_dir / MANIFEST)
-    return written
+    texts = {result_path(path, kind): text for path, (kind, text) in answers.items()}
+    texts[queries_dir / MANIFEST] = manifest
+    changed = {out: text for out, text in texts.items() if _changed(out, text)}
+    # The query's form changed: its old answer goes.
+    gone = [other for path, (kind, _) in answers.items()
+            if (other := result_path(path, "select" if kind == "graph" else "graph")).exists()]
+    try:
+        # All or none: written one by one, a write that failed part-way (a full disk) left
+        # the answers before it rewritten and those after it, and the manifest, as they were.
+        replace_all(changed)
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise CatalogueError(f"{exc.filename or queries_dir}: could not be written "
+                             f"({exc.strerror}); no answer was changed, nor the manifest") from exc
+    for other in gone:  # once the new answers are in: one left behind is listed nowhere
+        other.unlink()
+    return [out for out in texts if out in changed] + gone
 
 
 def _changed(path: Path, text: str) -> bool:
