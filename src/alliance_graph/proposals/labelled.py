@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..clipping import bracketed, literal_said
 from ..namespaces import PREFIX_IRIS
 from ..rdf import from_text
 from .report import AGSH, CHECK, Finding
@@ -46,10 +47,13 @@ def labelled(finding: Finding, graph: ox.Store) -> str:
         if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(PREFIX_IRIS["id"])})
     if not entities or len(entities) > _AT_MOST:
         return finding.message
-    label = finding.value  # as the report writes a literal
+    # The entities and the label named clipped (``clipping.py``): an entity and a label of
+    # 60,000 characters each were said whole, 120 KB before the advice.
+    label = literal_said(value)
     if len(entities) == 1:
-        return f"{finding.message} (<{entities[0]}> is labelled {label} in the graph: write its IRI)"
-    named = " and ".join(f"<{iri}>" for iri in entities)
+        return (f"{finding.message} ({bracketed(entities[0])} is labelled {label} in the graph: "
+                "write its IRI)")
+    named = " and ".join(bracketed(iri) for iri in entities)
     return (f"{finding.message} ({named} are labelled {label} in the graph: write the IRI of "
             "the one meant)")
 
@@ -67,5 +71,5 @@ def _file_named(finding: Finding, graph: ox.Store) -> str:
         None, _FILE_NAME, ox.Literal(value.value), None) if isinstance(q.subject, ox.NamedNode)})
     if len(sources) != 1:
         return finding.message
-    return (f"{finding.message} (<{sources[0]}> is the source document of the file "
-            f"{finding.value}: write its IRI)")
+    return (f"{finding.message} ({bracketed(sources[0])} is the source document of the file "
+            f"{literal_said(value)}: write its IRI)")
