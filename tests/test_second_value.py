@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from alliance_graph.namespaces import turtle_prologue
+import dataclasses
+
+import pyoxigraph as ox
+
+from alliance_graph.namespaces import BASE, turtle_prologue
 from alliance_graph.proposals import validation
+from alliance_graph.proposals.report import Finding
+from alliance_graph.proposals.second_value import second_value
+from alliance_graph.rdf import DATA, graph_iri, in_role
 
 # An analyst's new evidence block, under the name of an evidence node data/installations.ttl
 # holds (a quote of the same passage, shorter).
@@ -30,3 +37,46 @@ def test_a_new_evidence_block_under_a_name_data_holds_says_so(settings, kg, sour
         "(<https://alliance-graph.example/id/evidence/000-stockpiles> is described in "
         "data/installations.ttl already: a proposal's facts about it are added to that node, "
         "so to describe another one, give it a name of its own)"), violation.message
+
+
+AG, ID = f"{BASE}ontology/", f"{BASE}id/"
+MAX = "http://www.w3.org/ns/shacl#MaxCountConstraintComponent"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _in(name: str) -> ox.NamedNode:
+    return graph_iri(in_role(DATA, name))
+
+
+def test_long_nodes_claims_and_values_held_are_named_clipped():
+    # A node, a claim of data/ and the value it holds, 60,000 characters each, were said
+    # whole (180 KB), before the advice to edit that file or rank the claims.
+    node, path = ox.NamedNode(ID + "N" * 60_000), ox.NamedNode(AG + "toYear")
+    finding = Finding("Violation", "at most one ag:toYear", f"{BASE}shapes/x", "x",
+                      focus=node.value, path=path.value, component=MAX)
+    long_value, clipped_value = ox.Literal("0" * 60_000), f'"{"0" * 200}…" (60,000 characters)'
+    held = [ox.Quad(node, path, long_value, _in("held.ttl")),
+            ox.Quad(node, path, ox.Literal("2029"), _in("new.ttl"))]
+    said = second_value(finding, held, {"data/new.ttl"})
+    assert said.endswith(f"(data/held.ttl gives {clipped_value} already: add only adds facts, "
+                         "so to replace a value there, edit that file)"), said[-600:]
+    assert len(said) < 1_000
+    qualified = dataclasses.replace(finding, component=MAX.replace("#", "#Qualified"))
+    said = second_value(qualified, held, {"data/new.ttl"})
+    assert said.startswith(f"at most one ag:toYear (<{ID}{'N' * 166}…> (60,034 characters) "
+                           "is described in data/held.ttl already"), said[:600]
+    assert len(said) < 1_000
+
+    def claim(name: str, value: ox.Literal, file: str) -> list[ox.Quad]:
+        c, g = ox.NamedNode(ID + "claim/" + name), _in(file)
+        return [ox.Quad(c, ox.NamedNode(RDF + "type"), ox.NamedNode(AG + "Claim"), g),
+                ox.Quad(c, ox.NamedNode(RDF + "subject"), node, g),
+                ox.Quad(c, ox.NamedNode(RDF + "predicate"), path, g),
+                ox.Quad(c, ox.NamedNode(RDF + "object"), value, g),
+                ox.Quad(c, ox.NamedNode(AG + "rank"), ox.NamedNode(AG + "NormalRank"), g)]
+    claims = claim("C" * 60_000, long_value, "held.ttl") + claim("New", ox.Literal("2029"),
+                                                                   "new.ttl")
+    said = second_value(finding, claims, {"data/new.ttl"})
+    assert f"(claim <{ID}claim/{'C' * 160}…> (60,040 characters) in data/held.ttl gives " \
+           f"{clipped_value} already: for one value in the plain graph, rank" in said, said[-900:]
+    assert len(said) < 1_000

@@ -19,7 +19,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..build import truthy
-from ..rdf import file_of
+from ..clipping import bracketed, clipped, literal_said
+from ..rdf import file_of, term_text
 from .report import Finding
 
 _MAX_COUNT = "http://www.w3.org/ns/shacl#MaxCountConstraintComponent"
@@ -27,10 +28,10 @@ _QUALIFIED_MAX = "http://www.w3.org/ns/shacl#QualifiedMaxCountConstraintComponen
 
 
 def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
-                 shown=lambda name: name, short=lambda term: str(term)) -> str:
+                 shown=lambda name: name) -> str:
     """Return ``finding``'s message, with the values the rest of the graph gives its node for
     its property when it is a count past a maximum that a proposal made so by adding one
-    (``shown`` names a file, ``short`` a term, as the report does)."""
+    (``shown`` names a file as the report does)."""
     if finding.component not in (_MAX_COUNT, _QUALIFIED_MAX) or not finding.path \
             or not finding.focus or finding.focus.startswith(("_:", '"')):
         return finding.message
@@ -41,23 +42,23 @@ def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
             if file_of(q.graph_name) in proposed:
                 added = True
             else:
-                held.append((shown(file_of(q.graph_name)), short(q.object)))
+                held.append((shown(file_of(q.graph_name)), _said(q.object)))
     if held:
         if not added:
             return finding.message
         if finding.component == _QUALIFIED_MAX:  # values that are blank nodes: the node's
             files = ", ".join(sorted({file for file, _ in held}))
-            return (f"{finding.message} ({short(node)} is described in {files} already: a "
+            return (f"{finding.message} ({_said(node)} is described in {files} already: a "
                     "proposal's facts about it are added to that node, so to describe another "
                     "one, give it a name of its own)")
         there = "; ".join(f"{file} gives {value}" for file, value in sorted(set(held)))
         return (f"{finding.message} ({there} already: add only adds facts, so to replace a "
                 "value there, edit that file)")
-    return _claimed(finding.message, node, path, quads, proposed, shown, short)
+    return _claimed(finding.message, node, path, quads, proposed, shown)
 
 
-def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str], shown,
-             short) -> str:
+def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str],
+             shown) -> str:
     """Return ``message`` naming the claims of data/ that give ``node`` a value of ``path``
     the plain graph holds, when a proposal's claim gives it one more."""
     held, added = [], False
@@ -68,7 +69,7 @@ def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str],
         if file_of(c["graph"]) in proposed:
             added = True
         else:
-            held.append((shown(file_of(c["graph"])), short(claim), short(c["o"])))
+            held.append((shown(file_of(c["graph"])), _said(claim), _said(c["o"])))
     if not added or not held:
         return message
     there = "; ".join(f"claim {claim} in {file} gives {value}"
@@ -76,3 +77,12 @@ def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str],
     return (f"{message} ({there} already: for one value in the plain graph, rank the better "
             "supported claim ag:PreferredRank or the other ag:DeprecatedRank, linked with "
             "ag:disputedBy if the sources disagree (docs/data-model.md, Disagreements))")
+
+
+def _said(term) -> str:
+    """Return a node, a claim or a value as the message names it, clipped (``clipping.py``): a
+    node, a claim and a value of 60,000 characters each were said whole, 180 KB before the
+    advice to edit that file or rank the claims."""
+    if isinstance(term, ox.NamedNode):
+        return bracketed(term.value)
+    return literal_said(term) if isinstance(term, ox.Literal) else clipped(term_text(term))
