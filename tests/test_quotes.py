@@ -64,6 +64,26 @@ claim:BlueFlag-type prov:wasDerivedFrom ev:001-typed-by-hand .
     assert "U+00A0 NO-BREAK SPACE" in result.output
 
 
+@pytest.mark.parametrize("source", ['"nosuch.txt"', "[ a ag:SourceDocument ]"])
+def test_a_source_given_by_a_missing_file_name_or_a_blank_node_is_a_finding(
+        settings, sources_dir, tmp_path, source):
+    # Validation stopped with a traceback (ValueError: No scheme found in an absolute IRI):
+    # the missing source's finding held its value as bare text, which was then read back as
+    # an IRI to place it on its line.
+    proposal = tmp_path / "by-name.ttl"
+    text = turtle_prologue() + f"""
+ev:000-by-name a ag:Evidence ;
+    oa:hasSource {source} ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Israel" ] .
+"""
+    proposal.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--cache", str(settings.cache_dir), "validate",
+                                       str(proposal)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"{proposal}:{text.splitlines().index(f'    oa:hasSource {source} ;') + 1}: " \
+        in result.output, result.output
+
+
 def test_the_shipped_data_cites_no_passage_twice(settings, sources_dir):
     # evidence-duplicate judges a proposal by what it adds to data/; data/ itself is judged
     # here, every file as if proposed: a passage two evidence nodes quote and claims cite

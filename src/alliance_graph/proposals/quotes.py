@@ -168,10 +168,12 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
         text = _text(sources_dir, names, name, texts)
         if text is None:
             instead = named_instead(names, name)
+            # The source as a term's text, as every finding's value is (a file name given as
+            # a literal quoted, a blank node _:x): it is read back to place the finding.
             found.append(_finding("source-file-missing", graph, focus,
                                   f"source file {name!r} is not in the sources folder"
                                   + (instead or ": check the src: name or add the text"),
-                                  str(OA.hasSource), row["source"].value))
+                                  str(OA.hasSource), term_text(row["source"])))
             continue
         exact = row["exact"].value
         prefix = row["prefix"].value if row["prefix"] is not None else None
