@@ -84,6 +84,23 @@ ev:000-by-name a ag:Evidence ;
         in result.output, result.output
 
 
+def test_a_long_missing_file_name_is_said_clipped(settings, sources_dir, tmp_path):
+    # A source given by a file name of 60,000 characters that no text has was said whole,
+    # 60 KB before the advice to check the src: name or add the text.
+    proposal = tmp_path / "long-name.ttl"
+    proposal.write_text(turtle_prologue() + f"""
+ev:000-by-name a ag:Evidence ;
+    oa:hasSource "{'f' * 60_000}" ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Israel" ] .
+""", encoding="utf-8")
+    store = ox.Store()
+    store.load(proposal.read_text("utf-8"), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("urn:proposal"))
+    [missing] = check_quotes(store, sources_dir, lambda graph: graph.value)
+    assert missing.message == (f"source file '{'f' * 200}…' (60,000 characters) is not in the "
+                               "sources folder: check the src: name or add the text")
+
+
 def test_the_shipped_data_cites_no_passage_twice(settings, sources_dir):
     # evidence-duplicate judges a proposal by what it adds to data/; data/ itself is judged
     # here, every file as if proposed: a passage two evidence nodes quote and claims cite

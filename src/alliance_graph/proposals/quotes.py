@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..clipping import clipped
 from ..namespaces import AG, OA, PROV, sparql_prologue
 from ..rdf import term_text
 from ..sources.citations import (
@@ -169,10 +170,11 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
         if text is None:
             instead = named_instead(names, name)
             # The source as a term's text, as every finding's value is (a file name given as
-            # a literal quoted, a blank node _:x): it is read back to place the finding.
+            # a literal quoted, a blank node _:x): it is read back to place the finding.  The
+            # name said clipped (``clipping.py``): one of 60,000 characters was said whole.
             found.append(_finding("source-file-missing", graph, focus,
-                                  f"source file {name!r} is not in the sources folder"
-                                  + (instead or ": check the src: name or add the text"),
+                                  f"source file {clipped(name, show=repr)} is not in the "
+                                  "sources folder" + (instead or ": check the src: name or add the text"),
                                   str(OA.hasSource), term_text(row["source"])))
             continue
         exact = row["exact"].value
