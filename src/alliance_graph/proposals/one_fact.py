@@ -17,10 +17,8 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from ..clipping import clipped, literal_said, written
-from ..namespaces import shorten
 from ..rdf import from_text, term_text
-from .report import CHECK, Finding
+from .report import CHECK, Finding, term_said
 
 _DUPLICATE = str(CHECK["claim-duplicate-violation"])
 # The claims named with their lines in one finding; past it, how many more (a thousand copies
@@ -71,12 +69,12 @@ def _message(finding: Finding, fact: tuple, claims: list, proposals: list[str],
     if not others:  # (no other claim found: what the check said stands)
         return finding.message
     said = (f"claim states the fact {_listed(others)} also state{'s' if len(others) == 1 else ''}"
-            f" ({' '.join(_term(t) for t in fact)})")
+            f" ({' '.join(term_said(t) for t in fact)})")
     if not held:
         return (f"{said}: keep one claim per fact and cite all its evidence on it "
                 "(prov:wasDerivedFrom takes several)")
     kept = held[0][1]
-    kept = _term(kept) if isinstance(kept, ox.NamedNode) else "that blank-node claim"
+    kept = term_said(kept) if isinstance(kept, ox.NamedNode) else "that blank-node claim"
     return (f"{said}: the graph holds it already: leave this claim "
             f"{'and its copies ' if own else ''}out, and to cite more evidence for the fact "
             f"add a prov:wasDerivedFrom to {kept}")
@@ -88,12 +86,4 @@ def _listed(names: list[str]) -> str:
 
 
 def _claim(node) -> str:
-    return f"claim {_term(node)}" if isinstance(node, ox.NamedNode) else "a blank-node claim"
-
-
-def _term(term) -> str:
-    """Return a claim or a term of its fact as the message names it, clipped (``clipping.py``):
-    two claims named by 60,000 characters made a message of 120 KB, its advice at the end."""
-    if isinstance(term, ox.NamedNode):
-        return written(shorten(term.value))
-    return literal_said(term) if isinstance(term, ox.Literal) else clipped(term_text(term))
+    return f"claim {term_said(node)}" if isinstance(node, ox.NamedNode) else "a blank-node claim"

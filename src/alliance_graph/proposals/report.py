@@ -16,9 +16,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from ..clipping import clipped, literal_said, written
+from ..clipping import bracketed, clipped, literal_said, written
 from ..namespaces import bind_prefixes, shorten
-from ..rdf import from_text, to_rdflib_term
+from ..rdf import from_text, term_text, to_rdflib_term, turtle_string
 from ..wording import Said, parameter, worded
 
 AGSH = Namespace("https://alliance-graph.example/shapes/")
@@ -138,6 +138,22 @@ def _short(term: str | None) -> str:
     if term.startswith(("http://", "https://", "urn:")):
         return written(shorten(term))
     return clipped(term)
+
+
+def term_said(term, prefixed: bool = True) -> str:
+    """Return a term as a finding's message names it, clipped (``clipping.py``): an IRI by
+    its prefixed name (``id:X``) or, not ``prefixed``, whole between brackets (where the
+    message gives a node to look for); a literal with its quotes and its datatype (prefixed
+    as well) or language tag; a blank node as written.  The one wording of the checks that
+    name a claim, a node or a value (one_fact, unlinked, second_value each had their own)."""
+    if isinstance(term, ox.NamedNode):
+        return written(shorten(term.value)) if prefixed else bracketed(term.value)
+    if isinstance(term, ox.Literal):
+        if prefixed and not term.language and term.datatype.value != str(XSD.string):
+            return literal_said(
+                term, lambda t: f"{turtle_string(t.value)}^^{shorten(t.datatype.value)}")
+        return literal_said(term)  # a string as Turtle writes one, bare
+    return clipped(term_text(term))
 
 
 def _value(text: str | None) -> str:

@@ -19,9 +19,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..build import truthy
-from ..clipping import bracketed, clipped, literal_said
-from ..rdf import file_of, term_text
-from .report import Finding
+from ..rdf import file_of
+from .report import Finding, term_said
+
+
+def _said(term) -> str:
+    # The node whole, between brackets: the message gives it to look for in the files.
+    return term_said(term, prefixed=False)
+
 
 _MAX_COUNT = "http://www.w3.org/ns/shacl#MaxCountConstraintComponent"
 _QUALIFIED_MAX = "http://www.w3.org/ns/shacl#QualifiedMaxCountConstraintComponent"
@@ -77,12 +82,3 @@ def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str],
     return (f"{message} ({there} already: for one value in the plain graph, rank the better "
             "supported claim ag:PreferredRank or the other ag:DeprecatedRank, linked with "
             "ag:disputedBy if the sources disagree (docs/data-model.md, Disagreements))")
-
-
-def _said(term) -> str:
-    """Return a node, a claim or a value as the message names it, clipped (``clipping.py``): a
-    node, a claim and a value of 60,000 characters each were said whole, 180 KB before the
-    advice to edit that file or rank the claims."""
-    if isinstance(term, ox.NamedNode):
-        return bracketed(term.value)
-    return literal_said(term) if isinstance(term, ox.Literal) else clipped(term_text(term))

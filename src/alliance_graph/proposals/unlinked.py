@@ -27,9 +27,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SH
 
-from ..clipping import clipped, literal_said, written
-from ..namespaces import AG, shorten
-from ..rdf import file_of, term_text, turtle_string
+from ..namespaces import AG
+from ..rdf import file_of
+from .report import term_said
 
 _SUBJECT, _PREDICATE, _OBJECT = (ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate,
                                                                 RDF.object))
@@ -124,9 +124,9 @@ def unlinked(quads: list[ox.Quad], proposed: set[str], one: dict[str, set[str]],
                 took = (" (preferred, this claim takes the other's place in the plain graph, "
                         "unrecorded)") if a.get(_RANK) == _PREFERRED else ""
                 said.append(
-                    f"{_short(new)} gives {_short(subject)} {_short(predicate)} "
-                    f"{_short(a[_OBJECT])}, where {_short(other)} ({where}) gives "
-                    f"{_short(b[_OBJECT])}, and the property takes one value{took}: if the "
+                    f"{term_said(new)} gives {term_said(subject)} {term_said(predicate)} "
+                    f"{term_said(a[_OBJECT])}, where {term_said(other)} ({where}) gives "
+                    f"{term_said(b[_OBJECT])}, and the property takes one value{took}: if the "
                     "sources disagree, link the two claims with ag:disputedBy (ag:variantOf "
                     "for one fact at another precision), both ways, each with an "
                     "ag:disagreementNote (docs/data-model.md, Disagreements)")
@@ -144,15 +144,3 @@ def _value(term):
             return term
         return term if number.is_nan() else number  # NaN equals nothing, sNaN raises
     return term
-
-
-def _short(term) -> str:
-    """Return a term as the report writes it: ``id:X``, ``"2028"^^xsd:gYear``, clipped
-    (``clipping.py``): a claim or a value of 60,000 characters was said whole, 60 KB of a
-    warning whose advice comes after it."""
-    if isinstance(term, ox.NamedNode):
-        return written(shorten(term.value))
-    if isinstance(term, ox.Literal) and not term.language:
-        return literal_said(
-            term, lambda t: f"{turtle_string(t.value)}^^{shorten(t.datatype.value)}")
-    return literal_said(term) if isinstance(term, ox.Literal) else clipped(term_text(term))
