@@ -238,9 +238,14 @@ def format_values(params) -> list[str]:
     SPARQLWrapper sends too.  A blank value names nothing (``format=&output=csv`` is CSV).
     ``params`` maps names to lists of values, as ``parse_params`` gives them, or is a
     werkzeug MultiDict."""
-    listed = params.getlist if hasattr(params, "getlist") else \
-        (lambda name: params.get(name, []))
-    return [v for v in listed("format") if v] or [v for v in listed("output") if v]
+    return [v for v in _values(params, "format") if v] or \
+        [v for v in _values(params, "output") if v]
+
+
+def _values(params, name: str) -> list[str]:
+    """Return the values of ``name`` in ``params``: a werkzeug MultiDict, or a mapping of
+    names to lists of values, as ``parse_params`` gives them."""
+    return params.getlist(name) if hasattr(params, "getlist") else params.get(name, [])
 
 
 # How ``inferred`` may say yes (an HTML checkbox sends "on") and no.
@@ -255,9 +260,7 @@ def inferred(params) -> bool:
     ``inferred=ture`` and ``?default&inferred`` (a flag, as ``default`` is one) were answered
     without the inferred graph, as though it had been left out, and ``inferred=true&inferred=
     false`` by the first alone."""
-    listed = params.getlist if hasattr(params, "getlist") else \
-        (lambda name: params.get(name, []))
-    said = {v: _INFERRED.get(v.strip().lower()) for v in listed("inferred")}
+    said = {v: _INFERRED.get(v.strip().lower()) for v in _values(params, "inferred")}
     unread = [v for v, meant in said.items() if meant is None]
     if unread:
         raise Refused(400, f"inferred={clipped(unread[0])} says neither yes nor no: give "
