@@ -198,3 +198,29 @@ def test_a_query_file_of_another_extension_is_still_read(run, tmp_path):
     for name in ("q.sparql", "q.txt", "q"):
         (tmp_path / name).write_text("ASK {}")
         assert run("query", tmp_path / name).stdout == "true\n"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_a_catalogue_name_naming_no_regular_file_is_a_usage_error(tmp_path, kind):
+    # A named pipe at queries/NAME.rq was read until it ended: `query NAME` hung when nothing
+    # wrote to it.  A folder there was "no query named 'NAME'; did you mean NAME?".  Run as a
+    # process with a time limit, so that the hang fails the test rather than stops the suite.
+    for part in ("ontology", "data"):
+        (tmp_path / part).symlink_to(ROOT / part)
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    there = queries / "piped.rq"
+    said = {"fifo": "a named pipe (FIFO)", "folder": "a folder",
+            "device": "a character device"}[kind]
+    if kind == "fifo":
+        os.mkfifo(there)
+    elif kind == "folder":
+        there.mkdir()
+    else:
+        there.symlink_to(os.devnull)
+    done = subprocess.run([sys.executable, "-m", "alliance_graph", "--project", tmp_path,
+                           "query", "piped"], capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", (
+        f"error: {there} is {said}, not a file: a named query is a .rq text file in the "
+        "catalogue: put one there in its place (a query is read from a pipe given as a "
+        "path: query FILE)\n"))

@@ -61,6 +61,23 @@ def _is_folder(path: Path) -> bool:
     return mode is not None and stat.S_ISDIR(mode)
 
 
+# What a path that is no regular file names, by its mode's file type, for a message.
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)",
+          stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFSOCK: "a socket"}
+
+
+def _catalogue_file(path: Path) -> None:
+    """Exit 2 when a catalogue name's ``queries/NAME.rq`` is there but is no regular file: a
+    named query is a file of the project.  A named pipe there was read until it ended (for
+    good when nothing wrote to it), and a folder was "no query named 'x'; did you mean x?"."""
+    mode = _mode(path)
+    if mode is not None and not stat.S_ISREG(mode):
+        fail(f"{path} is {_KINDS.get(stat.S_IFMT(mode), 'no regular file')}, not a file: a "
+             "named query is a .rq text file in the catalogue: put one there in its place (a "
+             "query is read from a pipe given as a path: query FILE)")
+
+
 def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
     """Say why ``data`` is no query text: UTF-16 (what Windows' PowerShell writes with ``>``,
     told by its byte-order mark), else the line of the first byte that is not UTF-8, as the
@@ -128,6 +145,8 @@ def read_query(settings: Settings, query_or_file: str) -> str:
         [settings.queries_dir / f"{query_or_file}.rq"]
     # Not only a file: a pipe too, which "no query file /dev/fd/63" said did not exist.
     for candidate in [Path(query_or_file), *named]:
+        if candidate in named:
+            _catalogue_file(candidate)
         if _readable(candidate):
             _not_rdf(candidate)
             try:
