@@ -1299,3 +1299,24 @@ def test_sigterm_with_queries_waiting_for_the_engine_exits_once_the_running_ones
         for sock in socks:
             sock.close()
         servers.stop(process)
+
+
+@pytest.mark.parametrize("line, says", [
+    (b"get /sparql?query=ASK%7B%7D HTTP/1.1", b"'get' is no method this server knows: "
+                                              b"methods are case-sensitive (RFC 9110, 9.1); "
+                                              b"send GET"),
+    (b"Head /status HTTP/1.1", b"send HEAD"),
+])
+def test_a_method_not_in_upper_case_is_a_501_in_the_servers_words(endpoint, line, says):
+    # Waitress's own "HTTP/1.0 400 Bad Request", "bad request: Malformed HTTP method "get"",
+    # though "get" is a well-formed method: one this server does not know, as methods are
+    # case-sensitive (RFC 9110, 9.1; 501, 15.6.2).
+    with connect(endpoint, timeout=DEADLINE) as sock:
+        sock.sendall(line + b"\r\nHost: x\r\n\r\nGET /status HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = read_all(sock)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 501 Not Implemented\r\n"), answer[:300]
+    assert body.startswith(b"not implemented: '") and says in body and body.count(b"\n") == 1
+    assert b"Connection: close" in head and b"Content-Type: text/plain" in head
+    assert b"X-Content-Type-Options: nosniff" in head  # the server's headers, as every answer
+    assert len(re.findall(rb"(?m)^HTTP/1\.1 \d{3} ", answer)) == 1  # nothing after it read

@@ -5,7 +5,7 @@ server, with raw sockets: test_connections.py."""
 import pytest
 from waitress.adjustments import Adjustments
 
-from alliance_graph.web.request_head import Parser, version_refusal
+from alliance_graph.web.request_head import Parser, method_refusal, version_refusal
 
 
 def parsed(*pieces: bytes) -> Parser:
@@ -244,3 +244,18 @@ def test_a_target_with_no_scheme_is_a_path_from_its_root(line, code):
     assert parser.completed and (parser.error and parser.error.code) == code
     if code:
         assert "is no path: a path begins with '/'" in parser.error.body
+
+
+@pytest.mark.parametrize("line, says", [
+    (b"get /sparql HTTP/1.1", "'get' is no method this server knows: methods are "
+                              "case-sensitive (RFC 9110, 9.1); send GET"),
+    (b"Post /validate HTTP/1.1", "send POST"),
+    (b"brew / HTTP/1.1", "the methods this server takes are GET, HEAD, OPTIONS and POST"),
+    (b"GET /sparql HTTP/1.1", None), (b"BREW / HTTP/1.1", None),  # Flask's 405, with Allow
+    (b"not a request line", None),
+])
+def test_a_method_not_in_upper_case_is_a_501_naming_the_one_meant(line, says):
+    # Waitress's "400 Malformed HTTP method "get"", in HTTP/1.0, though "get" is a token.
+    refusal = method_refusal(line)
+    assert (refusal and refusal.code) == (says and 501)
+    assert says is None or says in refusal.body

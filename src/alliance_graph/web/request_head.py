@@ -32,6 +32,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read; a chunk's
   size line or a trailer ended by a bare LF, a 400 (waitress waited for a CR LF that never
   came, and the connection was closed unanswered once idle).
+- **A method not in upper case** (``get``), once the request line has arrived: a 501
+  (RFC 9110, 15.6.2; methods are case-sensitive, so it is a method this server does not
+  know), naming the method meant; waitress answered "400 Malformed HTTP method", in HTTP/1.0.
 - **An expectation other than 100-continue** (``Expect: 200-ok``, in any case), a 417
   (RFC 9110, 10.1.1): waitress ignored it and answered 200, the client's expectation unmet
   without a word.
@@ -114,6 +117,28 @@ def version_refusal(line: bytes) -> Error | None:
     return None
 
 
+# The methods RFC 9110 (9.3) and RFC 5789 define: a method written in another case is one
+# of them mistyped.
+_STANDARD_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+                     "PATCH")
+
+
+def method_refusal(line: bytes) -> Error | None:
+    """Return the refusal of a request line whose method is not all upper case (``get``), a
+    501 (RFC 9110, 15.6.2: methods are case-sensitive, so ``get`` is a method this server does
+    not know), or None.  Waitress refused it once the head had ended, "400 bad request:
+    Malformed HTTP method", in HTTP/1.0, though the method is a well-formed token."""
+    match = first_line_re.fullmatch(line)
+    method = match["method"].decode("latin-1") if match else ""
+    if method == method.upper():
+        return None
+    meant = method.upper()
+    advice = f"send {meant}" if meant in _STANDARD_METHODS else \
+        "the methods this server takes are GET, HEAD, OPTIONS and POST"
+    return ServerNotImplemented(f"{clipped(method, show=repr)} is no method this server knows: "
+                                f"methods are case-sensitive (RFC 9110, 9.1); {advice}")
+
+
 class ExpectationFailed(Error):
     """417: the request expects something of the server that it does not do."""
 
@@ -146,7 +171,8 @@ class Parser(HTTPRequestParser):
             before = self.header_plus.lstrip(b"\r\n")
             head = (self.header_plus + data).lstrip(b"\r\n")
             if b"\n" in head and b"\n" not in before:  # the request line, just ended
-                refusal = version_refusal(head.split(b"\n", 1)[0].removesuffix(b"\r"))
+                line = head.split(b"\n", 1)[0].removesuffix(b"\r")
+                refusal = version_refusal(line) or method_refusal(line)
                 if refusal is not None:
                     return self.refuse(refusal, data)
             if _ends_in_bare_lf(head):
