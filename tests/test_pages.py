@@ -23,6 +23,7 @@ from alliance_graph.store import graph as store
 from alliance_graph.store.graph import KnowledgeGraph
 from alliance_graph.store.remote import RemoteStore
 from alliance_graph.web.pages import views as pages
+from alliance_graph.web.service_description import Examples
 from helpers import get_with_host
 
 IRON_DOME = "/id/IronDome"
@@ -111,7 +112,7 @@ def test_an_examples_link_opens_the_query_page_with_its_query(client, pages_sett
     (pages_settings.queries_dir / "one-label.rq").write_text(
         "# One label\n# Iron Dome's label.\nSELECT ?l WHERE { id:IronDome rdfs:label ?l }\n",
         encoding="utf-8")
-    pages.catalogue.cache_clear()
+    Examples.of.cache_clear()  # a follower of its own, which sees the file at once
     try:
         page = html(client, "/?example=one-label")
         assert "SELECT ?l WHERE { id:IronDome rdfs:label ?l }\n</textarea>" in page
@@ -123,7 +124,7 @@ def test_an_examples_link_opens_the_query_page_with_its_query(client, pages_sett
             "no example query is named 'nope'"
     finally:
         (pages_settings.queries_dir / "one-label.rq").unlink()
-        pages.catalogue.cache_clear()
+        Examples.of.cache_clear()  # the next test's follower has not seen it
 
 
 def test_unknown_iri_is_a_404_page(client):

@@ -208,3 +208,81 @@ def test_a_catalogue_file_no_example_can_be_read_from_leaves_serve_listening(tmp
                           timeout=120)
     assert done.returncode == 2 and "is not a regular file: a catalogue file is a text " \
         "file; move it out of" in done.stderr, done.stderr
+
+
+def test_the_examples_follow_the_catalogue_while_the_server_runs(tmp_path):
+    # They were read once, before the server listened: a query added, edited or removed in
+    # queries/ was listed as it was (or not at all) on the query page and in the description
+    # until a restart, where the data is followed.  A file no example can be read from,
+    # added meanwhile, is left out as at start (a named pipe is not waited on), never a 500.
+    import os
+    import shutil
+    import time
+
+    import servers
+    from helpers import ROOT, fetch
+    project = tmp_path / "project"
+    for folder in ("ontology", "data"):
+        shutil.copytree(ROOT / folder, project / folder)
+    queries = project / "queries"
+    queries.mkdir()
+    (queries / "first.rq").write_text("# First\n# The first query.\nASK { ?s ?p ?o }\n")
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([str(servers.BIN / "alliance-graph"), "--project", str(project),
+                             "--cache", str(tmp_path / "cache"), "serve", "--port", str(port)],
+                            url + "/status", tmp_path / "serve.log", timeout=180)
+
+    def listed() -> tuple[str, str]:
+        page, description = fetch(f"{url}/"), fetch(f"{url}/sparql",
+                                                     headers={"Accept": "text/turtle"})
+        assert page[0] == description[0] == 200, (page[0], description[0])
+        return page[2].decode(), description[2].decode()
+
+    def until(condition) -> tuple[str, str]:
+        deadline = time.monotonic() + 15
+        while not condition(*(seen := listed())) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return seen
+
+    try:
+        page, description = listed()
+        assert "First</option>" in page and "The first query." in description
+        (queries / "second.rq").write_text("# Second\n# Added later.\nASK { ?s a ?c }\n")
+        (queries / "first.rq").write_text("# Renamed\n# Edited in place.\nASK { ?s ?p ?o }\n")
+        (queries / "latin.rq").write_bytes(b"# Caf\xe9\n# Latin-1.\nASK { ?s ?p ?o }\n")
+        os.mkfifo(queries / "pipe.rq")
+        page, description = until(lambda p, d: "Second</option>" in p and "Edited" in d)
+        assert "Second</option>" in page and "Renamed</option>" in page, page
+        assert "First</option>" not in page and "Caf" not in page
+        assert "Added later." in description and "Edited in place." in description
+        assert "The first query." not in description and "Latin-1." not in description
+        assert fetch(f"{url}/?example=second")[0] == 200
+        (queries / "second.rq").unlink()
+        page, description = until(lambda p, d: "Second</option>" not in p
+                                  and "Added later." not in d)
+        assert "Second</option>" not in page and "Added later." not in description
+        assert fetch(f"{url}/?example=second")[0] == 404
+    finally:
+        servers.stop(process)
+
+
+def test_the_examples_are_read_again_only_when_the_folder_changes(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from alliance_graph.web import service_description
+    monkeypatch.setattr(service_description, "LOOK_EVERY", 0.0)
+    query = tmp_path / "one.rq"
+    query.write_text("# One\n# A query.\nASK {}\n")
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in (query, tmp_path):
+        os.utime(path, ns=(hour_ago, hour_ago))
+    examples = service_description.Examples(tmp_path)
+    number, listed = examples.listed()
+    assert [q["title"] for q in listed] == ["One"]
+    assert examples.listed() == (number, listed)  # looked again: nothing changed, nothing read
+    # Of the same size, written now: a time a second write in the same tick could share.
+    query.write_text("# Two\n# A query.\nASK {}\n")
+    again, listed = examples.listed()
+    assert again > number and [q["title"] for q in listed] == ["Two"]

@@ -55,7 +55,7 @@ class Service:
     engine: object                       # ProcessEngine or LocalEngine
     settings: Settings
     graphs: dict[str, ox.NamedNode] = field(default_factory=dict)
-    examples: list = field(default_factory=list)
+    examples: service_description.Examples | None = None
     responses: response_cache.ResponseCache | None = None
     # Service descriptions, per endpoint URL (the Host header is the client's to choose).
     descriptions: response_cache.ResponseCache | None = None
@@ -81,9 +81,11 @@ class Service:
                                            light=min(self.settings.light_seconds,
                                                      self.settings.query_timeout / 2),
                                            half_life=self.settings.use_half_life)
-        # The examples the service description offers, within the server's own bounds.
-        self.examples = service_description.examples(self.settings.queries_dir,
-                                                     Bounds.from_settings(self.settings))
+        # The examples the service description offers, within the server's own bounds,
+        # followed as the catalogue's folder changes.
+        self.examples = service_description.Examples.of(self.settings.queries_dir,
+                                                        Bounds.from_settings(self.settings))
+        self.examples.current()  # read before the server listens, as they were
         self.follow()
 
     def follow(self) -> None:

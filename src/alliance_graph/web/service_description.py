@@ -3,11 +3,16 @@
 The statistics are counted once when the app is created (the store never changes while it
 serves); the description depends on the URL the endpoint is reached by, so its serialization
 is cached per endpoint URL and format.  Queries in ``queries/*.rq`` (the catalogue) are listed as
-``sh:SPARQLExecutable`` examples, as the SIB and UniProt endpoints publish theirs.
+``sh:SPARQLExecutable`` examples, as the SIB and UniProt endpoints publish theirs, and on the
+query page; they are followed as the folder changes (``Examples``), as builds are.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -82,8 +87,84 @@ def examples(queries_dir: Path, bounds: Bounds | None = None) -> list[dict]:
     return found
 
 
-def describe(svc, endpoint: str) -> list[ox.Triple]:
-    """Return the description of the service reached at ``endpoint``."""
+# Seconds between two looks at the catalogue's folder: a look stats the folder and each .rq.
+LOOK_EVERY = 1.0
+# Seconds within which a file's modification time may be shared by two writes (the kernel's
+# clock tick is a few milliseconds; a network file system's may be coarser).
+RECENT = 2
+
+
+class Examples:
+    """The catalogue's examples (``examples``), followed while the server runs: a query added,
+    edited or removed in ``queries/`` is listed (or not) within ``LOOK_EVERY`` seconds.  They
+    were read once, before the server listened, and the page and the description listed the
+    old ones until a restart.  A look compares the names, sizes and modification times of the
+    folder and its .rq files with the last look's, and reads the files again only when they
+    differ, at most once per ``LOOK_EVERY`` whatever the requests."""
+
+    def __init__(self, queries_dir: Path, bounds: Bounds | None = None):
+        self.queries_dir, self.bounds = queries_dir, bounds
+        self._lock = threading.Lock()
+        self._looked = -LOOK_EVERY  # time.monotonic() of the last look
+        self._seen: object = object()  # what the last look saw (``_state``): nothing yet
+        self._listed: tuple[int, list[dict]] = (0, [])
+
+    @staticmethod
+    @lru_cache(maxsize=8)
+    def of(queries_dir: Path, bounds: Bounds | None = None) -> Examples:
+        """Return the one follower of ``queries_dir``'s examples within ``bounds`` in this
+        process, which the service description and the query page share: they list the same."""
+        return Examples(queries_dir, bounds)
+
+    def current(self) -> list[dict]:
+        """Return the examples as the folder holds them now (within ``LOOK_EVERY``)."""
+        return self.listed()[1]
+
+    def listed(self) -> tuple[int, list[dict]]:
+        """Return the examples and the number of their listing, which changes with them
+        (a description written from them is kept under it)."""
+        if time.monotonic() - self._looked < LOOK_EVERY:
+            return self._listed
+        with self._lock:
+            if time.monotonic() - self._looked >= LOOK_EVERY:
+                # Seen before the files are read: one changed while they are read differs
+                # from this at the next look, and is read again then.
+                seen = _state(self.queries_dir)
+                if seen != self._seen:
+                    self._listed = (self._listed[0] + 1, examples(self.queries_dir, self.bounds))
+                    self._seen = seen
+                self._looked = time.monotonic()
+            return self._listed
+
+
+def _state(queries_dir: Path) -> object:
+    """Return what a look at ``queries_dir`` sees: its own and each .rq file's identity, size
+    and modification time (an edit in place leaves the folder's unchanged); None where it
+    cannot be read.  A time the clock's tick could still hold again (a file written under
+    ``RECENT`` seconds ago: a second edit of the same size in the same tick would look the
+    same) makes a look that equals no other, so the files are read at each look till then."""
+    try:
+        folder = os.stat(queries_dir)
+        seen = [(folder.st_ino, folder.st_mtime_ns)]
+        with os.scandir(queries_dir) as entries:
+            for entry in entries:
+                if entry.name.endswith(".rq"):
+                    try:
+                        st = entry.stat()
+                        seen.append((entry.name, st.st_ino, st.st_size, st.st_mtime_ns))
+                    except OSError:  # gone since listed, or a link to nothing
+                        seen.append((entry.name,))
+    except OSError:
+        return None
+    recent = time.time_ns() - RECENT * 10**9
+    if any(len(s) == 4 and s[3] > recent for s in seen) or folder.st_mtime_ns > recent:
+        return object()
+    return sorted(seen, key=repr)
+
+
+def describe(svc, endpoint: str, listed: list[dict] | None = None) -> list[ox.Triple]:
+    """Return the description of the service reached at ``endpoint``, listing the examples
+    ``listed`` (the service's current ones without)."""
     e = n(endpoint)
     root = endpoint.rsplit("/sparql", 1)[0]
     ds, dg = ox.BlankNode(), ox.BlankNode()
@@ -119,7 +200,7 @@ def describe(svc, endpoint: str) -> list[ox.Triple]:
         if svc.graphs[name] == svc.names.inferred:
             t.append(ox.Triple(ng, n(SD + "entailmentRegime"),
                                n("http://www.w3.org/ns/owl-profile/RL")))
-    for ex in svc.examples:
+    for ex in svc.examples.current() if listed is None else listed:
         x = n(f"{endpoint}#{ex['name']}")
         cls, prop = _EXECUTABLE[ex["form"]]
         t += [ox.Triple(x, n(RDF.type), n(SH + "SPARQLExecutable")),
@@ -150,11 +231,12 @@ def respond(svc) -> Response:
     except ValueError as exc:
         raise Refused(400, f"the Host header {clipped(host, show=repr)} makes no IRI for this "
                            "endpoint") from exc
-    key = (endpoint, fmt.name)
+    number, listed = svc.examples.listed()
+    key = (endpoint, fmt.name, number)  # written again once the examples change
     body = svc.descriptions.get(key)
     if body is None:
         # Written as answers are, declaring the prefixes it uses (sd:, void:, sh: too).
-        body = used_prefixes.written(describe(svc, endpoint), fmt.oxigraph, 1 << 62,
+        body = used_prefixes.written(describe(svc, endpoint, listed), fmt.oxigraph, 1 << 62,
                                      DESCRIPTION_PREFIXES)
         if fmt.oxigraph == ox.RdfFormat.RDF_XML:
             # The catalogue's texts are a contributor's: a .rq file with CRLF line ends read

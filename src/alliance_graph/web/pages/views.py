@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import urllib.parse
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,13 +70,6 @@ SELECT ?property ?value ?quote ?source WHERE {
 """
 
 
-@lru_cache(maxsize=8)
-def catalogue(queries_dir: Path, bounds: Bounds) -> list[dict]:
-    """Return the catalogue's examples within the endpoint's ``bounds``, read once (the folder
-    does not change while the server runs), as the service description reads them."""
-    return service_description.examples(queries_dir, bounds)
-
-
 def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint:
     """Return the pages blueprint, reading the graph from ``get_kg()`` at each request.
 
@@ -115,7 +107,9 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/")
     def query_page():
-        examples = catalogue(get_settings().queries_dir, Bounds.from_settings(get_settings()))
+        # The service description's, followed as the catalogue's folder changes.
+        examples = service_description.Examples.of(
+            get_settings().queries_dir, Bounds.from_settings(get_settings())).current()
         # A permalink (/?query=...) opens the page with its query in the editor, and so does
         # an example's (/?example=NAME): without a script the example list could not be used.
         named = request.args.get("example")
