@@ -270,3 +270,43 @@ def test_format_values_are_formats_then_outputs_blank_ones_naming_nothing(params
     assert fields.format_values(params) == expected
     assert fields.format_values(MultiDict([(k, v) for k, vs in params.items() for v in vs])) \
         == expected
+
+
+@pytest.mark.parametrize("path, name", [
+    ("/?example=timeline&example=sources", "example"), ("/?query=ASK{}&query=ASK{}%20", "query"),
+    ("/search?q=iron&q=dome", "q"), ("/search?q=iron&limit=1&limit=2", "limit"),
+    ("/timeline?page=1&page=2", "page"), ("/id/IronDome?format=nt&format=turtle", "format"),
+    ("/id/IronDome?format=nt&page=1&page=2", "page"),
+    ("/validate?format=json&format=text", "format"),
+])
+def test_a_page_parameter_given_twice_with_different_values_is_a_400_naming_it(endpoint, path,
+                                                                               name):
+    # The first was read and the second dropped without a word, where the command line keeps
+    # the last of an option given twice and /sparql refuses two queries.
+    data = b"turtle=" if path.startswith("/validate") else None
+    status, body = fetch(endpoint + path, data)
+    assert status == 400, body
+    assert body.startswith(f"{name} given twice, with different values ("), body
+    assert body.endswith("): give it once\n"), body
+
+
+@pytest.mark.parametrize("path", ["/search?q=iron&q=iron", "/timeline?page=1&page=1",
+                                  "/id/IronDome?format=nt&format=nt"])
+def test_a_page_parameter_repeated_with_its_value_is_read(endpoint, path):
+    status, body = fetch(endpoint + path)
+    assert status == 200, body
+
+
+def test_a_graph_s_iri_passes_every_parameter_on_to_its_read(endpoint):
+    # Each was sent on as its first value alone: format=zzz&format=nt was a 400 naming zzz,
+    # where the read itself, as /sparql, answers in the first format it knows.
+    status, body = fetch(endpoint + "/graph/data/aid.ttl?format=zzz&format=nt")
+    assert status == 200 and body.startswith("<https://alliance-graph.example/"), body[:300]
+
+
+def test_single_reads_one_value_from_either_kind_of_parameters():
+    for params in ({"a": ["x", "x"]}, MultiDict([("a", "x"), ("a", "x")])):
+        assert fields.single(params, "a") == "x"
+        assert fields.single(params, "b", "d") == "d"
+    with pytest.raises(Refused, match=r"^a given twice, with different values \('x' and ''\)"):
+        fields.single({"a": ["x", "x", ""]}, "a")

@@ -47,7 +47,7 @@ from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from ..utf16 import utf16_text
-from . import negotiation, proposal_body, too_large
+from . import fields, negotiation, proposal_body, too_large
 from .client_share import Shares, client_of
 from .pages import errors, safety
 
@@ -206,7 +206,7 @@ def _box_text(data: bytes) -> tuple[str, bool]:
 
 
 def _format() -> str | None:
-    name = request.args.get("format")
+    name = fields.single(request.args, "format")
     if name:
         return negotiation.by_parameter(name, OFFERS) or ("html" if name == "html" else None)
     return negotiation.choose(request.headers.get("Accept"), OFFERS)
@@ -281,7 +281,7 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
         if fmt is None:
             # The name asked for, as /sparql says it: a 406 for ?format=pdf said only which
             # media types there are, not that the name was the trouble, nor the names.
-            asked = request.args.get("format")
+            asked = fields.single(request.args, "format")
             if asked:
                 said = f"format {clipped(asked, show=repr)} cannot be produced here; choose " \
                     "one of: " + ", ".join(name for name, _ in OFFERS)

@@ -242,6 +242,24 @@ def format_values(params) -> list[str]:
         [v for v in _values(params, "output") if v]
 
 
+def single(params, name: str, default: str | None = None) -> str | None:
+    """Return the value of the single-valued parameter ``name`` (``default`` without it), as
+    ``format_values`` takes ``params``: every page's and JSON endpoint's reader of one value
+    (an example's name, a search's text, a page number, a format) reads it here.  Given twice
+    with different values it is refused (400), as ``/sparql`` refuses two queries: the first
+    was read and the second dropped without a word, where the command line keeps the last
+    (click's way).  The same value repeated says one thing, and is read."""
+    values = _values(params, name)
+    if not values:
+        return default
+    other = next((v for v in values if v != values[0]), None)
+    if other is not None:
+        raise Refused(400, f"{name} given twice, with different values ("
+                           f"{clipped(values[0], 60, repr)} and {clipped(other, 60, repr)}): "
+                           "give it once")
+    return values[0]
+
+
 def _values(params, name: str) -> list[str]:
     """Return the values of ``name`` in ``params``: a werkzeug MultiDict, or a mapping of
     names to lists of values, as ``parse_params`` gives them."""

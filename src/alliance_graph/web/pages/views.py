@@ -34,7 +34,7 @@ from ...query.refused import Refused
 from ...query.results import GRAPH_FORMATS, prefixes_for
 from ...query.used_prefixes import declaring_used
 from ...rdf import graph_iri
-from .. import echoed, negotiation, service_description
+from .. import echoed, fields, negotiation, service_description
 from . import addresses, completions, diagram, entity_rdf, errors, note_links, safety, terms
 from . import entity as entity_mod
 from . import search as search_mod
@@ -112,13 +112,13 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
             get_settings().queries_dir, Bounds.from_settings(get_settings())).current()
         # A permalink (/?query=...) opens the page with its query in the editor, and so does
         # an example's (/?example=NAME): without a script the example list could not be used.
-        named = request.args.get("example")
+        named = fields.single(request.args, "example")
         example = next((q["text"] for q in examples if q["name"] == named), None)
         if named and example is None:
             return errors.refusal(404, f"no example query is named {clipped(named, show=repr)}",
                                   (("The query page and its examples", url_for(".query_page")),))
         return render_template("query.html", examples=examples,
-                               default_query=request.args.get("query") or example
+                               default_query=fields.single(request.args, "query") or example
                                or DEFAULT_QUERY,
                                result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
                                base=BASE, prefixes=PREFIX_IRIS,
@@ -140,7 +140,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
 
     @bp.route("/search")
     def search():
-        q = request.args.get("q", "")
+        q = fields.single(request.args, "q", "")
         # JSON for the search box's script (and any client without a preference), HTML for
         # a browser, which asks for text/html above */*.
         chosen = negotiation.choose(request.headers.get("Accept"),
@@ -152,8 +152,8 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                             mimetype="text/plain", headers={"Vary": "Accept"})
         page = chosen == "html"
         # From 1 to MAX_LIMIT, or a 400 saying so: 0 was taken as 1 and 1,000 as 100.
-        limit = addresses.counted(request.args.get("limit",
-                                                   str(SEARCH_PAGE if page else SEARCH_BOX)))
+        limit = addresses.counted(fields.single(request.args, "limit",
+                                           str(SEARCH_PAGE if page else SEARCH_BOX)))
         if limit is None or limit > search_mod.MAX_LIMIT:
             return errors.refusal(400, "limit must be a whole number from 1 to "
                                        f"{search_mod.MAX_LIMIT}")
@@ -178,7 +178,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/timeline")
     def timeline():
         here = url_for("pages.timeline")
-        number = addresses.counted(request.args.get("page", "1"))
+        number = addresses.counted(fields.single(request.args, "page", "1"))
         if number is None:
             return errors.refusal(400, "page must be a whole number from 1",
                                   (("The timeline's first page", here),))
@@ -219,7 +219,9 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
             return Response(f"no graph {bracketed(iri)} here; GET "
                             f"{addresses.rooted(SPARQL_PATH)} lists the graphs\n", 404,
                             mimetype="text/plain")
-        query = {**request.args.to_dict(), "graph": iri}
+        # Every value passed on for the read to judge (a format given twice went as its first).
+        query = [*((k, v) for k, v in request.args.items(multi=True) if k != "graph"),
+                 ("graph", iri)]
         return redirect(f"{request.script_root}/rdf-graphs?{urllib.parse.urlencode(query)}",
                         303)
 
@@ -244,7 +246,7 @@ def _chosen_formats() -> list[str]:
     """Return the media types to answer with, best first (empty: none acceptable):
     ``?format=`` names one, else the Accept header's choices up to the first that carries
     every graph (RDF/XML cannot carry some: the client's next choice is then written)."""
-    name = request.args.get("format")
+    name = fields.single(request.args, "format")
     if name:
         chosen = negotiation.by_parameter(name, PAGE_OFFERS)
         if chosen is None:
@@ -264,7 +266,7 @@ def _chosen_formats() -> list[str]:
 
 def _asked_page() -> int | None:
     """Return the ``?page=`` asked for (None: none), or abort with a 400 naming what is wrong."""
-    asked = request.args.get("page")
+    asked = fields.single(request.args, "page")
     if asked is None:
         return None
     number = addresses.counted(asked)
