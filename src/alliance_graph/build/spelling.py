@@ -14,6 +14,7 @@ the build of its own (``checks.run_checks``), the data files standing for the pr
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import re
@@ -62,6 +63,76 @@ def named(quads) -> set[str]:
             if isinstance(t, ox.NamedNode)}
 
 
+# The names a misspelt one is compared with, at most: in a namespace of more, those beside it
+# in alphabetical order and beside it read backwards (a slip keeps the name's start or its
+# end: id:BlueFlg sorts beside id:BlueFlag, id:Exercse2999 backwards beside id:Exercise2999);
+# and the comparisons (difflib's, 2 to 4 microseconds each) one namespace's names make in
+# all, past which a name is offered nothing.  Each name was compared with every node of its
+# namespace: 3,000 names nothing types among 3,000 typed nodes took 17 s, and a graph of
+# 200,000 nodes would take a second a name.
+CANDIDATES = 1_000
+COMPARISONS = 1_000_000
+
+
+class Names:
+    """The names of one namespace (name: IRI), sorted once, for ``best`` to say which one
+    each misspelt name meant, each name searched for once.  ``others`` for names of the
+    namespace searched itself (a node's), whose own name is no slip for it; a term of a
+    namespace a character off is meant by its very name in this one (``ontology#rank``)."""
+
+    def __init__(self, names: dict[str, str], others: bool = False):
+        self.names = names
+        self._others = others
+        # Letter case ignored first (ag:claim is ag:Claim), then heeded to choose among
+        # names alike but for it.
+        self._lower: dict[str, list[str]] = {}
+        for name in names:
+            self._lower.setdefault(name.lower(), []).append(name)
+        self._sorted = sorted(self._lower)
+        self._backwards = sorted(n[::-1] for n in self._lower)
+        self._found: dict[str, str | None] = {}
+        self._left = COMPARISONS
+
+    def best(self, local: str) -> str | None:
+        """Return the IRI of the name closest to ``local``, if close (``_CLOSE``), other than
+        ``local`` itself; none for a name past ``_LONGEST``, nor once the namespace's
+        ``COMPARISONS`` are spent."""
+        if local not in self._found:
+            self._found[local] = None if len(local) > _LONGEST else self._search(local)
+        return self._found[local]
+
+    def _search(self, local: str) -> str | None:
+        candidates = self._candidates(local)
+        if len(candidates) > self._left:
+            return None
+        self._left -= len(candidates)
+        close = difflib.get_close_matches(local.lower(), candidates, n=1, cutoff=_CLOSE)
+        if not close:
+            return None
+        alike = [n for n in self._lower[close[0]] if not (self._others and n == local)]
+        best = max(alike, key=lambda n: (difflib.SequenceMatcher(None, local, n).ratio(), n))
+        return self.names[best]
+
+    def _candidates(self, local: str) -> list[str]:
+        """Return the lower-case names that may be ``_CLOSE`` to ``local``: every name, or in
+        a namespace of more than ``CANDIDATES``, as many beside it alphabetically and read
+        backwards; of them, those of a length it can be as alike as that to (the shorter of
+        two at least 0.6 of the longer: twice the matched characters over both lengths)."""
+        key = local.lower()
+        if len(self._sorted) <= CANDIDATES:
+            found = self._sorted
+        else:
+            side = CANDIDATES // 4
+            at = bisect.bisect_left(self._sorted, key)
+            back = bisect.bisect_left(self._backwards, key[::-1])
+            found = list(dict.fromkeys(
+                self._sorted[max(0, at - side):at + side]
+                + [n[::-1] for n in self._backwards[max(0, back - side):back + side]]))
+        size = len(key)
+        return [n for n in found if size * 0.6 <= len(n) <= size / 0.6
+                and not (self._others and self._lower[n] == [local])]
+
+
 def hints(ontology: list[ox.Quad], proposal: list[ox.Quad]) -> dict[str, str]:
     """Return, for each term a ``proposal`` quad uses as a class or property (its predicate,
     an rdf:type, a claim's rdf:predicate) or names in one of the ontology's namespaces, and
@@ -86,9 +157,9 @@ def hints(ontology: list[ox.Quad], proposal: list[ox.Quad]) -> dict[str, str]:
         for term in (q.subject, q.object):
             if isinstance(term, ox.NamedNode) and _split(term.value)[0] in by_namespace:
                 used.setdefault(term.value, None)
-    found = {}
+    found, indexes = {}, {}
     for iri in sorted(set(used) - known):
-        meant = _closest(iri, used[iri], by_namespace)
+        meant = _closest(iri, used[iri], by_namespace, indexes)
         if meant is not None:
             found[iri] = meant
     return found
@@ -113,51 +184,39 @@ def datatype_hints(proposal: list[ox.Quad]) -> dict[str, str]:
     likely meant (``xsd:gYear``).  Such a literal is no ill-typed one to a parser (its
     datatype is one it does not know), so the shapes said only that the value is not of the
     property's datatype, the slip unnamed."""
-    found = {}
+    found, names = {}, Names({n: iri for iri, n in _XSD_TYPES.items()})
     for q in proposal:
         datatype = q.object.datatype.value if isinstance(q.object, ox.Literal) else ""
         if datatype.startswith(XSD) and datatype not in _XSD_TYPES and datatype not in found:
-            meant = _best(datatype[len(XSD):], {n: iri for iri, n in _XSD_TYPES.items()})
+            meant = names.best(datatype[len(XSD):])
             if meant is not None:
                 found[datatype] = meant
     return found
 
 
-def _closest(iri: str, kind: str | None, by_namespace: dict[str, dict[str, str]]) -> str | None:
+def _closest(iri: str, kind: str | None, by_namespace: dict[str, dict[str, str]],
+             indexes: dict) -> str | None:
     """Return the known term ``iri`` (used as a ``kind`` of term) most likely meant: of its
     own namespace by its name, or of the namespace closest to its own (``ontology#`` for
-    ``ontology/``) by the same name."""
+    ``ontology/``) by the same name.  ``indexes`` keeps each namespace's ``Names`` (and each
+    namespace's closest) for the next term."""
     namespace, local = _split(iri)
     if not local or len(namespace) > _LONGEST:
         return None
     if namespace not in by_namespace:
-        close = difflib.get_close_matches(namespace, list(by_namespace), n=1, cutoff=0.9)
-        if not close:
+        if ("namespace", namespace) not in indexes:
+            close = difflib.get_close_matches(namespace, list(by_namespace), n=1, cutoff=0.9)
+            indexes["namespace", namespace] = close[0] if close else None
+        namespace = indexes["namespace", namespace]
+        if namespace is None:
             return None
-        namespace = close[0]
-    names = by_namespace[namespace]
-    if kind is not None:  # properties by the names of properties, classes by those of classes
-        kept = {n: i for n, i in names.items() if n[:1].islower() == (kind == "property")}
-        names = kept or names
-    return _best(local, names)
-
-
-def _best(local: str, names: dict[str, str]) -> str | None:
-    """Return the IRI of the name of ``names`` (name: IRI) closest to ``local``, if close
-    (none for a name past ``_LONGEST``)."""
-    if len(local) > _LONGEST:
-        return None
-    # Letter case ignored first (ag:claim is ag:Claim), then heeded to choose among names
-    # alike but for it.
-    lower: dict[str, list[str]] = {}
-    for name in names:
-        lower.setdefault(name.lower(), []).append(name)
-    close = difflib.get_close_matches(local.lower(), list(lower), n=1, cutoff=_CLOSE)
-    if not close:
-        return None
-    best = max(lower[close[0]],
-               key=lambda n: (difflib.SequenceMatcher(None, local, n).ratio(), n))
-    return names[best]
+    if (namespace, kind) not in indexes:
+        names = by_namespace[namespace]
+        if kind is not None:  # properties by the names of properties, classes by classes'
+            kept = {n: i for n, i in names.items() if n[:1].islower() == (kind == "property")}
+            names = kept or names
+        indexes[namespace, kind] = Names(names)
+    return indexes[namespace, kind].best(local)
 
 
 def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str]:
@@ -200,9 +259,9 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
         by_local.setdefault(local, set()).add(iri)
     found = {}
     for namespace, missing in unknown.items():
+        names = Names(by_namespace.get(namespace, {}), others=True)
         for term in missing:
-            names = {n: i for n, i in by_namespace.get(namespace, {}).items() if i != term}
-            meant = _best(_split(term)[1], names)
+            meant = names.best(_split(term)[1])
             # Else the one node of that very name in another namespace: a source file named
             # by its path (<file:///.../000_x.txt>, a relative <000_x.txt>) for src:000_x.txt.
             elsewhere = by_local.get(_split(term)[1], set()) - {term}
