@@ -5,9 +5,14 @@ from __future__ import annotations
 import time
 
 import pyoxigraph as ox
+import pytest
 
+from alliance_graph.build import pipeline as build
 from alliance_graph.build import spelling
+from alliance_graph.build.loading import LoadError
+from alliance_graph.clipping import apart, clipped
 from alliance_graph.namespaces import PREFIX_IRIS
+from test_checks import added_claim
 
 ID = PREFIX_IRIS["id"]
 TYPE = ox.NamedNode(spelling.RDF_TYPE)
@@ -51,3 +56,36 @@ def test_a_term_of_a_namespace_a_character_off_is_meant_by_its_very_name():
     slip = "https://alliance-graph.example/ontology#rank"
     proposal = [ox.Quad(ox.NamedNode(ID + "X"), ox.NamedNode(slip), ox.Literal("1"), GRAPH)]
     assert spelling.hints(ontology, proposal) == {slip: PREFIX_IRIS["ag"] + "rank"}
+
+
+def test_two_long_names_alike_in_their_first_200_characters_are_said_where_they_differ(mini):
+    # Both were said by the same first 200 characters and an ellipsis: the name and the one
+    # it meant read the same (clipping.apart).
+    long = "a" * 300
+    facts = mini.data_dir / "facts.ttl"
+    old, new = added_claim(f"id:{long}Flg", "ag:coFundedBy", "id:UnitedStates")
+    facts.write_text(facts.read_text().replace(old, f"id:{long}Flag a ag:State .\n\n" + new, 1))
+    with pytest.raises(LoadError) as err:
+        build.build_quads(mini)
+    said = [p.message for p in err.value.problems if spelling.NOT_IN_GRAPH in p.message]
+    assert said, str(err.value)[:3_000]
+    hint = said[0][said[0].index(spelling.NOT_IN_GRAPH) - 150:]
+    assert "aFlg> (337 characters)" + spelling.NOT_IN_GRAPH in hint, hint
+    assert "aFlag> (338 characters)?" in hint, hint
+
+
+@pytest.mark.parametrize("text, other, said", [
+    ("x" * 150, "y" * 150, ("x" * 150, "y" * 150)),  # short: whole
+    ("a" * 250 + "X" + "b" * 49, "a" * 250 + "Y" + "b" * 49,
+     ("a" * 100 + "…" + "a" * 25 + "X" + "b" * 49 + " (300 characters)",
+      "a" * 100 + "…" + "a" * 25 + "Y" + "b" * 49 + " (300 characters)")),
+    ("a" * 300 + "X" + "b" * 500, "a" * 300 + "Y" + "b" * 500,  # cut after the difference
+     ("a" * 100 + "…" + "a" * 25 + "X" + "b" * 74 + "… (801 characters)",
+      "a" * 100 + "…" + "a" * 25 + "Y" + "b" * 74 + "… (801 characters)")),
+    ("a" * 250 + "X", "a" * 300 + "Y",  # alike in 200, their lengths apart
+     ("a" * 100 + "…" + "a" * 25 + "X (251 characters)",
+      "a" * 100 + "…" + "a" * 75 + "Y (301 characters)")),
+    ("a" * 250 + "X", "b" * 250 + "X", (clipped("a" * 250 + "X"), clipped("b" * 250 + "X"))),
+])
+def test_names_alike_past_what_is_shown_are_clipped_around_their_difference(text, other, said):
+    assert apart(text, other) == said

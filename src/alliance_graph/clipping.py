@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-__all__ = ["SHOWN", "bracketed", "clipped", "counted", "cut", "literal_parts", "literal_said",
+__all__ = ["SHOWN", "apart", "bracketed", "bracketed_apart", "clipped", "counted", "cut", "literal_parts", "literal_said",
            "words", "written"]
 
 # Characters of a value a message repeats: enough to tell an IRI, a value or a path by (the
@@ -49,6 +49,28 @@ def counted(text: str, most: int = SHOWN) -> str:
 def bracketed(iri: str) -> str:
     """Return ``iri`` as a message writes it, between ``<`` and ``>``, ``clipped``."""
     return clipped(iri, show="<{}>".format)
+
+
+def apart(text: str, other: str, show: Callable[[str], str] = str,
+          most: int = SHOWN) -> tuple[str, str]:
+    """Return ``text`` and ``other`` each ``clipped``, or, where the two would read the same so
+    (alike in their first ``most`` characters), each by its first half of that, an ellipsis,
+    and the rest from a little before the first character where they differ: a misspelt name
+    of 300 characters and the one it meant, alike in their first 200, were both said as the
+    same 200 and an ellipsis.  ``'aaa…aXb…' (300 characters)``."""
+    if cut(text, most) != cut(other, most) or text == other:
+        return clipped(text, most, show), clipped(other, most, show)
+    at = next((i for i, (a, b) in enumerate(zip(text, other)) if a != b),
+              min(len(text), len(other)))
+    head = most // 2
+    start = max(head, at - head // 4)  # a few characters before the difference, to read it by
+    return tuple(show(t[:head] + "…" + cut(t[start:], most - head)) + counted(t, most)
+                 for t in (text, other))
+
+
+def bracketed_apart(iri: str, other: str) -> tuple[str, str]:
+    """Return two IRIs as a message writes them, ``bracketed``, told ``apart``."""
+    return apart(iri, other, show="<{}>".format)
 
 
 def written(term: str) -> str:

@@ -22,7 +22,7 @@ import re
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from ..clipping import bracketed
+from ..clipping import bracketed, bracketed_apart
 
 RDF_TYPE = str(RDF.type)
 _TYPE = ox.NamedNode(RDF_TYPE)
@@ -284,15 +284,18 @@ def said(terms: dict[str, str], nodes: dict[str, str],
     found = {term: f"{bracketed(term)} is no XML Schema datatype: did you mean <{meant}>?"
              for term, meant in (datatypes or {}).items()}
     # A term of the file, and a node meant, are said clipped: a misspelt name of 60,000
-    # characters was said whole in each finding naming it.
+    # characters was said whole in each finding naming it.  Told apart where they differ past
+    # what a clipped name shows: two of 300 characters read the same.
     for term, meant in terms.items():
         namespace = _split(meant)[0]
         where = "" if _split(term)[0] == namespace else \
             f" (its namespace is {bracketed(namespace)}: see the file's @prefix lines)"
-        found[term] = (f"{bracketed(term)} is not a term of the ontology: did you mean "
-                       f"{bracketed(meant)}{where}?")
+        term_said, meant_said = bracketed_apart(term, meant)
+        found[term] = (f"{term_said} is not a term of the ontology: did you mean "
+                       f"{meant_said}{where}?")
     for term, meant in nodes.items():
-        found[term] = f"{bracketed(term)}{NOT_IN_GRAPH}{bracketed(meant)}?"
+        term_said, meant_said = bracketed_apart(term, meant)
+        found[term] = f"{term_said}{NOT_IN_GRAPH}{meant_said}?"
     return found
 
 
