@@ -1306,8 +1306,12 @@ def test_sigterm_with_queries_waiting_for_the_engine_exits_once_the_running_ones
                                               b"methods are case-sensitive (RFC 9110, 9.1); "
                                               b"send GET"),
     (b"Head /status HTTP/1.1", b"send HEAD"),
+    # Flask's 405 with "Allow: GET, HEAD, OPTIONS, POST", as if a method it knew (15.5.6).
+    (b"FOO /sparql HTTP/1.1", b"'FOO' is no method this server knows: the methods this "
+                              b"server takes are GET, HEAD, OPTIONS and POST"),
+    (b"BREW / HTTP/1.1", b"'BREW' is no method"),
 ])
-def test_a_method_not_in_upper_case_is_a_501_in_the_servers_words(endpoint, line, says):
+def test_a_method_this_server_does_not_know_is_a_501_in_the_servers_words(endpoint, line, says):
     # Waitress's own "HTTP/1.0 400 Bad Request", "bad request: Malformed HTTP method "get"",
     # though "get" is a well-formed method: one this server does not know, as methods are
     # case-sensitive (RFC 9110, 9.1; 501, 15.6.2).
@@ -1320,3 +1324,25 @@ def test_a_method_not_in_upper_case_is_a_501_in_the_servers_words(endpoint, line
     assert b"Connection: close" in head and b"Content-Type: text/plain" in head
     assert b"X-Content-Type-Options: nosniff" in head  # the server's headers, as every answer
     assert len(re.findall(rb"(?m)^HTTP/1\.1 \d{3} ", answer)) == 1  # nothing after it read
+
+
+@pytest.mark.parametrize("method, status", [
+    ("HEAD", 200), ("OPTIONS", 204), ("POST", 415), ("PUT", 405), ("DELETE", 405),
+    ("PATCH", 405), ("TRACE", 405), ("CONNECT", 501), ("FOO", 501),
+])
+def test_each_method_gets_its_answer_and_none_echoes_or_tunnels(endpoint, method, status):
+    # A method the server knows and /sparql does not take is a 405 naming what it takes; one
+    # it does not know, a 501 with no Allow (RFC 9110, 15.5.6 and 15.6.2).  TRACE echoes
+    # nothing of the request, CONNECT opens no tunnel: the connection is closed after it.
+    target = b"example.org:443" if method == "CONNECT" else b"/sparql"
+    with connect(endpoint, timeout=DEADLINE + 5) as sock:
+        sock.sendall(method.encode() + b" " + target + b" HTTP/1.1\r\nHost: x\r\n"
+                     b"X-Secret: echo-me\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                     b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = read_all(sock)
+    head = answer.partition(b"\r\n\r\n")[0]
+    assert head.startswith(f"HTTP/1.1 {status} ".encode()), answer[:300]
+    assert b"echo-me" not in answer and len(re.findall(rb"(?m)^HTTP/1\.1 ", answer)) == 1
+    allow = re.search(rb"(?mi)^Allow: (.*)\r$", head + b"\r")
+    assert (allow and allow[1]) == {405: b"GET, HEAD, OPTIONS, POST",
+                                    204: b"GET, POST, OPTIONS"}.get(status)

@@ -251,10 +251,16 @@ def test_a_target_with_no_scheme_is_a_path_from_its_root(line, code):
                               "case-sensitive (RFC 9110, 9.1); send GET"),
     (b"Post /validate HTTP/1.1", "send POST"),
     (b"brew / HTTP/1.1", "the methods this server takes are GET, HEAD, OPTIONS and POST"),
-    (b"GET /sparql HTTP/1.1", None), (b"BREW / HTTP/1.1", None),  # Flask's 405, with Allow
+    # An unknown method in upper case: Flask's 405 with Allow, as if the path did not take a
+    # method the server knows (RFC 9110, 15.5.6 and 15.6.2).
+    (b"BREW / HTTP/1.1", "'BREW' is no method this server knows: the methods this server "
+                         "takes are GET, HEAD, OPTIONS and POST"),
+    (b"FOO /sparql HTTP/1.1", "'FOO' is no method"),
+    (b"GET /sparql HTTP/1.1", None), (b"DELETE /sparql HTTP/1.1", None),  # known: Flask's 405
+    (b"TRACE / HTTP/1.1", None), (b"CONNECT h:443 HTTP/1.1", None),  # (CONNECT's 501 later)
     (b"not a request line", None),
 ])
-def test_a_method_not_in_upper_case_is_a_501_naming_the_one_meant(line, says):
+def test_a_method_this_server_does_not_know_is_a_501_naming_the_one_meant(line, says):
     # Waitress's "400 Malformed HTTP method "get"", in HTTP/1.0, though "get" is a token.
     refusal = method_refusal(line)
     assert (refusal and refusal.code) == (says and 501)

@@ -32,9 +32,11 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read; a chunk's
   size line or a trailer ended by a bare LF, a 400 (waitress waited for a CR LF that never
   came, and the connection was closed unanswered once idle).
-- **A method not in upper case** (``get``), once the request line has arrived: a 501
-  (RFC 9110, 15.6.2; methods are case-sensitive, so it is a method this server does not
-  know), naming the method meant; waitress answered "400 Malformed HTTP method", in HTTP/1.0.
+- **A method this server does not know** (``BREW``, ``FOO``; ``get``, methods being
+  case-sensitive), once the request line has arrived: a 501 (RFC 9110, 15.6.2), naming the
+  method meant or the methods taken.  Flask answered an unknown upper-case one 405 with
+  ``Allow``, as if it were a method the path did not allow (15.5.6); waitress answered a
+  lower-case one "400 Malformed HTTP method", in HTTP/1.0.
 - **An expectation other than 100-continue** (``Expect: 200-ok``, in any case), a 417
   (RFC 9110, 10.1.1): waitress ignored it and answered 200, the client's expectation unmet
   without a word.
@@ -117,26 +119,31 @@ def version_refusal(line: bytes) -> Error | None:
     return None
 
 
-# The methods RFC 9110 (9.3) and RFC 5789 define: a method written in another case is one
-# of them mistyped.
-_STANDARD_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
-                     "PATCH")
+# The methods this server knows: those RFC 9110 (9.3) and RFC 5789 define.  A path answers
+# one it does not take 405 with Allow (CONNECT, a 501: no tunnel is opened); any other
+# method, in any case, is one it does not know, a 501 (RFC 9110, 15.6.2).
+KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+                           "TRACE", "PATCH"))
+# The methods some path of this server takes, as its advice names them.
+TAKEN_METHODS = "GET, HEAD, OPTIONS and POST"
 
 
 def method_refusal(line: bytes) -> Error | None:
-    """Return the refusal of a request line whose method is not all upper case (``get``), a
-    501 (RFC 9110, 15.6.2: methods are case-sensitive, so ``get`` is a method this server does
-    not know), or None.  Waitress refused it once the head had ended, "400 bad request:
-    Malformed HTTP method", in HTTP/1.0, though the method is a well-formed token."""
+    """Return the refusal of a request line whose method is not one this server knows (its
+    request line, without its line end), a 501 (RFC 9110, 15.6.2): ``BREW``, or ``get``
+    (methods are case-sensitive), naming the method meant; or None, for a known method and
+    for a line that is no request line (refused once the head has ended)."""
     match = first_line_re.fullmatch(line)
-    method = match["method"].decode("latin-1") if match else ""
-    if method == method.upper():
+    if match is None:
+        return None
+    method = match["method"].decode("latin-1")
+    if method in KNOWN_METHODS:
         return None
     meant = method.upper()
-    advice = f"send {meant}" if meant in _STANDARD_METHODS else \
-        "the methods this server takes are GET, HEAD, OPTIONS and POST"
+    advice = f"methods are case-sensitive (RFC 9110, 9.1); send {meant}" \
+        if meant in KNOWN_METHODS else f"the methods this server takes are {TAKEN_METHODS}"
     return ServerNotImplemented(f"{clipped(method, show=repr)} is no method this server knows: "
-                                f"methods are case-sensitive (RFC 9110, 9.1); {advice}")
+                                f"{advice}")
 
 
 class ExpectationFailed(Error):
