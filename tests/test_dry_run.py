@@ -9,6 +9,7 @@ import hashlib
 import html
 import io
 import json
+import math
 import shutil
 import socket
 import subprocess
@@ -287,22 +288,44 @@ def test_a_pasted_proposal_may_be_as_big_as_a_file(kg, settings):
 
 
 def test_busy_slots_are_a_503_with_retry_after(kg, settings):
+    # Retry-After is the time the last validation took here (about when a slot frees), 5 s
+    # before one has run: it was 5 s whatever a validation took.
     from alliance_graph.web.app import create_app
     app = create_app(settings, kg=kg)
     slots = app.blueprints["dry_run"].slots
-    held = 0
-    while slots.acquire(blocking=False):
-        held += 1
-    try:
-        response = app.test_client().post("/validate", data=FAILS.read_bytes(),
-                                          content_type="text/turtle")
-        assert response.status_code == 503 and response.headers["Retry-After"]
-        assert "busy" in response.text
-    finally:
-        for _ in range(held):
-            slots.release()
+
+    def busy() -> str:
+        held = 0
+        while slots.acquire(blocking=False):
+            held += 1
+        try:
+            response = app.test_client().post("/validate", data=FAILS.read_bytes(),
+                                              content_type="text/turtle")
+            assert response.status_code == 503 and "busy" in response.text
+            return response.headers["Retry-After"]
+        finally:
+            for _ in range(held):
+                slots.release()
+
+    assert busy() == "5"
+    started = time.monotonic()
     assert app.test_client().post("/validate", data=FAILS.read_bytes(),
                                   content_type="text/turtle").status_code == 200
+    took = time.monotonic() - started
+    assert 1 <= int(busy()) <= max(1, math.ceil(took))
+    assert int(busy()) == max(1, math.ceil(app.blueprints["dry_run"].took))
+
+
+def test_the_log_keeps_a_failures_cause_whole_and_bounded():
+    # Each line of it (the log kept the first alone), clipped, its control characters escaped
+    # (a line quoting a data file could rewrite the log's line), the first and last 100.
+    from alliance_graph.web.dry_run import _logged
+    cause = "\n".join(f"line {n}: \x1b[2J\r" + "x" * 5000 for n in range(300))
+    lines = _logged(cause).split("\n    ")
+    assert len(lines) == 201 and lines[100] == "... (100 lines left out)"
+    assert lines[0].startswith("line 0: \\x1b[2J\\x0d") and lines[-1].startswith("line 299: ")
+    assert all(len(line) < 2100 and line.isprintable() for line in lines)
+    assert _logged("one\ntwo") == "one\n    two"
 
 
 def test_a_client_running_its_share_of_validations_leaves_a_slot_to_the_others(kg, settings):
@@ -538,12 +561,18 @@ def test_a_graph_broken_under_a_running_server_is_a_503_that_names_nothing_of_th
     try:
         good = (data / "base.ttl").read_bytes()
         (data / "base.ttl").write_bytes(good + b"\n@@@ not Turtle\n")
+        (data / "zz.ttl").write_bytes(b"id:y\x00 a id:z .\n")
         for accept in ("application/json", "text/html"):
             status, headers, body = post(url, PASSES.read_bytes(), accept=accept)
             assert status == 503, body[:300]
             said = html.unescape(body.decode())
             assert said_503 in said and "base.ttl" not in said and "line " not in said
+        # Its whole cause, each broken file: the log kept the first line alone (base.ttl's).
         assert "POST /validate failed on the server's side: data/base.ttl:" in log.read_text()
+        assert "\n    data/zz.ttl:1: is a binary file, not Turtle" in log.read_text()
+        # Mended only by the operator: a fixed 5 s told clients to retry every 5 s.
+        assert post(url, PASSES.read_bytes())[1]["Retry-After"] == "60"
+        (data / "zz.ttl").unlink()
         (data / "base.ttl").write_bytes(good)
         # A folder gone: its absolute path, and the command line's advice, were the body.
         for folder, option in ((ontology, "--ontology"), (data, "--data")):
@@ -553,7 +582,7 @@ def test_a_graph_broken_under_a_running_server_is_a_503_that_names_nothing_of_th
             finally:
                 folder.with_name("away").rename(folder)
             assert (status, body.decode(), headers["Retry-After"]) == \
-                (503, said_503 + "\n", "5")
+                (503, said_503 + "\n", "60")
             assert f"{folder} does not exist" in log.read_text() and option in log.read_text()
         assert post(url, PASSES.read_bytes())[0] == 200
         status, _, body = post(url, b"@prefix x: <y> .\nx:a x:b x:c .\n")

@@ -30,6 +30,7 @@ the slowest lookup went from 154 to 47 ms.  Nor does this process read a report 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import subprocess
@@ -57,7 +58,20 @@ OFFERS = [("json", ["application/json"]), ("html", ["text/html", "application/xh
           ("jsonld", ["application/ld+json"])]
 MEDIA = {"json": "application/json", "turtle": "text/turtle; charset=utf-8",
          "jsonld": "application/ld+json"}
+# Retry-After of a 503 or 429 before any validation has run here, to time one by.
 RETRY_SECONDS = 5
+# Retry-After of a 503 for a graph that cannot be read: it passes only once the operator has
+# mended a file or put a folder back, minutes rather than seconds, and each attempt costs the
+# server a validating process (about a second of a CPU, and a slot); a client retrying each
+# minute as told costs it under 2 %.
+BROKEN_RETRY_SECONDS = 60
+# What the log keeps of a failure's cause: each line's first 2,000 characters, and the first
+# and last 100 lines (a traceback's end, a list of broken files' start).
+_LOGGED_LINE = 2000
+_LOGGED_LINES = 100
+# Control characters (but the tab) in a logged line, written escaped: a line quoting a data
+# file could otherwise rewrite the log line it stands on (CR, ESC) or forge another.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 # The validating process, `alliance-graph` tied to the server: killed when the thread that
 # started it ends (Linux's parent-death signal, asked for by the process itself, not in a
@@ -122,18 +136,39 @@ def _bounded(command: list[str], settings, env, folder: Path) -> subprocess.Comp
                                            err.read().decode("utf-8", "replace"))
 
 
+class ServerFailed(Refused):
+    """503: the server's graph cannot be validated against, until its operator mends it."""
+
+    def __init__(self):
+        super().__init__(503, "validation failed: the server's graph cannot be read to "
+                              "validate against (the proposal was not read); try again later, "
+                              "or tell the server's operator")
+
+
+def _logged(detail: str) -> str:
+    """Return ``detail`` as the log keeps it: every line, each clipped and its control
+    characters escaped, on lines of its own indented under the record's first, at most the
+    first and last ``_LOGGED_LINES`` of them."""
+    lines = [_CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", clipped(line, _LOGGED_LINE))
+             for line in detail.strip().split("\n")]
+    if len(lines) > 2 * _LOGGED_LINES:
+        lines[_LOGGED_LINES:-_LOGGED_LINES] = [
+            f"... ({len(lines) - 2 * _LOGGED_LINES:,} lines left out)"]
+    return "\n    ".join(lines)
+
+
 def _server_failed(detail: str) -> Refused:
-    """Log why a validation failed on the server's side (``detail``: its graph's files no
-    longer load, a folder is gone, the process crashed); return the 503 the client gets.
+    """Log why a validation failed on the server's side (``detail``, whole: its graph's files
+    no longer load, a folder is gone, the process crashed, its traceback); return the 503 the
+    client gets.  The log kept only its first line (a file's error without the lines saying
+    where, the last line of a traceback).
 
     The client is told only that the server's graph cannot be validated against: the detail
     named the server's absolute paths ("the data folder /srv/... does not exist") and gave
     advice for its operator ("give another with --data"), neither the client's to know or
     act on.  The operator finds it in the server's log."""
-    current_app.logger.error("POST /validate failed on the server's side: %s", detail)
-    return Refused(503, "validation failed: the server's graph cannot be read to validate "
-                        "against (the proposal was not read); try again later, or tell the "
-                        "server's operator")
+    current_app.logger.error("POST /validate failed on the server's side: %s", _logged(detail))
+    return ServerFailed()
 
 
 def run(settings, data: bytes, name: str):
@@ -164,7 +199,7 @@ def run(settings, data: bytes, name: str):
                 # since the server started, which goes on serving the build it loaded).  It
                 # was a 400, "could not be validated: data/aid.ttl:893:2: ...", as though the
                 # client had sent that file and could mend it.
-                raise _server_failed(clipped(problems.splitlines()[0], 2000))
+                raise _server_failed(problems)
             # A message whose subject is the file ("FILE:1: is a binary file") keeps one: it
             # was "line 1: is a binary file".
             problems = where.sub(lambda m: f"line {m[1]}: " + (
@@ -172,11 +207,9 @@ def run(settings, data: bytes, name: str):
             problems = problems.replace(f"{path}: ", "the proposal ")
             raise Refused(400, problems.replace(str(path), "the proposal"))
         if done.returncode not in (0, 1):
-            # Its last line: the error it gave, or a failure's own message, never the
-            # traceback above it; its first 2,000 characters (a line of the process's own,
-            # not the request's: more than any message it writes).
-            last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-            raise _server_failed(clipped(last.removeprefix("error: "), 2000))
+            # The error it gave, or a failure's traceback, for the log alone.
+            raise _server_failed(done.stderr.strip().removeprefix("error: ")
+                                 or f"exit {done.returncode}")
     report = report_mod.from_json(done.stdout)
     shown = lambda f: name if f == str(path) else f  # noqa: E731
     # A warning names the file as the command line does: here, by the name the client gave it,
@@ -222,7 +255,7 @@ def _page(settings, **values) -> str:
 
 
 def _answer(fmt: str, settings, report=None, error: Refused | None = None, text: str = "",
-            proposal: proposal_body.Proposal | None = None):
+            proposal: proposal_body.Proposal | None = None, retry: int = RETRY_SECONDS):
     if fmt == "html":
         status = error.status if error else 200
         # A form over a limit, none of it read: the page says how to get the text back.
@@ -231,7 +264,8 @@ def _answer(fmt: str, settings, report=None, error: Refused | None = None, text:
                               proposal=proposal, unread=unread), status)
     if error is not None:
         return Response(str(error).rstrip() + "\n", error.status, mimetype="text/plain",
-                        headers={"Retry-After": str(RETRY_SECONDS)}
+                        headers={"Retry-After": str(
+                            BROKEN_RETRY_SECONDS if isinstance(error, ServerFailed) else retry)}
                         if error.status in (429, 503) else {})
     from ..proposals import report as report_mod
 
@@ -255,6 +289,14 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
     # One address's share: all but one slot, so that a client sending proposals one after
     # another for minutes leaves one to the others (client_share.py).
     shares = bp.shares = Shares(max(1, count - 1), "validations running")
+    # Seconds the last validating process ran: about when a busy slot, or a client's share,
+    # frees again, the Retry-After of their 503 and 429 (it was 5 s whatever one took).
+    bp.took = None
+
+    def retry(current) -> int:
+        if bp.took is None:
+            return RETRY_SECONDS
+        return max(1, min(math.ceil(bp.took), math.ceil(current.validate_timeout)))
 
     @bp.before_app_request
     def refused_unread():
@@ -301,9 +343,11 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
                 if not slots.acquire(blocking=False):
                     raise Refused(503, "every validation slot is busy; try again in a few "
                                        "seconds")
+                started = time.monotonic()
                 try:
                     report = run(current, proposal.data, proposal.name)
                 finally:
+                    bp.took = time.monotonic() - started
                     slots.release()
         except Refused as exc:
             if isinstance(exc, proposal_body.FormTooBig) and exc.pasted is not None:
@@ -311,9 +355,10 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
             elif fmt == "html" and as_utf16:
                 exc = Refused(exc.status, f"{exc}\nIts text, read as UTF-16, is in the box: "
                                           "validate it from there (the box is sent as UTF-8)")
-            return _answer(fmt, current, error=exc, text=text, proposal=proposal)
+            return _answer(fmt, current, error=exc, text=text, proposal=proposal,
+                           retry=retry(current))
         except StoreError as exc:
-            return _answer(fmt, current, text=text, proposal=proposal,
+            return _answer(fmt, current, text=text, proposal=proposal, retry=retry(current),
                            error=Refused(503, f"the store could not be used: {exc}"))
         return _answer(fmt, current, report=report, text=text, proposal=proposal)
 
