@@ -31,7 +31,7 @@ from ..rdf import DATA, PrefixMap, in_role
 from ..wording import Metavar, Said
 from . import amend, context, placement
 from .blocks import Triples, Writer, in_order, predicate_lines
-from .topic import topic_of
+from .topic import Topics
 
 FILE = Metavar("FILE")  # the file to give ``into``
 
@@ -159,6 +159,7 @@ def destinations(data_dir: Path, proposals: list[Path], into: Path | None = None
     # conform), and that evidence goes to the citing claim's file.
     together = Triples(ox.Triple(s, p, o) for proposal in read
                        for s, pairs in proposal.triples.by_subject.items() for p, o in pairs)
+    topics = Topics(together, data, data_dir)
     for proposal_path, proposal in zip(proposals, read):
         proposal.check_blank_nodes()
         canon = Writer(proposal.triples, PREFIX_IRIS)
@@ -171,7 +172,7 @@ def destinations(data_dir: Path, proposals: list[Path], into: Path | None = None
                 continue  # every fact of this block is already in data/ (or being added)
             planned[subject] |= stated
             new = into is not None and not stored.by_subject  # --into: new nodes' blocks only
-            target = into if new else topic_of(subject, together, data, data_dir) or into
+            target = into if new else topics.of(subject) or into
             if target is None:
                 raise MergeError(Said(lambda n, p=proposal_path, s=subject.value: (
                     f"{p}: no topic file in {data_dir} describes {s} or what it links to; "
