@@ -25,7 +25,7 @@ import re
 import pyoxigraph as ox
 
 from ..namespaces import AG, RDF
-from ..rdf import file_of, graph_iri
+from ..rdf import file_of, graph_iri, turtle_string
 from .lines import LineIndex, line_numbers
 from .loading import written_label
 
@@ -34,6 +34,9 @@ _SUBJECT = ox.NamedNode(str(RDF.subject))
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
 _OBJECT = ox.NamedNode(str(RDF.object))
 _CLAIM = ox.NamedNode(str(AG.Claim))
+# What a line writes: a string's text between its quotes, an IRI between < >, a name or a
+# number (its statement's final dot left out).
+_WRITTEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|(<[^<>\s]*>|[^\s;,"\'<>()\[\]]+)')
 
 
 # A blank node's label written first on a line (one ending in a carriage return alone too): its
@@ -70,6 +73,9 @@ class Places:
         self._blank_at: dict[ox.BlankNode, tuple[int, int] | None] = {}
         # file -> the line each blank node label is first written on as a subject
         self._labels: dict[str, dict[str, int]] = {}
+        # (file, node, its block's line, property) -> the lines of its blocks writing the
+        # property, and the line each term or string of theirs is first written on
+        self._writing: dict[tuple, tuple[list[int], dict[str, int] | None]] = {}
 
     # What the rules read of the graph.
 
@@ -167,21 +173,34 @@ class Places:
         """Return the line writing property ``p`` in a block of ``s`` in file ``name``: of the
         block writing ``o`` there too where several write ``p``, else of the first writing
         ``p``, else ``start``.  A node written in several statements (its block, a line added
-        below) had each finding on a triple of the others on its first block's first line."""
-        blocks = [start] + (self.lines.block_lines(name, s.value)
-                            if isinstance(s, ox.NamedNode) else [])
-        found = []
-        for block in blocks:
-            line, column = self.lines.property_position(name, block, 0, p)
-            if column:
-                found.append(line)
+        below) had each finding on a triple of the others on its first block's first line.
+
+        The blocks' lines writing ``p``, and what each writes, are read once per node and
+        property: each finding went over every block of its node, and then over their lines
+        for its value, and 6,000 labels of one node written a line each took 16 s to place."""
+        key = (name, s, start, p)
+        if key not in self._writing:
+            blocks = [start] + (self.lines.block_lines(name, s.value)
+                                if isinstance(s, ox.NamedNode) else [])
+            found = []
+            for block in blocks:
+                line, column = self.lines.property_position(name, block, 0, p)
+                if column:
+                    found.append(line)
+            self._writing[key] = (found, None)
+        found, written_on = self._writing[key]
         if len(found) > 1 and isinstance(o, (ox.NamedNode, ox.Literal)):
+            if written_on is None:  # each term and string a line writes, and its first line
+                lines = self.lines.lines(name)
+                written_on = {}
+                for line in found:
+                    for term in _WRITTEN.finditer(lines[line - 1]):
+                        written_on.setdefault(next(t for t in term.groups() if t is not None)
+                                              .removesuffix("."), line)
+                self._writing[key] = (found, written_on)
             written = self.lines.spellings(name, o.value) if isinstance(o, ox.NamedNode) else \
-                [o.value]
-            lines = self.lines.lines(name)
-            for line in found:
-                if any(w in lines[line - 1] for w in written):
-                    return line
+                [o.value, turtle_string(o.value)[1:-1]]
+            return min((written_on[w] for w in written if w in written_on), default=found[0])
         return found[0] if found else start
 
     def node_line(self, name: str, node) -> int | None:
