@@ -168,3 +168,50 @@ def test_write_output_into_a_descriptor_appends_to_what_it_names(tmp_path):
         atomic.write_output(Path(f"/dev/fd/{appending.fileno()}"), b"export\n")
     assert log.read_bytes() == b"earlier\nexport\n"
     assert [p.name for p in tmp_path.iterdir()] == ["log"]
+
+
+def _replace_over_a_folder(tmp_path):
+    """Return replace_all's files: an old file, a new one, and a target made a folder holding
+    a file (no rename replaces it), renamed in that order."""
+    (tmp_path / "a.txt").write_text("old a", "utf-8")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "inside.txt").write_text("kept", "utf-8")
+    return {tmp_path / "a.txt": "new a", tmp_path / "b.txt": "new b", tmp_path / "c": "new c"}
+
+
+def test_a_rename_failing_part_way_puts_back_the_files_it_replaced(tmp_path):
+    # Renamed one by one, the files before the failing rename stayed new, those after it
+    # old, and catalogue --update said "no answer was changed".
+    with pytest.raises(OSError) as err:
+        atomic.replace_all(_replace_over_a_folder(tmp_path))
+    assert not isinstance(err.value, atomic.PartlyReplaced)
+    assert (tmp_path / "a.txt").read_text("utf-8") == "old a"
+    assert not (tmp_path / "b.txt").exists()  # new: removed again
+    assert (tmp_path / "c" / "inside.txt").read_text("utf-8") == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "c"]  # no file left
+
+
+def test_a_rename_whose_put_back_fails_says_which_files_are_new_and_keeps_the_old(
+        tmp_path, monkeypatch):
+    # Putting a file back cannot be made to fail for real (as root, a read-only folder is
+    # written all the same): os.replace refuses the old texts' renames alone.
+    replace = os.replace
+
+    def refusing_to_put_back(src, dst):
+        if ".old" in Path(src).name:
+            raise OSError(5, "Input/output error", str(src))
+        return replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", refusing_to_put_back)
+    with pytest.raises(atomic.PartlyReplaced) as err:
+        atomic.replace_all(_replace_over_a_folder(tmp_path))
+    a, b, c = (tmp_path / n for n in ("a.txt", "b.txt", "c"))
+    assert (err.value.new, err.value.old) == ([a], [b, c])
+    assert a.read_text("utf-8") == "new a" and not b.exists()
+    assert err.value.kept[a].read_text("utf-8") == "old a"  # to put back by hand
+    said = err.value.said()
+    assert said.startswith(f"{c}: could not be written (Is a directory), and the files already "
+                           f"replaced could not be put back (Input/output error): new: {a}; "
+                           f"old: {b}, {c}; {a}'s old text is in {err.value.kept[a]}"), said
+    assert sorted(p.name for p in tmp_path.iterdir()) == \
+        sorted(["a.txt", "c", err.value.kept[a].name])

@@ -436,3 +436,5 @@ def test_update_that_cannot_write_one_answer_changes_none(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.stdout.splitlines() == [f"wrote {queries / 'count.srj'}",
                                         f"wrote {queries / 'zall.ttl'}"], done
+    # The old answers kept until every rename was done (atomic.replace_all) are gone.
+    assert not [p.name for p in queries.iterdir() if p.name.startswith(".")]

@@ -103,25 +103,108 @@ def write_atomically(path: Path, data: Data, *, tracked: bool = False) -> None:
     fsync_folder(path.parent)
 
 
+class PartlyReplaced(OSError):
+    """A ``replace_all`` whose rename failed part-way, after some files were replaced, and
+    that could not put them all back: ``new`` are the files holding their new text, ``old``
+    those holding their old (never replaced, or put back), and ``kept`` the hidden files
+    keeping the old text of the new ones, to put back by hand."""
+
+    def __init__(self, cause: OSError, new: list[Path], old: list[Path], kept: dict[Path, Path],
+                 why: OSError):
+        super().__init__(cause.errno, cause.strerror, cause.filename)
+        self.new, self.old, self.kept, self.why = new, old, kept, why
+
+    def said(self) -> str:
+        """Return what is new, what old, and where the old texts are, on one line."""
+        kept = "; ".join(f"{path}'s old text is in {backup}" for path, backup in self.kept.items())
+        return (f"{self.filename}: could not be written ({self.strerror}), and the files "
+                f"already replaced could not be put back ({self.why.strerror or self.why}): "
+                f"new: {', '.join(map(str, self.new))}; old: "
+                f"{', '.join(map(str, self.old)) or 'none'}" + (f"; {kept}" if kept else ""))
+
+
 def replace_all(files: dict[Path, Data]) -> None:
     """Replace every file of ``files`` with its data (see ``write_temp``), all or none: each
     new text is written to a temporary file beside its target first, and only once every one
     is on disk are they renamed over their targets.  A write that fails (a full disk, a
     file-size limit) leaves every target as it was and no temporary file; written one by one,
-    the files before it were new and those after it old.  (No journal: a crash between the
-    renames, a matter of microseconds, can still leave some renamed; ``add``'s commit,
-    ``proposals.transaction``, keeps one for that.)"""
+    the files before it were new and those after it old.  Each old file is kept (a hard link
+    beside it) until every rename is done: a rename that fails (a target made a folder) puts
+    back those already replaced (and removes those that were new) before the error is
+    raised, as the caller says none was changed; if one cannot be put back, ``PartlyReplaced``
+    says which files are new and which old, and keeps their old texts.  (No journal: a crash
+    between the renames, a matter of microseconds, can still leave some renamed; ``add``'s
+    commit, ``proposals.transaction``, keeps one for that.)"""
     temps: list[tuple[Path, Path]] = []
+    olds: dict[Path, Path | None] = {}
+    done: list[Path] = []
+    kept: dict[Path, Path] = {}  # old texts not put back: left for the user
     try:
         for path, data in files.items():
             temps.append((path, write_temp(path, data)))
+        for path, _ in temps:
+            olds[path] = _keep_old(path)
         for path, tmp in temps:
-            os.replace(tmp, path)
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:  # named as the target, not as the hidden file renamed
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
+            done.append(path)
+    except OSError as exc:
+        if done:
+            try:
+                _put_back(done, olds, exc, list(files))
+            except PartlyReplaced as partly:
+                kept = partly.kept
+                raise
+        raise
     finally:
         for _, tmp in temps:  # those not renamed: every one, when a write failed
             tmp.unlink(missing_ok=True)
+        for old in olds.values():
+            if old is not None and old not in kept.values():
+                old.unlink(missing_ok=True)
     for folder in {path.parent for path in files}:
         fsync_folder(folder)
+
+
+def _keep_old(path: Path) -> Path | None:
+    """Return a hidden name beside ``path`` keeping the file it names now (a hard link, else
+    a copy), or None where nothing is there to keep (a new file; a folder, which no rename
+    replaces)."""
+    try:
+        kind = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    if not (stat.S_ISREG(kind) or stat.S_ISLNK(kind)):
+        return None
+    old = temp_name(path, "old")
+    try:
+        os.link(path, old, follow_symlinks=False)
+    except OSError:  # a file system without hard links
+        return write_temp(path, path.read_bytes(), "old")
+    return old
+
+
+def _put_back(done: list[Path], olds: dict[Path, Path | None], cause: OSError,
+              paths: list[Path]) -> None:
+    """Put back the files of ``done`` as they were before ``replace_all`` (their ``olds``, or
+    none), or raise ``PartlyReplaced`` where one cannot be."""
+    new, failed = [], None
+    for path in reversed(done):
+        try:
+            if olds[path] is None:
+                path.unlink()
+            else:
+                os.replace(olds[path], path)
+        except OSError as exc:
+            new.append(path)
+            failed = failed or exc
+    if failed is None:
+        return
+    kept = {path: olds[path] for path in new if olds[path] is not None}
+    raise PartlyReplaced(cause, sorted(new), [p for p in paths if p not in new], kept,
+                         failed) from cause
 
 
 # The temporary files of outputs a user named, while they are written (``write_output``): a

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from ..atomic import replace_all
+from ..atomic import PartlyReplaced, replace_all
 from ..build.loading import syntax_problem
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..sparql import CLOSE, OPEN, tokenize
@@ -327,7 +327,7 @@ def update(kg, queries_dir: Path) -> list[Path]:
     Every query is run before any file is written, so that one failing query (a CatalogueError
     naming it) leaves the reviewed answers and the manifest as they were; the files that
     changed are then replaced together (``atomic.replace_all``): a write that fails, a full
-    disk, leaves every one as it was.  The results are what the graph answers now: review the diff against
+    disk, or a rename, leaves every one as it was (or says which are new, and which old).  The results are what the graph answers now: review the diff against
     the sources before committing it.
     """
     if not queries_dir.is_dir():
@@ -360,6 +360,8 @@ def update(kg, queries_dir: Path) -> list[Path]:
         # All or none: written one by one, a write that failed part-way (a full disk) left
         # the answers before it rewritten and those after it, and the manifest, as they were.
         replace_all(changed)
+    except PartlyReplaced as exc:  # a rename failed, and what it had replaced stayed so
+        raise CatalogueError(exc.said()) from exc
     except OSError as exc:
         if exc.errno is None:
             raise
