@@ -310,3 +310,13 @@ def test_single_reads_one_value_from_either_kind_of_parameters():
         assert fields.single(params, "b", "d") == "d"
     with pytest.raises(Refused, match=r"^a given twice, with different values \('x' and ''\)"):
         fields.single({"a": ["x", "x", ""]}, "a")
+
+
+def test_two_long_values_alike_in_their_start_are_said_apart(endpoint):
+    # Alike in their first 60 characters, both were said as those 60 and an ellipsis:
+    # "different values ('aaa…' (101 characters) and 'aaa…' (101 characters))".
+    status, body = fetch(endpoint + "/search?q=" + "a" * 100 + "X&q=" + "a" * 100 + "Y")
+    assert status == 400 and len(body) < 300, body
+    assert "X' (101 characters) and '" in body and "Y' (101 characters)): give it once" in body
+    status, body = fetch(endpoint + "/timeline?page=" + "1" * 5000 + "&page=" + "1" * 5001)
+    assert status == 400 and len(body) < 300 and "(5,000 characters) and" in body, body

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from ..clipping import clipped
+from ..clipping import apart, clipped
 from ..query.bounds import too_long
 from ..query.refused import Refused
 
@@ -254,9 +254,11 @@ def single(params, name: str, default: str | None = None) -> str | None:
         return default
     other = next((v for v in values if v != values[0]), None)
     if other is not None:
-        raise Refused(400, f"{name} given twice, with different values ("
-                           f"{clipped(values[0], 60, repr)} and {clipped(other, 60, repr)}): "
-                           "give it once")
+        # Said apart: two values alike in their first 60 characters were both said as those
+        # 60 and an ellipsis, "different values" that read the same.
+        first, second = apart(values[0], other, repr, 60)
+        raise Refused(400, f"{name} given twice, with different values ({first} and "
+                           f"{second}): give it once")
     return values[0]
 
 
