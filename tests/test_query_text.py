@@ -224,3 +224,21 @@ def test_a_catalogue_name_naming_no_regular_file_is_a_usage_error(tmp_path, kind
         f"error: {there} is {said}, not a file: a named query is a .rq text file in the "
         "catalogue: put one there in its place (a query is read from a pipe given as a "
         "path: query FILE)\n"))
+
+
+@pytest.mark.parametrize("target, why", [("nothing.rq", "No such file or directory"),
+                                         ("piped.rq", "Too many levels of symbolic links")])
+def test_a_catalogue_name_whose_link_leads_to_no_file_is_said_to_be_one(tmp_path, target, why):
+    # A link to nothing, or to itself, was "no query named 'piped' in ...; did you mean piped?".
+    for part in ("ontology", "data"):
+        (tmp_path / part).symlink_to(ROOT / part)
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    there = queries / "piped.rq"
+    there.symlink_to(target)
+    done = subprocess.run([sys.executable, "-m", "alliance_graph", "--project", tmp_path,
+                           "query", "piped"], capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", (
+        f"error: {there} is a link to {target!r}, which leads to no file ({why}): a named "
+        "query is a .rq text file in the catalogue: mend the link, or put the file there in "
+        "its place\n"))

@@ -4,6 +4,7 @@ name, or the query's text; read as UTF-8, and said plainly when it is none of th
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import stat
 import sys
@@ -13,6 +14,7 @@ import click
 
 from ..build.hints import encoding_hint
 from ..build.lines import line_number
+from ..clipping import clipped
 from ..query.bounds import DEFAULT_BOUNDS, too_long
 from ..settings import Settings
 from ..wording import Said, no_names
@@ -76,6 +78,16 @@ def _catalogue_file(path: Path) -> None:
         fail(f"{path} is {_KINDS.get(stat.S_IFMT(mode), 'no regular file')}, not a file: a "
              "named query is a .rq text file in the catalogue: put one there in its place (a "
              "query is read from a pipe given as a path: query FILE)")
+    if mode is None and os.path.islink(path):  # (False for a name too long to have)
+        # A link to nothing, or a loop of links: "no query named 'x'; did you mean x?".
+        why = "gone"
+        try:
+            path.stat()
+        except OSError as exc:
+            why = exc.strerror
+        fail(f"{path} is a link to {clipped(os.readlink(path), show=repr)}, which leads to no "
+             f"file ({why}): a named query is a .rq text file in the catalogue: mend the link, "
+             "or put the file there in its place")
 
 
 def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
