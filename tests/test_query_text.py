@@ -242,3 +242,24 @@ def test_a_catalogue_name_whose_link_leads_to_no_file_is_said_to_be_one(tmp_path
         f"error: {there} is a link to {target!r}, which leads to no file ({why}): a named "
         "query is a .rq text file in the catalogue: mend the link, or put the file there in "
         "its place\n"))
+
+
+def test_a_name_of_no_query_is_said_clipped_and_the_names_listed_bounded(tmp_path):
+    # A name of 5,000 characters was said whole, and every name of the catalogue listed: a
+    # folder of 20,000 queries made a message of 166 KB.
+    for part in ("ontology", "data"):
+        (tmp_path / part).symlink_to(ROOT / part)
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for n in range(150):
+        (queries / f"q{n:03d}.rq").write_text(f"# Q{n}\n# Number {n}.\nASK {{}}\n")
+    for word, said in (("z" * 5000, "no query named 'zzz"), ("a/" * 2500, "no query file a/a/"),
+                       ("z" * 5000 + ".rq", "no query file zzz")):
+        done = subprocess.run([sys.executable, "-m", "alliance_graph", "--project", tmp_path,
+                               "query", word], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 2 and done.stderr.startswith("error: " + said), done.stderr
+        assert len(done.stderr) < 2000 and "characters)" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1
+    listed = subprocess.run([sys.executable, "-m", "alliance_graph", "--project", tmp_path,
+                             "query", "z" * 5000], capture_output=True, text=True, timeout=30)
+    assert listed.stderr.endswith("q097, q098, q099 and 50 more\n"), listed.stderr[-300:]

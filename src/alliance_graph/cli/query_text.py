@@ -126,8 +126,19 @@ def _no_query_file(word: str) -> None:
     """Exit 2 for a query argument that is a path naming no file."""
     if _PATH.fullmatch(word):
         beside = f"{word}.rq"
-        fail(f"no query file {word}" + (f"; did you mean {beside}?" if _is_file(Path(beside))
-                                        else ""))
+        fail(f"no query file {clipped(word)}" + (f"; did you mean {beside}?"
+                                                 if _is_file(Path(beside)) else ""))
+
+
+# The most catalogue names a message lists (the shipped catalogue has 55): a folder of 20,000
+# queries made a message of 166 KB.
+_MOST_NAMES = 100
+
+
+def _listed(names: list[str]) -> str:
+    """Return ``names`` as a message lists them, at most ``_MOST_NAMES``, then how many more."""
+    more = len(names) - _MOST_NAMES
+    return ", ".join(names[:_MOST_NAMES]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def read_query(settings: Settings, query_or_file: str) -> str:
@@ -177,7 +188,7 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     if query_or_file.endswith(".rq"):  # meant as a file, not a query that would fail to parse
         # A catalogue file named from elsewhere ("aid-amounts.rq" outside the checkout).
         catalogued = settings.queries_dir / Path(query_or_file).name
-        fail(f"no query file {query_or_file}" + (
+        fail(f"no query file {clipped(query_or_file)}" + (
             f"; the catalogue's is {catalogued}, run by its name: query {catalogued.stem}"
             if _is_file(catalogued) else ""))
     # A word pasted with a space or a line's end around it ("aid-amounts ") is the same slip:
@@ -194,12 +205,12 @@ def read_query(settings: Settings, query_or_file: str) -> str:
         close = [word] if word in names else \
             [lower[n] for n in difflib.get_close_matches(word.lower(), lower, n=3)]
         if not settings.queries_dir.is_dir():  # it read as a folder there without queries
-            fail(f"no query named {query_or_file!r}: the project has no catalogue of named "
+            fail(f"no query named {clipped(query_or_file, show=repr)}: the project has no catalogue of named "
                  f"queries ({settings.queries_dir} does not exist); give the query's text or "
                  "a .rq file")
-        fail(f"no query named {query_or_file!r} in {settings.queries_dir}"
+        fail(f"no query named {clipped(query_or_file, show=repr)} in {settings.queries_dir}"
              + (f"; did you mean {', '.join(close)}?" if close else
-                f"; the named queries are: {', '.join(names)}" if names else ""))
+                f"; the named queries are: {_listed(names)}" if names else ""))
     try:
         query_or_file.encode("utf-8")
     except UnicodeEncodeError:  # bytes that were not UTF-8 arrive as lone surrogates
