@@ -286,6 +286,22 @@ def test_a_head_whose_lines_end_in_a_bare_lf_is_a_400_at_once(endpoint, head):
     assert answer.split(b" ", 2)[1] == b"400" and b"bare LF" in answer, answer[:300]
 
 
+@pytest.mark.parametrize("head", [
+    b"get / HTTP/1.1\rHost: x\r\r",                  # lines ended by a bare CR
+    b"FOO / HTTP/1.1\rHost: x\r\r",
+    b"GET /status HTTP/1.1\r\nHost: x\ry\r\n\r\n",    # a CR within a field's value
+])
+def test_a_head_holding_a_bare_cr_is_a_400_at_once(endpoint, head):
+    # Waitress read no line end in "get / HTTP/1.1\rHost: x\r\r", and the client heard nothing
+    # until its connection was closed once idle (15 s); RFC 9112, 2.2: the element is invalid.
+    with connect(endpoint, timeout=DEADLINE) as sock:
+        started = time.monotonic()
+        sock.sendall(head)
+        answer = read_all(sock)
+    assert time.monotonic() - started < DEADLINE / 2
+    assert answer.startswith(b"HTTP/1.1 400 ") and b"holds a bare CR" in answer, answer[:300]
+
+
 @pytest.mark.parametrize("line, status, says", [
     (b"GET /sparql?query=ASK%7B%7D HTTP/2.0", b"505", b"this server speaks HTTP/1.1"),
     (b"GET /status HTTP/3.0", b"505", b"HTTP/3.0"),

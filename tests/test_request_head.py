@@ -265,3 +265,14 @@ def test_a_method_this_server_does_not_know_is_a_501_naming_the_one_meant(line, 
     refusal = method_refusal(line)
     assert (refusal and refusal.code) == (says and 501)
     assert says is None or says in refusal.body
+
+
+@pytest.mark.parametrize("pieces, refused", [
+    ((b"get / HTTP/1.1\rHost: x\r\r",), True),
+    ((b"GET / HTTP/1.1\r", b"\nHost: x\r\n\r\n"), False),  # a CR LF split between two reads
+    ((b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n\rx",), False),  # the body's
+])
+def test_a_bare_cr_in_the_head_is_refused_as_it_arrives(pieces, refused):
+    parser = parsed(*pieces)
+    assert parser.completed
+    assert (parser.error is not None and "bare CR" in parser.error.body) == refused

@@ -4,6 +4,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **Lines that end in a bare LF** (typed into nc, or a hand-made client): a 400 once the head
   has ended, where waitress, looking for CR LF CR LF only, waited for the request deadline;
   a head ended by LF CR LF (its last line's LF bare) was closed unanswered once idle.
+- **A bare CR** (a CR followed by anything but LF) in the head, a 400 as soon as it arrives
+  (RFC 9112, 2.2: the element is invalid): waitress read no line end in it, and the client
+  (``get / HTTP/1.1\rHost: x\r\r``) heard nothing until its connection was closed once idle.
 - **An HTTP version this server does not speak**, once the request line has arrived: HTTP/2
   and beyond (``HTTP/2.0``: a client taking this port for an HTTP/2 one), a 505 (RFC 9110,
   15.6.6); a request line with no version at all, HTTP/0.9's, whose answer would have no
@@ -73,6 +76,9 @@ _TRANSFER_ENCODING = re.compile(rb"transfer-encoding", re.IGNORECASE)
 # The end of a head as a reader taking a bare LF for a line end sees it: an empty line.
 _LENIENT_HEAD_END = re.compile(rb"\n\r?\n")
 
+# A CR that ends no line: followed by a byte other than LF (at a read's end, not yet known).
+_BARE_CR = re.compile(rb"\r[^\n]")
+
 # A request line whose version has no minor number (waitress's line needs one): its major.
 _MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
 
@@ -85,6 +91,13 @@ def _ends_in_bare_lf(head: bytes) -> bool:
     end = _LENIENT_HEAD_END.search(head)
     return end is not None and not (end.group() == b"\n\r\n"
                                     and head[end.start() - 1:end.start()] == b"\r")
+
+
+def _head_end(head: bytes) -> int:
+    """Return where ``head``'s head ends (its CR LF CR LF, which may have been followed by
+    the body in the same read), or its length, the head not yet whole."""
+    end = head.find(b"\r\n\r\n")
+    return len(head) if end < 0 else end + 4
 
 
 class VersionNotSupported(Error):
@@ -182,6 +195,10 @@ class Parser(HTTPRequestParser):
                 refusal = version_refusal(line) or method_refusal(line)
                 if refusal is not None:
                     return self.refuse(refusal, data)
+            if _BARE_CR.search(head, 0, _head_end(head)):
+                return self.refuse(BadRequest("the request's head holds a bare CR: end each "
+                                              "line, and the head, with CR LF (RFC 9112, 2.2)"),
+                                   data)
             if _ends_in_bare_lf(head):
                 # A head whose lines end in a bare LF: waitress looks for CR LF CR LF only,
                 # and the client waited for the request deadline's 408 with no word of what
