@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 
 from waitress.task import ErrorTask, WSGITask
-from waitress.utilities import RequestHeaderFieldsTooLarge
+from waitress.utilities import RequestHeaderFieldsTooLarge, ServerNotImplemented
 
+from ..clipping import cut
 from .pages import safety
 from .protocol import HEADERS
+from .request_head import KNOWN_METHODS, TAKEN_METHODS
 
 # A body up to this size goes out with the head, joined to it (a copy that size).
 JOINED_BYTES = 64 << 10
@@ -97,6 +99,11 @@ class Refusal(ErrorTask):
                                 f"{self.request.adj.max_request_header_size:,} bytes for a "
                                 "request's head: send a long query by POST, in the body")
             error.code, error.reason = 414, "URI Too Long"
+            method = _long_method(self.request)
+            if method is not None:
+                # The method is the long part: a 414 told the client to POST its query.
+                error = ServerNotImplemented(f"{method} is no method this server knows: the "
+                                             f"methods this server takes are {TAKEN_METHODS}")
         self.status = f"{error.code} {error.reason}"
         self.response_headers.extend([("Content-Type", "text/plain; charset=utf-8"), *HEADERS,
                                       *((k, v) for k, v in safety.HEADERS.items()
@@ -115,3 +122,19 @@ def _long_request_line(request) -> bool:
     keeps what it had read of the head before the last chunk, and a line that had not ended
     there is the URL's doing (a long URL beside long header fields is the fields': 431)."""
     return request.header_plus.find(b"\n") < 0
+
+
+# A method's characters (RFC 9110, 5.6.2's token).
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def _long_method(request) -> str | None:
+    """Return the start of a too long request line's method, said for a message, where the
+    line is too long for its method (longer than any this server knows), else None."""
+    line = request.header_plus.lstrip(b"\r\n")
+    space = line.find(b" ")
+    if not _TOKEN.fullmatch(line[:space] if space >= 0 else line) \
+            or 0 <= space <= max(map(len, KNOWN_METHODS)):
+        return None  # (bytes no method is made of: no request line, which waitress refuses)
+    return repr(cut(line[:200].decode("latin-1"), 60)) + " (a method of more than " \
+        f"{max(map(len, KNOWN_METHODS))} characters)"
