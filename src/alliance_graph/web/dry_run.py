@@ -256,17 +256,19 @@ def _page(settings, **values) -> str:
 
 def _answer(fmt: str, settings, report=None, error: Refused | None = None, text: str = "",
             proposal: proposal_body.Proposal | None = None, retry: int = RETRY_SECONDS):
+    # When to try again, on the page too (it had none: a script posting the form as a browser
+    # does, or a proxy, was not told).
+    headers = {"Retry-After": str(BROKEN_RETRY_SECONDS if isinstance(error, ServerFailed)
+                                  else retry)} if error and error.status in (429, 503) else {}
     if fmt == "html":
         status = error.status if error else 200
         # A form over a limit, none of it read: the page says how to get the text back.
         unread = status == 413 and proposal is None and not text
         return Response(_page(settings, report=report, error=error, text=text,
-                              proposal=proposal, unread=unread), status)
+                              proposal=proposal, unread=unread), status, headers)
     if error is not None:
         return Response(str(error).rstrip() + "\n", error.status, mimetype="text/plain",
-                        headers={"Retry-After": str(
-                            BROKEN_RETRY_SECONDS if isinstance(error, ServerFailed) else retry)}
-                        if error.status in (429, 503) else {})
+                        headers=headers)
     from ..proposals import report as report_mod
 
     if fmt == "jsonld":
