@@ -438,3 +438,61 @@ def test_update_that_cannot_write_one_answer_changes_none(tmp_path):
                                         f"wrote {queries / 'zall.ttl'}"], done
     # The old answers kept until every rename was done (atomic.replace_all) are gone.
     assert not [p.name for p in queries.iterdir() if p.name.startswith(".")]
+
+
+# Run as a process the test kills (SIGKILL) at its second rename of an answer into queries/:
+# the new texts written, the old ones kept, one answer renamed.
+_KILLED_MID_RENAMES = """
+import os, signal, sys
+from alliance_graph.cli import main
+real, renames = os.replace, []
+def replace(source, target):
+    if os.path.basename(os.path.dirname(target)) == "queries":
+        renames.append(target)
+        if len(renames) == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real(source, target)
+os.replace = replace
+main()
+"""
+
+
+def test_what_a_killed_update_left_is_removed_by_the_next(tmp_path):
+    # A catalogue --update killed between keeping the old answers and renaming the new ones
+    # left .NAME.srj.<random>.tmp and .NAME.srj.old<random>.tmp in queries/, and no later
+    # update removed them.
+    import os
+    import subprocess
+    import sys
+    import time
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "shapes" / "base", project / "data")
+    shutil.copytree(Settings().ontology_dir, project / "ontology")
+    queries = project / "queries"
+    queries.mkdir()
+    for name in ("a", "b", "c"):
+        (queries / f"{name}.rq").write_text(f"# {name}\n# Count.\nSELECT (COUNT(*) AS ?{name}) "
+                                            "WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    options = ["--project", str(project), "--cache", str(tmp_path / "cache"), "catalogue",
+               "--update"]
+    command = [str(Path(sys.executable).parent / "alliance-graph"), *options]
+    subprocess.run(command, check=True, capture_output=True)
+    answers = _contents(queries)
+    for name in ("a", "b", "c"):
+        (queries / f"{name}.srj").write_text("{}\n")
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_RENAMES, *options],
+                            capture_output=True)
+    assert killed.returncode == -9, killed
+    left = sorted(p.name for p in queries.iterdir() if p.name.startswith("."))
+    assert len(left) == 5, left  # three new texts (one renamed), three old ones (one a copy)
+    an_hour_ago = time.time() - 3600
+    for name in left:
+        os.utime(queries / name, (an_hour_ago, an_hour_ago))
+    writing = queries / ".c.srj.0123456789ab.tmp"  # another update's, being written now
+    writing.write_text("{}\n")
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done
+    assert [p.name for p in queries.iterdir() if p.name.startswith(".")] == [writing.name]
+    writing.unlink()
+    assert _contents(queries) == answers
+    assert subprocess.run([*command[:-1]], capture_output=True, text=True).returncode == 0

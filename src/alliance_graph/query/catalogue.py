@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from ..atomic import PartlyReplaced, replace_all
+from ..atomic import PartlyReplaced, remove_stale, replace_all, temp_glob
 from ..build.loading import syntax_problem
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..sparql import CLOSE, OPEN, tokenize
@@ -39,6 +39,7 @@ from .compare import differences, not_results
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
 UPDATE = "alliance_graph.query.catalogue.update(kg, queries_dir)"  # writes the manifest
+STALE_SECONDS = 60.0  # a hidden file of queries/ older is a killed update's (one takes a second)
 MANIFEST = "manifest.ttl"
 
 
@@ -356,6 +357,9 @@ def update(kg, queries_dir: Path) -> list[Path]:
     # The query's form changed: its old answer goes.
     gone = [other for path, (kind, _) in answers.items()
             if (other := result_path(path, "select" if kind == "graph" else "graph")).exists()]
+    # A killed update's new and old texts (.NAME.srj.<random>.tmp, .NAME.srj.old<random>.tmp)
+    # stayed for good; another update's, just written, are spared (docs/catalogue.md).
+    remove_stale(queries_dir, (temp_glob("*.srj"), temp_glob("*.ttl")), "", STALE_SECONDS)
     try:
         # All or none: written one by one, a write that failed part-way (a full disk) left
         # the answers before it rewritten and those after it, and the manifest, as they were.
