@@ -1109,6 +1109,33 @@ def test_the_example_picker_follows_the_query_back_and_forward(page, shipped_ser
     poll(page, lambda: page.input_value("#example") == names[0], "the picker to follow Forward")
 
 
+def test_an_example_whose_text_the_page_does_not_carry_is_opened_by_its_name(page, tmp_path):
+    # The page carries the texts of the first examples alone (a catalogue of 20,000 made it
+    # 30 MB): one of the others, picked, opens the page with it (/?example=NAME).
+    from alliance_graph.settings import Settings
+    project = tmp_path / "project"
+    for folder in ("ontology", "data"):
+        shutil.copytree(Path(__file__).resolve().parents[1] / folder, project / folder)
+    (project / "queries").mkdir()
+    last = Settings().example_texts + 1
+    for i in range(last + 1):
+        (project / "queries" / f"q{i:03d}.rq").write_text(
+            f"# Example {i}\n# Marker text-{i}.\nASK {{}}\n")
+    process, url = serve(tmp_path, "--project", str(project), "--cache", str(tmp_path / "c"))
+    try:
+        page.goto(url + "/")
+        page.locator(".cm-content").wait_for()
+        page.select_option("#example", "q001")  # carried: put in the editor
+        assert "Marker text-1." in editor_text(page) and "?example" not in page.url
+        page.select_option("#example", f"q{last:03d}")
+        page.wait_for_url(f"**/?example=q{last:03d}")
+        page.locator(".cm-content").wait_for()
+        assert f"Marker text-{last}." in editor_text(page)
+        assert page.input_value("#example") == f"q{last:03d}"  # the picker names it
+    finally:
+        servers.stop(process)
+
+
 def test_the_validation_form_refuses_a_proposal_over_the_limit_before_sending(page,
                                                                               shipped_server):
     # Over the server's limit for a body, the answer was a bare "413" page, the text lost.

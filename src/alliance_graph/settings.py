@@ -150,6 +150,11 @@ class Settings:
     # and what a killed write left are removed when nothing has written them for these
     # seconds, so that a build another command has just made, or is reading, is spared.
     stale_cache_seconds: float = 600.0
+    # Examples (the catalogue's queries, queries/) whose text the query page carries, and the
+    # service description lists, the first by name: each carried them all, and with 20,000
+    # queries the page was 30 MB written at every request (0.5 s), the description 28 MB.
+    # The page names the others (each opens with /?example=NAME).
+    example_texts: int = 200
     # Query limits: wall-clock seconds a query may run, and the bytes its answer may take in
     # the format asked for (about 100 k rows of a typical SELECT in JSON).
     query_timeout: float = 30.0

@@ -37,6 +37,7 @@ from ...rdf import graph_iri
 from .. import echoed, fields, negotiation, service_description
 from . import addresses, completions, diagram, entity_rdf, errors, note_links, safety, terms
 from . import entity as entity_mod
+from . import example_list as listing
 from . import search as search_mod
 from . import source as source_mod
 from . import timeline as timeline_mod
@@ -108,18 +109,21 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
     @bp.route("/")
     def query_page():
         # The service description's, followed as the catalogue's folder changes.
-        examples = service_description.Examples.of(
-            get_settings().queries_dir, Bounds.from_settings(get_settings())).current()
+        examples, options, links = listing.written(service_description.Examples.of(
+            get_settings().queries_dir, Bounds.from_settings(get_settings())))
         # A permalink (/?query=...) opens the page with its query in the editor, and so does
         # an example's (/?example=NAME): without a script the example list could not be used.
         named = fields.single(request.args, "example")
-        example = next((q["text"] for q in examples if q["name"] == named), None)
+        example = next((q for q in examples if q["name"] == named), None)
         if named and example is None:
             return errors.refusal(404, f"no example query is named {clipped(named, show=repr)}",
                                   (("The query page and its examples", url_for(".query_page")),))
-        return render_template("query.html", examples=examples,
-                               default_query=fields.single(request.args, "query") or example
-                               or DEFAULT_QUERY,
+        # The first examples' texts alone, and the opened one's (all of them: 30 MB of 20,000).
+        texts = examples[:get_settings().example_texts] + ([example] if example else [])
+        return render_template("query.html", examples=examples, texts=texts,
+                               example_options=options, example_links=links,
+                               default_query=fields.single(request.args, "query")
+                               or (example and example["text"]) or DEFAULT_QUERY,
                                result_formats=RESULT_DOWNLOADS, graph_formats=GRAPH_DOWNLOADS,
                                base=BASE, prefixes=PREFIX_IRIS,
                                sparql_path=addresses.rooted(SPARQL_PATH),

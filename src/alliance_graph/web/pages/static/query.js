@@ -62,9 +62,14 @@
   // the list lost what they wrote at the first step. A change made by such a key only moves
   // through the list; Escape, or leaving it without Enter, names again the query the editor
   // holds.
+  // The page carries the texts of the first examples only (a catalogue of 20,000 made it
+  // 30 MB): any other is opened by its name, as without a script.
   function loadExample() {
     const chosen = examples.find((q) => q.name === examplePicker.value);
     if (chosen) editor.value = chosen.text;
+    else if (examplePicker.value) {
+      window.location.assign(config.page + "?" + new URLSearchParams({ example: examplePicker.value }));
+    }
   }
   let stepping = false;
   examplePicker.addEventListener("keydown", (event) => {
