@@ -77,3 +77,22 @@ def test_the_page_writes_its_example_list_once_per_listing(settings, kg, tmp_pat
     page = client.get("/").get_data(as_text=True)
     assert "Example 0<" not in page and example_list._written[follower] is not written
 
+
+def test_the_description_lists_the_first_examples(settings, kg, tmp_path):
+    from alliance_graph.web.app import create_app
+
+    queries = tmp_path / "queries"
+    write_examples(queries, 5)
+    client = create_app(settings.with_(queries_dir=queries, example_texts=3),
+                        kg=kg).test_client()
+    body = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert [f"Marker text-{i}." in body for i in range(5)] == [True] * 3 + [False] * 2
+
+
+def test_the_served_description_lists_the_first_examples(server):
+    status, _, body = fetch(server + "/sparql", headers={"Accept": "application/n-triples"})
+    lines = body.decode().splitlines()
+    listed = sorted(line.split("#")[1].split(">")[0] for line in lines
+                    if line.endswith("<http://www.w3.org/ns/shacl#SPARQLExecutable> ."))
+    assert status == 200
+    assert listed == [f"q{i:03d}" for i in range(Settings().example_texts)]

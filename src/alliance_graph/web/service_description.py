@@ -187,8 +187,8 @@ def _state(queries_dir: Path) -> list[tuple[str, tuple]]:
 
 
 def describe(svc, endpoint: str, listed: list[dict] | None = None) -> list[ox.Triple]:
-    """Return the description of the service reached at ``endpoint``, listing the examples
-    ``listed`` (the service's current ones without)."""
+    """Return the description of the service reached at ``endpoint``, listing the first
+    ``example_texts`` of the examples ``listed`` (the service's current ones without)."""
     e = n(endpoint)
     root = endpoint.rsplit("/sparql", 1)[0]
     ds, dg = ox.BlankNode(), ox.BlankNode()
@@ -224,7 +224,10 @@ def describe(svc, endpoint: str, listed: list[dict] | None = None) -> list[ox.Tr
         if svc.graphs[name] == svc.names.inferred:
             t.append(ox.Triple(ng, n(SD + "entailmentRegime"),
                                n("http://www.w3.org/ns/owl-profile/RL")))
-    for ex in svc.examples.current() if listed is None else listed:
+    # The first examples alone (``example_texts``): with 20,000 the description was 28 MB,
+    # too large to be kept, and written again at every request (0.7 s).
+    listed = svc.examples.current() if listed is None else listed
+    for ex in listed[:svc.settings.example_texts]:
         x = n(f"{endpoint}#{ex['name']}")
         cls, prop = _EXECUTABLE[ex["form"]]
         t += [ox.Triple(x, n(RDF.type), n(SH + "SPARQLExecutable")),
