@@ -78,6 +78,21 @@ def test_the_page_writes_its_example_list_once_per_listing(settings, kg, tmp_pat
     assert "Example 0<" not in page and example_list._written[follower] is not written
 
 
+def test_a_list_goes_with_its_follower(tmp_path):
+    """A follower no longer kept (``Examples.of`` keeps 8; an app of another folder, in a test
+    or a notebook) takes its written list with it: each was kept for the process's life."""
+    import gc
+
+    from alliance_graph.web.pages import example_list
+    from alliance_graph.web.service_description import Examples
+
+    follower = Examples(tmp_path)
+    example_list._written[follower] = (1, [], "", "")
+    del follower
+    gc.collect()
+    assert all(f.queries_dir != tmp_path for f in example_list._written)
+
+
 def test_the_description_lists_the_first_examples(settings, kg, tmp_path):
     from alliance_graph.web.app import create_app
 

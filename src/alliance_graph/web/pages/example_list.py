@@ -7,13 +7,18 @@ the number of the listing it was written from (``service_description.Examples.li
 
 from __future__ import annotations
 
+import weakref
+
 from flask import get_template_attribute
 from markupsafe import Markup
 
 from ..service_description import Examples
 
-# Each follower's last listing: (its number, its examples, the options and the links).
-_written: dict[Examples, tuple[int, list[dict], Markup, Markup]] = {}
+# Each follower's last listing: (its number, its examples, the options and the links).  Weak:
+# a follower ``Examples.of`` no longer keeps (an app of another folder, in a test or a
+# notebook) takes its list with it.
+_written: weakref.WeakKeyDictionary[Examples, tuple[int, list[dict], Markup, Markup]] = \
+    weakref.WeakKeyDictionary()
 
 
 def written(follower: Examples) -> tuple[list[dict], Markup, Markup]:
