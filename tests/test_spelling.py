@@ -42,6 +42,16 @@ def test_a_slip_among_many_nodes_of_its_length_is_still_offered_its_node():
     assert found == {ID + "Exercse2999": ID + "Exercise2999"}  # its own node is no slip
 
 
+def test_a_slip_at_each_end_is_offered_its_name_among_many():
+    # Searched among the names beside it alphabetically and read backwards alone, a claim of
+    # data/ misspelt at both ends (sraelNATO...-labe) sorted beside neither, past the names
+    # between (here 1,000 each way), and the wrong claim (its -type) or none was offered.
+    meant = "IsraelNATOJointTrainingExercises-label"
+    names = {meant: ID + meant, meant[:-5] + "type": ID + meant[:-5] + "type"}
+    names |= {n: ID + n for i in range(1000) for n in (f"s{i:04d}", f"{i:04d}ef")}
+    assert spelling.Names(names).best(meant[1:-1]) == ID + meant
+
+
 def test_a_name_is_searched_for_once_and_past_the_comparisons_offered_nothing(monkeypatch):
     monkeypatch.setattr(spelling, "COMPARISONS", 10)
     names = spelling.Names({f"Exercise{i}": f"{ID}Exercise{i}" for i in range(8)})
