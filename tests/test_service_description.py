@@ -320,7 +320,7 @@ def test_a_look_reads_again_only_the_files_that_changed(tmp_path, monkeypatch):
     read = []
     real = service_description.example
     monkeypatch.setattr(service_description, "example",
-                        lambda path, bounds=None: read.append(path.name) or real(path, bounds))
+                        lambda path, *given: read.append(path.name) or real(path, *given))
     examples = service_description.Examples(tmp_path)
     number, listed = examples.listed()
     assert len(listed) == 200 and len(read) == 200
@@ -358,6 +358,27 @@ def test_a_look_reads_no_file_too_large_or_no_file_at_all(tmp_path):
     assert [q["name"] for q in listed] == ["fine"] and peak < 2**24
 
 
+def test_a_file_grown_past_the_limit_after_its_stat_is_not_read_whole(tmp_path):
+    # The look's stat saw it small; written to since, it was read whole (a gigabyte here).
+    import tracemalloc
+
+    from alliance_graph.web import service_description
+    grown = tmp_path / "grown.rq"
+    with grown.open("wb") as file:
+        file.write(b"# Grown\n# Read.\nASK {}\n")
+        file.truncate(2**30)
+    most = service_description.most_bytes(None)
+    tracemalloc.start()
+    try:
+        found = service_description.example(grown, None, most)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found is None and peak < 2**24
+    with pytest.raises(catalogue.CatalogueError, match=f"grown.rq: over {most:,} bytes"):
+        catalogue.read_text(grown, most)
+
+
 def test_while_one_request_looks_the_others_answer_from_the_last_listing(tmp_path,
                                                                          monkeypatch):
     # They waited for the look, each of them, however long the folder took to read.
@@ -372,10 +393,10 @@ def test_while_one_request_looks_the_others_answer_from_the_last_listing(tmp_pat
     reading, go_on = threading.Event(), threading.Event()
     real = service_description.example
 
-    def slow(path, bounds=None):
+    def slow(path, *given):
         reading.set()
         go_on.wait(10)
-        return real(path, bounds)
+        return real(path, *given)
     monkeypatch.setattr(service_description, "example", slow)
     (tmp_path / "two.rq").write_text("# Two\n# Second.\nASK {}\n")
     looking = threading.Thread(target=examples.current)

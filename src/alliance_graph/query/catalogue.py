@@ -48,8 +48,9 @@ class CatalogueError(ValueError):
     manifest entry without a file, a file that does not parse; the message says which file."""
 
 
-def read_text(path: Path) -> str:
-    """Return a catalogue file's text, or raise CatalogueError naming the file (and line).
+def read_text(path: Path, most: int = -1) -> str:
+    """Return a catalogue file's text, or raise CatalogueError naming the file (and line), or
+    its size past ``most`` bytes, once ``most`` + 1 are read (an example grown since its stat).
 
     A byte-order mark, as some editors begin a UTF-8 file with, is no part of it: a query
     saved so was refused as not starting with its '# Title' line (which it did), a reviewed
@@ -58,9 +59,12 @@ def read_text(path: Path) -> str:
     ``catalogue``, and by ``serve`` reading its examples before it listened)."""
     try:
         _regular(path)
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(most + 1 if most >= 0 else -1)
     except OSError as exc:
         raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(data) > most >= 0:
+        raise CatalogueError(f"{path}: over {most:,} bytes")
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -106,9 +110,9 @@ def has_order_by(sparql: str) -> bool:
     return False
 
 
-def header(path: Path) -> tuple[str, str]:
-    """Return a query file's title (first line) and comment (the comment lines after it)."""
-    lines = read_text(path).splitlines()
+def header(path: Path, text: str = "") -> tuple[str, str]:
+    """Return a query file's title (first line) and comment (the lines after it), of ``text``."""
+    lines = (text or read_text(path)).splitlines()
     if not lines or not lines[0].startswith("# "):
         raise CatalogueError(f"{path}:1: the first line must be a '# Title' comment")
     comment = []
@@ -302,10 +306,6 @@ def read_expected(path: Path):
     return document
 
 
-def _sort_key(row: dict) -> str:
-    return json.dumps(row, sort_keys=True, ensure_ascii=False)
-
-
 def expected_text(kg, path: Path) -> tuple[str, str]:
     """Run the query in ``path``; return its kind and the text of its expected-result file.
 
@@ -317,7 +317,8 @@ def expected_text(kg, path: Path) -> tuple[str, str]:
     if kind == "graph":
         return kind, bind_prefixes(value).serialize(format="turtle")
     if kind == "select" and not has_order_by(text):
-        value["results"]["bindings"].sort(key=_sort_key)
+        value["results"]["bindings"].sort(
+            key=lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False))
     return kind, json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 

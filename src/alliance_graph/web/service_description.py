@@ -71,19 +71,24 @@ def statistics(kg) -> dict:
 def examples(queries_dir: Path, bounds: Bounds | None = None) -> list[dict]:
     """Return the catalogue's queries: name, title, comment, text and form; those the
     endpoint's ``bounds`` (``serve --max-query-*``; the defaults without) would refuse left out."""
-    found = (example(path, bounds) for path in
+    found = (example(path, bounds, most_bytes(bounds)) for path in
              (catalogue.query_files(queries_dir) if queries_dir.is_dir() else []))
     return [one for one in found if one is not None]
 
 
-def example(path: Path, bounds: Bounds | None = None) -> dict | None:
+def most_bytes(bounds: Bounds | None) -> int:
+    """Return the bytes an example's file may hold: a query within ``bounds``, and a BOM."""
+    return (bounds or Bounds()).max_bytes + len("\ufeff".encode())
+
+
+def example(path: Path, bounds: Bounds | None = None, most: int | None = None) -> dict | None:
     """Return the example ``path`` holds (``examples``), or None for a file no example of the
-    endpoint can be read from."""
+    endpoint can be read from; one over ``most`` bytes is not read past them."""
     try:
         # Read as the catalogue reads it: a file that is not UTF-8 text stopped `serve`
         # before it listened, said to be a host name it could not resolve.
-        text = catalogue.read_text(path)
-        title, comment = catalogue.header(path)
+        text = catalogue.read_text(path, most)
+        title, comment = catalogue.header(path, text)
         form = guard.check(text, {}, bounds=bounds).form
     except (catalogue.CatalogueError, Refused):
         return None  # a malformed or refused query is no example of this endpoint
@@ -116,7 +121,7 @@ class Examples:
 
     def __init__(self, queries_dir: Path, bounds: Bounds | None = None):
         self.queries_dir, self.bounds = queries_dir, bounds
-        self._most = (bounds or Bounds()).max_bytes + len("\ufeff".encode())  # (a BOM's)
+        self._most = most_bytes(bounds)
         self._lock = threading.Lock()
         self._looked = -LOOK_EVERY  # time.monotonic() of the last look
         self._files: dict[str, tuple[tuple, dict | None]] = {}  # name: (its stat, example)
@@ -160,7 +165,7 @@ class Examples:
                 files[name] = (seen, None)  # a link to nothing, or too large: left unread
             else:
                 # Stat'ed before it is read: a change while it is read differs next time.
-                files[name] = (seen, example(self.queries_dir / name, self.bounds))
+                files[name] = (seen, example(self.queries_dir / name, self.bounds, self._most))
         self._files = files
         listed = [one for _, (_, one) in sorted(files.items()) if one is not None]
         if listed != self._listed[1]:
