@@ -3,7 +3,6 @@ write, large ones passing through the front in chunks from a temporary file."""
 
 import gc
 import http.client
-import os
 import threading
 import time
 import urllib.error
@@ -19,7 +18,7 @@ from alliance_graph.query import network
 from alliance_graph.query.answer import Uncarried
 from alliance_graph.query.results import GRAPH_FORMATS
 from alliance_graph.web import graph_store
-from helpers import canonical, count, fetch
+from helpers import canonical, count, fetch, open_files
 
 
 @pytest.fixture(scope="module")
@@ -468,21 +467,6 @@ def test_a_spooled_dump_the_cache_may_keep_is_kept_and_a_larger_one_sent_from_it
         assert open_files() - files == set()
     finally:
         engine.close()
-
-
-def open_files() -> set[tuple[str, str]]:
-    """Return this process's open file descriptors, each with what it names, but those under
-    /proc: the engine's watch reads its process's memory (``/proc/PID/statm``) on a thread of
-    this process, a file open for that read alone, which CI once caught open."""
-    found = set()
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            name = os.readlink(f"/proc/self/fd/{fd}")
-        except FileNotFoundError:  # closed since it was listed (listdir's own, too)
-            continue
-        if not name.startswith("/proc/"):
-            found.add((fd, name))
-    return found
 
 
 # --- the network for graph viewers: written into a temporary file as the store's rows are read -
