@@ -7,7 +7,7 @@ the file's own ``@prefix`` lines allow, escapes undone (``id:No\\~Sea``, an IRI'
 term the syntax writes without naming it is found there (``rdf:first`` at a list's ``(``,
 ``rdf:type`` at ``a``, ``rdf:reifies`` at ``<<``, ``{|`` or ``~``).  Every answer is
 remembered, so a report with thousands of findings in one file reads each line once per name,
-not once per finding.
+not once per finding.  A triple's value is found by the file's statements (``statements.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from rdflib.namespace import RDF
 from ..rdf import turtle_string
 from . import turtle_tokens as turtle
 from .predicates import predicate_end
+from .statements import object_lines
 
 # A declaration opens a line, one ended by a carriage return alone too (``BREAK``).
 _PREFIX = re.compile(r"(?:^|(?<=\r))\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>",
@@ -216,6 +217,8 @@ class LineIndex:
         # file -> ((line, column of its "[") of each [ ... ] subject, the subjects by the
         # names they write)
         self._blanks: dict[str, tuple[list[tuple[int, int]], dict[str, set[int]]]] = {}
+        # file -> (subject, predicate, object) -> the line its object is written on
+        self._objects: dict[str, dict[tuple, int]] = {}
 
     def texts(self) -> dict[str, str]:
         """Return the texts, reading them first if they were given as a function."""
@@ -268,6 +271,13 @@ class LineIndex:
         if iri in implied:
             found.append(implied[iri])
         return min(found, default=None)
+
+    def object_line(self, name: str, subject: tuple, predicate: str, value: tuple) -> int | None:
+        """Return the line file ``name`` writes the object of a triple on, its terms given as
+        ``statements.object_lines`` keys them, if the statements read there write it."""
+        if name not in self._objects:
+            self._objects[name] = object_lines(self.texts().get(name, ""))
+        return self._objects[name].get((subject, predicate, value))
 
     def block_lines(self, name: str, iri: str) -> list[int]:
         """Return the lines of the subject blocks ``iri`` opens in file ``name`` after the

@@ -160,6 +160,9 @@ class Places:
         return self._property_line(name, s, p, o)
 
     def _property_line(self, name: str, s, p, o) -> int | None:
+        written = self._written_line(name, s, p, o)
+        if written is not None:
+            return written
         start = self.node_line(name, s)
         if start is None:
             return start
@@ -168,6 +171,26 @@ class Places:
         if isinstance(o, ox.Literal):
             return self.lines.value_line(name, line, o.value)
         return line
+
+    def _written_line(self, name: str, s, p, o) -> int | None:
+        """Return the line of the object of ``s p o`` as the file's statements write it, read
+        from its tokens (``statements.py``), if its subject is named there."""
+        if isinstance(s, ox.NamedNode):
+            subject = ("iri", s.value)
+        elif isinstance(s, ox.BlankNode) and self.label(s) is not None:
+            subject = ("_", self.label(s))
+        else:
+            return None
+        if isinstance(o, ox.NamedNode):
+            value = ("iri", o.value)
+        elif isinstance(o, ox.Literal):
+            value = ("literal", o.value)
+        elif isinstance(o, ox.BlankNode) and self.label(o) is not None:
+            value = ("_", self.label(o))
+        else:
+            return None
+        return self.lines.object_line(name, subject, p.value, value) \
+            if isinstance(p, ox.NamedNode) else None
 
     def _in_blocks(self, name: str, s, start: int, p: str, o) -> int:
         """Return the line writing property ``p`` in a block of ``s`` in file ``name``: of the

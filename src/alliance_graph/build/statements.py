@@ -1,0 +1,131 @@
+"""The triples a Turtle text writes, each with the line its object is written on, read from the
+text's tokens (``turtle_tokens``) as the statements nest: a subject, its ``;`` and ``,`` lists,
+``[ ... ]`` and ``( ... )`` inside them, prefixes and a base as they are declared.
+
+Placing a finding on a triple by searching the lines after its property for the value's text
+found ``"3.8"`` in ``"3.8 billion"`` a line above it, missed a value written on the line after
+a ``,``, and took an inner ``[ ... ]``'s value for its parent's.  Not a parser: the file was
+parsed before; a triple this reading cannot name (its subject a ``[ ... ]``, a list's member,
+an RDF 1.2 triple term, after which it stops) is left to the searches of ``lines.py``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from urllib.parse import urljoin
+
+from rdflib.namespace import RDF
+
+from . import turtle_tokens as turtle
+
+_TYPE = str(RDF.type)
+# The subject of the triples inside a "[ ... ]" and of a list's members: named nowhere.
+_UNNAMED = ("unnamed",)
+# A statement's final dot, touching its last term or alone (a local name ends in a dot only
+# escaped).
+_END = re.compile(r"(?<!\\)\.$")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?")
+# What a gap between two tokens says: a ";" or a ","; a comment's text is none of it.
+_SEPARATOR = re.compile(r"#[^\n]*|([;,])")
+
+
+def object_lines(text: str) -> dict[tuple, int]:
+    """Return (subject, predicate, object) -> the 1-based line the object is first written on,
+    for each triple ``text`` writes of a named subject.  A subject or object is ``("iri",
+    IRI)`` (prefixed names and relative IRIs resolved, escapes undone), ``("_", label)`` for
+    ``_:label``, or an object ``("literal", value)`` (its datatype or language left out); a
+    predicate is its IRI."""
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    found: dict[tuple, int] = {}
+    # Each frame: [subject, predicate, what comes next: "s", "p", "o" or "," (a separator)]
+    stack: list[list] = [[None, None, "s"]]
+    directive: list[str] = []  # the keyword and tokens of a declaration being read
+    typed = False  # a "^^" of its own just read: the datatype's name comes next
+    end = 0
+    for at, kind, token in turtle.tokens(text, brackets=True):
+        for m in _SEPARATOR.finditer(text, end, at):
+            if m.group(1):
+                stack[-1][2] = "p" if m.group(1) == ";" else "o"
+        end = at + len(token)
+        frame = stack[-1]
+        if kind == "punct" and token in turtle.RDF12:
+            break  # a triple term: what follows is left to the searches
+        if directive:
+            directive.append(token)
+            if kind == "iri":
+                iri = _iri(token, base)
+                if directive[0].endswith("base"):
+                    base = iri
+                elif len(directive) == 3:
+                    prefixes[directive[1].removesuffix(":")] = iri
+                directive = []
+            continue
+        if kind == "name" and frame[2] == "s" and len(stack) == 1 \
+                and token.lower() in ("@prefix", "prefix", "@base", "base"):
+            directive = [token.lower()]
+            continue
+        if kind == "bracket":
+            if token == "[":
+                _taken(frame, _UNNAMED)
+                stack.append([_UNNAMED, None, "p"])
+            elif len(stack) > 1:
+                stack.pop()
+            continue
+        if token in ("(", ")"):
+            if token == "(":
+                _taken(frame, _UNNAMED)
+                stack.append([_UNNAMED, None, "o"])
+            elif len(stack) > 1:
+                stack.pop()
+            continue
+        if typed or (frame[2] == "," and kind == "name" and token[:1] in ("@", "^")):
+            typed = token == "^^"  # a literal's language or datatype: no term of a triple
+        elif frame[2] == "p":
+            frame[1] = _TYPE if token == "a" else _term(kind, token, prefixes, base, "p")
+            frame[2] = "o"
+        elif frame[2] in ("s", "o"):
+            term = _term(kind, token, prefixes, base, frame[2])
+            if frame[2] == "o" and frame[0] is not _UNNAMED and None not in (frame[0], frame[1],
+                                                                             term):
+                found.setdefault((frame[0], frame[1], term), bisect.bisect_left(newlines, at) + 1)
+            _taken(frame, term)
+        if kind == "name" and _END.search(token) and len(stack) == 1:
+            stack[0] = [None, None, "s"]
+    return found
+
+
+def _taken(frame: list, term) -> None:
+    """Move ``frame`` past the subject or object ``term`` it has just been given."""
+    if frame[2] == "s":
+        frame[0], frame[2] = term, "p"
+    elif frame[0] is not _UNNAMED or frame[1] is not None:  # a list's members go on
+        frame[2] = ","
+
+
+def _iri(token: str, base: str | None) -> str:
+    iri = turtle.forms("iri", token)[-1][1:-1]
+    return urljoin(base, iri) if base else iri
+
+
+def _term(kind: str, token: str, prefixes: dict[str, str], base: str | None, place: str):
+    """Return the key of a term token (None for one this reading cannot name)."""
+    if kind == "iri":
+        return _iri(token, base) if place == "p" else ("iri", _iri(token, base))
+    if kind == "string":
+        return ("literal", turtle.string_value(token))
+    names = turtle.forms(kind, token)
+    if not names:
+        return None
+    name = names[-1]
+    if name.startswith("_:"):
+        return ("_", name[2:])
+    if place == "o" and (name in ("true", "false") or _NUMBER.fullmatch(name)):
+        return ("literal", name)
+    prefix, colon, local = name.partition(":")
+    if not colon or prefix not in prefixes:
+        return None
+    iri = prefixes[prefix] + local
+    return iri if place == "p" else ("iri", iri)
