@@ -13,8 +13,9 @@ from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from alliance_graph.build import file_locks
 from alliance_graph.cli import main
-from alliance_graph.query import catalogue, compare
+from alliance_graph.query import catalogue, catalogue_lock, compare
 from alliance_graph.settings import Settings
 from helpers import results_held
 
@@ -457,14 +458,9 @@ main()
 """
 
 
-def test_what_a_killed_update_left_is_removed_by_the_next(tmp_path):
-    # A catalogue --update killed between keeping the old answers and renaming the new ones
-    # left .NAME.srj.<random>.tmp and .NAME.srj.old<random>.tmp in queries/, and no later
-    # update removed them.
-    import os
-    import subprocess
-    import sys
-    import time
+def _counting_project(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Return a project of the shape fixtures' data and three queries counting its triples,
+    and the options of a command run on it (its own cache)."""
     project = tmp_path / "project"
     shutil.copytree(Path(__file__).parent / "fixtures" / "shapes" / "base", project / "data")
     shutil.copytree(Settings().ontology_dir, project / "ontology")
@@ -473,8 +469,23 @@ def test_what_a_killed_update_left_is_removed_by_the_next(tmp_path):
     for name in ("a", "b", "c"):
         (queries / f"{name}.rq").write_text(f"# {name}\n# Count.\nSELECT (COUNT(*) AS ?{name}) "
                                             "WHERE { ?s ?p ?o }\n", encoding="utf-8")
-    options = ["--project", str(project), "--cache", str(tmp_path / "cache"), "catalogue",
-               "--update"]
+    return project, ["--project", str(project), "--cache", str(tmp_path / "cache")]
+
+
+def _hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_what_a_killed_update_left_is_removed_by_the_next(tmp_path):
+    # A catalogue --update killed between keeping the old answers and renaming the new ones
+    # left .NAME.srj.<random>.tmp and .NAME.srj.old<random>.tmp in queries/, and no later
+    # update removed them; then one did, once they were a minute old: run again at once, the
+    # next update left them (another update might have been writing them).
+    import subprocess
+    import sys
+    project, options = _counting_project(tmp_path)
+    queries = project / "queries"
+    options += ["catalogue", "--update"]
     command = [str(Path(sys.executable).parent / "alliance-graph"), *options]
     subprocess.run(command, check=True, capture_output=True)
     answers = _contents(queries)
@@ -483,16 +494,129 @@ def test_what_a_killed_update_left_is_removed_by_the_next(tmp_path):
     killed = subprocess.run([sys.executable, "-c", _KILLED_MID_RENAMES, *options],
                             capture_output=True)
     assert killed.returncode == -9, killed
-    left = sorted(p.name for p in queries.iterdir() if p.name.startswith("."))
+    left = _hidden(queries)
     assert len(left) == 5, left  # three new texts (one renamed), three old ones (one a copy)
-    an_hour_ago = time.time() - 3600
-    for name in left:
-        os.utime(queries / name, (an_hour_ago, an_hour_ago))
-    writing = queries / ".c.srj.0123456789ab.tmp"  # another update's, being written now
-    writing.write_text("{}\n")
     done = subprocess.run(command, capture_output=True, text=True)
-    assert done.returncode == 0, done
-    assert [p.name for p in queries.iterdir() if p.name.startswith(".")] == [writing.name]
-    writing.unlink()
+    assert (done.returncode, done.stderr) == (0, ""), done  # the lock died with its holder
+    assert _hidden(queries) == []
     assert _contents(queries) == answers
     assert subprocess.run([*command[:-1]], capture_output=True, text=True).returncode == 0
+
+
+# Run as `alliance-graph` with the renames into queries/ paced as a slow disk would: PACE lists
+# the seconds to wait before each (after them, none).  Each run waits for the other in the
+# folder MET once its answers are ready, before it writes any, so that the two write at once.
+_PACED = """
+import os, sys, time
+from alliance_graph.cli import main
+from alliance_graph.query import catalogue
+real, pace = os.replace, [float(s) for s in os.environ["PACE"].split(",")]
+def replace(source, target):
+    if os.path.basename(os.path.dirname(target)) == "queries" and pace:
+        time.sleep(pace.pop(0))
+    return real(source, target)
+os.replace = replace
+manifest_text, met = catalogue.manifest_text, os.environ["MET"]
+def meeting(*args):
+    open(os.path.join(met, str(os.getpid())), "w").close()
+    deadline = time.monotonic() + 60
+    while len(os.listdir(met)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return manifest_text(*args)
+catalogue.manifest_text = meeting
+main()
+"""
+
+
+def test_two_updates_at_once_leave_the_answers_of_one(tmp_path):
+    # Two catalogue --update of one folder at once (a hook and a user) each renamed its answers
+    # in, in turn: the folder ended with some answers of one and some of the other.  Now the
+    # second waits for the first's writing, then writes the answers that differ from it.
+    import os
+    import subprocess
+    import sys
+    project, options = _counting_project(tmp_path)
+    queries = project / "queries"
+    fewer = tmp_path / "fewer"  # the data less one evidence node: other counts
+    fewer.mkdir()
+    text = (project / "data" / "base.ttl").read_text("utf-8")
+    (fewer / "base.ttl").write_text(text[:text.index("# A second node for ev:fx-base")]
+                                    + text[text.index("claim:FxState-type"):], "utf-8")
+    runs = [[*options, "catalogue", "--update"],
+            [*options, "--data", str(fewer), "catalogue", "--update"]]
+    answers = []
+    for run in runs:  # each alone: its answers, and its graph built, cached
+        subprocess.run([str(Path(sys.executable).parent / "alliance-graph"), *run],
+                       check=True, capture_output=True)
+        answers.append(_contents(queries))
+    assert answers[0] != answers[1] and not _hidden(queries)
+    for name in ("a", "b", "c"):
+        (queries / f"{name}.srj").write_text("{}\n")
+    # Unlocked, the first would rename a.srj after the second, b.srj and c.srj before it.
+    (tmp_path / "met").mkdir()
+    both = [subprocess.Popen([sys.executable, "-c", _PACED, *run], env={
+        **os.environ, "PACE": pace, "MET": str(tmp_path / "met")}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True) for run, pace in zip(runs, ["1", "0,2"])]
+    ended = [(process.wait(120), *process.communicate()) for process in both]
+    assert [code for code, _, _ in ended] == [0, 0], ended
+    assert _contents(queries) in answers and not _hidden(queries)
+    waited = f"waiting for another update of the catalogue to finish writing {queries} ...\n"
+    assert sorted(err for _, _, err in ended) == ["", waited], ended
+    for _, out, _ in ended:  # each wrote every answer: the first over the stale ones, the
+        assert out.splitlines() == [f"wrote {queries / n}.srj" for n in "abc"]  # second over its
+
+
+def test_an_update_waits_a_minute_for_another_then_names_the_folder(small, kg, monkeypatch):
+    # A stopped update (Ctrl-Z) holds the lock for good: the next waits WRITE_WAIT, then says so.
+    monkeypatch.setattr(catalogue_lock, "WRITE_WAIT", 0.3)
+    (small / "count.srj").write_text("{}\n")
+    before, said = _contents(small), []
+    with catalogue_lock.writing(small):
+        with pytest.raises(catalogue.CatalogueError) as refused:
+            catalogue.update(kg, small, on_wait=said.append)
+        assert _contents(small) == before
+    assert str(refused.value) == (f"{small}: another update of the catalogue has been writing "
+                                  "it for 0.3 s (a stopped one?): nothing was written; run it "
+                                  "again once that one has ended")
+    assert said == [f"waiting for another update of the catalogue to finish writing {small} ..."]
+
+
+def test_a_check_reads_the_answers_before_an_updates_renames_or_after_them(small, kg):
+    # A check read the answers one by one as an update renamed them one by one: between two
+    # renames it compared the graph with a set of answers no update wrote.
+    import threading
+    right = (small / "count.srj").read_bytes()
+    waiting, found = threading.Event(), []
+    with catalogue_lock.writing(small):  # an update between its renames
+        (small / "count.srj").write_text('{"head": {"vars": ["n"]}, "results": {"bindings": []}}')
+        reader = threading.Thread(target=lambda: found.extend(
+            catalogue.check(kg, small, on_wait=lambda message: waiting.set())))
+        reader.start()
+        assert waiting.wait(30)
+        (small / "count.srj").write_bytes(right)  # its last rename
+    reader.join(30)
+    assert found == [("card", []), ("count", []), ("yes", [])]
+
+
+def test_without_file_locks_an_update_spares_the_hidden_files_of_the_last_minute(small, kg,
+                                                                                  monkeypatch):
+    # A file system without flock (some network and FUSE ones) answers ENOLCK: updates there
+    # go on unlocked, as before the lock, and a hidden file younger than STALE_SECONDS may be
+    # another update's, being written.
+    import errno
+    import os
+    import time
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+    monkeypatch.setattr(file_locks.fcntl, "flock", no_locks)
+    young, old = small / ".count.srj.0123456789ab.tmp", small / ".card.ttl.old0123456789ab.tmp"
+    for hidden in (young, old):
+        hidden.write_text("{}\n")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    (small / "count.srj").write_text("{}\n")
+    assert catalogue.update(kg, small) == [small / "count.srj"]
+    assert _hidden(small) == [young.name]
+    assert catalogue_lock.STALE_SECONDS == 60.0
+    assert [problems for _, problems in catalogue.check(kg, small)] == [[], [], []]

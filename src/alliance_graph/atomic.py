@@ -296,19 +296,23 @@ def _descriptor(path: Path) -> bool:
     return False
 
 
-def remove_stale(folder: Path, patterns: tuple[str, ...], keep: str, grace: float) -> None:
+def remove_stale(folder: Path, patterns: tuple[str, ...], keep: str,
+                 grace: float | None) -> None:
     """Remove the entries of ``folder`` matching ``patterns`` (globs), except ``keep``, that
-    nothing has written for ``grace`` seconds: older builds, and what a killed write left.
+    nothing has written for ``grace`` seconds (None: every one, however new): older builds,
+    and what a killed write left.
 
     The grace period spares what another command is writing or about to read (a build it has
     just made, for inputs that have changed since); a file already open stays readable to the
-    process that opened it, as POSIX keeps a removed file alive until closed.
+    process that opened it, as POSIX keeps a removed file alive until closed.  None is for a
+    caller whose lock excludes every other writer: a file's time, set by a file server's
+    clock, may be ahead of this one's, and a grace of 0 would spare it.
     """
-    cutoff = time.time() - grace
+    cutoff = None if grace is None else time.time() - grace
     for pattern in patterns:
         for entry in folder.glob(pattern):
             try:
-                if entry.name == keep or entry.lstat().st_mtime > cutoff:
+                if entry.name == keep or cutoff is not None and entry.lstat().st_mtime > cutoff:
                     continue
                 if entry.is_dir() and not entry.is_symlink():
                     shutil.rmtree(entry, ignore_errors=True)

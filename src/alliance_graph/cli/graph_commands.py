@@ -29,6 +29,7 @@ from .main import (
     EXIT_OK,
     PathType,
     Seconds,
+    _say,
     at_once,
     fail,
     load_graph,
@@ -263,7 +264,8 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
 @main.command()
 @click.option("--update", is_flag=True,
               help="Rewrite every reviewed answer and the manifest from the graph as it is now "
-                   "(review that diff against the sources before committing it).")
+                   "(review that diff against the sources before committing it); another "
+                   "update writing queries/ is waited for, up to a minute.")
 @click.pass_obj
 def catalogue(settings: Settings, update: bool):
     """Run the named queries in queries/ and compare them with their reviewed answers."""
@@ -279,14 +281,14 @@ def catalogue(settings: Settings, update: bool):
     kg = load_graph(settings)
     try:
         if update:
-            written = catalogue_mod.update(kg, settings.queries_dir)
+            written = catalogue_mod.update(kg, settings.queries_dir, on_wait=_say)
             for path in written:
                 click.echo(shown(f"{'wrote' if path.exists() else 'removed'} {path}"))
             if not written:
                 click.echo("every answer and the manifest are as the graph answers now: "
                            "nothing written")
             return
-        results = at_once(lambda: catalogue_mod.check(kg, settings.queries_dir))
+        results = at_once(lambda: catalogue_mod.check(kg, settings.queries_dir, on_wait=_say))
     except catalogue_mod.CatalogueError as exc:
         fail(exc)
     code = verdict(EXIT_NO if any(problems for _, problems in results) else EXIT_OK)

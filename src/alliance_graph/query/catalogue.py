@@ -26,57 +26,22 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from ..atomic import PartlyReplaced, remove_stale, replace_all, temp_glob
+from ..atomic import PartlyReplaced, replace_all
 from ..build.loading import syntax_problem
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..sparql import CLOSE, OPEN, tokenize
 from ..store.errors import QueryError
 from ..store.remote_messages import first_line as _one_line
 from ..wording import Said
+from . import catalogue_lock
 from . import results as queries
+from .catalogue_files import CatalogueError, read_text, regular
 from .compare import differences, not_results
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
 UPDATE = "alliance_graph.query.catalogue.update(kg, queries_dir)"  # writes the manifest
-STALE_SECONDS = 60.0  # a hidden file of queries/ older is a killed update's (one takes a second)
 MANIFEST = "manifest.ttl"
-
-
-class CatalogueError(ValueError):
-    """The catalogue is malformed or unreadable: a query without a title or that fails, a
-    manifest entry without a file, a file that does not parse; the message says which file."""
-
-
-def read_text(path: Path, most: int = -1) -> str:
-    """Return a catalogue file's text, or raise CatalogueError naming the file (and line), or
-    its size past ``most`` bytes, once ``most`` + 1 are read (an example grown since its stat).
-
-    A byte-order mark, as some editors begin a UTF-8 file with, is no part of it: a query
-    saved so was refused as not starting with its '# Title' line (which it did), a reviewed
-    answer as no JSON, though the query command reads the same file as the query it is.
-    What is no regular file is refused unread: a named pipe there was waited on for good (by
-    ``catalogue``, and by ``serve`` reading its examples before it listened)."""
-    try:
-        _regular(path)
-        with path.open("rb") as file:
-            data = file.read(most + 1 if most >= 0 else -1)
-    except OSError as exc:
-        raise CatalogueError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    if len(data) > most >= 0:
-        raise CatalogueError(f"{path}: over {most:,} bytes")
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise CatalogueError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
-
-
-def _regular(path: Path) -> None:
-    """Raise CatalogueError for a catalogue file that is there but is no regular file."""
-    if path.exists() and not path.is_file():
-        raise CatalogueError(f"{path}: is not a regular file: a catalogue file is a text "
-                             f"file; move it out of {path.parent}")
 
 
 @dataclass(frozen=True)
@@ -322,15 +287,16 @@ def expected_text(kg, path: Path) -> tuple[str, str]:
     return kind, json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
-def update(kg, queries_dir: Path) -> list[Path]:
+def update(kg, queries_dir: Path, on_wait=None) -> list[Path]:
     """Regenerate every expected result and the manifest; return the files written: those
     whose text changed (each was written, and said written, whether or not it had).
 
     Every query is run before any file is written, so that one failing query (a CatalogueError
     naming it) leaves the reviewed answers and the manifest as they were; the files that
     changed are then replaced together (``atomic.replace_all``): a write that fails, a full
-    disk, or a rename, leaves every one as it was (or says which are new, and which old).  The results are what the graph answers now: review the diff against
-    the sources before committing it.
+    disk, or a rename, leaves every one as it was (or says which are new, and which old).
+    Another update writing the folder is waited for (``catalogue_lock``; ``on_wait`` is told).
+    The results are what the graph answers now: review the diff against the sources.
     """
     if not queries_dir.is_dir():
         raise CatalogueError(f"{queries_dir}: no query catalogue here (no such folder)")
@@ -346,21 +312,27 @@ def update(kg, queries_dir: Path) -> list[Path]:
                                  "'_', '-' and '.', and not 'manifest'")
         header(path)
     answers = {path: expected_text(kg, path) for path in paths}
-    manifest = manifest_text(queries_dir, {p.stem: kind for p, (kind, _) in answers.items()})
+    texts = {result_path(path, kind): text for path, (kind, text) in answers.items()}
+    texts[queries_dir / MANIFEST] = manifest_text(queries_dir, {p.stem: kind for p, (kind, _)
+                                                                in answers.items()})
+    # A query whose form changed: its old answer goes.
+    others = [result_path(path, "select" if kind == "graph" else "graph")
+              for path, (kind, _) in answers.items()]
+    # Compared and replaced under the lock: two updates at once renamed their answers in
+    # turn, one's manifest beside the other's answers (docs/catalogue.md).
+    with catalogue_lock.writing(queries_dir, on_wait):
+        return _replace(queries_dir, texts, others)
+
+
+def _replace(queries_dir: Path, texts: dict[Path, str], others: list[Path]) -> list[Path]:
+    """Replace the files of ``texts`` whose text differs, remove those of ``others``, all
+    after every one is in; return them (``update``)."""
     # Each file to be replaced is looked at before any is: a named pipe there was waited on
     # for good, and a folder stopped the update once the answers before it were written.
-    for out in [result_path(p, kind) for p, (kind, _) in answers.items()] + \
-            [queries_dir / MANIFEST]:
-        _regular(out)
-    texts = {result_path(path, kind): text for path, (kind, text) in answers.items()}
-    texts[queries_dir / MANIFEST] = manifest
+    for out in texts:
+        regular(out)
     changed = {out: text for out, text in texts.items() if _changed(out, text)}
-    # The query's form changed: its old answer goes.
-    gone = [other for path, (kind, _) in answers.items()
-            if (other := result_path(path, "select" if kind == "graph" else "graph")).exists()]
-    # A killed update's new and old texts (.NAME.srj.<random>.tmp, .NAME.srj.old<random>.tmp)
-    # stayed for good; another update's, just written, are spared (docs/catalogue.md).
-    remove_stale(queries_dir, (temp_glob("*.srj"), temp_glob("*.ttl")), "", STALE_SECONDS)
+    gone = [other for other in others if other.exists()]
     try:
         # All or none: written one by one, a write that failed part-way (a full disk) left
         # the answers before it rewritten and those after it, and the manifest, as they were.
@@ -384,12 +356,16 @@ def _changed(path: Path, text: str) -> bool:
         return True
 
 
-def check(kg, queries_dir: Path) -> list[tuple[str, list[str]]]:
+def check(kg, queries_dir: Path, on_wait=None) -> list[tuple[str, list[str]]]:
     """Return (name, differences from its reviewed answer) for every manifest entry, and a
     problem for each .rq file it does not list.  Every reviewed answer is read before any query
-    runs: a damaged file stops the check at once, naming it, not after minutes of queries."""
-    entries = read_manifest(queries_dir)
-    expected = {entry.name: read_expected(entry.result) for entry in entries}
+    runs: a damaged file stops the check at once, naming it, not after minutes of queries.
+    An update writing the folder is waited for (``catalogue_lock``; ``on_wait`` is told)."""
+    # Read under the lock, shared: an update renames the answers one by one, and a check
+    # reading between two renames compared the graph with answers of two updates.
+    with catalogue_lock.reading(queries_dir, on_wait):
+        entries = read_manifest(queries_dir)
+        expected = {entry.name: read_expected(entry.result) for entry in entries}
     found = [(entry.name, differences(run(kg, entry)[1], expected[entry.name],
                                       ordered=entry.ordered())) for entry in entries]
     # A query beside the others but not in the manifest passed as checked, unrun (exit 0).
