@@ -349,3 +349,35 @@ def test_values_on_a_line_of_megabytes_are_placed_without_scanning_it_for_each()
 ])
 def test_a_value_is_on_the_first_line_that_writes_it(text, line):
     assert LineIndex({"data/x.ttl": text}).value_line("data/x.ttl", 1, "x") == line
+
+
+# (what a careless hand writes, a node, the line of the snippet a person goes to: its first
+# statement, else where it is first written).  Those marked "was" went to the line given there:
+# a statement was one opening a line, and a declaration's IRI a place the node was written.
+NODES = [
+    ("@prefix b: <https://alliance-graph.example/id/B> .\nid:A ag:part id:B .", "id:B", 2),  # was 1
+    ('id:A ag:part id:B .\n    id:B ag:note "y" .', "id:B", 2),  # was 1
+    ('id:A ag:part id:B . id:C ag:x id:D .\nid:E ag:x "1" . id:B ag:note "y" .', "id:B", 2),  # was 1
+    ('id:A ag:part\nid:B .\nid:B ag:note "y" .', "id:B", 3),  # was 2
+    ("# id:B\nid:A ag:part id:B .", "id:B", 2),
+    ('id:A ag:note "id:B" .\nid:C ag:part id:B .', "id:B", 2),
+    ('id:A ag:note """\nid:B ag:note "y"\n""" .\nid:B ag:note "y" .', "id:B", 4),
+    ("id:A ag:part id:B2 .\nid:C ag:part id:B .", "id:B", 2),
+    ("id:B2 ag:part id:X .\nid:B ag:part id:X .", "id:B", 2),
+    ("<https://alliance-graph.example/id/B2> ag:p id:X .\n"
+     "<https://alliance-graph.example/id/B> ag:p id:X .", "id:B", 2),
+    ('id:A ag:note "x"@prefix .\nid:B ag:part id:X .', "id:B", 2),
+    ("@base <https://alliance-graph.example/id/> .\nid:A ag:part <B> .\n<B> ag:part id:X .",
+     "id:B", 3),
+    ('id:A ag:note "כיפת ברזל 🚀" .\n\tid:B\tag:part id:X .', "id:B", 2),
+]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+@pytest.mark.parametrize("snippet, node, line", NODES)
+def test_a_node_is_on_its_first_statement_else_where_it_is_first_written(snippet, node, line,
+                                                                        line_end):
+    text = (PREFIXES + snippet).replace("\n", line_end)
+    iri = ID + node.removeprefix("id:")
+    assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", iri) == \
+        len(PREFIXES.splitlines()) + line

@@ -1,8 +1,9 @@
 """Find the line of a file on which a node, a triple or a piece of text is written, for reports.
 
-Parsers do not keep line numbers per triple, so the line is found in the text: the first line
-that starts with the node's name (a subject block, as the files are laid out), otherwise the
-first line that writes it.  Names are tried as written: full ``<IRI>`` or any ``prefix:local``
+Parsers do not keep line numbers per triple, so the line is found in the text: of the first
+statement the node is the subject of (``statements.py``; a line starting with its name was
+taken for one, an indented block was not), else the first line that writes it (no comment,
+string nor declaration does).  Names are tried as written: full ``<IRI>`` or any ``prefix:local``
 the file's own ``@prefix`` lines allow, escapes undone (``id:No\\~Sea``, an IRI's ``\\u``); a
 term the syntax writes without naming it is found there (``rdf:first`` at a list's ``(``,
 ``rdf:type`` at ``a``, ``rdf:reifies`` at ``<<``, ``{|`` or ``~``).  Every answer is
@@ -22,7 +23,7 @@ from rdflib.namespace import RDF
 from ..rdf import turtle_string
 from . import turtle_tokens as turtle
 from .predicates import predicate_end
-from .statements import object_lines
+from .statements import statement_lines
 
 # A declaration opens a line, one ended by a carriage return alone too (``BREAK``).
 _PREFIX = re.compile(r"(?:^|(?<=\r))\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>",
@@ -147,25 +148,28 @@ def tag_line(text: str, tag: str) -> int | None:
     return None
 
 
-def _term_lines(text: str | None) -> tuple[dict, dict, dict, dict] | None:
-    """Return, for a file's text, the line of the first subject block each term opens, the
-    line each term first appears on, the line each term the syntax writes without naming
-    it (``turtle_tokens.IMPLIED``) first appears on, and the lines of the other blocks each
-    term opens: one pass over the text, so that finding thousands of nodes costs a lookup
-    each instead of a search of the whole file each."""
+def _term_lines(text: str | None) -> tuple[dict, dict] | None:
+    """Return, for a file's text, the line each term first appears on and the line each term
+    the syntax writes without naming it (``turtle_tokens.IMPLIED``) first appears on: one
+    pass over the text, so that finding thousands of nodes costs a lookup each instead of a
+    search of the whole file each."""
     if text is None:
         return None
     newlines = [m.start() for m in re.finditer("\n", text)]
-    starts: dict[str, int] = {}
     mentions: dict[str, int] = {}
     implied: dict[str, int] = {}
-    later: dict[str, list[int]] = {}  # the lines of the blocks a term opens after its first
     opened: int | None = None  # the line of a "(" not yet known to open an empty list
     # Where each @base takes effect, and the base it sets: an <IRI> written relative to it is
     # found by the IRI the parser read too.
-    bases = [(at, read) for at, _, prefix, _, read in turtle.declarations(text)
-             if prefix is None]
+    declarations = list(turtle.declarations(text))
+    bases = [(at, read) for at, _, prefix, _, read in declarations if prefix is None]
+    # A declaration's prefix and IRI name no node ("@prefix b: <.../id/B>" writes no id:B).
+    declaring = {at: 1 if prefix is None else 2 for at, _, prefix, _, _ in declarations}
+    skip = 0
     for at, kind, token in turtle.tokens(text):
+        if at in declaring or skip:
+            skip = declaring[at] if at in declaring else skip - 1
+            continue
         line = bisect.bisect_left(newlines, at) + 1
         names = turtle.forms(kind, token) if kind not in ("punct", "string") else []
         if kind == "iri" and bases and bases[0][0] < at:
@@ -183,11 +187,7 @@ def _term_lines(text: str | None) -> tuple[dict, dict, dict, dict] | None:
         elif kind != "string":
             for form in names:
                 mentions.setdefault(form, line)
-                if at == 0 or text[at - 1] == "\n":
-                    starts.setdefault(form, line)
-                    if starts[form] != line:
-                        later.setdefault(form, []).append(line)
-    return starts, mentions, implied, later
+    return mentions, implied
 
 
 def _line_feeds(texts: dict[str, str]) -> dict[str, str]:
@@ -217,8 +217,9 @@ class LineIndex:
         # file -> ((line, column of its "[") of each [ ... ] subject, the subjects by the
         # names they write)
         self._blanks: dict[str, tuple[list[tuple[int, int]], dict[str, set[int]]]] = {}
-        # file -> (subject, predicate, object) -> the line its object is written on
-        self._objects: dict[str, dict[tuple, int]] = {}
+        # file -> ((subject, predicate, object) -> the line its object is written on,
+        # subject -> the lines of the statements it opens)
+        self._statements: dict[str, tuple[dict, dict]] = {}
 
     def texts(self) -> dict[str, str]:
         """Return the texts, reading them first if they were given as a function."""
@@ -260,11 +261,11 @@ class LineIndex:
         index = self._terms[name]
         if index is None:
             return None
-        starts, mentions, implied, _ = index
+        opened = self._read(name)[1].get(("iri", iri))
+        if opened:  # the first statement it is the subject of, however indented
+            return opened[0]
+        mentions, implied = index
         forms = self.spellings(name, iri)
-        for form in forms:
-            if form in starts:
-                return starts[form]
         # Otherwise where it is first written: by a name, or by the syntax (rdf:first by a
         # list's "(").
         found = [mentions[form] for form in forms if form in mentions]
@@ -274,18 +275,21 @@ class LineIndex:
 
     def object_line(self, name: str, subject: tuple, predicate: str, value: tuple) -> int | None:
         """Return the line file ``name`` writes the object of a triple on, its terms given as
-        ``statements.object_lines`` keys them, if the statements read there write it."""
-        if name not in self._objects:
-            self._objects[name] = object_lines(self.texts().get(name, ""))
-        return self._objects[name].get((subject, predicate, value))
+        ``statements.statement_lines`` keys them, if the statements read there write it."""
+        return self._read(name)[0].get((subject, predicate, value))
+
+    def _read(self, name: str) -> tuple[dict, dict]:  # the file's statements, read once
+        if name not in self._statements:
+            self._statements[name] = statement_lines(self.texts().get(name, ""))
+        return self._statements[name]
 
     def block_lines(self, name: str, iri: str) -> list[int]:
         """Return the lines of the subject blocks ``iri`` opens in file ``name`` after the
         one ``line_of`` gives, in order: a node written in several statements."""
         if self.line_of(name, iri) is None:
             return []
-        later = self._terms[name][3]
-        return sorted({line for form in self.spellings(name, iri) for line in later.get(form, ())})
+        opened = self._read(name)[1].get(("iri", iri), [])
+        return sorted(set(opened) - set(opened[:1]))
 
     def blank_subject(self, name: str, iris: list[str]) -> tuple[int, int] | None:
         """Return (line, column of its "[") of the first statement of file ``name`` whose

@@ -30,16 +30,18 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?
 _SEPARATOR = re.compile(r"#[^\n]*|([;,])")
 
 
-def object_lines(text: str) -> dict[tuple, int]:
+def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]]]:
     """Return (subject, predicate, object) -> the 1-based line the object is first written on,
-    for each triple ``text`` writes of a named subject.  A subject or object is ``("iri",
-    IRI)`` (prefixed names and relative IRIs resolved, escapes undone), ``("_", label)`` for
-    ``_:label``, or an object ``("literal", value)`` (its datatype or language left out); a
-    predicate is its IRI."""
+    for each triple ``text`` writes of a named subject, and each subject -> the lines of the
+    statements it opens, in order.  A subject or object is ``("iri", IRI)`` (prefixed names
+    and relative IRIs resolved, escapes undone), ``("_", label)`` for ``_:label``, or an
+    object ``("literal", value)`` (its datatype or language left out); a predicate is its
+    IRI."""
     newlines = [m.start() for m in re.finditer("\n", text)]
     prefixes: dict[str, str] = {}
     base: str | None = None
     found: dict[tuple, int] = {}
+    opened: dict[tuple, list[int]] = {}
     # Each frame: [subject, predicate, what comes next: "s", "p", "o" or "," (a separator)]
     stack: list[list] = [[None, None, "s"]]
     directive: list[str] = []  # the keyword and tokens of a declaration being read
@@ -88,13 +90,15 @@ def object_lines(text: str) -> dict[tuple, int]:
             frame[2] = "o"
         elif frame[2] in ("s", "o"):
             term = _term(kind, token, prefixes, base, frame[2])
+            if frame[2] == "s" and term is not None:
+                opened.setdefault(term, []).append(bisect.bisect_left(newlines, at) + 1)
             if frame[2] == "o" and frame[0] is not _UNNAMED and None not in (frame[0], frame[1],
                                                                              term):
                 found.setdefault((frame[0], frame[1], term), bisect.bisect_left(newlines, at) + 1)
             _taken(frame, term)
         if kind == "name" and _END.search(token) and len(stack) == 1:
             stack[0] = [None, None, "s"]
-    return found
+    return found, opened
 
 
 def _taken(frame: list, term) -> None:
