@@ -381,3 +381,17 @@ def test_a_node_is_on_its_first_statement_else_where_it_is_first_written(snippet
     iri = ID + node.removeprefix("id:")
     assert LineIndex({"data/x.ttl": text}).line_of("data/x.ttl", iri) == \
         len(PREFIXES.splitlines()) + line
+
+
+@pytest.mark.parametrize("pasted", ["\u2028", "\u2029", "\x0c", "\x0b", "\x85", "\x1c", "\x1e"])
+def test_a_line_break_of_unicode_s_own_in_a_string_does_not_move_the_lines_after(pasted):
+    # str.splitlines broke a line there too, which Turtle does not: the lines of a [ ... ]'s
+    # properties and of a literal's value, after such a string, were one off.
+    text = PREFIXES + f'\nid:A ag:note "one{pasted}two" .\nid:B ag:part [ ag:kind id:M ;\n' \
+        '    ag:note "y" ] .\n'
+    index = LineIndex({"data/x.ttl": text})
+    line = len(PREFIXES.splitlines()) + 3
+    assert index.property_position("data/x.ttl", line, 14, "https://alliance-graph.example/"
+                                   "ontology/note") == (line + 1, 11)
+    assert index.value_line("data/x.ttl", line, "y") == line + 1
+    assert index.lines("data/x.ttl")[line - 1].startswith("id:B")

@@ -228,9 +228,13 @@ class LineIndex:
         return self._texts
 
     def lines(self, name: str) -> list[str]:
-        """Return the lines of file ``name`` (empty when it is not known)."""
+        """Return the lines of file ``name`` (empty when it is not known), split at line feeds
+        alone as Turtle and the counts here split them (``str.splitlines`` split a text at a
+        U+2028, a form feed or a U+0085 pasted into a string too, and each line after was one
+        off)."""
         if name not in self._lines:
-            self._lines[name] = self.texts().get(name, "").splitlines()
+            text = self.texts().get(name, "")
+            self._lines[name] = text.removesuffix("\n").split("\n") if text else []
         return self._lines[name]
 
     def spellings(self, name: str, iri: str) -> list[str]:
