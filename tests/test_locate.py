@@ -354,3 +354,41 @@ def test_a_triple_is_on_the_line_writing_its_value(tmp_path, snippet, triple, li
     assert (s, p, o) in {(q.subject, q.predicate, q.object) for q in store}
     places = Places(store, LineIndex({"data/x.ttl": text}))
     assert places.line("data/x.ttl", s, p, o) == want, "the build"
+
+
+# A [ ... ]'s triples, the node told by its "ag:kind id:M": each was searched for as text
+# from its predicate's line, those marked "was" going to the line given there.
+BLANK = [
+    ('id:A ag:part [ ag:kind id:M ; ag:note "3.8 billion" ;\n    ag:note "3.8" ] .',
+     "ag:note '3.8'", 2),  # was 1
+    ("id:A ag:part [ ag:kind id:M ; ag:part id:X,\n    id:Y ] .", "ag:part id:Y", 2),  # was 1
+    ('id:A ag:part [ ag:kind id:M ; ag:part id:X ;\n    ag:note "q" ;\n    ag:part id:Y ] .',
+     "ag:part id:Y", 3),  # was 1
+    ('[ ag:kind id:M ; ag:note "3.8 billion" ;\n    ag:note "3.8" ] .', "ag:note '3.8'", 2),  # was 1
+    ('id:A ag:part [ ag:kind id:M ; ag:note "y" ; ag:part [\n    ag:note "z" ] ;\n'
+     '    ag:note "z" ] .', "ag:note 'z'", 3),  # was 2
+    ('id:A ag:part id:X, [\n    ag:kind id:M ;\n    ag:note "y" ] .', "ag:note 'y'", 3),
+    ('id:A ag:list ( [ ag:kind id:M ;\n    ag:note "y" ] ) .', "ag:note 'y'", 2),
+]
+
+
+@pytest.mark.parametrize("snippet, triple, line", BLANK)
+def test_a_blank_node_s_triple_is_on_the_line_writing_its_value(tmp_path, snippet, triple,
+                                                                 line):
+    from alliance_graph.build.lines import LineIndex
+    from alliance_graph.build.places import Places
+    from alliance_graph.rdf import graph_iri
+    prologue = TEXT.split("\n\n")[0] + "\n"
+    text = prologue + snippet + "\n"
+    p, o = (_term(t) for t in triple.split(" ", 1))
+    want = len(prologue.splitlines()) + line
+    marker = (ox.NamedNode(AG + "kind"), ox.NamedNode(ID + "M"))
+    loc, inputs = locator(tmp_path, text)
+    [name] = inputs.proposals
+    [node] = [q.subject for q in inputs.quads if (q.predicate, q.object) == marker]
+    assert loc.locate(node, p, o) == (name, want), "validate"
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    [node] = [q.subject for q in store if (q.predicate, q.object) == marker]
+    places = Places(store, LineIndex({"data/x.ttl": text}))
+    assert places.line("data/x.ttl", node, p, o) == want, "the build"

@@ -218,8 +218,8 @@ class LineIndex:
         # names they write)
         self._blanks: dict[str, tuple[list[tuple[int, int]], dict[str, set[int]]]] = {}
         # file -> ((subject, predicate, object) -> the line its object is written on,
-        # subject -> the lines of the statements it opens)
-        self._statements: dict[str, tuple[dict, dict]] = {}
+        # subject -> the lines of the statements it opens, the "[ ... ]" subjects)
+        self._statements: dict[str, tuple[dict, dict, list]] = {}
 
     def texts(self) -> dict[str, str]:
         """Return the texts, reading them first if they were given as a function."""
@@ -282,7 +282,14 @@ class LineIndex:
         ``statements.statement_lines`` keys them, if the statements read there write it."""
         return self._read(name)[0].get((subject, predicate, value))
 
-    def _read(self, name: str) -> tuple[dict, dict]:  # the file's statements, read once
+    def bracket_after(self, name: str, line: int, column: int) -> tuple | None:
+        """Return the key of the first ``[ ... ]`` of file ``name`` opening at or after
+        ``column`` of ``line``: a blank node's, placed by its parent's predicate."""
+        brackets = self._read(name)[2]
+        at = bisect.bisect_left(brackets, ("[", line, column))
+        return brackets[at] if at < len(brackets) else None
+
+    def _read(self, name: str) -> tuple[dict, dict, list]:  # the file's statements, read once
         if name not in self._statements:
             self._statements[name] = statement_lines(self.texts().get(name, ""))
         return self._statements[name]

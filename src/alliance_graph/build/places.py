@@ -174,12 +174,8 @@ class Places:
 
     def _written_line(self, name: str, s, p, o) -> int | None:
         """Return the line of the object of ``s p o`` as the file's statements write it, read
-        from its tokens (``statements.py``), if its subject is named there."""
-        if isinstance(s, ox.NamedNode):
-            subject = ("iri", s.value)
-        elif isinstance(s, ox.BlankNode) and self.label(s) is not None:
-            subject = ("_", self.label(s))
-        else:
+        from its tokens (``statements.py``), if its subject is named or found there."""
+        if not isinstance(p, ox.NamedNode):
             return None
         if isinstance(o, ox.NamedNode):
             value = ("iri", o.value)
@@ -189,8 +185,25 @@ class Places:
             value = ("_", self.label(o))
         else:
             return None
-        return self.lines.object_line(name, subject, p.value, value) \
-            if isinstance(p, ox.NamedNode) else None
+        for subject in self._subjects(name, s):
+            line = self.lines.object_line(name, subject, p.value, value)
+            if line is not None:
+                return line
+        return None
+
+    def _subjects(self, name: str, s):
+        """Yield the keys ``statements.py`` may give subject ``s`` in file ``name``: its IRI,
+        its label, else the ``[ ... ]`` written where it is placed (the first "[" after the
+        predicate opening it: an inner one's value was searched for from there as text)."""
+        if isinstance(s, ox.NamedNode):
+            yield ("iri", s.value)
+        elif isinstance(s, ox.BlankNode):
+            if self.label(s) is not None:
+                yield ("_", self.label(s))
+            at = self._blank_position(s, name)
+            opened = None if at is None else self.lines.bracket_after(name, *at)
+            if opened is not None:
+                yield opened
 
     def _in_blocks(self, name: str, s, start: int, p: str, o) -> int:
         """Return the line writing property ``p`` in a block of ``s`` in file ``name``: of the

@@ -20,7 +20,7 @@ from rdflib.namespace import RDF
 from . import turtle_tokens as turtle
 
 _TYPE = str(RDF.type)
-# The subject of the triples inside a "[ ... ]" and of a list's members: named nowhere.
+# The subject of a list's members: named nowhere (a "[ ... ]" is named by where its "[" is).
 _UNNAMED = ("unnamed",)
 # A statement's final dot, touching its last term or alone (a local name ends in a dot only
 # escaped).
@@ -30,18 +30,20 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?
 _SEPARATOR = re.compile(r"#[^\n]*|([;,])")
 
 
-def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]]]:
+def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]], list]:
     """Return (subject, predicate, object) -> the 1-based line the object is first written on,
-    for each triple ``text`` writes of a named subject, and each subject -> the lines of the
-    statements it opens, in order.  A subject or object is ``("iri", IRI)`` (prefixed names
-    and relative IRIs resolved, escapes undone), ``("_", label)`` for ``_:label``, or an
-    object ``("literal", value)`` (its datatype or language left out); a predicate is its
-    IRI."""
+    for each triple ``text`` writes of a subject named or written ``[ ... ]``, each named
+    subject -> the lines of the statements it opens, in order, and the ``[ ... ]`` subjects in
+    order.  A subject or object is ``("iri", IRI)`` (prefixed names and relative IRIs
+    resolved, escapes undone), ``("_", label)`` for ``_:label``, ``("[", line, column)`` for
+    a ``[ ... ]`` by where its "[" is (1-based line, 0-based column), or an object
+    ``("literal", value)`` (its datatype or language left out); a predicate is its IRI."""
     newlines = [m.start() for m in re.finditer("\n", text)]
     prefixes: dict[str, str] = {}
     base: str | None = None
     found: dict[tuple, int] = {}
     opened: dict[tuple, list[int]] = {}
+    brackets: list[tuple] = []
     # Each frame: [subject, predicate, what comes next: "s", "p", "o" or "," (a separator)]
     stack: list[list] = [[None, None, "s"]]
     directive: list[str] = []  # the keyword and tokens of a declaration being read
@@ -71,8 +73,10 @@ def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]]
             continue
         if kind == "bracket":
             if token == "[":
-                _taken(frame, _UNNAMED)
-                stack.append([_UNNAMED, None, "p"])
+                line = bisect.bisect_left(newlines, at) + 1
+                brackets.append(("[", line, at - newlines[line - 2] - 1 if line > 1 else at))
+                _taken(frame, brackets[-1])
+                stack.append([brackets[-1], None, "p"])
             elif len(stack) > 1:
                 stack.pop()
             continue
@@ -98,7 +102,7 @@ def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]]
             _taken(frame, term)
         if kind == "name" and _END.search(token) and len(stack) == 1:
             stack[0] = [None, None, "s"]
-    return found, opened
+    return found, opened, brackets
 
 
 def _taken(frame: list, term) -> None:
