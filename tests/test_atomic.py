@@ -3,6 +3,8 @@ and no temporary file left behind."""
 
 import glob
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -215,3 +217,63 @@ def test_a_rename_whose_put_back_fails_says_which_files_are_new_and_keeps_the_ol
                            f"old: {b}, {c}; {a}'s old text is in {err.value.kept[a]}"), said
     assert sorted(p.name for p in tmp_path.iterdir()) == \
         sorted(["a.txt", "c", err.value.kept[a].name])
+
+
+# A process writing an output with write_output that stops half-way through, says so on its
+# standard output, and waits: the test kills it there (SIGKILL, no code of it runs), or lets it
+# stand as another command writing the same output.
+_HALF_WRITTEN = """
+import sys, time
+from pathlib import Path
+from alliance_graph import atomic
+
+def write(out):
+    out.write(b"half of it")
+    out.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+atomic.write_output(Path(sys.argv[1]), write)
+"""
+
+
+def _writing(target: Path) -> subprocess.Popen:
+    writer = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(target)],
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline() == "writing\n"
+    writer.stdout.close()
+    return writer
+
+
+def _hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_an_output_whose_writer_was_killed_leaves_no_hidden_file_after_the_next_write(tmp_path):
+    # `export -o out.nq` SIGKILLed while writing left .out.nq.<random>.tmp beside the output,
+    # and no later export, nor anything else, removed it: it stayed for good.
+    target = tmp_path / "out.nq"
+    target.write_bytes(b"old")
+    writer = _writing(target)
+    writer.kill()
+    writer.wait()
+    assert target.read_bytes() == b"old" and len(_hidden(tmp_path)) == 1
+    (tmp_path / f".{target.name}.old0123456789ab.tmp").write_bytes(b"")  # another tag's
+    atomic.write_output(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert _hidden(tmp_path) == [".out.nq.old0123456789ab.tmp"]
+
+
+def test_an_output_being_written_by_another_command_is_spared(tmp_path):
+    # Two commands writing one output at once: the second leaves the first one's file be, and
+    # each renames a whole file of its own over the output.
+    target = tmp_path / "out.nq"
+    writer = _writing(target)
+    try:
+        atomic.write_output(target, b"second")
+        assert target.read_bytes() == b"second" and len(_hidden(tmp_path)) == 1
+    finally:
+        writer.kill()
+        writer.wait()
+    atomic.write_output(target, b"third")
+    assert _hidden(tmp_path) == []

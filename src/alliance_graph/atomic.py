@@ -5,6 +5,8 @@ and ``add``'s commit (which renames several files as one unit, with a journal)."
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import glob
 import os
 import re
@@ -61,10 +63,13 @@ def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) 
     The file gets the mode of the file it will replace, or for a new file the mode any new
     file gets (0666 less the umask).  ``data`` is bytes, text (UTF-8), or a function that
     writes to the binary file object it is given.  ``tracked``: the file is one
-    ``discard_unfinished`` removes (the caller untracks it once it is renamed).
+    ``discard_unfinished`` removes, held (flock) by this process so that ``remove_abandoned``
+    spares it, until the caller untracks it once it is renamed.
     """
-    tmp = temp_name(path, tag)
-    fd = _create_tracked(tmp) if tracked else os.open(tmp, _CREATE, 0o666)
+    fd = None
+    while fd is None:  # (a tracked file removed as it was made takes another name)
+        tmp = temp_name(path, tag)
+        fd = _create_tracked(tmp) if tracked else os.open(tmp, _CREATE, 0o666)
     try:
         try:
             os.fchmod(fd, path.stat().st_mode & 0o7777)
@@ -76,6 +81,7 @@ def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) 
             os.fsync(out.fileno())
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        _untrack(tmp)
         if exc.filename is not None or exc.errno is None:
             raise
         # A write into the open file (a full disk, a file-size limit) names no file: said as
@@ -84,6 +90,7 @@ def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) 
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
+        _untrack(tmp)
         raise
     return tmp
 
@@ -209,27 +216,80 @@ def _put_back(done: list[Path], olds: dict[Path, Path | None], cause: OSError,
 
 # The temporary files of outputs a user named, while they are written (``write_output``): a
 # command interrupted by Ctrl-C ends at once, with os._exit, since its writing thread may be
-# inside the engine (``cli.main``), so no ``finally`` removes them, and nothing else would: no
-# cleanup looks for a stale ``.out.nq.<random>.tmp`` beside an export.  The build's caches and
-# ``add``'s commit are not tracked: their folders' stale files are removed by ``remove_stale``,
-# and ``add``'s journal may need its temporary files to finish a commit.
-_UNFINISHED: set[Path] = set()
+# inside the engine (``cli.main``), so no ``finally`` removes them; ``discard_unfinished`` does.
+# Each is held (flock) by its writer from its creation to its rename: a SIGKILL runs no code at
+# all, and the file it left, held by nobody once the kernel released the dead writer's lock, is
+# removed by the next write of the same output (``remove_abandoned``), however new, while an
+# export of it under way elsewhere is spared.  The build's caches and ``add``'s commit are not
+# tracked: their folders' stale files are removed by ``remove_stale``, and ``add``'s journal may
+# need its temporary files to finish a commit.
+_UNFINISHED: dict[Path, int] = {}  # temporary file: a descriptor holding its lock
 _UNFINISHED_LOCK = threading.Lock()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+# What a file system without flock answers (some network and FUSE ones): there a temporary
+# file is written unheld, and none is taken for abandoned.
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
 
 
-def _create_tracked(tmp: Path) -> int:
-    # Made and tracked under the lock: a command ending between the two (Ctrl-C as the file
-    # appeared) found nothing to remove, and the file stayed (seen once in a CI run).
+def _create_tracked(tmp: Path) -> int | None:
+    # Made, held and tracked under the lock: a command ending between the two (Ctrl-C as the
+    # file appeared) found nothing to remove, and the file stayed (seen once in a CI run).
     with _UNFINISHED_LOCK:
         fd = os.open(tmp, _CREATE, 0o666)
-        _UNFINISHED.add(tmp)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            if exc.errno not in _NO_LOCKS:
+                os.close(fd)
+                tmp.unlink(missing_ok=True)
+                raise
+        held = os.dup(fd)  # the caller closes ``fd`` once written; this one holds the lock
+        _UNFINISHED[tmp] = held
+    if not _still_named(tmp, fd):
+        # ``remove_abandoned`` held it between its creation and the lock above, and removed
+        # it: the write goes to a name of its own.
+        _untrack(tmp)
+        os.close(fd)
+        return None
     return fd
+
+
+def _still_named(path: Path, fd: int) -> bool:
+    try:
+        return os.path.samestat(os.lstat(path), os.fstat(fd))
+    except FileNotFoundError:
+        return False
 
 
 def _untrack(tmp: Path) -> None:
     with _UNFINISHED_LOCK:
-        _UNFINISHED.discard(tmp)
+        held = _UNFINISHED.pop(tmp, None)
+    if held is not None:
+        os.close(held)  # releases its lock, now that it is renamed (or removed)
+
+
+def remove_abandoned(path: Path) -> None:
+    """Remove the hidden temporary files an output write of ``path`` left (``write_output``'s
+    writer killed outright, SIGKILL or the power cut), that no process holds; one being
+    written now, by another command writing the same output, is held and spared."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[0-9a-f]{12}\.tmp")
+    for entry in path.parent.glob(temp_glob(glob.escape(path.name))):
+        if not pattern.fullmatch(entry.name):
+            continue  # another tag's (``replace_all``'s kept old text), not an output's
+        try:
+            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _still_named(entry, fd):
+                entry.unlink()
+        except OSError:  # held (being written), no locks here, or gone: left as it is
+            continue
+        finally:
+            os.close(fd)
 
 
 def discard_unfinished() -> None:
@@ -239,7 +299,7 @@ def discard_unfinished() -> None:
     was before."""
     with _UNFINISHED_LOCK:
         unfinished = list(_UNFINISHED)
-    for tmp in unfinished:
+    for tmp in unfinished:  # still held: another command's remove_abandoned spares it
         try:
             tmp.unlink(missing_ok=True)
         except OSError:
@@ -269,8 +329,10 @@ def write_output(path: Path, data: Data) -> None:
             # be used: [Errno 28] No space left on device", of no file.
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         return
+    target = path.resolve() if path.is_symlink() else path
+    remove_abandoned(target)
     try:
-        write_atomically(path.resolve() if path.is_symlink() else path, data, tracked=True)
+        write_atomically(target, data, tracked=True)
     except OSError as exc:
         if exc.errno is None:
             raise
