@@ -219,9 +219,10 @@ def test_a_rename_whose_put_back_fails_says_which_files_are_new_and_keeps_the_ol
         sorted(["a.txt", "c", err.value.kept[a].name])
 
 
-# A process writing an output with write_output that stops half-way through, says so on its
-# standard output, and waits: the test kills it there (SIGKILL, no code of it runs), or lets it
-# stand as another command writing the same output.
+# A process writing a file with write_output (an export's) or write_atomically (a build
+# cache's, a journal's) that stops half-way through, says so on its standard output, and
+# waits: the test kills it there (SIGKILL, no code of it runs), or lets it stand as another
+# command writing the same file.
 _HALF_WRITTEN = """
 import sys, time
 from pathlib import Path
@@ -233,12 +234,12 @@ def write(out):
     print("writing", flush=True)
     time.sleep(60)
 
-atomic.write_output(Path(sys.argv[1]), write)
+getattr(atomic, sys.argv[2])(Path(sys.argv[1]), write)
 """
 
 
-def _writing(target: Path) -> subprocess.Popen:
-    writer = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(target)],
+def _writing(target: Path, how: str) -> subprocess.Popen:
+    writer = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(target), how],
                               stdout=subprocess.PIPE, text=True)
     assert writer.stdout.readline() == "writing\n"
     writer.stdout.close()
@@ -249,31 +250,36 @@ def _hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-def test_an_output_whose_writer_was_killed_leaves_no_hidden_file_after_the_next_write(tmp_path):
+@pytest.mark.parametrize("how", ["write_output", "write_atomically"])
+def test_a_file_whose_writer_was_killed_leaves_no_hidden_file_after_the_next_write(tmp_path, how):
     # `export -o out.nq` SIGKILLed while writing left .out.nq.<random>.tmp beside the output,
-    # and no later export, nor anything else, removed it: it stayed for good.
+    # and no later export, nor anything else, removed it: it stayed for good.  A `load`
+    # SIGKILLed as it wrote its build cache left .build-<hash>.nq.<random>.tmp, which the next
+    # load, writing the same cache file, left too (removed only by a build of other inputs,
+    # 10 minutes later).
     target = tmp_path / "out.nq"
     target.write_bytes(b"old")
-    writer = _writing(target)
+    writer = _writing(target, how)
     writer.kill()
     writer.wait()
     assert target.read_bytes() == b"old" and len(_hidden(tmp_path)) == 1
     (tmp_path / f".{target.name}.old0123456789ab.tmp").write_bytes(b"")  # another tag's
-    atomic.write_output(target, b"new")
+    getattr(atomic, how)(target, b"new")
     assert target.read_bytes() == b"new"
     assert _hidden(tmp_path) == [".out.nq.old0123456789ab.tmp"]
 
 
-def test_an_output_being_written_by_another_command_is_spared(tmp_path):
-    # Two commands writing one output at once: the second leaves the first one's file be, and
-    # each renames a whole file of its own over the output.
+@pytest.mark.parametrize("how", ["write_output", "write_atomically"])
+def test_a_file_being_written_by_another_command_is_spared(tmp_path, how):
+    # Two commands writing one file at once: the second leaves the first one's file be, and
+    # each renames a whole file of its own over the target.
     target = tmp_path / "out.nq"
-    writer = _writing(target)
+    writer = _writing(target, how)
     try:
-        atomic.write_output(target, b"second")
+        getattr(atomic, how)(target, b"second")
         assert target.read_bytes() == b"second" and len(_hidden(tmp_path)) == 1
     finally:
         writer.kill()
         writer.wait()
-    atomic.write_output(target, b"third")
+    getattr(atomic, how)(target, b"third")
     assert _hidden(tmp_path) == []

@@ -57,19 +57,20 @@ def _write(out, data: Data) -> None:
         out.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) -> Path:
+def write_temp(path: Path, data: Data, tag: str = "", *, held: bool = False,
+               tracked: bool = False) -> Path:
     """Write ``data`` to a new temporary file beside ``path``, flushed to disk; return it.
 
     The file gets the mode of the file it will replace, or for a new file the mode any new
     file gets (0666 less the umask).  ``data`` is bytes, text (UTF-8), or a function that
-    writes to the binary file object it is given.  ``tracked``: the file is one
-    ``discard_unfinished`` removes, held (flock) by this process so that ``remove_abandoned``
-    spares it, until the caller untracks it once it is renamed.
+    writes to the binary file object it is given.  ``held``: the file is held (flock) by this
+    process, so that ``remove_abandoned`` spares it, until the caller releases it once it is
+    renamed; ``tracked``: held, and one ``discard_unfinished`` removes.
     """
     fd = None
-    while fd is None:  # (a tracked file removed as it was made takes another name)
+    while fd is None:  # (a held file removed as it was made takes another name)
         tmp = temp_name(path, tag)
-        fd = _create_tracked(tmp) if tracked else os.open(tmp, _CREATE, 0o666)
+        fd = _create_held(tmp, tracked) if held or tracked else os.open(tmp, _CREATE, 0o666)
     try:
         try:
             os.fchmod(fd, path.stat().st_mode & 0o7777)
@@ -81,7 +82,7 @@ def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) 
             os.fsync(out.fileno())
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        _untrack(tmp)
+        _release(tmp)
         if exc.filename is not None or exc.errno is None:
             raise
         # A write into the open file (a full disk, a file-size limit) names no file: said as
@@ -90,7 +91,7 @@ def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) 
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
-        _untrack(tmp)
+        _release(tmp)
         raise
     return tmp
 
@@ -98,15 +99,18 @@ def write_temp(path: Path, data: Data, tag: str = "", *, tracked: bool = False) 
 def write_atomically(path: Path, data: Data, *, tracked: bool = False) -> None:
     """Replace ``path`` with ``data`` so that readers see the old file or the new, never a
     half-written one, and a crash leaves one of the two (see ``write_temp`` for ``data``).
-    ``tracked``: the temporary file is one ``discard_unfinished`` removes until it is renamed."""
-    tmp = write_temp(path, data, tracked=tracked)
+    ``tracked``: the temporary file is one ``discard_unfinished`` removes until it is renamed.
+    What an earlier write of ``path`` killed outright left is removed first
+    (``remove_abandoned``)."""
+    remove_abandoned(path)
+    tmp = write_temp(path, data, held=True, tracked=tracked)
     try:
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     finally:
-        _untrack(tmp)
+        _release(tmp)
     fsync_folder(path.parent)
 
 
@@ -217,24 +221,27 @@ def _put_back(done: list[Path], olds: dict[Path, Path | None], cause: OSError,
 # The temporary files of outputs a user named, while they are written (``write_output``): a
 # command interrupted by Ctrl-C ends at once, with os._exit, since its writing thread may be
 # inside the engine (``cli.main``), so no ``finally`` removes them; ``discard_unfinished`` does.
-# Each is held (flock) by its writer from its creation to its rename: a SIGKILL runs no code at
-# all, and the file it left, held by nobody once the kernel released the dead writer's lock, is
-# removed by the next write of the same output (``remove_abandoned``), however new, while an
-# export of it under way elsewhere is spared.  The build's caches and ``add``'s commit are not
-# tracked: their folders' stale files are removed by ``remove_stale``, and ``add``'s journal may
-# need its temporary files to finish a commit.
-_UNFINISHED: dict[Path, int] = {}  # temporary file: a descriptor holding its lock
-_UNFINISHED_LOCK = threading.Lock()
+# The build's caches and ``add``'s commit are not so tracked: their folders' stale files are
+# removed by ``remove_stale``, and ``add``'s journal may need its temporary files to finish a
+# commit.
+_UNFINISHED: set[Path] = set()
+# Every temporary file ``write_atomically`` writes (an output's, a cache's, a journal's) is held
+# (flock) by its writer from its creation to its rename: a SIGKILL runs no code at all, and the
+# file it left, held by nobody once the kernel released the dead writer's lock, is removed by
+# the next write of the same file (``remove_abandoned``), however new, while one another
+# process is writing is spared.  Each maps to a descriptor holding its lock.
+_HELD: dict[Path, int] = {}
+_HELD_LOCK = threading.Lock()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 # What a file system without flock answers (some network and FUSE ones): there a temporary
 # file is written unheld, and none is taken for abandoned.
 _NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
 
 
-def _create_tracked(tmp: Path) -> int | None:
+def _create_held(tmp: Path, tracked: bool) -> int | None:
     # Made, held and tracked under the lock: a command ending between the two (Ctrl-C as the
     # file appeared) found nothing to remove, and the file stayed (seen once in a CI run).
-    with _UNFINISHED_LOCK:
+    with _HELD_LOCK:
         fd = os.open(tmp, _CREATE, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -243,12 +250,13 @@ def _create_tracked(tmp: Path) -> int | None:
                 os.close(fd)
                 tmp.unlink(missing_ok=True)
                 raise
-        held = os.dup(fd)  # the caller closes ``fd`` once written; this one holds the lock
-        _UNFINISHED[tmp] = held
+        _HELD[tmp] = os.dup(fd)  # the caller closes ``fd`` once written; this one holds on
+        if tracked:
+            _UNFINISHED.add(tmp)
     if not _still_named(tmp, fd):
         # ``remove_abandoned`` held it between its creation and the lock above, and removed
         # it: the write goes to a name of its own.
-        _untrack(tmp)
+        _release(tmp)
         os.close(fd)
         return None
     return fd
@@ -261,21 +269,22 @@ def _still_named(path: Path, fd: int) -> bool:
         return False
 
 
-def _untrack(tmp: Path) -> None:
-    with _UNFINISHED_LOCK:
-        held = _UNFINISHED.pop(tmp, None)
+def _release(tmp: Path) -> None:
+    with _HELD_LOCK:
+        held = _HELD.pop(tmp, None)
+        _UNFINISHED.discard(tmp)
     if held is not None:
         os.close(held)  # releases its lock, now that it is renamed (or removed)
 
 
 def remove_abandoned(path: Path) -> None:
-    """Remove the hidden temporary files an output write of ``path`` left (``write_output``'s
-    writer killed outright, SIGKILL or the power cut), that no process holds; one being
-    written now, by another command writing the same output, is held and spared."""
+    """Remove the hidden temporary files a ``write_atomically`` of ``path`` left (its writer
+    killed outright, SIGKILL or the power cut), that no process holds; one being written now,
+    by another process writing the same file, is held and spared."""
     pattern = re.compile(re.escape(f".{path.name}.") + r"[0-9a-f]{12}\.tmp")
     for entry in path.parent.glob(temp_glob(glob.escape(path.name))):
         if not pattern.fullmatch(entry.name):
-            continue  # another tag's (``replace_all``'s kept old text), not an output's
+            continue  # another tag's (``replace_all``'s kept old text, ``add``'s new files)
         try:
             fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
@@ -297,7 +306,7 @@ def discard_unfinished() -> None:
     process about to end without unwinding its threads.  A thread still writing one writes on
     into a file no longer named, and its rename, if it comes, fails: the output is left as it
     was before."""
-    with _UNFINISHED_LOCK:
+    with _HELD_LOCK:
         unfinished = list(_UNFINISHED)
     for tmp in unfinished:  # still held: another command's remove_abandoned spares it
         try:
@@ -329,10 +338,8 @@ def write_output(path: Path, data: Data) -> None:
             # be used: [Errno 28] No space left on device", of no file.
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         return
-    target = path.resolve() if path.is_symlink() else path
-    remove_abandoned(target)
     try:
-        write_atomically(target, data, tracked=True)
+        write_atomically(path.resolve() if path.is_symlink() else path, data, tracked=True)
     except OSError as exc:
         if exc.errno is None:
             raise
