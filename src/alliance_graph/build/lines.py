@@ -23,7 +23,7 @@ from rdflib.namespace import RDF
 from ..rdf import turtle_string
 from . import turtle_tokens as turtle
 from .predicates import predicate_end
-from .statements import statement_lines
+from .statements import Statements, statement_lines
 
 # A declaration opens a line, one ended by a carriage return alone too (``BREAK``).
 _PREFIX = re.compile(r"(?:^|(?<=\r))\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>",
@@ -217,9 +217,7 @@ class LineIndex:
         # file -> ((line, column of its "[") of each [ ... ] subject, the subjects by the
         # names they write)
         self._blanks: dict[str, tuple[list[tuple[int, int]], dict[str, set[int]]]] = {}
-        # file -> ((subject, predicate, object) -> the line its object is written on,
-        # subject -> the lines of the statements it opens, the "[ ... ]" subjects)
-        self._statements: dict[str, tuple[dict, dict, list]] = {}
+        self._statements: dict[str, Statements] = {}  # file -> its statements, as read
 
     def texts(self) -> dict[str, str]:
         """Return the texts, reading them first if they were given as a function."""
@@ -265,7 +263,7 @@ class LineIndex:
         index = self._terms[name]
         if index is None:
             return None
-        opened = self._read(name)[1].get(("iri", iri))
+        opened = self.statements(name).subjects.get(("iri", iri))
         if opened:  # the first statement it is the subject of, however indented
             return opened[0]
         mentions, implied = index
@@ -277,19 +275,8 @@ class LineIndex:
             found.append(implied[iri])
         return min(found, default=None)
 
-    def object_line(self, name: str, subject: tuple, predicate: str, value: tuple) -> int | None:
-        """Return the line file ``name`` writes the object of a triple on, its terms given as
-        ``statements.statement_lines`` keys them, if the statements read there write it."""
-        return self._read(name)[0].get((subject, predicate, value))
-
-    def bracket_after(self, name: str, line: int, column: int) -> tuple | None:
-        """Return the key of the first ``[ ... ]`` of file ``name`` opening at or after
-        ``column`` of ``line``: a blank node's, placed by its parent's predicate."""
-        brackets = self._read(name)[2]
-        at = bisect.bisect_left(brackets, ("[", line, column))
-        return brackets[at] if at < len(brackets) else None
-
-    def _read(self, name: str) -> tuple[dict, dict, list]:  # the file's statements, read once
+    def statements(self, name: str) -> Statements:
+        """Return the statements of file ``name`` as ``statements.py`` reads them, read once."""
         if name not in self._statements:
             self._statements[name] = statement_lines(self.texts().get(name, ""))
         return self._statements[name]
@@ -299,7 +286,7 @@ class LineIndex:
         one ``line_of`` gives, in order: a node written in several statements."""
         if self.line_of(name, iri) is None:
             return []
-        opened = self._read(name)[1].get(("iri", iri), [])
+        opened = self.statements(name).subjects.get(("iri", iri), [])
         return sorted(set(opened) - set(opened[:1]))
 
     def blank_subject(self, name: str, iris: list[str]) -> tuple[int, int] | None:

@@ -13,9 +13,10 @@ id:BlueFlg``), one line off what ``validate`` said of the same file.  These rule
 ``validate``'s too (proposals/locate.py reads the graph from its parsed quads); the build's
 ``Places`` works over the store the checks ran on, so the streaming build, which holds no
 quads in Python, places alike.  A blank node is placed where its label is
-written as a subject (``_:loose a ag:Claim``), else by the triple pointing at it, up the chain
-of parents, iteratively, to a named node or a ``[ ... ]`` opening a statement (found in the
-text by what it writes).
+written as a subject (``_:loose a ag:Claim``), else at its ``[``, by the triple pointing at
+it, up the chain of parents, iteratively, to a named node or a ``[ ... ]`` opening a
+statement (found in the text by what it writes): of the ``[ ... ]`` its parent's predicate
+opens, the one writing what the file states of it (else after that predicate).
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ _WRITTEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|(<[^<>\s]*>|[
 # A blank node's label written first on a line (one ending in a carriage return alone too): its
 # characters, and dots between them.
 _SUBJECT_LABEL = re.compile(r"(?:^|(?<=\r))[ \t]*_:((?:[-\w]|\.(?=[-\w]))+)", re.M)
+
+
+def _key(o) -> tuple | None:
+    """Return the key ``statements.py`` gives a named node or literal object, else None."""
+    if isinstance(o, ox.NamedNode):
+        return ("iri", o.value)
+    return ("literal", o.value) if isinstance(o, ox.Literal) else None
 
 
 def subject_labels(text: str) -> dict[str, int]:
@@ -108,6 +116,11 @@ class Places:
         """Return the IRIs of the predicates and objects file ``name`` states of ``node``."""
         return [t.value for q in self.store.quads_for_pattern(node, None, None, graph_iri(name))
                 for t in (q.predicate, q.object) if isinstance(t, ox.NamedNode)]
+
+    def stated(self, node: ox.BlankNode, name: str) -> list[tuple]:
+        """Return (predicate, object) of each triple file ``name`` states of ``node``."""
+        return [(q.predicate, q.object)
+                for q in self.store.quads_for_pattern(node, None, None, graph_iri(name))]
 
     def stating(self, name: str, s, p, o):
         """Return a claim of file ``name`` stating ``s p o`` (with that rdf:subject,
@@ -177,16 +190,13 @@ class Places:
         from its tokens (``statements.py``), if its subject is named or found there."""
         if not isinstance(p, ox.NamedNode):
             return None
-        if isinstance(o, ox.NamedNode):
-            value = ("iri", o.value)
-        elif isinstance(o, ox.Literal):
-            value = ("literal", o.value)
-        elif isinstance(o, ox.BlankNode) and self.label(o) is not None:
-            value = ("_", self.label(o))
-        else:
+        value = _key(o) or (("_", self.label(o)) if isinstance(o, ox.BlankNode)
+                            and self.label(o) is not None else None)
+        if value is None:
             return None
+        objects = self.lines.statements(name).objects
         for subject in self._subjects(name, s):
-            line = self.lines.object_line(name, subject, p.value, value)
+            line = objects.get((subject, p.value, value))
             if line is not None:
                 return line
         return None
@@ -201,9 +211,35 @@ class Places:
             if self.label(s) is not None:
                 yield ("_", self.label(s))
             at = self._blank_position(s, name)
-            opened = None if at is None else self.lines.bracket_after(name, *at)
+            opened = None if at is None else self.lines.statements(name).bracket_after(*at)
             if opened is not None:
                 yield opened
+
+    def _opened(self, node: ox.BlankNode, s, p, file: str, start) -> tuple | None:
+        """Return the ``[ ... ]`` of ``file`` writing ``node``, of those ``s p`` opens
+        (``statements.py``): the first writing what the file states of it, its rarest triple
+        first, one no such ``[ ... ]`` writes passed over.  Placed after the predicate, each
+        was on the first: an evidence node's second selector, and the findings on its
+        properties, were on the first's line."""
+        parents = [("iri", s.value)] if isinstance(s, ox.NamedNode) else \
+            ([("[", *start)] if start else []) + \
+            ([("_", self.label(s))] if self.label(s) is not None else [])
+        statements = self.lines.statements(file)
+        opening = next(((parent, p.value) for parent in parents
+                        if (parent, p.value) in statements.children), None)
+        found = statements.children.get(opening, [])
+        if len(found) < 2:
+            return found[0] if found else None
+        # Each triple's [ ... ] among these, by lookups (thousands of them under one predicate
+        # compared with each were minutes).
+        kept = None
+        for writing in sorted((statements.written.get((q.value, key), set())
+                               for q, o in self.stated(node, file)
+                               if (key := _key(o)) is not None), key=len):
+            both = {b for b in writing if statements.parents.get(b) == opening} if kept is None \
+                else kept & writing
+            kept = both or kept
+        return min(kept) if kept else found[0]
 
     def _in_blocks(self, name: str, s, start: int, p: str, o) -> int:
         """Return the line writing property ``p`` in a block of ``s`` in file ``name``: of the
@@ -241,7 +277,7 @@ class Places:
 
     def node_line(self, name: str, node) -> int | None:
         """Return the line where ``node`` is described in file ``name`` (a blank node: where
-        its label is written as a subject, else where the triple pointing at it is)."""
+        its label is written as a subject, else at its "[", or the predicate pointing at it)."""
         if isinstance(node, ox.NamedNode):
             return self.lines.line_of(name, node.value)
         if isinstance(node, ox.BlankNode):
@@ -287,6 +323,10 @@ class Places:
             else:
                 line = self.lines.line_of(file, s.value) if isinstance(s, ox.NamedNode) else None
                 start = None if line is None else (line, 0)
+            opened = self._opened(child, s, p, file, start)
+            if opened is not None:  # its own "[", found by what it writes
+                self._blank_at[child] = opened[1:]
+                continue
             self._blank_at[child] = None if start is None else \
                 self.lines.property_position(file, *start, p.value)
         return self._blank_at.get(node)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from rdflib.namespace import RDF
@@ -30,11 +31,27 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?
 _SEPARATOR = re.compile(r"#[^\n]*|([;,])")
 
 
-def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]], list]:
-    """Return (subject, predicate, object) -> the 1-based line the object is first written on,
-    for each triple ``text`` writes of a subject named or written ``[ ... ]``, each named
-    subject -> the lines of the statements it opens, in order, and the ``[ ... ]`` subjects in
-    order.  A subject or object is ``("iri", IRI)`` (prefixed names and relative IRIs
+class Statements(NamedTuple):
+    """What ``statement_lines`` reads of a text."""
+
+    objects: dict[tuple, int]  # (subject, predicate, object) -> the line its object is on
+    subjects: dict[tuple, list[int]]  # a named subject -> the lines of its statements
+    brackets: list[tuple]  # each [ ... ], in order
+    children: dict[tuple, list[tuple]]  # (subject, predicate) -> the [ ... ] it opens
+    parents: dict[tuple, tuple]  # a [ ... ] -> the (subject, predicate) opening it
+    written: dict[tuple, set[tuple]]  # (predicate, object) -> the [ ... ] writing it
+
+    def bracket_after(self, line: int, column: int) -> tuple | None:
+        """Return the first ``[ ... ]`` opening at or after ``column`` of ``line``."""
+        at = bisect.bisect_left(self.brackets, ("[", line, column))
+        return self.brackets[at] if at < len(self.brackets) else None
+
+
+def statement_lines(text: str) -> Statements:
+    """Return, for each triple ``text`` writes of a subject named or written ``[ ... ]``, the
+    1-based line its object is first written on; each named subject's statements' lines, in
+    order; the ``[ ... ]`` in order, and those each subject and predicate open, in order.  A
+    subject or object is ``("iri", IRI)`` (prefixed names and relative IRIs
     resolved, escapes undone), ``("_", label)`` for ``_:label``, ``("[", line, column)`` for
     a ``[ ... ]`` by where its "[" is (1-based line, 0-based column), or an object
     ``("literal", value)`` (its datatype or language left out); a predicate is its IRI."""
@@ -44,6 +61,9 @@ def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]]
     found: dict[tuple, int] = {}
     opened: dict[tuple, list[int]] = {}
     brackets: list[tuple] = []
+    children: dict[tuple, list[tuple]] = {}
+    parents: dict[tuple, tuple] = {}
+    written: dict[tuple, set[tuple]] = {}
     # Each frame: [subject, predicate, what comes next: "s", "p", "o" or "," (a separator)]
     stack: list[list] = [[None, None, "s"]]
     directive: list[str] = []  # the keyword and tokens of a declaration being read
@@ -75,6 +95,9 @@ def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]]
             if token == "[":
                 line = bisect.bisect_left(newlines, at) + 1
                 brackets.append(("[", line, at - newlines[line - 2] - 1 if line > 1 else at))
+                if frame[2] in ("o", ",") and frame[0] is not _UNNAMED and frame[1]:
+                    children.setdefault((frame[0], frame[1]), []).append(brackets[-1])
+                    parents[brackets[-1]] = (frame[0], frame[1])
                 _taken(frame, brackets[-1])
                 stack.append([brackets[-1], None, "p"])
             elif len(stack) > 1:
@@ -99,10 +122,12 @@ def statement_lines(text: str) -> tuple[dict[tuple, int], dict[tuple, list[int]]
             if frame[2] == "o" and frame[0] is not _UNNAMED and None not in (frame[0], frame[1],
                                                                              term):
                 found.setdefault((frame[0], frame[1], term), bisect.bisect_left(newlines, at) + 1)
+                if frame[0][0] == "[":
+                    written.setdefault((frame[1], term), set()).add(frame[0])
             _taken(frame, term)
         if kind == "name" and _END.search(token) and len(stack) == 1:
             stack[0] = [None, None, "s"]
-    return found, opened, brackets
+    return Statements(found, opened, brackets, children, parents, written)
 
 
 def _taken(frame: list, term) -> None:

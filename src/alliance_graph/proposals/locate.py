@@ -2,8 +2,8 @@
 derived plain triple.
 
 Within a file the rules are the build's (``build.places.Places``: a triple on its property's
-line in its node's block, a node alone on its type claim, a blank node where the triple
-pointing at it is written); the ``Locator`` reads what they ask of the graph from the quads a
+line in its node's block, a node alone on its type claim, a blank node at its ``[``, found
+by the triple pointing at it); the ``Locator`` reads what they ask of the graph from the quads a
 validation parsed, and chooses the file, a proposal before the graph's files.
 """
 
@@ -69,6 +69,9 @@ class Locator(Places):
     def described(self, node: ox.BlankNode, name: str) -> list[str]:
         return [t.value for g, p, o in self._of_blank.get(node, ()) if g == name
                 for t in (p, o) if isinstance(t, ox.NamedNode)]
+
+    def stated(self, node: ox.BlankNode, name: str) -> list[tuple]:
+        return [(p, o) for g, p, o in self._of_blank.get(node, ()) if g == name]
 
     def stating(self, name: str, s, p, o):
         found = [node for g, node in self._claims.get((s, p, o), ()) if g == name]
