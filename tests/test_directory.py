@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from pathlib import Path
 
@@ -167,6 +168,34 @@ def test_a_build_under_way_keeps_its_folder_while_another_is_made(mini):
     data.write_text(data.read_text() + "\n# an edit: another build\n")
     assert directory.build_directory(mini, folder) != digest
     assert not theirs.exists()
+
+
+def test_a_load_killed_then_undone_leaves_no_build_folder(mini, tmp_path):
+    # A `load` of edited inputs killed (SIGKILL) as it built, the edit then undone: the next
+    # `load` found its build current and left the killed one's .tmp-<hash>-<pid> folder
+    # (gigabytes for a large graph) until a build of other inputs was made.
+    store = tmp_path / "store"
+    command = [sys.executable, "-m", "alliance_graph", *(str(o) for o in (
+        "--ontology", mini.ontology_dir, "--data", mini.data_dir, "--cache", mini.cache_dir,
+        "--store", store)), "load"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    facts = mini.data_dir / "facts.ttl"
+    before = facts.read_text()
+    facts.write_text(before + "\n# an edit: another build\n")
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while killed.poll() is None and not list(store.glob(".tmp-*/*")):
+            time.sleep(0.001)
+    finally:
+        killed.kill()
+        killed.wait()
+    assert list(store.glob(".tmp-*")), "the load ended before it was killed"
+    facts.write_text(before)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in store.iterdir()) == [
+        directory.NAMING_LOCK, "CURRENT", f"build-{directory.current_build(store)}"]
 
 
 def test_a_build_this_process_cannot_open_is_kept(mini, tmp_path):

@@ -86,6 +86,7 @@ def _build_directory(settings: Settings, folder: Path, repair: bool) -> str:
         except Damaged:
             _discard(folder, digest)
     if current_build(folder) == digest:
+        _remove_dead_beside(folder)
         return digest
     _check_ours(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -179,6 +180,19 @@ def _naming(folder: Path, shared: bool = False):
         # Released when closed, or when the holder dies.
         fcntl.flock(lock, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield
+
+
+def _remove_dead_beside(folder: Path) -> None:
+    """Remove what killed builds left in ``folder`` when no build is to be made: a build of
+    inputs edited, killed, and the edit undone, left its folder (gigabytes for a large graph)
+    until a build of other inputs, as every later ``load`` found its build current."""
+    if not any(folder.glob(".tmp-*")):  # the usual case: no lock taken, nothing written
+        return
+    try:
+        with _naming(folder):  # as a build removes them: none is held between mkdir and flock
+            build_folders.remove_dead(folder)
+    except OSError:  # a folder this command may not write: left for one that may
+        pass
 
 
 def _check_ours(folder: Path) -> None:
