@@ -1,5 +1,7 @@
 """The build cache: reused while the inputs are unchanged, rebuilt when they change."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,52 @@ def test_a_failure_on_unchanged_inputs_is_raised_at_once(mini):
     with pytest.raises(loading.LoadError, match="x.ttl:3: broken"):
         build.while_unchanged(mini, make)
     assert len(calls) == 1
+
+
+# A process writing a cache file as a build does (write_atomically), stopped half-way: the
+# test kills it there (SIGKILL) or lets it stand as another command's build under way.
+_HALF_WRITTEN = """
+import sys, time
+from pathlib import Path
+from alliance_graph import atomic
+
+def write(out):
+    out.write(b"half of it")
+    out.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+atomic.write_atomically(Path(sys.argv[1]), write)
+"""
+
+
+def _half_written(path: Path) -> subprocess.Popen:
+    writer = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(path)],
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline() == "writing\n"
+    writer.stdout.close()
+    return writer
+
+
+def test_a_build_of_other_inputs_killed_as_it_wrote_leaves_no_file_once_undone(mini):
+    # A load of edited inputs killed (SIGKILL) as it wrote its cache, the edit then undone:
+    # every later command found its own build whole, wrote none, and the killed one's
+    # .build-<hash>.nq.<random>.tmp (and .main-...) stayed until a build of other inputs, 10
+    # minutes later at the soonest.  One another command is writing is spared.
+    command = [sys.executable, "-m", "alliance_graph", *(str(o) for o in (
+        "--ontology", mini.ontology_dir, "--data", mini.data_dir, "--cache", mini.cache_dir)),
+        "stats"]
+    assert subprocess.run(command, capture_output=True, timeout=300).returncode == 0
+    for name in ("build", "main"):
+        killed = _half_written(mini.cache_dir / f"{name}-{'0' * 32}.nq")
+        killed.kill()
+        killed.wait()
+    standing = _half_written(mini.cache_dir / f"build-{'1' * 32}.nq")
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert [p.name[:39] for p in sorted(mini.cache_dir.glob(".*.tmp"))] == [
+            f".build-{'1' * 32}"]
+    finally:
+        standing.kill()
+        standing.wait()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import fnmatch
 import glob
 import os
 import re
@@ -102,7 +103,7 @@ def write_atomically(path: Path, data: Data, *, tracked: bool = False) -> None:
     ``tracked``: the temporary file is one ``discard_unfinished`` removes until it is renamed.
     What an earlier write of ``path`` killed outright left is removed first
     (``remove_abandoned``)."""
-    remove_abandoned(path)
+    remove_abandoned(path.parent, glob.escape(path.name))
     tmp = write_temp(path, data, held=True, tracked=tracked)
     try:
         os.replace(tmp, path)
@@ -277,13 +278,18 @@ def _release(tmp: Path) -> None:
         os.close(held)  # releases its lock, now that it is renamed (or removed)
 
 
-def remove_abandoned(path: Path) -> None:
-    """Remove the hidden temporary files a ``write_atomically`` of ``path`` left (its writer
+# The name ``temp_name`` gives a file written with no tag: its target's name, then the random part.
+_WRITTEN = re.compile(r"\.(.+)\.[0-9a-f]{12}\.tmp")
+
+
+def remove_abandoned(folder: Path, name: str) -> None:
+    """Remove the hidden temporary files that a ``write_atomically`` of a file of ``folder``
+    whose name ``name`` (a glob: ``glob.escape`` a literal name) matches left (its writer
     killed outright, SIGKILL or the power cut), that no process holds; one being written now,
-    by another process writing the same file, is held and spared."""
-    pattern = re.compile(re.escape(f".{path.name}.") + r"[0-9a-f]{12}\.tmp")
-    for entry in path.parent.glob(temp_glob(glob.escape(path.name))):
-        if not pattern.fullmatch(entry.name):
+    by another process writing such a file, is held and spared."""
+    for entry in folder.glob(temp_glob(name)):
+        written = _WRITTEN.fullmatch(entry.name)
+        if not written or not fnmatch.fnmatchcase(written[1], name):
             continue  # another tag's (``replace_all``'s kept old text, ``add``'s new files)
         try:
             fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)

@@ -181,6 +181,9 @@ def cached_build(settings: Settings) -> Path:
     """
     path = cache_path(settings)
     if whole(path):
+        # What a build of other inputs killed as it wrote left (the inputs' edit since undone:
+        # no build is made, and none of this name was written, to remove it).
+        atomic.remove_abandoned(path.parent, "build-*.nq")
         return path
     from . import cache_lock  # here: opening a finished build needs none of the build's modules
     path.parent.mkdir(parents=True, exist_ok=True)

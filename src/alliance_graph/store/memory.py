@@ -28,6 +28,8 @@ def main_file(settings: Settings) -> Path:
         atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq"), ".sort-*",
                                           lock_glob("main-*.nq")),
                             path.name, settings.stale_cache_seconds)
+    else:  # as the build cache's (``pipeline.cached_build``)
+        atomic.remove_abandoned(path.parent, "main-*.nq")
     return path
 
 
