@@ -432,3 +432,42 @@ def test_thousands_of_brackets_one_predicate_opens_are_each_placed_on_their_line
     lines = [loc.locate(nodes[f"n{i}"], note, ox.Literal(f"n{i}"))[1] for i in range(n)]
     assert time.perf_counter() - start < 5
     assert lines == list(range(6, 6 + n))
+
+
+def _lit(value: str, datatype: str | None = None, language: str | None = None) -> ox.Literal:
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + (datatype or "string")))
+
+
+# Two literals of one value and property, of other datatypes or languages: each was the
+# first's (line 1).
+TYPED = [
+    ('id:A ag:acronym "BF" ;\n    ag:acronym "BF"^^xsd:token .', _lit("BF", "token"), 2),
+    ('id:A ag:acronym "BF"^^xsd:token ;\n    ag:acronym "BF" .', _lit("BF"), 2),
+    ('id:A ag:note "x" ;\n    ag:note "x"@EN .', _lit("x", language="en"), 2),
+    ('id:A ag:n "1" ;\n    ag:n "1" ^^ <http://www.w3.org/2001/XMLSchema#integer> .',
+     _lit("1", "integer"), 2),
+    ('id:A ag:n "1" ;\n    ag:n 1 .', _lit("1", "integer"), 2),
+    ('id:A ag:n "3.8" ;\n    ag:n 3.8 .', _lit("3.8", "decimal"), 2),
+    ('id:A ag:n "1"^^xsd:integer ;\n    ag:n "1" .', _lit("1"), 2),
+]
+
+
+@pytest.mark.parametrize("snippet, value, line", TYPED)
+def test_a_literal_is_on_the_line_writing_it_with_its_datatype(tmp_path, snippet, value, line):
+    from alliance_graph.build.lines import LineIndex
+    from alliance_graph.build.places import Places
+    from alliance_graph.rdf import graph_iri
+    prologue = TEXT.split("\n\n")[0] + "\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    text = prologue + snippet  # no final line end
+    s = ox.NamedNode(ID + "A")
+    p = ox.NamedNode(AG + snippet.split()[1].removeprefix("ag:"))
+    want = len(prologue.splitlines()) + line
+    loc, inputs = locator(tmp_path, text)
+    [name] = inputs.proposals
+    assert loc.locate(s, p, value) == (name, want), "validate"
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    assert (s, p, value) in {(q.subject, q.predicate, q.object) for q in store}
+    assert Places(store, LineIndex({"data/x.ttl": text})).line("data/x.ttl", s, p, value) == want

@@ -194,9 +194,13 @@ class Places:
                             and self.label(o) is not None else None)
         if value is None:
             return None
+        # A literal by its datatype or language first, then by its value alone.
+        values = [(*value, "@" + o.language.lower() if o.language else o.datatype.value),
+                  value] if isinstance(o, ox.Literal) else [value]
         objects = self.lines.statements(name).objects
         for subject in self._subjects(name, s):
-            line = objects.get((subject, p.value, value))
+            line = next((objects[k] for v in values if (k := (subject, p.value, v)) in objects),
+                        None)
             if line is not None:
                 return line
         return None

@@ -21,6 +21,8 @@ from rdflib.namespace import RDF
 from . import turtle_tokens as turtle
 
 _TYPE = str(RDF.type)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRING = _XSD + "string"
 # The subject of a list's members: named nowhere (a "[ ... ]" is named by where its "[" is).
 _UNNAMED = ("unnamed",)
 # A statement's final dot, touching its last term or alone (a local name ends in a dot only
@@ -54,7 +56,8 @@ def statement_lines(text: str) -> Statements:
     subject or object is ``("iri", IRI)`` (prefixed names and relative IRIs
     resolved, escapes undone), ``("_", label)`` for ``_:label``, ``("[", line, column)`` for
     a ``[ ... ]`` by where its "[" is (1-based line, 0-based column), or an object
-    ``("literal", value)`` (its datatype or language left out); a predicate is its IRI."""
+    ``("literal", value)``, and ``("literal", value, datatype or "@" and its language)``; a
+    predicate is its IRI."""
     newlines = [m.start() for m in re.finditer("\n", text)]
     prefixes: dict[str, str] = {}
     base: str | None = None
@@ -68,8 +71,15 @@ def statement_lines(text: str) -> Statements:
     stack: list[list] = [[None, None, "s"]]
     directive: list[str] = []  # the keyword and tokens of a declaration being read
     typed = False  # a "^^" of its own just read: the datatype's name comes next
+    # A string object and its line, until its language or datatype is read: (subject,
+    # predicate, value, line)
+    pending: tuple | None = None
     end = 0
     for at, kind, token in turtle.tokens(text, brackets=True):
+        suffix = typed or (kind == "name" and token[:1] in ("@", "^") and stack[-1][2] == ",")
+        if pending is not None and not suffix:  # a plain string
+            _typed(found, pending, _STRING)
+            pending = None
         for m in _SEPARATOR.finditer(text, end, at):
             if m.group(1):
                 stack[-1][2] = "p" if m.group(1) == ";" else "o"
@@ -110,8 +120,13 @@ def statement_lines(text: str) -> Statements:
             elif len(stack) > 1:
                 stack.pop()
             continue
-        if typed or (frame[2] == "," and kind == "name" and token[:1] in ("@", "^")):
-            typed = token == "^^"  # a literal's language or datatype: no term of a triple
+        if suffix:  # a literal's language or datatype: no term of a triple
+            if pending is not None and token != "^^":
+                written_as = "@" + token[1:].rstrip(".").lower() if token[0] == "@" else \
+                    _term(kind, token.removeprefix("^^"), prefixes, base, "p")
+                _typed(found, pending, written_as)
+                pending = None
+            typed = token == "^^"
         elif frame[2] == "p":
             frame[1] = _TYPE if token == "a" else _term(kind, token, prefixes, base, "p")
             frame[2] = "o"
@@ -121,13 +136,37 @@ def statement_lines(text: str) -> Statements:
                 opened.setdefault(term, []).append(bisect.bisect_left(newlines, at) + 1)
             if frame[2] == "o" and frame[0] is not _UNNAMED and None not in (frame[0], frame[1],
                                                                              term):
-                found.setdefault((frame[0], frame[1], term), bisect.bisect_left(newlines, at) + 1)
+                line = bisect.bisect_left(newlines, at) + 1
+                found.setdefault((frame[0], frame[1], term), line)
+                if kind == "string":
+                    pending = (frame[0], frame[1], term[1], line)
+                elif term[0] == "literal":  # a number or a boolean: its datatype by its form
+                    _typed(found, (frame[0], frame[1], term[1], line), _form_type(term[1]))
                 if frame[0][0] == "[":
                     written.setdefault((frame[1], term), set()).add(frame[0])
             _taken(frame, term)
         if kind == "name" and _END.search(token) and len(stack) == 1:
             stack[0] = [None, None, "s"]
+    if pending is not None:
+        _typed(found, pending, _STRING)
     return Statements(found, opened, brackets, children, parents, written)
+
+
+def _typed(found: dict, literal: tuple, datatype: str | None) -> None:
+    """Record (subject, predicate, value, line) ``literal`` by its datatype (or "@" and its
+    language) too: ``ag:acronym "BF"^^xsd:token`` below ``ag:acronym "BF"`` is its own."""
+    subject, predicate, value, line = literal
+    if datatype is not None:
+        found.setdefault((subject, predicate, ("literal", value, datatype)), line)
+
+
+def _form_type(written: str) -> str:
+    """Return the datatype of a number or boolean written bare."""
+    if written in ("true", "false"):
+        return _XSD + "boolean"
+    if "e" in written.lower():
+        return _XSD + "double"
+    return _XSD + ("decimal" if "." in written else "integer")
 
 
 def _taken(frame: list, term) -> None:
