@@ -170,7 +170,7 @@ def test_thousands_of_blank_nodes_are_placed_by_lookups_not_by_passes(tmp_path, 
     # Each [ ... ] opening a statement was matched against every other one (a file's
     # spellings of each name worked out anew for each), and each _:label searched for in the
     # whole text: 3,000 blank claims took 11 minutes to validate.
-    from alliance_graph.build import places
+    from alliance_graph.build import lines
     from alliance_graph.build.lines import LineIndex
     n = 2000
     text = TEXT.split("\n\n")[0] + "\n\n" + "".join(
@@ -184,9 +184,9 @@ def test_thousands_of_blank_nodes_are_placed_by_lookups_not_by_passes(tmp_path, 
                         lambda self, *a: asked.append(a) or spellings(self, *a))
     by_object = {q.object.value: q.subject for q in inputs.quads}
     passes = []
-    subject_labels = places.subject_labels
-    monkeypatch.setattr(places, "subject_labels",
-                        lambda text: passes.append(1) or subject_labels(text))
+    statement_lines = lines.statement_lines
+    monkeypatch.setattr(lines, "statement_lines",
+                        lambda text: passes.append(1) or statement_lines(text))
     for i in (0, n // 2, n - 1):
         assert loc.node_line(name, by_object[f"{ID}T{i}"]) == 6 + 4 * i
         assert loc.label_line(name, f"n{i}") == 9 + 4 * i
@@ -471,3 +471,23 @@ def test_a_literal_is_on_the_line_writing_it_with_its_datatype(tmp_path, snippet
     store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
     assert (s, p, value) in {(q.subject, q.predicate, q.object) for q in store}
     assert Places(store, LineIndex({"data/x.ttl": text})).line("data/x.ttl", s, p, value) == want
+
+
+# A blank node's label where its statement opens, whatever the line holds before it: each was
+# found at a line's start, so the first below was on line 2 (in the string) and the second on
+# none.
+LABELLED = [
+    ('id:A ag:note """\n_:b ag:kind id:M\n""" .\n_:b ag:kind id:M .', 4),
+    ('id:A ag:note "x" . _:b ag:kind id:M .', 1),
+    ('# _:b ag:kind id:M\n_:b ag:kind id:M .', 2),
+    ("id:A ag:part _:b .\n\n\t_:b ag:kind id:M .", 3),
+]
+
+
+@pytest.mark.parametrize("snippet, line", LABELLED)
+def test_a_labelled_blank_node_is_on_its_first_statement(tmp_path, snippet, line):
+    prologue = TEXT.split("\n\n")[0] + "\n"
+    loc, inputs = locator(tmp_path, prologue + snippet + "\n")
+    [name] = inputs.proposals
+    [node] = [q.subject for q in inputs.quads if q.object == ox.NamedNode(ID + "M")]
+    assert loc.locate(node, None, None) == (name, len(prologue.splitlines()) + line)

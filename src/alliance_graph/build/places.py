@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from ..namespaces import AG, RDF
 from ..rdf import file_of, graph_iri, turtle_string
-from .lines import LineIndex, line_numbers
+from .lines import LineIndex
 from .loading import written_label
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -40,28 +40,11 @@ _CLAIM = ox.NamedNode(str(AG.Claim))
 _WRITTEN = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|(<[^<>\s]*>|[^\s;,"\'<>()\[\]]+)')
 
 
-# A blank node's label written first on a line (one ending in a carriage return alone too): its
-# characters, and dots between them.
-_SUBJECT_LABEL = re.compile(r"(?:^|(?<=\r))[ \t]*_:((?:[-\w]|\.(?=[-\w]))+)", re.M)
-
-
 def _key(o) -> tuple | None:
     """Return the key ``statements.py`` gives a named node or literal object, else None."""
     if isinstance(o, ox.NamedNode):
         return ("iri", o.value)
     return ("literal", o.value) if isinstance(o, ox.Literal) else None
-
-
-def subject_labels(text: str) -> dict[str, int]:
-    """Return the line each blank node label is first written on as a subject (a line ending
-    in a carriage return alone ends one too), in one pass: a search of the whole text per node
-    made a proposal of 3,000 blank nodes take minutes.  ``Places`` keeps the answer per file
-    for as long as it lives; a cache of the module's, keyed by the text, kept the last 8 texts
-    validated (and their labels) alive as long as the process, a notebook's for hours."""
-    found: dict[str, int] = {}
-    for m in _SUBJECT_LABEL.finditer(text):
-        found.setdefault(m.group(1), m.start())
-    return dict(zip(found, line_numbers(text, found.values())))
 
 
 class Places:
@@ -79,8 +62,6 @@ class Places:
         self.lines = lines
         # blank node -> (line, column) just past the predicate that opens it, or None
         self._blank_at: dict[ox.BlankNode, tuple[int, int] | None] = {}
-        # file -> the line each blank node label is first written on as a subject
-        self._labels: dict[str, dict[str, int]] = {}
         # (file, node, its block's line, property) -> the lines of its blocks writing the
         # property, and the line each term or string of theirs is first written on
         self._writing: dict[tuple, tuple[list[int], dict[str, int] | None]] = {}
@@ -295,10 +276,11 @@ class Places:
     def label_line(self, name: str, label: str) -> int | None:
         """Return the line where file ``name`` first writes blank node ``_:label`` as a
         subject, if it does."""
-        if name not in self._labels:
-            text = self.lines.texts().get(name)
-            self._labels[name] = {} if text is None else subject_labels(text)
-        return self._labels[name].get(label)
+        # As the file's statements read (statements.py, once per file): a search of each line's
+        # start took "_:b" written in a long string for it, and missed one after another
+        # statement's "." on its line (its findings had no line).
+        opened = self.lines.statements(name).subjects.get(("_", label))
+        return opened[0] if opened else None
 
     def _label_line(self, name: str, node: ox.BlankNode) -> int | None:
         """Return the line where the file first writes ``_:label`` of ``node`` as a subject,
