@@ -3,6 +3,7 @@ store's reuse, rebuild and crash safety."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
@@ -215,12 +216,13 @@ def test_what_a_command_killed_while_naming_its_build_left_is_removed_by_the_nex
     settings = mini.with_(stale_cache_seconds=60)
     directory.build_directory(settings, folder)
     left, fresh = folder / ".CURRENT.0123456789ab.tmp", folder / ".CURRENT.ba9876543210.tmp"
-    left.write_text("0" * 32 + "\n")
-    os.utime(left, (time.time() - 120, time.time() - 120))
-    fresh.write_text("0" * 32 + "\n")  # another command's, being written now
+    left.write_text("0" * 32 + "\n")  # however new: held by nobody, its writer is dead
+    fresh.write_text("0" * 32 + "\n")  # another command's, being written now: held by it
     data = sorted(mini.data_dir.glob("*.ttl"))[0]
     data.write_text(data.read_text() + "\n# an edit changes the inputs' hash\n")
-    second = directory.build_directory(settings, folder)
+    with open(fresh, "rb") as writing:
+        fcntl.flock(writing, fcntl.LOCK_EX)
+        second = directory.build_directory(settings, folder)
     assert sorted(p.name for p in folder.iterdir()) == [
         fresh.name, directory.NAMING_LOCK, "CURRENT", f"build-{second}"]
 
