@@ -2,6 +2,8 @@
 spill folder removed however the sort ends, and the memory held."""
 
 import random
+import subprocess
+import sys
 import tracemalloc
 
 import pytest
@@ -116,3 +118,46 @@ def test_lines_read_as_a_file_are_the_lines_joined():
     held = LinesFile(iter(lines))
     assert held.read(7) == b"".join(lines)[:7]
     assert held.read() == b"".join(lines)[7:] and held.read() == b""
+
+
+# A process sorting lines into ``folder`` with runs spilled there, stopped once it spilled:
+# the test kills it (SIGKILL, no code of it runs) or lets it stand as another sort under way.
+_SPILLING = """
+import sys, time
+from alliance_graph.store.sorted_lines import LineSorter
+
+sorter = LineSorter(run_bytes=1, folder=sys.argv[1])
+sorter.add([b"b\\\\n", b"a\\\\n"])
+print("spilled", flush=True)
+time.sleep(60)
+"""
+
+
+def _spilling(folder) -> subprocess.Popen:
+    sorter = subprocess.Popen([sys.executable, "-c", _SPILLING, str(folder)],
+                              stdout=subprocess.PIPE, text=True)
+    assert sorter.stdout.readline() == "spilled\n"
+    sorter.stdout.close()
+    return sorter
+
+
+def test_a_sort_killed_as_it_spilled_leaves_nothing_after_the_next(tmp_path):
+    # The main layout's sort (a large build's, gigabytes of runs in the cache folder) killed
+    # outright left its .sort-* folder, which the next build's main file, written within
+    # 10 minutes, spared, and no later command removed while the inputs stayed the same.
+    standing = _spilling(tmp_path)
+    try:
+        killed = _spilling(tmp_path)  # its spill spares the standing one's
+        killed.kill()
+        killed.wait()
+        assert len(list(tmp_path.glob(".sort-*"))) == 2
+        assert list(sorted_lines([b"b\n", b"a\n", b"c\n"], run_bytes=1, folder=tmp_path)) == [
+            b"a\n", b"b\n", b"c\n"]
+        assert len(list(tmp_path.glob(".sort-*"))) == 1  # the standing sort's
+        module.remove_abandoned(tmp_path)
+        assert len(list(tmp_path.glob(".sort-*"))) == 1
+    finally:
+        standing.kill()
+        standing.wait()
+    module.remove_abandoned(tmp_path)
+    assert list(tmp_path.iterdir()) == []

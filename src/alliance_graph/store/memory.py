@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from .. import atomic
 from ..build import pipeline as build
 from ..settings import Settings
+from . import sorted_lines
 from .errors import StoreError, damaged
 from .layout import write_main
 
@@ -28,8 +29,9 @@ def main_file(settings: Settings) -> Path:
         atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq"), ".sort-*",
                                           lock_glob("main-*.nq")),
                             path.name, settings.stale_cache_seconds)
-    else:  # as the build cache's (``pipeline.cached_build``)
+    else:  # as the build cache's (``pipeline.cached_build``), and a killed sort's runs
         atomic.remove_abandoned(path.parent, "main-*.nq")
+        sorted_lines.remove_abandoned(path.parent)
     return path
 
 

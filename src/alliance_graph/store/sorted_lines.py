@@ -6,7 +6,11 @@ of at most ``run_bytes`` (counted as Python holds them: each line's bytes and it
 sorted in memory, and, when there is more than one run, written to a file in a temporary
 folder; the runs' files are then merged (``heapq.merge``), at most ``FAN_IN`` open at a time.
 The folder is removed however the sort ends: read to its end, stopped early by its reader, or
-ended by an exception.  The exports used the ``sort`` program for this (LC_ALL=C, -u): a
+ended by an exception; and held (flock) while the sort lives, so that what a sort killed
+outright (SIGKILL, the out-of-memory killer) left, gigabytes for a large build, is removed by
+the next sort spilling into the same folder (one given: the system's is shared with other
+programs, and cleaned by the system), or by ``remove_abandoned``, however new, while another
+process's sort under way is spared.  The exports used the ``sort`` program for this (LC_ALL=C, -u): a
 second way of doing the same thing, a program outside Python and a process to end and to
 hear failing; the order is the same (a line's bytes; an N-Triples or N-Quads line holds no
 byte below the line feed's that could make a line's end sort otherwise).
@@ -15,9 +19,13 @@ byte below the line feed's that could make a line's end sort otherwise).
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import heapq
 import io
 import itertools
+import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -49,7 +57,8 @@ class LineSorter(contextlib.AbstractContextManager):
         self._run: list[bytes] = []
         self._held = 0
         self._partial = b""
-        self._spill: tempfile.TemporaryDirectory | None = None
+        self._spill: Path | None = None
+        self._spill_held: int | None = None  # a descriptor holding it (flock)
         self._runs: list[Path] = []
         self._written = 0  # runs written, which names the next one's file
         self._open = contextlib.ExitStack()
@@ -81,9 +90,12 @@ class LineSorter(contextlib.AbstractContextManager):
 
     def _write_run(self) -> None:
         if self._spill is None:
-            self._spill = tempfile.TemporaryDirectory(prefix=".sort-", dir=self.folder)
+            if self.folder is not None:  # not the system's, shared with every program
+                remove_abandoned(Path(self.folder))
+            self._spill, self._spill_held = _held_spill(
+                Path(self.folder if self.folder is not None else tempfile.gettempdir()))
         self._written += 1
-        path = Path(self._spill.name) / f"{self._written}.run"
+        path = self._spill / f"{self._written}.run"
         with open(path, "wb") as run:
             run.writelines(self._sorted_run())
         self._runs.append(path)
@@ -119,11 +131,62 @@ class LineSorter(contextlib.AbstractContextManager):
         self._run, self._runs = [], []
         self._open.close()
         if self._spill is not None:
-            self._spill.cleanup()
+            shutil.rmtree(self._spill, ignore_errors=True)
             self._spill = None
+        if self._spill_held is not None:
+            os.close(self._spill_held)
+            self._spill_held = None
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+_PREFIX = ".sort-"
+# What a file system without flock answers (some network and FUSE ones): there a spill is made
+# unheld, and none is taken for abandoned.
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
+
+
+def _held_spill(folder: Path) -> tuple[Path, int]:
+    """Make a spill folder in ``folder``; return it and a descriptor holding it (flock)."""
+    while True:
+        spill = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=folder))
+        held = os.open(spill, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX)
+        except OSError as exc:
+            if exc.errno not in _NO_LOCKS:
+                os.close(held)
+                shutil.rmtree(spill, ignore_errors=True)
+                raise
+        if _still_named(spill, held):
+            return spill, held
+        os.close(held)  # removed between its making and the lock: another name
+
+
+def _still_named(path: Path, fd: int) -> bool:
+    try:
+        return os.path.samestat(os.lstat(path), os.fstat(fd))
+    except FileNotFoundError:
+        return False
+
+
+def remove_abandoned(folder: Path) -> None:
+    """Remove the spill folders in ``folder`` that no process holds: what sorts killed
+    outright left.  Where the file system has no flock, none is removed."""
+    for spill in folder.glob(_PREFIX + "*"):
+        try:
+            held = os.open(spill, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:  # not a folder, or gone
+            continue
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _still_named(spill, held):
+                shutil.rmtree(spill, ignore_errors=True)
+        except OSError:  # held (a sort under way), or no locks here: left as it is
+            continue
+        finally:
+            os.close(held)
 
 
 def sorted_lines(lines: Iterable[bytes], *, unique: bool = False, run_bytes: int = RUN_BYTES,
