@@ -11,6 +11,7 @@ import re
 import socket
 import struct
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -341,3 +342,32 @@ def used_prefixes(triples, target) -> dict:
     return {p: ns for p, ns in PREFIX_IRIS.items() if _body(ox.serialize(
         triples, format=target, prefixes={o: n for o, n in PREFIX_IRIS.items() if o != p}))
         != every}
+
+
+# A process writing a file with atomic.write_output (an export's) or write_atomically (a build
+# cache's, a journal's) that stops half-way through, says so on its standard output, and
+# waits: a test kills it there (SIGKILL, no code of it runs), or lets it stand as another
+# command writing the same file.
+_HALF_WRITTEN = """
+import sys, time
+from pathlib import Path
+from alliance_graph import atomic
+
+def write(out):
+    out.write(b"half of it")
+    out.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+getattr(atomic, sys.argv[2])(Path(sys.argv[1]), write)
+"""
+
+
+def half_written(target: Path, how: str = "write_atomically") -> subprocess.Popen:
+    """Start a process writing ``target`` with ``atomic.<how>`` and return it once it has
+    written half and waits (``_HALF_WRITTEN``)."""
+    writer = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(target), how],
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline() == "writing\n"
+    writer.stdout.close()
+    return writer

@@ -3,14 +3,13 @@ and no temporary file left behind."""
 
 import glob
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from alliance_graph import atomic
+from helpers import half_written
 
 
 def test_write_atomically_keeps_the_mode_and_leaves_nothing_behind(tmp_path):
@@ -219,33 +218,6 @@ def test_a_rename_whose_put_back_fails_says_which_files_are_new_and_keeps_the_ol
         sorted(["a.txt", "c", err.value.kept[a].name])
 
 
-# A process writing a file with write_output (an export's) or write_atomically (a build
-# cache's, a journal's) that stops half-way through, says so on its standard output, and
-# waits: the test kills it there (SIGKILL, no code of it runs), or lets it stand as another
-# command writing the same file.
-_HALF_WRITTEN = """
-import sys, time
-from pathlib import Path
-from alliance_graph import atomic
-
-def write(out):
-    out.write(b"half of it")
-    out.flush()
-    print("writing", flush=True)
-    time.sleep(60)
-
-getattr(atomic, sys.argv[2])(Path(sys.argv[1]), write)
-"""
-
-
-def _writing(target: Path, how: str) -> subprocess.Popen:
-    writer = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(target), how],
-                              stdout=subprocess.PIPE, text=True)
-    assert writer.stdout.readline() == "writing\n"
-    writer.stdout.close()
-    return writer
-
-
 def _hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
@@ -259,7 +231,7 @@ def test_a_file_whose_writer_was_killed_leaves_no_hidden_file_after_the_next_wri
     # 10 minutes later).
     target = tmp_path / "out.nq"
     target.write_bytes(b"old")
-    writer = _writing(target, how)
+    writer = half_written(target, how)
     writer.kill()
     writer.wait()
     assert target.read_bytes() == b"old" and len(_hidden(tmp_path)) == 1
@@ -274,7 +246,7 @@ def test_a_file_being_written_by_another_command_is_spared(tmp_path, how):
     # Two commands writing one file at once: the second leaves the first one's file be, and
     # each renames a whole file of its own over the target.
     target = tmp_path / "out.nq"
-    writer = _writing(target, how)
+    writer = half_written(target, how)
     try:
         getattr(atomic, how)(target, b"second")
         assert target.read_bytes() == b"second" and len(_hidden(tmp_path)) == 1

@@ -9,6 +9,7 @@ import pytest
 from alliance_graph.build import loading
 from alliance_graph.build import pipeline as build
 from alliance_graph.store import graph as store
+from helpers import half_written
 
 
 def test_cache_is_written_once_and_reused(mini):
@@ -144,31 +145,6 @@ def test_a_failure_on_unchanged_inputs_is_raised_at_once(mini):
     assert len(calls) == 1
 
 
-# A process writing a cache file as a build does (write_atomically), stopped half-way: the
-# test kills it there (SIGKILL) or lets it stand as another command's build under way.
-_HALF_WRITTEN = """
-import sys, time
-from pathlib import Path
-from alliance_graph import atomic
-
-def write(out):
-    out.write(b"half of it")
-    out.flush()
-    print("writing", flush=True)
-    time.sleep(60)
-
-atomic.write_atomically(Path(sys.argv[1]), write)
-"""
-
-
-def _half_written(path: Path) -> subprocess.Popen:
-    writer = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(path)],
-                              stdout=subprocess.PIPE, text=True)
-    assert writer.stdout.readline() == "writing\n"
-    writer.stdout.close()
-    return writer
-
-
 def test_a_build_of_other_inputs_killed_as_it_wrote_leaves_no_file_once_undone(mini):
     # A load of edited inputs killed (SIGKILL) as it wrote its cache, the edit then undone:
     # every later command found its own build whole, wrote none, and the killed one's
@@ -179,10 +155,10 @@ def test_a_build_of_other_inputs_killed_as_it_wrote_leaves_no_file_once_undone(m
         "stats"]
     assert subprocess.run(command, capture_output=True, timeout=300).returncode == 0
     for name in ("build", "main"):
-        killed = _half_written(mini.cache_dir / f"{name}-{'0' * 32}.nq")
+        killed = half_written(mini.cache_dir / f"{name}-{'0' * 32}.nq")
         killed.kill()
         killed.wait()
-    standing = _half_written(mini.cache_dir / f"build-{'1' * 32}.nq")
+    standing = half_written(mini.cache_dir / f"build-{'1' * 32}.nq")
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr

@@ -254,7 +254,7 @@ def _create_held(tmp: Path, tracked: bool) -> int | None:
         _HELD[tmp] = os.dup(fd)  # the caller closes ``fd`` once written; this one holds on
         if tracked:
             _UNFINISHED.add(tmp)
-    if not _still_named(tmp, fd):
+    if not still_named(tmp, fd):
         # ``remove_abandoned`` held it between its creation and the lock above, and removed
         # it: the write goes to a name of its own.
         _release(tmp)
@@ -263,7 +263,9 @@ def _create_held(tmp: Path, tracked: bool) -> int | None:
     return fd
 
 
-def _still_named(path: Path, fd: int) -> bool:
+def still_named(path: Path, fd: int) -> bool:
+    """Whether ``path`` still names the file or folder open as ``fd``: one locked after its
+    making may have been removed (and its name taken anew) by a cleanup between the two."""
     try:
         return os.path.samestat(os.lstat(path), os.fstat(fd))
     except FileNotFoundError:
@@ -299,7 +301,7 @@ def remove_abandoned(folder: Path, name: str) -> None:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 continue
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if _still_named(entry, fd):
+            if still_named(entry, fd):
                 entry.unlink()
         except OSError:  # held (being written), no locks here, or gone: left as it is
             continue

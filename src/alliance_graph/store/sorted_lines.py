@@ -32,6 +32,8 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
+from ..atomic import still_named
+
 # What Python holds for a line besides its bytes: the bytes object's header and the run's
 # pointer to it.
 _OVERHEAD = sys.getsizeof(b"") + 8
@@ -159,16 +161,9 @@ def _held_spill(folder: Path) -> tuple[Path, int]:
                 os.close(held)
                 shutil.rmtree(spill, ignore_errors=True)
                 raise
-        if _still_named(spill, held):
+        if still_named(spill, held):
             return spill, held
         os.close(held)  # removed between its making and the lock: another name
-
-
-def _still_named(path: Path, fd: int) -> bool:
-    try:
-        return os.path.samestat(os.lstat(path), os.fstat(fd))
-    except FileNotFoundError:
-        return False
 
 
 def remove_abandoned(folder: Path) -> None:
@@ -181,7 +176,7 @@ def remove_abandoned(folder: Path) -> None:
             continue
         try:
             fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if _still_named(spill, held):
+            if still_named(spill, held):
                 shutil.rmtree(spill, ignore_errors=True)
         except OSError:  # held (a sort under way), or no locks here: left as it is
             continue
