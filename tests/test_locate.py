@@ -491,3 +491,34 @@ def test_a_labelled_blank_node_is_on_its_first_statement(tmp_path, snippet, line
     [name] = inputs.proposals
     [node] = [q.subject for q in inputs.quads if q.object == ox.NamedNode(ID + "M")]
     assert loc.locate(node, None, None) == (name, len(prologue.splitlines()) + line)
+
+
+# A number or boolean as a store gives it back ("+7" as "7", 1e3 as "1000"; rdflib's own
+# forms "1000.0"): below its subject's first line, each finding on it was on that line.
+CANONICAL = [
+    ('id:A ag:n 1 ;\n    ag:n +7 .', _lit("7", "integer")),
+    ('id:A ag:n 1 ;\n    ag:n 1e3 .', _lit("1000", "double")),
+    ('id:A ag:n 1 ;\n    ag:n 1e3 .', _lit("1000.0", "double")),
+    ('id:A ag:n 1 ;\n    ag:n 1.E-3 .', _lit("0.001", "double")),
+    ('id:A ag:n 1 ;\n    ag:n .5 .', _lit("0.5", "decimal")),
+    ('id:A ag:n 1 ;\n    ag:n -0.0 .', _lit("0", "decimal")),
+    ('id:A ag:n 1 ;\n    ag:n "0007"^^xsd:integer .', _lit("7", "integer")),
+    ('id:A ag:n 1 ;\n    ag:n "1"^^xsd:boolean .', _lit("true", "boolean")),
+]
+
+
+@pytest.mark.parametrize("snippet, value", CANONICAL)
+def test_a_number_is_on_its_line_in_the_form_a_store_gives_it(tmp_path, snippet, value):
+    from alliance_graph.build.lines import LineIndex
+    from alliance_graph.build.places import Places
+    from alliance_graph.rdf import graph_iri
+    prologue = TEXT.split("\n\n")[0] + "\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    text = prologue + snippet
+    s, p = ox.NamedNode(ID + "A"), ox.NamedNode(AG + "n")
+    want = len(prologue.splitlines()) + 2
+    loc, inputs = locator(tmp_path, text)
+    [name] = inputs.proposals
+    assert loc.locate(s, p, value) == (name, want), "validate (its checks' store, its shapes)"
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    assert Places(store, LineIndex({"data/x.ttl": text})).line("data/x.ttl", s, p, value) == want

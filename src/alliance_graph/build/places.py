@@ -29,6 +29,7 @@ from ..namespaces import AG, RDF
 from ..rdf import file_of, graph_iri, turtle_string
 from .lines import LineIndex
 from .loading import written_label
+from .statements import value_key
 
 _TYPE = ox.NamedNode(str(RDF.type))
 _SUBJECT = ox.NamedNode(str(RDF.subject))
@@ -175,9 +176,11 @@ class Places:
                             and self.label(o) is not None else None)
         if value is None:
             return None
-        # A literal by its datatype or language first, then by its value alone.
+        # A literal by its datatype or language first, then by its value alone, then a number
+        # or boolean by what it is worth (the store's "1000" is the file's 1e3).
         values = [(*value, "@" + o.language.lower() if o.language else o.datatype.value),
-                  value] if isinstance(o, ox.Literal) else [value]
+                  value, value_key(o.value, o.datatype.value)] if isinstance(o, ox.Literal) \
+            else [value]
         objects = self.lines.statements(name).objects
         for subject in self._subjects(name, s):
             line = next((objects[k] for v in values if (k := (subject, p.value, v)) in objects),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from decimal import Decimal
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -29,6 +30,13 @@ _UNNAMED = ("unnamed",)
 # escaped).
 _END = re.compile(r"(?<!\\)\.$")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?")
+# The datatypes a store keeps by value, not as written: Oxigraph gives "+7", "1e3", ".5",
+# "1"^^xsd:boolean back as "7", "1000", "0.5", "true" (rdflib has forms of its own).
+_DECIMALS = {_XSD + name for name in (
+    "decimal", "integer", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+    "unsignedShort", "unsignedByte")}
+_FLOATS = {_XSD + "double", _XSD + "float"}
 # What a gap between two tokens says: a ";" or a ","; a comment's text is none of it.
 _SEPARATOR = re.compile(r"#[^\n]*|([;,])")
 
@@ -158,6 +166,25 @@ def _typed(found: dict, literal: tuple, datatype: str | None) -> None:
     subject, predicate, value, line = literal
     if datatype is not None:
         found.setdefault((subject, predicate, ("literal", value, datatype)), line)
+        by_value = value_key(value, datatype)
+        if by_value is not None:
+            found.setdefault((subject, predicate, by_value), line)
+
+
+def value_key(lexical: str, datatype: str) -> tuple | None:
+    """Return the key of a number or boolean by its value (None for another literal, or one
+    not of its datatype): the store gives it back in a form of its own, and a finding on
+    ``ag:x 1e3`` (``"1000"``) written below the subject's first line was placed there."""
+    written = lexical.strip()  # (XML Schema's whitespace facet: collapsed)
+    if datatype == _XSD + "boolean":
+        value = {"true": True, "1": True, "false": False, "0": False}.get(written)
+    elif datatype in _FLOATS and written in ("INF", "+INF", "-INF"):
+        value = float(written)
+    elif datatype in _FLOATS | _DECIMALS and _NUMBER.fullmatch(written):
+        value = float(written) if datatype in _FLOATS else Decimal(written)
+    else:  # another datatype, or no number (Python's own would take "1_000", "NaN")
+        value = None
+    return None if value is None else ("value", datatype, value)
 
 
 def _form_type(written: str) -> str:

@@ -17,10 +17,20 @@ from rdflib.namespace import RDF
 from ..build import truthy
 from ..build.lines import LineIndex
 from ..build.places import Places
+from ..build.statements import value_key
 from ..rdf import file_of
 from .inputs import Inputs
 
 _TYPE = str(RDF.type)
+
+
+def _same(term):
+    """Return what ``term`` is looked up by: a number or boolean by its value (the checks'
+    store gives 1e3 back as "1000", rdflib as "1000.0": neither was found among the parsed
+    quads, and its finding went to its node's first line), any other term itself."""
+    if isinstance(term, ox.Literal) and not term.language:
+        return value_key(term.value, term.datatype.value) or term
+    return term
 
 
 class Locator(Places):
@@ -37,7 +47,7 @@ class Locator(Places):
         self.stated_in: dict[ox.Node, dict[str, None]] = defaultdict(dict)
         for q in inputs.quads:
             g = file_of(q.graph_name)
-            self.graphs_of[(q.subject, q.predicate, q.object)].append(g)
+            self.graphs_of[(q.subject, q.predicate, _same(q.object))].append(g)
             self.stated_in[q.subject][g] = None
             if isinstance(q.subject, ox.BlankNode):
                 self._of_blank[q.subject].append((g, q.predicate, q.object))
@@ -52,7 +62,7 @@ class Locator(Places):
             if {"s", "p", "o"} <= c.keys():
                 g = file_of(c["graph"])
                 self.fact_of[node] = (c["s"], c["p"], c["o"])
-                self._claims[(c["s"], c["p"], c["o"])].append((g, node))
+                self._claims[(c["s"], c["p"], _same(c["o"]))].append((g, node))
                 self.about[c["s"]].append((c["p"].value != _TYPE, g, node, c["p"]))
 
     # What the rules of ``Places`` read of the graph, from the parsed quads.
@@ -74,16 +84,16 @@ class Locator(Places):
         return [(p, o) for g, p, o in self._of_blank.get(node, ()) if g == name]
 
     def stating(self, name: str, s, p, o):
-        found = [node for g, node in self._claims.get((s, p, o), ()) if g == name]
+        found = [node for g, node in self._claims.get((s, p, _same(o)), ()) if g == name]
         return min(found, key=lambda c: c.value) if found else None
 
     def holds(self, s, p, o) -> bool:
         """Return whether the inputs state ``s p o`` or a claim of theirs derives it."""
-        return (s, p, o) in self.graphs_of or (s, p, o) in self._claims
+        return (s, p, _same(o)) in self.graphs_of or (s, p, _same(o)) in self._claims
 
     def claims_stating(self, s, p, o) -> list[tuple[str, ox.Node]]:
         """Return (file, claim) for each claim stating the triple ``s p o``."""
-        return self._claims.get((s, p, o), [])
+        return self._claims.get((s, p, _same(o)), [])
 
     def label(self, node: ox.BlankNode) -> str | None:
         # A proposal's nodes keep the labels it wrote (``[ ]``'s are the parser's, written
@@ -101,11 +111,11 @@ class Locator(Places):
         if prefer is not None:  # a check names the file: stay in it
             return prefer, self.line(prefer, focus)
         if path is not None and value is not None:
-            names = self.graphs_of.get((focus, path, value))
+            names = self.graphs_of.get((focus, path, _same(value)))
             if names:
                 name = self._prefer(names)
                 return name, self.triple_line(name, focus, path, value)
-            claims = self._claims.get((focus, path, value))
+            claims = self._claims.get((focus, path, _same(value)))
             if claims:  # a derived plain triple: at the claim's rdf:object, which asserts it
                 name = self._prefer([c[0] for c in claims])
                 return name, self.triple_line(name, focus, path, value)
