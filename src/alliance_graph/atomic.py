@@ -46,9 +46,10 @@ def temp_name(path: Path, tag: str = "") -> Path:
 
 def temp_glob(name: str, tag: str = "") -> str:
     """Return the glob matching every name ``temp_name`` gives a file named ``name`` with
-    ``tag``; ``name`` is itself a glob (``"*.ttl"``: any Turtle file's), so a literal name is
-    passed through ``glob.escape``."""
-    return _TEMP.format(name=name, tag=glob.escape(tag), random="*")
+    ``tag``, and no other; ``name`` is itself a glob (``"*.ttl"``: any Turtle file's), so a
+    literal name is passed through ``glob.escape``.  The random part is its 12 hex digits: a
+    "*", it took a user's own ``.notes.ttl.mine.tmp`` in ``queries/`` for an update's."""
+    return _TEMP.format(name=name, tag=glob.escape(tag), random="[0-9a-f]" * 12)
 
 
 def _write(out, data: Data) -> None:

@@ -271,7 +271,9 @@ def _leftovers(data_dir: Path):
     earlier versions named them), the journal's (``..alliance-graph.journal.<random>.tmp``),
     and those beside the file a linked data file names (with the tag only: that folder is not
     ours); nothing else."""
-    places = [(data_dir, atomic.temp_glob("*.ttl")),
+    # A data file's, tagged or not, and those of versions that named them by mkstemp (any
+    # random part): every ``.<name>.ttl.*.tmp``, as docs/validation.md says.
+    places = [(data_dir, ".*.ttl.*.tmp"),
               (data_dir, atomic.temp_glob(glob.escape(JOURNAL)))]
     for link in data_dir.glob("*.ttl"):
         if link.is_symlink():

@@ -38,7 +38,7 @@ from .catalogue_files import CatalogueError
 WRITE_WAIT = 60.0     # seconds one waits for another update's writing (which takes a second)
 STALE_SECONDS = 60.0  # without locks, a hidden file older is a killed update's
 # Every name ``atomic.replace_all`` gives an answer's or the manifest's new or kept old text.
-LEFTOVERS = (temp_glob("*.srj"), temp_glob("*.ttl"))
+LEFTOVERS = tuple(temp_glob(name, tag) for name in ("*.srj", "*.ttl") for tag in ("", "old"))
 # A wait said with no ``on_wait``: a warning with no handler configured goes to stderr.
 _LOG = logging.getLogger("alliance_graph.catalogue")
 
