@@ -83,6 +83,19 @@ def statement_lines(text: str) -> Statements:
     # predicate, value, line)
     pending: tuple | None = None
     end = 0
+    # Each term token's key, made once while the prefixes and base stay as they are: one
+    # string and tuple for every writing of a name (a 14.6 MB file's keys, each made anew,
+    # were ~250 MB and 4 s).
+    terms: dict[tuple, object] = {}
+
+    def term_of(kind: str, token: str, place: str):
+        if kind == "string":  # (mostly written once: kept, each would be held twice)
+            return _term(kind, token, prefixes, base, place)
+        key = (kind, token, place)
+        if key not in terms:
+            terms[key] = _term(kind, token, prefixes, base, place)
+        return terms[key]
+
     for at, kind, token in turtle.tokens(text, brackets=True):
         suffix = typed or (kind == "name" and token[:1] in ("@", "^") and stack[-1][2] == ",")
         if pending is not None and not suffix:  # a plain string
@@ -104,6 +117,7 @@ def statement_lines(text: str) -> Statements:
                 elif len(directive) == 3:
                     prefixes[directive[1].removesuffix(":")] = iri
                 directive = []
+                terms.clear()  # what a name stands for from here on
             continue
         if kind == "name" and frame[2] == "s" and len(stack) == 1 \
                 and token.lower() in ("@prefix", "prefix", "@base", "base"):
@@ -131,15 +145,15 @@ def statement_lines(text: str) -> Statements:
         if suffix:  # a literal's language or datatype: no term of a triple
             if pending is not None and token != "^^":
                 written_as = "@" + token[1:].rstrip(".").lower() if token[0] == "@" else \
-                    _term(kind, token.removeprefix("^^"), prefixes, base, "p")
+                    term_of(kind, token.removeprefix("^^"), "p")
                 _typed(found, pending, written_as)
                 pending = None
             typed = token == "^^"
         elif frame[2] == "p":
-            frame[1] = _TYPE if token == "a" else _term(kind, token, prefixes, base, "p")
+            frame[1] = _TYPE if token == "a" else term_of(kind, token, "p")
             frame[2] = "o"
         elif frame[2] in ("s", "o"):
-            term = _term(kind, token, prefixes, base, frame[2])
+            term = term_of(kind, token, frame[2])
             if frame[2] == "s" and term is not None:
                 opened.setdefault(term, []).append(bisect.bisect_left(newlines, at) + 1)
             if frame[2] == "o" and frame[0] is not _UNNAMED and None not in (frame[0], frame[1],
