@@ -9,10 +9,13 @@ import pyoxigraph as ox
 import pytest
 
 from alliance_graph.build import truthy
+from alliance_graph.build.lines import LineIndex
 from alliance_graph.build.loading import LoadError
+from alliance_graph.build.places import Places
 from alliance_graph.proposals import validation
 from alliance_graph.proposals.inputs import Inputs
 from alliance_graph.proposals.locate import Locator
+from alliance_graph.rdf import graph_iri
 from alliance_graph.settings import Settings
 
 AG = "https://alliance-graph.example/ontology/"
@@ -44,6 +47,14 @@ def locator(tmp_path: Path, text: str = TEXT) -> tuple[Locator, Inputs]:
                              data_dir=tmp_path / "data"), [path])
     inputs.read(inputs.proposed)
     return Locator(inputs), inputs
+
+
+def built(text: str) -> tuple[ox.Store, Places]:
+    """``text`` as the build holds it, as data/x.ttl: its store and where the build places
+    findings on it (``build/places.py``), the route beside ``validate``'s ``Locator``."""
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    return store, Places(store, LineIndex({"data/x.ttl": text}))
 
 
 def test_triples_blank_nodes_and_derived_triples_have_lines(tmp_path):
@@ -171,7 +182,6 @@ def test_thousands_of_blank_nodes_are_placed_by_lookups_not_by_passes(tmp_path, 
     # spellings of each name worked out anew for each), and each _:label searched for in the
     # whole text: 3,000 blank claims took 11 minutes to validate.
     from alliance_graph.build import lines
-    from alliance_graph.build.lines import LineIndex
     n = 2000
     text = TEXT.split("\n\n")[0] + "\n\n" + "".join(
         f"[ a ag:Claim ;\n    rdf:subject id:Thing ;\n    rdf:object id:T{i} ] .\n"
@@ -336,9 +346,6 @@ def _term(written: str):
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
 @pytest.mark.parametrize("snippet, triple, line", WRITTEN)
 def test_a_triple_is_on_the_line_writing_its_value(tmp_path, snippet, triple, line, line_end):
-    from alliance_graph.build.lines import LineIndex
-    from alliance_graph.build.places import Places
-    from alliance_graph.rdf import graph_iri
     prologue = TEXT.split("\n\n")[0] + "\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ." \
         "\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
     text = (prologue + snippet).replace("\n", line_end)  # no final line end
@@ -350,10 +357,8 @@ def test_a_triple_is_on_the_line_writing_its_value(tmp_path, snippet, triple, li
     loc, inputs = locator(tmp_path, text)
     [name] = inputs.proposals
     assert loc.locate(s, p, o) == (name, want), "validate"
-    store = ox.Store()
-    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    store, places = built(text)
     assert (s, p, o) in {(q.subject, q.predicate, q.object) for q in store}
-    places = Places(store, LineIndex({"data/x.ttl": text}))
     assert places.line("data/x.ttl", s, p, o) == want, "the build"
 
 
@@ -381,9 +386,6 @@ BLANK = [
 @pytest.mark.parametrize("snippet, triple, line", BLANK)
 def test_a_blank_node_s_triple_is_on_the_line_writing_its_value(tmp_path, snippet, triple,
                                                                  line):
-    from alliance_graph.build.lines import LineIndex
-    from alliance_graph.build.places import Places
-    from alliance_graph.rdf import graph_iri
     prologue = TEXT.split("\n\n")[0] + "\n"
     text = prologue + snippet + "\n"
     p, o = (_term(t) for t in triple.split(" ", 1))
@@ -393,10 +395,8 @@ def test_a_blank_node_s_triple_is_on_the_line_writing_its_value(tmp_path, snippe
     [name] = inputs.proposals
     [node] = [q.subject for q in inputs.quads if (q.predicate, q.object) == marker]
     assert loc.locate(node, p, o) == (name, want), "validate"
-    store = ox.Store()
-    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    store, places = built(text)
     [node] = [q.subject for q in store if (q.predicate, q.object) == marker]
-    places = Places(store, LineIndex({"data/x.ttl": text}))
     assert places.line("data/x.ttl", node, p, o) == want, "the build"
 
 
@@ -456,9 +456,6 @@ TYPED = [
 
 @pytest.mark.parametrize("snippet, value, line", TYPED)
 def test_a_literal_is_on_the_line_writing_it_with_its_datatype(tmp_path, snippet, value, line):
-    from alliance_graph.build.lines import LineIndex
-    from alliance_graph.build.places import Places
-    from alliance_graph.rdf import graph_iri
     prologue = TEXT.split("\n\n")[0] + "\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
     text = prologue + snippet  # no final line end
     s = ox.NamedNode(ID + "A")
@@ -467,10 +464,9 @@ def test_a_literal_is_on_the_line_writing_it_with_its_datatype(tmp_path, snippet
     loc, inputs = locator(tmp_path, text)
     [name] = inputs.proposals
     assert loc.locate(s, p, value) == (name, want), "validate"
-    store = ox.Store()
-    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
+    store, places = built(text)
     assert (s, p, value) in {(q.subject, q.predicate, q.object) for q in store}
-    assert Places(store, LineIndex({"data/x.ttl": text})).line("data/x.ttl", s, p, value) == want
+    assert places.line("data/x.ttl", s, p, value) == want
 
 
 # A blank node's label where its statement opens, whatever the line holds before it: each was
@@ -509,9 +505,6 @@ CANONICAL = [
 
 @pytest.mark.parametrize("snippet, value", CANONICAL)
 def test_a_number_is_on_its_line_in_the_form_a_store_gives_it(tmp_path, snippet, value):
-    from alliance_graph.build.lines import LineIndex
-    from alliance_graph.build.places import Places
-    from alliance_graph.rdf import graph_iri
     prologue = TEXT.split("\n\n")[0] + "\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
     text = prologue + snippet
     s, p = ox.NamedNode(ID + "A"), ox.NamedNode(AG + "n")
@@ -519,9 +512,8 @@ def test_a_number_is_on_its_line_in_the_form_a_store_gives_it(tmp_path, snippet,
     loc, inputs = locator(tmp_path, text)
     [name] = inputs.proposals
     assert loc.locate(s, p, value) == (name, want), "validate (its checks' store, its shapes)"
-    store = ox.Store()
-    store.load(text.encode(), format=ox.RdfFormat.TURTLE, to_graph=graph_iri("data/x.ttl"))
-    assert Places(store, LineIndex({"data/x.ttl": text})).line("data/x.ttl", s, p, value) == want
+    _, places = built(text)
+    assert places.line("data/x.ttl", s, p, value) == want
 
 
 def test_a_name_written_again_and_again_is_read_into_one_key():
