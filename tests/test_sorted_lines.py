@@ -20,7 +20,8 @@ def some_lines(count: int, seed: int = 1) -> list[bytes]:
 
 
 def spilled(folder) -> list:
-    return [run for spill in folder.glob(".sort-*") for run in spill.iterdir()]
+    return [run for spill in folder.glob(".sort-*") for run in spill.iterdir()
+            if run.name != module.MARK]
 
 
 @pytest.mark.parametrize("run_bytes", [1, 500, 1 << 20])
@@ -161,3 +162,27 @@ def test_a_sort_killed_as_it_spilled_leaves_nothing_after_the_next(tmp_path):
         standing.wait()
     module.remove_abandoned(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_the_folders_a_sort_made_are_taken_for_its_leftovers(tmp_path):
+    # The cleanup removed every .sort-* folder no process held: a user's own beside a cache
+    # (a --cache shared with other files) went with a build's load.
+    killed = _spilling(tmp_path)
+    killed.kill()
+    killed.wait()
+    users = {".sort-notes": "notes.txt", ".sort-1": "1.run", ".sort-abcdefgh": "notes.txt",
+             ".sort-0123456789ab": "1.run"}  # a sort's name, but no mark in it: not a sort's
+    for name, inside in users.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / inside).write_text("mine")
+    earlier = tmp_path / ".sort-k3j_x9ab"  # an earlier version's (mkdtemp), killed: runs only
+    earlier.mkdir()
+    (earlier / "1.run").write_bytes(b"a\n")
+    (earlier / "2.merged").write_bytes(b"b\n")
+    empty = tmp_path / ".sort-00112233aabb"  # a sort killed before it wrote its mark
+    empty.mkdir()
+    assert len(list(tmp_path.glob(".sort-*"))) == len(users) + 3
+    assert list(sorted_lines([b"b\n", b"a\n"], run_bytes=1, folder=tmp_path)) == [
+        b"a\n", b"b\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(users)
+    assert all((tmp_path / name / inside).read_text() == "mine" for name, inside in users.items())

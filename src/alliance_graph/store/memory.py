@@ -26,12 +26,15 @@ def main_file(settings: Settings) -> Path:
     path = nquads.with_name(nquads.name.replace("build-", "main-", 1))
     if not build.whole(path) and _write_main(path, nquads):
         from ..build.cache_lock import lock_glob
-        atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq"), ".sort-*",
+        atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq"),
                                           lock_glob("main-*.nq")),
                             path.name, settings.stale_cache_seconds)
-    else:  # as the build cache's (``pipeline.cached_build``), and a killed sort's runs
+    else:  # as the build cache's (``pipeline.cached_build``)
         atomic.remove_abandoned(path.parent, "main-*.nq")
-        sorted_lines.remove_abandoned(path.parent)
+    # A killed sort's runs, by their hold and their names, not their age: ".sort-*" among the
+    # stale files took a user's own ``.sort-notes/`` in a shared cache folder, and a sort
+    # under way for longer than the grace.
+    sorted_lines.remove_abandoned(path.parent)
     return path
 
 

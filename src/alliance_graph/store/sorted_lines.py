@@ -10,7 +10,9 @@ ended by an exception; and held (flock) while the sort lives, so that what a sor
 outright (SIGKILL, the out-of-memory killer) left, gigabytes for a large build, is removed by
 the next sort spilling into the same folder (one given: the system's is shared with other
 programs, and cleaned by the system), or by ``remove_abandoned``, however new, while another
-process's sort under way is spared.  The exports used the ``sort`` program for this (LC_ALL=C, -u): a
+process's sort under way is spared.  Only what a sort made is removed: a folder of the spill's
+name (``.sort-`` and 12 hex digits) holding the mark a sort writes into it first, so that a
+user's ``.sort-notes/`` in a ``--cache`` shared with other files stays.  The exports used the ``sort`` program for this (LC_ALL=C, -u): a
 second way of doing the same thing, a program outside Python and a process to end and to
 hear failing; the order is the same (a line's bytes; an N-Triples or N-Quads line holds no
 byte below the line feed's that could make a line's end sort otherwise).
@@ -25,6 +27,8 @@ import heapq
 import io
 import itertools
 import os
+import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -144,15 +148,31 @@ class LineSorter(contextlib.AbstractContextManager):
 
 
 _PREFIX = ".sort-"
+# A spill folder's name: the prefix and 12 hex digits (as ``atomic.temp_name``'s random part);
+# and the file a sort writes into it first, before any run.  The cleanup takes a folder for a
+# sort's only by both (or by the name, when empty: a sort killed before it wrote the mark), as
+# it took every unheld ``.sort-*`` (a user's ``.sort-notes/`` in a shared ``--cache`` too).
+_SPILL = re.compile(r"\.sort-[0-9a-f]{12}")
+MARK = ".alliance-graph-sort"
+# Earlier versions' spill folders: named by mkdtemp (8 of [a-z0-9_]: ``tempfile``'s
+# ``_RandomNameSequence``), with no mark; one is taken for a sort's if it holds runs and
+# nothing else (the runs' names: ``LineSorter._write_run``).
+_EARLIER = re.compile(r"\.sort-[a-z0-9_]{8}")
+_RUN = re.compile(r"[0-9]+\.(?:run|merged)")
 # What a file system without flock answers (some network and FUSE ones): there a spill is made
 # unheld, and none is taken for abandoned.
 _NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
 
 
 def _held_spill(folder: Path) -> tuple[Path, int]:
-    """Make a spill folder in ``folder``; return it and a descriptor holding it (flock)."""
+    """Make a spill folder in ``folder``, marked; return it and a descriptor holding it
+    (flock)."""
     while True:
-        spill = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=folder))
+        spill = folder / f"{_PREFIX}{secrets.token_hex(6)}"
+        try:
+            os.mkdir(spill, 0o700)
+        except FileExistsError:
+            continue
         held = os.open(spill, os.O_RDONLY | os.O_DIRECTORY)
         try:
             fcntl.flock(held, fcntl.LOCK_EX)
@@ -162,21 +182,39 @@ def _held_spill(folder: Path) -> tuple[Path, int]:
                 shutil.rmtree(spill, ignore_errors=True)
                 raise
         if still_named(spill, held):
+            try:
+                (spill / MARK).write_bytes(b"runs of an alliance-graph sort, removed when it ends\n")
+            except BaseException:
+                os.close(held)
+                shutil.rmtree(spill, ignore_errors=True)
+                raise
             return spill, held
         os.close(held)  # removed between its making and the lock: another name
 
 
+def _made_by_a_sort(spill: Path) -> bool:
+    """Whether the folder ``spill`` is one a sort made (by its name and what it holds)."""
+    held = os.listdir(spill)
+    if _SPILL.fullmatch(spill.name):
+        return not held or MARK in held
+    return bool(_EARLIER.fullmatch(spill.name)) and bool(held) and \
+        all(_RUN.fullmatch(name) for name in held)
+
+
 def remove_abandoned(folder: Path) -> None:
     """Remove the spill folders in ``folder`` that no process holds: what sorts killed
-    outright left.  Where the file system has no flock, none is removed."""
+    outright left; a folder a sort did not make is left (``_made_by_a_sort``).  Where the
+    file system has no flock, none is removed."""
     for spill in folder.glob(_PREFIX + "*"):
+        if not (_SPILL.fullmatch(spill.name) or _EARLIER.fullmatch(spill.name)):
+            continue  # not a name a sort gives: a user's own ``.sort-notes/``
         try:
             held = os.open(spill, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         except OSError:  # not a folder, or gone
             continue
         try:
             fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if still_named(spill, held):
+            if still_named(spill, held) and _made_by_a_sort(spill):
                 shutil.rmtree(spill, ignore_errors=True)
         except OSError:  # held (a sort under way), or no locks here: left as it is
             continue
