@@ -214,3 +214,75 @@ def test_a_caller_reading_the_data_folder_builds_alone_rather_than_wait(mini, tm
         assert builder.poll() is None  # built while the other build still held its lock
     finally:
         _stop(builder)
+
+
+def _killed_mid_build(settings, folder, name) -> None:
+    """Start a process building ``settings``' inputs and kill it (SIGKILL) once it builds."""
+    before = _builds(folder)
+    builder = _process(settings, folder, name, 60.0)
+    try:
+        deadline = time.monotonic() + 60
+        while _builds(folder) == before and builder.poll() is None and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _builds(folder) == before + 1, "the builder did not start building"
+    finally:
+        _stop(builder)
+
+
+def test_a_killed_builders_lock_goes_with_the_next_command_of_any_inputs(mini, tmp_path):
+    # A killed build's .build-<hash>.nq.lock was removed among the stale files, by its age:
+    # it stayed until a build of other inputs ten minutes on.
+    from alliance_graph.build import cache_lock
+    folder = tmp_path / "run"
+    folder.mkdir()
+    build.cached_build(mini)  # these inputs' build is whole
+    facts = mini.data_dir / "facts.ttl"
+    before = facts.read_text()
+    facts.write_text(before.replace('"Iron Dome"', '"Iron Dome system"'))
+    lock = build.cache_path(mini).with_name(cache_lock.lock_glob(build.cache_path(mini).name))
+    builder = _process(mini, folder, "a", 60.0)  # building the edited inputs, alive
+    try:
+        deadline = time.monotonic() + 60
+        while not _builds(folder) and builder.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _builds(folder) == 1 and lock.exists()
+        facts.write_text(before)  # the edit undone: a command finds its build whole
+        build.cached_build(mini)
+        assert lock.exists(), "a lock a build under way holds is spared"
+    finally:
+        _stop(builder)
+    build.cached_build(mini)
+    assert not lock.exists()
+    facts.write_text(before.replace('"Iron Dome"', '"Iron Dome system"'))
+    _killed_mid_build(mini, folder, "b")
+    assert lock.exists()
+    facts.write_text(before.replace('"Iron Dome"', '"Iron Dome air defence"'))
+    build.cached_build(mini)  # a build of other inputs
+    assert [p.name for p in mini.cache_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_caller_that_locks_a_lock_file_removed_meanwhile_takes_the_name_anew(mini):
+    # A build ending removes its lock file while others wait on it (as the cleanup removes a
+    # killed builder's while one has it open): the waiter then held a lock on a file no
+    # longer named, and the next caller, making the name anew, built beside it.
+    from alliance_graph.build import cache_lock
+    mini.cache_dir.mkdir()
+    path = mini.cache_dir / "build-0123.nq"
+    inside = []
+
+    def hold():
+        with cache_lock.building(path):
+            start = time.monotonic()
+            time.sleep(0.3)
+            inside.append((start, time.monotonic()))
+
+    with cache_lock.building(path):
+        waiter = threading.Thread(target=hold)
+        waiter.start()
+        time.sleep(0.5)  # waiting on the lock file this block holds, and removes as it ends
+    hold()
+    waiter.join(10)
+    first, second = sorted(inside)
+    assert first[1] <= second[0], "two callers held the build's lock at once"
+    assert list(mini.cache_dir.iterdir()) == []

@@ -223,15 +223,12 @@ def _put_back(done: list[Path], olds: dict[Path, Path | None], cause: OSError,
 # The temporary files of outputs a user named, while they are written (``write_output``): a
 # command interrupted by Ctrl-C ends at once, with os._exit, since its writing thread may be
 # inside the engine (``cli.main``), so no ``finally`` removes them; ``discard_unfinished`` does.
-# The build's caches and ``add``'s commit are not so tracked: their folders' stale files are
-# removed by ``remove_stale``, and ``add``'s journal may need its temporary files to finish a
-# commit.
+# (Not the caches': ``remove_abandoned`` does; nor ``add``'s, which its journal may need.)
 _UNFINISHED: set[Path] = set()
-# Every temporary file ``write_atomically`` writes (an output's, a cache's, a journal's) is held
-# (flock) by its writer from its creation to its rename: a SIGKILL runs no code at all, and the
-# file it left, held by nobody once the kernel released the dead writer's lock, is removed by
-# the next write of the same file (``remove_abandoned``), however new, while one another
-# process is writing is spared.  Each maps to a descriptor holding its lock.
+# Every temporary file ``write_atomically`` writes is held (flock) by its writer from its
+# creation to its rename: the one a SIGKILL left, held by nobody once the kernel released the
+# dead writer's lock, is removed by the next write of the same file (``remove_abandoned``),
+# however new, while one another process is writing is spared.  Each maps to its descriptor.
 _HELD: dict[Path, int] = {}
 _HELD_LOCK = threading.Lock()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
@@ -291,23 +288,29 @@ def remove_abandoned(folder: Path, name: str) -> None:
     killed outright, SIGKILL or the power cut), that no process holds; one being written now,
     by another process writing such a file, is held and spared."""
     for entry in folder.glob(temp_glob(name)):
-        written = _WRITTEN.fullmatch(entry.name)
-        if not written or not fnmatch.fnmatchcase(written[1], name):
-            continue  # another tag's (``replace_all``'s kept old text, ``add``'s new files)
-        try:
-            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
-            continue
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                continue
+        written = _WRITTEN.fullmatch(entry.name)  # not another tag's (``replace_all``'s old)
+        if written and fnmatch.fnmatchcase(written[1], name):
+            remove_unheld(entry)
+
+
+def remove_unheld(path: Path) -> None:
+    """Remove the regular file ``path`` if no process holds it (flock), locked first and only
+    while ``path`` still names it: whoever opened it before and locks it after finds it no
+    longer named (``still_named``) and takes the name anew.  One held or gone is left, and
+    every one where the file system has no flock."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if still_named(entry, fd):
-                entry.unlink()
-        except OSError:  # held (being written), no locks here, or gone: left as it is
-            continue
-        finally:
-            os.close(fd)
+            if still_named(path, fd):
+                path.unlink()
+    except OSError:  # held (being written), no locks here, or gone: left as it is
+        pass
+    finally:
+        os.close(fd)
 
 
 def discard_unfinished() -> None:
@@ -377,14 +380,11 @@ def _descriptor(path: Path) -> bool:
 def remove_stale(folder: Path, patterns: tuple[str, ...], keep: str,
                  grace: float | None) -> None:
     """Remove the entries of ``folder`` matching ``patterns`` (globs), except ``keep``, that
-    nothing has written for ``grace`` seconds (None: every one, however new): older builds,
-    and what a killed write left.
-
-    The grace period spares what another command is writing or about to read (a build it has
-    just made, for inputs that have changed since); a file already open stays readable to the
-    process that opened it, as POSIX keeps a removed file alive until closed.  None is for a
-    caller whose lock excludes every other writer: a file's time, set by a file server's
-    clock, may be ahead of this one's, and a grace of 0 would spare it.
+    nothing has written for ``grace`` seconds (None: every one, however new): older builds.
+    The grace spares what another command is writing or about to read (a build just made,
+    for inputs changed since); one already open stays readable, as POSIX keeps a removed file
+    alive until closed.  None is for a caller whose lock excludes every other writer: a
+    file's time, set by a file server's clock, may be ahead of this one's (0 would spare it).
     """
     cutoff = None if grace is None else time.time() - grace
     for pattern in patterns:

@@ -13,7 +13,10 @@ writes its problems into the lock file before it lets go, and each caller that w
 build raises them too, rather than make the same failure again, one after another; a build
 failing otherwise leaves no such record, and the next caller builds.  A build that ends, well
 or not, removes the lock file (those waiting for it hold it open); one a killed builder left
-is removed as a stale cache file is.
+is removed by the next command asking for a build of any inputs (``remove_abandoned``), once
+no process holds it.  A caller that opened a lock file so removed, and locks it after, finds
+its name gone (or another file's) and opens the name anew: holding a lock no later comer
+sees, it built beside the next caller.
 """
 
 from __future__ import annotations
@@ -27,15 +30,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import atomic
 from . import data_folder
 from .data_folder import open_lock
 from .file_locks import flocked
-from .loading import LoadError, Problem
 
 
 def lock_glob(name: str) -> str:
     """Return the glob of the lock files of the cache files ``name`` (itself a glob) matches."""
     return f".{name}.lock"
+
+
+def remove_abandoned(folder: Path, name: str) -> None:
+    """Remove the lock files of the cache files of ``folder`` that ``name`` (a glob) matches
+    that no process holds: what builders killed outright left.  One a builder holds, or one
+    its waiters hold open, is left; one opened but not yet locked is taken anew (``building``)."""
+    for lock in folder.glob(lock_glob(name)):
+        atomic.remove_unheld(lock)
 
 
 def _record(fd: int) -> dict:
@@ -59,6 +70,9 @@ def building(path: Path) -> Iterator[None]:
     """Hold the lock of building ``path`` for the block, once the build under way (if any)
     has ended; raise its ``LoadError`` if it failed on its inputs.  The block looks for
     ``path`` first: the build waited for may have made it."""
+    # here, not above: removing a killed build's lock (a command whose build is whole) needs
+    # none of the build's modules
+    from .loading import LoadError, Problem
     lock = path.with_name(lock_glob(path.name))
     fd = open_lock(lock)
     token = secrets.token_hex(8)
@@ -68,18 +82,26 @@ def building(path: Path) -> Iterator[None]:
         seen.add(_record(fd).get("token"))
 
     try:
-        # A caller holding a data folder's readers' lock (``validate``) does not wait: the
-        # build it would wait for reads that folder, which a commit queued meanwhile keeps
-        # from it until the commit, itself waiting for this caller, gave up.  It builds alone,
-        # as every caller did before (the file is written atomically).
-        if getattr(data_folder._mine, "folders", None) and \
-                not flocked(fd, fcntl.LOCK_EX, 0, lambda: None):
-            yield
-            return
-        flocked(fd, fcntl.LOCK_EX, None, waiting)  # where the file system has no locks: at once
-        record = _record(fd)
-        if record.get("token") in seen and isinstance(record.get("problems"), list):
-            raise LoadError([Problem(**problem) for problem in record["problems"]])
+        while True:
+            # A caller holding a data folder's readers' lock (``validate``) does not wait: the
+            # build it would wait for reads that folder, which a commit queued meanwhile keeps
+            # from it until the commit, itself waiting for this caller, gave up.  It builds
+            # alone, as every caller did before (the file is written atomically).
+            if getattr(data_folder._mine, "folders", None) and \
+                    not flocked(fd, fcntl.LOCK_EX, 0, lambda: None):
+                yield
+                return
+            flocked(fd, fcntl.LOCK_EX, None, waiting)  # where the file system has no locks: at once
+            record = _record(fd)
+            if record.get("token") in seen and isinstance(record.get("problems"), list):
+                raise LoadError([Problem(**problem) for problem in record["problems"]])
+            if atomic.still_named(lock, fd):
+                break
+            # Removed while this caller waited (by the build that ended, or as abandoned) and
+            # perhaps made anew: the lock that counts is the one the name gives now.
+            os.close(fd)
+            fd = None
+            fd = open_lock(lock)
         _write(fd, {"token": token})
         try:
             yield
@@ -93,12 +115,9 @@ def building(path: Path) -> Iterator[None]:
             raise
         finally:
             # Those waiting hold the file open; later callers need none.  Removed only while
-            # the name is still this lock's (another caller may have made a new one since a
-            # stale one's removal took it).
-            try:
-                if os.path.samestat(os.stat(lock), os.fstat(fd)):
-                    lock.unlink()
-            except FileNotFoundError:
-                pass
+            # the name is still this lock's.
+            if atomic.still_named(lock, fd):
+                lock.unlink(missing_ok=True)
     finally:
-        os.close(fd)  # releases the lock
+        if fd is not None:
+            os.close(fd)  # releases the lock

@@ -180,19 +180,22 @@ def cached_build(settings: Settings) -> Path:
     Large inputs take the streaming route: built in an in-memory store, dumped from it.
     """
     path = cache_path(settings)
+    # here: opening a finished build needs none of the build's modules (cache_lock, to remove a
+    # killed build's lock, only the data folder's light lock modules)
+    from . import cache_lock
     if whole(path):
         # What a build of other inputs killed as it wrote left (the inputs' edit since undone:
-        # no build is made, and none of this name was written, to remove it).
+        # no build is made, and none of this name was written, to remove it), and its lock.
         atomic.remove_abandoned(path.parent, "build-*.nq")
+        cache_lock.remove_abandoned(path.parent, "build-*.nq")
         return path
-    from . import cache_lock  # here: opening a finished build needs none of the build's modules
     path.parent.mkdir(parents=True, exist_ok=True)
     with cache_lock.building(path):
         return path if whole(path) else _build_cache(settings)
 
 
 def _build_cache(settings: Settings) -> Path:
-    from .cache_lock import lock_glob
+    from . import cache_lock
 
     def make(_digest):
         if is_large(settings):
@@ -205,7 +208,9 @@ def _build_cache(settings: Settings) -> Path:
     digest, write = while_unchanged(settings, make)
     path = settings.cache_dir / f"build-{digest[:32]}.nq"
     atomic.write_atomically(path, write)
-    atomic.remove_stale(path.parent, ("build-*.nq", atomic.temp_glob("build-*.nq"),
-                                      lock_glob("build-*.nq")), path.name,
+    atomic.remove_stale(path.parent, ("build-*.nq", atomic.temp_glob("build-*.nq")), path.name,
                         settings.stale_cache_seconds)
+    # A killed build's lock, once no process holds it (this build's own is held): by its age,
+    # among the stale files, it stayed 10 minutes, and a build holding it longer lost it.
+    cache_lock.remove_abandoned(path.parent, "build-*.nq")
     return path

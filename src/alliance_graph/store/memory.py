@@ -25,12 +25,12 @@ def main_file(settings: Settings) -> Path:
     nquads = build.cached_build(settings)
     path = nquads.with_name(nquads.name.replace("build-", "main-", 1))
     if not build.whole(path) and _write_main(path, nquads):
-        from ..build.cache_lock import lock_glob
-        atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq"),
-                                          lock_glob("main-*.nq")),
+        atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq")),
                             path.name, settings.stale_cache_seconds)
     else:  # as the build cache's (``pipeline.cached_build``)
         atomic.remove_abandoned(path.parent, "main-*.nq")
+    from ..build import cache_lock  # here: opening a build needs no other build module
+    cache_lock.remove_abandoned(path.parent, "main-*.nq")  # a killed writer's lock, unheld
     # A killed sort's runs, by their hold and their names, not their age: ".sort-*" among the
     # stale files took a user's own ``.sort-notes/`` in a shared cache folder, and a sort
     # under way for longer than the grace.
