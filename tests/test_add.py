@@ -298,7 +298,7 @@ def test_add_keeps_file_modes_and_cleans_leftovers(tmp_path, cache, two_file_pro
     project = make_project(tmp_path, cache)
     os.chmod(project / "data" / "base.ttl", 0o644)
     os.chmod(project / "data" / "events.ttl", 0o640)
-    leftover = project / "data" / ".base.ttl.add-0a1b2c.tmp"
+    leftover = project / "data" / ".base.ttl.add-0a1b2c3d4e5f.tmp"
     leftover.write_text("what a killed write left", "utf-8")
     done = run(project, "add", two_file_proposal)
     assert done.returncode == 0, done.stderr

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -152,8 +153,8 @@ def test_a_commit_stopped_after_its_journal_is_finished_by_the_next_run(folder, 
 
 
 def test_leftover_temporary_files_are_cleaned(folder):
-    (folder / ".one.ttl.add-0123.tmp").write_text("half a file", "utf-8")
-    (folder / ".two.ttl.k3j_x9.tmp").write_text("an older version's leftover", "utf-8")
+    (folder / ".one.ttl.add-0123456789ab.tmp").write_text("half a file", "utf-8")
+    (folder / ".two.ttl.k3j_x9ab.tmp").write_text("an older version's leftover", "utf-8")
     (folder / ".notes.tmp").write_text("not ours: left alone", "utf-8")
     assert transaction.needs_settling(folder)
     assert transaction.settle(folder) == ["removed 2 temporary file(s) an interrupted write left"]
@@ -202,6 +203,31 @@ def test_a_commit_killed_before_its_journal_is_renamed_leaves_the_old_files(fold
         "the kill should leave the journal's temporary file"
     assert transaction.settle(folder) == ["removed 4 temporary file(s) an interrupted write left"]
     assert files(folder) == before and not transaction.needs_settling(folder)
+
+
+def test_only_the_names_a_commit_gives_are_taken_for_its_leftovers(folder):
+    # Every .<name>.ttl.*.tmp was removed, however it was named: a user's own hidden file in
+    # data/ that merely looked like a commit's went with the next command.
+    mine = [".notes.ttl.mine.tmp", ".one.ttl.backup.tmp", ".one.ttl.add-mine.tmp",
+            ".one.ttl.0123.tmp", ".one.ttl.add-0123456789AB.tmp", ".one.ttl.k3j_x9.tmp"]
+    for name in mine:
+        (folder / name).write_text("not ours: left alone", "utf-8")
+    code = ("import os, signal, sys; from pathlib import Path; "
+            "from alliance_graph.proposals import transaction as t; real = os.replace\n"
+            "def replace(src, dst):\n"
+            "    if Path(dst).name == t.JOURNAL: os.kill(os.getpid(), signal.SIGKILL)\n"
+            "    real(src, dst)\n"
+            "t.os.replace = t.atomic.os.replace = replace\n"
+            f"d = Path(sys.argv[1]); t.commit(d, {{d / n: s for n, s in {NEW!r}.items()}})")
+    done = subprocess.run([sys.executable, "-c", code, str(folder)], timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    # What an earlier version's commit (mkstemp) left, named as Python's tempfile names it.
+    handle, earlier = tempfile.mkstemp(prefix=".two.ttl.", suffix=".tmp", dir=folder)
+    os.close(handle)
+    assert transaction.settle(folder) == ["removed 5 temporary file(s) an interrupted write left"]
+    assert not Path(earlier).exists()
+    assert sorted(p.name for p in folder.iterdir() if p.name != transaction.LOCK) == sorted(
+        [*mine, "one.ttl", "two.ttl"])
 
 
 @pytest.mark.parametrize("text", [
