@@ -418,6 +418,57 @@ def test_an_evidence_node_s_second_selector_is_placed_at_its_own_bracket(tmp_pat
     assert loc.locate(position, None, None) == (name, len(lines))
 
 
+# Several [ ... ] one predicate opens, some writing the same triples: each node by what it
+# writes (a note of its own, or of its own [ ... ]) -> the lines of those nodes' "[".  Those
+# alike were each on the first's line, and so were their findings.
+ALIKE = [
+    ('id:A ag:part [ ag:kind id:K ; ag:note "a" ] ,\n    [ ag:kind id:K ; ag:note "a" ] .',
+     {("a",): [1, 2]}),
+    ('id:A ag:part [ ag:kind id:K ; ag:note "a" ; ag:note "b" ] ,\n'
+     '    [ ag:kind id:K ; ag:note "a" ] ,\n    [ ag:kind id:K ; ag:note "a" ] .',
+     {("a", "b"): [1], ("a",): [2, 3]}),
+    ('id:A ag:part [ ag:kind id:K ; ag:part [ ag:note "x" ] ] ,\n'
+     '    [ ag:kind id:K ; ag:part [ ag:note "y" ] ] .',
+     {("x",): [1], ("y",): [2]}),
+    ('id:A ag:part [ ag:kind id:K ] ,\n    [ ag:kind id:K ] ,\n    [ ag:kind id:K ] .',
+     {(): [1, 2, 3]}),
+]
+
+
+@pytest.mark.parametrize("snippet, want", ALIKE, ids=["two-alike", "a-superset-first",
+                                                     "told-by-their-own", "three-alike"])
+@pytest.mark.parametrize("order", [1, -1], ids=["asked-in-order", "asked-reversed"])
+def test_brackets_writing_the_same_are_each_placed_on_their_own(tmp_path, snippet, want, order):
+    prologue = TEXT.split("\n\n")[0] + "\n"
+    text = prologue + snippet + "\n"
+    kind, note = (ox.NamedNode(AG + "kind"), ox.NamedNode(ID + "K")), ox.NamedNode(AG + "note")
+    offset = len(prologue.splitlines())
+
+    def placed(quads, node_line) -> dict:
+        notes = {}
+        for q in quads:
+            if q.predicate == note:
+                notes.setdefault(q.subject, []).append(q.object.value)
+        part = [(q.subject, q.object) for q in quads if q.predicate.value == AG + "part"]
+        nodes = sorted((q.subject for q in quads if (q.predicate, q.object) == kind),
+                       key=lambda n: n.value)[::order]
+        lines = {}
+        for node in nodes:  # each by its notes, or its own [ ... ]'s
+            told = notes.get(node) or [v for s, o in part if s == node for v in notes.get(o, [])]
+            lines.setdefault(tuple(sorted(told)), []).append(node_line(node) - offset)
+        return {told: sorted(found) for told, found in lines.items()}
+
+    loc, inputs = locator(tmp_path, text)
+    [name] = inputs.proposals
+    assert placed(inputs.quads, lambda n: loc.node_line(name, n)) == want, "validate"
+    store, places = built(text)
+    assert placed(list(store), lambda n: places.node_line("data/x.ttl", n)) == want, "the build"
+    # A finding on a triple of each is on its own [ ... ]'s line too.
+    lines = sorted(places.line("data/x.ttl", q.subject, q.predicate, q.object) - offset
+                   for q in store if (q.predicate, q.object) == kind)
+    assert lines == sorted(line for found in want.values() for line in found)
+
+
 def test_thousands_of_brackets_one_predicate_opens_are_each_placed_on_their_line(tmp_path):
     # Each found by lookups of what it writes: compared with every other, 4,000 took 10 s.
     import time

@@ -16,7 +16,8 @@ quads in Python, places alike.  A blank node is placed where its label is
 written as a subject (``_:loose a ag:Claim``), else at its ``[``, by the triple pointing at
 it, up the chain of parents, iteratively, to a named node or a ``[ ... ]`` opening a
 statement (found in the text by what it writes): of the ``[ ... ]`` its parent's predicate
-opens, the one writing what the file states of it (else after that predicate).
+opens, the one writing what the file states of it (else after that predicate); of several
+alike, each node one of its own.
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ class Places:
         # (file, node, its block's line, property) -> the lines of its blocks writing the
         # property, and the line each term or string of theirs is first written on
         self._writing: dict[tuple, tuple[list[int], dict[str, int] | None]] = {}
+        # (file, the subject and predicate opening them) -> the [ ... ] given to a node, of
+        # several writing the same; and each file's [ ... ]'s count of triples (``_sizes``)
+        self._given: dict[tuple, set[tuple]] = {}
+        self._counted: dict[str, dict[tuple, int]] = {}
 
     # What the rules read of the graph.
 
@@ -205,10 +210,13 @@ class Places:
 
     def _opened(self, node: ox.BlankNode, s, p, file: str, start) -> tuple | None:
         """Return the ``[ ... ]`` of ``file`` writing ``node``, of those ``s p`` opens
-        (``statements.py``): the first writing what the file states of it, its rarest triple
-        first, one no such ``[ ... ]`` writes passed over.  Placed after the predicate, each
-        was on the first: an evidence node's second selector, and the findings on its
-        properties, were on the first's line."""
+        (``statements.py``): one writing what the file states of it, its rarest triple first,
+        one no such ``[ ... ]`` writes passed over, and then what its own ``[ ... ]`` write;
+        of several left, one writing no more than that, the first not given to another node.
+        Placed after the predicate, each was on the first: an evidence node's second
+        selector, and the findings on its properties, were on the first's line; and so were
+        the second of two ``[ ... ]`` writing the same (two findings on one line, and the
+        second ``[ ... ]`` to fix unsaid)."""
         parents = [("iri", s.value)] if isinstance(s, ox.NamedNode) else \
             ([("[", *start)] if start else []) + \
             ([("_", self.label(s))] if self.label(s) is not None else [])
@@ -218,16 +226,50 @@ class Places:
         found = statements.children.get(opening, [])
         if len(found) < 2:
             return found[0] if found else None
-        # Each triple's [ ... ] among these, by lookups (thousands of them under one predicate
-        # compared with each were minutes).
+        kept = self._writers(node, file, opening) or set(found)
+        for q, child in self.stated(node, file):  # its own [ ... ]: which [ ... ] hold them
+            if len(kept) > 1 and isinstance(child, ox.BlankNode):
+                holding = {opened[0] for b in self._writers(child, file) or ()
+                           if (opened := statements.parents.get(b)) and opened[1] == q.value}
+                kept = kept & holding or kept
+        if len(kept) == 1:
+            return next(iter(kept))
+        # Those left write what the node's triples write: two alike are two nodes the graph
+        # cannot tell apart, each as right as the other, so each node takes one of its own.
+        size = len({(q, o) for q, o in self.stated(node, file) if _key(o) is not None})
+        sizes = self._sizes(file)
+        kept = sorted(kept)
+        given = self._given.setdefault((file, opening), set())
+        chosen = next((b for b in kept if b not in given and sizes.get(b) == size),
+                      next((b for b in kept if b not in given), kept[0]))
+        given.add(chosen)
+        return chosen
+
+    def _writers(self, node: ox.BlankNode, file: str, opening=None) -> set | None:
+        """Return the ``[ ... ]`` of ``file`` (opened by ``opening``, if given) writing each
+        triple the file states of ``node`` with a named or literal object, its rarest first,
+        one no such ``[ ... ]`` writes passed over; None where it states none."""
+        # By lookups: thousands of [ ... ] under one predicate compared with each were minutes.
+        statements = self.lines.statements(file)
         kept = None
         for writing in sorted((statements.written.get((q.value, key), set())
                                for q, o in self.stated(node, file)
                                if (key := _key(o)) is not None), key=len):
-            both = {b for b in writing if statements.parents.get(b) == opening} if kept is None \
-                else kept & writing
+            both = {b for b in writing if opening is None or statements.parents.get(b) == opening} \
+                if kept is None else kept & writing
             kept = both or kept
-        return min(kept) if kept else found[0]
+        return kept
+
+    def _sizes(self, file: str) -> dict[tuple, int]:
+        """Return how many triples with a named or literal object each ``[ ... ]`` of ``file``
+        writes (read once per file)."""
+        if file not in self._counted:
+            sizes: dict[tuple, int] = {}
+            for brackets in self.lines.statements(file).written.values():
+                for b in brackets:
+                    sizes[b] = sizes.get(b, 0) + 1
+            self._counted[file] = sizes
+        return self._counted[file]
 
     def _in_blocks(self, name: str, s, start: int, p: str, o) -> int:
         """Return the line writing property ``p`` in a block of ``s`` in file ``name``: of the
