@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from ..namespaces import AG, RDF
 from ..rdf import file_of, graph_iri, turtle_string
+from .bracket_choice import BracketChoice
 from .lines import LineIndex
 from .loading import written_label
 from .statements import value_key
@@ -67,10 +68,8 @@ class Places:
         # (file, node, its block's line, property) -> the lines of its blocks writing the
         # property, and the line each term or string of theirs is first written on
         self._writing: dict[tuple, tuple[list[int], dict[str, int] | None]] = {}
-        # (file, the subject and predicate opening them) -> the [ ... ] given to a node, of
-        # several writing the same; and each file's [ ... ]'s count of triples (``_sizes``)
-        self._given: dict[tuple, set[tuple]] = {}
-        self._counted: dict[str, dict[tuple, int]] = {}
+        # of several [ ... ] one predicate opens, the one each blank node is
+        self._choice = BracketChoice(self)
 
     # What the rules read of the graph.
 
@@ -210,13 +209,10 @@ class Places:
 
     def _opened(self, node: ox.BlankNode, s, p, file: str, start) -> tuple | None:
         """Return the ``[ ... ]`` of ``file`` writing ``node``, of those ``s p`` opens
-        (``statements.py``): one writing what the file states of it, its rarest triple first,
-        one no such ``[ ... ]`` writes passed over, and then what its own ``[ ... ]`` write;
-        of several left, one writing no more than that, the first not given to another node.
-        Placed after the predicate, each was on the first: an evidence node's second
-        selector, and the findings on its properties, were on the first's line; and so were
-        the second of two ``[ ... ]`` writing the same (two findings on one line, and the
-        second ``[ ... ]`` to fix unsaid)."""
+        (``statements.py``): the one writing what the file states of it, of several alike
+        one of its own (``bracket_choice.py``).  Placed after the predicate, each was on the
+        first: an evidence node's second selector, and the findings on its properties, were
+        on the first's line."""
         parents = [("iri", s.value)] if isinstance(s, ox.NamedNode) else \
             ([("[", *start)] if start else []) + \
             ([("_", self.label(s))] if self.label(s) is not None else [])
@@ -226,50 +222,7 @@ class Places:
         found = statements.children.get(opening, [])
         if len(found) < 2:
             return found[0] if found else None
-        kept = self._writers(node, file, opening) or set(found)
-        for q, child in self.stated(node, file):  # its own [ ... ]: which [ ... ] hold them
-            if len(kept) > 1 and isinstance(child, ox.BlankNode):
-                holding = {opened[0] for b in self._writers(child, file) or ()
-                           if (opened := statements.parents.get(b)) and opened[1] == q.value}
-                kept = kept & holding or kept
-        if len(kept) == 1:
-            return next(iter(kept))
-        # Those left write what the node's triples write: two alike are two nodes the graph
-        # cannot tell apart, each as right as the other, so each node takes one of its own.
-        size = len({(q, o) for q, o in self.stated(node, file) if _key(o) is not None})
-        sizes = self._sizes(file)
-        kept = sorted(kept)
-        given = self._given.setdefault((file, opening), set())
-        chosen = next((b for b in kept if b not in given and sizes.get(b) == size),
-                      next((b for b in kept if b not in given), kept[0]))
-        given.add(chosen)
-        return chosen
-
-    def _writers(self, node: ox.BlankNode, file: str, opening=None) -> set | None:
-        """Return the ``[ ... ]`` of ``file`` (opened by ``opening``, if given) writing each
-        triple the file states of ``node`` with a named or literal object, its rarest first,
-        one no such ``[ ... ]`` writes passed over; None where it states none."""
-        # By lookups: thousands of [ ... ] under one predicate compared with each were minutes.
-        statements = self.lines.statements(file)
-        kept = None
-        for writing in sorted((statements.written.get((q.value, key), set())
-                               for q, o in self.stated(node, file)
-                               if (key := _key(o)) is not None), key=len):
-            both = {b for b in writing if opening is None or statements.parents.get(b) == opening} \
-                if kept is None else kept & writing
-            kept = both or kept
-        return kept
-
-    def _sizes(self, file: str) -> dict[tuple, int]:
-        """Return how many triples with a named or literal object each ``[ ... ]`` of ``file``
-        writes (read once per file)."""
-        if file not in self._counted:
-            sizes: dict[tuple, int] = {}
-            for brackets in self.lines.statements(file).written.values():
-                for b in brackets:
-                    sizes[b] = sizes.get(b, 0) + 1
-            self._counted[file] = sizes
-        return self._counted[file]
+        return self._choice.choose(node, file, opening, found)
 
     def _in_blocks(self, name: str, s, start: int, p: str, o) -> int:
         """Return the line writing property ``p`` in a block of ``s`` in file ``name``: of the
