@@ -186,3 +186,44 @@ def test_only_the_folders_a_sort_made_are_taken_for_its_leftovers(tmp_path):
         b"a\n", b"b\n"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(users)
     assert all((tmp_path / name / inside).read_text() == "mine" for name, inside in users.items())
+
+
+def test_a_killed_sorts_folder_holding_a_users_file_too_is_left_with_it(tmp_path):
+    # A folder of a sort's name holding its mark was removed with whatever else it held: a
+    # file put there by hand (or by another program) went with the next build's load.
+    killed = _spilling(tmp_path)
+    killed.kill()
+    killed.wait()
+    [spill] = tmp_path.glob(".sort-*")
+    (spill / "my notes.txt").write_text("mine")
+    module.remove_abandoned(tmp_path)
+    assert (spill / "my notes.txt").read_text() == "mine"
+    alone = _spilling(tmp_path)  # what a sort alone wrote still goes
+    alone.kill()
+    alone.wait()
+    module.remove_abandoned(tmp_path)
+    assert list(tmp_path.glob(".sort-*")) == [spill]
+
+
+def test_a_spill_folder_removed_between_its_making_and_its_opening_is_made_anew(tmp_path,
+                                                                                monkeypatch):
+    # Another process's cleanup (a build of other inputs sharing the cache folder) took the
+    # new folder, empty and not yet held, for a killed sort's and removed it before the sort
+    # opened it: the sort failed, FileNotFoundError (17 of 20,000 sorts with a cleanup
+    # looping beside them).  Here that cleanup, a process of its own, runs at that moment.
+    real, removed = module.os.mkdir, []
+
+    def mkdir(path, *args, **kwargs):
+        real(path, *args, **kwargs)
+        if not removed:
+            removed.append(path)
+            subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                            "from alliance_graph.store import sorted_lines as s; "
+                            "s.remove_abandoned(Path(sys.argv[1]))", str(tmp_path)],
+                           check=True, timeout=60)
+
+    monkeypatch.setattr(module.os, "mkdir", mkdir)
+    assert list(sorted_lines([b"b\n", b"a\n"], run_bytes=1, folder=tmp_path)) == [
+        b"a\n", b"b\n"]
+    assert removed and not removed[0].exists()
+    assert list(tmp_path.iterdir()) == []

@@ -11,9 +11,10 @@ outright (SIGKILL, the out-of-memory killer) left, gigabytes for a large build, 
 the next sort spilling into the same folder (one given: the system's is shared with other
 programs, and cleaned by the system), or by ``remove_abandoned``, however new, while another
 process's sort under way is spared.  Only what a sort made is removed: a folder of the spill's
-name (``.sort-`` and 12 hex digits) holding the mark a sort writes into it first, so that a
-user's ``.sort-notes/`` in a ``--cache`` shared with other files stays.  The exports used the ``sort`` program for this (LC_ALL=C, -u): a
-second way of doing the same thing, a program outside Python and a process to end and to
+name (``.sort-`` and 12 hex digits) holding the mark a sort writes into it first and runs,
+nothing else, so that a user's ``.sort-notes/`` in a ``--cache`` shared with other files
+stays, and a file put into a spill folder.  The exports used the ``sort`` program for this
+(LC_ALL=C, -u): a second way of doing the same thing, a program outside Python and a process to end and to
 hear failing; the order is the same (a line's bytes; an N-Triples or N-Quads line holds no
 byte below the line feed's that could make a line's end sort otherwise).
 """
@@ -173,7 +174,10 @@ def _held_spill(folder: Path) -> tuple[Path, int]:
             os.mkdir(spill, 0o700)
         except FileExistsError:
             continue
-        held = os.open(spill, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            held = os.open(spill, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:  # empty and unheld, taken for a killed sort's: another name
+            continue
         try:
             fcntl.flock(held, fcntl.LOCK_EX)
         except OSError as exc:
@@ -193,10 +197,12 @@ def _held_spill(folder: Path) -> tuple[Path, int]:
 
 
 def _made_by_a_sort(spill: Path) -> bool:
-    """Whether the folder ``spill`` is one a sort made (by its name and what it holds)."""
+    """Whether the folder ``spill`` is one a sort made (by its name and what it holds: a
+    folder holding anything but its mark and runs, a file put there by hand, is left)."""
     held = os.listdir(spill)
     if _SPILL.fullmatch(spill.name):
-        return not held or MARK in held
+        return not held or MARK in held and all(name == MARK or _RUN.fullmatch(name)
+                                                for name in held)
     return bool(_EARLIER.fullmatch(spill.name)) and bool(held) and \
         all(_RUN.fullmatch(name) for name in held)
 
