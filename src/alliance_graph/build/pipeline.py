@@ -126,6 +126,12 @@ def closure(quads: list[ox.Quad], settings: Settings) -> list[ox.Quad]:
     return rules.closure(quads)
 
 
+# The name of every build's cache file (``cache_path``): the cleanups of the cache folder take
+# these alone (by ``build-*.nq``, a user's own ``build-2024.nq``, or ``.build-notes.nq.lock``,
+# kept in a ``--cache`` shared with other files, went with a build of other inputs).
+BUILD_GLOB = "build-" + "[0-9a-f]" * 32 + ".nq"
+
+
 def cache_path(settings: Settings) -> Path:
     """Return the cache file a build with the current inputs is kept in."""
     return settings.cache_dir / f"build-{input_hash(settings)[:32]}.nq"
@@ -186,8 +192,8 @@ def cached_build(settings: Settings) -> Path:
     if whole(path):
         # What a build of other inputs killed as it wrote left (the inputs' edit since undone:
         # no build is made, and none of this name was written, to remove it), and its lock.
-        atomic.remove_abandoned(path.parent, "build-*.nq")
-        cache_lock.remove_abandoned(path.parent, "build-*.nq")
+        atomic.remove_abandoned(path.parent, BUILD_GLOB)
+        cache_lock.remove_abandoned(path.parent, BUILD_GLOB)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     with cache_lock.building(path):
@@ -208,9 +214,9 @@ def _build_cache(settings: Settings) -> Path:
     digest, write = while_unchanged(settings, make)
     path = settings.cache_dir / f"build-{digest[:32]}.nq"
     atomic.write_atomically(path, write)
-    atomic.remove_stale(path.parent, ("build-*.nq", atomic.temp_glob("build-*.nq")), path.name,
+    atomic.remove_stale(path.parent, (BUILD_GLOB, atomic.temp_glob(BUILD_GLOB)), path.name,
                         settings.stale_cache_seconds)
     # A killed build's lock, once no process holds it (this build's own is held): by its age,
     # among the stale files, it stayed 10 minutes, and a build holding it longer lost it.
-    cache_lock.remove_abandoned(path.parent, "build-*.nq")
+    cache_lock.remove_abandoned(path.parent, BUILD_GLOB)
     return path

@@ -19,18 +19,21 @@ from . import sorted_lines
 from .errors import StoreError, damaged
 from .layout import write_main
 
+# The name of every build's ``main`` file, the only ones the cleanups take (as
+# ``pipeline.BUILD_GLOB``: a user's own ``main-notes.nq`` in a shared ``--cache`` stays).
+MAIN_GLOB = "main-" + "[0-9a-f]" * 32 + ".nq"
 
 def main_file(settings: Settings) -> Path:
     """Return the ``main`` layout file of the current build, writing it first if needed."""
     nquads = build.cached_build(settings)
     path = nquads.with_name(nquads.name.replace("build-", "main-", 1))
     if not build.whole(path) and _write_main(path, nquads):
-        atomic.remove_stale(path.parent, ("main-*.nq", atomic.temp_glob("main-*.nq")),
+        atomic.remove_stale(path.parent, (MAIN_GLOB, atomic.temp_glob(MAIN_GLOB)),
                             path.name, settings.stale_cache_seconds)
     else:  # as the build cache's (``pipeline.cached_build``)
-        atomic.remove_abandoned(path.parent, "main-*.nq")
+        atomic.remove_abandoned(path.parent, MAIN_GLOB)
     from ..build import cache_lock  # here: opening a build needs no other build module
-    cache_lock.remove_abandoned(path.parent, "main-*.nq")  # a killed writer's lock, unheld
+    cache_lock.remove_abandoned(path.parent, MAIN_GLOB)  # a killed writer's lock, unheld
     # A killed sort's runs, by their hold and their names, not their age: ".sort-*" among the
     # stale files took a user's own ``.sort-notes/`` in a shared cache folder, and a sort
     # under way for longer than the grace.
