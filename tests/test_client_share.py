@@ -131,6 +131,54 @@ def test_past_its_share_of_requests_a_client_is_answered_429_at_once(port):
     assert ask(port, LOOKUP, "127.0.0.3")[0] == 200  # its own requests ended: its share is back
 
 
+def test_a_query_that_waited_for_a_slot_is_answered_within_its_time_limit_and_grace(port):
+    # Both engine threads held by queries running to the limit, one more query waits for
+    # one.  It then ran a whole limit of its own: answered 503 two limits after it was sent
+    # (7.6-7.9 s at --timeout 4).  The limit counts from when it came now: answered past it
+    # and the grace (about 1 s), saying it waited.  Bounds with a second's margin each way.
+    run = time.time_ns()
+    threads = [in_background(port, HEAVY.format(f"{run}_{k}"), f"127.0.0.4{k}", 1)[0][0]
+               for k in (1, 2)]
+    loaded(port, "queries", "running", 2)
+    status, headers, body, took = ask(port, HEAVY.format(f"{run}_3"), "127.0.0.43")
+    assert status == 503 and took < TIMEOUT + 2.5, (status, body, took)
+    assert body.startswith(b"the query waited ") and b"for a query slot, then ran for the " \
+        b"rest of the 4 s time limit" in body, body
+    for t in threads:
+        t.join()
+
+
+def test_a_share_gives_its_block_the_rest_of_the_time_and_grace_it_waited_in():
+    # Its block's work ends the limit after the grant, or the limit and the grace after the
+    # call if that is sooner; with less than LEAST_SECONDS left, the slot is not taken.
+    shares = Shares(2, "queries running", slots=1, grace=0.5)
+    started = time.monotonic()
+    with shares.share("a", wait=1.0) as held:  # no wait: the whole limit
+        assert held.waited == 0.0 and abs(held.deadline - (started + 1.0)) < 0.05
+    holder = threading.Thread(target=held_for, args=(shares, "a", 0.8))
+    holder.start()
+    assert until(lambda: shares.held)
+    started = time.monotonic()
+    with shares.share("b", wait=1.0) as held:  # waited 0.8, more than the grace
+        assert 0.5 < held.waited < 1.3 and abs(held.deadline - (started + 1.5)) < 0.05
+    holder.join()
+    shares, release = Shares(2, "queries running", slots=1, grace=1.0), threading.Event()
+
+    def hold():
+        with shares.share("a"):
+            release.wait(10)
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert until(lambda: shares.held)
+    threading.Timer(1.15, release.set).start()  # 0.05 s before the 0.2 + 1.0 it has end
+    with pytest.raises(Refused) as refused:
+        with shares.share("b", wait=0.2):
+            pass
+    assert refused.value.status == 503 and "stayed busy" in str(refused.value)
+    holder.join()
+    assert not shares.held and not shares.queue.waiting
+
+
 def test_a_share_is_held_for_the_block_and_given_back():
     shares = Shares(2, "queries running")
     with shares.share("a"), shares.share("a"):

@@ -23,13 +23,26 @@ class Call:
     limit: float
     generation: int
     blamed: str | None = None   # why this call's query was stopped, when it was
+    waited: float = 0.0         # seconds its request waited for a slot, when they cut its limit
 
 
 def blame_late(calls) -> None:
     """Say of each call past its deadline why its query is about to be stopped."""
     for c in calls:
-        c.blamed = (f"the query ran longer than the {c.limit:g} s limit and was stopped; "
-                    "narrow it or add a LIMIT")
+        c.blamed = late(c.limit, c.waited, "was stopped")
+
+
+def late(limit: float, waited: float, ended: str) -> str:
+    """Return why a query ``ended`` ("was stopped", or "its answer was given up") at its
+    time limit, ``limit`` seconds, of which its request ``waited`` for a query slot."""
+    if not waited:  # its whole limit to run: the wait, if any, took none of it
+        return f"the query ran longer than the {limit:g} s limit and {ended}; narrow " \
+            "it or add a LIMIT"
+    # Not the query's fault alone: it had what the wait left of the limit (``web``'s
+    # client_share.py), so the same query may pass when the server is less busy.
+    return (f"the query waited {waited:.1f} s for a query slot, then ran for the rest of "
+            f"the {limit:g} s time limit (which counts from when a query comes) and "
+            f"{ended}; try again when the server is less busy, or narrow it or add a LIMIT")
 
 
 def interrupted(op: str | None, sent: bool) -> KeyboardInterrupt:

@@ -328,17 +328,19 @@ class ProcessEngine:
             sock.close()  # a connection to an engine that was killed
 
     def call(self, header: dict, body: bytes = b"", timeout: float | None = None,
-             spool: bool = False):
+             spool: bool = False, deadline: float | None = None, waited: float = 0.0):
         """Send one request; return the reply ``(header, body)`` or raise EngineError.  With
-        ``spool``, a large body comes as ``wire.Spooled`` (``wire.receive``)."""
+        ``spool``, a large body comes as ``wire.Spooled`` (``wire.receive``).  Held to
+        ``timeout`` (the time limit), or to ``deadline`` when a wait cut it (``waited``)."""
         limit = self.settings.query_timeout if timeout is None else timeout
-        deadline = time.monotonic() + limit
+        if deadline is None or not waited:  # no wait cut its limit: all of it
+            deadline, waited = time.monotonic() + limit, 0.0
         for attempt in (1, 2):
             try:
                 generation, sock = self._acquire(deadline)
             except KeyboardInterrupt:
                 raise interrupted(header.get("op"), sent=False) from None
-            call, done = Call(time.monotonic(), deadline, limit, generation), False
+            call, done = Call(time.monotonic(), deadline, limit, generation, None, waited), False
             with self.lock:
                 self.calls.add(call)
             try:
@@ -382,16 +384,17 @@ class ProcessEngine:
         raise AssertionError("unreachable")
 
     def answer(self, text: str, dataset: Dataset, formats: list[Format],
-               prefixes: dict | None) -> tuple[bytes | wire.Spooled, Format]:
+               prefixes: dict | None, deadline: float | None = None,
+               waited: float = 0.0) -> tuple[bytes | wire.Spooled, Format]:
         """Answer a protocol query in the first of ``formats`` that carries it
-        (``query.answer.answer`` in the engine); raise Refused.  A large answer comes in a
-        temporary file (``wire.Spooled``), for the HTTP server to send from: the front never
-        holds one whole."""
+        (``query.answer.answer`` in the engine), by ``deadline`` if ``waited`` (``call``);
+        raise Refused.  A large answer comes in a temporary file (``wire.Spooled``), for the
+        HTTP server to send from: the front never holds one whole."""
         header, body = self.call({"op": "answer", "dataset": dataset.to_json(),
                                   "formats": [f.name for f in formats],
-                                  "graph_form": formats[0].for_graphs,
-                                  "max_bytes": self.settings.max_result_bytes,
-                                  "prefixes": prefixes}, text.encode(), spool=True)
+                                  "graph_form": formats[0].for_graphs, "prefixes": prefixes,
+                                  "max_bytes": self.settings.max_result_bytes},
+                                 text.encode(), spool=True, deadline=deadline, waited=waited)
         if header["status"] != 200:
             raise Refused(header["status"], header["message"])
         return body, (GRAPH_FORMATS if header["graph"] else RESULT_FORMATS)[header["format"]]

@@ -21,6 +21,17 @@ bound what it keeps busy.  Without them one client could stall every other:
   takes the first slot to free, about one time limit at worst.  Past its time limit and a
   ``grace`` (the kill that ends a query running late) with no slot, a query is answered 503.
   One whose client reset its connection while it waited is not run (``abandoned.py``).
+- **The time limit bounds the request, wait and all.**  A query that waited for a slot then
+  ran a whole time limit of its own: behind queries running to the limit its client waited
+  two limits for an answer (``serve --workers 2 --timeout 4``: 7.9 s).  Now the limit counts
+  from when the query came: ``share`` gives the block the instant its work must end, the
+  limit after it came and the grace (at most the limit after the grant), so a client is
+  answered within about the limit and the grace however long it waited.  The grace is kept,
+  not the bare limit: the slots it waited for are freed by the kill that ends their queries
+  at their own limit, a moment after its own began, and a lookup queued behind them would
+  find no time left.  A slot found with less than ``LEAST_SECONDS`` left is not taken: the
+  query would be killed as it began, and the kill costs every query beside it a second
+  evaluation; it is answered the 503 of a slot not found in time.
 - **A slot kept for light clients.** Clients from many addresses each asking one slow query
   at a time held every slot as an honest client would hold one, and an honest lookup waited
   a whole time limit.  Given ``light`` seconds, the queue counts each client's recent engine
@@ -49,12 +60,15 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from ..query.refused import Refused
 from . import abandoned
 from .fair_queue import FairQueue
 
 RETRY_SECONDS = 1
+# The least time left of its limit for which a query takes a slot it waited for (above).
+LEAST_SECONDS = 0.1
 # The seconds the current thread has waited for a slot another client held (``slot_waited``).
 _slot_waits = threading.local()
 # Said with a 429: a server behind a proxy it was not told of counts all its clients as one.
@@ -104,6 +118,15 @@ def client_of(address: str | None) -> str | None:
     return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
 
 
+class Held(NamedTuple):
+    """What ``Shares.share`` gives its block: when its work must end (``time.monotonic``)
+    and, when its wait cut that (it waited longer than the grace), the seconds it waited
+    (else 0.0)."""
+
+    deadline: float
+    waited: float
+
+
 class Shares:
     """What each client holds of one resource, at most ``limit`` each and, with ``slots``,
     ``slots`` in all (the engine's threads), given to the waiters in ``fair_queue``'s order:
@@ -143,12 +166,15 @@ class Shares:
 
     @contextmanager
     def share(self, client: str | None, wait: float = 0.0, hint: str = ""):
-        """Hold one of ``client``'s shares for the ``with`` block; wait up to ``wait`` seconds
-        for one of its own to be released, then raise Refused (429); wait up to ``wait`` and
-        ``grace`` for one of the ``slots``, then raise Refused (503).  Raise
-        ``abandoned.Abandoned`` if, once it has waited, the client of the request this
-        thread answers has reset its connection."""
+        """Hold one of ``client``'s shares for the ``with`` block, which is given a ``Held``:
+        when its work must end (``wait`` seconds after the grant, at most ``wait`` and
+        ``grace`` after the call) and how long it waited.  Wait up to ``wait`` seconds for
+        one of its own to be released, then raise Refused (429); wait up to ``wait`` and
+        ``grace`` for one of the ``slots`` (less ``LEAST_SECONDS``: left to run), then raise
+        Refused (503).  Raise ``abandoned.Abandoned`` if, once it has waited, the client of
+        the request this thread answers has reset its connection."""
         started = time.monotonic()
+        ends = started + wait + self.grace
         waited = False
         with self.changed:
             waiter = self.queue.join(client)
@@ -177,6 +203,8 @@ class Shares:
                         _slot_waits.seconds = slot_waited() + time.monotonic() - now
                     waited = True
                 if waited:
+                    if self.slots is not None and ends - time.monotonic() < LEAST_SECONDS:
+                        raise Refused(503, self._busy(client))  # no time left to run
                     # Its client may have reset the connection meanwhile: nobody would read
                     # the answer (``abandoned``), and the slot goes to the next waiter.
                     abandoned.check()
@@ -186,8 +214,9 @@ class Shares:
                 raise
             self.queue.grant(waiter)
             self.changed.notify_all()  # the waiter after it may go too, to another slot
+        now = time.monotonic()
         try:
-            yield
+            yield Held(min(now + wait, ends), now - started if ends < now + wait else 0.0)
         finally:
             with self.changed:
                 self.queue.release(client, waiter.granted)

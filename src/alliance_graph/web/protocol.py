@@ -365,11 +365,13 @@ def _formats(form: str, requested: list[str], accept: str | None) -> list:
 
 
 def evaluate(svc, text: str, graphs: Dataset, formats, prefixes, client: str | None):
-    """Have the engine answer, within ``client``'s share of its query slots."""
+    """Have the engine answer, within ``client``'s share of its query slots and what its
+    wait for one left of the time limit (``client_share.Shares.share``)."""
     with svc.queries.share(client, wait=svc.settings.query_timeout,
                            hint=client_share.proxy_hint("queries",
-                                                        bool(svc.settings.trusted_proxies))):
-        return svc.engine.answer(text, graphs, formats, prefixes)
+                                                        bool(svc.settings.trusted_proxies))) \
+            as held:
+        return svc.engine.answer(text, graphs, formats, prefixes, *held)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
