@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -154,7 +153,7 @@ def test_a_commit_stopped_after_its_journal_is_finished_by_the_next_run(folder, 
 
 def test_leftover_temporary_files_are_cleaned(folder):
     (folder / ".one.ttl.add-0123456789ab.tmp").write_text("half a file", "utf-8")
-    (folder / ".two.ttl.k3j_x9ab.tmp").write_text("an older version's leftover", "utf-8")
+    (folder / ".two.ttl.0123456789ab.tmp").write_text("an earlier version's leftover", "utf-8")
     (folder / ".notes.tmp").write_text("not ours: left alone", "utf-8")
     assert transaction.needs_settling(folder)
     assert transaction.settle(folder) == ["removed 2 temporary file(s) an interrupted write left"]
@@ -221,13 +220,53 @@ def test_only_the_names_a_commit_gives_are_taken_for_its_leftovers(folder):
             f"d = Path(sys.argv[1]); t.commit(d, {{d / n: s for n, s in {NEW!r}.items()}})")
     done = subprocess.run([sys.executable, "-c", code, str(folder)], timeout=60)
     assert done.returncode == -signal.SIGKILL
-    # What an earlier version's commit (mkstemp) left, named as Python's tempfile names it.
-    handle, earlier = tempfile.mkstemp(prefix=".two.ttl.", suffix=".tmp", dir=folder)
-    os.close(handle)
-    assert transaction.settle(folder) == ["removed 5 temporary file(s) an interrupted write left"]
-    assert not Path(earlier).exists()
+    assert transaction.settle(folder) == ["removed 4 temporary file(s) an interrupted write left"]
     assert sorted(p.name for p in folder.iterdir() if p.name != transaction.LOCK) == sorted(
         [*mine, "one.ttl", "two.ttl"])
+
+
+# Another program replacing a data file as Python's tempfile does (mkstemp beside it, then a
+# rename), stopped between the two until the test lets it go on.
+_WRITING = """
+import os, sys, tempfile
+from pathlib import Path
+target = Path(sys.argv[1])
+handle, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
+os.write(handle, b"<urn:a> <urn:b> 3 .\\n")
+os.close(handle)
+print(tmp, flush=True)
+sys.stdin.readline()
+os.replace(tmp, target)
+"""
+
+
+def test_a_users_files_and_another_programs_write_named_as_mkstemp_names_are_left(folder):
+    # Earlier versions' temporary names (mkstemp's: 8 of [a-z0-9_]) were taken for leftovers:
+    # a user's own .one.ttl.my_notes.tmp or .two.ttl.original.tmp went with the next
+    # command, and so did another program's file under way, as Python's tempfile names
+    # every one (its rename then failed, FileNotFoundError).
+    mine = [folder / ".one.ttl.my_notes.tmp", folder / ".two.ttl.original.tmp",
+            folder / ".one.ttl.20241231.tmp"]
+    for path in mine:
+        path.write_text("mine", "utf-8")
+    writer = subprocess.Popen([sys.executable, "-c", _WRITING, str(folder / "one.ttl")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        under_way = Path(writer.stdout.readline().strip())
+        assert under_way.exists()
+        assert transaction.settle(folder) == []
+        assert not transaction.needs_settling(folder)
+        writer.stdin.write("go on\n")
+        writer.stdin.close()
+        assert writer.wait(timeout=60) == 0, "the other program's rename failed"
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+        writer.wait()
+        for pipe in (writer.stdin, writer.stdout):
+            pipe.close()
+    assert (folder / "one.ttl").read_text("utf-8") == "<urn:a> <urn:b> 3 .\n"
+    assert all(path.read_text("utf-8") == "mine" for path in mine)
 
 
 @pytest.mark.parametrize("text", [

@@ -265,21 +265,18 @@ def needs_settling(data_dir: Path) -> bool:
     return (data_dir / JOURNAL).exists() or any(_leftovers(data_dir))
 
 
-# The name earlier versions' commit gave a data file's temporary file (``tempfile.mkstemp``,
-# prefix ``.<name>.``, suffix ``.tmp``): its random part is 8 of [a-z0-9_], the characters of
-# tempfile's ``_RandomNameSequence``.
-_MKSTEMP = ".*.ttl." + "[a-z0-9_]" * 8 + ".tmp"
-
-
 def _leftovers(data_dir: Path):
     """Yield the temporary files a commit can leave, by the names ``atomic.temp_name`` gives
     them: a data file's, new or not (``.<name>.ttl.add-<random>.tmp``, or without the tag as
-    earlier versions named them, or as mkstemp named them before: ``_MKSTEMP``), the
-    journal's (``..alliance-graph.journal.<random>.tmp``), and those beside the file a linked
-    data file names (with the tag only: that folder is not ours); nothing else.  Every
-    ``.<name>.ttl.*.tmp`` was taken: a user's own ``.notes.ttl.mine.tmp`` too."""
+    earlier versions named them), the journal's (``..alliance-graph.journal.<random>.tmp``),
+    and those beside the file a linked data file names (with the tag only: that folder is not
+    ours); nothing else.  Every ``.<name>.ttl.*.tmp`` was taken: a user's own
+    ``.notes.ttl.mine.tmp`` too.  Nor is the name ``tempfile.mkstemp`` gave before (8 of
+    [a-z0-9_]): it is every Python program's that writes a file so, and a user's own
+    ``.one.ttl.my_notes.tmp``, and another program's write under way into data/ (its rename
+    then failed) went with the next command; what an earlier version left so stays."""
     places = [(data_dir, atomic.temp_glob("*.ttl", TAG)), (data_dir, atomic.temp_glob("*.ttl")),
-              (data_dir, _MKSTEMP), (data_dir, atomic.temp_glob(glob.escape(JOURNAL)))]
+              (data_dir, atomic.temp_glob(glob.escape(JOURNAL)))]
     for link in data_dir.glob("*.ttl"):
         if link.is_symlink():
             place = link.resolve()
