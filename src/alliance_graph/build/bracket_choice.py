@@ -1,10 +1,10 @@
 """Which ``[ ... ]`` of a file a blank node of the graph is, of the several its parent's
 predicate opens (``Places._blank_position``): the one writing what the file states of it.
 
-A node is first looked for by its triples' lookups (``statements.py``'s ``written``), its
-rarest first, one no such ``[ ... ]`` writes passed over, then by what its own ``[ ... ]``
-write, one level down: thousands of ``[ ... ]`` under one predicate compared each with each
-were minutes.  Those left are then compared whole, down to ``DEPTH`` levels: each triple of
+A node is first looked for by its triples' lookups (``statements.py``'s ``written``, a
+number by its value), its rarest first, one no such ``[ ... ]`` writes passed over, then by
+what its own ``[ ... ]`` write, and theirs, down to ``DEPTH`` levels (``_candidates``):
+thousands of ``[ ... ]`` under one predicate compared each with each were minutes.  Those left are then compared whole, down to ``DEPTH`` levels: each triple of
 the node written by the ``[ ... ]``, a literal by its language or datatype too (the lookups
 take ``"a"@en`` for ``"a"``), a number by its value (``+7`` for the store's ``7``, which no
 lookup finds), a ``_:label`` by its label, its own ``[ ... ]`` alike.  Told apart by one
@@ -40,6 +40,7 @@ class BracketChoice:
         # the first of them maybe not yet given]
         self._ranked: dict[tuple, list] = {}
         self._counted: dict[str, dict[tuple, int]] = {}
+        self._found: dict[tuple, set | None] = {}  # (file, a shape) -> ``_candidates``
 
     def choose(self, node: ox.BlankNode, file: str, opening: tuple, found: list[tuple]) -> tuple:
         """Return the ``[ ... ]`` of ``found`` (those ``opening`` opens in ``file``) that
@@ -86,13 +87,11 @@ class BracketChoice:
               found: list[tuple]) -> list[tuple]:
         """Return the ``[ ... ]`` of ``found`` a node of ``shape`` may be, best first: those
         writing all of it (one writing no more first), then those the lookups left."""
-        statements = self.places.lines.statements(file)
-        kept = self._writers(shape, file, opening) or set(found)
-        for part in shape:  # its own [ ... ]: which [ ... ] hold them
-            if len(kept) > 1 and part[0] == "[" and part[2] is not None:
-                holding = {opened[0] for b in self._writers(part[2], file) or ()
-                           if (opened := statements.parents.get(b)) and opened[1] == part[1]}
-                kept = kept & holding or kept
+        writers = self._writers(shape, file, opening)
+        kept = self._narrowed(shape, file, writers)
+        if writers is None:  # told by its own [ ... ] alone, or by nothing: all of found
+            parents = self.places.lines.statements(file).parents
+            kept = {b for b in kept or () if parents.get(b) == opening} or set(found)
         whole = [b for b in sorted(kept) if self._writes(b, shape, file)]
         if not whole and len(kept) < len(found):  # the lookups went astray: each compared
             whole = [b for b in found if self._writes(b, shape, file)]
@@ -101,13 +100,36 @@ class BracketChoice:
         return sorted(whole, key=lambda b: sizes.get(b, 0) != size) + \
             sorted(rest, key=lambda b: sizes.get(b, 0) != size)
 
+    def _narrowed(self, shape: frozenset, file: str, kept: set | None) -> set | None:
+        """Return those of ``kept`` (None: any) holding, under each predicate of ``shape``
+        opening a ``[ ... ]``, one its own ``[ ... ]`` may be (``_candidates``)."""
+        parents = self.places.lines.statements(file).parents
+        for part in shape:
+            if part[0] == "[" and part[2] is not None and (kept is None or len(kept) > 1):
+                inner = self._candidates(part[2], file)
+                if inner:
+                    holding = {opened[0] for b in inner
+                               if (opened := parents.get(b)) and opened[1] == part[1]}
+                    kept = holding if kept is None else kept & holding or kept
+        return kept
+
+    def _candidates(self, shape: frozenset, file: str) -> set | None:
+        """Return the ``[ ... ]`` of ``file`` a node of ``shape`` may be, by the lookups of
+        what it writes and, below, of what its own ``[ ... ]`` write (None: no lookup tells):
+        by one level only, a node told apart three levels down was compared with every
+        ``[ ... ]`` its predicate opens (2,000 took 11 s)."""
+        key = (file, shape)
+        if key not in self._found:
+            self._found[key] = self._narrowed(shape, file, self._writers(shape, file))
+        return self._found[key]
+
     def _writers(self, shape: frozenset, file: str, opening=None) -> set | None:
         """Return the ``[ ... ]`` of ``file`` (opened by ``opening``, if given) writing each
         named, literal or labelled object of ``shape``, by the lookups, its rarest first, one
         no such ``[ ... ]`` writes passed over; None where it has none."""
         statements = self.places.lines.statements(file)
-        keys = [(part[1], ("iri" if part[0] == "iri" else "literal", part[2])
-                 if part[0] in ("iri", "literal") else ("_", part[2]))
+        keys = [(part[1], ("iri", part[2]) if part[0] == "iri" else ("_", part[2])
+                 if part[0] == "_" else part[4] or ("literal", part[2]))
                 for part in shape if part[0] in ("iri", "literal", "_")]
         kept = None
         for writing in sorted((statements.written.get(key, set()) for key in keys), key=len):

@@ -49,7 +49,8 @@ class Statements(NamedTuple):
     brackets: list[tuple]  # each [ ... ], in order
     children: dict[tuple, list[tuple]]  # (subject, predicate) -> the [ ... ] it opens
     parents: dict[tuple, tuple]  # a [ ... ] -> the (subject, predicate) opening it
-    written: dict[tuple, set[tuple]]  # (predicate, object) -> the [ ... ] writing it
+    # (predicate, object) -> the [ ... ] writing it (a number or boolean by its value too)
+    written: dict[tuple, set[tuple]]
 
     def bracket_after(self, line: int, column: int) -> tuple | None:
         """Return the first ``[ ... ]`` opening at or after ``column`` of ``line``."""
@@ -99,7 +100,7 @@ def statement_lines(text: str) -> Statements:
     for at, kind, token in turtle.tokens(text, brackets=True):
         suffix = typed or (kind == "name" and token[:1] in ("@", "^") and stack[-1][2] == ",")
         if pending is not None and not suffix:  # a plain string
-            _typed(found, pending, _STRING)
+            _typed(found, written, pending, _STRING)
             pending = None
         for m in _SEPARATOR.finditer(text, end, at):
             if m.group(1):
@@ -146,7 +147,7 @@ def statement_lines(text: str) -> Statements:
             if pending is not None and token != "^^":
                 written_as = "@" + token[1:].rstrip(".").lower() if token[0] == "@" else \
                     term_of(kind, token.removeprefix("^^"), "p")
-                _typed(found, pending, written_as)
+                _typed(found, written, pending, written_as)
                 pending = None
             typed = token == "^^"
         elif frame[2] == "p":
@@ -163,26 +164,31 @@ def statement_lines(text: str) -> Statements:
                 if kind == "string":
                     pending = (frame[0], frame[1], term[1], line)
                 elif term[0] == "literal":  # a number or a boolean: its datatype by its form
-                    _typed(found, (frame[0], frame[1], term[1], line), _form_type(term[1]))
+                    _typed(found, written, (frame[0], frame[1], term[1], line),
+                           _form_type(term[1]))
                 if frame[0][0] == "[":
                     written.setdefault((frame[1], term), set()).add(frame[0])
             _taken(frame, term)
         if kind == "name" and _END.search(token) and len(stack) == 1:
             stack[0] = [None, None, "s"]
     if pending is not None:
-        _typed(found, pending, _STRING)
+        _typed(found, written, pending, _STRING)
     return Statements(found, opened, brackets, children, parents, written)
 
 
-def _typed(found: dict, literal: tuple, datatype: str | None) -> None:
+def _typed(found: dict, written: dict, literal: tuple, datatype: str | None) -> None:
     """Record (subject, predicate, value, line) ``literal`` by its datatype (or "@" and its
-    language) too: ``ag:acronym "BF"^^xsd:token`` below ``ag:acronym "BF"`` is its own."""
+    language) too: ``ag:acronym "BF"^^xsd:token`` below ``ag:acronym "BF"`` is its own; and a
+    number or boolean by its value, as a ``[ ... ]`` writing it too (``+7``, which a store
+    gives back as ``7``, was found in none, and its node compared with every other)."""
     subject, predicate, value, line = literal
     if datatype is not None:
         found.setdefault((subject, predicate, ("literal", value, datatype)), line)
         by_value = value_key(value, datatype)
         if by_value is not None:
             found.setdefault((subject, predicate, by_value), line)
+            if subject[0] == "[":
+                written.setdefault((predicate, by_value), set()).add(subject)
 
 
 def value_key(lexical: str, datatype: str) -> tuple | None:
