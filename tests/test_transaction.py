@@ -506,3 +506,48 @@ def test_a_journal_that_cannot_be_read_fails_the_load_naming_it(folder):
                                                                    "data/two.ttl")])
     assert str(failed.value) == (f"{folder}: cannot be read: [Errno 21] Is a directory: "
                                  f"'{folder / transaction.JOURNAL}'")
+
+
+# A write of this program into data/ (``export -o data/all.ttl``: ``atomic.write_output``),
+# held (flock) from its temporary file's making to its rename, stopped mid-write until the
+# test lets it go on.
+_EXPORTING = """
+import sys
+from pathlib import Path
+from alliance_graph import atomic
+
+def write(out):
+    out.write(b"<urn:a> <urn:b> 4 .\\n")
+    out.flush()
+    print("writing", flush=True)
+    sys.stdin.readline()
+
+atomic.write_output(Path(sys.argv[1]), write)
+"""
+
+
+def test_a_write_of_ours_under_way_in_the_data_folder_is_not_taken_for_a_leftover(folder):
+    # Its .all.ttl.<12 hex>.tmp, a name a killed write leaves too, was removed by the next
+    # command's settling while the export still wrote it: the export then failed at its
+    # rename.  One held is under way; what a killed one left, held by nobody, still goes.
+    writer = subprocess.Popen([sys.executable, "-c", _EXPORTING, str(folder / "all.ttl")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    killed = folder / ".one.ttl.0123456789ab.tmp"
+    try:
+        assert writer.stdout.readline() == "writing\n"
+        killed.write_text("what a killed write left", "utf-8")
+        assert transaction.settle(folder) == [
+            "removed 1 temporary file(s) an interrupted write left"]
+        assert not killed.exists()
+        writer.stdin.write("go on\n")
+        writer.stdin.close()
+        assert writer.wait(timeout=60) == 0, writer.stderr.read()
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+        writer.wait()
+        for pipe in (writer.stdin, writer.stdout, writer.stderr):
+            pipe.close()
+    assert (folder / "all.ttl").read_text("utf-8") == "<urn:a> <urn:b> 4 .\n"
+    assert sorted(files(folder)) == ["all.ttl", "one.ttl", "two.ttl"]

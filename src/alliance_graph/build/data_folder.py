@@ -284,9 +284,29 @@ def _leftovers(data_dir: Path):
     seen = set()
     for folder, pattern in places:
         for path in folder.glob(pattern):
-            if path.is_file() and path.resolve() not in seen:  # a link may name data_dir
-                seen.add(path.resolve())
+            if path.is_file() and path.resolve() not in seen and not _held(path):
+                seen.add(path.resolve())  # (a link may name data_dir)
                 yield path
+
+
+def _held(path: Path) -> bool:
+    """Return whether a process holds ``path`` (flock): a write of this program under way
+    (``atomic.write_output``: ``export -o data/all.ttl``), whose temporary file, a name a
+    killed write leaves too, the next command removed, and the export's rename then failed.
+    A commit's are not held, and no commit is under way while the writers' lock is held."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:  # no locks on this file system: none is taken for held
+        return False
+    finally:
+        os.close(fd)
+    return False
 
 
 def place(path: Path) -> Path:
