@@ -7,13 +7,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **A bare CR** (a CR followed by anything but LF) in the head, a 400 as soon as it arrives
   (RFC 9112, 2.2: the element is invalid): waitress read no line end in it, and the client
   (``get / HTTP/1.1\rHost: x\r\r``) heard nothing until its connection was closed once idle.
-- **An HTTP version this server does not speak**, once the request line has arrived: HTTP/2
-  and beyond (``HTTP/2.0``: a client taking this port for an HTTP/2 one), a 505 (RFC 9110,
-  15.6.6); a request line with no version at all, HTTP/0.9's, whose answer would have no
-  status line nor headers, a 400.  Waitress answered both as HTTP/1.0 requests.  A version
-  written without its minor number, as HTTP/2 and HTTP/3 are named (``HTTP/3``), is judged by
-  its major one, where waitress gave a bare 400.  A later minor version of HTTP/1
-  (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.
+- **An HTTP version this server does not speak** and **a method it does not know**, once
+  the request line has arrived (``request_line.py``): a 505 or a 400, and a 501.  A later
+  minor version of HTTP/1 (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.
 - **A body framed two ways or in a way waitress reads otherwise than a proxy may**, a 400:
   Content-Length beside Transfer-Encoding (RFC 9112, 6.1); chunked named more than once
   (``chunked, chunked``: a sender must not apply it twice, 6.1, and waitress decoded it once
@@ -35,11 +31,6 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **A chunk that takes a body over its limit**, a 413 as soon as its size is read; a chunk's
   size line or a trailer ended by a bare LF, a 400 (waitress waited for a CR LF that never
   came, and the connection was closed unanswered once idle).
-- **A method this server does not know** (``BREW``, ``FOO``; ``get``, methods being
-  case-sensitive), once the request line has arrived: a 501 (RFC 9110, 15.6.2), naming the
-  method meant or the methods taken.  Flask answered an unknown upper-case one 405 with
-  ``Allow``, as if it were a method the path did not allow (15.5.6); waitress answered a
-  lower-case one "400 Malformed HTTP method", in HTTP/1.0.
 - **An expectation other than 100-continue** (``Expect: 200-ok``, in any case), a 417
   (RFC 9110, 10.1.1): waitress ignored it and answered 200, the client's expectation unmet
   without a word.
@@ -59,13 +50,13 @@ from waitress.parser import (
     HTTPRequestParser,
     ParsingError,
     TransferEncodingNotImplemented,
-    first_line_re,
     get_header_lines,
     split_uri,
 )
 from waitress.utilities import BadRequest, Error, RequestEntityTooLarge, ServerNotImplemented
 
 from ..clipping import clipped
+from .request_line import method_refusal, version_refusal
 
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
 _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
@@ -79,84 +70,19 @@ _LENIENT_HEAD_END = re.compile(rb"\n\r?\n")
 # A CR that ends no line: followed by a byte other than LF (at a read's end, not yet known).
 _BARE_CR = re.compile(rb"\r[^\n]")
 
-# A request line whose version has no minor number (waitress's line needs one): its major.
-_MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
+# Where a request begins: past the blank lines a client may send before it.
+_NOT_BLANK = re.compile(rb"[^\r\n]")
 
 
-def _ends_in_bare_lf(head: bytes) -> bool:
-    """Return True if ``head`` (leading blank lines stripped) has ended at an empty line
-    that is not waitress's CR LF CR LF: ``\\n\\n``, ``\\r\\n\\n``, and ``\\n\\r\\n`` too, a
-    last header line ending in a bare LF before the blank line's CR LF, which waitress never
-    took for an end (the connection was closed unanswered when its client went idle)."""
-    end = _LENIENT_HEAD_END.search(head)
+def _ends_in_bare_lf(head: bytes | bytearray, at: int = 0) -> bool:
+    """Return True if ``head`` (from ``at``, past any blank lines before it, where no empty
+    line ended before) has ended at an empty line that is not waitress's CR LF CR LF:
+    ``\\n\\n``, ``\\r\\n\\n``, and ``\\n\\r\\n`` too, a last header line ending in a bare LF
+    before the blank line's CR LF, which waitress never took for an end (the connection was
+    closed unanswered when its client went idle)."""
+    end = _LENIENT_HEAD_END.search(head, at)
     return end is not None and not (end.group() == b"\n\r\n"
                                     and head[end.start() - 1:end.start()] == b"\r")
-
-
-def _head_end(head: bytes) -> int:
-    """Return where ``head``'s head ends (its CR LF CR LF, which may have been followed by
-    the body in the same read), or its length, the head not yet whole."""
-    end = head.find(b"\r\n\r\n")
-    return len(head) if end < 0 else end + 4
-
-
-class VersionNotSupported(Error):
-    """505: the request's major version of HTTP is not one this server speaks."""
-
-    code = 505
-    reason = "HTTP Version Not Supported"
-
-
-def version_refusal(line: bytes) -> Error | None:
-    """Return the refusal of a request line whose HTTP version this server does not speak
-    (without its line end), or None: for an HTTP/1 line, and for one that is no request line
-    at all, which waitress refuses once the head has ended."""
-    match = first_line_re.fullmatch(line)
-    if match is None:
-        major = _MAJOR_ONLY.fullmatch(line)
-        if major is None:
-            return None
-        if major["major"] == b"1":
-            return BadRequest("HTTP/1 has no minor version: end the request line with "
-                              "HTTP/1.1")
-        return VersionNotSupported(f"HTTP/{major['major'].decode()}: this server speaks "
-                                   "HTTP/1.1 (and HTTP/1.0); send the request in HTTP/1.1")
-    version = match["version"]
-    if version is None:
-        return BadRequest("the request line has no HTTP version (HTTP/0.9, which this server "
-                          "does not speak): end it with HTTP/1.1, as in "
-                          "'GET /sparql?query=... HTTP/1.1', then the headers")
-    if not version.startswith(b"1."):
-        return VersionNotSupported(f"HTTP/{version.decode()}: this server speaks HTTP/1.1 "
-                                   "(and HTTP/1.0); send the request in HTTP/1.1")
-    return None
-
-
-# The methods this server knows: those RFC 9110 (9.3) and RFC 5789 define.  A path answers
-# one it does not take 405 with Allow (CONNECT, a 501: no tunnel is opened); any other
-# method, in any case, is one it does not know, a 501 (RFC 9110, 15.6.2).
-KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
-                           "TRACE", "PATCH"))
-# The methods some path of this server takes, as its advice names them.
-TAKEN_METHODS = "GET, HEAD, OPTIONS and POST"
-
-
-def method_refusal(line: bytes) -> Error | None:
-    """Return the refusal of a request line whose method is not one this server knows (its
-    request line, without its line end), a 501 (RFC 9110, 15.6.2): ``BREW``, or ``get``
-    (methods are case-sensitive), naming the method meant; or None, for a known method and
-    for a line that is no request line (refused once the head has ended)."""
-    match = first_line_re.fullmatch(line)
-    if match is None:
-        return None
-    method = match["method"].decode("latin-1")
-    if method in KNOWN_METHODS:
-        return None
-    meant = method.upper()
-    advice = f"methods are case-sensitive (RFC 9110, 9.1); send {meant}" \
-        if meant in KNOWN_METHODS else f"the methods this server takes are {TAKEN_METHODS}"
-    return ServerNotImplemented(f"{clipped(method, show=repr)} is no method this server knows: "
-                                f"{advice}")
 
 
 class ExpectationFailed(Error):
@@ -184,28 +110,27 @@ def _members(field: str) -> list[str]:
 class Parser(HTTPRequestParser):
     """Waitress's request parser, refusing a head with bare LF line ends, an HTTP version
     other than 1, a request framed two ways, and a chunk that would take the body over its
-    limit as soon as its size is read."""
+    limit as soon as its size is read.
+
+    The head is gathered here, and each read searched only where it may change what is
+    found: its own bytes and the few before them that a line end, a bare CR or the head's
+    end could straddle.  Waitress joins what it holds of a head to each read and searches the
+    whole again for its end, and these checks did too (three searches and two copies): a head
+    trickled a few bytes at a time cost work growing as the square of its length (64 KiB in
+    pieces of 8 bytes: 0.74 s of the front's CPU).  Waitress is handed the head once it has
+    ended or reached its limit, as one read after what came before it."""
+
+    def __init__(self, adj):
+        super().__init__(adj)
+        self._arrived = bytearray()  # the head so far (appended to in place: no copy per read)
+        self._start: int | None = None  # where it begins, past blank lines (None: not yet)
+        self._line_ended = False  # the request line has ended (and was judged)
 
     def received(self, data):
         if self.body_rcv is None and not self.completed:
-            before = self.header_plus.lstrip(b"\r\n")
-            head = (self.header_plus + data).lstrip(b"\r\n")
-            if b"\n" in head and b"\n" not in before:  # the request line, just ended
-                line = head.split(b"\n", 1)[0].removesuffix(b"\r")
-                refusal = version_refusal(line) or method_refusal(line)
-                if refusal is not None:
-                    return self.refuse(refusal, data)
-            if _BARE_CR.search(head, 0, _head_end(head)):
-                return self.refuse(BadRequest("the request's head holds a bare CR: end each "
-                                              "line, and the head, with CR LF (RFC 9112, 2.2)"),
-                                   data)
-            if _ends_in_bare_lf(head):
-                # A head whose lines end in a bare LF: waitress looks for CR LF CR LF only,
-                # and the client waited for the request deadline's 408 with no word of what
-                # was wrong.
-                return self.refuse(BadRequest("the request's lines end in a bare LF: end each "
-                                              "line, and the head, with CR LF (RFC 9112, 2.2)"),
-                                   data)
+            taken = self._head_received(data)
+            if taken is not None:
+                return taken
         consumed = super().received(data)
         # An empty request (blank lines where one was awaited, which waitress skips) has no
         # command: read as one, it raised, and the connection was dropped unanswered.
@@ -250,6 +175,46 @@ class Parser(HTTPRequestParser):
                                     "7.1)")
             self.completed = True
         return consumed
+
+    def _head_received(self, data: bytes) -> int | None:
+        """Add ``data`` to the head and check what it completes; return the bytes consumed
+        (all of it) if the head goes on, or was refused; None once it is ready for waitress
+        (ended, or at its limit), which is then told what came before as it would have been."""
+        arrived, old = self._arrived, len(self._arrived)
+        arrived += data
+        if self._start is None:  # blank lines before a request are skipped (waitress's lstrip)
+            begins = _NOT_BLANK.search(arrived, old)
+            self._start = begins.start() if begins else None
+        if self._start is not None:
+            start = self._start
+            if not self._line_ended and (lf := arrived.find(b"\n", max(start, old))) >= 0:
+                self._line_ended = True  # the request line, just ended
+                line = bytes(arrived[start:lf]).removesuffix(b"\r")
+                refusal = version_refusal(line) or method_refusal(line)
+                if refusal is not None:
+                    return self.refuse(refusal, data)
+            # Each search begins where a match could first hold a new byte (none held one
+            # before, or the head would have been refused or ended): a bare CR the byte
+            # before, an empty line's end (up to 3 bytes) two before, CR LF CR LF three.
+            end = arrived.find(b"\r\n\r\n", max(start, old - 3))
+            if _BARE_CR.search(arrived, max(start, old - 1),
+                               len(arrived) if end < 0 else end + 4):
+                return self.refuse(BadRequest("the request's head holds a bare CR: end each "
+                                              "line, and the head, with CR LF (RFC 9112, 2.2)"),
+                                   data)
+            if _ends_in_bare_lf(arrived, max(start, old - 2)):
+                # A head whose lines end in a bare LF: waitress looks for CR LF CR LF only,
+                # and the client waited for the request deadline's 408 with no word of what
+                # was wrong.
+                return self.refuse(BadRequest("the request's lines end in a bare LF: end each "
+                                              "line, and the head, with CR LF (RFC 9112, 2.2)"),
+                                   data)
+        if arrived.find(b"\r\n\r\n", max(0, old - 3)) < 0 \
+                and len(arrived) < self.adj.max_request_header_size:
+            return len(data)
+        # Waitress reads the head from here, as if each read before had reached it.
+        self.header_plus, self.header_bytes_received = bytes(arrived[:old]), old
+        return None
 
     def refuse(self, error: Error, data: bytes) -> int:
         """End the request being read with ``error`` (answered, then the connection closed);

@@ -20,7 +20,7 @@ from waitress.utilities import RequestHeaderFieldsTooLarge, ServerNotImplemented
 from ..clipping import cut
 from .pages import safety
 from .protocol import HEADERS
-from .request_head import KNOWN_METHODS, TAKEN_METHODS
+from .request_line import KNOWN_METHODS, TAKEN_METHODS
 
 # A body up to this size goes out with the head, joined to it (a copy that size).
 JOINED_BYTES = 64 << 10

@@ -1,0 +1,86 @@
+"""What the front refuses in a request line as soon as it has arrived (``request_head.Parser``
+asks, before waitress reads the head):
+
+- **An HTTP version this server does not speak**: HTTP/2 and beyond (``HTTP/2.0``: a client
+  taking this port for an HTTP/2 one), a 505 (RFC 9110, 15.6.6); a request line with no
+  version at all, HTTP/0.9's, whose answer would have no status line nor headers, a 400.
+  Waitress answered both as HTTP/1.0 requests.  A version written without its minor number, as
+  HTTP/2 and HTTP/3 are named (``HTTP/3``), is judged by its major one, where waitress gave a
+  bare 400.
+- **A method this server does not know** (``BREW``, ``FOO``; ``get``, methods being
+  case-sensitive): a 501 (RFC 9110, 15.6.2), naming the method meant or the methods taken.
+  Flask answered an unknown upper-case one 405 with ``Allow``, as if it were a method the path
+  did not allow (15.5.6); waitress answered a lower-case one "400 Malformed HTTP method", in
+  HTTP/1.0.
+"""
+
+from __future__ import annotations
+
+import re
+
+from waitress.parser import first_line_re
+from waitress.utilities import BadRequest, Error, ServerNotImplemented
+
+from ..clipping import clipped
+
+# A request line whose version has no minor number (waitress's line needs one): its major.
+_MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
+
+
+class VersionNotSupported(Error):
+    """505: the request's major version of HTTP is not one this server speaks."""
+
+    code = 505
+    reason = "HTTP Version Not Supported"
+
+
+def version_refusal(line: bytes) -> Error | None:
+    """Return the refusal of a request line whose HTTP version this server does not speak
+    (without its line end), or None: for an HTTP/1 line, and for one that is no request line
+    at all, which waitress refuses once the head has ended."""
+    match = first_line_re.fullmatch(line)
+    if match is None:
+        major = _MAJOR_ONLY.fullmatch(line)
+        if major is None:
+            return None
+        if major["major"] == b"1":
+            return BadRequest("HTTP/1 has no minor version: end the request line with "
+                              "HTTP/1.1")
+        return VersionNotSupported(f"HTTP/{major['major'].decode()}: this server speaks "
+                                   "HTTP/1.1 (and HTTP/1.0); send the request in HTTP/1.1")
+    version = match["version"]
+    if version is None:
+        return BadRequest("the request line has no HTTP version (HTTP/0.9, which this server "
+                          "does not speak): end it with HTTP/1.1, as in "
+                          "'GET /sparql?query=... HTTP/1.1', then the headers")
+    if not version.startswith(b"1."):
+        return VersionNotSupported(f"HTTP/{version.decode()}: this server speaks HTTP/1.1 "
+                                   "(and HTTP/1.0); send the request in HTTP/1.1")
+    return None
+
+
+# The methods this server knows: those RFC 9110 (9.3) and RFC 5789 define.  A path answers
+# one it does not take 405 with Allow (CONNECT, a 501: no tunnel is opened); any other
+# method, in any case, is one it does not know, a 501 (RFC 9110, 15.6.2).
+KNOWN_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+                           "TRACE", "PATCH"))
+# The methods some path of this server takes, as its advice names them.
+TAKEN_METHODS = "GET, HEAD, OPTIONS and POST"
+
+
+def method_refusal(line: bytes) -> Error | None:
+    """Return the refusal of a request line whose method is not one this server knows (its
+    request line, without its line end), a 501 (RFC 9110, 15.6.2): ``BREW``, or ``get``
+    (methods are case-sensitive), naming the method meant; or None, for a known method and
+    for a line that is no request line (refused once the head has ended)."""
+    match = first_line_re.fullmatch(line)
+    if match is None:
+        return None
+    method = match["method"].decode("latin-1")
+    if method in KNOWN_METHODS:
+        return None
+    meant = method.upper()
+    advice = f"methods are case-sensitive (RFC 9110, 9.1); send {meant}" \
+        if meant in KNOWN_METHODS else f"the methods this server takes are {TAKEN_METHODS}"
+    return ServerNotImplemented(f"{clipped(method, show=repr)} is no method this server knows: "
+                                f"{advice}")
