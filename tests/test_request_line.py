@@ -1,0 +1,43 @@
+"""The request line's judges (``request_line.py``): the HTTP versions and methods this server
+refuses as soon as a request line has arrived, and with which status.  How the front reads a
+head as it arrives, line and all, is tested in test_request_head.py."""
+
+import pytest
+
+from alliance_graph.web.request_line import method_refusal, version_refusal
+
+
+@pytest.mark.parametrize("line, code", [
+    (b"GET /sparql HTTP/2.0", 505), (b"GET /sparql HTTP/3.0", 505), (b"PRI * HTTP/2.0", 505),
+    (b"GET /sparql HTTP/0.9", 505), (b"GET /sparql", 400), (b"GET /sparql?query=ASK%7B%7D", 400),
+    (b"GET /sparql HTTP/1.1", None), (b"POST /sparql HTTP/1.0", None),
+    (b"GET /sparql HTTP/1.2", None),  # read as HTTP/1.1
+    # No minor version, as HTTP/2 and HTTP/3 are named: waitress's bare 400 once the head ended.
+    (b"GET /sparql HTTP/3", 505), (b"GET /sparql?query=ASK%7B%7D HTTP/2", 505),
+    (b"GET /sparql HTTP/1", 400),
+    (b"not a request line", None),    # waitress's own 400 once the head ends
+])
+def test_a_request_line_is_judged_by_its_version(line, code):
+    refusal = version_refusal(line)
+    assert (refusal and refusal.code) == code
+
+
+@pytest.mark.parametrize("line, says", [
+    (b"get /sparql HTTP/1.1", "'get' is no method this server knows: methods are "
+                              "case-sensitive (RFC 9110, 9.1); send GET"),
+    (b"Post /validate HTTP/1.1", "send POST"),
+    (b"brew / HTTP/1.1", "the methods this server takes are GET, HEAD, OPTIONS and POST"),
+    # An unknown method in upper case: Flask's 405 with Allow, as if the path did not take a
+    # method the server knows (RFC 9110, 15.5.6 and 15.6.2).
+    (b"BREW / HTTP/1.1", "'BREW' is no method this server knows: the methods this server "
+                         "takes are GET, HEAD, OPTIONS and POST"),
+    (b"FOO /sparql HTTP/1.1", "'FOO' is no method"),
+    (b"GET /sparql HTTP/1.1", None), (b"DELETE /sparql HTTP/1.1", None),  # known: Flask's 405
+    (b"TRACE / HTTP/1.1", None), (b"CONNECT h:443 HTTP/1.1", None),  # (CONNECT's 501 later)
+    (b"not a request line", None),
+])
+def test_a_method_this_server_does_not_know_is_a_501_naming_the_one_meant(line, says):
+    # Waitress's "400 Malformed HTTP method "get"", in HTTP/1.0, though "get" is a token.
+    refusal = method_refusal(line)
+    assert (refusal and refusal.code) == (says and 501)
+    assert says is None or says in refusal.body
