@@ -8,6 +8,7 @@ import signal
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -230,23 +231,43 @@ def test_two_loads_at_once_one_loads_the_other_exits_2_naming_it(settings, kg, e
     assert not staged(remote) and not claims_of_loads(remote)
 
 
-def test_the_document_a_killed_load_left_is_removed_by_the_next(mini, monkeypatch):
+# A process writing a staged document as a load does (``atomic.write_temp``, held), that prints
+# the document's name and waits: killed, it is a killed load's.
+_WRITER = ("import sys, time; from pathlib import Path; from alliance_graph import atomic; "
+           "print(atomic.write_temp(Path(sys.argv[1]), b'<urn:a> <urn:b> <urn:c> <urn:g> .\\n', "
+           "held=True), flush=True); time.sleep(600)")
+
+
+def test_the_document_a_killed_load_left_is_removed_by_the_next_and_nothing_else(mini):
     # A load killed while it sent its N-Quads document left it beside the build cache for
     # good (148 MB for 30 k facts, each killed load one more): no clean-up looked for it.
+    # Then every ``.staged-*.nq`` 10 minutes old was taken: a user's own file so named, and
+    # a document a long load was still sending.
     cache = build.cached_build(mini).parent
-    left, sending = cache / ".staged-killed.nq", cache / ".staged-sending.nq"
-    for document in (left, sending):
-        document.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n")
-    stale = time.time() - mini.stale_cache_seconds - 60
-    os.utime(left, (stale, stale))
-
-    def down(remote, nquads):
-        raise StoreError("the store is down")
-
-    monkeypatch.setattr(remote_load, "load", down)
-    with pytest.raises(StoreError, match="down"):
-        backends.load_into_store(mini.with_(store="http://127.0.0.1:9/query"))
-    assert not left.exists() and sending.exists()  # another load's, being sent now
+    writers = [subprocess.Popen([str(servers.BIN / "python"), "-c", _WRITER,
+                                 str(cache / remote_quads.STAGED)], stdout=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    killed, sending = (Path(w.stdout.readline().strip()) for w in writers)
+    try:
+        writers[0].send_signal(signal.SIGKILL)
+        writers[0].wait()
+        earlier = cache / ".staged-k3x_9q0a.nq"  # an earlier version's killed load's (mkstemp)
+        users = [cache / name for name in (".staged-notes.nq", ".staged-1.nq", ".staged.nq",
+                                           ".staged.nq.mine.tmp")]
+        stale = time.time() - mini.stale_cache_seconds - 60
+        for path in [earlier, *users]:
+            path.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n")
+            os.utime(path, (stale, stale))
+        os.utime(sending, (stale, stale))  # sent for longer than the age
+        with pytest.raises(StoreError):  # nothing listens there: the cleanup is done by then
+            backends.load_into_store(mini.with_(store="http://127.0.0.1:9/query"))
+        assert not killed.exists() and not earlier.exists()
+        assert sending.exists() and all(path.exists() for path in users)
+    finally:
+        for writer in writers:
+            writer.kill()
+            writer.wait()
+            writer.stdout.close()
 
 
 @pytest.mark.parametrize("values, said", [

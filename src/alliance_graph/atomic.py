@@ -84,7 +84,7 @@ def write_temp(path: Path, data: Data, tag: str = "", *, held: bool = False,
             os.fsync(out.fileno())
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        _release(tmp)
+        release(tmp)
         if exc.filename is not None or exc.errno is None:
             raise
         # A write into the open file (a full disk, a file-size limit) names no file: said as
@@ -93,7 +93,7 @@ def write_temp(path: Path, data: Data, tag: str = "", *, held: bool = False,
         raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
-        _release(tmp)
+        release(tmp)
         raise
     return tmp
 
@@ -112,7 +112,7 @@ def write_atomically(path: Path, data: Data, *, tracked: bool = False) -> None:
         tmp.unlink(missing_ok=True)
         raise
     finally:
-        _release(tmp)
+        release(tmp)
     fsync_folder(path.parent)
 
 
@@ -225,10 +225,9 @@ def _put_back(done: list[Path], olds: dict[Path, Path | None], cause: OSError,
 # inside the engine (``cli.main``), so no ``finally`` removes them; ``discard_unfinished`` does.
 # (Not the caches': ``remove_abandoned`` does; nor ``add``'s, which its journal may need.)
 _UNFINISHED: set[Path] = set()
-# Every temporary file ``write_atomically`` writes is held (flock) by its writer from its
-# creation to its rename: the one a SIGKILL left, held by nobody once the kernel released the
-# dead writer's lock, is removed by the next write of the same file (``remove_abandoned``),
-# however new, while one another process is writing is spared.  Each maps to its descriptor.
+# Each temporary file ``write_temp(held=True)`` writes maps to a descriptor holding it (flock)
+# to its rename or removal: one a SIGKILL left, held by nobody once the dead writer's lock was
+# released, is removed by the next such write (``remove_abandoned``), one being written spared.
 _HELD: dict[Path, int] = {}
 _HELD_LOCK = threading.Lock()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
@@ -255,7 +254,7 @@ def _create_held(tmp: Path, tracked: bool) -> int | None:
     if not still_named(tmp, fd):
         # ``remove_abandoned`` held it between its creation and the lock above, and removed
         # it: the write goes to a name of its own.
-        _release(tmp)
+        release(tmp)
         os.close(fd)
         return None
     return fd
@@ -270,7 +269,8 @@ def still_named(path: Path, fd: int) -> bool:
         return False
 
 
-def _release(tmp: Path) -> None:
+def release(tmp: Path) -> None:
+    """Let go of ``tmp``, which ``write_temp(held=True)`` wrote, once renamed or removed."""
     with _HELD_LOCK:
         held = _HELD.pop(tmp, None)
         _UNFINISHED.discard(tmp)

@@ -194,8 +194,9 @@ def load_into_store(settings: Settings) -> str:
     remote = RemoteStore.from_settings(settings)
     nquads = build.cached_build(settings)
     # The documents killed loads left beside the cache (one each, the size of two builds):
-    # nothing else removes them.
-    atomic.remove_stale(nquads.parent, (remote_quads.STAGED_GLOB,), "",
+    # nothing else removes them.  One another load is sending is held, and spared.
+    atomic.remove_abandoned(nquads.parent, remote_quads.STAGED)
+    atomic.remove_stale(nquads.parent, (remote_quads.EARLIER_STAGED_GLOB,), "",
                         settings.stale_cache_seconds)
     try:
         graphs = remote_load.load(remote, nquads)

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import atomic
 from ..namespaces import PREFIX_IRIS
 from .layout import ASSERTED, INFERRED, WITH_INFERRED
 from .remote_answers import XSD
@@ -50,8 +49,14 @@ BATCH_QUADS = 1000
 READ_BACK = (XSD + "duration", XSD + "gYear", XSD + "gYearMonth", XSD + "date", XSD + "decimal")
 # Datatypes with a NaN, which Virtuoso 7.2 cannot keep (remote_load._refuse_unkept).
 _NAN_TYPES = (XSD + "double", XSD + "float")
-# The N-Quads documents posted to a store, while they are written and sent.
-STAGED_GLOB = ".staged-*.nq"
+# The N-Quads document posted to a store, while it is written and sent: a temporary file of
+# ``atomic.write_temp`` beside the build cache (``.staged.nq.<random>.tmp``), held by its load,
+# so that the next load removes one a killed load left, and no other (``.staged-*.nq``, the
+# cleanup of each, by its age, took a user's ``.staged-notes.nq`` in a shared cache folder, and
+# a document still being sent past the age).
+STAGED = "staged.nq"
+# Earlier versions' documents (mkstemp's names, 8 of [a-z0-9_]), unheld: removed once stale.
+EARLIER_STAGED_GLOB = ".staged-" + "[a-z0-9_]" * 8 + ".nq"
 
 
 def with_copies(nquads: Path) -> Iterator[ox.Quad]:
@@ -141,16 +146,15 @@ def write_document(nquads: Path, out, rename=lambda graph: graph,
 
 def post_document(remote, nquads: Path, staged, timeout: float) -> None:
     """Send the document (``write_document``, its graphs named by ``staged``) to ``remote``'s
-    Graph Store endpoint, written beside the build cache and removed once sent (or by the next
-    load, once stale, if this one is killed)."""
-    handle, name = tempfile.mkstemp(prefix=".staged-", suffix=".nq", dir=nquads.parent)
-    os.close(handle)
-    path = Path(name)
+    Graph Store endpoint, written beside the build cache (``STAGED``) and removed once sent
+    (or by the next load, if this one is killed)."""
+    path = atomic.write_temp(nquads.parent / STAGED,
+                             lambda out: write_document(nquads, out, staged), held=True)
     try:
-        write_document(nquads, path, staged)
         remote.post_quads(path, timeout)
     finally:
         path.unlink(missing_ok=True)
+        atomic.release(path)
 
 
 def batches(quads: Iterable[ox.Quad], size: int) -> list[list[ox.Quad]]:
