@@ -4,11 +4,14 @@
 each run: a client whose query ran to the limit is heavy for a while, and the last slot is
 kept from it) send a heavy query each, which runs to the time limit; once ``/status`` shows
 them all running, ``--after`` seconds later one more query (``--send heavy``, which runs to the
-limit too, or ``lookup``) is sent from 127.N.2.1 and timed from its sending to its answer.  With ``--busy`` equal to ``--workers`` every slot is held
-when it comes, so it waits for one to free (the kill that ends a query past its limit).
+limit too, or ``lookup``) is sent from 127.N.2.1 and timed from its sending to its answer;
+or, given ``--path``, a GET of that path (a page, a Graph Store read: ``/dataset``), whose
+engine reads wait for a slot the same way.  With ``--busy`` equal to ``--workers`` every slot
+is held when it comes, so it waits for one to free (the kill that ends a query past its limit).
 
     .venv/bin/alliance-graph serve --port 8123 --workers 2 --timeout 4 &
     .venv/bin/python bench/slot_wait.py --port 8123 --busy 2 --after 1 --send heavy
+    .venv/bin/python bench/slot_wait.py --port 8123 --busy 2 --after 0.2 --path /dataset
 """
 
 from __future__ import annotations
@@ -25,15 +28,16 @@ LOOKUP = "SELECT ?l{} WHERE {{ id:IronDome rdfs:label ?l{} }}"
 HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
 
 
-def ask(port: int, source: str, query: str) -> tuple[str, float, str]:
-    """Send ``query`` from ``source``; return its status line, the seconds to its end and
-    the start of its body."""
+def ask(port: int, source: str, query: str, path: str | None = None) -> tuple[str, float, str]:
+    """Send ``query`` (or a GET of ``path``) from ``source``; return its status line, the
+    seconds to its end and the start of its body."""
     started = time.monotonic()
+    target = path or "/sparql?" + urllib.parse.urlencode({"query": query})
     with socket.create_connection(("127.0.0.1", port), timeout=300,
                                   source_address=(source, 0)) as sock:
-        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": query}).encode()
+        sock.sendall(b"GET " + target.encode()
                      + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        data = b""
+        data = bytearray()  # not bytes +=: a large answer (a dump) took seconds to join
         while chunk := sock.recv(65536):
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
@@ -52,6 +56,7 @@ def main() -> None:
     parser.add_argument("--busy", type=int, default=2)
     parser.add_argument("--after", type=float, default=1.0)
     parser.add_argument("--send", choices=("heavy", "lookup"), default="heavy")
+    parser.add_argument("--path", default=None, help="GET this path instead of a query")
     parser.add_argument("--net", type=int, default=None)
     args = parser.parse_args()
     run = time.time_ns()
@@ -66,8 +71,8 @@ def main() -> None:
     time.sleep(args.after)
     query = (HEAVY.format(f"{run}_x") if args.send == "heavy"
              else LOOKUP.format(run, run))
-    status, took, said = ask(args.port, f"127.{net}.2.1", query)
-    print(f"{args.send} after {args.busy} busy (+{args.after:g} s): {status} in {took:.2f} s"
+    status, took, said = ask(args.port, f"127.{net}.2.1", query, args.path)
+    print(f"{args.path or args.send} after {args.busy} busy (+{args.after:g} s): {status} in {took:.2f} s"
           + ("" if status.endswith("200 OK") else f": {said}"))
     for thread in busy:
         thread.join()

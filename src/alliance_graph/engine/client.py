@@ -330,10 +330,10 @@ class ProcessEngine:
     def call(self, header: dict, body: bytes = b"", timeout: float | None = None,
              spool: bool = False, deadline: float | None = None, waited: float = 0.0):
         """Send one request; return the reply ``(header, body)`` or raise EngineError.  With
-        ``spool``, a large body comes as ``wire.Spooled`` (``wire.receive``).  Held to
-        ``timeout`` (the time limit), or to ``deadline`` when a wait cut it (``waited``)."""
+        ``spool``, a large body comes as ``wire.Spooled`` (``wire.receive``).  Held to ``timeout``
+        or its request's ``deadline``, ``waited`` s of it spent on a wait (``request_time``)."""
         limit = self.settings.query_timeout if timeout is None else timeout
-        if deadline is None or not waited:  # no wait cut its limit: all of it
+        if deadline is None:  # no request's end time: all of the limit, from now
             deadline, waited = time.monotonic() + limit, 0.0
         for attempt in (1, 2):
             try:

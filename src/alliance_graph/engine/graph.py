@@ -4,7 +4,8 @@ Store run unchanged whether the store is in this process or in the engine's; and
 
 A large reply (over ``wire.SPOOL_BYTES``) comes into a temporary file, never whole into
 memory: a query's is parsed from it (``wire.result_from``), a graph's quads too, and a dump
-is handed on as the file (``wire.Spooled``) for the HTTP server to send from."""
+is handed on as the file (``wire.Spooled``) for the HTTP server to send from.  Under a
+request, every read is held to the one end time its request was given (``request_time.py``)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..query.results import GRAPH_FORMATS
 from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
-from . import wire
+from . import request_time, wire
 from .wire import EngineError
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ class EngineGraph:
             dataset = Dataset(default=iris(default_graph), named=iris(named_graphs)
                               if named_graphs is not None else None)
         header, body = self.engine.call({"op": "query", "dataset": dataset.to_json(),
-                                         "prefixes": prefixes}, sparql.encode(), spool=True)
+                                         "prefixes": prefixes}, sparql.encode(), spool=True,
+                                        **request_time.held())
         _raise_for(header)
         return wire.result_from(header["kind"], body)
 
@@ -89,7 +91,8 @@ class EngineGraph:
         """Return ``query.dump.dump``'s bytes, written by the engine (where the store is); a
         large dump in a temporary file (``wire.Spooled``), which the caller closes."""
         header, body = self.engine.call({"op": "dump", "graphs": graphs, "format": fmt,
-                                         "as_one": as_one, "max_bytes": max_bytes}, spool=True)
+                                         "as_one": as_one, "max_bytes": max_bytes}, spool=True,
+                                        **request_time.held())
         if header["status"] == 406:  # this format cannot carry the graphs
             raise Uncarried(GRAPH_FORMATS[fmt], header["message"])
         _raise_for(header)
@@ -138,7 +141,7 @@ class _PerFile:
         if (subject, predicate, obj) != (None, None, None) or graph_name is None:
             raise ValueError("the engine serves whole graphs only")
         header, body = self.graph.engine.call({"op": "quads", "graph": graph_name.value},
-                                              spool=True)
+                                              spool=True, **request_time.held())
         _raise_for(header)
         return wire.quads_from(body)
 

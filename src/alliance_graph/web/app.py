@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_range_header
 
 from ..clipping import clipped
+from ..engine import request_time
 from ..engine.local import LocalEngine
 from ..query.bounds import Bounds
 from ..query.refused import Refused
@@ -122,12 +123,15 @@ class Service:
         as many pages at once as it may send requests (8) could keep all the engine's threads
         (4) busy, and everyone else's queries waited.  A page runs its queries one at a time,
         so one slot is what it holds of the engine.  A page whose client reset its
-        connection while it waited for the slot reads nothing (``unread``)."""
+        connection while it waited for the slot reads nothing (``unread``).  Its reads share
+        the end time the grant gives (``engine.request_time``): each had a whole time limit
+        of its own after the wait, so a page's client could wait a limit per read past it."""
         if has_request_context() and "query_share" not in g:
             share = contextlib.ExitStack()
-            share.enter_context(self.queries.share(
+            held = share.enter_context(self.queries.share(
                 client_share.client_of(request.remote_addr), wait=self.settings.query_timeout,
                 hint=client_share.proxy_hint("queries", bool(self.settings.trusted_proxies))))
+            share.enter_context(request_time.within(*held, self.settings.query_timeout))
             g.query_share = share
         return self.engine.kg
 

@@ -1,0 +1,82 @@
+"""One end time for every engine read of a request (``engine/request_time.py``): a Graph Store
+read that waited for a query slot is answered within its time limit and the grace, as a query
+is (a real `alliance-graph serve` on 30,000 generated facts, whose TriG dump takes seconds),
+and the end time as a request's reads meet it, in process."""
+
+import http.client
+import threading
+import time
+import urllib.parse
+
+import pytest
+
+import servers
+from alliance_graph.engine import request_time
+from alliance_graph.engine.wire import EngineError
+from helpers import loaded
+
+TIMEOUT = 4
+HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
+
+
+@pytest.fixture(scope="module")
+def port(tmp_path_factory):
+    """The port of a server with two engine threads on 30,000 facts, keeping no answer."""
+    url, process = servers.start_generated(30000, tmp_path_factory.mktemp("request-time"),
+                                           "--workers", "2", "--timeout", str(TIMEOUT),
+                                           "--response-cache", "0")
+    yield int(url.rsplit(":", 1)[1])
+    servers.stop(process)
+
+
+def get(port: int, path: str, source: str) -> tuple[int, bytes, float]:
+    """GET ``path`` from the loopback address ``source``; return status, body and seconds."""
+    started = time.monotonic()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120,
+                                            source_address=(source, 0))
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read(), time.monotonic() - started
+    finally:
+        connection.close()
+
+
+@pytest.mark.server
+def test_a_graph_store_read_that_waited_for_a_slot_ends_within_its_limit_and_grace(port):
+    # Both engine threads held by queries running to the limit; a dump of the dataset (2-3 s
+    # of the engine's here) waits for one.  Its read then had a whole limit of its own, from
+    # when it was sent: answered 200 after 7.3 s at --timeout 4.  Its reads share the end
+    # time the grant gave: answered within the limit and the grace (about 1 s), or 503.
+    run = time.time_ns()
+    threads = []
+    for k in (1, 2):
+        path = "/sparql?" + urllib.parse.urlencode({"query": HEAVY.format(f"{run}_{k}")})
+        threads.append(threading.Thread(target=get, args=(port, path, f"127.0.5.{k}")))
+        threads[-1].start()
+    loaded(port, "queries", "running", 2)
+    status, body, took = get(port, "/dataset?format=trig", "127.0.5.3")
+    assert took < TIMEOUT + 2, (status, body[:300], took)
+    assert status == 503 and b"waited" in body and b"for a query slot" in body, body[:300]
+    for t in threads:
+        t.join()
+
+
+def test_outside_a_request_a_read_has_its_whole_limit():
+    assert request_time.held() == {}
+
+
+def test_a_request_s_reads_are_held_to_its_end_time_and_refused_when_it_has_passed():
+    deadline = time.monotonic() + 5
+    with request_time.within(deadline, 2.5, 4):
+        assert request_time.held() == {"deadline": deadline, "waited": 2.5}
+        with request_time.within(time.monotonic() + request_time.LEAST_SECONDS / 2, 0.0, 4):
+            with pytest.raises(EngineError) as refused:
+                request_time.held()
+        assert refused.value.status == 503
+        assert "reads of the graph took the whole 4 s time limit" in str(refused.value)
+        assert request_time.held()["deadline"] == deadline  # the outer request's again
+    assert request_time.held() == {}
+    with request_time.within(time.monotonic() - 1, 3.2, 4), pytest.raises(EngineError) as late:
+        request_time.held()
+    assert "(it waited 3.2 s for a query slot)" in str(late.value)
