@@ -80,3 +80,12 @@ def test_a_request_s_reads_are_held_to_its_end_time_and_refused_when_it_has_pass
     with request_time.within(time.monotonic() - 1, 3.2, 4), pytest.raises(EngineError) as late:
         request_time.held()
     assert "(it waited 3.2 s for a query slot)" in str(late.value)
+
+
+def test_under_a_limit_shorter_than_the_floor_a_request_s_first_read_is_sent():
+    # `serve --timeout 0.01`: with the 0.1 s floor, every page was refused before it read.
+    with request_time.within(time.monotonic() + 0.01, 0.0, 0.01):
+        assert "deadline" in request_time.held()
+    with request_time.within(time.monotonic() + 0.004, 0.0, 0.01), \
+            pytest.raises(EngineError):
+        request_time.held()  # under half of it left: refused unsent

@@ -7,8 +7,9 @@ little of its limit left (it had waited behind queries running to theirs) then r
 reads for up to a limit, so its client waited the limit, the grace and a limit per read.  The
 slot's grant now names the instant the request's work must end (``client_share.Held``), which
 ``within`` keeps for the thread answering the request: each read is held to it, and a read
-with less than ``LEAST_SECONDS`` of it left is not sent (it would be killed as it began, with
-the engine, costing every query beside it a second evaluation) but answered 503 at once.
+with less than ``LEAST_SECONDS`` of it left (half the limit, if less) is not sent (it would be
+killed as it began, with the engine, costing every query beside it a second evaluation) but
+answered 503 at once.
 Outside a request (a notebook's ``ag.load(timeout=S)``) each read has the whole limit.
 """
 
@@ -54,7 +55,9 @@ def held() -> dict:
     ends = _ends.get()
     if ends is None:
         return {}
-    if ends.deadline - time.monotonic() < LEAST_SECONDS:
+    # Half the limit where that is less: under `serve --timeout 0.01` every page was refused
+    # before its first read (a query, not held so, is sent).
+    if ends.deadline - time.monotonic() < min(LEAST_SECONDS, ends.limit / 2):
         waited = f" (it waited {ends.waited:.1f} s for a query slot)" if ends.waited else ""
         raise EngineError(503, f"this request's reads of the graph took the whole "
                                f"{ends.limit:g} s time limit{waited}, which counts from when "
