@@ -340,3 +340,25 @@ def test_a_server_reads_a_head_split_anywhere_around_its_end(port):
         assert sent_in(port, pieces) == b"HTTP/1.1 200 OK", pieces
     for pieces in ([GOOD[:-2] + b"\n", b"\n"], [GOOD, b"\n"], [GOOD[:-2] + b"\n", b"\r\n"]):
         assert sent_in(port, pieces) == b"HTTP/1.1 400 Bad Request", pieces
+
+
+def sized(size: int, long_line: bool) -> bytes:
+    """Return a GET of /status whose head is ``size`` bytes, its CR LF CR LF counted, the
+    bulk of it in the URL's query string or in a header field."""
+    if long_line:
+        start, end = b"GET /status?x=", b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    else:
+        start, end = b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX: ", b"\r\n\r\n"
+    return start + b"a" * (size - len(start) - len(end)) + end
+
+
+@pytest.mark.parametrize("long_line, refused", [(True, b"414 URI Too Long"),
+                                                (False, b"431 Request Header Fields Too Large")])
+def test_a_server_reads_a_head_under_64_kib_and_refuses_one_of_64_kib(port, long_line, refused):
+    # docs/endpoint.md said "over 64 KiB": waitress refuses a head once it holds the limit, its
+    # blank line counted, so 65,535 bytes are the most a head may be, whole or trickled.
+    for pieces in (lambda head: [head], lambda head: [head[:60000], head[60000:]]):
+        assert sent_in(port, pieces(sized(65535, long_line))) == b"HTTP/1.1 200 OK"
+        for size in (65536, 65537):
+            # (In HTTP/1.0, as waitress answers a head at its limit.)
+            assert sent_in(port, pieces(sized(size, long_line)))[9:] == refused
