@@ -40,6 +40,10 @@ def late(limit: float, waited: float, ended: str) -> str:
             "it or add a LIMIT"
     # Not the query's fault alone: it had what the wait left of the limit (``web``'s
     # client_share.py), so the same query may pass when the server is less busy.
+    if waited >= limit:  # "then ran for the rest of the 4 s limit" after waiting 4.1 s
+        return (f"the query waited {waited:.1f} s for a query slot, past the {limit:g} s "
+                f"time limit (which counts from when a query comes), then ran for the "
+                f"moment of grace left and {ended}; try again when the server is less busy")
     return (f"the query waited {waited:.1f} s for a query slot, then ran for the rest of "
             f"the {limit:g} s time limit (which counts from when a query comes) and "
             f"{ended}; try again when the server is less busy, or narrow it or add a LIMIT")
