@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import string
 import time
 
 import pyoxigraph as ox
@@ -52,12 +54,53 @@ def test_a_slip_at_each_end_is_offered_its_name_among_many():
     assert spelling.Names(names).best(meant[1:-1]) == ID + meant
 
 
+def _random_claims(count: int) -> list[str]:
+    """Return ``count`` claim names (four properties of entities of random letters), sorted."""
+    rng = random.Random(5)
+    names = {"".join(rng.choice(string.ascii_letters) for _ in range(10)) + "-" + p
+             for _ in range(count // 4 + 1) for p in ("label", "type", "participant", "fromYear")}
+    return sorted(names)
+
+
+def test_a_slip_just_inside_both_ends_is_offered_its_node_wherever_it_sorts_past_200000():
+    # The 1,200 names beside a slip alphabetically and read backwards (and less an end
+    # character) were its only candidates: a slip of the second character and the second
+    # to last sorted beside none of the name meant's, and none or another was offered;
+    # past 200,000 typed nodes no node at all.  Here the first, second, middle and last two
+    # names of the sorted order, each alike to no other name (difflib over every name).
+    names = _random_claims(200_004)
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(ox.NamedNode(ID + n), TYPE, EXERCISE, GRAPH) for n in names)
+    meant = [names[0], names[1], names[len(names) // 2], names[-2], names[-1]]
+    slips = {ID + m[0] + "q" + m[2:-2] + "q" + m[-1]: ID + m for m in meant}
+    assert len(names) > 200_000 and len(slips) == 5
+    start = time.perf_counter()
+    assert spelling.node_hints(slips, store, []) == slips
+    assert time.perf_counter() - start < 20  # about 1.5 s
+
+
+def test_a_name_of_60_kb_is_offered_nothing_at_once_among_many():
+    names = spelling.Names({n: ID + n for n in _random_claims(100_000)})
+    start = time.perf_counter()
+    assert names.best("q" * 60_000) is None
+    assert names.best("AqBsyHjugD-" + "x" * 980) is None
+    assert time.perf_counter() - start < 2
+
+
 def test_a_name_is_searched_for_once_and_past_the_comparisons_offered_nothing(monkeypatch):
-    monkeypatch.setattr(spelling, "COMPARISONS", 10)
+    monkeypatch.setattr(spelling, "COMPARISONS", 1)
     names = spelling.Names({f"Exercise{i}": f"{ID}Exercise{i}" for i in range(8)})
-    assert names.best("Exercis1") == ID + "Exercise1"  # 8 compared, 2 left
+    # Exercise1 is compared first (its indel ratio the highest) and no other can be as alike.
+    assert names.best("Exercis1") == ID + "Exercise1"  # 1 compared, none left
     assert names.best("Exercis1") == ID + "Exercise1"  # remembered: nothing spent
-    assert names.best("Exercis2") is None  # 2 compared: the one meant may be past them
+    assert names.best("Exercis2") is None  # none compared: the one meant may be past them
+
+
+def test_past_the_names_scanned_a_name_is_offered_nothing(monkeypatch):
+    monkeypatch.setattr(spelling, "SCANNED", 12)
+    names = spelling.Names({f"Exercise{i}": f"{ID}Exercise{i}" for i in range(8)})
+    assert names.best("Exercis1") == ID + "Exercise1"  # 8 scanned, 4 left
+    assert names.best("Exercis2") is None
 
 
 def test_a_term_of_a_namespace_a_character_off_is_meant_by_its_very_name():

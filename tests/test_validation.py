@@ -974,19 +974,6 @@ claim:FxStateAcronym ag:note "A note." .
     assert "Violations (1)" in result.output
 
 
-def test_no_node_is_offered_past_the_limit_of_a_graph_s_typed_nodes(settings, kg, tmp_path,
-                                                                    monkeypatch):
-    # Listing every typed node took 8 s at a million claims: past the limit none is offered
-    # (a node chosen among some of them may be the wrong one); the ontology's terms still are.
-    from alliance_graph.build import spelling
-    monkeypatch.setattr(spelling, "NODE_LIMIT", 100)
-    text = turtle_prologue() + MISSPELT_NODES
-    proposal = tmp_path / "spelt.ttl"
-    proposal.write_text(text, encoding="utf-8")
-    report = validation.validate(settings, [proposal], prebuilt=kg.store)
-    assert meant(report) == {line_of(text, "ag:NormalRnk"): {"ag:NormalRank"}}
-
-
 # --- a value of a property of one value, against a claim of data/ -------------------------------
 
 OTHER_END = """

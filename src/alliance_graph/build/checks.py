@@ -232,10 +232,8 @@ def _meant(store: ox.Store, findings: list[_Finding]) -> dict[str, str]:
     """Return what to say of each misspelt term the findings name (``spelling.said``): a
     class or property the ontology does not declare, a node no file types, each with the
     name most likely meant, as ``validate`` says of a proposal's, the data files standing
-    for the proposal.  None past ``spelling.NODE_LIMIT`` types, as there."""
-    typed = store.quads_for_pattern(None, ox.NamedNode(spelling.RDF_TYPE), None)
-    if not findings or sum(1 for _ in zip(typed, range(spelling.NODE_LIMIT + 1))) > \
-            spelling.NODE_LIMIT:
+    for the proposal."""
+    if not findings:
         return {}
     ontology, data = ([q for q in store if isinstance(q.graph_name, ox.NamedNode)
                        and is_role(q.graph_name, role)] for role in (ONTOLOGY, DATA))

@@ -14,12 +14,11 @@ the build of its own (``checks.run_checks``), the data files standing for the pr
 
 from __future__ import annotations
 
-import bisect
 import difflib
-import itertools
 import re
 
 import pyoxigraph as ox
+from rapidfuzz import fuzz, process
 from rdflib.namespace import RDF
 
 from ..clipping import bracketed, bracketed_apart
@@ -34,8 +33,6 @@ _SPLIT = re.compile(r"^(.*[/#])([^/#]*)$")
 # How alike two names must be (difflib's ratio, letter case ignored) to be offered: ag:rnk
 # for ag:rank (0.86), ag:participnt for ag:participant (0.96), not ag:note for ag:rank (0.5).
 _CLOSE = 0.75
-# Past this many rdf:type statements in the graph, no node is offered for a misspelt one.
-NODE_LIMIT = 200_000
 # Past this many characters, a name or namespace is offered nothing: difflib reads the name
 # compared into a table and compares it in time growing with both lengths (a misspelt node
 # of 5 MB took 6 s to be offered one of 5 MB), and a name pasted at such length is no slip
@@ -63,15 +60,20 @@ def named(quads) -> set[str]:
             if isinstance(t, ox.NamedNode)}
 
 
-# The names a misspelt one is compared with, at most: in a namespace of more, those beside it
-# in alphabetical order and beside it read backwards (a slip keeps the name's start or its
-# end: id:BlueFlg sorts beside id:BlueFlag, id:Exercse2999 backwards beside id:Exercise2999);
-# and the comparisons (difflib's, 2 to 4 microseconds each) one namespace's names make in
-# all, past which a name is offered nothing.  Each name was compared with every node of its
-# namespace: 3,000 names nothing types among 3,000 typed nodes took 17 s, and a graph of
-# 200,000 nodes would take a second a name.
-CANDIDATES = 1_200
+# The names a misspelt one is compared with: every name of its namespace that rapidfuzz's indel
+# ratio (twice the longest common subsequence over both lengths, which difflib's ratio is at
+# most: its matching blocks are one common subsequence) puts at _CLOSE or more, best first,
+# wherever the slip sorts; difflib ranks them, down to the first whose indel ratio is below
+# the best difflib ratio found (none after it can be as alike), so the name offered is the
+# one comparing with every name would offer.  It was chosen among the 1,200 names beside the
+# slip alphabetically and read backwards, and a slip just inside both ends sorted beside none
+# of them (27 of 40 such at 10,000 claims missed, 34 of 40 at a million).  Bounds per
+# namespace: COMPARISONS by difflib (2 to 4 microseconds each; 3,000 names nothing types
+# among 3,000 typed nodes took 17 s compared with every node), and SCANNED names read by
+# rapidfuzz (about 70 ns each, in C: a million names 0.07 s a slip; counted once per 64
+# characters of the slip), past either of which a name is offered nothing.
 COMPARISONS = 1_000_000
+SCANNED = 300_000_000
 
 
 class Names:
@@ -89,62 +91,48 @@ class Names:
         for name in names:
             self._lower.setdefault(name.lower(), []).append(name)
         self._sorted = sorted(self._lower)
-        self._backwards = sorted(n[::-1] for n in self._lower)
-        # And each without its first character, and read backwards without its last: a slip at
-        # each end (claim:sraelNATOJointTrainingExercises-labe) sorts beside neither of the
-        # above, and was offered the wrong claim (...-type).
-        self._tails = sorted((n[1:], n) for n in self._lower)
-        self._heads = sorted((n[-2::-1], n) for n in self._lower)
         self._found: dict[str, str | None] = {}
         self._left = COMPARISONS
+        self._scans = SCANNED
 
     def best(self, local: str) -> str | None:
         """Return the IRI of the name closest to ``local``, if close (``_CLOSE``), other than
         ``local`` itself; none for a name past ``_LONGEST``, nor once the namespace's
-        ``COMPARISONS`` are spent."""
+        ``COMPARISONS`` or ``SCANNED`` are spent."""
         if local not in self._found:
             self._found[local] = None if len(local) > _LONGEST else self._search(local)
         return self._found[local]
 
     def _search(self, local: str) -> str | None:
-        candidates = self._candidates(local)
-        if len(candidates) > self._left:
-            return None
-        self._left -= len(candidates)
-        close = difflib.get_close_matches(local.lower(), candidates, n=1, cutoff=_CLOSE)
-        if not close:
-            return None
-        alike = [n for n in self._lower[close[0]] if not (self._others and n == local)]
-        best = max(alike, key=lambda n: (difflib.SequenceMatcher(None, local, n).ratio(), n))
-        return self.names[best]
-
-    def _candidates(self, local: str) -> list[str]:
-        """Return the lower-case names that may be ``_CLOSE`` to ``local``: every name, or in
-        a namespace of more than ``CANDIDATES``, as many beside it alphabetically and read
-        backwards; of them, those of a length it can be as alike as that to (the shorter of
-        two at least 0.6 of the longer: twice the matched characters over both lengths)."""
         key = local.lower()
-        if len(self._sorted) <= CANDIDATES:
-            found = self._sorted
-        else:
-            # 500 each in the two first orders, 50 in each of the other four: the one meant
-            # sorts next to a slip at its far end, within a few names.
-            side = CANDIDATES // 48
-            found = list(dict.fromkeys(
-                _beside(self._sorted, key, side * 10)
-                + [n[::-1] for n in _beside(self._backwards, key[::-1], side * 10)]
-                + [n for tail in (key, key[1:]) for _, n in _beside(self._tails, (tail,), side)]
-                + [n for head in (key[::-1], key[-2::-1])
-                   for _, n in _beside(self._heads, (head,), side)]))
-        size = len(key)
-        return [n for n in found if size * 0.6 <= len(n) <= size / 0.6
-                and not (self._others and self._lower[n] == [local])]
-
-
-def _beside(ordered: list, key, side: int) -> list:
-    """Return the ``side`` entries of sorted ``ordered`` before where ``key`` sorts, and after."""
-    at = bisect.bisect_left(ordered, key)
-    return ordered[max(0, at - side):at + side]
+        cost = len(self._sorted) * (1 + len(key) // 64)
+        if cost > self._scans:
+            return None
+        self._scans -= cost
+        # Just under _CLOSE: a ratio of exactly 0.75 may come back as 74.99999.
+        hits = process.extract(key, self._sorted, scorer=fuzz.ratio, processor=None,
+                               score_cutoff=_CLOSE * 100 - 1e-6, limit=None)
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(key)
+        best, ratio = None, _CLOSE
+        for name, score, _ in hits:
+            if score / 100 < ratio - 1e-9:
+                break  # nor any after it: each is at most as alike to difflib
+            if self._others and self._lower[name] == [local]:
+                continue
+            if self._left == 0:
+                return None  # the one meant may be past those compared
+            self._left -= 1
+            matcher.set_seq1(name)
+            alike = matcher.ratio()
+            # Of two as alike, the later in alphabetical order: difflib's own choice.
+            if (alike, name) > (ratio, best or ""):
+                best, ratio = name, alike
+        if best is None:
+            return None
+        alike = [n for n in self._lower[best] if not (self._others and n == local)]
+        chosen = max(alike, key=lambda n: (difflib.SequenceMatcher(None, local, n).ratio(), n))
+        return self.names[chosen]
 
 
 def hints(ontology: list[ox.Quad], proposal: list[ox.Quad]) -> dict[str, str]:
@@ -241,10 +229,10 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
     ``claim:BlueFlag-participant-UnitedState``: the claim of data/ ending in ``States``).  ``graph`` holds the graph, the proposal's own graphs, and what
     is derived from them, or only the rest of the graph (the prebuilt store).
 
-    The candidates are the typed nodes of the term's namespace.  A graph of more than
-    ``NODE_LIMIT`` rdf:type statements (inferred ones too: a claim has two) gets no node
-    hints: listing every node took 8 s at a million claims, 0.7 s at 150,000, and a hint
-    chosen among some of them may be the wrong node.
+    The candidates are the typed nodes of the term's namespace, however many (``Names``).
+    Past 200,000 rdf:type statements none was offered (listing them took 8 s at a million
+    claims); a million nodes now take about 7 s to list and index, once per check or
+    validation with a misspelt node, and 0.1 to 0.4 s a slip.
     """
     own = {q.graph_name for q in proposal}
     # A node the proposal types is new; one it only adds to (a note on a claim of data/, as
@@ -261,16 +249,17 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
             unknown.setdefault(namespace, []).append(term)
     if not unknown:
         return {}
-    typed = list(itertools.islice(graph.quads_for_pattern(None, _TYPE, None), NODE_LIMIT + 1))
-    if len(typed) > NODE_LIMIT:
-        return {}
     by_namespace: dict[str, dict[str, str]] = {}
-    by_local: dict[str, set[str]] = {}  # a name, and the nodes of any namespace it ends
-    for iri in described | {q.subject.value for q in typed if isinstance(q.subject, ox.NamedNode)}:
-        namespace, local = _split(iri)
+    # A missing name, and the nodes of any namespace it ends.
+    by_local: dict[str, set[str]] = {_split(t)[1]: set() for m in unknown.values() for t in m}
+    for iri in described | _typed(graph):
+        # As _split, a million times faster than its pattern (2.9 s of 10 at a million nodes).
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        namespace, local = iri[:cut], iri[cut:]
         if namespace in unknown and local:
             by_namespace.setdefault(namespace, {})[local] = iri
-        by_local.setdefault(local, set()).add(iri)
+        if local in by_local:
+            by_local[local].add(iri)
     found = {}
     for namespace, missing in unknown.items():
         names = Names(by_namespace.get(namespace, {}), others=True)
@@ -278,12 +267,18 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
             meant = names.best(_split(term)[1])
             # Else the one node of that very name in another namespace: a source file named
             # by its path (<file:///.../000_x.txt>, a relative <000_x.txt>) for src:000_x.txt.
-            elsewhere = by_local.get(_split(term)[1], set()) - {term}
+            elsewhere = by_local[_split(term)[1]] - {term}
             if meant is None and len(elsewhere) == 1:
                 meant = next(iter(elsewhere))
             if meant is not None:
                 found[term] = meant
     return found
+
+
+def _typed(graph: ox.Store) -> set[str]:
+    """Return the IRIs of the nodes ``graph`` types."""
+    return {q.subject.value for q in graph.quads_for_pattern(None, _TYPE, None)
+            if isinstance(q.subject, ox.NamedNode)}
 
 
 # What a hint says of a node nothing describes, between its name and the one meant.
