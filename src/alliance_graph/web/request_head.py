@@ -53,7 +53,13 @@ from waitress.parser import (
     get_header_lines,
     split_uri,
 )
-from waitress.utilities import BadRequest, Error, RequestEntityTooLarge, ServerNotImplemented
+from waitress.utilities import (
+    BadRequest,
+    Error,
+    RequestEntityTooLarge,
+    RequestHeaderFieldsTooLarge,
+    ServerNotImplemented,
+)
 
 from ..clipping import clipped
 from .request_line import method_refusal, version_refusal
@@ -132,6 +138,10 @@ class Parser(HTTPRequestParser):
             if taken is not None:
                 return taken
         consumed = super().received(data)
+        if isinstance(self.error, RequestHeaderFieldsTooLarge):
+            # Said in HTTP/1.0, the version of waitress's stand-in request for a head at its
+            # limit (the 414 and 431), where every other refusal is in HTTP/1.1 (RFC 9110, 2.5).
+            self.version = "1.1"
         # An empty request (blank lines where one was awaited, which waitress skips) has no
         # command: read as one, it raised, and the connection was dropped unanswered.
         if self.completed and self.error is None and not self.empty \
