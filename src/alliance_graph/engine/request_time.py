@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 from .wire import EngineError
 
-# The least time left for which a read is sent (``client_share.LEAST_SECONDS``'s reason).
+# The least time left for which a read is sent, or a query takes a slot it waited for
+# (``client_share``): less, it would be killed as it began.
 LEAST_SECONDS = 0.1
 
 

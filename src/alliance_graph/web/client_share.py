@@ -62,13 +62,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import NamedTuple
 
+from ..engine.request_time import LEAST_SECONDS
 from ..query.refused import Refused
 from . import abandoned
 from .fair_queue import FairQueue
 
 RETRY_SECONDS = 1
-# The least time left of its limit for which a query takes a slot it waited for (above).
-LEAST_SECONDS = 0.1
 # The seconds the current thread has waited for a slot another client held (``slot_waited``).
 _slot_waits = threading.local()
 # Said with a 429: a server behind a proxy it was not told of counts all its clients as one.
