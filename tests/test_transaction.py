@@ -187,8 +187,9 @@ def test_every_temporary_file_a_commit_can_leave_is_cleaned(folder, tmp_path):
     assert not transaction.needs_settling(folder)
 
 
-def test_a_commit_killed_before_its_journal_is_renamed_leaves_the_old_files(folder):
-    before = files(folder)
+def _commit_killed_before_its_journal(folder) -> None:
+    """Commit ``NEW`` into ``folder`` in a process killed (SIGKILL) as it renames the journal
+    into place: its data files' and journal's temporary files written, none renamed."""
     code = ("import os, signal, sys; from pathlib import Path; "
             "from alliance_graph.proposals import transaction as t; real = os.replace\n"
             "def replace(src, dst):\n"
@@ -198,6 +199,11 @@ def test_a_commit_killed_before_its_journal_is_renamed_leaves_the_old_files(fold
             f"d = Path(sys.argv[1]); t.commit(d, {{d / n: s for n, s in {NEW!r}.items()}})")
     done = subprocess.run([sys.executable, "-c", code, str(folder)], timeout=60)
     assert done.returncode == -signal.SIGKILL
+
+
+def test_a_commit_killed_before_its_journal_is_renamed_leaves_the_old_files(folder):
+    before = files(folder)
+    _commit_killed_before_its_journal(folder)
     assert [p.name for p in folder.glob("..alliance-graph.journal.*.tmp")], \
         "the kill should leave the journal's temporary file"
     assert transaction.settle(folder) == ["removed 4 temporary file(s) an interrupted write left"]
@@ -211,15 +217,7 @@ def test_only_the_names_a_commit_gives_are_taken_for_its_leftovers(folder):
             ".one.ttl.0123.tmp", ".one.ttl.add-0123456789AB.tmp", ".one.ttl.k3j_x9.tmp"]
     for name in mine:
         (folder / name).write_text("not ours: left alone", "utf-8")
-    code = ("import os, signal, sys; from pathlib import Path; "
-            "from alliance_graph.proposals import transaction as t; real = os.replace\n"
-            "def replace(src, dst):\n"
-            "    if Path(dst).name == t.JOURNAL: os.kill(os.getpid(), signal.SIGKILL)\n"
-            "    real(src, dst)\n"
-            "t.os.replace = t.atomic.os.replace = replace\n"
-            f"d = Path(sys.argv[1]); t.commit(d, {{d / n: s for n, s in {NEW!r}.items()}})")
-    done = subprocess.run([sys.executable, "-c", code, str(folder)], timeout=60)
-    assert done.returncode == -signal.SIGKILL
+    _commit_killed_before_its_journal(folder)
     assert transaction.settle(folder) == ["removed 4 temporary file(s) an interrupted write left"]
     assert sorted(p.name for p in folder.iterdir() if p.name != transaction.LOCK) == sorted(
         [*mine, "one.ttl", "two.ttl"])
