@@ -28,8 +28,6 @@ _TYPE = ox.NamedNode(RDF_TYPE)
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
 _SUBJECT = ox.NamedNode(str(RDF.subject))
 _OBJECT = ox.NamedNode(str(RDF.object))
-# A term's namespace and local name: split after its last '/' or '#'.
-_SPLIT = re.compile(r"^(.*[/#])([^/#]*)$")
 # How alike two names must be (difflib's ratio, letter case ignored) to be offered: ag:rnk
 # for ag:rank (0.86), ag:participnt for ag:participant (0.96), not ag:note for ag:rank (0.5).
 _CLOSE = 0.75
@@ -41,16 +39,24 @@ _LONGEST = 1_000
 
 
 def _split(iri: str) -> tuple[str, str]:
-    found = _SPLIT.match(iri)
-    return (found.group(1), found.group(2)) if found else (iri, "")
+    """Return ``iri``'s namespace and local name: split after its last '/' or '#'."""
+    # Not a pattern: a check of 100,000 findings split 600,000 IRIs, 0.9 s of its 2.6 s of
+    # hints by ^(.*[/#])([^/#]*)$.
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    return (iri[:cut], iri[cut:]) if cut else (iri, "")
+
+
+_PARTS = {_SUBJECT, _PREDICATE, _OBJECT}
 
 
 def _claims(quads) -> dict:
-    """Return each subject of ``quads`` with its properties (one value each: a claim's
-    rdf:subject, rdf:predicate and rdf:object)."""
+    """Return each subject of ``quads`` with its rdf:subject, rdf:predicate and rdf:object
+    (one value each), those it has."""
     claims: dict = {}
     for q in quads:
-        claims.setdefault(q.subject, {})[q.predicate] = q.object
+        # Those alone: every statement of every node was filed (0.9 s a check of 100,000).
+        if q.predicate in _PARTS:
+            claims.setdefault(q.subject, {})[q.predicate] = q.object
     return claims
 
 
@@ -112,6 +118,8 @@ class Names:
         # Just under _CLOSE: a ratio of exactly 0.75 may come back as 74.99999.
         hits = process.extract(key, self._sorted, scorer=fuzz.ratio, processor=None,
                                score_cutoff=_CLOSE * 100 - 1e-6, limit=None)
+        if not hits:
+            return None  # and no difflib table made of the name (0.7 s a 100,000 names)
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(key)
         best, ratio = None, _CLOSE
@@ -131,7 +139,8 @@ class Names:
         if best is None:
             return None
         alike = [n for n in self._lower[best] if not (self._others and n == local)]
-        chosen = max(alike, key=lambda n: (difflib.SequenceMatcher(None, local, n).ratio(), n))
+        chosen = alike[0] if len(alike) == 1 else \
+            max(alike, key=lambda n: (difflib.SequenceMatcher(None, local, n).ratio(), n))
         return self.names[chosen]
 
 
@@ -155,10 +164,11 @@ def hints(ontology: list[ox.Quad], proposal: list[ox.Quad]) -> dict[str, str]:
     for claim in _claims(proposal).values():  # a claim typing its subject names a class
         if claim.get(_PREDICATE) == _TYPE and isinstance(claim.get(_OBJECT), ox.NamedNode):
             used.setdefault(claim[_OBJECT].value, "class")
-    for q in proposal:
-        for term in (q.subject, q.object):
-            if isinstance(term, ox.NamedNode) and _split(term.value)[0] in by_namespace:
-                used.setdefault(term.value, None)
+    # Each IRI split once: a check of 100,000 findings split ag:NormalRank 100,000 times.
+    for iri in {t.value for q in proposal for t in (q.subject, q.object)
+                if isinstance(t, ox.NamedNode)} - set(used):
+        if _split(iri)[0] in by_namespace:
+            used[iri] = None
     found, indexes = {}, {}
     for iri in sorted(set(used) - known):
         meant = _closest(iri, used[iri], by_namespace, indexes)
@@ -253,9 +263,7 @@ def node_hints(terms, graph: ox.Store, proposal: list[ox.Quad]) -> dict[str, str
     # A missing name, and the nodes of any namespace it ends.
     by_local: dict[str, set[str]] = {_split(t)[1]: set() for m in unknown.values() for t in m}
     for iri in described | _typed(graph):
-        # As _split, a million times faster than its pattern (2.9 s of 10 at a million nodes).
-        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-        namespace, local = iri[:cut], iri[cut:]
+        namespace, local = _split(iri)
         if namespace in unknown and local:
             by_namespace.setdefault(namespace, {})[local] = iri
         if local in by_local:
