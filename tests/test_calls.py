@@ -1,6 +1,6 @@
 """A call lent an engine connection: the blame said of it when its query is stopped late."""
 
-from alliance_graph.engine.calls import Call, blame_late, late
+from alliance_graph.engine.calls import Call, Waited, blame_late, late
 
 
 def test_only_the_calls_past_their_deadline_are_blamed_each_with_its_own_limit():
@@ -18,3 +18,34 @@ def test_a_query_that_waited_past_its_limit_is_not_said_to_have_run_for_its_rest
     assert "waited 4.1 s for a query slot, past the 4 s time limit" in said
     assert "rest of the" not in said and "less busy" in said
     assert "then ran for the rest of the 4 s time limit" in late(4, 3.0, "was stopped")
+
+
+def test_a_query_that_waited_for_its_client_s_own_queries_is_told_so_not_a_slot():
+    # It said "waited 3.0 s for a query slot ... try again when the server is less busy" when
+    # its client's own queries held it (the wait a 429 ends), not the engine's slots.
+    own = late(4, Waited(3.0, own=3.0), "was stopped")
+    assert "waited 3.0 s for this client's other queries to end" in own
+    assert "for a query slot" not in own and "less busy" not in own
+    assert "try again when this client's other queries have ended" in own
+    both = late(4, Waited(3.0, own=1.2), "was stopped")
+    assert "waited 3.0 s (1.2 s for this client's other queries to end, then 1.8 s for a " \
+        "query slot)" in both
+    assert "waited 3.0 s for a query slot" in late(4, Waited(3.0), "was stopped")
+
+
+def test_a_request_s_own_reads_stopped_at_its_end_are_not_told_to_narrow_a_query():
+    # A page, a dump or a Graph Store read stopped at its end time was told "narrow it or add
+    # a LIMIT", words for a query its client wrote; a page's client wrote none.
+    for waited in (Waited(reads=True), Waited(3.0, reads=True), Waited(4.1, reads=True),
+                   Waited(3.0, own=3.0, reads=True)):
+        said = late(4, waited, "was stopped")
+        assert "narrow" not in said and "LIMIT" not in said, said
+        assert said.startswith("this request") and "reads of the graph" in said, said
+        assert "not a query the client wrote" in said and "the one running was stopped" in said
+    assert "--timeout" in late(4, Waited(reads=True), "was stopped")
+    assert "waited 3.0 s for a query slot, then its reads of the graph" in \
+        late(4, Waited(3.0, reads=True), "was stopped")
+    assert "past the 4 s time limit" in late(4, Waited(4.1, reads=True), "was stopped")
+    call = Call(0.0, 1.0, 4, 0, None, Waited(0.0, reads=True))  # as client.py makes one
+    blame_late([call])
+    assert call.blamed.startswith("this request's reads of the graph")

@@ -143,11 +143,44 @@ def test_a_query_that_waited_for_a_slot_is_answered_within_its_time_limit_and_gr
     status, headers, body, took = ask(port, HEAVY.format(f"{run}_3"), "127.0.0.43")
     assert status == 503 and took < TIMEOUT + 2.5, (status, body, took)
     # (Past the limit when it waited longer: "past the 4 s time limit".)
-    assert body.startswith(b"the query waited ") and (
+    assert body.startswith(b"the query waited ") and b"other queries" not in body and (
         b"for a query slot, then ran for the rest of the 4 s time limit" in body
         or b"for a query slot, past the 4 s time limit" in body), body
     for t in threads:
         t.join()
+
+
+def test_a_query_that_waited_for_its_client_s_own_share_is_told_so_not_a_slot(port):
+    # One heavy query of the address runs (its share: one at once); its second, sent 0.5 s
+    # later, waits for it to end, not for an engine slot (the other is free), then runs for
+    # what is left.  Its 503 said "waited 3.6 s for a query slot ... try again when the server
+    # is less busy", of a wait its client's own query made.
+    run = time.time_ns()
+    thread = in_background(port, HEAVY.format(f"{run}_1"), "127.0.0.51", 1)[0][0]
+    loaded(port, "queries", "running", 1)
+    time.sleep(0.5)
+    status, _, body, _ = ask(port, HEAVY.format(f"{run}_2"), "127.0.0.51")
+    thread.join()
+    assert status == 503 and b"for this client's other queries to end" in body, (status, body)
+    assert b"for a query slot" not in body and b"try again when this client's other queries " \
+        b"have ended" in body, body
+
+
+def test_a_share_says_how_much_of_its_wait_its_client_s_own_share_held_it():
+    shares = Shares(1, "queries running", slots=2, grace=0.2)
+    holder = threading.Thread(target=held_for, args=(shares, "a", 0.6))
+    holder.start()
+    assert until(lambda: shares.held)
+    with shares.share("a", wait=2.0) as held:  # its own share, not a slot, held it
+        assert 0.3 < held.waited < 0.9 and held.waited.own == pytest.approx(held.waited, 0.05)
+    holder.join()
+    shares_b = Shares(2, "queries running", slots=1, grace=0.2)
+    holder = threading.Thread(target=held_for, args=(shares_b, "b", 0.6))
+    holder.start()
+    assert until(lambda: shares_b.held)
+    with shares_b.share("a", wait=2.0) as held:  # the one slot, another client's
+        assert 0.3 < held.waited < 0.9 and held.waited.own == 0.0
+    holder.join()
 
 
 def test_a_share_gives_its_block_the_rest_of_the_time_and_grace_it_waited_in():

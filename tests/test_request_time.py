@@ -12,6 +12,7 @@ import pytest
 
 import servers
 from alliance_graph.engine import request_time
+from alliance_graph.engine.calls import Waited, late
 from alliance_graph.engine.wire import EngineError
 from helpers import loaded
 
@@ -58,6 +59,10 @@ def test_a_graph_store_read_that_waited_for_a_slot_ends_within_its_limit_and_gra
     status, body, took = get(port, "/dataset?format=trig", "127.0.5.3")
     assert took < TIMEOUT + 2, (status, body[:300], took)
     assert status == 503 and b"waited" in body and b"for a query slot" in body, body[:300]
+    # Stopped mid-read (1.2 s left of the 2-3 s it takes), or refused unsent: never told
+    # "narrow it or add a LIMIT" (it was), of a query its client never wrote.
+    assert body.startswith(b"this request") and b"reads of the graph" in body, body[:400]
+    assert b"narrow" not in body and b"LIMIT" not in body, body[:400]
     for t in threads:
         t.join()
 
@@ -80,6 +85,23 @@ def test_a_request_s_reads_are_held_to_its_end_time_and_refused_when_it_has_pass
     with request_time.within(time.monotonic() - 1, 3.2, 4), pytest.raises(EngineError) as late:
         request_time.held()
     assert "(it waited 3.2 s for a query slot)" in str(late.value)
+    with request_time.within(time.monotonic() - 1, Waited(3.2, own=3.2), 4), \
+            pytest.raises(EngineError) as own:
+        request_time.held()
+    assert "(it waited 3.2 s for this client's other queries to end" in str(own.value)
+    assert "try again when this client's other queries have ended" in str(own.value)
+
+
+def test_a_request_s_reads_are_sent_as_its_own_so_a_stop_is_not_told_to_narrow_a_query():
+    # Read as a query's, a page's read stopped at its end time was told "narrow it or add a
+    # LIMIT"; the engine's call now carries that the work is the request's own reads.
+    with request_time.within(time.monotonic() + 5, Waited(2.5, own=1.0), 4):
+        waited = request_time.held()["waited"]
+    assert waited == 2.5 and waited.own == 1.0 and waited.reads
+    with request_time.within(time.monotonic() + 5, 0.0, 4):
+        waited = request_time.held()["waited"]
+    assert not waited and waited.reads
+    assert "narrow" not in late(4, waited, "was stopped")
 
 
 def test_under_a_limit_shorter_than_the_floor_a_request_s_first_read_is_sent():

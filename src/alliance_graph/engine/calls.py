@@ -32,21 +32,88 @@ def blame_late(calls) -> None:
         c.blamed = late(c.limit, c.waited, "was stopped")
 
 
+class Waited(float):
+    """The seconds a request's wait took of its time limit (0.0: none), with what it waited
+    for and what its work is, which its 503 says.  A float, so the engine's calls
+    (``client.py``'s ``Call``, ``local.py``) carry it on as the seconds they always were.
+
+    - ``own``: the seconds of it spent waiting for its client's own share (its other queries
+      running, the wait a 429 ends), not for one of the engine's slots (other clients'
+      queries): the 503 said "waited 3.6 s for a query slot" of either, and to try again
+      when the server is less busy, where it was the client's own queries that held it.
+    - ``reads``: the work is the request's own reads of the graph (a page, a dump, a Graph
+      Store read: ``request_time``), not a query its client wrote: it was told "narrow it or
+      add a LIMIT", of a query there was none of."""
+
+    __slots__ = ("own", "reads")
+
+    def __new__(cls, seconds: float = 0.0, own: float = 0.0, reads: bool = False):
+        waited = super().__new__(cls, seconds)
+        waited.own, waited.reads = min(own, seconds), reads
+        return waited
+
+
+def waited_for(waited: float) -> str:
+    """Return how long a request waited and for what ("waited 3.0 s for a query slot")."""
+    own = getattr(waited, "own", 0.0)
+    if own < 0.05:
+        return f"waited {waited:.1f} s for a query slot"
+    if waited - own < 0.05:
+        return f"waited {waited:.1f} s for this client's other queries to end (its share " \
+            "of the query slots was in use)"
+    return f"waited {waited:.1f} s ({own:.1f} s for this client's other queries to end, " \
+        f"then {waited - own:.1f} s for a query slot)"
+
+
+def wait_advice(waited: float) -> str:
+    """Return when to try again a request whose wait (``waited_for``) cut its time limit."""
+    own = getattr(waited, "own", 0.0)
+    if own < 0.05:
+        return "try again when the server is less busy"
+    if waited - own < 0.05:
+        return "try again when this client's other queries have ended"
+    return "try again when the server is less busy and this client's other queries have ended"
+
+
 def late(limit: float, waited: float, ended: str) -> str:
     """Return why a query ``ended`` ("was stopped", or "its answer was given up") at its
-    time limit, ``limit`` seconds, of which its request ``waited`` for a query slot."""
+    time limit, ``limit`` seconds, of which its request ``waited`` (a ``Waited``, or plain
+    seconds: for a query slot) for a query slot or its client's share."""
+    if getattr(waited, "reads", False):
+        return _late_reads(limit, waited, ended)
     if not waited:  # its whole limit to run: the wait, if any, took none of it
         return f"the query ran longer than the {limit:g} s limit and {ended}; narrow " \
             "it or add a LIMIT"
     # Not the query's fault alone: it had what the wait left of the limit (``web``'s
     # client_share.py), so the same query may pass when the server is less busy.
     if waited >= limit:  # "then ran for the rest of the 4 s limit" after waiting 4.1 s
-        return (f"the query waited {waited:.1f} s for a query slot, past the {limit:g} s "
-                f"time limit (which counts from when a query comes), then ran for the "
-                f"moment of grace left and {ended}; try again when the server is less busy")
-    return (f"the query waited {waited:.1f} s for a query slot, then ran for the rest of "
-            f"the {limit:g} s time limit (which counts from when a query comes) and "
-            f"{ended}; try again when the server is less busy, or narrow it or add a LIMIT")
+        return (f"the query {waited_for(waited)}, past the {limit:g} s time limit (which "
+                f"counts from when a query comes), then ran for the moment of grace left "
+                f"and {ended}; {wait_advice(waited)}")
+    return (f"the query {waited_for(waited)}, then ran for the rest of the {limit:g} s "
+            f"time limit (which counts from when a query comes) and {ended}; "
+            f"{wait_advice(waited)}, or narrow it or add a LIMIT")
+
+
+# A page's or a dump's client wrote no query: nothing of it to narrow or LIMIT.
+_NOT_A_QUERY = ("(the server's own reading for a page, a download or a Graph Store read, "
+                "not a query the client wrote)")
+
+
+def _late_reads(limit: float, waited: float, ended: str) -> str:
+    """``late``'s words for a request's own reads of the graph (``Waited.reads``)."""
+    if not waited:
+        return (f"this request's reads of the graph {_NOT_A_QUERY} ran past its {limit:g} s "
+                f"time limit and the one running {ended}; try again when the server is less "
+                "busy, or ask its operator for a longer time limit (--timeout)")
+    if waited >= limit:
+        past, ran = f", past the {limit:g} s time limit (which counts from when a request " \
+            "comes)", "for the moment of grace left"
+    else:
+        past, ran = "", f"for the rest of the {limit:g} s time limit (which counts from when " \
+            "a request comes)"
+    return (f"this request {waited_for(waited)}{past}, then its reads of the graph "
+            f"{_NOT_A_QUERY} ran {ran} and the one running {ended}; {wait_advice(waited)}")
 
 
 def interrupted(op: str | None, sent: bool) -> KeyboardInterrupt:

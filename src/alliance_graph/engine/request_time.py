@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import NamedTuple
 
+from .calls import Waited, wait_advice, waited_for
 from .wire import EngineError
 
 # The least time left for which a read is sent, or a query takes a slot it waited for
@@ -59,8 +60,12 @@ def held() -> dict:
     # Half the limit where that is less: under `serve --timeout 0.01` every page was refused
     # before its first read (a query, not held so, is sent).
     if ends.deadline - time.monotonic() < min(LEAST_SECONDS, ends.limit / 2):
-        waited = f" (it waited {ends.waited:.1f} s for a query slot)" if ends.waited else ""
+        waited = f" (it {waited_for(ends.waited)})" if ends.waited else ""
+        advice = wait_advice(ends.waited) if ends.waited else "try again when the server " \
+            "is less busy"
         raise EngineError(503, f"this request's reads of the graph took the whole "
                                f"{ends.limit:g} s time limit{waited}, which counts from when "
-                               "the request came; try again when the server is less busy")
-    return {"deadline": ends.deadline, "waited": ends.waited}
+                               f"the request came; {advice}")
+    # ``reads``: a read stopped at the end time is told so, not to narrow a query nobody wrote.
+    return {"deadline": ends.deadline,
+            "waited": Waited(ends.waited, getattr(ends.waited, "own", 0.0), reads=True)}

@@ -62,6 +62,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import NamedTuple
 
+from ..engine.calls import Waited
 from ..engine.request_time import LEAST_SECONDS
 from ..query.refused import Refused
 from . import abandoned
@@ -120,7 +121,7 @@ def client_of(address: str | None) -> str | None:
 class Held(NamedTuple):
     """What ``Shares.share`` gives its block: when its work must end (``time.monotonic``)
     and, when its wait cut that (it waited longer than the grace), the seconds it waited
-    (else 0.0)."""
+    (else 0.0), with how many of them its client's own share held it (``calls.Waited``)."""
 
     deadline: float
     waited: float
@@ -175,6 +176,7 @@ class Shares:
         started = time.monotonic()
         ends = started + wait + self.grace
         waited = False
+        own = 0.0  # of it, the seconds its client's own share held it (not the slots)
         with self.changed:
             waiter = self.queue.join(client)
             try:
@@ -200,6 +202,8 @@ class Shares:
                     self.changed.wait(left)
                     if below and self.slots is not None:  # for a slot, not one of its own
                         _slot_waits.seconds = slot_waited() + time.monotonic() - now
+                    elif not below:  # its 503 says which it waited for (``calls.Waited``)
+                        own += time.monotonic() - now
                     waited = True
                 if waited:
                     if self.slots is not None and ends - time.monotonic() < LEAST_SECONDS:
@@ -215,7 +219,8 @@ class Shares:
             self.changed.notify_all()  # the waiter after it may go too, to another slot
         now = time.monotonic()
         try:
-            yield Held(min(now + wait, ends), now - started if ends < now + wait else 0.0)
+            yield Held(min(now + wait, ends),
+                       Waited(now - started, own) if ends < now + wait else 0.0)
         finally:
             with self.changed:
                 self.queue.release(client, waiter.granted)
