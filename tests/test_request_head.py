@@ -362,3 +362,17 @@ def test_a_server_reads_a_head_under_64_kib_and_refuses_one_of_64_kib(port, long
         for size in (65536, 65537):
             # In HTTP/1.1, as every refusal (waitress's own said it in HTTP/1.0).
             assert sent_in(port, pieces(sized(size, long_line))) == b"HTTP/1.1 " + refused
+
+
+def test_a_server_says_a_head_of_64_kib_is_refused_in_the_project_s_words(port):
+    # A head of exactly 65,536 bytes was told waitress's "exceeds max_header of 65536" (431)
+    # and "is over the limit of 65,536 bytes" (414): it is at the limit, not over it.
+    for long_line, says in ((False, b"the header fields take"), (True, b"the request line (the "
+                                                                      b"URL) takes")):
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(sized(65536, long_line))
+            answer = b"".join(iter(lambda: sock.recv(65536), b""))
+        body = answer.split(b"\r\n\r\n", 1)[1]
+        assert says + b" the request's head to 65,536 bytes or more, its closing CR LF CR LF " \
+            b"counted (the limit: a head may be 65,535 bytes at most)" in body, body
+        assert b"max_header" not in body and b"over the limit" not in body, body

@@ -92,12 +92,17 @@ class Refusal(ErrorTask):
 
     def execute(self):
         error = self.request.error
+        if isinstance(error, RequestHeaderFieldsTooLarge):
+            # Waitress's "exceeds max_header of 65536", of a head of exactly 65,536 bytes (one
+            # that holds the limit is refused): said as docs/endpoint.md says the limit.
+            error = type(error)(f"the header fields take the request's head to "
+                                f"{_head_limit(self.request)}: send fewer or shorter ones")
         if isinstance(error, RequestHeaderFieldsTooLarge) and _long_request_line(self.request):
             # A URL too long is 414 (RFC 9110, 15.5.15), which clients such as SPARQLWrapper
             # turn into advice to POST; 431 spoke of header fields the client never sent.
-            error = type(error)(f"the request line (the URL) is over the limit of "
-                                f"{self.request.adj.max_request_header_size:,} bytes for a "
-                                "request's head: send a long query by POST, in the body")
+            error = type(error)(f"the request line (the URL) takes the request's head to "
+                                f"{_head_limit(self.request)}: send a long query by POST, in "
+                                "the body")
             error.code, error.reason = 414, "URI Too Long"
             method = _long_method(self.request)
             if method is not None:
@@ -115,6 +120,13 @@ class Refusal(ErrorTask):
         body = f"{error.reason.lower()}: {detail}\n".encode()
         self.content_length = len(body)
         self.write(body)
+
+
+def _head_limit(request) -> str:
+    """Return the limit a head refused for its size reached, as docs/endpoint.md says it."""
+    most = request.adj.max_request_header_size
+    return f"{most:,} bytes or more, its closing CR LF CR LF counted (the limit: a head may " \
+        f"be {most - 1:,} bytes at most)"
 
 
 def _long_request_line(request) -> bool:
