@@ -64,10 +64,11 @@ class Client:
 
 
 def start_process(command: list[str], port: int, probe_path: str, wait: float = 600.0,
-                  log: Path | None = None) -> subprocess.Popen:
-    """Start a server process and return it once ``probe_path`` answers 200."""
+                  log: Path | None = None, env: dict | None = None) -> subprocess.Popen:
+    """Start a server process (in ``env``, else this one's environment) and return it once
+    ``probe_path`` answers 200."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - the process owns it
-    process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + wait
     client = Client(port, timeout=5)
     while True:
