@@ -343,6 +343,17 @@ def _term(written: str):
     return ox.NamedNode(namespaces[prefix] + local if prefix in namespaces else written)
 
 
+def assert_on_line(tmp_path: Path, text: str, triple: tuple, want: int) -> None:
+    """Both routes, validate's Locator and the build's Places, put ``triple`` on line ``want``
+    of ``text`` (which must state it)."""
+    loc, inputs = locator(tmp_path, text)
+    [name] = inputs.proposals
+    assert loc.locate(*triple) == (name, want), "validate"
+    store, places = built(text)
+    assert triple in {(q.subject, q.predicate, q.object) for q in store}
+    assert places.line("data/x.ttl", *triple) == want, "the build"
+
+
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
 @pytest.mark.parametrize("snippet, triple, line", WRITTEN)
 def test_a_triple_is_on_the_line_writing_its_value(tmp_path, snippet, triple, line, line_end):
@@ -353,13 +364,7 @@ def test_a_triple_is_on_the_line_writing_its_value(tmp_path, snippet, triple, li
     if o == "3.8":
         o = ox.Literal("3.8", datatype=ox.NamedNode(XSD + "decimal"))
     s, p, o = _term(s), _term(p), o if isinstance(o, ox.Literal) else _term(o)
-    want = len(prologue.splitlines()) + line
-    loc, inputs = locator(tmp_path, text)
-    [name] = inputs.proposals
-    assert loc.locate(s, p, o) == (name, want), "validate"
-    store, places = built(text)
-    assert (s, p, o) in {(q.subject, q.predicate, q.object) for q in store}
-    assert places.line("data/x.ttl", s, p, o) == want, "the build"
+    assert_on_line(tmp_path, text, (s, p, o), len(prologue.splitlines()) + line)
 
 
 # A [ ... ]'s triples, the node told by its "ag:kind id:M": each was searched for as text
@@ -511,13 +516,7 @@ def test_a_literal_is_on_the_line_writing_it_with_its_datatype(tmp_path, snippet
     text = prologue + snippet  # no final line end
     s = ox.NamedNode(ID + "A")
     p = ox.NamedNode(AG + snippet.split()[1].removeprefix("ag:"))
-    want = len(prologue.splitlines()) + line
-    loc, inputs = locator(tmp_path, text)
-    [name] = inputs.proposals
-    assert loc.locate(s, p, value) == (name, want), "validate"
-    store, places = built(text)
-    assert (s, p, value) in {(q.subject, q.predicate, q.object) for q in store}
-    assert places.line("data/x.ttl", s, p, value) == want
+    assert_on_line(tmp_path, text, (s, p, value), len(prologue.splitlines()) + line)
 
 
 # A blank node's label where its statement opens, whatever the line holds before it: each was
