@@ -4,13 +4,15 @@
                                      [--seconds 4] [--kinds mix|lookup] [--work /tmp/ag-compare]
 
 A ratio to Oxigraph's server moves between runs of ``compare.py`` by as much as a change could
-(the machine is shared): a drop from 0.63x to 0.57x at 10 k facts came with no change that
-cost anything.  This takes the machine out: the sources of both commits (``git archive``) are
-served on the same generated project (``compare.prepare``), each from its own cache, with the
-same options as ``compare.py``'s memory store (response cache off), and each round measures
-both, in turns, with ``compare.py``'s mix of distinct texts at 8 clients (or label lookups
-alone, ``--kinds lookup``: the fixed cost of a request).  Printed: each round's requests per
-second and the servers' CPU per request, then the medians.
+(the machine is shared): a drop from 0.63x to 0.57x at 10 k facts came with a change that
+cost a few per cent at most (docs/benchmarks.md).  Here the sources of both commits (``git
+archive``) are served on the same generated project (``compare.prepare``), each from its own
+cache, with the options of ``compare.py``'s memory store (response cache off), and each round
+measures both, in turns, with ``compare.py``'s mix of distinct texts at 8 clients (or label
+lookups alone, ``--kinds lookup``: the fixed cost of a request), so a spell of load from
+elsewhere falls on both.  Printed: each round's requests per second and the servers' CPU per
+request, then the medians.  Run it both ways round too (``--old B --new A``): the servers
+start one after the other, and the first came out ahead by up to 10 % in some runs.
 """
 
 from __future__ import annotations
