@@ -200,7 +200,7 @@ def _slips(store: ox.Store, lines: LineIndex,
     for name in sorted({f.file for f in findings}):
         text = lines.texts().get(name)
         quads = list(store.quads_for_pattern(None, None, None, graph_iri(name))) if text else []
-        slipped = prefix_slips.slips(text, quads) if text else []
+        slipped = prefix_slips.slips(text, quads, lines.declarations(name)) if text else []
         if not slipped:
             continue
         stated = prefix_slips.written(quads, slipped)

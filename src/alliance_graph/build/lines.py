@@ -148,11 +148,12 @@ def tag_line(text: str, tag: str) -> int | None:
     return None
 
 
-def _term_lines(text: str | None) -> tuple[dict, dict] | None:
+def _term_lines(text: str | None, declarations: list[tuple]) -> tuple[dict, dict] | None:
     """Return, for a file's text, the line each term first appears on and the line each term
     the syntax writes without naming it (``turtle_tokens.IMPLIED``) first appears on: one
     pass over the text, so that finding thousands of nodes costs a lookup each instead of a
-    search of the whole file each."""
+    search of the whole file each.  ``declarations`` are the text's
+    (``turtle_tokens.declarations``)."""
     if text is None:
         return None
     newlines = [m.start() for m in re.finditer("\n", text)]
@@ -161,7 +162,6 @@ def _term_lines(text: str | None) -> tuple[dict, dict] | None:
     opened: int | None = None  # the line of a "(" not yet known to open an empty list
     # Where each @base takes effect, and the base it sets: an <IRI> written relative to it is
     # found by the IRI the parser read too.
-    declarations = list(turtle.declarations(text))
     bases = [(at, read) for at, _, prefix, _, read in declarations if prefix is None]
     # A declaration's prefix and IRI name no node ("@prefix b: <.../id/B>" writes no id:B).
     declaring = {at: 1 if prefix is None else 2 for at, _, prefix, _, _ in declarations}
@@ -210,6 +210,7 @@ class LineIndex:
         self._source = texts
         self._texts: dict[str, str] | None = None if callable(texts) else _line_feeds(texts)
         self._prefixes: dict[str, dict] = {}  # file -> namespace -> [(order, prefix)]
+        self._declarations: dict[str, list[tuple]] = {}
         self._lines: dict[str, list[str]] = {}
         self._found: dict[tuple, int | None] = {}
         # file -> (term -> line of the first block it opens, term -> line it first appears on)
@@ -241,7 +242,9 @@ class LineIndex:
         "#" last."""
         if name not in self._prefixes:
             by_ns: dict[str, list[tuple[int, str]]] = {}
-            for order, (prefix, ns) in enumerate(turtle.declared(self.texts().get(name, ""))):
+            declared = [(prefix, read) for _, _, prefix, _, read in self.declarations(name)
+                        if prefix is not None]
+            for order, (prefix, ns) in enumerate(declared):
                 if ns:
                     by_ns.setdefault(ns, []).append((order, prefix))  # "" is the default
             self._prefixes[name] = by_ns
@@ -259,7 +262,7 @@ class LineIndex:
     def line_of(self, name: str, iri: str) -> int | None:
         """Return the 1-based line in file ``name`` where ``iri`` is described, if found."""
         if name not in self._terms:
-            self._terms[name] = _term_lines(self.texts().get(name))
+            self._terms[name] = _term_lines(self.texts().get(name), self.declarations(name))
         index = self._terms[name]
         if index is None:
             return None
@@ -274,6 +277,14 @@ class LineIndex:
         if iri in implied:
             found.append(implied[iri])
         return min(found, default=None)
+
+    def declarations(self, name: str) -> list[tuple]:
+        """Return file ``name``'s prefix and base declarations (``turtle_tokens``), read once:
+        the names' spellings, the terms' lines and the prefix slips each read them, three
+        passes over every token of a file for its first few lines."""
+        if name not in self._declarations:
+            self._declarations[name] = list(turtle.declarations(self.texts().get(name, "")))
+        return self._declarations[name]
 
     def statements(self, name: str) -> Statements:
         """Return the statements of file ``name`` as ``statements.py`` reads them, read once."""

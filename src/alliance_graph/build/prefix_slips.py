@@ -56,10 +56,10 @@ class Slip(NamedTuple):
                 f"<{self.meant}>{end}")
 
 
-def slips(text: str, quads) -> list[Slip]:
+def slips(text: str, quads, declared: list[tuple] | None = None) -> list[Slip]:
     """Return the slips of ``text``: each declaration binding a project prefix to another
     namespace that an IRI of ``quads`` (the text's parse: its terms, and its literals'
-    datatypes) is written in."""
+    datatypes) is written in; ``declared``, the text's declarations if read already."""
     if "prefix" not in text.lower():
         return []
     iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object)
@@ -67,7 +67,8 @@ def slips(text: str, quads) -> list[Slip]:
     # A datatype's too: "2016"^^xsd:gYear under xsd: <...XMLSchema> (its # left out).
     iris |= {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
     found = []
-    for at, keyword, prefix, written, read in declarations(text):
+    for at, keyword, prefix, written, read in (declarations(text) if declared is None
+                                                else declared):
         meant = PREFIX_IRIS.get(prefix or "")
         if meant is None or read == meant:
             continue

@@ -123,23 +123,31 @@ def declarations(text: str):
     passed over (an "@prefix" line inside a long string is the string's), and so is a
     language tag (``"x"@prefix``)."""
     base, after = None, -1  # after: where the last string ended
-    found = list(tokens(text))
-    for i, (at, kind, token) in enumerate(found):
+    # Each keyword waits for the one (a base) or two (a prefix) tokens after it, read as they
+    # come: the whole file's tokens listed first were held at once, about 100 bytes a token
+    # (hundreds of MB for a big data file), for the few that follow a keyword.
+    waiting: list[tuple[int, str, str, list]] = []
+    for at, kind, token in tokens(text):
+        if waiting:
+            for _, _, _, rest in waiting:
+                rest.append((kind, token))
+            while waiting and len(waiting[0][3]) == (1 if waiting[0][2].endswith("base") else 2):
+                opened, written, keyword, rest = waiting.pop(0)
+                if keyword.endswith("base"):
+                    if rest[0][0] == "iri":
+                        base = urljoin(base, rest[0][1][1:-1]) if base else rest[0][1][1:-1]
+                        yield opened, written, None, base, base
+                elif rest[0][0] == "name" and rest[0][1].endswith(":") and rest[1][0] == "iri":
+                    iri = rest[1][1][1:-1]
+                    yield opened, written, rest[0][1][:-1], iri, (urljoin(base, iri) if base
+                                                                  else iri)
         if kind == "string":
             after = at + len(token)
             continue
         keyword = token.lower()
-        if kind != "name" or at == after or keyword not in ("@prefix", "prefix", "@base", "base") \
-                or (keyword.startswith("@") and token != keyword):
-            continue
-        rest = found[i + 1:i + 3]
-        if keyword.endswith("base") and rest and rest[0][1] == "iri":
-            base = urljoin(base, rest[0][2][1:-1]) if base else rest[0][2][1:-1]
-            yield at, token, None, base, base
-        elif len(rest) == 2 and rest[0][1] == "name" and rest[0][2].endswith(":") \
-                and rest[1][1] == "iri":
-            written = rest[1][2][1:-1]
-            yield at, token, rest[0][2][:-1], written, (urljoin(base, written) if base else written)
+        if kind == "name" and at != after and keyword in ("@prefix", "prefix", "@base", "base") \
+                and (not keyword.startswith("@") or token == keyword):
+            waiting.append((at, token, keyword, []))
 
 
 # A number as Turtle writes one, and the digits a comma touching it goes on with.
