@@ -5,7 +5,6 @@ and ``add``'s commit (which renames several files as one unit, with a journal)."
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import fnmatch
 import glob
@@ -18,6 +17,8 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from .unheld import NO_LOCKS, still_named, unheld
 
 Data = bytes | str | Callable
 
@@ -231,9 +232,6 @@ _UNFINISHED: set[Path] = set()
 _HELD: dict[Path, int] = {}
 _HELD_LOCK = threading.Lock()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-# What a file system without flock answers (some network and FUSE ones): there a temporary
-# file is written unheld, and none is taken for abandoned.
-_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
 
 
 def _create_held(tmp: Path, tracked: bool) -> int | None:
@@ -243,8 +241,8 @@ def _create_held(tmp: Path, tracked: bool) -> int | None:
         fd = os.open(tmp, _CREATE, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError as exc:
-            if exc.errno not in _NO_LOCKS:
+        except OSError as exc:  # no flock here: written unheld, and none taken for abandoned
+            if exc.errno not in NO_LOCKS:
                 os.close(fd)
                 tmp.unlink(missing_ok=True)
                 raise
@@ -258,15 +256,6 @@ def _create_held(tmp: Path, tracked: bool) -> int | None:
         os.close(fd)
         return None
     return fd
-
-
-def still_named(path: Path, fd: int) -> bool:
-    """Whether ``path`` still names the file or folder open as ``fd``: one locked after its
-    making may have been removed (and its name taken anew) by a cleanup between the two."""
-    try:
-        return os.path.samestat(os.lstat(path), os.fstat(fd))
-    except FileNotFoundError:
-        return False
 
 
 def release(tmp: Path) -> None:
@@ -294,23 +283,14 @@ def remove_abandoned(folder: Path, name: str) -> None:
 
 
 def remove_unheld(path: Path) -> None:
-    """Remove the regular file ``path`` if no process holds it (flock), locked first and only
-    while ``path`` still names it: whoever opened it before and locks it after finds it no
-    longer named (``still_named``) and takes the name anew.  One held or gone is left, and
-    every one where the file system has no flock."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if still_named(path, fd):
+    """Remove the regular file ``path`` if no process holds it (flock), under its lock
+    (``unheld``: one held, gone or a link is left, and every one where there is no flock)."""
+    with unheld(path) as free:
+        if free:
+            try:
                 path.unlink()
-    except OSError:  # held (being written), no locks here, or gone: left as it is
-        pass
-    finally:
-        os.close(fd)
+            except OSError:  # gone meanwhile, or a folder we may not write: left
+                pass
 
 
 def discard_unfinished() -> None:

@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import atomic
+from ..unheld import unheld
 from .file_locks import OFD, flocked, take, wait_for
 
 LOCK = ".alliance-graph.lock"
@@ -262,7 +263,7 @@ def changing(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> It
 def needs_settling(data_dir: Path) -> bool:
     """Return True when a commit was interrupted in ``data_dir`` or left temporary files."""
     data_dir = Path(data_dir)
-    return (data_dir / JOURNAL).exists() or any(_leftovers(data_dir))
+    return (data_dir / JOURNAL).exists() or any(_abandoned(path) for path in _leftovers(data_dir))
 
 
 def _leftovers(data_dir: Path):
@@ -284,29 +285,19 @@ def _leftovers(data_dir: Path):
     seen = set()
     for folder, pattern in places:
         for path in folder.glob(pattern):
-            if path.is_file() and path.resolve() not in seen and not _held(path):
+            if path.is_file() and path.resolve() not in seen:
                 seen.add(path.resolve())  # (a link may name data_dir)
                 yield path
 
 
-def _held(path: Path) -> bool:
-    """Return whether a process holds ``path`` (flock): a write of this program under way
+def _abandoned(path: Path) -> bool:
+    """Return whether no process holds the leftover ``path`` (``unheld``; one of a file system
+    without flock is left).  One held is a write of this program under way
     (``atomic.write_output``: ``export -o data/all.ttl``), whose temporary file, a name a
     killed write leaves too, the next command removed, and the export's rename then failed.
     A commit's are not held, and no commit is under way while the writers' lock is held."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:  # no locks on this file system: none is taken for held
-        return False
-    finally:
-        os.close(fd)
-    return False
+    with unheld(path) as free:
+        return free
 
 
 def place(path: Path) -> Path:
@@ -347,12 +338,15 @@ def recover(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> lis
             journal.unlink()
             atomic.fsync_folder(data_dir)
         done.append(f"finished an interrupted add: {', '.join(e['target'] for e in entries)}")
-    leftovers = sorted(_leftovers(data_dir))
-    for path in leftovers:
-        path.unlink(missing_ok=True)
-    if leftovers:
+    removed = 0
+    for path in sorted(_leftovers(data_dir)):
+        with unheld(path) as free:  # removed under its lock (``_abandoned``)
+            if free:
+                path.unlink(missing_ok=True)
+                removed += 1
+    if removed:
         atomic.fsync_folder(data_dir)
-        done.append(f"removed {len(leftovers)} temporary file(s) an interrupted write left")
+        done.append(f"removed {removed} temporary file(s) an interrupted write left")
     return done
 
 

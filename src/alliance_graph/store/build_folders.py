@@ -10,6 +10,8 @@ import re
 import shutil
 from pathlib import Path
 
+from ..unheld import unheld
+
 # What a directory store holds: CURRENT, builds named by a 32-digit hash, the temporary
 # folders of builds under way (their writer's pid last), and the lock for naming a build.
 OURS = re.compile(r"CURRENT|build-[0-9a-f]{32}|\.tmp-[0-9a-f]{32}-[0-9]+|\.CURRENT\..*\.tmp"
@@ -51,18 +53,10 @@ def remove_dead(folder: Path) -> None:
     """Remove the temporary folders of builds no command is writing (the naming lock held):
     a live build's is locked (``hold``).  The process id in its name was the test once, and
     a process given that id since (a container's every first process is 1) kept the folder
-    for good."""
+    for good.  A link of such a name is left, not followed, and so is every folder where the
+    file system has no flock (``unheld``), where its error (ENOLCK) was raised."""
     for entry in folder.glob(".tmp-*"):
-        if not OURS.fullmatch(entry.name):
-            continue
-        try:
-            probe = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:  # gone meanwhile, or not a folder
-            continue
-        try:
-            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue  # a command is building in it
-        finally:
-            os.close(probe)
-        shutil.rmtree(entry, ignore_errors=True)
+        if OURS.fullmatch(entry.name):
+            with unheld(entry, folder=True) as free:  # not a command building in it
+                if free:
+                    shutil.rmtree(entry, ignore_errors=True)

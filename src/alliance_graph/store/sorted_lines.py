@@ -22,7 +22,6 @@ byte below the line feed's that could make a line's end sort otherwise).
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import heapq
 import io
@@ -37,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from ..atomic import still_named
+from ..unheld import NO_LOCKS, still_named, unheld
 
 # What Python holds for a line besides its bytes: the bytes object's header and the run's
 # pointer to it.
@@ -160,9 +159,6 @@ MARK = ".alliance-graph-sort"
 # nothing else (the runs' names: ``LineSorter._write_run``).
 _EARLIER = re.compile(r"\.sort-[a-z0-9_]{8}")
 _RUN = re.compile(r"[0-9]+\.(?:run|merged)")
-# What a file system without flock answers (some network and FUSE ones): there a spill is made
-# unheld, and none is taken for abandoned.
-_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
 
 
 def _held_spill(folder: Path) -> tuple[Path, int]:
@@ -180,8 +176,8 @@ def _held_spill(folder: Path) -> tuple[Path, int]:
             continue
         try:
             fcntl.flock(held, fcntl.LOCK_EX)
-        except OSError as exc:
-            if exc.errno not in _NO_LOCKS:
+        except OSError as exc:  # no flock here: made unheld, and none taken for abandoned
+            if exc.errno not in NO_LOCKS:
                 os.close(held)
                 shutil.rmtree(spill, ignore_errors=True)
                 raise
@@ -214,18 +210,12 @@ def remove_abandoned(folder: Path) -> None:
     for spill in folder.glob(_PREFIX + "*"):
         if not (_SPILL.fullmatch(spill.name) or _EARLIER.fullmatch(spill.name)):
             continue  # not a name a sort gives: a user's own ``.sort-notes/``
-        try:
-            held = os.open(spill, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except OSError:  # not a folder, or gone
-            continue
-        try:
-            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if still_named(spill, held) and _made_by_a_sort(spill):
-                shutil.rmtree(spill, ignore_errors=True)
-        except OSError:  # held (a sort under way), or no locks here: left as it is
-            continue
-        finally:
-            os.close(held)
+        with unheld(spill, folder=True) as free:  # not held by a sort under way
+            try:
+                if free and _made_by_a_sort(spill):
+                    shutil.rmtree(spill, ignore_errors=True)
+            except OSError:  # unreadable: left as it is
+                pass
 
 
 def sorted_lines(lines: Iterable[bytes], *, unique: bool = False, run_bytes: int = RUN_BYTES,

@@ -1,0 +1,58 @@
+"""build_folders.remove_dead: the temporary folder of a build a real process holds is spared,
+one nobody holds is removed, a link of such a name is not followed, and on a file system
+without flock every one is left, with no error."""
+
+from __future__ import annotations
+
+import os
+
+from alliance_graph.store import build_folders
+from flock_processes import held_by_another_process, without_flock
+
+DEAD = f".tmp-{'a' * 32}-1"
+LIVE = f".tmp-{'b' * 32}-2"
+
+
+def build_folder(store, name: str):
+    folder = store / name
+    folder.mkdir()
+    (folder / "part.nq").write_bytes(b"<urn:a> <urn:b> <urn:c> .\n")
+    return folder
+
+
+def test_a_build_folder_held_by_a_live_build_is_spared_and_a_dead_ones_removed(tmp_path):
+    build_folder(tmp_path, DEAD)
+    live = build_folder(tmp_path, LIVE)
+    with held_by_another_process(live):
+        build_folders.remove_dead(tmp_path)
+        assert sorted(p.name for p in tmp_path.iterdir()) == [LIVE]
+    build_folders.remove_dead(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_link_named_as_a_build_folder_is_not_followed(tmp_path):
+    # It was opened through the link and locked there; the rmtree then refused the link.
+    store = tmp_path / "store"
+    store.mkdir()
+    elsewhere = build_folder(tmp_path, "elsewhere")
+    (store / DEAD).symlink_to(elsewhere, target_is_directory=True)
+    build_folders.remove_dead(store)
+    assert os.readlink(store / DEAD) == str(elsewhere)
+    assert [p.name for p in elsewhere.iterdir()] == ["part.nq"]
+
+
+_REMOVING = """
+import sys
+from pathlib import Path
+from alliance_graph.store import build_folders
+build_folders.remove_dead(Path(sys.argv[1]))
+"""
+
+
+def test_on_a_file_system_without_flock_the_dead_are_left_with_no_error(tmp_path):
+    # Only a BlockingIOError was caught around the flock: ENOLCK there was raised
+    # ("[Errno 37] No locks available"), where the other cleanups leave the entry.
+    build_folder(tmp_path, DEAD)
+    done = without_flock(_REMOVING, str(tmp_path))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert [p.name for p in tmp_path.iterdir()] == [DEAD]

@@ -1,0 +1,112 @@
+"""unheld: a file or folder no process holds (flock) is answered so, under its lock; one a
+real child process holds, a link, and one whose name was given to another entry between its
+opening and its lock are not; nor is any on a file system without flock."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+import pytest
+
+from alliance_graph import unheld as module
+from alliance_graph.unheld import unheld
+from flock_processes import held_by_another_process, without_flock
+
+
+def entries(tmp_path: Path) -> tuple[Path, Path]:
+    file, folder = tmp_path / "file", tmp_path / "folder"
+    file.write_bytes(b"left by a killed writer\n")
+    folder.mkdir()
+    (folder / "run").write_bytes(b"a\n")
+    return file, folder
+
+
+def test_an_entry_held_by_another_process_is_held_and_one_let_go_is_unheld(tmp_path):
+    for path, folder in zip(entries(tmp_path), (False, True)):
+        with held_by_another_process(path):
+            with unheld(path, folder=folder) as free:
+                assert not free
+        with unheld(path, folder=folder) as free:
+            assert free
+            # held by this process for the block: another cannot take it
+            other = os.open(path, os.O_RDONLY)
+            try:
+                with pytest.raises(BlockingIOError):
+                    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            finally:
+                os.close(other)
+        assert path.exists()  # asking removes nothing
+    # let go after the block
+    other = os.open(path, os.O_RDONLY)
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.close(other)
+
+
+def test_an_entry_of_the_other_kind_a_link_or_none_is_not_unheld(tmp_path):
+    file, folder = entries(tmp_path)
+    (tmp_path / "to-file").symlink_to(file)
+    (tmp_path / "to-folder").symlink_to(folder)
+    os.mkfifo(tmp_path / "pipe")  # opened without blocking
+    asked = [(folder, False), (file, True), (tmp_path / "to-file", False),
+             (tmp_path / "to-folder", True), (tmp_path / "pipe", False), (tmp_path / "gone", False)]
+    for path, kind in asked:
+        with unheld(path, folder=kind) as free:
+            assert not free, path
+    # a link is never followed: what it names was never locked through it
+    with held_by_another_process(file), held_by_another_process(folder):
+        pass
+
+
+@pytest.mark.parametrize("how", ["replaced", "renamed", "removed"])
+def test_an_entry_whose_name_changed_between_its_opening_and_its_lock_is_not_unheld(tmp_path,
+                                                                                    how):
+    # A writer that made it and locks it after a cleanup opened it: the cleanup must not
+    # remove the entry that its name now gives.  The two steps of ``unheld`` taken apart.
+    file, _ = entries(tmp_path)
+    fd = module._opened(file, False)
+    try:
+        if how == "replaced":
+            newer = tmp_path / "newer"
+            newer.write_bytes(b"another writer's\n")
+            os.replace(newer, file)
+        elif how == "renamed":
+            file.rename(tmp_path / "elsewhere")
+        else:
+            file.unlink()
+        assert module._taken(file, fd) is False
+    finally:
+        os.close(fd)
+    with unheld(file) as free:  # asked anew: the entry the name gives now, if any
+        assert free is (how == "replaced")
+
+
+def test_a_descriptor_the_kernel_will_not_flock_is_not_unheld(tmp_path):
+    # EBADF, one of the answers of a file system without flock, given here by the kernel for
+    # a descriptor open only as a path (O_PATH).
+    file, _ = entries(tmp_path)
+    fd = os.open(file, os.O_PATH)
+    try:
+        with pytest.raises(OSError) as refused:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert refused.value.errno in module.NO_LOCKS
+        assert module._taken(file, fd) is False
+    finally:
+        os.close(fd)
+
+
+_ASKING = """
+import sys
+from pathlib import Path
+from alliance_graph.unheld import unheld
+for path, folder in ((sys.argv[1], False), (sys.argv[2], True)):
+    with unheld(Path(path), folder=folder) as free:
+        print(free)
+"""
+
+
+def test_on_a_file_system_without_flock_no_entry_is_unheld(tmp_path):
+    file, folder = entries(tmp_path)
+    done = without_flock(_ASKING, str(file), str(folder))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "False\nFalse\n", "")
