@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from alliance_graph import atomic
+from flock_processes import held_by_another_process, without_flock
 from helpers import half_written
 
 
@@ -255,3 +256,24 @@ def test_a_file_being_written_by_another_command_is_spared(tmp_path, how):
         writer.wait()
     getattr(atomic, how)(target, b"third")
     assert _hidden(tmp_path) == []
+
+
+_REMOVING = """
+import sys
+from pathlib import Path
+from alliance_graph import atomic
+atomic.remove_abandoned(Path(sys.argv[1]), "build.nq")
+"""
+
+
+def test_a_temporary_file_a_live_write_holds_is_spared_and_one_let_go_removed(tmp_path):
+    left = atomic.temp_name(tmp_path / "build.nq")
+    left.write_bytes(b"<urn:a> <urn:b> ")
+    with held_by_another_process(left):
+        atomic.remove_abandoned(tmp_path, "build.nq")
+        assert left.exists()
+    # where there is no flock, no write can be told held: every one is left (unheld.py)
+    done = without_flock(_REMOVING, str(tmp_path))
+    assert (done.returncode, done.stderr, left.exists()) == (0, "", True)
+    atomic.remove_abandoned(tmp_path, "build.nq")
+    assert list(tmp_path.iterdir()) == []

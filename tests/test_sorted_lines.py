@@ -10,6 +10,7 @@ import pytest
 
 from alliance_graph.store import sorted_lines as module
 from alliance_graph.store.sorted_lines import LinesFile, LineSorter, sorted_lines
+from flock_processes import without_flock
 
 
 def some_lines(count: int, seed: int = 1) -> list[bytes]:
@@ -226,4 +227,24 @@ def test_a_spill_folder_removed_between_its_making_and_its_opening_is_made_anew(
     assert list(sorted_lines([b"b\n", b"a\n"], run_bytes=1, folder=tmp_path)) == [
         b"a\n", b"b\n"]
     assert removed and not removed[0].exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+_REMOVING = """
+import sys
+from pathlib import Path
+from alliance_graph.store import sorted_lines
+sorted_lines.remove_abandoned(Path(sys.argv[1]))
+"""
+
+
+def test_on_a_file_system_without_flock_a_killed_sorts_folder_is_left(tmp_path):
+    # No sort under way can be told held there: every spill folder is left (unheld.py).
+    killed = _spilling(tmp_path)
+    killed.kill()
+    killed.wait()
+    done = without_flock(_REMOVING, str(tmp_path))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert len(list(tmp_path.glob(".sort-*"))) == 1
+    module.remove_abandoned(tmp_path)
     assert list(tmp_path.iterdir()) == []
