@@ -14,14 +14,12 @@ import struct
 import time
 from collections.abc import Callable
 
+from ..unheld import NO_LOCKS
+
 # Whether the kernel has open-file-description locks (Linux); elsewhere a byte cannot be
 # locked alone, and the data folder's writers' lock is a flock.
 OFD = hasattr(fcntl, "F_OFD_SETLK")
 _FLOCK = struct.Struct("hhqqi")  # Linux's struct flock: type, whence, start, len, pid
-
-# What a file system without such locks answers (some network and FUSE ones): there the data
-# folder's readers' lock and queue are not taken, and its writers' lock is a flock.
-_UNSUPPORTED = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.EBADF}
 
 
 def take(fd: int, kind: int, byte: int) -> bool | None:
@@ -32,8 +30,8 @@ def take(fd: int, kind: int, byte: int) -> bool | None:
     except OSError as exc:
         if exc.errno in (errno.EAGAIN, errno.EACCES):
             return False
-        if exc.errno in _UNSUPPORTED:
-            return None
+        if exc.errno in NO_LOCKS:  # no such locks here (some network and FUSE file systems):
+            return None            # the data folder's readers' lock and queue are not taken
         raise
     return True
 
@@ -55,7 +53,7 @@ def flocked(fd: int, operation: int, deadline: float | None, said: Callable[[], 
         except BlockingIOError:
             return False
         except OSError as exc:
-            if strict or exc.errno not in _UNSUPPORTED:
+            if strict or exc.errno not in NO_LOCKS:
                 raise
         return True
     return _polled(attempt, deadline, said)
