@@ -4,7 +4,10 @@ without flock every one is left, with no error."""
 
 from __future__ import annotations
 
+import errno
 import os
+
+import pytest
 
 from alliance_graph.store import build_folders
 from flock_processes import held_by_another_process, without_flock
@@ -56,3 +59,32 @@ def test_on_a_file_system_without_flock_the_dead_are_left_with_no_error(tmp_path
     done = without_flock(_REMOVING, str(tmp_path))
     assert (done.returncode, done.stderr) == (0, "")
     assert [p.name for p in tmp_path.iterdir()] == [DEAD]
+
+
+def test_a_folder_of_the_same_name_a_live_build_holds_is_left_and_the_second_build_refused(
+        tmp_path):
+    # Two loads of the same inputs into one store folder, each the first process of its own
+    # container (pid 1 both): the second's hold removed the first's folder as it wrote it,
+    # and both failed ("No such file or directory").
+    live = build_folder(tmp_path, DEAD)
+    with held_by_another_process(live):
+        with pytest.raises(OSError) as refused:
+            build_folders.hold(live)
+        assert refused.value.errno == errno.EBUSY
+        assert "under way in it" in str(refused.value) and str(live) in str(refused.value)
+        assert [p.name for p in live.iterdir()] == ["part.nq"]
+    held = build_folders.hold(live)  # once let go: a killed build's, removed and made anew
+    try:
+        assert list(live.iterdir()) == []
+    finally:
+        os.close(held)
+
+
+def test_a_link_of_the_build_folders_name_is_not_removed_by_hold(tmp_path):
+    elsewhere = build_folder(tmp_path, "elsewhere")
+    link = tmp_path / DEAD
+    link.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(OSError, match="not a folder this program made"):
+        build_folders.hold(link)
+    assert os.readlink(link) == str(elsewhere)
+    assert [p.name for p in elsewhere.iterdir()] == ["part.nq"]

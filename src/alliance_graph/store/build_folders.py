@@ -4,6 +4,7 @@ command left half-written (``directory`` names the builds and opens them)."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -31,12 +32,30 @@ def remove_old(folder: Path, keep: str) -> None:
 def hold(tmp: Path) -> int:
     """Make the folder of a build under way and return a descriptor locking it, held until
     the build is named; called under the naming lock, which ``remove_dead`` takes, so
-    no command finds the folder made and not yet locked."""
-    shutil.rmtree(tmp, ignore_errors=True)  # a killed command's of the same name
-    tmp.mkdir()
+    no command finds the folder made and not yet locked.  A folder of that name a live build
+    holds is left, and OSError (EBUSY) raised: its builder has the same process id, in
+    another pid namespace (the first process of two containers sharing the store folder), and
+    removing it made both builds fail ("No such file or directory")."""
+    with unheld(tmp, folder=True) as free:  # a killed command's of the same name
+        if free:
+            shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir()
+    except FileExistsError:
+        raise OSError(errno.EBUSY, _in_the_way(tmp, free), str(tmp)) from None
     held = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
     fcntl.flock(held, fcntl.LOCK_EX)
     return held
+
+
+def _in_the_way(tmp: Path, free: bool) -> str:
+    """Say why the folder of a build could not be made at ``tmp``, which names an entry."""
+    if free:
+        return "a killed build left it, and it could not be removed: remove it"
+    if os.path.isdir(tmp) and not os.path.islink(tmp):
+        return ("a build of the same inputs is under way in it, by a process of the same id "
+                "(in another container?): run this again once it is done")
+    return "not a folder this program made: move it away"
 
 
 def empty(tmp: Path) -> None:
