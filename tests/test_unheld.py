@@ -82,6 +82,30 @@ def test_an_entry_whose_name_changed_between_its_opening_and_its_lock_is_not_unh
         assert free is (how == "replaced")
 
 
+@pytest.mark.parametrize("how", ["a file", "a link round in a loop"])
+def test_an_entry_whose_folder_was_replaced_between_its_opening_and_its_lock_is_not_unheld(
+        tmp_path, how):
+    # Its name then gives no entry, and asking it is answered ENOTDIR or ELOOP, not ENOENT:
+    # that was raised out of every cleanup (``atomic.remove_unheld`` and the sort's had let
+    # any OSError go before they were made one).
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    file = folder / ".main.nq.0123456789ab.tmp"
+    file.write_bytes(b"left by a killed writer\n")
+    fd = module._opened(file, False)
+    try:
+        folder.rename(tmp_path / "moved")
+        if how == "a file":
+            folder.write_bytes(b"the user's\n")
+        else:
+            folder.symlink_to(folder)
+        assert module._taken(file, fd) is False
+        assert module.still_named(file, fd) is False
+    finally:
+        os.close(fd)
+    assert (tmp_path / "moved" / file.name).exists()
+
+
 def test_a_descriptor_the_kernel_will_not_flock_is_not_unheld(tmp_path):
     # EBADF, one of the answers of a file system without flock, given here by the kernel for
     # a descriptor open only as a path (O_PATH).

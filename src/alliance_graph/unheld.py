@@ -38,10 +38,12 @@ NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVA
 
 def still_named(path: Path, fd: int) -> bool:
     """Whether ``path`` still names the file or folder open as ``fd``: one locked after its
-    making may have been removed (and its name taken anew) by a cleanup between the two."""
+    making may have been removed (and its name taken anew) by a cleanup between the two.
+    False too where the name gives nothing for another reason: a folder on its way replaced
+    by a file or a link round in a loop (ENOTDIR, ELOOP), which a cleanup raised."""
     try:
         return os.path.samestat(os.lstat(path), os.fstat(fd))
-    except FileNotFoundError:
+    except OSError:
         return False
 
 
