@@ -224,13 +224,16 @@ def _hidden(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("how", ["write_output", "write_atomically"])
-def test_a_file_whose_writer_was_killed_leaves_no_hidden_file_after_the_next_write(tmp_path, how):
+@pytest.mark.parametrize("name", ["out.nq", "out\nlines.nq", os.fsdecode(b"out\xff.nq")])
+def test_a_file_whose_writer_was_killed_leaves_no_hidden_file_after_the_next_write(tmp_path, how,
+                                                                                   name):
     # `export -o out.nq` SIGKILLed while writing left .out.nq.<random>.tmp beside the output,
     # and no later export, nor anything else, removed it: it stayed for good.  A `load`
     # SIGKILLed as it wrote its build cache left .build-<hash>.nq.<random>.tmp, which the next
     # load, writing the same cache file, left too (removed only by a build of other inputs,
-    # 10 minutes later).
-    target = tmp_path / "out.nq"
+    # 10 minutes later).  A name holding a line feed kept its killed write's file for good
+    # (the pattern's "." took no line feed); one not UTF-8 is taken as any other.
+    target = tmp_path / name
     target.write_bytes(b"old")
     writer = half_written(target, how)
     writer.kill()
@@ -239,7 +242,7 @@ def test_a_file_whose_writer_was_killed_leaves_no_hidden_file_after_the_next_wri
     (tmp_path / f".{target.name}.old0123456789ab.tmp").write_bytes(b"")  # another tag's
     getattr(atomic, how)(target, b"new")
     assert target.read_bytes() == b"new"
-    assert _hidden(tmp_path) == [".out.nq.old0123456789ab.tmp"]
+    assert _hidden(tmp_path) == [f".{name}.old0123456789ab.tmp"]
 
 
 @pytest.mark.parametrize("how", ["write_output", "write_atomically"])

@@ -267,8 +267,9 @@ def release(tmp: Path) -> None:
         os.close(held)  # releases its lock, now that it is renamed (or removed)
 
 
-# The name ``temp_name`` gives a file written with no tag: its target's name, then the random part.
-_WRITTEN = re.compile(r"\.(.+)\.[0-9a-f]{12}\.tmp")
+# The name ``temp_name`` gives a file written with no tag: its target's name, then the random
+# part.  DOTALL: a target's name may hold a line feed, and its killed write's file stayed.
+_WRITTEN = re.compile(r"\.(.+)\.[0-9a-f]{12}\.tmp", re.DOTALL)
 
 
 def remove_abandoned(folder: Path, name: str) -> None:
