@@ -263,7 +263,17 @@ def changing(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> It
 def needs_settling(data_dir: Path) -> bool:
     """Return True when a commit was interrupted in ``data_dir`` or left temporary files."""
     data_dir = Path(data_dir)
-    return (data_dir / JOURNAL).exists() or any(_abandoned(path) for path in _leftovers(data_dir))
+    return (data_dir / JOURNAL).exists() or any(
+        _removable(path) and _abandoned(path) for path in _leftovers(data_dir))
+
+
+def _removable(path: Path) -> bool:
+    """Return whether this process may remove the leftover ``path`` (write its folder).  One
+    it may not is left: in a read-only data folder (a read-only mount, an image) or another
+    user's folder a data file links into, every command failed on it ("the data folder ...
+    is mid-change and could not be settled: cannot lock data/: Read-only file system",
+    "Permission denied"), where there is nothing to settle."""
+    return os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def _leftovers(data_dir: Path):
@@ -338,15 +348,22 @@ def recover(data_dir: Path, on_wait: Callable[[str], None] | None = None) -> lis
             journal.unlink()
             atomic.fsync_folder(data_dir)
         done.append(f"finished an interrupted add: {', '.join(e['target'] for e in entries)}")
-    removed = 0
+    removed, kept = 0, []
     for path in sorted(_leftovers(data_dir)):
         with unheld(path) as free:  # removed under its lock (``_abandoned``)
-            if free:
-                path.unlink(missing_ok=True)
-                removed += 1
+            if free and _removable(path):
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # may not after all (a sticky folder): left, and said
+                    kept.append(str(path))
+                else:
+                    removed += 1
     if removed:
         atomic.fsync_folder(data_dir)
         done.append(f"removed {removed} temporary file(s) an interrupted write left")
+    if kept:
+        done.append(f"left {len(kept)} temporary file(s) an interrupted write left, which this "
+                    f"user may not remove: {', '.join(kept)}")
     return done
 
 
