@@ -376,3 +376,28 @@ def test_a_server_says_a_head_of_64_kib_is_refused_in_the_project_s_words(port):
         assert says + b" the request's head to 65,536 bytes or more, its closing CR LF CR LF " \
             b"counted (the limit: a head may be 65,535 bytes at most)" in body, body
         assert b"max_header" not in body and b"over the limit" not in body, body
+
+
+def test_only_empty_lines_may_come_before_a_request_line(port):
+    # RFC 9112 (2.2) lets a server skip empty lines (CR LF) before a request line, not a
+    # bare CR or LF, nor whitespace before the method (3): waitress stripped them all, and
+    # answered " GET /status" and "\rGET /status" as "GET /status".
+    head = GOOD + b"\r\n"
+    for lead in (b"\r\n", b"\r\n\r\n\r\n"):
+        assert sent_in(port, [lead + head]) == b"HTTP/1.1 200 OK", lead
+        assert sent_in(port, [lead, head]) == b"HTTP/1.1 200 OK", lead
+    for lead, says in ((b" ", b"the request line begins with a space"),
+                       (b"\t", b"the request line begins with a tab"),
+                       (b"\r\n ", b"the request line begins with a space"),
+                       (b"\r", b"a bare CR before the request line"),
+                       (b"\n", b"a bare LF before the request line"),
+                       (b"\r\n\n", b"a bare LF before the request line")):
+        for pieces in ([lead + head], [lead, head]):
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                for piece in pieces:
+                    sock.sendall(piece)
+                    time.sleep(0.02)
+                answer = b"".join(iter(lambda: sock.recv(65536), b""))
+            assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), (pieces, answer)
+            assert says in answer.split(b"\r\n\r\n", 1)[1], (pieces, answer)
+            assert b"Connection: close" in answer, answer

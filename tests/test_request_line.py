@@ -4,7 +4,7 @@ head as it arrives, line and all, is tested in test_request_head.py."""
 
 import pytest
 
-from alliance_graph.web.request_line import method_refusal, version_refusal
+from alliance_graph.web.request_line import lead_refusal, method_refusal, version_refusal
 
 
 @pytest.mark.parametrize("line, code", [
@@ -40,4 +40,19 @@ def test_a_method_this_server_does_not_know_is_a_501_naming_the_one_meant(line, 
     # Waitress's "400 Malformed HTTP method "get"", in HTTP/1.0, though "get" is a token.
     refusal = method_refusal(line)
     assert (refusal and refusal.code) == (says and 501)
+    assert says is None or says in refusal.body
+
+
+@pytest.mark.parametrize("lead, says", [
+    (b"G", None), (b"\r\nG", None), (b"\r\n\r\n", None), (b"\r\n\r", None), (b"", None),
+    (b" ", "begins with a space"), (b"\r\n\t", "begins with a tab"),
+    (b"\x0c", "begins with a form feed"),
+    (b"\rG", "a bare CR before the request line"), (b"\r\r", "a bare CR"),
+    (b"\n", "a bare LF before the request line"), (b"\r\n\n", "a bare LF"),
+])
+def test_only_empty_lines_may_come_before_a_request_line(lead, says):
+    # RFC 9112 (2.2): empty lines (CR LF) may be skipped before it; waitress stripped any
+    # whitespace, bare CRs and LFs too.
+    refusal = lead_refusal(lead)
+    assert (refusal and refusal.code) == (says and 400)
     assert says is None or says in refusal.body

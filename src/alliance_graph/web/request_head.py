@@ -9,7 +9,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
   (``get / HTTP/1.1\rHost: x\r\r``) heard nothing until its connection was closed once idle.
 - **An HTTP version this server does not speak** and **a method it does not know**, once
   the request line has arrived (``request_line.py``): a 505 or a 400, and a 501.  A later
-  minor version of HTTP/1 (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.
+  minor version of HTTP/1 (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.  And
+  anything but empty lines (CR LF) before the request line, whitespace before its method
+  included, a 400 as soon as it arrives (waitress stripped it all).
 - **A body framed two ways or in a way waitress reads otherwise than a proxy may**, a 400:
   Content-Length beside Transfer-Encoding (RFC 9112, 6.1); chunked named more than once
   (``chunked, chunked``: a sender must not apply it twice, 6.1, and waitress decoded it once
@@ -62,7 +64,7 @@ from waitress.utilities import (
 )
 
 from ..clipping import clipped
-from .request_line import method_refusal, version_refusal
+from .request_line import lead_refusal, method_refusal, version_refusal
 
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
 _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
@@ -195,6 +197,12 @@ class Parser(HTTPRequestParser):
         if self._start is None:  # blank lines before a request are skipped (waitress's lstrip)
             begins = _NOT_BLANK.search(arrived, old)
             self._start = begins.start() if begins else None
+            # Empty lines (CR LF) only, then the method (``lead_refusal``), which waitress's
+            # lstrip did not ask; judged from the last whole CR LF judged before this read.
+            refusal = lead_refusal(bytes(arrived[old - old % 2:len(arrived) if begins is None
+                                                 else begins.start() + 1]))
+            if refusal is not None:
+                return self.refuse(refusal, data)
         if self._start is not None:
             start = self._start
             if not self._line_ended and (lf := arrived.find(b"\n", max(start, old))) >= 0:

@@ -12,6 +12,11 @@ asks, before waitress reads the head):
   Flask answered an unknown upper-case one 405 with ``Allow``, as if it were a method the path
   did not allow (15.5.6); waitress answered a lower-case one "400 Malformed HTTP method", in
   HTTP/1.0.
+- **Anything but empty lines before it** (``lead_refusal``): RFC 9112 (2.2) lets a server
+  skip empty lines, each a CR LF, before a request line (a client may end a POST's body with
+  one more); not a bare CR or LF, nor whitespace before the method (the line is ``method SP
+  target SP version``, 3).  Waitress stripped all of them, so `` GET /`` and ``\rGET /``
+  were answered as ``GET /``, where a proxy in front may read them otherwise: a 400.
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ from waitress.parser import first_line_re
 from waitress.utilities import BadRequest, Error, ServerNotImplemented
 
 from ..clipping import clipped
+
+# What may begin a request (``lead_refusal``): empty lines, each a CR LF, then a method's
+# first character or, the request not whole yet, half a CR LF.
+_LEAD = re.compile(rb"(?:\r\n)*(?:\r|[^\r\n \t\x0b\x0c])?")
+_EMPTY_LINES = re.compile(rb"(?:\r\n)*")
+_SPACES = {b" ": "a space", b"\t": "a tab", b"\x0b": "a vertical tab", b"\x0c": "a form feed"}
 
 # A request line whose version has no minor number (waitress's line needs one): its major.
 _MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
@@ -84,3 +95,19 @@ def method_refusal(line: bytes) -> Error | None:
         if meant in KNOWN_METHODS else f"the methods this server takes are {TAKEN_METHODS}"
     return ServerNotImplemented(f"{clipped(method, show=repr)} is no method this server knows: "
                                 f"{advice}")
+
+
+def lead_refusal(lead: bytes) -> Error | None:
+    """Return the refusal of what begins a request (``lead``: the empty lines before its
+    request line, if any, then the line's first byte, as far as they have arrived), a 400
+    for a bare CR or LF or whitespace there, or None (RFC 9112, 2.2 and 3)."""
+    if _LEAD.fullmatch(lead):
+        return None
+    at = _EMPTY_LINES.match(lead).end()
+    if lead[at:at + 1] not in (b"\r", b"\n"):
+        return BadRequest(f"the request line begins with {_SPACES[lead[at:at + 1]]}: begin "
+                          "it with its method, as in 'GET /sparql?query=... HTTP/1.1' (RFC "
+                          "9112, 3)")
+    bare = "a bare LF" if lead[at:at + 1] == b"\n" else "a bare CR"
+    return BadRequest(f"{bare} before the request line: only empty lines, each ended by "
+                      "CR LF, may come before it (RFC 9112, 2.2)")
