@@ -1,6 +1,6 @@
 """A call lent an engine connection: the blame said of it when its query is stopped late."""
 
-from alliance_graph.engine.calls import Call, Waited, blame_late, late
+from alliance_graph.engine.calls import Call, Waited, blame_late, late, no_connection
 
 
 def test_only_the_calls_past_their_deadline_are_blamed_each_with_its_own_limit():
@@ -49,3 +49,10 @@ def test_a_request_s_own_reads_stopped_at_its_end_are_not_told_to_narrow_a_query
     call = Call(0.0, 1.0, 4, 0, None, Waited(0.0, reads=True))  # as client.py makes one
     blame_late([call])
     assert call.blamed.startswith("this request's reads of the graph")
+
+
+def test_a_call_that_waited_for_a_restart_is_told_so_not_that_the_slots_were_busy():
+    assert no_connection(4, None).startswith("all 4 query slots stayed busy")
+    said = no_connection(4, "time")
+    assert said.startswith("the query engine was being started again (another query was "
+                           "stopped at its time limit") and "busy" not in said

@@ -1,12 +1,16 @@
 """The engine process, driven as the front drives it: answers, limits that stop one query and
 spare the others, restarts, and the graph read through it."""
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from alliance_graph.query.dataset import Dataset
 from alliance_graph.query.guard import Refused
 from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
 from alliance_graph.store.errors import StoreError
+from helpers import until
 
 LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -580,3 +585,39 @@ def test_while_no_engine_can_be_started_again_a_query_is_told_so_at_once(mini):
         assert time.monotonic() - started < 5
     finally:
         engine.close()
+
+
+def engine_status(port: int) -> dict:
+    """Return what a server's /status says of its engine."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=60) as response:
+        return json.load(response)["engine"]
+
+
+def test_a_query_waiting_for_the_engine_s_restart_is_told_so_not_that_slots_were_busy(
+        tmp_path):
+    # Both engines killed (the one answering and its standby twin): a query sent meanwhile
+    # holds its query slot and waits for a new engine, past its 0.1 s time limit (an engine
+    # takes some 0.3 s to start).  Its 503 said "all 4 query slots stayed busy for the whole
+    # time limit", of a wait for no query at all.
+    port, process = servers.serve_shipped(tmp_path / "serve.log", "--timeout", "0.1")
+    try:
+        def engines() -> list[int]:
+            return [int(pid) for path in Path(f"/proc/{process.pid}/task").glob("*/children")
+                    for pid in path.read_text().split()]
+        # The standby is started in the background (killed while it starts, the start fails).
+        assert until(lambda: engine_status(port)["standby"] and len(engines()) == 2)
+        for pid in engines():
+            os.kill(pid, signal.SIGKILL)
+        # Sent once the server has seen it (a query sent before takes a connection to the
+        # dead engine, and is told the engine stopped twice under it).
+        assert until(lambda: engine_status(port)["restarting"], 5)
+        query = urllib.parse.urlencode({"query": f"SELECT ?l{time.time_ns()} WHERE "
+                                                 f"{{ id:IronDome rdfs:label ?l{time.time_ns()} }}"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?{query}", timeout=60)
+        said = refused.value.read().decode()
+        assert refused.value.code == 503 and said.startswith(
+            "the query engine was being started again (the engine failed)"), said
+        assert "stayed busy" not in said
+    finally:
+        servers.stop(process)

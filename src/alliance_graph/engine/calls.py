@@ -116,6 +116,26 @@ def _late_reads(limit: float, waited: float, ended: str) -> str:
             f"{_NOT_A_QUERY} ran {ran} and the one running {ended}; {wait_advice(waited)}")
 
 
+# Why the engine was stopped (``client.ProcessEngine._kill``'s reasons), as a request that
+# waited for its restart is told.
+_STOPPED = {"time": "another query was stopped at its time limit, and the engine with it",
+            "memory": "another query was stopped past the memory limit, and the engine with it",
+            "crash": "the engine failed",
+            "interrupted": "a query was interrupted (Ctrl-C), and the engine with it"}
+
+
+def no_connection(workers: int, restart: str | None) -> str:
+    """Return the 503 of a call that found none of the engine's ``workers`` connections free
+    by its deadline: all busy, or, ``restart`` saying why it was stopped, the engine being
+    started again.  A request that held its query slot through a restart was told the slots
+    "stayed busy for the whole time limit", of a wait for no query but the new engine."""
+    if not restart:
+        return f"all {workers} query slots stayed busy for the whole time limit; try again later"
+    why = _STOPPED.get(restart, f"it was stopped ({restart})")
+    return (f"the query engine was being started again ({why}) for the rest of this "
+            "request's time limit, and nothing was sent to it; try again in a moment")
+
+
 def interrupted(op: str | None, sent: bool) -> KeyboardInterrupt:
     """Return the KeyboardInterrupt for a call that Ctrl-C ended (``sent``: in the engine,
     which was stopped), saying what it stopped: re-raised as it came, its traceback ended in a

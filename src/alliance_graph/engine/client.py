@@ -41,7 +41,7 @@ from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
 from . import wire
-from .calls import Call, blame_late, interrupted, refuse_if_forked
+from .calls import Call, blame_late, interrupted, no_connection, refuse_if_forked
 from .graph import EngineGraph, isolated_graph  # noqa: F401 - engine.client's, as ever
 from .instance import Instance, let_go_when_forked, start
 from .wire import EngineError
@@ -57,7 +57,7 @@ class ProcessEngine:
         self.calls: set[Call] = set()
         self.counters: Counter = Counter()   # restarts, and why: time, memory, crash
         self.generation = 0
-        self.restarting = False   # no engine to answer until a new one is started
+        self.restarting: str | bool = False  # no engine until one is started: why it stopped
         self.closed = False
         self.standby: Instance | None = None
         self.retiring: Instance | None = None  # replaced by a newer build, ending its queries
@@ -120,7 +120,7 @@ class ProcessEngine:
                 for sock in standby.connections:
                     self.pool.put((self.generation, sock))
                 self.counters["restarts"] += 1
-            self.restarting = standby is None
+            self.restarting = reason if standby is None else False
             self.lock.notify_all()
         # Before the stops: a second Ctrl-C in their waits left no engine starting, for good.
         self._replenish_in_background()
@@ -308,6 +308,7 @@ class ProcessEngine:
 
     def _acquire(self, deadline: float) -> tuple[int, socket.socket]:
         refuse_if_forked(self.owner)
+        restart = None  # why the engine was stopped, if it was being restarted meanwhile
         while True:
             if self.closed:
                 raise EngineError(503, "the query engine was closed: load the graph again")
@@ -315,10 +316,9 @@ class ProcessEngine:
                 raise EngineError(503, "the query engine stopped and could not be started "
                                        f"again ({self.unstarted}); it is being started "
                                        "again in the background: try the query again later")
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise EngineError(503, f"all {self.settings.workers} query slots stayed busy "
-                                       "for the whole time limit; try again later")
+            restart = self.restarting or restart
+            if (left := deadline - time.monotonic()) <= 0:
+                raise EngineError(503, no_connection(self.settings.workers, restart))
             try:
                 generation, sock = self.pool.get(timeout=min(left, 1.0))
             except queue.Empty:
