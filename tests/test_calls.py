@@ -51,6 +51,16 @@ def test_a_request_s_own_reads_stopped_at_its_end_are_not_told_to_narrow_a_query
     assert call.blamed.startswith("this request's reads of the graph")
 
 
+def test_a_query_that_waited_for_a_front_thread_is_told_so():
+    # Its limit counts from when it came to the front (``client_share.request_came``): the
+    # wait for a thread is said apart from the one for a slot.
+    said = late(4, Waited(5.0, front=4.0), "was stopped")
+    assert "waited 5.0 s (4.0 s for a free thread of the server's front, then 1.0 s for a " \
+        "query slot), past the 4 s time limit" in said and "less busy" in said
+    assert "waited 3.0 s for a free thread of the server's front, then ran" in \
+        late(4, Waited(3.0, front=3.0), "was stopped")
+
+
 def test_a_call_that_waited_for_a_restart_is_told_so_not_that_the_slots_were_busy():
     assert no_connection(4, None).startswith("all 4 query slots stayed busy")
     said = no_connection(4, "time")

@@ -3,6 +3,7 @@
 once, and three requests answered at once per client), and the counting itself in process."""
 
 import http.client
+import json
 import socket
 import threading
 import time
@@ -12,8 +13,8 @@ import pytest
 
 import servers
 from alliance_graph.query.refused import Refused
-from alliance_graph.web.client_share import Shares, client_of, trusted_proxies
-from helpers import loaded, until
+from alliance_graph.web.client_share import Shares, client_of, request_came, trusted_proxies
+from helpers import loaded, read_by_server, request, sent, until
 
 TIMEOUT = 4
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -150,6 +151,54 @@ def test_a_query_that_waited_for_a_slot_is_answered_within_its_time_limit_and_gr
         t.join()
 
 
+def load_from(port: int, source: str) -> dict:
+    """Return the server's ``load`` in /status, asked from the loopback address ``source``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                            source_address=(source, 0))
+    try:
+        connection.request("GET", "/status")
+        return json.load(connection.getresponse())["load"]
+    finally:
+        connection.close()
+
+
+def answered(sock: socket.socket) -> tuple[int, bytes]:
+    """Return the status and body of the answer the server sends on ``sock``, and close."""
+    with sock:
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def test_a_query_that_waited_for_a_front_thread_is_answered_within_its_limit_and_grace(port):
+    # Five clients' heavy queries hold 15 of the front's 16 threads (three each, their
+    # share), and a sixth's the last (kept for a client with none answered): a query sent
+    # now waits for a thread until the flood is answered (429 and 503 at the time limit).
+    # Its limit counted from when it asked for a slot, its wait for a thread outside it: it
+    # then waited and ran a whole limit and grace of its own.  Now from when it came.
+    flood = [sent(port, f"127.0.0.6{k}", request(HEAVY)) for k in range(5) for _ in range(3)]
+    # And /status's own, on the kept thread: asked from an address of its own, which is
+    # light (127.0.0.1's queries in the tests before may have made it heavy).
+    assert until(lambda: load_from(port, "127.0.0.72")["requests"]["being answered"] == 16,
+                 30)
+    last = sent(port, "127.0.0.70", request(HEAVY))
+    read_by_server(last)
+    came = time.monotonic()
+    probe = sent(port, "127.0.0.71", request(HEAVY))
+    read_by_server(probe)  # read whole, and queued for a thread
+    status, body = answered(probe)
+    took = time.monotonic() - came
+    assert status == 503 and took < TIMEOUT + 2.5, (status, body, took)
+    # (Or, given a slot as the engine was killed for a query at its limit, it is told it
+    # waited for the new engine.)
+    assert b"thread of the server's front" in body \
+        or body.startswith(b"the query engine was being started again"), body
+    for sock in (*flood, last):
+        answered(sock)
+
+
 def test_a_query_that_waited_for_its_client_s_own_share_is_told_so_not_a_slot(port):
     # One heavy query of the address runs (its share: one at once); its second, sent 0.5 s
     # later, waits for it to end, not for an engine slot (the other is free), then runs for
@@ -181,6 +230,27 @@ def test_a_share_says_how_much_of_its_wait_its_client_s_own_share_held_it():
     with shares_b.share("a", wait=2.0) as held:  # the one slot, another client's
         assert 0.3 < held.waited < 0.9 and held.waited.own == 0.0
     holder.join()
+
+
+def test_a_share_counts_the_time_limit_from_when_the_request_came_to_the_front():
+    # Its wait for a front thread (``request_came``, which the dispatcher says) is part of
+    # the limit and the grace, and said; past them, no slot is taken.
+    shares = Shares(2, "queries running", slots=1, grace=0.5)
+    try:
+        came = time.monotonic() - 0.8
+        request_came(came)
+        with shares.share("a", wait=1.0) as held:
+            assert abs(held.deadline - (came + 1.5)) < 0.05
+            assert 0.75 < held.waited < 0.9 and held.waited.front == pytest.approx(0.8, abs=0.05)
+        request_came(time.monotonic() - 2.0)
+        with pytest.raises(Refused) as late, shares.share("a", wait=1.0):
+            pass
+        assert late.value.status == 503 and str(late.value).startswith(
+            "this request waited 2.0 s for a thread of the server's front"), str(late.value)
+    finally:
+        request_came(None)
+    with shares.share("a", wait=1.0) as held:  # outside a server's request: from the call
+        assert held.waited == 0.0
 
 
 def test_a_share_gives_its_block_the_rest_of_the_time_and_grace_it_waited_in():

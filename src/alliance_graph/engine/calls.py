@@ -41,28 +41,37 @@ class Waited(float):
       running, the wait a 429 ends), not for one of the engine's slots (other clients'
       queries): the 503 said "waited 3.6 s for a query slot" of either, and to try again
       when the server is less busy, where it was the client's own queries that held it.
+    - ``front``: the seconds of it before the request asked for a slot, most of them spent
+      waiting for a thread of the server's front (``web``'s ``client_share.request_came``).
     - ``reads``: the work is the request's own reads of the graph (a page, a dump, a Graph
       Store read: ``request_time``), not a query its client wrote: it was told "narrow it or
       add a LIMIT", of a query there was none of."""
 
-    __slots__ = ("own", "reads")
+    __slots__ = ("own", "front", "reads")
 
-    def __new__(cls, seconds: float = 0.0, own: float = 0.0, reads: bool = False):
+    def __new__(cls, seconds: float = 0.0, own: float = 0.0, reads: bool = False,
+                front: float = 0.0):
         waited = super().__new__(cls, seconds)
-        waited.own, waited.reads = min(own, seconds), reads
+        waited.front = min(front, seconds)
+        waited.own, waited.reads = min(own, seconds - waited.front), reads
         return waited
 
 
 def waited_for(waited: float) -> str:
     """Return how long a request waited and for what ("waited 3.0 s for a query slot")."""
-    own = getattr(waited, "own", 0.0)
-    if own < 0.05:
+    own, front = getattr(waited, "own", 0.0), getattr(waited, "front", 0.0)
+    parts = [(seconds, what) for seconds, what in (
+        (front, "for a free thread of the server's front"),
+        (own, "for this client's other queries to end"),
+        (waited - own - front, "for a query slot")) if seconds >= 0.05]
+    if not parts:
         return f"waited {waited:.1f} s for a query slot"
-    if waited - own < 0.05:
-        return f"waited {waited:.1f} s for this client's other queries to end (its share " \
-            "of the query slots was in use)"
-    return f"waited {waited:.1f} s ({own:.1f} s for this client's other queries to end, " \
-        f"then {waited - own:.1f} s for a query slot)"
+    if len(parts) == 1:
+        share = " (its share of the query slots was in use)" \
+            if parts[0][1].startswith("for this client") else ""
+        return f"waited {waited:.1f} s {parts[0][1]}{share}"
+    return f"waited {waited:.1f} s (" + ", then ".join(
+        f"{seconds:.1f} s {what}" for seconds, what in parts) + ")"
 
 
 def wait_advice(waited: float) -> str:

@@ -68,4 +68,5 @@ def held() -> dict:
                                f"the request came; {advice}")
     # ``reads``: a read stopped at the end time is told so, not to narrow a query nobody wrote.
     return {"deadline": ends.deadline,
-            "waited": Waited(ends.waited, getattr(ends.waited, "own", 0.0), reads=True)}
+            "waited": Waited(ends.waited, getattr(ends.waited, "own", 0.0), reads=True,
+                             front=getattr(ends.waited, "front", 0.0))}

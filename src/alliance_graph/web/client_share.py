@@ -24,7 +24,8 @@ bound what it keeps busy.  Without them one client could stall every other:
 - **The time limit bounds the request, wait and all.**  A query that waited for a slot then
   ran a whole time limit of its own: behind queries running to the limit its client waited
   two limits for an answer (``serve --workers 2 --timeout 4``: 7.9 s).  Now the limit counts
-  from when the query came: ``share`` gives the block the instant its work must end, the
+  from when the request came, read whole and queued for a front thread (``request_came``;
+  counted from the call here, its wait for a thread was outside it): ``share`` gives the block the instant its work must end, the
   limit after it came and the grace (at most the limit after the grant), so a client is
   answered within about the limit and the grace however long it waited.  The grace is kept,
   not the bare limit: the slots it waited for are freed by the kill that ends their queries
@@ -69,8 +70,10 @@ from . import abandoned
 from .fair_queue import FairQueue
 
 RETRY_SECONDS = 1
-# The seconds the current thread has waited for a slot another client held (``slot_waited``).
+# The seconds the current thread has waited for a slot another client held (``slot_waited``),
+# and when the request it answers came (``request_came``).
 _slot_waits = threading.local()
+_came = threading.local()
 # Said with a 429: a server behind a proxy it was not told of counts all its clients as one.
 PROXY_HINT = " (behind a reverse proxy, name it with --trusted-proxy, or raise --{}-per-client)"
 # What each choice of ``Settings.trusted_proxy_headers`` trusts (waitress's names); the
@@ -173,7 +176,9 @@ class Shares:
         ``grace`` for one of the ``slots`` (less ``LEAST_SECONDS``: left to run), then raise
         Refused (503).  Raise ``abandoned.Abandoned`` if, once it has waited, the client of
         the request this thread answers has reset its connection."""
-        started = time.monotonic()
+        called = time.monotonic()
+        # From when the request came, its wait for a front thread included (``request_came``).
+        started = min(called, getattr(_came, "at", None) or called)
         ends = started + wait + self.grace
         waited = False
         own = 0.0  # of it, the seconds its client's own share held it (not the slots)
@@ -194,7 +199,7 @@ class Shares:
                     else:
                         left = started + wait + self.grace - now
                         if left <= 0:
-                            raise Refused(503, self._busy(client))
+                            raise Refused(503, self._busy(client, called - started))
                         # A heavy client may grow light while it waits, nothing else changing:
                         # it looks again then, for the slot kept for the light.
                         if lighter := self.queue.light_in(client):
@@ -205,9 +210,11 @@ class Shares:
                     elif not below:  # its 503 says which it waited for (``calls.Waited``)
                         own += time.monotonic() - now
                     waited = True
+                if self.slots is not None and ends - time.monotonic() < LEAST_SECONDS:
+                    # No time left to run: its wait here, or for a front thread, took it.
+                    raise Refused(503, self._busy(client, called - started) if waited
+                                  else self._late(called - started, wait))
                 if waited:
-                    if self.slots is not None and ends - time.monotonic() < LEAST_SECONDS:
-                        raise Refused(503, self._busy(client))  # no time left to run
                     # Its client may have reset the connection meanwhile: nobody would read
                     # the answer (``abandoned``), and the slot goes to the next waiter.
                     abandoned.check()
@@ -220,7 +227,8 @@ class Shares:
         now = time.monotonic()
         try:
             yield Held(min(now + wait, ends),
-                       Waited(now - started, own) if ends < now + wait else 0.0)
+                       Waited(now - started, own, front=called - started)
+                       if ends < now + wait else 0.0)
         finally:
             with self.changed:
                 self.queue.release(client, waiter.granted)
@@ -252,14 +260,34 @@ class Shares:
         holds none (a light client's second query would take it for as long as the first)."""
         return not self.queue.held[client] and self.queue.light(client)
 
-    def _busy(self, client) -> str:
-        """Return the 503 of a query that found no slot within its time limit and grace."""
+    def _busy(self, client, front: float = 0.0) -> str:
+        """Return the 503 of a query that found no slot within its time limit and grace,
+        after waiting ``front`` seconds for a front thread."""
+        after = f" (after {front:.1f} s waiting for a thread of the server's front)" \
+            if front >= 0.05 else ""
         if self.reserve and not self._may_take_kept(client):
             return (f"all {self.slots - self.reserve} query slots open to this client stayed "
-                    "busy for the whole time limit (the last is kept for clients with no "
-                    "query running whose recent queries took little time); try again later")
-        return f"all {self.slots} query slots stayed busy for the whole time limit; " \
+                    f"busy for the whole time limit{after} (the last is kept for clients "
+                    "with no query running whose recent queries took little time); try "
+                    "again later")
+        return f"all {self.slots} query slots stayed busy for the whole time limit{after}; " \
             "try again later"
+
+    @staticmethod
+    def _late(front: float, limit: float) -> str:
+        """Return the 503 of a request whose wait for a front thread took its time limit."""
+        return (f"this request waited {front:.1f} s for a thread of the server's front (each "
+                f"was answering another request), past its {limit:g} s time limit (which "
+                "counts from when a request comes); try again when the server is less busy")
+
+
+def request_came(at: float | None) -> None:
+    """Say when (``time.monotonic``) the request this thread is to answer came, read whole
+    and queued for a thread (``dispatch.FairDispatcher``): its time limit counts from then.
+    Counted from when the query asked for a slot, a query that waited some 4 s for a front
+    thread then ran a whole limit of its own (``serve --timeout 4``, every thread busy with
+    a flood of heavy queries: answered 8.0 s after it was sent, 5.1 s now)."""
+    _came.at = at
 
 
 def slot_waited(reset: bool = False) -> float:

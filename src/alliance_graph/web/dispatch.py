@@ -9,7 +9,9 @@ with none whose recent requests took little time (a flood that has kept threads 
 heavy); ``dispatched_client`` names the client of a connection whose request has arrived,
 behind a trusted reverse proxy the one its forwarding headers name.  A request whose client
 reset its connection while it waited for a thread is dropped then, unanswered
-(``abandoned.answer``).
+(``abandoned.answer``).  A request's time limit counts from when it was queued here (read
+whole), not from when a thread took it (``client_share.request_came``): a query that waited
+some 4 s for a thread then ran a whole limit of its own, its client answered after two.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from waitress.task import ThreadedTaskDispatcher
 
 from ..settings import Settings
 from .abandoned import answer
-from .client_share import client_of, slot_waited
+from .client_share import client_of, request_came, slot_waited
 from .fair_queue import FairQueue
 
 
@@ -99,6 +101,8 @@ class FairDispatcher(ThreadedTaskDispatcher):
                     break
                 self.waiting.grant(waiter)
             slot_waited(reset=True)
+            # The request's time limit counts from here, its wait for this thread included.
+            request_came(waiter.came)
             try:
                 # Unless its client reset the connection meanwhile (nobody waits for the
                 # answer: its query would have run for nobody).

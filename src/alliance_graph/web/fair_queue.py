@@ -52,13 +52,13 @@ SWEEP_FROM = 1024
 
 
 class Waiter:
-    """One waiter: its client, when it came, what it stands for (a task, or nothing), and
-    once granted, when (``FairQueue.clock``)."""
+    """One waiter: its client, its place in the order of arrival and when it came, what it
+    stands for (a task, or nothing), and once granted, when (``FairQueue.clock``)."""
 
-    __slots__ = ("client", "seq", "item", "granted")
+    __slots__ = ("client", "seq", "item", "came", "granted")
 
-    def __init__(self, client: Hashable, seq: int, item=None):
-        self.client, self.seq, self.item = client, seq, item
+    def __init__(self, client: Hashable, seq: int, item=None, came: float = 0.0):
+        self.client, self.seq, self.item, self.came = client, seq, item, came
         self.granted: float | None = None
 
     def __repr__(self) -> str:
@@ -89,7 +89,7 @@ class FairQueue:
 
     def join(self, client: Hashable, item=None) -> Waiter:
         """Add a waiter for ``client`` (standing for ``item``) and return it."""
-        waiter = Waiter(client, next(self._count), item)
+        waiter = Waiter(client, next(self._count), item, self.clock())
         self.waiting.setdefault(client, deque()).append(waiter)
         return waiter
 
