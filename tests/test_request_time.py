@@ -1,7 +1,8 @@
 """One end time for every engine read of a request (``engine/request_time.py``): a Graph Store
 read that waited for a query slot is answered within its time limit and the grace, as a query
 is (a real `alliance-graph serve` on 30,000 generated facts, whose TriG dump takes seconds),
-and the end time as a request's reads meet it, in process."""
+one whose reads pass its end time with no wait is told so (a second server on them, with a
+1 s limit), and the end time as a request's reads meet it, in process."""
 
 import http.client
 import threading
@@ -21,12 +22,30 @@ HEAVY = "SELECT (COUNT(*) AS ?n{}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
 
 
 @pytest.fixture(scope="module")
-def port(tmp_path_factory):
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("request-time")
+
+
+@pytest.fixture(scope="module")
+def port(folder):
     """The port of a server with two engine threads on 30,000 facts, keeping no answer."""
-    url, process = servers.start_generated(30000, tmp_path_factory.mktemp("request-time"),
-                                           "--workers", "2", "--timeout", str(TIMEOUT),
-                                           "--response-cache", "0")
+    url, process = servers.start_generated(30000, folder, "--workers", "2",
+                                           "--timeout", str(TIMEOUT), "--response-cache", "0")
     yield int(url.rsplit(":", 1)[1])
+    servers.stop(process)
+
+
+@pytest.fixture(scope="module")
+def short_port(port, folder):
+    """The port of a server on the same 30,000 facts (built for ``port``'s) with a time limit
+    of 1 s, under which a dump of them (2-3 s) does not fit."""
+    short = servers.free_port()
+    process = servers.start([str(servers.BIN / "alliance-graph"), "--project",
+                             str(folder / "project"), "--cache", str(folder / "cache"), "serve",
+                             "--port", str(short), "--timeout", "1", "--response-cache", "0"],
+                            f"http://127.0.0.1:{short}/sparql?query=ASK%7B%7D",
+                            folder / "short.log", timeout=180)
+    yield short
     servers.stop(process)
 
 
@@ -65,6 +84,18 @@ def test_a_graph_store_read_that_waited_for_a_slot_ends_within_its_limit_and_gra
     assert b"narrow" not in body and b"LIMIT" not in body, body[:400]
     for t in threads:
         t.join()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("path", ["/dataset?format=trig", "/dataset?format=graphml"])
+def test_a_request_whose_own_reads_pass_its_end_time_unwaited_is_told_so(short_port, path):
+    # Nothing else running: the request took its slot at once, and its reads of the graph
+    # (one dump, or the network's several queries) ran past the 1 s limit.  Told so as its
+    # own reads, not a query to narrow, with no wait to blame; tested in process only before.
+    status, body, took = get(short_port, path, "127.0.5.11")
+    assert status == 503 and took < 1 + 2, (status, body[:300], took)
+    assert body.startswith(b"this request's reads of the graph") and b"1 s time limit" in body
+    assert b"waited" not in body and b"narrow" not in body and b"LIMIT" not in body, body[:400]
 
 
 def test_outside_a_request_a_read_has_its_whole_limit():
