@@ -165,6 +165,37 @@ def test_a_sort_killed_as_it_spilled_leaves_nothing_after_the_next(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+# A process whose sort spilled six runs and ends (``close`` removes its spill folder), killed
+# (SIGKILL) once it removed argv[2] files there: a sort ending as the service stops.
+_ENDING = """
+import os, signal, sys
+from alliance_graph.store.sorted_lines import LineSorter
+sorter = LineSorter(run_bytes=1, folder=sys.argv[1])
+sorter.add([b"%d\\n" % n for n in range(6)])
+real, removed = os.unlink, []
+def unlink(*args, **kwargs):
+    real(*args, **kwargs)
+    removed.append(args[0])
+    if len(removed) == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)
+os.unlink = unlink
+sorter.close()
+"""
+
+
+@pytest.mark.parametrize("removed", range(1, 7))
+def test_a_sort_killed_as_it_removed_its_runs_leaves_nothing_after_the_next(tmp_path, removed):
+    # Its folder was removed in the order the folder lists it, the mark perhaps first: killed
+    # there, it left runs without the mark, which no cleanup took for a sort's (3 of 345
+    # sorts killed at random kept theirs for good).
+    ended = subprocess.run([sys.executable, "-c", _ENDING, str(tmp_path), str(removed)],
+                           timeout=60)
+    assert ended.returncode == -9
+    assert len(list(tmp_path.glob(".sort-*"))) == 1
+    module.remove_abandoned(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_only_the_folders_a_sort_made_are_taken_for_its_leftovers(tmp_path):
     # The cleanup removed every .sort-* folder no process held: a user's own beside a cache
     # (a --cache shared with other files) went with a build's load.

@@ -137,7 +137,7 @@ class LineSorter(contextlib.AbstractContextManager):
         self._run, self._runs = [], []
         self._open.close()
         if self._spill is not None:
-            shutil.rmtree(self._spill, ignore_errors=True)
+            _remove(self._spill)
             self._spill = None
         if self._spill_held is not None:
             os.close(self._spill_held)
@@ -179,17 +179,33 @@ def _held_spill(folder: Path) -> tuple[Path, int]:
         except OSError as exc:  # no flock here: made unheld, and none taken for abandoned
             if exc.errno not in NO_LOCKS:
                 os.close(held)
-                shutil.rmtree(spill, ignore_errors=True)
+                _remove(spill)
                 raise
         if still_named(spill, held):
             try:
                 (spill / MARK).write_bytes(b"runs of an alliance-graph sort, removed when it ends\n")
             except BaseException:
                 os.close(held)
-                shutil.rmtree(spill, ignore_errors=True)
+                _remove(spill)
                 raise
             return spill, held
         os.close(held)  # removed between its making and the lock: another name
+
+
+def _remove(spill: Path) -> None:
+    """Remove the spill folder ``spill``, its mark last: removed in the order the folder lists
+    its files, the mark perhaps first, a process killed meanwhile (a sort ending as a service
+    stops, a cleanup of gigabytes of runs) left runs without the mark, which no cleanup takes
+    for a sort's (``_made_by_a_sort``), for good."""
+    try:
+        names = os.listdir(spill)
+    except OSError:
+        names = []
+    for name in names:
+        if name != MARK:
+            with contextlib.suppress(OSError):  # a folder put there: the rmtree below
+                os.unlink(spill / name)
+    shutil.rmtree(spill, ignore_errors=True)
 
 
 def _made_by_a_sort(spill: Path) -> bool:
@@ -213,7 +229,7 @@ def remove_abandoned(folder: Path) -> None:
         with unheld(spill, folder=True) as free:  # not held by a sort under way
             try:
                 if free and _made_by_a_sort(spill):
-                    shutil.rmtree(spill, ignore_errors=True)
+                    _remove(spill)
             except OSError:  # unreadable: left as it is
                 pass
 
