@@ -124,7 +124,8 @@ def client_of(address: str | None) -> str | None:
 class Held(NamedTuple):
     """What ``Shares.share`` gives its block: when its work must end (``time.monotonic``)
     and, when its wait cut that (it waited longer than the grace), the seconds it waited
-    (else 0.0), with how many of them its client's own share held it (``calls.Waited``)."""
+    (else 0.0), with how many of them its client's own share held it and how many it spent
+    before it asked, waiting for a front thread (``calls.Waited``)."""
 
     deadline: float
     waited: float
@@ -171,10 +172,11 @@ class Shares:
     def share(self, client: str | None, wait: float = 0.0, hint: str = ""):
         """Hold one of ``client``'s shares for the ``with`` block, which is given a ``Held``:
         when its work must end (``wait`` seconds after the grant, at most ``wait`` and
-        ``grace`` after the call) and how long it waited.  Wait up to ``wait`` seconds for
-        one of its own to be released, then raise Refused (429); wait up to ``wait`` and
-        ``grace`` for one of the ``slots`` (less ``LEAST_SECONDS``: left to run), then raise
-        Refused (503).  Raise ``abandoned.Abandoned`` if, once it has waited, the client of
+        ``grace`` after the request came: ``request_came``, else the call) and how long it
+        waited.  Wait up to ``wait`` seconds from then for one of its own to be released,
+        then raise Refused (429); up to ``wait`` and ``grace`` for one of the ``slots`` (less
+        ``LEAST_SECONDS``: left to run), then raise Refused (503), as with ``slots`` when its
+        wait for a front thread left less than that.  Raise ``abandoned.Abandoned`` if, once it has waited, the client of
         the request this thread answers has reset its connection."""
         called = time.monotonic()
         # From when the request came, its wait for a front thread included (``request_came``).
