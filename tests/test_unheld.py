@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,6 +60,39 @@ def test_an_entry_of_the_other_kind_a_link_or_none_is_not_unheld(tmp_path):
     # a link is never followed: what it names was never locked through it
     with held_by_another_process(file), held_by_another_process(folder):
         pass
+
+
+# A process writing into the named pipe argv[1]: it opens it (which waits for a reader), says
+# so, and writes a line.
+_PIPE_WRITER = """
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+print("opened", flush=True)
+os.write(fd, b"the user's line\\n")
+"""
+
+
+def test_a_pipe_of_a_temporary_files_name_is_not_opened(tmp_path):
+    # Opened to be asked (without blocking), and closed at once: a process waiting to write
+    # into it (a user's pipe, named alike) was let through its open, and its write then
+    # failed, the reader gone (EPIPE).  A device would be opened too.
+    pipe = tmp_path / ".out.nq.0123456789ab.tmp"
+    os.mkfifo(pipe)
+    writer = subprocess.Popen([sys.executable, "-c", _PIPE_WRITER, str(pipe)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.2)  # the writer waits in its open
+        for folder in (False, True):
+            with unheld(pipe, folder=folder) as free:
+                assert not free
+        with pytest.raises(subprocess.TimeoutExpired):
+            writer.wait(timeout=1)  # still waiting for a reader
+        with open(pipe, "rb") as reader:  # the reader it waited for
+            assert reader.read() == b"the user's line\n"
+        assert writer.wait(timeout=60) == 0
+    finally:
+        writer.kill()
+        writer.communicate()
 
 
 @pytest.mark.parametrize("how", ["replaced", "renamed", "removed"])

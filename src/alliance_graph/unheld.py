@@ -66,13 +66,19 @@ def unheld(path: Path, *, folder: bool = False) -> Iterator[bool]:
 
 def _opened(path: Path, folder: bool) -> int | None:
     """Open the entry ``path`` names, never through a link; None where it is not one of the
-    kind asked (or gone).  O_NONBLOCK: a pipe given a temporary file's name does not block."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | (os.O_DIRECTORY if folder else os.O_NONBLOCK)
+    kind asked (or gone).  Its kind is looked at before it is opened: a pipe of a temporary
+    file's name, opened to be asked, let a process waiting to write into it through its open,
+    and its write then failed (the reader gone); a device's open may do anything.  Then looked
+    at again, open (O_NONBLOCK: one made a pipe in between does not block)."""
+    kind = stat.S_ISDIR if folder else stat.S_ISREG
     try:
-        fd = os.open(path, flags)
+        if not kind(os.lstat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | (os.O_DIRECTORY if folder
+                                                         else os.O_NONBLOCK))
     except OSError:
         return None
-    if not folder and not stat.S_ISREG(os.fstat(fd).st_mode):
+    if not kind(os.fstat(fd).st_mode):
         os.close(fd)
         return None
     return fd
