@@ -88,3 +88,19 @@ def test_a_link_of_the_build_folders_name_is_not_removed_by_hold(tmp_path):
         build_folders.hold(link)
     assert os.readlink(link) == str(elsewhere)
     assert [p.name for p in elsewhere.iterdir()] == ["part.nq"]
+
+
+_HOLDING = """
+import os, sys
+from pathlib import Path
+from alliance_graph.store import build_folders
+build_folders.hold(Path(sys.argv[1]))
+print(sorted(os.listdir(Path(sys.argv[1]).parent)))
+"""
+
+
+def test_on_a_file_system_without_flock_a_build_folder_is_made_unheld(tmp_path):
+    # Its lock's error was raised ("[Errno 37] No locks available"), where every other
+    # writer writes unheld there and every cleanup leaves what it finds.
+    done = without_flock(_HOLDING, str(tmp_path / LIVE))
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"['{LIVE}']\n", "")

@@ -11,7 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
-from ..unheld import unheld
+from ..unheld import NO_LOCKS, unheld
 
 # What a directory store holds: CURRENT, builds named by a 32-digit hash, the temporary
 # folders of builds under way (their writer's pid last), and the lock for naming a build.
@@ -44,7 +44,12 @@ def hold(tmp: Path) -> int:
     except FileExistsError:
         raise OSError(errno.EBUSY, _in_the_way(tmp, free), str(tmp)) from None
     held = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
-    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+    except OSError as exc:  # no flock here: built unheld, as every writer there (``unheld``),
+        if exc.errno not in NO_LOCKS:  # and no folder is taken for a dead build's
+            os.close(held)
+            raise
     return held
 
 
