@@ -118,11 +118,11 @@ def test_a_failure_before_the_journal_changes_nothing(folder, monkeypatch):
     before = files(folder)
     real, calls = transaction.atomic.write_temp, []
 
-    def full_disk(path, data, tag=""):
+    def full_disk(path, data, tag="", **held):
         calls.append(path)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return real(path, data, tag)
+        return real(path, data, tag, **held)
 
     monkeypatch.setattr(transaction.atomic, "write_temp", full_disk)
     with pytest.raises(transaction.CommitError, match="nothing changed: No space left"):
@@ -549,3 +549,50 @@ def test_a_write_of_ours_under_way_in_the_data_folder_is_not_taken_for_a_leftove
             pipe.close()
     assert (folder / "all.ttl").read_text("utf-8") == "<urn:a> <urn:b> 4 .\n"
     assert sorted(files(folder)) == ["all.ttl", "one.ttl", "two.ttl"]
+
+
+def test_a_commit_through_a_link_into_another_folder_keeps_its_file_while_that_one_settles(
+        tmp_path):
+    # A data file linked into another project's data folder is written beside the file it
+    # names, there; that folder's own commands took the commit's temporary file, not held, for
+    # a killed write's leftover while the commit waited for its readers, and removed it: the
+    # commit then failed "only partly replaced", and its roll forward renamed the other files
+    # and not that one, whose fact was lost.
+    mine, theirs = tmp_path / "a" / "data", tmp_path / "b" / "data"
+    mine.mkdir(parents=True)
+    theirs.mkdir(parents=True)
+    (theirs / "events.ttl").write_text("<urn:a> <urn:b> 1 .\n", "utf-8")
+    (mine / "events.ttl").symlink_to(theirs / "events.ttl")
+    (mine / "base.ttl").write_text("<urn:a> <urn:b> 2 .\n", "utf-8")
+    new = {"events.ttl": "<urn:a> <urn:b> 10 .\n", "base.ttl": "<urn:a> <urn:b> 20 .\n"}
+    reader = hold(mine, "reading")
+    failed, done = [], threading.Event()
+
+    def add():
+        try:
+            with transaction.DataLock(mine):
+                transaction.commit(mine, {mine / n: t for n, t in new.items()})
+        except transaction.CommitError as exc:
+            failed.append(str(exc))
+        done.set()
+    writer = threading.Thread(target=add)
+    try:
+        writer.start()
+        deadline = time.monotonic() + 10
+        while not list(theirs.glob(".events.ttl.*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert list(theirs.glob(".events.ttl.*.tmp")), "the commit wrote nothing beside"
+        settled = subprocess.run(  # the other project's command, settling its own folder
+            [sys.executable, "-c", "import sys; from pathlib import Path; from alliance_graph"
+             ".proposals import transaction; print(transaction.settle(Path(sys.argv[1])))",
+             str(theirs)], capture_output=True, text=True, timeout=60)
+        assert settled.returncode == 0, settled.stderr
+        assert settled.stdout == "[]\n"
+    finally:
+        let_go(reader)
+    assert done.wait(10) and not failed
+    writer.join()
+    assert (mine / "events.ttl").is_symlink()
+    assert (theirs / "events.ttl").read_text("utf-8") == new["events.ttl"]
+    assert (mine / "base.ttl").read_text("utf-8") == new["base.ttl"]
+    assert not list(theirs.glob(".*.tmp")) and not list(mine.glob(".*.tmp"))

@@ -308,7 +308,8 @@ def _abandoned(path: Path) -> bool:
     without flock is left).  One held is a write of this program under way
     (``atomic.write_output``: ``export -o data/all.ttl``), whose temporary file, a name a
     killed write leaves too, the next command removed, and the export's rename then failed.
-    A commit's are not held, and no commit is under way while the writers' lock is held."""
+    A commit's are held too: one of a data file linked into another folder is written there,
+    where that folder's own commands settle it, outside the commit's lock."""
     with unheld(path) as free:
         return free
 

@@ -74,7 +74,9 @@ def commit(data_dir: Path, new_texts: dict[Path, str],
     try:
         for path, text in new_texts.items():
             place = data_folder.place(path)
-            temps.append((path, place, atomic.write_temp(place, text, tag=TAG)))
+            # Held (flock) until renamed: a linked file's is written in another folder, whose
+            # own commands' settling would take it for a killed write's and remove it.
+            temps.append((path, place, atomic.write_temp(place, text, tag=TAG, held=True)))
             step += 1
             _step(step)
         with data_folder.changing(data_dir, on_wait):
@@ -87,6 +89,9 @@ def commit(data_dir: Path, new_texts: dict[Path, str],
             raise CommitError(f"could not write the data files, nothing changed: "
                               f"{exc.strerror or exc}") from exc
         raise
+    finally:
+        for _, _, tmp in temps:  # renamed, removed, or the journal's to rename
+            atomic.release(tmp)
 
 
 def _journal_and_renames(data_dir: Path, temps: list[tuple[Path, Path, Path]],
@@ -99,6 +104,7 @@ def _journal_and_renames(data_dir: Path, temps: list[tuple[Path, Path, Path]],
     try:
         for _, place, tmp in temps:
             os.replace(tmp, place)
+            atomic.release(tmp)  # its lock is now the data file's
             step += 1
             _step(step)
         for folder in {data_dir} | {place.parent for _, place, _ in temps}:
