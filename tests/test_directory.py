@@ -373,3 +373,22 @@ def test_a_build_on_another_thread_frees_none_of_this_thread_s_garbage(mini, tmp
         gc.collect()
     store, _digest = directory.open_current(mini, tmp_path / "store")  # its store was closed
     assert len(store) > 0
+
+
+_QUERIED = """
+import runpy, sys
+sys.argv = ["alliance-graph", "--project", sys.argv[1], "--store", sys.argv[2], "--cache",
+            sys.argv[3], "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv"]
+runpy.run_module("alliance_graph", run_name="__main__")
+"""
+
+
+def test_a_directory_store_is_built_and_read_on_a_file_system_without_flock(mini, tmp_path):
+    # Its naming lock was taken with a bare flock: there it failed every query and export,
+    # "a file or folder could not be used: [Errno 37] No locks available", naming no file,
+    # where every other writer goes on unheld.
+    from flock_processes import without_flock
+    done = without_flock(_QUERIED, str(mini.root), str(tmp_path / "store"), str(tmp_path / "c"))
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert done.stdout.splitlines()[0] == "n" and int(done.stdout.splitlines()[1]) > 0
+    assert (tmp_path / "store" / "CURRENT").is_file()

@@ -170,3 +170,24 @@ def test_on_a_file_system_without_flock_no_entry_is_unheld(tmp_path):
     file, folder = entries(tmp_path)
     done = without_flock(_ASKING, str(file), str(folder))
     assert (done.returncode, done.stdout, done.stderr) == (0, "False\nFalse\n", "")
+
+
+_TAKING = """
+import os, sys
+from alliance_graph.unheld import take_flock
+fd = os.open(sys.argv[1], os.O_RDONLY)
+print(take_flock(fd), take_flock(fd, shared=True))
+"""
+
+
+def test_a_writer_takes_its_flock_or_goes_on_unheld_where_there_is_none(tmp_path):
+    file, _ = entries(tmp_path)
+    fd = os.open(file, os.O_RDONLY)
+    try:
+        assert module.take_flock(fd) is True
+        with unheld(file) as free:  # what a cleanup then sees: held
+            assert free is False
+    finally:
+        os.close(fd)
+    done = without_flock(_TAKING, str(file))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "False False\n", "")

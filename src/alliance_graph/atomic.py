@@ -5,7 +5,6 @@ and ``add``'s commit (which renames several files as one unit, with a journal)."
 
 from __future__ import annotations
 
-import fcntl
 import fnmatch
 import glob
 import os
@@ -18,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .unheld import NO_LOCKS, still_named, unheld
+from .unheld import still_named, take_flock, unheld
 
 Data = bytes | str | Callable
 
@@ -240,12 +239,11 @@ def _create_held(tmp: Path, tracked: bool) -> int | None:
     with _HELD_LOCK:
         fd = os.open(tmp, _CREATE, 0o666)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError as exc:  # no flock here: written unheld, and none taken for abandoned
-            if exc.errno not in NO_LOCKS:
-                os.close(fd)
-                tmp.unlink(missing_ok=True)
-                raise
+            take_flock(fd)  # (no flock here: written unheld, and none taken for abandoned)
+        except OSError:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+            raise
         _HELD[tmp] = os.dup(fd)  # the caller closes ``fd`` once written; this one holds on
         if tracked:
             _UNFINISHED.add(tmp)

@@ -92,3 +92,17 @@ def _taken(path: Path, fd: int) -> bool:
     except OSError:  # held (being written); or no flock here (NO_LOCKS): cannot tell, left
         return False
     return still_named(path, fd)
+
+
+def take_flock(fd: int, *, shared: bool = False) -> bool:
+    """Take the flock of ``fd`` (exclusive, or ``shared``), waiting for it, for a writer that
+    holds what it makes (or a lock file) while it works; return whether it is held.  False on
+    a file system without flock (``NO_LOCKS``): the writer goes on unheld there, as every
+    writer does, and no cleanup takes anything for abandoned; other errors are raised."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+    except OSError as exc:
+        if exc.errno not in NO_LOCKS:
+            raise
+        return False
+    return True

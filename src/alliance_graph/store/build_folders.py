@@ -5,13 +5,12 @@ command left half-written (``directory`` names the builds and opens them)."""
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import shutil
 from pathlib import Path
 
-from ..unheld import NO_LOCKS, unheld
+from ..unheld import take_flock, unheld
 
 # What a directory store holds: CURRENT, builds named by a 32-digit hash, the temporary
 # folders of builds under way (their writer's pid last), and the lock for naming a build.
@@ -45,11 +44,10 @@ def hold(tmp: Path) -> int:
         raise OSError(errno.EBUSY, _in_the_way(tmp, free), str(tmp)) from None
     held = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(held, fcntl.LOCK_EX)
-    except OSError as exc:  # no flock here: built unheld, as every writer there (``unheld``),
-        if exc.errno not in NO_LOCKS:  # and no folder is taken for a dead build's
-            os.close(held)
-            raise
+        take_flock(held)  # (no flock here: built unheld, and no folder is taken for a dead build's)
+    except OSError:
+        os.close(held)
+        raise
     return held
 
 

@@ -15,7 +15,6 @@ renamed into place; a build opened in this process is remembered with it (``reco
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import shutil
@@ -28,6 +27,7 @@ import pyoxigraph as ox
 from ..atomic import remove_stale, temp_glob, write_atomically
 from ..build import pipeline as build
 from ..settings import Settings
+from ..unheld import take_flock
 from ..wording import Said
 from . import build_folders
 from .errors import StoreError, damaged
@@ -177,8 +177,9 @@ def _naming(folder: Path, shared: bool = False):
             return
         raise
     with lock:
-        # Released when closed, or when the holder dies.
-        fcntl.flock(lock, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        # Released when closed, or when the holder dies.  Where the file system has no flock,
+        # taken by nobody: its builds are named unheld, as every writer there writes (``take_flock``).
+        take_flock(lock.fileno(), shared=shared)
         yield
 
 

@@ -22,7 +22,6 @@ byte below the line feed's that could make a line's end sort otherwise).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import heapq
 import io
 import itertools
@@ -36,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from ..unheld import NO_LOCKS, still_named, unheld
+from ..unheld import still_named, take_flock, unheld
 
 # What Python holds for a line besides its bytes: the bytes object's header and the run's
 # pointer to it.
@@ -175,12 +174,11 @@ def _held_spill(folder: Path) -> tuple[Path, int]:
         except FileNotFoundError:  # empty and unheld, taken for a killed sort's: another name
             continue
         try:
-            fcntl.flock(held, fcntl.LOCK_EX)
-        except OSError as exc:  # no flock here: made unheld, and none taken for abandoned
-            if exc.errno not in NO_LOCKS:
-                os.close(held)
-                _remove(spill)
-                raise
+            take_flock(held)  # (no flock here: made unheld, and none taken for abandoned)
+        except OSError:
+            os.close(held)
+            _remove(spill)
+            raise
         if still_named(spill, held):
             try:
                 (spill / MARK).write_bytes(b"runs of an alliance-graph sort, removed when it ends\n")
