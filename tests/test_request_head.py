@@ -83,11 +83,15 @@ def test_a_bare_lf_before_a_crlf_head_end_is_left_to_waitress():
     assert fine.completed and fine.error is None
 
 
-def test_blank_lines_before_a_request_are_an_empty_one_skipped():
+def test_blank_lines_before_a_request_are_skipped_by_its_own_parser():
     # "\r\n\r\n" read as an empty request raised AttributeError (no command): the front
-    # dropped the connection unanswered, the request after the blank lines with it.
-    parser = parsed(b"\r\n\r\nGET /status HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert parser.completed and parser.empty and parser.error is None
+    # dropped the connection unanswered, the request after the blank lines with it.  They
+    # are the request's own now, counted and skipped, however they are split.
+    for pieces in ((b"\r\n\r\n" + GOOD + b"\r\n",), (b"\r", b"\n\r", b"\n" + GOOD + b"\r\n"),
+                   (b"\r\n", b"\r\nG", GOOD[1:] + b"\r\n")):
+        parser = parsed(*pieces)
+        assert parser.completed and parser.error is None and not parser.empty, pieces
+        assert parser.path == "/status", pieces
 
 
 def test_two_framings_and_a_chunk_over_the_limit_are_refused():
@@ -401,3 +405,48 @@ def test_only_empty_lines_may_come_before_a_request_line(port):
             assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), (pieces, answer)
             assert says in answer.split(b"\r\n\r\n", 1)[1], (pieces, answer)
             assert b"Connection: close" in answer, answer
+
+@pytest.fixture(scope="module")
+def hasty(tmp_path_factory):
+    """A server whose requests must arrive within 2 s, its idle connections kept 30 s."""
+    port, process = servers.serve_shipped(tmp_path_factory.mktemp("hasty") / "serve.log",
+                                          "--request-timeout", "2", "--idle-timeout", "30")
+    yield port, process
+    servers.stop(process)
+
+
+def test_empty_lines_before_a_request_line_are_bounded_and_cheap(hasty):
+    # Each CR LF CR LF was an empty request of its own, its parser copying what followed: a
+    # megabyte of them before a GET cost the front 12 s of CPU and was answered 200, any
+    # number of them read.  Now they are counted, at most what a head may take.
+    port, front = hasty
+    used = servers.cpu_seconds(front.pid)
+    assert sent_in(port, [b"\r\n" * 32_767 + GOOD + b"\r\n"]) == b"HTTP/1.1 200 OK"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        try:
+            sock.sendall(b"\r\n" * 500_000 + GOOD + b"\r\n")
+        except OSError:  # refused and closed before the last of it was sent
+            pass
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), answer[:200]
+    assert b"65,536 bytes of empty lines (CR LF) came before the request line" in answer, answer
+    assert servers.cpu_seconds(front.pid) - used < 1.0
+
+
+
+def test_empty_lines_trickled_before_a_request_meet_its_deadline(hasty):
+    # Each CR LF CR LF ended an empty request, so a connection sent one now and then was
+    # never reading a request, nor idle: it was kept for good.  Now they begin the request,
+    # and its deadline counts from the first.
+    port, _ = hasty
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.settimeout(0.5)
+        started, answer = time.monotonic(), b""
+        while time.monotonic() - started < 8 and not answer:
+            sock.sendall(b"\r\n")
+            try:
+                answer = sock.recv(65536)
+            except TimeoutError:
+                pass
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer
+    assert time.monotonic() - started < 4

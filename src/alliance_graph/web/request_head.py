@@ -11,7 +11,9 @@ request (``connections.py`` reads each connection with this ``Parser``):
   the request line has arrived (``request_line.py``): a 505 or a 400, and a 501.  A later
   minor version of HTTP/1 (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.  And
   anything but empty lines (CR LF) before the request line, whitespace before its method
-  included, a 400 as soon as it arrives (waitress stripped it all).
+  included, a 400 as soon as it arrives (waitress stripped it all); the empty lines are the
+  request's own (its deadline counts from the first), as many as a head may take, past
+  that a 400 (``Parser._lead_received``).
 - **A body framed two ways or in a way waitress reads otherwise than a proxy may**, a 400:
   Content-Length beside Transfer-Encoding (RFC 9112, 6.1); chunked named more than once
   (``chunked, chunked``: a sender must not apply it twice, 6.1, and waitress decoded it once
@@ -131,7 +133,7 @@ class Parser(HTTPRequestParser):
     def __init__(self, adj):
         super().__init__(adj)
         self._arrived = bytearray()  # the head so far (appended to in place: no copy per read)
-        self._start: int | None = None  # where it begins, past blank lines (None: not yet)
+        self._lead: int | None = 0  # bytes of empty lines read before it (None: it has begun)
         self._line_ended = False  # the request line has ended (and was judged)
 
     def received(self, data):
@@ -192,47 +194,68 @@ class Parser(HTTPRequestParser):
         """Add ``data`` to the head and check what it completes; return the bytes consumed
         (all of it) if the head goes on, or was refused; None once it is ready for waitress
         (ended, or at its limit), which is then told what came before as it would have been."""
+        if self._lead is not None:
+            lead = self._lead_received(data)
+            if lead is not None:
+                return lead
         arrived, old = self._arrived, len(self._arrived)
         arrived += data
-        if self._start is None:  # blank lines before a request are skipped (waitress's lstrip)
-            begins = _NOT_BLANK.search(arrived, old)
-            self._start = begins.start() if begins else None
-            # Empty lines (CR LF) only, then the method (``lead_refusal``), which waitress's
-            # lstrip did not ask; judged from the last whole CR LF judged before this read.
-            refusal = lead_refusal(bytes(arrived[old - old % 2:len(arrived) if begins is None
-                                                 else begins.start() + 1]))
+        if not self._line_ended and (lf := arrived.find(b"\n", old)) >= 0:
+            self._line_ended = True  # the request line, just ended
+            line = bytes(arrived[:lf]).removesuffix(b"\r")
+            refusal = version_refusal(line) or method_refusal(line)
             if refusal is not None:
                 return self.refuse(refusal, data)
-        if self._start is not None:
-            start = self._start
-            if not self._line_ended and (lf := arrived.find(b"\n", max(start, old))) >= 0:
-                self._line_ended = True  # the request line, just ended
-                line = bytes(arrived[start:lf]).removesuffix(b"\r")
-                refusal = version_refusal(line) or method_refusal(line)
-                if refusal is not None:
-                    return self.refuse(refusal, data)
-            # Each search begins where a match could first hold a new byte (none held one
-            # before, or the head would have been refused or ended): a bare CR the byte
-            # before, an empty line's end (up to 3 bytes) two before, CR LF CR LF three.
-            end = arrived.find(b"\r\n\r\n", max(start, old - 3))
-            if _BARE_CR.search(arrived, max(start, old - 1),
-                               len(arrived) if end < 0 else end + 4):
-                return self.refuse(BadRequest("the request's head holds a bare CR: end each "
-                                              "line, and the head, with CR LF (RFC 9112, 2.2)"),
-                                   data)
-            if _ends_in_bare_lf(arrived, max(start, old - 2)):
-                # A head whose lines end in a bare LF: waitress looks for CR LF CR LF only,
-                # and the client waited for the request deadline's 408 with no word of what
-                # was wrong.
-                return self.refuse(BadRequest("the request's lines end in a bare LF: end each "
-                                              "line, and the head, with CR LF (RFC 9112, 2.2)"),
-                                   data)
+        # Each search begins where a match could first hold a new byte (none held one
+        # before, or the head would have been refused or ended): a bare CR the byte
+        # before, an empty line's end (up to 3 bytes) two before, CR LF CR LF three.
+        end = arrived.find(b"\r\n\r\n", max(0, old - 3))
+        if _BARE_CR.search(arrived, max(0, old - 1),
+                           len(arrived) if end < 0 else end + 4):
+            return self.refuse(BadRequest("the request's head holds a bare CR: end each "
+                                          "line, and the head, with CR LF (RFC 9112, 2.2)"),
+                               data)
+        if _ends_in_bare_lf(arrived, max(0, old - 2)):
+            # A head whose lines end in a bare LF: waitress looks for CR LF CR LF only,
+            # and the client waited for the request deadline's 408 with no word of what
+            # was wrong.
+            return self.refuse(BadRequest("the request's lines end in a bare LF: end each "
+                                          "line, and the head, with CR LF (RFC 9112, 2.2)"),
+                               data)
         if arrived.find(b"\r\n\r\n", max(0, old - 3)) < 0 \
                 and len(arrived) < self.adj.max_request_header_size:
             return len(data)
         # Waitress reads the head from here, as if each read before had reached it.
         self.header_plus, self.header_bytes_received = bytes(arrived[:old]), old
         return None
+
+    def _lead_received(self, data: bytes) -> int | None:
+        """Read the empty lines (CR LF) before the request line, if ``data`` begins with any:
+        return the bytes consumed (all of ``data``, or the lead it ends; the channel hands
+        the rest back), or None once the request line begins at ``data``'s first byte.
+
+        Counted, not kept, and all read by this one request: waitress took each CR LF CR LF
+        for an empty request, with a parser of its own copying what followed, so a megabyte
+        of them cost the front 12 s of CPU, without end, and each one reset the request's
+        deadline (``connections.py``): one sent every second kept a connection for good."""
+        begins = _NOT_BLANK.search(data)
+        end = len(data) if begins is None else begins.start()
+        # Empty lines only, then the method (``lead_refusal``), which waitress's lstrip did
+        # not ask; a CR the last read ended with is judged again with what follows it.
+        refusal = lead_refusal(b"\r" * (self._lead % 2) + data[:end + 1])
+        if refusal is not None:
+            return self.refuse(refusal, data)
+        self._lead += end
+        most = self.adj.max_request_header_size
+        if self._lead >= most:
+            return self.refuse(BadRequest(
+                f"{self._lead:,} bytes of empty lines (CR LF) came before the request line, "
+                f"more than a request's head may take ({most - 1:,} bytes): send the request "
+                "line first"), data)
+        if begins is None:
+            return len(data)
+        self._lead = None
+        return end or None
 
     def refuse(self, error: Error, data: bytes) -> int:
         """End the request being read with ``error`` (answered, then the connection closed);
