@@ -66,3 +66,23 @@ def test_a_call_that_waited_for_a_restart_is_told_so_not_that_the_slots_were_bus
     said = no_connection(4, "time")
     assert said.startswith("the query engine was being started again (another query was "
                            "stopped at its time limit") and "busy" not in said
+
+
+def test_a_call_sent_again_after_its_engine_was_stopped_is_told_so_not_to_narrow_it():
+    # Its first engine killed for another query, it ran the rest of its limit in the next:
+    # it was told "the query ran longer than the 4 s limit ...; narrow it or add a LIMIT".
+    first = Call(10.0, 14.0, 4, 0)
+    Call.cut_short([first], 0, "time")
+    Call.cut_short([first], 0, "crash")  # the first reason noted stays
+    again = Call(12.1, 14.0, 4, 1, resent=first.resent_after(12.0))
+    blame_late([again])
+    assert again.blamed.startswith("the query ran 2.0 s until the engine answering it was "
+                                   "stopped (another query was stopped at its time limit")
+    assert "sent again to a new engine" in again.blamed and "narrow" not in again.blamed
+    waited = late(4, Waited(1.0), "was stopped", ("memory", 1.5))
+    assert waited.startswith("the query waited 1.0 s for a query slot, then ran 1.5 s until")
+    assert "past the memory limit" in waited
+    # An engine retired for a newer build is stopped without a kill: no reason noted.
+    assert Call(0.0, 4.0, 4, 0).resent_after(1.0) == ("replaced", 1.0)
+    assert late(4, Waited(reads=True), "was stopped", ("replaced", 1.0)).startswith(
+        "this request's read of the graph (the server's own reading")

@@ -1,6 +1,7 @@
 """The engine process, driven as the front drives it: answers, limits that stop one query and
 spare the others, restarts, and the graph read through it."""
 
+import http.client
 import json
 import os
 import signal
@@ -481,7 +482,9 @@ def test_a_build_made_while_the_last_switch_still_has_a_query_under_way_is_follo
         assert engine.counters["builds followed"] == 2
         assert answer(engine, "ASK { ?c a ag:Claim }")[0] == b'{"head":{},"boolean":true}'
         thread.join()
-        assert outcome["heavy"][0] == 503 and "15 s limit" in outcome["heavy"][1], outcome
+        assert outcome["heavy"][0] == 503 and "15 s time limit" in outcome["heavy"][1], outcome
+        # Sent again when the build it ran on was left: told so, not to narrow the query.
+        assert "was stopped (the server went on to a newer build" in outcome["heavy"][1]
         # No engine of an earlier build left behind.
         assert not [pid for pid in (first, second) if Path(f"/proc/{pid}").exists()]
     finally:
@@ -621,3 +624,42 @@ def test_a_query_waiting_for_the_engine_s_restart_is_told_so_not_that_slots_were
         assert "stayed busy" not in said
     finally:
         servers.stop(process)
+
+
+def test_a_query_sent_again_after_another_s_kill_is_told_so_when_stopped_at_its_limit(
+        tmp_path):
+    # A query running beside one killed at its time limit is sent again to the new engine,
+    # with what is left of its own limit; stopped there, it was told "the query ran longer
+    # than the 4 s limit and was stopped; narrow it or add a LIMIT", where it had run 2 s
+    # when the kill stopped it (measured with one that takes 3.1 s alone: the same words).
+    port, process = servers.serve_shipped(tmp_path / "serve.log", "--timeout", "4",
+                                          "--workers", "2")
+    answers: dict = {}
+
+    def ask(name: str, source: str, query: str) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                                source_address=(source, 0))
+        try:
+            connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+            response = connection.getresponse()
+            answers[name] = response.status, response.read().decode()
+        finally:
+            connection.close()
+    try:
+        first = threading.Thread(target=ask, args=("first", "127.0.0.2", SLOW))
+        first.start()
+        time.sleep(1.5)  # then another client's, from another address, beside it
+        second = threading.Thread(target=ask, args=(
+            "second", "127.0.0.3", SLOW.replace("?n", "?m").replace("?i", "?j")))
+        second.start()
+        first.join()
+        second.join()
+    finally:
+        servers.stop(process)
+    assert answers["first"][0] == 503 and answers["first"][1].startswith(
+        "the query ran longer than the 4 s limit"), answers
+    status, said = answers["second"]
+    assert status == 503 and said.startswith("the query ran "), said
+    assert "until the engine answering it was stopped (another query was stopped at its " \
+        "time limit, and the engine with it), was sent again to a new engine" in said, said
+    assert "narrow" not in said and "less busy" in said, said

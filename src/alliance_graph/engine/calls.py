@@ -24,12 +24,32 @@ class Call:
     generation: int
     blamed: str | None = None   # why this call's query was stopped, when it was
     waited: float = 0.0         # seconds its request waited for a slot, when they cut its limit
+    # Why its engine was stopped under it (``ProcessEngine._kill``'s reason), when it was.
+    cut: str | None = None
+    # Sent again after an engine was stopped under it: why, and the seconds it had run there.
+    resent: tuple[str, float] | None = None
+
+
+    @staticmethod
+    def cut_short(calls, generation: int, reason: str) -> None:
+        """Note on each of ``calls`` answered by the engine of ``generation`` (killed for
+        ``reason``) that its engine was stopped under it, unless a reason was noted first."""
+        for c in calls:
+            if c.generation == generation and c.cut is None:
+                c.cut = reason
+
+    def resent_after(self, now: float) -> tuple[str, float]:
+        """Return why this call's engine was stopped under it and the seconds it had run
+        there, for the call that sends its query again: an engine retired for a newer build
+        was stopped without a kill (``ProcessEngine._retire``)."""
+        return self.cut or "replaced", now - self.started
 
 
 def blame_late(calls) -> None:
     """Say of each call past its deadline why its query is about to be stopped."""
     for c in calls:
-        c.blamed = late(c.limit, c.waited, "was stopped")
+        c.blamed = late(c.limit, c.waited, "was stopped", c.resent)
+
 
 
 class Waited(float):
@@ -84,10 +104,14 @@ def wait_advice(waited: float) -> str:
     return "try again when the server is less busy and this client's other queries have ended"
 
 
-def late(limit: float, waited: float, ended: str) -> str:
+def late(limit: float, waited: float, ended: str,
+         resent: tuple[str, float] | None = None) -> str:
     """Return why a query ``ended`` ("was stopped", or "its answer was given up") at its
     time limit, ``limit`` seconds, of which its request ``waited`` (a ``Waited``, or plain
-    seconds: for a query slot) for a query slot or its client's share."""
+    seconds: for a query slot) for a query slot or its client's share; ``resent`` (why, and
+    after how many seconds there) when an engine was stopped under it and it was sent again."""
+    if resent is not None:
+        return _late_resent(limit, waited, ended, resent)
     if getattr(waited, "reads", False):
         return _late_reads(limit, waited, ended)
     if not waited:  # its whole limit to run: the wait, if any, took none of it
@@ -130,7 +154,23 @@ def _late_reads(limit: float, waited: float, ended: str) -> str:
 _STOPPED = {"time": "another query was stopped at its time limit, and the engine with it",
             "memory": "another query was stopped past the memory limit, and the engine with it",
             "crash": "the engine failed",
-            "interrupted": "a query was interrupted (Ctrl-C), and the engine with it"}
+            "interrupted": "a query was interrupted (Ctrl-C), and the engine with it",
+            "replaced": "the server went on to a newer build, and the old one's engine ended"}
+
+
+def _late_resent(limit: float, waited: float, ended: str, resent: tuple[str, float]) -> str:
+    """``late``'s words for a query sent again after an engine was stopped under it: it was
+    told "the query ran longer than the 4 s limit ...; narrow it or add a LIMIT", where it
+    had run 2.0 s when another query's kill stopped it, and alone it took 3.1 s."""
+    reason, ran = resent
+    why = _STOPPED.get(reason, f"it was stopped ({reason})")
+    what = "this request's read of the graph " + _NOT_A_QUERY \
+        if getattr(waited, "reads", False) else "the query"
+    first = f"{what} {waited_for(waited)}, then ran" if waited else f"{what} ran"
+    return (f"{first} {ran:.1f} s until the engine answering it was stopped ({why}), was "
+            f"sent again to a new engine and ran there for the rest of the {limit:g} s time "
+            f"limit (which counts from when a request comes), and {ended}; "
+            f"{wait_advice(waited) if waited else 'try again when the server is less busy'}")
 
 
 def no_connection(workers: int, restart: str | None) -> str:

@@ -110,6 +110,7 @@ class ProcessEngine:
             # engine as the one answering (it would take its death for a crash).
             self.generation += 1
             self.counters[reason] += 1
+            Call.cut_short(self.calls, generation, reason)  # each, sent again, is told why
             killed, standby, self.standby = self.active, self.standby, None
             dead = None
             if standby is not None and not standby.alive():  # it died or stopped, idle
@@ -335,12 +336,13 @@ class ProcessEngine:
         limit = self.settings.query_timeout if timeout is None else timeout
         if deadline is None:  # no request's end time: all of the limit, from now
             deadline, waited = time.monotonic() + limit, 0.0
+        resent, done = None, False  # resent: why an engine was stopped under it, and when
         for attempt in (1, 2):
             try:
                 generation, sock = self._acquire(deadline)
             except KeyboardInterrupt:
                 raise interrupted(header.get("op"), sent=False) from None
-            call, done = Call(time.monotonic(), deadline, limit, generation, None, waited), False
+            call = Call(time.monotonic(), deadline, limit, generation, None, waited, None, resent)
             with self.lock:
                 self.calls.add(call)
             try:
@@ -350,15 +352,13 @@ class ProcessEngine:
                 done = True
                 return reply
             except KeyboardInterrupt:
-                # The caller gave up (Ctrl-C in a notebook): the query would run on in the
-                # engine, holding one of its threads, until it ended; a kill stops it.
+                # The caller gave up (Ctrl-C): the query would hold an engine thread; a kill stops it.
                 try:
                     self._kill(generation, "interrupted")
                 finally:  # a second Ctrl-C within says no more than the first
                     raise interrupted(header.get("op"), sent=True) from None
             except wire.SpoolFailed as exc:
-                # The front's disk, not the engine: its connection, left mid-message, is
-                # closed (not pooled) and the engine kept.
+                # The front's disk, not the engine: its connection (mid-message) closed, it kept.
                 raise EngineError(503, exc.said()) from exc
             except (wire.Closed, OSError) as exc:
                 if call.blamed:
@@ -371,11 +371,11 @@ class ProcessEngine:
                     raise EngineError(503, "the query engine was stopped twice while answering "
                                            "this query (other queries' limits, or a failure); "
                                            "try again") from exc
+                resent = call.resent_after(time.monotonic())
             finally:
                 with self.lock:
                     self.calls.discard(call)
-                    # Under the lock, as close() sets `closed` before it empties the pool: a
-                    # call ending after it closes its connection rather than pooling it.
+                    # Locked: close() empties the pool once closed; one ending later closes its own.
                     kept = done and generation == self.generation and not self.closed
                     if kept:
                         self.pool.put((generation, sock))
