@@ -263,3 +263,23 @@ def test_a_name_of_no_query_is_said_clipped_and_the_names_listed_bounded(tmp_pat
     listed = subprocess.run([sys.executable, "-m", "alliance_graph", "--project", tmp_path,
                              "query", "z" * 5000], capture_output=True, text=True, timeout=30)
     assert listed.stderr.endswith("q097, q098, q099 and 50 more\n"), listed.stderr[-300:]
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00\xf0\x9f",
+     "is a binary file, not a SPARQL query (a NUL byte at line 1)"),
+    (b"ASK {}\n# \x00", "is a binary file, not a SPARQL query (a NUL byte at line 2)"),
+    ("ASK {}".encode("utf-16-le"), "is UTF-16 text: save it as UTF-8")])
+def test_a_binary_query_file_is_said_to_be_one(run, tmp_path, data, said):
+    # An executable, a file with a NUL, a query saved as UTF-16 with no byte-order mark were
+    # read on as SPARQL: "query failed: syntax error (at line 1, column 1): '\x7f' (U+007F)
+    # starts no SPARQL token here", exit 1, or the first byte that is not UTF-8 told as a
+    # Windows-1252 character of text "saved in another encoding".
+    path = tmp_path / "saved.rq"
+    path.write_bytes(data)
+    result = run("query", path)
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: cannot read the query file {path}: it {said}\n")
+    stdin = run("query", "-", input=data)
+    assert (stdin.exit_code, stdin.stderr) == (
+        2, f"error: the query on standard input {said.replace('a binary file', 'binary data')}\n")

@@ -17,6 +17,7 @@ from ..build.lines import line_number
 from ..clipping import clipped
 from ..query.bounds import DEFAULT_BOUNDS, too_long
 from ..settings import Settings
+from ..utf16 import utf16_said
 from ..wording import Said, no_names
 from .main import EXIT_NO, fail
 
@@ -102,6 +103,20 @@ def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
             + encoding_hint(body, error.start))
 
 
+def _no_text(data: bytes, binary: str = "a binary file") -> str | None:
+    """Say why ``data``, holding a NUL byte, is no query text (None when it holds none): UTF-16
+    with no byte-order mark (Latin script saved as "Unicode"), else a binary file, by the line
+    of its first NUL.  Both were read on as SPARQL: "query failed: syntax error ... '\\x00'
+    (U+0000) starts no SPARQL token here", exit 1, or, past the NUL, an executable's first byte
+    that is not UTF-8 told as Windows-1252 text ("save it as UTF-8")."""
+    if b"\x00" not in data:
+        return None
+    if utf16 := utf16_said(data):
+        return utf16.removesuffix(" (Turtle is UTF-8)")
+    line = line_number(data, data.index(b"\x00"))
+    return f"is {binary}, not a SPARQL query (a NUL byte at line {line})"
+
+
 def _not_rdf(path: Path) -> None:
     """Exit 2 for a file its extension says is RDF data (``data/aid.ttl``): it was parsed as
     SPARQL, and refused as a query of too many triple patterns, or for a word at its line."""
@@ -159,6 +174,8 @@ def read_query(settings: Settings, query_or_file: str) -> str:
             stream = getattr(sys.stdin, "buffer", None)
             data = _within(stream.read(_MOST + 1), "the query on standard input") \
                 if stream else None
+            if stream and (why := _no_text(data, "binary data")):
+                fail(f"the query on standard input {why}")
             text = data.decode("utf-8-sig") if stream else sys.stdin.read(_MOST + 1)
             return text.removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
@@ -175,6 +192,8 @@ def read_query(settings: Settings, query_or_file: str) -> str:
             try:
                 with candidate.open("rb") as file:
                     data = _within(file.read(_MOST + 1), f"the query file {candidate}")
+                if why := _no_text(data):
+                    fail(f"cannot read the query file {candidate}: it {why}")
                 return data.decode("utf-8-sig")
             except OSError as exc:
                 fail(f"cannot read the query file {candidate}: {exc}")
