@@ -450,3 +450,21 @@ def test_empty_lines_trickled_before_a_request_meet_its_deadline(hasty):
                 pass
     assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer
     assert time.monotonic() - started < 4
+
+
+def test_a_line_that_is_no_request_line_is_a_400_in_http11_saying_why(port):
+    # Waitress answered each "HTTP/1.0 400 Bad Request", "bad request: Start line is invalid";
+    # a TLS handshake (no LF in it) was read on, the connection held until the request's
+    # deadline (30 s), and a method's odd byte waited for the line's end.
+    for pieces, says in (([b"GET  /status HTTP/1.1\r\nHost: x\r\n\r\n"], b"each after one space"),
+                         ([b"\x00GET /status HTTP/1.1\r\n"], b"has '\\x00' in it"),
+                         ([b"G", b"@T /status"], b"has '@' in it"),
+                         ([bytes.fromhex("16030100f8010000f40303") + bytes(40)],
+                          b"begins as a TLS handshake does")):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            for piece in pieces:
+                sock.sendall(piece)
+                time.sleep(0.02)
+            answer = b"".join(iter(lambda: sock.recv(65536), b""))
+        assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), (pieces, answer)
+        assert says in answer.split(b"\r\n\r\n", 1)[1], (pieces, answer)

@@ -4,7 +4,13 @@ head as it arrives, line and all, is tested in test_request_head.py."""
 
 import pytest
 
-from alliance_graph.web.request_line import lead_refusal, method_refusal, version_refusal
+from alliance_graph.web.request_line import (
+    form_refusal,
+    lead_refusal,
+    method_char_refusal,
+    method_refusal,
+    version_refusal,
+)
 
 
 @pytest.mark.parametrize("line, code", [
@@ -56,3 +62,32 @@ def test_only_empty_lines_may_come_before_a_request_line(lead, says):
     refusal = lead_refusal(lead)
     assert (refusal and refusal.code) == (says and 400)
     assert says is None or says in refusal.body
+
+
+@pytest.mark.parametrize("line, says", [
+    (b"GET  /status HTTP/1.1", "is not a method, a target and 'HTTP/1.1', each after one space"),
+    (b"GET /sta tus HTTP/1.1", "a space inside the target is sent as %20"),
+    (b"G@T /status HTTP/1.1", "method 'G@T' has '@' in it, which no method has"),
+    (b"\x00GET /status HTTP/1.1", "method '\\x00GET' has '\\x00' in it"),
+    (b"\x16\x03\x01\x02\x00", "begins as a TLS handshake does: this port speaks plain HTTP"),
+])
+def test_a_line_that_is_no_request_line_is_a_400_saying_what_is_wrong(line, says):
+    # Waitress's "Start line is invalid", in HTTP/1.0, said nothing of what was wrong.
+    refusal = form_refusal(line)
+    assert refusal.code == 400 and says in refusal.body, refusal.body
+
+
+@pytest.mark.parametrize("line", [b"GET /status HTTP/1.1", b"GET /status HTTP/1.1 \t",
+                                  b"GET /status"])  # the last: HTTP/0.9, version_refusal's
+def test_a_request_line_and_trailing_whitespace_are_no_form_refusal(line):
+    assert form_refusal(line) is None
+
+
+def test_a_method_is_judged_byte_by_byte_as_it_arrives():
+    assert method_char_refusal(b"GE", 0) == (False, None)
+    assert method_char_refusal(b"GET ", 2) == (True, None)
+    assert method_char_refusal(b"GET\r", 2) == (True, None)  # the line's judges take it
+    ended, refusal = method_char_refusal(b"\x16", 0)
+    assert ended and "TLS handshake" in refusal.body
+    ended, refusal = method_char_refusal(b"GE@", 2)
+    assert ended and "'GE@' has '@' in it" in refusal.body

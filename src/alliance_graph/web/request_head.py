@@ -66,7 +66,7 @@ from waitress.utilities import (
 )
 
 from ..clipping import clipped
-from .request_line import lead_refusal, method_refusal, version_refusal
+from .request_line import lead_refusal, line_refusal, method_char_refusal
 
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
 _LATER_HTTP1 = re.compile(rb"\A([^\r\n]* HTTP/1\.)[2-9](?=\r?\n|\Z)")
@@ -135,6 +135,7 @@ class Parser(HTTPRequestParser):
         self._arrived = bytearray()  # the head so far (appended to in place: no copy per read)
         self._lead: int | None = 0  # bytes of empty lines read before it (None: it has begun)
         self._line_ended = False  # the request line has ended (and was judged)
+        self._method_ended = False  # the request line's method has ended (and was judged)
 
     def received(self, data):
         if self.body_rcv is None and not self.completed:
@@ -200,10 +201,14 @@ class Parser(HTTPRequestParser):
                 return lead
         arrived, old = self._arrived, len(self._arrived)
         arrived += data
+        if not self._method_ended:
+            self._method_ended, refusal = method_char_refusal(arrived, old)
+            if refusal is not None:
+                return self.refuse(refusal, data)
         if not self._line_ended and (lf := arrived.find(b"\n", old)) >= 0:
             self._line_ended = True  # the request line, just ended
             line = bytes(arrived[:lf]).removesuffix(b"\r")
-            refusal = version_refusal(line) or method_refusal(line)
+            refusal = line_refusal(line)
             if refusal is not None:
                 return self.refuse(refusal, data)
         # Each search begins where a match could first hold a new byte (none held one
@@ -230,14 +235,12 @@ class Parser(HTTPRequestParser):
         return None
 
     def _lead_received(self, data: bytes) -> int | None:
-        """Read the empty lines (CR LF) before the request line, if ``data`` begins with any:
-        return the bytes consumed (all of ``data``, or the lead it ends; the channel hands
-        the rest back), or None once the request line begins at ``data``'s first byte.
-
-        Counted, not kept, and all read by this one request: waitress took each CR LF CR LF
-        for an empty request, with a parser of its own copying what followed, so a megabyte
-        of them cost the front 12 s of CPU, without end, and each one reset the request's
-        deadline (``connections.py``): one sent every second kept a connection for good."""
+        """Read the empty lines (CR LF) before the request line: return the bytes consumed
+        (all of ``data``, or the lead it ends: the channel hands back the rest), or None once
+        the line begins at ``data``'s first byte.  Counted, not kept, all this request's own:
+        waitress took each CR LF CR LF for an empty request, its parser copying what followed
+        (a megabyte of them cost the front 12 s of CPU), and each reset the request's deadline
+        (``connections.py``): one sent every second kept a connection for good."""
         begins = _NOT_BLANK.search(data)
         end = len(data) if begins is None else begins.start()
         # Empty lines only, then the method (``lead_refusal``), which waitress's lstrip did

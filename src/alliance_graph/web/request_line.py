@@ -17,6 +17,10 @@ asks, before waitress reads the head):
   one more); not a bare CR or LF, nor whitespace before the method (the line is ``method SP
   target SP version``, 3).  Waitress stripped all of them, so `` GET /`` and ``\rGET /``
   were answered as ``GET /``, where a proxy in front may read them otherwise: a 400.
+- **A line that is no request line** (``form_refusal``): a method holding a character no
+  method holds (``G@T``, a NUL, the first bytes of a TLS handshake sent to this plain-HTTP
+  port), two spaces where one goes, a space inside the target: a 400 saying which, in
+  HTTP/1.1, where waitress answered "Start line is invalid" in HTTP/1.0.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ from ..clipping import clipped
 _LEAD = re.compile(rb"(?:\r\n)*(?:\r|[^\r\n \t\x0b\x0c])?")
 _EMPTY_LINES = re.compile(rb"(?:\r\n)*")
 _SPACES = {b" ": "a space", b"\t": "a tab", b"\x0b": "a vertical tab", b"\x0c": "a form feed"}
+
+# A method's characters (RFC 9110, 5.6.2: a token), as waitress reads a request line.
+_METHOD = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_METHOD_SO_FAR = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]*")
 
 # A request line whose version has no minor number (waitress's line needs one): its major.
 _MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
@@ -111,3 +119,45 @@ def lead_refusal(lead: bytes) -> Error | None:
     bare = "a bare LF" if lead[at:at + 1] == b"\n" else "a bare CR"
     return BadRequest(f"{bare} before the request line: only empty lines, each ended by "
                       "CR LF, may come before it (RFC 9112, 2.2)")
+
+
+def form_refusal(line: bytes) -> Error | None:
+    """Return the refusal of a request line (without its line end) that is not ``method SP
+    target SP version``, trailing whitespace aside (waitress strips it), saying what is
+    wrong; or None."""
+    if first_line_re.fullmatch(line.rstrip()):
+        return None
+    method = line.split(b" ", 1)[0]
+    if method.startswith(b"\x16"):  # a TLS record of a handshake (no method has the byte)
+        return BadRequest("the request begins as a TLS handshake does: this port speaks plain "
+                          "HTTP; use an http:// URL, not https://")
+    if not _METHOD.fullmatch(method):
+        odd = chr(method[_METHOD.match(method).end() if _METHOD.match(method) else 0])
+        shown = clipped(method.decode("latin-1"), show=repr)
+        return BadRequest(f"the request line's method {shown} has {odd!r} in it, which no "
+                          "method has (RFC 9110, 9.1): begin the line with one, as in "
+                          "'GET /sparql?query=... HTTP/1.1'")
+    shown = clipped(line.decode("latin-1"), show=repr)
+    return BadRequest(f"the request line {shown} is not a method, a target and 'HTTP/1.1', "
+                      "each after one space (RFC 9112, 3): a space inside the target is sent "
+                      "as %20")
+
+
+def method_char_refusal(arrived: bytes | bytearray, old: int) -> tuple[bool, Error | None]:
+    """Judge the bytes of a request line's method that arrived from ``old`` on (those before
+    were a method's): return whether the method has ended, and the refusal of a byte in it
+    that no method has (a NUL, a TLS handshake's first bytes), as soon as it arrives, where
+    the line was read on until its LF came (none in a TLS handshake: its connection was held
+    until the request's deadline, 30 s)."""
+    at = _METHOD_SO_FAR.match(arrived, old).end()
+    if at == len(arrived):
+        return False, None
+    if arrived[at] in b" \r\n":  # its end, or a line the line's own judges take
+        return True, None
+    return True, form_refusal(bytes(arrived[:at + 1]))
+
+
+def line_refusal(line: bytes) -> Error | None:
+    """Return the refusal of a request line (without its line end), its version judged
+    first, then its method, then its form; or None."""
+    return version_refusal(line) or method_refusal(line) or form_refusal(line)
