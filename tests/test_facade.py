@@ -882,6 +882,31 @@ def test_a_prefix_declared_nowhere_is_said_first_with_where_it_is(kg):
     assert refused.value.position == (1, 38)
 
 
+def test_a_query_files_or_named_querys_name_given_to_run_says_to_read_the_file(
+        kg, tmp_path, monkeypatch):
+    # The command line takes either (`query aid-amounts`); run() said only the parser's
+    # "error at 1:10: expected CONSTRUCT" of both, the name read as SPARQL.
+    saved = tmp_path / "saved.rq"
+    saved.write_text("ASK {}")
+    monkeypatch.chdir(ROOT)  # a call given no settings reads the checkout's catalogue
+    with pytest.raises(ag.QueryError, match=re.escape(
+            f"expected CONSTRUCT ({str(saved)!r} is a file's name: run() takes the query's "
+            f"text; read the file: run(kg, Path({str(saved)!r}).read_text()))")):
+        ag.run(kg, str(saved))
+    with pytest.raises(ag.QueryError, match=re.escape(
+            "expected CONSTRUCT ('aid-amounts' is a named query's name: run() takes the "
+            "query's text; read the file: run(kg, Path("
+            f"{str(ROOT / 'queries' / 'aid-amounts.rq')!r}).read_text()))")):
+        ag.run(kg, "aid-amounts\n")
+    with pytest.raises(ag.QueryError, match=re.escape(
+            "('gone.rq' reads as a query file's name, of no file here")):
+        ag.run(kg, "gone.rq")
+    for text, said in [("SELEC", "did you mean SELECT?"), ("Iron", "(the query ends there")]:
+        with pytest.raises(ag.QueryError, match=re.escape(said)) as refused:
+            ag.run(kg, text)
+        assert "run() takes" not in str(refused.value)
+
+
 def test_a_refused_timeout_is_quoted_short(kg):
     # 10**400 was quoted whole, 401 digits in one message.
     with pytest.raises(ValueError) as refused:

@@ -63,18 +63,27 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     from ..engine.graph import EngineGraph
     from ..query.held import read_whole
     from ..query.results import run as run_query
+    from ..store.errors import QueryError
+    from .query_names import named_instead
     graph_given(kg, "run")
     flags("run", inferred=inferred)
-    if isinstance(kg, EngineGraph):
-        if timeout is not None:
-            raise ValueError("this graph's queries are stopped at the time limit it was loaded "
-                             "with (load(timeout=S)): load it again with the timeout to apply "
-                             "to them, rather than give run a timeout")
-        return read_whole(run_query(kg, sparql, inferred=inferred))
-    timeout = None if timeout is None else seconds(timeout)
-    return _in_process(lambda abandoned: read_whole(run_query(kg, sparql, inferred=inferred),
-                                                    abandoned),
-                       "the query", timeout, "its next row or its end")
+    try:
+        if isinstance(kg, EngineGraph):
+            if timeout is not None:
+                raise ValueError("this graph's queries are stopped at the time limit it was "
+                                 "loaded with (load(timeout=S)): load it again with the "
+                                 "timeout to apply to them, rather than give run a timeout")
+            return read_whole(run_query(kg, sparql, inferred=inferred))
+        timeout = None if timeout is None else seconds(timeout)
+        return _in_process(lambda abandoned: read_whole(
+            run_query(kg, sparql, inferred=inferred), abandoned),
+            "the query", timeout, "its next row or its end")
+    except QueryError as exc:
+        # A file's or a catalogue query's name, as the command line takes them: "expected
+        # CONSTRUCT" alone (``query_names``).
+        if isinstance(sparql, str) and (hint := named_instead(sparql, str(exc))):
+            raise QueryError(str(exc) + hint, exc.position) from None
+        raise
 
 
 def rows(result) -> list[dict]:

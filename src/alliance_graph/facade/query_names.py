@@ -1,0 +1,55 @@
+"""Say, of a query ``run`` could not parse, that it is a file's or a named query's name.
+
+The command line takes a ``.rq`` file or a catalogue name where it takes a query
+(``alliance-graph query aid-amounts``); ``run`` takes the query's text alone, and given
+``"aid-amounts"`` or ``"queries/aid-amounts.rq"`` said only the parser's "error at 1:10:
+expected CONSTRUCT", leaving its caller to guess that the name was read as SPARQL.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..keywords import KEYWORDS
+
+# One word as a file's or a catalogue query's name is written (no query is one word of these).
+_NAME = re.compile(r"[\w.~/\\:-]+")
+
+
+def _catalogued(word: str) -> Path | None:
+    """Return the catalogue file ``word`` names in the project a call given no settings reads
+    (``project.found_from``), else None."""
+    from .. import project
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", word):
+        return None
+    try:
+        path = project.found_from(project.current_directory()).queries_dir / f"{word}.rq"
+        return path if path.is_file() else None
+    except (OSError, ValueError):  # a current directory gone, a name too long: no hint
+        return None
+
+
+def named_instead(sparql: str, message: str) -> str:
+    """Return what to add to ``message``, the parser's refusal of ``sparql``, when ``sparql``
+    is one word that names a query file or a catalogue query rather than being one: how to
+    read it (``Path(...).read_text()``); "" otherwise, and for a word the refusal already
+    says is a misspelt keyword (``SELEC``)."""
+    word = sparql.strip()
+    if not _NAME.fullmatch(word) or word.upper() in KEYWORDS or "SPARQL keyword" in message:
+        return ""
+    try:
+        is_file = Path(word).is_file()
+    except (OSError, ValueError):
+        is_file = False
+    if is_file:
+        path, what = word, "a file's name"
+    elif (catalogued := _catalogued(word)) is not None:
+        path, what = str(catalogued), "a named query's name"
+    elif word.endswith(".rq"):
+        return (f" ({word!r} reads as a query file's name, of no file here: run() takes the "
+                "query's text; read a file with run(kg, Path(...).read_text()))")
+    else:
+        return ""
+    return (f" ({word!r} is {what}: run() takes the query's text; read the file: "
+            f"run(kg, Path({path!r}).read_text()))")
