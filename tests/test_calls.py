@@ -86,3 +86,10 @@ def test_a_call_sent_again_after_its_engine_was_stopped_is_told_so_not_to_narrow
     assert Call(0.0, 4.0, 4, 0).resent_after(1.0) == ("replaced", 1.0)
     assert late(4, Waited(reads=True), "was stopped", ("replaced", 1.0)).startswith(
         "this request's read of the graph (the server's own reading")
+
+
+def test_a_call_to_be_sent_again_that_waited_for_a_restart_is_told_it_ran_first():
+    said = no_connection(4, "time", ("time", 1.94))
+    assert said.startswith("the engine answering this request was stopped after it had run "
+                           "1.9 s there (another query was stopped at its time limit")
+    assert "nothing was sent" not in said and "not sent again" in said

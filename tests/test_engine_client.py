@@ -663,3 +663,33 @@ def test_a_query_sent_again_after_another_s_kill_is_told_so_when_stopped_at_its_
     assert "until the engine answering it was stopped (another query was stopped at its " \
         "time limit, and the engine with it), was sent again to a new engine" in said, said
     assert "narrow" not in said and "less busy" in said, said
+
+
+def test_a_query_whose_engine_was_killed_under_it_is_not_told_nothing_was_sent(settings):
+    # Without a standby, a query running beside one stopped at its limit waits for the new
+    # engine to send its query again, past its own limit: it was told "the query engine was
+    # being started again ... and nothing was sent to it", where it had run 1.9 s there.
+    engine = ProcessEngine(settings.with_(query_timeout=2, workers=2, standby_engine_bytes=0))
+    said: dict = {}
+
+    def run(name: str, text: str) -> None:
+        try:
+            answer(engine, text)
+        except EngineError as exc:
+            said[name] = str(exc)
+    try:
+        first = threading.Thread(target=run, args=("first", SLOW))
+        first.start()
+        time.sleep(0.1)
+        second = threading.Thread(target=run, args=("second", SLOW.replace("?i", "?j")))
+        second.start()
+        first.join()
+        second.join()
+    finally:
+        engine.close()
+    assert said["first"].startswith("the query ran longer than the 2 s limit"), said
+    assert said["second"].startswith("the engine answering this request was stopped after it "
+                                     "had run 1."), said
+    assert "(another query was stopped at its time limit, and the engine with it), and was " \
+        "being started again for the rest of the request's time limit" in said["second"], said
+    assert "nothing was sent" not in said["second"], said

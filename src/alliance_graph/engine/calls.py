@@ -173,11 +173,20 @@ def _late_resent(limit: float, waited: float, ended: str, resent: tuple[str, flo
             f"{wait_advice(waited) if waited else 'try again when the server is less busy'}")
 
 
-def no_connection(workers: int, restart: str | None) -> str:
+def no_connection(workers: int, restart: str | None,
+                  resent: tuple[str, float] | None = None) -> str:
     """Return the 503 of a call that found none of the engine's ``workers`` connections free
     by its deadline: all busy, or, ``restart`` saying why it was stopped, the engine being
     started again.  A request that held its query slot through a restart was told the slots
-    "stayed busy for the whole time limit", of a wait for no query but the new engine."""
+    "stayed busy for the whole time limit", of a wait for no query but the new engine.  One
+    to be sent again (``resent``: why its engine was stopped under it, and when) was told
+    "nothing was sent to it", where it had run there until the kill."""
+    if resent is not None:
+        reason, ran = resent
+        why = _STOPPED.get(reason, f"it was stopped ({reason})")
+        return (f"the engine answering this request was stopped after it had run {ran:.1f} s "
+                f"there ({why}), and was being started again for the rest of the request's "
+                "time limit, so it was not sent again; try again in a moment")
     if not restart:
         return f"all {workers} query slots stayed busy for the whole time limit; try again later"
     why = _STOPPED.get(restart, f"it was stopped ({restart})")

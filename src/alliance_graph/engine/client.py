@@ -307,7 +307,7 @@ class ProcessEngine:
 
     # --- calls ----------------------------------------------------------------------------
 
-    def _acquire(self, deadline: float) -> tuple[int, socket.socket]:
+    def _acquire(self, deadline: float, resent=None) -> tuple[int, socket.socket]:
         refuse_if_forked(self.owner)
         restart = None  # why the engine was stopped, if it was being restarted meanwhile
         while True:
@@ -319,7 +319,7 @@ class ProcessEngine:
                                        "again in the background: try the query again later")
             restart = self.restarting or restart
             if (left := deadline - time.monotonic()) <= 0:
-                raise EngineError(503, no_connection(self.settings.workers, restart))
+                raise EngineError(503, no_connection(self.settings.workers, restart, resent))
             try:
                 generation, sock = self.pool.get(timeout=min(left, 1.0))
             except queue.Empty:
@@ -339,7 +339,7 @@ class ProcessEngine:
         resent, done = None, False  # resent: why an engine was stopped under it, and when
         for attempt in (1, 2):
             try:
-                generation, sock = self._acquire(deadline)
+                generation, sock = self._acquire(deadline, resent)
             except KeyboardInterrupt:
                 raise interrupted(header.get("op"), sent=False) from None
             call = Call(time.monotonic(), deadline, limit, generation, None, waited, None, resent)
