@@ -93,3 +93,14 @@ def test_a_call_to_be_sent_again_that_waited_for_a_restart_is_told_it_ran_first(
     assert said.startswith("the engine answering this request was stopped after it had run "
                            "1.9 s there (another query was stopped at its time limit")
     assert "nothing was sent" not in said and "not sent again" in said
+
+
+def test_the_longest_running_query_stopped_for_memory_beside_others_is_told_it_may_not_be_it():
+    from alliance_graph.engine.calls import over_memory
+    assert over_memory(200 << 20, 1) == ("the query needed more memory than the 200 MiB limit "
+                                         "and was stopped; narrow it or add a LIMIT")
+    said = over_memory(200 << 20, 3)
+    assert said.startswith("the engine grew past the 200 MiB memory limit while this query and "
+                           "2 others ran, and this one, running the longest")
+    assert "needed more memory" not in said and "if it needs little memory, try again" in said
+    assert "this query and another ran" in over_memory(1 << 30, 2)

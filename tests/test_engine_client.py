@@ -112,7 +112,9 @@ def test_the_query_filling_memory_is_blamed_and_the_one_beside_it_is_sent_again(
     threads[1].start()
     for thread in threads:
         thread.join()
-    assert outcome["bomb"][0] == 503 and "MiB limit" in outcome["bomb"][1]
+    # Beside the other, it is told the engine grew past the limit while both ran.
+    assert outcome["bomb"][0] == 503 and "MiB memory limit while this query and another ran" \
+        in outcome["bomb"][1], outcome
     assert isinstance(outcome["medium"], bytes) and b'"n"' in outcome["medium"]
     assert engine.counters["memory"] > before
 
@@ -693,3 +695,40 @@ def test_a_query_whose_engine_was_killed_under_it_is_not_told_nothing_was_sent(s
     assert "(another query was stopped at its time limit, and the engine with it), and was " \
         "being started again for the rest of the request's time limit" in said["second"], said
     assert "nothing was sent" not in said["second"], said
+
+
+def test_the_query_stopped_for_memory_beside_others_is_not_told_it_needed_the_memory(
+        tmp_path):
+    # Which query grew the engine cannot be told: the longest running is stopped.  A COUNT
+    # over a cross product (no memory to speak of) sent a second before an ORDER BY that fills
+    # memory was told "the query needed more memory than the 200 MiB limit ...".
+    port, process = servers.serve_shipped(tmp_path / "serve.log", "--timeout", "20",
+                                          "--query-memory", "200", "--workers", "2")
+    answers: dict = {}
+
+    def ask(name: str, source: str, query: str) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                                source_address=(source, 0))
+        try:
+            connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+            response = connection.getresponse()
+            answers[name] = response.status, response.read().decode()
+        finally:
+            connection.close()
+    try:
+        count = threading.Thread(target=ask, args=("count", "127.0.0.2", SLOW))
+        count.start()
+        time.sleep(1)
+        bomb = threading.Thread(target=ask, args=("bomb", "127.0.0.3", BOMB))
+        bomb.start()
+        count.join()
+        bomb.join()
+    finally:
+        servers.stop(process)
+    status, said = answers["count"]
+    assert status == 503 and said.startswith("the engine grew past the 200 MiB memory limit "
+                                             "while this query and another ran"), said
+    assert "needed more memory" not in said and "try again" in said, said
+    # Sent again, alone in the next engine, the ORDER BY is the one stopped, and told so.
+    assert answers["bomb"] == (503, "the query needed more memory than the 200 MiB limit and "
+                                    "was stopped; narrow it or add a LIMIT\n"), answers

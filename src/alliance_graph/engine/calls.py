@@ -173,6 +173,23 @@ def _late_resent(limit: float, waited: float, ended: str, resent: tuple[str, flo
             f"{wait_advice(waited) if waited else 'try again when the server is less busy'}")
 
 
+def over_memory(limit: int, running: int) -> str:
+    """Return why the longest running of the ``running`` queries was stopped when the engine
+    grew past ``limit`` bytes.  Which query grew it cannot be told (they share one process):
+    the longest running is taken (a query that fills memory runs long), and beside others
+    it may be the wrong one: a COUNT over a cross product, taking no memory, was told "the
+    query needed more memory than the 200 MiB limit", of an ORDER BY sent a second after it."""
+    mib = limit >> 20
+    if running == 1:
+        return f"the query needed more memory than the {mib} MiB limit and was stopped; " \
+            "narrow it or add a LIMIT"
+    others = "another" if running == 2 else f"{running - 1} others"
+    return (f"the engine grew past the {mib} MiB memory limit while this query and {others} "
+            "ran, and this one, running the longest (the likeliest cause: a query that fills "
+            "memory runs long), was stopped with it; narrow it or add a LIMIT, or, if it "
+            "needs little memory, try again when the server is less busy")
+
+
 def no_connection(workers: int, restart: str | None,
                   resent: tuple[str, float] | None = None) -> str:
     """Return the 503 of a call that found none of the engine's ``workers`` connections free

@@ -41,7 +41,7 @@ from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
 from . import wire
-from .calls import Call, blame_late, interrupted, no_connection, refuse_if_forked
+from .calls import Call, blame_late, interrupted, no_connection, over_memory, refuse_if_forked
 from .graph import EngineGraph, isolated_graph  # noqa: F401 - engine.client's, as ever
 from .instance import Instance, let_go_when_forked, start
 from .wire import EngineError
@@ -195,10 +195,8 @@ class ProcessEngine:
                 self._kill(generation, "time")
             elif rss_bytes(active.process.pid) - active.info["rss"] > self.settings.query_memory:
                 if running:
-                    min(running, key=lambda c: c.started).blamed = (
-                        f"the query needed more memory than the "
-                        f"{self.settings.query_memory >> 20} MiB limit and was stopped; "
-                        "narrow it or add a LIMIT")
+                    min(running, key=lambda c: c.started).blamed = over_memory(
+                        self.settings.query_memory, len(running))
                 self._kill(generation, "memory")
 
     def _look_for_builds(self) -> None:
