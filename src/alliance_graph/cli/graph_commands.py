@@ -23,7 +23,7 @@ from ..query import stats as stats_mod
 from ..settings import Settings, carried
 from ..store import backends
 from ..wording import Metavar, Said, shown, worded
-from . import graph_answer
+from . import absent_names, graph_answer
 from .main import (
     EXIT_NO,
     EXIT_OK,
@@ -114,6 +114,8 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
     kg = load_graph(settings)
     at_once(lambda: _answer(kg, text, fmt, inferred, mark), timeout,
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
+    for note in absent_names.notes(kg, text):  # a misspelt name: "(0 rows)" said nothing
+        click.echo(note, err=True)
 
 
 # What --format offers each kind of answer (the library takes more names than the option).

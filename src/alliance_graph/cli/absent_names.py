@@ -1,0 +1,118 @@
+"""Note the project names a query uses that the graph holds nowhere, and the name likely meant.
+
+A class, property or entity misspelt in a query (``a ag:MissileDefenceSystem``,
+``id:IronDom``, ``ag:participnt``) matches nothing: the answer is ``(0 rows)``, exit 0, and
+nothing said why, where a proposal's misspelt name is told with the name meant
+(``build.spelling``).  ``query`` notes each such name after the answer, on standard error (the
+answer and the exit code stay as they were): a name of the project's namespaces (``ag:``,
+``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes where it
+declares them) that is in no triple, asserted or inferred, with the closest name of its
+namespace that is.  Other vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the
+graph holds only the terms of them it uses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import pyoxigraph as ox
+
+from ..lexer import tokenize
+from ..namespaces import PREFIX_IRIS
+from ..query import results as queries
+from ..store.errors import QueryError, StoreError
+
+# The namespaces the project mints names in (not graph/: named graphs are in no triple).
+_OWN = tuple(PREFIX_IRIS[p] for p in ("ag", "id", "claim", "ev", "src", "grade"))
+# The most names of one namespace read to find the one meant (a remote store may hold millions).
+_MOST_CANDIDATES = 100_000
+
+
+def _names(text: str) -> dict[str, str]:
+    """Return each project IRI ``text`` names (a prefixed name resolved by the query's own
+    prefixes, else the project's, or an absolute IRI), with the name as written."""
+    declared: dict[str, str] = {}
+    named: dict[str, str] = {}
+    tokens = tokenize(text)
+    for i, token in enumerate(tokens):
+        if token.kind == "PNAME_NS" and i and tokens[i - 1].text.upper() == "PREFIX" \
+                and i + 1 < len(tokens) and tokens[i + 1].kind == "IRIREF":
+            declared[token.text[:-1]] = tokens[i + 1].text[1:-1]
+        elif token.kind == "PNAME_LN":
+            prefix, local = token.text.split(":", 1)
+            namespace = declared.get(prefix, PREFIX_IRIS.get(prefix))
+            if namespace is not None:  # (an undeclared one fails the query before this)
+                named.setdefault(namespace + re.sub(r"\\(.)", r"\1", local), token.text)
+        elif token.kind == "IRIREF" and "\\" not in token.text and \
+                not (i >= 2 and tokens[i - 2].text.upper() == "PREFIX"):
+            named.setdefault(token.text[1:-1], token.text)
+    return {iri: written for iri, written in named.items() if iri.startswith(_OWN)}
+
+
+def _absent(kg, iris: list[str]) -> list[str]:
+    """Return those of ``iris`` that are in no triple of ``kg``, asserted or inferred."""
+    values = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+    answer = queries.run(kg, f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} FILTER NOT EXISTS "
+                             "{ { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } } }",
+                         inferred=True)
+    return [row["x"].value for row in queries.rows(answer)]
+
+
+def _namespace_of(iri: str) -> str:
+    """Return the project namespace ``iri`` is in: the longest (``claim:`` before ``id:``)."""
+    return max((ns for ns in _OWN if iri.startswith(ns)), key=len)
+
+
+def _meant(kg, iri: str) -> str | None:
+    """Return the IRI of ``iri``'s namespace in ``kg`` whose local name is closest to its own
+    (compared in lower case), None when none is close."""
+    namespace = _namespace_of(iri)
+    answer = queries.run(kg, (
+        "SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } "
+        f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(namespace)})) }} "
+        f"LIMIT {_MOST_CANDIDATES}"), inferred=True)
+    locals_ = {}
+    for row in queries.rows(answer):
+        local = row["x"].value[len(namespace):]
+        if local and "/" not in local:  # id:'s own names, not claim/ and evidence/ ones
+            locals_.setdefault(local.lower(), local)
+    close = difflib.get_close_matches(iri[len(namespace):].lower(), locals_, n=1, cutoff=0.75)
+    return namespace + locals_[close[0]] if close else None
+
+
+def _literal(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def _shown(iri: str) -> str:
+    """Return ``iri`` as a prefixed name of the project's prefixes."""
+    namespace = _namespace_of(iri)
+    prefix = next(p for p, ns in PREFIX_IRIS.items() if ns == namespace)
+    return f"{prefix}:{iri[len(namespace):]}"
+
+
+def notes(kg, text: str) -> list[str]:
+    """Return a note for each project name ``text`` uses that ``kg`` holds nowhere, naming
+    the name meant where one is close; none where the graph cannot say (a remote store's
+    refusal: the answer already given stands)."""
+    named = _names(text)
+    try:
+        absent = _absent(kg, [iri for iri in named if _valid(iri)]) if named else []
+        said = []
+        for iri in absent:
+            meant = _meant(kg, iri)
+            said.append(f"note: {named[iri]} is in no triple of the graph" + (
+                f": did you mean {_shown(meant)}?" if meant else
+                " (a misspelt name matches nothing)"))
+        return said
+    except (QueryError, StoreError):
+        return []
+
+
+def _valid(iri: str) -> bool:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
