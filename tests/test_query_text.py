@@ -283,3 +283,21 @@ def test_a_binary_query_file_is_said_to_be_one(run, tmp_path, data, said):
     stdin = run("query", "-", input=data)
     assert (stdin.exit_code, stdin.stderr) == (
         2, f"error: the query on standard input {said.replace('a binary file', 'binary data')}\n")
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    (b"", "is empty"), (b"\xef\xbb\xbf", "is empty"), (b"\r\n  \n", "holds only white space"),
+    (b"# the aid query, to write\n", "holds no query, only comments")])
+def test_a_query_file_holding_no_query_is_said_to_be_empty_naming_it(run, tmp_path, data, said):
+    # It was "query failed: error at 1:1: expected [_] (the query is empty ...)", exit 1,
+    # naming no file, where an empty argument is exit 2 saying so.
+    path = tmp_path / "saved.rq"
+    path.write_bytes(data)
+    result = run("query", path)
+    assert (result.exit_code, result.stderr) == (2, (
+        f"error: the query file {path} {said}: write a SELECT, ASK, CONSTRUCT or DESCRIBE "
+        "query in it\n"))
+    stdin = run("query", "-", input=data)
+    assert (stdin.exit_code, stdin.stderr) == (2, (
+        f"error: the query on standard input {said}: write a SELECT, ASK, CONSTRUCT or "
+        "DESCRIBE query in it\n"))

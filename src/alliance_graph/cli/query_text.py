@@ -15,6 +15,7 @@ import click
 from ..build.hints import encoding_hint
 from ..build.lines import line_number
 from ..clipping import clipped
+from ..lexer import tokenize
 from ..query.bounds import DEFAULT_BOUNDS, too_long
 from ..settings import Settings
 from ..utf16 import utf16_said
@@ -117,6 +118,17 @@ def _no_text(data: bytes, binary: str = "a binary file") -> str | None:
     return f"is {binary}, not a SPARQL query (a NUL byte at line {line})"
 
 
+def _some(text: str, what: str) -> str:
+    """Return ``text``, or exit 2 when it holds no query (nothing, white space, comments), as
+    for an empty argument: an empty file was "query failed: error at 1:1: expected [_] (the
+    query is empty ...)", exit 1, naming no file."""
+    if not tokenize(text, 1):
+        kind = "is empty" if not text else "holds only white space" if not text.strip() \
+            else "holds no query, only comments"
+        fail(f"{what} {kind}: write a SELECT, ASK, CONSTRUCT or DESCRIBE query in it")
+    return text
+
+
 def _not_rdf(path: Path) -> None:
     """Exit 2 for a file its extension says is RDF data (``data/aid.ttl``): it was parsed as
     SPARQL, and refused as a query of too many triple patterns, or for a word at its line."""
@@ -177,7 +189,7 @@ def read_query(settings: Settings, query_or_file: str) -> str:
             if stream and (why := _no_text(data, "binary data")):
                 fail(f"the query on standard input {why}")
             text = data.decode("utf-8-sig") if stream else sys.stdin.read(_MOST + 1)
-            return text.removeprefix("\ufeff")
+            return _some(text.removeprefix("\ufeff"), "the query on standard input")
         except UnicodeDecodeError as exc:
             fail(f"the query on standard input {_not_utf8(data, exc)}")
     # A catalogue name is a file's name in queries/, not a path (queries/ / "/x/q" is "/x/q").
@@ -194,11 +206,12 @@ def read_query(settings: Settings, query_or_file: str) -> str:
                     data = _within(file.read(_MOST + 1), f"the query file {candidate}")
                 if why := _no_text(data):
                     fail(f"cannot read the query file {candidate}: it {why}")
-                return data.decode("utf-8-sig")
+                text = data.decode("utf-8-sig")
             except OSError as exc:
                 fail(f"cannot read the query file {candidate}: {exc}")
             except UnicodeDecodeError as exc:
                 fail(f"cannot read the query file {candidate}: it {_not_utf8(data, exc)}")
+            return _some(text, f"the query file {candidate}")
     # A folder, once no catalogue name (a folder "aid-amounts" here still runs the catalogue's):
     # "dir.rq" was "no query file dir.rq", and "my queries" was parsed ("expected CONSTRUCT").
     if _is_folder(Path(query_or_file)):
