@@ -74,6 +74,18 @@ def test_rdf12_export_has_one_reifies_triple_per_claim(kg, fmt):
     assert not [q for q in quads if q.predicate.value.endswith("22-rdf-syntax-ns#subject")]
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # rdflib's "does not look like a valid URI"
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "trig", "xml"])
+def test_rdf12_export_is_for_rdf12_readers_as_export_help_says(kg, fmt):
+    # `export --help` and README: pyoxigraph 0.5 reads every --rdf12 format, rdflib 7 none
+    # (an analyst's rdflib.Graph().parse(...) of it failed, and nothing had said so).
+    data = export.export(kg, fmt, rdf12=True)
+    assert list(ox.parse(data, format=GRAPH_FORMATS[fmt].oxigraph))
+    rdflib_format = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "xml": "xml"}
+    with pytest.raises(Exception):  # noqa: B017 (BadSyntax, ParserError, SAXParseException)
+        rdflib.Dataset().parse(data=data, format=rdflib_format[fmt])
+
+
 def test_rdf12_and_rdf11_exports_map_one_to_one(kg):
     """Reading the RDF 1.2 export back and undoing rdf:reifies gives the RDF 1.1 export."""
     rdf11 = ox.parse(export.export(kg, "nt"), format=ox.RdfFormat.N_TRIPLES)

@@ -211,7 +211,9 @@ _EXPORT_FORMATS = [name for fmt in export_mod.ALL_FORMATS
                    "names it).")
 @click.option("--inferred", is_flag=True, help="Include the OWL 2 RL inferred triples.")
 @click.option("--rdf12", is_flag=True,
-              help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 reification.")
+              help="Write claims as RDF 1.2 rdf:reifies triple terms instead of RDF 1.1 "
+                   "reification: for RDF 1.2 readers (pyoxigraph 0.5, Oxigraph); rdflib 7 "
+                   "refuses the triple terms in every format.")
 @click.option("-o", "--output", metavar="FILE", type=PathType(dir_okay=False, allow_dash=True),
               help="File to write, or - for standard output (the default).")
 @click.option("--bom", is_flag=True, help=_BOM_HELP.format("nodes-csv or edges-csv export"))
