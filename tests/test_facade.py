@@ -508,6 +508,26 @@ def test_export_errors_name_the_parameters_a_caller_gave(kg):
         ag.export(kg, "jsonld", rdf12=True)
 
 
+@pytest.mark.parametrize(("fmt", "says"), [
+    ("graph.ttl", "'graph.ttl' is a file's name: export() takes a format's name ('ttl') and "
+                  "returns the bytes, for you to write: Path('graph.ttl').write_bytes("
+                  "export(kg, 'ttl'))"),
+    ("out/Graph.JSONLD", "'out/Graph.JSONLD' is a file's name: export() takes a format's name "
+                         "('jsonld') and returns the bytes, for you to write: Path("
+                         "'out/Graph.JSONLD').write_bytes(export(kg, 'jsonld'))"),
+    ("nodes.csv", "'nodes.csv' is a file's name: export() takes a format's name ('nodes-csv' "
+                  "or 'edges-csv') and returns the bytes, for you to write: Path('nodes.csv')"
+                  ".write_bytes(export(kg, 'nodes-csv'))"),
+    (".ttl", "'.ttl' is a file extension: give the format's name, 'ttl'"),
+    ("graph.txt", "unknown export format 'graph.txt'; choose one of: ttl, nt, nq, trig, "
+                  "jsonld, xml, graphml, nodes-csv, edges-csv")])
+def test_a_file_name_given_to_export_as_its_format_says_how_to_write_the_file(kg, fmt, says):
+    # As `export -o graph.ttl` takes one; it was "unknown export format 'graph.ttl'".
+    with pytest.raises(ag.ExportError) as refused:
+        ag.export(kg, fmt)
+    assert str(refused.value) == says
+
+
 @pytest.mark.parametrize("field", ["cache_dir", "store"])
 def test_a_folder_that_cannot_be_made_is_noted_with_the_setting_giving_it(tmp_path, field):
     # It was the OS's error alone ("Not a directory: .../a-file"), no setting named.

@@ -101,7 +101,7 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
     triple terms for ``rdf12=True``; or the asserted facts alone as graphml, nodes-csv or edges-csv (for graph
     viewers: Gephi, Cytoscape, networkx; a GraphML node's id is its prefixed name,
     ``id:IronDome``, its IRI the node's ``iri`` attribute).  Raise ``ExportError`` for an
-    export that cannot be written as asked (an unknown format, a flag its format cannot
+    export that cannot be written as asked (an unknown format, a file's name given as one, a flag its format cannot
     honour, a temporary folder too full to sort the graph in), TypeError for a ``fmt`` that
     is no str or a flag that is not True or False.  Ctrl-C ends it at once, as it does a
     query."""
@@ -112,12 +112,31 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
         raise TypeError(f"export() takes fmt as a format's name, a str such as \"ttl\", not "
                         f"{type(fmt).__name__}")
     flags("export", inferred=inferred, rdf12=rdf12)
+    _not_a_file_name(fmt)
     fmt = fmt.lower()  # "TTL" was unknown, where the command line's --format TTL is ttl
     fmt = "ttl" if fmt == "turtle" else fmt  # as --format turtle is
     if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
         return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
     return _in_process(lambda _: export_graph(kg, fmt, inferred=inferred, rdf12=rdf12),
                        "the export")
+
+
+def _not_a_file_name(fmt: str) -> None:
+    """Raise ``ExportError`` for a file name given as the format (``export(kg, "graph.ttl")``,
+    as ``export -o graph.ttl`` takes one), saying how to write the file: it was "unknown export
+    format 'graph.ttl'", the format's name in it unsaid."""
+    from ..query.export import ALL_FORMATS, ExportError, formats_named_by
+    if fmt.lower() in ALL_FORMATS or "." not in fmt:
+        return
+    named = formats_named_by("graph" + fmt if fmt.startswith(".") else fmt)  # ".ttl": no suffix
+    if not named:
+        return
+    shown = " or ".join(repr(f) for f in named)
+    if fmt.startswith(".") and "." not in fmt[1:]:
+        raise ExportError(f"{fmt!r} is a file extension: give the format's name, {shown}")
+    raise ExportError(f"{fmt!r} is a file's name: export() takes a format's name ({shown}) and "
+                      f"returns the bytes, for you to write: Path({fmt!r}).write_bytes("
+                      f"export(kg, {named[0]!r}))")
 
 
 def _in_process(work, what: str, timeout: float | None = None, until: str = "its end"):
