@@ -158,6 +158,17 @@ def test_a_source_named_in_another_case_is_refused_with_the_files_name(tmp_path)
     assert citations.source_names(folder) == {"t.txt"}
 
 
+def test_a_source_and_quote_given_the_other_way_round_are_said_to_be(tmp_path):
+    # "no source file 'designated in 1987' in DIR" and nothing more: the quote was taken for
+    # the file, the file for the quote, which its user was left to see.
+    folder = sources_with(tmp_path, "t.txt")
+    said = CliRunner().invoke(main, ["--sources", str(folder), "cite", "designated in 1987",
+                                     "t.txt"])
+    assert (said.exit_code, said.output) == (2, (
+        f"error: no source file 'designated in 1987' in {folder}: the quote, 't.txt', is a "
+        "source file's name: give the source first, then the quote\n"))
+
+
 @pytest.mark.parametrize("make", [os.mkfifo, os.mkdir], ids=["named pipe", "folder"])
 def test_a_source_name_that_is_no_regular_file_is_said_to_be_none(tmp_path, make):
     # "no source file 'p.txt' in DIR", though p.txt was there to be seen: a named pipe.

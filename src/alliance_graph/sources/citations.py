@@ -298,8 +298,12 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
         if os.path.lexists(sources_dir / source):
             raise CiteError(f"{sources_dir / source} is not a regular file: a source is a "
                             "text file (*.txt)")
+        # Given the other way round (the quote first): "no source file 'Negev U.S. Radar
+        # Base'" left its user to see that the quote was taken for the file.
+        swapped = f": the quote, {quoted(quote)}, is a source file's name: give the source " \
+            "first, then the quote" if quote.strip() in names else ""
         raise CiteError(f"no source file {quoted(source)} in {sources_dir}"
-                        + named_instead(names, source))
+                        + (swapped or named_instead(names, source)))
     path = sources_dir / source
     try:
         text = read_source(path)
