@@ -394,11 +394,11 @@ def test_a_server_set_up_by_variables_logs_a_request_dropped_for_its_client(
 
 # A redirect's answer was printed as it came: werkzeug's "Redirecting..." page, exit 0, in place
 # of a graph's Turtle (/graph/data/..., 303 to the Graph Store), of the ontology's page (/ontology,
-# 308 to its slash) or of the query page (an empty path, 308 to /).
+# 308 to its slash) or of the query page (an empty path, 308 to /; now a usage error, as every
+# empty option value is: test_an_empty_get_path_is_a_usage_error_saying_so).
 @pytest.mark.parametrize("path, begins", [
     ("/graph/data/missile-defense.ttl", "@prefix "),
     ("/ontology", "<!doctype html>"),
-    ("", "<!doctype html>"),
 ])
 def test_get_follows_a_redirect_to_what_it_names(path, begins):
     result = CliRunner().invoke(main, ["serve", "--get", path])
@@ -501,3 +501,16 @@ def test_ctrl_c_in_a_terminal_stops_serve_without_a_traceback(tmp_path):
         servers.stop(process)
     said = log.read_text()
     assert "Traceback" not in said and "KeyboardInterrupt" not in said, said
+
+
+@pytest.mark.parametrize("path", ["", "  "])
+def test_an_empty_get_path_is_a_usage_error_saying_so(path):
+    # `serve --get "$P"` with P unset answered the site's front page, exit 0, where every
+    # other empty argument or option value is a usage error (README's exit codes).
+    done = subprocess.run([sys.executable, "-m", "alliance_graph", "serve", "--get", path],
+                          capture_output=True, text=True, timeout=300)
+    blank = "the option is empty" if not path else f"only white space, {path!r}"
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(
+        f"Error: Invalid value for '--get': no path is given ({blank}): give the path to ask "
+        "for, such as / or '/sparql?query=...'\n"), done.stderr

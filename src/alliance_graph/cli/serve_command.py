@@ -280,6 +280,8 @@ def _unworkable(settings: Settings) -> None:
              "up), info (each request dropped because its client reset its connection too), "
              "debug, or error.")
 @click.option("--get", "path", metavar="PATH",
+              type=Text("no path is given", "give the path to ask for, such as / or "
+                        "'/sparql?query=...'"),
               help="Answer one request for PATH (e.g. '/sparql?query=...') without opening a "
                    "port, following redirects: print the body, exit 1 on an error status.")
 @click.pass_context
