@@ -1362,3 +1362,22 @@ def test_each_method_gets_its_answer_and_none_echoes_or_tunnels(endpoint, method
     allow = re.search(rb"(?mi)^Allow: (.*)\r$", head + b"\r")
     assert (allow and allow[1]) == {405: b"GET, HEAD, OPTIONS, POST",
                                     204: b"GET, POST, OPTIONS"}.get(status)
+
+
+def test_a_request_half_sent_behind_a_long_answer_has_its_whole_deadline_after_it(endpoint):
+    # Its deadline counted from its first byte, the answer before it included, where the
+    # wait for that answer is the server's time: half sent behind a 3.7 s answer (a deadline
+    # of 2 s), it was a 408 a moment after that answer came, its client given no time at all.
+    limit = 3000 + time.time_ns() % 97  # about 3 s of counting, and no answer kept from before
+    query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . { "
+                                             f"SELECT ?d WHERE {{ ?d ?e ?f }} LIMIT {limit} }} }}"})
+    second = b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    with connect(endpoint, timeout=30) as sock:
+        started = time.monotonic()
+        sock.sendall(f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode() + second[:10])
+        assert answer(sock).startswith(b"HTTP/1.1 200 ")
+        took = time.monotonic() - started
+        time.sleep(DEADLINE * 0.6)  # then the rest, well within its deadline from the answer
+        sock.sendall(second[10:])
+        rest = read_all(sock)
+    assert rest.startswith(b"HTTP/1.1 200 "), (took, rest[:300])

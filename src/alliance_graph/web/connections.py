@@ -98,8 +98,7 @@ class Channel(HTTPChannel):
     queued = 0  # bytes the kernel held for the client at the last look (``read_progress``)
     acked: int | None = None  # bytes the client had acknowledged then
     # Bytes sent since then: an answer the kernel took whole between two looks (2.5 MB on
-    # loopback) left waitress nothing and no look saw it queued, so the connection was never
-    # looked at again, and a client reading nothing of it held it for good.
+    # loopback) left no look anything to see, and a client reading none of it held it for good.
     unseen = False
     # When (monotonic) a look found bytes on their way, and the client's count of bytes
     # acknowledged once it has them all, to reach within ``send_timeout``.
@@ -223,9 +222,11 @@ class Channel(HTTPChannel):
         super().send_continue()
 
     def overdue(self, now: float, limit: float) -> bool:
-        """Return whether the request being read began arriving more than ``limit`` seconds
-        ago while no request of this connection is being answered (one pipelined behind
-        others waits for them, and that wait is the server's)."""
+        """Return whether the request being read began arriving over ``limit`` seconds ago,
+        its wait behind this connection's answers not counted (the server's time: one half
+        sent behind a 3.7 s answer was a 408 just after it); a look during one restarts it."""
+        if self.reading is not None and self.requests:
+            self.reading = (self.reading[0], now)
         return (self.reading is not None and not self.requests
                 and not (self.will_close or self.close_when_flushed)
                 and now - self.reading[1] > limit)
@@ -259,8 +260,7 @@ class Channel(HTTPChannel):
         self.close_when_flushed = True
 
     def release(self) -> None:
-        """Stop counting this connection towards its address's cap and the server's limit
-        (it is closing)."""
+        """Stop counting this closing connection towards its address's cap and the limit."""
         if self.counted:
             self.counted = False
             self.server.occupancy.closed(self.client)
