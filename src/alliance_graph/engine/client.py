@@ -350,7 +350,7 @@ class ProcessEngine:
                 done = True
                 return reply
             except KeyboardInterrupt:
-                # The caller gave up (Ctrl-C): the query would hold an engine thread; a kill stops it.
+                # The caller gave up (Ctrl-C): its query would hold an engine thread; kill it.
                 try:
                     self._kill(generation, "interrupted")
                 finally:  # a second Ctrl-C within says no more than the first
