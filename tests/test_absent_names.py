@@ -45,7 +45,8 @@ def test_a_query_naming_no_absent_project_name_gets_no_note(text):
 
 
 def test_names_are_resolved_by_the_querys_own_prefixes_and_escapes():
-    assert _names("PREFIX x: <https://alliance-graph.example/id/> "
+    assert _names("BASE <https://alliance-graph.example/id/> "
+                  "PREFIX x: <https://alliance-graph.example/id/> "
                   r"SELECT * { x:Iron\-Dome ag:p <https://alliance-graph.example/id/A> ; "
                   "rdfs:label ?l }") == {
         "https://alliance-graph.example/id/Iron-Dome": r"x:Iron\-Dome",

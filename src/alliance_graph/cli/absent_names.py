@@ -45,7 +45,8 @@ def _names(text: str) -> dict[str, str]:
             if namespace is not None:  # (an undeclared one fails the query before this)
                 named.setdefault(namespace + re.sub(r"\\(.)", r"\1", local), token.text)
         elif token.kind == "IRIREF" and "\\" not in token.text and \
-                not (i >= 2 and tokens[i - 2].text.upper() == "PREFIX"):
+                not (i >= 2 and tokens[i - 2].text.upper() == "PREFIX") and \
+                not (i and tokens[i - 1].text.upper() == "BASE"):  # declarations: no names
             named.setdefault(token.text[1:-1], token.text)
     return {iri: written for iri, written in named.items() if iri.startswith(_OWN)}
 
