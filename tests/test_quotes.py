@@ -64,6 +64,38 @@ claim:BlueFlag-type prov:wasDerivedFrom ev:001-typed-by-hand .
     assert "U+00A0 NO-BREAK SPACE" in result.output
 
 
+def test_evidence_cited_from_a_source_checked_out_with_windows_line_ends_is_refused(
+        settings, sources_dir, tmp_path):
+    # A checkout converting line ends (git's core.autocrlf) wrote the sources with CR LF:
+    # cite computed offsets from that text, validate found them right there and the proposal
+    # conformed, and add would have written offsets 11 characters past the quote in the
+    # recorded text (1344-1382 for 1333-1371); the hash's mismatch was data/'s, unshown.
+    source = "000_06b6882714cf1880.txt"
+    crlf = tmp_path / "sources"
+    crlf.mkdir()
+    for text in sources_dir.glob("*.txt"):
+        (crlf / text.name).write_bytes(text.read_bytes().replace(b"\n", b"\r\n"))
+    args = ["--cache", str(settings.cache_dir), "--sources", str(crlf)]
+    cited = CliRunner().invoke(main, [*args, "cite", source,
+                                      "Key Defense Agreements and Initiatives", "--name", "x"])
+    assert cited.exit_code == 0 and "oa:start 1344 ; oa:end 1382" in cited.stdout, cited.output
+    proposal = tmp_path / "proposal.ttl"
+    proposal.write_text(turtle_prologue() + cited.stdout + """
+claim:BlueFlag-type prov:wasDerivedFrom ev:x .
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, [*args, "validate", str(proposal)])
+    assert result.exit_code == 1, result.output
+    assert (f"{proposal}:{len(turtle_prologue().splitlines()) + 2}: {source} is not the text the "
+            "graph records (its SHA-256 is not ") in result.output
+    assert ("its lines end in CR LF (Windows line ends, as a checkout converting them writes: "
+            "set git's core.autocrlf to false and check the file out again); this evidence's "
+            "quote and offsets were checked against it") in result.output
+    plain = CliRunner().invoke(main, ["--cache", str(settings.cache_dir), "validate",
+                                      str(proposal)])
+    assert "is not the text the graph records" not in plain.output  # the offsets' finding
+    assert "offsets 1344-1382 of 000_06b6882714cf1880.txt do not hold" in plain.output
+
+
 @pytest.mark.parametrize("source", ['"nosuch.txt"', "[ a ag:SourceDocument ]"])
 def test_a_source_given_by_a_missing_file_name_or_a_blank_node_is_a_finding(
         settings, sources_dir, tmp_path, source):

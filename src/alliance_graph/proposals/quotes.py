@@ -139,13 +139,15 @@ def _found_in(sources_dir: Path, names: set[str], name: str, exact: str, cache: 
 
 
 def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
-                 shown=None) -> list[Finding]:
+                 shown=None, recorded=None) -> list[Finding]:
     """Return a Finding for every quote, offset or hash that does not match the source texts,
     and for every evidence node of a graph named in ``new``, cited by a claim, that quotes a
     passage another evidence node quotes.
 
     ``graph_of`` turns a named graph IRI into the file name used in findings; ``shown`` turns
-    that into the name a message gives the file (default: as it is).
+    that into the name a message gives the file (default: as it is).  ``recorded``: a store
+    holding the source documents' ``ag:sha256`` where ``store`` may not (the build, when the
+    proposals are judged against its neighbourhood), for ``_not_recorded``.
     """
     found: list[Finding] = []
     texts: dict[str, str | None] = {}
@@ -161,6 +163,9 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
     quoted: dict[ox.Node, set] = defaultdict(set)
     for row in rows:
         quoted[row["ev"]].add(row["exact"])
+    # Each source file a proposal's evidence quotes -> (graph, evidence, source term): told
+    # when the file is not the text the graph records (``_not_recorded``).
+    proposed: dict[str, set] = defaultdict(set)
     for row in rows:
         graph, ev = graph_of(row["graph"]), row["ev"]
         focus = ev.value if isinstance(ev, ox.NamedNode) else f"_:{ev.value}"
@@ -177,6 +182,8 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
                                   "sources folder" + (instead or ": check the src: name or add the text"),
                                   str(OA.hasSource), term_text(row["source"])))
             continue
+        if graph in new:
+            proposed[name].add((graph, focus, term_text(row["source"])))
         exact = row["exact"].value
         prefix = row["prefix"].value if row["prefix"] is not None else None
         suffix = row["suffix"].value if row["suffix"] is not None else None
@@ -229,7 +236,36 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
                                   f"ag:sha256 of {name} is not the file's ({actual}): the text "
                                   f"changed or the digest is mistyped", str(AG.sha256),
                                   str(row["sha"])))
+            found += _not_recorded(sources_dir / name, row["sha"].value,
+                                   proposed.pop(name, ()))
+    for row in (recorded.query(_SOURCES) if recorded is not None and proposed else ()):
+        name = _file_name(row["source"], row["file"])
+        if name in proposed and row["sha"].value != hashes.setdefault(
+                name, sha256_of(sources_dir / name)):
+            found += _not_recorded(sources_dir / name, row["sha"].value, proposed.pop(name))
     return found
+
+
+def _not_recorded(path: Path, recorded: str, citing) -> list[Finding]:
+    """Return a Finding on each of a proposal's evidence nodes ``citing`` (graph, evidence,
+    source term) a source file whose SHA-256 is not the one the graph records: its quotes
+    and offsets were checked against another text than the graph's.  A checkout that wrote
+    the sources with Windows line ends (git's core.autocrlf) shifted every offset past the
+    first line: ``cite`` computed them from that text, validate found them right, and add
+    wrote offsets the recorded text does not hold; the hash's finding was data/'s, not
+    shown with the proposal's."""
+    if not citing:
+        return []
+    crlf = b"\r\n" in path.read_bytes()
+    why = (": its lines end in CR LF (Windows line ends, as a checkout converting them "
+           "writes: set git's core.autocrlf to false and check the file out again)") if crlf \
+        else ": it was edited, or is another copy"
+    return [_finding("source-hash-mismatch", graph, focus,
+                     f"{path.name} is not the text the graph records (its SHA-256 is not "
+                     f"{recorded}){why}; this evidence's quote and offsets were checked "
+                     "against it, and may not hold in the recorded text", str(OA.hasSource),
+                     source)
+            for graph, focus, source in sorted(citing)]
 
 
 def _duplicates(passages: dict[tuple, set], citations: dict[str, set], new,

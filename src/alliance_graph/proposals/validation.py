@@ -267,7 +267,8 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
                                        lambda name: inputs.display.get(name, name))
     if settings.sources_dir.is_dir():
         shown_as = lambda name: inputs.display.get(name, name)  # noqa: E731
-        for f in quotes.check_quotes(store, settings.sources_dir, file_of, inputs.new, shown_as):
+        for f in quotes.check_quotes(store, settings.sources_dir, file_of, inputs.new, shown_as,
+                                     prebuilt):
             node = from_text(f.focus)
             if f.path == quotes.CITING or (f.value is not None and f.shape != _DUPLICATE):
                 # The line to change: a claim's citation naming the evidence, the quote, its
