@@ -112,9 +112,11 @@ def test_the_query_filling_memory_is_blamed_and_the_one_beside_it_is_sent_again(
     threads[1].start()
     for thread in threads:
         thread.join()
-    # Beside the other, it is told the engine grew past the limit while both ran.
-    assert outcome["bomb"][0] == 503 and "MiB memory limit while this query and another ran" \
-        in outcome["bomb"][1], outcome
+    # Beside the other it is told the engine grew while both ran; alone (the medium one done
+    # first, on a loaded machine) that it needed the memory: which, the timing decides here,
+    # and the words beside a query that surely runs are the HTTP test's below.
+    status, said = outcome["bomb"]
+    assert status == 503 and "200 MiB" in said and "memory" in said, outcome
     assert isinstance(outcome["medium"], bytes) and b'"n"' in outcome["medium"]
     assert engine.counters["memory"] > before
 
@@ -628,6 +630,19 @@ def test_a_query_waiting_for_the_engine_s_restart_is_told_so_not_that_slots_were
         servers.stop(process)
 
 
+
+def asked_from(port: int, source: str, query: str) -> tuple[int, str]:
+    """Return the status and text of ``query``'s answer, asked from the loopback address
+    ``source`` (another client to the server's shares)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                            source_address=(source, 0))
+    try:
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
 def test_a_query_sent_again_after_another_s_kill_is_told_so_when_stopped_at_its_limit(
         tmp_path):
     # A query running beside one killed at its time limit is sent again to the new engine,
@@ -639,14 +654,7 @@ def test_a_query_sent_again_after_another_s_kill_is_told_so_when_stopped_at_its_
     answers: dict = {}
 
     def ask(name: str, source: str, query: str) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
-                                                source_address=(source, 0))
-        try:
-            connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
-            response = connection.getresponse()
-            answers[name] = response.status, response.read().decode()
-        finally:
-            connection.close()
+        answers[name] = asked_from(port, source, query)
     try:
         first = threading.Thread(target=ask, args=("first", "127.0.0.2", SLOW))
         first.start()
@@ -707,14 +715,7 @@ def test_the_query_stopped_for_memory_beside_others_is_not_told_it_needed_the_me
     answers: dict = {}
 
     def ask(name: str, source: str, query: str) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
-                                                source_address=(source, 0))
-        try:
-            connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
-            response = connection.getresponse()
-            answers[name] = response.status, response.read().decode()
-        finally:
-            connection.close()
+        answers[name] = asked_from(port, source, query)
     try:
         count = threading.Thread(target=ask, args=("count", "127.0.0.2", SLOW))
         count.start()

@@ -323,18 +323,29 @@ def port(tmp_path_factory):
     servers.stop(process)
 
 
-def sent_in(port: int, pieces: list[bytes]) -> bytes:
+def answer_to(port: int, pieces: list[bytes]) -> bytes:
     """Send ``pieces`` over one connection, each on its own (no Nagle, a pause between), and
-    return the status line of the answer."""
+    return the whole answer, read until the server closes the connection."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         for piece in pieces:
             sock.sendall(piece)
             time.sleep(0.02)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-    return answer.split(b"\r\n", 1)[0]
+        return b"".join(iter(lambda: sock.recv(65536), b""))
+
+
+def sent_in(port: int, pieces: list[bytes]) -> bytes:
+    """Return the status line of the answer to ``pieces`` (``answer_to``)."""
+    return answer_to(port, pieces).split(b"\r\n", 1)[0]
+
+
+def refused(port: int, pieces: list[bytes], says: bytes) -> None:
+    """Assert that ``pieces`` are answered a 400 whose text holds ``says``, the connection
+    then closed."""
+    answer = answer_to(port, pieces)
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), (pieces, answer)
+    assert says in answer.split(b"\r\n\r\n", 1)[1], (pieces, answer)
+    assert b"Connection: close" in answer, answer
 
 
 def test_a_server_reads_a_head_split_anywhere_around_its_end(port):
@@ -397,14 +408,7 @@ def test_only_empty_lines_may_come_before_a_request_line(port):
                        (b"\n", b"a bare LF before the request line"),
                        (b"\r\n\n", b"a bare LF before the request line")):
         for pieces in ([lead + head], [lead, head]):
-            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-                for piece in pieces:
-                    sock.sendall(piece)
-                    time.sleep(0.02)
-                answer = b"".join(iter(lambda: sock.recv(65536), b""))
-            assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), (pieces, answer)
-            assert says in answer.split(b"\r\n\r\n", 1)[1], (pieces, answer)
-            assert b"Connection: close" in answer, answer
+            refused(port, pieces, says)
 
 @pytest.fixture(scope="module")
 def hasty(tmp_path_factory):
@@ -461,10 +465,4 @@ def test_a_line_that_is_no_request_line_is_a_400_in_http11_saying_why(port):
                          ([b"G", b"@T /status"], b"has '@' in it"),
                          ([bytes.fromhex("16030100f8010000f40303") + bytes(40)],
                           b"begins as a TLS handshake does")):
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            for piece in pieces:
-                sock.sendall(piece)
-                time.sleep(0.02)
-            answer = b"".join(iter(lambda: sock.recv(65536), b""))
-        assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), (pieces, answer)
-        assert says in answer.split(b"\r\n\r\n", 1)[1], (pieces, answer)
+        refused(port, pieces, says)
