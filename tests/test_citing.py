@@ -62,3 +62,24 @@ def test_a_quote_with_white_space_at_an_end_is_said(built, tmp_path):
                     "leave it out unless the passage needs it"]
     assert citing.notes(built, SOURCE, "Negev U.S. Radar Base\n", "000-negev-new")[0].startswith(
         "the quote ends with white space")
+
+
+def test_a_source_checked_out_with_windows_line_ends_is_said_to_be_another_text(
+        built, sources_dir, tmp_path):
+    # cite printed offsets of a CR LF copy of the sources (git's core.autocrlf), 11 past the
+    # quote in the recorded text, without a word; validate then refused them elsewhere.
+    crlf = tmp_path / "sources"
+    crlf.mkdir()
+    (crlf / SOURCE).write_bytes((sources_dir / SOURCE).read_bytes().replace(b"\n", b"\r\n"))
+    [note] = citing.notes(built.with_(sources_dir=crlf), SOURCE, "Negev U.S. Radar Base",
+                          "000-negev-new")
+    assert note.startswith(f"{SOURCE} is not the text the graph records (its SHA-256 is not ")
+    assert note.endswith("): its lines end in CR LF (Windows line ends, as a checkout "
+                         "converting them writes: set git's core.autocrlf to false and check "
+                         "the file out again); the offsets above are this file's, which "
+                         "validate refuses")
+    (crlf / SOURCE).write_bytes((sources_dir / SOURCE).read_bytes() + b"edited\n")
+    [note] = citing.notes(built.with_(sources_dir=crlf), SOURCE, "Negev U.S. Radar Base",
+                          "000-negev-new")
+    assert "it was edited, or is another copy" in note
+    assert citing.notes(built, SOURCE, "Negev U.S. Radar Base", "000-negev-new") == []

@@ -8,6 +8,8 @@ them (``CitationNote``): a notebook's user is told what the command's is.
 
 from __future__ import annotations
 
+import hashlib
+
 from ..clipping import clipped
 from ..namespaces import PREFIX_IRIS
 from ..rdf import turtle_string
@@ -36,6 +38,8 @@ def notes(settings: Settings, source: str, quote: str, name: str) -> list[str]:
                     f"unless the proposal declares it too (src:{source} a ag:SourceDocument, "
                     "with its ag:fileName, title, kind, SHA-256 and grade, as data/sources.ttl "
                     "does)")
+    if declared.get(source) and (why := _not_recorded(settings, source, declared[source])):
+        said.append(why)
     if taken is not None:
         said.append(Said(lambda n: (
             f"data/ has an evidence node ev:{name} already, quoting {taken}: this block would "
@@ -53,8 +57,27 @@ def notes(settings: Settings, source: str, quote: str, name: str) -> list[str]:
     return said
 
 
+def _not_recorded(settings: Settings, source: str, recorded: str) -> str:
+    """Say that ``source``'s file is not the text the graph records (its SHA-256 is not
+    ``recorded``): the offsets computed from it do not hold in that text.  A checkout that
+    wrote the sources with Windows line ends (git's core.autocrlf) shifted every offset past
+    the first line, and cite printed them without a word."""
+    path = settings.sources_dir / source
+    try:
+        data = path.read_bytes()
+    except OSError:  # said by cite itself
+        return ""
+    if hashlib.sha256(data).hexdigest() == recorded:
+        return ""
+    why = ("its lines end in CR LF (Windows line ends, as a checkout converting them writes: "
+           "set git's core.autocrlf to false and check the file out again)") \
+        if b"\r\n" in data else "it was edited, or is another copy"
+    return (f"{source} is not the text the graph records (its SHA-256 is not {recorded}): "
+            f"{why}; the offsets above are this file's, which validate refuses")
+
+
 def _citing(settings: Settings, source: str, quote: str,
-            name: str) -> tuple[list[str], str | None, set[str]]:
+            name: str) -> tuple[list[str], str | None, dict[str, str | None]]:
     """Return the IRIs of the built graph's evidence nodes quoting ``quote`` in ``source``,
     what its node ``ev:name`` quotes when that is another passage (else None): a name taken
     already, and the file names of the source documents it declares: a file of the sources
@@ -67,14 +90,16 @@ def _citing(settings: Settings, source: str, quote: str,
     try:
         built = context.prebuilt(settings)
     except (StoreError, OSError):
-        return [], None, set()
+        return [], None, {}
     if built is None:
-        return [], None, set()
+        return [], None, {}
     # Named as validate reads a source's name: its ag:fileName, else its IRI's last segment.
+    # (Each with the SHA-256 the graph records of its text, or None.)
     declared = {r["file"].value if r["file"] is not None else
-                r["source"].value.rsplit("/", 1)[-1] for r in built.query(
-        "SELECT ?source ?file WHERE { ?source a ag:SourceDocument "
-        "OPTIONAL { ?source ag:fileName ?file } }",
+                r["source"].value.rsplit("/", 1)[-1]: r["sha"] and r["sha"].value
+                for r in built.query(
+        "SELECT ?source ?file ?sha WHERE { ?source a ag:SourceDocument "
+        "OPTIONAL { ?source ag:fileName ?file } OPTIONAL { ?source ag:sha256 ?sha } }",
         prefixes=PREFIX_IRIS, use_default_graph_as_union=True)}
     rows = built.query(f"""SELECT DISTINCT ?evidence WHERE {{
         ?evidence a ag:Evidence ; oa:hasSource/ag:fileName {turtle_string(source)} ;
