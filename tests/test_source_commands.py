@@ -58,3 +58,22 @@ def test_words_that_are_not_utf8_are_a_usage_error_saying_which_byte(sources_dir
                           capture_output=True, timeout=60)
     assert done.returncode == 2 and b"Traceback" not in done.stderr
     assert said in done.stderr.decode() and "write it in UTF-8" in done.stderr.decode()
+
+
+def test_coverage_of_a_copy_with_windows_line_ends_is_noted(run, kg, sources_dir, tmp_path):
+    # Counted against the recorded text's offsets without a word: 30 of 32 sentences of a
+    # CR LF copy (git's core.autocrlf) said cited, where 27 are.
+    name = "000_06b6882714cf1880.txt"
+    crlf = tmp_path / "sources"
+    crlf.mkdir()
+    (crlf / name).write_bytes((sources_dir / name).read_bytes().replace(b"\n", b"\r\n"))
+    done = run("--sources", crlf, "coverage")
+    assert done.exit_code == 0 and done.stdout.startswith(f"{name}  "), done.output
+    assert done.stderr.startswith(f"note: {name} is not the text the graph records (its "
+                                  "SHA-256 is not ")
+    assert done.stderr.endswith("its lines end in CR LF (Windows line ends, as a checkout "
+                                "converting them writes: set git's core.autocrlf to false and "
+                                "check the file out again); the evidence's offsets are the "
+                                "recorded text's, so its counts are of another text\n")
+    plain = run("coverage", "--format", "json")
+    assert plain.exit_code == 0 and plain.stderr == ""
