@@ -13,11 +13,11 @@ graph holds only the terms of them it uses.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 import pyoxigraph as ox
 
+from ..build.spelling import Names
 from ..lexer import tokenize
 from ..namespaces import PREFIX_IRIS
 from ..query import results as queries
@@ -65,21 +65,22 @@ def _namespace_of(iri: str) -> str:
     return max((ns for ns in _OWN if iri.startswith(ns)), key=len)
 
 
-def _meant(kg, iri: str) -> str | None:
-    """Return the IRI of ``iri``'s namespace in ``kg`` whose local name is closest to its own
-    (compared in lower case), None when none is close."""
+def _meant(kg, iri: str, names: dict[str, Names]) -> str | None:
+    """Return the IRI of ``iri``'s namespace in ``kg`` whose local name is closest to its own,
+    None when none is close: by ``spelling.Names``, as a proposal's slip is told, over the
+    namespace's typed names (a class, a property, an entity: each has its type), listed once a
+    namespace into ``names``."""
     namespace = _namespace_of(iri)
-    answer = queries.run(kg, (
-        "SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } "
-        f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(namespace)})) }} "
-        f"LIMIT {_MOST_CANDIDATES}"), inferred=True)
-    locals_ = {}
-    for row in queries.rows(answer):
-        local = row["x"].value[len(namespace):]
-        if local and "/" not in local:  # id:'s own names, not claim/ and evidence/ ones
-            locals_.setdefault(local.lower(), local)
-    close = difflib.get_close_matches(iri[len(namespace):].lower(), locals_, n=1, cutoff=0.75)
-    return namespace + locals_[close[0]] if close else None
+    if namespace not in names:
+        answer = queries.run(kg, (
+            "SELECT DISTINCT ?x WHERE { ?x a ?type "
+            f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(namespace)})) }} "
+            f"LIMIT {_MOST_CANDIDATES}"))
+        typed = {row["x"].value for row in queries.rows(answer)}
+        # id:'s own names, not claim/ and evidence/ ones
+        names[namespace] = Names({t[len(namespace):]: t for t in typed
+                                  if "/" not in t[len(namespace):]})
+    return names[namespace].best(iri[len(namespace):])
 
 
 def _literal(text: str) -> str:
@@ -100,9 +101,9 @@ def notes(kg, text: str) -> list[str]:
     named = _names(text)
     try:
         absent = _absent(kg, [iri for iri in named if _valid(iri)]) if named else []
-        said = []
+        said, names = [], {}
         for iri in absent:
-            meant = _meant(kg, iri)
+            meant = _meant(kg, iri, names)
             said.append(f"note: {named[iri]} is in no triple of the graph" + (
                 f": did you mean {_shown(meant)}?" if meant else
                 " (a misspelt name matches nothing)"))
