@@ -643,6 +643,23 @@ def asked_from(port: int, source: str, query: str) -> tuple[int, str]:
     finally:
         connection.close()
 
+
+def two_clients(port: int, first: str, pause: float, second: str) -> tuple[tuple, tuple]:
+    """Return the answers (``asked_from``) to ``first``, asked from 127.0.0.2, and to
+    ``second``, asked ``pause`` seconds later from 127.0.0.3 (another client) beside it."""
+    answers = {}
+
+    def ask(name: str, source: str, query: str) -> None:
+        answers[name] = asked_from(port, source, query)
+    threads = [threading.Thread(target=ask, args=("first", "127.0.0.2", first))]
+    threads[0].start()
+    time.sleep(pause)
+    threads.append(threading.Thread(target=ask, args=("second", "127.0.0.3", second)))
+    threads[1].start()
+    for thread in threads:
+        thread.join()
+    return answers["first"], answers["second"]
+
 def test_a_query_sent_again_after_another_s_kill_is_told_so_when_stopped_at_its_limit(
         tmp_path):
     # A query running beside one killed at its time limit is sent again to the new engine,
@@ -651,24 +668,13 @@ def test_a_query_sent_again_after_another_s_kill_is_told_so_when_stopped_at_its_
     # when the kill stopped it (measured with one that takes 3.1 s alone: the same words).
     port, process = servers.serve_shipped(tmp_path / "serve.log", "--timeout", "4",
                                           "--workers", "2")
-    answers: dict = {}
-
-    def ask(name: str, source: str, query: str) -> None:
-        answers[name] = asked_from(port, source, query)
-    try:
-        first = threading.Thread(target=ask, args=("first", "127.0.0.2", SLOW))
-        first.start()
-        time.sleep(1.5)  # then another client's, from another address, beside it
-        second = threading.Thread(target=ask, args=(
-            "second", "127.0.0.3", SLOW.replace("?n", "?m").replace("?i", "?j")))
-        second.start()
-        first.join()
-        second.join()
+    try:  # then another client's, from another address, beside it
+        first, (status, said) = two_clients(port, SLOW, 1.5,
+                                            SLOW.replace("?n", "?m").replace("?i", "?j"))
     finally:
         servers.stop(process)
-    assert answers["first"][0] == 503 and answers["first"][1].startswith(
-        "the query ran longer than the 4 s limit"), answers
-    status, said = answers["second"]
+    assert first[0] == 503 and first[1].startswith("the query ran longer than the 4 s limit"), \
+        first
     assert status == 503 and said.startswith("the query ran "), said
     assert "until the engine answering it was stopped (another query was stopped at its " \
         "time limit, and the engine with it), was sent again to a new engine" in said, said
@@ -712,24 +718,13 @@ def test_the_query_stopped_for_memory_beside_others_is_not_told_it_needed_the_me
     # memory was told "the query needed more memory than the 200 MiB limit ...".
     port, process = servers.serve_shipped(tmp_path / "serve.log", "--timeout", "20",
                                           "--query-memory", "200", "--workers", "2")
-    answers: dict = {}
-
-    def ask(name: str, source: str, query: str) -> None:
-        answers[name] = asked_from(port, source, query)
     try:
-        count = threading.Thread(target=ask, args=("count", "127.0.0.2", SLOW))
-        count.start()
-        time.sleep(1)
-        bomb = threading.Thread(target=ask, args=("bomb", "127.0.0.3", BOMB))
-        bomb.start()
-        count.join()
-        bomb.join()
+        (status, said), bomb = two_clients(port, SLOW, 1, BOMB)
     finally:
         servers.stop(process)
-    status, said = answers["count"]
     assert status == 503 and said.startswith("the engine grew past the 200 MiB memory limit "
                                              "while this query and another ran"), said
     assert "needed more memory" not in said and "try again" in said, said
     # Sent again, alone in the next engine, the ORDER BY is the one stopped, and told so.
-    assert answers["bomb"] == (503, "the query needed more memory than the 200 MiB limit and "
-                                    "was stopped; narrow it or add a LIMIT\n"), answers
+    assert bomb == (503, "the query needed more memory than the 200 MiB limit and was stopped; "
+                         "narrow it or add a LIMIT\n"), bomb
