@@ -223,3 +223,17 @@ ev:t-1 a ag:Evidence ; oa:hasSource src:{given} ;
     [missing] = check_quotes(store, folder, lambda graph: graph.value)
     assert missing.message == f"source file '{given}' is not in the sources folder" + (
         said or ": check the src: name or add the text")
+
+
+def test_a_source_file_not_the_recorded_text_is_said_so_with_why(tmp_path):
+    text = tmp_path / "000.txt"
+    text.write_bytes(b"one line\nanother\n")
+    recorded = citations.sha256_of(text)
+    assert citations.not_recorded(text, recorded) is None
+    assert citations.not_recorded(tmp_path / "gone.txt", recorded) is None  # said by the caller
+    text.write_bytes(b"one line\r\nanother\r\n")  # a checkout writing Windows line ends
+    said = citations.not_recorded(text, recorded)
+    assert said.startswith(f"000.txt is not the text the graph records (its SHA-256 is not "
+                           f"{recorded}): its lines end in CR LF") and "core.autocrlf" in said
+    text.write_bytes(b"one line\nedited\n")
+    assert citations.not_recorded(text, recorded).endswith(": it was edited, or is another copy")

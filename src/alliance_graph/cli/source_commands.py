@@ -3,7 +3,6 @@ the evidence cites of each text)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict
 
@@ -97,13 +96,10 @@ def coverage(settings: Settings, fmt: str, source: str | None):
         "SELECT ?file ?sha WHERE { ?s a ag:SourceDocument ; ag:fileName ?file ; "
         "ag:sha256 ?sha }")}
     for c in report:
-        data = (settings.sources_dir / c.source).read_bytes()
-        if c.source in recorded and hashlib.sha256(data).hexdigest() != recorded[c.source]:
-            why = "its lines end in CR LF (Windows line ends, as a checkout converting them " \
-                  "writes: set git's core.autocrlf to false and check the file out again)" \
-                if b"\r\n" in data else "it was edited, or is another copy"
-            _say(f"note: {c.source} is not the text the graph records (its SHA-256 is not "
-                 f"{recorded[c.source]}): {why}; the evidence's offsets are the recorded "
-                 "text's, so its counts are of another text")
+        said = citations.not_recorded(settings.sources_dir / c.source, recorded[c.source]) \
+            if c.source in recorded else None
+        if said:
+            _say(f"note: {said}; the evidence's offsets are the recorded text's, so its "
+                 "counts are of another text")
 
 

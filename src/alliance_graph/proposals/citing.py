@@ -8,12 +8,11 @@ them (``CitationNote``): a notebook's user is told what the command's is.
 
 from __future__ import annotations
 
-import hashlib
-
 from ..clipping import clipped
 from ..namespaces import PREFIX_IRIS
 from ..rdf import turtle_string
 from ..settings import Settings
+from ..sources.citations import not_recorded
 from ..store.errors import StoreError
 from ..wording import Said, quoted
 from . import context
@@ -59,21 +58,10 @@ def notes(settings: Settings, source: str, quote: str, name: str) -> list[str]:
 
 def _not_recorded(settings: Settings, source: str, recorded: str) -> str:
     """Say that ``source``'s file is not the text the graph records (its SHA-256 is not
-    ``recorded``): the offsets computed from it do not hold in that text.  A checkout that
-    wrote the sources with Windows line ends (git's core.autocrlf) shifted every offset past
-    the first line, and cite printed them without a word."""
-    path = settings.sources_dir / source
-    try:
-        data = path.read_bytes()
-    except OSError:  # said by cite itself
-        return ""
-    if hashlib.sha256(data).hexdigest() == recorded:
-        return ""
-    why = ("its lines end in CR LF (Windows line ends, as a checkout converting them writes: "
-           "set git's core.autocrlf to false and check the file out again)") \
-        if b"\r\n" in data else "it was edited, or is another copy"
-    return (f"{source} is not the text the graph records (its SHA-256 is not {recorded}): "
-            f"{why}; the offsets above are this file's, which validate refuses")
+    ``recorded``, ``citations.not_recorded``): the offsets computed from it do not hold in
+    that text, and cite printed them without a word."""
+    said = not_recorded(settings.sources_dir / source, recorded)
+    return f"{said}; the offsets above are this file's, which validate refuses" if said else ""
 
 
 def _citing(settings: Settings, source: str, quote: str,

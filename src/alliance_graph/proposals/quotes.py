@@ -28,6 +28,7 @@ from ..sources.citations import (
     SourceNotText,
     locate,
     named_instead,
+    not_recorded,
     read_source,
     sha256_of,
     source_names,
@@ -254,17 +255,12 @@ def _not_recorded(path: Path, recorded: str, citing) -> list[Finding]:
     first line: ``cite`` computed them from that text, validate found them right, and add
     wrote offsets the recorded text does not hold; the hash's finding was data/'s, not
     shown with the proposal's."""
-    if not citing:
+    said = not_recorded(path, recorded) if citing else None
+    if said is None:
         return []
-    crlf = b"\r\n" in path.read_bytes()
-    why = (": its lines end in CR LF (Windows line ends, as a checkout converting them "
-           "writes: set git's core.autocrlf to false and check the file out again)") if crlf \
-        else ": it was edited, or is another copy"
     return [_finding("source-hash-mismatch", graph, focus,
-                     f"{path.name} is not the text the graph records (its SHA-256 is not "
-                     f"{recorded}){why}; this evidence's quote and offsets were checked "
-                     "against it, and may not hold in the recorded text", str(OA.hasSource),
-                     source)
+                     f"{said}; this evidence's quote and offsets were checked against it, "
+                     "and may not hold in the recorded text", str(OA.hasSource), source)
             for graph, focus, source in sorted(citing)]
 
 

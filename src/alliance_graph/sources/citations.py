@@ -174,6 +174,25 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def not_recorded(path: Path, recorded: str) -> str | None:
+    """Return what to say of a source file whose SHA-256 is not ``recorded``, the graph's:
+    offsets computed from it, or checked or counted against it, do not hold in the text the
+    graph records.  A checkout that wrote the sources with Windows line ends (git's
+    core.autocrlf) shifted every offset past the first line, and ``cite``, ``validate`` and
+    ``coverage`` went on without a word.  None when it is that text (or cannot be read: the
+    caller says so)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() == recorded:
+        return None
+    why = ("its lines end in CR LF (Windows line ends, as a checkout converting them writes: "
+           "set git's core.autocrlf to false and check the file out again)") \
+        if b"\r\n" in data else "it was edited, or is another copy"
+    return f"{path.name} is not the text the graph records (its SHA-256 is not {recorded}): {why}"
+
+
 def offsets(start, end) -> tuple[int, int] | None:
     """Return a position selector's (start, end), from its terms as a query binds them; None
     when it has none or they are no integers: the build runs no shapes, and a data file's
