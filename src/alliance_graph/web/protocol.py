@@ -34,7 +34,7 @@ from ..query.bounds import Bounds
 from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
-from . import client_share, fields, negotiation, service_description
+from . import client_share, fields, negotiation, service_description, unread_params
 from .echoed import said
 from .fields import form_charset, format_values, parse_params, plain_body, read_body
 
@@ -153,8 +153,8 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
         texts = args.get("query", [])
     if "update" in params:
         raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
-    if not texts:
-        return None
+    if not texts:  # a POST is refused; a GET is the service description, or refused
+        return unread_params.no_query(method, params)  # for a misspelt parameter
     if len(texts) > 1:
         raise Refused(400, "send exactly one query parameter")
     # A byte-order mark, which some editors write at the start of a .rq file, is not the
@@ -185,9 +185,7 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
     try:
         req = read_request(environ, svc.settings.max_request_bytes,
                            svc.settings.max_query_bytes)
-        if req is None:
-            if environ["REQUEST_METHOD"] == "POST":
-                raise Refused(400, "the request carries no query")
+        if req is None:  # a GET without a query (a POST without one is refused)
             return None
         client = client_share.client_of(environ.get("REMOTE_ADDR"))
         return answer(svc, req, environ.get("HTTP_ACCEPT"), environ.get("HTTP_IF_NONE_MATCH"),

@@ -1,0 +1,68 @@
+"""A /sparql request with no query but a parameter the endpoint does not read (web/unread_params.py),
+over HTTP to a real server process."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from alliance_graph.web.unread_params import unread
+from helpers import fetch
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_misspelt_query_parameter_is_a_400_naming_it_not_the_service_description(endpoint,
+                                                                                    method):
+    # It was the service description, 200 in Turtle, which a script failed to parse as results.
+    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'qeury': 'SELECT * WHERE {}'})}"
+    status, headers, body = fetch(url, method=method)
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+    if method == "GET":
+        assert body == (b"the request carries no query; it sends a parameter /sparql does not "
+                        b"read: 'qeury' (did you mean query?); send the query in query=, or no "
+                        b"parameter for the service description\n")
+
+
+def test_each_parameter_not_read_is_named_with_the_one_it_meant(endpoint):
+    status, _, body = fetch(f"{endpoint}/sparql?Query=ASK%7B%7D&formt=csv&cachebuster=1")
+    assert status == 400
+    assert ("'Query' (did you mean query?), 'formt' (did you mean format?), 'cachebuster'; "
+            in body.decode())
+
+
+def test_a_misspelt_parameter_beside_a_known_one_is_refused_too(endpoint):
+    # default-graph-uri without a query is nothing the description reads either.
+    status, _, body = fetch(f"{endpoint}/sparql?default-graph-uri=x&qeury=ASK%7B%7D")
+    assert status == 400 and b"'qeury' (did you mean query?)" in body
+
+
+@pytest.mark.parametrize("query", ["", "?format=ttl", "?output=xml", "?default-graph-uri=x"])
+def test_a_get_of_no_parameter_or_of_known_ones_is_the_service_description(endpoint, query):
+    status, headers, _ = fetch(f"{endpoint}/sparql{query}")
+    assert status == 200 and "text/plain" not in headers["Content-Type"]
+
+
+def test_a_parameter_not_read_beside_a_query_is_ignored(endpoint):
+    # As Oxigraph's server ignores it: YASGUI and others send their own.
+    status, _, body = fetch(f"{endpoint}/sparql?query=ASK%7B%7D&_=1712345678&qeury=x",
+                            headers={"Accept": "application/sparql-results+json"})
+    assert status == 200 and b'"boolean"' in body
+
+
+def test_a_form_without_a_query_names_its_field_not_read(endpoint):
+    # It was "the request carries no query" alone.
+    status, _, body = fetch(f"{endpoint}/sparql", data=b"qeury=ASK%7B%7D", headers=FORM)
+    assert (status, body) == (400, b"the request carries no query; it sends a form field "
+                                   b"/sparql does not read: 'qeury' (did you mean query?)\n")
+    status, _, body = fetch(f"{endpoint}/sparql", data=b"format=csv", headers=FORM)
+    assert (status, body) == (400, b"the request carries no query\n")
+
+
+def test_many_parameters_not_read_are_named_a_few_and_counted():
+    said = unread({f"p{i}": ["1"] for i in range(12)} | {"query": ["ASK {}"]})
+    assert said == "'p0', 'p1', 'p2', 'p3', 'p4' and 7 more"
+    assert unread({"format": ["csv"], "inferred": ["true"]}) == ""
+    assert unread({"x" * 500: [""]}).endswith("(500 characters)")
