@@ -1,4 +1,4 @@
-"""A query's misspelt project names (cli/absent_names.py), noted by the real command after its
+"""A query's misspelt project names (query/absent_names.py), noted by the real command after its
 answer with the name meant; the answer and the exit code as they were."""
 
 import subprocess
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_graph.cli.absent_names import _names
+from alliance_graph.query.absent_names import _names
 
 ROOT = Path(__file__).resolve().parents[1]
 

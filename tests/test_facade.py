@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -927,6 +928,47 @@ def test_a_query_files_or_named_querys_name_given_to_run_says_to_read_the_file(
         assert "run() takes" not in str(refused.value)
 
 
+def test_a_named_querys_name_is_looked_for_in_the_catalogue_of_the_graphs_project(
+        mini, monkeypatch):
+    # The current directory's catalogue was read, whatever project the graph was loaded from:
+    # from the checkout, a graph of another folder was told of the checkout's aid-amounts.rq.
+    mini.queries_dir.mkdir(exist_ok=True)
+    own = mini.queries_dir / "aid-amounts.rq"
+    own.write_text("SELECT * WHERE { ?s ?p ?o }\n")
+    kg = ag.load(mini)
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(ag.QueryError, match=re.escape(
+            f"('aid-amounts' is a named query's name: run() takes the query's text; read the "
+            f"file: run(kg, Path({str(own)!r}).read_text()))")):
+        ag.run(kg, "aid-amounts")
+    own.unlink()  # and of no catalogue query there: no hint, not the checkout's
+    with pytest.raises(ag.QueryError) as refused:
+        ag.run(kg, "aid-amounts")
+    assert "run() takes" not in str(refused.value)
+
+
+def test_a_name_the_graph_holds_nowhere_is_warned_of_with_the_name_meant(kg):
+    # ag.run gave no rows and not a word of why, where the command line's query notes each
+    # such name (query/absent_names.py), in these words.
+    with pytest.warns(ag.AbsentNameWarning) as warned:
+        result = ag.run(kg, "SELECT * WHERE { ?s a ag:MissileDefenceSystem ; ag:zzzzqqq ?o }")
+    assert ag.rows(result) == []
+    assert [str(w.message) for w in warned] == [
+        "ag:MissileDefenceSystem is in no triple of the graph: did you mean "
+        "ag:MissileDefenseSystem?",
+        "ag:zzzzqqq is in no triple of the graph (a misspelt name matches nothing)"]
+    assert {w.filename for w in warned} == {__file__}  # the caller's line, not the library's
+    assert issubclass(ag.AbsentNameWarning, UserWarning)
+
+
+def test_a_query_of_names_the_graph_holds_gives_no_warning_and_one_may_be_silenced(kg):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every name is in the graph: no warning
+        assert ag.rows(ag.run(kg, "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"))
+        warnings.filterwarnings("ignore", category=ag.AbsentNameWarning)
+        assert ag.rows(ag.run(kg, "SELECT * WHERE { ?s a ag:Clam }")) == []
+
+
 def test_a_refused_timeout_is_quoted_short(kg):
     # 10**400 was quoted whole, 401 digits in one message.
     with pytest.raises(ValueError) as refused:
@@ -939,6 +981,7 @@ COMMA_AND_TRIPLE = """SELECT ?iri ?n ?t ?unbound WHERE {
   BIND(<<( id:a rdfs:label "x, \\"y\\"\\nz" )>> AS ?t) }"""
 
 
+@pytest.mark.filterwarnings("ignore:id.a is in no triple")  # a made-up node, as meant
 @pytest.mark.parametrize("into", ["bytes", "path", "file", "path by its extension"])
 def test_a_select_answer_serialized_as_csv_reads_back_row_by_row(kg, tmp_path, into):
     """ag.run's answer reads as a QuerySolutions, whose serialize wrote CSV by Oxigraph's

@@ -21,7 +21,9 @@ asked), ``ag.LoadError`` (inputs, or a proposal, that cannot be read), ``ag.NoGr
 (settings that name no Turtle files to build from), ``ag.StoreError`` (a store that cannot be
 used), ``ag.MergeError`` (conforming facts ``add`` has no file to put in), ``ag.CommitError``
 (data files ``add`` could not write), ``ag.Busy`` (a data folder an add kept locked past a
-reader's wait), ``ag.CiteError`` (a passage that cannot be cited as asked); TypeError or
+reader's wait), ``ag.CiteError`` (a passage that cannot be cited as asked); a warning,
+``ag.AbsentNameWarning`` (a UserWarning: a query names a project name the graph holds nowhere,
+with the name likely meant, as the command line's ``query`` notes it); TypeError or
 ValueError, naming the parameter, for an argument of the wrong kind. Ctrl-C is a
 KeyboardInterrupt saying what was interrupted (during ``add``, once the data folder holds all of
 the proposal's facts or none of them, and which). The modules imported here are loaded on first
@@ -46,7 +48,8 @@ _NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
           "StoreError": "store.errors", "LoadError": "build.loading",
           "ExportError": "query.export", "TimedOut": "waiting", "to_rdflib": "query.results",
           "CiteError": "sources.citations", "MergeError": "proposals.merge",
-          "CommitError": "build.data_folder", "Busy": "build.data_folder"}
+          "CommitError": "build.data_folder", "Busy": "build.data_folder",
+          "AbsentNameWarning": "query.absent_names"}
 # What help(ag) lists (its classes too, loaded by __getattr__) and ``import *`` takes.
 __all__ = ["load", "run", "rows", "export", "validate", "add", "cite", "CitationNote", *_NAMES]
 

@@ -16,14 +16,14 @@ from ..build import checks
 from ..build.loading import LoadError
 from ..build.pipeline import asserted
 from ..namespaces import PREFIX_IRIS
-from ..query import csv_results
+from ..query import absent_names, csv_results
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
 from ..settings import Settings, carried
 from ..store import backends
 from ..wording import Metavar, Said, shown, worded
-from . import absent_names, graph_answer
+from . import graph_answer
 from .main import (
     EXIT_NO,
     EXIT_OK,
@@ -115,7 +115,7 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
     at_once(lambda: _answer(kg, text, fmt, inferred, mark), timeout,
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
     for note in absent_names.notes(kg, text):  # a misspelt name: "(0 rows)" said nothing
-        click.echo(note, err=True)
+        click.echo(f"note: {note}", err=True)
 
 
 # What --format offers each kind of answer (the library takes more names than the option).

@@ -29,13 +29,14 @@ def load(settings=None, *, timeout=None):
     settings = settings_given(settings, "load")
     require_graph(settings)  # as the command line does: an empty folder is no graph
     timeout = None if timeout is None else seconds(timeout)
+    from .query_names import loaded_from
     try:
         with folders_named(settings):
             if timeout is None:
                 from ..store.graph import load as load_graph
-                return load_graph(settings)
+                return loaded_from(load_graph(settings), settings)
             from ..engine.graph import isolated_graph
-            return isolated_graph(settings.with_(query_timeout=timeout))
+            return loaded_from(isolated_graph(settings.with_(query_timeout=timeout)), settings)
     except KeyboardInterrupt:
         # Not re-raised as it came: its traceback ended deep in rdflib's parser or owlrl,
         # which says nothing of what was interrupted, nor whether the cache was harmed.
@@ -55,16 +56,23 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     background until its next row or its end (Oxigraph cannot stop a query).  A graph loaded
     with ``load(timeout=S)`` stops its queries itself, at its own limit (``EngineError``).
 
+    A project name the graph holds nowhere (``ag:MissileDefenceSystem``: a misspelt class,
+    property or entity matches nothing) is an ``AbsentNameWarning`` (a UserWarning) naming
+    the name likely meant, as the command line's ``query`` notes it.
+
     Raises ``QueryError`` for a query that does not parse (the parser's message, with its
     line and column in ``position``) or fails, ``StoreError`` for a remote store that does
     not answer, TypeError for a query that is not a str, a ``kg`` that is not what ``load``
     returns, an ``inferred`` that is not True or False or a ``timeout`` that is no number,
     ValueError for a ``timeout`` not above 0 (or any, over a graph loaded with one)."""
+    import warnings
+
     from ..engine.graph import EngineGraph
+    from ..query.absent_names import AbsentNameWarning, notes
     from ..query.held import read_whole
     from ..query.results import run as run_query
     from ..store.errors import QueryError
-    from .query_names import named_instead
+    from .query_names import named_instead, settings_of
     graph_given(kg, "run")
     flags("run", inferred=inferred)
     try:
@@ -73,17 +81,23 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
                 raise ValueError("this graph's queries are stopped at the time limit it was "
                                  "loaded with (load(timeout=S)): load it again with the "
                                  "timeout to apply to them, rather than give run a timeout")
-            return read_whole(run_query(kg, sparql, inferred=inferred))
-        timeout = None if timeout is None else seconds(timeout)
-        return _in_process(lambda abandoned: read_whole(
-            run_query(kg, sparql, inferred=inferred), abandoned),
-            "the query", timeout, "its next row or its end")
+            answer = read_whole(run_query(kg, sparql, inferred=inferred))
+        else:
+            timeout = None if timeout is None else seconds(timeout)
+            answer = _in_process(lambda abandoned: read_whole(
+                run_query(kg, sparql, inferred=inferred), abandoned),
+                "the query", timeout, "its next row or its end")
     except QueryError as exc:
         # A file's or a catalogue query's name, as the command line takes them: "expected
-        # CONSTRUCT" alone (``query_names``).
-        if isinstance(sparql, str) and (hint := named_instead(sparql, str(exc))):
+        # CONSTRUCT" alone (``query_names``), looked up in the graph's own project.
+        if isinstance(sparql, str) and (hint := named_instead(sparql, str(exc),
+                                                              settings_of(kg))):
             raise QueryError(str(exc) + hint, exc.position) from None
         raise
+    # A misspelt name: no rows, and not a word of why (the command line's query noted it).
+    for note in notes(kg, sparql):
+        warnings.warn(note, AbsentNameWarning, stacklevel=2)
+    return answer
 
 
 def rows(result) -> list[dict]:

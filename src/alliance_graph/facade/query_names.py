@@ -9,30 +9,55 @@ expected CONSTRUCT", leaving its caller to guess that the name was read as SPARQ
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 
 from ..keywords import KEYWORDS
+from ..settings import Settings
 
 # One word as a file's or a catalogue query's name is written (no query is one word of these).
 _NAME = re.compile(r"[\w.~/\\:-]+")
 
 
-def _catalogued(word: str) -> Path | None:
-    """Return the catalogue file ``word`` names in the project a call given no settings reads
-    (``project.found_from``), else None."""
+# The settings each graph ``load`` returned was loaded with, by the graph's id (a
+# ``KnowledgeGraph`` compares by value, so is no key), each dropped with its graph: a graph
+# knows its stores, not its project.
+_LOADED: dict[int, Settings] = {}
+
+
+def loaded_from(graph, settings: Settings):
+    """Return ``graph``, noting that ``settings`` are the ones it was loaded with."""
+    _LOADED[id(graph)] = settings
+    weakref.finalize(graph, _LOADED.pop, id(graph), None)
+    return graph
+
+
+def settings_of(graph) -> Settings | None:
+    """Return the settings ``load`` loaded ``graph`` with; None for a graph made otherwise."""
+    return _LOADED.get(id(graph))
+
+
+def _catalogued(word: str, settings: Settings | None) -> Path | None:
+    """Return the catalogue file ``word`` names in the project of ``settings`` (the graph's),
+    else in the project a call given no settings reads (``project.found_from``), else None.
+    The current directory's alone was read: a graph loaded from another folder was told of
+    that directory's catalogue, or of none."""
     from .. import project
     if not re.fullmatch(r"[A-Za-z0-9_-]+", word):
         return None
     try:
-        path = project.found_from(project.current_directory()).queries_dir / f"{word}.rq"
+        folder = settings.queries_dir if settings is not None else \
+            project.found_from(project.current_directory()).queries_dir
+        path = folder / f"{word}.rq"
         return path if path.is_file() else None
     except (OSError, ValueError):  # a current directory gone, a name too long: no hint
         return None
 
 
-def named_instead(sparql: str, message: str) -> str:
+def named_instead(sparql: str, message: str, settings: Settings | None = None) -> str:
     """Return what to add to ``message``, the parser's refusal of ``sparql``, when ``sparql``
-    is one word that names a query file or a catalogue query rather than being one: how to
+    is one word that names a query file or a catalogue query (of the project of ``settings``,
+    the graph's) rather than being one: how to
     read it (``Path(...).read_text()``); "" otherwise, and for a word the refusal already
     says is a misspelt keyword (``SELEC``)."""
     word = sparql.strip()
@@ -44,7 +69,7 @@ def named_instead(sparql: str, message: str) -> str:
         is_file = False
     if is_file:
         path, what = word, "a file's name"
-    elif (catalogued := _catalogued(word)) is not None:
+    elif (catalogued := _catalogued(word, settings)) is not None:
         path, what = str(catalogued), "a named query's name"
     elif word.endswith(".rq"):
         return (f" ({word!r} reads as a query file's name, of no file here: run() takes the "

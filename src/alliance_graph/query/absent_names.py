@@ -3,8 +3,9 @@
 A class, property or entity misspelt in a query (``a ag:MissileDefenceSystem``,
 ``id:IronDom``, ``ag:participnt``) matches nothing: the answer is ``(0 rows)``, exit 0, and
 nothing said why, where a proposal's misspelt name is told with the name meant
-(``build.spelling``).  ``query`` notes each such name after the answer, on standard error (the
-answer and the exit code stay as they were): a name of the project's namespaces (``ag:``,
+(``build.spelling``).  ``notes`` says each such name: ``query`` after the answer, on standard
+error (the answer and the exit code stay as they were), and ``ag.run`` as an
+``AbsentNameWarning`` (it said nothing): a name of the project's namespaces (``ag:``,
 ``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes where it
 declares them) that is in no triple, asserted or inferred, with the closest name of its
 namespace that is.  Other vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the
@@ -20,8 +21,8 @@ import pyoxigraph as ox
 from ..build.spelling import Names
 from ..lexer import tokenize
 from ..namespaces import PREFIX_IRIS
-from ..query import results as queries
 from ..store.errors import QueryError, StoreError
+from . import results as queries
 
 # The namespaces the project mints names in (not graph/: named graphs are in no triple).
 _OWN = tuple(PREFIX_IRIS[p] for p in ("ag", "id", "claim", "ev", "src", "grade"))
@@ -94,6 +95,11 @@ def _shown(iri: str) -> str:
     return f"{prefix}:{iri[len(namespace):]}"
 
 
+class AbsentNameWarning(UserWarning):
+    """A query names a project name the graph holds nowhere (``notes``: ``ag.run`` warns of
+    each; ``warnings.filterwarnings("ignore", category=ag.AbsentNameWarning)`` silences it)."""
+
+
 def notes(kg, text: str) -> list[str]:
     """Return a note for each project name ``text`` uses that ``kg`` holds nowhere, naming
     the name meant where one is close; none where the graph cannot say (a remote store's
@@ -104,7 +110,7 @@ def notes(kg, text: str) -> list[str]:
         said, names = [], {}
         for iri in absent:
             meant = _meant(kg, iri, names)
-            said.append(f"note: {named[iri]} is in no triple of the graph" + (
+            said.append(f"{named[iri]} is in no triple of the graph" + (
                 f": did you mean {_shown(meant)}?" if meant else
                 " (a misspelt name matches nothing)"))
         return said
