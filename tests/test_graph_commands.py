@@ -4,6 +4,7 @@ back in other tools, and output that cannot be written is said, never a tracebac
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.query.answer import xml_reader
 from helpers import on_a_terminal
 
+ROOT = Path(__file__).resolve().parents[1]
 COMMAND = str(Path(sys.executable).parent / "alliance-graph")
 # A cross product of the shipped graph: millions of rows, more than any test reads.
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
@@ -335,3 +337,46 @@ def test_querys_help_names_the_prefixes_a_query_may_leave_undeclared():
     said = " ".join(shown.stdout.split("Options:")[0].split())
     assert "The project's prefixes are declared for it: " \
         + ", ".join(f"{p}:" for p in PREFIX_IRIS) + "." in said, said
+
+
+@pytest.fixture
+def checked(tmp_path, sources_dir):
+    """A copy of the project and of its source texts, and check run over them."""
+    for folder in ("ontology", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copytree(sources_dir, tmp_path / "texts")
+    def check(sources=tmp_path / "texts"):
+        return CliRunner().invoke(main, [str(a) for a in (
+            "--project", tmp_path, "--cache", tmp_path / "cache", "--sources", sources,
+            "check")])
+    return tmp_path, check
+
+
+def test_check_says_which_source_file_is_not_the_text_the_graph_records(checked):
+    # cite, coverage and validate said so of a source written with CR LF line ends (its
+    # offsets are the recorded text's), and check passed it without a word, exit 0.
+    project, check = checked
+    name = "000_06b6882714cf1880.txt"
+    text = project / "texts" / name
+    text.write_bytes(text.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    result = check()
+    assert result.exit_code == 1, result.output
+    said = [line for line in result.output.splitlines() if name in line]
+    assert len(said) == 1 and said[0].startswith("data/sources.ttl:") and said[0].endswith(
+        f"{name} is not the text the graph records (its SHA-256 is not "
+        "9367cb387ff86135264a76c1c1ac5d8a72cca0fe39b337a583f538ab6c381b8c): its lines end in "
+        "CR LF (Windows line ends, as a checkout converting them writes: set git's "
+        "core.autocrlf to false and check the file out again); cite, validate and coverage "
+        "read this file, where the evidence's offsets, the recorded text's, may not hold "
+        "[source-hash-mismatch]"), result.output
+    line = int(said[0].split(":")[1])
+    assert "ag:sha256" in (project / "data" / "sources.ttl").read_text().splitlines()[line - 1]
+    assert "1 violation(s) from" in result.output
+
+
+def test_check_of_sources_that_are_the_recorded_texts_or_of_none_passes(checked, tmp_path):
+    project, check = checked
+    assert check().exit_code == 0
+    # No sources folder: check as before (it runs no quote checks, and says nothing of them).
+    result = check(tmp_path / "no-texts")
+    assert result.exit_code == 0 and "sha256" not in result.output.lower(), result.output

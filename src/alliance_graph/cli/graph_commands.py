@@ -13,14 +13,18 @@ import pyoxigraph as ox
 
 from ..atomic import write_output
 from ..build import checks
-from ..build.loading import LoadError
+from ..build.lines import LineIndex
+from ..build.loading import LoadError, Problem
 from ..build.pipeline import asserted
+from ..build.places import Places
 from ..namespaces import PREFIX_IRIS
 from ..query import absent_names, csv_results
 from ..query import export as export_mod
 from ..query import results as queries
 from ..query import stats as stats_mod
+from ..rdf import file_of
 from ..settings import Settings, carried
+from ..sources import recorded
 from ..store import backends
 from ..wording import Metavar, Said, shown, worded
 from . import graph_answer
@@ -314,6 +318,8 @@ def check(settings: Settings):
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
     found = at_once(lambda: checks.problems(parsed.quads, parsed.texts))
+    if settings.sources_dir.is_dir():  # found as cite, coverage and validate find it
+        found += _unrecorded(parsed, settings.sources_dir)
     code = verdict(EXIT_NO if found else EXIT_OK)
     for problem in found:
         click.echo(shown(problem))
@@ -321,6 +327,19 @@ def check(settings: Settings):
     click.echo(f"{len(found)} violation(s) from {len(checks.all_checks())} checks and "
                f"{checks.shapes_run(parsed.quads)} shapes")
     sys.exit(code)
+
+
+def _unrecorded(parsed, sources_dir: Path) -> list[Problem]:
+    """Return a Problem, on its ``ag:sha256`` line, of each source whose file is not the text
+    the graph records (``sources.recorded``): a violation, as validate's finding of it is,
+    where check said nothing and the commands reading the file placed quotes in another text."""
+    found = recorded.unrecorded(parsed.quads, sources_dir)
+    places = Places(checks.store_of(parsed.quads), LineIndex(parsed.texts)) if found else None
+    return [Problem(file_of(q.graph_name), places.triple_line(file_of(q.graph_name), q.subject,
+                                                              q.predicate, q.object),
+                    f"{said}; cite, validate and coverage read this file, where the "
+                    "evidence's offsets, the recorded text's, may not hold "
+                    "[source-hash-mismatch]") for q, said in found]
 
 
 @main.command()
