@@ -569,6 +569,28 @@ def test_at_the_limit_the_request_arriving_longest_makes_room_with_a_503(crowded
             sock.close()
 
 
+def test_at_the_limit_a_connection_that_sent_only_empty_lines_is_closed_unanswered(crowded):
+    # Empty lines (CR LF) before a request line are no request (RFC 9112, 2.2): taken for a
+    # newcomer, such a connection was told 503 "... while the request was still arriving
+    # ...; send it again", of a request it never sent.  It is closed as an idle one is; one
+    # whose request line has begun after its empty lines still gets the 503.
+    held = fill(crowded, b"\r\n", b"\r\n")
+    try:
+        held[1].sendall(b"GET /sta")
+        with connect(crowded, source="127.0.0.9") as first:  # takes the oldest's place
+            first.sendall(HEAD + b"\r\n")
+            assert answer(first).startswith(b"HTTP/1.1 200 ")
+            status, took = timed_lookup(crowded)  # and this one the next oldest's
+            assert status == 200 and took < 3, took
+        assert read_all(held[0]) == b""
+        refusal = read_all(held[1])
+        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert b"needed this connection for another client" in refusal
+    finally:
+        for sock in held:
+            sock.close()
+
+
 def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(crowded):
     query = b"GET /sparql?" + urllib.parse.urlencode({"query": SLOW}).encode() + b" HTTP/1.1\r\n"
     held = []
@@ -1364,22 +1386,43 @@ def test_each_method_gets_its_answer_and_none_echoes_or_tunnels(endpoint, method
                                     204: b"GET, POST, OPTIONS"}.get(status)
 
 
+def half_sent_behind_a_long_answer(sock: socket.socket, second: bytes) -> float:
+    """Send a query of about 3 s with the first 10 bytes of ``second`` behind it, read its
+    answer and return how long it took."""
+    limit = 3000 + time.time_ns() % 97  # about 3 s of counting, and no answer kept from before
+    query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . { "
+                                             f"SELECT ?d WHERE {{ ?d ?e ?f }} LIMIT {limit} }} }}"})
+    started = time.monotonic()
+    sock.sendall(f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode() + second[:10])
+    # (The count itself, or its 503 at the 4 s limit on a loaded machine: either as long.)
+    assert answer(sock).startswith((b"HTTP/1.1 200 ", b"HTTP/1.1 503 "))
+    took = time.monotonic() - started
+    assert took > DEADLINE, took  # else nothing here was behind a long answer
+    return took
+
+
 def test_a_request_half_sent_behind_a_long_answer_has_its_whole_deadline_after_it(endpoint):
     # Its deadline counted from its first byte, the answer before it included, where the
     # wait for that answer is the server's time: half sent behind a 3.7 s answer (a deadline
     # of 2 s), it was a 408 a moment after that answer came, its client given no time at all.
-    limit = 3000 + time.time_ns() % 97  # about 3 s of counting, and no answer kept from before
-    query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . { "
-                                             f"SELECT ?d WHERE {{ ?d ?e ?f }} LIMIT {limit} }} }}"})
     second = b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     with connect(endpoint, timeout=30) as sock:
-        started = time.monotonic()
-        sock.sendall(f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode() + second[:10])
-        # (The count itself, or its 503 at the 4 s limit on a loaded machine: either as long.)
-        assert answer(sock).startswith((b"HTTP/1.1 200 ", b"HTTP/1.1 503 "))
-        took = time.monotonic() - started
-        assert took > DEADLINE, took  # else nothing here was behind a long answer
+        took = half_sent_behind_a_long_answer(sock, second)
         time.sleep(DEADLINE * 0.6)  # then the rest, well within its deadline from the answer
         sock.sendall(second[10:])
         rest = read_all(sock)
     assert rest.startswith(b"HTTP/1.1 200 "), (took, rest[:300])
+
+
+def test_a_request_left_half_sent_behind_an_answer_is_told_whence_its_deadline_ran(endpoint):
+    # Its deadline runs from the end of the answer before it (above), and its 408 said
+    # "within 2 s of its first byte", sent 3 s and more before.
+    with connect(endpoint, timeout=30) as sock:
+        half_sent_behind_a_long_answer(sock, b"GET /status HTTP/1.1\r\n")
+        after = time.monotonic()
+        refusal = read_all(sock)
+        took = time.monotonic() - after
+    assert refusal.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), refusal[:300]
+    assert refusal.endswith(b"the request did not arrive whole within 2 s of the end of the "
+                            b"answer before it on this connection (--request-timeout)\n"), refusal
+    assert DEADLINE - 1 <= took < DEADLINE + 2, took

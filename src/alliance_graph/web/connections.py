@@ -6,10 +6,10 @@ one client trickling a few hundred half-sent requests would hold every connectio
 as it liked, and the others would wait in the listen backlog.  So, on top of waitress:
 
 - **A deadline per request.** A request must arrive whole within ``request_timeout`` seconds of
-  its first byte; past that it is answered 408 and the connection closed.  Checked with
-  waitress's own idle check (every ``cleanup_interval`` seconds), and only while the connection
-  has no request being answered (a pipelined request waits for the answers before it, which is
-  the server's time, not the client's).
+  its first byte, or, sent behind an answer on its connection (pipelined), of that answer's
+  end (its wait is the server's time, not the client's); past that it is answered 408, saying
+  which, and the connection closed.  Checked with waitress's own idle check (every
+  ``cleanup_interval`` seconds), and only while the connection has no request being answered.
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
   client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
   the connection is dropped and the thread freed.
@@ -33,13 +33,8 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   are open at once; one more is answered 503 and closed, before anything is read from it.
   A reverse proxy named as trusted (``client_share.py``) carries many clients' connections,
   and is not capped: ``connection_limit`` still is.
-- **Room for a newcomer.** With ``connection_limit`` connections open, waitress would stop
-  accepting, and a new client would wait in the listen backlog until an idle connection timed
-  out or a trickled request reached its deadline: clients from a few addresses could keep every
-  other out.  Instead the newcomer takes the place of the connection that has waited longest
-  for its client: an idle keep-alive connection (closed, as clients expect of one) or a request
-  still arriving (answered 503).  A connection whose request is being answered, or has arrived
-  and waits to be read, is never taken; when all are, the newcomer is answered 503.  The
+- **Room for a newcomer** (``room.py``): at ``connection_limit``, a newcomer takes the place
+  of the connection that has waited longest for its client, else is answered 503.  The
   connections closed linger (``Channel.handle_close``) and waitress counts them; when its
   count is full, the oldest lingering one is closed at once to let the newcomer in.
 - **The threads shared fairly** (``dispatch.py``): a free one goes to a client with no request
@@ -49,7 +44,6 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 from __future__ import annotations
 
 import fcntl
-import heapq
 import socket
 import struct
 import sys
@@ -60,6 +54,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
 from ..wording import Said
+from . import room
 from .client_share import client_of
 from .occupancy import Occupancy
 from .protocol import HEADERS
@@ -92,7 +87,8 @@ class Channel(HTTPChannel):
     task_class = Task
     error_task_class = PageRefusal
 
-    reading: tuple[object, float] | None = None  # (the request being read, when it began)
+    # (the request being read, when it began, or was last seen behind an answer: True)
+    reading: tuple[object, float, bool] | None = None
     counted = False  # this connection counts towards its address's cap
     lingering: float | None = None  # closing: until when (monotonic) its client's bytes are read
     queued = 0  # bytes the kernel held for the client at the last look (``read_progress``)
@@ -130,7 +126,7 @@ class Channel(HTTPChannel):
         if self.request is None:
             self.reading = None
         elif self.reading is None or self.reading[0] is not self.request:
-            self.reading = (self.request, time.monotonic())
+            self.reading = (self.request, time.monotonic(), False)
         return done
 
     def _flush_outbufs_below_high_watermark(self):
@@ -226,29 +222,10 @@ class Channel(HTTPChannel):
         its wait behind this connection's answers not counted (the server's time: one half
         sent behind a 3.7 s answer was a 408 just after it); a look during one restarts it."""
         if self.reading is not None and self.requests:
-            self.reading = (self.reading[0], now)
+            self.reading = (self.reading[0], now, True)
         return (self.reading is not None and not self.requests
                 and not (self.will_close or self.close_when_flushed)
                 and now - self.reading[1] > limit)
-
-    def waiting_since(self) -> float | None:
-        """Return since when this connection has waited for its client (monotonic seconds):
-        idle since its last activity, or reading a request since it began; None if it is
-        answering, sending or closing, and so not to be taken for a newcomer.  An idle one
-        may still hold a request not read yet (``unread``)."""
-        if self.requests or self.total_outbufs_len or self.will_close \
-                or self.close_when_flushed or not self.counted:
-            return None
-        if self.reading is not None:
-            return self.reading[1]
-        return time.monotonic() - (time.time() - self.last_activity)
-
-    def unread(self) -> bool:
-        """Return whether bytes from the client wait in the socket, not read yet."""
-        try:  # the socket is non-blocking (waitress's): an empty buffer raises
-            return bool(self.socket.recv(1, socket.MSG_PEEK))
-        except OSError:  # nothing there, or the connection reset: nothing to keep it for
-            return False
 
     def refuse(self, status: str, message: str) -> None:
         """Answer ``status`` with ``message``, then close: nothing more is read."""
@@ -341,31 +318,9 @@ class Server(TcpWSGIServer):
 
     def make_room(self) -> bool:
         """Close the connection that has waited longest for its client, to let a new one in;
-        return False if every open connection has a request being answered."""
-        # Each newcomer at the limit looks at every connection, as waitress's loop does at
-        # each turn (it accepts one connection a turn), but asks the socket of only the one it
-        # would take: asking each idle one (a system call) made a burst of 640 idle
-        # connections from 20 addresses take 0.7 to 1.9 s to get through, 0.3 to 0.5 s now.
-        waiting = [(since, n, channel) for n, channel in enumerate(self._map.values())
-                   if isinstance(channel, Channel)
-                   and (since := channel.waiting_since()) is not None]
-        heapq.heapify(waiting)
-        while waiting:
-            _, _, oldest = heapq.heappop(waiting)
-            # An idle one whose client has sent a request the loop has not read yet (one
-            # just accepted, say) waits for the server: closing it would drop that request.
-            if oldest.reading is not None or not oldest.unread():
-                break
-        else:
-            return False
-        if oldest.reading is not None:
-            oldest.refuse("503 Service Unavailable", Said(lambda n: (
-                "the server needed this connection for another client while the request was "
-                f"still arriving ({n('settings.connection_limit')}); send it again")))
-        else:
-            oldest.will_close = True
-        oldest.release()
-        return True
+        return False if every open connection has a request being answered (``room.py``)."""
+        return room.make_room(channel for channel in self._map.values()
+                              if isinstance(channel, Channel))
 
     def maintenance(self, now):
         # Before waitress's idle check: a connection whose client is still reading what the
@@ -395,6 +350,9 @@ class Server(TcpWSGIServer):
             HTTPChannel.handle_close(oldest)
         for channel in list(self.active_channels.values()):
             if channel.lingering is None and channel.overdue(clock, self.request_timeout):
-                channel.refuse("408 Request Timeout", Said(lambda n: (
-                    f"the request did not arrive whole within {self.request_timeout:g} s of its "
-                    f"first byte ({n('settings.request_timeout')})")))
+                # Said as it was timed: "of its first byte" was untrue of a pipelined one.
+                since = "the end of the answer before it on this connection" \
+                    if channel.reading[2] else "its first byte"
+                channel.refuse("408 Request Timeout", Said(lambda n, since=since: (
+                    f"the request did not arrive whole within {self.request_timeout:g} s of "
+                    f"{since} ({n('settings.request_timeout')})")))

@@ -133,7 +133,7 @@ class Parser(HTTPRequestParser):
     def __init__(self, adj):
         super().__init__(adj)
         self._arrived = bytearray()  # the head so far (appended to in place: no copy per read)
-        self._lead: int | None = 0  # bytes of empty lines read before it (None: it has begun)
+        self.lead: int | None = 0  # bytes of empty lines before the request (None: it has begun)
         self._line_ended = False  # the request line has ended (and was judged)
         self._method_ended = False  # the request line's method has ended (and was judged)
 
@@ -195,7 +195,7 @@ class Parser(HTTPRequestParser):
         """Add ``data`` to the head and check what it completes; return the bytes consumed
         (all of it) if the head goes on, or was refused; None once it is ready for waitress
         (ended, or at its limit), which is then told what came before as it would have been."""
-        if self._lead is not None:
+        if self.lead is not None:
             lead = self._lead_received(data)
             if lead is not None:
                 return lead
@@ -245,19 +245,19 @@ class Parser(HTTPRequestParser):
         end = len(data) if begins is None else begins.start()
         # Empty lines only, then the method (``lead_refusal``), which waitress's lstrip did
         # not ask; a CR the last read ended with is judged again with what follows it.
-        refusal = lead_refusal(b"\r" * (self._lead % 2) + data[:end + 1])
+        refusal = lead_refusal(b"\r" * (self.lead % 2) + data[:end + 1])
         if refusal is not None:
             return self.refuse(refusal, data)
-        self._lead += end
+        self.lead += end
         most = self.adj.max_request_header_size
-        if self._lead >= most:
+        if self.lead >= most:
             return self.refuse(BadRequest(
-                f"{self._lead:,} bytes of empty lines (CR LF) came before the request line, "
+                f"{self.lead:,} bytes of empty lines (CR LF) came before the request line, "
                 f"more than a request's head may take ({most - 1:,} bytes): send the request "
                 "line first"), data)
         if begins is None:
             return len(data)
-        self._lead = None
+        self.lead = None
         return end or None
 
     def refuse(self, error: Error, data: bytes) -> int:

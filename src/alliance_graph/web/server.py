@@ -12,8 +12,9 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
   connection, never a thread, and a connection idle for ``channel_timeout`` seconds is closed.
   Connections are persistent (HTTP/1.1 keep-alive).  At most ``connection_limit`` are open at
   once (a newcomer takes the place of the one that has waited longest for its client), at most ``connections_per_client`` from one address (but a trusted reverse proxy),
-  and a request must arrive whole within ``request_timeout`` seconds of its first byte, an
-  answer be read within ``send_timeout`` (``connections.py``): a client trickling half-sent
+  and a request must arrive whole within ``request_timeout`` seconds of its first byte (one
+  sent behind an answer on its connection, of that answer's end), an answer be read within
+  ``send_timeout`` (``connections.py``): a client trickling half-sent
   requests, or reading a trickle of its answer, cannot hold every connection.
 - A heavy query holds one of ``workers`` engine threads: that many heavy queries at once make
   the others wait for a free one, up to their time limit (503 then).
