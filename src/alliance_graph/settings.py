@@ -220,7 +220,7 @@ class Settings:
     # (a newcomer takes the place of the one that has waited longest for its client, or is answered
     # 503 when all are being answered).  A client sending or reading a few bytes now and then is
     # never idle, so a request must arrive whole within ``request_timeout`` seconds of its first
-    # byte (408 past it), an answer be read within ``send_timeout`` of being found on its way
+    # byte, or of the end of the answer before it on its connection (408 past it), an answer be read within ``send_timeout`` of being found on its way
     # (reset past it), and an address hold at most ``connections_per_client`` connections (503 past
     # it): otherwise one client could hold every connection (web/connections.py).  Nor every thread:
     # one address has at most ``requests_per_client`` requests being answered (0: half of

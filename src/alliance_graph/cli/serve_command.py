@@ -199,7 +199,8 @@ def _unworkable(settings: Settings) -> None:
               help="Bytes of /sparql answers the server caches (default: 32 MiB; 0: off).")
 @option("--request-timeout", "request_timeout",
               type=Seconds(), metavar="SECONDS",
-              help="Seconds a request may take to arrive whole, from its first byte "
+              help="Seconds a request may take to arrive whole, from its first byte, or, "
+                   "sent behind an answer on its connection, from that answer's end "
                    "(default: 30; 408 past it).")
 @option("--idle-timeout", "channel_timeout", type=Seconds(), metavar="SECONDS",
               help="Seconds a connection may wait for its client, neither sending nor reading, "
