@@ -66,3 +66,34 @@ def test_many_parameters_not_read_are_named_a_few_and_counted():
     assert said == "'p0', 'p1', 'p2', 'p3', 'p4' and 7 more"
     assert unread({"format": ["csv"], "inferred": ["true"]}) == ""
     assert unread({"x" * 500: [""]}).endswith("(500 characters)")
+
+
+def test_the_names_a_client_sends_are_not_kept_after_its_answer():
+    # One index served every request and kept each name it was asked of (spelling.Names
+    # caches its answers): 400 forms of five 99,000-character field names grew the server
+    # by 210 MB, never given back, and its budget of comparisons, once spent, left every
+    # later request without its "did you mean".
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(40):
+            unread({f"{k}{i:03d}{'x' * 99_000}": ["1"] for k in "abcde"})
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1_000_000, f"{kept:,} bytes kept"
+    assert unread({"qeury": ["x"]}) == "'qeury' (did you mean query?)"
+
+
+def test_a_posts_url_parameter_not_read_is_said_to_be_in_the_url_not_a_form_field(endpoint):
+    # An application/sparql-query POST with an empty body and a cache breaker on its URL was
+    # told of a "form field /sparql does not read: '_'", of a request that sent no form.
+    status, _, body = fetch(f"{endpoint}/sparql?_=1", data=b"",
+                            headers={"Content-Type": "application/sparql-query"})
+    assert (status, body) == (400, b"the request carries no query; it sends a parameter "
+                                   b"/sparql does not read: '_' (in the URL)\n")
+    status, _, body = fetch(f"{endpoint}/sparql?qeury=1", data=b"format=csv&x=1", headers=FORM)
+    assert (status, body) == (400, b"the request carries no query; it sends a form field "
+                                   b"/sparql does not read: 'x', 'qeury' (did you mean "
+                                   b"query?) (in the URL)\n")

@@ -154,7 +154,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
     if "update" in params:
         raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
     if not texts:  # a POST is refused; a GET is the service description, or refused
-        return unread_params.no_query(method, params)  # for a misspelt parameter
+        return unread_params.no_query(method, params, args)  # or a misspelt one
     if len(texts) > 1:
         raise Refused(400, "send exactly one query parameter")
     # A byte-order mark, which some editors write at the start of a .rq file, is not the
