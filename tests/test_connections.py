@@ -1426,3 +1426,31 @@ def test_a_request_left_half_sent_behind_an_answer_is_told_whence_its_deadline_r
     assert refusal.endswith(b"the request did not arrive whole within 2 s of the end of the "
                             b"answer before it on this connection (--request-timeout)\n"), refusal
     assert DEADLINE - 1 <= took < DEADLINE + 2, took
+
+
+def test_a_request_sent_whole_behind_a_large_answer_read_steadily_is_answered(endpoint):
+    # The server reads nothing of a connection while an answer waits in waitress to be sent:
+    # the rest of a request half read behind it (its first bytes in the same packet as the
+    # request before) lies unread in the socket, the server's time.  Its deadline ran
+    # meanwhile: sent whole 0.3 s after its first bytes, behind 8.8 MB read at about 1.3 MB/s
+    # (in 7 s), it was told 408 "did not arrive whole within 2 s of its first byte".
+    second = b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(30)
+    with sock:
+        sock.connect(endpoint)
+        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": BIG}).encode()
+                     + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n"
+                     + second[:10])
+        time.sleep(0.3)
+        sock.sendall(second[10:])
+        started, data = time.monotonic(), b""
+        while chunk := sock.recv(65536):
+            data += chunk
+            time.sleep(len(chunk) / 1_300_000)
+        took = time.monotonic() - started
+    assert took > DEADLINE + 2, took  # else the answer was not behind a slow reader
+    assert data.startswith(b"HTTP/1.1 200 ")
+    last = data.rfind(b"HTTP/1.1 ")
+    assert data[last:].startswith(b"HTTP/1.1 200 "), data[last:last + 300]

@@ -9,7 +9,8 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
   its first byte, or, sent behind an answer on its connection (pipelined), of that answer's
   end (its wait is the server's time, not the client's); past that it is answered 408, saying
   which, and the connection closed.  Checked with waitress's own idle check (every
-  ``cleanup_interval`` seconds), and only while the connection has no request being answered.
+  ``cleanup_interval`` seconds), and only while the connection has no request being answered
+  nor an answer waiting in waitress to be sent (nothing is read from it meanwhile).
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
   client has read its answers down to 16 MB; past ``channel_timeout`` seconds without reading,
   the connection is dropped and the thread freed.
@@ -220,8 +221,10 @@ class Channel(HTTPChannel):
     def overdue(self, now: float, limit: float) -> bool:
         """Return whether the request being read began arriving over ``limit`` seconds ago,
         its wait behind this connection's answers not counted (the server's time: one half
-        sent behind a 3.7 s answer was a 408 just after it); a look during one restarts it."""
-        if self.reading is not None and self.requests:
+        sent behind a 3.7 s answer was a 408 just after it); a look during one restarts it.
+        An answer still in waitress, to be sent, is one too: nothing is read meanwhile
+        (``readable``), and a request sent whole behind 8.8 MB read in 7 s was a 408."""
+        if self.reading is not None and (self.requests or self.total_outbufs_len):
             self.reading = (self.reading[0], now, True)
         return (self.reading is not None and not self.requests
                 and not (self.will_close or self.close_when_flushed)
