@@ -1454,3 +1454,36 @@ def test_a_request_sent_whole_behind_a_large_answer_read_steadily_is_answered(en
     assert data.startswith(b"HTTP/1.1 200 ")
     last = data.rfind(b"HTTP/1.1 ")
     assert data[last:].startswith(b"HTTP/1.1 200 "), data[last:last + 300]
+
+
+@pytest.mark.parametrize("after", [b"\r\n", b""], ids=["in-the-same-packet", "sent-after"])
+def test_empty_lines_after_an_answer_left_past_the_deadline_are_closed_unanswered(endpoint,
+                                                                                    after):
+    # A client ending a request with one more CR LF (RFC 9112, 2.2) and then idle, its
+    # connection kept alive, has sent no request: at the deadline it was told 408 "the request
+    # did not arrive whole within 2 s of its first byte", which a client reusing the
+    # connection then reads as its next request's answer.  It is closed as an idle one is.
+    with connect(endpoint) as sock:
+        sock.sendall(HEAD + b"\r\n" + after)
+        assert answer(sock).startswith(b"HTTP/1.1 200 ")
+        if not after:
+            sock.sendall(b"\r\n")
+        started = time.monotonic()
+        assert read_all(sock) == b""
+        took = time.monotonic() - started
+    assert DEADLINE - 0.5 <= took < DEADLINE + 2, took
+
+
+def test_a_client_sending_a_cr_lf_every_half_second_is_closed_at_the_deadline(endpoint):
+    # Each CR LF is activity, so the connection is never idle; the empty lines are timed as a
+    # request's first bytes, and it is closed at the deadline (unanswered: no request came).
+    with connect(endpoint) as sock:
+        stop = threading.Event()
+        threading.Thread(target=trickle, args=(sock, stop, b"\r\n"), daemon=True).start()
+        started = time.monotonic()
+        try:
+            assert read_all(sock) == b""
+        finally:
+            stop.set()
+        took = time.monotonic() - started
+    assert DEADLINE <= took < DEADLINE + 2, took

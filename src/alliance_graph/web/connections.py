@@ -8,7 +8,8 @@ as it liked, and the others would wait in the listen backlog.  So, on top of wai
 - **A deadline per request.** A request must arrive whole within ``request_timeout`` seconds of
   its first byte, or, sent behind an answer on its connection (pipelined), of that answer's
   end (its wait is the server's time, not the client's); past that it is answered 408, saying
-  which, and the connection closed.  Checked with waitress's own idle check (every
+  which, and the connection closed (one that has sent only empty lines, no request, is closed
+  unanswered, as an idle one is).  Checked with waitress's own idle check (every
   ``cleanup_interval`` seconds), and only while the connection has no request being answered
   nor an answer waiting in waitress to be sent (nothing is read from it meanwhile).
 - **No wait without end for a client that does not read.** Waitress holds a thread until a
@@ -353,6 +354,12 @@ class Server(TcpWSGIServer):
             HTTPChannel.handle_close(oldest)
         for channel in list(self.active_channels.values()):
             if channel.lingering is None and channel.overdue(clock, self.request_timeout):
+                if not room.began(channel):
+                    # Empty lines alone (CR LF: one ending a request, say) are no request, and
+                    # were told 408 of one, which a client reusing the connection read as its
+                    # next request's answer: closed as an idle one is.
+                    channel.reading, channel.will_close = None, True
+                    continue
                 # Said as it was timed: "of its first byte" was untrue of a pipelined one.
                 since = "the end of the answer before it on this connection" \
                     if channel.reading[2] else "its first byte"
