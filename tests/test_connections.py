@@ -591,6 +591,30 @@ def test_at_the_limit_a_connection_that_sent_only_empty_lines_is_closed_unanswer
             sock.close()
 
 
+def test_at_the_limit_a_request_whose_rest_arrived_unread_is_not_taken_for_a_newcomer(crowded):
+    # Each request begun, the server paused while their rest and a newcomer arrive: the oldest,
+    # whole in its socket, was told 503 "... while the request was still arriving ...; send
+    # it again" for the newcomer.  A request that has arrived is never taken: each is
+    # answered, and so is the newcomer once one of them has closed.
+    whole = HEAD + b"Connection: close\r\n\r\n"
+    held = fill(crowded, whole[:8])
+    try:
+        time.sleep(0.3)  # the first bytes read: each connection is reading a request
+        with paused(crowded.process):
+            for sock in held:
+                sock.sendall(whole[8:])
+            extra = connect(crowded, source="127.0.0.9")
+            extra.sendall(whole)
+            time.sleep(0.2)
+        for sock in held:
+            assert read_all(sock).startswith(b"HTTP/1.1 200 ")
+        with extra:
+            assert read_all(extra).startswith(b"HTTP/1.1 ")
+    finally:
+        for sock in held:
+            sock.close()
+
+
 def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(crowded):
     query = b"GET /sparql?" + urllib.parse.urlencode({"query": SLOW}).encode() + b" HTTP/1.1\r\n"
     held = []

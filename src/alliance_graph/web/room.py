@@ -12,8 +12,9 @@ newcomer takes the place of the connection that has waited longest for its clien
 - a **request still arriving**, its first bytes past those empty lines: answered 503, its
   client told to send it again.
 
-A connection whose request is being answered, or has arrived and waits to be read, is never
-taken; when all are, the newcomer is answered 503 (``connections.Channel``).
+A connection whose request is being answered, or has arrived and waits to be read (bytes of
+its client's unread in its socket: a request, or the rest of one begun), is never taken; when
+all are, the newcomer is answered 503 (``connections.Channel``).
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ def make_room(channels) -> bool:
     heapq.heapify(waiting)
     while waiting:
         _, _, oldest = heapq.heappop(waiting)
-        # An idle one whose client has sent a request the loop has not read yet (one just
-        # accepted, say) waits for the server: closing it would drop that request.
-        if began(oldest) or not unread(oldest):
+        # One whose client has sent bytes the loop has not read yet waits for the server: an
+        # idle one's may be a request (closing it would drop that), and a begun request's its
+        # rest (told 503 "still arriving ...; send it again", it had arrived whole).
+        if not unread(oldest):
             break
     else:
         return False
