@@ -52,3 +52,13 @@ def test_names_are_resolved_by_the_querys_own_prefixes_and_escapes():
         "https://alliance-graph.example/id/Iron-Dome": r"x:Iron\-Dome",
         "https://alliance-graph.example/ontology/p": "ag:p",
         "https://alliance-graph.example/id/A": "<https://alliance-graph.example/id/A>"}
+
+
+def test_notes_the_engine_cannot_give_are_none_and_the_answer_stands(settings):
+    # An engine stopping the notes' read at its limit (EngineError) raised from ag.run after
+    # the answer, which was lost: the notes are left out, as a remote store's refusal is.
+    import alliance_graph as ag
+    from alliance_graph.query.absent_names import notes
+    kg = ag.load(settings, timeout=5)
+    kg.close()
+    assert notes(kg, "SELECT * WHERE { ?s a ag:Clam }") == []

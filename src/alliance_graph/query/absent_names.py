@@ -23,6 +23,7 @@ from ..lexer import tokenize
 from ..namespaces import PREFIX_IRIS
 from ..store.errors import QueryError, StoreError
 from . import results as queries
+from .refused import Refused
 
 # The namespaces the project mints names in (not graph/: named graphs are in no triple).
 _OWN = tuple(PREFIX_IRIS[p] for p in ("ag", "id", "claim", "ev", "src", "grade"))
@@ -100,21 +101,24 @@ class AbsentNameWarning(UserWarning):
     each; ``warnings.filterwarnings("ignore", category=ag.AbsentNameWarning)`` silences it)."""
 
 
-def notes(kg, text: str) -> list[str]:
+def notes(kg, text: str, meant: bool = True) -> list[str]:
     """Return a note for each project name ``text`` uses that ``kg`` holds nowhere, naming
-    the name meant where one is close; none where the graph cannot say (a remote store's
-    refusal: the answer already given stands)."""
+    the name meant where one is close (with ``meant``: finding it reads every typed name of
+    the namespace); none where the graph cannot say (a remote store's refusal, an engine's
+    limit: the answer already given stands)."""
     named = _names(text)
     try:
         absent = _absent(kg, [iri for iri in named if _valid(iri)]) if named else []
         said, names = [], {}
         for iri in absent:
-            meant = _meant(kg, iri, names)
+            closest = _meant(kg, iri, names) if meant else None
             said.append(f"{named[iri]} is in no triple of the graph" + (
-                f": did you mean {_shown(meant)}?" if meant else
+                f": did you mean {_shown(closest)}?" if closest else
                 " (a misspelt name matches nothing)"))
         return said
-    except (QueryError, StoreError):
+    # Refused: an engine's EngineError (a limit, a closed engine) was raised from ag.run
+    # after the answer, which was lost.
+    except (QueryError, StoreError, Refused):
         return []
 
 
