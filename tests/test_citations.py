@@ -237,3 +237,12 @@ def test_a_source_file_not_the_recorded_text_is_said_so_with_why(tmp_path):
                            f"{recorded}): its lines end in CR LF") and "core.autocrlf" in said
     text.write_bytes(b"one line\nedited\n")
     assert citations.not_recorded(text, recorded).endswith(": it was edited, or is another copy")
+
+
+def test_a_looping_link_beside_the_sources_leaves_them_listed(tmp_path):
+    # scandir's is_file raised ELOOP for a link to itself, and the folder read as empty.
+    (tmp_path / "a.txt").write_text("a\n")
+    (tmp_path / "loop").symlink_to("loop")
+    (tmp_path / "gone").symlink_to("nowhere.txt")
+    (tmp_path / "linked.txt").symlink_to("a.txt")
+    assert citations.source_names(tmp_path) == {"a.txt", "linked.txt"}

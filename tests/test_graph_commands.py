@@ -380,3 +380,18 @@ def test_check_of_sources_that_are_the_recorded_texts_or_of_none_passes(checked,
     # No sources folder: check as before (it runs no quote checks, and says nothing of them).
     result = check(tmp_path / "no-texts")
     assert result.exit_code == 0 and "sha256" not in result.output.lower(), result.output
+
+
+def test_a_looping_link_in_the_sources_folder_hides_no_source_from_check(checked):
+    # One link pointing at itself (loop -> loop) made the folder read as holding no file
+    # (citations.source_names: os.scandir's is_file raised ELOOP for it, and the whole listing
+    # was given up): check passed a source rewritten with CR LF, exit 0, as cite, coverage
+    # and validate read every source as missing.
+    project, check = checked
+    name = "000_06b6882714cf1880.txt"
+    text = project / "texts" / name
+    text.write_bytes(text.read_bytes().replace(b"\n", b"\r\n"))
+    (project / "texts" / "loop").symlink_to("loop")
+    result = check()
+    assert result.exit_code == 1 and f"{name} is not the text the graph records" \
+        in result.output, result.output

@@ -114,9 +114,20 @@ def source_names(folder: Path) -> set[str]:
     source document the graph does not have.
     """
     try:
-        return {entry.name for entry in os.scandir(folder) if entry.is_file()}
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries if _is_file(entry)}
     except OSError:
         return set()
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """Return whether ``entry`` is a file (or a link to one).  A link to itself raised
+    ELOOP from ``is_file``, and the whole folder read as holding no source: check passed an
+    edited one, and validate found every quote's source missing."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def case_twin(names: set[str], name: str) -> str | None:
