@@ -246,3 +246,36 @@ def test_a_looping_link_beside_the_sources_leaves_them_listed(tmp_path):
     (tmp_path / "gone").symlink_to("nowhere.txt")
     (tmp_path / "linked.txt").symlink_to("a.txt")
     assert citations.source_names(tmp_path) == {"a.txt", "linked.txt"}
+
+
+def test_a_large_source_is_hashed_without_being_read_whole(tmp_path):
+    # not_recorded and sha256_of read the file into memory whole: a 200 MB file named as a
+    # source in the folder (check hashes every one) took 200 MB more, a 1 GB one 1 GB.
+    import tracemalloc
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(200 * 2**20)  # sparse: no disk written
+        f.seek(100 * 2**20 - 1)
+        f.write(b"\r\n")  # CR LF across two reads
+    tracemalloc.start()
+    try:
+        said = citations.not_recorded(big, "0" * 64)
+        digest = citations.sha256_of(big)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20, f"{peak:,} bytes at most"
+    assert said.endswith("its lines end in CR LF (Windows line ends, as a checkout converting "
+                         "them writes: set git's core.autocrlf to false and check the file "
+                         "out again)")
+    assert citations.not_recorded(big, digest) is None
+
+
+def test_a_recorded_digest_in_capitals_or_spaced_is_the_text_not_an_edit(tmp_path):
+    # The file was the recorded text, and 'check' (and cite, coverage, validate) said "it
+    # was edited, or is another copy"; the digest's own form is its shape's finding.
+    text = tmp_path / "t.txt"
+    text.write_bytes(b"The recorded text.\n")
+    recorded = hashlib.sha256(b"The recorded text.\n").hexdigest()
+    assert citations.not_recorded(text, recorded.upper()) is None
+    assert citations.not_recorded(text, f" {recorded}\n") is None

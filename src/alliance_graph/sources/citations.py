@@ -180,9 +180,26 @@ def missing_sources(sources_dir: Path) -> Said:
                           f"{n('settings.sources_dir')} at a copy of it")
 
 
+# A file is hashed this many bytes at a time: read whole, a 1 GB file named as a source
+# (check hashes every one) took 1 GB of memory.
+_READ = 1 << 20
+
+
 def sha256_of(path: Path) -> str:
-    """Return the lower-case hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the lower-case hex SHA-256 of a file's bytes, read a part at a time."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _digest(path: Path) -> tuple[str, bool]:
+    """Return ``sha256_of(path)`` and whether the file holds a CR LF, read a part at a time."""
+    sha, crlf, last = hashlib.sha256(), False, b""
+    with path.open("rb") as f:
+        while chunk := f.read(_READ):
+            sha.update(chunk)
+            crlf = crlf or b"\r\n" in chunk or (last == b"\r" and chunk[:1] == b"\n")
+            last = chunk[-1:]
+    return sha.hexdigest(), crlf
 
 
 def not_recorded(path: Path, recorded: str) -> str | None:
@@ -191,16 +208,17 @@ def not_recorded(path: Path, recorded: str) -> str | None:
     graph records.  A checkout that wrote the sources with Windows line ends (git's
     core.autocrlf) shifted every offset past the first line, and ``cite``, ``validate`` and
     ``coverage`` went on without a word.  None when it is that text (or cannot be read: the
-    caller says so)."""
+    caller says so).  A digest written in capitals or with spaces is that text's still (the
+    file was said to be edited): its form is its shape's finding, not the file's."""
     try:
-        data = path.read_bytes()
+        digest, crlf = _digest(path)
     except OSError:
         return None
-    if hashlib.sha256(data).hexdigest() == recorded:
+    if digest == recorded.strip().lower():
         return None
     why = ("its lines end in CR LF (Windows line ends, as a checkout converting them writes: "
            "set git's core.autocrlf to false and check the file out again)") \
-        if b"\r\n" in data else "it was edited, or is another copy"
+        if crlf else "it was edited, or is another copy"
     return f"{path.name} is not the text the graph records (its SHA-256 is not {recorded}): {why}"
 
 
