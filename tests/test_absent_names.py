@@ -62,3 +62,14 @@ def test_notes_the_engine_cannot_give_are_none_and_the_answer_stands(settings):
     kg = ag.load(settings, timeout=5)
     kg.close()
     assert notes(kg, "SELECT * WHERE { ?s a ag:Clam }") == []
+
+
+def test_a_query_of_thousands_of_names_still_has_its_notes(kg):
+    # The one query asking which names are in no triple wrote each name as a whole IRI: past
+    # some 2,100 names it was over the query size limit (100,000 bytes), and no name was
+    # noted, though the query itself ran (a VALUES list pasted from a spreadsheet).
+    from alliance_graph.query.absent_names import notes
+    names = " ".join(f"id:Zq{i}" for i in range(2400))
+    said = notes(kg, f"SELECT * WHERE {{ VALUES ?x {{ {names} id:IronDom }} }} LIMIT 1")
+    assert len(said) == 2401
+    assert "id:IronDom is in no triple of the graph: did you mean id:IronDome?" in said

@@ -54,12 +54,35 @@ def _names(text: str) -> dict[str, str]:
 
 
 def _absent(kg, iris: list[str]) -> list[str]:
-    """Return those of ``iris`` that are in no triple of ``kg``, asserted or inferred."""
-    values = " ".join(str(ox.NamedNode(iri)) for iri in iris)
-    answer = queries.run(kg, f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} FILTER NOT EXISTS "
-                             "{ { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } } }",
-                         inferred=True)
-    return [row["x"].value for row in queries.rows(answer)]
+    """Return those of ``iris`` that are in no triple of ``kg``, asserted or inferred, asked
+    of ``_ASKED_BYTES`` of names at a time: in one query, a query of some 2,100 names (a
+    VALUES list) asked of them in more than the query size limit, and none was noted."""
+    found: list[str] = []
+    for part in _parts([str(ox.NamedNode(iri)) for iri in iris]):
+        answer = queries.run(kg, f"SELECT ?x WHERE {{ VALUES ?x {{ {' '.join(part)} }} "
+                                 "FILTER NOT EXISTS { { ?x ?p ?o } UNION { ?s ?x ?o } UNION "
+                                 "{ ?s ?p ?x } } }", inferred=True)
+        found += [row["x"].value for row in queries.rows(answer)]
+    return found
+
+
+# How many bytes of names one query of ``_absent`` asks of (the query size limit is 100,000).
+_ASKED_BYTES = 50_000
+
+
+def _parts(written: list[str]) -> list[list[str]]:
+    """Return ``written`` (names as SPARQL writes them) in parts of ``_ASKED_BYTES`` at most
+    (a name longer alone)."""
+    parts: list[list[str]] = [[]]
+    size = 0
+    for name in written:
+        length = len(name.encode()) + 1
+        if parts[-1] and size + length > _ASKED_BYTES:
+            parts.append([])
+            size = 0
+        parts[-1].append(name)
+        size += length
+    return parts
 
 
 def _namespace_of(iri: str) -> str:
