@@ -45,6 +45,22 @@ def test_a_query_naming_no_absent_project_name_gets_no_note(text):
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_a_constructs_template_gets_no_note():
+    # A CONSTRUCT's template writes new triples: its names are the answer's, not the graph's
+    # (noted, 'ag:fundedTotal is in no triple of the graph (a misspelt name matches nothing)').
+    done = query("CONSTRUCT { ?s ag:fundedTotal ?o ; a ag:Funder } WHERE { ?s ag:participant "
+                 "?o } LIMIT 1", "--format", "nt")
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert "fundedTotal" in done.stdout
+
+
+def test_a_constructs_template_is_passed_over_and_its_where_clause_read():
+    assert set(_names("CONSTRUCT { id:New ag:made id:Old } WHERE { id:Old ag:mad ?x }")) == {
+        "https://alliance-graph.example/id/Old", "https://alliance-graph.example/ontology/mad"}
+    assert set(_names("CONSTRUCT WHERE { id:Old ag:mad ?x }")) == {  # its pattern: the graph's
+        "https://alliance-graph.example/id/Old", "https://alliance-graph.example/ontology/mad"}
+
+
 def test_names_are_resolved_by_the_querys_own_prefixes_and_escapes():
     assert _names("BASE <https://alliance-graph.example/id/> "
                   "PREFIX x: <https://alliance-graph.example/id/> "

@@ -8,7 +8,7 @@ error (the answer and the exit code stay as they were), and ``ag.run`` as an
 ``AbsentNameWarning`` (it said nothing): a name of the project's namespaces (``ag:``,
 ``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes where it
 declares them) that is in no triple, asserted or inferred, with the closest name of its
-namespace that is.  Other vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the
+namespace that is; not one a CONSTRUCT's template writes, which is the answer's.  Other vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the
 graph holds only the terms of them it uses.
 """
 
@@ -38,7 +38,10 @@ def _names(text: str) -> dict[str, str]:
     declared: dict[str, str] = {}
     named: dict[str, str] = {}
     tokens = tokenize(text)
+    template = _template(tokens)
     for i, token in enumerate(tokens):
+        if i in template:
+            continue
         if token.kind == "PNAME_NS" and i and tokens[i - 1].text.upper() == "PREFIX" \
                 and i + 1 < len(tokens) and tokens[i + 1].kind == "IRIREF":
             declared[token.text[:-1]] = tokens[i + 1].text[1:-1]
@@ -52,6 +55,23 @@ def _names(text: str) -> dict[str, str]:
                 not (i and tokens[i - 1].text.upper() == "BASE"):  # declarations: no names
             named.setdefault(token.text[1:-1], token.text)
     return {iri: written for iri, written in named.items() if iri.startswith(_OWN)}
+
+
+def _template(tokens) -> range:
+    """Return the places of ``tokens`` in a CONSTRUCT's template (``CONSTRUCT { ... }``): the
+    triples it writes, whose names are the answer's, not the graph's (a new ``ag:fundedTotal``
+    was noted as in no triple of the graph); an empty range for none (``CONSTRUCT WHERE``'s
+    pattern is matched against the graph)."""
+    for i, token in enumerate(tokens):
+        if token.kind == "NAME" and token.text.upper() == "CONSTRUCT" and \
+                i + 1 < len(tokens) and tokens[i + 1].kind == "{":
+            depth = 0
+            for j in range(i + 1, len(tokens)):
+                depth += {"{": 1, "}": -1}.get(tokens[j].kind, 0)
+                if depth == 0:
+                    return range(i + 1, j + 1)
+            return range(i + 1, len(tokens))
+    return range(0)
 
 
 def _absent(kg, iris: list[str]) -> list[str]:
