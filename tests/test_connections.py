@@ -826,6 +826,12 @@ def idle_endpoint(tmp_path_factory):
     servers.stop(process)
 
 
+def ask_big(sock: socket.socket, then: bytes) -> None:
+    """Ask for BIG as N-Triples on ``sock``, the request's head ended by ``then``."""
+    sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": BIG}).encode()
+                 + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n" + then)
+
+
 def read_big_answer(endpoint, rate: float, pause_after: int | None = None) -> tuple[int, int]:
     """Ask for BIG with a 4 KB receive buffer and read it at ``rate`` bytes a second, pausing
     for 6 s once ``pause_after`` bytes are read; return (bytes of body read, Content-Length)."""
@@ -834,9 +840,7 @@ def read_big_answer(endpoint, rate: float, pause_after: int | None = None) -> tu
     sock.settimeout(30)
     with sock:
         sock.connect(endpoint)
-        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": BIG}).encode()
-                     + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n"
-                     b"Connection: close\r\n\r\n")
+        ask_big(sock, b"Connection: close\r\n\r\n")
         data = b""
         while b"\r\n\r\n" not in data:
             data += sock.recv(4096)
@@ -1459,14 +1463,8 @@ def test_a_request_sent_whole_behind_a_large_answer_read_steadily_is_answered(en
     # meanwhile: sent whole 0.3 s after its first bytes, behind 8.8 MB read at about 1.3 MB/s
     # (in 7 s), it was told 408 "did not arrive whole within 2 s of its first byte".
     second = b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.settimeout(30)
-    with sock:
-        sock.connect(endpoint)
-        sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": BIG}).encode()
-                     + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n\r\n"
-                     + second[:10])
+    with small_reader(endpoint, "127.0.0.1") as sock:
+        ask_big(sock, b"\r\n" + second[:10])
         time.sleep(0.3)
         sock.sendall(second[10:])
         started, data = time.monotonic(), b""
