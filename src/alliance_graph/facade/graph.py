@@ -60,7 +60,10 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     property or entity matches nothing) is an ``AbsentNameWarning`` (a UserWarning) naming
     the name likely meant, as the command line's ``query`` notes it; over a graph loaded with
     ``load(timeout=S)``, the name alone (finding the one meant reads every typed name of its
-    namespace, which the limit could stop, and the engine with it).
+    namespace, which the limit could stop, and the engine with it).  The notes are made after
+    the answer, outside ``timeout``: the first for a namespace of a graph reads those names
+    (0.5 s at 100 k facts; kept with the graph after).  Under ``warnings.simplefilter("error")``
+    the warning is raised, and the answer not returned: filter this category apart.
 
     Raises ``QueryError`` for a query that does not parse (the parser's message, with its
     line and column in ``position``) or fails, ``StoreError`` for a remote store that does
