@@ -1544,3 +1544,67 @@ def test_under_a_prefix_a_graph_not_held_names_the_listing_under_it(prefixed_ser
     assert missing.value.code == 404
     said = missing.value.read().decode()
     assert f"GET {PREFIX}/sparql lists the graphs" in said, said
+
+
+def test_an_empty_answer_notes_each_name_the_graph_holds_nowhere(page, shipped_server):
+    # A class misspelt matched nothing, and the page said "0 rows" alone, where the command
+    # line's query names it with the one meant: the page asks the server's notes and shows them.
+    page.goto(shipped_server + "/")
+    set_query(page, "SELECT ?s WHERE { ?s a ag:MissileDefenceSystem }")
+    page.click("#run")
+    notes = page.locator("#absent-names p")
+    notes.first.wait_for()
+    assert page.text_content("#status") == "0 rows"
+    assert notes.all_text_contents() == ["ag:MissileDefenceSystem is in no triple of the "
+                                         "graph: did you mean ag:MissileDefenseSystem?"]
+    # No rows of the graph's own names: asked, and nothing said (the last run's note gone).
+    with page.expect_response("**/query/notes") as asked:
+        set_query(page, "SELECT ?s WHERE { ?s a ag:MissileDefenseSystem ; "
+                        "ag:coFundedBy id:IronDome }")
+        page.click("#run")
+    assert asked.value.ok
+    page.wait_for_timeout(300)  # for the script to show what it would
+    assert page.text_content("#status") == "0 rows"
+    assert notes.count() == 0 and page.is_hidden("#absent-names")
+    # An ASK answered false, the same.
+    set_query(page, "ASK { id:IronDom ?p ?o }")
+    page.click("#run")
+    page.locator("#absent-names p", has_text="did you mean id:IronDome?").wait_for()
+    assert page.text_content("#status") == "answer: false"
+
+
+def test_notes_come_as_text_after_their_own_run_and_never_break_its_answer(page,
+                                                                          shipped_server):
+    from playwright.sync_api import Error as PlaywrightError
+    held = []
+    page.route("**/query/notes", lambda route: held.append(route))
+    page.goto(shipped_server + "/")
+    set_query(page, "ASK { id:IronDom ?p ?o }")
+    page.click("#run")
+    poll(page, lambda: held, "the notes to be asked for")
+    # A newer run before they come: the older run's notes are not shown under its answer.
+    set_query(page, 'SELECT ?n WHERE { VALUES ?n { "fresh" } }')
+    page.click("#run")
+    page.locator("#results td", has_text="fresh").wait_for()
+    try:
+        held.pop().fulfill(json={"notes": ["stale"], "more": 0})
+    except PlaywrightError:
+        pass  # the page had cancelled the request
+    page.wait_for_timeout(300)
+    assert page.locator("#absent-names p").count() == 0 and page.is_hidden("#absent-names")
+    # A request for notes that fails shows nothing: the answer stands.
+    set_query(page, "ASK { id:IronDom ?p ?o }")
+    page.click("#run")
+    poll(page, lambda: held, "the notes to be asked for")
+    held.pop().fulfill(status=503, body="busy")
+    page.wait_for_timeout(300)
+    assert page.text_content("#status") == "answer: false" and page.is_hidden("#error")
+    assert page.is_hidden("#absent-names")
+    # Notes are text, whatever they hold; more than are sent are counted.
+    page.click("#run")
+    poll(page, lambda: held, "the notes to be asked for")
+    held.pop().fulfill(json={"notes": ['<img src="x" id="injected">'], "more": 1234})
+    page.locator("#absent-names p").nth(1).wait_for()
+    assert page.locator("#absent-names p").all_text_contents() == [
+        '<img src="x" id="injected">', "… and 1,234 more names the graph holds nowhere"]
+    assert page.locator("#injected").count() == 0

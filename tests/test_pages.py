@@ -928,3 +928,72 @@ def test_terms_of_one_label_on_a_page_are_links_of_their_own_names(endpoint, pat
         names.setdefault(html_text.unescape(re.sub(r"<[^>]+>", "", text)).strip(), set()).add(href)
     assert len(names) > 1 and all(len(hrefs) == 1 for hrefs in names.values()), \
         {name: hrefs for name, hrefs in names.items() if len(hrefs) > 1}
+
+
+def post_notes(endpoint, data: bytes, content_type="application/x-www-form-urlencoded"):
+    """POST ``data`` to the query page's /query/notes; return (status, Content-Type, body)."""
+    request = urllib.request.Request(endpoint + "/query/notes", data=data, headers={
+        "Content-Type": content_type, "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.headers["Content-Type"], answer.read().decode()
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return refused.code, refused.headers["Content-Type"], refused.read().decode()
+
+
+def notes_of(endpoint, query: str) -> dict:
+    status, content_type, body = post_notes(
+        endpoint, urllib.parse.urlencode({"query": query}).encode())
+    assert (status, content_type) == (200, "application/json"), (status, body)
+    return json.loads(body)
+
+
+def test_the_query_pages_notes_name_each_name_the_graph_holds_nowhere_with_the_one_meant(
+        endpoint):
+    # A misspelt class or entity matched nothing and the query page said "(0 rows)" alone,
+    # where the command line's query notes it: the page asks /query/notes for an empty answer.
+    assert notes_of(endpoint, "SELECT ?s WHERE { ?s a ag:MissileDefenceSystem }") == {
+        "notes": ["ag:MissileDefenceSystem is in no triple of the graph: did you mean "
+                  "ag:MissileDefenseSystem?"], "more": 0}
+    assert notes_of(endpoint, "ASK { id:IronDom ?p ?o }")["notes"] == [
+        "id:IronDom is in no triple of the graph: did you mean id:IronDome?"]
+    # No rows, every name the graph's: nothing to say. Nor of a text that does not parse
+    # (/sparql says its error).
+    for query in ("SELECT ?s WHERE { ?s a ag:MissileDefenseSystem ; ag:coFundedBy id:IronDome }",
+                  "SELECT ?s WHERE { ?s a ag:MissileDefenceSystem ", "INSERT DATA { id:a id:b 1 }",
+                  ""):
+        assert notes_of(endpoint, query) == {"notes": [], "more": 0}, query
+    # The text is read, never run: a SERVICE in it calls nowhere.
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(0.5)
+        service = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        assert notes_of(endpoint, f"ASK {{ SERVICE <{service}> {{ ?s a ag:Clam }} }}")[
+            "notes"] == ["ag:Clam is in no triple of the graph: did you mean ag:Claim?"]
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
+def test_the_query_pages_notes_are_held_to_the_limits_of_a_query(endpoint):
+    # Open to anyone as /sparql is: a text over max_query_bytes (100,000) is refused before
+    # it is decoded, as /sparql refuses it, in plain text; one naming thousands of names
+    # within it is answered the first MOST_NOTES notes and the count of the rest.
+    status, content_type, body = post_notes(endpoint, b"query=" + b"%41" * 100_001)
+    assert (status, content_type) == (400, "text/plain; charset=utf-8")
+    assert "100,001 bytes long; the limit is 100,000" in body
+    names = " ".join(f"id:MadeUp{i}" for i in range(5000))
+    said = notes_of(endpoint, f"SELECT * WHERE {{ VALUES ?x {{ {names} }} }}")
+    assert len(said["notes"]) == 20 and said["more"] == 4980
+    assert said["notes"][0].startswith("id:MadeUp0 is in no triple of the graph")
+    # Too deep for the engine to parse safely: /sparql's bound and words.
+    status, _, body = post_notes(endpoint, urllib.parse.urlencode(
+        {"query": "SELECT * {" + "{" * 40 + "}" * 41}).encode())
+    assert status == 400 and "more than 32 deep" in body
+    # A form alone, with one query field; never a GET.
+    assert post_notes(endpoint, b"SELECT * {}", "application/sparql-query")[0] == 415
+    assert post_notes(endpoint, b"qeury=ASK{}")[:2] == (400, "text/plain; charset=utf-8")
+    assert post_notes(endpoint, b"query=ASK{}&query=ASK{}")[0] == 400
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(endpoint + "/query/notes?query=ASK%7B%7D", timeout=30)
+    with refused.value:
+        assert refused.value.code == 405

@@ -38,6 +38,7 @@ from .. import echoed, fields, negotiation, service_description
 from . import addresses, completions, diagram, entity_rdf, errors, note_links, safety, terms
 from . import entity as entity_mod
 from . import example_list as listing
+from . import query_notes as notes_mod
 from . import search as search_mod
 from . import source as source_mod
 from . import timeline as timeline_mod
@@ -52,6 +53,7 @@ PAGE_OFFERS = [("html", [HTML, "application/xhtml+xml"])] + [
 RESULT_DOWNLOADS = [("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"),
                     ("tsv", "TSV")]
 GRAPH_DOWNLOADS = [("turtle", "Turtle"), ("nt", "N-Triples"), ("jsonld", "JSON-LD")]
+RDF_FORMATS = [(n, GRAPH_FORMATS[n].media_type) for n in ("turtle", "jsonld", "nt", "xml")]
 # Hits the search box lists as one types, and a search page shows (?limit= from 1 to 100).
 SEARCH_BOX, SEARCH_PAGE = 10, 50
 SPARQL_PATH = "/sparql"
@@ -131,6 +133,7 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                                max_link=get_settings().max_request_header_bytes - BROWSER_HEADERS,
                                query_timeout=get_settings().query_timeout)
 
+    notes_mod.register(bp, get_kg, get_settings)  # POST /query/notes: what "0 rows" missed
     kept = [(None, None)]  # the build whose vocabulary is kept, and that vocabulary
 
     @bp.route("/vocabulary.json")
@@ -240,10 +243,6 @@ def create_blueprint(get_kg: Callable | None = None, settings=None) -> Blueprint
                         308)
 
     return bp
-
-
-def _rdf_formats() -> list[tuple[str, str]]:
-    return [(n, GRAPH_FORMATS[n].media_type) for n in ("turtle", "jsonld", "nt", "xml")]
 
 
 def _chosen_formats() -> list[str]:
@@ -378,7 +377,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if media == HTML and source_mod.is_source(kg, iri):
         # A source's own page: what it is, its facts by topic, its text with the cited spans.
         page = render_template("source.html", s=source_mod.describe(kg, iri, sources_dir),
-                               rdf_formats=_rdf_formats())
+                               rdf_formats=RDF_FORMATS)
         return Response(page, headers={"Vary": "Accept"})
     if media in ENTITY_FORMATS:
         # The triples alone: what the page would show of them is not gathered.
@@ -394,7 +393,7 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     # Both layouts: the style sheet shows the narrow one on a phone's screen.
     edges = diagram.edges_of(ent)
     svg = diagram.neighbourhood(ent.label, edges) + diagram.narrow(ent.label, edges)
-    resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=_rdf_formats(),
+    resp = Response(render_template("entity.html", e=ent, svg=svg, rdf_formats=RDF_FORMATS,
                                     shared=ent.shared))
     resp.headers["Vary"] = "Accept"
     return resp

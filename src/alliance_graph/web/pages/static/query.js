@@ -18,6 +18,7 @@
   const examplePicker = document.getElementById("example");
   const leftRunning = document.getElementById("left-running");
   const noLink = document.getElementById("no-link");
+  const absentNames = document.getElementById("absent-names");
   document.getElementById("example-list").hidden = false;  // it needs this script
   const answers = window.AllianceResults(config);
 
@@ -137,11 +138,18 @@
   // has started (Oxigraph cannot cancel one): it runs on until it ends or reaches the time
   // limit, counted among this client's queries. The page says so (#left-running).
   let running = null;
+  // The notes of the last empty answer, while they are asked for (showAbsentNames): a newer
+  // run stops waiting for them, as for an earlier run.
+  let noting = null;
 
   function clear() {
     leftRunning.hidden = running === null;
     if (running) running.abort();
     running = null;
+    if (noting) noting.abort();
+    noting = null;
+    absentNames.replaceChildren();
+    absentNames.hidden = true;
     results.replaceChildren();
     errorBox.hidden = true;
     downloads.hidden = true;
@@ -249,6 +257,42 @@
     return turtle.split("\n").every((line) => /^\s*(#|@?(prefix|base)\s|$)/i.test(line));
   }
 
+  // An empty answer (0 rows, false, 0 triples) said nothing of why, and a class or entity
+  // misspelt in the query (ag:MissileDefenceSystem) matches nothing: the server names each
+  // name of the query the graph holds nowhere, with the one likely meant (POST /query/notes,
+  // as the command line's query notes them), shown under the status. The answer stands
+  // whatever becomes of them: a request that fails shows nothing.
+  async function showAbsentNames(query) {
+    const controller = noting = new AbortController();
+    let said;
+    try {
+      const response = await fetch(config.notes, {
+        method: "POST",
+        headers: { "Accept": "application/json",
+                   "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ query: query }),
+        signal: controller.signal,
+      });
+      if (!response.ok) return;
+      said = await response.json();
+    } catch (err) {
+      return;  // superseded by a newer run, or no answer
+    }
+    if (controller.signal.aborted || !said || !Array.isArray(said.notes)) return;
+    noting = null;
+    const lines = said.notes.map(String);
+    if (Number(said.more) > 0) {
+      lines.push("… and " + Number(said.more).toLocaleString("en") +
+        " more names the graph holds nowhere");
+    }
+    for (const line of lines) {
+      const p = document.createElement("p");
+      p.textContent = line;  // the query's own names in it: text, never markup
+      absentNames.appendChild(p);
+    }
+    absentNames.hidden = lines.length === 0;
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const query = editor.value;
@@ -292,13 +336,16 @@
         // Said beside the Run button too, where a narrow screen shows it (the table's rows
         // are counted there; a bare true or false below the fold went unseen).
         status.textContent = "answer: " + p.textContent;
+        if (!data.boolean) showAbsentNames(query);
       } else {
         status.textContent = answers.show(data, results, (text) => { status.textContent = text; });
+        if (data.results && data.results.bindings.length === 0) showAbsentNames(query);
       }
       setDownloads("select", query);
     } else if (noTriples(text)) {
       status.textContent = "0 triples";  // as a SELECT says "0 rows", not an empty box
       setDownloads("graph", query);
+      showAbsentNames(query);
     } else {
       const pre = document.createElement("pre");
       pre.className = "graph";
