@@ -539,6 +539,15 @@ def timed_lookup(endpoint) -> tuple[int, float]:
     return status, time.monotonic() - started
 
 
+def served_again(endpoint, within: float) -> None:
+    """Wait until a lookup is served (the slow queries and lingering connections a test left
+    having ended), at most ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not served(endpoint, source="127.0.0.9"):
+        assert time.monotonic() < deadline, "the server stayed full after its clients left"
+        time.sleep(0.2)
+
+
 def test_at_the_limit_a_newcomer_takes_the_place_of_the_oldest_idle_connection(crowded):
     # Waitress stopped accepting at the limit: the newcomer waited in the backlog until an idle
     # keep-alive connection timed out (15 s), and clients renewing theirs kept it out for good.
@@ -636,10 +645,32 @@ def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(
     finally:
         for sock in held:
             sock.close()
-    deadline = time.monotonic() + 40  # the slow queries end at their time limit
-    while not served(crowded, source="127.0.0.9"):
-        assert time.monotonic() < deadline, "the server stayed full after its clients left"
-        time.sleep(0.2)
+    served_again(crowded, 40)
+
+
+@pytest.mark.parametrize("then", [b"", b"GET /sta"], ids=["idle", "a-request-begun"])
+def test_at_the_limit_connections_taken_whose_clients_read_nothing_leave_room_at_once(crowded,
+                                                                                     then):
+    # A connection whose answer (2.5 MB) the kernel took whole, its client reading none of
+    # it, is idle: taken for a newcomer, it was marked to close once its socket could be
+    # written to, which a full send buffer never is, and stayed until the idle check reset it
+    # (15 s).  Waitress counts it meanwhile, and stops accepting at its own count (the limit
+    # and 24 more here): 28 such connections from 10 addresses, each within its cap, left an
+    # honest client over 10 s in the listen backlog; so did 28 with a request begun behind
+    # the answer, their 503 waiting for that buffer.  Taken, such a connection is reset at once.
+    held = []
+    try:
+        for n in range(28):
+            held.append(small_reader(crowded, f"127.0.5.{n // 3 + 1}"))
+            held[-1].sendall(WHOLE_AS_NT + then)
+            assert held[-1].recv(12) == b"HTTP/1.1 200"
+            time.sleep(0.1)  # its answer on its way into the kernel
+        status, took = timed_lookup(crowded)
+        assert status == 200 and took < 2, took
+    finally:
+        for sock in held:
+            sock.close()
+    served_again(crowded, 20)
 
 
 def test_a_burst_from_many_addresses_keeps_an_honest_client_waiting_for_less_than_a_linger(
@@ -669,10 +700,7 @@ def test_a_burst_from_many_addresses_keeps_an_honest_client_waiting_for_less_tha
     finally:
         for sock in burst:
             sock.close()
-    deadline = time.monotonic() + 10
-    while not served(crowded, source="127.0.0.9"):
-        assert time.monotonic() < deadline, "the server stayed full after the burst left"
-        time.sleep(0.2)
+    served_again(crowded, 10)
 
 
 PROXY = "127.0.0.9"

@@ -12,6 +12,9 @@ newcomer takes the place of the connection that has waited longest for its clien
 - a **request still arriving**, its first bytes past those empty lines: answered 503, its
   client told to send it again.
 
+Either is reset at once if its client, reading nothing, has left its send buffer full
+(``stuck``): it would wait to be closed for a buffer that never empties.
+
 A connection whose request is being answered, or has arrived and waits to be read (bytes of
 its client's unread in its socket: a request, or the rest of one begun), is never taken; when
 all are, the newcomer is answered 503 (``connections.Channel``).
@@ -20,6 +23,7 @@ all are, the newcomer is answered 503 (``connections.Channel``).
 from __future__ import annotations
 
 import heapq
+import select
 import socket
 import time
 
@@ -75,7 +79,13 @@ def make_room(channels) -> bool:
             break
     else:
         return False
-    if began(oldest):
+    if stuck(oldest):
+        # Closed, or answered 503 then closed, it would wait for its socket to be writable,
+        # which a send buffer its client leaves full (an answer it reads none of) never is:
+        # counted by waitress until the idle check reset it (``connections.Server``), 28
+        # such filled waitress's count, the newcomers behind them in the listen backlog.
+        oldest.abort()  # reset now, what the kernel holds for it dropped
+    elif began(oldest):
         oldest.refuse("503 Service Unavailable", Said(lambda n: (
             "the server needed this connection for another client while the request was "
             f"still arriving ({n('settings.connection_limit')}); send it again")))
@@ -83,3 +93,16 @@ def make_room(channels) -> bool:
         oldest.will_close = True
     oldest.release()
     return True
+
+
+def stuck(channel) -> bool:
+    """Return whether ``channel``'s socket cannot be written to now: its send buffer full of
+    an answer its client does not read."""
+    if not hasattr(select, "poll"):  # (Windows: waited for as before)
+        return False
+    poller = select.poll()
+    try:
+        poller.register(channel.socket, select.POLLOUT)
+        return not poller.poll(0)
+    except (OSError, ValueError):  # closed meanwhile: nothing to wait for
+        return False
