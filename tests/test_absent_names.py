@@ -111,3 +111,57 @@ def test_the_names_read_to_find_the_one_meant_are_read_once_a_graph_and_dropped_
     del kg
     gc.collect()
     assert key not in absent_names._TYPED  # nothing kept of a graph dropped
+
+
+def test_a_server_following_a_new_build_offers_the_names_of_that_build(tmp_path):
+    # The typed names are kept per graph, and a server's graph is one object whatever build
+    # its engine follows: once `load` renamed id:FxState to id:FxStaat, the query page's
+    # notes went on offering the old name, "id:FxState is in no triple of the graph: did
+    # you mean id:FxState?", and never the new one.
+    import json
+    import shutil
+    import time
+    import urllib.parse
+    import urllib.request
+
+    import servers
+    from helpers import FIXTURE_BASE
+
+    data = shutil.copytree(FIXTURE_BASE, tmp_path / "data")
+    options = ["--data", str(data), "--ontology", str(ROOT / "ontology"), "--cache",
+               str(tmp_path / "cache"), "--store", str(tmp_path / "store")]
+    cli = str(servers.BIN / "alliance-graph")
+
+    def load():
+        done = subprocess.run([cli, *options, "load"], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    def get(path: str, query: str | None = None):
+        body = None if query is None else urllib.parse.urlencode({"query": query}).encode()
+        with urllib.request.urlopen(url + path, data=body, timeout=60) as answer:
+            return json.loads(answer.read())
+
+    load()
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = servers.start([cli, *options, "serve", "--port", str(port)], url + "/status",
+                            tmp_path / "serve.log")
+    try:
+        typo = "ASK { id:FxStat ?p ?o }"
+        assert get("/query/notes", typo)["notes"] == [
+            "id:FxStat is in no triple of the graph: did you mean id:FxState?"]
+        base = data / "base.ttl"
+        base.write_text(base.read_text("utf-8").replace("id:FxState ", "id:FxStaat "), "utf-8")
+        load()
+        deadline = time.monotonic() + 60
+        while get("/status")["builds_followed"] == 0:
+            assert time.monotonic() < deadline, "the server kept the old build"
+            time.sleep(0.2)
+        # The old name is one of none, and the new one is offered.
+        assert get("/query/notes", "ASK { id:FxState ?p ?o }")["notes"] == [
+            "id:FxState is in no triple of the graph: did you mean id:FxState2?"]
+        assert get("/query/notes", "ASK { id:FxStaa ?p ?o }")["notes"] == [
+            "id:FxStaa is in no triple of the graph: did you mean id:FxStaat?"]
+    finally:
+        servers.stop(process)

@@ -115,20 +115,39 @@ def _namespace_of(iri: str) -> str:
 # read listing them took 0.18 to 0.4 s at 100 k generated facts, on every ag.run naming a name
 # the graph holds nowhere (ASK { id:X ?p ?o }, asking whether id:X is there: 1 ms without it).
 # A loaded graph's answers do not change under it (a remote store's may: a name offered
-# then is one it held).  The index over them is made per call: it spends a budget as it
-# searches (``Names``), which a graph's many runs would spend for good.
+# then is one it held), but a server's engine follows each build `load` makes, its graph the
+# same object: the names are kept with the build they were read from (``_build``), and read
+# again from the next (they were kept, and the query page said "id:FxState is in no triple of
+# the graph: did you mean id:FxState?" once a build renamed it).  The index over them is made
+# per call: it spends a budget as it searches (``Names``), which a graph's many runs would
+# spend for good.
 _TYPED: dict[int, dict[str, dict[str, str]]] = {}
+_BUILDS: dict[int, str | None] = {}  # the build each graph's names in _TYPED were read from
+
+
+def _build(kg) -> str | None:
+    """Return the build ``kg`` answers from where an engine serves it (``engine.info``'s
+    version, which changes as a server follows builds), else None (it does not change)."""
+    info = getattr(getattr(kg, "engine", None), "info", None)
+    return info.get("version") if isinstance(info, dict) else None
+
+
+def _forget(key: int) -> None:
+    _TYPED.pop(key, None)
+    _BUILDS.pop(key, None)
 
 
 def _typed_names(kg) -> dict[str, dict[str, str]]:
-    """Return the typed names of ``kg`` listed so far, by namespace (kept while ``kg`` is)."""
-    key = id(kg)
+    """Return the typed names of ``kg``'s build listed so far, by namespace (kept while
+    ``kg`` is, and answers from that build)."""
+    key, build = id(kg), _build(kg)
     if key not in _TYPED:
         try:
-            weakref.finalize(kg, _TYPED.pop, key, None)
+            weakref.finalize(kg, _forget, key)
         except TypeError:  # an object no weak reference can follow: listed for this call
             return {}
-        _TYPED[key] = {}
+    if key not in _TYPED or _BUILDS.get(key) != build:
+        _TYPED[key], _BUILDS[key] = {}, build
     return _TYPED[key]
 
 
