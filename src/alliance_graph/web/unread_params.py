@@ -5,7 +5,7 @@ GET without one is the service description: a 200 in Turtle, which a script then
 as results with no word of why; a form's ``qeury=`` was "the request carries no query".  Either
 is now a 400 naming the parameters not read, each with the one it most likely meant, chosen as a
 proposal's misspelt name is (``build.spelling.Names``).  A GET of no parameter, or of only those
-the description reads (its format), is the description still.
+the description reads (its format) and a cache breaker (``_``), is the description still.
 
 Beside a query, a parameter the endpoint does not read is ignored, as Oxigraph's server ignores
 it: the protocol says nothing of them, and clients send their own (YASGUI, a cache breaker).
@@ -20,6 +20,10 @@ from ..query.refused import Refused
 # The parameters /sparql reads: the protocol's, ``inferred``, and a format's two names
 # (``fields.format_values``); ``update`` is read to be refused (403).
 READ = ("query", "default-graph-uri", "named-graph-uri", "inferred", "format", "output", "update")
+# Passed over where no query came: jQuery's cache breaker (``cache: false`` adds ``_=<time>``
+# to every GET), which a page fetching the service description that way sends; refused, it
+# turned a working fetch into a 400.
+PASSED_OVER = ("_",)
 # How many of the parameters not read are named (a request may send a thousand).
 _NAMED = 5
 
@@ -28,7 +32,7 @@ def unread(params, in_url=()) -> str:
     """Return the parameters of ``params`` (names to values) that /sparql does not read, as a
     message names them, each with the name it most likely meant, and "(in the URL)" after
     those of ``in_url`` (a POST's URL parameters); "" for none."""
-    names = [name for name in params if name not in READ]
+    names = [name for name in params if name not in READ and name not in PASSED_OVER]
     # An index of its own each time (20 microseconds): one shared by every request kept each
     # name it was asked of (``Names`` caches its answers), 210 MB of 400 forms of five
     # 99,000-character names, and spent its budget of comparisons for every later one.
@@ -51,7 +55,8 @@ def no_query(method: str, params, url=()) -> None:
     named = unread(params, in_url)
     # A POST's URL parameters were called form fields, and an application/sparql-query
     # POST's, which has no form: said "parameter ... (in the URL)" now.
-    form = method == "POST" and any(n not in in_url and n not in READ for n in params)
+    form = method == "POST" and any(n not in in_url and n not in READ and n not in PASSED_OVER
+                                    for n in params)
     where = "form field" if form else "parameter"
     also = f"; it sends a {where} /sparql does not read: {named}" if named else ""
     if method == "POST":
