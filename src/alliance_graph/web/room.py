@@ -10,14 +10,17 @@ newcomer takes the place of the connection that has waited longest for its clien
   ignore before a request line): it has sent no request, and was told 503 "... while the
   request was still arriving ...; send it again", of a request it never sent;
 - a **request still arriving**, its first bytes past those empty lines: answered 503, its
-  client told to send it again.
+  client told to send it again;
+- an **answer its client has left unread** for ``UNREAD_SECONDS``, waiting in waitress:
+  reset.
 
 Either is reset at once if its client, reading nothing, has left its send buffer full
 (``stuck``): it would wait to be closed for a buffer that never empties.
 
-A connection whose request is being answered, or has arrived and waits to be read (bytes of
-its client's unread in its socket: a request, or the rest of one begun), is never taken; when
-all are, the newcomer is answered 503 (``connections.Channel``).
+A connection whose request is being answered, whose answer its client is reading, or whose
+request has arrived and waits to be read (bytes of its client's unread in its socket: a
+request, or the rest of one begun), is never taken; when all are, the newcomer is answered
+503 (``connections.Channel``).
 """
 
 from __future__ import annotations
@@ -29,19 +32,30 @@ import time
 
 from ..wording import Said
 
+# Seconds a client may have read nothing of an answer waiting in waitress before its
+# connection counts as waiting for it: the idle checks (each second) see what it read.
+UNREAD_SECONDS = 2.0
+
 
 def waiting_since(channel) -> float | None:
     """Return since when ``channel`` (a ``connections.Channel``) has waited for its client
     (monotonic seconds): idle since its last activity, or reading a request (its empty lines
-    before it included) since it began; None if it is answering, sending or closing, and so
-    not to be taken for a newcomer.  An idle one may still hold a request not read yet
-    (``unread``)."""
-    if channel.requests or channel.total_outbufs_len or channel.will_close \
-            or channel.close_when_flushed or not channel.counted:
+    before it included) since it began, or sending an answer its client has read none of for
+    ``UNREAD_SECONDS`` since it last read; None if it is answering, sending to a client that
+    reads, or closing, and so not to be taken for a newcomer.  An idle one may still hold a
+    request not read yet (``unread``)."""
+    if channel.requests or channel.will_close or channel.close_when_flushed \
+            or not channel.counted:
         return None
+    now = time.monotonic()
+    idle = now - (time.time() - channel.last_activity)
+    if channel.total_outbufs_len:
+        # An answer made, waiting in waitress for its client to read it: six clients reading
+        # none of theirs kept every newcomer out (503) until the idle check reset them.
+        return idle if now - idle > UNREAD_SECONDS else None
     if channel.reading is not None:
         return channel.reading[1]
-    return time.monotonic() - (time.time() - channel.last_activity)
+    return idle
 
 
 def began(channel) -> bool:
@@ -75,15 +89,17 @@ def make_room(channels) -> bool:
         # One whose client has sent bytes the loop has not read yet waits for the server: an
         # idle one's may be a request (closing it would drop that), and a begun request's its
         # rest (told 503 "still arriving ...; send it again", it had arrived whole).
-        if not unread(oldest):
+        # (Not one sending an answer: nothing of it is read meanwhile, its client's doing.)
+        if oldest.total_outbufs_len or not unread(oldest):
             break
     else:
         return False
-    if stuck(oldest):
+    if stuck(oldest) or oldest.total_outbufs_len:
         # Closed, or answered 503 then closed, it would wait for its socket to be writable,
         # which a send buffer its client leaves full (an answer it reads none of) never is:
         # counted by waitress until the idle check reset it (``connections.Server``), 28
         # such filled waitress's count, the newcomers behind them in the listen backlog.
+        # One sending an answer is cut short anyway: the reset says so.
         oldest.abort()  # reset now, what the kernel holds for it dropped
     elif began(oldest):
         oldest.refuse("503 Service Unavailable", Said(lambda n: (
