@@ -188,17 +188,20 @@ class AbsentNameWarning(UserWarning):
     each; ``warnings.filterwarnings("ignore", category=ag.AbsentNameWarning)`` silences it)."""
 
 
-def notes(kg, text: str, meant: bool = True) -> list[str]:
+def notes(kg, text: str, meant: bool = True, searched: int | None = None) -> list[str]:
     """Return a note for each project name ``text`` uses that ``kg`` holds nowhere, naming
     the name meant where one is close (with ``meant``: finding it reads every typed name of
-    the namespace); none where the graph cannot say (a remote store's refusal, an engine's
-    limit: the answer already given stands)."""
+    the namespace), looked for among the first ``searched`` such names alone where given (the
+    query page shows 20 and counts the rest: each search scans the namespace, in this
+    process, held to no time limit); none where the graph cannot say (a remote store's
+    refusal, an engine's limit: the answer already given stands)."""
     named = _names(text)
     try:
         absent = _absent(kg, [iri for iri in named if _valid(iri)]) if named else []
         said, names = [], {}
-        for iri in absent:
-            closest = _meant(kg, iri, names) if meant else None
+        for n, iri in enumerate(absent):
+            closest = _meant(kg, iri, names) \
+                if meant and (searched is None or n < searched) else None
             said.append(f"{named[iri]} is in no triple of the graph" + (
                 f": did you mean {_shown(closest)}?" if closest else
                 " (a misspelt name matches nothing)"))
