@@ -844,6 +844,11 @@ def test_pages_fit_a_narrow_phone_screen(page, shipped_server, width):
     page.click("#run")
     page.locator("table.results tbody tr").first.wait_for()
     assert wider() <= 0, "the query page scrolls sideways"
+    # The note of a long name the graph holds nowhere (a name of 600 letters) wraps.
+    set_query(page, f"ASK {{ id:{'Long' * 150} ?p ?o }}")
+    page.click("#run")
+    page.locator("#absent-names p", has_text="is in no triple").wait_for()
+    assert wider() <= 0, "the query page scrolls sideways with a long name's note"
     # A report's six columns, one holding a long value (127,000 px wide, whatever the screen),
     # are each finding's block of cells.
     page.goto(shipped_server + "/validate")
@@ -1608,3 +1613,30 @@ def test_notes_come_as_text_after_their_own_run_and_never_break_its_answer(page,
     assert page.locator("#absent-names p").all_text_contents() == [
         '<img src="x" id="injected">', "… and 1,234 more names the graph holds nowhere"]
     assert page.locator("#injected").count() == 0
+
+
+def test_runs_made_fast_show_the_last_ones_notes_alone_and_no_error(page, shipped_server):
+    # Ten runs one after another, each aborting the last one's notes, then notes refused
+    # (429, as to a client over its share): the page says the last run's answer, its own
+    # notes or none, and no script error is written to the console.
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(shipped_server + "/")
+    for n in range(10):
+        set_query(page, f"ASK {{ id:IronDom{n} ?p ?o }}")
+        page.click("#run")
+    page.locator("#absent-names p").first.wait_for()
+    page.wait_for_timeout(500)  # for any older run's notes to come late
+    assert page.locator("#absent-names p").all_text_contents() == [
+        "id:IronDom9 is in no triple of the graph: did you mean id:IronDome?"]
+    page.route("**/query/notes", lambda route: route.fulfill(
+        status=429, headers={"Retry-After": "1"}, content_type="text/plain",
+        body="too many requests"))
+    set_query(page, "ASK { id:IronDom ?p ?o }")
+    page.click("#run")
+    page.wait_for_timeout(500)
+    assert page.text_content("#status") == "answer: false" and page.is_hidden("#error")
+    assert page.is_hidden("#absent-names")
+    # The browser's own line for a refused request is not the page's error.
+    assert [e for e in errors if "status of 429" not in e] == [], errors
