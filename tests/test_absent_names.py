@@ -165,3 +165,18 @@ def test_a_server_following_a_new_build_offers_the_names_of_that_build(tmp_path)
             "id:FxStaa is in no triple of the graph: did you mean id:FxStaat?"]
     finally:
         servers.stop(process)
+
+
+def test_names_written_relative_to_the_querys_base_are_noted():
+    # A query's BASE resolves its relative IRIs, and the relative IRIs its prefixes declare:
+    # such names were taken as written (<IronDom>, a prefix of <id/>), in no project
+    # namespace, and a misspelt one went unnoted: "(0 rows)" and not a word.
+    done = query("BASE <https://alliance-graph.example/> PREFIX i: <id/> "
+                 "SELECT * WHERE { i:IronDom ?p ?o . ?s a <ontology/Clam> }")
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "(0 rows)")
+    assert done.stderr.splitlines() == [
+        "note: i:IronDom is in no triple of the graph: did you mean id:IronDome?",
+        "note: <ontology/Clam> is in no triple of the graph: did you mean ag:Claim?"]
+    assert set(_names("BASE <https://alliance-graph.example/id/> ASK { <IronDom> ?p ?o . "
+                      "<../ontology/Clam> ?q ?r . <https://x.example/a> ?q ?r }")) == {
+        "https://alliance-graph.example/id/IronDom", "https://alliance-graph.example/ontology/Clam"}

@@ -6,7 +6,7 @@ nothing said why, where a proposal's misspelt name is told with the name meant
 (``build.spelling``).  ``notes`` says each such name: ``query`` after the answer, on standard
 error (the answer and the exit code stay as they were), and ``ag.run`` as an
 ``AbsentNameWarning`` (it said nothing): a name of the project's namespaces (``ag:``,
-``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes where it
+``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes (and BASE) where it
 declares them) that is in no triple, asserted or inferred, with the closest name of its
 namespace that is; not one a CONSTRUCT's template writes, which is the answer's.  Other vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the
 graph holds only the terms of them it uses.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
@@ -34,27 +35,39 @@ _MOST_CANDIDATES = 100_000
 
 def _names(text: str) -> dict[str, str]:
     """Return each project IRI ``text`` names (a prefixed name resolved by the query's own
-    prefixes, else the project's, or an absolute IRI), with the name as written."""
+    prefixes, else the project's, or an IRI, a relative one and a prefix's resolved against
+    the query's BASE), with the name as written."""
     declared: dict[str, str] = {}
     named: dict[str, str] = {}
+    base = None
     tokens = tokenize(text)
     template = _template(tokens)
     for i, token in enumerate(tokens):
         if i in template:
             continue
-        if token.kind == "PNAME_NS" and i and tokens[i - 1].text.upper() == "PREFIX" \
+        if token.kind == "IRIREF" and i and tokens[i - 1].text.upper() == "BASE":
+            base = _resolved(base, token.text[1:-1])
+        elif token.kind == "PNAME_NS" and i and tokens[i - 1].text.upper() == "PREFIX" \
                 and i + 1 < len(tokens) and tokens[i + 1].kind == "IRIREF":
-            declared[token.text[:-1]] = tokens[i + 1].text[1:-1]
+            declared[token.text[:-1]] = _resolved(base, tokens[i + 1].text[1:-1])
         elif token.kind == "PNAME_LN":
             prefix, local = token.text.split(":", 1)
             namespace = declared.get(prefix, PREFIX_IRIS.get(prefix))
             if namespace is not None:  # (an undeclared one fails the query before this)
                 named.setdefault(namespace + re.sub(r"\\(.)", r"\1", local), token.text)
         elif token.kind == "IRIREF" and "\\" not in token.text and \
-                not (i >= 2 and tokens[i - 2].text.upper() == "PREFIX") and \
-                not (i and tokens[i - 1].text.upper() == "BASE"):  # declarations: no names
-            named.setdefault(token.text[1:-1], token.text)
+                not (i >= 2 and tokens[i - 2].text.upper() == "PREFIX"):  # no name
+            named.setdefault(_resolved(base, token.text[1:-1]), token.text)
     return {iri: written for iri, written in named.items() if iri.startswith(_OWN)}
+
+
+def _resolved(base: str | None, iri: str) -> str:
+    """Return ``iri`` resolved against the query's ``base`` (RFC 3986), if relative and it
+    has one."""
+    return urljoin(base, iri) if base and not _SCHEME.match(iri) else iri
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _template(tokens) -> range:
