@@ -116,9 +116,11 @@ class Channel(HTTPChannel):
             return
         if occupancy.open >= server.connection_limit and not server.make_room():
             self.refuse("503 Service Unavailable", Said(lambda n: (
+                # "being answered" alone was untrue where a connection was spared for bytes
+                # its client had sent and the loop had not read yet (room.make_room).
                 f"the server has its {server.connection_limit} connections open, each with a "
-                f"request being answered ({n('settings.connection_limit')}); try again "
-                "shortly")))
+                f"request being answered or waiting to be read "
+                f"({n('settings.connection_limit')}); try again shortly")))
             return
         occupancy.opened(self.client)
         self.counted = True
