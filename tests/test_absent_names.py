@@ -106,7 +106,7 @@ def test_the_names_read_to_find_the_one_meant_are_read_once_a_graph_and_dropped_
     assert absent_names.notes(kg, "ASK { ?s a ag:Clam }") == said
     listed = absent_names._TYPED[id(kg)]
     assert absent_names.notes(kg, "ASK { ?s a ag:Clam }") == said
-    assert absent_names._TYPED[id(kg)] is listed and "Claim" in listed[PREFIX_IRIS["ag"]]
+    assert absent_names._TYPED[id(kg)] is listed and "Claim" in listed[PREFIX_IRIS["ag"]].names
     key = id(kg)
     del kg
     gc.collect()

@@ -171,3 +171,16 @@ def test_only_a_claims_subject_predicate_and_object_are_filed_for_the_claim_rule
              ox.Quad(node, rank, ox.NamedNode(PREFIX_IRIS["ag"] + "NormalRank"), GRAPH)]
     assert spelling._claims(quads) == {claim: {quads[0].predicate: node,
                                                quads[1].predicate: TYPE}}
+
+
+def test_a_fresh_copy_shares_the_sorted_names_and_has_budgets_and_answers_of_its_own():
+    # query/absent_names keeps a namespace's names sorted for a build (sorting 100,000 took
+    # 0.05 s a call) and searches each call with a copy: one budget shared by a server's
+    # requests would be spent for good, and each client's names kept in its answers.
+    kept = spelling.Names({"IronDome": "id:IronDome", "DavidsSling": "id:DavidsSling"})
+    kept._left = 0  # spent: searching would give nothing more
+    kept.best("IronDom")
+    copy = kept.fresh()
+    assert copy._sorted is kept._sorted and copy.names is kept.names
+    assert copy._found == {} and copy.best("IronDom") == "id:IronDome"
+    assert kept.best("DavidSling") is None and "DavidSling" not in copy._found

@@ -14,6 +14,7 @@ the build of its own (``checks.run_checks``), the data files standing for the pr
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 
@@ -100,6 +101,14 @@ class Names:
         self._found: dict[str, str | None] = {}
         self._left = COMPARISONS
         self._scans = SCANNED
+
+    def fresh(self) -> Names:
+        """Return these names, sorted as they are, with budgets and answers of their own: one
+        for each use of names kept longer than it (a server's, whose requests would otherwise
+        spend one budget for good and leave each client's names kept)."""
+        other = copy.copy(self)
+        other._found, other._left, other._scans = {}, COMPARISONS, SCANNED
+        return other
 
     def best(self, local: str) -> str | None:
         """Return the IRI of the name closest to ``local``, if close (``_CLOSE``), other than
