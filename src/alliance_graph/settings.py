@@ -218,11 +218,13 @@ class Settings:
     # before a thread takes them, so a slow client holds a connection, not a thread.  A connection
     # idle for ``channel_timeout`` seconds is closed; at most ``connection_limit`` are open at once
     # (a newcomer takes the place of the one that has waited longest for its client, or is answered
-    # 503 when all are being answered).  A client sending or reading a few bytes now and then is
-    # never idle, so a request must arrive whole within ``request_timeout`` seconds of its first
-    # byte, or of the end of the answer before it on its connection (408 past it), an answer be read within ``send_timeout`` of being found on its way
-    # (reset past it), and an address hold at most ``connections_per_client`` connections (503 past
-    # it): otherwise one client could hold every connection (web/connections.py).  Nor every thread:
+    # 503 when all are being answered or hold bytes not read yet: web/room.py).  A client sending
+    # or reading a few bytes now and then is never idle, so a request must arrive whole within
+    # ``request_timeout`` seconds of its first byte, or of the end of the answer before it on its
+    # connection (408 past it; empty lines alone closed unanswered), an answer be read within
+    # ``send_timeout`` of being found on its way (reset past it), and an address hold at most
+    # ``connections_per_client`` connections (503 past it): otherwise one client could hold every
+    # connection (web/connections.py).  Nor every thread:
     # one address has at most ``requests_per_client`` requests being answered (0: half of
     # ``http_threads``) and ``queries_per_client`` queries evaluated at once (0: all but one of
     # ``workers``), 429 past them (web/client_share.py).  Behind a reverse proxy every connection

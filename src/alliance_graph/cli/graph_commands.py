@@ -95,7 +95,10 @@ _BOM_HELP = ("Begin a {} with a UTF-8 byte order mark, which Excel on Windows ne
 # PREFIX lines the README's tour leaves out, or left one out and read "is not declared".
 @main.command(help="Run a SPARQL query given as text, a .rq file, a catalogue name, or - for "
                    "stdin.\n\nThe project's prefixes are declared for it: "
-                   + ", ".join(f"{p}:" for p in PREFIX_IRIS) + ".")
+                   + ", ".join(f"{p}:" for p in PREFIX_IRIS) + ".\n\nA name of the "
+                   "project's namespaces the graph holds nowhere (a misspelt class or entity "
+                   "matches nothing) is noted on standard error after the answer, with the "
+                   "name likely meant, within what is left of --timeout.")
 @click.argument("query_or_file", type=Text("no query is given", "give the query's text, a .rq "
                                            "file, a catalogue name, or - for standard input"))
 @click.option("--format", "fmt", default="table", show_default=True,
@@ -314,8 +317,9 @@ def catalogue(settings: Settings, update: bool):
 @main.command()
 @click.pass_obj
 def check(settings: Settings):
-    """Run the data and ontology *-violation.rq checks and the shapes' violations; exit 1 if
-    any finds something."""
+    """Run the data and ontology *-violation.rq checks and the shapes' violations, and, where
+    the sources folder is found, say each source file that is not the text the graph records
+    (its ag:sha256); exit 1 if any finds something."""
     stdout_open("the report")
     try:
         parsed = at_once(lambda: asserted(settings))

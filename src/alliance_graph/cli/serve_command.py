@@ -201,7 +201,7 @@ def _unworkable(settings: Settings) -> None:
               type=Seconds(), metavar="SECONDS",
               help="Seconds a request may take to arrive whole, from its first byte, or, "
                    "sent behind an answer on its connection, from that answer's end "
-                   "(default: 30; 408 past it).")
+                   "(default: 30; 408 past it, but empty lines alone are closed unanswered).")
 @option("--idle-timeout", "channel_timeout", type=Seconds(), metavar="SECONDS",
               help="Seconds a connection may wait for its client, neither sending nor reading, "
                    "before it is closed (default: 15).")
@@ -241,7 +241,7 @@ def _unworkable(settings: Settings) -> None:
 @option("--connection-limit", "connection_limit", type=Count(),
               metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "
-                   "of the one that has waited longest for its client.")
+                   "of the one that has waited longest for its client (503 if none has).")
 @option("--max-query-bytes", "max_query_bytes", type=Count(),
               metavar="BYTES",
               help="Bytes (UTF-8) a query's text may take; a longer one is refused 400, "

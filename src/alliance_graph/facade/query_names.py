@@ -3,7 +3,9 @@
 The command line takes a ``.rq`` file or a catalogue name where it takes a query
 (``alliance-graph query aid-amounts``); ``run`` takes the query's text alone, and given
 ``"aid-amounts"`` or ``"queries/aid-amounts.rq"`` said only the parser's "error at 1:10:
-expected CONSTRUCT", leaving its caller to guess that the name was read as SPARQL.
+expected CONSTRUCT", leaving its caller to guess that the name was read as SPARQL.  The
+names are looked for in the ``queries/`` of the project the graph was loaded from
+(``loaded_from``); the current directory's only for a graph ``load`` did not make.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ A class, property or entity misspelt in a query (``a ag:MissileDefenceSystem``,
 ``id:IronDom``, ``ag:participnt``) matches nothing: the answer is ``(0 rows)``, exit 0, and
 nothing said why, where a proposal's misspelt name is told with the name meant
 (``build.spelling``).  ``notes`` says each such name: ``query`` after the answer, on standard
-error (the answer and the exit code stay as they were), and ``ag.run`` as an
-``AbsentNameWarning`` (it said nothing): a name of the project's namespaces (``ag:``,
+error (the answer and the exit code stay as they were), ``ag.run`` as an
+``AbsentNameWarning`` (it said nothing), both within what is left of the query's timeout
+(``within``), and the query page under an empty answer (``POST /query/notes``,
+``web/pages/query_notes.py``): a name of the project's namespaces (``ag:``,
 ``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes (and BASE) where it
 declares them) that is in no triple, asserted or inferred, with the closest name of its
 namespace that is; not one a CONSTRUCT's template writes, which is the answer's.  Other vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the

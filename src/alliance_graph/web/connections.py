@@ -324,7 +324,8 @@ class Server(TcpWSGIServer):
 
     def make_room(self) -> bool:
         """Close the connection that has waited longest for its client, to let a new one in;
-        return False if every open connection has a request being answered (``room.py``)."""
+        return False if every open connection has a request being answered, or bytes of its
+        client's not read yet (``room.py``)."""
         return room.make_room(channel for channel in self._map.values()
                               if isinstance(channel, Channel))
 

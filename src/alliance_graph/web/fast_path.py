@@ -9,7 +9,9 @@ every check, limit, header and error body is the same); so is a ``HEAD`` of such
 which must carry the same headers (RFC 9110, 9.3.2: it went through Flask, which added others)
 and no body.  A large answer, spooled to a temporary file by the engine's client, is sent
 from that file (``protocol.sent``).  Everything else (pages, Graph Store, ``/dataset``, OPTIONS preflight, and
-``/sparql`` without a query, i.e. the service description) goes on to Flask unchanged.
+``/sparql`` without a query, i.e. the service description) goes on to Flask unchanged; a
+``/sparql`` request with no query but a parameter it does not read is refused here
+(``unread_params.py``).
 """
 
 from __future__ import annotations

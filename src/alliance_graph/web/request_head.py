@@ -12,8 +12,8 @@ request (``connections.py`` reads each connection with this ``Parser``):
   minor version of HTTP/1 (``HTTP/1.2``) is read as HTTP/1.1, as RFC 9110 (2.5) asks.  And
   anything but empty lines (CR LF) before the request line, whitespace before its method
   included, a 400 as soon as it arrives (waitress stripped it all); the empty lines are the
-  request's own (its deadline counts from the first), as many as a head may take, past
-  that a 400 (``Parser._lead_received``).
+  request's own (its deadline counts from the first; sent alone, closed unanswered at it), as
+  many as a head may take, past that a 400 (``Parser._lead_received``).
 - **A body framed two ways or in a way waitress reads otherwise than a proxy may**, a 400:
   Content-Length beside Transfer-Encoding (RFC 9112, 6.1); chunked named more than once
   (``chunked, chunked``: a sender must not apply it twice, 6.1, and waitress decoded it once

@@ -11,7 +11,8 @@ Why this shape, and its limits (docs/endpoint.md has the measurements):
   one of ``http_threads`` threads takes it: a client that sends slowly or stops halfway holds a
   connection, never a thread, and a connection idle for ``channel_timeout`` seconds is closed.
   Connections are persistent (HTTP/1.1 keep-alive).  At most ``connection_limit`` are open at
-  once (a newcomer takes the place of the one that has waited longest for its client), at most ``connections_per_client`` from one address (but a trusted reverse proxy),
+  once (a newcomer takes the place of the one that has waited longest for its client,
+  ``room.py``, or is answered 503 when none has), at most ``connections_per_client`` from one address (but a trusted reverse proxy),
   and a request must arrive whole within ``request_timeout`` seconds of its first byte (one
   sent behind an answer on its connection, of that answer's end), an answer be read within
   ``send_timeout`` (``connections.py``): a client trickling half-sent
