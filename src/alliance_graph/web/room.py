@@ -14,13 +14,13 @@ newcomer takes the place of the connection that has waited longest for its clien
 - an **answer its client has left unread** for ``UNREAD_SECONDS``, waiting in waitress:
   reset.
 
-Either is reset at once if its client, reading nothing, has left its send buffer full
-(``stuck``): it would wait to be closed for a buffer that never empties.
+Either of the first two is reset at once if its client, reading nothing, has left its send
+buffer full (``stuck``): it would wait to be closed for a buffer that never empties.
 
 A connection whose request is being answered, whose answer its client is reading, or whose
 request has arrived and waits to be read (bytes of its client's unread in its socket: a
 request, or the rest of one begun), is never taken; when all are, the newcomer is answered
-503 (``connections.Channel``).
+503, "... each with a request being answered or waiting to be read" (``connections.Channel``).
 """
 
 from __future__ import annotations
