@@ -371,3 +371,17 @@ def half_written(target: Path, how: str = "write_atomically") -> subprocess.Pope
     assert writer.stdout.readline() == "writing\n"
     writer.stdout.close()
     return writer
+
+
+def many_typed_nodes(n: int = 400_000):
+    """Return a graph (``KnowledgeGraph.from_store``) of ``n`` typed nodes ``id:n0``, ``id:n1``,
+    ...: listing them, as the absent-name notes do to find the name meant, takes about 0.8 s
+    at 400,000, longer than a small timeout."""
+    from alliance_graph.store.graph import KnowledgeGraph
+    rdf_type = ox.NamedNode(PREFIX_IRIS["rdf"] + "type")
+    thing = ox.NamedNode(PREFIX_IRIS["ag"] + "Thing")
+    graph = ox.NamedNode(PREFIX_IRIS["graph"] + "data/many.ttl")
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(ox.NamedNode(f"{PREFIX_IRIS['id']}n{i}"), rdf_type, thing, graph)
+                      for i in range(n))
+    return KnowledgeGraph.from_store(store)

@@ -195,17 +195,9 @@ def test_notes_not_made_within_the_time_left_of_a_timeout_are_left_out():
     # 0.2 was asked; query --timeout noted outside its limit).
     import time
 
-    import pyoxigraph as ox
-
     from alliance_graph.query import absent_names
-    from alliance_graph.store.graph import KnowledgeGraph
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    thing = ox.NamedNode("https://alliance-graph.example/ontology/Thing")
-    graph = ox.NamedNode("https://alliance-graph.example/graph/data/many.ttl")
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(ox.NamedNode(f"https://alliance-graph.example/id/n{i}"),
-                              rdf_type, thing, graph) for i in range(400_000))
-    kg = KnowledgeGraph.from_store(store)
+    from helpers import many_typed_nodes
+    kg = many_typed_nodes()
     assert absent_names.within(kg, "ASK { id:n12345x ?p ?o }", 0) == []
     began = time.monotonic()
     assert absent_names.within(kg, "ASK { id:n12345x ?p ?o }", 0.05) == []

@@ -24,6 +24,7 @@ import servers
 from alliance_graph.engine.wire import EngineError
 from alliance_graph.query.results import kind_of
 from alliance_graph.settings import Settings
+from helpers import many_typed_nodes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "tests" / "fixtures" / "shapes"
@@ -1178,16 +1179,11 @@ def test_a_runs_timeout_holds_its_absent_name_notes_too():
     # The notes were made after the answer, outside the timeout: over 400,000 typed nodes,
     # ASK { id:n12345x ?p ?o } under timeout=0.2 answered at once and returned after 0.79 s,
     # the first note reading every typed name.  Notes not made in the time left are left out.
-    from alliance_graph.store.graph import KnowledgeGraph
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    thing = ox.NamedNode("https://alliance-graph.example/ontology/Thing")
-    graph = ox.NamedNode("https://alliance-graph.example/graph/data/many.ttl")
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(ox.NamedNode(f"https://alliance-graph.example/id/n{i}"),
-                              rdf_type, thing, graph) for i in range(400_000))
-    kg = KnowledgeGraph.from_store(store)
+    kg = many_typed_nodes()
     began = time.monotonic()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ag.AbsentNameWarning)
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always", ag.AbsentNameWarning)
         assert not ag.run(kg, "ASK { id:n12345x ?p ?o }", timeout=0.2)
-    assert time.monotonic() - began < 0.5
+    # No note: it was not waited for (a loaded machine's clock is no measure of that alone).
+    assert not [w for w in warned if issubclass(w.category, ag.AbsentNameWarning)]
+    assert time.monotonic() - began < 2
