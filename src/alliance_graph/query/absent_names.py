@@ -7,11 +7,12 @@ nothing said why, where a proposal's misspelt name is told with the name meant
 error (the answer and the exit code stay as they were), ``ag.run`` as an
 ``AbsentNameWarning`` (it said nothing), both within what is left of the query's timeout
 (``within``), and the query page under an empty answer (``POST /query/notes``,
-``web/pages/query_notes.py``): a name of the project's namespaces (``ag:``,
-``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes (and BASE) where it
-declares them) that is in no triple, asserted or inferred, with the closest name of its
-namespace that is; not one a CONSTRUCT's template writes, which is the answer's.  Other vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the
-graph holds only the terms of them it uses.
+``web/pages/query_notes.py``).  A name is noted if it is of the project's namespaces
+(``ag:``, ``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes and
+BASE where it declares them) and in no triple, asserted or inferred, with the closest name of
+its namespace that is; not one a CONSTRUCT's template writes, which is the answer's.  Other
+vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the graph holds only the terms
+of them it uses.
 """
 
 from __future__ import annotations
