@@ -83,11 +83,24 @@ def until(condition, seconds: float = 10) -> bool:
     return True
 
 
+def status(port: int) -> dict:
+    """Return what a server's /status says: its engine, load and counters."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=60) as response:
+        return json.load(response)
+
+
 def load(port: int) -> dict:
     """Return the server's ``load`` in /status: queries running and waiting for a slot,
     requests being answered and waiting for a thread."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=60) as response:
-        return json.load(response)["load"]
+    return status(port)["load"]
+
+
+def engine_up(port: int) -> None:
+    """Return once /status says the server's engine is not being started again: a request
+    sent while it is (after an earlier one was stopped at its time limit, and the engine
+    with it) is told so, not what the test sent it to see."""
+    assert until(lambda: not status(port)["engine"]["restarting"], 60), \
+        f"the engine was still being started again after 60 s: {status(port)['engine']}"
 
 
 def loaded(port: int, part: str, state: str, count: int) -> None:

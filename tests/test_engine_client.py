@@ -2,7 +2,6 @@
 spare the others, restarts, and the graph read through it."""
 
 import http.client
-import json
 import os
 import signal
 import socket
@@ -27,7 +26,7 @@ from alliance_graph.query.dataset import Dataset
 from alliance_graph.query.guard import Refused
 from alliance_graph.query.results import GRAPH_FORMATS, RESULT_FORMATS
 from alliance_graph.store.errors import StoreError
-from helpers import until
+from helpers import status, until
 
 LOOKUP = "SELECT ?l WHERE { id:IronDome rdfs:label ?l }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -594,12 +593,6 @@ def test_while_no_engine_can_be_started_again_a_query_is_told_so_at_once(mini):
         engine.close()
 
 
-def engine_status(port: int) -> dict:
-    """Return what a server's /status says of its engine."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=60) as response:
-        return json.load(response)["engine"]
-
-
 def test_a_query_waiting_for_the_engine_s_restart_is_told_so_not_that_slots_were_busy(
         tmp_path):
     # Both engines killed (the one answering and its standby twin): a query sent meanwhile
@@ -612,12 +605,12 @@ def test_a_query_waiting_for_the_engine_s_restart_is_told_so_not_that_slots_were
             return [int(pid) for path in Path(f"/proc/{process.pid}/task").glob("*/children")
                     for pid in path.read_text().split()]
         # The standby is started in the background (killed while it starts, the start fails).
-        assert until(lambda: engine_status(port)["standby"] and len(engines()) == 2)
+        assert until(lambda: status(port)["engine"]["standby"] and len(engines()) == 2)
         for pid in engines():
             os.kill(pid, signal.SIGKILL)
         # Sent once the server has seen it (a query sent before takes a connection to the
         # dead engine, and is told the engine stopped twice under it).
-        assert until(lambda: engine_status(port)["restarting"], 5)
+        assert until(lambda: status(port)["engine"]["restarting"], 5)
         query = urllib.parse.urlencode({"query": f"SELECT ?l{time.time_ns()} WHERE "
                                                  f"{{ id:IronDome rdfs:label ?l{time.time_ns()} }}"})
         with pytest.raises(urllib.error.HTTPError) as refused:
