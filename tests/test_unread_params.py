@@ -61,6 +61,24 @@ def test_a_form_without_a_query_names_its_field_not_read(endpoint):
     assert (status, body) == (400, b"the request carries no query\n")
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_empty_query_beside_a_misspelt_one_names_it(endpoint, method):
+    # A form's blank query= beside the misspelt field the text went in: it was told of the
+    # empty query alone.
+    fields = urllib.parse.urlencode({"query": " ", "qeury": "ASK {}"})
+    if method == "GET":
+        status, _, body = fetch(f"{endpoint}/sparql?{fields}")
+    else:
+        status, _, body = fetch(f"{endpoint}/sparql", data=fields.encode(), headers=FORM)
+    where = "parameter" if method == "GET" else "form field"
+    assert (status, body.decode()) == (
+        400, "the query parameter is empty: send a SPARQL query in it, or no query parameter at "
+             f"all for the service description; it sends a {where} /sparql does not read: "
+             "'qeury' (did you mean query?)\n")
+    status, _, body = fetch(f"{endpoint}/sparql?query=&_=1712345678")  # passed over still
+    assert status == 400 and body.endswith(b"for the service description\n"), body
+
+
 def test_many_parameters_not_read_are_named_a_few_and_counted():
     said = unread({f"p{i}": ["1"] for i in range(12)} | {"query": ["ASK {}"]})
     assert said == "'p0', 'p1', 'p2', 'p3', 'p4' and 7 more"

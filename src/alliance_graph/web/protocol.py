@@ -161,8 +161,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
     # query's, however the file's text was sent.
     text = texts[0].removeprefix(_BOM)
     if not text.strip():
-        raise Refused(400, "the query parameter is empty: send a SPARQL query in it, or no "
-                           "query parameter at all for the service description")
+        raise unread_params.empty_query(method, params, args)
     return QueryRequest(text, params.get("default-graph-uri", []),
                         params.get("named-graph-uri", []),
                         fields.inferred(params), format_values(params))

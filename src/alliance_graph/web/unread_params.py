@@ -9,6 +9,8 @@ the description reads (its format) and a cache breaker (``_``), is the descripti
 
 Beside a query, a parameter the endpoint does not read is ignored, as Oxigraph's server ignores
 it: the protocol says nothing of them, and clients send their own (YASGUI, a cache breaker).
+Beside an empty query (a form's blank field), the 400 of it names them too: the query sent is
+likeliest in one of them.
 """
 
 from __future__ import annotations
@@ -46,21 +48,36 @@ def unread(params, in_url=()) -> str:
     return ", ".join(said) + more
 
 
+def _also(method: str, params, url) -> str:
+    """Return "; it sends a parameter (or form field) /sparql does not read: ..." for the
+    parameters of ``params`` not read, "" for none; a POST's ``url`` parameters said so."""
+    in_url = url if method == "POST" else ()
+    named = unread(params, in_url)
+    if not named:
+        return ""
+    # A POST's URL parameters were called form fields, and an application/sparql-query
+    # POST's, which has no form: said "parameter ... (in the URL)" now.
+    form = method == "POST" and any(n not in in_url and n not in READ and n not in PASSED_OVER
+                                    for n in params)
+    return f"; it sends a {'form field' if form else 'parameter'} /sparql does not read: {named}"
+
+
 def no_query(method: str, params, url=()) -> None:
     """Refuse (400) a request whose ``params`` carry no query: a POST always, naming any
     parameter not read; a GET or HEAD that sends a parameter not read.  Return None for a
     GET or HEAD the service description answers.  ``url``: the URL's parameters, which a
     POST's ``params`` include (a form's fields first)."""
-    in_url = url if method == "POST" else ()
-    named = unread(params, in_url)
-    # A POST's URL parameters were called form fields, and an application/sparql-query
-    # POST's, which has no form: said "parameter ... (in the URL)" now.
-    form = method == "POST" and any(n not in in_url and n not in READ and n not in PASSED_OVER
-                                    for n in params)
-    where = "form field" if form else "parameter"
-    also = f"; it sends a {where} /sparql does not read: {named}" if named else ""
+    also = _also(method, params, url)
     if method == "POST":
         raise Refused(400, f"the request carries no query{also}")
-    if named:
+    if also:
         raise Refused(400, f"the request carries no query{also}; send the query in query=, "
                            "or no parameter for the service description")
+
+
+def empty_query(method: str, params, url=()) -> Refused:
+    """Return the 400 of a request whose query parameter is empty, naming the parameters not
+    read: ``?query=&qeury=SELECT ...`` (a form's empty field beside a misspelt one) was told
+    of the empty query alone, where the query sent was in the misspelt one."""
+    return Refused(400, "the query parameter is empty: send a SPARQL query in it, or no query "
+                        f"parameter at all for the service description{_also(method, params, url)}")
