@@ -152,6 +152,22 @@ HAND_SLIPS = [
      "name: a name holding '/' ends before it: write it escaped (\\/) or leave it out"),
     ('id:FxState rdsf:label "x" .\n', "4:12: The prefix rdsf: has not been declared: did you "
      "mean rdfs:?"),
+    # A directive with the other form's end: an @prefix line's missing ' .' was said of the
+    # next statement with a block's advice ("the statement before this point ... lines before
+    # it with ' ;'"), a PREFIX line's '.' as a value ("a value (a text, a number or a
+    # boolean) cannot begin a statement"), and a '.' after a statement's so too.
+    ('@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>  # types\n\n# next\n'
+     'id:FxState a ag:State .\n', "4:59: A dot is expected at the end of statements: the "
+     "@prefix on this line has no final ' .' (Turtle's @prefix ends with one; PREFIX, "
+     "SPARQL's form without @, with none)"),
+    ('@base <https://alliance-graph.example/>\n<id/FxState> a ag:State .\n', "4:40: A dot is "
+     "expected at the end of statements: the @base on this line has no final ' .'"),
+    ('prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\nid:FxState a ag:State .\n',
+     "4:59: . is not a valid subject or graph name: prefix, SPARQL's form of @prefix (written "
+     "without @), ends with no ' .': leave the dot out, or write @prefix, Turtle's form, "
+     "which ends with one"),
+    ('id:FxState a ag:State . .\nid:FxOther a ag:State .\n', "4:25: . is not a valid subject or graph name: a '.' "
+     "where a statement begins: the statement before ended early"),
     ('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema# .\n', "4:15: Unexpected end of "
      "file: the file ends inside what opens here, never closed (a string of three quotation "
      "marks, an IRI's <"),

@@ -19,7 +19,7 @@ import unicodedata
 from ..clipping import SHOWN, clipped
 from ..namespaces import PREFIX_IRIS, prefix_meant
 from ..utf16 import is_utf16
-from .lines import column_number
+from .lines import BREAK, column_number
 
 _BLANK = "a space Turtle does not read as one (pasted from a web page or a word processor): " \
          "retype it as a plain space"
@@ -49,7 +49,8 @@ _SLIPS = [
      f"a boolean is written {m[1].lower()}, in lower case"),
     # A value right after another, with nothing between: the parser reads it as the next
     # statement's subject ('"b" is not a valid subject' of 'ag:note "a" "b"').
-    (re.compile(r"(\".*\"|'.*'|[-+]?[0-9.][\w.+-]*|true|false) is not a valid subject or "
+    # (A number has a digit: a lone '.' is the statement's end, said by the rule after next.)
+    (re.compile(r"(\".*\"|'.*'|[-+]?\.?[0-9][\w.+-]*|true|false) is not a valid subject or "
                 r"graph name$", re.S), lambda m:
      "a value (a text, a number or a boolean) cannot begin a statement: the value before it "
      "needs a ',' between them (two values of one property: \"a\" , \"b\") or a ';' and the "
@@ -105,6 +106,41 @@ def _bare_word(word: str, place: str) -> str:
             "between quotation marks; the word may follow a quotation mark that ended a "
             "string early (inside a string, write \\\" or \\', or write the string between "
             "the other kind of marks), or a space inside a name")
+
+
+# A directive's line as each form writes it: Turtle's @prefix and @base end with ' .', and
+# SPARQL's PREFIX and BASE (no @, any case) with none.  Either written with the other's end
+# was said of the next statement ("A dot is expected", with the advice for a block's lines)
+# or of a value ("a value ... cannot begin a statement", of the PREFIX line's dot).
+_AT_FORM = re.compile(r"\s*(@prefix|@base)\b[^<]*<[^>]*>\s*(?:#.*)?")
+_SPARQL_FORM = re.compile(r"\s*(prefix|base)\b[^<]*<[^>]*>\s*", re.I)
+_NO_DOT = "A dot is expected at the end of statements"
+_DOT = ". is not a valid subject or graph name"
+
+
+def directive_slip(text: str, line: int | None, column: int | None, words: str
+                   ) -> tuple[int | None, str, int | None]:
+    """Return (line, message, column) of the parser's ``words`` at ``line`` and ``column`` of
+    ``text``: where they are about a directive written with the other form's end, on the
+    directive's own line with what to write (an @prefix line with no final ' .', the error
+    being on the next statement; a PREFIX line ending with one), else ``told_apart``'s."""
+    lines = BREAK.split(text) if line else []
+    if words == _NO_DOT and line <= len(lines):
+        before = next((i for i in range(line - 2, -1, -1) if lines[i].strip()
+                       and not lines[i].lstrip().startswith("#")), None)
+        form = None if before is None else _AT_FORM.fullmatch(lines[before])
+        if form:
+            return before + 1, (f"{words}: the {form[1]} on this line has no final ' .' "
+                                f"(Turtle's {form[1]} ends with one; "
+                                f"{form[1][1:].upper()}, SPARQL's form without @, with none)"), \
+                lines[before].index(">") + 2
+    if words == _DOT and column and line <= len(lines):
+        form = _SPARQL_FORM.fullmatch(lines[line - 1][:column - 1])
+        if form:
+            return line, (f"{words}: {form[1]}, SPARQL's form of @{form[1].lower()} (written "
+                          f"without @), ends with no ' .': leave the dot out, or write "
+                          f"@{form[1].lower()}, Turtle's form, which ends with one"), column
+    return line, told_apart(words), column
 
 
 # How a parser's message ends that begins with the file's text it could not read.

@@ -24,7 +24,7 @@ from ..rdf import DATA, graph_iri, quiet_rdflib
 from ..utf16 import utf16_said
 from ..wording import printable
 from . import data_folder
-from .hints import CUT_SHORT, encoding_hint, other_format, shown, told_apart
+from .hints import CUT_SHORT, directive_slip, encoding_hint, other_format, shown
 from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
 from .turtle_tokens import glued_numbers
 
@@ -124,9 +124,9 @@ def _parser_words(exc: SyntaxError) -> str:
     return re.sub(r" \(line \d+\)$| \([^()]*, line \d+\)$", "", message)
 
 
-def syntax_problem(exc: SyntaxError, name: str) -> Problem:
-    """Return the Problem an Oxigraph parser's SyntaxError describes, in file ``name``."""
-    return Problem(name, exc.lineno, told_apart(_parser_words(exc)), exc.offset)
+def syntax_problem(exc: SyntaxError, name: str, text: str = "") -> Problem:
+    """Return the Problem a parser's SyntaxError describes, in file ``name`` (of ``text``)."""
+    return Problem(name, *directive_slip(text, exc.lineno, exc.offset, _parser_words(exc)))
 
 
 # What may follow the end of a file's last statement: blanks and comments.
@@ -215,7 +215,7 @@ def syntax_refusal(exc: SyntaxError, text: str, name: str) -> Problem:
     cut = _cut_short(exc, text)
     if cut is not None:
         return Problem(name, cut[0], f"{shown(_parser_words(exc))}: {CUT_SHORT}", cut[1])
-    return syntax_problem(exc, name)
+    return syntax_problem(exc, name, text)  # (a directive's slip said on its line)
 
 
 def parse_turtle(text: str, name: str, keep: bool = True) -> list[ox.Quad]:
