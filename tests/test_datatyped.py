@@ -121,6 +121,16 @@ def test_an_ill_typed_value_of_a_datatype_the_shape_takes_is_told_its_form(setti
         "(written 2016-05-31)"
 
 
+def test_an_ill_typed_value_valid_as_another_datatype_the_shape_takes_is_told_to_write_it(
+        settings, kg, tmp_path):
+    # A year and month written as a date: told only how a date is written, as though the day
+    # were what it lacked, where ag:asOf takes an xsd:gYearMonth as it is.
+    finding = ill_typed_finding(settings, kg, tmp_path, '"2021-05"^^xsd:date')
+    assert finding.message == (
+        'ill-typed literal "2021-05" is not a valid xsd:date (written 2016-05-31), and ag:asOf '
+        'takes an xsd:gYearMonth too: write "2021-05"^^xsd:gYearMonth'), finding.message
+
+
 def test_an_ill_typed_claim_value_names_the_entity_and_property(settings, kg, tmp_path):
     text, found = findings(settings, kg, tmp_path, '"1948-05"^^xsd:dateTime')
     assert found == []

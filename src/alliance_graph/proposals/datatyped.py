@@ -61,19 +61,26 @@ def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph
               shape: str | None) -> str:
     """Return the message of ill-typed ``literal``'s finding, saying what the shape that
     refused it (``shape``, on property ``path``) takes instead when that is another datatype:
-    the form of the literal's own datatype, which the message gives, would be refused next."""
+    the form of the literal's own datatype, which the message gives, would be refused next;
+    and, when it takes the literal's datatype too, another it takes that the text is a valid
+    value of (a year and month written as a date)."""
     wanted = _datatypes(shapes, URIRef(shape)) if shape is not None else []
-    if not wanted or literal.datatype.value in wanted:
+    if not wanted:
         return message
     names = [shorten(d) for d in wanted]
     takes = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     said = message.split(" (written ", 1)[0]
     prop = shorten(path) if path is not None else "its property"
     fits = [d for d in wanted if not is_ill_typed(ox.Literal(literal.value, datatype=ox.NamedNode(d)))]
+    # Its text clipped, the datatype kept (``literal_said``): 60,000 digits were said whole.
+    written = fits and literal_said(ox.Literal(literal.value, datatype=ox.NamedNode(fits[0])),
+                                    lambda term: turtle_term(term, {"xsd": str(XSD)}))
+    if literal.datatype.value in wanted:
+        # "2018-10"^^xsd:date for ag:validFrom, which takes a year and month too, was told
+        # only how a date is written, as though the day were what it lacked.
+        return f"{message}, and {prop} takes an {shorten(fits[0])} too: write {written}" \
+            if fits else message
     if fits:
-        # Its text clipped, the datatype kept (``literal_said``): 60,000 digits were said whole.
-        written = literal_said(ox.Literal(literal.value, datatype=ox.NamedNode(fits[0])),
-                               lambda term: turtle_term(term, {"xsd": str(XSD)}))
         return f"{said}, and {prop} takes an {takes}: write {written}"
     forms = ", ".join(f"an {shorten(d)} is written {FORMS[d.removeprefix(str(XSD))]}"
                       for d in wanted if d.removeprefix(str(XSD)) in FORMS)
