@@ -21,7 +21,7 @@ from .. import rdf
 from ..namespaces import PREFIX_IRIS, bind_prefixes
 from ..sparql import line_col, syntax_error
 from ..store.errors import QueryError
-from . import csv_results, guard
+from . import blank_labels, csv_results, guard
 from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .dataset import Dataset
 from .refused import Refused
@@ -182,7 +182,8 @@ def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> byte
     come (nothing is held), or, without one, as the bytes returned; raise QueryError if the
     form does not fit.  A SELECT's CSV is written by ``csv_results.write``, by Oxigraph's
     writer where ``oxigraph_csv`` says it writes this query's terms right
-    (``csv_results.oxigraph_writes``)."""
+    (``csv_results.oxigraph_writes``).  A graph's blank nodes are written with labels every
+    RDF syntax reads (``blank_labels``)."""
     kind = kind_of(result)
     table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
     if fmt not in table:
@@ -191,8 +192,8 @@ def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> byte
                          f"choose one of: {', '.join(sorted(table))}")
     into = io.BytesIO() if out is None else out
     with evaluating():
-        if kind == "graph":
-            ox.serialize(result, into, format=table[fmt].oxigraph,
+        if kind == "graph":  # a label BNODE("1") made, written so that readers take it
+            ox.serialize(blank_labels.carried(result), into, format=table[fmt].oxigraph,
                          prefixes=prefixes_for(table[fmt].oxigraph))
         elif fmt == "csv" and kind == "select":
             csv_results.write(unwrap(result), into, oxigraph=oxigraph_csv)

@@ -1,0 +1,58 @@
+"""Blank node labels every RDF syntax carries, for a graph answer written by Oxigraph.
+
+Oxigraph takes as a blank node's label what ``BNODE("...")`` is given, if it is made of
+letters, digits, "_", "-", "." and ":" (and so may a SERVICE's answer): ``BNODE("1")``,
+``BNODE(STR(?year))`` or ``BNODE("a:b")``.  Its writers then wrote labels no reader takes:
+``rdf:nodeID="1"`` in RDF/XML (an XML name cannot start with a digit: rdflib and rapper
+refuse the document), and ``_:a:b`` in Turtle, TriG, N-Triples and N-Quads (a label holds no
+":": rdflib's Turtle reader and Oxigraph's own read a blank node ``_:a`` and a prefixed name
+``:b``, and refuse the document).  ``carried`` writes each such label, and every label
+starting with "x", as "x" and the hex of its UTF-8 bytes (as ``store.remote_answers`` writes a
+remote store's labels), so two labels never become one; a label's meaning is only which
+triples share it, which every label keeps.  The labels Oxigraph makes itself (hex starting
+with a letter from a to f) are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+# A label every syntax reads as it is: an XML name (RDF/XML's rdf:nodeID) that is also a
+# Turtle label, plain ASCII, not starting with "x".
+_CARRIED = re.compile(r"[A-Za-wyz_][A-Za-z0-9_\-]*")
+
+
+def label(value: str) -> str:
+    """Return the label a blank node of label ``value`` is written with."""
+    return value if _CARRIED.fullmatch(value) else "x" + value.encode().hex()
+
+
+def _term(term):
+    """Return ``term`` with its blank nodes (inside a triple term too) relabelled."""
+    kind = type(term)
+    if kind is ox.BlankNode:
+        new = label(term.value)
+        return term if new == term.value else ox.BlankNode(new)
+    if kind is ox.Triple:
+        return _triple(term)
+    return term
+
+
+def _triple(t):
+    subject, value = t.subject, t.object
+    s, o = _term(subject), _term(value)
+    return t if s is subject and o is value else ox.Triple(s, t.predicate, o)
+
+
+def carried(triples):
+    """Yield ``triples`` (or quads), each blank node written with a label every RDF syntax
+    reads (``label``)."""
+    for t in triples:
+        if type(t) is ox.Quad:
+            subject, value = t.subject, t.object
+            s, o = _term(subject), _term(value)
+            yield t if s is subject and o is value else ox.Quad(s, t.predicate, o, t.graph_name)
+        else:
+            yield _triple(t)
