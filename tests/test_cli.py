@@ -1011,6 +1011,17 @@ def test_a_proposal_whose_file_name_is_not_utf8_is_validated(tmp_path):
     assert b"caf\\xe9.ttl:16: claim states the fact claim claim:" in done.stdout
 
 
+def test_validate_takes_ttl_as_query_and_export_do(run, tmp_path):
+    # `validate --format ttl` was refused ("'ttl' is not one of 'text', 'json', 'turtle'"),
+    # where query and export take it for turtle.
+    prefixes = "".join((ROOT / "data" / "exercises.ttl").read_text().splitlines(True)[:15])
+    path = tmp_path / "note.ttl"
+    path.write_text(prefixes + 'claim:BlueFlag-participant-UnitedStates ag:note "A note." .\n')
+    done = run("validate", "--format", "TTL", path)
+    assert done.exit_code == 0, done.output
+    assert "sh:ValidationReport" in done.output and "sh:conforms true" in done.output
+
+
 @pytest.mark.parametrize("folder", ["ontology", "data"])
 def test_an_input_file_whose_name_is_not_utf8_is_one_line_and_exit_2(tmp_path, folder):
     # The build hashed the inputs by their graphs' names: UnicodeEncodeError, a traceback.

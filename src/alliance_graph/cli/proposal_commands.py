@@ -20,8 +20,10 @@ from .param_types import Choice, Count
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=PathType(path_type=Path))
 @click.option("--format", "fmt",
-              type=Choice(["text", "json", "turtle"], case_sensitive=False), default="text",
-              show_default=True, help="turtle is the W3C SHACL validation report graph.")
+              type=Choice(["text", "json", "turtle", "ttl"], case_sensitive=False),
+              default="text", show_default=True,
+              help="turtle (or ttl, as query and export name it) is the W3C SHACL "
+                   "validation report graph.")
 @click.option("--max-findings", "max_findings", type=Count(), metavar="N",
               help="Report at most N findings, the most severe first, and how many more there "
                    "are (default: all).")
@@ -36,6 +38,8 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
     validated with every file read anew. See docs/validation.md."""
     # Imported here: pyshacl takes a second to import.
     from ..proposals import report, transaction, validation
+    # `--format ttl`, which query and export take, was refused: "'ttl' is not one of ...".
+    fmt = "turtle" if fmt == "ttl" else fmt
     stdout_open("the report")
     try:
         # The data files are read while no add renames them (its commit waits, as this waits
