@@ -118,6 +118,8 @@ def test_new_entity_needs_a_topic_file(project):
     before = folder_hash(project / "data")
     result = add(project, MERGE / "new-entity.ttl")
     assert result.exit_code == 2 and "name one with --into FILE" in result.output
+    # Named as the data writes it: "describes https://alliance-graph.example/id/claim/...".
+    assert "describes claim:FxLonely-label or what it links to" in result.output, result.output
     assert folder_hash(project / "data") == before
     result = add(project, "--into", "events.ttl", MERGE / "new-entity.ttl")
     assert result.exit_code == 0, result.output

@@ -25,7 +25,7 @@ from rdflib.namespace import PROV
 from ..build import loading
 from ..build.lines import prefix_block_end
 from ..build.turtle_tokens import prefixes
-from ..namespaces import PREFIX_IRIS
+from ..namespaces import PREFIX_IRIS, shorten
 from ..project_files import turtle_files
 from ..rdf import DATA, PrefixMap, in_role
 from ..wording import Metavar, Said
@@ -174,7 +174,8 @@ def destinations(data_dir: Path, proposals: list[Path], into: Path | None = None
             new = into is not None and not stored.by_subject  # --into: new nodes' blocks only
             target = into if new else topics.of(subject) or into
             if target is None:
-                raise MergeError(Said(lambda n, p=proposal_path, s=subject.value: (
+                said = shorten(subject.value)  # as data/ writes it: the whole IRI was said
+                raise MergeError(Said(lambda n, p=proposal_path, s=said: (
                     f"{p}: no topic file in {data_dir} describes {s} or what it links to; "
                     f"name one with {n('into', FILE)}")))
             target = data_dir / Path(target).name
