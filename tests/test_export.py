@@ -594,3 +594,36 @@ def test_a_full_temporary_folder_is_said_not_taken_for_the_output_file(
         export.export(kg, fmt)
     assert str(refused.value) == said
     assert isinstance(refused.value.__cause__, OSError)
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_an_entity_whose_iri_ends_in_a_dot_exports_turtle_and_trig_rdflib_reads(tmp_path,
+                                                                                settings):
+    """Oxigraph shortened <.../id/Corp.> to id:Corp\\. and rdflib refused the whole export
+    ("objectList expected"): the name is written whole (query/turtle_names.py)."""
+    claims = "".join(
+        f"claim:Corp-{name} a ag:Claim ; rdf:subject <{CORP}> ; rdf:predicate {p} ; "
+        f"rdf:object {o} ; ag:rank ag:NormalRank ; prov:wasDerivedFrom ev:test .\n"
+        f"<{CORP}> {p} {o} .\n" for name, p, o in (("type", "rdf:type", "ag:State"),
+                                                   ("label", "rdfs:label", '"Corp."')))
+    kg = hostile_graph(tmp_path / "project", settings.ontology_dir / "core.ttl",
+                       leave_out=["xml-unsafe.ttl"], extra=HOSTILE_PREFIXES + claims)
+    for fmt in ("ttl", "trig"):
+        data = export.export(kg, fmt)
+        read = rdflib.Dataset() if fmt == "trig" else rdflib.Graph()
+        read.parse(data=data, format=RDFLIB_FORMAT[fmt])
+        assert (rdflib.URIRef(CORP), rdflib.RDFS.label, rdflib.Literal("Corp.")) in (
+            read.triples((None, None, None)) if fmt == "ttl" else
+            (q[:3] for q in read.quads((None, None, None, None))))
+        assert len(list(ox.parse(data, format=GRAPH_FORMATS[fmt].oxigraph))) == len(
+            kg.quads())
+
+
+CORP = "https://alliance-graph.example/id/Corp."
+HOSTILE_PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in (
+    ("ag", "https://alliance-graph.example/ontology/"),
+    ("claim", "https://alliance-graph.example/id/claim/"),
+    ("ev", "https://alliance-graph.example/id/evidence/"),
+    ("prov", "http://www.w3.org/ns/prov#"), ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#")))

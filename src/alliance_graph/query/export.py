@@ -19,7 +19,8 @@ graph still gives the same bytes; N-Triples and N-Quads are those lines (a graph
 name put in), the other syntaxes Oxigraph's writer fed from them.  Turtle and RDF/XML declare
 the project's prefixes their triples use, found in the lines as they are sorted
 (``used_prefixes``); TriG, written a graph at a time as its lines are sorted, declares them
-all.  ``export`` returns the bytes for a library's caller.
+all; a prefixed name Oxigraph ends in an escaped dot (``id:Corp\\.``, which rdflib refuses) is
+written whole (``turtle_names``).  ``export`` returns the bytes for a library's caller.
 
 ``format_for`` picks the format of a file from its name's extension, as riot and rapper do:
 the RDF extensions are Oxigraph's (but ``.owl`` and ``.rdfs`` are RDF/XML and ``.txt`` none),
@@ -48,6 +49,7 @@ from .answer import xml_kept
 from .rdf_xml import not_written
 from .results import GRAPH_FORMATS, prefixes_for
 from .temporary import SpillFailed, Temporary, held_file, spilled
+from .turtle_names import WholeNames
 from .used_prefixes import UsedPrefixes
 from .xml_check import XmlCheck
 
@@ -365,14 +367,18 @@ def _written(kg, fmt: str, out, inferred: bool, rdf12: bool) -> int:
             shutil.copyfileobj(lines, counted)
     elif fmt == "nq":
         _write_nquads(kg, graphs, claims, counted)
-    elif fmt == "trig":
-        ox.serialize(_quads(kg, graphs, claims), counted, format=target,
-                     prefixes=prefixes_for(target))
+    elif fmt == "trig":  # a name ending in "\." written whole, for rdflib (turtle_names)
+        names = WholeNames(counted, prefixes_for(target))
+        ox.serialize(_quads(kg, graphs, claims), names, format=target, prefixes=names.prefixes)
+        names.end()
     else:  # Turtle, declaring the prefixes its lines use; JSON-LD, none
         used = UsedPrefixes(target) if prefixes_for(target) else None
         with _merged(kg, graphs, claims, used) as lines:
-            ox.serialize(_triples(lines), counted, format=target,
-                         prefixes=used and used.prefixes())
+            prefixes = used and used.prefixes()
+            names = WholeNames(counted, prefixes) if used else None
+            ox.serialize(_triples(lines), names or counted, format=target, prefixes=prefixes)
+            if names:
+                names.end()
     return counted.size
 
 

@@ -26,6 +26,7 @@ from .bounds import DEFAULT_BOUNDS, Bounds, tokens_within
 from .dataset import Dataset
 from .refused import Refused
 from .thread_bound import unwrap
+from .turtle_names import WholeNames
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ GRAPH_FORMATS = {f.name: f for f in [
 GRAPH_FORMATS["ttl"] = GRAPH_FORMATS["turtle"]
 # Serializers that write prefix declarations (the others have no syntax for them).
 _PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
+_NAMED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG}  # prefixed names Oxigraph may escape
 
 
 def prefixes_for(rdf_format) -> dict | None:
@@ -193,8 +195,14 @@ def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> byte
     into = io.BytesIO() if out is None else out
     with evaluating():
         if kind == "graph":  # a label BNODE("1") made, written so that readers take it
-            ox.serialize(blank_labels.carried(result), into, format=table[fmt].oxigraph,
-                         prefixes=prefixes_for(table[fmt].oxigraph))
+            rdf_format = table[fmt].oxigraph
+            prefixes = prefixes_for(rdf_format)
+            # Turtle and TriG: a name ending in "\." written whole, for rdflib (turtle_names)
+            names = WholeNames(into, prefixes) if rdf_format in _NAMED else None
+            ox.serialize(blank_labels.carried(result), names or into, format=rdf_format,
+                         prefixes=prefixes)
+            if names:
+                names.end()
         elif fmt == "csv" and kind == "select":
             csv_results.write(unwrap(result), into, oxigraph=oxigraph_csv)
         else:
