@@ -93,3 +93,25 @@ def test_what_rdf_xml_cannot_carry_is_uncarried_so_the_next_format_is_tried():
     with pytest.raises(Uncarried):
         dump(kg, [graph.value], GRAPH_FORMATS["xml"], True, BIG)
     assert b"a \\u0001 b" in dump(kg, [graph.value], GRAPH_FORMATS["nt"], True, BIG)
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("name, as_one", [("turtle", False), ("trig", False), ("trig", True)])
+def test_a_graph_naming_an_iri_ending_in_a_dot_is_a_dump_rdflib_reads(name, as_one):
+    """A Graph Store read of a graph holding <.../id/Corp.> was written id:Corp\\. in Turtle
+    and TriG, and rdflib refused the whole of it ("objectList expected")."""
+    import rdflib
+
+    from alliance_graph.rdf import graph_iri
+    from alliance_graph.store.graph import KnowledgeGraph
+
+    corp, graph = "https://alliance-graph.example/id/Corp.", graph_iri("data/x.ttl")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(corp), ox.NamedNode(corp), ox.NamedNode(corp), graph))
+    data = dump(KnowledgeGraph.from_store(store), [graph.value], GRAPH_FORMATS[name], as_one,
+                BIG)
+    read = rdflib.Dataset()
+    read.parse(data=data, format=name)
+    assert {tuple(map(str, q[:3])) for q in read.quads((None, None, None, None))} == {
+        (corp, corp, corp)}
