@@ -1294,6 +1294,20 @@ def test_add_names_the_into_option(base_project, args, said):
     says(command(*base_project[1], "add", *args), 2, said)
 
 
+def test_an_add_whose_summary_standard_output_cannot_take_says_the_add_was_made(base_project):
+    # `add proposal.ttl > /dev/full` said "standard output is full ...: what was written to it
+    # is cut short", exit 2, and nothing of the facts it had added to data/.
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(BIN), *map(str, base_project[1]), "add", MERGE / "good.ttl"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "error: standard output is full" in done.stderr and (
+        "; the add itself was made: " in done.stderr and
+        "subject block(s) added or amended" in done.stderr), done.stderr
+    assert "claim:FxState-acronym a ag:Claim" in "".join(
+        p.read_text() for p in (base_project[0] / "data").glob("*.ttl"))
+
+
 def test_ctrl_c_during_adds_commit_finishes_it_before_the_command_ends(base_project, run,
                                                                        monkeypatch):
     # Interrupted between its journal (the commit point) and its renames, add ended with the

@@ -13,7 +13,19 @@ from ..build.loading import LoadError
 from ..settings import Settings
 from ..sources.citations import SourceNotText
 from ..wording import Said, shown, worded
-from .main import EXIT_NO, EXIT_OK, PathType, _say, fail, main, option, said, stdout_open, verdict
+from .main import (
+    EXIT_NO,
+    EXIT_OK,
+    PathType,
+    _say,
+    fail,
+    main,
+    option,
+    said,
+    stdout_open,
+    unusable,
+    verdict,
+)
 from .param_types import Choice, Count
 
 
@@ -107,10 +119,18 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     if result.merged is None:
         click.echo(report.to_text(_names_shown(result.report), option))
         fail("the proposal does not conform: nothing was added", EXIT_NO)
-    for path, blocks in result.merged.added.items():
-        click.echo(shown(f"{path}: {blocks} subject block(s) added or amended"))
-    if not result.merged.added:
-        click.echo("nothing new: every fact is already in the data")
+    done = [shown(f"{path}: {blocks} subject block(s) added or amended")
+            for path, blocks in result.merged.added.items()] or \
+        ["nothing new: every fact is already in the data"]
+    # The facts are in data/ by now: a summary standard output could not take (`> /dev/full`)
+    # was said as any answer cut short, exit 2, and not a word that the add was made.
+    try:
+        click.echo("\n".join(done))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader went (`| head`): nothing to say, as for every command
+    except OSError as exc:
+        fail(f"{unusable(exc)}; the add itself was made: {'; '.join(done)}")
 
 
 def _unreadable_source(exc: SourceNotText) -> None:
