@@ -301,3 +301,26 @@ def test_a_query_file_holding_no_query_is_said_to_be_empty_naming_it(run, tmp_pa
     assert (stdin.exit_code, stdin.stderr) == (2, (
         f"error: the query on standard input {said}: write a SELECT, ASK, CONSTRUCT or "
         "DESCRIBE query in it\n"))
+
+
+@pytest.mark.parametrize("text, begins", [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 1\nSELECT * WHERE { ?s ?p ?o } LIMIT 2\n", (2, 1)),
+    ("PREFIX a: <http://a/>\nASK { a:x ?p ?o }\n\n# the next\nPREFIX b: <http://b/>\n"
+     "DESCRIBE b:y\n", (5, 1)),
+    ("ASK { { SELECT * { ?s ?p ?o } } } ASK {}", (1, 35))])
+def test_a_query_file_of_two_queries_is_said_to_hold_a_second(run, tmp_path, text, begins):
+    # A .rq file of queries pasted one after another: "error at 2:7: expected one of OFFSET,
+    # VALUES", exit 1, and nothing of the second query it had met (a subquery is no second).
+    path = tmp_path / "two.rq"
+    path.write_text(text)
+    result = run("query", path)
+    assert result.exit_code == 1 and result.stderr.startswith("error: query failed: error at ")
+    assert result.stderr.endswith(
+        f" (a second query begins at line {begins[0]}, column {begins[1]}: `alliance-graph "
+        "query` runs one query; put each in a file of its own)\n"), result.stderr
+
+
+def test_an_error_in_the_first_of_two_queries_is_said_as_the_parser_says_it(run):
+    # The parser stopped before the second: nothing is said of it.
+    result = run("query", "SELECT * WHERE { ?s ?p ?o } LIMT 1\nSELECT * WHERE { ?s ?p ?o }")
+    assert result.exit_code == 1 and "second query" not in result.stderr, result.stderr
