@@ -279,3 +279,19 @@ def test_a_recorded_digest_in_capitals_or_spaced_is_the_text_not_an_edit(tmp_pat
     recorded = hashlib.sha256(b"The recorded text.\n").hexdigest()
     assert citations.not_recorded(text, recorded.upper()) is None
     assert citations.not_recorded(text, f" {recorded}\n") is None
+
+
+def test_a_line_break_typed_as_its_escape_is_said_to_be_given_itself(tmp_path):
+    # `cite t.txt 'first.\nIsrael'` (a quote copied across a line break, typed in a shell's
+    # quotes) was told only "after '\n' (U+000A LINE FEED) where the quote has 'n'".
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "t.txt").write_text("The U.S. was the first country.\nIsrael was designated.")
+    said = CliRunner().invoke(main, ["--sources", str(folder), "cite", "t.txt",
+                                     "country.\\nIsrael was"])
+    assert said.exit_code == 1 and said.output.endswith(
+        "; the quote writes a line break or tab as a backslash and a letter (\\n, \\t), which a "
+        "shell passes as typed: give the character itself (in bash, $'...\\n...')\n"), said.output
+    given = CliRunner().invoke(main, ["--sources", str(folder), "cite", "t.txt",
+                                      "country.\nIsrael was"])
+    assert given.exit_code == 0 and "oa:start 23 ; oa:end 42" in given.output, given.output

@@ -366,9 +366,26 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
         # Where it departs from the text, as validate says it: a curly apostrophe, an en
         # dash, a line break typed as a space look alike.
         from .departure import departure  # imported here: departure imports this module
-        where = departure(text, quote)
+        where = departure(text, quote) + _typed_escapes(text, quote)
         raise QuoteNotFound(f"{source}: {exc}" + (f"; {where[:-2]}" if where else "")) \
             from None
+
+
+# What a quote copied across a line break is typed with in a shell's quotes: \n stays a
+# backslash and an n, and the quote was told only "'\n' ... where the quote has 'n'".
+_ESCAPES = {"\\n": "\n", "\\t": "\t", "\\r": "\r"}
+
+
+def _typed_escapes(text: str, quote: str) -> str:
+    """Return "...; " saying that ``quote`` writes a line break or tab as its escape, two
+    characters a shell passes as typed, where the text holds it there ("" otherwise)."""
+    meant = quote
+    for typed, character in _ESCAPES.items():
+        meant = meant.replace(typed, character)
+    if meant == quote or meant not in text:
+        return ""
+    return ("the quote writes a line break or tab as a backslash and a letter (\\n, \\t), which "
+            "a shell passes as typed: give the character itself (in bash, $'...\\n...'); ")
 
 
 def _is_folder(path: Path) -> bool:
