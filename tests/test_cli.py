@@ -1308,6 +1308,20 @@ def test_an_add_whose_summary_standard_output_cannot_take_says_the_add_was_made(
         p.read_text() for p in (base_project[0] / "data").glob("*.ttl"))
 
 
+def test_an_add_into_a_file_that_takes_nothing_says_where_its_facts_went(base_project, tmp_path):
+    # `add --into events.ttl` of a note on a claim of base.ttl put it in base.ttl, as it
+    # should, and said only "base.ttl: 1 subject block(s) added", its --into passed over.
+    prefixes = "".join((ROOT / "data" / "exercises.ttl").read_text().splitlines(True)[:15])
+    proposal = tmp_path / "note.ttl"
+    proposal.write_text(prefixes + 'claim:FxState-type ag:note "A note." .\n')
+    done = command(*base_project[1], "add", "--into", "events.ttl", proposal)
+    assert done.returncode == 0 and done.stdout.endswith(
+        "base.ttl: 1 subject block(s) added or amended\n"), done.stderr
+    assert "note: nothing went into events.ttl: every block amends a node data/ holds, and " \
+        "stays in that node's block (--into places new nodes' blocks)\n" in done.stderr
+    assert not (base_project[0] / "data" / "events.ttl").exists()
+
+
 def test_ctrl_c_during_adds_commit_finishes_it_before_the_command_ends(base_project, run,
                                                                        monkeypatch):
     # Interrupted between its journal (the commit point) and its renames, add ended with the

@@ -93,10 +93,11 @@ def _unloadable(exc: LoadError):
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=PathType(path_type=Path))
 @click.option("--into", type=PathType(dir_okay=False, path_type=Path),
-              help="Topic file in the data folder to append to (default: the file that "
-                   "already describes each entity). A name no file has starts a new one; "
-                   "one a letter or two from a data file's is refused as a slip (to start a "
-                   "file so named, create it empty first).")
+              help="Topic file in the data folder to append the proposal's new blocks to "
+                   "(default: the file that already describes each entity); new facts on a "
+                   "node data/ holds go into that node's block wherever it is. A name no file "
+                   "has starts a new one; one a letter or two from a data file's is refused as "
+                   "a slip (to start a file so named, create it empty first).")
 @click.pass_obj
 def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     """Validate FILES and, only if they conform, merge their facts into the data folder.
@@ -122,6 +123,11 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     done = [shown(f"{path}: {blocks} subject block(s) added or amended")
             for path, blocks in result.merged.added.items()] or \
         ["nothing new: every fact is already in the data"]
+    if into is not None and result.merged.added and \
+            str(settings.data_dir / into.name) not in result.merged.added:
+        # `--into aid.ttl` of notes on claims of exercises.ttl: put there, without a word.
+        _say(shown(f"note: nothing went into {into.name}: every block amends a node data/ holds, "
+                   "and stays in that node's block (--into places new nodes' blocks)"))
     # The facts are in data/ by now: a summary standard output could not take (`> /dev/full`)
     # was said as any answer cut short, exit 2, and not a word that the add was made.
     try:
