@@ -295,3 +295,14 @@ def test_a_line_break_typed_as_its_escape_is_said_to_be_given_itself(tmp_path):
     given = CliRunner().invoke(main, ["--sources", str(folder), "cite", "t.txt",
                                       "country.\nIsrael was"])
     assert given.exit_code == 0 and "oa:start 23 ; oa:end 42" in given.output, given.output
+
+
+def test_a_source_given_as_its_iri_is_told_the_file_name(tmp_path):
+    # "SOURCE '<https://.../source/t.txt>' is not a file name: give the name of a file in
+    # DIR, without a folder", and not the name, which a path's last part gets.
+    folder = sources_with(tmp_path, "t.txt")
+    iri = "<https://alliance-graph.example/id/source/t.txt>"
+    said = CliRunner().invoke(main, ["--sources", str(folder), "cite", iri, "1987"])
+    assert (said.exit_code, said.output) == (2, (
+        f"error: SOURCE '{iri}' is not a file name: give the name of a file in {folder}, "
+        "without a folder: did you mean 't.txt'?\n"))

@@ -335,7 +335,8 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
     # Only a file of the folder is a source: a path would read (and cite) any file at all.
     names = source_names(sources_dir)
     if "/" in source or "\\" in source or source in ("", ".", ".."):
-        base = source.replace("\\", "/").rpartition("/")[2]
+        # (A source's IRI copied from Turtle, <https://.../source/NAME>, ends with its '>'.)
+        base = source.replace("\\", "/").rpartition("/")[2].removesuffix(">")
         meant = f": did you mean {quoted(base)}?" if base in names else ""
         raise CiteError(Said(lambda n: f"{n('source', source)} is not a file name: give the "
                                        f"name of a file in {sources_dir}, without a "
