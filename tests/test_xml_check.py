@@ -1,14 +1,16 @@
 """``XmlCheck``: the XML Oxigraph writes, read by a scan of its bytes, says what expat says of
 it (the verdict, and the words with their line and column), whole or cut into pieces."""
 
+import urllib.parse
 from xml.parsers import expat
 
 import pyoxigraph as ox
 import pytest
 
-from alliance_graph.query.answer import xml_kept, xml_reader
+from alliance_graph.query.answer import readable_xml, xml_kept, xml_reader
 from alliance_graph.query.results import prefixes_for
 from alliance_graph.query.xml_check import XmlCheck
+from helpers import fetch
 
 RDF_XML = ox.RdfFormat.RDF_XML
 PREFIXES = prefixes_for(RDF_XML)
@@ -117,6 +119,44 @@ def test_an_old_term_rdf_xml_parsers_refuse_is_refused_whole_or_in_pieces(name):
         for size in sorted({1, 2, 3, 5, 8, 64, len(data)}):
             assert check_says(data, True, size) == said, size
     assert check_says(results_xml(f'SELECT ("<rdf:{name} " AS ?x) {{}}'), False, 64) is None
+
+
+@pytest.mark.parametrize("label", ["1", "a:b", "2016x"])
+def test_a_blank_node_label_no_xml_name_is_refused_whole_or_in_pieces(label):
+    """BNODE("1") gave rdf:nodeID="1", which expat reads and rdflib and rapper refuse ("not a
+    valid NCName"): the endpoint sent it as a 200 RDF/XML answer no RDF/XML reader took."""
+    import rdflib
+
+    data = xml_kept(ox.serialize([ox.Triple(S, ox.NamedNode("http://e/p"), X),
+                                  ox.Triple(ox.BlankNode(label), ox.NamedNode("http://e/p"),
+                                            ox.BlankNode("a0f3"))],
+                                 format=RDF_XML, prefixes=PREFIXES))
+    assert expat_says(data) is None
+    with pytest.raises(Exception, match="NCName"):
+        rdflib.Graph().parse(data=data, format="xml")
+    at = data.index(f'rdf:nodeID="{label}"'.encode()) + len('rdf:nodeID="')
+    line, column = data[:at].count(b"\n") + 1, at - data[:at].rfind(b"\n") - 1
+    said = (f"the blank node label {label!r} is no XML name, which rdf:nodeID must be (no "
+            f"RDF/XML parser reads it): line {line}, column {column}")
+    for size in sorted({1, 2, 7, 64, len(data)}):
+        assert check_says(data, True, size) == said, size
+    assert readable_xml(data)[1] == said
+    # Oxigraph's own labels, and the same text in a literal or in SPARQL results, pass.
+    own = xml_kept(ox.serialize([ox.Triple(ox.BlankNode("a0f3"), ox.NamedNode("http://e/p"),
+                                           ox.Literal(f' rdf:nodeID="{label}"'))],
+                                format=RDF_XML, prefixes=PREFIXES))
+    assert check_says(own, True, 64) is None
+    assert check_says(results_xml(f'SELECT (BNODE("{label}") AS ?b) {{}}'), False, 64) is None
+
+
+def test_an_rdf_xml_answer_with_such_a_label_is_the_clients_next_format_or_406(endpoint):
+    query = urllib.parse.quote('CONSTRUCT { ?b <http://e/p> 1 } WHERE { BIND(BNODE("1") AS ?b) }')
+    status, headers, body = fetch(f"{endpoint}/sparql?query={query}",
+                                  headers={"Accept": "application/rdf+xml, text/turtle;q=0.5"})
+    assert (status, headers["Content-Type"]) == (200, "text/turtle; charset=utf-8"), body
+    status, _, body = fetch(f"{endpoint}/sparql?query={query}",
+                            headers={"Accept": "application/rdf+xml"})
+    assert status == 406 and b"no XML name" in body, body
 
 
 def test_nothing_written_is_no_document():

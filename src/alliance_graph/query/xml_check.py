@@ -14,7 +14,8 @@ expat's, and so are the words and the line and column (tests compare them, cut i
 of every size, with expat's over the whole document).  But for one that is not: in RDF/XML,
 an element named rdf:aboutEach, rdf:aboutEachPrefix or rdf:bagID (RDF/XML's old terms, which
 Oxigraph writes for such a property or class) is XML that every RDF/XML parser refuses, and
-is refused here too, in words of its own.
+is refused here too, in words of its own; so is an rdf:nodeID that is no XML name (a label
+``BNODE("1")`` made), which rdflib and rapper refuse.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ _NAME = re.compile(rb"</?([^\s/>]*)")
 # one for such a property or class: the project's prefixes bind rdf:, and no literal or IRI
 # holds a raw "<".  XML, which expat reads, but every RDF/XML parser refuses it.
 _OLD_TERM = re.compile(rb"<rdf:(aboutEach|aboutEachPrefix|bagID)[\s/>]")
+# A blank node's label that is no XML name: a digit first, or a colon, which Oxigraph takes
+# from BNODE("1") and BNODE("a:b").  XML, which expat reads, but rdflib and rapper refuse the
+# document ("rdf:nodeID value is not a valid NCName").  Only a tag holds a raw '"' (Oxigraph
+# writes one in text or a value as &quot;), so the attribute is found by its text alone, at
+# the speed of a search for it (a pattern from the tag's "<" tripled the check's time).
+_NODE_ID = re.compile(rb'rdf:nodeID="([0-9][^"]*|[^":]*:[^"]*)"')
 _DECLARATION = re.compile(rb'\sxmlns(?::[^\s=]*)?="[^"]*"')
 _ROOT = re.compile(rb"<[^?!]")
 _INVALID_TOKEN = expat.errors.codes[expat.errors.XML_ERROR_INVALID_TOKEN]
@@ -55,6 +62,14 @@ def _old_term(name: str, line: int, column: int) -> expat.ExpatError:
     ``column``: XML, but no RDF/XML parser reads it."""
     exc = expat.ExpatError(f"the element rdf:{name} is one of RDF/XML's old syntax names, "
                            f"which no RDF/XML parser reads: line {line}, column {column}")
+    exc.code, exc.lineno, exc.offset = None, line, column
+    return exc
+
+
+def _node_id(label: str, line: int, column: int) -> expat.ExpatError:
+    """Return the error of an rdf:nodeID that is no XML name, at ``line`` and ``column``."""
+    exc = expat.ExpatError(f"the blank node label {label!r} is no XML name, which rdf:nodeID "
+                           f"must be (no RDF/XML parser reads it): line {line}, column {column}")
     exc.code, exc.lineno, exc.offset = None, line, column
     return exc
 
@@ -93,10 +108,15 @@ class XmlCheck:
         seen = text if cut == len(text) else text[:cut]
         wrong = self._first_wrong_character(seen)
         old = _OLD_TERM.search(seen) if self.names else None
+        label = _NODE_ID.search(seen) if self.names else None
+        if label is not None and (old is None or label.start(1) < old.start()):
+            old = label
         if old is not None and wrong is not None and wrong < old.start():
             old = None  # the character comes first
         if self.names:
             self._read_tags(text, seen, wrong if old is None else old.start())
+        if old is label and label is not None:
+            raise _node_id(label.group(1).decode(), *self._at(text, label.start(1)))
         if old is not None:
             raise _old_term(old.group(1).decode(), *self._at(text, old.start()))
         if wrong is not None:
