@@ -252,3 +252,28 @@ claim:NegevRadarBase-type prov:wasDerivedFrom ev:001-elsewhere .
     # Its message kept the exception that found the quote missing, whose traceback held the
     # validation's query result in a reference cycle.
     assert results_left_in_cycles(lambda: ag.validate(proposal, settings)) == 0
+
+
+@pytest.mark.parametrize("context, said", [
+    ('oa:prefix "was designated"', "the text just before it is 'as designated ' where its "
+     "oa:prefix is 'was designated' (a prefix ends where the quote begins, white space and "
+     "line breaks included)"),
+    ('oa:suffix ".The"', "the text just after it is '. Th' where its oa:suffix is '.The' (a "
+     "suffix begins where the quote ends, white space and line breaks included)")])
+def test_a_quote_its_text_holds_with_another_context_is_told_the_context(tmp_path, context,
+                                                                           said):
+    # "the quote occurs, but not with the given prefix/suffix: 'in 1987'; it is word for word
+    # in t.txt, u.txt: its oa:hasSource names another text than the one quoted", of a prefix
+    # written without the space before the quote: its source was right, its context not.
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for name in ("s.txt", "t.txt", "u.txt"):
+        (folder / name).write_text("The U.S. was first. Israel was designated in 1987. The end.")
+    store = ox.Store()
+    store.load(turtle_prologue() + f"""
+ev:s-1 a ag:Evidence ; oa:hasSource src:s.txt ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "in 1987" ; {context} ] .
+""", format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:proposal"))
+    [finding] = check_quotes(store, folder, lambda graph: graph.value)
+    assert str(finding.message) == "quote of s.txt: the quote occurs, but not with the given " \
+        f"prefix/suffix: 'in 1987'; {said}", finding.message

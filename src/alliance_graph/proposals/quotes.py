@@ -16,11 +16,12 @@ not its doing.
 from __future__ import annotations
 
 from collections import defaultdict
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..clipping import clipped
+from ..clipping import clipped, cut
 from ..namespaces import AG, OA, PROV, sparql_prologue
 from ..rdf import term_text
 from ..sources.citations import (
@@ -29,6 +30,7 @@ from ..sources.citations import (
     locate,
     named_instead,
     not_recorded,
+    occurrences,
     read_source,
     sha256_of,
     source_names,
@@ -115,6 +117,25 @@ def _not_verbatim(name: str, why: QuoteNotFound, text: str, exact: str,
                           f"({n(CITE)})")
 
 
+def _context_said(text: str, exact: str, prefix: str | None, suffix: str | None) -> str:
+    """Return how the given ``prefix`` or ``suffix`` of a quote the text holds departs from
+    the text around it: the text as long as it, just before (after) the occurrence it is
+    likest, beside it.  ``locate`` found no occurrence with both."""
+    starts = occurrences(text, exact)
+    if prefix is not None and not any(text[:s].endswith(prefix) for s in starts):
+        held = max((text[max(0, s - len(prefix)):s] for s in starts),
+                   key=lambda t: SequenceMatcher(None, t, prefix).ratio())
+        # Each said by its end near the quote (``clipping.cut``): a prefix may be long.
+        return (f"the text just before it is {cut(held, -60)!r} where its oa:prefix is "
+                f"{cut(prefix, -60)!r} (a prefix ends where the quote begins, white space "
+                "and line breaks included)")
+    held = max((text[s + len(exact):s + len(exact) + len(suffix or "")] for s in starts),
+               key=lambda t: SequenceMatcher(None, t, suffix or "").ratio())
+    return (f"the text just after it is {cut(held, 60)!r} where its oa:suffix is "
+            f"{cut(suffix or '', 60)!r} (a suffix begins where the quote ends, white space and "
+            "line breaks included)")
+
+
 def _found_in(sources_dir: Path, names: set[str], name: str, exact: str, cache: dict) -> str:
     """Return what to say of a quote its source does not hold when other source texts hold
     it word for word: its source named wrong (a claim citing a quote of another text), not
@@ -191,11 +212,15 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
         try:
             loc = locate(text, exact, prefix, suffix)
         except QuoteNotFound as exc:
-            found.append(_finding("quote-not-verbatim", graph, focus, f"quote of {name}: {exc}"
-                                  if exact.isspace() else _not_verbatim(
-                                      name, exc, text, exact,
-                                      _found_in(sources_dir, names, name, exact, texts)),
-                                  str(OA.exact), str(row["exact"])))
+            # The text holds the quote, not with its context: its context is what to mend, not
+            # its source ("it is word for word in 000..., 001...: its oa:hasSource names
+            # another text" was said of a prefix without the space before the quote).
+            said = f"quote of {name}: {exc}" if exact.isspace() else \
+                f"quote of {name}: {exc}; {_context_said(text, exact, prefix, suffix)}" \
+                if exact in text else _not_verbatim(
+                    name, exc, text, exact, _found_in(sources_dir, names, name, exact, texts))
+            found.append(_finding("quote-not-verbatim", graph, focus, said, str(OA.exact),
+                                  str(row["exact"])))
             continue
         if len(quoted[row["ev"]]) > 1:
             continue
