@@ -69,3 +69,24 @@ def test_a_long_file_name_and_its_source_are_named_clipped():
                          f'document of the file "{"f" * 200}…" (60,000 characters): write its '
                          "IRI)"), said[-600:]
     assert len(said) < 1_000
+
+
+def test_a_name_written_between_quotation_marks_is_told_to_be_written_without():
+    # prov:wasDerivedFrom "ev:000-blue-flag": "A claim needs at least one prov:wasDerivedFrom
+    # link to an ag:Evidence node", and not a word of the quotation marks around the name.
+    graph = ox.Store()
+    graph.add(ox.Quad(ox.NamedNode(f"{BASE}id/evidence/000-blue-flag"),
+                      ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode(f"{BASE}ontology/Evidence")))
+    message = "A claim needs at least one prov:wasDerivedFrom link to an ag:Evidence node."
+    for written in ("ev:000-blue-flag", f"<{BASE}id/evidence/000-blue-flag>"):
+        finding = Finding("Violation", message, f"{BASE}shapes/claim-evidence", "claim evidence",
+                          focus=f"{BASE}id/claim/x", path="http://www.w3.org/ns/prov#wasDerivedFrom",
+                          value=f'"{written}"')
+        assert labelled(finding, graph) == f'{message} ("{written}" is a string: write the ' \
+            f"name {written} without quotation marks)"
+    # A name of no node, of no project prefix, or a text of more: as it was.
+    for written in ("ev:000-blue-flags", "ex:000-blue-flag", "see ev:000-blue-flag"):
+        finding = Finding("Violation", message, f"{BASE}shapes/claim-evidence", "claim evidence",
+                          value=f'"{written}"')
+        assert labelled(finding, graph) == message

@@ -10,9 +10,11 @@ the label names one or a few.  Likewise a source's file name where its IRI belon
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
-from ..clipping import bracketed, literal_said
+from ..clipping import bracketed, clipped, literal_said
 from ..namespaces import PREFIX_IRIS
 from ..rdf import from_text
 from .report import AGSH, CHECK, Finding
@@ -23,6 +25,7 @@ _PATHS = {_RDF + "subject", _RDF + "object"}
 # The rules whose finding on a literal says an entity's IRI belongs there.
 _WANT_AN_ENTITY = {str(CHECK["claim-subject-violation"]), str(CHECK["claim-value-violation"]),
                    str(AGSH["claim-subject"])}
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _FILE_NAME = ox.NamedNode(PREFIX_IRIS["ag"] + "fileName")
 _SOURCE = PREFIX_IRIS["oa"] + "hasSource"
 _WANT_A_SOURCE = str(AGSH["evidence-source"])
@@ -32,7 +35,10 @@ _AT_MOST = 3
 
 def labelled(finding: Finding, graph: ox.Store) -> str:
     """Return ``finding``'s message, with the entities ``graph`` labels as its literal value
-    when it says a claim's subject or object should be an entity's IRI."""
+    when it says a claim's subject or object should be an entity's IRI, or the node a
+    literal's text names (``_name_quoted``)."""
+    if quoted := _name_quoted(finding, graph):
+        return quoted
     if finding.shape == _WANT_A_SOURCE and finding.path == _SOURCE:
         return _file_named(finding, graph)
     if finding.shape not in _WANT_AN_ENTITY or finding.path not in _PATHS \
@@ -73,3 +79,33 @@ def _file_named(finding: Finding, graph: ox.Store) -> str:
         return finding.message
     return (f"{finding.message} ({bracketed(sources[0])} is the source document of the file "
             f"{literal_said(value)}: write its IRI)")
+
+
+# A name as Turtle writes it, with a prefix or between < >.
+_NAME = re.compile(r"([A-Za-z][\w.-]*):([^\s\"<>]+)|<([^\s<>\"]+)>")
+
+
+def _name_quoted(finding: Finding, graph: ox.Store) -> str | None:
+    """Return ``finding``'s message saying that its value, a string, is the name of a node
+    ``graph`` holds written between quotation marks (``prov:wasDerivedFrom
+    "ev:000-blue-flag"``: "A claim needs at least one prov:wasDerivedFrom link to an
+    ag:Evidence node", the slip unsaid); None when it is not."""
+    if not (finding.value or "").startswith('"'):
+        return None
+    try:
+        value = from_text(finding.value)
+    except (SyntaxError, ValueError):
+        return None
+    written = value.value.strip() if isinstance(value, ox.Literal) and \
+        value.datatype.value == _STRING and value.language is None else ""
+    name = _NAME.fullmatch(written)
+    if name is None or (name[1] is not None and name[1] not in PREFIX_IRIS):
+        return None
+    try:
+        node = ox.NamedNode(name[3] or PREFIX_IRIS[name[1]] + name[2])
+    except ValueError:
+        return None
+    if next(iter(graph.quads_for_pattern(node, None, None, None)), None) is None:
+        return None
+    return (f"{finding.message} ({literal_said(value)} is a string: write the name "
+            f"{clipped(written)} without quotation marks)")
