@@ -166,6 +166,14 @@ HAND_SLIPS = [
      "4:59: . is not a valid subject or graph name: prefix, SPARQL's form of @prefix (written "
      "without @), ends with no ' .': leave the dot out, or write @prefix, Turtle's form, "
      "which ends with one"),
+    # A byte order mark where two files were joined (cat a.ttl b.ttl): read as the next
+    # name's first character, said unseen ("\ufeff is not a valid subject or graph name").
+    ('id:FxState a ag:State .\n\ufeff@prefix x: <http://e/> .\n', "5:1: \ufeff is not a valid "
+     "subject or graph name ('\\ufeff' is U+FEFF ZERO WIDTH NO-BREAK SPACE, a byte order "
+     "mark, which an editor may write at a file's start: one inside a file is left where "
+     "files were joined one after another (cat a.ttl b.ttl): delete it)"),
+    ('id:FxState a ag:State .\n\ufeffid:FxOther a ag:State .\n', "5:1: The prefix \ufeffid: "
+     "has not been declared ('\\ufeff' is U+FEFF ZERO WIDTH NO-BREAK SPACE, a byte order mark"),
     ('id:FxState a ag:State . .\nid:FxOther a ag:State .\n', "4:25: . is not a valid subject or graph name: a '.' "
      "where a statement begins: the statement before ended early"),
     ('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema# .\n', "4:15: Unexpected end of "

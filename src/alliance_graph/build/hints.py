@@ -32,7 +32,10 @@ _LINE_JUMP = ("a string opened with one quotation mark, not three, ends on the l
               "has (a break the source itself has is written \\n), or let `alliance-graph cite "
               "SOURCE QUOTE` write its evidence block; a string left unclosed: close it on this "
               "line")
-_LOOKALIKE = {"\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _CURLY,
+# A byte order mark past a file's start: where files were joined, each saved with one.
+_BOM = ("a byte order mark, which an editor may write at a file's start: one inside a file is "
+        "left where files were joined one after another (cat a.ttl b.ttl): delete it")
+_LOOKALIKE = {"\ufeff": _BOM, "\u201c": _CURLY, "\u201d": _CURLY, "\u2018": _CURLY, "\u2019": _CURLY,
               "\u201e": _CURLY, "\u00ab": _CURLY, "\u00bb": _CURLY}
 
 
@@ -184,13 +187,18 @@ def told_apart(message: str) -> str:
         prefix = undeclared.group(1)
         return (f"{words}: a file declares the prefixes it uses, as data/*.ttl do "
                 f"(@prefix {prefix}: <{PREFIX_IRIS[prefix]}> .)")
+    # Quoted, or in the text the parser read on (a byte order mark where files were joined,
+    # read as a name's first character: "\ufeff is not a valid subject", "The prefix
+    # \ufeffclaim: has not been declared", said unseen and with no word of it).
+    unseen = [c for c in message if not c.isascii() and (c.isspace() or
+                                                         unicodedata.category(c) == "Cf")]
     # Another's: a project prefix mistyped (rdsf:)?
-    if undeclared:
+    if undeclared and not unseen:
         meant = prefix_meant(undeclared.group(1), PREFIX_IRIS)
         if meant:
             return f"{words}: did you mean {meant}:?"
     said = []
-    for c in dict.fromkeys(re.findall(r"'(.)'", message)):
+    for c in dict.fromkeys(re.findall(r"'(.)'", message) + unseen):
         if c.isascii() and c.isprintable():
             continue
         name = unicodedata.name(c, "a control character")
