@@ -146,3 +146,25 @@ def test_a_prefixs_name_in_a_literal_keeps_it_declared_never_one_used_left_out()
     assert written_whole([], TTL) == b""
     empty = written_whole([], XML)
     assert declarations(empty) == {"rdf"} and list(ox.parse(empty, format=XML)) == []
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")  # rdflib's own
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("fmt", [TTL, ox.RdfFormat.TRIG])
+def test_an_answers_name_ending_in_a_dot_is_written_whole_for_rdflib(fmt):
+    # A CONSTRUCT's answer over an entity <.../id/Corp.> was written id:Corp\. (Oxigraph's
+    # escape), which rdflib's Turtle and TriG readers refuse whole; dumps were fixed first.
+    import rdflib
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(ID + "Corp."), ox.NamedNode(AG + "partner"),
+                      ox.NamedNode(ID + "Israel")))
+    answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    data = used_prefixes.written(answer, fmt, 1 << 20)
+    assert b"\\." not in data and f"<{ID}Corp.>".encode() in data, data
+    if fmt == TTL:
+        read = {tuple(map(str, t)) for t in rdflib.Graph().parse(data=data, format="turtle")}
+    else:
+        dataset = rdflib.Dataset().parse(data=data, format="trig")
+        read = {tuple(map(str, q[:3])) for q in dataset.quads((None, None, None, None))}
+    assert read == {(ID + "Corp.", AG + "partner", ID + "Israel")}

@@ -8,20 +8,18 @@ triple once), and the front relays them, as it relays query answers: a large one
 temporary file that the HTTP server sends from (``engine.wire.Spooled``), so the front never
 holds it whole; a dump over ``Settings.max_result_bytes`` is refused (422) like any answer,
 `alliance-graph export` writing it whole.  In Turtle and TriG a name Oxigraph ends in an
-escaped dot (``id:Corp\\.``, which rdflib refuses) is written as its IRI (``turtle_names``).
+escaped dot (``id:Corp\\.``, which rdflib refuses) is written as its IRI (``used_prefixes.written``).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIX_IRIS
 from ..wording import Said
 from . import limits, used_prefixes
 from .answer import Uncarried, cleared, readable_xml
 from .refused import Refused
 from .results import Format
-from .turtle_names import whole
 
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -71,8 +69,6 @@ def _written(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int) -
         if fmt.carries_all:
             raise
         raise Uncarried(fmt, str(exc)) from exc
-    if fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        data = whole(data, PREFIX_IRIS)  # id:Corp\\. written whole, for rdflib (turtle_names)
     if fmt.oxigraph == ox.RdfFormat.RDF_XML:
         data, problem = readable_xml(data)
         if problem:

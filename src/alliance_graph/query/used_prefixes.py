@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from ..namespaces import PREFIX_IRIS
 from . import limits
 from .results import prefixes_for
+from .turtle_names import whole
 
 _MISSES = 256
 _NT = ox.RdfFormat.N_TRIPLES
@@ -176,7 +177,11 @@ def written(result, rdf_format, max_bytes: int, prefixes: dict[str, str] = PREFI
     """Return a query's result (an answer's solutions, or triples or quads to write) written
     in the Oxigraph format ``rdf_format`` within ``max_bytes`` (``limits.write_bounded``),
     a document declaring those of ``prefixes`` (the project's) it uses (``declaring_used``),
-    no other: the one writing of query answers, Graph Store reads and the description."""
+    no other: the one writing of query answers, Graph Store reads and the description.  In
+    Turtle and TriG a name ending in an escaped dot is written whole (``turtle_names``): a
+    CONSTRUCT's answer wrote ``id:Corp\\.``, which rdflib refuses, where dumps did not."""
     prefixes = prefixes if prefixes_for(rdf_format) else None
     data = limits.write_bounded(result, rdf_format, max_bytes, prefixes)
+    if prefixes and rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        data = whole(data, prefixes)  # before the declarations are read: it may leave one unused
     return declaring_used(data, rdf_format, prefixes) if prefixes else data
