@@ -36,6 +36,15 @@ def test_a_quote_that_is_not_verbatim_says_where_it_departs(quote, said):
     assert said in departure(TEXT, quote)
 
 
+@pytest.mark.parametrize("quote", ['"military ties"', "“military ties”", "'military ties' "])
+def test_a_quote_pasted_with_its_quotation_marks_is_told_to_leave_them_out(quote):
+    # `cite 000... '"Negev U.S. Radar Base"'` said "not a verbatim substring" and nothing
+    # more: neither end of the quote is in the text, so no departure was found.
+    marks = quote.strip()
+    assert departure(TEXT, quote) == ("the text holds it without the quotation marks around "
+                                      f"it ({marks[0]} and {marks[-1]}): leave them out; ")
+
+
 @pytest.mark.parametrize("quote", ["military ties", "xyz", ""], ids=["verbatim", "unrelated",
                                                                     "empty"])
 def test_nothing_is_said_of_a_verbatim_quote_or_one_that_shares_nothing(quote):

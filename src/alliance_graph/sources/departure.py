@@ -13,6 +13,10 @@ import unicodedata
 from ..clipping import cut
 from .citations import occurrences
 
+# The marks a quotation is written between, opening and closing.
+_OPENING = frozenset("\"'\u201c\u2018\u00ab\u201e\u2039")
+_CLOSING = frozenset("\"'\u201d\u2019\u00bb\u201c\u203a")
+
 # Unicode gives the control characters no names.
 _CONTROLS = {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "CHARACTER TABULATION"}
 
@@ -50,6 +54,12 @@ def departure(text: str, exact: str) -> str:
     """
     if not exact or exact in text:
         return ""
+    inner = exact.strip()
+    if len(inner) > 2 and inner[0] in _OPENING and inner[-1] in _CLOSING and inner[1:-1] in text:
+        # A quote pasted with the quotation marks around it ("Negev U.S. Radar Base"): its
+        # first and last characters are in the text nowhere near it, and nothing was said.
+        return (f"the text holds it without the quotation marks around it ({inner[0]} and "
+                f"{inner[-1]}): leave them out; ")
     size = len(exact)
     head = _longest(lambda n: exact[:n] in text, size)
     tail = _longest(lambda n: exact[size - n:] in text, size)
