@@ -400,6 +400,15 @@ def test_syntax_errors_say_where(endpoint):
     assert b"error at 1:" in body and b"expected" in body
 
 
+def test_two_queries_in_one_text_are_a_400_saying_so(endpoint):
+    # Pasted one after another into the query page or a script's string: the parser's
+    # message alone (the command line said it; the endpoint and ag.run did not).
+    status, _, body = get(endpoint, "ASK {}\nSELECT * WHERE { ?s ?p ?o }")
+    assert status == 400 and body.rstrip().endswith(
+        b"(a second query begins at line 2, column 1: one query is run at a time; send each "
+        b"on its own)"), body
+
+
 def test_a_prefix_a_slip_from_a_declared_one_is_a_400_naming_it(endpoint):
     status, _, body = get(endpoint, "SELECT * WHERE { ?s rdsf:label ?l }")
     assert status == 400 and body.startswith(

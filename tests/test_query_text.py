@@ -316,8 +316,8 @@ def test_a_query_file_of_two_queries_is_said_to_hold_a_second(run, tmp_path, tex
     result = run("query", path)
     assert result.exit_code == 1 and result.stderr.startswith("error: query failed: error at ")
     assert result.stderr.endswith(
-        f" (a second query begins at line {begins[0]}, column {begins[1]}: `alliance-graph "
-        "query` runs one query; put each in a file of its own)\n"), result.stderr
+        f" (a second query begins at line {begins[0]}, column {begins[1]}: one query is run "
+        "at a time; send each on its own)\n"), result.stderr
 
 
 def test_an_error_in_the_first_of_two_queries_is_said_as_the_parser_says_it(run):

@@ -314,6 +314,29 @@ def test_a_syntax_error_leads_with_the_unpaired_bracket_then_the_parsers_message
     assert lexer.syntax_error("ASK {}", "no place") == ("no place", None)
 
 
+@pytest.mark.parametrize("text, begins", [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 1\nSELECT * WHERE { ?s ?p ?o } LIMIT 2\n", (2, 1)),
+    ("PREFIX a: <http://a/>\nASK { a:x ?p ?o }\n\n# the next\nPREFIX b: <http://b/>\n"
+     "DESCRIBE b:y\n", (5, 1)),
+    ("ASK { { SELECT * { ?s ?p ?o } } } ASK {}", (1, 35))])
+def test_a_text_of_two_queries_is_said_to_hold_a_second(text, begins):
+    # Two queries pasted one after another (a .rq file, the query page): "error at 2:7:
+    # expected one of OFFSET, VALUES", and nothing of the second it had met (a subquery is
+    # no second; its own PREFIX lines begin it).
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    said, _ = lexer.syntax_error(text, str(parsed.value))
+    assert said == f"{parsed.value} (a second query begins at line {begins[0]}, column " \
+                   f"{begins[1]}: one query is run at a time; send each on its own)"
+
+
+def test_an_error_before_a_second_query_is_said_as_the_parser_says_it():
+    text = "SELECT * WHERE { ?s ?p ?o } LIMT 1\nSELECT * WHERE { ?s ?p ?o }"
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    assert "second query" not in lexer.syntax_error(text, str(parsed.value))[0]
+
+
 @pytest.mark.parametrize("text", ["SELECT * WHERE {\n  ?s  wd:P31 ?o }",
                                   "SELECT * WHERE {\n  ?s  wd:P31 ?o FILTER(?o > 1) }"])
 def test_a_syntax_error_leads_with_a_prefix_declared_nowhere(text):

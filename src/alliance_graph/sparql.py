@@ -143,7 +143,7 @@ def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, 
     at = _PARSER_AT.match(message)
     place = (int(at[1]), int(at[2])) if at else None
     return message + (_too_large(message) or _unfinished(text, place)
-                      or relative_iri_note(text)), place
+                      or _second_query(text, place) or relative_iri_note(text)), place
 
 
 # An item of the parser's list of what it expected: a token in quotes ("\\"" escaped), a
@@ -215,3 +215,27 @@ def _unfinished(text: str, place: tuple[int, int] | None) -> str:
             t.kind == "NAME" and t.text.upper() in _FORMS for t in tokens):
         return ""
     return " (the query ends there, with no SELECT, ASK, CONSTRUCT or DESCRIBE)"
+
+
+def _second_query(text: str, place: tuple[int, int] | None) -> str:
+    """Return a note for a text holding a second query where the parser stopped, at or past
+    its start ("" otherwise): a .rq file of several, or two pasted into the query page, had
+    "error at 2:7: expected one of OFFSET, VALUES" said of the second SELECT, and nothing of
+    it being a second query.  A query's form is its first keyword outside every bracket (a
+    subquery's is inside one); the second begins with its own PREFIX or BASE lines, if any."""
+    depth, begun, forms = 0, None, 0
+    for t in tokenize(text):
+        if t.kind in OPEN or t.kind in CLOSE:
+            depth += 1 if t.kind in OPEN else -1
+        elif depth == 0 and t.kind == "NAME" and t.text.upper() in ("PREFIX", "BASE"):
+            begun = t if begun is None else begun  # the prologue of the query after
+        elif depth == 0 and t.kind == "NAME" and t.text.upper() in _FORMS:
+            forms += 1
+            if forms == 2:
+                line, column = line_col(text, (begun or t).start)
+                if place is None or place < (line, column):
+                    return ""
+                return (f" (a second query begins at line {line}, column {column}: one query "
+                        "is run at a time; send each on its own)")
+            begun = None
+    return ""

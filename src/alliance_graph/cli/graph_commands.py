@@ -55,7 +55,7 @@ from .output_file import (
     output_file,
 )
 from .param_types import Choice, Text
-from .query_text import read_query, second_query
+from .query_text import read_query
 
 
 @main.command()
@@ -179,8 +179,8 @@ def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"") -> None:
                     reason = str(exc).removeprefix("query evaluation failed: ")
                     raise Uncarried(f"Oxigraph's writer refused it ({reason})") from None
                 raise
-    except queries.QueryError as exc:  # (a .rq file of two queries: said so, second_query)
-        fail(f"query failed: {exc}{second_query(text, exc.position)}", EXIT_NO)
+    except queries.QueryError as exc:
+        fail(f"query failed: {exc}", EXIT_NO)
     except Uncarried as exc:
         fail(f"the answer cannot be written as --format {fmt}: {exc}; give --format "
              + ("turtle or nt" if kind == "graph" else "json"))

@@ -15,7 +15,7 @@ import click
 from ..build.hints import encoding_hint
 from ..build.lines import line_number
 from ..clipping import clipped
-from ..lexer import CLOSE, OPEN, line_col, tokenize
+from ..lexer import tokenize
 from ..query.bounds import DEFAULT_BOUNDS, too_long
 from ..settings import Settings
 from ..utf16 import utf16_said
@@ -250,30 +250,3 @@ def read_query(settings: Settings, query_or_file: str) -> str:
     no_names(query_or_file)  # noted as every argument is (main's parse_args): a text, not a name
     return query_or_file
 
-
-_FORMS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
-
-
-def second_query(text: str, position: tuple[int, int] | None) -> str:
-    """Return what to add to the parser's refusal of ``text``, at ``position``, when it holds a
-    second query there (a .rq file of several, pasted one after another): its parser said
-    "error at 2:7: expected one of OFFSET, VALUES" of the second SELECT, and nothing of it
-    being a second query; "" otherwise (an error within the first, or before any second).
-    A query's form is its first keyword outside every bracket (a subquery's is inside one),
-    and the second query begins with its own PREFIX or BASE lines where it has some."""
-    depth, begun, forms = 0, None, 0
-    for t in tokenize(text):
-        if t.kind in OPEN or t.kind in CLOSE:
-            depth += 1 if t.kind in OPEN else -1
-        elif depth == 0 and t.kind == "NAME" and t.text.upper() in ("PREFIX", "BASE"):
-            begun = t if begun is None else begun  # the prologue of the query after
-        elif depth == 0 and t.kind == "NAME" and t.text.upper() in _FORMS:
-            forms += 1
-            if forms == 2:
-                line, column = line_col(text, (begun or t).start)
-                if position is None or position < (line, column):
-                    return ""
-                return (f" (a second query begins at line {line}, column {column}: "
-                        "`alliance-graph query` runs one query; put each in a file of its own)")
-            begun = None
-    return ""
