@@ -21,6 +21,7 @@ is refused here too, in words of its own; so is an rdf:nodeID that is no XML nam
 from __future__ import annotations
 
 import re
+from unicodedata import category
 from xml.parsers import expat
 
 # Deleted before looking, leaving only what XML 1.0 refuses (the C0 controls but tab, line
@@ -42,12 +43,32 @@ _OLD_TERM = re.compile(rb"<rdf:(aboutEach|aboutEachPrefix|bagID)[\s/>]")
 # from BNODE("1") and BNODE("a:b").  XML, which expat reads, but rdflib and rapper refuse the
 # document ("rdf:nodeID value is not a valid NCName").  Only a tag holds a raw '"' (Oxigraph
 # writes one in text or a value as &quot;), so the attribute is found by its text alone, at
-# the speed of a search for it (a pattern from the tag's "<" tripled the check's time).
-_NODE_ID = re.compile(rb'rdf:nodeID="([0-9][^"]*|[^":]*:[^"]*)"')
+# the speed of a search for it (a pattern from the tag's "<" tripled the check's time).  A
+# label holding a character past ASCII is judged as rdflib judges an NCName (``_name``):
+# BNODE("\u2070a"), BNODE("a\u203F") or BNODE("\u3001") made labels it refuses, which passed here.
+_NODE_ID = re.compile(rb'rdf:nodeID="([0-9][^"]*|[^":]*:[^"]*|[^"]*[\x80-\xff][^"]*)"')
+_NAME_START = frozenset(("Ll", "Lu", "Lo", "Lt", "Nl"))
+_NAME_GOES_ON = _NAME_START | {"Mc", "Me", "Mn", "Lm", "Nd"}
 _DECLARATION = re.compile(rb'\sxmlns(?::[^\s=]*)?="[^"]*"')
 _ROOT = re.compile(rb"<[^?!]")
 _INVALID_TOKEN = expat.errors.codes[expat.errors.XML_ERROR_INVALID_TOKEN]
 _NO_ELEMENTS = expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS]
+
+
+def _name(label: str) -> bool:
+    """Return whether the blank node label ``label`` is an XML name as rdflib's RDF/XML reader
+    (``is_ncname``: Unicode's categories) takes one."""
+    return bool(label) and (label[0] == "_" or category(label[0]) in _NAME_START) and all(
+        c in "_-.\u00b7\u0387" or category(c) in _NAME_GOES_ON for c in label[1:])
+
+
+def _unnamed_label(data: bytes) -> re.Match | None:
+    """Return the first rdf:nodeID in ``data`` whose label is no XML name, if one is."""
+    for found in _NODE_ID.finditer(data):
+        label = found.group(1)
+        if label.isascii() or not _name(label.decode("utf-8", "replace")):
+            return found
+    return None
 
 
 def _characters(data: bytes) -> int:
@@ -108,7 +129,7 @@ class XmlCheck:
         seen = text if cut == len(text) else text[:cut]
         wrong = self._first_wrong_character(seen)
         old = _OLD_TERM.search(seen) if self.names else None
-        label = _NODE_ID.search(seen) if self.names else None
+        label = _unnamed_label(seen) if self.names else None
         if label is not None and (old is None or label.start(1) < old.start()):
             old = label
         if old is not None and wrong is not None and wrong < old.start():
