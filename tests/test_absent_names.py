@@ -34,6 +34,17 @@ def test_a_misspelt_class_property_and_entity_are_noted_with_the_names_meant():
         "did you mean ag:Claim?"]
 
 
+def test_a_project_name_for_another_vocabularys_term_is_noted_with_that_term():
+    # ag:label was "a misspelt name matches nothing": the graph's labels are rdfs:label, its
+    # types rdf:type; a name no vocabulary holds either is said to match nothing still.
+    done = query("SELECT * WHERE { ?s ag:label ?l ; ag:type ?t ; ag:zzzzqqq ?z }")
+    assert done.returncode == 0 and done.stderr.splitlines() == [
+        "note: ag:label is in no triple of the graph: did you mean rdfs:label?",
+        "note: ag:type is in no triple of the graph: did you mean rdf:type?",
+        "note: ag:zzzzqqq is in no triple of the graph (a misspelt name matches nothing)"], \
+        done.stderr
+
+
 def test_a_query_given_a_timeout_still_notes_what_it_has_time_for():
     # Its notes are made within what is left of --timeout (absent_names.within).
     done = query("ASK { id:IronDom ?p ?o }", "--timeout", "60")

@@ -10,7 +10,9 @@ error (the answer and the exit code stay as they were), ``ag.run`` as an
 ``web/pages/query_notes.py``).  A name is noted if it is of the project's namespaces
 (``ag:``, ``id:``, ``claim:``, ``ev:``, ``src:``, ``grade:``, by the query's own prefixes and
 BASE where it declares them) and in no triple, asserted or inferred, with the closest name of
-its namespace that is; not one a CONSTRUCT's template writes, which is the answer's.  Other
+its namespace that is (an ``ag:`` name none is close to, with the term of the same local name
+in another vocabulary the graph holds: ``ag:label``, ``rdfs:label``); not one a CONSTRUCT's
+template writes, which is the answer's.  Other
 vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the graph holds only the terms
 of them it uses.
 """
@@ -25,7 +27,7 @@ import pyoxigraph as ox
 
 from ..build.spelling import Names
 from ..lexer import tokenize
-from ..namespaces import PREFIX_IRIS
+from ..namespaces import PREFIX_IRIS, shorten
 from ..store.errors import QueryError, StoreError
 from . import results as queries
 from .refused import Refused
@@ -189,15 +191,33 @@ def _meant(kg, iri: str, names: dict[str, Names]) -> str | None:
     return names[namespace].best(iri[len(namespace):])
 
 
+# The vocabularies whose terms the graph uses beside the project's (not xsd: datatypes).
+_VOCABULARIES = tuple(PREFIX_IRIS[p] for p in ("rdfs", "rdf", "schema", "skos", "dcterms",
+                                                "prov", "oa", "owl"))
+
+
+def _elsewhere(kg, iris: list[str]) -> dict[str, str]:
+    """Return, for each ``ag:`` name of ``iris`` (none of its namespace close), the term of
+    another vocabulary of the same local name that the graph holds: ``ag:label`` was "a
+    misspelt name matches nothing", where the graph's labels are ``rdfs:label``."""
+    wanted = {}
+    for iri in iris:
+        if _namespace_of(iri) == PREFIX_IRIS["ag"]:
+            for ns in _VOCABULARIES:
+                if _valid(ns + iri[len(PREFIX_IRIS["ag"]):]):
+                    wanted.setdefault(ns + iri[len(PREFIX_IRIS["ag"]):], iri)
+    if not wanted:
+        return {}
+    held = set(wanted) - set(_absent(kg, list(wanted)))
+    found: dict[str, str] = {}
+    for term, iri in wanted.items():  # in _VOCABULARIES' order: rdfs:label before schema's
+        if term in held:
+            found.setdefault(iri, term)
+    return found
+
+
 def _literal(text: str) -> str:
     return str(ox.Literal(text))
-
-
-def _shown(iri: str) -> str:
-    """Return ``iri`` as a prefixed name of the project's prefixes."""
-    namespace = _namespace_of(iri)
-    prefix = next(p for p, ns in PREFIX_IRIS.items() if ns == namespace)
-    return f"{prefix}:{iri[len(namespace):]}"
 
 
 class AbsentNameWarning(UserWarning):
@@ -215,14 +235,14 @@ def notes(kg, text: str, meant: bool = True, searched: int | None = None) -> lis
     named = _names(text)
     try:
         absent = _absent(kg, [iri for iri in named if _valid(iri)]) if named else []
-        said, names = [], {}
+        names, closest = {}, {}
         for n, iri in enumerate(absent):
-            closest = _meant(kg, iri, names) \
-                if meant and (searched is None or n < searched) else None
-            said.append(f"{named[iri]} is in no triple of the graph" + (
-                f": did you mean {_shown(closest)}?" if closest else
-                " (a misspelt name matches nothing)"))
-        return said
+            if meant and (searched is None or n < searched):
+                closest[iri] = _meant(kg, iri, names)
+        closest.update(_elsewhere(kg, [iri for iri, c in closest.items() if c is None]))
+        return [f"{named[iri]} is in no triple of the graph" + (
+            f": did you mean {shorten(closest[iri])}?" if closest.get(iri) else
+            " (a misspelt name matches nothing)") for iri in absent]
     # Refused: an engine's EngineError (a limit, a closed engine) was raised from ag.run
     # after the answer, which was lost.
     except (QueryError, StoreError, Refused):
