@@ -117,20 +117,28 @@ def _not_verbatim(name: str, why: QuoteNotFound, text: str, exact: str,
                           f"({n(CITE)})")
 
 
+# The occurrences of a quote compared with its context, and the characters of the context
+# compared: each comparison is quadratic in its length, and a one-letter quote with a long
+# prefix took 5.6 s over a 16 KB text's 2,307 occurrences (a user's text may be megabytes).
+_COMPARED, _CONTEXT = 100, 200
+
+
 def _context_said(text: str, exact: str, prefix: str | None, suffix: str | None) -> str:
     """Return how the given ``prefix`` or ``suffix`` of a quote the text holds departs from
     the text around it: the text as long as it, just before (after) the occurrence it is
     likest, beside it.  ``locate`` found no occurrence with both."""
     starts = occurrences(text, exact)
-    if prefix is not None and not any(text[:s].endswith(prefix) for s in starts):
-        held = max((text[max(0, s - len(prefix)):s] for s in starts),
-                   key=lambda t: SequenceMatcher(None, t, prefix).ratio())
+    if prefix is not None and not any(text.endswith(prefix, 0, s) for s in starts):
+        near = prefix[-_CONTEXT:]  # its end, next to the quote
+        held = max((text[max(0, s - len(near)):s] for s in starts[:_COMPARED]),
+                   key=lambda t: SequenceMatcher(None, t, near, autojunk=False).ratio())
         # Each said by its end near the quote (``clipping.cut``): a prefix may be long.
         return (f"the text just before it is {cut(held, -60)!r} where its oa:prefix is "
                 f"{cut(prefix, -60)!r} (a prefix ends where the quote begins, white space "
                 "and line breaks included)")
-    held = max((text[s + len(exact):s + len(exact) + len(suffix or "")] for s in starts),
-               key=lambda t: SequenceMatcher(None, t, suffix or "").ratio())
+    near = (suffix or "")[:_CONTEXT]
+    held = max((text[s + len(exact):s + len(exact) + len(near)] for s in starts[:_COMPARED]),
+               key=lambda t: SequenceMatcher(None, t, near, autojunk=False).ratio())
     return (f"the text just after it is {cut(held, 60)!r} where its oa:suffix is "
             f"{cut(suffix or '', 60)!r} (a suffix begins where the quote ends, white space and "
             "line breaks included)")
