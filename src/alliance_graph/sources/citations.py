@@ -256,11 +256,13 @@ def locate(text: str, exact: str, prefix: str | None = None, suffix: str | None 
     starts = occurrences(text, exact)
     if not starts:
         raise QuoteNotFound(f"not a verbatim substring of the source: {exact[:80]!r}")
+    # Each context compared in place (``endswith(x, 0, s)``): ``text[:s]`` copied the text up
+    # to each occurrence, 5 s for a one-letter quote over 1 MB, hours to make one unique.
     if prefix is not None or suffix is not None:
         for s in starts:
             e = s + len(exact)
-            if (prefix is None or text[:s].endswith(prefix)) and (
-                suffix is None or text[e:].startswith(suffix)
+            if (prefix is None or text.endswith(prefix, 0, s)) and (
+                suffix is None or text.startswith(suffix, e)
             ):
                 return Location(s, e, prefix, suffix)
         raise QuoteNotFound(f"the quote occurs, but not with the given prefix/suffix: {exact[:80]!r}")
@@ -271,8 +273,9 @@ def locate(text: str, exact: str, prefix: str | None = None, suffix: str | None 
     width = _CONTEXT_STEP
     while True:
         pre, suf = text[max(0, start - width):start], text[end:end + width]
-        matches = [s for s in starts
-                   if text[:s].endswith(pre) and text[s + len(exact):].startswith(suf)]
+        # (One matching a wider context matches every narrower one: the rest are dropped.)
+        starts = matches = [s for s in starts if text.endswith(pre, 0, s)
+                            and text.startswith(suf, s + len(exact))]
         if len(matches) == 1 or (start - width <= 0 and end + width >= len(text)):
             return Location(start, end, pre, suf)
         width += _CONTEXT_STEP
