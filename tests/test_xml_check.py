@@ -1,7 +1,6 @@
 """``XmlCheck``: the XML Oxigraph writes, read by a scan of its bytes, says what expat says of
 it (the verdict, and the words with their line and column), whole or cut into pieces."""
 
-import urllib.parse
 from xml.parsers import expat
 
 import pyoxigraph as ox
@@ -10,7 +9,6 @@ import pytest
 from alliance_graph.query.answer import readable_xml, xml_kept, xml_reader
 from alliance_graph.query.results import prefixes_for
 from alliance_graph.query.xml_check import XmlCheck
-from helpers import fetch
 
 RDF_XML = ox.RdfFormat.RDF_XML
 PREFIXES = prefixes_for(RDF_XML)
@@ -162,16 +160,6 @@ def test_a_label_past_ascii_that_is_an_xml_name_passes():
                                      format=RDF_XML, prefixes=PREFIXES))
         assert len(rdflib.Graph().parse(data=data, format="xml")) == 1
         assert check_says(data, True, 7) is None, label
-
-
-def test_an_rdf_xml_answer_with_such_a_label_is_the_clients_next_format_or_406(endpoint):
-    query = urllib.parse.quote('CONSTRUCT { ?b <http://e/p> 1 } WHERE { BIND(BNODE("1") AS ?b) }')
-    status, headers, body = fetch(f"{endpoint}/sparql?query={query}",
-                                  headers={"Accept": "application/rdf+xml, text/turtle;q=0.5"})
-    assert (status, headers["Content-Type"]) == (200, "text/turtle; charset=utf-8"), body
-    status, _, body = fetch(f"{endpoint}/sparql?query={query}",
-                            headers={"Accept": "application/rdf+xml"})
-    assert status == 406 and b"no XML name" in body, body
 
 
 def test_nothing_written_is_no_document():

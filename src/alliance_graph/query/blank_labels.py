@@ -19,6 +19,18 @@ import re
 
 import pyoxigraph as ox
 
+# What in a query's text can give its answer a label Oxigraph did not make: BNODE given an
+# argument, or another store's answer (SERVICE).  Read on the raw text (a word in a string or
+# a comment counts too, which costs only the relabelling); a data file's labels are Turtle's,
+# which every syntax but RDF/XML carries (``xml_check`` tells that one).
+_MADE = re.compile(r"bnode(?:\s|#[^\n\r]*)*\((?:\s|#[^\n\r]*)*[^\s)#]|service", re.I)
+
+
+def made_by(text: str) -> bool:
+    """Return whether the answer of query ``text`` may hold a label ``carried`` rewrites."""
+    return _MADE.search(text) is not None
+
+
 # A label every syntax reads as it is: an XML name (RDF/XML's rdf:nodeID) that is also a
 # Turtle label, plain ASCII, not starting with "x".
 _CARRIED = re.compile(r"[A-Za-wyz_][A-Za-z0-9_\-]*")
