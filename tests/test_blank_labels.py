@@ -1,6 +1,8 @@
 """Blank nodes a query labels (BNODE("1"), BNODE("a:b")) are written so that every reader
 takes them: rdflib and pyoxigraph read each graph answer back, one blank node per label."""
 
+import time
+
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -63,3 +65,12 @@ def test_a_query_whose_text_may_make_a_label_is_told_apart(text, made):
     # The endpoint relabels only then: Python seeing each triple cost a 200,000-triple
     # CONSTRUCT 0.42 -> 0.63 s of CPU, for labels only BNODE's argument or SERVICE can make.
     assert blank_labels.made_by(text) is made
+
+
+def test_a_run_of_hashes_after_bnode_is_read_in_linear_time():
+    # As csv_results' pattern: a run of n '#' after BNODE cut into comments 2**n ways (22:
+    # 0.84 s), on every /sparql query's text; read as the lexer skips comments (``SKIP``).
+    started = time.process_time()
+    assert not blank_labels.made_by("SELECT * {} # bnode" + "#" * 26)
+    assert blank_labels.made_by("SELECT (BNODE" + "#" * 100_000 + "\n(?x) AS ?b) {}")
+    assert time.process_time() - started < 1

@@ -54,8 +54,12 @@ _TERMINALS = [
 ]
 # Whitespace (rule 162: space, tab, CR, LF, nothing else) and comments before each token.
 # Written so that no part can match the same text two ways: a failed match backtracks in
-# linear time, never exponentially, whatever the input.
-_SKIP = r"[ \t\r\n]*(?:#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
+# linear time, never exponentially, whatever the input.  Also the gap a pattern on a query's
+# raw text allows between two words (its '#' escaped, for re.VERBOSE too): written there
+# (\s|#[^\n\r]*)*, a run of '#' could be cut into comments 2**n ways, and a valid query of
+# IRI, 40 '#' and no '(' held the engine's lock for hours.
+SKIP = r"[ \t\r\n]*(?:\#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
+_SKIP = SKIP
 # END matches where only whitespace and comments are left, so a match never fails: a failed
 # match would make ``finditer`` retry at every later offset (quadratic in a long tail).
 MASTER = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _TERMINALS)

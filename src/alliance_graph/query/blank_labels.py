@@ -19,11 +19,13 @@ import re
 
 import pyoxigraph as ox
 
+from ..terminals import SKIP
+
 # What in a query's text can give its answer a label Oxigraph did not make: BNODE given an
 # argument, or another store's answer (SERVICE).  Read on the raw text (a word in a string or
 # a comment counts too, which costs only the relabelling); a data file's labels are Turtle's,
 # which every syntax but RDF/XML carries (``xml_check`` tells that one).
-_MADE = re.compile(r"bnode(?:\s|#[^\n\r]*)*\((?:\s|#[^\n\r]*)*[^\s)#]|service", re.I)
+_MADE = re.compile(rf"bnode{SKIP}\({SKIP}[^\s)#]|service", re.I)
 
 
 def made_by(text: str) -> bool:

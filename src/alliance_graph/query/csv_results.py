@@ -35,15 +35,16 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ..store import directory
+from ..terminals import SKIP
 
 # What in a query's text can put a triple term or an IRI holding a comma into its answer,
 # read on the raw text: a word in a string or a comment counts too, which costs only
 # Python's writer (Oxigraph reads no \u escape outside strings and IRIs: TR\u0049PLE fails).
-_MAKES = re.compile(r"""
-    << | \{\|                          # a triple term, a reified triple, an annotation
+_MAKES = re.compile(rf"""
+    << | \{{\|                          # a triple term, a reified triple, an annotation
   | triple                             # TRIPLE(...); SUBJECT(...) and its kin need one first
   | service                            # another store's answer, whatever it holds
-  | [iu]ri (?: \s | \#[^\n\r]* )* \(   # IRI(...) or URI(...): an IRI made of a string
+  | [iu]ri {SKIP} \(                   # IRI(...) or URI(...): an IRI made of a string
   | <[^<>\s]*,                         # an IRI written with a comma (BASE and PREFIX too)
   | \\ (?: , | u002c | U0000002c )     # a comma escaped in a prefixed name or an IRI
 """, re.IGNORECASE | re.VERBOSE)
