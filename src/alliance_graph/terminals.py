@@ -55,9 +55,10 @@ _TERMINALS = [
 # Whitespace (rule 162: space, tab, CR, LF, nothing else) and comments before each token.
 # Written so that no part can match the same text two ways: a failed match backtracks in
 # linear time, never exponentially, whatever the input.  Also the gap a pattern on a query's
-# raw text allows between two words (its '#' escaped, for re.VERBOSE too): written there
-# (\s|#[^\n\r]*)*, a run of '#' could be cut into comments 2**n ways, and a valid query of
-# IRI, 40 '#' and no '(' held the engine's lock for hours.
+# raw text allows between two words, and what may follow a Turtle file's last statement
+# (``build/loading``; its '#' escaped, for re.VERBOSE too): written there (\s|#[^\n\r]*)*, a
+# run of '#' could be cut into comments 2**n ways, and a valid query of IRI, 40 '#' and no
+# '(' held the engine's lock for hours.
 SKIP = r"[ \t\r\n]*(?:\#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
 _SKIP = SKIP
 # END matches where only whitespace and comments are left, so a match never fails: a failed

@@ -21,6 +21,7 @@ from rdflib.namespace import XSD
 from ..clipping import clipped
 from ..project_files import turtle_files
 from ..rdf import DATA, graph_iri, quiet_rdflib
+from ..terminals import SKIP
 from ..utf16 import utf16_said
 from ..wording import printable
 from . import data_folder
@@ -129,8 +130,7 @@ def syntax_problem(exc: SyntaxError, name: str, text: str = "") -> Problem:
     return Problem(name, *directive_slip(text, exc.lineno, exc.offset, _parser_words(exc)))
 
 
-# What may follow the end of a file's last statement: blanks and comments.
-_TRAILING = re.compile(r"(?:\s|#[^\r\n]*)*")
+_TRAILING = re.compile(SKIP)  # after a file's last statement: blanks, comments (in linear time)
 
 
 def _cut_short(exc: SyntaxError, text: str) -> tuple[int, int] | None:
