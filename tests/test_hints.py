@@ -288,3 +288,12 @@ def test_an_undeclared_prefix_of_megabytes_is_offered_no_project_prefix_in_a_mom
     assert time.perf_counter() - start < 2, "a prefix of more than 200 characters is no slip"
     [problem] = refused.value.problems
     assert str(problem).endswith("(8,000,004 characters): has not been declared"), str(problem)
+
+
+@pytest.mark.parametrize("words", ["A dot is expected at the end of statements",
+                                   ". is not a valid subject or graph name"])
+def test_a_parsers_error_with_no_place_is_said_as_it_comes(words):
+    # The directive slips' reading compared the error's line with the text's lines: a
+    # SyntaxError with no lineno (None) was a TypeError, a traceback in the build.
+    assert hints.directive_slip("@prefix ag: <https://e/>\nag:a ag:b ag:c .\n", None, None,
+                                words) == (None, hints.told_apart(words), None)

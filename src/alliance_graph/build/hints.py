@@ -127,7 +127,9 @@ def directive_slip(text: str, line: int | None, column: int | None, words: str
     ``text``: where they are about a directive written with the other form's end, on the
     directive's own line with what to write (an @prefix line with no final ' .', the error
     being on the next statement; a PREFIX line ending with one), else ``told_apart``'s."""
-    lines = BREAK.split(text) if line else []
+    if not line:  # a parser's error with no place (its lineno None) was a TypeError here
+        return line, told_apart(words), column
+    lines = BREAK.split(text)
     if words == _NO_DOT and line <= len(lines):
         before = next((i for i in range(line - 2, -1, -1) if lines[i].strip()
                        and not lines[i].lstrip().startswith("#")), None)
