@@ -50,7 +50,7 @@ _TERMINALS = [
     ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?"),
     ("WORD", r"[A-Za-z][A-Za-z0-9_]*"),  # a word followed by '.', '-', ... ('true.'): NAME
     ("PUNCT", "|".join(re.escape(p) for p in PUNCTUATION)),
-    ("ERROR", r"[^ \t\r\n#]"),  # any other character but whitespace and '#' (see _SKIP)
+    ("ERROR", r"[^ \t\r\n#]"),  # any other character but whitespace and '#' (see SKIP)
 ]
 # Whitespace (rule 162: space, tab, CR, LF, nothing else) and comments before each token.
 # Written so that no part can match the same text two ways: a failed match backtracks in
@@ -60,14 +60,13 @@ _TERMINALS = [
 # run of '#' could be cut into comments 2**n ways, and a valid query of IRI, 40 '#' and no
 # '(' held the engine's lock for hours.
 SKIP = r"[ \t\r\n]*(?:\#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
-_SKIP = SKIP
 # END matches where only whitespace and comments are left, so a match never fails: a failed
 # match would make ``finditer`` retry at every later offset (quadratic in a long tail).
-MASTER = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _TERMINALS)
+MASTER = re.compile(SKIP + "(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _TERMINALS)
                     + r"|(?P<END>\Z))")
 # The same without prefixed names, for the rest of a run of name characters that a prefixed
 # name already failed to start (see ``lexer.tokenize``).
-NO_PNAME = re.compile(_SKIP + "(?:" + "|".join(
+NO_PNAME = re.compile(SKIP + "(?:" + "|".join(
     f"(?P<{n}>{p})" for n, p in _TERMINALS if n != "PNAME") + r"|(?P<END>\Z))")
 RUN = re.compile(f"(?>[{_CHARS}.]*)")
 BASE_CHAR = re.compile(f"[{_BASE}]")
