@@ -21,7 +21,8 @@ Measured: each kind's median latency over ``--requests`` requests at one client;
 1 and 8 clients cycling through the mix for ``--seconds``, ``--rounds`` times per server with
 the servers taken in turn (the median round is shown), with every request's text distinct
 (``unique``: a counter in a comment) or half of them repeating a fixed set (``half repeated``),
-and the CPU time each server's processes spent per request answered in those runs;
+and the CPU time each server's processes spent per request answered in those runs (for ours,
+also its HTTP front's share: the rest is its engine process);
 memory of each server's process tree after the runs (PSS counts a page shared by processes
 once; RSS sums them).  ``--write`` puts the tables in docs/benchmarks.md.
 """
@@ -171,7 +172,8 @@ def check_rows(servers: dict, entities: int) -> dict:
 
 def measure(servers: dict, entities: int, args) -> dict:
     """Return per-server figures: kind latencies, throughput per variant and clients, memory."""
-    figures = {name: {"latency": {}, "rps": {}, "rounds": {}, "cpu_ms": {}} for name in servers}
+    figures = {name: {"latency": {}, "rps": {}, "rounds": {}, "cpu_ms": {}, "front_ms": {}}
+               for name in servers}
     kinds = list(KINDS)
     for _, port, path in servers.values():  # warm up: every kind, a few times
         load.latencies(port, [load.query_path(path, t) for t in texts(3 * len(kinds), entities,
@@ -188,6 +190,7 @@ def measure(servers: dict, entities: int, args) -> dict:
         for clients in (1, 8):
             runs: dict = {name: [] for name in names}
             used = dict.fromkeys(names, 0.0)
+            front = dict.fromkeys(names, 0.0)  # ours: the HTTP process alone, not its engine
             # Rounds visit the servers in turn, each round starting one further along, so that
             # a spell of load from elsewhere on the machine falls on every server alike; the
             # median round is reported.
@@ -200,9 +203,11 @@ def measure(servers: dict, entities: int, args) -> dict:
                     if variant == "half repeated":
                         pool = [fixed[i % len(fixed)] if i % 2 else t for i, t in enumerate(pool)]
                     before = load.cpu_seconds(process.pid)
+                    alone = load.cpu_seconds(process.pid, descendants=False)
                     result = load.throughput(port, [load.query_path(path, t) for t in pool],
                                              clients, args.seconds)
                     used[name] += load.cpu_seconds(process.pid) - before
+                    front[name] += load.cpu_seconds(process.pid, descendants=False) - alone
                     runs[name].append(result)
                     figures[name]["failed"] = figures[name].get("failed", 0) + result["failed"]
             for name in names:
@@ -211,6 +216,8 @@ def measure(servers: dict, entities: int, args) -> dict:
                 figures[name]["rps"][(variant, clients)] = load.median(
                     [r["rps"] for r in runs[name]])
                 figures[name]["cpu_ms"][(variant, clients)] = 1000 * used[name] / max(1.0, answered)
+                figures[name]["front_ms"][(variant, clients)] = \
+                    1000 * front[name] / max(1.0, answered)
     for name, (process, _, _) in servers.items():
         figures[name]["memory"] = load.memory(process.pid)
     return figures
@@ -250,12 +257,15 @@ def report(n: int, p: dict, counts: dict, figures: dict) -> str:
             lines.append(f"| {variant}, {clients} | " + " | ".join(cells) + " |")
     lines += ["", "Server CPU time per request answered, ms, over all rounds (user and system, "
               "the server's processes; on a machine whose CPUs are all busy, throughput follows "
-              "it):", "",
+              "it); for ours, in brackets, the HTTP front's own share, its engine process "
+              "being the rest (Oxigraph's server is one process):", "",
               "| mix, clients | " + " | ".join(SERVERS) + " |",
               "|---" * (len(SERVERS) + 1) + "|"]
     for variant in ("unique", "half repeated"):
         for clients in (1, 8):
-            cells = [f"{figures[s]['cpu_ms'][(variant, clients)]:.2f}" for s in SERVERS]
+            cells = [f"{figures[s]['cpu_ms'][(variant, clients)]:.2f}"
+                     + (f" ({figures[s]['front_ms'][(variant, clients)]:.2f})"
+                        if s.startswith("ours") else "") for s in SERVERS]
             lines.append(f"| {variant}, {clients} | " + " | ".join(cells) + " |")
     lines += ["", "Memory of the server's processes after the runs, MiB:", "",
               "| | " + " | ".join(SERVERS) + " |", "|---" * (len(SERVERS) + 1) + "|",
