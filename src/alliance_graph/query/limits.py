@@ -13,6 +13,10 @@ import io
 import pyoxigraph as ox
 
 from ..wording import Said
+from .turtle_names import WholeNames
+
+# Oxigraph's writers that may escape a name's last dot (``turtle_names``).
+_NAMED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
 
 
 class TooManyResults(Exception):
@@ -46,10 +50,19 @@ class Bounded(io.RawIOBase):
 
 def write_bounded(result, fmt, limit: int, prefixes: dict | None = None) -> bytes:
     """Return ``result`` written in the Oxigraph format ``fmt``, or raise TooManyResults if it
-    is over ``limit`` bytes: query results (solutions, booleans) or an iterable of triples."""
+    is over ``limit`` bytes: query results (solutions, booleans) or an iterable of triples.
+
+    Given ``prefixes``, a Turtle or TriG name ending in an escaped dot is written whole
+    (``turtle_names``) on its way into the buffer, so the bytes counted are the bytes
+    answered: rewritten after the count, a graph of 50 names ``id:CorpN\\.`` given a limit
+    of 2,628 bytes (Oxigraph's writing) was answered in 5,037."""
     out = Bounded(limit)
     if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         result.serialize(out, format=fmt)
+    elif prefixes and fmt in _NAMED:
+        names = WholeNames(out, prefixes)
+        ox.serialize(result, names, format=fmt, prefixes=prefixes)
+        names.end()
     else:
         ox.serialize(result, out, format=fmt, prefixes=prefixes)
     return out.value()

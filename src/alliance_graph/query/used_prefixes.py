@@ -30,7 +30,6 @@ import pyoxigraph as ox
 from ..namespaces import PREFIX_IRIS
 from . import limits
 from .results import prefixes_for
-from .turtle_names import whole
 
 _MISSES = 256
 _NT = ox.RdfFormat.N_TRIPLES
@@ -181,7 +180,7 @@ def written(result, rdf_format, max_bytes: int, prefixes: dict[str, str] = PREFI
     Turtle and TriG a name ending in an escaped dot is written whole (``turtle_names``): a
     CONSTRUCT's answer wrote ``id:Corp\\.``, which rdflib refuses, where dumps did not."""
     prefixes = prefixes if prefixes_for(rdf_format) else None
+    # Names written whole as they are counted, before the declarations are read (it may
+    # leave one unused); the declarations left out only shorten the answer.
     data = limits.write_bounded(result, rdf_format, max_bytes, prefixes)
-    if prefixes and rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        data = whole(data, prefixes)  # before the declarations are read: it may leave one unused
     return declaring_used(data, rdf_format, prefixes) if prefixes else data
