@@ -8,7 +8,8 @@ The group and its shared helpers are in ``main.py``; the commands, by what they 
 ``graph_commands.py`` (read, query, export, check, load; what query is given, a file,
 ``-``, a catalogue name or the text, is read in ``query_text.py``), ``source_commands.py``
 (cite, coverage), ``proposal_commands.py`` (validate, add) and ``serve_command.py``; a graph
-answer written declaring only the prefixes it uses in ``graph_answer.py``, the click types of
+answer written declaring only the prefixes it uses in ``graph_answer.py``, a query's answer
+printed whole or cut and told late under ``--timeout`` in ``timed_answer.py``, the click types of
 their options (seconds, counts, a port, paths) in ``param_types.py``, the file ``export -o`` or
 ``load --nquads`` names, checked before the work and left no temporary file by a SIGTERM or
 SIGHUP, in ``output_file.py``; the examples each command's help ends with in ``examples.py``.

@@ -28,7 +28,7 @@ from ..settings import Settings, carried
 from ..sources import recorded
 from ..store import backends
 from ..wording import Metavar, Said, shown, worded
-from . import graph_answer
+from . import graph_answer, timed_answer
 from .main import (
     EXIT_NO,
     EXIT_OK,
@@ -121,8 +121,9 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
     stdout_open()
     kg = load_graph(settings)
     began = time.monotonic()
-    at_once(lambda: _answer(kg, text, fmt, inferred, mark), timeout,
-            f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "")
+    at_once(lambda: _answer(kg, text, fmt, inferred, mark), timeout,  # exit 1 only if cut short
+            f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "",
+            timed_answer.written_within)
     # A misspelt name: "(0 rows)" said nothing.  Noted within what is left of --timeout.
     left = None if timeout is None else timeout - (time.monotonic() - began)
     for note in absent_names.within(kg, text, left):

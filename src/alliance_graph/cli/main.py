@@ -101,13 +101,13 @@ def _say(message: str) -> None:
         pass         # (a traceback, written nowhere, made every failure exit 1)
 
 
-def at_once(work, timeout: float | None = None, over: str = ""):
-    """Return ``work()`` (``waiting.at_once``: on a thread of its own, Oxigraph not coming back
-    to Python while it works), ending the command at once at Ctrl-C, exit 130, or past
-    ``timeout`` seconds, exit 1 with ``over`` as the reason.  The thread's own exceptions
-    (``fail``'s exit too) are raised here, as if run here."""
+def at_once(work, timeout: float | None = None, over: str = "", wait=waiting.at_once):
+    """Return ``work()`` (``waiting.at_once``, or ``wait`` that calls it: on a thread of its
+    own, Oxigraph not coming back to Python while it works), ending the command at once at
+    Ctrl-C, exit 130, or past ``timeout`` seconds, exit 1 with ``over`` as the reason.  The
+    thread's own exceptions (``fail``'s exit too) are raised here, as if run here."""
     try:
-        return waiting.at_once(work, timeout, over=over)
+        return wait(work, timeout, over=over)
     except waiting.TimedOut as exc:
         _leave(f"error: {exc}", EXIT_NO)
     except KeyboardInterrupt:
