@@ -268,8 +268,8 @@ def test_every_module_architecture_names_is_one_of_the_package():
     assert not gone, f"docs/architecture.md names modules that do not exist: {gone}"
 
 
-_UNITS = {"": 1, " s": 1, " ms": 0.001, " KiB": 1 << 10, " MiB": 1 << 20, " GiB": 1 << 30,
-          " MB": 10 ** 6}
+_UNITS = {"": 1, " s": 1, " ms": 0.001, " minutes": 60, " KiB": 1 << 10, " MiB": 1 << 20,
+          " GiB": 1 << 30, " MB": 10 ** 6}
 
 
 def _module_constants(imported: dict | None = None) -> dict[str, set[tuple[str, float]]]:
@@ -329,8 +329,8 @@ def test_each_setting_and_constant_a_doc_gives_a_value_has_that_value():
     # `Settings.max_nesting` (10,000), `max_result_bytes` (32 MiB)) is the one a reader
     # changes or relies on; each is compared with the code's, so a default changed in the
     # code fails here until the doc says it.
-    checked, wrong = _figures_said(r"`(?:(?P<module>\w+)\.)?(?P<name>\w+)` "
-                                   r"\((?P<figure>[\d,.]*\d)(?P<unit> s| [KMG]iB| MB)?[),;]")
+    checked, wrong = _figures_said(r"`(?:(?P<module>\w+)\.)?(?P<name>\w+)` \((?P<figure>[\d,.]*\d)"
+                                   r"(?P<unit> s| minutes| [KMG]iB| MB)?[),;]")
     assert checked >= 20, "the docs give the figures of settings and constants by name"
     assert not wrong, wrong
 
@@ -423,6 +423,18 @@ def test_every_variable_the_command_line_reads_is_in_readme():
     missing = [v for v in ENVIRONMENT
                if f"`{v}`" not in text and f"`..._{v.removeprefix('ALLIANCE_GRAPH_')}`" not in text]
     assert not missing, f"README does not name {missing}"
+
+
+def test_every_option_of_serve_but_get_has_the_variable_endpoint_names_it_by():
+    # endpoint.md: "Each option of `serve` but `--get` may be given by a variable named after
+    # it ...: `ALLIANCE_GRAPH_` and the option in capitals, dashes as underscores" (the
+    # container example relies on it); an option declared another way would have none.
+    text = " ".join(_docs("endpoint.md").split())
+    assert "Each option of `serve` but `--get` may be given by a variable named after it" in text
+    wrong = [(param.opts, param.envvar) for param in main.commands["serve"].params
+             if param.opts != ["--get"] and param.envvar != "ALLIANCE_GRAPH_" +
+             param.opts[0].removeprefix("--").upper().replace("-", "_")]
+    assert not wrong, f"serve's options without the variable named after them: {wrong}"
 
 
 def _keys(value) -> set[str]:
@@ -681,7 +693,8 @@ def test_each_figure_given_before_a_settings_name_has_that_value():
     # The figures the test above reads follow their name, `SORTED_MAX` (2,000); as many come
     # first, the name in brackets after them: "1,000 rows (`SHOWN_ROWS` in `views.py`)",
     # "50 ms (`engine_poll`)", "32 different words (`MAX_WORDS`; ...". Those were unread.
-    checked, wrong = _figures_said(r"\b(?P<figure>\d[\d,.]*\d|\d)(?P<unit> s| ms| [KMG]iB| MB)?"
+    checked, wrong = _figures_said(r"\b(?P<figure>\d[\d,.]*\d|\d)"
+                                   r"(?P<unit> s| ms| minutes| [KMG]iB| MB)?"
                                    r"(?: [a-z]+){0,3} \([^()`]*?`(?:(?P<module>\w+)\.)?"
                                    r"(?P<name>\w+)`(?: in `[\w/.]+`)?[;,)]")
     assert checked >= 5, "the docs give figures before the names of settings and constants"
