@@ -170,6 +170,18 @@ def test_a_source_and_quote_given_the_other_way_round_are_said_to_be(tmp_path):
         "source file's name: give the source first, then the quote\n"))
 
 
+@pytest.mark.parametrize("given, said", [
+    ("a" * 100_000, "error: no source file 'aaa…' (100,000 characters) in"),
+    ("a/" + "b" * 100_000, "error: SOURCE 'a/bbb…' (100,002 characters) is not a file name")])
+def test_a_long_source_argument_is_echoed_bounded(tmp_path, given, said):
+    # 100 KB pasted as SOURCE was echoed whole, a 100 KB error (clipping.clipped's bound).
+    folder = sources_with(tmp_path, "t.txt")
+    refused = CliRunner().invoke(main, ["--sources", str(folder), "cite", given, "1987"])
+    assert refused.exit_code == 2 and len(refused.output) < 600
+    start, _, end = said.partition("…")
+    assert refused.output.startswith(start[:-3]) and "…" + end in refused.output
+
+
 @pytest.mark.parametrize("make", [os.mkfifo, os.mkdir], ids=["named pipe", "folder"])
 def test_a_source_name_that_is_no_regular_file_is_said_to_be_none(tmp_path, make):
     # "no source file 'p.txt' in DIR", though p.txt was there to be seen: a named pipe.

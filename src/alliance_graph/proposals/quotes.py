@@ -28,18 +28,17 @@ from ..sources.citations import (
     QuoteNotFound,
     SourceNotText,
     locate,
-    named_instead,
     not_recorded,
     occurrences,
     read_source,
     sha256_of,
-    source_names,
 )
 
 # Said by cite too, whose library function (sources/) cannot import this layer: kept here
 # for validation, which says it when the quote checks cannot run.
 from ..sources.citations import missing_sources as missing_sources
 from ..sources.departure import departure
+from ..sources.folder_names import named_instead, source_names
 from ..wording import Said
 from .report import CHECK, Finding
 

@@ -8,19 +8,19 @@ start/end are character offsets into the decoded text, as the Web Annotation mod
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..clipping import clipped, counted, cut
 from ..namespaces import PREFIX_IRIS
 from ..project_files import SHARED_SOURCES, where_sources_belong
 from ..rdf import turtle_string
 from ..utf16 import is_utf16
 from ..wording import Said, quoted
+from .folder_names import named_instead, source_names
 
 # How much context to take around a quote that is not unique on its own; grown until unique.
 _CONTEXT_STEP = 16
@@ -104,58 +104,6 @@ def read_source(path: Path) -> str:
                                 "calls Unicode): save it as UTF-8") from None
         raise SourceNotText(f"{path}: not UTF-8 text (byte {exc.start}, "
                             f"0x{data[exc.start]:02x}, does not decode)") from None
-
-
-def source_names(folder: Path) -> set[str]:
-    """Return the names of the files in the sources folder, as they are written there.
-
-    A source is named exactly: on a file system that ignores case (macOS, Windows) asking
-    for ``004_584D...txt`` finds ``004_584d...txt``, and a block citing the first named a
-    source document the graph does not have.
-    """
-    try:
-        with os.scandir(folder) as entries:
-            return {entry.name for entry in entries if _is_file(entry)}
-    except OSError:
-        return set()
-
-
-def _is_file(entry: os.DirEntry) -> bool:
-    """Return whether ``entry`` is a file (or a link to one).  A link to itself raised
-    ELOOP from ``is_file``, and the whole folder read as holding no source: check passed an
-    edited one, and validate found every quote's source missing."""
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
-
-
-def case_twin(names: set[str], name: str) -> str | None:
-    """Return the name among ``names`` that differs from ``name`` only in case (or in its
-    Unicode form), if one does."""
-    key = unicodedata.normalize("NFC", name).casefold()
-    twins = sorted(n for n in names
-                   if n != name and unicodedata.normalize("NFC", n).casefold() == key)
-    return twins[0] if twins else None
-
-
-def named_instead(names: set[str], name: str) -> str:
-    """Return what to add to "no source file NAME": the name among ``names`` that ``name``
-    most likely meant (``: the file is named ...`` for one differing in case, ``: did you mean
-    ...?`` for the one it begins, as ``000`` or a name without its ``.txt``, or one a
-    character or two apart), or nothing."""
-    folder, _, base = name.replace("\\", "/").rpartition("/")
-    if folder and base:  # a path (tab-completed in a shell): the file's name was meant
-        return f": give the file's name alone, without a folder: did you mean {quoted(base)}?" \
-            if base in names else named_instead(names, base)
-    twin = case_twin(names, name)
-    if twin:
-        return f": the file is named {quoted(twin)}"
-    key = unicodedata.normalize("NFC", name).casefold()
-    begun = [n for n in sorted(names) if unicodedata.normalize("NFC", n).casefold().startswith(key)]
-    close = begun if len(begun) == 1 and len(key) >= 3 else \
-        difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
-    return f": did you mean {quoted(close[0])}?" if close else ""
 
 
 def missing_sources(sources_dir: Path) -> Said:
@@ -340,9 +288,10 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
         # (A source's IRI copied from Turtle, <https://.../source/NAME>, ends with its '>'.)
         base = source.replace("\\", "/").rpartition("/")[2].removesuffix(">")
         meant = f": did you mean {quoted(base)}?" if base in names else ""
-        raise CiteError(Said(lambda n: f"{n('source', source)} is not a file name: give the "
-                                       f"name of a file in {sources_dir}, without a "
-                                       f"folder{meant}"))
+        # Echoed bounded, as every message says a value (100 KB pasted was said whole).
+        raise CiteError(Said(lambda n: f"{n('source', cut(source))}{counted(source)} is not a "
+                                       f"file name: give the name of a file in {sources_dir}, "
+                                       f"without a folder{meant}"))
     if source not in names:
         # There, but no file (a named pipe, a folder): "no source file" sent its user looking
         # for one that was in the folder's listing.
@@ -353,7 +302,7 @@ def cite(sources_dir: Path, source: str, quote: str, name: str | None = None) ->
         # Base'" left its user to see that the quote was taken for the file.
         swapped = f": the quote, {quoted(quote)}, is a source file's name: give the source " \
             "first, then the quote" if quote.strip() in names else ""
-        raise CiteError(f"no source file {quoted(source)} in {sources_dir}"
+        raise CiteError(f"no source file {clipped(source, show=quoted)} in {sources_dir}"
                         + (swapped or named_instead(names, source)))
     path = sources_dir / source
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..namespaces import SRC
 from ..wording import Said, quoted
-from . import citations
+from . import citations, folder_names
 
 # Line breaks: real newlines, and the literal two characters backslash-n that source 004 has
 # instead of newlines (it was scraped with its escapes left in).
@@ -152,9 +152,9 @@ def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCover
                                                "the folder of the texts the evidence quotes "
                                                f"({n('sources_dir')})"))
     if only is not None:
-        instead = citations.named_instead({p.name for p in paths}, only)
+        instead = folder_names.named_instead({p.name for p in paths}, only)
         paths = [p for p in paths if p.name == only]
-        if not paths and only in citations.source_names(sources_dir):  # the folder's README.md
+        if not paths and only in folder_names.source_names(sources_dir):  # the folder's README.md
             raise FileNotFoundError(f"{quoted(only)} is no source text of {sources_dir}: its "
                                     "source texts are its *.txt files")
         if not paths:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
-from .citations import not_recorded, source_names
+from .citations import not_recorded
+from .folder_names import source_names
 
 _SHA256 = ox.NamedNode(PREFIX_IRIS["ag"] + "sha256")
 _FILE_NAME = ox.NamedNode(PREFIX_IRIS["ag"] + "fileName")
