@@ -240,12 +240,16 @@ def _edges_csv(_names, _nodes, edges, sink: _Sink) -> None:
 WRITERS = {"graphml": _graphml, "nodes-csv": _nodes_csv, "edges-csv": _edges_csv}
 
 
-def write_to(kg, fmt: str, out, max_bytes: int | None = None) -> int:
+def write_to(kg, fmt: str, out, max_bytes: int | None = None, mark: bytes = b"") -> int:
     """Write the graph's network in ``fmt`` (one of FORMATS) into the binary file ``out``,
     read from the store and written as it goes (the answers read side by side, in the
     order of the IRIs), so that neither the network nor its text is ever held whole; return
-    the bytes written.  Refused (422) past ``max_bytes``, ``out`` then holding a part."""
+    the bytes written.  Refused (422) past ``max_bytes``, ``out`` then holding a part.
+    ``mark`` (a byte order mark, for Excel) comes first, counted as the rest is."""
     sink = _Sink(out, max_bytes, fmt == "graphml")
+    if mark:
+        out.write(mark)
+        sink.size = len(mark)
     # Each reading closed here, on this thread, however the writing ends: a generator left
     # to the garbage collector dropped its query's answer on another thread, which pyoxigraph
     # refuses ("PyQuerySolutions is unsendable"), a traceback in a server's log.

@@ -268,9 +268,10 @@ def _values(params, name: str) -> list[str]:
     return params.getlist(name) if hasattr(params, "getlist") else params.get(name, [])
 
 
-# How ``inferred`` may say yes (an HTML checkbox sends "on") and no.
-_INFERRED = {"true": True, "1": True, "yes": True, "on": True,
-             "false": False, "0": False, "no": False, "off": False}
+# How a yes-or-no parameter (``inferred``, ``bom``) may say yes (an HTML checkbox sends "on")
+# and no.
+_YES_NO = {"true": True, "1": True, "yes": True, "on": True,
+           "false": False, "0": False, "no": False, "off": False}
 
 
 def inferred(params) -> bool:
@@ -280,12 +281,17 @@ def inferred(params) -> bool:
     ``inferred=ture`` and ``?default&inferred`` (a flag, as ``default`` is one) were answered
     without the inferred graph, as though it had been left out, and ``inferred=true&inferred=
     false`` by the first alone."""
-    said = {v: _INFERRED.get(v.strip().lower()) for v in _values(params, "inferred")}
+    return said_yes(params, "inferred", "to add the inferred graph", "to leave it out")
+
+
+def said_yes(params, name: str, yes: str, no: str) -> bool:
+    """Return whether ``params`` say yes to the parameter ``name`` (absent: no); refuse (400)
+    a value saying neither, or values saying both, telling what ``yes`` and ``no`` do."""
+    said = {v: _YES_NO.get(v.strip().lower()) for v in _values(params, name)}
     unread = [v for v, meant in said.items() if meant is None]
     if unread:
-        raise Refused(400, f"inferred={clipped(unread[0])} says neither yes nor no: give "
-                           "inferred=true to add the inferred graph, or inferred=false (or "
-                           "no inferred) to leave it out")
+        raise Refused(400, f"{name}={clipped(unread[0])} says neither yes nor no: give "
+                           f"{name}=true {yes}, or {name}=false (or no {name}) {no}")
     if len(set(said.values())) > 1:
-        raise Refused(400, "inferred is given both true and false: give it once")
+        raise Refused(400, f"{name} is given both true and false: give it once")
     return any(said.values())

@@ -3,7 +3,8 @@
 ``/rdf-graphs?default`` is the default graph (the asserted union, plus ``graph/inferred`` with
 ``inferred=true``), ``/rdf-graphs?graph=IRI`` one held graph (404 for any other; both, or two
 graphs, a 400), ``/dataset`` every graph as TriG or N-Quads, or with ``?format=graphml``
-(``nodes-csv``, ``edges-csv``) the entities and plain facts as a network for graph viewers
+(``nodes-csv``, ``edges-csv``, ``&bom=true`` beginning a CSV with a byte order mark for
+Excel) the entities and plain facts as a network for graph viewers
 (``query/network.py``).  Formats are negotiated as for queries: a graph RDF/XML cannot carry
 is written in the client's next choice.  The default graph asked for as TriG or N-Quads is
 written as the default graph, not as the files' graphs it is made of.  A build never changes
@@ -20,6 +21,7 @@ built whole in memory, 216 MB more for a 21 MB GraphML at 100 k facts, and over 
 
 from __future__ import annotations
 
+import codecs
 import tempfile
 
 import pyoxigraph as ox
@@ -34,7 +36,7 @@ from ..query.dump import dump
 from ..query.refused import Refused
 from ..query.temporary import SpillFailed
 from . import negotiation, protocol
-from .fields import format_values, inferred
+from .fields import format_values, inferred, said_yes
 from .negotiation import media_type, pick_formats
 from .pages import safety
 from .protocol import content_tag, error, etag, matches, precondition_failed, service
@@ -123,7 +125,7 @@ def _written(svc, graphs, fmt, as_default: bool = False) -> tuple[bytes | Spoole
     return data, media_type(fmt)
 
 
-def _network(svc, name: str) -> Spooled:
+def _network(svc, name: str, bom: bool = False) -> Spooled:
     """Return the graph's network in the format ``name``, written into a temporary file as
     it is read from the store (``network.write_to``), within the answers' size (422 past
     it); it is then answered as a dump is (sent from the file, or read back if the response
@@ -133,7 +135,8 @@ def _network(svc, name: str) -> Spooled:
     except OSError as exc:
         raise Refused(503, SpoolFailed(exc).said()) from exc
     try:
-        size = network.write_to(svc.kg, name, file, svc.settings.max_result_bytes)
+        size = network.write_to(svc.kg, name, file, svc.settings.max_result_bytes,
+                                codecs.BOM_UTF8 if bom else b"")
         file.flush()
     except (OSError, SpillFailed) as exc:  # the temporary folder full: a 500 and a traceback
         file.close()
@@ -206,11 +209,16 @@ def dataset():
     svc = service()
     values = format_values(request.args)
     name = _network_asked(values, request.headers.get("Accept"))
+    try:
+        bom = _bom(name)
+    except Refused as exc:
+        return error(exc.status, str(exc))
     if name is not None:
         media = network.MEDIA_TYPES[name]
         filename = "alliance-graph." + name.replace("-csv", ".csv")
         ctype = media + ("; charset=utf-8" if media.startswith("text/") else "")
-        return _answer(svc, ("network", name, ()), [(name, lambda: (_network(svc, name), ctype))],
+        return _answer(svc, ("network", name + "+bom" * bom, ()),
+                       [(name, lambda: (_network(svc, name, bom), ctype))],
                        lambda _: _file_named(filename))
     try:
         formats = pick_formats(values, negotiation.DATASET_OFFERS, queries.GRAPH_FORMATS,
@@ -226,6 +234,17 @@ def dataset():
                    _graph_candidates(svc, graphs, formats),
                    lambda ctype: _file_named("alliance-graph." + ox.RdfFormat.from_media_type(
                        ctype.split(";", 1)[0]).file_extension))
+
+
+def _bom(name: str | None) -> bool:
+    """Return whether the request asks for its CSV to begin with a byte order mark (``bom``:
+    off by default, as ``alliance-graph export --bom``); refuse it (400) for another format."""
+    bom = said_yes(request.args, "bom", "to begin the CSV with a UTF-8 byte order mark (for "
+                   "Excel)", "to leave it out (for Gephi 0.9 and Python's csv)")
+    if bom and name not in ("nodes-csv", "edges-csv"):
+        raise Refused(400, "bom applies to format=nodes-csv and format=edges-csv, not to "
+                           f"{'format=' + name if name else 'an RDF dump'}")
+    return bom
 
 
 def _file_named(filename: str) -> dict:
