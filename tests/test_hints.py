@@ -162,6 +162,13 @@ HAND_SLIPS = [
      "SPARQL's form without @, with none)"),
     ('@base <https://alliance-graph.example/>\n<id/FxState> a ag:State .\n', "4:40: A dot is "
      "expected at the end of statements: the @base on this line has no final ' .'"),
+    # ... and at the file's end, said to be a statement cut short or unfinished, the @prefix
+    # line not named.
+    ('@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n\n# the end\n', "4:59: "
+     "Unexpected end: the @prefix on this line has no final ' .' (Turtle's @prefix ends with "
+     "one; PREFIX, SPARQL's form without @, with none)"),
+    ('@base <https://alliance-graph.example/>', "4:40: Unexpected end: the @base on this line "
+     "has no final ' .'"),
     ('prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\nid:FxState a ag:State .\n',
      "4:59: . is not a valid subject or graph name: prefix, SPARQL's form of @prefix (written "
      "without @), ends with no ' .': leave the dot out, or write @prefix, Turtle's form, "

@@ -135,10 +135,7 @@ def directive_slip(text: str, line: int | None, column: int | None, words: str
                        and not lines[i].lstrip().startswith("#")), None)
         form = None if before is None else _AT_FORM.fullmatch(lines[before])
         if form:
-            return before + 1, (f"{words}: the {form[1]} on this line has no final ' .' "
-                                f"(Turtle's {form[1]} ends with one; "
-                                f"{form[1][1:].upper()}, SPARQL's form without @, with none)"), \
-                lines[before].index(">") + 2
+            return before + 1, _undotted(words, form), lines[before].index(">") + 2
     if words == _DOT and column and line <= len(lines):
         form = _SPARQL_FORM.fullmatch(lines[line - 1][:column - 1])
         if form:
@@ -146,6 +143,25 @@ def directive_slip(text: str, line: int | None, column: int | None, words: str
                           f"without @), ends with no ' .': leave the dot out, or write "
                           f"@{form[1].lower()}, Turtle's form, which ends with one"), column
     return line, told_apart(words), column
+
+
+def cut_short(text: str, line: int, column: int, words: str) -> tuple[int, str, int]:
+    """Return (line, message, column) of the parser's ``words`` of a file ending inside its
+    last statement, which ends at ``line`` and ``column``: an @prefix or @base line with no
+    final ' .' said to be that (it was said to be a statement cut short or unfinished, the
+    directive not named), else ``CUT_SHORT``."""
+    lines = BREAK.split(text)
+    last = lines[line - 1] if 0 < line <= len(lines) else ""
+    form = _AT_FORM.fullmatch(last)
+    if form:
+        return line, _undotted(shown(words), form), last.index(">") + 2
+    return line, f"{shown(words)}: {CUT_SHORT}", column
+
+
+def _undotted(words: str, form: re.Match) -> str:
+    """Return what to say of the @prefix or @base line ``form`` matched, with no final dot."""
+    return (f"{words}: the {form[1]} on this line has no final ' .' (Turtle's {form[1]} ends "
+            f"with one; {form[1][1:].upper()}, SPARQL's form without @, with none)")
 
 
 # How a parser's message ends that begins with the file's text it could not read.

@@ -25,7 +25,7 @@ from ..terminals import SKIP
 from ..utf16 import utf16_said
 from ..wording import printable
 from . import data_folder
-from .hints import CUT_SHORT, directive_slip, encoding_hint, other_format, shown
+from .hints import cut_short, directive_slip, encoding_hint, other_format
 from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
 from .turtle_tokens import glued_numbers
 
@@ -214,7 +214,7 @@ def syntax_refusal(exc: SyntaxError, text: str, name: str) -> Problem:
         return Problem(name, None, other)
     cut = _cut_short(exc, text)
     if cut is not None:
-        return Problem(name, cut[0], f"{shown(_parser_words(exc))}: {CUT_SHORT}", cut[1])
+        return Problem(name, *cut_short(text, *cut, _parser_words(exc)))
     return syntax_problem(exc, name, text)  # (a directive's slip said on its line)
 
 
