@@ -202,7 +202,7 @@ def load_into_store(settings: Settings) -> str:
         graphs = remote_load.load(remote, nquads)
     except SyntaxError as exc:  # read whole before a quad is sent: the build in use is kept
         raise damaged(nquads, exc.msg) from None
-    return f"loaded {len(graphs)} named graphs into {settings.store}"
+    return f"loaded {len(graphs)} named graphs into {remote.named(settings.store)}"  # no key
 
 
 def write_remote_document(settings: Settings, out: Path) -> str:
