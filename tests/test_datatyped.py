@@ -175,3 +175,21 @@ def test_a_long_ill_typed_value_is_told_the_datatype_to_write_clipped(settings, 
         f'and oa:start takes an xsd:integer: write "{"0" * 200}…"^^xsd:integer '
         "(60,000 characters)"), finding.message[-600:]
     assert len(finding.message) < 1_000
+
+
+def test_an_ill_typed_value_no_shape_refuses_is_told_what_the_shapes_take(settings, kg,
+                                                                           tmp_path):
+    # A claim not typed ag:Claim (or any node no shape targets): no shape refused its
+    # "2021-05"^^xsd:date, and it was told how a date is written only, without the
+    # "ag:validUntil takes an xsd:gYearMonth too" a claim's value is told.
+    proposal = tmp_path / "untyped.ttl"
+    proposal.write_text(turtle_prologue() + '\nclaim:Untyped ag:validUntil "2021-05"^^xsd:date ;'
+                        '\n    ag:validFrom "May 2021"^^xsd:dateTime .\n', encoding="utf-8")
+    found = validation.validate(settings, [proposal], prebuilt=kg.store).findings
+    said = sorted(f.message for f in found if f.shape.endswith("/ill-typed-literal"))
+    assert said == [
+        'ill-typed literal "2021-05" is not a valid xsd:date (written 2016-05-31), and '
+        'ag:validUntil takes an xsd:gYearMonth too: write "2021-05"^^xsd:gYearMonth',
+        'ill-typed literal "May 2021" is not a valid xsd:dateTime, and ag:validFrom takes an '
+        'xsd:date, xsd:gYearMonth or xsd:gYear (an xsd:date is written 2016-05-31, an '
+        'xsd:gYearMonth is written 2016-05, an xsd:gYear is written 2016)'], said

@@ -60,11 +60,17 @@ def datatyped(finding: Finding, shapes: Graph) -> str:
 def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph,
               shape: str | None) -> str:
     """Return the message of ill-typed ``literal``'s finding, saying what the shape that
-    refused it (``shape``, on property ``path``) takes instead when that is another datatype:
+    refused it (``shape``, on property ``path``; with none, the shapes on ``path``) takes
+    instead when that is another datatype:
     the form of the literal's own datatype, which the message gives, would be refused next;
     and, when it takes the literal's datatype too, another it takes that the text is a valid
     value of (a year and month written as a date)."""
-    wanted = _datatypes(shapes, URIRef(shape)) if shape is not None else []
+    # No shape refusing it (a node of no class the shapes target, a claim not typed ag:Claim):
+    # what the shapes declare the property takes, which a shape would say.  The dates
+    # (ag:validUntil, ag:validFrom, ag:asOf) have no rdfs:range, xsd:gYear being outside OWL
+    # 2's datatypes: their shapes are where their range is declared.
+    wanted = _datatypes(shapes, URIRef(shape)) if shape is not None else \
+        _taken(shapes, URIRef(path)) if path is not None else []
     if not wanted:
         return message
     names = [shorten(d) for d in wanted]
@@ -85,6 +91,14 @@ def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph
     forms = ", ".join(f"an {shorten(d)} is written {FORMS[d.removeprefix(str(XSD))]}"
                       for d in wanted if d.removeprefix(str(XSD)) in FORMS)
     return f"{said}, and {prop} takes an {takes}" + (f" ({forms})" if forms else "")
+
+
+def _taken(shapes: Graph, path: URIRef) -> list[str]:
+    """Return the datatypes the property shapes on property ``path`` take, where those that
+    give any agree (else none: a class's shape may take what another's refuses)."""
+    taken = {tuple(found) for shape in shapes.subjects(SH.path, path)
+             if (found := _datatypes(shapes, shape))}
+    return list(taken.pop()) if len(taken) == 1 else []
 
 
 def _datatypes(shapes: Graph, shape: URIRef) -> list[str]:
