@@ -258,3 +258,30 @@ def test_a_chunk_written_again_after_a_failed_write_is_fixed_as_the_first_time()
     fixer.write(b'\r\n"\r\n')
     fixer.write(b"\r\n")
     assert out.getvalue() == b'x\r\n"\r\n\r\n"\r\n""\r\n'
+
+
+ASK_FORMS = {"csv": b"_askResult\r\ntrue\r\n", "tsv": b"?_askResult\ntrue\n"}
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_an_ask_as_csv_or_tsv_is_one_column_and_one_row_wherever_written(endpoint, kg):
+    # SPARQL 1.1's CSV and TSV define no ASK.  Oxigraph (its server too) wrote the bare word
+    # "true": rdflib read it as a SELECT of a variable named "true" and no row (its TSV reader
+    # refused it), pandas as an empty table.  Jena's form reads back as one row, the answer.
+    import urllib.parse
+
+    import rdflib.query
+
+    from helpers import fetch
+    for fmt, media in (("csv", "text/csv"), ("tsv", "text/tab-separated-values")):
+        status, _, body = fetch(f"{endpoint}/sparql?query=" + urllib.parse.quote(
+            "ASK { ?c a ag:Claim }"), headers={"Accept": media})
+        assert status == 200 and body == ASK_FORMS[fmt], body  # /sparql
+        assert results.serialize(kg.query("ASK {}"), fmt) == body  # the command line's query
+        read = rdflib.query.Result.parse(io.BytesIO(body), format=fmt)
+        assert [str(v) for v in read.vars] == ["_askResult"]
+        assert [str(row[0]) for row in read] == ["true"]
+    no = results.serialize(kg.query("ASK { ?c a ag:NoSuchClass }"), "csv")
+    assert fields(no) == [["_askResult"], ["false"]]
+    bounded = limits.write_bounded(kg.query("ASK {}"), ox.QueryResultsFormat.TSV, 100)
+    assert bounded == ASK_FORMS["tsv"]

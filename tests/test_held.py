@@ -71,3 +71,18 @@ def test_solutions_are_copied_and_pickled_with_their_rows(kg):
                   pickle.loads(pickle.dumps(solutions))):
         assert isinstance(again, ox.QuerySolutions)
         assert [r["l"].value for r in results.rows(again)] == ["Iron Dome"]
+
+
+def test_an_asks_csv_and_tsv_are_the_endpoints_one_column_and_one_row(kg, tmp_path):
+    # ag.run's ASK wrote Oxigraph's bare "true", which readers take for a column's name.
+    yes = held.read_whole(kg.query("ASK {}"))
+    assert isinstance(yes, ox.QueryBoolean) and yes and yes == kg.query("ASK {}")
+    assert yes.serialize(format=ox.QueryResultsFormat.CSV) == b"_askResult\r\ntrue\r\n"
+    yes.serialize(tmp_path / "a.tsv")
+    assert (tmp_path / "a.tsv").read_bytes() == b"?_askResult\ntrue\n"
+    assert yes.serialize(format=ox.QueryResultsFormat.JSON) == kg.query("ASK {}").serialize(
+        format=ox.QueryResultsFormat.JSON)
+    import copy
+    import pickle
+    assert not copy.copy(held.read_whole(kg.query("ASK { ?c a ag:NoSuchClass }")))
+    assert pickle.loads(pickle.dumps(yes)) == yes

@@ -65,6 +65,22 @@ def oxigraph_writes(kg, sparql: str, iris: Iterable[str] = ()) -> bool:
     return terms is not None and not terms.iri_with_comma and not terms.triple_term
 
 
+# An ASK's answer in CSV and TSV, which SPARQL 1.1's CSV/TSV formats do not define: one column
+# named _askResult and one row, as Jena (Fuseki) writes it and reads it back.  Oxigraph wrote
+# the bare word ``true``: rdflib read that as a SELECT of one variable named "true" and no row
+# (its TSV reader refused it), pandas as an empty table with a column named "true", the
+# answer lost; this form rdflib reads as one row (TSV: an xsd:boolean), pandas as a bool.
+BOOLEAN_FORMATS = (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)
+
+
+def boolean(value: bool, fmt) -> bytes:
+    """Return an ASK's answer ``value`` as CSV or TSV (``fmt``, one of BOOLEAN_FORMATS)."""
+    word = b"true" if value else b"false"
+    if fmt == ox.QueryResultsFormat.TSV:
+        return b"?_askResult\n" + word + b"\n"
+    return b"_askResult\r\n" + word + b"\r\n"
+
+
 def write(result, out, oxigraph: bool = False, batch: int = 1000) -> None:
     """Write a SELECT's solutions (Oxigraph's ``QuerySolutions``) to the binary stream
     ``out`` as SPARQL CSV: by Oxigraph's writer when ``oxigraph`` says it writes this query's

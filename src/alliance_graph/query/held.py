@@ -4,7 +4,7 @@ readable again and on any thread.
 ``ag.run`` reads the answer on a thread of its own (``waiting.at_once``, so that Ctrl-C ends
 the wait), and pyoxigraph's results may not cross threads: read from another, the process
 aborts on a Rust assertion.  So the answer is read whole there, into what may cross: the
-boolean of an ASK (``pyoxigraph.QueryBoolean``), the triples of a CONSTRUCT or DESCRIBE (a
+boolean of an ASK (``Boolean``, reading as a ``pyoxigraph.QueryBoolean``), the triples of a CONSTRUCT or DESCRIBE (a
 list of ``pyoxigraph.Triple``, as the engine process gives them), and the solutions of a
 SELECT as SPARQL JSON, held by ``Solutions``, which makes a ``pyoxigraph.QuerySolutions`` of
 them afresh for each reading, on the reader's thread.
@@ -80,6 +80,58 @@ class Solutions(ThreadBound):
         return f"<QuerySolutions read whole: {names or 'no variables'}>"
 
 
+class Boolean:
+    """An ASK answer read whole: reads as Oxigraph's ``QueryBoolean`` (``isinstance``, ``bool``,
+    ``==``, ``serialize``), its CSV and TSV written as the command line and the endpoint
+    write them (``csv_results.boolean``: ``_askResult`` and one row), every other format by
+    Oxigraph's writer, whose CSV was the bare word ``true`` (read back as no row)."""
+
+    __slots__ = ("_answer",)
+
+    def __init__(self, answer: ox.QueryBoolean):
+        self._answer = answer
+
+    def __bool__(self) -> bool:
+        return bool(self._answer)
+
+    def __eq__(self, other):
+        return self._answer == (other._answer if isinstance(other, Boolean) else other)
+
+    def __hash__(self):
+        return hash(self._answer)
+
+    def serialize(self, output=None, format=None):  # pyoxigraph's own parameter names
+        """Write the answer as ``QueryBoolean.serialize`` does, CSV and TSV but as above."""
+        named = format if format is not None else _extension_format(output)
+        if named not in csv_results.BOOLEAN_FORMATS:
+            return self._answer.serialize(output, format)
+        data = csv_results.boolean(bool(self._answer), named)
+        if output is None:
+            return data
+        if isinstance(output, (str, os.PathLike)):
+            with open(output, "wb") as out:
+                out.write(data)
+        else:
+            output.write(data)
+        return None
+
+    @property
+    def __class__(self):
+        return ox.QueryBoolean
+
+    def __reduce__(self):  # copied or pickled as its value, as ``Solutions`` is
+        return _boolean, (bool(self._answer),)
+
+    def __repr__(self):
+        return repr(self._answer)
+
+
+def _boolean(value: bool) -> Boolean:
+    """Return the ``Boolean`` of ``value``, Oxigraph's answer made afresh."""
+    json = b'{"head":{},"boolean":' + (b"true" if value else b"false") + b"}"
+    return Boolean(ox.parse_query_results(json, format=_JSON))
+
+
 def _extension_format(output):
     """Return the results format a path's extension names, as pyoxigraph reads it (None for
     a file object, or a name with no known extension)."""
@@ -104,12 +156,12 @@ class _Written(io.BytesIO):
 
 
 def read_whole(result, abandoned: threading.Event | None = None):
-    """Return a pyoxigraph query result read whole: a ``QueryBoolean``, a list of triples, or
+    """Return a pyoxigraph query result read whole: a ``Boolean``, a list of triples, or
     ``Solutions``; read no further once ``abandoned`` is set.  Raise QueryError for a query
     that fails while it is read."""
     kind = results.kind_of(result)
     if kind == "ask":
-        return unwrap(result, consume=False)
+        return Boolean(unwrap(result, consume=False))
     if kind == "graph":
         triples = []
         with results.evaluating():

@@ -13,6 +13,7 @@ import io
 import pyoxigraph as ox
 
 from ..wording import Said
+from . import csv_results
 from .turtle_names import WholeNames
 
 # Oxigraph's writers that may escape a name's last dot (``turtle_names``).
@@ -51,13 +52,16 @@ class Bounded(io.RawIOBase):
 def write_bounded(result, fmt, limit: int, prefixes: dict | None = None) -> bytes:
     """Return ``result`` written in the Oxigraph format ``fmt``, or raise TooManyResults if it
     is over ``limit`` bytes: query results (solutions, booleans) or an iterable of triples.
+    An ASK's answer in CSV or TSV is ``csv_results.boolean``'s.
 
     Given ``prefixes``, a Turtle or TriG name ending in an escaped dot is written whole
     (``turtle_names``) on its way into the buffer, so the bytes counted are the bytes
     answered: rewritten after the count, a graph of 50 names ``id:CorpN\\.`` given a limit
     of 2,628 bytes (Oxigraph's writing) was answered in 5,037."""
     out = Bounded(limit)
-    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+    if isinstance(result, ox.QueryBoolean) and fmt in csv_results.BOOLEAN_FORMATS:
+        out.write(csv_results.boolean(bool(result), fmt))
+    elif isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         result.serialize(out, format=fmt)
     elif prefixes and fmt in _NAMED:
         names = WholeNames(out, prefixes)

@@ -184,8 +184,8 @@ def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> byte
     come (nothing is held), or, without one, as the bytes returned; raise QueryError if the
     form does not fit.  A SELECT's CSV is written by ``csv_results.write``, by Oxigraph's
     writer where ``oxigraph_csv`` says it writes this query's terms right
-    (``csv_results.oxigraph_writes``).  A graph's blank nodes are written with labels every
-    RDF syntax reads (``blank_labels``)."""
+    (``csv_results.oxigraph_writes``); an ASK's CSV or TSV by ``csv_results.boolean``.  A
+    graph's blank nodes are written with labels every RDF syntax reads (``blank_labels``)."""
     kind = kind_of(result)
     table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
     if fmt not in table:
@@ -205,6 +205,8 @@ def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> byte
                 names.end()
         elif fmt == "csv" and kind == "select":
             csv_results.write(unwrap(result), into, oxigraph=oxigraph_csv)
+        elif kind == "ask" and table[fmt].oxigraph in csv_results.BOOLEAN_FORMATS:
+            into.write(csv_results.boolean(bool(result), table[fmt].oxigraph))
         else:
             result.serialize(into, format=table[fmt].oxigraph)
     return into.getvalue() if out is None else None
