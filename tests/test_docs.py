@@ -329,8 +329,11 @@ def test_each_setting_and_constant_a_doc_gives_a_value_has_that_value():
     # `Settings.max_nesting` (10,000), `max_result_bytes` (32 MiB)) is the one a reader
     # changes or relies on; each is compared with the code's, so a default changed in the
     # code fails here until the doc says it.
-    checked, wrong = _figures_said(r"`(?:(?P<module>\w+)\.)?(?P<name>\w+)` \((?P<figure>[\d,.]*\d)"
-                                   r"(?P<unit> s| minutes| [KMG]iB| MB)?[),;]")
+    # Also beside its option, either way round: `query_memory` (`--query-memory`, 1 GiB),
+    # `--idle-timeout` (`channel_timeout`, 15 s).
+    checked, wrong = _figures_said(r"(?P<option>`--[\w-]+` \()?`(?:(?P<module>\w+)\.)?(?P<name>\w+)`"
+                                   r"(?(option), | \((?:`--[\w-]+`, )?)"
+                                   r"(?P<figure>[\d,.]*\d)(?P<unit> s| minutes| [KMG]iB| MB)?[),;]")
     assert checked >= 20, "the docs give the figures of settings and constants by name"
     assert not wrong, wrong
 
