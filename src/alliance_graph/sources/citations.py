@@ -215,17 +215,22 @@ def locate(text: str, exact: str, prefix: str | None = None, suffix: str | None 
         raise QuoteNotFound(f"the quote occurs, but not with the given prefix/suffix: {exact[:80]!r}")
     if len(starts) == 1:
         return Location(starts[0], starts[0] + len(exact), None, None)
-    start = starts[0]
-    end = start + len(exact)
-    width = _CONTEXT_STEP
-    while True:
-        pre, suf = text[max(0, start - width):start], text[end:end + width]
-        # (One matching a wider context matches every narrower one: the rest are dropped.)
-        starts = matches = [s for s in starts if text.endswith(pre, 0, s)
-                            and text.startswith(suf, s + len(exact))]
-        if len(matches) == 1 or (start - width <= 0 and end + width >= len(text)):
-            return Location(start, end, pre, suf)
-        width += _CONTEXT_STEP
+    start, end = starts[0], starts[0] + len(exact)
+    # The first occurrence, with the narrowest context (a multiple of the step on each side)
+    # with which it occurs once, or the text's whole.  A context that settles it settles every
+    # wider one, so the width is searched for by halves, each width asking whether the quote
+    # with it occurs again (str.find, in linear time): widened a step at a time, comparing
+    # every occurrence, a quote in a periodic text (23 characters 8,000 times) took a minute.
+    def settles(steps: int) -> bool:
+        at, width = max(0, start - steps * _CONTEXT_STEP), steps * _CONTEXT_STEP
+        return text.find(text[at:end + width], at + 1) == -1
+
+    low, high = 1, max(1, -(-max(start, len(text) - end) // _CONTEXT_STEP))  # high: the whole
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if settles(middle) else (middle + 1, high)
+    width = low * _CONTEXT_STEP
+    return Location(start, end, text[max(0, start - width):start], text[end:end + width])
 
 
 def evidence_turtle(evidence_name: str, file_name: str, text: str, exact: str) -> str:
