@@ -59,3 +59,19 @@ def test_a_word_left_over_is_told_as_the_option_meant(args, said):
     done = subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.splitlines()[-1] == f"Error: {said}", done.stderr
+
+
+@pytest.mark.parametrize("name, option", [("-x.ttl", "-x"), ("--x.ttl", "--x.ttl")])
+def test_a_file_named_with_a_leading_dash_is_told_to_follow_two(tmp_path, name, option):
+    # click said "No such option '-x'" of `validate -x.ttl`, a file beside the user.
+    (tmp_path / name).write_text("", encoding="utf-8")
+    done = subprocess.run([COMMAND, "validate", name], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
+        f"Error: {option} is no option of validate: {name} is a file, and a name beginning "
+        f"with '-' is read as options; give it after --, which ends them (validate -- "
+        f"{name}), or as ./{name}")), done.stderr
+    # No such file: click's own words, as before.
+    done = subprocess.run([COMMAND, "validate", "-y.ttl"], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.stderr.splitlines()[-1] == "Error: No such option '-y'."

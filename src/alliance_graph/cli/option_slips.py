@@ -2,12 +2,15 @@
 choices written as an option (``stats --json`` for ``--format json``: click offered
 "Did you mean '--output'?" of ``export --ttl``), or a long option written with one dash
 (``query -format csv``, which click reads as the short options ``-f -o -r ...`` run
-together, refusing "No such option '-f'", a letter the user never typed alone); and a word
+together, refusing "No such option '-f'", a letter the user never typed alone), or a file
+named with a leading '-' (``validate -x.ttl``, given after ``--``); and a word
 left over that is such a choice, a flag's name or an option's value (``query aid-amounts
 csv``, ``catalogue update``, ``export graph.ttl``: "Got unexpected extra argument").
 """
 
 from __future__ import annotations
+
+import os
 
 import click
 
@@ -18,6 +21,13 @@ def option_meant(command: click.Command, option: str, args: list[str],
     refused, given the command line's ``args``: the option and choice it writes, or the
     option its one dash stands for; None where neither is plain."""
     name = name or command.name
+    # A file named with a leading '-' (validate -x.ttl): click read it as options ("No such
+    # option '-x'"), and nothing said how to give it.
+    named = next((a for a in args if a.startswith(option) and os.path.isfile(a)), None)
+    if named is not None and any(isinstance(p, click.Argument) for p in command.params):
+        return (f"{option} is no option of {name}: {named} is a file, and a name beginning "
+                f"with '-' is read as options; give it after --, which ends them ({name} -- "
+                f"{named}), or as ./{named}")
     if option.startswith("--"):
         word = option[2:].lower()
         for param in command.params:
