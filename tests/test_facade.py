@@ -829,6 +829,16 @@ def test_a_formats_name_is_read_in_any_case_as_the_command_line_reads_it(kg):
     assert ag.export(kg, "NT") == ag.export(kg, "nt")
 
 
+@pytest.mark.parametrize("fmt, meant", [("json", "jsonld"), ("JSON-LD", "jsonld"),
+                                         ("rdf", "xml"), ("csv", "nodes-csv or edges-csv")])
+def test_a_formats_name_written_otherwise_is_told_the_one_meant(kg, fmt, meant):
+    # ag.export(kg, "json") was "unknown export format 'json'; choose one of: ...", where the
+    # command line's --format json is told "did you mean jsonld?" (facade/format_names).
+    with pytest.raises(ag.ExportError, match=re.escape(
+            f"unknown export format {fmt.lower()!r}: did you mean {meant}? (the formats: ttl, ")):
+        ag.export(kg, fmt)
+
+
 def test_turtle_is_a_name_for_ttl_as_on_the_command_line(mini):
     # "unknown export format 'turtle'", where export --format turtle and query's take it.
     kg = ag.load(mini)

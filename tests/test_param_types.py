@@ -77,3 +77,21 @@ def test_an_option_left_empty_is_a_usage_error_saying_so(words, param):
     said = refusal(*args)
     assert said.startswith("Error: Invalid value for ") and f"'{param.opts[0]}'" in said, said
     assert " (the option is empty): " in said, said
+
+
+@pytest.mark.parametrize("args, meant", [
+    (["export", "--format", "json"], "jsonld"), (["export", "--format", "RDF"], "xml"),
+    (["export", "--format", "csv"], "nodes-csv or edges-csv"),
+    (["query", "--format", "json-ld", "ASK {}"], "jsonld"),
+    (["query", "--format", "n-triples", "ASK {}"], "nt")])
+def test_a_formats_name_written_otherwise_is_told_the_one_meant(args, meant):
+    # click listed the formats ("'json' is not one of 'ttl', 'turtle', ..."), the one meant
+    # left to find among them; ag.export(kg, "json") says it too (facade/format_names).
+    said = refusal(*args)
+    assert said.startswith("Error: Invalid value for '--format': ") and \
+        said.endswith(f"': did you mean {meant}?"), said
+
+
+def test_a_name_meaning_no_format_keeps_clicks_words():
+    assert refusal("export", "--format", "bogus").endswith("'nodes-csv', 'edges-csv'.")
+    assert refusal("stats", "--format", "jsonld").endswith("is not one of 'text', 'json'.")

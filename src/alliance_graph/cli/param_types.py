@@ -10,6 +10,7 @@ import math
 import click
 
 from .. import settings as settings_mod
+from ..facade import format_names
 from ..wording import shown
 
 
@@ -119,12 +120,21 @@ class Text(click.ParamType):
 
 class Choice(click.Choice):
     """click's ``Choice``, saying of an empty value that it is empty (``refuse_blank``), where
-    click said "'' is not one of 'text', 'json'"."""
+    click said "'' is not one of 'text', 'json'", and of a format's name written otherwise
+    the one meant (``format_names``)."""
 
     def convert(self, value, param, ctx):
         refuse_blank(self, value, param, ctx, "nothing is chosen",
                      "choose one of " + ", ".join(map(str, self.choices)))
-        return super().convert(value, param, ctx)
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as refused:
+            # A format's name written otherwise (json for jsonld): the one meant, as the
+            # library's export says it.
+            names = isinstance(value, str) and format_names.meant(value, self.choices)
+            if names:
+                refused.message = f"{refused.message.rstrip('.')}: {format_names.said(names)}"
+            raise
 
 
 class PathType(click.Path):

@@ -148,10 +148,21 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
     _not_a_file_name(fmt)
     fmt = fmt.lower()  # "TTL" was unknown, where the command line's --format TTL is ttl
     fmt = "ttl" if fmt == "turtle" else fmt  # as --format turtle is
+    _known(fmt)
     if isinstance(kg, EngineGraph):  # Ctrl-C stops the engine's work itself
         return export_graph(kg, fmt, inferred=inferred, rdf12=rdf12)
     return _in_process(lambda _: export_graph(kg, fmt, inferred=inferred, rdf12=rdf12),
                        "the export")
+
+
+def _known(fmt: str) -> None:
+    """Raise ``ExportError`` for a format's name written otherwise (``"json"`` for jsonld),
+    saying the one meant, as the command line's ``--format`` does (``format_names``)."""
+    from ..query.export import ALL_FORMATS, ExportError
+    from .format_names import meant, said
+    if fmt not in ALL_FORMATS and (names := meant(fmt, ALL_FORMATS)):
+        raise ExportError(f"unknown export format {fmt!r}: {said(names)} (the formats: "
+                          f"{', '.join(ALL_FORMATS)})")
 
 
 def _not_a_file_name(fmt: str) -> None:

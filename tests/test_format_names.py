@@ -1,0 +1,24 @@
+"""format_names: the format a name written otherwise plainly means, among those offered."""
+
+import pytest
+
+from alliance_graph.facade import format_names
+
+EXPORT = ("ttl", "turtle", "nt", "nq", "trig", "jsonld", "xml", "graphml", "nodes-csv",
+          "edges-csv")
+QUERY = ("table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt", "jsonld")
+
+
+@pytest.mark.parametrize("name, offered, meant", [
+    ("json", EXPORT, ["jsonld"]), ("JSON-LD", EXPORT, ["jsonld"]), ("json_ld", QUERY, ["jsonld"]),
+    ("RDF/XML", EXPORT, ["xml"]), ("owl", EXPORT, ["xml"]), ("N-Triples", QUERY, ["nt"]),
+    ("n-quads", EXPORT, ["nq"]), ("n3", EXPORT, ["ttl"]), ("n3", ("turtle",), ["turtle"]),
+    ("csv", EXPORT, ["nodes-csv", "edges-csv"]), ("srj", QUERY, ["json"]),
+    # Nothing plain, or nothing offered that it names: nothing.
+    ("bogus", EXPORT, []), ("nquads", QUERY, []), ("jsonld", ("text", "json"), []), ("", EXPORT, [])])
+def test_a_name_written_otherwise_means_the_format_offered(name, offered, meant):
+    assert format_names.meant(name, offered) == meant
+
+
+def test_the_names_are_said_as_a_question():
+    assert format_names.said(["nodes-csv", "edges-csv"]) == "did you mean nodes-csv or edges-csv?"
