@@ -42,10 +42,18 @@ def _names(text: str) -> dict[str, str]:
     """Return each project IRI ``text`` names (a prefixed name resolved by the query's own
     prefixes, else the project's, or an IRI, a relative one and a prefix's resolved against
     the query's BASE), with the name as written."""
+    return _read(text)[0]
+
+
+def _read(text: str, tokens=None) -> tuple[dict[str, str], set[str]]:
+    """Return ``_names(text)``, and those of them written with the project's own prefix for
+    their namespace (``id:IronDom``), which a query of the project's prefixes may write so
+    too; ``tokens``: ``text``'s, where the caller has them."""
     declared: dict[str, str] = {}
     named: dict[str, str] = {}
+    portable: set[str] = set()
     base = None
-    tokens = tokenize(text)
+    tokens = tokenize(text) if tokens is None else tokens
     template = _template(tokens)
     for i, token in enumerate(tokens):
         if i in template:
@@ -59,11 +67,15 @@ def _names(text: str) -> dict[str, str]:
             prefix, local = token.text.split(":", 1)
             namespace = declared.get(prefix, PREFIX_IRIS.get(prefix))
             if namespace is not None:  # (an undeclared one fails the query before this)
-                named.setdefault(namespace + re.sub(r"\\(.)", r"\1", local), token.text)
+                iri = namespace + re.sub(r"\\(.)", r"\1", local)
+                if named.setdefault(iri, token.text) == token.text and \
+                        namespace == PREFIX_IRIS.get(prefix):
+                    portable.add(iri)
         elif token.kind == "IRIREF" and "\\" not in token.text and \
                 not (i >= 2 and tokens[i - 2].text.upper() == "PREFIX"):  # no name
             named.setdefault(_resolved(base, token.text[1:-1]), token.text)
-    return {iri: written for iri, written in named.items() if iri.startswith(_OWN)}
+    own = {iri: written for iri, written in named.items() if iri.startswith(_OWN)}
+    return own, portable & set(own)
 
 
 def _resolved(base: str | None, iri: str) -> str:
@@ -92,15 +104,21 @@ def _template(tokens) -> range:
     return range(0)
 
 
-def _absent(kg, iris: list[str]) -> list[str]:
+def _absent(kg, iris: list[str], written: dict[str, str] | None = None) -> list[str]:
     """Return those of ``iris`` that are in no triple of ``kg``, asserted or inferred, asked
     of ``_ASKED_BYTES`` of names at a time: in one query, a query of some 2,100 names (a
-    VALUES list) asked of them in more than the query size limit, and none was noted."""
+    VALUES list) asked of them in more than the query size limit, and none was noted.  An
+    IRI ``written`` gives a prefixed name of the project's prefixes for is asked so: each
+    query is lexed for its bounds (``queries.run``), and ``id:Made1`` is a fifth of
+    ``<https://alliance-graph.example/id/Made1>``.  It names no graph (``per_file=False``):
+    lexed again to find out, and by the guard made for a client's query, it was read three
+    times a part."""
+    written = written or {}
     found: list[str] = []
-    for part in _parts([str(ox.NamedNode(iri)) for iri in iris]):
+    for part in _parts([written.get(iri) or str(ox.NamedNode(iri)) for iri in iris]):
         answer = queries.run(kg, f"SELECT ?x WHERE {{ VALUES ?x {{ {' '.join(part)} }} "
                                  "FILTER NOT EXISTS { { ?x ?p ?o } UNION { ?s ?x ?o } UNION "
-                                 "{ ?s ?p ?x } } }", inferred=True)
+                                 "{ ?s ?p ?x } } }", inferred=True, per_file=False)
         found += [row["x"].value for row in queries.rows(answer)]
     return found
 
@@ -225,16 +243,19 @@ class AbsentNameWarning(UserWarning):
     each; ``warnings.filterwarnings("ignore", category=ag.AbsentNameWarning)`` silences it)."""
 
 
-def notes(kg, text: str, meant: bool = True, searched: int | None = None) -> list[str]:
+def notes(kg, text: str, meant: bool = True, searched: int | None = None,
+          tokens=None) -> list[str]:
     """Return a note for each project name ``text`` uses that ``kg`` holds nowhere, naming
     the name meant where one is close (with ``meant``: finding it reads every typed name of
     the namespace), looked for among the first ``searched`` such names alone where given (the
     query page shows 20 and counts the rest: each search scans the namespace, in this
     process, held to no time limit); none where the graph cannot say (a remote store's
-    refusal, an engine's limit: the answer already given stands)."""
-    named = _names(text)
+    refusal, an engine's limit: the answer already given stands).  ``tokens``: ``text``'s,
+    where the caller has read them (the query page's bounds: ``bounds.tokens_within``)."""
+    named, portable = _read(text, tokens)
     try:
-        absent = _absent(kg, [iri for iri in named if _valid(iri)]) if named else []
+        absent = _absent(kg, [iri for iri in named if _valid(iri)],
+                         {iri: named[iri] for iri in portable}) if named else []
         names, closest = {}, {}
         for n, iri in enumerate(absent):
             if meant and (searched is None or n < searched):

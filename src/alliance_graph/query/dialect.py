@@ -53,7 +53,7 @@ _RESOLVED = _PNAMES | {"IRIREF"}
 _NOTHING = ox.Store()
 
 
-def read_as_oxigraph(text: str, prefixes: dict | None) -> None:
+def read_as_oxigraph(text: str, prefixes: dict | None, tokens=None) -> None:
     """Raise what Oxigraph raises for ``text`` it would not run (SyntaxError, or RuntimeError
     for a function it does not know), for a query about to go to a remote store, which reads
     its own dialect too: ``<urn:x>("a")``, a function called by an IRI that names none,
@@ -63,9 +63,10 @@ def read_as_oxigraph(text: str, prefixes: dict | None) -> None:
     (``?s ex:f (1 2)``), so Oxigraph's reading is asked, on a store that holds nothing: of
     the query with its VALUES rows stood in for (``values_stand_in``), which it evaluates
     in no time; of the query itself only to say the error that reading met, as it says it
-    and where (a parse's or a plan's, met before any evaluation)."""
+    and where (a parse's or a plan's, met before any evaluation).  ``tokens``: ``text``'s,
+    where the caller has read them."""
     prefixes = prefixes or None
-    tokens = tokenize(text)
+    tokens = tokenize(text) if tokens is None else tokens
     if (stood_for := uncalled(text, tokens, prefixes)) != text:
         text, tokens = stood_for, tokenize(stood_for)
     form = form_of(tokens)

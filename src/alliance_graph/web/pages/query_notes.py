@@ -48,9 +48,12 @@ def register(bp: Blueprint, get_kg: Callable, get_settings: Callable) -> None:
     def query_notes():
         settings = get_settings()
         text = _text(request.environ, settings)
-        tokens_within(text, Bounds.from_settings(settings))  # a 400 past /sparql's bounds
+        # A 400 past /sparql's bounds; the tokens read once, for every check below (each
+        # read them again: 0.17 s for a 95 KB text of made-up names, 3.5 times /sparql's).
+        tokens = tokens_within(text, Bounds.from_settings(settings))
         # The client's query slot is taken here, at the graph's first use (Service.kg).
-        said = absent_names.notes(get_kg(), text, searched=MOST_NOTES) if _runs(text) else []
+        said = absent_names.notes(get_kg(), text, searched=MOST_NOTES, tokens=tokens) \
+            if _runs(text, tokens) else []
         return jsonify(notes=said[:MOST_NOTES], more=max(0, len(said) - MOST_NOTES))
 
 
@@ -75,12 +78,12 @@ def _text(environ, settings) -> str:
     return texts[0].removeprefix(_BOM)
 
 
-def _runs(text: str) -> bool:
+def _runs(text: str, tokens) -> bool:
     """Return whether Oxigraph reads ``text`` as a query, asked of a store holding nothing and
     calling no SERVICE (``dialect.read_as_oxigraph``), once its bounds are checked (a deep
     enough query crashes its parser)."""
     try:
-        dialect.read_as_oxigraph(text, PREFIX_IRIS)
+        dialect.read_as_oxigraph(text, PREFIX_IRIS, tokens)
     except (SyntaxError, RuntimeError, OSError):
         return False
     return True
