@@ -101,3 +101,50 @@ def test_one_name_in_a_large_document_is_searched_for_on_its_own_line():
     assert written == line * 100_000 + f"<{CORP}> ag:p 1 .\n".encode() + line
     assert _min_time(lambda: whole(data, PREFIX_IRIS)) < 20 * _min_time(
         lambda: data.replace(b"\\.", b"."))
+
+
+def test_a_long_literal_of_no_space_is_passed_on_in_bounded_memory():
+    # A literal of no space was held whole until its end (a 50 MB one: 101 MB at the peak,
+    # the pieces then their join); passed on as it comes now, up to where no name can be.
+    import hashlib
+    import tracemalloc
+
+    triple = ox.Triple(ox.NamedNode(CORP), ox.NamedNode(CORP), ox.Literal("x" * 4_000_000))
+    expected = whole(ox.serialize([triple], format=ox.RdfFormat.TURTLE, prefixes=PREFIX_IRIS),
+                     PREFIX_IRIS)
+
+    class Digest:
+        def __init__(self):
+            self.hash = hashlib.sha256()
+
+        def write(self, data):
+            self.hash.update(data)
+    out = Digest()
+    tracemalloc.start()
+    try:
+        stream = WholeNames(out, PREFIX_IRIS)
+        ox.serialize([triple], stream, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_IRIS)
+        stream.end()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert out.hash.digest() == hashlib.sha256(expected).digest()
+    assert peak < 1_000_000, peak  # 8 MB before
+
+
+@pytest.mark.parametrize("held", [1, 3, 7])
+def test_names_cut_anywhere_in_a_run_passed_on_in_parts_are_written_whole(monkeypatch, held):
+    # A run passed on in parts: a name is never cut, and what came before tells where one
+    # may start ("a(id:x\." holds one, "ax id:x\." after "ax" cut off none).
+    from alliance_graph.query import turtle_names
+    monkeypatch.setattr(turtle_names, "_HELD", held)
+    text = (b'id:a\\.b\\. ag:p ("x(id:y\\\\." id:c\\.) , "1"^^id:T\\. ; ag:q [ag:r id:\\(a:\\.] .\n'
+            b'<x> ag:p ( id:Corp\\. ) ,ag:x\\.\tid:d\\( , id:Corp\\..\n' + b"x(id:z\\.)" * 5)
+    for size in (1, 2, 5):
+        out = io.BytesIO()
+        stream = WholeNames(out, PREFIX_IRIS)
+        for i in range(0, len(text), size):
+            stream.write(text[i:i + size])
+        stream.end()
+        assert out.getvalue() == whole(text, PREFIX_IRIS)
+    assert whole(text, PREFIX_IRIS).count(b"<https://alliance-graph.example/") == 10
