@@ -238,3 +238,17 @@ def test_a_label_bnode_makes_is_an_answer_every_reader_takes(endpoint, label, ac
     [(s, _, o)] = [q[:3] for q in graph.quads()] if read_as == "trig" else list(graph)
     assert isinstance(s, rdflib.BNode) and s == o
     assert len(list(ox.parse(data, format=GRAPH_FORMATS[read_as].oxigraph))) == 1
+
+
+@pytest.mark.parametrize("text, table", [
+    ('SELECT ?l WHERE { BIND("' + "a\\r" * 200 + '" AS ?l) }', RESULT_FORMATS),
+    ('CONSTRUCT { <http://e/s> rdfs:label "' + "a\\r" * 200 + '" } {}', GRAPH_FORMATS)])
+def test_an_xml_answers_carriage_returns_count_as_written_within_the_limit(kg, text, table):
+    # Written &#13; (so that they read back) after the bytes were counted: an answer bounded
+    # at Oxigraph's 605 bytes was 1,401.
+    data, _ = written(kg, text, ["xml"], table)
+    assert data.count(b"&#13;") == 200
+    assert written(kg, text, ["xml"], table, len(data)) == (data, "xml")
+    with pytest.raises(Refused) as refused:
+        written(kg, text, ["xml"], table, len(data) - 1)
+    assert refused.value.status == 422

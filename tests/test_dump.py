@@ -115,3 +115,20 @@ def test_a_graph_naming_an_iri_ending_in_a_dot_is_a_dump_rdflib_reads(name, as_o
     read.parse(data=data, format=name)
     assert {tuple(map(str, q[:3])) for q in read.quads((None, None, None, None))} == {
         (corp, corp, corp)}
+
+
+def test_an_rdf_xml_dumps_carriage_returns_count_as_written_within_the_limit():
+    # Written &#13; after the bytes were counted: a dump bounded at 1,522 bytes was 1,523.
+    from alliance_graph.rdf import graph_iri
+    from alliance_graph.store.graph import KnowledgeGraph
+    graph, store = graph_iri("data/a.ttl"), ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://alliance-graph.example/id/A"),
+                      ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal("a\r" * 200), graph))
+    kg = KnowledgeGraph.from_store(store)
+    data = dump(kg, [graph.value], GRAPH_FORMATS["xml"], True, BIG)
+    assert data.count(b"&#13;") == 200
+    assert dump(kg, [graph.value], GRAPH_FORMATS["xml"], True, len(data)) == data
+    with pytest.raises(Refused) as refused:
+        dump(kg, [graph.value], GRAPH_FORMATS["xml"], True, len(data) - 1)
+    assert refused.value.status == 422

@@ -58,6 +58,12 @@ def _written(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int) -
         else:
             items = (q for g in names for q in kg.store.quads_for_pattern(None, None, None, g))
         data = used_prefixes.written(items, fmt.oxigraph, max_bytes)
+        if fmt.oxigraph == ox.RdfFormat.RDF_XML:
+            data, problem = readable_xml(data)
+            if problem:
+                raise Uncarried(fmt, f"{problem}: it holds a character or an IRI XML cannot "
+                                     "carry")
+            limits.within(len(data), max_bytes)  # a carriage return written &#13; counts
     except limits.TooManyResults as exc:
         # Every graph, each in its own (/dataset), is the dataset: "the graph" named none.
         what = "the dataset" if quads and not as_one and len(names) > 1 else "the graph"
@@ -69,8 +75,4 @@ def _written(kg, graphs: list[str], fmt: Format, as_one: bool, max_bytes: int) -
         if fmt.carries_all:
             raise
         raise Uncarried(fmt, str(exc)) from exc
-    if fmt.oxigraph == ox.RdfFormat.RDF_XML:
-        data, problem = readable_xml(data)
-        if problem:
-            raise Uncarried(fmt, f"{problem}: it holds a character or an IRI XML cannot carry")
     return data

@@ -37,16 +37,22 @@ class Bounded(io.RawIOBase):
 
     def write(self, data) -> int:
         self.size += len(data)
-        if self.size > self.limit:
-            raise TooManyResults(Said(lambda n: (
-                f"the result is larger than {self.limit:,} bytes "
-                f"({n('settings.max_result_bytes')}); add a LIMIT or narrow the query")))
+        within(self.size, self.limit)
         self.chunks.append(bytes(data))
         return len(data)
 
     def value(self) -> bytes:
         """Return what was written."""
         return b"".join(self.chunks)
+
+
+def within(size: int, limit: int) -> None:
+    """Raise TooManyResults if ``size`` bytes are over ``limit``: a result written, or what a
+    rewriting after the writer made of it (``answer.readable_xml``'s ``&#13;``)."""
+    if size > limit:
+        raise TooManyResults(Said(lambda n: (
+            f"the result is larger than {limit:,} bytes "
+            f"({n('settings.max_result_bytes')}); add a LIMIT or narrow the query")))
 
 
 def write_bounded(result, fmt, limit: int, prefixes: dict | None = None) -> bytes:
