@@ -122,8 +122,8 @@ def test_stores_says_the_main_layouts_sort_runs_as_layout_has_them():
     # runs came to be counted in bytes (MAIN_RUN_BYTES, 320 MiB: 45e2f2d).
     from alliance_graph.store.layout import MAIN_RUN_BYTES
     text = " ".join(_docs("stores.md").split())
-    said = re.search(r"\*\*Memory store\.\*\*[^(]*\(in runs of ([\d,]+) MiB, "
-                     r"`layout\.MAIN_RUN_BYTES`", text)
+    said = re.search(r"\*\*Memory store\.\*\*[^(]*\(in runs of `layout\.MAIN_RUN_BYTES` "
+                     r"\(([\d,]+) MiB\)", text)
     assert said, "stores.md says how the main layout's lines are sorted, in runs of N MiB"
     assert int(said[1].replace(",", "")) << 20 == MAIN_RUN_BYTES
     assert "two million lines" not in text
