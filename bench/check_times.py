@@ -4,9 +4,9 @@ over a project's asserted quads, as `check` runs them.
     .venv/bin/python bench/check_times.py /tmp/scale-10k [--runs 4] [--top 12] [--only NAME]
 
 Each run is a fresh process, so that runs are compared alike: one check's time moved between
-runs (value-datatype's old form 4.4 to 7.4 s at 10 k facts), and one run of another, 44 s
-against its usual 0.08 s, fell in a spell when the whole machine was slow (docs/validation.md,
-Speed).  Prints each run's slowest checks with their rows.
+runs (value-datatype's old form 4.4 to 7.4 s at 10 k facts), and one of another took 36 to
+63 s against its usual 0.08 s in about one run of five (subject-outside-domain, the query's own
+doing, since fixed: docs/validation.md, Speed).  Prints each run's slowest checks with their rows.
 """
 
 from __future__ import annotations

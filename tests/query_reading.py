@@ -4,7 +4,9 @@ Shared by the tests holding the catalogue's queries to the ontology (test_querie
 test_queries_classes), and, with ``nodes``, by those reading the checks' and the catalogue's
 queries for a cost that grows with the square of the graph (test_checks_scale,
 test_queries_scale): a query runs over the asserted graph, where a fact holds only the
-property and the class its claim gives it, so what it reads must name each one it means.
+property and the class its claim gives it, so what it reads must name each one it means; and
+with ``outer_tests_in_exists``, by both for a cost Oxigraph pays at random (a test of the
+outer row's values written inside a NOT EXISTS group).
 """
 
 from __future__ import annotations
@@ -161,3 +163,26 @@ def optional_joins(path) -> list[str]:
 
     visit(prepareQuery(path.read_text(encoding="utf-8")).algebra)
     return found
+
+
+def _variables(node) -> set[Variable]:
+    """Return the variables anywhere in an algebra node (its triples' terms included)."""
+    found = set()
+    for n in nodes(node):
+        for value in n.values():
+            for term in (value if isinstance(value, (list, tuple)) else (value,)):
+                if isinstance(term, Variable):
+                    found.add(term)
+                elif isinstance(term, tuple):  # a BGP's triple
+                    found.update(t for t in term if isinstance(t, Variable))
+    return found
+
+
+def outer_tests_in_exists(sparql: str) -> int:
+    """Return how many (NOT) EXISTS groups hold a FILTER that reads only variables bound
+    outside the group: Oxigraph may match the group's pattern first and test it after
+    (test_checks_scale, test_queries_scale)."""
+    return sum(1 for n in nodes(prepareQuery(sparql).algebra)
+               if n.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS")
+               and n.graph.name == "Filter"
+               and not _variables(n.graph.expr) & _variables(n.graph.p))

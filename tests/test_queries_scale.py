@@ -21,7 +21,7 @@ from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
 
 from alliance_graph.settings import Settings
-from query_reading import nodes
+from query_reading import nodes, outer_tests_in_exists
 
 QUERIES = sorted(Settings().queries_dir.glob("*.rq"))
 
@@ -88,3 +88,9 @@ def test_no_required_patterns_after_an_optional(query):
 def test_no_not_exists_of_another_than_this(query):
     assert other_than_outside(query.read_text(encoding="utf-8")) == 0, \
         f"{query.name}: count the values in a group instead (HAVING COUNT(DISTINCT ...) = 1)"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.stem)
+def test_no_test_of_outer_variables_inside_exists(query):
+    assert outer_tests_in_exists(query.read_text(encoding="utf-8")) == 0, \
+        f"{query.name}: test what the group does not bind outside its (NOT) EXISTS"
