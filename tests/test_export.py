@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 import servers
 from alliance_graph.cli import main
-from alliance_graph.query import export, network_read, rdf_xml
+from alliance_graph.query import export, export_files, network_read, rdf_xml
 from alliance_graph.query.results import GRAPH_FORMATS, prefixes_for
 from alliance_graph.settings import Settings
 from alliance_graph.store import graph as store
@@ -146,6 +146,7 @@ def test_trig_opens_each_graph_block_once(kg):
     ("graph.xml", "graphml", "graphml"),  # GraphML is XML too
     ("graph.nquads", None, "nq"), ("graph.json-ld", None, "jsonld"),  # rdflib's names
     ("schema.rdfs", None, "xml"),  # rdflib's too: it was Turtle, which rdflib read as RDF/XML
+    ("graph.ntriples", "nt", "nt"), ("graph.foo", "ttl", "ttl"),  # a name the user chose
 ])
 def test_export_file_extension_names_the_format(name, asked, chosen):
     """`export -o graph.nt` wrote Turtle into it: the default ignored the file's name."""
@@ -200,6 +201,35 @@ def test_export_refuses_a_compressed_file_or_a_syntax_it_does_not_write(name, as
     with pytest.raises(export.ExportError) as refused:
         export.format_for(name, asked)
     assert str(refused.value) == says
+
+
+_EXTENSIONS = ("(the extensions: ttl .ttl or .n3, nt .nt, nq .nq or .nquads, trig .trig, jsonld "
+               ".jsonld, .json-ld or .json, xml .rdf, .xml, .owl or .rdfs, graphml .graphml, "
+               "nodes-csv or edges-csv .csv)")
+
+
+@pytest.mark.parametrize("name, meant, says", [
+    ("graph.ntriples", "nt", "graph.ntriples ends in .ntriples, which names no format export "
+                             "writes: did you mean nt? end the name in .nt, or give --format nt "
+                             "to write that format into graph.ntriples "),
+    ("g.RDFXML", "xml", "g.RDFXML ends in .RDFXML, which names no format export writes: did "
+                        "you mean xml? end the name in .rdf, .xml, .owl or .rdfs, or give "
+                        "--format xml to write that format into g.RDFXML "),
+    ("graph.turtle", "ttl", "graph.turtle ends in .turtle, which names no format export writes: "
+                            "did you mean ttl? end the name in .ttl or .n3, or give --format ttl "
+                            "to write that format into graph.turtle "),
+    ("graph.jsonl", None, "graph.jsonl ends in .jsonl, which names no format export writes: end "
+                          "the name in the extension of the format meant, or give --format to "
+                          "write that format into graph.jsonl ")])
+def test_an_extension_no_format_owns_is_refused_naming_the_one_meant(tmp_path, name, meant,
+                                                                     says):
+    """`export -o graph.ntriples` wrote Turtle into it without a word (an extension no format
+    owns kept the default): exit 2 before the graph is read, the format meant said as
+    ``format_names`` says it; with --format, the name is the user's choice."""
+    done = CliRunner().invoke(main, ["export", "-o", str(tmp_path / name)])
+    assert done.exit_code == 2 and not list(tmp_path.rglob("*"))
+    assert done.output == f"error: {says.replace(name, str(tmp_path / name))}{_EXTENSIONS}\n"
+    assert export.format_for(name, meant or "ttl", meant=lambda *_: 1 / 0) == (meant or "ttl")
 
 
 @pytest.mark.parametrize("call", [
@@ -584,7 +614,7 @@ def test_a_full_temporary_folder_is_said_not_taken_for_the_output_file(
             "export's temporary files (No space left on device): free space there, or point "
             "TMPDIR at a folder with room (an export holds about the graph's N-Triples size "
             "there)")
-    out = tmp_path / f"graph.{export._extension(fmt)}"
+    out = tmp_path / f"graph.{export_files._extension(fmt)}"
     result = CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(out)])
     assert (result.exit_code, result.output) == (2, f"error: {said}\n")
     assert not out.exists()

@@ -521,6 +521,11 @@ def test_export_errors_name_the_parameters_a_caller_gave(kg):
                   "or 'edges-csv') and returns the bytes, for you to write: Path('nodes.csv')"
                   ".write_bytes(export(kg, 'nodes-csv'))"),
     (".ttl", "'.ttl' is a file extension: give the format's name, 'ttl'"),
+    # An extension no format owns, but plainly meaning one, as export -o says it (was
+    # "unknown export format 'graph.ntriples'; choose one of: ...").
+    ("graph.ntriples", "'graph.ntriples' is a file's name: export() takes a format's name "
+                       "('nt') and returns the bytes, for you to write: Path('graph.ntriples')"
+                       ".write_bytes(export(kg, 'nt'))"),
     ("graph.txt", "unknown export format 'graph.txt'; choose one of: ttl, nt, nq, trig, "
                   "jsonld, xml, graphml, nodes-csv, edges-csv")])
 def test_a_file_name_given_to_export_as_its_format_says_how_to_write_the_file(kg, fmt, says):

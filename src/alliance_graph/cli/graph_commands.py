@@ -18,6 +18,7 @@ from ..build.lines import LineIndex
 from ..build.loading import LoadError, Problem
 from ..build.pipeline import asserted
 from ..build.places import Places
+from ..facade.format_names import meant
 from ..namespaces import PREFIX_IRIS
 from ..query import absent_names, csv_results
 from ..query import export as export_mod
@@ -238,7 +239,7 @@ def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, out
     if target is None:
         stdout_open("the export: give -o FILE")
     try:
-        fmt = export_mod.format_for(output or "-", "ttl" if fmt in _TTL else fmt)
+        fmt = export_mod.format_for(output or "-", "ttl" if fmt in _TTL else fmt, meant)
     except export_mod.ExportError as exc:
         if fmt == "turtle":  # named as given: "--format turtle was asked", not ttl
             fail(worded(exc, lambda name, *values: option(

@@ -169,10 +169,19 @@ def _not_a_file_name(fmt: str) -> None:
     """Raise ``ExportError`` for a file name given as the format (``export(kg, "graph.ttl")``,
     as ``export -o graph.ttl`` takes one), saying how to write the file: it was "unknown export
     format 'graph.ttl'", the format's name in it unsaid."""
+    from pathlib import PurePath
+
     from ..query.export import ALL_FORMATS, ExportError, formats_named_by
+    from .format_names import meant
     if fmt.lower() in ALL_FORMATS or "." not in fmt:
         return
-    named = formats_named_by("graph" + fmt if fmt.startswith(".") else fmt)  # ".ttl": no suffix
+    name = "graph" + fmt if fmt.startswith(".") else fmt  # ".ttl": no suffix
+    named = formats_named_by(name)
+    if not named and meant(fmt, ALL_FORMATS):
+        return  # a format's name written otherwise ("json.ld") is ``_known``'s
+    # An extension of no format, but plainly meaning one ("graph.ntriples": nt), as the
+    # command line's export -o says it.
+    named = named or meant(PurePath(name).suffix[1:], ALL_FORMATS)
     if not named:
         return
     shown = " or ".join(repr(f) for f in named)

@@ -22,11 +22,7 @@ the project's prefixes their triples use, found in the lines as they are sorted
 all; a prefixed name Oxigraph ends in an escaped dot (``id:Corp\\.``, which rdflib refuses) is
 written whole (``turtle_names``).  ``export`` returns the bytes for a library's caller.
 
-``format_for`` picks the format of a file from its name's extension, as riot and rapper do:
-the RDF extensions are Oxigraph's (but ``.owl`` and ``.rdfs`` are RDF/XML and ``.txt`` none),
-the network ones ``network``'s; a compressed file's (``.gz``) or a syntax's export does not
-write (``.rj``; a query's answers, ``.srj``, ``.tsv``) is refused; any other extension keeps
-DEFAULT_FORMAT.
+``format_for`` (``export_files``) picks the format of a file from its name's extension.
 """
 
 from __future__ import annotations
@@ -35,7 +31,6 @@ import contextlib
 import functools
 import io
 import shutil
-from pathlib import PurePath
 from xml.parsers import expat
 
 import pyoxigraph as ox
@@ -46,6 +41,14 @@ from ..store.sorted_lines import LinesFile, LineSorter
 from ..wording import Said
 from . import network
 from .answer import xml_kept
+from .export_files import (  # noqa: F401 (format_for, formats_named_by: for export's callers)
+    ALL_FORMATS,
+    DEFAULT_FORMAT,
+    FORMATS,
+    ExportError,
+    format_for,
+    formats_named_by,
+)
 from .rdf_xml import not_written
 from .results import GRAPH_FORMATS, prefixes_for
 from .temporary import SpillFailed, Temporary, held_file, spilled
@@ -53,90 +56,8 @@ from .turtle_names import WholeNames
 from .used_prefixes import UsedPrefixes
 from .xml_check import XmlCheck
 
-FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
-DEFAULT_FORMAT = "ttl"
 QUAD_FORMATS = {"nq", "trig"}
-# Every format `export` writes: the RDF syntaxes, then the graph viewers' network formats.
-ALL_FORMATS = FORMATS + network.FORMATS
 _REIFICATION = {ox.NamedNode(str(RDF[p])) for p in ("subject", "predicate", "object")}
-
-
-class ExportError(ValueError):
-    """The export cannot be written as asked.  Where it names a parameter, the message is a
-    ``wording.Said``: ``inferred=True``, ``fmt='nt'`` to a caller of ``export`` and
-    ``format_for``, the command line's ``--inferred``, ``--format nt`` through ``worded``."""
-
-
-# Extensions read otherwise than Oxigraph reads them: an ontology file ending in .owl is
-# RDF/XML (Protégé's default, and riot's reading); .txt, N-Triples to Oxigraph (after the W3C
-# test suites), is plain text to everyone else, so it names no format; .nquads and .json-ld
-# are rdflib's names for N-Quads and JSON-LD, and .rdfs (a schema) its name for RDF/XML: such
-# a file got Turtle, which rdflib's guess_format then read as RDF/XML and refused.
-_READ_AS = {"owl": "rdf", "rdfs": "rdf", "txt": "", "nquads": "nq", "json-ld": "jsonld"}
-# Extensions of files that are no plain text in a format export writes: a compressed file
-# (by the program that makes one), or a syntax other tools read that export does not write.
-# Such a name got Turtle, as any unknown extension does: `-o graph.nt.gz` wrote plain Turtle
-# that zcat and every loader decompressing .gz refused, `-o graph.rj` Turtle for RDF/JSON.
-_COMPRESSED = {"gz": "gzip", "bz2": "bzip2", "xz": "xz", "zst": "zstd", "lz4": "lz4",
-               "zip": "zip"}
-# A query's answers (`alliance-graph query --format json|xml|tsv` writes them) are no graph:
-# `-o answers.srj` or `-o edges.tsv` got Turtle as well.
-_NOT_WRITTEN = {"rj": "RDF/JSON", "trix": "TriX", "hext": "HexTuples", "owx": "OWL/XML",
-                "ofn": "OWL functional syntax", "omn": "OWL Manchester syntax",
-                "srj": "SPARQL JSON results", "srx": "SPARQL XML results",
-                "tsv": "tab-separated values"}
-
-
-def _extension(fmt: str) -> str:
-    """Return the file name extension of a format ``export`` writes."""
-    if fmt in network.FORMATS:
-        return network.EXTENSIONS[fmt]
-    return GRAPH_FORMATS[fmt].oxigraph.file_extension
-
-
-def formats_named_by(name: str) -> list[str]:
-    """Return the formats the extension of the file name ``name`` names: one, none (no
-    extension, or one no format has), or two for ``.csv`` (the nodes, or the edges)."""
-    extension = PurePath(name).suffix[1:].lower()
-    extension = _READ_AS.get(extension, extension)
-    syntax = ox.RdfFormat.from_extension(extension) if extension else None
-    return [f for f in FORMATS if GRAPH_FORMATS[f].oxigraph == syntax] + \
-        [f for f in network.FORMATS if network.EXTENSIONS[f] == extension]
-
-
-def _refuse_unwritten(name: str) -> None:
-    """Raise ExportError for a file name whose extension says it holds what export does not
-    write: compressed text (``graph.nt.gz``), or a syntax of ``_NOT_WRITTEN``."""
-    path = PurePath(name)
-    extension = path.suffix[1:].lower()
-    if extension in _COMPRESSED:
-        tool = _COMPRESSED[extension]
-        raise ExportError(f"{name} names a file compressed by {tool}, but export writes plain "
-                          f"text: export to {path.stem}, then compress it ({tool} {path.stem})")
-    if extension in _NOT_WRITTEN:
-        raise ExportError(f"{name} names a file of {_NOT_WRITTEN[extension]}, which export "
-                          "does not write: end its name in the extension of a format it "
-                          "writes (.ttl, .nt, .nq, .trig, .jsonld, .rdf, .graphml, .csv)")
-
-
-def format_for(name: str, fmt: str | None) -> str:
-    """Return the format to write the file ``name`` in: ``fmt``, else the one its extension
-    names, else DEFAULT_FORMAT; raise ExportError when they differ or the extension names two,
-    or names a compressed file or a syntax export does not write (``_refuse_unwritten``)."""
-    _refuse_unwritten(name)
-    named = formats_named_by(name)
-    if fmt is None and len(named) > 1:
-        raise ExportError(Said(lambda n: f"{name} may hold {' or '.join(named)}: give "
-                                         f"{n('fmt', *named)}"))
-    if fmt is None:
-        return named[0] if named else DEFAULT_FORMAT
-    # GraphML is XML: a .xml file may hold it, though .xml alone names RDF/XML.
-    if named and fmt not in named and (fmt, named) != ("graphml", ["xml"]):
-        raise ExportError(Said(lambda n: (
-            f"{name} is a name for {n('fmt', *named)}, but {n('fmt', fmt)} was asked: "
-            + (f"leave {n('fmt')} out" if len(named) == 1 else f"give {n('fmt', *named)}")
-            + f", or end the file name in .{_extension(fmt)}")))
-    return fmt
 
 
 # Lines sorted by their bytes, each once, in runs of this many bytes held (the lines and
