@@ -74,3 +74,14 @@ def test_a_run_of_hashes_after_bnode_is_read_in_linear_time():
     assert not blank_labels.made_by("SELECT * {} # bnode" + "#" * 26)
     assert blank_labels.made_by("SELECT (BNODE" + "#" * 100_000 + "\n(?x) AS ?b) {}")
     assert time.process_time() - started < 1
+
+
+def test_an_answer_is_relabelled_only_where_its_query_may_make_a_label():
+    # The one decision /sparql and the command line's query take (gated): relabelled always,
+    # Python saw every triple of every answer, for labels only BNODE("...") or SERVICE makes.
+    triples = [ox.Triple(ox.BlankNode("a:b"), ox.NamedNode("http://e/p"), ox.Literal("v"))]
+    plain = blank_labels.gated(triples, "CONSTRUCT WHERE { ?s ?p ?o }")
+    assert list(blank_labels.carried(plain)) == triples
+    made = blank_labels.gated(triples, 'CONSTRUCT { ?b ?p ?o } WHERE { BIND(BNODE("a:b") AS ?b) }')
+    assert [t.subject.value for t in blank_labels.carried(made)] == ["x" + b"a:b".hex()]
+    assert results.kind_of(plain) == "graph"  # any writer of answers takes it

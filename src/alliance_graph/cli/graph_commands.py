@@ -163,8 +163,8 @@ def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"") -> None:
             try:
                 plain = fmt == "csv" and kind == "select" and csv_results.oxigraph_writes(
                     kg, text, PREFIX_IRIS.values())  # no triple term, no IRI with a comma
-                pieces, result = graph_answer.pieces(result, fmt) if kind == "graph" else (
-                    None, result)
+                pieces, result = graph_answer.pieces(result, fmt, text) if kind == "graph" \
+                    else (None, result)  # its labels as /sparql's (blank_labels.gated)
                 if pieces is not None:  # declaring the prefixes it uses
                     for piece in pieces:
                         sink.write(piece)
