@@ -855,3 +855,33 @@ def test_more_fields_than_the_protocol_needs_are_a_400_at_once(endpoint, send):
         f"{fields.MAX_PARAMS:,} are read: the SPARQL protocol needs a few\n").encode())
     form = "query=ASK%7B%7D" + "&a" * (fields.MAX_PARAMS - 1)
     assert fetch(f"{endpoint}/sparql?{form}")[0] == 200
+
+
+# A CSV answer of one column ?x and one row of n letters: "x\r\n", the letters, "\r\n".
+_LETTERS = ('SELECT ?x WHERE {{ BIND("aaaaaaaaaa" AS ?a0) '
+            + " ".join(f"BIND(CONCAT({', '.join([f'?a{i}'] * 10)}) AS ?a{i + 1})" for i in range(4))
+            + " BIND(SUBSTR(?a4, 1, {n}) AS ?x) }}")
+
+
+def test_bom_begins_a_csv_or_tsv_answer_for_excel_as_query_bom_does(endpoint):
+    """/sparql had no way to ask for a byte order mark, which Excel on Windows needs to read
+    UTF-8, while `query --bom` and /dataset's bom=true give one: bom=true now, counted within
+    --max-result-bytes (50,000 here), in the ETag, a 400 for another format or value."""
+    import codecs
+    query = _LETTERS.format(n=49_990)
+    for fmt in ("csv", "tsv"):
+        status, plain_headers, plain = get(endpoint, query, format=fmt)
+        status, headers, marked = get(endpoint, query, format=fmt, bom="true")
+        assert status == 200 and marked == codecs.BOM_UTF8 + plain, marked[:20]
+        assert headers["ETag"] != plain_headers["ETag"]
+        assert get(endpoint, query, format=fmt, bom="no")[2] == plain  # kept apart in the cache
+    at_limit = _LETTERS.format(n=49_995)  # 50,000 bytes: within the limit, the mark over it
+    assert get(endpoint, at_limit, format="csv")[0] == 200
+    status, _, body = get(endpoint, at_limit, format="csv", bom="true")
+    assert status == 422 and b"larger than 50,000 bytes" in body, body[:200]
+    for params in ({"format": "json", "bom": "true"}, {"format": "csv", "bom": "maybe"}):
+        status, _, body = get(endpoint, "ASK {}", **params)
+        assert status == 400 and b"bom" in body, (params, body[:200])
+    assert get(endpoint, bom="true")[0] == 200  # no query: the service description still
+    status, _, body = get(endpoint, BOM="true")  # unread_params knows it
+    assert status == 400 and b"did you mean bom?" in body, body[:200]

@@ -125,3 +125,11 @@ def test_a_cache_breaker_alone_still_gets_the_service_description(endpoint):
     assert b"sd:Service" in body or b"Service" in body
     status, _, body = fetch(f"{endpoint}/sparql?_=1712345678&qeury=x")
     assert status == 400 and b"'_'" not in body and b"'qeury' (did you mean query?)" in body
+
+
+def test_bom_is_read_and_named_where_misspelt():
+    # /sparql reads bom (web/answer_mark.py): not a parameter it does not read, and the one
+    # meant by BOM or boms.
+    assert unread({"bom": ["true"]}) == ""
+    assert unread({"BOM": ["1"], "boms": ["1"]}) == ("'BOM' (did you mean bom?), 'boms' (did you "
+                                                      "mean bom?)")

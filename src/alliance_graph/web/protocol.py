@@ -34,7 +34,7 @@ from ..query.bounds import Bounds
 from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
-from . import client_share, fields, negotiation, service_description, unread_params
+from . import answer_mark, client_share, fields, negotiation, service_description, unread_params
 from .echoed import said
 from .fields import form_charset, format_values, parse_params, plain_body, read_body
 
@@ -75,6 +75,7 @@ class QueryRequest:
     named_graphs: list[str]
     inferred: bool
     formats: list[str]  # the format parameter's values, in the order sent
+    bom: bool = False  # a CSV or TSV answer begun with a byte order mark (``answer_mark``)
 
 
 # A status line's text per code, for the answers written without a framework.
@@ -164,7 +165,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
         raise unread_params.empty_query(method, params, args)
     return QueryRequest(text, params.get("default-graph-uri", []),
                         params.get("named-graph-uri", []),
-                        fields.inferred(params), format_values(params))
+                        fields.inferred(params), format_values(params), answer_mark.asked(params))
 
 
 def dataset(svc, req: QueryRequest, plan: guard.QueryPlan) -> Dataset:
@@ -283,23 +284,23 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     for an If-Match naming another answer); ``client`` (its address) gets its share of the
     engine (``client_share.py``)."""
     plan = plan_of(req.text, svc.settings)
-    formats = _formats(plan.form, req.formats, accept)
+    formats = answer_mark.taking(req.bom, _formats(plan.form, req.formats, accept))
     graphs = dataset(svc, req, plan)
     # Every check has run; only the evaluation itself may be skipped.  The key holds the
     # resolved dataset and formats, never the raw request, so a hit is the same answer.
-    key = (req.text, graphs, tuple(f.name for f in formats))
+    key = (req.text, graphs, tuple(f.name for f in formats)) + (("bom",) if req.bom else ())
     if plan.volatile:  # NOW(), RAND(), ...: a new answer each time, never cached or tagged
         failed = precondition_failed(if_match, None)
         if failed:
             return failed
-        body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
+        body, fmt = evaluate(svc, req, graphs, formats, plan.prefixes, client)
         return 200, [("Content-Type", negotiation.media_type(fmt)), ("Cache-Control", "no-store"),
                      ("Vary", "Accept"), *HEADERS], body
     if not svc.settled:
         # A remote store may be filled again while it is served: an answer kept, or tagged by
         # the version read at start, went on being given after the store had changed.  So each
         # answer is evaluated, and tagged by its own bytes: a 304 only for the same answer.
-        body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
+        body, fmt = evaluate(svc, req, graphs, formats, plan.prefixes, client)
         ctype = negotiation.media_type(fmt)
         tag = content_tag(body, ctype)
         failed = precondition_failed(if_match, tag)
@@ -319,7 +320,7 @@ def answer(svc, req: QueryRequest, accept: str | None, if_none_match: str | None
     responses, kept = svc.responses, (svc.version, key)
     cached = responses.get(kept)
     if cached is None:
-        body, fmt = evaluate(svc, req.text, graphs, formats, plan.prefixes, client)
+        body, fmt = evaluate(svc, req, graphs, formats, plan.prefixes, client)
         if isinstance(body, Spooled) and len(body) <= responses.largest:
             body = body.read()  # small enough to be kept: kept in memory, as any entry is
         cached = (body, negotiation.media_type(fmt))
@@ -361,14 +362,16 @@ def _formats(form: str, requested: list[str], accept: str | None) -> list:
     return [RESULT_FORMATS["json"]]
 
 
-def evaluate(svc, text: str, graphs: Dataset, formats, prefixes, client: str | None):
-    """Have the engine answer, within ``client``'s share of its query slots and what its
-    wait for one left of the time limit (``client_share.Shares.share``)."""
+def evaluate(svc, req: QueryRequest, graphs: Dataset, formats, prefixes, client: str | None):
+    """Have the engine answer ``req`` (marked for its ``bom``: ``answer_mark``), within
+    ``client``'s share of its query slots and what its wait for one left of the time limit
+    (``client_share.Shares.share``)."""
     with svc.queries.share(client, wait=svc.settings.query_timeout,
                            hint=client_share.proxy_hint("queries",
                                                         bool(svc.settings.trusted_proxies))) \
             as held:
-        return svc.engine.answer(text, graphs, formats, prefixes, *held)
+        body, fmt = svc.engine.answer(req.text, graphs, formats, prefixes, *held)
+    return answer_mark.marked(body, fmt, req.bom, svc.settings.max_result_bytes), fmt
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

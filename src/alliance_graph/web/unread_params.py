@@ -19,9 +19,11 @@ from ..build.spelling import Names
 from ..clipping import clipped
 from ..query.refused import Refused
 
-# The parameters /sparql reads: the protocol's, ``inferred``, and a format's two names
-# (``fields.format_values``); ``update`` is read to be refused (403).
-READ = ("query", "default-graph-uri", "named-graph-uri", "inferred", "format", "output", "update")
+# The parameters /sparql reads: the protocol's, ``inferred``, a format's two names
+# (``fields.format_values``) and ``bom`` (``answer_mark``); ``update`` is read to be refused
+# (403).
+READ = ("query", "default-graph-uri", "named-graph-uri", "inferred", "format", "output", "bom",
+        "update")
 # Passed over where no query came: jQuery's cache breaker (``cache: false`` adds ``_=<time>``
 # to every GET), which a page fetching the service description that way sends; refused, it
 # turned a working fetch into a 400.
