@@ -1,8 +1,11 @@
 """query --timeout's answer: printed whole and exit 0, or cut short and told it did not finish."""
 
+import contextlib
 import io
+import os
 import random
 import sys
+import threading
 import time
 
 import pytest
@@ -70,3 +73,42 @@ def test_no_limit_and_the_work_own_failure_are_as_without_one():
     with pytest.raises(ValueError, match="query failed"):
         answered(failing, 5)
     assert sys.stdout is before
+
+
+def test_a_reader_not_reading_does_not_hold_the_limit_back():
+    # `query --timeout 2 ... | less` (a pager not yet read): the piece being written held the
+    # lock the limit takes to give up, and the command ended when the reader read, not at 2 s.
+    reading, writing = os.pipe()
+    before = sys.stdout
+    sys.stdout = pipe = io.TextIOWrapper(io.FileIO(writing, "wb"), encoding="utf-8")
+    stop = threading.Event()
+
+    def work():
+        while not stop.is_set():
+            sys.stdout.write("x" * 65536)  # past the pipe's buffer: blocked
+
+    # The reader goes at 1.5 s (the blocked write fails then): before, the limit waited for it.
+    closing = threading.Lock()
+    closed = []
+
+    def reader_gone():
+        with closing:
+            if not closed:
+                closed.append(os.close(reading))
+
+    gone = threading.Timer(1.5, reader_gone)
+    gone.start()
+    began = time.monotonic()
+    try:
+        with pytest.raises(waiting.TimedOut):
+            timed_answer.written_within(work, 0.2, over="did not finish")
+        took = time.monotonic() - began
+    finally:
+        sys.stdout = before
+        stop.set()
+        gone.cancel()
+        reader_gone()  # the blocked write fails: the work's thread ends
+        time.sleep(0.05)
+        with contextlib.suppress(OSError):
+            pipe.close()
+    assert took < 1.0, took

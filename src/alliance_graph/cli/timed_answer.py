@@ -8,6 +8,9 @@ one try in ten at ``--timeout 0.0001``).  So each write to standard output is he
 until the next one, and the last is written as the work ends, under the lock the time limit
 takes to give up: a limit passing first leaves the answer visibly short of its end (its
 last piece never written), and an answer whose last piece is out has finished (exit 0).
+The lock is not held while a piece is written: a reader not reading (a pager, `| (sleep 60;
+head)`) blocked that write, and the limit, waiting for the lock, with it (measured: exit 1
+when the reader read, not at the limit).
 """
 
 from __future__ import annotations
@@ -27,24 +30,35 @@ class _Held(io.RawIOBase):
         self.lock = threading.Lock()
         self.piece = b""
         self.given_up = self.whole = False
+        self.ended = threading.Event()  # the last piece written (or not to be)
+        self.failed: BaseException | None = None  # that write's failure (a full disk)
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
         with self.lock:
-            if not self.given_up:  # (given up: the process is ending without it)
-                self._out()
-                self.piece = bytes(data)
+            if self.given_up:  # (the process is ending without it)
+                return len(data)
+            piece, self.piece = self.piece, bytes(data)
+        self._out(piece)  # (one thread writes: the pieces keep their order)
         return len(data)
 
     def end(self, whole: bool) -> None:
         """Write the last piece (the answer ``whole`` when the work returned), unless the
         time limit gave up first."""
-        with self.lock:
-            if not self.given_up:
-                self._out()
-                self.whole = whole
+        try:
+            with self.lock:
+                if self.given_up:
+                    return
+                self.whole = whole  # decided here: the limit no longer cuts it
+                piece, self.piece = self.piece, b""
+            self._out(piece)
+        except BaseException as exc:
+            self.failed = exc
+            raise
+        finally:
+            self.ended.set()
 
     def give_up(self) -> bool:
         """Return whether the answer is short of its end, writing no more of it if so."""
@@ -52,8 +66,7 @@ class _Held(io.RawIOBase):
             self.given_up = not self.whole
             return self.given_up
 
-    def _out(self) -> None:
-        piece, self.piece = self.piece, b""
+    def _out(self, piece: bytes) -> None:
         if piece:
             self.out.write(piece)
             self.out.flush()
@@ -92,6 +105,11 @@ def written_within(work, timeout: float | None, *, over: str = ""):
     except waiting.TimedOut:
         if held.give_up():  # standard output left as it is: the work may still write there
             raise
+        while not held.ended.wait(0.2):  # its last piece being written (Ctrl-C: at once)
+            pass
+        if held.failed is not None:  # (the limit passed as it failed: its failure stands)
+            sys.stdout = before
+            raise held.failed from None
         value = None
     except KeyboardInterrupt:  # (Ctrl-C: as a time limit given up)
         raise
