@@ -148,3 +148,22 @@ def test_names_cut_anywhere_in_a_run_passed_on_in_parts_are_written_whole(monkey
         stream.end()
         assert out.getvalue() == whole(text, PREFIX_IRIS)
     assert whole(text, PREFIX_IRIS).count(b"<https://alliance-graph.example/") == 10
+
+
+@pytest.mark.parametrize("unit", [b"(", b"^", b"(a:"])
+def test_a_literal_of_brackets_is_passed_on_in_linear_time_at_c_speed(unit):
+    # Each place a name may start in a run was read from the run's start, a Python step each:
+    # a 16 MB literal of "(" took 6 s (0.02 s before the run was passed on in parts), 4 MB
+    # 1.4 s; only the part after the last character that ends every name is read now.
+    data = b'id:s id:p "' + unit * (4_000_000 // len(unit)) + b'" .\n'
+    out = io.BytesIO()
+
+    def written():
+        out.seek(0)
+        out.truncate()
+        stream = WholeNames(out, PREFIX_IRIS)
+        for i in range(0, len(data), 8192):
+            stream.write(data[i:i + 8192])
+        stream.end()
+    assert _min_time(written) < 0.3  # 1.4 s before
+    assert out.getvalue() == data

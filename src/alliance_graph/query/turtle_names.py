@@ -42,8 +42,14 @@ _ESCAPE = re.compile(rb"\\(.)")
 # start differently anyway): a 5 MB name is read in 0.02 s.
 _REACH = re.compile(rb"(?<![^\s(\[{^])(?<!\\[(\[{^])(?:[A-Za-z][\w\-]*+)?"
                     rb"(?::(?:[^\s\\;,()\[\]{}\"<>^#]++|\\.)*+\\?)?")
-# What a name may start after within a run of no space or line end.
-_STARTS_AFTER = re.compile(rb"[(\[{^\t\r\x0b\x0c]")
+# What a name may start after within a run of no space or line end: a bracket not escaped
+# (``_NAME`` starts none after "\("), other white space.
+_STARTS_AFTER = re.compile(rb"[(\[{^\t\r\x0b\x0c](?<!\\[(\[{^])")
+# What ends every name (a character a name holds only escaped, after an even run of
+# backslashes), read backwards: no name before the last one goes on past a run's end.  Each
+# place a name may start read from the run's start took 6 s for a 16 MB literal of "(" (or
+# "^"; 0.02 s before the run was passed on in parts).
+_ENDS_NAMES = re.compile(rb"[\s;,()\[\]{}\"<>^#](?:\\\\)*+(?!\\)")
 # The most bytes of no space or line end held before passing on what no name can be part of.
 _HELD = 1 << 16
 
@@ -78,7 +84,8 @@ def _reaching(run: bytes, start: int) -> int | None:
     first name that may go on past its end starts, None if none may.  The places a name may
     start are read in order, each name's reach passed over: one inside it (after an escaped
     bracket) reaches where it does."""
-    at = start
+    last = _ENDS_NAMES.search(run[start:][::-1])
+    at = start if last is None else len(run) - last.start()
     while True:
         m = _REACH.match(run, at)
         if m is not None and m.end() > at:  # a name, or what may become one, starts here
