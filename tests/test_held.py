@@ -86,3 +86,14 @@ def test_an_asks_csv_and_tsv_are_the_endpoints_one_column_and_one_row(kg, tmp_pa
     import pickle
     assert not copy.copy(held.read_whole(kg.query("ASK { ?c a ag:NoSuchClass }")))
     assert pickle.loads(pickle.dumps(yes)) == yes
+
+
+def test_asks_are_ordered_as_oxigraphs_booleans(kg):
+    # Compared with < (sorting answers), ag.run's ASK raised "'<' not supported between
+    # instances of 'Boolean' and 'Boolean'", where Oxigraph's QueryBoolean orders them.
+    yes = held.read_whole(kg.query("ASK { id:IronDome ?p ?o }"))
+    no = held.read_whole(kg.query("ASK { ?c a ag:NoSuchClass }"))
+    assert no < yes and no <= yes and yes > no and yes >= no and not yes < yes
+    assert sorted([yes, no]) == [no, yes]
+    assert yes > kg.query("ASK { ?c a ag:NoSuchClass }")  # Oxigraph's own, either side
+    assert kg.query("ASK { ?c a ag:NoSuchClass }") < yes

@@ -95,10 +95,23 @@ class Boolean:
         return bool(self._answer)
 
     def __eq__(self, other):
-        return self._answer == (other._answer if isinstance(other, Boolean) else other)
+        return self._answer == _answer_of(other)
 
     def __hash__(self):
         return hash(self._answer)
+
+    # Ordered as Oxigraph's (false before true): sorting ag.run's answers raised a TypeError.
+    def __lt__(self, other):
+        return self._answer < _answer_of(other)
+
+    def __le__(self, other):
+        return self._answer <= _answer_of(other)
+
+    def __gt__(self, other):
+        return self._answer > _answer_of(other)
+
+    def __ge__(self, other):
+        return self._answer >= _answer_of(other)
 
     def serialize(self, output=None, format=None):  # pyoxigraph's own parameter names
         """Write the answer as ``QueryBoolean.serialize`` does, CSV and TSV but as above."""
@@ -124,6 +137,11 @@ class Boolean:
 
     def __repr__(self):
         return repr(self._answer)
+
+
+def _answer_of(other):
+    """Return Oxigraph's answer a ``Boolean`` holds, anything else as it is."""
+    return other._answer if isinstance(other, Boolean) else other
 
 
 def _boolean(value: bool) -> Boolean:
