@@ -95,3 +95,11 @@ def test_a_formats_name_written_otherwise_is_told_the_one_meant(args, meant):
 def test_a_name_meaning_no_format_keeps_clicks_words():
     assert refusal("export", "--format", "bogus").endswith("'nodes-csv', 'edges-csv'.")
     assert refusal("stats", "--format", "jsonld").endswith("is not one of 'text', 'json'.")
+
+
+def test_a_choice_refused_says_its_value_clipped_and_as_typed():
+    # click said the value whole (`query --format "$(cat big)"`: a 100 KB error) and a byte
+    # that is not UTF-8 as Python holds it, 'x\udcff'; said as every message says a value now.
+    said = refusal("stats", "--format", "j" * 100_000)
+    assert len(said) < 600 and "…' (100,000 characters) is not one of 'text', 'json'." in said
+    assert "'x\\xff' is not one of" in refusal("stats", "--format", "x\udcff")

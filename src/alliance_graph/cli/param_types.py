@@ -10,8 +10,9 @@ import math
 import click
 
 from .. import settings as settings_mod
+from ..clipping import clipped
 from ..facade import format_names
-from ..wording import shown
+from ..wording import quoted, shown
 
 
 class Seconds(click.FloatRange):
@@ -129,11 +130,15 @@ class Choice(click.Choice):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as refused:
-            # A format's name written otherwise (json for jsonld): the one meant, as the
-            # library's export says it.
-            names = isinstance(value, str) and format_names.meant(value, self.choices)
-            if names:
-                refused.message = f"{refused.message.rstrip('.')}: {format_names.said(names)}"
+            if not isinstance(value, str):
+                raise
+            # Said as every message says a value (click said a 100 KB one whole, and a byte
+            # not UTF-8 '\udcff'), and of a format's name written otherwise (json for jsonld)
+            # the one meant, as the library's export says it.
+            names = format_names.meant(value, self.choices)
+            refused.message = (f"{clipped(value, show=quoted)} is not one of "
+                               f"{', '.join(map(repr, self.choices))}"
+                               + (f": {format_names.said(names)}" if names else "."))
             raise
 
 
