@@ -75,3 +75,17 @@ def test_a_file_named_with_a_leading_dash_is_told_to_follow_two(tmp_path, name, 
     done = subprocess.run([COMMAND, "validate", "-y.ttl"], capture_output=True, text=True,
                           timeout=120, cwd=tmp_path)
     assert done.stderr.splitlines()[-1] == "Error: No such option '-y'."
+
+
+def test_a_source_named_with_a_leading_dash_is_not_told_a_way_cite_refuses(tmp_path):
+    # cite -x.txt (a source named so, in the sources folder, run there) was told to give
+    # ./-x.txt or cite -- -x.txt, which cite refuses: no folder, and no name starting '-'.
+    (tmp_path / "-x.txt").write_text("the quick brown fox\n", encoding="utf-8")
+    done = subprocess.run([COMMAND, "--sources", str(tmp_path), "cite", "-x.txt", "quick"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2 and "./-x.txt" not in done.stderr, done.stderr
+    (tmp_path / "-q.rq").write_text("ASK {}\n", encoding="utf-8")  # query's file: told
+    done = subprocess.run([COMMAND, "query", "-q.rq"], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert "give it after --, which ends them (query -- -q.rq), or as ./-q.rq" in \
+        done.stderr, done.stderr

@@ -14,6 +14,9 @@ import os
 
 import click
 
+# Arguments that are no click.Path yet are read as a file from here when one is named so.
+_PATHS_TOO = ("query_or_file",)
+
 
 def option_meant(command: click.Command, option: str, args: list[str],
                  name: str | None = None) -> str | None:
@@ -23,8 +26,11 @@ def option_meant(command: click.Command, option: str, args: list[str],
     name = name or command.name
     # A file named with a leading '-' (validate -x.ttl): click read it as options ("No such
     # option '-x'"), and nothing said how to give it.
+    # Only where an argument is a path from here: cite's SOURCE, a name in the sources
+    # folder, was told to give ./-x.txt or -- -x.txt, each refused (no folder; no '-' first).
     named = next((a for a in args if a.startswith(option) and os.path.isfile(a)), None)
-    if named is not None and any(isinstance(p, click.Argument) for p in command.params):
+    if named is not None and any(isinstance(p, click.Argument) and (
+            isinstance(p.type, click.Path) or p.name in _PATHS_TOO) for p in command.params):
         return (f"{option} is no option of {name}: {named} is a file, and a name beginning "
                 f"with '-' is read as options; give it after --, which ends them ({name} -- "
                 f"{named}), or as ./{named}")
