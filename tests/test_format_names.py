@@ -15,7 +15,11 @@ QUERY = ("table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt", "jsonld")
     ("n-quads", EXPORT, ["nq"]), ("n3", EXPORT, ["ttl"]), ("n3", ("turtle",), ["turtle"]),
     ("csv", EXPORT, ["nodes-csv", "edges-csv"]), ("srj", QUERY, ["json"]),
     # Nothing plain, or nothing offered that it names: nothing.
-    ("bogus", EXPORT, []), ("nquads", QUERY, []), ("jsonld", ("text", "json"), []), ("", EXPORT, [])])
+    ("bogus", EXPORT, []), ("nquads", QUERY, []), ("jsonld", ("text", "json"), []), ("", EXPORT, []),
+    # A results format's name where none is offered: export's xml is RDF/XML, stats' json
+    # its figures ("did you mean xml?" of export --format srx).
+    ("srx", QUERY, ["xml"]), ("srx", EXPORT, []), ("sparql-xml", EXPORT, []),
+    ("srj", ("text", "json"), [])])
 def test_a_name_written_otherwise_means_the_format_offered(name, offered, meant):
     assert format_names.meant(name, offered) == meant
 

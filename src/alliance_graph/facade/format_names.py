@@ -22,14 +22,21 @@ _SPOKEN = {
     "srj": ("json",), "sparqljson": ("json",), "srx": ("xml",), "sparqlxml": ("xml",),
 }
 _WRITTEN = re.compile(r"[-_/. ]")
+# The names of SPARQL's results formats, meant only where they are offered (a query's
+# --format, which offers tsv): export's xml is RDF/XML and stats' json its figures, and
+# `export --format srx` was asked "did you mean xml?".
+_RESULTS = {"srj", "sparqljson", "srx", "sparqlxml"}
 
 
 def meant(name: str, offered: Iterable[str]) -> list[str]:
     """Return the formats among ``offered`` that ``name``, refused as none of them, plainly
     means (both CSV exports for ``csv``); [] where none is plain."""
     offered = [str(o).lower() for o in offered]
+    written = _WRITTEN.sub("", name.lower())
+    if written in _RESULTS and "tsv" not in offered:
+        return []
     found = []
-    for names in _SPOKEN.get(_WRITTEN.sub("", name.lower()), ()):
+    for names in _SPOKEN.get(written, ()):
         found += [n for n in ((names,) if isinstance(names, str) else names) if n in offered][:1]
     return found
 
