@@ -33,6 +33,11 @@ COMMAND = str(Path(sys.executable).parent / "alliance-graph")
     (["--xyz", "stats"], "No such option '--xyz'."),
     (["query", "--timout", "5", "ASK {}"], "No such option '--timout'. Did you mean '--timeout'?"),
     (["query", "-x", "aid-amounts"], "No such option '-x'."),
+    # Words or a number beginning with '-': click said "No such option '-4'" alone.
+    (["cite", "000_x.txt", "-40 degrees"], "-4 is no option of cite: '-40 degrees' begins "
+     "with '-', which is read as options; give it after --, which ends them (cite -- ...)"),
+    (["query", "-- a comment"], "-- a comment is no option of query: '-- a comment' begins "
+     "with '-', which is read as options; give it after --, which ends them (query -- ...)"),
 ])
 def test_an_option_the_command_lacks_is_told_as_the_one_meant(args, said):
     done = subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=120)

@@ -3,7 +3,8 @@ choices written as an option (``stats --json`` for ``--format json``: click offe
 "Did you mean '--output'?" of ``export --ttl``), or a long option written with one dash
 (``query -format csv``, which click reads as the short options ``-f -o -r ...`` run
 together, refusing "No such option '-f'", a letter the user never typed alone), or a file
-named with a leading '-' (``validate -x.ttl``, given after ``--``); and a word
+named with a leading '-' (``validate -x.ttl``, given after ``--``), as words or a number
+beginning with one are (``cite SOURCE "-40 degrees"``); and a word
 left over that is such a choice, a flag's name or an option's value (``query aid-amounts
 csv``, ``catalogue update``, ``export graph.ttl``: "Got unexpected extra argument").
 """
@@ -13,6 +14,9 @@ from __future__ import annotations
 import os
 
 import click
+
+from ..clipping import clipped, cut
+from ..wording import quoted
 
 # Arguments that are no click.Path yet are read as a file from here when one is named so.
 _PATHS_TOO = ("query_or_file",)
@@ -34,6 +38,14 @@ def option_meant(command: click.Command, option: str, args: list[str],
         return (f"{option} is no option of {name}: {named} is a file, and a name beginning "
                 f"with '-' is read as options; give it after --, which ends them ({name} -- "
                 f"{named}), or as ./{named}")
+    # Words beginning with '-' (cite SOURCE "-40 degrees", query "-- a comment"): no option
+    # holds a space or starts with a digit, yet click said "No such option '-4'" alone.
+    worded = next((a for a in args if a.startswith(option) and (
+        any(c.isspace() for c in a) or a[1:2].isdigit())), None)
+    if worded is not None and any(isinstance(p, click.Argument) for p in command.params):
+        return (f"{cut(option, 20)} is no option of {name}: {clipped(worded, show=quoted)} begins with "
+                f"'-', which is read as options; give it after --, which ends them ({name} "
+                f"-- ...)")
     if option.startswith("--"):
         word = option[2:].lower()
         for param in command.params:
