@@ -600,3 +600,22 @@ def test_bom_begins_the_networks_csv_for_excel_as_export_bom_does(endpoint, fmt)
                  "&bom=maybe"):
         status, _, body = read(endpoint, path)
         assert status == 400 and b"bom" in body, (path, body[:200])
+
+
+@pytest.mark.parametrize("path", [
+    "/rdf-graphs?default&bom=true",
+    "/rdf-graphs?graph=https://alliance-graph.example/graph/data/aid.ttl&inferred=true",
+    "/dataset?inferred=false", "/dataset?format=nq&inferred=true",
+    "/dataset?format=nodes-csv&inferred=true", "/dataset?format=graphml&inferred=false"])
+def test_a_parameter_a_read_cannot_honour_is_a_400_not_passed_over(endpoint, path):
+    # Each was answered 200 as though it had been read: /dataset's dump held graph/inferred
+    # with inferred=false, its network lacked the inferred facts with inferred=true.
+    status, _, body = read(endpoint, path)
+    assert status == 400, (path, status, body[:200])
+    assert (b"bom" if "bom" in path else b"inferred is not read here") in body, body[:200]
+
+
+def test_the_parameters_a_read_honours_are_still_read(endpoint):
+    for path in ("/rdf-graphs?default&bom=false", "/rdf-graphs?default&inferred=true",
+                 "/dataset?bom=false", "/dataset?format=nodes-csv&bom=true"):
+        assert read(endpoint, path)[0] == 200, path

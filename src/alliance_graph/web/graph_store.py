@@ -162,10 +162,13 @@ def rdf_graphs():
             # One answer is one graph: which of them was meant is the client's to say.
             raise Refused(400, "ask for one graph: ?default or a single ?graph=IRI, not both "
                                "or several")
+        _bom(None, "a graph")
         if named:
             iri = named[0]
             if not iri:
                 raise Refused(400, "?graph= needs a graph's IRI; GET /sparql lists the graphs")
+            _no_inferred("a named graph holds what it holds, inferred or not: inferred applies "
+                         "to ?default")
             if iri not in svc.graphs:
                 raise Refused(404, f"no graph {bracketed(iri)} here; GET /sparql lists the graphs")
             graphs = [svc.graphs[iri]]
@@ -211,6 +214,11 @@ def dataset():
     name = _network_asked(values, request.headers.get("Accept"))
     try:
         bom = _bom(name)
+        _no_inferred("the dataset holds every graph, graph/inferred among them, and its network "
+                     "the asserted facts alone: /rdf-graphs?default&inferred=true is the default "
+                     "graph with the inferred triples" if name is None else
+                     f"format={name} draws the asserted facts alone (as export --inferred "
+                     "applies to RDF formats only)")
     except Refused as exc:
         return error(exc.status, str(exc))
     if name is not None:
@@ -236,15 +244,25 @@ def dataset():
                        ctype.split(";", 1)[0]).file_extension))
 
 
-def _bom(name: str | None) -> bool:
+def _bom(name: str | None, other: str = "an RDF dump") -> bool:
     """Return whether the request asks for its CSV to begin with a byte order mark (``bom``:
-    off by default, as ``alliance-graph export --bom``); refuse it (400) for another format."""
+    off by default, as ``alliance-graph export --bom``); refuse it (400) for another format
+    (``other``, what is asked for when no network format is: a dump, or a graph, where it
+    was ignored without a word)."""
     bom = said_yes(request.args, "bom", "to begin the CSV with a UTF-8 byte order mark (for "
                    "Excel)", "to leave it out (for Gephi 0.9 and Python's csv)")
     if bom and name not in ("nodes-csv", "edges-csv"):
         raise Refused(400, "bom applies to format=nodes-csv and format=edges-csv, not to "
-                           f"{'format=' + name if name else 'an RDF dump'}")
+                           f"{'format=' + name if name else other}")
     return bom
+
+
+def _no_inferred(why: str) -> None:
+    """Refuse (400) ``inferred``, which this request cannot honour, saying ``why``: read
+    nowhere but ``?default``, ``/dataset?inferred=false`` was answered with graph/inferred and
+    ``format=nodes-csv&inferred=true`` without the inferred facts, as though it were read."""
+    if "inferred" in request.args:
+        raise Refused(400, f"inferred is not read here: {why}")
 
 
 def _file_named(filename: str) -> dict:
