@@ -1217,6 +1217,18 @@ def test_a_load_url_slip_names_its_option_before_the_build(mini, tmp_path, optio
     assert not list(cache.glob("**/*.nq"))
 
 
+def test_an_empty_graph_store_url_is_none_and_white_space_a_slip(mini, tmp_path):
+    # '' is the docs' (and the store's 404 advice's) way to load through SPARQL Update alone;
+    # refused as an empty option (df79d244), the command offered no other.
+    store = f"http://127.0.0.1:{servers.free_port()}/query"
+    base = ("--data", mini.data_dir, "--ontology", mini.ontology_dir, "--cache",
+            tmp_path / "cache", "--store", store, "load", "--graph-store-url")
+    done = command(*base, "")
+    assert done.returncode == 2 and "no URL is given" not in done.stderr, done.stderr
+    assert "127.0.0.1" in done.stderr, done.stderr  # it went on to the store, down here
+    says(command(*base, " "), 2, "no URL is given (only white space, ' ')")
+
+
 def test_a_remote_store_s_url_given_for_a_local_store_is_refused(mini, tmp_path):
     # Ignored, a `load --update-url ...` that forgot --store built the memory store, exit 0.
     cache = tmp_path / "cache"

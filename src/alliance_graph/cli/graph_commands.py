@@ -357,9 +357,9 @@ def _unrecorded(parsed, sources_dir: Path) -> list[Problem]:
                                          "URL, or leave the option out to derive it"),
               help="SPARQL Update URL of a remote store (default: derived).")
 @click.option("--graph-store-url",
-              type=Text("no URL is given", "give the store's Graph Store Protocol URL, or "
-                        "leave the option out to derive it"),
-              help="Graph Store Protocol URL of a remote store (default: derived).")
+              type=Text("no URL is given", "give the store's Graph Store Protocol URL, '' "
+                        "for none, or leave the option out to derive it", empty=True),
+              help="Graph Store Protocol URL of a remote store (default: derived; '': none).")
 @click.option("--nquads", "nquads", type=PathType(dir_okay=False),
               help="Write what a remote store is filled with (every graph, graph/asserted "
                    "and graph/asserted-and-inferred) to this N-Quads file, for the store's "

@@ -102,14 +102,18 @@ class Text(click.ParamType):
 
     name = "text"
 
-    def __init__(self, nothing: str, give: str, words: bool = False):
+    def __init__(self, nothing: str, give: str, words: bool = False, empty: bool = False):
         # words: the value is words to read (a quote, a name), never a path, so bytes that
         # are not UTF-8 (Python's lone surrogates for them) are a slip to say, not a file's
         # name: `cite SOURCE $'\xff'` was "not a verbatim substring ...: '\udcff'".
-        self.nothing, self.give, self.words = nothing, give, words
+        # empty: an empty value says something (``load --graph-store-url ''``: no Graph
+        # Store, SPARQL Update alone, as the docs and the store's 404 advice say), so it is
+        # taken; white space alone is still refused.
+        self.nothing, self.give, self.words, self.empty = nothing, give, words, empty
 
     def convert(self, value, param, ctx):
-        refuse_blank(self, value, param, ctx, self.nothing, self.give)
+        if not (self.empty and value == ""):
+            refuse_blank(self, value, param, ctx, self.nothing, self.give)
         if self.words and isinstance(value, str):
             at = next((i for i, c in enumerate(value) if "\udc80" <= c <= "\udcff"), None)
             if at is not None:
