@@ -165,19 +165,6 @@ def optional_joins(path) -> list[str]:
     return found
 
 
-def _variables(node) -> set[Variable]:
-    """Return the variables anywhere in an algebra node (its triples' terms included)."""
-    found = set()
-    for n in nodes(node):
-        for value in n.values():
-            for term in (value if isinstance(value, (list, tuple)) else (value,)):
-                if isinstance(term, Variable):
-                    found.add(term)
-                elif isinstance(term, tuple):  # a BGP's triple
-                    found.update(t for t in term if isinstance(t, Variable))
-    return found
-
-
 def outer_tests_in_exists(sparql: str) -> int:
     """Return how many (NOT) EXISTS groups hold a FILTER that reads only variables bound
     outside the group: Oxigraph may match the group's pattern first and test it after

@@ -54,8 +54,9 @@ def test_the_ports_help_says_what_0_does_as_its_refusal_does():
 
 
 # The options an empty value means something to: `serve --get ""` asks for the site's root, as
-# a request's empty path does (redirected to /).
-TAKE_EMPTY = {"--get"}
+# a request's empty path does (redirected to /); `load --graph-store-url ''`, no Graph Store
+# (SPARQL Update alone), as the docs and a remote store's 404 advice say (test_cli.py).
+TAKE_EMPTY = {"--get", "--graph-store-url"}
 
 
 def _valued_options():

@@ -25,19 +25,21 @@ class TooManyResults(Exception):
 
 
 class Bounded(io.RawIOBase):
-    """A write-only buffer that raises TooManyResults past ``limit`` bytes (what a writer of
-    our own writes into, as Oxigraph's do in ``write_bounded``); ``value()`` is what it holds."""
+    """A write-only buffer that raises TooManyResults past ``limit`` bytes and ``room`` more
+    (what a writer of our own writes into, as Oxigraph's do in ``write_bounded``), saying
+    ``limit``; ``value()`` is what it holds."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, room: int = 0):
         self.chunks: list[bytes] = []
-        self.size, self.limit = 0, limit
+        self.size, self.limit, self.room = 0, limit, room
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
         self.size += len(data)
-        within(self.size, self.limit)
+        if self.size > self.limit + self.room:
+            within(self.size, self.limit)
         self.chunks.append(bytes(data))
         return len(data)
 
@@ -55,7 +57,8 @@ def within(size: int, limit: int) -> None:
             f"({n('settings.max_result_bytes')}); add a LIMIT or narrow the query")))
 
 
-def write_bounded(result, fmt, limit: int, prefixes: dict | None = None) -> bytes:
+def write_bounded(result, fmt, limit: int, prefixes: dict | None = None,
+                  room: int = 0) -> bytes:
     """Return ``result`` written in the Oxigraph format ``fmt``, or raise TooManyResults if it
     is over ``limit`` bytes: query results (solutions, booleans) or an iterable of triples.
     An ASK's answer in CSV or TSV is ``csv_results.boolean``'s.
@@ -63,8 +66,10 @@ def write_bounded(result, fmt, limit: int, prefixes: dict | None = None) -> byte
     Given ``prefixes``, a Turtle or TriG name ending in an escaped dot is written whole
     (``turtle_names``) on its way into the buffer, so the bytes counted are the bytes
     answered: rewritten after the count, a graph of 50 names ``id:CorpN\\.`` given a limit
-    of 2,628 bytes (Oxigraph's writing) was answered in 5,037."""
-    out = Bounded(limit)
+    of 2,628 bytes (Oxigraph's writing) was answered in 5,037.  ``room``: bytes the writer
+    may write past ``limit`` that a rewriting after it takes out (declarations left unused),
+    the refusal still saying ``limit``, the one given (it said 50,848 for 50,000)."""
+    out = Bounded(limit, room)
     if isinstance(result, ox.QueryBoolean) and fmt in csv_results.BOOLEAN_FORMATS:
         out.write(csv_results.boolean(bool(result), fmt))
     elif isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):

@@ -186,8 +186,8 @@ def written(result, rdf_format, max_bytes: int, prefixes: dict[str, str] = PREFI
     # leave one unused).  Counted with every declaration, an answer of 2,372 bytes (its
     # own) was refused at a limit of 3,000: the writer is given room for those left out,
     # and the answer answered is held to the limit.
-    data = limits.write_bounded(result, rdf_format, max_bytes + _declared(rdf_format, prefixes),
-                                prefixes)
+    data = limits.write_bounded(result, rdf_format, max_bytes, prefixes,
+                                room=_declared(rdf_format, prefixes))
     data = declaring_used(data, rdf_format, prefixes)
     limits.within(len(data), max_bytes)
     return data
