@@ -28,9 +28,9 @@ MARKED = ("csv", "tsv")
 
 def asked(params) -> bool:
     """Return whether a request's parameters ask for the mark (no ``bom``: no); 400 for a
-    value saying neither yes nor no."""
-    return said_yes(params, "bom", "to begin a CSV or TSV answer with a UTF-8 byte order mark "
-                    "(for Excel)", "to leave it out (for Python's csv, pandas, rdflib)")
+    value saying neither yes nor no.  Read so by /sparql and /dataset's network CSVs."""
+    return said_yes(params, "bom", "to begin a CSV or TSV with a UTF-8 byte order mark (for "
+                    "Excel)", "to leave it out (for Gephi 0.9, Python's csv, pandas, rdflib)")
 
 
 def taking(bom: bool, formats: list) -> list:

@@ -35,8 +35,8 @@ from ..query.answer import Uncarried
 from ..query.dump import dump
 from ..query.refused import Refused
 from ..query.temporary import SpillFailed
-from . import negotiation, protocol
-from .fields import format_values, inferred, said_yes
+from . import answer_mark, negotiation, protocol
+from .fields import format_values, inferred
 from .negotiation import media_type, pick_formats
 from .pages import safety
 from .protocol import content_tag, error, etag, matches, precondition_failed, service
@@ -249,8 +249,7 @@ def _bom(name: str | None, other: str = "an RDF dump") -> bool:
     off by default, as ``alliance-graph export --bom``); refuse it (400) for another format
     (``other``, what is asked for when no network format is: a dump, or a graph, where it
     was ignored without a word)."""
-    bom = said_yes(request.args, "bom", "to begin the CSV with a UTF-8 byte order mark (for "
-                   "Excel)", "to leave it out (for Gephi 0.9 and Python's csv)")
+    bom = answer_mark.asked(request.args)  # read as /sparql's
     if bom and name not in ("nodes-csv", "edges-csv"):
         raise Refused(400, "bom applies to format=nodes-csv and format=edges-csv, not to "
                            f"{'format=' + name if name else other}")
