@@ -1202,3 +1202,36 @@ def test_a_runs_timeout_holds_its_absent_name_notes_too():
     # No note: it was not waited for (a loaded machine's clock is no measure of that alone).
     assert not [w for w in warned if issubclass(w.category, ag.AbsentNameWarning)]
     assert time.monotonic() - began < 2
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.*deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_a_construct_answers_labels_made_by_bnode_are_written_so_that_readers_take_them(kg):
+    # ag.run's list held BNODE("a:b")'s label as it was: pyoxigraph wrote it _:a:b, which
+    # rdflib read as _:a and a prefixed name (and refused), and rdf:nodeID="1" in RDF/XML.
+    import rdflib
+    answer = ag.run(kg, 'CONSTRUCT { ?b <http://e/p> ?c . ?c <http://e/q> ?b } WHERE { '
+                        'BIND(BNODE("a:b") AS ?b) BIND(BNODE("1") AS ?c) }')
+    assert isinstance(answer, list) and len(answer) == 2
+    for fmt, name in [(ox.RdfFormat.N_TRIPLES, "nt"), (ox.RdfFormat.TURTLE, "turtle"),
+                      (ox.RdfFormat.RDF_XML, "xml")]:
+        data = ox.serialize(answer, format=fmt)
+        read = rdflib.Graph().parse(data=data, format=name)
+        assert len(read) == 2
+        assert len({t for s, _, o in read for t in (s, o)}) == 2  # one node per label, still
+        assert len(list(ox.parse(data, format=fmt))) == 2
+    # A query making no label keeps Oxigraph's own, as the command line writes them.
+    plain = ag.run(kg, "CONSTRUCT { _:n <http://e/p> ?s } WHERE { ?s a ag:Claim } LIMIT 1")
+    assert plain[0].subject.value[0] in "abcdef"
+
+
+@pytest.mark.parametrize("fmt", ["a" * 100_000 + ".ttl", "." + "t" * 100_000, "x" * 100_000,
+                                 "json" + "-" * 100_000])
+def test_a_long_name_given_to_export_is_said_clipped_as_the_command_line_says_it(fmt):
+    # The 100 KB name was said whole (twice, for a file's name: 200,148 characters), where
+    # export --format says it by its first 200 characters and its length.
+    from alliance_graph.store.graph import KnowledgeGraph
+    with pytest.raises(ag.ExportError) as refused:
+        ag.export(KnowledgeGraph.from_store(ox.Store()), fmt)
+    said = str(refused.value)
+    assert len(said) < 500 and f"…' ({len(fmt):,} characters)" in said

@@ -49,7 +49,9 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
     for a SELECT, what reads as a ``pyoxigraph.QuerySolutions`` (``isinstance`` holds; iterate
     over its solutions, as often as you like, on any thread; ``variables``); for an ASK, a
     ``pyoxigraph.QueryBoolean`` (``bool(result)``); for a CONSTRUCT or DESCRIBE, a list of
-    ``pyoxigraph.Triple``.  ``rows(result)`` gives a SELECT's solutions as dicts.
+    ``pyoxigraph.Triple``, each blank node labelled so that every RDF syntax writes it
+    (``BNODE("a:b")``'s label "a:b" relabelled, as the command line writes it:
+    ``query.blank_labels``).  ``rows(result)`` gives a SELECT's solutions as dicts.
 
     Over a graph in this process, the wait ends at once at Ctrl-C (KeyboardInterrupt) or past
     ``timeout`` seconds (``TimedOut``, a TimeoutError); the query given up goes on in the
@@ -76,6 +78,7 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
 
     from ..engine.graph import EngineGraph
     from ..query.absent_names import AbsentNameWarning
+    from ..query.blank_labels import carried_whole
     from ..query.held import read_whole
     from ..query.results import run as run_query
     from ..store.errors import QueryError
@@ -102,6 +105,8 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
                                                               settings_of(kg))):
             raise QueryError(str(exc) + hint, exc.position) from None
         raise
+    if isinstance(answer, list):  # a graph's: its labels as the command line writes them
+        answer = carried_whole(answer, sparql)
     # A misspelt name: no rows, and not a word of why (the command line's query noted it).
     left = None if timeout is None else timeout - (time.monotonic() - began)
     for note in _notes_within(kg, sparql, left):
@@ -158,10 +163,12 @@ def export(kg, fmt: str = "ttl", *, inferred: bool = False, rdf12: bool = False)
 def _known(fmt: str) -> None:
     """Raise ``ExportError`` for a format's name written otherwise (``"json"`` for jsonld),
     saying the one meant, as the command line's ``--format`` does (``format_names``)."""
+    from ..clipping import clipped
     from ..query.export import ALL_FORMATS, ExportError
     from .format_names import meant, said
     if fmt not in ALL_FORMATS and (names := meant(fmt, ALL_FORMATS)):
-        raise ExportError(f"unknown export format {fmt!r}: {said(names)} (the formats: "
+        raise ExportError(f"unknown export format {clipped(fmt, show=repr)}: {said(names)} "
+                          f"(the formats: "
                           f"{', '.join(ALL_FORMATS)})")
 
 
@@ -171,6 +178,7 @@ def _not_a_file_name(fmt: str) -> None:
     format 'graph.ttl'", the format's name in it unsaid."""
     from pathlib import PurePath
 
+    from ..clipping import clipped
     from ..query.export import ALL_FORMATS, ExportError, formats_named_by
     from .format_names import meant
     if fmt.lower() in ALL_FORMATS or "." not in fmt:
@@ -185,11 +193,16 @@ def _not_a_file_name(fmt: str) -> None:
     if not named:
         return
     shown = " or ".join(repr(f) for f in named)
+    # A long name said ``clipped``, as the command line says one: a 100 KB name was said
+    # whole, twice; where it is cut, the advice names it ``name``.
+    given = clipped(fmt, show=repr)
     if fmt.startswith(".") and "." not in fmt[1:]:
-        raise ExportError(f"{fmt!r} is a file extension: give the format's name, {shown}")
-    raise ExportError(f"{fmt!r} is a file's name: export() takes a format's name ({shown}) and "
-                      f"returns the bytes, for you to write: Path({fmt!r}).write_bytes("
-                      f"export(kg, {named[0]!r}))")
+        raise ExportError(f"{given} is a file extension: give the format's name, {shown}")
+    path = repr(fmt) if given == repr(fmt) else "name"
+    raise ExportError(f"{given} is a file's name: export() takes a format's name ({shown}) and "
+                      f"returns the bytes, for you to write: Path({path}).write_bytes("
+                      f"export(kg, {named[0]!r}))" + (", name the file's" if path == "name"
+                                                     else ""))
 
 
 def _in_process(work, what: str, timeout: float | None = None, until: str = "its end"):

@@ -83,10 +83,31 @@ def _triple(t):
 _PLAIN = (ox.NamedNode, ox.Literal)  # the terms a label can hide in are neither
 
 
+class Carried(list):
+    """A graph answer read whole (``ag.run``'s) whose every label every RDF syntax reads as it
+    is: ``carried`` passes it on untouched, as it does ``AsMade``.  Relabelled again, a label
+    it was given ("x" and hex) was given another (``label`` rewrites every "x..."), and what
+    ``results.serialize`` wrote named other nodes than the list it was given."""
+
+    __slots__ = ()
+
+
+def carried_whole(triples, text: str) -> Carried:
+    """Return the graph answer ``triples`` of query ``text`` as a ``Carried`` list, relabelled
+    where the text may make a label (``gated``), as the command line and /sparql write it:
+    ``ag.run``'s list held ``BNODE("a:b")``'s label as it was, which ``pyoxigraph.serialize``
+    and rdflib's writers then wrote ``_:a:b``, a document no reader takes."""
+    return Carried(carried(gated(triples, text)))
+
+
 def carried(triples):
     """Return ``triples`` (or quads) as an iterator, each blank node written with a label
-    every RDF syntax reads (``label``); an ``AsMade`` answer's as they are (``gated``)."""
-    return iter(triples.triples) if type(triples) is AsMade else _relabelled(triples)
+    every RDF syntax reads (``label``); an ``AsMade`` answer's, and a ``Carried`` one's, as
+    they are (``gated``, ``carried_whole``)."""
+    kind = type(triples)
+    if kind is AsMade:
+        return iter(triples.triples)
+    return iter(triples) if kind is Carried else _relabelled(triples)
 
 
 def _relabelled(triples):

@@ -185,7 +185,11 @@ def serialize(result, fmt: str, out=None, *, oxigraph_csv: bool = False) -> byte
     form does not fit.  A SELECT's CSV is written by ``csv_results.write``, by Oxigraph's
     writer where ``oxigraph_csv`` says it writes this query's terms right
     (``csv_results.oxigraph_writes``); an ASK's CSV or TSV by ``csv_results.boolean``.  A
-    graph's blank nodes are written with labels every RDF syntax reads (``blank_labels``)."""
+    graph's blank nodes are written with labels every RDF syntax reads (``blank_labels``),
+    relabelled only where they may need it, as the command line writes them: ``ag.run``'s
+    answer as it is (relabelled there where its query may make a label), one given as
+    ``blank_labels.gated(result, text)`` so too; Oxigraph's own result, its query unknown,
+    each label checked."""
     kind = kind_of(result)
     table = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
     if fmt not in table:
@@ -264,7 +268,10 @@ NO_TRIPLES = "(0 triples)"
 
 def triples_if_any(result):
     """Return a CONSTRUCT or DESCRIBE result's triples as an iterator, its first read to
-    see there is one (put back), or None when it has none."""
+    see there is one (put back), or None when it has none; ``ag.run``'s as it is (its labels
+    relabelled again were other labels than its own)."""
+    if type(result) is blank_labels.Carried:
+        return result or None
     triples = iter(unwrap(result))
     with evaluating():
         first = next(triples, None)
