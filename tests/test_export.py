@@ -657,3 +657,16 @@ HOSTILE_PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in (
     ("ev", "https://alliance-graph.example/id/evidence/"),
     ("prov", "http://www.w3.org/ns/prov#"), ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#")))
+
+
+@pytest.mark.parametrize("name, asked", [("a" * 100_000 + ".gz", None), ("a" * 100_000 + ".srj", None),
+                                         ("a" * 100_000 + ".ntriples", None),
+                                         ("g." + "b" * 100_000, None),
+                                         ("a" * 100_000 + ".csv", None),
+                                         ("a" * 100_000 + ".nt", "nq")])
+def test_a_long_file_name_is_said_clipped_in_a_refusal(name, asked):
+    # Said whole, up to three times (300 KB), where export --format clips a long value.
+    with pytest.raises(export.ExportError) as refused:
+        export.format_for(name, asked, meant=lambda *_: [])
+    said = str(refused.value)
+    assert len(said) < 1500 and "characters)" in said

@@ -35,6 +35,7 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
+from ..clipping import clipped
 from ..namespaces import RDF
 from ..store.layout import ASSERTED
 from ..store.sorted_lines import LinesFile, LineSorter
@@ -108,7 +109,7 @@ def _refuse_asked(fmt: str, inferred: bool, rdf12: bool) -> None:
                 f"({', '.join(FORMATS)})")))
         return
     if fmt not in FORMATS:
-        raise ExportError(f"unknown export format {fmt!r}; "
+        raise ExportError(f"unknown export format {clipped(fmt, show=repr)}; "
                           f"choose one of: {', '.join(ALL_FORMATS)}")
     if rdf12 and fmt == "jsonld":
         raise ExportError(Said(lambda n: "JSON-LD has no syntax for RDF 1.2 triple terms; "

@@ -5,7 +5,8 @@ the RDF extensions are Oxigraph's (but ``.owl`` and ``.rdfs`` are RDF/XML, ``.n3
 ``.txt`` none), the network ones ``network``'s; a compressed file's (``.gz``) or a syntax's
 export does not write (``.rj``; a query's answers, ``.srj``, ``.tsv``) is refused; so is any
 other extension (``.ntriples``: it was DEFAULT_FORMAT, unsaid), but where a format is given;
-a name of no extension, or .txt, keeps DEFAULT_FORMAT.  Out of ``export.py``, which was at its
+a name of no extension, or .txt, keeps DEFAULT_FORMAT.  A refusal says a long name
+``clipped``, as the command line's --format does (a 100 KB name was said whole, thrice).  Out of ``export.py``, which was at its
 400 lines; it imports them from here, for its callers.
 """
 
@@ -15,6 +16,7 @@ from pathlib import PurePath
 
 import pyoxigraph as ox
 
+from ..clipping import clipped
 from ..wording import Said
 from . import network
 from .results import GRAPH_FORMATS
@@ -77,11 +79,13 @@ def _refuse_unwritten(name: str) -> None:
     extension = path.suffix[1:].lower()
     if extension in _COMPRESSED:
         tool = _COMPRESSED[extension]
-        raise ExportError(f"{name} names a file compressed by {tool}, but export writes plain "
-                          f"text: export to {path.stem}, then compress it ({tool} {path.stem})")
+        stem = clipped(path.stem)
+        raise ExportError(f"{clipped(name)} names a file compressed by {tool}, but export "
+                          f"writes plain text: export to {stem}, then compress it ({tool} "
+                          f"{stem})")
     if extension in _NOT_WRITTEN:
-        raise ExportError(f"{name} names a file of {_NOT_WRITTEN[extension]}, which export "
-                          "does not write: end its name in the extension of a format it "
+        raise ExportError(f"{clipped(name)} names a file of {_NOT_WRITTEN[extension]}, which "
+                          "export does not write: end its name in the extension of a format it "
                           "writes (.ttl, .nt, .nq, .trig, .jsonld, .rdf, .graphml, .csv)")
 
 
@@ -122,8 +126,8 @@ def _refuse_unnamed(name: str, meant) -> None:
     hint = (f"did you mean {' or '.join(meant)}? end the name in {_or(extensions_of(meant))}"
             if meant else "end the name in the extension of the format meant")
     raise ExportError(Said(lambda n: (
-        f"{name} ends in {extension}, which names no format export writes: {hint}, or give {n('fmt', *meant) if meant else n('fmt')} "
-        f"to write that format into {name} (the extensions: {_extensions_said()})")))
+        f"{clipped(name)} ends in {clipped(extension)}, which names no format export writes: {hint}, or give {n('fmt', *meant) if meant else n('fmt')} "
+        f"to write that format into {clipped(name)} (the extensions: {_extensions_said()})")))
 
 
 def format_for(name: str, fmt: str | None, meant=None) -> str:
@@ -135,7 +139,7 @@ def format_for(name: str, fmt: str | None, meant=None) -> str:
     _refuse_unwritten(name)
     named = formats_named_by(name)
     if fmt is None and len(named) > 1:
-        raise ExportError(Said(lambda n: f"{name} may hold {' or '.join(named)}: give "
+        raise ExportError(Said(lambda n: f"{clipped(name)} may hold {' or '.join(named)}: give "
                                          f"{n('fmt', *named)}"))
     if fmt is None and not named:
         _refuse_unnamed(name, meant)
@@ -144,7 +148,7 @@ def format_for(name: str, fmt: str | None, meant=None) -> str:
     # GraphML is XML: a .xml file may hold it, though .xml alone names RDF/XML.
     if named and fmt not in named and (fmt, named) != ("graphml", ["xml"]):
         raise ExportError(Said(lambda n: (
-            f"{name} is a name for {n('fmt', *named)}, but {n('fmt', fmt)} was asked: "
+            f"{clipped(name)} is a name for {n('fmt', *named)}, but {n('fmt', fmt)} was asked: "
             + (f"leave {n('fmt')} out" if len(named) == 1 else f"give {n('fmt', *named)}")
             + f", or end the file name in .{_extension(fmt)}")))
     return fmt
