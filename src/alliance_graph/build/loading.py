@@ -25,6 +25,7 @@ from ..utf16 import utf16_said
 from ..wording import printable
 from . import data_folder
 from .blank_names import blank_scope, written_label  # noqa: F401 (for the build's readers)
+from .datatype_hints import Shapes, told
 from .hints import cut_short, directive_slip, encoding_hint, other_format
 from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
 from .turtle_tokens import glued_numbers
@@ -301,18 +302,22 @@ def _engine_reads(lexical: str, datatype: str) -> bool:
     return row["value"] is not None
 
 
-def ill_typed_problems(quads: list[ox.Quad], text: str, name: str) -> list[Problem]:
-    """Return a Problem for every ill-typed literal among the quads."""
-    bad = [q.object for q in quads if isinstance(q.object, ox.Literal) and is_ill_typed(q.object)]
-    return ill_typed_report(bad, text, name) if bad else []
+def ill_typed_problems(quads: list[ox.Quad], text: str, name: str,
+                       shapes: Shapes | None = None) -> list[Problem]:
+    """Return a Problem for every ill-typed literal among the quads, each saying what
+    ``shapes`` say its property takes (``datatype_hints.told``)."""
+    bad = [(q.predicate, q.object) for q in quads
+           if isinstance(q.object, ox.Literal) and is_ill_typed(q.object)]
+    return told(ill_typed_report([o for _, o in bad], text, name), bad, shapes) if bad else []
 
 
-def load_file(path: Path, name: str) -> tuple[list[ox.Quad], str]:
-    """Parse one Turtle file of a build and check its literals; return its quads (its blank
-    nodes named by ``blank_scope``) and its text."""
+def load_file(path: Path, name: str, shapes: Shapes | None = None) -> tuple[list[ox.Quad], str]:
+    """Parse one Turtle file of a build and check its literals (an ill-typed one told what
+    ``shapes`` say its property takes); return its quads (its blank nodes named by
+    ``blank_scope``) and its text."""
     text = read_text(path, name)
     quads = parse_turtle(text, name)
-    problems = ill_typed_problems(quads, text, name)
+    problems = ill_typed_problems(quads, text, name, shapes)
     if problems:
         raise LoadError(problems)
     scoped = blank_scope(name)
@@ -348,9 +353,10 @@ def _load_each(paths: list[tuple[Path, str]]) -> tuple[list[ox.Quad], dict[str, 
     quads: list[ox.Quad] = []
     texts: dict[str, str] = {}
     problems: list[Problem] = []
+    shapes = Shapes(paths)  # read only for an ill-typed literal's hint
     for path, name in paths:
         try:
-            file_quads, texts[name] = load_file(path, name)
+            file_quads, texts[name] = load_file(path, name, shapes)
         except LoadError as exc:
             problems.extend(exc.problems)
             continue

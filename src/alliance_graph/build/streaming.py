@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from .. import rdf
 from ..namespaces import AG, PREFIX_IRIS, RDF
-from . import checks, loading, rules
+from . import checks, datatype_hints, loading, rules
 from .lines import LineIndex
 
 # The plain triples the claims assert, as truthy.truthy_quads derives them: for each subject
@@ -81,11 +81,13 @@ def _is_text(turtle) -> bool:
     return True
 
 
-def _parsed(path: Path, name: str, problems: list[loading.Problem]):
+def _parsed(path: Path, name: str, problems: list[loading.Problem],
+            shapes: datatype_hints.Shapes | None = None):
     """Yield one file's quads as the parser reads them, noting its problems in ``problems``.
 
     Literals of the checked datatypes are tested as they stream past, each distinct one once;
-    the file's text is read only when one is wrong, to find its line."""
+    the file's text is read only when one is wrong, to find its line (and ``shapes`` to say
+    what its property takes, as the default route says it)."""
     graph, scoped = rdf.graph_iri(name), loading.blank_scope(name)
     seen, bad, rdf12 = set(), [], []
     # Two numbers of one subject and property in a row, as "2,582" is read: the text is read
@@ -111,7 +113,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
                     if o.datatype.value in loading.CHECKED_DATATYPES and o not in seen:
                         seen.add(o)
                         if loading.is_ill_typed(o):
-                            bad.append(o)
+                            bad.append((t.predicate, o))
                     if o.direction is not None and not rdf12:
                         rdf12.append(t)
                 elif isinstance(o, ox.Triple) and not rdf12:
@@ -135,7 +137,8 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem]):
         # The default route's refusals, on the line they find in the text: the graph is RDF
         # 1.1 (a triple term here went into the build, which a smaller input refused).
         text = loading.read_text(path, name)
-        problems.extend(loading.ill_typed_report(bad, text, name) if bad else ())
+        problems.extend(datatype_hints.told(loading.ill_typed_report(
+            [o for _, o in bad], text, name), bad, shapes) if bad else ())
         if rdf12:
             problems.append(loading.rdf12_problem(rdf12, text, name))
         problems.extend(loading.comma_problems(text, name) if glued else ())
@@ -148,7 +151,8 @@ def load_files(store: ox.Store, paths: list[tuple[Path, str]]) -> None:
     store that is 15 s, where a load per file plus a SELECT of the candidate literals took 52 s
     (reading literals back out of RocksDB is the slow part)."""
     problems: list[loading.Problem] = []
-    store.bulk_extend(q for path, name in paths for q in _parsed(path, name, problems))
+    shapes = datatype_hints.Shapes(paths)  # read only for an ill-typed literal's hint
+    store.bulk_extend(q for path, name in paths for q in _parsed(path, name, problems, shapes))
     if problems:
         raise loading.LoadError(problems)
 

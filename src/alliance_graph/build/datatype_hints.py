@@ -1,0 +1,118 @@
+"""What the shapes say an ill-typed literal's property takes, told by a build as ``validate``
+tells it.
+
+A data file's ``"2016"^^xsd:date`` for ``ag:asOf`` stopped the build with the form of a date
+alone ("(written 2016-05-31)"), where ``validate`` of the same file added "and ag:asOf takes
+an xsd:gYear too: write "2016"^^xsd:gYear" from the shapes.  Both routes of a build
+(``loading.load_files``, ``streaming.load_files``) read the shapes here, only once a literal is
+ill-typed: the ontology files that declare SHACL shapes (``Shapes``), and ``told`` adds what
+they say the literal's property takes (``ill_typed``, the words ``validate``'s finding has).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH, XSD
+
+from ..clipping import literal_said
+from ..namespaces import shorten
+from ..rdf import ONTOLOGY, quiet_rdflib, turtle_term
+
+_SHACL = str(SH)
+
+
+class Shapes:
+    """The SHACL shapes among a build's input files ``paths`` ((path, name) pairs): the
+    ontology files naming SHACL's namespace, read as one rdflib graph when first asked
+    (``graph``; None where none reads), a build of well-typed data never reading them."""
+
+    def __init__(self, paths: list[tuple[Path, str]]):
+        self._paths = [path for path, name in paths if name.startswith(f"{ONTOLOGY}/")]
+
+    @functools.cached_property
+    def graph(self) -> Graph | None:
+        shapes, found = Graph(), False
+        for path in self._paths:
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+                if _SHACL in text:
+                    with quiet_rdflib():
+                        shapes.parse(data=text, format="turtle")
+                    found = True
+            except (OSError, ValueError, SyntaxError):  # rdflib's BadSyntax is a SyntaxError
+                # Its own problem is said by the build, on its line: no hint from it.
+                continue
+        return shapes if found else None
+
+
+def told(problems: list, bad: list[tuple[ox.NamedNode, ox.Literal]],
+         shapes: Shapes | None) -> list:
+    """Return ``problems`` (``loading.ill_typed_report``'s, one per pair of ``bad``, the
+    property and the ill-typed literal it is stated with) each saying what the shapes say its
+    property takes."""
+    graph = shapes.graph if shapes is not None and bad else None
+    if graph is None:
+        return problems
+    return [dataclasses.replace(p, message=ill_typed(p.message, literal, prop.value, graph, None))
+            for p, (prop, literal) in zip(problems, bad)]
+
+
+def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph,
+              shape: str | None) -> str:
+    """Return the message of ill-typed ``literal``'s finding, saying what the shape that
+    refused it (``shape``, on property ``path``; with none, the shapes on ``path``) takes
+    instead when that is another datatype:
+    the form of the literal's own datatype, which the message gives, would be refused next;
+    and, when it takes the literal's datatype too, another it takes that the text is a valid
+    value of (a year and month written as a date)."""
+    from .loading import FORMS, is_ill_typed  # loading reads this module's hints
+    # No shape refusing it (a node of no class the shapes target, a claim not typed ag:Claim):
+    # what the shapes declare the property takes, which a shape would say.  The dates
+    # (ag:validUntil, ag:validFrom, ag:asOf) have no rdfs:range, xsd:gYear being outside OWL
+    # 2's datatypes: their shapes are where their range is declared.
+    wanted = datatypes(shapes, URIRef(shape)) if shape is not None else \
+        taken(shapes, URIRef(path)) if path is not None else []
+    if not wanted:
+        return message
+    names = [shorten(d) for d in wanted]
+    takes = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    said = message.split(" (written ", 1)[0]
+    prop = shorten(path) if path is not None else "its property"
+    fits = [d for d in wanted if not is_ill_typed(ox.Literal(literal.value, datatype=ox.NamedNode(d)))]
+    # Its text clipped, the datatype kept (``literal_said``): 60,000 digits were said whole.
+    written = fits and literal_said(ox.Literal(literal.value, datatype=ox.NamedNode(fits[0])),
+                                    lambda term: turtle_term(term, {"xsd": str(XSD)}))
+    if literal.datatype.value in wanted:
+        # "2018-10"^^xsd:date for ag:validFrom, which takes a year and month too, was told
+        # only how a date is written, as though the day were what it lacked.
+        return f"{message}, and {prop} takes an {shorten(fits[0])} too: write {written}" \
+            if fits else message
+    if fits:
+        return f"{said}, and {prop} takes an {takes}: write {written}"
+    forms = ", ".join(f"an {shorten(d)} is written {FORMS[d.removeprefix(str(XSD))]}"
+                      for d in wanted if d.removeprefix(str(XSD)) in FORMS)
+    return f"{said}, and {prop} takes an {takes}" + (f" ({forms})" if forms else "")
+
+
+def taken(shapes: Graph, path: URIRef) -> list[str]:
+    """Return the datatypes the property shapes on property ``path`` take, where those that
+    give any agree (else none: a class's shape may take what another's refuses)."""
+    found = {tuple(found) for shape in shapes.subjects(SH.path, path)
+             if (found := datatypes(shapes, shape))}
+    return list(found.pop()) if len(found) == 1 else []
+
+
+def datatypes(shapes: Graph, shape: URIRef) -> list[str]:
+    """Return the datatypes property shape ``shape`` takes: its sh:datatype, or those of the
+    members of its sh:or, in their order."""
+    found = [str(d) for d in shapes.objects(shape, SH.datatype)]
+    for head in shapes.objects(shape, SH["or"]):
+        found += [str(d) for member in Collection(shapes, head)
+                  for d in shapes.objects(member, SH.datatype)]
+    return list(dict.fromkeys(found))

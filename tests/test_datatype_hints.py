@@ -1,0 +1,69 @@
+"""An ill-typed literal of a data file is told, by both routes of a build, what the shapes say
+its property takes, as ``validate`` tells it (build/datatype_hints.py)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_graph.build import loading
+from alliance_graph.build import pipeline as build
+from alliance_graph.settings import Settings
+
+SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ag: <https://alliance-graph.example/ontology/> .
+<urn:shape> a sh:NodeShape ; sh:targetClass ag:Claim ; sh:property [
+    sh:path ag:asOf ; sh:maxCount 1 ;
+    sh:or ( [ sh:datatype xsd:date ] [ sh:datatype xsd:gYearMonth ] [ sh:datatype xsd:gYear ] ) ] ,
+  [ sh:path ag:amount ; sh:datatype xsd:decimal ] .
+"""
+DATA = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ag: <https://alliance-graph.example/ontology/> .
+<urn:c1> a ag:Claim ;
+    ag:asOf "2016"^^xsd:date .
+<urn:c2> ag:asOf "2016-13-45"^^xsd:date .
+<urn:c3> ag:amount "May 2016"^^xsd:dateTime .
+"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Settings:
+    """A project of one shapes file and one data file, in tmp_path."""
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "ontology" / "shapes.ttl").write_text(SHAPES)
+    (tmp_path / "data" / "dates.ttl").write_text(DATA)
+    return Settings(root=tmp_path, ontology_dir=tmp_path / "ontology",
+                    data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+
+
+def _streamed(settings):
+    build.stream_into(ox.Store(), settings)
+
+
+@pytest.mark.parametrize("route", [build.build_quads, _streamed], ids=["memory", "streaming"])
+def test_an_ill_typed_date_is_told_what_its_property_takes_on_both_routes(project, route):
+    # The build said the lexical form's problem alone ("(written 2016-05-31)"), where
+    # validate says, from the shapes, that ag:asOf takes a year as it is written.
+    with pytest.raises(loading.LoadError) as refused:
+        route(project)
+    said = {(p.file, p.line): p.message for p in refused.value.problems}
+    assert said == {
+        ("data/dates.ttl", 4): 'ill-typed literal "2016" is not a valid xsd:date (written '
+                               '2016-05-31), and ag:asOf takes an xsd:gYear too: write '
+                               '"2016"^^xsd:gYear',
+        # A date's form it has not: the form is what to fix, as validate says it.
+        ("data/dates.ttl", 5): 'ill-typed literal "2016-13-45" is not a valid xsd:date '
+                               "(written 2016-05-31)",
+        ("data/dates.ttl", 6): 'ill-typed literal "May 2016" is not a valid xsd:dateTime, and '
+                               "ag:amount takes an xsd:decimal (an xsd:decimal is written "
+                               "3800000000 or 7.5)"}
+
+
+def test_without_shapes_an_ill_typed_literal_is_said_as_before(project):
+    (project.ontology_dir / "shapes.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    with pytest.raises(loading.LoadError) as refused:
+        build.build_quads(project)
+    assert [p.message for p in refused.value.problems][0] == (
+        'ill-typed literal "2016" is not a valid xsd:date (written 2016-05-31)')
