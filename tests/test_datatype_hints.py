@@ -19,11 +19,14 @@ SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
   [ sh:path ag:amount ; sh:datatype xsd:decimal ] .
 """
 DATA = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix ag: <https://alliance-graph.example/ontology/> .
 <urn:c1> a ag:Claim ;
     ag:asOf "2016"^^xsd:date .
 <urn:c2> ag:asOf "2016-13-45"^^xsd:date .
 <urn:c3> ag:amount "May 2016"^^xsd:dateTime .
+<urn:c4> a ag:Claim ; rdf:predicate ag:asOf ;
+    rdf:object "2016-05"^^xsd:dateTime .
 """
 
 
@@ -50,15 +53,19 @@ def test_an_ill_typed_date_is_told_what_its_property_takes_on_both_routes(projec
         route(project)
     said = {(p.file, p.line): p.message for p in refused.value.problems}
     assert said == {
-        ("data/dates.ttl", 4): 'ill-typed literal "2016" is not a valid xsd:date (written '
+        ("data/dates.ttl", 5): 'ill-typed literal "2016" is not a valid xsd:date (written '
                                '2016-05-31), and ag:asOf takes an xsd:gYear too: write '
                                '"2016"^^xsd:gYear',
         # A date's form it has not: the form is what to fix, as validate says it.
-        ("data/dates.ttl", 5): 'ill-typed literal "2016-13-45" is not a valid xsd:date '
+        ("data/dates.ttl", 6): 'ill-typed literal "2016-13-45" is not a valid xsd:date '
                                "(written 2016-05-31)",
-        ("data/dates.ttl", 6): 'ill-typed literal "May 2016" is not a valid xsd:dateTime, and '
+        ("data/dates.ttl", 7): 'ill-typed literal "May 2016" is not a valid xsd:dateTime, and '
                                "ag:amount takes an xsd:decimal (an xsd:decimal is written "
-                               "3800000000 or 7.5)"}
+                               "3800000000 or 7.5)",
+        # A claim's value: the property its claim names, as validate names it.
+        ("data/dates.ttl", 9): 'ill-typed literal "2016-05" is not a valid xsd:dateTime, and '
+                               "ag:asOf takes an xsd:date, xsd:gYearMonth or xsd:gYear: write "
+                               '"2016-05"^^xsd:gYearMonth'}
 
 
 def test_without_shapes_an_ill_typed_literal_is_said_as_before(project):

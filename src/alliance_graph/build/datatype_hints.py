@@ -18,13 +18,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import RDF, SH, XSD
 
 from ..clipping import literal_said
 from ..namespaces import shorten
 from ..rdf import ONTOLOGY, quiet_rdflib, turtle_term
 
 _SHACL = str(SH)
+_OBJECT, _PREDICATE = str(RDF.object), str(RDF.predicate)
 
 
 class Shapes:
@@ -51,16 +52,29 @@ class Shapes:
         return shapes if found else None
 
 
-def told(problems: list, bad: list[tuple[ox.NamedNode, ox.Literal]],
-         shapes: Shapes | None) -> list:
-    """Return ``problems`` (``loading.ill_typed_report``'s, one per pair of ``bad``, the
-    property and the ill-typed literal it is stated with) each saying what the shapes say its
-    property takes."""
+def told(problems: list, bad: list, shapes: Shapes | None, text: str) -> list:
+    """Return ``problems`` (``loading.ill_typed_report``'s, one per triple of ``bad``, each
+    stating an ill-typed literal, in file ``text``) each saying what the shapes say its
+    property takes: a claim's value's, the property its claim names (``rdf:predicate``), as
+    validate names it."""
     graph = shapes.graph if shapes is not None and bad else None
     if graph is None:
         return problems
-    return [dataclasses.replace(p, message=ill_typed(p.message, literal, prop.value, graph, None))
-            for p, (prop, literal) in zip(problems, bad)]
+    claimed = _claimed(text) if any(t.predicate.value == _OBJECT for t in bad) else {}
+    return [dataclasses.replace(p, message=ill_typed(
+        p.message, t.object, claimed.get(t.subject, t.predicate).value
+        if t.predicate.value == _OBJECT else t.predicate.value, graph, None))
+        for p, t in zip(problems, bad)]
+
+
+def _claimed(text: str) -> dict:
+    """Return the property each claim of ``text`` names, by the claim's node (a node written
+    ``[ ]`` is named anew at each parse: its value is told no property)."""
+    try:
+        return {t.subject: t.object for t in ox.parse(text, format=ox.RdfFormat.TURTLE)
+                if t.predicate.value == _PREDICATE and isinstance(t.object, ox.NamedNode)}
+    except SyntaxError:  # read before: a file that does not parse has no ill-typed literal
+        return {}
 
 
 def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph,

@@ -306,9 +306,9 @@ def ill_typed_problems(quads: list[ox.Quad], text: str, name: str,
                        shapes: Shapes | None = None) -> list[Problem]:
     """Return a Problem for every ill-typed literal among the quads, each saying what
     ``shapes`` say its property takes (``datatype_hints.told``)."""
-    bad = [(q.predicate, q.object) for q in quads
-           if isinstance(q.object, ox.Literal) and is_ill_typed(q.object)]
-    return told(ill_typed_report([o for _, o in bad], text, name), bad, shapes) if bad else []
+    bad = [q for q in quads if isinstance(q.object, ox.Literal) and is_ill_typed(q.object)]
+    return told(ill_typed_report([q.object for q in bad], text, name), bad, shapes, text) \
+        if bad else []
 
 
 def load_file(path: Path, name: str, shapes: Shapes | None = None) -> tuple[list[ox.Quad], str]:

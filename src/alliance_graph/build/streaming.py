@@ -113,7 +113,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem],
                     if o.datatype.value in loading.CHECKED_DATATYPES and o not in seen:
                         seen.add(o)
                         if loading.is_ill_typed(o):
-                            bad.append((t.predicate, o))
+                            bad.append(t)
                     if o.direction is not None and not rdf12:
                         rdf12.append(t)
                 elif isinstance(o, ox.Triple) and not rdf12:
@@ -138,7 +138,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem],
         # 1.1 (a triple term here went into the build, which a smaller input refused).
         text = loading.read_text(path, name)
         problems.extend(datatype_hints.told(loading.ill_typed_report(
-            [o for _, o in bad], text, name), bad, shapes) if bad else ())
+            [t.object for t in bad], text, name), bad, shapes, text) if bad else ())
         if rdf12:
             problems.append(loading.rdf12_problem(rdf12, text, name))
         problems.extend(loading.comma_problems(text, name) if glued else ())
