@@ -12,14 +12,12 @@ answer written declaring only the prefixes it uses in ``graph_answer.py``, a que
 printed whole or cut and told late under ``--timeout`` in ``timed_answer.py``, the click types of
 their options (seconds, counts, a port, paths) in ``param_types.py``, the file ``export -o`` or
 ``load --nquads`` names, checked before the work and left no temporary file by a SIGTERM or
-SIGHUP, in ``output_file.py``; the examples each command's help ends with in ``examples.py``.
+SIGHUP, in ``output_file.py``; the examples each command's help ends with in ``examples.py``;
+the commands by name, each module imported when one of its commands runs or its help is
+asked for, in ``command_list.py``.
 """
 
-# Imported for what importing them does: each registers its commands with ``main``.
-from . import graph_commands, proposal_commands, serve_command, source_commands  # noqa: F401
-from .examples import add_examples
+# The commands' modules are imported by the group as it needs them (``command_list.py``).
 from .main import main
-
-add_examples(main)
 
 __all__ = ["main"]

@@ -9,8 +9,6 @@ the project: an example that no longer works fails the suite.
 
 from __future__ import annotations
 
-import click
-
 EXAMPLES = {
     None: ["alliance-graph stats",
            "alliance-graph query source-disagreements",
@@ -48,9 +46,3 @@ def epilog(name: str | None) -> str:
     (click's ``\\b``: a command line must not be broken)."""
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
 
-
-def add_examples(group: click.Group) -> None:
-    """End the help of ``group`` and of each of its commands with its examples."""
-    group.epilog = epilog(None)
-    for name, command in group.commands.items():
-        command.epilog = epilog(name)

@@ -16,12 +16,11 @@ import click
 
 from .. import atomic, project, waiting
 from .. import settings as settings_mod
-from ..build.loading import LoadError
 from ..proposals import transaction
 from ..settings import Settings
-from ..store import backends
-from ..store import graph as store
+from ..store.errors import StoreError
 from ..wording import STREAM, command_line, folder_of, odd_names, os_error, shown, worded
+from .command_list import LazyGroup
 from .option_slips import SlipCommand, option_meant
 from .param_types import PathType, Seconds, Text  # noqa: F401 - the commands' types, named here too
 
@@ -130,13 +129,17 @@ def _leave(message: str, code: int):
 
 def load_graph(settings: Settings):
     """Load the knowledge graph, turning build problems into a clear exit 2."""
+    # Imported here: only the commands loading the graph need them (command_list.py).
+    from ..build.loading import LoadError
+    from ..store import graph as store
+
     try:
         return at_once(lambda: store.load(settings))
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
 
 
-class _Group(click.Group):
+class _Group(LazyGroup):
     """A command group that turns an unreachable or failing store, or a file or folder it
     cannot use (an unwritable --cache, a full disk), into one line and exit 2; run as the
     process's own command line, it ends the process itself (``_end``)."""
@@ -170,7 +173,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except click.NoSuchOption as exc:
             raise self._misplaced(ctx, exc) from None
-        except backends.StoreError as exc:
+        except StoreError as exc:
             fail(f"the store could not be used: {said(exc)}")
         except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
             # ... but the verdict stands: `check | head` exited 0 with violations found.
