@@ -1,7 +1,7 @@
 """Time the command line's start: the wall time of commands that do little besides starting
 (the help, a command's help, cite), best of N fresh processes each.
 
-    .venv/bin/python bench/startup.py [--runs 5] [--command ...]
+    .venv/bin/python bench/startup.py [--runs 5] [--command='query --help' ...]
 
 The best of several runs, as the machine is shared: a run's own time is its best case plus
 whatever else ran then.  docs/architecture.md (The command line's start) has the figures.
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 COMMAND = Path(sys.executable).with_name("alliance-graph")
-LINES = ["--help", "query --help", "stats --help",
+LINES = ["--help", "--version", "query --help", "stats --help", "serve --help",
          "cite 000_06b6882714cf1880.txt 'Negev U.S. Radar Base' --name 000-negev"]
 
 

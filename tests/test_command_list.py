@@ -40,12 +40,20 @@ def test_the_command_line_imports_no_command_to_start_or_to_list_them():
     assert imported_by(help_) == {"heavy": [], "commands": []}
 
 
-@pytest.mark.parametrize("name", ["serve", "validate"])
+# Their help says what the work's modules hold: export's formats, serve's query bounds.
+HELP_FROM_THE_WORK = {"export", "serve"}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_commands_help_imports_its_own_module_alone(name):
+    # `query --help` imported the checks, the remote store's client and the server's modules,
+    # and its own work's (the lexer, rdflib) that the help does not say.
     code = ("    from alliance_graph.cli import main\n"
             f"    main.main([{name!r}, '--help'], prog_name='alliance-graph', "
             "standalone_mode=False)")
-    assert imported_by(code)["commands"] == [COMMANDS[name][0]]
+    imported = imported_by(code)
+    assert imported["commands"] == [COMMANDS[name][0]]
+    assert name in HELP_FROM_THE_WORK or imported["heavy"] == []
 
 
 def test_the_list_says_each_command_as_its_own_help_does():

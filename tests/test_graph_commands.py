@@ -1,4 +1,5 @@
-"""The graph commands (cli/graph_commands.py) as an analyst meets them: what they write reads
+"""The graph commands (cli/graph_commands.py, export_command.py, check_commands.py,
+load_command.py) as an analyst meets them: what they write reads
 back in other tools, and output that cannot be written is said, never a traceback."""
 
 import csv

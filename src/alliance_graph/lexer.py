@@ -41,9 +41,10 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
+from . import terminals  # its patterns read as terminals.MASTER: compiled when first used
 from .brackets import CLOSE, EXPRESSION, IRIS, MAYBE, OPEN, Places, collection_parses
 from .keywords import BY_GLUED, KEYWORDS, glued, keyword_run, reads_filter
-from .terminals import BASE_CHAR, KINDS, MASTER, NO_PNAME, NO_PNAME_KINDS, RUN
+from .terminals import KINDS, NO_PNAME_KINDS
 
 __all__ = ["CLOSE", "EXPRESSION", "MAYBE", "OPEN", "Token", "deepest", "line_col", "tokenize",
            "where"]
@@ -130,7 +131,7 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     left = end + 1 if limit is None else limit + 1  # tokens still to read
     while pos < end:
         guarded = pos < no_pname_until
-        for match in (NO_PNAME if guarded else MASTER).finditer(text, pos):
+        for match in (terminals.NO_PNAME if guarded else terminals.MASTER).finditer(text, pos):
             index = match.lastindex
             kind = (NO_PNAME_KINDS if guarded else KINDS)[index]
             start = match.start(index)
@@ -223,8 +224,8 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                     places.step(upper, stack)
                 if not left:
                     return tokens
-                if run and pos < end and pos >= no_pname_until and BASE_CHAR.match(value):
-                    run_end = RUN.match(text, pos).end()
+                if run and pos < end and pos >= no_pname_until and terminals.BASE_CHAR.match(value):
+                    run_end = terminals.RUN.match(text, pos).end()
                     if run_end > pos and (run_end == end or text[run_end] != ":"):
                         no_pname_until = run_end
                         break

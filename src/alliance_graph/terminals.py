@@ -60,16 +60,32 @@ _TERMINALS = [
 # run of '#' could be cut into comments 2**n ways, and a valid query of IRI, 40 '#' and no
 # '(' held the engine's lock for hours.
 SKIP = r"[ \t\r\n]*(?:\#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))*"
-# END matches where only whitespace and comments are left, so a match never fails: a failed
-# match would make ``finditer`` retry at every later offset (quadratic in a long tail).
-MASTER = re.compile(SKIP + "(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _TERMINALS)
-                    + r"|(?P<END>\Z))")
-# The same without prefixed names, for the rest of a run of name characters that a prefixed
-# name already failed to start (see ``lexer.tokenize``).
-NO_PNAME = re.compile(SKIP + "(?:" + "|".join(
-    f"(?P<{n}>{p})" for n, p in _TERMINALS if n != "PNAME") + r"|(?P<END>\Z))")
-RUN = re.compile(f"(?>[{_CHARS}.]*)")
-BASE_CHAR = re.compile(f"[{_BASE}]")
+# The compiled patterns, each made the first time it is asked for (``__getattr__``).
+_PATTERNS = {
+    # END matches where only whitespace and comments are left, so a match never fails: a
+    # failed match would make ``finditer`` retry at every later offset (quadratic in a long
+    # tail).
+    "MASTER": lambda: re.compile(SKIP + "(?:" + "|".join(
+        f"(?P<{n}>{p})" for n, p in _TERMINALS) + r"|(?P<END>\Z))"),
+    # The same without prefixed names, for the rest of a run of name characters that a
+    # prefixed name already failed to start (see ``lexer.tokenize``).
+    "NO_PNAME": lambda: re.compile(SKIP + "(?:" + "|".join(
+        f"(?P<{n}>{p})" for n, p in _TERMINALS if n != "PNAME") + r"|(?P<END>\Z))"),
+    "RUN": lambda: re.compile(f"(?>[{_CHARS}.]*)"),
+    "BASE_CHAR": lambda: re.compile(f"[{_BASE}]"),
+}
 # Group numbers to terminal names (the terminals' patterns have no capturing groups).
 KINDS = [""] + [name for name, _ in _TERMINALS] + ["END"]
 NO_PNAME_KINDS = [""] + [name for name, _ in _TERMINALS if name != "PNAME"] + ["END"]
+
+
+def __getattr__(name: str):
+    """Return the compiled pattern ``name`` (``MASTER``, ``NO_PNAME``, ``RUN``, ``BASE_CHAR``),
+    compiling it the first time it is asked for: compiled at import, the four took 40 ms of
+    every command's start, the help's too, where a module imported this one for ``SKIP``
+    (``build/loading``) or the lexer was imported and never run; and ``NO_PNAME`` is needed
+    only past a name that failed to be a prefixed name."""
+    if name not in _PATTERNS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    pattern = globals()[name] = _PATTERNS[name]()  # asked again, found without this call
+    return pattern

@@ -5,8 +5,9 @@ error, a check that found violations, a proposal that does not conform); 2 the c
 not run (bad usage, an unreadable or malformed input file, a graph that cannot be built).
 
 The group and its shared helpers are in ``main.py``; the commands, by what they work on, in
-``graph_commands.py`` (read, query, export, check, load; what query is given, a file,
-``-``, a catalogue name or the text, is read in ``query_text.py``), ``source_commands.py``
+``graph_commands.py`` (stats, query; what query is given, a file, ``-``, a catalogue name or
+the text, is read in ``query_text.py``), ``export_command.py``, ``check_commands.py`` (check,
+catalogue), ``load_command.py``, ``source_commands.py``
 (cite, coverage), ``proposal_commands.py`` (validate, add) and ``serve_command.py``; a graph
 answer written declaring only the prefixes it uses in ``graph_answer.py``, a query's answer
 printed whole or cut and told late under ``--timeout`` in ``timed_answer.py``, the click types of

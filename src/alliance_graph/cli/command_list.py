@@ -21,9 +21,9 @@ from .examples import epilog
 COMMANDS = {
     "add": ("proposal_commands", "Validate FILES and, only if they conform, merge their facts "
                                  "into the data folder."),
-    "catalogue": ("graph_commands", "Run the named queries in queries/ and compare them with "
-                                    "their reviewed answers."),
-    "check": ("graph_commands", "Run the data and ontology *-violation.rq checks and the "
+    "catalogue": ("check_commands", "Run the named queries in queries/ and compare them "
+                                    "with their reviewed answers."),
+    "check": ("check_commands", "Run the data and ontology *-violation.rq checks and the "
                                 "shapes' violations, and, where the sources folder is found, "
                                 "say each source file that is not the text the graph records "
                                 "(its ag:sha256); exit 1 if any finds something."),
@@ -31,11 +31,11 @@ COMMANDS = {
                                 "file, with offsets."),
     "coverage": ("source_commands", "Print, per source text, how many sentences evidence "
                                     "cites, and list the uncited ones."),
-    "export": ("graph_commands", "Export the graph as RDF (quad formats keep one named graph "
+    "export": ("export_command", "Export the graph as RDF (quad formats keep one named graph "
                                  "per file) or as a network."),
-    "load": ("graph_commands", "Build the graph into the --store: for memory (the default) the "
-                               "build cache it loads at start, a directory store, or a remote "
-                               "store it is pushed to."),
+    "load": ("load_command", "Build the graph into the --store: for memory (the default) the "
+                             "build cache it loads at start, a directory store, or a remote "
+                             "store it is pushed to."),
     "query": ("graph_commands", "Run a SPARQL query given as text, a .rq file, a catalogue "
                                 "name, or - for stdin."),
     "serve": ("serve_command", "Serve the SPARQL endpoint at /sparql and the site (see "
@@ -108,7 +108,8 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # click's own, but a command not imported yet is said by a stand-in holding its
         # sentence (click's own would import every command to say it).
-        commands = [(name, self.commands.loaded(name) or click.Command(name, help=COMMANDS[name][1]))
+        commands = [(name, self.commands.loaded(name)
+                     or click.Command(name, help=COMMANDS[name][1]))
                     for name in self.list_commands(ctx)]
         commands = [(name, command) for name, command in commands if not command.hidden]
         if commands:

@@ -16,7 +16,6 @@ from pathlib import Path
 from xml.parsers import expat
 
 from .. import atomic
-from ..query.answer import xml_kept
 from ..query.xml_check import XmlCheck
 from ..settings import Settings
 from .main import fail
@@ -145,6 +144,9 @@ class Sink(io.RawIOBase):
         self.stream, self.failed, self.last, self.first = stream, None, b"\n", first
         self.line_end = b"\r\n" if csv else b"\n"
         self.parser = XmlCheck(names) if xml else None
+        if xml:  # imported here: query.answer is the endpoint's, no command's help needs it
+            from ..query.answer import xml_kept
+            self.kept = xml_kept
 
     def writable(self) -> bool:
         return True
@@ -154,7 +156,7 @@ class Sink(io.RawIOBase):
             raise self.failed
         size, data = len(data), bytes(data)
         if self.parser is not None:
-            data = xml_kept(data)
+            data = self.kept(data)
             self._read(data, False)
         data, self.first = self.first + data, b""
         try:
@@ -193,3 +195,9 @@ def byte_order_mark(asked: bool, fmt: str, formats: tuple[str, ...]) -> bytes:
         fail(f"--bom applies to {' and '.join(f'--format {f}' for f in formats)}, not to "
              f"--format {fmt}")
     return codecs.BOM_UTF8 if asked else b""
+
+
+# Excel on Windows reads a CSV file without a byte order mark in the system's code page.
+BOM_HELP = ("Begin a {} with a UTF-8 byte order mark, which Excel on Windows needs to "
+            "read its text as UTF-8 (not by default: Python's csv module reading UTF-8, for "
+            "one, takes the mark for part of the first column's name).")

@@ -168,3 +168,8 @@ class PathType(click.Path):
         except click.BadParameter as exc:
             exc.message = exc.message.replace(click.format_filename(value), shown(value))
             raise
+
+
+# The names both --format options (query's, export's) take for one syntax: `query --format
+# turtle` was taken and `export --format turtle` refused, where each took ttl.
+TTL = ("ttl", "turtle")

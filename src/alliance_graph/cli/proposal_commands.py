@@ -6,12 +6,11 @@ import dataclasses
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..build.loading import LoadError
 from ..settings import Settings
-from ..sources.citations import SourceNotText
 from ..wording import Said, shown, worded
 from .main import (
     EXIT_NO,
@@ -27,6 +26,10 @@ from .main import (
     verdict,
 )
 from .param_types import Choice, Count
+
+if TYPE_CHECKING:
+    from ..build.loading import LoadError
+    from ..sources.citations import SourceNotText
 
 
 @main.command()
@@ -48,8 +51,10 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
     is looked up, the rest of the graph was checked when it was built. Files that are
     already inputs (data/*.ttl), a remote store, or a small graph not built yet are
     validated with every file read anew. See docs/validation.md."""
-    # Imported here: pyshacl takes a second to import.
+    # Imported here: pyshacl takes a second to import, and a command's help needs none of it.
+    from ..build.loading import LoadError
     from ..proposals import report, transaction, validation
+    from ..sources.citations import SourceNotText
     # `--format ttl`, which query and export take, was refused: "'ttl' is not one of ...".
     fmt = "turtle" if fmt == "ttl" else fmt
     stdout_open("the report")
@@ -105,8 +110,10 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     FILES are proposals written outside the data folder (a file in it is read by the build
     as it is, and is refused here).
     """
+    from ..build.loading import LoadError
     from ..proposals import add as add_mod
     from ..proposals import merge, report, transaction
+    from ..sources.citations import SourceNotText
     try:
         result = add_mod.add(settings, list(files), into, on_wait=_say)
     except LoadError as exc:

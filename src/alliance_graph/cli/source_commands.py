@@ -8,7 +8,6 @@ from dataclasses import asdict
 
 import click
 
-from ..proposals import citing
 from ..settings import Settings
 from ..sources import citations
 from ..wording import no_names, quoted, worded
@@ -34,6 +33,9 @@ def cite(settings: Settings, source: str, quote: str, name: str):
     SOURCE is the name of a file in the sources folder (--sources), such as
     000_06b6882714cf1880.txt, not a path.
     """
+    # Imported here: its notes read the built graph, which the command's help needs none of.
+    from ..proposals import citing
+
     stdout_open("the evidence block")
     no_names(quote)  # noted as every argument is (main's parse_args): a text, not a name
     try:
