@@ -89,8 +89,9 @@ def test_a_formats_name_written_otherwise_is_told_the_one_meant(args, meant):
     # click listed the formats ("'json' is not one of 'ttl', 'turtle', ..."), the one meant
     # left to find among them; ag.export(kg, "json") says it too (facade/format_names).
     said = refusal(*args)
-    assert said.startswith("Error: Invalid value for '--format': ") and \
-        said.endswith(f"': did you mean {meant}?"), said
+    assert said.startswith("Error: Invalid value for '--format': ") and (
+        said.endswith(f"': did you mean {meant}?") if args[0] == "export" else
+        f": for a graph (CONSTRUCT or DESCRIBE), did you mean {meant}? A SELECT" in said), said
 
 
 def test_a_name_meaning_no_format_keeps_clicks_words():
@@ -104,3 +105,20 @@ def test_a_choice_refused_says_its_value_clipped_and_as_typed():
     said = refusal("stats", "--format", "j" * 100_000)
     assert len(said) < 600 and "…' (100,000 characters) is not one of 'text', 'json'." in said
     assert "'x\\xff' is not one of" in refusal("stats", "--format", "x\udcff")
+
+
+@pytest.mark.parametrize("fmt, says", [
+    ("rdf", "for a graph (CONSTRUCT or DESCRIBE), did you mean xml? A SELECT or ASK answer "
+            "is written as json, xml, csv, tsv or table."),
+    ("JSON-LD", "for a graph (CONSTRUCT or DESCRIBE), did you mean jsonld? A SELECT or ASK "
+                "answer is written as json, xml, csv, tsv or table."),
+    ("srx", "for a SELECT or ASK answer, did you mean xml? A graph (CONSTRUCT or DESCRIBE) is "
+            "written as turtle, nt, jsonld, xml or table."),
+    ("bogus", "")])
+def test_a_querys_format_written_otherwise_says_for_which_kind_of_answer(fmt, says):
+    # `query --format rdf 'SELECT ...'` was told "did you mean xml?": for a SELECT, xml is
+    # SPARQL's XML results, no RDF, and the option cannot know the query's kind when read.
+    told = refusal("query", "--format", fmt, "SELECT * WHERE { ?s ?p ?o }")
+    assert told == (f"Error: Invalid value for '--format': '{fmt}' is not one of 'table', "
+                    "'json', 'xml', 'csv', 'tsv', 'turtle', 'ttl', 'nt', 'jsonld'"
+                    + (f": {says}" if says else "."))

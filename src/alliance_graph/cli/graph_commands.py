@@ -17,7 +17,7 @@ from ..settings import Settings
 from . import timed_answer
 from .main import EXIT_NO, Seconds, at_once, fail, load_graph, main, stdout_open
 from .output_file import BOM_HELP, Sink, Uncarried, byte_order_mark
-from .param_types import TTL, Choice, Text
+from .param_types import TTL, Choice, KindChoice, Text, either
 
 
 @main.command()
@@ -50,6 +50,13 @@ def stats(settings: Settings, fmt: str):
         click.echo(f"  {cls:<32} {n}")
 
 
+# What --format offers each kind of answer (the library takes more names than the option),
+# a graph's first (KindChoice).
+_GRAPH, _RESULTS = "a graph (CONSTRUCT or DESCRIBE)", "a SELECT or ASK answer"
+_KINDS = {_GRAPH: ["turtle", "nt", "jsonld", "xml", "table"],
+          _RESULTS: ["json", "xml", "csv", "tsv", "table"]}
+
+
 # The prefixes a query may use undeclared, in its help: a new user's first query wrote
 # PREFIX lines the README's tour leaves out, or left one out and read "is not declared".
 @main.command(help="Run a SPARQL query given as text, a .rq file, a catalogue name, or - for "
@@ -61,8 +68,8 @@ def stats(settings: Settings, fmt: str):
 @click.argument("query_or_file", type=Text("no query is given", "give the query's text, a .rq "
                                            "file, a catalogue name, or - for standard input"))
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt",
-                                 "jsonld"], case_sensitive=False),
+              type=KindChoice(["table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt",
+                               "jsonld"], _KINDS, case_sensitive=False),
               help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT; "
                    "ttl is turtle, as export names it).")
 @click.option("--inferred/--asserted", default=False, show_default=True,
@@ -92,9 +99,6 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
         click.echo(f"note: {note}", err=True)
 
 
-# What --format offers each kind of answer (the library takes more names than the option).
-_FORMATS_OF = {"select": "json, xml, csv, tsv or table", "ask": "json, xml, csv, tsv or table",
-               "graph": "turtle, nt, jsonld, xml or table"}
 
 
 def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"") -> None:
@@ -109,7 +113,8 @@ def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"") -> None:
                                           else queries.RESULT_FORMATS):
             what = "a graph (CONSTRUCT or DESCRIBE)" if kind == "graph" else \
                 f"{'an ASK' if kind == 'ask' else 'a SELECT'} answer"
-            fail(f"{what} cannot be written as --format {fmt}; give --format {_FORMATS_OF[kind]}")
+            fail(f"{what} cannot be written as --format {fmt}; give --format "
+                 f"{either(_KINDS[_GRAPH if kind == 'graph' else _RESULTS])}")
         if fmt == "table" and kind != "graph":  # a graph's table is its Turtle, below
             # Aligned a thousand rows at a time and written as they come: measured whole, a
             # cross product's table took 13 GB before its first line (``table_lines``).

@@ -139,11 +139,42 @@ class Choice(click.Choice):
             # Said as every message says a value (click said a 100 KB one whole, and a byte
             # not UTF-8 '\udcff'), and of a format's name written otherwise (json for jsonld)
             # the one meant, as the library's export says it.
-            names = format_names.meant(value, self.choices)
             refused.message = (f"{clipped(value, show=quoted)} is not one of "
-                               f"{', '.join(map(repr, self.choices))}"
-                               + (f": {format_names.said(names)}" if names else "."))
+                               f"{', '.join(map(repr, self.choices))}{self.meant(value)}")
             raise
+
+    def meant(self, value: str) -> str:
+        """Return what ends the refusal of ``value``: the format it plainly means, else "."."""
+        names = format_names.meant(value, self.choices)
+        return f": {format_names.said(names)}" if names else "."
+
+
+class KindChoice(Choice):
+    """A ``Choice`` of formats for kinds of answer that the option cannot tell apart when it is
+    read (a query's ``--format``: its query may be a SELECT or a CONSTRUCT), saying of a
+    format's name written otherwise which kind it is meant for, and what the others take:
+    ``query --format rdf`` was told "did you mean xml?", which for a SELECT is SPARQL's XML
+    results, no RDF.  ``kinds``: each kind's words and its formats, in the order tried."""
+
+    def __init__(self, choices, kinds: dict[str, list[str]], **kwargs):
+        super().__init__(choices, **kwargs)
+        self.kinds = kinds
+
+    def meant(self, value: str) -> str:
+        # The first kind a name plainly means one of whose formats is the one it is meant
+        # for: a graph's first, as format_names' names are the RDF syntaxes' (rdf is RDF/XML)
+        # but for SPARQL's results formats' (srx), which no graph format is.
+        for kind, formats in self.kinds.items():
+            if names := format_names.meant(value, formats):
+                others = "".join(f" {other[:1].upper()}{other[1:]} is written as {either(of)}."
+                                 for other, of in self.kinds.items() if other != kind)
+                return f": for {kind}, {format_names.said(names)}{others}"
+        return "."
+
+
+def either(names: list[str]) -> str:
+    """Return ``names`` said as one to choose: "a, b or c"."""
+    return " or ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
 
 
 class PathType(click.Path):
