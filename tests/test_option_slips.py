@@ -94,3 +94,20 @@ def test_a_source_named_with_a_leading_dash_is_not_told_a_way_cite_refuses(tmp_p
                           timeout=120, cwd=tmp_path)
     assert "give it after --, which ends them (query -- -q.rq), or as ./-q.rq" in \
         done.stderr, done.stderr
+
+
+def test_a_file_named_as_an_option_is_read_after_two_and_told_how_when_bare(tmp_path):
+    # `validate --format=ttl`, a file so named: click read the option --format ttl and said
+    # "Missing argument 'FILES...'.", the file not named; after --, it is the file (POSIX).
+    (tmp_path / "--format=ttl").write_text("", encoding="utf-8")
+    done = subprocess.run([COMMAND, "validate", "--", "--format=ttl"], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        2, "error: could not validate: --format=ttl: is empty: it states no triples to "
+           "validate"), done.stderr
+    done = subprocess.run([COMMAND, "validate", "--format=ttl"], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
+        "Error: Missing argument 'FILES...'. --format=ttl is a file, and a name beginning with "
+        "'-' is read as options; give it after --, which ends them (validate -- --format=ttl), "
+        "or as ./--format=ttl")), done.stderr

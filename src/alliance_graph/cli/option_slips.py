@@ -33,11 +33,8 @@ def option_meant(command: click.Command, option: str, args: list[str],
     # Only where an argument is a path from here: cite's SOURCE, a name in the sources
     # folder, was told to give ./-x.txt or -- -x.txt, each refused (no folder; no '-' first).
     named = next((a for a in args if a.startswith(option) and os.path.isfile(a)), None)
-    if named is not None and any(isinstance(p, click.Argument) and (
-            isinstance(p.type, click.Path) or p.name in _PATHS_TOO) for p in command.params):
-        return (f"{option} is no option of {name}: {named} is a file, and a name beginning "
-                f"with '-' is read as options; give it after --, which ends them ({name} -- "
-                f"{named}), or as ./{named}")
+    if named is not None and _takes_paths(command):
+        return f"{option} is no option of {name}: {_dash_file(name, named)}"
     # Words beginning with '-' (cite SOURCE "-40 degrees", query "-- a comment"): no option
     # holds a space or starts with a digit, yet click said "No such option '-4'" alone.
     worded = next((a for a in args if a.startswith(option) and (
@@ -64,6 +61,31 @@ def option_meant(command: click.Command, option: str, args: list[str],
     if any(long in param.opts for param in command.params):
         return f"{glued} is no option of {name}: a long option takes two dashes, {long}"
     return None
+
+
+def _takes_paths(command: click.Command) -> bool:
+    """Return whether an argument of ``command`` is a path from here (not cite's SOURCE, a
+    name in the sources folder, which ./-x.txt or -- -x.txt does not give)."""
+    return any(isinstance(p, click.Argument) and (
+        isinstance(p.type, click.Path) or p.name in _PATHS_TOO) for p in command.params)
+
+
+def _dash_file(name: str, named: str) -> str:
+    """Return how to give the file ``named``, whose name begins with '-', to command ``name``."""
+    return (f"{named} is a file, and a name beginning with '-' is read as options; give it "
+            f"after --, which ends them ({name} -- {named}), or as ./{named}")
+
+
+def dash_files(command: click.Command, args: list[str]) -> str:
+    """Return what to tell with a usage error of ``command`` given ``args`` where a word read
+    as an option is also a file's name (``validate --format=ttl``, a file so named: "Missing
+    argument 'FILES...'", the file never named): how to give it; "" where none is."""
+    words = args[:args.index("--")] if "--" in args else args
+    named = next((w for w in words if w.startswith("-") and w != "-" and os.path.isfile(w)),
+                 None)
+    if named is None or not _takes_paths(command):
+        return ""
+    return _dash_file(command.name, named)
 
 
 def extra_meant(command: click.Command, extra: list[str]) -> str:
@@ -95,7 +117,17 @@ class SlipCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.allow_extra_args = True  # kept, to be told here rather than refused by click
-        rest = super().parse_args(ctx, args)
+        given = list(args)  # (click consumes args)
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.NoSuchOption:
+            raise  # told of a file so named by option_meant
+        except click.UsageError as exc:
+            if advice := dash_files(self, given):
+                message = (exc.message or "").rstrip()  # (a missing argument's: none)
+                exc.message = f"{message}{'' if message[-1:] in ('', '.', '?') else '.'} " \
+                              f"{advice}".lstrip()
+            raise
         if ctx.args and not ctx.resilient_parsing:
             s = "s" if ctx.args[1:] else ""
             ctx.fail(f"Got unexpected extra argument{s} ({' '.join(ctx.args)})"
