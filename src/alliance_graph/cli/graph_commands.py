@@ -29,8 +29,9 @@ def stats(settings: Settings, fmt: str):
     """Print the dataset version (as in ETags) and count triples, inferred triples, claims
     and the contested ones, evidence, sources and entities by class; in JSON each named
     graph's triples too."""
-    from ..query import stats as stats_mod  # imported here, as each command's work is: a
-    from ..store import backends  # command's help needs none of it (command_list.py)
+    # Imported here, as each command's work is: its help needs none of it (command_list.py).
+    from ..query import stats as stats_mod
+    from ..store import backends
 
     stdout_open()
     kg = load_graph(settings)
