@@ -18,7 +18,6 @@ from click.core import ParameterSource
 from ..query import bounds
 from ..query.guard import service_iri
 from ..settings import Settings
-from ..store import backends
 from ..web.client_share import PROXY_HEADERS, proxy_address
 from ..wording import command_line, speak_as
 from .main import (
@@ -159,6 +158,7 @@ def _unworkable(settings: Settings) -> None:
     (exit 2) naming the options given as they were given (``_as_given``): bounds that let a
     query crash the engine or that no request could reach, and SERVICE calls over a store
     that cannot make them."""
+    from ..store import backends  # (imported at its use: the help needs none of the store)
     limits = bounds.Bounds.from_settings(settings)
     problem = bounds.unsafe(limits)
     if problem is not None:
@@ -351,6 +351,7 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
             # or a pipe gets the body as the server sends it.
             sys.stdout.buffer.write(b"\n")
         sys.exit(EXIT_NO if response.status_code >= 400 else EXIT_OK)
+    from ..store import backends
     from ..web import server  # waitress is imported only to serve
     # A store value that is a slip is refused here, in the command line's words: the build's
     # process says what stops it as the library does.
