@@ -349,3 +349,17 @@ def test_a_quote_of_many_occurrences_is_located_by_its_context_in_place():
     assert time.process_time() - started < 5, time.process_time() - started
     located = citations.locate(text + "the end", "a", prefix=". ", suffix=" banana")
     assert (located.start, located.end) == (23, 24)
+
+
+def test_a_text_read_a_part_at_a_time_is_judged_as_read_whole(tmp_path):
+    # unreadable (check's reading of every source) reads a part at a time: a character cut
+    # by a part's end is whole text, and a bad byte past it is said at its place in the file.
+    size = citations._READ
+    path = tmp_path / "long.txt"
+    text = (b"The recorded text, line after line.\n" * (size // 30))[:size - 1]
+    path.write_bytes(text + "\u00e9".encode() + b"b")
+    assert citations.unreadable(path) is None
+    path.write_bytes(text + "\u00e9".encode() + b"\xff")
+    assert citations.unreadable(path) == f"not UTF-8 text (byte {size + 1}, 0xff, does not decode)"
+    with pytest.raises(citations.SourceNotText, match=f"byte {size + 1}, 0xff"):
+        citations.read_source(path)

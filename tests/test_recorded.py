@@ -4,11 +4,17 @@ files; `check`'s report of them is tests/test_graph_commands.py's."""
 from __future__ import annotations
 
 import hashlib
+import shutil
+from pathlib import Path
 
 import pyoxigraph as ox
+from click.testing import CliRunner
 
+from alliance_graph.cli import main
 from alliance_graph.namespaces import PREFIX_IRIS
 from alliance_graph.sources.recorded import unrecorded
+
+ROOT = Path(__file__).parents[1]
 
 AG, SRC = PREFIX_IRIS["ag"], PREFIX_IRIS["src"]
 GRAPH = ox.NamedNode("https://alliance-graph.example/graph/data/sources.ttl")
@@ -33,3 +39,48 @@ def test_an_edited_file_is_said_and_the_recorded_one_or_one_not_there_is_not(tmp
     assert [(q.subject.value, said) for q, said in found] == [
         (SRC + "bee", f"b.txt is not the text the graph records (its SHA-256 is not "
                       f"{recorded}): it was edited, or is another copy")]
+
+
+def test_a_source_that_cannot_be_read_as_a_text_is_said_with_why(tmp_path):
+    # check passed a recorded source whose file was a folder, a link to nothing, or not UTF-8
+    # (cite, validate and coverage refuse each) without a word: it hashed what it could read
+    # and passed over the rest.  A name the folder lacks is still passed over.
+    recorded = hashlib.sha256(b"The recorded text.\n").hexdigest()
+    (tmp_path / "a.txt").write_bytes(b"The recorded \xff text.\n")
+    (tmp_path / "b.txt").mkdir()
+    (tmp_path / "c.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "d.txt").write_bytes("The recorded text.\n".encode("utf-16"))
+    quads = [q for name in ("a.txt", "b.txt", "c.txt", "d.txt", "gone.txt")
+             for q in source(name, recorded)]
+    said = {q.subject.value.rsplit("/", 1)[1]: why for q, why in unrecorded(quads, tmp_path)}
+    what = "cannot be read as the text the graph records: it is"
+    assert said == {
+        "a.txt": f"a.txt {what} not UTF-8 text (byte 13, 0xff, does not decode)",
+        "b.txt": f"b.txt {what} a folder, not a text file",
+        "c.txt": f"c.txt {what} a symbolic link to {tmp_path / 'nowhere.txt'}, which does "
+                 "not exist",
+        "d.txt": f"d.txt {what} not UTF-8 text (it is UTF-16 text, what Windows calls "
+                 "Unicode): save it as UTF-8"}
+
+
+def test_check_says_a_source_it_cannot_read_and_fails(tmp_path):
+    # The real command over a project of one source document, its text a folder: exit 1,
+    # the finding on the source's ag:sha256 line, no traceback.
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sources.ttl").write_text(
+        "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+        "@prefix src: <https://alliance-graph.example/id/source/> .\n\n"
+        'src:a.txt a ag:SourceDocument ;\n    ag:fileName "a.txt" ;\n'
+        f'    ag:sha256 "{hashlib.sha256(b"x").hexdigest()}" .\n', "utf-8")
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_bytes(b"\xc3")  # a character cut at the file's end
+    result = CliRunner().invoke(main, [str(a) for a in (
+        "--project", tmp_path, "--cache", tmp_path / "cache", "--sources", tmp_path / "texts",
+        "check")])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    said = [line for line in result.output.splitlines() if "a.txt cannot" in line]
+    assert said == ["data/sources.ttl:6: a.txt cannot be read as the text the graph records: "
+                    "it is not UTF-8 text (byte 0, 0xc3, does not decode); cite, validate and "
+                    "coverage read this file, where the evidence's offsets, the recorded "
+                    "text's, may not hold [source-hash-mismatch]"], result.output

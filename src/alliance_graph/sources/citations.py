@@ -8,6 +8,7 @@ start/end are character offsets into the decoded text, as the Web Annotation mod
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -99,11 +100,44 @@ def read_source(path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if is_utf16(data):  # its first byte said nothing of what it is: "byte 0, 0xff"
-            raise SourceNotText(f"{path}: not UTF-8 text (it is UTF-16 text, what Windows "
-                                "calls Unicode): save it as UTF-8") from None
-        raise SourceNotText(f"{path}: not UTF-8 text (byte {exc.start}, "
-                            f"0x{data[exc.start]:02x}, does not decode)") from None
+        raise SourceNotText(f"{path}: {_not_utf8(data, exc.start, data[exc.start])}") from None
+
+
+def _not_utf8(head: bytes, at: int, byte: int) -> str:
+    """Return what to say of a text, beginning with ``head``, whose byte ``byte`` at ``at``
+    does not decode as UTF-8."""
+    if is_utf16(head):  # its first byte said nothing of what it is: "byte 0, 0xff"
+        return "not UTF-8 text (it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"
+    return f"not UTF-8 text (byte {at}, 0x{byte:02x}, does not decode)"
+
+
+def unreadable(path: Path) -> str | None:
+    """Return why the source file at ``path`` cannot be read as a text (what ``read_source``
+    refuses: no regular file, unreadable, not UTF-8), read a part at a time; None if it can.
+    A name of the folder that is no file (a folder, a link to nothing) is said as what it is."""
+    if not path.exists():
+        return f"a symbolic link to {os.readlink(path)}, which does not exist" \
+            if path.is_symlink() else "not there"
+    if not path.is_file():
+        return "a folder, not a text file" if path.is_dir() else "not a regular file"
+    decoder, at, first = codecs.getincrementaldecoder("utf-8")(), 0, None
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(_READ):
+                first = chunk if first is None else first
+                pending = decoder.getstate()[0]  # an unfinished character's bytes, held
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    read = pending + chunk
+                    return _not_utf8(first, at - len(pending) + exc.start, read[exc.start])
+                at += len(chunk)
+    except OSError as exc:
+        return f"a file that cannot be read ({exc.strerror or exc})"
+    pending = decoder.getstate()[0]
+    if pending:  # the text ends inside a character
+        return _not_utf8(first, at - len(pending), pending[0])
+    return None
 
 
 def missing_sources(sources_dir: Path) -> Said:

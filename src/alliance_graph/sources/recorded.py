@@ -8,12 +8,13 @@ offsets hold in the recorded text, and each of those commands reads this one.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
-from .citations import not_recorded
+from .citations import not_recorded, unreadable
 from .folder_names import source_names
 
 _SHA256 = ox.NamedNode(PREFIX_IRIS["ag"] + "sha256")
@@ -23,8 +24,10 @@ _FILE_NAME = ox.NamedNode(PREFIX_IRIS["ag"] + "fileName")
 def unrecorded(quads, sources_dir: Path) -> list[tuple[ox.Quad, str]]:
     """Return each ``ag:sha256`` statement of ``quads`` whose source's file in ``sources_dir``
     (its ``ag:fileName``, else its IRI's last segment, as the quote checks name it) is not
-    the text it records, with what to say of it; a file the folder lacks is passed over (the
-    quote checks name it, where they run)."""
+    the text it records, or cannot be read as a text at all (``citations.unreadable``: a
+    folder or a link to nothing in its place, a file not UTF-8 or unreadable, which cite,
+    validate and coverage refuse, and check passed without a word), with what to say of it;
+    a name the folder lacks is passed over (the quote checks name it, where they run)."""
     files = {q.subject: q.object.value for q in quads
              if q.predicate == _FILE_NAME and isinstance(q.object, ox.Literal)}
     names = source_names(sources_dir)
@@ -33,10 +36,23 @@ def unrecorded(quads, sources_dir: Path) -> list[tuple[ox.Quad, str]]:
         if q.predicate != _SHA256 or not isinstance(q.object, ox.Literal):
             continue
         name = files.get(q.subject) or q.subject.value.rsplit("/", 1)[-1]
-        if name not in names or (q.subject, q.object) in seen:
+        if (q.subject, q.object) in seen or name not in names and not _there(sources_dir, name):
             continue
         seen.add((q.subject, q.object))
-        said = not_recorded(sources_dir / name, q.object.value)
+        why = unreadable(sources_dir / name)
+        said = f"{name} cannot be read as the text the graph records: it is {why}" if why \
+            else not_recorded(sources_dir / name, q.object.value)
         if said:
             found.append((q, said))
     return found
+
+
+def _there(folder: Path, name: str) -> bool:
+    """Return whether the folder holds something named ``name`` (a file or not, a link to
+    nothing too); False for a name no file system holds (with a folder in it, too long)."""
+    if not name or "/" in name or name in (".", ".."):
+        return False
+    try:
+        return os.path.lexists(folder / name)
+    except (OSError, ValueError):
+        return False
