@@ -39,11 +39,12 @@ def _rank(p: str) -> tuple:
 
 
 class Triples:
-    """Triples indexed by subject and by (predicate, object), as a block writer reads them."""
+    """Triples indexed by subject and, once asked (``subjects``), by (predicate, object), as a
+    block writer reads them (the subjects of a (predicate, object) in the order first met)."""
 
     def __init__(self, quads):
         self.by_subject: dict[ox.Node, list[tuple]] = defaultdict(list)
-        self.by_object: dict[tuple, list[ox.Node]] = defaultdict(list)
+        self._by_object: dict[tuple, list[ox.Node]] | None = None
         seen = set()
         for q in quads:
             triple = (q.subject, q.predicate, q.object)
@@ -51,13 +52,20 @@ class Triples:
                 continue  # stated twice (or in two files): one fact
             seen.add(triple)
             self.by_subject[q.subject].append((q.predicate, q.object))
-            self.by_object[(q.predicate, q.object)].append(q.subject)
 
     def objects(self, subject, predicate) -> list:
         return [o for p, o in self.by_subject.get(subject, ()) if p == predicate]
 
     def subjects(self, predicate, obj) -> list:
-        return self.by_object.get((predicate, obj), [])
+        # Indexed when first asked: most Triples (a node's stored facts, each proposal's own)
+        # are never asked, and a tuple per fact, of terms Python's collector walks (each
+        # Oxigraph term is one), made it walk everything an add holds again and again.
+        if self._by_object is None:
+            self._by_object = defaultdict(list)
+            for s, pairs in self.by_subject.items():
+                for pair in pairs:
+                    self._by_object[pair].append(s)
+        return self._by_object.get((predicate, obj), [])
 
 
 class Writer:

@@ -66,7 +66,8 @@ class Proposal:
 
     def check_blank_nodes(self) -> None:
         """Refuse blank nodes that would be lost (nothing points at them) or written twice."""
-        if unplaceable_blank_nodes(self.triples):
+        if unplaceable_blank_nodes((s, p, o) for s, pairs in self.triples.by_subject.items()
+                                   for p, o in pairs):
             raise MergeError(f"{self.path}: {BLANK_NODE_RULE}")
 
 
@@ -74,17 +75,22 @@ BLANK_NODE_RULE = ("a blank node ([ ... ] or _:name) must hang under exactly one
                    "a top-level node an IRI (claim:, ev:, id:)")
 
 
-def unplaceable_blank_nodes(triples: Triples) -> list[tuple[ox.BlankNode, int]]:
-    """Return the blank nodes described in ``triples`` that a subject block cannot hold, each
-    with how many subjects point at it: none (it would be lost) or several (written twice).
-    ``validate`` reports them, so a proposal it passes is one ``add`` can write."""
+def unplaceable_blank_nodes(triples) -> list[tuple[ox.BlankNode, int]]:
+    """Return the blank nodes described in ``triples`` (subject, predicate, object each) that
+    a subject block cannot hold, each with how many subjects point at it: none (it would be
+    lost) or several (written twice).  ``validate`` reports them, so a proposal it passes is
+    one ``add`` can write.  Only the triples of blank nodes are kept: ``validate`` asks of
+    every triple of a proposal, and indexing them all (``blocks.Triples``, a tuple of terms
+    per triple, each an object Python's collector walks) was most of its cost, where
+    only the few blank nodes matter."""
     parents: dict[ox.BlankNode, set] = defaultdict(set)
-    for s, pairs in triples.by_subject.items():
-        for p, o in pairs:
-            if isinstance(o, ox.BlankNode):
-                parents[o].add((s, p))
-    return [(node, len(parents[node])) for node in triples.by_subject
-            if isinstance(node, ox.BlankNode) and len(parents[node]) != 1]
+    described: dict[ox.BlankNode, None] = {}  # in the order first described
+    for s, p, o in triples:
+        if isinstance(s, ox.BlankNode):
+            described[s] = None
+        if isinstance(o, ox.BlankNode):
+            parents[o].add((s, p))
+    return [(node, len(parents[node])) for node in described if len(parents[node]) != 1]
 
 
 def _parsed(data_dir: Path) -> ox.Store:
@@ -156,9 +162,12 @@ def destinations(data_dir: Path, proposals: list[Path], into: Path | None = None
     read = [Proposal.read(Path(p), (texts or {}).get(Path(p))) for p in proposals]
     # Where a block goes and what kind it is are read from every proposal of the add: a
     # claim of one file may cite the new evidence of another (validated together, they
-    # conform), and that evidence goes to the citing claim's file.
-    together = Triples(ox.Triple(s, p, o) for proposal in read
-                       for s, pairs in proposal.triples.by_subject.items() for p, o in pairs)
+    # conform), and that evidence goes to the citing claim's file.  (A proposal alone is
+    # its own: a copy of its 60,000 facts, for 10,000 new ones, was that many more objects
+    # for Python's collector to walk, at each of its full passes to the end of the add.)
+    together = read[0].triples if len(read) == 1 else Triples(
+        ox.Triple(s, p, o) for proposal in read
+        for s, pairs in proposal.triples.by_subject.items() for p, o in pairs)
     topics = Topics(together, data, data_dir)
     for proposal_path, proposal in zip(proposals, read):
         proposal.check_blank_nodes()
@@ -233,8 +242,14 @@ def _merged(text: str, items, usable: PrefixMap, offered: dict[str, str], amendi
     # One block per subject: facts of one node from several proposals (a new evidence node in
     # one, a note on it in another) were written as two blocks of one subject.
     subjects: dict[ox.Node, tuple] = {}
+    # One writer per proposal, so that each IRI and value is written once (``Writer``
+    # remembers them): a writer per block wrote ag:Claim, the evidence's IRI and each
+    # predicate anew for each of 10,000 blocks.
+    writers: dict[int, Writer] = {}
     for proposal, subject, known, kind in items:
-        writer = Writer(proposal.triples, usable)
+        writer = writers.get(id(proposal))
+        if writer is None:
+            writer = writers[id(proposal)] = Writer(proposal.triples, usable)
         keyed = writer.keyed_pairs(subject, frozenset(known))
         if subject in subjects:
             subjects[subject][1].extend(keyed)

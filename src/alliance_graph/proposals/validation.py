@@ -27,11 +27,10 @@ from rdflib.namespace import RDF, RDFS
 from ..build import checks, prefix_slips, spelling, truthy
 from ..build.loading import LoadError, Problem, is_ill_typed
 from ..clipping import bracketed
-from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox, to_rdflib
+from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox
 from ..settings import Settings
 from ..wording import Said, worded
 from . import (
-    blocks,
     context,
     datatyped,
     focus,
@@ -150,7 +149,6 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     is_ontology = lambda q: is_role(q.graph_name, ONTOLOGY)  # noqa: E731
     # The shapes keep their blank nodes (sh:or lists, qualified value shapes) as blank nodes.
     shapes = Graph().parse(data=inputs.texts[inputs.shapes_name], format="turtle")
-    ontology = to_rdflib([q for q in file_quads if is_ontology(q)], skolem=True)
     data_quads = [q for q in file_quads + derived if not is_ontology(q)]
     labels = {q.subject: q.object.value for q in data_quads if q.predicate == _LABEL}
     literals = defaultdict(list)  # (node, property) -> the literals stated of it
@@ -169,11 +167,10 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
 
     refused: dict = {}  # (file, line, ill-typed literal) -> (shape, node, property) refusing it
     focus_set = focus.proposal_focus(inputs.new, file_quads + derived)
-    data = to_rdflib(data_quads if focus_set is None else focus.described(focus_set, data_quads),
-                     keep_ids=True)
-    report_graph = shacl.validate_with_shapes(settings, data, ontology, shapes,
-                                              inputs.texts[inputs.shapes_name])
-    for sev, msg, shape, sname, node, path, value, comp in shacl.shacl_rows(report_graph, shapes):
+    rows = shacl.shape_rows(
+        settings, data_quads if focus_set is None else focus.described(focus_set, data_quads),
+        [q for q in file_quads if is_ontology(q)], shapes, inputs.texts[inputs.shapes_name])
+    for sev, msg, shape, sname, node, path, value, comp in rows:
         f, p, v = to_ox(node), to_ox(path), to_ox(value)
         if focus_set is not None and f not in focus_set:
             continue  # a node SHACL saw only by its type, for sh:class
@@ -251,7 +248,8 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
             subject, name=name, line=locator.node_line(name, subject))
 
     for name in sorted(inputs.new):
-        own = blocks.Triples(q for q in inputs.quads if file_of(q.graph_name) == name)
+        own = ((q.subject, q.predicate, q.object) for q in inputs.quads
+               if file_of(q.graph_name) == name)
         for node, parents in merge.unplaceable_blank_nodes(own):
             where = "nothing points at it" if not parents else f"{parents} subjects point at it"
             # Where its _:label describes it, or where its [ opens a statement.
