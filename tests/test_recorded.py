@@ -36,9 +36,9 @@ def test_an_edited_file_is_said_and_the_recorded_one_or_one_not_there_is_not(tmp
     quads = (source("a.txt", recorded) + source("bee", recorded, "b.txt")
              + source("gone.txt", recorded) + source("bee", recorded, "b.txt"))
     found = unrecorded(quads, tmp_path)
-    assert [(q.subject.value, said) for q, said in found] == [
+    assert [(q.subject.value, said, unreadable) for q, said, unreadable in found] == [
         (SRC + "bee", f"b.txt is not the text the graph records (its SHA-256 is not "
-                      f"{recorded}): it was edited, or is another copy")]
+                      f"{recorded}): it was edited, or is another copy", False)]
 
 
 def test_a_source_that_cannot_be_read_as_a_text_is_said_with_why(tmp_path):
@@ -52,7 +52,9 @@ def test_a_source_that_cannot_be_read_as_a_text_is_said_with_why(tmp_path):
     (tmp_path / "d.txt").write_bytes("The recorded text.\n".encode("utf-16"))
     quads = [q for name in ("a.txt", "b.txt", "c.txt", "d.txt", "gone.txt")
              for q in source(name, recorded)]
-    said = {q.subject.value.rsplit("/", 1)[1]: why for q, why in unrecorded(quads, tmp_path)}
+    found = unrecorded(quads, tmp_path)
+    assert all(unreadable for _, _, unreadable in found)
+    said = {q.subject.value.rsplit("/", 1)[1]: why for q, why, _ in found}
     what = "cannot be read as the text the graph records: it is"
     assert said == {
         "a.txt": f"a.txt {what} not UTF-8 text (byte 13, 0xff, does not decode)",
@@ -82,5 +84,5 @@ def test_check_says_a_source_it_cannot_read_and_fails(tmp_path):
     said = [line for line in result.output.splitlines() if "a.txt cannot" in line]
     assert said == ["data/sources.ttl:6: a.txt cannot be read as the text the graph records: "
                     "it is not UTF-8 text (byte 0, 0xc3, does not decode); cite, validate and "
-                    "coverage read this file, where the evidence's offsets, the recorded "
-                    "text's, may not hold [source-hash-mismatch]"], result.output
+                    "coverage refuse this file, and no quote of it can be checked "
+                    "[source-unreadable]"], result.output

@@ -109,6 +109,14 @@ def _unrecorded(parsed, sources_dir: Path) -> list[Problem]:
     places = Places(checks.store_of(parsed.quads), LineIndex(parsed.texts)) if found else None
     return [Problem(file_of(q.graph_name), places.triple_line(file_of(q.graph_name), q.subject,
                                                               q.predicate, q.object),
-                    f"{said}; cite, validate and coverage read this file, where the "
-                    "evidence's offsets, the recorded text's, may not hold "
-                    "[source-hash-mismatch]") for q, said in found]
+                    f"{said}; {_UNREADABLE if unreadable else _UNRECORDED}")
+            for q, said, unreadable in found]
+
+
+# What follows from each finding, for the reader of check's report: an unreadable source was
+# told the consequence of an edited one (the offsets "may not hold", the hash's tag), where
+# cite, validate and coverage refuse it.
+_UNRECORDED = ("cite, validate and coverage read this file, where the evidence's offsets, the "
+               "recorded text's, may not hold [source-hash-mismatch]")
+_UNREADABLE = ("cite, validate and coverage refuse this file, and no quote of it can be "
+               "checked [source-unreadable]")

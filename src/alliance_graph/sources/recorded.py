@@ -21,13 +21,14 @@ _SHA256 = ox.NamedNode(PREFIX_IRIS["ag"] + "sha256")
 _FILE_NAME = ox.NamedNode(PREFIX_IRIS["ag"] + "fileName")
 
 
-def unrecorded(quads, sources_dir: Path) -> list[tuple[ox.Quad, str]]:
+def unrecorded(quads, sources_dir: Path) -> list[tuple[ox.Quad, str, bool]]:
     """Return each ``ag:sha256`` statement of ``quads`` whose source's file in ``sources_dir``
     (its ``ag:fileName``, else its IRI's last segment, as the quote checks name it) is not
     the text it records, or cannot be read as a text at all (``citations.unreadable``: a
     folder or a link to nothing in its place, a file not UTF-8 or unreadable, which cite,
-    validate and coverage refuse, and check passed without a word), with what to say of it;
-    a name the folder lacks is passed over (the quote checks name it, where they run)."""
+    validate and coverage refuse, and check passed without a word), with what to say of it
+    and whether it is the latter (unreadable); a name the folder lacks is passed over (the
+    quote checks name it, where they run)."""
     files = {q.subject: q.object.value for q in quads
              if q.predicate == _FILE_NAME and isinstance(q.object, ox.Literal)}
     names = source_names(sources_dir)
@@ -43,7 +44,7 @@ def unrecorded(quads, sources_dir: Path) -> list[tuple[ox.Quad, str]]:
         said = f"{name} cannot be read as the text the graph records: it is {why}" if why \
             else not_recorded(sources_dir / name, q.object.value)
         if said:
-            found.append((q, said))
+            found.append((q, said, bool(why)))
     return found
 
 
