@@ -74,3 +74,17 @@ def test_without_shapes_an_ill_typed_literal_is_said_as_before(project):
         build.build_quads(project)
     assert [p.message for p in refused.value.problems][0] == (
         'ill-typed literal "2016" is not a valid xsd:date (written 2016-05-31)')
+
+
+@pytest.mark.parametrize("route", [build.build_quads, _streamed], ids=["memory", "streaming"])
+def test_a_claim_written_as_brackets_is_told_its_property_as_a_labelled_one(project, route):
+    # Its node named anew when the text was parsed again for the claims' properties, a claim
+    # written [ ... ] was told no hint where one written _:k was told its property's.
+    (project.data_dir / "dates.ttl").write_text(
+        DATA.split("<urn:c1>")[0] + "<urn:x> ag:says [ a ag:Claim ; rdf:predicate ag:asOf ;\n"
+        '    rdf:object "2016-05"^^xsd:dateTime ] .\n')
+    with pytest.raises(loading.LoadError) as refused:
+        route(project)
+    assert [(p.line, p.message) for p in refused.value.problems] == [
+        (5, 'ill-typed literal "2016-05" is not a valid xsd:dateTime, and ag:asOf takes an '
+            'xsd:date, xsd:gYearMonth or xsd:gYear: write "2016-05"^^xsd:gYearMonth')]

@@ -26,6 +26,7 @@ from ..rdf import ONTOLOGY, quiet_rdflib, turtle_term
 
 _SHACL = str(SH)
 _OBJECT, _PREDICATE = str(RDF.object), str(RDF.predicate)
+PREDICATE = ox.NamedNode(_PREDICATE)
 
 
 class Shapes:
@@ -52,24 +53,40 @@ class Shapes:
         return shapes if found else None
 
 
-def told(problems: list, bad: list, shapes: Shapes | None, text: str) -> list:
+def told(problems: list, bad: list, shapes: Shapes | None, text: str,
+         bracketed: dict | None = None) -> list:
     """Return ``problems`` (``loading.ill_typed_report``'s, one per triple of ``bad``, each
     stating an ill-typed literal, in file ``text``) each saying what the shapes say its
     property takes: a claim's value's, the property its claim names (``rdf:predicate``), as
-    validate names it."""
+    validate names it.  ``bracketed``: the property each claim written ``[ ]`` names, by its
+    node as the parse that found ``bad`` named it (``claims``), a parse of ``text`` again
+    naming it anew."""
     graph = shapes.graph if shapes is not None and bad else None
     if graph is None:
         return problems
-    claimed = _claimed(text) if any(t.predicate.value == _OBJECT for t in bad) else {}
+    claimed = {**_claimed(text), **(bracketed or {})} \
+        if any(t.predicate.value == _OBJECT for t in bad) else {}
     return [dataclasses.replace(p, message=ill_typed(
         p.message, t.object, claimed.get(t.subject, t.predicate).value
         if t.predicate.value == _OBJECT else t.predicate.value, graph, None))
         for p, t in zip(problems, bad)]
 
 
+def claims(triples) -> dict:
+    """Return the property each claim of ``triples`` written ``[ ]`` (a blank node) names."""
+    return {t.subject: t.object for t in triples if is_bracketed_claim(t)}
+
+
+def is_bracketed_claim(t) -> bool:
+    """Return whether triple ``t`` is a blank node's ``rdf:predicate`` (``told``'s
+    ``bracketed``)."""
+    return t.predicate == PREDICATE and isinstance(t.subject, ox.BlankNode) and \
+        isinstance(t.object, ox.NamedNode)
+
+
 def _claimed(text: str) -> dict:
     """Return the property each claim of ``text`` names, by the claim's node (a node written
-    ``[ ]`` is named anew at each parse: its value is told no property)."""
+    ``[ ]`` is named anew at each parse: ``told``'s ``bracketed`` names it)."""
     try:
         return {t.subject: t.object for t in ox.parse(text, format=ox.RdfFormat.TURTLE)
                 if t.predicate.value == _PREDICATE and isinstance(t.object, ox.NamedNode)}

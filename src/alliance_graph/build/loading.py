@@ -25,7 +25,7 @@ from ..utf16 import utf16_said
 from ..wording import printable
 from . import data_folder
 from .blank_names import blank_scope, written_label  # noqa: F401 (for the build's readers)
-from .datatype_hints import Shapes, told
+from .datatype_hints import Shapes, claims, told
 from .hints import cut_short, directive_slip, encoding_hint, other_format
 from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
 from .turtle_tokens import glued_numbers
@@ -307,8 +307,8 @@ def ill_typed_problems(quads: list[ox.Quad], text: str, name: str,
     """Return a Problem for every ill-typed literal among the quads, each saying what
     ``shapes`` say its property takes (``datatype_hints.told``)."""
     bad = [q for q in quads if isinstance(q.object, ox.Literal) and is_ill_typed(q.object)]
-    return told(ill_typed_report([q.object for q in bad], text, name), bad, shapes, text) \
-        if bad else []
+    return told(ill_typed_report([q.object for q in bad], text, name), bad, shapes, text,
+                claims(quads)) if bad else []
 
 
 def load_file(path: Path, name: str, shapes: Shapes | None = None) -> tuple[list[ox.Quad], str]:

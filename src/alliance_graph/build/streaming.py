@@ -53,6 +53,7 @@ SELECT ?s ?p ?o ?g WHERE {{
 
 # The datatypes of the numbers Turtle writes bare (42, 7.5, 1.5E3).
 _NUMBERS = {PREFIX_IRIS["xsd"] + t for t in ("integer", "decimal", "double")}
+_CLAIMS = datatype_hints.PREDICATE  # a claim's rdf:predicate, noted of a [ ] claim in passing
 
 # How much of a file ``_is_text`` reads at a time.
 _CHUNK = 1 << 20
@@ -89,7 +90,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem],
     the file's text is read only when one is wrong, to find its line (and ``shapes`` to say
     what its property takes, as the default route says it)."""
     graph, scoped = rdf.graph_iri(name), loading.blank_scope(name)
-    seen, bad, rdf12 = set(), [], []
+    seen, bad, rdf12, bracketed = set(), [], [], {}
     # Two numbers of one subject and property in a row, as "2,582" is read: the text is read
     # to tell that from "2, 582" (``loading.comma_problems``) only then.
     glued, last = False, None
@@ -118,6 +119,8 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem],
                         rdf12.append(t)
                 elif isinstance(o, ox.Triple) and not rdf12:
                     rdf12.append(t)
+                elif t.predicate == _CLAIMS and datatype_hints.is_bracketed_claim(t):
+                    bracketed[t.subject] = o  # the property a hint names (``told``)
                 if isinstance(t.subject, ox.Triple) and not rdf12:
                     rdf12.append(t)
                 yield ox.Quad(scoped(t.subject), t.predicate, scoped(o), graph)
@@ -138,7 +141,7 @@ def _parsed(path: Path, name: str, problems: list[loading.Problem],
         # 1.1 (a triple term here went into the build, which a smaller input refused).
         text = loading.read_text(path, name)
         problems.extend(datatype_hints.told(loading.ill_typed_report(
-            [t.object for t in bad], text, name), bad, shapes, text) if bad else ())
+            [t.object for t in bad], text, name), bad, shapes, text, bracketed) if bad else ())
         if rdf12:
             problems.append(loading.rdf12_problem(rdf12, text, name))
         problems.extend(loading.comma_problems(text, name) if glued else ())
