@@ -88,3 +88,17 @@ def test_a_claim_written_as_brackets_is_told_its_property_as_a_labelled_one(proj
     assert [(p.line, p.message) for p in refused.value.problems] == [
         (5, 'ill-typed literal "2016-05" is not a valid xsd:dateTime, and ag:asOf takes an '
             'xsd:date, xsd:gYearMonth or xsd:gYear: write "2016-05"^^xsd:gYearMonth')]
+
+
+def test_shapes_whose_list_is_a_cycle_leave_the_literal_said_as_before(project):
+    # rdflib refused the sh:or list round a cycle with a ValueError: the build's traceback.
+    (project.ontology_dir / "shapes.ttl").write_text(
+        SHAPES.split("<urn:shape>")[0]
+        + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+          "<urn:shape> a sh:NodeShape ; sh:targetClass ag:Claim ; sh:property [\n"
+          "    sh:path ag:asOf ; sh:or _:l ] .\n"
+          "_:l rdf:first [ sh:datatype xsd:gYear ] ; rdf:rest _:l .\n")
+    with pytest.raises(loading.LoadError) as refused:
+        build.build_quads(project)
+    assert [p.message for p in refused.value.problems][0] == (
+        'ill-typed literal "2016" is not a valid xsd:date (written 2016-05-31)')

@@ -144,6 +144,9 @@ def datatypes(shapes: Graph, shape: URIRef) -> list[str]:
     members of its sh:or, in their order."""
     found = [str(d) for d in shapes.objects(shape, SH.datatype)]
     for head in shapes.objects(shape, SH["or"]):
-        found += [str(d) for member in Collection(shapes, head)
-                  for d in shapes.objects(member, SH.datatype)]
+        try:
+            members = list(Collection(shapes, head))
+        except ValueError:  # a list round a cycle (rdflib's refusal, which was a build's
+            continue        # traceback): no datatype said of it, the literal's form still is
+        found += [str(d) for member in members for d in shapes.objects(member, SH.datatype)]
     return list(dict.fromkeys(found))
