@@ -102,3 +102,15 @@ def test_shapes_whose_list_is_a_cycle_leave_the_literal_said_as_before(project):
         build.build_quads(project)
     assert [p.message for p in refused.value.problems][0] == (
         'ill-typed literal "2016" is not a valid xsd:date (written 2016-05-31)')
+
+
+@pytest.mark.parametrize("datatype", ['"a b"', "42", "[ ]"])
+def test_a_shape_whose_datatype_is_no_iri_leaves_the_literal_said_as_before(project, datatype):
+    # ox.NamedNode refused the text ("Invalid IRI code point ' '"): the build's traceback.
+    (project.ontology_dir / "shapes.ttl").write_text(
+        SHAPES.split("<urn:shape>")[0] + "<urn:shape> a sh:NodeShape ; sh:targetClass "
+        f"ag:Claim ; sh:property [ sh:path ag:asOf ; sh:datatype {datatype} ] .\n")
+    with pytest.raises(loading.LoadError) as refused:
+        build.build_quads(project)
+    assert [p.message for p in refused.value.problems][0] == (
+        'ill-typed literal "2016" is not a valid xsd:date (written 2016-05-31)')

@@ -142,11 +142,21 @@ def taken(shapes: Graph, path: URIRef) -> list[str]:
 def datatypes(shapes: Graph, shape: URIRef) -> list[str]:
     """Return the datatypes property shape ``shape`` takes: its sh:datatype, or those of the
     members of its sh:or, in their order."""
-    found = [str(d) for d in shapes.objects(shape, SH.datatype)]
+    found = list(shapes.objects(shape, SH.datatype))
     for head in shapes.objects(shape, SH["or"]):
         try:
             members = list(Collection(shapes, head))
         except ValueError:  # a list round a cycle (rdflib's refusal, which was a build's
             continue        # traceback): no datatype said of it, the literal's form still is
-        found += [str(d) for member in members for d in shapes.objects(member, SH.datatype)]
-    return list(dict.fromkeys(found))
+        found += [d for member in members for d in shapes.objects(member, SH.datatype)]
+    # Only IRIs Oxigraph takes: a shape's sh:datatype "a b", 42 or [ ] was a build's traceback
+    # (ox.NamedNode's ValueError), where the literal's form alone is said.
+    return list(dict.fromkeys(str(d) for d in found if isinstance(d, URIRef) and _iri(d)))
+
+
+def _iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
