@@ -78,7 +78,7 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
 
     from ..engine.graph import EngineGraph
     from ..query.absent_names import AbsentNameWarning
-    from ..query.blank_labels import carried_whole
+    from ..query.blank_labels import Carried, carried_whole
     from ..query.held import read_whole
     from ..query.results import run as run_query
     from ..store.errors import QueryError
@@ -106,7 +106,10 @@ def run(kg, sparql: str, *, inferred: bool = False, timeout=None):
             raise QueryError(str(exc) + hint, exc.position) from None
         raise
     if isinstance(answer, list):  # a graph's: its labels as the command line writes them
-        answer = carried_whole(answer, sparql)
+        # The engine's came relabelled so (its query op): relabelled again, each label was
+        # another ("x613a62" said "x78363133613632"), not what the graph in process says.
+        answer = Carried(answer) if isinstance(kg, EngineGraph) else \
+            carried_whole(answer, sparql)
     # A misspelt name: no rows, and not a word of why (the command line's query noted it).
     left = None if timeout is None else timeout - (time.monotonic() - began)
     for note in _notes_within(kg, sparql, left):
