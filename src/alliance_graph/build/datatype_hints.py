@@ -66,10 +66,21 @@ def told(problems: list, bad: list, shapes: Shapes | None, text: str,
         return problems
     claimed = {**_claimed(text), **(bracketed or {})} \
         if any(t.predicate.value == _OBJECT for t in bad) else {}
-    return [dataclasses.replace(p, message=ill_typed(
-        p.message, t.object, claimed.get(t.subject, t.predicate).value
-        if t.predicate.value == _OBJECT else t.predicate.value, graph, None))
-        for p, t in zip(problems, bad)]
+    # What each property takes read from the shapes once, and each message made once: per
+    # literal, 10,000 ill-typed ones took 1.3 s where the build said them in 0.35 s unhinted.
+    takes: dict[str, list[str]] = {}
+    said: dict[tuple, str] = {}
+    hinted = []
+    for p, t in zip(problems, bad):
+        path = claimed.get(t.subject, t.predicate).value if t.predicate.value == _OBJECT \
+            else t.predicate.value
+        if path not in takes:
+            takes[path] = taken(graph, URIRef(path))
+        key = (p.message, t.object, path)
+        if key not in said:
+            said[key] = ill_typed(p.message, t.object, path, graph, None, wanted=takes[path])
+        hinted.append(dataclasses.replace(p, message=said[key]))
+    return hinted
 
 
 def claims(triples) -> dict:
@@ -95,7 +106,7 @@ def _claimed(text: str) -> dict:
 
 
 def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph,
-              shape: str | None) -> str:
+              shape: str | None, wanted: list[str] | None = None) -> str:
     """Return the message of ill-typed ``literal``'s finding, saying what the shape that
     refused it (``shape``, on property ``path``; with none, the shapes on ``path``) takes
     instead when that is another datatype:
@@ -107,8 +118,9 @@ def ill_typed(message: str, literal: ox.Literal, path: str | None, shapes: Graph
     # what the shapes declare the property takes, which a shape would say.  The dates
     # (ag:validUntil, ag:validFrom, ag:asOf) have no rdfs:range, xsd:gYear being outside OWL
     # 2's datatypes: their shapes are where their range is declared.
-    wanted = datatypes(shapes, URIRef(shape)) if shape is not None else \
-        taken(shapes, URIRef(path)) if path is not None else []
+    if wanted is None:  # (given: what ``taken`` said of ``path`` already)
+        wanted = datatypes(shapes, URIRef(shape)) if shape is not None else \
+            taken(shapes, URIRef(path)) if path is not None else []
     if not wanted:
         return message
     names = [shorten(d) for d in wanted]
