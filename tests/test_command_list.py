@@ -2,6 +2,7 @@
 command's help import no other command's modules, and the group lists each as click would."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -68,3 +69,21 @@ def test_the_list_says_each_command_as_its_own_help_does():
         standin = click.Command(name, help=sentence)
         for width in range(10, 200):
             assert standin.get_short_help_str(width) == command.get_short_help_str(width), name
+
+
+def test_a_command_whose_modules_do_not_import_is_said_in_a_line(tmp_path):
+    # A package of the installation missing or broken (waitress, which serve imports): serve
+    # and its help ended in a traceback; the other commands still run.
+    (tmp_path / "waitress.py").write_text("import a_module_no_one_installed\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    for args in (["serve", "--help"], ["serve", "--port", "0"]):
+        ran = subprocess.run([sys.executable, "-m", "alliance_graph", *args], env=env,
+                             capture_output=True, text=True, timeout=60)
+        assert (ran.returncode, ran.stdout) == (2, "")
+        assert ran.stderr == (
+            "error: the serve command could not be loaded, a module it needs not importing "
+            "(No module named 'a_module_no_one_installed'): reinstall alliance-graph (pip "
+            "install --force-reinstall alliance-graph; in a checkout, pip install -e .)\n")
+    ran = subprocess.run([sys.executable, "-m", "alliance_graph", "stats", "--help"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0 and "Usage:" in ran.stdout

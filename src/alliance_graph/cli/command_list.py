@@ -49,6 +49,24 @@ COMMANDS = {
 }
 
 
+class Unloadable(click.ClickException):
+    """A command whose modules do not import (a package of the installation missing or
+    broken): said in a line, exit 2, where a traceback ended the command, or its help."""
+
+    exit_code = 2
+
+    def __init__(self, name: str, exc: ImportError):
+        super().__init__(f"the {name} command could not be loaded, a module it needs not "
+                         f"importing ({exc}): reinstall alliance-graph (pip install "
+                         "--force-reinstall alliance-graph; in a checkout, pip install -e .)")
+
+    def format_message(self) -> str:  # (said as every error of the command line is)
+        return self.message
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", file=file, err=True)
+
+
 class Commands(MutableMapping):
     """A group's commands: every name of ``COMMANDS`` is in it, and a command is imported when
     it is looked up (``commands["query"]``), all of them when they are gone through
@@ -60,7 +78,10 @@ class Commands(MutableMapping):
     def __getitem__(self, name: str) -> click.Command:
         if name not in self._loaded and name in COMMANDS:
             # Its module registers it (and the others it defines) with the group.
-            importlib.import_module(f"{__package__}.{COMMANDS[name][0]}")
+            try:
+                importlib.import_module(f"{__package__}.{COMMANDS[name][0]}")
+            except ImportError as exc:
+                raise Unloadable(name, exc) from None
         return self._loaded[name]
 
     def __setitem__(self, name: str, command: click.Command) -> None:
