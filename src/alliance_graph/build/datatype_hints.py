@@ -163,12 +163,10 @@ def datatypes(shapes: Graph, shape: URIRef) -> list[str]:
         found += [d for member in members for d in shapes.objects(member, SH.datatype)]
     # Only IRIs Oxigraph takes: a shape's sh:datatype "a b", 42 or [ ] was a build's traceback
     # (ox.NamedNode's ValueError), where the literal's form alone is said.
-    return list(dict.fromkeys(str(d) for d in found if isinstance(d, URIRef) and _iri(d)))
-
-
-def _iri(text: str) -> bool:
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return True
+    iris = []
+    for d in dict.fromkeys(found):
+        try:
+            iris += [ox.NamedNode(d).value] if isinstance(d, URIRef) else []
+        except ValueError:
+            continue
+    return iris
