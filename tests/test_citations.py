@@ -363,3 +363,31 @@ def test_a_text_read_a_part_at_a_time_is_judged_as_read_whole(tmp_path):
     assert citations.unreadable(path) == f"not UTF-8 text (byte {size + 1}, 0xff, does not decode)"
     with pytest.raises(citations.SourceNotText, match=f"byte {size + 1}, 0xff"):
         citations.read_source(path)
+
+
+def test_a_source_that_is_no_regular_file_is_refused_unread(tmp_path):
+    # coverage read every *.txt of the folder: a named pipe's read waited for a writer
+    # forever (a link to /dev/zero's, refused alike, never ended), a folder's was a traceback.
+    import threading
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "folder.txt").mkdir()
+    said = {}
+
+    def read_each():
+        for name in ("pipe.txt", "folder.txt"):
+            try:
+                citations.read_source(tmp_path / name)
+            except citations.SourceNotText as exc:
+                said[name] = str(exc)
+    reading = threading.Thread(target=read_each, daemon=True)
+    reading.start()
+    reading.join(5)
+    if reading.is_alive():  # let the read end, for the test to fail rather than hang
+        with open(tmp_path / "pipe.txt", "wb"):
+            pass
+    assert said == {
+        "pipe.txt": f"{tmp_path / 'pipe.txt'} is not a regular file: a source is a text file "
+                    "(*.txt)",
+        "folder.txt": f"{tmp_path / 'folder.txt'} is a folder: a source is a text file (*.txt)"}
+    assert citations.unreadable(tmp_path / "pipe.txt") == "not a regular file"

@@ -12,6 +12,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ class NotALocalName(CiteError):
 
 
 class SourceNotText(ValueError):
-    """A source file's bytes are not UTF-8 text; the message names the file and the byte."""
+    """A source file that is no text: not UTF-8 (said with the byte), or no regular file."""
 
 
 def evidence_name(file_name: str, exact: str) -> str:
@@ -96,7 +97,8 @@ def read_source(path: Path) -> str:
     Raises SourceNotText, naming the file and the first byte that is not UTF-8, otherwise:
     offsets count code points, which a text that does not decode has none of.
     """
-    data = path.read_bytes()
+    with opened(path) as f:
+        data = f.read()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -111,6 +113,16 @@ def _not_utf8(head: bytes, at: int, byte: int) -> str:
     return f"not UTF-8 text (byte {at}, 0x{byte:02x}, does not decode)"
 
 
+def opened(path: Path):
+    """Return source file ``path`` opened, a pipe (whose read never ended) refused unread."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(mode := os.fstat(fd).st_mode):  # (a folder's fdopen: no name said)
+        os.close(fd)
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise SourceNotText(f"{path} is {what}: a source is a text file (*.txt)")
+    return os.fdopen(fd, "rb")
+
+
 def unreadable(path: Path) -> str | None:
     """Return why the source file at ``path`` cannot be read as a text (what ``read_source``
     refuses: no regular file, unreadable, not UTF-8), read a part at a time; None if it can.
@@ -118,11 +130,9 @@ def unreadable(path: Path) -> str | None:
     if not path.exists():
         return f"a symbolic link to {os.readlink(path)}, which does not exist" \
             if path.is_symlink() else "not there"
-    if not path.is_file():
-        return "a folder, not a text file" if path.is_dir() else "not a regular file"
     decoder, at, first = codecs.getincrementaldecoder("utf-8")(), 0, None
     try:
-        with path.open("rb") as f:
+        with opened(path) as f:
             while chunk := f.read(_READ):
                 first = chunk if first is None else first
                 pending = decoder.getstate()[0]  # an unfinished character's bytes, held
@@ -134,6 +144,8 @@ def unreadable(path: Path) -> str | None:
                 at += len(chunk)
     except OSError as exc:
         return f"a file that cannot be read ({exc.strerror or exc})"
+    except SourceNotText:  # (``opened``'s refusal, unread)
+        return "a folder, not a text file" if path.is_dir() else "not a regular file"
     pending = decoder.getstate()[0]
     if pending:  # the text ends inside a character
         return _not_utf8(first, at - len(pending), pending[0])
