@@ -8,6 +8,7 @@ import sys
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from alliance_graph.cli import main
 from alliance_graph.cli.command_list import COMMANDS
@@ -87,3 +88,13 @@ def test_a_command_whose_modules_do_not_import_is_said_in_a_line(tmp_path):
     ran = subprocess.run([sys.executable, "-m", "alliance_graph", "stats", "--help"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert ran.returncode == 0 and "Usage:" in ran.stdout
+
+
+@pytest.mark.parametrize("args, said", [
+    (["help"], "the commands and options are listed by --help (alliance-graph --help)"),
+    (["help", "query"], "a command's help is its --help (alliance-graph query --help)")])
+def test_help_given_as_a_command_is_told_the_option(args, said):
+    # "No such command 'help'." alone, to a user of git's or pip's `help`.
+    ran = CliRunner().invoke(main, args, prog_name="alliance-graph")
+    assert ran.exit_code == 2
+    assert ran.output.splitlines()[-1] == f"Error: No such command 'help': {said}"

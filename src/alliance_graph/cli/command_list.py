@@ -123,6 +123,19 @@ class LazyGroup(click.Group):
         except KeyError:
             return None
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        # `alliance-graph help` (`help query`), as git and pip take it, was "No such command
+        # 'help'." alone: said with the option that gives it.
+        if args and args[0] == "help" and "help" not in self.commands and \
+                not ctx.resilient_parsing:
+            about = next((arg for arg in args[1:] if arg in self.commands), None)
+            raise click.UsageError(
+                "No such command 'help': " + (f"a command's help is its --help "
+                                              f"({ctx.command_path} {about} --help)" if about
+                                              else f"the commands and options are listed by "
+                                                   f"--help ({ctx.command_path} --help)"), ctx)
+        return super().resolve_command(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
 
