@@ -88,6 +88,13 @@ def test_a_command_whose_modules_do_not_import_is_said_in_a_line(tmp_path):
     ran = subprocess.run([sys.executable, "-m", "alliance_graph", "stats", "--help"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert ran.returncode == 0 and "Usage:" in ran.stdout
+    # An option given before its command, told where it goes (every command gone through for
+    # it), is not told the unloadable one instead.
+    ran = subprocess.run([sys.executable, "-m", "alliance_graph", "--format", "json", "stats"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 2 and ran.stderr.splitlines()[-1] == (
+        "Error: --format is an option of stats, not of python -m alliance_graph itself: give "
+        "it after the command (python -m alliance_graph stats --format ...)")
 
 
 @pytest.mark.parametrize("args, said", [

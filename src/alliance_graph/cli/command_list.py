@@ -99,6 +99,17 @@ class Commands(MutableMapping):
     def __len__(self) -> int:
         return len(COMMANDS.keys() | self._loaded.keys())
 
+    def items(self) -> list[tuple[str, click.Command]]:
+        # Gone through to find which command has an option given elsewhere: one that cannot
+        # be loaded is passed over (said when it is run), where it said itself instead.
+        found = []
+        for name in self:
+            try:
+                found.append((name, self[name]))
+            except Unloadable:
+                continue
+        return found
+
     def loaded(self, name: str) -> click.Command | None:
         """Return command ``name`` if its module is imported already, else None."""
         return self._loaded.get(name)
