@@ -948,6 +948,9 @@ def test_a_byte_order_mark_before_a_query_is_not_read_as_its_first_character(run
      "a graph (CONSTRUCT or DESCRIBE) cannot be written as --format csv; give --format turtle, "
      "nt, jsonld, xml or table"),
     ("ASK {}", "turtle", "an ASK answer cannot be written as --format turtle; give --format "
+     "json, xml, csv, tsv or table"),
+    # Said as the user wrote it: ttl was told "--format turtle".
+    ("ASK {}", "ttl", "an ASK answer cannot be written as --format ttl; give --format "
      "json, xml, csv, tsv or table")])
 def test_a_format_that_does_not_fit_the_answer_names_the_ones_the_option_takes(run, query, fmt,
                                                                                says):

@@ -19,7 +19,10 @@ QUERY = ("table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt", "jsonld")
     # A results format's name where none is offered: export's xml is RDF/XML, stats' json
     # its figures ("did you mean xml?" of export --format srx).
     ("srx", QUERY, ["xml"]), ("srx", EXPORT, []), ("sparql-xml", EXPORT, []),
-    ("srj", ("text", "json"), [])])
+    ("srj", ("text", "json"), []),
+    # The query's table is plain text, stats' plain text a table.
+    ("text", QUERY, ["table"]), ("plain", QUERY, ["table"]), ("table", ("text", "json"), ["text"]),
+    ("text", EXPORT, [])])
 def test_a_name_written_otherwise_means_the_format_offered(name, offered, meant):
     assert format_names.meant(name, offered) == meant
 

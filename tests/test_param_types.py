@@ -105,6 +105,9 @@ def test_a_choice_refused_says_its_value_clipped_and_as_typed():
     said = refusal("stats", "--format", "j" * 100_000)
     assert len(said) < 600 and "…' (100,000 characters) is not one of 'text', 'json'." in said
     assert "'x\\xff' is not one of" in refusal("stats", "--format", "x\udcff")
+    # stats' plain text is the query's table: each told the other's name.
+    assert refusal("stats", "--format", "table").endswith("is not one of 'text', 'json': did "
+                                                          "you mean text?")
 
 
 @pytest.mark.parametrize("fmt, says", [
@@ -114,6 +117,8 @@ def test_a_choice_refused_says_its_value_clipped_and_as_typed():
                 "answer is written as json, xml, csv, tsv or table."),
     ("srx", "for a SELECT or ASK answer, did you mean xml? A graph (CONSTRUCT or DESCRIBE) is "
             "written as turtle, nt, jsonld, xml or table."),
+    # A name for the format every kind writes alike is told it plainly (text: no hint before).
+    ("text", "did you mean table?"), ("txt", "did you mean table?"),
     ("bogus", "")])
 def test_a_querys_format_written_otherwise_says_for_which_kind_of_answer(fmt, says):
     # `query --format rdf 'SELECT ...'` was told "did you mean xml?": for a SELECT, xml is

@@ -70,7 +70,7 @@ _KINDS = {_GRAPH: ["turtle", "nt", "jsonld", "xml", "table"],
                                            "file, a catalogue name, or - for standard input"))
 @click.option("--format", "fmt", default="table", show_default=True,
               type=KindChoice(["table", "json", "xml", "csv", "tsv", "turtle", "ttl", "nt",
-                               "jsonld"], _KINDS, case_sensitive=False),
+                               "jsonld"], _KINDS, shared=("table",), case_sensitive=False),
               help="table, or a SPARQL results format (SELECT/ASK) or RDF syntax (CONSTRUCT; "
                    "ttl is turtle, as export names it).")
 @click.option("--inferred/--asserted", default=False, show_default=True,
@@ -85,13 +85,14 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
     from ..query import absent_names
     from .query_text import read_query
 
-    fmt = "turtle" if fmt.lower() in TTL else fmt.lower()
+    given = fmt.lower()  # said as written: "--format turtle" of a user who wrote ttl
+    fmt = "turtle" if given in TTL else given
     mark = byte_order_mark(bom, fmt, ("csv", "tsv"))
     text = read_query(settings, query_or_file)
     stdout_open()
     kg = load_graph(settings)
     began = time.monotonic()
-    at_once(lambda: _answer(kg, text, fmt, inferred, mark), timeout,  # exit 1 only if cut short
+    at_once(lambda: _answer(kg, text, fmt, inferred, mark, given), timeout,  # exit 1 only if cut short
             f"query failed: it did not finish within {timeout:g} s (--timeout)" if timeout else "",
             timed_answer.written_within)
     # A misspelt name: "(0 rows)" said nothing.  Noted within what is left of --timeout.
@@ -102,7 +103,8 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
 
 
 
-def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"") -> None:
+def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"",
+            given: str | None = None) -> None:
     from ..query import csv_results
     from ..query import results as queries
     from . import graph_answer
@@ -114,7 +116,7 @@ def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"") -> None:
                                           else queries.RESULT_FORMATS):
             what = "a graph (CONSTRUCT or DESCRIBE)" if kind == "graph" else \
                 f"{'an ASK' if kind == 'ask' else 'a SELECT'} answer"
-            fail(f"{what} cannot be written as --format {fmt}; give --format "
+            fail(f"{what} cannot be written as --format {given or fmt}; give --format "
                  f"{either(_KINDS[_GRAPH if kind == 'graph' else _RESULTS])}")
         if fmt == "table" and kind != "graph":  # a graph's table is its Turtle, below
             # Aligned a thousand rows at a time and written as they come: measured whole, a
@@ -155,7 +157,7 @@ def _answer(kg, text: str, fmt: str, inferred: bool, mark: bytes = b"") -> None:
     except queries.QueryError as exc:
         fail(f"query failed: {exc}", EXIT_NO)
     except Uncarried as exc:
-        fail(f"the answer cannot be written as --format {fmt}: {exc}; give --format "
+        fail(f"the answer cannot be written as --format {given or fmt}: {exc}; give --format "
              + ("turtle or nt" if kind == "graph" else "json"))
 
 

@@ -154,11 +154,12 @@ class KindChoice(Choice):
     read (a query's ``--format``: its query may be a SELECT or a CONSTRUCT), saying of a
     format's name written otherwise which kind it is meant for, and what the others take:
     ``query --format rdf`` was told "did you mean xml?", which for a SELECT is SPARQL's XML
-    results, no RDF.  ``kinds``: each kind's words and its formats, in the order tried."""
+    results, no RDF.  ``kinds``: each kind's words and its formats, in the order tried;
+    ``shared``: the formats every kind writes alike (xml is not: RDF/XML or SPARQL's XML)."""
 
-    def __init__(self, choices, kinds: dict[str, list[str]], **kwargs):
+    def __init__(self, choices, kinds: dict[str, list[str]], shared=(), **kwargs):
         super().__init__(choices, **kwargs)
-        self.kinds = kinds
+        self.kinds, self.shared = kinds, set(shared)
 
     def meant(self, value: str) -> str:
         # The first kind a name plainly means one of whose formats is the one it is meant
@@ -166,6 +167,10 @@ class KindChoice(Choice):
         # but for SPARQL's results formats' (srx), which no graph format is.
         for kind, formats in self.kinds.items():
             if names := format_names.meant(value, formats):
+                if set(names) <= self.shared:
+                    # One every kind takes alike (``text``: the table): "for a graph, did you
+                    # mean table? A SELECT ... is written as ... or table" said it of one.
+                    return f": {format_names.said(names)}"
                 others = "".join(f" {other[:1].upper()}{other[1:]} is written as {either(of)}."
                                  for other, of in self.kinds.items() if other != kind)
                 return f": for {kind}, {format_names.said(names)}{others}"

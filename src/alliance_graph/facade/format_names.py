@@ -20,6 +20,9 @@ _SPOKEN = {
     "turtle": (_TURTLE,), "ttl": (_TURTLE,), "n3": (_TURTLE,),
     "csv": ("nodes-csv", "edges-csv"),
     "srj": ("json",), "sparqljson": ("json",), "srx": ("xml",), "sparqlxml": ("xml",),
+    # The query's table is its plain text ("--format text" was given no hint), and stats'
+    # plain text its table.
+    "text": ("table",), "txt": ("table",), "plain": ("table", "text"), "table": ("text",),
 }
 _WRITTEN = re.compile(r"[-_/. ]")
 # The names of SPARQL's results formats, meant only where they are offered (a query's
