@@ -259,6 +259,16 @@ def test_every_prefix_of_a_text_of_carriage_returns_alone_is_read():
     assert StringLines(text).typed_line("122x", integer) == 6
 
 
+def test_a_typed_literal_written_again_is_found_at_each_place_in_turn():
+    # 2,000 claims of one ill-typed date were all told on the line of its first.
+    text = ('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+            '<urn:a> <urn:p> "2016"^^xsd:date .\n<urn:b> <urn:p> "x" .\n'
+            "<urn:c> <urn:p> '2016'^^<http://www.w3.org/2001/XMLSchema#date> .\n")
+    strings, date = StringLines(text), "http://www.w3.org/2001/XMLSchema#date"
+    assert [strings.typed_line("2016", date, n) for n in range(3)] == [2, 4, 4]
+    assert strings.typed_line("2016", date) == 2
+
+
 @pytest.mark.parametrize("declared, written", [
     # A prefix relative to the base: its names' findings (an unknown property of a data file)
     # had no line, the prefix read as written (<vocab/>), not as the parser read it.

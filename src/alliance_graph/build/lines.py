@@ -78,7 +78,7 @@ class StringLines:
         self.text = text
         self._newlines = [m.start() for m in BREAK.finditer(text)]
         self._first: dict[str, int] = {}
-        self._typed: dict[tuple[str, str], int] = {}
+        self._typed: dict[tuple[str, str], list[int]] = {}  # each place, in the text's order
         declared = turtle.prefixes(text)
         string = None  # the (offset, token) of a string just read, until its datatype
         typed = False  # a "^^" of its own just read (before an <IRI>, or spaced out)
@@ -107,7 +107,7 @@ class StringLines:
             if not colon or prefix not in declared:
                 return
             datatype = declared[prefix] + local
-        self._typed.setdefault((turtle.string_value(string[1]), datatype), string[0])
+        self._typed.setdefault((turtle.string_value(string[1]), datatype), []).append(string[0])
 
     def line(self, needle: str) -> int | None:
         """Return the 1-based line of the first occurrence of ``needle``, if any."""
@@ -118,13 +118,14 @@ class StringLines:
                 return None
         return bisect.bisect_left(self._newlines, at) + 1
 
-    def typed_line(self, value: str, datatype: str) -> int | None:
-        """Return the 1-based line of the first literal of ``value`` and ``datatype`` (written
-        "...", '...', with triple quotes or escapes), else of the string ``"value"``."""
+    def typed_line(self, value: str, datatype: str, nth: int = 0) -> int | None:
+        """Return the 1-based line of the ``nth`` (the last, past them) literal of ``value``
+        and ``datatype`` (written "...", '...', with triple quotes or escapes), else of the
+        first string ``"value"``."""
         at = self._typed.get((value, datatype))
         if at is None:
             return self.line(f'"{value}"')
-        return bisect.bisect_left(self._newlines, at) + 1
+        return bisect.bisect_left(self._newlines, at[min(nth, len(at) - 1)]) + 1
 
 
 def triple_term_line(text: str) -> int | None:

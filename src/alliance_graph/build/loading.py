@@ -164,11 +164,15 @@ def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
     (found through one index of the text's strings, however many there are)."""
     strings = StringLines(text)
     problems = []
+    # A literal written again is told at each place in turn: 2,000 of one date were all told
+    # on the line of its first.
+    seen: dict[tuple[str, str], int] = {}
     for literal in literals:
         local = literal.datatype.value.removeprefix(str(XSD))
+        key = (literal.value, literal.datatype.value)
+        seen[key] = nth = seen.get(key, -1) + 1
         # A number written bare is no string: searched for as written (it had no line).
-        line = strings.typed_line(literal.value, literal.datatype.value) or \
-            strings.line(literal.value)
+        line = strings.typed_line(*key, nth) or strings.line(literal.value)
         value = clipped(literal.value, show='"{}"'.format)  # 60,000 digits were said whole
         if local in _RANGED and _RANGED[local].fullmatch(literal.value.strip()):
             # A valid form the engine has no number for (it was "is not a valid xsd:integer").
