@@ -310,3 +310,28 @@ def test_a_number_written_with_a_comma_is_refused_when_streamed(mini):
             "id:A oa:start 2,582 ; oa:end 2603 .\n")
     [problem] = failing_build(mini, "bad.ttl", text)
     assert str(problem).startswith("data/bad.ttl:3: 2,582 is read as 2 numbers (2 and 582)")
+
+
+XSD_PREFIX = "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+DATE, AMOUNT = ('ill-typed literal "2016" is not a valid xsd:date (written 2016-05-31)',
+                'ill-typed literal "3.8 billion" is not a valid xsd:decimal (written 3800000000 or 7.5)')
+
+
+@pytest.mark.parametrize("route", ["default", "streaming"])
+@pytest.mark.parametrize("lines, expected", [
+    (['<urn:a> <urn:p> "2016"^^xsd:date .', "<urn:a> <urn:p> '2016'^^xsd:date .",
+      '<urn:b> <urn:p> """2016"""^^xsd:date .'], [(2, DATE), (3, DATE), (4, DATE)]),
+    (['<urn:a> <urn:p> "2016"^^xsd:date .', '<urn:a> <urn:q> "3.8 billion"^^xsd:decimal .',
+      '<urn:a> <urn:q> "1"^^xsd:decimal .', '<urn:b> <urn:p> "2016"^^xsd:date .',
+      '<urn:b> <urn:q> "3.8 billion"^^xsd:decimal .'],
+     [(2, DATE), (3, AMOUNT), (5, DATE), (6, AMOUNT)]),
+    ([f'<urn:c{i}> <urn:p> "2016"^^xsd:date .' for i in range(2_000)],
+     [(2 + i, DATE) for i in range(2_000)]),
+], ids=["thrice-quoted-thrice", "two-interleaved", "2000-claims"])
+def test_an_ill_typed_literal_written_again_is_told_at_each_line_on_both_routes(
+        mini, route, lines, expected):
+    # The streaming route tested each distinct literal once and told it once: 2,000 claims of
+    # "2016"^^xsd:date were one problem there, 2,000 (one per line) on the default route.
+    (mini.data_dir / "typed.ttl").write_text(XSD_PREFIX + "\n".join(lines) + "\n")
+    problems = build_problems(mini, route)
+    assert [(p.line, p.message) for p in problems if p.file == "data/typed.ttl"] == expected
