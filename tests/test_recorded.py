@@ -4,7 +4,10 @@ files; `check`'s report of them is tests/test_graph_commands.py's."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -86,3 +89,74 @@ def test_check_says_a_source_it_cannot_read_and_fails(tmp_path):
                     "it is not UTF-8 text (byte 0, 0xc3, does not decode); cite, validate and "
                     "coverage refuse this file, and no quote of it can be checked "
                     "[source-unreadable]"], result.output
+
+
+def _as_another_user(run):
+    """Return what ``run()`` returns when run by a user the files' permissions bind: a child
+    forked and set to ``nobody`` where the tests run as root (as CI's do: root reads any
+    file, so a mode of 000 binds nobody), the test's own process otherwise.  The child
+    imports nothing after it drops root: the interpreter's own files may lie where nobody
+    may go (a pyenv under /root), so ``run`` is called once before, as root, for its imports."""
+    if os.geteuid() != 0:
+        return run()
+    run()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, run, send the answer, and end without cleaning up
+        try:
+            os.close(read)
+            os.setgid(65534)
+            os.setuid(65534)
+            os.write(write, json.dumps(run()).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    return json.loads(answer)
+
+
+def test_a_source_or_a_folder_its_user_may_not_read_is_said_not_raised():
+    # Permissions were never tried, the tests running as root, and a folder its user may
+    # list but not enter makes ``path.exists()`` raise PermissionError, not return False.
+    # A file the user may not read is a finding on its line; a folder the user may not enter
+    # stops the command with exit 2 saying which file (and no finding: it is not the data's).
+    # (Not under pytest's tmp_path: its folders are root's alone, 0700.)
+    with tempfile.TemporaryDirectory() as folder:
+        _said_not_raised(Path(folder))
+
+
+def _said_not_raised(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sources.ttl").write_text(
+        "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
+        "@prefix src: <https://alliance-graph.example/id/source/> .\n\n"
+        'src:a.txt a ag:SourceDocument ;\n    ag:fileName "a.txt" ;\n'
+        f'    ag:sha256 "{hashlib.sha256(b"x").hexdigest()}" .\n', "utf-8")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_bytes(b"x")
+    for folder in (tmp_path, tmp_path / "ontology", tmp_path / "data"):
+        folder.chmod(0o777)  # the child writes the build's cache beside the project
+    for file in (tmp_path / "ontology").iterdir():
+        file.chmod(0o644)
+
+    def check():
+        result = CliRunner().invoke(main, [str(a) for a in (
+            "--project", tmp_path, "--cache", tmp_path / "cache", "--sources", texts, "check")])
+        return [result.exit_code, result.output, repr(result.exception)]
+
+    (texts / "a.txt").chmod(0o000)
+    texts.chmod(0o755)
+    code, output, exception = _as_another_user(check)
+    assert code == 1 and "Traceback" not in output, (output, exception)
+    assert "data/sources.ttl:6: a.txt cannot be read as the text the graph records: it is a " \
+           "file that cannot be read (Permission denied)" in output, output
+    texts.chmod(0o744)  # its names may be listed, its files not reached
+    code, output, exception = _as_another_user(check)
+    texts.chmod(0o755)
+    assert code == 2 and "Traceback" not in output, (output, exception)
+    assert f"error: a file or folder could not be used: {texts / 'a.txt'}: Permission " \
+           f"denied; {texts} is the sources folder (--sources)" in output, output
