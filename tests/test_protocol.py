@@ -471,7 +471,7 @@ def test_cors_on_reads_and_preflight(endpoint):
     assert headers["Access-Control-Allow-Origin"] == "*"
     status, headers, _ = fetch(f"{endpoint}/sparql", method="OPTIONS", headers={
         "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
-    assert status == 204 and headers["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
+    assert status == 204 and headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS, POST"
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "Content-Type" not in headers  # it said text/html, of no content
     # A preflight naming no headers is allowed the ones the server reads, If-Match among
@@ -481,13 +481,20 @@ def test_cors_on_reads_and_preflight(endpoint):
     for path in ("/rdf-graphs", "/dataset"):
         status, headers, _ = fetch(f"{endpoint}{path}", method="OPTIONS", headers={
             "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
-        assert (status, headers["Access-Control-Allow-Methods"]) == (204, "GET, OPTIONS"), path
+        assert (status, headers["Access-Control-Allow-Methods"]) == (204, "GET, HEAD, OPTIONS"), path
 
 
 def test_options_says_what_a_path_takes_and_a_missing_path_is_404(endpoint):
     # Without an Origin it had no Allow header; a path that does not exist was a 204.
     status, headers, _ = fetch(f"{endpoint}/sparql", method="OPTIONS")
-    assert (status, headers["Allow"]) == (204, "GET, POST, OPTIONS")
+    assert (status, headers["Allow"]) == (204, "GET, HEAD, OPTIONS, POST")
+    # The methods OPTIONS lists are the ones a 405 lists: HEAD, which every path reading by
+    # GET takes, was left out of OPTIONS's Allow alone ("GET, OPTIONS" of a Graph Store read).
+    for path in ("/rdf-graphs?default", "/dataset", "/id/IronDome", "/status"):
+        status, headers, _ = fetch(f"{endpoint}{path}", method="OPTIONS")
+        refused, refusal, _ = fetch(f"{endpoint}{path}", method="PUT")
+        assert (status, refused) == (204, 405), path
+        assert headers["Allow"] == refusal["Allow"] == "GET, HEAD, OPTIONS", path
     status, _, _ = fetch(f"{endpoint}/nope", method="OPTIONS", headers={
         "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
     assert status == 404

@@ -216,7 +216,9 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
                 taken = []
             if not taken:  # no such path: routing's 404, as a GET of it gets (it was a 204)
                 return None
-            methods = ", ".join([*(m for m in ("GET", "POST") if m in taken), "OPTIONS"])
+            # Every method the path takes, as its 405 lists them: HEAD was left out, so a
+            # client told "Allow: GET, OPTIONS" by OPTIONS was told "GET, HEAD, OPTIONS" by PUT.
+            methods = _method_list(taken)
             response = Response(status=204, headers={
                 "Allow": methods,  # RFC 9110 9.3.7: what the path takes, CORS or not
                 "Access-Control-Allow-Methods": methods,
@@ -231,11 +233,10 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     def not_allowed(exc):
         # Plain text like every other error of the API, not werkzeug's HTML page; its Allow
         # header says what the path takes.
-        allowed = exc.valid_methods or []
+        allowed = _method_list(exc.valid_methods or [])
         response = protocol.error(405, f"{clipped(request.method)} is not allowed on "
-                                       f"{clipped(request.path)}; "
-                                       f"it takes {', '.join(sorted(allowed))}")
-        response.headers["Allow"] = ", ".join(sorted(allowed))
+                                       f"{clipped(request.path)}; it takes {allowed}")
+        response.headers["Allow"] = allowed
         return response
 
     @app.errorhandler(404)
@@ -296,3 +297,9 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     if fast_path:
         app.wsgi_app = FastPath(app.wsgi_app, service)
     return app
+
+
+def _method_list(methods) -> str:
+    """Return the ``Allow`` header's value for the methods a path takes, in one order for the
+    OPTIONS answer and the 405 alike."""
+    return ", ".join(sorted(set(methods)))
