@@ -935,6 +935,12 @@ def test_a_query_files_or_named_querys_name_given_to_run_says_to_read_the_file(
             "query's text; read the file: run(kg, Path("
             f"{str(ROOT / 'queries' / 'aid-amounts.rq')!r}).read_text()))")):
         ag.run(kg, "aid-amounts\n")
+    # Its file's name, as in queries/, is the file there: it was "of no file here".
+    with pytest.raises(ag.QueryError, match=re.escape(
+            "expected CONSTRUCT ('aid-amounts.rq' is a named query's name: run() takes the "
+            "query's text; read the file: run(kg, Path("
+            f"{str(ROOT / 'queries' / 'aid-amounts.rq')!r}).read_text()))")):
+        ag.run(kg, "aid-amounts.rq")
     with pytest.raises(ag.QueryError, match=re.escape(
             "('gone.rq' reads as a query file's name, of no file here")):
         ag.run(kg, "gone.rq")

@@ -40,11 +40,15 @@ def settings_of(graph) -> Settings | None:
 
 
 def _catalogued(word: str, settings: Settings | None) -> Path | None:
-    """Return the catalogue file ``word`` names in the project of ``settings`` (the graph's),
-    else in the project a call given no settings reads (``project.found_from``), else None.
+    """Return the catalogue file ``word`` (a query's name, or its file's) names in the project
+    of ``settings`` (the graph's), else in the project a call given no settings reads
+    (``project.found_from``), else None.
     The current directory's alone was read: a graph loaded from another folder was told of
     that directory's catalogue, or of none."""
     from .. import project
+    # The catalogue file's own name too: "aid-amounts.rq" was told it named no file here, the
+    # file in queries/ beside it unsaid.
+    word = word.removesuffix(".rq")
     if not re.fullmatch(r"[A-Za-z0-9_-]+", word):
         return None
     try:
