@@ -299,6 +299,23 @@ def is_ill_typed(literal: ox.Literal) -> bool:
         return bool(Literal(literal.value, datatype=URIRef(literal.datatype.value)).ill_typed)
 
 
+def ill_typed_among(values, datatypes) -> dict[str, set[str]]:
+    """Return, for each of ``datatypes``, those of lexical forms ``values`` that are ill-typed
+    as it, as ``is_ill_typed`` says of each: the engine's casts a query per datatype over one
+    store of them, where a query each (``_engine_reads``) was 0.6 s of the hints for 10,000."""
+    values, store, has = set(values), ox.Store(), ox.NamedNode("urn:lexical")
+    store.extend(ox.Quad(has, has, ox.Literal(v)) for v in values)  # as data: nothing escaped
+    found = {}
+    for d in datatypes:
+        if d not in ENGINE_DATATYPES:
+            found[d] = {v for v in values if is_ill_typed(ox.Literal(v, datatype=ox.NamedNode(d)))}
+            continue
+        rows = store.query(f"SELECT ?lexical (<{d}>(?lexical) AS ?value) {{ ?s {has} ?lexical }}")
+        found[d] = {row["lexical"].value for row in rows if row["value"] is None} | {
+            v for v in values if d in _FLOATING_TYPES and not _FLOATING.fullmatch(v)}
+    return found
+
+
 @functools.lru_cache(maxsize=65536)
 def _engine_reads(lexical: str, datatype: str) -> bool:
     # Cached: a graph repeats its years and amounts, and each cast is a query (about 20 µs).
