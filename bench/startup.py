@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 COMMAND = Path(sys.executable).with_name("alliance-graph")
-LINES = ["--help", "--version", "query --help", "stats --help", "serve --help",
+LINES = ["--help", "--version", "query --help", "stats --help", "serve --help", "export --help",
          "cite 000_06b6882714cf1880.txt 'Negev U.S. Radar Base' --name 000-negev"]
 
 

@@ -176,3 +176,16 @@ def test_a_store_url_s_scheme_in_capitals_is_the_same_url(given, kept):
     # Refused as "not an http:// or https:// URL" before: a scheme is case-insensitive.
     settings = Settings(store=given)
     assert settings.store == kept and backends.kind(settings.store) == "remote"
+
+
+def test_what_the_helps_quote_is_what_the_work_uses():
+    # Held here so that `serve --help` and `export --help` import none of the modules doing the
+    # work (test_command_list.py); each must stay what those modules use.
+    from alliance_graph.query import bounds, export_files
+    from alliance_graph.web import client_share
+
+    assert settings_mod.EXPORT_FORMATS == export_files.ALL_FORMATS
+    assert settings_mod.EXPORT_DEFAULT_FORMAT == export_files.DEFAULT_FORMAT
+    assert settings_mod.PROXY_HEADERS == client_share.PROXY_HEADERS
+    assert (settings_mod.CRASH_LEVELS, settings_mod.MOST_LEVELS) == \
+        (bounds.CRASH_LEVELS, bounds.MOST_LEVELS)

@@ -31,3 +31,9 @@ def test_each_pattern_is_compiled_when_first_asked_for_and_kept():
         assert first.pattern and getattr(terminals, name) is first
     assert compiled_after("import alliance_graph.lexer as lexer\n"
                           "lexer.tokenize('SELECT * { ?s a ?o }')") == ["MASTER"]
+
+
+def test_importing_the_brackets_compiles_no_pattern():
+    # brackets.py imported MASTER by name, which compiled it (25 ms) for every importer of the
+    # lexer: serve's help, the remote store's client, cite's notes.
+    assert compiled_after("import alliance_graph.brackets") == []

@@ -20,11 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import pyoxigraph as ox
-
+from . import terminals  # read as terminals.MASTER when used: importing it compiles nothing
 from .keywords import keyword_run, reads_filter
 from .namespaces import PREFIX_IRIS
-from .terminals import KINDS, MASTER
+from .terminals import KINDS
 
 OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
 CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
@@ -219,7 +218,7 @@ def collection_parses(text: str, at: int, names: set[str]) -> bool | None:
     # name there that the engine refuses (a prefix it is not given) fails both, and nothing
     # runs, so it is taken for a member; past it, only one the engine certainly reads.
     depth, before, apart, sign = 0, "", False, False
-    for match in MASTER.finditer(text, at, end):
+    for match in terminals.MASTER.finditer(text, at, end):
         index = match.lastindex
         kind, value = KINDS[index], match.group(index)
         if not whole and match.end() == end:
@@ -277,6 +276,7 @@ def _iri(value: str, names: set[str], apart: bool) -> bool:
     if value[0] == "<":
         if "\\" in value:
             return False
+        import pyoxigraph as ox  # here: the lexer's importers (the help's) need none of it
         try:
             ox.NamedNode(value[1:-1])
         except ValueError:

@@ -11,8 +11,10 @@ shortened value for the command line, the pages and the endpoint alike:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
+if TYPE_CHECKING:  # imported where a literal is written: the command line's start needs none
+    import pyoxigraph as ox
 
 __all__ = ["SHOWN", "apart", "bracketed", "bracketed_apart", "clipped", "counted", "cut", "literal_parts", "literal_said",
            "words", "written"]
@@ -95,6 +97,8 @@ def literal_parts(literal: ox.Literal, write: Callable[[ox.Literal], str] = str,
     whole (``literal_said``): ``"0000…"^^xsd:integer (60,002 characters)``, the datatype a
     finding is about kept however long the text.  A literal ``write`` writes bare (an
     integer's digits in Turtle) is its text alone."""
+    import pyoxigraph as ox
+
     def like(text: str) -> ox.Literal:
         return ox.Literal(text, datatype=literal.datatype) if literal.language is None else \
             ox.Literal(text, language=literal.language, direction=literal.direction)

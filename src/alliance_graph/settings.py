@@ -51,6 +51,20 @@ _DEFAULT_PATHS = project_paths(PROJECT_ROOT)
 # and thread waits overflow (OverflowError: timestamp out of range for platform time_t).
 MOST_SECONDS = 10**9
 
+# What options' help quotes of the work's modules, here so that a command's help imports none
+# of them (`serve --help` imported waitress, `export --help` rdflib); tests/test_settings.py
+# holds each equal to the module using it.  The formats export writes (query/export_files.py,
+# network formats last) and the one it writes by default; the headers each value of
+# ``trusted_proxy_headers`` names (web/client_share.py); the levels of nesting at which the
+# query engine crashed (a stack overflow) and the most a query's depth and element bounds may
+# add up to, half of them (query/bounds.py).
+EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml", "graphml", "nodes-csv", "edges-csv")
+EXPORT_DEFAULT_FORMAT = "ttl"
+PROXY_HEADERS = {"x-forwarded": ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"),
+                 "forwarded": ("forwarded",)}
+CRASH_LEVELS = 840
+MOST_LEVELS = CRASH_LEVELS // 2
+
 # Environment variables the command line reads, and the field each one sets.  A project folder
 # sets every path field not given on its own (``Settings.from_json``).
 ENVIRONMENT = {

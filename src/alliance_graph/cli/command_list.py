@@ -134,6 +134,14 @@ class LazyGroup(click.Group):
         except KeyError:
             return None
 
+    def invoke(self, ctx: click.Context):
+        # A command imports the modules doing its work when it runs (serve: the server's, and
+        # waitress): one not importing then is said as one its command's module needs.
+        try:
+            return super().invoke(ctx)
+        except ImportError as exc:
+            raise Unloadable(ctx.invoked_subcommand or ctx.info_name, exc) from None
+
     def resolve_command(self, ctx: click.Context, args: list[str]):
         # `alliance-graph help` (`help query`), as git and pip take it, was "No such command
         # 'help'." alone: said with the option that gives it.

@@ -9,8 +9,7 @@ import click
 
 from ..atomic import write_output
 from ..facade.format_names import meant
-from ..query import export as export_mod
-from ..settings import Settings
+from ..settings import EXPORT_DEFAULT_FORMAT, EXPORT_FORMATS, Settings
 from ..wording import shown, worded
 from .main import PathType, at_once, fail, load_graph, main, option, stdout_open
 from .output_file import (
@@ -23,7 +22,7 @@ from .output_file import (
 )
 from .param_types import TTL, Choice
 
-_EXPORT_FORMATS = [name for fmt in export_mod.ALL_FORMATS
+_EXPORT_FORMATS = [name for fmt in EXPORT_FORMATS
                    for name in (TTL if fmt == "ttl" else (fmt,))]
 
 
@@ -32,7 +31,7 @@ _EXPORT_FORMATS = [name for fmt in export_mod.ALL_FORMATS
               help="An RDF syntax, or for graph viewers (Gephi, Cytoscape, networkx): graphml, "
                    "nodes-csv or edges-csv (entities and the plain facts between them).  "
                    "Default: the one the -o file's extension names (.nt, .jsonld, .graphml, "
-                   f"...), else {export_mod.DEFAULT_FORMAT} (turtle is ttl, as query "
+                   f"...), else {EXPORT_DEFAULT_FORMAT} (turtle is ttl, as query "
                    "names it).")
 @click.option("--inferred", is_flag=True, help="Include the OWL 2 RL inferred triples.")
 @click.option("--rdf12", is_flag=True,
@@ -46,6 +45,8 @@ _EXPORT_FORMATS = [name for fmt in export_mod.ALL_FORMATS
 def export(settings: Settings, fmt: str | None, inferred: bool, rdf12: bool, output: str | None,
            bom: bool):
     """Export the graph as RDF (quad formats keep one named graph per file) or as a network."""
+    from ..query import export as export_mod  # here: the help needs none of it (rdflib)
+
     # All checked before the graph is loaded: a refusal comes at once, and nothing is written.
     target = output_file(settings, output)
     if target is None:

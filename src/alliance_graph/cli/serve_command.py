@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import logging
 import sys
 
 import click
 from click.core import ParameterSource
 
-from ..query import bounds
-from ..query.guard import service_iri
-from ..settings import Settings
-from ..web.client_share import PROXY_HEADERS, proxy_address
+from ..settings import CRASH_LEVELS, MOST_LEVELS, PROXY_HEADERS, Settings
 from ..wording import command_line, speak_as
 from .main import (
     EXIT_NO,
@@ -132,12 +130,15 @@ def _logging(level: str):
         root.setLevel(before)
 
 
-def _each(read):
-    """Return a callback for a repeatable option: each value ``read`` (a ValueError its
-    usage error), repeats dropped; None when it is not given (the settings' own)."""
+def _each(module: str, function: str):
+    """Return a callback for a repeatable option: each value read by ``function`` of
+    ``module`` (a ValueError its usage error), repeats dropped; None when it is not given (the
+    settings' own).  Imported when the option is given: the help needs none of the server or
+    the lexer."""
     def callback(ctx, param, values):
         if not values:
             return None
+        read = getattr(importlib.import_module(module, __package__), function)
         try:
             return tuple(dict.fromkeys(map(read, values)))
         except ValueError as exc:
@@ -145,7 +146,8 @@ def _each(read):
     return callback
 
 
-_proxy_addresses, _service_iris = _each(proxy_address), _each(service_iri)
+_proxy_addresses = _each("..web.client_share", "proxy_address")
+_service_iris = _each("..query.guard", "service_iri")
 
 
 def _served(parameter: str, *values) -> str:
@@ -158,7 +160,8 @@ def _unworkable(settings: Settings) -> None:
     (exit 2) naming the options given as they were given (``_as_given``): bounds that let a
     query crash the engine or that no request could reach, and SERVICE calls over a store
     that cannot make them."""
-    from ..store import backends  # (imported at its use: the help needs none of the store)
+    from ..query import bounds  # (imported at their use: the help needs neither)
+    from ..store import backends
     limits = bounds.Bounds.from_settings(settings)
     problem = bounds.unsafe(limits)
     if problem is not None:
@@ -208,8 +211,7 @@ def _unworkable(settings: Settings) -> None:
 @option("--send-timeout", "send_timeout", type=Seconds(), metavar="SECONDS",
               help="Seconds a client may take to read an answer once it is on its way, "
                    "however steadily it reads (default: 300; its connection reset past it).")
-@option("--connections-per-client", "connections_per_client",
-              type=Count(), metavar="N",
+@option("--connections-per-client", "connections_per_client", type=Count(), metavar="N",
               help="Connections one client address may hold open at once (default: 32; 503 "
                    "past it). Behind a reverse proxy, name it with --trusted-proxy.")
 @option("--requests-per-client", "requests_per_client", type=Count(),
@@ -238,23 +240,21 @@ def _unworkable(settings: Settings) -> None:
               type=Choice(sorted(PROXY_HEADERS)),
               help="The headers --trusted-proxy sets: x-forwarded (X-Forwarded-For, -Host, "
                    "-Proto; the default) or forwarded (RFC 7239).")
-@option("--connection-limit", "connection_limit", type=Count(),
-              metavar="N",
+@option("--connection-limit", "connection_limit", type=Count(), metavar="N",
               help="Connections open at once (default: 256); past it a newcomer takes the place "
                    "of the one that has waited longest for its client (503 if none has).")
 @option("--max-query-bytes", "max_query_bytes", type=Count(),
               metavar="BYTES",
               help="Bytes (UTF-8) a query's text may take; a longer one is refused 400, "
                    f"unread by the engine (default: {Settings.max_query_bytes:,}).")
-@option("--max-query-tokens", "max_query_tokens", type=Count(),
-              metavar="N",
+@option("--max-query-tokens", "max_query_tokens", type=Count(), metavar="N",
               help="Tokens (names, terms, punctuation) a query may hold, which bounds the "
                    f"checks' own work (default: {Settings.max_query_tokens:,}; 400 past it).")
 @option("--max-query-depth", "max_query_depth", type=Count(), metavar="N",
               help="Brackets ({ ( [ << <<( {|) a query may have open at once "
                    f"(default: {Settings.max_query_depth}; 400 past it). The engine parses "
-                   f"nesting recursively and crashed at {bounds.CRASH_LEVELS} levels: this and "
-                   f"--max-query-elements together may be at most {bounds.MOST_LEVELS}.")
+                   f"nesting recursively and crashed at {CRASH_LEVELS} levels: this and "
+                   f"--max-query-elements together may be at most {MOST_LEVELS}.")
 @option("--max-query-elements", "max_query_elements", type=Count(),
               metavar="N",
               help="Triple patterns, group keywords (FILTER, OPTIONAL, UNION, ...), operators, "
