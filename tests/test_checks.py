@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from alliance_graph.build import checks, shape_checks, spelling
 from alliance_graph.build import pipeline as build
@@ -14,7 +15,7 @@ from alliance_graph.build.loading import LoadError
 from alliance_graph.namespaces import turtle_prologue
 from alliance_graph.proposals import validation
 from alliance_graph.rdf import graph_iri
-from helpers import expected
+from helpers import build_problems, expected
 
 ALL = [c.name for c in checks.all_checks()]
 
@@ -120,11 +121,11 @@ BREAKAGES += [
      "claim-multiple-violation", "more than one rdf:object", 69),
     (*added_claim("id:Atlantis, id:IronDome", "ag:coFundedBy", "id:UnitedStates"),
      "claim-multiple-violation", "more than one rdf:subject", 67),
-    # on the line of the value the finding names (ag:NormalRank, the rank repeated below the
-    # added one), as a triple's finding is
+    # on the line of each value (ag:PreferredRank, added, first; ag:NormalRank below), as a
+    # triple's finding is: it was on the line of the one SAMPLE() picked alone, ag:NormalRank's
     (*added_claim("id:Atlantis", "ag:coFundedBy", "id:UnitedStates",
                   extra="    ag:rank ag:PreferredRank ;\n"),
-     "claim-multiple-violation", "more than one ag:rank", 71),
+     "claim-multiple-violation", "more than one ag:rank", 70),
 ]
 
 
@@ -488,3 +489,34 @@ def test_a_message_naming_a_text_that_writes_nuls_is_clipped_whole():
     [row] = store.query(check.sparql, use_default_graph_as_union=True)
     assert check.message_of(row) == (f'node <{long.value[:200]}…> (60,034 characters) says '
                                      '"\x000\x00 and \x001\x00"')
+
+
+# A claim stated again with another value (in its own block, or in a file of its own) was one
+# finding on one of the two lines, the same one whichever was added: the line of the value
+# SAMPLE() picked.  Each value now has its finding on its own line.
+OBJECT = "    rdf:object id:UnitedStates ;\n"
+
+
+@pytest.mark.parametrize("route", ["default", "streaming"])
+@pytest.mark.parametrize("edit, expected", [
+    ({"facts.ttl": (OBJECT, OBJECT + "    rdf:object id:Atlantis ;\n")},
+     [("data/facts.ttl", 34), ("data/facts.ttl", 35)]),
+    ({"facts.ttl": (OBJECT, "    rdf:object id:Atlantis ;\n" + OBJECT)},
+     [("data/facts.ttl", 34), ("data/facts.ttl", 35)]),
+    ({"more.ttl": (None, "claim:IronDome-coFundedBy-UnitedStates rdf:object id:Atlantis .\n")},
+     [("data/facts.ttl", 34), ("data/more.ttl", 4)]),
+    ({"facts.ttl": (OBJECT, "    rdf:object id:UnitedStates, id:Atlantis ;\n")},
+     [("data/facts.ttl", 34)]),
+], ids=["added-after", "added-before", "another-file", "one-line"])
+def test_a_claim_of_two_values_is_told_on_the_line_of_each(mini, route, edit, expected):
+    for name, (old, new) in edit.items():
+        path = mini.data_dir / name
+        if old is None:  # a file of its own, its prefixes on its first three lines
+            path.write_text("@prefix claim: <https://alliance-graph.example/id/claim/> .\n"
+                            "@prefix id: <https://alliance-graph.example/id/> .\n"
+                            f"@prefix rdf: <{rdflib.RDF}> .\n" + new)
+        else:
+            path.write_text(path.read_text().replace(old, new, 1))
+    problems = build_problems(mini, route)
+    assert [(p.file, p.line) for p in problems if "[claim-multiple-violation]" in p.message] \
+        == expected
