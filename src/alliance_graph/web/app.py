@@ -34,6 +34,7 @@ from . import (
     abandoned,
     client_share,
     dry_run,
+    file_conditions,
     graph_store,
     protocol,
     response_cache,
@@ -293,6 +294,11 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         # theirs (they may be mounted in another app), but werkzeug's own 404, 405 and 308
         # belong to no blueprint and went without.
         return safety.protect(response)
+
+    @app.after_request  # registered last, so run first: common_headers sees what it returns
+    def file_preconditions(response):
+        # The pages' scripts and styles: werkzeug's 412 held the file itself (file_conditions).
+        return file_conditions.judged(request, response)
 
     if fast_path:
         app.wsgi_app = FastPath(app.wsgi_app, service)

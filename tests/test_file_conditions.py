@@ -1,0 +1,54 @@
+"""A request's preconditions for the site's own files, judged in RFC 9110's order, over HTTP
+(``web/file_conditions.py``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import fetch
+
+STYLE = "/static/pages/pages.css"
+LONG_AGO = "Mon, 01 Jan 1990 00:00:00 GMT"
+
+
+@pytest.fixture(scope="module")
+def style(endpoint):
+    """The style sheet's URL, ETag and Last-Modified, from one plain GET."""
+    status, headers, body = fetch(endpoint + STYLE)
+    assert status == 200 and body
+    return endpoint + STYLE, headers["ETag"], headers["Last-Modified"]
+
+
+def test_a_failed_if_match_is_a_plain_412_not_the_file(style):
+    # It was "412 PRECONDITION FAILED" holding all 12 KB of the file, as text/css.
+    url, tag, modified = style
+    status, headers, body = fetch(url, headers={"If-Match": '"another"'})
+    assert status == 412 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body == f"If-Match names no tag of this file: its tag is {tag}\n".encode()
+    assert (headers["ETag"], headers["Last-Modified"]) == (tag, modified)
+    assert headers["X-Content-Type-Options"] == "nosniff"  # the server's headers, as any answer
+    # A Range did not stop it being read: werkzeug sent the range (206) of a file not asked for.
+    status, _, body = fetch(url, headers={"If-Match": f"W/{tag}", "Range": "bytes=0-9"})
+    assert status == 412 and body.startswith(b"If-Match names no tag")
+
+
+def test_if_unmodified_since_is_read(style):
+    # A file modified after the date was sent, 200: the header was not read.
+    url, tag, modified = style
+    status, _, body = fetch(url, headers={"If-Unmodified-Since": LONG_AGO})
+    assert status == 412 and body.startswith(b"the file was modified after the "
+                                             b"If-Unmodified-Since date")
+    assert fetch(url, headers={"If-Unmodified-Since": modified})[0] == 200
+    # If-Match, when given, is read in its place (RFC 9110, 13.2.2).
+    assert fetch(url, headers={"If-Match": tag, "If-Unmodified-Since": LONG_AGO})[0] == 200
+
+
+def test_a_matching_if_none_match_is_a_304_whatever_if_match_says(style):
+    # An If-Match that held made werkzeug forget the If-None-Match: the file again, 200.
+    url, tag, modified = style
+    for given in ({"If-Match": tag, "If-None-Match": tag}, {"If-None-Match": f'"x", W/{tag}'},
+                  {"If-None-Match": "*"}, {"If-Match": "*", "If-Modified-Since": modified}):
+        status, headers, body = fetch(url, headers=given)
+        assert (status, body, headers["ETag"]) == (304, b"", tag), given
+    # An If-None-Match naming another tag wins over a date that would say unchanged.
+    assert fetch(url, headers={"If-None-Match": '"x"', "If-Modified-Since": modified})[0] == 200
