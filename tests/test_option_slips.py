@@ -111,3 +111,32 @@ def test_a_file_named_as_an_option_is_read_after_two_and_told_how_when_bare(tmp_
         "Error: Missing argument 'FILES...'. --format=ttl is a file, and a name beginning with "
         "'-' is read as options; give it after --, which ends them (validate -- --format=ttl), "
         "or as ./--format=ttl")), done.stderr
+
+
+def test_another_commands_option_beside_a_file_so_named_is_told_the_file(tmp_path):
+    # `add --format=` was told "--format is an option of ..., not of add" alone, where
+    # `validate --format=ttl` is told of the file named so.
+    (tmp_path / "--format=").write_text("", encoding="utf-8")
+    done = subprocess.run([COMMAND, "add", "--format="], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
+        "Error: --format is an option of coverage, export, query, stats and validate, not of "
+        "add: --format= is a file, and a name beginning with '-' is read as options; give it "
+        "after --, which ends them (add -- --format=), or as ./--format=")), done.stderr
+
+
+def test_an_option_read_beside_a_file_so_named_is_noted_with_both_readings(tmp_path):
+    # `validate --format=ttl other.ttl`, a file named --format=ttl here: the option was read
+    # and nothing said the file was there too.  A note (the option is what it says), not an
+    # error; none once the file is given after -- or as ./, nor for an option's value.
+    (tmp_path / "--format=ttl").write_text("", encoding="utf-8")
+    (tmp_path / "other.ttl").write_text("", encoding="utf-8")
+    note = ("note: --format=ttl is read as the option --format, though a file here has that "
+            "name: to give the file, put it after --, which ends the options (validate ... -- "
+            "--format=ttl), or write ./--format=ttl")
+    for args, noted in ((["--format=ttl", "other.ttl"], True),
+                        (["other.ttl", "--", "--format=ttl"], False), (["./--format=ttl"], False)):
+        done = subprocess.run([COMMAND, "validate", *args], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)
+        assert (note in done.stderr.splitlines()) == noted, (args, done.stderr)
+        assert "error: could not validate:" in done.stderr  # (the files are empty)

@@ -21,7 +21,7 @@ from ..settings import Settings
 from ..store.errors import StoreError
 from ..wording import STREAM, command_line, folder_of, odd_names, os_error, shown, worded
 from .command_list import LazyGroup
-from .option_slips import SlipCommand, option_meant
+from .option_slips import SlipCommand, file_meant, option_meant
 from .param_types import PathType, Seconds, Text  # noqa: F401 - the commands' types, named here too
 
 EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
@@ -235,10 +235,14 @@ class _Group(LazyGroup):
                 meant = refused.ctx and option_meant(refused.ctx.command, option,
                                                      ctx.meta.get(_ARGS, []))
                 return click.NoSuchOption(option, meant, ctx=refused.ctx) if meant else refused
+            # `add --format=` beside a file so named was told the option alone, where
+            # `validate --format=ttl` is told the file (option_slips.file_meant).
+            advice = refused.ctx and file_meant(refused.ctx.command, option,
+                                                ctx.meta.get(_ARGS, []), command)
             return click.NoSuchOption(option, (
                 f"{option} is an option of {', '.join(owners[:-1])} and {owners[-1]}"
                 if owners[1:] else f"{option} is an option of {owners[0]}")
-                + f", not of {command}", ctx=refused.ctx)
+                + f", not of {command}" + (f": {advice}" if advice else ""), ctx=refused.ctx)
         return click.NoSuchOption(option, (
             f"{option} is an option of {ctx.info_name} itself, not of {command}: give it before "
             f"the command ({ctx.info_name} {option} ... {command} ...)"), ctx=refused.ctx)

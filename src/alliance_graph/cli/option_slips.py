@@ -30,11 +30,8 @@ def option_meant(command: click.Command, option: str, args: list[str],
     name = name or command.name
     # A file named with a leading '-' (validate -x.ttl): click read it as options ("No such
     # option '-x'"), and nothing said how to give it.
-    # Only where an argument is a path from here: cite's SOURCE, a name in the sources
-    # folder, was told to give ./-x.txt or -- -x.txt, each refused (no folder; no '-' first).
-    named = next((a for a in args if a.startswith(option) and os.path.isfile(a)), None)
-    if named is not None and _takes_paths(command):
-        return f"{option} is no option of {name}: {_dash_file(name, named)}"
+    if advice := file_meant(command, option, args, name):
+        return f"{option} is no option of {name}: {advice}"
     # Words beginning with '-' (cite SOURCE "-40 degrees", query "-- a comment"): no option
     # holds a space or starts with a digit, yet click said "No such option '-4'" alone.
     worded = next((a for a in args if a.startswith(option) and (
@@ -61,6 +58,38 @@ def option_meant(command: click.Command, option: str, args: list[str],
     if any(long in param.opts for param in command.params):
         return f"{glued} is no option of {name}: a long option takes two dashes, {long}"
     return None
+
+
+def file_meant(command: click.Command, option: str, args: list[str],
+               name: str | None = None) -> str:
+    """Return how to give the file named by the word of ``args`` that ``option``, refused,
+    was read from (``-x.ttl``; ``add --format=``, another command's option), for
+    ``command`` (called ``name``); "" where no file is so named.  Only where an argument is a
+    path from here: cite's SOURCE, a name in the sources folder, was told to give ./-x.txt
+    or -- -x.txt, each refused (no folder; no '-' first)."""
+    named = next((a for a in args if a.startswith(option) and os.path.isfile(a)), None)
+    if named is None or not _takes_paths(command):
+        return ""
+    return _dash_file(name or command.name, named)
+
+
+def options_filed(command: click.Command, args: list[str]) -> str:
+    """Return a note for a word of ``args``, which ``command`` read whole, that it read as an
+    option and that names a file too (``validate --format=ttl other.ttl``, a file named
+    --format=ttl here: the option, silently): both readings, and how to give the file; ""
+    where there is none."""
+    words = args[:args.index("--")] if "--" in args else args
+    valued = {opt for param in command.params if isinstance(param, click.Option)
+              and not param.is_flag and not param.count for opt in param.opts}
+    for before, word in zip([None, *words], words):
+        if before in valued:  # an option's value (-o --x.csv): a name already
+            continue
+        if word.startswith("-") and word != "-" and os.path.isfile(word) and \
+                _takes_paths(command):
+            return (f"note: {word} is read as the option {word.partition('=')[0]}, though a "
+                    f"file here has that name: to give the file, put it after --, which ends "
+                    f"the options ({command.name} ... -- {word}), or write ./{word}")
+    return ""
 
 
 def _takes_paths(command: click.Command) -> bool:
@@ -128,6 +157,8 @@ class SlipCommand(click.Command):
                 exc.message = f"{message}{'' if message[-1:] in ('', '.', '?') else '.'} " \
                               f"{advice}".lstrip()
             raise
+        if not ctx.resilient_parsing and (note := options_filed(self, given)):
+            click.echo(note, err=True)  # a note, not a refusal: the option is what it says
         if ctx.args and not ctx.resilient_parsing:
             s = "s" if ctx.args[1:] else ""
             ctx.fail(f"Got unexpected extra argument{s} ({' '.join(ctx.args)})"
