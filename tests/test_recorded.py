@@ -68,17 +68,23 @@ def test_a_source_that_cannot_be_read_as_a_text_is_said_with_why(tmp_path):
                  "Unicode): save it as UTF-8"}
 
 
-def test_check_says_a_source_it_cannot_read_and_fails(tmp_path):
-    # The real command over a project of one source document, its text a folder: exit 1,
-    # the finding on the source's ag:sha256 line, no traceback.
-    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "sources.ttl").write_text(
+def one_source_project(folder: Path) -> None:
+    """Write a project of one source document, ``a.txt``, recorded as the text ``x``, with
+    the shipped ontology, and an empty sources folder ``texts`` beside it."""
+    shutil.copytree(ROOT / "ontology", folder / "ontology")
+    (folder / "data").mkdir()
+    (folder / "data" / "sources.ttl").write_text(
         "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
         "@prefix src: <https://alliance-graph.example/id/source/> .\n\n"
         'src:a.txt a ag:SourceDocument ;\n    ag:fileName "a.txt" ;\n'
         f'    ag:sha256 "{hashlib.sha256(b"x").hexdigest()}" .\n', "utf-8")
-    (tmp_path / "texts").mkdir()
+    (folder / "texts").mkdir()
+
+
+def test_check_says_a_source_it_cannot_read_and_fails(tmp_path):
+    # The real command over a project of one source document, its text a folder: exit 1,
+    # the finding on the source's ag:sha256 line, no traceback.
+    one_source_project(tmp_path)
     (tmp_path / "texts" / "a.txt").write_bytes(b"\xc3")  # a character cut at the file's end
     result = CliRunner().invoke(main, [str(a) for a in (
         "--project", tmp_path, "--cache", tmp_path / "cache", "--sources", tmp_path / "texts",
@@ -128,15 +134,8 @@ def test_a_source_or_a_folder_its_user_may_not_read_is_said_not_raised():
 
 
 def _said_not_raised(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "sources.ttl").write_text(
-        "@prefix ag: <https://alliance-graph.example/ontology/> .\n"
-        "@prefix src: <https://alliance-graph.example/id/source/> .\n\n"
-        'src:a.txt a ag:SourceDocument ;\n    ag:fileName "a.txt" ;\n'
-        f'    ag:sha256 "{hashlib.sha256(b"x").hexdigest()}" .\n', "utf-8")
+    one_source_project(tmp_path)
     texts = tmp_path / "texts"
-    texts.mkdir()
     (texts / "a.txt").write_bytes(b"x")
     for folder in (tmp_path, tmp_path / "ontology", tmp_path / "data"):
         folder.chmod(0o777)  # the child writes the build's cache beside the project
