@@ -127,6 +127,23 @@ def test_an_examples_link_opens_the_query_page_with_its_query(client, pages_sett
         Examples.of.cache_clear()  # the next test's follower has not seen it
 
 
+@pytest.mark.parametrize("path, meant", [
+    ("/id/irondome", "id:IronDome"), ("/id/IronDome/", "id:IronDome"),
+    ("/ontology/sourcedocument", "ag:SourceDocument")])
+def test_a_404_names_the_name_likely_meant(client, path, meant):
+    # /id/irondome linked the search for "irondome", which finds nothing (no label holds it),
+    # and /id/IronDome/ was told only that the graph says nothing about it.
+    page = html(client, path, status=404)
+    href = "/" + meant.replace("id:", "id/").replace("ag:", "ontology/")
+    assert f'Did you mean <a id="meant" href="{href}"><bdi>{meant}</bdi></a>?' in page
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 404 and response.text.endswith(
+        f"in this graph; did you mean <https://alliance-graph.example{href}>?\n")
+    # A name none is close to, or of no namespace the project mints names in, is told so alone.
+    for path in ("/id/zzzzqqqxx", "/shapes/IronDome"):
+        assert 'id="meant"' not in html(client, path, status=404)
+
+
 def test_unknown_iri_is_a_404_page(client):
     page = html(client, "/id/Nowhere", status=404)
     assert "https://alliance-graph.example/id/Nowhere" in page

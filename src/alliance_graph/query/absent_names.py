@@ -270,6 +270,18 @@ def notes(kg, text: str, meant: bool = True, searched: int | None = None,
         return []
 
 
+def meant(kg, iri: str) -> str | None:
+    """Return the name of ``kg`` closest to ``iri``, a project name it holds nowhere (an
+    entity page's 404: ``/id/irondome``, ``id:IronDome``), or None: none close, ``iri`` of no
+    project namespace, or the graph unable to say."""
+    if not iri.startswith(_OWN):
+        return None
+    try:
+        return _meant(kg, iri, {})
+    except (QueryError, StoreError, Refused):
+        return None
+
+
 def _valid(iri: str) -> bool:
     try:
         ox.NamedNode(iri)

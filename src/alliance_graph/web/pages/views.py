@@ -38,6 +38,7 @@ from .. import echoed, fields, negotiation, service_description
 from . import addresses, completions, diagram, entity_rdf, errors, note_links, safety, terms
 from . import entity as entity_mod
 from . import example_list as listing
+from . import not_found as unknown
 from . import query_notes as notes_mod
 from . import search as search_mod
 from . import source as source_mod
@@ -382,14 +383,11 @@ def _respond(kg, iri: str, sources_dir: Path | None = None):
     if media in ENTITY_FORMATS:
         # The triples alone: what the page would show of them is not gathered.
         if not entity_mod.exists(kg, iri):
-            return Response(f"no statement about {bracketed(iri)} in this graph\n", 404,
-                            mimetype="text/plain", headers={"Vary": "Accept"})
+            return unknown.text(kg, iri)
         return _entity_rdf(kg, iri, rdf)
     ent = entity_mod.describe(kg, iri)
     if ent is None:
-        # Vary: a cache may keep a 404, and must not hand this page to an RDF client.
-        return render_template("404.html", iri=iri, named=terms.name_words(iri)), 404, \
-            {"Vary": "Accept"}
+        return unknown.page(kg, iri)
     # Both layouts: the style sheet shows the narrow one on a phone's screen.
     edges = diagram.edges_of(ent)
     svg = diagram.neighbourhood(ent.label, edges) + diagram.narrow(ent.label, edges)
