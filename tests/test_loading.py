@@ -4,6 +4,7 @@ import re
 import time
 import tracemalloc
 
+import pyoxigraph as ox
 import pytest
 
 from alliance_graph.build import loading
@@ -417,3 +418,34 @@ def test_a_run_of_hashes_after_a_slip_is_read_in_linear_time(hashes):
         loading.parse_turtle(text, "data/aid.ttl")
     assert time.process_time() - started < 1
     assert str(refused.value.problems[0]).startswith("data/aid.ttl:2:"), refused.value.problems
+
+
+@pytest.mark.parametrize("route", ["default", "streaming"])
+def test_a_build_of_many_problems_says_the_first_and_counts_the_rest(mini, route):
+    # 2,000 repeats of one ill-typed date printed 2,000 lines (200,000: 200,000) in every
+    # command that builds; the text now lists MOST_PROBLEMS_SHOWN and says the rest in one
+    # line, and the list on the error stays whole for the library's callers.
+    from click.testing import CliRunner
+
+    from alliance_graph.build import pipeline
+    from alliance_graph.cli import main
+    claims = "".join(f'<urn:c{i}> <urn:p> "2016"^^xsd:date .\n' for i in range(2_000))
+    write(mini.data_dir, "typed.ttl", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+          + claims + '<urn:d> <urn:p> "1.5"^^xsd:integer .\n')
+    write(mini.data_dir, "zz.ttl", '<urn:e> <urn:p> "x"^^<http://www.w3.org/2001/XMLSchema#int> .\n')
+    settings = mini.with_(streaming_threshold=0) if route == "streaming" else mini
+    with pytest.raises(loading.LoadError) as refused:
+        pipeline.stream_into(ox.Store(), settings) if route == "streaming" else \
+            pipeline.build_quads(settings)
+    assert len(refused.value.problems) == 2_002
+    lines = str(refused.value).splitlines()
+    assert len(lines) == loading.MOST_PROBLEMS_SHOWN + 1 == 21
+    assert lines[-2].startswith("data/typed.ttl:21: ill-typed literal \"2016\"")
+    assert lines[-1] == ("... and 1,982 more problem(s) not shown (3 kind(s), 2 not among "
+                         "those above; also in data/zz.ttl)")
+    env = {"ALLIANCE_GRAPH_STREAMING_THRESHOLD": "0" if route == "streaming" else None}
+    ran = CliRunner().invoke(main, ["--data", str(mini.data_dir), "--ontology",
+                                    str(mini.ontology_dir), "check"], env=env)
+    assert ran.exit_code == 2
+    said = ran.output.splitlines()
+    assert said[0].endswith("the graph could not be built:") and said[1:] == lines, said[:3]

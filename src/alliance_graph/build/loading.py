@@ -28,6 +28,7 @@ from .blank_names import blank_scope, written_label  # noqa: F401 (for the build
 from .datatype_hints import Shapes, claims, told
 from .hints import cut_short, directive_slip, encoding_hint, other_format
 from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
+from .problem_list import listed
 from .turtle_tokens import glued_numbers
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's
@@ -82,12 +83,18 @@ class Problem:
         return printable(f"{where}: {self.message}")
 
 
+# How many problems a LoadError's text lists, the rest said in one line (``problem_list``):
+# the list itself is whole.  (A setting's default: it belongs in settings.py.)
+MOST_PROBLEMS_SHOWN = 20
+
+
 class LoadError(Exception):
-    """One or more input files could not be loaded; ``problems`` says which and where."""
+    """One or more input files could not be loaded; ``problems`` says which and where, all of
+    them, and the text the first ``MOST_PROBLEMS_SHOWN`` (``problem_list.listed``)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__(listed(problems, MOST_PROBLEMS_SHOWN))
 
 
 UTF8_BOM = b"\xef\xbb\xbf"
