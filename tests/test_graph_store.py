@@ -230,6 +230,26 @@ def test_an_ambiguous_or_empty_graph_request_is_a_400(endpoint, query):
     assert b"graph" in body and headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize("path, said", [
+    ("/dataset?fromat=graphml", "/dataset does not read 'fromat' (did you mean format?): it "
+                                "reads format (and bom); one graph is /rdf-graphs?graph=IRI"),
+    ("/dataset?graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fdata%2Faid.ttl",
+     "/dataset does not read 'graph': it reads format"),
+    ("/rdf-graphs?default&infered=true", "/rdf-graphs does not read 'infered' (did you mean "
+                                         "inferred?): it reads default or graph=IRI"),
+    ("/rdf-graphs?default&formt=nt&_=1", "/rdf-graphs does not read 'formt' (did you mean "
+                                         "format?)"),
+])
+def test_a_parameter_a_read_does_not_read_is_a_400_naming_the_one_meant(endpoint, path, said):
+    # Each was ignored, and the answer a 200 of what was not asked for: the whole TriG dump
+    # for a GraphML, every graph for one, the default graph without the inferred triples.
+    status, headers, body = fetch(endpoint + path)
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+    assert body.decode().startswith(said), body
+    # jQuery's cache breaker is passed over, as /sparql passes it over.
+    assert fetch(endpoint + "/rdf-graphs?default&format=nt&_=1")[0] == 200
+
+
 def test_a_graph_xml_cannot_carry_is_a_406_as_rdf_xml(settings):
     # Oxigraph writes a control character as it is: a graph asked for as RDF/XML was a 200
     # that no XML parser reads.  The same graph in N-Triples carries it.

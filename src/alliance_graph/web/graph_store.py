@@ -35,7 +35,7 @@ from ..query.answer import Uncarried
 from ..query.dump import dump
 from ..query.refused import Refused
 from ..query.temporary import SpillFailed
-from . import answer_mark, negotiation, protocol
+from . import answer_mark, negotiation, protocol, unread_params
 from .fields import format_values, inferred
 from .negotiation import media_type, pick_formats
 from .pages import safety
@@ -157,6 +157,8 @@ def rdf_graphs():
     """Return the default graph or one named graph, in a negotiated RDF syntax."""
     svc = service()
     try:
+        unread_params.refuse_unread(request.args, "/rdf-graphs", unread_params.GRAPH_READ,
+                                    "default or graph=IRI, inferred (with default) and format")
         named = request.args.getlist("graph")
         if len(named) > 1 or (named and "default" in request.args):
             # One answer is one graph: which of them was meant is the client's to say.
@@ -219,6 +221,9 @@ def dataset():
                      "graph with the inferred triples" if name is None else
                      f"format={name} draws the asserted facts alone (as export --inferred "
                      "applies to RDF formats only)")
+        unread_params.refuse_unread(request.args, "/dataset", unread_params.DATASET_READ,
+                                    "format (and bom); one graph is /rdf-graphs?graph=IRI, the "
+                                    "default graph /rdf-graphs?default")
     except Refused as exc:
         return error(exc.status, str(exc))
     if name is not None:

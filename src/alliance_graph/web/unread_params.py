@@ -32,15 +32,17 @@ PASSED_OVER = ("_",)
 _NAMED = 5
 
 
-def unread(params, in_url=()) -> str:
-    """Return the parameters of ``params`` (names to values) that /sparql does not read, as a
-    message names them, each with the name it most likely meant, and "(in the URL)" after
-    those of ``in_url`` (a POST's URL parameters); "" for none."""
-    names = [name for name in params if name not in READ and name not in PASSED_OVER]
+def unread(params, in_url=(), read=READ) -> str:
+    """Return the parameters of ``params`` (names to values) that /sparql (or the path reading
+    ``read``) does not read, as a message names them, each with the name it most likely meant,
+    and "(in the URL)" after those of ``in_url`` (a POST's URL parameters); "" for none."""
+    names = [name for name in params if name not in read and name not in PASSED_OVER]
+    if not names:
+        return ""
     # An index of its own each time (20 microseconds): one shared by every request kept each
     # name it was asked of (``Names`` caches its answers), 210 MB of 400 forms of five
     # 99,000-character names, and spent its budget of comparisons for every later one.
-    meant_by = Names({name: name for name in READ})
+    meant_by = Names({name: name for name in read})
     said = []
     for name in names[:_NAMED]:
         meant = meant_by.best(name)
@@ -83,3 +85,20 @@ def empty_query(method: str, params, url=()) -> Refused:
     of the empty query alone, where the query sent was in the misspelt one."""
     return Refused(400, "the query parameter is empty: send a SPARQL query in it, or no query "
                         f"parameter at all for the service description{_also(method, params, url)}")
+
+
+# The parameters the Graph Store reads take (``graph_store.py``); ``bom`` and ``inferred`` are
+# read where they are refused with the reason.  A parameter either does not read was ignored:
+# ``/dataset?fromat=graphml`` was the whole TriG dump (266 MB at 100 k facts) for a GraphML
+# asked for, ``/dataset?graph=IRI`` every graph for one, ``/rdf-graphs?default&infered=true``
+# the default graph without the inferred triples, each a 200 with no word of it.
+GRAPH_READ = ("default", "graph", "inferred", "format", "output", "bom")
+DATASET_READ = ("format", "output", "bom", "inferred")
+
+
+def refuse_unread(params, path: str, read: tuple[str, ...], reads: str) -> None:
+    """Refuse (400) a request of ``path`` sending a parameter it does not read (``read``;
+    ``reads`` says them to the client), each named with the one it most likely meant."""
+    named = unread(params, read=read)
+    if named:
+        raise Refused(400, f"{path} does not read {named}: it reads {reads}")
