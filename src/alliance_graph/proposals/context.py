@@ -22,32 +22,42 @@ them again (``truthy``) over the neighbourhood plus the proposal.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..build import pipeline as build
-from ..build.loading import LoadError
-from ..namespaces import AG, OA, PROV, RDF, RDFS
+from ..namespaces import PREFIX_IRIS
 from ..rdf import DATA, is_role
 from ..settings import Settings
-from ..store import backends, directory
+from ..store import directory
 
 # A directory store kept in the cache folder, for validating against a large graph that is
 # otherwise served from memory: opening it takes well under a second, loading the N-Quads
 # build into memory about a second per 10 k facts.
 CACHE_STORE = "validate-store"
-_SUBJECT = ox.NamedNode(str(RDF.subject))
-_PREDICATE = ox.NamedNode(str(RDF.predicate))
-_NAMING = {ox.NamedNode(str(p)) for p in (RDF.type, RDFS.label)}
-_EXACT = ox.NamedNode(str(OA.exact))
-_SELECTOR = ox.NamedNode(str(OA.hasSelector))
-_CITES = ox.NamedNode(str(PROV.wasDerivedFrom))
+
+
+
+def _named(name: str) -> ox.NamedNode:
+    """Return the IRI of the prefixed ``name`` (``rdf:type``): from the plain prefixes, not
+    namespaces' rdflib objects, which imported rdflib (50 ms) for cite's notes."""
+    prefix, _, local = name.partition(":")
+    return ox.NamedNode(PREFIX_IRIS[prefix] + local)
+
+
+_SUBJECT = _named("rdf:subject")
+_PREDICATE = _named("rdf:predicate")
+_NAMING = {_named("rdf:type"), _named("rdfs:label")}
+_EXACT = _named("oa:exact")
+_SELECTOR = _named("oa:hasSelector")
+_CITES = _named("prov:wasDerivedFrom")
 # What the checks read of a node the proposal only points at (a claim's rdf:subject too:
 # claim-link compares the subjects of the claims a link joins).
-_POINTED = [ox.NamedNode(str(p)) for p in (
-    RDF.type, RDF.subject, RDFS.label, AG.fileName, OA.exact, OA.prefix, OA.suffix, OA.start,
-    OA.end)]
+_POINTED = [_named(name) for name in (
+    "rdf:type", "rdf:subject", "rdfs:label", "ag:fileName", "oa:exact", "oa:prefix",
+    "oa:suffix", "oa:start", "oa:end")]
 
 
 def prebuilt(settings: Settings) -> ox.Store | None:
@@ -60,7 +70,14 @@ def prebuilt(settings: Settings) -> ox.Store | None:
     cache, then a directory store); a graph that cannot be built gives None, so the files are
     validated and their problems reported.
     """
-    kind = backends.kind(settings.store)
+    # The default store told apart without the stores' module, nor the loader's for its
+    # LoadError (``_load_errors``): cite reads the build here, and they were 0.1 s of its start
+    # (the remote store's client, the lexer, rdflib).
+    if settings.store == "memory":
+        kind = "memory"
+    else:
+        from ..store import backends
+        kind = backends.kind(settings.store)
     if kind == "remote":
         return None
     try:
@@ -68,7 +85,7 @@ def prebuilt(settings: Settings) -> ox.Store | None:
             return directory.open_directory(settings, Path(settings.store))
         if build.input_bytes(settings) > settings.prebuilt_threshold:
             return directory.open_directory(settings, settings.cache_dir / CACHE_STORE)
-    except LoadError:
+    except _load_errors():
         return None
     path = build.cache_path(settings)
     if not path.exists():
@@ -76,6 +93,13 @@ def prebuilt(settings: Settings) -> ox.Store | None:
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return store
+
+
+def _load_errors() -> tuple[type, ...]:
+    """Return the build's ``LoadError``, to be caught, if the loader is imported: if it is not,
+    nothing raised one (the build that fails imports it), and it need not be imported."""
+    loading = sys.modules.get("alliance_graph.build.loading")
+    return (loading.LoadError,) if loading is not None else ()
 
 
 def _data(quads) -> list[ox.Quad]:
