@@ -497,17 +497,35 @@ def test_a_message_naming_a_text_that_writes_nuls_is_clipped_whole():
 OBJECT = "    rdf:object id:UnitedStates ;\n"
 
 
+# Each finding named its own line alone, not what it conflicts with: it names the claim's other
+# values and where each is (a value on its own line is shown by the line), the first three.
+MANY = "".join(f"    rdf:object id:V{i} ;\n" for i in range(50))
+
+
 @pytest.mark.parametrize("route", ["default", "streaming"])
 @pytest.mark.parametrize("edit, expected", [
     ({"facts.ttl": (OBJECT, OBJECT + "    rdf:object id:Atlantis ;\n")},
-     [("data/facts.ttl", 34), ("data/facts.ttl", 35)]),
+     [("data/facts.ttl", 34, "id:Atlantis (line 35)"),
+      ("data/facts.ttl", 35, "id:UnitedStates (line 34)")]),
     ({"facts.ttl": (OBJECT, "    rdf:object id:Atlantis ;\n" + OBJECT)},
-     [("data/facts.ttl", 34), ("data/facts.ttl", 35)]),
+     [("data/facts.ttl", 34, "id:UnitedStates (line 35)"),
+      ("data/facts.ttl", 35, "id:Atlantis (line 34)")]),
     ({"more.ttl": (None, "claim:IronDome-coFundedBy-UnitedStates rdf:object id:Atlantis .\n")},
-     [("data/facts.ttl", 34), ("data/more.ttl", 4)]),
+     [("data/facts.ttl", 34, "id:Atlantis (data/more.ttl:4)"),
+      ("data/more.ttl", 4, "id:UnitedStates (data/facts.ttl:34)")]),
     ({"facts.ttl": (OBJECT, "    rdf:object id:UnitedStates, id:Atlantis ;\n")},
-     [("data/facts.ttl", 34)]),
-], ids=["added-after", "added-before", "another-file", "one-line"])
+     [("data/facts.ttl", 34, None)]),
+    ({"facts.ttl": (OBJECT, OBJECT + "    rdf:object id:Atlantis, \"x\" ;\n"),
+      "more.ttl": (None, "claim:IronDome-coFundedBy-UnitedStates rdf:object id:Atlantis .\n")},
+     [("data/facts.ttl", 34, '"x" (line 35), id:Atlantis (line 35, data/more.ttl:4)'),
+      ("data/facts.ttl", 35, "id:UnitedStates (line 34)"),
+      ("data/more.ttl", 4, 'id:UnitedStates (data/facts.ttl:34), "x" (data/facts.ttl:35)')]),
+    ({"facts.ttl": (OBJECT, OBJECT + MANY)},
+     [("data/facts.ttl", 34, "id:V0 (line 35), id:V1 (line 36), id:V2 (line 37) and 47 more")]
+     + [("data/facts.ttl", 35 + i, ", ".join(f"{name} (line {line})" for name, line in (
+         [("id:UnitedStates", 34)] + [(f"id:V{j}", 35 + j) for j in range(50) if j != i])[:3])
+         + " and 47 more") for i in range(50)]),
+], ids=["added-after", "added-before", "another-file", "one-line", "two-files", "fifty"])
 def test_a_claim_of_two_values_is_told_on_the_line_of_each(mini, route, edit, expected):
     for name, (old, new) in edit.items():
         path = mini.data_dir / name
@@ -518,5 +536,6 @@ def test_a_claim_of_two_values_is_told_on_the_line_of_each(mini, route, edit, ex
         else:
             path.write_text(path.read_text().replace(old, new, 1))
     problems = build_problems(mini, route)
-    assert [(p.file, p.line) for p in problems if "[claim-multiple-violation]" in p.message] \
-        == expected
+    said = [(p.file, p.line, re.search(r"; other value\(s\): (.*) \[|$", p.message)[1])
+            for p in problems if "[claim-multiple-violation]" in p.message]
+    assert said == expected

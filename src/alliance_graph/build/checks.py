@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from ..clipping import SHOWN, bracketed, clipped
 from ..namespaces import PREFIX_IRIS, sparql_prologue
 from ..rdf import DATA, ONTOLOGY, file_of, graph_iri, is_role, term_text
-from . import lists, prefix_slips, spelling
+from . import lists, other_values, prefix_slips, spelling
 from .lines import LineIndex
 from .loading import Problem, written_label
 from .places import Places
@@ -178,7 +178,7 @@ def _found(store: ox.Store, check: Check, places: Places) -> list[_Finding]:
     return found
 
 
-def _problem(finding: _Finding, meant: dict[str, str] | None = None) -> Problem:
+def _problem(finding: _Finding, meant: dict[str, str] | None = None, note: str = "") -> Problem:
     message = finding.check.message_of(finding.row)
     if meant:
         value = term_text(finding.value) if isinstance(finding.value, ox.Literal) else \
@@ -187,7 +187,8 @@ def _problem(finding: _Finding, meant: dict[str, str] | None = None) -> Problem:
     # A message naming its node already (an unknown term's) is not followed by it again.
     node = _shown(finding.focus)
     shown = "" if bracketed(node) in message else f": {clipped(node)}"
-    return Problem(finding.file, finding.line, f"{message}{shown} [{finding.check.name}]")
+    note = f"; {note}" if note else ""  # a claim's other values (``other_values``)
+    return Problem(finding.file, finding.line, f"{message}{shown}{note} [{finding.check.name}]")
 
 
 def _slips(store: ox.Store, lines: LineIndex,
@@ -277,7 +278,8 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
                                          for f in _found(store, check, places)])
     findings, slipped = _slips(store, lines, findings)
     meant = _meant(store, findings)
-    found = [_problem(f, meant) for f in findings] + slipped
+    found = [_problem(f, meant, note) for f, note in zip(findings, other_values.notes(findings))]
+    found += slipped
     if "build" in kinds:
         found += lists.cycles(store, places)  # over every file: reasoning reads the ontology's
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

@@ -1,0 +1,76 @@
+"""What a claim's finding of several values says of the others: each value and where it is.
+
+``claim-multiple`` finds a claim giving two objects (or subjects, predicates, ranks), a finding
+per value on that value's line.  Each named its own line alone: a user who had just added a
+value read that it conflicted, and had to search the files for what with.  Each finding now
+names the claim's other values and their places (``file:line``, ``line N`` in its own file),
+the first few, then how many more.  A value on the finding's own line is not named again: the
+line shows it (and two values written on one line stay one finding there).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..clipping import clipped, literal_said, written
+from ..namespaces import shorten
+from .blank_names import written_label
+
+# The check whose findings are noted so.
+CHECK = "claim-multiple-violation"
+# How many other values a finding names; past them, how many more there are.
+MOST_NAMED = 3
+
+
+def notes(findings) -> list[str]:
+    """Return, for each of ``findings`` (``checks._Finding``: check, file, line, focus, path,
+    value), what to add to its message: ``other value(s): id:B (line 35), "x" (data/b.ttl:4)
+    and 2 more`` for a ``claim-multiple`` finding, else nothing."""
+    places: dict[tuple, dict] = {}  # (claim, property) -> value -> [(file, line)]
+    for f in findings:
+        if f.check.name == CHECK:
+            at = places.setdefault((f.focus, f.path), {}).setdefault(f.value, [])
+            if (f.file, f.line) not in at:
+                at.append((f.file, f.line))
+    return [_note(f, places[f.focus, f.path]) if f.check.name == CHECK else ""
+            for f in findings]
+
+
+def _note(finding, values: dict) -> str:
+    # The values of other lines, the same for each value of this one: its findings stay one.
+    here = (finding.file, finding.line)
+    others = sorted(((sorted(at, key=_order), value) for value, at in values.items()
+                     if here not in at), key=lambda o: (_order(o[0][0]), _term(o[1])))
+    if not others:
+        return ""
+    said = [f"{_term(value)} ({_places(at, finding.file)})" for at, value in others[:MOST_NAMED]]
+    more = f" and {len(others) - MOST_NAMED:,} more" if len(others) > MOST_NAMED else ""
+    return f"other value(s): {', '.join(said)}{more}"
+
+
+def _order(place: tuple[str, int | None]) -> tuple[str, int]:
+    return place[0], place[1] or 0
+
+
+def _places(at: list, file: str) -> str:
+    """Return where a value is written, its first places and how many more there are."""
+    more = f" and {len(at) - MOST_NAMED:,} more" if len(at) > MOST_NAMED else ""
+    return ", ".join(_place(p, file) for p in at[:MOST_NAMED]) + more
+
+
+def _place(place: tuple[str, int | None], file: str) -> str:
+    name, line = place
+    if line is None:
+        return name
+    return f"line {line}" if name == file else f"{name}:{line}"
+
+
+def _term(term) -> str:
+    """Return a value as a finding names it: a prefixed name, a blank node by its label, a
+    literal with its datatype, each clipped (``clipping.py``)."""
+    if isinstance(term, ox.NamedNode):
+        return written(shorten(term.value))
+    if isinstance(term, ox.Literal):
+        return literal_said(term)
+    label = written_label(term) if isinstance(term, ox.BlankNode) else None
+    return clipped(str(term) if label is None else f"_:{label}")
