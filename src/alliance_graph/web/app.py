@@ -34,8 +34,8 @@ from . import (
     abandoned,
     client_share,
     dry_run,
-    file_conditions,
     graph_store,
+    preconditions,
     protocol,
     response_cache,
     service_description,
@@ -296,9 +296,9 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         return safety.protect(response)
 
     @app.after_request  # registered last, so run first: common_headers sees what it returns
-    def file_preconditions(response):
-        # The pages' scripts and styles: werkzeug's 412 held the file itself (file_conditions).
-        return file_conditions.judged(request, response)
+    def judged_preconditions(response):
+        # The site's files (werkzeug's 412 held the file itself) and answers with no tag.
+        return preconditions.judged(request, response)
 
     if fast_path:
         app.wsgi_app = FastPath(app.wsgi_app, service)

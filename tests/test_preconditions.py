@@ -1,5 +1,5 @@
-"""A request's preconditions for the site's own files, judged in RFC 9110's order, over HTTP
-(``web/file_conditions.py``)."""
+"""A request's preconditions for the site's own files, judged in RFC 9110's order, and for
+answers with no tag, over HTTP (``web/preconditions.py``)."""
 
 from __future__ import annotations
 
@@ -52,3 +52,19 @@ def test_a_matching_if_none_match_is_a_304_whatever_if_match_says(style):
         assert (status, body, headers["ETag"]) == (304, b"", tag), given
     # An If-None-Match naming another tag wins over a date that would say unchanged.
     assert fetch(url, headers={"If-None-Match": '"x"', "If-Modified-Since": modified})[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/id/IronDome", "/status", "/sparql", "/search?q=iron"])
+def test_an_answer_with_no_tag_is_judged_as_a_query_answer_made_anew_is(endpoint, path):
+    # Each was the page, 200, to If-Match naming a tag and to If-None-Match: *, where a
+    # query's answer made anew (no tag) is a 412 and a 304.
+    status, headers, body = fetch(endpoint + path, headers={"If-Match": '"x"'})
+    assert status == 412 and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert body == b"If-Match names no tag of this answer: its answer is made anew each time " \
+                   b"and has no tag\n"
+    status, _, body = fetch(endpoint + path, headers={"If-None-Match": "*"})
+    assert (status, body) == (304, b"")
+    assert fetch(endpoint + path, headers={"If-Match": "*", "If-None-Match": '"x"'})[0] == 200
+    # A query's answer made anew judges its own, before it is made: no 304 for it.
+    now = "/sparql?query=SELECT%20(NOW()%20AS%20%3Fn)%20%7B%7D"
+    assert fetch(endpoint + now, headers={"If-None-Match": "*"})[0] == 200

@@ -1,0 +1,87 @@
+"""Judge a request's preconditions (RFC 9110, 13) for the answers Flask makes that carry no
+check of their own: the site's files (its scripts and styles), which werkzeug judged, and the
+answers that have no tag (the pages, ``/status``, the service description), which nothing did.
+
+werkzeug judged a file's otherwise than the rest of the server does: a failed ``If-Match`` was
+a 412 holding the whole file, as ``text/css`` (every other 412 here says why, in plain text),
+and a ``Range`` beside it a 206 of the file; ``If-Unmodified-Since`` was not read (a file
+changed since the date was sent, 200); and an ``If-Match`` that held made it forget an
+``If-None-Match`` that matched.  An answer with no tag took ``If-Match: "x"`` and
+``If-None-Match: *`` as if they were not sent (200, the page), where a query's answer made anew
+each time, which has no tag either, is a 412 for the first and a 304 for the second.  Answers
+with a tag (Graph Store reads, query answers) and those sent ``no-store`` (made anew, or by a
+build the server left) judge their own before they are made.
+"""
+
+from __future__ import annotations
+
+from werkzeug.http import parse_date, parse_etags
+from werkzeug.wrappers import Request, Response
+
+from . import protocol
+
+
+def judged(request: Request, response: Response) -> Response:
+    """Return ``response`` as the request's preconditions have it: a plain-text 412, a 304,
+    or the answer as it was made."""
+    if request.method not in ("GET", "HEAD"):
+        return response
+    if response.direct_passthrough and response.status_code in (200, 206, 304, 412):
+        return _file(request, response)
+    if 200 <= response.status_code < 300 and "ETag" not in response.headers \
+            and "no-store" not in response.headers.get("Cache-Control", ""):
+        return _untagged(request, response)
+    return response
+
+
+def _file(request: Request, response: Response) -> Response:
+    """Return a file werkzeug sends (with its ETag and Last-Modified) as RFC 9110's order
+    (13.2.2) has it: a 412, a 304, or werkzeug's 200 or 206."""
+    tag, _ = response.get_etag()
+    modified = response.last_modified
+    if_match = request.headers.get("If-Match")
+    if if_match:  # the strong comparison: a weak tag never holds
+        if not (tag and parse_etags(if_match).contains(tag)):
+            return _failed(response, f'If-Match names no tag of this file: its tag is "{tag}"')
+    else:
+        since = parse_date(request.headers.get("If-Unmodified-Since"))
+        if since and modified and modified > since:
+            return _failed(response, "the file was modified after the If-Unmodified-Since "
+                                     "date: it was modified at "
+                                     f"{response.headers['Last-Modified']}")
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match:  # the weak comparison, "*" matching the file there is
+        unchanged = bool(tag and parse_etags(if_none_match).contains_weak(tag))
+    else:
+        since = parse_date(request.headers.get("If-Modified-Since"))
+        unchanged = bool(since and modified and modified <= since)
+    if unchanged:
+        response.status_code = 304
+    elif response.status_code in (304, 412):  # werkzeug's verdict, not the RFC's
+        response.status_code = 200
+    return response
+
+
+def _untagged(request: Request, response: Response) -> Response:
+    """Return an answer that has no tag as a query's answer made anew is judged
+    (``protocol``): a 412 for an ``If-Match`` naming a tag, a 304 for ``If-None-Match: *``
+    (an answer exists), else the answer."""
+    failed = protocol.precondition_failed(request.headers.get("If-Match"), None)
+    if failed:
+        response.close()
+        status, headers, body = failed
+        return Response(body, status, headers)
+    if protocol.matches(request.headers.get("If-None-Match"), None):
+        response.status_code = 304
+    return response
+
+
+def _failed(response: Response, message: str) -> Response:
+    """Return the plain-text 412 saying ``message``, with the file's validators, the file
+    itself let go."""
+    response.close()
+    failed = protocol.error(412, message)
+    for name in ("ETag", "Last-Modified"):
+        if name in response.headers:
+            failed.headers[name] = response.headers[name]
+    return failed
