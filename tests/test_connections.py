@@ -1472,6 +1472,17 @@ def test_each_method_gets_its_answer_and_none_echoes_or_tunnels(endpoint, method
                                     204: b"GET, HEAD, OPTIONS, POST"}.get(status)
 
 
+def test_options_of_the_server_says_every_method_it_takes(endpoint):
+    # "OPTIONS *" asks of the server in general (RFC 9110, 9.3.7), and the head's checks let it
+    # through as the one target that is no path: it was a 404, "nothing is served at /*".
+    with connect(endpoint, timeout=DEADLINE) as sock:
+        sock.sendall(b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = read_all(sock)
+    head = answer.partition(b"\r\n\r\n")[0]
+    assert head.startswith(b"HTTP/1.1 204 "), answer[:300]
+    assert re.search(rb"(?mi)^Allow: GET, HEAD, OPTIONS, POST\r$", head + b"\r")
+
+
 def half_sent_behind_a_long_answer(sock: socket.socket, second: bytes) -> float:
     """Send a query of about 3 s with the first 10 bytes of ``second`` behind it, read its
     answer and return how long it took."""

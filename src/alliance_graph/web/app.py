@@ -215,6 +215,10 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
                 taken = app.url_map.bind_to_environ(request.environ).allowed_methods()
             except HTTPException:
                 taken = []
+            if request.environ.get("REQUEST_URI") == "*":
+                # "OPTIONS *" asks of the server, not of a path (RFC 9110, 9.3.7): it was a 404,
+                # "nothing is served at /*". Every method some path takes.
+                taken = [m for rule in app.url_map.iter_rules() for m in rule.methods or ()]
             if not taken:  # no such path: routing's 404, as a GET of it gets (it was a 204)
                 return None
             # Every method the path takes, as its 405 lists them: HEAD was left out, so a
