@@ -28,7 +28,8 @@ request (``connections.py`` reads each connection with this ``Parser``):
   (``GET ftp://h/sparql``, ``GET https:///sparql``), a 400: waitress took the first's host
   for the request's, and answered the second as addressed to its Host header.  So is a
   target that is no path beginning with "/" (``GET status``, ``GET %2Fstatus``), which was
-  answered as ``/status``, and a "*" but an ``OPTIONS *``.
+  answered as ``/status``, and a "*" but an ``OPTIONS *``; and a target holding bytes that
+  are not ASCII, told so with the target (waitress's "Bad URI"): ``request_target.py``.
 - **A chunk's size line or a trailer over the head's limit** (``max_request_header_size``), a
   400: waitress kept each growing, searching it whole at each read, and 5 MB of one
   cost the front 6 s of CPU.
@@ -66,6 +67,7 @@ from waitress.utilities import (
 )
 
 from ..clipping import clipped
+from . import request_target
 from .request_line import lead_refusal, line_refusal, method_char_refusal
 
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
@@ -279,6 +281,8 @@ class Parser(HTTPRequestParser):
         except TransferEncodingNotImplemented:
             _check_last_coding(header_plus)  # a 400 where the body's end cannot be told
             raise
+        except ParsingError as exc:
+            raise request_target.said(self, exc) from None
         except ValueError as exc:
             # A target Python's URL parser refuses ("http://[::1/sparql": an unclosed IPv6
             # address): the ValueError escaped waitress's parser, and the connection was closed
@@ -299,7 +303,7 @@ class Parser(HTTPRequestParser):
                                "bytes") from None
         if _TRANSFER_ENCODING.search(header_plus):  # (splitting every head cost 5 % of the front)
             _check_transfer_codings(header_plus)  # after waitress's, so its version answers
-        _check_absolute_target(self)
+        request_target.check(self)
         # Content-Length beside Transfer-Encoding: waitress read the body by the latter and
         # kept the connection open, so what a proxy framing by the length took for the body
         # was read here as a second request (request smuggling).  RFC 9112, 6.1 allows a
@@ -365,36 +369,3 @@ def _check_transfer_codings(header_plus: bytes) -> None:
     if codings.count(b"chunked") > 1:
         raise ParsingError("Transfer-Encoding names chunked more than once; a body is chunked "
                            "once (RFC 9112, 6.1)")
-
-
-def _check_absolute_target(request) -> None:
-    """Raise ParsingError for an absolute-form target (``GET https://h/sparql``) this server
-    cannot be addressed by: one of a scheme other than http and https (``ftp://h/sparql`` was
-    answered as ``http://h/sparql``, its host taken for the request's), or with no host
-    (``https:///sparql``, which RFC 9110, 4.2.1, asks a recipient to reject; the Host header
-    was used instead)."""
-    scheme = request.proxy_scheme.lower()
-    if request.command == "CONNECT":  # its authority: refused after the head (501)
-        return
-    if not scheme:
-        _check_origin_target(request.request_uri, request.command)
-        return
-    if scheme not in ("http", "https"):
-        raise ParsingError(f"the request's target is a URL of scheme {scheme}:, this server "
-                           "answers http and https ones, or a path: 'GET /sparql?query=... "
-                           "HTTP/1.1'")
-    if not request.proxy_netloc.rpartition("@")[2].split(":")[0]:
-        raise ParsingError(f"the request's target {scheme}://... names no host (RFC 9110, "
-                           "4.2.1): name one, or send the path alone with a Host header")
-
-
-def _check_origin_target(target: str, method: str) -> None:
-    """Raise ParsingError for a target with no scheme that is no path beginning with "/"
-    (RFC 9112, 3.2.1), nor the "*" of an OPTIONS (3.2.4): "GET status", "GET %2Fstatus" and
-    "GET sparql?query=..." were answered as /status and /sparql, where a proxy in front,
-    whose rules match paths, reads no path in them."""
-    if target.startswith("/") or (target == "*" and method == "OPTIONS"):
-        return
-    raise ParsingError(f"the request's target {clipped(target, show=repr)} is no path: a path "
-                       "begins with '/', as in 'GET /sparql?query=... HTTP/1.1' (RFC 9112, "
-                       "3.2.1)")

@@ -1,0 +1,66 @@
+"""Check a request's target as its head is read (``request_head.Parser``): a target this server
+cannot be addressed by, or one that is no path, is a 400 saying why, before any of it is routed.
+
+- **An absolute-form target of another scheme than http and https, or with no host**
+  (``ftp://h/sparql``, ``https:///sparql``): answered as ``http://h/sparql``, or by the Host
+  header.
+- **A target that is no path beginning with "/"** (``GET status``, ``GET %2Fstatus``), save an
+  OPTIONS's ``*``: answered as ``/status``, where a proxy in front, whose rules match paths,
+  reads no path in it.
+- **A target holding bytes that are not ASCII** (``curl 'http://h/search?q=Äö'``, which sends
+  the UTF-8 bytes as typed): waitress's "Bad URI", which named neither the target nor the fix.
+"""
+
+from __future__ import annotations
+
+from waitress.parser import ParsingError
+
+from ..clipping import clipped
+
+
+def said(request, exc: ParsingError) -> ParsingError:
+    """Return the refusal to send for ``exc``, waitress's of ``request``'s head: its "Bad URI"
+    of a target holding bytes that are not ASCII said with the target and the fix, any other
+    as it is."""
+    target = getattr(request, "request_uri", "")
+    if str(exc) != "Bad URI" or target.isascii():
+        return exc
+    first = next(c for c in target if not c.isascii())  # a byte: the head is read as latin-1
+    shown = target.encode("latin-1").decode("utf-8", "backslashreplace")
+    return ParsingError(f"the request's target {clipped(shown, show=repr)} holds the byte "
+                        f"0x{ord(first):02X}, which is not ASCII: a target is ASCII (RFC 9112, "
+                        "3.2; RFC 3986), each other byte percent-encoded (UTF-8's bytes of 'ä' "
+                        "as %C3%A4), as a browser and curl's --data-urlencode (with -G) send them")
+
+
+def check(request) -> None:
+    """Raise ParsingError for an absolute-form target (``GET https://h/sparql``) this server
+    cannot be addressed by: one of a scheme other than http and https (``ftp://h/sparql`` was
+    answered as ``http://h/sparql``, its host taken for the request's), or with no host
+    (``https:///sparql``, which RFC 9110, 4.2.1, asks a recipient to reject; the Host header
+    was used instead)."""
+    scheme = request.proxy_scheme.lower()
+    if request.command == "CONNECT":  # its authority: refused after the head (501)
+        return
+    if not scheme:
+        _check_origin_target(request.request_uri, request.command)
+        return
+    if scheme not in ("http", "https"):
+        raise ParsingError(f"the request's target is a URL of scheme {scheme}:, this server "
+                           "answers http and https ones, or a path: 'GET /sparql?query=... "
+                           "HTTP/1.1'")
+    if not request.proxy_netloc.rpartition("@")[2].split(":")[0]:
+        raise ParsingError(f"the request's target {scheme}://... names no host (RFC 9110, "
+                           "4.2.1): name one, or send the path alone with a Host header")
+
+
+def _check_origin_target(target: str, method: str) -> None:
+    """Raise ParsingError for a target with no scheme that is no path beginning with "/"
+    (RFC 9112, 3.2.1), nor the "*" of an OPTIONS (3.2.4): "GET status", "GET %2Fstatus" and
+    "GET sparql?query=..." were answered as /status and /sparql, where a proxy in front,
+    whose rules match paths, reads no path in them."""
+    if target.startswith("/") or (target == "*" and method == "OPTIONS"):
+        return
+    raise ParsingError(f"the request's target {clipped(target, show=repr)} is no path: a path "
+                       "begins with '/', as in 'GET /sparql?query=... HTTP/1.1' (RFC 9112, "
+                       "3.2.1)")
