@@ -32,20 +32,41 @@ def notes(findings) -> list[str]:
             at = places.setdefault((f.focus, f.path), {}).setdefault(f.value, [])
             if (f.file, f.line) not in at:
                 at.append((f.file, f.line))
-    return [_note(f, places[f.focus, f.path]) if f.check.name == CHECK else ""
+    # Each claim's values are put in order once: sorted again for each of its findings, a
+    # claim of 1,000 values took 3.3 s (a million values shortened and clipped to sort by).
+    claims = {key: _Values(values) for key, values in places.items()}
+    return [claims[f.focus, f.path].note(f) if f.check.name == CHECK else ""
             for f in findings]
 
 
-def _note(finding, values: dict) -> str:
-    # The values of other lines, the same for each value of this one: its findings stay one.
-    here = (finding.file, finding.line)
-    others = sorted(((sorted(at, key=_order), value) for value, at in values.items()
-                     if here not in at), key=lambda o: (_order(o[0][0]), _term(o[1])))
-    if not others:
-        return ""
-    said = [f"{_term(value)} ({_places(at, finding.file)})" for at, value in others[:MOST_NAMED]]
-    more = f" and {len(others) - MOST_NAMED:,} more" if len(others) > MOST_NAMED else ""
-    return f"other value(s): {', '.join(said)}{more}"
+class _Values:
+    """A claim's values of one property, in the order a finding names them (by their first
+    place, then as written), and how many are written at each place."""
+
+    def __init__(self, values: dict):
+        self.ordered = sorted(((sorted(at, key=_order), _term(value))
+                               for value, at in values.items()),
+                              key=lambda o: (_order(o[0][0]), o[1]))
+        self.at: dict[tuple, int] = {}
+        for at, _ in self.ordered:
+            for place in at:
+                self.at[place] = self.at.get(place, 0) + 1
+
+    def note(self, finding) -> str:
+        """Return what ``finding`` adds: the values of other lines, the same for each value of
+        its own line (its findings stay one)."""
+        here = (finding.file, finding.line)
+        count = len(self.ordered) - self.at.get(here, 0)
+        if not count:
+            return ""
+        said = []
+        for at, term in self.ordered:
+            if len(said) == MOST_NAMED:
+                break
+            if here not in at:
+                said.append(f"{term} ({_places(at, finding.file)})")
+        more = f" and {count - MOST_NAMED:,} more" if count > MOST_NAMED else ""
+        return f"other value(s): {', '.join(said)}{more}"
 
 
 def _order(place: tuple[str, int | None]) -> tuple[str, int]:
