@@ -68,3 +68,13 @@ def test_an_answer_with_no_tag_is_judged_as_a_query_answer_made_anew_is(endpoint
     # A query's answer made anew judges its own, before it is made: no 304 for it.
     now = "/sparql?query=SELECT%20(NOW()%20AS%20%3Fn)%20%7B%7D"
     assert fetch(endpoint + now, headers={"If-None-Match": "*"})[0] == 200
+
+
+def test_an_if_modified_since_in_the_future_is_ignored(style):
+    # 2099 was a 304 (werkzeug took it as a date the file was not modified after): a date later
+    # than the server's time is invalid and the field ignored (RFC 9110, 13.1.3).
+    url, tag, modified = style
+    status, headers, body = fetch(url, headers={"If-Modified-Since": "Thu, 01 Jan 2099 "
+                                                                      "00:00:00 GMT"})
+    assert (status, headers["ETag"]) == (200, tag) and body == fetch(url)[2]
+    assert fetch(url, headers={"If-Modified-Since": modified})[0] == 304  # a past one still is

@@ -5,7 +5,8 @@ answers that have no tag (the pages, ``/status``, the service description), whic
 werkzeug judged a file's otherwise than the rest of the server does: a failed ``If-Match`` was
 a 412 holding the whole file, as ``text/css`` (every other 412 here says why, in plain text),
 and a ``Range`` beside it a 206 of the file; ``If-Unmodified-Since`` was not read (a file
-changed since the date was sent, 200); and an ``If-Match`` that held made it forget an
+changed since the date was sent, 200); an ``If-Modified-Since`` in the future, which RFC 9110
+(13.1.3) makes invalid and ignored, a 304; and an ``If-Match`` that held made it forget an
 ``If-None-Match`` that matched.  An answer with no tag took ``If-Match: "x"`` and
 ``If-None-Match: *`` as if they were not sent (200, the page), where a query's answer made anew
 each time, which has no tag either, is a 412 for the first and a 304 for the second.  Answers
@@ -14,6 +15,8 @@ build the server left) judge their own before they are made.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from werkzeug.http import parse_date, parse_etags
 from werkzeug.wrappers import Request, Response
@@ -53,13 +56,20 @@ def _file(request: Request, response: Response) -> Response:
     if if_none_match:  # the weak comparison, "*" matching the file there is
         unchanged = bool(tag and parse_etags(if_none_match).contains_weak(tag))
     else:
-        since = parse_date(request.headers.get("If-Modified-Since"))
+        since = _past(parse_date(request.headers.get("If-Modified-Since")))
         unchanged = bool(since and modified and modified <= since)
     if unchanged:
         response.status_code = 304
     elif response.status_code in (304, 412):  # werkzeug's verdict, not the RFC's
         response.status_code = 200
     return response
+
+
+def _past(date: datetime | None) -> datetime | None:
+    """Return ``date`` if it is not later than now, else None: a date in the future is
+    invalid and the field ignored (RFC 9110, 13.1.3), where werkzeug took 2099 as a date the
+    file was not modified after (304)."""
+    return date if date is None or date <= datetime.now(UTC) else None
 
 
 def _untagged(request: Request, response: Response) -> Response:
