@@ -140,3 +140,23 @@ def test_an_option_read_beside_a_file_so_named_is_noted_with_both_readings(tmp_p
                               timeout=120, cwd=tmp_path)
         assert (note in done.stderr.splitlines()) == noted, (args, done.stderr)
         assert "error: could not validate:" in done.stderr  # (the files are empty)
+
+
+def test_a_file_named_as_an_option_with_a_line_feed_or_escape_is_told_escaped(tmp_path):
+    # The note and the advice wrote the name as it came: a line feed split them over lines,
+    # an ESC byte (a file named --into=a<ESC>[2Jb.ttl) cleared the terminal of whoever read it.
+    for name in ("--into=a\nb.ttl", "--into=a\x1b[2Jb.ttl"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "other.ttl").write_text("", encoding="utf-8")
+    done = subprocess.run([COMMAND, "add", "--into=a\x1b[2Jb.ttl", "other.ttl"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.stderr.splitlines()[0] == (
+        "note: --into=a\\x1b[2Jb.ttl is read as the option --into, though a file here has that "
+        "name: to give the file, put it after --, which ends the options (add ... -- "
+        "--into=a\\x1b[2Jb.ttl), or write ./--into=a\\x1b[2Jb.ttl"), done.stderr
+    done = subprocess.run([COMMAND, "validate", "--into=a\nb.ttl"], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
+        "Error: --into is an option of add, not of validate: --into=a\\nb.ttl is a file, and a "
+        "name beginning with '-' is read as options; give it after --, which ends them "
+        "(validate -- --into=a\\nb.ttl), or as ./--into=a\\nb.ttl")), done.stderr

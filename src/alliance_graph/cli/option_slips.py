@@ -16,7 +16,7 @@ import os
 import click
 
 from ..clipping import clipped, cut
-from ..wording import quoted
+from ..wording import quoted, shown
 
 # Arguments that are no click.Path yet are read as a file from here when one is named so.
 _PATHS_TOO = ("query_or_file",)
@@ -86,9 +86,12 @@ def options_filed(command: click.Command, args: list[str]) -> str:
             continue
         if word.startswith("-") and word != "-" and os.path.isfile(word) and \
                 _takes_paths(command):
-            return (f"note: {word} is read as the option {word.partition('=')[0]}, though a "
-                    f"file here has that name: to give the file, put it after --, which ends "
-                    f"the options ({command.name} ... -- {word}), or write ./{word}")
+            # The name as messages write it (``wording.shown``): a line feed or an ESC byte
+            # in it split the note or reached the terminal as they came.
+            named = shown(word)
+            return (f"note: {named} is read as the option {shown(word.partition('=')[0])}, "
+                    f"though a file here has that name: to give the file, put it after --, "
+                    f"which ends the options ({command.name} ... -- {named}), or write ./{named}")
     return ""
 
 
@@ -100,7 +103,9 @@ def _takes_paths(command: click.Command) -> bool:
 
 
 def _dash_file(name: str, named: str) -> str:
-    """Return how to give the file ``named``, whose name begins with '-', to command ``name``."""
+    """Return how to give the file ``named``, whose name begins with '-', to command ``name``,
+    the name as messages write it (``wording.shown``: ``--into=a\\nb.ttl``)."""
+    named = shown(named)
     return (f"{named} is a file, and a name beginning with '-' is read as options; give it "
             f"after --, which ends them ({name} -- {named}), or as ./{named}")
 
