@@ -194,3 +194,21 @@ def test_a_long_accept_header_is_ranked_without_being_kept():
     assert negotiation._ranked.cache_info().misses == asked  # never looked up, never kept
     assert choose("application/xml, text/x-kept-by-this-test;q=0.1", offers) == "xml"
     assert negotiation._ranked.cache_info().misses == asked + 1
+
+
+def test_a_406_for_an_unreadable_weight_says_the_weight_is_why(endpoint):
+    # Accept: text/turtle;q=abc was a 406 saying none of the formats can be produced, Turtle
+    # among them: its weight, unreadable, is read as 0 (so that it never wins over readable
+    # ones), and that is what the client needs to hear.
+    from urllib.parse import quote
+
+    from helpers import fetch
+    url = endpoint + "/sparql?query=" + quote("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1")
+    status, _, body = fetch(url, headers={"Accept": "text/turtle;q=abc"})
+    assert status == 406 and body.decode().startswith(
+        "the Accept header's weight in text/turtle;q=abc is no number (a weight is one from 0 "
+        "to 1, as q=0.5: RFC 9110, 12.4.2), so it is read as 0, not acceptable"), body
+    assert fetch(url, headers={"Accept": "text/turtle;q=0.5"})[0] == 200
+    # A weight of a range naming nothing here is not what stopped it.
+    status, _, body = fetch(url, headers={"Accept": "image/png;q=abc"})
+    assert status == 406 and body.startswith(b"none of the formats in the Accept header")

@@ -60,7 +60,16 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Return ``(media range, q)`` pairs from an Accept header; a missing header means */*."""
     if not header or not header.strip():
         return [("*/*", 1.0)]
-    ranges = []
+    ranges = [(media, 1.0 if q is None else _weight_of(q)) for media, q in _elements(header)]
+    # Empty list elements are to be ignored (RFC 9110, 5.6.1): "Accept: ," names no range at
+    # all, as an empty header does, rather than refusing every one.
+    return ranges or [("*/*", 1.0)]
+
+
+def _elements(header: str) -> list[tuple[str, str | None]]:
+    """Return each media range of an Accept header with its ``q`` parameter's value as sent
+    (None for none)."""
+    elements = []
     for part in _ELEMENT.findall(header):
         fields = [f.strip() for f in _PARAMETER.findall(part)]
         media = fields[0].lower() if fields else ""
@@ -68,15 +77,13 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
             continue
         if "/" not in media:
             media = "*/*" if media == "*" else media  # "*" alone is a common slip for */*
-        q = 1.0
+        q = None
         for param in fields[1:]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
-                q = _weight_of(value)
-        ranges.append((media, q))
-    # Empty list elements are to be ignored (RFC 9110, 5.6.1): "Accept: ," names no range at
-    # all, as an empty header does, rather than refusing every one.
-    return ranges or [("*/*", 1.0)]
+                q = value
+        elements.append((media, q))
+    return elements
 
 
 # A weight as RFC 9110 writes one (12.4.2), read leniently: any digits, a point, digits
@@ -223,14 +230,32 @@ def pick_formats(requested, offered, table, accept: str | None) -> list[Format]:
                            f"choose one of: {', '.join(n for n, _ in offered)}")
     names = acceptable(accept, offered)
     if not names:
-        raise Refused(406, "none of the formats in the Accept header can be produced; "
-                           "available: " + ", ".join(t[0] for _, t in offered))
+        raise Refused(406, _unweighed(accept, offered) or
+                      "none of the formats in the Accept header can be produced; "
+                      "available: " + ", ".join(t[0] for _, t in offered))
     formats = []
     for name in names:
         formats.append(table[name])
         if table[name].carries_all:
             break
     return formats
+
+
+def _unweighed(accept: str | None, offered) -> str | None:
+    """Return why nothing ``accept`` names is produced where a range naming a format here
+    has a weight no qvalue spells (``text/turtle;q=abc``, read as 0 so that it never wins
+    over readable ones): the 406 said none of its formats can be produced, Turtle among them.
+    None where no such range names one."""
+    types = [t for _, ts in offered for t in ts]
+    unread = [clipped(f"{media};q={q.strip()}") for media, q in _elements(accept or "")
+              if q is not None and not _QVALUE.fullmatch(q.strip().strip('"'))
+              and any(_specificity(media, t) >= 0 for t in types)]
+    if not unread:
+        return None
+    return (f"the Accept header's weight in {', '.join(unread[:3])} is no number (a weight "
+            "is one from 0 to 1, as q=0.5: RFC 9110, 12.4.2), so it is read as 0, not "
+            "acceptable, and nothing else the header accepts can be produced here; "
+            "available: " + ", ".join(t[0] for _, t in offered))
 
 
 def media_type(fmt: Format) -> str:
