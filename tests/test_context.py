@@ -24,6 +24,14 @@ def test_which_prebuilt_graph(settings, tmp_path):
     assert context.prebuilt(base) is None, "a small graph not built yet is read from its files"
     build.cached_build(base)
     assert context.prebuilt(base) is not None, "a small graph's build cache is used"
+    cache = build.cache_path(base)
+    whole = cache.read_bytes()
+    # A cache cut short, or whole but damaged, was read all the same: a traceback in
+    # validate, add and cite ("SyntaxError: ... Unexpected end of file").
+    for damaged in (whole[:-30], b"garbage <<\n"):
+        cache.write_bytes(damaged)
+        assert context.prebuilt(base) is None, "a damaged cache is no build: the files are read"
+    cache.write_bytes(whole)
     large = base.with_(prebuilt_threshold=0)
     store = context.prebuilt(large)
     assert (tmp_path / "cache" / context.CACHE_STORE / "CURRENT").is_file()

@@ -88,10 +88,16 @@ def prebuilt(settings: Settings) -> ox.Store | None:
     except _load_errors():
         return None
     path = build.cache_path(settings)
-    if not path.exists():
+    # A cache cut short (a copy interrupted, a disk full) or damaged is no build, as the build
+    # reads it (``pipeline.whole``), nor one removed meanwhile: validate, add and cite stopped
+    # on a traceback ("SyntaxError: ... Unexpected end of file"); the files are read instead.
+    if not build.whole(path):
         return None
     store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except (OSError, SyntaxError):
+        return None
     return store
 
 
