@@ -320,3 +320,22 @@ def test_two_long_values_alike_in_their_start_are_said_apart(endpoint):
     assert "X' (101 characters) and '" in body and "Y' (101 characters)): give it once" in body
     status, body = fetch(endpoint + "/timeline?page=" + "1" * 5000 + "&page=" + "1" * 5001)
     assert status == 400 and len(body) < 300 and "(5,000 characters) and" in body, body
+
+
+@pytest.mark.parametrize("ctype, body", [
+    ("application/sparql-query;charset=utf-8;charset=utf-16", b"ASK {}"),
+    ("application/x-www-form-urlencoded; charset=utf-8; Charset=\"UTF-16\"", b"query=ASK+%7B%7D"),
+])
+def test_a_charset_given_twice_with_different_values_is_refused_naming_both(endpoint, ctype,
+                                                                            body):
+    # charset=utf-8;charset=utf-16 was answered, the first taken: the body may be in either.
+    status, said = sent(endpoint, "POST", "/sparql", body, {"Content-Type": [ctype]})
+    assert (status, said) == (415, "the Content-Type names two charsets, utf-8 and utf-16, and "
+                                   "the body can be in one: name one (UTF-8)\n")
+    # The same one twice says one thing.
+    status, said = sent(endpoint, "POST", "/sparql", body, {
+        "Content-Type": [ctype.replace("16", "8")]})
+    assert status == 200 and '"boolean":true' in said, said
+    status, said = sent(endpoint, "POST", "/sparql", body, {  # two names of UTF-8
+        "Content-Type": [ctype.replace("utf-16", "utf8").replace("UTF-16", "UTF8")]})
+    assert status == 200 and '"boolean":true' in said, said

@@ -9,6 +9,7 @@ where text, as UTF-8.
 
 from __future__ import annotations
 
+import codecs
 import re
 import urllib.parse
 
@@ -224,12 +225,28 @@ def body_unread(environ) -> None:
 
 def charset(content_type: str) -> str | None:
     """Return a Content-Type's charset parameter, lower-cased (None without one, or with an
-    empty one: "charset=" names no other encoding, and was refused as "not : send ...")."""
+    empty one: "charset=" names no other encoding, and was refused as "not : send ...").
+    Refuse (415) two that differ: ``charset=utf-8;charset=utf-16`` was read as its first,
+    where either may be what the body is in."""
+    named: dict[str, str] = {}  # by the encoding each names (utf8 is utf-8)
     for param in content_type.split(";")[1:]:
         key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            return value.strip().strip('"').lower() or None
-    return None
+        value = value.strip().strip('"').lower()
+        if key.strip().lower() == "charset" and value:
+            named.setdefault(_encoding(value), value)
+    if len(named) > 1:
+        first, second = apart(*list(named.values())[:2])
+        raise Refused(415, f"the Content-Type names two charsets, {first} and {second}, and the "
+                           "body can be in one: name one (UTF-8)")
+    return next(iter(named.values()), None)
+
+
+def _encoding(name: str) -> str:
+    """Return the encoding a charset ``name`` names (``utf8``: ``utf-8``), or ``name``."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
 
 
 def format_values(params) -> list[str]:
