@@ -104,7 +104,9 @@ def test_a_control_character_of_the_file_is_said_by_its_escape(tmp_path, text):
     path = write(tmp_path, "x.ttl", text)
     with pytest.raises(loading.LoadError) as err:
         loading.load_files([(path, "data/x.ttl")])
-    assert "\x1b" not in str(err.value) and "\\x1b" in str(err.value)
+    # (A literal's text is written as N-Triples writes it: "\u001B[31m".)
+    assert "\x1b" not in str(err.value) and ("\\x1b" in str(err.value)
+                                             or '"\\u001B[31m"' in str(err.value))
     assert str(err.value).startswith("data/x.ttl:1:")
 
 
@@ -449,3 +451,35 @@ def test_a_build_of_many_problems_says_the_first_and_counts_the_rest(mini, route
     assert ran.exit_code == 2
     said = ran.output.splitlines()
     assert said[0].endswith("the graph could not be built:") and said[1:] == lines, said[:3]
+
+
+@pytest.mark.parametrize("route", ["default", "streaming"])
+def test_a_value_with_a_quote_or_a_line_break_is_told_escaped_in_one_line(mini, route):
+    # An ill-typed value was quoted as it came: "a"b", read to its first quote, was a kind of
+    # its own in the list's last line; a line break split its problem over two lines, the
+    # text of 20 problems 22 lines.  Now as N-Triples writes it ("a\"b", "20\n16").
+    from alliance_graph.build import pipeline
+    claims = "".join(f'<urn:c{i}> <urn:p> "2016"^^xsd:date .\n' for i in range(19))
+    write(mini.data_dir, "typed.ttl", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+          + claims + '<urn:d> <urn:p> """20\n16"""^^xsd:date .\n'
+          '<urn:e> <urn:p> "a\\"b"^^xsd:date .\n<urn:f> <urn:p> "c\\\\"^^xsd:date .\n')
+    settings = mini.with_(streaming_threshold=0) if route == "streaming" else mini
+    with pytest.raises(loading.LoadError) as refused:
+        pipeline.stream_into(ox.Store(), settings) if route == "streaming" else \
+            pipeline.build_quads(settings)
+    lines = str(refused.value).splitlines()
+    assert lines[-2:] == [
+        'data/typed.ttl:21: ill-typed literal "20\\n16" is not a valid xsd:date (written '
+        '2016-05-31)',
+        "... and 2 more problem(s) not shown (1 kind(s), each like one above)"], lines[-3:]
+    assert len(lines) == 21 and refused.value.problems[-2].message.startswith(
+        'ill-typed literal "a\\"b" is not')
+
+
+def test_a_kind_is_found_in_linear_time_past_a_quote_left_open():
+    # A quote no other closes, then escaped quotes: each tried as a value's start to the line's
+    # end would take 19 s for 40,000 of them.
+    from alliance_graph.build.problem_list import kind
+    started = time.process_time()
+    assert kind('x "' + '\\"' * 40_000 + " 12") == 'x "' + '\\"' * 40_000 + " …"
+    assert time.process_time() - started < 0.5

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..clipping import clipped
+from ..clipping import clipped, literal_said
 from ..project_files import turtle_files
 from ..rdf import DATA, graph_iri, quiet_rdflib
 from ..terminals import SKIP
@@ -180,7 +180,9 @@ def ill_typed_report(literals, text: str, name: str) -> list[Problem]:
         seen[key] = nth = seen.get(key, -1) + 1
         # A number written bare is no string: searched for as written (it had no line).
         line = strings.typed_line(*key, nth) or strings.line(literal.value)
-        value = clipped(literal.value, show='"{}"'.format)  # 60,000 digits were said whole
+        # Clipped (60,000 digits were said whole) and escaped as N-Triples writes it: a quote
+        # in it read as its end ("a"b"), a line break split the problem over lines.
+        value = literal_said(ox.Literal(literal.value))
         if local in _RANGED and _RANGED[local].fullmatch(literal.value.strip()):
             # A valid form the engine has no number for (it was "is not a valid xsd:integer").
             message = (f"{value} is an xsd:{local} past what the query engine "
