@@ -525,7 +525,11 @@ MANY = "".join(f"    rdf:object id:V{i} ;\n" for i in range(50))
      + [("data/facts.ttl", 35 + i, ", ".join(f"{name} (line {line})" for name, line in (
          [("id:UnitedStates", 34)] + [(f"id:V{j}", 35 + j) for j in range(50) if j != i])[:3])
          + " and 47 more") for i in range(50)]),
-], ids=["added-after", "added-before", "another-file", "one-line", "two-files", "fifty"])
+    # A value written [ ... ] was placed on the claim's first rdf:object line, and named by
+    # the build's name for it (_:f...b7), which no file writes.
+    ({"facts.ttl": (OBJECT, OBJECT + "    rdf:object [ rdfs:label \"x\" ] ;\n")},
+     [("data/facts.ttl", 34, "[ ] (line 35)"), ("data/facts.ttl", 35, "id:UnitedStates (line 34)")]),
+], ids=["added-after", "added-before", "another-file", "one-line", "two-files", "fifty", "blank"])
 def test_a_claim_of_two_values_is_told_on_the_line_of_each(mini, route, edit, expected):
     for name, (old, new) in edit.items():
         path = mini.data_dir / name

@@ -87,11 +87,13 @@ def _place(place: tuple[str, int | None], file: str) -> str:
 
 
 def _term(term) -> str:
-    """Return a value as a finding names it: a prefixed name, a blank node by its label, a
-    literal with its datatype, each clipped (``clipping.py``)."""
+    """Return a value as a finding names it: a prefixed name, a blank node by its label (one
+    written ``[ ... ]`` as ``[ ]``), a literal with its datatype, each clipped (``clipping.py``)."""
     if isinstance(term, ox.NamedNode):
         return written(shorten(term.value))
     if isinstance(term, ox.Literal):
         return literal_said(term)
     label = written_label(term) if isinstance(term, ox.BlankNode) else None
+    if label is None and isinstance(term, ox.BlankNode):
+        return "[ ]"  # written so, its place beside it: its name in the build is no file's
     return clipped(str(term) if label is None else f"_:{label}")

@@ -37,6 +37,7 @@ _TYPE = ox.NamedNode(str(RDF.type))
 _SUBJECT = ox.NamedNode(str(RDF.subject))
 _PREDICATE = ox.NamedNode(str(RDF.predicate))
 _OBJECT = ox.NamedNode(str(RDF.object))
+_FIRST = ox.NamedNode(str(RDF.first))
 _CLAIM = ox.NamedNode(str(AG.Claim))
 # What a line writes: a string's text between its quotes, an IRI between < >, a name or a
 # number (its statement's final dot left out).
@@ -178,6 +179,8 @@ class Places:
             return None
         value = _key(o) or (("_", self.label(o)) if isinstance(o, ox.BlankNode)
                             and self.label(o) is not None else None)
+        if value is None and isinstance(o, ox.BlankNode):
+            return self._bracket_line(name, s, p, o)
         if value is None:
             return None
         # A literal by its datatype or language first, then by its value alone, then a number
@@ -192,6 +195,17 @@ class Places:
             if line is not None:
                 return line
         return None
+
+    def _bracket_line(self, name: str, s, p, o: ox.BlankNode) -> int | None:
+        """Return the line of the ``[ ... ]`` writing ``o`` as the object of ``s p`` in file
+        ``name``, of those ``s p`` opens (``_opened``): a claim's rdf:object [ ... ] was placed
+        on the claim's first rdf:object line, another value's (claim-multiple named it there,
+        and not from that line).  Not a list's node, written ( ... )."""
+        if any(q.predicate == _FIRST for q in self.store.quads_for_pattern(o, None, None)):
+            return None
+        start = self._blank_position(s, name) if isinstance(s, ox.BlankNode) else None
+        opened = self._opened(o, s, p, name, start)
+        return None if opened is None else opened[1]
 
     def _subjects(self, name: str, s):
         """Yield the keys ``statements.py`` may give subject ``s`` in file ``name``: its IRI,
