@@ -45,6 +45,53 @@ def test_a_project_name_for_another_vocabularys_term_is_noted_with_that_term():
         done.stderr
 
 
+def test_a_name_in_a_class_or_a_propertys_place_is_offered_a_name_of_that_kind():
+    # ?s a ag:Countrie was offered ag:counters, a property where a class belongs; ag:rnk in a
+    # class's place ag:rank (a property), ag:Rnk in a property's ag:Rank (a class).
+    done = query("SELECT * WHERE { ?s a ag:rnk ; ag:Rnk ?o ; a ag:Countrie . "
+                 "?c rdfs:subClassOf ag:Aliance . ?t a/rdfs:subClassOf* ag:rnk }")
+    assert done.returncode == 0 and done.stderr.splitlines() == [
+        "note: ag:rnk is in no triple of the graph: did you mean ag:Rank?",
+        "note: ag:Rnk is in no triple of the graph: did you mean ag:rank?",
+        "note: ag:Countrie is in no triple of the graph (a misspelt name matches nothing)",
+        "note: ag:Aliance is in no triple of the graph: did you mean ag:Alliance?"], done.stderr
+
+
+@pytest.mark.parametrize("text, places", [
+    ("?s a ag:A, ag:B ; ag:p [ ag:q ?x ] ; ag:r/ag:s|^ag:t ?y . ?y ag:u ?z",
+     {"A": "class", "B": "class", "p": "property", "q": "property", "r": "property",
+      "s": "property", "t": "property", "u": "property"}),
+    ("?s rdf:type ag:A . ?c rdfs:subClassOf+ ag:B", {"A": "class", "B": "class"}),
+    ("VALUES ?x { ag:A ag:B } ?x ag:p ag:C", {"A": None, "B": None, "p": "property", "C": None}),
+    ("?s a ag:A . ?s ag:A ?o", {"A": None}),  # both kinds of place: neither
+    ("FILTER(?x = ag:A) BIND(ag:f(?x) AS ?y)", {"A": None, "f": None}),
+])
+def test_a_names_place_is_read_from_the_tokens_around_it(text, places):
+    from alliance_graph.query.absent_names import _read
+    ag = PREFIX_IRIS["ag"]
+    assert {iri[len(ag):]: place for iri, place in _read(f"SELECT * {{ {text} }}").places.items()
+            if iri.startswith(ag)} == places
+
+
+def test_a_graph_no_graph_pattern_can_see_is_noted_with_the_one_meant(endpoint):
+    # GRAPH <.../graph/data/aid.tt> (a file's graph misspelt) matched nothing and the query
+    # page's notes said nothing, where FROM naming it is refused (400).
+    import json
+    import urllib.parse
+    import urllib.request
+    graphs = PREFIX_IRIS["graph"]
+    text = (f"SELECT * WHERE {{ GRAPH <{graphs}data/aid.tt> {{ ?s ?p ?o }} GRAPH <urn:x:g> "
+            f"{{ ?s ?p ?o }} GRAPH <{graphs}data/aid.ttl> {{ ?s a ag:Clam }} }}")
+    body = urllib.parse.urlencode({"query": text}).encode()
+    with urllib.request.urlopen(endpoint + "/query/notes", data=body, timeout=60) as answer:
+        said = json.loads(answer.read())["notes"]
+    assert said[0] == (f"GRAPH <{graphs}data/aid.tt> names no graph the store holds: did you "
+                       f"mean <{graphs}data/aid.ttl>?"), said
+    assert said[1].startswith("GRAPH <urn:x:g> names no graph the store holds (it matches "
+                              "nothing; SELECT DISTINCT ?g WHERE { GRAPH ?g {} } lists the ")
+    assert said[2:] == ["ag:Clam is in no triple of the graph: did you mean ag:Claim?"]
+
+
 def test_a_query_given_a_timeout_still_notes_what_it_has_time_for():
     # Its notes are made within what is left of --timeout (absent_names.within).
     done = query("ASK { id:IronDom ?p ?o }", "--timeout", "60")
@@ -124,7 +171,8 @@ def test_the_names_read_to_find_the_one_meant_are_read_once_a_graph_and_dropped_
     assert absent_names.notes(kg, "ASK { ?s a ag:Clam }") == said
     listed = absent_names._TYPED[id(kg)]
     assert absent_names.notes(kg, "ASK { ?s a ag:Clam }") == said
-    assert absent_names._TYPED[id(kg)] is listed and "Claim" in listed[PREFIX_IRIS["ag"]].names
+    assert absent_names._TYPED[id(kg)] is listed and \
+        "Claim" in listed[PREFIX_IRIS["ag"], None].names
     key = id(kg)
     del kg
     gc.collect()

@@ -12,7 +12,11 @@ error (the answer and the exit code stay as they were), ``ag.run`` as an
 BASE where it declares them) and in no triple, asserted or inferred, with the closest name of
 its namespace that is (an ``ag:`` name none is close to, with the term of the same local name
 in another vocabulary the graph holds: ``ag:label``, ``rdfs:label``); not one a CONSTRUCT's
-template writes, which is the answer's.  Other
+template writes, which is the answer's.  A name in a class's place (``a ag:Countrie``) or a
+property's (``?s ag:Rnk ?o``: ``name_places``) is offered a name of that kind, as the ontology
+declares it, before one of neither kind, never one of the other (``ag:counters`` was offered
+for ``a ag:Countrie``).  A graph a ``GRAPH`` names that the store holds not is noted too, with
+the held one meant (``absent_graphs``).  Other
 vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the graph holds only the terms
 of them it uses.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -29,6 +34,7 @@ from ..build.spelling import Names
 from ..lexer import tokenize
 from ..namespaces import PREFIX_IRIS, shorten
 from ..store.errors import QueryError, StoreError
+from . import absent_graphs, name_places
 from . import results as queries
 from .refused import Refused
 
@@ -42,16 +48,25 @@ def _names(text: str) -> dict[str, str]:
     """Return each project IRI ``text`` names (a prefixed name resolved by the query's own
     prefixes, else the project's, or an IRI, a relative one and a prefix's resolved against
     the query's BASE), with the name as written."""
-    return _read(text)[0]
+    return _read(text).named
 
 
-def _read(text: str, tokens=None) -> tuple[dict[str, str], set[str]]:
-    """Return ``_names(text)``, and those of them written with the project's own prefix for
+class _Read(NamedTuple):
+    named: dict[str, str]  # each project IRI the query names: the name as written
+    portable: set[str]  # those written with the project's own prefix (``id:IronDom``)
+    places: dict[str, str | None]  # each IRI's place (``name_places``)
+    graphs: dict[str, str]  # each IRI a GRAPH names: as written
+
+
+def _read(text: str, tokens=None) -> _Read:
+    """Return ``_names(text)``, those of them written with the project's own prefix for
     their namespace (``id:IronDom``), which a query of the project's prefixes may write so
-    too; ``tokens``: ``text``'s, where the caller has them."""
+    too, where the query writes each (``name_places``) and the graphs it names; ``tokens``:
+    ``text``'s, where the caller has them."""
     declared: dict[str, str] = {}
     named: dict[str, str] = {}
     portable: set[str] = set()
+    at: dict[int, str] = {}  # every name's IRI, by its token's place, for name_places
     base = None
     tokens = tokenize(text) if tokens is None else tokens
     template = _template(tokens)
@@ -67,15 +82,19 @@ def _read(text: str, tokens=None) -> tuple[dict[str, str], set[str]]:
             prefix, local = token.text.split(":", 1)
             namespace = declared.get(prefix, PREFIX_IRIS.get(prefix))
             if namespace is not None:  # (an undeclared one fails the query before this)
-                iri = namespace + re.sub(r"\\(.)", r"\1", local)
+                iri = at[i] = namespace + re.sub(r"\\(.)", r"\1", local)
                 if named.setdefault(iri, token.text) == token.text and \
                         namespace == PREFIX_IRIS.get(prefix):
                     portable.add(iri)
         elif token.kind == "IRIREF" and "\\" not in token.text and \
                 not (i >= 2 and tokens[i - 2].text.upper() == "PREFIX"):  # no name
-            named.setdefault(_resolved(base, token.text[1:-1]), token.text)
-    own = {iri: written for iri, written in named.items() if iri.startswith(_OWN)}
-    return own, portable & set(own)
+            at[i] = _resolved(base, token.text[1:-1])
+            named.setdefault(at[i], token.text)
+    places, graphs = name_places.places(tokens, at)
+    own = {iri: written for iri, written in named.items()
+           if iri.startswith(_OWN) and iri not in graphs}
+    return _Read(own, portable & set(own), places,
+                 {iri: named[iri] for iri in graphs})
 
 
 def _resolved(base: str | None, iri: str) -> str:
@@ -157,7 +176,7 @@ def _namespace_of(iri: str) -> str:
 # the graph: did you mean id:FxState?" once a build renamed it).  They are kept sorted
 # (``Names``: 0.05 s to sort 100,000, which each call paid), each call searching with a
 # budget of its own (``Names.fresh``): one shared would be spent for good by a graph's many runs.
-_TYPED: dict[int, dict[str, Names]] = {}
+_TYPED: dict[int, dict[tuple[str, str | None], Names]] = {}
 _BUILDS: dict[int, str | None] = {}  # the build each graph's names in _TYPED were read from
 
 
@@ -173,9 +192,9 @@ def _forget(key: int) -> None:
     _BUILDS.pop(key, None)
 
 
-def _typed_names(kg) -> dict[str, Names]:
-    """Return the typed names of ``kg``'s build listed so far, by namespace (kept while
-    ``kg`` is, and answers from that build)."""
+def _typed_names(kg) -> dict[tuple[str, str | None], Names]:
+    """Return the typed names of ``kg``'s build listed so far, by namespace and kind
+    (``_listed``; kept while ``kg`` is, and answers from that build)."""
     key, build = id(kg), _build(kg)
     if key not in _TYPED:
         try:
@@ -187,26 +206,75 @@ def _typed_names(kg) -> dict[str, Names]:
     return _TYPED[key]
 
 
-def _meant(kg, iri: str, names: dict[str, Names]) -> str | None:
+def _meant(kg, iri: str, names: dict, place: str | None = None) -> str | None:
     """Return the IRI of ``iri``'s namespace in ``kg`` whose local name is closest to its own,
     None when none is close: by ``spelling.Names``, as a proposal's slip is told, over the
     namespace's typed names (a class, a property, an entity: each has its type), listed once a
     namespace and graph (``_typed_names``) and sorted then, searched with a budget of each
-    call's own (``names``)."""
+    call's own (``names``).  A name in a class's or a property's ``place``
+    (``name_places``) is looked for among the names of that kind first, then among those of
+    neither kind, never among the other kind's: ``?s a ag:Countrie`` was offered
+    ``ag:counters``, a property."""
     namespace = _namespace_of(iri)
-    if namespace not in names:
-        listed = _typed_names(kg)
-        if namespace not in listed:
-            answer = queries.run(kg, (
-                "SELECT DISTINCT ?x WHERE { ?x a ?type "
-                f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(namespace)})) }} "
-                f"LIMIT {_MOST_CANDIDATES}"))
-            typed = {row["x"].value for row in queries.rows(answer)}
-            # id:'s own names, not claim/ and evidence/ ones
-            listed[namespace] = Names({t[len(namespace):]: t for t in typed
-                                       if "/" not in t[len(namespace):]})
-        names[namespace] = listed[namespace].fresh()
-    return names[namespace].best(iri[len(namespace):])
+    for kind in ((None,) if place is None else (place, _NEITHER)):
+        if (namespace, kind) not in names:
+            names[namespace, kind] = _listed(kg, namespace, kind).fresh()
+        found = names[namespace, kind].best(iri[len(namespace):])
+        if found:
+            return found
+    return None
+
+
+_NEITHER = "neither"  # names neither a class nor a property (an entity, a rank's value)
+
+
+def _listed(kg, namespace: str, kind: str | None) -> Names:
+    """Return the typed names of ``namespace`` in ``kg`` of ``kind`` (CLASS, PROPERTY,
+    _NEITHER; None: all), listed once a graph's build."""
+    listed = _typed_names(kg)
+    if (namespace, None) not in listed:
+        answer = queries.run(kg, (
+            "SELECT DISTINCT ?x WHERE { ?x a ?type "
+            f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(namespace)})) }} "
+            f"LIMIT {_MOST_CANDIDATES}"))
+        typed = {row["x"].value for row in queries.rows(answer)}
+        # id:'s own names, not claim/ and evidence/ ones
+        listed[namespace, None] = Names({t[len(namespace):]: t for t in typed
+                                         if "/" not in t[len(namespace):]})
+    if (namespace, kind) not in listed:
+        every = listed[namespace, None].names
+        kinds = _kinds(kg, namespace)
+        listed[namespace, kind] = listed[namespace, None] if not kinds and kind == _NEITHER \
+            else Names({local: iri for local, iri in every.items()
+                        if kinds.get(iri, _NEITHER) == kind})  # (id:'s all neither: kept once)
+    return listed[namespace, kind]
+
+
+def _kinds(kg, namespace: str) -> dict[str, str]:
+    """Return the names of ``namespace`` the ontology declares (or uses) as a class or a
+    property, with which; a name both is neither's (read by the type's index: the classes
+    and properties, not every typed node)."""
+    answer = queries.run(kg, (
+        "SELECT DISTINCT ?x ?kind WHERE { { ?x a ?type VALUES (?type ?kind) { "
+        + " ".join(f"(<{t}> {_literal(k)})" for t, k in _DECLARED.items()) + " } } UNION "
+        f"{{ ?x rdfs:subClassOf ?c BIND({_literal(name_places.CLASS)} AS ?kind) }} UNION "
+        "{ ?x rdfs:subPropertyOf|rdfs:domain|rdfs:range ?c "
+        f"BIND({_literal(name_places.PROPERTY)} AS ?kind) }} "
+        f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), {_literal(namespace)})) }}"))
+    kinds: dict[str, str] = {}
+    for row in queries.rows(answer):
+        iri, kind = row["x"].value, row["kind"].value
+        kinds[iri] = kind if kinds.get(iri, kind) == kind else _NEITHER
+    return kinds
+
+
+_OWL, _RDFS = PREFIX_IRIS["owl"], PREFIX_IRIS["rdfs"]
+# The types that declare a class or a property.
+_DECLARED = {_OWL + "Class": name_places.CLASS, _RDFS + "Class": name_places.CLASS,
+             PREFIX_IRIS["rdf"] + "Property": name_places.PROPERTY,
+             **{_OWL + t + "Property": name_places.PROPERTY for t in (
+                 "Object", "Datatype", "Annotation", "Transitive", "Symmetric", "Asymmetric",
+                 "Functional", "InverseFunctional", "Reflexive", "Irreflexive")}}
 
 
 # The vocabularies whose terms the graph uses beside the project's (not xsd: datatypes).
@@ -251,17 +319,22 @@ def notes(kg, text: str, meant: bool = True, searched: int | None = None,
     query page shows 20 and counts the rest: each search scans the namespace, in this
     process, held to no time limit); none where the graph cannot say (a remote store's
     refusal, an engine's limit: the answer already given stands).  ``tokens``: ``text``'s,
-    where the caller has read them (the query page's bounds: ``bounds.tokens_within``)."""
-    named, portable = _read(text, tokens)
+    where the caller has read them (the query page's bounds: ``bounds.tokens_within``).  The
+    graphs its ``GRAPH`` names that the store holds not are noted first (``absent_graphs``)."""
+    read = _read(text, tokens)
+    named, portable = read.named, read.portable
     try:
         absent = _absent(kg, [iri for iri in named if _valid(iri)],
                          {iri: named[iri] for iri in portable}) if named else []
-        names, closest = {}, {}
+        names: dict = {}
+        closest: dict[str, str | None] = {}
         for n, iri in enumerate(absent):
             if meant and (searched is None or n < searched):
-                closest[iri] = _meant(kg, iri, names)
+                closest[iri] = _meant(kg, iri, names, read.places.get(iri))
         closest.update(_elsewhere(kg, [iri for iri, c in closest.items() if c is None]))
-        return [f"{named[iri]} is in no triple of the graph" + (
+        graphs = absent_graphs.notes(kg, {iri: written for iri, written in read.graphs.items()
+                                          if _valid(iri)}, meant)
+        return graphs + [f"{named[iri]} is in no triple of the graph" + (
             f": did you mean {shorten(closest[iri])}?" if closest.get(iri) else
             " (a misspelt name matches nothing)") for iri in absent]
     # Refused: an engine's EngineError (a limit, a closed engine) was raised from ag.run
