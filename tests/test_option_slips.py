@@ -10,6 +10,12 @@ import pytest
 COMMAND = str(Path(sys.executable).parent / "alliance-graph")
 
 
+def _run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    """Run the command line with ``args`` (in folder ``cwd``), its output as text."""
+    return subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=120,
+                          cwd=cwd)
+
+
 @pytest.mark.parametrize("args, said", [
     # A choice written as an option: click said "No such option '--json'", and of export's
     # --ttl "Did you mean '--output'?".
@@ -40,7 +46,7 @@ COMMAND = str(Path(sys.executable).parent / "alliance-graph")
      "with '-', which is read as options; give it after --, which ends them (query -- ...)"),
 ])
 def test_an_option_the_command_lacks_is_told_as_the_one_meant(args, said):
-    done = subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=120)
+    done = _run(*args)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.splitlines()[-1] == f"Error: {said}", done.stderr
 
@@ -61,7 +67,7 @@ def test_an_option_the_command_lacks_is_told_as_the_one_meant(args, said):
     (["cite", "000_06b6882714cf1880.txt", "Negev", "Radar"], "Got unexpected extra argument (Radar)"),
 ])
 def test_a_word_left_over_is_told_as_the_option_meant(args, said):
-    done = subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=120)
+    done = _run(*args)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.splitlines()[-1] == f"Error: {said}", done.stderr
 
@@ -70,15 +76,13 @@ def test_a_word_left_over_is_told_as_the_option_meant(args, said):
 def test_a_file_named_with_a_leading_dash_is_told_to_follow_two(tmp_path, name, option):
     # click said "No such option '-x'" of `validate -x.ttl`, a file beside the user.
     (tmp_path / name).write_text("", encoding="utf-8")
-    done = subprocess.run([COMMAND, "validate", name], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+    done = _run("validate", name, cwd=tmp_path)
     assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
         f"Error: {option} is no option of validate: {name} is a file, and a name beginning "
         f"with '-' is read as options; give it after --, which ends them (validate -- "
         f"{name}), or as ./{name}")), done.stderr
     # No such file: click's own words, as before.
-    done = subprocess.run([COMMAND, "validate", "-y.ttl"], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+    done = _run("validate", "-y.ttl", cwd=tmp_path)
     assert done.stderr.splitlines()[-1] == "Error: No such option '-y'."
 
 
@@ -86,12 +90,10 @@ def test_a_source_named_with_a_leading_dash_is_not_told_a_way_cite_refuses(tmp_p
     # cite -x.txt (a source named so, in the sources folder, run there) was told to give
     # ./-x.txt or cite -- -x.txt, which cite refuses: no folder, and no name starting '-'.
     (tmp_path / "-x.txt").write_text("the quick brown fox\n", encoding="utf-8")
-    done = subprocess.run([COMMAND, "--sources", str(tmp_path), "cite", "-x.txt", "quick"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = _run("--sources", str(tmp_path), "cite", "-x.txt", "quick", cwd=tmp_path)
     assert done.returncode == 2 and "./-x.txt" not in done.stderr, done.stderr
     (tmp_path / "-q.rq").write_text("ASK {}\n", encoding="utf-8")  # query's file: told
-    done = subprocess.run([COMMAND, "query", "-q.rq"], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+    done = _run("query", "-q.rq", cwd=tmp_path)
     assert "give it after --, which ends them (query -- -q.rq), or as ./-q.rq" in \
         done.stderr, done.stderr
 
@@ -100,13 +102,11 @@ def test_a_file_named_as_an_option_is_read_after_two_and_told_how_when_bare(tmp_
     # `validate --format=ttl`, a file so named: click read the option --format ttl and said
     # "Missing argument 'FILES...'.", the file not named; after --, it is the file (POSIX).
     (tmp_path / "--format=ttl").write_text("", encoding="utf-8")
-    done = subprocess.run([COMMAND, "validate", "--", "--format=ttl"], capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path)
+    done = _run("validate", "--", "--format=ttl", cwd=tmp_path)
     assert (done.returncode, done.stderr.splitlines()[-1]) == (
         2, "error: could not validate: --format=ttl: is empty: it states no triples to "
            "validate"), done.stderr
-    done = subprocess.run([COMMAND, "validate", "--format=ttl"], capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path)
+    done = _run("validate", "--format=ttl", cwd=tmp_path)
     assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
         "Error: Missing argument 'FILES...'. --format=ttl is a file, and a name beginning with "
         "'-' is read as options; give it after --, which ends them (validate -- --format=ttl), "
@@ -117,8 +117,7 @@ def test_another_commands_option_beside_a_file_so_named_is_told_the_file(tmp_pat
     # `add --format=` was told "--format is an option of ..., not of add" alone, where
     # `validate --format=ttl` is told of the file named so.
     (tmp_path / "--format=").write_text("", encoding="utf-8")
-    done = subprocess.run([COMMAND, "add", "--format="], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+    done = _run("add", "--format=", cwd=tmp_path)
     assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
         "Error: --format is an option of coverage, export, query, stats and validate, not of "
         "add: --format= is a file, and a name beginning with '-' is read as options; give it "
@@ -136,8 +135,7 @@ def test_an_option_read_beside_a_file_so_named_is_noted_with_both_readings(tmp_p
             "--format=ttl), or write ./--format=ttl")
     for args, noted in ((["--format=ttl", "other.ttl"], True),
                         (["other.ttl", "--", "--format=ttl"], False), (["./--format=ttl"], False)):
-        done = subprocess.run([COMMAND, "validate", *args], capture_output=True, text=True,
-                              timeout=120, cwd=tmp_path)
+        done = _run("validate", *args, cwd=tmp_path)
         assert (note in done.stderr.splitlines()) == noted, (args, done.stderr)
         assert "error: could not validate:" in done.stderr  # (the files are empty)
 
@@ -148,14 +146,12 @@ def test_a_file_named_as_an_option_with_a_line_feed_or_escape_is_told_escaped(tm
     for name in ("--into=a\nb.ttl", "--into=a\x1b[2Jb.ttl"):
         (tmp_path / name).write_text("", encoding="utf-8")
     (tmp_path / "other.ttl").write_text("", encoding="utf-8")
-    done = subprocess.run([COMMAND, "add", "--into=a\x1b[2Jb.ttl", "other.ttl"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = _run("add", "--into=a\x1b[2Jb.ttl", "other.ttl", cwd=tmp_path)
     assert done.stderr.splitlines()[0] == (
         "note: --into=a\\x1b[2Jb.ttl is read as the option --into, though a file here has that "
         "name: to give the file, put it after --, which ends the options (add ... -- "
         "--into=a\\x1b[2Jb.ttl), or write ./--into=a\\x1b[2Jb.ttl"), done.stderr
-    done = subprocess.run([COMMAND, "validate", "--into=a\nb.ttl"], capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path)
+    done = _run("validate", "--into=a\nb.ttl", cwd=tmp_path)
     assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
         "Error: --into is an option of add, not of validate: --into=a\\nb.ttl is a file, and a "
         "name beginning with '-' is read as options; give it after --, which ends them "
