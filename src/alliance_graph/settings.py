@@ -39,9 +39,9 @@ from .project_files import (
 )
 from .setting_values import check_values
 
-__all__ = ["CHECKOUT", "ENVIRONMENT", "FOLDER_FIELDS", "GRAPH_FOLDERS", "MOST_SECONDS",
-           "PACKAGE_DIR", "PROJECT_ROOT", "SHIPPED", "NoGraphFound", "Settings", "carried",
-           "from_environment",
+__all__ = ["CHECKOUT", "ENVIRONMENT", "FOLDER_FIELDS", "GRAPH_FOLDERS", "MOST_PROBLEMS_SHOWN",
+           "MOST_SECONDS", "PACKAGE_DIR", "PROJECT_ROOT", "SHIPPED", "NoGraphFound", "Settings",
+           "carried", "from_environment",
            "is_project", "meant_folders", "project_paths", "require_graph", "turtle_files",
            "where_sources_belong"]
 
@@ -64,6 +64,10 @@ PROXY_HEADERS = {"x-forwarded": ("x-forwarded-for", "x-forwarded-host", "x-forwa
                  "forwarded": ("forwarded",)}
 CRASH_LEVELS = 840
 MOST_LEVELS = CRASH_LEVELS // 2
+
+# How many problems a failed build's message lists, the rest said in one line
+# (build/problem_list.py); ``LoadError.problems`` holds them all, for a library caller.
+MOST_PROBLEMS_SHOWN = 20
 
 # Environment variables the command line reads, and the field each one sets.  A project folder
 # sets every path field not given on its own (``Settings.from_json``).

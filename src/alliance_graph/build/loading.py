@@ -20,6 +20,7 @@ from rdflib.namespace import XSD
 from ..clipping import clipped, literal_said
 from ..project_files import turtle_files
 from ..rdf import DATA, graph_iri, quiet_rdflib
+from ..settings import MOST_PROBLEMS_SHOWN
 from ..terminals import SKIP
 from ..utf16 import utf16_said
 from ..wording import printable
@@ -81,11 +82,6 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         return printable(f"{where}: {self.message}")
-
-
-# How many problems a LoadError's text lists, the rest said in one line (``problem_list``):
-# the list itself is whole.  (A setting's default: it belongs in settings.py.)
-MOST_PROBLEMS_SHOWN = 20
 
 
 class LoadError(Exception):
