@@ -416,6 +416,15 @@ def test_a_prefix_a_slip_from_a_declared_one_is_a_400_naming_it(endpoint):
         b"Else add PREFIX rdsf: <IRI>"), body
 
 
+def test_a_blank_node_in_an_expression_is_a_400_naming_it(endpoint):
+    # Oxigraph's parser said "expected ENCODE_FOR_URI" of TRIPLE(_:b, ...) and "expected IRI
+    # parsing failed" of a triple term holding one, each at the term's end.
+    status, _, body = get(endpoint, "SELECT * WHERE { BIND(TRIPLE(_:b, ag:p, 1) AS ?t) }")
+    assert status == 400 and body.decode().startswith(
+        "query failed: _:b at line 1, column 30 is a blank node in an expression, where SPARQL "
+        "takes none"), body
+
+
 @pytest.mark.parametrize("query, accept, params", [
     ("CONSTRUC { ?s ?p ?o } WHERE { ?s ?p ?o }", "text/turtle", {}),
     ("DESCRIB <http://example.org/x>", "application/n-triples", {}),

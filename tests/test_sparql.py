@@ -475,3 +475,38 @@ def test_an_update_given_as_a_query_is_said_to_be_one(text, word, where):
     assert said == str(parsed.value) + (f" ({word} {where} starts a SPARQL Update, which is "
                                         "never run: the graph is read-only, changed only "
                                         "through its files)")
+
+
+@pytest.mark.parametrize("text, blank, place", [
+    # The parser said "expected IRI parsing failed" at the triple term's end, and of
+    # TRIPLE(_:b, ...) "expected ENCODE_FOR_URI".
+    ("SELECT * WHERE { BIND(<<( _:b <http://x/p> ?o )>> AS ?t) }", "_:b", (1, 27)),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o = <<( [] <http://x/p> ?o )>>) }", "[]", (1, 43)),
+    ("SELECT * WHERE { BIND(TRIPLE(_:b, <http://x/p>, 1) AS ?t) }", "_:b", (1, 30)),
+    # Blank nodes of a pattern's triple term and collection are SPARQL's: the one named is the
+    # expression's.
+    ("SELECT * WHERE {\n ?s ?p ( _:a <<( _:c <http://x/p> 1 )>> )\n FILTER(?s = <<( ?s <http://x/p> "
+     "_:d )>>) }", "_:d", (3, 34)),
+])
+def test_a_blank_node_in_an_expression_is_named(text, blank, place):
+    from alliance_graph.query.dialect import reads
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    said, position = lexer.syntax_error(text, str(parsed.value), (), reads(None))
+    line, column = place
+    variable = "?b" if blank == "[]" else "?" + blank[2:]
+    assert said == (f"{blank} at line {line}, column {column} is a blank node in an expression, "
+                    "where SPARQL takes none (a term there, a triple term's too, is a variable, "
+                    f"an IRI or a literal): write a variable, {variable}, bound by a pattern (the "
+                    f"parser: {parsed.value})")
+    assert position == place
+
+
+def test_a_blank_node_that_is_not_the_fault_is_not_named():
+    # A blank node in a pattern's collection, beside an expression the parser refuses for
+    # another reason: the parser's message alone.
+    from alliance_graph.query.dialect import reads
+    text = "SELECT * WHERE { ?s ?p ( _:b ) FILTER(?o = ) }"
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    assert lexer.syntax_error(text, str(parsed.value), (), reads(None))[0] == str(parsed.value)

@@ -3,7 +3,7 @@ whether it names graphs itself, and what to add to the parser's message when it 
 
 ``uses_dataset`` tells the store (``store/graph.py``) which queries must see the files' named
 graphs; ``syntax_error`` says where a query's brackets fail to pair, which prefix it declares
-nowhere, which keyword it misspells, or that it writes a relative IRI, an update, a LIMIT or OFFSET too large to read or
+nowhere, which keyword it misspells, which blank node it writes in an expression, or that it writes a relative IRI, an update, a LIMIT or OFFSET too large to read or
 no query at all, beside the parser's message, which ``one_line`` says on one line and short.
 The lexer's names (``tokenize``, ``Token``, ``where``, ...) are importable from here
 too.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 
 from .clipping import counted, cut, written
 from .keywords import KEYWORDS, declared, keyword_run, undeclared
@@ -127,23 +128,70 @@ def _misspelt(text: str) -> tuple[str, Token] | None:
     return None
 
 
-def syntax_error(text: str, message: str, prefixes=()) -> tuple[str, tuple[int, int] | None]:
+def syntax_error(text: str, message: str, prefixes=(),
+                 reads: Callable[[str], bool] | None = None
+                 ) -> tuple[str, tuple[int, int] | None]:
     """Return what to say of the parser's ``message`` about ``text``, and where (line,
     column; None when the message gives no place): first an unpaired bracket, where the
     query has one (the parser's position is then often elsewhere), or a misspelt keyword
     (the parser said "expected CONSTRUCT" of ``SELEC``; of ``PREFX ag: <...>`` the prefix
     was said undeclared), or a prefix declared neither there nor in the engine's
-    ``prefixes`` (the parser said "expected OPTIONAL"), else the message with ``relative_iri_note``.
+    ``prefixes`` (the parser said "expected OPTIONAL"), or, given ``reads`` (whether
+    Oxigraph reads a text: ``query.dialect.reads``, a layer above this one), a blank node
+    in an expression, else the message with ``relative_iri_note``.
     The parser's message is said on one line: it breaks its lists of Unicode character
     classes over several, which made the command line's one-line error five (``one_line``)."""
     message = one_line(message)
-    unpaired = _unpaired(text) or _misspelt(text) or undeclared_prefix(text, prefixes)
+    unpaired = _unpaired(text) or _misspelt(text) or undeclared_prefix(text, prefixes) \
+        or (reads and _blank_in_expression(text, reads))
     if unpaired:
         return f"{unpaired[0]} (the parser: {message})", line_col(text, unpaired[1].start)
     at = _PARSER_AT.match(message)
     place = (int(at[1]), int(at[2])) if at else None
     return message + (_too_large(message) or _unfinished(text, place)
                       or _second_query(text, place) or relative_iri_note(text)), place
+
+
+# Blank nodes a query's expressions hold at most to be stood in for and read again, one by one.
+_MOST_BLANKS = 8
+
+
+def _blank_in_expression(text: str, reads: Callable[[str], bool]
+                         ) -> tuple[str, Token] | None:
+    """Return what to say of the first blank node ``text`` writes in an expression, where
+    SPARQL takes none (a triple term there, ``BIND(<<( _:b ag:p ?o )>> AS ?t)``, or
+    ``TRIPLE(_:b, ...)``), and the blank node; None if there is none.  The parser said
+    "expected IRI parsing failed" or "expected ENCODE_FOR_URI", at the term's end.  Told
+    only where it is the whole fault: the text, each blank node within round brackets stood
+    in for by a variable, is one Oxigraph ``reads``, and the one named is one without which
+    it is read (a blank node in a pattern's triple term or collection is SPARQL's, and reads
+    either way)."""
+    depth: list[str] = []
+    blanks: list[Token] = []
+    for t in tokenize(text):
+        if t.kind in OPEN:
+            depth.append(t.kind)
+        elif t.kind in CLOSE:
+            depth = depth[:-1]
+        elif t.kind in ("BLANK_NODE_LABEL", "ANON") and depth and depth[-1] in ("(", "<<("):
+            blanks.append(t)
+    if not blanks or len(blanks) > _MOST_BLANKS:
+        return None
+
+    def stood_in(kept: Token | None) -> str:
+        out, at = [], 0
+        for n, t in enumerate(blanks):
+            if t is not kept:
+                out += [text[at:t.start], f"?_blank{n}_{len(text)}"]
+                at = t.start + len(t.text)
+        return "".join(out) + text[at:]
+    if not reads(stood_in(None)):
+        return None
+    blank = next((t for t in blanks if not reads(stood_in(t))), blanks[0])
+    variable = "?" + (blank.text[2:] if blank.kind == "BLANK_NODE_LABEL" else "b")
+    return (f"{blank.text} {where(text, blank)} is a blank node in an expression, where "
+            "SPARQL takes none (a term there, a triple term's too, is a variable, an IRI or a "
+            f"literal): write a variable, {variable}, bound by a pattern"), blank
 
 
 # An item of the parser's list of what it expected: a token in quotes ("\\"" escaped), a

@@ -32,8 +32,8 @@ def run(kg, text: str, dataset: Dataset, prefixes: dict | None):
             dialect.read_as_oxigraph(text, prefixes)
         return kg.query(text, prefixes=prefixes or None, **dataset.arguments())
     except SyntaxError as exc:  # the parser's
-        raise Refused(400, f"query failed: {syntax_error(text, str(exc), prefixes or ())[0]}") \
-            from exc
+        said = syntax_error(text, str(exc), prefixes or (), dialect.reads(prefixes or None))[0]
+        raise Refused(400, f"query failed: {said}") from exc
     except queries.QueryError as exc:  # a remote store's
         raise Refused(400, f"query failed: {exc}") from exc
     except (OSError, RuntimeError) as exc:  # Oxigraph's evaluation errors

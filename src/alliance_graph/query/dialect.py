@@ -53,6 +53,18 @@ _RESOLVED = _PNAMES | {"IRIREF"}
 _NOTHING = ox.Store()
 
 
+def reads(prefixes: dict | None) -> Callable[[str], bool]:
+    """Return whether Oxigraph reads a text as a query (``read_as_oxigraph``), for
+    ``sparql.syntax_error`` to try a query's text changed (a layer below, it reads none)."""
+    def read(text: str) -> bool:
+        try:
+            read_as_oxigraph(text, prefixes)
+        except (SyntaxError, RuntimeError, OSError):
+            return False
+        return True
+    return read
+
+
 def read_as_oxigraph(text: str, prefixes: dict | None, tokens=None) -> None:
     """Raise what Oxigraph raises for ``text`` it would not run (SyntaxError, or RuntimeError
     for a function it does not know), for a query about to go to a remote store, which reads

@@ -105,7 +105,9 @@ def run(kg, sparql: str, *, inferred: bool = False, bounds: Bounds | None = None
     try:
         return kg.query(sparql, **({"inferred": inferred} | graphs))
     except SyntaxError as exc:
-        raise QueryError(*syntax_error(sparql, str(exc), PREFIX_IRIS)) from exc
+        from .dialect import reads  # (the error's path alone)
+        raise QueryError(*syntax_error(sparql, str(exc), PREFIX_IRIS,
+                                       reads(PREFIX_IRIS))) from exc
     except EVALUATION_ERRORS as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
 
