@@ -65,6 +65,7 @@ def test_a_name_in_a_class_or_a_propertys_place_is_offered_a_name_of_that_kind()
     ("VALUES ?x { ag:A ag:B } ?x ag:p ag:C", {"A": None, "B": None, "p": "property", "C": None}),
     ("?s a ag:A . ?s ag:A ?o", {"A": None}),  # both kinds of place: neither
     ("FILTER(?x = ag:A) BIND(ag:f(?x) AS ?y)", {"A": None, "f": None}),
+    ("?s ?p <<( ?x ag:p ?y )>> {| ag:q ?z |}", {"p": "property", "q": "property"}),
 ])
 def test_a_names_place_is_read_from_the_tokens_around_it(text, places):
     from alliance_graph.query.absent_names import _read

@@ -6,10 +6,10 @@ its namespace, whatever the query used it as: ``?s a ag:Countrie`` was offered
 around it, as far as that is plain without parsing the query: a class's place is the object of
 ``a``, ``rdf:type`` or ``rdfs:subClassOf`` (as a path's last step too,
 ``rdf:type/rdfs:subClassOf* ag:State``, and an object list's next, ``a ag:A, ag:B``); a
-property's place is after ``;``, ``[``, a path's ``/``, ``|`` or ``^``, and after a triple's
-subject that follows ``{``, ``.`` or ``}``.  A VALUES block's names are data, in no place.  A
-name written in both kinds of place, or in none, has none (``None``): every name of its
-namespace is looked among, as before.  ``graphs`` are the IRIs a ``GRAPH`` names, whose
+property's place is after ``;``, ``[``, an annotation's ``{|``, a path's ``/``, ``|`` or ``^``,
+and after a triple's subject that follows ``{``, ``.``, ``}`` or a triple term's ``<<(``.  A
+VALUES block's names are data, in no place.  A name written in both kinds of place, or in
+none, has none (``None``): every name of its namespace is looked among, as before.  ``graphs`` are the IRIs a ``GRAPH`` names, whose
 absence a note says too (``absent_graphs``).
 """
 
@@ -23,9 +23,9 @@ _RDF, _RDFS = PREFIX_IRIS["rdf"], PREFIX_IRIS["rdfs"]
 # Predicates whose object is a class.
 _CLASS_OF = {_RDF + "type", _RDFS + "subClassOf"}
 # What a property follows: a predicate-object list's ';', a blank node's '[', a path's steps.
-_BEFORE_PROPERTY = {";", "[", "/", "|", "^"}
-# What a triple begins after, and the terms it may begin with.
-_BEFORE_TRIPLE = {"{", ".", "}"}
+_BEFORE_PROPERTY = {";", "[", "/", "|", "^", "{|"}
+# What a triple begins after (a triple term's too), and the terms it may begin with.
+_BEFORE_TRIPLE = {"{", ".", "}", "<<", "<<("}
 _TERMS = {"VAR", "PNAME_LN", "IRIREF", "BLANK_NODE_LABEL", "ANON"}
 _NAMES = {"PNAME_LN", "IRIREF"}
 
