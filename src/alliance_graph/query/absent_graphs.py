@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from ..build.spelling import Names
 from ..namespaces import PREFIX_IRIS, shorten
+from ..store.errors import QueryError, StoreError
 from . import results as queries
+from .refused import Refused
 
 _GRAPHS = PREFIX_IRIS["graph"]
 # Every graph a GRAPH pattern may see (the files' and graph/inferred).
@@ -24,8 +26,11 @@ def notes(kg, graphs: dict[str, str], meant: bool = True) -> list[str]:
     holds not, naming the held graph closest to it (with ``meant``)."""
     if not graphs:
         return []
-    held = {row["g"].value for row in queries.rows(queries.run(kg, LISTED, per_file=True))
-            if row["g"] is not None}
+    try:
+        held = {row["g"].value for row in queries.rows(queries.run(kg, LISTED, per_file=True))
+                if row["g"] is not None}
+    except (QueryError, StoreError, Refused):  # a store unable to list them: the names' stand
+        return []
     absent = [iri for iri in graphs if iri not in held]
     if not absent:
         return []
