@@ -66,6 +66,14 @@ def test_a_name_in_a_class_or_a_propertys_place_is_offered_a_name_of_that_kind()
     ("?s a ag:A . ?s ag:A ?o", {"A": None}),  # both kinds of place: neither
     ("FILTER(?x = ag:A) BIND(ag:f(?x) AS ?y)", {"A": None, "f": None}),
     ("?s ?p <<( ?x ag:p ?y )>> {| ag:q ?z |}", {"p": "property", "q": "property"}),
+    # a negated property set's and a group's steps, and a triple after a FILTER or BIND: in
+    # no place before, ag:Rnk offered the class ag:Rank for ?s !(ag:Rnk|ag:rank) ?o
+    ("?s !(ag:p|^ag:q) ?o . ?s !ag:r ?o . ?s (ag:s)* ?o . ?s ag:t/((ag:u)) ?o . "
+     "FILTER(?x) ?s ag:v ?o BIND(1 AS ?b) ?b ag:w ?o",
+     {"p": "property", "q": "property", "r": "property", "s": "property", "t": "property",
+      "u": "property", "v": "property", "w": "property"}),
+    ("FILTER(!ag:f(?x) || (ag:g(?x))) ?s ag:p (ag:A ag:B) . (ag:C) ?p ?o",
+     {"f": None, "g": None, "p": "property", "A": None, "B": None, "C": None}),
 ])
 def test_a_names_place_is_read_from_the_tokens_around_it(text, places):
     from alliance_graph.query.absent_names import _read

@@ -7,7 +7,9 @@ around it, as far as that is plain without parsing the query: a class's place is
 ``a``, ``rdf:type`` or ``rdfs:subClassOf`` (as a path's last step too,
 ``rdf:type/rdfs:subClassOf* ag:State``, and an object list's next, ``a ag:A, ag:B``); a
 property's place is after ``;``, ``[``, an annotation's ``{|``, a path's ``/``, ``|`` or ``^``,
-and after a triple's subject that follows ``{``, ``.``, ``}`` or a triple term's ``<<(``.  A
+a negated property set's ``!`` or a group's ``(`` in a step's place (``!(ag:p|ag:q)``,
+``(ag:p)*``), and after a triple's subject that follows ``{``, ``.``, ``}``, ``)`` (a FILTER's
+or a BIND's end) or a triple term's ``<<(``.  A
 VALUES block's names are data, in no place.  A name written in both kinds of place, or in
 none, has none (``None``): every name of its namespace is looked among, as before.  ``graphs`` are the IRIs a ``GRAPH`` names, whose
 absence a note says too (``absent_graphs``).
@@ -61,11 +63,29 @@ def _place(tokens, iris: dict[int, str], i: int, last_class: bool) -> str | None
         return CLASS
     if kind == "," and last_class and iris.get(i - 2) is not None:
         return CLASS
-    if kind in _BEFORE_PROPERTY:
-        return PROPERTY
-    if kind in _TERMS and i >= 2 and tokens[i - 2].kind in _BEFORE_TRIPLE:
+    if _path_starts(tokens, i, after_close=True):
         return PROPERTY
     return None
+
+
+def _path_starts(tokens, i: int, after_close: bool = False) -> bool:
+    """Return whether a path's step may begin at ``i``: after ``;``, ``[``, a path's ``/``,
+    ``|`` or ``^``, after a triple's subject, or after the ``!`` of a negated property set or
+    a group's ``(`` that is itself where a step begins (``?s !(ag:p|ag:q) ?o``, ``?s (ag:p)*
+    ?o``, which were in no place: a class offered for them).  A triple begins after ``)``
+    too (``FILTER(?x) ?s ag:p ?o``, ``BIND(... AS ?b) ?b ag:p ?o``: in no place before) for a
+    name alone (``after_close``), not after a ``(``: a SELECT's ``(?x AS ?n) ?m (ag:f(?x) AS
+    ?k)`` calls a function."""
+    while i and tokens[i - 1].kind in ("!", "("):  # walked back, not recursed: ((((( ag:p
+        i -= 1
+        after_close = False
+    before = tokens[i - 1] if i else None
+    if before is None:
+        return False
+    if before.kind in _BEFORE_PROPERTY:
+        return True
+    return before.kind in _TERMS and i >= 2 and (
+        tokens[i - 2].kind in _BEFORE_TRIPLE or (after_close and tokens[i - 2].kind == ")"))
 
 
 def _values_blocks(tokens) -> set[int]:
