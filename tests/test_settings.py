@@ -178,14 +178,17 @@ def test_a_store_url_s_scheme_in_capitals_is_the_same_url(given, kept):
     assert settings.store == kept and backends.kind(settings.store) == "remote"
 
 
-def test_what_the_helps_quote_is_what_the_work_uses():
-    # Held here so that `serve --help` and `export --help` import none of the modules doing the
-    # work (test_command_list.py); each must stay what those modules use.
-    from alliance_graph.query import bounds, export_files
-    from alliance_graph.web import client_share
+def test_what_the_helps_quote_is_what_the_work_can_do():
+    # Held in settings.py so that `serve --help` and `export --help` import none of the modules
+    # doing the work (test_command_list.py), which read them from there: each export format is
+    # one the writers know, the network formats last, and each proxy header one waitress reads.
+    from waitress.proxy_headers import PROXY_HEADERS as WAITRESS_HEADERS
 
-    assert settings_mod.EXPORT_FORMATS == export_files.ALL_FORMATS
-    assert settings_mod.EXPORT_DEFAULT_FORMAT == export_files.DEFAULT_FORMAT
-    assert settings_mod.PROXY_HEADERS == client_share.PROXY_HEADERS
-    assert (settings_mod.CRASH_LEVELS, settings_mod.MOST_LEVELS) == \
-        (bounds.CRASH_LEVELS, bounds.MOST_LEVELS)
+    from alliance_graph.query import export_files, network
+    from alliance_graph.query.results import GRAPH_FORMATS
+
+    assert set(export_files.FORMATS) <= set(GRAPH_FORMATS)
+    assert settings_mod.EXPORT_FORMATS == export_files.FORMATS + network.FORMATS
+    assert settings_mod.EXPORT_DEFAULT_FORMAT in export_files.FORMATS
+    assert set(WAITRESS_HEADERS) >= {header.upper().replace("-", "_") for headers in
+                                     settings_mod.PROXY_HEADERS.values() for header in headers}

@@ -51,22 +51,27 @@ _DEFAULT_PATHS = project_paths(PROJECT_ROOT)
 # and thread waits overflow (OverflowError: timestamp out of range for platform time_t).
 MOST_SECONDS = 10**9
 
-# What options' help quotes of the work's modules, here so that a command's help imports none
-# of them (`serve --help` imported waitress, `export --help` rdflib); tests/test_settings.py
-# holds each equal to the module using it.  The formats export writes (query/export_files.py,
-# network formats last) and the one it writes by default; the headers each value of
-# ``trusted_proxy_headers`` names (web/client_share.py); the levels of nesting at which the
-# query engine crashed (a stack overflow) and the most a query's depth and element bounds may
-# add up to, half of them (query/bounds.py).
+# What options' help quotes, held here rather than in the modules doing the work, which use
+# them from here, so that a command's help imports none of those (`serve --help` imported
+# waitress, `export --help` rdflib).
+# The formats export writes (query/export_files.py): the RDF syntaxes, then the graph viewers'
+# network formats (query/network.py); and the one it writes by default.
 EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml", "graphml", "nodes-csv", "edges-csv")
 EXPORT_DEFAULT_FORMAT = "ttl"
+# What each choice of ``trusted_proxy_headers`` trusts (waitress's names; web/client_share.py);
+# the Forwarded header and the X-Forwarded-* family cannot be trusted together.
+# X-Forwarded-Port is not trusted: nginx's usual headers do not set it, so a client's own
+# would pass through the proxy and choose the port of every URL the server builds; the port is
+# taken from X-Forwarded-Host, which carries it ($http_host).
 PROXY_HEADERS = {"x-forwarded": ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"),
                  "forwarded": ("forwarded",)}
+# The levels of the costliest nesting measured (FILTER EXISTS) at which the query engine
+# crashed on an 8 MiB stack (`bench/query_bounds.py crashes`; its query threads have more), and
+# the most a query's depth and element bounds may add up to, half of them (query/bounds.py).
 CRASH_LEVELS = 840
 MOST_LEVELS = CRASH_LEVELS // 2
 
-# How many problems a failed build's message lists, the rest said in one line
-# (build/problem_list.py); ``LoadError.problems`` holds them all, for a library caller.
+# How many problems a failed build's message lists, the rest told in a line (problem_list.py).
 MOST_PROBLEMS_SHOWN = 20
 
 # Environment variables the command line reads, and the field each one sets.  A project folder

@@ -18,7 +18,7 @@ from .. import keywords
 from ..clipping import clipped
 from ..keywords import BUILT_INS, BY_GLUED, glued, past, read_glued, separators_in, terms_in
 from ..namespaces import PREFIX_IRIS
-from ..settings import Settings
+from ..settings import CRASH_LEVELS, MOST_LEVELS, Settings
 from ..sparql import CLOSE, OPEN, Token, deepest, tokenize, where
 from ..wording import Said, aside
 from .refused import Refused
@@ -43,14 +43,10 @@ class Bounds:
 
 DEFAULT_BOUNDS = Bounds()
 
-# How deep the engine's recursion may go.  Each bracket the depth counts and each element is
-# at most one level of it, so a query within both bounds is at most depth + elements levels
-# deep (docs/endpoint.md); the costliest level measured, a nested FILTER EXISTS, crashed the
-# engine at 840 of them on an 8 MiB stack (`bench/query_bounds.py crashes`; the engine's
-# query threads have more, a second line behind the bounds).  Bounds letting a query reach
-# half that are refused (``unsafe``): the defaults reach 132.
-CRASH_LEVELS = 840
-MOST_LEVELS = CRASH_LEVELS // 2
+# How deep the engine's recursion may go (CRASH_LEVELS, MOST_LEVELS: settings.py says why).
+# Each bracket the depth counts and each element is at most one level of it, so a query
+# within both bounds is at most depth + elements levels deep (docs/endpoint.md).  Bounds
+# letting a query reach MOST_LEVELS are refused (``unsafe``): the defaults reach 132.
 
 
 def unsafe(bounds: Bounds) -> Said | None:

@@ -17,14 +17,15 @@ from pathlib import PurePath
 import pyoxigraph as ox
 
 from ..clipping import clipped
+from ..settings import EXPORT_DEFAULT_FORMAT as DEFAULT_FORMAT
+from ..settings import EXPORT_FORMATS as ALL_FORMATS
 from ..wording import Said
 from . import network
 from .results import GRAPH_FORMATS
 
-FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
-DEFAULT_FORMAT = "ttl"
-# Every format `export` writes: the RDF syntaxes, then the graph viewers' network formats.
-ALL_FORMATS = FORMATS + network.FORMATS
+# Every format `export` writes is listed in settings.py (ALL_FORMATS: the RDF syntaxes, then
+# the graph viewers' network formats), which the command's help quotes; these are its RDF ones.
+FORMATS = tuple(fmt for fmt in ALL_FORMATS if fmt not in network.FORMATS)
 
 
 class ExportError(ValueError):

@@ -66,6 +66,7 @@ from typing import NamedTuple
 from ..engine.calls import Waited
 from ..engine.request_time import LEAST_SECONDS
 from ..query.refused import Refused
+from ..settings import PROXY_HEADERS
 from . import abandoned
 from .fair_queue import FairQueue
 
@@ -76,13 +77,6 @@ _slot_waits = threading.local()
 _came = threading.local()
 # Said with a 429: a server behind a proxy it was not told of counts all its clients as one.
 PROXY_HINT = " (behind a reverse proxy, name it with --trusted-proxy, or raise --{}-per-client)"
-# What each choice of ``Settings.trusted_proxy_headers`` trusts (waitress's names); the
-# Forwarded header and the X-Forwarded-* family cannot be trusted together.
-# X-Forwarded-Port is not trusted: nginx's usual headers do not set it, so a client's own
-# would pass through the proxy and choose the port of every URL the server builds; the port is
-# taken from X-Forwarded-Host, which carries it ($http_host).
-PROXY_HEADERS = {"x-forwarded": ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"),
-                 "forwarded": ("forwarded",)}
 
 
 def proxy_address(value: str) -> str:
