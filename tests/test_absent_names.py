@@ -101,6 +101,25 @@ def test_a_graph_no_graph_pattern_can_see_is_noted_with_the_one_meant(endpoint):
     assert said[2:] == ["ag:Clam is in no triple of the graph: did you mean ag:Claim?"]
 
 
+def test_a_long_name_or_graph_is_noted_clipped(endpoint):
+    # GRAPH <.../graph/xxx...> of 60,000 characters and ag:xxx... were each said whole, a
+    # note of 60 KB on the query page (and the command line), where every other message
+    # clips what its reader gave (clipping.written).
+    import json
+    import urllib.parse
+    import urllib.request
+    long = "x" * 40_000
+    text = (f"SELECT * WHERE {{ GRAPH <{PREFIX_IRIS['graph']}{long}> {{ ?s ag:{long} ?o }} }}")
+    body = urllib.parse.urlencode({"query": text}).encode()
+    with urllib.request.urlopen(endpoint + "/query/notes", data=body, timeout=60) as answer:
+        said = json.loads(answer.read())["notes"]
+    assert [len(note) < 600 for note in said] == [True, True], said
+    assert said[0].startswith(f"GRAPH <{PREFIX_IRIS['graph']}xxx") and \
+        "…> (40,037 characters) names no graph the store holds" in said[0], said[0]
+    assert said[1] == f"ag:{'x' * 197}… (40,003 characters) is in no triple of the graph " \
+        "(a misspelt name matches nothing)"
+
+
 def test_a_query_given_a_timeout_still_notes_what_it_has_time_for():
     # Its notes are made within what is left of --timeout (absent_names.within).
     done = query("ASK { id:IronDom ?p ?o }", "--timeout", "60")

@@ -11,6 +11,7 @@ name's slip), else how to list those held.
 from __future__ import annotations
 
 from ..build.spelling import Names
+from ..clipping import written
 from ..namespaces import PREFIX_IRIS, shorten
 from ..store.errors import QueryError, StoreError
 from . import results as queries
@@ -38,7 +39,7 @@ def notes(kg, graphs: dict[str, str], meant: bool = True) -> list[str]:
     said = []
     for iri in absent:
         closest = names.best(_local(iri)) if meant else None
-        said.append(f"GRAPH {graphs[iri]} names no graph the store holds" + (
+        said.append(f"GRAPH {written(graphs[iri])} names no graph the store holds" + (
             f": did you mean {shorten(closest)}?" if closest else
             f" (it matches nothing; {LISTED} lists the {len(held)} held)"))
     return said

@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from ..build.spelling import Names
+from ..clipping import written
 from ..lexer import tokenize
 from ..namespaces import PREFIX_IRIS, shorten
 from ..store.errors import QueryError, StoreError
@@ -91,7 +92,7 @@ def _read(text: str, tokens=None) -> _Read:
             at[i] = _resolved(base, token.text[1:-1])
             named.setdefault(at[i], token.text)
     places, graphs = name_places.places(tokens, at)
-    own = {iri: written for iri, written in named.items()
+    own = {iri: name for iri, name in named.items()
            if iri.startswith(_OWN) and iri not in graphs}
     return _Read(own, portable & set(own), places,
                  {iri: named[iri] for iri in graphs})
@@ -332,9 +333,9 @@ def notes(kg, text: str, meant: bool = True, searched: int | None = None,
             if meant and (searched is None or n < searched):
                 closest[iri] = _meant(kg, iri, names, read.places.get(iri))
         closest.update(_elsewhere(kg, [iri for iri, c in closest.items() if c is None]))
-        graphs = absent_graphs.notes(kg, {iri: written for iri, written in read.graphs.items()
+        graphs = absent_graphs.notes(kg, {iri: name for iri, name in read.graphs.items()
                                           if _valid(iri)}, meant)
-        return graphs + [f"{named[iri]} is in no triple of the graph" + (
+        return graphs + [f"{written(named[iri])} is in no triple of the graph" + (
             f": did you mean {shorten(closest[iri])}?" if closest.get(iri) else
             " (a misspelt name matches nothing)") for iri in absent]
     # Refused: an engine's EngineError (a limit, a closed engine) was raised from ag.run
