@@ -510,3 +510,21 @@ def test_a_blank_node_that_is_not_the_fault_is_not_named():
     with pytest.raises(SyntaxError) as parsed:
         ox.Store().query(text)
     assert lexer.syntax_error(text, str(parsed.value), (), reads(None))[0] == str(parsed.value)
+
+
+@pytest.mark.parametrize("text, variable", [
+    # ?b was said of _:b and of [] beside a ?b (or $b) the query uses: written so, the two
+    # are one variable and the query's meaning changes.
+    ("SELECT * WHERE { ?b ?p ?b2 BIND(<<( _:b <http://x/p> ?o )>> AS ?t) }", "?b3"),
+    ("SELECT * WHERE { $b ?p ?o FILTER(?o = <<( [] <http://x/p> ?o )>>) }", "?b2"),
+    # _:a-b.c was told to be written ?a-b.c, which no variable is.
+    ("SELECT * WHERE { BIND(<<( _:a-b.c <http://x/p> ?o )>> AS ?t) }", "?a_b_c"),
+])
+def test_the_variable_a_blank_node_is_told_to_be_is_one_the_query_does_not_use(text, variable):
+    from alliance_graph.query.dialect import reads
+    with pytest.raises(SyntaxError) as parsed:
+        ox.Store().query(text)
+    said, _ = lexer.syntax_error(text, str(parsed.value), (), reads(None))
+    assert f"write a variable, {variable}, bound by a pattern" in said, said
+    blank = said.split(" at line ")[0]
+    ox.Store().query(text.replace(blank, variable, 1))  # reads so

@@ -168,7 +168,8 @@ def _blank_in_expression(text: str, reads: Callable[[str], bool]
     either way)."""
     depth: list[str] = []
     blanks: list[Token] = []
-    for t in tokenize(text):
+    tokens = tokenize(text)
+    for t in tokens:
         if t.kind in OPEN:
             depth.append(t.kind)
         elif t.kind in CLOSE:
@@ -188,10 +189,23 @@ def _blank_in_expression(text: str, reads: Callable[[str], bool]
     if not reads(stood_in(None)):
         return None
     blank = next((t for t in blanks if not reads(stood_in(t))), blanks[0])
-    variable = "?" + (blank.text[2:] if blank.kind == "BLANK_NODE_LABEL" else "b")
+    variable = _unused_variable(blank.text[2:] if blank.kind == "BLANK_NODE_LABEL" else "b",
+                                {t.text[1:] for t in tokens if t.kind == "VAR"})
     return (f"{blank.text} {where(text, blank)} is a blank node in an expression, where "
             "SPARQL takes none (a term there, a triple term's too, is a variable, an IRI or a "
             f"literal): write a variable, {variable}, bound by a pattern"), blank
+
+
+def _unused_variable(label: str, used: set[str]) -> str:
+    """Return a variable named like the blank node ``label`` that the query does not use:
+    ``_:b`` beside a ``?b`` was told to be written ``?b``, which joins the two (its meaning
+    changed), and ``_:a-b`` ``?a-b``, no variable (a label's ``-`` and ``.``, which a
+    variable's name takes not, are ``_``)."""
+    name = label.replace("-", "_").replace(".", "_")
+    n = 1
+    while (name if n == 1 else f"{name}{n}") in used:
+        n += 1
+    return "?" + (name if n == 1 else f"{name}{n}")
 
 
 # An item of the parser's list of what it expected: a token in quotes ("\\"" escaped), a
