@@ -31,6 +31,8 @@ def test_a_target_holding_bytes_that_are_not_ascii_is_told_so_with_the_fix(endpo
 
 def test_a_target_of_bytes_that_are_not_utf8_is_shown_escaped():
     parser = Parser(Adjustments())
-    parser.received(b"GET /x\xff HTTP/1.1\r\nHost: x\r\n\r\n")
+    parser.received(b"GET /x\xff\xc3\xa4\x1b HTTP/1.1\r\nHost: x\r\n\r\n")
     assert parser.completed and parser.error.code == 400
-    assert "target '/x\\\\xff' holds the byte 0xFF, which is not ASCII" in parser.error.body
+    # It was '/x\\\\xff', escaped twice (by backslashreplace, then repr): a target holding a
+    # backslash.
+    assert "target '/x\\xffä\\x1b' holds the byte 0xFF, which is not ASCII" in parser.error.body

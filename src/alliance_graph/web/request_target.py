@@ -13,6 +13,8 @@ cannot be addressed by, or one that is no path, is a 400 saying why, before any 
 
 from __future__ import annotations
 
+import re
+
 from waitress.parser import ParsingError
 
 from ..clipping import clipped
@@ -26,11 +28,18 @@ def said(request, exc: ParsingError) -> ParsingError:
     if str(exc) != "Bad URI" or target.isascii():
         return exc
     first = next(c for c in target if not c.isascii())  # a byte: the head is read as latin-1
-    shown = target.encode("latin-1").decode("utf-8", "backslashreplace")
-    return ParsingError(f"the request's target {clipped(shown, show=repr)} holds the byte "
+    shown = target.encode("latin-1").decode("utf-8", "surrogateescape")
+    return ParsingError(f"the request's target {clipped(shown, show=_quoted)} holds the byte "
                         f"0x{ord(first):02X}, which is not ASCII: a target is ASCII (RFC 9112, "
                         "3.2; RFC 3986), each other byte percent-encoded (UTF-8's bytes of 'ä' "
                         "as %C3%A4), as a browser and curl's --data-urlencode (with -G) send them")
+
+
+def _quoted(target: str) -> str:
+    """Return ``target`` (bytes not UTF-8 held as ``\\udcff``) quoted, each such byte written
+    ``\\xff``: escaped by backslashreplace and then by repr, each was written with two
+    backslashes, as a target holding a backslash is."""
+    return re.sub(r"\\udc([89a-f][0-9a-f])", r"\\x\1", repr(target))
 
 
 def check(request) -> None:
