@@ -78,3 +78,15 @@ def test_an_if_modified_since_in_the_future_is_ignored(style):
                                                                       "00:00:00 GMT"})
     assert (status, headers["ETag"]) == (200, tag) and body == fetch(url)[2]
     assert fetch(url, headers={"If-Modified-Since": modified})[0] == 304  # a past one still is
+
+
+@pytest.mark.parametrize("path", [STYLE, "/status", "/sparql?query=ASK%7B%7D"])
+def test_a_star_is_the_whole_field_or_no_tag_on_every_path(endpoint, path):
+    # RFC 9110's grammar is "*" / #entity-tag: a '*' among tags (or W/*) is none.  A file,
+    # judged by werkzeug's reading, ignored it (200, 412); a page, /status and a query's answer
+    # (protocol) took it as '*' (304, and an If-Match passed: 200).
+    for star in ('"x", *', "W/*"):
+        assert fetch(endpoint + path, headers={"If-None-Match": star})[0] == 200, (path, star)
+        assert fetch(endpoint + path, headers={"If-Match": star})[0] == 412, (path, star)
+    assert fetch(endpoint + path, headers={"If-None-Match": " * "})[0] == 304
+    assert fetch(endpoint + path, headers={"If-Match": "*"})[0] == 200

@@ -244,11 +244,13 @@ def dropped(body: bytes | Spooled) -> None:
 
 def matches(if_none_match: str | None, tag: str | None, star: bool = True) -> bool:
     """Return whether an If-None-Match header names ``tag`` (weak or strong), or is ``*``
-    (with ``star``: when the caller knows a current answer exists)."""
+    (with ``star``: when the caller knows a current answer exists).  A ``*`` is the whole
+    field or nothing (RFC 9110's grammar: ``"*" / #entity-tag``): one among tags (``"x", *``)
+    or ``W/*`` was taken as ``*``, a 304, where a site's file, read by werkzeug, was sent."""
     if not if_none_match:
         return False
     given = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return (star and "*" in given) or (tag is not None and tag in given)
+    return (star and if_none_match.strip() == "*") or (tag is not None and tag in given)
 
 
 def precondition_failed(if_match: str | None, tag: str | None) -> tuple[int, list, bytes] | None:
@@ -259,7 +261,7 @@ def precondition_failed(if_match: str | None, tag: str | None) -> tuple[int, lis
     if not if_match:
         return None
     given = {t.strip() for t in if_match.split(",")}
-    if "*" in given or (tag is not None and tag in given):
+    if if_match.strip() == "*" or (tag is not None and tag in given):  # (a lone "*": matches)
         return None
     why = "its answer is made anew each time and has no tag" if tag is None else \
         f"the answer's tag is {tag}"
