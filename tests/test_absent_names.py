@@ -138,6 +138,15 @@ def test_a_query_naming_no_absent_project_name_gets_no_note(text):
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_a_services_names_and_graphs_get_no_note(kg):
+    # GRAPH <http://example.org/g> within a SERVICE was noted as a graph this store holds
+    # not, and its ag:Rnk as in no triple of this graph: both are the other store's.
+    from alliance_graph.query.absent_names import notes
+    assert notes(kg, "SELECT * WHERE { SERVICE SILENT <http://example.org/sparql> { GRAPH "
+                     "<http://example.org/g> { ?s ag:Rnk ?o } } ?s ag:Rnk2 ?o }") == [
+        "ag:Rnk2 is in no triple of the graph: did you mean ag:rank?"]
+
+
 def test_a_constructs_template_gets_no_note():
     # A CONSTRUCT's template writes new triples: its names are the answer's, not the graph's
     # (noted, 'ag:fundedTotal is in no triple of the graph (a misspelt name matches nothing)').

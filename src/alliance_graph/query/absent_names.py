@@ -12,8 +12,8 @@ error (the answer and the exit code stay as they were), ``ag.run`` as an
 BASE where it declares them) and in no triple, asserted or inferred, with the closest name of
 its namespace that is (an ``ag:`` name none is close to, with the term of the same local name
 in another vocabulary the graph holds: ``ag:label``, ``rdfs:label``); not one a CONSTRUCT's
-template writes, which is the answer's.  A name in a class's place (``a ag:Countrie``) or a
-property's (``?s ag:Rnk ?o``: ``name_places``) is offered a name of that kind, as the ontology
+template writes, which is the answer's, nor one within a SERVICE, another store's.  A name
+in a class's place (``a ag:Countrie``) or a property's (``?s ag:Rnk ?o``: ``name_places``) is offered a name of that kind, as the ontology
 declares it, before one of neither kind, never one of the other (``ag:counters`` was offered
 for ``a ag:Countrie``).  A graph a ``GRAPH`` names that the store holds not is noted too, with
 the held one meant (``absent_graphs``).  Other
@@ -71,8 +71,11 @@ def _read(text: str, tokens=None) -> _Read:
     base = None
     tokens = tokenize(text) if tokens is None else tokens
     template = _template(tokens)
+    # A SERVICE's names and graphs are another store's: GRAPH <http://example.org/g> within
+    # one was noted as a graph this store holds not.
+    remote = name_places.blocks(tokens, "SERVICE")
     for i, token in enumerate(tokens):
-        if i in template:
+        if i in template or i in remote:
             continue
         if token.kind == "IRIREF" and i and tokens[i - 1].text.upper() == "BASE":
             base = _resolved(base, token.text[1:-1])

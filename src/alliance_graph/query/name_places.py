@@ -35,7 +35,7 @@ _NAMES = {"PNAME_LN", "IRIREF"}
 def places(tokens, iris: dict[int, str]) -> tuple[dict[str, str | None], list[str]]:
     """Return the place of each IRI of ``iris`` (a name token's index: the IRI it resolves
     to), CLASS, PROPERTY or None, and the IRIs a ``GRAPH`` names, in the query's order."""
-    data = _values_blocks(tokens)
+    data = blocks(tokens, "VALUES")
     found: dict[str, set[str | None]] = {}
     graphs: dict[str, None] = {}
     last_class = False  # whether the term before a ',' was in a class's place
@@ -88,12 +88,13 @@ def _path_starts(tokens, i: int, after_close: bool = False) -> bool:
         tokens[i - 2].kind in _BEFORE_TRIPLE or (after_close and tokens[i - 2].kind == ")"))
 
 
-def _values_blocks(tokens) -> set[int]:
-    """Return the places of the tokens in a VALUES block's data (``VALUES ?x { ag:A ag:B }``),
-    where names are values, in no triple's place."""
+def blocks(tokens, keyword: str) -> set[int]:
+    """Return the places of the tokens in the braces after each ``keyword``: a VALUES block's
+    data (``VALUES ?x { ag:A ag:B }``), where names are values, in no triple's place; a
+    SERVICE's pattern (``absent_names``), which another store answers."""
     inside: set[int] = set()
     for i, token in enumerate(tokens):
-        if token.kind == "NAME" and token.text.upper() == "VALUES":
+        if token.kind == "NAME" and token.text.upper() == keyword:
             j = i + 1
             while j < len(tokens) and tokens[j].kind != "{":
                 j += 1
