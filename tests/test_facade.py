@@ -969,6 +969,12 @@ def test_a_named_querys_name_is_looked_for_in_the_catalogue_of_the_graphs_projec
             f"('aid-amounts' is a named query's name: run() takes the query's text; read the "
             f"file: run(kg, Path({str(own)!r}).read_text()))")):
         ag.run(kg, "aid-amounts")
+    # Its path from the project's root, run from elsewhere, was "of no file here".
+    monkeypatch.chdir(own.parent)
+    with pytest.raises(ag.QueryError, match=re.escape(
+            "('queries/aid-amounts.rq' is the name of a file of the graph's project: run() "
+            f"takes the query's text; read the file: run(kg, Path({str(own)!r}).read_text()))")):
+        ag.run(kg, "queries/aid-amounts.rq")
     own.unlink()  # and of no catalogue query there: no hint, not the checkout's
     with pytest.raises(ag.QueryError) as refused:
         ag.run(kg, "aid-amounts")

@@ -5,7 +5,9 @@ The command line takes a ``.rq`` file or a catalogue name where it takes a query
 ``"aid-amounts"`` or ``"queries/aid-amounts.rq"`` said only the parser's "error at 1:10:
 expected CONSTRUCT", leaving its caller to guess that the name was read as SPARQL.  The
 names are looked for in the ``queries/`` of the project the graph was loaded from
-(``loaded_from``); the current directory's only for a graph ``load`` did not make.
+(``loaded_from``); the current directory's only for a graph ``load`` did not make.  A path
+from that project's root (``queries/aid-amounts.rq``) is its file, where the current directory
+holds none of the name.
 """
 
 from __future__ import annotations
@@ -60,6 +62,19 @@ def _catalogued(word: str, settings: Settings | None) -> Path | None:
         return None
 
 
+def _in_project(word: str, settings: Settings | None) -> Path | None:
+    """Return the file ``word``, a path relative to the graph's project
+    (``queries/aid-amounts.rq``), names there, else None: run from another directory, such a
+    name was "of no file here", the file beside the graph unsaid."""
+    if settings is None or Path(word).is_absolute():
+        return None
+    try:
+        path = Path(settings.root) / word
+        return path if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
 def named_instead(sparql: str, message: str, settings: Settings | None = None) -> str:
     """Return what to add to ``message``, the parser's refusal of ``sparql``, when ``sparql``
     is one word that names a query file or a catalogue query (of the project of ``settings``,
@@ -77,6 +92,8 @@ def named_instead(sparql: str, message: str, settings: Settings | None = None) -
         path, what = word, "a file's name"
     elif (catalogued := _catalogued(word, settings)) is not None:
         path, what = str(catalogued), "a named query's name"
+    elif (found := _in_project(word, settings)) is not None:
+        path, what = str(found), "the name of a file of the graph's project"
     elif word.endswith(".rq"):
         return (f" ({word!r} reads as a query file's name, of no file here: run() takes the "
                 "query's text; read a file with run(kg, Path(...).read_text()))")
