@@ -339,3 +339,20 @@ def test_a_charset_given_twice_with_different_values_is_refused_naming_both(endp
     status, said = sent(endpoint, "POST", "/sparql", body, {  # two names of UTF-8
         "Content-Type": [ctype.replace("utf-16", "utf8").replace("UTF-16", "UTF8")]})
     assert status == 200 and '"boolean":true' in said, said
+
+
+@pytest.mark.parametrize("ctype, body", [
+    ("application/sparql-query", b"ASK {}"),
+    ("application/x-www-form-urlencoded", b"query=ASK+%7B%7D"),
+])
+def test_a_charset_is_judged_by_the_encoding_it_names_in_any_order(endpoint, ctype, body):
+    # charset=ascii;charset=us-ascii (one encoding) was refused, 'not ascii', and the other
+    # order read; utf_8 alone refused and utf-8;charset=utf_8 read: four names were read.
+    for charsets in (("ascii", "us-ascii"), ("us-ascii", "ascii"), ("utf_8",),
+                     ("utf-8", "utf_8"), ("UTF8",)):
+        given = ctype + "".join(f";charset={c}" for c in charsets)
+        status, said = sent(endpoint, "POST", "/sparql", body, {"Content-Type": [given]})
+        assert status == 200 and '"boolean":true' in said, (given, said)
+    status, said = sent(endpoint, "POST", "/sparql", body, {
+        "Content-Type": [ctype + ";charset=latin1"]})
+    assert status == 415 and "not latin1" in said, said

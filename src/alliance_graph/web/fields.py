@@ -17,9 +17,6 @@ from ..clipping import apart, clipped
 from ..query.bounds import too_long
 from ..query.refused import Refused
 
-# What a charset parameter may name for a body read as UTF-8 (ASCII is a subset).
-UTF8_NAMES = (None, "utf-8", "utf8", "us-ascii")
-
 # Fields a URL's query string or a form body may carry: the protocol has six names, a few of
 # them repeatable (a graph per named-graph-uri).  Each field costs the front memory and time
 # holding the interpreter: a 5 MB form of "a&a&a..." was 2.6 million fields, 20 s and 200 MB
@@ -176,7 +173,7 @@ def form_charset(content_type: str) -> None:
     """Refuse (415) a form whose Content-Type names a charset other than UTF-8: its fields are
     read as percent-encoded UTF-8 (a UTF-16 form was said to carry no query)."""
     named = charset(content_type)
-    if named not in UTF8_NAMES:
+    if not utf8(named):
         raise Refused(415, f"a form is read as percent-encoded UTF-8, not {clipped(named)}: "
                            "send its fields in UTF-8")
 
@@ -239,6 +236,15 @@ def charset(content_type: str) -> str | None:
         raise Refused(415, f"the Content-Type names two charsets, {first} and {second}, and the "
                            "body can be in one: name one (UTF-8)")
     return next(iter(named.values()), None)
+
+
+def utf8(named: str | None) -> bool:
+    """Return whether a body whose Content-Type names the charset ``named`` (``charset``'s;
+    None: none) is read as UTF-8: one of UTF-8's names or ASCII's (a subset), by the encoding
+    each names.  They were four names: ``charset=ascii;charset=us-ascii``, two names of one
+    encoding, was refused (415, "not ascii") and the other order read, ``utf_8`` refused and
+    ``utf-8;charset=utf_8`` read."""
+    return named is None or _encoding(named) in ("utf-8", "ascii")
 
 
 def _encoding(name: str) -> str:

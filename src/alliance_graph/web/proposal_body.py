@@ -49,7 +49,7 @@ def read(limit: int) -> Proposal:
     length = request.content_length
     if ctype in TURTLE_TYPES:
         charset = fields.charset(request.content_type or "")
-        if charset not in fields.UTF8_NAMES:
+        if not fields.utf8(charset):
             # As /sparql refuses a query so sent: its bytes were read as UTF-8 all the same,
             # and said to be no UTF-8 text, as if the client had not said what they were.
             raise Refused(415, "Turtle is UTF-8 (its registration says so), not "

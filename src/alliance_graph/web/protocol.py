@@ -136,7 +136,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
         elif ctype == "application/sparql-query":
             params = args
             charset = fields.charset(environ.get("CONTENT_TYPE", ""))
-            if charset not in fields.UTF8_NAMES:
+            if not fields.utf8(charset):
                 raise Refused(415, f"application/sparql-query is UTF-8 (its registration says "
                                    f"so), not {clipped(charset)}: send the query in UTF-8")
             try:
