@@ -244,9 +244,8 @@ def dropped(body: bytes | Spooled) -> None:
 
 def matches(if_none_match: str | None, tag: str | None, star: bool = True) -> bool:
     """Return whether an If-None-Match header names ``tag`` (weak or strong), or is ``*``
-    (with ``star``: when the caller knows a current answer exists).  A ``*`` is the whole
-    field or nothing (RFC 9110's grammar: ``"*" / #entity-tag``): one among tags (``"x", *``)
-    or ``W/*`` was taken as ``*``, a 304, where a site's file, read by werkzeug, was sent."""
+    (with ``star``: a current answer exists), the whole field (``"x", *`` and ``W/*`` were 304s
+    where a site's file, read by werkzeug, was sent: RFC 9110's ``"*" / #entity-tag``)."""
     if not if_none_match:
         return False
     given = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
@@ -260,8 +259,7 @@ def precondition_failed(if_match: str | None, tag: str | None) -> tuple[int, lis
     None) has no tag to match."""
     if not if_match:
         return None
-    given = {t.strip() for t in if_match.split(",")}
-    if if_match.strip() == "*" or (tag is not None and tag in given):  # (a lone "*": matches)
+    if if_match.strip() == "*" or tag in {t.strip() for t in if_match.split(",")}:
         return None
     why = "its answer is made anew each time and has no tag" if tag is None else \
         f"the answer's tag is {tag}"
