@@ -350,8 +350,11 @@ def notes(kg, text: str, meant: bool = True, searched: int | None = None,
 def meant(kg, iri: str) -> str | None:
     """Return the name of ``kg`` closest to ``iri``, a project name it holds nowhere (an
     entity page's 404: ``/id/irondome``, ``id:IronDome``), or None: none close, ``iri`` of no
-    project namespace, or the graph unable to say."""
-    if not iri.startswith(_OWN):
+    project namespace, or the graph unable to say.  A fragment is passed over: the project's
+    names have none, and ``/id/IronDome%23overview`` (a link's '#' percent-encoded) was
+    offered nothing, the name before it unsaid."""
+    iri = iri.partition("#")[0]
+    if not iri.startswith(_OWN) or iri in _OWN:
         return None
     try:
         return _meant(kg, iri, {})
