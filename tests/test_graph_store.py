@@ -232,7 +232,15 @@ def test_an_ambiguous_or_empty_graph_request_is_a_400(endpoint, query):
 
 @pytest.mark.parametrize("path, said", [
     ("/dataset?fromat=graphml", "/dataset does not read 'fromat' (did you mean format?): it "
-                                "reads format (and bom); one graph is /rdf-graphs?graph=IRI"),
+                                "reads format (or output; and bom); one graph is "
+                                "/rdf-graphs?graph=IRI"),
+    # output (Fuseki's name) is read: a slip of it was told it meant output, and that the
+    # path reads format alone
+    ("/dataset?outptu=graphml", "/dataset does not read 'outptu' (did you mean output?): it "
+                                "reads format (or output; and bom)"),
+    ("/rdf-graphs?default&outptu=nt", "/rdf-graphs does not read 'outptu' (did you mean "
+                                      "output?): it reads default or graph=IRI, inferred "
+                                      "(with default) and format (or output)"),
     ("/dataset?graph=https%3A%2F%2Falliance-graph.example%2Fgraph%2Fdata%2Faid.ttl",
      "/dataset does not read 'graph': it reads format"),
     ("/rdf-graphs?default&infered=true", "/rdf-graphs does not read 'infered' (did you mean "

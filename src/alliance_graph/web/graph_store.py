@@ -158,7 +158,8 @@ def rdf_graphs():
     svc = service()
     try:
         unread_params.refuse_unread(request.args, "/rdf-graphs", unread_params.GRAPH_READ,
-                                    "default or graph=IRI, inferred (with default) and format")
+                                    "default or graph=IRI, inferred (with default) and format "
+                                    "(or output)")
         named = request.args.getlist("graph")
         if len(named) > 1 or (named and "default" in request.args):
             # One answer is one graph: which of them was meant is the client's to say.
@@ -222,8 +223,8 @@ def dataset():
                      f"format={name} draws the asserted facts alone (as export --inferred "
                      "applies to RDF formats only)")
         unread_params.refuse_unread(request.args, "/dataset", unread_params.DATASET_READ,
-                                    "format (and bom); one graph is /rdf-graphs?graph=IRI, the "
-                                    "default graph /rdf-graphs?default")
+                                    "format (or output; and bom); one graph is "
+                                    "/rdf-graphs?graph=IRI, the default graph /rdf-graphs?default")
     except Refused as exc:
         return error(exc.status, str(exc))
     if name is not None:
