@@ -975,6 +975,12 @@ def test_a_named_querys_name_is_looked_for_in_the_catalogue_of_the_graphs_projec
             "('queries/aid-amounts.rq' is the name of a file of the graph's project: run() "
             f"takes the query's text; read the file: run(kg, Path({str(own)!r}).read_text()))")):
         ag.run(kg, "queries/aid-amounts.rq")
+    # a file beside the project is none of its own
+    outside = mini.root.parent / f"{mini.root.name}-outside.rq"
+    outside.write_text("ASK {}")
+    with pytest.raises(ag.QueryError, match=re.escape("of no file here")):
+        ag.run(kg, f"../{outside.name}")
+    outside.unlink()
     own.unlink()  # and of no catalogue query there: no hint, not the checkout's
     with pytest.raises(ag.QueryError) as refused:
         ag.run(kg, "aid-amounts")

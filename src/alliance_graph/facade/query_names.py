@@ -70,7 +70,8 @@ def _in_project(word: str, settings: Settings | None) -> Path | None:
         return None
     try:
         path = Path(settings.root) / word
-        return path if path.is_file() else None
+        inside = path.resolve().is_relative_to(Path(settings.root).resolve())  # not ../x.rq
+        return path if inside and path.is_file() else None
     except (OSError, ValueError):
         return None
 
