@@ -356,3 +356,18 @@ def test_a_charset_is_judged_by_the_encoding_it_names_in_any_order(endpoint, cty
     status, said = sent(endpoint, "POST", "/sparql", body, {
         "Content-Type": [ctype + ";charset=latin1"]})
     assert status == 415 and "not latin1" in said, said
+
+
+def test_a_charset_name_never_seen_is_judged_without_keeping_it():
+    # The encoding a charset names was found by codecs.lookup, whose search keeps each name it
+    # does not find for good (encodings._cache): a client sending a new charset with every
+    # request grew the server's memory without end.  A thousand such names keep nothing.
+    import encodings
+
+    names = [f"x-charset-{n}-" + "y" * 200 for n in range(1000)]
+    before = len(encodings._cache)
+    assert not any(fields.utf8(fields.charset(f"application/sparql-query; charset={name}"))
+                   for name in names)
+    assert len(encodings._cache) == before
+    assert all(fields.utf8(name) for name in ("UTF-8", "utf8", "u8", "US-ASCII", "646",
+                                              "ANSI_X3.4-1968", "cp65001"))

@@ -9,9 +9,10 @@ where text, as UTF-8.
 
 from __future__ import annotations
 
-import codecs
+import encodings
 import re
 import urllib.parse
+from encodings.aliases import aliases
 
 from ..clipping import apart, clipped
 from ..query.bounds import too_long
@@ -244,15 +245,16 @@ def utf8(named: str | None) -> bool:
     each names.  They were four names: ``charset=ascii;charset=us-ascii``, two names of one
     encoding, was refused (415, "not ascii") and the other order read, ``utf_8`` refused and
     ``utf-8;charset=utf_8`` read."""
-    return named is None or _encoding(named) in ("utf-8", "ascii")
+    return named is None or _encoding(named) in ("utf_8", "ascii")
 
 
 def _encoding(name: str) -> str:
-    """Return the encoding a charset ``name`` names (``utf8``: ``utf-8``), or ``name``."""
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return name
+    """Return the codec a charset ``name`` names (``utf8``, ``UTF-8``: ``utf_8``), by the
+    aliases Python's codec search reads, or ``name`` as normalized.  Not ``codecs.lookup``:
+    its search keeps every name it did not find, for good (``encodings._cache``), and a
+    client sending a new charset with each request grew the server's memory without end."""
+    normalized = encodings.normalize_encoding(name.lower())
+    return aliases.get(normalized) or aliases.get(normalized.replace(".", "_")) or normalized
 
 
 def format_values(params) -> list[str]:
