@@ -3,6 +3,7 @@ spare the others, restarts, and the graph read through it."""
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -697,8 +698,10 @@ def test_a_query_whose_engine_was_killed_under_it_is_not_told_nothing_was_sent(s
     finally:
         engine.close()
     assert said["first"].startswith("the query ran longer than the 2 s limit"), said
-    assert said["second"].startswith("the engine answering this request was stopped after it "
-                                     "had run 1."), said
+    # How long it had run hangs on the machine's load (2.1 s on a busy CI run), not on the fix.
+    ran = re.match(r"the engine answering this request was stopped after it had run "
+                   r"(\d+\.\d) s ", said["second"])
+    assert ran and float(ran.group(1)) > 0, said
     assert "(another query was stopped at its time limit, and the engine with it), and was " \
         "being started again for the rest of the request's time limit" in said["second"], said
     assert "nothing was sent" not in said["second"], said
