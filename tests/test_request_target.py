@@ -36,3 +36,42 @@ def test_a_target_of_bytes_that_are_not_utf8_is_shown_escaped():
     # It was '/x\\\\xff', escaped twice (by backslashreplace, then repr): a target holding a
     # backslash.
     assert "target '/x\\xffä\\x1b' holds the byte 0xFF, which is not ASCII" in parser.error.body
+
+
+def _sent(endpoint, head: bytes) -> bytes:
+    address = urllib.parse.urlsplit(endpoint)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        sock.sendall(head)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_a_byte_not_utf8_and_the_text_of_its_escape_are_shown_apart(endpoint):
+    # The text '\udcff' beside the byte 0xFF were both shown '\\xff' (and the text '\xff'
+    # alike): the text is shown with its backslash doubled, the byte as '\xff'.
+    answer = _sent(endpoint, b"GET /x\\udcff\xff\\xff HTTP/1.1\r\nHost: x\r\n"
+                             b"Connection: close\r\n\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert body.decode().startswith(
+        "bad request: the request's target '/x\\\\udcff\\xff\\\\xff' holds the byte 0xFF"), body
+
+
+def test_an_options_of_a_url_with_an_empty_path_is_answered_as_options_star(endpoint):
+    # 'OPTIONS http://h HTTP/1.1' was a 308 to http://h/: RFC 9112 (3.2.4) has the last proxy
+    # forward it as 'OPTIONS *', which asks of the server.
+    host = urllib.parse.urlsplit(endpoint).netloc
+    star = _sent(endpoint, f"OPTIONS * HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+                 .encode())
+    allow = [line for line in star.split(b"\r\n") if line.startswith(b"Allow:")]
+    assert star.startswith(b"HTTP/1.1 204 ") and allow == [b"Allow: GET, HEAD, OPTIONS, POST"]
+    for target in (endpoint, endpoint + "#top"):
+        answer = _sent(endpoint, f"OPTIONS {target} HTTP/1.1\r\nHost: {host}\r\n"
+                                 "Connection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 204 ") and allow[0] in answer.split(b"\r\n"), answer
+    # With a path, it asks of that path, as before.
+    answer = _sent(endpoint, f"OPTIONS {endpoint}/sparql HTTP/1.1\r\nHost: {host}\r\n"
+                             "Connection: close\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.1 204 ")

@@ -7,6 +7,9 @@ cannot be addressed by, or one that is no path, is a 400 saying why, before any 
 - **A target that is no path beginning with "/"** (``GET status``, ``GET %2Fstatus``), save an
   OPTIONS's ``*``: answered as ``/status``, where a proxy in front, whose rules match paths,
   reads no path in it.
+- **An OPTIONS's absolute-form target with an empty path and no query** (``OPTIONS
+  http://h``): answered as ``OPTIONS *``, which RFC 9112 (3.2.4) has the last proxy forward
+  it as, where werkzeug answered it 308 to ``http://h/``.
 - **A target holding bytes that are not ASCII** (``curl 'http://h/search?q=Äö'``, which sends
   the UTF-8 bytes as typed): waitress's "Bad URI", which named neither the target nor the fix.
 """
@@ -35,11 +38,18 @@ def said(request, exc: ParsingError) -> ParsingError:
                         "as %C3%A4), as a browser and curl's --data-urlencode (with -G) send them")
 
 
+# An escape ``\\udcXX`` repr writes for a byte not UTF-8, not the text "\\udcXX" of the
+# target itself (repr writes its backslash doubled): after an even run of backslashes alone.
+_BYTE = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")
+
+
 def _quoted(target: str) -> str:
     """Return ``target`` (bytes not UTF-8 held as ``\\udcff``) quoted, each such byte written
-    ``\\xff``: escaped by backslashreplace and then by repr, each was written with two
-    backslashes, as a target holding a backslash is."""
-    return re.sub(r"\\udc([89a-f][0-9a-f])", r"\\x\1", repr(target))
+    ``\\xff`` and a backslash of the target doubled, as repr writes it: escaped by
+    backslashreplace and then by repr, each byte was written with two backslashes, as a
+    target holding a backslash is; and a target holding the text ``\\udcff`` beside the byte
+    0xFF was shown ``\\\\xff`` and ``\\xff``, as the text ``\\xff`` and the byte are."""
+    return _BYTE.sub(r"\1\\x\2", repr(target))
 
 
 def check(request) -> None:
@@ -61,6 +71,8 @@ def check(request) -> None:
     if not request.proxy_netloc.rpartition("@")[2].split(":")[0]:
         raise ParsingError(f"the request's target {scheme}://... names no host (RFC 9110, "
                            "4.2.1): name one, or send the path alone with a Host header")
+    if request.command == "OPTIONS" and not request.path and "?" not in request.request_uri:
+        request.path = request.request_uri = "*"  # of the server, not of its root (RFC 9112)
 
 
 def _check_origin_target(target: str, method: str) -> None:
