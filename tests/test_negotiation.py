@@ -206,8 +206,15 @@ def test_a_406_for_an_unreadable_weight_says_the_weight_is_why(endpoint):
     url = endpoint + "/sparql?query=" + quote("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1")
     status, _, body = fetch(url, headers={"Accept": "text/turtle;q=abc"})
     assert status == 406 and body.decode().startswith(
-        "the Accept header's weight in text/turtle;q=abc is no number (a weight is one from 0 "
-        "to 1, as q=0.5: RFC 9110, 12.4.2), so it is read as 0, not acceptable"), body
+        "the Accept header's weight in text/turtle;q=abc is no qvalue (a qvalue is 0 or 1, or "
+        "a decimal between them of at most three digits after the point, as q=0.5: RFC 9110, "
+        "12.4.2; no exponent as in 1e0, no sign, never empty), so it is read as 0, not "
+        "acceptable"), body
+    # A q with no "=" was quoted "q=", not as sent; q=1e0 was called no number, which it is.
+    for sent in ("text/turtle;q", "Text/Turtle ; q=1e0"):
+        status, _, body = fetch(url, headers={"Accept": sent})
+        assert status == 406 and body.decode().startswith(
+            f"the Accept header's weight in {sent} is no qvalue (a qvalue is 0 or 1"), body
     assert fetch(url, headers={"Accept": "text/turtle;q=0.5"})[0] == 200
     # A weight of a range naming nothing here is not what stopped it.
     status, _, body = fetch(url, headers={"Accept": "image/png;q=abc"})

@@ -60,15 +60,15 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Return ``(media range, q)`` pairs from an Accept header; a missing header means */*."""
     if not header or not header.strip():
         return [("*/*", 1.0)]
-    ranges = [(media, 1.0 if q is None else _weight_of(q)) for media, q in _elements(header)]
+    ranges = [(media, 1.0 if q is None else _weight_of(q)) for media, q, _ in _elements(header)]
     # Empty list elements are to be ignored (RFC 9110, 5.6.1): "Accept: ," names no range at
     # all, as an empty header does, rather than refusing every one.
     return ranges or [("*/*", 1.0)]
 
 
-def _elements(header: str) -> list[tuple[str, str | None]]:
-    """Return each media range of an Accept header with its ``q`` parameter's value as sent
-    (None for none)."""
+def _elements(header: str) -> list[tuple[str, str | None, str]]:
+    """Return each media range of an Accept header with its ``q`` parameter's value (None for
+    none; "" for a ``q`` with no "=") and the list element as sent (``Text/Turtle; q``)."""
     elements = []
     for part in _ELEMENT.findall(header):
         fields = [f.strip() for f in _PARAMETER.findall(part)]
@@ -82,7 +82,7 @@ def _elements(header: str) -> list[tuple[str, str | None]]:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
                 q = value
-        elements.append((media, q))
+        elements.append((media, q, part.strip()))
     return elements
 
 
@@ -245,17 +245,19 @@ def _unweighed(accept: str | None, offered) -> str | None:
     """Return why nothing ``accept`` names is produced where a range naming a format here
     has a weight no qvalue spells (``text/turtle;q=abc``, read as 0 so that it never wins
     over readable ones): the 406 said none of its formats can be produced, Turtle among them.
-    None where no such range names one."""
+    None where no such range names one.  The weight is quoted as sent: ``text/turtle;q``
+    was quoted ``q=``, and ``q=1e0`` was called no number, which it is, though no qvalue."""
     types = [t for _, ts in offered for t in ts]
-    unread = [clipped(f"{media};q={q.strip()}") for media, q in _elements(accept or "")
+    unread = [clipped(sent) for media, q, sent in _elements(accept or "")
               if q is not None and not _QVALUE.fullmatch(q.strip().strip('"'))
               and any(_specificity(media, t) >= 0 for t in types)]
     if not unread:
         return None
-    return (f"the Accept header's weight in {', '.join(unread[:3])} is no number (a weight "
-            "is one from 0 to 1, as q=0.5: RFC 9110, 12.4.2), so it is read as 0, not "
-            "acceptable, and nothing else the header accepts can be produced here; "
-            "available: " + ", ".join(t[0] for _, t in offered))
+    return (f"the Accept header's weight in {', '.join(unread[:3])} is no qvalue (a qvalue "
+            "is 0 or 1, or a decimal between them of at most three digits after the point, as "
+            "q=0.5: RFC 9110, 12.4.2; no exponent as in 1e0, no sign, never empty), so it is "
+            "read as 0, not acceptable, and nothing else the header accepts can be produced "
+            "here; available: " + ", ".join(t[0] for _, t in offered))
 
 
 def media_type(fmt: Format) -> str:
