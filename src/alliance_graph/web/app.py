@@ -234,6 +234,12 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
             return response
         return None
 
+    @app.before_request
+    def judged_before_posted():
+        # /query/notes and /validate ignored If-Match: judged as /sparql judges a query made
+        # anew, before the body is read.
+        return preconditions.unperformed(request)
+
     @app.errorhandler(405)
     def not_allowed(exc):
         # Plain text like every other error of the API, not werkzeug's HTML page; its Allow

@@ -11,7 +11,9 @@ changed since the date was sent, 200); an ``If-Modified-Since`` in the future, w
 ``If-None-Match: *`` as if they were not sent (200, the page), where a query's answer made anew
 each time, which has no tag either, is a 412 for the first and a 304 for the second.  Answers
 with a tag (Graph Store reads, query answers) and those sent ``no-store`` (made anew, or by a
-build the server left) judge their own before they are made.
+build the server left) judge their own before they are made.  A POST's answer made anew (the
+query page's notes, ``/validate``'s report) ignored ``If-Match`` where ``/sparql`` answers a
+query made anew 412 for it: it is judged as that query is (``unperformed``).
 """
 
 from __future__ import annotations
@@ -76,14 +78,41 @@ def _untagged(request: Request, response: Response) -> Response:
     """Return an answer that has no tag as a query's answer made anew is judged
     (``protocol``): a 412 for an ``If-Match`` naming a tag, a 304 for ``If-None-Match: *``
     (an answer exists), else the answer."""
-    failed = protocol.precondition_failed(request.headers.get("If-Match"), None)
-    if failed:
-        response.close()
-        status, headers, body = failed
-        return Response(body, status, headers)
+    failed = _unmatched(request, response)
+    if failed is not None:
+        return failed
     if protocol.matches(request.headers.get("If-None-Match"), None):
         response.status_code = 304
     return response
+
+
+# The POST views that judge their own preconditions: /sparql's, before its query runs, by
+# the tag of the answer it would give (``protocol.answer``).
+JUDGING_THEIR_OWN = frozenset({"sparql.sparql"})
+
+
+def unperformed(request: Request) -> Response | None:
+    """Return the 412 for a POST whose view makes its answer anew (the query page's notes, a
+    dry run's report) and whose ``If-Match`` names a tag, as ``/sparql`` answers a query made
+    anew, else None: both ignored ``If-Match``.  Judged before the view reads the body (RFC
+    9110, 13.2.1 and 13.2.2: after the checks of the request's head, before its content is
+    processed), so a 412 costs no validation; a body over the limit stays its 413."""
+    if request.method != "POST" or request.routing_exception is not None \
+            or request.endpoint in JUDGING_THEIR_OWN:
+        return None
+    return _unmatched(request, None)
+
+
+def _unmatched(request: Request, response: Response | None) -> Response | None:
+    """Return the 412 for an ``If-Match`` naming a tag, where ``response`` (if made: it is let
+    go) has none, else None."""
+    failed = protocol.precondition_failed(request.headers.get("If-Match"), None)
+    if not failed:
+        return None
+    if response is not None:
+        response.close()
+    status, headers, body = failed
+    return Response(body, status, headers)
 
 
 def _failed(response: Response, message: str) -> Response:
