@@ -3,6 +3,7 @@
 import codecs
 import contextlib
 import csv
+import importlib
 import io
 import json
 import os
@@ -21,10 +22,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from click.testing import CliRunner
 
 import ctrl_c
 import servers
+from alliance_graph.__main__ import import_failure
 from alliance_graph.build import pipeline
 from alliance_graph.cli import main, serve_command
 from alliance_graph.query import results as queries
@@ -1838,3 +1841,47 @@ def test_a_folder_variable_naming_a_file_says_it_is_a_file(tmp_path, variable, m
     done = in_fresh_directory(tmp_path, "stats", **{variable: str(text)})
     says(done, 2, f"error: {variable}={text}: that is a file, not a folder: {meant}\n")
     assert "Errno" not in done.stderr and "no graph found" not in done.stderr
+
+
+def test_a_syntax_error_reads_as_a_broken_installation_only_where_an_import_raised_it(
+        tmp_path, monkeypatch):
+    # A dependency's file that is not Python is told "reinstall" (command_list.py); the
+    # data's parser raising SyntaxError as a command runs (rdflib's, for bad Turtle) is not.
+    def raised(work) -> SyntaxError:
+        with pytest.raises(SyntaxError) as caught:
+            work()
+        return caught.value
+
+    bad_turtle = raised(lambda: rdflib.Graph().parse(data="<a> <b> <c> <d> .", format="turtle"))
+    assert import_failure(bad_turtle) is None
+    assert import_failure(raised(lambda: compile("x = (", str(tmp_path / "t.py"), "exec"))) \
+        is None
+    (tmp_path / "broken_one.py").write_text("import os\nx = (\n")
+    (tmp_path / "parsing_one.py").write_text("import ast\n\nast.parse('x = (')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def statement():
+        import broken_one  # noqa: F401
+
+    assert import_failure(raised(statement)) == (
+        f"broken_one, at {tmp_path / 'broken_one.py'}:2, is not valid Python: '(' was never "
+        "closed")
+    # A module's own code raising it as it is imported: named by that module's line.
+    assert import_failure(raised(lambda: importlib.import_module("parsing_one"))) == (
+        f"parsing_one, at {tmp_path / 'parsing_one.py'}:3: SyntaxError: '(' was never closed "
+        "(<unknown>, line 1)")
+
+
+def test_click_not_importing_is_said_in_a_line_before_any_command(tmp_path):
+    # click missing or not Python: the command line's own start (__main__.py) ended in a
+    # traceback, before any command could say it (cli/command_list.py).
+    (tmp_path / "click").mkdir()
+    (tmp_path / "click" / "__init__.py").write_text("import os\n  x = 1\n")
+    ran = subprocess.run([sys.executable, "-m", "alliance_graph", "stats"], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert (ran.returncode, ran.stdout) == (2, "")
+    assert ran.stderr == (
+        f"error: alliance-graph could not start, a module it needs not importing (click, at "
+        f"{tmp_path / 'click' / '__init__.py'}:2, is not valid Python: unexpected indent): "
+        "reinstall alliance-graph (pip install --force-reinstall alliance-graph; in a "
+        "checkout, pip install -e .)\n")

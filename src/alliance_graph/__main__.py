@@ -1,12 +1,16 @@
 """The ``alliance-graph`` command's entry (its console script) and ``python -m alliance_graph``.
 
-Kept apart from ``cli/`` so that it runs before the command line's modules are imported.
+Kept apart from ``cli/`` so that it runs before the command line's modules are imported; so
+what a module of the installation not importing is said as is here (``unimportable``), for
+the start and for each command (``cli/command_list.py``).
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import sys
+from pathlib import Path
 
 from .wording import STREAM  # light: no RDF library is imported for it
 
@@ -41,8 +45,57 @@ def _own_stdout(stdout):
                             write_through=getattr(stdout, "write_through", False))
 
 
+def import_failure(exc: SyntaxError) -> str | None:
+    """Return what ``exc`` says of the module whose import raised it, its file and line, or
+    None when no import did: rdflib's parser raises SyntaxError for bad Turtle, the work of a
+    command whose modules are in, which a reinstall does not mend.
+
+    Compiling a module's file raises it with the file's place, the import statement (or
+    ``importlib.import_module``) the innermost frame left, Python dropping its import
+    system's; a module's own code raises it under that module's frame (``<module>``).
+    """
+    import dis  # (only for this)
+
+    tb, last, running = exc.__traceback__, None, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == "<module>":
+            running = tb  # the innermost module being imported
+        tb, last = tb.tb_next, tb
+    if last is not None and exc.filename and (
+            last.tb_frame.f_code is importlib.import_module.__code__ or
+            dis.opname[last.tb_frame.f_code.co_code[last.tb_lasti]] == "IMPORT_NAME"):
+        return (f"{_module_of(exc.filename)}, at {exc.filename}:{exc.lineno}, is not valid "
+                f"Python: {exc.msg}")
+    if running is not None:
+        file = running.tb_frame.f_code.co_filename
+        return f"{_module_of(file)}, at {file}:{running.tb_lineno}: SyntaxError: {exc}"
+    return None
+
+
+def _module_of(filename: str) -> str:
+    """Return the module file ``filename`` holds, named from the folder of Python's path it
+    is in (the longest), else the file's own name."""
+    path = Path(filename)
+    for folder in sorted((Path(p or ".").absolute() for p in sys.path),
+                         key=lambda p: -len(str(p))):
+        if path.suffix == ".py" and path.is_relative_to(folder):
+            parts = path.relative_to(folder).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            if parts:
+                return ".".join(parts)
+    return path.stem
+
+
+def unimportable(exc: ImportError | SyntaxError) -> str:
+    """Return what the command line says of a module of the installation not importing."""
+    said = import_failure(exc) if isinstance(exc, SyntaxError) else None
+    return (f"a module it needs not importing ({said or exc}): reinstall alliance-graph (pip "
+            "install --force-reinstall alliance-graph; in a checkout, pip install -e .)")
+
+
 def run() -> None:
-    """Run the command line, with three things settled before anything else.
+    """Run the command line, with four things settled before anything else.
 
     - Output that cannot fail on a file's name: a name that is not UTF-8 is held by Python
       as lone surrogates, which a UTF-8 locale's strict stream refused (a traceback in the
@@ -55,6 +108,8 @@ def run() -> None:
     - A failed write to standard output (full, or gone) saying so (``_Stdout``).
     - Ctrl-C while the modules load (about the first tenth of a second) ends the command as
       it does later, "interrupted" and exit 130, not with a traceback.
+    - A module the command line needs not importing (click missing, or not Python) said in a
+      line, exit 2, as a command's are (``cli/command_list.py``): it was a traceback.
     """
     from .wording import SHOWN
 
@@ -67,6 +122,9 @@ def run() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except (ImportError, SyntaxError) as exc:  # (raised importing, here)
+        sys.stderr.write(f"error: alliance-graph could not start, {unimportable(exc)}\n")
+        sys.exit(2)
     main()
 
 

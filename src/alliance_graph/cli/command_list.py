@@ -15,6 +15,7 @@ from collections.abc import MutableMapping
 
 import click
 
+from ..__main__ import import_failure, unimportable
 from .examples import epilog
 
 # name: (the module of cli/ defining it, the first sentence of its help, as written there)
@@ -51,14 +52,13 @@ COMMANDS = {
 
 class Unloadable(click.ClickException):
     """A command whose modules do not import (a package of the installation missing or
-    broken): said in a line, exit 2, where a traceback ended the command, or its help."""
+    broken, one of its files not Python: a SyntaxError, named by module and file:line): said
+    in a line, exit 2, where a traceback ended the command, or its help."""
 
     exit_code = 2
 
-    def __init__(self, name: str, exc: ImportError):
-        super().__init__(f"the {name} command could not be loaded, a module it needs not "
-                         f"importing ({exc}): reinstall alliance-graph (pip install "
-                         "--force-reinstall alliance-graph; in a checkout, pip install -e .)")
+    def __init__(self, name: str, exc: ImportError | SyntaxError):
+        super().__init__(f"the {name} command could not be loaded, {unimportable(exc)}")
 
     def format_message(self) -> str:  # (said as every error of the command line is)
         return self.message
@@ -80,7 +80,7 @@ class Commands(MutableMapping):
             # Its module registers it (and the others it defines) with the group.
             try:
                 importlib.import_module(f"{__package__}.{COMMANDS[name][0]}")
-            except ImportError as exc:
+            except (ImportError, SyntaxError) as exc:  # (raised importing, here)
                 raise Unloadable(name, exc) from None
         return self._loaded[name]
 
@@ -136,10 +136,15 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         # A command imports the modules doing its work when it runs (serve: the server's, and
-        # waitress): one not importing then is said as one its command's module needs.
+        # waitress): one not importing then is said as one its command's module needs.  A
+        # SyntaxError is so only when an import raised it (``import_failure``).
         try:
             return super().invoke(ctx)
         except ImportError as exc:
+            raise Unloadable(ctx.invoked_subcommand or ctx.info_name, exc) from None
+        except SyntaxError as exc:
+            if import_failure(exc) is None:
+                raise
             raise Unloadable(ctx.invoked_subcommand or ctx.info_name, exc) from None
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
