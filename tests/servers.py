@@ -33,13 +33,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(command: list[str], ready_url: str, log: Path, timeout: float = 60,
+def start(command: list[str], ready_url: str, log: Path, timeout: float = 180,
           preexec_fn=None) -> subprocess.Popen:
     """Start ``command`` logging to ``log`` and return it once ``ready_url`` answers;
     ``preexec_fn`` runs in the child before it does (limits to set, say).
 
     The log is a file, not a pipe: nobody has to drain it while the tests run, and its tail
-    explains a server that did not start.
+    explains a server that did not start.  The wait is for readiness alone, never what a test
+    measures, and a server that exits ends it at once: the first server of a test session
+    builds the shipped graph into the session's empty cache, 12 s on a quiet machine and 58 s
+    beside a running CI (load 9 on 2 CPUs), at the 60 s this wait was.
     """
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
