@@ -224,15 +224,18 @@ def test_a_share_says_how_much_of_its_wait_its_client_s_own_share_held_it():
     holder = threading.Thread(target=held_for, args=(shares, "a", 0.6))
     holder.start()
     assert until(lambda: shares.held)
-    with shares.share("a", wait=2.0) as held:  # its own share, not a slot, held it
-        assert 0.3 < held.waited < 0.9 and held.waited.own == pytest.approx(held.waited, 0.05)
+    # Its own share, not a slot, held it: the wait (past the grace, so told) is its share's,
+    # but for the moments this thread took to begin waiting and to go on once woken, which a
+    # loaded machine stretches (5% of the wait, as this was asserted, is 25 ms).
+    with shares.share("a", wait=2.0) as held:
+        assert held.waited > 0.2 and held.waited / 2 < held.waited.own <= held.waited
     holder.join()
     shares_b = Shares(2, "queries running", slots=1, grace=0.2)
     holder = threading.Thread(target=held_for, args=(shares_b, "b", 0.6))
     holder.start()
     assert until(lambda: shares_b.held)
     with shares_b.share("a", wait=2.0) as held:  # the one slot, another client's
-        assert 0.3 < held.waited < 0.9 and held.waited.own == 0.0
+        assert held.waited > 0.2 and held.waited.own == 0.0
     holder.join()
 
 
@@ -244,8 +247,11 @@ def test_a_share_counts_the_time_limit_from_when_the_request_came_to_the_front()
         came = time.monotonic() - 0.8
         request_came(came)
         with shares.share("a", wait=1.0) as held:
+            inside = time.monotonic()
             assert abs(held.deadline - (came + 1.5)) < 0.05
-            assert 0.75 < held.waited < 0.9 and held.waited.front == pytest.approx(0.8, abs=0.05)
+            # From when it came: 0.8 s, and what this thread took to call and be granted
+            # (within 0.05-0.1 s as this was asserted, which a loaded machine overran).
+            assert 0.8 <= held.waited.front <= held.waited <= inside - came
         request_came(time.monotonic() - 2.0)
         with pytest.raises(Refused) as late, shares.share("a", wait=1.0):
             pass
@@ -261,15 +267,19 @@ def test_a_share_gives_its_block_the_rest_of_the_time_and_grace_it_waited_in():
     # Its block's work ends the limit after the grant, or the limit and the grace after the
     # call if that is sooner; with less than LEAST_SECONDS left, the slot is not taken.
     shares = Shares(2, "queries running", slots=1, grace=0.5)
+    # Bounds by the times before the call and inside the block, not a margin: a loaded
+    # machine may stop this thread between any two of its steps.
     started = time.monotonic()
     with shares.share("a", wait=1.0) as held:  # no wait: the whole limit
-        assert held.waited == 0.0 and abs(held.deadline - (started + 1.0)) < 0.05
+        assert held.waited == 0.0 and started + 1.0 <= held.deadline <= time.monotonic() + 1.0
     holder = threading.Thread(target=held_for, args=(shares, "a", 0.8))
     holder.start()
     assert until(lambda: shares.held)
     started = time.monotonic()
     with shares.share("b", wait=1.0) as held:  # waited 0.8, more than the grace
-        assert 0.5 < held.waited < 1.3 and abs(held.deadline - (started + 1.5)) < 0.05
+        inside = time.monotonic()
+        assert 0.5 < held.waited <= inside - started
+        assert started + 1.5 <= held.deadline <= inside - held.waited + 1.5
     holder.join()
     shares, release = Shares(2, "queries running", slots=1, grace=1.0), threading.Event()
 
@@ -279,10 +289,17 @@ def test_a_share_gives_its_block_the_rest_of_the_time_and_grace_it_waited_in():
     holder = threading.Thread(target=hold)
     holder.start()
     assert until(lambda: shares.held)
-    threading.Timer(1.15, release.set).start()  # 0.05 s before the 0.2 + 1.0 it has end
-    with pytest.raises(Refused) as refused:
-        with shares.share("b", wait=0.2):
-            pass
+    # The slot frees 0.05 s before the 0.2 + 1.0 it has end, counted from a time set here
+    # (``request_came``), not from the call: this thread, stopped a moment between the timer
+    # and the call on a loaded machine, would have more left.
+    try:
+        request_came(time.monotonic())
+        threading.Timer(1.15, release.set).start()
+        with pytest.raises(Refused) as refused:
+            with shares.share("b", wait=0.2):
+                pass
+    finally:
+        request_came(None)
     assert refused.value.status == 503 and "stayed busy" in str(refused.value)
     holder.join()
     assert not shares.held and not shares.queue.waiting
@@ -312,12 +329,12 @@ def test_a_share_given_back_wakes_a_client_waiting_for_it():
     holder = threading.Thread(target=hold)
     holder.start()
     assert until(lambda: shares.held["a"] == 1)
-    threading.Timer(0.3, released.set).start()
     started = time.monotonic()
+    threading.Timer(0.3, released.set).start()
     with shares.share("a", wait=5):
         waited = time.monotonic() - started
     holder.join()
-    assert 0.2 < waited < 2
+    assert 0.3 <= waited < 5  # woken by the release, not at the end of its wait
     with shares.share("a"), pytest.raises(Refused):
         with shares.share("a", wait=0.2):
             pass
