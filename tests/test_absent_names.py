@@ -332,3 +332,66 @@ def test_the_query_pages_notes_lex_the_text_once_and_its_names_as_written(settin
     assert "id:IronDom is in no triple of the graph: did you mean id:IronDome?" in \
         answer.get_json()["notes"]
     assert lexed.count(len(text)) == 1 and sum(lexed) < 2.2 * len(text), lexed
+
+
+def _file_graphs(count: int):
+    """Return a graph of ``count`` file graphs of a triple each, in this process."""
+    import pyoxigraph as ox
+
+    from alliance_graph.store.graph import KnowledgeGraph
+    store = ox.Store()
+    node = ox.NamedNode(PREFIX_IRIS["id"] + "IronDome")
+    store.extend(ox.Quad(node, node, ox.Literal(str(i)),
+                         ox.NamedNode(f"{PREFIX_IRIS['graph']}data/f{i:05}.ttl"))
+                 for i in range(count))
+    return KnowledgeGraph.from_store(store)
+
+
+def test_the_graphs_read_to_find_the_one_meant_are_bounded_and_a_cut_list_said():
+    # Every graph the store held was listed, named and searched for the one meant, bounded
+    # by the query's time limit alone (a remote store may hold millions): the first
+    # MOST_GRAPHS_LISTED are read, and the note says the list was cut.
+    from alliance_graph.query.absent_graphs import notes
+    from alliance_graph.settings import MOST_GRAPHS_LISTED
+    kg = _file_graphs(MOST_GRAPHS_LISTED + 5)
+    graphs = PREFIX_IRIS["graph"]
+    said = notes(kg, {f"{graphs}data/f00001.tt": "<x>", f"{graphs}data/f00002.ttl": "<held>",
+                      "urn:zzz": "<urn:zzz>"})
+    assert said == [
+        f"GRAPH <x> names no graph the store holds: did you mean <{graphs}data/f00001.ttl>? "
+        f"(of the first {MOST_GRAPHS_LISTED:,} graphs it lists)",
+        f"GRAPH <urn:zzz> names no graph the store holds (it matches nothing, and none of the "
+        f"first {MOST_GRAPHS_LISTED:,} graphs it lists is close; SELECT DISTINCT ?g WHERE "
+        "{ GRAPH ?g {} } lists them all)"], said
+    # A graph past those listed is held all the same: it is asked of by name.
+    assert notes(kg, {f"{graphs}data/f{MOST_GRAPHS_LISTED + 4:05}.ttl": "<last>"}) == []
+    # The one meant is looked for of the first `searched` alone (the query page's 20).
+    assert notes(kg, {"urn:a": "<a>", "urn:b": "<b>"}, searched=1)[1] == \
+        "GRAPH <b> names no graph the store holds"
+
+
+def test_a_store_unable_to_list_its_graphs_says_so_in_the_note(empty_oxigraph):
+    # A store failing the listing (here: its answer over the bytes the store's client reads)
+    # lost the note altogether, the GRAPH's slip unsaid; one unable to answer at all gives
+    # none, and neither raises.
+    import urllib.request
+
+    import pyoxigraph as ox
+
+    from alliance_graph.query.absent_graphs import notes
+    from alliance_graph.store.graph import KnowledgeGraph
+    from alliance_graph.store.remote import RemoteStore
+    graphs = PREFIX_IRIS["graph"]
+    names = [f"{graphs}data/file-with-a-long-enough-name-{i:03}.ttl" for i in range(40)]
+    insert = " ".join(f"GRAPH <{g}> {{ <urn:s> <urn:p> {i} }}" for i, g in enumerate(names))
+    urllib.request.urlopen(urllib.request.Request(
+        empty_oxigraph + "/update", data=f"INSERT DATA {{ {insert} }}".encode(),
+        headers={"Content-Type": "application/sparql-update"}), timeout=30).close()
+    remote = RemoteStore(empty_oxigraph + "/query", max_answer_bytes=2_000)
+    kg = KnowledgeGraph(remote, remote, [ox.NamedNode(g) for g in names])
+    said = notes(kg, {f"{graphs}data/aid.tt": "<aid>"})
+    assert len(said) == 1 and said[0].startswith(
+        "GRAPH <aid> names no graph the store holds (its graphs could not be listed to find "
+        "the one meant: "), said
+    gone = RemoteStore("http://127.0.0.1:9/query", timeout=2)  # nothing answers there
+    assert notes(KnowledgeGraph(gone, gone, []), {f"{graphs}data/aid.tt": "<aid>"}) == []

@@ -1,15 +1,14 @@
-"""The default of every option in one place: paths, limits and server options.  (Constants
-of a page's layout, such as how many neighbours an entity page lists, stay with that page.)
+"""The default of every option in one place: paths, limits and server options (a page's
+layout's constants, as how many neighbours an entity page lists, stay with that page).
 
 A ``Settings`` value is passed to whatever needs it; nothing reads globals, and building one
 reads nothing: ``Settings()`` is the defaults, whatever the environment holds.  The command line
 reads the ``ALLIANCE_GRAPH_*`` environment variables once (``project.for_command_line``), so a
 library caller or a test gets exactly the settings it builds.
 
-Paths default to one project folder, the source checkout the package runs from, else the
-graph an installed package carries (``project_files.py``, which also lists a project's Turtle
-files), whose names (``project_paths``, ``NoGraphFound``, ``require_graph``, ...) are importable
-from here too.
+Paths default to one project folder, the source checkout the package runs from, else the graph an
+installed package carries (``project_files.py``, which also lists a project's Turtle files), whose
+names (``project_paths``, ``NoGraphFound``, ``require_graph``, ...) are importable from here too.
 """
 
 from __future__ import annotations
@@ -73,6 +72,8 @@ MOST_LEVELS = CRASH_LEVELS // 2
 
 # How many problems a failed build's message lists, the rest told in a line (problem_list.py).
 MOST_PROBLEMS_SHOWN = 20
+# The most graphs (and bytes of names) read to find a GRAPH's meant (query/absent_graphs.py).
+MOST_GRAPHS_LISTED, MOST_GRAPH_BYTES_LISTED = 1_000, 1_000_000
 
 # Environment variables the command line reads, and the field each one sets.  A project folder
 # sets every path field not given on its own (``Settings.from_json``).

@@ -337,7 +337,7 @@ def notes(kg, text: str, meant: bool = True, searched: int | None = None,
                 closest[iri] = _meant(kg, iri, names, read.places.get(iri))
         closest.update(_elsewhere(kg, [iri for iri, c in closest.items() if c is None]))
         graphs = absent_graphs.notes(kg, {iri: name for iri, name in read.graphs.items()
-                                          if _valid(iri)}, meant)
+                                          if _valid(iri)}, meant, searched)
         return graphs + [f"{written(named[iri])} is in no triple of the graph" + (
             f": did you mean {shorten(closest[iri])}?" if closest.get(iri) else
             " (a misspelt name matches nothing)") for iri in absent]
