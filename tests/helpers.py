@@ -269,16 +269,36 @@ def sent(port: int, source: str, data: bytes) -> socket.socket:
 def unread(sock: socket.socket) -> int | None:
     """Return how many bytes sent on ``sock`` (a loopback connection) the server has not read
     yet, its end's receive queue in /proc/net/tcp; None once its end is gone."""
-    def entry(address) -> str:
-        host, port = address[:2]
-        return f"{socket.inet_aton(host)[::-1].hex().upper()}:{port:04X}"
-    ours, theirs = entry(sock.getsockname()), entry(sock.getpeername())
+    ours, theirs = _entry(sock.getsockname()), _entry(sock.getpeername())
     with open("/proc/net/tcp") as table:
         for line in table.readlines()[1:]:
             fields = line.split()
             if fields[1] == theirs and fields[2] == ours:
                 return int(fields[4].split(":")[1], 16)
     return None
+
+
+def in_sockets(sock: socket.socket) -> int:
+    """Return how many bytes the server has written on ``sock`` (a loopback connection) that
+    this end has not read: its end's send queue and this end's receive queue in
+    /proc/net/tcp (0 for an end gone)."""
+    ours, theirs = _entry(sock.getsockname()), _entry(sock.getpeername())
+    queued = 0
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            tx, rx = (int(n, 16) for n in fields[4].split(":"))
+            if (fields[1], fields[2]) == (theirs, ours):
+                queued += tx
+            elif (fields[1], fields[2]) == (ours, theirs):
+                queued += rx
+    return queued
+
+
+def _entry(address) -> str:
+    """Return an IPv4 (host, port) as /proc/net/tcp writes it."""
+    host, port = address[:2]
+    return f"{socket.inet_aton(host)[::-1].hex().upper()}:{port:04X}"
 
 
 def read_by_server(sock: socket.socket, left: int = 0) -> None:

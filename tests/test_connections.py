@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 import servers
-from helpers import until
+from helpers import in_sockets, until
 
 DEADLINE = 2
 CAP = 4
@@ -653,17 +653,21 @@ def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(
 
 
 def lookup_behind_non_readers(endpoint, count: int, subnet: str, request: bytes,
-                              each: float = 0, after: float = 0) -> float:
+                              size: int = 0, after: float = 0) -> float:
     """Open ``count`` connections, three from each address of ``subnet``, each sending
-    ``request`` and reading its answer's status line alone (``each`` seconds apart); after
-    ``after`` seconds, return how long a lookup takes (answered 200), then close them all."""
+    ``request`` and reading its answer's status line alone (the next once the server has
+    written all ``size`` bytes of that answer into its socket, if given); after ``after``
+    seconds, return how long a lookup takes (answered 200), then close them all."""
     held = []
     try:
         for n in range(count):
             held.append(small_reader(endpoint, f"{subnet}.{n // 3 + 1}"))
             held[-1].sendall(request)
             assert held[-1].recv(12) == b"HTTP/1.1 200"
-            time.sleep(each)
+            # Not a pause of 0.1 s: on a loaded machine the six kept were all still being
+            # written, none idle to take, and the next was told 503.
+            assert not size or until(lambda: in_sockets(held[-1]) + 12 >= size), \
+                f"the server kept {size - 12 - in_sockets(held[-1])} bytes of its answer"
         time.sleep(after)
         status, took = timed_lookup(endpoint)
         assert status == 200, status
@@ -684,7 +688,10 @@ def test_at_the_limit_connections_taken_whose_clients_read_nothing_leave_room_at
     # and 24 more here): 28 such connections from 10 addresses, each within its cap, left an
     # honest client over 10 s in the listen backlog; so did 28 with a request begun behind
     # the answer, their 503 waiting for that buffer.  Taken, such a connection is reset at once.
-    took = lookup_behind_non_readers(crowded, 28, "127.0.5", WHOLE_AS_NT + then, each=0.1)
+    with connect(crowded, source="127.0.0.9") as sock:  # the answer's bytes, head and body
+        sock.sendall(WHOLE_AS_NT)
+        size = len(answer(sock))
+    took = lookup_behind_non_readers(crowded, 28, "127.0.5", WHOLE_AS_NT + then, size=size)
     assert took < 2, took
 
 
