@@ -454,7 +454,9 @@ def test_empty_lines_trickled_before_a_request_meet_its_deadline(hasty):
             except TimeoutError:
                 pass
     assert answer == b"", answer
-    assert time.monotonic() - started < 4
+    # Closed at the deadline (2 s) or the check after it (a second): within 3 s on a quiet
+    # machine, 4 s was its bound; kept for good, it is the loop's 8 s.
+    assert time.monotonic() - started < 6
 
 
 def test_a_line_that_is_no_request_line_is_a_400_in_http11_saying_why(port):
