@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -80,3 +81,29 @@ def test_long_nodes_claims_and_values_held_are_named_clipped():
     assert f"(claim <{ID}claim/{'C' * 160}…> (60,040 characters) in data/held.ttl gives " \
            f"{clipped_value} already: for one value in the plain graph, rank" in said, said[-900:]
     assert len(said) < 1_000
+
+
+BASE_DATA = Path(__file__).parent / "fixtures" / "shapes" / "base"
+
+
+def test_a_claims_two_values_in_a_proposal_are_named_with_their_lines(settings, tmp_path):
+    # "A claim needs exactly one rdf:object" on the claim's first line named neither value,
+    # where the build's claim-multiple names the others and their places (other_values.py).
+    proposal, other = tmp_path / "two.ttl", tmp_path / "more.ttl"
+    text = turtle_prologue() + (
+        "claim:FxTwo a ag:Claim ;\n    rdf:subject id:FxState ;\n"
+        "    rdf:predicate ag:acronym ;\n"
+        '    rdf:object "FXA" ;\n    rdf:object "FXB" ;\n'
+        "    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:fx-base .\n")
+    proposal.write_text(text, encoding="utf-8")
+    other.write_text(turtle_prologue() + 'claim:FxTwo rdf:object "FXC" .\n', encoding="utf-8")
+    lines = text.splitlines()
+    a, b = (lines.index(f'    rdf:object "FX{v}" ;') + 1 for v in "AB")
+    c = len(other.read_text().splitlines())
+    report = validation.validate(settings.with_(data_dir=BASE_DATA), [proposal, other])
+    [found] = [f for f in report.findings if f.component == MAX]
+    assert found.file == str(proposal) and found.line == lines.index(
+        "claim:FxTwo a ag:Claim ;") + 1
+    # (in the order of their places: more.ttl's first)
+    assert found.message.endswith(f'(value(s): "FXC" ({other}:{c}), "FXA" (line {a}), "FXB" '
+                                  f'(line {b}))'), found.message

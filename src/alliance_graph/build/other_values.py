@@ -5,7 +5,10 @@ per value on that value's line.  Each named its own line alone: a user who had j
 value read that it conflicted, and had to search the files for what with.  Each finding now
 names the claim's other values and their places (``file:line``, ``line N`` in its own file),
 the first few, then how many more.  A value on the finding's own line is not named again: the
-line shows it (and two values written on one line stay one finding there).
+line shows it (and two values written on one line stay one finding there).  ``validate``'s
+finding of the shapes' ``sh:maxCount`` (a claim's second ``rdf:object`` in a proposal) named
+none of the values, on the claim's first line: it names them here too (``note``), "value(s)"
+where its line holds none of them.
 """
 
 from __future__ import annotations
@@ -35,8 +38,14 @@ def notes(findings) -> list[str]:
     # Each claim's values are put in order once: sorted again for each of its findings, a
     # claim of 1,000 values took 3.3 s (a million values shortened and clipped to sort by).
     claims = {key: _Values(values) for key, values in places.items()}
-    return [claims[f.focus, f.path].note(f) if f.check.name == CHECK else ""
+    return [claims[f.focus, f.path].note(f.file, f.line) if f.check.name == CHECK else ""
             for f in findings]
+
+
+def note(values: dict, file: str, line: int | None) -> str:
+    """Return what a finding on ``file``:``line`` says of a node's ``values`` of one property
+    (value -> the (file, line) of each place writing it), as ``notes`` says them."""
+    return _Values(values).note(file, line)
 
 
 class _Values:
@@ -52,10 +61,10 @@ class _Values:
             for place in at:
                 self.at[place] = self.at.get(place, 0) + 1
 
-    def note(self, finding) -> str:
-        """Return what ``finding`` adds: the values of other lines, the same for each value of
-        its own line (its findings stay one)."""
-        here = (finding.file, finding.line)
+    def note(self, file: str, line: int | None) -> str:
+        """Return what a finding on ``file``:``line`` adds: the values of other lines, the same
+        for each value of its own line (its findings stay one)."""
+        here = (file, line)
         count = len(self.ordered) - self.at.get(here, 0)
         if not count:
             return ""
@@ -64,9 +73,10 @@ class _Values:
             if len(said) == MOST_NAMED:
                 break
             if here not in at:
-                said.append(f"{term} ({_places(at, finding.file)})")
+                said.append(f"{term} ({_places(at, file)})")
         more = f" and {count - MOST_NAMED:,} more" if count > MOST_NAMED else ""
-        return f"other value(s): {', '.join(said)}{more}"
+        other = "other " if here in self.at else ""  # (else its line holds none of them)
+        return f"{other}value(s): {', '.join(said)}{more}"
 
 
 def _order(place: tuple[str, int | None]) -> tuple[str, int]:

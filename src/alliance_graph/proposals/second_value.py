@@ -11,14 +11,17 @@ on the new value's datatype did, word for word; the two claims are ranked, not e
 if new (``ev:000-stockpiles``, an evidence node's name taken for a new one's) gets a second
 quote, said "needs exactly one oa:hasSelector [ a oa:TextQuoteSelector ... ]" of the proposal's
 block, the node of data/ unnamed: the finding says the node is described there already and
-that a new one needs a name of its own.
+that a new one needs a name of its own.  A node given two values in the proposals alone (a
+claim's two ``rdf:object``) was told "needs exactly one rdf:object" on its first line, neither
+value named: the finding names each and its line, as the build's ``claim-multiple`` does
+(``build/other_values.py``).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..build import truthy
+from ..build import other_values, truthy
 from ..rdf import file_of
 from .report import Finding, term_said
 
@@ -33,17 +36,19 @@ _QUALIFIED_MAX = "http://www.w3.org/ns/shacl#QualifiedMaxCountConstraintComponen
 
 
 def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
-                 shown=lambda name: name) -> str:
+                 shown=lambda name: name, line_of=None) -> str:
     """Return ``finding``'s message, with the values the rest of the graph gives its node for
     its property when it is a count past a maximum that a proposal made so by adding one
-    (``shown`` names a file as the report does)."""
+    (``shown`` names a file as the report does), else, given ``line_of`` (file, s, p, o ->
+    the line writing that triple), with each value and its place."""
     if finding.component not in (_MAX_COUNT, _QUALIFIED_MAX) or not finding.path \
             or not finding.focus or finding.focus.startswith(("_:", '"')):
         return finding.message
     node, path = ox.NamedNode(finding.focus), ox.NamedNode(finding.path)
-    held, added = [], False
+    held, added, given = [], False, []
     for q in quads:
         if q.subject == node and q.predicate == path:
+            given.append(q)
             if file_of(q.graph_name) in proposed:
                 added = True
             else:
@@ -59,7 +64,17 @@ def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
         there = "; ".join(f"{file} gives {value}" for file, value in sorted(set(held)))
         return (f"{finding.message} ({there} already: add only adds facts, so to replace a "
                 "value there, edit that file)")
-    return _claimed(finding.message, node, path, quads, proposed, shown)
+    message = _claimed(finding.message, node, path, quads, proposed, shown)
+    if message != finding.message or line_of is None or finding.component != _MAX_COUNT:
+        return message
+    values: dict = {}  # value -> the places writing it
+    for q in given:
+        name = file_of(q.graph_name)
+        place = (shown(name), line_of(name, node, path, q.object))
+        if place not in values.setdefault(q.object, []):
+            values[q.object].append(place)
+    said = other_values.note(values, finding.file, finding.line) if len(values) > 1 else ""
+    return f"{message} ({said})" if said else message
 
 
 def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str],

@@ -299,7 +299,8 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     # (``inputs.quads`` makes its list anew each time: once, not once per finding.)
     quads = inputs.quads
     findings = [dataclasses.replace(f, message=second_value.second_value(
-        f, quads, proposed, lambda name: inputs.display.get(name, name))) for f in findings]
+        f, quads, proposed, lambda name: inputs.display.get(name, name), locator.triple_line))
+        for f in findings]
     # A value of another datatype than the shape's ("1948" for a founding date): how to write it.
     findings = [dataclasses.replace(f, message=datatyped.datatyped(f, shapes)) for f in findings]
     # A label where an entity's IRI belongs (rdf:subject "Blue Flag") names the entity.
