@@ -106,18 +106,19 @@ def run() -> None:
       sources' en dashes and curly quotes, Hebrew) is written as its escape (``\u2013``),
       where the first one stopped the command on a traceback.
     - A failed write to standard output (full, or gone) saying so (``_Stdout``).
-    - Ctrl-C while the modules load (about the first tenth of a second) ends the command as
-      it does later, "interrupted" and exit 130, not with a traceback.
+    - Ctrl-C while the modules load (about the first tenth of a second), or while these are
+      settled (it was a traceback from ``reconfigure``), ends the command as it does later,
+      "interrupted" and exit 130, not with a traceback.
     - A module the command line needs not importing (click missing, or not Python) said in a
       line, exit 2, as a command's are (``cli/command_list.py``): it was a traceback.
     """
-    from .wording import SHOWN
-
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors=SHOWN)
-    sys.stdout = _own_stdout(sys.stdout)
     try:
+        from .wording import SHOWN
+
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors=SHOWN)
+        sys.stdout = _own_stdout(sys.stdout)
         from .cli import main
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
