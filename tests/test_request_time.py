@@ -80,10 +80,16 @@ def test_a_graph_store_read_that_waited_for_a_slot_ends_within_its_limit_and_gra
     loaded(port, "queries", "running", 2)
     status, body, took = get(port, "/dataset?format=trig", "127.0.5.3")
     assert took < TIMEOUT + 2, (status, body[:300], took)
-    assert status == 503 and b"waited" in body and b"for a query slot" in body, body[:300]
-    # Stopped mid-read (1.2 s left of the 2-3 s it takes), or refused unsent: never told
-    # "narrow it or add a LIMIT" (it was), of a query its client never wrote.
-    assert body.startswith(b"this request") and b"reads of the graph" in body, body[:400]
+    assert status == 503, body[:300]
+    if body.startswith(b"the query engine was being started again"):
+        # Given its slot as the queries were stopped at their limit, and the engine with
+        # them: the new engine, slow to start on a loaded machine (CI's), outlasted its grace.
+        assert b"nothing was sent to it" in body, body[:400]
+    else:
+        # Stopped mid-read (1.2 s left of the 2-3 s it takes), or refused unsent.
+        assert b"waited" in body and b"for a query slot" in body, body[:300]
+        assert body.startswith(b"this request") and b"reads of the graph" in body, body[:400]
+    # Never told "narrow it or add a LIMIT" (it was), of a query its client never wrote.
     assert b"narrow" not in body and b"LIMIT" not in body, body[:400]
     for t in threads:
         t.join()
