@@ -1061,14 +1061,15 @@ def test_a_store_folder_whose_path_is_not_utf8_is_named_before_any_build(tmp_pat
     assert not given.exists()
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.1, 0.3])
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.2, 0.3])
 def test_ctrl_c_at_any_moment_is_interrupted_and_exit_130(delay):
     # While the modules load, in the first few tenths of a second, it was a traceback.  (A
     # signal before the command's own start runs, while Python starts and reads its site,
-    # ends the process as it ends any program.)  So the delay is counted from the start's
-    # module imported, as Python's import timing tells (-X importtime): counted from the
-    # process's start, 0.1 s on a loaded machine landed in Python's site, "Fatal Python
-    # error: init_import_site", exit 1.
+    # ends the process as it ends any program.)  So the delay is counted from the first
+    # module the start imports, as Python's import timing tells (-X importtime): counted from
+    # the process's start, 0.1 s on a loaded machine landed in Python's site, "Fatal Python
+    # error: init_import_site", exit 1.  (At 0.1 s it found click's "Aborted!" and exit 1
+    # too, a Ctrl-C as the command line was read.)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     process = subprocess.Popen([str(Path(sys.executable).parent / "alliance-graph"), "query",
                                 slow], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -1077,6 +1078,7 @@ def test_ctrl_c_at_any_moment_is_interrupted_and_exit_130(delay):
         for line in process.stderr:  # (its end, should the process end first, ends this)
             if line.rstrip().endswith(b"| alliance_graph.__main__"):
                 break
+        process.stderr.readline()  # the next: imported by the start (__main__.run)
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=120)
@@ -1878,6 +1880,11 @@ def test_a_syntax_error_reads_as_a_broken_installation_only_where_an_import_rais
     assert import_failure(raised(statement)) == (
         f"broken_one, at {tmp_path / 'broken_one.py'}:2, is not valid Python: '(' was never "
         "closed")
+    # Imported by name, as a command's own module is (command_list.py): Python keeps its
+    # import system's frames, and it was said as its message alone, no module named.
+    (tmp_path / "broken_two.py").write_text("def f(:\n")
+    assert import_failure(raised(lambda: importlib.import_module("broken_two"))) == (
+        f"broken_two, at {tmp_path / 'broken_two.py'}:1, is not valid Python: invalid syntax")
     # A module's own code raising it as it is imported: named by that module's line.
     assert import_failure(raised(lambda: importlib.import_module("parsing_one"))) == (
         f"parsing_one, at {tmp_path / 'parsing_one.py'}:3: SyntaxError: '(' was never closed "

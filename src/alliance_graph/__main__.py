@@ -7,7 +7,6 @@ the start and for each command (``cli/command_list.py``).
 
 from __future__ import annotations
 
-import importlib
 import io
 import sys
 from pathlib import Path
@@ -50,9 +49,10 @@ def import_failure(exc: SyntaxError) -> str | None:
     None when no import did: rdflib's parser raises SyntaxError for bad Turtle, the work of a
     command whose modules are in, which a reinstall does not mend.
 
-    Compiling a module's file raises it with the file's place, the import statement (or
-    ``importlib.import_module``) the innermost frame left, Python dropping its import
-    system's; a module's own code raises it under that module's frame (``<module>``).
+    Compiling a module's file raises it with the file's place, under the import system's
+    frames (``importlib.import_module``), or, where Python drops those (an ``import``
+    statement), from that statement; a module's own code raises it under that module's
+    frame (``<module>``).
     """
     import dis  # (only for this)
 
@@ -61,9 +61,11 @@ def import_failure(exc: SyntaxError) -> str | None:
         if tb.tb_frame.f_code.co_name == "<module>":
             running = tb  # the innermost module being imported
         tb, last = tb.tb_next, tb
-    if last is not None and exc.filename and (
-            last.tb_frame.f_code is importlib.import_module.__code__ or
-            dis.opname[last.tb_frame.f_code.co_code[last.tb_lasti]] == "IMPORT_NAME"):
+    if last is None:
+        return None
+    code = last.tb_frame.f_code
+    if exc.filename and (code.co_filename.startswith("<frozen importlib") or
+                         dis.opname[code.co_code[last.tb_lasti]] == "IMPORT_NAME"):
         return (f"{_module_of(exc.filename)}, at {exc.filename}:{exc.lineno}, is not valid "
                 f"Python: {exc.msg}")
     if running is not None:

@@ -166,6 +166,9 @@ class _Group(LazyGroup):
             return super().make_context(*args, **kwargs)
         except BrokenPipeError:  # the help or the version's reader went (`--help | head -0`):
             sys.exit(EXIT_OK)    # nothing left to say, and no error (click's exit 1)
+        except KeyboardInterrupt:  # Ctrl-C as the command line is read (its modules load):
+            click.echo("interrupted", err=True)  # click's "Aborted!" and exit 1, the code
+            sys.exit(130)                          # of "the answer is no"
 
     def invoke(self, ctx):
         global _given
