@@ -1904,3 +1904,23 @@ def test_click_not_importing_is_said_in_a_line_before_any_command(tmp_path):
         f"{tmp_path / 'click' / '__init__.py'}:2, is not valid Python: unexpected indent): "
         "reinstall alliance-graph (pip install --force-reinstall alliance-graph; in a "
         "checkout, pip install -e .)\n")
+
+
+@pytest.mark.parametrize("package, text, line, said, args", [
+    ("waitress", "import os\nx = (\n", 2, "'(' was never closed", ["serve", "--port", "0"]),
+    ("rdflib", "import os\n\tdef f(:\n", 2, "unexpected indent", ["export", "--format", "nt"])])
+def test_a_dependency_that_is_not_python_is_named_with_its_line_and_no_traceback(
+        tmp_path, package, text, line, said, args):
+    # waitress (serve) or rdflib (export, and serve) with a syntax error, a broken
+    # installation, imported as the command runs: a traceback, where one missing was said in
+    # a line (cli/command_list.py).
+    (tmp_path / package).mkdir()
+    (tmp_path / package / "__init__.py").write_text(text)
+    ran = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert (ran.returncode, ran.stdout) == (2, ""), ran.stderr[-800:]
+    assert ran.stderr == (
+        f"error: the {args[0]} command could not be loaded, a module it needs not importing "
+        f"({package}, at {tmp_path / package / '__init__.py'}:{line}, is not valid Python: "
+        f"{said}): reinstall alliance-graph (pip install --force-reinstall alliance-graph; in "
+        "a checkout, pip install -e .)\n")

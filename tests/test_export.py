@@ -670,19 +670,3 @@ def test_a_long_file_name_is_said_clipped_in_a_refusal(name, asked):
         export.format_for(name, asked, meant=lambda *_: [])
     said = str(refused.value)
     assert len(said) < 1500 and "characters)" in said
-
-
-def test_rdflib_that_is_not_python_is_named_with_its_line_and_no_traceback(tmp_path):
-    # export imports rdflib as it runs: a syntax error in it (a broken installation) was a
-    # traceback, where rdflib missing was said in a line (cli/command_list.py).
-    (tmp_path / "rdflib").mkdir()
-    (tmp_path / "rdflib" / "__init__.py").write_text("import os\n\tdef f(:\n")
-    ran = subprocess.run([sys.executable, "-m", "alliance_graph", "export", "--format", "nt"],
-                         capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "PYTHONPATH": str(tmp_path)})
-    assert (ran.returncode, ran.stdout) == (2, ""), ran.stderr[-800:]
-    assert ran.stderr == (
-        f"error: the export command could not be loaded, a module it needs not importing "
-        f"(rdflib, at {tmp_path / 'rdflib' / '__init__.py'}:2, is not valid Python: "
-        "unexpected indent): reinstall alliance-graph (pip install --force-reinstall "
-        "alliance-graph; in a checkout, pip install -e .)\n")

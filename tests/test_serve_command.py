@@ -514,18 +514,3 @@ def test_an_empty_get_path_is_a_usage_error_saying_so(path):
     assert done.stderr.endswith(
         f"Error: Invalid value for '--get': no path is given ({blank}): give the path to ask "
         "for, such as / or '/sparql?query=...'\n"), done.stderr
-
-
-def test_a_dependency_that_is_not_python_is_named_with_its_line_and_no_traceback(tmp_path):
-    # waitress with a syntax error (a broken installation): a traceback, where waitress
-    # missing was said in a line (cli/command_list.py; rdflib so: tests/test_export.py).
-    (tmp_path / "waitress").mkdir()
-    (tmp_path / "waitress" / "__init__.py").write_text("import os\nx = (\n")
-    ran = subprocess.run([COMMAND, "serve", "--port", "0"], capture_output=True, text=True,
-                         timeout=60, env={**os.environ, "PYTHONPATH": str(tmp_path)})
-    assert (ran.returncode, ran.stdout) == (2, ""), ran.stderr[-800:]
-    assert ran.stderr == (
-        f"error: the serve command could not be loaded, a module it needs not importing "
-        f"(waitress, at {tmp_path / 'waitress' / '__init__.py'}:2, is not valid Python: '(' "
-        "was never closed): reinstall alliance-graph (pip install --force-reinstall "
-        "alliance-graph; in a checkout, pip install -e .)\n")
