@@ -116,3 +116,25 @@ def test_a_posts_answer_made_anew_is_judged_as_a_query_made_anew_is(endpoint, pa
     status, _, said = fetch(endpoint + path, data=b"x" * 6_000_000,
                             headers={**sent, "If-Match": '"x"'})
     assert status == 413, said
+
+
+@pytest.mark.parametrize("path, sent, status", [
+    ("/validate", {"Content-Type": "image/png"}, 415),
+    ("/validate", {"Content-Type": "text/turtle; charset=latin-1"}, 415),
+    ("/validate", {"Content-Type": "text/turtle", "Accept": "image/png"}, 406),
+    ("/query/notes", {"Content-Type": "text/turtle"}, 415),
+    ("/query/notes", {"Content-Type": "application/x-www-form-urlencoded",
+                      "Content-Encoding": "gzip"}, 415),
+])
+def test_a_refusal_of_the_posts_head_comes_before_its_412(endpoint, path, sent, status):
+    # Each was a 412 for If-Match: "x", where /sparql says its 415 and 406 first, as RFC 9110
+    # (13.2.1) has a server ignore preconditions its answer without them would not reach.
+    for if_match in ({"If-Match": '"x"'}, {}):
+        got, _, said = fetch(endpoint + path, data=b"<urn:a> <urn:b> <urn:c> .",
+                             headers={**sent, **if_match})
+        assert got == status, (sent, if_match, said)
+    # A proposal over the server's limit for one (5,000,000 bytes), within a request's: 413.
+    if path == "/validate":
+        got, _, said = fetch(endpoint + path, data=b"#" * 5_100_000,
+                             headers={"Content-Type": "text/turtle", "If-Match": '"x"'})
+        assert got == 413, said

@@ -238,7 +238,7 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     def judged_before_posted():
         # /query/notes and /validate ignored If-Match: judged as /sparql judges a query made
         # anew, before the body is read.
-        return preconditions.unperformed(request)
+        return preconditions.unperformed(request, app.view_functions.get(request.endpoint))
 
     @app.errorhandler(405)
     def not_allowed(exc):

@@ -48,7 +48,7 @@ from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from ..utf16 import utf16_text
-from . import fields, negotiation, proposal_body, too_large
+from . import fields, negotiation, preconditions, proposal_body, too_large
 from .client_share import Shares, client_of
 from .pages import errors, safety
 
@@ -319,7 +319,15 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
     def form():
         return _page(get_settings())
 
+    def refused_by_head() -> bool:
+        try:
+            proposal_body.check_head(get_settings().max_proposal_bytes)
+        except Refused:
+            return True
+        return _format() is None
+
     @bp.route("/validate", methods=["POST"])
+    @preconditions.head_checked(refused_by_head)
     def validate():
         fmt = _format()
         if fmt is None:

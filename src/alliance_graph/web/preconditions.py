@@ -18,6 +18,7 @@ query made anew 412 for it: it is judged as that query is (``unperformed``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from werkzeug.http import parse_date, parse_etags
@@ -91,16 +92,30 @@ def _untagged(request: Request, response: Response) -> Response:
 JUDGING_THEIR_OWN = frozenset({"sparql.sparql"})
 
 
-def unperformed(request: Request) -> Response | None:
+def unperformed(request: Request, view: Callable | None) -> Response | None:
     """Return the 412 for a POST whose view makes its answer anew (the query page's notes, a
     dry run's report) and whose ``If-Match`` names a tag, as ``/sparql`` answers a query made
     anew, else None: both ignored ``If-Match``.  Judged before the view reads the body (RFC
     9110, 13.2.1 and 13.2.2: after the checks of the request's head, before its content is
-    processed), so a 412 costs no validation; a body over the limit stays its 413."""
+    processed), so a 412 costs no validation; a body over the limit stays its 413, and a
+    refusal the head alone earns (a 415 for the body's type, a 406 for the Accept) the view's
+    (``head_checked``): a 412 stood in for them, where ``/sparql`` says them first."""
     if request.method != "POST" or request.routing_exception is not None \
             or request.endpoint in JUDGING_THEIR_OWN:
         return None
-    return _unmatched(request, None)
+    failed = _unmatched(request, None)
+    if failed is not None and getattr(view, "refused_by_head", lambda: False)():
+        return None  # the view answers it, with its refusal
+    return failed
+
+
+def head_checked(refused: Callable[[], bool]) -> Callable:
+    """Mark a POST view whose request's head alone may be refused, ``refused()`` saying
+    whether it is: that refusal, not a 412, is its answer (RFC 9110, 13.2.1)."""
+    def mark(view: Callable) -> Callable:
+        view.refused_by_head = refused
+        return view
+    return mark
 
 
 def _unmatched(request: Request, response: Response | None) -> Response | None:

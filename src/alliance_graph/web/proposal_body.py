@@ -44,6 +44,27 @@ class Proposal:
 
 def read(limit: int) -> Proposal:
     """Return the proposal a request carries, or raise Refused."""
+    ctype = check_head(limit)
+    if ctype in TURTLE_TYPES:
+        proposal = Proposal(request.stream.read(limit + 1), DEFAULT_NAME)
+        if len(proposal.data) > limit:
+            raise _too_big(limit)
+        return proposal
+    length = request.content_length
+    if ctype == "multipart/form-data" and length > 2 * limit + FORM_OVERHEAD:
+        # Past a file and a text each at the limit: one of them is over it.
+        filename, pasted = _leading_fields(limit + FORM_OVERHEAD)
+        if pasted is not None and len(pasted.encode("utf-8")) > limit:
+            filename = None  # the text is over the limit (whatever the file's size)
+        raise _form_too_big(limit, filename, pasted)
+    return _from_form(ctype, limit)
+
+
+def check_head(limit: int) -> str:
+    """Return the proposal's media type, or raise Refused for what the request's head alone
+    refuses, none of the body read: a content coding, a type or a charset not read here, a
+    form with no Content-Length, a length over the limit (but a multipart form's, whose
+    fields ``read`` looks at to say which is over it)."""
     fields.plain_body(request.environ)
     ctype = (request.mimetype or "").lower()
     length = request.content_length
@@ -56,9 +77,6 @@ def read(limit: int) -> Proposal:
                                f"{clipped(charset)}: send the proposal in UTF-8")
         if length is not None and length > limit:
             raise _too_big(limit)
-        proposal = Proposal(request.stream.read(limit + 1), DEFAULT_NAME)
-        if len(proposal.data) > limit:
-            raise _too_big(limit)
     elif ctype in FORM_TYPES:
         if length is None:
             raise Refused(411, "send a form with a Content-Length")
@@ -67,20 +85,13 @@ def read(limit: int) -> Proposal:
             # and werkzeug's own 413 then spoke of "the capacity limit")
             raise Refused(413, f"the request body is {length} bytes, over the "
                                f"{request.max_content_length}-byte limit")
-        if ctype == "multipart/form-data" and length > 2 * limit + FORM_OVERHEAD:
-            # Past a file and a text each at the limit: one of them is over it.
-            filename, pasted = _leading_fields(limit + FORM_OVERHEAD)
-            if pasted is not None and len(pasted.encode("utf-8")) > limit:
-                filename = None  # the text is over the limit (whatever the file's size)
-            raise _form_too_big(limit, filename, pasted)
         if ctype != "multipart/form-data" and length > limit + FORM_OVERHEAD:
             raise _too_big(limit)
-        proposal = _from_form(ctype, limit)
     else:
         raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
                            "sends it (multipart/form-data), not "
                            f"{clipped(ctype) or 'no content type'}")
-    return proposal
+    return ctype
 
 
 def check_readable(proposal: Proposal) -> None:

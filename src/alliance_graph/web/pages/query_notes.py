@@ -32,7 +32,7 @@ from ...namespaces import PREFIX_IRIS
 from ...query import absent_names, dialect
 from ...query.bounds import Bounds, tokens_within
 from ...query.refused import Refused
-from .. import fields
+from .. import fields, preconditions
 
 FORM = "application/x-www-form-urlencoded"
 # The notes an answer holds; the rest are counted.
@@ -45,6 +45,7 @@ def register(bp: Blueprint, get_kg: Callable, get_settings: Callable) -> None:
     refusals (``errors.register``): the page and its notes go wherever the pages are mounted."""
 
     @bp.route("/query/notes", methods=["POST"])
+    @preconditions.head_checked(lambda: _refused_by_head(request.environ))
     def query_notes():
         settings = get_settings()
         text = _text(request.environ, settings)
@@ -61,6 +62,19 @@ def _text(environ, settings) -> str:
     """Return the form's ``query`` field, read as ``/sparql`` reads a form (``fields``):
     refused (415) in a content coding or another type, (413) past ``max_request_bytes``,
     (400) past ``max_query_bytes`` before it is decoded."""
+    _check_head(environ)
+    form = fields.parse_params(fields.read_body(environ, settings.max_request_bytes),
+                               "form body", settings.max_query_bytes)
+    texts = form.get("query", [])
+    if len(texts) != 1:
+        raise Refused(400, "the form has no field query=: send the query's text in it"
+                      if not texts else f"the form has {len(texts)} fields query=: send one")
+    return texts[0].removeprefix(_BOM)
+
+
+def _check_head(environ) -> None:
+    """Refuse what the request's head alone refuses: a content coding, a type or charset not
+    read here."""
     fields.plain_body(environ)
     content_type = environ.get("CONTENT_TYPE") or ""
     fields.one_content_type(content_type)
@@ -69,13 +83,16 @@ def _text(environ, settings) -> str:
         raise Refused(415, f"send the query as a form ({FORM}), its text in the field query=, "
                            f"not {sent}")
     fields.form_charset(content_type)
-    form = fields.parse_params(fields.read_body(environ, settings.max_request_bytes),
-                               "form body", settings.max_query_bytes)
-    texts = form.get("query", [])
-    if len(texts) != 1:
-        raise Refused(400, "the form has no field query=: send the query's text in it"
-                      if not texts else f"the form has {len(texts)} fields query=: send one")
-    return texts[0].removeprefix(_BOM)
+
+
+def _refused_by_head(environ) -> bool:
+    """Return whether ``_check_head`` refuses the request: that refusal is its answer, not a
+    412 (``preconditions.unperformed``)."""
+    try:
+        _check_head(environ)
+    except Refused:
+        return True
+    return False
 
 
 def _runs(text: str, tokens) -> bool:
