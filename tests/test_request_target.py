@@ -75,3 +75,17 @@ def test_an_options_of_a_url_with_an_empty_path_is_answered_as_options_star(endp
     answer = _sent(endpoint, f"OPTIONS {endpoint}/sparql HTTP/1.1\r\nHost: {host}\r\n"
                              "Connection: close\r\n\r\n".encode())
     assert answer.startswith(b"HTTP/1.1 204 ")
+
+
+def test_any_other_url_with_an_empty_path_is_the_roots(endpoint):
+    # 'GET http://h' and 'OPTIONS http://h?x' were a 308 (werkzeug's HTML page) to http://h/,
+    # and 'POST http://h' a 404 where 'POST /' is a 405: RFC 3986 (6.2.3) makes them one URL.
+    host = urllib.parse.urlsplit(endpoint).netloc
+    for line, status, allow in ((f"GET {endpoint}", b"200", None),
+                                (f"GET {endpoint}?x=1", b"200", None),
+                                (f"POST {endpoint}", b"405", b"Allow: GET, HEAD, OPTIONS"),
+                                (f"OPTIONS {endpoint}?x", b"204", b"Allow: GET, HEAD, OPTIONS")):
+        answer = _sent(endpoint, f"{line} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+                                 "Content-Length: 0\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 " + status + b" "), (line, answer[:300])
+        assert allow is None or allow in answer.split(b"\r\n"), (line, answer[:300])

@@ -9,7 +9,9 @@ cannot be addressed by, or one that is no path, is a 400 saying why, before any 
   reads no path in it.
 - **An OPTIONS's absolute-form target with an empty path and no query** (``OPTIONS
   http://h``): answered as ``OPTIONS *``, which RFC 9112 (3.2.4) has the last proxy forward
-  it as, where werkzeug answered it 308 to ``http://h/``.
+  it as, where werkzeug answered it 308 to ``http://h/``; any other with an empty path
+  (``GET http://h``, ``OPTIONS http://h?x``) is the root's, ``/``, which RFC 3986 (6.2.3)
+  makes the same URL, where werkzeug answered it 308, an HTML page, to ``http://h/``.
 - **A target holding bytes that are not ASCII** (``curl 'http://h/search?q=Äö'``, which sends
   the UTF-8 bytes as typed): waitress's "Bad URI", which named neither the target nor the fix.
 """
@@ -71,8 +73,11 @@ def check(request) -> None:
     if not request.proxy_netloc.rpartition("@")[2].split(":")[0]:
         raise ParsingError(f"the request's target {scheme}://... names no host (RFC 9110, "
                            "4.2.1): name one, or send the path alone with a Host header")
-    if request.command == "OPTIONS" and not request.path and "?" not in request.request_uri:
-        request.path = request.request_uri = "*"  # of the server, not of its root (RFC 9112)
+    if not request.path:
+        if request.command == "OPTIONS" and "?" not in request.request_uri:
+            request.path = request.request_uri = "*"  # of the server, not of its root (RFC 9112)
+        else:
+            request.path = "/"  # the root's (RFC 3986, 6.2.3), not a 308 to it
 
 
 def _check_origin_target(target: str, method: str) -> None:
