@@ -373,12 +373,12 @@ def test_a_server_set_up_by_variables_logs_a_request_dropped_for_its_client(
         # waits for one, and its client resets: it is dropped, and the log says so.
         busy = [helpers.sent(port, f"127.0.1.{k}", helpers.request(helpers.HEAVY))
                 for k in range(1, 4)]
-        time.sleep(0.5)
+        helpers.loaded(port, "queries", "running", 3)  # not slept on: a guess load outlasts
         gone = helpers.sent(port, "127.0.1.11", helpers.request(helpers.LOOKUP))
         # Read by the server before the reset (one read with its request is never queued),
-        # then given the time to wait for a thread.
+        # and waiting for a thread.
         helpers.read_by_server(gone)
-        time.sleep(0.5)
+        helpers.loaded(port, "queries", "waiting for a slot", 1)
         helpers.reset(gone)
         assert set(sum(map(helpers.statuses, busy), [])) == {503}
         deadline = time.monotonic() + 10
