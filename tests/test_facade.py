@@ -485,7 +485,7 @@ def test_ctrl_c_ends_the_wait_for_a_query_in_this_process_at_once(settings):
             sent = time.time()
             out, _ = process.communicate(timeout=60)
             caught, said, label = out.splitlines()
-            assert float(caught) - sent < 2
+            assert float(caught) - sent < 10  # not hours; 2 s were a loaded machine's guess
             said = json.loads(said)
             # What was interrupted, and what goes on; not the internals of the wait.
             assert said.strip().splitlines()[-1].startswith(
@@ -637,23 +637,26 @@ def test_validate_waits_for_an_add_committing_in_its_data_folder(tmp_path):
     settings = Settings.from_json({"root": project})
     ag.validate([SHAPES / "domain.pass.ttl"], settings)  # built once: the wait alone is timed
     committing = threading.Event()
+    released = []
 
     def commit():
         with data_folder.DataLock(project / "data"), data_folder.changing(project / "data"):
             committing.set()
             time.sleep(1.5)
+            released.append(time.monotonic())
 
     writer = threading.Thread(target=commit)
     writer.start()
     try:
         assert committing.wait(30)
-        started = time.monotonic()
         result = ag.validate([SHAPES / "domain.pass.ttl"], settings)
-        waited = time.monotonic() - started
+        validated = time.monotonic()
     finally:
         writer.join()
     assert result.conforms
-    assert waited >= 1.0, waited
+    # Done after the commit let go: the order, where 'waited at least 1 s of the 1.5' failed
+    # if this thread, on a loaded machine, came back to it over 0.5 s after the commit began.
+    assert validated > released[0], (validated, released)
 
 
 def test_ctrl_c_during_adds_commit_leaves_the_data_folder_whole_and_says_so(tmp_path,

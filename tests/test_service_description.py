@@ -404,7 +404,8 @@ def test_while_one_request_looks_the_others_answer_from_the_last_listing(tmp_pat
     assert reading.wait(10)
     started = time.monotonic()
     assert [q["title"] for q in examples.current()] == ["One"]  # at once, the last listing
-    assert time.monotonic() - started < 1
+    # Held up, it waits the 10 s of go_on: 5 s tell it from a loaded machine's slow call.
+    assert time.monotonic() - started < 5
     go_on.set()
     looking.join(10)
     assert [q["title"] for q in examples.current()] == ["One", "Two"]
