@@ -898,7 +898,8 @@ def test_a_store_dripping_its_headers_is_stopped_at_the_time_limit():
         started = time.monotonic()
         with pytest.raises(StoreError, match=r"did not answer within 1 s"):
             RemoteStore(url, timeout=1).select("ASK {}", [])
-        assert time.monotonic() - started < 5
+        # Held by the drip, 45 s: 10 s tell it from a loaded machine's slow stop at 1 s.
+        assert time.monotonic() - started < 10
 
 
 def test_an_answer_without_a_media_type_is_no_answer():

@@ -417,6 +417,8 @@ def test_an_answer_given_while_the_server_went_on_to_another_build_is_not_tagged
         servers.working(engine, since)  # once it runs there (0.5 s slept was a guess)
         waiter = threading.Thread(target=lambda: answers.__setitem__("label", ask(label, "127.0.0.1")))
         waiter.start()  # waits for a thread of the engine
+        from helpers import loaded
+        loaded(served.port, "queries", "waiting for a slot", 1)  # as the load comes, not after
         served.load()
         waiter.join(60)
         status, headers, body = answers["label"]
