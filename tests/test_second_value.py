@@ -107,3 +107,20 @@ def test_a_claims_two_values_in_a_proposal_are_named_with_their_lines(settings, 
     # (in the order of their places: more.ttl's first)
     assert found.message.endswith(f'(value(s): "FXC" ({other}:{c}), "FXA" (line {a}), "FXB" '
                                   f'(line {b}))'), found.message
+
+
+def test_a_claims_value_written_in_brackets_is_named_on_its_own_line(settings, tmp_path):
+    # validate's Locator gives a [ ... ] node the parser's label, which no file writes: its
+    # place was the claim's first rdf:object line ('[ ] (line 20)', two lines above it).
+    proposal = tmp_path / "bracket.ttl"
+    text = turtle_prologue() + (
+        "claim:FxBracket a ag:Claim ;\n    rdf:subject id:FxState ;\n"
+        "    rdf:predicate ag:acronym ;\n"
+        '    rdf:object "FXA" ;\n    rdf:object "FXB" ;\n    rdf:object [ a ag:Thing ] ;\n'
+        "    ag:rank ag:NormalRank ;\n    prov:wasDerivedFrom ev:fx-base .\n")
+    proposal.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    at = lines.index("    rdf:object [ a ag:Thing ] ;") + 1
+    report = validation.validate(settings.with_(data_dir=BASE_DATA), [proposal])
+    [found] = [f for f in report.findings if f.component == MAX]
+    assert f"[ ] (line {at})" in found.message, found.message

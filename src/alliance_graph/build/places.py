@@ -194,14 +194,16 @@ class Places:
                         None)
             if line is not None:
                 return line
-        return None
+        # A label no file writes (validate's Locator gives a [ ... ]'s node the parser's):
+        # its [ ... ], where a claim's rdf:object [ ... ] was placed on its first rdf:object.
+        return self._bracket_line(name, s, p, o) if isinstance(o, ox.BlankNode) else None
 
     def _bracket_line(self, name: str, s, p, o: ox.BlankNode) -> int | None:
         """Return the line of the ``[ ... ]`` writing ``o`` as the object of ``s p`` in file
         ``name``, of those ``s p`` opens (``_opened``): a claim's rdf:object [ ... ] was placed
         on the claim's first rdf:object line, another value's (claim-multiple named it there,
         and not from that line).  Not a list's node, written ( ... )."""
-        if any(q.predicate == _FIRST for q in self.store.quads_for_pattern(o, None, None)):
+        if any(predicate == _FIRST for predicate, _ in self.stated(o, name)):
             return None
         start = self._blank_position(s, name) if isinstance(s, ox.BlankNode) else None
         opened = self._opened(o, s, p, name, start)
