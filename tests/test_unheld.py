@@ -8,14 +8,15 @@ import fcntl
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from alliance_graph import unheld as module
+from alliance_graph.proc import stat_fields
 from alliance_graph.unheld import unheld
 from flock_processes import held_by_another_process, without_flock
+from helpers import until
 
 
 def entries(tmp_path: Path) -> tuple[Path, Path]:
@@ -62,10 +63,11 @@ def test_an_entry_of_the_other_kind_a_link_or_none_is_not_unheld(tmp_path):
         pass
 
 
-# A process writing into the named pipe argv[1]: it opens it (which waits for a reader), says
-# so, and writes a line.
+# A process writing into the named pipe argv[1]: it says it opens it, opens it (which waits
+# for a reader), says so, and writes a line.
 _PIPE_WRITER = """
 import os, sys
+print("opening", flush=True)
 fd = os.open(sys.argv[1], os.O_WRONLY)
 print("opened", flush=True)
 os.write(fd, b"the user's line\\n")
@@ -81,7 +83,10 @@ def test_a_pipe_of_a_temporary_files_name_is_not_opened(tmp_path):
     writer = subprocess.Popen([sys.executable, "-c", _PIPE_WRITER, str(pipe)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(0.2)  # the writer waits in its open
+        # The writer waits in its open: asleep past its line, the open all that is left (0.2 s
+        # slept was a guess its start outlasts on a loaded machine, and then nothing waited).
+        assert writer.stdout.readline() == "opening\n"
+        assert until(lambda: stat_fields(writer.pid)[0] == "S", 30), stat_fields(writer.pid)
         for folder in (False, True):
             with unheld(pipe, folder=folder) as free:
                 assert not free
