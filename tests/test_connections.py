@@ -1085,8 +1085,9 @@ def _dropped_reading_nothing(endpoint, query: str, source: str, close: bool = Fa
         sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": query}).encode()
                      + b" HTTP/1.1\r\nHost: x\r\nAccept: application/n-triples\r\n"
                      + (b"Connection: close\r\n" if close else b"") + b"\r\n")
-        time.sleep(1)
-        assert held() == 1
+        # Held once taken (read 1 s after the send, it raced the drop due a second after the
+        # answer: a loaded machine's late look could find it gone and fail).
+        assert until(lambda: held() == 1, 10), "the front never took the connection"
         ends = time.monotonic() + 10  # reading nothing: dropped after the 1 s, give or take
         while held() and time.monotonic() < ends:
             time.sleep(0.2)
@@ -1431,6 +1432,9 @@ def test_sigterm_with_queries_waiting_for_the_engine_exits_once_the_running_ones
                 sock.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": SLOW}).encode()
                              + b" HTTP/1.1\r\nHost: x\r\n\r\n")
                 socks.append(sock)
+        # Told 1 s after the four are running (a fixed 1 s from the sends was a guess a loaded
+        # machine outlasts: queries begun later end later, past the bound), so they end 2 s on.
+        loaded(port, "queries", "running", 4)
         time.sleep(1)
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
