@@ -1906,6 +1906,35 @@ def test_click_not_importing_is_said_in_a_line_before_any_command(tmp_path):
         "checkout, pip install -e .)\n")
 
 
+def _broken(tmp_path, package: str, text: str, args: list[str]) -> str:
+    """Return what the command line says, exit 2 and nothing on standard output, run with a
+    dependency ``package`` whose file holds ``text`` first on its path."""
+    (tmp_path / package).mkdir()
+    (tmp_path / package / "__init__.py").write_text(text)
+    ran = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert (ran.returncode, ran.stdout) == (2, ""), ran.stderr[-800:]
+    return ran.stderr
+
+
+@pytest.mark.parametrize("package, args, start", [
+    ("waitress", ["serve", "--port", "0"], "the serve command could not be loaded"),
+    ("click", ["stats"], "alliance-graph could not start")])
+def test_a_dependency_raising_as_it_is_imported_is_named_with_its_line_and_no_traceback(
+        tmp_path, package, args, start):
+    # A dependency whose own code raised as it was imported (a NameError) was a traceback,
+    # exit 1, where one that is not Python is said in a line, exit 2.
+    said = _broken(tmp_path, package, "import os\nraise NameError('broken')\n", args)
+    assert said == (
+        f"error: {start}, a module it needs not importing ({package}, at "
+        f"{tmp_path / package / '__init__.py'}:2: NameError: broken): reinstall alliance-graph "
+        "(pip install --force-reinstall alliance-graph; in a checkout, pip install -e .)\n")
+    # An error a command's own work raises, no import running, is no broken installation.
+    with pytest.raises(ValueError) as caught:
+        int("x")
+    assert import_failure(caught.value) is None
+
+
 @pytest.mark.parametrize("package, text, line, said, args", [
     ("waitress", "import os\nx = (\n", 2, "'(' was never closed", ["serve", "--port", "0"]),
     ("rdflib", "import os\n\tdef f(:\n", 2, "unexpected indent", ["export", "--format", "nt"])])
@@ -1914,12 +1943,7 @@ def test_a_dependency_that_is_not_python_is_named_with_its_line_and_no_traceback
     # waitress (serve) or rdflib (export, and serve) with a syntax error, a broken
     # installation, imported as the command runs: a traceback, where one missing was said in
     # a line (cli/command_list.py).
-    (tmp_path / package).mkdir()
-    (tmp_path / package / "__init__.py").write_text(text)
-    ran = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "PYTHONPATH": str(tmp_path)})
-    assert (ran.returncode, ran.stdout) == (2, ""), ran.stderr[-800:]
-    assert ran.stderr == (
+    assert _broken(tmp_path, package, text, args) == (
         f"error: the {args[0]} command could not be loaded, a module it needs not importing "
         f"({package}, at {tmp_path / package / '__init__.py'}:{line}, is not valid Python: "
         f"{said}): reinstall alliance-graph (pip install --force-reinstall alliance-graph; in "

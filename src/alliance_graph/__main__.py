@@ -44,10 +44,12 @@ def _own_stdout(stdout):
                             write_through=getattr(stdout, "write_through", False))
 
 
-def import_failure(exc: SyntaxError) -> str | None:
+def import_failure(exc: Exception) -> str | None:
     """Return what ``exc`` says of the module whose import raised it, its file and line, or
     None when no import did: rdflib's parser raises SyntaxError for bad Turtle, the work of a
-    command whose modules are in, which a reinstall does not mend.
+    command whose modules are in, which a reinstall does not mend.  Any error a module's own
+    code raises as it is imported is so (a dependency's ``NameError`` or ``RuntimeError`` was
+    a traceback, exit 1, where its SyntaxError was a line, exit 2).
 
     Compiling a module's file raises it with the file's place, under the import system's
     frames (``importlib.import_module``), or, where Python drops those (an ``import``
@@ -64,13 +66,14 @@ def import_failure(exc: SyntaxError) -> str | None:
     if last is None:
         return None
     code = last.tb_frame.f_code
-    if exc.filename and (code.co_filename.startswith("<frozen importlib") or
-                         dis.opname[code.co_code[last.tb_lasti]] == "IMPORT_NAME"):
+    if isinstance(exc, SyntaxError) and exc.filename and (
+            code.co_filename.startswith("<frozen importlib") or
+            dis.opname[code.co_code[last.tb_lasti]] == "IMPORT_NAME"):
         return (f"{_module_of(exc.filename)}, at {exc.filename}:{exc.lineno}, is not valid "
                 f"Python: {exc.msg}")
     if running is not None:
         file = running.tb_frame.f_code.co_filename
-        return f"{_module_of(file)}, at {file}:{running.tb_lineno}: SyntaxError: {exc}"
+        return f"{_module_of(file)}, at {file}:{running.tb_lineno}: {type(exc).__name__}: {exc}"
     return None
 
 
@@ -89,9 +92,9 @@ def _module_of(filename: str) -> str:
     return path.stem
 
 
-def unimportable(exc: ImportError | SyntaxError) -> str:
+def unimportable(exc: Exception) -> str:
     """Return what the command line says of a module of the installation not importing."""
-    said = import_failure(exc) if isinstance(exc, SyntaxError) else None
+    said = None if isinstance(exc, ImportError) else import_failure(exc)
     return (f"a module it needs not importing ({said or exc}): reinstall alliance-graph (pip "
             "install --force-reinstall alliance-graph; in a checkout, pip install -e .)")
 
@@ -125,7 +128,9 @@ def run() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
-    except (ImportError, SyntaxError) as exc:  # (raised importing, here)
+    except Exception as exc:  # (raised importing, here)
+        if not isinstance(exc, ImportError) and import_failure(exc) is None:
+            raise
         sys.stderr.write(f"error: alliance-graph could not start, {unimportable(exc)}\n")
         sys.exit(2)
     main()

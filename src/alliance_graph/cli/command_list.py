@@ -52,12 +52,13 @@ COMMANDS = {
 
 class Unloadable(click.ClickException):
     """A command whose modules do not import (a package of the installation missing or
-    broken, one of its files not Python: a SyntaxError, named by module and file:line): said
-    in a line, exit 2, where a traceback ended the command, or its help."""
+    broken, one of its files not Python, a SyntaxError, or raising as it runs, a NameError:
+    named by module and file:line): said in a line, exit 2, where a traceback ended the
+    command, or its help."""
 
     exit_code = 2
 
-    def __init__(self, name: str, exc: ImportError | SyntaxError):
+    def __init__(self, name: str, exc: Exception):
         super().__init__(f"the {name} command could not be loaded, {unimportable(exc)}")
 
     def format_message(self) -> str:  # (said as every error of the command line is)
@@ -80,7 +81,9 @@ class Commands(MutableMapping):
             # Its module registers it (and the others it defines) with the group.
             try:
                 importlib.import_module(f"{__package__}.{COMMANDS[name][0]}")
-            except (ImportError, SyntaxError) as exc:  # (raised importing, here)
+            except Exception as exc:  # (raised importing, here, as its module's own code ran)
+                if not isinstance(exc, ImportError) and import_failure(exc) is None:
+                    raise
                 raise Unloadable(name, exc) from None
         return self._loaded[name]
 
@@ -142,7 +145,7 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except ImportError as exc:
             raise Unloadable(ctx.invoked_subcommand or ctx.info_name, exc) from None
-        except SyntaxError as exc:
+        except Exception as exc:  # (a SyntaxError, or a dependency's NameError, importing)
             if import_failure(exc) is None:
                 raise
             raise Unloadable(ctx.invoked_subcommand or ctx.info_name, exc) from None
