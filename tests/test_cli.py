@@ -1885,6 +1885,16 @@ def test_a_syntax_error_reads_as_a_broken_installation_only_where_an_import_rais
     (tmp_path / "broken_two.py").write_text("def f(:\n")
     assert import_failure(raised(lambda: importlib.import_module("broken_two"))) == (
         f"broken_two, at {tmp_path / 'broken_two.py'}:1, is not valid Python: invalid syntax")
+    # A file of null bytes, said with no file: the module imported, not the importing one.
+    (tmp_path / "nul_one.py").write_bytes(b"x = 1\x00\n")
+
+    def nul_statement():
+        import nul_one  # noqa: F401
+
+    # (3.11 says no file; a later Python may say it, and its place: "nul_one, at ...")
+    said = import_failure(raised(nul_statement))
+    assert said.startswith("nul_one, ") and "is not valid Python: " in said, said
+    assert "null bytes" in said and "test_cli, at" not in said, said
     # A module's own code raising it as it is imported: named by that module's line.
     assert import_failure(raised(lambda: importlib.import_module("parsing_one"))) == (
         f"parsing_one, at {tmp_path / 'parsing_one.py'}:3: SyntaxError: '(' was never closed "

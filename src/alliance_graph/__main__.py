@@ -66,11 +66,19 @@ def import_failure(exc: Exception) -> str | None:
     if last is None:
         return None
     code = last.tb_frame.f_code
+    statement = dis.opname[code.co_code[last.tb_lasti]] == "IMPORT_NAME"
     if isinstance(exc, SyntaxError) and exc.filename and (
-            code.co_filename.startswith("<frozen importlib") or
-            dis.opname[code.co_code[last.tb_lasti]] == "IMPORT_NAME"):
+            statement or code.co_filename.startswith("<frozen importlib")):
         return (f"{_module_of(exc.filename)}, at {exc.filename}:{exc.lineno}, is not valid "
                 f"Python: {exc.msg}")
+    name = next((i.argval for i in dis.get_instructions(code) if i.offset == last.tb_lasti),
+                "") if statement else ""
+    if isinstance(exc, SyntaxError) and name:
+        # No file said (null bytes in it: "source code string cannot contain null bytes"):
+        # the module the statement imports, where the one importing it was named.
+        above = " (or a package it is in)" if "." in name else ""
+        return (f"{name}{above}, imported at {code.co_filename}:{last.tb_lineno}, is not "
+                f"valid Python: {exc.msg}")
     if running is not None:
         file = running.tb_frame.f_code.co_filename
         return f"{_module_of(file)}, at {file}:{running.tb_lineno}: {type(exc).__name__}: {exc}"
