@@ -216,6 +216,10 @@ def test_a_406_for_an_unreadable_weight_says_the_weight_is_why(endpoint):
         assert status == 406 and body.decode().startswith(
             f"the Accept header's weight in {sent} is no qvalue (a qvalue is 0 or 1"), body
     assert fetch(url, headers={"Accept": "text/turtle;q=0.5"})[0] == 200
+    # Its bytes as typed, UTF-8: 'q=ä' was quoted 'q=Ã¤' (the header read as latin-1).
+    for sent, shown in ((b"text/turtle;q=\xc3\xa4", "q=ä is"), (b"text/turtle;q=\xe4", "q=\\xe4 is")):
+        status, _, body = fetch(url, headers={"Accept": sent})
+        assert status == 406 and shown in body.decode(), body
     # A weight of a range naming nothing here is not what stopped it.
     status, _, body = fetch(url, headers={"Accept": "image/png;q=abc"})
     assert status == 406 and body.startswith(b"none of the formats in the Accept header")
