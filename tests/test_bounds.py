@@ -227,9 +227,9 @@ def test_a_long_list_of_keys_is_read_in_linear_time():
     # Each bracketed key is looked at to its ')' (is it a variable?): looking through a copy
     # of the rest of the query each time took time quadratic in the number of keys.
     text = "SELECT * { ?s ?p ?o } ORDER BY " + "(?s) " * 40_000
-    started = time.process_time()  # CPU time: wall time counts the machine's load
+    started = time.thread_time()  # CPU time: wall time counts the machine's load
     tokens_within(text, Bounds(max_bytes=1_000_000, max_tokens=200_000))
-    assert time.process_time() - started < 3
+    assert time.thread_time() - started < 3
 
 
 def test_group_concats_separator_is_no_pattern_separator_nor_equality():
@@ -480,12 +480,12 @@ def test_a_word_of_glued_keywords_counts_as_the_tokens_the_engine_reads(text, wh
     # The checks split such a word into its keywords, token by token: 99 kB of "AAA..."
     # held the front's interpreter for 0.3 s, passed as one token.  Over the bound, it is
     # refused before anything splits it.
-    started = time.process_time()  # CPU time: wall time counts the machine's load
+    started = time.thread_time()  # CPU time: wall time counts the machine's load
     with pytest.raises(Refused, match="more than 20,000 tokens") as refused:
         tokens_within(text, DEFAULT_BOUNDS)
     assert refused.value.status == 400
     assert where in str(refused.value) and "(Settings.max_query_tokens)" in str(refused.value)
-    assert time.process_time() - started < 1
+    assert time.thread_time() - started < 1
 
 
 @pytest.mark.parametrize("text, tokens", [

@@ -469,10 +469,10 @@ def test_a_node_of_megabytes_nothing_describes_is_offered_no_name_in_a_moment(mi
     facts = mini.data_dir / "facts.ttl"
     old, new = added_claim(f"id:{name}y", "ag:coFundedBy", "id:UnitedStates")
     facts.write_text(facts.read_text().replace(old, f"id:{name}x a ag:State .\n\n" + new, 1))
-    start = time.process_time()  # CPU time: wall time counts the machine's load
+    start = time.thread_time()  # CPU time: wall time counts the machine's load
     with pytest.raises(LoadError) as err:
         build.build_quads(mini)
-    assert time.process_time() - start < 3, "no name past 1,000 characters is compared"
+    assert time.thread_time() - start < 3, "no name past 1,000 characters is compared"
     said = [p for p in err.value.problems if p.message.endswith("[entity-unlabelled-violation]")]
     assert said and all(spelling.NOT_IN_GRAPH not in p.message for p in said), said
 

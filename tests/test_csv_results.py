@@ -107,10 +107,10 @@ def test_a_run_of_hashes_after_iri_is_read_in_linear_time(kg):
     # (\s|#[^\n\r]*)* between IRI and its '(' could cut a run of n '#' into comments 2**n
     # ways: 22 took 0.84 s, 26 about 13 s, and a valid query of 40 (in a comment) held the
     # engine's lock for hours, at the engine's next CSV answer.
-    started = time.process_time()
+    started = time.thread_time()
     assert csv_results.oxigraph_writes(kg, "SELECT * {} # iri" + "#" * 26)
     assert csv_results.oxigraph_writes(kg, "SELECT * {} # iri" + "#" * 100_000 + "\n")
-    assert time.process_time() - started < 1
+    assert time.thread_time() - started < 1
 
 
 def test_an_ordinary_query_over_a_build_is_left_to_oxigraph_from_the_start(kg):

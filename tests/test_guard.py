@@ -475,12 +475,12 @@ def test_prefixes_glued_to_keywords_are_kept():
 def test_a_long_run_of_glued_keywords_is_read_in_linear_time(text):
     """A word of 90 kB that is a run of keywords (each one to the engine) is split in time
     linear in it (copying the run so far at each keyword took 4 s and more)."""
-    started = time.process_time()  # CPU time: wall time counts the machine's load
+    started = time.thread_time()  # CPU time: wall time counts the machine's load
     try:
         guard.check(text, P)
     except guard.Refused:
         pass
-    assert time.process_time() - started < 2
+    assert time.thread_time() - started < 2
 
 
 @pytest.mark.parametrize("text,where", [
@@ -1340,12 +1340,12 @@ def test_a_comment_a_carriage_return_alone_ends_is_refused_at_the_endpoint():
 def test_comments_are_read_for_a_lone_carriage_return_in_linear_time(text):
     """A run of '#' was searched for a comment a CR alone ends from each '#' (quadratic):
     99 kB of them, within the size bound, held the front (and every client) for 26 s."""
-    started = time.process_time()  # CPU time: wall time counts the machine's load
+    started = time.thread_time()  # CPU time: wall time counts the machine's load
     try:
         guard.check(text, P, standard=True)
     except guard.Refused:
         pass
-    assert time.process_time() - started < 1
+    assert time.thread_time() - started < 1
 
 
 @pytest.mark.parametrize("text, said", [

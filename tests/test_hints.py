@@ -289,10 +289,10 @@ def test_an_undeclared_prefix_of_megabytes_is_offered_no_project_prefix_in_a_mom
     # for none can be close to a prefix of a few letters.
     path = tmp_path / "aid.ttl"
     path.write_text(PREFIXES + f'id:FxState rdsf{"s" * 8_000_000}:label "x" .\n', encoding="utf-8")
-    start = time.process_time()  # CPU time: wall time counts the machine's load
+    start = time.thread_time()  # CPU time: wall time counts the machine's load
     with pytest.raises(LoadError) as refused:
         default_route(path)
-    assert time.process_time() - start < 2, "a prefix of more than 200 characters is no slip"
+    assert time.thread_time() - start < 2, "a prefix of more than 200 characters is no slip"
     [problem] = refused.value.problems
     assert str(problem).endswith("(8,000,004 characters): has not been declared"), str(problem)
 

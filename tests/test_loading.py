@@ -415,10 +415,10 @@ def test_a_run_of_hashes_after_a_slip_is_read_in_linear_time(hashes):
     # word follows: 24 took validate 0.8 s more, 30 about a minute, 40 hours.
     text = ("@prefix ag: <https://alliance-graph.example/ontology/> .\n"
             f"ag:x ag:y ag:z ag:w {'#' * hashes}\nag:v\n")
-    started = time.process_time()
+    started = time.thread_time()
     with pytest.raises(loading.LoadError) as refused:
         loading.parse_turtle(text, "data/aid.ttl")
-    assert time.process_time() - started < 1
+    assert time.thread_time() - started < 1
     assert str(refused.value.problems[0]).startswith("data/aid.ttl:2:"), refused.value.problems
 
 
@@ -480,6 +480,6 @@ def test_a_kind_is_found_in_linear_time_past_a_quote_left_open():
     # A quote no other closes, then escaped quotes: each tried as a value's start to the line's
     # end would take 19 s for 40,000 of them.
     from alliance_graph.build.problem_list import kind
-    started = time.process_time()
+    started = time.thread_time()
     assert kind('x "' + '\\"' * 40_000 + " 12") == 'x "' + '\\"' * 40_000 + " …"
-    assert time.process_time() - started < 0.5
+    assert time.thread_time() - started < 0.5

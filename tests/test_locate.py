@@ -484,9 +484,9 @@ def test_thousands_of_brackets_one_predicate_opens_are_each_placed_on_their_line
     [name] = inputs.proposals
     note = ox.NamedNode(AG + "note")
     nodes = {q.object.value: q.subject for q in inputs.quads if q.predicate == note}
-    start = time.process_time()  # CPU time: wall time counts the machine's load
+    start = time.thread_time()  # CPU time: wall time counts the machine's load
     lines = [loc.locate(nodes[f"n{i}"], note, ox.Literal(f"n{i}"))[1] for i in range(n)]
-    assert time.process_time() - start < 5
+    assert time.thread_time() - start < 5
     assert lines == list(range(6, 6 + n))
 
 
@@ -651,8 +651,8 @@ def test_ten_thousand_brackets_are_each_placed_on_their_own_line_in_linear_time(
     text = TEXT.split("\n\n")[0] + "\n\nid:A ag:part " + " ,\n    ".join(
         bracket.format(i=i) for i in range(n)) + " .\n"
     store, places = built(text)
-    start = time.process_time()  # CPU time: wall time counts the machine's load
+    start = time.thread_time()  # CPU time: wall time counts the machine's load
     lines = [places.node_line("data/x.ttl", q.object) for q in store.quads_for_pattern(
         ox.NamedNode(ID + "A"), ox.NamedNode(AG + "part"), None, None)]
-    assert time.process_time() - start < 5
+    assert time.thread_time() - start < 5
     assert sorted(lines) == list(range(6, 6 + n))

@@ -298,10 +298,10 @@ def test_a_head_trickled_a_byte_at_a_time_costs_work_as_its_length():
     # a byte at a time took 3.6 s of processor time here, 0.09 s now.
     head = GOOD + b"X-Pad: " + b"a" * 65_000 + b"\r\n\r\n"
     parser = Parser(Adjustments(max_request_header_size=70_000))
-    started = time.process_time()
+    started = time.thread_time()
     for at in range(len(head)):
         assert parser.received(head[at:at + 1]) == 1
-    assert time.process_time() - started < 1.0
+    assert time.thread_time() - started < 1.0
     assert parser.completed and parser.error is None and len(parser.headers["X_PAD"]) == 65_000
 
 

@@ -33,9 +33,9 @@ def test_thousands_of_distinct_names_cost_a_bounded_search_each():
     # Each name was compared with every typed node of its namespace: 3,000 names nothing
     # types among 3,000 typed nodes took 17 s; a bounded search each, about 2 s.
     terms = [f"{ID}Other{i}" for i in range(3000)] + [ID + "Exercis12"]
-    start = time.process_time()  # CPU time: wall time counts the machine's load
+    start = time.thread_time()  # CPU time: wall time counts the machine's load
     found = spelling.node_hints(terms, _typed(3000), [])
-    assert time.process_time() - start < 8
+    assert time.thread_time() - start < 8
     assert found == {ID + "Exercis12": ID + "Exercise12"}
 
 
@@ -74,17 +74,17 @@ def test_a_slip_just_inside_both_ends_is_offered_its_node_wherever_it_sorts_past
     meant = [names[0], names[1], names[len(names) // 2], names[-2], names[-1]]
     slips = {ID + m[0] + "q" + m[2:-2] + "q" + m[-1]: ID + m for m in meant}
     assert len(names) > 200_000 and len(slips) == 5
-    start = time.process_time()  # CPU time: wall time counts the machine's load
+    start = time.thread_time()  # CPU time: wall time counts the machine's load
     assert spelling.node_hints(slips, store, []) == slips
-    assert time.process_time() - start < 20  # about 1.5 s
+    assert time.thread_time() - start < 20  # about 1.5 s
 
 
 def test_a_name_of_60_kb_is_offered_nothing_at_once_among_many():
     names = spelling.Names({n: ID + n for n in _random_claims(100_000)})
-    start = time.process_time()  # CPU time: wall time counts the machine's load
+    start = time.thread_time()  # CPU time: wall time counts the machine's load
     assert names.best("q" * 60_000) is None
     assert names.best("AqBsyHjugD-" + "x" * 980) is None
-    assert time.process_time() - start < 2
+    assert time.thread_time() - start < 2
 
 
 def test_a_name_is_searched_for_once_and_past_the_comparisons_offered_nothing(monkeypatch):

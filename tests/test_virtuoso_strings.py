@@ -30,7 +30,7 @@ def test_many_literals_are_read_once():
     # Each literal's prefix was looked up over the whole query: 5,000 of them took 6.7 s.
     query = ("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT * { VALUES ?x { "
              + '"a"^^xsd:string ' * 5000 + "} }")
-    # This process's CPU, which a loaded machine's clock would stretch past the bound.
-    started = time.process_time()
+    # This thread's CPU, which a loaded machine's clock would stretch past the bound.
+    started = time.thread_time()
     assert untyped(query).count('"a"') == 5000
-    assert time.process_time() - started < 2
+    assert time.thread_time() - started < 2
