@@ -397,3 +397,27 @@ def test_a_store_unable_to_list_its_graphs_says_so_in_the_note(empty_oxigraph):
         "the one meant: "), said
     gone = RemoteStore("http://127.0.0.1:9/query", timeout=2)  # nothing answers there
     assert notes(KnowledgeGraph(gone, gone, []), {f"{graphs}data/aid.tt": "<aid>"}) == []
+
+
+def test_a_store_unable_to_give_the_alignments_leaves_the_other_notes(empty_oxigraph):
+    # Its answer over the bytes the store's client reads: every note of the query was lost
+    # (the names' own too), where a store failing the graphs' listing loses that note alone.
+    import urllib.request
+
+    import pyoxigraph as ox
+
+    from alliance_graph.query.absent_names import notes
+    from alliance_graph.store.graph import KnowledgeGraph
+    from alliance_graph.store.layout import ASSERTED
+    from alliance_graph.store.remote import RemoteStore
+    ag, graph = PREFIX_IRIS["ag"], ASSERTED.value  # (the graph a query sees)
+    insert = " ".join(f"<{ag}Aligned> <{PREFIX_IRIS['rdfs']}subClassOf> "
+                      f"<http://schema.org/ALongEnoughOtherClassName{i:03}> ." for i in range(40))
+    urllib.request.urlopen(urllib.request.Request(
+        empty_oxigraph + "/update", data=f"INSERT DATA {{ GRAPH <{graph}> {{ {insert} }} }}"
+        .encode(), headers={"Content-Type": "application/sparql-update"}), timeout=30).close()
+    remote = RemoteStore(empty_oxigraph + "/query", max_answer_bytes=2_000)
+    kg = KnowledgeGraph(remote, remote, [ox.NamedNode(graph)])
+    said = notes(kg, "SELECT * { ?s a ag:Countrie }")
+    assert said == ["ag:Countrie is in no triple of the graph (a misspelt name matches "
+                    "nothing)"], said

@@ -7,14 +7,18 @@ another vocabulary's class stands over (``ag:State rdfs:subClassOf schema:Countr
 name in a class's place no project class is close to is compared with those vocabularies'
 class names, and the project's classes under the closest are offered: ``ag:State (a subclass
 of schema:Country)``.  Only those alignments are read (a few dozen triples, by the
-``rdfs:subClassOf`` index, however many names the store holds), once a call of the notes.
+``rdfs:subClassOf`` index, however many names the store holds), once a call of the notes;
+a store unable to give them (a remote one's error, an answer over its client's bytes) gives
+no offer, where it lost every note of the query.
 """
 
 from __future__ import annotations
 
 from ..build.spelling import Names
 from ..namespaces import PREFIX_IRIS, shorten
+from ..store.errors import QueryError, StoreError
 from . import results as queries
+from .refused import Refused
 
 _AG = PREFIX_IRIS["ag"]
 # Each project class with a class of another vocabulary it is a subclass of.
@@ -32,7 +36,11 @@ def meant(kg, iri: str, read: dict) -> tuple[str, str] | None:
         return None
     if "aligned" not in read:
         under: dict[str, dict[str, set[str]]] = {}
-        for row in queries.rows(queries.run(kg, _ALIGNED)):
+        try:
+            rows = queries.rows(queries.run(kg, _ALIGNED))
+        except (QueryError, StoreError, Refused):  # the other names' notes stand: none here
+            rows = []
+        for row in rows:
             parent = row["super"].value
             under.setdefault(_local(parent), {}).setdefault(parent, set()).add(row["c"].value)
         read["aligned"] = (Names({local: local for local in under}), under)
