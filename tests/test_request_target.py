@@ -89,3 +89,17 @@ def test_any_other_url_with_an_empty_path_is_the_roots(endpoint):
                                  "Content-Length: 0\r\n\r\n".encode())
         assert answer.startswith(b"HTTP/1.1 " + status + b" "), (line, answer[:300])
         assert allow is None or allow in answer.split(b"\r\n"), (line, answer[:300])
+
+
+def test_a_url_naming_a_user_is_told_so(endpoint):
+    # 'GET http://u:pw@h/' was "a request needs exactly one Host header (or an absolute URL)",
+    # which it had: RFC 9110 (4.2.4) has a recipient treat the user as an error.
+    host = urllib.parse.urlsplit(endpoint).netloc
+    for user in ("u:pw@", "u@", "@"):
+        answer = _sent(endpoint, f"GET http://{user}{host}/status HTTP/1.1\r\nHost: {host}\r\n"
+                                 "Connection: close\r\n\r\n".encode())
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400 ") and body == (
+            b"bad request: the request's target http://user@... names a user, which an http(s) "
+            b"URL may not (RFC 9110, 4.2.4): send the URL without it, credentials in an "
+            b"Authorization header\n"), (user, body)

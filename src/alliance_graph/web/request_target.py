@@ -12,6 +12,8 @@ cannot be addressed by, or one that is no path, is a 400 saying why, before any 
   it as, where werkzeug answered it 308 to ``http://h/``; any other with an empty path
   (``GET http://h``, ``OPTIONS http://h?x``) is the root's, ``/``, which RFC 3986 (6.2.3)
   makes the same URL, where werkzeug answered it 308, an HTML page, to ``http://h/``.
+- **An absolute-form target naming a user** (``GET http://u:pw@h/``): said so (RFC 9110,
+  4.2.4), where it was "a request needs exactly one Host header".
 - **A target holding bytes that are not ASCII** (``curl 'http://h/search?q=Äö'``, which sends
   the UTF-8 bytes as typed): waitress's "Bad URI", which named neither the target nor the fix.
 """
@@ -73,6 +75,10 @@ def check(request) -> None:
     if not request.proxy_netloc.rpartition("@")[2].split(":")[0]:
         raise ParsingError(f"the request's target {scheme}://... names no host (RFC 9110, "
                            "4.2.1): name one, or send the path alone with a Host header")
+    if "@" in request.proxy_netloc:  # was "a request needs exactly one Host header"
+        raise ParsingError(f"the request's target {scheme}://user@... names a user, which an "
+                           "http(s) URL may not (RFC 9110, 4.2.4): send the URL without it, "
+                           "credentials in an Authorization header")
     if not request.path:
         if request.command == "OPTIONS" and "?" not in request.request_uri:
             request.path = request.request_uri = "*"  # of the server, not of its root (RFC 9112)
