@@ -175,3 +175,38 @@ def test_the_validation_page_names_what_a_proposal_wrote_by_its_start(server):
     page = validated(server, body)
     assert len(page) < len(body) + 2 * len(short) + 2048, (len(short), len(page))
     assert "does not conform" in page and COUNTED.search(page)
+
+
+def headed(port: int, method: str, target: str, headers: dict[str, bytes]) -> tuple[int, str]:
+    """Send ``headers`` as the bytes given (http.client would send text as latin-1)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.putrequest(method, target, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", "3")
+        connection.endheaders(b"ASK")
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("target,header,sent,quoted,status", [
+    ("/sparql", "Content-Type", "text/ä", "text/ä", 415),
+    ("/sparql", "Content-Type", "application/sparql-query, text/ä", "text/ä", 400),
+    ("/sparql", "Content-Type", "application/sparql-query; charset=ä", "not ä", 415),
+    ("/sparql", "Content-Encoding", "gzïp", "gzïp", 415),
+    ("/validate", "Content-Type", "text/ä", "text/ä", 415),
+    ("/query/notes", "Content-Type", "text/ä", "text/ä", 415),
+])
+def test_a_refusal_quotes_a_header_as_its_client_typed_it(server, target, header, sent, quoted,
+                                                          status):
+    # WSGI holds a header's bytes as latin-1: "text/ä" sent in UTF-8 was quoted "text/Ã¤" (or,
+    # lower-cased, "text/ã¤"); a byte not UTF-8 is said as its escape.
+    headers = {"Content-Type": b"application/sparql-query", header: sent.encode()}
+    got, said = headed(server, "POST", target, headers)
+    assert got == status and quoted in said and "Ã" not in said and "ã" not in said, said
+    got, said = headed(server, "POST", target, {**headers, header: sent.encode("latin-1")})
+    byte = next(c for c in sent if ord(c) > 127).encode("latin-1")
+    assert got == status and f"\\x{byte.hex()}" in said, said

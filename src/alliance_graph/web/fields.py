@@ -17,6 +17,7 @@ from encodings.aliases import aliases
 from ..clipping import apart, clipped
 from ..query.bounds import too_long
 from ..query.refused import Refused
+from .echoed import typed
 
 # Fields a URL's query string or a form body may carry: the protocol has six names, a few of
 # them repeatable (a graph per named-graph-uri).  Each field costs the front memory and time
@@ -162,10 +163,10 @@ def plain_body(environ) -> None:
     read as sent, and one read as such was a 400 that blamed its bytes for not being UTF-8,
     or was run, a coding named and not applied.  Never decoded here: a few kilobytes of gzip
     can stand for gigabytes."""
-    codings = [c.strip().lower() for c in (environ.get("HTTP_CONTENT_ENCODING") or "").split(",")]
-    if any(c not in ("", "identity") for c in codings):
+    sent = typed(environ.get("HTTP_CONTENT_ENCODING") or "")
+    if any(c.strip().lower() not in ("", "identity") for c in sent.split(",")):
         raise Refused(415, f"the request body is sent with Content-Encoding "
-                           f"{clipped(environ['HTTP_CONTENT_ENCODING'].strip())}; this server "
+                           f"{clipped(sent.strip())}; this server "
                            "reads bodies as they are, uncompressed: send it without a content "
                            "coding")
 
@@ -205,7 +206,8 @@ def one_content_type(content_type: str) -> None:
     one type, "application/sparql-query, text/plain", and refused as unsupported, 415, the
     client told its own type was not the one it sent."""
     if "," in _QUOTED.sub("", content_type):
-        raise Refused(400, f"the request has more than one Content-Type ({clipped(content_type)}): "
+        raise Refused(400, f"the request has more than one Content-Type "
+                           f"({clipped(typed(content_type))}): "
                            "send one")
 
 
@@ -227,7 +229,7 @@ def charset(content_type: str) -> str | None:
     Refuse (415) two that differ: ``charset=utf-8;charset=utf-16`` was read as its first,
     where either may be what the body is in."""
     named: dict[str, str] = {}  # by the encoding each names (utf8 is utf-8)
-    for param in content_type.split(";")[1:]:
+    for param in typed(content_type).split(";")[1:]:
         key, _, value = param.partition("=")
         value = value.strip().strip('"').lower()
         if key.strip().lower() == "charset" and value:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from ..clipping import clipped
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
+from .echoed import typed
 
 # Media types clients send that mean one of our formats, as (media type, format) pairs; the
 # canonical type is in queries.py.  A type may stand for a results format and a graph one.
@@ -248,7 +249,7 @@ def _unweighed(accept: str | None, offered) -> str | None:
     None where no such range names one.  The weight is quoted as sent: ``text/turtle;q``
     was quoted ``q=``, and ``q=1e0`` was called no number, which it is, though no qvalue."""
     types = [t for _, ts in offered for t in ts]
-    unread = [clipped(_as_typed(sent)) for media, q, sent in _elements(accept or "")
+    unread = [clipped(typed(sent)) for media, q, sent in _elements(accept or "")
               if q is not None and not _QVALUE.fullmatch(q.strip().strip('"'))
               and any(_specificity(media, t) >= 0 for t in types)]
     if not unread:
@@ -258,12 +259,6 @@ def _unweighed(accept: str | None, offered) -> str | None:
             "q=0.5: RFC 9110, 12.4.2; no exponent as in 1e0, no sign, never empty), so it is "
             "read as 0, not acceptable, and nothing else the header accepts can be produced "
             "here; available: " + ", ".join(t[0] for _, t in offered))
-
-
-def _as_typed(sent: str) -> str:
-    """Return a header's text (its bytes held as latin-1, as WSGI gives them) as UTF-8, as a
-    client types it: ``q=ä`` was quoted ``q=Ã¤``; a byte not UTF-8 is written ``\\xe4``."""
-    return sent.encode("latin-1", "replace").decode("utf-8", "backslashreplace")
 
 
 def media_type(fmt: Format) -> str:

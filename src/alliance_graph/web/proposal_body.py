@@ -24,6 +24,7 @@ from werkzeug.sansio.multipart import NEED_DATA, Data, Epilogue, Field, File, Mu
 from ..clipping import clipped
 from ..query.refused import Refused
 from . import fields
+from .echoed import typed
 
 TURTLE_TYPES = {"text/turtle", "application/x-turtle"}
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
@@ -88,9 +89,9 @@ def check_head(limit: int) -> str:
         if ctype != "multipart/form-data" and length > limit + FORM_OVERHEAD:
             raise _too_big(limit)
     else:
+        sent = typed(request.headers.get("Content-Type", "")).split(";", 1)[0].strip().lower()
         raise Refused(415, "send the proposal as text/turtle, or as the form at /validate "
-                           "sends it (multipart/form-data), not "
-                           f"{clipped(ctype) or 'no content type'}")
+                           f"sends it (multipart/form-data), not {clipped(sent) or 'no content type'}")
     return ctype
 
 

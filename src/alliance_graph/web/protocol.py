@@ -35,7 +35,7 @@ from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
 from . import answer_mark, client_share, fields, negotiation, service_description, unread_params
-from .echoed import said
+from .echoed import said, typed
 from .fields import form_charset, format_values, parse_params, plain_body, read_body
 
 bp = Blueprint("sparql", __name__)
@@ -117,7 +117,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
     if method == "POST":
         plain_body(environ)
         fields.one_content_type(environ.get("CONTENT_TYPE") or "")
-        ctype = (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
+        ctype = typed(environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
         if ctype == "application/sparql-update":
             raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
         if "query" in args:  # once, the body's was run and the URL's silently ignored

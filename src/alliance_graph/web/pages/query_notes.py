@@ -33,6 +33,7 @@ from ...query import absent_names, dialect
 from ...query.bounds import Bounds, tokens_within
 from ...query.refused import Refused
 from .. import fields, preconditions
+from ..echoed import typed
 
 FORM = "application/x-www-form-urlencoded"
 # The notes an answer holds; the rest are counted.
@@ -79,7 +80,8 @@ def _check_head(environ) -> None:
     content_type = environ.get("CONTENT_TYPE") or ""
     fields.one_content_type(content_type)
     if content_type.split(";", 1)[0].strip().lower() != FORM:
-        sent = f"as {clipped(content_type)}" if content_type.strip() else "with no content type"
+        sent = f"as {clipped(typed(content_type))}" if content_type.strip() \
+            else "with no content type"
         raise Refused(415, f"send the query as a form ({FORM}), its text in the field query=, "
                            f"not {sent}")
     fields.form_charset(content_type)
