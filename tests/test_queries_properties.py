@@ -39,9 +39,10 @@ LEFT_OUT = {
 
 def _rows(kg, text: str) -> list[dict]:
     """Return a query's rows, each variable's value as Oxigraph's term, the result let go
-    here: a CI run found the 41 results this file's tests held in their frames left in
-    reference cycles at its end (``conftest.garbage_collected_here``), which they cannot be
-    when no frame of a test holds one."""
+    here.  The tests read each query with rdflib's SPARQL parser (``reads``), whose pyparsing
+    keeps the exceptions it catches in cycles with their frames, and those frames' callers
+    reach the test's own: a CI run found the 41 results the tests held in their frames among
+    that garbage at the file's end (``conftest.garbage_collected_here``)."""
     result = kg.query(text)
     names = [v.value for v in result.variables]
     return [{name: solution[name] for name in names} for solution in result]
