@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from alliance_graph.build.lines import LineIndex, StringLines, triple_term_line
+from alliance_graph.build.lines import LineIndex, triple_term_line
 from alliance_graph.build.predicates import predicate_end
+from alliance_graph.build.string_lines import StringLines
 from alliance_graph.build.turtle_tokens import prefixes
 
 TEXT = """@prefix id: <https://alliance-graph.example/id/> .
@@ -405,3 +406,14 @@ def test_a_line_break_of_unicode_s_own_in_a_string_does_not_move_the_lines_after
                                    "ontology/note") == (line + 1, 11)
     assert index.value_line("data/x.ttl", line, "y") == line + 1
     assert index.lines("data/x.ttl")[line - 1].startswith("id:B")
+
+
+def test_a_file_read_on_demand_is_read_once_for_all_its_lines():
+    # validate against the prebuilt graph reads no data file: one is read when a finding names
+    # a line of it (second_value), once however many values are placed in it.
+    text = "".join(f"<urn:n{i}> <urn:p> <urn:v{i}> .\n" for i in range(2_000))
+    read: list[str] = []
+    index = LineIndex({}, lambda name: read.append(name) or (text if name == "d.ttl" else None))
+    assert [index.line_of("d.ttl", f"urn:n{i}") for i in range(2_000)] == list(range(1, 2_001))
+    assert index.line_of("gone.ttl", "urn:n1") is None and index.line_of("gone.ttl", "x") is None
+    assert read == ["d.ttl", "gone.ttl"]

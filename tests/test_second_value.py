@@ -34,10 +34,15 @@ def test_a_new_evidence_block_under_a_name_data_holds_says_so(settings, kg, sour
     report = validation.validate(settings, [proposal], prebuilt=kg.store)
     [violation] = [f for f in report.findings if f.severity == "Violation"]
     assert violation.shape.endswith("/evidence-quote"), violation
+    # At the line of data/'s quote selector (the file alone left it to be searched for),
+    # though against the prebuilt graph data/ is not parsed.
+    lines = (settings.data_dir / "installations.ttl").read_text(encoding="utf-8").splitlines()
+    held = lines.index("    oa:hasSelector [ a oa:TextQuoteSelector ;",
+                       lines.index("ev:000-stockpiles a ag:Evidence ;")) + 1
     assert violation.message.endswith(
         "(<https://alliance-graph.example/id/evidence/000-stockpiles> is described in "
-        "data/installations.ttl already: a proposal's facts about it are added to that node, "
-        "so to describe another one, give it a name of its own)"), violation.message
+        f"data/installations.ttl:{held} already: a proposal's facts about it are added to that "
+        "node, so to describe another one, give it a name of its own)"), violation.message
 
 
 AG, ID = f"{BASE}ontology/", f"{BASE}id/"

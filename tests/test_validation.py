@@ -918,8 +918,12 @@ claim:MemorandumOfUnderstanding2016-toYear-2029 a ag:Claim ;
     assert len(on_year) == 2 and len({f.message for f in on_year}) == 2, \
         [f.message for f in on_year]
     count = next(f for f in on_year if f.value is None)
+    lines = (settings.data_dir / "aid.ttl").read_text(encoding="utf-8").splitlines()
+    held = lines.index('    rdf:object "2028"^^xsd:gYear ;', lines.index(
+        "claim:MemorandumOfUnderstanding2016-toYear-2028 a ag:Claim ;")) + 1
     assert "(claim <https://alliance-graph.example/id/claim/MemorandumOfUnderstanding2016-" \
-        "toYear-2028> in data/aid.ttl gives \"2028\"^^<http://www.w3.org/2001/XMLSchema#gYear> " \
+        f"toYear-2028> in data/aid.ttl:{held} gives " \
+        "\"2028\"^^<http://www.w3.org/2001/XMLSchema#gYear> " \
         "already: for one value in the plain graph, rank" in count.message, count.message
     assert "did you mean" not in count.message
 
@@ -1044,12 +1048,18 @@ def test_a_second_rank_for_a_claim_of_data_names_the_rank_there(settings, kg, tm
     report = validation.validate(settings, [proposal],
                                  prebuilt=None if route == "files" else kg.store)
     [finding] = report.findings
+    # The rank's own line (its file alone left the user to search it for the claim): read
+    # against the prebuilt graph too, where data/ is not parsed.
+    lines = (settings.data_dir / "exercises.ttl").read_text(encoding="utf-8").splitlines()
+    rank = lines.index("    ag:rank ag:NormalRank ;", lines.index(
+        "claim:BlueFlag-participant-UnitedStates a ag:Claim ;")) + 1
     assert finding.message.endswith(
-        "(data/exercises.ttl gives <https://alliance-graph.example/ontology/NormalRank> "
+        f"(data/exercises.ttl:{rank} gives <https://alliance-graph.example/ontology/NormalRank> "
         "already: add only adds facts, so to replace a value there, edit that file)"), \
         finding.message
     result = run_cli("validate", proposal, data=settings.data_dir)
-    assert "exercises.ttl gives ag:NormalRank already: add only adds facts" in result.output
+    assert f"exercises.ttl:{rank} gives ag:NormalRank already: add only adds facts" \
+        in result.output, result.output
 
 
 @pytest.mark.parametrize("route", ["files", "prebuilt"])

@@ -64,70 +64,6 @@ def column_number(text: str | bytes, at: int) -> int:
     return at - max((m.end() for m in breaks.finditer(text, 0, at)), default=0) + 1
 
 
-class StringLines:
-    """Answer "on which line is this quoted string first written?" for many strings at once.
-
-    The text's string literals are indexed in one pass, as the Turtle tokens they are (a scan
-    for quotes alone started again at every escaped quote of a long string and ran to its line's
-    end each time: hours for a 5 MB one); a string the index misses is searched for in the text.
-    Typed literals are indexed by their value and datatype too (``typed_line``), however they
-    are quoted and escaped.
-    """
-
-    def __init__(self, text: str):
-        self.text = text
-        self._newlines = [m.start() for m in BREAK.finditer(text)]
-        self._first: dict[str, int] = {}
-        self._typed: dict[tuple[str, str], list[int]] = {}  # each place, in the text's order
-        declared = turtle.prefixes(text)
-        string = None  # the (offset, token) of a string just read, until its datatype
-        typed = False  # a "^^" of its own just read (before an <IRI>, or spaced out)
-        for at, kind, token in turtle.tokens(text):
-            if string is not None and not typed and token.startswith("^^"):
-                typed = token == "^^"
-                if not typed:
-                    self._type(string, kind, token[2:], declared)
-                    string = None
-                continue
-            if string is not None and typed:  # the datatype after a "^^" of its own
-                self._type(string, kind, token, declared)
-            string, typed = ((at, token) if kind == "string" else None), False
-            if kind == "string":
-                self._first.setdefault(token, at)
-
-    def _type(self, string: tuple[int, str], kind: str, datatype: str, declared) -> None:
-        names = turtle.forms(kind, datatype)
-        if not names:
-            return
-        datatype = names[-1]
-        if kind == "iri":
-            datatype = datatype[1:-1]
-        else:
-            prefix, colon, local = datatype.partition(":")
-            if not colon or prefix not in declared:
-                return
-            datatype = declared[prefix] + local
-        self._typed.setdefault((turtle.string_value(string[1]), datatype), []).append(string[0])
-
-    def line(self, needle: str) -> int | None:
-        """Return the 1-based line of the first occurrence of ``needle``, if any."""
-        at = self._first.get(needle)
-        if at is None:
-            at = self.text.find(needle)
-            if at == -1:
-                return None
-        return bisect.bisect_left(self._newlines, at) + 1
-
-    def typed_line(self, value: str, datatype: str, nth: int = 0) -> int | None:
-        """Return the 1-based line of the ``nth`` (the last, past them) literal of ``value``
-        and ``datatype`` (written "...", '...', with triple quotes or escapes), else of the
-        first string ``"value"``."""
-        at = self._typed.get((value, datatype))
-        if at is None:
-            return self.line(f'"{value}"')
-        return bisect.bisect_left(self._newlines, at[min(nth, len(at) - 1)]) + 1
-
-
 def triple_term_line(text: str) -> int | None:
     """Return the line of the first RDF 1.2 reification or triple term a Turtle text writes
     (``<<``, ``<<(``, an annotation ``{|``, a reifier ``~``), if any."""
@@ -205,10 +141,14 @@ class LineIndex:
 
     ``texts`` maps graph names to file texts, or is a function returning that mapping, called
     the first time a line is asked for (the streaming build reads the files only then).
+    ``read`` returns the text of a file ``texts`` lacks (None: none), called the first time a
+    line of that file is asked for: ``validate`` against the prebuilt graph reads no data file,
+    but names the line of a value one holds (``proposals/second_value.py``).
     """
 
-    def __init__(self, texts: dict[str, str] | Callable[[], dict[str, str]]):
-        self._source = texts
+    def __init__(self, texts: dict[str, str] | Callable[[], dict[str, str]],
+                 read: Callable[[str], str | None] | None = None):
+        self._source, self._read, self._tried = texts, read, set()
         self._texts: dict[str, str] | None = None if callable(texts) else _line_feeds(texts)
         self._prefixes: dict[str, dict] = {}  # file -> namespace -> [(order, prefix)]
         self._declarations: dict[str, list[tuple]] = {}
@@ -227,13 +167,23 @@ class LineIndex:
             self._texts = _line_feeds(self._source())
         return self._texts
 
+    def text(self, name: str) -> str | None:
+        """Return the text of file ``name``, read by ``read`` once if ``texts`` lacks it."""
+        texts = self.texts()
+        if name not in texts and self._read is not None and name not in self._tried:
+            self._tried.add(name)
+            read = self._read(name)
+            if read is not None:
+                texts.update(_line_feeds({name: read}))
+        return texts.get(name)
+
     def lines(self, name: str) -> list[str]:
         """Return the lines of file ``name`` (empty when it is not known), split at line feeds
         alone as Turtle and the counts here split them (``str.splitlines`` split a text at a
         U+2028, a form feed or a U+0085 pasted into a string too, and each line after was one
         off)."""
         if name not in self._lines:
-            text = self.texts().get(name, "")
+            text = self.text(name) or ""
             self._lines[name] = text.removesuffix("\n").split("\n") if text else []
         return self._lines[name]
 
@@ -263,7 +213,7 @@ class LineIndex:
     def line_of(self, name: str, iri: str) -> int | None:
         """Return the 1-based line in file ``name`` where ``iri`` is described, if found."""
         if name not in self._terms:
-            self._terms[name] = _term_lines(self.texts().get(name), self.declarations(name))
+            self._terms[name] = _term_lines(self.text(name), self.declarations(name))
         index = self._terms[name]
         if index is None:
             return None
@@ -284,13 +234,13 @@ class LineIndex:
         the names' spellings, the terms' lines and the prefix slips each read them, three
         passes over every token of a file for its first few lines."""
         if name not in self._declarations:
-            self._declarations[name] = list(turtle.declarations(self.texts().get(name, "")))
+            self._declarations[name] = list(turtle.declarations(self.text(name) or ""))
         return self._declarations[name]
 
     def statements(self, name: str) -> Statements:
         """Return the statements of file ``name`` as ``statements.py`` reads them, read once."""
         if name not in self._statements:
-            self._statements[name] = statement_lines(self.texts().get(name, ""))
+            self._statements[name] = statement_lines(self.text(name) or "")
         return self._statements[name]
 
     def block_lines(self, name: str, iri: str) -> list[int]:
@@ -311,7 +261,7 @@ class LineIndex:
         indexed by the names they write, so that placing thousands of them costs a lookup
         each, not a pass over all of them."""
         if name not in self._blanks:
-            text = self.texts().get(name, "")
+            text = self.text(name) or ""
             found = list(turtle.blank_subjects(text))
             at = [a for a, _ in found]
             by_form: dict[str, set[int]] = {}

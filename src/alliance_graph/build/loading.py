@@ -28,8 +28,9 @@ from . import data_folder
 from .blank_names import blank_scope, written_label  # noqa: F401 (for the build's readers)
 from .datatype_hints import Shapes, claims, told
 from .hints import cut_short, directive_slip, encoding_hint, other_format
-from .lines import BREAK, StringLines, line_number, tag_line, triple_term_line
+from .lines import BREAK, line_number, tag_line, triple_term_line
 from .problem_list import listed
+from .string_lines import StringLines
 from .turtle_tokens import glued_numbers
 
 # Datatypes whose values the engine computes with: a literal of one is valid when Oxigraph's

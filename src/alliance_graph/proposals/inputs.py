@@ -107,6 +107,16 @@ class Inputs:
         ordered = lambda files: [q for _, n, _ in files for q in self._quads.get(n, ())]  # noqa: E731
         return ordered(self.ontology) + ordered(self.data) + self.context + ordered(self.proposed)
 
+    def data_text(self, name: str) -> str | None:
+        """Return the text of data file ``name`` (a graph name) when validation did not read it
+        (against the prebuilt graph), for the lines of what it holds alone; None when there is
+        no such file or it cannot be read now."""
+        path = next((p for p, n, _ in self.data if n == name), None)
+        try:
+            return None if path is None else loading.read_text(path, name)
+        except LoadError:  # (changed since the build: the line is left out, not the finding)
+            return None
+
     def proposal_texts(self) -> dict[Path, str]:
         """Return the text of each proposal as it was read and validated, by its path."""
         return {path: self._texts[name] for path, name in zip(self.paths, self.proposals)

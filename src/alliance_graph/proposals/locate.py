@@ -10,6 +10,7 @@ validation parsed, and chooses the file, a proposal before the graph's files.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
@@ -36,8 +37,10 @@ def _same(term):
 class Locator(Places):
     """Find the file and line of a triple, a node or a derived plain triple."""
 
-    def __init__(self, inputs: Inputs):
-        super().__init__(None, LineIndex(inputs.texts))
+    def __init__(self, inputs: Inputs, read_data: bool = False):
+        # ``read_data``: a data file validation did not read is read when a line of it is
+        # asked (``Inputs.data_text``), where a finding names a value it holds.
+        super().__init__(None, LineIndex(inputs.texts, inputs.data_text if read_data else None))
         self.proposals = inputs.proposals
         self.graphs_of: dict[tuple, list[str]] = defaultdict(list)
         self._parents: dict[ox.BlankNode, tuple] = {}
@@ -145,3 +148,19 @@ class Locator(Places):
                 if line is not None:
                     return name, line
         return None, None
+
+
+def data_lines(inputs: Inputs, locator: Locator) -> Callable:
+    """Return ``triple_line`` over every input file: ``locator``'s when validation read data/,
+    else a locator's reading a data file the first time a line of it is asked, made then
+    (against the prebuilt graph data/ is not read, and most validations ask it nothing)."""
+    read = inputs.texts
+    if all(name in read for _, name, _ in inputs.data):
+        return locator.triple_line
+    made: list[Locator] = []
+
+    def line(name: str, s, p, o) -> int | None:
+        if not made:
+            made.append(Locator(inputs, read_data=True))
+        return made[0].triple_line(name, s, p, o)
+    return line

@@ -4,7 +4,8 @@ README's amendments add to a claim of data/ (a note, a link, a qualifier), and a
 reads them as a way to change one too: ``claim:X ag:rank ag:PreferredRank .`` to rank a claim
 anew.  ``add`` only adds, so the claim then has two ranks, and the shapes say "A claim needs
 exactly one ag:rank" of the proposal's line, the rank already there unnamed.  ``second_value``
-names it and its file, and says how a value is replaced.  A value a claim of data/ gives
+names it, its file and line (``data/exercises.ttl:221``: the file alone left the rank to be
+searched for), and says how a value is replaced.  A value a claim of data/ gives
 (``ag:toYear`` of an agreement known by claims) is named with its claim: a proposal's claim of
 another value made the plain graph hold two, and the finding on the count read as the finding
 on the new value's datatype did, word for word; the two claims are ranked, not edited away.  A node of data/ a proposal describes again as
@@ -18,6 +19,8 @@ value named: the finding names each and its line, as the build's ``claim-multipl
 """
 
 from __future__ import annotations
+
+import functools
 
 import pyoxigraph as ox
 
@@ -52,19 +55,28 @@ def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
             if file_of(q.graph_name) in proposed:
                 added = True
             else:
-                held.append((shown(file_of(q.graph_name)), _said(q.object)))
+                held.append(q)
+    # Where a value of data/ is: file:line, the line the rival is written on (its file alone
+    # left it to be searched for); the file where no line is found.
+    at = functools.partial(_at, shown, line_of, node, path)
     if held:
         if not added:
             return finding.message
         if finding.component == _QUALIFIED_MAX:  # values that are blank nodes: the node's
-            files = ", ".join(sorted({file for file, _ in held}))
+            first: dict = {}  # file -> the first line of its values
+            for q in held:
+                name, line = at(file_of(q.graph_name), q.object)
+                first[name] = min(first.get(name, line), line, key=lambda n: n or 0)
+            files = ", ".join(_where(name, line) for name, line in sorted(first.items()))
             return (f"{finding.message} ({_said(node)} is described in {files} already: a "
                     "proposal's facts about it are added to that node, so to describe another "
                     "one, give it a name of its own)")
-        there = "; ".join(f"{file} gives {value}" for file, value in sorted(set(held)))
+        there = "; ".join(f"{_where(*place)} gives {value}" for place, value in sorted(
+            {(at(file_of(q.graph_name), q.object), _said(q.object)) for q in held},
+            key=lambda h: (h[0][0], h[0][1] or 0, h[1])))
         return (f"{finding.message} ({there} already: add only adds facts, so to replace a "
                 "value there, edit that file)")
-    message = _claimed(finding.message, node, path, quads, proposed, shown)
+    message = _claimed(finding.message, node, path, quads, proposed, at)
     if message != finding.message or line_of is None or finding.component != _MAX_COUNT:
         return message
     values: dict = {}  # value -> the places writing it
@@ -77,10 +89,10 @@ def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
     return f"{message} ({said})" if said else message
 
 
-def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str],
-             shown) -> str:
+def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str], at) -> str:
     """Return ``message`` naming the claims of data/ that give ``node`` a value of ``path``
-    the plain graph holds, when a proposal's claim gives it one more."""
+    the plain graph holds, when a proposal's claim gives it one more (``at``: where a value
+    of a file is, as ``_at``)."""
     held, added = [], False
     for claim, c in truthy.claims_of(quads).items():
         if c.get("s") != node or c.get("p") != path or "o" not in c \
@@ -89,11 +101,23 @@ def _claimed(message: str, node, path, quads: list[ox.Quad], proposed: set[str],
         if file_of(c["graph"]) in proposed:
             added = True
         else:
-            held.append((shown(file_of(c["graph"])), _said(claim), _said(c["o"])))
+            held.append((file_of(c["graph"]), claim, c["o"]))
     if not added or not held:
         return message
-    there = "; ".join(f"claim {claim} in {file} gives {value}"
-                      for file, claim, value in sorted(set(held)))
+    there = "; ".join(f"claim {claim} in {_where(*place)} gives {value}"
+                      for place, claim, value in sorted(
+                          {(at(name, o), _said(claim), _said(o)) for name, claim, o in held},
+                          key=lambda h: (h[0][0], h[0][1] or 0, h[1], h[2])))
     return (f"{message} ({there} already: for one value in the plain graph, rank the better "
             "supported claim ag:PreferredRank or the other ag:DeprecatedRank, linked with "
             "ag:disputedBy if the sources disagree (docs/data-model.md, Disagreements))")
+
+
+def _at(shown, line_of, node, path, name: str, value) -> tuple[str, int | None]:
+    """Return (the file ``name`` as shown, the line writing ``node path value`` there, or None
+    when ``line_of`` is None or finds none)."""
+    return shown(name), None if line_of is None else line_of(name, node, path, value)
+
+
+def _where(name: str, line: int | None) -> str:
+    return name if line is None else f"{name}:{line}"

@@ -49,7 +49,7 @@ from . import (
     untyped,
 )
 from .inputs import Inputs
-from .locate import Locator
+from .locate import Locator, data_lines
 from .report import CHECK, Finding, Report
 
 _LABEL = ox.NamedNode(str(RDFS.label))
@@ -295,11 +295,12 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     if meant:
         findings = [dataclasses.replace(f, message=spelling.hinted(
             f.message, f.focus, f.path, f.value, meant)) for f in findings]
-    # A second rank (or any value of one) given to a node of data/ names the one held there.
+    # A second rank (or any value of one) given to a node of data/ names the one held there,
+    # and its line (a data file is read for it, once, where validation read none).
     # (``inputs.quads`` makes its list anew each time: once, not once per finding.)
-    quads = inputs.quads
+    quads, line_of = inputs.quads, data_lines(inputs, locator)
     findings = [dataclasses.replace(f, message=second_value.second_value(
-        f, quads, proposed, lambda name: inputs.display.get(name, name), locator.triple_line))
+        f, quads, proposed, lambda name: inputs.display.get(name, name), line_of))
         for f in findings]
     # A value of another datatype than the shape's ("1948" for a founding date): how to write it.
     findings = [dataclasses.replace(f, message=datatyped.datatyped(f, shapes)) for f in findings]
