@@ -59,6 +59,18 @@ def test_a_name_in_a_class_or_a_propertys_place_is_offered_a_name_of_that_kind()
         "note: ag:Aliance is in no triple of the graph: did you mean ag:Alliance?"], done.stderr
 
 
+def test_a_name_in_a_propertys_place_is_offered_the_property_aligned_with_one_spelt_near():
+    # ?e ag:attendees ?x was "(a misspelt name matches nothing)": no project property is spelt
+    # near it, and the properties the ontology aligns (ag:participant rdfs:subPropertyOf
+    # schema:attendee) were not looked among, as the classes were.
+    done = query("SELECT * WHERE { ?e ag:attendees ?x ; ag:containedInPlaces ?p }")
+    assert done.returncode == 0 and done.stderr.splitlines() == [
+        "note: ag:attendees is in no triple of the graph: did you mean ag:participant (a "
+        "subproperty of schema:attendee)?",
+        "note: ag:containedInPlaces is in no triple of the graph: did you mean ag:locatedIn (a "
+        "subproperty of schema:containedInPlace)?"], done.stderr
+
+
 @pytest.mark.parametrize("text, places", [
     ("?s a ag:A, ag:B ; ag:p [ ag:q ?x ] ; ag:r/ag:s|^ag:t ?y . ?y ag:u ?z",
      {"A": "class", "B": "class", "p": "property", "q": "property", "r": "property",

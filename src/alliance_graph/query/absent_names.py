@@ -15,8 +15,9 @@ in another vocabulary the graph holds: ``ag:label``, ``rdfs:label``); not one a 
 template writes, which is the answer's, nor one within a SERVICE, another store's.  A name
 in a class's place (``a ag:Countrie``) or a property's (``?s ag:Rnk ?o``: ``name_places``) is offered a name of that kind, as the ontology
 declares it, before one of neither kind, never one of the other (``ag:counters`` was offered
-for ``a ag:Countrie``); a class's none is close to, the class aligned with another
-vocabulary's spelt near it (``ag:State``, under ``schema:Country``: ``aligned_names``).  A graph a ``GRAPH`` names that the store holds not is noted too, with
+for ``a ag:Countrie``); a class's or a property's none is close to, the term aligned with
+another vocabulary's spelt near it (``ag:State``, under ``schema:Country``; ``ag:attendees``,
+``ag:participant`` under ``schema:attendee``: ``aligned_names``).  A graph a ``GRAPH`` names that the store holds not is noted too, with
 the held one meant (``absent_graphs``).  Other
 vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the graph holds only the terms
 of them it uses.
@@ -337,10 +338,11 @@ def notes(kg, text: str, meant: bool = True, searched: int | None = None,
             if meant and (searched is None or n < searched):
                 closest[iri] = _meant(kg, iri, names, read.places.get(iri))
         closest.update(_elsewhere(kg, [iri for iri, c in closest.items() if c is None]))
-        why = {}  # a class under another vocabulary's class spelt near: ``aligned_names``
+        why = {}  # a term aligned with another vocabulary's spelt near: ``aligned_names``
         for iri in [i for i, c in closest.items() if c is None and
-                    read.places.get(i) == name_places.CLASS]:
-            closest[iri], why[iri] = aligned_names.meant(kg, iri, names) or (None, "")
+                    read.places.get(i) in (name_places.CLASS, name_places.PROPERTY)]:
+            closest[iri], why[iri] = aligned_names.meant(kg, iri, names, read.places[iri]) \
+                or (None, "")
         graphs = absent_graphs.notes(kg, {iri: name for iri, name in read.graphs.items()
                                           if _valid(iri)}, meant, searched)
         return graphs + [f"{written(named[iri])} is in no triple of the graph" + (

@@ -10,6 +10,13 @@ of schema:Country)``.  Only those alignments are read (a few dozen triples, by t
 ``rdfs:subClassOf`` index, however many names the store holds), once a call of the notes;
 a store unable to give them (a remote one's error, an answer over its client's bytes) gives
 no offer, where it lost every note of the query.
+
+A name in a property's place is compared so with the properties the ontology aligns
+(``ag:participant rdfs:subPropertyOf schema:attendee``: ``?e ag:attendees ?x`` is offered
+``ag:participant (a subproperty of schema:attendee)``), as it was not; ``owl:equivalentClass``
+and ``owl:equivalentProperty`` are read too (``ag:Person owl:equivalentClass schema:Person``).
+A target whose IRI ends in ``/`` or ``#`` has no local name: it was the empty name, and a
+bare ``a ag:`` was offered whatever class stood under it.
 """
 
 from __future__ import annotations
@@ -18,42 +25,63 @@ from ..build.spelling import Names
 from ..namespaces import PREFIX_IRIS, shorten
 from ..store.errors import QueryError, StoreError
 from . import results as queries
+from .name_places import CLASS, PROPERTY
 from .refused import Refused
 
 _AG = PREFIX_IRIS["ag"]
-# Each project class with a class of another vocabulary it is a subclass of.
-_ALIGNED = ("SELECT DISTINCT ?c ?super WHERE { ?c rdfs:subClassOf ?super "
+_RDFS, _OWL = PREFIX_IRIS["rdfs"], PREFIX_IRIS["owl"]
+# Each project term with a term of another vocabulary it is aligned with, and how.
+_ALIGNED = ("SELECT DISTINCT ?c ?how ?super WHERE { VALUES ?how { rdfs:subClassOf "
+            "owl:equivalentClass rdfs:subPropertyOf owl:equivalentProperty } ?c ?how ?super "
             f'FILTER(isIRI(?super) && STRSTARTS(STR(?c), "{_AG}") '
             f'&& !STRSTARTS(STR(?super), "{_AG}")) }}')
+# The kind of name each alignment is of, and how it is said.
+_HOW = {_RDFS + "subClassOf": (CLASS, "a subclass of"),
+        _OWL + "equivalentClass": (CLASS, "the same as"),
+        _RDFS + "subPropertyOf": (PROPERTY, "a subproperty of"),
+        _OWL + "equivalentProperty": (PROPERTY, "the same as")}
 
 
-def meant(kg, iri: str, read: dict) -> tuple[str, str] | None:
-    """Return, for ``iri`` (an ``ag:`` name in a class's place that no class of the project
-    is close to), a project class under the other vocabulary's class closest to it by
-    spelling and what says so (``" (a subclass of schema:Country)"``), or None.  ``read``
-    keeps the alignments for the call's other names."""
-    if not iri.startswith(_AG):
+def meant(kg, iri: str, read: dict, place: str = CLASS) -> tuple[str, str] | None:
+    """Return, for ``iri`` (an ``ag:`` name in a class's or a property's ``place``, CLASS or
+    PROPERTY, that no term of the project is close to), a project term aligned with the
+    other vocabulary's term of that kind closest to it by spelling and what says so
+    (``" (a subclass of schema:Country)"``), or None.  ``read`` keeps the alignments for the
+    call's other names."""
+    if not iri.startswith(_AG) or iri == _AG:  # (a bare ag: names no term)
         return None
     if "aligned" not in read:
-        under: dict[str, dict[str, set[str]]] = {}
-        try:
-            rows = queries.rows(queries.run(kg, _ALIGNED))
-        except (QueryError, StoreError, Refused):  # the other names' notes stand: none here
-            rows = []
-        for row in rows:
-            parent = row["super"].value
-            under.setdefault(_local(parent), {}).setdefault(parent, set()).add(row["c"].value)
-        read["aligned"] = (Names({local: local for local in under}), under)
-    names, under = read["aligned"]
+        read["aligned"] = _aligned(kg)
+    if place not in read["aligned"]:
+        return None
+    names, under = read["aligned"][place]
     local = names.best(iri[len(_AG):])
     if local is None:
         return None
     # Of schema:Country and dbo:Country alike, one, always the same: a prefix's first.
     parent = min(under[local], key=lambda p: (shorten(p).startswith("<"), p))
-    classes = sorted(under[local][parent])
-    return classes[0], (f" (a subclass of {shorten(parent)})" if len(classes) == 1 else
-                        f" (a subclass of {shorten(parent)}, as "
-                        f"{', '.join(shorten(c) for c in classes[1:4])} are)")
+    terms = sorted(under[local][parent])
+    said = f"{under[local][parent][terms[0]]} {shorten(parent)}"
+    return terms[0], (f" ({said})" if len(terms) == 1 else
+                      f" ({said}, as {', '.join(shorten(c) for c in terms[1:4])} are)")
+
+
+def _aligned(kg) -> dict:
+    """Return, for each kind of term, the other vocabularies' local names (``Names``) and,
+    for each, its IRIs and the project terms aligned with each (term -> how it is said)."""
+    under: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
+    try:
+        rows = queries.rows(queries.run(kg, _ALIGNED))
+    except (QueryError, StoreError, Refused):  # the other names' notes stand: none here
+        rows = []
+    for row in rows:
+        parent, (kind, said) = row["super"].value, _HOW[row["how"].value]
+        local = _local(parent)
+        if local:  # (an IRI ending in "/" or "#" names a vocabulary, no term of it)
+            terms = under.setdefault(kind, {}).setdefault(local, {}).setdefault(parent, {})
+            terms.setdefault(row["c"].value, said)
+    return {kind: (Names({local: local for local in locals_}), locals_)
+            for kind, locals_ in under.items()}
 
 
 def _local(iri: str) -> str:
