@@ -28,6 +28,7 @@ class Call:
     cut: str | None = None
     # Sent again after an engine was stopped under it: why, and the seconds it had run there.
     resent: tuple[str, float] | None = None
+    engine: object = None       # the ``instance.Instance`` answering it (None: replaced before)
 
 
     @staticmethod
@@ -43,6 +44,33 @@ class Call:
         there, for the call that sends its query again: an engine retired for a newer build
         was stopped without a kill (``ProcessEngine._retire``)."""
         return self.cut or "replaced", now - self.started
+
+    def alone_on_its_engine(self, calls) -> bool:
+        """Return whether this call's query was the only one its engine answered when the
+        engine died, and it aborted (a fault of its own: not a limit another query reached,
+        nor a kill from outside, as the kernel's out-of-memory killer's)."""
+        return (self.cut == "crash" and self.engine is not None and self.engine.aborted()
+                and not any(c is not self and c.generation == self.generation for c in calls))
+
+    def stopped_twice(self, alone: bool) -> EngineError:
+        """Return what this call is told when the engines answering it died twice: ``alone``,
+        the only query either engine answered, its query crashed them (a fault of the engine:
+        sent again, it crashed one again, and would the next); else the server's state (other
+        queries' limits, or a failure), which a later try may not meet."""
+        if alone:
+            # Seen: pyoxigraph 0.5.13 aborts, its sort finding the order it was given no total
+            # order ("user-provided comparison function does not correctly implement a total
+            # order"), on an ORDER BY of integers beside strings of digits; over the shipped
+            # data ORDER BY ?o of every literal did, now and then. It was a 503, "try again".
+            return EngineError(500, "the query engine crashed twice while answering this "
+                                    "query, the only one it was answering each time: a fault "
+                                    "of the engine on this query, which sending it again will "
+                                    "not help (Oxigraph 0.5 crashes, for one, ordering values "
+                                    "it cannot order among themselves, such as numbers beside "
+                                    "strings of digits: ORDER BY STR(?x), or values of one "
+                                    "type)")
+        return EngineError(503, "the query engine was stopped twice while answering this query "
+                                "(other queries' limits, or a failure); try again")
 
 
 def blame_late(calls) -> None:

@@ -335,6 +335,7 @@ class ProcessEngine:
         if deadline is None:  # no request's end time: all of the limit, from now
             deadline, waited = time.monotonic() + limit, 0.0
         resent, done = None, False  # resent: why an engine was stopped under it, and when
+        alone = []  # per engine that died under it: whether it was the only query there
         for attempt in (1, 2):
             try:
                 generation, sock = self._acquire(deadline, resent)
@@ -342,6 +343,7 @@ class ProcessEngine:
                 raise interrupted(header.get("op"), sent=False) from None
             call = Call(time.monotonic(), deadline, limit, generation, None, waited, None, resent)
             with self.lock:
+                call.engine = self.active if generation == self.generation else None
                 self.calls.add(call)
             try:
                 # Blocking: past the deadline the watcher kills the engine, which ends this wait.
@@ -362,13 +364,10 @@ class ProcessEngine:
                 if call.blamed:
                     raise EngineError(503, call.blamed) from exc
                 self._kill(generation, "crash")  # a no-op when it was killed for another query
-                if attempt == 2:
-                    # Not this query's fault (it would be blamed) but the server's state: two
-                    # engines stopped under it, by other queries' limits or by a crash (which
-                    # /status counts); unavailable for now, so 503, never a third try.
-                    raise EngineError(503, "the query engine was stopped twice while answering "
-                                           "this query (other queries' limits, or a failure); "
-                                           "try again") from exc
+                with self.lock:  # once it is stopped, and its exit read
+                    alone.append(call.alone_on_its_engine(self.calls))
+                if attempt == 2:  # never a third try: two engines died under it
+                    raise call.stopped_twice(all(alone)) from exc
                 resent = call.resent_after(time.monotonic())
             finally:
                 with self.lock:

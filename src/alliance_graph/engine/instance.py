@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,6 +48,11 @@ class Instance:
         if not fields:
             return True  # no /proc to read: only the exit is seen
         return fields[0] not in ("T", "Z", "X")
+
+    def aborted(self) -> bool:
+        """Return whether the process ended itself with SIGABRT, as a Rust panic in the engine
+        does (pyoxigraph's builds abort on one)."""
+        return self.process.poll() == -signal.SIGABRT
 
     def let_go(self) -> None:
         """Close this process's copies of the engine's sockets, leaving the engine alone (a
