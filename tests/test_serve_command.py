@@ -31,7 +31,7 @@ from click.testing import CliRunner
 import helpers
 import servers
 from alliance_graph import wording
-from alliance_graph.cli import main, serve_command
+from alliance_graph.cli import env_options, main, serve_command
 from alliance_graph.web import server
 from conftest import loaded_remote
 
@@ -161,7 +161,7 @@ def test_a_value_serve_could_not_honour_is_refused_before_it_starts(run, args, s
 @pytest.mark.parametrize("value", ["inf", "1e400"])
 @pytest.mark.parametrize("given", ["option", "variable"])
 def test_seconds_that_are_not_finite_are_refused_before_serve_starts(flag, value, given):
-    variable = serve_command.variable(flag)
+    variable = env_options.variable(flag)
     args, env = (["serve", flag, value], {}) if given == "option" else \
         (["serve"], {variable: value})
     # --get: the old code answered it (exit 0) rather than serve on a port.
@@ -491,16 +491,21 @@ def test_ctrl_c_in_a_terminal_stops_serve_without_a_traceback(tmp_path):
     # A terminal's Ctrl-C signals its whole foreground process group: the engine, a child of
     # the same group, was interrupted too and printed two tracebacks ending in a socket's
     # read, under the server's last line.
+    # It then ended, exit 0, without a word: it says it stopped, and that nothing was lost.
     log = tmp_path / "serve.log"
     port, process = servers.serve_shipped(log, preexec_fn=os.setsid)
     try:
         assert ask(f"http://127.0.0.1:{port}", "ASK {}")[0] == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=30) as answer:
+            assert answer.status == 200
         os.killpg(process.pid, signal.SIGINT)
         assert process.wait(30) == 0
     finally:
         servers.stop(process)
     said = log.read_text()
     assert "Traceback" not in said and "KeyboardInterrupt" not in said, said
+    assert said.splitlines()[-1] == ("stopped by Ctrl-C: nothing was lost (the server only "
+                                     "reads the graph)"), said
 
 
 @pytest.mark.parametrize("path", ["", "  "])

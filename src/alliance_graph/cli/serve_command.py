@@ -2,22 +2,25 @@
 
 Its options are read from ``ALLIANCE_GRAPH_*`` variables too, as the global ones are, for a
 server started by a container or a systemd unit (``--port``: ``ALLIANCE_GRAPH_PORT``; the
-command line wins), and it logs to stderr (``--log-level``), which the library never sets up.
+command line wins: ``env_options.py``), and it logs to stderr (``--log-level``), which the
+library never sets up.  Stopped by Ctrl-C once it serves, it says so on stderr, exit 0.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import importlib
 import logging
+import signal
 import sys
+import threading
 
 import click
 from click.core import ParameterSource
 
 from ..settings import CRASH_LEVELS, MOST_LEVELS, PROXY_HEADERS, Settings
 from ..wording import command_line, speak_as
+from .env_options import FromEnvironment, option
 from .main import (
     EXIT_NO,
     EXIT_OK,
@@ -39,53 +42,6 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
 # "$HOST"` with HOST unset was "cannot listen on  port 8000: not a host name ...").
 _HOSTS = ("(127.0.0.1, the default; 0.0.0.0 for every IPv4 interface, :: for every IPv6 one, "
           "* for every interface of both)")
-
-
-def variable(flag: str) -> str:
-    """Return the variable that gives the option ``flag`` (``--max-query-bytes``:
-    ``ALLIANCE_GRAPH_MAX_QUERY_BYTES``)."""
-    return "ALLIANCE_GRAPH_" + flag.removeprefix("--").upper().replace("-", "_")
-
-
-class _Boolean(click.types.BoolParamType):
-    """click's reading of true or false, refusing a value with the words it takes: click's own
-    list began with an empty one (", 0, 1, f, ..."), which a variable cannot mean here (a blank
-    variable sets nothing)."""
-
-    def convert(self, value, param, ctx):
-        if self.str_to_bool(value) is None or not str(value).strip():
-            words = sorted(word for word in self.bool_states if word)
-            self.fail(f"{value!r} is not true or false: give one of {', '.join(words)}",
-                      param, ctx)
-        return super().convert(value, param, ctx)
-
-
-class _FromEnvironment(click.Option):
-    """An option a variable named after it gives too (``variable``), said in its help as the
-    global options say theirs; a value on the command line wins over it, and a bad value from
-    it is refused naming the variable, where the user wrote it."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.envvar = variable(self.opts[0])
-        if self.is_bool_flag:
-            self.type = _Boolean()
-        how = " (several: space-separated)" if self.multiple else \
-            " (true or false)" if self.is_bool_flag else ""
-        self.help = f"{self.help} Env: {self.envvar}{how}."
-
-    def resolve_envvar_value(self, ctx):
-        value = super().resolve_envvar_value(ctx)
-        return value if value is None or value.strip() else None  # blank: unset, as globals
-
-    def get_error_hint(self, ctx):
-        if ctx is not None and \
-                ctx.get_parameter_source(self.name) is ParameterSource.ENVIRONMENT:
-            return repr(self.envvar)  # quoted as click quotes an option's name
-        return super().get_error_hint(ctx)
-
-
-option = functools.partial(click.option, cls=_FromEnvironment)
 
 
 def _given_here(ctx: click.Context) -> dict[str, str]:
@@ -368,19 +324,45 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     # through a command that words them: said in its options (`--max-result-bytes`), as is
     # its query engine's, where they named `Settings.max_result_bytes`.
     speak_as(who_gave(), _variables())
+    interrupted = _ctrl_c()
     try:
         server.serve(settings, announce)
     except server.ListenError as exc:
         fail(str(exc))
     finally:  # for a caller running the command in its own process (a test)
         speak_as(None)
+        interrupted.close()
+    if interrupted.seen:
+        # Exit 0, a server stopped by its operator as meant; said, where it ended without a
+        # word and the operator was left to wonder whether anything was lost.
+        click.echo("stopped by Ctrl-C: nothing was lost (the server only reads the graph)",
+                   err=True)
+
+
+class _ctrl_c:
+    """Note a Ctrl-C (SIGINT) while the server runs, raised on as Python's own handler does:
+    the server takes it as its end and returns as if nothing happened (waitress ends its loop
+    at a KeyboardInterrupt quietly), so ``seen`` is what tells it apart from another end."""
+
+    def __init__(self):
+        self.seen = False
+        in_main = threading.current_thread() is threading.main_thread()
+        self._before = signal.signal(signal.SIGINT, self._note) if in_main else None
+
+    def _note(self, signum, frame):
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def close(self) -> None:
+        if self._before is not None:
+            signal.signal(signal.SIGINT, self._before)
 
 
 def _variables() -> dict[str, str]:
     """Return each of serve's options that a variable gives too, with its variable, for
     its messages to name one not given both ways (``wording.command_line``)."""
     return {param.opts[0]: param.envvar for param in serve.params
-            if isinstance(param, _FromEnvironment)}
+            if isinstance(param, FromEnvironment)}
 
 
 def _only_ipv6(host: str, listening) -> str:
