@@ -129,3 +129,18 @@ def test_a_claims_value_written_in_brackets_is_named_on_its_own_line(settings, t
     report = validation.validate(settings.with_(data_dir=BASE_DATA), [proposal])
     [found] = [f for f in report.findings if f.component == MAX]
     assert f"[ ] (line {at})" in found.message, found.message
+
+
+def test_a_node_described_again_is_placed_at_its_first_value_found():
+    # Of a node's values in one file, one without a line found (None) was taken for the
+    # first, and the file was named without the line its other value had.
+    node, path = ox.NamedNode(ID + "N"), ox.NamedNode(AG + "selector")
+    quote, position = ox.BlankNode(), ox.BlankNode()
+    finding = Finding("Violation", "needs exactly one", f"{BASE}shapes/x", "x", focus=node.value,
+                      path=path.value, component=MAX.replace("#", "#Qualified"))
+    held = [ox.Quad(node, path, quote, _in("held.ttl")),
+            ox.Quad(node, path, position, _in("held.ttl")),
+            ox.Quad(node, path, ox.BlankNode(), _in("new.ttl"))]
+    said = second_value(finding, held, {"data/new.ttl"},
+                        line_of=lambda name, s, p, o: {position: 7}.get(o))
+    assert f"<{ID}N> is described in data/held.ttl:7 already" in said, said

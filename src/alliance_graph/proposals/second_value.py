@@ -66,7 +66,7 @@ def second_value(finding: Finding, quads: list[ox.Quad], proposed: set[str],
             first: dict = {}  # file -> the first line of its values
             for q in held:
                 name, line = at(file_of(q.graph_name), q.object)
-                first[name] = min(first.get(name, line), line, key=lambda n: n or 0)
+                first[name] = min(first.get(name, line), line, key=lambda n: (n is None, n or 0))
             files = ", ".join(_where(name, line) for name, line in sorted(first.items()))
             return (f"{finding.message} ({_said(node)} is described in {files} already: a "
                     "proposal's facts about it are added to that node, so to describe another "
