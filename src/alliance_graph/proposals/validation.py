@@ -298,10 +298,10 @@ def _validate(settings: Settings, inputs: Inputs, prebuilt) -> Report:
     # A second rank (or any value of one) given to a node of data/ names the one held there,
     # and its line (a data file is read for it, once, where validation read none).
     # (``inputs.quads`` makes its list anew each time: once, not once per finding.)
-    quads, line_of = inputs.quads, data_lines(inputs, locator)
-    findings = [dataclasses.replace(f, message=second_value.second_value(
-        f, quads, proposed, lambda name: inputs.display.get(name, name), line_of))
-        for f in findings]
+    quads = inputs.quads
+    second = second_value.SecondValues(quads, proposed, lambda name: inputs.display.get(
+        name, name), data_lines(inputs, locator))
+    findings = [dataclasses.replace(f, message=second.said(f)) for f in findings]
     # A value of another datatype than the shape's ("1948" for a founding date): how to write it.
     findings = [dataclasses.replace(f, message=datatyped.datatyped(f, shapes)) for f in findings]
     # A label where an entity's IRI belongs (rdf:subject "Blue Flag") names the entity.
