@@ -1062,6 +1062,35 @@ def test_a_second_rank_for_a_claim_of_data_names_the_rank_there(settings, kg, tm
         in result.output, result.output
 
 
+@pytest.mark.parametrize("edit", ["changed", "removed", "moved", "deleted"])
+def test_a_rank_held_in_a_data_file_edited_since_the_build_is_named_at_no_wrong_line(
+        settings, kg, tmp_path, edit):
+    # Against the prebuilt graph the rank's line is read from today's file: a rank changed
+    # there, or its line deleted, was still said to be "data/exercises.ttl:221 gives
+    # ag:NormalRank" (the block's ag:rank line, or the claim's first), a line saying no such
+    # thing; the file alone is named then, and a line only where the text writes the triple.
+    data = tmp_path / "data"
+    data.mkdir()
+    text = (settings.data_dir / "exercises.ttl").read_text(encoding="utf-8")
+    claim = text.index("claim:BlueFlag-participant-UnitedStates a ag:Claim ;")
+    rank = text.index("    ag:rank ag:NormalRank ;\n", claim)
+    edited = {"changed": text[:rank] + "    ag:rank ag:DeprecatedRank ;\n"
+              + text[rank + 27:],
+              "removed": text[:rank] + text[rank + 27:],
+              "moved": text[:claim] + "\n\n\n" + text[claim:]}.get(edit)
+    if edited is not None:
+        (data / "exercises.ttl").write_text(edited, encoding="utf-8")
+    proposal = tmp_path / "rerank.ttl"
+    proposal.write_text(turtle_prologue() + "claim:BlueFlag-participant-UnitedStates ag:rank "
+                        "ag:PreferredRank .\n", encoding="utf-8")
+    moved = settings.with_(data_dir=data)
+    [finding] = validation.validate(moved, [proposal], prebuilt=kg.store).findings
+    place = f"exercises.ttl:{text[:rank].count(chr(10)) + 4}" if edit == "moved" \
+        else "exercises.ttl"
+    assert f"(data/{place} gives <https://alliance-graph.example/ontology/NormalRank> " \
+        "already" in finding.message, finding.message
+
+
 @pytest.mark.parametrize("route", ["files", "prebuilt"])
 def test_an_amendment_of_a_misspelt_claim_names_the_claim_meant(settings, kg, tmp_path, route):
     # A note for a claim of data/, its name a letter short, was "triple with ag:note is not

@@ -159,6 +159,19 @@ class Places:
                 return self._property_line(name, claim, _OBJECT, o)
         return self._property_line(name, s, p, o)
 
+    def written_line(self, name: str, s, p, o) -> int | None:
+        """Return the line of ``s p o`` in file ``name`` only where the file's text writes
+        that triple (the claim's ``rdf:object``, the statement's value), else None: no node or
+        property line stands in.  For a text that may have changed since the quads were read
+        (``validate`` against the prebuilt graph reads a data file for a line afterwards): a
+        rank edited in the file, or its line deleted, was still named at its old property's
+        line, or the claim's first, as giving the graph's value."""
+        if isinstance(p, ox.NamedNode) and o is not None and s is not None:
+            claim = self.stating(name, s, p, o)
+            if claim is not None:
+                return self._written_line(name, claim, _OBJECT, o)
+        return self._written_line(name, s, p, o)
+
     def _property_line(self, name: str, s, p, o) -> int | None:
         written = self._written_line(name, s, p, o)
         if written is not None:

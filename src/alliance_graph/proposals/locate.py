@@ -153,7 +153,9 @@ class Locator(Places):
 def data_lines(inputs: Inputs, locator: Locator) -> Callable:
     """Return ``triple_line`` over every input file: ``locator``'s when validation read data/,
     else a locator's reading a data file the first time a line of it is asked, made then
-    (against the prebuilt graph data/ is not read, and most validations ask it nothing)."""
+    (against the prebuilt graph data/ is not read, and most validations ask it nothing), its
+    ``written_line``: the file may have been edited since the build, and a line is named only
+    where the text still writes the graph's triple."""
     read = inputs.texts
     if all(name in read for _, name, _ in inputs.data):
         return locator.triple_line
@@ -162,5 +164,5 @@ def data_lines(inputs: Inputs, locator: Locator) -> Callable:
     def line(name: str, s, p, o) -> int | None:
         if not made:
             made.append(Locator(inputs, read_data=True))
-        return made[0].triple_line(name, s, p, o)
+        return made[0].written_line(name, s, p, o)
     return line
