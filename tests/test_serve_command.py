@@ -508,6 +508,27 @@ def test_ctrl_c_in_a_terminal_stops_serve_without_a_traceback(tmp_path):
                                      "reads the graph)"), said
 
 
+@pytest.mark.server
+def test_a_serve_started_with_ctrl_c_ignored_keeps_serving_through_one(tmp_path):
+    # A shell script's `alliance-graph serve &` starts with SIGINT ignored, so that the Ctrl-C
+    # its user gives the script leaves it serving: serve set its own handler over the ignored
+    # one (to say "stopped by Ctrl-C") and stopped with the script.
+    def ignoring():
+        os.setsid()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    log = tmp_path / "serve.log"
+    port, process = servers.serve_shipped(log, preexec_fn=ignoring)
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=30) as answer:
+            assert answer.status == 200
+    finally:
+        servers.stop(process)
+    assert "Ctrl-C" not in log.read_text(), log.read_text()
+
+
 @pytest.mark.parametrize("path", ["", "  "])
 def test_an_empty_get_path_is_a_usage_error_saying_so(path):
     # `serve --get "$P"` with P unset answered the site's front page, exit 0, where every

@@ -347,7 +347,12 @@ class _ctrl_c:
     def __init__(self):
         self.seen = False
         in_main = threading.current_thread() is threading.main_thread()
-        self._before = signal.signal(signal.SIGINT, self._note) if in_main else None
+        # A SIGINT ignored stays so: a shell script's `serve &` is started so, that the
+        # Ctrl-C its user gives the script's foreground group leaves it serving (and Python
+        # then sets no handler of its own); raised on here, it stopped the server with it.
+        ignored = in_main and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        self._before = signal.signal(signal.SIGINT, self._note) \
+            if in_main and not ignored else None
 
     def _note(self, signum, frame):
         self.seen = True
