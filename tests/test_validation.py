@@ -4,6 +4,7 @@ validated get exit 2 with a clear message, never a traceback."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import shutil
@@ -1062,7 +1063,7 @@ def test_a_second_rank_for_a_claim_of_data_names_the_rank_there(settings, kg, tm
         in result.output, result.output
 
 
-@pytest.mark.parametrize("edit", ["changed", "removed", "moved", "deleted"])
+@pytest.mark.parametrize("edit", ["changed", "removed", "moved", "deleted", "fifo"])
 def test_a_rank_held_in_a_data_file_edited_since_the_build_is_named_at_no_wrong_line(
         settings, kg, tmp_path, edit):
     # Against the prebuilt graph the rank's line is read from today's file: a rank changed
@@ -1074,6 +1075,8 @@ def test_a_rank_held_in_a_data_file_edited_since_the_build_is_named_at_no_wrong_
     text = (settings.data_dir / "exercises.ttl").read_text(encoding="utf-8")
     claim = text.index("claim:BlueFlag-participant-UnitedStates a ag:Claim ;")
     rank = text.index("    ag:rank ag:NormalRank ;\n", claim)
+    if edit == "fifo":  # the library's validate hung reading it (the CLI refuses one first)
+        os.mkfifo(data / "exercises.ttl")
     edited = {"changed": text[:rank] + "    ag:rank ag:DeprecatedRank ;\n"
               + text[rank + 27:],
               "removed": text[:rank] + text[rank + 27:],
