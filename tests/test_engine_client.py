@@ -197,6 +197,11 @@ def test_a_query_that_crashes_the_engine_alone_twice_is_told_so_not_to_try_again
     assert "try again" not in str(caught.value)
     assert engine.counters["crash"] == crashes + 2
     assert engine.wait_ready(60)
+    # Sent again, it is refused unrun (it stopped two more engines, and the queries beside
+    # them); the others are answered.
+    with pytest.raises(EngineError, match="not run again") as again:
+        answer(engine, CRASHER)
+    assert again.value.status == 500 and engine.counters["crash"] == crashes + 2
     assert b"Iron Dome" in answer(engine, LOOKUP)[0]
 
 

@@ -42,6 +42,7 @@ from ..store import backends
 from ..store.errors import StoreError
 from . import wire
 from .calls import Call, blame_late, interrupted, no_connection, over_memory, refuse_if_forked
+from .crashers import Crashers
 from .graph import EngineGraph, isolated_graph  # noqa: F401 - engine.client's, as ever
 from .instance import Instance, let_go_when_forked, start
 from .wire import EngineError
@@ -55,6 +56,7 @@ class ProcessEngine:
         self.lock = threading.Condition()
         self.pool: queue.Queue = queue.Queue()
         self.calls: set[Call] = set()
+        self.crashers = Crashers()  # requests that crashed it alone, not run again
         self.counters: Counter = Counter()   # restarts, and why: time, memory, crash
         self.generation = 0
         self.restarting: str | bool = False  # no engine until one is started: why it stopped
@@ -334,8 +336,8 @@ class ProcessEngine:
         limit = self.settings.query_timeout if timeout is None else timeout
         if deadline is None:  # no request's end time: all of the limit, from now
             deadline, waited = time.monotonic() + limit, 0.0
-        resent, done = None, False  # resent: why an engine was stopped under it, and when
-        alone = []  # per engine that died under it: whether it was the only query there
+        resent, done, alone = None, False, []  # why stopped under it; per dead engine: alone?
+        self.crashers.refuse(self.info.get("version"), header, body)
         for attempt in (1, 2):
             try:
                 generation, sock = self._acquire(deadline, resent)
@@ -367,6 +369,7 @@ class ProcessEngine:
                 with self.lock:  # once it is stopped, and its exit read
                     alone.append(call.alone_on_its_engine(self.calls))
                 if attempt == 2:  # never a third try: two engines died under it
+                    self.crashers.note(all(alone), self.info.get("version"), header, body)
                     raise call.stopped_twice(all(alone)) from exc
                 resent = call.resent_after(time.monotonic())
             finally:

@@ -1,0 +1,55 @@
+"""The requests that crashed the query engine by themselves, answered at once when sent again.
+
+A request whose two engines each aborted while it was the only one they answered
+(``calls.Call.alone_on_its_engine``) crashes the engine: pyoxigraph 0.5.13 aborts on an
+ORDER BY it cannot order consistently.  Sent again, it stopped two more engines, and every
+query running beside it was cut short and sent again each time (twice cut, answered 503).
+So the last ``SIZE`` such requests are kept, by a digest of the build they ran on and the
+request itself (its query, graphs, formats and prefixes), and refused before they reach an
+engine; a new build forgets them, as its data may order otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+
+from .wire import EngineError
+
+SIZE = 256
+
+
+class Crashers:
+    """A bounded set of requests that crashed the engine, by build."""
+
+    def __init__(self) -> None:
+        self.seen: OrderedDict[str, None] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _key(version, header: dict, body: bytes) -> str:
+        said = json.dumps([version, header], sort_keys=True, default=str).encode()
+        return hashlib.sha256(said + b"\0" + body).hexdigest()
+
+    def note(self, alone: bool, version, header: dict, body: bytes) -> None:
+        """Keep the request, when it crashed the engine ``alone``."""
+        if not alone:
+            return
+        with self.lock:
+            self.seen[self._key(version, header, body)] = None
+            while len(self.seen) > SIZE:
+                self.seen.popitem(last=False)
+
+    def refuse(self, version, header: dict, body: bytes) -> None:
+        """Raise the 500 a request kept is answered, unrun."""
+        with self.lock:
+            if self._key(version, header, body) not in self.seen:
+                return
+        raise EngineError(500, "this query crashed the query engine twice when it was sent "
+                               "before, the only one it was answering, so it is not run "
+                               "again: a fault of the engine on this query (Oxigraph 0.5 "
+                               "crashes, for one, ordering values it cannot order among "
+                               "themselves, such as numbers beside strings of digits: ORDER "
+                               "BY STR(?x), or values of one type)")
