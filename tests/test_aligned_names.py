@@ -42,3 +42,19 @@ def test_a_property_is_offered_among_the_properties_aligned_never_a_class():
     assert meant(kg, AG + "Persn", read, PROPERTY) is None, "a class, in a property's place"
     assert meant(kg, AG + "Persons", read, CLASS) == (
         AG + "Person", " (the same as <http://example.org/v#Person>)")
+
+
+def test_an_equivalence_written_from_the_other_vocabulary_is_read_too():
+    # owl:equivalentClass and owl:equivalentProperty are symmetric, and the alignments are not
+    # reasoned over: `v:Person owl:equivalentClass ag:Person` was not read, and ag:Persons
+    # offered nothing.
+    kg = _graph(("http://example.org/v#Person", OWL + "equivalentClass", AG + "Person"),
+                ("http://example.org/v#attendee", OWL + "equivalentProperty",
+                 AG + "participant"),
+                ("http://example.org/v#Thing", RDFS + "subClassOf", AG + "Entity"))
+    read: dict = {}
+    assert meant(kg, AG + "Persons", read, CLASS) == (
+        AG + "Person", " (the same as <http://example.org/v#Person>)")
+    assert meant(kg, AG + "attendees", read, PROPERTY) == (
+        AG + "participant", " (the same as <http://example.org/v#attendee>)")
+    assert meant(kg, AG + "Things", read, CLASS) is None, "a superclass of ag:Entity"

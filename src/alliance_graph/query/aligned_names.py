@@ -14,7 +14,8 @@ no offer, where it lost every note of the query.
 A name in a property's place is compared so with the properties the ontology aligns
 (``ag:participant rdfs:subPropertyOf schema:attendee``: ``?e ag:attendees ?x`` is offered
 ``ag:participant (a subproperty of schema:attendee)``), as it was not; ``owl:equivalentClass``
-and ``owl:equivalentProperty`` are read too (``ag:Person owl:equivalentClass schema:Person``).
+and ``owl:equivalentProperty`` are read too (``ag:Person owl:equivalentClass schema:Person``),
+either way round.
 A target whose IRI ends in ``/`` or ``#`` has no local name: it was the empty name, and a
 bare ``a ag:`` was offered whatever class stood under it.
 """
@@ -30,10 +31,15 @@ from .refused import Refused
 
 _AG = PREFIX_IRIS["ag"]
 _RDFS, _OWL = PREFIX_IRIS["rdfs"], PREFIX_IRIS["owl"]
-# Each project term with a term of another vocabulary it is aligned with, and how.
-_ALIGNED = ("SELECT DISTINCT ?c ?how ?super WHERE { VALUES ?how { rdfs:subClassOf "
-            "owl:equivalentClass rdfs:subPropertyOf owl:equivalentProperty } ?c ?how ?super "
-            f'FILTER(isIRI(?super) && STRSTARTS(STR(?c), "{_AG}") '
+# Each project term with a term of another vocabulary it is aligned with, and how; an
+# equivalence is read either way round (``schema:Person owl:equivalentClass ag:Person`` says
+# what ``ag:Person owl:equivalentClass schema:Person`` does, and was not read: the alignments
+# are not reasoned over).
+_ALIGNED = ("SELECT DISTINCT ?c ?how ?super WHERE { { VALUES ?how { rdfs:subClassOf "
+            "owl:equivalentClass rdfs:subPropertyOf owl:equivalentProperty } ?c ?how ?super } "
+            "UNION { VALUES ?how { owl:equivalentClass owl:equivalentProperty } "
+            "?super ?how ?c } "
+            f'FILTER(isIRI(?super) && isIRI(?c) && STRSTARTS(STR(?c), "{_AG}") '
             f'&& !STRSTARTS(STR(?super), "{_AG}")) }}')
 # The kind of name each alignment is of, and how it is said.
 _HOW = {_RDFS + "subClassOf": (CLASS, "a subclass of"),
