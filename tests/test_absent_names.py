@@ -71,13 +71,25 @@ def test_a_name_in_a_propertys_place_is_offered_the_property_aligned_with_one_sp
         "subproperty of schema:containedInPlace)?"], done.stderr
 
 
+def test_a_name_in_both_places_or_in_neither_is_offered_the_aligned_term_all_the_same():
+    # ?e ag:attendees ?x is offered ag:participant; written in a class's place as well, or
+    # in a VALUES block or a FILTER alone, it was "(a misspelt name matches nothing)": its
+    # place was None either way, and only a class's or a property's was offered an alignment.
+    done = query("SELECT * WHERE { ?s a ag:attendees . ?s ag:attendees ?o "
+                 "VALUES ?p { ag:atendees } ?s ?p ?o FILTER(?p != ag:attendes) }")
+    assert done.returncode == 0 and done.stderr.splitlines() == [
+        f"note: ag:{name} is in no triple of the graph: did you mean ag:participant (a "
+        "subproperty of schema:attendee)?" for name in ("attendees", "atendees", "attendes")
+    ], done.stderr
+
+
 @pytest.mark.parametrize("text, places", [
     ("?s a ag:A, ag:B ; ag:p [ ag:q ?x ] ; ag:r/ag:s|^ag:t ?y . ?y ag:u ?z",
      {"A": "class", "B": "class", "p": "property", "q": "property", "r": "property",
       "s": "property", "t": "property", "u": "property"}),
     ("?s rdf:type ag:A . ?c rdfs:subClassOf+ ag:B", {"A": "class", "B": "class"}),
     ("VALUES ?x { ag:A ag:B } ?x ag:p ag:C", {"A": None, "B": None, "p": "property", "C": None}),
-    ("?s a ag:A . ?s ag:A ?o", {"A": None}),  # both kinds of place: neither
+    ("?s a ag:A . ?s ag:A ?o", {"A": "both"}),  # both kinds of place: told from neither
     ("FILTER(?x = ag:A) BIND(ag:f(?x) AS ?y)", {"A": None, "f": None}),
     ("?s ?p <<( ?x ag:p ?y )>> {| ag:q ?z |}", {"p": "property", "q": "property"}),
     # a negated property set's and a group's steps, and a triple after a FILTER or BIND: in

@@ -4,8 +4,8 @@ vocabulary's term spelt near it, over a tiny ontology of the test's own."""
 import pyoxigraph as ox
 
 from alliance_graph.namespaces import PREFIX_IRIS
-from alliance_graph.query.aligned_names import meant
-from alliance_graph.query.name_places import CLASS, PROPERTY
+from alliance_graph.query.aligned_names import meant, offered
+from alliance_graph.query.name_places import BOTH, CLASS, PROPERTY
 from alliance_graph.rdf import ONTOLOGY, graph_iri, in_role
 from alliance_graph.store.graph import KnowledgeGraph
 
@@ -58,3 +58,18 @@ def test_an_equivalence_written_from_the_other_vocabulary_is_read_too():
     assert meant(kg, AG + "attendees", read, PROPERTY) == (
         AG + "participant", " (the same as <http://example.org/v#attendee>)")
     assert meant(kg, AG + "Things", read, CLASS) is None, "a superclass of ag:Entity"
+
+
+def test_a_name_in_both_places_or_in_neither_is_offered_each_kinds_aligned_term():
+    # name_places gave None for a name in both places and for one in neither, and neither
+    # was offered any aligned term: `?s a ag:attendees . ?s ag:attendees ?o` "matches nothing".
+    kg = _graph((AG + "participant", RDFS + "subPropertyOf", "http://example.org/v#attendee"),
+                (AG + "Attendee", RDFS + "subClassOf", "http://example.org/v#Attendees"))
+    read: dict = {}
+    both = (" (a subclass of <http://example.org/v#Attendees>) or ag:participant (a "
+            "subproperty of <http://example.org/v#attendee>)")
+    assert offered(kg, AG + "attendees", read, BOTH) == "ag:Attendee" + both
+    assert offered(kg, AG + "attendees", read, None) == "ag:Attendee" + both
+    assert offered(kg, AG + "attendees", read, PROPERTY) == (
+        "ag:participant (a subproperty of <http://example.org/v#attendee>)")
+    assert offered(kg, AG + "zzzzqqq", read, BOTH) is None

@@ -17,7 +17,8 @@ in a class's place (``a ag:Countrie``) or a property's (``?s ag:Rnk ?o``: ``name
 declares it, before one of neither kind, never one of the other (``ag:counters`` was offered
 for ``a ag:Countrie``); a class's or a property's none is close to, the term aligned with
 another vocabulary's spelt near it (``ag:State``, under ``schema:Country``; ``ag:attendees``,
-``ag:participant`` under ``schema:attendee``: ``aligned_names``).  A graph a ``GRAPH`` names that the store holds not is noted too, with
+``ag:participant`` under ``schema:attendee``: ``aligned_names``); one in both places or in
+none (VALUES, FILTER), each kind's.  A graph a ``GRAPH`` names that the store holds not is noted too, with
 the held one meant (``absent_graphs``).  Other
 vocabularies' names (``schema:``, ``rdfs:``) are not looked at: the graph holds only the terms
 of them it uses.
@@ -222,7 +223,8 @@ def _meant(kg, iri: str, names: dict, place: str | None = None) -> str | None:
     neither kind, never among the other kind's: ``?s a ag:Countrie`` was offered
     ``ag:counters``, a property."""
     namespace = _namespace_of(iri)
-    for kind in ((None,) if place is None else (place, _NEITHER)):
+    for kind in ((place, _NEITHER) if place in (name_places.CLASS, name_places.PROPERTY)
+                 else (None,)):  # (BOTH: every name, as None)
         if (namespace, kind) not in names:
             names[namespace, kind] = _listed(kg, namespace, kind).fresh()
         found = names[namespace, kind].best(iri[len(namespace):])
@@ -338,15 +340,13 @@ def notes(kg, text: str, meant: bool = True, searched: int | None = None,
             if meant and (searched is None or n < searched):
                 closest[iri] = _meant(kg, iri, names, read.places.get(iri))
         closest.update(_elsewhere(kg, [iri for iri, c in closest.items() if c is None]))
-        why = {}  # a term aligned with another vocabulary's spelt near: ``aligned_names``
-        for iri in [i for i, c in closest.items() if c is None and
-                    read.places.get(i) in (name_places.CLASS, name_places.PROPERTY)]:
-            closest[iri], why[iri] = aligned_names.meant(kg, iri, names, read.places[iri]) \
-                or (None, "")
+        said = {iri: shorten(c) for iri, c in closest.items() if c}
+        for iri in [i for i, c in closest.items() if c is None]:  # ``aligned_names``
+            said[iri] = aligned_names.offered(kg, iri, names, read.places.get(iri))
         graphs = absent_graphs.notes(kg, {iri: name for iri, name in read.graphs.items()
                                           if _valid(iri)}, meant, searched)
         return graphs + [f"{written(named[iri])} is in no triple of the graph" + (
-            f": did you mean {shorten(closest[iri])}{why.get(iri, '')}?" if closest.get(iri) else
+            f": did you mean {said[iri]}?" if said.get(iri) else
             " (a misspelt name matches nothing)") for iri in absent]
     # Refused: an engine's EngineError (a limit, a closed engine) was raised from ag.run
     # after the answer, which was lost.

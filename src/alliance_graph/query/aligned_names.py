@@ -15,7 +15,9 @@ A name in a property's place is compared so with the properties the ontology ali
 (``ag:participant rdfs:subPropertyOf schema:attendee``: ``?e ag:attendees ?x`` is offered
 ``ag:participant (a subproperty of schema:attendee)``), as it was not; ``owl:equivalentClass``
 and ``owl:equivalentProperty`` are read too (``ag:Person owl:equivalentClass schema:Person``),
-either way round.
+either way round.  A name in both places (``?s a ag:attendees . ?s ag:attendees ?o``) or in
+neither (a VALUES block's, a FILTER's) is offered each kind's (``offered``): it was offered
+nothing, its place unknown.
 A target whose IRI ends in ``/`` or ``#`` has no local name: it was the empty name, and a
 bare ``a ag:`` was offered whatever class stood under it.
 """
@@ -70,6 +72,15 @@ def meant(kg, iri: str, read: dict, place: str = CLASS) -> tuple[str, str] | Non
     said = f"{under[local][parent][terms[0]]} {shorten(parent)}"
     return terms[0], (f" ({said})" if len(terms) == 1 else
                       f" ({said}, as {', '.join(shorten(c) for c in terms[1:4])} are)")
+
+
+def offered(kg, iri: str, read: dict, place: str | None) -> str | None:
+    """Return what ``iri`` is offered, as a note says it (``ag:participant (a subproperty of
+    schema:attendee)``): the term of ``place``'s kind (``meant``), or of each kind for a name
+    in BOTH places or in none, joined by "or"; None for none."""
+    kinds = (place,) if place in (CLASS, PROPERTY) else (CLASS, PROPERTY)
+    offers = [found for kind in kinds if (found := meant(kg, iri, read, kind))]
+    return " or ".join(shorten(term) + why for term, why in offers) or None
 
 
 def _aligned(kg) -> dict:

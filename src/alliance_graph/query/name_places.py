@@ -10,16 +10,19 @@ property's place is after ``;``, ``[``, an annotation's ``{|``, a path's ``/``, 
 a negated property set's ``!`` or a group's ``(`` in a step's place (``!(ag:p|ag:q)``,
 ``(ag:p)*``), and after a triple's subject that follows ``{``, ``.``, ``}``, ``)`` (a FILTER's
 or a BIND's end) or a triple term's ``<<(``.  A
-VALUES block's names are data, in no place.  A name written in both kinds of place, or in
-none, has none (``None``): every name of its namespace is looked among, as before.  ``graphs`` are the IRIs a ``GRAPH`` names, whose
-absence a note says too (``absent_graphs``).
+VALUES block's names are data, in no place (``None``).  A name written in both kinds of
+place is in BOTH, told from one in none: both were None, and ``?s a ag:attendees . ?s
+ag:attendees ?o`` was offered neither kind's aligned name (``aligned_names``), where one in a
+property's place alone was offered ``ag:participant``.  Either way every name of its
+namespace is looked among.  ``graphs`` are the IRIs a ``GRAPH`` names, whose absence a note
+says too (``absent_graphs``).
 """
 
 from __future__ import annotations
 
 from ..namespaces import PREFIX_IRIS
 
-CLASS, PROPERTY = "class", "property"
+CLASS, PROPERTY, BOTH = "class", "property", "both"
 
 _RDF, _RDFS = PREFIX_IRIS["rdf"], PREFIX_IRIS["rdfs"]
 # Predicates whose object is a class.
@@ -34,7 +37,8 @@ _NAMES = {"PNAME_LN", "IRIREF"}
 
 def places(tokens, iris: dict[int, str]) -> tuple[dict[str, str | None], list[str]]:
     """Return the place of each IRI of ``iris`` (a name token's index: the IRI it resolves
-    to), CLASS, PROPERTY or None, and the IRIs a ``GRAPH`` names, in the query's order."""
+    to), CLASS, PROPERTY, BOTH or None (in neither), and the IRIs a ``GRAPH`` names, in the
+    query's order."""
     data = blocks(tokens, "VALUES")
     found: dict[str, set[str | None]] = {}
     graphs: dict[str, None] = {}
@@ -47,8 +51,12 @@ def places(tokens, iris: dict[int, str]) -> tuple[dict[str, str | None], list[st
         place = None if i in data else _place(tokens, iris, i, last_class)
         last_class = place == CLASS
         found.setdefault(iri, set()).add(place)
-    return {iri: next(iter(p - {None})) if len(p - {None}) == 1 else None
-            for iri, p in found.items()}, list(graphs)
+    return {iri: _one(p - {None}) for iri, p in found.items()}, list(graphs)
+
+
+def _one(kinds: set) -> str | None:
+    """Return the place of a name written in ``kinds`` of place: None, the one, or BOTH."""
+    return BOTH if len(kinds) > 1 else next(iter(kinds), None)
 
 
 def _place(tokens, iris: dict[int, str], i: int, last_class: bool) -> str | None:
