@@ -185,3 +185,22 @@ def test_the_use_kept_is_bounded_by_the_units_not_by_the_clients_seen():
         used(queue, clock, f"later-{k}", 0.001)
     assert not any(client.startswith("heavy-") for client in queue.used)
     assert len(queue.used) <= 2 * 5000 + 2048
+
+
+def test_the_crashes_under_a_client_s_queries_refuse_it_until_halved_below_the_limit():
+    # Two crashers of different texts (two engines each) from one address: refused until
+    # the four are halved below three (half_life * log2(4/3)), then not; shares of crashes
+    # beside other queries add up, and another client is charged nothing.
+    clock = Clock()
+    queue = FairQueue(half_life=100.0, clock=clock)
+    queue.charge("crasher", 2.0)
+    assert queue.crashed_in("crasher") == (2.0, 0.0)
+    queue.charge("crasher", 1.5)
+    queue.charge("crasher", 0.5)
+    crashes, left = queue.crashed_in("crasher")
+    assert crashes == 4.0 and left == pytest.approx(41.5, abs=0.1)
+    clock.now += 41.0
+    assert queue.crashed_in("crasher")[1] > 0
+    clock.now += 1.0
+    assert queue.crashed_in("crasher")[1] == 0.0
+    assert queue.crashed_in("honest") == (0.0, 0.0)

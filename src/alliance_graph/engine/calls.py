@@ -5,6 +5,7 @@ what a caller is told when a call ends otherwise (Ctrl-C, a forked process)."""
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 
 from .wire import EngineError
@@ -12,6 +13,8 @@ from .wire import EngineError
 # What each request to the engine is, as an interrupted caller is told.
 _WORK = {"query": "the query", "answer": "the query", "dump": "the export",
          "quads": "the read of a graph"}
+# The crashes of engines under the calls this thread made since its last ``crashes_under``.
+_crashes = threading.local()
 
 
 @dataclass(eq=False)
@@ -29,15 +32,16 @@ class Call:
     # Sent again after an engine was stopped under it: why, and the seconds it had run there.
     resent: tuple[str, float] | None = None
     engine: object = None       # the ``instance.Instance`` answering it (None: replaced before)
-
+    among: int = 0              # the calls its engine answered when stopped under it, itself too
 
     @staticmethod
     def cut_short(calls, generation: int, reason: str) -> None:
         """Note on each of ``calls`` answered by the engine of ``generation`` (killed for
         ``reason``) that its engine was stopped under it, unless a reason was noted first."""
-        for c in calls:
-            if c.generation == generation and c.cut is None:
-                c.cut = reason
+        on_it = [c for c in calls if c.generation == generation]
+        for c in on_it:
+            if c.cut is None:
+                c.cut, c.among = reason, len(on_it)
 
     def resent_after(self, now: float) -> tuple[str, float]:
         """Return why this call's engine was stopped under it and the seconds it had run
@@ -51,6 +55,16 @@ class Call:
         nor a kill from outside, as the kernel's out-of-memory killer's)."""
         return (self.cut == "crash" and self.engine is not None and self.engine.aborted()
                 and not any(c is not self and c.generation == self.generation for c in calls))
+
+    def note_crash(self, calls) -> bool:
+        """Count this call's part in the death of its engine, when the engine aborted by
+        itself (``alone_on_its_engine``'s test): all of it alone, a share beside others, any
+        of whose queries may have crashed it; its client is charged (``crashes_under``): a
+        client sending crashers of many texts kept an engine starting (72 in 20 s).  Return
+        whether it was alone on its engine."""
+        if self.cut == "crash" and self.engine is not None and self.engine.aborted():
+            _crashes.count = crashes_under() + 1 / max(1, self.among)
+        return self.alone_on_its_engine(calls)
 
     def stopped_twice(self, alone: bool) -> EngineError:
         """Return what this call is told when the engines answering it died twice: ``alone``,
@@ -71,6 +85,16 @@ class Call:
                                     "type)")
         return EngineError(503, "the query engine was stopped twice while answering this query "
                                 "(other queries' limits, or a failure); try again")
+
+
+def crashes_under(reset: bool = False) -> float:
+    """Return how many engines crashed under the calls this thread made since the last reset
+    (``reset``: now), each shared among the calls it answered (``Call.note_crash``): the web
+    layer charges the client it answers (``client_share.Shares``)."""
+    count = getattr(_crashes, "count", 0.0)
+    if reset:
+        _crashes.count = 0.0
+    return count
 
 
 def blame_late(calls) -> None:

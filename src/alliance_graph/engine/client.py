@@ -366,8 +366,8 @@ class ProcessEngine:
                 if call.blamed:
                     raise EngineError(503, call.blamed) from exc
                 self._kill(generation, "crash")  # a no-op when it was killed for another query
-                with self.lock:  # once it is stopped, and its exit read
-                    alone.append(call.alone_on_its_engine(self.calls))
+                with self.lock:  # once it is stopped, and its exit read; its client charged
+                    alone.append(call.note_crash(self.calls))
                 if attempt == 2:  # never a third try: two engines died under it
                     self.crashers.note(all(alone), self.info.get("version"), header, body)
                     raise call.stopped_twice(all(alone)) from exc

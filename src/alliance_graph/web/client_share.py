@@ -42,6 +42,12 @@ bound what it keeps busy.  Without them one client could stall every other:
   takes the last at once.  The slot stays free while only heavy clients wait: lent to one,
   it would be held a time limit when a light client comes (nothing stops a query early but
   its time limit: the kill of the engine, which costs every query running beside it).
+- **A client crashing the engine.** A query that crashes the engine (pyoxigraph aborting on
+  an ORDER BY) is refused by its exact text once it has crashed two (``engine.crashers``),
+  but one address sending variants of it kept an engine starting (72 crashes in 20 s, 24 s of
+  CPU, each crash cutting short the queries beside it).  The crashes under a client's queries
+  are counted with its use (``fair_queue``'s ``charge``), and past ``fair_queue.CRASHES`` of
+  late its queries are refused 429 at once, unrun, until the count is halved below it.
 
 A client is an address: an IPv4 address, or an IPv6 address's /64, the block a single host or
 site is given (one machine may take any address in it, and would otherwise be as many clients
@@ -63,7 +69,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from ..engine.calls import Waited
+from ..engine.calls import Waited, crashes_under
 from ..engine.request_time import LEAST_SECONDS
 from ..query.refused import Refused
 from ..settings import PROXY_HEADERS
@@ -179,6 +185,8 @@ class Shares:
         waited = False
         own = 0.0  # of it, the seconds its client's own share held it (not the slots)
         with self.changed:
+            if self.slots is not None:
+                self._refuse_crasher(client)
             waiter = self.queue.join(client)
             try:
                 while not self._may_go(waiter):
@@ -221,6 +229,7 @@ class Shares:
             self.queue.grant(waiter)
             self.changed.notify_all()  # the waiter after it may go too, to another slot
         now = time.monotonic()
+        crashes_under(reset=True)  # those under this block's calls are its client's
         try:
             yield Held(min(now + wait, ends),
                        Waited(now - started, own, front=called - started)
@@ -228,6 +237,8 @@ class Shares:
         finally:
             with self.changed:
                 self.queue.release(client, waiter.granted)
+                if self.slots is not None:
+                    self.queue.charge(client, crashes_under(reset=True))
                 self.changed.notify_all()
 
     def close(self) -> None:
@@ -250,6 +261,20 @@ class Shares:
             return False
         may = self._below_limit if free > self.reserve else self._may_take_kept
         return self.queue.first(may, self.front) is waiter
+
+    def _refuse_crasher(self, client) -> None:
+        """Raise Refused (429) if the engines that crashed under ``client``'s queries of late
+        are ``fair_queue.CRASHES`` or more: each cost a new engine's start, and cut short
+        the queries beside it."""
+        crashes, left = self.queue.crashed_in(client)
+        if left:
+            raise Refused(429, f"this client's queries crashed the query engine {crashes:.1f} "
+                               f"times of late (each crash stops the queries beside it and "
+                               f"costs the server a new engine), so its queries are refused "
+                               f"for {left:.0f} s more, unrun: a fault of the engine on such "
+                               f"queries (Oxigraph 0.5 crashes, for one, ordering values it "
+                               f"cannot order among themselves, such as numbers beside "
+                               f"strings of digits: ORDER BY STR(?x), or values of one type)")
 
     def _may_take_kept(self, client) -> bool:
         """Return whether ``client`` may take the slot kept for the light: it is light and

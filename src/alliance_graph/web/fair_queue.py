@@ -37,6 +37,14 @@ run its queries holds the others and a light client takes that one at once.  The
 kept for a client while it is at least a quarter of ``light``: all the units, busy for a
 whole half-life, add ``units`` seconds a second, so what is kept is bounded by the units and
 the half-life, not by the clients seen (those below are dropped when the table has doubled).
+
+**Crashes.** The engines that crashed under a client's queries (``charge``: a share of each,
+``engine.calls.crashes_under``) are counted alike, halved every ``half_life``: a client whose
+count is at ``CRASHES`` or more is refused a unit (``crashed_in``) until it falls below.  One
+address sending variants of a query that crashes the engine (another variable name, a
+comment, a LIMIT), each a text never refused before, crashed 72 engines in 20 s, each a new
+engine's start (24 s of CPU); now two such queries (each crashes two engines) and it waits
+about two minutes, the next one about four.
 """
 
 from __future__ import annotations
@@ -49,6 +57,8 @@ from collections.abc import Callable, Hashable
 
 # How many clients' use is kept before the first look for those that no longer count.
 SWEEP_FROM = 1024
+# The crashes of late (a share of each: ``charge``) from which a client is refused a unit.
+CRASHES = 3.0
 
 
 class Waiter:
@@ -82,6 +92,7 @@ class FairQueue:
         self.clock = clock
         # A client's recent use: the seconds it was at, and when; halved each half-life since.
         self.used: dict[Hashable, tuple[float, float]] = {}
+        self.crashes: dict[Hashable, tuple[float, float]] = {}  # alike: engines crashed under it
         self._sweep_at = SWEEP_FROM
 
     def __len__(self) -> int:
@@ -148,10 +159,30 @@ class FairQueue:
 
     def use(self, client: Hashable, now: float | None = None) -> float:
         """Return ``client``'s recent use: seconds, halved each ``half_life`` since."""
-        seconds, when = self.used.get(client, (0.0, 0.0))
-        if not seconds:
+        return self._decayed(self.used, client, now)
+
+    def _decayed(self, table: dict, client: Hashable, now: float | None = None) -> float:
+        amount, when = table.get(client, (0.0, 0.0))
+        if not amount:
             return 0.0
-        return seconds * 0.5 ** (((self.clock() if now is None else now) - when) / self.half_life)
+        return amount * 0.5 ** (((self.clock() if now is None else now) - when) / self.half_life)
+
+    def charge(self, client: Hashable, crashes: float) -> None:
+        """Count ``crashes`` (engines, or a share of one) that crashed under ``client``'s query."""
+        if crashes:
+            now = self.clock()
+            self.crashes[client] = (self._decayed(self.crashes, client, now) + crashes, now)
+            if len(self.crashes) > SWEEP_FROM:  # those below one crash are forgotten
+                self.crashes = {c: kept for c, kept in self.crashes.items()
+                                if self._decayed(self.crashes, c, now) >= 1}
+
+    def crashed_in(self, client: Hashable) -> tuple[float, float]:
+        """Return the engines that crashed under ``client``'s queries of late and the seconds
+        until they are fewer than ``CRASHES`` (0.0: they are)."""
+        crashes = self._decayed(self.crashes, client)
+        if crashes < CRASHES:
+            return crashes, 0.0
+        return crashes, max(self.half_life * math.log2(crashes / CRASHES), 1.0)
 
     def light(self, client: Hashable) -> bool:
         """Return whether ``client``'s recent use is below ``light`` (always, uncounted)."""
