@@ -647,6 +647,46 @@ def test_a_validation_ends_with_the_server_killed_under_it(tmp_path):
             os.kill(pid, signal.SIGKILL)
 
 
+def test_a_ctrl_c_to_the_server_under_a_validation_is_no_failure_of_its_graph(tmp_path):
+    # A Ctrl-C (SIGINT to serve's process group) interrupts the validating process too: it
+    # was logged "ERROR ... POST /validate failed on the server's side: interrupted", and the
+    # client told, in "503 SERVICE UNAVAILABLE", that the server's graph could not be read.
+    import contextlib
+    import http.client
+    import os
+    import signal
+    data = tmp_path / "data"
+    shutil.copytree(BASE, data)
+    port = servers.free_port()
+    log = tmp_path / "serve.log"
+    process = servers.start([str(BIN), "--data", str(data), "--cache", str(tmp_path / "cache"),
+                             "serve", "--port", str(port), "--log-level", "info"],
+                            f"http://127.0.0.1:{port}/validate", log, timeout=180,
+                            preexec_fn=os.setpgrp)
+    slow = b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + b"".join(
+        b'[] rdfs:label "x%d" .\n' % i for i in range(40_000))
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("POST", "/validate", slow, {"Content-Type": "text/turtle"})
+        deadline = time.monotonic() + 60
+        while not validating_children(process.pid):
+            assert time.monotonic() < deadline, "no validation started"
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        with contextlib.closing(connection):
+            answer = connection.getresponse()
+            said = answer.read().decode()
+        assert (answer.status, answer.reason) == (503, "Service Unavailable"), said
+        assert said.startswith("validation was interrupted: the server was stopped") and \
+            "graph cannot be read" not in said
+        assert process.wait(timeout=30) == 0
+        logged = log.read_text()
+        assert "ERROR" not in logged and "failed on the server's side" not in logged, logged
+        assert "INFO alliance_graph.web.app: POST /validate was interrupted (Ctrl-C)" in logged
+    finally:
+        servers.stop(process)
+
+
 def test_a_file_over_the_limit_keeps_the_text_pasted_beside_it(endpoint, settings):
     # Regression: without the form's script, a file over the limit sent with pasted text
     # came back as a page with an empty box: the text typed was lost.

@@ -300,6 +300,9 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
     def common_headers(response):
         for name, value in protocol.HEADERS:
             response.headers[name] = value
+        # The status line as the front and the fast path write it ("503 Service
+        # Unavailable"): werkzeug's is in capitals ("503 SERVICE UNAVAILABLE").
+        response.status = protocol.STATUS.get(response.status_code, response.status)
         # The site's security headers on every answer Flask gives: the blueprints add them to
         # theirs (they may be mounted in another app), but werkzeug's own 404, 405 and 308
         # belong to no blueprint and went without.

@@ -15,6 +15,8 @@ Validation takes seconds of pure Python (pyshacl), so each runs in a process of 
 threads, and stopped past ``validate_timeout`` seconds, ``validate_memory`` bytes or a report of
 ``MAX_REPORT_BYTES``: a 413, as the proposal asks more than the server gives one, and sent again
 it would be stopped again (a 503 with ``Retry-After`` told clients to send it again as it was).
+A Ctrl-C to the server's process group interrupts the validating process too: a 503 saying so,
+logged at INFO (``Interrupted``), not a failure of the server's graph.
 At most ``settings.validations`` run at once, and past that the answer is 503 with
 ``Retry-After``: that one passes.
 This process never parses the proposal: whether it is Turtle, and whether its prefixed names
@@ -33,6 +35,7 @@ import dataclasses
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -145,6 +148,21 @@ class ServerFailed(Refused):
                               "or tell the server's operator")
 
 
+class Interrupted(Refused):
+    """503: the validating process was interrupted (a Ctrl-C to the server's process group,
+    which stops the server): no failure of the server's, and no fault of the proposal's."""
+
+    def __init__(self):
+        super().__init__(503, "validation was interrupted: the server was stopped (its "
+                              "operator's Ctrl-C) while it ran, and the proposal was not "
+                              "validated; send it again once the server answers again")
+
+
+# How a validating process interrupted by SIGINT ends: the command's "interrupted", exit 130
+# (``cli.main``), or killed by the signal itself before its handler was set.
+_INTERRUPTED = (130, -signal.SIGINT)
+
+
 def _logged(detail: str) -> str:
     """Return ``detail`` as the log keeps it: every line, each clipped and its control
     characters escaped, on lines of its own indented under the record's first, at most the
@@ -206,6 +224,13 @@ def run(settings, data: bytes, name: str):
                 "the proposal " if m[2] is not None else ""), problems)
             problems = problems.replace(f"{path}: ", "the proposal ")
             raise Refused(400, problems.replace(str(path), "the proposal"))
+        if done.returncode in _INTERRUPTED:
+            # A Ctrl-C to `serve` reaches its group, this process too: logged as an ERROR,
+            # "failed on the server's side: interrupted", and the client told the graph could
+            # not be read, to try again in 60 s.
+            current_app.logger.info("POST /validate was interrupted (Ctrl-C) before it ended; "
+                                    "its client is answered 503")
+            raise Interrupted()
         if done.returncode not in (0, 1):
             # The error it gave, or a failure's traceback, for the log alone.
             raise _server_failed(done.stderr.strip().removeprefix("error: ")
