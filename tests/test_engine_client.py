@@ -437,31 +437,41 @@ def heavy_in_background(engine) -> tuple[threading.Thread, dict]:
     return thread, outcome
 
 
+def a_next_build(mini, **options):
+    """Return the settings of a store ``mini`` is loaded into (with ``options``), and what
+    makes its next build current (an edit, then `load`), built into the cache first, so that
+    the load made while a test's query runs only fills the store."""
+    from alliance_graph.build import pipeline as build
+    from alliance_graph.store import backends
+    settings = mini.with_(store=str(mini.root / "store"), workers=2, **options)
+    backends.load_into_store(settings)
+    data = sorted(mini.data_dir.glob("*.ttl"))[0]
+    edited = data.read_text() + "\n# a new build\n"
+    data.write_text(edited)
+    build.cached_build(settings)
+    data.write_text(edited.removesuffix("\n# a new build\n"))
+
+    def load_it() -> None:
+        data.write_text(edited)
+        backends.load_into_store(settings)
+    return settings, load_it
+
+
 def test_a_new_build_takes_over_and_the_engine_it_replaces_ends_what_it_was_answering(mini):
     # `load` made a new build while a query ran: the server goes on to it without a restart
     # (it answered from its first build until a limit happened to restart the engine), and
     # the query under way stays on the engine it started on, held to its own time limit:
     # not sent again to the new engine, and counted as no stop of the engine answering.
-    from alliance_graph.build import pipeline as build
-    from alliance_graph.store import backends
     # The steps below, from the heavy query's start to the check that it still runs, take
     # 1.2 s here and 2-2.5 s beside two CPU-bound loops (3-6 s before the build was cached
     # first, within a limit of 8 s).
-    settings = mini.with_(store=str(mini.root / "store"), workers=2, query_timeout=6,
-                          follow_poll=0.2)
-    backends.load_into_store(settings)
-    data = sorted(mini.data_dir.glob("*.ttl"))[0]
-    edited = data.read_text() + "\n# a new build\n"
-    data.write_text(edited)
-    build.cached_build(settings)  # before the heavy query: the load under way fills the store
-    data.write_text(edited.removesuffix("\n# a new build\n"))
+    settings, load_it = a_next_build(mini, query_timeout=6, follow_poll=0.2)
     engine = ProcessEngine(settings)
     try:
         first = engine.info["version"]
         thread, outcome = heavy_in_background(engine)
         time.sleep(0.3)
-        data.write_text(edited)
-        backends.load_into_store(settings)
+        load_it()
         deadline = time.monotonic() + 30
         while engine.info["version"] == first:
             assert time.monotonic() < deadline, "the engine did not follow the new build"
@@ -758,3 +768,24 @@ def test_the_query_stopped_for_memory_beside_others_is_not_told_it_needed_the_me
     # Sent again, alone in the next engine, the ORDER BY is the one stopped, and told so.
     assert bomb == (503, "the query needed more memory than the 200 MiB limit and was stopped; "
                          "narrow it or add a LIMIT\n"), bomb
+
+
+def test_an_engine_retiring_for_a_new_build_that_aborts_is_counted_as_a_crash(mini):
+    # The engine a new build replaced answers its queries to their end; one aborting there
+    # (SIGABRT: a crasher sent just before `load`) went uncounted in /status's crashes, its
+    # queries sent again as if replaced, and its client charged nothing.
+    settings, load_it = a_next_build(mini, query_timeout=20, follow_poll=0.1)
+    engine = ProcessEngine(settings)
+    try:
+        old = engine.active
+        thread, _ = heavy_in_background(engine)
+        assert until(lambda: engine.calls, 5)
+        load_it()
+        assert until(lambda: engine.retiring is old, 30)
+        os.kill(old.process.pid, signal.SIGABRT)
+        assert until(lambda: engine.counters["crash"] == 1, 5), engine.counters
+        call = next(iter(engine.calls))
+        assert call.resent[0] == "crash", call.resent
+    finally:
+        engine.close()
+        thread.join()

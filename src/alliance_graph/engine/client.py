@@ -18,7 +18,8 @@ run at once, on the engine's threads, over its one store) and lends a connection
 - **New builds.** Every ``follow_poll`` seconds a thread looks for a newer build in the store
   (``load`` made one): an engine is started on it and takes over, and the one it replaces
   finishes the queries it is answering, each within its time limit, then stops.  One engine
-  retires at a time: a build made meanwhile stops it, its queries sent once to the newest.
+  retires at a time: a build made meanwhile stops it, its queries sent once to the newest
+  (``builds.py``).
 
 ``graph.EngineGraph`` answers ``KnowledgeGraph``'s read calls through the engine.
 """
@@ -38,9 +39,9 @@ from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 from ..settings import Settings
-from ..store import backends
 from ..store.errors import StoreError
 from . import wire
+from .builds import FollowsBuilds
 from .calls import Call, blame_late, interrupted, no_connection, over_memory, refuse_if_forked
 from .crashers import Crashers
 from .graph import EngineGraph, isolated_graph  # noqa: F401 - engine.client's, as ever
@@ -48,7 +49,7 @@ from .instance import Instance, let_go_when_forked, start
 from .wire import EngineError
 
 
-class ProcessEngine:
+class ProcessEngine(FollowsBuilds):
     """A supervised engine process and the connections lent to callers."""
 
     def __init__(self, settings: Settings):
@@ -102,10 +103,14 @@ class ProcessEngine:
         self.restarting = False
         self.lock.notify_all()
 
-    def _kill(self, generation: int, reason: str) -> None:
+    def _kill(self, generation: int, reason: str, engine: Instance | None = None) -> None:
         """Kill the engine of ``generation`` (once); the standby takes over at once if there is
-        one, else a new engine is started in the background."""
+        one, else a new engine is started in the background.  The ``engine`` a newer build
+        replaced, dead under a call, was a crash nobody counted: it is one (``_retire`` ends it)."""
         with self.lock:
+            if engine is not None and engine is self.retiring and not engine.alive():
+                self.retiring, self.counters["crash"] = None, self.counters["crash"] + 1
+                Call.cut_short(self.calls, generation, "crash")
             if generation != self.generation or self.closed:
                 return
             # Swapped in under the lock, in one step: the watcher must never see the killed
@@ -201,76 +206,6 @@ class ProcessEngine:
                         self.settings.query_memory, len(running))
                 self._kill(generation, "memory")
 
-    def _look_for_builds(self) -> None:
-        # Its own thread, not the watcher's: a slow remote store must not hold up the limits.
-        while not self.closed:
-            time.sleep(self.settings.follow_poll)
-            try:
-                latest = backends.latest_build(self.settings)
-            except (OSError, StoreError):
-                continue  # the store unreadable for now: looked at again next time
-            with self.lock:
-                if latest in (None, self.info["version"], self.unopened) or self.following \
-                        or self.restarting or self.closed:
-                    continue
-                self.following = True
-            threading.Thread(target=self._follow, args=(latest,), name="engine-follow",
-                             daemon=True).start()
-
-    def _follow(self, latest: str) -> None:
-        """Start an engine on the store's newer build and make it the one answering; the
-        engine it replaces (and the standby, of the old build) are stopped once done."""
-        try:
-            try:
-                instance = self._spawn()
-            except StoreError as exc:
-                self.unopened = latest  # said once, not at each look (and an engine started)
-                print(f"alliance-graph: the newer build could not be opened: {exc}; the "
-                      "server goes on with the one it serves", file=sys.stderr, flush=True)
-                return
-            with self.lock:
-                if self.closed or self.restarting:  # a restart opens the newer build itself
-                    old = None
-                elif instance.info["version"] == self.info["version"]:  # not ``latest``'s
-                    old, self.unopened = None, latest
-                else:
-                    old, generation, stale = self.active, self.generation, self.standby
-                    earlier, self.retiring = self.retiring, old
-                    self.generation += 1
-                    self.standby = None
-                    self._activate(instance)
-                    self.counters["builds followed"] += 1
-        finally:
-            with self.lock:
-                self.following = False
-        if old is None:
-            instance.stop()
-            return
-        # Not waited for here: that kept the follower from the next build up to the time limit.
-        threading.Thread(target=self._retire, args=(old, generation), name="engine-retire",
-                         daemon=True).start()
-        for spare in (stale, earlier):  # the standby of the old build, an engine retiring
-            if spare is not None:
-                spare.stop()
-        self._replenish_in_background()
-
-    def _retire(self, old: Instance, generation: int) -> None:
-        """Stop an engine once the queries it was answering (those of ``generation``) end,
-        each held to its time limit as the watcher holds the engine answering."""
-        while True:
-            with self.lock:
-                running = [c for c in self.calls if c.generation == generation]
-            late = [c for c in running if time.monotonic() > c.deadline]
-            if not running or late or not old.alive():
-                # The others running there are sent again, once, to the new engine (call()).
-                blame_late(late)
-                break
-            time.sleep(self.settings.engine_poll)
-        old.stop()
-        with self.lock:
-            if self.retiring is old:
-                self.retiring = None
-
     def _drop_standby(self, standby: Instance) -> None:
         """Stop a standby that died or was stopped while idle, and start another: taking over,
         it would have failed the queries sent to it a second time, or held them."""
@@ -365,7 +300,7 @@ class ProcessEngine:
             except (wire.Closed, OSError) as exc:
                 if call.blamed:
                     raise EngineError(503, call.blamed) from exc
-                self._kill(generation, "crash")  # a no-op when it was killed for another query
+                self._kill(generation, "crash", call.engine)  # no-op: killed for another
                 with self.lock:  # once it is stopped, and its exit read; its client charged
                     alone.append(call.note_crash(self.calls))
                 if attempt == 2:  # never a third try: two engines died under it
