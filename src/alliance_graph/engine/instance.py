@@ -28,6 +28,9 @@ from . import wire
 if TYPE_CHECKING:
     from .client import ProcessEngine
 
+# The seconds ``aborted`` waits for a dying engine's exit (its connections close before it).
+EXIT_WAIT = 1.0
+
 
 @dataclass(eq=False)
 class Instance:
@@ -51,8 +54,13 @@ class Instance:
 
     def aborted(self) -> bool:
         """Return whether the process ended itself with SIGABRT, as a Rust panic in the engine
-        does (pyoxigraph's builds abort on one)."""
-        return self.process.poll() == -signal.SIGABRT
+        does (pyoxigraph's builds abort on one).  Asked once its connections closed, it may
+        not have exited yet: its exit is waited for a moment (read before it, the crash was
+        taken for another's kill, not counted to the query's client, nor as alone)."""
+        try:
+            return self.process.wait(timeout=EXIT_WAIT) == -signal.SIGABRT
+        except subprocess.TimeoutExpired:
+            return False
 
     def let_go(self) -> None:
         """Close this process's copies of the engine's sockets, leaving the engine alone (a
