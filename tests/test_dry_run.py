@@ -10,6 +10,7 @@ import html
 import io
 import json
 import math
+import os
 import shutil
 import socket
 import subprocess
@@ -687,6 +688,50 @@ def test_a_ctrl_c_to_the_server_under_a_validation_is_no_failure_of_its_graph(tm
         servers.stop(process)
 
 
+
+def test_a_validating_process_ended_in_its_start_by_a_ctrl_c_or_with_no_report_is_no_500(
+        tmp_path, monkeypatch):
+    # A CI run sent the Ctrl-C above while the validating process was still in Python's own
+    # start, before any code of ours ran: it ends there with KeyboardInterrupt's traceback and
+    # exit 1, which was read as a report of findings and failed to parse (a 500, "the server
+    # failed to answer this request").  Made so every time here by a sitecustomize module that
+    # does, in the validating process alone (the one run with -c), what a file tells it.
+    site, mode = tmp_path / "site", tmp_path / "mode"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "import os, sys\n"
+        "if '-c' in sys.orig_argv:\n"
+        f"    mode = open({str(mode)!r}).read()\n"
+        "    if mode == 'interrupt':\n"
+        "        raise KeyboardInterrupt\n"
+        "    os._exit(1)\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        filter(None, [str(site), os.environ.get("PYTHONPATH")])))
+    port = servers.free_port()
+    log = tmp_path / "serve.log"
+    process = servers.start([str(BIN), "--data", str(BASE), "--cache", str(tmp_path / "cache"),
+                             "serve", "--port", str(port)],
+                            f"http://127.0.0.1:{port}/validate", log)
+    try:
+        answers = []
+        for said in ("interrupt", "exit"):
+            mode.write_text(said)
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/validate",
+                                             PASSES.read_bytes(),
+                                             {"Content-Type": "text/turtle"})
+            with pytest.raises(urllib.error.HTTPError) as raised:
+                urllib.request.urlopen(request, timeout=60)
+            answers.append((raised.value.code, raised.value.read().decode()))
+            raised.value.close()
+        (interrupted, interrupted_said), (no_report, no_report_said) = answers
+        assert interrupted == 503 and interrupted_said.startswith("validation was interrupted")
+        # Exit 1 and nothing written: no report to read, so no findings; the server's side.
+        assert no_report == 503 and "cannot be read to validate against" in no_report_said
+        assert "exit 1" in log.read_text()
+    finally:
+        servers.stop(process)
+
+
 def test_a_file_over_the_limit_keeps_the_text_pasted_beside_it(endpoint, settings):
     # Regression: without the form's script, a file over the limit sent with pasted text
     # came back as a page with an empty box: the text typed was lost.
@@ -780,9 +825,9 @@ def test_a_report_too_big_for_the_front_is_refused_and_its_process_stopped(kg, s
     # (400 claims named with a prefix of 99,000 characters) gave a report of 99 MB, which took
     # the server's front from 60 MB to 970 MB to show as a page. (The limit is made small
     # here: at 16 MiB the test would take as long.)
-    from alliance_graph.web import dry_run
+    from alliance_graph.web import validating_process
     from alliance_graph.web.app import create_app
-    monkeypatch.setattr(dry_run, "MAX_REPORT_BYTES", 2**20, raising=False)
+    monkeypatch.setattr(validating_process, "MAX_REPORT_BYTES", 2**20)
     long = "http://example.org/" + "a" * 2000 + "#"
     body = f"@prefix p: <{long}> .\n" + "".join(f"p:a{i} p:b p:c{i} .\n" for i in range(300))
     client = create_app(settings, kg=kg).test_client()

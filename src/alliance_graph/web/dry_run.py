@@ -13,7 +13,7 @@ proposal that cannot be read is a 400 whose body says ``line N: what is wrong``;
 Validation takes seconds of pure Python (pyshacl), so each runs in a process of its own,
 ``alliance-graph validate --format json`` over the server's graph, never holding up the server's
 threads, and stopped past ``validate_timeout`` seconds, ``validate_memory`` bytes or a report of
-``MAX_REPORT_BYTES``: a 413, as the proposal asks more than the server gives one, and sent again
+``validating_process.MAX_REPORT_BYTES``: a 413, as the proposal asks more than the server gives one, and sent again
 it would be stopped again (a 503 with ``Retry-After`` told clients to send it again as it was).
 A Ctrl-C to the server's process group interrupts the validating process too: a 503 saying so,
 logged at INFO (``Interrupted``), not a failure of the server's graph.
@@ -26,7 +26,7 @@ with two clients looking up /sparql while 5 MB were validated (2 CPUs, 12 rounds
 new alternating), their lookups over 25 ms went from 43 in 13,371 to 18 in 11,155, the
 slowest from 54 to 44 ms, and the POST from 1.31 to 0.90 s; for 5 MB that the check refuses,
 the slowest lookup went from 154 to 47 ms.  Nor does this process read a report past
-``MAX_REPORT_BYTES``.
+``validating_process.MAX_REPORT_BYTES``.
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ import dataclasses
 import math
 import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,11 +45,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..clipping import clipped
-from ..proc import rss_bytes
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from ..utf16 import utf16_text
-from . import fields, negotiation, preconditions, proposal_body, too_large
+from . import fields, negotiation, preconditions, proposal_body, too_large, validating_process
 from .client_share import Shares, client_of
 from .pages import errors, safety
 
@@ -76,69 +73,6 @@ _LOGGED_LINES = 100
 # file could otherwise rewrite the log line it stands on (CR, ESC) or forge another.
 _CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
-# The validating process, `alliance-graph` tied to the server: killed when the thread that
-# started it ends (Linux's parent-death signal, asked for by the process itself, not in a
-# preexec_fn, which is unsafe in a process of threads), and ended at once if the server was
-# gone before it asked.  A server killed (kill -9) left it running on its own, past
-# validate_timeout and validate_memory, which only the server enforced.
-_TIED = ("import ctypes, os, signal, sys\n"
-         "if sys.platform == 'linux':\n"
-         "    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
-         "if os.getppid() != int(sys.argv[1]):\n"
-         "    os._exit(1)\n"
-         "sys.argv[0:2] = ['alliance-graph']\n"
-         "from alliance_graph.__main__ import run\n"
-         "run()\n")
-
-# Seconds between looks at a validating process's memory.
-_POLL = 0.1
-# The largest report this process reads: a report of 1,000 findings takes about 530 KB, but
-# each finding repeats the IRIs and values it names, and a proposal of 110 KB (400 claims named
-# with a prefix of 99,000 characters) gave one of 99 MB, which took this process from 60 MB to
-# 970 MB to show as a page (of 198 MB), for the whole server.
-MAX_REPORT_BYTES = 16 * 2**20
-# What is read of its error output: a message, or the last lines of a failure's traceback.
-_MAX_ERROR_BYTES = 2**20
-
-
-def _bounded(command: list[str], settings, env, folder: Path) -> subprocess.CompletedProcess:
-    """Run ``command`` to its end and return what it did, its output kept in files in
-    ``folder``; stop it, and raise Refused (413: the same proposal would be stopped again),
-    past ``settings.validate_timeout`` seconds, ``settings.validate_memory`` bytes or a report
-    of ``MAX_REPORT_BYTES``."""
-    deadline = time.monotonic() + settings.validate_timeout
-    too_long = f"gave a report of more than {MAX_REPORT_BYTES >> 20} MiB (its findings " \
-        "repeat the IRIs and values they name: an IRI of the graph is a few dozen characters)"
-    with ((folder / "report.json").open("w+b") as out, (folder / "errors.txt").open("w+b") as err,
-          subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                           env=env) as process):
-        while True:
-            try:
-                process.wait(timeout=_POLL)
-                break
-            except subprocess.TimeoutExpired:
-                pass
-            if time.monotonic() > deadline:
-                why = f"took longer than {settings.validate_timeout:g} s"
-            elif rss_bytes(process.pid) > settings.validate_memory:
-                why = f"needed more than {settings.validate_memory >> 20} MiB of memory"
-            elif os.fstat(out.fileno()).st_size > MAX_REPORT_BYTES:
-                why = too_long
-            else:
-                continue
-            process.kill()
-            process.wait()
-            raise Refused(413, f"validating {why} and was stopped; split the proposal")
-        out.seek(0)
-        report = out.read(MAX_REPORT_BYTES + 1)
-        if len(report) > MAX_REPORT_BYTES:
-            raise Refused(413, f"validating {too_long}; split the proposal")
-        err.seek(max(0, os.fstat(err.fileno()).st_size - _MAX_ERROR_BYTES))
-        return subprocess.CompletedProcess(command, process.returncode,
-                                           report.decode("utf-8", "replace"),
-                                           err.read().decode("utf-8", "replace"))
-
-
 class ServerFailed(Refused):
     """503: the server's graph cannot be validated against, until its operator mends it."""
 
@@ -156,11 +90,6 @@ class Interrupted(Refused):
         super().__init__(503, "validation was interrupted: the server was stopped (its "
                               "operator's Ctrl-C) while it ran, and the proposal was not "
                               "validated; send it again once the server answers again")
-
-
-# How a validating process interrupted by SIGINT ends: the command's "interrupted", exit 130
-# (``cli.main``), or killed by the signal itself before its handler was set.
-_INTERRUPTED = (130, -signal.SIGINT)
 
 
 def _logged(detail: str) -> str:
@@ -199,13 +128,13 @@ def run(settings, data: bytes, name: str):
     with tempfile.TemporaryDirectory(prefix="alliance-graph-validate-") as folder:
         path = Path(folder) / "proposal.ttl"
         path.write_bytes(data)
-        command = [sys.executable, "-c", _TIED, str(os.getpid()), "--data", str(settings.data_dir),
+        command = [sys.executable, "-c", validating_process.TIED, str(os.getpid()), "--data", str(settings.data_dir),
                    "--ontology", str(settings.ontology_dir), "--sources",
                    str(settings.sources_dir), "--cache", str(settings.cache_dir), "--store",
                    settings.store, "validate", "--format", "json", "--max-findings",
                    str(settings.validate_max_findings), str(path)]
         env = {**os.environ, "ALLIANCE_GRAPH_PROJECT": str(settings.root)}
-        done = _bounded(command, settings, env, Path(folder))
+        done = validating_process.bounded(command, settings, env, Path(folder))
         if done.returncode == 2 and "error: could not validate:" in done.stderr:
             # The proposal cannot be read: its problems as "line N: message", the temporary
             # path being nothing the client sent.
@@ -224,15 +153,16 @@ def run(settings, data: bytes, name: str):
                 "the proposal " if m[2] is not None else ""), problems)
             problems = problems.replace(f"{path}: ", "the proposal ")
             raise Refused(400, problems.replace(str(path), "the proposal"))
-        if done.returncode in _INTERRUPTED:
+        if validating_process.interrupted(done):
             # A Ctrl-C to `serve` reaches its group, this process too: logged as an ERROR,
             # "failed on the server's side: interrupted", and the client told the graph could
             # not be read, to try again in 60 s.
             current_app.logger.info("POST /validate was interrupted (Ctrl-C) before it ended; "
                                     "its client is answered 503")
             raise Interrupted()
-        if done.returncode not in (0, 1):
-            # The error it gave, or a failure's traceback, for the log alone.
+        if done.returncode not in (0, 1) or not done.stdout.strip():
+            # The error it gave, or a failure's traceback, for the log alone (ending 0 or 1
+            # with no report is no way of the command's: there is nothing to read).
             raise _server_failed(done.stderr.strip().removeprefix("error: ")
                                  or f"exit {done.returncode}")
     report = report_mod.from_json(done.stdout)
