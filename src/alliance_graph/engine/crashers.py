@@ -16,6 +16,7 @@ import json
 import threading
 from collections import OrderedDict
 
+from .calls import CRASH_CAUSE
 from .wire import EngineError
 
 SIZE = 256
@@ -49,7 +50,4 @@ class Crashers:
                 return
         raise EngineError(500, "this query crashed the query engine twice when it was sent "
                                "before, the only one it was answering, so it is not run "
-                               "again: a fault of the engine on this query (Oxigraph 0.5 "
-                               "crashes, for one, ordering values it cannot order among "
-                               "themselves, such as numbers beside strings of digits: ORDER "
-                               "BY STR(?x), or values of one type)")
+                               f"again: a fault of the engine on this query ({CRASH_CAUSE})")

@@ -69,7 +69,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from ..engine.calls import Waited, crashes_under
+from ..engine.calls import CRASH_CAUSE, Waited, crashes_under
 from ..engine.request_time import LEAST_SECONDS
 from ..query.refused import Refused
 from ..settings import PROXY_HEADERS
@@ -272,9 +272,7 @@ class Shares:
                                f"times of late (each crash stops the queries beside it and "
                                f"costs the server a new engine), so its queries are refused "
                                f"for {left:.0f} s more, unrun: a fault of the engine on such "
-                               f"queries (Oxigraph 0.5 crashes, for one, ordering values it "
-                               f"cannot order among themselves, such as numbers beside "
-                               f"strings of digits: ORDER BY STR(?x), or values of one type)")
+                               f"queries ({CRASH_CAUSE})")
 
     def _may_take_kept(self, client) -> bool:
         """Return whether ``client`` may take the slot kept for the light: it is light and
