@@ -202,6 +202,12 @@ def test_a_query_that_crashes_the_engine_alone_twice_is_told_so_not_to_try_again
     with pytest.raises(EngineError, match="not run again") as again:
         answer(engine, CRASHER)
     assert again.value.status == 500 and engine.counters["crash"] == crashes + 2
+    # Nor is it run asked in another format: the crash is in its evaluation (each format
+    # crashed two engines more).
+    for fmt in ("xml", "csv", "tsv"):
+        with pytest.raises(EngineError, match="not run again"):
+            answer(engine, CRASHER, fmt)
+    assert engine.counters["crash"] == crashes + 2
     assert b"Iron Dome" in answer(engine, LOOKUP)[0]
 
 
