@@ -14,6 +14,7 @@ import pytest
 
 import servers
 from alliance_graph.query.refused import Refused
+from alliance_graph.web import retry_after
 from alliance_graph.web.client_share import Shares, client_of, request_came, trusted_proxies
 from helpers import loaded, read_by_server, request, sent, status, until
 
@@ -144,6 +145,8 @@ def test_a_query_that_waited_for_a_slot_is_answered_within_its_time_limit_and_gr
     loaded(port, "queries", "running", 2)
     status, headers, body, took = ask(port, HEAVY.format(f"{run}_3"), "127.0.0.43")
     assert status == 503 and took < TIMEOUT + 2.5, (status, body, took)
+    # No wait known: come back once a slot held by a query running late is free.
+    assert headers["Retry-After"] == str(retry_after.seconds(retry_after.UNKNOWN_WAIT))
     # (Past the limit when it waited longer: "past the 4 s time limit".)
     assert body.startswith(b"the query waited ") and b"other queries" not in body and (
         b"for a query slot, then ran for the rest of the 4 s time limit" in body
@@ -236,8 +239,52 @@ def test_a_client_whose_queries_crashed_the_engine_is_refused_not_its_neighbours
     assert [s[0] for s in said] == [500, 500, 429], said
     assert said[2][2].startswith(b"this client's queries crashed the query engine 4.0 times "
                                  b"of late"), said[2]
+    # When to come back, as its text says it (the charge halving below 3: some 124 s).
+    stated = re.search(rb"refused for (\d+) s more", said[2][2])
+    assert said[2][1]["Retry-After"] == stated[1].decode() and 100 < int(stated[1]) < 130
     assert status(port)["stopped"]["crash"] == crashed + 4
     assert ask(port, LOOKUP, "127.0.0.62")[0] == 200
+    assert until(lambda: not status(port)["engine"]["restarting"], 30)
+
+
+def test_a_client_refused_for_crashing_the_engine_is_told_when_to_come_back_and_counted(port):
+    # Every way it asks (the lean /sparql path by GET, HEAD and POST, a Graph Store read and
+    # a page through Flask) is refused 429 with Retry-After; on a kept-alive connection the
+    # next answer, not a refusal, carries none.  /status counts them, and the client.
+    run = time.time_ns()  # texts no other test sent: a crasher kept is refused unrun, uncharged
+    for name in ("a", "b"):  # two crash two engines each: 4 of late, 3 refuse
+        assert ask(port, CRASHER.replace("?x", f"?{name}{run}"), "127.0.0.63")[0] == 500
+    refused = status(port)["refused"]
+    before = refused["429"].get("its queries crashed the engine", 0)
+    assert refused["clients crashing the engine"] >= 1
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                            source_address=("127.0.0.63", 0))
+    # Each query new (its variable named for now): an answer cached is given unrun, no share.
+    query = [urllib.parse.urlencode({"query": LOOKUP.replace("?l", f"?l{time.time_ns()}{n}")})
+             for n in range(3)]
+    asked = [("GET", f"/sparql?{query[0]}", None, {}), ("HEAD", f"/sparql?{query[1]}", None, {}),
+             ("POST", "/sparql", query[2], {"Content-Type": "application/x-www-form-urlencoded"}),
+             ("GET", "/rdf-graphs?default", None, {}), ("GET", "/id/IronDome", None, {}),
+             ("GET", "/search?q=Iron", None, {"Accept": "text/html"})]
+    try:
+        for method, path, body, headers in asked:
+            connection.request(method, path, body, headers)
+            response = connection.getresponse()
+            said = response.read()
+            assert response.status == 429, (method, path, response.status, said)
+            if method != "HEAD":
+                stated = re.search(rb"refused for (\d+) s more", said)[1].decode()
+                assert response.headers["Retry-After"] == stated, (method, path)
+            assert int(response.headers["Retry-After"]) > 100, (method, path)
+            connection.request("GET", "/status")  # the same connection, kept alive
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200 and response.headers["Retry-After"] is None
+    finally:
+        connection.close()
+    refused = status(port)["refused"]
+    assert refused["429"]["its queries crashed the engine"] == before + len(asked)
+    assert refused["clients crashing the engine"] >= 1
     assert until(lambda: not status(port)["engine"]["restarting"], 30)
 
 

@@ -18,6 +18,7 @@ import urllib.request
 import pytest
 
 import servers
+from alliance_graph.web import retry_after
 from helpers import in_sockets, loaded, until
 
 DEADLINE = 2
@@ -486,6 +487,9 @@ def test_a_connection_refused_at_the_cap_gets_its_503_not_a_reset(endpoint):
         # The refusal is written and the connection closed before the body arrives.
         answer = send_then_read(endpoint, head, body, "127.0.0.8", pause=0.5)
         assert answer.startswith(b"HTTP/1.1 503 ") and b"too many connections" in answer
+        # When to come back (RFC 9110 10.2.3): it said so only in its words.
+        assert b"\r\nRetry-After: %d\r\n" % retry_after.seconds(retry_after.UNKNOWN_WAIT) \
+            in answer.partition(b"\r\n\r\n")[0]
     finally:
         stop.set()
         for sock in held:
@@ -645,8 +649,11 @@ def test_at_the_limit_with_every_connection_answering_a_newcomer_is_refused_503(
         assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
         assert b"has its 6 connections open, each with a request being answered or waiting to " \
             b"be read" in refusal
+        come_back = b"\r\nRetry-After: %d\r\n" % retry_after.seconds(retry_after.UNKNOWN_WAIT)
+        assert come_back in refusal.partition(b"\r\n\r\n")[0]
         for sock in held:   # each is answered (503, at the time limit), none dropped
-            assert sock.recv(65536).startswith(b"HTTP/1.1 503 ")
+            answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 503 ") and come_back in answer, answer
     finally:
         for sock in held:
             sock.close()

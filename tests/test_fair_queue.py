@@ -204,3 +204,18 @@ def test_the_crashes_under_a_client_s_queries_refuse_it_until_halved_below_the_l
     clock.now += 1.0
     assert queue.crashed_in("crasher")[1] == 0.0
     assert queue.crashed_in("honest") == (0.0, 0.0)
+
+
+def test_the_clients_refused_for_crashes_are_counted_while_they_are_refused():
+    # What /status says of them (``crashers``): it counted no refused client.
+    clock = Clock()
+    queue = FairQueue(half_life=100.0, clock=clock)
+    assert queue.crashers() == 0
+    queue.charge("crasher", 4.0)
+    queue.charge("another", 3.0)
+    queue.charge("below", 2.9)
+    assert queue.crashers() == 2
+    clock.now += 1.0  # "another" halving below three
+    assert queue.crashers() == 1
+    clock.now += 41.0
+    assert queue.crashers() == 0

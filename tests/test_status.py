@@ -53,6 +53,17 @@ def test_status_says_what_is_busy_and_what_waits(endpoint):
     assert until(lambda: load() == at_rest, 30), seen[-3:]
 
 
+def test_status_counts_the_requests_refused_to_come_back_later_by_cause(endpoint):
+    # 429s and 503s by cause, and the clients refused now for crashing the engine
+    # (tests/test_client_share.py sees them counted); the session's server may have
+    # refused some for other test files.
+    with urllib.request.urlopen(f"{endpoint}/status", timeout=60) as response:
+        refused = json.load(response)["refused"]
+    assert set(refused) == {"429", "503", "clients crashing the engine"}
+    assert all(isinstance(n, int) for by in ("429", "503") for n in refused[by].values())
+    assert isinstance(refused["clients crashing the engine"], int)
+
+
 def test_an_app_under_another_wsgi_server_says_nothing_of_threads_it_does_not_know(kg, settings):
     client = create_app(settings, engine=LocalEngine(kg, settings)).test_client()
     assert client.get("/status").json["load"] == {

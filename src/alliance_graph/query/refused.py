@@ -7,8 +7,14 @@ status and message as a plain-text answer.
 
 
 class Refused(Exception):
-    """A request the service will not answer; ``status`` is the HTTP status to send."""
+    """A request the service will not answer; ``status`` is the HTTP status to send.  A 429 or
+    503 says when to come back: ``retry``, the seconds it knows (its message states them), and
+    ``cause``, what it is counted as (``/status``); the web layer fills in what it leaves out
+    (``web/retry_after.py``)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, retry: float | None = None,
+                 cause: str | None = None):
         super().__init__(message)
         self.status = status
+        self.retry = retry
+        self.cause = cause

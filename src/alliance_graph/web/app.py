@@ -38,6 +38,7 @@ from . import (
     preconditions,
     protocol,
     response_cache,
+    retry_after,
     service_description,
     status,
 )
@@ -45,9 +46,8 @@ from .fast_path import FastPath
 from .pages import safety
 from .pages import views as pages
 
-# Seconds a query waiting for an engine thread waits past its time limit: a thread in use is
-# free by its query's limit, plus the watcher's look and the kill that stop it running late.
-QUERY_GRACE = 1.0
+# Seconds a query waiting for an engine thread waits past its time limit (``retry_after``).
+QUERY_GRACE = retry_after.QUERY_GRACE
 
 
 @dataclass
@@ -288,13 +288,13 @@ def create_app(settings: Settings | None = None, kg=None, *, engine=None, bluepr
         # (``Service.kg``): it is not read, and this answer is never written (the connection
         # is marked gone): waitress logs the request as it logs any whose client went.
         # (Unhandled, Flask would log it as a failure, with a traceback.)
-        return protocol.error(503, str(exc))
+        return protocol.error(503, str(exc), counted=False)
 
     @app.errorhandler(Refused)
     def refused(exc):
         # A refusal raised under a page (the engine at its limits, say): its status and
         # message as plain text, as /sparql answers them.
-        return protocol.error(exc.status, str(exc))
+        return protocol.refusal(exc)
 
     @app.after_request
     def common_headers(response):

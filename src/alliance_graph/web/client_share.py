@@ -75,8 +75,8 @@ from ..query.refused import Refused
 from ..settings import PROXY_HEADERS
 from . import abandoned
 from .fair_queue import FairQueue
+from .retry_after import seconds
 
-RETRY_SECONDS = 1
 # The seconds the current thread has waited for a slot another client held (``slot_waited``),
 # and when the request it answers came (``request_came``).
 _slot_waits = threading.local()
@@ -165,6 +165,11 @@ class Shares:
         with self.changed:
             return {"held": self.queue.in_use, "waiting": len(self.queue)}
 
+    def crashers(self) -> int:
+        """Return how many clients are refused now for crashing the engine (``fair_queue``)."""
+        with self.changed:
+            return self.queue.crashers()
+
     def _below_limit(self, client) -> bool:
         return self.queue.held[client] < self.limit
 
@@ -191,19 +196,24 @@ class Shares:
             try:
                 while not self._may_go(waiter):
                     if self.closed:
-                        raise Refused(503, "the server is shutting down; try again later")
+                        raise Refused(503, "the server is shutting down; try again later",
+                                      cause="shutting down")
                     now = time.monotonic()
                     below = self._below_limit(client)
                     if not below:
                         left = started + wait - now
                         if left <= 0:
+                            # One of its own ends soon: a request's at once, a query's (it
+                            # waited its whole limit for one) within the grace.
                             raise Refused(429, f"this client already has its share of "
                                                f"{self.what} at once ({self.limit}); wait for "
-                                               f"one to end{hint}")
+                                               f"one to end{hint}", retry=self.grace,
+                                          cause=f"its share of {self.what}")
                     else:
                         left = started + wait + self.grace - now
                         if left <= 0:
-                            raise Refused(503, self._busy(client, called - started))
+                            raise Refused(503, self._busy(client, called - started),
+                                          cause="query slots busy")
                         # A heavy client may grow light while it waits, nothing else changing:
                         # it looks again then, for the slot kept for the light.
                         if lighter := self.queue.light_in(client):
@@ -217,7 +227,8 @@ class Shares:
                 if self.slots is not None and ends - time.monotonic() < LEAST_SECONDS:
                     # No time left to run: its wait here, or for a front thread, took it.
                     raise Refused(503, self._busy(client, called - started) if waited
-                                  else self._late(called - started, wait))
+                                  else self._late(called - started, wait),
+                                  cause="query slots busy" if waited else "front threads busy")
                 if waited:
                     # Its client may have reset the connection meanwhile: nobody would read
                     # the answer (``abandoned``), and the slot goes to the next waiter.
@@ -268,11 +279,13 @@ class Shares:
         the queries beside it."""
         crashes, left = self.queue.crashed_in(client)
         if left:
+            # Its Retry-After is the wait it states, as that rounds it (up: never too soon).
             raise Refused(429, f"this client's queries crashed the query engine {crashes:.1f} "
                                f"times of late (each crash stops the queries beside it and "
                                f"costs the server a new engine), so its queries are refused "
-                               f"for {left:.0f} s more, unrun: a fault of the engine on such "
-                               f"queries ({CRASH_CAUSE})")
+                               f"for {seconds(left)} s more, unrun: a fault of the engine on "
+                               f"such queries ({CRASH_CAUSE})", retry=left,
+                          cause="its queries crashed the engine")
 
     def _may_take_kept(self, client) -> bool:
         """Return whether ``client`` may take the slot kept for the light: it is light and

@@ -56,7 +56,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
 from ..wording import Said
-from . import room
+from . import retry_after, room
 from .client_share import client_of
 from .occupancy import Occupancy
 from .protocol import HEADERS
@@ -75,10 +75,13 @@ _BYTES_ACKED = 120  # the offset of tcpi_bytes_acked in struct tcp_info
 LINGER_SECONDS = 2.0
 
 
-def _response(status: str, message: str) -> bytes:
+def _response(status: str, message: str, cause: str | None = None) -> bytes:
     body = f"{message}\n".encode()  # format(): a Said in the words in effect
+    # A 503 says when to come back, and is counted by ``cause`` (``retry_after``).
+    come_back = retry_after.headers(int(status[:3]), cause=cause)
     head = [f"HTTP/1.1 {status}", "Connection: close", "Content-Type: text/plain; charset=utf-8",
-            f"Content-Length: {len(body)}", *(f"{name}: {value}" for name, value in HEADERS)]
+            f"Content-Length: {len(body)}",
+            *(f"{name}: {value}" for name, value in (*come_back, *HEADERS))]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
@@ -112,7 +115,7 @@ class Channel(HTTPChannel):
             self.refuse("503 Service Unavailable", Said(lambda n: (
                 f"too many connections from {self.client}: at most {cap} at once "
                 f"({n('settings.connections_per_client')}); reuse or close one and try "
-                "again")))
+                "again")), cause="connections per client")
             return
         if occupancy.open >= server.connection_limit and not server.make_room():
             self.refuse("503 Service Unavailable", Said(lambda n: (
@@ -120,7 +123,8 @@ class Channel(HTTPChannel):
                 # its client had sent and the loop had not read yet (room.make_room).
                 f"the server has its {server.connection_limit} connections open, each with a "
                 f"request being answered or waiting to be read "
-                f"({n('settings.connection_limit')}); try again shortly")))
+                f"({n('settings.connection_limit')}); try again shortly")),
+                cause="connection limit")
             return
         occupancy.opened(self.client)
         self.counted = True
@@ -233,13 +237,14 @@ class Channel(HTTPChannel):
                 and not (self.will_close or self.close_when_flushed)
                 and now - self.reading[1] > limit)
 
-    def refuse(self, status: str, message: str) -> None:
-        """Answer ``status`` with ``message``, then close: nothing more is read."""
+    def refuse(self, status: str, message: str, cause: str | None = None) -> None:
+        """Answer ``status`` with ``message`` (a refusal counted by ``cause``,
+        ``retry_after``), then close: nothing more is read."""
         self.reading = None
         if not self.connected:  # the client has gone: nobody to answer (write_soon would raise)
             self.will_close = True
             return
-        self.write_soon(_response(status, message))
+        self.write_soon(_response(status, message, cause))
         self.close_when_flushed = True
 
     def release(self) -> None:

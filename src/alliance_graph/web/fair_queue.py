@@ -184,6 +184,11 @@ class FairQueue:
             return crashes, 0.0
         return crashes, max(self.half_life * math.log2(crashes / CRASHES), 1.0)
 
+    def crashers(self) -> int:
+        """Return how many clients are refused now for the engines their queries crashed."""
+        now = self.clock()
+        return sum(self._decayed(self.crashes, c, now) >= CRASHES for c in list(self.crashes))
+
     def light(self, client: Hashable) -> bool:
         """Return whether ``client``'s recent use is below ``light`` (always, uncounted)."""
         return self.light_seconds is None or self.use(client) < self.light_seconds

@@ -39,7 +39,7 @@ from . import answer_mark, negotiation, protocol, unread_params
 from .fields import format_values, inferred
 from .negotiation import media_type, pick_formats
 from .pages import safety
-from .protocol import content_tag, error, etag, matches, precondition_failed, service
+from .protocol import content_tag, error, etag, matches, precondition_failed, refusal, service
 
 bp = Blueprint("graph_store", __name__)
 bp.after_request(safety.protect)
@@ -55,7 +55,7 @@ def _answer(svc, key, candidates, headers=lambda ctype: {}) -> Response:
         try:
             body, ctype = _first_carried(candidates)
         except Refused as exc:
-            return error(exc.status, str(exc))
+            return refusal(exc)
         tag = content_tag(body, ctype)
     else:
         tag = etag(svc.version, key)
@@ -76,7 +76,7 @@ def _answer(svc, key, candidates, headers=lambda ctype: {}) -> Response:
         try:
             body, ctype = _first_carried(kept)
         except Refused as exc:
-            return error(exc.status, str(exc))
+            return refusal(exc)
         if svc.version != version:  # made while the server went on to another build
             return protocol.as_response(200, {**headers(ctype), "Content-Type": ctype,
                                               "Cache-Control": "no-store", "Vary": "Accept"},
@@ -182,7 +182,7 @@ def rdf_graphs():
         formats = pick_formats(format_values(request.args), negotiation.GRAPH_OFFERS,
                                queries.GRAPH_FORMATS, request.headers.get("Accept"))
     except Refused as exc:
-        return error(exc.status, str(exc))
+        return refusal(exc)
     return _answer(svc, ("gsp", tuple(g.value for g in graphs), tuple(f.name for f in formats)),
                    _graph_candidates(svc, graphs, formats, as_default=not named))
 
@@ -226,7 +226,7 @@ def dataset():
                                     "format (or output; and bom); one graph is "
                                     "/rdf-graphs?graph=IRI, the default graph /rdf-graphs?default")
     except Refused as exc:
-        return error(exc.status, str(exc))
+        return refusal(exc)
     if name is not None:
         media = network.MEDIA_TYPES[name]
         filename = "alliance-graph." + name.replace("-csv", ".csv")

@@ -37,6 +37,7 @@ from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
 from . import answer_mark, client_share, fields, negotiation, service_description, unread_params
 from .echoed import said, typed
 from .fields import form_charset, format_values, parse_params, plain_body, read_body
+from .retry_after import headers as come_back
 
 bp = Blueprint("sparql", __name__)
 
@@ -82,24 +83,25 @@ class QueryRequest:
 STATUS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 
 
-def _retry(status: int) -> list[tuple[str, str]]:
-    # A 429 is a client over its share (client_share.py): one of its own requests ends soon.
-    return [("Retry-After", str(client_share.RETRY_SECONDS))] if status == 429 else []
+def error(status: int, message: str, **known) -> Response:
+    """Return a plain-text error response (a 429 or 503's ``Retry-After``: ``come_back``)."""
+    return Response(said(message), status, come_back(status, **known), mimetype="text/plain")
 
 
-def error(status: int, message: str) -> Response:
-    """Return a plain-text error response."""
-    return Response(said(message), status, _retry(status), mimetype="text/plain")
+def refusal(exc: Refused) -> Response:
+    """Return ``exc`` answered as ``error`` answers, when to come back as it knows it."""
+    return error(exc.status, str(exc), retry=exc.retry, cause=exc.cause)
 
 
-def error_answer(status: int, message: str) -> tuple[int, list, bytes]:
-    """Return a plain-text error as (status, headers, body)."""
-    return status, [("Content-Type", "text/plain; charset=utf-8"), *_retry(status), *HEADERS], \
+def error_answer(status: int, message: str, exc: Refused | None = None) -> tuple[int, list, bytes]:
+    """Return a plain-text error as (status, headers, body), ``exc``'s when it is a refusal."""
+    back = come_back(status, getattr(exc, "retry", None), getattr(exc, "cause", None))
+    return status, [("Content-Type", "text/plain; charset=utf-8"), *back, *HEADERS], \
         said(message).encode()
 
 def wsgi_error(exc: Refused, start_response) -> list[bytes]:
     """Answer a WSGI request with a refusal, spelled as ``error_answer`` spells it."""
-    status, headers, body = error_answer(exc.status, str(exc))
+    status, headers, body = error_answer(exc.status, str(exc), exc)
     start_response(STATUS[status], [*headers, ("Content-Length", str(len(body)))])
     return [body]
 
@@ -191,7 +193,7 @@ def handle(svc, environ) -> tuple[int, list, bytes] | None:
         return answer(svc, req, environ.get("HTTP_ACCEPT"), environ.get("HTTP_IF_NONE_MATCH"),
                       environ["REQUEST_METHOD"], client, environ.get("HTTP_IF_MATCH"))
     except Refused as exc:
-        return error_answer(exc.status, str(exc))
+        return error_answer(exc.status, str(exc), exc)
 
 
 @lru_cache(maxsize=1024)
@@ -395,6 +397,4 @@ def as_response(status: int, headers, body: bytes | Spooled) -> Response:
     return Response(body, status, headers)
 
 
-@bp.errorhandler(Refused)
-def _refused(exc):
-    return error(exc.status, str(exc))
+bp.register_error_handler(Refused, refusal)

@@ -104,7 +104,8 @@ def make_room(channels) -> bool:
     elif began(oldest):
         oldest.refuse("503 Service Unavailable", Said(lambda n: (
             "the server needed this connection for another client while the request was "
-            f"still arriving ({n('settings.connection_limit')}); send it again")))
+            f"still arriving ({n('settings.connection_limit')}); send it again")),
+            cause="connection limit")
     else:  # idle, or empty lines alone: no request to answer
         oldest.will_close = True
     oldest.release()

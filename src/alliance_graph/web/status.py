@@ -3,7 +3,8 @@
 The dataset's version, whether the engine is sandboxed, and how often an engine was stopped and
 why (time, memory, crash) and restarted: a crash count above zero means a query got past the
 checks and killed Oxigraph, which the checks exist to prevent.  And how many requests were
-dropped unanswered, their client gone while they waited (``abandoned.py``).  And what is
+dropped unanswered, their client gone while they waited (``abandoned.py``), and how many were
+refused to come back later (429 and 503), by cause (``retry_after.py``).  And what is
 busy now: queries running and waiting for an engine slot, requests being answered and
 waiting for a front thread.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..store import backends
-from . import abandoned
+from . import abandoned, retry_after
 from .protocol import service
 
 bp = Blueprint("status", __name__)
@@ -41,6 +42,9 @@ def status():
         # Requests whose client reset the connection while they waited: never answered, and
         # their queries never run.
         "dropped": abandoned.dropped(),
+        # Requests told to come back later (429 and 503, with Retry-After), by cause, and the
+        # clients refused now because their queries crashed the engine (``client_share``).
+        "refused": {**retry_after.counts(), "clients crashing the engine": svc.queries.crashers()},
         "load": _load(svc),
     })
 

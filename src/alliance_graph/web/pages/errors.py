@@ -23,10 +23,12 @@ HEADINGS = {400: "Bad request", 404: "Not found", 413: "Too large",
             502: "The store failed", 503: "The server is busy"}
 
 
-def refusal(status: int, message: str, links: tuple[tuple[str, str], ...] = ()) -> Response:
+def refusal(status: int, message: str, links: tuple[tuple[str, str], ...] = (),
+            **known) -> Response:
     """Answer a page's request with ``status`` and ``message``: a page of the site, with
-    ``links`` ((text, href) pairs) to go on from, for a browser; plain text for the others."""
-    plain = protocol.error(status, message)  # the words as every client reads them
+    ``links`` ((text, href) pairs) to go on from, for a browser; plain text for the others
+    (``known``: a refusal's own ``retry`` and ``cause``, ``protocol.error``)."""
+    plain = protocol.error(status, message, **known)  # the words as every client reads them
     plain.headers["Vary"] = "Accept"
     if negotiation.choose(request.headers.get("Accept"), _OFFERS) != "html":
         return plain
@@ -54,4 +56,4 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(Refused)
     def refused(exc):
         # The engine at its limits, a client over its share: its status and words.
-        return refusal(exc.status, str(exc))
+        return refusal(exc.status, str(exc), retry=exc.retry, cause=exc.cause)
