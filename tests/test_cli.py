@@ -742,9 +742,14 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def busiest_thread_seconds(pid: int) -> float:
-    """Return the processor time the busiest thread of process ``pid`` but its main one has
-    used, as /proc says (0 when it has none, or has ended)."""
+    """Return the processor time the busiest thread of process ``pid``'s command but its main
+    one has used, as /proc says (0 when it has none, or has ended): the command's own child,
+    where it runs in one (``crash_guard``)."""
     used = [0.0]
+    try:
+        pid = int(Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0])
+    except (OSError, IndexError):
+        pass  # not forked (yet): its own threads
     try:
         threads = [t for t in os.listdir(f"/proc/{pid}/task") if t != str(pid)]
     except OSError:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
 from ..settings import Settings
-from . import timed_answer
+from . import crash_guard, timed_answer
 from .main import EXIT_NO, Seconds, at_once, fail, load_graph, main, stdout_open
 from .output_file import BOM_HELP, Sink, Uncarried, byte_order_mark
 from .param_types import TTL, Choice, KindChoice, Text, either
@@ -90,6 +90,7 @@ def query(settings: Settings, query_or_file: str, fmt: str, inferred: bool,
     mark = byte_order_mark(bom, fmt, ("csv", "tsv"))
     text = read_query(settings, query_or_file)
     stdout_open()
+    crash_guard.guarded("query failed")  # Oxigraph aborting on the query: one line, exit 1
     kg = load_graph(settings)
     began = time.monotonic()
     at_once(lambda: _answer(kg, text, fmt, inferred, mark, given), timeout,  # exit 1 only if cut short

@@ -20,6 +20,7 @@ from click.core import ParameterSource
 
 from ..settings import CRASH_LEVELS, MOST_LEVELS, PROXY_HEADERS, Settings
 from ..wording import command_line, speak_as
+from . import crash_guard
 from .env_options import FromEnvironment, option
 from .main import (
     EXIT_NO,
@@ -289,6 +290,7 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
         from ..web.app import create_app
         # Its answer is the command's output: a refusal in it names the options given here
         # (`--max-query-depth`), as the server's do, not the library's settings.
+        crash_guard.guarded("--get failed")  # the engine is in this process, not the server's
         kg = load_graph(settings)
         speak_as(who_gave(), _variables())
         try:

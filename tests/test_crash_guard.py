@@ -1,0 +1,194 @@
+"""``query`` and ``serve --get`` in a child process: Oxigraph aborting it told in one line, and
+the command otherwise ending as it did (its answer, its exit code, its signals)."""
+
+import os
+import pty
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from alliance_graph.cli import crash_guard
+from helpers import until
+
+COMMAND = str(Path(sys.executable).parent / "alliance-graph")
+# pyoxigraph 0.5.13 aborts its process on this ORDER BY (Rust's sort: "user-provided comparison
+# function does not correctly implement a total order"): integers beside strings of digits.
+CRASHER = ('SELECT ?x { VALUES ?x { "4" 3 12 2 "18" "13" 6 10 18 "10" "15" "1" "19" "2" "8" "3" '
+           '11 "14" 19 "16" "20" 15 "7" 20 14 13 1 16 4 7 "6" "5" "11" "9" "12" 8 17 5 "17" 9 } '
+           '} ORDER BY ?x')
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# Backtraces on, as this machine's environment has them: the panic's 33 frames were printed.
+BACKTRACES = {**os.environ, "RUST_BACKTRACE": "1"}
+
+
+def child_of(pid: int) -> int | None:
+    """Return the process ``pid`` forked (its one child), None while it has none."""
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    return int(found[0]) if found else None
+
+
+def querying(query: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([COMMAND, "query", query], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, **kwargs)
+
+
+def test_a_query_oxigraph_aborts_on_is_an_error_in_one_line_and_exit_1_not_a_backtrace():
+    done = subprocess.run([COMMAND, "query", CRASHER], capture_output=True, text=True,
+                          env=BACKTRACES, timeout=120)
+    assert done.returncode == 1, done
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith("error: query failed: the query engine, Oxigraph, crashed "
+                           "(user-provided comparison function does not correctly implement a "
+                           "total order): Oxigraph 0.5 crashes, for one, ordering values"), line
+    assert "ORDER BY STR(?x)" in line
+
+
+def test_serve_get_of_a_query_oxigraph_aborts_on_is_an_error_in_one_line_and_exit_1():
+    path = "/sparql?" + urllib.parse.urlencode({"query": CRASHER})
+    done = subprocess.run([COMMAND, "serve", "--get", path], capture_output=True, text=True,
+                          env=BACKTRACES, timeout=120)
+    assert done.returncode == 1, done
+    [line] = done.stderr.splitlines()
+    assert line.startswith("error: --get failed: the query engine, Oxigraph, crashed "
+                           "(user-provided comparison function"), line
+
+
+def test_a_query_that_runs_writes_its_answer_and_its_notes_as_before():
+    # The notes go to standard error, moved in the child off descriptor 2 (Rust's).
+    done = subprocess.run([COMMAND, "query", "SELECT ?l { id:IronDome rdfs:label ?l . "
+                           "?x ag:noSuchPropertyHere ?y }"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done
+    assert done.stdout.endswith("(0 rows)\n")
+    assert "note: " in done.stderr and "noSuchPropertyHere" in done.stderr, done.stderr
+    assert subprocess.run([COMMAND, "query", "SELECT ?l {"], capture_output=True,
+                          timeout=120).returncode == 1
+
+
+def test_a_signal_sent_to_the_command_is_passed_on_to_the_query_and_ends_it_so():
+    # `timeout`, `kill`, a supervisor: sent to the process started, which waits for its child.
+    process = querying(ENDLESS)
+    try:
+        assert until(lambda: child_of(process.pid), 60)
+        child = child_of(process.pid)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == -signal.SIGTERM
+    assert until(lambda: not Path(f"/proc/{child}").exists(), 10)
+
+
+def test_a_sigint_sent_to_the_command_alone_interrupts_the_query_exit_130():
+    process = querying(ENDLESS)
+    try:
+        assert until(lambda: child_of(process.pid), 60)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, err) == (130, b"interrupted\n")
+
+
+def test_ctrl_c_at_a_terminal_reaches_both_and_is_said_once_exit_130():
+    # The terminal signals its whole foreground group, and the command passes it on too.
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([COMMAND, "query", ENDLESS], stdin=follower, stdout=follower,
+                               stderr=follower, start_new_session=True,
+                               preexec_fn=lambda: __import__("fcntl").ioctl(
+                                   0, __import__("termios").TIOCSCTTY, 0))
+    os.close(follower)
+    said = b""
+    try:
+        assert until(lambda: child_of(process.pid), 60)
+        time.sleep(0.3)  # the child at its query (a Ctrl-C before it is the same ending)
+        os.write(leader, b"\x03")
+        assert process.wait(timeout=30) == 130
+        while True:
+            try:
+                piece = os.read(leader, 4096)
+            except OSError:  # EIO: every end of the terminal closed
+                break
+            if not piece:
+                break
+            said += piece
+    finally:
+        process.kill()
+        os.close(leader)
+    assert said.replace(b"^C", b"").strip() == b"interrupted", said
+
+
+def test_a_sigint_to_the_process_group_is_one_interruption_exit_130():
+    # Sent to the group (`kill -INT -PGID`, `timeout -s INT`), the child has its own and the
+    # one passed on: the second, landing as it answered the first, was click's "Aborted!",
+    # exit 1, three times in fifteen.  Sent as the child starts, and as it loads the graph.
+    for delay in (0.0, 0.05) * 4:
+        process = querying(ENDLESS, start_new_session=True)
+        try:
+            assert until(lambda pid=process.pid: child_of(pid), 60)
+            time.sleep(delay)
+            os.killpg(process.pid, signal.SIGINT)
+            _, err = process.communicate(timeout=30)
+        finally:
+            process.kill()
+        assert (process.returncode, err) == (130, b"interrupted\n"), delay
+
+
+def test_the_query_dies_with_the_command_killed():
+    process = querying(ENDLESS)
+    try:
+        assert until(lambda: child_of(process.pid), 60)
+        child = child_of(process.pid)
+        process.kill()
+        process.communicate(timeout=30)
+        assert until(lambda: not Path(f"/proc/{child}").exists()
+                     or Path(f"/proc/{child}/stat").read_text().split(")")[1].split()[0] == "Z",
+                     10)
+    finally:
+        process.kill()
+
+
+def test_a_query_killed_ends_the_command_by_the_same_signal():
+    # The kernel's out-of-memory killer, a user's kill -9 of the child: as before the fork.
+    process = querying(ENDLESS)
+    try:
+        assert until(lambda: child_of(process.pid), 60)
+        os.kill(child_of(process.pid), signal.SIGKILL)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, err) == (-signal.SIGKILL, b"")
+
+
+@pytest.mark.parametrize("written, said", [
+    # pyoxigraph 0.5.13's Rust: the thread's id after its name, the message on the next line.
+    ("thread '<unnamed>' (4916) panicked at /rustc/58cf/library/core/src/slice/sort/shared/"
+     "smallsort.rs:854:5:\nuser-provided comparison function does not correctly implement a "
+     "total order\nstack backtrace:\n   0: __rustc::rust_begin_unwind\n",
+     "user-provided comparison function does not correctly implement a total order"),
+    ("thread 'main' panicked at src/main.rs:2:5:\nexplicit panic\nnote: run with "
+     "`RUST_BACKTRACE=1` environment variable to display a backtrace\n", "explicit panic"),
+    ("thread 'main' panicked at 'explicit panic', src/main.rs:2:5\n", "explicit panic"),
+    ("thread 'main' panicked at src/main.rs:2:5:\nnote: run with `RUST_BACKTRACE=1`\n", ""),
+    ("Fatal Python error: Aborted\n\nCurrent thread 0x1 (most recent call first):\n", None),
+    ("", None),
+])
+def test_a_panic_is_read_from_what_descriptor_2_was_written(written, said):
+    assert crash_guard._panic(written) == said
+
+
+def test_what_else_descriptor_2_was_written_is_passed_on_with_the_exit_code(capfd):
+    with tempfile.TemporaryFile() as capture:
+        capture.write(b"a C library's warning\n")
+        assert crash_guard._ended(3 << 8, capture, "query failed") == 3  # exit 3
+    assert capfd.readouterr().err == "a C library's warning\n"
