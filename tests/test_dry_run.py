@@ -4,6 +4,7 @@ The server serves the shape fixtures' small base graph (a copy), so the fixtures
 with it, or do not, are the proposals.
 """
 
+import concurrent.futures
 import gzip
 import hashlib
 import html
@@ -684,6 +685,48 @@ def test_a_ctrl_c_to_the_server_under_a_validation_is_no_failure_of_its_graph(tm
         logged = log.read_text()
         assert "ERROR" not in logged and "failed on the server's side" not in logged, logged
         assert "INFO alliance_graph.web.app: POST /validate was interrupted (Ctrl-C)" in logged
+    finally:
+        servers.stop(process)
+
+
+def test_a_signal_to_the_validating_process_alone_is_no_stop_of_the_server(tmp_path):
+    # `kill -INT <the validating process>` alone, the server going on, was answered "the
+    # server was stopped (its operator's Ctrl-C)"; a SIGTERM so, "the server's graph cannot be
+    # read" and an ERROR logged.  Neither was counted among /status's refusals.
+    import signal
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    process = servers.start([str(BIN), "--data", str(BASE), "--cache", str(tmp_path / "cache"),
+                             "serve", "--port", str(port), "--log-level", "info"],
+                            url + "/validate", log, timeout=180)
+    slow = b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + b"".join(
+        b'[] rdfs:label "x%d" .\n' % i for i in range(40_000))
+    try:
+        for sent in (signal.SIGINT, signal.SIGTERM):
+            before = set(validating_children(process.pid))
+            answer = concurrent.futures.ThreadPoolExecutor(1).submit(post, url, slow)
+            deadline = time.monotonic() + 60
+            while not (children := set(validating_children(process.pid)) - before):
+                assert time.monotonic() < deadline, "no validation started"
+                time.sleep(0.02)
+            os.kill(children.pop(), sent)
+            status, headers, said = answer.result(timeout=60)
+            assert status == 503 and said.decode().startswith(
+                f"validation was interrupted: its process was stopped by a signal "
+                f"({sent.name}) sent to it alone"), said
+            assert "server goes on: send the proposal again" in said.decode()
+            assert int(headers["Retry-After"]) >= 1
+            with urllib.request.urlopen(url + "/status", timeout=30) as response:
+                refused = json.load(response)["refused"]["503"]
+            assert refused["a validating process stopped alone"] == \
+                1 + (sent == signal.SIGTERM)
+        assert process.poll() is None  # the server goes on, and validates the next
+        assert post(url, PASSES.read_bytes())[0] == 200
+        logged = log.read_text()
+        assert "ERROR" not in logged and "the server was stopped" not in logged, logged
+        assert "INFO alliance_graph.web.app: POST /validate's validating process was stopped " \
+            "by SIGTERM sent to it alone" in logged
     finally:
         servers.stop(process)
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from alliance_graph.web.validating_process import interrupted
+from alliance_graph.web.validating_process import interrupted, stopped_by
 
 TRACEBACK = "Traceback (most recent call last):\n  File \"<frozen site>\", line 1\nKeyboardInterrupt\n"
 
@@ -35,3 +35,12 @@ def test_a_ctrl_c_in_pythons_own_start_is_read_as_one(tmp_path):
     done = subprocess.run([sys.executable, "-c", "print('never')"], capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert done.returncode == 1 and interrupted(done)
+
+
+@pytest.mark.parametrize(("code", "err", "expected"), [
+    (130, "interrupted\n", signal.SIGINT), (-signal.SIGINT, "", signal.SIGINT),
+    (1, TRACEBACK, signal.SIGINT), (-signal.SIGTERM, "", signal.SIGTERM),
+    (-signal.SIGSEGV, "", None), (-signal.SIGABRT, "", None), (1, "", None)])
+def test_the_signal_that_stopped_it_is_one_that_stops_the_server_too(code, err, expected):
+    # A SIGTERM to the validating process was "the server's graph cannot be read".
+    assert stopped_by(subprocess.CompletedProcess([], code, "", err)) is expected

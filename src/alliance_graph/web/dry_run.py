@@ -15,8 +15,11 @@ Validation takes seconds of pure Python (pyshacl), so each runs in a process of 
 threads, and stopped past ``validate_timeout`` seconds, ``validate_memory`` bytes or a report of
 ``validating_process.MAX_REPORT_BYTES``: a 413, as the proposal asks more than the server gives one, and sent again
 it would be stopped again (a 503 with ``Retry-After`` told clients to send it again as it was).
-A Ctrl-C to the server's process group interrupts the validating process too: a 503 saying so,
-logged at INFO (``Interrupted``), not a failure of the server's graph.
+A Ctrl-C (or SIGTERM) to the server's process group interrupts the validating process too: a
+503 saying so, logged at INFO (``Interrupted``), not a failure of the server's graph; one sent
+to the validating process alone, the server going on, a 503 asking for the proposal again
+(``StoppedAlone``), the two told apart by whether the server's own signal came
+(``stopping.py``).
 At most ``settings.validations`` run at once, and past that the answer is 503 with
 ``Retry-After``: that one passes.
 This process never parses the proposal: whether it is Turtle, and whether its prefixed names
@@ -35,6 +38,7 @@ import dataclasses
 import math
 import os
 import re
+import signal
 import sys
 import tempfile
 import threading
@@ -48,7 +52,16 @@ from ..clipping import clipped
 from ..query.refused import Refused
 from ..store.backends import StoreError
 from ..utf16 import utf16_text
-from . import fields, negotiation, preconditions, proposal_body, too_large, validating_process
+from . import (
+    fields,
+    negotiation,
+    preconditions,
+    proposal_body,
+    retry_after,
+    stopping,
+    too_large,
+    validating_process,
+)
 from .client_share import Shares, client_of
 from .pages import errors, safety
 
@@ -79,17 +92,31 @@ class ServerFailed(Refused):
     def __init__(self):
         super().__init__(503, "validation failed: the server's graph cannot be read to "
                               "validate against (the proposal was not read); try again later, "
-                              "or tell the server's operator")
+                              "or tell the server's operator",
+                         cause="a graph that cannot be validated against")
 
 
 class Interrupted(Refused):
-    """503: the validating process was interrupted (a Ctrl-C to the server's process group,
-    which stops the server): no failure of the server's, and no fault of the proposal's."""
+    """503: the validating process was interrupted as the server was stopped (a Ctrl-C to the
+    server's process group, or a SIGTERM to it): no failure of the server's, and no fault of
+    the proposal's."""
 
-    def __init__(self):
-        super().__init__(503, "validation was interrupted: the server was stopped (its "
-                              "operator's Ctrl-C) while it ran, and the proposal was not "
-                              "validated; send it again once the server answers again")
+    def __init__(self, how: str = "its operator's Ctrl-C"):
+        super().__init__(503, f"validation was interrupted: the server was stopped ({how}) "
+                              "while it ran, and the proposal was not validated; send it "
+                              "again once the server answers again",
+                         cause="a validation interrupted: the server stopping")
+
+
+class StoppedAlone(Refused):
+    """503: the validating process alone was stopped by a signal (``kill -INT <its pid>``), the
+    server going on: sent again, the proposal is validated."""
+
+    def __init__(self, name: str):
+        super().__init__(503, f"validation was interrupted: its process was stopped by a "
+                              f"signal ({name}) sent to it alone, and the proposal was not "
+                              "validated; the server goes on: send the proposal again",
+                         cause="a validating process stopped alone")
 
 
 def _logged(detail: str) -> str:
@@ -153,13 +180,23 @@ def run(settings, data: bytes, name: str):
                 "the proposal " if m[2] is not None else ""), problems)
             problems = problems.replace(f"{path}: ", "the proposal ")
             raise Refused(400, problems.replace(str(path), "the proposal"))
-        if validating_process.interrupted(done):
-            # A Ctrl-C to `serve` reaches its group, this process too: logged as an ERROR,
-            # "failed on the server's side: interrupted", and the client told the graph could
-            # not be read, to try again in 60 s.
-            current_app.logger.info("POST /validate was interrupted (Ctrl-C) before it ended; "
-                                    "its client is answered 503")
-            raise Interrupted()
+        stopped = validating_process.stopped_by(done)
+        if stopped is not None:
+            # A Ctrl-C to `serve` reaches its group, this process too: it was logged as an
+            # ERROR, "failed on the server's side: interrupted", and the client told the graph
+            # could not be read.  The process alone signalled (the server goes on) was told
+            # "the server was stopped"; a SIGTERM, "the graph cannot be read".
+            if stopping.began():
+                current_app.logger.info(
+                    "POST /validate was interrupted (%s) before it ended; its client is "
+                    "answered 503", "Ctrl-C" if stopped == signal.SIGINT else stopped.name)
+                raise Interrupted("its operator's Ctrl-C" if stopped == signal.SIGINT
+                                  else stopped.name)
+            current_app.logger.info(
+                "POST /validate's validating process was stopped by %s sent to it alone; the "
+                "server goes on, and its client is answered 503 to send the proposal again",
+                stopped.name)
+            raise StoppedAlone(stopped.name)
         if done.returncode not in (0, 1) or not done.stdout.strip():
             # The error it gave, or a failure's traceback, for the log alone (ending 0 or 1
             # with no report is no way of the command's: there is nothing to read).
@@ -213,8 +250,10 @@ def _answer(fmt: str, settings, report=None, error: Refused | None = None, text:
             proposal: proposal_body.Proposal | None = None, retry: int = RETRY_SECONDS):
     # When to try again, on the page too (it had none: a script posting the form as a browser
     # does, or a proxy, was not told).
-    headers = {"Retry-After": str(BROKEN_RETRY_SECONDS if isinstance(error, ServerFailed)
-                                  else retry)} if error and error.status in (429, 503) else {}
+    # Each 429 and 503 counted by its cause for /status, where every other refusal is.
+    headers = retry_after.headers(
+        error.status, BROKEN_RETRY_SECONDS if isinstance(error, ServerFailed) else retry,
+        error.cause) if error else []
     if fmt == "html":
         status = error.status if error else 200
         # A form over a limit, none of it read: the page says how to get the text back.
@@ -307,7 +346,7 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
             with shares.share(client_of(request.remote_addr)):
                 if not slots.acquire(blocking=False):
                     raise Refused(503, "every validation slot is busy; try again in a few "
-                                       "seconds")
+                                       "seconds", cause="validation slots busy")
                 started = time.monotonic()
                 try:
                     report = run(current, proposal.data, proposal.name)
@@ -324,7 +363,8 @@ def create_blueprint(get_kg=None, settings=None) -> Blueprint:
                            retry=retry(current))
         except StoreError as exc:
             return _answer(fmt, current, text=text, proposal=proposal, retry=retry(current),
-                           error=Refused(503, f"the store could not be used: {exc}"))
+                           error=Refused(503, f"the store could not be used: {exc}",
+                                                      cause="a store that cannot be used"))
         return _answer(fmt, current, report=report, text=text, proposal=proposal)
 
     return bp

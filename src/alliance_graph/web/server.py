@@ -43,7 +43,7 @@ from ..settings import Settings
 from ..store import backends
 from ..store.errors import StoreError
 from ..wording import command_line, folder_of, os_error, worded
-from . import client_share
+from . import client_share, stopping
 from .app import create_app
 from .front import create_server as listen
 
@@ -156,7 +156,8 @@ def serve(settings: Settings, announce=None) -> None:
         if announce is not None:
             announce(addresses(server))
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        server.run()
+        with stopping.watched():  # POST /validate tells a stop of its own process from ours
+            server.run()
     except KeyboardInterrupt:
         pass
     finally:

@@ -24,6 +24,10 @@ TIED = ("import ctypes, os, signal, sys\n"
       "if os.getppid() != int(sys.argv[1]):\n"
       "    os._exit(1)\n"
       "sys.argv[0:2] = ['alliance-graph']\n"
+      # Its report goes to a remote client: the files named as the endpoint serves them
+      # (data/aid.ttl), never by the server's folders (project_files.name_by_role).
+      "from alliance_graph.project_files import name_by_role\n"
+      "name_by_role()\n"
       "from alliance_graph.__main__ import run\n"
       "run()\n")
 
@@ -87,3 +91,13 @@ def interrupted(done: subprocess.CompletedProcess) -> bool:
     """Return whether the validating process ``done`` ended as SIGINT ends it."""
     return done.returncode in INTERRUPTED or done.returncode == 1 and not done.stdout.strip() \
         and done.stderr.rstrip().rsplit("\n", 1)[-1] == "KeyboardInterrupt"
+
+
+def stopped_by(done: subprocess.CompletedProcess) -> signal.Signals | None:
+    """Return the signal that stopped the validating process ``done``, of those that stop
+    the server too: SIGINT (as ``interrupted`` reads its end) or SIGTERM (which it dies of,
+    having no handler: a supervisor's stop reaches the whole group, as systemd's does); else
+    None (a crash's SIGSEGV or SIGABRT is a failure, not a stop)."""
+    if interrupted(done):
+        return signal.SIGINT
+    return signal.SIGTERM if done.returncode == -signal.SIGTERM else None
