@@ -1,6 +1,6 @@
 """A call lent an engine connection: the blame said of it when its query is stopped late."""
 
-from alliance_graph.engine.calls import Call, Waited, blame_late, late, no_connection
+from alliance_graph.engine.calls import Call, Waited, blame_late, its_own, late, no_connection
 
 
 def test_only_the_calls_past_their_deadline_are_blamed_each_with_its_own_limit():
@@ -104,3 +104,11 @@ def test_the_longest_running_query_stopped_for_memory_beside_others_is_told_it_m
                            "2 others ran, and this one, running the longest")
     assert "needed more memory" not in said and "if it needs little memory, try again" in said
     assert "this query and another ran" in over_memory(1 << 30, 2)
+
+
+def test_a_query_is_its_own_fault_alone_when_it_had_its_whole_limit():
+    # Told "narrow it or add a LIMIT" alone: its 503 says no when to come back (retry_after).
+    assert its_own(0.0)
+    assert not its_own(2.0)  # waited for a slot: it may pass when the server is less busy
+    assert not its_own(0.0, ("time", 1.0))  # an engine stopped under it for another's limit
+    assert not its_own(Waited(reads=True))  # a page's reads: no query of the client's

@@ -38,6 +38,8 @@ class Call:
     resent: tuple[str, float] | None = None
     engine: object = None       # the ``instance.Instance`` answering it (None: replaced before)
     among: int = 0              # the calls its engine answered when stopped under it, itself too
+    # Stopped at a limit it had whole, alone: sent again, it would be stopped again.
+    its_own: bool = False
 
     @staticmethod
     def cut_short(calls, generation: int, reason: str) -> None:
@@ -103,6 +105,7 @@ def blame_late(calls) -> None:
     """Say of each call past its deadline why its query is about to be stopped."""
     for c in calls:
         c.blamed = late(c.limit, c.waited, "was stopped", c.resent)
+        c.its_own = its_own(c.waited, c.resent)
 
 
 
@@ -180,6 +183,12 @@ def late(limit: float, waited: float, ended: str,
     return (f"the query {waited_for(waited)}, then ran for the rest of the {limit:g} s "
             f"time limit (which counts from when a query comes) and {ended}; "
             f"{wait_advice(waited)}, or narrow it or add a LIMIT")
+
+
+def its_own(waited: float, resent: tuple[str, float] | None = None) -> bool:
+    """Return whether a query ``late`` tells of had its whole limit, its own query at fault
+    ("narrow it or add a LIMIT" alone): sent again, it would be stopped again."""
+    return not waited and resent is None and not getattr(waited, "reads", False)
 
 
 # A page's or a dump's client wrote no query: nothing of it to narrow or LIMIT.

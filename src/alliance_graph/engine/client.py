@@ -202,8 +202,9 @@ class ProcessEngine(FollowsBuilds):
                 self._kill(generation, "time")
             elif rss_bytes(active.process.pid) - active.info["rss"] > self.settings.query_memory:
                 if running:
-                    min(running, key=lambda c: c.started).blamed = over_memory(
-                        self.settings.query_memory, len(running))
+                    longest = min(running, key=lambda c: c.started)
+                    longest.blamed = over_memory(self.settings.query_memory, len(running))
+                    longest.its_own = len(running) == 1
                 self._kill(generation, "memory")
 
     def _drop_standby(self, standby: Instance) -> None:
@@ -299,7 +300,7 @@ class ProcessEngine(FollowsBuilds):
                 raise EngineError(503, exc.said()) from exc
             except (wire.Closed, OSError) as exc:
                 if call.blamed:
-                    raise EngineError(503, call.blamed) from exc
+                    raise EngineError(503, call.blamed, again=not call.its_own) from exc
                 self._kill(generation, "crash", call.engine)  # no-op: killed for another
                 with self.lock:  # once it is stopped, and its exit read; its client charged
                     alone.append(call.note_crash(self.calls))

@@ -16,7 +16,7 @@ from ..query.results import Format
 from ..settings import Settings
 from ..store import backends
 from ..waiting import TimedOut, at_once
-from .calls import late
+from .calls import its_own, late
 from .wire import EngineError
 
 
@@ -47,7 +47,8 @@ class LocalEngine:
                            within)
         except TimedOut:
             # Not "stopped", as the engine process says: nothing here can stop it.
-            raise EngineError(503, late(limit, waited, "its answer was given up")) from None
+            raise EngineError(503, late(limit, waited, "its answer was given up"),
+                              again=not its_own(waited)) from None
 
     def close(self) -> None:
         """Nothing to stop: the graph lives as long as this process."""

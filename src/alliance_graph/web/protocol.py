@@ -90,12 +90,12 @@ def error(status: int, message: str, **known) -> Response:
 
 def refusal(exc: Refused) -> Response:
     """Return ``exc`` answered as ``error`` answers, when to come back as it knows it."""
-    return error(exc.status, str(exc), retry=exc.retry, cause=exc.cause)
+    return error(exc.status, str(exc), **exc.known())
 
 
 def error_answer(status: int, message: str, exc: Refused | None = None) -> tuple[int, list, bytes]:
     """Return a plain-text error as (status, headers, body), ``exc``'s when it is a refusal."""
-    back = come_back(status, getattr(exc, "retry", None), getattr(exc, "cause", None))
+    back = come_back(status, **(exc.known() if exc is not None else {}))
     return status, [("Content-Type", "text/plain; charset=utf-8"), *back, *HEADERS], \
         said(message).encode()
 

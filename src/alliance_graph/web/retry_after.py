@@ -8,6 +8,11 @@ one carries it now, made here, where the answer's headers are (``protocol.error`
 ``protocol.error_answer``, the front's own ``connections._response``): the seconds the
 refusal knows (``Refused.retry``, the number its text states), else ``UNKNOWN_WAIT``; whole
 seconds, rounded up, at least 1.  Each is counted by cause here too, for ``/status``.
+
+Not a 503 that sending the same request again would meet again (``Refused.again``): a query
+stopped at a time or memory limit it had whole ("narrow it or add a LIMIT").  With
+``Retry-After: 2`` it told urllib3's ``Retry`` (which resends any GET or HEAD answered 429 or
+503 with one) to run it again, each try another whole limit of an engine thread.
 """
 
 from __future__ import annotations
@@ -38,11 +43,12 @@ def seconds(wait: float) -> int:
 
 
 def headers(status: int, retry: float | None = None, cause: str | None = None,
-            counted: bool = True) -> list[tuple[str, str]]:
+            counted: bool = True, again: bool = True) -> list[tuple[str, str]]:
     """Return the headers of a refusal with ``status``: a 429 or 503 says when to come back
     (``retry`` seconds, else ``UNKNOWN_WAIT``) and is counted by ``cause`` (``counted``:
-    an answer to be sent, not one made for a client already gone)."""
-    if status not in CAUSES:
+    an answer to be sent, not one made for a client already gone), unless it would fail
+    again (``again`` False: no come back, no count)."""
+    if status not in CAUSES or not again:
         return []
     if counted:
         with _lock:

@@ -56,4 +56,4 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(Refused)
     def refused(exc):
         # The engine at its limits, a client over its share: its status and words.
-        return refusal(exc.status, str(exc), retry=exc.retry, cause=exc.cause)
+        return refusal(exc.status, str(exc), **exc.known())
