@@ -3,6 +3,8 @@ the command otherwise ending as it did (its answer, its exit code, its signals).
 
 import os
 import pty
+import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -192,3 +194,25 @@ def test_what_else_descriptor_2_was_written_is_passed_on_with_the_exit_code(capf
         capture.write(b"a C library's warning\n")
         assert crash_guard._ended(3 << 8, capture, "query failed") == 3  # exit 3
     assert capfd.readouterr().err == "a C library's warning\n"
+
+
+def test_a_warning_logged_in_the_child_is_written_as_it_comes_not_at_the_end(tmp_path):
+    # serve's log handler, made before the fork, wrote to descriptor 2, the child's capture:
+    # `serve --get` waiting for data/ to be changed said so only once it had ended.
+    from alliance_graph.build import data_folder
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parents[1] / "data", data)
+    with data_folder.changing(data):
+        process = subprocess.Popen(
+            [COMMAND, "--data", str(data), "--cache", str(tmp_path / "cache"), "serve",
+             "--get", "/sparql?query=ASK%7B%7D"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            # (a minute: a loaded machine's start; unsaid, it waits for data/ 300 s)
+            assert select.select([process.stderr], [], [], 60)[0], "not said as it waits"
+            line = process.stderr.readline()  # (ended early: b"")
+            assert process.poll() is None, line  # said while it waits, not at its end
+        finally:
+            process.kill()
+            process.communicate()
+    assert b"WARNING alliance_graph.data: waiting for process" in line, line

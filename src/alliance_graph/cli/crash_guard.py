@@ -96,8 +96,23 @@ def _own_stderr(capture) -> None:
                               errors=sys.stderr.errors, line_buffering=True,
                               write_through=True)
     os.dup2(capture.fileno(), 2)
+    _handlers_moved(sys.stderr, stream)
     sys.stderr = stream
     capture.close()  # (descriptor 2 holds the file)
+
+
+def _handlers_moved(old, new) -> None:
+    """Point the logging handlers writing to ``old`` (``serve``'s, made before the fork) at
+    ``new``: they wrote to descriptor 2, whose words came only once the child ended (``serve
+    --get``'s "waiting for process N, which is changing data/" as it ended, not as it waited)."""
+    logging = sys.modules.get("logging")  # not imported: no handler
+    if logging is None:
+        return
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):  # (a PlaceHolder has none)
+            if isinstance(handler, logging.StreamHandler) and handler.stream is old:
+                handler.setStream(new)
 
 
 def _interrupted_once(signum, frame) -> None:
