@@ -252,6 +252,24 @@ def test_an_engine_that_cannot_open_the_graph_fails_to_start_with_the_reason(min
         ProcessEngine(mini)
 
 
+def test_an_engine_that_cannot_start_again_says_when_it_is_tried_next(mini):
+    # Its 503 said Retry-After: 2 (nothing known) while the next start was up to 30 s away:
+    # urllib3's Retry gave up before the engine was tried again.  No standby: one would take over.
+    engine = ProcessEngine(mini.with_(standby_engine_bytes=0))
+    try:
+        # Every start from now on fails: the engine is not ready within the time given it.
+        engine.settings = engine.settings.with_(engine_start_timeout=0.001)
+        os.kill(engine.info["pid"], signal.SIGKILL)
+        assert until(lambda: engine.unstarted, 30)
+        with pytest.raises(EngineError) as refused:
+            answer(engine, "ASK {}")
+        assert refused.value.status == 503 and "could not be started" in str(refused.value)
+        # The first failed start waits 1 s before the next (``_replenish``).
+        assert refused.value.retry is not None and refused.value.retry <= 1.0
+    finally:
+        engine.close()
+
+
 def test_a_standby_engine_takes_over_when_one_is_killed(settings):
     engine = ProcessEngine(settings.with_(query_timeout=20))
     try:
@@ -631,7 +649,8 @@ def test_while_no_engine_can_be_started_again_a_query_is_told_so_at_once(mini):
     engine = ProcessEngine(mini.with_(standby_engine_bytes=0, query_timeout=30))
     try:
         shutil.rmtree(mini.cache_dir)  # no build left to open: a new engine builds, and fails
-        (mini.data_dir / "broken.ttl").write_text("<urn:a> <urn:b> .\n")
+        # Every start from now on fails: the engine is not ready within the time given it.
+        engine.settings = engine.settings.with_(engine_start_timeout=0.001)
         os.kill(engine.info["pid"], signal.SIGKILL)
         started = time.monotonic()
         with pytest.raises(EngineError, match=r"the query engine stopped and could not be "

@@ -68,6 +68,7 @@ class ProcessEngine(FollowsBuilds):
         self.following = False     # a _follow thread is switching to a newer build
         self.unopened = None       # a build no engine could open: not tried again every second
         self.unstarted = None      # why the last start of an engine failed, until one starts
+        self.next_start = 0.0      # when ``_replenish`` tries again, after a start failed
         self.owner = os.getpid()   # a forked child shares the sockets but not the engine
         self._install(self._spawn())
         let_go_when_forked(self)
@@ -163,6 +164,7 @@ class ProcessEngine(FollowsBuilds):
             except StoreError as exc:
                 self.unstarted = str(exc)
                 pause = min(30.0, pause * 2)
+                self.next_start = time.monotonic() + pause
                 if not self.settings.caller_engine:  # a server's log; a graph's caller is
                     # told at its next query (``unstarted``), not in a notebook's every cell
                     print(f"alliance-graph: {exc}; trying again in {pause:g} s", file=sys.stderr)
@@ -250,9 +252,11 @@ class ProcessEngine(FollowsBuilds):
             if self.closed:
                 raise EngineError(503, "the query engine was closed: load the graph again")
             if self.restarting and self.unstarted:  # said at once, not past the time limit
+                # Its Retry-After: the next start's try (the pause doubles up to 30 s).
                 raise EngineError(503, "the query engine stopped and could not be started "
                                        f"again ({self.unstarted}); it is being started "
-                                       "again in the background: try the query again later")
+                                       "again in the background: try the query again later",
+                                  retry=self.next_start - time.monotonic())
             restart = self.restarting or restart
             if (left := deadline - time.monotonic()) <= 0:
                 raise EngineError(503, no_connection(self.settings.workers, restart, resent))
