@@ -216,3 +216,37 @@ def test_a_warning_logged_in_the_child_is_written_as_it_comes_not_at_the_end(tmp
             process.kill()
             process.communicate()
     assert b"WARNING alliance_graph.data: waiting for process" in line, line
+
+
+def state(pid: int) -> str:
+    """Return the state letter of process ``pid`` (R running, S sleeping, T stopped...)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_a_command_stopped_and_continued_goes_on_as_it_was():
+    # `kill -STOP`, then `kill -CONT`, or a Ctrl-Z and fg.  Stopped longer than its wait's
+    # timeout, the command's sigtimedwait returned a signal nobody sent (SIGHUP), passed on:
+    # the query ended "Hangup", exit 129.
+    process = querying(ENDLESS)
+    try:
+        assert until(lambda: child_of(process.pid), 60)
+        process.send_signal(signal.SIGSTOP)
+        assert until(lambda: state(process.pid) == "T", 30)
+        time.sleep(0.6)  # a user's pause, longer than the command's old look (0.5 s)
+        process.send_signal(signal.SIGCONT)
+        assert until(lambda: state(process.pid) != "T", 30)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, err) == (130, b"interrupted\n")
+
+
+def test_a_command_started_with_sigchld_ignored_ends_as_its_query():
+    # An ignored SIGCHLD (inherited through exec) reaped the child unseen: the answer, then
+    # "error: ... No child processes", exit 2.
+    done = subprocess.run(
+        [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGCHLD, "
+         "signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])", COMMAND, "query", "ASK{}"],
+        capture_output=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"true\n", b"")

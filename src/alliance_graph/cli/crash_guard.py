@@ -37,8 +37,6 @@ import click
 
 # Passed on to the child when sent to this process alone.
 _PASSED_ON = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
-# The waits between looks at the child, should its SIGCHLD not come (seconds).
-_LOOK_EVERY = 0.5
 # Rust's panic: "thread 'main' panicked at src/x.rs:1:2:" and its message on the next line
 # (Rust 1.73 on; pyoxigraph 0.5.13's Rust names the thread's id too: "'<unnamed>' (4916)"),
 # or "panicked at 'message', src/x.rs:1:2" (before).
@@ -63,9 +61,13 @@ def guarded(failed: str) -> None:
     # Blocked before the fork: a signal between it and the wait below would end this process
     # as it came (a KeyboardInterrupt's traceback), leaving the child.
     was = signal.pthread_sigmask(signal.SIG_BLOCK, {*_PASSED_ON, signal.SIGCHLD})
+    # SIGCHLD ignored, as a caller may leave it for what it starts, reaps the child unseen:
+    # the answer written, then "No child processes", exit 2.
+    chld = signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     parent = os.getpid()
     child = os.fork()
     if child == 0:
+        signal.signal(signal.SIGCHLD, chld)  # its own children as the command's were
         _dies_with(parent)
         _own_stderr(capture)
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # (not ignored: `&`)
@@ -125,8 +127,10 @@ def _wait(child: int) -> int:
     """Return the child's wait status once it has ended, passing on the signals sent to this
     process alone."""
     while True:
-        info = signal.sigtimedwait(_PASSED_ON | {signal.SIGCHLD}, _LOOK_EVERY)
-        if info is not None and info.si_signo in _PASSED_ON:
+        # Not sigtimedwait: stopped past its timeout (Ctrl-Z, then fg), Python 3.11's returned
+        # a signal never sent, SIGHUP here, passed on: the query ended "Hangup", exit 129.
+        info = signal.sigwaitinfo(_PASSED_ON | {signal.SIGCHLD})
+        if info.si_signo in _PASSED_ON:
             try:
                 os.kill(child, info.si_signo)
             except ProcessLookupError:
