@@ -1,5 +1,6 @@
 """The build cache: reused while the inputs are unchanged, rebuilt when they change."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -167,3 +168,36 @@ def test_a_build_of_other_inputs_killed_as_it_wrote_leaves_no_file_once_undone(m
     finally:
         standing.kill()
         standing.wait()
+
+
+def test_findings_name_a_data_folder_elsewhere_as_its_reader_opens_it(tmp_path):
+    # `--data /tmp/else check` said "data/aid.ttl:893: ...", a path that did not exist for its
+    # reader (or was the project's own file): a file under the current directory is named
+    # relative to it, one elsewhere by its absolute path; the build's errors (query) alike.
+    from helpers import FIXTURE_BASE, ROOT
+    data, away = tmp_path / "else", tmp_path / "away"
+    shutil.copytree(FIXTURE_BASE, data)
+    away.mkdir()
+    first = sorted(data.glob("*.ttl"))[0]
+    with first.open("a") as f:
+        f.write('\n<https://alliance-graph.example/id/Foo> '
+                '<https://alliance-graph.example/ontology/bar> "x" .\n')
+    line = first.read_text().count("\n")
+
+    def run(cwd, *args):
+        return subprocess.run([sys.executable, "-m", "alliance_graph", "--ontology",
+                               str(ROOT / "ontology"), "--data", str(data), "--cache",
+                               str(tmp_path / "cache"), *args], cwd=cwd, capture_output=True,
+                              text=True, timeout=300)
+
+    here = run(tmp_path, "check")
+    assert f"\nelse/{first.name}:{line}: " in "\n" + here.stdout, here.stdout
+    elsewhere = run(away, "check")
+    assert f"\n{first}:{line}: " in "\n" + elsewhere.stdout, elsewhere.stdout
+    assert "data/" not in here.stdout + elsewhere.stdout
+    with first.open("a") as f:
+        f.write('<https://alliance-graph.example/id/Foo> <https://alliance-graph.example/'
+                'ontology/bar> "z"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    broken = run(away, "query", "ASK {}")
+    assert broken.returncode == 2 and f"{first}:{line + 1}: ill-typed" in broken.stderr, \
+        broken.stderr

@@ -47,11 +47,11 @@ except loading.LoadError as exc:
 """
 
 
-def _process(settings, folder, name, pause, others=()):
+def _process(settings, folder, name, pause, others=(), cwd=None):
     return subprocess.Popen(
         [sys.executable, "-c", PROCESS, json.dumps(settings.to_json()), str(folder / "count"),
          str(pause), str(folder / name), *(str(folder / o) for o in others)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
 
 
 def _builds(folder) -> int:
@@ -135,9 +135,27 @@ def test_two_processes_wanting_a_new_build_at_once_share_one(mini, tmp_path, bro
     said = [p.communicate(timeout=120) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], said
     assert said[0][0] == said[1][0], said  # the same build, or the same error
-    expected = "LoadError: data/broken.ttl:1" if broken else str(build.cache_path(mini))
+    expected = f"LoadError: {mini.data_dir / 'broken.ttl'}:1" if broken else \
+        str(build.cache_path(mini))  # the file as its reader opens it: elsewhere
     assert said[0][0].startswith(expected), said
     assert _builds(folder) == 1
+
+
+def test_a_waiter_naming_the_files_otherwise_is_told_its_own_names(mini, tmp_path):
+    # A failed build's problems name each file from the builder's current directory
+    # (data/broken.ttl, run from the project): a waiter started elsewhere was told that name,
+    # a path that is not there for it; it builds, and fails, itself, and names the file as
+    # it opens it (its absolute path).
+    (mini.data_dir / "broken.ttl").write_text(BROKEN)
+    folder = tmp_path / "run"
+    folder.mkdir()
+    processes = [_process(mini, folder, "a", 1.0, ["b"], cwd=mini.root),
+                 _process(mini, folder, "b", 1.0, ["a"], cwd=folder)]
+    said = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], said
+    assert said[0][0].startswith("LoadError: data/broken.ttl:1"), said
+    assert said[1][0].startswith(f"LoadError: {mini.data_dir / 'broken.ttl'}:1"), said
+    assert _builds(folder) == 2
 
 
 def _stop(process) -> None:

@@ -128,10 +128,12 @@ def test_files_with_a_byte_order_mark_stream_as_without(mini):
 
 def test_a_syntax_error_after_a_byte_order_mark_keeps_its_line(mini):
     [problem] = failing_build(mini, "bad.ttl", "\ufeff<urn:a> <urn:p> <urn:b> .\n<urn:c> <urn:p> .\n")
-    assert str(problem).startswith("data/bad.ttl:2:")
+    assert str(problem).startswith(f"{mini.data_dir}/bad.ttl:2:")
 
 
 def failing_build(settings, name: str, text: str) -> list[loading.Problem]:
+    """Return the problems of a streamed build with ``name`` written ``text``: each file named
+    as its reader opens it, the temporary folder's by its absolute path."""
     (settings.data_dir / name).write_text(text, encoding="utf-8")
     with pytest.raises(loading.LoadError) as err:
         build.stream_into(ox.Store(), settings)
@@ -141,7 +143,7 @@ def failing_build(settings, name: str, text: str) -> list[loading.Problem]:
 def test_a_syntax_error_is_reported_with_file_and_line(mini):
     [problem] = failing_build(mini, "bad.ttl", "<urn:a> <urn:p> <urn:b> .\n\n<urn:c> <urn:p> <urn:d>\n"
                                                 "<urn:e> <urn:p> <urn:f> .\n")
-    assert str(problem).startswith("data/bad.ttl:4:")
+    assert str(problem).startswith(f"{mini.data_dir}/bad.ttl:4:")
     assert "dot" in problem.message
 
 
@@ -177,7 +179,7 @@ def test_a_utf16_file_is_said_to_be_utf16_by_the_streaming_route_too(mini):
     (mini.data_dir / "bad.ttl").write_bytes("<urn:a> <urn:p> <urn:b> .\n".encode("utf-16"))
     with pytest.raises(loading.LoadError) as err:
         build.stream_into(ox.Store(), mini)
-    assert str(err.value) == "data/bad.ttl: is UTF-16 text: save it as UTF-8 (Turtle is UTF-8)"
+    assert str(err.value) == f"{mini.data_dir}/bad.ttl: is UTF-16 text: save it as UTF-8 (Turtle is UTF-8)"
 
 
 def test_a_nul_byte_in_a_large_input_is_said_with_its_file_and_line(mini):
@@ -187,7 +189,7 @@ def test_a_nul_byte_in_a_large_input_is_said_with_its_file_and_line(mini):
     assert build.is_large(large)
     with pytest.raises(loading.LoadError) as err:
         build.cached_build(large)
-    assert str(err.value) == "data/bad.ttl:2: is a binary file, not Turtle (a NUL byte here)"
+    assert str(err.value) == f"{mini.data_dir}/bad.ttl:2: is a binary file, not Turtle (a NUL byte here)"
 
 
 def test_the_text_check_reads_a_sequence_cut_between_chunks(monkeypatch, tmp_path):
@@ -206,7 +208,7 @@ def test_an_ill_typed_literal_is_reported_with_file_and_line(mini):
                               '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
                               '<urn:a> <urn:year> "1987"^^xsd:gYear .\n'
                               '<urn:a> <urn:amount> "3.8 billion"^^xsd:decimal .\n')
-    assert (problem.file, problem.line) == ("data/typed.ttl", 3)
+    assert (problem.file, problem.line) == (f"{mini.data_dir}/typed.ttl", 3)
     assert '"3.8 billion" is not a valid xsd:decimal' in problem.message
 
 
@@ -216,7 +218,7 @@ def test_an_ill_typed_literal_in_a_file_of_carriage_returns_keeps_its_line(mini)
                               '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\r'
                               '<urn:a> <urn:year> "1987"^^xsd:gYear .\r'
                               '<urn:a> <urn:amount> "3.8 billion"^^xsd:decimal .\r')
-    assert (problem.file, problem.line) == ("data/typed.ttl", 3)
+    assert (problem.file, problem.line) == (f"{mini.data_dir}/typed.ttl", 3)
 
 
 @pytest.mark.parametrize("content, message", [
@@ -229,7 +231,7 @@ def test_rdf12_terms_are_refused_with_their_line_as_the_default_route_does(mini,
     # Regression: the streaming route (inputs over streaming_threshold) took them into the
     # build, where the default route (test_loading.py) refused them.
     [problem] = failing_build(mini, "rdf12.ttl", content)
-    assert (problem.file, problem.line) == ("data/rdf12.ttl", 2)
+    assert (problem.file, problem.line) == (f"{mini.data_dir}/rdf12.ttl", 2)
     assert message in problem.message
 
 
@@ -239,7 +241,7 @@ def test_a_data_check_violation_stops_the_build_with_file_and_line(mini):
                              "@prefix ag: <https://alliance-graph.example/ontology/> .\n\n"
                              "id:IronDome ag:coFundedBy id:Nowhere .\n")
     assert [(p.file, p.line) for p in problems if "uncited-triple" in p.message] == [
-        ("data/uncited.ttl", 4)]
+        (f"{mini.data_dir}/uncited.ttl", 4)]
 
 
 LOOSE = ("@prefix id: <https://alliance-graph.example/id/> .\n"
@@ -258,7 +260,7 @@ def test_a_finding_on_a_labelled_blank_node_names_its_label_and_line(mini, route
     # node by its place alone, which the file does not hold, and gave no line.
     (mini.data_dir / "loose.ttl").write_text(LOOSE, encoding="utf-8")
     [problem] = [p for p in build_problems(mini, route) if "node-namespace" in p.message]
-    assert (problem.file, problem.line) == ("data/loose.ttl", 7)
+    assert (problem.file, problem.line) == (f"{mini.data_dir}/loose.ttl", 7)
     assert problem.message.endswith(": _:loose [node-namespace-violation]")
 
 
@@ -269,7 +271,7 @@ def test_a_claim_of_two_values_stops_the_streaming_build_too(mini):
                                  "rdf:object id:UnitedStates",
                                  "rdf:object id:UnitedStates, id:IronDome"))
     assert [(p.file, p.line) for p in problems if "claim-multiple" in p.message] == [
-        ("data/two.ttl", 11)]
+        (f"{mini.data_dir}/two.ttl", 11)]
 
 
 CASES = [("urn:a", rdflib.OWL.sameAs, "urn:a"), ("urn:a", rdflib.OWL.sameAs, "urn:b"),
@@ -300,7 +302,7 @@ def test_a_merge_conflicts_markers_are_named_on_their_line_when_streamed(mini):
             "id:A id:b id:C .\n=======\nid:A id:b id:D .\n>>>>>>> other\n")
     [problem] = failing_build(mini, "bad.ttl", text)
     assert str(problem) == (
-        "data/bad.ttl:2: a merge conflict's marker (<<<<<<<, ======= or >>>>>>>): keep the side "
+        f"{mini.data_dir}/bad.ttl:2: a merge conflict's marker (<<<<<<<, ======= or >>>>>>>): keep the side "
         "wanted, and delete the other and the markers")
 
 
@@ -309,7 +311,7 @@ def test_a_number_written_with_a_comma_is_refused_when_streamed(mini):
     text = ("@prefix oa: <http://www.w3.org/ns/oa#> .\n@prefix id: <https://alliance-graph.example/id/> .\n"
             "id:A oa:start 2,582 ; oa:end 2603 .\n")
     [problem] = failing_build(mini, "bad.ttl", text)
-    assert str(problem).startswith("data/bad.ttl:3: 2,582 is read as 2 numbers (2 and 582)")
+    assert str(problem).startswith(f"{mini.data_dir}/bad.ttl:3: 2,582 is read as 2 numbers (2 and 582)")
 
 
 XSD_PREFIX = "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
@@ -334,4 +336,4 @@ def test_an_ill_typed_literal_written_again_is_told_at_each_line_on_both_routes(
     # "2016"^^xsd:date were one problem there, 2,000 (one per line) on the default route.
     (mini.data_dir / "typed.ttl").write_text(XSD_PREFIX + "\n".join(lines) + "\n")
     problems = build_problems(mini, route)
-    assert [(p.line, p.message) for p in problems if p.file == "data/typed.ttl"] == expected
+    assert [(p.line, p.message) for p in problems if p.file == f"{mini.data_dir}/typed.ttl"] == expected

@@ -51,6 +51,33 @@ def carried(path: Path) -> bool:
     return Path(path).resolve().is_relative_to(SHIPPED.resolve())
 
 
+# Whether files are named by their graph's name (``data/aid.ttl``) rather than where they are:
+# set in ``POST /validate``'s validating process alone (``name_by_role``).
+_BY_ROLE = []
+
+
+def name_by_role() -> None:
+    """Make this process name every input file by its graph's name (``data/aid.ttl``, whatever
+    folder ``--data`` gives): ``POST /validate``'s report goes to a remote client, to whom the
+    server's folders mean nothing and should not be told (the graph names are those the
+    endpoint serves the files as, so the client can look them up)."""
+    _BY_ROLE.append(True)
+
+
+def shown_name(path: Path, name: str) -> str:
+    """Return how a finding names the input file ``path`` (its graph's name ``name``): as its
+    reader opens it, relative to the current directory when under it (``data/aid.ttl``, run
+    from the project), else its absolute path.  It was the graph's name, ``data/aid.ttl``
+    whatever ``--data`` named: a path that did not exist, or the project's own file."""
+    if _BY_ROLE:
+        return name
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(os.getcwd()).as_posix()
+    except (ValueError, OSError):  # elsewhere, or the current directory removed
+        return str(absolute)
+
+
 def project_paths(root: Path) -> dict[str, Path]:
     """Return the path settings of the project in ``root``: its folders, cache and sources."""
     # The shipped graph sits in site-packages, which may be read-only and is shared by users;

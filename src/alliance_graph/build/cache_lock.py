@@ -10,7 +10,10 @@ its holder dies: a builder killed mid-build leaves its waiters to build (the fil
 written atomically, so none reads half of it).  A wait is polled, as the data folder's locks
 are (``data_folder``), so Ctrl-C ends it.  A build that fails on its inputs (``LoadError``)
 writes its problems into the lock file before it lets go, and each caller that waited for that
-build raises them too, rather than make the same failure again, one after another; a build
+build raises them too, rather than make the same failure again, one after another, if it names
+the files as the builder did (``names``: a file is named as its reader opens it, from the
+current directory, which another process's may not be; one that names them otherwise builds,
+and fails, itself); a build
 failing otherwise leaves no such record, and the next caller builds.  A build that ends, well
 or not, removes the lock file (those waiting for it hold it open); one a killed builder left
 is removed by the next command asking for a build of any inputs (``remove_abandoned``), once
@@ -66,10 +69,11 @@ def _write(fd: int, record: dict) -> None:
 
 
 @contextmanager
-def building(path: Path) -> Iterator[None]:
+def building(path: Path, names: dict[str, str] | None = None) -> Iterator[None]:
     """Hold the lock of building ``path`` for the block, once the build under way (if any)
-    has ended; raise its ``LoadError`` if it failed on its inputs.  The block looks for
-    ``path`` first: the build waited for may have made it."""
+    has ended; raise its ``LoadError`` if it failed on its inputs and named its files by
+    ``names`` (graph name -> the name shown) too.  The block looks for ``path`` first: the
+    build waited for may have made it."""
     # here, not above: removing a killed build's lock (a command whose build is whole) needs
     # none of the build's modules
     from .loading import LoadError, Problem
@@ -93,7 +97,8 @@ def building(path: Path) -> Iterator[None]:
                 return
             flocked(fd, fcntl.LOCK_EX, None, waiting)  # where the file system has no locks: at once
             record = _record(fd)
-            if record.get("token") in seen and isinstance(record.get("problems"), list):
+            if record.get("token") in seen and isinstance(record.get("problems"), list) \
+                    and record.get("names") == names:
                 raise LoadError([Problem(**problem) for problem in record["problems"]])
             if atomic.still_named(lock, fd):
                 break
@@ -109,7 +114,7 @@ def building(path: Path) -> Iterator[None]:
             problems = [{**dataclasses.asdict(p), "message": str(p.message)}
                         for p in exc.problems]
             try:
-                _write(fd, {"token": token, "problems": problems})
+                _write(fd, {"token": token, "problems": problems, "names": names})
             except OSError:
                 pass  # unrecorded: those waiting build, and fail, themselves
             raise

@@ -28,6 +28,7 @@ from . import lists, other_values, prefix_slips, spelling
 from .lines import LineIndex
 from .loading import Problem, written_label
 from .places import Places
+from .problem_list import renamed
 
 
 @dataclass(frozen=True)
@@ -178,17 +179,19 @@ def _found(store: ox.Store, check: Check, places: Places) -> list[_Finding]:
     return found
 
 
-def _problem(finding: _Finding, meant: dict[str, str] | None = None, note: str = "") -> Problem:
+def _problem(finding: _Finding, meant: dict[str, str] | None = None, note: str = "",
+             shown=lambda name: name) -> Problem:
     message = finding.check.message_of(finding.row)
     if meant:
         value = term_text(finding.value) if isinstance(finding.value, ox.Literal) else \
             _iri(finding.value)  # a literal's datatype is looked at
         message = spelling.hinted(message, _iri(finding.focus), _iri(finding.path), value, meant)
     # A message naming its node already (an unknown term's) is not followed by it again.
-    node = _shown(finding.focus)
-    shown = "" if bracketed(node) in message else f": {clipped(node)}"
+    node, named = _shown(finding.focus), shown
+    said = "" if bracketed(node) in message else f": {clipped(node)}"
     note = f"; {note}" if note else ""  # a claim's other values (``other_values``)
-    return Problem(finding.file, finding.line, f"{message}{shown}{note} [{finding.check.name}]")
+    return Problem(named(finding.file), finding.line,
+                   f"{message}{said}{note} [{finding.check.name}]")
 
 
 def _slips(store: ox.Store, lines: LineIndex,
@@ -250,9 +253,10 @@ def _shown(node) -> str:
     return node.value if label is None else f"_:{label}"
 
 
-def problems(quads, texts: dict[str, str], kinds=KINDS) -> list[Problem]:
-    """Run the violation queries of ``kinds`` over the asserted quads; return what they find."""
-    return run_checks(store_of(quads), LineIndex(texts), kinds)
+def problems(quads, texts: dict[str, str], kinds=KINDS, shown=lambda name: name) -> list[Problem]:
+    """Run the violation queries of ``kinds`` over the asserted quads; return what they find,
+    each file named by ``shown`` (from its graph's name: ``pipeline.shown_names``)."""
+    return run_checks(store_of(quads), LineIndex(texts), kinds, shown)
 
 
 def shapes_run(quads) -> int:
@@ -264,7 +268,8 @@ def shapes_run(quads) -> int:
     return len(shape_checks.shape_checks(store_of(ontology)))
 
 
-def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
+def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS,
+               shown=lambda name: name) -> list[Problem]:
     """Run the violation queries of ``kinds`` over a store of asserted quads, sorted by place.
 
     The streaming build passes a ``LineIndex`` that reads the files only if a check finds
@@ -278,8 +283,9 @@ def run_checks(store: ox.Store, lines: LineIndex, kinds=KINDS) -> list[Problem]:
                                          for f in _found(store, check, places)])
     findings, slipped = _slips(store, lines, findings)
     meant = _meant(store, findings)
-    found = [_problem(f, meant, note) for f, note in zip(findings, other_values.notes(findings))]
-    found += slipped
-    if "build" in kinds:
-        found += lists.cycles(store, places)  # over every file: reasoning reads the ontology's
+    found = [_problem(f, meant, note, shown)
+             for f, note in zip(findings, other_values.notes(findings, shown))]
+    found += renamed(slipped, shown)
+    if "build" in kinds:  # over every file: reasoning reads the ontology's
+        found += renamed(lists.cycles(store, places), shown)
     return sorted(set(found), key=lambda p: (p.file, p.line or 0, p.message))

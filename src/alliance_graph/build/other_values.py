@@ -25,10 +25,11 @@ CHECK = "claim-multiple-violation"
 MOST_NAMED = 3
 
 
-def notes(findings) -> list[str]:
+def notes(findings, shown=lambda name: name) -> list[str]:
     """Return, for each of ``findings`` (``checks._Finding``: check, file, line, focus, path,
     value), what to add to its message: ``other value(s): id:B (line 35), "x" (data/b.ttl:4)
-    and 2 more`` for a ``claim-multiple`` finding, else nothing."""
+    and 2 more`` for a ``claim-multiple`` finding, else nothing; another file named by
+    ``shown`` (from its graph's name)."""
     places: dict[tuple, dict] = {}  # (claim, property) -> value -> [(file, line)]
     for f in findings:
         if f.check.name == CHECK:
@@ -37,7 +38,7 @@ def notes(findings) -> list[str]:
                 at.append((f.file, f.line))
     # Each claim's values are put in order once: sorted again for each of its findings, a
     # claim of 1,000 values took 3.3 s (a million values shortened and clipped to sort by).
-    claims = {key: _Values(values) for key, values in places.items()}
+    claims = {key: _Values(values, shown) for key, values in places.items()}
     return [claims[f.focus, f.path].note(f.file, f.line) if f.check.name == CHECK else ""
             for f in findings]
 
@@ -52,7 +53,8 @@ class _Values:
     """A claim's values of one property, in the order a finding names them (by their first
     place, then as written), and how many are written at each place."""
 
-    def __init__(self, values: dict):
+    def __init__(self, values: dict, shown=lambda name: name):
+        self.shown = shown
         self.ordered = sorted(((sorted(at, key=_order), _term(value))
                                for value, at in values.items()),
                               key=lambda o: (_order(o[0][0]), o[1]))
@@ -73,7 +75,7 @@ class _Values:
             if len(said) == MOST_NAMED:
                 break
             if here not in at:
-                said.append(f"{term} ({_places(at, file)})")
+                said.append(f"{term} ({_places(at, file, self.shown)})")
         more = f" and {count - MOST_NAMED:,} more" if count > MOST_NAMED else ""
         other = "other " if here in self.at else ""  # (else its line holds none of them)
         return f"{other}value(s): {', '.join(said)}{more}"
@@ -83,17 +85,17 @@ def _order(place: tuple[str, int | None]) -> tuple[str, int]:
     return place[0], place[1] or 0
 
 
-def _places(at: list, file: str) -> str:
+def _places(at: list, file: str, shown) -> str:
     """Return where a value is written, its first places and how many more there are."""
     more = f" and {len(at) - MOST_NAMED:,} more" if len(at) > MOST_NAMED else ""
-    return ", ".join(_place(p, file) for p in at[:MOST_NAMED]) + more
+    return ", ".join(_place(p, file, shown) for p in at[:MOST_NAMED]) + more
 
 
-def _place(place: tuple[str, int | None], file: str) -> str:
+def _place(place: tuple[str, int | None], file: str, shown) -> str:
     name, line = place
     if line is None:
-        return name
-    return f"line {line}" if name == file else f"{name}:{line}"
+        return shown(name)
+    return f"line {line}" if name == file else f"{shown(name)}:{line}"
 
 
 def _term(term) -> str:

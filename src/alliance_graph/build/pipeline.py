@@ -64,6 +64,20 @@ def input_paths(settings: Settings, extra: list[Path] = ()) -> list[tuple[Path, 
     return [(p, settings.graph_name(p)) for p in [*settings.input_files(), *extra]]
 
 
+def file_names(settings: Settings, extra: list[Path] = ()) -> dict[str, str]:
+    """Return each input file's graph name -> its name as the build's problems show it
+    (``project_files.shown_name``: as its reader opens it, from the current directory)."""
+    from ..project_files import shown_name
+    return {name: shown_name(path, name) for path, name in input_paths(settings, extra)}
+
+
+def shown_names(settings: Settings, extra: list[Path] = ()):
+    """Return the function naming each input file (by its graph's name) as the build's
+    problems name it (``file_names``); any other name, a folder's, as it is."""
+    names = file_names(settings, extra)
+    return lambda name: names.get(name, name)
+
+
 def input_bytes(settings: Settings) -> int:
     """Return the total size of the input files."""
     return sum(p.stat().st_size for p in settings.input_files())
@@ -83,7 +97,8 @@ def stream_into(store: ox.Store, settings: Settings) -> None:
     paths = input_paths(settings)
     skip = _unreasoned_graphs(settings)
     reasoned = [rdf.graph_iri(name) for _, name in paths]
-    streaming.build_into(store, paths, [g.value for g in reasoned if g not in skip])
+    streaming.build_into(store, paths, [g.value for g in reasoned if g not in skip],
+                         shown_names(settings))
 
 
 @dataclass
@@ -100,7 +115,11 @@ def asserted(settings: Settings, extra: list[Path] = ()) -> Asserted:
     Raises ``loading.LoadError`` for unreadable files, syntax errors and ill-typed literals.
     """
     from . import loading, truthy
-    quads, texts = loading.load_files(input_paths(settings, extra))
+    from .problem_list import renamed
+    try:
+        quads, texts = loading.load_files(input_paths(settings, extra))
+    except loading.LoadError as exc:
+        raise loading.LoadError(renamed(exc.problems, shown_names(settings, extra))) from None
     return Asserted(quads + truthy.truthy_quads(quads), texts)
 
 
@@ -111,7 +130,8 @@ def build_quads(settings: Settings, extra: list[Path] = ()) -> list[ox.Quad]:
     """
     from . import checks, loading
     parsed = asserted(settings, extra)
-    problems = checks.problems(parsed.quads, parsed.texts, kinds=checks.BUILD)
+    problems = checks.problems(parsed.quads, parsed.texts, kinds=checks.BUILD,
+                               shown=shown_names(settings, extra))
     if problems:
         raise loading.LoadError(problems)
     return parsed.quads + closure(reasoned_quads(parsed.quads, settings), settings)
@@ -196,7 +216,9 @@ def cached_build(settings: Settings) -> Path:
         cache_lock.remove_abandoned(path.parent, BUILD_GLOB)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    with cache_lock.building(path):
+    # A failed build's problems, named from its builder's current directory, are another's
+    # only if it names the files alike.
+    with cache_lock.building(path, file_names(settings)):
         return path if whole(path) else _build_cache(settings)
 
 

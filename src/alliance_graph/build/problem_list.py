@@ -8,6 +8,7 @@ findings it leaves out; the list itself stays whole on the ``LoadError`` for lib
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..wording import printable
@@ -60,3 +61,9 @@ def listed(problems, most: int) -> str:
     # A file's name as each problem's line writes it (``Problem.__str__``): escapes shown.
     return "\n".join(lines + [printable(f"... and {len(rest):,} more problem(s) not shown "
                                         f"({said})")])
+
+
+def renamed(problems: list, shown) -> list:
+    """Return ``problems`` (``loading.Problem``) each with its file named by ``shown`` (from
+    the graph's name, ``data/aid.ttl``, to where its reader opens it: ``pipeline.shown_names``)."""
+    return [dataclasses.replace(p, file=shown(p.file)) for p in problems]

@@ -31,6 +31,7 @@ from .. import rdf
 from ..namespaces import AG, PREFIX_IRIS, RDF
 from . import checks, datatype_hints, loading, rules
 from .lines import LineIndex
+from .problem_list import renamed
 
 # The plain triples the claims assert, as truthy.truthy_quads derives them: for each subject
 # and predicate the preferred claims if there are any, else the normal ones; a claim needs a
@@ -173,16 +174,22 @@ def add_truthy(store: ox.Store) -> int:
     return rules.add_all(store, (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows))
 
 
-def build_into(store: ox.Store, paths: list[tuple[Path, str]], reasoned: list[str]) -> None:
+def build_into(store: ox.Store, paths: list[tuple[Path, str]], reasoned: list[str],
+               shown=lambda name: name) -> None:
     """Run the whole pipeline inside ``store``: load ``paths``, add the truthy triples, run
     the data checks, and infer the closure of the ``reasoned`` graph IRIs.
 
-    Raises ``loading.LoadError`` listing each problem with its file and line.
+    Raises ``loading.LoadError`` listing each problem with its file and line, each file named
+    by ``shown`` (from its graph's name).
     """
-    load_files(store, paths)
+    try:
+        load_files(store, paths)
+    except loading.LoadError as exc:
+        raise loading.LoadError(renamed(exc.problems, shown)) from None
     add_truthy(store)
     problems = checks.run_checks(
-        store, LineIndex(lambda: {n: loading.read_text(p, n) for p, n in paths}), kinds=checks.BUILD)
+        store, LineIndex(lambda: {n: loading.read_text(p, n) for p, n in paths}),
+        kinds=checks.BUILD, shown=shown)
     if problems:
         raise loading.LoadError(problems)
     rules.infer_in_store(store, reasoned)

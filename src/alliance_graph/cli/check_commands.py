@@ -75,16 +75,18 @@ def check(settings: Settings):
     # Imported here: the checks are the work, which the command's help needs none of.
     from ..build import checks
     from ..build.loading import LoadError
-    from ..build.pipeline import asserted
+    from ..build.pipeline import asserted, shown_names
+    from ..build.problem_list import renamed
 
     stdout_open("the report")
     try:
         parsed = at_once(lambda: asserted(settings))
     except LoadError as exc:
         fail(f"the graph could not be built:\n{exc}")
-    found = at_once(lambda: checks.problems(parsed.quads, parsed.texts))
+    named = shown_names(settings)  # each file as its reader opens it, not data/ whatever --data
+    found = at_once(lambda: checks.problems(parsed.quads, parsed.texts, shown=named))
     if settings.sources_dir.is_dir():  # found as cite, coverage and validate find it
-        found += _unrecorded(parsed, settings.sources_dir)
+        found += renamed(_unrecorded(parsed, settings.sources_dir), named)
     code = verdict(EXIT_NO if found else EXIT_OK)
     for problem in found:
         click.echo(shown(problem))

@@ -21,7 +21,7 @@ from ..build import hints, lists, loading
 from ..build.lines import LineIndex, line_number
 from ..build.loading import LoadError, Problem
 from ..build.places import Places
-from ..project_files import turtle_files
+from ..project_files import shown_name, turtle_files
 from ..rdf import DATA, ONTOLOGY, in_role
 from ..settings import Settings
 from . import expansion
@@ -74,8 +74,10 @@ class Inputs:
             self.proposals.append(name)
             self.new.add(name)
             self.proposed.append((Path(p), name, str(p)))
-        for _, name, shown in self.ontology + self.data + self.proposed:
-            self.display[name] = shown or name
+        # A file of ontology/ or data/ as its reader opens it (``shown_name``); a proposal as
+        # its path was given.
+        for path, name, shown in self.ontology + self.data + self.proposed:
+            self.display[name] = shown or shown_name(path, name)
 
     def read(self, files) -> None:
         """Read and parse ``files`` (path, graph name, name shown) not read yet, noting problems."""
@@ -85,8 +87,8 @@ class Inputs:
             try:
                 self._load(path, name, shown)
             except LoadError as exc:
-                self._problems[name] = [dataclasses.replace(q, file=shown or name)
-                                        for q in exc.problems]
+                self._problems[name] = [dataclasses.replace(
+                    q, file=shown or self.display.get(name, name)) for q in exc.problems]
 
     def fail_on_problems(self) -> None:
         """Raise LoadError listing every problem of the files read, in file order."""
