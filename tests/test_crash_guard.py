@@ -250,3 +250,11 @@ def test_a_command_started_with_sigchld_ignored_ends_as_its_query():
          "signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])", COMMAND, "query", "ASK{}"],
         capture_output=True, timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, b"true\n", b"")
+
+
+def test_a_crash_with_standard_error_closed_is_still_exit_1():
+    # `2>&-`: the capture took descriptor 2, and the child closed it as its own: the panic
+    # was written to no file, or into the next one opened, and the command ended 134.
+    done = subprocess.run([COMMAND, "query", CRASHER], stdout=subprocess.PIPE,
+                          preexec_fn=lambda: os.close(2), timeout=120)
+    assert (done.returncode, done.stdout) == (1, b"")

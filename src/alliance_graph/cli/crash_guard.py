@@ -25,6 +25,7 @@ before.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import io
 import os
 import re
@@ -57,7 +58,7 @@ def guarded(failed: str) -> None:
     for stream in (sys.stdout, sys.stderr):  # else both processes would write what is held
         if stream is not None:
             stream.flush()
-    capture = tempfile.TemporaryFile()
+    capture = _above_2(tempfile.TemporaryFile())
     # Blocked before the fork: a signal between it and the wait below would end this process
     # as it came (a KeyboardInterrupt's traceback), leaving the child.
     was = signal.pthread_sigmask(signal.SIG_BLOCK, {*_PASSED_ON, signal.SIGCHLD})
@@ -78,6 +79,17 @@ def guarded(failed: str) -> None:
     os._exit(_ended(status, capture, failed))
 
 
+def _above_2(file):
+    """Return ``file`` on a descriptor above 2.  Standard error closed (`2>&-`), the capture
+    took descriptor 2: the child's move of it onto 2 did nothing, and its close closed 2, which
+    the next file opened then took (a query file read: the panic unwritten, exit 134; a file
+    written: the panic in it)."""
+    if file.fileno() > 2:
+        return file
+    with file:
+        return os.fdopen(fcntl.fcntl(file.fileno(), fcntl.F_DUPFD_CLOEXEC, 3), "w+b")
+
+
 def _dies_with(parent: int) -> None:
     """Have the kernel kill this child when its parent dies (it might have already)."""
     try:
@@ -92,6 +104,7 @@ def _own_stderr(capture) -> None:
     """Point descriptor 2 at ``capture`` and Python's standard error at a copy of it."""
     if sys.stderr is None:  # closed (`2>&-`): Python writes nothing, Rust nothing readable
         os.dup2(capture.fileno(), 2)
+        capture.close()
         return
     sys.stderr.flush()
     stream = io.TextIOWrapper(io.FileIO(os.dup(2), "w"), encoding=sys.stderr.encoding,
