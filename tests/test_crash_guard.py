@@ -258,3 +258,18 @@ def test_a_crash_with_standard_error_closed_is_still_exit_1():
     done = subprocess.run([COMMAND, "query", CRASHER], stdout=subprocess.PIPE,
                           preexec_fn=lambda: os.close(2), timeout=120)
     assert (done.returncode, done.stdout) == (1, b"")
+
+
+def test_a_catalogue_query_oxigraph_aborts_on_is_an_error_in_one_line_and_exit_1(tmp_path):
+    # A project's own queries/ holds queries its user wrote: catalogue ran them in process,
+    # Rust's panic and backtrace, exit 134.
+    root = Path(__file__).parents[1]
+    for folder in ("ontology", "data", "queries"):  # (another project: its graph is built)
+        shutil.copytree(root / folder, tmp_path / folder)
+    (tmp_path / "queries" / "zz-mixed.rq").write_text(f"# Mixed\n# Ordered.\n{CRASHER}\n")
+    done = subprocess.run([COMMAND, "--project", str(tmp_path), "catalogue", "--update"],
+                          capture_output=True, text=True, env=BACKTRACES, timeout=120)
+    assert done.returncode == 1, done
+    [line] = done.stderr.splitlines()
+    assert line.startswith("error: catalogue failed: the query engine, Oxigraph, crashed "
+                           "(user-provided comparison function"), line

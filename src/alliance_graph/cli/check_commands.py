@@ -11,6 +11,7 @@ import click
 
 from ..settings import Settings, carried
 from ..wording import Metavar, Said, shown
+from . import crash_guard
 from .main import (
     EXIT_NO,
     EXIT_OK,
@@ -45,6 +46,7 @@ def catalogue(settings: Settings, update: bool):
             "and lost when it is installed again; update the catalogue of a project of your "
             f"own ({n('settings.root', Metavar('DIR'))}: a folder holding ontology/, data/ "
             "and queries/, such as a checkout of the project), nothing was written")))
+    crash_guard.guarded("catalogue failed")  # a query of the user's own queries/, as query
     kg = load_graph(settings)
     try:
         if update:
