@@ -1150,3 +1150,30 @@ claim:BlueFlag-participant-FxByLabel a ag:Claim ;
                                     "write its IRI)"), said
     assert said["object"].endswith(f'(<{ID_NS}Israel> is labelled "Israel" in the graph: '
                                    "write its IRI)"), said
+
+
+def test_post_validate_tells_the_remote_client_none_of_the_servers_folders(tmp_path):
+    # A server started with --data /srv/else (and no source texts at --sources) said both to
+    # whoever posted a proposal: "no topic file in /srv/else describes ..." (the warning of a
+    # conforming proposal add could not place) and "no source texts at /srv/...".
+    import servers
+    data, cache, missing = tmp_path / "data", tmp_path / "cache", tmp_path / "no-sources"
+    shutil.copytree(BASE, data)
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}/validate"
+    server = servers.start([str(Path(sys.executable).parent / "alliance-graph"), "--data",
+                            str(data), "--cache", str(cache), "--sources", str(missing),
+                            "serve", "--port", str(port)], url, tmp_path / "serve.log")
+    try:
+        import urllib.request
+        request = urllib.request.Request(url, data=(FIXTURES / "domain.pass.ttl").read_bytes(),
+                                         headers={"Content-Type": "text/turtle"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            report = json.loads(response.read())
+    finally:
+        servers.stop(server)
+    assert str(tmp_path) not in json.dumps(report), report
+    assert report["conforms"] and report["warnings"] == [
+        "the quote checks did NOT run: this server has no copy of the source texts",
+        "add would refuse this as it stands: proposal.ttl: no topic file in data/ describes "
+        "claim:FxGoodMou-label or what it links to; name one with --into FILE"], report

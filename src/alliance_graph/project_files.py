@@ -73,9 +73,26 @@ def shown_name(path: Path, name: str) -> str:
         return name
     absolute = Path(os.path.abspath(path))
     try:
-        return absolute.relative_to(os.getcwd()).as_posix()
+        here = os.getcwd()
+        # Not from the root: "tmp/else/aid.ttl" read as a path from wherever it was pasted,
+        # beside the proposal named "/tmp/p.ttl" as it was given.
+        if os.path.dirname(here) != here:
+            return absolute.relative_to(here).as_posix()
     except (ValueError, OSError):  # elsewhere, or the current directory removed
-        return str(absolute)
+        pass
+    return str(absolute)
+
+
+def folder_shown(path: Path, role: str) -> str:
+    """Return how a message names the folder ``path``: as it was given, or by its ``role``
+    (``data/``) in ``POST /validate``'s validating process (``name_by_role``), whose remote
+    client is not told the server's folders."""
+    return role if _BY_ROLE else str(path)
+
+
+def by_role() -> bool:
+    """Whether this process names files and folders by their role (``name_by_role``)."""
+    return bool(_BY_ROLE)
 
 
 def project_paths(root: Path) -> dict[str, Path]:

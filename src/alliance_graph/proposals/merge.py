@@ -26,7 +26,7 @@ from ..build import loading
 from ..build.lines import prefix_block_end
 from ..build.turtle_tokens import prefixes
 from ..namespaces import PREFIX_IRIS, shorten
-from ..project_files import turtle_files
+from ..project_files import folder_shown, turtle_files
 from ..rdf import DATA, PrefixMap, in_role
 from ..wording import Metavar, Said
 from . import amend, context, placement
@@ -185,7 +185,7 @@ def destinations(data_dir: Path, proposals: list[Path], into: Path | None = None
             if target is None:
                 said = shorten(subject.value)  # as data/ writes it: the whole IRI was said
                 raise MergeError(Said(lambda n, p=proposal_path, s=said: (
-                    f"{p}: no topic file in {data_dir} describes {s} or what it links to; "
+                    f"{p}: no topic file in {folder_shown(data_dir, 'data/')} describes {s} or what it links to; "
                     f"name one with {n('into', FILE)}")))
             target = data_dir / Path(target).name
             kind = placement.kind(subject, together, stored)

@@ -27,6 +27,7 @@ from rdflib.namespace import RDF, RDFS
 from ..build import checks, prefix_slips, spelling, truthy
 from ..build.loading import LoadError, Problem, is_ill_typed
 from ..clipping import bracketed
+from ..project_files import by_role
 from ..rdf import ONTOLOGY, file_of, from_text, in_role, is_role, term_text, to_ox
 from ..settings import Settings
 from ..wording import Said, worded
@@ -72,6 +73,8 @@ FIND = "find"
 def sources_missing(settings: Settings) -> Said:
     """Return the warning given when the source texts are not there to check quotes against
     (naming the setting as ``worded``'s caller gives it: ``report.render``'s ``name``)."""
+    if by_role():  # POST /validate: its remote client is not told the server's folders
+        return "the quote checks did NOT run: this server has no copy of the source texts"
     missing = quotes.missing_sources(settings.sources_dir)
     return Said(lambda n: "the quote checks did NOT run, so no quote, offset or source hash "
                           f"was compared with its text: {worded(missing, n)}, and validate again")
