@@ -1177,3 +1177,18 @@ def test_post_validate_tells_the_remote_client_none_of_the_servers_folders(tmp_p
         "the quote checks did NOT run: this server has no copy of the source texts",
         "add would refuse this as it stands: proposal.ttl: no topic file in data/ describes "
         "claim:FxGoodMou-label or what it links to; name one with --into FILE"], report
+
+
+def test_the_note_on_findings_elsewhere_names_the_data_folder_given(tmp_path):
+    # --data "my data" validate said the data files' own findings are listed by
+    # `alliance-graph validate data/*.ttl`: a folder not there (or the project's own files).
+    data = tmp_path / "my data"
+    shutil.copytree(BASE, data)
+    with (data / "base.ttl").open("a") as f:
+        f.write("\n<https://alliance-graph.example/id/evidence/zz> a "
+                "<https://alliance-graph.example/ontology/Evidence> .\n")
+    done = subprocess.run([sys.executable, "-m", "alliance_graph", "--ontology",
+                           str(ROOT / "ontology"), "--data", str(data), "--cache",
+                           str(tmp_path / "cache"), "validate", str(FIXTURES / "domain.pass.ttl")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert "which `alliance-graph validate 'my data'/*.ttl` lists)" in done.stdout, done.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
@@ -70,6 +71,10 @@ class Report:
     # Findings of each severity before that limit: empty when none was left out. A verdict
     # counts them, not the findings kept ("1000 violations" of 200,000 misled).
     totals: dict[str, int] = field(default_factory=dict)
+    # The data files, as the note on findings elsewhere tells its reader to validate them:
+    # the data folder as it opens from here (``data_files``); data/*.ttl said a folder not
+    # there, or the project's own, for a --data elsewhere.
+    data_files: str = "data/*.ttl"
 
     @property
     def conforms(self) -> bool:
@@ -187,6 +192,13 @@ def _compact(text: str) -> str:
     return _IRI_IN_TEXT.sub(short, text)
 
 
+def data_files(data_dir) -> str:
+    """Return the data files of ``data_dir`` as a shell's glob names them from here (its
+    folder quoted where a shell would split or expand it: ``'my data'/*.ttl``)."""
+    from ..project_files import shown_name
+    return f"{shlex.quote(shown_name(data_dir, 'data'))}/*.ttl"
+
+
 def to_text(report: Report, name=parameter) -> str:
     """Return a report a contributor reads top to bottom: severity groups, then file:line.
     ``name`` names the parameters its notes name (``wording``; the library's by default)."""
@@ -210,7 +222,7 @@ def to_text(report: Report, name=parameter) -> str:
     if report.elsewhere:
         lines.append(f"({report.elsewhere} finding(s) in files not proposed: what the proposal "
                      "does to them, or their own problems, which `alliance-graph validate "
-                     "data/*.ttl` lists)")
+                     f"{report.data_files}` lists)")
     lines += warnings
     return "\n".join(lines)
 
