@@ -273,3 +273,21 @@ def test_a_catalogue_query_oxigraph_aborts_on_is_an_error_in_one_line_and_exit_1
     [line] = done.stderr.splitlines()
     assert line.startswith("error: catalogue failed: the query engine, Oxigraph, crashed "
                            "(user-provided comparison function"), line
+
+
+def test_the_query_stopped_stops_the_command_and_goes_on_with_it():
+    # A shell waits on the command: with its query stopped (`kill -STOP`, the terminal's
+    # SIGTTOU) it saw the job running; a `kill -TSTP` of the command stopped it alone.
+    process = querying(ENDLESS)
+    try:
+        assert until(lambda: child_of(process.pid), 60)
+        child = child_of(process.pid)
+        os.kill(child, signal.SIGSTOP)
+        assert until(lambda: state(process.pid) == "T", 10)
+        process.send_signal(signal.SIGCONT)  # (fg, or bg)
+        assert until(lambda: "T" not in (state(process.pid), state(child)), 10)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, err) == (130, b"interrupted\n")

@@ -19,7 +19,8 @@ process group (``timeout`` sends one), reaches the child twice, itself and passe
 child takes its first SIGINT alone: the second, landing while it answered the first, was
 click's "Aborted!", exit 1, three times in 15 (``tests/test_crash_guard.py``).  The child dies
 with this process (``PR_SET_PDEATHSIG``), as a ``kill -9`` of the command ended the command
-before.
+before.  Job control too: a SIGTSTP or SIGCONT is passed on, and this process stops as the
+child stops (``_stop_as``), so a shell sees its job stopped and continued as before.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ import threading
 import click
 
 # Passed on to the child when sent to this process alone.
-_PASSED_ON = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
+_PASSED_ON = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT,
+                        signal.SIGTSTP, signal.SIGCONT})  # (and job control's: _stop_as)
 # Rust's panic: "thread 'main' panicked at src/x.rs:1:2:" and its message on the next line
 # (Rust 1.73 on; pyoxigraph 0.5.13's Rust names the thread's id too: "'<unnamed>' (4916)"),
 # or "panicked at 'message', src/x.rs:1:2" (before).
@@ -148,9 +150,23 @@ def _wait(child: int) -> int:
                 os.kill(child, info.si_signo)
             except ProcessLookupError:
                 pass
-        pid, status = os.waitpid(child, os.WNOHANG)
-        if pid:
+        pid, status = os.waitpid(child, os.WNOHANG | os.WUNTRACED)
+        if pid and os.WIFSTOPPED(status):
+            _stop_as(os.WSTOPSIG(status))  # until continued, the SIGCONT then passed on
+        elif pid:
             return status
+
+
+def _stop_as(signum: int) -> None:
+    """Stop this process by ``signum``, as the child stopped: else a shell saw its job go on
+    running (a `kill -STOP` of the child; a `kill -TSTP` of the command stopped the command
+    alone, its query running on)."""
+    was = signal.signal(signum, signal.SIG_DFL) if signum != signal.SIGSTOP else None
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+    os.kill(os.getpid(), signum)  # (stopped here, till a SIGCONT)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
+    if was is not None:
+        signal.signal(signum, was)
 
 
 def _ended(status: int, capture, failed: str) -> int:
