@@ -650,14 +650,15 @@ def test_a_validation_ends_with_the_server_killed_under_it(tmp_path):
 
 
 @pytest.mark.parametrize(("sent", "how"), [("SIGINT", "its operator's Ctrl-C"),
-                                           ("SIGTERM", "SIGTERM")])
+                                           ("SIGTERM", "SIGTERM"), ("SIGHUP", "SIGHUP")])
 def test_a_ctrl_c_to_the_server_under_a_validation_is_no_failure_of_its_graph(tmp_path, sent,
                                                                                how):
     # A Ctrl-C (SIGINT to serve's process group) interrupts the validating process too: it
     # was logged "ERROR ... POST /validate failed on the server's side: interrupted", and the
     # client told, in "503 SERVICE UNAVAILABLE", that the server's graph could not be read.
     # A supervisor's SIGTERM to the group (systemd's stop) was so still, the process dying of
-    # it read as a failure.
+    # it read as a failure.  A closed terminal's SIGHUP killed the server: its client's
+    # connection closed unanswered (RemoteDisconnected), the server ending -1.
     import contextlib
     import http.client
     import os
@@ -698,7 +699,8 @@ def test_a_ctrl_c_to_the_server_under_a_validation_is_no_failure_of_its_graph(tm
 def test_a_signal_to_the_validating_process_alone_is_no_stop_of_the_server(tmp_path):
     # `kill -INT <the validating process>` alone, the server going on, was answered "the
     # server was stopped (its operator's Ctrl-C)"; a SIGTERM so, "the server's graph cannot be
-    # read" and an ERROR logged.  Neither was counted among /status's refusals.
+    # read" and an ERROR logged, and a SIGKILL (the out-of-memory killer's) or SIGHUP still
+    # ("exit -9").  Neither was counted among /status's refusals.
     import signal
     port = servers.free_port()
     url = f"http://127.0.0.1:{port}"
@@ -709,7 +711,8 @@ def test_a_signal_to_the_validating_process_alone_is_no_stop_of_the_server(tmp_p
     slow = b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + b"".join(
         b'[] rdfs:label "x%d" .\n' % i for i in range(40_000))
     try:
-        for sent in (signal.SIGINT, signal.SIGTERM):
+        for count, sent in enumerate((signal.SIGINT, signal.SIGTERM, signal.SIGKILL,
+                                      signal.SIGHUP), 1):
             before = set(validating_children(process.pid))
             answer = concurrent.futures.ThreadPoolExecutor(1).submit(post, url, slow)
             deadline = time.monotonic() + 60
@@ -725,14 +728,17 @@ def test_a_signal_to_the_validating_process_alone_is_no_stop_of_the_server(tmp_p
             assert int(headers["Retry-After"]) >= 1
             with urllib.request.urlopen(url + "/status", timeout=30) as response:
                 refused = json.load(response)["refused"]["503"]
-            assert refused["a validating process stopped alone"] == \
-                1 + (sent == signal.SIGTERM)
+            assert refused["a validating process stopped alone"] == count
         assert process.poll() is None  # the server goes on, and validates the next
         assert post(url, PASSES.read_bytes())[0] == 200
         logged = log.read_text()
         assert "ERROR" not in logged and "the server was stopped" not in logged, logged
         assert "INFO alliance_graph.web.app: POST /validate's validating process was stopped " \
             "by SIGTERM sent to it alone" in logged
+        # The out-of-memory killer's signal, a warning; it was "ERROR ... exit -9".
+        assert "WARNING alliance_graph.web.app: POST /validate's validating process was " \
+            "stopped by SIGKILL sent to it alone (by an operator, or the kernel's " \
+            "out-of-memory killer" in logged
     finally:
         servers.stop(process)
 

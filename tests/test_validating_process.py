@@ -40,7 +40,11 @@ def test_a_ctrl_c_in_pythons_own_start_is_read_as_one(tmp_path):
 @pytest.mark.parametrize(("code", "err", "expected"), [
     (130, "interrupted\n", signal.SIGINT), (-signal.SIGINT, "", signal.SIGINT),
     (1, TRACEBACK, signal.SIGINT), (-signal.SIGTERM, "", signal.SIGTERM),
-    (-signal.SIGSEGV, "", None), (-signal.SIGABRT, "", None), (1, "", None)])
-def test_the_signal_that_stopped_it_is_one_that_stops_the_server_too(code, err, expected):
-    # A SIGTERM to the validating process was "the server's graph cannot be read".
+    (-signal.SIGKILL, "", signal.SIGKILL), (-signal.SIGHUP, "", signal.SIGHUP),
+    (-signal.SIGQUIT, "", signal.SIGQUIT), (-signal.SIGSEGV, "", None),
+    (-signal.SIGABRT, "", None), (-signal.SIGBUS, "", None), (1, "", None), (0, "", None),
+    (-(signal.SIGRTMIN + 1), "", None)])
+def test_the_signal_that_stopped_it_is_any_but_a_crashs(code, err, expected):
+    # A SIGTERM to the validating process was "the server's graph cannot be read"; a SIGKILL
+    # (the out-of-memory killer's), SIGHUP or SIGQUIT so still, "exit -9" logged as an ERROR.
     assert stopped_by(subprocess.CompletedProcess([], code, "", err)) is expected

@@ -15,11 +15,12 @@ Validation takes seconds of pure Python (pyshacl), so each runs in a process of 
 threads, and stopped past ``validate_timeout`` seconds, ``validate_memory`` bytes or a report of
 ``validating_process.MAX_REPORT_BYTES``: a 413, as the proposal asks more than the server gives one, and sent again
 it would be stopped again (a 503 with ``Retry-After`` told clients to send it again as it was).
-A Ctrl-C (or SIGTERM) to the server's process group interrupts the validating process too: a
-503 saying so, logged at INFO (``Interrupted``), not a failure of the server's graph; one sent
-to the validating process alone, the server going on, a 503 asking for the proposal again
-(``StoppedAlone``), the two told apart by whether the server's own signal came
-(``stopping.py``).
+A Ctrl-C (or SIGTERM, or a closed terminal's SIGHUP) to the server's process group interrupts
+the validating process too: a 503 saying so, logged at INFO (``Interrupted``), not a failure of
+the server's graph; a signal sent to the validating process alone (a ``kill``, the kernel's
+out-of-memory killer's SIGKILL, logged as a WARNING), the server going on, a 503 asking for the
+proposal again (``StoppedAlone``), the two told apart by whether the server's own signal came
+(``stopping.py``).  A crash's signal (SIGSEGV, SIGABRT) is a failure.
 At most ``settings.validations`` run at once, and past that the answer is 503 with
 ``Retry-After``: that one passes.
 This process never parses the proposal: whether it is Turtle, and whether its prefixed names
@@ -35,6 +36,7 @@ the slowest lookup went from 154 to 47 ms.  Nor does this process read a report 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import os
 import re
@@ -185,17 +187,22 @@ def run(settings, data: bytes, name: str):
             # A Ctrl-C to `serve` reaches its group, this process too: it was logged as an
             # ERROR, "failed on the server's side: interrupted", and the client told the graph
             # could not be read.  The process alone signalled (the server goes on) was told
-            # "the server was stopped"; a SIGTERM, "the graph cannot be read".
+            # "the server was stopped"; a SIGTERM, SIGHUP, SIGQUIT or SIGKILL, "the graph
+            # cannot be read".
             if stopping.began():
                 current_app.logger.info(
                     "POST /validate was interrupted (%s) before it ended; its client is "
                     "answered 503", "Ctrl-C" if stopped == signal.SIGINT else stopped.name)
                 raise Interrupted("its operator's Ctrl-C" if stopped == signal.SIGINT
                                   else stopped.name)
-            current_app.logger.info(
-                "POST /validate's validating process was stopped by %s sent to it alone; the "
-                "server goes on, and its client is answered 503 to send the proposal again",
-                stopped.name)
+            # A SIGKILL nobody sent by hand is the kernel's out-of-memory killer's: the operator
+            # is warned (it was an ERROR, "failed on the server's side: exit -9").
+            current_app.logger.log(
+                logging.WARNING if stopped == signal.SIGKILL else logging.INFO,
+                "POST /validate's validating process was stopped by %s sent to it alone%s; "
+                "the server goes on, and its client is answered 503 to send the proposal "
+                "again", stopped.name, " (by an operator, or the kernel's out-of-memory "
+                "killer: see its log, dmesg)" if stopped == signal.SIGKILL else "")
             raise StoppedAlone(stopped.name)
         if done.returncode not in (0, 1) or not done.stdout.strip():
             # The error it gave, or a failure's traceback, for the log alone (ending 0 or 1

@@ -134,7 +134,7 @@ def addresses(server) -> list[tuple[str, int]]:
 
 
 def serve(settings: Settings, announce=None) -> None:
-    """Start the engine and serve until interrupted (SIGINT or SIGTERM); once listening, call
+    """Start the engine and serve until interrupted (SIGINT, SIGTERM or SIGHUP); once listening, call
     ``announce`` with the (host, port) pairs listened on.  Raise ListenError when the host and
     port cannot be listened on, ValueError when the trusted proxy is not an address."""
     client_share.trusted_proxies(settings.trusted_proxies, settings.trusted_proxy_headers)
@@ -156,6 +156,11 @@ def serve(settings: Settings, announce=None) -> None:
         if announce is not None:
             announce(addresses(server))
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        # A closed terminal's SIGHUP stops it as a SIGTERM does, answering what runs: it was
+        # killed by the signal, each client's connection closed unanswered, its engine left to
+        # the group's signal.  Ignored (nohup) it stays so.
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
         with stopping.watched():  # POST /validate tells a stop of its own process from ours
             server.run()
     except KeyboardInterrupt:

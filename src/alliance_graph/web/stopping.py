@@ -1,4 +1,4 @@
-"""Whether this server has begun to stop: a SIGINT or SIGTERM reached it, known in any thread
+"""Whether this server has begun to stop: a SIGINT, SIGTERM or SIGHUP reached it, known in any thread
 from the moment the signal arrives.
 
 ``POST /validate``'s validating process ends as an interrupted one both when a Ctrl-C at the
@@ -27,7 +27,7 @@ import signal
 import threading
 
 # The signals that stop the server (``server.serve``; ``cli.serve_command`` for SIGINT).
-STOPPING = frozenset({int(signal.SIGINT), int(signal.SIGTERM)})
+STOPPING = frozenset({int(signal.SIGINT), int(signal.SIGTERM), int(signal.SIGHUP)})
 
 _lock = threading.Lock()
 _reader: int | None = None  # the descriptor read

@@ -93,11 +93,24 @@ def interrupted(done: subprocess.CompletedProcess) -> bool:
         and done.stderr.rstrip().rsplit("\n", 1)[-1] == "KeyboardInterrupt"
 
 
+# The signals a process dies of when it fails on its own (a fault of the code, the library or
+# the machine): a crash, not a stop.
+CRASHES = frozenset({signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGFPE, signal.SIGILL,
+                     signal.SIGSYS, signal.SIGTRAP})
+
+
 def stopped_by(done: subprocess.CompletedProcess) -> signal.Signals | None:
-    """Return the signal that stopped the validating process ``done``, of those that stop
-    the server too: SIGINT (as ``interrupted`` reads its end) or SIGTERM (which it dies of,
-    having no handler: a supervisor's stop reaches the whole group, as systemd's does); else
-    None (a crash's SIGSEGV or SIGABRT is a failure, not a stop)."""
+    """Return the signal that stopped the validating process ``done``: SIGINT (as
+    ``interrupted`` reads its end), or any other it died of but a crash's (``CRASHES``): a
+    SIGTERM, which it has no handler for (a supervisor's stop reaches the whole group, as
+    systemd's does), a SIGHUP, SIGQUIT or SIGKILL (an operator's ``kill``, or the kernel's
+    out-of-memory killer); else None.  Each but SIGINT and SIGTERM was read as a failure of the
+    server's graph ("exit -9", an ERROR)."""
     if interrupted(done):
         return signal.SIGINT
-    return signal.SIGTERM if done.returncode == -signal.SIGTERM else None
+    if done.returncode >= 0 or -done.returncode in CRASHES:
+        return None
+    try:
+        return signal.Signals(-done.returncode)
+    except ValueError:  # a real-time signal, which has no name of its own
+        return None
