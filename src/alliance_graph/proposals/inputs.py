@@ -36,6 +36,23 @@ _REST = ox.NamedNode(str(RDF.rest))
 MAX_TERM_CHARS = 100_000
 
 
+class _Shown(dict):
+    """Each file's graph name -> its name shown (``Inputs.display``).  A data or ontology file
+    not there now, deleted since the build the graph is read from, is named where its folder
+    holds it (``shown_name``), not by the graph's name: ``data/x.ttl``, whatever --data
+    named, was the project's own file run from the project."""
+
+    def __init__(self, settings: Settings):
+        super().__init__()
+        self.folders = {DATA: settings.data_dir, ONTOLOGY: settings.ontology_dir}
+
+    def get(self, name, default=None):
+        role, _, file = str(name).partition("/")
+        if name in self or role not in self.folders or not file or "/" in file:
+            return super().get(name, default)
+        return shown_name(self.folders[role] / file, name)
+
+
 class Inputs:
     """The input files: their quads and texts, keyed by graph name, and which are proposals.
 
@@ -46,7 +63,7 @@ class Inputs:
 
     def __init__(self, settings: Settings, paths: list[Path]):
         self.settings = settings
-        self.display: dict[str, str] = {}      # graph name -> file name shown to people
+        self.display = _Shown(settings)         # graph name -> file name shown to people
         self.proposals: list[str] = []          # graph names of the proposed files
         self.new: set[str] = set()              # proposals that are not already inputs
         # Each ill-typed literal's Problem and the triple stating it (its shape is asked
