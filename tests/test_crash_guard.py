@@ -291,3 +291,13 @@ def test_the_query_stopped_stops_the_command_and_goes_on_with_it():
     finally:
         process.kill()
     assert (process.returncode, err) == (130, b"interrupted\n")
+
+
+def test_the_capture_is_in_memory_so_no_temporary_folder_can_cost_it():
+    # A temporary folder full or unwritable (root passes any permission, so not tried here)
+    # failed the command, exit 2, or dropped the panic's words.
+    with crash_guard._capture() as capture:
+        assert os.readlink(f"/proc/self/fd/{capture.fileno()}").startswith("/memfd:")
+        capture.write(b"kept\n")
+        capture.seek(0)
+        assert capture.read() == b"kept\n"

@@ -60,7 +60,7 @@ def guarded(failed: str) -> None:
     for stream in (sys.stdout, sys.stderr):  # else both processes would write what is held
         if stream is not None:
             stream.flush()
-    capture = _above_2(tempfile.TemporaryFile())
+    capture = _above_2(_capture())
     # Blocked before the fork: a signal between it and the wait below would end this process
     # as it came (a KeyboardInterrupt's traceback), leaving the child.
     was = signal.pthread_sigmask(signal.SIG_BLOCK, {*_PASSED_ON, signal.SIGCHLD})
@@ -79,6 +79,15 @@ def guarded(failed: str) -> None:
         return
     status = _wait(child)
     os._exit(_ended(status, capture, failed))
+
+
+def _capture():
+    """Return the file the child's descriptor 2 is written to: in memory where Linux gives
+    one, so that a temporary folder full, missing or unwritable cannot cost the panic's words
+    (nor the command: "a file or folder could not be used", exit 2)."""
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("alliance-graph-stderr", os.MFD_CLOEXEC), "w+b")
+    return tempfile.TemporaryFile()
 
 
 def _above_2(file):
