@@ -16,7 +16,7 @@ import servers
 from alliance_graph.query.refused import Refused
 from alliance_graph.web import retry_after
 from alliance_graph.web.client_share import Shares, client_of, request_came, trusted_proxies
-from helpers import loaded, read_by_server, request, sent, status, until
+from helpers import CRASHER, loaded, read_by_server, request, sent, status, until
 
 TIMEOUT = 4
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -221,12 +221,6 @@ def test_a_query_that_waited_for_its_client_s_own_share_is_told_so_not_a_slot(po
     assert status == 503 and b"for this client's other queries to end" in body, (status, body)
     assert b"for a query slot" not in body and b"try again when this client's other queries " \
         b"have ended" in body, body
-
-
-# Crashes pyoxigraph 0.5.13 (its sort finds no total order): tests/test_engine_client.py.
-CRASHER = ('SELECT ?x { VALUES ?x { "4" 3 12 2 "18" "13" 6 10 18 "10" "15" "1" "19" "2" "8" "3" '
-           '11 "14" 19 "16" "20" 15 "7" 20 14 13 1 16 4 7 "6" "5" "11" "9" "12" 8 17 5 "17" 9 } '
-           '} ORDER BY ?x')
 
 
 def test_a_client_whose_queries_crashed_the_engine_is_refused_not_its_neighbours(port):

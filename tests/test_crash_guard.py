@@ -16,14 +16,9 @@ from pathlib import Path
 import pytest
 
 from alliance_graph.cli import crash_guard
-from helpers import until
+from helpers import CRASHER, until
 
 COMMAND = str(Path(sys.executable).parent / "alliance-graph")
-# pyoxigraph 0.5.13 aborts its process on this ORDER BY (Rust's sort: "user-provided comparison
-# function does not correctly implement a total order"): integers beside strings of digits.
-CRASHER = ('SELECT ?x { VALUES ?x { "4" 3 12 2 "18" "13" 6 10 18 "10" "15" "1" "19" "2" "8" "3" '
-           '11 "14" 19 "16" "20" 15 "7" 20 14 13 1 16 4 7 "6" "5" "11" "9" "12" 8 17 5 "17" 9 } '
-           '} ORDER BY ?x')
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # Backtraces on, as this machine's environment has them: the panic's 33 frames were printed.
 BACKTRACES = {**os.environ, "RUST_BACKTRACE": "1"}
