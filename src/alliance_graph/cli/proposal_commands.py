@@ -83,9 +83,11 @@ def _names_shown(result):
     """Return a report with the files it names as every message names them (``shown``): its
     JSON wrote a name that is not UTF-8 as "bad\\udcff.ttl", its Turtle as "bad?.ttl"."""
     return dataclasses.replace(
-        result, files=[shown(f) for f in result.files],
-        findings=[dataclasses.replace(f, file=shown(f.file)) if f.file else f
-                  for f in result.findings],
+        result, files=[shown(f) for f in result.files], data_files=shown(result.data_files),
+        # A message naming another file (a claim's other value there) too: its folder's line
+        # feed was written as it came, the finding on two lines.
+        findings=[dataclasses.replace(f, file=shown(f.file) if f.file else f.file, message=Said(
+            lambda n, m=f.message: shown(worded(m, n)))) for f in result.findings],
         warnings=[Said(lambda n, w=w: shown(worded(w, n))) for w in result.warnings])
 
 
