@@ -696,6 +696,38 @@ def test_a_ctrl_c_to_the_server_under_a_validation_is_no_failure_of_its_graph(tm
         servers.stop(process)
 
 
+def test_a_ctrl_c_pressed_again_as_the_server_stops_leaves_its_clients_answered(tmp_path):
+    # The second of a Ctrl-C pressed twice cut short waitress's wait for the requests running
+    # to be answered: the validation's client had its connection closed unanswered
+    # (RemoteDisconnected), not its 503.  Here the Ctrl-Cs go on until the answer comes.
+    import signal
+    import threading
+    port = servers.free_port()
+    process = servers.start([str(BIN), "--data", str(BASE), "--cache", str(tmp_path / "cache"),
+                             "serve", "--port", str(port)], f"http://127.0.0.1:{port}/validate",
+                            tmp_path / "serve.log", timeout=180, preexec_fn=os.setpgrp)
+    slow = b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + b"".join(
+        b'[] rdfs:label "x%d" .\n' % i for i in range(40_000))
+    try:
+        answered = threading.Event()
+        answer = concurrent.futures.ThreadPoolExecutor(1).submit(
+            lambda: (post(f"http://127.0.0.1:{port}", slow), answered.set())[0])
+        deadline = time.monotonic() + 60
+        while not validating_children(process.pid):
+            assert time.monotonic() < deadline, "no validation started"
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGINT)
+        while not answered.is_set() and process.poll() is None:
+            os.kill(process.pid, signal.SIGINT)  # the server alone: its operator again
+            answered.wait(0.005)
+        status, _, said = answer.result(timeout=60)
+        assert status == 503 and said.startswith(b"validation was interrupted: the server was "
+                                                 b"stopped"), said
+        assert process.wait(timeout=30) == 0
+    finally:
+        servers.stop(process)
+
+
 def test_a_signal_to_the_validating_process_alone_is_no_stop_of_the_server(tmp_path):
     # `kill -INT <the validating process>` alone, the server going on, was answered "the
     # server was stopped (its operator's Ctrl-C)"; a SIGTERM so, "the server's graph cannot be

@@ -12,10 +12,12 @@ thread may be holding as it looks.  The C handler Python sets for every signal w
 of Python's writes the signal's number to the "wakeup" file descriptor at once, in whichever
 thread the signal was delivered to (``signal.set_wakeup_fd``), and that is read here.  A
 signal sent to a process group is pending in the server from the moment it is sent, before the
-validating process, which must run its own handler and end, has ended: so by the time a
-request's thread has seen the process end, the number is written (but for the microseconds
-between the kernel giving the signal to the main thread and its C handler writing, should the
-main thread be taken off its CPU just then).  A SIGINT the server ignores (``serve &`` in a
+validating process, which must run its own handler and end, has ended; but the thread the
+kernel wakes to take it may not have run yet when the request's thread has seen the process
+end (on 2 loaded CPUs, one Ctrl-C in a few dozen: its client was told the process was stopped
+alone), so a stopping signal still pending in the process counts too (``sigpending``, which
+sees it only blocked in the thread asking).  What is left: the microseconds between a thread
+taking the signal and its C handler writing, should it be taken off its CPU just then.  A SIGINT the server ignores (``serve &`` in a
 shell script) writes nothing, and the server indeed goes on.
 """
 
@@ -47,13 +49,37 @@ def watched():
         if _reader is not None:
             os.close(_reader)
         _reader, _began = reader, False
+    # The first stopping signal stops the server; one after it, while waitress waits (5 s at
+    # most) for the requests running to be answered, is noted and no more: an operator's
+    # Ctrl-C pressed twice cut that wait short, and the clients of validations interrupted
+    # (and of any request running) had their connections closed unanswered.  (Ctrl-\, a
+    # SIGQUIT, still ends it at once.)
+    handlers = {number: signal.getsignal(number) for number in STOPPING}
+    handlers = {number: handler for number, handler in handlers.items() if callable(handler)}
+
+    def first(signum, frame):
+        for number in handlers:
+            signal.signal(number, _noted)
+        handlers[signum](signum, frame)
+
+    for number in handlers:
+        signal.signal(number, first)
     before = signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
     try:
         yield
     finally:
         signal.set_wakeup_fd(before)
+        for number, handler in handlers.items():
+            # Once stopping, they stay noted through what follows (the engine's close): a
+            # Ctrl-C there ended a server stopped as meant "interrupted", exit 130.
+            if signal.getsignal(number) is first:
+                signal.signal(number, handler)
         # The reader stays: a request's thread may look once the server has left this block.
         os.close(writer)
+
+
+def _noted(signum, frame) -> None:
+    """A stopping signal after the first: its number is in the pipe, and nothing else."""
 
 
 def began() -> bool:
@@ -69,4 +95,17 @@ def began() -> bool:
             if not numbers:
                 break
             _began = not STOPPING.isdisjoint(numbers)
+        if _reader is not None and not _began:
+            _began = _pending()
         return _began
+
+
+def _pending() -> bool:
+    """Return whether a stopping signal sent to this process is still waiting for a thread
+    to take it (blocked here for the moment of looking, as ``sigpending`` reports only the
+    signals the thread asking blocks; one arriving meanwhile is taken by another thread)."""
+    was = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        return not STOPPING.isdisjoint(int(number) for number in signal.sigpending())
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, was)
