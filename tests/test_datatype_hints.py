@@ -52,18 +52,19 @@ def test_an_ill_typed_date_is_told_what_its_property_takes_on_both_routes(projec
     with pytest.raises(loading.LoadError) as refused:
         route(project)
     said = {(p.file, p.line): p.message for p in refused.value.problems}
+    dates = str(project.data_dir / "dates.ttl")  # named as its reader opens it
     assert said == {
-        ("data/dates.ttl", 5): 'ill-typed literal "2016" is not a valid xsd:date (written '
+        (dates, 5): 'ill-typed literal "2016" is not a valid xsd:date (written '
                                '2016-05-31), and ag:asOf takes an xsd:gYear too: write '
                                '"2016"^^xsd:gYear',
         # A date's form it has not: the form is what to fix, as validate says it.
-        ("data/dates.ttl", 6): 'ill-typed literal "2016-13-45" is not a valid xsd:date '
+        (dates, 6): 'ill-typed literal "2016-13-45" is not a valid xsd:date '
                                "(written 2016-05-31)",
-        ("data/dates.ttl", 7): 'ill-typed literal "May 2016" is not a valid xsd:dateTime, and '
+        (dates, 7): 'ill-typed literal "May 2016" is not a valid xsd:dateTime, and '
                                "ag:amount takes an xsd:decimal (an xsd:decimal is written "
                                "3800000000 or 7.5)",
         # A claim's value: the property its claim names, as validate names it.
-        ("data/dates.ttl", 9): 'ill-typed literal "2016-05" is not a valid xsd:dateTime, and '
+        (dates, 9): 'ill-typed literal "2016-05" is not a valid xsd:dateTime, and '
                                "ag:asOf takes an xsd:date, xsd:gYearMonth or xsd:gYear: write "
                                '"2016-05"^^xsd:gYearMonth'}
 

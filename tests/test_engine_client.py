@@ -640,8 +640,7 @@ def test_while_no_engine_can_be_started_again_a_query_is_told_so_at_once(mini):
     engine = ProcessEngine(mini.with_(standby_engine_bytes=0, query_timeout=30))
     try:
         shutil.rmtree(mini.cache_dir)  # no build left to open: a new engine builds, and fails
-        # Every start from now on fails: the engine is not ready within the time given it.
-        engine.settings = engine.settings.with_(engine_start_timeout=0.001)
+        (mini.data_dir / "broken.ttl").write_text("<urn:a> <urn:b> .\n")
         os.kill(engine.info["pid"], signal.SIGKILL)
         started = time.monotonic()
         with pytest.raises(EngineError, match=r"the query engine stopped and could not be "

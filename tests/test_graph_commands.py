@@ -365,7 +365,7 @@ def test_check_says_which_source_file_is_not_the_text_the_graph_records(checked)
     result = check()
     assert result.exit_code == 1, result.output
     said = [line for line in result.output.splitlines() if name in line]
-    assert len(said) == 1 and said[0].startswith("data/sources.ttl:") and said[0].endswith(
+    assert len(said) == 1 and said[0].startswith(f"{project / 'data' / 'sources.ttl'}:") and said[0].endswith(
         f"{name} is not the text the graph records (its SHA-256 is not "
         "9367cb387ff86135264a76c1c1ac5d8a72cca0fe39b337a583f538ab6c381b8c): its lines end in "
         "CR LF (Windows line ends, as a checkout converting them writes: set git's "

@@ -124,7 +124,7 @@ def test_a_data_files_slip_is_one_problem_on_its_line_in_the_build(mini):
     with pytest.raises(LoadError) as refused:
         build.build_quads(mini)
     [problem] = refused.value.problems
-    assert (problem.file, problem.line) == ("data/facts.ttl", 7)
+    assert (problem.file, problem.line) == (str(facts), 7)
     assert problem.message.startswith("@prefix prov: <http://www.w3.org/ns/prov> is not the "
                                       "namespace of prov:"), problem.message
     assert problem.message.endswith("write @prefix prov: <http://www.w3.org/ns/prov#> . "
@@ -207,7 +207,7 @@ def test_a_slip_quoting_a_long_iri_says_it_clipped(mini, written, added):
     with pytest.raises(LoadError) as refused:
         build.build_quads(mini)
     [problem] = refused.value.problems
-    assert (problem.file, problem.line) == ("data/facts.ttl", 7)
+    assert (problem.file, problem.line) == (str(facts), 7)
     assert len(str(problem)) < 2_000, str(problem)[:3_000]
     assert problem.message.startswith(f"@prefix prov: <{written[:200]}"), problem.message[:300]
     assert "characters)" in problem.message

@@ -91,7 +91,7 @@ def test_check_says_a_source_it_cannot_read_and_fails(tmp_path):
         "check")])
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     said = [line for line in result.output.splitlines() if "a.txt cannot" in line]
-    assert said == ["data/sources.ttl:6: a.txt cannot be read as the text the graph records: "
+    assert said == [f"{tmp_path / 'data' / 'sources.ttl'}:6: a.txt cannot be read as the text the graph records: "
                     "it is not UTF-8 text (byte 0, 0xc3, does not decode); cite, validate and "
                     "coverage refuse this file, and no quote of it can be checked "
                     "[source-unreadable]"], result.output

@@ -9,9 +9,9 @@ before, and this process waits and ends as the child ended, but for an abort und
 panic, said as an error, exit 1 (a query that failed).
 
 Rust writes its panic to file descriptor 2, so in the child Python's standard error moves to
-another descriptor of the same stream, and descriptor 2 to a temporary file this process reads
-once the child has ended: a panic's words go into the error; anything else written there (a C
-library's warning, Python's fatal error) is passed on as written.
+another descriptor of the same stream, and descriptor 2 to a file in memory (``_capture``) this
+process reads once the child has ended: a panic's words go into the error; anything else
+written there (a C library's warning, Python's fatal error) is passed on as written.
 
 Signals: the ones that end a command, sent to this process, are passed on to the child, which
 ends as it did (a Ctrl-C: "interrupted", exit 130).  A terminal's Ctrl-C, or a ``kill`` of the
@@ -50,9 +50,10 @@ _PANIC = re.compile(r"^thread '[^'\n]*'(?: \(\d+\))? panicked at (?:'(?P<old>.*)
 def guarded(failed: str) -> None:
     """Run the rest of the command in a child process, this one ending as the child ends
     (``_ended``: an abort under Rust's panic is an error beginning ``failed``, the command's
-    words for its failure, exit 1); do nothing where it is not this process's own command line (a test's
-    ``CliRunner``, whose process must go on), where a thread is running already (a fork
-    would copy it stopped, holding whatever lock it held), or where there is no fork."""
+    words for its failure, exit 1); do nothing where it is not this process's own command
+    line (a test's ``CliRunner``, whose process must go on), where a thread is running
+    already (a fork would copy it stopped, holding whatever lock it held), or where there is
+    no fork."""
     root = click.get_current_context().find_root().command
     if not getattr(root, "own_process", False) or not hasattr(os, "fork") \
             or threading.active_count() > 1:

@@ -1,5 +1,5 @@
-"""Whether this server has begun to stop: a SIGINT, SIGTERM or SIGHUP reached it, known in any thread
-from the moment the signal arrives.
+"""Whether this server has begun to stop: a SIGINT, SIGTERM or SIGHUP reached it, known in
+any thread from the moment the signal arrives.
 
 ``POST /validate``'s validating process ends as an interrupted one both when a Ctrl-C at the
 server's terminal reached the whole process group (the server stops too) and when it alone
@@ -17,8 +17,9 @@ kernel wakes to take it may not have run yet when the request's thread has seen 
 end (on 2 loaded CPUs, one Ctrl-C in a few dozen: its client was told the process was stopped
 alone), so a stopping signal still pending in the process counts too (``sigpending``, which
 sees it only blocked in the thread asking).  What is left: the microseconds between a thread
-taking the signal and its C handler writing, should it be taken off its CPU just then.  A SIGINT the server ignores (``serve &`` in a
-shell script) writes nothing, and the server indeed goes on.
+taking the signal and its C handler writing, should it be taken off its CPU just then.  A
+SIGINT the server ignores (``serve &`` in a shell script) writes nothing, and the server
+indeed goes on.
 """
 
 from __future__ import annotations
