@@ -122,14 +122,15 @@ def test_a_run_of_keywords_is_read_as_trying_every_keyword_at_every_offset_reads
     assert keyword_run("TRUE1E3FALSE") == [("TRUE", 0), ("1E3", 4), ("FALSE", 7)]
 
 
-def test_a_long_word_of_keywords_is_read_in_a_fraction_of_a_second():
-    # Trying every keyword's length at each offset cost 0.16 s of CPU for 99 kB of 'AAA...',
-    # and the checks read a word more than once.
+def test_a_long_word_of_keywords_is_read_in_linear_time():
+    # Copying the run so far at each keyword took minutes for 100 kB of 'ASAS...'; read a
+    # keyword at a time, the three words take about 0.2 s of CPU. How fast is the benchmark's
+    # to say (bench/query_bounds.py speed): a bound of 0.25 s here failed on a slow machine.
     started = time.thread_time()
     for word, keywords in (("A" * 99_000, 99_000), ("ASK" * 33_000, 33_000),
-                           ("DATATYPE" * 12_000, 12_000)):
+                           ("DATATYPE" * 12_000, 12_000), ("AS" * 50_000, 50_000)):
         assert len(keyword_run(word)) == keywords
-    assert time.thread_time() - started < 0.25  # 0.1 s here; 0.33 s as it was
+    assert time.thread_time() - started < 5, "a bound against a hang, not a speed claim"
 
 
 def test_past_names_the_word_whose_keywords_pass_the_count():
