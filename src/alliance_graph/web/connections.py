@@ -54,14 +54,14 @@ import time
 
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
+from waitress.utilities import build_http_date
 
 from ..wording import Said
 from . import retry_after, room
 from .client_share import client_of
 from .occupancy import Occupancy
-from .protocol import HEADERS
 from .request_head import Parser
-from .tasks import Task
+from .tasks import Task, refusal_headers
 from .too_large import PageRefusal
 
 # What Linux says of a connection: the bytes its send queue holds (SIOCOUTQ), and in its
@@ -75,14 +75,20 @@ _BYTES_ACKED = 120  # the offset of tcpi_bytes_acked in struct tcp_info
 LINGER_SECONDS = 2.0
 
 
-def _response(status: str, message: str, cause: str | None = None) -> bytes:
+def _response(status: str, message: str, cause: str | None = None, *, head: bool = False,
+              ident: str = "") -> bytes:
+    """Return the front's own refusal, written as waitress writes a head (its version, HTTP/1.1
+    as RFC 9110, 2.5 asks, its Date and Server) with ``tasks.refusal_headers``: it went without
+    Date, which a 4xx must carry (RFC 9110, 6.6.1), and the site's headers the others carry;
+    to a HEAD (``head``), no body, its Content-Length the body's."""
     body = f"{message}\n".encode()  # format(): a Said in the words in effect
     # A 503 says when to come back, and is counted by ``cause`` (``retry_after``).
     come_back = retry_after.headers(int(status[:3]), cause=cause)
-    head = [f"HTTP/1.1 {status}", "Connection: close", "Content-Type: text/plain; charset=utf-8",
-            f"Content-Length: {len(body)}",
-            *(f"{name}: {value}" for name, value in (*come_back, *HEADERS))]
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+    fields = [*refusal_headers(), *come_back, ("Connection", "close"),
+              ("Content-Length", str(len(body))), ("Date", build_http_date(time.time())),
+              *([("Server", ident)] if ident else [])]
+    lines = [f"HTTP/1.1 {status}", *(f"{k}: {v}" for k, v in sorted(fields, key=lambda f: f[0]))]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if head else body)
 
 
 class Channel(HTTPChannel):
@@ -244,7 +250,9 @@ class Channel(HTTPChannel):
         if not self.connected:  # the client has gone: nobody to answer (write_soon would raise)
             self.will_close = True
             return
-        self.write_soon(_response(status, message, cause))
+        # Its method, as far as it came: a HEAD's answer has no body.
+        head = isinstance(self.request, Parser) and self.request.asked() == "HEAD"
+        self.write_soon(_response(status, message, cause, head=head, ident=self.adj.ident))
         self.close_when_flushed = True
 
     def release(self) -> None:

@@ -147,8 +147,9 @@ class Parser(HTTPRequestParser):
         consumed = super().received(data)
         if isinstance(self.error, RequestHeaderFieldsTooLarge):
             # Said in HTTP/1.0, the version of waitress's stand-in request for a head at its
-            # limit (the 414 and 431), where every other refusal is in HTTP/1.1 (RFC 9110, 2.5).
-            self.version = "1.1"
+            # limit (the 414 and 431), where every other refusal is in HTTP/1.1 (RFC 9110, 2.5);
+            # and a HEAD's, which carries no body (``tasks.bodiless``), a GET's.
+            self.version, self.command = "1.1", self.asked()
         # An empty request (blank lines where one was awaited, which waitress skips) has no
         # command: read as one, it raised, and the connection was dropped unanswered.
         if self.completed and self.error is None and not self.empty \
@@ -266,11 +267,18 @@ class Parser(HTTPRequestParser):
         """End the request being read with ``error`` (answered, then the connection closed);
         return the bytes consumed: all of ``data``."""
         # A request of our own to answer in: the refusal is said in HTTP/1.1, whatever the
-        # client sent, and no Host is needed for it.
-        self.parse_header(b"GET / HTTP/1.1\r\n")
+        # client sent, and no Host is needed for it; to a HEAD, with no body.
+        self.parse_header(f"{self.asked()} / HTTP/1.1\r\n".encode())
         self.error = error
         self.completed = True
         return len(data)
+
+    def asked(self) -> str:
+        """Return the method of the request being read, as far as the front answers by it:
+        HEAD (whose answer has no body, RFC 9110, 9.3.2), else GET.  A refusal answered a
+        HEAD refused as it arrived (a bare CR, HTTP/2.0, a head over its limit, a 408) with
+        a body, which a client keeping the connection read as its next answer's start."""
+        return "HEAD" if self._arrived.startswith(b"HEAD ") else "GET"
 
     def parse_header(self, header_plus):
         # HTTP/1.2 and on: answered as HTTP/1.1 (RFC 9110, 2.5), where waitress fell back to

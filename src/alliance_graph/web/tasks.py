@@ -8,6 +8,10 @@ requests it read, ``Refusal`` for those it could not read (too large, malformed)
   and a URL over the head's limit is 414 (URI Too Long), not 431.
 - An answer's head and a small body go out in one send, where waitress sent each apart: a
   lookup's answer took two system calls, each on a busy front a hand-over of Python's lock.
+- An answer to a HEAD carries no body (RFC 9110, 9.3.2), whoever wrote it: waitress sends
+  what the app writes, and the answers written below Flask (the Host check's 400, a share's
+  429) and waitress's own refusals sent theirs after the head, which a client keeping the
+  connection read as the start of its next answer.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ class Task(WSGITask):
             self._bodiless = False
 
     def write(self, data):
+        data = bodiless(self, data)
         # The head and a small first write in one send.  Only a body of known length, which
         # waitress sends as written: one chunked, or past its Content-Length, is its to write.
         if not self.wrote_header and self.complete and 0 < len(data) <= JOINED_BYTES:
@@ -83,6 +88,19 @@ class Task(WSGITask):
                 and self.request.headers.get("CONNECTION", "").lower() != "close":
             return
         super().set_close_on_finish()
+
+
+def refusal_headers() -> list[tuple[str, str]]:
+    """Return the headers of a refusal in plain text the front writes below the app (waitress's
+    and its own, ``connections.py``): those every answer of the server and the site carries."""
+    return [("Content-Type", "text/plain; charset=utf-8"), *HEADERS,
+            *((k, v) for k, v in safety.HEADERS.items() if k != "X-Content-Type-Options")]
+
+
+def bodiless(task, data: bytes) -> bytes:
+    """Return what of ``data`` a task answering its request sends: nothing to a HEAD (the
+    head's Content-Length stays the body's, as RFC 9110, 9.3.2 has it)."""
+    return b"" if getattr(task.request, "command", None) == "HEAD" else data
 
 
 class Refusal(ErrorTask):
@@ -110,9 +128,7 @@ class Refusal(ErrorTask):
                 error = ServerNotImplemented(f"{method} is no method this server knows: the "
                                              f"methods this server takes are {TAKEN_METHODS}")
         self.status = f"{error.code} {error.reason}"
-        self.response_headers.extend([("Content-Type", "text/plain; charset=utf-8"), *HEADERS,
-                                      *((k, v) for k, v in safety.HEADERS.items()
-                                        if k != "X-Content-Type-Options")])
+        self.response_headers.extend(refusal_headers())
         self.set_close_on_finish()
         # "exceeds max_body of 5242880": the limit spelled out, with its unit.
         detail = re.sub(r"max_body of (\d+)", lambda m: f"the limit of {int(m[1]):,} bytes",
@@ -120,6 +136,9 @@ class Refusal(ErrorTask):
         body = f"{error.reason.lower()}: {detail}\n".encode()
         self.content_length = len(body)
         self.write(body)
+
+    def write(self, data):
+        super().write(bodiless(self, data))
 
 
 def _head_limit(request) -> str:

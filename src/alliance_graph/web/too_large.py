@@ -10,8 +10,7 @@ for the same path with nothing sent (a ``GET``, no body, no query string, so no 
 body or runs a query) and the refusal in the environ under ``ASKED``, which no client can set
 (headers become ``HTTP_*``), the app answers with its own page (``dry_run.refused_unread``):
 the form with the limits and what to do, or the site's error page.  Every other client keeps
-the line of text.  And a refusal of a HEAD, the page or the line, carries no body (RFC 9110,
-9.3.2), where waitress's refusals wrote one after the head.
+the line of text.  A refusal of a HEAD, the page or the line, carries no body (``tasks.py``).
 """
 
 from __future__ import annotations
@@ -50,10 +49,6 @@ class PageRefusal(Refusal):
                 self.wrote_header, self.close_on_finish = page.wrote_header, True
                 return
         super().service()
-
-    def write(self, data):
-        # The head's Content-Length stays the body's, as a HEAD's answer says (9.3.2).
-        super().write(b"" if getattr(self.request, "command", None) == "HEAD" else data)
 
 
 class _SitePage(Task):
