@@ -104,6 +104,11 @@ def test_the_longest_running_query_stopped_for_memory_beside_others_is_told_it_m
                            "2 others ran, and this one, running the longest")
     assert "needed more memory" not in said and "if it needs little memory, try again" in said
     assert "this query and another ran" in over_memory(1 << 30, 2)
+    # A request's own reads (a page, a download) are no query its client could narrow.
+    reads = over_memory(200 << 20, 2, reads=True)
+    assert "while this request's reads of the graph (the server's own reading" in reads
+    assert "narrow it" not in reads and "a larger limit (--query-memory)" in reads
+    assert "if they need little memory, try again" in reads
 
 
 def test_a_query_is_its_own_fault_alone_when_it_had_its_whole_limit():

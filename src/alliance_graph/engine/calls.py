@@ -236,21 +236,30 @@ def _late_resent(limit: float, waited: float, ended: str, resent: tuple[str, flo
             f"{wait_advice(waited) if waited else 'try again when the server is less busy'}")
 
 
-def over_memory(limit: int, running: int) -> str:
+def over_memory(limit: int, running: int, reads: bool = False) -> str:
     """Return why the longest running of the ``running`` queries was stopped when the engine
     grew past ``limit`` bytes.  Which query grew it cannot be told (they share one process):
     the longest running is taken (a query that fills memory runs long), and beside others
     it may be the wrong one: a COUNT over a cross product, taking no memory, was told "the
-    query needed more memory than the 200 MiB limit", of an ORDER BY sent a second after it."""
+    query needed more memory than the 200 MiB limit", of an ORDER BY sent a second after it.
+    A request's own ``reads`` (``Waited.reads``: a page, a download) are no query its client
+    wrote: a GET /dataset stopped so was told to narrow its query or add a LIMIT."""
     mib = limit >> 20
+    what = f"this request's reads of the graph {_NOT_A_QUERY}" if reads else "this query"
     if running == 1:
+        if reads:
+            return (f"{what} needed more memory than the {mib} MiB limit and were stopped; "
+                    "ask the server's operator for a larger limit (--query-memory)")
         return f"the query needed more memory than the {mib} MiB limit and was stopped; " \
             "narrow it or add a LIMIT"
     others = "another" if running == 2 else f"{running - 1} others"
-    return (f"the engine grew past the {mib} MiB memory limit while this query and {others} "
-            "ran, and this one, running the longest (the likeliest cause: a query that fills "
-            "memory runs long), was stopped with it; narrow it or add a LIMIT, or, if it "
-            "needs little memory, try again when the server is less busy")
+    narrow = "ask the server's operator for a larger limit (--query-memory)" if reads \
+        else "narrow it or add a LIMIT"
+    these, were, need = ("they", "were", "they need") if reads else ("this one", "was", "it needs")
+    return (f"the engine grew past the {mib} MiB memory limit while {what} and {others} "
+            f"ran, and {these}, running the longest (the likeliest cause: a query that fills "
+            f"memory runs long), {were} stopped with it; {narrow}, or, if {need} little "
+            "memory, try again when the server is less busy")
 
 
 def no_connection(workers: int, restart: str | None,

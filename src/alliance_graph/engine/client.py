@@ -205,7 +205,8 @@ class ProcessEngine(FollowsBuilds):
             elif rss_bytes(active.process.pid) - active.info["rss"] > self.settings.query_memory:
                 if running:
                     longest = min(running, key=lambda c: c.started)
-                    longest.blamed = over_memory(self.settings.query_memory, len(running))
+                    longest.blamed = over_memory(self.settings.query_memory, len(running),
+                                                 getattr(longest.waited, "reads", False))
                     longest.its_own = len(running) == 1
                 self._kill(generation, "memory")
 
