@@ -32,18 +32,19 @@ use, so ``import alliance_graph`` stays light.
 
 from __future__ import annotations
 
-# The functions live in facade/ (their checks of what a caller gives in facade/arguments.py);
-# those modules import the ones doing the work only when called.
-from .facade.graph import export, load, rows, run
-from .facade.proposals import CitationNote, add, cite, validate
-
 __version__ = "0.1.0"
 
 
-# The exceptions a caller catches, the converter ``rows`` points at for graphs, and the
-# ``Settings`` README writes as ``ag.Settings(root=DIR)``, reachable from here (loaded on first
-# use, as the functions are).
-_NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
+# The functions, which live in facade/ (their checks of what a caller gives in
+# facade/arguments.py), the exceptions a caller catches, the converter ``rows`` points at for
+# graphs, and the ``Settings`` README writes as ``ag.Settings(root=DIR)``, reachable from here,
+# each module loaded on first use.  Nothing is imported here: the command line's start imports
+# this package first, outside any code of its own that could catch a Ctrl-C (``__main__.run``),
+# and the facade's imports (threading, shlex, numbers) made that a traceback.
+_NAMES = {"load": "facade.graph", "run": "facade.graph", "rows": "facade.graph",
+          "export": "facade.graph", "validate": "facade.proposals", "add": "facade.proposals",
+          "cite": "facade.proposals", "CitationNote": "facade.proposals",
+          "EngineError": "engine.wire", "QueryError": "store.errors",
           "NoGraphFound": "settings", "Settings": "settings",
           "StoreError": "store.errors", "LoadError": "build.loading",
           "ExportError": "query.export", "TimedOut": "waiting", "to_rdflib": "query.results",
@@ -51,14 +52,15 @@ _NAMES = {"EngineError": "engine.wire", "QueryError": "store.errors",
           "CommitError": "build.data_folder", "Busy": "build.data_folder",
           "AbsentNameWarning": "query.absent_names"}
 # What help(ag) lists (its classes too, loaded by __getattr__) and ``import *`` takes.
-__all__ = ["load", "run", "rows", "export", "validate", "add", "cite", "CitationNote", *_NAMES]
+__all__ = list(_NAMES)
 
 
 def __getattr__(name: str):
     """Return the exception, class or function ``name`` of ``_NAMES``, imported now."""
     if name in _NAMES:
         from importlib import import_module
-        return getattr(import_module(f".{_NAMES[name]}", __name__), name)
+        value = globals()[name] = getattr(import_module(f".{_NAMES[name]}", __name__), name)
+        return value  # (kept: asked again, it is found without this call)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -7,11 +7,13 @@ the start and for each command (``cli/command_list.py``).
 
 from __future__ import annotations
 
+# Nothing but modules Python has loaded before any code of ours runs (``sys`` and ``io`` are
+# its own start's): a Ctrl-C landing while this module is imported, outside ``run``, is a
+# KeyboardInterrupt's traceback, so the start's imports are made in ``run``, where it is
+# caught (this module's imports of wording and pathlib took 16 ms, a traceback in one Ctrl-C
+# of three sent in the command's first tenth of a second).
 import io
 import sys
-from pathlib import Path
-
-from .wording import STREAM  # light: no RDF library is imported for it
 
 
 class _Stdout(io.FileIO):
@@ -23,6 +25,7 @@ class _Stdout(io.FileIO):
         try:
             return super().write(data)
         except OSError as exc:
+            from .wording import STREAM  # (imported by ``run``, before any write)
             setattr(exc, STREAM, "standard output")
             raise
 
@@ -88,6 +91,7 @@ def import_failure(exc: Exception) -> str | None:
 def _module_of(filename: str) -> str:
     """Return the module file ``filename`` holds, named from the folder of Python's path it
     is in (the longest), else the file's own name."""
+    from pathlib import Path
     path = Path(filename)
     for folder in sorted((Path(p or ".").absolute() for p in sys.path),
                          key=lambda p: -len(str(p))):
