@@ -915,21 +915,6 @@ def test_cite_of_a_source_that_is_not_utf8_names_the_file_and_byte(run, sources)
     assert line == f"error: {sources / 'bad.txt'}: not UTF-8 text (byte 3, 0xff, does not decode)"
 
 
-@pytest.mark.parametrize("command", ["validate", "add"])
-def test_validating_against_a_source_that_is_not_utf8_is_one_line_and_exit_2(
-        run, sources_dir, tmp_path, command):
-    # It was SourceNotText's traceback (cite and coverage said it in one line).
-    copy = tmp_path / "sources"
-    shutil.copytree(sources_dir, copy)
-    cited = copy / "000_06b6882714cf1880.txt"
-    cited.write_bytes(b"caf\xe9 " + cited.read_bytes())
-    proposal = ROOT / "data" / "installations.ttl"
-    if command == "add":  # add takes a proposal written outside data/ (3d112c5): a copy
-        proposal = Path(shutil.copy(proposal, tmp_path / "installations.ttl"))
-    line = one_error_line(run("--sources", copy, command, proposal))
-    assert line.startswith(f"error: a source text cannot be read: {cited}: not UTF-8 text")
-
-
 def test_a_mistyped_query_name_is_named_with_the_names_it_may_mean(run):
     # It was parsed as SPARQL: "query failed: error at 1:10: expected CONSTRUCT", exit 1.
     line = one_error_line(run("query", "source-disagreement"))

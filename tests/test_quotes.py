@@ -11,6 +11,7 @@ from click.testing import CliRunner
 import alliance_graph as ag
 from alliance_graph.cli import main
 from alliance_graph.namespaces import turtle_prologue
+from alliance_graph.project_files import shown_name
 from alliance_graph.proposals.quotes import check_quotes, departure, missing_sources
 from helpers import results_left_in_cycles
 
@@ -307,3 +308,28 @@ ev:s-1 a ag:Evidence ; oa:hasSource src:s.txt ;
     [finding] = check_quotes(store, folder, lambda graph: graph.value)
     assert time.thread_time() - started < 10  # against a hang: about 0.1 s here
     assert "the text just before it is" in str(finding.message), finding.message
+
+
+def test_the_library_s_validate_reports_a_source_it_cannot_read_and_goes_on(
+        settings, sources_dir, tmp_path):
+    # ag.validate raised SourceNotText for one source that was not UTF-8, its report lost.
+    import shutil
+
+    from helpers import FIXTURE_BASE, ROOT
+    copy = tmp_path / "sources"
+    copy.mkdir()
+    for name in ("000_06b6882714cf1880.txt", "001_b9e5a7348fac2993.txt"):
+        shutil.copy(sources_dir / name, copy / name)
+    cited = copy / "000_06b6882714cf1880.txt"
+    cited.write_bytes(cited.read_bytes() + b"\xff")
+    proposal = ROOT / "tests" / "fixtures" / "shapes" / "evidence-credibility.fail.ttl"
+    shutil.copytree(FIXTURE_BASE, tmp_path / "data")  # validate locks its data folder
+    report = ag.validate(proposal, settings.with_(data_dir=tmp_path / "data", sources_dir=copy))
+    said = {f.shape.rpartition("/")[2]: (f.line, str(f.message)) for f in report.findings}
+    size = cited.stat().st_size - 1
+    assert said == {
+        "source-unreadable": (21, f"source file {shown_name(cited, cited.name)} cannot be read "
+                                  f"as a text: it is not UTF-8 text (byte {size}, 0xff, does "
+                                  "not decode); no quote or offset of it was checked"),
+        "evidence-credibility": (24, "ag:credibility is at most one Admiralty credibility "
+                                     "grade, grade:1 to grade:6.")}, said

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -1191,4 +1192,14 @@ def test_the_note_on_findings_elsewhere_names_the_data_folder_given(tmp_path):
                            str(ROOT / "ontology"), "--data", str(data), "--cache",
                            str(tmp_path / "cache"), "validate", str(FIXTURES / "domain.pass.ttl")],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert "which `alliance-graph validate 'my data'/*.ttl` lists)" in done.stdout, done.stdout
+    assert "which `alliance-graph --data 'my data' validate 'my data'/*.ttl` lists)" in \
+        done.stdout, done.stdout
+    # The command as printed lists them: without its --data it validated them as proposals
+    # against the project's own data (and the note named them again).
+    printed = re.search(r"which `alliance-graph (.*)` lists\)", done.stdout)[1]
+    listed = subprocess.run(f"{shlex.quote(sys.executable)} -m alliance_graph --cache "
+                            f"{shlex.quote(str(tmp_path / 'cache'))} {printed}", shell=True,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert listed.returncode == 1, listed.stderr
+    assert f"my data/base.ttl:{len((BASE / 'base.ttl').read_text().splitlines()) + 2}: " in \
+        listed.stdout and "finding(s) in files not proposed" not in listed.stdout, listed.stdout

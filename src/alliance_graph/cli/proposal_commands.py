@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,6 @@ from .param_types import Choice, Count
 
 if TYPE_CHECKING:
     from ..build.loading import LoadError
-    from ..sources.citations import SourceNotText
 
 
 @main.command()
@@ -54,7 +52,6 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
     # Imported here: pyshacl takes a second to import, and a command's help needs none of it.
     from ..build.loading import LoadError
     from ..proposals import report, transaction, validation
-    from ..sources.citations import SourceNotText
     # `--format ttl`, which query and export take, was refused: "'ttl' is not one of ...".
     fmt = "turtle" if fmt == "ttl" else fmt
     stdout_open("the report")
@@ -69,8 +66,6 @@ def validate(settings: Settings, files: tuple[Path, ...], fmt: str, max_findings
         fail(exc)
     except LoadError as exc:
         _unloadable(exc)
-    except SourceNotText as exc:  # the sources folder's fault, not the proposal's
-        _unreadable_source(exc)
     code = verdict(EXIT_OK if result.conforms else EXIT_NO)
     if fmt != "text":  # the text report shows them itself; keep them off machine output
         for warning in result.warnings:
@@ -83,7 +78,7 @@ def _names_shown(result):
     """Return a report with the files it names as every message names them (``shown``): its
     JSON wrote a name that is not UTF-8 as "bad\\udcff.ttl", its Turtle as "bad?.ttl"."""
     return dataclasses.replace(
-        result, files=[shown(f) for f in result.files], data_files=shown(result.data_files),
+        result, files=[shown(f) for f in result.files], validate_data=shown(result.validate_data),
         # A message naming another file (a claim's other value there) too: its folder's line
         # feed was written as it came, the finding on two lines.
         findings=[dataclasses.replace(f, file=shown(f.file) if f.file else f.file, message=Said(
@@ -115,13 +110,10 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     from ..build.loading import LoadError
     from ..proposals import add as add_mod
     from ..proposals import merge, report, transaction
-    from ..sources.citations import SourceNotText
     try:
         result = add_mod.add(settings, list(files), into, on_wait=_say)
     except LoadError as exc:
         _unloadable(exc)
-    except SourceNotText as exc:
-        _unreadable_source(exc)
     except (merge.MergeError, transaction.CommitError) as exc:
         fail(exc)
     for note in result.settled + [f"WARNING: {said(w)}" for w in result.report.warnings]:
@@ -147,9 +139,3 @@ def add(settings: Settings, files: tuple[Path, ...], into: Path | None):
     except OSError as exc:
         fail(f"{unusable(exc)}; the add itself was made: {'; '.join(done)}")
 
-
-def _unreadable_source(exc: SourceNotText) -> None:
-    # Its frames go first: they hold query solutions, which pyoxigraph forbids dropping on
-    # another thread than their own, and a traceback kept in a cycle may be collected there.
-    traceback.clear_frames(exc.__traceback__)
-    fail(f"a source text cannot be read: {exc}")

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from ..clipping import clipped, cut
 from ..namespaces import AG, OA, PROV, sparql_prologue
+from ..project_files import by_role, shown_name
 from ..rdf import term_text
 from ..sources.citations import (
     QuoteNotFound,
@@ -32,6 +33,7 @@ from ..sources.citations import (
     occurrences,
     read_source,
     sha256_of,
+    unreadable,
 )
 
 # Said by cite too, whose library function (sources/) cannot import this layer: kept here
@@ -39,6 +41,7 @@ from ..sources.citations import (
 from ..sources.citations import missing_sources as missing_sources
 from ..sources.departure import departure
 from ..sources.folder_names import named_instead, source_names
+from ..sources.recorded import there
 from ..wording import Said
 from .report import CHECK, Finding
 
@@ -49,6 +52,10 @@ CHECKS = {
     "source-hash-mismatch": "source document's SHA-256 does not match its file",
     "evidence-duplicate": "evidence node cited for a passage another evidence node quotes",
 }
+# A source file that cannot be read as a text, as ``check`` names it (``sources/recorded.py``):
+# the sources folder's fault, not a rule a proposal can break (no shape fixture shows it).
+UNREADABLE = "source-unreadable"
+UNREADABLE_TITLE = "source file cannot be read as a text"
 
 # A quote and the offsets said of it may be in two files: a proposal restating an evidence
 # block of data/ with other offsets keeps only its position selector (``restated``).
@@ -92,12 +99,35 @@ def _file_name(source: ox.NamedNode, file: ox.Literal | None) -> str:
     return file.value if file is not None else source.value.rsplit("/", 1)[-1]
 
 
+class Unread(str):
+    """Why a source file cannot be read as a text (``citations.unreadable``), in its text's
+    place: one (not UTF-8, a folder) stopped the whole validation, exit 2, every other finding
+    unsaid, and ``POST /validate`` answered that the server's graph could not be read."""
+
+
 def _text(sources_dir: Path, names: set[str], name: str, cache: dict) -> str | None:
     """Return the text of source file ``name``, None when ``names`` (the sources folder's
-    files, ``source_names``) has no file of that very name."""
+    files, ``source_names``) has no file of that very name, an ``Unread`` when it is no text."""
     if name not in cache:
-        cache[name] = read_source(sources_dir / name) if name in names else None
+        path = sources_dir / name
+        try:
+            # A name the folder holds no file of but something else of (a folder, a link to
+            # nothing or round in a loop) is that, not a file missing: it stopped validate.
+            cache[name] = read_source(path) if name in names else \
+                Unread(unreadable(path)) if there(sources_dir, name) else None
+        except (SourceNotText, OSError):
+            cache[name] = Unread(unreadable(path) or "a file that cannot be read")
     return cache[name]
+
+
+def _unread(sources_dir: Path, name: str, why: str, graph: str, focus: str, source) -> Finding:
+    """Return the finding of a source file that cannot be read as a text: named as its reader
+    opens it (``shown_name``), or, to ``POST /validate``'s remote client, as the server's."""
+    where = f"the server's source text {name}" if by_role() else \
+        f"source file {shown_name(sources_dir / name, name)}"
+    return Finding("Violation", f"{where} cannot be read as a text: it is {why}; no quote or "
+                   "offset of it was checked", str(CHECK[UNREADABLE]), UNREADABLE_TITLE,
+                   focus=focus, path=str(OA.hasSource), value=term_text(source), file=graph)
 
 
 def _not_verbatim(name: str, why: QuoteNotFound, text: str, exact: str,
@@ -149,11 +179,9 @@ def _found_in(sources_dir: Path, names: set[str], name: str, exact: str, cache: 
     the quote copied wrong, where the finding said where it departs from the wrong text."""
     holding = []
     for other in sorted(n for n in names - {name} if n.endswith(".txt")):
-        try:
-            if exact in (_text(sources_dir, names, other, cache) or ""):
-                holding.append(other)
-        except (SourceNotText, OSError):
-            cache[other] = None  # not a text to quote: no source, and said of none here
+        text = _text(sources_dir, names, other, cache)
+        if text and not isinstance(text, Unread) and exact in text:
+            holding.append(other)  # (one that is no text is said of none here)
     if not holding:
         return ""
     if len(holding) > 1:
@@ -201,6 +229,9 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
         cited = (graph, focus)
         name = _file_name(row["source"], row["file"])
         text = _text(sources_dir, names, name, texts)
+        if isinstance(text, Unread):
+            found.append(_unread(sources_dir, name, text, graph, focus, row["source"]))
+            continue
         if text is None:
             instead = named_instead(names, name)
             # The source as a term's text, as every finding's value is (a file name given as
@@ -262,8 +293,8 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
         name = _file_name(row["source"], row["file"])
         if name not in names:
             continue  # a missing file is reported once, for the evidence citing it
-        actual = hashes.setdefault(name, sha256_of(sources_dir / name))
-        if row["sha"].value != actual:
+        actual = _hashed(sources_dir, name, hashes)
+        if actual is not None and row["sha"].value != actual:
             found.append(_finding("source-hash-mismatch", graph_of(row["graph"]),
                                   row["source"].value,
                                   f"ag:sha256 of {name} is not the file's ({actual}): the text "
@@ -273,10 +304,21 @@ def check_quotes(store: ox.Store, sources_dir: Path, graph_of, new=frozenset(),
                                    proposed.pop(name, ()))
     for row in (recorded.query(_SOURCES) if recorded is not None and proposed else ()):
         name = _file_name(row["source"], row["file"])
-        if name in proposed and row["sha"].value != hashes.setdefault(
-                name, sha256_of(sources_dir / name)):
+        if name in proposed and row["sha"].value != (_hashed(sources_dir, name, hashes)
+                                                     or row["sha"].value):
             found += _not_recorded(sources_dir / name, row["sha"].value, proposed.pop(name))
     return found
+
+
+def _hashed(sources_dir: Path, name: str, hashes: dict) -> str | None:
+    """Return the SHA-256 of source file ``name``, None when it cannot be read (said of the
+    evidence quoting it, ``_unread``; it stopped the validation, exit 2)."""
+    if name not in hashes:
+        try:
+            hashes[name] = sha256_of(sources_dir / name)
+        except OSError:
+            hashes[name] = None
+    return hashes[name]
 
 
 def _not_recorded(path: Path, recorded: str, citing) -> list[Finding]:

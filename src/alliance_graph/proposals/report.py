@@ -9,6 +9,7 @@ fix.  The Turtle form is the W3C SHACL validation report graph, with the file an
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 from dataclasses import asdict, dataclass, field
@@ -71,10 +72,10 @@ class Report:
     # Findings of each severity before that limit: empty when none was left out. A verdict
     # counts them, not the findings kept ("1000 violations" of 200,000 misled).
     totals: dict[str, int] = field(default_factory=dict)
-    # The data files, as the note on findings elsewhere tells its reader to validate them:
-    # the data folder as it opens from here (``data_files``); data/*.ttl said a folder not
-    # there, or the project's own, for a --data elsewhere.
-    data_files: str = "data/*.ttl"
+    # The command, after ``alliance-graph``, that the note on findings elsewhere tells its
+    # reader to run to list them (``validate_data``): the data folder as it opens from here;
+    # data/*.ttl said a folder not there, or the project's own, for a --data elsewhere.
+    validate_data: str = "validate data/*.ttl"
 
     @property
     def conforms(self) -> bool:
@@ -192,11 +193,31 @@ def _compact(text: str) -> str:
     return _IRI_IN_TEXT.sub(short, text)
 
 
-def data_files(data_dir) -> str:
-    """Return the data files of ``data_dir`` as a shell's glob names them from here (its
-    folder quoted where a shell would split or expand it: ``'my data'/*.ttl``)."""
-    from ..project_files import shown_name
-    return f"{shlex.quote(shown_name(data_dir, 'data'))}/*.ttl"
+# The options naming the folders validate reads, each with the variable it is else read from.
+_FOLDER_OPTIONS = (("--ontology", "ontology_dir", "ALLIANCE_GRAPH_ONTOLOGY"),
+                   ("--data", "data_dir", "ALLIANCE_GRAPH_DATA"),
+                   ("--sources", "sources_dir", "ALLIANCE_GRAPH_SOURCES"))
+
+
+def validate_data(settings) -> str:
+    """Return the command (after ``alliance-graph``) that validates the data files of
+    ``settings`` as run from here: a folder other than the one the command finds here by
+    itself given as its option, each quoted where a shell would split or expand it
+    (``--data 'my data' validate 'my data'/*.ttl``).  It was ``validate 'my data'/*.ttl``
+    alone, which validated those files as proposals against the project's own data."""
+    from ..project import current_directory, found_from
+    from ..project_files import by_role, shown_name
+    if by_role():  # POST /validate: the folders are the server's, named by their role
+        return "validate data/*.ttl"
+    found = found_from(current_directory())
+    words = []
+    for option, name, variable in _FOLDER_OPTIONS:
+        folder = getattr(settings, name)
+        if "ALLIANCE_GRAPH_PROJECT" in os.environ or variable in os.environ or \
+                os.path.abspath(folder) != os.path.abspath(getattr(found, name)):
+            words += [option, shlex.quote(shown_name(folder, name))]
+    data = shlex.quote(shown_name(settings.data_dir, "data"))
+    return " ".join([*words, "validate", f"{data}/*.ttl"])
 
 
 def to_text(report: Report, name=parameter) -> str:
@@ -221,8 +242,8 @@ def to_text(report: Report, name=parameter) -> str:
         lines.append(f"({_omitted(report, name)})")
     if report.elsewhere:
         lines.append(f"({report.elsewhere} finding(s) in files not proposed: what the proposal "
-                     "does to them, or their own problems, which `alliance-graph validate "
-                     f"{report.data_files}` lists)")
+                     "does to them, or their own problems, which `alliance-graph "
+                     f"{report.validate_data}` lists)")
     lines += warnings
     return "\n".join(lines)
 

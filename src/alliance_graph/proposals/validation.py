@@ -51,7 +51,7 @@ from . import (
 )
 from .inputs import Inputs
 from .locate import Locator, data_lines
-from .report import CHECK, Finding, Report, data_files
+from .report import CHECK, Finding, Report, validate_data
 
 _LABEL = ox.NamedNode(str(RDFS.label))
 _TYPE = str(RDF.type)
@@ -112,7 +112,7 @@ def validate(settings: Settings, paths: list[Path], prebuilt=FIND,
         if prebuilt is FIND:
             prebuilt = context.prebuilt(settings)
     report = _validate(settings, inputs, prebuilt)
-    report.data_files = data_files(settings.data_dir)  # its note's `validate data/*.ttl`
+    report.validate_data = validate_data(settings)  # its note's `validate data/*.ttl`
     if report.conforms and placement:
         report.warnings.extend(_placement(settings, inputs, prebuilt))
     return report

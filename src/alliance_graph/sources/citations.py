@@ -22,7 +22,7 @@ from ..project_files import SHARED_SOURCES, where_sources_belong
 from ..rdf import turtle_string
 from ..utf16 import is_utf16
 from ..wording import Said, quoted
-from .folder_names import named_instead, source_names
+from .folder_names import named_instead, not_there, source_names
 
 # How much context to take around a quote that is not unique on its own; grown until unique.
 _CONTEXT_STEP = 16
@@ -127,9 +127,8 @@ def unreadable(path: Path) -> str | None:
     """Return why the source file at ``path`` cannot be read as a text (what ``read_source``
     refuses: no regular file, unreadable, not UTF-8), read a part at a time; None if it can.
     A name of the folder that is no file (a folder, a link to nothing) is said as what it is."""
-    if not path.exists():
-        return f"a symbolic link to {os.readlink(path)}, which does not exist" \
-            if path.is_symlink() else "not there"
+    if (gone := not_there(path)) is not None:
+        return gone
     decoder, at, first = codecs.getincrementaldecoder("utf-8")(), 0, None
     try:
         with opened(path) as f:

@@ -4,10 +4,12 @@ name given amiss (in another case, short, misspelt, with a folder) most likely m
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import unicodedata
 from pathlib import Path
 
+from ..project_files import by_role
 from ..wording import quoted
 
 
@@ -61,3 +63,21 @@ def named_instead(names: set[str], name: str) -> str:
     close = begun if len(begun) == 1 and len(key) >= 3 else \
         difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
     return f": did you mean {quoted(close[0])}?" if close else ""
+
+
+def not_there(path: Path) -> str | None:
+    """Return what the folder's name ``path`` is when no file is there: not there, a link
+    leading round in a loop (it was "a symbolic link to x.txt, which does not exist"), a link
+    to nothing (its target unsaid to ``POST /validate``'s remote client, ``by_role``: a path
+    of the server's); None when something is."""
+    if path.exists():
+        return None
+    if not path.is_symlink():
+        return "not there"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link leading round in a loop, to no file"
+    target = "a file" if by_role() else os.readlink(path)
+    return f"a symbolic link to {target}, which does not exist"

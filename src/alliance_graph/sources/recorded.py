@@ -37,7 +37,7 @@ def unrecorded(quads, sources_dir: Path) -> list[tuple[ox.Quad, str, bool]]:
         if q.predicate != _SHA256 or not isinstance(q.object, ox.Literal):
             continue
         name = files.get(q.subject) or q.subject.value.rsplit("/", 1)[-1]
-        if (q.subject, q.object) in seen or name not in names and not _there(sources_dir, name):
+        if (q.subject, q.object) in seen or name not in names and not there(sources_dir, name):
             continue
         seen.add((q.subject, q.object))
         why = unreadable(sources_dir / name)
@@ -48,7 +48,7 @@ def unrecorded(quads, sources_dir: Path) -> list[tuple[ox.Quad, str, bool]]:
     return found
 
 
-def _there(folder: Path, name: str) -> bool:
+def there(folder: Path, name: str) -> bool:
     """Return whether the folder holds something named ``name`` (a file or not, a link to
     nothing too); False for a name no file system holds (with a folder in it, too long)."""
     if not name or "/" in name or name in (".", ".."):

@@ -62,6 +62,7 @@ from . import (
     retry_after,
     stopping,
     too_large,
+    unread_sources,
     validating_process,
 )
 from .client_share import Shares, client_of
@@ -213,10 +214,12 @@ def run(settings, data: bytes, name: str):
     shown = lambda f: name if f == str(path) else f  # noqa: E731
     # A warning names the file as the command line does: here, by the name the client gave it,
     # not the temporary path (which the client never sent, and which says where it was kept).
-    return dataclasses.replace(
+    report = dataclasses.replace(
         report, files=[shown(f) for f in report.files],
         findings=[dataclasses.replace(f, file=shown(f.file)) for f in report.findings],
         warnings=[w.replace(str(path), name) for w in report.warnings])
+    unread_sources.refuse(settings, report, _logged)
+    return report
 
 
 def _box_text(data: bytes) -> tuple[str, bool]:
@@ -259,7 +262,8 @@ def _answer(fmt: str, settings, report=None, error: Refused | None = None, text:
     # does, or a proxy, was not told).
     # Each 429 and 503 counted by its cause for /status, where every other refusal is.
     headers = retry_after.headers(
-        error.status, BROKEN_RETRY_SECONDS if isinstance(error, ServerFailed) else retry,
+        error.status, BROKEN_RETRY_SECONDS if isinstance(
+            error, (ServerFailed, unread_sources.SourceUnreadable)) else retry,
         error.cause) if error else []
     if fmt == "html":
         status = error.status if error else 200

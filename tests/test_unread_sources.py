@@ -1,0 +1,64 @@
+"""``POST /validate`` of a proposal quoting a source text the server cannot read
+(``web/unread_sources.py``): a real server over HTTP."""
+
+import os
+import shutil
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import servers
+from helpers import FIXTURE_BASE, ROOT
+
+CITED = "000_06b6882714cf1880.txt"  # the source the fixtures' evidence quotes
+PROPOSAL = ROOT / "tests" / "fixtures" / "shapes" / "evidence-credibility.fail.ttl"
+
+
+# A second evidence node, quoting a source whose name is a link to nothing.
+GONE = """
+ev:fx-gone a ag:Evidence ;
+    oa:hasSource src:zz-gone.txt ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Iron Dome" ] .
+"""
+
+
+def test_a_source_the_server_cannot_read_is_said_with_the_proposals_findings(
+        sources_dir, tmp_path):
+    # It was 503 "validation failed: the server's graph cannot be read to validate against
+    # (the proposal was not read)": the wrong reason, and none of the proposal's findings.
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in (CITED, "001_b9e5a7348fac2993.txt"):
+        shutil.copy(sources_dir / name, sources / name)
+    (sources / CITED).write_bytes(b"caf\xe9 " + (sources / CITED).read_bytes())
+    (sources / "zz-gone.txt").symlink_to(tmp_path / "gone.txt")  # a path of the server's
+    shutil.copytree(FIXTURE_BASE, tmp_path / "data")  # the server locks its data folder
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}/validate"
+    server = servers.start([str(Path(sys.executable).parent / "alliance-graph"), "--data",
+                            str(tmp_path / "data"), "--cache", os.environ["ALLIANCE_GRAPH_CACHE"],
+                            "--sources", str(sources), "serve", "--port", str(port)], url,
+                           tmp_path / "serve.log")
+    try:
+        request = urllib.request.Request(url, data=PROPOSAL.read_bytes() + GONE.encode(),
+                                         headers={"Content-Type": "text/turtle"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=120)
+        body = refused.value.read().decode()
+    finally:
+        servers.stop(server)
+    assert refused.value.code == 503, body
+    assert refused.value.headers["Retry-After"] == "60", body  # as a graph that cannot be read
+    assert body.startswith(f"validation could not be finished: the server's source text {CITED} "
+                           "cannot be read as a text: it is not UTF-8 text (byte 3, 0xe9, does "
+                           "not decode); no quote or offset of it was checked; the server's "
+                           "source text zz-gone.txt cannot be read as a text: it is a symbolic "
+                           "link to a file, which does not exist; no quote or offset of it was "
+                           "checked; tell the server's operator"), body
+    assert "proposal.ttl:24: ag:credibility is at most one Admiralty credibility" in body, body
+    assert str(tmp_path) not in body, body
+    assert f"found source texts in {sources} that cannot be read" in \
+        (tmp_path / "serve.log").read_text(), "the operator's log names the folder"
