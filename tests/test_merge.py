@@ -735,6 +735,20 @@ def test_a_facade_caller_s_into_outside_the_data_folder_is_refused(project, fold
     assert folder_hash(project / "data") == before
 
 
+def test_into_outside_the_data_folder_names_the_folder_as_every_message_does(project):
+    # The refusal named the data folder as given (--data "$PWD/data": its absolute path),
+    # where every other message names it as it opens from here (project_files.shown_name).
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "alliance_graph", "--data",
+                           str(project / "data"), "--cache", str(project / "cache"), "add",
+                           "--into", "/elsewhere/notes.ttl", str(MERGE / "good.ttl")],
+                          cwd=project, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "error: --into /elsewhere/notes.ttl is outside the data folder data; " \
+        "give a topic file's name, such as aid.ttl\n", done.stderr
+
+
 def test_into_named_by_its_path_in_the_data_folder_is_taken(project, monkeypatch):
     monkeypatch.chdir(project)
     result = ag.add(MERGE / "good.ttl", settings_of(project), into=Path("data") / "notes.ttl")

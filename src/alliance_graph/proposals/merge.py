@@ -26,7 +26,7 @@ from ..build import loading
 from ..build.lines import prefix_block_end
 from ..build.turtle_tokens import prefixes
 from ..namespaces import PREFIX_IRIS, shorten
-from ..project_files import folder_shown, turtle_files
+from ..project_files import folder_shown, shown_name, turtle_files
 from ..rdf import DATA, PrefixMap, in_role
 from ..wording import Metavar, Said
 from . import amend, context, placement
@@ -111,8 +111,10 @@ def check_into(data_dir: Path, into: Path | str | None) -> None:
     if into.parent != Path(".") and into.parent.resolve() != Path(data_dir).resolve():
         # Facts go to the file of that name in the data folder: one named elsewhere got a
         # new data/<name> (ag.add(into="/home/me/notes.ttl") wrote data/notes.ttl).
+        # The folder named as every message names it (``shown_name``): it was as given.
+        folder = shown_name(Path(data_dir), "data")
         raise MergeError(Said(lambda n: f"{n('into', str(into))} is outside the data folder "
-                                        f"{data_dir}; give a topic file's name, such as "
+                                        f"{folder}; give a topic file's name, such as "
                                         "aid.ttl"))
     if not into.name.endswith(".ttl") or into.name.startswith("."):
         # The topic's name alone (--into installations), or with another extension
