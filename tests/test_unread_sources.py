@@ -48,6 +48,12 @@ def test_a_source_the_server_cannot_read_is_said_with_the_proposals_findings(
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=120)
         body = refused.value.read().decode()
+        # A proposal with no other finding is not said to conform: its quotes went unchecked.
+        passing = urllib.request.Request(url, data=(PROPOSAL.parent / "claims.pass.ttl")
+                                         .read_bytes(), headers={"Content-Type": "text/turtle"})
+        with pytest.raises(urllib.error.HTTPError) as alone:
+            urllib.request.urlopen(passing, timeout=120)
+        alone_body = alone.value.read().decode()
     finally:
         servers.stop(server)
     assert refused.value.code == 503, body
@@ -60,5 +66,7 @@ def test_a_source_the_server_cannot_read_is_said_with_the_proposals_findings(
                            "checked; tell the server's operator"), body
     assert "proposal.ttl:24: ag:credibility is at most one Admiralty credibility" in body, body
     assert str(tmp_path) not in body, body
+    assert alone.value.code == 503 and alone_body.endswith(
+        "The proposal's other findings:\nnone\n"), alone_body
     assert f"found source texts in {sources} that cannot be read" in \
         (tmp_path / "serve.log").read_text(), "the operator's log names the folder"

@@ -44,4 +44,5 @@ def refuse(settings, report, logged) -> None:
                              settings.sources_dir, logged("\n".join(said)))
     rest = dataclasses.replace(report, findings=[f for f in report.findings
                                                  if f.shape != unread])
-    raise SourceUnreadable(said, report_mod.to_text(rest))
+    # None else: "proposal.ttl: conforms" said of a proposal whose quotes were not checked.
+    raise SourceUnreadable(said, report_mod.to_text(rest) if rest.findings else "none")
