@@ -469,3 +469,22 @@ def test_a_line_that_is_no_request_line_is_a_400_in_http11_saying_why(port):
                          ([bytes.fromhex("16030100f8010000f40303") + bytes(40)],
                           b"begins as a TLS handshake does")):
         refused(port, pieces, says)
+
+
+@pytest.mark.parametrize("connection", [b"keep-alive, close", b"TE, close", b"TE\r\nConnection: Close"])
+def test_close_among_the_connection_options_closes_after_the_answer(port, connection):
+    # RFC 9112, 9.6: the server closes after its answer, and says so.  Waitress compared the
+    # whole field with "close": the connection stayed open until idle (15 s: a timeout here).
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: " + connection + b"\r\n\r\n")
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and b"\r\nConnection: close\r\n" in answer
+
+
+def test_keep_alive_among_an_http10_request_s_options_keeps_the_connection(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /status HTTP/1.0\r\nConnection: TE, Keep-Alive\r\n\r\n"
+                     b"GET /status HTTP/1.0\r\n\r\n")
+        answers = b"".join(iter(lambda: sock.recv(65536), b""))
+    assert answers.count(b"HTTP/1.0 200 OK\r\n") == 2, answers[:300]
+    assert answers.count(b"\r\nConnection: Keep-Alive\r\n") == 1

@@ -39,6 +39,8 @@ request (``connections.py`` reads each connection with this ``Parser``):
 - **An expectation other than 100-continue** (``Expect: 200-ok``, in any case), a 417
   (RFC 9110, 10.1.1): waitress ignored it and answered 200, the client's expectation unmet
   without a word.
+- **A Connection field read as a list**: ``close`` among its options closes the connection
+  after the answer (waitress took ``keep-alive, close`` for no close).
 - **A Content-Length too long for Python to read as a number** (over 4,300 digits), or a
   target Python's URL parser refuses (``http://[::1/sparql``), a 400 where the connection was
   closed unanswered.
@@ -328,6 +330,19 @@ class Parser(HTTPRequestParser):
             self.error, self.completed, self.expect_continue = refusal, True, False
         elif self.version == "1.1":  # an HTTP/1.0 client's 100-continue is ignored (10.1.1)
             self.expect_continue = bool(_members(expect))
+        _connection_options(self)
+
+
+def _connection_options(parser: HTTPRequestParser) -> None:
+    """Read the Connection field as the list it is (RFC 9110, 7.6.1): waitress compared the
+    whole value with "close", so ``keep-alive, close``, ``close, TE`` (libwww-perl's) or a
+    second Connection field kept the connection open, where RFC 9112 (9.6) has the server
+    close it after its answer and say so.  Said as waitress reads it: one option."""
+    options = {option.lower() for option in _members(parser.headers.get("CONNECTION", ""))}
+    if "close" in options:
+        parser.headers["CONNECTION"], parser.connection_close = "close", True
+    elif parser.version == "1.0" and "keep-alive" in options:
+        parser.headers["CONNECTION"], parser.connection_close = "keep-alive", False
 
 
 def _transfer_codings(header_plus: bytes) -> tuple[bytes, list[bytes] | None]:
