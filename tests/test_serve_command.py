@@ -509,6 +509,43 @@ def test_ctrl_c_in_a_terminal_stops_serve_without_a_traceback(tmp_path):
 
 
 @pytest.mark.server
+def test_a_ctrl_c_as_serve_ends_its_server_stopped_leaves_its_exit_0():
+    # Its server stopped as meant, the handler set back to Python's, a Ctrl-C landing as the
+    # command ended (here as it says it stopped) made it "interrupted", exit 130.  The moment
+    # is held: standard error is a pipe filled before the first Ctrl-C, so the server's last
+    # line waits to be written, and the second Ctrl-C is sent once it does.
+    reader, writer = os.pipe()
+    port = servers.free_port()
+    process = subprocess.Popen([COMMAND, "serve", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=writer)
+    try:
+        with os.fdopen(reader, "rb") as said:
+            os.set_blocking(reader, False)
+            assert helpers.until(lambda: process.poll() is not None
+                                 or _answers(socket.AF_INET, "127.0.0.1", port), 180)
+            said.read()  # ("serving ...")
+            # Filled through a description of its own: one made non-blocking here would be
+            # the server's too, its write refused (EAGAIN), not waiting.
+            filler = os.open(f"/proc/self/fd/{writer}", os.O_WRONLY | os.O_NONBLOCK)
+            with contextlib.suppress(BlockingIOError):
+                while True:
+                    os.write(filler, b"." * 4096)
+            os.close(filler)
+            os.close(writer)
+            process.send_signal(signal.SIGINT)
+            # Blocked writing to descriptor 2 (its syscall: write, 1, on 0x2).
+            assert helpers.until(lambda: Path(f"/proc/{process.pid}/syscall").read_text()
+                                 .startswith("1 0x2 "), 30)
+            process.send_signal(signal.SIGINT)
+            os.set_blocking(reader, True)
+            lines = said.read().lstrip(b".").decode().splitlines()
+        assert process.wait(30) == 0, lines
+    finally:
+        servers.stop(process)
+    assert lines == ["stopped by Ctrl-C: nothing was lost (the server only reads the graph)"]
+
+
+@pytest.mark.server
 def test_a_serve_started_with_ctrl_c_ignored_keeps_serving_through_one(tmp_path):
     # A shell script's `alliance-graph serve &` starts with SIGINT ignored, so that the Ctrl-C
     # its user gives the script leaves it serving: serve set its own handler over the ignored

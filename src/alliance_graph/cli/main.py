@@ -192,7 +192,6 @@ class _Group(LazyGroup):
             if self.own_process:
                 _note_ctrl_c()
 
-
     def parse_args(self, ctx, args):
         # The names a message may repeat, as given: every argument (files, folders) and the
         # variables the command line reads (``wording.odd_names``).
@@ -256,8 +255,10 @@ _ctrl_c: list[bool] = []  # a Ctrl-C since the command ended
 
 
 def _note_ctrl_c() -> None:
-    """From here on a Ctrl-C is noted for ``_end`` to say, not raised: the command is done."""
-    signal.signal(signal.SIGINT, lambda *_: _ctrl_c.append(True))
+    """From here on a Ctrl-C is noted for ``_end`` to say, not raised: the command is done.
+    Ignored (a script's `cmd &`, ``serve`` stopped as meant: _ctrl_c.close), it stays so."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, lambda *_: _ctrl_c.append(True))
 
 
 def _end(code) -> None:

@@ -327,13 +327,18 @@ def serve(ctx, host, port, workers, timeout, query_memory, max_result_bytes,
     # its query engine's, where they named `Settings.max_result_bytes`.
     speak_as(who_gave(), _variables())
     interrupted = _ctrl_c()
+    stopped = False  # as meant, by a stopping signal: returned, or a SIGTERM's SystemExit
     try:
         server.serve(settings, announce)
+        stopped = True
     except server.ListenError as exc:
         fail(str(exc))
+    except SystemExit:
+        stopped = True
+        raise
     finally:  # for a caller running the command in its own process (a test)
         speak_as(None)
-        interrupted.close()
+        interrupted.close(stopped)
     if interrupted.seen:
         # Exit 0, a server stopped by its operator as meant; said, where it ended without a
         # word and the operator was left to wonder whether anything was lost.
@@ -360,9 +365,13 @@ class _ctrl_c:
         self.seen = True
         raise KeyboardInterrupt
 
-    def close(self) -> None:
+    def close(self, stopped: bool) -> None:
+        """Set back the handler found; but the server ``stopped`` as meant, in the command's
+        own process, ignore a Ctrl-C from here to its end: one landing as it ended made the
+        stop "interrupted", exit 130 (``main._note_ctrl_c`` leaves it ignored)."""
         if self._before is not None:
-            signal.signal(signal.SIGINT, self._before)
+            own = getattr(click.get_current_context().find_root().command, "own_process", False)
+            signal.signal(signal.SIGINT, signal.SIG_IGN if stopped and own else self._before)
 
 
 def _variables() -> dict[str, str]:
