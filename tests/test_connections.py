@@ -361,6 +361,7 @@ def test_a_head_refused_below_the_app_keeps_the_connection_for_the_next_request(
     (b"GET /status HTTP/3.0", b"505", b"HTTP/3.0"),
     (b"PRI * HTTP/2.0", b"505", b"HTTP/2.0"),  # the HTTP/2 preface, sent in the clear
     (b"GET /sparql?query=ASK%7B%7D", b"400", b"HTTP/0.9"),
+    (b"GET /status HTTP/1.10", b"400", b"'HTTP/1.10' is no HTTP version"),  # two digits
 ])
 def test_a_request_in_an_http_version_other_than_1_is_refused_and_closed(endpoint, line,
                                                                           status, says):

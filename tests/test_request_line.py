@@ -70,6 +70,12 @@ def test_only_empty_lines_may_come_before_a_request_line(lead, says):
     (b"G@T /status HTTP/1.1", "method 'G@T' has '@' in it, which no method has"),
     (b"\x00GET /status HTTP/1.1", "method '\\x00GET' has '\\x00' in it"),
     (b"\x16\x03\x01\x02\x00", "begins as a TLS handshake does: this port speaks plain HTTP"),
+    # A version misspelt: it was told of spaces and %20 in the target.
+    (b"GET /status HTTP/1.10", "'HTTP/1.10' is no HTTP version: one is HTTP/, in capitals, "
+                               "then a digit, a dot and a digit (RFC 9112, 2.3); end the "
+                               "request line with HTTP/1.1"),
+    (b"GET /status HTTP/1.1.1", "'HTTP/1.1.1' is no HTTP version"),
+    (b"GET /status http/1.1", "'http/1.1' is no HTTP version: one is HTTP/, in capitals"),
 ])
 def test_a_line_that_is_no_request_line_is_a_400_saying_what_is_wrong(line, says):
     # Waitress's "Start line is invalid", in HTTP/1.0, said nothing of what was wrong.

@@ -42,6 +42,9 @@ _SPACES = {b" ": "a space", b"\t": "a tab", b"\x0b": "a vertical tab", b"\x0c": 
 _METHOD = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _METHOD_SO_FAR = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]*")
 
+# A request line of a method, a target and what a version would be but for its spelling.
+_VERSION_LIKE = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ (?P<version>(?i:HTTP)/[^ ]*)")
+
 # A request line whose version has no minor number (waitress's line needs one): its major.
 _MAJOR_ONLY = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+ [^ ]+ HTTP/(?P<major>[0-9])")
 
@@ -137,6 +140,12 @@ def form_refusal(line: bytes) -> Error | None:
         return BadRequest(f"the request line's method {shown} has {odd!r} in it, which no "
                           "method has (RFC 9110, 9.1): begin the line with one, as in "
                           "'GET /sparql?query=... HTTP/1.1'")
+    version = _VERSION_LIKE.fullmatch(line.rstrip())
+    if version is not None:
+        # "HTTP/1.10", "HTTP/1.1.1", "http/1.1": told of spaces and %20, which were not it.
+        return BadRequest(f"{clipped(version['version'].decode('latin-1'), show=repr)} is no "
+                          "HTTP version: one is HTTP/, in capitals, then a digit, a dot and a "
+                          "digit (RFC 9112, 2.3); end the request line with HTTP/1.1")
     shown = clipped(line.decode("latin-1"), show=repr)
     return BadRequest(f"the request line {shown} is not a method, a target and 'HTTP/1.1', "
                       "each after one space (RFC 9112, 3): a space inside the target is sent "
