@@ -23,7 +23,7 @@ run: setup
 # alone on a 2-CPU machine); its timing tests wait for states, with margins for a busy machine.
 test: setup
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 3 --dist loadfile
 
 bench: setup
 	$(BIN)/python bench/run.py
