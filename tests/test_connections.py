@@ -754,7 +754,7 @@ def test_at_the_limit_connections_taken_whose_clients_read_nothing_leave_room_at
         sock.sendall(WHOLE_AS_NT)
         size = len(answer(sock))
     took = lookup_behind_non_readers(crowded, 28, "127.0.5", WHOLE_AS_NT + then, size=size)
-    assert took < 2, took
+    assert took < 5, took  # milliseconds; over 10 s before (a loaded machine's margin)
 
 
 @pytest.mark.parametrize("then", [b"", b"GET /sta"], ids=["alone", "a-request-behind"])
@@ -768,7 +768,8 @@ def test_at_the_limit_answers_their_clients_leave_unread_make_room_for_a_newcome
     # and is taken (reset: what it was sent is lost anyway), bytes sent behind it or not.
     took = lookup_behind_non_readers(crowded, LIMIT, "127.0.6", BIG_HEAD + b"\r\n" + then,
                                      after=3)  # each has read nothing for 2 s and more
-    assert took < 2, took
+    # Milliseconds; 14.5 s before. Under 2 s failed once beside other tests at load 9.5.
+    assert took < 5, took
 
 
 def test_a_burst_from_many_addresses_keeps_an_honest_client_waiting_for_less_than_a_linger(
