@@ -171,6 +171,14 @@ class _Group(LazyGroup):
             sys.exit(130)                          # of "the answer is no"
 
     def invoke(self, ctx):
+        try:  # one landing in _invoked's `finally`, before _note_ctrl_c, too ("Aborted!", 1)
+            return self._invoked(ctx)
+        except KeyboardInterrupt:  # not "the answer is no" (1), which click's Abort gives
+            click.echo("interrupted", err=True)
+            _finish_commit(ctx.obj)
+            sys.exit(130)
+
+    def _invoked(self, ctx):
         global _given
         try:
             return super().invoke(ctx)
@@ -178,13 +186,8 @@ class _Group(LazyGroup):
             raise self._misplaced(ctx, exc) from None
         except StoreError as exc:
             fail(f"the store could not be used: {said(exc)}")
-        except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
-            # ... but the verdict stands: `check | head` exited 0 with violations found.
-            sys.exit(ctx.meta.get(VERDICT, EXIT_OK))
-        except KeyboardInterrupt:  # not "the answer is no" (1), which click's Abort gives
-            click.echo("interrupted", err=True)
-            _finish_commit(ctx.obj)
-            sys.exit(130)
+        except BrokenPipeError:  # the reader went (`| head`): nothing left to say, but the
+            sys.exit(ctx.meta.get(VERDICT, EXIT_OK))  # verdict stands (`check | head` had exited 0)
         except OSError as exc:
             fail(unusable(exc, ctx.obj))
         finally:  # a test runs commands one after another in one process
@@ -193,8 +196,7 @@ class _Group(LazyGroup):
                 _note_ctrl_c()
 
     def parse_args(self, ctx, args):
-        # The names a message may repeat, as given: every argument (files, folders) and the
-        # variables the command line reads (``wording.odd_names``).
+        # What a message may repeat as given: the arguments and variables (wording.odd_names).
         odd_names(*args, *(os.environ.get(variable) for variable in settings_mod.ENVIRONMENT))
         ctx.meta[_ARGS] = list(args)  # for what a refused option was meant as
         try:
@@ -264,13 +266,11 @@ def _note_ctrl_c() -> None:
 def _end(code) -> None:
     """End the process, its command done, with ``code`` (``sys.exit``'s), or with "interrupted"
     and 130 after a Ctrl-C, as a Ctrl-C during the command ends it.
-
     What Python does at its end is done here (the threads still working are waited for, the
     exit hooks run, the output flushed), all but unloading every module (0.1 to 0.5 s): a
     Ctrl-C landing then found Python's handler gone and killed the process by the signal,
     without a word (a shell saw 130, a script a signal), and cutting that short is safe: the
-    command's own work is over.
-    """
+    command's own work is over."""
     _note_ctrl_c()
     if code is None:
         status = EXIT_OK
