@@ -88,7 +88,10 @@ def stopped_alone(port: int, query: str | None, method: str, stopped: str, says:
     assert method == "HEAD" or says in said, said
     assert response.headers["Retry-After"] is None
     after = status(port)
-    assert after["stopped"][stopped] == before["stopped"][stopped] + 1
+    # At least this one: the engine's watch stops an engine past the limit whether or not a
+    # query runs (engine/client.py), and under 1 MiB one may pass it idle, its RSS growing
+    # after its start, counted too (CI: 4 where 3 was expected, in one run of five).
+    assert after["stopped"][stopped] >= before["stopped"][stopped] + 1
     assert after["refused"]["503"] == before["refused"]["503"]  # no come back, not counted
 
 
