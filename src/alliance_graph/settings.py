@@ -39,10 +39,9 @@ from .project_files import (
 from .setting_values import check_values
 
 __all__ = ["CHECKOUT", "ENVIRONMENT", "FOLDER_FIELDS", "GRAPH_FOLDERS", "MOST_PROBLEMS_SHOWN",
-           "MOST_SECONDS", "PACKAGE_DIR", "PROJECT_ROOT", "SHIPPED", "NoGraphFound", "Settings",
-           "carried", "from_environment",
-           "is_project", "meant_folders", "project_paths", "require_graph", "turtle_files",
-           "where_sources_belong"]
+           "MOST_SECONDS", "MOST_SOURCE_BYTES", "PACKAGE_DIR", "PROJECT_ROOT", "SHIPPED",
+           "NoGraphFound", "Settings", "carried", "from_environment", "is_project",
+           "meant_folders", "project_paths", "require_graph", "turtle_files", "where_sources_belong"]
 
 _DEFAULT_PATHS = project_paths(PROJECT_ROOT)
 
@@ -74,6 +73,7 @@ MOST_LEVELS = CRASH_LEVELS // 2
 MOST_PROBLEMS_SHOWN = 20
 # The most graphs (and bytes of names) read to find a GRAPH's meant (query/absent_graphs.py).
 MOST_GRAPHS_LISTED, MOST_GRAPH_BYTES_LISTED = 1_000, 1_000_000
+MOST_SOURCE_BYTES = 16 * 2**20  # the largest source text read, 1,000 shipped ones (reading.py)
 
 # Environment variables the command line reads, and the field each one sets.  A project folder
 # sets every path field not given on its own (``Settings.from_json``).

@@ -25,22 +25,14 @@ from ..clipping import clipped, cut
 from ..namespaces import AG, OA, PROV, sparql_prologue
 from ..project_files import by_role, shown_name
 from ..rdf import term_text
-from ..sources.citations import (
-    QuoteNotFound,
-    SourceNotText,
-    locate,
-    not_recorded,
-    occurrences,
-    read_source,
-    sha256_of,
-    unreadable,
-)
+from ..sources.citations import QuoteNotFound, locate, not_recorded, occurrences, sha256_of
 
 # Said by cite too, whose library function (sources/) cannot import this layer: kept here
 # for validation, which says it when the quote checks cannot run.
 from ..sources.citations import missing_sources as missing_sources
 from ..sources.departure import departure
 from ..sources.folder_names import named_instead, source_names
+from ..sources.reading import SourceNotText, read_source, unreadable
 from ..sources.recorded import there
 from ..wording import Said
 from .report import CHECK, Finding
@@ -100,7 +92,7 @@ def _file_name(source: ox.NamedNode, file: ox.Literal | None) -> str:
 
 
 class Unread(str):
-    """Why a source file cannot be read as a text (``citations.unreadable``), in its text's
+    """Why a source file cannot be read as a text (``reading.unreadable``), in its text's
     place: one (not UTF-8, a folder) stopped the whole validation, exit 2, every other finding
     unsaid, and ``POST /validate`` answered that the server's graph could not be read."""
 
@@ -115,8 +107,9 @@ def _text(sources_dir: Path, names: set[str], name: str, cache: dict) -> str | N
             # nothing or round in a loop) is that, not a file missing: it stopped validate.
             cache[name] = read_source(path) if name in names else \
                 Unread(unreadable(path)) if there(sources_dir, name) else None
-        except (SourceNotText, OSError):
-            cache[name] = Unread(unreadable(path) or "a file that cannot be read")
+        except (SourceNotText, OSError) as exc:  # why, as read: not read a second time
+            cache[name] = Unread(getattr(exc, "why", None) or unreadable(path)
+                                 or "a file that cannot be read")
     return cache[name]
 
 

@@ -8,11 +8,9 @@ start/end are character offsets into the decoded text, as the Web Annotation mod
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +18,9 @@ from ..clipping import clipped, counted, cut
 from ..namespaces import PREFIX_IRIS
 from ..project_files import SHARED_SOURCES, where_sources_belong
 from ..rdf import turtle_string
-from ..utf16 import is_utf16
 from ..wording import Said, quoted
-from .folder_names import named_instead, not_there, source_names
+from .folder_names import named_instead, source_names
+from .reading import READ, SourceNotText, read_source
 
 # How much context to take around a quote that is not unique on its own; grown until unique.
 _CONTEXT_STEP = 16
@@ -48,10 +46,6 @@ class QuoteNotFound(CiteError):
 
 class NotALocalName(CiteError):
     """A name the evidence block would write as a prefixed name (ev:NAME, src:FILE) is not one."""
-
-
-class SourceNotText(ValueError):
-    """A source file that is no text: not UTF-8 (said with the byte), or no regular file."""
 
 
 def evidence_name(file_name: str, exact: str) -> str:
@@ -91,66 +85,6 @@ class Location:
     suffix: str | None
 
 
-def read_source(path: Path) -> str:
-    """Return a source file's text, decoded as UTF-8 exactly as the quotes are compared.
-
-    Raises SourceNotText, naming the file and the first byte that is not UTF-8, otherwise:
-    offsets count code points, which a text that does not decode has none of.
-    """
-    with opened(path) as f:
-        data = f.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceNotText(f"{path}: {_not_utf8(data, exc.start, data[exc.start])}") from None
-
-
-def _not_utf8(head: bytes, at: int, byte: int) -> str:
-    """Return what to say of a text, beginning with ``head``, whose byte ``byte`` at ``at``
-    does not decode as UTF-8."""
-    if is_utf16(head):  # its first byte said nothing of what it is: "byte 0, 0xff"
-        return "not UTF-8 text (it is UTF-16 text, what Windows calls Unicode): save it as UTF-8"
-    return f"not UTF-8 text (byte {at}, 0x{byte:02x}, does not decode)"
-
-
-def opened(path: Path):
-    """Return source file ``path`` opened, a pipe (whose read never ended) refused unread."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    if not stat.S_ISREG(mode := os.fstat(fd).st_mode):  # (a folder's fdopen: no name said)
-        os.close(fd)
-        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise SourceNotText(f"{path} is {what}: a source is a text file (*.txt)")
-    return os.fdopen(fd, "rb")
-
-
-def unreadable(path: Path) -> str | None:
-    """Return why the source file at ``path`` cannot be read as a text (what ``read_source``
-    refuses: no regular file, unreadable, not UTF-8), read a part at a time; None if it can.
-    A name of the folder that is no file (a folder, a link to nothing) is said as what it is."""
-    if (gone := not_there(path)) is not None:
-        return gone
-    decoder, at, first = codecs.getincrementaldecoder("utf-8")(), 0, None
-    try:
-        with opened(path) as f:
-            while chunk := f.read(_READ):
-                first = chunk if first is None else first
-                pending = decoder.getstate()[0]  # an unfinished character's bytes, held
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError as exc:
-                    read = pending + chunk
-                    return _not_utf8(first, at - len(pending) + exc.start, read[exc.start])
-                at += len(chunk)
-    except OSError as exc:
-        return f"a file that cannot be read ({exc.strerror or exc})"
-    except SourceNotText:  # (``opened``'s refusal, unread)
-        return "a folder, not a text file" if path.is_dir() else "not a regular file"
-    pending = decoder.getstate()[0]
-    if pending:  # the text ends inside a character
-        return _not_utf8(first, at - len(pending), pending[0])
-    return None
-
-
 def missing_sources(sources_dir: Path) -> Said:
     """Return what to say when the source texts are not at ``sources_dir``: where they belong,
     and the setting that points at them (``Settings.sources_dir``; the command line's option).
@@ -173,11 +107,6 @@ def missing_sources(sources_dir: Path) -> Said:
                           f"{n('settings.sources_dir')} at a copy of it")
 
 
-# A file is hashed this many bytes at a time: read whole, a 1 GB file named as a source
-# (check hashes every one) took 1 GB of memory.
-_READ = 1 << 20
-
-
 def sha256_of(path: Path) -> str:
     """Return the lower-case hex SHA-256 of a file's bytes, read a part at a time."""
     with path.open("rb") as f:
@@ -188,7 +117,7 @@ def _digest(path: Path) -> tuple[str, bool]:
     """Return ``sha256_of(path)`` and whether the file holds a CR LF, read a part at a time."""
     sha, crlf, last = hashlib.sha256(), False, b""
     with path.open("rb") as f:
-        while chunk := f.read(_READ):
+        while chunk := f.read(READ):
             sha.update(chunk)
             crlf = crlf or b"\r\n" in chunk or (last == b"\r" and chunk[:1] == b"\n")
             last = chunk[-1:]

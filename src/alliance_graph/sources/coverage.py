@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..namespaces import SRC
 from ..wording import Said, quoted
-from . import citations, folder_names
+from . import citations, folder_names, reading
 
 # Line breaks: real newlines, and the literal two characters backslash-n that source 004 has
 # instead of newlines (it was scraped with its escapes left in).
@@ -144,7 +144,8 @@ def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCover
 
     Raises FileNotFoundError when the folder holds no source text or ``only`` names none
     there, and
-    citations.SourceNotText when a source is not UTF-8 (its offsets would mean nothing).
+    reading.SourceNotText when a source is no text: not UTF-8 (its offsets would mean nothing),
+    empty or too big.
     """
     paths = sorted(sources_dir.glob("*.txt"))
     if not paths:  # a wrong folder: nothing to report would read as nothing to worry about
@@ -160,7 +161,7 @@ def coverage(kg, sources_dir: Path, only: str | None = None) -> list[SourceCover
         if not paths:
             raise FileNotFoundError(f"no source file {quoted(only)} in {sources_dir}"
                                     + instead)
-    texts = {p.name: citations.read_source(p) for p in paths}
+    texts = {p.name: reading.read_source(p) for p in paths}
     spans, unplaced = evidence_spans(kg, texts)
     result = []
     for name, text in texts.items():

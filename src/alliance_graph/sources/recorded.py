@@ -14,8 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import PREFIX_IRIS
-from .citations import not_recorded, unreadable
+from .citations import not_recorded
 from .folder_names import source_names
+from .reading import unreadable
 
 _SHA256 = ox.NamedNode(PREFIX_IRIS["ag"] + "sha256")
 _FILE_NAME = ox.NamedNode(PREFIX_IRIS["ag"] + "fileName")
@@ -24,7 +25,7 @@ _FILE_NAME = ox.NamedNode(PREFIX_IRIS["ag"] + "fileName")
 def unrecorded(quads, sources_dir: Path) -> list[tuple[ox.Quad, str, bool]]:
     """Return each ``ag:sha256`` statement of ``quads`` whose source's file in ``sources_dir``
     (its ``ag:fileName``, else its IRI's last segment, as the quote checks name it) is not
-    the text it records, or cannot be read as a text at all (``citations.unreadable``: a
+    the text it records, or cannot be read as a text at all (``reading.unreadable``: a
     folder or a link to nothing in its place, a file not UTF-8 or unreadable, which cite,
     validate and coverage refuse, and check passed without a word), with what to say of it
     and whether it is the latter (unreadable); a name the folder lacks is passed over (the
