@@ -11,6 +11,7 @@ use their own entity names, so one cannot hide or cause another's finding.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ from helpers import expected, short
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 FILES = sorted(FIXTURES.glob("*.ttl"))
 # Checks that read the source texts: their fixtures need the sources folder.
-SOURCE_CHECKS = {f"check:{name}" for name in quotes.CHECKS}
+SOURCE_CHECKS = {f"check:{name}" for name in [*quotes.CHECKS, quotes.UNREADABLE]}
+# Source texts the fixtures cite besides the shipped ones (an empty one, source-unreadable).
+FIXTURE_SOURCES = FIXTURES / "sources"
 
 
 def exercised(path: Path) -> set[str]:
@@ -33,9 +36,16 @@ def exercised(path: Path) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def fixture_report(settings):
-    """One validation run over every fixture, with base/ as the current data."""
-    report = validation.validate(settings.with_(data_dir=FIXTURES / "base"), FILES)
+def fixture_report(settings, tmp_path_factory):
+    """One validation run over every fixture, with base/ as the current data, and the shipped
+    source texts with the fixtures' own (``FIXTURE_SOURCES``) as the sources folder."""
+    sources = settings.sources_dir
+    if sources.is_dir():  # (without the shipped texts no quote is checked: see test_fixture)
+        sources = tmp_path_factory.mktemp("sources")
+        for text in [*settings.sources_dir.glob("*.txt"), *FIXTURE_SOURCES.glob("*.txt")]:
+            shutil.copy(text, sources / text.name)
+    report = validation.validate(settings.with_(data_dir=FIXTURES / "base",
+                                                sources_dir=sources), FILES)
     by_file: dict[str, set] = {}
     for f in report.findings:
         by_file.setdefault(f.file, set()).add((short(f.shape), f.line))
@@ -70,7 +80,7 @@ def shape_iris() -> set[str]:
 
 def check_names() -> set[str]:
     names = [c.name for c in checks.all_checks(validation.CHECK_KINDS)]
-    names += list(validation.EXTRA_CHECKS) + list(quotes.CHECKS)
+    names += list(validation.EXTRA_CHECKS) + list(quotes.CHECKS) + [quotes.UNREADABLE]
     return {f"check:{n}" for n in names}
 
 

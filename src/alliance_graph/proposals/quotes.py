@@ -45,7 +45,8 @@ CHECKS = {
     "evidence-duplicate": "evidence node cited for a passage another evidence node quotes",
 }
 # A source file that cannot be read as a text, as ``check`` names it (``sources/recorded.py``):
-# the sources folder's fault, not a rule a proposal can break (no shape fixture shows it).
+# the sources folder's fault, not a rule a proposal can break (its shape fixture brings its
+# own file, tests/fixtures/shapes/sources/).
 UNREADABLE = "source-unreadable"
 UNREADABLE_TITLE = "source file cannot be read as a text"
 
