@@ -9,6 +9,7 @@ from waitress.adjustments import Adjustments
 from waitress.server import MultiSocketServer
 
 from ..settings import Settings
+from . import head_refused
 from .client_share import Shares, requests_shared
 from .connections import Server
 from .dispatch import FairDispatcher, dispatched_client
@@ -31,6 +32,11 @@ def create_server(application, *, request_timeout: float, send_timeout: float,
     # The forwarding headers are ours to read (``forwarded``), not waitress's: its refusal of
     # a malformed one is a page of its own.
     adj = Adjustments(**adjustments, clear_untrusted_proxy_headers=False)
+    # A request expecting "100 Continue" that the app refuses by its head is answered at once
+    # (``head_refused``); not behind a trusted proxy, nor under a URL prefix of waitress's,
+    # where the path the app answers for is not the head's.
+    if hasattr(application, "url_map") and not proxies[0] and not adj.url_prefix:
+        adj.refused_unread = head_refused.judge(application)
     # The limit is kept by Channel, which makes room for a newcomer; waitress's own stops
     # accepting, so it is set beyond ours, for the connections being refused or closed.
     limit = adj.connection_limit

@@ -26,7 +26,6 @@ from http import HTTPStatus
 from flask import Blueprint, Response, current_app, request
 from werkzeug.wsgi import wrap_file
 
-from ..clipping import clipped
 from ..engine.wire import CHUNK, Spooled
 from ..namespaces import PREFIX_IRIS
 from ..query import guard
@@ -34,9 +33,17 @@ from ..query.bounds import Bounds
 from ..query.dataset import Dataset
 from ..query.refused import Refused
 from ..query.results import GRAPH_FORMATS, RESULT_FORMATS
-from . import answer_mark, client_share, fields, negotiation, service_description, unread_params
-from .echoed import said, typed
-from .fields import form_charset, format_values, parse_params, plain_body, read_body
+from . import (
+    answer_mark,
+    client_share,
+    fields,
+    negotiation,
+    query_head,
+    service_description,
+    unread_params,
+)
+from .echoed import said
+from .fields import format_values, parse_params, read_body
 from .retry_after import headers as come_back
 
 bp = Blueprint("sparql", __name__)
@@ -117,17 +124,7 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
     method = environ["REQUEST_METHOD"]
     args = parse_params(environ.get("QUERY_STRING", "").encode("latin-1"), "URL's query string")
     if method == "POST":
-        plain_body(environ)
-        fields.one_content_type(environ.get("CONTENT_TYPE") or "")
-        ctype = typed(environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
-        if ctype == "application/sparql-update":
-            raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
-        if "query" in args:  # once, the body's was run and the URL's silently ignored
-            raise Refused(400, "a POST carries its query in its body, not in the URL "
-                               "(SPARQL 1.1 Protocol, 2.1.2 and 2.1.3): move it to the body, "
-                               "or send it by GET")
-        if ctype == "application/x-www-form-urlencoded":
-            form_charset(environ.get("CONTENT_TYPE", ""))
+        if query_head.post_type(environ, args) == "application/x-www-form-urlencoded":
             form = fields.query_form(read_body(environ, limit), most)
             if "update" in form:
                 raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -135,21 +132,14 @@ def read_request(environ, limit: int, most: int | None = None) -> QueryRequest |
             params = dict(form)
             for key, values in args.items():  # format/inferred may ride on the URL
                 params.setdefault(key, values)
-        elif ctype == "application/sparql-query":
+        else:  # application/sparql-query
             params = args
-            charset = fields.charset(environ.get("CONTENT_TYPE", ""))
-            if not fields.utf8(charset):
-                raise Refused(415, f"application/sparql-query is UTF-8 (its registration says "
-                                   f"so), not {clipped(charset)}: send the query in UTF-8")
             try:
                 # An empty body carries no query (400, as an empty form), not an empty one.
                 texts = [t for t in [fields.no_form(read_body(environ, limit)).decode("utf-8")]
                          if t.removeprefix(_BOM).strip()]
             except UnicodeDecodeError as exc:
                 raise Refused(400, f"the query is not valid UTF-8 (byte {exc.start})") from exc
-        else:
-            raise Refused(415, "POST a query as application/x-www-form-urlencoded or application/"
-                               f"sparql-query, not {clipped(ctype) or 'no content type'}")
     else:
         fields.body_unread(environ)
         params = args
@@ -384,6 +374,9 @@ def sparql():
     if out is None:
         return service_description.respond(svc)
     return as_response(*out)
+
+
+sparql.refused_by_head = query_head.refused_by_head  # (``preconditions.head_checked``)
 
 
 def as_response(status: int, headers, body: bytes | Spooled) -> Response:

@@ -69,7 +69,7 @@ from waitress.utilities import (
 )
 
 from ..clipping import clipped
-from . import request_target
+from . import head_refused, request_target
 from .request_line import lead_refusal, line_refusal, method_char_refusal
 
 # A request line of HTTP/1 with a minor version past 1, up to the end of the line.
@@ -140,6 +140,7 @@ class Parser(HTTPRequestParser):
         self.lead: int | None = 0  # bytes of empty lines before the request (None: it has begun)
         self._line_ended = False  # the request line has ended (and was judged)
         self._method_ended = False  # the request line's method has ended (and was judged)
+        self.unread = False  # refused by its head alone, its body not read (``head_refused``)
 
     def received(self, data):
         if self.body_rcv is None and not self.completed:
@@ -147,6 +148,9 @@ class Parser(HTTPRequestParser):
             if taken is not None:
                 return taken
         consumed = super().received(data)
+        if self.unread and not self.completed:  # refused by its head: its body left unread,
+            self.body_rcv, self.completed = None, True  # what came of it dropped
+            return len(data)
         if isinstance(self.error, RequestHeaderFieldsTooLarge):
             # Said in HTTP/1.0, the version of waitress's stand-in request for a head at its
             # limit (the 414 and 431), where every other refusal is in HTTP/1.1 (RFC 9110, 2.5);
@@ -331,6 +335,7 @@ class Parser(HTTPRequestParser):
         elif self.version == "1.1":  # an HTTP/1.0 client's 100-continue is ignored (10.1.1)
             self.expect_continue = bool(_members(expect))
         _connection_options(self)
+        head_refused.withhold(self)  # the app's refusal, not "100 Continue", if it refuses
 
 
 def _connection_options(parser: HTTPRequestParser) -> None:
