@@ -349,3 +349,30 @@ def test_a_quote_of_many_occurrences_is_located_by_its_context_in_place():
     assert time.thread_time() - started < 5, time.thread_time() - started
     located = citations.locate(text + "the end", "a", prefix=". ", suffix=" banana")
     assert (located.start, located.end) == (23, 24)
+
+
+def test_a_source_that_became_a_named_pipe_is_not_hashed_nor_waited_on(tmp_path):
+    # A file the folder listed, made a named pipe before its hash was read (check_quotes
+    # hashes each file listed, after reading it): its open waited for a writer, and check, or
+    # the server's POST /validate, with it.  Refused unread, as reading it is.
+    import threading
+
+    pipe = tmp_path / "000.txt"
+    os.mkfifo(pipe)
+    said = {}
+
+    def hash_it():
+        try:
+            citations.sha256_of(pipe)
+        except citations.SourceNotText as exc:
+            said["sha256_of"] = str(exc)
+        said["not_recorded"] = citations.not_recorded(pipe, "0" * 64)
+    hashing = threading.Thread(target=hash_it, daemon=True)
+    hashing.start()
+    hashing.join(5)
+    if hashing.is_alive():  # let the open end, for the test to fail rather than hang
+        with open(pipe, "wb"):
+            pass
+        hashing.join(5)
+    assert said == {"sha256_of": f"{pipe} is not a regular file: a source is a text file (*.txt)",
+                    "not_recorded": None}

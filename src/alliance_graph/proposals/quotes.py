@@ -310,7 +310,7 @@ def _hashed(sources_dir: Path, name: str, hashes: dict) -> str | None:
     if name not in hashes:
         try:
             hashes[name] = sha256_of(sources_dir / name)
-        except OSError:
+        except (OSError, SourceNotText):  # (a pipe since the folder was listed: refused)
             hashes[name] = None
     return hashes[name]
 

@@ -20,7 +20,7 @@ from ..project_files import SHARED_SOURCES, where_sources_belong
 from ..rdf import turtle_string
 from ..wording import Said, quoted
 from .folder_names import named_instead, source_names
-from .reading import READ, SourceNotText, read_source
+from .reading import READ, SourceNotText, opened, read_source
 
 # How much context to take around a quote that is not unique on its own; grown until unique.
 _CONTEXT_STEP = 16
@@ -108,15 +108,17 @@ def missing_sources(sources_dir: Path) -> Said:
 
 
 def sha256_of(path: Path) -> str:
-    """Return the lower-case hex SHA-256 of a file's bytes, read a part at a time."""
-    with path.open("rb") as f:
+    """Return the lower-case hex SHA-256 of a file's bytes, read a part at a time.  Opened as
+    a source is (``opened``): a file the folder listed, made a named pipe since, raises
+    SourceNotText, where its open waited for a writer, and check or the server with it."""
+    with opened(path) as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _digest(path: Path) -> tuple[str, bool]:
     """Return ``sha256_of(path)`` and whether the file holds a CR LF, read a part at a time."""
     sha, crlf, last = hashlib.sha256(), False, b""
-    with path.open("rb") as f:
+    with opened(path) as f:
         while chunk := f.read(READ):
             sha.update(chunk)
             crlf = crlf or b"\r\n" in chunk or (last == b"\r" and chunk[:1] == b"\n")
@@ -134,7 +136,7 @@ def not_recorded(path: Path, recorded: str) -> str | None:
     file was said to be edited): its form is its shape's finding, not the file's."""
     try:
         digest, crlf = _digest(path)
-    except OSError:
+    except (OSError, SourceNotText):
         return None
     if digest == recorded.strip().lower():
         return None
