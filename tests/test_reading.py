@@ -21,6 +21,17 @@ PROPOSAL = ROOT / "tests" / "fixtures" / "shapes" / "evidence-credibility.fail.t
 EMPTY = "an empty file, which holds no quote"
 
 
+def refused_with_peak(path):
+    """Return the SourceNotText ``read_source(path)`` raises, and the most memory it took."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(SourceNotText) as refused:
+            read_source(path)
+        return refused.value, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_source_past_the_size_limit_is_refused_by_its_size_unread(tmp_path):
     # Read whole, a 100 MB source took 14 s and 462 MB (a PDF or a database dump named as a
     # source): its size is refused before a byte is read.  (A sparse file: no disk written.)
@@ -29,14 +40,8 @@ def test_a_source_past_the_size_limit_is_refused_by_its_size_unread(tmp_path):
         f.truncate(MOST_SOURCE_BYTES + 1)
     why = f"a file of {MOST_SOURCE_BYTES + 1:,} bytes, more than the {MOST_SOURCE_BYTES:,} a " \
           "source text may be"
-    tracemalloc.start()
-    try:
-        with pytest.raises(SourceNotText) as refused:
-            read_source(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert str(refused.value) == f"{path}: {why}" and peak < 1 << 20
+    refused, peak = refused_with_peak(path)
+    assert str(refused) == f"{path}: {why}" and peak < 1 << 20
     assert unreadable(path) == why
 
 
@@ -46,14 +51,8 @@ def test_a_source_not_utf8_is_refused_at_its_first_bad_byte_unread_past_it(tmp_p
     with path.open("wb") as f:
         f.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         f.truncate(15 << 20)
-    tracemalloc.start()
-    try:
-        with pytest.raises(SourceNotText) as refused:
-            read_source(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert str(refused.value) == f"{path}: not UTF-8 text (byte 10, 0xe2, does not decode)"
+    refused, peak = refused_with_peak(path)
+    assert str(refused) == f"{path}: not UTF-8 text (byte 10, 0xe2, does not decode)"
     assert peak < 8 << 20, peak  # a part read (1 MiB) and its copies, not the 15 MiB file
 
 
