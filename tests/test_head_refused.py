@@ -40,6 +40,11 @@ def statuses(answers: bytes) -> list[bytes]:
     (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
      b"Content-Encoding: gzip\r\n", b"415"),
     (b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n", b"415"),
+    # An If-Match no answer made anew meets; a query string that is not UTF-8.
+    (b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\nIf-Match: \"a\"\r\n",
+     b"412"),
+    (b"POST /validate?x=%ff HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\n",
+     b"400"),
     # No Host; a path served by no view; a method the path does not take; two slashes.
     (b"POST /sparql HTTP/1.1\r\nContent-Type: application/sparql-query\r\n", b"400"),
     (b"POST /nothing HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n", b"404"),

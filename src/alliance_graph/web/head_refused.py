@@ -7,7 +7,8 @@ view or not by that method, a path beginning "//", a body type the view does not
 its whole body sent only to be refused.  RFC 9110 (10.1.1) has the server answer the final
 status instead.  So the head is judged here by the app's own parts, in their order, with no
 view run and nothing read: the Host check (``hosts.py``), the leading slashes
-(``slashes.py``), Flask's routing, and the view's own check of its head (``refused_by_head``,
+(``slashes.py``), Flask's routing, the query string's parameters and a POST's ``If-Match``
+(``preconditions.unperformed``), and the view's own check of its head (``refused_by_head``,
 ``preconditions.head_checked``).  A request so refused is then answered by the app as any
 other (its body unread and empty), and its connection closed: the body the client may still
 send is not read as a request.
@@ -24,6 +25,8 @@ from collections.abc import Callable
 
 from flask import request
 
+from ..query.refused import Refused
+from . import fields, preconditions
 from .hosts import one_host
 from .slashes import one_leading_slash
 
@@ -41,7 +44,11 @@ def judge(app) -> Callable[[object], bool]:
                 start_response(f"{request.routing_exception.code} Refused", [])
                 return []
             view = app.view_functions.get(request.endpoint)
-            refused = getattr(view, "refused_by_head", lambda: False)()
+            # The app's checks before any view (``app.py``): the query string's parameters
+            # (a Refused, 400) and a POST's If-Match (412), then the view's own.
+            fields.parse_params(request.query_string, "URL's query string")
+            refused = preconditions.unperformed(request, view) is not None \
+                or getattr(view, "refused_by_head", lambda: False)()
         start_response("400 Refused" if refused else _READ, [])
         return []
 
@@ -51,6 +58,8 @@ def judge(app) -> Callable[[object], bool]:
         said: list[str] = []
         try:
             probe(environ(parser), lambda status, headers, exc_info=None: said.append(status))
+        except Refused:
+            return True
         except Exception:  # (a head the app would fail on: judged by the app, body read)
             return False
         return said != [_READ]
