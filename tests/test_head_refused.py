@@ -69,6 +69,16 @@ def test_a_request_refused_by_its_head_gets_its_refusal_not_100_continue(endpoin
     assert b"\r\nConnection: close\r\n" in answers.partition(b"\r\n\r\n")[0]
 
 
+def test_a_get_with_a_length_gets_its_400_not_100_continue(endpoint):
+    # A GET carries its query in its URL, and /sparql refuses one with a body by its length.
+    with socket.create_connection(endpoint, timeout=10) as sock:
+        sock.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n"
+                     b"Expect: 100-continue\r\n\r\n")
+        answers = read_all(sock)
+    assert statuses(answers) == [b"400"], answers[:600]
+    assert b"a GET request carries its query in the URL" in answers
+
+
 def test_a_request_taken_still_gets_100_continue_and_keeps_its_connection(endpoint):
     with socket.create_connection(endpoint, timeout=10) as sock:
         sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"

@@ -42,13 +42,15 @@ def post_type(environ, args) -> str:
 
 
 def refused_by_head() -> bool:
-    """Return whether the POST to ``/sparql`` being answered (Flask's request) is refused by
-    its head (``post_type``); a GET's body is not read."""
-    if request.method != "POST":
-        return False
+    """Return whether the request to ``/sparql`` being answered (Flask's request) is refused
+    by its head: a POST's (``post_type``), a GET's or HEAD's with a Content-Length
+    (``fields.body_unread``)."""
     try:
-        post_type(request.environ, fields.parse_params(request.query_string,
-                                                        "URL's query string"))
+        if request.method == "POST":
+            post_type(request.environ, fields.parse_params(request.query_string,
+                                                            "URL's query string"))
+        else:
+            fields.body_unread(request.environ)
     except Refused:
         return True
     return False
