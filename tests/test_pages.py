@@ -2,9 +2,11 @@
 
 import html as html_text
 import json
+import os
 import re
 import shutil
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,6 +21,7 @@ from flask import Flask
 import servers
 from alliance_graph.cli import main
 from alliance_graph.namespaces import BASE
+from alliance_graph.settings import MOST_SOURCE_BYTES
 from alliance_graph.store import graph as store
 from alliance_graph.store.graph import KnowledgeGraph
 from alliance_graph.store.remote import RemoteStore
@@ -1048,3 +1051,35 @@ def test_the_query_pages_notes_of_thousands_of_names_are_answered_within_the_tim
                                            "did you mean claim:E0000000-"), said["notes"][0]
     finally:
         servers.stop(process)
+
+
+@pytest.mark.parametrize("make, why", [
+    (lambda p: os.mkfifo(p), "not a regular file"),
+    (lambda p: p.write_bytes(b"%PDF-1.7\n\xe2\xe3\xcf\xd3"), "not UTF-8 text (byte 9, 0xe2"),
+    (lambda p: p.write_bytes(b""), "an empty file, which holds no quote"),
+    (lambda p: (p.write_bytes(b"."), os.truncate(p, MOST_SOURCE_BYTES + 1)),
+     f"a file of {MOST_SOURCE_BYTES + 1:,} bytes"),
+    (lambda p: p.mkdir(), "a folder, not a text file"),
+], ids=["fifo", "pdf", "empty", "too-big", "folder"])
+def test_a_source_file_that_is_no_text_is_said_so_on_its_page(pages_kg, pages_settings, tmp_path,
+                                                              make, why):
+    # The page read the file whole, as bytes decoded with replacement characters: a pipe
+    # held the request's thread until a writer came, a big file was read at every request,
+    # and a PDF was shown as mojibake; it is read as the commands read a source now.
+    make(tmp_path / "news.txt")
+    client = make_app(pages_kg, pages_settings.with_(sources_dir=tmp_path)).test_client()
+    done = []
+    reader = threading.Thread(target=lambda: done.append(html(client, "/id/source/news.txt")),
+                              daemon=True)
+    reader.start()
+    reader.join(10)
+    if not done:  # a pipe's reader waiting for a writer: give it one, so the thread ends
+        with open(tmp_path / "news.txt", "wb"):
+            pass
+        reader.join(10)
+        pytest.fail("the page waited on the source file")
+    page = done[0]
+    assert "unknown: the file on this server is no text to read" in page
+    note = page[page.index('id="no-text"'):]
+    assert f"it is {why}" in note and str(tmp_path) not in page, note[:400]
+    assert "matches the text" not in page and "differs from the text" not in page

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ...namespaces import GRAPH
-from ...sources import citations
+from ...sources import citations, reading
 from ...sources.coverage import split_sentences
 from .terms import Labeller, Term, by_text, sparql_iri
 
@@ -116,6 +116,8 @@ class Source:
     quotes: list[Quote] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     text_found: bool = False
+    # Why the file on this server is no text to show (empty, too big, not UTF-8, a pipe).
+    text_unread: str = ""
     hash_matches: bool | None = None
     sentences: int = 0
     cited_sentences: int = 0
@@ -215,13 +217,24 @@ def describe(kg, iri: str, sources_dir: Path | None) -> Source:
 def _read_text(source: Source, quotes: list[Quote], sources_dir: Path | None) -> None:
     """Place the quotes in the source's text and cut it into pieces, if the text is there."""
     path = sources_dir / source.file if sources_dir is not None else None
-    if path is None or "/" in source.file or not path.is_file():
+    if path is None or "/" in source.file or not path.exists():
         return
-    data = path.read_bytes()
-    text = data.decode("utf-8", "replace")
+    # Read as every command reads a source (``sources/reading.py``): bounded, and a pipe put
+    # in its place refused unread; read whole, a 100 MB file was held at each request, and a
+    # FIFO held the request's thread until a writer came.  Why is said without the path (a
+    # page may be read from anywhere, the server's folders are not its readers' business).
+    try:
+        text = reading.read_source(path)
+    except reading.SourceNotText as exc:
+        source.text_unread = exc.why or reading.unreadable(path) or "not a text file"
+        return
+    except OSError as exc:
+        source.text_unread = f"a file that cannot be read ({exc.strerror or type(exc).__name__})"
+        return
     source.text_found = True
-    source.hash_matches = (hashlib.sha256(data).hexdigest() == source.sha256) if source.sha256 \
-        else None
+    # A strict UTF-8 decoding gives the file's bytes back whole.
+    source.hash_matches = (hashlib.sha256(text.encode("utf-8")).hexdigest() == source.sha256) \
+        if source.sha256 else None
     for quote in quotes:
         # Stored offsets are trusted only where they hold the quote; else it is looked for.
         if quote.span is None or not quote.exact or text[quote.span[0]:quote.span[1]] != quote.exact:
