@@ -1116,28 +1116,42 @@ try:
     ag.load(ag.Settings(root=sys.argv[1], cache_dir=sys.argv[2]))
 except KeyboardInterrupt as exc:
     print(f"{type(exc).__name__}: {exc}")
+else:
+    print("loaded")
 """
 
 
 def test_ctrl_c_while_the_graph_is_built_says_what_it_interrupted(tmp_path):
     # A notebook's interrupt of ag.load() was a bare KeyboardInterrupt, its traceback ending
     # deep in rdflib's N-Triples parser, saying nothing of the load or of the cache.
-    project, cache = tmp_path / "project", tmp_path / "cache"
+    project = tmp_path / "project"
     subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "3000", str(project)],
                    check=True, capture_output=True)
-    with subprocess.Popen([sys.executable, "-c", _LOADING, str(project), str(cache)],
-                          stdout=subprocess.PIPE, text=True) as process:
-        try:
-            deadline = time.monotonic() + 120
-            while not cache.exists():  # the build has begun: it takes seconds at 3,000 facts
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.05)
-            process.send_signal(signal.SIGINT)
-            out, _ = process.communicate(timeout=120)
-        finally:
-            process.kill()
+    # The signal is sent once the build has begun (about 5 s at 3,000 facts); a CI run once
+    # saw no word from the child at all, so it says when the load ended first (the signal
+    # came late on a loaded machine: tried again, with a cache of its own) and how it ended.
+    # SIGINT is made the default in the child: a suite started as a script's background job
+    # has it ignored, which the child would inherit (and Python then leaves it so).
+    for attempt in range(3):
+        cache = tmp_path / f"cache{attempt}"
+        with subprocess.Popen([sys.executable, "-c", _LOADING, str(project), str(cache)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
+                              ) as process:
+            try:
+                deadline = time.monotonic() + 120
+                while not cache.exists():  # the build has begun
+                    assert process.poll() is None and time.monotonic() < deadline
+                    time.sleep(0.05)
+                process.send_signal(signal.SIGINT)
+                out, err = process.communicate(timeout=120)
+            finally:
+                process.kill()
+        if not out.startswith("loaded"):
+            break
     assert out == ("KeyboardInterrupt: loading the graph was interrupted: a build cut short "
-                   "is never used, so ag.load() builds it again\n"), out
+                   "is never used, so ag.load() builds it again\n"), (out, process.returncode,
+                                                                         err[-2000:])
 
 
 def test_a_call_given_no_settings_reads_the_project_in_the_current_directory(mini, kg,
