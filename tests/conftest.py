@@ -248,7 +248,20 @@ SERVER_MODULES = {"test_connections", "test_engine_client", "test_fuzz", "test_s
                   "test_sandbox"}
 
 
+# The files taking a worker longest (seconds of wall time in a profiled CI run of
+# 2026-12-06: test_validation 316, test_cli 315, ... test_merge 95), run first: xdist's
+# loadfile hands files out in collection order, so the longest, alphabetically last, ran on
+# alone for minutes once the other workers had finished, one of two CPUs idle.  A file's
+# place only orders the work: a file missing here runs after these, alphabetically.
+LONGEST_FIRST = ("test_validation", "test_cli", "test_dry_run", "test_export", "test_remote",
+                 "test_browser", "test_connections", "test_facade", "test_web",
+                 "test_remote_load", "test_engine_client", "test_add", "test_catalogue",
+                 "test_graph_store", "test_merge")
+
+
 def pytest_collection_modifyitems(items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))  # stable: in a file
     for item in items:
         module = item.module.__name__
         fixtures = set(getattr(item, "fixturenames", ()))
