@@ -60,6 +60,18 @@ def start(command: list[str], ready_url: str, log: Path, timeout: float = 180,
             time.sleep(0.1)
 
 
+def serve_validating(data: Path, sources: Path, log: Path) -> tuple[str, subprocess.Popen]:
+    """Start `alliance-graph serve` on the data folder ``data`` (the server locks it: a copy)
+    and the source texts in ``sources``, with a build cache of its own beside ``log`` (a build
+    of other inputs in the session's cache removes the shipped graph's there as stale); return
+    its /validate URL and process."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/validate"
+    return url, start([str(BIN / "alliance-graph"), "--data", str(data), "--cache",
+                       str(log.parent / "cache"), "--sources", str(sources), "serve",
+                       "--port", str(port)], url, log)
+
+
 def serve_shipped(log: Path, *options: str, preexec_fn=None) -> tuple[int, subprocess.Popen]:
     """Start `alliance-graph serve` (with ``options``) on the shipped data, on a free port,
     logging to ``log``; return its port and process once it answers."""

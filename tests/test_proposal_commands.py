@@ -1,6 +1,5 @@
 """validate and add on the command line (``cli/proposal_commands.py``): the report's names."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -57,26 +56,32 @@ def _sources(sources_dir, tmp_path, kind: str):
     pytest.fail(kind)
 
 
-def _run(tmp_path, sources, *args):
-    # A copy of the fixtures' base (the command takes the data folder's lock, a file there),
-    # built once for these tests in the test session's cache.
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """The build cache of these tests: the fixtures' base built once for them, not in the
+    session's cache, where a build of other inputs removes the shipped graph's as stale."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def _run(tmp_path, cache, sources, *args):
+    # A copy of the fixtures' base (the command takes the data folder's lock, a file there).
     shutil.copytree(FIXTURE_BASE, tmp_path / "data")
     return subprocess.run([sys.executable, "-m", "alliance_graph", "--ontology",
                            str(ROOT / "ontology"), "--data", str(tmp_path / "data"), "--sources",
-                           str(sources), "--cache", os.environ["ALLIANCE_GRAPH_CACHE"],
+                           str(sources), "--cache", str(cache),
                            *map(str, args)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize("kind", ["not UTF-8", "folder", "loop"])
 def test_a_source_that_cannot_be_read_is_a_finding_and_the_rest_is_validated(
-        sources_dir, tmp_path, kind):
+        sources_dir, tmp_path, cache, kind):
     # One source text that cannot be read stopped the whole validation: "error: a source text
     # cannot be read: ...", exit 2, the proposal's other findings unsaid (a folder or a link
     # in a loop was "not in the sources folder: check the src: name or add the text").
     sources, why = _sources(sources_dir, tmp_path, kind)
     proposal = ROOT / "tests" / "fixtures" / "shapes" / "evidence-credibility.fail.ttl"
-    done = _run(tmp_path, sources, "validate", proposal)
+    done = _run(tmp_path, cache, sources, "validate", proposal)
     assert done.returncode == 1, done.stderr
     assert f":21: source file sources/{CITED} cannot be read as a text: it is {why}; no " \
         "quote or offset of it was checked" in done.stdout, done.stdout
@@ -84,11 +89,11 @@ def test_a_source_that_cannot_be_read_is_a_finding_and_the_rest_is_validated(
 
 
 def test_add_of_a_proposal_quoting_a_source_that_cannot_be_read_adds_nothing(
-        sources_dir, tmp_path):
+        sources_dir, tmp_path, cache):
     sources, why = _sources(sources_dir, tmp_path, "not UTF-8")
     proposal = tmp_path / "p.ttl"
     shutil.copy(ROOT / "tests" / "fixtures" / "shapes" / "claims.pass.ttl", proposal)
-    done = _run(tmp_path, sources, "add", proposal)
+    done = _run(tmp_path, cache, sources, "add", proposal)
     assert done.returncode == 1, done.stderr
     assert f"source file sources/{CITED} cannot be read as a text: it is {why}" in done.stdout
     assert done.stderr.strip() == "error: the proposal does not conform: nothing was added"

@@ -99,12 +99,7 @@ def test_an_empty_source_is_said_empty_by_check_cite_and_validate(sources_dir, t
 def test_an_empty_source_is_said_empty_by_post_validate(sources_dir, tmp_path):
     sources = _sources_with_an_empty_cited_text(tmp_path, sources_dir)
     shutil.copytree(FIXTURE_BASE, tmp_path / "data")  # the server locks its data folder
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}/validate"
-    server = servers.start([str(servers.BIN / "alliance-graph"), "--data", str(tmp_path / "data"),
-                            "--cache", os.environ["ALLIANCE_GRAPH_CACHE"], "--sources",
-                            str(sources), "serve", "--port", str(port)], url,
-                           tmp_path / "serve.log")
+    url, server = servers.serve_validating(tmp_path / "data", sources, tmp_path / "serve.log")
     try:
         request = urllib.request.Request(url, data=PROPOSAL.read_bytes(),
                                          headers={"Content-Type": "text/turtle"})

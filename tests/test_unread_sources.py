@@ -1,12 +1,9 @@
 """``POST /validate`` of a proposal quoting a source text the server cannot read
 (``web/unread_sources.py``): a real server over HTTP."""
 
-import os
 import shutil
-import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -36,12 +33,7 @@ def test_a_source_the_server_cannot_read_is_said_with_the_proposals_findings(
     (sources / CITED).write_bytes(b"caf\xe9 " + (sources / CITED).read_bytes())
     (sources / "zz-gone.txt").symlink_to(tmp_path / "gone.txt")  # a path of the server's
     shutil.copytree(FIXTURE_BASE, tmp_path / "data")  # the server locks its data folder
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}/validate"
-    server = servers.start([str(Path(sys.executable).parent / "alliance-graph"), "--data",
-                            str(tmp_path / "data"), "--cache", os.environ["ALLIANCE_GRAPH_CACHE"],
-                            "--sources", str(sources), "serve", "--port", str(port)], url,
-                           tmp_path / "serve.log")
+    url, server = servers.serve_validating(tmp_path / "data", sources, tmp_path / "serve.log")
     try:
         request = urllib.request.Request(url, data=PROPOSAL.read_bytes() + GONE.encode(),
                                          headers={"Content-Type": "text/turtle"})
