@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -70,6 +71,17 @@ def serve_validating(data: Path, sources: Path, log: Path) -> tuple[str, subproc
     return url, start([str(BIN / "alliance-graph"), "--data", str(data), "--cache",
                        str(log.parent / "cache"), "--sources", str(sources), "serve",
                        "--port", str(port)], url, log)
+
+
+def refused(url: str, body: bytes, content_type: str = "text/turtle"
+            ) -> tuple[urllib.error.HTTPError, str]:
+    """POST ``body`` to ``url``, which must refuse it; return the error and its body's text."""
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            raise AssertionError(f"{url} answered {answer.status}, not a refusal")
+    except urllib.error.HTTPError as error:
+        return error, error.read().decode()
 
 
 def serve_shipped(log: Path, *options: str, preexec_fn=None) -> tuple[int, subprocess.Popen]:

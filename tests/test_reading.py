@@ -6,8 +6,6 @@ import os
 import shutil
 import subprocess
 import tracemalloc
-import urllib.error
-import urllib.request
 
 import pytest
 
@@ -101,14 +99,10 @@ def test_an_empty_source_is_said_empty_by_post_validate(sources_dir, tmp_path):
     shutil.copytree(FIXTURE_BASE, tmp_path / "data")  # the server locks its data folder
     url, server = servers.serve_validating(tmp_path / "data", sources, tmp_path / "serve.log")
     try:
-        request = urllib.request.Request(url, data=PROPOSAL.read_bytes(),
-                                         headers={"Content-Type": "text/turtle"})
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(request, timeout=120)
-        body = refused.value.read().decode()
+        refused, body = servers.refused(url, PROPOSAL.read_bytes())
     finally:
         servers.stop(server)
-    assert refused.value.code == 503, body
+    assert refused.code == 503, body
     assert body.startswith(f"validation could not be finished: the server's source text {CITED} "
                            f"cannot be read as a text: it is {EMPTY}; no quote or offset of it "
                            "was checked"), body

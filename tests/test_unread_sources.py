@@ -2,10 +2,6 @@
 (``web/unread_sources.py``): a real server over HTTP."""
 
 import shutil
-import urllib.error
-import urllib.request
-
-import pytest
 
 import servers
 from helpers import FIXTURE_BASE, ROOT
@@ -35,21 +31,14 @@ def test_a_source_the_server_cannot_read_is_said_with_the_proposals_findings(
     shutil.copytree(FIXTURE_BASE, tmp_path / "data")  # the server locks its data folder
     url, server = servers.serve_validating(tmp_path / "data", sources, tmp_path / "serve.log")
     try:
-        request = urllib.request.Request(url, data=PROPOSAL.read_bytes() + GONE.encode(),
-                                         headers={"Content-Type": "text/turtle"})
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(request, timeout=120)
-        body = refused.value.read().decode()
+        refused, body = servers.refused(url, PROPOSAL.read_bytes() + GONE.encode())
         # A proposal with no other finding is not said to conform: its quotes went unchecked.
-        passing = urllib.request.Request(url, data=(PROPOSAL.parent / "claims.pass.ttl")
-                                         .read_bytes(), headers={"Content-Type": "text/turtle"})
-        with pytest.raises(urllib.error.HTTPError) as alone:
-            urllib.request.urlopen(passing, timeout=120)
-        alone_body = alone.value.read().decode()
+        alone, alone_body = servers.refused(url, (PROPOSAL.parent / "claims.pass.ttl")
+                                            .read_bytes())
     finally:
         servers.stop(server)
-    assert refused.value.code == 503, body
-    assert refused.value.headers["Retry-After"] == "60", body  # as a graph that cannot be read
+    assert refused.code == 503, body
+    assert refused.headers["Retry-After"] == "60", body  # as a graph that cannot be read
     assert body.startswith(f"validation could not be finished: the server's source text {CITED} "
                            "cannot be read as a text: it is not UTF-8 text (byte 3, 0xe9, does "
                            "not decode); no quote or offset of it was checked; the server's "
@@ -58,7 +47,7 @@ def test_a_source_the_server_cannot_read_is_said_with_the_proposals_findings(
                            "checked; tell the server's operator"), body
     assert "proposal.ttl:24: ag:credibility is at most one Admiralty credibility" in body, body
     assert str(tmp_path) not in body, body
-    assert alone.value.code == 503 and alone_body.endswith(
+    assert alone.code == 503 and alone_body.endswith(
         "The proposal's other findings:\nnone\n"), alone_body
     assert f"found source texts in {sources} that cannot be read" in \
         (tmp_path / "serve.log").read_text(), "the operator's log names the folder"
